@@ -1,0 +1,36 @@
+# dondoc — the two commands: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DONDOC_CONFIG ?=
+
+.PHONY: demo test install assets lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# Browser assets (bpmn-js, charts) come from npm at set-up, never from a CDN at run time.
+assets:
+	@if [ -f webui/package.json ]; then $(MAKE) --no-print-directory -C webui assets; fi
+
+demo: install
+	$(BIN)/dondoc demo --reset --serve
+
+test: install
+	$(BIN)/ruff check engine webui tests bench
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check engine webui tests bench
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var test-output

@@ -1,0 +1,213 @@
+"""`dondoc` commands that need only the engine. `webui.cli` adds `serve` and is the entry point.
+
+Every command reports bad input as one line on stderr and exits non-zero.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+import tomllib
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from engine.config import Settings
+from engine.core import Engine
+from engine.forms import FormValidationError
+from engine.org.service import OrgError
+from engine.rulesets.errors import RulesetError
+from engine.runtime.errors import EngineError
+
+EXPECTED_ERRORS = (EngineError, OrgError, RulesetError, FormValidationError, ValueError, FileNotFoundError,
+                   tomllib.TOMLDecodeError)
+
+
+def clear_errors(fn):
+    """Turn expected errors into one clear line and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except EXPECTED_ERRORS as exc:
+            message = str(exc).strip() or type(exc).__name__
+            click.echo(f"error: {message}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def make_engine(ctx: click.Context) -> Engine:
+    if ctx.obj is None:
+        ctx.obj = Engine(Settings.load(ctx.find_root().params.get("config")))
+    return ctx.obj
+
+
+@click.group()
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file (else $DONDOC_CONFIG).")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None) -> None:
+    """dondoc — theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ."""
+
+
+# ---------------------------------------------------------------- database
+@cli.group()
+def db() -> None:
+    """Create or upgrade the database."""
+
+
+@db.command("upgrade")
+@click.pass_context
+@clear_errors
+def db_upgrade(ctx: click.Context) -> None:
+    """Create the database, or bring it to the newest schema."""
+    from engine.db.migrate import upgrade
+
+    engine = make_engine(ctx)
+    upgrade(engine.settings.database_url)
+    click.echo(f"database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
+
+
+# ---------------------------------------------------------------- rulesets
+@cli.group()
+def ruleset() -> None:
+    """Check and load rulesets (processes/<ruleset>/)."""
+
+
+@ruleset.command("load")
+@click.option("--ruleset", "name", help="Ruleset id (default: the configured one).")
+@click.pass_context
+@clear_errors
+def ruleset_load(ctx: click.Context, name: str | None) -> None:
+    """Check a ruleset and store it as a new published version if it changed."""
+    engine = make_engine(ctx)
+    with engine.db.session() as session:
+        bundle = engine.load_ruleset(session, name)
+        click.echo(f"ruleset {bundle.ruleset} version {bundle.number} ({bundle.content_hash[:12]}) published")
+
+
+@ruleset.command("check")
+@click.argument("name")
+@click.pass_context
+@clear_errors
+def ruleset_check(ctx: click.Context, name: str) -> None:
+    """Check a ruleset without storing anything."""
+    from engine.rulesets.loader import compile_bundle, read_ruleset
+
+    compiled = compile_bundle(read_ruleset(make_engine(ctx).settings.processes_dir, name))
+    click.echo(f"ruleset {name}: {len(compiled.specs)} processes, {len(compiled.forms)} forms, no problems")
+
+
+# ---------------------------------------------------------------- organisation and people
+@cli.group("org")
+def org_group() -> None:
+    """The organisation tree."""
+
+
+@org_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+@clear_errors
+def org_import(ctx: click.Context, path: str) -> None:
+    """Import units (and users) from a TOML or JSON file; see docs/configuration.md."""
+    from engine.org.importer import import_tree
+
+    engine = make_engine(ctx)
+    with engine.db.session() as session:
+        units, users = import_tree(session, Path(path))
+    click.echo(f"imported {units} units and {users} users")
+
+
+@cli.group()
+def users() -> None:
+    """People who sign in."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--unit", "unit_code", required=True, help="Unit code.")
+@click.option("--role", "roles", multiple=True, required=True, help="Role (repeat for several).")
+@click.option("--email")
+@click.password_option(help="Asked for when not given.")
+@click.pass_context
+@clear_errors
+def users_create(ctx, username, full_name, unit_code, roles, email, password) -> None:
+    from engine.org import service as org
+
+    engine = make_engine(ctx)
+    with engine.db.session() as session:
+        org.create_user(session, username, password, full_name, unit_code, list(roles), email=email)
+    click.echo(f"user {username} created")
+
+
+# ---------------------------------------------------------------- calendar
+@cli.group()
+def calendar() -> None:
+    """Working-day calendar corrections (announced days off and working Saturdays)."""
+
+
+@calendar.command("set")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]))
+@click.option("--working/--off", required=True, help="Whether the day is worked.")
+@click.option("--note", default="")
+@click.pass_context
+@clear_errors
+def calendar_set(ctx, day: datetime, working: bool, note: str) -> None:
+    """Correct one day; open deadlines and waiting timers are recomputed."""
+    from engine.working_days.service import set_override
+
+    engine = make_engine(ctx)
+    changed = set_override(engine, day.date(), working, note, actor=None)
+    click.echo(f"{day.date().isoformat()} is now a {'working day' if working else 'day off'}; "
+               f"{changed} workflows had their deadlines recomputed")
+
+
+# ---------------------------------------------------------------- timers
+@cli.group()
+def timers() -> None:
+    """Due BPMN timers (reminders, escalations, periodic updates)."""
+
+
+@timers.command("run")
+@click.option("--now", "moment", help="ISO datetime to run at (tests and cron); default: the clock.")
+@click.pass_context
+@clear_errors
+def timers_run(ctx, moment: str | None) -> None:
+    """Fire every timer due now, once, and exit."""
+    from engine import clock
+
+    engine = make_engine(ctx)
+    if moment:
+        clock.set_clock(clock.ManualClock(_parse_moment(moment)))
+    fired = engine.runtime.run_due_timers()
+    click.echo(f"{fired} workflows advanced")
+
+
+def _parse_moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--now: '{text}' is not an ISO datetime (e.g. 2026-02-23T08:00:00+07:00)") from None
+
+
+# ---------------------------------------------------------------- demo
+@cli.command("demo-data")
+@click.option("--reset", is_flag=True, help="Delete the SQLite database first.")
+@click.pass_context
+@clear_errors
+def demo_data(ctx, reset: bool) -> None:
+    """Create a demo organisation, users and directives (demo mode only)."""
+    from engine.demo import load_demo
+
+    engine = make_engine(ctx)
+    logins = load_demo(engine, reset=reset)
+    _print_logins(logins)
+
+
+def _print_logins(logins: dict[str, str]) -> None:
+    click.echo("Demo logins (username / password):")
+    for username, role in logins.items():
+        click.echo(f"  {username:<12} / demo1234   ({role})")
+

@@ -1,0 +1,93 @@
+"""The one clock every deadline, timer, reminder and report period reads.
+
+SpiffWorkflow reads `datetime.now` in its timer module directly; `install_spiff_clock`
+redirects it here so that BPMN timers follow the same clock as the rest of the product.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Clock:
+    """Wall clock. Always returns aware UTC datetimes."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def today(self) -> date:
+        """Today's date in Vietnam (deadlines are Vietnamese calendar days)."""
+        return self.now().astimezone(VN_TZ).date()
+
+
+class ManualClock(Clock):
+    """A clock that tests (and the testing-mode API) move by hand."""
+
+    def __init__(self, start: datetime):
+        self._lock = threading.Lock()
+        self._now = _aware(start)
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def set(self, moment: datetime) -> None:
+        with self._lock:
+            self._now = _aware(moment)
+
+    def advance(self, delta: timedelta) -> datetime:
+        with self._lock:
+            self._now += delta
+            return self._now
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VN_TZ)
+    return moment.astimezone(timezone.utc)
+
+
+_current: Clock = Clock()
+
+
+def current_clock() -> Clock:
+    return _current
+
+
+def set_clock(clock: Clock) -> Clock:
+    """Make `clock` the process-wide clock; returns the previous one."""
+    global _current
+    previous, _current = _current, clock
+    return previous
+
+
+def now() -> datetime:
+    return _current.now()
+
+
+def today() -> date:
+    return _current.today()
+
+
+class _SpiffDatetime(datetime):
+    """Stands in for `datetime` inside SpiffWorkflow's timer module."""
+
+    @classmethod
+    def now(cls, tz=None):
+        moment = _current.now()
+        return moment.astimezone(tz) if tz else moment.astimezone(VN_TZ).replace(tzinfo=None)
+
+    @classmethod
+    def utcnow(cls):
+        return _current.now().replace(tzinfo=None)
+
+
+def install_spiff_clock() -> None:
+    import SpiffWorkflow.bpmn.specs.event_definitions.timer as timer_module
+
+    timer_module.datetime = _SpiffDatetime
+    # Naive timer strings are read in the server's zone; pin it to Vietnam's.
+    timer_module.LOCALTZ = timezone(timedelta(hours=7))

@@ -1,0 +1,65 @@
+"""Deployment settings: environment variables over an optional TOML file.
+
+`DONDOC_CONFIG` names the file; every key may be overridden by `DONDOC_<KEY>` in the
+environment (e.g. `DONDOC_RULESET=dak-lak`).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Settings:
+    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'dondoc.sqlite3'}"
+    ruleset: str = "dak-lak"
+    processes_dir: str = str(REPO_ROOT / "processes")
+    attachments_dir: str = str(REPO_ROOT / "var" / "attachments")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    demo: bool = False
+    testing: bool = False
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "dondoc@localhost"
+    smtp_starttls: bool = False
+    scheduler_interval_seconds: int = 60
+    session_lifetime_minutes: int = 60
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, **overrides) -> Settings:
+        values: dict = {}
+        path = path or os.environ.get("DONDOC_CONFIG")
+        if path:
+            with open(path, "rb") as fh:
+                values.update(tomllib.load(fh))
+        known = {f.name: f for f in fields(cls)}
+        for name, spec in known.items():
+            env = os.environ.get(f"DONDOC_{name.upper()}")
+            if env is not None:
+                values[name] = _coerce(env, spec.type)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        extra = {k: v for k, v in values.items() if k not in known}
+        settings = cls(**{k: v for k, v in values.items() if k in known})
+        settings.extra.update(extra)
+        return settings
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _coerce(raw: str, type_name) -> object:
+    if type_name in ("bool", bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if type_name in ("int", int):
+        return int(raw)
+    return raw

@@ -1,0 +1,53 @@
+"""The engine as one object: settings, database, compiled rulesets, runtime and the domain
+services. The web UI, the REST API, the CLI and the tests all go through it."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine import clock as clock_module
+from engine.config import Settings
+from engine.db import Database
+from engine.rulesets.errors import RulesetError
+from engine.rulesets.loader import CompiledBundle
+from engine.rulesets.models import ProcessBundle
+from engine.rulesets.service import BundleCache, load_ruleset_from_disk, published_bundle
+from engine.runtime.operators import OPERATORS
+from engine.runtime.service import Runtime
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None, clock: clock_module.Clock | None = None):
+        self.settings = settings or Settings.load()
+        if clock is not None:
+            clock_module.set_clock(clock)
+        clock_module.install_spiff_clock()
+        _register_operators()
+        self.db = Database(self.settings.database_url)
+        self.cache = BundleCache()
+        self.runtime = Runtime(self.db, self.cache, OPERATORS)
+
+    @property
+    def ruleset(self) -> str:
+        return self.settings.ruleset
+
+    def load_ruleset(self, session: Session, ruleset: str | None = None, actor=None) -> ProcessBundle:
+        return load_ruleset_from_disk(session, self.settings.processes_dir, ruleset or self.ruleset, self.cache,
+                                      actor=actor)
+
+    def current_bundle(self, session: Session) -> ProcessBundle:
+        bundle = published_bundle(session, self.ruleset)
+        if bundle is None:
+            raise RulesetError([])  # not loaded yet: `dondoc ruleset load`
+        return bundle
+
+    def compiled(self, bundle: ProcessBundle) -> CompiledBundle:
+        return self.cache.get(bundle)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def _register_operators() -> None:
+    """Import the modules whose operators BPMN service tasks may call."""
+    import engine.directives.operators  # noqa: F401
+    import engine.notifications.service  # noqa: F401

@@ -1,0 +1,20 @@
+from alembic import context
+from sqlalchemy import create_engine
+
+import engine.models  # noqa: F401  (registers every table)
+from engine.db import Base
+
+config = context.config
+
+
+def run_migrations_online() -> None:
+    connectable = create_engine(config.get_main_option("sqlalchemy.url"))
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=Base.metadata,
+                          render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    connectable.dispose()
+
+
+run_migrations_online()

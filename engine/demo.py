@@ -1,0 +1,95 @@
+"""Demo organisation, users and directives for `make demo`. Demo mode only: these are the
+only default credentials dondoc ever creates."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.db.migrate import upgrade
+from engine.directives import service as directives
+from engine.org.importer import import_data
+from engine.org.models import User
+from engine.runtime.models import WorkItem
+
+DEMO_PASSWORD = "demo1234"
+UNITS = [
+    ("UBND", "UBND tỉnh", None, "province"),
+    ("VP", "Văn phòng UBND tỉnh", "UBND", "office"),
+    ("STC", "Sở Tài chính", "UBND", "department"),
+    ("STC-NS", "Phòng Quản lý ngân sách", "STC", "section"),
+    ("SXD", "Sở Xây dựng", "UBND", "department"),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", "UBND", "department"),
+    ("XA-EAKAR", "UBND xã Ea Kar", "UBND", "commune"),
+]
+USERS = [
+    ("theodoi", "Nguyễn Thị Theo Dõi", "VP", ["clerk"]),
+    ("chanhvp", "Trần Văn Chánh", "VP", ["office_head"]),
+    ("chutich", "Lê Văn Chủ Tịch", "UBND", ["leader"]),
+    ("stc", "Phạm Minh Tài", "STC", ["unit_officer"]),
+    ("stc_gd", "Võ Thị Giám Đốc", "STC", ["unit_head"]),
+    ("sxd", "Đỗ Văn Xây", "SXD", ["unit_officer"]),
+    ("snnmt", "Hồ Thị Nông", "SNNMT", ["unit_officer"]),
+    ("kiemtra", "Bùi Văn Kiểm", "VP", ["inspector"]),
+    ("quytrinh", "Đặng Quy Trình", "VP", ["process_admin"]),
+    ("quantri", "Ngô Quản Trị", "VP", ["system_admin"]),
+]
+
+
+def load_demo(engine, reset: bool = False) -> dict[str, str]:
+    """Build the demo database; returns {username: roles} for the login list."""
+    if not engine.settings.demo:
+        raise ValueError("demo data is only loaded in demo mode (DONDOC_DEMO=1)")
+    if reset and engine.settings.is_sqlite:
+        engine.db.dispose()
+        path = Path(engine.settings.database_url.split("///", 1)[1])
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    upgrade(engine.settings.database_url)
+    with engine.db.session() as session:
+        if session.scalar(select(User.id).limit(1)) is None:
+            import_data(session, {
+                "unit": [{"code": c, "name": n, "parent": p, "kind": k, "tracking_office": c == "VP"}
+                         for c, n, p, k in UNITS],
+                "user": [{"username": u, "full_name": f, "unit": unit, "roles": r, "password": DEMO_PASSWORD,
+                          "email": f"{u}@demo.dondoc.local"} for u, f, unit, r in USERS],
+            })
+        engine.load_ruleset(session)
+    _demo_directives(engine)
+    return {u: ", ".join(r) for u, _f, _unit, r in USERS}
+
+
+def _demo_directives(engine) -> None:
+    with engine.db.session() as session:
+        if session.scalar(select(WorkItem.id).limit(1)) is not None:
+            return
+        clerk = session.scalar(select(User).where(User.username == "theodoi"))
+    today = clock.today()
+    samples = [
+        ("12/2026/CT-UBND", "Chỉ thị về tăng cường kỷ luật, kỷ cương hành chính", 20,
+         [("Rà soát thủ tục hành chính, báo cáo kết quả", "STC", ["SXD"], 10),
+          ("Tổ chức hội nghị quán triệt", "SXD", [], None)]),
+        ("345/UBND-VP", "Về việc chuẩn bị báo cáo kinh tế – xã hội năm", 8,
+         [("Tổng hợp số liệu thu, chi ngân sách", "STC", ["SNNMT"], 3)]),
+        ("87/QĐ-UBND", "Quyết định ban hành kế hoạch chuyển đổi số", 2,
+         [("Triển khai nền tảng số cấp xã", "XA-EAKAR", ["SNNMT"], 30)]),
+    ]
+    for symbol, summary, days_ago, items in samples:
+        issued = today - timedelta(days=days_ago)
+        directive = directives.register(engine, {
+            "symbol": symbol, "issued_on": issued.isoformat(), "issuer": "UBND tỉnh", "summary": summary,
+            "signer": "Lê Văn Chủ Tịch", "urgency": "normal"},
+            [{"content": c, "lead_unit": lead, "coordinating_units": coord,
+              **({"deadline": (issued + timedelta(days=d)).isoformat()} if d else {})}
+             for c, lead, coord, d in items], clerk)
+        _classify(engine, directive.id, clerk)
+
+
+def _classify(engine, directive_id: int, clerk: User) -> None:
+    with engine.db.session() as session:
+        item = session.scalar(select(WorkItem).where(WorkItem.directive_id == directive_id,
+                                                     WorkItem.status == "ready"))
+    if item is not None:
+        engine.runtime.complete(item.id, {"tracked": "on"}, clerk)

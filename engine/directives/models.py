@@ -1,0 +1,116 @@
+"""Directives (văn bản chỉ đạo, điều hành) and the assignments (nhiệm vụ) they carry.
+These are the read models lists and reports query; BPMN steps keep them current."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime
+
+URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
+SECRECY_LEVELS = ("confidential", "secret", "top_secret")       # mật, tối mật, tuyệt mật
+PROGRESS = ("not_started", "in_progress", "blocked", "done")     # chưa / đang / vướng mắc / đã thực hiện
+
+
+class Directive(Base):
+    __tablename__ = "directives"
+    __table_args__ = (UniqueConstraint("symbol", "issued_on", "issuer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(64))
+    doc_type: Mapped[str] = mapped_column(String(16))   # QĐ, CT, KH, TB, CV (công văn)…
+    number: Mapped[str] = mapped_column(String(16))
+    symbol: Mapped[str] = mapped_column(String(64), index=True)  # 45/2016/QĐ-UBND
+    summary: Mapped[str] = mapped_column(Text)          # trích yếu
+    issuer: Mapped[str] = mapped_column(String(255))
+    signer: Mapped[str | None] = mapped_column(String(255))
+    submitting_body: Mapped[str | None] = mapped_column(String(255))
+    issued_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")
+    secrecy: Mapped[str | None] = mapped_column(String(16))
+    tracked: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(24), default="registered")
+    registration_due: Mapped[date | None] = mapped_column(Date)
+    source_document_id: Mapped[str | None] = mapped_column(String(128))  # edXML document id
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="directive", order_by="Assignment.seq")
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    content: Mapped[str] = mapped_column(Text)
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    follow_up_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deadline_kind: Mapped[str] = mapped_column(String(8), default="dated")  # dated | open
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_rule: Mapped[dict | None] = mapped_column(JSON)  # {"start", "working_days"} when computed
+    original_deadline: Mapped[date | None] = mapped_column(Date)  # kept when extended
+    requires_report: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    progress: Mapped[str] = mapped_column(String(16), default="not_started")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | returned | closed | cancelled
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    assigned_on: Mapped[date | None] = mapped_column(Date)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))  # sub-assignment
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    directive: Mapped[Directive] = relationship(back_populates="assignments")
+    units: Mapped[list[AssignmentUnit]] = relationship(cascade="all, delete-orphan")
+
+
+class AssignmentUnit(Base):
+    """A unit given an assignment: the lead (chủ trì) or a coordinating one (phối hợp),
+    each with its own deadline."""
+
+    __tablename__ = "assignment_units"
+    __table_args__ = (UniqueConstraint("assignment_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # lead | coordinating
+    deadline: Mapped[date | None] = mapped_column(Date)
+
+
+class ProgressUpdate(Base):
+    """One report of how an assignment stands (cập nhật tình hình thực hiện)."""
+
+    __tablename__ = "progress_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    progress: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    overdue_reason: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)  # sha256 digests
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    """A file stored once on disk by content hash; task data holds only the digest."""
+
+    __tablename__ = "attachments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)

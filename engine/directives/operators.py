@@ -1,0 +1,136 @@
+"""Operators BPMN service tasks call to change directives, assignments and progress.
+
+Parameters are evaluated in the sandbox before the operator runs; an operator only sees
+plain values. Unknown fields are refused so that a typo in a diagram is an incident, not
+silently ignored.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from engine import audit, clock
+from engine.directives import service as directives
+from engine.directives.models import PROGRESS, Assignment, Directive, ProgressUpdate
+from engine.org import service as org
+from engine.rulesets.models import ProcessBundle
+from engine.runtime.operators import OPERATORS, StepContext
+
+DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due"}
+ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
+
+
+def _directive(ctx: StepContext, data: dict) -> Directive:
+    directive_id = ctx.instance.directive_id or data.get("directive_id")
+    directive = ctx.session.get(Directive, directive_id)
+    if directive is None:
+        raise LookupError(f"no directive {directive_id} for this instance")
+    return directive
+
+
+def _assignment(ctx: StepContext, data: dict) -> Assignment:
+    assignment_id = ctx.instance.assignment_id or data.get("assignment_id")
+    assignment = ctx.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise LookupError(f"no assignment {assignment_id} for this instance")
+    return assignment
+
+
+def _refuse_unknown(params: dict, allowed: set[str], what: str) -> None:
+    unknown = set(params) - allowed
+    if unknown:
+        raise ValueError(f"{what}: unknown field(s) {', '.join(sorted(unknown))}")
+
+
+def _as_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dict):
+        value = value["date"]
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+@OPERATORS.register("directive.update")
+def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
+    _refuse_unknown(params, DIRECTIVE_FIELDS, "directive.update")
+    directive = _directive(ctx, data)
+    before = {k: _plain(getattr(directive, k)) for k in params}
+    for key, value in params.items():
+        setattr(directive, key, _as_date(value) if key == "registration_due" else value)
+    audit.record(ctx.session, "directive.updated", "directive", directive.id, actor=ctx.actor, before=before,
+                 after={k: _plain(v) for k, v in params.items()}, directive_id=directive.id)
+    return {"directive_id": directive.id}
+
+
+@OPERATORS.register("assignments.create")
+def create_assignments(ctx: StepContext, data: dict, params: dict) -> list[int]:
+    directive = _directive(ctx, data)
+    bundle = ctx.session.get(ProcessBundle, ctx.instance.bundle_id)
+    return directives.create_assignments(ctx.session, ctx.runtime, bundle, directive, params.get("items") or [],
+                                         ctx.actor)
+
+
+@OPERATORS.register("assignment.update")
+def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
+    _refuse_unknown(params, ASSIGNMENT_FIELDS, "assignment.update")
+    assignment = _assignment(ctx, data)
+    before = {}
+    for key, value in params.items():
+        if key == "lead_unit":
+            before[key] = assignment.lead_unit_id
+            _change_lead(ctx, assignment, value)
+        elif key == "follow_up_officer":
+            before[key] = assignment.follow_up_officer_id
+            user = org.users_by_name(ctx.session, [value])
+            assignment.follow_up_officer_id = user[0].id if user else None
+        elif key == "deadline":
+            before[key] = _plain(assignment.deadline)
+            assignment.deadline = _as_date(value)
+            assignment.deadline_rule = value if isinstance(value, dict) else None
+        elif key in ("completed_on", "closed_on"):
+            before[key] = _plain(getattr(assignment, key))
+            setattr(assignment, key, _as_date(value))
+        else:
+            if key == "progress" and value not in PROGRESS:
+                raise ValueError(f"assignment.update: unknown progress '{value}'")
+            before[key] = getattr(assignment, key)
+            setattr(assignment, key, value)
+    audit.record(ctx.session, "assignment.updated", "assignment", assignment.id, actor=ctx.actor, before=before,
+                 after={k: _plain(v) for k, v in params.items()}, directive_id=assignment.directive_id,
+                 assignment_id=assignment.id)
+    return {"assignment_id": assignment.id}
+
+
+def _change_lead(ctx: StepContext, assignment: Assignment, code: str) -> None:
+    unit = org.require_unit(ctx.session, code)
+    assignment.lead_unit_id = unit.id
+    for link in assignment.units:
+        if link.role == "lead":
+            link.unit_id = unit.id
+
+
+@OPERATORS.register("progress.record")
+def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
+    _refuse_unknown(params, {"progress", "note", "overdue_reason", "attachments", "unit"}, "progress.record")
+    assignment = _assignment(ctx, data)
+    progress = params.get("progress")
+    if progress not in PROGRESS:
+        raise ValueError(f"progress.record: unknown progress '{progress}'")
+    unit = org.unit_by_code(ctx.session, params["unit"]) if params.get("unit") else None
+    update = ProgressUpdate(assignment_id=assignment.id, unit_id=unit.id if unit else assignment.lead_unit_id,
+                            user_id=getattr(ctx.actor, "id", None), progress=progress, note=params.get("note"),
+                            overdue_reason=params.get("overdue_reason"),
+                            attachments=list(params.get("attachments") or []), created_at=clock.now())
+    ctx.session.add(update)
+    if unit is None or unit.id == assignment.lead_unit_id:
+        assignment.progress = progress
+        assignment.completed_on = clock.today() if progress == "done" else None
+    assignment.last_update_at = update.created_at
+    ctx.session.flush()
+    audit.record(ctx.session, "progress.recorded", "assignment", assignment.id, actor=ctx.actor,
+                 after={"progress": progress, "note": params.get("note")}, directive_id=assignment.directive_id,
+                 assignment_id=assignment.id)
+    return {"progress_update_id": update.id}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value

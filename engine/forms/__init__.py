@@ -1,0 +1,219 @@
+"""Form definitions beside the BPMN (processes/<ruleset>/forms/<formKey>.toml) and their
+server-side validation. The engine checks every submission; the UI only renders.
+
+Messages are English msgids with %(…)s parameters; the UI translates them (Vietnamese by
+default) through its catalogue.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "multiselect", "boolean",
+               "unit", "units", "user", "files", "document_symbol")
+# Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
+SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
+
+
+@dataclass
+class Message:
+    text: str
+    params: dict = field(default_factory=dict)
+
+    def render(self, translate: Callable[[str], str] = lambda s: s) -> str:
+        return translate(self.text) % self.params
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    options: list = field(default_factory=list)  # [[value, label], …] for select/multiselect
+    help: str = ""
+    max_length: int = 2000
+    min: int | None = None
+    max: int | None = None
+    default: object = None
+    show_if: str | None = None  # "field=value": only required when that field has that value
+
+
+@dataclass
+class FormDefinition:
+    key: str
+    title: str
+    fields: list[FormField]
+    submit_label: str = "Gửi"
+    description: str = ""
+
+    def field(self, name: str) -> FormField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+class FormValidationError(Exception):
+    def __init__(self, errors: dict[str, Message]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {m.render()}" for k, m in errors.items()))
+
+
+def parse_form(key: str, text: str) -> FormDefinition:
+    raw = tomllib.loads(text)
+    fields = []
+    for item in raw.get("fields", []):
+        if item.get("type", "text") not in FIELD_TYPES:
+            raise ValueError(f"field '{item.get('name')}': unknown type '{item.get('type')}'")
+        fields.append(FormField(**item))
+    if not fields:
+        raise ValueError("a form needs at least one field")
+    return FormDefinition(key=key, title=raw.get("title", key), fields=fields,
+                          submit_label=raw.get("submit_label", "Gửi"), description=raw.get("description", ""))
+
+
+class Lookups:
+    """Answers whether a unit code / user name exists; the engine supplies a DB-backed one."""
+
+    def unit_exists(self, code: str) -> bool:
+        return True
+
+    def user_exists(self, username: str) -> bool:
+        return True
+
+
+def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups | None = None) -> dict:
+    """Clean `raw` (strings or lists of strings, as a browser or JSON client sends) against
+    `form`. Raises FormValidationError naming every bad field."""
+    lookups = lookups or Lookups()
+    clean, errors = {}, {}
+    for f in form.fields:
+        value = raw.get(f.name)
+        required = f.required and _condition_holds(f.show_if, raw)
+        if _is_empty(value):
+            if required:
+                errors[f.name] = Message("This field is required.")
+            else:
+                clean[f.name] = [] if f.type in ("multiselect", "units", "files") else None
+            continue
+        try:
+            clean[f.name] = _CLEANERS[f.type](f, value, lookups)
+        except _Invalid as exc:
+            errors[f.name] = exc.message
+    if errors:
+        raise FormValidationError(errors)
+    return clean
+
+
+def _condition_holds(condition: str | None, raw: Mapping) -> bool:
+    if not condition:
+        return True
+    name, _, expected = condition.partition("=")
+    return str(raw.get(name.strip(), "")) == expected.strip()
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, list | tuple) and not value)
+
+
+class _Invalid(Exception):
+    def __init__(self, text: str, **params):
+        self.message = Message(text, params)
+
+
+def _text(f: FormField, value, _lookups) -> str:
+    text = str(value).strip()
+    if len(text) > f.max_length:
+        raise _Invalid("At most %(max)s characters.", max=f.max_length)
+    return text
+
+
+def _integer(f: FormField, value, _lookups) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise _Invalid("Enter a whole number.") from None
+    if f.min is not None and number < f.min:
+        raise _Invalid("Must be at least %(min)s.", min=f.min)
+    if f.max is not None and number > f.max:
+        raise _Invalid("Must be at most %(max)s.", max=f.max)
+    return number
+
+
+def parse_date(value) -> date:
+    """ISO (2026-02-13) or Vietnamese (13/02/2026) dates."""
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+            day, month, year = (int(p) for p in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Invalid("Enter a date as dd/mm/yyyy.") from None
+
+
+def _date(_f, value, _lookups) -> str:
+    return parse_date(value).isoformat()
+
+
+def _values(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def _select(f: FormField, value, _lookups) -> str:
+    allowed = {str(o[0]) for o in f.options}
+    if str(value) not in allowed:
+        raise _Invalid("Choose one of the offered values.")
+    return str(value)
+
+
+def _multiselect(f: FormField, value, lookups) -> list[str]:
+    return [_select(f, v, lookups) for v in _values(value)]
+
+
+def _boolean(_f, value, _lookups) -> bool:
+    return str(value).lower() in ("1", "true", "on", "yes", "có")
+
+
+def _unit(_f, value, lookups) -> str:
+    code = str(value).strip()
+    if not lookups.unit_exists(code):
+        raise _Invalid("Unknown unit %(code)s.", code=code)
+    return code
+
+
+def _units(f: FormField, value, lookups) -> list[str]:
+    codes = [c for v in _values(value) for c in v.split(",") if c.strip()]
+    return list(dict.fromkeys(_unit(f, c, lookups) for c in codes))
+
+
+def _user(_f, value, lookups) -> str:
+    name = str(value).strip()
+    if not lookups.user_exists(name):
+        raise _Invalid("Unknown user %(name)s.", name=name)
+    return name
+
+
+def _files(_f, value, _lookups) -> list[str]:
+    digests = _values(value)
+    if not all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests):
+        raise _Invalid("Invalid attachment reference.")
+    return digests
+
+
+def _symbol(f: FormField, value, lookups) -> str:
+    text = _text(f, value, lookups)
+    if not SYMBOL_RE.match(text):
+        raise _Invalid("Number/symbol must look like 45/2016/QĐ-UBND, 2618/QĐ-UBND or 123/UBND-VP.")
+    return text
+
+
+_CLEANERS = {
+    "text": _text, "textarea": _text, "integer": _integer, "date": _date, "select": _select,
+    "multiselect": _multiselect, "boolean": _boolean, "unit": _unit, "units": _units, "user": _user,
+    "files": _files, "document_symbol": _symbol,
+}

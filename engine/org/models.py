@@ -1,0 +1,72 @@
+"""Organisation tree (cơ quan, đơn vị) and people."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime
+
+# Roles a user may hold. Lanes in BPMN map to these through each ruleset's settings.
+ROLES = (
+    "clerk",          # chuyên viên theo dõi của Văn phòng (tracking-office clerk)
+    "office_head",    # Chánh/Phó Văn phòng
+    "unit_officer",   # chuyên viên đơn vị
+    "unit_head",      # lãnh đạo đơn vị
+    "leader",         # Chủ tịch/Phó Chủ tịch, Giám đốc
+    "inspector",      # thành viên đoàn kiểm tra
+    "process_admin",  # quản trị quy trình
+    "system_admin",   # quản trị hệ thống
+)
+# Roles that see every unit's assignments, not only their own sub-tree.
+ORGANISATION_WIDE_ROLES = frozenset({"clerk", "office_head", "leader", "inspector", "system_admin"})
+
+
+class Unit(Base):
+    """A node of the organisation tree. Never renamed or deleted in place: a reorganised
+    unit gets `valid_to` and a `successor`."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32), default="unit")  # province, department, commune, section…
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    is_tracking_office: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(255))
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", foreign_keys=[parent_id])
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    email_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[Unit] = relationship()
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    @property
+    def organisation_wide(self) -> bool:
+        return any(r in ORGANISATION_WIDE_ROLES for r in self.roles)

@@ -1,0 +1,106 @@
+"""Units, people and who may see what (unit-scoped access)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.org.models import ROLES, Unit, User
+from engine.passwords import hash_password
+
+
+class OrgError(ValueError):
+    pass
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.code == code))
+
+
+def require_unit(session: Session, code: str) -> Unit:
+    unit = unit_by_code(session, code)
+    if unit is None:
+        raise OrgError(f"unknown unit '{code}'")
+    return unit
+
+
+def tracking_office(session: Session) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+
+
+def root_unit(session: Session) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+
+
+def subtree_ids(session: Session, unit_id: int) -> set[int]:
+    """`unit_id` and every unit below it (any depth)."""
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def visible_unit_ids(session: Session, user: User) -> set[int] | None:
+    """The units whose assignments `user` may see; None means every unit."""
+    if user.organisation_wide:
+        return None
+    return subtree_ids(session, user.unit_id)
+
+
+def can_act_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
+    if unit_id is None or user.organisation_wide:
+        return True
+    return unit_id in subtree_ids(session, user.unit_id)
+
+
+def create_unit(session: Session, code: str, name: str, *, parent_code: str | None = None, kind: str = "unit",
+                tracking_office: bool = False, valid_from: date | None = None, email: str | None = None) -> Unit:
+    if unit_by_code(session, code) is not None:
+        raise OrgError(f"unit '{code}' already exists")
+    parent = require_unit(session, parent_code) if parent_code else None
+    unit = Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
+                is_tracking_office=tracking_office, valid_from=valid_from, email=email)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def retire_unit(session: Session, code: str, on: date, successor_code: str | None = None) -> Unit:
+    """Close a unit from `on`; its tasks and reports keep its name. Never rename or delete."""
+    unit = require_unit(session, code)
+    unit.valid_to = on
+    if successor_code:
+        unit.successor_id = require_unit(session, successor_code).id
+    return unit
+
+
+def create_user(session: Session, username: str, password: str, full_name: str, unit_code: str,
+                roles: list[str], email: str | None = None) -> User:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise OrgError(f"unknown role(s): {', '.join(unknown)}")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise OrgError(f"user '{username}' already exists")
+    if len(password) < 8:
+        raise OrgError("password must have at least 8 characters")
+    user = User(username=username, full_name=full_name, email=email, password_hash=hash_password(password),
+                unit_id=require_unit(session, unit_code).id, roles=list(roles))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def users_with_role(session: Session, role: str, unit_id: int | None = None) -> list[User]:
+    users = session.scalars(select(User).where(User.active.is_(True))).all()
+    return [u for u in users if role in u.roles and (unit_id is None or u.unit_id == unit_id)]
+
+
+def users_by_name(session: Session, usernames: list[str]) -> list[User]:
+    return list(session.scalars(select(User).where(User.username.in_(usernames))))

@@ -1,0 +1,28 @@
+"""Stored process versions. A version is the whole bundle of a ruleset: BPMN, DMN, form
+definitions and settings together, so a running instance keeps every part it started with."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base, UTCDateTime
+
+
+class ProcessBundle(Base):
+    __tablename__ = "process_bundles"
+    __table_args__ = (UniqueConstraint("ruleset", "number"), UniqueConstraint("ruleset", "content_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(64), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, 3… per ruleset
+    content_hash: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict] = mapped_column(JSON)  # relative path -> text
+    settings: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="published")  # draft | published | retired
+    source: Mapped[str] = mapped_column(String(16), default="disk")  # disk | modeler
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,84 @@
+"""Process versions in the database and the per-worker cache of compiled bundles."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import audit, clock
+from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle, read_ruleset
+from engine.rulesets.models import ProcessBundle
+
+
+class BundleCache:
+    """Compiled bundles by id. Parsing is done once per bundle and worker process."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._compiled: dict[int, CompiledBundle] = {}
+
+    def get(self, bundle: ProcessBundle) -> CompiledBundle:
+        with self._lock:
+            compiled = self._compiled.get(bundle.id)
+        if compiled is None:
+            compiled = compile_bundle(BundleSource(bundle.ruleset, bundle.files, bundle.settings))
+            with self._lock:
+                self._compiled[bundle.id] = compiled
+        return compiled
+
+    def put(self, bundle_id: int, compiled: CompiledBundle) -> None:
+        with self._lock:
+            self._compiled[bundle_id] = compiled
+
+
+def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, actor=None,
+                 comment: str | None = None, publish: bool = True, origin: str = "disk") -> ProcessBundle:
+    """Check `source` and store it as the next version of its ruleset (or return the stored
+    version with the same content). Raises RulesetError, storing nothing, if it is invalid."""
+    compiled = compile_bundle(source)
+    digest = source.content_hash
+    existing = session.scalar(select(ProcessBundle).where(
+        ProcessBundle.ruleset == source.ruleset, ProcessBundle.content_hash == digest))
+    if existing is not None:
+        cache.put(existing.id, compiled)
+        if publish and existing.status != "published":
+            publish_bundle(session, existing, actor=actor)
+        return existing
+    number = (session.scalar(select(func.max(ProcessBundle.number)).where(
+        ProcessBundle.ruleset == source.ruleset)) or 0) + 1
+    bundle = ProcessBundle(ruleset=source.ruleset, number=number, content_hash=digest, files=source.files,
+                           settings=source.settings, status="draft", source=origin, created_at=clock.now(),
+                           created_by=getattr(actor, "id", None), comment=comment)
+    session.add(bundle)
+    session.flush()
+    cache.put(bundle.id, compiled)
+    audit.record(session, "bundle.created", "process_bundle", bundle.id, actor=actor,
+                 after={"ruleset": bundle.ruleset, "number": number, "hash": digest}, comment=comment)
+    if publish:
+        publish_bundle(session, bundle, actor=actor)
+    return bundle
+
+
+def publish_bundle(session: Session, bundle: ProcessBundle, *, actor=None) -> None:
+    """Make `bundle` the version new directives of its ruleset start on."""
+    for other in session.scalars(select(ProcessBundle).where(
+            ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == "published")):
+        if other.id != bundle.id:
+            other.status = "retired"
+    bundle.status = "published"
+    bundle.published_at = clock.now()
+    audit.record(session, "bundle.published", "process_bundle", bundle.id, actor=actor,
+                 after={"ruleset": bundle.ruleset, "number": bundle.number})
+
+
+def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:
+    return session.scalar(select(ProcessBundle).where(
+        ProcessBundle.ruleset == ruleset, ProcessBundle.status == "published"))
+
+
+def load_ruleset_from_disk(session: Session, processes_dir: str | Path, ruleset: str, cache: BundleCache,
+                           *, actor=None) -> ProcessBundle:
+    return store_bundle(session, read_ruleset(processes_dir, ruleset), cache, actor=actor,
+                        comment=f"loaded from {processes_dir}")

@@ -1,0 +1,34 @@
+"""`ruleset.toml`: the data of a ruleset (name, level, terminology, deadlines in working
+days, reminder policy, report calendar, roles and lanes)."""
+from __future__ import annotations
+
+from engine.org.models import ROLES
+from engine.rulesets.errors import Problem
+
+REQUIRED_KEYS = ("id", "name", "level", "regulation")
+LEVELS = ("province", "city", "district", "commune", "department")
+REQUIRED_PROCESSES = ("directive", "assignment")
+
+
+def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Problem]:
+    problems = [Problem(file_name, key, f"missing required key '{key}'") for key in REQUIRED_KEYS
+                if key not in settings]
+    if settings.get("level") not in LEVELS:
+        problems.append(Problem(file_name, "level", f"level must be one of {', '.join(LEVELS)}"))
+    processes = settings.get("processes", {})
+    problems += [Problem(file_name, f"processes.{name}", f"missing entry process '{name}'")
+                 for name in REQUIRED_PROCESSES if name not in processes]
+    for lane, role in settings.get("lanes", {}).items():
+        if role not in ROLES:
+            problems.append(Problem(file_name, f"lanes.{lane}", f"unknown role '{role}' (known: {', '.join(ROLES)})"))
+    return problems
+
+
+def get_path(settings: dict, path: str, default=None):
+    """`get_path(s, "deadlines.registration")` -> s["deadlines"]["registration"]."""
+    node = settings
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node

@@ -1,0 +1,73 @@
+"""Workflow instances, the work items read from them, and incidents."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base, UTCDateTime
+
+
+class WorkflowInstance(Base):
+    __tablename__ = "workflow_instances"
+    __table_args__ = (Index("ix_instances_due", "status", "next_timer_due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("process_bundles.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(128))
+    purpose: Mapped[str] = mapped_column(String(32))  # directive | assignment | inspection | …
+    state: Mapped[str] = mapped_column(Text)  # see engine.runtime.serializer
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every step
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | error | completed
+    next_timer_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class WorkItem(Base):
+    """A BPMN user task waiting for someone (công việc chờ xử lý)."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (Index("ix_work_items_inbox", "status", "unit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    element_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(255))
+    instructions: Mapped[str | None] = mapped_column(Text)
+    lane: Mapped[str | None] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    form_key: Mapped[str] = mapped_column(String(128))
+    directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="ready")  # ready | completed | cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    draft: Mapped[dict | None] = mapped_column(JSON)  # a long form saved half-way
+
+
+class Incident(Base):
+    """An engine step that failed (a script, expression or service error). The submission that
+    caused it is kept; an admin fixes the cause and retries."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(128))
+    error: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | resolved
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,430 @@
+"""Running workflow instances: one step, one transaction.
+
+A step is: lock the instance row -> load its state -> run SpiffWorkflow -> save the state
+(version checked) -> update work items and other read models -> append the audit entry.
+Nothing is committed unless all of it is. A script or service failure inside the step
+becomes an incident, never a lost submission.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+
+from engine import audit, clock, forms
+from engine.db import Database
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.rulesets.loader import CompiledBundle
+from engine.rulesets.models import ProcessBundle
+from engine.rulesets.service import BundleCache
+from engine.runtime.errors import AlreadyDone, Conflict, Forbidden, NotFound
+from engine.runtime.models import Incident, WorkflowInstance, WorkItem
+from engine.runtime.operators import OperatorRegistry, StepContext, current_step
+from engine.runtime.serializer import dump_state, load_state
+from engine.sandbox import make_script_engine
+from engine.sandbox.helpers import current_calendar, current_settings
+from engine.working_days import WorkingCalendar
+
+log = logging.getLogger(__name__)
+# Return-for-correction loops deepen SpiffWorkflow's task tree; its recursive walks need room
+# for 500+ loops (the default limit fails after ~330).
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+_TEMPLATES = SandboxedEnvironment(autoescape=False)
+OFFICE_ROLES = ("clerk", "office_head")
+
+
+class DbLookups(forms.Lookups):
+    def __init__(self, session: Session):
+        self.session = session
+
+    def unit_exists(self, code: str) -> bool:
+        return org.unit_by_code(self.session, code) is not None
+
+    def user_exists(self, username: str) -> bool:
+        return self.session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+class Runtime:
+    def __init__(self, db: Database, cache: BundleCache, operators: OperatorRegistry):
+        self.db = db
+        self.cache = cache
+        self.script_engine = make_script_engine(operators)
+
+    # ------------------------------------------------------------------ starting
+    def start(self, session: Session, bundle: ProcessBundle, purpose: str, data: dict, *, actor: User | None = None,
+              directive_id: int | None = None, assignment_id: int | None = None,
+              parent_id: int | None = None) -> WorkflowInstance:
+        """Start the ruleset's process for `purpose` inside the caller's transaction."""
+        compiled = self.cache.get(bundle)
+        process_id = compiled.process_id(purpose)
+        workflow = BpmnWorkflow(compiled.specs[process_id], compiled.subprocess_specs(process_id),
+                                script_engine=self.script_engine)
+        workflow.get_next_task(state=TaskState.READY).data.update(data)
+        moment = clock.now()
+        instance = WorkflowInstance(bundle_id=bundle.id, process_id=process_id, purpose=purpose, state="",
+                                    directive_id=directive_id, assignment_id=assignment_id, parent_id=parent_id,
+                                    created_at=moment, updated_at=moment)
+        session.add(instance)
+        session.flush()
+        self._step(session, instance, compiled, workflow, actor, action=None)
+        audit.record(session, "instance.started", "workflow_instance", instance.id, actor=actor,
+                     after={"process": process_id, "bundle": bundle.id}, directive_id=directive_id,
+                     assignment_id=assignment_id)
+        return instance
+
+    # ------------------------------------------------------------------ work items
+    def validate_submission(self, work_item_id: int, raw: dict) -> dict:
+        """Check a form submission without taking any lock; raises FormValidationError."""
+        with self.db.session() as session:
+            item = self._work_item(session, work_item_id)
+            compiled = self._compiled(session, item.instance_id)
+            return forms.validate(compiled.forms[item.form_key], raw, DbLookups(session))
+
+    def complete(self, work_item_id: int, raw: dict, actor: User) -> WorkItem:
+        """Complete a work item with a form submission, in one transaction. Refuses politely
+        when the item was already completed (double submit, stale form)."""
+        clean = self.validate_submission(work_item_id, raw)
+        with self.db.session() as session:
+            item = self._work_item(session, work_item_id)
+            instance = self._lock(session, item.instance_id)
+            session.refresh(item)
+            if item.status != "ready":
+                raise AlreadyDone("This work item has already been completed.")
+            user = session.get(User, actor.id)
+            self.check_may_act(session, user, item)
+            compiled, workflow = self._load(session, instance)
+            task = workflow.get_task_from_id(UUID(item.task_id))
+            if task is None or task.state != TaskState.READY:
+                raise AlreadyDone("This work item has already been completed.")
+
+            def run_user_task(_wf):
+                task.data.update(clean)
+                task.data["completed_by"] = user.username
+                task.run()
+
+            before = {"status": item.status}
+            item.status, item.completed_at, item.completed_by, item.draft = "completed", clock.now(), user.id, None
+            self._step(session, instance, compiled, workflow, user, action=run_user_task)
+            audit.record(session, "work_item.completed", "work_item", item.id, actor=user, before=before,
+                         after={"element": item.element_id, "data": clean}, directive_id=item.directive_id,
+                         assignment_id=item.assignment_id)
+            return item
+
+    def save_draft(self, work_item_id: int, raw: dict, actor: User) -> None:
+        with self.db.session() as session:
+            item = self._work_item(session, work_item_id)
+            self.check_may_act(session, session.get(User, actor.id), item)
+            if item.status != "ready":
+                raise AlreadyDone("This work item has already been completed.")
+            item.draft = {k: v for k, v in raw.items() if k != "csrf_token"}
+
+    def check_may_act(self, session: Session, user: User, item: WorkItem) -> None:
+        if not user.has_role(item.role) or not org.can_act_for_unit(session, user, item.unit_id):
+            raise Forbidden("You may not handle this work item.")
+
+    # ------------------------------------------------------------------ events from outside
+    def send_message(self, instance_id: int, name: str, payload: dict | None = None, *,
+                     actor: User | None = None) -> None:
+        with self.db.session() as session:
+            instance = self._lock(session, instance_id)
+            compiled, workflow = self._load(session, instance)
+            event = BpmnEvent(MessageEventDefinition(name), payload=payload or {})
+            self._step(session, instance, compiled, workflow, actor, action=lambda wf: wf.send_event(event))
+            audit.record(session, "instance.message", "workflow_instance", instance.id, actor=actor,
+                         after={"message": name, "payload": payload}, directive_id=instance.directive_id,
+                         assignment_id=instance.assignment_id)
+
+    def waiting_messages(self, session: Session, instance: WorkflowInstance) -> list[str]:
+        _compiled, workflow = self._load(session, instance)
+        return sorted({ev.name for ev in workflow.waiting_events() if ev.event_type == "MessageEventDefinition"})
+
+    # ------------------------------------------------------------------ timers
+    def due_instance_ids(self, moment: datetime | None = None, limit: int = 500) -> list[int]:
+        moment = moment or clock.now()
+        with self.db.session() as session:
+            return list(session.scalars(
+                select(WorkflowInstance.id).where(WorkflowInstance.status == "running",
+                                                  WorkflowInstance.next_timer_due <= moment)
+                .order_by(WorkflowInstance.next_timer_due).limit(limit)))
+
+    def fire_timers(self, instance_id: int, moment: datetime | None = None) -> bool:
+        """Advance one instance whose timers are due. False when another worker got there
+        first (the row is locked, or its due time moved on)."""
+        moment = moment or clock.now()
+        with self.db.session() as session:
+            instance = self._lock(session, instance_id, skip_locked=True)
+            if instance is None or instance.status != "running" or not instance.next_timer_due \
+                    or instance.next_timer_due > moment:
+                return False
+            compiled, workflow = self._load(session, instance)
+            self._step(session, instance, compiled, workflow, None, action=None)
+            audit.record(session, "instance.timers", "workflow_instance", instance.id,
+                         after={"next_timer_due": _iso(instance.next_timer_due)},
+                         directive_id=instance.directive_id, assignment_id=instance.assignment_id)
+            return True
+
+    def run_due_timers(self, moment: datetime | None = None) -> int:
+        fired = 0
+        for instance_id in self.due_instance_ids(moment):
+            try:
+                fired += self.fire_timers(instance_id, moment)
+            except (Conflict, StaleDataError):
+                log.info("instance %s changed under the timer run; it will be retried", instance_id)
+        return fired
+
+    # ------------------------------------------------------------------ incidents
+    def retry_incident(self, incident_id: int, actor: User) -> Incident:
+        with self.db.session() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None or incident.status != "open":
+                raise NotFound("No open incident %(id)s.", id=incident_id)
+            instance = self._lock(session, incident.instance_id)
+            compiled, workflow = self._load(session, instance)
+
+            def reset(wf):
+                for task in self._error_tasks(wf):
+                    wf.reset_from_task_id(task.id)
+
+            incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.id
+            instance.status = "running"
+            self._step(session, instance, compiled, workflow, actor, action=reset)
+            audit.record(session, "incident.retried", "incident", incident.id, actor=actor,
+                         after={"instance_status": instance.status})
+            return incident
+
+    # ------------------------------------------------------------------ calendar changes
+    def refresh_deadlines(self, session: Session, actor: User | None = None) -> int:
+        """Recompute every open working-day deadline and the timers waiting on them after the
+        calendar changed. Returns how many instances changed."""
+        changed = 0
+        ids = list(session.scalars(select(WorkflowInstance.id).where(WorkflowInstance.status == "running")))
+        for instance_id in ids:
+            instance = self._lock(session, instance_id)
+            compiled, workflow = self._load(session, instance)
+            token = current_calendar.set(WorkingCalendar.from_db(session))
+            try:
+                moved = _recompute_working_deadlines(workflow)
+            finally:
+                current_calendar.reset(token)
+            if moved:
+                self._step(session, instance, compiled, workflow, actor, action=None)
+                audit.record(session, "deadlines.recomputed", "workflow_instance", instance.id, actor=actor,
+                             after={"changed": moved}, directive_id=instance.directive_id,
+                             assignment_id=instance.assignment_id)
+                changed += 1
+        return changed
+
+    # ------------------------------------------------------------------ internals
+    def _work_item(self, session: Session, work_item_id: int) -> WorkItem:
+        item = session.get(WorkItem, work_item_id)
+        if item is None:
+            raise NotFound("Work item %(id)s does not exist.", id=work_item_id)
+        return item
+
+    def _lock(self, session: Session, instance_id: int, skip_locked: bool = False) -> WorkflowInstance | None:
+        instance = self.db.lock(session, WorkflowInstance, instance_id, skip_locked=skip_locked)
+        if instance is None and not skip_locked:
+            raise NotFound("Workflow instance %(id)s does not exist.", id=instance_id)
+        return instance
+
+    def _compiled(self, session: Session, instance_id: int) -> CompiledBundle:
+        instance = session.get(WorkflowInstance, instance_id)
+        return self.cache.get(session.get(ProcessBundle, instance.bundle_id))
+
+    def _load(self, session: Session, instance: WorkflowInstance) -> tuple[CompiledBundle, BpmnWorkflow]:
+        compiled = self.cache.get(session.get(ProcessBundle, instance.bundle_id))
+        spec = compiled.specs[instance.process_id]
+        workflow = load_state(instance.state, spec, compiled.subprocess_specs(instance.process_id),
+                              self.script_engine)
+        return compiled, workflow
+
+    def _step(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
+              workflow: BpmnWorkflow, actor: User | None, action) -> None:
+        ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
+        tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.from_db(session)),
+                  current_settings.set(compiled.settings))
+        try:
+            try:
+                if action is not None:
+                    action(workflow)
+                workflow.refresh_timers()
+                workflow.do_engine_steps()
+            except SQLAlchemyError:
+                raise
+            except Exception as exc:  # a script, expression or operator failed: keep it as an incident
+                _reraise_database_error(exc)
+                self._record_incident(session, instance, workflow, exc)
+            self._save(session, instance, compiled, workflow)
+        finally:
+            current_settings.reset(tokens[2])
+            current_calendar.reset(tokens[1])
+            current_step.reset(tokens[0])
+
+    def _save(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
+              workflow: BpmnWorkflow) -> None:
+        instance.state = dump_state(workflow)
+        if instance.status != "error":
+            instance.status = "completed" if workflow.completed else "running"
+        instance.next_timer_due = None if instance.status == "completed" else next_timer_due(workflow)
+        instance.updated_at = clock.now()
+        self._sync_work_items(session, instance, compiled, workflow)
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict("Someone else changed this at the same moment; reload and try again.") from None
+
+    def _sync_work_items(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
+                         workflow: BpmnWorkflow) -> None:
+        ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        known = {}
+        for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id,
+                                                           WorkItem.status == "ready")):
+            known[item.task_id] = item
+            if item.task_id not in ready:
+                task = workflow.get_task_from_id(UUID(item.task_id))
+                item.status = "completed" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
+                item.completed_at = clock.now()
+        for task_id, task in ready.items():
+            if task_id not in known:
+                session.add(self._new_work_item(session, instance, compiled, task))
+
+    def _new_work_item(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
+                       task) -> WorkItem:
+        spec = task.task_spec
+        props = spec.extensions.get("properties", {})
+        role = compiled.lanes.get(spec.lane, "clerk")
+        unit_id = self._resolve_unit(session, task, props.get("unit"), role)
+        due = self.script_engine.evaluate(task, props["due"]) if props.get("due") else None
+        instructions = spec.extensions.get("instructionsForEndUser")
+        return WorkItem(
+            instance_id=instance.id, task_id=str(task.id), element_id=spec.bpmn_id,
+            title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, role=role, unit_id=unit_id,
+            instructions=_TEMPLATES.from_string(instructions).render(**task.data) if instructions else None,
+            form_key=props.get("formKey", ""), directive_id=instance.directive_id,
+            assignment_id=task.data.get("assignment_id", instance.assignment_id),
+            due_at=_due_moment(due), created_at=clock.now())
+
+    def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str) -> int | None:
+        if unit_expression:
+            code = self.script_engine.evaluate(task, unit_expression)
+            unit = org.unit_by_code(session, str(code)) if code else None
+            if unit is None:
+                raise LookupError(f"user task {task.task_spec.bpmn_id}: unit '{code}' does not exist")
+            return unit.id
+        default: Unit | None = org.tracking_office(session) if role in OFFICE_ROLES else None
+        if role == "leader":
+            default = org.root_unit(session)
+        return default.id if default else None
+
+    def _record_incident(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow,
+                         exc: Exception) -> None:
+        failed = self._error_tasks(workflow)
+        task = failed[0] if failed else getattr(exc, "task", None)
+        instance.status = "error"
+        session.add(Incident(instance_id=instance.id, task_id=str(task.id) if task else None,
+                             element_id=task.task_spec.bpmn_id if task else None,
+                             error=f"{type(exc).__name__}: {exc}", created_at=clock.now()))
+        log.warning("incident on instance %s: %s", instance.id, exc)
+
+    @staticmethod
+    def _error_tasks(workflow: BpmnWorkflow) -> list:
+        return workflow.get_tasks(state=TaskState.ERROR)
+
+
+def _reraise_database_error(exc: Exception) -> None:
+    inner = getattr(exc, "exception", None) or exc.__cause__
+    if isinstance(inner, SQLAlchemyError):
+        raise inner
+
+
+def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+    """The earliest moment a waiting timer of `workflow` (sub-processes included) falls due."""
+    due = []
+    for task in workflow.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent):
+        definition = task.task_spec.event_definition
+        is_timer = isinstance(definition, TimerEventDefinition) or (
+            isinstance(definition, MultipleEventDefinition)
+            and any(isinstance(e, TimerEventDefinition) for e in definition.event_definitions))
+        value = task.internal_data.get("event_value")
+        if not is_timer or value is None:
+            continue
+        if isinstance(value, dict):
+            if value.get("cycles") == 0:
+                continue
+            value = value["next"]
+        due.append(TimerEventDefinition.get_datetime(value))
+    return min(due) if due else None
+
+
+def _recompute_working_deadlines(workflow: BpmnWorkflow) -> int:
+    """Rewrite every working_deadline dict in waiting/ready task data and re-evaluate the
+    date timers waiting on them. Returns how many values moved."""
+    from engine.sandbox.helpers import add_working_days
+
+    moved = 0
+
+    def walk(value):
+        nonlocal moved
+        if isinstance(value, dict):
+            if {"date", "start", "working_days"} <= value.keys():
+                fresh = add_working_days(value["start"], value["working_days"])
+                if fresh != value["date"]:
+                    value["date"], moved = fresh, moved + 1
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+    tasks = [t for t in workflow.get_tasks() if t.state & live]
+    for task in tasks:
+        walk(task.data)
+    walk(workflow.data)
+    for task in tasks:
+        definition = getattr(task.task_spec, "event_definition", None)
+        if task.state == TaskState.WAITING and isinstance(definition, TimeDateEventDefinition) \
+                and not isinstance(definition, CycleTimerEventDefinition):
+            fresh = workflow.script_engine.evaluate(task, definition.expression)
+            if fresh != task.internal_data.get("event_value"):
+                task.internal_data["event_value"] = fresh
+                moved += 1
+    return moved
+
+
+def _due_moment(value) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dict):
+        value = value.get("date")
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = value.isoformat()
+    text = str(value)
+    if len(text) == 10:  # a date: due at the end of that working day
+        from engine.sandbox.helpers import end_of_day
+
+        text = end_of_day(text)
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)).astimezone(UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,129 @@
+"""Functions BPMN scripts, conditions and timers may call. Dates travel as ISO strings so
+that task data stays plain JSON.
+
+A deadline computed in working days is a dict `{"date", "start", "working_days"}` (see
+`working_deadline`): it carries the rule that produced it, so that when an admin corrects
+the calendar, open deadlines and the timers waiting on them are recomputed.
+"""
+from __future__ import annotations
+
+import contextvars
+from datetime import date, datetime, time, timedelta
+
+from engine import clock
+from engine.working_days import WorkingCalendar
+
+# The calendar of the step being run; the runtime sets it, tests may too.
+current_calendar: contextvars.ContextVar[WorkingCalendar | None] = contextvars.ContextVar(
+    "current_calendar", default=None
+)
+# The settings of the ruleset version the step runs on (ruleset.toml).
+current_settings: contextvars.ContextVar[dict | None] = contextvars.ContextVar("current_settings", default=None)
+OFFICE_OPENS = time(8, 0)
+OFFICE_CLOSES = time(17, 0)
+
+
+def setting(path: str, default=None):
+    """A value from the ruleset's settings, e.g. setting("deadlines.registration")."""
+    from engine.rulesets.settings import get_path
+
+    return get_path(current_settings.get() or {}, path, default)
+
+
+def _calendar() -> WorkingCalendar:
+    cal = current_calendar.get()
+    if cal is None:
+        cal = WorkingCalendar()
+        current_calendar.set(cal)
+    return cal
+
+
+def _day(value) -> date:
+    if isinstance(value, dict):
+        value = value["date"]
+    if isinstance(value, datetime):
+        return value.astimezone(clock.VN_TZ).date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if "T" in text:
+        return datetime.fromisoformat(text).astimezone(clock.VN_TZ).date()
+    return date.fromisoformat(text)
+
+
+def today() -> str:
+    """Today's date in Vietnam, ISO."""
+    return clock.today().isoformat()
+
+
+def now() -> str:
+    return clock.now().isoformat()
+
+
+def add_working_days(start, days: int) -> str:
+    """The date `days` working days after `start` (0: at once)."""
+    return _calendar().add_working_days(_day(start), int(days)).isoformat()
+
+
+def working_deadline(start, days: int) -> dict:
+    """A deadline `days` working days after `start`, remembering the rule."""
+    start_day = _day(start)
+    return {"date": add_working_days(start_day, days), "start": start_day.isoformat(), "working_days": int(days)}
+
+
+def deadline_date(deadline) -> str | None:
+    """The ISO date of a deadline given as a date string or a working_deadline dict."""
+    return None if deadline in (None, "") else _day(deadline).isoformat()
+
+
+def end_of_day(deadline) -> str:
+    """The moment a deadline day ends (office closing time, Vietnam), for timeDate timers."""
+    return _at(_day(deadline), OFFICE_CLOSES)
+
+
+def start_of_day(day) -> str:
+    return _at(_day(day), OFFICE_OPENS)
+
+
+def working_days_before(deadline, days: int) -> str:
+    """Opening time of the working day `days` working days before `deadline`."""
+    return _at(_calendar().subtract_working_days(_day(deadline), int(days)), OFFICE_OPENS)
+
+
+def working_days_after(moment, days: int) -> str:
+    """Opening time of the working day `days` working days after `moment`."""
+    return _at(_calendar().add_working_days(_day(moment), int(days)), OFFICE_OPENS)
+
+
+def is_working_day(day) -> bool:
+    return _calendar().is_working_day(_day(day))
+
+
+def is_overdue(deadline, done_on=None) -> bool:
+    if deadline in (None, ""):
+        return False
+    return _day(done_on or today()) > _day(deadline)
+
+
+def days_late(deadline, done_on=None) -> int:
+    if deadline in (None, ""):
+        return 0
+    return max(0, _calendar().working_days_between(_day(deadline), _day(done_on or today())))
+
+
+def _at(day: date, at: time) -> str:
+    return datetime.combine(day, at, tzinfo=clock.VN_TZ).isoformat()
+
+
+def plus_days(day, days: int) -> str:
+    """Calendar days (not working days) after `day`."""
+    return (_day(day) + timedelta(days=int(days))).isoformat()
+
+
+HELPERS = {
+    f.__name__: f
+    for f in (
+        setting, today, now, add_working_days, working_deadline, deadline_date, end_of_day, start_of_day,
+        working_days_before, working_days_after, is_working_day, is_overdue, days_late, plus_days,
+    )
+}

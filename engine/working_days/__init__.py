@@ -1,0 +1,80 @@
+"""Working days (ngày làm việc): Saturdays, Sundays and Vietnamese public holidays do not
+count; announced swaps do. Built on the `holidays` package, corrected by the shipped
+`corrections.toml` and by the deployment's own override table."""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import holidays
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.working_days.models import CalendarOverride
+
+_CORRECTIONS = Path(__file__).with_name("corrections.toml")
+# A deadline search never needs more than this many calendar days per working day asked for.
+_MAX_SPAN = 400
+
+
+@lru_cache(maxsize=1)
+def shipped_corrections() -> dict[date, bool]:
+    with _CORRECTIONS.open("rb") as fh:
+        return {entry["day"]: entry["working"] for entry in tomllib.load(fh)["day"]}
+
+
+class WorkingCalendar:
+    def __init__(self, overrides: Mapping[date, bool] | None = None):
+        self._overrides = {**shipped_corrections(), **(overrides or {})}
+        self._holidays = holidays.Vietnam()
+
+    @classmethod
+    def from_db(cls, session: Session) -> WorkingCalendar:
+        rows = session.execute(select(CalendarOverride.day, CalendarOverride.working)).all()
+        return cls({day: working for day, working in rows})
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._overrides:
+            return self._overrides[day]
+        return self._holidays.is_working_day(day)
+
+    def holiday_name(self, day: date) -> str | None:
+        return self._holidays.get(day)
+
+    def next_working_day(self, day: date, include_self: bool = False) -> date:
+        """The first working day after `day` (or `day` itself when it is one and include_self)."""
+        current = day if include_self else day + timedelta(days=1)
+        for _ in range(_MAX_SPAN):
+            if self.is_working_day(current):
+                return current
+            current += timedelta(days=1)
+        raise ValueError(f"no working day within {_MAX_SPAN} days of {day}")
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The date `days` working days after `start`; 0 means `start` itself, or the next
+        working day if `start` is not one ("at once")."""
+        if days < 0:
+            return self.subtract_working_days(start, -days)
+        current = self.next_working_day(start, include_self=True)
+        if days and current != start:
+            days -= 1  # the first working day reached already counts
+        for _ in range(days):
+            current = self.next_working_day(current)
+        return current
+
+    def subtract_working_days(self, end: date, days: int) -> date:
+        current = end
+        while days > 0:
+            current -= timedelta(days=1)
+            if self.is_working_day(current):
+                days -= 1
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(self.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))

@@ -1,0 +1,24 @@
+"""Per-deployment corrections to the working-day calendar (lịch nghỉ, ngày làm bù)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base, UTCDateTime
+
+
+class CalendarOverride(Base):
+    """One day whose status differs from the `holidays` package: a day off the Government
+    announced (working=False) or a Saturday worked in exchange, or a listed holiday that is
+    not observed (working=True)."""
+
+    __tablename__ = "calendar_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,90 @@
+"""Shared fixtures. The database is SQLite in a temporary folder unless
+DONDOC_TEST_DATABASE_URL names a PostgreSQL server (CI runs the suite against both);
+each test gets a fresh schema either way."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.clock import ManualClock, set_clock
+from engine.config import REPO_ROOT, Settings
+from engine.core import Engine
+from engine.org import service as org
+
+PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL", "")
+PASSWORD = "mat-khau-123"
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A fresh, empty database: a SQLite file, or a new schema on the test PostgreSQL."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'dondoc.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def clock():
+    """The injected clock, starting on a Thursday just before Tết 2026."""
+    manual = ManualClock(datetime(2026, 2, 12, 9, 0))
+    previous = set_clock(manual)
+    yield manual
+    set_clock(previous)
+
+
+def make_engine(database_url: str, clock, ruleset: str = "dak-lak", processes_dir: str | None = None,
+                tmp_path=None) -> Engine:
+    settings = Settings.load(database_url=database_url, ruleset=ruleset,
+                             processes_dir=processes_dir or str(REPO_ROOT / "processes"),
+                             attachments_dir=str(tmp_path / "attachments") if tmp_path else None, testing=True)
+    engine = Engine(settings, clock=clock)
+    engine.db.create_all()
+    return engine
+
+
+@pytest.fixture
+def engine(database_url, clock, tmp_path):
+    eng = make_engine(database_url, clock, tmp_path=tmp_path)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def org_tree(engine):
+    """A small province: People's Committee, its office, two departments with a section."""
+    with engine.db.session() as s:
+        org.create_unit(s, "UBND", "UBND tỉnh", kind="province")
+        org.create_unit(s, "VP", "Văn phòng UBND tỉnh", parent_code="UBND", kind="office", tracking_office=True)
+        org.create_unit(s, "STC", "Sở Tài chính", parent_code="UBND", kind="department")
+        org.create_unit(s, "STC-NS", "Phòng Ngân sách", parent_code="STC", kind="section")
+        org.create_unit(s, "SXD", "Sở Xây dựng", parent_code="UBND", kind="department")
+        users = {
+            "clerk": org.create_user(s, "clerk", PASSWORD, "Nguyễn Văn Theo Dõi", "VP", ["clerk"]),
+            "office_head": org.create_user(s, "chanhvp", PASSWORD, "Trần Chánh Văn Phòng", "VP", ["office_head"]),
+            "leader": org.create_user(s, "chutich", PASSWORD, "Lê Chủ Tịch", "UBND", ["leader"]),
+            "stc": org.create_user(s, "stc", PASSWORD, "Phạm Chuyên Viên", "STC", ["unit_officer"]),
+            "stc_head": org.create_user(s, "stc_gd", PASSWORD, "Võ Giám Đốc", "STC", ["unit_head"]),
+            "sxd": org.create_user(s, "sxd", PASSWORD, "Đỗ Chuyên Viên", "SXD", ["unit_officer"]),
+            "admin": org.create_user(s, "admin", PASSWORD, "Quản Trị", "VP", ["system_admin", "process_admin"]),
+        }
+    return users
+
+
+@pytest.fixture
+def loaded(engine, org_tree):
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+    return engine

@@ -1,0 +1,1 @@
+"""dondoc web UI: a thin Flask layer over the engine's services."""
