@@ -1,12 +1,23 @@
-"""Flask application factory."""
+"""Flask application factory. Each feature is a package under webui/ exposing `blueprint`
+(routes and templates together); FEATURES lists them in menu order."""
 from __future__ import annotations
 
+import importlib
 import secrets
+from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.core import Engine
+
+FEATURES = [
+    "webui.auth",
+]
+LANGUAGES = ("vi", "en")
+csrf = CSRFProtect()
 
 
 def create_app(engine: Engine | None = None, **config) -> Flask:
@@ -16,18 +27,29 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
         SECRET_KEY=engine.settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=engine.settings.session_lifetime_minutes),
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
         TESTING=engine.settings.testing,
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(config)
     app.extensions["dondoc"] = engine
+    csrf.init_app(app)
+    Babel(app, locale_selector=_select_locale)
+    for name in FEATURES:
+        feature = importlib.import_module(name)
+        app.register_blueprint(feature.blueprint)
+        if hasattr(feature, "init_app"):
+            feature.init_app(app)
 
     @app.get("/healthz")
     def healthz():
         return {"status": "ok", "ruleset": engine.ruleset}
 
-    @app.get("/")
-    def home():
-        return "<!doctype html><title>dondoc</title><h1>dondoc</h1>"
-
     return app
+
+
+def _select_locale() -> str:
+    return session.get("language") or request.accept_languages.best_match(LANGUAGES) or "vi"

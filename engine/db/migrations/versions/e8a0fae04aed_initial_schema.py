@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: b44ed23178ed
+Revision ID: e8a0fae04aed
 Revises: 
-Create Date: 2026-11-23 10:44:40.476943
+Create Date: 2026-11-23 10:45:37.114246
 """
 from alembic import op
 import sqlalchemy as sa
 import engine.db
 
 
-revision = 'b44ed23178ed'
+revision = 'e8a0fae04aed'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -122,7 +122,7 @@ def upgrade() -> None:
     sa.Column('extra', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_directives_created_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_directives')),
-    sa.UniqueConstraint('symbol', 'issued_on', 'issuer', name=op.f('uq_directives_symbol'))
+    sa.UniqueConstraint('symbol', 'issued_on', 'issuer', name=op.f('uq_directives_symbol_issued_on_issuer'))
     )
     with op.batch_alter_table('directives', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_directives_symbol'), ['symbol'], unique=False)
@@ -168,8 +168,8 @@ def upgrade() -> None:
     sa.Column('published_at', engine.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_process_bundles_created_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_process_bundles')),
-    sa.UniqueConstraint('ruleset', 'content_hash', name=op.f('uq_process_bundles_ruleset')),
-    sa.UniqueConstraint('ruleset', 'number', name=op.f('uq_process_bundles_ruleset'))
+    sa.UniqueConstraint('ruleset', 'content_hash', name=op.f('uq_process_bundles_ruleset_content_hash')),
+    sa.UniqueConstraint('ruleset', 'number', name=op.f('uq_process_bundles_ruleset_number'))
     )
     with op.batch_alter_table('process_bundles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_process_bundles_ruleset'), ['ruleset'], unique=False)
@@ -241,7 +241,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_assignment_units_assignment_id_assignments')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_assignment_units_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignment_units')),
-    sa.UniqueConstraint('assignment_id', 'unit_id', name=op.f('uq_assignment_units_assignment_id'))
+    sa.UniqueConstraint('assignment_id', 'unit_id', name=op.f('uq_assignment_units_assignment_id_unit_id'))
     )
     with op.batch_alter_table('assignment_units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignment_units_assignment_id'), ['assignment_id'], unique=False)

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from engine import clock
+from engine.org.models import User
+from engine.passwords import verify_password
+from webui.context import engine
+
+blueprint = Blueprint("auth", __name__, template_folder="templates")
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def login_required(*roles: str):
+    """Require a signed-in user, holding one of `roles` when given."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if roles and not user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def init_app(app) -> None:
+    @app.before_request
+    def load_user():
+        g.user = None
+        user_id = session.get("user_id")
+        if user_id is None:
+            return
+        with engine().db.session() as db:
+            user = db.get(User, user_id)
+            if user is not None:
+                user.unit  # noqa: B018  (load before the session closes)
+        if user is None or not user.active:
+            session.clear()
+            return
+        g.user = user
+
+    @app.context_processor
+    def inject_user():
+        return {"current_user": current_user()}
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        password = request.form.get("password", "")
+        user = _authenticate(username, password)
+        if user is not None:
+            session.clear()
+            session.permanent = True
+            session["user_id"] = user.id
+            target = request.args.get("next") or "/"
+            return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+        flash(_("Wrong username or password."), "error")
+    return render_template("auth/login.html")
+
+
+@blueprint.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def _authenticate(username: str, password: str) -> User | None:
+    """Check a password; five failures lock the account for fifteen minutes."""
+    with engine().db.session() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        if user is None or not user.active:
+            return None
+        now = clock.now()
+        if user.locked_until and user.locked_until > now:
+            return None
+        if not verify_password(user.password_hash, password):
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until, user.failed_logins = now + LOCKOUT, 0
+            return None
+        user.failed_logins, user.locked_until = 0, None
+        return user
