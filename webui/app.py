@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.core import Engine
+from webui.i18n import compile_catalogs, translation_dirs
 
 FEATURES = [
     "webui.auth",
@@ -36,6 +37,9 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     )
     app.config.update(config)
     app.extensions["dondoc"] = engine
+    dirs = translation_dirs(FEATURES)
+    compile_catalogs(dirs)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     csrf.init_app(app)
     Babel(app, locale_selector=_select_locale)
     for name in FEATURES:
