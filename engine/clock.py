@@ -6,7 +6,7 @@ redirects it here so that BPMN timers follow the same clock as the rest of the p
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -16,7 +16,7 @@ class Clock:
     """Wall clock. Always returns aware UTC datetimes."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def today(self) -> date:
         """Today's date in Vietnam (deadlines are Vietnamese calendar days)."""
@@ -47,7 +47,7 @@ class ManualClock(Clock):
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VN_TZ)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 _current: Clock = Clock()

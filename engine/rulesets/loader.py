@@ -111,18 +111,16 @@ def compile_bundle(source: BundleSource) -> CompiledBundle:
             except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
                 problems.append(Problem(path, None, f"invalid form definition: {exc}"))
     parser = SpiffBpmnParser(validator=VALIDATOR)
-    trees = {}
     for path, text in source.files.items():
         if path.endswith((".bpmn", ".dmn")):
             tree = _parse_xml(path, text, problems)
             if tree is not None:
-                trees[path] = tree
                 problems += _lint_code(path, tree)
                 _add_to_parser(parser, path, tree, problems)
     if not problems:
         problems += _build_specs(parser, bundle)
     if not problems:
-        problems += _lint_specs(bundle, trees)
+        problems += _lint_specs(bundle)
     for purpose, process_id in source.settings.get("processes", {}).items():
         if not problems and process_id not in bundle.specs:
             problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", f"process '{process_id}' not found"))
@@ -207,9 +205,9 @@ def _lint_gateways(path: str, tree) -> list[Problem]:
     return problems
 
 
-def _lint_specs(bundle: CompiledBundle, trees: dict) -> list[Problem]:
+def _lint_specs(bundle: CompiledBundle) -> list[Problem]:
     problems = []
-    for process_id, spec in bundle.specs.items():
+    for spec in bundle.specs.values():
         path = spec.file or "?"
         for task_spec in spec.task_specs.values():
             if not isinstance(task_spec, UserTask):
