@@ -40,7 +40,10 @@ def clear_errors(fn):
 
 def make_engine(ctx: click.Context) -> Engine:
     if ctx.obj is None:
-        ctx.obj = Engine(Settings.load(ctx.find_root().params.get("config")))
+        from engine.scheduler.testing_clock import configured_clock
+
+        settings = Settings.load(ctx.find_root().params.get("config"))
+        ctx.obj = Engine(settings, clock=configured_clock(settings))
     return ctx.obj
 
 
@@ -142,6 +145,30 @@ def users_create(ctx, username, full_name, unit_code, roles, email, password) ->
     click.echo(f"user {username} created")
 
 
+@cli.group()
+def admin() -> None:
+    """The first administrator of a new installation."""
+
+
+@admin.command("create")
+@click.option("--username", default="admin", show_default=True)
+@click.option("--full-name", default="Quản trị hệ thống", show_default=True)
+@click.option("--unit", "unit_code", required=True, help="Unit code (created as the root unit if none exists).")
+@click.option("--unit-name", help="Name of the root unit, when the organisation is still empty.")
+@click.password_option(prompt="Password of the first administrator", help="Asked for (twice) when not given.")
+@click.pass_context
+@clear_errors
+def admin_create(ctx, username, full_name, unit_code, unit_name, password) -> None:
+    """Create the first administrator; refused once one exists. Production installs have no
+    default password: demo accounts come only from `dondoc demo`."""
+    from engine.org import service as org
+
+    engine = make_engine(ctx)
+    with engine.db.session() as session:
+        org.create_first_admin(session, username, password, full_name, unit_code, unit_name)
+    click.echo(f"administrator {username} created (roles: {', '.join(org.ADMIN_ROLES)})")
+
+
 # ---------------------------------------------------------------- calendar
 @cli.group()
 def calendar() -> None:
@@ -175,14 +202,39 @@ def timers() -> None:
 @click.pass_context
 @clear_errors
 def timers_run(ctx, moment: str | None) -> None:
-    """Fire every timer due now, once, and exit."""
+    """Fire every timer due now and send due mail, once, and exit (for cron: safe to
+    run every minute, and beside running schedulers)."""
     from engine import clock
+    from engine.scheduler.service import tick
 
     engine = make_engine(ctx)
     if moment:
         clock.set_clock(clock.ManualClock(_parse_moment(moment)))
-    fired = engine.runtime.run_due_timers()
-    click.echo(f"{fired} workflows advanced")
+    result = tick(engine)
+    click.echo(f"{result.advanced} workflows advanced, {result.mail_sent} mails sent, "
+               f"{result.mail_failed} mails failed")
+
+
+@cli.command("scheduler")
+@click.option("--interval", type=click.IntRange(min=1), help="Seconds between ticks (default: settings).")
+@click.pass_context
+@clear_errors
+def scheduler(ctx, interval: int | None) -> None:
+    """Run the timer scheduler in the foreground (several may run against one database)."""
+    import contextlib
+    import logging
+    import signal
+
+    from engine.scheduler.service import Scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # not a line per (skipped) tick
+    runner = Scheduler(make_engine(ctx), interval, blocking=True)
+    # SIGTERM (systemd, docker stop): finish the running tick, then leave.
+    signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
+    click.echo(f"scheduler: a tick every {runner.interval} s (Ctrl+C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):
+        runner.start()
 
 
 def _parse_moment(text: str) -> datetime:
@@ -211,3 +263,42 @@ def _print_logins(logins: dict[str, str]) -> None:
     for username, role in logins.items():
         click.echo(f"  {username:<12} / demo1234   ({role})")
 
+
+
+# ---------------------------------------------------------------- backup
+@cli.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.pass_context
+@clear_errors
+def backup_command(ctx: click.Context, out: str) -> None:
+    """Write a consistent copy of the database and the attachments to OUT.tar.gz."""
+    from engine.backup import backup
+
+    manifest = backup(make_engine(ctx), out)
+    click.echo(f"backup written to {out}: {sum(manifest['tables'].values())} rows in {len(manifest['tables'])} "
+               f"tables, {manifest['attachments']} attachments")
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+@clear_errors
+def restore_command(ctx: click.Context, archive: str) -> None:
+    """Restore a backup onto the configured database, which must be fresh (no rows)."""
+    from engine.backup import restore
+
+    manifest = restore(make_engine(ctx), archive)
+    click.echo(f"restored the backup of {manifest['created_at']} ({sum(manifest['tables'].values())} rows)")
+
+
+# ---------------------------------------------------------------- API tokens, imports, upward sync
+def _add_connection_commands() -> None:
+    from engine.api_tokens.commands import tokens_group
+    from engine.imports.commands import import_group
+    from engine.sync.commands import sync_group
+
+    for group in (tokens_group, import_group, sync_group):
+        cli.add_command(group)
+
+
+_add_connection_commands()

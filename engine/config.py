@@ -31,6 +31,11 @@ class Settings:
     smtp_sender: str = "dondoc@localhost"
     smtp_starttls: bool = False
     scheduler_interval_seconds: int = 60
+    scheduler_workers: int = 4  # PostgreSQL: due workflows advanced in parallel per tick
+    mail_digest_hour: int = 7  # Vietnam time; the daily digest goes out from this hour
+    # Testing only (refused unless `testing`): the clock other processes read, an ISO
+    # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
+    testing_clock: str = ""
     session_lifetime_minutes: int = 60
     extra: dict = field(default_factory=dict)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -22,18 +24,27 @@ PASSWORD = "mat-khau-123"
 @pytest.fixture
 def database_url(tmp_path):
     """A fresh, empty database: a SQLite file, or a new schema on the test PostgreSQL."""
+    with fresh_database_url(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database_url(tmp_path, name: str = "dondoc") -> Iterator[str]:
+    """An empty database named `name` (tests that run two deployments need two)."""
     if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'dondoc.sqlite3'}"
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture
@@ -64,6 +75,10 @@ def engine(database_url, clock, tmp_path):
 
 @pytest.fixture
 def org_tree(engine):
+    return create_org_tree(engine)
+
+
+def create_org_tree(engine) -> dict:
     """A small province: People's Committee, its office, two departments with a section."""
     with engine.db.session() as s:
         org.create_unit(s, "UBND", "UBND tỉnh", kind="province")

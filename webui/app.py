@@ -12,10 +12,21 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.core import Engine
+from webui import errors, formatting
 from webui.i18n import compile_catalogs, translation_dirs
 
 FEATURES = [
     "webui.auth",
+    "webui.inbox",
+    "webui.workitems",
+    "webui.directives",
+    "webui.assignments",
+    "webui.admin",
+    "webui.api",
+    "webui.modeler",
+    "webui.reports",
+    "webui.public",
+    "webui.notifications",
 ]
 LANGUAGES = ("vi", "en")
 csrf = CSRFProtect()
@@ -42,11 +53,16 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     csrf.init_app(app)
     Babel(app, locale_selector=_select_locale)
+    nav_links = []
     for name in FEATURES:
         feature = importlib.import_module(name)
         app.register_blueprint(feature.blueprint)
         if hasattr(feature, "init_app"):
             feature.init_app(app)
+        nav_links += getattr(feature, "nav_links", [])
+    app.config["NAV_LINKS"] = nav_links
+    errors.init_app(app)
+    formatting.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -9,15 +9,24 @@ from engine.cli import _print_logins, clear_errors, cli, make_engine
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--scheduler/--no-scheduler", "with_scheduler", default=True, show_default=True,
+              help="Run the timer scheduler inside (off when `dondoc scheduler` runs apart).")
 @click.pass_context
 @clear_errors
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, with_scheduler: bool = True) -> None:
     """Serve the web app (with the timer scheduler inside, for the embedded default)."""
+    from engine.scheduler.service import Scheduler
     from webui.app import create_app
 
-    app = create_app(make_engine(ctx))
+    engine = make_engine(ctx)
+    app = create_app(engine)
+    runner = Scheduler(engine).start() if with_scheduler else None
     click.echo(f"dondoc on http://{host}:{port}/  (Ctrl+C to stop)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if runner is not None:
+            runner.shutdown()
 
 
 @cli.command()

@@ -69,7 +69,8 @@ class Database:
             session.close()
 
     def lock(self, session: Session, model, row_id, skip_locked: bool = False) -> object | None:
-        """Take the row lock a step needs before reading anything else.
+        """Take the row lock a step needs before reading anything else. `row_id` may be a
+        scalar subquery (the instance of a work item), so that no read comes before the lock.
 
         PostgreSQL: SELECT ... FOR UPDATE (SKIP LOCKED for sweeps that
         may leave a busy row to another worker). SQLite has no row locks; a write as the first
@@ -79,8 +80,11 @@ class Database:
         if not self.is_sqlite:
             query = select(model).where(model.id == row_id).with_for_update(skip_locked=skip_locked)
             return session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
-        session.execute(model.__table__.update().where(model.id == row_id).values(id=model.id))
-        return session.get(model, row_id, populate_existing=True)
+        # Rewrite a plain column, not the key: "SET id = id" makes SQLite check every foreign key
+        # pointing at the row (a scan of unindexed ones such as parent_id: O(stored instances)).
+        column = next(c for c in model.__table__.columns if not c.primary_key and not c.foreign_keys)
+        session.execute(model.__table__.update().where(model.id == row_id).values({column: column}))
+        return session.scalar(select(model).where(model.id == row_id).execution_options(populate_existing=True))
 
     def create_all(self) -> None:
         import engine.models  # noqa: F401  (registers every table)

@@ -32,6 +32,9 @@ class Directive(Base):
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     secrecy: Mapped[str | None] = mapped_column(String(16))
     tracked: Mapped[bool | None] = mapped_column(Boolean)
+    # The level whose task this directive carries out, tracked apart: "province" for a district's
+    # province-given tasks (Quỳnh Nhai Đ.6 k.1c); None for the office's own leader.
+    origin: Mapped[str | None] = mapped_column(String(16), index=True)
     status: Mapped[str] = mapped_column(String(24), default="registered")
     registration_due: Mapped[date | None] = mapped_column(Date)
     source_document_id: Mapped[str | None] = mapped_column(String(128))  # edXML document id
@@ -114,3 +117,42 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ExtensionRequest(Base):
+    """A lead unit's request to move its deadline (xin gia hạn), decided by the assigner.
+    The assignment's original_deadline stays as it was; an approved request moves `deadline`."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    current_deadline: Mapped[date | None] = mapped_column(Date)  # the deadline when asked
+    new_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | refused
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ExplanationRequest(Base):
+    """The office asks a (late) unit to explain itself (yêu cầu giải trình); the unit answers."""
+
+    __tablename__ = "explanation_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    question: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | answered
+    answer: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.operators import OPERATORS, StepContext
 
-DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due"}
+DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
 
 
@@ -63,10 +63,15 @@ def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
 
 @OPERATORS.register("assignments.create")
 def create_assignments(ctx: StepContext, data: dict, params: dict) -> list[int]:
+    """Create the directive's assignments; `follow_up_officer` (a user name) is the default
+    follow-up officer for items that name none."""
+    _refuse_unknown(params, {"items", "follow_up_officer"}, "assignments.create")
     directive = _directive(ctx, data)
     bundle = ctx.session.get(ProcessBundle, ctx.instance.bundle_id)
-    return directives.create_assignments(ctx.session, ctx.runtime, bundle, directive, params.get("items") or [],
-                                         ctx.actor)
+    officer = params.get("follow_up_officer")
+    items = [{**item, "follow_up_officer": item.get("follow_up_officer") or officer}
+             for item in params.get("items") or []]
+    return directives.create_assignments(ctx.session, ctx.runtime, bundle, directive, items, ctx.actor)
 
 
 @OPERATORS.register("assignment.update")
@@ -84,8 +89,7 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
             assignment.follow_up_officer_id = user[0].id if user else None
         elif key == "deadline":
             before[key] = _plain(assignment.deadline)
-            assignment.deadline = _as_date(value)
-            assignment.deadline_rule = value if isinstance(value, dict) else None
+            _set_deadline(assignment, value)
         elif key in ("completed_on", "closed_on"):
             before[key] = _plain(getattr(assignment, key))
             setattr(assignment, key, _as_date(value))
@@ -98,6 +102,72 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
                  after={k: _plain(v) for k, v in params.items()}, directive_id=assignment.directive_id,
                  assignment_id=assignment.id)
     return {"assignment_id": assignment.id}
+
+
+@OPERATORS.register("assignment.return")
+def return_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The lead unit sends the assignment back (chuyển lại) with its reason; the office is told."""
+    _refuse_unknown(params, {"reason"}, "assignment.return")
+    reason = (params.get("reason") or "").strip()
+    if not reason:
+        raise ValueError("assignment.return: a reason is required")
+    assignment = _assignment(ctx, data)
+    assignment.status = "returned"
+    audit.record(ctx.session, "assignment.returned", "assignment", assignment.id, actor=ctx.actor,
+                 before={"lead_unit_id": assignment.lead_unit_id}, after={"reason": reason},
+                 directive_id=assignment.directive_id, assignment_id=assignment.id)
+    _notify_office(ctx, assignment, "returned", reason)
+    return {"assignment_id": assignment.id, "returned": True}
+
+
+@OPERATORS.register("assignment.reassign")
+def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The office corrects a returned assignment: same or another lead unit, same or a new
+    deadline. Returns the values now in force so the diagram can carry them on."""
+    _refuse_unknown(params, {"lead_unit", "deadline", "note"}, "assignment.reassign")
+    assignment = _assignment(ctx, data)
+    before = {"lead_unit_id": assignment.lead_unit_id, "deadline": _plain(assignment.deadline)}
+    unit = org.require_unit(ctx.session, params["lead_unit"])
+    if unit.id != assignment.lead_unit_id:
+        _change_lead(ctx, assignment, unit.code)
+    if params.get("deadline") not in (None, ""):
+        _set_deadline(assignment, params["deadline"])
+    assignment.status = "open"
+    audit.record(ctx.session, "assignment.reassigned", "assignment", assignment.id, actor=ctx.actor, before=before,
+                 after={"lead_unit_id": assignment.lead_unit_id, "deadline": _plain(assignment.deadline),
+                        "note": params.get("note")},
+                 directive_id=assignment.directive_id, assignment_id=assignment.id)
+    deadline = assignment.deadline_rule or _plain(assignment.deadline)
+    return {"lead_unit": unit.code, "deadline": deadline, "deadline_kind": assignment.deadline_kind}
+
+
+@OPERATORS.register("progress.reopen")
+def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The office does not accept a 'done' report and sends the assignment back to the unit."""
+    _refuse_unknown(params, {"note"}, "progress.reopen")
+    assignment = _assignment(ctx, data)
+    before = {"progress": assignment.progress, "completed_on": _plain(assignment.completed_on)}
+    assignment.progress, assignment.completed_on = "in_progress", None
+    audit.record(ctx.session, "assignment.sent_back", "assignment", assignment.id, actor=ctx.actor, before=before,
+                 after={"progress": "in_progress", "note": params.get("note")},
+                 directive_id=assignment.directive_id, assignment_id=assignment.id)
+    return {"assignment_id": assignment.id}
+
+
+def _set_deadline(assignment: Assignment, value) -> None:
+    assignment.deadline = _as_date(value)
+    assignment.deadline_rule = value if isinstance(value, dict) else None
+    assignment.deadline_kind = "dated" if assignment.deadline else "open"
+    for link in assignment.units:
+        if link.role == "lead":
+            link.deadline = assignment.deadline
+
+
+def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, body: str) -> None:
+    from engine.notifications.service import notify_users, recipients
+
+    notify_users(ctx.session, recipients(ctx.session, "clerk", None), kind, directive=assignment.directive,
+                 assignment=assignment, body=body, dedup_key=f"{kind}:{assignment.id}")
 
 
 def _change_lead(ctx: StepContext, assignment: Assignment, code: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "multiselect", "boolean",
-               "unit", "units", "user", "files", "document_symbol")
+               "unit", "units", "user", "users", "files", "document_symbol")
 # Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
 SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
 
@@ -95,7 +95,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
             if required:
                 errors[f.name] = Message("This field is required.")
             else:
-                clean[f.name] = [] if f.type in ("multiselect", "units", "files") else None
+                clean[f.name] = [] if f.type in ("multiselect", "units", "users", "files") else None
             continue
         try:
             clean[f.name] = _CLEANERS[f.type](f, value, lookups)
@@ -198,6 +198,12 @@ def _user(_f, value, lookups) -> str:
     return name
 
 
+def _users(f: FormField, value, lookups) -> list[str]:
+    """User names, as a list or comma-separated (an inspection team, for example)."""
+    names = [n for v in _values(value) for n in v.split(",") if n.strip()]
+    return list(dict.fromkeys(_user(f, n, lookups) for n in names))
+
+
 def _files(_f, value, _lookups) -> list[str]:
     digests = _values(value)
     if not all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests):
@@ -214,6 +220,6 @@ def _symbol(f: FormField, value, lookups) -> str:
 
 _CLEANERS = {
     "text": _text, "textarea": _text, "integer": _integer, "date": _date, "select": _select,
-    "multiselect": _multiselect, "boolean": _boolean, "unit": _unit, "units": _units, "user": _user,
+    "multiselect": _multiselect, "boolean": _boolean, "unit": _unit, "units": _units, "user": _user, "users": _users,
     "files": _files, "document_symbol": _symbol,
 }

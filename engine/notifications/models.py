@@ -2,15 +2,29 @@
 in the application at once and by e-mail after commit."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
 
+# email_status values: pending (to send), sent, failed (gave up after retries; logged, kept),
+# skipped (no address), digest (waits for the person's daily digest), in_digest (taken into one).
+MAIL_STATES = ("pending", "sent", "failed", "skipped", "digest", "in_digest")
 
-class Notification(Base):
+
+class MailOutbox:
+    """Columns of a row that one e-mail is sent for, at least once, with retries."""
+
+    email_status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(MailOutbox, Base):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_inbox", "user_id", "read_at"),
@@ -19,17 +33,27 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(48))  # reminder, overdue, escalation, returned, …
+    kind: Mapped[str] = mapped_column(String(48))  # reminder, due_today, overdue, escalation, …
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
-    link: Mapped[str | None] = mapped_column(String(255))
+    link: Mapped[str | None] = mapped_column(String(255))  # path in the app; mail prefixes base_url
     directive_id: Mapped[int | None] = mapped_column(Integer)
     assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
     dedup_key: Mapped[str | None] = mapped_column(String(128), index=True)  # collapses catch-up bursts
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    email_status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed|skipped|digest
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MailDigest(MailOutbox, Base):
+    """The one daily mail (thư tổng hợp) of a person who chose the digest. The unique
+    (user, day) pair keeps two schedulers from building two digests."""
+
+    __tablename__ = "mail_digests"
+    __table_args__ = (UniqueConstraint("user_id", "day"),
+                      Index("ix_mail_digests_mail", "email_status", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[date] = mapped_column(Date)
+    notification_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

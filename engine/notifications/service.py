@@ -1,24 +1,56 @@
-"""Writing notifications in the step's transaction (the outbox)."""
+"""Writing notifications in the step's transaction (the outbox), and each person's inbox.
+
+A notification is a row written by the step that causes it, so it commits (or not)
+together with the workflow state; e-mail goes out later from the outbox
+(engine.notifications.mail), never inside the user's submission.
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.directives.models import Assignment, Directive
 from engine.notifications.models import Notification
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.runtime.operators import OPERATORS, StepContext
 
-SUBJECTS = {
-    "reminder": "Nhắc hạn nhiệm vụ theo văn bản {symbol}",
-    "overdue": "Nhiệm vụ theo văn bản {symbol} đã quá hạn",
-    "escalation": "Nhiệm vụ quá hạn cần chỉ đạo: văn bản {symbol}",
-    "returned": "Nhiệm vụ theo văn bản {symbol} bị chuyển lại",
-    "assigned": "Nhiệm vụ mới theo văn bản {symbol}",
-    "periodic_update": "Đến kỳ cập nhật tình hình nhiệm vụ theo văn bản {symbol}",
-}
+_TEMPLATES_FILE = Path(__file__).with_name("templates.toml")
+_JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
+URGENCY_LABELS = {"normal": "", "urgent": "Khẩn", "very_urgent": "Thượng khẩn", "flash": "Hỏa tốc"}
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, dict[str, str]]:
+    with _TEMPLATES_FILE.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def render(kind: str, part: str, **context) -> str:
+    """Render the `part` ('subject' or 'body') of the template for `kind` (falls back to
+    the default template)."""
+    source = templates().get(kind, {}).get(part) or templates()["default"][part]
+    return _JINJA.from_string(source).render(**context).strip()
+
+
+def message_context(session: Session, directive: Directive | None, assignment: Assignment | None,
+                    **extra) -> dict:
+    """What a template may name. A secret assignment's content stays out of messages."""
+    unit = session.get(Unit, assignment.lead_unit_id) if assignment and assignment.lead_unit_id else None
+    deadline = assignment.deadline.strftime("%d/%m/%Y") if assignment and assignment.deadline else "không thời hạn"
+    return {
+        "symbol": directive.symbol if directive else "", "summary": directive.summary if directive else "",
+        "content": "" if assignment is None or assignment.secret else assignment.content,
+        "seq": assignment.seq if assignment else "", "unit": unit.name if unit else "", "deadline": deadline,
+        "urgency_label": URGENCY_LABELS.get(assignment.urgency if assignment else "normal", ""),
+        "days_late": 0, **extra,
+    }
 
 
 def recipients(session: Session, role: str, unit_code: str | None) -> list[User]:
@@ -29,36 +61,80 @@ def recipients(session: Session, role: str, unit_code: str | None) -> list[User]
 
 
 def notify_users(session: Session, users: list[User], kind: str, *, directive: Directive | None,
-                 assignment: Assignment | None, body: str, link: str | None = None,
-                 dedup_key: str | None = None) -> list[Notification]:
-    symbol = directive.symbol if directive else ""
-    subject = SUBJECTS.get(kind, "Thông báo: văn bản {symbol}").format(symbol=symbol)
+                 assignment: Assignment | None, body: str | None = None, link: str | None = None,
+                 dedup_key: str | None = None, **context) -> list[Notification]:
+    """Write one notification per user (each user once), unless an unread one with the same
+    `dedup_key` already says the same. E-mail status follows the person's preference."""
+    values = message_context(session, directive, assignment, **context)
+    subject = render(kind, "subject", **values)[:255]
+    body = body or render(kind, "body", **values)
+    link = link or (f"/assignments/{assignment.id}" if assignment else
+                    f"/directives/{directive.id}" if directive else None)
     created = []
-    for user in users:
+    for user in {u.id: u for u in users}.values():
         key = f"{dedup_key}:{user.id}" if dedup_key else None
         if key and session.scalar(select(Notification.id).where(Notification.dedup_key == key,
                                                                 Notification.read_at.is_(None))):
-            continue  # an unread one already says the same
+            continue
         note = Notification(user_id=user.id, kind=kind, subject=subject, body=body, link=link,
                             directive_id=directive.id if directive else None,
                             assignment_id=assignment.id if assignment else None, dedup_key=key,
-                            created_at=clock.now(), next_attempt_at=clock.now())
+                            created_at=clock.now(), next_attempt_at=clock.now(), attempts=0,
+                            email_status=_mail_status(user))
         session.add(note)
         created.append(note)
+    session.flush()
     return created
+
+
+def _mail_status(user: User) -> str:
+    if not user.email:
+        return "skipped"
+    return "digest" if user.email_digest else "pending"
 
 
 @OPERATORS.register("notify")
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
-    kind = params.get("kind") or "info"
+    """Service task: notify the holders of `role` in `unit` (default: the tracking office)
+    about the instance's assignment or directive."""
+    kind = params.get("kind") or "default"
     assignment = ctx.session.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
     directive = ctx.session.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
     users = recipients(ctx.session, params.get("role") or "unit_officer", params.get("unit"))
-    deadline = assignment.deadline.strftime("%d/%m/%Y") if assignment and assignment.deadline else "không thời hạn"
-    body = params.get("body") or (
-        f"Nhiệm vụ: {assignment.content if assignment else ''}\nThời hạn: {deadline}")
-    link = f"/assignments/{assignment.id}" if assignment else (f"/directives/{directive.id}" if directive else None)
     dedup = f"{kind}:{assignment.id if assignment else ctx.instance.id}"
-    created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment, body=body,
-                           link=link, dedup_key=dedup)
+    created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
+                           body=params.get("body"), dedup_key=dedup)
     return {"notified": len(created)}
+
+
+# ---------------------------------------------------------------- the inbox
+def inbox(session: Session, user_id: int, *, unread_only: bool = False, limit: int = 50,
+          offset: int = 0) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
+                                .limit(limit).offset(offset)))
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one (or, with no id, every) unread notification of `user_id` read; a person
+    can never touch another's notifications. Returns how many changed."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    return session.execute(query.values(read_at=clock.now())).rowcount
+
+
+def set_digest(session: Session, user_id: int, digest: bool) -> None:
+    """One mail a day (digest) or one mail per notification. Notifications still waiting
+    follow the new choice."""
+    old, new = ("pending", "digest") if digest else ("digest", "pending")
+    session.execute(update(User).where(User.id == user_id).values(email_digest=digest))
+    session.execute(update(Notification).where(Notification.user_id == user_id, Notification.email_status == old)
+                    .values(email_status=new, next_attempt_at=clock.now()))

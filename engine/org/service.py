@@ -57,7 +57,21 @@ def visible_unit_ids(session: Session, user: User) -> set[int] | None:
 def can_act_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
     if unit_id is None or user.organisation_wide:
         return True
-    return unit_id in subtree_ids(session, user.unit_id)
+    return is_within(session, unit_id, user.unit_id)
+
+
+def is_within(session: Session, unit_id: int, ancestor_id: int) -> bool:
+    """Whether `unit_id` is `ancestor_id` or below it: walks up the tree (a few rows) instead
+    of reading the whole organisation (thousands of communes) on every engine step."""
+    seen: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current not in seen:
+        if current == ancestor_id:
+            return True
+        seen.add(current)
+        unit = session.get(Unit, current)
+        current = unit.parent_id if unit else None
+    return False
 
 
 def create_unit(session: Session, code: str, name: str, *, parent_code: str | None = None, kind: str = "unit",
@@ -104,3 +118,22 @@ def users_with_role(session: Session, role: str, unit_id: int | None = None) -> 
 
 def users_by_name(session: Session, usernames: list[str]) -> list[User]:
     return list(session.scalars(select(User).where(User.username.in_(usernames))))
+
+
+ADMIN_ROLES = ("system_admin", "process_admin")
+
+
+def create_first_admin(session: Session, username: str, password: str, full_name: str, unit_code: str,
+                       unit_name: str | None = None) -> User:
+    """The installation's first administrator (no default credentials exist outside demo
+    mode). Refused once any active administrator exists. On an empty organisation the unit is
+    created as the root of the tree, named `unit_name`."""
+    existing = [u.username for u in session.scalars(select(User).where(User.active.is_(True)))
+                if u.has_role("system_admin")]
+    if existing:
+        raise OrgError(f"an administrator already exists ({', '.join(existing)}); sign in as them instead")
+    if unit_by_code(session, unit_code) is None:
+        if root_unit(session) is not None or not unit_name:
+            raise OrgError(f"unknown unit '{unit_code}' (give --unit-name to create the first unit)")
+        create_unit(session, unit_code, unit_name, kind="province")
+    return create_user(session, username, password, full_name, unit_code, list(ADMIN_ROLES))

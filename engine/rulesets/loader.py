@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -39,7 +39,8 @@ _BPMN_CODE = (
     (".//bpmn:scriptTask/bpmn:script", "exec", "script"),
     (".//bpmn:conditionExpression", "eval", "condition"),
     (".//bpmn:timeDate | .//bpmn:timeDuration | .//bpmn:timeCycle", "eval", "timer expression"),
-    (".//bpmn:completionCondition | .//bpmn:loopCardinality", "eval", "multi-instance expression"),
+    (".//bpmn:completionCondition | .//bpmn:loopCardinality | .//bpmn:loopCondition", "eval", "loop expression"),
+    (".//spiffworkflow:messagePayload", "eval", "message payload"),
     (".//spiffworkflow:preScript | .//spiffworkflow:postScript", "exec", "pre/post script"),
 )
 
@@ -72,8 +73,9 @@ class CompiledBundle:
         return self.source.settings
 
     def process_id(self, purpose: str) -> str:
-        """The process the settings name for `purpose` ('directive', 'assignment', …)."""
-        return self.settings["processes"][purpose]
+        """The process the settings name for `purpose` ('directive', 'assignment', …); a
+        purpose the ruleset does not name runs the common process of that name."""
+        return self.settings.get("processes", {}).get(purpose, purpose)
 
     def subprocess_specs(self, process_id: str) -> dict:
         return {pid: spec for pid, spec in self.specs.items() if pid != process_id}
@@ -111,12 +113,18 @@ def compile_bundle(source: BundleSource) -> CompiledBundle:
             except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
                 problems.append(Problem(path, None, f"invalid form definition: {exc}"))
     parser = SpiffBpmnParser(validator=VALIDATOR)
+    trees = {}
     for path, text in source.files.items():
         if path.endswith((".bpmn", ".dmn")):
             tree = _parse_xml(path, text, problems)
             if tree is not None:
+                trees[path] = tree
                 problems += _lint_code(path, tree)
                 _add_to_parser(parser, path, tree, problems)
+    process_ids = {node.get("id") for tree in trees.values()
+                   for node in tree.xpath("bpmn:process", namespaces=NS)}
+    for path, tree in trees.items():
+        problems += _lint_calls(path, tree, process_ids)
     if not problems:
         problems += _build_specs(parser, bundle)
     if not problems:
@@ -131,10 +139,14 @@ def compile_bundle(source: BundleSource) -> CompiledBundle:
 
 def _parse_xml(path: str, text: str, problems: list[Problem]):
     try:
-        return etree.fromstring(text.encode("utf-8"), SAFE_XML)
+        tree = etree.fromstring(text.encode("utf-8"), SAFE_XML)
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(path, None, f"malformed XML: {exc.msg}", exc.lineno))
         return None
+    if tree.getroottree().docinfo.doctype:  # entities are never resolved; refuse them outright (XXE)
+        problems.append(Problem(path, None, "a DOCTYPE or entity declaration is not allowed in a process file", 1))
+        return None
+    return tree
 
 
 def _add_to_parser(parser: SpiffBpmnParser, path: str, tree, problems: list[Problem]) -> None:
@@ -144,7 +156,18 @@ def _add_to_parser(parser: SpiffBpmnParser, path: str, tree, problems: list[Prob
         else:
             parser.add_bpmn_xml(tree, filename=path)
     except (ValidationException, SpiffWorkflowException) as exc:
-        problems.append(_problem_from(exc, path))
+        problem = _problem_from(exc, path)
+        if problem.element is None and problem.line:
+            problem = replace(problem, element=_element_at_line(tree, problem.line))
+        problems.append(problem)
+
+
+def _element_at_line(tree, line: int) -> str | None:
+    """The id of the element starting on `line` (the XSD validator names lines, not ids)."""
+    for node in tree.iter():
+        if node.sourceline == line and isinstance(node.tag, str):
+            return _element_id(node)
+    return None
 
 
 def _build_specs(parser: SpiffBpmnParser, bundle: CompiledBundle) -> list[Problem]:
@@ -161,16 +184,30 @@ def _build_specs(parser: SpiffBpmnParser, bundle: CompiledBundle) -> list[Proble
 
 def _problem_from(exc: Exception, path: str) -> Problem:
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    for prefix, uri in NS.items():  # "{http://www.omg.org/spec/BPMN/20100524/MODEL}bogus" -> "bpmn:bogus"
+        message = message.replace(f"{{{uri}}}", prefix + ":")
     return Problem(getattr(exc, "file_name", None) or path, getattr(exc, "id", None) or None,
                    message, getattr(exc, "line_number", None) or None)
 
 
 def _element_id(node) -> str | None:
+    """The id of `node` or its nearest ancestor with one, skipping event definitions so that a
+    timer problem names its event (the element a modeller sees), not the definition inside."""
     while node is not None:
-        if node.get("id"):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if node.get("id") and not tag.endswith("EventDefinition"):
             return node.get("id")
         node = node.getparent()
     return None
+
+
+def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:
+    """callActivity targets must be processes of this ruleset (SpiffWorkflow's own error names
+    neither the file nor the calling element)."""
+    return [Problem(path, node.get("id"), f"calls process '{node.get('calledElement')}', which is not in this ruleset",
+                    node.sourceline)
+            for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
+            if node.get("calledElement") not in process_ids]
 
 
 def _lint_code(path: str, tree) -> list[Problem]:

@@ -21,6 +21,9 @@ def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Prob
     for lane, role in settings.get("lanes", {}).items():
         if role not in ROLES:
             problems.append(Problem(file_name, f"lanes.{lane}", f"unknown role '{role}' (known: {', '.join(ROLES)})"))
+    from engine.reports.calendar import calendar_problems  # the report calendar's own rules
+
+    problems += [Problem(file_name, "report_calendar", message) for message in calendar_problems(settings)]
     return problems
 
 

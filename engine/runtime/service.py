@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from uuid import UUID
 
 from jinja2.sandbox import SandboxedEnvironment
@@ -22,6 +23,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +51,7 @@ log = logging.getLogger(__name__)
 # for 500+ loops (the default limit fails after ~330).
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 _TEMPLATES = SandboxedEnvironment(autoescape=False)
+_instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker
 OFFICE_ROLES = ("clerk", "office_head")
 
 
@@ -101,16 +105,18 @@ class Runtime:
     def complete(self, work_item_id: int, raw: dict, actor: User) -> WorkItem:
         """Complete a work item with a form submission, in one transaction. Refuses politely
         when the item was already completed (double submit, stale form)."""
-        clean = self.validate_submission(work_item_id, raw)
         with self.db.session() as session:
+            # The lock comes first: on SQLite a read before it pins a snapshot that a concurrent
+            # commit makes stale, and the lock then fails with "database is locked".
+            of_item = select(WorkItem.instance_id).where(WorkItem.id == work_item_id).scalar_subquery()
+            instance = self.db.lock(session, WorkflowInstance, of_item)
             item = self._work_item(session, work_item_id)
-            instance = self._lock(session, item.instance_id)
-            session.refresh(item)
             if item.status != "ready":
                 raise AlreadyDone("This work item has already been completed.")
             user = session.get(User, actor.id)
             self.check_may_act(session, user, item)
             compiled, workflow = self._load(session, instance)
+            clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session))
             task = workflow.get_task_from_id(UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
@@ -144,17 +150,25 @@ class Runtime:
     def send_message(self, instance_id: int, name: str, payload: dict | None = None, *,
                      actor: User | None = None) -> None:
         with self.db.session() as session:
-            instance = self._lock(session, instance_id)
-            compiled, workflow = self._load(session, instance)
-            event = BpmnEvent(MessageEventDefinition(name), payload=payload or {})
-            self._step(session, instance, compiled, workflow, actor, action=lambda wf: wf.send_event(event))
-            audit.record(session, "instance.message", "workflow_instance", instance.id, actor=actor,
-                         after={"message": name, "payload": payload}, directive_id=instance.directive_id,
-                         assignment_id=instance.assignment_id)
+            self.deliver_message(session, instance_id, name, payload, actor=actor)
+
+    def deliver_message(self, session: Session, instance_id: int, name: str, payload: dict | None = None, *,
+                        actor: User | None = None) -> None:
+        """send_message inside the caller's transaction (so that a domain row written with
+        it commits or not together). Refuses when the workflow is not waiting for `name`."""
+        instance = self._lock(session, instance_id)
+        compiled, workflow = self._load(session, instance)
+        if instance.status != "running" or name not in _waiting_message_names(workflow):
+            raise Conflict("This action is not possible at this stage of the process.")
+        event = BpmnEvent(MessageEventDefinition(name), payload=payload or {})
+        self._step(session, instance, compiled, workflow, actor, action=lambda wf: wf.send_event(event))
+        audit.record(session, "instance.message", "workflow_instance", instance.id, actor=actor,
+                     after={"message": name, "payload": payload}, directive_id=instance.directive_id,
+                     assignment_id=instance.assignment_id)
 
     def waiting_messages(self, session: Session, instance: WorkflowInstance) -> list[str]:
         _compiled, workflow = self._load(session, instance)
-        return sorted({ev.name for ev in workflow.waiting_events() if ev.event_type == "MessageEventDefinition"})
+        return sorted(_waiting_message_names(workflow))
 
     # ------------------------------------------------------------------ timers
     def due_instance_ids(self, moment: datetime | None = None, limit: int = 500) -> list[int]:
@@ -193,10 +207,11 @@ class Runtime:
     # ------------------------------------------------------------------ incidents
     def retry_incident(self, incident_id: int, actor: User) -> Incident:
         with self.db.session() as session:
+            of_incident = select(Incident.instance_id).where(Incident.id == incident_id).scalar_subquery()
+            instance = self.db.lock(session, WorkflowInstance, of_incident)  # lock first (see complete)
             incident = session.get(Incident, incident_id)
             if incident is None or incident.status != "open":
                 raise NotFound("No open incident %(id)s.", id=incident_id)
-            instance = self._lock(session, incident.instance_id)
             compiled, workflow = self._load(session, instance)
 
             def reset(wf):
@@ -222,6 +237,8 @@ class Runtime:
             token = current_calendar.set(WorkingCalendar.from_db(session))
             try:
                 moved = _recompute_working_deadlines(workflow)
+                if moved:
+                    self._refresh_due_dates(session, instance, workflow)
             finally:
                 current_calendar.reset(token)
             if moved:
@@ -231,6 +248,15 @@ class Runtime:
                              assignment_id=instance.assignment_id)
                 changed += 1
         return changed
+
+    def _refresh_due_dates(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
+        """Re-evaluate the `due` property of the instance's open work items (the inbox shows it)."""
+        for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id,
+                                                           WorkItem.status == "ready")):
+            task = workflow.get_task_from_id(UUID(item.task_id))
+            due = task.task_spec.extensions.get("properties", {}).get("due") if task else None
+            if due:
+                item.due_at = _due_moment(self.script_engine.evaluate(task, due))
 
     # ------------------------------------------------------------------ internals
     def _work_item(self, session: Session, work_item_id: int) -> WorkItem:
@@ -259,7 +285,7 @@ class Runtime:
     def _step(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
               workflow: BpmnWorkflow, actor: User | None, action) -> None:
         ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
-        tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.from_db(session)),
+        tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.lazily_from_db(session)),
                   current_settings.set(compiled.settings))
         try:
             try:
@@ -280,12 +306,14 @@ class Runtime:
 
     def _save(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
               workflow: BpmnWorkflow) -> None:
-        instance.state = dump_state(workflow)
         if instance.status != "error":
             instance.status = "completed" if workflow.completed else "running"
         instance.next_timer_due = None if instance.status == "completed" else next_timer_due(workflow)
         instance.updated_at = clock.now()
         self._sync_work_items(session, instance, compiled, workflow)
+        _drop_finished_subprocesses(workflow)
+        _drop_finished_loop_rounds(workflow)
+        instance.state = dump_state(workflow)
         try:
             session.flush()
         except StaleDataError:
@@ -299,7 +327,7 @@ class Runtime:
                                                            WorkItem.status == "ready")):
             known[item.task_id] = item
             if item.task_id not in ready:
-                task = workflow.get_task_from_id(UUID(item.task_id))
+                task = _find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
                 item.status = "completed" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
                 item.completed_at = clock.now()
         for task_id, task in ready.items():
@@ -317,7 +345,7 @@ class Runtime:
         return WorkItem(
             instance_id=instance.id, task_id=str(task.id), element_id=spec.bpmn_id,
             title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, role=role, unit_id=unit_id,
-            instructions=_TEMPLATES.from_string(instructions).render(**task.data) if instructions else None,
+            instructions=_instructions_template(instructions).render(**task.data) if instructions else None,
             form_key=props.get("formKey", ""), directive_id=instance.directive_id,
             assignment_id=task.data.get("assignment_id", instance.assignment_id),
             due_at=_due_moment(due), created_at=clock.now())
@@ -347,6 +375,63 @@ class Runtime:
     @staticmethod
     def _error_tasks(workflow: BpmnWorkflow) -> list:
         return workflow.get_tasks(state=TaskState.ERROR)
+
+
+def _find_task(workflow: BpmnWorkflow, task_id: UUID):
+    try:
+        return workflow.get_task_from_id(task_id)
+    except TaskNotFoundException:
+        return None
+
+
+def _drop_finished_subprocesses(workflow: BpmnWorkflow) -> None:
+    """Forget the inner state of call activities and sub-processes whose calling task has
+    finished: their result is already in that task's data, and keeping them made every
+    handling round (a return-and-correct loop, say) grow the stored state for good."""
+    finished = [task_id for task_id, sub in workflow.subprocesses.items()
+                if (task := _calling_task(workflow, sub)) is None or task.state & TaskState.FINISHED_MASK]
+    for task_id in finished:
+        if task_id in workflow.subprocesses:
+            _drop_subprocess(workflow, task_id)
+
+
+def _calling_task(workflow: BpmnWorkflow, sub):
+    owner = workflow if sub.parent_task_id in workflow.tasks else next(
+        (s for s in workflow.subprocesses.values() if sub.parent_task_id in s.tasks), None)
+    return owner.tasks[sub.parent_task_id] if owner is not None else None
+
+
+def _drop_finished_loop_rounds(workflow: BpmnWorkflow) -> None:
+    """A standard loop keeps each finished round as a child task although the round's data
+    is already merged into the loop task (and the loop counts rounds in its internal data):
+    drop them, so that the 500th round costs what the first did."""
+    for loop in workflow.get_tasks(state=TaskState.STARTED, spec_class=StandardLoopTask):
+        for child in loop.children:
+            if child.state == TaskState.COMPLETED and not child._children and child is not workflow.last_task:
+                loop._children.remove(child.id)
+                child.workflow.tasks.pop(child.id, None)
+
+
+def _drop_subprocess(workflow: BpmnWorkflow, task_id) -> None:
+    dropped = workflow.subprocesses.pop(task_id)
+    for inner_id in [i for i, inner in workflow.subprocesses.items() if inner.parent_task_id in dropped.tasks]:
+        if inner_id in workflow.subprocesses:
+            _drop_subprocess(workflow, inner_id)
+
+
+def _waiting_message_names(workflow: BpmnWorkflow) -> set[str]:
+    """Messages a waiting event catches, plus those that start one of the process's event
+    sub-processes (SpiffWorkflow creates those on arrival, so they never show as waiting)."""
+    names = set()
+    for task in workflow.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent):
+        definition = task.task_spec.event_definition
+        inner = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
+        names.update(d.name for d in inner if isinstance(d, MessageEventDefinition))
+    for spec_name in workflow.spec.start.trigger_specs:
+        spec = workflow.subprocess_specs.get(spec_name)
+        names.update(start.event_definition.name for start in (spec.bpmn_start_events if spec else [])
+                     if isinstance(start.event_definition, MessageEventDefinition))
+    return names
 
 
 def _reraise_database_error(exc: Exception) -> None:
@@ -396,8 +481,9 @@ def _recompute_working_deadlines(workflow: BpmnWorkflow) -> int:
 
     live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
     tasks = [t for t in workflow.get_tasks() if t.state & live]
-    for task in tasks:
-        walk(task.data)
+    # A waiting event re-inherits its (completed) parent's data on every refresh: fix both.
+    for data in {id(d): d for t in tasks for d in (t.data, t.parent.data if t.parent else {})}.values():
+        walk(data)
     walk(workflow.data)
     for task in tasks:
         definition = getattr(task.task_spec, "event_definition", None)

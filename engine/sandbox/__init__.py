@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+from functools import lru_cache
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_globals
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -64,7 +65,10 @@ def check_code(source: str, mode: str) -> list[str]:
     return problems
 
 
+@lru_cache(maxsize=4096)
 def _compiled(source: str, mode: str):
+    """Compiled once per worker: diagrams are fixed per bundle and every step evaluates the
+    same expressions again (code objects are immutable, so sharing them is safe)."""
     result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source)
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))

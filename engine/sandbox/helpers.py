@@ -120,10 +120,54 @@ def plus_days(day, days: int) -> str:
     return (_day(day) + timedelta(days=int(days))).isoformat()
 
 
+def next_urging(deadline, last_covered=None, assigned_on=None) -> dict | None:
+    """The next urging event of an assignment under the ruleset's [reminders] policy:
+    {"at", "kind", "covers"} or None (see engine.scheduler.urging)."""
+    from engine.scheduler.urging import next_urging as plan
+
+    return plan(deadline, last_covered, assigned_on)
+
+
+def next_periodic_report(after=None) -> dict:
+    """The next periodic report of the ruleset's [[report_calendar]] whose units' due day
+    comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
+    "office_due", "article"} (see engine.reports.calendar)."""
+    from engine.reports.calendar import next_report
+
+    return next_report(current_settings.get() or {}, _day(after or today()), _calendar()).as_dict()
+
+
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+
+
+def next_period_end(day, periods) -> str:
+    """The first end of a reporting period strictly after `day` (ISO date). `periods` is one
+    of monthly/quarterly/half_yearly/yearly or a list of them (the earliest end wins)."""
+    start = _day(day)
+    ends = []
+    for period in [periods] if isinstance(periods, str) else list(periods):
+        months = PERIOD_MONTHS[period]
+        month = ((start.month - 1) // months + 1) * months  # last month of the current period
+        end = _month_end(date(start.year, month, 1))
+        if end <= start:
+            following = month + months
+            end = _month_end(date(start.year + (following - 1) // 12, (following - 1) % 12 + 1, 1))
+        ends.append(end)
+    if not ends:
+        raise ValueError("next_period_end needs at least one period")
+    return min(ends).isoformat()
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
 HELPERS = {
     f.__name__: f
     for f in (
         setting, today, now, add_working_days, working_deadline, deadline_date, end_of_day, start_of_day,
         working_days_before, working_days_after, is_working_day, is_overdue, days_late, plus_days,
+        next_urging, next_periodic_report, next_period_end,
     )
 }

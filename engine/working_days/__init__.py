@@ -4,7 +4,7 @@ count; announced swaps do. Built on the `holidays` package, corrected by the shi
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +18,7 @@ from engine.working_days.models import CalendarOverride
 _CORRECTIONS = Path(__file__).with_name("corrections.toml")
 # A deadline search never needs more than this many calendar days per working day asked for.
 _MAX_SPAN = 400
+_YEARS = range(2015, 2041)
 
 
 @lru_cache(maxsize=1)
@@ -26,15 +27,40 @@ def shipped_corrections() -> dict[date, bool]:
         return {entry["day"]: entry["working"] for entry in tomllib.load(fh)["day"]}
 
 
+def _stored_overrides(session: Session) -> dict[date, bool]:
+    return {day: working for day, working in session.execute(select(CalendarOverride.day, CalendarOverride.working))}
+
+
+@lru_cache(maxsize=1)
+def _vietnam() -> holidays.HolidayBase:
+    """The package's calendar, built once per worker (every engine step needs one). Years are
+    filled in advance so that threads sharing it only read."""
+    return holidays.Vietnam(years=range(_YEARS.start, _YEARS.stop))
+
+
 class WorkingCalendar:
-    def __init__(self, overrides: Mapping[date, bool] | None = None):
-        self._overrides = {**shipped_corrections(), **(overrides or {})}
-        self._holidays = holidays.Vietnam()
+    def __init__(self, overrides: Mapping[date, bool] | None = None,
+                 load: Callable[[], Mapping[date, bool]] | None = None):
+        self._given, self._load = overrides, load
+        self._merged: dict[date, bool] | None = None
+        self._holidays = _vietnam()
 
     @classmethod
     def from_db(cls, session: Session) -> WorkingCalendar:
-        rows = session.execute(select(CalendarOverride.day, CalendarOverride.working)).all()
-        return cls({day: working for day, working in rows})
+        return cls(_stored_overrides(session))
+
+    @classmethod
+    def lazily_from_db(cls, session: Session) -> WorkingCalendar:
+        """Reads the deployment's overrides only when a working day is first asked for (most
+        engine steps never do); `session` must still be open then."""
+        return cls(load=lambda: _stored_overrides(session))
+
+    @property
+    def _overrides(self) -> dict[date, bool]:
+        if self._merged is None:
+            extra = self._load() if self._load else self._given
+            self._merged = {**shipped_corrections(), **(extra or {})}
+        return self._merged
 
     def is_working_day(self, day: date) -> bool:
         if day in self._overrides:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from webui.context import engine
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+LANGUAGES = ("vi", "en")
 
 
 def current_user() -> User | None:
@@ -40,12 +41,22 @@ def login_required(*roles: str):
 
 
 def init_app(app) -> None:
+    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+
     @app.before_request
     def load_user():
         g.user = None
         user_id = session.get("user_id")
         if user_id is None:
             return
+        if _session_expired():
+            language = session.get("language")
+            session.clear()
+            if language:
+                session["language"] = language
+            flash(_("Your session has expired; please sign in again."), "info")
+            return
+        session["seen_at"] = clock.now().timestamp()
         with engine().db.session() as db:
             user = db.get(User, user_id)
             if user is not None:
@@ -67,11 +78,13 @@ def login():
         password = request.form.get("password", "")
         user = _authenticate(username, password)
         if user is not None:
+            language = session.get("language") or user.language
             session.clear()
             session.permanent = True
-            session["user_id"] = user.id
+            now = clock.now().timestamp()
+            session.update(user_id=user.id, signed_in_at=now, seen_at=now, language=language)
             target = request.args.get("next") or "/"
-            return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+            return redirect(target if _is_local(target) else "/")
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html")
 
@@ -80,6 +93,28 @@ def login():
 def logout():
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@blueprint.post("/language")
+def set_language():
+    """Switch the interface language (Vietnamese by default)."""
+    language = request.form.get("language", "vi")
+    session["language"] = language if language in LANGUAGES else "vi"
+    target = request.form.get("next") or "/"
+    return redirect(target if _is_local(target) else "/")
+
+
+def _is_local(target: str) -> bool:
+    return target.startswith("/") and not target.startswith("//") and "\\" not in target
+
+
+def _session_expired() -> bool:
+    """Sessions end after SESSION_IDLE_MINUTES without a request, and at the latest
+    PERMANENT_SESSION_LIFETIME after sign-in, both measured on the engine clock."""
+    now = clock.now().timestamp()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return now - session.get("seen_at", 0) > idle or now - session.get("signed_in_at", 0) > lifetime
 
 
 def _authenticate(username: str, password: str) -> User | None:

@@ -1,0 +1,84 @@
+"""`python -m bench` (= `make bench`): the engine's step cost against bare SpiffWorkflow, its
+growth with 10k and 100k stored instances, and return-for-correction loops.
+
+SQLite by default; PostgreSQL when DONDOC_BENCH_DATABASE_URL is set (a fresh schema is made
+and dropped). `--quick` runs small sizes only (a smoke test of the benchmark itself).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+from bench import loops, scale, step_cost
+from bench.world import database_url, make_world, start_bench_instances
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=200, help="live instances completed per round")
+    parser.add_argument("--rounds", type=int, default=3, help="completions per live instance")
+    parser.add_argument("--sizes", default="10000,100000", help="stored instances to add, cumulative targets")
+    parser.add_argument("--loops", default="100,350,500", help="loop counts to measure at")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: check that the benchmark runs")
+    parser.add_argument("--only", choices=("step", "loops"), help="run one part")
+    args = parser.parse_args()
+    if args.quick:
+        args.instances, args.rounds, args.sizes, args.loops = 20, 2, "500", "5,10"
+    backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
+    print(f"dondoc bench on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    if args.only in (None, "step"):
+        bench_steps(args.instances, args.rounds, [int(s) for s in args.sizes.split(",") if s])
+    if args.only in (None, "loops"):
+        bench_loops([int(n) for n in args.loops.split(",") if n])
+
+
+def bench_steps(instances: int, rounds: int, sizes: list[int]) -> None:
+    with database_url() as url:
+        world = make_world(url)
+        try:
+            live = start_bench_instances(world, instances)
+            bare = step_cost.BareSpiff(world, instances)
+            engine_times, bare_times = step_cost.Timings(), step_cost.Timings()
+            for _ in range(rounds):  # interleaved, so that both see the same machine state
+                engine_times += step_cost.engine_round(world, live)
+                bare_times += bare.round()
+            print(f"\n(a) complete one user task, median of {len(engine_times.wall)}   wall ms   CPU ms")
+            _row("engine (Runtime.complete, committed)", engine_times.wall_ms, engine_times.cpu_ms)
+            _row("bare SpiffWorkflow in memory", bare_times.wall_ms, bare_times.cpu_ms)
+            _row("ratio", engine_times.wall_ms / bare_times.wall_ms, engine_times.cpu_ms / bare_times.cpu_ms)
+            print("\n(b) engine step as stored instances grow     wall ms   CPU ms")
+            _row(f"{instances:>7} instances", engine_times.wall_ms, engine_times.cpu_ms)
+            stored = instances
+            template = start_bench_instances(world, 1)[0]
+            for target in sizes:
+                began = time.perf_counter()
+                scale.add_copies(world, template, target - stored)
+                inserted = time.perf_counter() - began
+                stored = target
+                timings = step_cost.engine_round(world, live)
+                _row(f"{stored:>7} instances", timings.wall_ms, timings.cpu_ms, f"(bulk insert {inserted:.1f} s)")
+        finally:
+            world.engine.close()
+
+
+def _row(label: str, wall: float, cpu: float, note: str = "") -> None:
+    print(f"    {label:<40} {wall:8.2f} {cpu:8.2f}   {note}".rstrip())
+
+
+def bench_loops(checkpoints: list[int]) -> None:
+    with database_url() as url:
+        world = make_world(url, ruleset=loops.RULESET, processes_dir=loops.PROCESSES)
+        try:
+            print("\nreturn-for-correction loops on one assignment (common processes):")
+            print("    loops   s/loop   state KiB   tasks   load ms")
+            for point in loops.run_loops(world, checkpoints):
+                print(f"    {point.loops:5}   {point.seconds_per_loop:6.3f}   {point.state_kib:9.1f}   "
+                      f"{point.tasks:5}   {point.load_ms:7.2f}")
+        finally:
+            world.engine.close()
+
+
+if __name__ == "__main__":
+    main()

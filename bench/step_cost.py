@@ -1,0 +1,99 @@
+"""(a) One user-task completion through the engine (Runtime.complete: lock, load, run, save,
+work items, audit, commit) against bare SpiffWorkflow on the same diagram in memory (stock
+BpmnWorkflowSerializer: deserialize, complete, serialize)."""
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from sqlalchemy import select
+
+from bench.world import World, initial_data
+from engine.runtime.models import WorkItem
+from engine.sandbox.helpers import HELPERS
+
+SUBMISSION = {"progress": "in_progress", "note": "Đang triển khai theo kế hoạch"}
+
+
+@dataclass
+class Timings:
+    """Seconds per operation: wall clock, and this process's CPU (steadier on a busy machine;
+    on PostgreSQL it leaves out the server's share)."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    @contextmanager
+    def measure(self) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.wall.append(time.perf_counter() - wall)
+        self.cpu.append(time.process_time() - cpu)
+
+    def __iadd__(self, other: Timings) -> Timings:
+        self.wall += other.wall
+        self.cpu += other.cpu
+        return self
+
+    @property
+    def wall_ms(self) -> float:
+        return statistics.median(self.wall) * 1000
+
+    @property
+    def cpu_ms(self) -> float:
+        return statistics.median(self.cpu) * 1000
+
+
+def engine_round(world: World, instance_ids: list[int]) -> Timings:
+    """Complete the ready work item of each instance once."""
+    with world.engine.db.session() as s:
+        items = dict(s.execute(select(WorkItem.instance_id, WorkItem.id).where(
+            WorkItem.instance_id.in_(instance_ids), WorkItem.status == "ready")).all())
+    timings = Timings()
+    for instance_id in instance_ids:
+        with timings.measure():
+            world.engine.runtime.complete(items[instance_id], SUBMISSION, world.officer)
+    return timings
+
+
+class BareSpiff:
+    """The same diagram run by SpiffWorkflow alone, state kept as stock JSON blobs."""
+
+    def __init__(self, world: World, count: int):
+        compiled = world.engine.cache.get(world.bundle)
+        self.spec, self.subspecs = compiled.specs["bench"], compiled.subprocess_specs("bench")
+        self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        self.script_engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(HELPERS)))
+        self.blobs = [self._start(n) for n in range(count)]
+
+    def _start(self, n: int) -> str:
+        workflow = BpmnWorkflow(self.spec, self.subspecs, script_engine=self.script_engine)
+        workflow.get_next_task(state=TaskState.READY).data.update(initial_data(n))
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        return self.serializer.serialize_json(workflow)
+
+    def round(self) -> Timings:
+        timings = Timings()
+        for n, blob in enumerate(self.blobs):
+            with timings.measure():
+                self.blobs[n] = self._complete(blob)
+        return timings
+
+    def _complete(self, blob: str) -> str:
+        workflow = self.serializer.deserialize_json(blob)
+        workflow.script_engine = self.script_engine
+        task = workflow.get_next_task(state=TaskState.READY, manual=True)
+        task.data.update(SUBMISSION)
+        task.run()
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        return self.serializer.serialize_json(workflow)

@@ -1,0 +1,105 @@
+"""`python -m bench.timers`: how late timers fire under load. N instances wait on date
+timers falling due within one minute; the embedded scheduler (engine.scheduler) ticks every
+`--interval` seconds on the wall clock; each instance's lateness is the moment its step ran
+(the row's updated_at) minus its due time. Target: every timer within one interval.
+
+SQLite by default; PostgreSQL when DONDOC_BENCH_DATABASE_URL is set.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bench.world import START, database_url, make_world
+from engine import clock
+from engine.runtime.models import WorkflowInstance
+from engine.scheduler.service import Scheduler
+
+PROCESSES = Path(__file__).with_name("processes")
+LEAD = 20  # seconds between the end of set-up and the first due timer
+
+
+class OffsetClock(clock.Clock):
+    """The wall clock's pace, shifted to the bench's fake date."""
+
+    def __init__(self, moment: datetime):
+        self.offset = moment - datetime.now().astimezone()
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.timers", description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=2000)
+    parser.add_argument("--spread", type=float, default=60, help="seconds over which the timers fall due")
+    parser.add_argument("--interval", type=float, default=5, help="scheduler interval, seconds")
+    args = parser.parse_args()
+    backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
+    print(f"timer lateness on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs: "
+          f"{args.instances} timers due within {args.spread:g} s, a tick every {args.interval:g} s")
+    with database_url() as url:
+        world = make_world(url, ruleset="timers", processes_dir=PROCESSES)
+        try:
+            lateness = run(world, args.instances, args.spread, args.interval)
+        finally:
+            world.engine.close()
+    report(lateness, args.interval)
+
+
+def run(world, count: int, spread: float, interval: float) -> list[float]:
+    base = START.astimezone() + timedelta(seconds=LEAD)
+    due = {}
+    started = time.perf_counter()
+    with world.engine.db.session() as s:
+        for _ in range(count):
+            at = base + timedelta(seconds=random.uniform(0, spread))
+            instance = world.engine.runtime.start(s, world.bundle, "directive", {"due_at": at.isoformat()})
+            due[instance.id] = at
+    print(f"  set-up: {count} instances started in {time.perf_counter() - started:.1f} s")
+    clock.set_clock(OffsetClock(START.astimezone()))  # from now on the fake time runs like the wall clock
+    scheduler = Scheduler(world.engine, interval).start()
+    try:
+        deadline = time.monotonic() + LEAD + spread + 10 * interval + 120
+        while time.monotonic() < deadline and _running(world) > 0:
+            time.sleep(1)
+    finally:
+        scheduler.shutdown()
+    with world.engine.db.session() as s:
+        rows = s.execute(select(WorkflowInstance.id, WorkflowInstance.status, WorkflowInstance.updated_at)).all()
+    unfired = [i for i, status, _ in rows if status != "completed"]
+    if unfired:
+        print(f"  NOT FIRED: {len(unfired)} timers")
+    return [(updated - due[i]).total_seconds() for i, status, updated in rows if status == "completed"]
+
+
+def _running(world) -> int:
+    with world.engine.db.session() as s:
+        return len(s.scalars(select(WorkflowInstance.id).where(WorkflowInstance.status == "running")).all())
+
+
+def report(lateness: list[float], interval: float) -> None:
+    if not lateness:
+        print("  no timer fired")
+        return
+    ordered = sorted(lateness)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+    within = sum(1 for x in ordered if x <= interval) / len(ordered)
+    print(f"  lateness (s): median {statistics.median(ordered):.2f}, p95 {pct(.95):.2f}, p99 {pct(.99):.2f}, "
+          f"max {ordered[-1]:.2f}, min {ordered[0]:.2f}")
+    print(f"  within one interval ({interval:g} s): {within:.1%} of {len(ordered)} timers")
+
+
+if __name__ == "__main__":
+    main()

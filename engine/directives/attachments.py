@@ -1,0 +1,110 @@
+"""Attachments (tệp đính kèm): stored once on disk by sha256 under settings.attachments_dir;
+task data and progress updates hold only the digest. Who may download is decided here."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import String, cast, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.directives.models import Assignment, Attachment, ProgressUpdate
+from engine.org.models import User
+from engine.registry.service import visible_assignments
+from engine.runtime.errors import EngineError
+from engine.runtime.models import WorkItem
+
+MAX_SIZE = 20 * 1024 * 1024
+# Office documents, PDF, images and archives; never HTML or scripts (they would run in the
+# browser when opened from our origin).
+ALLOWED_EXTENSIONS = {
+    ".pdf": "application/pdf", ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".txt": "text/plain", ".csv": "text/csv", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".zip": "application/zip", ".rar": "application/vnd.rar", ".7z": "application/x-7z-compressed",
+}
+_CHUNK = 1024 * 1024
+
+
+class AttachmentError(EngineError):
+    pass
+
+
+def blob_path(attachments_dir: str, sha256: str) -> Path:
+    return Path(attachments_dir) / sha256[:2] / sha256
+
+
+def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: str, actor: User) -> Attachment:
+    """Store an upload (once per content) and return its row. Refuses empty, too large and
+    disallowed files without keeping anything."""
+    name = Path(filename or "").name.strip()
+    extension = Path(name).suffix.lower()
+    if extension not in ALLOWED_EXTENSIONS:
+        raise AttachmentError("File type %(ext)s is not accepted.", ext=extension or "?")
+    digest, size, temp = _spool(stream, attachments_dir)
+    try:
+        if size == 0:
+            raise AttachmentError("The file %(name)s is empty.", name=name)
+        if size > MAX_SIZE:
+            raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
+        target = blob_path(attachments_dir, digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    row = session.get(Attachment, digest)
+    if row is None:
+        row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension], size=size,
+                         uploaded_by=actor.id, uploaded_at=clock.now())
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _spool(stream: BinaryIO, attachments_dir: str) -> tuple[str, int, str]:
+    """Copy to a temporary file beside the store while hashing; stop reading past the limit."""
+    Path(attachments_dir).mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    fd, temp = tempfile.mkstemp(dir=attachments_dir, prefix=".upload-")
+    with os.fdopen(fd, "wb") as out:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_SIZE:
+                break
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), size, temp
+
+
+def describe(session: Session, digests: list[str]) -> list[Attachment]:
+    if not digests:
+        return []
+    found = {a.sha256: a for a in session.scalars(select(Attachment).where(Attachment.sha256.in_(digests)))}
+    return [found[d] for d in digests if d in found]
+
+
+def may_download(session: Session, user: User, sha256: str) -> bool:
+    """The uploader may; otherwise the file must belong to a progress update of an assignment
+    the user may see, or to a work item (draft) the user may see."""
+    row = session.get(Attachment, sha256)
+    if row is None:
+        return False
+    if row.uploaded_by == user.id:
+        return True
+    mentioned = (ProgressUpdate.assignment_id.in_(
+        visible_assignments(session, user).with_only_columns(Assignment.id).order_by(None)))
+    if session.scalar(select(ProgressUpdate.id).where(
+            mentioned, cast(ProgressUpdate.attachments, String).contains(sha256)).limit(1)) is not None:
+        return True
+    from engine.inbox.service import visible_work_item
+
+    drafts = session.scalars(select(WorkItem.id).where(cast(WorkItem.draft, String).contains(sha256))).all()
+    return any(visible_work_item(session, user, item_id) for item_id in drafts)

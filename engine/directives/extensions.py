@@ -1,0 +1,157 @@
+"""Actions on a running assignment: extension requests (xin gia hạn) and explanation
+requests (yêu cầu giải trình).
+
+Each request is a row here plus a BPMN message to the assignment's workflow, delivered in
+the same transaction: `extension_requested` (caught on the lead unit's `handle` task: the
+assigner decides, the new deadline applies and urging restarts with it) and
+`explanation_requested` (an event sub-process: the lead unit answers). The operators at the
+bottom are what the diagrams call when the decision or the answer comes back.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from engine import audit, clock, forms
+from engine.directives.models import Assignment, ExplanationRequest, ExtensionRequest
+from engine.directives.service import DirectiveError
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.runtime.errors import Forbidden, NotFound
+from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.helpers import current_calendar, working_deadline
+from engine.working_days import WorkingCalendar
+
+EXTENSION_MESSAGE = "extension_requested"
+EXPLANATION_MESSAGE = "explanation_requested"
+LEAD_ROLES = ("unit_officer", "unit_head")
+OFFICE_ROLES = ("clerk", "office_head", "leader")
+EXPLANATION_DAYS = 3  # working days to answer, unless the ruleset says otherwise
+
+
+def request_extension(engine, assignment_id: int, new_deadline, reason: str, actor: User) -> ExtensionRequest:
+    """The lead unit asks to move its deadline to `new_deadline` (a date, ISO or dd/mm/yyyy)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DirectiveError("Give the reason for the extension.")
+    try:
+        day = forms.parse_date(new_deadline)
+    except Exception:
+        raise DirectiveError("The new deadline must be a date (dd/mm/yyyy).") from None
+    with engine.db.session() as session:
+        assignment, user = _open_assignment(session, assignment_id, actor)
+        _require_lead_unit(session, user, assignment)
+        if assignment.deadline is not None and day <= assignment.deadline:
+            raise DirectiveError("The new deadline must be later than the current one (%(d)s).",
+                                 d=assignment.deadline.strftime("%d/%m/%Y"))
+        if day <= clock.today():
+            raise DirectiveError("The new deadline must be in the future.")
+        request = ExtensionRequest(assignment_id=assignment.id, unit_id=assignment.lead_unit_id,
+                                   requested_by=user.id, requested_at=clock.now(),
+                                   current_deadline=assignment.deadline, new_deadline=day, reason=reason)
+        session.add(request)
+        session.flush()
+        payload = {"request_id": request.id, "new_deadline": day.isoformat(), "reason": reason,
+                   "requested_by": user.username}
+        engine.runtime.deliver_message(session, assignment.instance_id, EXTENSION_MESSAGE, payload, actor=user)
+        audit.record(session, "extension.requested", "extension_request", request.id, actor=user,
+                     after={"new_deadline": day.isoformat(), "reason": reason},
+                     directive_id=assignment.directive_id, assignment_id=assignment.id)
+        return request
+
+
+def request_explanation(engine, assignment_id: int, question: str, actor: User) -> ExplanationRequest:
+    """The office (or the leader) asks the lead unit to explain, e.g. why it is late."""
+    question = (question or "").strip()
+    if not question:
+        raise DirectiveError("Say what the unit must explain.")
+    with engine.db.session() as session:
+        assignment, user = _open_assignment(session, assignment_id, actor)
+        if not user.has_role(*OFFICE_ROLES):
+            raise Forbidden("Only the tracking office or the leader may ask for an explanation.")
+        bundle_settings = engine.compiled(engine.current_bundle(session)).settings
+        days = bundle_settings.get("deadlines", {}).get("explanation", EXPLANATION_DAYS)
+        token = current_calendar.set(WorkingCalendar.from_db(session))
+        try:
+            due = working_deadline(clock.today(), days)
+        finally:
+            current_calendar.reset(token)
+        unit = session.get(Unit, assignment.lead_unit_id)
+        request = ExplanationRequest(assignment_id=assignment.id, unit_id=unit.id, question=question,
+                                     requested_by=user.id, requested_at=clock.now(),
+                                     due_on=date.fromisoformat(due["date"]))
+        session.add(request)
+        session.flush()
+        payload = {"request_id": request.id, "question": question, "lead_unit": unit.code, "due": due,
+                   "requested_by": user.username}
+        engine.runtime.deliver_message(session, assignment.instance_id, EXPLANATION_MESSAGE, payload, actor=user)
+        audit.record(session, "explanation.requested", "explanation_request", request.id, actor=user,
+                     after={"question": question, "unit": unit.code}, directive_id=assignment.directive_id,
+                     assignment_id=assignment.id)
+        return request
+
+
+def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
+    assignment = session.get(Assignment, assignment_id)
+    user = session.get(User, actor.id)
+    visible = org.visible_unit_ids(session, user)
+    if assignment is None or (visible is not None and assignment.lead_unit_id not in visible):
+        raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+    if assignment.status == "closed" or assignment.instance_id is None:
+        raise DirectiveError("This assignment is closed.")
+    return assignment, user
+
+
+def _require_lead_unit(session: Session, user: User, assignment: Assignment) -> None:
+    if not user.has_role(*LEAD_ROLES) or not org.can_act_for_unit(session, user, assignment.lead_unit_id) \
+            or user.organisation_wide:
+        raise Forbidden("Only the lead unit may ask for an extension.")
+
+
+# ---------------------------------------------------------------------- operators
+@OPERATORS.register("extension.decide")
+def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Record the assigner's decision; an approval moves the deadline and keeps the original."""
+    request = ctx.session.get(ExtensionRequest, params["request_id"])
+    assignment = ctx.session.get(Assignment, request.assignment_id) if request else None
+    if request is None or assignment is None or assignment.id != ctx.instance.assignment_id:
+        raise LookupError(f"no extension request {params.get('request_id')} for this assignment")
+    if request.status != "pending":
+        raise ValueError(f"extension request {request.id} was already decided")
+    approved = bool(params.get("approved"))
+    request.status = "approved" if approved else "refused"
+    request.decided_by = getattr(ctx.actor, "id", None)
+    request.decided_at = clock.now()
+    request.decision_note = params.get("note")
+    before = assignment.deadline
+    if approved:
+        if assignment.original_deadline is None:
+            assignment.original_deadline = assignment.deadline
+        assignment.deadline = request.new_deadline
+        assignment.deadline_rule = None  # a date chosen by the assigner, not counted in working days
+        assignment.deadline_kind = "dated"
+        for link in assignment.units:
+            if link.role == "lead":
+                link.deadline = request.new_deadline
+    audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
+                 before={"deadline": before.isoformat() if before else None},
+                 after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,
+                        "note": request.decision_note},
+                 directive_id=assignment.directive_id, assignment_id=assignment.id)
+    return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None}
+
+
+@OPERATORS.register("explanation.answer")
+def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
+    request = ctx.session.get(ExplanationRequest, params["request_id"])
+    if request is None or request.assignment_id != ctx.instance.assignment_id:
+        raise LookupError(f"no explanation request {params.get('request_id')} for this assignment")
+    request.status = "answered"
+    request.answer = params.get("answer")
+    request.attachments = list(params.get("attachments") or [])
+    request.answered_by = getattr(ctx.actor, "id", None)
+    request.answered_at = clock.now()
+    audit.record(ctx.session, "explanation.answered", "explanation_request", request.id, actor=ctx.actor,
+                 after={"answer": request.answer}, assignment_id=request.assignment_id)
+    return {"request_id": request.id}

@@ -1,0 +1,140 @@
+"""Sub-assignment (giao lại): a unit passes its assignment down to its sections, each with a
+deadline no later than the unit's own, and the unit's assignment follows theirs.
+
+Each section's share is a child Assignment (`parent_id`) running the `subassignment`
+process (processes/common/subassignment.bpmn, replaceable per ruleset). Its rollup step
+calls the operator below after every report: the parent's progress becomes the sections'
+combined progress (never `done` by itself — the unit confirms that upward in its own
+process), and when every section is done the unit's staff are notified and the parent's
+process gets the message `subassignments_done` if it waits for one.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, clock, forms
+from engine.directives.models import Assignment, AssignmentUnit
+from engine.directives.service import DirectiveError
+from engine.notifications.service import notify_users
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.rulesets.models import ProcessBundle
+from engine.runtime.errors import Forbidden, NotFound
+from engine.runtime.models import WorkflowInstance
+from engine.runtime.operators import OPERATORS, StepContext
+
+PURPOSE = "subassignment"
+ALL_DONE_MESSAGE = "subassignments_done"
+PASSING_ROLES = ("unit_head", "unit_officer")
+
+
+def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> list[int]:
+    """Pass `assignment_id` down: items are {"unit": section code, "content"?, "deadline"?}.
+    One transaction; returns the new child assignment ids."""
+    if not items:
+        raise DirectiveError("Name at least one section to pass the assignment to.")
+    with engine.db.session() as session:
+        parent, user = _parent(session, assignment_id, actor)
+        below = org.subtree_ids(session, parent.lead_unit_id) - {parent.lead_unit_id}
+        shares = [_share(session, parent, below, n, item) for n, item in enumerate(items, start=1)]
+        instance = session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
+        bundle = session.get(ProcessBundle, instance.bundle_id) if instance else engine.current_bundle(session)
+        return [_create_child(session, engine.runtime, bundle, parent, unit, content, deadline, user)
+                for unit, content, deadline in shares]
+
+
+def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
+    parent = session.get(Assignment, assignment_id)
+    user = session.get(User, actor.id)
+    if parent is None or not org.can_act_for_unit(session, user, parent.lead_unit_id):
+        raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+    if user.organisation_wide or not user.has_role(*PASSING_ROLES) or parent.lead_unit_id is None:
+        raise Forbidden("Only the lead unit may pass its assignment down.")
+    if parent.status in ("closed", "cancelled"):
+        raise DirectiveError("This assignment is closed.")
+    return parent, user
+
+
+def _share(session: Session, parent: Assignment, below: set[int], n: int, item: dict):
+    unit = org.unit_by_code(session, str(item.get("unit") or "").strip())
+    if unit is None or unit.id not in below:
+        raise DirectiveError("Share %(n)s: choose a section of the lead unit.", n=n)
+    try:
+        deadline = forms.parse_date(item["deadline"]) if item.get("deadline") else None
+    except Exception:
+        raise DirectiveError("Share %(n)s: the deadline must be a date (dd/mm/yyyy).", n=n) from None
+    if parent.deadline is not None:
+        deadline = deadline or parent.deadline
+        if deadline > parent.deadline:
+            raise DirectiveError("Share %(n)s: the deadline may not be later than the unit's own (%(d)s).",
+                                 n=n, d=parent.deadline.strftime("%d/%m/%Y"))
+    content = str(item.get("content") or "").strip() or parent.content
+    return unit, content, deadline
+
+
+def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assignment, unit: Unit, content: str,
+                  deadline, actor: User) -> int:
+    child = Assignment(
+        directive_id=parent.directive_id, seq=parent.seq, content=content, lead_unit_id=unit.id,
+        deadline_kind="dated" if deadline else "open", deadline=deadline, original_deadline=deadline,
+        urgency=parent.urgency, requires_report=parent.requires_report, secret=parent.secret, parent_id=parent.id,
+        assigned_on=clock.today(), created_at=clock.now())
+    child.units.append(AssignmentUnit(unit_id=unit.id, role="lead", deadline=deadline))
+    session.add(child)
+    session.flush()
+    data = {"assignment_id": child.id, "directive_id": parent.directive_id, "parent_assignment_id": parent.id,
+            "symbol": parent.directive.symbol, "content": content, "lead_unit": unit.code,
+            "deadline": deadline.isoformat() if deadline else None, "assigned_on": clock.today().isoformat()}
+    instance = runtime.start(session, bundle, PURPOSE, data, actor=actor, directive_id=parent.directive_id,
+                             assignment_id=child.id, parent_id=parent.instance_id)
+    child.instance_id = instance.id
+    audit.record(session, "assignment.passed_down", "assignment", child.id, actor=actor,
+                 after={"parent": parent.id, "unit": unit.code, "deadline": data["deadline"]},
+                 directive_id=parent.directive_id, assignment_id=child.id)
+    return child.id
+
+
+def children(session: Session, parent_id: int) -> list[Assignment]:
+    return list(session.scalars(select(Assignment).where(Assignment.parent_id == parent_id,
+                                                         Assignment.status != "cancelled").order_by(Assignment.id)))
+
+
+def combined_progress(states: list[str]) -> str:
+    """The sections' progress as one: done only when all are; blocked when any is; started
+    when any has started."""
+    if states and all(s == "done" for s in states):
+        return "done"
+    if "blocked" in states:
+        return "blocked"
+    return "in_progress" if any(s != "not_started" for s in states) else "not_started"
+
+
+@OPERATORS.register("subassignment.rollup")
+def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
+    child = ctx.session.get(Assignment, ctx.instance.assignment_id)
+    parent = ctx.session.get(Assignment, child.parent_id) if child and child.parent_id else None
+    if parent is None:
+        raise LookupError(f"assignment {ctx.instance.assignment_id} was not passed down from another")
+    combined = combined_progress([c.progress for c in children(ctx.session, parent.id)])
+    before = parent.progress
+    if parent.progress != "done":
+        parent.progress = "in_progress" if combined == "done" else combined
+        parent.last_update_at = clock.now()
+    audit.record(ctx.session, "assignment.rolled_up", "assignment", parent.id, actor=ctx.actor,
+                 before={"progress": before}, after={"progress": parent.progress, "sections": combined},
+                 directive_id=parent.directive_id, assignment_id=parent.id)
+    if combined == "done":
+        _all_sections_done(ctx, parent)
+    return {"progress": parent.progress, "sections": combined}
+
+
+def _all_sections_done(ctx: StepContext, parent: Assignment) -> None:
+    staff = [u for role in PASSING_ROLES for u in org.users_with_role(ctx.session, role, parent.lead_unit_id)]
+    notify_users(ctx.session, staff, ALL_DONE_MESSAGE, directive=parent.directive, assignment=parent,
+                 dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
+    instance = ctx.session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
+    if instance is not None and instance.status == "running" \
+            and ALL_DONE_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):
+        ctx.runtime.deliver_message(ctx.session, instance.id, ALL_DONE_MESSAGE, {"assignment_id": parent.id},
+                                    actor=ctx.actor)

@@ -1,0 +1,74 @@
+"""`dondoc import template|excel|edxml`: directives from files."""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from engine.cli import clear_errors, make_engine
+from engine.imports import ImportFailed, edxml, excel
+from engine.org import service as org
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import directives from an Excel sheet or an edXML message."""
+
+
+@import_group.command("template")
+@click.argument("out", type=click.Path(dir_okay=False))
+@clear_errors
+def template(out: str) -> None:
+    """Write the empty Excel template (see docs/import.md)."""
+    click.echo(f"template written to {excel.write_template(out)}")
+
+
+@import_group.command("excel")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "username", required=True, help="The clerk recorded as registering them.")
+@click.pass_context
+@clear_errors
+def import_excel(ctx: click.Context, path: str, username: str) -> None:
+    """Register every directive of the sheet, or none when any cell is wrong."""
+    engine = make_engine(ctx)
+    with _reporting_rows():
+        created = excel.import_workbook(engine, Path(path).read_bytes(), _user(engine, username))
+    click.echo(f"{len(created)} directives registered: {', '.join(d.symbol for d in created)}")
+
+
+@import_group.command("edxml")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "username", required=True, help="The clerk recorded as registering it.")
+@click.option("--assignments", "assignments_path", type=click.Path(exists=True, dir_okay=False),
+              help="JSON list of assignments (edXML carries none).")
+@click.pass_context
+@clear_errors
+def import_edxml(ctx: click.Context, path: str, username: str, assignments_path: str | None) -> None:
+    engine = make_engine(ctx)
+    items = json.loads(Path(assignments_path).read_text(encoding="utf-8")) if assignments_path else []
+    with _reporting_rows():
+        directive = edxml.import_message(engine, Path(path).read_bytes(), items, _user(engine, username))
+    click.echo(f"directive {directive.symbol} registered (id {directive.id})")
+
+
+def _user(engine, username: str):
+    with engine.db.session() as session:
+        found = org.users_by_name(session, [username])
+    if not found:
+        raise ValueError(f"no user '{username}'")
+    return found[0]
+
+
+@contextmanager
+def _reporting_rows():
+    """Print each bad cell before the one-line error."""
+    try:
+        yield
+    except ImportFailed as exc:
+        for error in exc.errors:
+            where = ", ".join(p for p in (f"row {error.row}" if error.row else "", error.column or error.field or "")
+                              if p)
+            click.echo(f"  {where or 'file'}: {error.render()}", err=True)
+        raise

@@ -1,0 +1,170 @@
+"""Inbox queries: what waits for a user (their roles, their unit), ready-made views,
+counts, saved filters, and the form definition of a work item."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine import audit, clock
+from engine.directives.models import Assignment, Directive
+from engine.forms import FormDefinition
+from engine.inbox.models import SavedFilter
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.registry.outcomes import due_outcome
+from engine.rulesets.models import ProcessBundle
+from engine.runtime.errors import EngineError
+from engine.runtime.models import WorkflowInstance, WorkItem
+
+VIEWS = ("mine", "unit", "week", "overdue", "done")
+DONE_LIMIT = 200
+MAX_SAVED_FILTERS = 20
+
+
+class InboxError(EngineError):
+    pass
+
+
+@dataclass
+class InboxQuery:
+    view: str = "mine"
+    text: str = ""
+    urgency: str = ""
+
+    def as_params(self) -> dict:
+        return {"view": self.view, "text": self.text, "urgency": self.urgency}
+
+
+@dataclass
+class InboxRow:
+    item: WorkItem
+    directive: Directive | None
+    assignment: Assignment | None
+    unit: Unit | None
+    outcome: str
+
+
+def _may_act(session: Session, user: User):
+    """Ready items `user` may complete: one of their roles, a unit in their scope
+    (the same rule as Runtime.check_may_act)."""
+    condition = [WorkItem.status == "ready", WorkItem.role.in_(list(user.roles))]
+    units = org.visible_unit_ids(session, user)
+    if units is not None:
+        condition.append(or_(WorkItem.unit_id.is_(None), WorkItem.unit_id.in_(units)))
+    return condition
+
+
+def _view_query(session: Session, user: User, view: str) -> Select:
+    query = select(WorkItem)
+    now = clock.now()
+    if view == "done":
+        return query.where(WorkItem.completed_by == user.id, WorkItem.status == "completed")
+    if view == "unit":
+        return query.where(WorkItem.status == "ready",
+                           WorkItem.unit_id.in_(org.subtree_ids(session, user.unit_id)))
+    query = query.where(*_may_act(session, user))
+    if view == "week":
+        return query.where(WorkItem.due_at.is_not(None), WorkItem.due_at <= end_of_week(now))
+    if view == "overdue":
+        return query.where(WorkItem.due_at.is_not(None), WorkItem.due_at < now)
+    return query
+
+
+def end_of_week(moment: datetime) -> datetime:
+    """Sunday 23:59:59 (Vietnam time) of the week `moment` falls in."""
+    local = moment.astimezone(clock.VN_TZ)
+    sunday = local.date() + timedelta(days=6 - local.weekday())
+    return datetime.combine(sunday, time(23, 59, 59), tzinfo=clock.VN_TZ)
+
+
+def _filtered(query: Select, q: InboxQuery) -> Select:
+    query = (query.outerjoin(Assignment, Assignment.id == WorkItem.assignment_id)
+             .outerjoin(Directive, Directive.id == WorkItem.directive_id))
+    if q.text.strip():
+        like = "%" + q.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(WorkItem.title.ilike(like, escape="\\"),
+                                WorkItem.instructions.ilike(like, escape="\\"),
+                                Directive.symbol.ilike(like, escape="\\"),
+                                Directive.summary.ilike(like, escape="\\")))
+    if q.urgency:
+        query = query.where(func.coalesce(Assignment.urgency, Directive.urgency) == q.urgency)
+    return query
+
+
+def inbox(session: Session, user: User, q: InboxQuery) -> list[InboxRow]:
+    view = q.view if q.view in VIEWS else "mine"
+    query = _filtered(_view_query(session, user, view), q).add_columns(Directive, Assignment)
+    if view == "done":
+        query = query.order_by(WorkItem.completed_at.desc()).limit(DONE_LIMIT)
+    else:
+        query = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
+    now = clock.now()
+    rows = session.execute(query).all()
+    unit_ids = {item.unit_id for item, _d, _a in rows if item.unit_id}
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    return [InboxRow(item, directive, assignment, units.get(item.unit_id),
+                     due_outcome(item.due_at, item.completed_at if item.status == "completed" else None, now))
+            for item, directive, assignment in rows]
+
+
+def counts(session: Session, user: User, q: InboxQuery | None = None) -> dict[str, int]:
+    """How many items each ready-made view holds (with the same text/urgency filters)."""
+    q = q or InboxQuery()
+    result = {}
+    for view in VIEWS:
+        query = _filtered(_view_query(session, user, view), q)
+        result[view] = session.scalar(query.with_only_columns(func.count(WorkItem.id)).order_by(None)) or 0
+    return result
+
+
+def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | None:
+    """A work item the user may act on, or had completed; None otherwise (404 for callers)."""
+    item = session.get(WorkItem, item_id)
+    if item is None:
+        return None
+    if item.completed_by == user.id:
+        return item
+    if not user.has_role(item.role) or not org.can_act_for_unit(session, user, item.unit_id):
+        return None
+    return item
+
+
+def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:
+    """The form of the bundle version the item's instance started on (never the current files)."""
+    instance = session.get(WorkflowInstance, item.instance_id)
+    compiled = engine.compiled(session.get(ProcessBundle, instance.bundle_id))
+    return compiled.forms[item.form_key]
+
+
+# ---------------------------------------------------------------- saved filters
+def saved_filters(session: Session, user: User) -> list[SavedFilter]:
+    return list(session.scalars(select(SavedFilter).where(SavedFilter.user_id == user.id)
+                                .order_by(SavedFilter.name)))
+
+
+def save_filter(session: Session, user: User, name: str, q: InboxQuery) -> SavedFilter:
+    """Save (or replace, by name) the current view and filters."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise InboxError("Give the filter a name of at most 80 characters.")
+    row = session.scalar(select(SavedFilter).where(SavedFilter.user_id == user.id, SavedFilter.name == name))
+    if row is None:
+        if len(saved_filters(session, user)) >= MAX_SAVED_FILTERS:
+            raise InboxError("You can keep at most %(n)s saved filters.", n=MAX_SAVED_FILTERS)
+        row = SavedFilter(user_id=user.id, name=name, created_at=clock.now())
+        session.add(row)
+    row.params = q.as_params()
+    session.flush()
+    audit.record(session, "inbox.filter_saved", "saved_filter", row.id, actor=user, after=row.params)
+    return row
+
+
+def delete_filter(session: Session, user: User, filter_id: int) -> bool:
+    row = session.get(SavedFilter, filter_id)
+    if row is None or row.user_id != user.id:
+        return False
+    session.delete(row)
+    return True

@@ -1,0 +1,92 @@
+"""An inspection, its team, the units inspected and its file (hồ sơ kiểm tra)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime
+
+KINDS = ("planned", "ad_hoc")  # thường xuyên, định kỳ (theo kế hoạch) / đột xuất
+# The eight kinds of papers an inspection file holds (Đắk Lắk Đ.18, Quỳnh Nhai Đ.15), in order.
+PAPER_KINDS = (
+    "decision",             # 1 quyết định kiểm tra
+    "assigning_documents",  # 2 văn bản giao nhiệm vụ
+    "urging_documents",     # 3 văn bản đôn đốc
+    "execution_reports",    # 4 báo cáo tình hình thực hiện
+    "plan",                 # 5 kế hoạch kiểm tra
+    "minutes",              # 6 biên bản
+    "results_report",       # 7 báo cáo kết quả kiểm tra
+    "other",                # 8 tài liệu khác
+)
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(Text)  # why an ad-hoc inspection
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    # proposed -> decided -> reporting -> reported
+    # The decision (quyết định kiểm tra) and its five required parts.
+    decision_symbol: Mapped[str | None] = mapped_column(String(64))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    legal_basis: Mapped[str | None] = mapped_column(Text)        # căn cứ
+    scope: Mapped[str | None] = mapped_column(Text)              # phạm vi, đối tượng, nhiệm vụ
+    content: Mapped[str | None] = mapped_column(Text)            # nội dung kiểm tra
+    starts_on: Mapped[date | None] = mapped_column(Date)         # thời hạn kiểm tra
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # Conduct and results.
+    ended_on: Mapped[date | None] = mapped_column(Date)          # when the inspection actually ended
+    findings: Mapped[str | None] = mapped_column(Text)
+    report_due: Mapped[date | None] = mapped_column(Date)        # ended_on + deadlines.inspection_report
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    assessment: Mapped[str | None] = mapped_column(Text)         # kết quả, đánh giá
+    conclusion: Mapped[str | None] = mapped_column(Text)         # kết luận: tính chất, mức độ, nguyên nhân, trách nhiệm
+    recommendations: Mapped[str | None] = mapped_column(Text)    # kiến nghị
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    members: Mapped[list[InspectionMember]] = relationship(cascade="all, delete-orphan")
+    units: Mapped[list[InspectedUnit]] = relationship(cascade="all, delete-orphan")
+    papers: Mapped[list[InspectionPaper]] = relationship(cascade="all, delete-orphan",
+                                                         order_by="InspectionPaper.id")
+
+
+class InspectionMember(Base):
+    __tablename__ = "inspection_members"
+    __table_args__ = (UniqueConstraint("inspection_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(16))  # leader (trưởng đoàn) | member
+
+
+class InspectedUnit(Base):
+    __tablename__ = "inspected_units"
+    __table_args__ = (UniqueConstraint("inspection_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+
+
+class InspectionPaper(Base):
+    """A paper of the inspection file: one of PAPER_KINDS, with its attachments (digests)."""
+
+    __tablename__ = "inspection_papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(255))
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)

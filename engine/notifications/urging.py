@@ -1,0 +1,85 @@
+"""The operators urging.bpmn calls: `urging.check` (how the assignment stands now) and
+`urging.notify` (who hears about a reminder, overdue alert or escalation)."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine.directives.models import Assignment, Directive
+from engine.notifications.service import notify_users
+from engine.org import service as org
+from engine.org.models import User
+from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.helpers import days_late, deadline_date
+
+# Who hears about each urging event unless ruleset.toml [reminders.recipients] says otherwise.
+DEFAULT_RECIPIENTS = {
+    "reminder": ["unit_officer"],
+    "due_today": ["unit_officer"],
+    "overdue": ["unit_officer", "clerk"],
+    "escalation": ["unit_officer", "unit_head", "office_head", "leader"],
+    "periodic_update": ["unit_officer"],
+}
+CLOSED = ("closed", "cancelled")
+
+
+def _assignment(ctx: StepContext, data: dict) -> Assignment:
+    assignment_id = data.get("assignment_id") or ctx.instance.assignment_id
+    assignment = ctx.session.get(Assignment, assignment_id) if assignment_id else None
+    if assignment is None:
+        raise LookupError(f"urging: assignment {assignment_id!r} does not exist")
+    return assignment
+
+
+def _deadline(assignment: Assignment):
+    """The current deadline, keeping the working-day rule when it has one."""
+    if assignment.deadline_kind == "open" or assignment.deadline is None:
+        return None
+    if assignment.deadline_rule:
+        return {**assignment.deadline_rule, "date": assignment.deadline.isoformat()}
+    return assignment.deadline.isoformat()
+
+
+@OPERATORS.register("urging.check")
+def check(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The assignment as it stands (the row, not the copy in task data: deadlines get
+    extended, assignments closed, while urging waits)."""
+    assignment = _assignment(ctx, data)
+    deadline = _deadline(assignment)
+    previous = data.get("assignment_now") or {}
+    return {
+        "open": assignment.status not in CLOSED,
+        "deadline": deadline,
+        "assigned_on": (assignment.assigned_on or assignment.created_at.date()).isoformat(),
+        "deadline_changed": bool(previous) and deadline_date(previous.get("deadline")) != deadline_date(deadline),
+    }
+
+
+@OPERATORS.register("urging.notify")
+def notify(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Notify the people `roles` names for urging event `kind`. Nothing is sent while the
+    unit has reported it done or returned it (the office acts next)."""
+    kind, at = params["kind"], params.get("at") or ""
+    assignment = _assignment(ctx, data)
+    if assignment.progress == "done" or assignment.status == "returned":
+        return {"notified": 0, "paused": True}
+    roles = params.get("roles") or DEFAULT_RECIPIENTS.get(kind, ["unit_officer"])
+    users = [user for role in roles for user in people(ctx.session, assignment, role)]
+    directive = ctx.session.get(Directive, assignment.directive_id)
+    late = days_late(assignment.deadline.isoformat()) if assignment.deadline else 0
+    created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
+                           dedup_key=f"urge:{assignment.id}:{kind}:{at}", days_late=late)
+    return {"notified": len(created)}
+
+
+def people(session: Session, assignment: Assignment, role: str) -> list[User]:
+    """Holders of `role` for this assignment: unit roles in the lead unit (its head when it
+    has no officer), office roles in the tracking office (the follow-up officer when one
+    is named), the leader at the root."""
+    if role in ("unit_officer", "unit_head"):
+        found = org.users_with_role(session, role, assignment.lead_unit_id)
+        return found or (org.users_with_role(session, "unit_head", assignment.lead_unit_id)
+                         if role == "unit_officer" else [])
+    if role == "clerk" and assignment.follow_up_officer_id:
+        return [session.get(User, assignment.follow_up_officer_id)]
+    unit = org.root_unit(session) if role == "leader" else org.tracking_office(session)
+    return org.users_with_role(session, role, unit.id if unit else None)

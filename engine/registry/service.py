@@ -1,0 +1,178 @@
+"""The registry of assignments (sổ theo dõi): search with unit-scoped access, one
+assignment with its history, and the export rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from engine import clock
+from engine.audit.models import AuditEntry
+from engine.directives.models import Assignment, AssignmentUnit, Directive, ProgressUpdate
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.registry.outcomes import OUTCOMES, assignment_outcome, outcome_clause
+from engine.runtime.models import WorkflowInstance, WorkItem
+
+SORTS = {
+    "deadline": (Assignment.deadline.is_(None), Assignment.deadline, Assignment.id),
+    "-deadline": (Assignment.deadline.is_(None), Assignment.deadline.desc(), Assignment.id.desc()),
+    "issued": (Directive.issued_on, Assignment.seq),
+    "-issued": (Directive.issued_on.desc(), Assignment.seq),
+    "symbol": (Directive.symbol, Assignment.seq),
+    "-updated": (Assignment.last_update_at.is_(None), Assignment.last_update_at.desc(), Assignment.id.desc()),
+}
+MAX_PER_PAGE = 200
+
+
+@dataclass
+class AssignmentQuery:
+    """What a registry view asks for; every field is optional."""
+
+    unit_code: str | None = None   # this unit and its sub-units
+    outcome: str | None = None
+    period_from: date | None = None  # assigned on or after
+    period_to: date | None = None    # assigned on or before
+    urgency: str | None = None
+    directive_id: int | None = None
+    text: str = ""
+    sort: str = "deadline"
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass
+class RegistryRow:
+    assignment: Assignment
+    directive: Directive
+    lead_unit: Unit | None
+    outcome: str
+
+
+@dataclass
+class Page:
+    rows: list[RegistryRow]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def visible_assignments(session: Session, user: User) -> Select:
+    """Assignments `user` may see: all for organisation-wide roles, else those where one of
+    the user's units (own unit and, for unit roles, its sub-units) is lead or coordinating."""
+    query = select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
+    units = org.visible_unit_ids(session, user)
+    if units is not None:
+        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
+                                           AssignmentUnit.unit_id.in_(units)))
+    return query
+
+
+def visible_assignment(session: Session, user: User, assignment_id: int) -> Assignment | None:
+    """The assignment, or None when it does not exist or `user` may not see it (callers
+    answer 404 either way, so an id cannot be probed)."""
+    query = visible_assignments(session, user).where(Assignment.id == assignment_id)
+    return session.scalar(query.options(selectinload(Assignment.units), selectinload(Assignment.directive)))
+
+
+def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> Select:
+    query = visible_assignments(session, user)
+    unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
+    if unit is not None:
+        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
+                                           AssignmentUnit.unit_id.in_(org.subtree_ids(session, unit.id))))
+    if q.urgency:
+        query = query.where(Assignment.urgency == q.urgency)
+    if q.directive_id:
+        query = query.where(Assignment.directive_id == q.directive_id)
+    if q.period_from:
+        query = query.where(Assignment.assigned_on >= q.period_from)
+    if q.period_to:
+        query = query.where(Assignment.assigned_on <= q.period_to)
+    if q.text.strip():
+        like = f"%{_escape_like(q.text.strip())}%"
+        query = query.where(or_(Assignment.content.ilike(like, escape="\\"),
+                                Directive.symbol.ilike(like, escape="\\"),
+                                Directive.summary.ilike(like, escape="\\")))
+    return query
+
+
+def search(session: Session, user: User, q: AssignmentQuery) -> Page:
+    """One page of the registry, with the count of each outcome bucket for the same filters."""
+    today = clock.today()
+    base = _filtered(session, user, q, today)
+    counts = {}
+    for outcome in OUTCOMES:
+        counted = base.where(outcome_clause(outcome, today)).with_only_columns(func.count(Assignment.id))
+        counts[outcome] = session.scalar(counted.order_by(None)) or 0
+    query = base.where(outcome_clause(q.outcome, today)) if q.outcome in OUTCOMES else base
+    total = session.scalar(query.with_only_columns(func.count(Assignment.id)).order_by(None)) or 0
+    per_page = max(1, min(q.per_page, MAX_PER_PAGE))
+    page = max(1, q.page)
+    rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
+                           .options(selectinload(Assignment.directive))
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(_rows(session, rows, today), total, page, per_page, counts)
+
+
+def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[RegistryRow]:
+    """Every row of the current view (no paging) for an Excel export."""
+    today = clock.today()
+    query = _filtered(session, user, q, today)
+    if q.outcome in OUTCOMES:
+        query = query.where(outcome_clause(q.outcome, today))
+    rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
+                           .options(selectinload(Assignment.directive)).limit(limit)).all()
+    return _rows(session, rows, today)
+
+
+def _rows(session: Session, assignments, today: date) -> list[RegistryRow]:
+    unit_ids = {a.lead_unit_id for a in assignments if a.lead_unit_id}
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    return [RegistryRow(a, a.directive, units.get(a.lead_unit_id), assignment_outcome(a, today))
+            for a in assignments]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class AssignmentDetail:
+    assignment: Assignment
+    directive: Directive
+    outcome: str
+    units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
+    progress: list[tuple[ProgressUpdate, Unit | None, User | None]]
+    audit: list[AuditEntry]
+    work_items: list[WorkItem]             # ready ones, for the actions
+    instance: WorkflowInstance | None
+
+
+def assignment_detail(session: Session, user: User, assignment_id: int) -> AssignmentDetail | None:
+    assignment = visible_assignment(session, user, assignment_id)
+    if assignment is None:
+        return None
+    units = {u.id: u for u in session.scalars(select(Unit))}
+    users = {u.id: u for u in session.scalars(select(User))}
+    updates = session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
+                              .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())).all()
+    trail = session.scalars(select(AuditEntry).where(AuditEntry.assignment_id == assignment.id)
+                            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
+                                                   WorkItem.status == "ready").order_by(WorkItem.id)).all()
+    instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
+    return AssignmentDetail(
+        assignment=assignment, directive=assignment.directive,
+        outcome=assignment_outcome(assignment, clock.today()),
+        units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
+                     key=lambda pair: (pair[0] != "lead", pair[1].name)),
+        progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
+        audit=list(trail), work_items=list(ready), instance=instance)

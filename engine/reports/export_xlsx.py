@@ -1,0 +1,67 @@
+"""A report as an Excel workbook: the per-unit table (sheet "Tổng hợp") and the overdue
+list with reasons and proposals (sheet "Nhiệm vụ quá hạn"). Figures are numbers, not
+formulas, so that any reader sees them without recalculating."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from engine.reports import layout
+from engine.reports.service import Report
+
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write_xlsx(report: Report) -> bytes:
+    book = Workbook()
+    summary = book.active
+    summary.title = "Tổng hợp"
+    rows, total = layout.unit_rows(report)
+    _title(summary, report, len(layout.UNIT_HEADERS))
+    _table(summary, layout.UNIT_HEADERS, [*rows, total], widths=[6, 40, 12, 14, 14, 14, 14, 14, 14])
+    for cell in summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    for row in summary.iter_rows(min_row=6, min_col=len(layout.UNIT_HEADERS)):
+        row[0].number_format = "0.00"
+    summary.append([])
+    summary.append([report.denominator_label + "."])
+    overdue = book.create_sheet("Nhiệm vụ quá hạn")
+    _title(overdue, report, len(layout.OVERDUE_HEADERS))
+    _table(overdue, layout.OVERDUE_HEADERS, layout.overdue_rows(report), widths=[6, 18, 50, 30, 16, 10, 40, 40])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _title(sheet, report: Report, width: int) -> None:
+    sheet.append([report.header.issuer])
+    sheet.append([report.header.title])
+    sheet.append([f"Tính đến ngày {layout.vn_date(report.scope.as_of)}"])
+    sheet.append([])
+    for row in (1, 2):
+        sheet.cell(row=row, column=1).font = Font(bold=True, size=13 if row == 2 else 11)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+
+
+def _table(sheet, headers: list[str], rows: list[list], widths: list[int]) -> None:
+    sheet.append(headers)
+    header_row = sheet.max_row
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(headers)):
+        for cell in row:
+            cell.border, cell.alignment = _BOX, _WRAP
+            if cell.row == header_row:
+                cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    # Printed on A4 landscape, one page wide (offices print and file it).
+    sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0

@@ -1,0 +1,79 @@
+"""The words and tables of a report, shared by the .xlsx, .docx and .pdf writers so that
+the three files always say the same thing. Reports are filed in Vietnamese."""
+from __future__ import annotations
+
+from datetime import date
+
+from engine.reports.outcomes import BUCKETS, Outcome
+from engine.reports.service import Report
+
+BUCKET_LABELS = {
+    "on_time": "Hoàn thành đúng hạn",
+    "late": "Hoàn thành quá hạn",
+    "in_progress": "Đang thực hiện trong hạn",
+    "overdue": "Quá hạn chưa hoàn thành",
+}
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(BUCKET_LABELS[b] for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
+                "Tỷ lệ hoàn thành (%)"]
+OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Số ngày quá hạn",
+                   "Lý do chưa hoàn thành", "Đề xuất"]
+
+
+def vn_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def place_and_date(report: Report) -> str:
+    day = report.header.issued_on
+    place = report.header.place
+    return f"{place[:1].upper()}{place[1:]}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def recipient_lines(report: Report) -> list[str]:
+    """"- A;" for each recipient, the last one ending with a full stop."""
+    names = [r.rstrip(".;") for r in report.header.recipients]
+    return [f"- {name}{'.' if n == len(names) - 1 else ';'}" for n, name in enumerate(names)]
+
+
+def rate_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def summary_paragraphs(report: Report) -> list[str]:
+    t = report.total
+    scope = report.scope
+    period = (f"từ ngày {vn_date(scope.start)} đến ngày {vn_date(scope.end or scope.as_of)}" if scope.start
+              else f"đến ngày {vn_date(scope.end or scope.as_of)}")
+    return [
+        f"Số liệu tính đến ngày {vn_date(scope.as_of)}, gồm các nhiệm vụ được giao {period}.",
+        f"Tổng số nhiệm vụ được giao: {t.total}; trong đó {t.done} nhiệm vụ đã hoàn thành "
+        f"({t.on_time} đúng hạn, {t.late} quá hạn), {t.in_progress} nhiệm vụ đang thực hiện trong hạn, "
+        f"{t.overdue} nhiệm vụ quá hạn chưa hoàn thành.",
+        f"Tỷ lệ hoàn thành: {rate_text(t.rate(report.denominator))}%. {report.denominator_label}.",
+        "Nhiệm vụ có thời hạn được tính theo thời hạn hiện hành (đã gồm gia hạn được chấp thuận); "
+        "nhiệm vụ không có thời hạn không tính quá hạn; nhiệm vụ hoàn thành đúng ngày hết hạn là đúng hạn.",
+    ]
+
+
+def _unit_cells(outcome: Outcome, denominator: str) -> list:
+    return [outcome.total, *(getattr(outcome, b) for b in BUCKETS), outcome.fallen_due, outcome.rate(denominator)]
+
+
+def unit_rows(report: Report) -> tuple[list[list], list]:
+    """Rows of the per-unit table and its total row (rates as numbers or None)."""
+    rows = [[n, o.extra.get("name", ""), *_unit_cells(o, report.denominator)]
+            for n, o in enumerate(report.units, start=1)]
+    return rows, ["", "Tổng cộng", *_unit_cells(report.total, report.denominator)]
+
+
+def overdue_rows(report: Report) -> list[list]:
+    return [[n, o.symbol, o.content, o.unit_name, vn_date(o.deadline)
+             + (f" (ban đầu {vn_date(o.original_deadline)})" if o.original_deadline else ""),
+             o.days_late, o.reason or "", o.proposal or ""] for n, o in enumerate(report.overdue, start=1)]
+
+
+def as_text(value) -> str:
+    if value is None:
+        return "–"
+    return rate_text(value) if isinstance(value, float) else str(value)

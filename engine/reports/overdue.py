@@ -1,0 +1,76 @@
+"""Assignments past their deadline and not done, with what their units last said: the
+reason for the delay and their proposal (Đắk Lắk Đ.20 k.2, Cần Thơ Đ.11 k.2: a unit must
+report in writing why a task due is not done and propose how to handle it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.directives.models import Assignment, Directive, ProgressUpdate
+from engine.org.models import Unit
+from engine.reports.outcomes import Scope, scope_conditions
+from engine.working_days import WorkingCalendar
+
+
+@dataclass
+class OverdueAssignment:
+    assignment_id: int
+    symbol: str
+    summary: str
+    content: str
+    unit_code: str
+    unit_name: str
+    deadline: date
+    original_deadline: date | None
+    days_late: int          # working days past the deadline
+    progress: str
+    reason: str | None      # lý do chậm
+    proposal: str | None    # đề xuất, kiến nghị (the note of the latest update)
+
+    def as_dict(self) -> dict:
+        data = dict(self.__dict__)
+        for key in ("deadline", "original_deadline"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) -> list[OverdueAssignment]:
+    """Most overdue first (earliest deadline)."""
+    a = Assignment
+    not_done = or_(a.completed_on.is_(None), a.completed_on > scope.as_of)
+    latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id)
+              .correlate(a).scalar_subquery())
+    query = (
+        select(a, Directive.symbol, Directive.summary, Unit.code, Unit.name, ProgressUpdate)
+        .join(Directive, Directive.id == a.directive_id)
+        .outerjoin(Unit, Unit.id == a.lead_unit_id)
+        .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
+        .where(*scope_conditions(scope), not_done, a.deadline_kind != "open",
+               and_(a.deadline.is_not(None), a.deadline < scope.as_of))
+        .order_by(a.deadline, a.id)
+        .limit(limit)
+    )
+    found = session.execute(query).all()
+    late = _days_late_counter(WorkingCalendar.from_db(session), scope.as_of,
+                              min((row[0].deadline for row in found), default=scope.as_of))
+    return [OverdueAssignment(
+        assignment_id=assignment.id, symbol=symbol, summary=summary, content=assignment.content,
+        unit_code=code or "", unit_name=name or "", deadline=assignment.deadline,
+        original_deadline=assignment.original_deadline, days_late=late[assignment.deadline],
+        progress=assignment.progress, reason=update.overdue_reason if update else None,
+        proposal=update.note if update else None)
+        for assignment, symbol, summary, code, name, update in found]
+
+
+def _days_late_counter(calendar: WorkingCalendar, as_of: date, earliest: date) -> dict[date, int]:
+    """{deadline: working days in (deadline, as_of]} for every day from `earliest`, walked
+    once (thousands of overdue rows share a few hundred deadlines)."""
+    counts, count, day = {}, 0, as_of
+    while day >= earliest:
+        counts[day] = count
+        count += calendar.is_working_day(day)
+        day -= timedelta(days=1)
+    return counts

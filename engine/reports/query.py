@@ -1,0 +1,80 @@
+"""A report asked for from outside (web page, API, export link): read and checked here so
+that every caller gets the same defaults and the same clear refusals."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from engine.directives.models import URGENCIES
+from engine.org import service as org
+from engine.reports.calendar import ReportPeriod, parse_period, period_key
+from engine.reports.outcomes import DENOMINATORS, Scope
+from engine.runtime.errors import EngineError
+
+
+class BadReportQuery(EngineError):
+    """A report parameter that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    period: ReportPeriod
+    as_of: date
+    unit_code: str = ""
+    urgency: str = ""
+    denominator: str = "fallen_due"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], today: date) -> ReportQuery:
+        """Defaults: this year, as of today (or the period's last day when it is over), the
+        whole organisation, every urgency, the fallen-due denominator."""
+        text = (args.get("period") or str(today.year)).strip()
+        try:
+            period = parse_period(text)
+        except ValueError:
+            raise BadReportQuery("Unknown period '%(period)s': use 2026, 2026-H1, 2026-Q2 or 2026-03.",
+                                 period=text[:20]) from None
+        as_of = min(period.end, today)
+        if args.get("as_of"):
+            try:
+                as_of = date.fromisoformat(args["as_of"])
+            except ValueError:
+                raise BadReportQuery("'%(value)s' is not a date (YYYY-MM-DD).", value=args["as_of"][:20]) from None
+        if as_of < period.start:
+            raise BadReportQuery("The report date is before the period begins.")
+        if as_of > today:  # tomorrow's figures would call tasks overdue that still have time
+            raise BadReportQuery("The report date cannot be after today.")
+        urgency = args.get("urgency") or ""
+        if urgency and urgency not in URGENCIES:
+            raise BadReportQuery("Unknown urgency '%(value)s'.", value=urgency[:20])
+        denominator = args.get("denominator") or "fallen_due"
+        if denominator not in DENOMINATORS:
+            raise BadReportQuery("Unknown denominator '%(value)s'.", value=denominator[:20])
+        return cls(period=period, as_of=as_of, unit_code=(args.get("unit") or "").strip()[:64], urgency=urgency,
+                   denominator=denominator)
+
+    def scope(self, session: Session, visible_unit_ids: set[int] | None, *, include_secret: bool = True) -> Scope:
+        """The Scope for this query within the units the asker may see (None: all)."""
+        unit_ids = visible_unit_ids
+        if self.unit_code:
+            unit = org.unit_by_code(session, self.unit_code)
+            if unit is None or (visible_unit_ids is not None and unit.id not in visible_unit_ids):
+                raise BadReportQuery("Unit '%(code)s' does not exist or is outside your units.", code=self.unit_code)
+            unit_ids = org.subtree_ids(session, unit.id)
+        return Scope(as_of=self.as_of, start=self.period.start, end=self.period.end, unit_ids=unit_ids,
+                     urgency=self.urgency or None, include_secret=include_secret)
+
+    def root_unit_id(self, session: Session, user_unit_id: int | None) -> int | None:
+        """Whose children the per-unit table lists: the chosen unit, else the asker's own unit
+        (None for the organisation-wide roles: every lead unit)."""
+        if self.unit_code:
+            return org.unit_by_code(session, self.unit_code).id
+        return user_unit_id
+
+    def args(self) -> dict[str, str]:
+        values = {"period": period_key(self.period), "as_of": self.as_of.isoformat(), "unit": self.unit_code,
+                  "urgency": self.urgency, "denominator": self.denominator}
+        return {k: v for k, v in values.items() if v}

@@ -1,0 +1,148 @@
+"""What callers ask of reports: a whole report ready to show or export, and the periodic
+report schedule (one running periodic_report.bpmn instance per deployment)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.reports import outcomes
+from engine.reports.models import PeriodicReport, UnitReport
+from engine.reports.operators import reporting_units
+from engine.reports.outcomes import Outcome, Scope
+from engine.reports.overdue import OverdueAssignment, overdue_assignments
+from engine.runtime.models import WorkflowInstance
+
+PURPOSE = "periodic_report"
+DENOMINATOR_LABELS = {
+    "fallen_due": "Tỷ lệ hoàn thành tính trên số nhiệm vụ đã đến hạn (đã hoàn thành hoặc đã quá hạn)",
+    "assigned": "Tỷ lệ hoàn thành tính trên tổng số nhiệm vụ được giao",
+}
+
+
+DEFAULT_RECIPIENTS = ("Thường trực UBND (b/c)", "Các đơn vị được giao nhiệm vụ", "Lưu: VT.")
+
+
+@dataclass
+class Header:
+    """The administrative heading of a report (Decree 30/2020/NĐ-CP, Appendix I)."""
+
+    parent_body: str          # cơ quan chủ quản: UBND TỈNH ĐẮK LẮK
+    issuer: str               # cơ quan ban hành: VĂN PHÒNG
+    number_symbol: str        # Số: …/BC-VP
+    place: str                # địa danh
+    issued_on: date
+    title: str                # trích yếu
+    signer_title: str = "CHÁNH VĂN PHÒNG"
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=lambda: list(DEFAULT_RECIPIENTS))
+
+
+@dataclass
+class SubmittedReport:
+    unit_name: str
+    results: str | None
+    difficulties: str | None
+    proposals: str | None
+
+
+@dataclass
+class Report:
+    header: Header
+    scope: Scope
+    denominator: str
+    period_label: str
+    total: Outcome
+    units: list[Outcome]
+    overdue: list[OverdueAssignment]
+    submissions: list[SubmittedReport] = field(default_factory=list)
+    missing_units: list[str] = field(default_factory=list)
+
+    @property
+    def denominator_label(self) -> str:
+        return DENOMINATOR_LABELS[self.denominator]
+
+
+def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_due", period_label: str = "",
+                 root_unit_id: int | None = None, periodic_report_id: int | None = None,
+                 header: Header | None = None, settings: dict | None = None) -> Report:
+    """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
+    every lead unit), the overdue list, and — for a periodic report — the units' reports."""
+    if denominator not in outcomes.DENOMINATORS:
+        raise ValueError(f"unknown denominator '{denominator}'")
+    units = (outcomes.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
+             else outcomes.by_unit(session, scope))
+    report = Report(header=header or default_header(session, scope, period_label, settings or {}),
+                    scope=scope, denominator=denominator, period_label=period_label,
+                    total=outcomes.total(session, scope), units=units,
+                    overdue=overdue_assignments(session, scope, limit=None))
+    if periodic_report_id is not None:
+        report.submissions, report.missing_units = _submissions(session, periodic_report_id, scope)
+    return report
+
+
+def default_header(session: Session, scope: Scope, period_label: str, settings: dict) -> Header:
+    root, office = org.root_unit(session), org.tracking_office(session)
+    root_name = root.name if root else ""
+    place = (settings.get("reports") or {}).get("place") or _place_from(root_name)
+    subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
+    return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),
+                  number_symbol="      /BC-VP", place=place, issued_on=scope.as_of,
+                  title=f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
+                        + (f" {period_label[:1].lower()}{period_label[1:]}" if period_label else ""))
+
+
+def _place_from(root_name: str) -> str:
+    for prefix in ("UBND tỉnh ", "UBND thành phố ", "UBND huyện ", "UBND xã ", "UBND "):
+        if root_name.startswith(prefix):
+            return root_name.removeprefix(prefix)
+    return root_name
+
+
+def _submissions(session: Session, periodic_report_id: int, scope: Scope) -> tuple[list[SubmittedReport], list[str]]:
+    query = (select(UnitReport, Unit.name).join(Unit, Unit.id == UnitReport.unit_id)
+             .where(UnitReport.periodic_report_id == periodic_report_id).order_by(Unit.name))
+    if scope.unit_ids is not None:
+        query = query.where(UnitReport.unit_id.in_(list(scope.unit_ids)))
+    rows = session.execute(query).all()
+    submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals) for r, name in rows]
+    period = session.get(PeriodicReport, periodic_report_id)
+    done = {name for _r, name in rows}  # asked by the same rule that opened the period
+    missing = [u.name for u in reporting_units(session, period.period_start, period.period_end)
+               if u.name not in done and (scope.unit_ids is None or u.id in scope.unit_ids)]
+    return submitted, missing
+
+
+def month_ends(last: date, count: int = 12) -> list[date]:
+    """The last `count` month ends up to `last` (the last one is `last` itself)."""
+    days, current = [last], last.replace(day=1) - timedelta(days=1)
+    while len(days) < count:
+        days.append(current)
+        current = current.replace(day=1) - timedelta(days=1)
+    return sorted(days)
+
+
+# ---------------------------------------------------------------- the schedule
+def running_schedule(session: Session) -> WorkflowInstance | None:
+    return session.scalar(select(WorkflowInstance).where(WorkflowInstance.purpose == PURPOSE,
+                                                         WorkflowInstance.status.in_(("running", "error"))))
+
+
+def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:
+    """Start the periodic-report process unless one is already running (idempotent)."""
+    with engine.db.session() as session:
+        existing = running_schedule(session)
+        if existing is not None:
+            return existing
+        yesterday = (clock.today() - timedelta(days=1)).isoformat()  # a report due today is still planned
+        return engine.runtime.start(session, engine.current_bundle(session), PURPOSE, {"after": yesterday},
+                                    actor=actor)
+
+
+def periodic_reports(session: Session, limit: int = 24) -> list[PeriodicReport]:
+    return list(session.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due.desc()).limit(limit)))

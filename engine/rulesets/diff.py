@@ -1,0 +1,133 @@
+"""A readable difference between two versions of a ruleset (so sánh phiên bản).
+
+BPMN/DMN files are compared by element id: each element with an id is flattened into
+"what → value" facts (its attributes, and the text and attributes of its child elements
+that have no id of their own: conditions, timer expressions, properties, parameters), so a
+change reads like `timeDate: reminder_at → working_days_before(deadline, 3)`. Diagram
+layout (BPMN DI) is reported only as "layout changed". Other files are compared as lines.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from engine.rulesets.loader import SAFE_XML
+
+DI_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DI",
+                 "http://www.omg.org/spec/DD/20100524/DC", "https://www.omg.org/spec/DMN/20191111/DMNDI/")
+
+# xsi:type="bpmn:tFormalExpression" is how an editor spells what was implied, and an attribute
+# set to the BPMN default is the same as one left out (bpmn-js drops them): not changes.
+XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+BPMN_DEFAULTS = {"isSequential": "false", "cancelActivity": "true", "isInterrupting": "true",
+                 "isForCompensation": "false", "triggeredByEvent": "false", "parallelMultiple": "false",
+                 "instantiate": "false", "isImmediate": "false", "isClosed": "false", "isCollection": "false",
+                 "completionQuantity": "1", "startQuantity": "1", "gatewayDirection": "Unspecified",
+                 "eventGatewayType": "Exclusive"}
+
+
+@dataclass(frozen=True)
+class ElementChange:
+    element: str
+    kind: str  # BPMN element type, e.g. "userTask"
+    name: str | None
+    changes: tuple[tuple[str, str | None, str | None], ...] = ()  # (fact, before, after)
+
+
+@dataclass
+class FileDiff:
+    path: str
+    status: str  # added | removed | changed
+    added: list[ElementChange] = field(default_factory=list)
+    removed: list[ElementChange] = field(default_factory=list)
+    changed: list[ElementChange] = field(default_factory=list)
+    layout_changed: bool = False
+    text_diff: list[str] = field(default_factory=list)  # non-XML files
+
+
+def diff_files(old: dict[str, str], new: dict[str, str]) -> list[FileDiff]:
+    """Every file that differs between two versions' `files` mappings."""
+    result = []
+    for path in sorted(set(old) | set(new)):
+        before, after = old.get(path), new.get(path)
+        if before == after:
+            continue
+        status = "added" if before is None else "removed" if after is None else "changed"
+        if path.endswith((".bpmn", ".dmn")):
+            result.append(_diff_xml(path, status, before, after))
+        else:
+            lines = difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(),
+                                         lineterm="", n=1)
+            result.append(FileDiff(path, status, text_diff=list(lines)[2:]))
+    return result
+
+
+def _diff_xml(path: str, status: str, before: str | None, after: str | None) -> FileDiff:
+    old, old_layout = _elements(before)
+    new, new_layout = _elements(after)
+    diff = FileDiff(path, status, layout_changed=old_layout != new_layout)
+    for element_id in sorted(set(old) | set(new)):
+        was, now = old.get(element_id), new.get(element_id)
+        if was is None:
+            diff.added.append(ElementChange(element_id, now[0], now[1]))
+        elif now is None:
+            diff.removed.append(ElementChange(element_id, was[0], was[1]))
+        elif was != now:
+            facts = sorted(set(was[2]) | set(now[2]))
+            changes = tuple((f, was[2].get(f), now[2].get(f)) for f in facts if was[2].get(f) != now[2].get(f))
+            diff.changed.append(ElementChange(element_id, now[0], now[1], changes))
+    return diff
+
+
+def _elements(text: str | None) -> tuple[dict[str, tuple[str, str | None, dict]], bytes]:
+    """id -> (type, name, facts) for the semantic elements, and the layout as canonical bytes."""
+    if text is None:
+        return {}, b""
+    root = etree.fromstring(text.encode("utf-8"), SAFE_XML)
+    elements, layout = {}, []
+    for node in root.iter(etree.Element):
+        if etree.QName(node).namespace in DI_NAMESPACES:
+            if node.getparent() is not None and etree.QName(node.getparent()).namespace not in DI_NAMESPACES:
+                layout.append(etree.tostring(node, method="c14n"))
+            continue
+        if node.get("id") and node is not root:
+            name = node.get("name") or (node.getparent().get("name") if node.getparent() is not None else None)
+            elements[node.get("id")] = (etree.QName(node).localname, name, _facts(node))
+    return elements, b"".join(layout)
+
+
+def _facts(node) -> dict[str, str]:
+    facts = {f"@{_local(k)}": v for k, v in node.attrib.items() if _counts(k, v) and _local(k) != "id"}
+    for child in node:
+        _child_facts(child, "", facts)
+    return facts
+
+
+def _child_facts(node, prefix: str, facts: dict[str, str]) -> None:
+    if not isinstance(node.tag, str):  # comments, processing instructions
+        return
+    if node.get("id") and _local(node.tag) not in ("parameter",):
+        facts[f"{prefix}{_local(node.tag)}#{node.get('id')}"] = "(element)"
+        return
+    key = prefix + _local(node.tag)
+    label = node.get("name") if _local(node.tag) == "property" else node.get("id")
+    if label:
+        key += f"[{label}]"
+    for attr, value in node.attrib.items():
+        if _local(attr) not in ("name", "id") and _counts(attr, value):
+            facts[f"{key}@{_local(attr)}"] = value
+    text = (node.text or "").strip()
+    if text:  # repeated children (incoming, outgoing) add up
+        facts[key] = f"{facts[key]}, {text}" if key in facts else text
+    for child in node:
+        _child_facts(child, key + "/", facts)
+
+
+def _counts(attr: str, value: str) -> bool:
+    return not attr.startswith(XSI) and BPMN_DEFAULTS.get(_local(attr)) != value
+
+
+def _local(tag: str) -> str:
+    return etree.QName(tag).localname

@@ -1,0 +1,90 @@
+"""Process files on disk (processes/) stay the source of truth: the modeler reads a file's
+disk state, and publishing a modeler version writes the changed files back.
+
+Where a file goes: a ruleset file replaces the common file of the same path (see
+loader.read_ruleset), so a modeler edit is written to `processes/<ruleset>/<path>` — an
+override that changes only this ruleset. Only a draft whose admin explicitly chose the common
+target ("all rulesets") writes `processes/common/<path>`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.rulesets.loader import COMMON, read_ruleset
+
+TARGETS = ("ruleset", "common")
+
+
+@dataclass(frozen=True)
+class DiskFile:
+    """One process file as it is on disk now."""
+
+    path: str
+    text: str | None  # None: not on disk
+    origin: str | None  # "ruleset" (an override), "common", or None
+
+    @property
+    def hash(self) -> str | None:
+        return text_hash(self.text) if self.text is not None else None
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def safe_path(path: str) -> str:
+    """Refuse anything but a plain relative path inside the ruleset folder."""
+    parts = Path(path).parts
+    if not path or Path(path).is_absolute() or ".." in parts or not path.endswith((".bpmn", ".dmn")):
+        raise ValueError(f"not a process file path: {path!r}")
+    return Path(path).as_posix()
+
+
+def read_disk_file(processes_dir: str | Path, ruleset: str, path: str) -> DiskFile:
+    """The file the loader would use for `path`: the ruleset's override, else the common one."""
+    root = Path(processes_dir)
+    for origin, folder in (("ruleset", root / ruleset), ("common", root / COMMON)):
+        candidate = folder / safe_path(path)
+        if candidate.is_file():
+            return DiskFile(path, candidate.read_text(encoding="utf-8"), origin)
+    return DiskFile(path, None, None)
+
+
+def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
+                common_paths: frozenset[str] = frozenset()) -> list[str]:
+    """Write every process file of `files` whose text differs from what the loader reads now.
+    Returns the written paths (relative to processes/)."""
+    root = Path(processes_dir)
+    written = []
+    for path, text in sorted(files.items()):
+        if not path.endswith((".bpmn", ".dmn")) or read_disk_file(root, ruleset, path).text == text:
+            continue
+        folder = COMMON if path in common_paths else ruleset
+        target = root / folder / safe_path(path)
+        _atomic_write(target, text)
+        written.append(f"{folder}/{path}")
+    return written
+
+
+def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, str]) -> list[str]:
+    """Process files whose disk text differs from `files` (a stored version)."""
+    disk = read_ruleset(processes_dir, ruleset).files
+    paths = {p for p in set(disk) | set(files) if p.endswith((".bpmn", ".dmn"))}
+    return sorted(p for p in paths if disk.get(p) != files.get(p))
+
+
+def _atomic_write(target: Path, text: str) -> None:
+    """Write-then-rename, so a crash never leaves half a diagram for `ruleset load`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".modeler-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

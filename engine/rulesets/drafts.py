@@ -1,0 +1,174 @@
+"""Modeler drafts (bản nháp quy trình): a process admin's edit of one process file, kept in
+the database until it passes the checks and becomes a new ProcessBundle version.
+
+An invalid diagram is never put into force, and the admin's work is never lost: every save
+stores the XML in the draft first, then validates exactly as loading does
+(loader.compile_bundle on the published bundle with the edited file replaced).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import JSON, ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from engine import audit, clock
+from engine.db import Base, UTCDateTime
+from engine.rulesets import disk
+from engine.rulesets.errors import Problem, RulesetError
+from engine.rulesets.loader import BundleSource
+from engine.rulesets.models import ProcessBundle
+from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
+from engine.runtime.errors import EngineError
+
+MAX_XML = 2 * 1024 * 1024
+
+
+class ProcessDraft(Base):
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(64), index=True)
+    path: Mapped[str] = mapped_column(String(255))  # "assignment.bpmn"
+    target: Mapped[str] = mapped_column(String(16), default="ruleset")  # ruleset | common (disk.TARGETS)
+    xml: Mapped[str] = mapped_column(Text)
+    base_bundle_id: Mapped[int] = mapped_column(ForeignKey("process_bundles.id"))
+    base_disk_hash: Mapped[str | None] = mapped_column(String(64))  # the disk file the draft started from
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | saved | discarded
+    problems: Mapped[list | None] = mapped_column(JSON)  # of the last refused save
+    bundle_id: Mapped[int | None] = mapped_column(ForeignKey("process_bundles.id"))  # the version it made
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DraftError(EngineError):
+    pass
+
+
+class DiskConflict(DraftError):
+    """The file on disk changed since the draft started, and the draft has edits too."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    bundle: ProcessBundle | None
+    problems: list[Problem]
+
+
+def open_draft(session: Session, processes_dir: str | Path, bundle: ProcessBundle, path: str,
+               actor) -> ProcessDraft:
+    """The admin's open draft of `path`, or a new one started from the published version."""
+    path = disk.safe_path(path)
+    if path not in bundle.files:
+        raise DraftError("Process file %(path)s is not part of this ruleset.", path=path)
+    draft = session.scalar(select(ProcessDraft).where(
+        ProcessDraft.ruleset == bundle.ruleset, ProcessDraft.path == path, ProcessDraft.status == "open",
+        ProcessDraft.created_by == actor.id).order_by(ProcessDraft.id.desc()).limit(1))
+    if draft is not None and (draft.base_bundle_id == bundle.id or _edited(session, draft)):
+        return draft
+    if draft is not None:  # untouched and a newer version is in force: start from that one
+        draft.status = "discarded"
+    moment = clock.now()
+    draft = ProcessDraft(ruleset=bundle.ruleset, path=path, target="ruleset", xml=bundle.files[path],
+                         base_bundle_id=bundle.id,
+                         base_disk_hash=disk.read_disk_file(processes_dir, bundle.ruleset, path).hash,
+                         status="open", created_by=actor.id, created_at=moment, updated_at=moment)
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def keep(draft: ProcessDraft, xml: str, target: str | None = None) -> None:
+    """Store the editor's XML in the draft (autosave; no checks beyond size)."""
+    if draft.status != "open":
+        raise DraftError("This draft was already saved or discarded.")
+    if len(xml.encode("utf-8")) > MAX_XML:
+        raise DraftError("The diagram is too large.")
+    draft.xml = xml
+    if target is not None:
+        if target not in disk.TARGETS:
+            raise DraftError("Unknown target %(target)s.", target=target)
+        draft.target = target
+    draft.updated_at = clock.now()
+
+
+def conflict(session: Session, processes_dir: str | Path, draft: ProcessDraft) -> disk.DiskFile | None:
+    """The disk file when it changed since the draft started *and* the draft has edits."""
+    current = disk.read_disk_file(processes_dir, draft.ruleset, draft.path)
+    return current if _edited(session, draft) and current.hash != draft.base_disk_hash else None
+
+
+def _edited(session: Session, draft: ProcessDraft) -> bool:
+    return draft.xml != session.get(ProcessBundle, draft.base_bundle_id).files.get(draft.path)
+
+
+def resolve_conflict(session: Session, processes_dir: str | Path, draft: ProcessDraft, choice: str,
+                     actor) -> None:
+    """'disk': restart the draft from the disk file (the draft's XML goes to the audit entry, so
+    it is not lost); 'mine': keep the draft, accepting that publishing overwrites the disk file."""
+    current = disk.read_disk_file(processes_dir, draft.ruleset, draft.path)
+    if choice not in ("disk", "mine"):
+        raise DraftError("Unknown choice %(choice)s.", choice=choice)
+    before = {"disk_hash": draft.base_disk_hash}
+    if choice == "disk":
+        before["xml"] = draft.xml
+        draft.xml = current.text or draft.xml
+    draft.base_disk_hash = current.hash
+    draft.updated_at = clock.now()
+    audit.record(session, "draft.conflict_resolved", "process_draft", draft.id, actor=actor, before=before,
+                 after={"choice": choice, "disk_hash": current.hash, "path": draft.path})
+
+
+def save_version(session: Session, processes_dir: str | Path, cache: BundleCache, draft: ProcessDraft,
+                 xml: str, comment: str, actor) -> SaveResult:
+    """Keep the XML, then check the whole bundle with it. Passing: a new unpublished version
+    (origin "modeler"). Failing: the problems, stored on the draft; nothing else changes.
+    The caller commits in both cases so the draft survives."""
+    keep(draft, xml)
+    if conflict(session, processes_dir, draft) is not None:
+        raise DiskConflict("%(path)s changed on disk since you started editing.", path=draft.path)
+    published = session.scalar(select(ProcessBundle).where(
+        ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == "published"))
+    base = published or session.get(ProcessBundle, draft.base_bundle_id)
+    source = BundleSource(draft.ruleset, {**base.files, draft.path: xml}, base.settings)
+    try:
+        bundle = store_bundle(session, source, cache, actor=actor, comment=comment.strip() or None,
+                              publish=False, origin="modeler")
+    except RulesetError as exc:
+        draft.problems = [asdict(p) for p in exc.problems]
+        return SaveResult(None, exc.problems)
+    draft.status, draft.bundle_id, draft.problems, draft.comment = "saved", bundle.id, None, comment
+    audit.record(session, "draft.saved", "process_draft", draft.id, actor=actor,
+                 after={"path": draft.path, "bundle": bundle.id, "number": bundle.number, "target": draft.target})
+    return SaveResult(bundle, [])
+
+
+def discard(session: Session, draft: ProcessDraft, actor) -> None:
+    draft.status = "discarded"
+    draft.updated_at = clock.now()
+    audit.record(session, "draft.discarded", "process_draft", draft.id, actor=actor, after={"path": draft.path})
+
+
+def publish_version(session: Session, processes_dir: str | Path, bundle: ProcessBundle, actor) -> list[str]:
+    """Put `bundle` into force for new directives (also an earlier one: a rollback) and write its
+    process files back to disk so `dondoc ruleset load` reads the same thing."""
+    previous = session.scalar(select(ProcessBundle).where(
+        ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == "published"))
+    publish_bundle(session, bundle, actor=actor)
+    common = frozenset(session.scalars(select(ProcessDraft.path).where(
+        ProcessDraft.bundle_id == bundle.id, ProcessDraft.target == "common")))
+    written = disk.write_files(processes_dir, bundle.ruleset, bundle.files, common)
+    audit.record(session, "bundle.written_to_disk", "process_bundle", bundle.id, actor=actor,
+                 before={"published": previous.number if previous else None},
+                 after={"number": bundle.number, "files": written,
+                        "rollback": bool(previous and previous.number > bundle.number)})
+    return written
+
+
+def versions(session: Session, ruleset: str) -> list[ProcessBundle]:
+    return list(session.scalars(select(ProcessBundle).where(ProcessBundle.ruleset == ruleset)
+                                .order_by(ProcessBundle.number.desc())))

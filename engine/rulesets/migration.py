@@ -1,0 +1,165 @@
+"""Moving running instances to a newer version of their ruleset (chuyển phiên bản quy trình).
+
+Running instances keep the version they started on. A process admin may move selected ones
+to a newer version; SpiffWorkflow's diff aligns task specs by BPMN id
+(SpiffWorkflow.bpmn.util.diff). The move is refused, with the reason, when a step that was
+changed or removed is already started or completed in that instance: what it did can no
+longer match the new diagram. Waiting and ready steps are re-predicted, so a changed timer
+gets its new due time. A dry run reports the same plan without changing anything.
+
+Each instance moves in its own step: lock → load → migrate → run engine steps → save →
+work items → audit, through Runtime's own lock/load/step, in one transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, filter_tasks, migrate_workflow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.rulesets.loader import CompiledBundle
+from engine.rulesets.models import ProcessBundle
+from engine.runtime.errors import NotFound
+from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.runtime.serializer import SERIALIZER
+
+UNSAFE = TaskState.STARTED | TaskState.COMPLETED
+
+
+@dataclass
+class MigrationPlan:
+    instance_id: int
+    process_id: str
+    from_number: int | None = None
+    to_number: int | None = None
+    added: list[str] = field(default_factory=list)  # BPMN ids of new steps
+    changed: dict[str, list[str]] = field(default_factory=dict)  # BPMN id -> what changed
+    removed: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # BPMN ids of started/completed changed steps
+    refusal: str | None = None  # why it cannot move (English msgid with params)
+    refusal_params: dict = field(default_factory=dict)
+    migrated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+def migrate_instances(engine, instance_ids: list[int], bundle_id: int, actor, *,
+                      dry_run: bool = False) -> list[MigrationPlan]:
+    """Plan (dry run) or carry out the move of each instance to bundle `bundle_id`, one
+    transaction per instance so one refusal does not hold back the others."""
+    plans = []
+    for instance_id in instance_ids:
+        with engine.db.session() as session:
+            plans.append(_migrate_one(engine.runtime, session, instance_id, bundle_id, actor, dry_run))
+    return plans
+
+
+def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, actor,
+                 dry_run: bool) -> MigrationPlan:
+    target = session.get(ProcessBundle, bundle_id)
+    if target is None:
+        raise NotFound("Process version %(id)s does not exist.", id=bundle_id)
+    instance = session.get(WorkflowInstance, instance_id) if dry_run else runtime._lock(session, instance_id)
+    if instance is None:
+        raise NotFound("Workflow instance %(id)s does not exist.", id=instance_id)
+    current = session.get(ProcessBundle, instance.bundle_id)
+    plan = MigrationPlan(instance.id, instance.process_id, current.number, target.number)
+    refusal = _refusal(instance, current, target)
+    if refusal:
+        plan.refusal, plan.refusal_params = refusal
+        return plan
+    new = runtime.cache.get(target)
+    if instance.process_id not in new.specs:
+        plan.refusal, plan.refusal_params = "Process %(process)s is not in the new version.", {
+            "process": instance.process_id}
+        return plan
+    _compiled, workflow = runtime._load(session, instance)
+    diffs = _diff(workflow, new.specs[instance.process_id], new.subprocess_specs(instance.process_id))
+    _describe(plan, diffs)
+    if dry_run:
+        return plan
+    if not plan.ok:
+        audit.record(session, "instance.migration_refused", "workflow_instance", instance.id, actor=actor,
+                     after={"bundle": target.id, "number": target.number, "blocked": plan.blocked,
+                            "reason": plan.refusal % plan.refusal_params},
+                     directive_id=instance.directive_id, assignment_id=instance.assignment_id)
+        return plan
+    _apply(runtime, session, instance, target, new, workflow, diffs, actor)
+    audit.record(session, "instance.migrated", "workflow_instance", instance.id, actor=actor,
+                 before={"bundle": current.id, "number": current.number},
+                 after={"bundle": target.id, "number": target.number, "added": plan.added,
+                        "changed": plan.changed, "removed": plan.removed},
+                 directive_id=instance.directive_id, assignment_id=instance.assignment_id)
+    plan.migrated = True
+    return plan
+
+
+def _refusal(instance: WorkflowInstance, current: ProcessBundle,
+             target: ProcessBundle) -> tuple[str, dict] | None:
+    if instance.status != "running":
+        return "The instance is %(status)s, not running.", {"status": instance.status}
+    if target.ruleset != current.ruleset:
+        return "Version %(number)s belongs to another ruleset.", {"number": target.number}
+    if target.number <= current.number:
+        return "The instance already runs version %(number)s or a later one.", {"number": current.number}
+    return None
+
+
+def _diff(workflow, new_spec, new_deps: dict) -> list[tuple]:
+    """(workflow or sub-workflow, SpecDiff, WorkflowDiff, new spec) for the instance and each
+    running sub-process; SpecDiff is None when a sub-process's spec is gone. This is
+    diff_workflow() keeping the SpecDiffs, which say what was added and what changed."""
+    pairs = [(workflow, new_spec)] + [(sub, new_deps.get(sub.spec.name)) for sub in workflow.subprocesses.values()]
+    result = []
+    for wf, spec in pairs:
+        spec_diff = SpecDiff(SERIALIZER.registry, wf.spec, spec) if spec is not None else None
+        result.append((wf, spec_diff, WorkflowDiff(wf, spec_diff) if spec_diff else None, spec))
+    return result
+
+
+def _describe(plan: MigrationPlan, diffs: list[tuple]) -> None:
+    for _wf, spec_diff, wf_diff, _spec in diffs:
+        if spec_diff is None:
+            plan.refusal = "A running sub-process is not in the new version."
+            continue
+        plan.added += sorted(s.bpmn_id for s in spec_diff.added if s.bpmn_id)
+        for task_spec, what in spec_diff.changed.items():
+            plan.changed[task_spec.bpmn_id or task_spec.name] = sorted(what)
+        plan.removed += sorted(s.bpmn_id or s.name for s in spec_diff.removed)
+        unsafe = filter_tasks(wf_diff.changed + wf_diff.removed, state=UNSAFE)
+        plan.blocked += sorted({t.task_spec.bpmn_id or t.task_spec.name for t in unsafe} - set(plan.blocked))
+    if plan.blocked and plan.ok:
+        plan.refusal = "Changed or removed steps already started or completed: %(steps)s."
+        plan.refusal_params = {"steps": ", ".join(plan.blocked)}
+
+
+def _apply(runtime, session: Session, instance: WorkflowInstance, target: ProcessBundle, new: CompiledBundle,
+           workflow, diffs: list[tuple], actor) -> None:
+    drafts = _work_item_drafts(session, instance.id)
+    for wf, _spec_diff, wf_diff, spec in diffs:
+        migrate_workflow(wf_diff, wf, spec)
+    workflow.subprocess_specs = new.subprocess_specs(instance.process_id)
+    instance.bundle_id = target.id
+    runtime._step(session, instance, new, workflow, actor, action=None)
+    _restore_work_item_drafts(session, instance.id, drafts)
+
+
+def _work_item_drafts(session: Session, instance_id: int) -> dict[str, dict]:
+    """Half-filled forms of the ready work items: a re-predicted user task gets a new task id
+    (a new work item), and the person's typing must follow it."""
+    items = session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
+                                                   WorkItem.status == "ready", WorkItem.draft.is_not(None)))
+    return {item.element_id: item.draft for item in items}
+
+
+def _restore_work_item_drafts(session: Session, instance_id: int, drafts: dict[str, dict]) -> None:
+    session.flush()
+    for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
+                                                       WorkItem.status == "ready")):
+        if item.draft is None and item.element_id in drafts:
+            item.draft = drafts[item.element_id]

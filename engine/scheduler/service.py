@@ -1,0 +1,99 @@
+"""`tick` (one pass over due timers and due mail) and the APScheduler wrapper around it."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import clock
+from engine.notifications.mail import send_due_mail
+from engine.runtime.errors import Conflict
+
+log = logging.getLogger(__name__)
+# Runtime.run_due_timers takes at most this many due instances per call; a tick calls it
+# again while it gets full batches, so a burst (2,000 timers due at once) is all fired.
+BATCH = 500
+MAX_ROUNDS = 50
+
+
+@dataclass
+class TickResult:
+    advanced: int = 0
+    mail_sent: int = 0
+    mail_failed: int = 0
+    digests: int = 0
+
+
+def tick(engine, moment: datetime | None = None) -> TickResult:
+    """Advance every due workflow, then send due mail. A failure in one part is logged and
+    does not stop the other; the next tick tries again."""
+    result = TickResult()
+    try:
+        for _ in range(MAX_ROUNDS):
+            advanced = _advance_due(engine, moment or clock.now())
+            result.advanced += advanced
+            if advanced < BATCH:
+                break
+    except Exception:  # the database went away, say: log it, keep the scheduler alive
+        log.exception("timer run failed; retrying on the next tick")
+    try:
+        mail = send_due_mail(engine.db, engine.settings, moment)
+        result.mail_sent, result.mail_failed, result.digests = mail.sent, mail.failed, mail.digests
+    except Exception:
+        log.exception("sending mail failed; retrying on the next tick")
+    if result.advanced or result.mail_sent or result.mail_failed:
+        log.info("tick: %s workflows advanced, %s mails sent, %s failed", result.advanced, result.mail_sent,
+                 result.mail_failed)
+    return result
+
+
+def _advance_due(engine, moment: datetime) -> int:
+    """One batch of due instances. PostgreSQL: `scheduler_workers` threads, each instance
+    under its own row lock (SKIP LOCKED); SQLite serialises writers, so one."""
+    workers = 1 if engine.db.is_sqlite else max(1, engine.settings.scheduler_workers)
+    if workers == 1:
+        return engine.runtime.run_due_timers(moment)
+    ids = engine.runtime.due_instance_ids(moment, limit=BATCH)
+    with ThreadPoolExecutor(workers, thread_name_prefix="dondoc-timers") as pool:
+        return sum(pool.map(lambda instance_id: _fire(engine, instance_id, moment), ids))
+
+
+def _fire(engine, instance_id: int, moment: datetime) -> bool:
+    try:
+        return engine.runtime.fire_timers(instance_id, moment)
+    except (Conflict, StaleDataError):
+        log.info("instance %s changed under the timer run; it will be retried", instance_id)
+        return False
+
+
+class Scheduler:
+    """APScheduler running `tick` every `interval` seconds: in a background thread
+    (embedded in the web server) or in the foreground (`dondoc scheduler`)."""
+
+    def __init__(self, engine, interval: float | None = None, *, blocking: bool = False):
+        self.engine = engine
+        self.interval = interval or engine.settings.scheduler_interval_seconds
+        kind = BlockingScheduler if blocking else BackgroundScheduler
+        self._scheduler = kind(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self._scheduler.add_job(self._run, "interval", seconds=self.interval, id="dondoc-tick",
+                                next_run_time=datetime.now().astimezone())
+        self.ticks = 0  # how many ticks ran (for status pages and tests)
+
+    def _run(self) -> None:
+        tick(self.engine)
+        self.ticks += 1
+
+    def start(self) -> Scheduler:
+        """Start ticking; returns at once unless the scheduler is blocking."""
+        self._scheduler.start()
+        return self
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop after the running tick (if any) has finished."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=wait)

@@ -1,0 +1,89 @@
+"""Fixtures for the REST API: the app over the `loaded` engine, and bearer tokens."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+import webui.app
+from engine.api_tokens import service as tokens
+from engine.clock import ManualClock, set_clock
+from engine.core import Engine
+from engine.org import service as org_service
+from tests.conftest import create_org_tree, fresh_database_url, make_engine
+from webui.app import create_app
+
+
+def _quick_hash(password: str) -> str:
+    return generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch):
+    """These tests sign in with tokens, never passwords: a cheap hash spares ~0.3 s of scrypt
+    per user the fixtures create (2+ s per test)."""
+    monkeypatch.setattr(org_service, "hash_password", _quick_hash)
+
+
+@contextmanager
+def shared_engine(tmp_path_factory, name: str) -> Iterator[Engine]:
+    """A loaded engine with the org tree for a whole module, for tests whose requests are
+    only read or refused (so one set-up serves many cases), on its own clock."""
+    folder = tmp_path_factory.mktemp(name)
+    previous = set_clock(ManualClock(datetime(2026, 2, 12, 9, 0)))
+    with pytest.MonkeyPatch.context() as patch, fresh_database_url(folder, name) as url:
+        patch.setattr(org_service, "hash_password", _quick_hash)
+        engine = make_engine(url, None, tmp_path=folder)
+        create_org_tree(engine)
+        with engine.db.session() as session:
+            engine.load_ruleset(session)
+        try:
+            yield engine
+        finally:
+            engine.close()
+            set_clock(previous)
+
+
+def make_token(engine, username: str) -> str:
+    with engine.db.session() as session:
+        return tokens.create_token(session, username, f"test token of {username}")[1]
+
+
+def api_app(engine):
+    """The app with only what the API needs, so that these tests do not depend on the web
+    pages (test_full_app.py checks the API inside the whole app)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(webui.app, "FEATURES", ["webui.auth", "webui.api"])
+        return create_app(engine)
+
+
+@pytest.fixture
+def api(loaded):
+    return api_app(loaded).test_client()
+
+
+class Caller:
+    """A test client that sends one user's token."""
+
+    def __init__(self, client, token: str):
+        self.client, self.token = client, token
+
+    def __call__(self, method: str, path: str, **kwargs):
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def as_user(api, loaded):
+    """as_user('clerk') -> a Caller authenticated as that user (username from org_tree)."""
+    made = {}
+
+    def caller(username: str) -> Caller:
+        if username not in made:
+            made[username] = Caller(api, make_token(loaded, username))
+        return made[username]
+
+    return caller

@@ -1,0 +1,233 @@
+"""The REST API end to end: tokens, directives with idempotency keys, work items with form
+validation, progress with files, returns, extensions, paging, the testing clock."""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import func, select
+
+from engine.api_tokens import service as tokens
+from engine.directives.models import Directive, ProgressUpdate
+from tests.api.conftest import api_app
+
+DIRECTIVE = {"symbol": "45/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh", "summary": "Về việc X",
+             "assignments": [{"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline_days": 5,
+                              "coordinating_units": ["SXD"]}]}
+
+
+def register_and_classify(clerk, body=DIRECTIVE) -> int:
+    created = clerk("POST", "/directives", json=body)
+    assert created.status_code == 201, created.get_json()
+    items = clerk("GET", "/work-items").get_json()["items"]
+    classify = next(i for i in items if i["directive_id"] == created.get_json()["id"])
+    assert clerk("POST", f"/work-items/{classify['id']}/complete", json={"tracked": True}).status_code == 200
+    return created.get_json()["id"]
+
+
+def test_requests_without_a_valid_token_are_refused(api, loaded, as_user):
+    assert api.get("/api/v1/me").status_code == 401
+    assert api.get("/api/v1/me", headers={"Authorization": "Bearer ddk_nonsense"}).status_code == 401
+    response = api.get("/api/v1/assignments", headers={"Authorization": "Basic Y2xlcms6eA=="})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorised"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    clerk = as_user("clerk")
+    assert clerk("GET", "/me").get_json()["roles"] == ["clerk"]
+    with loaded.db.session() as s:
+        row = next(t for t, name in tokens.list_tokens(s) if name == "clerk")
+        tokens.revoke_token(s, row.id)
+    assert clerk("GET", "/me").status_code == 401
+
+
+def test_only_a_system_admin_manages_tokens_and_the_token_is_shown_once(as_user, loaded):
+    admin, clerk = as_user("admin"), as_user("clerk")
+    assert clerk("POST", "/tokens", json={"username": "stc", "name": "x"}).status_code == 403
+    created = admin("POST", "/tokens", json={"username": "stc", "name": "Phần mềm QLVB"})
+    assert created.status_code == 201
+    token = created.get_json()["token"]
+    listed = admin("GET", "/tokens").get_json()["items"]
+    assert all("token" not in t for t in listed) and any(t["name"] == "Phần mềm QLVB" for t in listed)
+    with loaded.db.session() as s:  # only the hash is stored
+        assert all(token not in (t.token_hash, t.prefix) for t, _n in tokens.list_tokens(s))
+    stc = admin.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert stc.get_json()["username"] == "stc"
+    assert admin("DELETE", f"/tokens/{created.get_json()['id']}").get_json()["revoked"] is True
+    assert admin.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert admin("POST", "/tokens", json={"username": "nobody", "name": "x"}).status_code == 422
+
+
+def test_a_retried_create_does_not_register_twice(as_user, loaded):
+    clerk = as_user("clerk")
+    key = {"Idempotency-Key": "qlvb-2026-0045"}
+    first = clerk("POST", "/directives", json=DIRECTIVE, headers=key)
+    again = clerk("POST", "/directives", json=DIRECTIVE, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
+    other = clerk("POST", "/directives", json={**DIRECTIVE, "symbol": "46/2026/QĐ-UBND"}, headers=key)
+    assert other.status_code == 409 and other.get_json()["error"]["code"] == "idempotency_conflict"
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 1
+    # A refused request frees its key: the corrected retry goes through.
+    bad = clerk("POST", "/directives", json={**DIRECTIVE, "symbol": "x"}, headers={"Idempotency-Key": "k2"})
+    assert bad.status_code == 422
+    fixed = clerk("POST", "/directives", json={**DIRECTIVE, "symbol": "47/2026/QĐ-UBND"},
+                  headers={"Idempotency-Key": "k2"})
+    assert fixed.status_code == 201
+    # Without a key, a duplicate is refused by the registry itself.
+    assert clerk("POST", "/directives", json=DIRECTIVE).status_code == 422
+
+
+def test_validation_errors_name_the_fields(as_user):
+    clerk = as_user("clerk")
+    response = clerk("POST", "/directives", json={"symbol": "45/QĐ", "issued_on": "31/02/2026", "assignments": []})
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and error["code"] == "validation_failed"
+    assert {"symbol", "issued_on", "issuer", "summary"} <= set(error["fields"])
+    assert clerk("POST", "/directives", data="not json", content_type="application/json").status_code == 400
+    assert as_user("stc")("POST", "/directives", json=DIRECTIVE).status_code == 403
+
+
+def test_work_items_progress_with_files_and_return(as_user, loaded):
+    clerk, stc = as_user("clerk"), as_user("stc")
+    directive_id = register_and_classify(clerk)
+    inbox = stc("GET", "/work-items").get_json()
+    assert inbox["total"] == 1
+    handle = inbox["items"][0]
+    detail = stc("GET", f"/work-items/{handle['id']}").get_json()
+    assert "progress" in [f["name"] for f in detail["form"]["fields"]]
+    invalid = stc("POST", f"/work-items/{handle['id']}/complete", json={"action": "update", "progress": "soon"})
+    assert invalid.status_code == 422 and set(invalid.get_json()["error"]["fields"]) == {"progress"}
+
+    assignment_id = handle["assignment_id"]
+    report = stc("POST", f"/assignments/{assignment_id}/progress",
+                 data={"progress": "in_progress", "note": "Đã họp triển khai",
+                       "files": [(io.BytesIO(b"bien ban hop"), "bien-ban.pdf")]},
+                 content_type="multipart/form-data")
+    assert report.status_code == 201 and report.get_json()["progress"] == "in_progress"
+    updates = stc("GET", f"/assignments/{assignment_id}/progress").get_json()["items"]
+    [sha] = updates[0]["attachments"]
+    download = stc("GET", f"/attachments/{sha}")
+    assert download.status_code == 200 and download.data == b"bien ban hop"
+    assert clerk("GET", f"/attachments/{sha}").status_code == 200   # the office sees every unit
+    assert as_user("stc_gd")("GET", f"/attachments/{'0' * 64}").status_code == 404
+    refused_type = stc("POST", "/attachments", data={"file": (io.BytesIO(b"<script>"), "x.html")},
+                       content_type="multipart/form-data")
+    assert refused_type.status_code == 422
+
+    returned = stc("POST", f"/assignments/{assignment_id}/return", json={"reason": "Không thuộc chức năng của Sở"})
+    assert returned.status_code == 200 and returned.get_json()["status"] == "returned"
+    again = stc("POST", f"/assignments/{assignment_id}/progress", json={"progress": "done"})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "no_waiting_step"
+    assert stc("POST", f"/assignments/{assignment_id}/return", json={}).status_code == 422
+    directive = clerk("GET", f"/directives/{directive_id}").get_json()
+    assert directive["assignments"][0]["status"] == "returned"
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count(ProgressUpdate.id))) == 1
+
+
+def test_extension_request(as_user):
+    clerk, stc = as_user("clerk"), as_user("stc")
+    register_and_classify(clerk)
+    assignment_id = stc("GET", "/assignments").get_json()["items"][0]["id"]
+    missing = stc("POST", f"/assignments/{assignment_id}/extensions", json={"reason": "x"})
+    assert missing.status_code == 422 and "new_deadline" in missing.get_json()["error"]["fields"]
+    too_early = stc("POST", f"/assignments/{assignment_id}/extensions",
+                    json={"new_deadline": "2026-02-20", "reason": "Chờ số liệu"})
+    assert too_early.status_code == 422
+    asked = stc("POST", f"/assignments/{assignment_id}/extensions",
+                json={"new_deadline": "2026-03-31", "reason": "Chờ số liệu của Bộ"})
+    assert asked.status_code == 201 and asked.get_json()["status"] == "pending"
+    assert clerk("GET", f"/assignments/{assignment_id}/extensions").get_json()["items"][0]["reason"] == \
+        "Chờ số liệu của Bộ"
+
+
+def test_lists_are_paginated_and_filtered(as_user):
+    clerk = as_user("clerk")
+    for n in range(1, 6):
+        body = {**DIRECTIVE, "symbol": f"{n}/2026/QĐ-UBND"}
+        register_and_classify(clerk, body)
+    page = clerk("GET", "/assignments?per_page=2&page=3").get_json()
+    assert (page["total"], page["page"], len(page["items"])) == (5, 3, 1)
+    assert clerk("GET", "/directives?per_page=2").get_json()["total"] == 5
+    assert clerk("GET", "/directives?q=3/2026").get_json()["total"] == 1
+    assert clerk("GET", "/assignments?outcome=not_started").get_json()["total"] == 5
+    assert clerk("GET", "/assignments?unit=SXD").get_json()["total"] == 5   # as coordinating unit
+    assert clerk("GET", "/assignments?per_page=500").status_code == 400
+    assert clerk("GET", "/assignments?outcome=late").status_code == 400
+    assert clerk("GET", "/assignments?unit=NOPE").get_json()["error"]["message"]
+    summary = clerk("GET", "/reports/summary").get_json()
+    assert summary["total"]["total"] == 5 and summary["denominator"] == "fallen_due"
+
+
+def test_unknown_urls_and_methods_answer_json(as_user):
+    clerk = as_user("clerk")
+    assert clerk("GET", "/nothing/here").get_json()["error"]["code"] == "not_found"
+    wrong = clerk("DELETE", "/directives")
+    assert wrong.status_code == 405 and wrong.is_json
+    assert clerk("GET", "/assignments?q=a%00b").status_code == 400
+
+
+def test_the_testing_clock_exists_only_in_testing_mode(api, loaded, clock):
+    moved = api.post("/api/v1/testing/clock", json={"now": "2026-03-02T08:00:00+07:00"})
+    assert moved.status_code == 200 and clock.today().isoformat() == "2026-03-02"
+    assert api.post("/api/v1/testing/timers/run").get_json()["fired"] == 0
+    assert api.post("/api/v1/testing/clock", json={"now": "tomorrow"}).status_code == 422
+    loaded.settings.testing = False
+    try:
+        assert api.post("/api/v1/testing/clock", json={"now": "2027-01-01T00:00:00"}).status_code == 404
+        assert api.post("/api/v1/testing/timers/run").status_code == 404
+    finally:
+        loaded.settings.testing = True
+    assert clock.today().isoformat() == "2026-03-02"
+
+
+def test_the_openapi_document_is_served(api, loaded):
+    yaml_doc = api.get("/api/v1/openapi.yaml")
+    assert yaml_doc.status_code == 200 and yaml_doc.mimetype == "application/yaml"
+    document = api.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    app = api_app(loaded)
+    routes = {r.rule.removeprefix("/api/v1") for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
+    documented = {p.replace("{", "<").replace("}", ">") for p in document["paths"]}
+    assert {_plain(r) for r in routes} == {_plain(p) for p in documented}
+
+
+def _plain(rule: str) -> str:
+    """'/a/<int(max=…):id>/b' and '/a/{id}/b' both -> '/a/<id>/b'."""
+    import re
+
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule)
+
+
+def test_token_commands(loaded, org_tree):
+    from click.testing import CliRunner
+
+    from engine.cli import cli
+
+    created = CliRunner().invoke(cli, ["tokens", "create", "--user", "stc", "--name", "Phần mềm QLVB"], obj=loaded)
+    assert created.exit_code == 0, created.output
+    token = next(line for line in created.output.splitlines() if line.startswith("ddk_"))
+    client = api_app(loaded).test_client()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    listed = CliRunner().invoke(cli, ["tokens", "list"], obj=loaded)
+    assert "Phần mềm QLVB" in listed.output and token not in listed.output
+    token_id = created.output.split()[1]
+    assert CliRunner().invoke(cli, ["tokens", "revoke", token_id], obj=loaded).exit_code == 0
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    unknown = CliRunner().invoke(cli, ["tokens", "create", "--user", "ghost", "--name", "x"], obj=loaded)
+    assert unknown.exit_code == 1 and "ghost" in unknown.output
+
+
+def test_the_api_inside_the_whole_app(loaded, org_tree):
+    """With every web feature registered: tokens work, cookies do not, errors stay JSON."""
+    from tests.api.conftest import make_token
+    from webui.app import create_app
+
+    client = create_app(loaded, WTF_CSRF_ENABLED=False).test_client()  # to sign in by form below
+    token = make_token(loaded, "clerk")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()["username"] == "clerk"
+    signed_in = client.post("/login", data={"username": "clerk", "password": "mat-khau-123"})
+    assert signed_in.status_code in (302, 303)
+    assert client.get("/api/v1/me").status_code == 401  # a browser session is not an API credential
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.is_json
+    assert client.post("/api/v1/directives", json={}, headers={"Authorization": f"Bearer {token}"}).status_code == 422

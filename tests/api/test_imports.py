@@ -1,0 +1,153 @@
+"""Importing directives from an edXML header and from the Excel template: good files, and
+broken ones reported by row and column with nothing half-imported."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from engine.cli import cli
+from engine.directives.models import Assignment, Directive
+from engine.imports import ImportFailed, edxml, excel
+
+FILES = Path(__file__).parent / "files"
+MESSAGE = (FILES / "edxml_message.xml").read_bytes()
+
+
+def _count(engine, model) -> int:
+    with engine.db.session() as s:
+        return s.scalar(select(func.count(model.id)))
+
+
+# ---------------------------------------------------------------- edXML
+def test_edxml_header_is_read():
+    header = edxml.parse_header(MESSAGE)
+    assert header == {
+        "symbol": "318/UBND-TH", "issued_on": "2026-02-12", "issuer": "UBND tỉnh Đắk Lắk",
+        "summary": "V/v triển khai thực hiện giải ngân vốn đầu tư công năm 2026", "signer": "Nguyễn Văn A",
+        "urgency": "urgent", "due_date": "2026-03-16", "doc_type_name": "Công văn",
+        "source_document_id": "000.00.00.H17,2026/02/12,0001234"}
+
+
+def test_edxml_import_through_the_api(as_user, loaded):
+    clerk = as_user("clerk")
+    preview = clerk("POST", "/imports/edxml?preview=true", content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(MESSAGE), "msg.xml")})
+    assert preview.status_code == 200 and preview.get_json()["symbol"] == "318/UBND-TH"
+    assert _count(loaded, Directive) == 0
+    items = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"},
+             {"content": "Rà soát dự án chậm", "lead_unit": "SXD", "deadline": "2026-03-31"}]
+    created = clerk("POST", "/imports/edxml", content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(MESSAGE), "msg.xml"), "assignments": json.dumps(items)})
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert (body["symbol"], body["urgency"], body["source_document_id"]) == (
+        "318/UBND-TH", "urgent", "000.00.00.H17,2026/02/12,0001234")
+    clerk("POST", f"/work-items/{clerk('GET', '/work-items').get_json()['items'][0]['id']}/complete",
+          json={"tracked": True})
+    with loaded.db.session() as s:
+        deadlines = dict(s.execute(select(Assignment.content, Assignment.deadline)).all())
+    assert {k: v.isoformat() for k, v in deadlines.items()} == {
+        "Báo cáo tiến độ giải ngân": "2026-03-16", "Rà soát dự án chậm": "2026-03-31"}  # DueDate as default
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"<edXML:edXMLEnvelope", "Not well-formed XML"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+     b"<x><MessageHeader><Subject>&xxe;</Subject></MessageHeader></x>", "DOCTYPE"),
+    (b"<x><y/></x>", "No edXML MessageHeader"),
+    (MESSAGE.replace(b"<edXML:CodeNumber>318</edXML:CodeNumber>", b""), "symbol"),
+], ids=["truncated", "external-entity", "not-edxml", "no-number"])
+def test_broken_edxml_is_refused(data, expected, loaded, org_tree):
+    with pytest.raises(ImportFailed) as failure:
+        edxml.import_message(loaded, data, [{"content": "x", "lead_unit": "STC"}], org_tree["clerk"])
+    reported = " ".join(f"{e.field} {e.render()}" for e in failure.value.errors)
+    assert expected in reported and "root:" not in reported
+    assert _count(loaded, Directive) == 0
+
+
+def test_edxml_without_assignments_is_refused_with_nothing_stored(as_user, loaded):
+    response = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(MESSAGE), "msg.xml")})
+    assert response.status_code == 422 and _count(loaded, Directive) == 0
+
+
+# ---------------------------------------------------------------- Excel
+def _sheet(rows: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = excel.SHEET
+    sheet.append([c.heading for c in excel.COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+GOOD = [
+    ["45/2026/QĐ-UBND", "12/02/2026", "UBND tỉnh", "Kế hoạch A", "Lê Chủ Tịch", "Khẩn",
+     "Xây dựng kế hoạch", "STC", "SXD", "31/03/2026", None, "Có"],
+    [None, None, None, None, None, None, "Tổ chức thực hiện", "SXD", None, None, 10, "Không"],
+    ["46/2026/CT-UBND", "13/02/2026", "UBND tỉnh", "Chỉ thị B", None, None,
+     "Tăng cường kỷ luật", "STC-NS", None, None, None, None],
+]
+
+
+def test_excel_import_registers_every_directive(as_user, loaded):
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(_sheet(GOOD)), "nhiem-vu.xlsx")})
+    assert response.status_code == 201, response.get_json()
+    assert [d["symbol"] for d in response.get_json()["items"]] == ["45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+    assert response.get_json()["items"][0]["urgency"] == "urgent"
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 2
+
+
+def test_a_broken_sheet_is_reported_by_row_and_column_and_nothing_is_imported(as_user, loaded):
+    broken = [GOOD[0], GOOD[1],
+              ["47/2026/QĐ-UBND", "31/02/2026", "UBND tỉnh", "Sai", None, "Rất gấp",
+               None, "SO-KHONG-CO", "SXD, XYZ", "ngày mai", None, "có lẽ"],
+              [None, None, None, None, None, None, "Việc", "STC", None, "01/04/2026", 5, None]]
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(_sheet(broken)), "nhiem-vu.xlsx")})
+    assert response.status_code == 422
+    rows = response.get_json()["error"]["rows"]
+    found = {(r["row"], r["column"].split(" ")[0]) for r in rows}
+    assert found == {(4, "B"), (4, "F"), (4, "G"), (4, "H"), (4, "I"), (4, "J"), (4, "L"), (5, "K")}
+    assert next(r for r in rows if r["column"].startswith("I"))["message"] == "Không có đơn vị XYZ."
+    assert _count(loaded, Directive) == 0  # the good rows 2-3 were not imported either
+
+
+def test_a_clash_with_the_registry_rolls_back_the_whole_file(as_user, loaded):
+    clerk = as_user("clerk")
+    first = clerk("POST", "/imports/excel", content_type="multipart/form-data",
+                  data={"file": (io.BytesIO(_sheet(GOOD[2:])), "a.xlsx")})
+    assert first.status_code == 201
+    again = clerk("POST", "/imports/excel", content_type="multipart/form-data",
+                  data={"file": (io.BytesIO(_sheet(GOOD)), "b.xlsx")})
+    assert again.status_code == 422
+    assert again.get_json()["error"]["rows"][0]["row"] == 4  # 46/2026/CT-UBND is registered already
+    assert _count(loaded, Directive) == 1
+    not_excel = clerk("POST", "/imports/excel", content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(b"PK\x03\x04 not really"), "c.xlsx")})
+    assert not_excel.status_code == 422 and not_excel.get_json()["error"]["rows"][0]["row"] is None
+
+
+def test_the_template_command_writes_an_importable_sheet(tmp_path, loaded, org_tree):
+    out = tmp_path / "mau.xlsx"
+    result = CliRunner().invoke(cli, ["import", "template", str(out)], obj=loaded)
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert [c.value for c in book[excel.SHEET][1]][:2] == ["Số, ký hiệu *", "Ngày ban hành *"]
+    assert "Hướng dẫn" in book.sheetnames
+    # The example row imports as it is.
+    created = excel.import_workbook(loaded, out.read_bytes(), org_tree["clerk"])
+    assert [d.symbol for d in created] == ["45/2026/QĐ-UBND"]
+    bad = CliRunner().invoke(cli, ["import", "excel", str(out), "--as", "clerk"], obj=loaded)
+    assert bad.exit_code == 1 and "row 2" in bad.output and "already registered" in bad.output

@@ -1,0 +1,108 @@
+"""Unit-scoped access through EVERY endpoint: an officer of Sở Xây dựng (SXD) gets 404 or
+403 for Sở Tài chính's (STC) objects, and lists never show them. The cases are keyed by
+route, and a test checks that every route of the API has one — a new route without a
+scope case fails here."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.api.conftest import Caller, api_app, make_token, shared_engine
+
+# route -> (method, path with {placeholders}, body kind, accepted statuses, what must not appear)
+CASES = {
+    "/openapi.yaml": ("GET", "/openapi.yaml", None, {200}, None),
+    "/openapi.json": ("GET", "/openapi.json", None, {200}, None),
+    "/me": ("GET", "/me", None, {200}, "STC-secret"),
+    "/org/units": ("GET", "/org/units", None, {200}, None),  # the tree is not secret
+    "/directives": ("GET", "/directives", None, {200}, "Việc riêng của Sở Tài chính"),
+    "/directives/<directive_id>": ("GET", "/directives/{directive}", None, {404}, None),
+    "/assignments": ("GET", "/assignments?unit=STC", None, {200}, "Việc riêng của Sở Tài chính"),
+    "/assignments/<assignment_id>": ("GET", "/assignments/{assignment}", None, {404}, None),
+    "/assignments/<assignment_id>/progress": [
+        ("GET", "/assignments/{assignment}/progress", None, {404}, None),
+        ("POST", "/assignments/{assignment}/progress", {"progress": "done"}, {404}, None),
+    ],
+    "/assignments/<assignment_id>/return": ("POST", "/assignments/{assignment}/return", {"reason": "x"}, {404}, None),
+    "/assignments/<assignment_id>/extensions": [
+        ("GET", "/assignments/{assignment}/extensions", None, {404}, None),
+        ("POST", "/assignments/{assignment}/extensions", {"new_deadline": "2026-12-31", "reason": "x"}, {404}, None),
+    ],
+    "/assignments/<assignment_id>/sub-assignments": [
+        ("GET", "/assignments/{assignment}/sub-assignments", None, {404}, None),
+        ("POST", "/assignments/{assignment}/sub-assignments", {"items": [{"unit": "STC-NS"}]}, {404}, None),
+    ],
+    "/attachments": ("POST", "/attachments", "file", {201}, None),  # one's own upload only
+    "/attachments/<sha256>": ("GET", "/attachments/{attachment}", None, {404}, None),
+    "/work-items": ("GET", "/work-items?view=unit", None, {200}, "Việc riêng của Sở Tài chính"),
+    "/work-items/<item_id>": ("GET", "/work-items/{work_item}", None, {404}, None),
+    "/work-items/<item_id>/complete": ("POST", "/work-items/{work_item}/complete",
+                                       {"action": "update", "progress": "done"}, {404}, None),
+    "/reports/summary": [
+        ("GET", "/reports/summary", None, {200}, '"code":"STC"'),
+        ("GET", "/reports/summary?unit=STC", None, {400}, None),
+    ],
+    "/imports/edxml": ("POST", "/imports/edxml", "file", {403}, None),
+    "/imports/excel": ("POST", "/imports/excel", "file", {403}, None),
+    "/imports/excel/template": ("GET", "/imports/excel/template", None, {200}, None),
+    "/tokens": [("GET", "/tokens", None, {403}, None),
+                ("POST", "/tokens", {"username": "stc", "name": "x"}, {403}, None)],
+    "/tokens/<token_id>": ("DELETE", "/tokens/{token}", None, {403}, None),
+    "/testing/clock": ("POST", "/testing/clock", {"now": "2026-02-12T09:00:00+07:00"}, {200}, None),
+    "/testing/timers/run": ("POST", "/testing/timers/run", None, {200}, None),
+}
+FLAT = [(route, case) for route, cases in CASES.items() for case in (cases if isinstance(cases, list) else [cases])]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A directive whose only assignment is led by STC, with a progress update and a file;
+    built once (the cases only read or get refused)."""
+    with shared_engine(tmp_path_factory, "scope") as engine:
+        client = api_app(engine).test_client()
+        clerk, stc, admin, sxd = (Caller(client, make_token(engine, name)) for name in ("clerk", "stc", "admin", "sxd"))
+        created = clerk("POST", "/directives", json={
+            "symbol": "99/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+            "summary": "Việc riêng của Sở Tài chính",
+            "assignments": [{"content": "Việc riêng của Sở Tài chính", "lead_unit": "STC", "deadline_days": 5}]})
+        classify = clerk("GET", "/work-items").get_json()["items"][0]
+        clerk("POST", f"/work-items/{classify['id']}/complete", json={"tracked": True})
+        work_item = stc("GET", "/work-items").get_json()["items"][0]
+        stc("POST", f"/assignments/{work_item['assignment_id']}/progress", content_type="multipart/form-data",
+            data={"progress": "in_progress", "files": [(io.BytesIO(b"STC-secret"), "stc.pdf")]})
+        update = stc("GET", f"/assignments/{work_item['assignment_id']}/progress").get_json()["items"][0]
+        token = admin("POST", "/tokens", json={"username": "stc", "name": "QLVB"}).get_json()
+        work_item = stc("GET", "/work-items").get_json()["items"][0]  # the next ready one
+        ids = {"directive": created.get_json()["id"], "assignment": work_item["assignment_id"],
+               "work_item": work_item["id"], "attachment": update["attachments"][0], "token": token["id"]}
+        yield client.application, sxd, ids
+
+
+def test_every_route_has_a_scope_case(world):
+    app, _sxd, _ids = world
+    routes = {_plain(r.rule.removeprefix("/api/v1")) for r in app.url_map.iter_rules()
+              if r.endpoint.startswith("api.")}
+    assert routes == set(CASES)
+
+
+@pytest.mark.parametrize(("route", "case"), FLAT, ids=[f"{c[0]} {r}" for r, c in FLAT])
+def test_another_unit_cannot_reach_stc_objects(route, case, world):
+    method, path, body, allowed, must_not_show = case
+    _app, sxd, ids = world
+    kwargs = {}
+    if body == "file":
+        kwargs = {"data": {"file": (io.BytesIO(b"<edXML/>"), "x.pdf")}, "content_type": "multipart/form-data"}
+    elif body is not None:
+        kwargs = {"json": body}
+    response = sxd(method, path.format(**ids), **kwargs)
+    assert response.status_code in allowed, response.get_data(as_text=True)[:300]
+    if must_not_show:
+        assert must_not_show not in response.get_data(as_text=True).replace(" ", "")
+        assert must_not_show.replace(" ", "") not in response.get_data(as_text=True).replace(" ", "")
+
+
+def _plain(rule: str) -> str:
+    import re
+
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule)

@@ -1,0 +1,49 @@
+"""Sub-assignment: Sở Tài chính passes its assignment to its section Phòng Ngân sách, whose
+reports roll up into the department's assignment."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.directives.models import Assignment
+from engine.notifications.models import Notification
+from engine.org import service as org
+from tests.api.test_api import DIRECTIVE, register_and_classify
+from tests.conftest import PASSWORD
+
+
+def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
+    with loaded.db.session() as s:
+        org.create_user(s, "ns", PASSWORD, "Chuyên viên Phòng Ngân sách", "STC-NS", ["unit_officer"])
+    clerk, head, ns, sxd = as_user("clerk"), as_user("stc_gd"), as_user("ns"), as_user("sxd")
+    register_and_classify(clerk, {**DIRECTIVE, "assignments": [{"content": "Báo cáo quyết toán", "lead_unit": "STC",
+                                                                 "deadline": "2026-03-31"}]})
+    parent_id = head("GET", "/assignments").get_json()["items"][0]["id"]
+    url = f"/assignments/{parent_id}/sub-assignments"
+
+    late = head("POST", url, json={"items": [{"unit": "STC-NS", "deadline": "2026-04-15"}]})
+    assert late.status_code == 422 and "31/03/2026" in late.get_json()["error"]["message"]
+    outside = head("POST", url, json={"items": [{"unit": "SXD"}]})
+    assert outside.status_code == 422
+    assert clerk("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 403
+    assert sxd("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 404
+
+    passed = head("POST", url, json={"items": [{"unit": "STC-NS", "content": "Tổng hợp số liệu",
+                                                "deadline": "2026-03-20"}]})
+    assert passed.status_code == 201, passed.get_json()
+    [child] = passed.get_json()["items"]
+    assert (child["parent_id"], child["lead_unit"], child["deadline"]) == (parent_id, "STC-NS", "2026-03-20")
+    assert [c["id"] for c in head("GET", url).get_json()["items"]] == [child["id"]]
+    assert sxd("GET", url).status_code == 404
+
+    inbox = ns("GET", "/work-items").get_json()["items"]
+    assert [i["assignment_id"] for i in inbox] == [child["id"]]
+    assert ns("POST", f"/assignments/{child['id']}/progress", json={"progress": "blocked"}).status_code == 201
+    assert head("GET", f"/assignments/{parent_id}").get_json()["progress"] == "blocked"
+    assert ns("POST", f"/assignments/{child['id']}/progress", json={"progress": "done"}).status_code == 201
+    with loaded.db.session() as s:
+        parent = s.get(Assignment, parent_id)
+        # The sections are done; the department still confirms "done" upward itself.
+        assert (parent.progress, parent.completed_on) == ("in_progress", None)
+        told = s.scalars(select(Notification.user_id).where(Notification.kind == "subassignments_done")).all()
+        assert set(told) == {u.id for u in org.users_by_name(s, ["stc", "stc_gd"])}
+    assert ns("GET", "/work-items").get_json()["total"] == 0

@@ -1,0 +1,172 @@
+"""Upward sync between two deployments, each a real app on 127.0.0.1 with its own database:
+the province (upper) gives Sở Tài chính an assignment; the department's own deployment
+(lower) receives it, and its progress goes back up — across a dropped connection and a
+duplicate delivery."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from engine.directives import service as directives
+from engine.directives.models import Assignment, ProgressUpdate
+from engine.org import service as org
+from engine.runtime.models import WorkItem
+from engine.sync import service as sync
+from engine.sync.client import UpperClient
+from engine.sync.models import SyncOutbox
+from tests.api.conftest import api_app, make_token
+from tests.conftest import PASSWORD, fresh_database_url, make_engine
+
+
+class Server:
+    """A werkzeug server in a thread, stoppable and restartable on the same port."""
+
+    def __init__(self, app):
+        self.app, self.port, self.server = app, 0, None
+
+    def start(self) -> None:
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextmanager
+def serving(app):
+    server = Server(app)
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.server is not None:
+            server.stop()
+
+
+@pytest.fixture
+def lower(clock, tmp_path):
+    """The department's own deployment: Sở Tài chính, its office and a section."""
+    with fresh_database_url(tmp_path, "lower") as url:
+        engine = make_engine(url, clock, tmp_path=tmp_path / "lower")
+        with engine.db.session() as s:
+            org.create_unit(s, "STC", "Sở Tài chính", kind="department")
+            org.create_unit(s, "STC-VP", "Văn phòng Sở", parent_code="STC", kind="office", tracking_office=True)
+            org.create_unit(s, "STC-NS", "Phòng Ngân sách", parent_code="STC", kind="section")
+            org.create_user(s, "vanthu", PASSWORD, "Văn Thư Sở", "STC-VP", ["clerk"])
+            org.create_user(s, "chuyenvien", PASSWORD, "Chuyên Viên Sở", "STC", ["unit_officer"])
+            engine.load_ruleset(s)
+        yield engine
+        engine.close()
+
+
+def _register_upper(upper, users) -> None:
+    directives.register(upper, {"symbol": "12/2026/KH-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+                                "summary": "Kế hoạch cải cách hành chính", "urgency": "urgent"},
+                        [{"content": "Rà soát thủ tục tài chính", "lead_unit": "STC", "deadline": "31/03/2026"},
+                         {"content": "Rà soát thủ tục xây dựng", "lead_unit": "SXD", "deadline": "31/03/2026"}],
+                        users["clerk"])
+    with upper.db.session() as s:
+        classify = s.scalars(select(WorkItem).where(WorkItem.form_key == "classify_directive")).one()
+    upper.runtime.complete(classify.id, {"tracked": "on"}, users["clerk"])
+
+
+def _report_locally(lower, progress: str, note: str) -> None:
+    with lower.db.session() as s:
+        item = s.scalars(select(WorkItem).where(WorkItem.form_key == "update_progress",
+                                                WorkItem.status == "ready")).one()
+        officer = org.users_by_name(s, ["chuyenvien"])[0]
+    lower.runtime.complete(item.id, {"action": "update", "progress": progress, "note": note}, officer)
+
+
+def _upper_state(upper) -> tuple[str, list[str]]:
+    with upper.db.session() as s:
+        assignment = s.scalars(select(Assignment).where(Assignment.content == "Rà soát thủ tục tài chính")).one()
+        notes = s.scalars(select(ProgressUpdate.note).where(ProgressUpdate.assignment_id == assignment.id)
+                          .order_by(ProgressUpdate.id)).all()
+        return assignment.progress, list(notes)
+
+
+def test_lower_deployment_receives_and_reports_back(loaded, org_tree, lower, clock):
+    upper = loaded
+    with upper.db.session() as s:
+        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ Sở Tài chính", "STC", ["unit_officer"])
+    _register_upper(upper, org_tree)
+    with serving(api_app(upper)) as server:
+        peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
+
+        # Only the assignment led by STC comes down, once.
+        assert sync.run(lower, peer).pulled == 1
+        assert sync.run(lower, peer).pulled == 0
+        with lower.db.session() as s:
+            local = s.scalars(select(Assignment)).one()
+            assert (local.content, local.deadline.isoformat(), local.urgency) == (
+                "Rà soát thủ tục tài chính", "2026-03-31", "urgent")
+            assert local.directive.symbol == "12/2026/KH-UBND"
+
+        _report_locally(lower, "in_progress", "Đang rà soát 12 thủ tục")
+        result = sync.run(lower, peer)
+        assert (result.queued, result.sent, result.errors) == (1, 1, [])
+        assert _upper_state(upper) == ("in_progress", ["Đang rà soát 12 thủ tục"])
+
+        # The upper level goes away: the update waits in the outbox, nothing is lost.
+        server.stop()
+        _report_locally(lower, "blocked", "Chờ ý kiến Bộ Tài chính")
+        result = sync.run(lower, peer)
+        assert (result.queued, result.sent) == (1, 0)
+        assert len(result.errors) == 2  # the pull and the delivery both failed
+        with lower.db.session() as s:
+            waiting = s.scalars(select(SyncOutbox).where(SyncOutbox.status == "pending")).one()
+            assert waiting.attempts == 1 and "Connection refused" in waiting.last_error
+
+        server.start()  # same port
+        assert sync.run(lower, peer).sent == 0  # backing off: not due yet
+        clock.advance(timedelta(minutes=3))
+        assert sync.run(lower, peer).sent == 1
+        assert _upper_state(upper) == ("blocked", ["Đang rà soát 12 thủ tục", "Chờ ý kiến Bộ Tài chính"])
+
+        # The same update delivered twice (the answer was lost on the way back): applied once.
+        with lower.db.session() as s:
+            row = s.get(SyncOutbox, waiting.id)
+            row.status, row.next_attempt_at = "pending", clock.now()
+        assert sync.run(lower, peer).sent == 1
+        assert _upper_state(upper)[1] == ["Đang rà soát 12 thủ tục", "Chờ ý kiến Bộ Tài chính"]
+        client = UpperClient(peer.url, peer.token)
+        replay = client.post(row.path, row.payload, row.key)
+        assert replay.status == 201
+        with upper.db.session() as s:
+            assert s.scalar(select(func.count(ProgressUpdate.id))) == 2
+        assert sync.outbox_status(lower) == {"sent": 2}
+
+
+def test_a_refused_update_is_kept_with_the_reason(loaded, org_tree, lower, clock):
+    upper = loaded
+    with upper.db.session() as s:
+        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ", "STC", ["unit_officer"])
+    _register_upper(upper, org_tree)
+    with serving(api_app(upper)) as server:
+        peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
+        sync.run(lower, peer)
+        _report_locally(lower, "done", "Đã hoàn thành")
+        assert sync.run(lower, peer).sent == 1
+        # Done upstream: the office reviews it there, so a later update has no step to go to.
+        with lower.db.session() as s:
+            s.add(SyncOutbox(peer=peer.url, key="late-update", path=s.scalars(select(SyncOutbox.path)).first(),
+                             payload={"progress": "in_progress", "note": "bổ sung"}, status="pending",
+                             next_attempt_at=clock.now(), created_at=clock.now()))
+        result = sync.run(lower, peer)
+        assert result.rejected == 1
+        with lower.db.session() as s:
+            refused = s.scalars(select(SyncOutbox).where(SyncOutbox.key == "late-update")).one()
+            assert refused.status == "rejected" and "no_waiting_step" in refused.last_error
+

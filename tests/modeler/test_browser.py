@@ -1,0 +1,129 @@
+"""A process admin edits a reminder timer in the real modeler page (headless Chromium),
+saves, publishes; new directives use the new timer, running ones keep theirs."""
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from engine.rulesets.models import ProcessBundle
+from engine.runtime.models import WorkflowInstance
+from tests.conftest import PASSWORD
+from tests.modeler.conftest import ASSIGNMENT, instance, start_assignment
+from webui.modeler.routes import blueprint
+
+pytestmark = pytest.mark.browser
+BUNDLE = blueprint.root_path + "/../static/vendor/modeler/modeler.js"
+SCREENSHOTS = Path(os.environ.get("DONDOC_SCREENSHOTS", tempfile.gettempdir()))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def page(live_server):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(BUNDLE).is_file():
+        pytest.fail("modeler bundle missing: run `make assets` (webui/modeler/js)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(15000)
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.base = live_server
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
+def sign_in(page, username: str) -> None:
+    page.goto(page.base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit] >> nth=-1")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def open_editor(page) -> None:
+    page.goto(f"{page.base}/modeler/edit/{ASSIGNMENT}")
+    page.wait_for_selector("body[data-modeler-ready=true]")
+
+
+def select_element(page, element_id: str, group_id: str) -> None:
+    """Click the element on the canvas (thin flows: through bpmn-js selection if the click
+    misses) and wait for its group in the properties panel."""
+    page.locator(f'.djs-element[data-element-id="{element_id}"] .djs-hit').first.click(force=True)
+    group = page.locator(f'[data-group-id="group-{group_id}"]')
+    try:
+        group.wait_for(timeout=3000)
+    except PlaywrightTimeout:
+        page.evaluate("id => { const m = window.dondocModeler;"
+                      " m.get('selection').select(m.get('elementRegistry').get(id)); }", element_id)
+        group.wait_for()
+    header = group.locator(".bio-properties-panel-group-header")
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+
+
+def test_admin_changes_reminder_timer_saves_and_publishes(page, loaded, org_tree):
+    old = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    sign_in(page, "admin")
+    open_editor(page)
+    select_element(page, "reminder", "dondoc-timer")
+    page.screenshot(path=str(SCREENSHOTS / "modeler-timer.png"))
+    page.select_option("#bio-properties-panel-dondoc-timer-direction", "before")
+    page.fill("#bio-properties-panel-dondoc-timer-days", "5")
+    page.locator("#bio-properties-panel-dondoc-timer-days").press("Tab")
+    page.wait_for_timeout(400)  # the panel's input debounce
+    page.fill("#comment", "Nhắc trước hạn 5 ngày làm việc")
+    page.click("#save")
+    page.wait_for_url("**/modeler/versions/*")
+    assert "working_days_before(deadline, 5)" in page.content()
+    page.click("#publish")
+    page.wait_for_selector(".flash")
+    page.screenshot(path=str(SCREENSHOTS / "modeler-version.png"), full_page=True)
+    new = start_assignment(loaded, org_tree, "2/2026/QĐ-UBND")
+    with loaded.db.session() as s:
+        published = s.scalars(select(ProcessBundle).where(ProcessBundle.status == "published")).one()
+        assert published.number == 2 and published.source == "modeler"
+        assert s.scalar(select(WorkflowInstance.bundle_id).where(WorkflowInstance.id == old.id)) != published.id
+    assert new.bundle_id == published.id and instance(loaded, old.id).bundle_id == old.bundle_id
+    assert instance(loaded, old.id).next_timer_due.isoformat() == "2026-03-03T01:00:00+00:00"
+    assert new.next_timer_due.isoformat() == "2026-02-26T01:00:00+00:00"
+
+
+def test_invalid_diagram_is_refused_in_the_page_at_the_element(page, loaded):
+    sign_in(page, "admin")
+    open_editor(page)
+    select_element(page, "handle", "dondoc-user-task")
+    lane = page.locator("#bio-properties-panel-dondoc-lane")
+    assert "unit_officer" in lane.locator("option:checked").inner_text()
+    assert page.locator("#bio-properties-panel-dondoc-formKey").input_value() == "update_progress"
+    select_element(page, "flow_not_done", "dondoc-condition")
+    page.uncheck("#bio-properties-panel-dondoc-default-flow")
+    page.click("#save")
+    item = page.locator('#problems li[data-element="is_done"]')
+    item.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "modeler-refused.png"))
+    assert "[is_done]" in item.inner_text() and "nhánh mặc định" in item.inner_text()
+    assert page.locator('.djs-element.server-problem[data-element-id="is_done"]').count() == 1
+    page.reload()  # the refused draft is kept: reopening shows the problem again
+    page.wait_for_selector('body[data-modeler-ready=true]')
+    page.locator('#problems li[data-element="is_done"]').wait_for()

@@ -1,0 +1,154 @@
+"""Drafts, server-side validation, versions, publishing to disk, conflicts and migration."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.audit.models import AuditEntry
+from engine.rulesets import diff, drafts, migration
+from engine.rulesets.drafts import ProcessDraft
+from engine.rulesets.models import ProcessBundle
+from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, instance, start_assignment
+
+GATEWAY_DEFAULT = ' default="flow_not_done"'
+OLD_SCRIPT = 'reminder_at = working_days_before('
+LANE = 'name="Đơn vị chủ trì"'
+
+
+def save(engine, processes_dir, admin, edit, comment="sửa"):
+    with engine.db.session() as s:
+        bundle = s.scalars(select(ProcessBundle).where(ProcessBundle.status == "published")).one()
+        draft = drafts.open_draft(s, processes_dir, bundle, ASSIGNMENT, admin)
+        result = drafts.save_version(s, processes_dir, engine.cache, draft, edit(draft.xml), comment, admin)
+        return draft.id, result
+
+
+def publish(engine, processes_dir, admin, bundle_id):
+    with engine.db.session() as s:
+        return drafts.publish_version(s, processes_dir, s.get(ProcessBundle, bundle_id), admin)
+
+
+def test_saved_version_is_published_to_disk_and_used_by_new_directives_only(loaded, org_tree, processes_dir):
+    admin = org_tree["admin"]
+    old = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    _draft_id, result = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER), "nhắc 5 ngày")
+    assert result.problems == [] and result.bundle.status == "draft" and result.bundle.source == "modeler"
+    assert publish(loaded, processes_dir, admin, result.bundle.id) == ["dak-lak/assignment.bpmn"]
+    assert NEW_TIMER in (processes_dir / "dak-lak" / ASSIGNMENT).read_text()
+    assert OLD_TIMER in (processes_dir / "common" / ASSIGNMENT).read_text()  # common untouched
+    new = start_assignment(loaded, org_tree, "2/2026/QĐ-UBND")
+    assert (instance(loaded, old.id).bundle_id, new.bundle_id) == (old.bundle_id, result.bundle.id)
+    # deadline 10 working days from 12/02 across Tết: 2 days before vs 5 days before
+    assert old.next_timer_due.isoformat() == "2026-03-03T01:00:00+00:00"
+    assert new.next_timer_due.isoformat() == "2026-02-26T01:00:00+00:00"
+    # loading the disk again finds the same content: no new version, nothing diverges
+    with loaded.db.session() as s:
+        assert loaded.load_ruleset(s).id == result.bundle.id
+        actions = set(s.scalars(select(AuditEntry.action)))
+    assert {"draft.saved", "bundle.published", "bundle.written_to_disk"} <= actions
+
+
+@pytest.mark.parametrize("edit, element, words", [
+    (lambda x: x.replace(GATEWAY_DEFAULT, ""), "is_done", "default flow"),
+    (lambda x: x.replace(OLD_SCRIPT, "import os\n" + OLD_SCRIPT), "plan_reminders", "import"),
+    (lambda x: x.replace(LANE, 'name="Tổ công tác"'), "handle", "no role"),
+])
+def test_invalid_change_is_refused_at_its_element_and_the_draft_is_kept(loaded, org_tree, processes_dir,
+                                                                         edit, element, words):
+    draft_id, result = save(loaded, processes_dir, org_tree["admin"], edit)
+    assert result.bundle is None
+    assert any(p.element == element and words in p.message for p in result.problems), result.problems
+    with loaded.db.session() as s:
+        draft = s.get(ProcessDraft, draft_id)
+        assert draft.status == "open" and draft.problems  # the admin's work is kept, problems too
+        assert draft.xml != s.scalars(select(ProcessBundle)).one().files[ASSIGNMENT]
+        assert s.scalar(select(ProcessBundle).where(ProcessBundle.number == 2)) is None
+    assert (processes_dir / "dak-lak" / ASSIGNMENT).exists() is False
+
+
+def test_disk_change_during_an_edit_is_a_conflict_the_admin_resolves(loaded, org_tree, processes_dir):
+    admin = org_tree["admin"]
+    with loaded.db.session() as s:
+        bundle = s.scalars(select(ProcessBundle)).one()
+        draft = drafts.open_draft(s, processes_dir, bundle, ASSIGNMENT, admin)
+        drafts.keep(draft, draft.xml.replace(OLD_TIMER, NEW_TIMER))
+        assert drafts.conflict(s, processes_dir, draft) is None
+        common = processes_dir / "common" / ASSIGNMENT
+        common.write_text(common.read_text().replace('name="Nhắc hạn"', 'name="Nhắc hạn xử lý"'))
+        assert drafts.conflict(s, processes_dir, draft).origin == "common"
+        with pytest.raises(drafts.DiskConflict):
+            drafts.save_version(s, processes_dir, loaded.cache, draft, draft.xml, "x", admin)
+        drafts.resolve_conflict(s, processes_dir, draft, "disk", admin)
+        assert "Nhắc hạn xử lý" in draft.xml and NEW_TIMER not in draft.xml
+        assert drafts.conflict(s, processes_dir, draft) is None
+
+
+def test_rollback_publishes_the_earlier_version_and_restores_the_file(loaded, org_tree, processes_dir):
+    admin = org_tree["admin"]
+    _d, result = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    publish(loaded, processes_dir, admin, result.bundle.id)
+    with loaded.db.session() as s:
+        first = s.scalar(select(ProcessBundle).where(ProcessBundle.number == 1))
+    publish(loaded, processes_dir, admin, first.id)
+    assert OLD_TIMER in (processes_dir / "dak-lak" / ASSIGNMENT).read_text()
+    with loaded.db.session() as s:
+        assert s.get(ProcessBundle, first.id).status == "published"
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "bundle.written_to_disk")
+                          .order_by(AuditEntry.id.desc())).first()
+        assert entry.after["rollback"] is True
+
+
+def test_version_diff_is_readable_by_element():
+    before = (FIXTURE := (__import__("tests.modeler.conftest", fromlist=["FIXTURES"]).FIXTURES
+                          / "common" / ASSIGNMENT)).read_text()
+    after = before.replace(OLD_TIMER, NEW_TIMER).replace(GATEWAY_DEFAULT, "")
+    after = after.replace('<bpmn:endEvent id="reminded">', '<bpmn:endEvent id="reminded2">')
+    [file_diff] = diff.diff_files({ASSIGNMENT: before, "forms/a.toml": "x"}, {ASSIGNMENT: after, "forms/a.toml": "x"})
+    assert FIXTURE.name == file_diff.path
+    changed = {c.element: c.changes for c in file_diff.changed}
+    assert ("timeDate", "reminder_at", "working_days_before(deadline, 5)") in changed["reminder_timer"]
+    assert ("@default", "flow_not_done", None) in changed["is_done"]
+    assert [c.element for c in file_diff.added] == ["reminded2"]
+    assert [c.element for c in file_diff.removed] == ["reminded"]
+
+
+def test_migration_dry_run_then_move_then_refusal(loaded, org_tree, processes_dir):
+    admin = org_tree["admin"]
+    running = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    _d, timer = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    [plan] = migration.migrate_instances(loaded, [running.id], timer.bundle.id, admin, dry_run=True)
+    assert plan.ok and not plan.migrated and plan.changed == {"reminder": ["event_definition"]}
+    assert instance(loaded, running.id).bundle_id == running.bundle_id  # a dry run changes nothing
+    [plan] = migration.migrate_instances(loaded, [running.id], timer.bundle.id, admin)
+    moved = instance(loaded, running.id)
+    assert plan.migrated and moved.bundle_id == timer.bundle.id
+    assert moved.next_timer_due.isoformat() == "2026-02-26T01:00:00+00:00"  # the new timer, recomputed
+    # a change to a step this instance already ran is refused, with the step named
+    _d, script = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_SCRIPT, "plan = 1\n" + OLD_SCRIPT))
+    [plan] = migration.migrate_instances(loaded, [running.id], script.bundle.id, admin)
+    assert not plan.ok and plan.blocked == ["plan_reminders"] and not plan.migrated
+    assert instance(loaded, running.id).bundle_id == timer.bundle.id
+    [plan] = migration.migrate_instances(loaded, [running.id], running.bundle_id, admin)
+    assert plan.refusal.startswith("The instance already runs version")
+    with loaded.db.session() as s:
+        assert s.scalar(select(AuditEntry).where(AuditEntry.action == "instance.migrated")).after["number"] == 2
+        refused = s.scalar(select(AuditEntry).where(AuditEntry.action == "instance.migration_refused"))
+        assert refused.after["blocked"] == ["plan_reminders"] and refused.actor_name == "admin"
+
+
+def test_an_untouched_draft_follows_the_version_in_force_an_edited_one_stays(loaded, org_tree, processes_dir):
+    admin, other = org_tree["admin"], org_tree["office_head"]
+    with loaded.db.session() as s:
+        first = s.scalars(select(ProcessBundle)).one()
+        untouched = drafts.open_draft(s, processes_dir, first, ASSIGNMENT, admin).id
+        edited = drafts.open_draft(s, processes_dir, first, ASSIGNMENT, other)
+        drafts.keep(edited, edited.xml.replace('name="Nhắc hạn"', 'name="Nhắc"'))
+    _d, result = save(loaded, processes_dir, org_tree["leader"], lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    publish(loaded, processes_dir, admin, result.bundle.id)
+    with loaded.db.session() as s:
+        second = s.get(ProcessBundle, result.bundle.id)
+        fresh = drafts.open_draft(s, processes_dir, second, ASSIGNMENT, admin)
+        assert fresh.id != untouched and NEW_TIMER in fresh.xml
+        assert s.get(ProcessDraft, untouched).status == "discarded"
+        kept = drafts.open_draft(s, processes_dir, second, ASSIGNMENT, other)
+        assert kept.id == edited.id and drafts.conflict(s, processes_dir, kept) is not None

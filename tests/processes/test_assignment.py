@@ -1,0 +1,196 @@
+"""The common assignment process (assignment + assignment_cycle + coordination + urging)
+driven through the engine with the dak-lak ruleset and the injected clock."""
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine.directives import extensions
+from engine.directives.models import AssignmentUnit, ExplanationRequest, ExtensionRequest, ProgressUpdate
+from engine.directives.service import DirectiveError
+from engine.notifications.models import Notification
+from engine.runtime.errors import Conflict, Forbidden, NotFound
+from engine.runtime.models import WorkItem
+from tests.processes import drive
+
+DATED = {"content": "Báo cáo tình hình giải ngân", "lead_unit": "STC", "deadline_days": 5}  # due Thu 26/02/2026
+
+
+def notifications(engine, kind, username=None):
+    from engine.org.models import User
+
+    with engine.db.session() as s:
+        query = select(Notification).where(Notification.kind == kind)
+        if username:
+            query = query.where(Notification.user_id == s.scalar(select(User.id).where(User.username == username)))
+        return list(s.scalars(query))
+
+
+def test_return_and_correct_reassigns_to_another_unit(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    drive.complete(engine, "handle", {"action": "return", "return_reason": "Không thuộc chức năng của Sở"},
+                   users["stc"])
+    assert drive.assignment(engine, aid).status == "returned"
+    assert notifications(engine, "returned", "clerk"), "the office is told about the return"
+    correct = drive.ready(engine, "correct")
+    assert "Không thuộc chức năng của Sở" in correct.instructions
+    drive.complete(engine, "correct", {"correction_note": "Giao Sở Xây dựng", "new_lead_unit": "SXD",
+                                       "new_deadline": "06/03/2026"}, users["clerk"])
+    handle = drive.ready(engine, "handle")
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.status, assignment.deadline, assignment.original_deadline) == (
+        "open", date(2026, 3, 6), date(2026, 2, 26))
+    # The new lead unit owes its first update 3 working days after the reassignment (Đ.7 k.2a).
+    assert handle.unit_id == assignment.lead_unit_id and handle.due_at.date() == date(2026, 2, 24)
+    with pytest.raises(Forbidden):  # the old lead unit no longer handles it
+        engine.runtime.complete(handle.id, {"action": "update", "progress": "done"}, users["stc"])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["sxd"])
+    assert drive.ready(engine, "handle").due_at.date() == date(2026, 3, 6)  # then the deadline
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Đã xong"}, users["sxd"])
+    drive.complete(engine, "review", {"decision": "send_back", "review_note": "Thiếu số liệu"}, users["clerk"])
+    assert drive.assignment(engine, aid).progress == "in_progress"
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Bổ sung"}, users["sxd"])
+    drive.complete(engine, "review", {"decision": "close"}, users["clerk"])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.status, assignment.progress, assignment.closed_on) == ("closed", "done", date(2026, 2, 12))
+    assert drive.instance(engine, assignment.instance_id).status == "completed"
+    assert drive.ready_elements(engine) == []  # closing ended urging too (terminate end event)
+
+
+def test_coordinating_units_each_get_their_own_work_item(loaded, org_tree):
+    engine, users = loaded, org_tree
+    item = {**DATED, "coordinating_units": ["SXD", {"unit": "STC-NS", "deadline": "20/02/2026"}, "STC"]}
+    aid = drive.register(engine, users, [item])
+    with engine.db.session() as s:
+        links = {(u.role, u.deadline) for u in s.scalars(select(AssignmentUnit))}
+    assert links == {("lead", date(2026, 2, 26)), ("coordinating", date(2026, 2, 26)),
+                     ("coordinating", date(2026, 2, 20))}  # the lead is never also coordinating
+    sxd, section = drive.ready(engine, "contribute", "SXD"), drive.ready(engine, "contribute", "STC-NS")
+    assert (sxd.due_at.date(), section.due_at.date()) == (date(2026, 2, 26), date(2026, 2, 20))
+    assert sxd.role == "unit_officer" and "STC" in sxd.instructions
+    with pytest.raises(Forbidden):
+        engine.runtime.complete(sxd.id, {"contribution_progress": "done", "contribution_note": "Ý kiến"}, users["stc"])
+    engine.runtime.complete(sxd.id, {"contribution_progress": "done", "contribution_note": "Đã gửi số liệu"},
+                            users["sxd"])
+    with engine.db.session() as s:
+        update = s.scalars(select(ProgressUpdate)).one()
+        assert (update.note, update.progress) == ("Đã gửi số liệu", "done")
+    assert drive.assignment(engine, aid).progress == "not_started"  # a contribution is not the lead's progress
+    assert notifications(engine, "contribution", "stc")
+    # The lead finishes before the section contributed: closing withdraws the section's work item.
+    drive.complete(engine, "handle", {"action": "update", "progress": "done"}, users["stc"])
+    drive.complete(engine, "review", {"decision": "close"}, users["clerk"])
+    with engine.db.session() as s:
+        assert s.get(WorkItem, section.id).status == "cancelled"
+    assert drive.instance(engine, drive.assignment(engine, aid).instance_id).status == "completed"
+
+
+def test_late_unit_must_give_its_reason(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    clock.set(datetime(2026, 3, 2, 9, 0))  # the deadline (26/02) has passed
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang làm"},
+                   users["stc"])
+    reason = drive.ready(engine, "give_overdue_reason")  # dak-lak: progress.overdue_reason_required
+    assert drive.ready_elements(engine) == ["give_overdue_reason"]
+    engine.runtime.complete(reason.id, {"overdue_reason": "Chờ ý kiến Bộ Tài chính"}, users["stc"])
+    with engine.db.session() as s:
+        update = s.scalars(select(ProgressUpdate)).one()
+        assert (update.progress, update.note, update.overdue_reason) == (
+            "in_progress", "Đang làm", "Chờ ý kiến Bộ Tài chính")
+    assert drive.assignment(engine, aid).progress == "in_progress"
+    drive.ready(engine, "handle")  # the next round
+    # A reason given with the update is enough: no extra question.
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress",
+                                      "overdue_reason": "Vẫn chờ ý kiến"}, users["stc"])
+    assert drive.ready_elements(engine) == ["handle"]
+
+
+def test_extension_approved_keeps_the_original_deadline_and_replans_urging(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])
+    instance_id = drive.assignment(engine, aid).instance_id
+    urging_before = drive.instance(engine, instance_id).next_timer_due
+    assert urging_before is not None and urging_before.date() < date(2026, 2, 26)
+    old_handle = drive.ready(engine, "handle")
+    request = extensions.request_extension(engine, aid, "16/03/2026", "Chờ số liệu quyết toán", users["stc"])
+    with engine.db.session() as s:
+        assert s.get(WorkItem, old_handle.id).status == "cancelled"
+    decide = drive.ready(engine, "decide_extension")
+    assert decide.role == "office_head" and "16/03/2026" in decide.instructions or "2026-03-16" in decide.instructions
+    with pytest.raises(Forbidden):
+        engine.runtime.complete(decide.id, {"extension_decision": "approve"}, users["clerk"])
+    engine.runtime.complete(decide.id, {"extension_decision": "approve", "extension_note": "Đồng ý"},
+                            users["office_head"])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.deadline, assignment.original_deadline) == (date(2026, 3, 16), date(2026, 2, 26))
+    assert drive.ready(engine, "handle").due_at.date() == date(2026, 3, 16)
+    with engine.db.session() as s:
+        stored = s.get(ExtensionRequest, request.id)
+        assert (stored.status, stored.current_deadline, stored.decision_note) == (
+            "approved", date(2026, 2, 26), "Đồng ý")
+        lead = s.scalars(select(AssignmentUnit).where(AssignmentUnit.role == "lead")).one()
+        assert lead.deadline == date(2026, 3, 16)
+    urging_after = drive.instance(engine, instance_id).next_timer_due
+    assert urging_after.date() > date(2026, 2, 26), "urging restarted with the new deadline"
+
+
+def test_extension_refused_keeps_the_deadline(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])
+    with pytest.raises(NotFound):  # another unit cannot even see it
+        extensions.request_extension(engine, aid, "16/03/2026", "x", users["sxd"])
+    with pytest.raises(Forbidden):  # the office does not ask on the unit's behalf
+        extensions.request_extension(engine, aid, "16/03/2026", "x", users["clerk"])
+    with pytest.raises(DirectiveError):
+        extensions.request_extension(engine, aid, "20/02/2026", "Sớm hơn", users["stc"])
+    with pytest.raises(DirectiveError):
+        extensions.request_extension(engine, aid, "16/03/2026", "  ", users["stc"])
+    extensions.request_extension(engine, aid, "16/03/2026", "Chờ số liệu", users["stc"])
+    with pytest.raises(Conflict):  # one request at a time: handle is not waiting now
+        extensions.request_extension(engine, aid, "20/03/2026", "Lần hai", users["stc"])
+    drive.complete(engine, "decide_extension", {"extension_decision": "refuse", "extension_note": "Không"},
+                   users["office_head"])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.deadline, assignment.original_deadline) == (date(2026, 2, 26), date(2026, 2, 26))
+    assert drive.ready(engine, "handle").due_at.date() == date(2026, 2, 26)
+    with engine.db.session() as s:
+        assert [r.status for r in s.scalars(select(ExtensionRequest))] == ["refused"]  # the Conflict left nothing
+
+
+def test_explanation_request_is_answered_by_the_lead_unit(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    with pytest.raises(Forbidden):
+        extensions.request_explanation(engine, aid, "Vì sao chậm?", users["stc"])
+    request = extensions.request_explanation(engine, aid, "Vì sao chưa cập nhật?", users["clerk"])
+    explain = drive.ready(engine, "explain")
+    assert "Vì sao chưa cập nhật?" in explain.instructions
+    assert explain.due_at.date() == date(2026, 2, 24)  # 3 working days, Tết 16–20/02 excluded
+    assert sorted(drive.ready_elements(engine)) == ["explain", "handle"]  # handling goes on meanwhile
+    with pytest.raises(Forbidden):
+        engine.runtime.complete(explain.id, {"explanation_answer": "x"}, users["sxd"])
+    engine.runtime.complete(explain.id, {"explanation_answer": "Chờ số liệu từ các huyện"}, users["stc"])
+    with engine.db.session() as s:
+        stored = s.get(ExplanationRequest, request.id)
+        assert (stored.status, stored.answer) == ("answered", "Chờ số liệu từ các huyện")
+    extensions.request_explanation(engine, aid, "Giải trình lần hai", users["office_head"])
+    assert sorted(drive.ready_elements(engine)) == ["explain", "handle"]  # any number of requests
+
+
+def test_open_task_asks_for_its_quarterly_update(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{"content": "Theo dõi thường xuyên", "lead_unit": "STC"}])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.deadline_kind, assignment.deadline) == ("open", None)
+    first_due = drive.instance(engine, assignment.instance_id).next_timer_due
+    assert date(2026, 3, 1) <= first_due.date() <= date(2026, 3, 31)  # before the end of the quarter
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 31, 18, 0))
+    assert len(notifications(engine, "periodic_update", "stc")) == 1
+    second_due = drive.instance(engine, assignment.instance_id).next_timer_due
+    assert date(2026, 6, 1) <= second_due.date() <= date(2026, 6, 30)
+    drive.run_timers_at(engine, clock, datetime(2026, 6, 30, 18, 0))
+    assert len(notifications(engine, "periodic_update", "stc")) == 2

@@ -1,0 +1,87 @@
+"""The common inspection process: decision with its five parts, team, findings, results
+report due 7 working days after the inspection ends, notifications, inspection file."""
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine.forms import FormValidationError
+from engine.inspections import service as inspections
+from engine.inspections.models import PAPER_KINDS, Inspection
+from engine.notifications.models import Notification
+from engine.org import service as org
+from engine.runtime.errors import Forbidden, NotFound
+from tests.conftest import PASSWORD
+from tests.processes import drive
+
+DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "10/02/2026",
+            "legal_basis": "Quyết định 45/2016/QĐ-UBND, Điều 12–18",
+            "scope": "Sở Tài chính, Sở Xây dựng; nhiệm vụ giao năm 2025",
+            "content": "Kiểm tra việc thực hiện các nhiệm vụ được giao", "starts_on": "10/02/2026",
+            "ends_on": "12/02/2026", "team_leader": "thanhtra", "team_members": "chanhvp, thanhtra"}
+
+
+@pytest.fixture
+def inspector(loaded):
+    with loaded.db.session() as s:
+        return org.create_user(s, "thanhtra", PASSWORD, "Hoàng Thanh Tra", "VP", ["inspector"])
+
+
+def kinds_notified(engine, user) -> list[str]:
+    with engine.db.session() as s:
+        return sorted(s.scalars(select(Notification.kind).where(Notification.user_id == user.id)))
+
+
+def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector, clock):
+    engine, users = loaded, org_tree
+    with pytest.raises(inspections.InspectionError):
+        inspections.propose(engine, {"title": "Đột xuất", "kind": "ad_hoc", "units": ["STC"]}, users["clerk"])
+    with pytest.raises(Forbidden):
+        inspections.propose(engine, {"title": "X", "units": ["STC"]}, users["stc"])
+    proposed = inspections.propose(engine, {"title": "Kiểm tra nhiệm vụ năm 2025", "kind": "planned",
+                                            "units": ["STC", "SXD"]}, users["office_head"])
+    decide = drive.ready(engine, "decide")
+    assert decide.role == "leader"
+    with pytest.raises(FormValidationError) as missing:  # the five required parts, checked by the engine
+        engine.runtime.complete(decide.id, {**DECISION, "legal_basis": "", "team_members": ""}, users["leader"])
+    assert set(missing.value.errors) == {"legal_basis", "team_members"}
+    engine.runtime.complete(decide.id, DECISION, users["leader"])
+    with engine.db.session() as s:
+        inspection = s.get(Inspection, proposed.id)
+        assert inspection.status == "decided" and inspection.ends_on == date(2026, 2, 12)
+        assert sorted((m.role, m.user_id) for m in inspection.members) == [
+            ("leader", inspector.id), ("member", users["office_head"].id)]
+    assert kinds_notified(engine, users["stc"]) == ["inspection_decided"]
+
+    findings = drive.ready(engine, "record_findings")
+    assert findings.role == "inspector" and findings.due_at.date() == date(2026, 2, 12)
+    engine.runtime.complete(findings.id, {"ended_on": "12/02/2026", "findings": "STC chậm 2 nhiệm vụ",
+                                          "minutes": ["a" * 64]}, inspector)
+    report = drive.ready(engine, "write_report")
+    # 7 working days after Thu 12/02/2026, Tết (Mon 16 – Fri 20/02) excluded: Mon 02/03/2026.
+    assert report.due_at.date() == date(2026, 3, 2)
+    with engine.db.session() as s:
+        assert s.get(Inspection, proposed.id).report_due == date(2026, 3, 2)
+
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 3, 9, 0))  # the report is late: the leader hears
+    assert kinds_notified(engine, users["leader"]) == ["inspection_report_overdue"]
+    engine.runtime.complete(report.id, {"assessment": "Cơ bản hoàn thành", "conclusion": "STC chậm do thiếu số liệu",
+                                        "recommendations": "Phê bình", "report_attachments": ["b" * 64]}, inspector)
+    assert kinds_notified(engine, users["leader"]) == ["inspection_report", "inspection_report_overdue"]
+    assert "inspection_report" in kinds_notified(engine, users["sxd"])
+    assert drive.instance(engine, proposed.instance_id).status == "completed"
+
+    inspections.add_paper(engine, proposed.id, "plan", "Kế hoạch kiểm tra", [], users["office_head"])
+    with pytest.raises(inspections.InspectionError):
+        inspections.add_paper(engine, proposed.id, "nonsense", "X", [], users["office_head"])
+    with engine.db.session() as s:
+        file = inspections.inspection_file(s, proposed.id, s.get(type(users["stc"]), users["stc"].id))
+        assert list(file) == list(PAPER_KINDS)  # all eight kinds, in the regulation's order
+        assert {k: len(v) for k, v in file.items() if v} == {"decision": 1, "plan": 1, "minutes": 1,
+                                                             "results_report": 1}
+        inspection = s.get(Inspection, proposed.id)
+        assert (inspection.status, inspection.reported_on) == ("reported", date(2026, 3, 3))
+        org.create_unit(s, "SYT", "Sở Y tế", parent_code="UBND", kind="department")
+        outsider = org.create_user(s, "syt", PASSWORD, "Người ngoài", "SYT", ["unit_officer"])
+        with pytest.raises(NotFound):  # a unit that is not inspected does not see it
+            inspections.inspection_file(s, proposed.id, outsider)

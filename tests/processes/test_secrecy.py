@@ -1,0 +1,149 @@
+"""Secret documents: what a ruleset lets the system keep, the separate register and who may
+read it, and the paper-report reminders (ruleset.toml [secrecy])."""
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from engine.config import REPO_ROOT
+from engine.directives import service as directives
+from engine.directives.models import Assignment, Directive
+from engine.directives.service import DirectiveError
+from engine.notifications.models import Notification
+from engine.runtime.errors import Forbidden, NotFound
+from engine.secrecy import service as secrecy
+from engine.secrecy.models import SecretDocument
+from tests.conftest import make_engine
+from tests.processes import drive
+
+MARKER = "NỘI-DUNG-MẬT-KHÔNG-ĐƯỢC-LƯU"
+SECRET_RULESET = """
+id = "test-secret"
+name = "Quy chế thử: văn bản mật chỉ vào sổ riêng"
+regulation = "thử nghiệm"
+level = "province"
+
+[processes]
+directive = "directive"
+assignment = "assignment"
+
+[lanes]
+"Văn phòng" = "clerk"
+"Chánh Văn phòng" = "office_head"
+"Lãnh đạo" = "leader"
+"Đơn vị chủ trì" = "unit_officer"
+"Đơn vị phối hợp" = "unit_officer"
+"Đoàn kiểm tra" = "inspector"
+
+[secrecy]
+store_content = {store}
+register = "separate"
+visible_to = ["office_head", "leader"]
+paper_report = ["quarterly", "yearly"]
+"""
+
+
+def secret_engine(database_url, clock, tmp_path, store_content: bool):
+    processes = tmp_path / "processes"
+    (processes / "test-secret").mkdir(parents=True)
+    (processes / "common").symlink_to(REPO_ROOT / "processes" / "common")
+    (processes / "test-secret" / "ruleset.toml").write_text(
+        SECRET_RULESET.replace("{store}", "true" if store_content else "false"), encoding="utf-8")
+    return make_engine(database_url, clock, ruleset="test-secret", processes_dir=str(processes), tmp_path=tmp_path)
+
+
+@pytest.fixture
+def engine(database_url, clock, tmp_path, request):
+    eng = secret_engine(database_url, clock, tmp_path, getattr(request, "param", False))
+    yield eng
+    eng.close()
+
+
+HEADER = {"symbol": "12/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh", "secrecy": "secret"}
+
+
+def test_content_of_a_secret_document_is_refused_and_never_stored(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    with pytest.raises(DirectiveError):  # not through the ordinary register
+        directives.register(engine, {**HEADER, "summary": MARKER}, [{"content": MARKER, "lead_unit": "STC"}],
+                            users["clerk"])
+    with pytest.raises(secrecy.SecrecyError) as refused:
+        secrecy.register_secret_document(engine, {**HEADER, "summary": MARKER}, [{"lead_unit": "STC"}],
+                                         users["clerk"])
+    assert "summary" in str(refused.value)
+    with pytest.raises(secrecy.SecrecyError):
+        secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC", "content": MARKER}], users["clerk"])
+    document = secrecy.register_secret_document(
+        engine, HEADER, [{"lead_unit": "STC", "deadline": "31/03/2026"}, {"lead_unit": "SXD"}], users["clerk"])
+    with engine.db.session() as s:
+        stored = s.get(SecretDocument, document.id)
+        assert (stored.symbol, stored.number, stored.secrecy, stored.issued_on) == (
+            "12/QĐ-UBND", "12", "secret", date(2026, 2, 12))
+        assert [(e.seq, e.deadline) for e in stored.entries] == [(1, date(2026, 3, 31)), (2, None)]
+        assert s.scalar(select(Directive.id)) is None and s.scalar(select(Assignment.id)) is None
+        assert _tables_containing(s, MARKER) == []  # no table holds the refused content, not even the audit
+
+
+def test_register_is_visible_only_to_the_named_roles(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+    settings = engine.compiled(_bundle(engine)).settings
+    with engine.db.session() as s:
+        for who in ("clerk", "stc", "admin"):
+            with pytest.raises(Forbidden):
+                secrecy.visible_documents(s, s.get(type(users[who]), users[who].id), settings)
+        for who in ("office_head", "leader"):
+            found = secrecy.visible_documents(s, s.get(type(users[who]), users[who].id), settings)
+            assert [d.id for d in found] == [document.id]
+    # The paper report falls due at the end of the quarter: the register's readers are reminded.
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 31, 9, 0))
+    with engine.db.session() as s:
+        reminded = {n.user_id for n in s.scalars(select(Notification).where(Notification.kind == "paper_report"))}
+    assert reminded == {users["office_head"].id, users["leader"].id}
+    assert MARKER not in str(reminded)
+    with pytest.raises(NotFound):  # the clerk may not even see the register
+        secrecy.close_secret_document(engine, document.id, users["clerk"])
+    secrecy.close_secret_document(engine, document.id, users["office_head"])
+    assert drive.instance(engine, document.instance_id).status == "completed"
+
+
+@pytest.mark.parametrize("engine", [True], indirect=True)
+def test_stored_secret_directive_also_gets_its_register_line(loaded, org_tree):
+    engine, users = loaded, org_tree
+    drive.register(engine, users, [{"content": "Nhiệm vụ mật", "lead_unit": "STC", "deadline": "20/03/2026"}],
+                   symbol=HEADER["symbol"], secrecy="top_secret")
+    with engine.db.session() as s:
+        directive = s.scalars(select(Directive)).one()
+        assert directive.secrecy == "top_secret" and s.scalars(select(Assignment)).one().secret
+        line = s.scalars(select(SecretDocument)).one()
+        assert (line.directive_id, line.secrecy, [e.deadline for e in line.entries]) == (
+            directive.id, "top_secret", [date(2026, 3, 20)])
+
+
+def test_a_regulation_without_register_refuses_secret_documents(database_url, clock, tmp_path, org_tree):
+    dak_lak = make_engine(database_url, clock, tmp_path=tmp_path)  # [secrecy] register = "none"
+    try:
+        with dak_lak.db.session() as s:
+            dak_lak.load_ruleset(s)
+        with pytest.raises(secrecy.SecrecyError):
+            secrecy.register_secret_document(dak_lak, HEADER, [{"lead_unit": "STC"}], org_tree["clerk"])
+        with dak_lak.db.session() as s:
+            assert s.scalar(select(SecretDocument.id)) is None
+    finally:
+        dak_lak.close()
+
+
+def _bundle(engine):
+    with engine.db.session() as s:
+        bundle = engine.current_bundle(s)
+        s.expunge(bundle)
+        return bundle
+
+
+def _tables_containing(session, needle: str) -> list[str]:
+    found = []
+    for table in inspect(session.get_bind()).get_table_names():
+        rows = session.execute(text(f'SELECT * FROM "{table}"')).all()
+        if any(needle in str(value) for row in rows for value in row):
+            found.append(table)
+    return found

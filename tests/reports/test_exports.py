@@ -1,0 +1,58 @@
+"""The exported files open and carry the right figures (read back with openpyxl and
+python-docx)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from engine.reports.export_docx import write_docx
+from engine.reports.export_pdf import write_pdf
+from engine.reports.export_xlsx import write_xlsx
+from engine.reports.outcomes import Scope
+from engine.reports.service import build_report
+from tests.reports.dataset import AS_OF, Q1
+
+
+@pytest.fixture(scope="module")
+def report(seeded):
+    with seeded.engine.db.session() as s:
+        return build_report(s, Scope(as_of=AS_OF, start=Q1[0], end=Q1[1]), period_label="Quý I năm 2026")
+
+
+def test_xlsx_holds_the_unit_table_and_the_overdue_list(report):
+    book = load_workbook(BytesIO(write_xlsx(report)))
+    summary = book["Tổng hợp"]
+    rows = [r for r in summary.iter_rows(values_only=True) if r and r[1] in ("Sở Tài chính", "Tổng cộng")]
+    assert rows[0][1:] == ("Sở Tài chính", 8, 3, 1, 2, 2, 6, 66.67)
+    assert rows[1][1:] == ("Tổng cộng", 12, 5, 1, 3, 3, 9, 66.67)
+    notes = [r[0] for r in summary.iter_rows(values_only=True) if r and isinstance(r[0], str)]
+    assert any("đã đến hạn" in n for n in notes)  # the report says which denominator it uses
+    overdue = [r for r in book["Nhiệm vụ quá hạn"].iter_rows(values_only=True) if r and r[2] == "Nhiệm vụ a6"]
+    assert overdue[0][3:] == ("Sở Tài chính", "30/03/2026", 1, "Chờ ý kiến của Bộ Tài chính",
+                              "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
+
+
+def test_docx_is_an_administrative_report_with_the_figures(report):
+    doc = Document(BytesIO(write_docx(report)))
+    heading = doc.tables[0].rows[0].cells
+    assert "VĂN PHÒNG UBND TỈNH" in heading[0].text and "Số:" in heading[0].text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading[1].text
+    assert "Độc lập - Tự do - Hạnh phúc" in heading[1].text and "ngày 31 tháng 03 năm 2026" in heading[1].text
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO" in text and "quý I năm 2026" in text
+    assert "Tổng số nhiệm vụ được giao: 12" in text and "66,67%" in text and "đã đến hạn" in text
+    units = doc.tables[1]
+    stc = next(row for row in units.rows if row.cells[1].text == "Sở Tài chính")
+    assert [c.text for c in stc.cells[2:]] == ["8", "3", "1", "2", "2", "6", "66,67"]
+    overdue = doc.tables[2]
+    assert [row.cells[2].text for row in overdue.rows[1:]] == ["Nhiệm vụ a9", "Nhiệm vụ a8", "Nhiệm vụ a6"]
+    signature = doc.tables[-1].rows[0].cells
+    assert "Nơi nhận:" in signature[0].text and "CHÁNH VĂN PHÒNG" in signature[1].text
+
+
+def test_pdf_embeds_a_font_with_vietnamese_glyphs(report):
+    data = write_pdf(report)
+    assert data.startswith(b"%PDF") and b"DejaVuSerif" in data and len(data) > 5000

@@ -1,0 +1,139 @@
+"""The report calendar and periodic_report.bpmn run on the engine with the manual clock."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from io import BytesIO
+
+import pytest
+from docx import Document
+from sqlalchemy import select
+
+from engine.notifications.models import Notification
+from engine.org.models import User
+from engine.reports import calendar as report_calendar
+from engine.reports.export_docx import write_docx
+from engine.reports.models import PeriodicReport, UnitReport
+from engine.reports.outcomes import Scope
+from engine.reports.service import build_report, start_schedule
+from engine.rulesets.settings import check_settings
+from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.working_days import WorkingCalendar
+from tests.reports.dataset import seed
+from tests.webui.conftest import Browser
+from webui.app import create_app
+
+CAN_THO = {"report_calendar": [  # Cần Thơ Đ.12
+    {"period": "monthly", "sender": "unit", "day": 20, "month": "last", "article": "Đ.12 k.1"},
+    {"period": "monthly", "sender": "office", "day": 25, "month": "last", "article": "Đ.12 k.2"},
+    {"period": "quarterly", "sender": "unit", "day": 15, "month": "last"},
+    {"period": "quarterly", "sender": "office", "day": 20, "month": "last"},
+    {"period": "yearly", "sender": "unit", "day": 10, "month": 11},
+    {"period": "yearly", "sender": "office", "day": 15, "month": 11},
+]}
+
+
+def test_calendar_follows_the_ruleset_in_working_days():
+    working = WorkingCalendar()
+    reports = report_calendar.reports_of_year(CAN_THO, 2026, working)
+    march = next(r for r in reports if r.period == "quarterly" and r.end == date(2026, 3, 31))
+    assert march.label == "Quý I năm 2026"
+    assert march.unit_due == date(2026, 3, 16)     # the 15th is a Sunday: the next working day
+    assert march.office_due == date(2026, 3, 20)
+    yearly = next(r for r in reports if r.period == "yearly")
+    assert (yearly.unit_due, yearly.office_due, yearly.label) == (date(2026, 11, 10), date(2026, 11, 16), "Năm 2026")
+    assert report_calendar.next_report(CAN_THO, date(2026, 4, 20), working).unit_due == date(2026, 5, 20)
+
+
+def test_fallback_calendar_and_longer_period_wins_on_the_same_day():
+    working = WorkingCalendar()
+    after_q1 = report_calendar.next_report({}, date(2026, 3, 16), working)
+    assert after_q1.period == "half_yearly" and after_q1.label == "6 tháng đầu năm 2026"
+    assert after_q1.unit_due == date(2026, 6, 15)
+    december = report_calendar.next_report({}, date(2026, 10, 1), working)
+    assert december.period == "yearly" and december.unit_due == date(2026, 12, 15)
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"period": "weekly", "sender": "unit", "day": 5}, "period must be one of"),
+    ({"period": "monthly", "sender": "leader", "day": 5}, "sender must be unit or office"),
+    ({"period": "monthly", "sender": "unit", "day": 32}, "day must be a number from 1 to 31"),
+    ({"period": "quarterly", "sender": "unit", "day": 5, "month": 4}, "has only 3 month"),
+    ({"period": "yearly", "sender": "unit", "day": 5, "month": "first"}, "month must be"),
+])
+def test_bad_calendar_entries_are_ruleset_problems(entry, message):
+    problems = check_settings({"report_calendar": [entry]})
+    assert any(p.element == "report_calendar" and message in p.message for p in problems)
+
+
+def _ready(session, element: str) -> list[WorkItem]:
+    return list(session.scalars(select(WorkItem).where(WorkItem.element_id == element,
+                                                       WorkItem.status == "ready").order_by(WorkItem.id)))
+
+
+def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clock):
+    engine = loaded
+    seed(engine)
+    instance = start_schedule(engine)
+    assert start_schedule(engine).id == instance.id  # one per deployment
+    with engine.db.session() as s:
+        waiting = s.get(WorkflowInstance, instance.id)
+        # dak-lak has no calendar yet: Q1 units' report due 15/03 (Sunday) -> 16/03; reminder 5 working days before
+        assert waiting.next_timer_due == datetime.fromisoformat("2026-03-09T08:00:00+07:00")
+    clock.set(datetime(2026, 3, 9, 9, 0))
+    assert engine.runtime.run_due_timers() == 1
+    with engine.db.session() as s:
+        period = s.scalar(select(PeriodicReport))
+        assert (period.period, period.unit_due, period.office_due) == ("quarterly", date(2026, 3, 16),
+                                                                        date(2026, 3, 20))
+        items = _ready(s, "pr_unit_report")
+        assert len(items) == 3 and {i.due_at.date() for i in items} == {date(2026, 3, 16)}
+        assert "Quý I năm 2026" in items[0].instructions
+        stc_item = next(i for i in items if i.unit_id == org_tree["stc"].unit_id)
+        notes = s.scalars(select(Notification).where(Notification.kind == "periodic_report")).all()
+        assert {n.user_id for n in notes} >= {org_tree["stc"].id, org_tree["sxd"].id}
+        assert "Quý I năm 2026" in notes[0].subject
+    engine.runtime.complete(stc_item.id, {"results": "Hoàn thành 4/6 nhiệm vụ đến hạn",
+                                          "difficulties": "Chờ ý kiến Bộ", "proposals": "Gia hạn nhiệm vụ a6"},
+                            org_tree["stc"])
+    clock.set(datetime(2026, 3, 17, 9, 0))  # the working day after the units' due day: collection closes
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        assert _ready(s, "pr_unit_report") == []
+        consolidate = _ready(s, "pr_consolidate")[0]
+        assert consolidate.due_at.date() == date(2026, 3, 20)
+        kept = s.scalars(select(UnitReport)).all()
+        assert [(r.results, r.proposals) for r in kept] == [("Hoàn thành 4/6 nhiệm vụ đến hạn", "Gia hạn nhiệm vụ a6")]
+    engine.runtime.complete(consolidate.id, {"summary": "Các đơn vị cơ bản hoàn thành"}, org_tree["clerk"])
+    with engine.db.session() as s:
+        period = s.scalar(select(PeriodicReport))
+        assert period.status == "consolidated" and period.consolidated_by == org_tree["clerk"].id
+        schedule = s.get(WorkflowInstance, instance.id)
+        assert schedule.status == "running"  # and already waiting for the half-year report (due 15/06)
+        assert schedule.next_timer_due == datetime.fromisoformat("2026-06-08T08:00:00+07:00")
+        report = build_report(s, Scope(as_of=date(2026, 3, 31), start=date(2026, 1, 1), end=date(2026, 3, 31)),
+                              periodic_report_id=period.id)
+    assert [x.unit_name for x in report.submissions] == ["Sở Tài chính"]
+    assert report.missing_units == ["Phòng Ngân sách", "Sở Xây dựng"]
+    text = "\n".join(p.text for p in Document(BytesIO(write_docx(report))).paragraphs)
+    assert "Gia hạn nhiệm vụ a6" in text and "Đơn vị chưa gửi báo cáo: Phòng Ngân sách, Sở Xây dựng." in text
+    app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+    for username, sees in (("clerk", True), ("sxd", False)):  # a unit sees only its own sub-tree's reports
+        viewer = Browser(app)
+        viewer.login(username)
+        html = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
+        assert ("Gia hạn nhiệm vụ a6" in html) is sees and "Quý I năm 2026" in html
+
+
+def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
+    from engine.runtime.errors import Forbidden
+
+    engine = loaded
+    seed(engine)
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 9, 9, 0))
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        stc_item = next(i for i in _ready(s, "pr_unit_report") if i.unit_id == org_tree["stc"].unit_id)
+        sxd = s.scalar(select(User).where(User.username == "sxd"))
+    with pytest.raises(Forbidden):
+        engine.runtime.complete(stc_item.id, {"results": "x"}, sxd)

@@ -1,0 +1,78 @@
+"""Bạc Liêu (QĐ 25/2015/QĐ-UBND): tasks the Government and the Prime Minister give the province,
+from receipt to the closed electronic file. On the 2026 calendar (Tết: Mon 16 – Fri 20 Feb off)."""
+from datetime import date
+
+import pytest
+
+from engine.directives import extensions
+from engine.directives.service import DirectiveError
+from tests.scenarios.drive import Scenario, due_day
+
+GOVERNMENT = {"issuer": "Thủ tướng Chính phủ"}
+
+
+@pytest.fixture
+def sc(database_url, clock, tmp_path):
+    scenario = Scenario.start(database_url, clock, "bac-lieu", tmp_path)
+    scenario.at("2026-02-12 09:00")  # Thursday before Tết
+    yield scenario
+    scenario.close()
+
+
+@pytest.mark.parametrize("symbol", ["15/2026/NĐ-CP", "25/2026/QĐ-TTg", "12/CTr-CP"])
+def test_decrees_legal_decisions_and_work_programmes_are_out_of_scope(sc, symbol):
+    """Đ.2 k.2, Đ.5 k.2: recorded by heading only, never tracked."""
+    directive = sc.register(symbol, "12/02/2026", [{"content": "Quy định chung", "lead_unit": "STC"}], **GOVERNMENT)
+    filed = sc.directive(directive.id)
+    assert (filed.status, filed.tracked, sc.ready_elements()) == ("out_of_scope", False, [])
+
+
+def test_wrong_task_is_returned_to_the_government_office(sc):
+    """Đ.8 k.1: state the reason and send it back to the Government Office."""
+    directive = sc.register("123/TTg-KTTH", "12/02/2026", [{"content": "Báo cáo ngành điện", "lead_unit": "STC"}],
+                            **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "return", "return_reason": "Không thuộc thẩm quyền của tỉnh"})
+    returned = sc.directive(directive.id)
+    assert (returned.status, returned.tracked, sc.ready_elements()) == ("returned_upstream", False, [])
+
+
+def test_file_closes_when_every_status_field_is_filled(sc):
+    directive = sc.register("250/QĐ-TTg", "12/02/2026",
+                            [{"content": "Triển khai đề án", "lead_unit": "STC", "deadline": "06/03/2026"}],
+                            **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    assert due_day(sc.ready("classify")) == date(2026, 2, 23)
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    # The office, not the unit, keeps the Government's system current: no first-update deadline.
+    assert due_day(sc.ready("handle")) == date(2026, 3, 6)
+
+    sc.complete("handle", "stc", {"action": "return", "return_reason": "Thuộc lĩnh vực nội vụ"})  # Đ.15 k.2
+    sc.complete("correct", "clerk", {"correction_note": "Giao Sở Nội vụ", "new_lead_unit": "SNV"})
+    sc.at("2026-03-09 09:00")
+    assert sc.notices("overdue", assignment.id)
+    extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ hướng dẫn của Bộ", sc.users["snv"])
+    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    sc.at("2026-03-16 09:00")
+    sc.complete("handle", "snv", {"action": "update", "progress": "done", "note": "Đã triển khai"})
+    # Đ.10 k.1: the electronic file closes once the status is complete; no review step.
+    closed = sc.assignment(assignment.id)
+    assert (closed.status, closed.closed_on, sc.ready_elements()) == ("closed", date(2026, 3, 16), [])
+
+
+def test_open_task_updated_each_quarter(sc):
+    """Đ.9 k.2: tasks without a deadline are updated quarterly, half-yearly, yearly."""
+    directive = sc.register("300/TTg-KTN", "12/02/2026", [{"content": "Theo dõi thường xuyên", "lead_unit": "SXD"}],
+                            **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.at("2026-04-01 09:00")
+    assert sc.notices("periodic_update", assignment.id)
+
+
+def test_secret_directive_is_not_recorded(sc):
+    """The regulation is silent on secret documents: nothing of them is stored (safe default)."""
+    with pytest.raises(DirectiveError):
+        sc.register("5/TTg-KTTH", "12/02/2026", [{"content": "Mật", "lead_unit": "STC"}], secrecy="confidential",
+                    **GOVERNMENT)

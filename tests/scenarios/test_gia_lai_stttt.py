@@ -1,0 +1,70 @@
+"""Gia Lai Department of Information and Communications (QĐ 07/QĐ-STTTT, 2017): the Director
+assigns, the office forwards at once to the sections, the lead section forwards parts to the
+coordinating sections. On the 2026 calendar (Tết: Mon 16 – Fri 20 Feb off)."""
+from datetime import date
+
+import pytest
+
+from engine.directives import extensions
+from engine.directives.service import DirectiveError
+from engine.org import service as org
+from tests.scenarios.drive import Scenario, due_day
+
+
+@pytest.fixture
+def sc(database_url, clock, tmp_path):
+    scenario = Scenario.start(database_url, clock, "gia-lai-stttt", tmp_path)
+    scenario.at("2026-02-12 09:00")  # Thursday before Tết
+    yield scenario
+    scenario.close()
+
+
+def test_office_forwards_at_once_after_the_director(sc):
+    """Đ.5 k.1b: counted from the Director's assignment, not from the issue date."""
+    directive = sc.register("401/UBND-KGVX", "10/02/2026",
+                            [{"content": "Triển khai dịch vụ công", "lead_unit": "STC", "deadline": "06/03/2026"}],
+                            issuer="UBND tỉnh Gia Lai")
+    assert sc.ready_elements() == ["director_assign"]
+    sc.at("2026-02-17 10:00")  # the Director acts during Tết: the office forwards on the next working day
+    sc.complete("director_assign", "leader", {"director_note": "Giao Phòng Xây dựng chủ trì",
+                                              "director_lead_unit": "SXD"})
+    assert due_day(sc.ready("classify", directive_id=directive.id)) == date(2026, 2, 23)
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    assert sc.assignment(assignment.id).lead_unit_id == _unit_id(sc, "SXD")  # the Director's choice
+    # Đ.5 k.2c: no first-update deadline of its own: the section works to the deadline.
+    assert due_day(sc.ready("handle")) == date(2026, 3, 6)
+
+
+def _unit_id(sc, code):
+    with sc.engine.db.session() as s:
+        return org.unit_by_code(s, code).id
+
+
+def test_lead_section_with_coordinating_section_late_extended_closed(sc):
+    directive = sc.register("402/UBND-KGVX", "12/02/2026",
+                            [{"content": "Báo cáo chuyển đổi số", "lead_unit": "STC",
+                              "coordinating_units": ["SNV"], "deadline": "27/02/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Đồng ý"})
+    assert due_day(sc.ready("classify")) == date(2026, 2, 12)  # the same day
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    # Đ.5 k.2a: the coordinating section gets its part at once.
+    sc.complete("contribute", "snv", {"contribution_progress": "done", "contribution_note": "Số liệu phần B"})
+
+    sc.at("2026-03-02 09:00")  # past the deadline
+    sc.complete("handle", "stc", {"action": "update", "progress": "in_progress"})
+    sc.complete("give_overdue_reason", "stc", {"overdue_reason": "Chờ số liệu các huyện"})  # Đ.6 k.1f
+    extensions.request_extension(sc.engine, assignment.id, "06/03/2026", "Chờ số liệu", sc.users["stc"])
+    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    sc.complete("handle", "stc", {"action": "update", "progress": "done", "note": "Đã gửi báo cáo"})
+    sc.complete("review", "clerk", {"decision": "close"})
+    closed = sc.assignment(assignment.id)
+    assert (closed.status, closed.original_deadline, closed.deadline) == \
+        ("closed", date(2026, 2, 27), date(2026, 3, 6))
+
+
+def test_secret_directive_is_never_copied_into_the_system(sc):
+    """Đ.6 k.2a: không sao chép, cập nhật, đăng tải."""
+    with pytest.raises(DirectiveError):
+        sc.register("8/QĐ-UBND", "12/02/2026", [{"content": "Mật", "lead_unit": "STC"}], secrecy="top_secret")

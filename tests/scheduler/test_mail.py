@@ -1,0 +1,144 @@
+"""E-mail from the outbox to a real SMTP server on localhost: delivery, retries with
+backoff when the server refuses or is down, the daily digest."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from engine.clock import VN_TZ
+from engine.notifications import service as inbox
+from engine.notifications.mail import MAX_ATTEMPTS, build_digests, send_due_mail
+from engine.notifications.models import MailDigest, Notification
+from engine.org.models import User
+from engine.scheduler.service import tick
+from tests.scheduler.conftest import start_urging
+
+
+def vn(*args) -> datetime:
+    return datetime(*args, tzinfo=VN_TZ)
+
+
+def mail_rows(engine):
+    with engine.db.session() as s:
+        return s.execute(select(Notification.email_status, Notification.attempts)
+                         .order_by(Notification.id)).all()
+
+
+def test_a_reminder_reaches_the_officer_by_mail(urging, smtp, clock):
+    clock.set(vn(2026, 3, 2, 9))
+    assignment_id = start_urging(urging, "2026-03-05")
+    clock.set(vn(2026, 3, 4, 8, 1))
+    result = tick(urging)
+    assert (result.advanced, result.mail_sent) == (1, 1)
+    [message] = smtp.inbox.messages
+    assert message["To"] == "Phạm Chuyên Viên <stc@dondoc.test>"
+    assert message["Subject"] == "Nhắc hạn: nhiệm vụ theo văn bản 12/CT-UBND đến hạn ngày 05/03/2026"
+    body = message.get_content()
+    assert "Rà soát dự toán" in body and "Sở Tài chính" in body and "05/03/2026" in body
+    assert f"https://dondoc.daklak.gov.vn/assignments/{assignment_id}" in body
+    assert mail_rows(urging) == [("sent", 1)]
+    assert tick(urging).mail_sent == 0  # sent once
+
+
+def test_a_refusing_or_absent_server_means_retries_not_loss(urging, smtp, clock, caplog):
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05")
+    smtp.inbox.refuse = True
+    clock.set(vn(2026, 3, 4, 8, 1))
+    result = tick(urging)
+    assert (result.advanced, result.mail_failed) == (1, 1)  # the step committed all the same
+    assert mail_rows(urging) == [("pending", 1)]
+    assert tick(urging).mail_failed == 0  # backing off: not before a minute
+    clock.advance(timedelta(minutes=1))
+    assert tick(urging).mail_failed == 1
+    smtp.stop()  # now nobody listens at all
+    clock.advance(timedelta(minutes=2))
+    assert tick(urging).mail_failed == 1
+    with urging.db.session() as s:
+        note = s.scalars(select(Notification)).one()
+        assert note.attempts == 3 and "Connection refused" in note.last_error
+        assert note.next_attempt_at == clock.now() + timedelta(minutes=4)
+    smtp.start()
+    smtp.inbox.refuse = False
+    clock.advance(timedelta(minutes=4))
+    assert tick(urging).mail_sent == 1
+    assert len(smtp.inbox.messages) == 1 and mail_rows(urging) == [("sent", 4)]
+
+
+def test_giving_up_is_logged_and_kept(urging, smtp, clock, caplog):
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05")
+    smtp.inbox.refuse = True
+    clock.set(vn(2026, 3, 4, 8, 1))
+    with caplog.at_level(logging.WARNING, logger="engine.notifications.mail"):
+        for _ in range(MAX_ATTEMPTS):
+            tick(urging)
+            clock.advance(timedelta(hours=6))
+    assert mail_rows(urging)[0] == ("failed", MAX_ATTEMPTS)
+    assert any("given up" in r.message and r.levelno == logging.ERROR for r in caplog.records)
+    with urging.db.session() as s:  # still in the officer's list in the application
+        stc = s.scalar(select(User).where(User.username == "stc"))
+        assert s.get(Notification, 1).read_at is None and inbox.unread_count(s, stc.id) >= 1
+
+
+def test_digest_people_get_one_mail_a_day(urging, smtp, clock, org_tree):
+    with urging.db.session() as s:
+        inbox.set_digest(s, org_tree["stc"].id, True)
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05", symbol="1/CT-UBND")
+    start_urging(urging, "2026-03-05", symbol="2/CT-UBND")
+    clock.set(vn(2026, 3, 4, 8, 1))
+    tick(urging)  # two reminders for stc, held for the digest
+    assert smtp.inbox.messages == [] and {r[0] for r in mail_rows(urging)} == {"digest"}
+    clock.set(vn(2026, 3, 5, 6, 59))
+    tick(urging)  # the deadline-day notices (08:00) are not due yet; the digest hour neither
+    assert smtp.inbox.messages == []
+    clock.set(vn(2026, 3, 5, 7, 0))
+    assert build_digests(urging.db, urging.settings, clock.now()) == 1
+    assert build_digests(urging.db, urging.settings, clock.now()) == 0  # a second scheduler: nothing
+    assert send_due_mail(urging.db, urging.settings).sent == 1
+    [digest] = smtp.inbox.messages
+    assert digest["To"] == "Phạm Chuyên Viên <stc@dondoc.test>"
+    assert digest["Subject"] == "Tổng hợp thông báo ngày 05/03/2026 (2 thông báo)"
+    assert "1/CT-UBND" in digest.get_content() and "2/CT-UBND" in digest.get_content()
+    clock.set(vn(2026, 3, 5, 8, 1))
+    tick(urging)  # two deadline-day notices: tomorrow's digest
+    clock.set(vn(2026, 3, 5, 17))
+    tick(urging)
+    assert len(smtp.inbox.messages) == 1
+    clock.set(vn(2026, 3, 6, 7, 30))
+    tick(urging)
+    assert len(smtp.inbox.messages) == 2 and "(2 thông báo)" in smtp.inbox.messages[1]["Subject"]
+    with urging.db.session() as s:
+        assert [d.day.isoformat() for d in s.scalars(select(MailDigest).order_by(MailDigest.day))] == [
+            "2026-03-05", "2026-03-06"]
+
+
+def test_no_address_no_mail_and_mail_off_keeps_everything(urging, clock, org_tree):
+    with urging.db.session() as s:
+        s.get(User, org_tree["stc"].id).email = None
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05")
+    clock.set(vn(2026, 3, 4, 8, 1))
+    assert tick(urging).mail_sent == 0  # smtp_host is empty: mail is off
+    assert mail_rows(urging) == [("skipped", 0)]
+
+
+def test_timers_run_command_also_sends_mail(urging, smtp, clock, monkeypatch, database_url, tmp_path):
+    from click.testing import CliRunner
+
+    from webui.cli import cli
+
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05")
+    env = {"DONDOC_DATABASE_URL": database_url, "DONDOC_RULESET": urging.settings.ruleset,
+           "DONDOC_PROCESSES_DIR": urging.settings.processes_dir, "DONDOC_SMTP_HOST": "127.0.0.1",
+           "DONDOC_SMTP_PORT": str(smtp.port), "DONDOC_TESTING": "1", "DONDOC_CONFIG": ""}
+    result = CliRunner().invoke(cli, ["timers", "run", "--now", "2026-03-04T08:05:00+07:00"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 workflows advanced, 1 mails sent, 0 mails failed" in result.output
+    assert len(smtp.inbox.messages) == 1
+    bad = CliRunner().invoke(cli, ["timers", "run", "--now", "tomorrow"], env=env)
+    assert bad.exit_code == 1 and "is not an ISO datetime" in bad.output

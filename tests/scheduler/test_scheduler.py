@@ -1,0 +1,51 @@
+"""The APScheduler wrapper (embedded in `dondoc serve`) and the testing clock setting."""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import pytest
+
+from engine.clock import VN_TZ, ManualClock
+from engine.config import Settings
+from engine.scheduler.service import Scheduler
+from engine.scheduler.testing_clock import FileClock, configured_clock
+from tests.scheduler.conftest import notes, start_urging
+
+
+def test_embedded_scheduler_ticks_in_the_background(urging, clock):
+    clock.set(datetime(2026, 3, 2, 9, tzinfo=VN_TZ))
+    start_urging(urging, "2026-03-05")
+    clock.set(datetime(2026, 3, 4, 8, 1, tzinfo=VN_TZ))
+    runner = Scheduler(urging, interval=1).start()  # first tick at once
+    try:
+        deadline = time.monotonic() + 10
+        while not notes(urging) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        runner.shutdown()
+    assert notes(urging) == [("stc", "reminder", "2026-03-04 08:01")] and runner.ticks >= 1
+
+
+def test_testing_clock_is_refused_outside_testing(tmp_path):
+    with pytest.raises(ValueError, match="testing-only"):
+        configured_clock(Settings(testing=False, testing_clock="2026-03-04T08:00:00+07:00"))
+    with pytest.raises(ValueError, match="neither an ISO datetime"):
+        configured_clock(Settings(testing=True, testing_clock="next tuesday"))
+    assert configured_clock(Settings(testing=False)) is None
+    fixed = configured_clock(Settings(testing=True, testing_clock="2026-03-04T08:00:00+07:00"))
+    assert isinstance(fixed, ManualClock) and fixed.now() == datetime(2026, 3, 4, 8, tzinfo=VN_TZ)
+    shared = configured_clock(Settings(testing=True, testing_clock=f"file:{tmp_path / 'clock'}"))
+    assert isinstance(shared, FileClock)
+    shared.set(datetime(2026, 3, 5, 9, tzinfo=VN_TZ))
+    assert FileClock(tmp_path / "clock").now() == datetime(2026, 3, 5, 9, tzinfo=VN_TZ)
+
+
+def test_scheduler_command_refuses_a_testing_clock_in_production(monkeypatch):
+    from click.testing import CliRunner
+
+    from webui.cli import cli
+
+    env = {"DONDOC_TESTING": "0", "DONDOC_TESTING_CLOCK": "2026-03-04T08:00:00+07:00", "DONDOC_CONFIG": ""}
+    result = CliRunner().invoke(cli, ["scheduler", "--interval", "1"], env=env)
+    assert result.exit_code == 1 and "testing-only" in result.output

@@ -1,0 +1,152 @@
+"""The `dondoc` command line, driven with click's CliRunner against a real database."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy.orm import Session
+
+from engine import clock as clock_module
+from engine.db import Database
+from engine.org.models import Unit, User
+from tests.fixtures import PROCESSES, broken_processes
+from webui.cli import cli
+
+PASSWORD = "mat-khau-123"
+
+
+@pytest.fixture
+def dondoc_bare(database_url, monkeypatch):
+    """Run `dondoc …` with the settings a deployment would give in its environment."""
+    monkeypatch.delenv("DONDOC_CONFIG", raising=False)
+    monkeypatch.setenv("DONDOC_DATABASE_URL", database_url)
+    monkeypatch.setenv("DONDOC_PROCESSES_DIR", str(PROCESSES))
+    monkeypatch.setenv("DONDOC_RULESET", "mini")
+    monkeypatch.setenv("DONDOC_TESTING", "1")
+    previous = clock_module.current_clock()
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return result.exit_code, result.output, result.stderr
+
+    yield run
+    clock_module.set_clock(previous)
+
+
+@pytest.fixture
+def dondoc(dondoc_bare, database_url):
+    """`dondoc …` on a database with the schema (create_all is faster than `db upgrade`)."""
+    db = Database(database_url)
+    db.create_all()
+    db.dispose()
+    return dondoc_bare
+
+
+def count(database_url: str, model) -> int:
+    db = create_engine(database_url)
+    try:
+        with Session(db) as s:
+            return s.scalar(select(func.count()).select_from(model))
+    finally:
+        db.dispose()
+
+
+def test_db_upgrade_creates_the_schema(dondoc_bare, database_url):
+    code, out, _ = dondoc_bare("db", "upgrade")
+    assert code == 0 and out.startswith("database ready:")
+    db = create_engine(database_url)
+    assert {"workflow_instances", "work_items", "audit_log"} <= set(inspect(db).get_table_names())
+    db.dispose()
+
+
+def test_ruleset_check_and_load(dondoc, tmp_path, monkeypatch):
+    assert dondoc("ruleset", "check", "mini")[1] == "ruleset mini: 1 processes, 2 forms, no problems\n"
+    assert dondoc("ruleset", "load")[1].startswith("ruleset mini version 1 (")
+    assert dondoc("ruleset", "load")[1].startswith("ruleset mini version 1 (")  # unchanged: same version
+    monkeypatch.setenv("DONDOC_PROCESSES_DIR", str(broken_processes(tmp_path, "script_syntax")))
+    for command in (("ruleset", "check", "script_syntax"), ("ruleset", "load", "--ruleset", "script_syntax")):
+        code, _, err = dondoc(*command)
+        assert code == 1
+        assert err == "error: mini.bpmn:36 [compute]: script: syntax error at line 1: invalid syntax\n"
+
+
+def test_org_import_all_or_nothing(dondoc, database_url, tmp_path):
+    good = tmp_path / "org.toml"
+    good.write_text('''
+[[unit]]
+code = "UBND"
+name = "UBND tỉnh"
+kind = "province"
+
+[[unit]]
+code = "VP"
+name = "Văn phòng"
+parent = "UBND"
+tracking_office = true
+
+[[user]]
+username = "theodoi"
+full_name = "Nguyễn Văn A"
+unit = "VP"
+roles = ["clerk"]
+password = "mat-khau-123"
+''', encoding="utf-8")
+    assert dondoc("org", "import", str(good))[:2] == (0, "imported 2 units and 1 users\n")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"units": [{"code": "STC", "name": "Sở Tài chính", "parent": "UBND"},'
+                   ' {"code": "SXD", "name": "Sở Xây dựng", "parent": "KHONG-CO"}]}', encoding="utf-8")
+    code, _, err = dondoc("org", "import", str(bad))
+    assert (code, err) == (1, "error: unit #2 (SXD): unknown unit 'KHONG-CO'\n")
+    assert count(database_url, Unit) == 2  # STC (row 1) was not kept either
+    missing = tmp_path / "missing.toml"
+    missing.write_text('[[user]]\nusername = "x"\n', encoding="utf-8")
+    assert dondoc("org", "import", str(missing))[2] == "error: user #1: missing field password\n"
+
+
+def test_users_create(dondoc):
+    dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh", input=f"{PASSWORD}\n{PASSWORD}\n")
+    args = ("users", "create", "--username", "stc", "--full-name", "Phạm Tài", "--unit", "UBND",
+            "--role", "unit_officer", "--password", PASSWORD)
+    assert dondoc(*args)[:2] == (0, "user stc created\n")
+    assert dondoc(*args)[0::2] == (1, "error: user 'stc' already exists\n")
+    bad_role = ("users", "create", "--username", "x", "--full-name", "X", "--unit", "UBND", "--role", "boss",
+                "--password", PASSWORD)
+    assert dondoc(*bad_role)[2] == "error: unknown role(s): boss\n"
+
+
+def test_first_admin_is_asked_for_a_password_and_only_once(dondoc, database_url):
+    code, out, _ = dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh",
+                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert code == 0 and "administrator admin created (roles: system_admin, process_admin)" in out
+    assert "Password of the first administrator" in out and PASSWORD not in out
+    code, _, err = dondoc("admin", "create", "--username", "admin2", "--unit", "UBND",
+                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert (code, err) == (1, "error: an administrator already exists (admin); sign in as them instead\n")
+    assert count(database_url, User) == 1
+
+
+def test_first_admin_password_must_be_confirmed_and_long_enough(dondoc, database_url):
+    code, out, _ = dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh",
+                          input=f"{PASSWORD}\nkhac-hoan-toan\n")
+    assert code != 0 and "do not match" in out + _
+    code, _, err = dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh", input="ngan\nngan\n")
+    assert (code, err) == (1, "error: password must have at least 8 characters\n")
+    assert dondoc("admin", "create", "--unit", "UBND", input=f"{PASSWORD}\n{PASSWORD}\n")[2] == \
+        "error: unknown unit 'UBND' (give --unit-name to create the first unit)\n"
+    assert count(database_url, User) == 0 and count(database_url, Unit) == 0
+
+
+def test_timers_run(dondoc):
+    assert dondoc("ruleset", "load")[0] == 0
+    code, out, _ = dondoc("timers", "run", "--now", "2026-02-26T08:01:00+07:00")
+    assert code == 0 and out.startswith("0 workflows advanced")
+    code, _, err = dondoc("timers", "run", "--now", "hôm qua")
+    assert (code, err) == (1, "error: --now: 'hôm qua' is not an ISO datetime (e.g. 2026-02-23T08:00:00+07:00)\n")
+
+
+def test_calendar_set(dondoc):
+    code, out, _ = dondoc("calendar", "set", "24/02/2026", "--off", "--note", "Nghỉ bù")
+    assert (code, out) == (0, "2026-02-24 is now a day off; 0 workflows had their deadlines recomputed\n")
+    code, _, err = dondoc("calendar", "set", "2026-02-30", "--working")
+    assert code == 2 and "'2026-02-30' does not match the formats" in err

@@ -1,0 +1,122 @@
+"""Registry, assignment page, inbox views and saved filters: unit scope, escaping, export."""
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from engine.directives.models import Assignment
+from tests.webui.conftest import classify, ready_item_path, register
+
+
+def _assignment_id(engine) -> int:
+    with engine.db.session() as s:
+        return s.scalar(select(Assignment.id))
+
+
+def test_other_units_get_404_by_guessing_the_id(loaded, assigned, browser):
+    assignment_id = _assignment_id(loaded)
+    assert browser("stc").get(f"/assignments/{assignment_id}").status_code == 200
+    assert browser("stc_gd").get(f"/assignments/{assignment_id}").status_code == 200
+    other = browser("sxd")
+    assert other.get(f"/assignments/{assignment_id}").status_code == 404
+    assert other.get(f"/assignments/{assignment_id}/diagram").status_code == 404
+    assert other.get(f"/assignments/{assignment_id + 1000}").status_code == 404
+    assert "Báo cáo kết quả rà soát" not in other.get("/assignments").get_data(as_text=True)
+    assert browser("chutich").get(f"/assignments/{assignment_id}").status_code == 200  # the leader sees all
+
+
+def test_user_text_is_escaped_everywhere(loaded, browser):
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, summary='<img src=x onerror="alert(1)"> Về việc X'))
+    assignment_id = _assignment_id(loaded)
+    for page in (f"/assignments/{assignment_id}", "/assignments", "/inbox?view=done"):
+        html = clerk.get(page).get_data(as_text=True)
+        assert "<img src=x" not in html, page
+    unit_inbox = browser("stc").get("/inbox").get_data(as_text=True)
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in unit_inbox
+    assert "<img src=x" not in unit_inbox
+
+
+def test_registry_filters_counts_and_export(loaded, browser):
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, symbol="45/2026/QĐ-UBND", lead="STC"))
+    classify(clerk, register(clerk, symbol="46/2026/QĐ-UBND", lead="SXD",
+                             **{"a-0-content": "=HYPERLINK(\"http://x\")", "a-0-urgency": "urgent"}))
+    page = clerk.get("/assignments").get_data(as_text=True)
+    assert "45/2026/QĐ-UBND" in page and "46/2026/QĐ-UBND" in page
+    only_stc = clerk.get("/assignments?unit=STC").get_data(as_text=True)
+    assert "45/2026/QĐ-UBND" in only_stc and "46/2026/QĐ-UBND" not in only_stc
+    urgent = clerk.get("/assignments?urgency=urgent").get_data(as_text=True)
+    assert "46/2026/QĐ-UBND" in urgent and "45/2026/QĐ-UBND" not in urgent
+    assert "45/2026" in clerk.get("/assignments?text=45%2F2026").get_data(as_text=True)
+    assert "Không có nhiệm vụ phù hợp." in clerk.get("/assignments?outcome=overdue").get_data(as_text=True)
+    assert "45/2026" in clerk.get("/assignments?outcome=not_started&sort=-issued").get_data(as_text=True)
+
+    response = clerk.get("/assignments/export.xlsx?sort=symbol")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][1] == "Số, ký hiệu" and [r[1] for r in rows[1:]] == ["45/2026/QĐ-UBND", "46/2026/QĐ-UBND"]
+    assert sheet["D3"].data_type == "s"  # typed text never becomes a formula
+    assert browser("stc").get("/assignments/export.xlsx").data != response.data  # scoped to the unit
+
+
+def test_inbox_views_and_saved_filters(loaded, assigned, browser):
+    unit = browser("stc")
+    handle = ready_item_path(loaded, "handle")
+    assert handle in unit.get("/inbox").get_data(as_text=True)
+    assert handle in unit.get("/inbox?view=unit").get_data(as_text=True)
+    assert handle not in unit.get("/inbox?view=overdue").get_data(as_text=True)
+    assert handle not in browser("sxd").get("/inbox").get_data(as_text=True)
+    response = unit.post("/inbox/filters", {"name": "Khẩn của tôi", "view": "mine", "urgency": "urgent"},
+                         page="/inbox")
+    assert response.status_code == 302
+    saved = unit.get(response.location).get_data(as_text=True)
+    assert "Khẩn của tôi" in saved
+    filter_id = int(response.location.rsplit("=", 1)[1])
+    assert browser("sxd").get(f"/inbox?filter={filter_id}").status_code == 404  # someone else's filter
+    assert browser("sxd").post(f"/inbox/filters/{filter_id}/delete", page="/inbox").status_code == 404
+    assert unit.post(f"/inbox/filters/{filter_id}/delete", page="/inbox").status_code == 302
+    assert "Khẩn của tôi" not in unit.get("/inbox").get_data(as_text=True)
+
+
+def test_assignment_page_offers_the_actions_the_workflow_can_take(loaded, assigned, browser):
+    assignment_id = _assignment_id(loaded)
+    unit_page = browser("stc").get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    handle = ready_item_path(loaded, "handle")
+    assert f"{handle}?action=return" in unit_page            # return, as a preset of the unit's form
+    office_page = assigned.get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    assert handle not in office_page                          # not the office's work
+    diagram = assigned.get(f"/assignments/{assignment_id}/diagram").get_json()
+    assert "handle" in diagram["active"] and "<bpmn:definitions" in diagram["xml"]
+
+
+def test_register_form_errors_keep_every_row(loaded, browser):
+    clerk = browser("clerk")
+    response = register(clerk, symbol="45-sai", **{"a-1-content": "Nhiệm vụ hai", "a-1-lead_unit": "SXD"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Số, ký hiệu phải theo dạng" in page
+    assert "Nhiệm vụ hai" in page and 'value="45-sai"' in page
+    preview = clerk.get("/directives/deadline-preview?days=2&start=12/02/2026").get_json()
+    assert preview["display"] == "23/02/2026"  # two working days across Tết 2026
+    assert clerk.get("/directives/deadline-preview?days=x").status_code == 400
+
+
+def test_extension_and_explanation_requests_from_the_assignment_page(loaded, assigned, browser):
+    assignment_id = _assignment_id(loaded)
+    page = f"/assignments/{assignment_id}"
+    unit = browser("stc")
+    assert "Xin gia hạn" in unit.get(page).get_data(as_text=True)
+    assert "Yêu cầu giải trình" not in unit.get(page).get_data(as_text=True)   # office-only
+    refused = unit.post(f"{page}/extension", {"new_deadline": "01/01/2020", "reason": "Chậm"}, page=page)
+    assert "Thời hạn mới phải sau" in unit.get(refused.location).get_data(as_text=True)
+    sent = unit.post(f"{page}/extension", {"new_deadline": "31/03/2026", "reason": "Cần thêm số liệu"}, page=page)
+    assert "Đã gửi đề nghị gia hạn" in unit.get(sent.location).get_data(as_text=True)
+    decide = ready_item_path(loaded, "decide_extension")   # the office head's decision
+    assert decide in browser("chanhvp").get(page).get_data(as_text=True)
+    assert decide not in assigned.get(page).get_data(as_text=True)
+    asked = assigned.post(f"{page}/explanation", {"question": "Vì sao chậm?"}, page=page)
+    assert asked.status_code == 302
+    assert ready_item_path(loaded, "explain") in unit.get("/inbox").get_data(as_text=True)
+    assert browser("sxd").post(f"{page}/explanation", {"question": "x"}, page="/inbox").status_code == 404

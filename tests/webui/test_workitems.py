@@ -1,0 +1,105 @@
+"""Work item forms: validation in Vietnamese, typed values kept, double submit, drafts,
+uploads and who may download them."""
+import io
+
+from sqlalchemy import select
+
+from engine.directives.models import Assignment, Attachment, ProgressUpdate
+from engine.runtime.models import WorkItem
+from tests.webui.conftest import ready_item_path
+
+
+def test_bad_submission_keeps_what_was_typed(loaded, assigned, browser):
+    unit = browser("stc")
+    path = ready_item_path(loaded, "handle")
+    response = unit.post(path, {"action": "return", "note": "Ghi chú <b>đậm</b> giữ lại"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Trường này bắt buộc." in page                 # return_reason missing, in Vietnamese
+    assert "Ghi chú &lt;b&gt;đậm&lt;/b&gt; giữ lại" in page  # kept, and escaped
+    with loaded.db.session() as s:
+        assert s.scalar(select(WorkItem.status).where(WorkItem.element_id == "handle")) == "ready"
+
+
+def test_double_submit_is_refused_politely(loaded, assigned, browser):
+    unit = browser("stc")
+    path = ready_item_path(loaded, "handle")
+    form = unit.token(path)
+    data = {"action": "update", "progress": "in_progress", "note": "Đang rà soát", "csrf_token": form}
+    assert unit.client.post(path, data=data).status_code == 302
+    again = unit.client.post(path, data=data)
+    page = again.get_data(as_text=True)
+    assert again.status_code in (404, 409)
+    if again.status_code == 409:
+        assert "Công việc này đã được xử lý rồi." in page
+    with loaded.db.session() as s:
+        assert len(s.scalars(select(ProgressUpdate)).all()) == 1
+
+
+def test_stale_form_for_a_completed_item_keeps_values(loaded, assigned, browser):
+    """Two officers of the unit open the same form; the second one is told, and keeps the text."""
+    from engine.org import service as org
+    from tests.conftest import PASSWORD
+
+    with loaded.db.session() as s:
+        org.create_user(s, "stc2", PASSWORD, "Chuyên viên Hai", "STC", ["unit_officer"])
+    first, second = browser("stc"), browser("stc2")
+    path = ready_item_path(loaded, "handle")
+    token = second.token(path)
+    first.post(path, {"action": "update", "progress": "in_progress"})
+    response = second.client.post(path, data={"action": "update", "progress": "done", "note": "Bản của tôi",
+                                              "csrf_token": token})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Công việc này đã được xử lý rồi." in page and "Bản của tôi" in page
+
+
+def test_draft_is_saved_and_offered_again(loaded, assigned, browser):
+    unit = browser("stc")
+    path = ready_item_path(loaded, "handle")
+    response = unit.post(path, {"action": "update", "note": "Nửa chừng", "save_draft": "1"})
+    assert response.status_code == 302
+    assert "Nửa chừng" in unit.get(path).get_data(as_text=True)
+    assert "Có bản nháp" in unit.get("/inbox").get_data(as_text=True)
+
+
+def test_upload_is_stored_once_and_only_visible_units_download_it(loaded, assigned, browser, tmp_path):
+    unit = browser("stc")
+    path = ready_item_path(loaded, "handle")
+    content = b"%PDF-1.4 bao cao"
+    response = unit.post(path, {"action": "update", "progress": "in_progress",
+                                "attachments": (io.BytesIO(content), "bao-cao.pdf")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with loaded.db.session() as s:
+        attachment = s.scalars(select(Attachment)).one()
+        update = s.scalars(select(ProgressUpdate)).one()
+        assignment_id = s.scalar(select(Assignment.id))
+    assert update.attachments == [attachment.sha256]
+    link = f"/attachments/{attachment.sha256}"
+    assert link in unit.get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    download = browser("clerk").get(link)
+    assert download.status_code == 200 and download.data == content
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert browser("sxd").get(link).status_code == 404  # another unit
+    stored = list((tmp_path / "attachments").rglob(attachment.sha256))
+    assert len(stored) == 1
+
+
+def test_refused_file_type_keeps_the_form(loaded, assigned, browser):
+    unit = browser("stc")
+    path = ready_item_path(loaded, "handle")
+    response = unit.post(path, {"action": "update", "progress": "in_progress", "note": "Kèm tệp",
+                                "attachments": (io.BytesIO(b"<script>x</script>"), "trang.html")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Không nhận tệp loại .html." in page and "Kèm tệp" in page
+    with loaded.db.session() as s:
+        assert s.scalar(select(Attachment.sha256)) is None
+
+
+def test_another_unit_cannot_open_the_work_item(loaded, assigned, browser):
+    path = ready_item_path(loaded, "handle")
+    assert browser("sxd").get(path).status_code == 404
+    assert browser("sxd").post(path, {"action": "update", "progress": "done"}).status_code == 404

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from engine import forms as engine_forms
+from engine.org import service as org
+from engine.org.models import ROLES, Unit, User
+from engine.runtime.errors import EngineError
+from engine.runtime.models import Incident, WorkflowInstance
+from engine.working_days import service as calendar_service
+from engine.working_days.models import CalendarOverride
+from webui import forms
+from webui.auth import current_user, login_required
+from webui.context import engine
+from webui.messages import engine_message
+from webui.nav import NavLink
+
+blueprint = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
+PROCESS_ADMINS = ("process_admin", "system_admin")
+nav_links = [NavLink("admin.incidents", "Incidents", PROCESS_ADMINS),
+             NavLink("admin.calendar", "Calendar", ("system_admin",)),
+             NavLink("admin.users", "Users", ("system_admin",))]
+
+
+# ------------------------------------------------------------------ incidents
+@blueprint.get("/incidents")
+@login_required(*PROCESS_ADMINS)
+def incidents():
+    status = "resolved" if request.args.get("status") == "resolved" else "open"
+    with engine().db.session() as session:
+        rows = session.execute(select(Incident, WorkflowInstance).join(
+            WorkflowInstance, WorkflowInstance.id == Incident.instance_id).where(Incident.status == status)
+            .order_by(Incident.created_at.desc()).limit(500)).all()
+    return render_template("admin/incidents.html", rows=rows, status=status)
+
+
+@blueprint.post("/incidents/<int:incident_id>/retry")
+@login_required(*PROCESS_ADMINS)
+def retry(incident_id: int):
+    try:
+        engine().runtime.retry_incident(incident_id, current_user())
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+    else:
+        flash(_("Retried. If the cause is fixed, the workflow has moved on."), "success")
+    return redirect(url_for("admin.incidents"))
+
+
+# ------------------------------------------------------------------ calendar
+@blueprint.route("/calendar", methods=["GET", "POST"])
+@login_required("system_admin")
+def calendar():
+    if request.method == "POST":
+        try:
+            day = engine_forms.parse_date(request.form.get("day", ""))
+        except Exception:  # parse_date's own error
+            flash(_("Enter a date as dd/mm/yyyy."), "error")
+        else:
+            working = request.form.get("working") == "1"
+            changed = calendar_service.set_override(engine(), day, working, request.form.get("note", "")[:255],
+                                                    actor=current_user())
+            flash(_("Calendar corrected; %(n)s workflows had deadlines recomputed.", n=changed), "success")
+        return redirect(url_for("admin.calendar"))
+    with engine().db.session() as session:
+        rows = session.scalars(select(CalendarOverride).order_by(CalendarOverride.day.desc())).all()
+    return render_template("admin/calendar.html", rows=rows)
+
+
+@blueprint.post("/calendar/<day>/delete")
+@login_required("system_admin")
+def calendar_delete(day: str):
+    try:
+        parsed = engine_forms.parse_date(day)
+    except Exception:  # parse_date's own error
+        abort(404)
+    changed = calendar_service.remove_override(engine(), parsed, actor=current_user())
+    flash(_("Correction removed; %(n)s workflows had deadlines recomputed.", n=changed), "success")
+    return redirect(url_for("admin.calendar"))
+
+
+# ------------------------------------------------------------------ users
+@blueprint.route("/users", methods=["GET", "POST"])
+@login_required("system_admin")
+def users():
+    form = request.form
+    if request.method == "POST":
+        roles = [r for r in form.getlist("roles") if r in ROLES]
+        try:
+            with engine().db.session() as session:
+                org.create_user(session, form.get("username", "").strip(), form.get("password", ""),
+                                form.get("full_name", "").strip(), form.get("unit", ""), roles,
+                                email=form.get("email") or None)
+        except org.OrgError as exc:
+            flash(_("The user was not created: %(reason)s", reason=str(exc)), "error")
+        else:
+            flash(_("User created."), "success")
+            return redirect(url_for("admin.users"))
+    with engine().db.session() as session:
+        rows = session.execute(select(User, Unit).join(Unit, Unit.id == User.unit_id).order_by(User.username)).all()
+        units = forms.unit_choices(session)
+    return render_template("admin/users.html", rows=rows, units=units, roles=ROLES, form=form)
+
+
+@blueprint.post("/users/<int:user_id>/active")
+@login_required("system_admin")
+def toggle_active(user_id: int):
+    with engine().db.session() as session:
+        user = session.get(User, user_id)
+        if user is None or user.id == current_user().id:
+            abort(404)
+        user.active = not user.active
+        user.failed_logins, user.locked_until = 0, None
+    return redirect(url_for("admin.users"))

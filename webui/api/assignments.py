@@ -1,0 +1,276 @@
+"""Assignments (nhiệm vụ): the registry list with filters and paging, one assignment, and the
+two things a unit does to it from outside the inbox — report progress (with files) and
+return it (chuyển lại). Both complete the assignment's waiting work item, so the ruleset's
+BPMN decides what follows."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import jsonify, request, send_file
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from engine import clock
+from engine.directives import attachments, extensions, subassign
+from engine.directives.models import PROGRESS, Assignment, Attachment, ExtensionRequest
+from engine.inbox import service as inbox
+from engine.org import service as org
+from engine.org.models import User
+from engine.registry import service as registry
+from engine.registry.outcomes import OUTCOMES, assignment_outcome
+from engine.runtime.models import WorkItem
+from webui.api import serialize
+from webui.api.core import (
+    MAX_ID,
+    ApiError,
+    api_user,
+    blueprint,
+    form_or_json,
+    idempotent,
+    json_body,
+    not_found,
+    page_body,
+    paging,
+)
+from webui.api.org import unit_codes
+from webui.context import engine
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+# The choice a unit makes in the assignment's work-item form ("action" field) for each call.
+ACTION_FIELD = "action"
+
+
+@blueprint.get("/assignments")
+def list_assignments():
+    page, per_page = paging()
+    args = request.args
+    outcome = args.get("outcome") or None
+    if outcome and outcome not in OUTCOMES:
+        raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.", name="outcome")
+    with engine().db.session() as session:
+        unit_code = args.get("unit") or None
+        if unit_code and org.unit_by_code(session, unit_code) is None:
+            raise ApiError(400, "bad_request", "Unknown unit %(unit)s.", unit=unit_code)
+        query = registry.AssignmentQuery(
+            unit_code=unit_code, outcome=outcome, urgency=args.get("urgency") or None,
+            directive_id=_int_or_none("directive_id"), text=args.get("q", ""),
+            period_from=_date_or_none("assigned_from"), period_to=_date_or_none("assigned_to"),
+            sort=args.get("sort", "deadline"), page=page, per_page=per_page)
+        found = registry.search(session, api_user(), query)
+        codes = unit_codes(session)
+        body = page_body([serialize.assignment(r.assignment, codes, r.outcome) for r in found.rows],
+                         found.page, found.per_page, found.total)
+        body["counts"] = found.counts
+        return jsonify(body)
+
+
+def _int_or_none(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        raise ApiError(400, "bad_request", "Parameter %(name)s must be a whole number.", name=name)
+    return int(raw)
+
+
+def _date_or_none(name: str) -> date | None:
+    raw = request.args.get(name)
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ApiError(400, "bad_request", "Parameter %(name)s must be a date (YYYY-MM-DD).", name=name) from None
+
+
+@blueprint.get("/assignments/<int(max=2147483647):assignment_id>")
+def get_assignment(assignment_id: int):
+    user = api_user()
+    with engine().db.session() as session:
+        detail = registry.assignment_detail(session, user, assignment_id)
+        if detail is None:
+            raise not_found()
+        codes = unit_codes(session)
+        body = serialize.assignment(detail.assignment, codes, detail.outcome)
+        body["directive"] = serialize.directive(detail.directive)
+        body["progress_updates"] = [serialize.progress_update(p, codes, u.username if u else None)
+                                    for p, _unit, u in detail.progress]
+        body["work_items"] = [serialize.work_item(i, codes) for i in detail.work_items
+                              if inbox.visible_work_item(session, user, i.id) is not None]
+        return jsonify(body)
+
+
+@blueprint.get("/assignments/<int(max=2147483647):assignment_id>/progress")
+def list_progress(assignment_id: int):
+    with engine().db.session() as session:
+        detail = registry.assignment_detail(session, api_user(), assignment_id)
+        if detail is None:
+            raise not_found()
+        codes = unit_codes(session)
+        return jsonify({"items": [serialize.progress_update(p, codes, u.username if u else None)
+                                  for p, _unit, u in detail.progress]})
+
+
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/progress")
+@idempotent
+def report_progress(assignment_id: int):
+    """A progress update (cập nhật tình hình); multipart bodies may carry files."""
+    raw = form_or_json()
+    if raw.get("progress") not in PROGRESS:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"progress": "Choose one of the offered values."})
+    digests = _listed(raw.get("attachments")) + store_uploads(request.files.getlist("files"))
+    submission = {ACTION_FIELD: "update", "progress": raw["progress"], "note": raw.get("note") or "",
+                  "overdue_reason": raw.get("overdue_reason") or "", "attachments": digests}
+    return _complete_waiting_step(assignment_id, "update", submission)
+
+
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/return")
+@idempotent
+def return_assignment(assignment_id: int):
+    """Send a wrongly assigned task back to the office (chuyển lại), with the reason."""
+    raw = form_or_json()
+    reason = str(raw.get("reason") or "").strip()
+    if not reason:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"reason": "This field is required."})
+    return _complete_waiting_step(assignment_id, "return", {ACTION_FIELD: "return", "return_reason": reason})
+
+
+def _complete_waiting_step(assignment_id: int, action: str, submission: dict):
+    user = api_user()
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, user, assignment_id) is None:
+            raise not_found()
+        item = _waiting_item(session, user, assignment_id, action)
+    engine().runtime.complete(item.id, submission, user)
+    with engine().db.session() as session:
+        detail = registry.assignment_detail(session, user, assignment_id)
+        codes = unit_codes(session)
+        response = jsonify(serialize.assignment(detail.assignment, codes, detail.outcome))
+        response.status_code = 201 if action == "update" else 200
+        return response
+
+
+def _waiting_item(session, user: User, assignment_id: int, action: str) -> WorkItem:
+    """The ready work item of this assignment that the user may handle and whose form offers
+    `action`; the ruleset's forms, not this code, say which step takes which action."""
+    ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment_id,
+                                                   WorkItem.status == "ready").order_by(WorkItem.id)).all()
+    for item in ready:
+        if inbox.visible_work_item(session, user, item.id) is None:
+            continue
+        field = inbox.work_item_form(engine(), session, item).field(ACTION_FIELD)
+        if field is not None and action in {str(option[0]) for option in field.options}:
+            return item
+    raise ApiError(409, "no_waiting_step", "This assignment is not waiting for this from you right now.")
+
+
+def _listed(value) -> list[str]:
+    if value in (None, ""):
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def store_uploads(files: list[FileStorage]) -> list[str]:
+    """Store uploaded files (content-addressed, type- and size-checked); their digests."""
+    if not files:
+        return []
+    user = api_user()
+    with engine().db.session() as session:
+        return [attachments.store(session, engine().settings.attachments_dir, f.stream, f.filename or "", user).sha256
+                for f in files if f.filename]
+
+
+@blueprint.post("/attachments")
+@idempotent
+def upload_attachment():
+    files = [f for f in request.files.getlist("file") if f.filename]
+    if not files:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"file": "This field is required."})
+    sha = store_uploads(files)[0]
+    with engine().db.session() as session:
+        row = session.get(Attachment, sha)
+        response = jsonify({"sha256": row.sha256, "filename": row.filename, "content_type": row.content_type,
+                            "size": row.size})
+    response.status_code = 201
+    return response
+
+
+@blueprint.get("/attachments/<string:sha256>")
+def download_attachment(sha256: str):
+    """A file the caller uploaded, or one attached to something they may see."""
+    sha256 = sha256.lower()
+    with engine().db.session() as session:
+        if not SHA256.fullmatch(sha256) or not attachments.may_download(session, api_user(), sha256):
+            raise not_found()
+        row = session.get(Attachment, sha256)
+    path = attachments.blob_path(engine().settings.attachments_dir, row.sha256)
+    if not path.exists():
+        raise not_found()
+    return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
+
+
+# ---------------------------------------------------------------- extensions (gia hạn)
+def _extension(row: ExtensionRequest) -> dict:
+    return {"id": row.id, "assignment_id": row.assignment_id, "status": row.status,
+            "current_deadline": serialize.iso(row.current_deadline), "new_deadline": serialize.iso(row.new_deadline),
+            "reason": row.reason, "requested_at": serialize.iso(row.requested_at),
+            "decided_at": serialize.iso(row.decided_at), "decision_note": row.decision_note}
+
+
+@blueprint.get("/assignments/<int(max=2147483647):assignment_id>/extensions")
+def list_extensions(assignment_id: int):
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, api_user(), assignment_id) is None:
+            raise not_found()
+        rows = session.scalars(select(ExtensionRequest).where(ExtensionRequest.assignment_id == assignment_id)
+                               .order_by(ExtensionRequest.id)).all()
+        return jsonify({"items": [_extension(r) for r in rows]})
+
+
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/extensions")
+@idempotent
+def request_extension(assignment_id: int):
+    """The lead unit asks to move its deadline; the assigner decides in a work item."""
+    user = api_user()
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, user, assignment_id) is None:
+            raise not_found()
+    raw = form_or_json()
+    missing = {name: "This field is required." for name in ("new_deadline", "reason") if not raw.get(name)}
+    if missing:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.", fields=missing)
+    row = extensions.request_extension(engine(), assignment_id, raw["new_deadline"], str(raw["reason"]), user)
+    return jsonify(_extension(row)), 201
+
+
+# ---------------------------------------------------------------- sub-assignment (giao lại)
+@blueprint.get("/assignments/<int(max=2147483647):assignment_id>/sub-assignments")
+def list_sub_assignments(assignment_id: int):
+    user = api_user()
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, user, assignment_id) is None:
+            raise not_found()
+        codes, today = unit_codes(session), clock.today()
+        return jsonify({"items": [serialize.assignment(a, codes, assignment_outcome(a, today))
+                                  for a in subassign.children(session, assignment_id)]})
+
+
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/sub-assignments")
+@idempotent
+def pass_down(assignment_id: int):
+    """The lead unit passes its assignment to its sections: {"items": [{"unit", "content"?, "deadline"?}]}."""
+    user = api_user()
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, user, assignment_id) is None:
+            raise not_found()
+    items = json_body().get("items")
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"items": "Must be a list of objects."})
+    ids = subassign.sub_assign(engine(), assignment_id, items, user)
+    with engine().db.session() as session:
+        codes, today = unit_codes(session), clock.today()
+        rows = [session.get(Assignment, i) for i in ids]
+        return jsonify({"items": [serialize.assignment(a, codes, assignment_outcome(a, today)) for a in rows]}), 201

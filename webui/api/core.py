@@ -1,0 +1,214 @@
+"""What every API route shares: token authentication, JSON errors, pagination, scope checks
+and idempotency keys."""
+from __future__ import annotations
+
+import functools
+import json
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from engine.api_tokens import service as tokens
+from engine.forms import FormValidationError
+from engine.org.models import User
+from engine.org.service import OrgError
+from engine.runtime.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
+from webui.context import engine
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.openapi_yaml", "api.openapi_json", "api.testing_clock", "api.testing_timers"}
+MAX_PER_PAGE = 200
+MAX_PAGE = 100_000
+MAX_ID = 2_147_483_647
+_STATUS = {NotFound: 404, Forbidden: 403, AlreadyDone: 409, Conflict: 409}
+
+
+class ApiError(Exception):
+    """A refusal with an HTTP status, a stable code and a message (an English msgid)."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None, **params):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields, self.params = status, code, message, fields, params
+
+
+def not_found() -> ApiError:
+    """Used for objects that do not exist AND for those outside the caller's scope, so that a
+    unit cannot probe another unit's ids."""
+    return ApiError(404, "not_found", "Not found.")
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None) -> Response:
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from webui.app import csrf
+
+    csrf.exempt(blueprint)  # tokens, not cookies: no cross-site request can carry one
+
+    @app.before_request
+    def api_routing_errors():
+        """Unknown URLs and methods under /api/ answer in JSON, not the web UI's HTML page."""
+        failure = request.routing_exception
+        if failure is not None and request.path.startswith(blueprint.url_prefix + "/"):
+            return error_response(failure.code or 404, "not_found" if failure.code == 404 else "bad_request",
+                                  _("No such endpoint.") if failure.code == 404 else failure.description)
+        return None
+
+
+@blueprint.before_request
+def authenticate() -> Response | None:
+    g.api_user = None
+    if _carries_nul():
+        return error_response(400, "bad_request", _("Text may not contain NUL characters."))
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _unauthorised()
+    with engine().db.session() as session:
+        user = tokens.authenticate(session, token.strip())
+        if user is not None:
+            user.unit  # noqa: B018  (load before the session closes)
+    if user is None:
+        return _unauthorised()
+    g.api_user = user
+    return None
+
+
+def _carries_nul() -> bool:
+    """A NUL in text cannot be stored (PostgreSQL refuses it): refuse it at the door."""
+    if b"\x00" in request.query_string or b"%00" in request.query_string:
+        return True
+    if request.mimetype == "application/json":
+        body = request.get_data(cache=True)
+        return b"\x00" in body or b"\\u0000" in body
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in value for value in request.form.values())
+    return False
+
+
+def _unauthorised() -> Response:
+    response = error_response(401, "unauthorised", _("A valid API token is required (Authorization: Bearer …)."))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="dondoc"'
+    return response
+
+
+def api_user() -> User:
+    return g.api_user
+
+
+def require_role(*roles: str) -> None:
+    if not api_user().has_role(*roles):
+        raise ApiError(403, "forbidden", "Your role may not do this.")
+
+
+@blueprint.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    message = _(exc.message, **exc.params) if exc.params else _(exc.message)
+    fields = {name: _(text) for name, text in exc.fields.items()} if exc.fields else None
+    return error_response(exc.status, exc.code, message, fields)
+
+
+@blueprint.errorhandler(FormValidationError)
+def _form_error(exc: FormValidationError):
+    fields = {name: message.render(_) for name, message in exc.errors.items()}
+    return error_response(422, "validation_failed", _("Some fields are not valid."), fields)
+
+
+@blueprint.errorhandler(EngineError)
+def _engine_error(exc: EngineError):
+    status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 422)
+    code = {404: "not_found", 403: "forbidden", 409: "conflict"}.get(status, "refused")
+    return error_response(status, code, _(exc.message) % exc.params if exc.params else _(exc.message))
+
+
+@blueprint.errorhandler(OrgError)
+def _org_error(exc: OrgError):
+    return error_response(422, "refused", str(exc))
+
+
+@blueprint.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    return error_response(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
+
+
+# ---------------------------------------------------------------- request bodies and paging
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "The request body must be a JSON object.")
+    return body
+
+
+def form_or_json() -> dict:
+    """A JSON object, or a multipart/urlencoded form (lists where a field repeats)."""
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
+    return json_body()
+
+
+def int_arg(name: str, default: int, low: int = 1, high: int | None = None) -> int:
+    raw = request.args.get(name)
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ApiError(400, "bad_request", "Parameter %(name)s must be a whole number.", name=name) from None
+    if value < low or (high is not None and value > high):
+        raise ApiError(400, "bad_request", "Parameter %(name)s is out of range.", name=name)
+    return value
+
+
+def paging() -> tuple[int, int]:
+    return int_arg("page", 1, high=MAX_PAGE), int_arg("per_page", 50, high=MAX_PER_PAGE)
+
+
+def page_body(items: list, page: int, per_page: int, total: int) -> dict:
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+# ---------------------------------------------------------------- idempotency keys
+def idempotent(view):
+    """Replay the stored answer when a client retries a creating call with the same
+    Idempotency-Key header, so that a retried request does not create anything twice."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return view(*args, **kwargs)
+        if len(key) > 128:
+            raise ApiError(400, "bad_request", "An Idempotency-Key has at most 128 characters.")
+        user, db = api_user(), engine().db
+        print_ = tokens.fingerprint(request.method, request.path, request.get_data(cache=True))
+        try:
+            replay = tokens.claim_key(db, user.id, key, print_)
+        except Conflict as exc:
+            raise ApiError(409, "idempotency_conflict", exc.message) from None
+        if replay is not None:
+            response = jsonify(replay.response)
+            response.status_code = replay.status_code
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            tokens.release_key(db, user.id, key)  # refused or failed: nothing was created, a retry runs again
+            raise
+        tokens.store_answer(db, user.id, key, response.status_code, _json_of(response))
+        return response
+
+    return wrapper
+
+
+def _json_of(response: Response):
+    try:
+        return json.loads(response.get_data())
+    except ValueError:
+        return None

@@ -1,0 +1,93 @@
+"""Directives (văn bản chỉ đạo): list, get, register."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import jsonify, request
+from sqlalchemy import func, or_, select
+
+from engine import clock
+from engine.directives import service as directives
+from engine.directives.models import Assignment, Directive
+from engine.org import service as org
+from engine.registry import service as registry
+from engine.registry.outcomes import assignment_outcome
+from webui.api import serialize
+from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, not_found, page_body, paging
+from webui.api.org import unit_codes
+from webui.context import engine
+
+REGISTRAR_ROLES = ("clerk", "office_head")
+
+
+def visible_directives(session, user):
+    query = select(Directive)
+    if org.visible_unit_ids(session, user) is not None:
+        seen = registry.visible_assignments(session, user).with_only_columns(Assignment.directive_id)
+        query = query.where(Directive.id.in_(seen))
+    return query
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, "bad_request", "Parameter %(name)s must be a date (YYYY-MM-DD).", name=name) from None
+
+
+@blueprint.get("/directives")
+def list_directives():
+    page, per_page = paging()
+    issued_from, issued_to = _date_arg("issued_from"), _date_arg("issued_to")
+    text = request.args.get("q", "").strip()
+    with engine().db.session() as session:
+        query = visible_directives(session, api_user())
+        if issued_from:
+            query = query.where(Directive.issued_on >= issued_from)
+        if issued_to:
+            query = query.where(Directive.issued_on <= issued_to)
+        if text:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(or_(Directive.symbol.ilike(like, escape="\\"),
+                                    Directive.summary.ilike(like, escape="\\")))
+        total = session.scalar(query.with_only_columns(func.count(Directive.id)).order_by(None)) or 0
+        rows = session.scalars(query.order_by(Directive.issued_on.desc(), Directive.id.desc())
+                               .offset((page - 1) * per_page).limit(per_page)).all()
+        return jsonify(page_body([serialize.directive(d) for d in rows], page, per_page, total))
+
+
+@blueprint.get("/directives/<int(max=2147483647):directive_id>")
+def get_directive(directive_id: int):
+    user = api_user()
+    with engine().db.session() as session:
+        directive = session.scalar(visible_directives(session, user).where(Directive.id == directive_id))
+        if directive is None:
+            raise not_found()
+        assignments = session.scalars(registry.visible_assignments(session, user)
+                                      .where(Assignment.directive_id == directive_id)
+                                      .order_by(Assignment.seq)).all()
+        codes, today = unit_codes(session), clock.today()
+        body = serialize.directive(directive)
+        body["assignments"] = [serialize.assignment(a, codes, assignment_outcome(a, today)) for a in assignments]
+        return jsonify(body)
+
+
+@blueprint.post("/directives")
+@idempotent
+def create_directive():
+    user = api_user()
+    if not user.has_role(*REGISTRAR_ROLES):
+        raise ApiError(403, "forbidden", "Your role may not do this.")
+    body = json_body()
+    items = body.pop("assignments", [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"assignments": "Must be a list of objects."})
+    directive = directives.register(engine(), body, items, user)
+    response = jsonify(serialize.directive(directive))
+    response.status_code = 201
+    response.headers["Location"] = f"{request.script_root}/api/v1/directives/{directive.id}"
+    return response

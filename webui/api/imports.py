@@ -1,0 +1,69 @@
+"""Importing directives: an edXML message header, or an Excel sheet in the template."""
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from pathlib import Path
+
+from flask import jsonify, request, send_file
+from flask_babel import gettext as _
+
+from engine.imports import ImportFailed, edxml, excel
+from webui.api import serialize
+from webui.api.core import ApiError, api_user, blueprint, error_response, idempotent, require_role
+from webui.api.directives import REGISTRAR_ROLES
+from webui.context import engine
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blueprint.errorhandler(ImportFailed)
+def _import_failed(exc: ImportFailed):
+    response = error_response(422, "import_failed", _(exc.message) % exc.params)
+    body = response.get_json()
+    body["error"]["rows"] = [e.as_dict(_) for e in exc.errors]
+    return jsonify(body), 422
+
+
+def _uploaded(name: str = "file") -> bytes:
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.", fields={name: "This field is required."})
+    return upload.read()
+
+
+@blueprint.post("/imports/edxml")
+@idempotent
+def import_edxml():
+    """multipart: `file` (the edXML message) and `assignments` (a JSON list). With
+    ?preview=true only the parsed header is returned, nothing is stored."""
+    require_role(*REGISTRAR_ROLES)
+    data = _uploaded()
+    if request.args.get("preview") in ("1", "true"):
+        return jsonify(edxml.parse_header(data))
+    try:
+        items = json.loads(request.form.get("assignments") or "[]")
+    except ValueError:
+        items = None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"assignments": "Must be a JSON list of objects."})
+    directive = edxml.import_message(engine(), data, items, api_user())
+    return jsonify(serialize.directive(directive)), 201
+
+
+@blueprint.post("/imports/excel")
+@idempotent
+def import_excel():
+    require_role(*REGISTRAR_ROLES)
+    created = excel.import_workbook(engine(), _uploaded(), api_user())
+    return jsonify({"items": [serialize.directive(d) for d in created]}), 201
+
+
+@blueprint.get("/imports/excel/template")
+def excel_template():
+    with tempfile.TemporaryDirectory() as folder:
+        path = excel.write_template(Path(folder) / "mau-nhap-nhiem-vu.xlsx")
+        data = path.read_bytes()
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="mau-nhap-nhiem-vu.xlsx")

@@ -1,0 +1,31 @@
+"""The organisation tree (cơ quan, đơn vị) and the caller's own account."""
+from __future__ import annotations
+
+from flask import jsonify
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.org.models import Unit
+from webui.api import serialize
+from webui.api.core import api_user, blueprint
+from webui.context import engine
+
+
+def unit_codes(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Unit.id, Unit.code)).all())
+
+
+@blueprint.get("/me")
+def me():
+    user = api_user()
+    return jsonify({"username": user.username, "full_name": user.full_name, "unit": user.unit.code,
+                    "roles": list(user.roles)})
+
+
+@blueprint.get("/org/units")
+def units():
+    """Every unit, past and present (old assignments name units that no longer exist)."""
+    with engine().db.session() as session:
+        codes = unit_codes(session)
+        rows = session.scalars(select(Unit).order_by(Unit.id)).all()
+        return jsonify({"items": [serialize.unit(u, codes) for u in rows]})

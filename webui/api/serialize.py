@@ -1,0 +1,62 @@
+"""JSON shapes of the API's objects (see docs/openapi.yaml components/schemas)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from engine.directives.models import Assignment, Directive, ProgressUpdate
+from engine.forms import FormDefinition
+from engine.org.models import Unit
+from engine.registry.outcomes import COLOURS
+from engine.runtime.models import WorkItem
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def directive(d: Directive) -> dict:
+    return {"id": d.id, "symbol": d.symbol, "number": d.number, "doc_type": d.doc_type, "summary": d.summary,
+            "issuer": d.issuer, "signer": d.signer, "submitting_body": d.submitting_body,
+            "issued_on": iso(d.issued_on), "received_on": iso(d.received_on), "urgency": d.urgency,
+            "secrecy": d.secrecy, "tracked": d.tracked, "status": d.status,
+            "source_document_id": d.source_document_id, "created_at": iso(d.created_at)}
+
+
+def assignment(a: Assignment, codes: dict[int, str], outcome: str) -> dict:
+    links = sorted(a.units, key=lambda link: link.id or 0)
+    return {
+        "id": a.id, "directive_id": a.directive_id, "symbol": a.directive.symbol, "seq": a.seq,
+        "content": a.content, "lead_unit": codes.get(a.lead_unit_id),
+        "coordinating_units": [codes.get(link.unit_id) for link in links if link.role == "coordinating"],
+        "deadline_kind": a.deadline_kind, "deadline": iso(a.deadline), "original_deadline": iso(a.original_deadline),
+        "urgency": a.urgency, "progress": a.progress, "status": a.status, "outcome": outcome,
+        "colour": COLOURS.get(outcome), "requires_report": a.requires_report, "assigned_on": iso(a.assigned_on),
+        "completed_on": iso(a.completed_on), "closed_on": iso(a.closed_on), "parent_id": a.parent_id,
+        "last_update_at": iso(a.last_update_at), "created_at": iso(a.created_at),
+    }
+
+
+def progress_update(p: ProgressUpdate, codes: dict[int, str], username: str | None) -> dict:
+    return {"id": p.id, "assignment_id": p.assignment_id, "unit": codes.get(p.unit_id), "user": username,
+            "progress": p.progress, "note": p.note, "overdue_reason": p.overdue_reason,
+            "attachments": list(p.attachments or []), "created_at": iso(p.created_at)}
+
+
+def work_item(item: WorkItem, codes: dict[int, str]) -> dict:
+    return {"id": item.id, "title": item.title, "instructions": item.instructions, "role": item.role,
+            "unit": codes.get(item.unit_id), "form_key": item.form_key, "status": item.status,
+            "directive_id": item.directive_id, "assignment_id": item.assignment_id, "due_at": iso(item.due_at),
+            "created_at": iso(item.created_at), "completed_at": iso(item.completed_at)}
+
+
+def form(definition: FormDefinition) -> dict:
+    return {"key": definition.key, "title": definition.title, "submit_label": definition.submit_label,
+            "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,
+                        "options": [list(o) for o in f.options], "help": f.help, "show_if": f.show_if,
+                        "default": f.default} for f in definition.fields]}
+
+
+def unit(u: Unit, codes: dict[int, str]) -> dict:
+    return {"code": u.code, "name": u.name, "kind": u.kind, "parent": codes.get(u.parent_id),
+            "valid_from": iso(u.valid_from), "valid_to": iso(u.valid_to), "successor": codes.get(u.successor_id),
+            "tracking_office": u.is_tracking_office}

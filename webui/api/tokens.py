@@ -1,0 +1,48 @@
+"""API tokens, created and revoked by a system administrator."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from engine.api_tokens import service as tokens
+from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, require_role
+from webui.api.serialize import iso
+from webui.context import engine
+
+
+def _token(row, username: str) -> dict:
+    return {"id": row.id, "user": username, "name": row.name, "prefix": row.prefix,
+            "created_at": iso(row.created_at), "last_used_at": iso(row.last_used_at),
+            "revoked_at": iso(row.revoked_at)}
+
+
+@blueprint.get("/tokens")
+def list_tokens():
+    require_role("system_admin")
+    with engine().db.session() as session:
+        return jsonify({"items": [_token(row, name) for row, name in tokens.list_tokens(session)]})
+
+
+@blueprint.post("/tokens")
+@idempotent
+def create_token():
+    require_role("system_admin")
+    body = json_body()
+    username, name = body.get("username"), body.get("name")
+    if not isinstance(username, str) or not isinstance(name, str):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={k: "This field is required." for k in ("username", "name")
+                               if not isinstance(body.get(k), str)})
+    with engine().db.session() as session:
+        row, token = tokens.create_token(session, username, name, actor=api_user())
+        response = jsonify({**_token(row, username), "token": token})
+    response.status_code = 201
+    return response
+
+
+@blueprint.delete("/tokens/<int(max=2147483647):token_id>")
+def revoke_token(token_id: int):
+    require_role("system_admin")
+    with engine().db.session() as session:
+        row = tokens.revoke_token(session, token_id, actor=api_user())
+        username = row.user_id
+    return jsonify({"id": token_id, "revoked": True, "user_id": username})

@@ -1,0 +1,46 @@
+"""The registry view as an Excel workbook (openpyxl)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from engine.registry.service import RegistryRow
+from webui.formatting import OUTCOME_LABELS, PROGRESS_LABELS, URGENCY_LABELS, vn_date
+
+FILLS = {"done_on_time": "C6EFCE", "in_progress": "DDEBF7", "done_late": "FCE4D6", "overdue": "FFC7CE",
+         "not_started": "EDEDED"}
+WIDTHS = (6, 20, 50, 60, 28, 12, 12, 18, 22)
+
+
+def workbook(rows: list[RegistryRow]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Assignments")[:31]
+    headers = ["#", _("Symbol"), _("Summary"), _("Assignment"), _("Lead unit"), _("Deadline"), _("Urgency"),
+               _("Progress"), _("Outcome")]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for n, row in enumerate(rows, start=1):
+        a = row.assignment
+        sheet.append([n, row.directive.symbol, row.directive.summary, a.content,
+                      row.lead_unit.name if row.lead_unit else "", vn_date(a.deadline),
+                      str(URGENCY_LABELS.get(a.urgency, a.urgency)), str(PROGRESS_LABELS.get(a.progress, a.progress)),
+                      str(OUTCOME_LABELS[row.outcome])])
+        for cell in sheet[n + 1]:
+            if cell.data_type == "f":  # text typed by users never runs as a formula in Excel
+                cell.data_type = "s"
+        sheet.cell(row=n + 1, column=9).fill = PatternFill("solid", fgColor=FILLS[row.outcome])
+    for i, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

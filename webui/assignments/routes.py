@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import forms as engine_forms
+from engine.directives import attachments, extensions
+from engine.directives.models import URGENCIES, Directive
+from engine.inbox import service as inbox
+from engine.org import service as org
+from engine.registry import service as registry
+from engine.registry.diagram import instance_diagram
+from engine.registry.outcomes import OUTCOMES
+from engine.runtime.errors import EngineError, Forbidden, NotFound
+from webui import forms
+from webui.assignments.export import workbook
+from webui.auth import current_user, login_required
+from webui.context import engine
+from webui.messages import engine_message
+from webui.nav import NavLink
+
+blueprint = Blueprint("assignments", __name__, template_folder="templates")
+nav_links = [NavLink("assignments.index", "Assignments")]
+SORT_LABELS = {"deadline": "Deadline, earliest first", "-deadline": "Deadline, latest first",
+               "-issued": "Newest directives", "issued": "Oldest directives", "symbol": "Symbol",
+               "-updated": "Recently updated"}
+
+
+def _date_arg(args, name: str) -> date | None:
+    try:
+        return engine_forms.parse_date(args[name]) if args.get(name) else None
+    except Exception:  # parse_date's own error: an unreadable date is ignored, not a crash
+        return None
+
+
+def _int_arg(args, name: str, default: int | None = None) -> int | None:
+    try:
+        return int(args.get(name, ""))
+    except ValueError:
+        return default
+
+
+def query_from(args) -> registry.AssignmentQuery:
+    return registry.AssignmentQuery(
+        unit_code=args.get("unit") or None, outcome=args.get("outcome") if args.get("outcome") in OUTCOMES else None,
+        period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
+        urgency=args.get("urgency") if args.get("urgency") in URGENCIES else None,
+        directive_id=_int_arg(args, "directive"), text=args.get("text", "")[:200],
+        sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
+        page=max(1, _int_arg(args, "page", 1)), per_page=min(200, max(5, _int_arg(args, "per_page", 25))))
+
+
+@blueprint.get("/assignments")
+@login_required()
+def index():
+    q = query_from(request.args)
+    with engine().db.session() as session:
+        page = registry.search(session, current_user(), q)
+        units = forms.unit_choices(session)
+        directive = session.get(Directive, q.directive_id) if q.directive_id else None
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    any_outcome = {k: v for k, v in args.items() if k != "outcome"}
+    return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
+                           outcomes=OUTCOMES, sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
+                           directive=directive)
+
+
+@blueprint.get("/assignments/export.xlsx")
+@login_required()
+def export():
+    with engine().db.session() as session:
+        rows = registry.export_rows(session, current_user(), query_from(request.args))
+        data = workbook(rows)
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=nhiem-vu.xlsx"})
+
+
+@blueprint.get("/assignments/<int:assignment_id>")
+@login_required()
+def detail(assignment_id: int):
+    user = current_user()
+    eng = engine()
+    with eng.db.session() as session:
+        info = registry.assignment_detail(session, user, assignment_id)
+        if info is None:
+            abort(404)
+        files = {p.id: attachments.describe(session, p.attachments or []) for p, _u, _by in info.progress}
+        my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
+        actions = {i.id: _preset_actions(eng, session, i) for i in my_items}
+        waiting = eng.runtime.waiting_messages(session, info.instance) \
+            if info.instance is not None and info.instance.status == "running" else []
+        may_extend = extensions.EXTENSION_MESSAGE in waiting and _may_request_extension(session, user, info)
+        may_ask = extensions.EXPLANATION_MESSAGE in waiting and user.has_role(*extensions.OFFICE_ROLES)
+    return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
+                           may_extend=may_extend, may_ask=may_ask)
+
+
+def _preset_actions(eng, session, item) -> list[tuple[str, str, str]]:
+    """One button per choice of the form's first select named action/decision: (field, value,
+    label). The workflow decides what the form offers; the page only links to it."""
+    form = inbox.work_item_form(eng, session, item)
+    for f in form.fields:
+        if f.type == "select" and f.name in ("action", "decision", "extension_decision"):
+            return [(f.name, str(value), label) for value, label in f.options]
+    return []
+
+
+def _may_request_extension(session, user, info) -> bool:
+    return (user.has_role(*extensions.LEAD_ROLES) and not user.organisation_wide
+            and org.can_act_for_unit(session, user, info.assignment.lead_unit_id))
+
+
+@blueprint.get("/assignments/<int:assignment_id>/diagram")
+@login_required()
+def diagram(assignment_id: int):
+    eng = engine()
+    with eng.db.session() as session:
+        info = registry.assignment_detail(session, current_user(), assignment_id)
+        if info is None or info.instance is None:
+            abort(404)
+        position = instance_diagram(eng, session, info.instance, request.args.get("process"))
+    if position is None:
+        abort(404)
+    return jsonify(process=position.process_id, xml=position.xml, active=position.active, done=position.done,
+                   processes=[{"id": pid, "name": name} for pid, name in position.processes])
+
+
+@blueprint.post("/assignments/<int:assignment_id>/extension")
+@login_required()
+def request_extension(assignment_id: int):
+    return _act(assignment_id, lambda eng, user: extensions.request_extension(
+        eng, assignment_id, request.form.get("new_deadline", ""), request.form.get("reason", ""), user),
+        _("The extension request was sent to the tracking office."))
+
+
+@blueprint.post("/assignments/<int:assignment_id>/explanation")
+@login_required()
+def request_explanation(assignment_id: int):
+    return _act(assignment_id, lambda eng, user: extensions.request_explanation(
+        eng, assignment_id, request.form.get("question", ""), user),
+        _("The explanation request was sent to the lead unit."))
+
+
+def _act(assignment_id: int, action, done_message: str):
+    user = current_user()
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, user, assignment_id) is None:
+            abort(404)
+    try:
+        action(engine(), user)
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+    else:
+        flash(done_message, "success")
+    return redirect(url_for("assignments.detail", assignment_id=assignment_id))

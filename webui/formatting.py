@@ -1,0 +1,82 @@
+"""Jinja filters every page uses: Vietnamese date formats (dd/mm/yyyy, Vietnam time) and
+the names of outcomes, urgencies and progress in the user's language."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from engine import clock
+
+OUTCOME_LABELS = {
+    "done_on_time": _l("Done on time"), "in_progress": _l("In progress"), "done_late": _l("Done late"),
+    "overdue": _l("Overdue"), "not_started": _l("Not started"),
+}
+URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent": _l("Very urgent"),
+                  "flash": _l("Flash")}
+PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
+                   "blocked": _l("In progress, with difficulties"), "done": _l("Done")}
+STATUS_LABELS = {"open": _l("Being tracked"), "returned": _l("Returned"), "closed": _l("Closed"),
+                 "cancelled": _l("Cancelled")}
+ROLE_LABELS = {
+    "clerk": _l("Tracking clerk (office)"), "office_head": _l("Office head"), "unit_officer": _l("Unit officer"),
+    "unit_head": _l("Unit head"), "leader": _l("Leader"), "inspector": _l("Inspector"),
+    "process_admin": _l("Process administrator"), "system_admin": _l("System administrator"),
+}
+# What the history of an assignment calls each audit action (nhật ký xử lý).
+AUDIT_LABELS = {
+    "instance.started": _l("Process started"), "work_item.completed": _l("Work item completed"),
+    "assignment.created": _l("Assignment given"), "assignment.updated": _l("Assignment updated"),
+    "assignment.returned": _l("Returned to the office"), "assignment.reassigned": _l("Assignment corrected"),
+    "progress.recorded": _l("Progress reported"), "extension.requested": _l("Extension requested"),
+    "extension.approved": _l("Extension approved"), "extension.refused": _l("Extension refused"),
+    "explanation.requested": _l("Explanation requested"), "explanation.answered": _l("Explanation given"),
+    "instance.message": _l("Message received"), "instance.timers": _l("Timer fired"),
+    "deadlines.recomputed": _l("Deadlines recomputed"), "assignment.deadline_recomputed": _l("Deadlines recomputed"),
+}
+
+
+def audit_details(after) -> list[tuple[str, str]]:
+    """The non-empty values of an audit entry, one level deep, as (name, text) pairs."""
+    pairs = []
+    for key, value in (after or {}).items():
+        if isinstance(value, dict):
+            pairs += [(f"{key}.{k}" if key != "data" else k, _plain(v)) for k, v in value.items() if _filled(v)]
+        elif _filled(value):
+            pairs.append((key, _plain(value)))
+    return pairs
+
+
+def _filled(value) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _plain(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def vn_date(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(clock.VN_TZ).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value: datetime | None) -> str:
+    return value.astimezone(clock.VN_TZ).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(vn_date)
+    app.add_template_filter(vn_datetime)
+    app.add_template_filter(audit_details)
+    app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
+    app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
+    app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
+    app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
+    app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")
+    app.add_template_global(STATUS_LABELS, "STATUS_LABELS")

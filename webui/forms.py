@@ -1,0 +1,89 @@
+"""Rendering and reading the form definitions that sit beside the BPMN (engine/forms).
+The engine validates; this module only turns a request into raw values, keeps what the
+user typed, and stores uploaded files (`files` fields carry sha256 digests)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.directives import attachments
+from engine.forms import FormDefinition
+from engine.org.models import Unit, User
+
+MULTI_VALUED = ("multiselect", "units", "files")
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    depth: int = 0
+
+
+def read_raw(form: FormDefinition, request: Request) -> dict:
+    """The submitted values of `form`'s fields, as the engine's validate() expects."""
+    raw = {}
+    for f in form.fields:
+        if f.type in MULTI_VALUED:
+            raw[f.name] = [v for v in request.form.getlist(f.name) if v.strip()]
+        elif f.name in request.form:
+            raw[f.name] = request.form[f.name]
+    return raw
+
+
+def store_uploads(session: Session, form: FormDefinition, request: Request, raw: dict, attachments_dir: str,
+                  user: User) -> None:
+    """Store the files uploaded into `files` fields and add their digests to `raw`. Files
+    already stored on an earlier (failed) submit come back as hidden digests."""
+    for f in form.fields:
+        if f.type != "files":
+            continue
+        for upload in request.files.getlist(f.name):
+            if upload and upload.filename:
+                row = attachments.store(session, attachments_dir, upload.stream, upload.filename, user)
+                raw[f.name] = [*raw.get(f.name, []), row.sha256]
+
+
+def initial_values(form: FormDefinition, *sources: dict) -> dict:
+    """Field defaults, overridden by each source in turn (draft, then query string)."""
+    values = {f.name: f.default for f in form.fields if f.default is not None}
+    for source in sources:
+        values.update({k: v for k, v in (source or {}).items() if form.field(k) is not None})
+    return values
+
+
+def unit_choices(session: Session) -> list[Choice]:
+    """The units valid today, in tree order, indented by depth."""
+    today = clock.today()
+    units = [u for u in session.scalars(select(Unit).order_by(Unit.name)) if u.is_valid_on(today)]
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    known = {u.id for u in units}
+    roots = [u for u in units if u.parent_id not in known]
+    out: list[Choice] = []
+
+    def walk(unit: Unit, depth: int) -> None:
+        out.append(Choice(unit.code, unit.name, depth))
+        for child in children.get(unit.id, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return out
+
+
+def user_choices(session: Session) -> list[Choice]:
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return [Choice(u.username, u.full_name) for u in users]
+
+
+def choices_for(session: Session, form: FormDefinition) -> dict[str, list[Choice]]:
+    """Only the lookups the form needs."""
+    types = {f.type for f in form.fields}
+    return {"unit": unit_choices(session) if types & {"unit", "units"} else [],
+            "user": user_choices(session) if "user" in types else []}

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine.directives.models import URGENCIES
+from engine.inbox import service as inbox
+from engine.runtime.errors import EngineError
+from webui.auth import current_user, login_required
+from webui.context import engine
+from webui.messages import engine_message
+from webui.nav import NavLink
+
+blueprint = Blueprint("inbox", __name__, template_folder="templates")
+nav_links = [NavLink("inbox.index", "Inbox")]
+VIEW_LABELS = {"mine": "Waiting for me", "unit": "My unit", "week": "Due this week", "overdue": "Overdue",
+               "done": "Done by me"}
+
+
+def _query_from(args) -> inbox.InboxQuery:
+    view = args.get("view", "mine")
+    urgency = args.get("urgency", "")
+    return inbox.InboxQuery(view=view if view in inbox.VIEWS else "mine", text=args.get("text", "")[:200],
+                            urgency=urgency if urgency in URGENCIES else "")
+
+
+@blueprint.get("/")
+@login_required()
+def home():
+    return redirect(url_for("inbox.index"))
+
+
+@blueprint.get("/inbox")
+@login_required()
+def index():
+    user = current_user()
+    with engine().db.session() as session:
+        saved = inbox.saved_filters(session, user)
+        if request.args.get("filter"):
+            chosen = next((f for f in saved if str(f.id) == request.args["filter"]), None)
+            if chosen is None:
+                abort(404)
+            q = _query_from(chosen.params)
+        else:
+            q = _query_from(request.args)
+        rows = inbox.inbox(session, user, q)
+        counts = inbox.counts(session, user, q)
+    return render_template("inbox/index.html", rows=rows, counts=counts, q=q, saved=saved,
+                           views=VIEW_LABELS, urgencies=URGENCIES)
+
+
+@blueprint.post("/inbox/filters")
+@login_required()
+def save_filter():
+    q = _query_from(request.form)
+    try:
+        with engine().db.session() as session:
+            row = inbox.save_filter(session, current_user(), request.form.get("name", ""), q)
+            filter_id = row.id
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+        return redirect(url_for("inbox.index", **q.as_params()))
+    flash(_("Filter saved."), "success")
+    return redirect(url_for("inbox.index", filter=filter_id))
+
+
+@blueprint.post("/inbox/filters/<int:filter_id>/delete")
+@login_required()
+def delete_filter(filter_id: int):
+    with engine().db.session() as session:
+        if not inbox.delete_filter(session, current_user(), filter_id):
+            abort(404)
+    flash(_("Filter deleted."), "success")
+    return redirect(url_for("inbox.index"))
+
+

@@ -1,0 +1,139 @@
+// The process modeler page (webui/modeler/templates/modeler/edit.html): bpmn-js with our
+// properties panel and lint rules; saves go to the server, which validates exactly as loading.
+import BpmnModeler from 'bpmn-js/lib/Modeler';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import lintModule from 'bpmn-js-bpmnlint';
+import { layoutProcess } from 'bpmn-auto-layout';
+import spiffworkflow from './spiffworkflow.json';
+import dondocProvider from './provider';
+import { lintConfig } from './lint';
+import { protectLoopRefs, restoreLoopRefs } from './loop-refs';
+
+const AUTOSAVE_MS = 2000;
+
+async function withLayout(xml) {
+  // Our diagrams are written by hand and may lack DI: lay them out on open.
+  const safe = protectLoopRefs(xml);
+  return /<(\w+:)?BPMNDiagram[\s>]/.test(safe) ? safe : layoutProcess(safe);
+}
+
+async function exportXml(modeler) {
+  const { xml } = await modeler.saveXML({ format: true });
+  return restoreLoopRefs(xml);
+}
+
+async function post(url, csrf, body) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  const data = await response.json().catch(() => ({}));
+  return { status: response.status, data };
+}
+
+// bpmn-js's own texts in the page's language (the server sends the translations it has).
+function translateModule(texts) {
+  const translate = (template, replacements = {}) => (texts[template] || template)
+    .replace(/{([^}]+)}/g, (_whole, key) => (key in replacements ? replacements[key] : `{${key}}`));
+  return { translate: ['value', translate] };
+}
+
+function start() {
+  const data = JSON.parse(document.getElementById('modeler-data').textContent);
+  const t = data.labels;
+  const status = document.getElementById('modeler-status');
+  const problemList = document.getElementById('problems');
+  const ruleset = { lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t };
+  const modeler = new BpmnModeler({
+    container: '#canvas',
+    propertiesPanel: { parent: '#properties' },
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, dondocProvider, lintModule,
+      translateModule(data.bpmnTexts || {})],
+    moddleExtensions: { spiffworkflow },
+    linting: { bpmnlint: lintConfig(ruleset), active: true },
+    dondoc: ruleset,
+  });
+  const canvas = modeler.get('canvas');
+  let marked = [];
+  let autosaveTimer = null;
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = `modeler-status ${kind || ''}`;
+  }
+
+  function showProblems(problems) {
+    marked.forEach((id) => canvas.removeMarker(id, 'server-problem'));
+    marked = [];
+    problemList.replaceChildren();
+    problems.forEach((problem) => {
+      const item = document.createElement('li');
+      item.dataset.element = problem.element || '';
+      const where = problem.element ? `[${problem.element}] ` : '';
+      item.textContent = `${problem.file}: ${where}${problem.message}`;
+      const shape = problem.element && modeler.get('elementRegistry').get(problem.element);
+      if (shape) {
+        canvas.addMarker(problem.element, 'server-problem');
+        marked.push(problem.element);
+        item.tabIndex = 0;
+        item.addEventListener('click', () => {
+          modeler.get('selection').select(shape);
+          canvas.scrollToElement(shape);
+        });
+      }
+      problemList.appendChild(item);
+    });
+    document.getElementById('problems-box').hidden = problems.length === 0;
+  }
+
+  async function autosave() {
+    const xml = await exportXml(modeler);
+    const result = await post(data.autosaveUrl, data.csrf, { xml });
+    say(result.status === 200 ? t.draftKept : (result.data.error || t.saveFailed), result.status === 200 ? '' : 'error');
+  }
+
+  async function save() {
+    clearTimeout(autosaveTimer);
+    const xml = await exportXml(modeler);
+    const comment = document.getElementById('comment').value;
+    const target = document.getElementById('target').value;
+    say(t.checking);
+    const result = await post(data.saveUrl, data.csrf, { xml, comment, target });
+    if (result.status === 200 && result.data.ok) {
+      showProblems([]);
+      say(`${t.savedAs} ${result.data.number}`, 'ok');
+      window.location.assign(result.data.versionUrl);
+    } else if (result.status === 409) {
+      window.location.reload();  // the page shows the disk conflict and the choices
+    } else {
+      showProblems(result.data.problems || []);
+      say(result.data.error || t.refused, 'error');
+    }
+  }
+
+  modeler.on('commandStack.changed', () => {
+    say(t.unsaved);
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(autosave, AUTOSAVE_MS);
+  });
+  modeler.on('linting.completed', ({ issues }) => {
+    const count = Object.values(issues).reduce((n, list) => n + list.length, 0);
+    document.getElementById('lint-count').textContent = count ? `${count} ${t.lintIssues}` : t.lintClean;
+  });
+  document.getElementById('save').addEventListener('click', save);
+
+  withLayout(data.xml)
+    .then((xml) => modeler.importXML(xml))
+    .then(() => {
+      canvas.zoom('fit-viewport');
+      showProblems(data.problems || []);
+      say(t.ready);
+      document.body.dataset.modelerReady = 'true';
+    })
+    .catch((error) => say(`${t.openFailed}: ${error.message}`, 'error'));
+  window.dondocModeler = modeler;
+}
+
+document.addEventListener('DOMContentLoaded', start);

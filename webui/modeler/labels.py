@@ -1,0 +1,73 @@
+"""Texts the modeler's JavaScript shows (properties panel, lint, status line), translated
+here so that they live in this feature's catalogue like every other UI text. `bpmn_texts`
+translates the most visible texts of bpmn-js itself (its `translate` service)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def editor_labels() -> dict[str, str]:
+    return {
+        "lane": _("Lane (role)"),
+        "laneHelp": _("The lane decides which role does this step (ruleset.toml [lanes])."),
+        "noLaneOption": _("— no lane —"),
+        "noRole": _("no role!"),
+        "formKey": _("Form"),
+        "formKeyHelp": _("The form the person fills in (forms/<key>.toml)."),
+        "unit": _("Unit (expression)"),
+        "unitHelp": _("Python expression giving the code of the unit that must do it, e.g. lead_unit."),
+        "due": _("Due (expression)"),
+        "dueHelp": _("Python expression giving the deadline, e.g. deadline."),
+        "instructions": _("Instructions for the person"),
+        "instructionsHelp": _("Shown with the work item; may use {{ task data }}."),
+        "workingDays": _("Working days"),
+        "workingDaysHelp": _("Counted on the working-day calendar (holidays and make-up days included)."),
+        "wholeNumber": _("A whole number of days."),
+        "counted": _("Timer counted"),
+        "customExpression": _("Own expression (see the Timer group)"),
+        "beforeDeadline": _("N working days before the deadline"),
+        "afterAssigned": _("N working days after the task was assigned"),
+        "condition": _("Condition (Python)"),
+        "conditionHelp": _("Taken when true, e.g. action == \"return\"."),
+        "defaultFlow": _("Default flow of the gateway"),
+        "script": _("Script (Python, sandboxed)"),
+        "scriptHelp": _("No imports; helpers such as working_days_before(deadline, 2)."),
+        "calledProcess": _("Called process"),
+        "userTaskGroup": _("Work item (dondoc)"),
+        "timerGroup": _("Working-day timer"),
+        "conditionGroup": _("Condition"),
+        "scriptGroup": _("Script"),
+        "callGroup": _("Called process"),
+        "noLane": _("User task is in no lane: put it in a lane mapped to a role."),
+        "laneNoRole": _("Lane has no role in ruleset.toml [lanes]:"),
+        "noFormKey": _("User task has no form (formKey)."),
+        "unknownForm": _("Form not found:"),
+        "gatewayDefault": _("Exclusive gateway with several outgoing flows needs a default flow."),
+        "noCondition": _("Flow out of an exclusive gateway needs a condition, or must be the default."),
+        "noTimer": _("Timer has no expression."),
+        "unquotedTimer": _("Timer text is Python: quote an ISO duration (\"P2D\") or use a working-day helper."),
+        "noImport": _("Imports are not allowed in process scripts."),
+        "unknownProcess": _("Called process not found:"),
+        "draftKept": _("Draft kept."),
+        "saveFailed": _("Could not keep the draft."),
+        "checking": _("Checking…"),
+        "savedAs": _("Saved as version"),
+        "refused": _("Not saved: see the problems."),
+        "unsaved": _("Changed (draft is kept automatically)."),
+        "lintIssues": _("problems while editing"),
+        "lintClean": _("No problems found while editing."),
+        "ready": _("Ready."),
+        "openFailed": _("The diagram could not be opened"),
+    }
+
+
+# English texts of bpmn-js, its properties panel and bpmnlint overlay, as they spell them.
+_BPMN_JS_TEXTS = (
+    "General", "Name", "ID", "Documentation", "Element documentation", "Process documentation", "Timer", "Type",
+    "Value", "Date", "Duration", "Cycle", "Message", "Executable", "<none>", "<empty>", "Create new ...",
+    "Issues for child elements", "Toggle linting overlays", "Process", "Signal",
+)
+
+
+def bpmn_texts() -> dict[str, str]:
+    return {text: _(text) for text in _BPMN_JS_TEXTS}

@@ -1,0 +1,266 @@
+"""Process modeler (soạn thảo quy trình) for process admins: edit a process of the active
+ruleset in bpmn-js, save checked versions, compare, publish or roll back, and move running
+instances to a newer version. The work is done by engine/rulesets (drafts, diff, migration)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from lxml import etree
+from sqlalchemy import select
+
+from engine.org.models import User
+from engine.rulesets import diff, disk, drafts, migration
+from engine.rulesets.drafts import ProcessDraft
+from engine.rulesets.errors import RulesetError
+from engine.rulesets.loader import NS, SAFE_XML
+from engine.rulesets.models import ProcessBundle
+from engine.rulesets.service import published_bundle
+from engine.runtime.errors import EngineError
+from engine.runtime.models import WorkflowInstance
+from webui.auth import current_user, login_required
+from webui.context import engine
+from webui.messages import engine_message
+from webui.modeler.labels import bpmn_texts, editor_labels
+from webui.nav import NavLink
+
+blueprint = Blueprint("modeler", __name__, template_folder="templates", url_prefix="/modeler")
+nav_links = [NavLink("modeler.index", "Processes", ("process_admin",))]
+ADMIN = "process_admin"
+
+
+@blueprint.get("/")
+@login_required(ADMIN)
+def index():
+    eng = engine()
+    with eng.db.session() as session:
+        bundle = published_bundle(session, eng.ruleset)
+        if bundle is None:
+            return render_template("modeler/index.html", bundle=None, ruleset=eng.ruleset)
+        files = _process_files(bundle.files)
+        open_drafts = list(session.scalars(select(ProcessDraft).where(
+            ProcessDraft.ruleset == eng.ruleset, ProcessDraft.status == "open",
+            ProcessDraft.created_by == current_user().id)))
+        history = drafts.versions(session, eng.ruleset)
+        authors = _authors(session, history)
+        diverging = _diverging(eng, bundle)
+    return render_template("modeler/index.html", bundle=bundle, ruleset=eng.ruleset, files=files,
+                           open_drafts=open_drafts, history=history, authors=authors, diverging=diverging)
+
+
+@blueprint.get("/edit/<path:path>")
+@login_required(ADMIN)
+def edit(path: str):
+    eng = engine()
+    start_from = request.args.get("from", type=int)
+    with eng.db.session() as session:
+        start = _bundle_or_404(session, start_from) if start_from else _published_or_404(session)
+        try:
+            draft = drafts.open_draft(session, eng.settings.processes_dir, start, path, current_user())
+        except (ValueError, EngineError):
+            abort(404)
+        conflict = drafts.conflict(session, eng.settings.processes_dir, draft)
+        bundle = session.get(ProcessBundle, draft.base_bundle_id)
+        compiled = eng.compiled(bundle)
+        data = {
+            "xml": draft.xml, "lanes": compiled.lanes, "forms": sorted(compiled.forms),
+            "problems": [{**p, "message": _(p["message"])} for p in draft.problems or []],
+            "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
+            "csrf": generate_csrf(),
+            "autosaveUrl": url_for("modeler.autosave", draft_id=draft.id),
+            "saveUrl": url_for("modeler.save", draft_id=draft.id),
+        }
+    return render_template("modeler/edit.html", draft=draft, data=data, conflict=conflict, bundle=bundle)
+
+
+@blueprint.post("/drafts/<int:draft_id>/autosave")
+@login_required(ADMIN)
+def autosave(draft_id: int):
+    payload = request.get_json(silent=True) or {}
+    with engine().db.session() as session:
+        draft = _own_draft(session, draft_id)
+        try:
+            drafts.keep(draft, _text(payload.get("xml")))
+        except EngineError as exc:
+            return jsonify(ok=False, error=engine_message(exc)), 400
+    return jsonify(ok=True)
+
+
+@blueprint.post("/drafts/<int:draft_id>/save")
+@login_required(ADMIN)
+def save(draft_id: int):
+    """Validate as loading does; a passing diagram becomes an unpublished version."""
+    eng = engine()
+    payload = request.get_json(silent=True) or {}
+    xml, comment = _text(payload.get("xml")), _text(payload.get("comment"))[:2000]
+    with eng.db.session() as session:
+        draft = _own_draft(session, draft_id)
+        try:
+            drafts.keep(draft, xml, target=payload.get("target") or "ruleset")
+            result = drafts.save_version(session, eng.settings.processes_dir, eng.cache, draft, xml, comment,
+                                         current_user())
+        except drafts.DiskConflict as exc:
+            return jsonify(ok=False, error=engine_message(exc)), 409
+        except EngineError as exc:
+            return jsonify(ok=False, error=engine_message(exc)), 400
+        if result.bundle is None:
+            return jsonify(ok=False, error=_("The diagram was not saved as a version: fix the problems shown. "
+                                             "Your draft is kept."),
+                           problems=[_problem(p) for p in result.problems]), 422
+        number, bundle_id = result.bundle.number, result.bundle.id
+    return jsonify(ok=True, number=number, versionUrl=url_for("modeler.version", bundle_id=bundle_id))
+
+
+@blueprint.post("/drafts/<int:draft_id>/resolve")
+@login_required(ADMIN)
+def resolve(draft_id: int):
+    eng = engine()
+    with eng.db.session() as session:
+        draft = _own_draft(session, draft_id)
+        try:
+            drafts.resolve_conflict(session, eng.settings.processes_dir, draft, request.form.get("choice", ""),
+                                    current_user())
+        except EngineError as exc:
+            flash(engine_message(exc), "error")
+        path = draft.path
+    return redirect(url_for("modeler.edit", path=path))
+
+
+@blueprint.post("/drafts/<int:draft_id>/discard")
+@login_required(ADMIN)
+def discard(draft_id: int):
+    with engine().db.session() as session:
+        drafts.discard(session, _own_draft(session, draft_id), current_user())
+    flash(_("The draft was discarded."), "info")
+    return redirect(url_for("modeler.index"))
+
+
+@blueprint.get("/versions/<int:bundle_id>")
+@login_required(ADMIN)
+def version(bundle_id: int):
+    eng = engine()
+    with eng.db.session() as session:
+        bundle = _bundle_or_404(session, bundle_id)
+        against = _against(session, bundle)
+        changes = diff.diff_files(against.files if against else {}, bundle.files)
+        instances = _older_instances(session, bundle)
+        authors = _authors(session, [bundle])
+    return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
+                           instances=instances, authors=authors, plans=None)
+
+
+@blueprint.post("/versions/<int:bundle_id>/publish")
+@login_required(ADMIN)
+def publish(bundle_id: int):
+    eng = engine()
+    try:
+        with eng.db.session() as session:
+            bundle = _bundle_or_404(session, bundle_id)
+            written = drafts.publish_version(session, eng.settings.processes_dir, bundle, current_user())
+            number = bundle.number
+    except (OSError, RulesetError) as exc:
+        flash(_("Publishing failed, nothing changed: %(error)s", error=str(exc)), "error")
+        return redirect(url_for("modeler.version", bundle_id=bundle_id))
+    flash(_("Version %(number)s is in force for new directives. Files written: %(files)s", number=number,
+            files=", ".join(written) or "—"), "info")
+    return redirect(url_for("modeler.version", bundle_id=bundle_id))
+
+
+@blueprint.post("/versions/<int:bundle_id>/migrate")
+@login_required(ADMIN)
+def migrate(bundle_id: int):
+    """Dry run (the default) or move the chosen running instances to this version."""
+    eng = engine()
+    ids = [int(i) for i in request.form.getlist("instance_id") if i.isdigit()]
+    dry_run = request.form.get("mode") != "migrate"
+    if not ids:
+        flash(_("Choose at least one running instance."), "error")
+        return redirect(url_for("modeler.version", bundle_id=bundle_id))
+    try:
+        plans = migration.migrate_instances(eng, ids, bundle_id, current_user(), dry_run=dry_run)
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+        return redirect(url_for("modeler.version", bundle_id=bundle_id))
+    with eng.db.session() as session:
+        bundle = _bundle_or_404(session, bundle_id)
+        against = _against(session, bundle)
+        changes = diff.diff_files(against.files if against else {}, bundle.files)
+        instances = _older_instances(session, bundle)
+        authors = _authors(session, [bundle])
+    return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
+                           instances=instances, authors=authors, plans=plans, dry_run=dry_run,
+                           chosen=set(ids))
+
+
+# ---------------------------------------------------------------------- helpers
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _problem(problem) -> dict:
+    # The loader's fixed messages are msgids too; messages with names in them stay as they are.
+    return {"file": problem.file, "element": problem.element, "message": _(problem.message), "line": problem.line}
+
+
+def _own_draft(session, draft_id: int) -> ProcessDraft:
+    draft = session.get(ProcessDraft, draft_id)
+    if draft is None or draft.created_by != current_user().id or draft.ruleset != engine().ruleset:
+        abort(404)
+    return draft
+
+
+def _published_or_404(session) -> ProcessBundle:
+    bundle = published_bundle(session, engine().ruleset)
+    if bundle is None:
+        abort(404)
+    return bundle
+
+
+def _bundle_or_404(session, bundle_id: int) -> ProcessBundle:
+    bundle = session.get(ProcessBundle, bundle_id)
+    if bundle is None or bundle.ruleset != engine().ruleset:
+        abort(404)
+    return bundle
+
+
+def _against(session, bundle: ProcessBundle) -> ProcessBundle | None:
+    """The version to compare with: ?against=<id>, else the previous number."""
+    other = request.args.get("against", type=int)
+    if other:
+        return _bundle_or_404(session, other)
+    return session.scalar(select(ProcessBundle).where(
+        ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.number < bundle.number)
+        .order_by(ProcessBundle.number.desc()).limit(1))
+
+
+def _older_instances(session, bundle: ProcessBundle) -> list[tuple[WorkflowInstance, int]]:
+    rows = session.execute(select(WorkflowInstance, ProcessBundle.number).join(
+        ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
+        ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.number < bundle.number,
+        WorkflowInstance.status == "running").order_by(WorkflowInstance.id).limit(500))
+    return [tuple(row) for row in rows]
+
+
+def _authors(session, bundles) -> dict[int, str]:
+    ids = {b.created_by for b in bundles if b.created_by}
+    return {u.id: u.full_name for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def _process_files(files: dict[str, str]) -> list[dict]:
+    """The BPMN files of a version with the processes each defines, for the file list."""
+    result = []
+    for path in sorted(p for p in files if p.endswith(".bpmn")):
+        try:
+            tree = etree.fromstring(files[path].encode("utf-8"), SAFE_XML)
+            processes = [(p.get("id"), p.get("name")) for p in tree.xpath("bpmn:process", namespaces=NS)]
+        except etree.XMLSyntaxError:
+            processes = []
+        result.append({"path": path, "processes": processes})
+    return result
+
+
+def _diverging(eng, bundle: ProcessBundle) -> list[str]:
+    try:
+        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files)
+    except RulesetError:
+        return ["ruleset.toml"]

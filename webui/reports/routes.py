@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from engine import clock
+from engine.directives.models import URGENCIES
+from engine.org import service as org
+from engine.org.models import Unit
+from engine.reports import outcomes
+from engine.reports.calendar import ReportPeriod, parse_period, period_key
+from engine.reports.export_docx import write_docx
+from engine.reports.export_pdf import FontMissing, write_pdf
+from engine.reports.export_xlsx import write_xlsx
+from engine.reports.models import PeriodicReport
+from engine.reports.outcomes import BUCKETS, Scope
+from engine.reports.overdue import overdue_assignments
+from engine.reports.query import BadReportQuery, ReportQuery
+from engine.reports.service import build_report, month_ends, periodic_reports, running_schedule, start_schedule
+from engine.rulesets.errors import RulesetError
+from webui.auth import current_user, login_required
+from webui.context import engine
+from webui.messages import engine_message
+from webui.nav import NavLink
+
+blueprint = Blueprint("reports", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/reports/static")
+nav_links = [NavLink("reports.dashboard", "Reports")]
+SCHEDULE_ROLES = ("process_admin", "system_admin", "office_head")
+EXPORTS = {
+    "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": (write_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": (write_pdf, "application/pdf"),
+}
+# English msgids of the four buckets (the Vietnamese is in this feature's catalogue).
+BUCKET_MSGIDS = {"on_time": "Done on time", "late": "Done late", "in_progress": "In progress within deadline",
+                 "overdue": "Overdue, not done"}
+DENOMINATOR_MSGIDS = {"fallen_due": "Completion rate over tasks fallen due (done, or past their deadline)",
+                      "assigned": "Completion rate over all assigned tasks"}
+
+
+@dataclass
+class Asked:
+    """One request's report: what was asked and the scope the asker may see."""
+
+    query: ReportQuery
+    scope: Scope
+    root_unit_id: int | None
+
+
+def _asked(session) -> Asked:
+    """Read the query string; units outside the asker's sub-tree are never counted."""
+    user = current_user()
+    query = ReportQuery.from_args(request.args, clock.today())
+    visible = org.visible_unit_ids(session, user)
+    scope = query.scope(session, visible)
+    fallback = user.unit_id if visible is not None else getattr(org.root_unit(session), "id", None)
+    return Asked(query, scope, query.root_unit_id(session, fallback))
+
+
+def _refuse(error: BadReportQuery):
+    flash(engine_message(error), "error")
+    return redirect(url_for("reports.dashboard"))
+
+
+@blueprint.get("/reports")
+@login_required()
+def dashboard():
+    with engine().db.session() as session:
+        try:
+            asked = _asked(session)
+        except BadReportQuery as error:
+            return _refuse(error)  # the page without arguments always works
+        total = outcomes.total(session, asked.scope)
+        ranking = outcomes.ranking(session, asked.scope, asked.query.denominator, asked.root_unit_id)
+        overdue = overdue_assignments(session, asked.scope, limit=20)
+        units = _unit_choices(session)
+    return render_template("reports/dashboard.html", q=asked.query, total=total, ranking=ranking, overdue=overdue,
+                           units=units, urgencies=URGENCIES, buckets=BUCKETS, bucket_msgids=BUCKET_MSGIDS,
+                           denominator_msgids=DENOMINATOR_MSGIDS, periods=_period_choices(asked.query.as_of.year))
+
+
+@blueprint.get("/reports/data.json")
+@login_required()
+def data():
+    """What the dashboard's charts draw: per-unit buckets and the month-end trend."""
+    with engine().db.session() as session:
+        try:
+            asked = _asked(session)
+        except BadReportQuery as error:
+            return jsonify(error=engine_message(error)), 400
+        units = outcomes.by_subtree(session, asked.scope, asked.root_unit_id) if asked.root_unit_id \
+            else outcomes.by_unit(session, asked.scope)
+        days = [d for d in month_ends(asked.query.as_of) if d >= asked.query.period.start]
+        trend = outcomes.trend(session, asked.scope, days)
+    denominator = asked.query.denominator
+    return jsonify(
+        buckets=[{"key": b, "label": _(BUCKET_MSGIDS[b])} for b in BUCKETS],
+        denominator={"key": denominator, "label": _(DENOMINATOR_MSGIDS[denominator])},
+        units=[o.as_dict(denominator) for o in units],
+        trend=[{**o.as_dict(denominator), "label": o.extra["as_of"][5:7] + "/" + o.extra["as_of"][:4]}
+               for o in trend],
+    )
+
+
+@blueprint.get("/reports/export/<fmt>")
+@login_required()
+def export(fmt: str):
+    if fmt not in EXPORTS:
+        abort(404)
+    writer, mimetype = EXPORTS[fmt]
+    with engine().db.session() as session:
+        try:
+            asked = _asked(session)
+            periodic = _periodic_row(session, request.args.get("periodic"))
+        except BadReportQuery as error:
+            return _refuse(error)
+        report = build_report(session, asked.scope, denominator=asked.query.denominator,
+                              period_label=asked.query.period.label, root_unit_id=asked.root_unit_id,
+                              periodic_report_id=periodic.id if periodic else None,
+                              settings=_settings(session))
+    try:
+        content = writer(report)
+    except FontMissing:
+        abort(503)
+    name = f"bao-cao-{period_key(asked.query.period)}-{asked.query.as_of.isoformat()}.{fmt}"
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.get("/reports/periodic")
+@login_required()
+def periodic():
+    with engine().db.session() as session:
+        rows = periodic_reports(session)
+        schedule = running_schedule(session)
+    return render_template("reports/periodic.html", rows=rows, schedule=schedule,
+                           may_start=current_user().has_role(*SCHEDULE_ROLES), keys=_keys(rows))
+
+
+@blueprint.post("/reports/periodic/schedule")
+@login_required(*SCHEDULE_ROLES)
+def schedule():
+    try:
+        start_schedule(engine(), actor=current_user())
+    except RulesetError:
+        flash(_("The ruleset has no periodic_report process; ask the process administrator."), "error")
+    else:
+        flash(_("The periodic report schedule is running."), "success")
+    return redirect(url_for("reports.periodic"))
+
+
+@blueprint.get("/reports/periodic/<int:report_id>")
+@login_required()
+def periodic_detail(report_id: int):
+    user = current_user()
+    with engine().db.session() as session:
+        row = session.get(PeriodicReport, report_id)
+        if row is None:
+            abort(404)
+        args = {"period": _key(row), "as_of": min(clock.today(), row.period_end).isoformat()}
+        query = ReportQuery.from_args(args, clock.today())
+        scope = query.scope(session, org.visible_unit_ids(session, user))
+        report = build_report(session, scope, denominator=query.denominator, period_label=query.period.label,
+                              periodic_report_id=row.id)
+    return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
+                           bucket_msgids=BUCKET_MSGIDS, buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS)
+
+
+def _settings(session) -> dict:
+    """The ruleset's settings (place name, terminology) for the report heading."""
+    try:
+        return engine().compiled(engine().current_bundle(session)).settings
+    except RulesetError:
+        return {}
+
+
+def _periodic_row(session, value: str | None) -> PeriodicReport | None:
+    if not value:
+        return None
+    row = session.get(PeriodicReport, int(value)) if value.isdigit() else None
+    if row is None:
+        raise BadReportQuery("Periodic report %(id)s does not exist.", id=value[:20])
+    return row
+
+
+def _key(row: PeriodicReport) -> str:
+    return period_key(ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due))
+
+
+def _keys(rows: list[PeriodicReport]) -> dict[int, str]:
+    return {row.id: _key(row) for row in rows}
+
+
+def _unit_choices(session) -> list[Unit]:
+    visible = org.visible_unit_ids(session, current_user())
+    units = session.scalars(select(Unit).order_by(Unit.name))
+    return [u for u in units if visible is None or u.id in visible]
+
+
+def _period_choices(year: int) -> list[tuple[str, str]]:
+    """Year, halves, quarters and months of `year` and the year before."""
+    keys = []
+    for y in (year, year - 1):
+        keys += [f"{y}", f"{y}-H1", f"{y}-H2", *(f"{y}-Q{q}" for q in range(1, 5)),
+                 *(f"{y}-{m:02d}" for m in range(1, 13))]
+    return [(key, parse_period(key).label) for key in keys]
+

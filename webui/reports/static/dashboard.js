@@ -1,0 +1,51 @@
+// Draws the report dashboard's charts from the server's JSON (/reports/data.json).
+(function () {
+  "use strict";
+  var holder = document.getElementById("rp-data");
+  if (!holder || typeof Chart === "undefined") { return; }
+  var style = getComputedStyle(document.documentElement);
+  var colours = {
+    on_time: style.getPropertyValue("--green").trim() || "#2e7d32",
+    late: style.getPropertyValue("--orange").trim() || "#ef6c00",
+    in_progress: style.getPropertyValue("--blue").trim() || "#1565c0",
+    overdue: style.getPropertyValue("--red").trim() || "#c62828"
+  };
+
+  function datasets(data, rows, type) {
+    return data.buckets.map(function (bucket) {
+      return {
+        label: bucket.label, type: type, backgroundColor: colours[bucket.key], borderColor: colours[bucket.key],
+        data: rows.map(function (row) { return row[bucket.key]; })
+      };
+    });
+  }
+
+  function draw(data) {
+    var units = document.getElementById("rp-units");
+    if (units) {
+      new Chart(units, {
+        type: "bar",
+        data: { labels: data.units.map(function (u) { return u.name; }), datasets: datasets(data, data.units, "bar") },
+        options: { indexAxis: "y", maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true } } }
+      });
+    }
+    var trend = document.getElementById("rp-trend");
+    if (trend) {
+      var lines = datasets(data, data.trend, "line");
+      lines.push({ label: holder.dataset.rate, type: "line", yAxisID: "rate", borderDash: [6, 4], borderColor: "#333",
+                   data: data.trend.map(function (t) { return t.rate; }) });
+      new Chart(trend, {
+        type: "line",
+        data: { labels: data.trend.map(function (t) { return t.label; }), datasets: lines },
+        options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true },
+                   rate: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false } } } }
+      });
+    }
+    document.body.dataset.chartsReady = "yes";
+  }
+
+  fetch(holder.dataset.url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+    .then(draw)
+    .catch(function () { document.body.dataset.chartsReady = "error"; });
+}());

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from engine.directives import attachments
+from engine.directives.models import Assignment, Directive
+from engine.forms import FormValidationError
+from engine.inbox import service as inbox
+from engine.runtime.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
+from webui import forms
+from webui.auth import current_user, login_required
+from webui.context import engine
+from webui.messages import engine_message, form_message
+
+blueprint = Blueprint("workitems", __name__, template_folder="templates")
+
+
+@blueprint.get("/work/<int:item_id>")
+@login_required()
+def form(item_id: int):
+    with engine().db.session() as session:
+        item = inbox.visible_work_item(session, current_user(), item_id)
+        if item is None:
+            abort(404)
+        definition = inbox.work_item_form(engine(), session, item)
+        # A preset from an action button (?action=return) wins over a saved draft.
+        values = forms.initial_values(definition, item.draft, request.args.to_dict())
+    return _render(item_id, values, {})
+
+
+@blueprint.post("/work/<int:item_id>")
+@login_required()
+def submit(item_id: int):
+    user = current_user()
+    eng = engine()
+    with eng.db.session() as session:
+        item = inbox.visible_work_item(session, user, item_id)
+        if item is None:
+            abort(404)
+        definition = inbox.work_item_form(eng, session, item)
+        raw = forms.read_raw(definition, request)
+        try:
+            forms.store_uploads(session, definition, request, raw, eng.settings.attachments_dir, user)
+        except EngineError as exc:
+            session.commit()  # keep files stored before the refused one
+            return _render(item_id, raw, {}, refusal=engine_message(exc), status=422)
+    try:
+        if "save_draft" in request.form:
+            eng.runtime.save_draft(item_id, raw, user)
+            flash(_("Draft saved. You can finish it later from the inbox."), "success")
+            return redirect(url_for("workitems.form", item_id=item_id))
+        eng.runtime.complete(item_id, raw, user)
+    except FormValidationError as exc:
+        errors = {name: form_message(message) for name, message in exc.errors.items()}
+        return _render(item_id, raw, errors, refusal=_("Please correct the fields marked below."), status=422)
+    except (AlreadyDone, Conflict) as exc:
+        # Double submit or a stale form: nothing is lost, the typed values stay on the page.
+        return _render(item_id, raw, {}, refusal=engine_message(exc), status=409)
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    flash(_("Sent. Thank you."), "success")
+    return redirect(url_for("inbox.index"))
+
+
+def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None, status: int = 200):
+    eng = engine()
+    with eng.db.session() as session:
+        item = inbox.visible_work_item(session, current_user(), item_id)
+        definition = inbox.work_item_form(eng, session, item)
+        digests = {f.name: list(values.get(f.name) or []) for f in definition.fields if f.type == "files"}
+        files = {name: attachments.describe(session, d) for name, d in digests.items()}
+        directive = session.get(Directive, item.directive_id) if item.directive_id else None
+        assignment = session.get(Assignment, item.assignment_id) if item.assignment_id else None
+        choices = forms.choices_for(session, definition)
+    return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
+                           choices=choices, files=files, directive=directive, assignment=assignment,
+                           refusal=refusal), status
+
+
+@blueprint.get("/attachments/<sha256>")
+@login_required()
+def attachment(sha256: str):
+    eng = engine()
+    with eng.db.session() as session:
+        if len(sha256) != 64 or not attachments.may_download(session, current_user(), sha256):
+            abort(404)
+        row = session.get(attachments.Attachment, sha256)
+    path = attachments.blob_path(eng.settings.attachments_dir, sha256)
+    if not path.is_file():
+        abort(404)
+    # Always a download with the stored type: an uploaded file never renders as a page here.
+    return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
