@@ -72,10 +72,10 @@ def bench_loops(checkpoints: list[int]) -> None:
         world = make_world(url, ruleset=loops.RULESET, processes_dir=loops.PROCESSES)
         try:
             print("\nreturn-for-correction loops on one assignment (common processes):")
-            print("    loops   s/loop   state KiB   tasks   load ms")
+            print("    loops   wall s/loop   CPU s/loop   state KiB   tasks   load ms")
             for point in loops.run_loops(world, checkpoints):
-                print(f"    {point.loops:5}   {point.seconds_per_loop:6.3f}   {point.state_kib:9.1f}   "
-                      f"{point.tasks:5}   {point.load_ms:7.2f}")
+                print(f"    {point.loops:5}   {point.seconds_per_loop:11.3f}   {point.cpu_seconds_per_loop:10.3f}   "
+                      f"{point.state_kib:9.1f}   {point.tasks:5}   {point.load_ms:7.2f}")
         finally:
             world.engine.close()
 

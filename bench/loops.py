@@ -21,6 +21,7 @@ RULESET = "dak-lak"
 class LoopPoint:
     loops: int
     seconds_per_loop: float
+    cpu_seconds_per_loop: float
     state_kib: float
     tasks: int
     load_ms: float
@@ -67,10 +68,11 @@ def run_loops(world: World, checkpoints: list[int]) -> list[LoopPoint]:
     instance_id = open_assignment(world)
     points, done = [], 0
     for target in checkpoints:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         for n in range(done, target):
             one_loop(world, n + 1)
-        spent = (time.perf_counter() - began) / max(1, target - done)
+        count = max(1, target - done)
+        spent, cpu_spent = (time.perf_counter() - began) / count, (time.process_time() - cpu) / count
         done = target
-        points.append(LoopPoint(target, spent, *measure(world, instance_id)))
+        points.append(LoopPoint(target, spent, cpu_spent, *measure(world, instance_id)))
     return points

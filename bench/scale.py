@@ -29,6 +29,8 @@ def add_copies(world: World, template_id: int, count: int) -> None:
             s.execute(insert(audits), [{**entry, "object_id": str(i)} for i in ids for _ in range(AUDIT_PER_INSTANCE)])
     for table in (instances, items, audits):  # ids given explicitly: keep PostgreSQL's sequences ahead
         _resync_sequence(world, table)
+    with world.engine.db.session() as s:  # fresh planner statistics, as autovacuum would give a live database
+        s.execute(text("ANALYZE"))
 
 
 def _without_id(row) -> dict:

@@ -5,6 +5,7 @@ Every command reports bad input as one line on stderr and exits non-zero.
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 import tomllib
 from datetime import datetime
@@ -47,7 +48,24 @@ def make_engine(ctx: click.Context) -> Engine:
     return ctx.obj
 
 
-@click.group()
+class _DondocGroup(click.Group):
+    """Loads the command groups that live beside their feature (and import this module for
+    `clear_errors`/`make_engine`) on first use, which keeps the imports free of cycles."""
+
+    LAZY = {"tokens": "engine.api_tokens.commands:tokens_group", "import": "engine.imports.commands:import_group",
+            "sync": "engine.sync.commands:sync_group"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            module, attribute = self.LAZY[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_DondocGroup)
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file (else $DONDOC_CONFIG).")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None) -> None:
@@ -213,6 +231,8 @@ def timers_run(ctx, moment: str | None) -> None:
     result = tick(engine)
     click.echo(f"{result.advanced} workflows advanced, {result.mail_sent} mails sent, "
                f"{result.mail_failed} mails failed")
+    if result.errors:
+        sys.exit(1)  # the error is logged above; cron reports it
 
 
 @cli.command("scheduler")
@@ -229,6 +249,7 @@ def scheduler(ctx, interval: int | None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # not a line per (skipped) tick
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # not a line per task state change
     runner = Scheduler(make_engine(ctx), interval, blocking=True)
     # SIGTERM (systemd, docker stop): finish the running tick, then leave.
     signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
@@ -289,16 +310,3 @@ def restore_command(ctx: click.Context, archive: str) -> None:
 
     manifest = restore(make_engine(ctx), archive)
     click.echo(f"restored the backup of {manifest['created_at']} ({sum(manifest['tables'].values())} rows)")
-
-
-# ---------------------------------------------------------------- API tokens, imports, upward sync
-def _add_connection_commands() -> None:
-    from engine.api_tokens.commands import tokens_group
-    from engine.imports.commands import import_group
-    from engine.sync.commands import sync_group
-
-    for group in (tokens_group, import_group, sync_group):
-        cli.add_command(group)
-
-
-_add_connection_commands()

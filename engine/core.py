@@ -50,8 +50,8 @@ class Engine:
 def _register_operators() -> None:
     """Import the modules whose operators BPMN service tasks may call."""
     import engine.directives.extensions  # noqa: F401
-    import engine.directives.subassign  # noqa: F401
     import engine.directives.operators  # noqa: F401
+    import engine.directives.subassign  # noqa: F401
     import engine.inspections.service  # noqa: F401
     import engine.notifications.service  # noqa: F401
     import engine.notifications.urging  # noqa: F401

@@ -21,6 +21,14 @@ PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL", "")
 PASSWORD = "mat-khau-123"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """Users are created by the hundred in tests; production keeps scrypt."""
+    import engine.passwords
+
+    engine.passwords.HASH_METHOD = "pbkdf2:sha256:1000"
+
+
 @pytest.fixture
 def database_url(tmp_path):
     """A fresh, empty database: a SQLite file, or a new schema on the test PostgreSQL."""
@@ -103,3 +111,50 @@ def loaded(engine, org_tree):
     with engine.db.session() as s:
         engine.load_ruleset(s)
     return engine
+
+
+# ---------------------------------------------------------------- browser tests
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = REPO_ROOT / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for the whole run (Playwright's sync API allows one)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def serve():
+    """serve(app) -> base URL of `app` served by werkzeug in a thread on 127.0.0.1."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    def start(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot under test-output/screenshots/ for reviewers."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

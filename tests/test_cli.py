@@ -150,3 +150,9 @@ def test_calendar_set(dondoc):
     assert (code, out) == (0, "2026-02-24 is now a day off; 0 workflows had their deadlines recomputed\n")
     code, _, err = dondoc("calendar", "set", "2026-02-30", "--working")
     assert code == 2 and "'2026-02-30' does not match the formats" in err
+
+
+def test_no_demo_accounts_outside_demo_mode(dondoc, database_url):
+    code, _, err = dondoc("demo-data")
+    assert (code, err) == (1, "error: demo data is only loaded in demo mode (DONDOC_DEMO=1)\n")
+    assert count(database_url, User) == 0

@@ -19,6 +19,8 @@ PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progr
                    "blocked": _l("In progress, with difficulties"), "done": _l("Done")}
 STATUS_LABELS = {"open": _l("Being tracked"), "returned": _l("Returned"), "closed": _l("Closed"),
                  "cancelled": _l("Cancelled")}
+REQUEST_LABELS = {"pending": _l("Waiting for an answer"), "approved": _l("Approved"), "refused": _l("Refused"),
+                  "answered": _l("Answered")}
 ROLE_LABELS = {
     "clerk": _l("Tracking clerk (office)"), "office_head": _l("Office head"), "unit_officer": _l("Unit officer"),
     "unit_head": _l("Unit head"), "leader": _l("Leader"), "inspector": _l("Inspector"),
@@ -76,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(audit_details)
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
+    app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
     app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")

@@ -8,6 +8,7 @@ SQLite by default; PostgreSQL when DONDOC_BENCH_DATABASE_URL is set.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
 import random
@@ -43,9 +44,11 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=60, help="seconds over which the timers fall due")
     parser.add_argument("--interval", type=float, default=5, help="scheduler interval, seconds")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # APScheduler warns of every tick skipped while one runs
     backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
-    print(f"timer lateness on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs: "
-          f"{args.instances} timers due within {args.spread:g} s, a tick every {args.interval:g} s")
+    print(f"timer lateness on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"load {os.getloadavg()[0]:.1f}: {args.instances} timers due within {args.spread:g} s, "
+          f"a tick every {args.interval:g} s")
     with database_url() as url:
         world = make_world(url, ruleset="timers", processes_dir=PROCESSES)
         try:
@@ -66,6 +69,8 @@ def run(world, count: int, spread: float, interval: float) -> list[float]:
             due[instance.id] = at
     print(f"  set-up: {count} instances started in {time.perf_counter() - started:.1f} s")
     clock.set_clock(OffsetClock(START.astimezone()))  # from now on the fake time runs like the wall clock
+    workers = 1 if world.engine.db.is_sqlite else world.engine.settings.scheduler_workers
+    print(f"  scheduler: 1 process, {workers} worker thread(s)")
     scheduler = Scheduler(world.engine, interval).start()
     try:
         deadline = time.monotonic() + LEAD + spread + 10 * interval + 120

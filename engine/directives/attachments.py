@@ -12,7 +12,8 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.directives.models import Assignment, Attachment, ProgressUpdate
+from engine.audit.models import AuditEntry
+from engine.directives.models import Assignment, Attachment, ExplanationRequest, ProgressUpdate
 from engine.org.models import User
 from engine.registry.service import visible_assignments
 from engine.runtime.errors import EngineError
@@ -92,18 +93,20 @@ def describe(session: Session, digests: list[str]) -> list[Attachment]:
 
 
 def may_download(session: Session, user: User, sha256: str) -> bool:
-    """The uploader may; otherwise the file must belong to a progress update of an assignment
-    the user may see, or to a work item (draft) the user may see."""
+    """The uploader may; otherwise the file must belong to an assignment the user may see (a
+    progress update, an explanation, or any form completed on it, as the audit trail records),
+    or to a work item (draft) the user may see."""
     row = session.get(Attachment, sha256)
     if row is None:
         return False
     if row.uploaded_by == user.id:
         return True
-    mentioned = (ProgressUpdate.assignment_id.in_(
-        visible_assignments(session, user).with_only_columns(Assignment.id).order_by(None)))
-    if session.scalar(select(ProgressUpdate.id).where(
-            mentioned, cast(ProgressUpdate.attachments, String).contains(sha256)).limit(1)) is not None:
-        return True
+    visible = visible_assignments(session, user).with_only_columns(Assignment.id).order_by(None)
+    for model, column in ((ProgressUpdate, ProgressUpdate.attachments),
+                          (ExplanationRequest, ExplanationRequest.attachments), (AuditEntry, AuditEntry.after)):
+        found = select(model.id).where(model.assignment_id.in_(visible), cast(column, String).contains(sha256))
+        if session.scalar(found.limit(1)) is not None:
+            return True
     from engine.inbox.service import visible_work_item
 
     drafts = session.scalars(select(WorkItem.id).where(cast(WorkItem.draft, String).contains(sha256))).all()

@@ -18,7 +18,10 @@ from engine.directives.models import Assignment, ExplanationRequest, ExtensionRe
 from engine.directives.service import DirectiveError
 from engine.org import service as org
 from engine.org.models import Unit, User
+from engine.rulesets.models import ProcessBundle
+from engine.rulesets.settings import get_path
 from engine.runtime.errors import Forbidden, NotFound
+from engine.runtime.models import WorkflowInstance
 from engine.runtime.operators import OPERATORS, StepContext
 from engine.sandbox.helpers import current_calendar, working_deadline
 from engine.working_days import WorkingCalendar
@@ -70,8 +73,9 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         assignment, user = _open_assignment(session, assignment_id, actor)
         if not user.has_role(*OFFICE_ROLES):
             raise Forbidden("Only the tracking office or the leader may ask for an explanation.")
-        bundle_settings = engine.compiled(engine.current_bundle(session)).settings
-        days = bundle_settings.get("deadlines", {}).get("explanation", EXPLANATION_DAYS)
+        instance = session.get(WorkflowInstance, assignment.instance_id)  # the version it runs on
+        settings = engine.compiled(session.get(ProcessBundle, instance.bundle_id)).settings
+        days = get_path(settings, "deadlines.explanation", EXPLANATION_DAYS)
         token = current_calendar.set(WorkingCalendar.from_db(session))
         try:
             due = working_deadline(clock.today(), days)

@@ -57,7 +57,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         session.flush()
         data = {"directive_id": directive.id, **header, "assignments": items,
                 "registered_by": actor.username, "registered_on": clock.today().isoformat()}
-        secrecy.add_directive_to_register(session, compiled.settings, directive, items, actor)
+        secrecy.add_directive_to_register(engine, session, bundle, directive, items, actor)
         engine.runtime.start(session, bundle, "directive", data, actor=actor, directive_id=directive.id)
         audit.record(session, "directive.registered", "directive", directive.id, actor=actor,
                      after={"symbol": directive.symbol, "assignments": len(items)}, directive_id=directive.id)

@@ -85,7 +85,8 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
     session.flush()
     data = {"assignment_id": child.id, "directive_id": parent.directive_id, "parent_assignment_id": parent.id,
             "symbol": parent.directive.symbol, "content": content, "lead_unit": unit.code,
-            "deadline": deadline.isoformat() if deadline else None, "assigned_on": clock.today().isoformat()}
+            "deadline": deadline.isoformat() if deadline else None, "deadline_kind": child.deadline_kind,
+            "urgency": child.urgency, "assigned_on": clock.today().isoformat()}
     instance = runtime.start(session, bundle, PURPOSE, data, actor=actor, directive_id=parent.directive_id,
                              assignment_id=child.id, parent_id=parent.instance_id)
     child.instance_id = instance.id

@@ -85,10 +85,13 @@ def send_due_mail(db: Database, settings: Settings, moment: datetime | None = No
     try:
         for model in (Notification, MailDigest):
             for row_id in _due_ids(db, model, moment):
-                if _claim(db, model, row_id, moment):
-                    ok = _deliver(db, settings, mailer, model, row_id, moment)
-                    result.sent += ok
-                    result.failed += not ok
+                if not _claim(db, model, row_id, moment):
+                    continue
+                outcome = _deliver(db, settings, mailer, model, row_id, moment)
+                result.sent += outcome == "sent"
+                result.failed += outcome != "sent"
+                if outcome == "unreachable":
+                    return result  # the rest waits for the next tick, not a timeout each
     finally:
         mailer.close()
     return result
@@ -110,22 +113,29 @@ def _claim(db: Database, model, row_id: int, moment: datetime) -> bool:
     return claimed == 1
 
 
-def _deliver(db: Database, settings: Settings, mailer: Mailer, model, row_id: int, moment: datetime) -> bool:
-    """Send one claimed row, then record the outcome. No transaction stays open while the
-    SMTP server talks, and each one starts with its write (SQLite: no lock upgrade)."""
+def _deliver(db: Database, settings: Settings, mailer: Mailer, model, row_id: int, moment: datetime) -> str:
+    """Send one claimed row and record the outcome: "sent", "failed" (the server refused
+    it) or "unreachable". No transaction stays open while the SMTP server talks, and each
+    starts with its write (SQLite: no lock upgrade under a concurrent writer)."""
     with db.session() as session:
         row = session.get(model, row_id)
         user = session.get(User, row.user_id)
         subject, body = _compose(session, settings, row, user)
-        address, attempts = formataddr((user.full_name, user.email)), row.attempts + 1
+        user_id, attempts, email = row.user_id, row.attempts + 1, user.email
+    if not email:  # the address was removed since
+        _record(db, model, row_id, email_status="skipped")
+        return "failed"
     try:
-        mailer.send(address, subject, body, f"{model.__tablename__}/{row_id}")
+        mailer.send(formataddr((user.full_name, email)), subject, body, f"{model.__tablename__}/{row_id}")
+    except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:  # this mail, not the server
+        _record(db, model, row_id, **_failure(model, row_id, user_id, attempts, exc, moment))
+        return "failed"
     except (smtplib.SMTPException, OSError) as exc:
         mailer.close()
-        _record(db, model, row_id, **_failure(model, row_id, row.user_id, attempts, exc, moment))
-        return False
+        _record(db, model, row_id, **_failure(model, row_id, user_id, attempts, exc, moment))
+        return "unreachable"
     _record(db, model, row_id, email_status="sent", sent_at=clock.now(), attempts=attempts, last_error=None)
-    return True
+    return "sent"
 
 
 def _record(db: Database, model, row_id: int, **values) -> None:

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine import clock
 from engine.audit.models import AuditEntry
-from engine.directives.models import Assignment, AssignmentUnit, Directive, ProgressUpdate
+from engine.directives.models import (
+    Assignment,
+    AssignmentUnit,
+    Directive,
+    ExplanationRequest,
+    ExtensionRequest,
+    ProgressUpdate,
+)
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.registry.outcomes import OUTCOMES, assignment_outcome, outcome_clause
@@ -154,6 +161,8 @@ class AssignmentDetail:
     audit: list[AuditEntry]
     work_items: list[WorkItem]             # ready ones, for the actions
     instance: WorkflowInstance | None
+    extensions: list[ExtensionRequest]     # đề nghị gia hạn
+    explanations: list[ExplanationRequest]  # yêu cầu giải trình
 
 
 def assignment_detail(session: Session, user: User, assignment_id: int) -> AssignmentDetail | None:
@@ -169,10 +178,15 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
                                                    WorkItem.status == "ready").order_by(WorkItem.id)).all()
     instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
+    extensions = session.scalars(select(ExtensionRequest).where(ExtensionRequest.assignment_id == assignment.id)
+                                 .order_by(ExtensionRequest.requested_at.desc())).all()
+    explanations = session.scalars(select(ExplanationRequest).where(
+        ExplanationRequest.assignment_id == assignment.id).order_by(ExplanationRequest.requested_at.desc())).all()
     return AssignmentDetail(
         assignment=assignment, directive=assignment.directive,
         outcome=assignment_outcome(assignment, clock.today()),
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
-        audit=list(trail), work_items=list(ready), instance=instance)
+        audit=list(trail), work_items=list(ready), instance=instance, extensions=list(extensions),
+        explanations=list(explanations))

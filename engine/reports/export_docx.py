@@ -30,10 +30,10 @@ def write_docx(report: Report) -> bytes:
         _body(doc, text)
     _section(doc, "II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ")
     rows, total = layout.unit_rows(report)
-    _grid(doc, layout.UNIT_HEADERS, [*rows, total], (10, 45, 15, 15, 15, 17, 16, 16, 16), size=10, bold_last=True)
+    _grid(doc, layout.UNIT_HEADERS, [*rows, total], (13, 45, 15, 15, 15, 17, 16, 16, 16), size=10, bold_last=True)
     _section(doc, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
-        _grid(doc, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (10, 22, 38, 25, 20, 14, 28, 28), size=10)
+        _grid(doc, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (13, 22, 33, 24, 24, 14, 27, 27), size=10)
     else:
         _body(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.")
     if report.submissions or report.missing_units:
@@ -123,6 +123,7 @@ def _grid(doc, headers: list[str], rows: list[list], widths_mm: tuple[int, ...],
             _line(cell.paragraphs[0], layout.as_text(value), bold=bold, size=size, align=align)
     scale = 165 / sum(widths_mm)  # the text width of the page
     for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width * scale)  # the grid (LibreOffice reads it) and each cell (Word does)
         for cell in column.cells:
             cell.width = Mm(width * scale)
 

@@ -44,7 +44,8 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
     latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id)
               .correlate(a).scalar_subquery())
     query = (
-        select(a, Directive.symbol, Directive.summary, Unit.code, Unit.name, ProgressUpdate)
+        select(a.id, a.content, a.deadline, a.original_deadline, a.progress, Directive.symbol, Directive.summary,
+               Unit.code, Unit.name, ProgressUpdate.overdue_reason, ProgressUpdate.note)
         .join(Directive, Directive.id == a.directive_id)
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
@@ -53,16 +54,15 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         .order_by(a.deadline, a.id)
         .limit(limit)
     )
-    found = session.execute(query).all()
+    found = session.execute(query).all()  # plain columns: a yearly list has thousands of rows
     late = _days_late_counter(WorkingCalendar.from_db(session), scope.as_of,
-                              min((row[0].deadline for row in found), default=scope.as_of))
+                              min((row.deadline for row in found), default=scope.as_of))
     return [OverdueAssignment(
-        assignment_id=assignment.id, symbol=symbol, summary=summary, content=assignment.content,
-        unit_code=code or "", unit_name=name or "", deadline=assignment.deadline,
-        original_deadline=assignment.original_deadline, days_late=late[assignment.deadline],
-        progress=assignment.progress, reason=update.overdue_reason if update else None,
-        proposal=update.note if update else None)
-        for assignment, symbol, summary, code, name, update in found]
+        assignment_id=row.id, symbol=row.symbol, summary=row.summary, content=row.content,
+        unit_code=row.code or "", unit_name=row.name or "", deadline=row.deadline,
+        original_deadline=row.original_deadline, days_late=late[row.deadline], progress=row.progress,
+        reason=row.overdue_reason, proposal=row.note)
+        for row in found]
 
 
 def _days_late_counter(calendar: WorkingCalendar, as_of: date, earliest: date) -> dict[date, int]:

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.directives.models import URGENCIES
 from engine.org import service as org
+from engine.org.models import User
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
 from engine.reports.outcomes import DENOMINATORS, Scope
 from engine.runtime.errors import EngineError
@@ -26,6 +28,8 @@ class ReportQuery:
     unit_code: str = ""
     urgency: str = ""
     denominator: str = "fallen_due"
+    directive_id: int | None = None
+    officer: str = ""  # the follow-up officer's username
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], today: date) -> ReportQuery:
@@ -53,8 +57,12 @@ class ReportQuery:
         denominator = args.get("denominator") or "fallen_due"
         if denominator not in DENOMINATORS:
             raise BadReportQuery("Unknown denominator '%(value)s'.", value=denominator[:20])
+        directive = (args.get("directive") or "").strip()
+        if directive and not directive.isdigit():
+            raise BadReportQuery("Unknown directive '%(value)s'.", value=directive[:20])
         return cls(period=period, as_of=as_of, unit_code=(args.get("unit") or "").strip()[:64], urgency=urgency,
-                   denominator=denominator)
+                   denominator=denominator, directive_id=int(directive) if directive else None,
+                   officer=(args.get("officer") or "").strip()[:64])
 
     def scope(self, session: Session, visible_unit_ids: set[int] | None, *, include_secret: bool = True) -> Scope:
         """The Scope for this query within the units the asker may see (None: all)."""
@@ -64,8 +72,14 @@ class ReportQuery:
             if unit is None or (visible_unit_ids is not None and unit.id not in visible_unit_ids):
                 raise BadReportQuery("Unit '%(code)s' does not exist or is outside your units.", code=self.unit_code)
             unit_ids = org.subtree_ids(session, unit.id)
+        officer_id = None
+        if self.officer:
+            officer_id = session.scalar(select(User.id).where(User.username == self.officer))
+            if officer_id is None:
+                raise BadReportQuery("Unknown officer '%(value)s'.", value=self.officer)
         return Scope(as_of=self.as_of, start=self.period.start, end=self.period.end, unit_ids=unit_ids,
-                     urgency=self.urgency or None, include_secret=include_secret)
+                     urgency=self.urgency or None, directive_id=self.directive_id, officer_id=officer_id,
+                     include_secret=include_secret)
 
     def root_unit_id(self, session: Session, user_unit_id: int | None) -> int | None:
         """Whose children the per-unit table lists: the chosen unit, else the asker's own unit
@@ -76,5 +90,6 @@ class ReportQuery:
 
     def args(self) -> dict[str, str]:
         values = {"period": period_key(self.period), "as_of": self.as_of.isoformat(), "unit": self.unit_code,
-                  "urgency": self.urgency, "denominator": self.denominator}
+                  "urgency": self.urgency, "denominator": self.denominator, "officer": self.officer,
+                  "directive": str(self.directive_id) if self.directive_id else ""}
         return {k: v for k, v in values.items() if v}

@@ -16,6 +16,7 @@ from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.operators import reporting_units
 from engine.reports.outcomes import Outcome, Scope
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
+from engine.runtime.errors import NotFound
 from engine.runtime.models import WorkflowInstance
 
 PURPOSE = "periodic_report"
@@ -139,9 +140,11 @@ def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:
         existing = running_schedule(session)
         if existing is not None:
             return existing
+        bundle = engine.current_bundle(session)
+        if PURPOSE not in engine.compiled(bundle).settings.get("processes", {}):
+            raise NotFound("The ruleset names no periodic report process ([processes] periodic_report).")
         yesterday = (clock.today() - timedelta(days=1)).isoformat()  # a report due today is still planned
-        return engine.runtime.start(session, engine.current_bundle(session), PURPOSE, {"after": yesterday},
-                                    actor=actor)
+        return engine.runtime.start(session, bundle, PURPOSE, {"after": yesterday}, actor=actor)
 
 
 def periodic_reports(session: Session, limit: int = 24) -> list[PeriodicReport]:

@@ -61,7 +61,9 @@ class SaveResult:
 
 def open_draft(session: Session, processes_dir: str | Path, bundle: ProcessBundle, path: str,
                actor) -> ProcessDraft:
-    """The admin's open draft of `path`, or a new one started from the published version."""
+    """The admin's open draft of `path`, or a new one started from `bundle`'s file (the version
+    in force, or the one the admin chose to continue from). An untouched draft of an older
+    version is dropped for a fresh one."""
     path = disk.safe_path(path)
     if path not in bundle.files:
         raise DraftError("Process file %(path)s is not part of this ruleset.", path=path)
@@ -88,11 +90,9 @@ def keep(draft: ProcessDraft, xml: str, target: str | None = None) -> None:
         raise DraftError("This draft was already saved or discarded.")
     if len(xml.encode("utf-8")) > MAX_XML:
         raise DraftError("The diagram is too large.")
-    draft.xml = xml
-    if target is not None:
-        if target not in disk.TARGETS:
-            raise DraftError("Unknown target %(target)s.", target=target)
-        draft.target = target
+    if target is not None and target not in disk.TARGETS:
+        raise DraftError("Unknown target %(target)s.", target=target)
+    draft.xml, draft.target = xml, target or draft.target
     draft.updated_at = clock.now()
 
 

@@ -128,14 +128,39 @@ def _describe(plan: MigrationPlan, diffs: list[tuple]) -> None:
             plan.refusal = "A running sub-process is not in the new version."
             continue
         plan.added += sorted(s.bpmn_id for s in spec_diff.added if s.bpmn_id)
-        for task_spec, what in spec_diff.changed.items():
+        changed = _real_changes(spec_diff)
+        for task_spec, what in changed.items():
             plan.changed[task_spec.bpmn_id or task_spec.name] = sorted(what)
         plan.removed += sorted(s.bpmn_id or s.name for s in spec_diff.removed)
-        unsafe = filter_tasks(wf_diff.changed + wf_diff.removed, state=UNSAFE)
+        touched = [t for t in wf_diff.changed if t.task_spec in changed] + wf_diff.removed
+        unsafe = filter_tasks(touched, state=UNSAFE)
         plan.blocked += sorted({t.task_spec.bpmn_id or t.task_spec.name for t in unsafe} - set(plan.blocked))
     if plan.blocked and plan.ok:
         plan.refusal = "Changed or removed steps already started or completed: %(steps)s."
         plan.refusal_params = {"steps": ", ".join(plan.blocked)}
+
+
+def _real_changes(spec_diff: SpecDiff) -> dict:
+    """SpecDiff.changed without differences of order only: an editor may write a gateway's
+    flows in another order, which changes nothing as long as the conditioned flows keep theirs
+    (the default flow, condition None, is taken last whatever its place)."""
+    result = {}
+    for old_spec, what in spec_diff.changed.items():
+        before = SERIALIZER.registry.convert(old_spec)
+        after = SERIALIZER.registry.convert(spec_diff.alignment[old_spec])
+        real = [key for key in what if _normalised(key, before.get(key)) != _normalised(key, after.get(key))]
+        if real:
+            result[old_spec] = real
+    return result
+
+
+def _normalised(key: str, value):
+    if key in ("inputs", "outputs") and isinstance(value, list):
+        return sorted(value)
+    if key == "cond_task_specs" and isinstance(value, list):
+        conditioned = [(c["condition"], c["task_spec"]) for c in value if c.get("condition") is not None]
+        return conditioned, sorted(c["task_spec"] for c in value if c.get("condition") is None)
+    return value
 
 
 def _apply(runtime, session: Session, instance: WorkflowInstance, target: ProcessBundle, new: CompiledBundle,

@@ -24,6 +24,9 @@ def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Prob
     from engine.reports.calendar import calendar_problems  # the report calendar's own rules
 
     problems += [Problem(file_name, "report_calendar", message) for message in calendar_problems(settings)]
+    from engine.scheduler.urging import policy_problems  # the urging policy's own rules
+
+    problems += [Problem(file_name, "reminders", message) for message in policy_problems(settings)]
     return problems
 
 

@@ -175,8 +175,9 @@ class Runtime:
         moment = moment or clock.now()
         with self.db.session() as session:
             return list(session.scalars(
+                # strictly before: SpiffWorkflow fires a timer only once its moment has passed
                 select(WorkflowInstance.id).where(WorkflowInstance.status == "running",
-                                                  WorkflowInstance.next_timer_due <= moment)
+                                                  WorkflowInstance.next_timer_due < moment)
                 .order_by(WorkflowInstance.next_timer_due).limit(limit)))
 
     def fire_timers(self, instance_id: int, moment: datetime | None = None) -> bool:
@@ -186,7 +187,7 @@ class Runtime:
         with self.db.session() as session:
             instance = self._lock(session, instance_id, skip_locked=True)
             if instance is None or instance.status != "running" or not instance.next_timer_due \
-                    or instance.next_timer_due > moment:
+                    or instance.next_timer_due >= moment:
                 return False
             compiled, workflow = self._load(session, instance)
             self._step(session, instance, compiled, workflow, None, action=None)
@@ -407,7 +408,7 @@ def _drop_finished_loop_rounds(workflow: BpmnWorkflow) -> None:
     drop them, so that the 500th round costs what the first did."""
     for loop in workflow.get_tasks(state=TaskState.STARTED, spec_class=StandardLoopTask):
         for child in loop.children:
-            if child.state == TaskState.COMPLETED and not child._children and child is not workflow.last_task:
+            if child.state == TaskState.COMPLETED and not child._children and child is not child.workflow.last_task:
                 loop._children.remove(child.id)
                 child.workflow.tasks.pop(child.id, None)
 
@@ -441,9 +442,11 @@ def _reraise_database_error(exc: Exception) -> None:
 
 
 def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
-    """The earliest moment a waiting timer of `workflow` (sub-processes included) falls due."""
+    """The earliest moment a waiting timer of `workflow` (sub-processes included) falls due.
+    A timer that fell due during the step (do_engine_steps' last refresh_timers makes it READY
+    without running it) counts too, or nothing would ever wake the instance again."""
     due = []
-    for task in workflow.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent):
+    for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY, spec_class=CatchingEvent):
         definition = task.task_spec.event_definition
         is_timer = isinstance(definition, TimerEventDefinition) or (
             isinstance(definition, MultipleEventDefinition)

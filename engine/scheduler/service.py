@@ -15,8 +15,9 @@ from engine.notifications.mail import send_due_mail
 from engine.runtime.errors import Conflict
 
 log = logging.getLogger(__name__)
-# Runtime.run_due_timers takes at most this many due instances per call; a tick calls it
-# again while it gets full batches, so a burst (2,000 timers due at once) is all fired.
+# At most this many due instances per round. A tick keeps taking rounds while the last one
+# found work and time has moved on (timers fell due meanwhile), so a burst (2,000 timers due
+# within a minute) is fired without waiting for the next tick; MAX_ROUNDS bounds it anyway.
 BATCH = 500
 MAX_ROUNDS = 50
 
@@ -27,6 +28,7 @@ class TickResult:
     mail_sent: int = 0
     mail_failed: int = 0
     digests: int = 0
+    errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
 def tick(engine, moment: datetime | None = None) -> TickResult:
@@ -35,16 +37,19 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     result = TickResult()
     try:
         for _ in range(MAX_ROUNDS):
-            advanced = _advance_due(engine, moment or clock.now())
+            started = moment or clock.now()
+            advanced = _advance_due(engine, started)
             result.advanced += advanced
-            if advanced < BATCH:
+            if not advanced or (advanced < BATCH and (moment or clock.now()) == started):
                 break
     except Exception:  # the database went away, say: log it, keep the scheduler alive
+        result.errors += 1
         log.exception("timer run failed; retrying on the next tick")
     try:
         mail = send_due_mail(engine.db, engine.settings, moment)
         result.mail_sent, result.mail_failed, result.digests = mail.sent, mail.failed, mail.digests
     except Exception:
+        result.errors += 1
         log.exception("sending mail failed; retrying on the next tick")
     if result.advanced or result.mail_sent or result.mail_failed:
         log.info("tick: %s workflows advanced, %s mails sent, %s failed", result.advanced, result.mail_sent,

@@ -54,6 +54,18 @@ class Policy:
         return policy
 
 
+def policy_problems(settings: dict) -> list[str]:
+    """What is wrong with a ruleset's `[reminders]` (checked when the ruleset is loaded)."""
+    reminders = settings.get("reminders", {})
+    try:
+        Policy.from_settings(reminders)
+    except (TypeError, ValueError) as exc:
+        return [str(exc)]
+    unknown = set(reminders.get("recipients", {})) - set(KINDS)
+    return [f"reminders.recipients: unknown kind(s) {', '.join(sorted(unknown))} (known: {', '.join(KINDS)})"] \
+        if unknown else []
+
+
 @dataclass(frozen=True)
 class Event:
     at: datetime

@@ -29,6 +29,7 @@ REGISTER_FIELDS = ("symbol", "issued_on", "issuer", "secrecy")  # all a secret h
 ITEM_FIELDS = ("lead_unit", "deadline", "deadline_days")
 CLOSED_MESSAGE = "secret_document_closed"
 PURPOSE = "secret_document"
+REGISTRAR_ROLES = ("clerk", "office_head")
 
 
 class SecrecyError(EngineError):
@@ -68,6 +69,8 @@ def register_secret_document(engine, raw: dict, items: list[dict], actor: User) 
     """Record a secret document in the separate register when the ruleset does not let the
     system hold its content. Anything beyond the register's fields is refused, not dropped."""
     with engine.db.session() as session:
+        if not session.get(User, actor.id).has_role(*REGISTRAR_ROLES):
+            raise Forbidden("Only the tracking office registers secret documents.")
         bundle = engine.current_bundle(session)
         compiled = engine.compiled(bundle)
         rules = policy(compiled.settings)
@@ -84,20 +87,25 @@ def register_secret_document(engine, raw: dict, items: list[dict], actor: User) 
         for seq, unit_id, deadline in entries:
             document.entries.append(SecretAssignment(seq=seq, lead_unit_id=unit_id, deadline=deadline))
         session.flush()
-        if rules.paper_report:
-            data = {"secret_document_id": document.id, "symbol": document.symbol,
-                    "paper_report": list(rules.paper_report)}
-            document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
+        _start_paper_reports(engine, session, bundle, rules, document, actor)
         audit.record(session, "secret_document.registered", "secret_document", document.id, actor=actor,
                      after={"symbol": document.symbol, "secrecy": document.secrecy, "assignments": len(entries)})
         return document
 
 
-def add_directive_to_register(session: Session, settings: dict, directive: Directive, items: list[dict],
+def _start_paper_reports(engine, session: Session, bundle, rules: SecrecyPolicy, document: SecretDocument,
+                         actor: User) -> None:
+    if rules.paper_report:
+        data = {"secret_document_id": document.id, "symbol": document.symbol,
+                "paper_report": list(rules.paper_report)}
+        document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
+
+
+def add_directive_to_register(engine, session: Session, bundle, directive: Directive, items: list[dict],
                               actor: User) -> SecretDocument | None:
     """A secret directive whose content the ruleset lets the system keep still gets its
-    line in the separate register (when the ruleset keeps one)."""
-    rules = policy(settings)
+    line in the separate register (when the ruleset keeps one) and its paper-report reminders."""
+    rules = policy(engine.compiled(bundle).settings)
     if not directive.secrecy or not rules.keeps_register:
         return None
     header = {"symbol": directive.symbol, "issued_on": directive.issued_on.isoformat(), "issuer": directive.issuer,
@@ -109,6 +117,7 @@ def add_directive_to_register(session: Session, settings: dict, directive: Direc
         document.entries.append(SecretAssignment(seq=item["seq"], lead_unit_id=org.require_unit(
             session, item["lead_unit"]).id, deadline=date.fromisoformat(day) if day else None))
     session.flush()
+    _start_paper_reports(engine, session, bundle, rules, document, actor)
     return document
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives import service as directives
-from engine.directives.models import Directive, ProgressUpdate
+from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.org import service as org
 from engine.org.models import User
 from engine.sync.client import UpperClient, UpperUnreachable
@@ -167,8 +167,10 @@ def collect(engine, peer: Peer) -> int:
     with engine.db.session() as session:
         links = session.scalars(select(SyncedAssignment).where(SyncedAssignment.peer == peer.url)).all()
         for link in links:
+            lead_unit_id = session.get(Assignment, link.local_assignment_id).lead_unit_id
+            # Only the lead unit's own reports go up (not a coordinating unit's or a section's).
             updates = session.scalars(select(ProgressUpdate).where(
-                ProgressUpdate.assignment_id == link.local_assignment_id,
+                ProgressUpdate.assignment_id == link.local_assignment_id, ProgressUpdate.unit_id == lead_unit_id,
                 ProgressUpdate.id > link.last_reported_update_id).order_by(ProgressUpdate.id)).all()
             for update in updates:
                 session.add(SyncOutbox(

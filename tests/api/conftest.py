@@ -6,26 +6,13 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 import webui.app
 from engine.api_tokens import service as tokens
 from engine.clock import ManualClock, set_clock
 from engine.core import Engine
-from engine.org import service as org_service
 from tests.conftest import create_org_tree, fresh_database_url, make_engine
 from webui.app import create_app
-
-
-def _quick_hash(password: str) -> str:
-    return generate_password_hash(password, method="pbkdf2:sha256:1000")
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """These tests sign in with tokens, never passwords: a cheap hash spares ~0.3 s of scrypt
-    per user the fixtures create (2+ s per test)."""
-    monkeypatch.setattr(org_service, "hash_password", _quick_hash)
 
 
 @contextmanager
@@ -34,8 +21,7 @@ def shared_engine(tmp_path_factory, name: str) -> Iterator[Engine]:
     only read or refused (so one set-up serves many cases), on its own clock."""
     folder = tmp_path_factory.mktemp(name)
     previous = set_clock(ManualClock(datetime(2026, 2, 12, 9, 0)))
-    with pytest.MonkeyPatch.context() as patch, fresh_database_url(folder, name) as url:
-        patch.setattr(org_service, "hash_password", _quick_hash)
+    with fresh_database_url(folder, name) as url:
         engine = make_engine(url, None, tmp_path=folder)
         create_org_tree(engine)
         with engine.db.session() as session:
@@ -54,7 +40,7 @@ def make_token(engine, username: str) -> str:
 
 def api_app(engine):
     """The app with only what the API needs, so that these tests do not depend on the web
-    pages (test_full_app.py checks the API inside the whole app)."""
+    pages (test_api.py::test_the_api_inside_the_whole_app checks it inside the whole app)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(webui.app, "FEATURES", ["webui.auth", "webui.api"])
         return create_app(engine)

@@ -82,6 +82,9 @@ def test_validation_errors_name_the_fields(as_user):
     error = response.get_json()["error"]
     assert response.status_code == 422 and error["code"] == "validation_failed"
     assert {"symbol", "issued_on", "issuer", "summary"} <= set(error["fields"])
+    assert error["message"] == "Một số trường chưa hợp lệ."  # Vietnamese unless asked otherwise
+    english = clerk("POST", "/directives", json={}, headers={"Accept-Language": "en"}).get_json()["error"]
+    assert english["message"] == "Some fields are not valid."
     assert clerk("POST", "/directives", data="not json", content_type="application/json").status_code == 400
     assert as_user("stc")("POST", "/directives", json=DIRECTIVE).status_code == 403
 
@@ -98,11 +101,15 @@ def test_work_items_progress_with_files_and_return(as_user, loaded):
     assert invalid.status_code == 422 and set(invalid.get_json()["error"]["fields"]) == {"progress"}
 
     assignment_id = handle["assignment_id"]
-    report = stc("POST", f"/assignments/{assignment_id}/progress",
-                 data={"progress": "in_progress", "note": "Đã họp triển khai",
-                       "files": [(io.BytesIO(b"bien ban hop"), "bien-ban.pdf")]},
-                 content_type="multipart/form-data")
+    def report_once():  # each attempt is a new multipart body (another boundary), same content
+        return stc("POST", f"/assignments/{assignment_id}/progress", headers={"Idempotency-Key": "bb-1"},
+                   data={"progress": "in_progress", "note": "Đã họp triển khai",
+                         "files": [(io.BytesIO(b"bien ban hop"), "bien-ban.pdf")]},
+                   content_type="multipart/form-data")
+
+    report, retried = report_once(), report_once()
     assert report.status_code == 201 and report.get_json()["progress"] == "in_progress"
+    assert retried.status_code == 201 and retried.headers["Idempotent-Replayed"] == "true"
     updates = stc("GET", f"/assignments/{assignment_id}/progress").get_json()["items"]
     [sha] = updates[0]["attachments"]
     download = stc("GET", f"/attachments/{sha}")

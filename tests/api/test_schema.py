@@ -42,7 +42,7 @@ def test_api_conforms_to_its_document(seeded):
             continue  # moving the clock at random is not a contract; tested in test_api.py
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=6, deadline=None, derandomize=True, database=None,
+        @settings(max_examples=10, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def conforms(case):
             case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

@@ -37,8 +37,9 @@ def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
 
     inbox = ns("GET", "/work-items").get_json()["items"]
     assert [i["assignment_id"] for i in inbox] == [child["id"]]
-    assert ns("POST", f"/assignments/{child['id']}/progress", json={"progress": "blocked"}).status_code == 201
-    assert head("GET", f"/assignments/{parent_id}").get_json()["progress"] == "blocked"
+    assert head("GET", f"/assignments/{parent_id}").get_json()["progress"] == "not_started"
+    assert ns("POST", f"/assignments/{child['id']}/progress", json={"progress": "in_progress"}).status_code == 201
+    assert head("GET", f"/assignments/{parent_id}").get_json()["progress"] == "in_progress"
     assert ns("POST", f"/assignments/{child['id']}/progress", json={"progress": "done"}).status_code == 201
     with loaded.db.session() as s:
         parent = s.get(Assignment, parent_id)

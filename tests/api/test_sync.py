@@ -121,7 +121,7 @@ def test_lower_deployment_receives_and_reports_back(loaded, org_tree, lower, clo
 
         # The upper level goes away: the update waits in the outbox, nothing is lost.
         server.stop()
-        _report_locally(lower, "blocked", "Chờ ý kiến Bộ Tài chính")
+        _report_locally(lower, "done", "Đã rà soát xong")
         result = sync.run(lower, peer)
         assert (result.queued, result.sent) == (1, 0)
         assert len(result.errors) == 2  # the pull and the delivery both failed
@@ -133,14 +133,14 @@ def test_lower_deployment_receives_and_reports_back(loaded, org_tree, lower, clo
         assert sync.run(lower, peer).sent == 0  # backing off: not due yet
         clock.advance(timedelta(minutes=3))
         assert sync.run(lower, peer).sent == 1
-        assert _upper_state(upper) == ("blocked", ["Đang rà soát 12 thủ tục", "Chờ ý kiến Bộ Tài chính"])
+        assert _upper_state(upper) == ("done", ["Đang rà soát 12 thủ tục", "Đã rà soát xong"])
 
         # The same update delivered twice (the answer was lost on the way back): applied once.
         with lower.db.session() as s:
             row = s.get(SyncOutbox, waiting.id)
             row.status, row.next_attempt_at = "pending", clock.now()
         assert sync.run(lower, peer).sent == 1
-        assert _upper_state(upper)[1] == ["Đang rà soát 12 thủ tục", "Chờ ý kiến Bộ Tài chính"]
+        assert _upper_state(upper)[1] == ["Đang rà soát 12 thủ tục", "Đã rà soát xong"]
         client = UpperClient(peer.url, peer.token)
         replay = client.post(row.path, row.payload, row.key)
         assert replay.status == 201

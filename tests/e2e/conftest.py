@@ -2,42 +2,15 @@
 dak-lak ruleset, and one headless Chromium shared by the whole session."""
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
-from engine.config import REPO_ROOT
 from tests.conftest import PASSWORD
 from webui.app import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = REPO_ROOT / "test-output" / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
-def live_server(loaded):
-    app = create_app(loaded, SECRET_KEY="e2e-secret")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+def live_server(loaded, serve):
+    return serve(create_app(loaded, SECRET_KEY="e2e-secret"))
 
 
 @pytest.fixture
@@ -61,7 +34,3 @@ def sign_in(chromium, live_server):
     for context in contexts:
         context.close()
 
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

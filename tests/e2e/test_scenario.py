@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.directives.models import Assignment, ProgressUpdate
-from tests.e2e.conftest import screenshot
+from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 

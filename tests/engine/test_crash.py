@@ -43,7 +43,9 @@ def crash_when_work_item_audited(monkeypatch):
     monkeypatch.setattr(audit, "record", record)
 
 
-def crash_before_commit(monkeypatch, engine):
+def crash_before_commit(engine):
+    """The commit itself fails (the connection drops); returns how to stop crashing."""
+
     def boom(session):
         raise Crash("connection lost")
 
@@ -60,7 +62,7 @@ def test_crash_keeps_the_previous_state(loaded, org_tree, monkeypatch, where):
     if where == "audit write":
         crash_when_work_item_audited(monkeypatch)
     else:
-        undo = crash_before_commit(monkeypatch, engine)
+        undo = crash_before_commit(engine)
     with pytest.raises(Crash):
         engine.runtime.complete(handle.id, SUBMISSION, org_tree["stc"])
     if undo:

@@ -2,55 +2,35 @@
 saves, publishes; new directives use the new timer, running ones keep theirs."""
 from __future__ import annotations
 
-import os
-import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, screenshot
 from tests.modeler.conftest import ASSIGNMENT, instance, start_assignment
 from webui.modeler.routes import blueprint
 
 pytestmark = pytest.mark.browser
 BUNDLE = blueprint.root_path + "/../static/vendor/modeler/modeler.js"
-SCREENSHOTS = Path(os.environ.get("DONDOC_SCREENSHOTS", tempfile.gettempdir()))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
+def page(app, chromium, serve):
     if not Path(BUNDLE).is_file():
         pytest.fail("modeler bundle missing: run `make assets` (webui/modeler/js)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(15000)
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.base = live_server
-        yield page
-        browser.close()
-        assert not errors, errors
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.base = serve(app)
+    yield page
+    context.close()
+    assert not errors, errors
 
 
 def sign_in(page, username: str) -> None:
@@ -87,7 +67,7 @@ def test_admin_changes_reminder_timer_saves_and_publishes(page, loaded, org_tree
     sign_in(page, "admin")
     open_editor(page)
     select_element(page, "reminder", "dondoc-timer")
-    page.screenshot(path=str(SCREENSHOTS / "modeler-timer.png"))
+    screenshot(page, "modeler-timer")
     page.select_option("#bio-properties-panel-dondoc-timer-direction", "before")
     page.fill("#bio-properties-panel-dondoc-timer-days", "5")
     page.locator("#bio-properties-panel-dondoc-timer-days").press("Tab")
@@ -98,7 +78,7 @@ def test_admin_changes_reminder_timer_saves_and_publishes(page, loaded, org_tree
     assert "working_days_before(deadline, 5)" in page.content()
     page.click("#publish")
     page.wait_for_selector(".flash")
-    page.screenshot(path=str(SCREENSHOTS / "modeler-version.png"), full_page=True)
+    screenshot(page, "modeler-version")
     new = start_assignment(loaded, org_tree, "2/2026/QĐ-UBND")
     with loaded.db.session() as s:
         published = s.scalars(select(ProcessBundle).where(ProcessBundle.status == "published")).one()
@@ -121,7 +101,7 @@ def test_invalid_diagram_is_refused_in_the_page_at_the_element(page, loaded):
     page.click("#save")
     item = page.locator('#problems li[data-element="is_done"]')
     item.wait_for()
-    page.screenshot(path=str(SCREENSHOTS / "modeler-refused.png"))
+    screenshot(page, "modeler-refused")
     assert "[is_done]" in item.inner_text() and "nhánh mặc định" in item.inner_text()
     assert page.locator('.djs-element.server-problem[data-element-id="is_done"]').count() == 1
     page.reload()  # the refused draft is kept: reopening shows the problem again

@@ -152,3 +152,19 @@ def test_an_untouched_draft_follows_the_version_in_force_an_edited_one_stays(loa
         assert s.get(ProcessDraft, untouched).status == "discarded"
         kept = drafts.open_draft(s, processes_dir, second, ASSIGNMENT, other)
         assert kept.id == edited.id and drafts.conflict(s, processes_dir, kept) is not None
+
+
+def test_a_draft_aimed_at_the_common_file_is_published_there(loaded, org_tree, processes_dir):
+    admin = org_tree["admin"]
+    with loaded.db.session() as s:
+        bundle = s.scalars(select(ProcessBundle)).one()
+        draft = drafts.open_draft(s, processes_dir, bundle, ASSIGNMENT, admin)
+        with pytest.raises(drafts.DraftError):
+            drafts.keep(draft, "<x/>", target="elsewhere")
+        assert draft.target == "ruleset" and draft.xml != "<x/>"
+        drafts.keep(draft, draft.xml, target="common")
+        result = drafts.save_version(s, processes_dir, loaded.cache, draft,
+                                     draft.xml.replace(OLD_TIMER, NEW_TIMER), "mọi quy chế", admin)
+        assert drafts.publish_version(s, processes_dir, result.bundle, admin) == ["common/assignment.bpmn"]
+    assert NEW_TIMER in (processes_dir / "common" / ASSIGNMENT).read_text()
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()

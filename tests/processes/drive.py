@@ -5,11 +5,34 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from engine.config import REPO_ROOT
 from engine.directives import service as directives
 from engine.directives.models import Assignment
 from engine.runtime.models import WorkflowInstance, WorkItem
 
 SYMBOL = "45/2026/QĐ-UBND"
+LANES = """
+[lanes]
+"Văn phòng" = "clerk"
+"Chánh Văn phòng" = "office_head"
+"Lãnh đạo" = "leader"
+"Đơn vị chủ trì" = "unit_officer"
+"Đơn vị phối hợp" = "unit_officer"
+"Đoàn kiểm tra" = "inspector"
+"""
+
+
+def ruleset_engine(database_url: str, clock, tmp_path, settings: str):
+    """An engine on a test ruleset 'test-rules' (the common processes + `settings`, TOML)."""
+    from tests.conftest import make_engine
+
+    processes = tmp_path / "processes"
+    (processes / "test-rules").mkdir(parents=True)
+    (processes / "common").symlink_to(REPO_ROOT / "processes" / "common")
+    head = ('id = "test-rules"\nname = "Quy chế thử"\nregulation = "thử nghiệm"\nlevel = "province"\n'
+            '[processes]\ndirective = "directive"\nassignment = "assignment"\n')
+    (processes / "test-rules" / "ruleset.toml").write_text(head + LANES + settings, encoding="utf-8")
+    return make_engine(database_url, clock, ruleset="test-rules", processes_dir=str(processes), tmp_path=tmp_path)
 
 
 def ready(engine, element_id: str, unit: str | None = None) -> WorkItem:

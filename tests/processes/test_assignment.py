@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from engine.directives import extensions
-from engine.directives.models import AssignmentUnit, ExplanationRequest, ExtensionRequest, ProgressUpdate
+from engine.directives import service as directives
+from engine.directives.models import Assignment, AssignmentUnit, ExplanationRequest, ExtensionRequest, ProgressUpdate
 from engine.directives.service import DirectiveError
 from engine.notifications.models import Notification
 from engine.runtime.errors import Conflict, Forbidden, NotFound
 from engine.runtime.models import WorkItem
+from tests.conftest import make_engine
 from tests.processes import drive
 
 DATED = {"content": "Báo cáo tình hình giải ngân", "lead_unit": "STC", "deadline_days": 5}  # due Thu 26/02/2026
@@ -101,6 +103,10 @@ def test_late_unit_must_give_its_reason(loaded, org_tree, clock):
             "in_progress", "Đang làm", "Chờ ý kiến Bộ Tài chính")
     assert drive.assignment(engine, aid).progress == "in_progress"
     drive.ready(engine, "handle")  # the next round
+    # dak-lak has no "in progress with difficulties" status (progress.blocked_status = false).
+    drive.complete(engine, "handle", {"action": "update", "progress": "blocked", "overdue_reason": "Vướng mặt bằng"},
+                   users["stc"])
+    assert drive.assignment(engine, aid).progress == "in_progress"
     # A reason given with the update is enough: no extra question.
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress",
                                       "overdue_reason": "Vẫn chờ ý kiến"}, users["stc"])
@@ -194,3 +200,40 @@ def test_open_task_asks_for_its_quarterly_update(loaded, org_tree, clock):
     assert date(2026, 6, 1) <= second_due.date() <= date(2026, 6, 30)
     drive.run_timers_at(engine, clock, datetime(2026, 6, 30, 18, 0))
     assert len(notifications(engine, "periodic_update", "stc")) == 2
+
+
+def test_registration_names_the_follow_up_officer_and_checks_units(loaded, org_tree):
+    engine, users = loaded, org_tree
+    raw = {"symbol": drive.SYMBOL, "issued_on": "12/02/2026", "issuer": "UBND tỉnh", "summary": "Về việc X"}
+    with pytest.raises(DirectiveError):
+        directives.register(engine, raw, [{**DATED, "coordinating_units": ["KHONG-CO"]}], users["clerk"])
+    with pytest.raises(DirectiveError):
+        directives.register(engine, raw, [{**DATED, "follow_up_officer": "nobody"}], users["clerk"])
+    directives.register(engine, raw, [DATED], users["clerk"])
+    drive.complete(engine, "classify", {"tracked": "on", "follow_up_officer": "clerk"}, users["clerk"])
+    with engine.db.session() as s:
+        assert s.scalars(select(Assignment.follow_up_officer_id)).one() == users["clerk"].id
+
+
+@pytest.fixture
+def engine(database_url, clock, tmp_path, request):
+    """dak-lak, or a test ruleset with the settings a test passes (indirect parametrize)."""
+    settings = getattr(request, "param", None)
+    eng = (drive.ruleset_engine(database_url, clock, tmp_path, settings) if settings
+           else make_engine(database_url, clock, tmp_path=tmp_path))
+    yield eng
+    eng.close()
+
+
+@pytest.mark.parametrize("engine", ['[reminders]\nopen_task_update = "none"\n'], indirect=True)
+def test_open_task_given_a_deadline_is_urged_again(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{"content": "Không thời hạn", "lead_unit": "STC"}])
+    instance_id = drive.assignment(engine, aid).instance_id
+    assert drive.instance(engine, instance_id).next_timer_due is None  # no periodic updates: urging ran out
+    drive.complete(engine, "handle", {"action": "return", "return_reason": "Cần thời hạn"}, users["stc"])
+    drive.complete(engine, "correct", {"correction_note": "Giao thời hạn", "new_deadline": "06/03/2026"},
+                   users["clerk"])
+    assert drive.assignment(engine, aid).deadline_kind == "dated"
+    due = drive.instance(engine, instance_id).next_timer_due
+    assert due is not None and due.date() <= date(2026, 3, 6)  # urging restarted on the new deadline

@@ -5,7 +5,6 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import inspect, select, text
 
-from engine.config import REPO_ROOT
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.directives.service import DirectiveError
@@ -17,24 +16,7 @@ from tests.conftest import make_engine
 from tests.processes import drive
 
 MARKER = "NỘI-DUNG-MẬT-KHÔNG-ĐƯỢC-LƯU"
-SECRET_RULESET = """
-id = "test-secret"
-name = "Quy chế thử: văn bản mật chỉ vào sổ riêng"
-regulation = "thử nghiệm"
-level = "province"
-
-[processes]
-directive = "directive"
-assignment = "assignment"
-
-[lanes]
-"Văn phòng" = "clerk"
-"Chánh Văn phòng" = "office_head"
-"Lãnh đạo" = "leader"
-"Đơn vị chủ trì" = "unit_officer"
-"Đơn vị phối hợp" = "unit_officer"
-"Đoàn kiểm tra" = "inspector"
-
+SECRECY = """
 [secrecy]
 store_content = {store}
 register = "separate"
@@ -43,18 +25,10 @@ paper_report = ["quarterly", "yearly"]
 """
 
 
-def secret_engine(database_url, clock, tmp_path, store_content: bool):
-    processes = tmp_path / "processes"
-    (processes / "test-secret").mkdir(parents=True)
-    (processes / "common").symlink_to(REPO_ROOT / "processes" / "common")
-    (processes / "test-secret" / "ruleset.toml").write_text(
-        SECRET_RULESET.replace("{store}", "true" if store_content else "false"), encoding="utf-8")
-    return make_engine(database_url, clock, ruleset="test-secret", processes_dir=str(processes), tmp_path=tmp_path)
-
-
 @pytest.fixture
 def engine(database_url, clock, tmp_path, request):
-    eng = secret_engine(database_url, clock, tmp_path, getattr(request, "param", False))
+    store = "true" if getattr(request, "param", False) else "false"
+    eng = drive.ruleset_engine(database_url, clock, tmp_path, SECRECY.replace("{store}", store))
     yield eng
     eng.close()
 
@@ -64,6 +38,8 @@ HEADER = {"symbol": "12/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND t�
 
 def test_content_of_a_secret_document_is_refused_and_never_stored(loaded, org_tree, clock):
     engine, users = loaded, org_tree
+    with pytest.raises(Forbidden):  # only the tracking office registers them
+        secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["stc"])
     with pytest.raises(DirectiveError):  # not through the ordinary register
         directives.register(engine, {**HEADER, "summary": MARKER}, [{"content": MARKER, "lead_unit": "STC"}],
                             users["clerk"])
@@ -118,6 +94,7 @@ def test_stored_secret_directive_also_gets_its_register_line(loaded, org_tree):
         line = s.scalars(select(SecretDocument)).one()
         assert (line.directive_id, line.secrecy, [e.deadline for e in line.entries]) == (
             directive.id, "top_secret", [date(2026, 3, 20)])
+        assert line.instance_id is not None  # its paper-report reminders run too
 
 
 def test_a_regulation_without_register_refuses_secret_documents(database_url, clock, tmp_path, org_tree):

@@ -114,3 +114,16 @@ def test_overdue_list_carries_reasons_and_proposals(engine):
     a6 = rows[-1]
     assert a6.reason == "Chờ ý kiến của Bộ Tài chính" and a6.proposal.startswith("Đề nghị")
     assert a6.days_late == 1 and rows[0].days_late > 10
+
+
+def test_trend_agrees_with_a_report_taken_on_each_day(engine):
+    """The one-pass trend gives what a report taken on each of its days gives (deadline
+    days, completion days and the day after them included)."""
+    days = [date(2025, 12, 31), date(2026, 2, 10), date(2026, 2, 27), date(2026, 3, 10), date(2026, 3, 11),
+            date(2026, 3, 30), date(2026, 3, 31), date(2026, 4, 2)]
+    scope = Scope(as_of=days[-1], start=date(2025, 12, 1))
+    with engine.db.session() as s:
+        one_pass = outcomes.trend(s, scope, days)
+        each_day = [outcomes.total(s, scope.at(day)) for day in days]
+    assert [_buckets(o) for o in one_pass] == [_buckets(o) for o in each_day]
+    assert [o.extra["as_of"] for o in one_pass] == [d.isoformat() for d in days]

@@ -1,6 +1,7 @@
 """The report calendar and periodic_report.bpmn run on the engine with the manual clock."""
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from io import BytesIO
 
@@ -8,6 +9,7 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
+from engine.config import REPO_ROOT
 from engine.notifications.models import Notification
 from engine.org.models import User
 from engine.reports import calendar as report_calendar
@@ -16,8 +18,10 @@ from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.outcomes import Scope
 from engine.reports.service import build_report, start_schedule
 from engine.rulesets.settings import check_settings
+from engine.runtime.errors import NotFound
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.working_days import WorkingCalendar
+from tests.conftest import create_org_tree, make_engine
 from tests.reports.dataset import seed
 from tests.webui.conftest import Browser
 from webui.app import create_app
@@ -122,6 +126,8 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         viewer.login(username)
         html = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
         assert ("Gia hạn nhiệm vụ a6" in html) is sees and "Quý I năm 2026" in html
+        listing = viewer.get("/reports/periodic").get_data(as_text=True)
+        assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "16/03/2026" in listing
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
@@ -137,3 +143,20 @@ def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
         sxd = s.scalar(select(User).where(User.username == "sxd"))
     with pytest.raises(Forbidden):
         engine.runtime.complete(stc_item.id, {"results": "x"}, sxd)
+
+
+def test_a_ruleset_without_the_process_is_told_so(database_url, clock, tmp_path):
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    settings = processes / "dak-lak" / "ruleset.toml"
+    settings.write_text("\n".join(line for line in settings.read_text(encoding="utf-8").splitlines()
+                                  if not line.startswith("periodic_report =")), encoding="utf-8")
+    engine = make_engine(database_url, clock, processes_dir=str(processes))
+    try:
+        create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        with pytest.raises(NotFound, match="periodic_report"):
+            start_schedule(engine)
+    finally:
+        engine.close()

@@ -6,7 +6,9 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from engine.directives.models import Directive
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
@@ -44,6 +46,19 @@ def test_chart_json_is_scoped_to_the_users_units(app):
     assert unit["units"][0]["rate"] == 66.67 and unit["denominator"]["key"] == "assigned"
     other = signed_in(app, "sxd").get(f"/reports/data.json?{Q1}&unit=STC")
     assert other.status_code == 400 and "STC" in other.get_json()["error"]
+
+
+def test_officer_and_directive_filters(app, seeded):
+    office = signed_in(app, "chanhvp")
+    with seeded.engine.db.session() as s:
+        secret_directive = s.scalar(select(Directive.id).where(Directive.symbol == "3/UBND-VP"))
+    by_directive = office.get(f"/reports/data.json?{Q1}&directive={secret_directive}").get_json()
+    assert [(u["name"], u["on_time"], u["total"]) for u in by_directive["units"]] == [("Sở Xây dựng", 1, 1)]
+    by_officer = office.get(f"/reports/data.json?{Q1}&officer=clerk").get_json()  # the follow-up officer
+    assert sum(u["total"] for u in by_officer["units"]) == 12
+    assert office.get(f"/reports/data.json?{Q1}&officer=chutich").get_json()["units"] == []
+    assert office.get(f"/reports/data.json?{Q1}&officer=nobody").status_code == 400
+    assert office.get(f"/reports/data.json?{Q1}&directive=x1").status_code == 400
 
 
 def test_bad_parameters_are_refused_clearly(app):

@@ -7,7 +7,6 @@ between steps.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -123,14 +122,8 @@ class Scenario:
             return list(s.scalars(query.order_by(Notification.id)))
 
 
-@functools.cache
-def _password_hash() -> str:
-    """Hashed once per test run: scrypt costs ~0.4 s and scenarios never sign in."""
-    return hash_password(PASSWORD)
-
-
 def _user(session, login: str, unit: str, roles: list[str]) -> User:
-    user = User(username=login, full_name=login.title(), password_hash=_password_hash(),
+    user = User(username=login, full_name=login.title(), password_hash=hash_password(PASSWORD),
                 unit_id=org.require_unit(session, unit).id, roles=roles)
     session.add(user)
     session.flush()

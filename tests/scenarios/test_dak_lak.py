@@ -87,3 +87,13 @@ def test_inspection_report_due_seven_working_days_after_it_ends(sc):
     """Đ.17 k.1–2: the results report within 7 working days after the inspection ends."""
     report = run_inspection(sc, ["STC", "SXD"], "13/02/2026")
     assert due_day(report) == date(2026, 3, 3)  # Fri 13 + 7 working days across Tết
+
+
+def test_difficulties_are_not_a_status_of_their_own(sc):
+    """Đ.5 k.1g knows done, in progress, not started: "with difficulties" counts as in progress."""
+    directive = sc.register("47/UBND-VP", "12/02/2026",
+                            [{"content": "Báo cáo", "lead_unit": "STC", "deadline": "06/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    sc.complete("handle", "stc", {"action": "update", "progress": "blocked", "note": "Thiếu số liệu"})
+    [assignment] = sc.assignments(directive.id)
+    assert sc.assignment(assignment.id).progress == "in_progress"

@@ -142,3 +142,16 @@ def test_timers_run_command_also_sends_mail(urging, smtp, clock, monkeypatch, da
     assert len(smtp.inbox.messages) == 1
     bad = CliRunner().invoke(cli, ["timers", "run", "--now", "tomorrow"], env=env)
     assert bad.exit_code == 1 and "is not an ISO datetime" in bad.output
+
+
+def test_an_unreachable_server_stops_the_run_until_the_next_tick(urging, smtp, clock):
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05", symbol="1/CT-UBND")
+    start_urging(urging, "2026-03-05", symbol="2/CT-UBND")
+    smtp.stop()
+    clock.set(vn(2026, 3, 4, 8, 1))
+    assert tick(urging).mail_failed == 1  # not one connection timeout per waiting mail
+    assert sorted(mail_rows(urging)) == [("pending", 0), ("pending", 1)]
+    smtp.start()
+    clock.advance(timedelta(minutes=1))
+    assert tick(urging).mail_sent == 2 and mail_rows(urging) == [("sent", 2), ("sent", 1)]

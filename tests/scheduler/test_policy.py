@@ -75,3 +75,16 @@ def test_bad_policy_is_refused_clearly(reminders):
 
 def test_policy_accepts_a_single_number():
     assert Policy.from_settings({"before_deadline": 2}).before_deadline == (2,)
+
+
+def test_a_ruleset_with_a_bad_policy_is_refused_at_load(tmp_path):
+    from engine.rulesets.errors import RulesetError
+    from engine.rulesets.loader import compile_bundle, read_ruleset
+    from tests.scheduler.conftest import RULESET, processes_dir
+
+    root = processes_dir(tmp_path, 'overdue_every = 0\n[reminders.recipients]\nreminder = ["unit_head"]\n')
+    with pytest.raises(RulesetError, match="overdue_every"):
+        compile_bundle(read_ruleset(root, RULESET))
+    root = processes_dir(tmp_path / "b", '[reminders.recipients]\nreminders = ["unit_head"]\n')
+    with pytest.raises(RulesetError, match="unknown kind"):
+        compile_bundle(read_ruleset(root, RULESET))

@@ -5,6 +5,7 @@ import time
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
 from engine.clock import VN_TZ, ManualClock
 from engine.config import Settings
@@ -49,3 +50,19 @@ def test_scheduler_command_refuses_a_testing_clock_in_production(monkeypatch):
     env = {"DONDOC_TESTING": "0", "DONDOC_TESTING_CLOCK": "2026-03-04T08:00:00+07:00", "DONDOC_CONFIG": ""}
     result = CliRunner().invoke(cli, ["scheduler", "--interval", "1"], env=env)
     assert result.exit_code == 1 and "testing-only" in result.output
+
+
+def test_a_timer_falling_due_during_a_step_still_wakes_its_instance(urging, clock):
+    """SpiffWorkflow's last refresh_timers in do_engine_steps turns a timer that fell due
+    meanwhile READY without running it; next_timer_due must still name it."""
+    from engine.runtime.models import WorkflowInstance
+    from engine.runtime.service import next_timer_due
+
+    clock.set(datetime(2026, 3, 2, 9, tzinfo=VN_TZ))
+    start_urging(urging, "2026-03-05")
+    with urging.db.session() as s:
+        instance = s.scalars(select(WorkflowInstance)).one()
+        _compiled, workflow = urging.runtime._load(s, instance)
+    clock.set(datetime(2026, 3, 4, 8, 0, 1, tzinfo=VN_TZ))
+    workflow.refresh_timers()  # what the end of a step does
+    assert next_timer_due(workflow) == datetime(2026, 3, 4, 8, tzinfo=VN_TZ)

@@ -1,5 +1,6 @@
 """Registry, assignment page, inbox views and saved filters: unit scope, escaping, export."""
 import io
+import re
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -118,5 +119,15 @@ def test_extension_and_explanation_requests_from_the_assignment_page(loaded, ass
     assert decide not in assigned.get(page).get_data(as_text=True)
     asked = assigned.post(f"{page}/explanation", {"question": "Vì sao chậm?"}, page=page)
     assert asked.status_code == 302
-    assert ready_item_path(loaded, "explain") in unit.get("/inbox").get_data(as_text=True)
+    explain = ready_item_path(loaded, "explain")
+    assert explain in unit.get("/inbox").get_data(as_text=True)
     assert browser("sxd").post(f"{page}/explanation", {"question": "x"}, page="/inbox").status_code == 404
+    answered = unit.post(explain, {"explanation_answer": "Chờ số liệu của Cục Thống kê",
+                                   "explanation_attachments": (io.BytesIO(b"so lieu"), "so-lieu.xlsx")},
+                         content_type="multipart/form-data")
+    assert answered.status_code == 302, answered.get_data(as_text=True)
+    office_view = assigned.get(page).get_data(as_text=True)
+    assert "Chờ số liệu của Cục Thống kê" in office_view and "so-lieu.xlsx" in office_view
+    link = re.search(r'href="(/attachments/[0-9a-f]{64})"', office_view).group(1)
+    assert assigned.get(link).data == b"so lieu"         # the office may download the unit's file
+    assert browser("sxd").get(link).status_code == 404   # another unit may not

@@ -1,8 +1,9 @@
-"""What every API route shares: token authentication, JSON errors, pagination, scope checks
-and idempotency keys."""
+"""What every API route shares: token authentication, JSON errors, paging and idempotency
+keys. (Scope checks are the engine's read models: registry, inbox, attachments.)"""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
@@ -56,10 +57,12 @@ def init_app(app: Flask) -> None:
     def api_routing_errors():
         """Unknown URLs and methods under /api/ answer in JSON, not the web UI's HTML page."""
         failure = request.routing_exception
-        if failure is not None and request.path.startswith(blueprint.url_prefix + "/"):
-            return error_response(failure.code or 404, "not_found" if failure.code == 404 else "bad_request",
-                                  _("No such endpoint.") if failure.code == 404 else failure.description)
-        return None
+        if failure is None or (failure.code or 0) < 400 or not request.path.startswith(blueprint.url_prefix + "/"):
+            return None  # a route, a redirect (trailing slash), or not the API
+        if failure.code == 404:
+            return error_response(404, "not_found", _("No such endpoint."))
+        return error_response(failure.code, "method_not_allowed" if failure.code == 405 else "bad_request",
+                              failure.description)
 
 
 @blueprint.before_request
@@ -186,7 +189,7 @@ def idempotent(view):
         if len(key) > 128:
             raise ApiError(400, "bad_request", "An Idempotency-Key has at most 128 characters.")
         user, db = api_user(), engine().db
-        print_ = tokens.fingerprint(request.method, request.path, request.get_data(cache=True))
+        print_ = tokens.fingerprint(request.method, request.path, _body_identity())
         try:
             replay = tokens.claim_key(db, user.id, key, print_)
         except Conflict as exc:
@@ -205,6 +208,18 @@ def idempotent(view):
         return response
 
     return wrapper
+
+
+def _body_identity() -> bytes:
+    """The request body as bytes that a retry reproduces: multipart bodies are rebuilt from
+    their fields and file digests, since a client picks a new boundary for every attempt."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_data(cache=True)
+    parts = sorted(f"{k}={v}" for k, values in request.form.lists() for v in values)
+    for name, upload in request.files.items(multi=True):
+        parts.append(f"{name}:{upload.filename}:{hashlib.sha256(upload.stream.read()).hexdigest()}")
+        upload.stream.seek(0)
+    return "\n".join(sorted(parts)).encode()
 
 
 def _json_of(response: Response):

@@ -13,7 +13,17 @@ from engine.org import service as org
 from engine.registry import service as registry
 from engine.registry.outcomes import assignment_outcome
 from webui.api import serialize
-from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, not_found, page_body, paging
+from webui.api.core import (
+    ApiError,
+    api_user,
+    blueprint,
+    idempotent,
+    json_body,
+    not_found,
+    page_body,
+    paging,
+    require_role,
+)
 from webui.api.org import unit_codes
 from webui.context import engine
 
@@ -78,15 +88,13 @@ def get_directive(directive_id: int):
 @blueprint.post("/directives")
 @idempotent
 def create_directive():
-    user = api_user()
-    if not user.has_role(*REGISTRAR_ROLES):
-        raise ApiError(403, "forbidden", "Your role may not do this.")
+    require_role(*REGISTRAR_ROLES)
     body = json_body()
     items = body.pop("assignments", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"assignments": "Must be a list of objects."})
-    directive = directives.register(engine(), body, items, user)
+    directive = directives.register(engine(), body, items, api_user())
     response = jsonify(serialize.directive(directive))
     response.status_code = 201
     response.headers["Location"] = f"{request.script_root}/api/v1/directives/{directive.id}"

@@ -43,6 +43,5 @@ def create_token():
 def revoke_token(token_id: int):
     require_role("system_admin")
     with engine().db.session() as session:
-        row = tokens.revoke_token(session, token_id, actor=api_user())
-        username = row.user_id
-    return jsonify({"id": token_id, "revoked": True, "user_id": username})
+        tokens.revoke_token(session, token_id, actor=api_user())
+    return jsonify({"id": token_id, "revoked": True})

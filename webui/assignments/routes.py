@@ -86,7 +86,9 @@ def detail(assignment_id: int):
         info = registry.assignment_detail(session, user, assignment_id)
         if info is None:
             abort(404)
-        files = {p.id: attachments.describe(session, p.attachments or []) for p, _u, _by in info.progress}
+        files = {("progress", p.id): attachments.describe(session, p.attachments or []) for p, _u, _by in info.progress}
+        files.update({("explanation", e.id): attachments.describe(session, e.attachments or [])
+                      for e in info.explanations})
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
         actions = {i.id: _preset_actions(eng, session, i) for i in my_items}
         waiting = eng.runtime.waiting_messages(session, info.instance) \

@@ -45,10 +45,11 @@ def read_assignments(form) -> list[dict]:
 @login_required(*REGISTRARS)
 def new():
     eng = engine()
+    with eng.db.session() as session:
+        header_form = eng.compiled(eng.current_bundle(session)).forms[directives.HEADER_FORM]
+        choices = {**forms.choices_for(session, header_form), "unit": forms.unit_choices(session)}
     values, rows, errors, refusal = {}, [{}], {}, None
     if request.method == "POST":
-        with eng.db.session() as session:
-            header_form = _header_form(session)
         values = forms.read_raw(header_form, request)
         rows = read_assignments(request.form) or [{}]
         try:
@@ -61,18 +62,9 @@ def new():
         else:
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
             return redirect(_next_step(directive.id))
-    with eng.db.session() as session:
-        header_form = _header_form(session)
-        choices = forms.choices_for(session, header_form)
-        choices["unit"] = forms.unit_choices(session)
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal), (422 if refusal else 200)
-
-
-def _header_form(session):
-    eng = engine()
-    return eng.compiled(eng.current_bundle(session)).forms[directives.HEADER_FORM]
 
 
 def _next_step(directive_id: int) -> str:

@@ -21,6 +21,7 @@ from engine.reports.overdue import overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import build_report, month_ends, periodic_reports, running_schedule, start_schedule
 from engine.rulesets.errors import RulesetError
+from engine.runtime.errors import EngineError
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
@@ -137,7 +138,8 @@ def periodic():
         rows = periodic_reports(session)
         schedule = running_schedule(session)
     return render_template("reports/periodic.html", rows=rows, schedule=schedule,
-                           may_start=current_user().has_role(*SCHEDULE_ROLES), keys=_keys(rows))
+                           may_start=current_user().has_role(*SCHEDULE_ROLES),
+                           labels={row.id: _period(row).label for row in rows})
 
 
 @blueprint.post("/reports/periodic/schedule")
@@ -145,8 +147,10 @@ def periodic():
 def schedule():
     try:
         start_schedule(engine(), actor=current_user())
+    except EngineError as error:
+        flash(engine_message(error), "error")
     except RulesetError:
-        flash(_("The ruleset has no periodic_report process; ask the process administrator."), "error")
+        flash(_("No ruleset is loaded yet; ask the process administrator."), "error")
     else:
         flash(_("The periodic report schedule is running."), "success")
     return redirect(url_for("reports.periodic"))
@@ -186,12 +190,12 @@ def _periodic_row(session, value: str | None) -> PeriodicReport | None:
     return row
 
 
+def _period(row: PeriodicReport) -> ReportPeriod:
+    return ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due)
+
+
 def _key(row: PeriodicReport) -> str:
-    return period_key(ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due))
-
-
-def _keys(rows: list[PeriodicReport]) -> dict[int, str]:
-    return {row.id: _key(row) for row in rows}
+    return period_key(_period(row))
 
 
 def _unit_choices(session) -> list[Unit]:

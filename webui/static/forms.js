@@ -1,12 +1,15 @@
-// Fields with data-show-if="name=value" are shown only while that field holds that value.
+// Work item and register forms:
+// - fields with data-show-if="name=value" are shown only while that field holds that value;
+// - a second click on a submit button does nothing (the server refuses a double submit
+//   anyway, this only spares the user the message).
 (function () {
   function valueOf(form, name) {
-    var el = form.querySelector('[name="' + name + '"]:checked') || form.querySelector('select[name="' + name + '"], input[name="' + name + '"]:not([type=checkbox]):not([type=radio])');
+    var el = form.querySelector('[name="' + name + '"]:checked') ||
+      form.querySelector('select[name="' + name + '"], input[name="' + name + '"]:not([type=checkbox]):not([type=radio])');
     return el ? el.value : '';
   }
-  document.querySelectorAll('form').forEach(function (form) {
+  document.querySelectorAll('form.form').forEach(function (form) {
     var dependants = form.querySelectorAll('[data-show-if]');
-    if (!dependants.length) return;
     function refresh() {
       dependants.forEach(function (el) {
         var parts = el.getAttribute('data-show-if').split('=');
@@ -15,5 +18,11 @@
     }
     form.addEventListener('change', refresh);
     refresh();
+    form.addEventListener('submit', function () {
+      // After this event the browser has read the clicked button's name; disabling now is safe.
+      setTimeout(function () {
+        form.querySelectorAll('button[type=submit]').forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
   });
 })();

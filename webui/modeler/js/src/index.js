@@ -78,10 +78,12 @@ function start() {
         canvas.addMarker(problem.element, 'server-problem');
         marked.push(problem.element);
         item.tabIndex = 0;
-        item.addEventListener('click', () => {
+        const show = () => {
           modeler.get('selection').select(shape);
           canvas.scrollToElement(shape);
-        });
+        };
+        item.addEventListener('click', show);
+        item.addEventListener('keydown', (event) => { if (event.key === 'Enter') show(); });
       }
       problemList.appendChild(item);
     });
@@ -128,6 +130,7 @@ function start() {
     .then((xml) => modeler.importXML(xml))
     .then(() => {
       canvas.zoom('fit-viewport');
+      canvas.scroll({ dx: 70, dy: 0 });  // keep the start clear of the palette
       showProblems(data.problems || []);
       say(t.ready);
       document.body.dataset.modelerReady = 'true';
