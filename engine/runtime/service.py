@@ -43,7 +43,7 @@ from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from engine.runtime.operators import OperatorRegistry, StepContext, current_step
 from engine.runtime.serializer import dump_state, load_state
 from engine.sandbox import make_script_engine
-from engine.sandbox.helpers import current_calendar, current_settings
+from engine.sandbox.helpers import current_calendar, current_settings, date_vn
 from engine.working_days import WorkingCalendar
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 # for 500+ loops (the default limit fails after ~330).
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 _TEMPLATES = SandboxedEnvironment(autoescape=False)
+_TEMPLATES.filters["date_vn"] = date_vn  # {{ deadline | date_vn }} -> 26/02/2026
 _instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker
 OFFICE_ROLES = ("clerk", "office_head")
 

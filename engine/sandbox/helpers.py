@@ -76,6 +76,11 @@ def deadline_date(deadline) -> str | None:
     return None if deadline in (None, "") else _day(deadline).isoformat()
 
 
+def date_vn(value) -> str:
+    """A date (ISO string, date or working_deadline dict) as Vietnamese write it: 26/02/2026."""
+    return "" if value in (None, "") else _day(value).strftime("%d/%m/%Y")
+
+
 def end_of_day(deadline) -> str:
     """The moment a deadline day ends (office closing time, Vietnam), for timeDate timers."""
     return _at(_day(deadline), OFFICE_CLOSES)
