@@ -18,7 +18,6 @@ from engine.directives.models import Assignment, ExplanationRequest, ExtensionRe
 from engine.directives.service import DirectiveError
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import get_path
 from engine.runtime.errors import Forbidden, NotFound
 from engine.runtime.models import WorkflowInstance
@@ -74,7 +73,7 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         if not user.has_role(*OFFICE_ROLES):
             raise Forbidden("Only the tracking office or the leader may ask for an explanation.")
         instance = session.get(WorkflowInstance, assignment.instance_id)  # the version it runs on
-        settings = engine.compiled(session.get(ProcessBundle, instance.bundle_id)).settings
+        settings = engine.cache.by_id(session, instance.bundle_id).settings
         days = get_path(settings, "deadlines.explanation", EXPLANATION_DAYS)
         token = current_calendar.set(WorkingCalendar.from_db(session))
         try:

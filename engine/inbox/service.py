@@ -15,7 +15,6 @@ from engine.inbox.models import SavedFilter
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.registry.outcomes import due_outcome
-from engine.rulesets.models import ProcessBundle
 from engine.runtime.errors import EngineError
 from engine.runtime.models import WorkflowInstance, WorkItem
 
@@ -135,7 +134,7 @@ def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | 
 def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:
     """The form of the bundle version the item's instance started on (never the current files)."""
     instance = session.get(WorkflowInstance, item.instance_id)
-    compiled = engine.compiled(session.get(ProcessBundle, instance.bundle_id))
+    compiled = engine.cache.by_id(session, instance.bundle_id)
     return compiled.forms[item.form_key]
 
 

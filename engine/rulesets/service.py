@@ -28,6 +28,12 @@ class BundleCache:
                 self._compiled[bundle.id] = compiled
         return compiled
 
+    def by_id(self, session: Session, bundle_id: int) -> CompiledBundle:
+        """The compiled bundle, reading its (large) row only on this worker's first use."""
+        with self._lock:
+            compiled = self._compiled.get(bundle_id)
+        return compiled if compiled is not None else self.get(session.get(ProcessBundle, bundle_id))
+
     def put(self, bundle_id: int, compiled: CompiledBundle) -> None:
         with self._lock:
             self._compiled[bundle_id] = compiled

@@ -274,11 +274,10 @@ class Runtime:
         return instance
 
     def _compiled(self, session: Session, instance_id: int) -> CompiledBundle:
-        instance = session.get(WorkflowInstance, instance_id)
-        return self.cache.get(session.get(ProcessBundle, instance.bundle_id))
+        return self.cache.by_id(session, session.get(WorkflowInstance, instance_id).bundle_id)
 
     def _load(self, session: Session, instance: WorkflowInstance) -> tuple[CompiledBundle, BpmnWorkflow]:
-        compiled = self.cache.get(session.get(ProcessBundle, instance.bundle_id))
+        compiled = self.cache.by_id(session, instance.bundle_id)
         spec = compiled.specs[instance.process_id]
         workflow = load_state(instance.state, spec, compiled.subprocess_specs(instance.process_id),
                               self.script_engine)
