@@ -103,9 +103,13 @@ def ruleset() -> None:
 def ruleset_load(ctx: click.Context, name: str | None) -> None:
     """Check a ruleset and store it as a new published version if it changed."""
     engine = make_engine(ctx)
+    from engine.reports.service import ensure_schedule
+
     with engine.db.session() as session:
         bundle = engine.load_ruleset(session, name)
         click.echo(f"ruleset {bundle.ruleset} version {bundle.number} ({bundle.content_hash[:12]}) published")
+    if bundle.ruleset == engine.ruleset and ensure_schedule(engine) is not None:
+        click.echo("periodic-report calendar running")
 
 
 @ruleset.command("check")

@@ -12,6 +12,7 @@ from engine.db.migrate import upgrade
 from engine.directives import service as directives
 from engine.org.importer import import_data
 from engine.org.models import User
+from engine.reports.service import ensure_schedule
 from engine.runtime.models import WorkItem
 
 DEMO_PASSWORD = "demo1234"
@@ -57,6 +58,7 @@ def load_demo(engine, reset: bool = False) -> dict[str, str]:
                           "email": f"{u}@demo.dondoc.local"} for u, f, unit, r in USERS],
             })
         engine.load_ruleset(session)
+    ensure_schedule(engine)
     _demo_directives(engine)
     return {u: ", ".join(r) for u, _f, _unit, r in USERS}
 

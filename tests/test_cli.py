@@ -7,8 +7,10 @@ from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from engine import clock as clock_module
+from engine.config import REPO_ROOT
 from engine.db import Database
 from engine.org.models import Unit, User
+from engine.runtime.models import WorkflowInstance
 from tests.fixtures import PROCESSES, broken_processes
 from webui.cli import cli
 
@@ -156,3 +158,12 @@ def test_no_demo_accounts_outside_demo_mode(dondoc, database_url):
     code, _, err = dondoc("demo-data")
     assert (code, err) == (1, "error: demo data is only loaded in demo mode (DONDOC_DEMO=1)\n")
     assert count(database_url, User) == 0
+
+
+def test_loading_a_ruleset_with_a_report_calendar_starts_it(dondoc, database_url, monkeypatch):
+    monkeypatch.setenv("DONDOC_PROCESSES_DIR", str(REPO_ROOT / "processes"))
+    monkeypatch.setenv("DONDOC_RULESET", "dak-lak")
+    code, out, _ = dondoc("ruleset", "load")
+    assert code == 0 and out.endswith("periodic-report calendar running\n")
+    assert dondoc("ruleset", "load")[0] == 0  # idempotent: still one calendar
+    assert count(database_url, WorkflowInstance) == 1

@@ -147,5 +147,12 @@ def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:
         return engine.runtime.start(session, bundle, PURPOSE, {"after": yesterday}, actor=actor)
 
 
+def ensure_schedule(engine) -> WorkflowInstance | None:
+    """Start the report calendar of a ruleset that has one (after loading it); None otherwise."""
+    with engine.db.session() as session:
+        settings = engine.compiled(engine.current_bundle(session)).settings
+    return start_schedule(engine) if PURPOSE in settings.get("processes", {}) else None
+
+
 def periodic_reports(session: Session, limit: int = 24) -> list[PeriodicReport]:
     return list(session.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due.desc()).limit(limit)))

@@ -7,9 +7,9 @@ import time
 from engine.directives.models import ProgressUpdate
 from tests.processes import drive
 
-# 500 loops take ~25–45 s on a 2-core machine (about 45 ms a loop, flat); the suite runs 350 by
-# default to stay in budget. DONDOC_RETURN_LOOPS=500 runs the full count.
-LOOPS = int(os.environ.get("DONDOC_RETURN_LOOPS", "350"))
+# The issue asks for 500 loops (about 15 s here; bench/ goes to 1,000). DONDOC_RETURN_LOOPS
+# changes the count for a quick local run.
+LOOPS = int(os.environ.get("DONDOC_RETURN_LOOPS", "500"))
 
 
 def test_hundreds_of_return_and_correct_loops(loaded, org_tree):
@@ -30,6 +30,10 @@ def test_hundreds_of_return_and_correct_loops(loaded, org_tree):
     # The second half costs about what the first did: no growth with the number of loops.
     first_half, second_half = timings[LOOPS // 2], timings[LOOPS] - timings[LOOPS // 2]
     assert second_half < 2 * first_half, timings
+    with engine.db.session() as s:  # the state still loads fast
+        began = time.perf_counter()
+        engine.runtime._load(s, drive.instance(engine, instance_id))
+        assert time.perf_counter() - began < 0.2
     drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Xong"}, users["stc"])
     drive.complete(engine, "review", {"decision": "close"}, users["clerk"])
     assignment = drive.assignment(engine, aid)
