@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from engine.org.models import ROLES, Unit, User
@@ -16,6 +18,37 @@ class OrgError(ValueError):
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == code))
+
+
+# Per-worker unit code -> id map, per database. Safe without invalidation because units are
+# never renamed or deleted (only added or retired, which keeps code and id); a code not yet
+# known is looked up again. Only committed units are cached: a unit created in the current
+# transaction (it may still roll back) is read from the session every time.
+_unit_ids: WeakKeyDictionary[Engine, dict[str, int]] = WeakKeyDictionary()
+_CREATED_UNIT = "dondoc.created_unit"
+
+
+def unit_id_by_code(session: Session, code: str) -> int | None:
+    """The id of the unit `code` (retired ones included), cached per worker."""
+    known = _unit_ids.setdefault(session.get_bind(), {})
+    if code in known:
+        return known[code]
+    unit = unit_by_code(session, code)
+    if unit is None:
+        return None
+    if not _created_in_this_transaction(session):
+        known[code] = unit.id
+    return unit.id
+
+
+def _created_in_this_transaction(session: Session) -> bool:
+    return session.info.get(_CREATED_UNIT, False) or any(isinstance(obj, Unit) for obj in session.new)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_new_units(session: Session, _context, _instances) -> None:
+    if any(isinstance(obj, Unit) for obj in session.new):
+        session.info[_CREATED_UNIT] = True
 
 
 def require_unit(session: Session, code: str) -> Unit:

@@ -21,6 +21,7 @@ from engine.directives.models import (
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.registry.outcomes import OUTCOMES, assignment_outcome, outcome_clause
+from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance, WorkItem
 
 SORTS = {
@@ -79,7 +80,17 @@ def visible_assignments(session: Session, user: User) -> Select:
     if units is not None:
         query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
                                            AssignmentUnit.unit_id.in_(units)))
+    elif not user.has_role(*secret_readers(session)):
+        # An organisation-wide role sees a secret assignment only when the ruleset lets it read the
+        # secret-document register ([secrecy] visible_to); the units doing it always see it.
+        query = query.where(Assignment.secret.is_(False))
     return query
+
+
+def secret_readers(session: Session) -> set[str]:
+    """Roles the published rulesets let read secret documents."""
+    settings = session.scalars(select(ProcessBundle.settings).where(ProcessBundle.status == "published"))
+    return {role for s in settings for role in s.get("secrecy", {}).get("visible_to", [])}
 
 
 def visible_assignment(session: Session, user: User, assignment_id: int) -> Assignment | None:

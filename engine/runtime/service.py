@@ -26,7 +26,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -54,6 +54,8 @@ _TEMPLATES = SandboxedEnvironment(autoescape=False)
 _TEMPLATES.filters["date_vn"] = date_vn  # {{ deadline | date_vn }} -> 26/02/2026
 _instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker
 OFFICE_ROLES = ("clerk", "office_head")
+# The key every stored working-day rule carries (see engine.sandbox.helpers.working_deadline).
+WORKING_DAYS_KEY = "working_days"
 
 
 class DbLookups(forms.Lookups):
@@ -228,28 +230,65 @@ class Runtime:
             return incident
 
     # ------------------------------------------------------------------ calendar changes
-    def refresh_deadlines(self, session: Session, actor: User | None = None) -> int:
-        """Recompute every open working-day deadline and the timers waiting on them after the
-        calendar changed. Returns how many instances changed."""
-        changed = 0
-        ids = list(session.scalars(select(WorkflowInstance.id).where(WorkflowInstance.status == "running")))
-        for instance_id in ids:
-            instance = self._lock(session, instance_id)
-            compiled, workflow = self._load(session, instance)
-            token = current_calendar.set(WorkingCalendar.from_db(session))
-            try:
-                moved = _recompute_working_deadlines(workflow)
-                if moved:
-                    self._refresh_due_dates(session, instance, workflow)
-            finally:
-                current_calendar.reset(token)
-            if moved:
+    def refresh_deadlines(self, actor: User | None = None, batch_size: int = 200) -> int:
+        """Recompute the open working-day deadlines, and the timers waiting on them, of every
+        running instance that may hold one, after the calendar changed (the change must be
+        committed first). Returns how many instances changed.
+
+        Scales to many instances: candidates are listed `batch_size` at a time by id, and each
+        is refreshed in its own short transaction (lock, reload, recompute, save), so nobody
+        waits on a lock for more than one instance's work. The trade-off: while a run is under
+        way some instances show the new calendar and some still the old one, and a crash
+        leaves the rest unrefreshed; refreshing is idempotent, so running it again (another
+        calendar save, `dondoc calendar`) completes it. Each instance reads the calendar after
+        taking its lock, so two corrections saved at once cannot leave it on the older one."""
+        changed, after_id = 0, 0
+        while ids := self._refresh_candidates(after_id, batch_size):
+            for instance_id in ids:
+                changed += self._refresh_instance(instance_id, actor)
+            after_id = ids[-1]
+        return changed
+
+    def _refresh_candidates(self, after_id: int, limit: int) -> list[int]:
+        """Running instances that wait on a timer or hold a working-day rule (a
+        working_deadline dict, an assignment's deadline rule) somewhere in their state: the
+        others cannot depend on the calendar."""
+        may_depend = or_(WorkflowInstance.next_timer_due.is_not(None),
+                         WorkflowInstance.state.contains(f'"{WORKING_DAYS_KEY}"'))
+        with self.db.session() as session:
+            return list(session.scalars(
+                select(WorkflowInstance.id)
+                .where(WorkflowInstance.status == "running", WorkflowInstance.id > after_id, may_depend)
+                .order_by(WorkflowInstance.id).limit(limit)))
+
+    def _refresh_instance(self, instance_id: int, actor: User | None) -> bool:
+        """One instance, one transaction. A failure is logged and leaves the instance as it
+        was: one broken workflow must not stop the others from following the calendar."""
+        try:
+            with self.db.session() as session:
+                instance = self._lock(session, instance_id)
+                if instance.status != "running":
+                    return False
+                compiled, workflow = self._load(session, instance)
+                tokens = (current_calendar.set(WorkingCalendar.from_db(session)),
+                          current_settings.set(compiled.settings))
+                try:
+                    moved = _recompute_working_deadlines(workflow)
+                    if moved:
+                        self._refresh_due_dates(session, instance, workflow)
+                finally:
+                    current_settings.reset(tokens[1])
+                    current_calendar.reset(tokens[0])
+                if not moved:
+                    return False
                 self._step(session, instance, compiled, workflow, actor, action=None)
                 audit.record(session, "deadlines.recomputed", "workflow_instance", instance.id, actor=actor,
-                             after={"changed": moved}, directive_id=instance.directive_id,
-                             assignment_id=instance.assignment_id)
-                changed += 1
-        return changed
+                             after={"changed": moved, "next_timer_due": _iso(instance.next_timer_due)},
+                             directive_id=instance.directive_id, assignment_id=instance.assignment_id)
+                return True
+        except (Conflict, NotFound, SQLAlchemyError, ValueError, LookupError, TypeError, KeyError) as exc:
+            log.warning("deadlines of instance %s not recomputed: %s", instance_id, exc)
+            return False
 
     def _refresh_due_dates(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
         """Re-evaluate the `due` property of the instance's open work items (the inbox shows it)."""
@@ -354,10 +393,10 @@ class Runtime:
     def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str) -> int | None:
         if unit_expression:
             code = self.script_engine.evaluate(task, unit_expression)
-            unit = org.unit_by_code(session, str(code)) if code else None
-            if unit is None:
+            unit_id = org.unit_id_by_code(session, str(code)) if code else None
+            if unit_id is None:
                 raise LookupError(f"user task {task.task_spec.bpmn_id}: unit '{code}' does not exist")
-            return unit.id
+            return unit_id
         default: Unit | None = org.tracking_office(session) if role in OFFICE_ROLES else None
         if role == "leader":
             default = org.root_unit(session)
@@ -472,8 +511,8 @@ def _recompute_working_deadlines(workflow: BpmnWorkflow) -> int:
     def walk(value):
         nonlocal moved
         if isinstance(value, dict):
-            if {"date", "start", "working_days"} <= value.keys():
-                fresh = add_working_days(value["start"], value["working_days"])
+            if {"date", "start", WORKING_DAYS_KEY} <= value.keys():
+                fresh = add_working_days(value["start"], value[WORKING_DAYS_KEY])
                 if fresh != value["date"]:
                     value["date"], moved = fresh, moved + 1
             for inner in value.values():

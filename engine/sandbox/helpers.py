@@ -133,6 +133,17 @@ def next_urging(deadline, last_covered=None, assigned_on=None) -> dict | None:
     return plan(deadline, last_covered, assigned_on)
 
 
+def urging_moment(planned: dict, deadline, last_covered=None, assigned_on=None) -> str:
+    """When the planned urging event falls due under the calendar as it is NOW: the plan is
+    recomputed rather than read back, so that urging.bpmn's timer moves when an admin
+    corrects the calendar (the runtime re-evaluates waiting timers then). `planned["at"]`
+    when the fresh plan has nothing left, or when that moment has come already (the timer
+    fires on the next sweep, and the catch-up step then decides what is sent)."""
+    if datetime.fromisoformat(planned["at"]) <= clock.now():
+        return planned["at"]
+    return (next_urging(deadline, last_covered, assigned_on) or planned)["at"]
+
+
 def next_periodic_report(after=None) -> dict:
     """The next periodic report of the ruleset's [[report_calendar]] whose units' due day
     comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
@@ -173,6 +184,6 @@ HELPERS = {
     for f in (
         setting, today, now, add_working_days, working_deadline, deadline_date, end_of_day, start_of_day,
         working_days_before, working_days_after, is_working_day, is_overdue, days_late, plus_days,
-        next_urging, next_periodic_report, next_period_end,
+        next_urging, urging_moment, next_periodic_report, next_period_end,
     )
 }

@@ -8,12 +8,14 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import holidays
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from engine.working_days.models import CalendarOverride
+from engine.working_days.models import CalendarOverride, CalendarRevision
 
 _CORRECTIONS = Path(__file__).with_name("corrections.toml")
 # A deadline search never needs more than this many calendar days per working day asked for.
@@ -29,6 +31,57 @@ def shipped_corrections() -> dict[date, bool]:
 
 def _stored_overrides(session: Session) -> dict[date, bool]:
     return {day: working for day, working in session.execute(select(CalendarOverride.day, CalendarOverride.working))}
+
+
+# Per-worker copy of the overrides, per database: (revision it was read at, overrides).
+# Why it is safe across workers: every transaction that writes calendar_overrides through the
+# ORM also bumps calendar_revisions (listeners below), and a reader checks that one-row counter
+# (far cheaper than reading and converting the overrides) before trusting its copy. It reads
+# the counter BEFORE the overrides, so a change committed in between can only leave a copy
+# newer than its revision, which the next check replaces. A session that itself wrote the
+# calendar bypasses the copy (its uncommitted rows must neither be missed nor cached: the
+# transaction may still roll back). Raw SQL that bypasses the ORM must bump the counter itself.
+_cache: WeakKeyDictionary[Engine, tuple[int, dict[date, bool]]] = WeakKeyDictionary()
+_WROTE_CALENDAR = "dondoc.wrote_calendar"
+_REVISION = select(CalendarRevision.revision).where(CalendarRevision.id == 1)
+
+
+def cached_overrides(session: Session) -> dict[date, bool]:
+    """The deployment's overrides, re-read only when another transaction changed them."""
+    if session.info.get(_WROTE_CALENDAR):
+        return _stored_overrides(session)
+    connection = session.connection()
+    revision = connection.scalar(_REVISION) or 0
+    hit = _cache.get(connection.engine)
+    if hit is not None and hit[0] == revision:
+        return hit[1]
+    overrides = _stored_overrides(session)
+    _cache[connection.engine] = (revision, overrides)
+    return overrides
+
+
+def _bump_revision(session: Session) -> None:
+    session.info[_WROTE_CALENDAR] = True
+    connection = session.connection()
+    bumped = connection.execute(update(CalendarRevision).where(CalendarRevision.id == 1)
+                                .values(revision=CalendarRevision.revision + 1))
+    if bumped.rowcount == 0:  # the deployment's first change
+        connection.execute(insert(CalendarRevision).values(id=1, revision=1))
+
+
+@event.listens_for(Session, "before_flush")
+def _on_flush(session: Session, _context, _instances) -> None:
+    if any(isinstance(obj, CalendarOverride) for group in (session.new, session.dirty, session.deleted)
+           for obj in group):
+        _bump_revision(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_bulk_write(state: ORMExecuteState) -> None:
+    """ORM-enabled insert/update/delete statements on the table skip before_flush."""
+    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is CalendarOverride:
+        _bump_revision(state.session)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +106,7 @@ class WorkingCalendar:
     def lazily_from_db(cls, session: Session) -> WorkingCalendar:
         """Reads the deployment's overrides only when a working day is first asked for (most
         engine steps never do); `session` must still be open then."""
-        return cls(load=lambda: _stored_overrides(session))
+        return cls(load=lambda: cached_overrides(session))
 
     @property
     def _overrides(self) -> dict[date, bool]:

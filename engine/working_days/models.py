@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
@@ -22,3 +22,14 @@ class CalendarOverride(Base):
     note: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CalendarRevision(Base):
+    """One row whose counter goes up in every transaction that changes calendar_overrides, so
+    that each worker can keep the overrides in memory and re-read them only when it moved
+    (see engine.working_days.cached_overrides)."""
+
+    __tablename__ = "calendar_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)

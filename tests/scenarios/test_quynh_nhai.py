@@ -7,6 +7,7 @@ import pytest
 from engine.config import REPO_ROOT
 from engine.directives import extensions
 from engine.forms import parse_form
+from engine.registry import service as registry
 from engine.runtime.errors import Forbidden
 from engine.secrecy import service as secrecy
 from tests.scenarios.drive import Scenario, due_day, run_inspection
@@ -72,6 +73,12 @@ def test_secret_directive_goes_to_the_separate_register(sc):
         assert (entry.directive_id, entry.secrecy) == (directive.id, "secret")
         with pytest.raises(Forbidden):
             secrecy.visible_documents(s, sc.users["clerk"], settings)
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    with sc.engine.db.session() as s:  # the registry: the unit doing it and the register's readers only
+        seen = {who: registry.visible_assignment(s, sc.users[who], assignment.id) is not None
+                for who in ("stc", "office_head", "leader", "clerk", "sxd")}
+    assert seen == {"stc": True, "office_head": True, "leader": True, "clerk": False, "sxd": False}
 
 
 def _bundle(sc):
