@@ -32,8 +32,9 @@ NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
+# Comments are dropped: SpiffWorkflow's task parsers fail on a comment inside a task element.
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                           remove_blank_text=False)
+                           remove_comments=True, remove_blank_text=False)
 # (xpath, mode, what) — every place a diagram holds Python for the sandbox.
 _BPMN_CODE = (
     (".//bpmn:scriptTask/bpmn:script", "exec", "script"),

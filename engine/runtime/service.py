@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from uuid import UUID
@@ -24,7 +25,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
-from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -129,12 +130,13 @@ class Runtime:
                 task.data["completed_by"] = user.username
                 task.run()
 
-            before = {"status": item.status}
+            def record_completion() -> None:
+                audit.record(session, "work_item.completed", "work_item", item.id, actor=user,
+                             before={"status": "ready"}, after={"element": item.element_id, "data": clean},
+                             directive_id=item.directive_id, assignment_id=item.assignment_id)
+
             item.status, item.completed_at, item.completed_by, item.draft = "completed", clock.now(), user.id, None
-            self._step(session, instance, compiled, workflow, user, action=run_user_task)
-            audit.record(session, "work_item.completed", "work_item", item.id, actor=user, before=before,
-                         after={"element": item.element_id, "data": clean}, directive_id=item.directive_id,
-                         assignment_id=item.assignment_id)
+            self._step(session, instance, compiled, workflow, user, action=run_user_task, record=record_completion)
             return item
 
     def save_draft(self, work_item_id: int, raw: dict, actor: User) -> None:
@@ -270,7 +272,7 @@ class Runtime:
                 if instance.status != "running":
                     return False
                 compiled, workflow = self._load(session, instance)
-                tokens = (current_calendar.set(WorkingCalendar.from_db(session)),
+                tokens = (current_calendar.set(WorkingCalendar.lazily_from_db(session)),
                           current_settings.set(compiled.settings))
                 try:
                     moved = _recompute_working_deadlines(workflow)
@@ -286,7 +288,7 @@ class Runtime:
                              after={"changed": moved, "next_timer_due": _iso(instance.next_timer_due)},
                              directive_id=instance.directive_id, assignment_id=instance.assignment_id)
                 return True
-        except (Conflict, NotFound, SQLAlchemyError, ValueError, LookupError, TypeError, KeyError) as exc:
+        except (Conflict, NotFound, WorkflowException, ValueError, LookupError, TypeError) as exc:
             log.warning("deadlines of instance %s not recomputed: %s", instance_id, exc)
             return False
 
@@ -323,7 +325,10 @@ class Runtime:
         return compiled, workflow
 
     def _step(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
-              workflow: BpmnWorkflow, actor: User | None, action) -> None:
+              workflow: BpmnWorkflow, actor: User | None, action, record: Callable[[], None] | None = None) -> None:
+        """Run `action` and the engine steps, then save. `record` writes the step's audit entry
+        after the run (so that it follows what the run recorded) but before the save's flush,
+        which then writes it in the same round trip instead of a second flush at commit."""
         ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
         tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.lazily_from_db(session)),
                   current_settings.set(compiled.settings))
@@ -338,6 +343,8 @@ class Runtime:
             except Exception as exc:  # a script, expression or operator failed: keep it as an incident
                 _reraise_database_error(exc)
                 self._record_incident(session, instance, workflow, exc)
+            if record is not None:
+                record()
             self._save(session, instance, compiled, workflow)
         finally:
             current_settings.reset(tokens[2])
@@ -363,10 +370,15 @@ class Runtime:
                          workflow: BpmnWorkflow) -> None:
         ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         known = {}
-        for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id,
-                                                           WorkItem.status == "ready")):
+        # No autoflush: it would write the instance row now and again in _save (two UPDATEs and
+        # version bumps per step). Items this step already closed are still "ready" in the
+        # database, so the query returns them; their in-memory status tells.
+        with session.no_autoflush:
+            stored = session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id,
+                                                            WorkItem.status == "ready")).all()
+        for item in stored:
             known[item.task_id] = item
-            if item.task_id not in ready:
+            if item.status == "ready" and item.task_id not in ready:
                 task = _find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
                 item.status = "completed" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
                 item.completed_at = clock.now()

@@ -1,5 +1,7 @@
-"""Admin corrections to the calendar. A change recomputes every open working-day deadline
-and the timers waiting on it, in the same transaction, with an audit entry."""
+"""Admin corrections to the calendar. The change, the assignment deadlines it moves and
+their audit entries commit together; then every open working-day deadline of the running
+workflows, and the timers waiting on them, are recomputed instance by instance (see
+Runtime.refresh_deadlines for the consistency trade-off)."""
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +27,8 @@ def set_override(engine, day: date, working: bool, note: str = "", *, actor=None
         session.flush()
         audit.record(session, "calendar.changed", "calendar_day", day.isoformat(), actor=actor, before=before,
                      after={"working": working, "note": note})
-        _recompute_assignment_deadlines(session, actor)
-        return engine.runtime.refresh_deadlines(session, actor)
+        _recompute_assignment_deadlines(session, day, actor)
+    return engine.runtime.refresh_deadlines(actor)
 
 
 def remove_override(engine, day: date, *, actor=None) -> int:
@@ -38,20 +40,22 @@ def remove_override(engine, day: date, *, actor=None) -> int:
                      before={"working": row.working, "note": row.note}, after=None)
         session.delete(row)
         session.flush()
-        _recompute_assignment_deadlines(session, actor)
-        return engine.runtime.refresh_deadlines(session, actor)
+        _recompute_assignment_deadlines(session, day, actor)
+    return engine.runtime.refresh_deadlines(actor)
 
 
-def _recompute_assignment_deadlines(session: Session, actor) -> None:
+def _recompute_assignment_deadlines(session: Session, day: date, actor) -> None:
+    """Open assignments whose deadline rule spans `day`. A deadline before `day` cannot move:
+    counting working days from its start never reached `day`, whatever `day` now is."""
     calendar = WorkingCalendar.from_db(session)
-    open_with_rule = select(Assignment).where(Assignment.deadline_rule.is_not(None),
+    open_with_rule = select(Assignment).where(Assignment.deadline_rule.is_not(None), Assignment.deadline >= day,
                                               Assignment.status.in_(("open", "returned")))
     for assignment in session.scalars(open_with_rule):
         rule = assignment.deadline_rule
         fresh = calendar.add_working_days(date.fromisoformat(rule["start"]), int(rule["working_days"]))
         if fresh != assignment.deadline:
             audit.record(session, "assignment.deadline_recomputed", "assignment", assignment.id, actor=actor,
-                         before={"deadline": assignment.deadline.isoformat() if assignment.deadline else None},
+                         before={"deadline": assignment.deadline.isoformat()},
                          after={"deadline": fresh.isoformat()}, directive_id=assignment.directive_id,
                          assignment_id=assignment.id)
             assignment.deadline = fresh

@@ -2,15 +2,25 @@
 the timeDate timers waiting on them move, in one transaction, with an audit trail."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
+from engine.clock import VN_TZ
 from engine.directives.models import Assignment
+from engine.inspections import service as inspections
+from engine.notifications.models import Notification
+from engine.org import service as org
+from engine.org.models import User
+from engine.reports.service import start_schedule
 from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.scheduler.service import tick
 from engine.working_days.service import remove_override, set_override
+from tests.conftest import PASSWORD
 from tests.engine.conftest import open_assignment, ready_item, start_mini
+from tests.processes import drive
+from tests.processes.test_inspection import DECISION as INSPECTION_DECISION
 
 
 def vn(text: str) -> datetime:
@@ -76,3 +86,114 @@ def test_assignment_deadline_with_a_rule_is_recomputed(loaded, org_tree):
         assert assignment.original_deadline == date(2026, 2, 26)
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "assignment.deadline_recomputed")).one()
         assert (entry.before, entry.after) == ({"deadline": "2026-02-26"}, {"deadline": "2026-02-27"})
+
+
+# ---------------------------------------------------------------- the real processes
+def urging_notes(engine) -> list[tuple[str, str]]:
+    """(kind, VN local day) of every urging notification to the lead unit's officer."""
+    with engine.db.session() as s:
+        rows = s.execute(select(Notification.kind, Notification.created_at).join(User, User.id == Notification.user_id)
+                         .where(User.username == "stc").order_by(Notification.id)).all()
+    return [(kind, created.astimezone(VN_TZ).date().isoformat()) for kind, created in rows]
+
+
+def run_until(engine, clock, until: datetime) -> None:
+    """Tick like the scheduler, every 3 hours, up to `until` (VN time)."""
+    while clock.now() < until:
+        clock.advance(timedelta(hours=3))
+        tick(engine)
+
+
+def urging_due(engine, assignment_id: int) -> datetime:
+    with engine.db.session() as s:
+        instance_id = s.get(Assignment, assignment_id).instance_id
+        return s.get(WorkflowInstance, instance_id).next_timer_due.astimezone(VN_TZ)
+
+
+def test_urging_reminders_follow_an_extra_day_off_and_fire_once(loaded, org_tree, clock):
+    engine = loaded
+    handle = open_assignment(engine, org_tree, deadline_days=5)  # Thu 12/02 + 5 working days: Thu 26/02
+    assert urging_due(engine, handle.assignment_id) == datetime(2026, 2, 23, 8, tzinfo=VN_TZ)  # 3 days before
+    assert handle.due_at == vn("2026-02-24T17:00+07:00")  # first update: 3 working days (Đắk Lắk Đ.7)
+
+    set_override(engine, date(2026, 2, 23), False, "Nghỉ bù", actor=org_tree["admin"])  # deadline: Fri 27/02
+    assert urging_due(engine, handle.assignment_id) == datetime(2026, 2, 24, 8, tzinfo=VN_TZ)
+    assert ready_item(engine, handle.instance_id, "handle").due_at == vn("2026-02-25T17:00+07:00")
+    with engine.db.session() as s:
+        instance_id = s.get(Assignment, handle.assignment_id).instance_id
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "deadlines.recomputed",
+                                                   AuditEntry.object_id == str(instance_id))).one()
+        assert entry.actor_name == "admin" and entry.assignment_id == handle.assignment_id
+
+    run_until(engine, clock, datetime(2026, 3, 5, 12, tzinfo=VN_TZ))
+    assert urging_notes(engine) == [
+        ("reminder", "2026-02-24"),   # not on the day off, and only once
+        ("reminder", "2026-02-26"),   # 1 working day before the moved deadline
+        ("due_today", "2026-02-27"),
+        ("overdue", "2026-03-02"),
+        ("overdue", "2026-03-04"),
+    ]
+    # Waiting for the escalation (5 working days after 27/02: Fri 06/03) when Thu 05/03 is declared off.
+    assert urging_due(engine, handle.assignment_id) == datetime(2026, 3, 6, 8, tzinfo=VN_TZ)
+    set_override(engine, date(2026, 3, 5), False, "Nghỉ đột xuất", actor=org_tree["admin"])
+    assert urging_due(engine, handle.assignment_id) == datetime(2026, 3, 9, 8, tzinfo=VN_TZ)
+    run_until(engine, clock, datetime(2026, 3, 9, 12, tzinfo=VN_TZ))
+    assert urging_notes(engine)[5:] == [("escalation", "2026-03-09")]
+
+
+def test_inspection_report_due_and_its_overdue_timer_move(loaded, org_tree, clock):
+    engine = loaded
+    with engine.db.session() as s:
+        inspector = org.create_user(s, "thanhtra", PASSWORD, "Hoàng Thanh Tra", "VP", ["inspector"])
+    proposed = inspections.propose(engine, {"title": "Kiểm tra nhiệm vụ năm 2025", "kind": "planned",
+                                            "units": ["STC"]}, org_tree["office_head"])
+    engine.runtime.complete(drive.ready(engine, "decide").id, INSPECTION_DECISION, org_tree["leader"])
+    engine.runtime.complete(drive.ready(engine, "record_findings").id,
+                            {"ended_on": "12/02/2026", "findings": "STC chậm", "minutes": ["a" * 64]}, inspector)
+    assert drive.ready(engine, "write_report").due_at == vn("2026-03-02T17:00+07:00")  # 7 working days
+
+    set_override(engine, date(2026, 2, 27), False, "Nghỉ bù", actor=org_tree["admin"])
+    report = drive.ready(engine, "write_report")
+    assert report.due_at == vn("2026-03-03T17:00+07:00")
+    assert drive.instance(engine, proposed.instance_id).next_timer_due == vn("2026-03-03T17:00+07:00")
+    assert "deadlines.recomputed" in actions(engine)
+
+    clock.set(datetime(2026, 3, 3, 12, 0))  # late under the old calendar only: the leader hears nothing
+    assert engine.runtime.run_due_timers() == 0
+    clock.set(datetime(2026, 3, 4, 9, 0))
+    assert engine.runtime.run_due_timers() == 1
+    clock.set(datetime(2026, 3, 9, 9, 0))
+    assert engine.runtime.run_due_timers() == 0  # fired once
+    with engine.db.session() as s:
+        warned = s.scalars(select(Notification.kind).where(Notification.user_id == org_tree["leader"].id)).all()
+    assert warned == ["inspection_report_overdue"]
+
+
+def test_only_instances_that_may_depend_on_working_days_are_refreshed(mini, clock):
+    """Candidates are listed in batches; an instance with no timer and no working-day rule is
+    never locked nor loaded."""
+    engine = mini.engine
+    with_rule = [start_mini(engine) for _ in range(3)]
+    loaded_ids = []
+    original = engine.runtime._load
+
+    def spy(session, instance):
+        loaded_ids.append(instance.id)
+        return original(session, instance)
+
+    engine.runtime._load = spy
+    with engine.db.session() as s:  # a finished instance and one holding plain dates only
+        plain = s.get(WorkflowInstance, with_rule[0])
+        plain.state = plain.state.replace('"working_days"', '"calendar_days"')
+        plain.next_timer_due = None
+        s.get(WorkflowInstance, with_rule[1]).status = "completed"
+    assert engine.runtime.refresh_deadlines(batch_size=1) == 0  # nothing moved: the calendar is unchanged
+    assert loaded_ids == [with_rule[2]]
+
+
+def test_periodic_report_reminder_moves(loaded, org_tree):
+    engine = loaded
+    schedule = start_schedule(engine)  # Q1: units report by Mon 16/03, reminded 5 working days before
+    assert drive.instance(engine, schedule.id).next_timer_due == vn("2026-03-09T08:00+07:00")
+    set_override(engine, date(2026, 3, 11), False, "Nghỉ bù", actor=org_tree["admin"])
+    assert drive.instance(engine, schedule.id).next_timer_due == vn("2026-03-06T08:00+07:00")

@@ -81,3 +81,11 @@ def test_nothing_half_loaded_is_stored(database_url, clock, tmp_path):
         assert list(engine.cache._compiled) == [first.id]
     finally:
         engine.close()
+
+
+def test_comments_inside_elements_are_allowed(tmp_path):
+    """Admins annotate diagrams; SpiffWorkflow's parsers would fail on a comment in a task."""
+    mini = (PROCESSES / "common" / "mini.bpmn").read_text(encoding="utf-8")
+    commented = mini.replace("<bpmn:script>", "<!-- why: Đ.7 k.1 --><bpmn:script>", 1)
+    assert commented != mini
+    compile_bundle(read_ruleset(processes_with(tmp_path, commented), "mini"))

@@ -76,3 +76,48 @@ def test_secret_directive_is_not_recorded(sc):
     with pytest.raises(DirectiveError):
         sc.register("5/TTg-KTTH", "12/02/2026", [{"content": "Mật", "lead_unit": "STC"}], secrecy="confidential",
                     **GOVERNMENT)
+
+
+def _tracked(sc, symbol, deadline):
+    directive = sc.register(symbol, "12/02/2026", [{"content": "Báo cáo tình hình", "lead_unit": "STC",
+                                                    "deadline": deadline}], **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    return assignment
+
+
+def test_office_updates_the_status_three_working_days_after_a_deadline_across_tet(sc):
+    """Đ.9 k.1: the office updates the status at the latest 3 working days after the deadline."""
+    assignment = _tracked(sc, "60/TTg-KTTH", "13/02/2026")  # Friday before Tết
+    sc.at("2026-02-13 16:00")
+    assert "update_status" not in sc.ready_elements()  # the deadline day is not over
+    sc.at("2026-02-13 17:30")
+    item = sc.ready("update_status")
+    assert (item.role, item.lane, due_day(item)) == ("clerk", "Văn phòng", date(2026, 2, 25))  # 23, 24, 25 Feb
+    sc.complete("update_status", "clerk", {"office_progress": "in_progress", "office_note": "Sở đang tổng hợp"})
+    updated = sc.assignment(assignment.id)
+    assert (updated.status, updated.progress, sc.ready_elements()) == ("open", "in_progress", ["handle"])
+
+
+def test_office_status_update_follows_an_extended_deadline(sc):
+    assignment = _tracked(sc, "61/TTg-KTTH", "06/03/2026")
+    sc.at("2026-03-09 09:00")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 11)
+    extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ ý kiến Bộ", sc.users["stc"])
+    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    assert sc.ready_elements() == ["handle"]  # the update of the old deadline is withdrawn
+    sc.at("2026-03-20 18:00")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 25)
+    # Đ.10 k.1: the office completing the status closes the file.
+    sc.complete("update_status", "clerk", {"office_progress": "done", "office_note": "Đã báo cáo Bộ"})
+    closed = sc.assignment(assignment.id)
+    assert (closed.status, closed.progress, closed.closed_on, sc.ready_elements()) == \
+        ("closed", "done", date(2026, 3, 20), [])
+
+
+def test_no_office_status_update_for_tasks_closed_in_time(sc):
+    assignment = _tracked(sc, "62/TTg-KTTH", "06/03/2026")
+    sc.complete("handle", "stc", {"action": "update", "progress": "done", "note": "Xong"})
+    sc.at("2026-03-10 09:00")
+    assert (sc.assignment(assignment.id).status, sc.ready_elements()) == ("closed", [])

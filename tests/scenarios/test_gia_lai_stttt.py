@@ -68,3 +68,22 @@ def test_secret_directive_is_never_copied_into_the_system(sc):
     """Đ.6 k.2a: không sao chép, cập nhật, đăng tải."""
     with pytest.raises(DirectiveError):
         sc.register("8/QĐ-UBND", "12/02/2026", [{"content": "Mật", "lead_unit": "STC"}], secrecy="top_secret")
+
+
+def test_section_returns_a_wrong_task_to_the_director(sc):
+    """Đ.5 k.2b: the section states the reason and returns the task to the Director, who
+    assigns it to another section."""
+    directive = sc.register("403/UBND-KGVX", "12/02/2026",
+                            [{"content": "Quản lý tần số", "lead_unit": "STC", "deadline": "27/02/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Đồng ý"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.complete("handle", "stc", {"action": "return", "return_reason": "Không thuộc chức năng của phòng"})
+    item = sc.ready("director_correct")
+    assert (item.role, sc.ready_elements()) == ("leader", ["director_correct"])
+    sc.complete("director_correct", "leader", {"new_lead_unit": "SXD", "correction_note": "Giao Phòng Xây dựng"})
+    reassigned = sc.assignment(assignment.id)
+    assert (reassigned.status, reassigned.lead_unit_id) == ("open", _unit_id(sc, "SXD"))
+    assert sc.ready("handle").unit_id == _unit_id(sc, "SXD")
+    sc.at("2026-03-04 09:00")  # overdue: this regulation sets no office status update (Bạc Liêu Đ.9 k.1)
+    assert sc.ready_elements() == ["handle"]

@@ -97,6 +97,18 @@ def all_mail_sent(engine, smtp, expected: int):
     return check
 
 
+def mail_settled(smtp, quiet_seconds: float = 3.0):
+    seen = {"count": -1, "since": time.monotonic()}
+
+    def check() -> bool:
+        """no mail sent for a few seconds (only the killed process's claimed mails are left)"""
+        count = len(smtp.inbox.messages)
+        if count != seen["count"]:
+            seen.update(count=count, since=time.monotonic())
+        return time.monotonic() - seen["since"] > quiet_seconds
+    return check
+
+
 def kinds(engine) -> Counter:
     with engine.db.session() as s:
         return Counter(s.execute(select(Notification.assignment_id, Notification.kind)).all())
@@ -120,7 +132,9 @@ def test_two_scheduler_processes_fire_each_timer_once_and_survive_a_kill(urging,
     schedulers.kill("a")
     schedulers.start("a")
     wait_for(all_advanced_past(urging, vn(2026, 3, 5, 8, 1)), schedulers)
-    # A mail claimed by "a" when it was killed is anyone's again when its lease ends.
+    # A mail claimed by "a" when it was killed is anyone's again when its lease ends. Jump past
+    # the lease only once the living schedulers are done, or their own claims would expire too.
+    wait_for(mail_settled(smtp), schedulers)
     schedulers.clock.set(vn(2026, 3, 5, 8, 1) + LEASE)
     wait_for(all_mail_sent(urging, smtp, 2 * ASSIGNMENTS), schedulers)
     assert kinds(urging) == Counter({**{(i, "reminder"): 1 for i in ids}, **{(i, "due_today"): 1 for i in ids}})
