@@ -135,18 +135,22 @@ def discard(draft_id: int):
     return redirect(url_for("modeler.index"))
 
 
-@blueprint.get("/versions/<int:bundle_id>")
-@login_required(ADMIN)
-def version(bundle_id: int):
-    eng = engine()
-    with eng.db.session() as session:
+def _version_page(bundle_id: int, plans=None, **extra):
+    """A version: its diff against the one in force, and the older instances one may migrate."""
+    with engine().db.session() as session:
         bundle = _bundle_or_404(session, bundle_id)
         against = _against(session, bundle)
         changes = diff.diff_files(against.files if against else {}, bundle.files)
         instances = _older_instances(session, bundle)
         authors = _authors(session, [bundle])
     return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
-                           instances=instances, authors=authors, plans=None)
+                           instances=instances, authors=authors, plans=plans, **extra)
+
+
+@blueprint.get("/versions/<int:bundle_id>")
+@login_required(ADMIN)
+def version(bundle_id: int):
+    return _version_page(bundle_id)
 
 
 @blueprint.post("/versions/<int:bundle_id>/publish")
@@ -181,15 +185,7 @@ def migrate(bundle_id: int):
     except EngineError as exc:
         flash(engine_message(exc), "error")
         return redirect(url_for("modeler.version", bundle_id=bundle_id))
-    with eng.db.session() as session:
-        bundle = _bundle_or_404(session, bundle_id)
-        against = _against(session, bundle)
-        changes = diff.diff_files(against.files if against else {}, bundle.files)
-        instances = _older_instances(session, bundle)
-        authors = _authors(session, [bundle])
-    return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
-                           instances=instances, authors=authors, plans=plans, dry_run=dry_run,
-                           chosen=set(ids))
+    return _version_page(bundle_id, plans=plans, dry_run=dry_run, chosen=set(ids))
 
 
 # ---------------------------------------------------------------------- helpers
