@@ -8,7 +8,7 @@ import pytest
 from engine.directives import extensions
 from engine.directives.service import DirectiveError
 from engine.org import service as org
-from tests.scenarios.drive import Scenario, due_day
+from tests.scenarios.drive import Scenario, due_day, run_inspection
 
 
 @pytest.fixture
@@ -87,3 +87,9 @@ def test_section_returns_a_wrong_task_to_the_director(sc):
     assert sc.ready("handle").unit_id == _unit_id(sc, "SXD")
     sc.at("2026-03-04 09:00")  # overdue: this regulation sets no office status update (Bạc Liêu Đ.9 k.1)
     assert sc.ready_elements() == ["handle"]
+
+
+def test_a_simple_inspection_is_offered_though_the_regulation_has_none(sc):
+    """Đ.7 names no inspection; the common one is there with its 7-working-day report."""
+    report = run_inspection(sc, ["STC"], "13/02/2026")
+    assert due_day(report) == date(2026, 3, 3)  # Fri 13 + 7 working days across Tết
