@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
 from engine.clock import ManualClock
 from engine.config import Settings
 from engine.core import Engine
+from engine.db.scratch import scratch_schema
 from engine.org import service as org
 from engine.org.models import User
 from engine.rulesets.models import ProcessBundle
@@ -42,16 +40,8 @@ def database_url() -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as folder:
             yield f"sqlite:///{folder}/bench.sqlite3"
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(server, prefix="bench") as url:
+        yield url
 
 
 def make_world(url: str, ruleset: str = "bench", processes_dir: Path = BENCH_PROCESSES) -> World:

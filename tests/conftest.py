@@ -4,17 +4,16 @@ each test gets a fresh schema either way."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from engine.clock import ManualClock, set_clock
 from engine.config import REPO_ROOT, Settings
 from engine.core import Engine
+from engine.db.scratch import scratch_schema
 from engine.org import service as org
 
 PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL", "")
@@ -42,17 +41,8 @@ def fresh_database_url(tmp_path, name: str = "dondoc") -> Iterator[str]:
     if not PG_URL:
         yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(PG_URL) as url:
+        yield url
 
 
 @pytest.fixture
