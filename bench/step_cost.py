@@ -52,16 +52,19 @@ class Timings:
         return statistics.median(self.cpu) * 1000
 
 
-def engine_round(world: World, instance_ids: list[int]) -> Timings:
-    """Complete the ready work item of each instance once."""
+def engine_round(world: World, instance_ids: list[int], bare: BareSpiff | None = None) -> tuple[Timings, Timings]:
+    """Complete the ready work item of each instance once. With `bare`, each engine step is
+    followed by one bare step, so that both sides see the same moment of a noisy machine."""
     with world.engine.db.session() as s:
         items = dict(s.execute(select(WorkItem.instance_id, WorkItem.id).where(
             WorkItem.instance_id.in_(instance_ids), WorkItem.status == "ready")).all())
-    timings = Timings()
-    for instance_id in instance_ids:
-        with timings.measure():
+    engine_times, bare_times = Timings(), Timings()
+    for n, instance_id in enumerate(instance_ids):
+        with engine_times.measure():
             world.engine.runtime.complete(items[instance_id], SUBMISSION, world.officer)
-    return timings
+        if bare is not None:
+            bare.step(n, bare_times)
+    return engine_times, bare_times
 
 
 class BareSpiff:
@@ -81,12 +84,9 @@ class BareSpiff:
         workflow.do_engine_steps()
         return self.serializer.serialize_json(workflow)
 
-    def round(self) -> Timings:
-        timings = Timings()
-        for n, blob in enumerate(self.blobs):
-            with timings.measure():
-                self.blobs[n] = self._complete(blob)
-        return timings
+    def step(self, n: int, timings: Timings) -> None:
+        with timings.measure():
+            self.blobs[n] = self._complete(self.blobs[n])
 
     def _complete(self, blob: str) -> str:
         workflow = self.serializer.deserialize_json(blob)

@@ -1,13 +1,15 @@
 """Database access: one SQLAlchemy engine, sessions, and the per-row lock a step takes."""
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, MetaData, Select, create_engine, event
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -18,6 +20,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# SQLite: the execution option (and connection.info key) of a transaction begun with the write lock.
+_WRITE_LOCK = "dondoc_write_lock"
 
 
 class Base(DeclarativeBase):
@@ -50,6 +56,7 @@ class Database:
         self.url = url
         self.engine: Engine = _make_engine(url, echo)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._locking: dict[tuple[int, bool], tuple[Select, Select]] = {}
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,23 +75,37 @@ class Database:
         finally:
             session.close()
 
-    def lock(self, session: Session, model, row_id, skip_locked: bool = False) -> object | None:
-        """Take the row lock a step needs before reading anything else. `row_id` may be a
-        scalar subquery (the instance of a work item), so that no read comes before the lock.
+    def lock(self, session: Session, query: Select, params: dict, *, skip_locked: bool = False) -> Row | None:
+        """Take the row lock a step needs before reading anything else, and read the row in the
+        same statement. `query` (built once by the caller) selects the row's entity first,
+        maybe with other columns, which are then read as of the lock; its WHERE clause may use
+        a subquery (the instance of a work item), so that no read comes before the lock.
+        None when no row matched (or, with skip_locked, it was busy).
 
         PostgreSQL: SELECT ... FOR UPDATE (SKIP LOCKED for sweeps that
-        may leave a busy row to another worker). SQLite has no row locks; a write as the first
-        statement takes the database write lock for the rest of the transaction, which
-        serialises steps the same way (readers are not blocked under WAL).
+        may leave a busy row to another worker). SQLite has no row locks: the transaction takes
+        the database write lock instead, for the rest of the transaction (BEGIN IMMEDIATE, or a
+        write when it had already begun), which serialises steps the same way (readers are not
+        blocked under WAL). skip_locked is not needed there: a second worker simply waits.
         """
         if not self.is_sqlite:
-            query = select(model).where(model.id == row_id).with_for_update(skip_locked=skip_locked)
-            return session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
-        # Rewrite a plain column, not the key: "SET id = id" makes SQLite check every foreign key
-        # pointing at the row (a scan of unindexed ones such as parent_id: O(stored instances)).
-        column = next(c for c in model.__table__.columns if not c.primary_key and not c.foreign_keys)
-        session.execute(model.__table__.update().where(model.id == row_id).values({column: column}))
-        return session.scalar(select(model).where(model.id == row_id).execution_options(populate_existing=True))
+            return session.execute(self._for_update(query, skip_locked), params).one_or_none()
+        fresh = not session.in_transaction()
+        connection = session.connection(execution_options={_WRITE_LOCK: True} if fresh else None)
+        if not connection.info.get(_WRITE_LOCK):  # the transaction had begun before the lock
+            # Rewrite a plain column, not the key: "SET id = id" makes SQLite check every foreign
+            # key pointing at the row (a scan of unindexed ones such as parent_id: O(rows)).
+            table = query.column_descriptions[0]["entity"].__table__
+            column = next(c for c in table.columns if not c.primary_key and not c.foreign_keys)
+            session.execute(table.update().where(query.whereclause).values({column: column}), params)
+        return session.execute(query, params).one_or_none()
+
+    def _for_update(self, query: Select, skip_locked: bool) -> Select:
+        key = (id(query), skip_locked)
+        if key not in self._locking:  # built once per query: a step runs this on every submission
+            entity = query.column_descriptions[0]["entity"]
+            self._locking[key] = query, query.with_for_update(of=entity, skip_locked=skip_locked)
+        return self._locking[key][1]
 
     def create_all(self) -> None:
         import engine.models  # noqa: F401  (registers every table)
@@ -114,10 +135,38 @@ def _make_engine(url: str, echo: bool) -> Engine:
 
         @event.listens_for(eng, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # A session that starts with Database.lock takes the write lock at once.
+            immediate = bool(conn.get_execution_options().get(_WRITE_LOCK))
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            conn.info[_WRITE_LOCK] = immediate
 
         return eng
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    eng = create_engine(url, echo=echo)
+    _ping_idle_connections(eng)
+    return eng
+
+
+# A pooled server connection that sat unused this long is checked before use (the server may
+# have restarted). A busy worker skips the check, a round trip on every request otherwise.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _ping_idle_connections(eng: Engine) -> None:
+    @event.listens_for(eng, "checkin")
+    def _note_checkin(_dbapi_conn, record) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(eng, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("checked_in", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_conn.rollback()
+        except Exception as exc:  # the driver's own error: the connection is gone
+            raise DisconnectionError(str(exc)) from exc  # the pool replaces it and retries
 
 
 def utcnow_column_default() -> datetime:

@@ -11,7 +11,7 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import holidays
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -43,6 +43,7 @@ def _stored_overrides(session: Session) -> dict[date, bool]:
 # transaction may still roll back). Raw SQL that bypasses the ORM must bump the counter itself.
 _cache: WeakKeyDictionary[Engine, tuple[int, dict[date, bool]]] = WeakKeyDictionary()
 _WROTE_CALENDAR = "dondoc.wrote_calendar"
+_LOCK_REVISION = "dondoc.calendar_revision"
 _REVISION = select(CalendarRevision.revision).where(CalendarRevision.id == 1)
 
 
@@ -51,13 +52,32 @@ def cached_overrides(session: Session) -> dict[date, bool]:
     if session.info.get(_WROTE_CALENDAR):
         return _stored_overrides(session)
     connection = session.connection()
-    revision = connection.scalar(_REVISION) or 0
+    revision = _revision_read_with_lock(session)
+    if revision is None:
+        revision = connection.scalar(_REVISION) or 0
     hit = _cache.get(connection.engine)
     if hit is not None and hit[0] == revision:
         return hit[1]
     overrides = _stored_overrides(session)
     _cache[connection.engine] = (revision, overrides)
     return overrides
+
+
+def revision_column():
+    """The calendar's revision counter as a column to read within another statement: an
+    engine step reads it with its row lock (one statement fewer; the calendar the step uses is
+    the one current when it took the lock) and hands it to `remember_revision`."""
+    return func.coalesce(_REVISION.scalar_subquery(), 0)
+
+
+def remember_revision(session: Session, revision: int) -> None:
+    """Record the counter read by `revision_column` for the rest of this transaction."""
+    session.info[_LOCK_REVISION] = (session.get_transaction(), revision)
+
+
+def _revision_read_with_lock(session: Session) -> int | None:
+    transaction, revision = session.info.get(_LOCK_REVISION, (None, None))
+    return revision if transaction is not None and transaction is session.get_transaction() else None
 
 
 def _bump_revision(session: Session) -> None:

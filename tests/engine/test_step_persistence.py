@@ -1,0 +1,108 @@
+"""The step's own statements (engine.runtime.persistence, Database.lock): the version check of
+the instance row, the write lock on SQLite whichever way the transaction began, the calendar
+revision read with the lock, and idle server connections checked before use."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import event, select, text
+
+from engine.db import Database
+from engine.runtime import persistence
+from engine.runtime.errors import Conflict
+from engine.runtime.models import WorkflowInstance
+from engine.working_days import WorkingCalendar
+from engine.working_days.models import CalendarOverride
+from tests.conftest import PG_URL
+from tests.engine.conftest import open_assignment
+
+
+def statements_of(db: Database) -> list[str]:
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_a_stale_version_is_refused_and_nothing_is_written(loaded, org_tree):
+    engine = loaded
+    handle = open_assignment(engine, org_tree)
+    with engine.db.session() as s:
+        stale = s.get(WorkflowInstance, handle.instance_id)
+        state, version = stale.state, stale.version
+    engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, org_tree["stc"])
+    with pytest.raises(Conflict, match="at the same moment"), engine.db.session() as s:
+        s.add(stale)  # the copy read before that step: its version is behind
+        persistence.save_instance(s, stale, state="{}", status="running", next_timer_due=None,
+                                  updated_at=datetime(2026, 2, 12, tzinfo=UTC))
+    with engine.db.session() as s:
+        row = s.get(WorkflowInstance, handle.instance_id)
+        assert row.version == version + 1 and row.state != state and row.state != "{}"
+
+
+def test_a_step_reads_the_calendar_revision_with_its_lock(loaded, org_tree):
+    engine = loaded
+    handle = open_assignment(engine, org_tree)
+    seen = statements_of(engine.db)
+    engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, org_tree["stc"])
+    assert not [s for s in seen if s.lstrip().startswith("SELECT calendar_revisions.revision")]
+    assert "calendar_revisions" in seen[1 if engine.db.is_sqlite else 0]  # in the lock itself
+
+
+def test_the_revision_read_with_the_lock_holds_for_that_transaction_only(loaded, org_tree, clock):
+    engine = loaded
+    day = date(2026, 3, 2)
+    instance_id = open_assignment(engine, org_tree).instance_id
+    with engine.db.session() as s:
+        engine.runtime._lock(s, instance_id)
+        assert WorkingCalendar.lazily_from_db(s).is_working_day(day)
+        s.commit()
+        with engine.db.session() as writer:  # another worker corrects the calendar meanwhile
+            writer.add(CalendarOverride(day=day, working=False, created_at=clock.now()))
+        # the same session, a new transaction: the counter is read again
+        assert not WorkingCalendar.lazily_from_db(s).is_working_day(day)
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's database write lock")
+def test_sqlite_lock_takes_the_write_lock_however_the_transaction_began(loaded, org_tree):
+    engine = loaded
+    instance_id = open_assignment(engine, org_tree).instance_id
+    path = engine.db.url.split("///", 1)[1]
+    for read_first in (False, True):
+        with engine.db.session() as s:
+            if read_first:  # a plain BEGIN already happened: the lock must write
+                s.execute(text("SELECT 1"))
+            engine.runtime._lock(s, instance_id)
+            other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            other.close()
+
+
+@pytest.mark.skipif(not PG_URL, reason="a server connection that the server drops")
+def test_an_idle_connection_dropped_by_the_server_is_replaced(database_url, monkeypatch):
+    import engine.db
+
+    db = Database(database_url)
+    try:
+        with db.session() as s:
+            pid = s.scalar(text("SELECT pg_backend_pid()"))
+        with Database(database_url).engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            admin.commit()
+        monkeypatch.setattr(engine.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+        with db.session() as s:
+            assert s.scalar(text("SELECT pg_backend_pid()")) != pid
+    finally:
+        db.dispose()
+
+
+def test_a_busy_worker_does_not_ping_before_each_step(loaded, org_tree):
+    engine = loaded
+    handle = open_assignment(engine, org_tree)
+    seen = statements_of(engine.db)
+    engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, org_tree["stc"])
+    with engine.db.session() as s:
+        s.execute(select(WorkflowInstance.id).limit(1))
+    assert "SELECT 1" not in seen
