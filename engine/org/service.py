@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -85,6 +85,15 @@ def visible_unit_ids(session: Session, user: User) -> set[int] | None:
     if user.organisation_wide:
         return None
     return subtree_ids(session, user.unit_id)
+
+
+def in_session(session: Session, actor: User) -> User:
+    """`actor` as an object of `session`. The caller read it for the current request, so its
+    clean loaded state is merged without a statement; anything else is read again."""
+    state = inspect(actor)
+    if state.key is not None and not state.modified:
+        return session.merge(actor, load=False)
+    return session.get(User, actor.id)
 
 
 def can_act_for_unit(session: Session, user: User, unit_id: int | None) -> bool:

@@ -119,9 +119,7 @@ class Runtime:
             item = next(i for i in open_items if i.id == work_item_id)
             if item.status != "ready":
                 raise AlreadyDone("This work item has already been completed.")
-            # The caller authenticated the actor for this request; merging its loaded state
-            # into the session costs no statement.
-            user = session.merge(actor, load=False)
+            user = org.in_session(session, actor)
             self.check_may_act(session, user, item)
             compiled, workflow = self._load(session, instance)
             clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session))

@@ -106,3 +106,16 @@ def test_a_busy_worker_does_not_ping_before_each_step(loaded, org_tree):
     with engine.db.session() as s:
         s.execute(select(WorkflowInstance.id).limit(1))
     assert "SELECT 1" not in seen
+
+
+def test_the_actor_is_taken_as_read_for_the_request_unless_changed_since(loaded, org_tree):
+    engine = loaded
+    officer = org_tree["stc"]
+    seen = statements_of(engine.db)
+    for changed in (False, True):
+        if changed:
+            officer.full_name = "Tên chưa lưu"  # an unsaved change: the engine reads the user again
+        handle = open_assignment(engine, org_tree)
+        seen.clear()
+        engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, officer)
+        assert bool([s for s in seen if "FROM users" in s]) is changed
