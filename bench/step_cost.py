@@ -14,10 +14,10 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bench.world import World, initial_data
-from engine.runtime.models import WorkItem
+from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.sandbox.helpers import HELPERS
 
 SUBMISSION = {"progress": "in_progress", "note": "Đang triển khai theo kế hoạch"}
@@ -65,6 +65,11 @@ def engine_round(world: World, instance_ids: list[int], bare: BareSpiff | None =
         if bare is not None:
             bare.step(n, bare_times)
     return engine_times, bare_times
+
+
+def stored_instances(world: World) -> int:
+    with world.engine.db.session() as s:
+        return s.scalar(select(func.count()).select_from(WorkflowInstance))
 
 
 class BareSpiff:

@@ -2,12 +2,12 @@
 
 A step runs on every submission and every timer, so its few statements skip what the ORM
 adds per call: the expressions are built here once (SQLAlchemy then reuses their compiled
-form), and the instance row is written with one Core UPDATE that checks and bumps the
-version itself instead of going through the unit of work.
+form), and the step's writes (the instance row, with a version check of its own, and the work
+items) are Core statements instead of going through the unit of work.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, or_, select, update
+from sqlalchemy import Select, bindparam, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,6 +36,13 @@ _SAVE = (update(_INSTANCES)
          .where(_INSTANCES.c.id == bindparam("instance_id"), _INSTANCES.c.version == bindparam("expected"))
          .values({**{name: bindparam(name) for name in _SAVED_COLUMNS},
                   "version": bindparam("expected") + 1}))
+_ITEMS = WorkItem.__table__
+_ADD_ITEM = insert(_ITEMS)
+# A closed item keeps no draft (SQL NULL, as an item never drafted).
+_CLOSE_ITEM = (update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id"))
+               .values(status=bindparam("status"), completed_at=bindparam("completed_at"),
+                       completed_by=bindparam("completed_by"), draft=null()))
+_CLOSED_COLUMNS = ("status", "completed_at", "completed_by", "draft")
 
 
 def open_items(session: Session, instance_id: int, also: int | None = None) -> list[WorkItem]:
@@ -44,6 +51,26 @@ def open_items(session: Session, instance_id: int, also: int | None = None) -> l
     # No autoflush: a flush now would write the instance row before the step's own save.
     with session.no_autoflush:
         return list(session.scalars(query, {"instance_id": instance_id, "also": also}))
+
+
+def add_work_items(session: Session, rows: list[dict]) -> None:
+    """Insert new work_items rows (one statement, whatever their number)."""
+    if rows:
+        session.connection().execute(_ADD_ITEM, rows)
+
+
+def close_work_items(session: Session, items: list[WorkItem]) -> None:
+    """Write the closing of `items` (status, completed_at, completed_by set on the objects)
+    in one statement; the objects then hold these values as committed ones."""
+    if not items:
+        return
+    session.connection().execute(_CLOSE_ITEM, [{"item_id": item.id, "status": item.status,
+                                                "completed_at": item.completed_at,
+                                                "completed_by": item.completed_by} for item in items])
+    for item in items:
+        item.draft = None
+        for name in _CLOSED_COLUMNS:
+            set_committed_value(item, name, getattr(item, name))
 
 
 def save_instance(session: Session, instance: WorkflowInstance, **values) -> None:

@@ -133,13 +133,15 @@ class Runtime:
                 task.run()
 
             def record_completion() -> None:
+                # Closed after the run, so that no query of the run autoflushes it before the
+                # save writes it (with the other items this step closes).
+                item.status, item.completed_at, item.completed_by = "completed", clock.now(), user.id
                 audit.record(session, "work_item.completed", "work_item", item.id, actor=user,
                              before={"status": "ready"}, after={"element": item.element_id, "data": clean},
                              directive_id=item.directive_id, assignment_id=item.assignment_id)
 
-            item.status, item.completed_at, item.completed_by, item.draft = "completed", clock.now(), user.id, None
             self._step(session, instance, compiled, workflow, user, action=run_user_task, record=record_completion,
-                       open_items=[i for i in open_items if i.status == "ready"])
+                       open_items=open_items)
             return item
 
     def save_draft(self, work_item_id: int, raw: dict, actor: User) -> None:
@@ -347,7 +349,8 @@ class Runtime:
         """Run `action` and the engine steps, then save. `record` writes the step's audit entry
         after the run (so that it follows what the run recorded) but before the save's flush,
         which then writes it in the same round trip instead of a second flush at commit.
-        `open_items`: the instance's ready work items, when the caller read them under the lock."""
+        `open_items`: the instance's ready work items (the caller may have closed some of them
+        in memory, as `complete` does), when the caller read them under the lock."""
         ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
         tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.lazily_from_db(session)),
                   current_settings.set(compiled.settings))
@@ -373,7 +376,8 @@ class Runtime:
     def _save(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
               workflow: BpmnWorkflow, open_items: list[WorkItem] | None = None) -> None:
         status = instance.status if instance.status == "error" else "completed" if workflow.completed else "running"
-        self._sync_work_items(session, instance, compiled, workflow, open_items)
+        with session.no_autoflush:  # the sync writes the work items itself
+            self._sync_work_items(session, instance, compiled, workflow, open_items)
         _drop_finished_subprocesses(workflow)
         _drop_finished_loop_rounds(workflow)
         persistence.save_instance(session, instance, state=dump_state(workflow), status=status,
@@ -383,35 +387,39 @@ class Runtime:
 
     def _sync_work_items(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
                          workflow: BpmnWorkflow, open_items: list[WorkItem] | None) -> None:
+        """Close the stored items whose task is no longer ready (or that the caller closed, as
+        `complete` does) and add one for each newly ready user task."""
         ready = {str(t.id): t for t in tasks_in(workflow, TaskState.READY) if t.task_spec.manual}
-        known = {}
-        # Items this step already closed are still "ready" in the database (and in open_items);
-        # their in-memory status tells.
-        for item in persistence.open_items(session, instance.id) if open_items is None else open_items:
-            known[item.task_id] = item
+        stored = persistence.open_items(session, instance.id) if open_items is None else open_items
+        closing = []
+        for item in stored:
             if item.status == "ready" and item.task_id not in ready:
                 task = _find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
                 item.status = "completed" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
                 item.completed_at = clock.now()
-        for task_id, task in ready.items():
-            if task_id not in known:
-                session.add(self._new_work_item(session, instance, compiled, task))
+            if item.status != "ready":
+                closing.append(item)
+        persistence.close_work_items(session, closing)
+        known = {item.task_id for item in stored}
+        persistence.add_work_items(session, [self._new_work_item(session, instance, compiled, task)
+                                             for task_id, task in ready.items() if task_id not in known])
 
     def _new_work_item(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
-                       task) -> WorkItem:
+                       task) -> dict:
+        """The work_items row for a newly ready user task."""
         spec = task.task_spec
         props = spec.extensions.get("properties", {})
         role = compiled.lanes.get(spec.lane, "clerk")
         unit_id = self._resolve_unit(session, task, props.get("unit"), role)
         due = self.script_engine.evaluate(task, props["due"]) if props.get("due") else None
         instructions = spec.extensions.get("instructionsForEndUser")
-        return WorkItem(
+        return dict(
             instance_id=instance.id, task_id=str(task.id), element_id=spec.bpmn_id,
             title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, role=role, unit_id=unit_id,
             instructions=_instructions_template(instructions).render(**task.data) if instructions else None,
             form_key=props.get("formKey", ""), directive_id=instance.directive_id,
             assignment_id=task.data.get("assignment_id", instance.assignment_id),
-            due_at=_due_moment(due), created_at=clock.now())
+            due_at=_due_moment(due), status="ready", created_at=clock.now())
 
     def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str) -> int | None:
         if unit_expression:

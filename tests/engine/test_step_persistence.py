@@ -119,3 +119,15 @@ def test_the_actor_is_taken_as_read_for_the_request_unless_changed_since(loaded,
         seen.clear()
         engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, officer)
         assert bool([s for s in seen if "FROM users" in s]) is changed
+
+
+def test_a_completed_item_keeps_no_draft_and_is_written_once(loaded, org_tree):
+    engine = loaded
+    handle = open_assignment(engine, org_tree)
+    engine.runtime.save_draft(handle.id, {"note": "viết dở"}, org_tree["stc"])
+    seen = statements_of(engine.db)
+    engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, org_tree["stc"])
+    assert len([s for s in seen if s.startswith("UPDATE work_items")]) == 1
+    with engine.db.session() as s:
+        row = s.execute(text("SELECT status, draft IS NULL FROM work_items WHERE id = :id"), {"id": handle.id}).one()
+    assert tuple(row) == ("completed", True)
