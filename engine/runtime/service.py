@@ -347,8 +347,7 @@ class Runtime:
               workflow: BpmnWorkflow, actor: User | None, action, record: Callable[[], None] | None = None,
               open_items: list[WorkItem] | None = None) -> None:
         """Run `action` and the engine steps, then save. `record` writes the step's audit entry
-        after the run (so that it follows what the run recorded) but before the save's flush,
-        which then writes it in the same round trip instead of a second flush at commit.
+        after the run (so that it follows what the run recorded) and before the save.
         `open_items`: the instance's ready work items (the caller may have closed some of them
         in memory, as `complete` does), when the caller read them under the lock."""
         ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
@@ -383,7 +382,7 @@ class Runtime:
         persistence.save_instance(session, instance, state=dump_state(workflow), status=status,
                                   next_timer_due=None if status == "completed" else next_timer_due(workflow),
                                   updated_at=clock.now())
-        session.flush()  # the work items and audit entries: their errors belong to the step
+        session.flush()  # what the run's operators left pending: its errors belong to the step
 
     def _sync_work_items(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
                          workflow: BpmnWorkflow, open_items: list[WorkItem] | None) -> None:
