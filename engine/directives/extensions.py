@@ -83,7 +83,7 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         unit = session.get(Unit, assignment.lead_unit_id)
         request = ExplanationRequest(assignment_id=assignment.id, unit_id=unit.id, question=question,
                                      requested_by=user.id, requested_at=clock.now(),
-                                     due_on=date.fromisoformat(due["date"]))
+                                     due_on=date.fromisoformat(due["date"]), due_rule=due)
         session.add(request)
         session.flush()
         payload = {"request_id": request.id, "question": question, "lead_unit": unit.code, "due": due,

@@ -151,6 +151,7 @@ class ExplanationRequest(Base):
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_on: Mapped[date | None] = mapped_column(Date)
+    due_rule: Mapped[dict | None] = mapped_column(JSON)  # {"start", "working_days"}: a calendar fix moves it
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | answered
     answer: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list] = mapped_column(JSON, default=list)

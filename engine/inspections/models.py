@@ -45,6 +45,7 @@ class Inspection(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)          # when the inspection actually ended
     findings: Mapped[str | None] = mapped_column(Text)
     report_due: Mapped[date | None] = mapped_column(Date)        # ended_on + deadlines.inspection_report
+    report_due_rule: Mapped[dict | None] = mapped_column(JSON)   # {"start", "working_days"}: a calendar fix moves it
     reported_on: Mapped[date | None] = mapped_column(Date)
     assessment: Mapped[str | None] = mapped_column(Text)         # kết quả, đánh giá
     conclusion: Mapped[str | None] = mapped_column(Text)         # kết luận: tính chất, mức độ, nguyên nhân, trách nhiệm

@@ -165,6 +165,7 @@ def end(ctx: StepContext, data: dict, params: dict) -> dict:
     """The team has finished inspecting: findings, minutes, and the report's due date."""
     inspection = _inspection(ctx, data)
     inspection.ended_on, inspection.report_due = _day(params["ended_on"]), _day(params["report_due"])
+    inspection.report_due_rule = params["report_due"] if isinstance(params["report_due"], dict) else None
     inspection.findings, inspection.status = params.get("findings"), "reporting"
     if params.get("minutes"):
         _file(ctx.session, inspection, "minutes", "Biên bản kiểm tra", params["minutes"], ctx.actor)

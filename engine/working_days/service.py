@@ -1,16 +1,19 @@
-"""Admin corrections to the calendar. The change, the assignment deadlines it moves and
-their audit entries commit together; then every open working-day deadline of the running
-workflows, and the timers waiting on them, are recomputed instance by instance (see
-Runtime.refresh_deadlines for the consistency trade-off)."""
+"""Admin corrections to the calendar. The change, the deadlines it moves in the domain tables
+(assignments, inspection reports, explanation requests: each row keeps the working-day rule
+that produced its date) and their audit entries commit together; then every open working-day
+deadline of the running workflows, and the timers waiting on them, are recomputed instance by
+instance (see Runtime.refresh_deadlines for the consistency trade-off)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.directives.models import Assignment
+from engine.directives.models import Assignment, ExplanationRequest
+from engine.inspections.models import Inspection
 from engine.working_days import WorkingCalendar
 from engine.working_days.models import CalendarOverride
 
@@ -27,7 +30,7 @@ def set_override(engine, day: date, working: bool, note: str = "", *, actor=None
         session.flush()
         audit.record(session, "calendar.changed", "calendar_day", day.isoformat(), actor=actor, before=before,
                      after={"working": working, "note": note})
-        _recompute_assignment_deadlines(session, day, actor)
+        _recompute_stored_deadlines(session, day, actor)
     return engine.runtime.refresh_deadlines(actor)
 
 
@@ -40,23 +43,49 @@ def remove_override(engine, day: date, *, actor=None) -> int:
                      before={"working": row.working, "note": row.note}, after=None)
         session.delete(row)
         session.flush()
-        _recompute_assignment_deadlines(session, day, actor)
+        _recompute_stored_deadlines(session, day, actor)
     return engine.runtime.refresh_deadlines(actor)
 
 
-def _recompute_assignment_deadlines(session: Session, day: date, actor) -> None:
-    """Open assignments whose deadline rule spans `day`. A deadline before `day` cannot move:
-    counting working days from its start never reached `day`, whatever `day` now is."""
+@dataclass(frozen=True)
+class StoredDeadline:
+    """A table column holding a date counted in working days, beside the rule it came from."""
+
+    model: type
+    date: str          # the Date column
+    rule: str          # the JSON column {"start", "working_days", ...}
+    is_open: tuple     # WHERE criteria: only deadlines still running can move
+    action: str        # audit action
+    object_type: str
+
+
+STORED_DEADLINES = (
+    StoredDeadline(Assignment, "deadline", "deadline_rule", (Assignment.status.in_(("open", "returned")),),
+                   "assignment.deadline_recomputed", "assignment"),
+    StoredDeadline(Inspection, "report_due", "report_due_rule", (Inspection.status == "reporting",),
+                   "inspection.report_due_recomputed", "inspection"),
+    StoredDeadline(ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == "pending",),
+                   "explanation.due_recomputed", "explanation_request"),
+)
+
+
+def _recompute_stored_deadlines(session: Session, day: date, actor) -> None:
+    """Open deadlines whose rule spans `day`. A deadline before `day` cannot move: counting
+    working days from its start never reached `day`, whatever `day` now is."""
     calendar = WorkingCalendar.from_db(session)
-    open_with_rule = select(Assignment).where(Assignment.deadline_rule.is_not(None), Assignment.deadline >= day,
-                                              Assignment.status.in_(("open", "returned")))
-    for assignment in session.scalars(open_with_rule):
-        rule = assignment.deadline_rule
-        fresh = calendar.add_working_days(date.fromisoformat(rule["start"]), int(rule["working_days"]))
-        if fresh != assignment.deadline:
-            audit.record(session, "assignment.deadline_recomputed", "assignment", assignment.id, actor=actor,
-                         before={"deadline": assignment.deadline.isoformat()},
-                         after={"deadline": fresh.isoformat()}, directive_id=assignment.directive_id,
-                         assignment_id=assignment.id)
-            assignment.deadline = fresh
-            assignment.deadline_rule = {**rule, "date": fresh.isoformat()}
+    for kind in STORED_DEADLINES:
+        column, rule_column = getattr(kind.model, kind.date), getattr(kind.model, kind.rule)
+        for row in session.scalars(select(kind.model).where(rule_column.is_not(None), column >= day, *kind.is_open)):
+            rule = getattr(row, kind.rule)
+            if not {"start", "working_days"} <= rule.keys():
+                continue
+            fresh = calendar.add_working_days(date.fromisoformat(rule["start"]), int(rule["working_days"]))
+            old = getattr(row, kind.date)
+            if fresh == old:
+                continue
+            assignment_id = row.id if kind.model is Assignment else getattr(row, "assignment_id", None)
+            audit.record(session, kind.action, kind.object_type, row.id, actor=actor,
+                         before={kind.date: old.isoformat()}, after={kind.date: fresh.isoformat()},
+                         directive_id=getattr(row, "directive_id", None), assignment_id=assignment_id)
+            setattr(row, kind.date, fresh)
+            setattr(row, kind.rule, {**rule, "date": fresh.isoformat()})

@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
 from engine.clock import VN_TZ
-from engine.directives.models import Assignment
+from engine.directives import extensions
+from engine.directives.models import Assignment, ExplanationRequest
 from engine.inspections import service as inspections
+from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
@@ -155,6 +157,9 @@ def test_inspection_report_due_and_its_overdue_timer_move(loaded, org_tree, cloc
     set_override(engine, date(2026, 2, 27), False, "Nghỉ bù", actor=org_tree["admin"])
     report = drive.ready(engine, "write_report")
     assert report.due_at == vn("2026-03-03T17:00+07:00")
+    with engine.db.session() as s:  # the inspection's own copy of the due date moved with it
+        stored = s.get(Inspection, proposed.id)
+        assert (stored.report_due, stored.report_due_rule["date"]) == (date(2026, 3, 3), "2026-03-03")
     assert drive.instance(engine, proposed.instance_id).next_timer_due == vn("2026-03-03T17:00+07:00")
     assert "deadlines.recomputed" in actions(engine)
 
@@ -167,6 +172,20 @@ def test_inspection_report_due_and_its_overdue_timer_move(loaded, org_tree, cloc
     with engine.db.session() as s:
         warned = s.scalars(select(Notification.kind).where(Notification.user_id == org_tree["leader"].id)).all()
     assert warned == ["inspection_report_overdue"]
+
+
+def test_explanation_due_date_moves_with_the_calendar(loaded, org_tree):
+    engine = loaded
+    handle = open_assignment(engine, org_tree)
+    request = extensions.request_explanation(engine, handle.assignment_id, "Vì sao chậm?", org_tree["clerk"])
+    assert request.due_on == date(2026, 2, 24)  # 3 working days after Thu 12/02, Tết excluded
+    set_override(engine, date(2026, 2, 23), False, "Nghỉ bù", actor=org_tree["admin"])
+    with engine.db.session() as s:
+        assert s.get(ExplanationRequest, request.id).due_on == date(2026, 2, 25)
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "explanation.due_recomputed")).one()
+        assert (entry.before, entry.after, entry.assignment_id) == (
+            {"due_on": "2026-02-24"}, {"due_on": "2026-02-25"}, handle.assignment_id)
+    assert ready_item(engine, handle.instance_id, "explain").due_at == vn("2026-02-25T17:00+07:00")
 
 
 def test_only_instances_that_may_depend_on_working_days_are_refreshed(mini, clock):
