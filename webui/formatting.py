@@ -30,7 +30,7 @@ ROLE_LABELS = {
 AUDIT_LABELS = {
     "instance.started": _l("Process started"), "work_item.completed": _l("Work item completed"),
     "assignment.created": _l("Assignment given"), "assignment.updated": _l("Assignment updated"),
-    "assignment.returned": _l("Returned to the office"), "assignment.reassigned": _l("Assignment corrected"),
+    "assignment.returned": _l("Returned by the unit"), "assignment.reassigned": _l("Assignment corrected"),
     "progress.recorded": _l("Progress reported"), "extension.requested": _l("Extension requested"),
     "extension.approved": _l("Extension approved"), "extension.refused": _l("Extension refused"),
     "explanation.requested": _l("Explanation requested"), "explanation.answered": _l("Explanation given"),

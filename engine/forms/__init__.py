@@ -60,8 +60,10 @@ class FormValidationError(Exception):
         super().__init__("; ".join(f"{k}: {m.render()}" for k, m in errors.items()))
 
 
-def parse_form(key: str, text: str) -> FormDefinition:
-    raw = tomllib.loads(text)
+def parse_form(key: str, text: str, terms: Mapping[str, str] | None = None) -> FormDefinition:
+    """`terms`: the ruleset's words (see engine.rulesets.settings.form_terms), put in place of
+    `{name}` in any text of the form, so that one shared form speaks each regulation's language."""
+    raw = _with_terms(tomllib.loads(text), terms or {})
     fields = []
     for item in raw.get("fields", []):
         if item.get("type", "text") not in FIELD_TYPES:
@@ -71,6 +73,25 @@ def parse_form(key: str, text: str) -> FormDefinition:
         raise ValueError("a form needs at least one field")
     return FormDefinition(key=key, title=raw.get("title", key), fields=fields,
                           submit_label=raw.get("submit_label", "Gửi"), description=raw.get("description", ""))
+
+
+_TERM = re.compile(r"\{(\w+)\}")
+
+
+def _with_terms(value, terms: Mapping[str, str]):
+    if isinstance(value, str):
+        return _TERM.sub(lambda m: _term(m.group(1), terms), value)
+    if isinstance(value, list):
+        return [_with_terms(item, terms) for item in value]
+    if isinstance(value, dict):
+        return {name: _with_terms(item, terms) for name, item in value.items()}
+    return value
+
+
+def _term(name: str, terms: Mapping[str, str]) -> str:
+    if name not in terms:
+        raise ValueError(f"unknown term '{{{name}}}' (known: {', '.join(sorted(terms)) or 'none'})")
+    return terms[name]
 
 
 class Lookups:

@@ -23,7 +23,7 @@ from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from engine.forms import FormDefinition, parse_form
 from engine.rulesets.errors import Problem, RulesetError
-from engine.rulesets.settings import check_settings
+from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
 
 COMMON = "common"
@@ -106,11 +106,12 @@ def compile_bundle(source: BundleSource) -> CompiledBundle:
     """Parse and check everything; raise RulesetError listing every problem found."""
     problems = check_settings(source.settings)
     bundle = CompiledBundle(source=source, lanes=dict(source.settings.get("lanes", {})))
+    terms = form_terms(source.settings)
     for path, text in source.files.items():
         if path.startswith("forms/") and path.endswith(".toml"):
             key = path.removeprefix("forms/").removesuffix(".toml")
             try:
-                bundle.forms[key] = parse_form(key, text)
+                bundle.forms[key] = parse_form(key, text, terms)
             except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
                 problems.append(Problem(path, None, f"invalid form definition: {exc}"))
     parser = SpiffBpmnParser(validator=VALIDATOR)

@@ -30,6 +30,18 @@ def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Prob
     return problems
 
 
+# Words a shared form may use ({name}) when a ruleset's [terminology] does not give them.
+DEFAULT_TERMS = {"leader": "Lãnh đạo", "tracking_office": "Văn phòng"}
+
+
+def form_terms(settings: dict) -> dict[str, str]:
+    """The ruleset's [terminology], plus `returns_to`: who receives a unit's return (the office,
+    or the leader where `[returns] corrected_by = "leader"`)."""
+    terms = {**DEFAULT_TERMS, **settings.get("terminology", {})}
+    corrected_by = get_path(settings, "returns.corrected_by", "office")
+    return {**terms, "returns_to": terms["leader" if corrected_by == "leader" else "tracking_office"]}
+
+
 def get_path(settings: dict, path: str, default=None):
     """`get_path(s, "deadlines.registration")` -> s["deadlines"]["registration"]."""
     node = settings

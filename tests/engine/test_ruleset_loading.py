@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from engine.config import REPO_ROOT
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import compile_bundle, read_ruleset
 from engine.rulesets.models import ProcessBundle
@@ -89,3 +90,24 @@ def test_comments_inside_elements_are_allowed(tmp_path):
     commented = mini.replace("<bpmn:script>", "<!-- why: Đ.7 k.1 --><bpmn:script>", 1)
     assert commented != mini
     compile_bundle(read_ruleset(processes_with(tmp_path, commented), "mini"))
+
+
+def _return_option(ruleset: str) -> str:
+    form = compile_bundle(read_ruleset(REPO_ROOT / "processes", ruleset)).forms["update_progress"]
+    return dict(form.field("action").options)["return"]
+
+
+def test_a_shared_form_speaks_each_ruleset_terms():
+    """A unit's return goes to the office, or to the Director in Gia Lai (Đ.5 k.2b): the form says so."""
+    assert _return_option("dak-lak").startswith("Chuyển lại Văn phòng UBND tỉnh (")
+    assert _return_option("gia-lai-stttt").startswith("Chuyển lại Giám đốc Sở (")
+
+
+def test_an_unknown_term_in_a_form_is_refused_naming_the_file(tmp_path):
+    root = processes_with(tmp_path, (PROCESSES / "common" / "mini.bpmn").read_text(encoding="utf-8"))
+    form = root / "common" / "forms" / "confirm.toml"
+    form.write_text(form.read_text(encoding="utf-8").replace('title = "', 'title = "{chu_tich} ', 1), encoding="utf-8")
+    with pytest.raises(RulesetError) as refused:
+        compile_bundle(read_ruleset(root, "mini"))
+    [problem] = refused.value.problems
+    assert problem.file == "forms/confirm.toml" and "unknown term '{chu_tich}'" in problem.message
