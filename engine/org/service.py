@@ -8,6 +8,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from engine import audit
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
 
@@ -151,6 +152,39 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
     session.add(user)
     session.flush()
     return user
+
+
+def update_user(session: Session, user_id: int, *, full_name: str, unit_code: str, roles: list[str],
+                email: str | None = None, password: str | None = None, actor: User | None = None) -> User:
+    """An administrator changes a user's name, unit, roles or e-mail, or sets a new password
+    (which signs the user out everywhere: see webui.auth). Audited, the password excepted."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise OrgError(f"user {user_id} does not exist")
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise OrgError(f"unknown role(s): {', '.join(unknown)}")
+    if not full_name:
+        raise OrgError("the full name is required")
+    if password and len(password) < 8:
+        raise OrgError("password must have at least 8 characters")
+    if actor is not None and actor.id == user.id and "system_admin" not in roles:
+        raise OrgError("you cannot remove your own system administrator role")
+    before = _editable(user)
+    user.full_name, user.email, user.roles = full_name, email or None, list(roles)
+    user.unit_id = require_unit(session, unit_code).id
+    if password:
+        user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    after = _editable(user)
+    changed = {key: value for key, value in after.items() if before[key] != value}
+    if changed or password:
+        audit.record(session, "user.updated", "user", user.id, actor=actor,
+                     before={key: before[key] for key in changed}, after={**changed, "password_reset": bool(password)})
+    return user
+
+
+def _editable(user: User) -> dict:
+    return {"full_name": user.full_name, "email": user.email, "unit_id": user.unit_id, "roles": list(user.roles)}
 
 
 def users_with_role(session: Session, role: str, unit_id: int | None = None) -> list[User]:

@@ -46,3 +46,40 @@ def test_calendar_correction_and_users(engine, browser):
     admin.post(f"/admin/users/{user.id}/active", page="/admin/users")
     with engine.db.session() as s:
         assert s.get(User, user.id).active is False
+
+
+def test_admin_edits_a_user_and_a_new_password_ends_the_old_sessions(engine, org_tree, browser, app):
+    from engine.audit.models import AuditEntry
+    from tests.webui.conftest import Browser
+
+    admin, officer = browser("admin"), browser("stc")
+    user_id = org_tree["stc"].id
+    page = f"/admin/users/{user_id}"
+    assert "stc" in admin.get(page).get_data(as_text=True)
+    assert officer.get(page).status_code == 403
+
+    short = admin.post(page, {"full_name": "Nguyễn Văn A", "unit": "STC", "roles": ["unit_officer"],
+                              "password": "ngan"})
+    assert "Chưa sửa được người dùng: mật khẩu phải có ít nhất 8 ký tự" in short.get_data(as_text=True)
+    assert officer.get("/inbox").status_code == 200  # nothing changed: still signed in
+
+    changed = admin.post(page, {"full_name": "Nguyễn Văn A", "unit": "SXD", "roles": ["unit_officer", "unit_head"],
+                                "email": "a@stc.example", "password": "mat-khau-moi-123"})
+    assert changed.status_code == 302
+    with engine.db.session() as s:
+        user = s.get(User, user_id)
+        assert (user.full_name, user.unit.code, user.roles) == ("Nguyễn Văn A", "SXD", ["unit_officer", "unit_head"])
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "user.updated")).one()
+        assert entry.after["password_reset"] is True and "mat-khau" not in str(entry.after)
+        assert entry.before["roles"] == ["unit_officer"]
+    assert officer.get("/inbox").status_code == 302  # the old session ended with the new password
+    assert Browser(app).login("stc").status_code == 200  # the old password no longer works
+    assert Browser(app).login("stc", "mat-khau-moi-123").status_code == 302
+
+
+def test_an_admin_cannot_remove_their_own_admin_role(org_tree, browser):
+    admin = browser("admin")
+    page = f"/admin/users/{org_tree['admin'].id}"
+    refused = admin.post(page, {"full_name": "Quản trị", "unit": "VP", "roles": ["clerk"]})
+    assert "không thể tự bỏ vai trò quản trị hệ thống của chính mình" in refused.get_data(as_text=True)
+    assert admin.get("/admin/users").status_code == 200

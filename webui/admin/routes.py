@@ -85,22 +85,54 @@ def calendar_delete(day: str):
 @login_required("system_admin")
 def users():
     form = request.form
-    if request.method == "POST":
-        roles = [r for r in form.getlist("roles") if r in ROLES]
-        try:
-            with engine().db.session() as session:
-                org.create_user(session, form.get("username", "").strip(), form.get("password", ""),
-                                form.get("full_name", "").strip(), form.get("unit", ""), roles,
-                                email=form.get("email") or None)
-        except org.OrgError as exc:
-            flash(_("The user was not created: %(reason)s", reason=str(exc)), "error")
-        else:
-            flash(_("User created."), "success")
-            return redirect(url_for("admin.users"))
+    if request.method == "POST" and _saved_user(
+            lambda session: org.create_user(session, form.get("username", "").strip(), form.get("password", ""),
+                                            form.get("full_name", "").strip(), form.get("unit", ""),
+                                            _chosen_roles(form), email=form.get("email") or None),
+            _("The user was not created: %(reason)s"), _("User created.")):
+        return redirect(url_for("admin.users"))
     with engine().db.session() as session:
         rows = session.execute(select(User, Unit).join(Unit, Unit.id == User.unit_id).order_by(User.username)).all()
         units = forms.unit_choices(session)
     return render_template("admin/users.html", rows=rows, units=units, roles=ROLES, form=form)
+
+
+@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required("system_admin")
+def user_edit(user_id: int):
+    """Change a user's name, unit, roles or e-mail, or set a new password."""
+    form = request.form
+    if request.method == "POST" and _saved_user(
+            lambda session: org.update_user(session, user_id, full_name=form.get("full_name", "").strip(),
+                                            unit_code=form.get("unit", ""), email=form.get("email") or None,
+                                            roles=_chosen_roles(form), password=form.get("password") or None,
+                                            actor=current_user()),
+            _("The user was not changed: %(reason)s"), _("User changed.")):
+        return redirect(url_for("admin.users"))
+    with engine().db.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            abort(404)
+        unit = session.get(Unit, user.unit_id)
+        units = forms.unit_choices(session)
+    return render_template("admin/user_edit.html", user=user, unit=unit, units=units, roles=ROLES, form=form)
+
+
+def _chosen_roles(form) -> list[str]:
+    return [r for r in form.getlist("roles") if r in ROLES]
+
+
+def _saved_user(change, refused: str, done: str) -> bool:
+    """Run `change(session)` in one transaction and say how it went; `refused` has %(reason)s
+    (the engine's reason, translated when the catalogue knows it)."""
+    try:
+        with engine().db.session() as session:
+            change(session)
+    except org.OrgError as exc:
+        flash(refused % {"reason": _(str(exc))}, "error")
+        return False
+    flash(done, "success")
+    return True
 
 
 @blueprint.post("/users/<int:user_id>/active")

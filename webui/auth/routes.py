@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -61,8 +62,8 @@ def init_app(app) -> None:
             user = db.get(User, user_id)
             if user is not None:
                 user.unit  # noqa: B018  (load before the session closes)
-        if user is None or not user.active:
-            session.clear()
+        if user is None or not user.active or session.get("password") != password_fingerprint(user):
+            session.clear()  # gone, deactivated, or given a new password since this sign-in
             return
         g.user = user
 
@@ -82,7 +83,8 @@ def login():
             session.clear()
             session.permanent = True
             now = clock.now().timestamp()
-            session.update(user_id=user.id, signed_in_at=now, seen_at=now, language=language)
+            session.update(user_id=user.id, signed_in_at=now, seen_at=now, language=language,
+                           password=password_fingerprint(user))
             target = request.args.get("next") or "/"
             return redirect(target if _is_local(target) else "/")
         flash(_("Wrong username or password."), "error")
@@ -102,6 +104,12 @@ def set_language():
     session["language"] = language if language in LANGUAGES else "vi"
     target = request.form.get("next") or "/"
     return redirect(target if _is_local(target) else "/")
+
+
+def password_fingerprint(user: User) -> str:
+    """Kept in the (signed, readable) session cookie: a new password ends every earlier session.
+    A digest of the hash, so that the cookie shows nothing of the hash itself."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def _is_local(target: str) -> bool:
