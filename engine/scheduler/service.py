@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import clock
 from engine.notifications.mail import send_due_mail
 from engine.runtime.errors import Conflict
+from engine.working_days.service import refresh_workflows
 
 log = logging.getLogger(__name__)
 # At most this many due instances per round. A tick keeps taking rounds while the last one
@@ -28,13 +29,20 @@ class TickResult:
     mail_sent: int = 0
     mail_failed: int = 0
     digests: int = 0
+    refreshed: int | None = None  # workflows whose deadlines a calendar correction moved
     errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
 def tick(engine, moment: datetime | None = None) -> TickResult:
-    """Advance every due workflow, then send due mail. A failure in one part is logged and
-    does not stop the other; the next tick tries again."""
+    """Bring running workflows up to a calendar correction saved since the last tick (their
+    timers may move), advance every due workflow, then send due mail. A failure in one part is
+    logged and does not stop the others; the next tick tries again."""
     result = TickResult()
+    try:
+        result.refreshed = refresh_workflows(engine, only_if_pending=True)
+    except Exception:
+        result.errors += 1
+        log.exception("recomputing deadlines after a calendar correction failed; retrying on the next tick")
     try:
         for _ in range(MAX_ROUNDS):
             started = moment or clock.now()
@@ -51,6 +59,8 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     except Exception:
         result.errors += 1
         log.exception("sending mail failed; retrying on the next tick")
+    if result.refreshed is not None:
+        log.info("tick: deadlines recomputed after a calendar correction in %s workflows", result.refreshed)
     if result.advanced or result.mail_sent or result.mail_failed:
         log.info("tick: %s workflows advanced, %s mails sent, %s failed", result.advanced, result.mail_sent,
                  result.mail_failed)

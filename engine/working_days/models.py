@@ -33,3 +33,6 @@ class CalendarRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+    # The revision whose deadlines the running workflows were last fully refreshed to: the
+    # scheduler refreshes them while it is behind `revision` (engine.working_days.service).
+    refreshed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

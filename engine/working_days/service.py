@@ -8,18 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives.models import Assignment, ExplanationRequest
 from engine.inspections.models import Inspection
 from engine.working_days import WorkingCalendar
-from engine.working_days.models import CalendarOverride
+from engine.working_days.models import CalendarOverride, CalendarRevision
 
 
-def set_override(engine, day: date, working: bool, note: str = "", *, actor=None) -> int:
-    """Mark `day` as worked or not; returns how many workflows had deadlines recomputed."""
+def set_override(engine, day: date, working: bool, note: str = "", *, actor=None, refresh: bool = True) -> int | None:
+    """Mark `day` as worked or not. With `refresh`, recompute the running workflows' deadlines
+    now and return how many changed; without, leave that to the scheduler's next tick (a web
+    request must not wait for thousands of workflows) and return None."""
     with engine.db.session() as session:
         row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
         before = {"working": row.working, "note": row.note} if row else None
@@ -31,20 +33,43 @@ def set_override(engine, day: date, working: bool, note: str = "", *, actor=None
         audit.record(session, "calendar.changed", "calendar_day", day.isoformat(), actor=actor, before=before,
                      after={"working": working, "note": note})
         _recompute_stored_deadlines(session, day, actor)
-    return engine.runtime.refresh_deadlines(actor)
+    return refresh_workflows(engine, actor) if refresh else None
 
 
-def remove_override(engine, day: date, *, actor=None) -> int:
+def remove_override(engine, day: date, *, actor=None, refresh: bool = True) -> int | None:
     with engine.db.session() as session:
         row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
         if row is None:
-            return 0
+            return 0 if refresh else None
         audit.record(session, "calendar.changed", "calendar_day", day.isoformat(), actor=actor,
                      before={"working": row.working, "note": row.note}, after=None)
         session.delete(row)
         session.flush()
         _recompute_stored_deadlines(session, day, actor)
-    return engine.runtime.refresh_deadlines(actor)
+    return refresh_workflows(engine, actor) if refresh else None
+
+
+def refresh_pending(engine) -> bool:
+    """Whether a calendar change has not yet reached every running workflow."""
+    with engine.db.session() as session:
+        row = session.get(CalendarRevision, 1)
+        return row is not None and row.refreshed < row.revision
+
+
+def refresh_workflows(engine, actor=None, only_if_pending: bool = False) -> int | None:
+    """Recompute the running workflows' working-day deadlines (Runtime.refresh_deadlines) and
+    note the calendar revision they now follow. `only_if_pending` (the scheduler): do nothing,
+    and return None, when they already follow the current one."""
+    with engine.db.session() as session:
+        row = session.get(CalendarRevision, 1)
+        target = row.revision if row else 0
+        if only_if_pending and (row is None or row.refreshed >= target):
+            return None
+    changed = engine.runtime.refresh_deadlines(actor)
+    with engine.db.session() as session:  # a correction saved meanwhile stays pending
+        session.execute(update(CalendarRevision).where(CalendarRevision.id == 1, CalendarRevision.refreshed < target)
+                        .values(refreshed=target))
+    return changed
 
 
 @dataclass(frozen=True)

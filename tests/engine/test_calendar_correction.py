@@ -18,7 +18,7 @@ from engine.org.models import User
 from engine.reports.service import start_schedule
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.scheduler.service import tick
-from engine.working_days.service import remove_override, set_override
+from engine.working_days.service import refresh_pending, remove_override, set_override
 from tests.conftest import PASSWORD
 from tests.engine.conftest import open_assignment, ready_item, start_mini
 from tests.processes import drive
@@ -64,6 +64,27 @@ def test_timer_and_work_item_follow_a_calendar_correction(mini, clock):
     clock.set(datetime(2026, 2, 26, 8, 1))
     assert engine.runtime.run_due_timers() == 1
     assert ready_item(engine, instance_id, "enter")  # the reminder is non-interrupting
+
+
+def test_a_correction_saved_from_the_web_reaches_the_workflows_at_the_next_tick(mini, clock):
+    """The web saves the correction without waiting for every workflow; the scheduler follows."""
+    engine = mini.engine
+    instance_id = start_mini(engine)
+    assert set_override(engine, date(2026, 2, 24), False, "Nghỉ bù", actor=mini.admin, refresh=False) is None
+    assert deadline_and_timer(engine, instance_id)[0] == "2026-02-26"  # not yet
+    assert refresh_pending(engine)
+    assert tick(engine).refreshed == 1
+    assert deadline_and_timer(engine, instance_id) == (
+        "2026-02-27", vn("2026-02-26T08:00+07:00"), vn("2026-02-27T17:00+07:00"))
+    assert not refresh_pending(engine) and tick(engine).refreshed is None
+    assert actions(engine).count("deadlines.recomputed") == 1
+
+
+def test_a_correction_refreshed_at_once_is_not_refreshed_again(mini):
+    engine = mini.engine
+    start_mini(engine)
+    assert set_override(engine, date(2026, 2, 24), False, "Nghỉ bù", actor=mini.admin) == 1
+    assert not refresh_pending(engine) and tick(engine).refreshed is None
 
 
 def test_removing_a_correction_moves_deadlines_back(mini):

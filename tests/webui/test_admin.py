@@ -6,6 +6,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.org.models import User
 from engine.runtime.models import Incident, WorkflowInstance
+from engine.scheduler.service import tick
 from engine.working_days.models import CalendarOverride
 
 
@@ -32,7 +33,10 @@ def test_calendar_correction_and_users(engine, browser):
     assert response.status_code == 302
     with engine.db.session() as s:
         assert s.scalar(select(CalendarOverride.day)) == date(2026, 1, 2)
-    assert "Nghỉ bù" in admin.get("/admin/calendar").get_data(as_text=True)
+    page = admin.get("/admin/calendar").get_data(as_text=True)
+    assert "Nghỉ bù" in page and "Đang tính lại các thời hạn còn mở" in page  # the scheduler will follow
+    tick(engine)
+    assert "Đang tính lại" not in admin.get("/admin/calendar").get_data(as_text=True)
     assert admin.post("/admin/calendar/2026-01-02/delete", page="/admin/calendar").status_code == 302
 
     response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "ngan",

@@ -59,13 +59,14 @@ def calendar():
             flash(_("Enter a date as dd/mm/yyyy."), "error")
         else:
             working = request.form.get("working") == "1"
-            changed = calendar_service.set_override(engine(), day, working, request.form.get("note", "")[:255],
-                                                    actor=current_user())
-            flash(_("Calendar corrected; %(n)s workflows had deadlines recomputed.", n=changed), "success")
+            calendar_service.set_override(engine(), day, working, request.form.get("note", "")[:255],
+                                          actor=current_user(), refresh=False)
+            flash(_("Calendar corrected. The scheduler now recomputes the open deadlines of the running "
+                    "workflows (within a minute or two)."), "success")
         return redirect(url_for("admin.calendar"))
     with engine().db.session() as session:
         rows = session.scalars(select(CalendarOverride).order_by(CalendarOverride.day.desc())).all()
-    return render_template("admin/calendar.html", rows=rows)
+    return render_template("admin/calendar.html", rows=rows, pending=calendar_service.refresh_pending(engine()))
 
 
 @blueprint.post("/calendar/<day>/delete")
@@ -75,8 +76,9 @@ def calendar_delete(day: str):
         parsed = engine_forms.parse_date(day)
     except Exception:  # parse_date's own error
         abort(404)
-    changed = calendar_service.remove_override(engine(), parsed, actor=current_user())
-    flash(_("Correction removed; %(n)s workflows had deadlines recomputed.", n=changed), "success")
+    calendar_service.remove_override(engine(), parsed, actor=current_user(), refresh=False)
+    flash(_("Correction removed. The scheduler now recomputes the open deadlines of the running "
+            "workflows (within a minute or two)."), "success")
     return redirect(url_for("admin.calendar"))
 
 
