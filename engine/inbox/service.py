@@ -20,6 +20,7 @@ from engine.runtime.models import WorkflowInstance, WorkItem
 
 VIEWS = ("mine", "unit", "week", "overdue", "done")
 DONE_LIMIT = 200
+PER_PAGE = 50  # rows per inbox page: a province office may have hundreds of items waiting
 MAX_SAVED_FILTERS = 20
 
 
@@ -93,13 +94,20 @@ def _filtered(query: Select, q: InboxQuery) -> Select:
     return query
 
 
-def inbox(session: Session, user: User, q: InboxQuery) -> list[InboxRow]:
+def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
+          per_page: int = PER_PAGE) -> list[InboxRow]:
+    """The rows of view `q.view`, most urgent first (the done view: latest first, at most
+    DONE_LIMIT rows unless paged). `page` (from 1): only that page of `per_page` rows."""
     view = q.view if q.view in VIEWS else "mine"
     query = _filtered(_view_query(session, user, view), q).add_columns(Directive, Assignment)
     if view == "done":
-        query = query.order_by(WorkItem.completed_at.desc()).limit(DONE_LIMIT)
+        query = query.order_by(WorkItem.completed_at.desc(), WorkItem.id.desc())
     else:
         query = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
+    if page is not None:
+        query = query.offset((max(1, page) - 1) * per_page).limit(per_page)
+    elif view == "done":
+        query = query.limit(DONE_LIMIT)
     now = clock.now()
     rows = session.execute(query).all()
     unit_ids = {item.unit_id for item, _d, _a in rows if item.unit_id}

@@ -4,10 +4,12 @@ from datetime import date
 from sqlalchemy import select
 
 from engine import clock
+from engine.audit.models import AuditEntry
 from engine.org.models import User
 from engine.runtime.models import Incident, WorkflowInstance
 from engine.scheduler.service import tick
 from engine.working_days.models import CalendarOverride
+from tests.webui.conftest import Browser
 
 
 def test_incidents_are_listed_escaped_and_retry_reports_back(loaded, assigned, browser):
@@ -53,9 +55,6 @@ def test_calendar_correction_and_users(engine, browser):
 
 
 def test_admin_edits_a_user_and_a_new_password_ends_the_old_sessions(engine, org_tree, browser, app):
-    from engine.audit.models import AuditEntry
-    from tests.webui.conftest import Browser
-
     admin, officer = browser("admin"), browser("stc")
     user_id = org_tree["stc"].id
     page = f"/admin/users/{user_id}"

@@ -1,11 +1,16 @@
 """Registry, assignment page, inbox views and saved filters: unit scope, escaping, export."""
 import io
 import re
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from engine import clock
 from engine.directives.models import Assignment
+from engine.inbox.service import PER_PAGE
+from engine.rulesets.models import ProcessBundle
+from engine.runtime.models import WorkflowInstance, WorkItem
 from tests.webui.conftest import classify, ready_item_path, register
 
 
@@ -131,3 +136,26 @@ def test_extension_and_explanation_requests_from_the_assignment_page(loaded, ass
     link = re.search(r'href="(/attachments/[0-9a-f]{64})"', office_view).group(1)
     assert assigned.get(link).data == b"so lieu"         # the office may download the unit's file
     assert browser("sxd").get(link).status_code == 404   # another unit may not
+
+
+def test_a_long_inbox_comes_in_pages(loaded, org_tree, browser):
+    """A province office may have hundreds of items waiting: the inbox shows them page by page,
+    most urgent first, and keeps the view and filters from page to page."""
+    with loaded.db.session() as s:
+        instance = WorkflowInstance(bundle_id=s.scalar(select(ProcessBundle.id)), process_id="p",
+                                    purpose="directive", state="{}", created_at=clock.now(), updated_at=clock.now())
+        s.add(instance)
+        s.flush()
+        office = org_tree["clerk"].unit_id
+        s.add_all(WorkItem(instance_id=instance.id, task_id=f"t-{n}", element_id="e", title=f"Việc số {n:03d}",
+                           role="clerk", unit_id=office, form_key="f", created_at=clock.now(),
+                           due_at=clock.now() + timedelta(hours=n)) for n in range(PER_PAGE + 7))
+    clerk = browser("clerk")
+    first = clerk.get("/inbox?view=mine&text=Vi%E1%BB%87c").get_data(as_text=True)
+    assert "Việc số 000" in first and f"Việc số {PER_PAGE - 1:03d}" in first and f"Việc số {PER_PAGE:03d}" not in first
+    assert "Trang 1/2" in first and "page=2" in first and "text=Vi" in first
+    second = clerk.get("/inbox?view=mine&text=Vi%E1%BB%87c&page=2").get_data(as_text=True)
+    assert f"Việc số {PER_PAGE:03d}" in second and f"Việc số {PER_PAGE + 6:03d}" in second
+    assert "Việc số 000" not in second and "Trang 2/2" in second
+    assert "Trang 2/2" in clerk.get("/inbox?page=99").get_data(as_text=True)  # past the end: the last page
+    assert clerk.get("/inbox?page=x").status_code == 200

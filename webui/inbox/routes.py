@@ -43,10 +43,20 @@ def index():
             q = _query_from(chosen.params)
         else:
             q = _query_from(request.args)
-        rows = inbox.inbox(session, user, q)
         counts = inbox.counts(session, user, q)
+        pages = max(1, -(-counts[q.view] // inbox.PER_PAGE))
+        page = min(pages, max(1, _page_arg(request.args)))
+        rows = inbox.inbox(session, user, q, page=page)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("inbox/index.html", rows=rows, counts=counts, q=q, saved=saved,
-                           views=VIEW_LABELS, urgencies=URGENCIES)
+                           views=VIEW_LABELS, urgencies=URGENCIES, page=page, pages=pages, args=args)
+
+
+def _page_arg(args) -> int:
+    try:
+        return int(args.get("page", 1))
+    except ValueError:
+        return 1
 
 
 @blueprint.post("/inbox/filters")
