@@ -87,3 +87,11 @@ def choices_for(session: Session, form: FormDefinition) -> dict[str, list[Choice
     types = {f.type for f in form.fields}
     return {"unit": unit_choices(session) if types & {"unit", "units"} else [],
             "user": user_choices(session) if "user" in types else []}
+
+
+def int_arg(args, name: str, default: int | None = None) -> int | None:
+    """An integer query-string argument; `default` when it is missing or not a number."""
+    try:
+        return int(args.get(name, ""))
+    except ValueError:
+        return default

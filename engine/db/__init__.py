@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, Select, create_engine, event
@@ -56,7 +57,6 @@ class Database:
         self.url = url
         self.engine: Engine = _make_engine(url, echo)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._locking: dict[tuple[int, bool], tuple[Select, Select]] = {}
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,7 +89,7 @@ class Database:
         blocked under WAL). skip_locked is not needed there: a second worker simply waits.
         """
         if not self.is_sqlite:
-            return session.execute(self._for_update(query, skip_locked), params).one_or_none()
+            return session.execute(_for_update(query, skip_locked), params).one_or_none()
         fresh = not session.in_transaction()
         connection = session.connection(execution_options={_WRITE_LOCK: True} if fresh else None)
         if not connection.info.get(_WRITE_LOCK):  # the transaction had begun before the lock
@@ -100,13 +100,6 @@ class Database:
             session.execute(table.update().where(query.whereclause).values({column: column}), params)
         return session.execute(query, params).one_or_none()
 
-    def _for_update(self, query: Select, skip_locked: bool) -> Select:
-        key = (id(query), skip_locked)
-        if key not in self._locking:  # built once per query: a step runs this on every submission
-            entity = query.column_descriptions[0]["entity"]
-            self._locking[key] = query, query.with_for_update(of=entity, skip_locked=skip_locked)
-        return self._locking[key][1]
-
     def create_all(self) -> None:
         import engine.models  # noqa: F401  (registers every table)
 
@@ -114,6 +107,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@cache
+def _for_update(query: Select, skip_locked: bool) -> Select:
+    """`query` FOR UPDATE of its first entity, built once per query (the queries are module
+    constants; a step runs one on every submission)."""
+    return query.with_for_update(of=query.column_descriptions[0]["entity"], skip_locked=skip_locked)
 
 
 def _make_engine(url: str, echo: bool) -> Engine:
@@ -152,21 +152,25 @@ PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def _ping_idle_connections(eng: Engine) -> None:
+    @event.listens_for(eng, "connect")  # a new connection needs no check
     @event.listens_for(eng, "checkin")
     def _note_checkin(_dbapi_conn, record) -> None:
         record.info["checked_in"] = time.monotonic()
 
     @event.listens_for(eng, "checkout")
     def _ping_if_idle(dbapi_conn, record, _proxy) -> None:
-        if time.monotonic() - record.info.get("checked_in", 0.0) < PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("SELECT 1")
-            cursor.close()
-            dbapi_conn.rollback()
-        except Exception as exc:  # the driver's own error: the connection is gone
-            raise DisconnectionError(str(exc)) from exc  # the pool replaces it and retries
+        if time.monotonic() - record.info.get("checked_in", 0.0) >= PING_AFTER_IDLE_SECONDS:
+            _ping(dbapi_conn)
+
+
+def _ping(dbapi_conn) -> None:
+    try:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_conn.rollback()
+    except Exception as exc:  # the driver's own error: the connection is gone
+        raise DisconnectionError(str(exc)) from exc  # the pool replaces it and retries
 
 
 def utcnow_column_default() -> datetime:

@@ -140,13 +140,10 @@ def retire_unit(session: Session, code: str, on: date, successor_code: str | Non
 
 def create_user(session: Session, username: str, password: str, full_name: str, unit_code: str,
                 roles: list[str], email: str | None = None) -> User:
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise OrgError(f"unknown role(s): {', '.join(unknown)}")
+    _check_roles(roles)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise OrgError(f"user '{username}' already exists")
-    if len(password) < 8:
-        raise OrgError("password must have at least 8 characters")
+    _check_password(password)
     user = User(username=username, full_name=full_name, email=email, password_hash=hash_password(password),
                 unit_id=require_unit(session, unit_code).id, roles=list(roles))
     session.add(user)
@@ -161,13 +158,11 @@ def update_user(session: Session, user_id: int, *, full_name: str, unit_code: st
     user = session.get(User, user_id)
     if user is None:
         raise OrgError(f"user {user_id} does not exist")
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise OrgError(f"unknown role(s): {', '.join(unknown)}")
+    _check_roles(roles)
     if not full_name:
         raise OrgError("the full name is required")
-    if password and len(password) < 8:
-        raise OrgError("password must have at least 8 characters")
+    if password:
+        _check_password(password)
     if actor is not None and actor.id == user.id and "system_admin" not in roles:
         raise OrgError("you cannot remove your own system administrator role")
     before = _editable(user)
@@ -181,6 +176,17 @@ def update_user(session: Session, user_id: int, *, full_name: str, unit_code: st
         audit.record(session, "user.updated", "user", user.id, actor=actor,
                      before={key: before[key] for key in changed}, after={**changed, "password_reset": bool(password)})
     return user
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise OrgError(f"unknown role(s): {', '.join(unknown)}")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise OrgError("password must have at least 8 characters")
 
 
 def _editable(user: User) -> dict:

@@ -51,25 +51,30 @@ def remove_override(engine, day: date, *, actor=None, refresh: bool = True) -> i
 
 def refresh_pending(engine) -> bool:
     """Whether a calendar change has not yet reached every running workflow."""
-    with engine.db.session() as session:
-        row = session.get(CalendarRevision, 1)
-        return row is not None and row.refreshed < row.revision
+    revision, refreshed = _revisions(engine)
+    return refreshed < revision
 
 
 def refresh_workflows(engine, actor=None, only_if_pending: bool = False) -> int | None:
     """Recompute the running workflows' working-day deadlines (Runtime.refresh_deadlines) and
     note the calendar revision they now follow. `only_if_pending` (the scheduler): do nothing,
     and return None, when they already follow the current one."""
-    with engine.db.session() as session:
-        row = session.get(CalendarRevision, 1)
-        target = row.revision if row else 0
-        if only_if_pending and (row is None or row.refreshed >= target):
-            return None
+    target, refreshed = _revisions(engine)
+    if only_if_pending and refreshed >= target:
+        return None
     changed = engine.runtime.refresh_deadlines(actor)
     with engine.db.session() as session:  # a correction saved meanwhile stays pending
         session.execute(update(CalendarRevision).where(CalendarRevision.id == 1, CalendarRevision.refreshed < target)
                         .values(refreshed=target))
     return changed
+
+
+def _revisions(engine) -> tuple[int, int]:
+    """(the calendar's revision, the revision the running workflows follow); (0, 0) before any
+    correction."""
+    with engine.db.session() as session:
+        row = session.get(CalendarRevision, 1)
+        return (row.revision, row.refreshed) if row else (0, 0)
 
 
 @dataclass(frozen=True)

@@ -35,21 +35,14 @@ def _date_arg(args, name: str) -> date | None:
         return None
 
 
-def _int_arg(args, name: str, default: int | None = None) -> int | None:
-    try:
-        return int(args.get(name, ""))
-    except ValueError:
-        return default
-
-
 def query_from(args) -> registry.AssignmentQuery:
     return registry.AssignmentQuery(
         unit_code=args.get("unit") or None, outcome=args.get("outcome") if args.get("outcome") in OUTCOMES else None,
         period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
         urgency=args.get("urgency") if args.get("urgency") in URGENCIES else None,
-        directive_id=_int_arg(args, "directive"), text=args.get("text", "")[:200],
+        directive_id=forms.int_arg(args, "directive"), text=args.get("text", "")[:200],
         sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
-        page=max(1, _int_arg(args, "page", 1)), per_page=min(200, max(5, _int_arg(args, "per_page", 25))))
+        page=max(1, forms.int_arg(args, "page", 1)), per_page=min(200, max(5, forms.int_arg(args, "per_page", 25))))
 
 
 @blueprint.get("/assignments")

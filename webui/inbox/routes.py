@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from engine.directives.models import URGENCIES
 from engine.inbox import service as inbox
 from engine.runtime.errors import EngineError
+from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
@@ -45,18 +46,12 @@ def index():
             q = _query_from(request.args)
         counts = inbox.counts(session, user, q)
         pages = max(1, -(-counts[q.view] // inbox.PER_PAGE))
-        page = min(pages, max(1, _page_arg(request.args)))
+        page = min(pages, max(1, forms.int_arg(request.args, "page", 1)))
         rows = inbox.inbox(session, user, q, page=page)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("inbox/index.html", rows=rows, counts=counts, q=q, saved=saved,
                            views=VIEW_LABELS, urgencies=URGENCIES, page=page, pages=pages, args=args)
 
-
-def _page_arg(args) -> int:
-    try:
-        return int(args.get("page", 1))
-    except ValueError:
-        return 1
 
 
 @blueprint.post("/inbox/filters")
