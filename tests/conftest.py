@@ -148,3 +148,20 @@ def screenshot(page, name: str) -> None:
     """Save a full-page screenshot under test-output/screenshots/ for reviewers."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(params=("warm", "restart"))
+def worker_mode(request, monkeypatch):
+    """Run the test twice: in one warm worker (whose compiled specs must end as they were
+    compiled), and with every step in a freshly started one (tests/restart.py). Modules opt in
+    with `pytestmark = pytest.mark.usefixtures("worker_mode")`."""
+    from tests import restart
+
+    if request.param == "restart":
+        restart.restart_between_steps(monkeypatch)
+        yield request.param
+    else:
+        checked = restart.specs_stay_as_compiled(monkeypatch)
+        next(checked)
+        yield request.param
+        next(checked, None)

@@ -25,6 +25,7 @@ from engine.forms import FormDefinition, parse_form
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
+from engine.spiff import prepare_specs
 
 COMMON = "common"
 SETTINGS_FILE = "ruleset.toml"
@@ -129,6 +130,7 @@ def compile_bundle(source: BundleSource) -> CompiledBundle:
         problems += _lint_calls(path, tree, process_ids)
     if not problems:
         problems += _build_specs(parser, bundle)
+        prepare_specs(bundle.specs.values())
     if not problems:
         problems += _lint_specs(bundle)
     for purpose, process_id in source.settings.get("processes", {}).items():

@@ -15,6 +15,8 @@ from engine.runtime.models import WorkItem
 from tests.conftest import make_engine
 from tests.processes import drive
 
+pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
+
 DATED = {"content": "Báo cáo tình hình giải ngân", "lead_unit": "STC", "deadline_days": 5}  # due Thu 26/02/2026
 
 

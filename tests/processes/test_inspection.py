@@ -14,6 +14,8 @@ from engine.runtime.errors import Forbidden, NotFound
 from tests.conftest import PASSWORD
 from tests.processes import drive
 
+pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
+
 DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "10/02/2026",
             "legal_basis": "Quyết định 45/2016/QĐ-UBND, Điều 12–18",
             "scope": "Sở Tài chính, Sở Xây dựng; nhiệm vụ giao năm 2025",

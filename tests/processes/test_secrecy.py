@@ -15,6 +15,8 @@ from engine.secrecy.models import SecretDocument
 from tests.conftest import make_engine
 from tests.processes import drive
 
+pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
+
 MARKER = "NỘI-DUNG-MẬT-KHÔNG-ĐƯỢC-LƯU"
 SECRECY = """
 [secrecy]

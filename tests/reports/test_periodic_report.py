@@ -26,6 +26,8 @@ from tests.reports.dataset import seed
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
+pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
+
 CAN_THO = {"report_calendar": [  # Cần Thơ Đ.12
     {"period": "monthly", "sender": "unit", "day": 20, "month": "last", "article": "Đ.12 k.1"},
     {"period": "monthly", "sender": "office", "day": 25, "month": "last", "article": "Đ.12 k.2"},

@@ -1,0 +1,59 @@
+"""Steps that must not depend on the worker they run in.
+
+"restart" mode: each engine step runs as in a newly started worker, which has compiled no
+bundle and cached no unit or calendar, and loads every instance from the database. Every
+compiled-bundle lookup compiles the bundle afresh from its stored row and forgets the
+per-worker caches, so no step can lean on process memory left by an earlier one.
+
+"warm" mode: one worker runs every step, and at the end each bundle it compiled must still
+be wired exactly as a freshly compiled one (SpiffWorkflow wires some things lazily while
+running, which a worker started later would not have; see engine.spiff.prepare_specs).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from engine import working_days
+from engine.org import service as org_service
+from engine.rulesets import service as rulesets_service
+from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
+from engine.rulesets.models import ProcessBundle
+from engine.rulesets.service import BundleCache
+
+
+def _fresh_compile(bundle: ProcessBundle) -> CompiledBundle:
+    org_service._unit_ids.clear()
+    working_days._cache.clear()
+    return compile_bundle(BundleSource(bundle.ruleset, bundle.files, bundle.settings))
+
+
+def restart_between_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on in this test, every step starts in a fresh worker (see the module doc)."""
+    monkeypatch.setattr(BundleCache, "get", lambda self, bundle: _fresh_compile(bundle))
+    monkeypatch.setattr(BundleCache, "by_id",
+                        lambda self, session, bundle_id: _fresh_compile(session.get(ProcessBundle, bundle_id)))
+
+
+def specs_stay_as_compiled(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fails the test if running it changed the wiring of any bundle it compiled."""
+    compiled: list[CompiledBundle] = []
+
+    def recording_compile(source: BundleSource) -> CompiledBundle:
+        compiled.append(compile_bundle(source))
+        return compiled[-1]
+
+    monkeypatch.setattr(rulesets_service, "compile_bundle", recording_compile)
+    yield
+    for bundle in compiled:
+        assert wiring(bundle) == wiring(compile_bundle(bundle.source)), \
+            f"running steps changed the compiled specs of ruleset {bundle.source.ruleset}"
+
+
+def wiring(bundle: CompiledBundle) -> dict:
+    """Every connection between the task specs of `bundle`, and every event handler on them."""
+    events = ("update_event", "ready_event", "completed_event", "error_event", "cancelled_event", "run_event")
+    return {(process_id, name): (tuple(task_spec._inputs), tuple(task_spec._outputs),
+                                 tuple(getattr(task_spec, e).n_subscribers() for e in events))
+            for process_id, spec in bundle.specs.items() for name, task_spec in spec.task_specs.items()}
