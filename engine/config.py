@@ -33,6 +33,13 @@ class Settings:
     scheduler_interval_seconds: int = 60
     scheduler_workers: int = 4  # PostgreSQL: due workflows advanced in parallel per tick
     mail_digest_hour: int = 7  # Vietnam time; the daily digest goes out from this hour
+    # Mail delivery (engine/notifications/mail.py): a claimed mail is another scheduler's
+    # to send after this long on the monotonic clock; a tick stops taking mails after
+    # mail_run_seconds; more immediate mails than mail_catchup_threshold waiting for one
+    # person at once go out as one catch-up mail listing them (0: never).
+    mail_lease_seconds: int = 300
+    mail_run_seconds: int = 50
+    mail_catchup_threshold: int = 10
     # Testing only (refused unless `testing`): the clock other processes read, an ISO
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""

@@ -1,22 +1,61 @@
-"""E-mail from the outbox, after commit: immediate mails and daily digests.
+"""E-mail from the outbox, after commit: immediate mails, catch-up mails and daily digests.
 
-Each mail row is claimed with a conditional UPDATE (a lease on `next_attempt_at`), so two
-scheduler processes never send the same mail; one that dies mid-send leaves a lease that
-expires and the mail is sent again (at least once, never lost). A failed attempt is
-logged and retried with exponential backoff; after MAX_ATTEMPTS the row is marked
-`failed` with its error, still in the person's in-app list.
+Claims. A mail row is claimed just before it is sent, one row at a time, by a conditional
+UPDATE writing a random fencing token (`claim_token`) and the claim's time (`claimed_at`, wall
+clock, for people; `claim_clocks`, below). Recording the outcome (sent, skipped, or failed with
+a retry time) is an UPDATE conditional on that token, and ends the claim: a claimer whose lease
+ran out and whose mail another scheduler took cannot overwrite that one's outcome (it logs that
+the mail may have gone out twice).
+
+The lease (`mail_lease_seconds`) counts from the claim itself, on clocks a jump cannot move.
+The wall clock (an NTP step, a VM restored from a snapshot, the testing clock) may jump by
+minutes or days while a mail is in flight; a lease compared with it (or with the database
+server's clock, another wall clock; SQLite has none) would hand that mail to a second scheduler
+at once. So a claim keeps `claim_clocks`: for each machine that has seen it
+(Linux boot id), that machine's monotonic clock (`time.monotonic()`, CLOCK_MONOTONIC: one for
+all processes of a boot, never stepped) when it first saw it. The claimer writes its own entry;
+a scheduler on another machine adds its machine's entry when it first sees the claim. A machine
+retakes a claim only once its monotonic clock has moved on by a whole lease since its entry:
+from the claim itself on the claimer's machine, from first sight on others (there a little
+later). So one-off runs (`dondoc timers run` from cron) judge a claim as well as long-running
+schedulers; a machine that rebooted has a new boot id and counts afresh; without a boot id (not
+Linux) each process counts for itself (there only long-running schedulers retake). Two machines
+adding their entries at the same moment may lose one; that machine then counts from a later
+sight (later, never sooner).
+
+At least once. A claimer killed between handing a mail to the SMTP server and recording it
+leaves its claim; once the lease has run out another scheduler sends the mail again: after a
+real crash a mail may arrive twice, but it is never lost. The lease must outlast one SMTP
+exchange (each of its steps times out after 15 s).
+
+Runs. Each tick builds the day's digests and the catch-up mails, then takes batches of due
+mail until none is left or `mail_run_seconds` have passed (the rest waits for the next tick,
+so a slow SMTP server does not hold the timers back); an unreachable server ends the run (one
+connection timeout, not one per mail). A refused mail is logged and retried with exponential
+backoff; after MAX_ATTEMPTS the row is `failed` with its error, still in the person's in-app
+list.
+
+Catch-up. A person with more than `mail_catchup_threshold` immediate mails due at once (a
+backlog after downtime, a burst of work) gets ONE mail listing them (a MailDigest without a
+day) instead of one each; the notifications stay in their in-app list one by one. People who
+chose the digest get theirs once a day, from `mail_digest_hour`.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import smtplib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
+from functools import lru_cache
+from pathlib import Path
+from time import monotonic
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from engine import clock
@@ -30,8 +69,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
-LEASE = timedelta(minutes=5)  # a claimed mail not settled by then is someone else's to send
-BATCH = 200
+BATCH = 200  # rows read at a time; a run takes batches while mail is due
+LISTED = 100  # notifications listed in one digest or catch-up mail (the rest: a count and the link)
+_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+_USER_ROW = select(User).where(User.id == bindparam("user_id"))
 
 
 @dataclass
@@ -39,10 +80,34 @@ class MailResult:
     sent: int = 0
     failed: int = 0
     digests: int = 0
+    catchups: int = 0
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A row this process holds: its token fences the outcome it records."""
+
+    model: type
+    row_id: int
+    token: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.model.__tablename__}/{self.row_id}"
+
+
+@lru_cache(maxsize=1)
+def machine_id() -> str:
+    """Who shares this process's monotonic clock: the processes of this boot (Linux boot id),
+    elsewhere this process alone."""
+    try:
+        return _BOOT_ID.read_text(encoding="ascii").strip()
+    except OSError:
+        return f"process-{uuid.uuid4()}"
 
 
 class Mailer:
-    """One SMTP connection, opened when the first mail of a batch goes out."""
+    """One SMTP connection, opened when the first mail of a run goes out."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -75,81 +140,130 @@ class Mailer:
 
 
 def send_due_mail(db: Database, settings: Settings, moment: datetime | None = None) -> MailResult:
-    """Build today's digests when their hour has come, then send every mail that is due."""
-    moment = moment or clock.now()
+    """Build today's digests when their hour has come and the catch-up mails, then send due
+    mail, batch after batch, until none is due or `mail_run_seconds` have passed."""
     result = MailResult()
     if not settings.smtp_host:
         return result  # mail is off; notifications stay in the application
-    result.digests = build_digests(db, settings, moment)
+    result.digests = build_digests(db, settings, moment or clock.now())
+    result.catchups = build_catchups(db, settings, moment or clock.now())
+    run_ends = monotonic() + settings.mail_run_seconds
     mailer = Mailer(settings)
     try:
-        for model in (Notification, MailDigest):
-            for row_id in _due_ids(db, model, moment):
-                if not _claim(db, model, row_id, moment):
-                    continue
-                outcome = _deliver(db, settings, mailer, model, row_id, moment)
-                result.sent += outcome == "sent"
-                result.failed += outcome != "sent"
-                if outcome == "unreachable":
-                    return result  # the rest waits for the next tick, not a timeout each
+        while monotonic() < run_ends and (due := _due(db, settings, moment or clock.now())):
+            if not _send_batch(db, settings, mailer, due, moment or clock.now(), run_ends, result):
+                break
     finally:
         mailer.close()
     return result
 
 
-def _due_ids(db: Database, model, moment: datetime) -> list[int]:
+def _send_batch(db: Database, settings: Settings, mailer: Mailer, due: list, now: datetime, run_ends: float,
+                result: MailResult) -> bool:
+    """Claim and send each due row in turn. False when the run must end: time is up, or the
+    server is unreachable (the rest waits for the next tick, not a timeout each)."""
+    for model, row_id, expired_token in due:
+        if monotonic() >= run_ends:
+            return False
+        claim = _claim(db, model, row_id, expired_token, now)
+        if claim is None:
+            continue  # another scheduler was quicker, or the row was settled meanwhile
+        outcome = _deliver(db, settings, mailer, claim, now)
+        result.sent += outcome == "sent"
+        result.failed += outcome != "sent"
+        if outcome == "unreachable":
+            return False
+    return True
+
+
+def _unclaimed_due(model, now: datetime) -> tuple:
+    return model.email_status == "pending", model.claim_token.is_(None), model.next_attempt_at <= now
+
+
+def _due(db: Database, settings: Settings, now: datetime) -> list[tuple[type, int, str | None]]:
+    """(model, row id, None) for up to BATCH unclaimed rows of each kind due by `now`, and
+    (model, row id, token) for claims whose lease has run out on this machine."""
+    due = []
+    for model in (Notification, MailDigest):
+        with db.session() as session:
+            free = session.scalars(select(model.id).where(*_unclaimed_due(model, now))
+                                   .order_by(model.next_attempt_at, model.id).limit(BATCH))
+            due += [(model, row_id, None) for row_id in free]
+            claimed = session.execute(select(model.id, model.claim_token, model.claim_clocks).where(
+                model.email_status == "pending", model.claim_token.is_not(None)).limit(BATCH)).all()
+        due += [(model, row_id, token) for row_id, token, clocks in claimed
+                if _lease_over(db, settings, model, row_id, token, clocks or {})]
+    return due
+
+
+def _lease_over(db: Database, settings: Settings, model, row_id: int, token: str, clocks: dict) -> bool:
+    """Has the claim `token` outlived the lease on this machine's monotonic clock? The first
+    sight of a claim made on another machine starts this machine's count."""
+    seen = clocks.get(machine_id())
+    if seen is not None:
+        return monotonic() - seen >= settings.mail_lease_seconds
     with db.session() as session:
-        return list(session.scalars(select(model.id).where(model.email_status == "pending",
-                                                           model.next_attempt_at <= moment)
-                                    .order_by(model.next_attempt_at).limit(BATCH)))
+        session.execute(update(model).where(model.id == row_id, model.claim_token == token)
+                        .values(claim_clocks={**clocks, machine_id(): monotonic()}))
+    return False
 
 
-def _claim(db: Database, model, row_id: int, moment: datetime) -> bool:
-    """Take the row for LEASE; False when another process holds or settled it."""
+def _claim(db: Database, model, row_id: int, expired_token: str | None, now: datetime) -> _Claim | None:
+    """Take the row if it is unclaimed and due, or (`expired_token`) still held by a claim
+    whose lease ran out; None when another scheduler was quicker or the row was settled."""
+    held = ((model.claim_token == expired_token,) if expired_token else _unclaimed_due(model, now))
+    token = secrets.token_hex(16)
     with db.session() as session:
-        claimed = session.execute(update(model).where(model.id == row_id, model.email_status == "pending",
-                                                      model.next_attempt_at <= moment)
-                                  .values(next_attempt_at=moment + LEASE)).rowcount
-    return claimed == 1
+        claimed = session.execute(update(model).where(model.id == row_id, model.email_status == "pending", *held)
+                                  .values(claim_token=token, claimed_at=clock.now(),
+                                          claim_clocks={machine_id(): monotonic()})).rowcount
+    return _Claim(model, row_id, token) if claimed == 1 else None
 
 
-def _deliver(db: Database, settings: Settings, mailer: Mailer, model, row_id: int, moment: datetime) -> str:
+def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, now: datetime) -> str:
     """Send one claimed row and record the outcome: "sent", "failed" (the server refused
     it) or "unreachable". No transaction stays open while the SMTP server talks, and each
     starts with its write (SQLite: no lock upgrade under a concurrent writer)."""
     with db.session() as session:
-        row = session.get(model, row_id)
+        row = session.get(claim.model, claim.row_id)
         user = session.get(User, row.user_id)
         subject, body = _compose(session, settings, row, user)
         user_id, attempts, email = row.user_id, row.attempts + 1, user.email
     if not email:  # the address was removed since
-        _record(db, model, row_id, email_status="skipped")
+        _settle(db, claim, email_status="skipped")
         return "failed"
     try:
-        mailer.send(formataddr((user.full_name, email)), subject, body, f"{model.__tablename__}/{row_id}")
+        mailer.send(formataddr((user.full_name, email)), subject, body, claim.ref)
     except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:  # this mail, not the server
-        _record(db, model, row_id, **_failure(model, row_id, user_id, attempts, exc, moment))
+        _settle(db, claim, **_failure(claim, user_id, attempts, exc, now))
         return "failed"
     except (smtplib.SMTPException, OSError) as exc:
         mailer.close()
-        _record(db, model, row_id, **_failure(model, row_id, user_id, attempts, exc, moment))
+        _settle(db, claim, **_failure(claim, user_id, attempts, exc, now))
         return "unreachable"
-    _record(db, model, row_id, email_status="sent", sent_at=clock.now(), attempts=attempts, last_error=None)
+    _settle(db, claim, email_status="sent", sent_at=clock.now(), attempts=attempts, last_error=None)
     return "sent"
 
 
-def _record(db: Database, model, row_id: int, **values) -> None:
+def _settle(db: Database, claim: _Claim, **values) -> None:
+    """Record the outcome and end the claim, if the claim is still this process's."""
     with db.session() as session:
-        session.execute(update(model).where(model.id == row_id).values(**values))
+        settled = session.execute(update(claim.model).where(
+            claim.model.id == claim.row_id, claim.model.claim_token == claim.token)
+            .values(**values, claim_token=None, claimed_at=None, claim_clocks=None)).rowcount
+    if not settled:
+        log.warning("mail %s: its lease ran out and another scheduler took it over before this one recorded "
+                    "its outcome (%s); if both sent it, it went out twice", claim.ref,
+                    values.get("email_status", "to retry"))
 
 
-def _failure(model, row_id: int, user_id: int, attempts: int, exc: Exception, moment: datetime) -> dict:
+def _failure(claim: _Claim, user_id: int, attempts: int, exc: Exception, now: datetime) -> dict:
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    what = f"mail {model.__tablename__}/{row_id} to user {user_id}"
+    what = f"mail {claim.ref} to user {user_id}"
     if attempts >= MAX_ATTEMPTS:
         log.error("%s given up after %s attempts: %s", what, attempts, error)
         return {"email_status": "failed", "attempts": attempts, "last_error": error}
-    retry_at = moment + retry_delay(attempts)
+    retry_at = now + retry_delay(attempts)
     log.warning("%s failed (attempt %s, retry at %s): %s", what, attempts, retry_at.isoformat(), error)
     return {"attempts": attempts, "last_error": error, "next_attempt_at": retry_at}
 
@@ -166,11 +280,55 @@ def _compose(session, settings: Settings, row, user: User) -> tuple[str, str]:
                       link=f"{base}{row.link or '/notifications'}", base_url=base)
         return row.subject, body
     notes = list(session.scalars(select(Notification).where(Notification.id.in_(row.notification_ids))
-                                 .order_by(Notification.created_at)))
-    values = {"recipient": user.full_name, "day": row.day.strftime("%d/%m/%Y"), "count": len(notes),
-              "base_url": base, "notes": [{"subject": n.subject, "link": f"{base}{n.link or '/notifications'}"}
-                                          for n in notes]}
-    return render("mail_digest", "subject", **values), render("mail_digest", "body", **values)
+                                 .order_by(Notification.created_at, Notification.id)))
+    days = [_vn_date(n.created_at) for n in notes]
+    values = {"recipient": user.full_name, "day": row.day and row.day.strftime("%d/%m/%Y"), "count": len(notes),
+              "first": days[0], "last": days[-1], "base_url": base,
+              "notes": [{"subject": n.subject, "day": day, "link": f"{base}{n.link or '/notifications'}"}
+                        for n, day in zip(notes[:LISTED], days, strict=False)]}
+    kind = "mail_digest" if row.day else "mail_catchup"
+    return render(kind, "subject", **values), render(kind, "body", **values)
+
+
+def _vn_date(moment: datetime) -> str:
+    return moment.astimezone(clock.VN_TZ).strftime("%d/%m/%Y")
+
+
+# ---------------------------------------------------------------- catch-up mails
+class _NothingToDigest(Exception):
+    """Nothing (or too little) to gather: the transaction is rolled back."""
+
+
+def build_catchups(db: Database, settings: Settings, moment: datetime) -> int:
+    """One catch-up mail for each person with more than `mail_catchup_threshold` immediate
+    mails due and unclaimed at `moment`. Returns how many were built."""
+    threshold = settings.mail_catchup_threshold
+    if threshold < 1:
+        return 0
+    with db.session() as session:
+        user_ids = list(session.scalars(select(Notification.user_id).where(*_unclaimed_due(Notification, moment))
+                                        .group_by(Notification.user_id).having(func.count() > threshold)))
+    return sum(_build_catchup(db, user_id, threshold, moment) for user_id in user_ids)
+
+
+def _build_catchup(db: Database, user_id: int, threshold: int, moment: datetime) -> bool:
+    """Under the person's row lock (of two schedulers, one builds it), take their unclaimed
+    due mails into one catch-up mail, unless other schedulers have taken them meanwhile."""
+    try:
+        with db.session() as session:
+            db.lock(session, _USER_ROW, {"user_id": user_id})
+            ids = sorted(session.scalars(
+                update(Notification).where(Notification.user_id == user_id, *_unclaimed_due(Notification, moment))
+                .values(email_status="in_digest").returning(Notification.id)
+                .execution_options(synchronize_session=False)))
+            if len(ids) <= threshold:
+                raise _NothingToDigest
+            session.add(MailDigest(user_id=user_id, day=None, notification_ids=ids, created_at=moment,
+                                   email_status="pending", attempts=0, next_attempt_at=moment))
+    except _NothingToDigest:
+        return False
+    log.info("%s mails waiting for user %s gathered into one catch-up mail", len(ids), user_id)
+    return True
 
 
 # ---------------------------------------------------------------- daily digests
@@ -185,10 +343,6 @@ def build_digests(db: Database, settings: Settings, moment: datetime) -> int:
         user_ids = list(session.scalars(select(Notification.user_id).where(
             Notification.email_status == "digest", Notification.created_at < cutoff).distinct()))
     return sum(_build_digest(db, user_id, cutoff, moment) for user_id in user_ids)
-
-
-class _NothingToDigest(Exception):
-    pass
 
 
 def _build_digest(db: Database, user_id: int, cutoff: datetime, moment: datetime) -> bool:

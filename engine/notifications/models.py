@@ -15,13 +15,18 @@ MAIL_STATES = ("pending", "sent", "failed", "skipped", "digest", "in_digest")
 
 
 class MailOutbox:
-    """Columns of a row that one e-mail is sent for, at least once, with retries."""
+    """Columns of a row that one e-mail is sent for, at least once, with retries. While a
+    scheduler sends it, the row holds that scheduler's claim (engine.notifications.mail)."""
 
     email_status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    claim_token: Mapped[str | None] = mapped_column(String(32))  # the claimer's random fencing token
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # wall clock, for people reading it
+    # {machine boot id: that machine's monotonic clock when it first saw the claim}: the lease's clock
+    claim_clocks: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Notification(MailOutbox, Base):
@@ -45,8 +50,10 @@ class Notification(MailOutbox, Base):
 
 
 class MailDigest(MailOutbox, Base):
-    """The one daily mail (thư tổng hợp) of a person who chose the digest. The unique
-    (user, day) pair keeps two schedulers from building two digests."""
+    """One mail listing several notifications: the daily digest (thư tổng hợp) of a person
+    who chose it, or (no day) a catch-up mail gathering a backlog of immediate mails. The
+    unique (user, day) pair keeps two schedulers from building two daily digests; catch-up
+    mails, without a day, may come several a day."""
 
     __tablename__ = "mail_digests"
     __table_args__ = (UniqueConstraint("user_id", "day"),
@@ -54,6 +61,6 @@ class MailDigest(MailOutbox, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    day: Mapped[date] = mapped_column(Date)
+    day: Mapped[date | None] = mapped_column(Date)
     notification_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -36,7 +37,13 @@ def render(kind: str, part: str, **context) -> str:
     """Render the `part` ('subject' or 'body') of the template for `kind` (falls back to
     the default template)."""
     source = templates().get(kind, {}).get(part) or templates()["default"][part]
-    return _JINJA.from_string(source).render(**context).strip()
+    return _compiled(source).render(**context).strip()
+
+
+@lru_cache(maxsize=128)
+def _compiled(source: str) -> Template:
+    """Compiling is most of rendering's cost (a backlog of a thousand mails is rendered at once)."""
+    return _JINJA.from_string(source)
 
 
 def message_context(session: Session, directive: Directive | None, assignment: Assignment | None,

@@ -97,3 +97,13 @@ def smtp(urging):
     urging.settings.base_url = "https://dondoc.daklak.gov.vn"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def schedulers(urging, database_url, smtp, tmp_path):
+    """Real `dondoc scheduler` processes on this database, stopped at the end."""
+    from tests.scheduler.processes import Schedulers
+
+    runner = Schedulers(urging, database_url, smtp, tmp_path)
+    yield runner
+    runner.stop_all()

@@ -72,6 +72,7 @@ def test_choosing_the_daily_digest(app, reminded, urging):
     assert saved.status_code == 302
     page = stc.get("/notifications/preferences").get_data(as_text=True)
     assert 'value="digest" checked' in page
+    assert "khi có hơn 10 thông báo cùng chờ gửi" in page  # the catch-up mail, said in Vietnamese
     with urging.db.session() as s:
         assert s.scalar(select(User.email_digest).where(User.username == "stc")) is True
         assert set(s.scalars(select(Notification.email_status))) == {"digest"}  # waiting ones follow

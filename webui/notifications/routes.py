@@ -81,4 +81,5 @@ def preferences():
     with engine().db.session() as session:
         fresh = session.get(User, user.id)
     return render_template("notifications/preferences.html", digest=fresh.email_digest, email=fresh.email,
-                           digest_hour=engine().settings.mail_digest_hour)
+                           digest_hour=engine().settings.mail_digest_hour,
+                           catchup_threshold=engine().settings.mail_catchup_threshold)
