@@ -62,6 +62,13 @@ def claimed(engine):
     return check
 
 
+def held(smtp):
+    def check() -> bool:
+        """the server holds the first sender's recipient"""
+        return not smtp.inbox.slow_next
+    return check
+
+
 def the_claim(engine) -> Notification:
     with engine.db.session() as s:
         return s.scalars(select(Notification).where(Notification.claim_token.is_not(None))).one()
@@ -102,6 +109,7 @@ def test_a_claimer_killed_mid_send_is_replaced_once_its_lease_has_run_out(urging
     schedulers.clock.set(vn(2026, 3, 4, 8, 1))
     schedulers.start("a")
     wait_for(claimed(urging), schedulers)
+    wait_for(held(smtp), schedulers)
     schedulers.kill("a")  # SIGKILL while it holds the claim, before the server took the mail
     claim = the_claim(urging)
     assert claim.claimed_at == vn(2026, 3, 4, 8, 1) and claim.email_status == "pending"
@@ -129,6 +137,7 @@ def test_a_claimer_outlived_by_its_lease_cannot_record_over_its_successor(urging
         with caplog.at_level(logging.WARNING, logger="engine.notifications.mail"):
             first.start()
             wait_for(claimed(urging), None)
+            wait_for(held(smtp), None)
             clock.advance(timedelta(hours=24))
             assert tick(other).mail_sent == 0  # a jump of the wall clock ends no lease
             time.sleep(2.1)
