@@ -40,6 +40,7 @@ class Settings:
     mail_lease_seconds: int = 300
     mail_run_seconds: int = 50
     mail_catchup_threshold: int = 10
+    idempotency_key_days: int = 7  # answers to Idempotency-Key calls are replayed for this long
     # Testing only (refused unless `testing`): the clock other processes read, an ISO
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""
