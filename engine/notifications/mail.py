@@ -50,7 +50,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 from functools import lru_cache
 from pathlib import Path
 from time import monotonic
@@ -113,12 +113,16 @@ class Mailer:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, to: str, subject: str, body: str, reference: str) -> None:
+    def send(self, to: str, subject: str, body: str, reference: str, written: datetime) -> None:
         message = EmailMessage()
         message["From"] = self.settings.smtp_sender
         message["To"] = to
         message["Subject"] = subject
         message["X-Dondoc-Ref"] = reference  # which outbox row: traces a mail back
+        # The same for every copy of the row's mail (one sent again after a crash), so mail
+        # stores that recognise a Message-ID they hold show it once.
+        domain = parseaddr(self.settings.smtp_sender)[1].rpartition("@")[2] or "localhost"
+        message["Message-ID"] = f"<{reference.replace('/', '.')}.{written:%Y%m%d%H%M%S}@{domain}>"
         message.set_content(body)
         self._connection().send_message(message)
 
@@ -228,12 +232,12 @@ def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, no
         row = session.get(claim.model, claim.row_id)
         user = session.get(User, row.user_id)
         subject, body = _compose(session, settings, row, user)
-        user_id, attempts, email = row.user_id, row.attempts + 1, user.email
+        user_id, attempts, email, written = row.user_id, row.attempts + 1, user.email, row.created_at
     if not email:  # the address was removed since
         _settle(db, claim, email_status="skipped")
         return "failed"
     try:
-        mailer.send(formataddr((user.full_name, email)), subject, body, claim.ref)
+        mailer.send(formataddr((user.full_name, email)), subject, body, claim.ref, written)
     except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:  # this mail, not the server
         _settle(db, claim, **_failure(claim, user_id, attempts, exc, now))
         return "failed"

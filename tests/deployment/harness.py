@@ -41,7 +41,9 @@ class Deployment:
                     "DONDOC_ATTACHMENTS_DIR": str(tmp_path / "attachments"), "DONDOC_SECRET_KEY": "deployment-test",
                     "DONDOC_TESTING": "1", "DONDOC_TESTING_CLOCK": f"file:{self.clock.path}",
                     "DONDOC_SMTP_HOST": "127.0.0.1", "DONDOC_SMTP_PORT": str(smtp_port),
-                    "DONDOC_SCHEDULER_INTERVAL_SECONDS": "1"}
+                    "DONDOC_SCHEDULER_INTERVAL_SECONDS": "1",
+                    # a killed scheduler's mail claim runs out in 10 s (monotonic), not 5 min
+                    "DONDOC_MAIL_LEASE_SECONDS": "10"}
         self.processes: dict[str, subprocess.Popen] = {}
         self.previous_clock = set_clock(self.clock)
         self.engine = make_engine(database_url, None, ruleset=ruleset, tmp_path=tmp_path)

@@ -44,6 +44,7 @@ class Workload:
         self.unanswered: list[str] = []
         self.clients: list[Client] = []
         self.kills = 0
+        self.scheduler_kills = 0
         self._lock = threading.Lock()
 
     def _client(self, username: str) -> Client:
@@ -121,6 +122,7 @@ class Workload:
                 self.deployment.kill(name)
                 self.deployment.start_scheduler(name)
                 self.kills += 1
+                self.scheduler_kills += 1
             turn += 1
 
     def run(self, seconds: float) -> float:
@@ -169,9 +171,8 @@ def test_workers_and_schedulers_killed_under_load_lose_and_double_nothing(deploy
     for n in range(SEEDED * len(DEPARTMENTS)):  # work waiting for every officer from the start
         workload.register(clerk, n)
     elapsed = workload.run(SECONDS)
-    # The last kills may have left a scheduler's mail claimed: a quiet lease-long wait is not
-    # needed, the schedulers that live retake nothing they did not claim; give them time.
-    deployment.clock.set(deployment.clock.now() + timedelta(minutes=10))
+    # The last kills may have left a scheduler's mail claimed: the living schedulers send it
+    # once its lease (10 s, on the monotonic clock: no jump of the clock shortens it) has run out.
     settle(deployment, smtp)
     deployment.stop("scheduler-a")
     deployment.stop("scheduler-b")
@@ -217,7 +218,12 @@ def test_workers_and_schedulers_killed_under_load_lose_and_double_nothing(deploy
         notices = Counter(s.execute(select(Notification.user_id, Notification.dedup_key)
                                     .where(Notification.dedup_key.is_not(None))).all())
         assert set(notices.values()) <= {1}, "a notice sent twice"
-    mails = Counter(m["X-Dondoc-Ref"] for m in smtp.inbox.messages)
-    assert set(mails.values()) <= {1}, [ref for ref, n in mails.items() if n > 1]
+    # Mail goes out at least once: a scheduler killed between handing a mail to the server and
+    # recording it leaves the mail to be sent again (the same Message-ID), at most one per kill;
+    # nothing else sends a mail twice.
+    mails = Counter((m["X-Dondoc-Ref"], m["Message-ID"]) for m in smtp.inbox.messages)
+    assert len({ref for ref, _ in mails}) == len(mails), "one outbox row, two different mails"
+    again = {ref: n - 1 for (ref, _), n in mails.items() if n > 1}
+    assert sum(again.values()) <= workload.scheduler_kills, again
     for name in ("web", "scheduler-a", "scheduler-b"):
         assert "Traceback" not in deployment.log(name), deployment.log(name)[-4000:]
