@@ -1,5 +1,9 @@
 """Attachments (tệp đính kèm): stored once on disk by sha256 under settings.attachments_dir;
-task data and progress updates hold only the digest. Who may download is decided here."""
+task data and progress updates hold only the digest. Who may download is decided here.
+
+A file takes its place in the store only when the transaction that adds its row commits;
+until then it waits in a temporary file, removed when the transaction rolls back (a refused
+submission, a full or read-only database), so that no file is left without a row."""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import String, cast, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, cast, event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from engine import clock
 from engine.audit.models import AuditEntry
@@ -32,6 +36,7 @@ ALLOWED_EXTENSIONS = {
     ".zip": "application/zip", ".rar": "application/vnd.rar", ".7z": "application/x-7z-compressed",
 }
 _CHUNK = 1024 * 1024
+_PENDING = "dondoc.pending_uploads"  # session.info: [(temporary file, its place in the store)]
 
 
 class AttachmentError(EngineError):
@@ -50,17 +55,15 @@ def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: st
     if extension not in ALLOWED_EXTENSIONS:
         raise AttachmentError("File type %(ext)s is not accepted.", ext=extension or "?")
     digest, size, temp = _spool(stream, attachments_dir)
-    try:
-        if size == 0:
-            raise AttachmentError("The file %(name)s is empty.", name=name)
-        if size > MAX_SIZE:
-            raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
-        target = blob_path(attachments_dir, digest)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temp, target)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+    target = blob_path(attachments_dir, digest)
+    if size == 0 or size > MAX_SIZE or target.exists():
+        temp.unlink()
+    else:
+        session.info.setdefault(_PENDING, []).append((temp, target))
+    if size == 0:
+        raise AttachmentError("The file %(name)s is empty.", name=name)
+    if size > MAX_SIZE:
+        raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
     row = session.get(Attachment, digest)
     if row is None:
         row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension], size=size,
@@ -70,19 +73,44 @@ def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: st
     return row
 
 
-def _spool(stream: BinaryIO, attachments_dir: str) -> tuple[str, int, str]:
-    """Copy to a temporary file beside the store while hashing; stop reading past the limit."""
+def _spool(stream: BinaryIO, attachments_dir: str) -> tuple[str, int, Path]:
+    """Copy to a temporary file beside the store while hashing; stop reading past the limit.
+    A failed write (a full disk) leaves nothing behind."""
     Path(attachments_dir).mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     fd, temp = tempfile.mkstemp(dir=attachments_dir, prefix=".upload-")
-    with os.fdopen(fd, "wb") as out:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > MAX_SIZE:
-                break
-            digest.update(chunk)
-            out.write(chunk)
-    return digest.hexdigest(), size, temp
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > MAX_SIZE:
+                    break
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size, Path(temp)
+
+
+@event.listens_for(Session, "after_commit")
+def _place_uploads(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the rows may still roll back with the outer transaction
+    for temp, target in session.info.pop(_PENDING, []):
+        if target.exists():  # the same content, committed by another transaction meanwhile
+            temp.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_uploads(session: Session, transaction: SessionTransaction) -> None:
+    """Whatever was not placed at commit belongs to a transaction that did not commit."""
+    if transaction.parent is None:
+        for temp, _target in session.info.pop(_PENDING, []):
+            temp.unlink(missing_ok=True)
 
 
 def describe(session: Session, digests: list[str]) -> list[Attachment]:
