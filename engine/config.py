@@ -33,6 +33,7 @@ class Settings:
     scheduler_interval_seconds: int = 60
     scheduler_workers: int = 4  # PostgreSQL: due workflows advanced in parallel per tick
     mail_digest_hour: int = 7  # Vietnam time; the daily digest goes out from this hour
+    idempotency_key_days: int = 7  # answers to Idempotency-Key calls are replayed for this long
     # Testing only (refused unless `testing`): the clock other processes read, an ISO
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""

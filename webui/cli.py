@@ -1,32 +1,35 @@
 """The `dondoc` command: the engine's commands plus those that need the web layer."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import click
 
 from engine.cli import _print_logins, clear_errors, cli, make_engine
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--bind", default="127.0.0.1:5000", show_default=True,
+              help="Address and port to listen on (behind a reverse proxy: keep it on 127.0.0.1).")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes (about twice the CPU cores).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker.")
 @click.option("--scheduler/--no-scheduler", "with_scheduler", default=True, show_default=True,
-              help="Run the timer scheduler inside (off when `dondoc scheduler` runs apart).")
+              help="Also run the timer scheduler, as a child process (off when `dondoc scheduler` runs apart).")
 @click.pass_context
 @clear_errors
-def serve(ctx: click.Context, host: str, port: int, with_scheduler: bool = True) -> None:
-    """Serve the web app (with the timer scheduler inside, for the embedded default)."""
-    from engine.scheduler.service import Scheduler
+def serve(ctx: click.Context, bind: str, workers: int, threads: int, with_scheduler: bool = True) -> None:
+    """Serve the web app with the production server (gunicorn)."""
     from webui.app import create_app
+    from webui.server import scheduler_process
+    from webui.server import serve as serve_app
 
     engine = make_engine(ctx)
     app = create_app(engine)
-    runner = Scheduler(engine).start() if with_scheduler else None
-    click.echo(f"dondoc on http://{host}:{port}/  (Ctrl+C to stop)")
-    try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
-    finally:
-        if runner is not None:
-            runner.shutdown()
+    click.echo(f"dondoc on http://{bind}/  ({workers} workers; Ctrl+C to stop)")
+    with scheduler_process(ctx.find_root().params.get("config")) if with_scheduler else nullcontext():
+        serve_app(app, engine, bind=bind, workers=workers, threads=threads)
 
 
 @cli.command()
@@ -44,8 +47,12 @@ def demo(ctx: click.Context, reset: bool, and_serve: bool, port: int) -> None:
     logins = load_demo(engine, reset=reset)
     _print_logins(logins)
     if and_serve:
-        ctx.invoke(serve, host="127.0.0.1", port=port)
+        ctx.invoke(serve, bind=f"127.0.0.1:{port}", workers=2)
 
 
 def main() -> None:
     cli(prog_name="dondoc")
+
+
+if __name__ == "__main__":
+    main()

@@ -37,6 +37,6 @@ class IdempotencyKey(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     key: Mapped[str] = mapped_column(String(128))
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of method, path and body
-    status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first call runs
+    status_code: Mapped[int | None] = mapped_column(Integer)  # written in the transaction that adds the key
     response: Mapped[dict | list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

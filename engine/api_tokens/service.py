@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,13 +17,15 @@ from engine.org.models import User
 from engine.runtime.errors import Conflict, EngineError, NotFound
 
 TOKEN_PREFIX = "ddk_"
-# A first call that died half-way leaves its key pending; after this long a retry may take it over.
-STALE_PENDING = timedelta(minutes=10)
 LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 class TokenError(EngineError):
     pass
+
+
+class KeyReused(Conflict):
+    """An Idempotency-Key sent again with a different request."""
 
 
 def _digest(token: str) -> str:
@@ -63,19 +65,23 @@ def list_tokens(session: Session) -> list[tuple[ApiToken, str]]:
     return [(token, username) for token, username in rows]
 
 
-def authenticate(session: Session, token: str) -> User | None:
-    """The active user owning an unrevoked `token`, or None."""
+def authenticate(db: Database, token: str) -> User | None:
+    """The active user owning an unrevoked `token`, or None. Read without the write lock; the
+    token's last use is written (in a short write of its own) only every few minutes."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None:
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
+    with db.reading() as session:
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+        if row is None or row.revoked_at is not None:
+            return None
+        user = session.get(User, row.user_id)
+        if user is None or not user.active:
+            return None
+        user.unit  # noqa: B018  (loaded for the request, after the session closes)
     now = clock.now()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
-        row.last_used_at = now  # not on every call: each write takes the database's write lock
+        with db.session() as session:
+            session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return user
 
 
@@ -90,45 +96,39 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
-def claim_key(db: Database, user_id: int, key: str, print_: str) -> Replay | None:
-    """Reserve `key` for this request, in its own transaction. Returns the stored answer when
-    the same request was already answered; raises Conflict when it is still running or the
-    key was used for a different request."""
-    with db.session() as session:
-        row = _key_row(session, user_id, key)
-        if row is not None:
-            if row.fingerprint != print_:
-                raise Conflict("This Idempotency-Key was already used for a different request.")
-            if row.status_code is not None:
-                return Replay(row.status_code, row.response)
-            if clock.now() - row.created_at < STALE_PENDING:
-                raise Conflict("A request with this Idempotency-Key is still being processed.")
-            row.created_at = clock.now()
+def reserve_key(session: Session, user_id: int, key: str, print_: str) -> Replay | None:
+    """Take `key` for this request inside the caller's unit of work, which also holds the
+    request's effect and, at its end, its answer (`store_answer`): the key, the effect and the
+    answer commit together or not at all, so a retry after any failure either replays the
+    answer or runs for the first time. Returns the stored answer when the same request was
+    answered already; raises KeyReused when the key was used for a different request.
+
+    A twin request running at the same moment waits for this one (PostgreSQL: on the key's
+    unique index; SQLite: on the write lock) and then replays its answer."""
+    row = _key_row(session, user_id, key)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(IdempotencyKey(user_id=user_id, key=key, fingerprint=print_, created_at=clock.now()))
             return None
-    try:
-        with db.session() as session:
-            session.add(IdempotencyKey(user_id=user_id, key=key, fingerprint=print_, created_at=clock.now()))
-    except IntegrityError:  # a twin request reserved it a moment ago
-        raise Conflict("A request with this Idempotency-Key is still being processed.") from None
-    return None
+        except IntegrityError:  # a twin committed it while we waited
+            row = _key_row(session, user_id, key)
+    if row.fingerprint != print_:
+        raise KeyReused("This Idempotency-Key was already used for a different request.")
+    return Replay(row.status_code, row.response)
 
 
-def store_answer(db: Database, user_id: int, key: str, status_code: int, response: dict | list | None) -> None:
-    """Keep the answer for replays; a server error frees the key so that a retry runs again."""
-    if status_code >= 500:
-        release_key(db, user_id, key)
-        return
+def store_answer(session: Session, user_id: int, key: str, status_code: int, response: dict | list | None) -> None:
+    """Keep the answer of the request that reserved `key`, for its retries."""
+    session.execute(update(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+                    .values(status_code=status_code, response=response))
+
+
+def purge_keys(db: Database, kept_for: timedelta) -> int:
+    """Forget the answers older than `kept_for`; a retry after that runs again. Returns how many."""
     with db.session() as session:
-        row = _key_row(session, user_id, key)
-        if row is not None:
-            row.status_code, row.response = status_code, response
-
-
-def release_key(db: Database, user_id: int, key: str) -> None:
-    with db.session() as session:
-        row = _key_row(session, user_id, key)
-        if row is not None and row.status_code is None:
-            session.delete(row)
+        stale = delete(IdempotencyKey).where(IdempotencyKey.created_at < clock.now() - kept_for)
+        return session.execute(stale).rowcount
 
 
 def _key_row(session: Session, user_id: int, key: str) -> IdempotencyKey | None:

@@ -1,16 +1,25 @@
-"""Database access: one SQLAlchemy engine, sessions, and the per-row lock a step takes."""
+"""Database access: one SQLAlchemy engine, sessions, and the per-row lock a step takes.
+
+Two kinds of session (see Database): `session()` may write and `reading()` only reads; a
+session opened inside another joins it. On SQLite a session that may write takes the
+database's write lock when it begins, so that no write ever has to upgrade a read snapshot
+that another writer made stale (SQLite answers that with "database is locked" at once,
+whatever the busy timeout).
+"""
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, Select, create_engine, event
-from sqlalchemy.engine import Engine, Row
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import Engine, ExceptionContext, Row
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -23,8 +32,16 @@ NAMING = {
 }
 
 
-# SQLite: the execution option (and connection.info key) of a transaction begun with the write lock.
-_WRITE_LOCK = "dondoc_write_lock"
+log = logging.getLogger(__name__)
+# SQLite: the execution option of a read-only transaction (and the connection's query_only state).
+_READ_ONLY = "dondoc_read_only"
+# Errors of the storage under the database (full, read-only, failing disk, file gone). A
+# connection that met one is dropped, so that the next request opens a fresh one once the
+# storage has recovered (SQLite keeps a file it opened read-only read-only for good).
+# (PostgreSQL: a server out of disk, or a primary that became a read-only standby.)
+STORAGE_ERRORS = ("database or disk is full", "attempt to write a readonly database", "disk i/o error",
+                  "unable to open database file", "no space left on device", "read-only file system",
+                  "could not extend file", "could not write to file", "in a read-only transaction")
 
 
 class Base(DeclarativeBase):
@@ -57,6 +74,7 @@ class Database:
         self.url = url
         self.engine: Engine = _make_engine(url, echo)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._open: ContextVar[Session | None] = ContextVar(f"dondoc_open_session_{id(self)}", default=None)
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,10 +82,45 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any error."""
+        """A transaction that may write: commits on success, rolls back on any error.
+
+        Opened while another one is open in the same thread (or task), it joins that one as a
+        savepoint: rolled back alone on an error, committed with the rest. So one outer
+        `session()` makes a single transaction of everything inside it (an idempotent API call
+        stores its answer with its effect this way), and nested code never waits for a write
+        lock its own caller holds."""
+        outer = self._open.get()
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer
+            return
         session = self.sessions()
+        token = self._open.set(session)
         try:
+            with self._transaction(session):
+                yield session
+        finally:
+            self._open.reset(token)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: it waits for no writer (SQLite) and the database
+        refuses any write in it, so a write that belongs elsewhere fails in the tests. Inside
+        an open `session()` it reads in that one."""
+        outer = self._open.get()
+        if outer is not None:
+            yield outer
+            return
+        session = self.sessions()
+        session.connection(execution_options={_READ_ONLY: True} if self.is_sqlite else {"postgresql_readonly": True})
+        with self._transaction(session):
             yield session
+
+    @staticmethod
+    @contextmanager
+    def _transaction(session: Session) -> Iterator[None]:
+        try:
+            yield
             session.commit()
         except BaseException:
             session.rollback()
@@ -82,22 +135,14 @@ class Database:
         a subquery (the instance of a work item), so that no read comes before the lock.
         None when no row matched (or, with skip_locked, it was busy).
 
-        PostgreSQL: SELECT ... FOR UPDATE (SKIP LOCKED for sweeps that
-        may leave a busy row to another worker). SQLite has no row locks: the transaction takes
-        the database write lock instead, for the rest of the transaction (BEGIN IMMEDIATE, or a
-        write when it had already begun), which serialises steps the same way (readers are not
-        blocked under WAL). skip_locked is not needed there: a second worker simply waits.
+        PostgreSQL: SELECT ... FOR UPDATE (SKIP LOCKED for sweeps that may leave a busy row to
+        another worker). SQLite has no row locks: a session that may write holds the database
+        write lock from its first statement on (BEGIN IMMEDIATE), which serialises steps the
+        same way (readers are not blocked under WAL). skip_locked is not needed there: a second
+        worker simply waits.
         """
         if not self.is_sqlite:
-            return session.execute(_for_update(query, skip_locked), params).one_or_none()
-        fresh = not session.in_transaction()
-        connection = session.connection(execution_options={_WRITE_LOCK: True} if fresh else None)
-        if not connection.info.get(_WRITE_LOCK):  # the transaction had begun before the lock
-            # Rewrite a plain column, not the key: "SET id = id" makes SQLite check every foreign
-            # key pointing at the row (a scan of unindexed ones such as parent_id: O(rows)).
-            table = query.column_descriptions[0]["entity"].__table__
-            column = next(c for c in table.columns if not c.primary_key and not c.foreign_keys)
-            session.execute(table.update().where(query.whereclause).values({column: column}), params)
+            query = _for_update(query, skip_locked)
         return session.execute(query, params).one_or_none()
 
     def create_all(self) -> None:
@@ -135,15 +180,45 @@ def _make_engine(url: str, echo: bool) -> Engine:
 
         @event.listens_for(eng, "begin")
         def _sqlite_begin(conn):
-            # A session that starts with Database.lock takes the write lock at once.
-            immediate = bool(conn.get_execution_options().get(_WRITE_LOCK))
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-            conn.info[_WRITE_LOCK] = immediate
+            # Any transaction but a read-only one takes the write lock at once (see the module doc).
+            read_only = bool(conn.get_execution_options().get(_READ_ONLY))
+            if conn.info.get(_READ_ONLY, False) != read_only:
+                conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+                conn.info[_READ_ONLY] = read_only
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
+        _drop_connections_on_storage_errors(eng)
         return eng
     eng = create_engine(url, echo=echo)
+
+    @event.listens_for(eng, "begin")
+    def _note_read_only(conn):
+        conn.info[_READ_ONLY] = bool(conn.get_execution_options().get("postgresql_readonly"))
+
     _ping_idle_connections(eng)
+    _drop_connections_on_storage_errors(eng)
     return eng
+
+
+def is_storage_error(exc: BaseException) -> bool:
+    """Whether `exc` says the database or the storage under it failed (full, read-only, gone):
+    not the request's fault, and its connection was dropped so that a later request can
+    succeed once the storage has recovered."""
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def _says_storage_failed(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(marker in text for marker in STORAGE_ERRORS)
+
+
+def _drop_connections_on_storage_errors(eng: Engine) -> None:
+    @event.listens_for(eng, "handle_error")
+    def _storage_error_drops_connection(context: ExceptionContext) -> None:
+        in_read_only = context.connection is not None and context.connection.info.get(_READ_ONLY)
+        if _says_storage_failed(context.original_exception) and not in_read_only:  # not a write in reading()
+            log.error("database storage error, dropping the connection: %s", context.original_exception)
+            context.is_disconnect = True  # the pool discards it (and its siblings) and opens fresh ones
 
 
 # A pooled server connection that sat unused this long is checked before use (the server may

@@ -4,13 +4,14 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
+from engine.api_tokens.service import purge_keys
 from engine.notifications.mail import send_due_mail
 from engine.runtime.errors import Conflict
 from engine.working_days.service import refresh_workflows
@@ -30,13 +31,15 @@ class TickResult:
     mail_failed: int = 0
     digests: int = 0
     refreshed: int | None = None  # workflows whose deadlines a calendar correction moved
+    keys_purged: int = 0  # idempotency keys older than idempotency_key_days forgotten
     errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
 def tick(engine, moment: datetime | None = None) -> TickResult:
     """Bring running workflows up to a calendar correction saved since the last tick (their
-    timers may move), advance every due workflow, then send due mail. A failure in one part is
-    logged and does not stop the others; the next tick tries again."""
+    timers may move), advance every due workflow, send due mail, and forget old idempotency
+    keys. A failure in one part is logged and does not stop the others; the next tick tries
+    again."""
     result = TickResult()
     try:
         result.refreshed = refresh_workflows(engine, only_if_pending=True)
@@ -59,6 +62,11 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     except Exception:
         result.errors += 1
         log.exception("sending mail failed; retrying on the next tick")
+    try:
+        result.keys_purged = purge_keys(engine.db, timedelta(days=engine.settings.idempotency_key_days))
+    except Exception:
+        result.errors += 1
+        log.exception("forgetting old idempotency keys failed; retrying on the next tick")
     if result.refreshed is not None:
         log.info("tick: deadlines recomputed after a calendar correction in %s workflows", result.refreshed)
     if result.advanced or result.mail_sent or result.mail_failed:

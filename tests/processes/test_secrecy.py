@@ -121,7 +121,7 @@ def _bundle(engine):
 
 def _tables_containing(session, needle: str) -> list[str]:
     found = []
-    for table in inspect(session.get_bind()).get_table_names():
+    for table in inspect(session.connection()).get_table_names():
         rows = session.execute(text(f'SELECT * FROM "{table}"')).all()
         if any(needle in str(value) for row in rows for value in row):
             found.append(table)

@@ -152,7 +152,7 @@ def test_the_web_server_runs_the_scheduler_inside(urging, clock, smtp, scheduler
     ids = [start_urging(urging, "2026-03-05", symbol=f"{n}/CT-UBND") for n in range(3)]
     schedulers.clock.set(vn(2026, 3, 4, 8, 1))
     schedulers.env.update(DONDOC_SCHEDULER_INTERVAL_SECONDS="1", DONDOC_SECRET_KEY="serve-test")
-    schedulers.start("serve", "serve", "--port", str(free_port()))
+    schedulers.start("serve", "serve", "--workers", "1", "--bind", f"127.0.0.1:{free_port()}")
     wait_for(all_advanced_past(urging, vn(2026, 3, 4, 8, 1)), schedulers)
     wait_for(all_mail_sent(urging, smtp, 3), schedulers)
     assert kinds(urging) == Counter({(i, "reminder"): 1 for i in ids})

@@ -29,7 +29,7 @@ nav_links = [NavLink("admin.incidents", "Incidents", PROCESS_ADMINS),
 @login_required(*PROCESS_ADMINS)
 def incidents():
     status = "resolved" if request.args.get("status") == "resolved" else "open"
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         rows = session.execute(select(Incident, WorkflowInstance).join(
             WorkflowInstance, WorkflowInstance.id == Incident.instance_id).where(Incident.status == status)
             .order_by(Incident.created_at.desc()).limit(500)).all()

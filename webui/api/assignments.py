@@ -49,7 +49,7 @@ def list_assignments():
     outcome = args.get("outcome") or None
     if outcome and outcome not in OUTCOMES:
         raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.", name="outcome")
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         unit_code = args.get("unit") or None
         if unit_code and org.unit_by_code(session, unit_code) is None:
             raise ApiError(400, "bad_request", "Unknown unit %(unit)s.", unit=unit_code)
@@ -86,7 +86,7 @@ def _date_or_none(name: str) -> date | None:
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>")
 def get_assignment(assignment_id: int):
     user = api_user()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         detail = registry.assignment_detail(session, user, assignment_id)
         if detail is None:
             raise not_found()
@@ -102,7 +102,7 @@ def get_assignment(assignment_id: int):
 
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>/progress")
 def list_progress(assignment_id: int):
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         detail = registry.assignment_detail(session, api_user(), assignment_id)
         if detail is None:
             raise not_found()
@@ -205,7 +205,7 @@ def upload_attachment():
 def download_attachment(sha256: str):
     """A file the caller uploaded, or one attached to something they may see."""
     sha256 = sha256.lower()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         if not SHA256.fullmatch(sha256) or not attachments.may_download(session, api_user(), sha256):
             raise not_found()
         row = session.get(Attachment, sha256)
@@ -225,7 +225,7 @@ def _extension(row: ExtensionRequest) -> dict:
 
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>/extensions")
 def list_extensions(assignment_id: int):
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         if registry.visible_assignment(session, api_user(), assignment_id) is None:
             raise not_found()
         rows = session.scalars(select(ExtensionRequest).where(ExtensionRequest.assignment_id == assignment_id)
@@ -253,7 +253,7 @@ def request_extension(assignment_id: int):
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>/sub-assignments")
 def list_sub_assignments(assignment_id: int):
     user = api_user()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         if registry.visible_assignment(session, user, assignment_id) is None:
             raise not_found()
         codes, today = unit_codes(session), clock.today()

@@ -77,10 +77,7 @@ def authenticate() -> Response | None:
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _unauthorised()
-    with engine().db.session() as session:
-        user = tokens.authenticate(session, token.strip())
-        if user is not None:
-            user.unit  # noqa: B018  (load before the session closes)
+    user = tokens.authenticate(engine().db, token.strip())
     if user is None:
         return _unauthorised()
     g.api_user = user
@@ -188,9 +185,21 @@ def page_body(items: list, page: int, per_page: int, total: int) -> dict:
 
 
 # ---------------------------------------------------------------- idempotency keys
+class _Undone(Exception):
+    """Carries a server error's response out of the unit of work it rolls back."""
+
+    def __init__(self, response: Response):
+        self.response = response
+
+
 def idempotent(view):
     """Replay the stored answer when a client retries a creating call with the same
-    Idempotency-Key header, so that a retried request does not create anything twice."""
+    Idempotency-Key header, so that a retried request never applies twice.
+
+    The key, everything the call writes and its answer are one transaction (see
+    engine.api_tokens.service.reserve_key): after a crash at any point a retry either replays
+    the answer or runs for the first time. A refusal (4xx raised as an error) or a server
+    error stores nothing, so a corrected retry runs again."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -199,24 +208,25 @@ def idempotent(view):
             return view(*args, **kwargs)
         if len(key) > 128:
             raise ApiError(400, "bad_request", "An Idempotency-Key has at most 128 characters.")
-        user, db = api_user(), engine().db
+        user_id = api_user().id
         print_ = tokens.fingerprint(request.method, request.path, _body_identity())
         try:
-            replay = tokens.claim_key(db, user.id, key, print_)
-        except Conflict as exc:
+            with engine().db.session() as session:  # one transaction: see the docstring
+                replay = tokens.reserve_key(session, user_id, key, print_)
+                if replay is not None:
+                    response = jsonify(replay.response)
+                    response.status_code = replay.status_code
+                    response.headers["Idempotent-Replayed"] = "true"
+                    return response
+                response = current_app.make_response(view(*args, **kwargs))
+                if response.status_code >= 500:
+                    raise _Undone(response)
+                tokens.store_answer(session, user_id, key, response.status_code, _json_of(response))
+                return response
+        except tokens.KeyReused as exc:
             raise ApiError(409, "idempotency_conflict", exc.message) from None
-        if replay is not None:
-            response = jsonify(replay.response)
-            response.status_code = replay.status_code
-            response.headers["Idempotent-Replayed"] = "true"
-            return response
-        try:
-            response = current_app.make_response(view(*args, **kwargs))
-        except BaseException:
-            tokens.release_key(db, user.id, key)  # refused or failed: nothing was created, a retry runs again
-            raise
-        tokens.store_answer(db, user.id, key, response.status_code, _json_of(response))
-        return response
+        except _Undone as undone:
+            return undone.response
 
     return wrapper
 

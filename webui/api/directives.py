@@ -53,7 +53,7 @@ def list_directives():
     page, per_page = paging()
     issued_from, issued_to = _date_arg("issued_from"), _date_arg("issued_to")
     text = request.args.get("q", "").strip()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         query = visible_directives(session, api_user())
         if issued_from:
             query = query.where(Directive.issued_on >= issued_from)
@@ -72,7 +72,7 @@ def list_directives():
 @blueprint.get("/directives/<int(max=2147483647):directive_id>")
 def get_directive(directive_id: int):
     user = api_user()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         directive = session.scalar(visible_directives(session, user).where(Directive.id == directive_id))
         if directive is None:
             raise not_found()

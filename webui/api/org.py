@@ -25,7 +25,7 @@ def me():
 @blueprint.get("/org/units")
 def units():
     """Every unit, past and present (old assignments name units that no longer exist)."""
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         codes = unit_codes(session)
         rows = session.scalars(select(Unit).order_by(Unit.id)).all()
         return jsonify({"items": [serialize.unit(u, codes) for u in rows]})

@@ -29,7 +29,7 @@ def report_summary():
         raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
                        name="denominator")
     user = api_user()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         units = org.visible_unit_ids(session, user)
         code = request.args.get("unit")
         if code:

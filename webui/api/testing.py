@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import jsonify
 
 from engine import clock
+from engine.scheduler.testing_clock import FileClock
 from webui.api.core import ApiError, blueprint, json_body, not_found
 from webui.context import engine
 
@@ -26,7 +27,7 @@ def testing_clock():
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"now": "Enter an ISO datetime, e.g. 2026-02-23T08:00:00+07:00."}) from None
     current = clock.current_clock()
-    if isinstance(current, clock.ManualClock):
+    if isinstance(current, clock.ManualClock | FileClock):  # a clock file moves every process's clock
         current.set(moment)
     else:
         clock.set_clock(clock.ManualClock(moment))

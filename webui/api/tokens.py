@@ -18,7 +18,7 @@ def _token(row, username: str) -> dict:
 @blueprint.get("/tokens")
 def list_tokens():
     require_role("system_admin")
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         return jsonify({"items": [_token(row, name) for row, name in tokens.list_tokens(session)]})
 
 

@@ -22,7 +22,7 @@ def list_work_items():
     if view not in inbox.VIEWS:
         raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.", name="view")
     query = inbox.InboxQuery(view=view, text=request.args.get("q", ""), urgency=request.args.get("urgency", ""))
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         rows = inbox.inbox(session, api_user(), query)
         codes = unit_codes(session)
         chosen = rows[(page - 1) * per_page: page * per_page]
@@ -32,7 +32,7 @@ def list_work_items():
 
 @blueprint.get("/work-items/<int(max=2147483647):item_id>")
 def get_work_item(item_id: int):
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         item = inbox.visible_work_item(session, api_user(), item_id)
         if item is None:
             raise not_found()

@@ -49,7 +49,7 @@ def query_from(args) -> registry.AssignmentQuery:
 @login_required()
 def index():
     q = query_from(request.args)
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         page = registry.search(session, current_user(), q)
         units = forms.unit_choices(session)
         directive = session.get(Directive, q.directive_id) if q.directive_id else None
@@ -63,7 +63,7 @@ def index():
 @blueprint.get("/assignments/export.xlsx")
 @login_required()
 def export():
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         rows = registry.export_rows(session, current_user(), query_from(request.args))
         data = workbook(rows)
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -75,7 +75,7 @@ def export():
 def detail(assignment_id: int):
     user = current_user()
     eng = engine()
-    with eng.db.session() as session:
+    with eng.db.reading() as session:
         info = registry.assignment_detail(session, user, assignment_id)
         if info is None:
             abort(404)
@@ -111,7 +111,7 @@ def _may_request_extension(session, user, info) -> bool:
 @login_required()
 def diagram(assignment_id: int):
     eng = engine()
-    with eng.db.session() as session:
+    with eng.db.reading() as session:
         info = registry.assignment_detail(session, current_user(), assignment_id)
         if info is None or info.instance is None:
             abort(404)

@@ -93,6 +93,6 @@ def deadline_preview():
         abort(400)
     if not 0 <= days <= 3650:
         abort(400)
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         due = WorkingCalendar.from_db(session).add_working_days(start, days)
     return jsonify(date=due.isoformat(), display=due.strftime("%d/%m/%Y"))

@@ -35,7 +35,7 @@ def home():
 @login_required()
 def index():
     user = current_user()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         saved = inbox.saved_filters(session, user)
         if request.args.get("filter"):
             chosen = next((f for f in saved if str(f.id) == request.args["filter"]), None)

@@ -33,7 +33,7 @@ ADMIN = "process_admin"
 @login_required(ADMIN)
 def index():
     eng = engine()
-    with eng.db.session() as session:
+    with eng.db.reading() as session:
         bundle = published_bundle(session, eng.ruleset)
         if bundle is None:
             return render_template("modeler/index.html", bundle=None, ruleset=eng.ruleset)
@@ -53,7 +53,7 @@ def index():
 def edit(path: str):
     eng = engine()
     start_from = request.args.get("from", type=int)
-    with eng.db.session() as session:
+    with eng.db.session() as session:  # opening a file for editing creates its draft
         start = _bundle_or_404(session, start_from) if start_from else _published_or_404(session)
         try:
             draft = drafts.open_draft(session, eng.settings.processes_dir, start, path, current_user())

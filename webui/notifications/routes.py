@@ -31,7 +31,7 @@ def init_app(app) -> None:
 def index():
     unread_only = request.args.get("show") == "unread"
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         rows = notifications.inbox(session, current_user().id, unread_only=unread_only, limit=PAGE + 1,
                                    offset=(page - 1) * PAGE)
     return render_template("notifications/index.html", rows=rows[:PAGE], more=len(rows) > PAGE, page=page,

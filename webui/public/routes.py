@@ -29,7 +29,7 @@ def results():
         query = ReportQuery.from_args({"period": period}, today)
     except BadReportQuery as exc:
         error, query = engine_message(exc), ReportQuery.from_args({}, today)
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         scope = query.scope(session, None, include_secret=False)
         root = org.root_unit(session)
         units = outcomes.by_subtree(session, scope, root.id) if root else []

@@ -70,7 +70,7 @@ def _refuse(error: BadReportQuery):
 @blueprint.get("/reports")
 @login_required()
 def dashboard():
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         try:
             asked = _asked(session)
         except BadReportQuery as error:
@@ -88,7 +88,7 @@ def dashboard():
 @login_required()
 def data():
     """What the dashboard's charts draw: per-unit buckets and the month-end trend."""
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         try:
             asked = _asked(session)
         except BadReportQuery as error:
@@ -113,7 +113,7 @@ def export(fmt: str):
     if fmt not in EXPORTS:
         abort(404)
     writer, mimetype = EXPORTS[fmt]
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         try:
             asked = _asked(session)
             periodic = _periodic_row(session, request.args.get("periodic"))
@@ -134,7 +134,7 @@ def export(fmt: str):
 @blueprint.get("/reports/periodic")
 @login_required()
 def periodic():
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         rows = periodic_reports(session)
         schedule = running_schedule(session)
     return render_template("reports/periodic.html", rows=rows, schedule=schedule,
@@ -160,7 +160,7 @@ def schedule():
 @login_required()
 def periodic_detail(report_id: int):
     user = current_user()
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         row = session.get(PeriodicReport, report_id)
         if row is None:
             abort(404)

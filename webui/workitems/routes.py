@@ -19,7 +19,7 @@ blueprint = Blueprint("workitems", __name__, template_folder="templates")
 @blueprint.get("/work/<int:item_id>")
 @login_required()
 def form(item_id: int):
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         item = inbox.visible_work_item(session, current_user(), item_id)
         if item is None:
             abort(404)
@@ -84,7 +84,7 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
 @login_required()
 def attachment(sha256: str):
     eng = engine()
-    with eng.db.session() as session:
+    with eng.db.reading() as session:
         if len(sha256) != 64 or not attachments.may_download(session, current_user(), sha256):
             abort(404)
         row = session.get(attachments.Attachment, sha256)

@@ -1,0 +1,180 @@
+"""A deployment of real OS processes for tests that cross process boundaries: the production
+web server (gunicorn, several workers), `dondoc scheduler` processes, a real SMTP server, one
+database, and a clock file every process reads. Clients talk to it over HTTP only."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import requests
+
+from engine.api_tokens import service as tokens
+from engine.clock import VN_TZ, set_clock
+from engine.config import REPO_ROOT
+from engine.org import service as org
+from engine.scheduler.testing_clock import FileClock
+from tests.conftest import PASSWORD, make_engine
+from tests.scheduler.smtp import free_port
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)  # a Monday
+DEPARTMENTS = [f"S{n}" for n in range(1, 8)]
+
+
+class Deployment:
+    """The processes of one deployment, started and stopped (or killed) by the test."""
+
+    def __init__(self, tmp_path: Path, database_url: str, smtp_port: int, ruleset: str = "dak-lak"):
+        self.folder = tmp_path
+        self.clock = FileClock(tmp_path / "clock.txt")
+        self.clock.set(START)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DONDOC_CONFIG": "", "PYTHONPATH": str(REPO_ROOT),
+                    "DONDOC_DATABASE_URL": database_url, "DONDOC_RULESET": ruleset,
+                    "DONDOC_ATTACHMENTS_DIR": str(tmp_path / "attachments"), "DONDOC_SECRET_KEY": "deployment-test",
+                    "DONDOC_TESTING": "1", "DONDOC_TESTING_CLOCK": f"file:{self.clock.path}",
+                    "DONDOC_SMTP_HOST": "127.0.0.1", "DONDOC_SMTP_PORT": str(smtp_port),
+                    "DONDOC_SCHEDULER_INTERVAL_SECONDS": "1"}
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.previous_clock = set_clock(self.clock)
+        self.engine = make_engine(database_url, None, ruleset=ruleset, tmp_path=tmp_path)
+        self.tokens: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ set-up
+    def populate(self) -> None:
+        """A province with its office and seven departments, a clerk and one officer in each
+        department (all with e-mail), API tokens for them, and the ruleset loaded."""
+        with self.engine.db.session() as s:
+            org.create_unit(s, "UBND", "UBND tỉnh", kind="province")
+            org.create_unit(s, "VP", "Văn phòng UBND tỉnh", parent_code="UBND", kind="office", tracking_office=True)
+            people = [("clerk", "VP", "clerk")]
+            for n, code in enumerate(DEPARTMENTS, 1):
+                org.create_unit(s, code, f"Sở thứ {n}", parent_code="UBND", kind="department")
+                people.append((code.lower(), code, "unit_officer"))
+            for username, unit, role in people:
+                user = org.create_user(s, username, PASSWORD, f"Người dùng {username}", unit, [role])
+                user.email = f"{username}@dondoc.test"
+            self.engine.load_ruleset(s)
+            for username, _unit, _role in people:
+                self.tokens[username] = tokens.create_token(s, username, "deployment test")[1]
+
+    # ------------------------------------------------------------------ processes
+    def _start(self, name: str, *command: str) -> subprocess.Popen:
+        log = (self.folder / f"{name}.log").open("ab")
+        process = subprocess.Popen([sys.executable, "-m", "webui.cli", *command], env=self.env, stdout=log,
+                                   stderr=subprocess.STDOUT, cwd=REPO_ROOT)
+        self.processes[name] = process
+        return process
+
+    def start_web(self, workers: int = 3) -> None:
+        """`dondoc serve` (gunicorn) without the scheduler; returns once it answers."""
+        self._start("web", "serve", "--no-scheduler", "--workers", str(workers), "--threads", "4",
+                    "--bind", f"127.0.0.1:{self.port}")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or self.processes["web"].poll() is not None:
+                raise AssertionError(f"the web server did not start:\n{self.log('web')[-3000:]}")
+            time.sleep(0.2)
+
+    def stop_web(self) -> None:
+        self.stop("web")
+
+    def start_scheduler(self, name: str) -> None:
+        self._start(name, "scheduler", "--interval", "1")
+
+    def web_workers(self) -> list[int]:
+        """The pids of the web server's worker processes (children of gunicorn's master)."""
+        master = self.processes["web"].pid
+        children = Path(f"/proc/{master}/task/{master}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def kill(self, name: str) -> None:
+        """kill -9 of one of the processes this deployment started."""
+        self.processes[name].kill()
+        self.processes[name].wait(10)
+
+    @staticmethod
+    def kill_pid(pid: int) -> None:
+        with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+            os.kill(pid, signal.SIGKILL)
+
+    def stop(self, name: str) -> None:
+        process = self.processes[name]
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+    def close(self) -> None:
+        for name in self.processes:
+            self.stop(name)
+        self.engine.close()
+        set_clock(self.previous_clock)
+
+    def log(self, name: str) -> str:
+        path = self.folder / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def client(self, username: str) -> Client:
+        return Client(self.base + "/api/v1", self.tokens[username])
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict
+    seconds: float  # of the attempt that answered
+
+
+@dataclass
+class Client:
+    """One API caller. `send` retries a call (same Idempotency-Key) while the server cannot
+    answer it — a killed worker drops the connection — and keeps every status it saw."""
+
+    base: str
+    token: str
+    statuses: list[int] = field(default_factory=list)
+    retries: int = 0
+    http: requests.Session = field(default_factory=requests.Session)
+
+    def send(self, method: str, path: str, key: str | None = None, json: dict | None = None,
+             give_up_after: float = 60.0) -> Answer:
+        headers = {"Authorization": f"Bearer {self.token}", **({"Idempotency-Key": key} if key else {})}
+        deadline = time.monotonic() + give_up_after
+        while True:
+            began = time.perf_counter()
+            try:
+                response = self.http.request(method, self.base + path, json=json, headers=headers, timeout=30)
+            except requests.RequestException:
+                response = None
+            seconds = time.perf_counter() - began
+            if response is not None:
+                self.statuses.append(response.status_code)
+                if response.status_code < 500 or not key:
+                    return Answer(response.status_code, _json(response), seconds)
+            if not key or time.monotonic() > deadline:
+                return Answer(0 if response is None else response.status_code, {}, seconds)
+            self.retries += 1
+            time.sleep(0.1)
+
+
+def _json(response: requests.Response) -> dict:
+    try:
+        return response.json()
+    except ValueError:
+        return {}
