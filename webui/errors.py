@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from engine.db import is_storage_error
 from webui.auth import current_user
 from webui.hygiene import BadBody
 
@@ -26,10 +27,7 @@ _MESSAGES = {
 _API_MESSAGES = {413: "The request body is too large."}  # where the page's wording would not fit
 STORAGE_FAILURE = ("The storage system is having trouble, so nothing was saved. Please try again in a few "
                    "minutes; if it goes on, tell the system administrator.")
-# SQLite result codes (sqlite3 errors carry them): READONLY, IOERR, FULL, CANTOPEN.
-_SQLITE_STORAGE = {8, 10, 13, 14}
-# PostgreSQL SQLSTATEs: read_only_sql_transaction, disk_full, io_error.
-_POSTGRES_STORAGE = {"25006", "53100", "58030"}
+# The attachment store's own failures (the database's: engine.db.is_storage_error).
 _OS_STORAGE = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
 log = logging.getLogger(__name__)
 
@@ -91,12 +89,7 @@ def _page(code: int, message: str):
 
 def is_storage_failure(error: BaseException) -> bool:
     """A full disk, read-only storage or an I/O error: the database's or the attachment store's."""
-    if isinstance(error, DBAPIError):
-        cause = error.orig
-        code = getattr(cause, "sqlite_errorcode", None)
-        return (code is not None and code & 0xFF in _SQLITE_STORAGE) or \
-            getattr(cause, "sqlstate", None) in _POSTGRES_STORAGE
-    return isinstance(error, OSError) and error.errno in _OS_STORAGE
+    return is_storage_error(error) or (isinstance(error, OSError) and error.errno in _OS_STORAGE)
 
 
 def _storage_failure(error: Exception):

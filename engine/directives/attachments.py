@@ -36,7 +36,8 @@ ALLOWED_EXTENSIONS = {
     ".zip": "application/zip", ".rar": "application/vnd.rar", ".7z": "application/x-7z-compressed",
 }
 _CHUNK = 1024 * 1024
-_PENDING = "dondoc.pending_uploads"  # session.info: [(temporary file, its place in the store)]
+# session.info: [(temporary file, its place in the store, the transaction it waits for)]
+_PENDING = "dondoc.pending_uploads"
 
 
 class AttachmentError(EngineError):
@@ -55,16 +56,19 @@ def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: st
     if extension not in ALLOWED_EXTENSIONS:
         raise AttachmentError("File type %(ext)s is not accepted.", ext=extension or "?")
     digest, size, temp = _spool(stream, attachments_dir)
-    target = blob_path(attachments_dir, digest)
-    if size == 0 or size > MAX_SIZE or target.exists():
+    if size == 0 or size > MAX_SIZE:
         temp.unlink()
-    else:
-        session.info.setdefault(_PENDING, []).append((temp, target))
-    if size == 0:
-        raise AttachmentError("The file %(name)s is empty.", name=name)
-    if size > MAX_SIZE:
+        if size == 0:
+            raise AttachmentError("The file %(name)s is empty.", name=name)
         raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
     row = session.get(Attachment, digest)
+    target = blob_path(attachments_dir, digest)
+    if target.exists():
+        temp.unlink()
+    else:
+        session.connection()  # begins the transaction the file waits for, if none has yet
+        owner = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((temp, target, owner))
     if row is None:
         row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension], size=size,
                          uploaded_by=actor.id, uploaded_at=clock.now())
@@ -97,7 +101,7 @@ def _spool(stream: BinaryIO, attachments_dir: str) -> tuple[str, int, Path]:
 def _place_uploads(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the rows may still roll back with the outer transaction
-    for temp, target in session.info.pop(_PENDING, []):
+    for temp, target, _owner in session.info.pop(_PENDING, []):
         if target.exists():  # the same content, committed by another transaction meanwhile
             temp.unlink(missing_ok=True)
         else:
@@ -105,12 +109,32 @@ def _place_uploads(session: Session) -> None:
             os.replace(temp, target)
 
 
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    """A rolled-back transaction, or savepoint, takes its files with it."""
+    kept = []
+    for temp, target, owner in session.info.get(_PENDING, []):
+        if _within(owner, rolled_back):
+            temp.unlink(missing_ok=True)
+        else:
+            kept.append((temp, target, owner))
+    session.info[_PENDING] = kept
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _drop_uploads(session: Session, transaction: SessionTransaction) -> None:
     """Whatever was not placed at commit belongs to a transaction that did not commit."""
     if transaction.parent is None:
-        for temp, _target in session.info.pop(_PENDING, []):
+        for temp, _target, _owner in session.info.pop(_PENDING, []):
             temp.unlink(missing_ok=True)
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def describe(session: Session, digests: list[str]) -> list[Attachment]:

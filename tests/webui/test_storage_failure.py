@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 import logging
-import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from engine.directives.models import Attachment, Directive
@@ -22,25 +21,19 @@ STORAGE_MESSAGE = "Hệ thống lưu trữ đang gặp sự cố"
 
 @contextmanager
 def read_only_database(engine):
-    """Every new connection refuses writes, as a database on a read-only or full disk does:
-    SQLite's query_only ("attempt to write a readonly database"), PostgreSQL's read-only
-    transactions (SQLSTATE 25006)."""
+    """Every transaction meets a database that refuses writes, as on a read-only or full disk:
+    SQLite "attempt to write a readonly database", PostgreSQL a read-only transaction."""
     db = engine.db.engine
 
-    def refuse_writes(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA query_only = ON" if engine.db.is_sqlite else "SET default_transaction_read_only = on")
-        cursor.close()
-        if not engine.db.is_sqlite:
-            dbapi_connection.commit()
+    def refuse_writes(connection):
+        connection.exec_driver_sql("PRAGMA query_only = 1" if engine.db.is_sqlite else "SET TRANSACTION READ ONLY")
 
-    event.listen(db, "connect", refuse_writes)
-    db.dispose()
+    event.listen(db, "begin", refuse_writes)
     try:
         yield
     finally:
-        event.remove(db, "connect", refuse_writes)
-        db.dispose()
+        event.remove(db, "begin", refuse_writes)
+        db.dispose()  # (SQLite keeps query_only on the connection)
 
 
 def stored_files(engine) -> list[Path]:
@@ -50,24 +43,21 @@ def stored_files(engine) -> list[Path]:
 
 def test_api_answers_503_in_json_and_leaves_no_orphan_upload(loaded, caplog):
     stc = Caller(api_app(loaded).test_client(), make_token(loaded, "stc"))
-    assert stc("GET", "/me").status_code == 200  # the token's last use is recorded before the failure
+    stored = stc("POST", "/attachments", content_type="multipart/form-data",
+                 data={"file": (io.BytesIO(b"%PDF-1.4 bien ban 1"), "bien-ban-1.pdf")})
+    assert stored.status_code == 201  # (and the token's last use is recorded before the failure)
+    assert [p.name for p in stored_files(loaded)] == [stored.get_json()["sha256"]]
     with read_only_database(loaded), caplog.at_level(logging.ERROR, logger="webui.errors"):
         response = stc("POST", "/attachments", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(b"%PDF-1.4 bien ban"), "bien-ban.pdf")})
+                       data={"file": (io.BytesIO(b"%PDF-1.4 bien ban 2"), "bien-ban-2.pdf")})
     assert response.status_code == 503 and response.mimetype == "application/json"
     error = response.get_json()["error"]
     assert error["code"] == "storage_unavailable" and STORAGE_MESSAGE in error["message"]
-    assert stored_files(loaded) == []
-    with loaded.db.session() as s:
-        assert s.scalar(select(func.count()).select_from(Attachment)) == 0
+    assert [p.name for p in stored_files(loaded)] == [stored.get_json()["sha256"]]
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Attachment)) == 1
     [record] = [r for r in caplog.records if "storage failure" in r.getMessage()]
     assert record.exc_info and isinstance(record.exc_info[1], DBAPIError)
-
-    # The storage back: the same upload is stored, its file in place.
-    again = stc("POST", "/attachments", content_type="multipart/form-data",
-                data={"file": (io.BytesIO(b"%PDF-1.4 bien ban"), "bien-ban.pdf")})
-    assert again.status_code == 201
-    assert [p.name for p in stored_files(loaded)] == [again.get_json()["sha256"]]
 
 
 def test_the_web_ui_shows_the_vietnamese_error_page(loaded, browser):
@@ -79,26 +69,18 @@ def test_the_web_ui_shows_the_vietnamese_error_page(loaded, browser):
             "summary": "Về việc X", "a-0-content": "Báo cáo", "a-0-lead_unit": "STC", "a-0-deadline_days": "5"})
     assert response.status_code == 503 and response.mimetype == "text/html"
     assert STORAGE_MESSAGE in response.get_data(as_text=True)
-    with loaded.db.session() as s:
+    with loaded.db.reading() as s:
         assert s.scalar(select(func.count(Directive.id))) == 0
 
 
-def test_storage_failures_are_told_from_other_errors(tmp_path):
-    """Real errors of each kind: SQLite's full database, a full device, and two that are not
-    storage failures (they stay 500)."""
-    tiny = create_engine(f"sqlite:///{tmp_path / 'tiny.sqlite3'}")
-    with tiny.connect() as connection:
-        connection.execute(text("CREATE TABLE t (x BLOB)"))
-        connection.execute(text("PRAGMA max_page_count = 3"))
-        with pytest.raises(DBAPIError) as full:
-            connection.execute(text("INSERT INTO t VALUES (zeroblob(100000))"))
-        with pytest.raises(DBAPIError) as syntax:
-            connection.execute(text("SELEKT 1"))
-    assert "database or disk is full" in str(full.value) and is_storage_failure(full.value)
-    assert not is_storage_failure(syntax.value)
+def test_storage_failures_are_told_from_other_errors(loaded):
+    """Real errors: a full device is a storage failure; a missing file or a statement the
+    database refuses is not (they stay server errors, 500)."""
     with pytest.raises(OSError) as no_space, open("/dev/full", "wb") as device:
         device.write(b"x")
         device.flush()
     assert is_storage_failure(no_space.value)
     assert not is_storage_failure(FileNotFoundError(2, "No such file"))
-    assert isinstance(full.value.orig, sqlite3.OperationalError)
+    with pytest.raises(DBAPIError) as refused, loaded.db.session() as session:
+        session.execute(text("SELEKT 1"))
+    assert not is_storage_failure(refused.value)
