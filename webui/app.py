@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.core import Engine
-from webui import errors, formatting
+from webui import errors, formatting, hygiene
 from webui.i18n import compile_catalogs, translation_dirs
 
 FEATURES = [
@@ -35,6 +35,7 @@ csrf = CSRFProtect()
 def create_app(engine: Engine | None = None, **config) -> Flask:
     engine = engine or Engine(Settings.load())
     app = Flask(__name__)
+    app.request_class = hygiene.Request  # text cleaned at the door (webui/hygiene.py)
     app.config.update(
         SECRET_KEY=engine.settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,

@@ -1,17 +1,49 @@
-"""Error pages a person can act on (in their language), and the menu for the layout."""
+"""Error pages a person can act on (in their language), JSON under /api/, and the menu for the
+layout."""
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+import errno
+import logging
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
 
+from engine.db import is_storage_error
 from webui.auth import current_user
+from webui.hygiene import BadBody
 
+API_PREFIX = "/api/"
 _MESSAGES = {
+    400: "The request could not be read.",
     403: "You may not open this page.",
     404: "This page does not exist, or you may not see it.",
+    405: "This page cannot be used that way.",
     413: "The upload is too large.",
+    500: "Something went wrong on the server; what you sent may not have been saved. Please try again.",
 }
+_API_MESSAGES = {413: "The request body is too large."}  # where the page's wording would not fit
+STORAGE_FAILURE = ("The storage system is having trouble, so nothing was saved. Please try again in a few "
+                   "minutes; if it goes on, tell the system administrator.")
+# The attachment store's own failures (the database's: engine.db.is_storage_error).
+_OS_STORAGE = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
+log = logging.getLogger(__name__)
+
+
+def is_api() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None) -> Response:
+    """The API's one error shape: {"error": {"code", "message", "fields"?}}."""
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -25,6 +57,19 @@ def init_app(app: Flask) -> None:
             "The form has expired or did not come from this site. Nothing was saved; go back, "
             "reload the page and send it again.")), 400
 
+    @app.errorhandler(BadBody)
+    def bad_body(error: BadBody):
+        message = _(error.message, **error.params)
+        if is_api():
+            if error.field:
+                return error_response(error.status, "validation_failed", _("Some fields are not valid."),
+                                      {error.field: message})
+            return error_response(error.status, "bad_request", message)
+        return render_template("error.html", code=error.status, message=message), error.status
+
+    app.register_error_handler(DBAPIError, _storage_failure)
+    app.register_error_handler(OSError, _storage_failure)
+
     @app.context_processor
     def menu():
         user = current_user()
@@ -33,7 +78,25 @@ def init_app(app: Flask) -> None:
 
 
 def _page(code: int, message: str):
-    def handler(_error):
+    def handler(error: HTTPException):
+        if is_api():
+            name = error.name.lower().replace(" ", "_") if isinstance(error, HTTPException) else "server_error"
+            return error_response(code, name, _(_API_MESSAGES.get(code, message)))
         return render_template("error.html", code=code, message=_(message)), code
 
     return handler
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    """A full disk, read-only storage or an I/O error: the database's or the attachment store's."""
+    return is_storage_error(error) or (isinstance(error, OSError) and error.errno in _OS_STORAGE)
+
+
+def _storage_failure(error: Exception):
+    """503 with a message people can act on; anything else stays a server error (500)."""
+    if not is_storage_failure(error):
+        raise error
+    log.error("storage failure on %s %s", request.method, request.path, exc_info=error)
+    if is_api():
+        return error_response(503, "storage_unavailable", _(STORAGE_FAILURE))
+    return render_template("error.html", code=503, message=_(STORAGE_FAILURE)), 503

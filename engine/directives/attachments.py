@@ -1,5 +1,9 @@
 """Attachments (tệp đính kèm): stored once on disk by sha256 under settings.attachments_dir;
-task data and progress updates hold only the digest. Who may download is decided here."""
+task data and progress updates hold only the digest. Who may download is decided here.
+
+A file takes its place in the store only when the transaction that adds its row commits;
+until then it waits in a temporary file, removed when the transaction rolls back (a refused
+submission, a full or read-only database), so that no file is left without a row."""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import String, cast, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, cast, event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from engine import clock
 from engine.audit.models import AuditEntry
@@ -32,6 +36,8 @@ ALLOWED_EXTENSIONS = {
     ".zip": "application/zip", ".rar": "application/vnd.rar", ".7z": "application/x-7z-compressed",
 }
 _CHUNK = 1024 * 1024
+# session.info: [(temporary file, its place in the store, the transaction it waits for)]
+_PENDING = "dondoc.pending_uploads"
 
 
 class AttachmentError(EngineError):
@@ -50,18 +56,19 @@ def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: st
     if extension not in ALLOWED_EXTENSIONS:
         raise AttachmentError("File type %(ext)s is not accepted.", ext=extension or "?")
     digest, size, temp = _spool(stream, attachments_dir)
-    try:
+    if size == 0 or size > MAX_SIZE:
+        temp.unlink()
         if size == 0:
             raise AttachmentError("The file %(name)s is empty.", name=name)
-        if size > MAX_SIZE:
-            raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
-        target = blob_path(attachments_dir, digest)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temp, target)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+        raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
     row = session.get(Attachment, digest)
+    target = blob_path(attachments_dir, digest)
+    if target.exists():
+        temp.unlink()
+    else:
+        session.connection()  # begins the transaction the file waits for, if none has yet
+        owner = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((temp, target, owner))
     if row is None:
         row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension], size=size,
                          uploaded_by=actor.id, uploaded_at=clock.now())
@@ -70,19 +77,64 @@ def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: st
     return row
 
 
-def _spool(stream: BinaryIO, attachments_dir: str) -> tuple[str, int, str]:
-    """Copy to a temporary file beside the store while hashing; stop reading past the limit."""
+def _spool(stream: BinaryIO, attachments_dir: str) -> tuple[str, int, Path]:
+    """Copy to a temporary file beside the store while hashing; stop reading past the limit.
+    A failed write (a full disk) leaves nothing behind."""
     Path(attachments_dir).mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     fd, temp = tempfile.mkstemp(dir=attachments_dir, prefix=".upload-")
-    with os.fdopen(fd, "wb") as out:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > MAX_SIZE:
-                break
-            digest.update(chunk)
-            out.write(chunk)
-    return digest.hexdigest(), size, temp
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > MAX_SIZE:
+                    break
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size, Path(temp)
+
+
+@event.listens_for(Session, "after_commit")
+def _place_uploads(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the rows may still roll back with the outer transaction
+    for temp, target, _owner in session.info.pop(_PENDING, []):
+        if target.exists():  # the same content, committed by another transaction meanwhile
+            temp.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    """A rolled-back transaction, or savepoint, takes its files with it."""
+    kept = []
+    for temp, target, owner in session.info.get(_PENDING, []):
+        if _within(owner, rolled_back):
+            temp.unlink(missing_ok=True)
+        else:
+            kept.append((temp, target, owner))
+    session.info[_PENDING] = kept
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_uploads(session: Session, transaction: SessionTransaction) -> None:
+    """Whatever was not placed at commit belongs to a transaction that did not commit."""
+    if transaction.parent is None:
+        for temp, _target, _owner in session.info.pop(_PENDING, []):
+            temp.unlink(missing_ok=True)
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def describe(session: Session, digests: list[str]) -> list[Attachment]:

@@ -34,13 +34,17 @@ EXPLANATION_DAYS = 3  # working days to answer, unless the ruleset says otherwis
 
 def request_extension(engine, assignment_id: int, new_deadline, reason: str, actor: User) -> ExtensionRequest:
     """The lead unit asks to move its deadline to `new_deadline` (a date, ISO or dd/mm/yyyy)."""
-    reason = (reason or "").strip()
+    try:
+        reason = forms.clean_input(reason or "")
+    except forms.Invalid as exc:
+        raise DirectiveError(exc.message.text, **exc.message.params) from None
     if not reason:
         raise DirectiveError("Give the reason for the extension.")
     try:
         day = forms.parse_date(new_deadline)
-    except Exception:
-        raise DirectiveError("The new deadline must be a date (dd/mm/yyyy).") from None
+    except forms.Invalid:
+        raise DirectiveError("The new deadline must be a date from %(first)s to %(last)s (dd/mm/yyyy).",
+                             **forms.DATE_RANGE) from None
     with engine.db.session() as session:
         assignment, user = _open_assignment(session, assignment_id, actor)
         _require_lead_unit(session, user, assignment)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
@@ -17,10 +17,21 @@ from engine.secrecy import service as secrecy
 from engine.working_days import WorkingCalendar
 
 HEADER_FORM = "register_directive"
+MAX_CONTENT = 10_000        # characters of an assignment's content
+MAX_WORKING_DAYS = 3650     # a deadline given in working days: about 14 years at most
 
 
 class DirectiveError(EngineError):
     pass
+
+
+class AssignmentError(DirectiveError):
+    """A bad value in one assignment (`seq` from 1); `field` names it so that a form can show
+    the message beside it."""
+
+    def __init__(self, seq: int, field: str, message: str, **params):
+        super().__init__(message, n=seq, **params)
+        self.seq, self.field = seq, field
 
 
 def register(engine, raw: dict, assignments: list[dict], actor: User,
@@ -36,6 +47,9 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
             raise DirectiveError("This regulation does not let the system keep the content of secret documents: "
                                  "record it in the secret-document register instead.")
         header = forms.validate(compiled.forms[HEADER_FORM], raw, _lookups(session))
+        symbol = header["symbol"]
+        columns = {"doc_type": header.get("doc_type") or _doc_type(symbol), "number": symbol.split("/", 1)[0]}
+        _check_fits(header, columns)
         if not assignments and header.get("tracked", True):
             raise DirectiveError("A tracked directive needs at least one assignment.")
         items = [_clean_assignment(session, i, item, header) for i, item in enumerate(assignments, start=1)]
@@ -46,8 +60,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         if duplicate:
             raise DirectiveError("Directive %(symbol)s is already registered.", symbol=header["symbol"])
         directive = Directive(
-            ruleset=bundle.ruleset, doc_type=header.get("doc_type") or _doc_type(header["symbol"]),
-            number=header["symbol"].split("/", 1)[0], symbol=header["symbol"], summary=header.get("summary") or "",
+            ruleset=bundle.ruleset, **columns, symbol=symbol, summary=header.get("summary") or "",
             issuer=header["issuer"], signer=header.get("signer"), submitting_body=header.get("submitting_body"),
             issued_on=issued_on, received_on=_date_or_none(header.get("received_on")) or clock.today(),
             urgency=header.get("urgency") or "normal", secrecy=header.get("secrecy") or None,
@@ -70,60 +83,111 @@ def _lookups(session: Session) -> forms.Lookups:
     return DbLookups(session)
 
 
+def _check_fits(header: dict, derived: dict) -> None:
+    """Every text fits its column (a ruleset's form may allow more). `derived` holds the parts
+    taken from the symbol (number, document type): a part too long is the symbol's fault."""
+    errors = {}
+    for column in Directive.__table__.columns:
+        limit = column.type.length if isinstance(column.type, String) else None
+        value = derived.get(column.name, header.get(column.name))
+        if limit and isinstance(value, str) and len(value) > limit:
+            part = column.name in derived
+            errors["symbol" if part else column.name] = forms.Message(
+                "Each part of the number/symbol has at most %(max)s characters." if part
+                else "At most %(max)s characters.", {"max": limit})
+    if errors:
+        raise forms.FormValidationError(errors)
+
+
 def _clean_assignment(session: Session, seq: int, item: dict, header: dict) -> dict:
-    content = (item.get("content") or "").strip()
+    content = _text_of(seq, item, "content")
     if not content:
-        raise DirectiveError("Assignment %(n)s: the content is required.", n=seq)
-    lead = (item.get("lead_unit") or "").strip()
+        raise AssignmentError(seq, "content", "Assignment %(n)s: the content is required.")
+    if len(content) > MAX_CONTENT:
+        raise AssignmentError(seq, "content", "Assignment %(n)s: the content has more than %(max)s characters.",
+                              max=MAX_CONTENT)
+    lead = _text_of(seq, item, "lead_unit")
     if not lead:
-        raise DirectiveError("Assignment %(n)s: exactly one lead unit is required.", n=seq)
+        raise AssignmentError(seq, "lead_unit", "Assignment %(n)s: exactly one lead unit is required.")
     coordinating = _coordinating(session, seq, item, lead)
-    for code in [lead, *coordinating]:
+    for field, code in [("lead_unit", lead), *(("coordinating_units", c) for c in coordinating)]:
         if org.unit_by_code(session, code) is None:
-            raise DirectiveError("Assignment %(n)s: unknown unit %(code)s.", n=seq, code=code)
-    urgency = item.get("urgency") or header.get("urgency") or "normal"
+            raise AssignmentError(seq, field, "Assignment %(n)s: unknown unit %(code)s.", code=code)
+    urgency = _text_of(seq, item, "urgency") or header.get("urgency") or "normal"
     if urgency not in URGENCIES:
-        raise DirectiveError("Assignment %(n)s: unknown urgency %(u)s.", n=seq, u=urgency)
-    officer = (item.get("follow_up_officer") or "").strip() or None
+        raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
+    officer = _text_of(seq, item, "follow_up_officer") or None
     if officer and not org.users_by_name(session, [officer]):
-        raise DirectiveError("Assignment %(n)s: unknown follow-up officer %(name)s.", n=seq, name=officer)
+        raise AssignmentError(seq, "follow_up_officer", "Assignment %(n)s: unknown follow-up officer %(name)s.",
+                              name=officer)
     return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
             "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
             "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),
             **deadline_of(session, seq, item)}
 
 
+def _text_of(seq: int, item: dict, field: str) -> str:
+    """A text value of an assignment ("" when absent), cleaned like every form text."""
+    value = item.get(field)
+    if value is None:
+        return ""
+    try:
+        return forms.clean_input(value)
+    except forms.Invalid as exc:
+        raise AssignmentError(seq, field, _NOT_TEXT[exc.message.text]) from None
+
+
+# The form check's refusals of a text, said of one assignment.
+_NOT_TEXT = {"Enter text.": "Assignment %(n)s: this value must be text.",
+             "This text contains characters that are not valid text.":
+                 "Assignment %(n)s: this text contains characters that are not valid text."}
+
+
 def _coordinating(session: Session, seq: int, item: dict, lead: str) -> dict[str, object]:
     """Coordinating units (code -> own deadline or None), given as codes or as
     {"unit", "deadline" | "deadline_days"} items; the lead unit is never also coordinating."""
+    entries = item.get("coordinating_units") or []
+    if not isinstance(entries, list | tuple):
+        raise AssignmentError(seq, "coordinating_units", "Assignment %(n)s: the coordinating units must be a list.")
     units: dict[str, object] = {}
-    for entry in item.get("coordinating_units") or []:
+    for entry in entries:
         spec = entry if isinstance(entry, dict) else {"unit": entry}
-        code = str(spec.get("unit") or "").strip()
+        code = _text_of(seq, spec, "unit")
         if code and code != lead and code not in units:
-            units[code] = deadline_of(session, seq, spec)["deadline"]
+            units[code] = deadline_of(session, seq, spec, field_prefix="coordinating_units.")["deadline"]
     return units
 
 
-def deadline_of(session: Session, seq: int, item: dict) -> dict:
+def deadline_of(session: Session, seq: int, item: dict, field_prefix: str = "") -> dict:
     """A dated assignment has a date, or a number of working days from its assignment."""
     if item.get("deadline_days") not in (None, ""):
+        days = _working_days(seq, item["deadline_days"], field_prefix + "deadline_days")
         token = current_calendar.set(WorkingCalendar.from_db(session))
         try:
-            days = int(item["deadline_days"])
             return {"deadline_kind": "dated", "deadline": working_deadline(clock.today(), days)}
-        except ValueError:
-            raise DirectiveError("Assignment %(n)s: the number of working days must be a whole number.",
-                                 n=seq) from None
         finally:
             current_calendar.reset(token)
     if item.get("deadline"):
         try:
             day = forms.parse_date(item["deadline"])
-        except Exception:
-            raise DirectiveError("Assignment %(n)s: the deadline must be a date (dd/mm/yyyy).", n=seq) from None
+        except forms.Invalid:
+            raise AssignmentError(seq, field_prefix + "deadline",
+                                  "Assignment %(n)s: the deadline must be a date from %(first)s to %(last)s "
+                                  "(dd/mm/yyyy).", **forms.DATE_RANGE) from None
         return {"deadline_kind": "dated", "deadline": day.isoformat()}
     return {"deadline_kind": "open", "deadline": None}
+
+
+def _working_days(seq: int, value, field: str) -> int:
+    """A whole number of working days within MAX_WORKING_DAYS (a form sends it as text; a long
+    one is refused before int() spends time on it)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 6:
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WORKING_DAYS:
+        raise AssignmentError(seq, field, "Assignment %(n)s: the number of working days must be a whole number "
+                              "from 0 to %(max)s.", max=MAX_WORKING_DAYS)
+    return value
 
 
 def _user_id(session: Session, username: str | None) -> int | None:

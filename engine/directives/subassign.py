@@ -62,14 +62,18 @@ def _share(session: Session, parent: Assignment, below: set[int], n: int, item: 
         raise DirectiveError("Share %(n)s: choose a section of the lead unit.", n=n)
     try:
         deadline = forms.parse_date(item["deadline"]) if item.get("deadline") else None
-    except Exception:
-        raise DirectiveError("Share %(n)s: the deadline must be a date (dd/mm/yyyy).", n=n) from None
+    except forms.Invalid:
+        raise DirectiveError("Share %(n)s: the deadline must be a date from %(first)s to %(last)s (dd/mm/yyyy).",
+                             n=n, **forms.DATE_RANGE) from None
     if parent.deadline is not None:
         deadline = deadline or parent.deadline
         if deadline > parent.deadline:
             raise DirectiveError("Share %(n)s: the deadline may not be later than the unit's own (%(d)s).",
                                  n=n, d=parent.deadline.strftime("%d/%m/%Y"))
-    content = str(item.get("content") or "").strip() or parent.content
+    try:
+        content = forms.clean_input(item.get("content") or "") or parent.content
+    except forms.Invalid:
+        raise DirectiveError("Share %(n)s: the content must be text.", n=n) from None
     return unit, content, deadline
 
 

@@ -12,10 +12,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from engine.text import clean_text, has_unstorable
+
 FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "multiselect", "boolean",
                "unit", "units", "user", "users", "files", "document_symbol")
 # Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
 SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
+# Dates people may enter: the years whose Vietnamese public holidays the working-day calendar
+# knows (the `holidays` package: 1901-2100). Outside them a deadline counted in working days
+# would be silently wrong, and near year 9999 date arithmetic overflows.
+FIRST_DATE, LAST_DATE = date(1901, 1, 1), date(2100, 12, 31)
+DATE_RANGE = {"first": FIRST_DATE.strftime("%d/%m/%Y"), "last": LAST_DATE.strftime("%d/%m/%Y")}
 
 
 @dataclass
@@ -120,7 +127,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
             continue
         try:
             clean[f.name] = _CLEANERS[f.type](f, value, lookups)
-        except _Invalid as exc:
+        except Invalid as exc:
             errors[f.name] = exc.message
     if errors:
         raise FormValidationError(errors)
@@ -139,15 +146,26 @@ def _is_empty(value) -> bool:
         isinstance(value, list | tuple) and not value)
 
 
-class _Invalid(Exception):
+class Invalid(Exception):
+    """One value refused; `message` says why (callers that parse dates show it)."""
+
     def __init__(self, text: str, **params):
         self.message = Message(text, params)
 
 
+def clean_input(value) -> str:
+    """A text a person or a client sent, stripped and comparable (see engine.text)."""
+    if not isinstance(value, str):
+        raise Invalid("Enter text.")
+    if has_unstorable(value):
+        raise Invalid("This text contains characters that are not valid text.")
+    return clean_text(value).strip()
+
+
 def _text(f: FormField, value, _lookups) -> str:
-    text = str(value).strip()
+    text = clean_input(value)
     if len(text) > f.max_length:
-        raise _Invalid("At most %(max)s characters.", max=f.max_length)
+        raise Invalid("At most %(max)s characters.", max=f.max_length)
     return text
 
 
@@ -155,26 +173,31 @@ def _integer(f: FormField, value, _lookups) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise _Invalid("Enter a whole number.") from None
+        raise Invalid("Enter a whole number.") from None
     if f.min is not None and number < f.min:
-        raise _Invalid("Must be at least %(min)s.", min=f.min)
+        raise Invalid("Must be at least %(min)s.", min=f.min)
     if f.max is not None and number > f.max:
-        raise _Invalid("Must be at most %(max)s.", max=f.max)
+        raise Invalid("Must be at most %(max)s.", max=f.max)
     return number
 
 
 def parse_date(value) -> date:
-    """ISO (2026-02-13) or Vietnamese (13/02/2026) dates."""
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
+    """ISO (2026-02-13) or Vietnamese (13/02/2026) dates, from FIRST_DATE to LAST_DATE."""
+    day = value if isinstance(value, date) else _read_date(value)
+    if not FIRST_DATE <= date(day.year, day.month, day.day) <= LAST_DATE:
+        raise Invalid("Enter a date from %(first)s to %(last)s.", **DATE_RANGE)
+    return day
+
+
+def _read_date(value) -> date:
+    text = value.strip() if isinstance(value, str) else ""
     try:
         if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
             day, month, year = (int(p) for p in text.split("/"))
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        raise _Invalid("Enter a date as dd/mm/yyyy.") from None
+        raise Invalid("Enter a date as dd/mm/yyyy.") from None
 
 
 def _date(_f, value, _lookups) -> str:
@@ -188,7 +211,7 @@ def _values(value) -> list[str]:
 def _select(f: FormField, value, _lookups) -> str:
     allowed = {str(o[0]) for o in f.options}
     if str(value) not in allowed:
-        raise _Invalid("Choose one of the offered values.")
+        raise Invalid("Choose one of the offered values.")
     return str(value)
 
 
@@ -203,7 +226,7 @@ def _boolean(_f, value, _lookups) -> bool:
 def _unit(_f, value, lookups) -> str:
     code = str(value).strip()
     if not lookups.unit_exists(code):
-        raise _Invalid("Unknown unit %(code)s.", code=code)
+        raise Invalid("Unknown unit %(code)s.", code=code)
     return code
 
 
@@ -215,7 +238,7 @@ def _units(f: FormField, value, lookups) -> list[str]:
 def _user(_f, value, lookups) -> str:
     name = str(value).strip()
     if not lookups.user_exists(name):
-        raise _Invalid("Unknown user %(name)s.", name=name)
+        raise Invalid("Unknown user %(name)s.", name=name)
     return name
 
 
@@ -228,14 +251,14 @@ def _users(f: FormField, value, lookups) -> list[str]:
 def _files(_f, value, _lookups) -> list[str]:
     digests = _values(value)
     if not all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests):
-        raise _Invalid("Invalid attachment reference.")
+        raise Invalid("Invalid attachment reference.")
     return digests
 
 
 def _symbol(f: FormField, value, lookups) -> str:
     text = _text(f, value, lookups)
     if not SYMBOL_RE.match(text):
-        raise _Invalid("Number/symbol must look like 45/2016/QĐ-UBND, 2618/QĐ-UBND or 123/UBND-VP.")
+        raise Invalid("Number/symbol must look like 45/2016/QĐ-UBND, 2618/QĐ-UBND or 123/UBND-VP.")
     return text
 
 

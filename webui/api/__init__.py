@@ -2,6 +2,7 @@
 unit-scoped access as the web UI. The OpenAPI document is docs/openapi.yaml."""
 from webui.api import (  # noqa: F401  (each module adds its routes to the blueprint)
     assignments,
+    bodies,
     directives,
     imports,
     org,

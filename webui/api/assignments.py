@@ -5,6 +5,7 @@ BPMN decides what follows."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from flask import jsonify, request, send_file
@@ -118,10 +119,9 @@ def report_progress(assignment_id: int):
     if raw.get("progress") not in PROGRESS:
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"progress": "Choose one of the offered values."})
-    digests = _listed(raw.get("attachments")) + store_uploads(request.files.getlist("files"))
     submission = {ACTION_FIELD: "update", "progress": raw["progress"], "note": raw.get("note") or "",
-                  "overdue_reason": raw.get("overdue_reason") or "", "attachments": digests}
-    return _complete_waiting_step(assignment_id, "update", submission)
+                  "overdue_reason": raw.get("overdue_reason") or "", "attachments": _listed(raw.get("attachments"))}
+    return _complete_waiting_step(assignment_id, "update", submission, request.files.getlist("files"))
 
 
 @blueprint.post("/assignments/<int(max=2147483647):assignment_id>/return")
@@ -136,12 +136,16 @@ def return_assignment(assignment_id: int):
     return _complete_waiting_step(assignment_id, "return", {ACTION_FIELD: "return", "return_reason": reason})
 
 
-def _complete_waiting_step(assignment_id: int, action: str, submission: dict):
+def _complete_waiting_step(assignment_id: int, action: str, submission: dict, files: Sequence[FileStorage] = ()):
+    """Files are stored only once the step is known to be waiting and the form accepts the rest."""
     user = api_user()
     with engine().db.session() as session:
         if registry.visible_assignment(session, user, assignment_id) is None:
             raise not_found()
         item = _waiting_item(session, user, assignment_id, action)
+    if files:
+        engine().runtime.validate_submission(item.id, submission)
+        submission["attachments"] = submission["attachments"] + store_uploads(files)
     engine().runtime.complete(item.id, submission, user)
     with engine().db.session() as session:
         detail = registry.assignment_detail(session, user, assignment_id)

@@ -11,22 +11,26 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from engine.api_tokens import service as tokens
-from engine.forms import FormValidationError
+from engine.directives.service import AssignmentError
+from engine.forms import FormValidationError, Message
 from engine.org.models import User
 from engine.org.service import OrgError
 from engine.runtime.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from webui.context import engine
+from webui.errors import error_response
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi_yaml", "api.openapi_json", "api.testing_clock", "api.testing_timers"}
 MAX_PER_PAGE = 200
 MAX_PAGE = 100_000
 MAX_ID = 2_147_483_647
+MAX_JSON_BYTES = 4 * 1024 * 1024
 _STATUS = {NotFound: 404, Forbidden: 403, AlreadyDone: 409, Conflict: 409}
 
 
 class ApiError(Exception):
-    """A refusal with an HTTP status, a stable code and a message (an English msgid)."""
+    """A refusal with an HTTP status, a stable code and a message (an English msgid); `fields`
+    maps names to msgids or to engine.forms.Message (a msgid with parameters)."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None, **params):
         super().__init__(message)
@@ -39,19 +43,17 @@ def not_found() -> ApiError:
     return ApiError(404, "not_found", "Not found.")
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None) -> Response:
-    body = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
 def init_app(app: Flask) -> None:
     from webui.app import csrf
 
     csrf.exempt(blueprint)  # tokens, not cookies: no cross-site request can carry one
+
+    @app.before_request
+    def limit_json_bodies():
+        """JSON bodies are small (files come as multipart): a smaller limit bounds the work of
+        parsing and checking one, before anything reads it."""
+        if request.path.startswith(blueprint.url_prefix + "/") and request.mimetype == "application/json":
+            request.max_content_length = MAX_JSON_BYTES
 
     @app.before_request
     def api_routing_errors():
@@ -112,7 +114,8 @@ def require_role(*roles: str) -> None:
 @blueprint.errorhandler(ApiError)
 def _api_error(exc: ApiError):
     message = _(exc.message, **exc.params) if exc.params else _(exc.message)
-    fields = {name: _(text) for name, text in exc.fields.items()} if exc.fields else None
+    fields = {name: text.render(_) if isinstance(text, Message) else _(text)
+              for name, text in exc.fields.items()} if exc.fields else None
     return error_response(exc.status, exc.code, message, fields)
 
 
@@ -120,6 +123,14 @@ def _api_error(exc: ApiError):
 def _form_error(exc: FormValidationError):
     fields = {name: message.render(_) for name, message in exc.errors.items()}
     return error_response(422, "validation_failed", _("Some fields are not valid."), fields)
+
+
+@blueprint.errorhandler(AssignmentError)
+def _assignment_error(exc: AssignmentError):
+    """A bad value in the body's assignments list, named like the body checks name it."""
+    field = f"assignments[{exc.seq - 1}].{exc.field}"
+    return error_response(422, "validation_failed", _("Some fields are not valid."),
+                          {field: _(exc.message, **exc.params)})
 
 
 @blueprint.errorhandler(EngineError)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from pathlib import Path
 
@@ -10,10 +9,12 @@ from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
 from engine.imports import ImportFailed, edxml, excel
-from webui.api import serialize
+from webui.api import bodies, serialize
 from webui.api.core import ApiError, api_user, blueprint, error_response, idempotent, require_role
 from webui.api.directives import REGISTRAR_ROLES
+from webui.api.spec import openapi_document
 from webui.context import engine
+from webui.hygiene import parse_json
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,12 +44,14 @@ def import_edxml():
     if request.args.get("preview") in ("1", "true"):
         return jsonify(edxml.parse_header(data))
     try:
-        items = json.loads(request.form.get("assignments") or "[]")
+        items = parse_json(request.form.get("assignments") or "[]")
     except ValueError:
         items = None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"assignments": "Must be a JSON list of objects."})
+    bodies.check(items, openapi_document()["components"]["schemas"]["NewDirective"]["properties"]["assignments"],
+                 prefix=("assignments",))
     directive = edxml.import_message(engine(), data, items, api_user())
     return jsonify(serialize.directive(directive)), 201
 

@@ -4,6 +4,7 @@ to a role in a unit, and the first person of that role to complete it does."""
 from __future__ import annotations
 
 from flask import jsonify, request
+from werkzeug.datastructures import FileStorage
 
 from engine.forms import FormDefinition
 from engine.inbox import service as inbox
@@ -52,16 +53,19 @@ def complete_work_item(item_id: int):
             raise not_found()
         definition = inbox.work_item_form(engine(), session, item)
     raw = form_or_json()
-    raw.update(_uploaded_files(definition))
+    uploads = _uploads(definition)
+    if uploads:  # the form must accept the rest before any file is stored
+        engine().runtime.validate_submission(item_id, {**raw, **{name: [_PLACEHOLDER] for name in uploads}})
+        raw.update({name: store_uploads(files) for name, files in uploads.items()})
     done = engine().runtime.complete(item_id, raw, user)
     with engine().db.session() as session:
         return jsonify(serialize.work_item(done, unit_codes(session)))
 
 
-def _uploaded_files(definition: FormDefinition) -> dict[str, list[str]]:
-    """Store the files sent in the form's `files` fields; the form gets their digests."""
-    found = {}
-    for field in definition.fields:
-        if field.type == "files" and request.files.getlist(field.name):
-            found[field.name] = store_uploads(request.files.getlist(field.name))
-    return found
+_PLACEHOLDER = "0" * 64  # stands for a file's digest while the form is checked
+
+
+def _uploads(definition: FormDefinition) -> dict[str, list[FileStorage]]:
+    """The files sent in the form's `files` fields, by field."""
+    return {field.name: request.files.getlist(field.name) for field in definition.fields
+            if field.type == "files" and request.files.getlist(field.name)}

@@ -57,6 +57,9 @@ def new():
         except FormValidationError as exc:
             errors = {name: form_message(message) for name, message in exc.errors.items()}
             refusal = _("Please correct the fields marked below.")
+        except directives.AssignmentError as exc:  # said on top and beside the field of its row
+            refusal = engine_message(exc)
+            errors = {f"a-{exc.seq - 1}-{exc.field}": refusal}
         except EngineError as exc:
             refusal = engine_message(exc)
         else:

@@ -1,0 +1,23 @@
+"""Text as it enters the system (forms, API bodies, imports), made comparable: NFC-normalised
+and without invisible characters, so that a copy pasted from another program (decomposed
+Vietnamese accents, a zero-width space from a web page) compares equal to what is stored and
+a directive registered twice is found as a duplicate."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width space, non-joiner, joiner, word joiner, byte-order mark (zero-width no-break space).
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# What no database can store: NUL (PostgreSQL refuses it) and half of a UTF-16 pair on its own
+# (UTF-8 has no encoding for it; only a JSON escape such as "\ud800" can carry one).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def has_unstorable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is not None
+
+
+def clean_text(text: str) -> str:
+    """NFC without zero-width characters. The caller refuses unstorable text first."""
+    return unicodedata.normalize("NFC", INVISIBLE.sub("", text))
