@@ -219,6 +219,9 @@ def _drop_connections_on_storage_errors(eng: Engine) -> None:
         if _says_storage_failed(context.original_exception) and not in_read_only:  # not a write in reading()
             log.error("database storage error, dropping the connection: %s", context.original_exception)
             context.is_disconnect = True  # the pool discards it (and its siblings) and opens fresh ones
+            cursor = getattr(context.execution_context, "cursor", None)
+            if cursor is not None:  # SQLite: the failed statement holds the write lock until it is closed
+                cursor.close()
 
 
 # A pooled server connection that sat unused this long is checked before use (the server may

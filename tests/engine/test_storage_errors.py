@@ -4,6 +4,8 @@ recovered succeeds in the same process: the connections that met the failure are
 instead of going back to the pool in the state the failure left them."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -15,11 +17,14 @@ from engine.db import is_storage_error
 BIG = "x" * 200_000  # more than the pages the database has free
 
 
-def failing_storage(db):
+def failing_storage(db, kind: str):
     """Every connection opened while this is in force meets a storage that refuses writes:
-    SQLite may not grow its file (as on a full disk); PostgreSQL is read-only (a standby)."""
-    statement = ("PRAGMA max_page_count = 1" if db.is_sqlite
-                 else "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    full (SQLite may not grow its file), or read-only (SQLite as on a read-only file system;
+    PostgreSQL as a standby)."""
+    if not db.is_sqlite:
+        statement = "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+    else:
+        statement = "PRAGMA max_page_count = 1" if kind == "full" else "PRAGMA query_only = 1"
 
     def break_it(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
@@ -36,20 +41,25 @@ def write(db, comment: str) -> None:
         audit.record(session, "storage.test", "test", 1, comment=comment)
 
 
-def test_writes_work_again_once_the_storage_recovers(engine):
+@pytest.mark.parametrize("kind", ["full", "read-only"])
+def test_writes_work_again_once_the_storage_recovers(engine, kind):
     db = engine.db
     write(db, "before")
     db.engine.dispose()
-    breaker = failing_storage(db)
+    breaker = failing_storage(db, kind)
     event.listen(db.engine, "connect", breaker)
+    failures = []  # kept alive, as a request's error may be (logged, in a traceback)
     try:
         for _attempt in range(3):
             with pytest.raises(DBAPIError) as failure:
                 write(db, BIG)
             assert is_storage_error(failure.value), failure.value
+            failures.append(failure)
     finally:
         event.remove(db.engine, "connect", breaker)
+    began = time.monotonic()
     write(db, "after")  # no restart: the broken connections were not kept
+    assert time.monotonic() - began < 5, "the failed write still held the write lock"
     with db.reading() as session:
         assert session.scalars(select(AuditEntry.comment).where(AuditEntry.action == "storage.test")
                                .order_by(AuditEntry.id)).all() == ["before", "after"]
