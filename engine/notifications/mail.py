@@ -189,7 +189,7 @@ def _due(db: Database, settings: Settings, now: datetime) -> list[tuple[type, in
     (model, row id, token) for claims whose lease has run out on this machine."""
     due = []
     for model in (Notification, MailDigest):
-        with db.session() as session:
+        with db.reading() as session:
             free = session.scalars(select(model.id).where(*_unclaimed_due(model, now))
                                    .order_by(model.next_attempt_at, model.id).limit(BATCH))
             due += [(model, row_id, None) for row_id in free]
@@ -226,9 +226,8 @@ def _claim(db: Database, model, row_id: int, expired_token: str | None, now: dat
 
 def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, now: datetime) -> str:
     """Send one claimed row and record the outcome: "sent", "failed" (the server refused
-    it) or "unreachable". No transaction stays open while the SMTP server talks, and each
-    starts with its write (SQLite: no lock upgrade under a concurrent writer)."""
-    with db.session() as session:
+    it) or "unreachable". No transaction stays open while the SMTP server talks."""
+    with db.reading() as session:
         row = session.get(claim.model, claim.row_id)
         user = session.get(User, row.user_id)
         subject, body = _compose(session, settings, row, user)
@@ -309,7 +308,7 @@ def build_catchups(db: Database, settings: Settings, moment: datetime) -> int:
     threshold = settings.mail_catchup_threshold
     if threshold < 1:
         return 0
-    with db.session() as session:
+    with db.reading() as session:
         user_ids = list(session.scalars(select(Notification.user_id).where(*_unclaimed_due(Notification, moment))
                                         .group_by(Notification.user_id).having(func.count() > threshold)))
     return sum(_build_catchup(db, user_id, threshold, moment) for user_id in user_ids)
@@ -343,7 +342,7 @@ def build_digests(db: Database, settings: Settings, moment: datetime) -> int:
     cutoff = datetime.combine(local.date(), time(settings.mail_digest_hour), tzinfo=clock.VN_TZ)
     if local < cutoff:
         return 0
-    with db.session() as session:
+    with db.reading() as session:
         user_ids = list(session.scalars(select(Notification.user_id).where(
             Notification.email_status == "digest", Notification.created_at < cutoff).distinct()))
     return sum(_build_digest(db, user_id, cutoff, moment) for user_id in user_ids)

@@ -57,7 +57,7 @@ def arrived(smtp, count: int):
 def claimed(engine):
     def check() -> bool:
         """a scheduler holds a claim"""
-        with engine.db.session() as s:
+        with engine.db.reading() as s:
             return s.scalar(select(func.count(Notification.id)).where(Notification.claim_token.is_not(None))) > 0
     return check
 
@@ -70,14 +70,14 @@ def held(smtp):
 
 
 def the_claim(engine) -> Notification:
-    with engine.db.session() as s:
+    with engine.db.reading() as s:
         return s.scalars(select(Notification).where(Notification.claim_token.is_not(None))).one()
 
 
 def all_settled(engine):
     def check() -> bool:
         """every mail settled"""
-        with engine.db.session() as s:
+        with engine.db.reading() as s:
             return not s.scalar(select(func.count(Notification.id)).where(Notification.email_status == "pending"))
     return check
 
