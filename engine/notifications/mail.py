@@ -4,8 +4,8 @@ Claims. A mail row is claimed just before it is sent, one row at a time, by a co
 UPDATE writing a random fencing token (`claim_token`) and the claim's time (`claimed_at`, wall
 clock, for people; `claim_clocks`, below). Recording the outcome (sent, skipped, or failed with
 a retry time) is an UPDATE conditional on that token, and ends the claim: a claimer whose lease
-ran out and whose mail another scheduler took cannot overwrite that one's outcome (it logs that
-the mail may have gone out twice).
+ran out and whose mail another scheduler took cannot overwrite that one's outcome, and then
+does not send the mail (see "Exactly once").
 
 The lease (`mail_lease_seconds`) counts from the claim itself, on clocks a jump cannot move.
 The wall clock (an NTP step, a VM restored from a snapshot, the testing clock) may jump by
@@ -23,10 +23,16 @@ Linux) each process counts for itself (there only long-running schedulers retake
 adding their entries at the same moment may lose one; that machine then counts from a later
 sight (later, never sooner).
 
-At least once. A claimer killed between handing a mail to the SMTP server and recording it
-leaves its claim; once the lease has run out another scheduler sends the mail again: after a
-real crash a mail may arrive twice, but it is never lost. The lease must outlast one SMTP
-exchange (each of its steps times out after 15 s).
+Exactly once. An SMTP server takes a message only when the "." ending its data arrives, and
+drops one whose connection closes before that. So the whole message is handed over first, then
+the row is recorded as sent (under its claim), and only then is the dot sent. A scheduler
+killed before the record leaves no message at the server and its claim is retaken once the
+lease has run out: the mail goes out later, once. Killed after the record, the dot is on its
+way (the kernel delivers what was written): the mail goes out, once. A claim taken over
+meanwhile makes the record fail, and the old claimer closes the connection without the dot. The
+one way left to lose a mail is the server failing between the dot and its answer; to send one
+twice, a server that dropped the connection after taking the message without answering (both
+logged). The lease must outlast one SMTP exchange (each of its steps times out after 15 s).
 
 Runs. Each tick builds the day's digests and the catch-up mails, then takes batches of due
 mail until none is left or `mail_run_seconds` have passed (the rest waits for the next tick,
@@ -44,9 +50,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import secrets
 import smtplib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
@@ -72,6 +80,7 @@ LONGEST_RETRY = timedelta(hours=6)
 BATCH = 200  # rows read at a time; a run takes batches while mail is due
 LISTED = 100  # notifications listed in one digest or catch-up mail (the rest: a count and the link)
 _BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+_LEADING_DOT = re.compile(rb"(?m)^\.")  # SMTP doubles a dot that starts a line of the data
 _USER_ROW = select(User).where(User.id == bindparam("user_id"))
 
 
@@ -81,6 +90,11 @@ class MailResult:
     failed: int = 0
     digests: int = 0
     catchups: int = 0
+
+
+class AnswerLost(Exception):
+    """The message went out whole, dot included, and the server left without answering: it
+    most likely took it. The row stays recorded as sent."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,10 @@ class Mailer:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, to: str, subject: str, body: str, reference: str, written: datetime) -> None:
+    def send(self, to: str, subject: str, body: str, reference: str, written: datetime,
+             before_end: Callable[[], bool]) -> bool:
+        """Send one mail; `before_end` records it as sent first (see "Exactly once" in the
+        module doc). False, and nothing delivered, when `before_end` declines."""
         message = EmailMessage()
         message["From"] = self.settings.smtp_sender
         message["To"] = to
@@ -124,7 +141,39 @@ class Mailer:
         domain = parseaddr(self.settings.smtp_sender)[1].rpartition("@")[2] or "localhost"
         message["Message-ID"] = f"<{reference.replace('/', '.')}.{written:%Y%m%d%H%M%S}@{domain}>"
         message.set_content(body)
-        self._connection().send_message(message)
+        return self._deliver(self._connection(), message, before_end)
+
+    def _deliver(self, smtp: smtplib.SMTP, message: EmailMessage, before_end: Callable[[], bool]) -> bool:
+        """SMTP's MAIL, RCPT and DATA, holding back the "." that ends the data until
+        `before_end` has returned True: a server takes a message only when that dot arrives,
+        and drops one whose connection closes before it."""
+        smtp.ehlo_or_helo_if_needed()
+        sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+        code, reply = smtp.docmd("data")
+        if code != 354:
+            smtp.rset()
+            raise smtplib.SMTPDataError(code, reply)
+        data = _LEADING_DOT.sub(b"..", message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+        smtp.send(data if data.endswith(b"\r\n") else data + b"\r\n")
+        if not before_end():
+            self.close()  # the connection ends without the dot: the server drops the message
+            return False
+        smtp.send(b".\r\n")
+        try:
+            code, reply = smtp.getreply()
+        except smtplib.SMTPServerDisconnected as exc:
+            raise AnswerLost(str(exc)) from exc
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
+        return True
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:
@@ -140,6 +189,8 @@ class Mailer:
         if self._smtp is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):  # dropped anyway
                 self._smtp.quit()
+            with contextlib.suppress(OSError):
+                self._smtp.close()
             self._smtp = None
 
 
@@ -235,29 +286,52 @@ def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, no
     if not email:  # the address was removed since
         _settle(db, claim, email_status="skipped")
         return "failed"
+    recorded = []
+
+    def record_sent() -> bool:
+        recorded.append(_settle(db, claim, email_status="sent", sent_at=clock.now(), attempts=attempts,
+                                last_error=None))
+        return recorded[-1]
+
     try:
-        mailer.send(formataddr((user.full_name, email)), subject, body, claim.ref, written)
+        sent = mailer.send(formataddr((user.full_name, email)), subject, body, claim.ref, written, record_sent)
+    except AnswerLost as exc:
+        mailer.close()
+        log.warning("mail %s: the server left without confirming it; kept as sent: %s", claim.ref, exc)
+        return "sent"
     except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:  # this mail, not the server
-        _settle(db, claim, **_failure(claim, user_id, attempts, exc, now))
+        _record_failure(db, claim, recorded, _failure(claim, user_id, attempts, exc, now))
         return "failed"
     except (smtplib.SMTPException, OSError) as exc:
         mailer.close()
-        _settle(db, claim, **_failure(claim, user_id, attempts, exc, now))
+        _record_failure(db, claim, recorded, _failure(claim, user_id, attempts, exc, now))
         return "unreachable"
-    _settle(db, claim, email_status="sent", sent_at=clock.now(), attempts=attempts, last_error=None)
-    return "sent"
+    return "sent" if sent else "failed"
 
 
-def _settle(db: Database, claim: _Claim, **values) -> None:
-    """Record the outcome and end the claim, if the claim is still this process's."""
+def _record_failure(db: Database, claim: _Claim, recorded: list[bool], values: dict) -> None:
+    """Record a failed attempt: under the claim, or, when the row was already recorded as sent
+    just before the server refused it at the end, over that record (no one else touches a
+    sent row)."""
+    if not any(recorded):
+        _settle(db, claim, **values)
+        return
+    with db.session() as session:
+        session.execute(update(claim.model).where(claim.model.id == claim.row_id, claim.model.email_status == "sent")
+                        .values(**values, sent_at=None))
+
+
+def _settle(db: Database, claim: _Claim, **values) -> bool:
+    """Record the outcome and end the claim, if the claim is still this process's. False when
+    another scheduler took the row over meanwhile."""
     with db.session() as session:
         settled = session.execute(update(claim.model).where(
             claim.model.id == claim.row_id, claim.model.claim_token == claim.token)
             .values(**values, claim_token=None, claimed_at=None, claim_clocks=None)).rowcount
     if not settled:
         log.warning("mail %s: its lease ran out and another scheduler took it over before this one recorded "
-                    "its outcome (%s); if both sent it, it went out twice", claim.ref,
-                    values.get("email_status", "to retry"))
+                    "its outcome (%s); this one does not send it", claim.ref, values.get("email_status", "to retry"))
+    return bool(settled)
 
 
 def _failure(claim: _Claim, user_id: int, attempts: int, exc: Exception, now: datetime) -> dict:
@@ -268,7 +342,8 @@ def _failure(claim: _Claim, user_id: int, attempts: int, exc: Exception, now: da
         return {"email_status": "failed", "attempts": attempts, "last_error": error}
     retry_at = now + retry_delay(attempts)
     log.warning("%s failed (attempt %s, retry at %s): %s", what, attempts, retry_at.isoformat(), error)
-    return {"attempts": attempts, "last_error": error, "next_attempt_at": retry_at}
+    # pending again: the row may have been recorded as sent just before the server refused it
+    return {"email_status": "pending", "attempts": attempts, "last_error": error, "next_attempt_at": retry_at}
 
 
 def retry_delay(attempts: int) -> timedelta:

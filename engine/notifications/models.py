@@ -15,7 +15,7 @@ MAIL_STATES = ("pending", "sent", "failed", "skipped", "digest", "in_digest")
 
 
 class MailOutbox:
-    """Columns of a row that one e-mail is sent for, at least once, with retries. While a
+    """Columns of a row that one e-mail is sent for, once, with retries. While a
     scheduler sends it, the row holds that scheduler's claim (engine.notifications.mail)."""
 
     email_status: Mapped[str] = mapped_column(String(16), default="pending")
