@@ -27,7 +27,8 @@ class ProductionServer(BaseApplication):
         self.application, self.engine = app, engine
         self.options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
                         "preload_app": True, "timeout": WORKER_TIMEOUT_SECONDS, "accesslog": "-",
-                        "post_fork": self._post_fork}
+                        # one fixed socket path per user would clash between two servers on a machine
+                        "control_socket_disable": True, "post_fork": self._post_fork}
         super().__init__()
 
     def load_config(self) -> None:
