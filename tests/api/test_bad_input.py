@@ -17,8 +17,7 @@ from sqlalchemy import func, select
 from engine.db import Base
 from engine.directives.models import Directive
 from tests.api.conftest import Caller, api_app, make_token, shared_engine
-from webui.api.bodies import request_body_content
-from webui.api.spec import openapi_document
+from webui.api.bodies import request_body_content, resolved_ref
 
 CREATING = {"POST", "PUT", "PATCH"}
 JSON = "application/json"
@@ -80,11 +79,7 @@ def _cases(world) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- what the document says
 def resolved(schema: dict) -> dict:
-    while "$ref" in schema:
-        node = openapi_document()
-        for step in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[step]
-        schema = node
+    schema = resolved_ref(schema)
     if "allOf" in schema:
         merged = {"type": "object", "properties": {}, "required": []}
         for part in schema["allOf"]:

@@ -93,14 +93,15 @@ def _form_values(schema: dict) -> dict:
 
 
 def _properties(schema: dict) -> dict:
-    schema = _resolved(schema)
+    schema = resolved_ref(schema)
     found = dict(schema.get("properties", {}))
     for part in schema.get("allOf", []):
         found.update(_properties(part))
     return found
 
 
-def _resolved(schema: dict) -> dict:
+def resolved_ref(schema: dict) -> dict:
+    """`schema`, or what its `$ref` points to in the OpenAPI document."""
     while "$ref" in schema:
         node = openapi_document()
         for step in schema["$ref"].removeprefix("#/").split("/"):
