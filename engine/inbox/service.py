@@ -3,7 +3,7 @@ counts, saved filters, and the form definition of a work item."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from engine.forms import FormDefinition
 from engine.inbox.models import SavedFilter
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.registry.outcomes import due_outcome
+from engine.outcomes import Outcome, outcome_of, outcome_on
 from engine.runtime.errors import EngineError
 from engine.runtime.models import WorkflowInstance, WorkItem
 
@@ -44,7 +44,7 @@ class InboxRow:
     directive: Directive | None
     assignment: Assignment | None
     unit: Unit | None
-    outcome: str
+    outcome: Outcome | None  # the assignment's when the item has one, else the item's own
 
 
 def _may_act(session: Session, user: User):
@@ -108,13 +108,26 @@ def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
         query = query.offset((max(1, page) - 1) * per_page).limit(per_page)
     elif view == "done":
         query = query.limit(DONE_LIMIT)
-    now = clock.now()
+    today = clock.today()
     rows = session.execute(query).all()
     unit_ids = {item.unit_id for item, _d, _a in rows if item.unit_id}
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
-    return [InboxRow(item, directive, assignment, units.get(item.unit_id),
-                     due_outcome(item.due_at, item.completed_at if item.status == "completed" else None, now))
+    return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today))
             for item, directive, assignment in rows]
+
+
+def _row_outcome(item: WorkItem, assignment: Assignment | None, today: date) -> Outcome | None:
+    """What an inbox row shows: the outcome of the assignment the work is for, so that a task
+    looks the same here as in the registry; work for no assignment (classifying a directive, a
+    periodic report…) by the same rule from its own due day."""
+    if assignment is not None:
+        return outcome_of(assignment, today)
+    completed = item.completed_at if item.status == "completed" else None
+    return outcome_on(_day(item.due_at), _day(completed), today)
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.astimezone(clock.VN_TZ).date() if moment else None
 
 
 def counts(session: Session, user: User, q: InboxQuery | None = None) -> dict[str, int]:

@@ -13,7 +13,7 @@ from engine.directives.models import URGENCIES
 from engine.org import service as org
 from engine.org.models import User
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
-from engine.reports.outcomes import DENOMINATORS, Scope
+from engine.reports.counts import DENOMINATORS, Scope
 from engine.runtime.errors import EngineError
 
 

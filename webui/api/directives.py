@@ -10,8 +10,8 @@ from engine import clock
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.org import service as org
+from engine.outcomes import outcome_of
 from engine.registry import service as registry
-from engine.registry.outcomes import assignment_outcome
 from webui.api import serialize
 from webui.api.core import (
     ApiError,
@@ -81,7 +81,7 @@ def get_directive(directive_id: int):
                                       .order_by(Assignment.seq)).all()
         codes, today = unit_codes(session), clock.today()
         body = serialize.directive(directive)
-        body["assignments"] = [serialize.assignment(a, codes, assignment_outcome(a, today)) for a in assignments]
+        body["assignments"] = [serialize.assignment(a, codes, outcome_of(a, today)) for a in assignments]
         return jsonify(body)
 
 

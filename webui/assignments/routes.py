@@ -10,9 +10,9 @@ from engine.directives import attachments, extensions
 from engine.directives.models import URGENCIES, Directive
 from engine.inbox import service as inbox
 from engine.org import service as org
+from engine.outcomes import Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
-from engine.registry.outcomes import OUTCOMES
 from engine.runtime.errors import EngineError, Forbidden, NotFound
 from webui import forms
 from webui.assignments.export import workbook
@@ -35,9 +35,16 @@ def _date_arg(args, name: str) -> date | None:
         return None
 
 
+def _outcome_arg(args) -> Outcome | None:
+    try:
+        return Outcome(args.get("outcome"))
+    except ValueError:  # none, or a value this page never links to: every outcome
+        return None
+
+
 def query_from(args) -> registry.AssignmentQuery:
     return registry.AssignmentQuery(
-        unit_code=args.get("unit") or None, outcome=args.get("outcome") if args.get("outcome") in OUTCOMES else None,
+        unit_code=args.get("unit") or None, outcome=_outcome_arg(args),
         period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
         urgency=args.get("urgency") if args.get("urgency") in URGENCIES else None,
         directive_id=forms.int_arg(args, "directive"), text=args.get("text", "")[:200],
@@ -56,7 +63,7 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     any_outcome = {k: v for k, v in args.items() if k != "outcome"}
     return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
-                           outcomes=OUTCOMES, sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
+                           sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
                            directive=directive)
 
 

@@ -10,13 +10,14 @@ from engine import clock
 from engine.directives.models import URGENCIES
 from engine.org import service as org
 from engine.org.models import Unit
-from engine.reports import outcomes
+from engine.outcomes import BUCKETS, TERMS
+from engine.reports import counts
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
+from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_pdf import FontMissing, write_pdf
 from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import PeriodicReport
-from engine.reports.outcomes import BUCKETS, Scope
 from engine.reports.overdue import overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import build_report, month_ends, periodic_reports, running_schedule, start_schedule
@@ -36,9 +37,6 @@ EXPORTS = {
     "docx": (write_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "pdf": (write_pdf, "application/pdf"),
 }
-# English msgids of the four buckets (the Vietnamese is in this feature's catalogue).
-BUCKET_MSGIDS = {"on_time": "Done on time", "late": "Done late", "in_progress": "In progress within deadline",
-                 "overdue": "Overdue, not done"}
 DENOMINATOR_MSGIDS = {"fallen_due": "Completion rate over tasks fallen due (done, or past their deadline)",
                       "assigned": "Completion rate over all assigned tasks"}
 
@@ -75,12 +73,12 @@ def dashboard():
             asked = _asked(session)
         except BadReportQuery as error:
             return _refuse(error)  # the page without arguments always works
-        total = outcomes.total(session, asked.scope)
-        ranking = outcomes.ranking(session, asked.scope, asked.query.denominator, asked.root_unit_id)
+        total = counts.total(session, asked.scope)
+        ranking = counts.ranking(session, asked.scope, asked.query.denominator, asked.root_unit_id)
         overdue = overdue_assignments(session, asked.scope, limit=20)
         units = _unit_choices(session)
     return render_template("reports/dashboard.html", q=asked.query, total=total, ranking=ranking, overdue=overdue,
-                           units=units, urgencies=URGENCIES, buckets=BUCKETS, bucket_msgids=BUCKET_MSGIDS,
+                           units=units, urgencies=URGENCIES, buckets=BUCKETS,
                            denominator_msgids=DENOMINATOR_MSGIDS, periods=_period_choices(asked.query.as_of.year))
 
 
@@ -93,13 +91,13 @@ def data():
             asked = _asked(session)
         except BadReportQuery as error:
             return jsonify(error=engine_message(error)), 400
-        units = outcomes.by_subtree(session, asked.scope, asked.root_unit_id) if asked.root_unit_id \
-            else outcomes.by_unit(session, asked.scope)
+        units = counts.by_subtree(session, asked.scope, asked.root_unit_id) if asked.root_unit_id \
+            else counts.by_unit(session, asked.scope)
         days = [d for d in month_ends(asked.query.as_of) if d >= asked.query.period.start]
-        trend = outcomes.trend(session, asked.scope, days)
+        trend = counts.trend(session, asked.scope, days)
     denominator = asked.query.denominator
     return jsonify(
-        buckets=[{"key": b, "label": _(BUCKET_MSGIDS[b])} for b in BUCKETS],
+        buckets=[{"key": b, "label": _(TERMS[b].msgid), "colour": TERMS[b].colour} for b in BUCKETS],
         denominator={"key": denominator, "label": _(DENOMINATOR_MSGIDS[denominator])},
         units=[o.as_dict(denominator) for o in units],
         trend=[{**o.as_dict(denominator), "label": o.extra["as_of"][5:7] + "/" + o.extra["as_of"][:4]}
@@ -170,7 +168,7 @@ def periodic_detail(report_id: int):
         report = build_report(session, scope, denominator=query.denominator, period_label=query.period.label,
                               periodic_report_id=row.id)
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
-                           bucket_msgids=BUCKET_MSGIDS, buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS)
+                           buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS)
 
 
 def _settings(session) -> dict:
