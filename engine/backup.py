@@ -24,7 +24,6 @@ from pathlib import Path
 from sqlalchemy import Connection, Date, DateTime, LargeBinary, MetaData, Table, create_engine, func, select, text
 from sqlalchemy.types import TypeDecorator
 
-import engine.models  # noqa: F401  (every table in the metadata)
 from engine import clock
 from engine.core import Engine
 from engine.db import Base

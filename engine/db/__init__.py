@@ -146,8 +146,7 @@ class Database:
         return session.execute(query, params).one_or_none()
 
     def create_all(self) -> None:
-        import engine.models  # noqa: F401  (registers every table)
-
+        """Create every table of the metadata (all of them once engine.features.discover ran)."""
         Base.metadata.create_all(self.engine)
 
     def dispose(self) -> None:

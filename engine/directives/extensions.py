@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 from engine import audit, clock, forms
 from engine.directives.models import Assignment, ExplanationRequest, ExtensionRequest
 from engine.directives.service import DirectiveError
+from engine.errors import Forbidden, NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.rulesets.settings import get_path
-from engine.runtime.errors import Forbidden, NotFound
 from engine.runtime.models import WorkflowInstance
-from engine.runtime.operators import OPERATORS, StepContext
-from engine.sandbox.helpers import current_calendar, working_deadline
+from engine.sandbox.helpers import current_calendar, get_path, working_deadline
+from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days import WorkingCalendar
 
 EXTENSION_MESSAGE = "extension_requested"

@@ -13,7 +13,7 @@ from engine.directives import service as directives
 from engine.directives.models import PROGRESS, Assignment, Directive, ProgressUpdate
 from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 
 DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}

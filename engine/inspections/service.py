@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives.service import DirectiveError
+from engine.errors import EngineError, Forbidden, NotFound
 from engine.inspections.models import (
     KINDS,
     PAPER_KINDS,
@@ -24,8 +25,7 @@ from engine.inspections.models import (
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError, Forbidden, NotFound
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 
 PURPOSE = "inspection"
 PROPOSER_ROLES = ("clerk", "office_head", "leader", "inspector")

@@ -20,7 +20,7 @@ from engine.directives.models import Assignment, Directive
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 
 _TEMPLATES_FILE = Path(__file__).with_name("templates.toml")
 _JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)

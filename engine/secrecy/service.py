@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import SECRECY_LEVELS, Directive
+from engine.errors import EngineError, Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError, Forbidden, NotFound
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 from engine.secrecy.models import SecretAssignment, SecretDocument
 
 HEADER_FORM = "register_directive"

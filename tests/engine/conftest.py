@@ -13,7 +13,7 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import WorkflowInstance, WorkItem
-from engine.runtime.operators import OPERATORS
+from engine.sandbox.operators import OPERATORS
 from tests.conftest import PASSWORD, make_engine
 from tests.fixtures import PROCESSES
 

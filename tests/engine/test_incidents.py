@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
+from engine.errors import NotFound
 from engine.org import service as org
-from engine.runtime.errors import NotFound
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from tests.engine.conftest import instance_row, ready_item, start_mini
 

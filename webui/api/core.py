@@ -12,10 +12,10 @@ from werkzeug.exceptions import HTTPException
 
 from engine.api_tokens import service as tokens
 from engine.directives.service import AssignmentError
+from engine.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from engine.forms import FormValidationError, Message
 from engine.org.models import User
 from engine.org.service import OrgError
-from engine.runtime.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from webui.context import engine
 from webui.errors import error_response
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.directives.models import URGENCIES
+from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports import outcomes
@@ -21,7 +22,6 @@ from engine.reports.overdue import overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import build_report, month_ends, periodic_reports, running_schedule, start_schedule
 from engine.rulesets.errors import RulesetError
-from engine.runtime.errors import EngineError
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message

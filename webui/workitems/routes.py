@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from engine.directives import attachments
 from engine.directives.models import Assignment, Directive
+from engine.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
-from engine.runtime.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
