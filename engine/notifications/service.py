@@ -100,7 +100,7 @@ def _mail_status(user: User) -> str:
     return "digest" if user.email_digest else "pending"
 
 
-@OPERATORS.register("notify")
+@OPERATORS.register("notify", optional=("kind", "role", "unit", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Service task: notify the holders of `role` in `unit` (default: the tracking office)
     about the instance's assignment or directive."""

@@ -53,7 +53,7 @@ def _report_row(ctx: StepContext, report: dict) -> PeriodicReport:
     return row
 
 
-@OPERATORS.register("periodic_report.open")
+@OPERATORS.register("periodic_report.open", required=("report",))
 def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     """Create the period's record (once) and ask each reporting unit for its report;
     returns the units' codes for the diagram's multi-instance task."""
@@ -80,7 +80,8 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     return [unit.code for unit in units]
 
 
-@OPERATORS.register("periodic_report.unit_report")
+@OPERATORS.register("periodic_report.unit_report", required=("report", "unit"),
+                        optional=("results", "difficulties", "proposals"))
 def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
     row = _report_row(ctx, params["report"])
     unit = org.require_unit(ctx.session, params["unit"])
@@ -100,7 +101,7 @@ def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"unit_report": submission.id}
 
 
-@OPERATORS.register("periodic_report.consolidate")
+@OPERATORS.register("periodic_report.consolidate", required=("report",), optional=("summary",))
 def consolidate(ctx: StepContext, data: dict, params: dict) -> dict:
     row = _report_row(ctx, params["report"])
     row.summary = params.get("summary") or None

@@ -198,7 +198,7 @@ def _new_document(session: Session, ruleset: str, header: dict, actor: User,
     return document
 
 
-@OPERATORS.register("secrecy.paper_report_due")
+@OPERATORS.register("secrecy.paper_report_due", optional=("period_end",))
 def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
     """Remind the register's readers (or the office clerks) that the paper report is due."""
     document = ctx.session.get(SecretDocument, data.get("secret_document_id"))

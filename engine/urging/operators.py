@@ -62,7 +62,7 @@ def check(ctx: StepContext, data: dict, params: dict) -> dict:
     }
 
 
-@OPERATORS.register("urging.notify")
+@OPERATORS.register("urging.notify", required=("kind",), optional=("at", "roles"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Notify the people `roles` names for urging event `kind`. Nothing is sent while the
     unit has reported it done or returned it (the office acts next)."""

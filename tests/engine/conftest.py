@@ -21,7 +21,7 @@ from tests.fixtures import PROCESSES
 DEADLINE = {"date": "2026-02-26", "start": "2026-02-12", "working_days": 5}
 
 
-@OPERATORS.register("fixture.require_unit")
+@OPERATORS.register("fixture.require_unit", required=("code",))
 def require_unit(ctx, data: dict, params: dict) -> dict:
     """The fixture's service task: fails (an incident) while the unit does not exist."""
     return {"unit_id": org.require_unit(ctx.session, params["code"]).id}
