@@ -248,9 +248,3 @@ def _ping(dbapi_conn) -> None:
         dbapi_conn.rollback()
     except Exception as exc:  # the driver's own error: the connection is gone
         raise DisconnectionError(str(exc)) from exc  # the pool replaces it and retries
-
-
-def utcnow_column_default() -> datetime:
-    from engine import clock
-
-    return clock.now()
