@@ -12,15 +12,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from engine.errors import EngineError
-from engine.forms import FormValidationError
-from engine.org.service import OrgError
-from engine.rulesets.errors import RulesetError
 
 if TYPE_CHECKING:  # the engine is built by the top layer; commands only receive it
     from engine.core import Engine
 
-EXPECTED_ERRORS = (EngineError, OrgError, RulesetError, FormValidationError, ValueError, FileNotFoundError,
-                   tomllib.TOMLDecodeError)
+EXPECTED_ERRORS = (EngineError, ValueError, FileNotFoundError, tomllib.TOMLDecodeError)
 # Where the root command leaves how to build the run's engine (ctx.meta is shared by the whole run).
 ENGINE_FACTORY = "dondoc.engine_factory"
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from engine import clock as clock_module
 from engine.config import Settings
 from engine.db import Database
+from engine.errors import NotFound
 from engine.features import discover
-from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache, load_ruleset_from_disk, published_bundle
@@ -39,7 +39,8 @@ class Engine:
     def current_bundle(self, session: Session) -> ProcessBundle:
         bundle = published_bundle(session, self.ruleset)
         if bundle is None:
-            raise RulesetError([])  # not loaded yet: `dondoc ruleset load`
+            raise NotFound("No version of ruleset %(ruleset)s is loaded yet (dondoc ruleset load).",
+                           ruleset=self.ruleset)
         return bundle
 
     def compiled(self, bundle: ProcessBundle) -> CompiledBundle:

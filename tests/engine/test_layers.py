@@ -1,9 +1,9 @@
 """The engine reads bottom-up: each module imports only from its own layer or the layers below,
 counting imports inside functions, and no group of modules imports itself round in a circle.
 
-    base         clock, config, errors, db, passwords, text, spiff
+    base         clock, config, errors, db, passwords, text, spiff, clitools (what `dondoc` commands share)
     foundations  forms, sandbox, working_days, org, audit
-    engine       rulesets, runtime, clitools (what every `dondoc` command shares)
+    engine       rulesets, runtime
     features     every other package (directives, secrecy, urging, reports, …)
     top          core, cli, features (discovery), demo, backup
 """
@@ -18,9 +18,9 @@ import pytest
 from engine.config import REPO_ROOT
 
 LAYERS = {
-    "base": ("", "clock", "config", "errors", "db", "passwords", "text", "spiff"),
+    "base": ("", "clock", "config", "errors", "db", "passwords", "text", "spiff", "clitools"),
     "foundations": ("forms", "sandbox", "working_days", "org", "audit"),
-    "engine": ("rulesets", "runtime", "clitools"),
+    "engine": ("rulesets", "runtime"),
     "top": ("core", "cli", "features", "demo", "backup"),
 }
 ORDER = ("base", "foundations", "engine", "features", "top")

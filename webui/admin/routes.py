@@ -130,8 +130,8 @@ def _saved_user(change, refused: str, done: str) -> bool:
     try:
         with engine().db.session() as session:
             change(session)
-    except org.OrgError as exc:
-        flash(refused % {"reason": _(str(exc))}, "error")
+    except EngineError as exc:
+        flash(refused % {"reason": engine_message(exc)}, "error")
         return False
     flash(done, "success")
     return True
