@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.errors import NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import counts
@@ -16,7 +17,6 @@ from engine.reports.counts import Counts, Scope
 from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.operators import reporting_units
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
-from engine.runtime.errors import NotFound
 from engine.runtime.models import WorkflowInstance
 
 PURPOSE = "periodic_report"
