@@ -104,11 +104,12 @@ def outcome_case(as_of: date, *, sub_states: bool = True) -> ColumnElement:
     `sub_states` it gives the report bucket and reads only the columns of the reports' covering
     index (ix_assignments_outcome)."""
     a = Assignment
-    done = and_(a.completed_on.is_not(None), a.completed_on <= as_of)
+    done = case((finished_late(), Outcome.DONE_LATE.value), else_=Outcome.DONE_ON_TIME.value)
+    # decide()'s order, testing "done" once: most rows are done, and this keeps a report over
+    # 100k assignments as fast as the rule without the cancelled case (bench/reports)
     whens = [
         (a.status == CANCELLED, null()),
-        (and_(done, finished_late()), Outcome.DONE_LATE.value),
-        (done, Outcome.DONE_ON_TIME.value),
+        (and_(a.completed_on.is_not(None), a.completed_on <= as_of), done),
         (and_(dated(), a.deadline < as_of), Outcome.OVERDUE.value),
     ]
     if sub_states:
