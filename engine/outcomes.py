@@ -6,8 +6,9 @@ the Python form (one assignment) and the SQL form (a CASE over the assignments t
 As of day D, an assignment that is not cancelled (a cancelled one has no outcome and is never
 counted) is:
 - *done* when `completed_on` is set and not after D. `completed_on` is the day the lead unit
-  reported it done (progress.record sets it, and clears it when the office sends the report
-  back); closing the assignment always follows that report, so `status`/`closed_on` add nothing;
+  reported it done (progress.record sets it; progress.reopen, the office sending the report
+  back, clears it); closing the assignment always follows that report, so `status` "closed"
+  and `closed_on` add nothing;
 - done *on time* when it has no deadline or `completed_on <= deadline` (the deadline day itself
   is on time), else done *late*;
 - *overdue* when not done and `deadline < D` (on the deadline day it is still in time);
