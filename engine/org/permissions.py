@@ -8,8 +8,8 @@ Three kinds of rule:
   units below it (`units_in_scope`, `acts_for_unit`);
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
-  same clause on that row (`may_see`, and `may_act` for its secrecy), so a list and a page
-  never disagree.
+  same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
+  with `may_see`), so a list and a page never disagree (tests/security/test_permission_rules.py).
 
 Secrecy (ruleset.toml `[secrecy]`). A directive with a secrecy level, and a secret assignment,
 is seen by the units doing it (lead or coordinating, and the units above them), by the people
@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.org import service as org
@@ -287,28 +287,22 @@ def _secret_rulesets(session: Session, user: User) -> list[str]:
                    if may_read_secret_register(user, settings)})
 
 
-def _hidden(session: Session, user: User, kind: str, units: set[int] | None) -> ColumnElement[bool]:
-    """Records of `kind` kept from `user` for their secrecy (the units doing them always see them)."""
-    if units is not None:
-        return false()
-    record = _record(kind)
-    return and_(record.secret, not_(record.ruleset.in_(_secret_rulesets(session, user))),
-                not_(record.handled_by(user.id)))
-
-
 def see_clause(session: Session, user: User, kind: str) -> ColumnElement[bool]:
     """SQL: the records of `kind` (DIRECTIVE, ASSIGNMENT) that `user` may see. A unit sees what it
-    leads or coordinates (in its sub-tree); an organisation-wide role sees everything its
-    secrecy does not keep from it. A directive is seen with any of its assignments."""
+    leads or coordinates (in its sub-tree), secret or not; an organisation-wide role sees what
+    is not secret, and a secret one when its ruleset's visible_to names one of its roles or
+    when it handles that record in person. A directive is seen with any of its assignments."""
+    record = _record(kind)
     units = units_in_scope(session, user)
     if units is not None:
-        return _record(kind).done_by(units)
-    return not_(_hidden(session, user, kind, units))
+        return record.done_by(units)
+    return or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)), record.handled_by(user.id))
 
 
 def visible_ids(session: Session, user: User, kind: str) -> Select:
-    """SELECT of the ids of the records of `kind` that `user` may see (for `IN`)."""
-    return select(_record(kind).id).where(see_clause(session, user, kind))
+    """SELECT of the ids of the records of `kind` that `user` may see (for `IN`; never
+    correlated to a query that reads the same table)."""
+    return select(_record(kind).id).where(see_clause(session, user, kind)).correlate(None)
 
 
 def may_see(session: Session, user: User, kind: str, record_id: int | None) -> bool:
@@ -335,31 +329,28 @@ class WorkItemLike(Protocol):
     completed_by: int | None
 
 
-def _item_hidden(session: Session, user: User, units: set[int] | None, directive_id, assignment_id):
-    """SQL: a work item whose assignment (or, without one, directive) `user` may not see."""
-    if units is not None:
-        return false()
-    hidden = {kind: select(_record(kind).id).where(_hidden(session, user, kind, units))
-              for kind in (DIRECTIVE, ASSIGNMENT)}
-    return or_(assignment_id.in_(hidden[ASSIGNMENT]),
-               and_(assignment_id.is_(None), directive_id.in_(hidden[DIRECTIVE])))
+def _item_record_seen(session: Session, user: User, directive_id, assignment_id) -> ColumnElement[bool]:
+    """SQL: a work item's assignment (or, without one, its directive) is one `user` may see."""
+    return or_(assignment_id.in_(visible_ids(session, user, ASSIGNMENT)),
+               and_(assignment_id.is_(None),
+                    or_(directive_id.is_(None), directive_id.in_(visible_ids(session, user, DIRECTIVE)))))
 
 
 def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
     """SQL over a work item's columns: `user` holds its role, its unit is within their scope,
-    and it belongs to nothing kept from them."""
+    and (for organisation-wide roles: a unit's own work is its own to see) they may see what
+    it belongs to."""
     units = units_in_scope(session, user)
-    return and_(role.in_(list(user.roles)),
-                true() if units is None else or_(unit_id.is_(None), unit_id.in_(units)),
-                not_(_item_hidden(session, user, units, directive_id, assignment_id)))
+    if units is not None:
+        return and_(role.in_(list(user.roles)), or_(unit_id.is_(None), unit_id.in_(units)))
+    return and_(role.in_(list(user.roles)), _item_record_seen(session, user, directive_id, assignment_id))
 
 
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
-    """SQL over a work item's columns: it waits in `user`'s unit or below (any role), and
-    belongs to nothing kept from them."""
-    units = units_in_scope(session, user)
+    """SQL over a work item's columns: it waits in `user`'s unit or below (for any role), and
+    they may see what it belongs to."""
     return and_(unit_id.in_(org.subtree_ids(session, user.unit_id)),
-                not_(_item_hidden(session, user, units, directive_id, assignment_id)))
+                _item_record_seen(session, user, directive_id, assignment_id))
 
 
 def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
@@ -369,9 +360,7 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
     if not is_organisation_wide(user):
         return True
     kind, record_id = (ASSIGNMENT, item.assignment_id) if item.assignment_id else (DIRECTIVE, item.directive_id)
-    record = _record(kind)
-    return record_id is None or session.scalar(select(record.id).where(
-        record.id == record_id, _hidden(session, user, kind, None))) is None
+    return record_id is None or may_see(session, user, kind, record_id)
 
 
 def may_open_work_item(session: Session, user: User, item: WorkItemLike) -> bool:
