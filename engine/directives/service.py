@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import URGENCIES, Assignment, AssignmentUnit, Directive
+from engine.errors import EngineError, Forbidden
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError, Forbidden
 from engine.sandbox.helpers import current_calendar, working_deadline
 from engine.secrecy import register as secret_register
 from engine.working_days import WorkingCalendar

@@ -28,14 +28,14 @@ def update_user(session: Session, user_id: int, *, full_name: str, unit_code: st
     (which signs the user out everywhere: see webui.auth). Audited, the password excepted."""
     user = session.get(User, user_id)
     if user is None:
-        raise OrgError(f"user {user_id} does not exist")
+        raise OrgError("User %(id)s does not exist.", id=user_id)
     check_roles(roles)
     if not full_name:
-        raise OrgError("the full name is required")
+        raise OrgError("The full name is required.")
     if password:
         check_password(password)
     if actor is not None and actor.id == user.id and not permissions.keeps_user_administration(roles):
-        raise OrgError("you cannot remove your own system administrator role")
+        raise OrgError("You cannot remove your own system administrator role.")
     before = _editable(user)
     user.full_name, user.email, user.roles = full_name, email or None, list(roles)
     user.unit_id = require_unit(session, unit_code).id
@@ -61,9 +61,10 @@ def create_first_admin(session: Session, username: str, password: str, full_name
     existing = [u.username for u in session.scalars(select(User).where(User.active.is_(True)))
                 if permissions.may_administer_users(u)]
     if existing:
-        raise OrgError(f"an administrator already exists ({', '.join(existing)}); sign in as them instead")
+        raise OrgError("An administrator already exists (%(names)s); sign in as them instead.",
+                       names=", ".join(existing))
     if unit_by_code(session, unit_code) is None:
         if root_unit(session) is not None or not unit_name:
-            raise OrgError(f"unknown unit '{unit_code}' (give --unit-name to create the first unit)")
+            raise OrgError("Unknown unit %(code)s (give --unit-name to create the first unit).", code=unit_code)
         create_unit(session, unit_code, unit_name, kind="province")
     return create_user(session, username, password, full_name, unit_code, list(permissions.FIRST_ADMIN_ROLES))

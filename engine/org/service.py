@@ -9,11 +9,12 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
 
 
-class OrgError(ValueError):
+class OrgError(EngineError):
     pass
 
 
@@ -55,7 +56,7 @@ def _note_new_units(session: Session, _context, _instances) -> None:
 def require_unit(session: Session, code: str) -> Unit:
     unit = unit_by_code(session, code)
     if unit is None:
-        raise OrgError(f"unknown unit '{code}'")
+        raise OrgError("Unknown unit %(code)s.", code=code)
     return unit
 
 
@@ -107,7 +108,7 @@ def is_within(session: Session, unit_id: int, ancestor_id: int) -> bool:
 def create_unit(session: Session, code: str, name: str, *, parent_code: str | None = None, kind: str = "unit",
                 tracking_office: bool = False, valid_from: date | None = None, email: str | None = None) -> Unit:
     if unit_by_code(session, code) is not None:
-        raise OrgError(f"unit '{code}' already exists")
+        raise OrgError("Unit %(code)s already exists.", code=code)
     parent = require_unit(session, parent_code) if parent_code else None
     unit = Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
                 is_tracking_office=tracking_office, valid_from=valid_from, email=email)
@@ -129,7 +130,7 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
                 roles: list[str], email: str | None = None) -> User:
     check_roles(roles)
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise OrgError(f"user '{username}' already exists")
+        raise OrgError("User %(name)s already exists.", name=username)
     check_password(password)
     user = User(username=username, full_name=full_name, email=email, password_hash=hash_password(password),
                 unit_id=require_unit(session, unit_code).id, roles=list(roles))
@@ -141,12 +142,12 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
 def check_roles(roles: list[str]) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise OrgError(f"unknown role(s): {', '.join(unknown)}")
+        raise OrgError("Unknown role(s): %(roles)s.", roles=", ".join(unknown))
 
 
 def check_password(password: str) -> None:
     if len(password) < 8:
-        raise OrgError("password must have at least 8 characters")
+        raise OrgError("The password must have at least 8 characters.")
 
 
 def users_with_role(session: Session, role: str, unit_id: int | None = None) -> list[User]:

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.directives.models import Directive
+from engine.errors import EngineError
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError
 from engine.secrecy.models import SecretAssignment, SecretDocument
 
 PURPOSE = "secret_document"

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from engine import audit, clock, forms
 from engine.directives.models import SECRECY_LEVELS
 from engine.directives.service import deadline_of
+from engine.errors import Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import Forbidden, NotFound
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 from engine.secrecy import register
 from engine.secrecy.models import SecretAssignment, SecretDocument
 from engine.secrecy.register import SecrecyError
@@ -120,7 +120,7 @@ def _clean_item(session: Session, seq: int, item: dict) -> tuple[int, int, date 
     return seq, unit.id, date.fromisoformat(day) if day else None
 
 
-@OPERATORS.register("secrecy.paper_report_due")
+@OPERATORS.register("secrecy.paper_report_due", optional=("period_end",))
 def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
     """Remind the register's readers (or the office clerks) that the paper report is due."""
     document = ctx.session.get(SecretDocument, data.get("secret_document_id"))
