@@ -9,7 +9,7 @@ Three kinds of rule:
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
   same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
-  with `may_see`), so a list and a page never disagree (tests/security/test_permission_rules.py).
+  with `may_see`), so a list and a page never disagree (tests/security/test_secret_visibility.py).
 
 Secrecy (ruleset.toml `[secrecy]`). A directive with a secrecy level, and a secret assignment,
 is seen by the units doing it (lead or coordinating, and the units above them), by the people
