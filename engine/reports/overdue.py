@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from engine.directives.models import Assignment, Directive, ProgressUpdate
@@ -39,7 +39,7 @@ class OverdueAssignment:
 
 
 def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) -> list[OverdueAssignment]:
-    """Most overdue first (earliest deadline)."""
+    """Most overdue first (earliest deadline); only those `scope.shown` lets the list name."""
     a = Assignment
     latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id)
               .correlate(a).scalar_subquery())
@@ -49,7 +49,8 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         .join(Directive, Directive.id == a.directive_id)
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
-        .where(*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of))
+        .where(*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of),
+               true() if scope.shown is None else scope.shown)
         .order_by(a.deadline, a.id)
         .limit(limit)
     )
