@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+import engine.models  # noqa: F401  (every feature's tables, and the stored deadlines they register)
 from engine import clock as clock_module
 from engine.config import Settings
 from engine.db import Database

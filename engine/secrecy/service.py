@@ -23,6 +23,7 @@ from engine.org.models import User
 from engine.runtime.errors import EngineError, Forbidden, NotFound
 from engine.runtime.operators import OPERATORS, StepContext
 from engine.secrecy.models import SecretAssignment, SecretDocument
+from engine.working_days.deadline import day_of
 
 HEADER_FORM = "register_directive"
 REGISTER_FIELDS = ("symbol", "issued_on", "issuer", "secrecy")  # all a secret header may carry
@@ -112,10 +113,8 @@ def add_directive_to_register(engine, session: Session, bundle, directive: Direc
               "secrecy": directive.secrecy}
     document = _new_document(session, directive.ruleset, header, actor, directive_id=directive.id)
     for item in items:
-        deadline = item.get("deadline")
-        day = deadline["date"] if isinstance(deadline, dict) else deadline
         document.entries.append(SecretAssignment(seq=item["seq"], lead_unit_id=org.require_unit(
-            session, item["lead_unit"]).id, deadline=date.fromisoformat(day) if day else None))
+            session, item["lead_unit"]).id, deadline=day_of(item.get("deadline"))))
     session.flush()
     _start_paper_reports(engine, session, bundle, rules, document, actor)
     return document
@@ -178,9 +177,7 @@ def _clean_item(session: Session, seq: int, item: dict) -> tuple[int, int, date 
     unit = org.unit_by_code(session, (item.get("lead_unit") or "").strip())
     if unit is None:
         raise SecrecyError("Assignment %(n)s: exactly one lead unit is required.", n=seq)
-    deadline = deadline_of(session, seq, item)["deadline"]
-    day = deadline["date"] if isinstance(deadline, dict) else deadline
-    return seq, unit.id, date.fromisoformat(day) if day else None
+    return seq, unit.id, day_of(deadline_of(session, seq, item)["deadline"])
 
 
 def _new_document(session: Session, ruleset: str, header: dict, actor: User,
