@@ -80,7 +80,7 @@ def deadline_date(deadline) -> str | None:
 
 def date_vn(value) -> str:
     """A date (ISO string, date or working_deadline dict) as Vietnamese write it: 26/02/2026."""
-    return "" if value in (None, "") else _day(value).strftime("%d/%m/%Y")
+    return "" if value in (None, "") else Deadline(_day(value)).format_vn()
 
 
 def end_of_day(deadline) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.working_days import WorkingCalendar
-from engine.working_days.deadline import Deadline, StoredDeadline, stored_deadlines
+from engine.working_days.deadline import stored_deadlines
 from engine.working_days.models import CalendarOverride, CalendarRevision
 
 
@@ -82,22 +82,13 @@ def _recompute_stored_deadlines(session: Session, day: date, actor) -> None:
     is. A plain date stays put."""
     calendar = WorkingCalendar.from_db(session)
     for kind in stored_deadlines():
-        for row_id, fresh, old in _moved(session, kind, day, calendar):
-            row = session.get(kind.model, row_id)
-            audit.record(session, kind.action, kind.object_type, row_id, actor=actor,
-                         before={kind.date_column: old.isoformat()}, after={kind.date_column: fresh.date.isoformat()},
-                         **kind.audit_context(row))
+        column = getattr(kind.model, kind.date_column)
+        for row in session.scalars(select(kind.model).where(column >= day, *kind.is_open)).all():
+            old = kind.read(row)
+            fresh = old.recomputed(calendar)
+            if fresh == old:
+                continue
+            audit.record(session, kind.action, kind.object_type, row.id, actor=actor,
+                         before={kind.date_column: old.date.isoformat()},
+                         after={kind.date_column: fresh.date.isoformat()}, **kind.audit_context(row))
             kind.write(row, fresh)
-
-
-def _moved(session: Session, kind: StoredDeadline, day: date, calendar: WorkingCalendar) -> list:
-    """(row id, recomputed deadline, old date) of the open rows of `kind` that move; only the
-    two columns are read, most open rows being plain dates or unmoved."""
-    column, rule = getattr(kind.model, kind.date_column), getattr(kind.model, kind.rule_column)
-    moved = []
-    for row_id, stored_day, stored_rule in session.execute(
-            select(kind.model.id, column, rule).where(column >= day, *kind.is_open).order_by(kind.model.id)).all():
-        fresh = Deadline.from_columns(stored_day, stored_rule).recomputed(calendar)
-        if fresh.date != stored_day:
-            moved.append((row_id, fresh, stored_day))
-    return moved
