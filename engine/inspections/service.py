@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives.service import DirectiveError
+from engine.errors import EngineError, Forbidden, NotFound
 from engine.inspections.models import (
     KINDS,
     PAPER_KINDS,
@@ -23,8 +24,7 @@ from engine.inspections.models import (
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError, Forbidden, NotFound
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
 PURPOSE = "inspection"
@@ -128,7 +128,9 @@ def _inspection(ctx: StepContext, data: dict) -> Inspection:
 
 
 # ---------------------------------------------------------------------- operators
-@OPERATORS.register("inspection.decide")
+@OPERATORS.register("inspection.decide", required=("ends_on",), optional=(
+    "decision_symbol", "legal_basis", "scope", "content", "decided_on", "starts_on", "team_leader", "team_members",
+    "attachments"))
 def decide(ctx: StepContext, data: dict, params: dict) -> dict:
     """Record the inspection decision with its five parts and its team."""
     inspection = _inspection(ctx, data)
@@ -154,7 +156,7 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"inspection_id": inspection.id, "team": team}
 
 
-@OPERATORS.register("inspection.end")
+@OPERATORS.register("inspection.end", required=("ended_on", "report_due"), optional=("findings", "minutes"))
 def end(ctx: StepContext, data: dict, params: dict) -> dict:
     """The team has finished inspecting: findings, minutes, and the report's due date."""
     inspection = _inspection(ctx, data)
@@ -168,7 +170,7 @@ def end(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"inspection_id": inspection.id}
 
 
-@OPERATORS.register("inspection.report")
+@OPERATORS.register("inspection.report", optional=("assessment", "conclusion", "recommendations", "attachments"))
 def report(ctx: StepContext, data: dict, params: dict) -> dict:
     """The results report (facts and assessment; conclusion; recommendations)."""
     inspection = _inspection(ctx, data)
@@ -183,7 +185,7 @@ def report(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"inspection_id": inspection.id, "on_time": inspection.reported_on <= inspection.report_due}
 
 
-@OPERATORS.register("inspection.notify")
+@OPERATORS.register("inspection.notify", optional=("leader", "units", "kind", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Tell the leader (unless `leader` is false) and, when `units` is true, the inspected
     units (`kind`: the template)."""

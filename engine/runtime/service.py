@@ -34,18 +34,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, clock, forms
 from engine.db import Database
+from engine.errors import AlreadyDone, Conflict, Forbidden, NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
-from engine.runtime.errors import AlreadyDone, Conflict, Forbidden, NotFound
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
-from engine.runtime.operators import OperatorRegistry, StepContext, current_step
 from engine.runtime.serializer import dump_state, load_state
 from engine.sandbox import make_script_engine
 from engine.sandbox.helpers import current_calendar, current_settings, date_vn
+from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
 from engine.working_days import WorkingCalendar, remember_revision
 from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-import engine.models  # noqa: F401  (every feature registers its stored deadlines)
+from engine.features import discover
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline, day_of, stored_deadlines
 
@@ -66,6 +66,7 @@ def test_format():
 
 
 def test_features_register_their_stored_deadlines():
+    discover()  # what the Engine does: every feature's models
     assert {(kind.model.__tablename__, kind.date_column, kind.rule_column) for kind in stored_deadlines()} == {
         ("assignments", "deadline", "deadline_rule"),
         ("inspections", "report_due", "report_due_rule"),
