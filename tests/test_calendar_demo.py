@@ -58,9 +58,11 @@ MOVED_BY_SATURDAY_WORKED = {
 
 @dataclass
 class Demo:
+    """The demo engine and the ids of the rows holding its open deadlines."""
+
     engine: Engine
-    counted: int          # assignment ids
-    dated: int
+    counted: int  # the assignment counted in working days
+    dated: int  # the assignment with a date a person entered
     explanation: int
     inspection: int
 
