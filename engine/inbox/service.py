@@ -13,7 +13,7 @@ from engine.directives.models import Assignment, Directive
 from engine.errors import EngineError
 from engine.forms import FormDefinition
 from engine.inbox.models import SavedFilter
-from engine.org import service as org
+from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.registry.outcomes import due_outcome
 from engine.runtime.models import WorkflowInstance, WorkItem
@@ -48,13 +48,10 @@ class InboxRow:
 
 
 def _may_act(session: Session, user: User):
-    """Ready items `user` may complete: one of their roles, a unit in their scope
-    (the same rule as Runtime.check_may_act)."""
-    condition = [WorkItem.status == "ready", WorkItem.role.in_(list(user.roles))]
-    units = org.visible_unit_ids(session, user)
-    if units is not None:
-        condition.append(or_(WorkItem.unit_id.is_(None), WorkItem.unit_id.in_(units)))
-    return condition
+    """Ready items `user` may complete (engine.org.permissions, as Runtime.check_may_act)."""
+    return [WorkItem.status == "ready", permissions.act_clause(
+        session, user, role=WorkItem.role, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
+        assignment_id=WorkItem.assignment_id)]
 
 
 def _view_query(session: Session, user: User, view: str) -> Select:
@@ -63,8 +60,9 @@ def _view_query(session: Session, user: User, view: str) -> Select:
     if view == "done":
         return query.where(WorkItem.completed_by == user.id, WorkItem.status == "completed")
     if view == "unit":
-        return query.where(WorkItem.status == "ready",
-                           WorkItem.unit_id.in_(org.subtree_ids(session, user.unit_id)))
+        return query.where(WorkItem.status == "ready", permissions.unit_items_clause(
+            session, user, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
+            assignment_id=WorkItem.assignment_id))
     query = query.where(*_may_act(session, user))
     if view == "week":
         return query.where(WorkItem.due_at.is_not(None), WorkItem.due_at <= end_of_week(now))
@@ -130,13 +128,7 @@ def counts(session: Session, user: User, q: InboxQuery | None = None) -> dict[st
 def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | None:
     """A work item the user may act on, or had completed; None otherwise (404 for callers)."""
     item = session.get(WorkItem, item_id)
-    if item is None:
-        return None
-    if item.completed_by == user.id:
-        return item
-    if not user.has_role(item.role) or not org.can_act_for_unit(session, user, item.unit_id):
-        return None
-    return item
+    return item if item is not None and permissions.may_open_work_item(session, user, item) else None
 
 
 def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:

@@ -18,10 +18,10 @@ from engine.directives.models import (
     ExtensionRequest,
     ProgressUpdate,
 )
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.registry.outcomes import OUTCOMES, assignment_outcome, outcome_clause
-from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance, WorkItem
 
 SORTS = {
@@ -73,24 +73,10 @@ class Page:
 
 
 def visible_assignments(session: Session, user: User) -> Select:
-    """Assignments `user` may see: all for organisation-wide roles, else those where one of
-    the user's units (own unit and, for unit roles, its sub-units) is lead or coordinating."""
-    query = select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
-    units = org.visible_unit_ids(session, user)
-    if units is not None:
-        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
-                                           AssignmentUnit.unit_id.in_(units)))
-    elif not user.has_role(*secret_readers(session)):
-        # An organisation-wide role sees a secret assignment only when the ruleset lets it read the
-        # secret-document register ([secrecy] visible_to); the units doing it always see it.
-        query = query.where(Assignment.secret.is_(False))
-    return query
-
-
-def secret_readers(session: Session) -> set[str]:
-    """Roles the published rulesets let read secret documents."""
-    settings = session.scalars(select(ProcessBundle.settings).where(ProcessBundle.status == "published"))
-    return {role for s in settings for role in s.get("secrecy", {}).get("visible_to", [])}
+    """Assignments `user` may see (engine.org.permissions: their units' and, for
+    organisation-wide roles, all but the secret ones their ruleset keeps from them)."""
+    return (select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
+            .where(permissions.see_clause(session, user, permissions.ASSIGNMENT)))
 
 
 def visible_assignment(session: Session, user: User, assignment_id: int) -> Assignment | None:

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from engine.directives.models import Assignment, Directive
@@ -41,6 +41,9 @@ class Scope:
     urgency: str | None = None
     officer_id: int | None = None
     include_secret: bool = True          # the public page sets False
+    # Which assignments a list may name (the overdue list): SQL over Assignment, None for all.
+    # Counts never need it: they name no assignment.
+    shown: ColumnElement[bool] | None = field(default=None, compare=False)
 
     def at(self, as_of: date) -> Scope:
         return replace(self, as_of=as_of, end=min(self.end or as_of, as_of))

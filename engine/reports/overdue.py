@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine.directives.models import Assignment, Directive, ProgressUpdate
@@ -38,7 +38,7 @@ class OverdueAssignment:
 
 
 def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) -> list[OverdueAssignment]:
-    """Most overdue first (earliest deadline)."""
+    """Most overdue first (earliest deadline); only those `scope.shown` lets the list name."""
     a = Assignment
     not_done = or_(a.completed_on.is_(None), a.completed_on > scope.as_of)
     latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id)
@@ -50,7 +50,7 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
         .where(*scope_conditions(scope), not_done, a.deadline_kind != "open",
-               and_(a.deadline.is_not(None), a.deadline < scope.as_of))
+               and_(a.deadline.is_not(None), a.deadline < scope.as_of), true() if scope.shown is None else scope.shown)
         .order_by(a.deadline, a.id)
         .limit(limit)
     )

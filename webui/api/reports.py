@@ -7,6 +7,7 @@ from datetime import date
 from flask import jsonify, request
 
 from engine import clock
+from engine.org import permissions
 from engine.org import service as org
 from engine.reports import outcomes
 from webui.api.core import ApiError, api_user, blueprint
@@ -30,7 +31,7 @@ def report_summary():
                        name="denominator")
     user = api_user()
     with engine().db.reading() as session:
-        units = org.visible_unit_ids(session, user)
+        units = permissions.units_in_scope(session, user)
         code = request.args.get("unit")
         if code:
             unit = org.unit_by_code(session, code)

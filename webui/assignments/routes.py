@@ -10,7 +10,7 @@ from engine.directives import attachments, extensions
 from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError
 from engine.inbox import service as inbox
-from engine.org import service as org
+from engine.org import permissions
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
 from engine.registry.outcomes import OUTCOMES
@@ -52,7 +52,8 @@ def index():
     with engine().db.reading() as session:
         page = registry.search(session, current_user(), q)
         units = forms.unit_choices(session)
-        directive = session.get(Directive, q.directive_id) if q.directive_id else None
+        directive = session.get(Directive, q.directive_id) if permissions.may_see(
+            session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     any_outcome = {k: v for k, v in args.items() if k != "outcome"}
     return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
@@ -86,8 +87,9 @@ def detail(assignment_id: int):
         actions = {i.id: _preset_actions(eng, session, i) for i in my_items}
         waiting = eng.runtime.waiting_messages(session, info.instance) \
             if info.instance is not None and info.instance.status == "running" else []
-        may_extend = extensions.EXTENSION_MESSAGE in waiting and _may_request_extension(session, user, info)
-        may_ask = extensions.EXPLANATION_MESSAGE in waiting and user.has_role(*extensions.OFFICE_ROLES)
+        may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
+            session, user, info.assignment)
+        may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
     return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
                            may_extend=may_extend, may_ask=may_ask)
 
@@ -100,11 +102,6 @@ def _preset_actions(eng, session, item) -> list[tuple[str, str, str]]:
         if f.type == "select" and f.name in ("action", "decision", "extension_decision"):
             return [(f.name, str(value), label) for value, label in f.options]
     return []
-
-
-def _may_request_extension(session, user, info) -> bool:
-    return (user.has_role(*extensions.LEAD_ROLES) and not user.organisation_wide
-            and org.can_act_for_unit(session, user, info.assignment.lead_unit_id))
 
 
 @blueprint.get("/assignments/<int:assignment_id>/diagram")

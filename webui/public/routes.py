@@ -30,7 +30,7 @@ def results():
     except BadReportQuery as exc:
         error, query = engine_message(exc), ReportQuery.from_args({}, today)
     with engine().db.reading() as session:
-        scope = query.scope(session, None, include_secret=False)
+        scope = query.scope(session, None)  # the public: nothing of secret documents
         root = org.root_unit(session)
         units = outcomes.by_subtree(session, scope, root.id) if root else []
         total = outcomes.total(session, scope)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError, NotFound
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports import outcomes
@@ -29,7 +30,6 @@ from webui.nav import NavLink
 blueprint = Blueprint("reports", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/reports/static")
 nav_links = [NavLink("reports.dashboard", "Reports")]
-SCHEDULE_ROLES = ("process_admin", "system_admin", "office_head")
 EXPORTS = {
     "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "docx": (write_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -55,9 +55,8 @@ def _asked(session) -> Asked:
     """Read the query string; units outside the asker's sub-tree are never counted."""
     user = current_user()
     query = ReportQuery.from_args(request.args, clock.today())
-    visible = org.visible_unit_ids(session, user)
-    scope = query.scope(session, visible)
-    fallback = user.unit_id if visible is not None else getattr(org.root_unit(session), "id", None)
+    scope = query.scope(session, user)
+    fallback = getattr(org.root_unit(session), "id", None) if permissions.is_organisation_wide(user) else user.unit_id
     return Asked(query, scope, query.root_unit_id(session, fallback))
 
 
@@ -137,12 +136,12 @@ def periodic():
         rows = periodic_reports(session)
         schedule = running_schedule(session)
     return render_template("reports/periodic.html", rows=rows, schedule=schedule,
-                           may_start=current_user().has_role(*SCHEDULE_ROLES),
+                           may_start=permissions.may_start_report_schedule(current_user()),
                            labels={row.id: _period(row).label for row in rows})
 
 
 @blueprint.post("/reports/periodic/schedule")
-@login_required(*SCHEDULE_ROLES)
+@login_required(permissions.may_start_report_schedule)
 def schedule():
     try:
         start_schedule(engine(), actor=current_user())
@@ -163,7 +162,7 @@ def periodic_detail(report_id: int):
             abort(404)
         args = {"period": _key(row), "as_of": min(clock.today(), row.period_end).isoformat()}
         query = ReportQuery.from_args(args, clock.today())
-        scope = query.scope(session, org.visible_unit_ids(session, user))
+        scope = query.scope(session, user)
         report = build_report(session, scope, denominator=query.denominator, period_label=query.period.label,
                               periodic_report_id=row.id)
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
@@ -196,7 +195,7 @@ def _key(row: PeriodicReport) -> str:
 
 
 def _unit_choices(session) -> list[Unit]:
-    visible = org.visible_unit_ids(session, current_user())
+    visible = permissions.units_in_scope(session, current_user())
     units = session.scalars(select(Unit).order_by(Unit.name))
     return [u for u in units if visible is None or u.id in visible]
 
