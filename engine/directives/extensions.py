@@ -9,20 +9,25 @@ bottom are what the diagrams call when the decision or the answer comes back.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
-from engine.directives.models import Assignment, ExplanationRequest, ExtensionRequest
+from engine.directives.models import (
+    ASSIGNMENT_DEADLINE,
+    EXPLANATION_DUE,
+    Assignment,
+    ExplanationRequest,
+    ExtensionRequest,
+)
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
 from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.runtime.models import WorkflowInstance
-from engine.sandbox.helpers import current_calendar, get_path, working_deadline
+from engine.sandbox.helpers import get_path
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days import WorkingCalendar
+from engine.working_days.deadline import Deadline
 
 EXTENSION_MESSAGE = "extension_requested"
 EXPLANATION_MESSAGE = "explanation_requested"
@@ -76,18 +81,14 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         instance = session.get(WorkflowInstance, assignment.instance_id)  # the version it runs on
         settings = engine.cache.by_id(session, instance.bundle_id).settings
         days = get_path(settings, "deadlines.explanation", EXPLANATION_DAYS)
-        token = current_calendar.set(WorkingCalendar.from_db(session))
-        try:
-            due = working_deadline(clock.today(), days)
-        finally:
-            current_calendar.reset(token)
+        due = Deadline.counted(WorkingCalendar.from_db(session), clock.today(), days)
         unit = session.get(Unit, assignment.lead_unit_id)
         request = ExplanationRequest(assignment_id=assignment.id, unit_id=unit.id, question=question,
-                                     requested_by=user.id, requested_at=clock.now(),
-                                     due_on=date.fromisoformat(due["date"]), due_rule=due)
+                                     requested_by=user.id, requested_at=clock.now())
+        EXPLANATION_DUE.write(request, due)
         session.add(request)
         session.flush()
-        payload = {"request_id": request.id, "question": question, "lead_unit": unit.code, "due": due,
+        payload = {"request_id": request.id, "question": question, "lead_unit": unit.code, "due": due.to_json(),
                    "requested_by": user.username}
         engine.runtime.deliver_message(session, assignment.instance_id, EXPLANATION_MESSAGE, payload, actor=user)
         audit.record(session, "explanation.requested", "explanation_request", request.id, actor=user,
@@ -130,8 +131,7 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     if approved:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
-        assignment.deadline = request.new_deadline
-        assignment.deadline_rule = None  # a date chosen by the assigner, not counted in working days
+        ASSIGNMENT_DEADLINE.write(assignment, Deadline(request.new_deadline))  # a date the assigner chose
         assignment.deadline_kind = "dated"
         for link in assignment.units:
             if link.role == "lead":

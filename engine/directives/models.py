@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
 from engine.org import permissions
+from engine.working_days.deadline import StoredDeadline, register
 
 URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
 SECRECY_LEVELS = ("confidential", "secret", "top_secret")       # mật, tối mật, tuyệt mật
@@ -58,7 +59,7 @@ class Assignment(Base):
     follow_up_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deadline_kind: Mapped[str] = mapped_column(String(8), default="dated")  # dated | open
     deadline: Mapped[date | None] = mapped_column(Date)
-    deadline_rule: Mapped[dict | None] = mapped_column(JSON)  # {"start", "working_days"} when computed
+    deadline_rule: Mapped[dict | None] = mapped_column(JSON)  # with `deadline`: ASSIGNMENT_DEADLINE
     original_deadline: Mapped[date | None] = mapped_column(Date)  # kept when extended
     requires_report: Mapped[bool] = mapped_column(Boolean, default=False)
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
@@ -152,7 +153,7 @@ class ExplanationRequest(Base):
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_on: Mapped[date | None] = mapped_column(Date)
-    due_rule: Mapped[dict | None] = mapped_column(JSON)  # {"start", "working_days"}: a calendar fix moves it
+    due_rule: Mapped[dict | None] = mapped_column(JSON)  # with `due_on`: EXPLANATION_DUE
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | answered
     answer: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
@@ -189,3 +190,14 @@ permissions.declare(permissions.ASSIGNMENT, permissions.Record(
     done_by=_units_of_assignment,
     handled_by=lambda user_id: or_(Assignment.follow_up_officer_id == user_id, Assignment.directive_id.in_(
         select(Directive.id).where(Directive.created_by == user_id).correlate(None)))))
+
+
+# Deadlines a calendar correction recomputes (engine.working_days.service); read and write them
+# through these (Deadline: the date and the working-day rule it was counted by, if any).
+ASSIGNMENT_DEADLINE = register(StoredDeadline(
+    Assignment, "deadline", "deadline_rule", (Assignment.status.in_(("open", "returned")),),
+    "assignment.deadline_recomputed", "assignment",
+    lambda row: {"directive_id": row.directive_id, "assignment_id": row.id}))
+EXPLANATION_DUE = register(StoredDeadline(
+    ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == "pending",),
+    "explanation.due_recomputed", "explanation_request", lambda row: {"assignment_id": row.assignment_id}))

@@ -10,11 +10,12 @@ from datetime import date
 
 from engine import audit, clock
 from engine.directives import service as directives
-from engine.directives.models import PROGRESS, Assignment, Directive, ProgressUpdate
+from engine.directives.models import ASSIGNMENT_DEADLINE, PROGRESS, Assignment, Directive, ProgressUpdate
 from engine.org import permissions
 from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
 from engine.sandbox.operators import OPERATORS, StepContext
+from engine.working_days.deadline import Deadline, day_of
 
 DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
@@ -36,20 +37,12 @@ def _assignment(ctx: StepContext, data: dict) -> Assignment:
     return assignment
 
 
-def _as_date(value) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dict):
-        value = value["date"]
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 @OPERATORS.register("directive.update", optional=DIRECTIVE_FIELDS)
 def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
     directive = _directive(ctx, data)
     before = {k: _plain(getattr(directive, k)) for k in params}
     for key, value in params.items():
-        setattr(directive, key, _as_date(value) if key == "registration_due" else value)
+        setattr(directive, key, day_of(value) if key == "registration_due" else value)
     audit.record(ctx.session, "directive.updated", "directive", directive.id, actor=ctx.actor, before=before,
                  after={k: _plain(v) for k, v in params.items()}, directive_id=directive.id)
     return {"directive_id": directive.id}
@@ -84,7 +77,7 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
             _set_deadline(assignment, value)
         elif key in ("completed_on", "closed_on"):
             before[key] = _plain(getattr(assignment, key))
-            setattr(assignment, key, _as_date(value))
+            setattr(assignment, key, day_of(value))
         else:
             if key == "progress" and value not in PROGRESS:
                 raise ValueError(f"assignment.update: unknown progress '{value}'")
@@ -127,8 +120,9 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
                  after={"lead_unit_id": assignment.lead_unit_id, "deadline": _plain(assignment.deadline),
                         "note": params.get("note")},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
-    deadline = assignment.deadline_rule or _plain(assignment.deadline)
-    return {"lead_unit": unit.code, "deadline": deadline, "deadline_kind": assignment.deadline_kind}
+    deadline = ASSIGNMENT_DEADLINE.read(assignment)
+    return {"lead_unit": unit.code, "deadline": deadline.to_json() if deadline else None,
+            "deadline_kind": assignment.deadline_kind}
 
 
 @OPERATORS.register("progress.reopen", optional=("note",))
@@ -144,8 +138,7 @@ def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
 
 
 def _set_deadline(assignment: Assignment, value) -> None:
-    assignment.deadline = _as_date(value)
-    assignment.deadline_rule = value if isinstance(value, dict) else None
+    ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
     assignment.deadline_kind = "dated" if assignment.deadline else "open"
     for link in assignment.units:
         if link.role == "lead":

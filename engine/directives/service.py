@@ -8,14 +8,14 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
-from engine.directives.models import URGENCIES, Assignment, AssignmentUnit, Directive
+from engine.directives.models import ASSIGNMENT_DEADLINE, URGENCIES, Assignment, AssignmentUnit, Directive
 from engine.errors import EngineError, Forbidden
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
-from engine.sandbox.helpers import current_calendar, working_deadline
 from engine.secrecy import register as secret_register
 from engine.working_days import WorkingCalendar
+from engine.working_days.deadline import Deadline, day_of
 
 HEADER_FORM = "register_directive"
 MAX_CONTENT = 10_000        # characters of an assignment's content
@@ -164,11 +164,8 @@ def deadline_of(session: Session, seq: int, item: dict, field_prefix: str = "") 
     """A dated assignment has a date, or a number of working days from its assignment."""
     if item.get("deadline_days") not in (None, ""):
         days = _working_days(seq, item["deadline_days"], field_prefix + "deadline_days")
-        token = current_calendar.set(WorkingCalendar.from_db(session))
-        try:
-            return {"deadline_kind": "dated", "deadline": working_deadline(clock.today(), days)}
-        finally:
-            current_calendar.reset(token)
+        deadline = Deadline.counted(WorkingCalendar.from_db(session), clock.today(), days)
+        return {"deadline_kind": "dated", "deadline": deadline.to_json()}
     if item.get("deadline"):
         try:
             day = forms.parse_date(item["deadline"])
@@ -197,13 +194,6 @@ def _user_id(session: Session, username: str | None) -> int | None:
     return users[0].id if users else None
 
 
-def _day_of(deadline) -> date | None:
-    """The date of an ISO string or a working_deadline dict."""
-    if not deadline:
-        return None
-    return date.fromisoformat(deadline["date"] if isinstance(deadline, dict) else deadline)
-
-
 def _date_or_none(value) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -220,23 +210,23 @@ def create_assignments(session: Session, runtime, bundle, directive: Directive, 
     """Create the assignment rows and start one assignment process each."""
     ids = []
     for item in items:
-        deadline = item.get("deadline")
-        rule = deadline if isinstance(deadline, dict) else None
-        day = date.fromisoformat(rule["date"] if rule else deadline) if deadline else None
+        deadline = Deadline.from_json(item.get("deadline"))
+        day = deadline.date if deadline else None
         assignment = Assignment(
             directive_id=directive.id, seq=item.get("seq", len(ids) + 1), content=item["content"],
             lead_unit_id=org.require_unit(session, item["lead_unit"]).id,
-            deadline_kind=item.get("deadline_kind", "dated" if day else "open"), deadline=day,
-            deadline_rule=rule, original_deadline=day, urgency=item.get("urgency", directive.urgency),
+            deadline_kind=item.get("deadline_kind", "dated" if day else "open"),
+            original_deadline=day, urgency=item.get("urgency", directive.urgency),
             requires_report=bool(item.get("requires_report")), secret=bool(directive.secrecy),
             follow_up_officer_id=_user_id(session, item.get("follow_up_officer")),
             assigned_on=clock.today(), created_at=clock.now())
+        ASSIGNMENT_DEADLINE.write(assignment, deadline)
         assignment.units.append(AssignmentUnit(unit_id=assignment.lead_unit_id, role="lead", deadline=day))
         own_deadlines = item.get("coordinating_deadlines") or {}
         for code in item.get("coordinating_units", []):
             assignment.units.append(AssignmentUnit(unit_id=org.require_unit(session, code).id,
                                                    role="coordinating",
-                                                   deadline=_day_of(own_deadlines.get(code)) or day))
+                                                   deadline=day_of(own_deadlines.get(code)) or day))
         session.add(assignment)
         session.flush()
         # What the assignment process (and the urging process it calls) reads.

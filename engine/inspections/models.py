@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
+from engine.working_days.deadline import StoredDeadline, register
 
 KINDS = ("planned", "ad_hoc")  # thường xuyên, định kỳ (theo kế hoạch) / đột xuất
 # The eight kinds of papers an inspection file holds (Đắk Lắk Đ.18, Quỳnh Nhai Đ.15), in order.
@@ -45,7 +46,7 @@ class Inspection(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)          # when the inspection actually ended
     findings: Mapped[str | None] = mapped_column(Text)
     report_due: Mapped[date | None] = mapped_column(Date)        # ended_on + deadlines.inspection_report
-    report_due_rule: Mapped[dict | None] = mapped_column(JSON)   # {"start", "working_days"}: a calendar fix moves it
+    report_due_rule: Mapped[dict | None] = mapped_column(JSON)   # with `report_due`: REPORT_DUE
     reported_on: Mapped[date | None] = mapped_column(Date)
     assessment: Mapped[str | None] = mapped_column(Text)         # kết quả, đánh giá
     conclusion: Mapped[str | None] = mapped_column(Text)         # kết luận: tính chất, mức độ, nguyên nhân, trách nhiệm
@@ -91,3 +92,8 @@ class InspectionPaper(Base):
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The report's due date, which a calendar correction recomputes (engine.working_days.service).
+REPORT_DUE = register(StoredDeadline(Inspection, "report_due", "report_due_rule", (Inspection.status == "reporting",),
+                                     "inspection.report_due_recomputed", "inspection"))

@@ -7,8 +7,6 @@ tables and checks what the diagram hands it.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -17,6 +15,7 @@ from engine.errors import EngineError, Forbidden, NotFound
 from engine.inspections.models import (
     KINDS,
     PAPER_KINDS,
+    REPORT_DUE,
     InspectedUnit,
     Inspection,
     InspectionMember,
@@ -27,6 +26,7 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.sandbox.operators import OPERATORS, StepContext
+from engine.working_days.deadline import Deadline, day_of
 
 PURPOSE = "inspection"
 # The five parts a decision must hold (Đắk Lắk Đ.15 k.1, Quỳnh Nhai Đ.12 k.1).
@@ -124,12 +124,6 @@ def _inspection(ctx: StepContext, data: dict) -> Inspection:
     return inspection
 
 
-def _day(value) -> date | None:
-    if value in (None, ""):
-        return None
-    return date.fromisoformat((value["date"] if isinstance(value, dict) else str(value))[:10])
-
-
 # ---------------------------------------------------------------------- operators
 @OPERATORS.register("inspection.decide", required=("ends_on",), optional=(
     "decision_symbol", "legal_basis", "scope", "content", "decided_on", "starts_on", "team_leader", "team_members",
@@ -149,8 +143,8 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
                           for name in team]
     for key in ("decision_symbol", "legal_basis", "scope", "content"):
         setattr(inspection, key, params.get(key))
-    inspection.decided_on, inspection.starts_on = _day(params.get("decided_on")), _day(params.get("starts_on"))
-    inspection.ends_on = _day(params["ends_on"])
+    inspection.decided_on, inspection.starts_on = day_of(params.get("decided_on")), day_of(params.get("starts_on"))
+    inspection.ends_on = day_of(params["ends_on"])
     inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), "decided"
     _file(ctx.session, inspection, "decision", f"Quyết định kiểm tra {params.get('decision_symbol') or ''}".strip(),
           params.get("attachments"), ctx.actor)
@@ -163,8 +157,8 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
 def end(ctx: StepContext, data: dict, params: dict) -> dict:
     """The team has finished inspecting: findings, minutes, and the report's due date."""
     inspection = _inspection(ctx, data)
-    inspection.ended_on, inspection.report_due = _day(params["ended_on"]), _day(params["report_due"])
-    inspection.report_due_rule = params["report_due"] if isinstance(params["report_due"], dict) else None
+    inspection.ended_on = day_of(params["ended_on"])
+    REPORT_DUE.write(inspection, Deadline.from_json(params["report_due"]))
     inspection.findings, inspection.status = params.get("findings"), "reporting"
     if params.get("minutes"):
         _file(ctx.session, inspection, "minutes", "Biên bản kiểm tra", params["minutes"], ctx.actor)

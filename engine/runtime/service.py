@@ -48,6 +48,7 @@ from engine.sandbox import make_script_engine
 from engine.sandbox.helpers import current_calendar, current_settings, date_vn
 from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
 from engine.working_days import WorkingCalendar, remember_revision
+from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
 
 log = logging.getLogger(__name__)
 # Return-for-correction loops deepen SpiffWorkflow's task tree; its recursive walks need room
@@ -56,8 +57,6 @@ sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 _TEMPLATES = SandboxedEnvironment(autoescape=False)
 _TEMPLATES.filters["date_vn"] = date_vn  # {{ deadline | date_vn }} -> 26/02/2026
 _instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker
-# The key every stored working-day rule carries (see engine.sandbox.helpers.working_deadline).
-WORKING_DAYS_KEY = "working_days"
 
 
 class DbLookups(forms.Lookups):
@@ -278,10 +277,10 @@ class Runtime:
                 if instance.status != "running":
                     return False
                 compiled, workflow = self._load(session, instance)
-                tokens = (current_calendar.set(WorkingCalendar.lazily_from_db(session)),
-                          current_settings.set(compiled.settings))
+                calendar = WorkingCalendar.lazily_from_db(session)
+                tokens = (current_calendar.set(calendar), current_settings.set(compiled.settings))
                 try:
-                    moved = _recompute_working_deadlines(workflow)
+                    moved = _recompute_working_deadlines(workflow, calendar)
                     if moved:
                         self._refresh_due_dates(session, instance, workflow)
                 finally:
@@ -543,20 +542,19 @@ def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
     return min(due) if due else None
 
 
-def _recompute_working_deadlines(workflow: BpmnWorkflow) -> int:
-    """Rewrite every working_deadline dict in waiting/ready task data and re-evaluate the
-    date timers waiting on them. Returns how many values moved."""
-    from engine.sandbox.helpers import add_working_days
-
+def _recompute_working_deadlines(workflow: BpmnWorkflow, calendar: WorkingCalendar) -> int:
+    """Rewrite every deadline counted in working days in waiting/ready task data and
+    re-evaluate the date timers waiting on them (`calendar` must be the step's calendar too).
+    Returns how many values moved."""
     moved = 0
 
     def walk(value):
         nonlocal moved
         if isinstance(value, dict):
-            if {"date", "start", WORKING_DAYS_KEY} <= value.keys():
-                fresh = add_working_days(value["start"], value[WORKING_DAYS_KEY])
-                if fresh != value["date"]:
-                    value["date"], moved = fresh, moved + 1
+            counted = Deadline.counted_in(value)
+            if counted and (fresh := counted.recomputed(calendar)) != counted:
+                value.update(fresh.to_json())
+                moved += 1
             for inner in value.values():
                 walk(inner)
         elif isinstance(value, list):
@@ -584,7 +582,7 @@ def _due_moment(value) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, dict):
-        value = value.get("date")
+        value = Deadline.from_json(value).date
     if isinstance(value, date) and not isinstance(value, datetime):
         value = value.isoformat()
     text = str(value)

@@ -2,8 +2,9 @@
 that task data stays plain JSON.
 
 A deadline computed in working days is a dict `{"date", "start", "working_days"}` (see
-`working_deadline`): it carries the rule that produced it, so that when an admin corrects
-the calendar, open deadlines and the timers waiting on them are recomputed.
+`working_deadline`; engine.working_days.deadline.Deadline reads and writes it): it carries the
+rule that produced it, so that when an admin corrects the calendar, open deadlines and the
+timers waiting on them are recomputed.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from engine import clock
 from engine.working_days import WorkingCalendar
+from engine.working_days.deadline import Deadline
 
 # The calendar of the step being run; the runtime sets it, tests may too.
 current_calendar: contextvars.ContextVar[WorkingCalendar | None] = contextvars.ContextVar(
@@ -60,7 +62,7 @@ def calendar_of_step() -> WorkingCalendar:
 def as_day(value) -> date:
     """A date from an ISO string, a date, a datetime (its Vietnam day) or a deadline dict."""
     if isinstance(value, dict):
-        value = value["date"]
+        return Deadline.from_json(value).date
     if isinstance(value, datetime):
         return value.astimezone(clock.VN_TZ).date()
     if isinstance(value, date):
@@ -90,9 +92,9 @@ def add_working_days(start, days: int) -> str:
 
 @helper
 def working_deadline(start, days: int) -> dict:
-    """A deadline `days` working days after `start`, remembering the rule."""
-    start_day = as_day(start)
-    return {"date": add_working_days(start_day, days), "start": start_day.isoformat(), "working_days": int(days)}
+    """A deadline `days` working days after `start`, remembering the rule (task data keeps it
+    as a plain dict)."""
+    return Deadline.counted(calendar_of_step(), as_day(start), int(days)).to_json()
 
 
 @helper
@@ -103,7 +105,7 @@ def deadline_date(deadline) -> str | None:
 
 def date_vn(value) -> str:
     """A date (ISO string, date or working_deadline dict) as Vietnamese write it: 26/02/2026."""
-    return "" if value in (None, "") else as_day(value).strftime("%d/%m/%Y")
+    return "" if value in (None, "") else Deadline(as_day(value)).format_vn()
 
 
 @helper

@@ -16,6 +16,7 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.secrecy.models import SecretAssignment, SecretDocument
+from engine.working_days.deadline import day_of
 
 PURPOSE = "secret_document"
 
@@ -43,10 +44,8 @@ def add_directive_to_register(engine, session: Session, bundle, directive: Direc
               "secrecy": directive.secrecy}
     document = new_document(session, directive.ruleset, header, actor, directive_id=directive.id)
     for item in items:
-        deadline = item.get("deadline")
-        day = deadline["date"] if isinstance(deadline, dict) else deadline
         document.entries.append(SecretAssignment(seq=item["seq"], lead_unit_id=org.require_unit(
-            session, item["lead_unit"]).id, deadline=date.fromisoformat(day) if day else None))
+            session, item["lead_unit"]).id, deadline=day_of(item.get("deadline"))))
     session.flush()
     start_paper_reports(engine, session, bundle, rules, document, actor)
     return document

@@ -29,6 +29,7 @@ from engine.secrecy import register
 from engine.secrecy.models import SecretAssignment, SecretDocument
 from engine.secrecy.register import SecrecyError
 from engine.text import filled
+from engine.working_days.deadline import day_of
 
 HEADER_FORM = "register_directive"
 REGISTER_FIELDS = ("symbol", "issued_on", "issuer", "secrecy")  # all a secret header may carry
@@ -115,9 +116,7 @@ def _clean_item(session: Session, seq: int, item: dict) -> tuple[int, int, date 
     unit = org.unit_by_code(session, (item.get("lead_unit") or "").strip())
     if unit is None:
         raise SecrecyError("Assignment %(n)s: exactly one lead unit is required.", n=seq)
-    deadline = deadline_of(session, seq, item)["deadline"]
-    day = deadline["date"] if isinstance(deadline, dict) else deadline
-    return seq, unit.id, date.fromisoformat(day) if day else None
+    return seq, unit.id, day_of(deadline_of(session, seq, item)["deadline"])
 
 
 @OPERATORS.register("secrecy.paper_report_due", optional=("period_end",))

@@ -4,7 +4,7 @@
 ruleset's `[reminders]`."""
 from __future__ import annotations
 
-from engine.directives.models import Assignment, Directive
+from engine.directives.models import ASSIGNMENT_DEADLINE, Assignment, Directive
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.rulesets.settings import settings_check
@@ -31,9 +31,7 @@ def _deadline(assignment: Assignment):
     """The current deadline, keeping the working-day rule when it has one."""
     if assignment.deadline_kind == "open" or assignment.deadline is None:
         return None
-    if assignment.deadline_rule:
-        return {**assignment.deadline_rule, "date": assignment.deadline.isoformat()}
-    return assignment.deadline.isoformat()
+    return ASSIGNMENT_DEADLINE.read(assignment).to_json()
 
 
 @OPERATORS.register("urging.check")

@@ -1,20 +1,19 @@
-"""Admin corrections to the calendar. The change, the deadlines it moves in the domain tables
-(assignments, inspection reports, explanation requests: each row keeps the working-day rule
-that produced its date) and their audit entries commit together; then every open working-day
-deadline of the running workflows, and the timers waiting on them, are recomputed instance by
-instance (see Runtime.refresh_deadlines for the consistency trade-off)."""
+"""Admin corrections to the calendar. The change, the deadlines it moves in the tables the
+features registered (engine.working_days.deadline.StoredDeadline: assignments, inspection
+reports, explanation requests; each row keeps the working-day rule that produced its date) and
+their audit entries commit together; then every open working-day deadline of the running
+workflows, and the timers waiting on them, are recomputed instance by instance (see
+Runtime.refresh_deadlines for the consistency trade-off)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.directives.models import Assignment, ExplanationRequest
-from engine.inspections.models import Inspection
 from engine.working_days import WorkingCalendar
+from engine.working_days.deadline import stored_deadlines
 from engine.working_days.models import CalendarOverride, CalendarRevision
 
 
@@ -77,45 +76,19 @@ def _revisions(engine) -> tuple[int, int]:
         return (row.revision, row.refreshed) if row else (0, 0)
 
 
-@dataclass(frozen=True)
-class StoredDeadline:
-    """A table column holding a date counted in working days, beside the rule it came from."""
-
-    model: type
-    date: str          # the Date column
-    rule: str          # the JSON column {"start", "working_days", ...}
-    is_open: tuple     # WHERE criteria: only deadlines still running can move
-    action: str        # audit action
-    object_type: str
-
-
-STORED_DEADLINES = (
-    StoredDeadline(Assignment, "deadline", "deadline_rule", (Assignment.status.in_(("open", "returned")),),
-                   "assignment.deadline_recomputed", "assignment"),
-    StoredDeadline(Inspection, "report_due", "report_due_rule", (Inspection.status == "reporting",),
-                   "inspection.report_due_recomputed", "inspection"),
-    StoredDeadline(ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == "pending",),
-                   "explanation.due_recomputed", "explanation_request"),
-)
-
-
 def _recompute_stored_deadlines(session: Session, day: date, actor) -> None:
-    """Open deadlines whose rule spans `day`. A deadline before `day` cannot move: counting
-    working days from its start never reached `day`, whatever `day` now is."""
+    """Open deadlines on or after `day`, of every registered kind. A deadline before `day`
+    cannot move: counting working days from its start never reached `day`, whatever `day` now
+    is. A plain date stays put."""
     calendar = WorkingCalendar.from_db(session)
-    for kind in STORED_DEADLINES:
-        column, rule_column = getattr(kind.model, kind.date), getattr(kind.model, kind.rule)
-        for row in session.scalars(select(kind.model).where(rule_column.is_not(None), column >= day, *kind.is_open)):
-            rule = getattr(row, kind.rule)
-            if not {"start", "working_days"} <= rule.keys():
-                continue
-            fresh = calendar.add_working_days(date.fromisoformat(rule["start"]), int(rule["working_days"]))
-            old = getattr(row, kind.date)
+    for kind in stored_deadlines():
+        column = getattr(kind.model, kind.date_column)
+        for row in session.scalars(select(kind.model).where(column >= day, *kind.is_open)).all():
+            old = kind.read(row)
+            fresh = old.recomputed(calendar)
             if fresh == old:
                 continue
-            assignment_id = row.id if kind.model is Assignment else getattr(row, "assignment_id", None)
             audit.record(session, kind.action, kind.object_type, row.id, actor=actor,
-                         before={kind.date: old.isoformat()}, after={kind.date: fresh.isoformat()},
-                         directive_id=getattr(row, "directive_id", None), assignment_id=assignment_id)
-            setattr(row, kind.date, fresh)
-            setattr(row, kind.rule, {**rule, "date": fresh.isoformat()})
+                         before={kind.date_column: old.date.isoformat()},
+                         after={kind.date_column: fresh.date.isoformat()}, **kind.audit_context(row))
+            kind.write(row, fresh)

@@ -3,17 +3,17 @@ urging.bpmn, and assignments whose urging process runs on the injected clock."""
 from __future__ import annotations
 
 import shutil
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from engine import clock as clock_module
 from engine.config import REPO_ROOT
-from engine.directives.models import Assignment, AssignmentUnit, Directive
+from engine.directives.models import ASSIGNMENT_DEADLINE, Assignment, AssignmentUnit, Directive
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
+from engine.working_days.deadline import Deadline, day_of
 from tests.conftest import make_engine
 
 RULESET = "urging-test"
@@ -54,7 +54,7 @@ def start_urging(engine, deadline: str | dict | None, *, lead: str = "STC", symb
                  content: str = "Rà soát dự toán", secret: bool = False) -> int:
     """An assignment row and its urging process, as the assignment process would start it."""
     with engine.db.session() as s:
-        day = date.fromisoformat(deadline["date"] if isinstance(deadline, dict) else deadline) if deadline else None
+        day = day_of(deadline)
         directive = Directive(ruleset=RULESET, doc_type="CT", number=symbol.split("/")[0], symbol=symbol,
                               summary="Về việc thử đôn đốc", issuer="UBND tỉnh", issued_on=clock_module.today(),
                               created_at=clock_module.now(), secrecy="secret" if secret else None)
@@ -62,9 +62,9 @@ def start_urging(engine, deadline: str | dict | None, *, lead: str = "STC", symb
         s.flush()
         unit = org.require_unit(s, lead)
         assignment = Assignment(directive_id=directive.id, content=content, lead_unit_id=unit.id,
-                                deadline_kind="dated" if day else "open", deadline=day, secret=secret,
-                                deadline_rule=deadline if isinstance(deadline, dict) else None,
+                                deadline_kind="dated" if day else "open", secret=secret,
                                 assigned_on=clock_module.today(), created_at=clock_module.now())
+        ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(deadline))
         assignment.units.append(AssignmentUnit(unit_id=unit.id, role="lead", deadline=day))
         s.add(assignment)
         s.flush()

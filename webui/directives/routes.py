@@ -14,6 +14,7 @@ from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.runtime.models import WorkItem
 from engine.working_days import WorkingCalendar
+from engine.working_days.deadline import Deadline
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -94,5 +95,5 @@ def deadline_preview():
     if not 0 <= days <= 3650:
         abort(400)
     with engine().db.reading() as session:
-        due = WorkingCalendar.from_db(session).add_working_days(start, days)
-    return jsonify(date=due.isoformat(), display=due.strftime("%d/%m/%Y"))
+        due = Deadline.counted(WorkingCalendar.from_db(session), start, days)
+    return jsonify(date=due.date.isoformat(), display=due.format_vn())
