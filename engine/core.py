@@ -13,6 +13,7 @@ from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache, load_ruleset_from_disk, published_bundle
 from engine.runtime.operators import OPERATORS
 from engine.runtime.service import Runtime
+from engine.spiff.timers import follow_clock
 
 
 class Engine:
@@ -20,7 +21,7 @@ class Engine:
         self.settings = settings or Settings.load()
         if clock is not None:
             clock_module.set_clock(clock)
-        clock_module.install_spiff_clock()
+        follow_clock()
         _register_operators()
         self.db = Database(self.settings.database_url)
         self.cache = BundleCache()

@@ -43,7 +43,9 @@ from engine.org.models import User
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.runtime.operators import current_step
-from engine.runtime.service import Runtime, next_timer_due, tasks_in
+from engine.runtime.service import Runtime
+from engine.spiff.timers import next_timer_due
+from engine.spiff.workflow import event_definitions, tasks_in
 
 CORPUS = REPO_ROOT / "tests" / "fixtures" / "states"
 INDEX = CORPUS / "index.json"
@@ -71,11 +73,9 @@ def features(workflow) -> list[str]:
             found.add("multi_instance_partly_done" if info["completed"] and info["running"] else "multi_instance")
         elif spec.name in task.workflow.spec.start.trigger_specs:  # what an event starts
             found.add("event_subprocess")
-        elif isinstance(spec, CatchingEvent) and task.state == TaskState.WAITING:
-            definition = spec.event_definition
-            if any(isinstance(d, MessageEventDefinition) for d in getattr(definition, "event_definitions",
-                                                                           [definition])):
-                found.add("message_waiting")
+        elif isinstance(spec, CatchingEvent) and task.state == TaskState.WAITING \
+                and any(isinstance(d, MessageEventDefinition) for d in event_definitions(spec)):
+            found.add("message_waiting")
     if next_timer_due(workflow) is not None:
         found.add("timer_waiting")
     return sorted(found)
