@@ -24,10 +24,10 @@ from pathlib import Path
 from sqlalchemy import Connection, Date, DateTime, LargeBinary, MetaData, Table, create_engine, func, select, text
 from sqlalchemy.types import TypeDecorator
 
-import engine.models  # noqa: F401  (every table in the metadata)
 from engine import clock
 from engine.core import Engine
 from engine.db import Base
+from engine.errors import EngineError
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -38,7 +38,7 @@ ALEMBIC_TABLE = "alembic_version"
 BATCH = 1000
 
 
-class BackupError(ValueError):
+class BackupError(EngineError):
     pass
 
 
@@ -149,13 +149,16 @@ def restore(engine: Engine, archive_path: str | Path) -> dict:
             with tarfile.open(archive_path, "r:gz") as archive:
                 archive.extractall(folder, filter="data")  # no absolute paths, links or devices
         except (tarfile.TarError, EOFError, OSError) as exc:
-            raise BackupError(f"{archive_path}: not a readable .tar.gz ({exc})") from None
+            raise BackupError("%(file)s is not a readable .tar.gz archive (%(reason)s).", file=str(archive_path),
+                              reason=str(exc)) from None
         root = Path(folder)
         if not (root / MANIFEST).is_file():
-            raise BackupError(f"{archive_path}: not a dondoc backup (no {MANIFEST})")
+            raise BackupError("%(file)s is not a dondoc backup (it has no %(manifest)s).", file=str(archive_path),
+                              manifest=MANIFEST)
         manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT_VERSION:
-            raise BackupError(f"{archive_path}: backup format {manifest.get('format')} is not supported")
+            raise BackupError("%(file)s: backup format %(format)s is not supported.", file=str(archive_path),
+                              format=manifest.get("format"))
         engine.db.create_all()
         _refuse_non_empty(engine)
         rows = _rows_from_sqlite(root / SQLITE_MEMBER) if (root / SQLITE_MEMBER).is_file() \
@@ -169,8 +172,8 @@ def _refuse_non_empty(engine: Engine) -> None:
     with engine.db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             if conn.execute(select(func.count()).select_from(table)).scalar_one():
-                raise BackupError(f"the target database is not empty (table {table.name} has rows); "
-                                  "restore onto a fresh database")
+                raise BackupError("The target database is not empty (table %(table)s has rows); restore onto "
+                                  "a fresh database.", table=table.name)
 
 
 def _rows_from_sqlite(path: Path) -> Iterator[tuple[str, list[dict]]]:

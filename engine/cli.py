@@ -5,71 +5,35 @@ Every command reports bad input as one line on stderr and exits non-zero.
 from __future__ import annotations
 
 import functools
-import importlib
 import sys
-import tomllib
 from datetime import datetime
 from pathlib import Path
 
 import click
 
+from engine.clitools import ENGINE_FACTORY, clear_errors, engine_of
 from engine.config import Settings
 from engine.core import Engine
-from engine.forms import FormValidationError
-from engine.org.service import OrgError
-from engine.rulesets.errors import RulesetError
-from engine.runtime.errors import EngineError
-
-EXPECTED_ERRORS = (EngineError, OrgError, RulesetError, FormValidationError, ValueError, FileNotFoundError,
-                   tomllib.TOMLDecodeError)
+from engine.features import modules_named
 
 
-def clear_errors(fn):
-    """Turn expected errors into one clear line and exit code 1."""
+def _engine_from_settings(config: str | None) -> Engine:
+    from engine.scheduler.testing_clock import configured_clock
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except EXPECTED_ERRORS as exc:
-            message = str(exc).strip() or type(exc).__name__
-            click.echo(f"error: {message}", err=True)
-            sys.exit(1)
-
-    return wrapper
+    settings = Settings.load(config)
+    return Engine(settings, clock=configured_clock(settings))
 
 
-def make_engine(ctx: click.Context) -> Engine:
-    if ctx.obj is None:
-        from engine.scheduler.testing_clock import configured_clock
-
-        settings = Settings.load(ctx.find_root().params.get("config"))
-        ctx.obj = Engine(settings, clock=configured_clock(settings))
-    return ctx.obj
-
-
-class _DondocGroup(click.Group):
-    """Loads the command groups that live beside their feature (and import this module for
-    `clear_errors`/`make_engine`) on first use, which keeps the imports free of cycles."""
-
-    LAZY = {"tokens": "engine.api_tokens.commands:tokens_group", "import": "engine.imports.commands:import_group",
-            "sync": "engine.sync.commands:sync_group"}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.LAZY})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in self.LAZY and name not in self.commands:
-            module, attribute = self.LAZY[name].split(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), name)
-        return super().get_command(ctx, name)
-
-
-@click.group(cls=_DondocGroup)
+@click.group()
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file (else $DONDOC_CONFIG).")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None) -> None:
     """dondoc — theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ."""
+    ctx.meta[ENGINE_FACTORY] = functools.partial(_engine_from_settings, config)
+
+
+for _commands in modules_named("commands"):  # each feature's `dondoc` sub-command
+    cli.add_command(_commands.group)
 
 
 # ---------------------------------------------------------------- database
@@ -85,7 +49,7 @@ def db_upgrade(ctx: click.Context) -> None:
     """Create the database, or bring it to the newest schema."""
     from engine.db.migrate import upgrade
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     upgrade(engine.settings.database_url)
     click.echo(f"database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
 
@@ -102,7 +66,7 @@ def ruleset() -> None:
 @clear_errors
 def ruleset_load(ctx: click.Context, name: str | None) -> None:
     """Check a ruleset and store it as a new published version if it changed."""
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     from engine.reports.service import ensure_schedule
 
     with engine.db.session() as session:
@@ -120,7 +84,7 @@ def ruleset_check(ctx: click.Context, name: str) -> None:
     """Check a ruleset without storing anything."""
     from engine.rulesets.loader import compile_bundle, read_ruleset
 
-    compiled = compile_bundle(read_ruleset(make_engine(ctx).settings.processes_dir, name))
+    compiled = compile_bundle(read_ruleset(engine_of(ctx).settings.processes_dir, name))
     click.echo(f"ruleset {name}: {len(compiled.specs)} processes, {len(compiled.forms)} forms, no problems")
 
 
@@ -138,7 +102,7 @@ def org_import(ctx: click.Context, path: str) -> None:
     """Import units (and users) from a TOML or JSON file; see docs/configuration.md."""
     from engine.org.importer import import_tree
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     with engine.db.session() as session:
         units, users = import_tree(session, Path(path))
     click.echo(f"imported {units} units and {users} users")
@@ -161,7 +125,7 @@ def users() -> None:
 def users_create(ctx, username, full_name, unit_code, roles, email, password) -> None:
     from engine.org import service as org
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     with engine.db.session() as session:
         org.create_user(session, username, password, full_name, unit_code, list(roles), email=email)
     click.echo(f"user {username} created")
@@ -185,7 +149,7 @@ def admin_create(ctx, username, full_name, unit_code, unit_name, password) -> No
     default password: demo accounts come only from `dondoc demo`."""
     from engine.org import service as org
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     with engine.db.session() as session:
         org.create_first_admin(session, username, password, full_name, unit_code, unit_name)
     click.echo(f"administrator {username} created (roles: {', '.join(org.ADMIN_ROLES)})")
@@ -207,7 +171,7 @@ def calendar_set(ctx, day: datetime, working: bool, note: str) -> None:
     """Correct one day; open deadlines and waiting timers are recomputed."""
     from engine.working_days.service import set_override
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     changed = set_override(engine, day.date(), working, note, actor=None)
     click.echo(f"{day.date().isoformat()} is now a {'working day' if working else 'day off'}; "
                f"{changed} workflows had their deadlines recomputed")
@@ -229,7 +193,7 @@ def timers_run(ctx, moment: str | None) -> None:
     from engine import clock
     from engine.scheduler.service import tick
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     if moment:
         clock.set_clock(clock.ManualClock(_parse_moment(moment)))
     result = tick(engine)
@@ -254,7 +218,7 @@ def scheduler(ctx, interval: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # not a line per (skipped) tick
     logging.getLogger("spiff").setLevel(logging.WARNING)  # not a line per task state change
-    runner = Scheduler(make_engine(ctx), interval, blocking=True)
+    runner = Scheduler(engine_of(ctx), interval, blocking=True)
     # SIGTERM (systemd, docker stop): finish the running tick, then leave.
     signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
     click.echo(f"scheduler: a tick every {runner.interval} s (Ctrl+C to stop)")
@@ -278,7 +242,7 @@ def demo_data(ctx, reset: bool) -> None:
     """Create a demo organisation, users and directives (demo mode only)."""
     from engine.demo import load_demo
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     logins = load_demo(engine, reset=reset)
     _print_logins(logins)
 
@@ -299,7 +263,7 @@ def backup_command(ctx: click.Context, out: str) -> None:
     """Write a consistent copy of the database and the attachments to OUT.tar.gz."""
     from engine.backup import backup
 
-    manifest = backup(make_engine(ctx), out)
+    manifest = backup(engine_of(ctx), out)
     click.echo(f"backup written to {out}: {sum(manifest['tables'].values())} rows in {len(manifest['tables'])} "
                f"tables, {manifest['attachments']} attachments")
 
@@ -312,5 +276,5 @@ def restore_command(ctx: click.Context, archive: str) -> None:
     """Restore a backup onto the configured database, which must be fresh (no rows)."""
     from engine.backup import restore
 
-    manifest = restore(make_engine(ctx), archive)
+    manifest = restore(engine_of(ctx), archive)
     click.echo(f"restored the backup of {manifest['created_at']} ({sum(manifest['tables'].values())} rows)")

@@ -19,7 +19,6 @@ class Settings:
     ruleset: str = "dak-lak"
     processes_dir: str = str(REPO_ROOT / "processes")
     attachments_dir: str = str(REPO_ROOT / "var" / "attachments")
-    timezone: str = "Asia/Ho_Chi_Minh"
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:5000"
     demo: bool = False

@@ -7,12 +7,13 @@ from sqlalchemy.orm import Session
 from engine import clock as clock_module
 from engine.config import Settings
 from engine.db import Database
-from engine.rulesets.errors import RulesetError
+from engine.errors import NotFound
+from engine.features import discover
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache, load_ruleset_from_disk, published_bundle
-from engine.runtime.operators import OPERATORS
 from engine.runtime.service import Runtime
+from engine.sandbox.operators import OPERATORS
 from engine.spiff.timers import follow_clock
 
 
@@ -22,7 +23,8 @@ class Engine:
         if clock is not None:
             clock_module.set_clock(clock)
         follow_clock()
-        _register_operators()
+        discover()
+        _import_operators_kept_elsewhere()
         self.db = Database(self.settings.database_url)
         self.cache = BundleCache()
         self.runtime = Runtime(self.db, self.cache, OPERATORS)
@@ -38,7 +40,8 @@ class Engine:
     def current_bundle(self, session: Session) -> ProcessBundle:
         bundle = published_bundle(session, self.ruleset)
         if bundle is None:
-            raise RulesetError([])  # not loaded yet: `dondoc ruleset load`
+            raise NotFound("No version of ruleset %(ruleset)s is loaded yet (dondoc ruleset load).",
+                           ruleset=self.ruleset)
         return bundle
 
     def compiled(self, bundle: ProcessBundle) -> CompiledBundle:
@@ -48,13 +51,10 @@ class Engine:
         self.db.dispose()
 
 
-def _register_operators() -> None:
-    """Import the modules whose operators BPMN service tasks may call."""
+def _import_operators_kept_elsewhere() -> None:
+    """Features whose operators still live beside their services (to move to operators.py)."""
     import engine.directives.extensions  # noqa: F401
-    import engine.directives.operators  # noqa: F401
     import engine.directives.subassign  # noqa: F401
     import engine.inspections.service  # noqa: F401
     import engine.notifications.service  # noqa: F401
-    import engine.notifications.urging  # noqa: F401
-    import engine.reports.operators  # noqa: F401
     import engine.secrecy.service  # noqa: F401

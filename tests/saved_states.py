@@ -34,7 +34,6 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-import engine.models  # noqa: F401  (every table in the metadata)
 from engine import clock
 from engine.backup import _encode, _insert_all  # the backup's row encoding, both databases
 from engine.config import REPO_ROOT
@@ -42,8 +41,8 @@ from engine.db import Base
 from engine.org.models import User
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance, WorkItem
-from engine.runtime.operators import current_step
 from engine.runtime.service import Runtime
+from engine.sandbox.operators import current_step
 from engine.spiff.timers import next_timer_due
 from engine.spiff.workflow import event_definitions, tasks_in
 

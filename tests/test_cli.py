@@ -99,7 +99,7 @@ password = "mat-khau-123"
     bad.write_text('{"units": [{"code": "STC", "name": "Sở Tài chính", "parent": "UBND"},'
                    ' {"code": "SXD", "name": "Sở Xây dựng", "parent": "KHONG-CO"}]}', encoding="utf-8")
     code, _, err = dondoc("org", "import", str(bad))
-    assert (code, err) == (1, "error: unit #2 (SXD): unknown unit 'KHONG-CO'\n")
+    assert (code, err) == (1, "error: unit #2 (SXD): Unknown unit KHONG-CO.\n")
     assert count(database_url, Unit) == 2  # STC (row 1) was not kept either
     missing = tmp_path / "missing.toml"
     missing.write_text('[[user]]\nusername = "x"\n', encoding="utf-8")
@@ -111,10 +111,10 @@ def test_users_create(dondoc):
     args = ("users", "create", "--username", "stc", "--full-name", "Phạm Tài", "--unit", "UBND",
             "--role", "unit_officer", "--password", PASSWORD)
     assert dondoc(*args)[:2] == (0, "user stc created\n")
-    assert dondoc(*args)[0::2] == (1, "error: user 'stc' already exists\n")
+    assert dondoc(*args)[0::2] == (1, "error: User stc already exists.\n")
     bad_role = ("users", "create", "--username", "x", "--full-name", "X", "--unit", "UBND", "--role", "boss",
                 "--password", PASSWORD)
-    assert dondoc(*bad_role)[2] == "error: unknown role(s): boss\n"
+    assert dondoc(*bad_role)[2] == "error: Unknown role(s): boss.\n"
 
 
 def test_first_admin_is_asked_for_a_password_and_only_once(dondoc, database_url):
@@ -124,7 +124,7 @@ def test_first_admin_is_asked_for_a_password_and_only_once(dondoc, database_url)
     assert "Password of the first administrator" in out and PASSWORD not in out
     code, _, err = dondoc("admin", "create", "--username", "admin2", "--unit", "UBND",
                           input=f"{PASSWORD}\n{PASSWORD}\n")
-    assert (code, err) == (1, "error: an administrator already exists (admin); sign in as them instead\n")
+    assert (code, err) == (1, "error: An administrator already exists (admin); sign in as them instead.\n")
     assert count(database_url, User) == 1
 
 
@@ -133,9 +133,9 @@ def test_first_admin_password_must_be_confirmed_and_long_enough(dondoc, database
                           input=f"{PASSWORD}\nkhac-hoan-toan\n")
     assert code != 0 and "do not match" in out + _
     code, _, err = dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh", input="ngan\nngan\n")
-    assert (code, err) == (1, "error: password must have at least 8 characters\n")
+    assert (code, err) == (1, "error: The password must have at least 8 characters.\n")
     assert dondoc("admin", "create", "--unit", "UBND", input=f"{PASSWORD}\n{PASSWORD}\n")[2] == \
-        "error: unknown unit 'UBND' (give --unit-name to create the first unit)\n"
+        "error: Unknown unit UBND (give --unit-name to create the first unit).\n"
     assert count(database_url, User) == 0 and count(database_url, Unit) == 0
 
 

@@ -5,7 +5,8 @@ from contextlib import nullcontext
 
 import click
 
-from engine.cli import _print_logins, clear_errors, cli, make_engine
+from engine.cli import _print_logins, cli
+from engine.clitools import clear_errors, engine_of
 
 
 @cli.command()
@@ -25,7 +26,7 @@ def serve(ctx: click.Context, bind: str, workers: int, threads: int, with_schedu
     from webui.server import scheduler_process
     from webui.server import serve as serve_app
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     app = create_app(engine)
     click.echo(f"dondoc on http://{bind}/  ({workers} workers; Ctrl+C to stop)")
     with scheduler_process(ctx.find_root().params.get("config")) if with_scheduler else nullcontext():
@@ -42,7 +43,7 @@ def demo(ctx: click.Context, reset: bool, and_serve: bool, port: int) -> None:
     """Demo mode: load the demo organisation, users and directives, then serve."""
     from engine.demo import load_demo
 
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     engine.settings.demo = True
     logins = load_demo(engine, reset=reset)
     _print_logins(logins)

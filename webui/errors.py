@@ -9,9 +9,10 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from engine.db import is_storage_error
+from engine.errors import Forbidden, NotFound
 from webui.auth import current_user
 from webui.hygiene import BadBody
 
@@ -67,6 +68,10 @@ def init_app(app: Flask) -> None:
             return error_response(error.status, "bad_request", message)
         return render_template("error.html", code=error.status, message=message), error.status
 
+    # The engine's refusals reach the person whatever page raised them (the API answers them
+    # itself, in JSON: webui/api/core.py).
+    app.register_error_handler(NotFound, lambda _error: _page(404, _MESSAGES[404])(None))
+    app.register_error_handler(Forbidden, lambda _error: _page(403, _MESSAGES[403])(None))
     app.register_error_handler(DBAPIError, _storage_failure)
     app.register_error_handler(OSError, _storage_failure)
 
@@ -78,9 +83,9 @@ def init_app(app: Flask) -> None:
 
 
 def _page(code: int, message: str):
-    def handler(error: HTTPException):
+    def handler(_error: Exception | None):
         if is_api():
-            name = error.name.lower().replace(" ", "_") if isinstance(error, HTTPException) else "server_error"
+            name = HTTP_STATUS_CODES[code].lower().replace(" ", "_")
             return error_response(code, name, _(_API_MESSAGES.get(code, message)))
         return render_template("error.html", code=code, message=_(message)), code
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
+from engine.errors import EngineError
 from engine.forms import Message
-from engine.runtime.errors import EngineError
 
 
 def engine_message(error: EngineError) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.api_tokens.models import ApiToken, IdempotencyKey
 from engine.db import Database
+from engine.errors import Conflict, EngineError, NotFound
 from engine.org.models import User
-from engine.runtime.errors import Conflict, EngineError, NotFound
 
 TOKEN_PREFIX = "ddk_"
 LAST_USED_PRECISION = timedelta(minutes=5)

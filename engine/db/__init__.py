@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import cache
 from pathlib import Path
 
@@ -146,8 +146,7 @@ class Database:
         return session.execute(query, params).one_or_none()
 
     def create_all(self) -> None:
-        import engine.models  # noqa: F401  (registers every table)
-
+        """Create every table of the metadata (all of them once engine.features.discover ran)."""
         Base.metadata.create_all(self.engine)
 
     def dispose(self) -> None:
@@ -249,9 +248,3 @@ def _ping(dbapi_conn) -> None:
         dbapi_conn.rollback()
     except Exception as exc:  # the driver's own error: the connection is gone
         raise DisconnectionError(str(exc)) from exc  # the pool replaces it and retries
-
-
-def utcnow_column_default() -> datetime:
-    from engine import clock
-
-    return clock.now()

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 from engine import clock
 from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Attachment, ExplanationRequest, ProgressUpdate
+from engine.errors import EngineError
 from engine.org.models import User
 from engine.registry.service import visible_assignments
-from engine.runtime.errors import EngineError
 from engine.runtime.models import WorkItem
 
 MAX_SIZE = 20 * 1024 * 1024

@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 from engine import audit, clock, forms
 from engine.directives.models import Assignment, ExplanationRequest, ExtensionRequest
 from engine.directives.service import DirectiveError
+from engine.errors import Forbidden, NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.rulesets.settings import get_path
-from engine.runtime.errors import Forbidden, NotFound
 from engine.runtime.models import WorkflowInstance
-from engine.runtime.operators import OPERATORS, StepContext
-from engine.sandbox.helpers import current_calendar, working_deadline
+from engine.sandbox.helpers import current_calendar, get_path, working_deadline
+from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days import WorkingCalendar
 
 EXTENSION_MESSAGE = "extension_requested"
@@ -117,7 +116,7 @@ def _require_lead_unit(session: Session, user: User, assignment: Assignment) -> 
 
 
 # ---------------------------------------------------------------------- operators
-@OPERATORS.register("extension.decide")
+@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
 def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     """Record the assigner's decision; an approval moves the deadline and keeps the original."""
     request = ctx.session.get(ExtensionRequest, params["request_id"])
@@ -149,7 +148,7 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None}
 
 
-@OPERATORS.register("explanation.answer")
+@OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "attachments"))
 def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
     request = ctx.session.get(ExplanationRequest, params["request_id"])
     if request is None or request.assignment_id != ctx.instance.assignment_id:

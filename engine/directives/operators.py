@@ -13,7 +13,7 @@ from engine.directives import service as directives
 from engine.directives.models import PROGRESS, Assignment, Directive, ProgressUpdate
 from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 
 DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
@@ -35,12 +35,6 @@ def _assignment(ctx: StepContext, data: dict) -> Assignment:
     return assignment
 
 
-def _refuse_unknown(params: dict, allowed: set[str], what: str) -> None:
-    unknown = set(params) - allowed
-    if unknown:
-        raise ValueError(f"{what}: unknown field(s) {', '.join(sorted(unknown))}")
-
-
 def _as_date(value) -> date | None:
     if value in (None, ""):
         return None
@@ -49,9 +43,8 @@ def _as_date(value) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-@OPERATORS.register("directive.update")
+@OPERATORS.register("directive.update", optional=DIRECTIVE_FIELDS)
 def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
-    _refuse_unknown(params, DIRECTIVE_FIELDS, "directive.update")
     directive = _directive(ctx, data)
     before = {k: _plain(getattr(directive, k)) for k in params}
     for key, value in params.items():
@@ -61,11 +54,10 @@ def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"directive_id": directive.id}
 
 
-@OPERATORS.register("assignments.create")
+@OPERATORS.register("assignments.create", required=("items",), optional=("follow_up_officer",))
 def create_assignments(ctx: StepContext, data: dict, params: dict) -> list[int]:
     """Create the directive's assignments; `follow_up_officer` (a user name) is the default
     follow-up officer for items that name none."""
-    _refuse_unknown(params, {"items", "follow_up_officer"}, "assignments.create")
     directive = _directive(ctx, data)
     bundle = ctx.session.get(ProcessBundle, ctx.instance.bundle_id)
     officer = params.get("follow_up_officer")
@@ -74,9 +66,8 @@ def create_assignments(ctx: StepContext, data: dict, params: dict) -> list[int]:
     return directives.create_assignments(ctx.session, ctx.runtime, bundle, directive, items, ctx.actor)
 
 
-@OPERATORS.register("assignment.update")
+@OPERATORS.register("assignment.update", optional=ASSIGNMENT_FIELDS)
 def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
-    _refuse_unknown(params, ASSIGNMENT_FIELDS, "assignment.update")
     assignment = _assignment(ctx, data)
     before = {}
     for key, value in params.items():
@@ -104,10 +95,9 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"assignment_id": assignment.id}
 
 
-@OPERATORS.register("assignment.return")
+@OPERATORS.register("assignment.return", required=("reason",))
 def return_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
     """The lead unit sends the assignment back (chuyển lại) with its reason; the office is told."""
-    _refuse_unknown(params, {"reason"}, "assignment.return")
     reason = (params.get("reason") or "").strip()
     if not reason:
         raise ValueError("assignment.return: a reason is required")
@@ -120,11 +110,10 @@ def return_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"assignment_id": assignment.id, "returned": True}
 
 
-@OPERATORS.register("assignment.reassign")
+@OPERATORS.register("assignment.reassign", required=("lead_unit",), optional=("deadline", "note"))
 def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     """The office corrects a returned assignment: same or another lead unit, same or a new
     deadline. Returns the values now in force so the diagram can carry them on."""
-    _refuse_unknown(params, {"lead_unit", "deadline", "note"}, "assignment.reassign")
     assignment = _assignment(ctx, data)
     before = {"lead_unit_id": assignment.lead_unit_id, "deadline": _plain(assignment.deadline)}
     unit = org.require_unit(ctx.session, params["lead_unit"])
@@ -141,10 +130,9 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"lead_unit": unit.code, "deadline": deadline, "deadline_kind": assignment.deadline_kind}
 
 
-@OPERATORS.register("progress.reopen")
+@OPERATORS.register("progress.reopen", optional=("note",))
 def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     """The office does not accept a 'done' report and sends the assignment back to the unit."""
-    _refuse_unknown(params, {"note"}, "progress.reopen")
     assignment = _assignment(ctx, data)
     before = {"progress": assignment.progress, "completed_on": _plain(assignment.completed_on)}
     assignment.progress, assignment.completed_on = "in_progress", None
@@ -178,9 +166,9 @@ def _change_lead(ctx: StepContext, assignment: Assignment, code: str) -> None:
             link.unit_id = unit.id
 
 
-@OPERATORS.register("progress.record")
+@OPERATORS.register("progress.record", required=("progress",),
+                        optional=("note", "unit", "attachments", "overdue_reason"))
 def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
-    _refuse_unknown(params, {"progress", "note", "overdue_reason", "attachments", "unit"}, "progress.record")
     assignment = _assignment(ctx, data)
     progress = params.get("progress")
     if progress not in PROGRESS:

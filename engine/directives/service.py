@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import URGENCIES, Assignment, AssignmentUnit, Directive
+from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError
 from engine.sandbox.helpers import current_calendar, working_deadline
 from engine.secrecy import service as secrecy
 from engine.working_days import WorkingCalendar

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from engine import audit, clock, forms
 from engine.directives.models import Assignment, AssignmentUnit
 from engine.directives.service import DirectiveError
+from engine.errors import Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.errors import Forbidden, NotFound
 from engine.runtime.models import WorkflowInstance
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 
 PURPOSE = "subassignment"
 ALL_DONE_MESSAGE = "subassignments_done"

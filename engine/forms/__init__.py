@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from engine.errors import EngineError
 from engine.text import clean_text, has_unstorable
 
 FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "multiselect", "boolean",
@@ -61,10 +62,15 @@ class FormDefinition:
         return next((f for f in self.fields if f.name == name), None)
 
 
-class FormValidationError(Exception):
+class FormValidationError(EngineError):
+    """Fields of a submission that are not valid, each with its message."""
+
     def __init__(self, errors: dict[str, Message]):
         self.errors = errors
-        super().__init__("; ".join(f"{k}: {m.render()}" for k, m in errors.items()))
+        super().__init__("Some fields are not valid.")
+
+    def __str__(self) -> str:
+        return "; ".join(f"{k}: {m.render()}" for k, m in self.errors.items())
 
 
 def parse_form(key: str, text: str, terms: Mapping[str, str] | None = None) -> FormDefinition:

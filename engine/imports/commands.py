@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from engine.cli import clear_errors, make_engine
+from engine.clitools import clear_errors, engine_of
 from engine.imports import ImportFailed, edxml, excel
 from engine.org import service as org
 
 
 @click.group("import")
-def import_group() -> None:
+def group() -> None:
     """Import directives from an Excel sheet or an edXML message."""
 
 
-@import_group.command("template")
+@group.command("template")
 @click.argument("out", type=click.Path(dir_okay=False))
 @clear_errors
 def template(out: str) -> None:
@@ -25,20 +25,20 @@ def template(out: str) -> None:
     click.echo(f"template written to {excel.write_template(out)}")
 
 
-@import_group.command("excel")
+@group.command("excel")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--as", "username", required=True, help="The clerk recorded as registering them.")
 @click.pass_context
 @clear_errors
 def import_excel(ctx: click.Context, path: str, username: str) -> None:
     """Register every directive of the sheet, or none when any cell is wrong."""
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     with _reporting_rows():
         created = excel.import_workbook(engine, Path(path).read_bytes(), _user(engine, username))
     click.echo(f"{len(created)} directives registered: {', '.join(d.symbol for d in created)}")
 
 
-@import_group.command("edxml")
+@group.command("edxml")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--as", "username", required=True, help="The clerk recorded as registering it.")
 @click.option("--assignments", "assignments_path", type=click.Path(exists=True, dir_okay=False),
@@ -46,7 +46,7 @@ def import_excel(ctx: click.Context, path: str, username: str) -> None:
 @click.pass_context
 @clear_errors
 def import_edxml(ctx: click.Context, path: str, username: str, assignments_path: str | None) -> None:
-    engine = make_engine(ctx)
+    engine = engine_of(ctx)
     items = json.loads(Path(assignments_path).read_text(encoding="utf-8")) if assignments_path else []
     with _reporting_rows():
         directive = edxml.import_message(engine, Path(path).read_bytes(), items, _user(engine, username))

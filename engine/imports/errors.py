@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.runtime.errors import EngineError
+from engine.errors import EngineError
 
 
 @dataclass

@@ -22,11 +22,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from engine import forms
 from engine.directives import service as directives
 from engine.directives.models import Directive
+from engine.errors import EngineError
 from engine.forms import FormValidationError
 from engine.imports.errors import ImportFailed, RowError
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError
 
 SHEET = "Nhiệm vụ"
 MAX_ROWS = 5000

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives.models import Assignment, Directive
+from engine.errors import EngineError
 from engine.forms import FormDefinition
 from engine.inbox.models import SavedFilter
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.registry.outcomes import due_outcome
-from engine.runtime.errors import EngineError
 from engine.runtime.models import WorkflowInstance, WorkItem
 
 VIEWS = ("mine", "unit", "week", "overdue", "done")

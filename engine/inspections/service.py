@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives.service import DirectiveError
+from engine.errors import EngineError, Forbidden, NotFound
 from engine.inspections.models import (
     KINDS,
     PAPER_KINDS,
@@ -24,8 +25,7 @@ from engine.inspections.models import (
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError, Forbidden, NotFound
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 
 PURPOSE = "inspection"
 PROPOSER_ROLES = ("clerk", "office_head", "leader", "inspector")
@@ -134,7 +134,9 @@ def _day(value) -> date | None:
 
 
 # ---------------------------------------------------------------------- operators
-@OPERATORS.register("inspection.decide")
+@OPERATORS.register("inspection.decide", required=("ends_on",), optional=(
+    "decision_symbol", "legal_basis", "scope", "content", "decided_on", "starts_on", "team_leader", "team_members",
+    "attachments"))
 def decide(ctx: StepContext, data: dict, params: dict) -> dict:
     """Record the inspection decision with its five parts and its team."""
     inspection = _inspection(ctx, data)
@@ -160,7 +162,7 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"inspection_id": inspection.id, "team": team}
 
 
-@OPERATORS.register("inspection.end")
+@OPERATORS.register("inspection.end", required=("ended_on", "report_due"), optional=("findings", "minutes"))
 def end(ctx: StepContext, data: dict, params: dict) -> dict:
     """The team has finished inspecting: findings, minutes, and the report's due date."""
     inspection = _inspection(ctx, data)
@@ -174,7 +176,7 @@ def end(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"inspection_id": inspection.id}
 
 
-@OPERATORS.register("inspection.report")
+@OPERATORS.register("inspection.report", optional=("assessment", "conclusion", "recommendations", "attachments"))
 def report(ctx: StepContext, data: dict, params: dict) -> dict:
     """The results report (facts and assessment; conclusion; recommendations)."""
     inspection = _inspection(ctx, data)
@@ -189,7 +191,7 @@ def report(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"inspection_id": inspection.id, "on_time": inspection.reported_on <= inspection.report_due}
 
 
-@OPERATORS.register("inspection.notify")
+@OPERATORS.register("inspection.notify", optional=("leader", "units", "kind", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Tell the leader (unless `leader` is false) and, when `units` is true, the inspected
     units (`kind`: the template)."""

@@ -20,7 +20,7 @@ from engine.directives.models import Assignment, Directive
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 
 _TEMPLATES_FILE = Path(__file__).with_name("templates.toml")
 _JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
@@ -100,7 +100,7 @@ def _mail_status(user: User) -> str:
     return "digest" if user.email_digest else "pending"
 
 
-@OPERATORS.register("notify")
+@OPERATORS.register("notify", optional=("kind", "role", "unit", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Service task: notify the holders of `role` in `unit` (default: the tracking office)
     about the instance's assignment or directive."""

@@ -9,11 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
 
 
-class OrgError(ValueError):
+class OrgError(EngineError):
     pass
 
 
@@ -55,7 +56,7 @@ def _note_new_units(session: Session, _context, _instances) -> None:
 def require_unit(session: Session, code: str) -> Unit:
     unit = unit_by_code(session, code)
     if unit is None:
-        raise OrgError(f"unknown unit '{code}'")
+        raise OrgError("Unknown unit %(code)s.", code=code)
     return unit
 
 
@@ -120,7 +121,7 @@ def is_within(session: Session, unit_id: int, ancestor_id: int) -> bool:
 def create_unit(session: Session, code: str, name: str, *, parent_code: str | None = None, kind: str = "unit",
                 tracking_office: bool = False, valid_from: date | None = None, email: str | None = None) -> Unit:
     if unit_by_code(session, code) is not None:
-        raise OrgError(f"unit '{code}' already exists")
+        raise OrgError("Unit %(code)s already exists.", code=code)
     parent = require_unit(session, parent_code) if parent_code else None
     unit = Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
                 is_tracking_office=tracking_office, valid_from=valid_from, email=email)
@@ -142,7 +143,7 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
                 roles: list[str], email: str | None = None) -> User:
     _check_roles(roles)
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise OrgError(f"user '{username}' already exists")
+        raise OrgError("User %(name)s already exists.", name=username)
     _check_password(password)
     user = User(username=username, full_name=full_name, email=email, password_hash=hash_password(password),
                 unit_id=require_unit(session, unit_code).id, roles=list(roles))
@@ -157,14 +158,14 @@ def update_user(session: Session, user_id: int, *, full_name: str, unit_code: st
     (which signs the user out everywhere: see webui.auth). Audited, the password excepted."""
     user = session.get(User, user_id)
     if user is None:
-        raise OrgError(f"user {user_id} does not exist")
+        raise OrgError("User %(id)s does not exist.", id=user_id)
     _check_roles(roles)
     if not full_name:
-        raise OrgError("the full name is required")
+        raise OrgError("The full name is required.")
     if password:
         _check_password(password)
     if actor is not None and actor.id == user.id and "system_admin" not in roles:
-        raise OrgError("you cannot remove your own system administrator role")
+        raise OrgError("You cannot remove your own system administrator role.")
     before = _editable(user)
     user.full_name, user.email, user.roles = full_name, email or None, list(roles)
     user.unit_id = require_unit(session, unit_code).id
@@ -181,12 +182,12 @@ def update_user(session: Session, user_id: int, *, full_name: str, unit_code: st
 def _check_roles(roles: list[str]) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise OrgError(f"unknown role(s): {', '.join(unknown)}")
+        raise OrgError("Unknown role(s): %(roles)s.", roles=", ".join(unknown))
 
 
 def _check_password(password: str) -> None:
     if len(password) < 8:
-        raise OrgError("password must have at least 8 characters")
+        raise OrgError("The password must have at least 8 characters.")
 
 
 def _editable(user: User) -> dict:
@@ -213,9 +214,10 @@ def create_first_admin(session: Session, username: str, password: str, full_name
     existing = [u.username for u in session.scalars(select(User).where(User.active.is_(True)))
                 if u.has_role("system_admin")]
     if existing:
-        raise OrgError(f"an administrator already exists ({', '.join(existing)}); sign in as them instead")
+        raise OrgError("An administrator already exists (%(names)s); sign in as them instead.",
+                       names=", ".join(existing))
     if unit_by_code(session, unit_code) is None:
         if root_unit(session) is not None or not unit_name:
-            raise OrgError(f"unknown unit '{unit_code}' (give --unit-name to create the first unit)")
+            raise OrgError("Unknown unit %(code)s (give --unit-name to create the first unit).", code=unit_code)
         create_unit(session, unit_code, unit_name, kind="province")
     return create_user(session, username, password, full_name, unit_code, list(ADMIN_ROLES))

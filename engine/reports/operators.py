@@ -1,5 +1,6 @@
-"""Operators periodic_report.bpmn calls: open a reporting period (and tell the units),
-keep each unit's report, and record the office's consolidation."""
+"""What periodic_report.bpmn calls: the operators that open a reporting period (and tell the
+units), keep each unit's report and record the office's consolidation; the helper
+`next_periodic_report`; and the check of a ruleset's `[[report_calendar]]`."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,8 +13,21 @@ from engine.directives.models import Assignment
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import Unit
+from engine.reports.calendar import calendar_problems, next_report
 from engine.reports.models import PeriodicReport, UnitReport
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.rulesets.settings import settings_check
+from engine.sandbox.helpers import as_day, calendar_of_step, current_settings, helper, today
+from engine.sandbox.operators import OPERATORS, StepContext
+
+settings_check("report_calendar")(calendar_problems)
+
+
+@helper
+def next_periodic_report(after=None) -> dict:
+    """The next periodic report of the ruleset's [[report_calendar]] whose units' due day
+    comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
+    "office_due", "article"} (see engine.reports.calendar)."""
+    return next_report(current_settings.get() or {}, as_day(after or today()), calendar_of_step()).as_dict()
 
 
 def find_report(session: Session, ruleset: str, report: dict) -> PeriodicReport | None:
@@ -39,7 +53,7 @@ def _report_row(ctx: StepContext, report: dict) -> PeriodicReport:
     return row
 
 
-@OPERATORS.register("periodic_report.open")
+@OPERATORS.register("periodic_report.open", required=("report",))
 def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     """Create the period's record (once) and ask each reporting unit for its report;
     returns the units' codes for the diagram's multi-instance task."""
@@ -66,7 +80,8 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     return [unit.code for unit in units]
 
 
-@OPERATORS.register("periodic_report.unit_report")
+@OPERATORS.register("periodic_report.unit_report", required=("report", "unit"),
+                        optional=("results", "difficulties", "proposals"))
 def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
     row = _report_row(ctx, params["report"])
     unit = org.require_unit(ctx.session, params["unit"])
@@ -86,7 +101,7 @@ def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"unit_report": submission.id}
 
 
-@OPERATORS.register("periodic_report.consolidate")
+@OPERATORS.register("periodic_report.consolidate", required=("report",), optional=("summary",))
 def consolidate(ctx: StepContext, data: dict, params: dict) -> dict:
     row = _report_row(ctx, params["report"])
     row.summary = params.get("summary") or None

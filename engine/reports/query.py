@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.directives.models import URGENCIES
+from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import User
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
 from engine.reports.outcomes import DENOMINATORS, Scope
-from engine.runtime.errors import EngineError
 
 
 class BadReportQuery(EngineError):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.errors import NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import outcomes
@@ -16,7 +17,6 @@ from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.operators import reporting_units
 from engine.reports.outcomes import Outcome, Scope
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
-from engine.runtime.errors import NotFound
 from engine.runtime.models import WorkflowInstance
 
 PURPOSE = "periodic_report"

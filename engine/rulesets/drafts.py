@@ -8,41 +8,20 @@ stores the XML in the draft first, then validates exactly as loading does
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.db import Base, UTCDateTime
+from engine.errors import EngineError
 from engine.rulesets import disk
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.loader import BundleSource
-from engine.rulesets.models import ProcessBundle
+from engine.rulesets.models import ProcessBundle, ProcessDraft
 from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
-from engine.runtime.errors import EngineError
 
 MAX_XML = 2 * 1024 * 1024
-
-
-class ProcessDraft(Base):
-    __tablename__ = "process_drafts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ruleset: Mapped[str] = mapped_column(String(64), index=True)
-    path: Mapped[str] = mapped_column(String(255))  # "assignment.bpmn"
-    target: Mapped[str] = mapped_column(String(16), default="ruleset")  # ruleset | common (disk.TARGETS)
-    xml: Mapped[str] = mapped_column(Text)
-    base_bundle_id: Mapped[int] = mapped_column(ForeignKey("process_bundles.id"))
-    base_disk_hash: Mapped[str | None] = mapped_column(String(64))  # the disk file the draft started from
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | saved | discarded
-    problems: Mapped[list | None] = mapped_column(JSON)  # of the last refused save
-    bundle_id: Mapped[int | None] = mapped_column(ForeignKey("process_bundles.id"))  # the version it made
-    comment: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DraftError(EngineError):

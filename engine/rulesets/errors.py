@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.errors import EngineError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,9 +19,12 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class RulesetError(Exception):
+class RulesetError(EngineError):
     """A ruleset that cannot be put into force. Nothing of it is kept."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("The ruleset has %(count)s problem(s).", count=len(problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

@@ -3,7 +3,8 @@
 Checks, in order: XML well-formedness (entities and network off), the BPMN/DMN schemas
 (SpiffWorkflow's validator), SpiffWorkflow's own semantic checks (building every spec),
 then our lint: every script, condition, timer, multi-instance and DMN expression must
-compile in the sandbox; every user task needs a lane mapped to a role and an existing
+compile in the sandbox; every service task must call a declared operator with declared
+parameters; every user task needs a lane mapped to a role and an existing
 form; every exclusive gateway with several ways out needs a default flow. All problems are
 collected and reported together; a bundle with any problem is never used.
 """
@@ -25,6 +26,7 @@ from engine.forms import FormDefinition, parse_form
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
+from engine.sandbox.operators import OPERATORS
 from engine.spiff.specs import prepare_specs
 
 COMMON = "common"
@@ -127,7 +129,7 @@ def compile_bundle(source: BundleSource) -> CompiledBundle:
     process_ids = {node.get("id") for tree in trees.values()
                    for node in tree.xpath("bpmn:process", namespaces=NS)}
     for path, tree in trees.items():
-        problems += _lint_calls(path, tree, process_ids)
+        problems += _lint_calls(path, tree, process_ids) + _lint_operators(path, tree)
     if not problems:
         problems += _build_specs(parser, bundle)
         prepare_specs(bundle.specs.values())
@@ -212,6 +214,15 @@ def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:
                     node.sourceline)
             for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
             if node.get("calledElement") not in process_ids]
+
+
+def _lint_operators(path: str, tree) -> list[Problem]:
+    """Every service task must call a known operator with parameters it declares."""
+    return [Problem(path, _element_id(node.getparent()), problem, node.sourceline)  # the task, not the operator
+            for node in tree.xpath(".//spiffworkflow:serviceTaskOperator", namespaces=NS)
+            for problem in OPERATORS.problems(node.get("id") or "", [
+                parameter.get("id") for parameter in node.xpath("spiffworkflow:parameters/spiffworkflow:parameter",
+                                                                namespaces=NS)])]
 
 
 def _lint_code(path: str, tree) -> list[Problem]:

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.errors import NotFound
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.errors import NotFound
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.spiff.state import REGISTRY
 

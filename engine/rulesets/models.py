@@ -26,3 +26,22 @@ class ProcessBundle(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProcessDraft(Base):
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(64), index=True)
+    path: Mapped[str] = mapped_column(String(255))  # "assignment.bpmn"
+    target: Mapped[str] = mapped_column(String(16), default="ruleset")  # ruleset | common (disk.TARGETS)
+    xml: Mapped[str] = mapped_column(Text)
+    base_bundle_id: Mapped[int] = mapped_column(ForeignKey("process_bundles.id"))
+    base_disk_hash: Mapped[str | None] = mapped_column(String(64))  # the disk file the draft started from
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | saved | discarded
+    problems: Mapped[list | None] = mapped_column(JSON)  # of the last refused save
+    bundle_id: Mapped[int | None] = mapped_column(ForeignKey("process_bundles.id"))  # the version it made
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

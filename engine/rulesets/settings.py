@@ -2,9 +2,14 @@
 days, reminder policy, report calendar, roles and lanes)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.org.models import ROLES
 from engine.rulesets.errors import Problem
+from engine.sandbox.helpers import get_path
 
+SettingsCheck = Callable[[dict], list[str]]
+SETTINGS_CHECKS: dict[str, SettingsCheck] = {}
 REQUIRED_KEYS = ("id", "name", "level", "regulation")
 LEVELS = ("province", "city", "district", "commune", "department")
 REQUIRED_PROCESSES = ("directive", "assignment")
@@ -21,13 +26,19 @@ def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Prob
     for lane, role in settings.get("lanes", {}).items():
         if role not in ROLES:
             problems.append(Problem(file_name, f"lanes.{lane}", f"unknown role '{role}' (known: {', '.join(ROLES)})"))
-    from engine.reports.calendar import calendar_problems  # the report calendar's own rules
-
-    problems += [Problem(file_name, "report_calendar", message) for message in calendar_problems(settings)]
-    from engine.scheduler.urging import policy_problems  # the urging policy's own rules
-
-    problems += [Problem(file_name, "reminders", message) for message in policy_problems(settings)]
+    for table, check in SETTINGS_CHECKS.items():  # the features' own rules for their tables
+        problems += [Problem(file_name, table, message) for message in check(settings)]
     return problems
+
+
+def settings_check(table: str) -> Callable[[SettingsCheck], SettingsCheck]:
+    """Register `check(settings) -> [problem, …]` for the `table` of ruleset.toml that a
+    feature reads (in its operators.py, see engine.features)."""
+    def register(check: SettingsCheck) -> SettingsCheck:
+        SETTINGS_CHECKS[table] = check
+        return check
+
+    return register
 
 
 # Words a shared form may use ({name}) when a ruleset's [terminology] does not give them.
@@ -40,13 +51,3 @@ def form_terms(settings: dict) -> dict[str, str]:
     terms = {**DEFAULT_TERMS, **settings.get("terminology", {})}
     corrected_by = get_path(settings, "returns.corrected_by", "office")
     return {**terms, "returns_to": terms["leader" if corrected_by == "leader" else "tracking_office"]}
-
-
-def get_path(settings: dict, path: str, default=None):
-    """`get_path(s, "deadlines.registration")` -> s["deadlines"]["registration"]."""
-    node = settings
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return default
-        node = node[part]
-    return node

@@ -11,7 +11,7 @@ from sqlalchemy import Select, bindparam, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.runtime.errors import Conflict
+from engine.errors import Conflict
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from engine.working_days import revision_column
 

@@ -25,17 +25,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, clock, forms
 from engine.db import Database
+from engine.errors import AlreadyDone, Conflict, Forbidden, NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
-from engine.runtime.errors import AlreadyDone, Conflict, Forbidden, NotFound
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
-from engine.runtime.operators import OperatorRegistry, StepContext, current_step
 from engine.sandbox import make_script_engine
 from engine.sandbox.helpers import current_calendar, current_settings, date_vn
+from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
 from engine.spiff import workflow as spiff
 from engine.spiff.state import dump_state, load_state, prune
 from engine.spiff.timers import live_task_data, next_timer_due, reevaluate_date_timers

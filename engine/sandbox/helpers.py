@@ -8,6 +8,7 @@ the calendar, open deadlines and the timers waiting on them are recomputed.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from engine import clock
@@ -21,16 +22,34 @@ current_calendar: contextvars.ContextVar[WorkingCalendar | None] = contextvars.C
 current_settings: contextvars.ContextVar[dict | None] = contextvars.ContextVar("current_settings", default=None)
 OFFICE_OPENS = time(8, 0)
 OFFICE_CLOSES = time(17, 0)
+# What scripts, conditions and timers may call, by name: these, and those features add
+# (their operators.py, see engine.features).
+HELPERS: dict[str, Callable] = {}
 
 
+def helper(fn: Callable) -> Callable:
+    """Offer `fn` to BPMN scripts, conditions and timers under its own name."""
+    HELPERS[fn.__name__] = fn
+    return fn
+
+
+def get_path(settings: dict, path: str, default=None):
+    """`get_path(s, "deadlines.registration")` -> s["deadlines"]["registration"]."""
+    node = settings
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node
+
+
+@helper
 def setting(path: str, default=None):
     """A value from the ruleset's settings, e.g. setting("deadlines.registration")."""
-    from engine.rulesets.settings import get_path
-
     return get_path(current_settings.get() or {}, path, default)
 
 
-def _calendar() -> WorkingCalendar:
+def calendar_of_step() -> WorkingCalendar:
     cal = current_calendar.get()
     if cal is None:
         cal = WorkingCalendar()
@@ -38,7 +57,8 @@ def _calendar() -> WorkingCalendar:
     return cal
 
 
-def _day(value) -> date:
+def as_day(value) -> date:
+    """A date from an ISO string, a date, a datetime (its Vietnam day) or a deadline dict."""
     if isinstance(value, dict):
         value = value["date"]
     if isinstance(value, datetime):
@@ -51,115 +71,101 @@ def _day(value) -> date:
     return date.fromisoformat(text)
 
 
+@helper
 def today() -> str:
     """Today's date in Vietnam, ISO."""
     return clock.today().isoformat()
 
 
+@helper
 def now() -> str:
     return clock.now().isoformat()
 
 
+@helper
 def add_working_days(start, days: int) -> str:
     """The date `days` working days after `start` (0: at once)."""
-    return _calendar().add_working_days(_day(start), int(days)).isoformat()
+    return calendar_of_step().add_working_days(as_day(start), int(days)).isoformat()
 
 
+@helper
 def working_deadline(start, days: int) -> dict:
     """A deadline `days` working days after `start`, remembering the rule."""
-    start_day = _day(start)
+    start_day = as_day(start)
     return {"date": add_working_days(start_day, days), "start": start_day.isoformat(), "working_days": int(days)}
 
 
+@helper
 def deadline_date(deadline) -> str | None:
     """The ISO date of a deadline given as a date string or a working_deadline dict."""
-    return None if deadline in (None, "") else _day(deadline).isoformat()
+    return None if deadline in (None, "") else as_day(deadline).isoformat()
 
 
 def date_vn(value) -> str:
     """A date (ISO string, date or working_deadline dict) as Vietnamese write it: 26/02/2026."""
-    return "" if value in (None, "") else _day(value).strftime("%d/%m/%Y")
+    return "" if value in (None, "") else as_day(value).strftime("%d/%m/%Y")
 
 
+@helper
 def end_of_day(deadline) -> str:
     """The moment a deadline day ends (office closing time, Vietnam), for timeDate timers."""
-    return _at(_day(deadline), OFFICE_CLOSES)
+    return _at(as_day(deadline), OFFICE_CLOSES)
 
 
+@helper
 def start_of_day(day) -> str:
-    return _at(_day(day), OFFICE_OPENS)
+    return _at(as_day(day), OFFICE_OPENS)
 
 
+@helper
 def working_days_before(deadline, days: int) -> str:
     """Opening time of the working day `days` working days before `deadline`."""
-    return _at(_calendar().subtract_working_days(_day(deadline), int(days)), OFFICE_OPENS)
+    return _at(calendar_of_step().subtract_working_days(as_day(deadline), int(days)), OFFICE_OPENS)
 
 
+@helper
 def working_days_after(moment, days: int) -> str:
     """Opening time of the working day `days` working days after `moment`."""
-    return _at(_calendar().add_working_days(_day(moment), int(days)), OFFICE_OPENS)
+    return _at(calendar_of_step().add_working_days(as_day(moment), int(days)), OFFICE_OPENS)
 
 
+@helper
 def is_working_day(day) -> bool:
-    return _calendar().is_working_day(_day(day))
+    return calendar_of_step().is_working_day(as_day(day))
 
 
+@helper
 def is_overdue(deadline, done_on=None) -> bool:
     if deadline in (None, ""):
         return False
-    return _day(done_on or today()) > _day(deadline)
+    return as_day(done_on or today()) > as_day(deadline)
 
 
+@helper
 def days_late(deadline, done_on=None) -> int:
     if deadline in (None, ""):
         return 0
-    return max(0, _calendar().working_days_between(_day(deadline), _day(done_on or today())))
+    return max(0, calendar_of_step().working_days_between(as_day(deadline), as_day(done_on or today())))
 
 
 def _at(day: date, at: time) -> str:
     return datetime.combine(day, at, tzinfo=clock.VN_TZ).isoformat()
 
 
+@helper
 def plus_days(day, days: int) -> str:
     """Calendar days (not working days) after `day`."""
-    return (_day(day) + timedelta(days=int(days))).isoformat()
-
-
-def next_urging(deadline, last_covered=None, assigned_on=None) -> dict | None:
-    """The next urging event of an assignment under the ruleset's [reminders] policy:
-    {"at", "kind", "covers"} or None (see engine.scheduler.urging)."""
-    from engine.scheduler.urging import next_urging as plan
-
-    return plan(deadline, last_covered, assigned_on)
-
-
-def urging_moment(planned: dict, deadline, last_covered=None, assigned_on=None) -> str:
-    """When the planned urging event falls due under the calendar as it is NOW: the plan is
-    recomputed rather than read back, so that urging.bpmn's timer moves when an admin
-    corrects the calendar (the runtime re-evaluates waiting timers then). `planned["at"]`
-    when the fresh plan has nothing left, or when that moment has come already (the timer
-    fires on the next sweep, and the catch-up step then decides what is sent)."""
-    if datetime.fromisoformat(planned["at"]) <= clock.now():
-        return planned["at"]
-    return (next_urging(deadline, last_covered, assigned_on) or planned)["at"]
-
-
-def next_periodic_report(after=None) -> dict:
-    """The next periodic report of the ruleset's [[report_calendar]] whose units' due day
-    comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
-    "office_due", "article"} (see engine.reports.calendar)."""
-    from engine.reports.calendar import next_report
-
-    return next_report(current_settings.get() or {}, _day(after or today()), _calendar()).as_dict()
+    return (as_day(day) + timedelta(days=int(days))).isoformat()
 
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 
 
+@helper
 def next_period_end(day, periods) -> str:
     """The first end of a reporting period strictly after `day` (ISO date). `periods` is one
     of monthly/quarterly/half_yearly/yearly or a list of them (the earliest end wins)."""
-    start = _day(day)
+    start = as_day(day)
     ends = []
     for period in [periods] if isinstance(periods, str) else list(periods):
         months = PERIOD_MONTHS[period]
@@ -177,13 +183,3 @@ def next_period_end(day, periods) -> str:
 def _month_end(first: date) -> date:
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return following - timedelta(days=1)
-
-
-HELPERS = {
-    f.__name__: f
-    for f in (
-        setting, today, now, add_working_days, working_deadline, deadline_date, end_of_day, start_of_day,
-        working_days_before, working_days_after, is_working_day, is_overdue, days_late, plus_days,
-        next_urging, urging_moment, next_periodic_report, next_period_end,
-    )
-}

@@ -12,8 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
 from engine.api_tokens.service import purge_keys
+from engine.errors import Conflict
 from engine.notifications.mail import send_due_mail
-from engine.runtime.errors import Conflict
 from engine.working_days.service import refresh_workflows
 
 log = logging.getLogger(__name__)

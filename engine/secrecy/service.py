@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import SECRECY_LEVELS, Directive
+from engine.errors import EngineError, Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.errors import EngineError, Forbidden, NotFound
-from engine.runtime.operators import OPERATORS, StepContext
+from engine.sandbox.operators import OPERATORS, StepContext
 from engine.secrecy.models import SecretAssignment, SecretDocument
 
 HEADER_FORM = "register_directive"
@@ -198,7 +198,7 @@ def _new_document(session: Session, ruleset: str, header: dict, actor: User,
     return document
 
 
-@OPERATORS.register("secrecy.paper_report_due")
+@OPERATORS.register("secrecy.paper_report_due", optional=("period_end",))
 def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
     """Remind the register's readers (or the office clerks) that the paper report is due."""
     document = ctx.session.get(SecretDocument, data.get("secret_document_id"))

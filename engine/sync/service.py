@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive, ProgressUpdate
+from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import User
 from engine.sync.client import UpperClient, UpperUnreachable
@@ -31,7 +32,7 @@ PAGE_SIZE = 200
 MAX_BACKOFF = timedelta(hours=6)
 
 
-class SyncError(ValueError):
+class SyncError(EngineError):
     pass
 
 
@@ -50,7 +51,7 @@ def peer_from_settings(settings) -> Peer:
     raw = settings.extra.get("sync") or {}
     missing = [k for k in ("url", "token", "remote_unit", "local_unit") if not raw.get(k)]
     if missing:
-        raise SyncError(f"settings [sync] lack: {', '.join(missing)}")
+        raise SyncError("The settings [sync] lack %(keys)s.", keys=", ".join(missing))
     return Peer(url=raw["url"].rstrip("/"), token=raw["token"], remote_unit=raw["remote_unit"],
                 local_unit=raw["local_unit"], actor=raw.get("actor"))
 
@@ -86,7 +87,8 @@ def pull(engine, peer: Peer, client: UpperClient) -> int:
         answer = client.get("/api/v1/assignments", {"unit": peer.remote_unit, "per_page": PAGE_SIZE, "page": page,
                                                     "sort": "issued"})
         if answer.status != 200:
-            raise SyncError(f"the upper level refused the assignment list: HTTP {answer.status} {answer.body}")
+            raise SyncError("The upper level refused the list of assignments (HTTP %(status)s: %(body)s).",
+                            status=answer.status, body=str(answer.body)[:500])
         for item in answer.body.get("items", []):
             if item.get("lead_unit") != peer.remote_unit or _known(engine, peer, item["id"]):
                 continue
@@ -137,7 +139,7 @@ def _actor(session: Session, peer: Peer) -> User | None:
         return None
     users = org.users_by_name(session, [peer.actor])
     if not users:
-        raise SyncError(f"settings [sync] actor: no user '{peer.actor}'")
+        raise SyncError("The settings [sync] name the actor %(name)s, who is not a user here.", name=peer.actor)
     return users[0]
 
 

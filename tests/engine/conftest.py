@@ -13,7 +13,7 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import WorkflowInstance, WorkItem
-from engine.runtime.operators import OPERATORS
+from engine.sandbox.operators import OPERATORS
 from tests.conftest import PASSWORD, make_engine
 from tests.fixtures import PROCESSES
 
@@ -21,7 +21,7 @@ from tests.fixtures import PROCESSES
 DEADLINE = {"date": "2026-02-26", "start": "2026-02-12", "working_days": 5}
 
 
-@OPERATORS.register("fixture.require_unit")
+@OPERATORS.register("fixture.require_unit", required=("code",))
 def require_unit(ctx, data: dict, params: dict) -> dict:
     """The fixture's service task: fails (an incident) while the unit does not exist."""
     return {"unit_id": org.require_unit(ctx.session, params["code"]).id}

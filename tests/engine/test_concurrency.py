@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from engine.audit.models import AuditEntry
 from engine.directives.models import ProgressUpdate
-from engine.runtime.errors import AlreadyDone, Conflict
+from engine.errors import AlreadyDone, Conflict
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from tests.engine.conftest import open_assignment
 

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from engine.directives import service as directives
 from engine.directives.models import Assignment
-from engine.runtime.errors import AlreadyDone
+from engine.errors import AlreadyDone
 from engine.runtime.models import WorkItem
 
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
+from engine.errors import NotFound
 from engine.org import service as org
-from engine.runtime.errors import NotFound
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from tests.engine.conftest import instance_row, ready_item, start_mini
 
@@ -46,7 +46,7 @@ def test_retry_after_fixing_the_cause_continues_the_flow(mini):
     engine.runtime.complete(ready_item(engine, instance_id, "enter").id, {"divisor": "5", "unit_code": "SXD"},
                             mini.clerk)
     [incident] = incidents(engine, instance_id)
-    assert incident.element_id == "check_unit" and "unknown unit 'SXD'" in incident.error
+    assert incident.element_id == "check_unit" and "Unknown unit SXD." in incident.error
 
     engine.runtime.retry_incident(incident.id, mini.admin)  # cause not fixed yet: fails again
     first, second = incidents(engine, instance_id)

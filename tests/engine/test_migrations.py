@@ -6,12 +6,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-import engine.models  # noqa: F401  (registers every table)
 from engine.db import Base
 from engine.db.migrate import upgrade
+from engine.features import discover
 
 
 def test_upgrade_from_empty_gives_the_model_schema(database_url):
+    discover()
     upgrade(database_url)
     db = create_engine(database_url)
     try:

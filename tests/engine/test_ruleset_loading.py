@@ -25,6 +25,8 @@ CASES = {
     "dunder_import": (36, "compute", '"__import__" is an invalid variable name'),
     "lane_no_role": (None, "enter", "lane 'Phòng không có vai trò' has no role in ruleset.toml [lanes]"),
     "missing_form": (None, "confirm", "form 'no_such_form' not found (forms/no_such_form.toml)"),
+    "unknown_operator": (40, "check_unit", "unknown service operator 'fixture.no_such_operator'"),
+    "operator_parameter": (40, "check_unit", "service operator 'fixture.require_unit': unknown parameter(s) unit_cod"),
 }
 
 
@@ -111,3 +113,10 @@ def test_an_unknown_term_in_a_form_is_refused_naming_the_file(tmp_path):
         compile_bundle(read_ruleset(root, "mini"))
     [problem] = refused.value.problems
     assert problem.file == "forms/confirm.toml" and "unknown term '{chu_tich}'" in problem.message
+
+
+def test_a_service_task_missing_a_required_parameter_is_named(tmp_path):
+    with pytest.raises(RulesetError) as refused:
+        compile_bundle(read_ruleset(broken_processes(tmp_path, "operator_parameter"), "operator_parameter"))
+    assert "mini.bpmn:40 [check_unit]: service operator 'fixture.require_unit': missing parameter(s) code" in \
+        [str(p) for p in refused.value.problems]

@@ -11,8 +11,8 @@ from sqlalchemy import event, text
 
 import engine.db as db_module
 from engine.db import Database
+from engine.errors import Conflict
 from engine.runtime import persistence
-from engine.runtime.errors import Conflict
 from engine.runtime.models import WorkflowInstance
 from engine.working_days import WorkingCalendar
 from engine.working_days.models import CalendarOverride

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
 from engine.rulesets import diff, drafts, migration
-from engine.rulesets.drafts import ProcessDraft
-from engine.rulesets.models import ProcessBundle
+from engine.rulesets.models import ProcessBundle, ProcessDraft
 from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, instance, start_assignment
 
 GATEWAY_DEFAULT = ' default="flow_not_done"'

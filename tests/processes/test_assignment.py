@@ -9,8 +9,8 @@ from engine.directives import extensions
 from engine.directives import service as directives
 from engine.directives.models import Assignment, AssignmentUnit, ExplanationRequest, ExtensionRequest, ProgressUpdate
 from engine.directives.service import DirectiveError
+from engine.errors import Conflict, Forbidden, NotFound
 from engine.notifications.models import Notification
-from engine.runtime.errors import Conflict, Forbidden, NotFound
 from engine.runtime.models import WorkItem
 from tests.conftest import make_engine
 from tests.processes import drive

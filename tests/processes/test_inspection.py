@@ -5,12 +5,12 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from engine.errors import Forbidden, NotFound
 from engine.forms import FormValidationError
 from engine.inspections import service as inspections
 from engine.inspections.models import PAPER_KINDS, Inspection
 from engine.notifications.models import Notification
 from engine.org import service as org
-from engine.runtime.errors import Forbidden, NotFound
 from tests.conftest import PASSWORD
 from tests.processes import drive
 

@@ -8,8 +8,8 @@ from sqlalchemy import inspect, select, text
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.directives.service import DirectiveError
+from engine.errors import Forbidden, NotFound
 from engine.notifications.models import Notification
-from engine.runtime.errors import Forbidden, NotFound
 from engine.secrecy import service as secrecy
 from engine.secrecy.models import SecretDocument
 from tests.conftest import make_engine

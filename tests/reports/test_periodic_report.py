@@ -10,6 +10,7 @@ from docx import Document
 from sqlalchemy import select
 
 from engine.config import REPO_ROOT
+from engine.errors import NotFound
 from engine.notifications.models import Notification
 from engine.org.models import User
 from engine.reports import calendar as report_calendar
@@ -18,7 +19,6 @@ from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.outcomes import Scope
 from engine.reports.service import build_report, start_schedule
 from engine.rulesets.settings import check_settings
-from engine.runtime.errors import NotFound
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.working_days import WorkingCalendar
 from tests.conftest import create_org_tree, make_engine
@@ -133,7 +133,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
-    from engine.runtime.errors import Forbidden
+    from engine.errors import Forbidden
 
     engine = loaded
     seed(engine)

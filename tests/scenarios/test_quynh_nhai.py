@@ -6,9 +6,9 @@ import pytest
 
 from engine.config import REPO_ROOT
 from engine.directives import extensions
+from engine.errors import Forbidden
 from engine.forms import parse_form
 from engine.registry import service as registry
-from engine.runtime.errors import Forbidden
 from engine.secrecy import service as secrecy
 from tests.scenarios.drive import Scenario, due_day, run_inspection
 

@@ -1,4 +1,4 @@
-"""The urging schedule (engine.scheduler.urging) as a pure function of deadline, policy and clock."""
+"""The urging schedule (engine.urging.policy) as a pure function of deadline, policy and clock."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from engine.clock import VN_TZ
-from engine.scheduler.urging import Policy, _period_end, next_urging
+from engine.urging.policy import Policy, _period_end, next_urging
 
 POLICY = {"before_deadline": [3, 1], "overdue_every": 2, "escalate_after": 5}
 

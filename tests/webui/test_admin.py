@@ -63,7 +63,7 @@ def test_admin_edits_a_user_and_a_new_password_ends_the_old_sessions(engine, org
 
     short = admin.post(page, {"full_name": "Nguyễn Văn A", "unit": "STC", "roles": ["unit_officer"],
                               "password": "ngan"})
-    assert "Chưa sửa được người dùng: mật khẩu phải có ít nhất 8 ký tự" in short.get_data(as_text=True)
+    assert "Chưa sửa được người dùng: Mật khẩu phải có ít nhất 8 ký tự." in short.get_data(as_text=True)
     assert officer.get("/inbox").status_code == 200  # nothing changed: still signed in
 
     changed = admin.post(page, {"full_name": "Nguyễn Văn A", "unit": "SXD", "roles": ["unit_officer", "unit_head"],
@@ -84,5 +84,5 @@ def test_an_admin_cannot_remove_their_own_admin_role(org_tree, browser):
     admin = browser("admin")
     page = f"/admin/users/{org_tree['admin'].id}"
     refused = admin.post(page, {"full_name": "Quản trị", "unit": "VP", "roles": ["clerk"]})
-    assert "không thể tự bỏ vai trò quản trị hệ thống của chính mình" in refused.get_data(as_text=True)
+    assert "Không thể tự bỏ vai trò quản trị hệ thống của chính mình." in refused.get_data(as_text=True)
     assert admin.get("/admin/users").status_code == 200

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine import forms as engine_forms
+from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
-from engine.runtime.errors import EngineError
 from engine.runtime.models import Incident, WorkflowInstance
 from engine.working_days import service as calendar_service
 from engine.working_days.models import CalendarOverride
@@ -130,8 +130,8 @@ def _saved_user(change, refused: str, done: str) -> bool:
     try:
         with engine().db.session() as session:
             change(session)
-    except org.OrgError as exc:
-        flash(refused % {"reason": _(str(exc))}, "error")
+    except EngineError as exc:
+        flash(refused % {"reason": engine_message(exc)}, "error")
         return False
     flash(done, "success")
     return True

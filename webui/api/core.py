@@ -12,10 +12,9 @@ from werkzeug.exceptions import HTTPException
 
 from engine.api_tokens import service as tokens
 from engine.directives.service import AssignmentError
+from engine.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from engine.forms import FormValidationError, Message
 from engine.org.models import User
-from engine.org.service import OrgError
-from engine.runtime.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from webui.context import engine
 from webui.errors import error_response
 
@@ -138,11 +137,6 @@ def _engine_error(exc: EngineError):
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 422)
     code = {404: "not_found", 403: "forbidden", 409: "conflict"}.get(status, "refused")
     return error_response(status, code, _(exc.message) % exc.params if exc.params else _(exc.message))
-
-
-@blueprint.errorhandler(OrgError)
-def _org_error(exc: OrgError):
-    return error_response(422, "refused", str(exc))
 
 
 @blueprint.errorhandler(HTTPException)

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions
 from engine.directives.models import URGENCIES, Directive
+from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import service as org
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
 from engine.registry.outcomes import OUTCOMES
-from engine.runtime.errors import EngineError, Forbidden, NotFound
 from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
@@ -145,10 +145,6 @@ def _act(assignment_id: int, action, done_message: str):
             abort(404)
     try:
         action(engine(), user)
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
     except EngineError as exc:
         flash(engine_message(exc), "error")
     else:

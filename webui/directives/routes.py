@@ -8,9 +8,9 @@ from engine import clock
 from engine import forms as engine_forms
 from engine.directives import service as directives
 from engine.directives.models import URGENCIES
+from engine.errors import EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
-from engine.runtime.errors import EngineError
 from engine.runtime.models import WorkItem
 from engine.working_days import WorkingCalendar
 from webui import forms

@@ -4,8 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from engine.directives.models import URGENCIES
+from engine.errors import EngineError
 from engine.inbox import service as inbox
-from engine.runtime.errors import EngineError
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine

@@ -9,14 +9,13 @@ from flask_wtf.csrf import generate_csrf
 from lxml import etree
 from sqlalchemy import select
 
+from engine.errors import EngineError
 from engine.org.models import User
 from engine.rulesets import diff, disk, drafts, migration
-from engine.rulesets.drafts import ProcessDraft
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import NS, SAFE_XML
-from engine.rulesets.models import ProcessBundle
+from engine.rulesets.models import ProcessBundle, ProcessDraft
 from engine.rulesets.service import published_bundle
-from engine.runtime.errors import EngineError
 from engine.runtime.models import WorkflowInstance
 from webui.auth import current_user, login_required
 from webui.context import engine

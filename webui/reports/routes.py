@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.directives.models import URGENCIES
+from engine.errors import EngineError, NotFound
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports import outcomes
@@ -20,8 +21,6 @@ from engine.reports.outcomes import BUCKETS, Scope
 from engine.reports.overdue import overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import build_report, month_ends, periodic_reports, running_schedule, start_schedule
-from engine.rulesets.errors import RulesetError
-from engine.runtime.errors import EngineError
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
@@ -149,8 +148,6 @@ def schedule():
         start_schedule(engine(), actor=current_user())
     except EngineError as error:
         flash(engine_message(error), "error")
-    except RulesetError:
-        flash(_("No ruleset is loaded yet; ask the process administrator."), "error")
     else:
         flash(_("The periodic report schedule is running."), "success")
     return redirect(url_for("reports.periodic"))
@@ -177,7 +174,7 @@ def _settings(session) -> dict:
     """The ruleset's settings (place name, terminology) for the report heading."""
     try:
         return engine().compiled(engine().current_bundle(session)).settings
-    except RulesetError:
+    except NotFound:  # no ruleset loaded yet
         return {}
 
 

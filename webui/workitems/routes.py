@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from engine.directives import attachments
 from engine.directives.models import Assignment, Directive
+from engine.errors import AlreadyDone, Conflict, EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
-from engine.runtime.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -57,10 +57,6 @@ def submit(item_id: int):
     except (AlreadyDone, Conflict) as exc:
         # Double submit or a stale form: nothing is lost, the typed values stay on the page.
         return _render(item_id, raw, {}, refusal=engine_message(exc), status=409)
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
     flash(_("Sent. Thank you."), "success")
     return redirect(url_for("inbox.index"))
 

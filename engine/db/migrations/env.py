@@ -1,8 +1,10 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import engine.models  # noqa: F401  (registers every table)
 from engine.db import Base
+from engine.features import discover
+
+discover()  # every feature's tables in the metadata
 
 config = context.config
 

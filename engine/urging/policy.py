@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from engine import clock
-from engine.sandbox.helpers import _calendar, _day, current_settings
+from engine.sandbox.helpers import as_day, calendar_of_step, current_settings
 from engine.sandbox.helpers import start_of_day as _opening
 
 KINDS = ("reminder", "due_today", "overdue", "escalation", "periodic_update")
@@ -94,10 +94,21 @@ def next_urging(deadline, last_covered: str | None = None, assigned_on=None,
     return {"at": events[0].at.isoformat(), "kind": events[0].kind, "covers": events[0].at.isoformat()}
 
 
+def urging_moment(planned: dict, deadline, last_covered=None, assigned_on=None) -> str:
+    """When the planned urging event falls due under the calendar as it is NOW: the plan is
+    recomputed rather than read back, so that urging.bpmn's timer moves when an admin
+    corrects the calendar (the runtime re-evaluates waiting timers then). `planned["at"]`
+    when the fresh plan has nothing left, or when that moment has come already (the timer
+    fires on the next sweep, and the catch-up step then decides what is sent)."""
+    if datetime.fromisoformat(planned["at"]) <= clock.now():
+        return planned["at"]
+    return (next_urging(deadline, last_covered, assigned_on) or planned)["at"]
+
+
 def _events(rules: Policy, deadline, assigned_on, after: datetime, now: datetime) -> list[Event]:
     """Events strictly after `after`, in time order, up to the first one after `now`."""
-    generator = _dated_events(rules, _day(deadline)) if deadline not in (None, "") else \
-        _periodic_events(rules, _day(assigned_on) if assigned_on else clock.today())
+    generator = _dated_events(rules, as_day(deadline)) if deadline not in (None, "") else \
+        _periodic_events(rules, as_day(assigned_on) if assigned_on else clock.today())
     found: list[Event] = []
     for event in generator:
         if event.at <= after:
@@ -109,7 +120,7 @@ def _events(rules: Policy, deadline, assigned_on, after: datetime, now: datetime
 
 
 def _dated_events(rules: Policy, deadline: date):
-    cal = _calendar()
+    cal = calendar_of_step()
     planned = [Event(_at(cal.subtract_working_days(deadline, n)), "reminder") for n in rules.before_deadline if n]
     if rules.on_deadline_day:
         planned.append(Event(_at(deadline), "due_today"))
@@ -133,7 +144,7 @@ def _periodic_events(rules: Policy, start: date):
     closes (the first `before_deadline` days, or on its last working day)."""
     if rules.open_task_update == "none":  # the regulation asks no periodic update (ruleset.toml)
         return
-    cal = _calendar()
+    cal = calendar_of_step()
     lead = rules.before_deadline[0] if rules.before_deadline else 0
     if isinstance(rules.open_task_update, int):
         day = start

@@ -1,5 +1,7 @@
-"""The operators urging.bpmn calls: `urging.check` (how the assignment stands now) and
-`urging.notify` (who hears about a reminder, overdue alert or escalation)."""
+"""What urging.bpmn calls: the operators `urging.check` (how the assignment stands now) and
+`urging.notify` (who hears about a reminder, overdue alert or escalation), the helpers
+`next_urging` and `urging_moment` (when the next event falls due), and the check of a
+ruleset's `[reminders]`."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -8,8 +10,14 @@ from engine.directives.models import Assignment, Directive
 from engine.notifications.service import notify_users
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.operators import OPERATORS, StepContext
-from engine.sandbox.helpers import days_late, deadline_date
+from engine.rulesets.settings import settings_check
+from engine.sandbox.helpers import days_late, deadline_date, helper
+from engine.sandbox.operators import OPERATORS, StepContext
+from engine.urging.policy import next_urging, policy_problems, urging_moment
+
+helper(next_urging)
+helper(urging_moment)
+settings_check("reminders")(policy_problems)
 
 # Who hears about each urging event unless ruleset.toml [reminders.recipients] says otherwise.
 DEFAULT_RECIPIENTS = {
@@ -54,7 +62,7 @@ def check(ctx: StepContext, data: dict, params: dict) -> dict:
     }
 
 
-@OPERATORS.register("urging.notify")
+@OPERATORS.register("urging.notify", required=("kind",), optional=("at", "roles"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Notify the people `roles` names for urging event `kind`. Nothing is sent while the
     unit has reported it done or returned it (the office acts next)."""

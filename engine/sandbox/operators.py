@@ -1,0 +1,83 @@
+"""Service-task operators: the effects a BPMN step may have on the domain tables.
+
+A diagram calls one with a service task (`spiffworkflow:serviceTaskOperator id="name"`);
+the operator runs inside the step's transaction with the step's context, so the
+workflow state, the read models and the audit entry commit together.
+"""
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+
+@dataclass
+class StepContext:
+    """What an operator sees of the step being run."""
+
+    session: Session
+    instance: object  # WorkflowInstance
+    bundle: object  # CompiledBundle
+    actor: object | None
+    runtime: object  # Runtime
+    events: list[dict] = field(default_factory=list)  # summary for the audit entry
+
+
+current_step: contextvars.ContextVar[StepContext | None] = contextvars.ContextVar("current_step", default=None)
+Operator = Callable[[StepContext, dict, dict], object]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """An operator and the parameters a service task may give it."""
+
+    fn: Operator
+    required: frozenset[str]
+    optional: frozenset[str]
+
+    def problems(self, given: Iterable[str]) -> list[str]:
+        given = set(given)
+        unknown = sorted(given - self.required - self.optional)
+        missing = sorted(self.required - given)
+        return ([f"unknown parameter(s) {', '.join(unknown)}"] if unknown else []) + \
+               ([f"missing parameter(s) {', '.join(missing)}"] if missing else [])
+
+
+class OperatorRegistry:
+    """The operators by name. Each is declared with its parameters: a ruleset whose service
+    task names an unknown operator or parameter is refused when it is loaded (naming the file
+    and the element), and a call is checked again when it runs."""
+
+    def __init__(self):
+        self._operators: dict[str, Declared] = {}
+
+    def register(self, name: str, *, required: Iterable[str] = (), optional: Iterable[str] = ()
+                 ) -> Callable[[Operator], Operator]:
+        def decorate(fn: Operator) -> Operator:
+            self._operators[name] = Declared(fn, frozenset(required), frozenset(optional))
+            return fn
+
+        return decorate
+
+    def problems(self, name: str, given: Iterable[str]) -> list[str]:
+        """What is wrong with a service task calling `name` with the parameters `given`."""
+        declared = self._operators.get(name)
+        if declared is None:
+            return [f"unknown service operator '{name}'"]
+        return [f"service operator '{name}': {problem}" for problem in declared.problems(given)]
+
+    def call(self, name: str, data: dict, params: dict) -> object:
+        problems = self.problems(name, params)
+        if problems:
+            raise LookupError("; ".join(problems))
+        ctx = current_step.get()
+        if ctx is None:
+            raise RuntimeError(f"service operator '{name}' called outside an engine step")
+        result = self._operators[name].fn(ctx, data, params)
+        ctx.events.append({"operator": name})
+        return result
+
+
+OPERATORS = OperatorRegistry()
