@@ -8,7 +8,6 @@ becomes an incident, never a lost submission.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -42,9 +41,6 @@ from engine.spiff.timers import live_task_data, next_timer_due, reevaluate_date_
 from engine.working_days import WorkingCalendar, remember_revision
 
 log = logging.getLogger(__name__)
-# Return-for-correction loops deepen SpiffWorkflow's task tree; its recursive walks need room
-# for 500+ loops (the default limit fails after ~330).
-sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 _TEMPLATES = SandboxedEnvironment(autoescape=False)
 _TEMPLATES.filters["date_vn"] = date_vn  # {{ deadline | date_vn }} -> 26/02/2026
 _instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker

@@ -1,6 +1,7 @@
 """Starting and advancing a workflow, the messages it waits for, and which tasks are where."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -10,6 +11,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+
+# Return-for-correction loops deepen SpiffWorkflow's task tree; its recursive walks need room
+# for 500+ loops (the default limit fails after ~330).
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 
 
 def start(spec, subprocess_specs: dict, script_engine, data: dict) -> BpmnWorkflow:
