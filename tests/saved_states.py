@@ -115,7 +115,7 @@ class Candidate:
     about: dict
     keys: list[str]
     world: dict[str, list[dict]]
-    bundle: dict
+    bundles: dict[str, dict]  # content hash -> the version's files and settings
 
 
 @dataclass
@@ -144,8 +144,9 @@ class Recorder:
                  "process": instance.process_id, "instance": instance.id, "features": found,
                  "recorded_with": {"SpiffWorkflow": version("SpiffWorkflow"),
                                    "format": json.loads(instance.state).get("format")}}
-        source = {"ruleset": bundle.ruleset, "files": bundle.files, "settings": bundle.settings}
-        return Candidate(instance.id, about, keys, world(session.connection()), source)
+        sources = {b.content_hash: {"ruleset": b.ruleset, "files": b.files, "settings": b.settings}
+                   for b in session.scalars(select(ProcessBundle))}
+        return Candidate(instance.id, about, keys, world(session.connection()), sources)
 
     def keep(self, candidate: Candidate, action: dict, expect: dict) -> None:
         about = candidate.about
@@ -153,7 +154,7 @@ class Recorder:
         self.entries[name] = {**about, "action": action, "expect": expect,
                               "covers": sorted(set(candidate.keys) - self.covered)}
         self.worlds[name] = candidate.world
-        self.bundles[about["bundle"]] = candidate.bundle
+        self.bundles.update(candidate.bundles)
 
     def write(self) -> None:
         if not self.worlds:
