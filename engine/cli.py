@@ -147,12 +147,12 @@ def admin() -> None:
 def admin_create(ctx, username, full_name, unit_code, unit_name, password) -> None:
     """Create the first administrator; refused once one exists. Production installs have no
     default password: demo accounts come only from `dondoc demo`."""
-    from engine.org import service as org
+    from engine.org import accounts, permissions
 
     engine = engine_of(ctx)
     with engine.db.session() as session:
-        org.create_first_admin(session, username, password, full_name, unit_code, unit_name)
-    click.echo(f"administrator {username} created (roles: {', '.join(org.ADMIN_ROLES)})")
+        accounts.create_first_admin(session, username, password, full_name, unit_code, unit_name)
+    click.echo(f"administrator {username} created (roles: {', '.join(permissions.FIRST_ADMIN_ROLES)})")
 
 
 # ---------------------------------------------------------------- calendar

@@ -21,3 +21,8 @@ def has_unstorable(text: str) -> bool:
 def clean_text(text: str) -> str:
     """NFC without zero-width characters. The caller refuses unstorable text first."""
     return unicodedata.normalize("NFC", INVISIBLE.sub("", text))
+
+
+def filled(value) -> bool:
+    """A value someone gave: not None, empty or blank."""
+    return value not in (None, "", [], ()) and not (isinstance(value, str) and not value.strip())

@@ -8,17 +8,16 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from engine import clock
+from engine.outcomes import TERMS, Outcome
 
-OUTCOME_LABELS = {
-    "done_on_time": _l("Done on time"), "in_progress": _l("In progress"), "done_late": _l("Done late"),
-    "overdue": _l("Overdue"), "not_started": _l("Not started"),
-}
 URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent": _l("Very urgent"),
                   "flash": _l("Flash")}
 PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                    "blocked": _l("In progress, with difficulties"), "done": _l("Done")}
 STATUS_LABELS = {"open": _l("Being tracked"), "returned": _l("Returned"), "closed": _l("Closed"),
                  "cancelled": _l("Cancelled")}
+# The outcome vocabulary of engine/outcomes.py; a cancelled assignment has none (None) and shows its status.
+OUTCOME_LABELS = {**{outcome: _l(term.msgid) for outcome, term in TERMS.items()}, None: STATUS_LABELS["cancelled"]}
 REQUEST_LABELS = {"pending": _l("Waiting for an answer"), "approved": _l("Approved"), "refused": _l("Refused"),
                   "answered": _l("Answered")}
 ROLE_LABELS = {
@@ -80,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
+    app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
     app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")
     app.add_template_global(STATUS_LABELS, "STATUS_LABELS")

@@ -25,9 +25,9 @@ from engine.config import Settings
 from engine.core import Engine
 from engine.directives.models import Assignment, Directive
 from engine.org.models import Unit
-from engine.reports import outcomes
+from engine.reports import counts
+from engine.reports.counts import Scope
 from engine.reports.export_xlsx import write_xlsx
-from engine.reports.outcomes import Scope
 from engine.reports.overdue import overdue_assignments
 from engine.reports.service import build_report, month_ends
 
@@ -118,12 +118,12 @@ def measure(engine: Engine, repeat: int) -> dict[str, float]:
     public = Scope(as_of=AS_OF, start=date(YEAR, 1, 1), end=date(YEAR, 12, 31), include_secret=False)
     with engine.db.session() as s:
         cases = {
-            "total (4 buckets)": lambda: outcomes.total(s, scope),
-            "per unit, 40 sub-trees": lambda: outcomes.by_subtree(s, scope, 1),
-            "trend, 11 month ends": lambda: outcomes.trend(s, scope, month_ends(AS_OF, 11)),
+            "total (4 buckets)": lambda: counts.total(s, scope),
+            "per unit, 40 sub-trees": lambda: counts.by_subtree(s, scope, 1),
+            "trend, 11 month ends": lambda: counts.trend(s, scope, month_ends(AS_OF, 11)),
             "50 most overdue": lambda: overdue_assignments(s, scope, limit=50),
-            "public page (no secret)": lambda: outcomes.by_subtree(s, public, 1),
-            "one department's sub-tree": lambda: outcomes.total(s, Scope(
+            "public page (no secret)": lambda: counts.by_subtree(s, public, 1),
+            "one department's sub-tree": lambda: counts.total(s, Scope(
                 as_of=AS_OF, start=date(YEAR, 1, 1), unit_ids=[10, 11, 12, 13])),
         }
         return {name: timed(fn, repeat) for name, fn in cases.items()}

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from engine import clock
 from engine.audit.models import AuditEntry
-from engine.directives.models import Assignment, Attachment, ExplanationRequest, ProgressUpdate
+from engine.directives.models import Attachment, ExplanationRequest, ProgressUpdate
 from engine.errors import EngineError
+from engine.org import permissions
 from engine.org.models import User
-from engine.registry.service import visible_assignments
 from engine.runtime.models import WorkItem
 
 MAX_SIZE = 20 * 1024 * 1024
@@ -153,13 +153,11 @@ def may_download(session: Session, user: User, sha256: str) -> bool:
         return False
     if row.uploaded_by == user.id:
         return True
-    visible = visible_assignments(session, user).with_only_columns(Assignment.id).order_by(None)
+    visible = permissions.visible_ids(session, user, permissions.ASSIGNMENT)
     for model, column in ((ProgressUpdate, ProgressUpdate.attachments),
                           (ExplanationRequest, ExplanationRequest.attachments), (AuditEntry, AuditEntry.after)):
         found = select(model.id).where(model.assignment_id.in_(visible), cast(column, String).contains(sha256))
         if session.scalar(found.limit(1)) is not None:
             return True
-    from engine.inbox.service import visible_work_item
-
-    drafts = session.scalars(select(WorkItem.id).where(cast(WorkItem.draft, String).contains(sha256))).all()
-    return any(visible_work_item(session, user, item_id) for item_id in drafts)
+    drafts = session.scalars(select(WorkItem).where(cast(WorkItem.draft, String).contains(sha256))).all()
+    return any(permissions.may_open_work_item(session, user, item) for item in drafts)

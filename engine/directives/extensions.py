@@ -17,7 +17,7 @@ from engine import audit, clock, forms
 from engine.directives.models import Assignment, ExplanationRequest, ExtensionRequest
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
-from engine.org import service as org
+from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.runtime.models import WorkflowInstance
 from engine.sandbox.helpers import current_calendar, get_path, working_deadline
@@ -26,8 +26,6 @@ from engine.working_days import WorkingCalendar
 
 EXTENSION_MESSAGE = "extension_requested"
 EXPLANATION_MESSAGE = "explanation_requested"
-LEAD_ROLES = ("unit_officer", "unit_head")
-OFFICE_ROLES = ("clerk", "office_head", "leader")
 EXPLANATION_DAYS = 3  # working days to answer, unless the ruleset says otherwise
 
 
@@ -73,7 +71,7 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         raise DirectiveError("Say what the unit must explain.")
     with engine.db.session() as session:
         assignment, user = _open_assignment(session, assignment_id, actor)
-        if not user.has_role(*OFFICE_ROLES):
+        if not permissions.may_ask_explanation(user):
             raise Forbidden("Only the tracking office or the leader may ask for an explanation.")
         instance = session.get(WorkflowInstance, assignment.instance_id)  # the version it runs on
         settings = engine.cache.by_id(session, instance.bundle_id).settings
@@ -101,8 +99,7 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
 def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
     assignment = session.get(Assignment, assignment_id)
     user = session.get(User, actor.id)
-    visible = org.visible_unit_ids(session, user)
-    if assignment is None or (visible is not None and assignment.lead_unit_id not in visible):
+    if assignment is None or not permissions.may_reach_assignment(session, user, assignment):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
     if assignment.status == "closed" or assignment.instance_id is None:
         raise DirectiveError("This assignment is closed.")
@@ -110,8 +107,7 @@ def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple
 
 
 def _require_lead_unit(session: Session, user: User, assignment: Assignment) -> None:
-    if not user.has_role(*LEAD_ROLES) or not org.can_act_for_unit(session, user, assignment.lead_unit_id) \
-            or user.organisation_wide:
+    if not permissions.speaks_for_lead_unit(session, user, assignment):
         raise Forbidden("Only the lead unit may ask for an extension.")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
+from engine.org import permissions
 
 URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
 SECRECY_LEVELS = ("confidential", "secret", "top_secret")       # mật, tối mật, tuyệt mật
@@ -157,3 +158,34 @@ class ExplanationRequest(Base):
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# What engine.org.permissions reads of directives and assignments (the rules are there). A
+# directive is done by the units of its assignments; the people handling it in person are the
+# one who registered it and the follow-up officers of its assignments.
+_SECRET_DIRECTIVES = select(Directive.id).where(Directive.secrecy.is_not(None)).correlate(None)
+
+
+def _units_of_directive(units):
+    return (select(Assignment.id).join(AssignmentUnit, AssignmentUnit.assignment_id == Assignment.id)
+            .where(Assignment.directive_id == Directive.id, AssignmentUnit.unit_id.in_(units))
+            .correlate(Directive).exists())
+
+
+def _units_of_assignment(units):
+    return (select(AssignmentUnit.id).where(AssignmentUnit.assignment_id == Assignment.id,
+                                            AssignmentUnit.unit_id.in_(units)).correlate(Assignment).exists())
+
+
+permissions.declare(permissions.DIRECTIVE, permissions.Record(
+    id=Directive.id, secret=Directive.secrecy.is_not(None), ruleset=Directive.ruleset, done_by=_units_of_directive,
+    handled_by=lambda user_id: or_(Directive.created_by == user_id, select(Assignment.id).where(
+        Assignment.directive_id == Directive.id, Assignment.follow_up_officer_id == user_id)
+        .correlate(Directive).exists())))
+permissions.declare(permissions.ASSIGNMENT, permissions.Record(
+    id=Assignment.id, secret=or_(Assignment.secret, Assignment.directive_id.in_(_SECRET_DIRECTIVES)),
+    ruleset=select(Directive.ruleset).where(Directive.id == Assignment.directive_id).correlate(Assignment)
+    .scalar_subquery(),
+    done_by=_units_of_assignment,
+    handled_by=lambda user_id: or_(Assignment.follow_up_officer_id == user_id, Assignment.directive_id.in_(
+        select(Directive.id).where(Directive.created_by == user_id).correlate(None)))))

@@ -11,6 +11,7 @@ from datetime import date
 from engine import audit, clock
 from engine.directives import service as directives
 from engine.directives.models import PROGRESS, Assignment, Directive, ProgressUpdate
+from engine.org import permissions
 from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
 from engine.sandbox.operators import OPERATORS, StepContext
@@ -152,9 +153,9 @@ def _set_deadline(assignment: Assignment, value) -> None:
 
 
 def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, body: str) -> None:
-    from engine.notifications.service import notify_users, recipients
+    from engine.notifications.service import notify_users
 
-    notify_users(ctx.session, recipients(ctx.session, "clerk", None), kind, directive=assignment.directive,
+    notify_users(ctx.session, permissions.office_clerks(ctx.session), kind, directive=assignment.directive,
                  assignment=assignment, body=body, dedup_key=f"{kind}:{assignment.id}")
 
 

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import URGENCIES, Assignment, AssignmentUnit, Directive
-from engine.errors import EngineError
+from engine.errors import EngineError, Forbidden
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.sandbox.helpers import current_calendar, working_deadline
-from engine.secrecy import service as secrecy
+from engine.secrecy import register as secret_register
 from engine.working_days import WorkingCalendar
 
 HEADER_FORM = "register_directive"
@@ -42,8 +43,9 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
     with nullcontext(session) if session is not None else engine.db.session() as session:
         bundle = engine.current_bundle(session)
         compiled = engine.compiled(bundle)
-        rules = secrecy.policy(compiled.settings)
-        if secrecy.is_secret(raw) and not rules.store_content:
+        if not permissions.may_register_directives(actor):
+            raise Forbidden("Only the tracking office registers directives.")
+        if permissions.refuses_secret_content(compiled.settings, raw):
             raise DirectiveError("This regulation does not let the system keep the content of secret documents: "
                                  "record it in the secret-document register instead.")
         header = forms.validate(compiled.forms[HEADER_FORM], raw, _lookups(session))
@@ -70,7 +72,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         session.flush()
         data = {"directive_id": directive.id, **header, "assignments": items,
                 "registered_by": actor.username, "registered_on": clock.today().isoformat()}
-        secrecy.add_directive_to_register(engine, session, bundle, directive, items, actor)
+        secret_register.add_directive_to_register(engine, session, bundle, directive, items, actor)
         engine.runtime.start(session, bundle, "directive", data, actor=actor, directive_id=directive.id)
         audit.record(session, "directive.registered", "directive", directive.id, actor=actor,
                      after={"symbol": directive.symbol, "assignments": len(items)}, directive_id=directive.id)

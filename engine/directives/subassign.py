@@ -18,6 +18,7 @@ from engine.directives.models import Assignment, AssignmentUnit
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
 from engine.notifications.service import notify_users
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.models import ProcessBundle
@@ -26,7 +27,6 @@ from engine.sandbox.operators import OPERATORS, StepContext
 
 PURPOSE = "subassignment"
 ALL_DONE_MESSAGE = "subassignments_done"
-PASSING_ROLES = ("unit_head", "unit_officer")
 
 
 def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> list[int]:
@@ -47,9 +47,9 @@ def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> li
 def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
     parent = session.get(Assignment, assignment_id)
     user = session.get(User, actor.id)
-    if parent is None or not org.can_act_for_unit(session, user, parent.lead_unit_id):
+    if parent is None or not permissions.may_reach_assignment(session, user, parent):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-    if user.organisation_wide or not user.has_role(*PASSING_ROLES) or parent.lead_unit_id is None:
+    if not permissions.speaks_for_lead_unit(session, user, parent):
         raise Forbidden("Only the lead unit may pass its assignment down.")
     if parent.status in ("closed", "cancelled"):
         raise DirectiveError("This assignment is closed.")
@@ -136,9 +136,8 @@ def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
 
 
 def _all_sections_done(ctx: StepContext, parent: Assignment) -> None:
-    staff = [u for role in PASSING_ROLES for u in org.users_with_role(ctx.session, role, parent.lead_unit_id)]
-    notify_users(ctx.session, staff, ALL_DONE_MESSAGE, directive=parent.directive, assignment=parent,
-                 dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
+    notify_users(ctx.session, permissions.unit_staff(ctx.session, parent.lead_unit_id), ALL_DONE_MESSAGE,
+                 directive=parent.directive, assignment=parent, dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
     instance = ctx.session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
     if instance is not None and instance.status == "running" \
             and ALL_DONE_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):

@@ -3,7 +3,7 @@ counts, saved filters, and the form definition of a work item."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -13,9 +13,9 @@ from engine.directives.models import Assignment, Directive
 from engine.errors import EngineError
 from engine.forms import FormDefinition
 from engine.inbox.models import SavedFilter
-from engine.org import service as org
+from engine.org import permissions
 from engine.org.models import Unit, User
-from engine.registry.outcomes import due_outcome
+from engine.outcomes import Outcome, outcome_of, outcome_on
 from engine.runtime.models import WorkflowInstance, WorkItem
 
 VIEWS = ("mine", "unit", "week", "overdue", "done")
@@ -44,17 +44,14 @@ class InboxRow:
     directive: Directive | None
     assignment: Assignment | None
     unit: Unit | None
-    outcome: str
+    outcome: Outcome | None  # the assignment's when the item has one, else the item's own
 
 
 def _may_act(session: Session, user: User):
-    """Ready items `user` may complete: one of their roles, a unit in their scope
-    (the same rule as Runtime.check_may_act)."""
-    condition = [WorkItem.status == "ready", WorkItem.role.in_(list(user.roles))]
-    units = org.visible_unit_ids(session, user)
-    if units is not None:
-        condition.append(or_(WorkItem.unit_id.is_(None), WorkItem.unit_id.in_(units)))
-    return condition
+    """Ready items `user` may complete (engine.org.permissions, as Runtime.check_may_act)."""
+    return [WorkItem.status == "ready", permissions.act_clause(
+        session, user, role=WorkItem.role, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
+        assignment_id=WorkItem.assignment_id)]
 
 
 def _view_query(session: Session, user: User, view: str) -> Select:
@@ -63,8 +60,9 @@ def _view_query(session: Session, user: User, view: str) -> Select:
     if view == "done":
         return query.where(WorkItem.completed_by == user.id, WorkItem.status == "completed")
     if view == "unit":
-        return query.where(WorkItem.status == "ready",
-                           WorkItem.unit_id.in_(org.subtree_ids(session, user.unit_id)))
+        return query.where(WorkItem.status == "ready", permissions.unit_items_clause(
+            session, user, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
+            assignment_id=WorkItem.assignment_id))
     query = query.where(*_may_act(session, user))
     if view == "week":
         return query.where(WorkItem.due_at.is_not(None), WorkItem.due_at <= end_of_week(now))
@@ -108,13 +106,26 @@ def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
         query = query.offset((max(1, page) - 1) * per_page).limit(per_page)
     elif view == "done":
         query = query.limit(DONE_LIMIT)
-    now = clock.now()
+    today = clock.today()
     rows = session.execute(query).all()
     unit_ids = {item.unit_id for item, _d, _a in rows if item.unit_id}
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
-    return [InboxRow(item, directive, assignment, units.get(item.unit_id),
-                     due_outcome(item.due_at, item.completed_at if item.status == "completed" else None, now))
+    return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today))
             for item, directive, assignment in rows]
+
+
+def _row_outcome(item: WorkItem, assignment: Assignment | None, today: date) -> Outcome | None:
+    """What an inbox row shows: the outcome of the assignment the work is for, so that a task
+    looks the same here as in the registry; work for no assignment (classifying a directive, a
+    periodic report…) by the same rule from its own due day."""
+    if assignment is not None:
+        return outcome_of(assignment, today)
+    completed = item.completed_at if item.status == "completed" else None
+    return outcome_on(_day(item.due_at), _day(completed), today)
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.astimezone(clock.VN_TZ).date() if moment else None
 
 
 def counts(session: Session, user: User, q: InboxQuery | None = None) -> dict[str, int]:
@@ -130,13 +141,7 @@ def counts(session: Session, user: User, q: InboxQuery | None = None) -> dict[st
 def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | None:
     """A work item the user may act on, or had completed; None otherwise (404 for callers)."""
     item = session.get(WorkItem, item_id)
-    if item is None:
-        return None
-    if item.completed_by == user.id:
-        return item
-    if not user.has_role(item.role) or not org.can_act_for_unit(session, user, item.unit_id):
-        return None
-    return item
+    return item if item is not None and permissions.may_open_work_item(session, user, item) else None
 
 
 def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:

@@ -23,16 +23,15 @@ from engine.inspections.models import (
     InspectionPaper,
 )
 from engine.notifications.service import notify_users
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.sandbox.operators import OPERATORS, StepContext
 
 PURPOSE = "inspection"
-PROPOSER_ROLES = ("clerk", "office_head", "leader", "inspector")
 # The five parts a decision must hold (Đắk Lắk Đ.15 k.1, Quỳnh Nhai Đ.12 k.1).
 DECISION_PARTS = {"legal_basis": "legal basis", "scope": "scope, subjects and duty", "content": "content",
                   "ends_on": "time limit", "team": "team members"}
-INSPECTED_UNIT_ROLES = ("unit_head", "unit_officer")
 
 
 class InspectionError(EngineError):
@@ -55,7 +54,7 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
         raise InspectionError("Name at least one unit to inspect.")
     with engine.db.session() as session:
         user = session.get(User, actor.id)
-        if not user.has_role(*PROPOSER_ROLES):
+        if not permissions.may_propose_inspection(user):
             raise Forbidden("You may not propose an inspection.")
         bundle = engine.current_bundle(session)
         units = []
@@ -105,9 +104,7 @@ def inspection_file(session: Session, inspection_id: int, user: User) -> dict[st
 def _visible(session: Session, inspection_id: int, user: User) -> Inspection:
     """Organisation-wide roles see every inspection; a unit sees the ones it is inspected in."""
     inspection = session.get(Inspection, inspection_id)
-    allowed = inspection is not None and (user.organisation_wide or any(
-        org.can_act_for_unit(session, user, link.unit_id) for link in inspection.units))
-    if not allowed:
+    if inspection is None or not permissions.may_see_inspection(session, user, [u.unit_id for u in inspection.units]):
         raise NotFound("Inspection %(id)s does not exist.", id=inspection_id)
     return inspection
 
@@ -196,10 +193,10 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Tell the leader (unless `leader` is false) and, when `units` is true, the inspected
     units (`kind`: the template)."""
     inspection = _inspection(ctx, data)
-    users = org.users_with_role(ctx.session, "leader") if params.get("leader", True) else []
+    users = permissions.leaders(ctx.session) if params.get("leader", True) else []
     if params.get("units"):
         for link in inspection.units:
-            users += [u for role in INSPECTED_UNIT_ROLES for u in org.users_with_role(ctx.session, role, link.unit_id)]
+            users += permissions.unit_staff(ctx.session, link.unit_id)
     kind = params.get("kind") or "inspection"
     body = params.get("body") or inspection.title
     created = notify_users(ctx.session, users, kind, directive=None, assignment=None, body=body,

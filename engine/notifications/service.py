@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.directives.models import Assignment, Directive
 from engine.notifications.models import Notification
-from engine.org import service as org
+from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.sandbox.operators import OPERATORS, StepContext
 
@@ -48,30 +48,27 @@ def _compiled(source: str) -> Template:
 
 def message_context(session: Session, directive: Directive | None, assignment: Assignment | None,
                     **extra) -> dict:
-    """What a template may name. A secret assignment's content stays out of messages."""
+    """What a template may name. A secret assignment's content stays out of messages, even
+    to those who may read it (mail leaves the system)."""
     unit = session.get(Unit, assignment.lead_unit_id) if assignment and assignment.lead_unit_id else None
     deadline = assignment.deadline.strftime("%d/%m/%Y") if assignment and assignment.deadline else "không thời hạn"
+    secret = assignment is None or permissions.is_secret(session, permissions.ASSIGNMENT, assignment.id)
     return {
         "symbol": directive.symbol if directive else "", "summary": directive.summary if directive else "",
-        "content": "" if assignment is None or assignment.secret else assignment.content,
+        "content": "" if secret else assignment.content,
         "seq": assignment.seq if assignment else "", "unit": unit.name if unit else "", "deadline": deadline,
         "urgency_label": URGENCY_LABELS.get(assignment.urgency if assignment else "normal", ""),
         "days_late": 0, **extra,
     }
 
 
-def recipients(session: Session, role: str, unit_code: str | None) -> list[User]:
-    unit = org.unit_by_code(session, unit_code) if unit_code else None
-    if unit is None and role in ("clerk", "office_head"):
-        unit = org.tracking_office(session)
-    return org.users_with_role(session, role, unit.id if unit else None)
-
-
 def notify_users(session: Session, users: list[User], kind: str, *, directive: Directive | None,
                  assignment: Assignment | None, body: str | None = None, link: str | None = None,
                  dedup_key: str | None = None, **context) -> list[Notification]:
-    """Write one notification per user (each user once), unless an unread one with the same
-    `dedup_key` already says the same. E-mail status follows the person's preference."""
+    """Write one notification per user (each user once) who may see the assignment (or the
+    directive) it is about, unless an unread one with the same `dedup_key` already says the
+    same. E-mail status follows the person's preference."""
+    users = _allowed(session, users, directive, assignment)
     values = message_context(session, directive, assignment, **context)
     subject = render(kind, "subject", **values)[:255]
     body = body or render(kind, "body", **values)
@@ -94,6 +91,15 @@ def notify_users(session: Session, users: list[User], kind: str, *, directive: D
     return created
 
 
+def _allowed(session: Session, users: list[User], directive: Directive | None,
+             assignment: Assignment | None) -> list[User]:
+    if assignment is not None:
+        return permissions.who_may_see(session, users, permissions.ASSIGNMENT, assignment.id)
+    if directive is not None:
+        return permissions.who_may_see(session, users, permissions.DIRECTIVE, directive.id)
+    return users
+
+
 def _mail_status(user: User) -> str:
     if not user.email:
         return "skipped"
@@ -107,7 +113,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     kind = params.get("kind") or "default"
     assignment = ctx.session.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
     directive = ctx.session.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
-    users = recipients(ctx.session, params.get("role") or "unit_officer", params.get("unit"))
+    users = permissions.holders_in(ctx.session, params.get("role") or permissions.UNIT_OFFICER, params.get("unit"))
     dedup = f"{kind}:{assignment.id if assignment else ctx.instance.id}"
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
                            body=params.get("body"), dedup_key=dedup)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
 
-# Roles a user may hold. Lanes in BPMN map to these through each ruleset's settings.
+# Roles a user may hold (the catalogue). Lanes in BPMN map to these through each ruleset's
+# settings; what each role may see and do is engine.org.permissions.
 ROLES = (
     "clerk",          # chuyên viên theo dõi của Văn phòng (tracking-office clerk)
     "office_head",    # Chánh/Phó Văn phòng
@@ -19,8 +20,6 @@ ROLES = (
     "process_admin",  # quản trị quy trình
     "system_admin",   # quản trị hệ thống
 )
-# Roles that see every unit's assignments, not only their own sub-tree.
-ORGANISATION_WIDE_ROLES = frozenset({"clerk", "office_head", "leader", "inspector", "system_admin"})
 
 
 class Unit(Base):
@@ -66,7 +65,3 @@ class User(Base):
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
-
-    @property
-    def organisation_wide(self) -> bool:
-        return any(r in ORGANISATION_WIDE_ROLES for r in self.roles)

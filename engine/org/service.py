@@ -1,4 +1,5 @@
-"""Units, people and who may see what (unit-scoped access)."""
+"""Units (the tree, its validity and successors) and people. Who may see and do what is
+engine.org.permissions; what administrators do to accounts is engine.org.accounts."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +9,6 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from engine import audit
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
@@ -82,13 +82,6 @@ def subtree_ids(session: Session, unit_id: int) -> set[int]:
     return found
 
 
-def visible_unit_ids(session: Session, user: User) -> set[int] | None:
-    """The units whose assignments `user` may see; None means every unit."""
-    if user.organisation_wide:
-        return None
-    return subtree_ids(session, user.unit_id)
-
-
 def in_session(session: Session, actor: User) -> User:
     """`actor` as an object of `session`. The caller read it for the current request, so its
     clean loaded state is merged without a statement; anything else is read again."""
@@ -96,12 +89,6 @@ def in_session(session: Session, actor: User) -> User:
     if state.key is not None and not state.modified:
         return session.merge(actor, load=False)
     return session.get(User, actor.id)
-
-
-def can_act_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
-    if unit_id is None or user.organisation_wide:
-        return True
-    return is_within(session, unit_id, user.unit_id)
 
 
 def is_within(session: Session, unit_id: int, ancestor_id: int) -> bool:
@@ -141,10 +128,10 @@ def retire_unit(session: Session, code: str, on: date, successor_code: str | Non
 
 def create_user(session: Session, username: str, password: str, full_name: str, unit_code: str,
                 roles: list[str], email: str | None = None) -> User:
-    _check_roles(roles)
+    check_roles(roles)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise OrgError("User %(name)s already exists.", name=username)
-    _check_password(password)
+    check_password(password)
     user = User(username=username, full_name=full_name, email=email, password_hash=hash_password(password),
                 unit_id=require_unit(session, unit_code).id, roles=list(roles))
     session.add(user)
@@ -152,46 +139,15 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
     return user
 
 
-def update_user(session: Session, user_id: int, *, full_name: str, unit_code: str, roles: list[str],
-                email: str | None = None, password: str | None = None, actor: User | None = None) -> User:
-    """An administrator changes a user's name, unit, roles or e-mail, or sets a new password
-    (which signs the user out everywhere: see webui.auth). Audited, the password excepted."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise OrgError("User %(id)s does not exist.", id=user_id)
-    _check_roles(roles)
-    if not full_name:
-        raise OrgError("The full name is required.")
-    if password:
-        _check_password(password)
-    if actor is not None and actor.id == user.id and "system_admin" not in roles:
-        raise OrgError("You cannot remove your own system administrator role.")
-    before = _editable(user)
-    user.full_name, user.email, user.roles = full_name, email or None, list(roles)
-    user.unit_id = require_unit(session, unit_code).id
-    if password:
-        user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
-    after = _editable(user)
-    changed = {key: value for key, value in after.items() if before[key] != value}
-    if changed or password:
-        audit.record(session, "user.updated", "user", user.id, actor=actor,
-                     before={key: before[key] for key in changed}, after={**changed, "password_reset": bool(password)})
-    return user
-
-
-def _check_roles(roles: list[str]) -> None:
+def check_roles(roles: list[str]) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise OrgError("Unknown role(s): %(roles)s.", roles=", ".join(unknown))
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
     if len(password) < 8:
         raise OrgError("The password must have at least 8 characters.")
-
-
-def _editable(user: User) -> dict:
-    return {"full_name": user.full_name, "email": user.email, "unit_id": user.unit_id, "roles": list(user.roles)}
 
 
 def users_with_role(session: Session, role: str, unit_id: int | None = None) -> list[User]:
@@ -201,23 +157,3 @@ def users_with_role(session: Session, role: str, unit_id: int | None = None) -> 
 
 def users_by_name(session: Session, usernames: list[str]) -> list[User]:
     return list(session.scalars(select(User).where(User.username.in_(usernames))))
-
-
-ADMIN_ROLES = ("system_admin", "process_admin")
-
-
-def create_first_admin(session: Session, username: str, password: str, full_name: str, unit_code: str,
-                       unit_name: str | None = None) -> User:
-    """The installation's first administrator (no default credentials exist outside demo
-    mode). Refused once any active administrator exists. On an empty organisation the unit is
-    created as the root of the tree, named `unit_name`."""
-    existing = [u.username for u in session.scalars(select(User).where(User.active.is_(True)))
-                if u.has_role("system_admin")]
-    if existing:
-        raise OrgError("An administrator already exists (%(names)s); sign in as them instead.",
-                       names=", ".join(existing))
-    if unit_by_code(session, unit_code) is None:
-        if root_unit(session) is not None or not unit_name:
-            raise OrgError("Unknown unit %(code)s (give --unit-name to create the first unit).", code=unit_code)
-        create_unit(session, unit_code, unit_name, kind="province")
-    return create_user(session, username, password, full_name, unit_code, list(ADMIN_ROLES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import clock
@@ -18,10 +18,10 @@ from engine.directives.models import (
     ExtensionRequest,
     ProgressUpdate,
 )
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.registry.outcomes import OUTCOMES, assignment_outcome, outcome_clause
-from engine.rulesets.models import ProcessBundle
+from engine.outcomes import Outcome, outcome_is, outcome_of
 from engine.runtime.models import WorkflowInstance, WorkItem
 
 SORTS = {
@@ -40,7 +40,7 @@ class AssignmentQuery:
     """What a registry view asks for; every field is optional."""
 
     unit_code: str | None = None   # this unit and its sub-units
-    outcome: str | None = None
+    outcome: Outcome | None = None   # a bucket takes its sub-states (in progress: the not-started ones)
     period_from: date | None = None  # assigned on or after
     period_to: date | None = None    # assigned on or before
     urgency: str | None = None
@@ -56,7 +56,7 @@ class RegistryRow:
     assignment: Assignment
     directive: Directive
     lead_unit: Unit | None
-    outcome: str
+    outcome: Outcome | None  # None: cancelled
 
 
 @dataclass
@@ -65,7 +65,8 @@ class Page:
     total: int
     page: int
     per_page: int
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[Outcome, int] = field(default_factory=dict)  # per outcome, as the filter counts them
+    any_outcome: int = 0  # every row the other filters match, cancelled ones too
 
     @property
     def pages(self) -> int:
@@ -73,24 +74,10 @@ class Page:
 
 
 def visible_assignments(session: Session, user: User) -> Select:
-    """Assignments `user` may see: all for organisation-wide roles, else those where one of
-    the user's units (own unit and, for unit roles, its sub-units) is lead or coordinating."""
-    query = select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
-    units = org.visible_unit_ids(session, user)
-    if units is not None:
-        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
-                                           AssignmentUnit.unit_id.in_(units)))
-    elif not user.has_role(*secret_readers(session)):
-        # An organisation-wide role sees a secret assignment only when the ruleset lets it read the
-        # secret-document register ([secrecy] visible_to); the units doing it always see it.
-        query = query.where(Assignment.secret.is_(False))
-    return query
-
-
-def secret_readers(session: Session) -> set[str]:
-    """Roles the published rulesets let read secret documents."""
-    settings = session.scalars(select(ProcessBundle.settings).where(ProcessBundle.status == "published"))
-    return {role for s in settings for role in s.get("secrecy", {}).get("visible_to", [])}
+    """Assignments `user` may see (engine.org.permissions: their units' and, for
+    organisation-wide roles, all but the secret ones their ruleset keeps from them)."""
+    return (select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
+            .where(permissions.see_clause(session, user, permissions.ASSIGNMENT)))
 
 
 def visible_assignment(session: Session, user: User, assignment_id: int) -> Assignment | None:
@@ -123,29 +110,29 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> 
 
 
 def search(session: Session, user: User, q: AssignmentQuery) -> Page:
-    """One page of the registry, with the count of each outcome bucket for the same filters."""
+    """One page of the registry, with the count of each outcome for the same filters."""
     today = clock.today()
     base = _filtered(session, user, q, today)
-    counts = {}
-    for outcome in OUTCOMES:
-        counted = base.where(outcome_clause(outcome, today)).with_only_columns(func.count(Assignment.id))
-        counts[outcome] = session.scalar(counted.order_by(None)) or 0
-    query = base.where(outcome_clause(q.outcome, today)) if q.outcome in OUTCOMES else base
-    total = session.scalar(query.with_only_columns(func.count(Assignment.id)).order_by(None)) or 0
+    counted = base.with_only_columns(func.count(Assignment.id), *(
+        func.sum(case((outcome_is(outcome, today), 1), else_=0)) for outcome in Outcome)).order_by(None)
+    any_outcome, *sums = session.execute(counted).one()
+    counts = {outcome: int(n or 0) for outcome, n in zip(Outcome, sums, strict=True)}
+    query = base.where(outcome_is(q.outcome, today)) if q.outcome else base
+    total = counts[q.outcome] if q.outcome else any_outcome
     per_page = max(1, min(q.per_page, MAX_PER_PAGE))
     page = max(1, q.page)
     rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
                            .options(selectinload(Assignment.directive))
                            .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(_rows(session, rows, today), total, page, per_page, counts)
+    return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome)
 
 
 def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[RegistryRow]:
     """Every row of the current view (no paging) for an Excel export."""
     today = clock.today()
     query = _filtered(session, user, q, today)
-    if q.outcome in OUTCOMES:
-        query = query.where(outcome_clause(q.outcome, today))
+    if q.outcome:
+        query = query.where(outcome_is(q.outcome, today))
     rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
                            .options(selectinload(Assignment.directive)).limit(limit)).all()
     return _rows(session, rows, today)
@@ -154,7 +141,7 @@ def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 1
 def _rows(session: Session, assignments, today: date) -> list[RegistryRow]:
     unit_ids = {a.lead_unit_id for a in assignments if a.lead_unit_id}
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
-    return [RegistryRow(a, a.directive, units.get(a.lead_unit_id), assignment_outcome(a, today))
+    return [RegistryRow(a, a.directive, units.get(a.lead_unit_id), outcome_of(a, today))
             for a in assignments]
 
 
@@ -166,7 +153,7 @@ def _escape_like(text: str) -> str:
 class AssignmentDetail:
     assignment: Assignment
     directive: Directive
-    outcome: str
+    outcome: Outcome | None
     units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
     progress: list[tuple[ProgressUpdate, Unit | None, User | None]]
     audit: list[AuditEntry]
@@ -195,7 +182,7 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         ExplanationRequest.assignment_id == assignment.id).order_by(ExplanationRequest.requested_at.desc())).all()
     return AssignmentDetail(
         assignment=assignment, directive=assignment.directive,
-        outcome=assignment_outcome(assignment, clock.today()),
+        outcome=outcome_of(assignment, clock.today()),
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.reports.outcomes import BUCKETS, Outcome
+from engine.outcomes import BUCKETS, TERMS
+from engine.reports.counts import Counts
 from engine.reports.service import Report
 
-BUCKET_LABELS = {
-    "on_time": "Hoàn thành đúng hạn",
-    "late": "Hoàn thành quá hạn",
-    "in_progress": "Đang thực hiện trong hạn",
-    "overdue": "Quá hạn chưa hoàn thành",
-}
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(BUCKET_LABELS[b] for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
+UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
                 "Tỷ lệ hoàn thành (%)"]
 OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Số ngày quá hạn",
                    "Lý do chưa hoàn thành", "Đề xuất"]
@@ -48,7 +43,7 @@ def summary_paragraphs(report: Report) -> list[str]:
     return [
         f"Số liệu tính đến ngày {vn_date(scope.as_of)}, gồm các nhiệm vụ được giao {period}.",
         f"Tổng số nhiệm vụ được giao: {t.total}; trong đó {t.done} nhiệm vụ đã hoàn thành "
-        f"({t.on_time} đúng hạn, {t.late} quá hạn), {t.in_progress} nhiệm vụ đang thực hiện trong hạn, "
+        f"({t.done_on_time} đúng hạn, {t.done_late} quá hạn), {t.in_progress} nhiệm vụ đang thực hiện trong hạn, "
         f"{t.overdue} nhiệm vụ quá hạn chưa hoàn thành.",
         f"Tỷ lệ hoàn thành: {rate_text(t.rate(report.denominator))}%. {report.denominator_label}.",
         "Nhiệm vụ có thời hạn được tính theo thời hạn hiện hành (đã gồm gia hạn được chấp thuận); "
@@ -56,8 +51,8 @@ def summary_paragraphs(report: Report) -> list[str]:
     ]
 
 
-def _unit_cells(outcome: Outcome, denominator: str) -> list:
-    return [outcome.total, *(getattr(outcome, b) for b in BUCKETS), outcome.fallen_due, outcome.rate(denominator)]
+def _unit_cells(counts: Counts, denominator: str) -> list:
+    return [counts.total, *(getattr(counts, b) for b in BUCKETS), counts.fallen_due, counts.rate(denominator)]
 
 
 def unit_rows(report: Report) -> tuple[list[list], list]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.directives.models import Assignment
 from engine.notifications.service import notify_users
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports.calendar import calendar_problems, next_report
@@ -74,7 +75,7 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     units = reporting_units(ctx.session, row.period_start, row.period_end)
     due = row.unit_due.strftime("%d/%m/%Y")
     for unit in units:
-        notify_users(ctx.session, org.users_with_role(ctx.session, "unit_officer", unit.id), "periodic_report",
+        notify_users(ctx.session, permissions.report_writers(ctx.session, unit.id), "periodic_report",
                      directive=None, assignment=None, link=f"/reports/periodic/{row.id}",
                      dedup_key=f"periodic_report:{row.id}", label=report["label"], due=due, unit=unit.name)
     return [unit.code for unit in units]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.org.models import Unit
-from engine.reports.outcomes import Scope, scope_conditions
+from engine.outcomes import Outcome, outcome_is
+from engine.reports.counts import Scope, scope_conditions
 from engine.working_days import WorkingCalendar
 
 
@@ -38,9 +39,8 @@ class OverdueAssignment:
 
 
 def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) -> list[OverdueAssignment]:
-    """Most overdue first (earliest deadline)."""
+    """Most overdue first (earliest deadline); only those `scope.shown` lets the list name."""
     a = Assignment
-    not_done = or_(a.completed_on.is_(None), a.completed_on > scope.as_of)
     latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id)
               .correlate(a).scalar_subquery())
     query = (
@@ -49,8 +49,8 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         .join(Directive, Directive.id == a.directive_id)
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
-        .where(*scope_conditions(scope), not_done, a.deadline_kind != "open",
-               and_(a.deadline.is_not(None), a.deadline < scope.as_of))
+        .where(*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of),
+               true() if scope.shown is None else scope.shown)
         .order_by(a.deadline, a.id)
         .limit(limit)
     )

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
-from engine.reports.outcomes import DENOMINATORS, Scope
+from engine.reports.counts import DENOMINATORS, Scope
 
 
 class BadReportQuery(EngineError):
@@ -64,8 +65,11 @@ class ReportQuery:
                    denominator=denominator, directive_id=int(directive) if directive else None,
                    officer=(args.get("officer") or "").strip()[:64])
 
-    def scope(self, session: Session, visible_unit_ids: set[int] | None, *, include_secret: bool = True) -> Scope:
-        """The Scope for this query within the units the asker may see (None: all)."""
+    def scope(self, session: Session, asker: User | None) -> Scope:
+        """The Scope for this query within what `asker` may see (engine.org.permissions: the
+        units of their scope; lists name only the assignments they may see). None: the public,
+        who see every unit's figures and nothing of secret documents."""
+        visible_unit_ids = permissions.units_in_scope(session, asker) if asker is not None else None
         unit_ids = visible_unit_ids
         if self.unit_code:
             unit = org.unit_by_code(session, self.unit_code)
@@ -79,7 +83,8 @@ class ReportQuery:
                 raise BadReportQuery("Unknown officer '%(value)s'.", value=self.officer)
         return Scope(as_of=self.as_of, start=self.period.start, end=self.period.end, unit_ids=unit_ids,
                      urgency=self.urgency or None, directive_id=self.directive_id, officer_id=officer_id,
-                     include_secret=include_secret)
+                     include_secret=asker is not None,
+                     shown=permissions.see_clause(session, asker, permissions.ASSIGNMENT) if asker else None)
 
     def root_unit_id(self, session: Session, user_unit_id: int | None) -> int | None:
         """Whose children the per-unit table lists: the chosen unit, else the asker's own unit

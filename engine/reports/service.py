@@ -12,10 +12,10 @@ from engine import clock
 from engine.errors import NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.reports import outcomes
+from engine.reports import counts
+from engine.reports.counts import Counts, Scope
 from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.operators import reporting_units
-from engine.reports.outcomes import Outcome, Scope
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
 from engine.runtime.models import WorkflowInstance
 
@@ -58,8 +58,8 @@ class Report:
     scope: Scope
     denominator: str
     period_label: str
-    total: Outcome
-    units: list[Outcome]
+    total: Counts
+    units: list[Counts]
     overdue: list[OverdueAssignment]
     submissions: list[SubmittedReport] = field(default_factory=list)
     missing_units: list[str] = field(default_factory=list)
@@ -74,13 +74,13 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
                  header: Header | None = None, settings: dict | None = None) -> Report:
     """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
     every lead unit), the overdue list, and — for a periodic report — the units' reports."""
-    if denominator not in outcomes.DENOMINATORS:
+    if denominator not in counts.DENOMINATORS:
         raise ValueError(f"unknown denominator '{denominator}'")
-    units = (outcomes.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
-             else outcomes.by_unit(session, scope))
+    units = (counts.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
+             else counts.by_unit(session, scope))
     report = Report(header=header or default_header(session, scope, period_label, settings or {}),
                     scope=scope, denominator=denominator, period_label=period_label,
-                    total=outcomes.total(session, scope), units=units,
+                    total=counts.total(session, scope), units=units,
                     overdue=overdue_assignments(session, scope, limit=None))
     if periodic_report_id is not None:
         report.submissions, report.missing_units = _submissions(session, periodic_report_id, scope)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UTCDateTime
+from engine.org import permissions
 
 
 class ProcessBundle(Base):
@@ -45,3 +46,12 @@ class ProcessDraft(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def published_settings(session: Session) -> list[tuple[str, dict]]:
+    """(ruleset, settings) of the published version of each ruleset."""
+    return [tuple(row) for row in session.execute(select(ProcessBundle.ruleset, ProcessBundle.settings)
+                                                  .where(ProcessBundle.status == "published"))]
+
+
+permissions.declare_settings(published_settings)  # [secrecy] visible_to is read from here

@@ -25,8 +25,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import audit, clock, forms
 from engine.db import Database
 from engine.errors import AlreadyDone, Conflict, Forbidden, NotFound
+from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit, User
+from engine.org.models import User
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 _TEMPLATES = SandboxedEnvironment(autoescape=False)
 _TEMPLATES.filters["date_vn"] = date_vn  # {{ deadline | date_vn }} -> 26/02/2026
 _instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker
-OFFICE_ROLES = ("clerk", "office_head")
 # The key every stored working-day rule carries (see engine.sandbox.helpers.working_deadline).
 WORKING_DAYS_KEY = "working_days"
 
@@ -141,7 +141,7 @@ class Runtime:
             item.draft = {k: v for k, v in raw.items() if k != "csrf_token"}
 
     def check_may_act(self, session: Session, user: User, item: WorkItem) -> None:
-        if not user.has_role(item.role) or not org.can_act_for_unit(session, user, item.unit_id):
+        if not permissions.may_act(session, user, item):
             raise Forbidden("You may not handle this work item.")
 
     # ------------------------------------------------------------------ events from outside
@@ -394,7 +394,7 @@ class Runtime:
         """The work_items row for a newly ready user task."""
         spec = task.task_spec
         props = spec.extensions.get("properties", {})
-        role = compiled.lanes.get(spec.lane, "clerk")
+        role = permissions.lane_role(compiled.lanes, spec.lane)
         unit_id = self._resolve_unit(session, task, props.get("unit"), role)
         due = self.script_engine.evaluate(task, props["due"]) if props.get("due") else None
         instructions = spec.extensions.get("instructionsForEndUser")
@@ -413,9 +413,7 @@ class Runtime:
             if unit_id is None:
                 raise LookupError(f"user task {task.task_spec.bpmn_id}: unit '{code}' does not exist")
             return unit_id
-        default: Unit | None = org.tracking_office(session) if role in OFFICE_ROLES else None
-        if role == "leader":
-            default = org.root_unit(session)
+        default = permissions.default_unit(session, role)
         return default.id if default else None
 
     def _record_incident(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow,

@@ -4,12 +4,9 @@
 ruleset's `[reminders]`."""
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from engine.directives.models import Assignment, Directive
 from engine.notifications.service import notify_users
-from engine.org import service as org
-from engine.org.models import User
+from engine.org import permissions
 from engine.rulesets.settings import settings_check
 from engine.sandbox.helpers import days_late, deadline_date, helper
 from engine.sandbox.operators import OPERATORS, StepContext
@@ -19,14 +16,6 @@ helper(next_urging)
 helper(urging_moment)
 settings_check("reminders")(policy_problems)
 
-# Who hears about each urging event unless ruleset.toml [reminders.recipients] says otherwise.
-DEFAULT_RECIPIENTS = {
-    "reminder": ["unit_officer"],
-    "due_today": ["unit_officer"],
-    "overdue": ["unit_officer", "clerk"],
-    "escalation": ["unit_officer", "unit_head", "office_head", "leader"],
-    "periodic_update": ["unit_officer"],
-}
 CLOSED = ("closed", "cancelled")
 
 
@@ -70,24 +59,10 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     assignment = _assignment(ctx, data)
     if assignment.progress == "done" or assignment.status == "returned":
         return {"notified": 0, "paused": True}
-    roles = params.get("roles") or DEFAULT_RECIPIENTS.get(kind, ["unit_officer"])
-    users = [user for role in roles for user in people(ctx.session, assignment, role)]
+    users = [user for role in permissions.urging_roles(kind, params.get("roles"))
+             for user in permissions.holders_for_assignment(ctx.session, assignment, role)]
     directive = ctx.session.get(Directive, assignment.directive_id)
     late = days_late(assignment.deadline.isoformat()) if assignment.deadline else 0
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
                            dedup_key=f"urge:{assignment.id}:{kind}:{at}", days_late=late)
     return {"notified": len(created)}
-
-
-def people(session: Session, assignment: Assignment, role: str) -> list[User]:
-    """Holders of `role` for this assignment: unit roles in the lead unit (its head when it
-    has no officer), office roles in the tracking office (the follow-up officer when one
-    is named), the leader at the root."""
-    if role in ("unit_officer", "unit_head"):
-        found = org.users_with_role(session, role, assignment.lead_unit_id)
-        return found or (org.users_with_role(session, "unit_head", assignment.lead_unit_id)
-                         if role == "unit_officer" else [])
-    if role == "clerk" and assignment.follow_up_officer_id:
-        return [session.get(User, assignment.follow_up_officer_id)]
-    unit = org.root_unit(session) if role == "leader" else org.tracking_office(session)
-    return org.users_with_role(session, role, unit.id if unit else None)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.outcomes import BUCKETS, TERMS
 from tests.conftest import PASSWORD, screenshot
 from webui.app import create_app
 
@@ -32,8 +33,14 @@ def test_dashboard_draws_the_charts(seeded, chromium, serve):
     drawn = page.evaluate("""() => ['rp-units', 'rp-trend'].map(id => {
         const chart = Chart.getChart(id); return chart ? chart.data.datasets.length : 0; })""")
     units = page.evaluate("() => Chart.getChart('rp-units').data.labels")
+    # each bucket is drawn in the colour the stylesheet gives it (engine/outcomes.py TERMS)
+    colours = page.evaluate("""() => Chart.getChart('rp-units').data.datasets.map(d => d.backgroundColor)""")
+    css = page.evaluate("""names => names.map(n =>
+        getComputedStyle(document.documentElement).getPropertyValue('--' + n).trim())""",
+                        [TERMS[b].colour for b in BUCKETS])
     screenshot(page, "reports-dashboard")
     context.close()
     assert drawn == [4, 5]  # four buckets; the trend adds the rate line
     assert "Sở Tài chính" in units
+    assert colours == css and all(css), (colours, css)
     assert not page_errors, page_errors

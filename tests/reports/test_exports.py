@@ -8,10 +8,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_pdf import write_pdf
 from engine.reports.export_xlsx import write_xlsx
-from engine.reports.outcomes import Scope
 from engine.reports.service import build_report
 from tests.reports.dataset import AS_OF, Q1
 

@@ -14,9 +14,9 @@ from engine.errors import NotFound
 from engine.notifications.models import Notification
 from engine.org.models import User
 from engine.reports import calendar as report_calendar
+from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.models import PeriodicReport, UnitReport
-from engine.reports.outcomes import Scope
 from engine.reports.service import build_report, start_schedule
 from engine.rulesets.settings import check_settings
 from engine.runtime.models import WorkflowInstance, WorkItem

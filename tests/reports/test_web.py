@@ -53,7 +53,7 @@ def test_officer_and_directive_filters(app, seeded):
     with seeded.engine.db.session() as s:
         secret_directive = s.scalar(select(Directive.id).where(Directive.symbol == "3/UBND-VP"))
     by_directive = office.get(f"/reports/data.json?{Q1}&directive={secret_directive}").get_json()
-    assert [(u["name"], u["on_time"], u["total"]) for u in by_directive["units"]] == [("Sở Xây dựng", 1, 1)]
+    assert [(u["name"], u["done_on_time"], u["total"]) for u in by_directive["units"]] == [("Sở Xây dựng", 1, 1)]
     by_officer = office.get(f"/reports/data.json?{Q1}&officer=clerk").get_json()  # the follow-up officer
     assert sum(u["total"] for u in by_officer["units"]) == 12
     assert office.get(f"/reports/data.json?{Q1}&officer=chutich").get_json()["units"] == []

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from engine import forms as engine_forms
 from engine.errors import EngineError
+from engine.org import accounts, permissions
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
 from engine.runtime.models import Incident, WorkflowInstance
@@ -18,15 +19,14 @@ from webui.messages import engine_message
 from webui.nav import NavLink
 
 blueprint = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
-PROCESS_ADMINS = ("process_admin", "system_admin")
-nav_links = [NavLink("admin.incidents", "Incidents", PROCESS_ADMINS),
-             NavLink("admin.calendar", "Calendar", ("system_admin",)),
-             NavLink("admin.users", "Users", ("system_admin",))]
+nav_links = [NavLink("admin.incidents", "Incidents", permissions.may_handle_incidents),
+             NavLink("admin.calendar", "Calendar", permissions.may_administer_users),
+             NavLink("admin.users", "Users", permissions.may_administer_users)]
 
 
 # ------------------------------------------------------------------ incidents
 @blueprint.get("/incidents")
-@login_required(*PROCESS_ADMINS)
+@login_required(permissions.may_handle_incidents)
 def incidents():
     status = "resolved" if request.args.get("status") == "resolved" else "open"
     with engine().db.reading() as session:
@@ -37,7 +37,7 @@ def incidents():
 
 
 @blueprint.post("/incidents/<int:incident_id>/retry")
-@login_required(*PROCESS_ADMINS)
+@login_required(permissions.may_handle_incidents)
 def retry(incident_id: int):
     try:
         engine().runtime.retry_incident(incident_id, current_user())
@@ -50,7 +50,7 @@ def retry(incident_id: int):
 
 # ------------------------------------------------------------------ calendar
 @blueprint.route("/calendar", methods=["GET", "POST"])
-@login_required("system_admin")
+@login_required(permissions.may_administer_users)
 def calendar():
     if request.method == "POST":
         try:
@@ -70,7 +70,7 @@ def calendar():
 
 
 @blueprint.post("/calendar/<day>/delete")
-@login_required("system_admin")
+@login_required(permissions.may_administer_users)
 def calendar_delete(day: str):
     try:
         parsed = engine_forms.parse_date(day)
@@ -84,7 +84,7 @@ def calendar_delete(day: str):
 
 # ------------------------------------------------------------------ users
 @blueprint.route("/users", methods=["GET", "POST"])
-@login_required("system_admin")
+@login_required(permissions.may_administer_users)
 def users():
     form = request.form
     if request.method == "POST" and _saved_user(
@@ -100,12 +100,12 @@ def users():
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
-@login_required("system_admin")
+@login_required(permissions.may_administer_users)
 def user_edit(user_id: int):
     """Change a user's name, unit, roles or e-mail, or set a new password."""
     form = request.form
     if request.method == "POST" and _saved_user(
-            lambda session: org.update_user(session, user_id, full_name=form.get("full_name", "").strip(),
+            lambda session: accounts.update_user(session, user_id, full_name=form.get("full_name", "").strip(),
                                             unit_code=form.get("unit", ""), email=form.get("email") or None,
                                             roles=_chosen_roles(form), password=form.get("password") or None,
                                             actor=current_user()),
@@ -138,7 +138,7 @@ def _saved_user(change, refused: str, done: str) -> bool:
 
 
 @blueprint.post("/users/<int:user_id>/active")
-@login_required("system_admin")
+@login_required(permissions.may_administer_users)
 def toggle_active(user_id: int):
     with engine().db.session() as session:
         user = session.get(User, user_id)

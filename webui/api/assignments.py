@@ -18,8 +18,8 @@ from engine.directives.models import PROGRESS, Assignment, Attachment, Extension
 from engine.inbox import service as inbox
 from engine.org import service as org
 from engine.org.models import User
+from engine.outcomes import Outcome, outcome_of
 from engine.registry import service as registry
-from engine.registry.outcomes import OUTCOMES, assignment_outcome
 from engine.runtime.models import WorkItem
 from webui.api import serialize
 from webui.api.core import (
@@ -46,9 +46,7 @@ ACTION_FIELD = "action"
 def list_assignments():
     page, per_page = paging()
     args = request.args
-    outcome = args.get("outcome") or None
-    if outcome and outcome not in OUTCOMES:
-        raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.", name="outcome")
+    outcome = _outcome_or_none()
     with engine().db.reading() as session:
         unit_code = args.get("unit") or None
         if unit_code and org.unit_by_code(session, unit_code) is None:
@@ -64,6 +62,15 @@ def list_assignments():
                          found.page, found.per_page, found.total)
         body["counts"] = found.counts
         return jsonify(body)
+
+
+def _outcome_or_none() -> Outcome | None:
+    raw = request.args.get("outcome")
+    try:
+        return Outcome(raw) if raw else None
+    except ValueError:
+        raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
+                       name="outcome") from None
 
 
 def _int_or_none(name: str) -> int | None:
@@ -257,7 +264,7 @@ def list_sub_assignments(assignment_id: int):
         if registry.visible_assignment(session, user, assignment_id) is None:
             raise not_found()
         codes, today = unit_codes(session), clock.today()
-        return jsonify({"items": [serialize.assignment(a, codes, assignment_outcome(a, today))
+        return jsonify({"items": [serialize.assignment(a, codes, outcome_of(a, today))
                                   for a in subassign.children(session, assignment_id)]})
 
 
@@ -277,4 +284,4 @@ def pass_down(assignment_id: int):
     with engine().db.session() as session:
         codes, today = unit_codes(session), clock.today()
         rows = [session.get(Assignment, i) for i in ids]
-        return jsonify({"items": [serialize.assignment(a, codes, assignment_outcome(a, today)) for a in rows]}), 201
+        return jsonify({"items": [serialize.assignment(a, codes, outcome_of(a, today)) for a in rows]}), 201

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -105,8 +106,9 @@ def api_user() -> User:
     return g.api_user
 
 
-def require_role(*roles: str) -> None:
-    if not api_user().has_role(*roles):
+def require(allowed: Callable[[User], bool]) -> None:
+    """Refuse (403) a caller whom `allowed` (a check of engine.org.permissions) does not let in."""
+    if not allowed(api_user()):
         raise ApiError(403, "forbidden", "Your role may not do this.")
 
 

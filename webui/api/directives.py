@@ -9,9 +9,9 @@ from sqlalchemy import func, or_, select
 from engine import clock
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
-from engine.org import service as org
+from engine.org import permissions
+from engine.outcomes import outcome_of
 from engine.registry import service as registry
-from engine.registry.outcomes import assignment_outcome
 from webui.api import serialize
 from webui.api.core import (
     ApiError,
@@ -22,20 +22,14 @@ from webui.api.core import (
     not_found,
     page_body,
     paging,
-    require_role,
+    require,
 )
 from webui.api.org import unit_codes
 from webui.context import engine
 
-REGISTRAR_ROLES = ("clerk", "office_head")
-
 
 def visible_directives(session, user):
-    query = select(Directive)
-    if org.visible_unit_ids(session, user) is not None:
-        seen = registry.visible_assignments(session, user).with_only_columns(Assignment.directive_id)
-        query = query.where(Directive.id.in_(seen))
-    return query
+    return select(Directive).where(permissions.see_clause(session, user, permissions.DIRECTIVE))
 
 
 def _date_arg(name: str) -> date | None:
@@ -81,14 +75,14 @@ def get_directive(directive_id: int):
                                       .order_by(Assignment.seq)).all()
         codes, today = unit_codes(session), clock.today()
         body = serialize.directive(directive)
-        body["assignments"] = [serialize.assignment(a, codes, assignment_outcome(a, today)) for a in assignments]
+        body["assignments"] = [serialize.assignment(a, codes, outcome_of(a, today)) for a in assignments]
         return jsonify(body)
 
 
 @blueprint.post("/directives")
 @idempotent
 def create_directive():
-    require_role(*REGISTRAR_ROLES)
+    require(permissions.may_register_directives)
     body = json_body()
     items = body.pop("assignments", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

@@ -9,9 +9,9 @@ from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
 from engine.imports import ImportFailed, edxml, excel
+from engine.org import permissions
 from webui.api import bodies, serialize
-from webui.api.core import ApiError, api_user, blueprint, error_response, idempotent, require_role
-from webui.api.directives import REGISTRAR_ROLES
+from webui.api.core import ApiError, api_user, blueprint, error_response, idempotent, require
 from webui.api.spec import openapi_document
 from webui.context import engine
 from webui.hygiene import parse_json
@@ -39,7 +39,7 @@ def _uploaded(name: str = "file") -> bytes:
 def import_edxml():
     """multipart: `file` (the edXML message) and `assignments` (a JSON list). With
     ?preview=true only the parsed header is returned, nothing is stored."""
-    require_role(*REGISTRAR_ROLES)
+    require(permissions.may_register_directives)
     data = _uploaded()
     if request.args.get("preview") in ("1", "true"):
         return jsonify(edxml.parse_header(data))
@@ -59,7 +59,7 @@ def import_edxml():
 @blueprint.post("/imports/excel")
 @idempotent
 def import_excel():
-    require_role(*REGISTRAR_ROLES)
+    require(permissions.may_register_directives)
     created = excel.import_workbook(engine(), _uploaded(), api_user())
     return jsonify({"items": [serialize.directive(d) for d in created]}), 201
 

@@ -7,8 +7,9 @@ from datetime import date
 from flask import jsonify, request
 
 from engine import clock
+from engine.org import permissions
 from engine.org import service as org
-from engine.reports import outcomes
+from engine.reports import counts
 from webui.api.core import ApiError, api_user, blueprint
 from webui.context import engine
 
@@ -25,20 +26,20 @@ def _date_arg(name: str, default: date | None) -> date | None:
 def report_summary():
     """?as_of, start, end (assigned between), unit (a sub-tree), denominator (fallen_due | assigned)."""
     denominator = request.args.get("denominator", "fallen_due")
-    if denominator not in outcomes.DENOMINATORS:
+    if denominator not in counts.DENOMINATORS:
         raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
                        name="denominator")
     user = api_user()
     with engine().db.reading() as session:
-        units = org.visible_unit_ids(session, user)
+        units = permissions.units_in_scope(session, user)
         code = request.args.get("unit")
         if code:
             unit = org.unit_by_code(session, code)
             if unit is None or (units is not None and unit.id not in units):
                 raise ApiError(400, "bad_request", "Unknown unit %(unit)s.", unit=code)
             units = org.subtree_ids(session, unit.id)
-        scope = outcomes.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
+        scope = counts.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
                                end=_date_arg("end", None), unit_ids=units)
         return jsonify({"as_of": scope.as_of.isoformat(), "denominator": denominator,
-                        "total": outcomes.total(session, scope).as_dict(denominator),
-                        "units": [o.as_dict(denominator) for o in outcomes.by_unit(session, scope)]})
+                        "total": counts.total(session, scope).as_dict(denominator),
+                        "units": [o.as_dict(denominator) for o in counts.by_unit(session, scope)]})

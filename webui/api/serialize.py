@@ -6,7 +6,7 @@ from datetime import date, datetime
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.forms import FormDefinition
 from engine.org.models import Unit
-from engine.registry.outcomes import COLOURS
+from engine.outcomes import TERMS, Outcome
 from engine.runtime.models import WorkItem
 
 
@@ -22,7 +22,7 @@ def directive(d: Directive) -> dict:
             "source_document_id": d.source_document_id, "created_at": iso(d.created_at)}
 
 
-def assignment(a: Assignment, codes: dict[int, str], outcome: str) -> dict:
+def assignment(a: Assignment, codes: dict[int, str], outcome: Outcome | None) -> dict:
     links = sorted(a.units, key=lambda link: link.id or 0)
     return {
         "id": a.id, "directive_id": a.directive_id, "symbol": a.directive.symbol, "seq": a.seq,
@@ -30,7 +30,8 @@ def assignment(a: Assignment, codes: dict[int, str], outcome: str) -> dict:
         "coordinating_units": [codes.get(link.unit_id) for link in links if link.role == "coordinating"],
         "deadline_kind": a.deadline_kind, "deadline": iso(a.deadline), "original_deadline": iso(a.original_deadline),
         "urgency": a.urgency, "progress": a.progress, "status": a.status, "outcome": outcome,
-        "colour": COLOURS.get(outcome), "requires_report": a.requires_report, "assigned_on": iso(a.assigned_on),
+        "colour": TERMS[outcome].colour if outcome else None, "requires_report": a.requires_report,
+        "assigned_on": iso(a.assigned_on),
         "completed_on": iso(a.completed_on), "closed_on": iso(a.closed_on), "parent_id": a.parent_id,
         "last_update_at": iso(a.last_update_at), "created_at": iso(a.created_at),
     }

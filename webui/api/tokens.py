@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from engine.api_tokens import service as tokens
-from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, require_role
+from engine.org import permissions
+from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, require
 from webui.api.serialize import iso
 from webui.context import engine
 
@@ -17,7 +18,7 @@ def _token(row, username: str) -> dict:
 
 @blueprint.get("/tokens")
 def list_tokens():
-    require_role("system_admin")
+    require(permissions.may_administer_users)
     with engine().db.reading() as session:
         return jsonify({"items": [_token(row, name) for row, name in tokens.list_tokens(session)]})
 
@@ -25,7 +26,7 @@ def list_tokens():
 @blueprint.post("/tokens")
 @idempotent
 def create_token():
-    require_role("system_admin")
+    require(permissions.may_administer_users)
     body = json_body()
     username, name = body.get("username"), body.get("name")
     if not isinstance(username, str) or not isinstance(name, str):
@@ -41,7 +42,7 @@ def create_token():
 
 @blueprint.delete("/tokens/<int(max=2147483647):token_id>")
 def revoke_token(token_id: int):
-    require_role("system_admin")
+    require(permissions.may_administer_users)
     with engine().db.session() as session:
         tokens.revoke_token(session, token_id, actor=api_user())
     return jsonify({"id": token_id, "revoked": True})

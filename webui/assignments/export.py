@@ -8,11 +8,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from engine.outcomes import TERMS
 from engine.registry.service import RegistryRow
 from webui.formatting import OUTCOME_LABELS, PROGRESS_LABELS, URGENCY_LABELS, vn_date
 
-FILLS = {"done_on_time": "C6EFCE", "in_progress": "DDEBF7", "done_late": "FCE4D6", "overdue": "FFC7CE",
-         "not_started": "EDEDED"}
+FILLS = {"green": "C6EFCE", "blue": "DDEBF7", "orange": "FCE4D6", "red": "FFC7CE", "grey": "EDEDED"}  # light tints
 WIDTHS = (6, 20, 50, 60, 28, 12, 12, 18, 22)
 
 
@@ -34,7 +34,8 @@ def workbook(rows: list[RegistryRow]) -> bytes:
         for cell in sheet[n + 1]:
             if cell.data_type == "f":  # text typed by users never runs as a formula in Excel
                 cell.data_type = "s"
-        sheet.cell(row=n + 1, column=9).fill = PatternFill("solid", fgColor=FILLS[row.outcome])
+        if row.outcome:  # a cancelled assignment has no outcome and no colour
+            sheet.cell(row=n + 1, column=9).fill = PatternFill("solid", fgColor=FILLS[TERMS[row.outcome].colour])
     for i, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     for line in sheet.iter_rows(min_row=2):

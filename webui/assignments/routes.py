@@ -10,10 +10,10 @@ from engine.directives import attachments, extensions
 from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError
 from engine.inbox import service as inbox
-from engine.org import service as org
+from engine.org import permissions
+from engine.outcomes import Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
-from engine.registry.outcomes import OUTCOMES
 from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
@@ -35,9 +35,16 @@ def _date_arg(args, name: str) -> date | None:
         return None
 
 
+def _outcome_arg(args) -> Outcome | None:
+    try:
+        return Outcome(args.get("outcome"))
+    except ValueError:  # none, or a value this page never links to: every outcome
+        return None
+
+
 def query_from(args) -> registry.AssignmentQuery:
     return registry.AssignmentQuery(
-        unit_code=args.get("unit") or None, outcome=args.get("outcome") if args.get("outcome") in OUTCOMES else None,
+        unit_code=args.get("unit") or None, outcome=_outcome_arg(args),
         period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
         urgency=args.get("urgency") if args.get("urgency") in URGENCIES else None,
         directive_id=forms.int_arg(args, "directive"), text=args.get("text", "")[:200],
@@ -52,11 +59,12 @@ def index():
     with engine().db.reading() as session:
         page = registry.search(session, current_user(), q)
         units = forms.unit_choices(session)
-        directive = session.get(Directive, q.directive_id) if q.directive_id else None
+        directive = session.get(Directive, q.directive_id) if permissions.may_see(
+            session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     any_outcome = {k: v for k, v in args.items() if k != "outcome"}
     return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
-                           outcomes=OUTCOMES, sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
+                           sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
                            directive=directive)
 
 
@@ -86,8 +94,9 @@ def detail(assignment_id: int):
         actions = {i.id: _preset_actions(eng, session, i) for i in my_items}
         waiting = eng.runtime.waiting_messages(session, info.instance) \
             if info.instance is not None and info.instance.status == "running" else []
-        may_extend = extensions.EXTENSION_MESSAGE in waiting and _may_request_extension(session, user, info)
-        may_ask = extensions.EXPLANATION_MESSAGE in waiting and user.has_role(*extensions.OFFICE_ROLES)
+        may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
+            session, user, info.assignment)
+        may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
     return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
                            may_extend=may_extend, may_ask=may_ask)
 
@@ -100,11 +109,6 @@ def _preset_actions(eng, session, item) -> list[tuple[str, str, str]]:
         if f.type == "select" and f.name in ("action", "decision", "extension_decision"):
             return [(f.name, str(value), label) for value, label in f.options]
     return []
-
-
-def _may_request_extension(session, user, info) -> bool:
-    return (user.has_role(*extensions.LEAD_ROLES) and not user.organisation_wide
-            and org.can_act_for_unit(session, user, info.assignment.lead_unit_id))
 
 
 @blueprint.get("/assignments/<int:assignment_id>/diagram")

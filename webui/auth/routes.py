@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -23,8 +24,8 @@ def current_user() -> User | None:
     return g.get("user")
 
 
-def login_required(*roles: str):
-    """Require a signed-in user, holding one of `roles` when given."""
+def login_required(allowed: Callable[[User], bool] | None = None):
+    """Require a signed-in user whom `allowed` (a check of engine.org.permissions) lets in."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -32,7 +33,7 @@ def login_required(*roles: str):
             user = current_user()
             if user is None:
                 return redirect(url_for("auth.login", next=request.full_path))
-            if roles and not user.has_role(*roles):
+            if allowed is not None and not allowed(user):
                 abort(403)
             return view(*args, **kwargs)
 

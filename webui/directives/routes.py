@@ -11,6 +11,7 @@ from engine.directives.models import URGENCIES
 from engine.errors import EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
+from engine.org import permissions
 from engine.runtime.models import WorkItem
 from engine.working_days import WorkingCalendar
 from webui import forms
@@ -20,8 +21,7 @@ from webui.messages import engine_message, form_message
 from webui.nav import NavLink
 
 blueprint = Blueprint("directives", __name__, template_folder="templates")
-REGISTRARS = ("clerk", "office_head")
-nav_links = [NavLink("directives.new", "Register directive", REGISTRARS)]
+nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives)]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report")
 MAX_ASSIGNMENTS = 100
 
@@ -42,7 +42,7 @@ def read_assignments(form) -> list[dict]:
 
 
 @blueprint.route("/directives/new", methods=["GET", "POST"])
-@login_required(*REGISTRARS)
+@login_required(permissions.may_register_directives)
 def new():
     eng = engine()
     with eng.db.session() as session:

@@ -10,6 +10,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from engine.errors import EngineError
+from engine.org import permissions
 from engine.org.models import User
 from engine.rulesets import diff, disk, drafts, migration
 from engine.rulesets.errors import RulesetError
@@ -24,12 +25,11 @@ from webui.modeler.labels import bpmn_texts, editor_labels
 from webui.nav import NavLink
 
 blueprint = Blueprint("modeler", __name__, template_folder="templates", url_prefix="/modeler")
-nav_links = [NavLink("modeler.index", "Processes", ("process_admin",))]
-ADMIN = "process_admin"
+nav_links = [NavLink("modeler.index", "Processes", permissions.may_model_processes)]
 
 
 @blueprint.get("/")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def index():
     eng = engine()
     with eng.db.reading() as session:
@@ -48,7 +48,7 @@ def index():
 
 
 @blueprint.get("/edit/<path:path>")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def edit(path: str):
     eng = engine()
     start_from = request.args.get("from", type=int)
@@ -73,7 +73,7 @@ def edit(path: str):
 
 
 @blueprint.post("/drafts/<int:draft_id>/autosave")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def autosave(draft_id: int):
     payload = request.get_json(silent=True) or {}
     with engine().db.session() as session:
@@ -86,7 +86,7 @@ def autosave(draft_id: int):
 
 
 @blueprint.post("/drafts/<int:draft_id>/save")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def save(draft_id: int):
     """Validate as loading does; a passing diagram becomes an unpublished version."""
     eng = engine()
@@ -111,7 +111,7 @@ def save(draft_id: int):
 
 
 @blueprint.post("/drafts/<int:draft_id>/resolve")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def resolve(draft_id: int):
     eng = engine()
     with eng.db.session() as session:
@@ -126,7 +126,7 @@ def resolve(draft_id: int):
 
 
 @blueprint.post("/drafts/<int:draft_id>/discard")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def discard(draft_id: int):
     with engine().db.session() as session:
         drafts.discard(session, _own_draft(session, draft_id), current_user())
@@ -147,13 +147,13 @@ def _version_page(bundle_id: int, plans=None, **extra):
 
 
 @blueprint.get("/versions/<int:bundle_id>")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def version(bundle_id: int):
     return _version_page(bundle_id)
 
 
 @blueprint.post("/versions/<int:bundle_id>/publish")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def publish(bundle_id: int):
     eng = engine()
     try:
@@ -170,7 +170,7 @@ def publish(bundle_id: int):
 
 
 @blueprint.post("/versions/<int:bundle_id>/migrate")
-@login_required(ADMIN)
+@login_required(permissions.may_model_processes)
 def migrate(bundle_id: int):
     """Dry run (the default) or move the chosen running instances to this version."""
     eng = engine()

@@ -7,13 +7,13 @@ from flask import Blueprint, render_template, request
 
 from engine import clock
 from engine.org import service as org
-from engine.reports import outcomes
+from engine.outcomes import BUCKETS
+from engine.reports import counts
 from engine.reports.calendar import parse_period
-from engine.reports.outcomes import BUCKETS
 from engine.reports.query import BadReportQuery, ReportQuery
 from webui.context import engine
 from webui.messages import engine_message
-from webui.reports.routes import BUCKET_MSGIDS, DENOMINATOR_MSGIDS
+from webui.reports.routes import DENOMINATOR_MSGIDS
 
 blueprint = Blueprint("public", __name__, template_folder="templates")
 PERIODS_SHOWN = ("", "-H1", "-H2", "-Q1", "-Q2", "-Q3", "-Q4")  # year, halves, quarters (no months)
@@ -30,13 +30,13 @@ def results():
     except BadReportQuery as exc:
         error, query = engine_message(exc), ReportQuery.from_args({}, today)
     with engine().db.reading() as session:
-        scope = query.scope(session, None, include_secret=False)
+        scope = query.scope(session, None)  # the public: nothing of secret documents
         root = org.root_unit(session)
-        units = outcomes.by_subtree(session, scope, root.id) if root else []
-        total = outcomes.total(session, scope)
+        units = counts.by_subtree(session, scope, root.id) if root else []
+        total = counts.total(session, scope)
     choices = [(key, parse_period(key).label)
                for key in (f"{y}{suffix}" for y in (today.year, today.year - 1) for suffix in PERIODS_SHOWN)]
     response = render_template("public/results.html", q=query, units=units, total=total, error=error,
-                               choices=choices, buckets=BUCKETS, bucket_msgids=BUCKET_MSGIDS,
+                               choices=choices, buckets=BUCKETS,
                                denominator_msgids=DENOMINATOR_MSGIDS, root=root)
     return response, 400 if error else 200

@@ -9,15 +9,17 @@ from sqlalchemy import select
 from engine import clock
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError, NotFound
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
-from engine.reports import outcomes
+from engine.outcomes import BUCKETS, TERMS
+from engine.reports import counts
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
+from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_pdf import FontMissing, write_pdf
 from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import PeriodicReport
-from engine.reports.outcomes import BUCKETS, Scope
 from engine.reports.overdue import overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import build_report, month_ends, periodic_reports, running_schedule, start_schedule
@@ -29,15 +31,11 @@ from webui.nav import NavLink
 blueprint = Blueprint("reports", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/reports/static")
 nav_links = [NavLink("reports.dashboard", "Reports")]
-SCHEDULE_ROLES = ("process_admin", "system_admin", "office_head")
 EXPORTS = {
     "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "docx": (write_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "pdf": (write_pdf, "application/pdf"),
 }
-# English msgids of the four buckets (the Vietnamese is in this feature's catalogue).
-BUCKET_MSGIDS = {"on_time": "Done on time", "late": "Done late", "in_progress": "In progress within deadline",
-                 "overdue": "Overdue, not done"}
 DENOMINATOR_MSGIDS = {"fallen_due": "Completion rate over tasks fallen due (done, or past their deadline)",
                       "assigned": "Completion rate over all assigned tasks"}
 
@@ -55,9 +53,8 @@ def _asked(session) -> Asked:
     """Read the query string; units outside the asker's sub-tree are never counted."""
     user = current_user()
     query = ReportQuery.from_args(request.args, clock.today())
-    visible = org.visible_unit_ids(session, user)
-    scope = query.scope(session, visible)
-    fallback = user.unit_id if visible is not None else getattr(org.root_unit(session), "id", None)
+    scope = query.scope(session, user)
+    fallback = getattr(org.root_unit(session), "id", None) if permissions.is_organisation_wide(user) else user.unit_id
     return Asked(query, scope, query.root_unit_id(session, fallback))
 
 
@@ -74,12 +71,12 @@ def dashboard():
             asked = _asked(session)
         except BadReportQuery as error:
             return _refuse(error)  # the page without arguments always works
-        total = outcomes.total(session, asked.scope)
-        ranking = outcomes.ranking(session, asked.scope, asked.query.denominator, asked.root_unit_id)
+        total = counts.total(session, asked.scope)
+        ranking = counts.ranking(session, asked.scope, asked.query.denominator, asked.root_unit_id)
         overdue = overdue_assignments(session, asked.scope, limit=20)
         units = _unit_choices(session)
     return render_template("reports/dashboard.html", q=asked.query, total=total, ranking=ranking, overdue=overdue,
-                           units=units, urgencies=URGENCIES, buckets=BUCKETS, bucket_msgids=BUCKET_MSGIDS,
+                           units=units, urgencies=URGENCIES, buckets=BUCKETS,
                            denominator_msgids=DENOMINATOR_MSGIDS, periods=_period_choices(asked.query.as_of.year))
 
 
@@ -92,13 +89,13 @@ def data():
             asked = _asked(session)
         except BadReportQuery as error:
             return jsonify(error=engine_message(error)), 400
-        units = outcomes.by_subtree(session, asked.scope, asked.root_unit_id) if asked.root_unit_id \
-            else outcomes.by_unit(session, asked.scope)
+        units = counts.by_subtree(session, asked.scope, asked.root_unit_id) if asked.root_unit_id \
+            else counts.by_unit(session, asked.scope)
         days = [d for d in month_ends(asked.query.as_of) if d >= asked.query.period.start]
-        trend = outcomes.trend(session, asked.scope, days)
+        trend = counts.trend(session, asked.scope, days)
     denominator = asked.query.denominator
     return jsonify(
-        buckets=[{"key": b, "label": _(BUCKET_MSGIDS[b])} for b in BUCKETS],
+        buckets=[{"key": b, "label": _(TERMS[b].msgid), "colour": TERMS[b].colour} for b in BUCKETS],
         denominator={"key": denominator, "label": _(DENOMINATOR_MSGIDS[denominator])},
         units=[o.as_dict(denominator) for o in units],
         trend=[{**o.as_dict(denominator), "label": o.extra["as_of"][5:7] + "/" + o.extra["as_of"][:4]}
@@ -137,12 +134,12 @@ def periodic():
         rows = periodic_reports(session)
         schedule = running_schedule(session)
     return render_template("reports/periodic.html", rows=rows, schedule=schedule,
-                           may_start=current_user().has_role(*SCHEDULE_ROLES),
+                           may_start=permissions.may_start_report_schedule(current_user()),
                            labels={row.id: _period(row).label for row in rows})
 
 
 @blueprint.post("/reports/periodic/schedule")
-@login_required(*SCHEDULE_ROLES)
+@login_required(permissions.may_start_report_schedule)
 def schedule():
     try:
         start_schedule(engine(), actor=current_user())
@@ -163,11 +160,11 @@ def periodic_detail(report_id: int):
             abort(404)
         args = {"period": _key(row), "as_of": min(clock.today(), row.period_end).isoformat()}
         query = ReportQuery.from_args(args, clock.today())
-        scope = query.scope(session, org.visible_unit_ids(session, user))
+        scope = query.scope(session, user)
         report = build_report(session, scope, denominator=query.denominator, period_label=query.period.label,
                               periodic_report_id=row.id)
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
-                           bucket_msgids=BUCKET_MSGIDS, buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS)
+                           buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS)
 
 
 def _settings(session) -> dict:
@@ -196,7 +193,7 @@ def _key(row: PeriodicReport) -> str:
 
 
 def _unit_choices(session) -> list[Unit]:
-    visible = org.visible_unit_ids(session, current_user())
+    visible = permissions.units_in_scope(session, current_user())
     units = session.scalars(select(Unit).order_by(Unit.name))
     return [u for u in units if visible is None or u.id in visible]
 

@@ -4,17 +4,14 @@
   var holder = document.getElementById("rp-data");
   if (!holder || typeof Chart === "undefined") { return; }
   var style = getComputedStyle(document.documentElement);
-  var colours = {
-    on_time: style.getPropertyValue("--green").trim() || "#2e7d32",
-    late: style.getPropertyValue("--orange").trim() || "#ef6c00",
-    in_progress: style.getPropertyValue("--blue").trim() || "#1565c0",
-    overdue: style.getPropertyValue("--red").trim() || "#c62828"
-  };
+  function colour(name) {  // the bucket's colour as the pages' stylesheet defines it (--green, --blue…)
+    return style.getPropertyValue("--" + name).trim();
+  }
 
   function datasets(data, rows, type) {
     return data.buckets.map(function (bucket) {
       return {
-        label: bucket.label, type: type, backgroundColor: colours[bucket.key], borderColor: colours[bucket.key],
+        label: bucket.label, type: type, backgroundColor: colour(bucket.colour), borderColor: colour(bucket.colour),
         data: rows.map(function (row) { return row[bucket.key]; })
       };
     });

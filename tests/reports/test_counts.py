@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from engine.org import service as org
-from engine.reports import outcomes
-from engine.reports.outcomes import Scope
+from engine.reports import counts
+from engine.reports.counts import Scope
 from engine.reports.overdue import overdue_assignments
 from tests.reports.dataset import AS_OF, Q1
 
@@ -17,8 +17,8 @@ def engine(seeded):
     return seeded.engine
 
 
-def _buckets(outcome) -> tuple:
-    return outcome.on_time, outcome.late, outcome.in_progress, outcome.overdue
+def _buckets(counted) -> tuple:
+    return counted.done_on_time, counted.done_late, counted.in_progress, counted.overdue
 
 
 def _unit_ids(session, *codes):
@@ -27,7 +27,7 @@ def _unit_ids(session, *codes):
 
 def test_each_unit_and_both_rates(engine):
     with engine.db.session() as s:
-        rows = {o.extra["code"]: o for o in outcomes.by_unit(s, Scope(as_of=AS_OF, start=Q1[0], end=Q1[1]))}
+        rows = {o.extra["code"]: o for o in counts.by_unit(s, Scope(as_of=AS_OF, start=Q1[0], end=Q1[1]))}
     assert set(rows) == {"STC", "STC-NS", "SXD"}
     stc = rows["STC"]
     # a1 (on the deadline day), a3 (extended), a5 (open) | a2 | a4 (open), a7 (deadline = D) | a6, a8
@@ -43,8 +43,8 @@ def test_each_unit_and_both_rates(engine):
 
 def test_whole_scope_and_the_denominator_is_stated(engine):
     with engine.db.session() as s:
-        whole = outcomes.total(s, Scope(as_of=AS_OF, start=Q1[0], end=Q1[1]))
-        with_earlier = outcomes.total(s, Scope(as_of=AS_OF))
+        whole = counts.total(s, Scope(as_of=AS_OF, start=Q1[0], end=Q1[1]))
+        with_earlier = counts.total(s, Scope(as_of=AS_OF))
     assert _buckets(whole) == (5, 1, 3, 3)           # x1 cancelled, x2 earlier, x3 later: not counted
     assert whole.as_dict("assigned")["denominator"] == "assigned"
     assert whole.as_dict("assigned")["rate"] == round(100 * 6 / 12, 2)
@@ -57,7 +57,7 @@ def test_whole_scope_and_the_denominator_is_stated(engine):
 def test_as_of_a_later_day(engine):
     """a8 was finished on 02/04 (late); a7's deadline day has passed by 05/04."""
     with engine.db.session() as s:
-        stc = outcomes.total(s, Scope(as_of=date(2026, 4, 5), start=Q1[0], end=Q1[1],
+        stc = counts.total(s, Scope(as_of=date(2026, 4, 5), start=Q1[0], end=Q1[1],
                                       unit_ids=_unit_ids(s, "STC")))
     assert _buckets(stc) == (3, 2, 1, 2)
 
@@ -65,8 +65,8 @@ def test_as_of_a_later_day(engine):
 def test_sub_tree_sums_sections_into_their_department(engine):
     with engine.db.session() as s:
         root = org.unit_by_code(s, "UBND").id
-        rows = {o.extra["code"]: o for o in outcomes.by_subtree(s, Scope(as_of=AS_OF, start=Q1[0]), root)}
-        stc_tree = outcomes.total(s, Scope(as_of=AS_OF, start=Q1[0],
+        rows = {o.extra["code"]: o for o in counts.by_subtree(s, Scope(as_of=AS_OF, start=Q1[0]), root)}
+        stc_tree = counts.total(s, Scope(as_of=AS_OF, start=Q1[0],
                                            unit_ids=org.subtree_ids(s, org.unit_by_code(s, "STC").id)))
     assert set(rows) == {"STC", "SXD"}
     assert _buckets(rows["STC"]) == (3, 1, 2, 3) == _buckets(stc_tree)
@@ -74,30 +74,30 @@ def test_sub_tree_sums_sections_into_their_department(engine):
 
 def test_public_scope_leaves_out_secret_assignments_and_directives(engine):
     with engine.db.session() as s:
-        rows = {o.extra["code"]: o for o in outcomes.by_unit(s, Scope(as_of=AS_OF, start=Q1[0],
+        rows = {o.extra["code"]: o for o in counts.by_unit(s, Scope(as_of=AS_OF, start=Q1[0],
                                                                       include_secret=False))}
     assert _buckets(rows["SXD"]) == (0, 0, 1, 0)
 
 
 def test_other_groupings(engine):
     with engine.db.session() as s:
-        by_urgency = outcomes.count_outcomes(s, Scope(as_of=AS_OF, start=Q1[0]), "urgency")
-        by_directive = outcomes.count_outcomes(s, Scope(as_of=AS_OF, start=Q1[0]), "directive")
+        by_urgency = counts.count_buckets(s, Scope(as_of=AS_OF, start=Q1[0]), "urgency")
+        by_directive = counts.count_buckets(s, Scope(as_of=AS_OF, start=Q1[0]), "directive")
         with pytest.raises(ValueError):
-            outcomes.count_outcomes(s, Scope(as_of=AS_OF), "colour")
+            counts.count_buckets(s, Scope(as_of=AS_OF), "colour")
     assert _buckets(by_urgency["normal"]) == (5, 1, 3, 3)
     assert sorted(o.total for o in by_directive.values()) == [1, 11]
 
 
 def test_ranking_for_emulation(engine):
     with engine.db.session() as s:
-        ranked = outcomes.ranking(s, Scope(as_of=AS_OF, start=Q1[0]))
+        ranked = counts.ranking(s, Scope(as_of=AS_OF, start=Q1[0]))
     assert [(o.extra["code"], o.extra["rank"]) for o in ranked] == [("SXD", 1), ("STC", 2), ("STC-NS", 3)]
 
 
 def test_trend_over_month_ends(engine):
     with engine.db.session() as s:
-        rows = outcomes.trend(s, Scope(as_of=AS_OF, start=Q1[0]),
+        rows = counts.trend(s, Scope(as_of=AS_OF, start=Q1[0]),
                               [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)])
     # 31/01: a1–a5, a11, a12 assigned; nothing done yet, none past its deadline
     assert _buckets(rows[0]) == (0, 0, 7, 0)
@@ -123,7 +123,7 @@ def test_trend_agrees_with_a_report_taken_on_each_day(engine):
             date(2026, 3, 30), date(2026, 3, 31), date(2026, 4, 2)]
     scope = Scope(as_of=days[-1], start=date(2025, 12, 1))
     with engine.db.session() as s:
-        one_pass = outcomes.trend(s, scope, days)
-        each_day = [outcomes.total(s, scope.at(day)) for day in days]
+        one_pass = counts.trend(s, scope, days)
+        each_day = [counts.total(s, scope.at(day)) for day in days]
     assert [_buckets(o) for o in one_pass] == [_buckets(o) for o in each_day]
     assert [o.extra["as_of"] for o in one_pass] == [d.isoformat() for d in days]

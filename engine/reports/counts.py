@@ -1,14 +1,11 @@
-"""The four outcome buckets and the two completion rates, counted with SQL aggregates over
-the query tables (never by loading workflows). The rules are written out in docs/reports.md:
+"""The four outcome buckets counted, and the two completion rates, with SQL aggregates over
+the query tables (never by loading workflows). Which bucket an assignment is in is the one
+rule of engine/outcomes.py; this module decides which assignments a report counts (docs/reports.md):
 
 - an assignment counts once, for its lead unit as it stands now (a returned and reassigned
-  assignment counts for the unit it is assigned to now); cancelled ones do not count;
-- it is *done* as of day D when `completed_on` is set and `completed_on <= D`;
-- done *on time* when `completed_on <= deadline` (finishing on the deadline day is on time);
-- the deadline is the current one: an approved extension replaces it (`original_deadline`
-  only keeps the record);
-- an open assignment (no deadline) is never late;
-- not done and `deadline < D`: overdue (on the deadline day itself it is still in time).
+  assignment counts for the unit it is assigned to now);
+- it counts when it was assigned in the period and not after the as-of day; cancelled ones
+  (no outcome) and ones never assigned do not count.
 """
 from __future__ import annotations
 
@@ -16,14 +13,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from engine.directives.models import Assignment, Directive
 from engine.org.models import Unit
+from engine.outcomes import BUCKETS, CANCELLED, bucket_case, dated, decide, finished_late
 
-# hoàn thành đúng hạn, hoàn thành quá hạn, đang thực hiện trong hạn, quá hạn chưa hoàn thành
-BUCKETS = ("on_time", "late", "in_progress", "overdue")
 # tỷ lệ trên số nhiệm vụ đã đến hạn / trên tổng số nhiệm vụ được giao
 DENOMINATORS = ("fallen_due", "assigned")
 GROUPINGS = ("unit", "officer", "directive", "urgency")
@@ -41,26 +37,31 @@ class Scope:
     urgency: str | None = None
     officer_id: int | None = None
     include_secret: bool = True          # the public page sets False
+    # Which assignments a list may name (the overdue list): SQL over Assignment, None for all.
+    # Counts never need it: they name no assignment.
+    shown: ColumnElement[bool] | None = field(default=None, compare=False)
 
     def at(self, as_of: date) -> Scope:
         return replace(self, as_of=as_of, end=min(self.end or as_of, as_of))
 
 
 @dataclass
-class Outcome:
-    on_time: int = 0
-    late: int = 0
+class Counts:
+    """How many assignments of a group are in each bucket (field names: engine.outcomes.BUCKETS)."""
+
+    done_on_time: int = 0
+    done_late: int = 0
     in_progress: int = 0
     overdue: int = 0
     extra: dict = field(default_factory=dict)  # label, code… of the group
 
     @property
     def total(self) -> int:
-        return self.on_time + self.late + self.in_progress + self.overdue
+        return self.done_on_time + self.done_late + self.in_progress + self.overdue
 
     @property
     def done(self) -> int:
-        return self.on_time + self.late
+        return self.done_on_time + self.done_late
 
     @property
     def fallen_due(self) -> int:
@@ -76,37 +77,24 @@ class Outcome:
 
     def on_time_rate(self, denominator: str = "fallen_due") -> float | None:
         base = self.fallen_due if denominator == "fallen_due" else self.total
-        return round(100.0 * self.on_time / base, 2) if base else None
+        return round(100.0 * self.done_on_time / base, 2) if base else None
 
-    def add(self, other: Outcome) -> None:
+    def add(self, other: Counts) -> None:
         for name in BUCKETS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self, denominator: str = "fallen_due") -> dict:
-        data = {name: getattr(self, name) for name in BUCKETS}
+        data = {name.value: getattr(self, name) for name in BUCKETS}
         data.update(asdict(self)["extra"], total=self.total, done=self.done, fallen_due=self.fallen_due,
                     rate=self.rate(denominator), on_time_rate=self.on_time_rate(denominator),
                     denominator=denominator)
         return data
 
 
-def bucket_expression(as_of: date):
-    """SQL CASE giving each assignment's bucket as of `as_of`."""
-    a = Assignment
-    done = and_(a.completed_on.is_not(None), a.completed_on <= as_of)
-    dated = and_(a.deadline.is_not(None), a.deadline_kind != "open")
-    return case(
-        (and_(done, or_(~dated, a.completed_on <= a.deadline)), "on_time"),
-        (done, "late"),
-        (and_(dated, a.deadline < as_of), "overdue"),
-        else_="in_progress",
-    )
-
-
 def scope_conditions(scope: Scope) -> list:
     a = Assignment
     last_day = min(scope.end or scope.as_of, scope.as_of)  # nothing assigned after the day counts
-    conditions = [a.status != "cancelled", a.assigned_on.is_not(None), a.assigned_on <= last_day]
+    conditions = [a.status != CANCELLED, a.assigned_on.is_not(None), a.assigned_on <= last_day]
     if scope.start:
         conditions.append(a.assigned_on >= scope.start)
     if scope.unit_ids is not None:
@@ -132,56 +120,56 @@ _GROUP_COLUMNS = {
 }
 
 
-def count_outcomes(session: Session, scope: Scope, by: str | None = None) -> dict:
-    """{group key: Outcome}; with `by=None` a single key, None, for the whole scope."""
+def count_buckets(session: Session, scope: Scope, by: str | None = None) -> dict:
+    """{group key: Counts}; with `by=None` a single key, None, for the whole scope."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping '{by}' (known: {', '.join(GROUPINGS)})")
     key = _GROUP_COLUMNS[by] if by else literal(None)
-    bucket = bucket_expression(scope.as_of)
-    sums = [func.sum(case((bucket == name, 1), else_=0)).label(name) for name in BUCKETS]
+    bucket = bucket_case(scope.as_of)
+    sums = [func.sum(case((bucket == name.value, 1), else_=0)).label(name.value) for name in BUCKETS]
     query = select(key.label("key"), *sums).where(*scope_conditions(scope))
     if by:
         query = query.group_by(key)
     result = {}
     for row in session.execute(query):
-        counts = {name: int(getattr(row, name) or 0) for name in BUCKETS}
-        result[row.key] = Outcome(**counts)
+        counts = {name.value: int(getattr(row, name.value) or 0) for name in BUCKETS}
+        result[row.key] = Counts(**counts)
     return result
 
 
-def total(session: Session, scope: Scope) -> Outcome:
-    return count_outcomes(session, scope).get(None) or Outcome()
+def total(session: Session, scope: Scope) -> Counts:
+    return count_buckets(session, scope).get(None) or Counts()
 
 
-def by_unit(session: Session, scope: Scope) -> list[Outcome]:
-    """One Outcome per lead unit, labelled with the unit's code and name, by name."""
-    counts = count_outcomes(session, scope, "unit")
+def by_unit(session: Session, scope: Scope) -> list[Counts]:
+    """One Counts per lead unit, labelled with the unit's code and name, by name."""
+    counts = count_buckets(session, scope, "unit")
     units = _units(session, [uid for uid in counts if uid is not None])
     rows = []
-    for unit_id, outcome in counts.items():
+    for unit_id, row in counts.items():
         unit = units.get(unit_id)
-        outcome.extra = {"unit_id": unit_id, "code": unit.code if unit else "",
-                         "name": unit.name if unit else "(chưa giao đơn vị)"}
-        rows.append(outcome)
+        row.extra = {"unit_id": unit_id, "code": unit.code if unit else "",
+                     "name": unit.name if unit else "(chưa giao đơn vị)"}
+        rows.append(row)
     return sorted(rows, key=lambda o: o.extra["name"])
 
 
-def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Outcome]:
-    """One Outcome per child of `root_id`, each summing that child's whole sub-tree (a
+def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Counts]:
+    """One Counts per child of `root_id`, each summing that child's whole sub-tree (a
     department with its sections); the root's own assignments come first when it has any."""
     parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
-    per_unit = count_outcomes(session, scope, "unit")
+    per_unit = count_buckets(session, scope, "unit")
     children = {uid for uid, parent in parents.items() if parent == root_id}
-    sums: dict[int, Outcome] = {}
-    for unit_id, outcome in per_unit.items():
+    sums: dict[int, Counts] = {}
+    for unit_id, counted in per_unit.items():
         branch = _branch_of(unit_id, root_id, children, parents)
         if branch is not None:
-            sums.setdefault(branch, Outcome()).add(outcome)
+            sums.setdefault(branch, Counts()).add(counted)
     units = _units(session, list(sums))
     rows = []
-    for unit_id, outcome in sums.items():
-        outcome.extra = {"unit_id": unit_id, "code": units[unit_id].code, "name": units[unit_id].name}
-        rows.append(outcome)
+    for unit_id, row in sums.items():
+        row.extra = {"unit_id": unit_id, "code": units[unit_id].code, "name": units[unit_id].name}
+        rows.append(row)
     return sorted(rows, key=lambda o: (o.extra["unit_id"] != root_id, o.extra["name"]))
 
 
@@ -197,7 +185,7 @@ def _branch_of(unit_id, root_id: int, children: set[int], parents: dict) -> int 
 
 
 def ranking(session: Session, scope: Scope, denominator: str = "fallen_due",
-            root_id: int | None = None) -> list[Outcome]:
+            root_id: int | None = None) -> list[Counts]:
     """Units for emulation (thi đua) — every lead unit, or the children of `root_id` with
     their sub-trees: highest completion rate first, then on-time rate, then fewest overdue;
     units with nothing fallen due rank last."""
@@ -205,36 +193,35 @@ def ranking(session: Session, scope: Scope, denominator: str = "fallen_due",
     rows = [o for o in rows if o.extra["unit_id"] is not None]
     rows.sort(key=lambda o: (o.rate(denominator) is None, -(o.rate(denominator) or 0),
                              -(o.on_time_rate(denominator) or 0), o.overdue, o.extra["name"]))
-    for position, outcome in enumerate(rows, start=1):
-        outcome.extra["rank"] = position
+    for position, row in enumerate(rows, start=1):
+        row.extra["rank"] = position
     return rows
 
 
-def trend(session: Session, scope: Scope, days: Iterable[date]) -> list[Outcome]:
+def trend(session: Session, scope: Scope, days: Iterable[date]) -> list[Counts]:
     """The buckets as they stood at each of `days` (e.g. each month's end), in one pass.
 
     An assignment's bucket on day d depends only on whether it was assigned, done and past its
     deadline by d, so the query groups the rows by the first of `days` on which each of
-    those became true (and by whether it was done on time); Python then counts every day."""
+    those became true (and by whether it was done late); Python then counts every day with the
+    rule's decision (engine.outcomes.decide)."""
     days = sorted(set(days))
     if not days:
         return []
     a = Assignment
-    dated = and_(a.deadline.is_not(None), a.deadline_kind != "open")
     never = len(days)
     first_assigned = _first_day_index(a.assigned_on <= day for day in days)
     first_done = _first_day_index(a.completed_on <= day for day in days)
-    first_overdue = case((dated, _first_day_index(a.deadline < day for day in days)), else_=never)
-    on_time = case((or_(~dated, a.completed_on <= a.deadline), 1), else_=0)
-    query = (select(first_assigned, first_done, first_overdue, on_time, func.count())
+    first_overdue = case((dated(), _first_day_index(a.deadline < day for day in days)), else_=never)
+    late = case((finished_late(), 1), else_=0)
+    query = (select(first_assigned, first_done, first_overdue, late, func.count())
              .where(*scope_conditions(scope.at(days[-1])))
-             .group_by(first_assigned, first_done, first_overdue, on_time))
-    rows = [Outcome(extra={"as_of": day.isoformat()}) for day in days]
-    for assigned, done, overdue, was_on_time, count in session.execute(query):
+             .group_by(first_assigned, first_done, first_overdue, late))
+    rows = [Counts(extra={"as_of": day.isoformat()}) for day in days]
+    for assigned, done, overdue, was_late, count in session.execute(query):
         for index in range(assigned, never):
-            bucket = ("on_time" if was_on_time else "late") if done <= index else \
-                "overdue" if overdue <= index else "in_progress"
-            setattr(rows[index], bucket, getattr(rows[index], bucket) + count)
+            name = decide(done=done <= index, late=bool(was_late), past_deadline=overdue <= index).value
+            setattr(rows[index], name, getattr(rows[index], name) + count)
     return rows
 
 

@@ -1,0 +1,368 @@
+"""Who may see and do what, decided once for the web UI, the API, the CLI, imports, reports,
+exports and notifications. Every role group of the application is named here, and nowhere
+else (the ROLES catalogue in engine/org/models.py only lists the roles).
+
+Three kinds of rule:
+- by role alone: `may_register_directives(user)`, `may_administer_users(user)`, …;
+- by unit scope: organisation-wide roles see every unit, the others their own unit and the
+  units below it (`units_in_scope`, `acts_for_unit`);
+- on records (directives, assignments, work items): an SQL clause that filters lists
+  (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
+  same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
+  with `may_see`), so a list and a page never disagree (tests/security/test_secret_visibility.py).
+
+Secrecy (ruleset.toml `[secrecy]`). A directive with a secrecy level, and a secret assignment,
+is seen by the units doing it (lead or coordinating, and the units above them), by the people
+handling it in person (who registered it, the follow-up officers of its assignments), and
+among the organisation-wide roles only by those the ruleset's `visible_to` names. Nobody
+else sees any of it: not in lists, pages, exports, work items, notifications or e-mails. A
+ruleset with `store_content = false` refuses such directives (they go to the separate
+register, read by `visible_to` only).
+
+The features owning the tables describe their records in SQL (`declare`, beside their
+models) and the published rulesets' settings (`declare_settings`), so org imports no
+feature; the rules that read those facts are all here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select
+from sqlalchemy.orm import Session
+
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.text import filled
+
+# ---------------------------------------------------------------- role groups
+# Roles that see every unit's assignments, not only their own sub-tree.
+ORGANISATION_WIDE = frozenset({"clerk", "office_head", "leader", "inspector", "system_admin"})
+OFFICE = ("clerk", "office_head")                  # the tracking office (Văn phòng): registers, is notified
+EXPLANATION_ASKERS = ("clerk", "office_head", "leader")
+UNIT_STAFF = ("unit_officer", "unit_head")         # speak for their unit: extensions, passing down
+INSPECTION_PROPOSERS = ("clerk", "office_head", "leader", "inspector")
+INCIDENT_HANDLERS = ("process_admin", "system_admin")
+PROCESS_MODELLERS = ("process_admin",)
+SYSTEM_ADMINS = ("system_admin",)                  # users, calendar, API tokens
+REPORT_SCHEDULERS = ("process_admin", "system_admin", "office_head")
+FIRST_ADMIN_ROLES = ("system_admin", "process_admin")
+CLERK, LEADER, UNIT_OFFICER, UNIT_HEAD = "clerk", "leader", "unit_officer", "unit_head"
+DEFAULT_LANE_ROLE = "clerk"                        # a BPMN lane that ruleset.toml [lanes] does not map
+# [secrecy] visible_to when a ruleset says nothing; who is reminded of a paper report when it names nobody.
+DEFAULT_SECRET_READERS = ("office_head", "leader")
+PAPER_REPORT_FALLBACK = ("clerk",)
+# Who hears about each urging event unless ruleset.toml [reminders.recipients] says otherwise.
+URGING_RECIPIENTS = {
+    "reminder": ("unit_officer",),
+    "due_today": ("unit_officer",),
+    "overdue": ("unit_officer", "clerk"),
+    "escalation": ("unit_officer", "unit_head", "office_head", "leader"),
+    "periodic_update": ("unit_officer",),
+}
+
+
+def is_organisation_wide(user: User) -> bool:
+    return any(role in ORGANISATION_WIDE for role in user.roles)
+
+
+def may_register_directives(user: User) -> bool:
+    """Directives and secret documents are registered by the tracking office."""
+    return user.has_role(*OFFICE)
+
+
+def may_ask_explanation(user: User) -> bool:
+    return user.has_role(*EXPLANATION_ASKERS)
+
+
+def may_propose_inspection(user: User) -> bool:
+    return user.has_role(*INSPECTION_PROPOSERS)
+
+
+def may_handle_incidents(user: User) -> bool:
+    return user.has_role(*INCIDENT_HANDLERS)
+
+
+def may_model_processes(user: User) -> bool:
+    return user.has_role(*PROCESS_MODELLERS)
+
+
+def may_administer_users(user: User) -> bool:
+    """Users, the working-day calendar and API tokens."""
+    return user.has_role(*SYSTEM_ADMINS)
+
+
+def keeps_user_administration(roles: Iterable[str]) -> bool:
+    """Whether `roles` still let their holder administer users (nobody removes that from themselves)."""
+    return any(role in SYSTEM_ADMINS for role in roles)
+
+
+def may_start_report_schedule(user: User) -> bool:
+    return user.has_role(*REPORT_SCHEDULERS)
+
+
+# ---------------------------------------------------------------- unit scope
+def units_in_scope(session: Session, user: User) -> set[int] | None:
+    """The units whose assignments and figures `user` may see; None means every unit."""
+    if is_organisation_wide(user):
+        return None
+    return org.subtree_ids(session, user.unit_id)
+
+
+def acts_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
+    """`unit_id` is within `user`'s scope (the Python form of `units_in_scope`, walking up the
+    tree instead of reading it whole on every engine step)."""
+    if unit_id is None or is_organisation_wide(user):
+        return True
+    return org.is_within(session, unit_id, user.unit_id)
+
+
+class HasLeadUnit(Protocol):
+    lead_unit_id: int | None
+    follow_up_officer_id: int | None
+
+
+def may_reach_assignment(session: Session, user: User, assignment) -> bool:
+    """`user` sees the assignment and its lead unit is within their scope (a coordinating unit's
+    is not): who may act on it from outside the inbox at all (extensions, explanations, passing down)."""
+    return may_see(session, user, ASSIGNMENT, assignment.id) and acts_for_unit(session, user, assignment.lead_unit_id)
+
+
+def speaks_for_lead_unit(session: Session, user: User, assignment: HasLeadUnit) -> bool:
+    """Unit staff of the lead unit (or above it): they ask for extensions and pass the
+    assignment down to their sections; organisation-wide roles never do."""
+    return (user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and assignment.lead_unit_id is not None
+            and acts_for_unit(session, user, assignment.lead_unit_id))
+
+
+def may_see_inspection(session: Session, user: User, inspected_unit_ids: Iterable[int]) -> bool:
+    """Organisation-wide roles see every inspection; a unit the ones it is inspected in."""
+    return is_organisation_wide(user) or any(acts_for_unit(session, user, u) for u in inspected_unit_ids)
+
+
+# ---------------------------------------------------------------- who holds a role where
+def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
+    """Active holders of `role` in `unit_id` (anywhere when None)."""
+    return org.users_with_role(session, role, unit_id)
+
+
+def unit_staff(session: Session, unit_id: int) -> list[User]:
+    return [user for role in UNIT_STAFF for user in holders(session, role, unit_id)]
+
+
+def leaders(session: Session) -> list[User]:
+    return holders(session, LEADER)
+
+
+def report_writers(session: Session, unit_id: int) -> list[User]:
+    """Who is asked for a unit's periodic report."""
+    return holders(session, UNIT_OFFICER, unit_id)
+
+
+def office_clerks(session: Session) -> list[User]:
+    return holders_in(session, CLERK, None)
+
+
+def holders_in(session: Session, role: str, unit_code: str | None) -> list[User]:
+    """Holders of `role` in the unit `unit_code`; without one, the office roles' holders in the
+    tracking office and any other role's anywhere."""
+    unit = org.unit_by_code(session, unit_code) if unit_code else None
+    if unit is None and role in OFFICE:
+        unit = org.tracking_office(session)
+    return holders(session, role, unit.id if unit else None)
+
+
+def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str) -> list[User]:
+    """Holders of `role` for an assignment: unit roles in the lead unit (its head when it has no
+    officer), the clerk role is its follow-up officer when one is named, the leader at the
+    root, the other roles in the tracking office."""
+    if role in UNIT_STAFF:
+        found = holders(session, role, assignment.lead_unit_id)
+        return found or (holders(session, UNIT_HEAD, assignment.lead_unit_id) if role == UNIT_OFFICER else [])
+    if role == CLERK and assignment.follow_up_officer_id:
+        return [session.get(User, assignment.follow_up_officer_id)]
+    unit = org.root_unit(session) if role == LEADER else org.tracking_office(session)
+    return holders(session, role, unit.id if unit else None)
+
+
+def urging_roles(kind: str, configured: list[str] | None = None) -> list[str]:
+    """The roles told of urging event `kind`: the ruleset's [reminders.recipients], else ours."""
+    return list(configured or URGING_RECIPIENTS.get(kind, (UNIT_OFFICER,)))
+
+
+def lane_role(lanes: Mapping[str, str], lane: str | None) -> str:
+    """The role a BPMN lane stands for (ruleset.toml [lanes])."""
+    return lanes.get(lane, DEFAULT_LANE_ROLE)
+
+
+def default_unit(session: Session, role: str) -> Unit | None:
+    """Where a user task of `role` goes when the diagram names no unit: the tracking office for
+    office roles, the root unit for the leader, any unit otherwise."""
+    if role == LEADER:
+        return org.root_unit(session)
+    return org.tracking_office(session) if role in OFFICE else None
+
+
+# ---------------------------------------------------------------- secrecy settings
+@dataclass(frozen=True)
+class SecrecyPolicy:
+    store_content: bool
+    register: str
+    visible_to: tuple[str, ...]
+    paper_report: tuple[str, ...]
+
+    @property
+    def keeps_register(self) -> bool:
+        return self.register == "separate"
+
+
+def secrecy_policy(settings: Mapping) -> SecrecyPolicy:
+    """A ruleset's [secrecy] settings; a ruleset that says nothing stores nothing."""
+    raw = settings.get("secrecy", {})
+    return SecrecyPolicy(store_content=bool(raw.get("store_content", False)),
+                         register=str(raw.get("register", "separate")),
+                         visible_to=tuple(raw.get("visible_to", DEFAULT_SECRET_READERS)),
+                         paper_report=tuple(raw.get("paper_report", ())))
+
+
+def is_secret_input(raw: Mapping) -> bool:
+    """A directive header that gives a secrecy level."""
+    return filled(raw.get("secrecy"))
+
+
+def refuses_secret_content(settings: Mapping, raw: Mapping) -> bool:
+    """The header is of a secret document and the ruleset does not let the system keep its content."""
+    return is_secret_input(raw) and not secrecy_policy(settings).store_content
+
+
+def may_read_secret_register(user: User, settings: Mapping) -> bool:
+    return user.has_role(*secrecy_policy(settings).visible_to)
+
+
+def paper_report_recipients(session: Session, settings: Mapping) -> list[User]:
+    """Who is reminded that a secret document's paper report is due: the register's readers,
+    else the office clerks."""
+    roles = secrecy_policy(settings).visible_to or PAPER_REPORT_FALLBACK
+    return [user for role in roles for user in holders(session, role)]
+
+
+# ---------------------------------------------------------------- records
+@dataclass(frozen=True)
+class Record:
+    """The facts the rules read of one kind of record, as SQL over its own table. Declared by
+    the feature that owns the table; what the facts mean for access is decided here."""
+
+    id: ColumnElement[int]
+    secret: ColumnElement[bool]                                # mật: a secrecy level, or marked secret
+    ruleset: ColumnElement[str]                                # whose [secrecy] applies
+    done_by: Callable[[Collection[int]], ColumnElement[bool]]  # one of these units leads or coordinates it
+    handled_by: Callable[[int], ColumnElement[bool]]           # this person registered it or follows it up
+
+
+DIRECTIVE, ASSIGNMENT = "directive", "assignment"
+_records: dict[str, Record] = {}
+_published_settings: list[Callable[[Session], Iterable[tuple[str, Mapping]]]] = []
+
+
+def declare(kind: str, record: Record) -> None:
+    _records[kind] = record
+
+
+def declare_settings(source: Callable[[Session], Iterable[tuple[str, Mapping]]]) -> None:
+    """`source(session)`: (ruleset, settings) of each published ruleset version."""
+    _published_settings[:] = [source]
+
+
+def _record(kind: str) -> Record:
+    try:
+        return _records[kind]
+    except KeyError:
+        raise LookupError(f"no record '{kind}' declared to engine.org.permissions") from None
+
+
+def _secret_rulesets(session: Session, user: User) -> list[str]:
+    """The rulesets whose [secrecy] visible_to names one of `user`'s roles."""
+    return sorted({ruleset for source in _published_settings for ruleset, settings in source(session)
+                   if may_read_secret_register(user, settings)})
+
+
+def see_clause(session: Session, user: User, kind: str) -> ColumnElement[bool]:
+    """SQL: the records of `kind` (DIRECTIVE, ASSIGNMENT) that `user` may see. A unit sees what it
+    leads or coordinates (in its sub-tree), secret or not; an organisation-wide role sees what
+    is not secret, and a secret one when its ruleset's visible_to names one of its roles or
+    when it handles that record in person. A directive is seen with any of its assignments."""
+    record = _record(kind)
+    units = units_in_scope(session, user)
+    if units is not None:
+        return record.done_by(units)
+    return or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)), record.handled_by(user.id))
+
+
+def visible_ids(session: Session, user: User, kind: str) -> Select:
+    """SELECT of the ids of the records of `kind` that `user` may see (for `IN`; never
+    correlated to a query that reads the same table)."""
+    return select(_record(kind).id).where(see_clause(session, user, kind)).correlate(None)
+
+
+def may_see(session: Session, user: User, kind: str, record_id: int | None) -> bool:
+    """`see_clause` on one row."""
+    return record_id is not None and session.scalar(visible_ids(session, user, kind).where(
+        _record(kind).id == record_id).limit(1)) is not None
+
+
+def is_secret(session: Session, kind: str, record_id: int | None) -> bool:
+    record = _record(kind)
+    return record_id is not None and bool(session.scalar(select(record.secret).where(record.id == record_id)))
+
+
+def who_may_see(session: Session, users: Iterable[User], kind: str, record_id: int) -> list[User]:
+    return [user for user in users if may_see(session, user, kind, record_id)]
+
+
+# ---------------------------------------------------------------- work items
+class WorkItemLike(Protocol):
+    role: str
+    unit_id: int | None
+    directive_id: int | None
+    assignment_id: int | None
+    completed_by: int | None
+
+
+def _item_record_seen(session: Session, user: User, directive_id, assignment_id) -> ColumnElement[bool]:
+    """SQL: a work item's assignment (or, without one, its directive) is one `user` may see."""
+    return or_(assignment_id.in_(visible_ids(session, user, ASSIGNMENT)),
+               and_(assignment_id.is_(None),
+                    or_(directive_id.is_(None), directive_id.in_(visible_ids(session, user, DIRECTIVE)))))
+
+
+def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
+    """SQL over a work item's columns: `user` holds its role, its unit is within their scope,
+    and (for organisation-wide roles: a unit's own work is its own to see) they may see what
+    it belongs to."""
+    units = units_in_scope(session, user)
+    if units is not None:
+        return and_(role.in_(list(user.roles)), or_(unit_id.is_(None), unit_id.in_(units)))
+    return and_(role.in_(list(user.roles)), _item_record_seen(session, user, directive_id, assignment_id))
+
+
+def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
+    """SQL over a work item's columns: it waits in `user`'s unit or below (for any role), and
+    they may see what it belongs to."""
+    return and_(unit_id.in_(org.subtree_ids(session, user.unit_id)),
+                _item_record_seen(session, user, directive_id, assignment_id))
+
+
+def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
+    """The Python form of `act_clause` for one work item (role and unit without a query)."""
+    if not user.has_role(item.role) or not acts_for_unit(session, user, item.unit_id):
+        return False
+    if not is_organisation_wide(user):
+        return True
+    kind, record_id = (ASSIGNMENT, item.assignment_id) if item.assignment_id else (DIRECTIVE, item.directive_id)
+    return record_id is None or may_see(session, user, kind, record_id)
+
+
+def may_open_work_item(session: Session, user: User, item: WorkItemLike) -> bool:
+    """A work item `user` may act on, or had completed."""
+    return item.completed_by == user.id or may_act(session, user, item)

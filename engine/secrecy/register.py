@@ -1,0 +1,67 @@
+"""The separate register of secret documents (sổ theo dõi riêng): a line per document and its
+paper-report reminders. Written when the office registers a secret document
+(engine.secrecy.service) and when a ruleset that keeps secret content registers a secret
+directive (engine.directives.service)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.directives.models import Directive
+from engine.errors import EngineError
+from engine.org import permissions
+from engine.org import service as org
+from engine.org.models import User
+from engine.secrecy.models import SecretAssignment, SecretDocument
+
+PURPOSE = "secret_document"
+
+
+class SecrecyError(EngineError):
+    pass
+
+
+def start_paper_reports(engine, session: Session, bundle, rules: permissions.SecrecyPolicy, document: SecretDocument,
+                         actor: User) -> None:
+    if rules.paper_report:
+        data = {"secret_document_id": document.id, "symbol": document.symbol,
+                "paper_report": list(rules.paper_report)}
+        document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
+
+
+def add_directive_to_register(engine, session: Session, bundle, directive: Directive, items: list[dict],
+                              actor: User) -> SecretDocument | None:
+    """A secret directive whose content the ruleset lets the system keep still gets its
+    line in the separate register (when the ruleset keeps one) and its paper-report reminders."""
+    rules = permissions.secrecy_policy(engine.compiled(bundle).settings)
+    if not directive.secrecy or not rules.keeps_register:
+        return None
+    header = {"symbol": directive.symbol, "issued_on": directive.issued_on.isoformat(), "issuer": directive.issuer,
+              "secrecy": directive.secrecy}
+    document = new_document(session, directive.ruleset, header, actor, directive_id=directive.id)
+    for item in items:
+        deadline = item.get("deadline")
+        day = deadline["date"] if isinstance(deadline, dict) else deadline
+        document.entries.append(SecretAssignment(seq=item["seq"], lead_unit_id=org.require_unit(
+            session, item["lead_unit"]).id, deadline=date.fromisoformat(day) if day else None))
+    session.flush()
+    start_paper_reports(engine, session, bundle, rules, document, actor)
+    return document
+
+
+def new_document(session: Session, ruleset: str, header: dict, actor: User,
+                 directive_id: int | None = None) -> SecretDocument:
+    issued_on = date.fromisoformat(header["issued_on"])
+    duplicate = session.scalar(select(SecretDocument.id).where(
+        SecretDocument.symbol == header["symbol"], SecretDocument.issued_on == issued_on,
+        SecretDocument.issuer == header["issuer"]))
+    if duplicate:
+        raise SecrecyError("Secret document %(symbol)s is already in the register.", symbol=header["symbol"])
+    document = SecretDocument(ruleset=ruleset, number=header["symbol"].split("/", 1)[0], symbol=header["symbol"],
+                              issued_on=issued_on, issuer=header["issuer"], secrecy=header["secrecy"],
+                              directive_id=directive_id, registered_by=actor.id, registered_at=clock.now())
+    session.add(document)
+    return document

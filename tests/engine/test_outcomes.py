@@ -1,0 +1,95 @@
+"""The outcome rule's two forms agree: for assignments inserted into the real database, the SQL
+CASE (and the filters and report buckets built on it) gives each one the outcome the Python
+form gives it, as of any day. Every combination of the rule's inputs first, then Hypothesis."""
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert, select
+
+from engine.clock import ManualClock
+from engine.directives.models import PROGRESS, Assignment, Directive
+from engine.outcomes import BUCKETS, Outcome, bucket, bucket_case, outcome_case, outcome_is, outcome_of
+from tests.conftest import fresh_database_url, make_engine
+
+D = date(2026, 3, 31)
+NOW = datetime(2026, 3, 31, 2, 0, tzinfo=UTC)
+STATUSES = ("open", "returned", "closed", "cancelled")
+KINDS = ("dated", "open")
+INPUTS = ("progress", "status", "deadline_kind", "deadline", "completed_on", "closed_on")  # what a row is made of
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    """An empty schema, and the id of one directive the generated assignments belong to."""
+    with fresh_database_url(tmp_path_factory.mktemp("outcomes")) as url:
+        engine = make_engine(url, ManualClock(NOW))
+        with engine.db.session() as session:
+            directive = Directive(ruleset="dak-lak", doc_type="CV", number="1", symbol="1/UBND-VP",
+                                  summary="Về việc thử quy tắc", issuer="UBND tỉnh", issued_on=D,
+                                  urgency="normal", tracked=True, status="assigned", created_at=NOW, extra={})
+            session.add(directive)
+            session.flush()
+            directive_id = directive.id
+        yield engine, directive_id
+        engine.close()
+
+
+def _rows(directive_id: int, combos) -> list[dict]:
+    return [{"directive_id": directive_id, "content": "x", "created_at": NOW, **dict(zip(INPUTS, combo, strict=True))}
+            for combo in combos]
+
+
+def check_both_forms(engine, rows: list[dict], as_of: date) -> None:
+    """Insert `rows`, then compare, for each, the SQL outcome, the SQL bucket and the SQL filters
+    with the Python outcome; nothing stays behind."""
+    columns = [getattr(Assignment, name) for name in INPUTS]
+    with engine.db.session() as session:
+        session.execute(delete(Assignment))
+        session.execute(insert(Assignment), rows)
+        found = session.execute(select(Assignment.id, outcome_case(as_of), bucket_case(as_of), *columns)).all()
+        selected = {o: set(session.scalars(select(Assignment.id).where(outcome_is(o, as_of)))) for o in Outcome}
+        session.rollback()
+    assert len(found) == len(rows)
+    for assignment_id, sql_outcome, sql_bucket, *values in found:
+        inputs = dict(zip(INPUTS, values, strict=True))
+        python = outcome_of(Assignment(**inputs), as_of)
+        assert sql_outcome == python, (inputs, as_of)
+        assert sql_bucket == (bucket(python) if python else None), (inputs, as_of)
+        for outcome, ids in selected.items():
+            takes = python is not None and outcome in (python, bucket(python))
+            assert (assignment_id in ids) == takes, (inputs, as_of, outcome)
+
+
+def test_every_combination_as_of_one_day(db):
+    """Every progress, status and kind, with deadlines, completion and closing days before, on
+    and after the as-of day and each other."""
+    days = [None, *(D + timedelta(days=n) for n in (-2, -1, 0, 1, 2))]
+    combos = itertools.product(PROGRESS, STATUSES, KINDS, days[:1] + days[2:5], days, [None, D - timedelta(1), D])
+    engine, directive_id = db
+    rows = _rows(directive_id, combos)
+    assert len(rows) == 4 * 4 * 2 * 4 * 6 * 3
+    check_both_forms(engine, rows, D)
+
+
+WINDOW = st.dates(min_value=D - timedelta(days=3), max_value=D + timedelta(days=3))  # small: days often equal
+ASSIGNMENT = st.tuples(st.sampled_from(PROGRESS), st.sampled_from(STATUSES), st.sampled_from(KINDS),
+                       st.none() | WINDOW, st.none() | WINDOW, st.none() | WINDOW)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(assignments=st.lists(ASSIGNMENT, min_size=1, max_size=25), as_of=WINDOW)
+def test_generated_assignments(db, assignments, as_of):
+    engine, directive_id = db
+    check_both_forms(engine, _rows(directive_id, assignments), as_of)
+
+
+def test_the_regulations_four_buckets():
+    """Reports rate the regulation's four buckets; not started is counted as in progress."""
+    assert set(BUCKETS) == set(Outcome) - {Outcome.NOT_STARTED}
+    assert bucket(Outcome.NOT_STARTED) is Outcome.IN_PROGRESS
+    assert all(bucket(b) is b for b in BUCKETS)
