@@ -1,12 +1,9 @@
-"""The one clock every deadline, timer, reminder and report period reads.
-
-SpiffWorkflow reads `datetime.now` in its timer module directly; `install_spiff_clock`
-redirects it here so that BPMN timers follow the same clock as the rest of the product.
-"""
+"""The one clock every deadline, timer, reminder and report period reads (BPMN timers too:
+engine.spiff.timers.follow_clock)."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -71,23 +68,3 @@ def now() -> datetime:
 def today() -> date:
     return _current.today()
 
-
-class _SpiffDatetime(datetime):
-    """Stands in for `datetime` inside SpiffWorkflow's timer module."""
-
-    @classmethod
-    def now(cls, tz=None):
-        moment = _current.now()
-        return moment.astimezone(tz) if tz else moment.astimezone(VN_TZ).replace(tzinfo=None)
-
-    @classmethod
-    def utcnow(cls):
-        return _current.now().replace(tzinfo=None)
-
-
-def install_spiff_clock() -> None:
-    import SpiffWorkflow.bpmn.specs.event_definitions.timer as timer_module
-
-    timer_module.datetime = _SpiffDatetime
-    # Naive timer strings are read in the server's zone; pin it to Vietnam's.
-    timer_module.LOCALTZ = timezone(timedelta(hours=7))

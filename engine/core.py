@@ -14,6 +14,7 @@ from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache, load_ruleset_from_disk, published_bundle
 from engine.runtime.service import Runtime
 from engine.sandbox.operators import OPERATORS
+from engine.spiff.timers import follow_clock
 
 
 class Engine:
@@ -21,7 +22,7 @@ class Engine:
         self.settings = settings or Settings.load()
         if clock is not None:
             clock_module.set_clock(clock)
-        clock_module.install_spiff_clock()
+        follow_clock()
         discover()
         _import_operators_kept_elsewhere()
         self.db = Database(self.settings.database_url)

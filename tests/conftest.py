@@ -15,6 +15,7 @@ from engine.config import REPO_ROOT, Settings
 from engine.core import Engine
 from engine.db.scratch import scratch_schema
 from engine.org import service as org
+from tests import saved_states
 
 PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL", "")
 PASSWORD = "mat-khau-123"
@@ -26,6 +27,22 @@ def cheap_password_hashing():
     import engine.passwords
 
     engine.passwords.HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+RECORDER = saved_states.Recorder() if saved_states.RECORDING else None
+
+
+@pytest.fixture(autouse=True)
+def _record_saved_states(request, monkeypatch):
+    """DONDOC_RECORD_STATES=1: the scenario and process tests add to the corpus of saved
+    workflow states (tests/saved_states.py)."""
+    if RECORDER is not None and saved_states.records(request.node.nodeid):
+        saved_states.install(monkeypatch, RECORDER, request.node.nodeid)
+
+
+def pytest_sessionfinish(session):
+    if RECORDER is not None:
+        RECORDER.write()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ per-worker caches, so no step can lean on process memory left by an earlier one.
 
 "warm" mode: one worker runs every step, and at the end each bundle it compiled must still
 be wired exactly as a freshly compiled one (SpiffWorkflow wires some things lazily while
-running, which a worker started later would not have; see engine.spiff.prepare_specs).
+running, which a worker started later would not have; see engine.spiff.specs.prepare_specs).
 """
 from __future__ import annotations
 
@@ -54,6 +54,6 @@ def specs_stay_as_compiled(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def wiring(bundle: CompiledBundle) -> dict:
     """Every connection between the task specs of `bundle`, and every event handler on them."""
     events = ("update_event", "ready_event", "completed_event", "error_event", "cancelled_event", "run_event")
-    return {(process_id, name): (tuple(task_spec._inputs), tuple(task_spec._outputs),
+    return {(process_id, name): (tuple(s.name for s in task_spec.inputs), tuple(s.name for s in task_spec.outputs),
                                  tuple(getattr(task_spec, e).n_subscribers() for e in events))
             for process_id, spec in bundle.specs.items() for name, task_spec in spec.task_specs.items()}

@@ -115,7 +115,8 @@ def combined_progress(states: list[str]) -> str:
     return "in_progress" if any(s != "not_started" for s in states) else "not_started"
 
 
-@OPERATORS.register("subassignment.rollup")
+# Versions stored before the parameters were declared give `progress` (never read): they keep running.
+@OPERATORS.register("subassignment.rollup", optional=("progress",))
 def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
     child = ctx.session.get(Assignment, ctx.instance.assignment_id)
     parent = ctx.session.get(Assignment, child.parent_id) if child and child.parent_id else None

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance
-from engine.runtime.serializer import load_state
+from engine.spiff.state import load_state
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 

@@ -27,7 +27,7 @@ from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
 from engine.sandbox.operators import OPERATORS
-from engine.spiff import prepare_specs
+from engine.spiff.specs import prepare_specs
 
 COMMON = "common"
 SETTINGS_FILE = "ruleset.toml"

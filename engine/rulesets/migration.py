@@ -24,7 +24,7 @@ from engine.errors import NotFound
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance, WorkItem
-from engine.runtime.serializer import SERIALIZER
+from engine.spiff.state import REGISTRY
 
 UNSAFE = TaskState.STARTED | TaskState.COMPLETED
 
@@ -117,7 +117,7 @@ def _diff(workflow, new_spec, new_deps: dict) -> list[tuple]:
     pairs = [(workflow, new_spec)] + [(sub, new_deps.get(sub.spec.name)) for sub in workflow.subprocesses.values()]
     result = []
     for wf, spec in pairs:
-        spec_diff = SpecDiff(SERIALIZER.registry, wf.spec, spec) if spec is not None else None
+        spec_diff = SpecDiff(REGISTRY, wf.spec, spec) if spec is not None else None
         result.append((wf, spec_diff, WorkflowDiff(wf, spec_diff) if spec_diff else None, spec))
     return result
 
@@ -146,8 +146,8 @@ def _real_changes(spec_diff: SpecDiff) -> dict:
     (the default flow, condition None, is taken last whatever its place)."""
     result = {}
     for old_spec, what in spec_diff.changed.items():
-        before = SERIALIZER.registry.convert(old_spec)
-        after = SERIALIZER.registry.convert(spec_diff.alignment[old_spec])
+        before = REGISTRY.convert(old_spec)
+        after = REGISTRY.convert(spec_diff.alignment[old_spec])
         real = [key for key in what if _normalised(key, before.get(key)) != _normalised(key, after.get(key))]
         if real:
             result[old_spec] = real

@@ -17,7 +17,7 @@ class WorkflowInstance(Base):
     bundle_id: Mapped[int] = mapped_column(ForeignKey("process_bundles.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(128))
     purpose: Mapped[str] = mapped_column(String(32))  # directive | assignment | inspection | …
-    state: Mapped[str] = mapped_column(Text)  # see engine.runtime.serializer
+    state: Mapped[str] = mapped_column(Text)  # see engine.spiff.state
     version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every step
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | error | completed
     next_timer_due: Mapped[datetime | None] = mapped_column(UTCDateTime)

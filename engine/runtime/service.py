@@ -8,25 +8,15 @@ becomes an incident, never a lost submission.
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from uuid import UUID
 
 from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    TimeDateEventDefinition,
-    TimerEventDefinition,
-)
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
-from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -43,17 +33,16 @@ from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
-from engine.runtime.serializer import dump_state, load_state
 from engine.sandbox import make_script_engine
 from engine.sandbox.helpers import current_calendar, current_settings, date_vn
 from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
+from engine.spiff import workflow as spiff
+from engine.spiff.state import dump_state, load_state, prune
+from engine.spiff.timers import live_task_data, next_timer_due, reevaluate_date_timers
 from engine.working_days import WorkingCalendar, remember_revision
 from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
 
 log = logging.getLogger(__name__)
-# Return-for-correction loops deepen SpiffWorkflow's task tree; its recursive walks need room
-# for 500+ loops (the default limit fails after ~330).
-sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 _TEMPLATES = SandboxedEnvironment(autoescape=False)
 _TEMPLATES.filters["date_vn"] = date_vn  # {{ deadline | date_vn }} -> 26/02/2026
 _instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker
@@ -83,9 +72,8 @@ class Runtime:
         """Start the ruleset's process for `purpose` inside the caller's transaction."""
         compiled = self.cache.get(bundle)
         process_id = compiled.process_id(purpose)
-        workflow = BpmnWorkflow(compiled.specs[process_id], compiled.subprocess_specs(process_id),
-                                script_engine=self.script_engine)
-        workflow.get_next_task(state=TaskState.READY).data.update(data)
+        workflow = spiff.start(compiled.specs[process_id], compiled.subprocess_specs(process_id),
+                               self.script_engine, data)
         moment = clock.now()
         instance = WorkflowInstance(bundle_id=bundle.id, process_id=process_id, purpose=purpose, state="",
                                     directive_id=directive_id, assignment_id=assignment_id, parent_id=parent_id,
@@ -122,7 +110,7 @@ class Runtime:
             self.check_may_act(session, user, item)
             compiled, workflow = self._load(session, instance)
             clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session))
-            task = workflow.get_task_from_id(UUID(item.task_id))
+            task = spiff.find_task(workflow, UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
 
@@ -167,17 +155,17 @@ class Runtime:
         it commits or not together). Refuses when the workflow is not waiting for `name`."""
         instance = self._lock(session, instance_id)
         compiled, workflow = self._load(session, instance)
-        if instance.status != "running" or name not in _waiting_message_names(workflow):
+        if instance.status != "running" or name not in spiff.waiting_message_names(workflow):
             raise Conflict("This action is not possible at this stage of the process.")
-        event = BpmnEvent(MessageEventDefinition(name), payload=payload or {})
-        self._step(session, instance, compiled, workflow, actor, action=lambda wf: wf.send_event(event))
+        self._step(session, instance, compiled, workflow, actor,
+                   action=lambda wf: spiff.send_message(wf, name, payload or {}))
         audit.record(session, "instance.message", "workflow_instance", instance.id, actor=actor,
                      after={"message": name, "payload": payload}, directive_id=instance.directive_id,
                      assignment_id=instance.assignment_id)
 
     def waiting_messages(self, session: Session, instance: WorkflowInstance) -> list[str]:
         _compiled, workflow = self._load(session, instance)
-        return sorted(_waiting_message_names(workflow))
+        return sorted(spiff.waiting_message_names(workflow))
 
     # ------------------------------------------------------------------ timers
     def due_instance_ids(self, moment: datetime | None = None, limit: int = 500) -> list[int]:
@@ -226,7 +214,7 @@ class Runtime:
             compiled, workflow = self._load(session, instance)
 
             def reset(wf):
-                for task in self._error_tasks(wf):
+                for task in spiff.error_tasks(wf):
                     wf.reset_from_task_id(task.id)
 
             incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.id
@@ -301,7 +289,7 @@ class Runtime:
         """Re-evaluate the `due` property of the instance's open work items (the inbox shows it)."""
         for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id,
                                                            WorkItem.status == "ready")):
-            task = workflow.get_task_from_id(UUID(item.task_id))
+            task = spiff.find_task(workflow, UUID(item.task_id))
             due = task.task_spec.extensions.get("properties", {}).get("due") if task else None
             if due:
                 item.due_at = _due_moment(self.script_engine.evaluate(task, due))
@@ -356,8 +344,7 @@ class Runtime:
             try:
                 if action is not None:
                     action(workflow)
-                workflow.refresh_timers()
-                workflow.do_engine_steps()
+                spiff.advance(workflow)
             except SQLAlchemyError:
                 raise
             except Exception as exc:  # a script, expression or operator failed: keep it as an incident
@@ -376,8 +363,7 @@ class Runtime:
         status = instance.status if instance.status == "error" else "completed" if workflow.completed else "running"
         with session.no_autoflush:  # the sync writes the work items itself
             self._sync_work_items(session, instance, compiled, workflow, open_items)
-        _drop_finished_subprocesses(workflow)
-        _drop_finished_loop_rounds(workflow)
+        prune(workflow)
         persistence.save_instance(session, instance, state=dump_state(workflow), status=status,
                                   next_timer_due=None if status == "completed" else next_timer_due(workflow),
                                   updated_at=clock.now())
@@ -387,12 +373,12 @@ class Runtime:
                          workflow: BpmnWorkflow, open_items: list[WorkItem] | None) -> None:
         """Close the stored items whose task is no longer ready (or that the caller closed, as
         `complete` does) and add one for each newly ready user task."""
-        ready = {str(t.id): t for t in tasks_in(workflow, TaskState.READY) if t.task_spec.manual}
+        ready = {str(t.id): t for t in spiff.ready_user_tasks(workflow)}
         stored = persistence.open_items(session, instance.id) if open_items is None else open_items
         closing = []
         for item in stored:
             if item.status == "ready" and item.task_id not in ready:
-                task = _find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
+                task = spiff.find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
                 item.status = "completed" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
                 item.completed_at = clock.now()
             if item.status != "ready":
@@ -431,7 +417,7 @@ class Runtime:
 
     def _record_incident(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow,
                          exc: Exception) -> None:
-        failed = self._error_tasks(workflow)
+        failed = spiff.error_tasks(workflow)
         task = failed[0] if failed else getattr(exc, "task", None)
         instance.status = "error"
         session.add(Incident(instance_id=instance.id, task_id=str(task.id) if task else None,
@@ -439,107 +425,11 @@ class Runtime:
                              error=f"{type(exc).__name__}: {exc}", created_at=clock.now()))
         log.warning("incident on instance %s: %s", instance.id, exc)
 
-    @staticmethod
-    def _error_tasks(workflow: BpmnWorkflow) -> list:
-        return list(tasks_in(workflow, TaskState.ERROR))
-
-
-def tasks_in(workflow: BpmnWorkflow, states: int) -> Iterator:
-    """The tasks of `workflow` and its sub-processes in any of `states`. Reads the flat task
-    tables instead of walking the tree as `get_tasks` does: several times faster, and each
-    step asks this a few times."""
-    for owner in (workflow, *workflow.subprocesses.values()):
-        for task in owner.tasks.values():
-            if task.state & states:
-                yield task
-
-
-def _find_task(workflow: BpmnWorkflow, task_id: UUID):
-    try:
-        return workflow.get_task_from_id(task_id)
-    except TaskNotFoundException:
-        return None
-
-
-def _drop_finished_subprocesses(workflow: BpmnWorkflow) -> None:
-    """Forget the inner state of call activities and sub-processes whose calling task has
-    finished: their result is already in that task's data, and keeping them made every
-    handling round (a return-and-correct loop, say) grow the stored state for good."""
-    finished = [task_id for task_id, sub in workflow.subprocesses.items()
-                if (task := _calling_task(workflow, sub)) is None or task.state & TaskState.FINISHED_MASK]
-    for task_id in finished:
-        if task_id in workflow.subprocesses:
-            _drop_subprocess(workflow, task_id)
-
-
-def _calling_task(workflow: BpmnWorkflow, sub):
-    owner = workflow if sub.parent_task_id in workflow.tasks else next(
-        (s for s in workflow.subprocesses.values() if sub.parent_task_id in s.tasks), None)
-    return owner.tasks[sub.parent_task_id] if owner is not None else None
-
-
-def _drop_finished_loop_rounds(workflow: BpmnWorkflow) -> None:
-    """A standard loop keeps each finished round as a child task although the round's data
-    is already merged into the loop task (and the loop counts rounds in its internal data):
-    drop them, so that the 500th round costs what the first did."""
-    for loop in [t for t in tasks_in(workflow, TaskState.STARTED) if isinstance(t.task_spec, StandardLoopTask)]:
-        for child in loop.children:
-            if child.state == TaskState.COMPLETED and not child._children and child is not child.workflow.last_task:
-                loop._children.remove(child.id)
-                child.workflow.tasks.pop(child.id, None)
-
-
-def _drop_subprocess(workflow: BpmnWorkflow, task_id) -> None:
-    dropped = workflow.subprocesses.pop(task_id)
-    for inner_id in [i for i, inner in workflow.subprocesses.items() if inner.parent_task_id in dropped.tasks]:
-        if inner_id in workflow.subprocesses:
-            _drop_subprocess(workflow, inner_id)
-
-
-def _waiting_message_names(workflow: BpmnWorkflow) -> set[str]:
-    """Messages a waiting event catches, plus those that start one of the process's event
-    sub-processes (SpiffWorkflow creates those on arrival, so they never show as waiting)."""
-    names = set()
-    for task in tasks_in(workflow, TaskState.WAITING):
-        if not isinstance(task.task_spec, CatchingEvent):
-            continue
-        definition = task.task_spec.event_definition
-        inner = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
-        names.update(d.name for d in inner if isinstance(d, MessageEventDefinition))
-    for spec_name in workflow.spec.start.trigger_specs:
-        spec = workflow.subprocess_specs.get(spec_name)
-        names.update(start.event_definition.name for start in (spec.bpmn_start_events if spec else [])
-                     if isinstance(start.event_definition, MessageEventDefinition))
-    return names
-
 
 def _reraise_database_error(exc: Exception) -> None:
     inner = getattr(exc, "exception", None) or exc.__cause__
     if isinstance(inner, SQLAlchemyError):
         raise inner
-
-
-def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
-    """The earliest moment a waiting timer of `workflow` (sub-processes included) falls due.
-    A timer that fell due during the step (do_engine_steps' last refresh_timers makes it READY
-    without running it) counts too, or nothing would ever wake the instance again."""
-    due = []
-    for task in tasks_in(workflow, TaskState.WAITING | TaskState.READY):
-        if not isinstance(task.task_spec, CatchingEvent):
-            continue
-        definition = task.task_spec.event_definition
-        is_timer = isinstance(definition, TimerEventDefinition) or (
-            isinstance(definition, MultipleEventDefinition)
-            and any(isinstance(e, TimerEventDefinition) for e in definition.event_definitions))
-        value = task.internal_data.get("event_value")
-        if not is_timer or value is None:
-            continue
-        if isinstance(value, dict):
-            if value.get("cycles") == 0:
-                continue
-            value = value["next"]
-        due.append(TimerEventDefinition.get_datetime(value))
-    return min(due) if due else None
 
 
 def _recompute_working_deadlines(workflow: BpmnWorkflow, calendar: WorkingCalendar) -> int:
@@ -561,21 +451,9 @@ def _recompute_working_deadlines(workflow: BpmnWorkflow, calendar: WorkingCalend
             for inner in value:
                 walk(inner)
 
-    live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-    tasks = list(tasks_in(workflow, live))
-    # A waiting event re-inherits its (completed) parent's data on every refresh: fix both.
-    for data in {id(d): d for t in tasks for d in (t.data, t.parent.data if t.parent else {})}.values():
+    for data in live_task_data(workflow):
         walk(data)
-    walk(workflow.data)
-    for task in tasks:
-        definition = getattr(task.task_spec, "event_definition", None)
-        if task.state == TaskState.WAITING and isinstance(definition, TimeDateEventDefinition) \
-                and not isinstance(definition, CycleTimerEventDefinition):
-            fresh = workflow.script_engine.evaluate(task, definition.expression)
-            if fresh != task.internal_data.get("event_value"):
-                task.internal_data["event_value"] = fresh
-                moved += 1
-    return moved
+    return moved + reevaluate_date_timers(workflow)
 
 
 def _due_moment(value) -> datetime | None:

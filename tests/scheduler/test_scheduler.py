@@ -56,7 +56,7 @@ def test_a_timer_falling_due_during_a_step_still_wakes_its_instance(urging, cloc
     """SpiffWorkflow's last refresh_timers in do_engine_steps turns a timer that fell due
     meanwhile READY without running it; next_timer_due must still name it."""
     from engine.runtime.models import WorkflowInstance
-    from engine.runtime.service import next_timer_due
+    from engine.spiff.timers import next_timer_due
 
     clock.set(datetime(2026, 3, 2, 9, tzinfo=VN_TZ))
     start_urging(urging, "2026-03-05")

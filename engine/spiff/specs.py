@@ -1,9 +1,9 @@
-"""What dondoc needs of SpiffWorkflow beyond its public API, in one place.
+"""Compiled specs wired once, the same in every worker.
 
 Specs are built with the parser and workflow state is loaded without its spec (see
-engine.runtime.serializer), so the spec must never depend on what this process happened to
-run before: `prepare_specs` wires, once at compile time, everything SpiffWorkflow would
-otherwise wire lazily while running.
+engine.spiff.state), so the spec must never depend on what this process happened to run
+before: `prepare_specs` wires, once at compile time, everything SpiffWorkflow would otherwise
+wire lazily while running.
 """
 from __future__ import annotations
 

@@ -1,0 +1,123 @@
+"""Workflow state without its spec, and what a step prunes from it before it is saved.
+
+SpiffWorkflow's serializer writes the whole spec into every blob and rebuilds it on every
+load. Our specs live once per process version (the bundle), parsed once per worker; the
+instance row holds only the state. The stored format is SpiffWorkflow's own (serializer 1.5)
+with the spec's name instead of the spec and `format` ("dondoc-1/1.5") instead of
+`serializer_version`: the stock serializer with our converter for BpmnWorkflow registered in
+its registry (BpmnWorkflowSerializer.configure), which writes and reads everything else (task
+data, sub-processes, events) as SpiffWorkflow does. States written before the converter carry
+no "typename" key; they load the same.
+"""
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.spiff.workflow import tasks_in
+
+STATE_FORMAT = f"dondoc-1/{SPIFF_FORMAT}"
+
+
+class _StateConverter(BpmnWorkflowConverter):
+    """BpmnWorkflow as state only: the spec is written as its name and given back on load."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict:
+        dct = WorkflowConverter.to_dict(self, workflow)  # what BpmnWorkflowConverter adds is the spec
+        dct["spec"] = workflow.spec.name
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict, spec, subprocess_specs: dict) -> BpmnWorkflow:
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
+        return workflow
+
+
+class _StateSerializer(BpmnWorkflowSerializer):
+    VERSION_KEY = "format"  # the key dondoc's stored states have always carried
+
+
+class _CompactEncoder(json.JSONEncoder):
+    """No blanks after separators: the state is stored on every step."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "separators": (",", ":")})
+
+
+REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)  # also converts specs (engine.rulesets.migration)
+_CONVERTER = _StateConverter(BpmnWorkflow, REGISTRY)  # registered in place of the stock BpmnWorkflowConverter
+_SERIALIZER = _StateSerializer(REGISTRY, version=STATE_FORMAT, json_encoder_cls=_CompactEncoder)
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    return _SERIALIZER.serialize_json(workflow)
+
+
+def load_state(text: str, spec, subprocess_specs: dict, script_engine) -> BpmnWorkflow:
+    """The workflow stored as `text`, on the compiled `spec` it runs on."""
+    dct = json.loads(text)
+    found = dct.pop(_SERIALIZER.VERSION_KEY, None)
+    if found != STATE_FORMAT:
+        raise ValueError(f"unsupported workflow state format {found!r} (expected {STATE_FORMAT})")
+    workflow = _CONVERTER.from_dict(dct, spec, subprocess_specs)
+    workflow.script_engine = script_engine  # never stored: a restored workflow gets a default one
+    return workflow
+
+
+# ---------------------------------------------------------------- pruning
+def prune(workflow: BpmnWorkflow) -> None:
+    """Drop what finished call activities and loop rounds leave behind: a round costs the same
+    at loop 500 as at loop 1, and the stored state does not grow with every round."""
+    _drop_finished_subprocesses(workflow)
+    _drop_finished_loop_rounds(workflow)
+
+
+def _drop_finished_subprocesses(workflow: BpmnWorkflow) -> None:
+    """Forget the inner state of call activities and sub-processes whose calling task has
+    finished: their result is already in that task's data. (BpmnWorkflow.delete_subprocess
+    needs the calling task, which may be gone, and walks every task of the sub-process.)"""
+    finished = [task_id for task_id, sub in workflow.subprocesses.items()
+                if (task := _calling_task(workflow, sub)) is None or task.state & TaskState.FINISHED_MASK]
+    for task_id in finished:
+        if task_id in workflow.subprocesses:
+            _drop_subprocess(workflow, task_id)
+
+
+def _calling_task(workflow: BpmnWorkflow, sub):
+    owner = workflow if sub.parent_task_id in workflow.tasks else next(
+        (s for s in workflow.subprocesses.values() if sub.parent_task_id in s.tasks), None)
+    return owner.tasks[sub.parent_task_id] if owner is not None else None
+
+
+def _drop_subprocess(workflow: BpmnWorkflow, task_id) -> None:
+    dropped = workflow.subprocesses.pop(task_id)
+    for inner_id in [i for i, inner in workflow.subprocesses.items() if inner.parent_task_id in dropped.tasks]:
+        if inner_id in workflow.subprocesses:
+            _drop_subprocess(workflow, inner_id)
+
+
+def _drop_finished_loop_rounds(workflow: BpmnWorkflow) -> None:
+    """A standard loop keeps each finished round as a child task although the round's data
+    is already merged into the loop task (and the loop counts rounds in its internal data):
+    drop them."""
+    for loop in [t for t in tasks_in(workflow, TaskState.STARTED) if isinstance(t.task_spec, StandardLoopTask)]:
+        finished = {child.id for child in loop.children if child.state == TaskState.COMPLETED
+                    and not child.children and child is not child.workflow.last_task}
+        if finished:
+            loop.children = [child for child in loop.children if child.id not in finished]
+            for task_id in finished:
+                loop.workflow.tasks.pop(task_id, None)
