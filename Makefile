@@ -24,10 +24,12 @@ demo: install
 
 test: install
 	$(BIN)/ruff check engine webui tests bench
+	$(BIN)/mypy engine
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine webui tests bench
+	$(BIN)/mypy engine
 
 bench: install
 	$(BIN)/python -m bench
