@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.api_tokens.models import ApiToken, IdempotencyKey
-from engine.db import Database
+from engine.db import Database, rowcount
 from engine.errors import Conflict, EngineError, NotFound
 from engine.org.models import User
 
@@ -113,8 +113,10 @@ def reserve_key(session: Session, user_id: int, key: str, print_: str) -> Replay
             return None
         except IntegrityError:  # a twin committed it while we waited
             row = _key_row(session, user_id, key)
+            assert row is not None  # committed, so it stays
     if row.fingerprint != print_:
         raise KeyReused("This Idempotency-Key was already used for a different request.")
+    assert row.status_code is not None  # a key commits with its answer
     return Replay(row.status_code, row.response)
 
 
@@ -128,7 +130,7 @@ def purge_keys(db: Database, kept_for: timedelta) -> int:
     """Forget the answers older than `kept_for`; a retry after that runs again. Returns how many."""
     with db.session() as session:
         stale = delete(IdempotencyKey).where(IdempotencyKey.created_at < clock.now() - kept_for)
-        return session.execute(stale).rowcount
+        return rowcount(session.execute(stale))
 
 
 def _key_row(session: Session, user_id: int, key: str) -> IdempotencyKey | None:

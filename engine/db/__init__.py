@@ -16,9 +16,10 @@ from contextvars import ContextVar
 from datetime import UTC
 from functools import cache
 from pathlib import Path
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, MetaData, Select, create_engine, event
-from sqlalchemy.engine import Engine, ExceptionContext, Row
+from sqlalchemy import DateTime, MetaData, Select, Table, create_engine, event
+from sqlalchemy.engine import CursorResult, Engine, ExceptionContext, Result, Row
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +47,7 @@ STORAGE_ERRORS = ("database or disk is full", "attempt to write a readonly datab
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    __table__: ClassVar[Table]  # every model maps one plain table (none maps a join or a select)
 
 
 class UTCDateTime(TypeDecorator):
@@ -151,6 +153,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run by Session.execute matched. The session types its
+    result as a plain Result; for these statements it is a CursorResult, which has the count."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 @cache

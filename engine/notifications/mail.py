@@ -62,13 +62,14 @@ from email.utils import formataddr, parseaddr
 from functools import lru_cache
 from pathlib import Path
 from time import monotonic
+from typing import cast
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from engine import clock
 from engine.config import Settings
-from engine.db import Database
+from engine.db import Database, rowcount
 from engine.notifications.models import MailDigest, Notification
 from engine.notifications.service import render
 from engine.org.models import User
@@ -82,6 +83,8 @@ LISTED = 100  # notifications listed in one digest or catch-up mail (the rest: a
 _BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 _LEADING_DOT = re.compile(rb"(?m)^\.")  # SMTP doubles a dot that starts a line of the data
 _USER_ROW = select(User).where(User.id == bindparam("user_id"))
+Mailed = type[Notification | MailDigest]  # the two kinds of row sent by mail
+Due = tuple[Mailed, int, str | None]  # a row to send: its kind, its id, the expired claim it is under
 
 
 @dataclass
@@ -101,7 +104,7 @@ class AnswerLost(Exception):
 class _Claim:
     """A row this process holds: its token fences the outcome it records."""
 
-    model: type
+    model: Mailed
     row_id: int
     token: str
 
@@ -213,7 +216,7 @@ def send_due_mail(db: Database, settings: Settings, moment: datetime | None = No
     return result
 
 
-def _send_batch(db: Database, settings: Settings, mailer: Mailer, due: list, now: datetime, run_ends: float,
+def _send_batch(db: Database, settings: Settings, mailer: Mailer, due: list[Due], now: datetime, run_ends: float,
                 result: MailResult) -> bool:
     """Claim and send each due row in turn. False when the run must end: time is up, or the
     server is unreachable (the rest waits for the next tick, not a timeout each)."""
@@ -231,14 +234,14 @@ def _send_batch(db: Database, settings: Settings, mailer: Mailer, due: list, now
     return True
 
 
-def _unclaimed_due(model, now: datetime) -> tuple:
+def _unclaimed_due(model: Mailed, now: datetime) -> tuple:
     return model.email_status == "pending", model.claim_token.is_(None), model.next_attempt_at <= now
 
 
-def _due(db: Database, settings: Settings, now: datetime) -> list[tuple[type, int, str | None]]:
+def _due(db: Database, settings: Settings, now: datetime) -> list[Due]:
     """(model, row id, None) for up to BATCH unclaimed rows of each kind due by `now`, and
     (model, row id, token) for claims whose lease has run out on this machine."""
-    due = []
+    due: list[Due] = []
     for model in (Notification, MailDigest):
         with db.reading() as session:
             free = session.scalars(select(model.id).where(*_unclaimed_due(model, now))
@@ -251,7 +254,7 @@ def _due(db: Database, settings: Settings, now: datetime) -> list[tuple[type, in
     return due
 
 
-def _lease_over(db: Database, settings: Settings, model, row_id: int, token: str, clocks: dict) -> bool:
+def _lease_over(db: Database, settings: Settings, model: Mailed, row_id: int, token: str, clocks: dict) -> bool:
     """Has the claim `token` outlived the lease on this machine's monotonic clock? The first
     sight of a claim made on another machine starts this machine's count."""
     seen = clocks.get(machine_id())
@@ -263,15 +266,15 @@ def _lease_over(db: Database, settings: Settings, model, row_id: int, token: str
     return False
 
 
-def _claim(db: Database, model, row_id: int, expired_token: str | None, now: datetime) -> _Claim | None:
+def _claim(db: Database, model: Mailed, row_id: int, expired_token: str | None, now: datetime) -> _Claim | None:
     """Take the row if it is unclaimed and due, or (`expired_token`) still held by a claim
     whose lease ran out; None when another scheduler was quicker or the row was settled."""
     held = ((model.claim_token == expired_token,) if expired_token else _unclaimed_due(model, now))
     token = secrets.token_hex(16)
     with db.session() as session:
-        claimed = session.execute(update(model).where(model.id == row_id, model.email_status == "pending", *held)
-                                  .values(claim_token=token, claimed_at=clock.now(),
-                                          claim_clocks={machine_id(): monotonic()})).rowcount
+        claimed = rowcount(session.execute(
+            update(model).where(model.id == row_id, model.email_status == "pending", *held)
+            .values(claim_token=token, claimed_at=clock.now(), claim_clocks={machine_id(): monotonic()})))
     return _Claim(model, row_id, token) if claimed == 1 else None
 
 
@@ -279,8 +282,9 @@ def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, no
     """Send one claimed row and record the outcome: "sent", "failed" (the server refused
     it) or "unreachable". No transaction stays open while the SMTP server talks."""
     with db.reading() as session:
-        row = session.get(claim.model, claim.row_id)
-        user = session.get(User, row.user_id)
+        # cast: mypy joins the two row types to their common base, Base
+        row = cast(Notification | MailDigest, session.get_one(claim.model, claim.row_id))
+        user = session.get_one(User, row.user_id)
         subject, body = _compose(session, settings, row, user)
         user_id, attempts, email, written = row.user_id, row.attempts + 1, user.email, row.created_at
     if not email:  # the address was removed since
@@ -325,9 +329,9 @@ def _settle(db: Database, claim: _Claim, **values) -> bool:
     """Record the outcome and end the claim, if the claim is still this process's. False when
     another scheduler took the row over meanwhile."""
     with db.session() as session:
-        settled = session.execute(update(claim.model).where(
+        settled = rowcount(session.execute(update(claim.model).where(
             claim.model.id == claim.row_id, claim.model.claim_token == claim.token)
-            .values(**values, claim_token=None, claimed_at=None, claim_clocks=None)).rowcount
+            .values(**values, claim_token=None, claimed_at=None, claim_clocks=None)))
     if not settled:
         log.warning("mail %s: its lease ran out and another scheduler took it over before this one recorded "
                     "its outcome (%s); this one does not send it", claim.ref, values.get("email_status", "to retry"))

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.db import rowcount
 from engine.directives.models import Assignment, Directive
 from engine.notifications.models import Notification
 from engine.org import permissions
@@ -55,7 +56,7 @@ def message_context(session: Session, directive: Directive | None, assignment: A
     secret = assignment is None or permissions.is_secret(session, permissions.ASSIGNMENT, assignment.id)
     return {
         "symbol": directive.symbol if directive else "", "summary": directive.summary if directive else "",
-        "content": "" if secret else assignment.content,
+        "content": "" if secret or assignment is None else assignment.content,
         "seq": assignment.seq if assignment else "", "unit": unit.name if unit else "", "deadline": deadline,
         "urgency_label": URGENCY_LABELS.get(assignment.urgency if assignment else "normal", ""),
         "days_late": 0, **extra,
@@ -141,7 +142,7 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
     query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return session.execute(query.values(read_at=clock.now())).rowcount
+    return rowcount(session.execute(query.values(read_at=clock.now())))
 
 
 def set_digest(session: Session, user_id: int, digest: bool) -> None:
