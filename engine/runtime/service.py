@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -134,7 +134,7 @@ class Runtime:
     def save_draft(self, work_item_id: int, raw: dict, actor: User) -> None:
         with self.db.session() as session:
             item = self._work_item(session, work_item_id)
-            self.check_may_act(session, session.get(User, actor.id), item)
+            self.check_may_act(session, session.get_one(User, actor.id), item)
             if item.status != "ready":
                 raise AlreadyDone("This work item has already been completed.")
             item.draft = {k: v for k, v in raw.items() if k != "csrf_token"}
@@ -182,7 +182,7 @@ class Runtime:
         first (the row is locked, or its due time moved on)."""
         moment = moment or clock.now()
         with self.db.session() as session:
-            instance = self._lock(session, instance_id, skip_locked=True)
+            instance = self._lock_if_free(session, instance_id)
             if instance is None or instance.status != "running" or not instance.next_timer_due \
                     or instance.next_timer_due >= moment:
                 return False
@@ -301,27 +301,35 @@ class Runtime:
             raise NotFound("Work item %(id)s does not exist.", id=work_item_id)
         return item
 
-    def _lock(self, session: Session, instance_id: int, skip_locked: bool = False) -> WorkflowInstance | None:
-        missing = None if skip_locked else NotFound("Workflow instance %(id)s does not exist.", id=instance_id)
+    def _lock(self, session: Session, instance_id: int) -> WorkflowInstance:
         return self._lock_by(session, persistence.LOCK_BY_ID, {"instance_id": instance_id},
-                             skip_locked=skip_locked, missing=missing)
+                             missing=NotFound("Workflow instance %(id)s does not exist.", id=instance_id))
 
-    def _lock_by(self, session: Session, query, params: dict, *, missing: Exception | None,
-                 skip_locked: bool = False) -> WorkflowInstance | None:
+    def _lock_if_free(self, session: Session, instance_id: int) -> WorkflowInstance | None:
+        """The instance, locked; None when another worker holds its lock (or it is gone)."""
+        return self._locked_row(session, persistence.LOCK_BY_ID, {"instance_id": instance_id}, skip_locked=True)
+
+    def _lock_by(self, session: Session, query: Select, params: dict, *, missing: Exception) -> WorkflowInstance:
+        """_locked_row that raises `missing` when there is no such row."""
+        instance = self._locked_row(session, query, params)
+        if instance is None:
+            raise missing
+        return instance
+
+    def _locked_row(self, session: Session, query: Select, params: dict, skip_locked: bool = False
+                    ) -> WorkflowInstance | None:
         """Lock the instance row with one of persistence's LOCK_* queries (see Database.lock)
-        and note the calendar revision read with it, which the step will use. Raises `missing`
-        (or returns None) when there is no such row."""
+        and note the calendar revision read with it, which the step will use. None when there
+        is no such row."""
         row = self.db.lock(session, query, params, skip_locked=skip_locked)
         if row is None:
-            if missing is not None:
-                raise missing
             return None
         instance, revision = row
         remember_revision(session, revision)
         return instance
 
     def _compiled(self, session: Session, instance_id: int) -> CompiledBundle:
-        return self.cache.by_id(session, session.get(WorkflowInstance, instance_id).bundle_id)
+        return self.cache.by_id(session, session.get_one(WorkflowInstance, instance_id).bundle_id)
 
     def _load(self, session: Session, instance: WorkflowInstance) -> tuple[CompiledBundle, BpmnWorkflow]:
         compiled = self.cache.by_id(session, instance.bundle_id)

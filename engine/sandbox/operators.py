@@ -9,8 +9,15 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:  # the engine layer builds the context; operators (features) only receive it
+    from engine.org.models import User
+    from engine.rulesets.loader import CompiledBundle
+    from engine.runtime.models import WorkflowInstance
+    from engine.runtime.service import Runtime
 
 
 @dataclass
@@ -18,10 +25,10 @@ class StepContext:
     """What an operator sees of the step being run."""
 
     session: Session
-    instance: object  # WorkflowInstance
-    bundle: object  # CompiledBundle
-    actor: object | None
-    runtime: object  # Runtime
+    instance: WorkflowInstance
+    bundle: CompiledBundle
+    actor: User | None
+    runtime: Runtime
     events: list[dict] = field(default_factory=list)  # summary for the audit entry
 
 
