@@ -94,7 +94,9 @@ def add_working_days(start, days: int) -> str:
 def working_deadline(start, days: int) -> dict:
     """A deadline `days` working days after `start`, remembering the rule (task data keeps it
     as a plain dict)."""
-    return Deadline.counted(calendar_of_step(), as_day(start), int(days)).to_json()
+    rule = Deadline.counted(calendar_of_step(), as_day(start), int(days)).rule_json()
+    assert rule is not None  # a counted deadline always has its rule
+    return rule
 
 
 @helper

@@ -31,7 +31,8 @@ def _deadline(assignment: Assignment):
     """The current deadline, keeping the working-day rule when it has one."""
     if assignment.deadline_kind == "open" or assignment.deadline is None:
         return None
-    return ASSIGNMENT_DEADLINE.read(assignment).to_json()
+    deadline = ASSIGNMENT_DEADLINE.read(assignment)
+    return deadline.to_json() if deadline else None
 
 
 @OPERATORS.register("urging.check")

@@ -11,10 +11,11 @@ Stored shapes, unchanged since the first release (old rows and workflow states r
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from engine.working_days import WorkingCalendar
@@ -27,7 +28,8 @@ _COUNTED_KEYS = frozenset({"date", "start", WORKING_DAYS_KEY})
 @dataclass(frozen=True)
 class Deadline:
     date: date
-    start: date | None = None         # with working_days: the rule, or neither (a plain date)
+    # In the class body `date` names the field above, so the other hints spell datetime.date.
+    start: datetime.date | None = None  # with working_days: the rule, or neither (a plain date)
     working_days: int | None = None
 
     def __post_init__(self) -> None:
@@ -35,7 +37,7 @@ class Deadline:
             raise ValueError("a working-day rule needs both its start and its number of working days")
 
     @classmethod
-    def counted(cls, calendar: WorkingCalendar, start: date, working_days: int) -> Deadline:
+    def counted(cls, calendar: WorkingCalendar, start: datetime.date, working_days: int) -> Deadline:
         """`working_days` working days after `start` on `calendar` (0: at once)."""
         return cls(calendar.add_working_days(start, working_days), start, working_days)
 
@@ -45,7 +47,9 @@ class Deadline:
 
     def recomputed(self, calendar: WorkingCalendar) -> Deadline:
         """The same rule counted again on a corrected calendar; a plain date stays put."""
-        return Deadline.counted(calendar, self.start, self.working_days) if self.is_counted else self
+        if self.start is None or self.working_days is None:
+            return self
+        return Deadline.counted(calendar, self.start, self.working_days)
 
     def format_vn(self) -> str:
         """As Vietnamese write a date: 26/02/2026."""
@@ -53,12 +57,18 @@ class Deadline:
 
     # ------------------------------------------------------------------ task data
     def to_json(self) -> str | dict:
-        if not self.is_counted:
-            return self.date.isoformat()
-        return {"date": self.date.isoformat(), "start": self.start.isoformat(), WORKING_DAYS_KEY: self.working_days}
+        return self.rule_json() or self.date.isoformat()
+
+    @overload
+    @classmethod
+    def from_json(cls, value: dict | datetime.date) -> Deadline: ...
+
+    @overload
+    @classmethod
+    def from_json(cls, value: Any) -> Deadline | None: ...
 
     @classmethod
-    def from_json(cls, value) -> Deadline | None:
+    def from_json(cls, value: Any) -> Deadline | None:
         """A deadline from task data or a form: None or "" (no deadline), a date, an ISO date
         (a datetime's text counts by its date as written), or a dict with "date" (and the rule
         when it has both "start" and "working_days")."""
@@ -83,10 +93,12 @@ class Deadline:
     # ------------------------------------------------------------------ table columns
     def rule_json(self) -> dict | None:
         """What the rule column holds: the task-data dict, or None for a plain date."""
-        return self.to_json() if self.is_counted else None
+        if self.start is None or self.working_days is None:
+            return None
+        return {"date": self.date.isoformat(), "start": self.start.isoformat(), WORKING_DAYS_KEY: self.working_days}
 
     @classmethod
-    def from_columns(cls, day: date | None, rule: dict | None) -> Deadline | None:
+    def from_columns(cls, day: datetime.date | None, rule: dict | None) -> Deadline | None:
         """The Date column is the truth; the rule column adds the rule when there is one."""
         if day is None:
             return None
@@ -108,7 +120,7 @@ def _iso_day(value) -> date:
 class StoredDeadline:
     """A table whose rows each hold a Deadline: a Date column and the JSON rule column beside it."""
 
-    model: type
+    model: type[Any]  # a mapped class with an integer id
     date_column: str
     rule_column: str
     is_open: tuple            # WHERE criteria: only deadlines still running can move

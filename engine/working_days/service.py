@@ -85,6 +85,8 @@ def _recompute_stored_deadlines(session: Session, day: date, actor) -> None:
         column = getattr(kind.model, kind.date_column)
         for row in session.scalars(select(kind.model).where(column >= day, *kind.is_open)).all():
             old = kind.read(row)
+            if old is None:  # none: the query's `column >= day` leaves no row without a date
+                continue
             fresh = old.recomputed(calendar)
             if fresh == old:
                 continue
