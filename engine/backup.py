@@ -51,7 +51,10 @@ def backup(engine: Engine, out_path: str | Path) -> dict:
     with tempfile.TemporaryDirectory() as folder, tarfile.open(out_path, "w:gz") as archive:
         if engine.db.is_sqlite:
             copy = Path(folder) / SQLITE_MEMBER
-            _sqlite_online_copy(engine.db.engine.url.database, copy)
+            database = engine.db.engine.url.database
+            if database is None:  # sqlite:// keeps the database in memory
+                raise BackupError("The database is in memory: there is no file to back up.")
+            _sqlite_online_copy(database, copy)
             manifest["tables"] = _counts_in_sqlite_file(copy)
             archive.add(copy, SQLITE_MEMBER)
         else:

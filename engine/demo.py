@@ -69,7 +69,7 @@ def _demo_directives(engine) -> None:
             return
         clerk = session.scalar(select(User).where(User.username == "theodoi"))
     today = clock.today()
-    samples = [
+    samples: list[tuple[str, str, int, list[tuple[str, str, list[str], int | None]]]] = [
         ("12/2026/CT-UBND", "Chỉ thị về tăng cường kỷ luật, kỷ cương hành chính", 20,
          [("Rà soát thủ tục hành chính, báo cáo kết quả", "STC", ["SXD"], 10),
           ("Tổ chức hội nghị quán triệt", "SXD", [], None)]),

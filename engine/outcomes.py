@@ -77,7 +77,8 @@ def decide(*, done: bool, late: bool, past_deadline: bool, started: bool = True)
 def outcome_on(deadline: date | None, completed_on: date | None, as_of: date, *, started: bool = True) -> Outcome:
     """The rule on plain days, for anything with a deadline and a day it was done (a work item too)."""
     done = completed_on is not None and completed_on <= as_of
-    return decide(done=done, late=done and deadline is not None and completed_on > deadline,
+    late = completed_on is not None and deadline is not None and deadline < completed_on <= as_of
+    return decide(done=done, late=late,
                   past_deadline=deadline is not None and deadline < as_of, started=started)
 
 

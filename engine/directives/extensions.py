@@ -99,7 +99,7 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
 
 def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
     assignment = session.get(Assignment, assignment_id)
-    user = session.get(User, actor.id)
+    user = session.get_one(User, actor.id)
     if assignment is None or not permissions.may_reach_assignment(session, user, assignment):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
     if assignment.status == "closed" or assignment.instance_id is None:

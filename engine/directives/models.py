@@ -14,6 +14,7 @@ from engine.working_days.deadline import StoredDeadline, register
 URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
 SECRECY_LEVELS = ("confidential", "secret", "top_secret")       # mật, tối mật, tuyệt mật
 PROGRESS = ("not_started", "in_progress", "blocked", "done")     # chưa / đang / vướng mắc / đã thực hiện
+DOCUMENT_ID_LENGTH = 128  # the longest edXML document id stored
 
 
 class Directive(Base):
@@ -39,7 +40,7 @@ class Directive(Base):
     origin: Mapped[str | None] = mapped_column(String(16), index=True)
     status: Mapped[str] = mapped_column(String(24), default="registered")
     registration_due: Mapped[date | None] = mapped_column(Date)
-    source_document_id: Mapped[str | None] = mapped_column(String(128))  # edXML document id
+    source_document_id: Mapped[str | None] = mapped_column(String(DOCUMENT_ID_LENGTH))  # edXML document id
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -208,7 +208,7 @@ def _doc_type(symbol: str) -> str:
 def create_assignments(session: Session, runtime, bundle, directive: Directive, items: list[dict],
                        actor: User | None) -> list[int]:
     """Create the assignment rows and start one assignment process each."""
-    ids = []
+    ids: list[int] = []
     for item in items:
         deadline = Deadline.from_json(item.get("deadline"))
         day = deadline.date if deadline else None

@@ -36,6 +36,7 @@ def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> li
         raise DirectiveError("Name at least one section to pass the assignment to.")
     with engine.db.session() as session:
         parent, user = _parent(session, assignment_id, actor)
+        assert parent.lead_unit_id is not None  # _parent checked that the actor speaks for it
         below = org.subtree_ids(session, parent.lead_unit_id) - {parent.lead_unit_id}
         shares = [_share(session, parent, below, n, item) for n, item in enumerate(items, start=1)]
         instance = session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
@@ -46,7 +47,7 @@ def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> li
 
 def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
     parent = session.get(Assignment, assignment_id)
-    user = session.get(User, actor.id)
+    user = session.get_one(User, actor.id)
     if parent is None or not permissions.may_reach_assignment(session, user, parent):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
     if not permissions.speaks_for_lead_unit(session, user, parent):
@@ -136,6 +137,7 @@ def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
 
 
 def _all_sections_done(ctx: StepContext, parent: Assignment) -> None:
+    assert parent.lead_unit_id is not None  # it was passed down by its lead unit
     notify_users(ctx.session, permissions.unit_staff(ctx.session, parent.lead_unit_id), ALL_DONE_MESSAGE,
                  directive=parent.directive, assignment=parent, dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
     instance = ctx.session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None

@@ -121,7 +121,8 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
     """Clean `raw` (strings or lists of strings, as a browser or JSON client sends) against
     `form`. Raises FormValidationError naming every bad field."""
     lookups = lookups or Lookups()
-    clean, errors = {}, {}
+    clean: dict[str, object] = {}
+    errors: dict[str, Message] = {}
     for f in form.fields:
         value = raw.get(f.name)
         required = f.required and _condition_holds(f.show_if, raw)

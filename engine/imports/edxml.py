@@ -10,12 +10,11 @@ from lxml import etree
 
 from engine import forms
 from engine.directives import service as directives
-from engine.directives.models import Directive
+from engine.directives.models import DOCUMENT_ID_LENGTH, Directive
 from engine.imports.errors import ImportFailed, RowError
 from engine.org.models import User
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_DOCUMENT_ID = Directive.__table__.c.source_document_id.type.length
 # OtherInfo/Priority: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ.
 PRIORITIES = {"0": "normal", "1": "urgent", "2": "very_urgent", "3": "flash", "4": "flash"}
 
@@ -69,8 +68,8 @@ def parse_header(data: bytes) -> dict:
     missing = [name for name in ("symbol", "issued_on", "issuer", "summary") if not found[name]]
     if missing:
         raise ImportFailed([RowError(None, None, name, "Missing in the edXML header.") for name in missing])
-    if len(found["source_document_id"]) > MAX_DOCUMENT_ID:
-        raise _fail("The DocumentId has more than %(max)s characters.", "source_document_id", max=MAX_DOCUMENT_ID)
+    if len(found["source_document_id"]) > DOCUMENT_ID_LENGTH:
+        raise _fail("The DocumentId has more than %(max)s characters.", "source_document_id", max=DOCUMENT_ID_LENGTH)
     return found
 
 

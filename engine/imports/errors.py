@@ -1,8 +1,9 @@
 """What a refused import says: every bad cell, by row and column."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from engine.errors import EngineError
 
@@ -13,7 +14,7 @@ class RowError:
     column: str | None   # column letter and heading, e.g. "B (Số, ký hiệu)"
     field: str | None
     message: str         # an English msgid with %(…)s parameters, translated by the caller
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)  # not `field`: the attribute above
 
     def render(self, translate: Callable[[str], str] = lambda text: text) -> str:
         return translate(self.message) % self.params if self.params else translate(self.message)

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
@@ -70,7 +71,7 @@ def column_label(index: int) -> str:
 def write_template(path: str | Path) -> Path:
     """An empty import sheet with headings, one example row, and a sheet of instructions."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one sheet a new workbook has
     sheet.title = SHEET
     sheet.append([c.heading + (" *" if c.required else "") for c in COLUMNS])
     sheet.append(["45/2026/QĐ-UBND", "12/02/2026", "UBND tỉnh", "Về việc triển khai kế hoạch …", "",
@@ -140,7 +141,7 @@ def _read_rows(data: bytes) -> list[tuple[int, list]]:
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):
         raise ImportFailed([RowError(None, None, None, "Not an Excel (.xlsx) file.")]) from None
     sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    rows = []
+    rows: list[tuple[int, list]] = []
     for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
         cells = list(values[:len(COLUMNS)]) + [None] * (len(COLUMNS) - len(values[:len(COLUMNS)]))
         if all(v is None or str(v).strip() == "" for v in cells):
@@ -200,7 +201,8 @@ def _assignment(session, row: int, values: dict) -> tuple[dict, list[RowError]]:
     for field, codes in (("lead_unit", [lead] if lead else []), ("coordinating_units", coordinating)):
         errors += [_cell_error(row, field, "Unknown unit %(unit)s.", unit=code) for code in codes
                    if org.unit_by_code(session, code) is None]
-    item = {"content": _string(values["content"]), "lead_unit": lead, "coordinating_units": coordinating}
+    item: dict[str, Any] = {"content": _string(values["content"]), "lead_unit": lead,
+                            "coordinating_units": coordinating}
     item["deadline"], bad = _date(row, "deadline", values["deadline"])
     errors += bad
     days = values["deadline_days"]

@@ -146,7 +146,7 @@ def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | 
 
 def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:
     """The form of the bundle version the item's instance started on (never the current files)."""
-    instance = session.get(WorkflowInstance, item.instance_id)
+    instance = session.get_one(WorkflowInstance, item.instance_id)
     compiled = engine.cache.by_id(session, instance.bundle_id)
     return compiled.forms[item.form_key]
 

@@ -95,7 +95,7 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
 def inspection_file(session: Session, inspection_id: int, user: User) -> dict[str, list[InspectionPaper]]:
     """The file in its regulation order: every one of the eight kinds, even when empty."""
     inspection = _visible(session, inspection_id, user)
-    papers = {kind: [] for kind in PAPER_KINDS}
+    papers: dict[str, list[InspectionPaper]] = {kind: [] for kind in PAPER_KINDS}
     for paper in inspection.papers:
         papers[paper.kind].append(paper)
     return papers
@@ -158,12 +158,15 @@ def end(ctx: StepContext, data: dict, params: dict) -> dict:
     """The team has finished inspecting: findings, minutes, and the report's due date."""
     inspection = _inspection(ctx, data)
     inspection.ended_on = day_of(params["ended_on"])
-    REPORT_DUE.write(inspection, Deadline.from_json(params["report_due"]))
+    report_due = Deadline.from_json(params["report_due"])
+    if report_due is None:
+        raise ValueError("inspection.end: report_due has no date")
+    REPORT_DUE.write(inspection, report_due)
     inspection.findings, inspection.status = params.get("findings"), "reporting"
     if params.get("minutes"):
         _file(ctx.session, inspection, "minutes", "Biên bản kiểm tra", params["minutes"], ctx.actor)
     audit.record(ctx.session, "inspection.ended", "inspection", inspection.id, actor=ctx.actor,
-                 after={"ended_on": params["ended_on"], "report_due": inspection.report_due.isoformat()})
+                 after={"ended_on": params["ended_on"], "report_due": report_due.date.isoformat()})
     return {"inspection_id": inspection.id}
 
 
@@ -173,13 +176,14 @@ def report(ctx: StepContext, data: dict, params: dict) -> dict:
     inspection = _inspection(ctx, data)
     for key in ("assessment", "conclusion", "recommendations"):
         setattr(inspection, key, params.get(key))
-    inspection.reported_on, inspection.status = clock.today(), "reported"
+    reported_on, due = clock.today(), inspection.report_due
+    assert due is not None  # inspection.end, which comes first, set it
+    inspection.reported_on, inspection.status = reported_on, "reported"
     _file(ctx.session, inspection, "results_report", "Báo cáo kết quả kiểm tra", params.get("attachments"),
           ctx.actor)
     audit.record(ctx.session, "inspection.reported", "inspection", inspection.id, actor=ctx.actor,
-                 after={"reported_on": inspection.reported_on.isoformat(),
-                        "on_time": inspection.reported_on <= inspection.report_due})
-    return {"inspection_id": inspection.id, "on_time": inspection.reported_on <= inspection.report_due}
+                 after={"reported_on": reported_on.isoformat(), "on_time": reported_on <= due})
+    return {"inspection_id": inspection.id, "on_time": reported_on <= due}
 
 
 @OPERATORS.register("inspection.notify", optional=("leader", "units", "kind", "body"))

@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, not_, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.org import service as org
@@ -181,7 +181,7 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
         found = holders(session, role, assignment.lead_unit_id)
         return found or (holders(session, UNIT_HEAD, assignment.lead_unit_id) if role == UNIT_OFFICER else [])
     if role == CLERK and assignment.follow_up_officer_id:
-        return [session.get(User, assignment.follow_up_officer_id)]
+        return [session.get_one(User, assignment.follow_up_officer_id)]
     unit = org.root_unit(session) if role == LEADER else org.tracking_office(session)
     return holders(session, role, unit.id if unit else None)
 
@@ -193,7 +193,7 @@ def urging_roles(kind: str, configured: list[str] | None = None) -> list[str]:
 
 def lane_role(lanes: Mapping[str, str], lane: str | None) -> str:
     """The role a BPMN lane stands for (ruleset.toml [lanes])."""
-    return lanes.get(lane, DEFAULT_LANE_ROLE)
+    return lanes.get(lane, DEFAULT_LANE_ROLE) if lane is not None else DEFAULT_LANE_ROLE
 
 
 def default_unit(session: Session, role: str) -> Unit | None:
@@ -253,9 +253,9 @@ class Record:
     """The facts the rules read of one kind of record, as SQL over its own table. Declared by
     the feature that owns the table; what the facts mean for access is decided here."""
 
-    id: ColumnElement[int]
-    secret: ColumnElement[bool]                                # mật: a secrecy level, or marked secret
-    ruleset: ColumnElement[str]                                # whose [secrecy] applies
+    id: SQLColumnExpression[int]
+    secret: SQLColumnExpression[bool]                          # mật: a secrecy level, or marked secret
+    ruleset: SQLColumnExpression[str]                          # whose [secrecy] applies
     done_by: Callable[[Collection[int]], ColumnElement[bool]]  # one of these units leads or coordinates it
     handled_by: Callable[[int], ColumnElement[bool]]           # this person registered it or follows it up
 

@@ -6,7 +6,7 @@ from datetime import date
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from engine.errors import EngineError
@@ -26,7 +26,7 @@ def unit_by_code(session: Session, code: str) -> Unit | None:
 # never renamed or deleted (only added or retired, which keeps code and id); a code not yet
 # known is looked up again. Only committed units are cached: a unit created in the current
 # transaction (it may still roll back) is read from the session every time.
-_unit_ids: WeakKeyDictionary[Engine, dict[str, int]] = WeakKeyDictionary()
+_unit_ids: WeakKeyDictionary[Engine | Connection, dict[str, int]] = WeakKeyDictionary()
 _CREATED_UNIT = "dondoc.created_unit"
 
 
@@ -88,7 +88,7 @@ def in_session(session: Session, actor: User) -> User:
     state = inspect(actor)
     if state.key is not None and not state.modified:
         return session.merge(actor, load=False)
-    return session.get(User, actor.id)
+    return session.get_one(User, actor.id)
 
 
 def is_within(session: Session, unit_id: int, ancestor_id: int) -> bool:

@@ -28,7 +28,7 @@ def instance_diagram(engine, session: Session, instance: WorkflowInstance,
                      process_id: str | None = None) -> DiagramPosition | None:
     """The diagram of `process_id` (default: the called process where a person has work now,
     else the instance's own process) with the elements active and passed."""
-    bundle = session.get(ProcessBundle, instance.bundle_id)
+    bundle = session.get_one(ProcessBundle, instance.bundle_id)
     compiled = engine.compiled(bundle)
     workflow = load_state(instance.state, compiled.specs[instance.process_id],
                           compiled.subprocess_specs(instance.process_id), engine.runtime.script_engine)

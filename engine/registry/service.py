@@ -167,8 +167,9 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
     assignment = visible_assignment(session, user, assignment_id)
     if assignment is None:
         return None
-    units = {u.id: u for u in session.scalars(select(Unit))}
-    users = {u.id: u for u in session.scalars(select(User))}
+    # Keyed by id | None: a progress update's unit and user are optional, and look up to None.
+    units: dict[int | None, Unit] = {u.id: u for u in session.scalars(select(Unit))}
+    users: dict[int | None, User] = {u.id: u for u in session.scalars(select(User))}
     updates = session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
                               .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())).all()
     trail = session.scalars(select(AuditEntry).where(AuditEntry.assignment_id == assignment.id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -132,7 +133,7 @@ def count_buckets(session: Session, scope: Scope, by: str | None = None) -> dict
         query = query.group_by(key)
     result = {}
     for row in session.execute(query):
-        counts = {name.value: int(getattr(row, name.value) or 0) for name in BUCKETS}
+        counts: dict[str, Any] = {name.value: int(getattr(row, name.value) or 0) for name in BUCKETS}
         result[row.key] = Counts(**counts)
     return result
 

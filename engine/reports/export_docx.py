@@ -40,10 +40,10 @@ def write_docx(report: Report) -> bytes:
         _section(doc, "IV. BÁO CÁO CỦA CÁC ĐƠN VỊ")
         for item in report.submissions:
             _body(doc, item.unit_name, bold=True)
-            for label, text in (("Kết quả", item.results), ("Khó khăn, vướng mắc", item.difficulties),
-                                ("Đề xuất, kiến nghị", item.proposals)):
-                if text:
-                    _body(doc, f"{label}: {text}")
+            for label, answer in (("Kết quả", item.results), ("Khó khăn, vướng mắc", item.difficulties),
+                                  ("Đề xuất, kiến nghị", item.proposals)):
+                if answer:
+                    _body(doc, f"{label}: {answer}")
         if report.missing_units:
             _body(doc, "Đơn vị chưa gửi báo cáo: " + ", ".join(report.missing_units) + ".")
     _signature_block(doc, report)

@@ -20,7 +20,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def write_xlsx(report: Report) -> bytes:
     book = Workbook()
-    summary = book.active
+    summary = book.worksheets[0]  # the one sheet a new workbook has
     summary.title = "Tổng hợp"
     rows, total = layout.unit_rows(report)
     _title(summary, report, len(layout.UNIT_HEADERS))

@@ -90,7 +90,7 @@ class ReportQuery:
         """Whose children the per-unit table lists: the chosen unit, else the asker's own unit
         (None for the organisation-wide roles: every lead unit)."""
         if self.unit_code:
-            return org.unit_by_code(session, self.unit_code).id
+            return org.unit_id_by_code(session, self.unit_code)
         return user_unit_id
 
     def args(self) -> dict[str, str]:

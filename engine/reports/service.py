@@ -112,7 +112,7 @@ def _submissions(session: Session, periodic_report_id: int, scope: Scope) -> tup
         query = query.where(UnitReport.unit_id.in_(list(scope.unit_ids)))
     rows = session.execute(query).all()
     submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals) for r, name in rows]
-    period = session.get(PeriodicReport, periodic_report_id)
+    period = session.get_one(PeriodicReport, periodic_report_id)
     done = {name for _r, name in rows}  # asked by the same rule that opened the period
     missing = [u.name for u in reporting_units(session, period.period_start, period.period_end)
                if u.name not in done and (scope.unit_ids is None or u.id in scope.unit_ids)]

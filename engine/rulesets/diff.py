@@ -68,13 +68,15 @@ def _diff_xml(path: str, status: str, before: str | None, after: str | None) -> 
     old, old_layout = _elements(before)
     new, new_layout = _elements(after)
     diff = FileDiff(path, status, layout_changed=old_layout != new_layout)
-    for element_id in sorted(set(old) | set(new)):
-        was, now = old.get(element_id), new.get(element_id)
-        if was is None:
-            diff.added.append(ElementChange(element_id, now[0], now[1]))
-        elif now is None:
-            diff.removed.append(ElementChange(element_id, was[0], was[1]))
-        elif was != now:
+    for element_id in sorted(new.keys() - old.keys()):
+        now = new[element_id]
+        diff.added.append(ElementChange(element_id, now[0], now[1]))
+    for element_id in sorted(old.keys() - new.keys()):
+        was = old[element_id]
+        diff.removed.append(ElementChange(element_id, was[0], was[1]))
+    for element_id in sorted(old.keys() & new.keys()):
+        was, now = old[element_id], new[element_id]
+        if was != now:
             facts = sorted(set(was[2]) | set(now[2]))
             changes = tuple((f, was[2].get(f), now[2].get(f)) for f in facts if was[2].get(f) != now[2].get(f))
             diff.changed.append(ElementChange(element_id, now[0], now[1], changes))
@@ -86,15 +88,17 @@ def _elements(text: str | None) -> tuple[dict[str, tuple[str, str | None, dict]]
     if text is None:
         return {}, b""
     root = etree.fromstring(text.encode("utf-8"), SAFE_XML)
-    elements, layout = {}, []
+    elements: dict[str, tuple[str, str | None, dict]] = {}
+    layout = []
     for node in root.iter(etree.Element):
+        parent = node.getparent()
         if etree.QName(node).namespace in DI_NAMESPACES:
-            if node.getparent() is not None and etree.QName(node.getparent()).namespace not in DI_NAMESPACES:
+            if parent is not None and etree.QName(parent).namespace not in DI_NAMESPACES:
                 layout.append(etree.tostring(node, method="c14n"))
             continue
-        if node.get("id") and node is not root:
-            name = node.get("name") or (node.getparent().get("name") if node.getparent() is not None else None)
-            elements[node.get("id")] = (etree.QName(node).localname, name, _facts(node))
+        if (element_id := node.get("id")) and node is not root:
+            name = node.get("name") or (parent.get("name") if parent is not None else None)
+            elements[element_id] = (etree.QName(node).localname, name, _facts(node))
     return elements, b"".join(layout)
 
 

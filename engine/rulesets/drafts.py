@@ -82,7 +82,7 @@ def conflict(session: Session, processes_dir: str | Path, draft: ProcessDraft) -
 
 
 def _edited(session: Session, draft: ProcessDraft) -> bool:
-    return draft.xml != session.get(ProcessBundle, draft.base_bundle_id).files.get(draft.path)
+    return draft.xml != session.get_one(ProcessBundle, draft.base_bundle_id).files.get(draft.path)
 
 
 def resolve_conflict(session: Session, processes_dir: str | Path, draft: ProcessDraft, choice: str,
@@ -112,7 +112,7 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
         raise DiskConflict("%(path)s changed on disk since you started editing.", path=draft.path)
     published = session.scalar(select(ProcessBundle).where(
         ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == "published"))
-    base = published or session.get(ProcessBundle, draft.base_bundle_id)
+    base = published or session.get_one(ProcessBundle, draft.base_bundle_id)
     source = BundleSource(draft.ruleset, {**base.files, draft.path: xml}, base.settings)
     try:
         bundle = store_bundle(session, source, cache, actor=actor, comment=comment.strip() or None,

@@ -67,7 +67,7 @@ def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, ac
     instance = session.get(WorkflowInstance, instance_id) if dry_run else runtime._lock(session, instance_id)
     if instance is None:
         raise NotFound("Workflow instance %(id)s does not exist.", id=instance_id)
-    current = session.get(ProcessBundle, instance.bundle_id)
+    current = session.get_one(ProcessBundle, instance.bundle_id)
     plan = MigrationPlan(instance.id, instance.process_id, current.number, target.number)
     refusal = _refusal(instance, current, target)
     if refusal:
@@ -83,7 +83,7 @@ def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, ac
     _describe(plan, diffs)
     if dry_run:
         return plan
-    if not plan.ok:
+    if plan.refusal is not None:  # not plan.ok
         audit.record(session, "instance.migration_refused", "workflow_instance", instance.id, actor=actor,
                      after={"bundle": target.id, "number": target.number, "blocked": plan.blocked,
                             "reason": plan.refusal % plan.refusal_params},
@@ -174,7 +174,7 @@ def _apply(runtime, session: Session, instance: WorkflowInstance, target: Proces
     _restore_work_item_drafts(session, instance.id, drafts)
 
 
-def _work_item_drafts(session: Session, instance_id: int) -> dict[str, dict]:
+def _work_item_drafts(session: Session, instance_id: int) -> dict[str, dict | None]:
     """Half-filled forms of the ready work items: a re-predicted user task gets a new task id
     (a new work item), and the person's typing must follow it."""
     items = session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
@@ -182,7 +182,7 @@ def _work_item_drafts(session: Session, instance_id: int) -> dict[str, dict]:
     return {item.element_id: item.draft for item in items}
 
 
-def _restore_work_item_drafts(session: Session, instance_id: int, drafts: dict[str, dict]) -> None:
+def _restore_work_item_drafts(session: Session, instance_id: int, drafts: dict[str, dict | None]) -> None:
     session.flush()
     for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
                                                        WorkItem.status == "ready")):

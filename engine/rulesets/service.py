@@ -32,7 +32,7 @@ class BundleCache:
         """The compiled bundle, reading its (large) row only on this worker's first use."""
         with self._lock:
             compiled = self._compiled.get(bundle_id)
-        return compiled if compiled is not None else self.get(session.get(ProcessBundle, bundle_id))
+        return compiled if compiled is not None else self.get(session.get_one(ProcessBundle, bundle_id))
 
     def put(self, bundle_id: int, compiled: CompiledBundle) -> None:
         with self._lock:

@@ -63,7 +63,7 @@ def find_task(workflow: BpmnWorkflow, task_id: UUID):
 def waiting_message_names(workflow: BpmnWorkflow) -> set[str]:
     """Messages a waiting event catches, plus those that start one of the process's event
     sub-processes (SpiffWorkflow creates those on arrival, so they never show as waiting)."""
-    names = set()
+    names: set[str] = set()
     for task in tasks_in(workflow, TaskState.WAITING):
         if isinstance(task.task_spec, CatchingEvent):
             names.update(d.name for d in event_definitions(task.task_spec)

@@ -82,7 +82,8 @@ def run(engine, peer: Peer, client: UpperClient | None = None) -> SyncResult:
 # ---------------------------------------------------------------- pull
 def pull(engine, peer: Peer, client: UpperClient) -> int:
     """Receive the upper level's assignments led by our unit that we do not have yet."""
-    received, page, directives_seen = 0, 1, {}
+    received, page = 0, 1
+    directives_seen: dict[int, dict] = {}
     while True:
         answer = client.get("/api/v1/assignments", {"unit": peer.remote_unit, "per_page": PAGE_SIZE, "page": page,
                                                     "sort": "issued"})

@@ -10,7 +10,10 @@ config = context.config
 
 
 def run_migrations_online() -> None:
-    connectable = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no sqlalchemy.url: migrations run through engine.db.migrate, which sets it")
+    connectable = create_engine(url)
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata,
                           render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
