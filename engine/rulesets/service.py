@@ -15,7 +15,7 @@ from engine.rulesets.models import ProcessBundle
 class BundleCache:
     """Compiled bundles by id. Parsing is done once per bundle and worker process."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._compiled: dict[int, CompiledBundle] = {}
 

@@ -57,7 +57,7 @@ class OperatorRegistry:
     task names an unknown operator or parameter is refused when it is loaded (naming the file
     and the element), and a call is checked again when it runs."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._operators: dict[str, Declared] = {}
 
     def register(self, name: str, *, required: Iterable[str] = (), optional: Iterable[str] = ()
