@@ -89,6 +89,41 @@ def test_section_returns_a_wrong_task_to_the_director(sc):
     assert sc.ready_elements() == ["handle"]
 
 
+def test_director_names_a_coordinating_section_as_lead(sc):
+    """Đ.5 k.1a: the Director may give the lead to a section the office listed as coordinating;
+    the office's proposed lead then drops out."""
+    directive = sc.register("404/UBND-KGVX", "12/02/2026",
+                            [{"content": "Chuyển đổi số", "lead_unit": "STC", "coordinating_units": ["SXD", "SNV"],
+                              "deadline": "27/02/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Phòng Xây dựng chủ trì",
+                                              "director_lead_unit": "SXD"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    assert sc.assignment(assignment.id).lead_unit_id == _unit_id(sc, "SXD")
+    assert sc.ready_elements() == ["contribute", "handle"]  # SNV's part, SXD's task
+    assert sc.ready("contribute").unit_id == _unit_id(sc, "SNV")
+    sc.complete("handle", "sxd", {"action": "update", "progress": "in_progress"})
+
+
+def test_director_corrects_a_returned_task_by_swapping_the_lead(sc):
+    """Đ.5 k.2b: returned to the Director, who gives the lead to the coordinating section."""
+    directive = sc.register("405/UBND-KGVX", "12/02/2026",
+                            [{"content": "Hạ tầng số", "lead_unit": "STC", "coordinating_units": ["SXD"],
+                              "deadline": "27/02/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Đồng ý"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.complete("handle", "stc", {"action": "return", "return_reason": "Phòng Xây dựng chủ trì thì đúng hơn"})
+    sc.complete("director_correct", "leader", {"new_lead_unit": "SXD", "correction_note": "Phòng Xây dựng chủ trì",
+                                               "coordinating_change": "replace",
+                                               "new_coordinating_units": ["STC"]})
+    assert sc.ready_elements() == ["contribute", "handle"]
+    assert (sc.ready("handle").unit_id, sc.ready("contribute").unit_id) == (_unit_id(sc, "SXD"), _unit_id(sc, "STC"))
+    sc.complete("handle", "sxd", {"action": "update", "progress": "done", "note": "Đã xong"})
+    sc.complete("review", "clerk", {"decision": "close"})
+    assert sc.assignment(assignment.id).status == "closed" and sc.ready_elements() == []
+
+
 def test_a_simple_inspection_is_offered_though_the_regulation_has_none(sc):
     """Đ.7 names no inspection; the common one is there with its 7-working-day report."""
     report = run_inspection(sc, ["STC"], "13/02/2026")
