@@ -8,6 +8,7 @@ import pytest
 from engine.directives import extensions
 from engine.directives.service import DirectiveError
 from engine.org import service as org
+from engine.reports.service import start_schedule
 from tests.scenarios.drive import Scenario, due_day, run_inspection
 
 
@@ -128,3 +129,20 @@ def test_a_simple_inspection_is_offered_though_the_regulation_has_none(sc):
     """Đ.7 names no inspection; the common one is there with its 7-working-day report."""
     report = run_inspection(sc, ["STC"], "13/02/2026")
     assert due_day(report) == date(2026, 3, 3)  # Fri 13 + 7 working days across Tết
+
+
+def test_office_consolidates_the_quarter_on_its_own_day_and_never_opens_overdue(sc):
+    """Đ.10: the sections report by the 10th of the quarter's last month (k.1), the office to
+    the Director by the 12th (k.2); its consolidation opens when the sections' day is over."""
+    sc.register("404/UBND-KGVX", "12/02/2026",
+                [{"content": "Chuyển đổi số", "lead_unit": "STC", "deadline": "30/06/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Đồng ý"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    start_schedule(sc.engine)
+    sc.at("2026-03-03 09:00")  # 5 working days before Tue 10/3
+    unit_report = sc.ready("pr_unit_report")
+    assert "Quý I năm 2026" in unit_report.instructions and due_day(unit_report) == date(2026, 3, 10)
+    sc.at("2026-03-11 09:00")  # the sections' time is over
+    consolidate = sc.ready("pr_consolidate")
+    assert due_day(consolidate) == date(2026, 3, 12)
+    assert consolidate.due_at > sc.clock.now()
