@@ -14,8 +14,11 @@ from engine.clock import ManualClock, set_clock
 from engine.config import REPO_ROOT, Settings
 from engine.core import Engine
 from engine.db.scratch import scratch_schema
+from engine.features import discover
 from engine.org import service as org
 from tests import saved_states
+
+discover()  # tests that compile a ruleset without an Engine see every operator too
 
 PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL", "")
 PASSWORD = "mat-khau-123"

@@ -26,7 +26,7 @@ from engine.rulesets.service import BundleCache
 def _fresh_compile(bundle: ProcessBundle) -> CompiledBundle:
     org_service._unit_ids.clear()
     working_days._cache.clear()
-    return compile_bundle(BundleSource(bundle.ruleset, bundle.files, bundle.settings))
+    return compile_bundle(BundleSource(bundle.ruleset, bundle.files, bundle.settings), stored=True)
 
 
 def restart_between_steps(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,14 +40,14 @@ def specs_stay_as_compiled(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fails the test if running it changed the wiring of any bundle it compiled."""
     compiled: list[CompiledBundle] = []
 
-    def recording_compile(source: BundleSource) -> CompiledBundle:
-        compiled.append(compile_bundle(source))
+    def recording_compile(source: BundleSource, *, stored: bool = False) -> CompiledBundle:
+        compiled.append(compile_bundle(source, stored=stored))
         return compiled[-1]
 
     monkeypatch.setattr(rulesets_service, "compile_bundle", recording_compile)
     yield
     for bundle in compiled:
-        assert wiring(bundle) == wiring(compile_bundle(bundle.source)), \
+        assert wiring(bundle) == wiring(compile_bundle(bundle.source, stored=True)), \
             f"running steps changed the compiled specs of ruleset {bundle.source.ruleset}"
 
 

@@ -13,7 +13,9 @@ from engine.directives import service as directives
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
     PROGRESS,
+    URGENCIES,
     Assignment,
+    AssignmentUnit,
     Directive,
     ExplanationRequest,
     ExtensionRequest,
@@ -23,13 +25,29 @@ from engine.directives.subassign import ALL_DONE_MESSAGE, children, combined_pro
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
+from engine.org.models import Unit
 from engine.rulesets.models import ProcessBundle
+from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_schema
 from engine.runtime.models import WorkflowInstance
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
 DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
+
+# What the directive and assignment diagrams (registration_deadline.dmn, assignment*.bpmn,
+# Bạc Liêu's government_directive.bpmn) and engine.directives.extensions read of ruleset.toml.
+# A deadline that is absent is one the regulation does not set: no due date, no such step.
+settings_schema("deadlines", {key: WORKING_DAYS for key in (
+    "registration", "registration_complex", "registration_urgent", "first_update", "office_status_update",
+    "explanation")})
+settings_schema("registration", {"urgent_levels": {"type": "array", "items": {"enum": list(URGENCIES)}},
+                                 "complex_assignments": {"type": "integer", "minimum": 1},
+                                 "complex_units": {"type": "integer", "minimum": 1}})
+settings_schema("progress", {"overdue_reason_required": FLAG, "blocked_status": FLAG})
+settings_schema("closing", {"mode": {"enum": ["office_review", "status_complete"]}})
+settings_schema("scope", {"out_of_scope": {"type": "array", "items": TEXT},
+                          "out_of_scope_legal": {"type": "array", "items": TEXT}})
 
 
 def _directive(ctx: StepContext, data: dict) -> Directive:
@@ -78,7 +96,7 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
     for key, value in params.items():
         if key == "lead_unit":
             before[key] = assignment.lead_unit_id
-            _change_lead(ctx, assignment, value)
+            _set_units(ctx.session, assignment, org.require_unit(ctx.session, value), None)
         elif key == "follow_up_officer":
             before[key] = assignment.follow_up_officer_id
             user = org.users_by_name(ctx.session, [value])
@@ -115,25 +133,55 @@ def return_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"assignment_id": assignment.id, "returned": True}
 
 
-@OPERATORS.register("assignment.reassign", required=("lead_unit",), optional=("deadline", "note"))
+@OPERATORS.register("assignment.reassign", required=("lead_unit",),
+                    optional=("deadline", "note", "content", "coordinating_units"))
 def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
-    """The office corrects a returned assignment: same or another lead unit, same or a new
-    deadline. Returns the values now in force so the diagram can carry them on."""
+    """The office corrects a returned assignment: any combination of lead unit, coordinating
+    units (codes; absent or None keeps them), content and deadline. The old lead leaves unless
+    the office lists it among the coordinating units. Returns what is now in force, what
+    changed and which units newly coordinate, so that the diagram carries it on."""
     assignment = _assignment(ctx, data)
-    before = {"lead_unit_id": assignment.lead_unit_id, "deadline": _plain(assignment.deadline)}
-    unit = org.require_unit(ctx.session, params["lead_unit"])
-    if unit.id != assignment.lead_unit_id:
-        _change_lead(ctx, assignment, unit.code)
+    was, was_coordinating = _as_corrected(ctx.session, assignment), _coordinating(ctx.session, assignment)
+    content = (params.get("content") or "").strip()
+    if len(content) > directives.MAX_CONTENT:
+        raise ValueError(f"assignment.reassign: the content has more than {directives.MAX_CONTENT} characters")
+    if content:
+        assignment.content = content
     if params.get("deadline") not in (None, ""):
         _set_deadline(assignment, params["deadline"])
+    coordinating = params.get("coordinating_units")
+    _set_units(ctx.session, assignment, org.require_unit(ctx.session, params["lead_unit"]),
+               None if coordinating is None else [org.require_unit(ctx.session, c) for c in coordinating])
     assignment.status = "open"
-    audit.record(ctx.session, "assignment.reassigned", "assignment", assignment.id, actor=ctx.actor, before=before,
-                 after={"lead_unit_id": assignment.lead_unit_id, "deadline": _plain(assignment.deadline),
-                        "note": params.get("note")},
+    now = _as_corrected(ctx.session, assignment)
+    changed = [key for key in now if now[key] != was[key]]
+    audit.record(ctx.session, "assignment.reassigned", "assignment", assignment.id, actor=ctx.actor,
+                 before={key: was[key] for key in changed},
+                 after={**{key: now[key] for key in changed}, "note": params.get("note")},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
+    coordinating_now = _coordinating(ctx.session, assignment)
     deadline = ASSIGNMENT_DEADLINE.read(assignment)
-    return {"lead_unit": unit.code, "deadline": deadline.to_json() if deadline else None,
-            "deadline_kind": assignment.deadline_kind}
+    return {"lead_unit": ctx.session.get(Unit, assignment.lead_unit_id).code,
+            "deadline": deadline.to_json() if deadline else None, "deadline_kind": assignment.deadline_kind,
+            "content": assignment.content, "coordinating_units": [unit.code for unit in coordinating_now],
+            # a coordinating unit's own deadline, where it is not the assignment's
+            "coordinating_deadlines": {unit.code: day.isoformat() for unit, day in coordinating_now.items()
+                                       if day and day != assignment.deadline},
+            "added_units": [unit.code for unit in coordinating_now if unit not in was_coordinating],
+            "changed": bool(changed)}
+
+
+def _coordinating(session, assignment: Assignment) -> dict[Unit, date | None]:
+    """The coordinating units and their own deadlines."""
+    return {session.get(Unit, link.unit_id): link.deadline for link in assignment.units
+            if link.role == "coordinating"}
+
+
+def _as_corrected(session, assignment: Assignment) -> dict:
+    """What a correction may change, as the history shows it (unit names, ISO dates)."""
+    return {"lead_unit": session.get(Unit, assignment.lead_unit_id).name,
+            "coordinating_units": sorted(unit.name for unit in _coordinating(session, assignment)),
+            "content": assignment.content, "deadline": _plain(assignment.deadline)}
 
 
 @OPERATORS.register("progress.reopen", optional=("note",))
@@ -149,10 +197,13 @@ def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
 
 
 def _set_deadline(assignment: Assignment, value) -> None:
+    """The lead's deadline, and a coordinating unit's that was the assignment's, move with it;
+    a coordinating unit's own earlier deadline stays."""
+    before = assignment.deadline
     ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
     assignment.deadline_kind = "dated" if assignment.deadline else "open"
     for link in assignment.units:
-        if link.role == "lead":
+        if link.role == "lead" or link.deadline == before:
             link.deadline = assignment.deadline
 
 
@@ -163,12 +214,24 @@ def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, body: st
                  assignment=assignment, body=body, dedup_key=f"{kind}:{assignment.id}")
 
 
-def _change_lead(ctx: StepContext, assignment: Assignment, code: str) -> None:
-    unit = org.require_unit(ctx.session, code)
-    assignment.lead_unit_id = unit.id
-    for link in assignment.units:
-        if link.role == "lead":
-            link.unit_id = unit.id
+def _set_units(session, assignment: Assignment, lead: Unit, coordinating: list[Unit] | None) -> None:
+    """The lead and the coordinating units (None: those there now) as corrected. The lead is
+    never also coordinating (one row per unit); a unit keeping its role keeps its row and its
+    deadline, a unit taking a new role gets the assignment's deadline."""
+    if coordinating is None:
+        wanted = {link.unit_id: "coordinating" for link in assignment.units if link.role == "coordinating"}
+    else:
+        wanted = {unit.id: "coordinating" for unit in coordinating}
+    wanted[lead.id] = "lead"
+    for link in list(assignment.units):
+        role = wanted.pop(link.unit_id, None)
+        if role is None:
+            assignment.units.remove(link)  # delete-orphan
+        elif role != link.role:
+            link.role, link.deadline = role, assignment.deadline
+    assignment.units.extend(AssignmentUnit(unit_id=unit_id, role=role, deadline=assignment.deadline)
+                            for unit_id, role in wanted.items())
+    assignment.lead_unit_id = lead.id
 
 
 @OPERATORS.register("progress.record", required=("progress",),

@@ -210,6 +210,10 @@ def create_assignments(session: Session, runtime, bundle, directive: Directive, 
     """Create the assignment rows and start one assignment process each."""
     ids: list[int] = []
     for item in items:
+        # A step between registration and here may have made a coordinating unit the lead (Gia
+        # Lai: the Director's choice): the lead is never also coordinating.
+        item = {**item, "coordinating_units": [c for c in item.get("coordinating_units", [])
+                                               if c != item["lead_unit"]]}
         deadline = Deadline.from_json(item.get("deadline"))
         day = deadline.date if deadline else None
         assignment = Assignment(
@@ -223,7 +227,7 @@ def create_assignments(session: Session, runtime, bundle, directive: Directive, 
         ASSIGNMENT_DEADLINE.write(assignment, deadline)
         assignment.units.append(AssignmentUnit(unit_id=assignment.lead_unit_id, role="lead", deadline=day))
         own_deadlines = item.get("coordinating_deadlines") or {}
-        for code in item.get("coordinating_units", []):
+        for code in item["coordinating_units"]:
             assignment.units.append(AssignmentUnit(unit_id=org.require_unit(session, code).id,
                                                    role="coordinating",
                                                    deadline=day_of(own_deadlines.get(code)) or day))
@@ -234,7 +238,7 @@ def create_assignments(session: Session, runtime, bundle, directive: Directive, 
                 "summary": directive.summary, "issued_on": directive.issued_on.isoformat(),
                 "assigned_on": clock.today().isoformat(), "deadline": None, "deadline_kind": "open",
                 "urgency": directive.urgency, "coordinating_deadlines": {}, **item,
-                "coordinating_units": {c: c for c in item.get("coordinating_units", [])}}
+                "coordinating_units": {c: c for c in item["coordinating_units"]}}
         instance = runtime.start(session, bundle, "assignment", data, actor=actor, directive_id=directive.id,
                                  assignment_id=assignment.id)
         assignment.instance_id = instance.id

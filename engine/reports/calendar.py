@@ -3,16 +3,20 @@
     [[report_calendar]]
     period = "quarterly"      # monthly | quarterly | half_yearly | yearly
     sender = "unit"           # unit (units → office) | office (office → leader)
-    day = 20
+    day = 19                  # the last day the report may arrive: "trước ngày 20" is 19
     month = "last"            # "last": the period's last month; "next": the month after it;
                               # 1..12: the n-th month of the period (for a year: the calendar month)
     article = "Đ.19 k.1"
 
-A due day that is not a working day moves to the next working day (Civil Code 2015,
-Art. 148 k.5). A ruleset without a calendar reports quarterly, half-yearly and yearly:
-units by the 15th and the office by the 20th of the period's last month. When two periods
-are due on the same day (the second quarter and the first half-year), the longer one is
-the report: it covers the shorter.
+Each period a ruleset reports on needs one entry per sender. `day` is the last day the
+report may arrive: a text's "chậm nhất ngày N" is N, its "trước ngày N" is N − 1. A report
+must never arrive after the day the text sets, so a `day` that is not a working day moves
+back to the working day before it. The office's consolidation opens when the units' time is
+over, so it is due at least the working day after the units' day. A ruleset without a
+calendar has no scheduled periodic reports. A half-year report is the first half's (6 tháng
+đầu năm), which replaces the second quarter's when both are due the same day; the second
+half is the year's (and the fourth quarter stays a report of its own). Of any two periods
+ending and due on the same day, the longer is the report: it covers the shorter.
 """
 from __future__ import annotations
 
@@ -26,11 +30,6 @@ from engine.working_days import WorkingCalendar
 
 SENDERS = ("unit", "office")
 MONTHS_IN = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
-DEFAULT_CALENDAR = [
-    {"period": period, "sender": sender, "day": day, "month": "last", "article": ""}
-    for period in ("quarterly", "half_yearly", "yearly")
-    for sender, day in (("unit", 15), ("office", 20))
-]
 _ROMAN = ("I", "II", "III", "IV")
 
 
@@ -68,28 +67,65 @@ def calendar_problems(settings: dict) -> list[str]:
         return ["report_calendar must be a list of [[report_calendar]] tables"]
     problems = []
     for n, entry in enumerate(entries, start=1):
-        where = f"report_calendar[{n}]"
-        if entry.get("period") not in PERIODS:
-            problems.append(f"{where}: period must be one of {', '.join(PERIODS)}")
-        if entry.get("sender") not in SENDERS:
-            problems.append(f"{where}: sender must be unit or office")
-        day = entry.get("day")
-        if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
-            problems.append(f"{where}: day must be a number from 1 to 31")
-        month = entry.get("month", "last")
-        if month not in ("last", "next") and not (isinstance(month, int) and 1 <= month <= 12):
-            problems.append(f"{where}: month must be \"last\", \"next\" or 1..12")
-        elif isinstance(month, int) and entry.get("period") in MONTHS_IN and month > MONTHS_IN[entry["period"]]:
-            problems.append(f"{where}: a {entry['period']} period has only {MONTHS_IN[entry['period']]} month(s)")
+        problems += [f"report_calendar[{n}]: {problem}" for problem in _entry_problems(entry)]
+    if not problems:
+        problems += _sender_problems(entries)
     return problems
 
 
+def _entry_problems(entry: dict) -> list[str]:
+    problems = []
+    if entry.get("period") not in PERIODS:
+        problems.append(f"period must be one of {', '.join(PERIODS)}")
+    if entry.get("sender") not in SENDERS:
+        problems.append("sender must be unit or office")
+    day = entry.get("day")
+    if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+        problems.append("day must be a number from 1 to 31")
+    month = entry.get("month", "last")
+    if month not in ("last", "next") and not (isinstance(month, int) and 1 <= month <= 12):
+        problems.append("month must be \"last\", \"next\" or 1..12")
+    elif isinstance(month, int) and entry.get("period") in MONTHS_IN and month > MONTHS_IN[entry["period"]]:
+        problems.append(f"a {entry['period']} period has only {MONTHS_IN[entry['period']]} month(s)")
+    return problems
+
+
+def _sender_problems(entries: list[dict]) -> list[str]:
+    """Each period reported on needs exactly one units' and one office's entry, the office's
+    due after the units' (its consolidation opens when their time is over)."""
+    problems = []
+    for period in PERIODS:
+        senders = [entry["sender"] for entry in entries if entry["period"] == period]
+        if not senders:
+            continue
+        if sorted(senders) != sorted(SENDERS):
+            problems.append(f"report_calendar: a {period} report needs one unit entry and one office entry")
+            continue
+        unit, office = (next(e for e in entries if e["period"] == period and e["sender"] == sender)
+                        for sender in SENDERS)
+        if _position(office) <= _position(unit):
+            problems.append(f"report_calendar: the office's {period} report must be due after the units'")
+    return problems
+
+
+def _position(entry: dict) -> tuple[int, int]:
+    """(months after the period's first month, day): the entry's place in any period."""
+    month = entry.get("month", "last")
+    months = MONTHS_IN[entry["period"]]
+    offset = months - 1 if month == "last" else months if month == "next" else int(month) - 1
+    return offset, int(entry["day"])
+
+
 def calendar_entries(settings: dict) -> list[dict]:
-    """The ruleset's entries, or the default calendar when it has none."""
+    """The ruleset's entries; none when it sets no calendar (no scheduled reports)."""
     problems = calendar_problems(settings)
     if problems:
         raise ValueError("; ".join(problems))
-    return settings.get("report_calendar") or DEFAULT_CALENDAR
+    return settings.get("report_calendar") or []
+
+
+def has_calendar(settings: dict) -> bool:
+    return bool(settings.get("report_calendar"))
 
 
 def periods_in_year(period: str, year: int) -> list[tuple[date, date]]:
@@ -101,7 +137,16 @@ def periods_in_year(period: str, year: int) -> list[tuple[date, date]]:
     return spans
 
 
+def _reported_periods(period: str, year: int) -> list[tuple[date, date]]:
+    """The periods a calendar entry gives: for a half-year only the first (6 tháng đầu năm);
+    the second half is the year's report, and never displaces the fourth quarter's."""
+    spans = periods_in_year(period, year)
+    return spans[:1] if period == "half_yearly" else spans
+
+
 def due_date(entry: dict, start: date, end: date, working: WorkingCalendar) -> date:
+    """The entry's `day` in its month (the month's last day at most), or the working day
+    before it when it is a day off: a report never arrives after the day the text sets."""
     month = entry.get("month", "last")
     if month == "last":
         year, number = end.year, end.month
@@ -111,8 +156,8 @@ def due_date(entry: dict, start: date, end: date, working: WorkingCalendar) -> d
     else:
         index = start.month - 1 + int(month) - 1
         year, number = start.year + index // 12, index % 12 + 1
-    day = min(int(entry["day"]), month_calendar.monthrange(year, number)[1])
-    return working.next_working_day(date(year, number, day), include_self=True)
+    last_day = date(year, number, min(int(entry["day"]), month_calendar.monthrange(year, number)[1]))
+    return last_day if working.is_working_day(last_day) else working.subtract_working_days(last_day, 1)
 
 
 def reports_of_year(settings: dict, year: int, working: WorkingCalendar) -> list[ReportPeriod]:
@@ -122,23 +167,26 @@ def reports_of_year(settings: dict, year: int, working: WorkingCalendar) -> list
         by_period.setdefault(entry["period"], {})[entry["sender"]] = entry
     reports = []
     for period, senders in by_period.items():
-        unit_entry = senders.get("unit") or senders["office"]
-        office_entry = senders.get("office") or unit_entry
-        for start, end in periods_in_year(period, year):
+        unit_entry, office_entry = senders["unit"], senders["office"]
+        article = ", ".join(dict.fromkeys(a for a in (unit_entry.get("article"), office_entry.get("article")) if a))
+        for start, end in _reported_periods(period, year):
             unit_due = due_date(unit_entry, start, end, working)
-            office_due = max(unit_due, due_date(office_entry, start, end, working))
-            article = ", ".join(a for a in (unit_entry.get("article"), office_entry.get("article")) if a)
+            # The consolidation opens the working day after the units' day: never due before it.
+            office_due = max(due_date(office_entry, start, end, working), working.next_working_day(unit_due))
             reports.append(ReportPeriod(period, start, end, unit_due, office_due, article))
-    return _longest_per_due_day(reports)
+    return _longest_of_one_report(reports)
 
 
-def _longest_per_due_day(reports: list[ReportPeriod]) -> list[ReportPeriod]:
-    best: dict[date, ReportPeriod] = {}
+def _longest_of_one_report(reports: list[ReportPeriod]) -> list[ReportPeriod]:
+    """Of periods ending and due on the same day (a quarter and the first half-year; a
+    quarter's last month and the quarter), the longer: it covers the shorter."""
+    best: dict[tuple[date, date], ReportPeriod] = {}
     for report in reports:
-        held = best.get(report.unit_due)
+        key = (report.end, report.unit_due)
+        held = best.get(key)
         if held is None or MONTHS_IN[report.period] > MONTHS_IN[held.period]:
-            best[report.unit_due] = report
-    return sorted(best.values(), key=lambda r: r.unit_due)
+            best[key] = report
+    return sorted(best.values(), key=lambda r: (r.unit_due, r.end))
 
 
 def next_report(settings: dict, after: date, working: WorkingCalendar) -> ReportPeriod:

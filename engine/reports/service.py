@@ -13,6 +13,7 @@ from engine.errors import NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import counts
+from engine.reports.calendar import has_calendar
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.operators import reporting_units
@@ -141,8 +142,11 @@ def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:
         if existing is not None:
             return existing
         bundle = engine.current_bundle(session)
-        if PURPOSE not in engine.compiled(bundle).settings.get("processes", {}):
+        settings = engine.compiled(bundle).settings
+        if PURPOSE not in settings.get("processes", {}):
             raise NotFound("The ruleset names no periodic report process ([processes] periodic_report).")
+        if not has_calendar(settings):
+            raise NotFound("The regulation sets no reporting calendar: there are no scheduled periodic reports.")
         yesterday = (clock.today() - timedelta(days=1)).isoformat()  # a report due today is still planned
         return engine.runtime.start(session, bundle, PURPOSE, {"after": yesterday}, actor=actor)
 
@@ -151,7 +155,12 @@ def ensure_schedule(engine) -> WorkflowInstance | None:
     """Start the report calendar of a ruleset that has one (after loading it); None otherwise."""
     with engine.db.session() as session:
         settings = engine.compiled(engine.current_bundle(session)).settings
-    return start_schedule(engine) if PURPOSE in settings.get("processes", {}) else None
+    return start_schedule(engine) if schedules_reports(settings) else None
+
+
+def schedules_reports(settings: dict) -> bool:
+    """Whether the ruleset has periodic reports to schedule: the process and a calendar."""
+    return PURPOSE in settings.get("processes", {}) and has_calendar(settings)
 
 
 def periodic_reports(session: Session, limit: int = 24) -> list[PeriodicReport]:

@@ -105,9 +105,12 @@ def read_ruleset(processes_dir: str | Path, ruleset: str) -> BundleSource:
     return BundleSource(ruleset=ruleset, files=files, settings=settings)
 
 
-def compile_bundle(source: BundleSource) -> CompiledBundle:
-    """Parse and check everything; raise RulesetError listing every problem found."""
-    problems = check_settings(source.settings)
+def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBundle:
+    """Parse and check everything; raise RulesetError listing every problem found.
+    `stored`: a version already admitted, whose settings were checked when it was stored; they
+    are not held to the rules of a newer dondoc, or an upgrade would stop the instances running
+    on it (its diagrams are still compiled and checked: they must run here)."""
+    problems = [] if stored else check_settings(source.settings, f"{source.ruleset}/{SETTINGS_FILE}")
     bundle = CompiledBundle(source=source, lanes=dict(source.settings.get("lanes", {})))
     terms = form_terms(source.settings)
     for path, text in source.files.items():

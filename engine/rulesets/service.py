@@ -23,7 +23,7 @@ class BundleCache:
         with self._lock:
             compiled = self._compiled.get(bundle.id)
         if compiled is None:
-            compiled = compile_bundle(BundleSource(bundle.ruleset, bundle.files, bundle.settings))
+            compiled = compile_bundle(BundleSource(bundle.ruleset, bundle.files, bundle.settings), stored=True)
             with self._lock:
                 self._compiled[bundle.id] = compiled
         return compiled

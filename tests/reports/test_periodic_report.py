@@ -43,20 +43,27 @@ def test_calendar_follows_the_ruleset_in_working_days():
     reports = report_calendar.reports_of_year(CAN_THO, 2026, working)
     march = next(r for r in reports if r.period == "quarterly" and r.end == date(2026, 3, 31))
     assert march.label == "Quý I năm 2026"
-    assert march.unit_due == date(2026, 3, 16)     # the 15th is a Sunday: the next working day
+    assert march.unit_due == date(2026, 3, 13)     # the 15th is a Sunday: the working day before
     assert march.office_due == date(2026, 3, 20)
     yearly = next(r for r in reports if r.period == "yearly")
-    assert (yearly.unit_due, yearly.office_due, yearly.label) == (date(2026, 11, 10), date(2026, 11, 16), "Năm 2026")
+    assert (yearly.unit_due, yearly.office_due, yearly.label) == (date(2026, 11, 10), date(2026, 11, 13), "Năm 2026")
     assert report_calendar.next_report(CAN_THO, date(2026, 4, 20), working).unit_due == date(2026, 5, 20)
 
 
-def test_fallback_calendar_and_longer_period_wins_on_the_same_day():
+QUARTERS_AND_HALF_YEAR = {"report_calendar": [
+    {"period": period, "sender": sender, "day": day, "month": "last"}
+    for period in ("quarterly", "half_yearly") for sender, day in (("unit", 15), ("office", 20))]}
+
+
+def test_the_half_year_replaces_the_second_quarter_and_no_calendar_means_no_report():
     working = WorkingCalendar()
-    after_q1 = report_calendar.next_report({}, date(2026, 3, 16), working)
+    after_q1 = report_calendar.next_report(QUARTERS_AND_HALF_YEAR, date(2026, 3, 13), working)
     assert after_q1.period == "half_yearly" and after_q1.label == "6 tháng đầu năm 2026"
     assert after_q1.unit_due == date(2026, 6, 15)
-    december = report_calendar.next_report({}, date(2026, 10, 1), working)
-    assert december.period == "yearly" and december.unit_due == date(2026, 12, 15)
+    december = report_calendar.next_report(QUARTERS_AND_HALF_YEAR, date(2026, 10, 1), working)
+    assert december.label == "Quý IV năm 2026" and december.unit_due == date(2026, 12, 15)
+    with pytest.raises(ValueError, match="no report"):
+        report_calendar.next_report({}, date(2026, 3, 13), working)
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -83,16 +90,16 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     assert start_schedule(engine).id == instance.id  # one per deployment
     with engine.db.session() as s:
         waiting = s.get(WorkflowInstance, instance.id)
-        # dak-lak has no calendar yet: Q1 units' report due 15/03 (Sunday) -> 16/03; reminder 5 working days before
-        assert waiting.next_timer_due == datetime.fromisoformat("2026-03-09T08:00:00+07:00")
-    clock.set(datetime(2026, 3, 9, 9, 0))
+        # dak-lak: Q1 units' report due by 15/03 (Sunday) -> Fri 13/03; reminder 5 working days before
+        assert waiting.next_timer_due == datetime.fromisoformat("2026-03-06T08:00:00+07:00")
+    clock.set(datetime(2026, 3, 6, 9, 0))
     assert engine.runtime.run_due_timers() == 1
     with engine.db.session() as s:
         period = s.scalar(select(PeriodicReport))
-        assert (period.period, period.unit_due, period.office_due) == ("quarterly", date(2026, 3, 16),
+        assert (period.period, period.unit_due, period.office_due) == ("quarterly", date(2026, 3, 13),
                                                                         date(2026, 3, 20))
         items = _ready(s, "pr_unit_report")
-        assert len(items) == 3 and {i.due_at.date() for i in items} == {date(2026, 3, 16)}
+        assert len(items) == 3 and {i.due_at.date() for i in items} == {date(2026, 3, 13)}
         assert "Quý I năm 2026" in items[0].instructions
         stc_item = next(i for i in items if i.unit_id == org_tree["stc"].unit_id)
         notes = s.scalars(select(Notification).where(Notification.kind == "periodic_report")).all()
@@ -101,7 +108,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     engine.runtime.complete(stc_item.id, {"results": "Hoàn thành 4/6 nhiệm vụ đến hạn",
                                           "difficulties": "Chờ ý kiến Bộ", "proposals": "Gia hạn nhiệm vụ a6"},
                             org_tree["stc"])
-    clock.set(datetime(2026, 3, 17, 9, 0))  # the working day after the units' due day: collection closes
+    clock.set(datetime(2026, 3, 16, 9, 0))  # the working day after the units' due day: collection closes
     engine.runtime.run_due_timers()
     with engine.db.session() as s:
         assert _ready(s, "pr_unit_report") == []
@@ -129,7 +136,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         html = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
         assert ("Gia hạn nhiệm vụ a6" in html) is sees and "Quý I năm 2026" in html
         listing = viewer.get("/reports/periodic").get_data(as_text=True)
-        assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "16/03/2026" in listing
+        assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "13/03/2026" in listing
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
@@ -138,7 +145,7 @@ def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
     engine = loaded
     seed(engine)
     start_schedule(engine)
-    clock.set(datetime(2026, 3, 9, 9, 0))
+    clock.set(datetime(2026, 3, 6, 9, 0))
     engine.runtime.run_due_timers()
     with engine.db.session() as s:
         stc_item = next(i for i in _ready(s, "pr_unit_report") if i.unit_id == org_tree["stc"].unit_id)

@@ -3,10 +3,16 @@ from receipt to the closed electronic file. On the 2026 calendar (Tết: Mon 16 
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from engine.directives import extensions
 from engine.directives.service import DirectiveError
+from engine.errors import NotFound
+from engine.reports.service import ensure_schedule, start_schedule
+from engine.runtime.models import WorkflowInstance
 from tests.scenarios.drive import Scenario, due_day
+from tests.webui.conftest import Browser
+from webui.app import create_app
 
 GOVERNMENT = {"issuer": "Thủ tướng Chính phủ"}
 
@@ -121,3 +127,19 @@ def test_no_office_status_update_for_tasks_closed_in_time(sc):
     sc.complete("handle", "stc", {"action": "update", "progress": "done", "note": "Xong"})
     sc.at("2026-03-10 09:00")
     assert (sc.assignment(assignment.id).status, sc.ready_elements()) == ("closed", [])
+
+
+def test_no_report_calendar_no_scheduled_reports(sc):
+    """Đ.14 k.2 names periodic reports but sets no calendar: nothing is scheduled, and the
+    schedule page says so instead of offering to start one."""
+    assert ensure_schedule(sc.engine) is None
+    with pytest.raises(NotFound, match="no reporting calendar"):
+        start_schedule(sc.engine)
+    browser = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    browser.login("chanhvp")
+    page = browser.get("/reports/periodic").get_data(as_text=True)
+    assert "Quy chế không quy định lịch báo cáo định kỳ" in page
+    assert "/reports/periodic/schedule" not in page
+    with sc.engine.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(WorkflowInstance)
+                        .where(WorkflowInstance.purpose == "periodic_report")) == 0

@@ -8,6 +8,7 @@ import pytest
 from engine.directives import extensions
 from engine.directives.service import DirectiveError
 from engine.org import service as org
+from engine.reports.service import start_schedule
 from tests.scenarios.drive import Scenario, due_day, run_inspection
 
 
@@ -89,7 +90,59 @@ def test_section_returns_a_wrong_task_to_the_director(sc):
     assert sc.ready_elements() == ["handle"]
 
 
+def test_director_names_a_coordinating_section_as_lead(sc):
+    """Đ.5 k.1a: the Director may give the lead to a section the office listed as coordinating;
+    the office's proposed lead then drops out."""
+    directive = sc.register("404/UBND-KGVX", "12/02/2026",
+                            [{"content": "Chuyển đổi số", "lead_unit": "STC", "coordinating_units": ["SXD", "SNV"],
+                              "deadline": "27/02/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Phòng Xây dựng chủ trì",
+                                              "director_lead_unit": "SXD"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    assert sc.assignment(assignment.id).lead_unit_id == _unit_id(sc, "SXD")
+    assert sc.ready_elements() == ["contribute", "handle"]  # SNV's part, SXD's task
+    assert sc.ready("contribute").unit_id == _unit_id(sc, "SNV")
+    sc.complete("handle", "sxd", {"action": "update", "progress": "in_progress"})
+
+
+def test_director_corrects_a_returned_task_by_swapping_the_lead(sc):
+    """Đ.5 k.2b: returned to the Director, who gives the lead to the coordinating section."""
+    directive = sc.register("405/UBND-KGVX", "12/02/2026",
+                            [{"content": "Hạ tầng số", "lead_unit": "STC", "coordinating_units": ["SXD"],
+                              "deadline": "27/02/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Đồng ý"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.complete("handle", "stc", {"action": "return", "return_reason": "Phòng Xây dựng chủ trì thì đúng hơn"})
+    sc.complete("director_correct", "leader", {"new_lead_unit": "SXD", "correction_note": "Phòng Xây dựng chủ trì",
+                                               "coordinating_change": "replace",
+                                               "new_coordinating_units": ["STC"]})
+    assert sc.ready_elements() == ["contribute", "handle"]
+    assert (sc.ready("handle").unit_id, sc.ready("contribute").unit_id) == (_unit_id(sc, "SXD"), _unit_id(sc, "STC"))
+    sc.complete("handle", "sxd", {"action": "update", "progress": "done", "note": "Đã xong"})
+    sc.complete("review", "clerk", {"decision": "close"})
+    assert sc.assignment(assignment.id).status == "closed" and sc.ready_elements() == []
+
+
 def test_a_simple_inspection_is_offered_though_the_regulation_has_none(sc):
     """Đ.7 names no inspection; the common one is there with its 7-working-day report."""
     report = run_inspection(sc, ["STC"], "13/02/2026")
     assert due_day(report) == date(2026, 3, 3)  # Fri 13 + 7 working days across Tết
+
+
+def test_office_consolidates_the_quarter_on_its_own_day_and_never_opens_overdue(sc):
+    """Đ.10: the sections report by the 10th of the quarter's last month (k.1), the office to
+    the Director by the 12th (k.2); its consolidation opens when the sections' day is over."""
+    sc.register("404/UBND-KGVX", "12/02/2026",
+                [{"content": "Chuyển đổi số", "lead_unit": "STC", "deadline": "30/06/2026"}])
+    sc.complete("director_assign", "leader", {"director_note": "Đồng ý"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    start_schedule(sc.engine)
+    sc.at("2026-03-03 09:00")  # 5 working days before Tue 10/3
+    unit_report = sc.ready("pr_unit_report")
+    assert "Quý I năm 2026" in unit_report.instructions and due_day(unit_report) == date(2026, 3, 10)
+    sc.at("2026-03-11 09:00")  # the sections' time is over
+    consolidate = sc.ready("pr_consolidate")
+    assert due_day(consolidate) == date(2026, 3, 12)
+    assert consolidate.due_at > sc.clock.now()

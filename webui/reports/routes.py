@@ -22,7 +22,14 @@ from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import PeriodicReport
 from engine.reports.overdue import overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
-from engine.reports.service import build_report, month_ends, periodic_reports, running_schedule, start_schedule
+from engine.reports.service import (
+    build_report,
+    month_ends,
+    periodic_reports,
+    running_schedule,
+    schedules_reports,
+    start_schedule,
+)
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
@@ -133,7 +140,8 @@ def periodic():
     with engine().db.reading() as session:
         rows = periodic_reports(session)
         schedule = running_schedule(session)
-    return render_template("reports/periodic.html", rows=rows, schedule=schedule,
+        scheduled = schedules_reports(_settings(session))
+    return render_template("reports/periodic.html", rows=rows, schedule=schedule, scheduled=scheduled,
                            may_start=permissions.may_start_report_schedule(current_user()),
                            labels={row.id: _period(row).label for row in rows})
 

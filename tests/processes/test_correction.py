@@ -1,0 +1,129 @@
+"""The office corrects a returned assignment (assignment_cycle `correct`): lead unit, coordinating
+units, content and deadline, any combination, through the engine (dak-lak ruleset)."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from engine.audit.models import AuditEntry
+from engine.directives.models import AssignmentUnit, ProgressUpdate
+from engine.org.models import Unit
+from engine.runtime.models import Incident, WorkItem
+from tests.processes import drive
+
+pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
+
+TASK = {"content": "Báo cáo tình hình giải ngân", "lead_unit": "STC", "deadline_days": 5,  # due Thu 26/02/2026
+        "coordinating_units": ["SXD", {"unit": "STC-NS", "deadline": "20/02/2026"}]}
+
+
+def units_of(engine, assignment_id: int) -> dict[str, tuple[str, date | None]]:
+    with engine.db.session() as s:
+        rows = s.execute(select(Unit.code, AssignmentUnit.role, AssignmentUnit.deadline)
+                         .join(Unit, Unit.id == AssignmentUnit.unit_id)
+                         .where(AssignmentUnit.assignment_id == assignment_id))
+        return {code: (role, deadline) for code, role, deadline in rows}
+
+
+def status_of(engine, item: WorkItem) -> str:
+    with engine.db.session() as s:
+        return s.get(WorkItem, item.id).status
+
+
+def no_incidents(engine) -> bool:
+    with engine.db.session() as s:
+        return s.scalars(select(Incident)).first() is None
+
+
+def return_it(engine, users) -> None:
+    drive.complete(engine, "handle", {"action": "return", "return_reason": "Sở Xây dựng chủ trì mới đúng"},
+                   users["stc"])
+
+
+def test_a_coordinating_unit_made_the_lead_takes_over_and_reports(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [TASK])
+    sxd_part, section_part = drive.ready(engine, "contribute", "SXD"), drive.ready(engine, "contribute", "STC-NS")
+    return_it(engine, users)
+    drive.complete(engine, "correct", {"correction_note": "Giao Sở Xây dựng chủ trì", "new_lead_unit": "SXD"},
+                   users["clerk"])
+    assert no_incidents(engine) and drive.ready_elements(engine) == ["contribute", "handle"]
+    # The old lead leaves (the office did not list it); the new lead is no longer coordinating.
+    assert units_of(engine, aid) == {"SXD": ("lead", date(2026, 2, 26)),
+                                     "STC-NS": ("coordinating", date(2026, 2, 20))}
+    assert status_of(engine, sxd_part) == "cancelled"
+    section = drive.ready(engine, "contribute", "STC-NS")  # still owed, now to the new lead
+    assert section.id != section_part.id and "SXD" in section.instructions
+    assert section.due_at.date() == date(2026, 2, 20)
+    handle = drive.ready(engine, "handle", "SXD")
+    assert handle.unit_id == drive.assignment(engine, aid).lead_unit_id
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang tổng hợp"},
+                   users["sxd"])
+    with engine.db.session() as s:
+        update = s.scalars(select(ProgressUpdate)).one()
+        assert (s.get(Unit, update.unit_id).code, update.note) == ("SXD", "Đang tổng hợp")
+    assert drive.assignment(engine, aid).progress == "in_progress"
+    drive.complete(engine, "handle", {"action": "update", "progress": "done"}, users["sxd"])
+    drive.complete(engine, "review", {"decision": "close"}, users["clerk"])
+    assert drive.assignment(engine, aid).status == "closed" and drive.ready_elements(engine) == []
+
+
+def test_the_old_lead_stays_when_the_office_lists_it_among_coordinating_units(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [TASK])
+    return_it(engine, users)
+    drive.complete(engine, "correct", {"correction_note": "Đổi chủ trì", "new_lead_unit": "SXD",
+                                       "coordinating_change": "replace",
+                                       "new_coordinating_units": ["STC", "STC-NS", "SXD"]}, users["clerk"])
+    assert no_incidents(engine)
+    assert units_of(engine, aid) == {"SXD": ("lead", date(2026, 2, 26)), "STC": ("coordinating", date(2026, 2, 26)),
+                                     "STC-NS": ("coordinating", date(2026, 2, 20))}
+    stc = drive.ready(engine, "contribute", "STC")
+    assert stc.due_at.date() == date(2026, 2, 26) and "SXD" in stc.instructions
+    drive.complete(engine, "contribute", {"contribution_progress": "done", "contribution_note": "Số liệu cũ"},
+                   users["stc"], unit="STC")
+    assert drive.assignment(engine, aid).progress == "not_started"  # a contribution, not the lead's progress
+
+
+def test_content_coordinating_units_and_deadline_corrected_together(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [TASK])
+    drive.complete(engine, "contribute", {"contribution_progress": "done", "contribution_note": "Đã góp ý"},
+                   users["sxd"], unit="SXD")
+    section_part = drive.ready(engine, "contribute", "STC-NS")
+    return_it(engine, users)
+    drive.complete(engine, "correct", {
+        "correction_note": "Làm rõ nội dung, bỏ Phòng Ngân sách, thêm Sở Xây dựng lần nữa",
+        "new_content": "Báo cáo giải ngân vốn đầu tư công quý I", "new_deadline": "13/03/2026",
+        "coordinating_change": "replace", "new_coordinating_units": ["SXD"]}, users["clerk"])
+    assert no_incidents(engine)
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.content, assignment.deadline, assignment.original_deadline) == (
+        "Báo cáo giải ngân vốn đầu tư công quý I", date(2026, 3, 13), date(2026, 2, 26))
+    # SXD keeps its place (its part is already in, it is not asked again); the section leaves.
+    assert units_of(engine, aid) == {"STC": ("lead", date(2026, 3, 13)), "SXD": ("coordinating", date(2026, 3, 13))}
+    assert status_of(engine, section_part) == "cancelled"
+    assert drive.ready_elements(engine) == ["handle"]
+    handle = drive.ready(engine, "handle")
+    assert "Báo cáo giải ngân vốn đầu tư công quý I" in handle.instructions
+    assert handle.due_at.date() == date(2026, 2, 24)  # the first update is still owed first (Đ.7 k.2a)
+    with engine.db.session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "assignment.reassigned")).one()
+    # The history names units, before and after, and keeps only what changed.
+    assert entry.before == {"content": "Báo cáo tình hình giải ngân", "deadline": "2026-02-26",
+                            "coordinating_units": ["Phòng Ngân sách", "Sở Xây dựng"]}
+    assert entry.after == {"content": "Báo cáo giải ngân vốn đầu tư công quý I", "deadline": "2026-03-13",
+                           "coordinating_units": ["Sở Xây dựng"],
+                           "note": "Làm rõ nội dung, bỏ Phòng Ngân sách, thêm Sở Xây dựng lần nữa"}
+
+    # A unit added later gets its part with the content and deadline now in force.
+    return_it(engine, users)
+    drive.complete(engine, "correct", {"correction_note": "Thêm Phòng Ngân sách", "coordinating_change": "replace",
+                                       "new_coordinating_units": ["SXD", "STC-NS"]}, users["clerk"])
+    section = drive.ready(engine, "contribute", "STC-NS")
+    assert section.due_at.date() == date(2026, 3, 13) and "quý I" in section.instructions
+    assert drive.ready_elements(engine) == ["contribute", "handle"]  # SXD is not asked again
+    # Keeping the coordinating units as they are, with no change at all, leaves them be.
+    return_it(engine, users)
+    drive.complete(engine, "correct", {"correction_note": "Giữ nguyên"}, users["clerk"])
+    assert drive.ready(engine, "contribute", "STC-NS").id == section.id
