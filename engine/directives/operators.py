@@ -161,7 +161,7 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
     coordinating_now = _coordinating(ctx.session, assignment)
     deadline = ASSIGNMENT_DEADLINE.read(assignment)
-    return {"lead_unit": ctx.session.get(Unit, assignment.lead_unit_id).code,
+    return {"lead_unit": ctx.session.get_one(Unit, assignment.lead_unit_id).code,
             "deadline": deadline.to_json() if deadline else None, "deadline_kind": assignment.deadline_kind,
             "content": assignment.content, "coordinating_units": [unit.code for unit in coordinating_now],
             # a coordinating unit's own deadline, where it is not the assignment's

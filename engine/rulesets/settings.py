@@ -7,7 +7,8 @@ operators.py) next to the check of their meaning (`settings_check`). A key nobod
 is refused, as is a value of the wrong type, naming the file, the table and the key."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -81,15 +82,18 @@ def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Prob
 def _problem(file_name: str, error: ValidationError) -> Problem:
     """A schema error as people read it: the table and key, and what is wrong."""
     where = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in error.path).lstrip(".")
+    # An error a validator yields carries its schema, instance and validator value; the stubs
+    # type them for any ValidationError, which may lack them (`Unset`).
+    schema, instance = cast(Mapping[str, Any], error.schema), cast(Any, error.instance)
     if error.validator == "additionalProperties":
-        known = ", ".join(sorted(error.schema.get("properties", {}))) or "none"
-        unknown = ", ".join(f"'{key}'" for key in error.instance if key not in error.schema.get("properties", {}))
+        known = ", ".join(sorted(schema.get("properties", {}))) or "none"
+        unknown = ", ".join(f"'{key}'" for key in instance if key not in schema.get("properties", {}))
         what = "table or key" if not error.path else "key"
         return Problem(file_name, where or None, f"unknown {what} {unknown} (known: {known})")
     if error.validator == "required":
         return Problem(file_name, where or None, f"missing required key {error.message.split()[0]}")
     if error.validator == "enum":
-        allowed = ", ".join(map(str, error.validator_value))
+        allowed = ", ".join(map(str, cast(Any, error.validator_value)))
         return Problem(file_name, where, f"{error.instance!r} is not one of {allowed}")
     if error.validator == "type":
         wanted = _TYPE_NAMES.get(str(error.validator_value), error.validator_value)
