@@ -16,8 +16,12 @@ from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
     EXPLANATION_DUE,
     Assignment,
+    AssignmentStatus,
+    DeadlineKind,
     ExplanationRequest,
+    ExplanationStatus,
     ExtensionRequest,
+    ExtensionStatus,
 )
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
@@ -102,7 +106,7 @@ def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple
     user = session.get(User, actor.id)
     if assignment is None or not permissions.may_reach_assignment(session, user, assignment):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-    if assignment.status == "closed" or assignment.instance_id is None:
+    if assignment.status == AssignmentStatus.CLOSED or assignment.instance_id is None:
         raise DirectiveError("This assignment is closed.")
     return assignment, user
 
@@ -120,10 +124,10 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     assignment = ctx.session.get(Assignment, request.assignment_id) if request else None
     if request is None or assignment is None or assignment.id != ctx.instance.assignment_id:
         raise LookupError(f"no extension request {params.get('request_id')} for this assignment")
-    if request.status != "pending":
+    if request.status != ExtensionStatus.PENDING:
         raise ValueError(f"extension request {request.id} was already decided")
     approved = bool(params.get("approved"))
-    request.status = "approved" if approved else "refused"
+    request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
     request.decided_by = getattr(ctx.actor, "id", None)
     request.decided_at = clock.now()
     request.decision_note = params.get("note")
@@ -132,7 +136,7 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
         ASSIGNMENT_DEADLINE.write(assignment, Deadline(request.new_deadline))  # a date the assigner chose
-        assignment.deadline_kind = "dated"
+        assignment.deadline_kind = DeadlineKind.DATED
         for link in assignment.units:
             if link.role == "lead":
                 link.deadline = request.new_deadline
@@ -149,7 +153,7 @@ def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
     request = ctx.session.get(ExplanationRequest, params["request_id"])
     if request is None or request.assignment_id != ctx.instance.assignment_id:
         raise LookupError(f"no explanation request {params.get('request_id')} for this assignment")
-    request.status = "answered"
+    request.status = ExplanationStatus.ANSWERED
     request.answer = params.get("answer")
     request.attachments = list(params.get("attachments") or [])
     request.answered_by = getattr(ctx.actor, "id", None)

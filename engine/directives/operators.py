@@ -10,7 +10,15 @@ from datetime import date
 
 from engine import audit, clock
 from engine.directives import service as directives
-from engine.directives.models import ASSIGNMENT_DEADLINE, PROGRESS, Assignment, Directive, ProgressUpdate
+from engine.directives.models import (
+    ASSIGNMENT_DEADLINE,
+    PROGRESS,
+    Assignment,
+    AssignmentStatus,
+    DeadlineKind,
+    Directive,
+    ProgressUpdate,
+)
 from engine.org import permissions
 from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
@@ -96,7 +104,7 @@ def return_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
     if not reason:
         raise ValueError("assignment.return: a reason is required")
     assignment = _assignment(ctx, data)
-    assignment.status = "returned"
+    assignment.status = AssignmentStatus.RETURNED
     audit.record(ctx.session, "assignment.returned", "assignment", assignment.id, actor=ctx.actor,
                  before={"lead_unit_id": assignment.lead_unit_id}, after={"reason": reason},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
@@ -115,7 +123,7 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
         _change_lead(ctx, assignment, unit.code)
     if params.get("deadline") not in (None, ""):
         _set_deadline(assignment, params["deadline"])
-    assignment.status = "open"
+    assignment.status = AssignmentStatus.OPEN
     audit.record(ctx.session, "assignment.reassigned", "assignment", assignment.id, actor=ctx.actor, before=before,
                  after={"lead_unit_id": assignment.lead_unit_id, "deadline": _plain(assignment.deadline),
                         "note": params.get("note")},
@@ -139,7 +147,7 @@ def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
 
 def _set_deadline(assignment: Assignment, value) -> None:
     ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
-    assignment.deadline_kind = "dated" if assignment.deadline else "open"
+    assignment.deadline_kind = DeadlineKind.DATED if assignment.deadline else DeadlineKind.OPEN
     for link in assignment.units:
         if link.role == "lead":
             link.deadline = assignment.deadline

@@ -13,13 +13,14 @@ from engine import audit, clock
 from engine.directives.service import DirectiveError
 from engine.errors import EngineError, Forbidden, NotFound
 from engine.inspections.models import (
-    KINDS,
     PAPER_KINDS,
     REPORT_DUE,
     InspectedUnit,
     Inspection,
+    InspectionKind,
     InspectionMember,
     InspectionPaper,
+    InspectionStatus,
 )
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -42,13 +43,14 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
     """Open an inspection (planned or ad hoc) of `units` and start the ruleset's inspection
     process; the leader then issues the decision."""
     title = (raw.get("title") or "").strip()
-    kind = raw.get("kind") or "planned"
     codes = list(dict.fromkeys(c.strip() for c in raw.get("units") or [] if c and c.strip()))
     if not title:
         raise InspectionError("Give the inspection a title.")
-    if kind not in KINDS:
-        raise InspectionError("The kind of inspection must be planned or ad hoc.")
-    if kind == "ad_hoc" and not (raw.get("reason") or "").strip():
+    try:
+        kind = InspectionKind(raw.get("kind") or InspectionKind.PLANNED)
+    except ValueError:
+        raise InspectionError("The kind of inspection must be planned or ad hoc.") from None
+    if kind is InspectionKind.AD_HOC and not (raw.get("reason") or "").strip():
         raise InspectionError("Say why this ad-hoc inspection is needed.")
     if not codes:
         raise InspectionError("Name at least one unit to inspect.")
@@ -68,7 +70,7 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
                                 units=[InspectedUnit(unit_id=u.id) for u in units])
         session.add(inspection)
         session.flush()
-        data = {"inspection_id": inspection.id, "title": title, "kind": kind,
+        data = {"inspection_id": inspection.id, "title": title, "kind": kind.value,
                 "inspected_units": [u.code for u in units]}
         inspection.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=user).id
         audit.record(session, "inspection.proposed", "inspection", inspection.id, actor=user,
@@ -145,7 +147,7 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
         setattr(inspection, key, params.get(key))
     inspection.decided_on, inspection.starts_on = day_of(params.get("decided_on")), day_of(params.get("starts_on"))
     inspection.ends_on = day_of(params["ends_on"])
-    inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), "decided"
+    inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), InspectionStatus.DECIDED
     _file(ctx.session, inspection, "decision", f"Quyết định kiểm tra {params.get('decision_symbol') or ''}".strip(),
           params.get("attachments"), ctx.actor)
     audit.record(ctx.session, "inspection.decided", "inspection", inspection.id, actor=ctx.actor,
@@ -159,7 +161,7 @@ def end(ctx: StepContext, data: dict, params: dict) -> dict:
     inspection = _inspection(ctx, data)
     inspection.ended_on = day_of(params["ended_on"])
     REPORT_DUE.write(inspection, Deadline.from_json(params["report_due"]))
-    inspection.findings, inspection.status = params.get("findings"), "reporting"
+    inspection.findings, inspection.status = params.get("findings"), InspectionStatus.REPORTING
     if params.get("minutes"):
         _file(ctx.session, inspection, "minutes", "Biên bản kiểm tra", params["minutes"], ctx.actor)
     audit.record(ctx.session, "inspection.ended", "inspection", inspection.id, actor=ctx.actor,
@@ -173,7 +175,7 @@ def report(ctx: StepContext, data: dict, params: dict) -> dict:
     inspection = _inspection(ctx, data)
     for key in ("assessment", "conclusion", "recommendations"):
         setattr(inspection, key, params.get(key))
-    inspection.reported_on, inspection.status = clock.today(), "reported"
+    inspection.reported_on, inspection.status = clock.today(), InspectionStatus.REPORTED
     _file(ctx.session, inspection, "results_report", "Báo cáo kết quả kiểm tra", params.get("attachments"),
           ctx.actor)
     audit.record(ctx.session, "inspection.reported", "inspection", inspection.id, actor=ctx.actor,
