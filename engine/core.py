@@ -24,7 +24,6 @@ class Engine:
             clock_module.set_clock(clock)
         follow_clock()
         discover()
-        _import_operators_kept_elsewhere()
         self.db = Database(self.settings.database_url)
         self.cache = BundleCache()
         self.runtime = Runtime(self.db, self.cache, OPERATORS)
@@ -49,12 +48,3 @@ class Engine:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def _import_operators_kept_elsewhere() -> None:
-    """Features whose operators still live beside their services (to move to operators.py)."""
-    import engine.directives.extensions  # noqa: F401
-    import engine.directives.subassign  # noqa: F401
-    import engine.inspections.service  # noqa: F401
-    import engine.notifications.service  # noqa: F401
-    import engine.secrecy.service  # noqa: F401

@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.directives import attachments
-from engine.forms import FormDefinition
+from engine.forms import MULTI_VALUED, FormDefinition
 from engine.org.models import Unit, User
-
-MULTI_VALUED = ("multiselect", "units", "files")
 
 
 @dataclass
@@ -86,7 +84,7 @@ def choices_for(session: Session, form: FormDefinition) -> dict[str, list[Choice
     """Only the lookups the form needs."""
     types = {f.type for f in form.fields}
     return {"unit": unit_choices(session) if types & {"unit", "units"} else [],
-            "user": user_choices(session) if "user" in types else []}
+            "user": user_choices(session) if types & {"user", "users"} else []}
 
 
 def int_arg(args, name: str, default: int | None = None) -> int | None:

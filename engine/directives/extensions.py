@@ -13,15 +13,11 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import (
-    ASSIGNMENT_DEADLINE,
     EXPLANATION_DUE,
     Assignment,
     AssignmentStatus,
-    DeadlineKind,
     ExplanationRequest,
-    ExplanationStatus,
     ExtensionRequest,
-    ExtensionStatus,
 )
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
@@ -29,7 +25,6 @@ from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.runtime.models import WorkflowInstance
 from engine.sandbox.helpers import get_path
-from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
 
@@ -114,50 +109,3 @@ def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple
 def _require_lead_unit(session: Session, user: User, assignment: Assignment) -> None:
     if not permissions.speaks_for_lead_unit(session, user, assignment):
         raise Forbidden("Only the lead unit may ask for an extension.")
-
-
-# ---------------------------------------------------------------------- operators
-@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
-def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Record the assigner's decision; an approval moves the deadline and keeps the original."""
-    request = ctx.session.get(ExtensionRequest, params["request_id"])
-    assignment = ctx.session.get(Assignment, request.assignment_id) if request else None
-    if request is None or assignment is None or assignment.id != ctx.instance.assignment_id:
-        raise LookupError(f"no extension request {params.get('request_id')} for this assignment")
-    if request.status != ExtensionStatus.PENDING:
-        raise ValueError(f"extension request {request.id} was already decided")
-    approved = bool(params.get("approved"))
-    request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
-    request.decided_by = getattr(ctx.actor, "id", None)
-    request.decided_at = clock.now()
-    request.decision_note = params.get("note")
-    before = assignment.deadline
-    if approved:
-        if assignment.original_deadline is None:
-            assignment.original_deadline = assignment.deadline
-        ASSIGNMENT_DEADLINE.write(assignment, Deadline(request.new_deadline))  # a date the assigner chose
-        assignment.deadline_kind = DeadlineKind.DATED
-        for link in assignment.units:
-            if link.role == "lead":
-                link.deadline = request.new_deadline
-    audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
-                 before={"deadline": before.isoformat() if before else None},
-                 after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,
-                        "note": request.decision_note},
-                 directive_id=assignment.directive_id, assignment_id=assignment.id)
-    return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None}
-
-
-@OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "attachments"))
-def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
-    request = ctx.session.get(ExplanationRequest, params["request_id"])
-    if request is None or request.assignment_id != ctx.instance.assignment_id:
-        raise LookupError(f"no explanation request {params.get('request_id')} for this assignment")
-    request.status = ExplanationStatus.ANSWERED
-    request.answer = params.get("answer")
-    request.attachments = list(params.get("attachments") or [])
-    request.answered_by = getattr(ctx.actor, "id", None)
-    request.answered_at = clock.now()
-    audit.record(ctx.session, "explanation.answered", "explanation_request", request.id, actor=ctx.actor,
-                 after={"answer": request.answer}, assignment_id=request.assignment_id)
-    return {"request_id": request.id}

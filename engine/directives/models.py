@@ -229,7 +229,8 @@ permissions.declare(permissions.ASSIGNMENT, permissions.Record(
 # Deadlines a calendar correction recomputes (engine.working_days.service); read and write them
 # through these (Deadline: the date and the working-day rule it was counted by, if any).
 ASSIGNMENT_DEADLINE = register(StoredDeadline(
-    Assignment, "deadline", "deadline_rule", (Assignment.status.in_((AssignmentStatus.OPEN, AssignmentStatus.RETURNED)),),
+    Assignment, "deadline", "deadline_rule",
+    (Assignment.status.in_((AssignmentStatus.OPEN, AssignmentStatus.RETURNED)),),
     "assignment.deadline_recomputed", "assignment",
     lambda row: {"directive_id": row.directive_id, "assignment_id": row.id}))
 EXPLANATION_DUE = register(StoredDeadline(

@@ -7,6 +7,8 @@ silently ignored.
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from typing import TypeVar
 
 from engine import audit, clock
 from engine.directives import service as directives
@@ -17,16 +19,25 @@ from engine.directives.models import (
     AssignmentStatus,
     DeadlineKind,
     Directive,
+    DirectiveStatus,
+    ExplanationRequest,
+    ExplanationStatus,
+    ExtensionRequest,
+    ExtensionStatus,
     ProgressUpdate,
 )
+from engine.directives.subassign import ALL_DONE_MESSAGE, children, combined_progress
+from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
 DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
+S = TypeVar("S", bound=StrEnum)
 
 
 def _directive(ctx: StepContext, data: dict) -> Directive:
@@ -50,6 +61,8 @@ def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
     directive = _directive(ctx, data)
     before = {k: _plain(getattr(directive, k)) for k in params}
     for key, value in params.items():
+        if key == "status":
+            value = _member(DirectiveStatus, value, "directive.update")
         setattr(directive, key, day_of(value) if key == "registration_due" else value)
     audit.record(ctx.session, "directive.updated", "directive", directive.id, actor=ctx.actor, before=before,
                  after={k: _plain(v) for k, v in params.items()}, directive_id=directive.id)
@@ -89,6 +102,8 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
         else:
             if key == "progress" and value not in PROGRESS:
                 raise ValueError(f"assignment.update: unknown progress '{value}'")
+            if key == "status":
+                value = _member(AssignmentStatus, value, "assignment.update")
             before[key] = getattr(assignment, key)
             setattr(assignment, key, value)
     audit.record(ctx.session, "assignment.updated", "assignment", assignment.id, actor=ctx.actor, before=before,
@@ -194,3 +209,88 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
 
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _member(statuses: type[S], value, operator: str) -> S:
+    """`value` as one of `statuses`; a status the diagram mistyped is an incident."""
+    try:
+        return statuses(value)
+    except ValueError:
+        raise ValueError(f"{operator}: unknown status '{value}'") from None
+
+
+# ------------------------------------------------- extension and explanation requests
+@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
+def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Record the assigner's decision; an approval moves the deadline and keeps the original."""
+    request = ctx.session.get(ExtensionRequest, params["request_id"])
+    assignment = ctx.session.get(Assignment, request.assignment_id) if request else None
+    if request is None or assignment is None or assignment.id != ctx.instance.assignment_id:
+        raise LookupError(f"no extension request {params.get('request_id')} for this assignment")
+    if request.status != ExtensionStatus.PENDING:
+        raise ValueError(f"extension request {request.id} was already decided")
+    approved = bool(params.get("approved"))
+    request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
+    request.decided_by = getattr(ctx.actor, "id", None)
+    request.decided_at = clock.now()
+    request.decision_note = params.get("note")
+    before = assignment.deadline
+    if approved:
+        if assignment.original_deadline is None:
+            assignment.original_deadline = assignment.deadline
+        ASSIGNMENT_DEADLINE.write(assignment, Deadline(request.new_deadline))  # a date the assigner chose
+        assignment.deadline_kind = DeadlineKind.DATED
+        for link in assignment.units:
+            if link.role == "lead":
+                link.deadline = request.new_deadline
+    audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
+                 before={"deadline": before.isoformat() if before else None},
+                 after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,
+                        "note": request.decision_note},
+                 directive_id=assignment.directive_id, assignment_id=assignment.id)
+    return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None}
+
+
+@OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "attachments"))
+def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
+    request = ctx.session.get(ExplanationRequest, params["request_id"])
+    if request is None or request.assignment_id != ctx.instance.assignment_id:
+        raise LookupError(f"no explanation request {params.get('request_id')} for this assignment")
+    request.status = ExplanationStatus.ANSWERED
+    request.answer = params.get("answer")
+    request.attachments = list(params.get("attachments") or [])
+    request.answered_by = getattr(ctx.actor, "id", None)
+    request.answered_at = clock.now()
+    audit.record(ctx.session, "explanation.answered", "explanation_request", request.id, actor=ctx.actor,
+                 after={"answer": request.answer}, assignment_id=request.assignment_id)
+    return {"request_id": request.id}
+
+
+# ------------------------------------------------------------- sub-assignments
+# Versions stored before the parameters were declared give `progress` (never read): they keep running.
+@OPERATORS.register("subassignment.rollup", optional=("progress",))
+def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
+    child = ctx.session.get(Assignment, ctx.instance.assignment_id)
+    parent = ctx.session.get(Assignment, child.parent_id) if child and child.parent_id else None
+    if parent is None:
+        raise LookupError(f"assignment {ctx.instance.assignment_id} was not passed down from another")
+    combined = combined_progress([c.progress for c in children(ctx.session, parent.id)])
+    before = parent.progress
+    if parent.progress != "done":
+        parent.progress = "in_progress" if combined == "done" else combined
+        parent.last_update_at = clock.now()
+    audit.record(ctx.session, "assignment.rolled_up", "assignment", parent.id, actor=ctx.actor,
+                 before={"progress": before}, after={"progress": parent.progress, "sections": combined},
+                 directive_id=parent.directive_id, assignment_id=parent.id)
+    if combined == "done":
+        _all_sections_done(ctx, parent)
+    return {"progress": parent.progress, "sections": combined}
+
+def _all_sections_done(ctx: StepContext, parent: Assignment) -> None:
+    notify_users(ctx.session, permissions.unit_staff(ctx.session, parent.lead_unit_id), ALL_DONE_MESSAGE,
+                 directive=parent.directive, assignment=parent, dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
+    instance = ctx.session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
+    if instance is not None and instance.status == InstanceStatus.RUNNING \
+            and ALL_DONE_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):
+        ctx.runtime.deliver_message(ctx.session, instance.id, ALL_DONE_MESSAGE, {"assignment_id": parent.id},
+                                    actor=ctx.actor)

@@ -17,13 +17,11 @@ from engine import audit, clock, forms
 from engine.directives.models import Assignment, AssignmentStatus, AssignmentUnit, DeadlineKind
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
-from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.models import InstanceStatus, WorkflowInstance
-from engine.sandbox.operators import OPERATORS, StepContext
+from engine.runtime.models import WorkflowInstance
 
 PURPOSE = "subassignment"
 ALL_DONE_MESSAGE = "subassignments_done"
@@ -81,7 +79,8 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
                   deadline, actor: User) -> int:
     child = Assignment(
         directive_id=parent.directive_id, seq=parent.seq, content=content, lead_unit_id=unit.id,
-        deadline_kind=DeadlineKind.DATED if deadline else DeadlineKind.OPEN, deadline=deadline, original_deadline=deadline,
+        deadline_kind=DeadlineKind.DATED if deadline else DeadlineKind.OPEN, deadline=deadline,
+        original_deadline=deadline,
         urgency=parent.urgency, requires_report=parent.requires_report, secret=parent.secret, parent_id=parent.id,
         assigned_on=clock.today(), created_at=clock.now())
     child.units.append(AssignmentUnit(unit_id=unit.id, role="lead", deadline=deadline))
@@ -101,8 +100,8 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
 
 
 def children(session: Session, parent_id: int) -> list[Assignment]:
-    return list(session.scalars(select(Assignment).where(Assignment.parent_id == parent_id,
-                                                         Assignment.status != AssignmentStatus.CANCELLED).order_by(Assignment.id)))
+    return list(session.scalars(select(Assignment).where(
+        Assignment.parent_id == parent_id, Assignment.status != AssignmentStatus.CANCELLED).order_by(Assignment.id)))
 
 
 def combined_progress(states: list[str]) -> str:
@@ -113,33 +112,3 @@ def combined_progress(states: list[str]) -> str:
     if "blocked" in states:
         return "blocked"
     return "in_progress" if any(s != "not_started" for s in states) else "not_started"
-
-
-# Versions stored before the parameters were declared give `progress` (never read): they keep running.
-@OPERATORS.register("subassignment.rollup", optional=("progress",))
-def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
-    child = ctx.session.get(Assignment, ctx.instance.assignment_id)
-    parent = ctx.session.get(Assignment, child.parent_id) if child and child.parent_id else None
-    if parent is None:
-        raise LookupError(f"assignment {ctx.instance.assignment_id} was not passed down from another")
-    combined = combined_progress([c.progress for c in children(ctx.session, parent.id)])
-    before = parent.progress
-    if parent.progress != "done":
-        parent.progress = "in_progress" if combined == "done" else combined
-        parent.last_update_at = clock.now()
-    audit.record(ctx.session, "assignment.rolled_up", "assignment", parent.id, actor=ctx.actor,
-                 before={"progress": before}, after={"progress": parent.progress, "sections": combined},
-                 directive_id=parent.directive_id, assignment_id=parent.id)
-    if combined == "done":
-        _all_sections_done(ctx, parent)
-    return {"progress": parent.progress, "sections": combined}
-
-
-def _all_sections_done(ctx: StepContext, parent: Assignment) -> None:
-    notify_users(ctx.session, permissions.unit_staff(ctx.session, parent.lead_unit_id), ALL_DONE_MESSAGE,
-                 directive=parent.directive, assignment=parent, dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
-    instance = ctx.session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
-    if instance is not None and instance.status == InstanceStatus.RUNNING \
-            and ALL_DONE_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):
-        ctx.runtime.deliver_message(ctx.session, instance.id, ALL_DONE_MESSAGE, {"assignment_id": parent.id},
-                                    actor=ctx.actor)

@@ -15,8 +15,8 @@ from datetime import date
 from engine.errors import EngineError
 from engine.text import clean_text, has_unstorable
 
-FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "multiselect", "boolean",
-               "unit", "units", "user", "users", "files", "document_symbol")
+# The field types whose value is a list (the types themselves: the cleaners below).
+MULTI_VALUED = frozenset({"multiselect", "units", "users", "files"})
 # Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
 SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
 # Dates people may enter: the years whose Vietnamese public holidays the working-day calendar
@@ -79,7 +79,7 @@ def parse_form(key: str, text: str, terms: Mapping[str, str] | None = None) -> F
     raw = _with_terms(tomllib.loads(text), terms or {})
     fields = []
     for item in raw.get("fields", []):
-        if item.get("type", "text") not in FIELD_TYPES:
+        if item.get("type", "text") not in _CLEANERS:
             raise ValueError(f"field '{item.get('name')}': unknown type '{item.get('type')}'")
         fields.append(FormField(**item))
     if not fields:
@@ -129,7 +129,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
             if required:
                 errors[f.name] = Message("This field is required.")
             else:
-                clean[f.name] = [] if f.type in ("multiselect", "units", "users", "files") else None
+                clean[f.name] = [] if f.type in MULTI_VALUED else None
             continue
         try:
             clean[f.name] = _CLEANERS[f.type](f, value, lookups)
@@ -268,7 +268,7 @@ def _symbol(f: FormField, value, lookups) -> str:
     return text
 
 
-_CLEANERS = {
+_CLEANERS = {  # one per field type: what a submitted value becomes
     "text": _text, "textarea": _text, "integer": _integer, "date": _date, "select": _select,
     "multiselect": _multiselect, "boolean": _boolean, "unit": _unit, "units": _units, "user": _user, "users": _users,
     "files": _files, "document_symbol": _symbol,

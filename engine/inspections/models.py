@@ -107,5 +107,6 @@ class InspectionPaper(Base):
 
 
 # The report's due date, which a calendar correction recomputes (engine.working_days.service).
-REPORT_DUE = register(StoredDeadline(Inspection, "report_due", "report_due_rule", (Inspection.status == InspectionStatus.REPORTING,),
+REPORT_DUE = register(StoredDeadline(Inspection, "report_due", "report_due_rule",
+                                     (Inspection.status == InspectionStatus.REPORTING,),
                                      "inspection.report_due_recomputed", "inspection"))

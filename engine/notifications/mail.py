@@ -269,7 +269,8 @@ def _claim(db: Database, model, row_id: int, expired_token: str | None, now: dat
     held = ((model.claim_token == expired_token,) if expired_token else _unclaimed_due(model, now))
     token = secrets.token_hex(16)
     with db.session() as session:
-        claimed = session.execute(update(model).where(model.id == row_id, model.email_status == EmailStatus.PENDING, *held)
+        claimed = session.execute(update(model)
+                                  .where(model.id == row_id, model.email_status == EmailStatus.PENDING, *held)
                                   .values(claim_token=token, claimed_at=clock.now(),
                                           claim_clocks={machine_id(): monotonic()})).rowcount
     return _Claim(model, row_id, token) if claimed == 1 else None
@@ -317,7 +318,8 @@ def _record_failure(db: Database, claim: _Claim, recorded: list[bool], values: d
         _settle(db, claim, **values)
         return
     with db.session() as session:
-        session.execute(update(claim.model).where(claim.model.id == claim.row_id, claim.model.email_status == EmailStatus.SENT)
+        session.execute(update(claim.model)
+                        .where(claim.model.id == claim.row_id, claim.model.email_status == EmailStatus.SENT)
                         .values(**values, sent_at=None))
 
 

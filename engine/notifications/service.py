@@ -20,7 +20,6 @@ from engine.directives.models import Assignment, Directive
 from engine.notifications.models import EmailStatus, Notification
 from engine.org import permissions
 from engine.org.models import Unit, User
-from engine.sandbox.operators import OPERATORS, StepContext
 
 _TEMPLATES_FILE = Path(__file__).with_name("templates.toml")
 _JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
@@ -104,20 +103,6 @@ def _mail_status(user: User) -> EmailStatus:
     if not user.email:
         return EmailStatus.SKIPPED
     return EmailStatus.DIGEST if user.email_digest else EmailStatus.PENDING
-
-
-@OPERATORS.register("notify", optional=("kind", "role", "unit", "body"))
-def notify(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Service task: notify the holders of `role` in `unit` (default: the tracking office)
-    about the instance's assignment or directive."""
-    kind = params.get("kind") or "default"
-    assignment = ctx.session.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
-    directive = ctx.session.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
-    users = permissions.holders_in(ctx.session, params.get("role") or permissions.UNIT_OFFICER, params.get("unit"))
-    dedup = f"{kind}:{assignment.id if assignment else ctx.instance.id}"
-    created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
-                           body=params.get("body"), dedup_key=dedup)
-    return {"notified": len(created)}
 
 
 # ---------------------------------------------------------------- the inbox

@@ -177,8 +177,8 @@ def _apply(runtime, session: Session, instance: WorkflowInstance, target: Proces
 def _work_item_drafts(session: Session, instance_id: int) -> dict[str, dict]:
     """Half-filled forms of the ready work items: a re-predicted user task gets a new task id
     (a new work item), and the person's typing must follow it."""
-    items = session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
-                                                   WorkItem.status == WorkItemStatus.READY, WorkItem.draft.is_not(None)))
+    items = session.scalars(select(WorkItem).where(
+        WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.READY, WorkItem.draft.is_not(None)))
     return {item.element_id: item.draft for item in items}
 
 

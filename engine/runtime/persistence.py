@@ -27,7 +27,8 @@ LOCK_OF_WORK_ITEM = _locking(WorkflowInstance.id == select(WorkItem.instance_id)
                              .where(WorkItem.id == bindparam("work_item_id")).scalar_subquery())
 LOCK_OF_INCIDENT = _locking(WorkflowInstance.id == select(Incident.instance_id)
                             .where(Incident.id == bindparam("incident_id")).scalar_subquery())
-_READY = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"), WorkItem.status == WorkItemStatus.READY)
+_READY = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"),
+                                WorkItem.status == WorkItemStatus.READY)
 _READY_OR_ONE = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"),
                                        or_(WorkItem.status == WorkItemStatus.READY, WorkItem.id == bindparam("also")))
 _INSTANCES = WorkflowInstance.__table__

@@ -366,7 +366,8 @@ class Runtime:
             self._sync_work_items(session, instance, compiled, workflow, open_items)
         prune(workflow)
         persistence.save_instance(session, instance, state=dump_state(workflow), status=status,
-                                  next_timer_due=None if status == InstanceStatus.COMPLETED else next_timer_due(workflow),
+                                  next_timer_due=None if status == InstanceStatus.COMPLETED
+                                  else next_timer_due(workflow),
                                   updated_at=clock.now())
         session.flush()  # what the run's operators left pending: its errors belong to the step
 

@@ -20,11 +20,9 @@ from engine import audit, clock, forms
 from engine.directives.models import SECRECY_LEVELS
 from engine.directives.service import deadline_of
 from engine.errors import Forbidden, NotFound
-from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
-from engine.sandbox.operators import OPERATORS, StepContext
 from engine.secrecy import register
 from engine.secrecy.models import SecretAssignment, SecretDocument, SecretDocumentStatus
 from engine.secrecy.register import SecrecyError
@@ -117,16 +115,3 @@ def _clean_item(session: Session, seq: int, item: dict) -> tuple[int, int, date 
     if unit is None:
         raise SecrecyError("Assignment %(n)s: exactly one lead unit is required.", n=seq)
     return seq, unit.id, day_of(deadline_of(session, seq, item)["deadline"])
-
-
-@OPERATORS.register("secrecy.paper_report_due", optional=("period_end",))
-def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Remind the register's readers (or the office clerks) that the paper report is due."""
-    document = ctx.session.get(SecretDocument, data.get("secret_document_id"))
-    if document is None:
-        raise LookupError("no secret document for this instance")
-    users = permissions.paper_report_recipients(ctx.session, ctx.bundle.settings)
-    body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}."
-    created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None, body=body,
-                           link="/secrecy", dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
-    return {"notified": len(created)}

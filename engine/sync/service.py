@@ -154,7 +154,8 @@ def _local_directive(session: Session, ruleset: str, peer: Peer, upper: dict, ac
         ruleset=ruleset, doc_type=upper.get("doc_type") or "CV", number=upper.get("number") or "",
         symbol=upper["symbol"], summary=upper.get("summary") or "", issuer=upper["issuer"],
         signer=upper.get("signer"), submitting_body=upper.get("submitting_body"), issued_on=issued_on,
-        received_on=clock.today(), urgency=upper.get("urgency") or "normal", tracked=True, status=DirectiveStatus.ASSIGNED,
+        received_on=clock.today(), urgency=upper.get("urgency") or "normal", tracked=True,
+        status=DirectiveStatus.ASSIGNED,
         source_document_id=f"{peer.url}/api/v1/directives/{upper['id']}", created_by=getattr(actor, "id", None),
         created_at=clock.now())
     session.add(directive)

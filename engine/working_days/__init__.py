@@ -140,9 +140,6 @@ class WorkingCalendar:
             return self._overrides[day]
         return self._holidays.is_working_day(day)
 
-    def holiday_name(self, day: date) -> str | None:
-        return self._holidays.get(day)
-
     def next_working_day(self, day: date, include_self: bool = False) -> date:
         """The first working day after `day` (or `day` itself when it is one and include_self)."""
         current = day if include_self else day + timedelta(days=1)

@@ -1,0 +1,92 @@
+"""Operators the inspection diagrams call: the decision, the end of inspecting, the results
+report, and who is told."""
+from __future__ import annotations
+
+from engine import audit, clock
+from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember, InspectionStatus
+from engine.inspections.service import DECISION_PARTS, file_paper
+from engine.notifications.service import notify_users
+from engine.org import permissions
+from engine.org import service as org
+from engine.sandbox.operators import OPERATORS, StepContext
+from engine.working_days.deadline import Deadline, day_of
+
+
+def _inspection(ctx: StepContext, data: dict) -> Inspection:
+    inspection = ctx.session.get(Inspection, data.get("inspection_id"))
+    if inspection is None:
+        raise LookupError(f"no inspection {data.get('inspection_id')} for this instance")
+    return inspection
+
+
+@OPERATORS.register("inspection.decide", required=("ends_on",), optional=(
+    "decision_symbol", "legal_basis", "scope", "content", "decided_on", "starts_on", "team_leader", "team_members",
+    "attachments"))
+def decide(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Record the inspection decision with its five parts and its team."""
+    inspection = _inspection(ctx, data)
+    team = [params.get("team_leader"), *(params.get("team_members") or [])]
+    team = [name for name in dict.fromkeys(team) if name]
+    values = {**params, "team": team}
+    missing = [label for key, label in DECISION_PARTS.items() if not values.get(key)]
+    if missing:
+        raise ValueError(f"inspection.decide: the decision lacks {', '.join(missing)}")
+    users = {u.username: u for u in org.users_by_name(ctx.session, team)}
+    inspection.members = [InspectionMember(user_id=users[name].id,
+                                           role="leader" if name == params.get("team_leader") else "member")
+                          for name in team]
+    for key in ("decision_symbol", "legal_basis", "scope", "content"):
+        setattr(inspection, key, params.get(key))
+    inspection.decided_on, inspection.starts_on = day_of(params.get("decided_on")), day_of(params.get("starts_on"))
+    inspection.ends_on = day_of(params["ends_on"])
+    inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), InspectionStatus.DECIDED
+    title = f"Quyết định kiểm tra {params.get('decision_symbol') or ''}".strip()
+    file_paper(ctx.session, inspection, "decision", title, params.get("attachments"), ctx.actor)
+    audit.record(ctx.session, "inspection.decided", "inspection", inspection.id, actor=ctx.actor,
+                 after={"decision": params.get("decision_symbol"), "team": team})
+    return {"inspection_id": inspection.id, "team": team}
+
+
+@OPERATORS.register("inspection.end", required=("ended_on", "report_due"), optional=("findings", "minutes"))
+def end(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The team has finished inspecting: findings, minutes, and the report's due date."""
+    inspection = _inspection(ctx, data)
+    inspection.ended_on = day_of(params["ended_on"])
+    REPORT_DUE.write(inspection, Deadline.from_json(params["report_due"]))
+    inspection.findings, inspection.status = params.get("findings"), InspectionStatus.REPORTING
+    if params.get("minutes"):
+        file_paper(ctx.session, inspection, "minutes", "Biên bản kiểm tra", params["minutes"], ctx.actor)
+    audit.record(ctx.session, "inspection.ended", "inspection", inspection.id, actor=ctx.actor,
+                 after={"ended_on": params["ended_on"], "report_due": inspection.report_due.isoformat()})
+    return {"inspection_id": inspection.id}
+
+
+@OPERATORS.register("inspection.report", optional=("assessment", "conclusion", "recommendations", "attachments"))
+def report(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The results report (facts and assessment; conclusion; recommendations)."""
+    inspection = _inspection(ctx, data)
+    for key in ("assessment", "conclusion", "recommendations"):
+        setattr(inspection, key, params.get(key))
+    inspection.reported_on, inspection.status = clock.today(), InspectionStatus.REPORTED
+    file_paper(ctx.session, inspection, "results_report", "Báo cáo kết quả kiểm tra", params.get("attachments"),
+               ctx.actor)
+    audit.record(ctx.session, "inspection.reported", "inspection", inspection.id, actor=ctx.actor,
+                 after={"reported_on": inspection.reported_on.isoformat(),
+                        "on_time": inspection.reported_on <= inspection.report_due})
+    return {"inspection_id": inspection.id, "on_time": inspection.reported_on <= inspection.report_due}
+
+
+@OPERATORS.register("inspection.notify", optional=("leader", "units", "kind", "body"))
+def notify(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Tell the leader (unless `leader` is false) and, when `units` is true, the inspected
+    units (`kind`: the template)."""
+    inspection = _inspection(ctx, data)
+    users = permissions.leaders(ctx.session) if params.get("leader", True) else []
+    if params.get("units"):
+        for link in inspection.units:
+            users += permissions.unit_staff(ctx.session, link.unit_id)
+    kind = params.get("kind") or "inspection"
+    body = params.get("body") or inspection.title
+    created = notify_users(ctx.session, users, kind, directive=None, assignment=None, body=body,
+                           link=f"/inspections/{inspection.id}", dedup_key=f"{kind}:inspection:{inspection.id}")
+    return {"notified": len(created)}
