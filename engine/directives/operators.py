@@ -15,6 +15,7 @@ from engine.directives import service as directives
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
     PROGRESS,
+    URGENCIES,
     Assignment,
     AssignmentStatus,
     DeadlineKind,
@@ -31,6 +32,7 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.rulesets.models import ProcessBundle
+from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_schema
 from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
@@ -38,6 +40,20 @@ from engine.working_days.deadline import Deadline, day_of
 DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
 S = TypeVar("S", bound=StrEnum)
+
+# What the directive and assignment diagrams (registration_deadline.dmn, assignment*.bpmn,
+# Bạc Liêu's government_directive.bpmn) and engine.directives.extensions read of ruleset.toml.
+# A deadline that is absent is one the regulation does not set: no due date, no such step.
+settings_schema("deadlines", {key: WORKING_DAYS for key in (
+    "registration", "registration_complex", "registration_urgent", "first_update", "office_status_update",
+    "explanation")})
+settings_schema("registration", {"urgent_levels": {"type": "array", "items": {"enum": list(URGENCIES)}},
+                                 "complex_assignments": {"type": "integer", "minimum": 1},
+                                 "complex_units": {"type": "integer", "minimum": 1}})
+settings_schema("progress", {"overdue_reason_required": FLAG, "blocked_status": FLAG})
+settings_schema("closing", {"mode": {"enum": ["office_review", "status_complete"]}})
+settings_schema("scope", {"out_of_scope": {"type": "array", "items": TEXT},
+                          "out_of_scope_legal": {"type": "array", "items": TEXT}})
 
 
 def _directive(ctx: StepContext, data: dict) -> Directive:

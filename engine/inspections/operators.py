@@ -8,8 +8,22 @@ from engine.inspections.service import DECISION_PARTS, file_paper
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
+from engine.rulesets.settings import WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
+
+# inspection.bpmn dates the results report `inspection_report` working days after the end, so
+# a ruleset that names the inspection process must give the number — where the regulation sets
+# none, the one it uses, said so in a comment — rather than get one it never wrote.
+settings_schema("deadlines", {"inspection_report": WORKING_DAYS})
+
+
+@settings_check("deadlines")
+def report_deadline_problems(settings: dict) -> list[str]:
+    if "inspection" not in settings.get("processes", {}) or "inspection_report" in settings.get("deadlines", {}):
+        return []
+    return ["inspection_report is required with [processes] inspection: the process dates the results report "
+            "(where the regulation sets no number, give the one used and say so in a comment)"]
 
 
 def _inspection(ctx: StepContext, data: dict) -> Inspection:

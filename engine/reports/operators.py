@@ -16,11 +16,16 @@ from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports.calendar import calendar_problems, next_report
 from engine.reports.models import PeriodicReport, PeriodicReportStatus, UnitReport
-from engine.rulesets.settings import settings_check
+from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import as_day, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
 
 settings_check("report_calendar")(calendar_problems)
+# The types of each [[report_calendar]] entry; what the values may be is calendar_problems'.
+settings_schema("report_calendar", {"period": TEXT, "sender": TEXT, "day": {"type": "integer"},
+                                    "month": {"type": ["string", "integer"]}, "article": TEXT}, array=True)
+# [reports]: read by periodic_report.bpmn (periodic, remind_before) and engine.reports.service (place).
+settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG})
 
 
 @helper

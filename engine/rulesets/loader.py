@@ -107,7 +107,7 @@ def read_ruleset(processes_dir: str | Path, ruleset: str) -> BundleSource:
 
 def compile_bundle(source: BundleSource) -> CompiledBundle:
     """Parse and check everything; raise RulesetError listing every problem found."""
-    problems = check_settings(source.settings)
+    problems = check_settings(source.settings, f"{source.ruleset}/{SETTINGS_FILE}")
     bundle = CompiledBundle(source=source, lanes=dict(source.settings.get("lanes", {})))
     terms = form_terms(source.settings)
     for path, text in source.files.items():

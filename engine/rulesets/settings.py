@@ -1,45 +1,119 @@
 """`ruleset.toml`: the data of a ruleset (name, level, terminology, deadlines in working
-days, reminder policy, report calendar, roles and lanes)."""
+days, reminder policy, report calendar, roles and lanes).
+
+Its schema is composed, not written in one place: this module declares the core keys, and
+each feature declares the keys of the tables it reads (`settings_schema`, in its
+operators.py) next to the check of their meaning (`settings_check`). A key nobody declared
+is refused, as is a value of the wrong type, naming the file, the table and the key."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from engine.org.models import ROLES
 from engine.rulesets.errors import Problem
 from engine.sandbox.helpers import get_path
 
 SettingsCheck = Callable[[dict], list[str]]
-SETTINGS_CHECKS: dict[str, SettingsCheck] = {}
-REQUIRED_KEYS = ("id", "name", "level", "regulation")
+SETTINGS_CHECKS: list[tuple[str, SettingsCheck]] = []  # (table, check)
+# table -> {"array": bool, "properties": {key: JSON schema}, "required": [key, …]}
+SETTINGS_SCHEMA: dict[str, dict] = {}
 LEVELS = ("province", "city", "district", "commune", "department")
+PURPOSES = ("directive", "assignment", "subassignment", "inspection", "secret_document", "periodic_report")
 REQUIRED_PROCESSES = ("directive", "assignment")
+
+# Building blocks for the features' fragments.
+TEXT = {"type": "string"}
+FLAG = {"type": "boolean"}
+WORKING_DAYS = {"type": "integer", "minimum": 0}
+ROLE = {"enum": list(ROLES)}
+
+# The core keys: the ruleset's identity and the tables the loader itself reads.
+_CORE = {
+    "id": TEXT, "name": TEXT, "regulation": TEXT, "level": {"enum": list(LEVELS)},
+    # the words of the regulation that forms may use as {name}: any name, text only
+    "terminology": {"type": "object", "additionalProperties": TEXT},
+    "processes": {"type": "object", "properties": {purpose: TEXT for purpose in PURPOSES},
+                  "required": list(REQUIRED_PROCESSES), "additionalProperties": False},
+    "lanes": {"type": "object", "additionalProperties": ROLE},  # BPMN lane name -> role
+}
+REQUIRED_KEYS = ("id", "name", "level", "regulation")
+
+
+def settings_schema(table: str, properties: dict[str, dict], *, required: Iterable[str] = (),
+                    array: bool = False) -> None:
+    """Declare keys of `[table]` (of each `[[table]]` when `array`) that a feature reads, each
+    with its JSON schema. Several features may declare keys of one table, never the same key."""
+    entry = SETTINGS_SCHEMA.setdefault(table, {"array": array, "properties": {}, "required": []})
+    clash = set(entry["properties"]) & set(properties)
+    if entry["array"] != array or clash:
+        raise ValueError(f"ruleset.toml [{table}]: declared twice ({', '.join(sorted(clash)) or 'array'})")
+    entry["properties"].update(properties)
+    entry["required"] += list(required)
+
+
+def ruleset_schema() -> dict:
+    """The JSON schema of the whole ruleset.toml: the core keys and every table declared."""
+    tables = {}
+    for table, entry in SETTINGS_SCHEMA.items():
+        schema = {"type": "object", "properties": entry["properties"], "required": entry["required"],
+                  "additionalProperties": False}
+        tables[table] = {"type": "array", "items": schema} if entry["array"] else schema
+    return {"type": "object", "properties": {**_CORE, **tables}, "required": list(REQUIRED_KEYS),
+            "additionalProperties": False}
 
 
 def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Problem]:
-    problems = [Problem(file_name, key, f"missing required key '{key}'") for key in REQUIRED_KEYS
-                if key not in settings]
-    if settings.get("level") not in LEVELS:
-        problems.append(Problem(file_name, "level", f"level must be one of {', '.join(LEVELS)}"))
-    processes = settings.get("processes", {})
-    problems += [Problem(file_name, f"processes.{name}", f"missing entry process '{name}'")
-                 for name in REQUIRED_PROCESSES if name not in processes]
-    for lane, role in settings.get("lanes", {}).items():
-        if role not in ROLES:
-            problems.append(Problem(file_name, f"lanes.{lane}", f"unknown role '{role}' (known: {', '.join(ROLES)})"))
-    for table, check in SETTINGS_CHECKS.items():  # the features' own rules for their tables
-        problems += [Problem(file_name, table, message) for message in check(settings)]
+    """Every problem of a ruleset's settings: the schema first; then the features' own rules,
+    for each table whose types are right."""
+    errors = sorted(Draft202012Validator(ruleset_schema()).iter_errors(settings),
+                    key=lambda error: [str(part) for part in error.path])
+    problems = [_problem(file_name, error) for error in errors]
+    mistyped = {error.path[0] for error in errors if error.path}
+    for table, check in SETTINGS_CHECKS:  # the features' own rules for their tables
+        if table not in mistyped:
+            problems += [Problem(file_name, table, message) for message in check(settings)]
     return problems
+
+
+def _problem(file_name: str, error: ValidationError) -> Problem:
+    """A schema error as people read it: the table and key, and what is wrong."""
+    where = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in error.path).lstrip(".")
+    if error.validator == "additionalProperties":
+        known = ", ".join(sorted(error.schema.get("properties", {}))) or "none"
+        unknown = ", ".join(f"'{key}'" for key in error.instance if key not in error.schema.get("properties", {}))
+        what = "table or key" if not error.path else "key"
+        return Problem(file_name, where or None, f"unknown {what} {unknown} (known: {known})")
+    if error.validator == "required":
+        return Problem(file_name, where or None, f"missing required key {error.message.split()[0]}")
+    if error.validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        return Problem(file_name, where, f"{error.instance!r} is not one of {allowed}")
+    if error.validator == "type":
+        wanted = _TYPE_NAMES.get(str(error.validator_value), error.validator_value)
+        return Problem(file_name, where, f"must be {wanted}, not {error.instance!r}")
+    return Problem(file_name, where or None, error.message)
+
+
+_TYPE_NAMES = {"integer": "a whole number", "string": "text", "boolean": "true or false", "array": "a list",
+               "object": "a table", "['integer', 'array']": "a number or a list of numbers",
+               "['string', 'integer']": "text or a number"}
 
 
 def settings_check(table: str) -> Callable[[SettingsCheck], SettingsCheck]:
     """Register `check(settings) -> [problem, …]` for the `table` of ruleset.toml that a
     feature reads (in its operators.py, see engine.features)."""
     def register(check: SettingsCheck) -> SettingsCheck:
-        SETTINGS_CHECKS[table] = check
+        SETTINGS_CHECKS.append((table, check))
         return check
 
     return register
 
+
+# Who corrects an assignment a unit returns (the forms below and assignment_cycle.bpmn read it).
+settings_schema("returns", {"corrected_by": {"enum": ["office", "leader"]}})
 
 # Words a shared form may use ({name}) when a ruleset's [terminology] does not give them.
 DEFAULT_TERMS = {"leader": "Lãnh đạo", "tracking_office": "Văn phòng"}

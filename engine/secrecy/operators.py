@@ -1,10 +1,27 @@
-"""The operator the secret-document diagram calls when the paper report falls due."""
+"""The operator the secret-document diagram calls when the paper report falls due, and the
+schema and check of a ruleset's `[secrecy]` (read by engine.org.permissions)."""
 from __future__ import annotations
 
 from engine.notifications.service import notify_users
 from engine.org import permissions
+from engine.reports.models import PERIODS
+from engine.rulesets.settings import FLAG, ROLE, settings_check, settings_schema
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.secrecy.models import SecretDocument
+
+settings_schema("secrecy", {"store_content": FLAG, "register": {"enum": ["separate", "none"]},
+                            "visible_to": {"type": "array", "items": ROLE},
+                            "paper_report": {"type": "array", "items": {"enum": list(PERIODS)}}})
+
+
+@settings_check("secrecy")
+def paper_report_problems(settings: dict) -> list[str]:
+    """Paper-report reminders hang on the separate register's lines: without one they never come."""
+    rules = permissions.secrecy_policy(settings)
+    if rules.paper_report and not rules.keeps_register:
+        return ['paper_report needs register = "separate": with no register nothing reminds of the paper '
+                'reports (say the regulation\'s periods in a comment instead)']
+    return []
 
 
 @OPERATORS.register("secrecy.paper_report_due", optional=("period_end",))

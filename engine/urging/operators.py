@@ -7,14 +7,24 @@ from __future__ import annotations
 from engine.directives.models import ASSIGNMENT_DEADLINE, Assignment, AssignmentStatus, DeadlineKind, Directive
 from engine.notifications.service import notify_users
 from engine.org import permissions
-from engine.rulesets.settings import settings_check
+from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import days_late, deadline_date, helper
 from engine.sandbox.operators import OPERATORS, StepContext
-from engine.urging.policy import next_urging, policy_problems, urging_moment
+from engine.urging.policy import KINDS, next_urging, policy_problems, urging_moment
 
 helper(next_urging)
 helper(urging_moment)
 settings_check("reminders")(policy_problems)
+# The types of [reminders]; what the values may be is policy_problems'.
+settings_schema("reminders", {
+    "before_deadline": {"type": ["integer", "array"], "items": WORKING_DAYS},
+    "on_deadline_day": FLAG,
+    "overdue_every": {"type": "integer"},
+    "escalate_after": {"type": "integer"},
+    "open_task_update": {"type": ["string", "integer"]},
+    "recipients": {"type": "object", "properties": {kind: {"type": "array", "items": ROLE} for kind in KINDS},
+                   "additionalProperties": False},  # [reminders.recipients]: roles told of each kind
+})
 
 CLOSED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 

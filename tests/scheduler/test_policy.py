@@ -86,5 +86,5 @@ def test_a_ruleset_with_a_bad_policy_is_refused_at_load(tmp_path):
     with pytest.raises(RulesetError, match="overdue_every"):
         compile_bundle(read_ruleset(root, RULESET))
     root = processes_dir(tmp_path / "b", '[reminders.recipients]\nreminders = ["unit_head"]\n')
-    with pytest.raises(RulesetError, match="unknown kind"):
+    with pytest.raises(RulesetError, match=r"reminders.recipients\]: unknown key 'reminders'"):
         compile_bundle(read_ruleset(root, RULESET))
