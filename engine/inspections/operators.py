@@ -3,7 +3,7 @@ report, and who is told."""
 from __future__ import annotations
 
 from engine import audit, clock
-from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember
+from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember, InspectionStatus
 from engine.inspections.service import DECISION_PARTS, file_paper
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -53,7 +53,7 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
         setattr(inspection, key, params.get(key))
     inspection.decided_on, inspection.starts_on = day_of(params.get("decided_on")), day_of(params.get("starts_on"))
     inspection.ends_on = day_of(params["ends_on"])
-    inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), "decided"
+    inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), InspectionStatus.DECIDED
     title = f"Quyết định kiểm tra {params.get('decision_symbol') or ''}".strip()
     file_paper(ctx.session, inspection, "decision", title, params.get("attachments"), ctx.actor)
     audit.record(ctx.session, "inspection.decided", "inspection", inspection.id, actor=ctx.actor,
@@ -70,7 +70,7 @@ def end(ctx: StepContext, data: dict, params: dict) -> dict:
     if report_due is None:
         raise ValueError("inspection.end: report_due has no date")
     REPORT_DUE.write(inspection, report_due)
-    inspection.findings, inspection.status = params.get("findings"), "reporting"
+    inspection.findings, inspection.status = params.get("findings"), InspectionStatus.REPORTING
     if params.get("minutes"):
         file_paper(ctx.session, inspection, "minutes", "Biên bản kiểm tra", params["minutes"], ctx.actor)
     audit.record(ctx.session, "inspection.ended", "inspection", inspection.id, actor=ctx.actor,
@@ -86,7 +86,7 @@ def report(ctx: StepContext, data: dict, params: dict) -> dict:
         setattr(inspection, key, params.get(key))
     reported_on, due = clock.today(), inspection.report_due
     assert due is not None  # inspection.end, which comes first, set it
-    inspection.reported_on, inspection.status = reported_on, "reported"
+    inspection.reported_on, inspection.status = reported_on, InspectionStatus.REPORTED
     file_paper(ctx.session, inspection, "results_report", "Báo cáo kết quả kiểm tra", params.get("attachments"),
                ctx.actor)
     audit.record(ctx.session, "inspection.reported", "inspection", inspection.id, actor=ctx.actor,
