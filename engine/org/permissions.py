@@ -53,6 +53,8 @@ DEFAULT_LANE_ROLE = "clerk"                        # a BPMN lane that ruleset.to
 # [secrecy] visible_to when a ruleset says nothing; who is reminded of a paper report when it names nobody.
 DEFAULT_SECRET_READERS = ("office_head", "leader")
 PAPER_REPORT_FALLBACK = ("clerk",)
+# Who corrects an assignment a unit returns: `[returns] corrected_by` (the office, or the leader).
+RETURN_CORRECTORS = ("office", "leader")
 # Who hears about each urging event unless ruleset.toml [reminders.recipients] says otherwise.
 URGING_RECIPIENTS = {
     "reminder": ("unit_officer",),

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from engine.org.models import ROLES
+from engine.org.permissions import RETURN_CORRECTORS
 from engine.rulesets.errors import Problem
 from engine.sandbox.helpers import get_path
 
@@ -117,7 +118,7 @@ def settings_check(table: str) -> Callable[[SettingsCheck], SettingsCheck]:
 
 
 # Who corrects an assignment a unit returns (the forms below and assignment_cycle.bpmn read it).
-settings_schema("returns", {"corrected_by": {"enum": ["office", "leader"]}})
+settings_schema("returns", {"corrected_by": {"enum": list(RETURN_CORRECTORS)}})
 
 # Words a shared form may use ({name}) when a ruleset's [terminology] does not give them.
 DEFAULT_TERMS = {"leader": "Lãnh đạo", "tracking_office": "Văn phòng"}
