@@ -25,7 +25,8 @@ from engine.org import permissions
 from engine.org.models import User
 from engine.secrecy import register as secret_register
 
-WITHDRAWN = "withdrawn"  # the notification kind, and the audit action's suffix
+WITHDRAWN = "withdrawn"  # the notification kind
+WITHDRAWN_ACTION = "assignment.withdrawn"  # the audit action, which the history reads back
 ENDED = ("closed", "cancelled")
 # The header fields a correction may change; the secrecy level is not one of them (a secret
 # directive made public, or the reverse, would bypass the secrecy rules and the register).
@@ -63,7 +64,7 @@ def _withdraw(engine, session: Session, assignment: Assignment, user: User, why:
     assignment.status = "cancelled"
     if assignment.instance_id is not None:
         engine.runtime.cancel(session, assignment.instance_id, actor=user, reason=why["reason"])
-    audit.record(session, f"assignment.{WITHDRAWN}", "assignment", assignment.id, actor=user,
+    audit.record(session, WITHDRAWN_ACTION, "assignment", assignment.id, actor=user,
                  before={"status": before}, after=why, directive_id=assignment.directive_id,
                  assignment_id=assignment.id)
     units = {link.unit_id for link in assignment.units}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine import clock
 from engine.audit.models import AuditEntry
+from engine.directives.changes import WITHDRAWN_ACTION
 from engine.directives.models import (
     Assignment,
     AssignmentUnit,
@@ -149,6 +150,25 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why, on whose instruction, by whom (full name) and on which day an assignment was withdrawn."""
+
+    reason: str
+    instruction: str | None
+    by: str
+    on: date
+
+
+def withdrawals(session: Session, assignment_ids: list[int]) -> dict[int, Withdrawal]:
+    """The withdrawals of these assignments, read from their history."""
+    rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
+                           .where(AuditEntry.action == WITHDRAWN_ACTION, AuditEntry.assignment_id.in_(assignment_ids)))
+    return {entry.assignment_id: Withdrawal(reason=entry.after["reason"], instruction=entry.after.get("instruction"),
+                                            by=name or entry.actor_name, on=entry.at.astimezone(clock.VN_TZ).date())
+            for entry, name in rows}
+
+
 @dataclass
 class AssignmentDetail:
     assignment: Assignment
@@ -161,6 +181,7 @@ class AssignmentDetail:
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
     explanations: list[ExplanationRequest]  # yêu cầu giải trình
+    withdrawal: Withdrawal | None = None    # thu hồi
 
 
 def assignment_detail(session: Session, user: User, assignment_id: int) -> AssignmentDetail | None:
@@ -187,4 +208,4 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
         audit=list(trail), work_items=list(ready), instance=instance, extensions=list(extensions),
-        explanations=list(explanations))
+        explanations=list(explanations), withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
