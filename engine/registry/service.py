@@ -209,3 +209,30 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
         audit=list(trail), work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
+
+
+@dataclass
+class DirectiveDetail:
+    directive: Directive
+    rows: list[RegistryRow]                  # the assignments `user` may see, in order
+    withdrawals: dict[int, Withdrawal]       # by assignment id
+    history: list[tuple[AuditEntry, str]]    # the directive's own entries and its withdrawals, with who (full name)
+
+
+def directive_detail(session: Session, user: User, directive_id: int) -> DirectiveDetail | None:
+    """One directive's page: its assignments and its history (newest first)."""
+    if not permissions.may_see(session, user, permissions.DIRECTIVE, directive_id):
+        return None
+    assignments = session.scalars(visible_assignments(session, user).where(Assignment.directive_id == directive_id)
+                                  .options(selectinload(Assignment.units))
+                                  .order_by(Assignment.seq, Assignment.id)).all()
+    rows = _rows(session, assignments, clock.today())
+    trail = session.execute(
+        select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.directive_id == directive_id,
+               or_(AuditEntry.assignment_id.is_(None),
+                   (AuditEntry.action == WITHDRAWN_ACTION) & AuditEntry.assignment_id.in_([a.id for a in assignments])))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    return DirectiveDetail(directive=session.get(Directive, directive_id), rows=rows,
+                           withdrawals=withdrawals(session, [a.id for a in assignments]),
+                           history=[(entry, name or entry.actor_name) for entry, name in trail])
