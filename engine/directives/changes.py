@@ -87,10 +87,11 @@ def edit_header(engine, directive_id: int, raw: dict, actor: User) -> Directive:
         was = _header_of(directive)
         compiled = engine.compiled(engine.current_bundle(session))
         merged = {**was, **{k: v for k, v in raw.items() if k in HEADER_FIELDS}, "secrecy": directive.secrecy or ""}
-        header = forms.validate(compiled.forms[directives.HEADER_FORM], merged, directives.lookups(session))
+        form = compiled.forms[directives.HEADER_FORM]
+        header = forms.validate(form, merged, directives.lookups(session))
         columns = directives.symbol_columns(header)
         directives.check_fits(header, columns)
-        now = {key: header.get(key) or None for key in HEADER_FIELDS}
+        now = {**was, **{key: header.get(key) or None for key in HEADER_FIELDS if form.field(key)}}
         now["urgency"] = now["urgency"] or "normal"
         changed = [key for key in HEADER_FIELDS if now[key] != was[key]]
         if not changed:
