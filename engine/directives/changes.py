@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, forms
 from engine.directives import service as directives
-from engine.directives.models import Assignment, Directive
+from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
 from engine.notifications.service import notify_users
@@ -27,13 +27,13 @@ from engine.secrecy import register as secret_register
 
 WITHDRAWN = "withdrawn"  # the notification kind
 WITHDRAWN_ACTION = "assignment.withdrawn"  # the audit action, which the history reads back
-ENDED = ("closed", "cancelled")
+ENDED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 # The header fields a correction may change; the secrecy level is not one of them (a secret
 # directive made public, or the reverse, would bypass the secrecy rules and the register).
 HEADER_FIELDS = ("symbol", "issued_on", "received_on", "issuer", "summary", "signer", "submitting_body", "urgency")
 # Directive statuses that take new assignments: classified (tracked or not). One still being
 # classified gets them in that step; one returned upstream or out of scope gets none.
-TAKES_ASSIGNMENTS = ("assigned", "untracked")
+TAKES_ASSIGNMENTS = (DirectiveStatus.ASSIGNED, DirectiveStatus.UNTRACKED)
 
 
 # ---------------------------------------------------------------- withdrawing
@@ -61,7 +61,7 @@ def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: 
 
 def _withdraw(engine, session: Session, assignment: Assignment, user: User, why: dict) -> None:
     before = assignment.status
-    assignment.status = "cancelled"
+    assignment.status = AssignmentStatus.CANCELLED
     if assignment.instance_id is not None:
         engine.runtime.cancel(session, assignment.instance_id, actor=user, reason=why["reason"])
     audit.record(session, WITHDRAWN_ACTION, "assignment", assignment.id, actor=user,
@@ -142,8 +142,8 @@ def add_assignments(engine, directive_id: int, items: list[dict], actor: User) -
         if not directive.tracked:
             audit.record(session, "directive.updated", "directive", directive.id, actor=user,
                          before={"status": directive.status, "tracked": directive.tracked},
-                         after={"status": "assigned", "tracked": True}, directive_id=directive.id)
-            directive.status, directive.tracked = "assigned", True
+                         after={"status": DirectiveStatus.ASSIGNED, "tracked": True}, directive_id=directive.id)
+            directive.status, directive.tracked = DirectiveStatus.ASSIGNED, True
         ids = directives.create_assignments(session, engine.runtime, engine.current_bundle(session), directive,
                                             cleaned, user)
         secret_register.follow_directive(session, directive, cleaned)
