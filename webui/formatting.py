@@ -2,6 +2,7 @@
 the names of outcomes, urgencies and progress in the user's language."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import Flask
@@ -11,6 +12,7 @@ from engine import clock
 from engine.directives.models import AssignmentStatus, ExplanationStatus, ExtensionStatus
 from engine.outcomes import TERMS, Outcome
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent": _l("Very urgent"),
                   "flash": _l("Flash")}
 PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
@@ -38,6 +40,9 @@ AUDIT_LABELS = {
     "explanation.requested": _l("Explanation requested"), "explanation.answered": _l("Explanation given"),
     "instance.message": _l("Message received"), "instance.timers": _l("Timer fired"),
     "deadlines.recomputed": _l("Deadlines recomputed"), "assignment.deadline_recomputed": _l("Deadlines recomputed"),
+    "assignment.withdrawn": _l("Assignment withdrawn"), "instance.cancelled": _l("Process ended"),
+    "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
+    "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),
 }
 
 
@@ -50,6 +55,15 @@ def audit_details(after) -> list[tuple[str, str]]:
         elif _filled(value):
             pairs.append((key, _plain(value)))
     return pairs
+
+
+def audit_value(value) -> str:
+    """One value an audit entry kept: an ISO date as dd/mm/yyyy, nothing as a dash."""
+    if not _filled(value):
+        return "—"
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return vn_date(value)
+    return _plain(value)
 
 
 def _filled(value) -> bool:
@@ -78,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_datetime)
     app.add_template_filter(audit_details)
+    app.add_template_filter(audit_value)
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")

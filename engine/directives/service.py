@@ -55,13 +55,13 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         if permissions.refuses_secret_content(compiled.settings, raw):
             raise DirectiveError("This regulation does not let the system keep the content of secret documents: "
                                  "record it in the secret-document register instead.")
-        header = forms.validate(compiled.forms[HEADER_FORM], raw, _lookups(session))
+        header = forms.validate(compiled.forms[HEADER_FORM], raw, lookups(session))
         symbol = header["symbol"]
-        columns = {"doc_type": header.get("doc_type") or _doc_type(symbol), "number": symbol.split("/", 1)[0]}
-        _check_fits(header, columns)
+        columns = symbol_columns(header)
+        check_fits(header, columns)
         if not assignments and header.get("tracked", True):
             raise DirectiveError("A tracked directive needs at least one assignment.")
-        items = [_clean_assignment(session, i, item, header) for i, item in enumerate(assignments, start=1)]
+        items = [clean_assignment(session, i, item, header) for i, item in enumerate(assignments, start=1)]
         issued_on = date.fromisoformat(header["issued_on"])
         duplicate = session.scalar(select(Directive.id).where(
             Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
@@ -86,13 +86,19 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         return directive
 
 
-def _lookups(session: Session) -> forms.Lookups:
+def lookups(session: Session) -> forms.Lookups:
     from engine.runtime.service import DbLookups
 
     return DbLookups(session)
 
 
-def _check_fits(header: dict, derived: dict) -> None:
+def symbol_columns(header: dict) -> dict:
+    """The columns taken from the symbol: its number and, unless the header gives it, its document type."""
+    symbol = header["symbol"]
+    return {"doc_type": header.get("doc_type") or _doc_type(symbol), "number": symbol.split("/", 1)[0]}
+
+
+def check_fits(header: dict, derived: dict) -> None:
     """Every text fits its column (a ruleset's form may allow more). `derived` holds the parts
     taken from the symbol (number, document type): a part too long is the symbol's fault."""
     errors = {}
@@ -108,7 +114,9 @@ def _check_fits(header: dict, derived: dict) -> None:
         raise forms.FormValidationError(errors)
 
 
-def _clean_assignment(session: Session, seq: int, item: dict, header: dict) -> dict:
+def clean_assignment(session: Session, seq: int, item: dict, header: dict) -> dict:
+    """One assignment as given (a form row, an API item), checked and cleaned; `header` gives
+    the directive's urgency, the default. Errors name the row `seq`."""
     content = _text_of(seq, item, "content")
     if not content:
         raise AssignmentError(seq, "content", "Assignment %(n)s: the content is required.")

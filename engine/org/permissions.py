@@ -41,6 +41,10 @@ from engine.text import filled
 ORGANISATION_WIDE = frozenset({"clerk", "office_head", "leader", "inspector", "system_admin"})
 OFFICE = ("clerk", "office_head")                  # the tracking office (Văn phòng): registers, is notified
 EXPLANATION_ASKERS = ("clerk", "office_head", "leader")
+# Adjusting a task is the leader's decision on the office's proposal (Bạc Liêu Đ.12 k.4, Đắk Lắk
+# Đ.10 k.4, Cần Thơ Đ.11 k.2, Gia Lai Đ.9 k.2, Quỳnh Nhai Đ.14 k.2c): the leader withdraws one,
+# or the office does on the leader's instruction, which it records.
+WITHDRAWERS = ("clerk", "office_head", "leader")
 UNIT_STAFF = ("unit_officer", "unit_head")         # speak for their unit: extensions, passing down
 INSPECTION_PROPOSERS = ("clerk", "office_head", "leader", "inspector")
 INCIDENT_HANDLERS = ("process_admin", "system_admin")
@@ -72,6 +76,21 @@ def is_organisation_wide(user: User) -> bool:
 def may_register_directives(user: User) -> bool:
     """Directives and secret documents are registered by the tracking office."""
     return user.has_role(*OFFICE)
+
+
+def may_edit_directives(user: User) -> bool:
+    """The office that registered a directive corrects its header and adds assignments to it."""
+    return user.has_role(*OFFICE)
+
+
+def may_withdraw_assignment(user: User) -> bool:
+    return user.has_role(*WITHDRAWERS)
+
+
+def withdraws_on_instruction(user: User) -> bool:
+    """Whether `user` withdraws an assignment on someone else's instruction (and must say whose):
+    everyone but the leader, whose decision it is."""
+    return not user.has_role(LEADER)
 
 
 def may_ask_explanation(user: User) -> bool:

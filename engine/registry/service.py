@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine import clock
 from engine.audit.models import AuditEntry
+from engine.directives.changes import WITHDRAWN_ACTION
 from engine.directives.models import (
     Assignment,
     AssignmentUnit,
@@ -149,6 +150,25 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why, on whose instruction, by whom (full name) and on which day an assignment was withdrawn."""
+
+    reason: str
+    instruction: str | None
+    by: str
+    on: date
+
+
+def withdrawals(session: Session, assignment_ids: list[int]) -> dict[int, Withdrawal]:
+    """The withdrawals of these assignments, read from their history."""
+    rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
+                           .where(AuditEntry.action == WITHDRAWN_ACTION, AuditEntry.assignment_id.in_(assignment_ids)))
+    return {entry.assignment_id: Withdrawal(reason=entry.after["reason"], instruction=entry.after.get("instruction"),
+                                            by=name or entry.actor_name, on=entry.at.astimezone(clock.VN_TZ).date())
+            for entry, name in rows}
+
+
 @dataclass
 class AssignmentDetail:
     assignment: Assignment
@@ -161,6 +181,7 @@ class AssignmentDetail:
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
     explanations: list[ExplanationRequest]  # yêu cầu giải trình
+    withdrawal: Withdrawal | None = None    # thu hồi
 
 
 def assignment_detail(session: Session, user: User, assignment_id: int) -> AssignmentDetail | None:
@@ -188,4 +209,31 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
         audit=list(trail), work_items=list(ready), instance=instance, extensions=list(extensions),
-        explanations=list(explanations))
+        explanations=list(explanations), withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
+
+
+@dataclass
+class DirectiveDetail:
+    directive: Directive
+    rows: list[RegistryRow]                  # the assignments `user` may see, in order
+    withdrawals: dict[int, Withdrawal]       # by assignment id
+    history: list[tuple[AuditEntry, str]]    # the directive's own entries and its withdrawals, with who (full name)
+
+
+def directive_detail(session: Session, user: User, directive_id: int) -> DirectiveDetail | None:
+    """One directive's page: its assignments and its history (newest first)."""
+    if not permissions.may_see(session, user, permissions.DIRECTIVE, directive_id):
+        return None
+    assignments = session.scalars(visible_assignments(session, user).where(Assignment.directive_id == directive_id)
+                                  .options(selectinload(Assignment.units))
+                                  .order_by(Assignment.seq, Assignment.id)).all()
+    rows = _rows(session, assignments, clock.today())
+    trail = session.execute(
+        select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.directive_id == directive_id,
+               or_(AuditEntry.assignment_id.is_(None),
+                   (AuditEntry.action == WITHDRAWN_ACTION) & AuditEntry.assignment_id.in_([a.id for a in assignments])))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    return DirectiveDetail(directive=session.get(Directive, directive_id), rows=rows,
+                           withdrawals=withdrawals(session, [a.id for a in assignments]),
+                           history=[(entry, name or entry.actor_name) for entry, name in trail])

@@ -163,6 +163,25 @@ class Runtime:
                      after={"message": name, "payload": payload}, directive_id=instance.directive_id,
                      assignment_id=instance.assignment_id)
 
+    def cancel(self, session: Session, instance_id: int, *, actor: User | None, reason: str) -> None:
+        """End an instance wherever it stands, inside the caller's transaction (a withdrawn
+        assignment): its open tasks are cancelled, its work items with them, and no timer is
+        left. It needs nothing of the diagram, so it ends instances on any stored version alike.
+        An instance stopped by an incident ends too, its incidents resolved with it."""
+        instance = self._lock(session, instance_id)
+        if instance.status == InstanceStatus.COMPLETED:
+            return
+        for incident in session.scalars(select(Incident).where(Incident.instance_id == instance.id,
+                                                               Incident.status == IncidentStatus.OPEN)):
+            incident.status, incident.resolved_at = IncidentStatus.RESOLVED, clock.now()
+            incident.resolved_by = getattr(actor, "id", None)
+        instance.status = InstanceStatus.RUNNING  # so that the save records the end, not the error
+        compiled, workflow = self._load(session, instance)
+        self._step(session, instance, compiled, workflow, actor, action=spiff.cancel)
+        audit.record(session, "instance.cancelled", "workflow_instance", instance.id, actor=actor,
+                     after={"reason": reason}, directive_id=instance.directive_id,
+                     assignment_id=instance.assignment_id)
+
     def waiting_messages(self, session: Session, instance: WorkflowInstance) -> list[str]:
         _compiled, workflow = self._load(session, instance)
         return sorted(spiff.waiting_message_names(workflow))

@@ -43,12 +43,27 @@ def add_directive_to_register(engine, session: Session, bundle, directive: Direc
     header = {"symbol": directive.symbol, "issued_on": directive.issued_on.isoformat(), "issuer": directive.issuer,
               "secrecy": directive.secrecy}
     document = new_document(session, directive.ruleset, header, actor, directive_id=directive.id)
-    for item in items:
-        document.entries.append(SecretAssignment(seq=item["seq"], lead_unit_id=org.require_unit(
-            session, item["lead_unit"]).id, deadline=day_of(item.get("deadline"))))
+    _add_entries(session, document, items)
     session.flush()
     start_paper_reports(engine, session, bundle, rules, document, actor)
     return document
+
+
+def follow_directive(session: Session, directive: Directive, added: list[dict] = ()) -> None:
+    """A directive's register line (if it has one) follows a correction of its header and
+    gets a line for each assignment `added` after registration."""
+    document = session.scalar(select(SecretDocument).where(SecretDocument.directive_id == directive.id))
+    if document is None:
+        return
+    document.number, document.symbol = directive.number, directive.symbol
+    document.issued_on, document.issuer = directive.issued_on, directive.issuer
+    _add_entries(session, document, added)
+
+
+def _add_entries(session: Session, document: SecretDocument, items) -> None:
+    for item in items:
+        document.entries.append(SecretAssignment(seq=item["seq"], lead_unit_id=org.require_unit(
+            session, item["lead_unit"]).id, deadline=day_of(item.get("deadline"))))
 
 
 def new_document(session: Session, ruleset: str, header: dict, actor: User,

@@ -30,6 +30,11 @@ def advance(workflow: BpmnWorkflow) -> None:
     workflow.do_engine_steps()
 
 
+def cancel(workflow: BpmnWorkflow) -> None:
+    """End the workflow where it stands: every unfinished task, in sub-processes too, is cancelled."""
+    workflow.cancel()
+
+
 def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> None:
     workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
 

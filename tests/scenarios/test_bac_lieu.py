@@ -143,3 +143,24 @@ def test_no_report_calendar_no_scheduled_reports(sc):
     with sc.engine.db.session() as s:
         assert s.scalar(select(func.count()).select_from(WorkflowInstance)
                         .where(WorkflowInstance.purpose == "periodic_report")) == 0
+
+
+def test_a_task_withdrawn_while_the_office_owes_its_status_update(sc):
+    """Đ.12 k.4: adjusting a task is the Chairman's to decide; the office withdraws it on his
+    instruction. The office's overdue status update (Đ.9 k.1) and the urging go with it."""
+    from engine.directives import changes
+
+    directive = sc.register("251/QĐ-TTg", "12/02/2026",
+                            [{"content": "Triển khai đề án", "lead_unit": "STC", "deadline": "06/03/2026"}],
+                            **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.at("2026-03-09 09:00")
+    assert sorted(sc.ready_elements()) == ["handle", "update_status"]
+    changes.withdraw(sc.engine, assignment.id, "Chính phủ đã điều chỉnh nhiệm vụ", sc.users["clerk"],
+                     instruction="Ý kiến chỉ đạo của Chủ tịch UBND tỉnh")
+    assert sc.ready_elements() == [] and sc.assignment(assignment.id).status == "cancelled"
+    overdue = len(sc.notices("overdue", assignment.id))
+    sc.at("2026-03-20 09:00")
+    assert len(sc.notices("overdue", assignment.id)) == overdue and sc.ready_elements() == []

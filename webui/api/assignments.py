@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from engine import clock
-from engine.directives import attachments, extensions, subassign
+from engine.directives import attachments, changes, extensions, subassign
 from engine.directives.models import PROGRESS, Assignment, Attachment, ExtensionRequest
 from engine.inbox import service as inbox
 from engine.org import service as org
@@ -104,6 +104,7 @@ def get_assignment(assignment_id: int):
                                     for p, _unit, u in detail.progress]
         body["work_items"] = [serialize.work_item(i, codes) for i in detail.work_items
                               if inbox.visible_work_item(session, user, i.id) is not None]
+        body["withdrawal"] = serialize.withdrawal(detail.withdrawal) if detail.withdrawal else None
         return jsonify(body)
 
 
@@ -141,6 +142,23 @@ def return_assignment(assignment_id: int):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"reason": "This field is required."})
     return _complete_waiting_step(assignment_id, "return", {ACTION_FIELD: "return", "return_reason": reason})
+
+
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/withdraw")
+@idempotent
+def withdraw(assignment_id: int):
+    """Withdraw an assignment (thu hồi): the leader, or the office on the leader's instruction."""
+    raw = json_body()
+    reason = str(raw.get("reason") or "").strip()
+    if not reason:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"reason": "This field is required."})
+    changes.withdraw(engine(), assignment_id, reason, api_user(), instruction=str(raw.get("instruction") or ""))
+    with engine().db.reading() as session:
+        detail = registry.assignment_detail(session, api_user(), assignment_id)
+        body = serialize.assignment(detail.assignment, unit_codes(session), detail.outcome)
+        body["withdrawal"] = serialize.withdrawal(detail.withdrawal)
+        return jsonify(body)
 
 
 def _complete_waiting_step(assignment_id: int, action: str, submission: dict, files: Sequence[FileStorage] = ()):

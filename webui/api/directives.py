@@ -1,4 +1,5 @@
-"""Directives (văn bản chỉ đạo): list, get, register."""
+"""Directives (văn bản chỉ đạo): list, get, register; after registration, correct the header
+and add assignments."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,6 +8,7 @@ from flask import jsonify, request
 from sqlalchemy import func, or_, select
 
 from engine import clock
+from engine.directives import changes
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.org import permissions
@@ -93,3 +95,23 @@ def create_directive():
     response.status_code = 201
     response.headers["Location"] = f"{request.script_root}/api/v1/directives/{directive.id}"
     return response
+
+
+@blueprint.patch("/directives/<int(max=2147483647):directive_id>")
+@idempotent
+def edit_directive(directive_id: int):
+    """Correct the header fields the body gives (clerk, office head)."""
+    directive = changes.edit_header(engine(), directive_id, json_body(), api_user())
+    with engine().db.reading() as session:
+        return jsonify(serialize.directive(session.get(Directive, directive.id)))
+
+
+@blueprint.post("/directives/<int(max=2147483647):directive_id>/assignments")
+@idempotent
+def add_assignments(directive_id: int):
+    """Add assignments to a classified directive; each starts its own process."""
+    ids = changes.add_assignments(engine(), directive_id, json_body()["assignments"], api_user())
+    with engine().db.reading() as session:
+        codes, today = unit_codes(session), clock.today()
+        rows = [session.get(Assignment, i) for i in ids]
+        return jsonify({"items": [serialize.assignment(a, codes, outcome_of(a, today)) for a in rows]}), 201

@@ -7,6 +7,7 @@ from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.forms import FormDefinition
 from engine.org.models import Unit
 from engine.outcomes import TERMS, Outcome
+from engine.registry.service import Withdrawal
 from engine.runtime.models import WorkItem
 
 
@@ -35,6 +36,10 @@ def assignment(a: Assignment, codes: dict[int, str], outcome: Outcome | None) ->
         "completed_on": iso(a.completed_on), "closed_on": iso(a.closed_on), "parent_id": a.parent_id,
         "last_update_at": iso(a.last_update_at), "created_at": iso(a.created_at),
     }
+
+
+def withdrawal(w: Withdrawal) -> dict:
+    return {"reason": w.reason, "instruction": w.instruction, "by": w.by, "on": iso(w.on)}
 
 
 def progress_update(p: ProgressUpdate, codes: dict[int, str], username: str | None) -> dict:

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine import clock
 from engine import forms as engine_forms
+from engine.directives import changes
 from engine.directives import service as directives
-from engine.directives.models import URGENCIES
+from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.org import permissions
+from engine.registry import service as registry
 from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
@@ -81,6 +85,104 @@ def _next_step(directive_id: int) -> str:
             if inbox.visible_work_item(session, user, item_id) is not None:
                 return url_for("workitems.form", item_id=item_id)
     return url_for("inbox.index")
+
+
+# ------------------------------------------------------------- after registration
+@blueprint.get("/directives/<int:directive_id>")
+@login_required()
+def detail(directive_id: int):
+    """A directive: its header, its assignments (withdrawn ones with why, who and when), its
+    history, and for the office the corrections it may make."""
+    user = current_user()
+    with engine().db.reading() as session:
+        info = registry.directive_detail(session, user, directive_id)
+        if info is None:
+            abort(404)
+        labels = {f.name: f.label for f in _header_form(session).fields}
+    return render_template("directives/detail.html", info=info, labels=labels,
+                           may_edit=permissions.may_edit_directives(user),
+                           may_withdraw=permissions.may_withdraw_assignment(user),
+                           needs_instruction=permissions.withdraws_on_instruction(user))
+
+
+@blueprint.route("/directives/<int:directive_id>/edit", methods=["GET", "POST"])
+@login_required(permissions.may_edit_directives)
+def edit(directive_id: int):
+    eng = engine()
+    with eng.db.reading() as session:
+        info = registry.directive_detail(session, current_user(), directive_id)
+        if info is None:
+            abort(404)
+        form = _header_form(session)
+        form = replace(form, fields=[f for f in form.fields if f.name in changes.HEADER_FIELDS])
+        choices = forms.choices_for(session, form)
+        d = info.directive
+        values = {key: getattr(d, key) for key in changes.HEADER_FIELDS}
+    values = {k: v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v or "" for k, v in values.items()}
+    errors, refusal = {}, None
+    if request.method == "POST":
+        values = forms.read_raw(form, request)
+        try:
+            changes.edit_header(eng, directive_id, values, current_user())
+        except FormValidationError as exc:
+            errors = {name: form_message(message) for name, message in exc.errors.items()}
+            refusal = _("Please correct the fields marked below.")
+        except EngineError as exc:
+            refusal = engine_message(exc)
+        else:
+            flash(_("The directive was corrected."), "success")
+            return redirect(url_for("directives.detail", directive_id=directive_id))
+    return render_template("directives/edit.html", directive=d, form=form, values=values, errors=errors,
+                           choices=choices, refusal=refusal), (422 if refusal else 200)
+
+
+@blueprint.route("/directives/<int:directive_id>/assignments/new", methods=["GET", "POST"])
+@login_required(permissions.may_edit_directives)
+def add_assignments(directive_id: int):
+    eng = engine()
+    with eng.db.reading() as session:
+        if not permissions.may_see(session, current_user(), permissions.DIRECTIVE, directive_id):
+            abort(404)
+        directive = session.get(Directive, directive_id)
+        choices = {"unit": forms.unit_choices(session)}
+    rows, errors, refusal = [{}], {}, None
+    if request.method == "POST":
+        rows = read_assignments(request.form) or [{}]
+        try:
+            changes.add_assignments(eng, directive_id, [r for r in rows if r], current_user())
+        except directives.AssignmentError as exc:
+            refusal = engine_message(exc)
+            errors = {f"a-{exc.seq - 1}-{exc.field}": refusal}
+        except EngineError as exc:
+            refusal = engine_message(exc)
+        else:
+            flash(_("The assignments were added; each has started."), "success")
+            return redirect(url_for("directives.detail", directive_id=directive_id))
+    return render_template("directives/add_assignments.html", directive=directive, rows=rows, errors=errors,
+                           choices=choices, urgencies=URGENCIES, refusal=refusal), (422 if refusal else 200)
+
+
+@blueprint.post("/directives/<int:directive_id>/assignments/<int:assignment_id>/withdraw")
+@login_required(permissions.may_withdraw_assignment)
+def withdraw(directive_id: int, assignment_id: int):
+    with engine().db.reading() as session:
+        found = registry.visible_assignment(session, current_user(), assignment_id)
+        if found is None or found.directive_id != directive_id:
+            abort(404)
+    try:
+        changes.withdraw(engine(), assignment_id, request.form.get("reason", ""), current_user(),
+                         instruction=request.form.get("instruction", ""))
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+    else:
+        flash(_("The assignment was withdrawn; its units were told."), "success")
+    return redirect(url_for("directives.detail", directive_id=directive_id))
+
+
+def _header_form(session):
+    """The register form of the current version (a correction is checked by it)."""
+    eng = engine()
+    return eng.compiled(eng.current_bundle(session)).forms[directives.HEADER_FORM]
 
 
 @blueprint.get("/directives/deadline-preview")

@@ -1,0 +1,170 @@
+"""What the office changes after registration, each in one audited transaction:
+withdrawing an assignment (thu hồi nhiệm vụ), correcting a directive's header and adding
+assignments to a directive.
+
+A withdrawn assignment is `cancelled`: its workflow instance is ended by the runtime wherever
+it stands (its work items and urging with it, on whatever stored version it runs), the units
+doing it are told, and the outcome rule (engine/outcomes.py) gives it no outcome, so no
+report, rate or bucket counts it; its rows and history stay. Its sections' shares
+(sub-assignments) are withdrawn with it.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import audit, forms
+from engine.directives import service as directives
+from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
+from engine.directives.service import DirectiveError
+from engine.errors import Forbidden, NotFound
+from engine.notifications.service import notify_users
+from engine.org import permissions
+from engine.org.models import User
+from engine.secrecy import register as secret_register
+
+WITHDRAWN = "withdrawn"  # the notification kind
+WITHDRAWN_ACTION = "assignment.withdrawn"  # the audit action, which the history reads back
+ENDED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
+# The header fields a correction may change; the secrecy level is not one of them (a secret
+# directive made public, or the reverse, would bypass the secrecy rules and the register).
+HEADER_FIELDS = ("symbol", "issued_on", "received_on", "issuer", "summary", "signer", "submitting_body", "urgency")
+# Directive statuses that take new assignments: classified (tracked or not). One still being
+# classified gets them in that step; one returned upstream or out of scope gets none.
+TAKES_ASSIGNMENTS = (DirectiveStatus.ASSIGNED, DirectiveStatus.UNTRACKED)
+
+
+# ---------------------------------------------------------------- withdrawing
+def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: str = "") -> Assignment:
+    """Withdraw an assignment with its reason; `instruction` says on whose instruction (required
+    of everyone but the leader, see permissions.withdraws_on_instruction)."""
+    reason, instruction = _text(reason), _text(instruction)
+    if not reason:
+        raise DirectiveError("Give the reason for withdrawing the assignment.")
+    with engine.db.session() as session:
+        user = session.get(User, actor.id)
+        assignment = session.get(Assignment, assignment_id)
+        if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment_id):
+            raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+        if not permissions.may_withdraw_assignment(user):
+            raise Forbidden("Only the leader, or the tracking office on the leader's instruction, may withdraw "
+                            "an assignment.")
+        if permissions.withdraws_on_instruction(user) and not instruction:
+            raise DirectiveError("Say on whose instruction the assignment is withdrawn.")
+        if assignment.status in ENDED:
+            raise DirectiveError("This assignment has already ended.")
+        _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": instruction or None})
+        return assignment
+
+
+def _withdraw(engine, session: Session, assignment: Assignment, user: User, why: dict) -> None:
+    before = assignment.status
+    assignment.status = AssignmentStatus.CANCELLED
+    if assignment.instance_id is not None:
+        engine.runtime.cancel(session, assignment.instance_id, actor=user, reason=why["reason"])
+    audit.record(session, WITHDRAWN_ACTION, "assignment", assignment.id, actor=user,
+                 before={"status": before}, after=why, directive_id=assignment.directive_id,
+                 assignment_id=assignment.id)
+    units = {link.unit_id for link in assignment.units}
+    notify_users(session, [u for unit_id in sorted(units) for u in permissions.unit_staff(session, unit_id)],
+                 WITHDRAWN, directive=assignment.directive, assignment=assignment, reason=why["reason"])
+    for child in session.scalars(select(Assignment).where(Assignment.parent_id == assignment.id,
+                                                          Assignment.status.not_in(ENDED))):
+        _withdraw(engine, session, child, user, why)
+
+
+# ---------------------------------------------------------------- the header
+def edit_header(engine, directive_id: int, raw: dict, actor: User) -> Directive:
+    """Correct the header fields in `raw` (others keep their values), checked by the ruleset's
+    register_directive form like a registration. Returns the directive; audited only when
+    something changed."""
+    with engine.db.session() as session:
+        directive, _user = _editable(session, directive_id, actor)
+        if "secrecy" in raw and (raw["secrecy"] or None) != directive.secrecy:
+            raise DirectiveError("The secrecy level of a registered directive cannot be changed.")
+        was = _header_of(directive)
+        compiled = engine.compiled(engine.current_bundle(session))
+        merged = {**was, **{k: v for k, v in raw.items() if k in HEADER_FIELDS}, "secrecy": directive.secrecy or ""}
+        form = compiled.forms[directives.HEADER_FORM]
+        header = forms.validate(form, merged, directives.lookups(session))
+        columns = directives.symbol_columns(header)
+        directives.check_fits(header, columns)
+        now = {**was, **{key: header.get(key) or None for key in HEADER_FIELDS if form.field(key)}}
+        now["urgency"] = now["urgency"] or "normal"
+        changed = [key for key in HEADER_FIELDS if now[key] != was[key]]
+        if not changed:
+            return directive
+        if {"symbol", "issued_on", "issuer"} & set(changed):
+            _refuse_duplicate(session, directive, now)
+        for key in changed:
+            setattr(directive, key, date.fromisoformat(now[key]) if key.endswith("_on") and now[key] else now[key])
+        if "symbol" in changed:
+            directive.number, directive.doc_type = columns["number"], columns["doc_type"]
+        secret_register.follow_directive(session, directive)
+        audit.record(session, "directive.edited", "directive", directive.id, actor=actor,
+                     before={key: was[key] for key in changed}, after={key: now[key] for key in changed},
+                     directive_id=directive.id)
+        return directive
+
+
+def _header_of(directive: Directive) -> dict:
+    """The header as the form gives it (ISO dates, None for empty)."""
+    values = {key: getattr(directive, key) for key in HEADER_FIELDS}
+    return {key: value.isoformat() if isinstance(value, date) else value or None for key, value in values.items()}
+
+
+def _refuse_duplicate(session: Session, directive: Directive, now: dict) -> None:
+    duplicate = session.scalar(select(Directive.id).where(
+        Directive.symbol == now["symbol"], Directive.issued_on == date.fromisoformat(now["issued_on"]),
+        Directive.issuer == now["issuer"], Directive.id != directive.id))
+    if duplicate:
+        raise DirectiveError("Directive %(symbol)s is already registered.", symbol=now["symbol"])
+
+
+# ---------------------------------------------------------------- new assignments
+def add_assignments(engine, directive_id: int, items: list[dict], actor: User) -> list[int]:
+    """Add assignments to a classified directive, cleaned as at registration (errors name the
+    row from 1) and numbered after the last one; each starts its own assignment process on the
+    current version. A directive filed as untracked becomes tracked."""
+    if not items:
+        raise DirectiveError("Give at least one assignment to add.")
+    with engine.db.session() as session:
+        directive, user = _editable(session, directive_id, actor)
+        if directive.status not in TAKES_ASSIGNMENTS:
+            raise DirectiveError("Assignments can be added once the directive is classified, and not to one "
+                                 "returned or out of scope.")
+        cleaned = [directives.clean_assignment(session, n, item, {"urgency": directive.urgency})
+                   for n, item in enumerate(items, start=1)]
+        last = session.scalar(select(func.max(Assignment.seq)).where(Assignment.directive_id == directive.id)) or 0
+        cleaned = [{**item, "seq": last + n} for n, item in enumerate(cleaned, start=1)]
+        if not directive.tracked:
+            audit.record(session, "directive.updated", "directive", directive.id, actor=user,
+                         before={"status": directive.status, "tracked": directive.tracked},
+                         after={"status": DirectiveStatus.ASSIGNED, "tracked": True}, directive_id=directive.id)
+            directive.status, directive.tracked = DirectiveStatus.ASSIGNED, True
+        ids = directives.create_assignments(session, engine.runtime, engine.current_bundle(session), directive,
+                                            cleaned, user)
+        secret_register.follow_directive(session, directive, cleaned)
+        audit.record(session, "directive.assignments_added", "directive", directive.id, actor=user,
+                     after={"assignments": [item["seq"] for item in cleaned]}, directive_id=directive.id)
+        return ids
+
+
+def _editable(session: Session, directive_id: int, actor: User) -> tuple[Directive, User]:
+    user = session.get(User, actor.id)
+    directive = session.get(Directive, directive_id)
+    if directive is None or not permissions.may_see(session, user, permissions.DIRECTIVE, directive_id):
+        raise NotFound("Directive %(id)s does not exist.", id=directive_id)
+    if not permissions.may_edit_directives(user):
+        raise Forbidden("Only the tracking office corrects a directive or adds assignments to it.")
+    return directive, user
+
+
+def _text(value) -> str:
+    try:
+        return forms.clean_input(value or "")
+    except forms.Invalid as exc:
+        raise DirectiveError(exc.message.text, **exc.message.params) from None
+

@@ -1,0 +1,74 @@
+"""After registration through the API: withdraw an assignment, correct the header, add assignments."""
+from __future__ import annotations
+
+from tests.api.test_api import DIRECTIVE, register_and_classify
+
+INSTRUCTION = "Ý kiến chỉ đạo của Chủ tịch UBND tỉnh tại Thông báo số 12/TB-UBND"
+ADDED = {"content": "Rà soát quy hoạch", "lead_unit": "SXD", "deadline": "2026-02-27"}
+
+
+def test_withdraw_an_assignment(as_user, loaded):
+    clerk, stc = as_user("clerk"), as_user("stc")
+    directive_id = register_and_classify(clerk)
+    [assignment] = clerk("GET", f"/directives/{directive_id}").get_json()["assignments"]
+    url = f"/assignments/{assignment['id']}/withdraw"
+    assert stc("GET", "/work-items").get_json()["total"] == 1
+
+    blank = clerk("POST", url, json={"reason": "   ", "instruction": INSTRUCTION})
+    assert blank.status_code == 422 and "reason" in blank.get_json()["error"]["fields"]
+    missing = clerk("POST", url, json={"instruction": INSTRUCTION})
+    assert missing.status_code == 422 and "reason" in missing.get_json()["error"]["fields"]
+    no_instruction = clerk("POST", url, json={"reason": "Không còn phù hợp"})
+    assert no_instruction.status_code == 422 and no_instruction.get_json()["error"]["code"] == "refused"
+    assert stc("POST", url, json={"reason": "Không phù hợp", "instruction": INSTRUCTION}).status_code == 403
+
+    key = {"Idempotency-Key": "withdraw-1"}
+    done = clerk("POST", url, json={"reason": "Không còn phù hợp", "instruction": INSTRUCTION}, headers=key)
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert (body["status"], body["outcome"]) == ("cancelled", None)
+    assert body["withdrawal"] == {"reason": "Không còn phù hợp", "instruction": INSTRUCTION,
+                                  "by": "Nguyễn Văn Theo Dõi", "on": "2026-02-12"}
+    again = clerk("POST", url, json={"reason": "Không còn phù hợp", "instruction": INSTRUCTION}, headers=key)
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.get_json() == body
+    assert clerk("POST", url, json={"reason": "Lần nữa", "instruction": INSTRUCTION}).status_code == 422
+    assert stc("GET", "/work-items").get_json()["total"] == 0
+    assert stc("GET", f"/assignments/{assignment['id']}").get_json()["withdrawal"]["by"] == "Nguyễn Văn Theo Dõi"
+    summary = clerk("GET", "/reports/summary").get_json()
+    assert summary["total"]["total"] == 0, summary
+
+
+def test_correct_a_directive_header(as_user, loaded):
+    clerk, stc = as_user("clerk"), as_user("stc")
+    directive_id = register_and_classify(clerk)
+    url = f"/directives/{directive_id}"
+    bad = clerk("PATCH", url, json={"issued_on": "31/02/2026", "symbol": "khác"})
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"issued_on", "symbol"}
+    assert clerk("PATCH", url, json={}).status_code == 422
+    assert clerk("PATCH", url, json={"secrecy": "secret"}).status_code == 422
+    assert stc("PATCH", url, json={"summary": "Khác"}).status_code == 403
+    changed = clerk("PATCH", url, json={"summary": "Về việc giải ngân", "urgency": "urgent"})
+    assert changed.status_code == 200, changed.get_json()
+    body = changed.get_json()
+    assert (body["summary"], body["urgency"], body["symbol"]) == ("Về việc giải ngân", "urgent", DIRECTIVE["symbol"])
+    assert clerk("GET", url).get_json()["summary"] == "Về việc giải ngân"
+
+
+def test_add_an_assignment_to_a_directive(as_user, loaded):
+    clerk, sxd = as_user("clerk"), as_user("sxd")
+    directive_id = register_and_classify(clerk)
+    url = f"/directives/{directive_id}/assignments"
+    bad = clerk("POST", url, json={"assignments": [ADDED, {"content": "Thiếu đơn vị", "lead_unit": "KHONG"}]})
+    assert bad.status_code == 422 and list(bad.get_json()["error"]["fields"]) == ["assignments[1].lead_unit"]
+    assert clerk("POST", url, json={"assignments": []}).status_code == 422
+    assert sxd("POST", url, json={"assignments": [ADDED]}).status_code == 403
+    before = sxd("GET", "/work-items").get_json()["total"]
+    added = clerk("POST", url, json={"assignments": [ADDED]}, headers={"Idempotency-Key": "add-1"})
+    assert added.status_code == 201, added.get_json()
+    [row] = added.get_json()["items"]
+    assert (row["seq"], row["lead_unit"], row["deadline"], row["status"]) == (2, "SXD", "2026-02-27", "open")
+    replay = clerk("POST", url, json={"assignments": [ADDED]}, headers={"Idempotency-Key": "add-1"})
+    assert replay.get_json() == added.get_json()
+    assert len(clerk("GET", f"/directives/{directive_id}").get_json()["assignments"]) == 2
+    items = sxd("GET", "/work-items").get_json()["items"]
+    assert len(items) == before + 1 and row["id"] in {i["assignment_id"] for i in items}

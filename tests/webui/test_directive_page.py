@@ -1,0 +1,76 @@
+"""The directive page: its assignments and history, and the office's corrections after
+registration — withdraw an assignment, correct the header, add assignments."""
+from sqlalchemy import select
+
+from engine.directives.models import Assignment, Directive
+from engine.runtime.models import WorkItem
+
+
+def _ids(engine) -> tuple[int, int]:
+    with engine.db.session() as s:
+        return s.scalar(select(Directive.id)), s.scalar(select(Assignment.id))
+
+
+def test_the_office_withdraws_an_assignment_from_the_directive_page(loaded, assigned, browser):
+    directive_id, assignment_id = _ids(loaded)
+    page = f"/directives/{directive_id}"
+    url = f"{page}/assignments/{assignment_id}/withdraw"
+    clerk, unit = browser("clerk"), browser("stc")
+    html = clerk.get(page).get_data(as_text=True)
+    assert "Thu hồi nhiệm vụ" in html and "Sửa thông tin văn bản" in html and "Bổ sung nhiệm vụ" in html
+    unit_html = unit.get(page).get_data(as_text=True)
+    assert "Báo cáo kết quả rà soát" in unit_html and "Thu hồi nhiệm vụ" not in unit_html
+    assert browser("sxd").get(page).status_code == 404  # not its directive
+
+    refused = clerk.post(url, {"reason": " ", "instruction": "Thông báo 12/TB-UBND"}, page=page,
+                         follow_redirects=True)
+    assert "Nêu lý do thu hồi nhiệm vụ." in refused.get_data(as_text=True)
+    assert unit.post(url, {"reason": "Không phù hợp"}, page=f"/assignments/{assignment_id}").status_code == 403
+    assert clerk.post(url, {"reason": "Không phù hợp"}, page=page).status_code == 302
+    with loaded.db.session() as s:
+        assert s.get(Assignment, assignment_id).status == "open"  # no instruction: refused
+
+    done = clerk.post(url, {"reason": "Nhiệm vụ không còn phù hợp", "instruction": "Thông báo 12/TB-UBND"},
+                      page=page, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "Đã thu hồi nhiệm vụ" in html
+    assert "Thu hồi ngày 12/02/2026, người thực hiện: Nguyễn Văn Theo Dõi: Nhiệm vụ không còn phù hợp" in html
+    assert "theo chỉ đạo: Thông báo 12/TB-UBND" in html and "Đã hủy" in html
+    with loaded.db.session() as s:
+        assert s.get(Assignment, assignment_id).status == "cancelled"
+        assert not s.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment_id,
+                                                    WorkItem.status == "ready")).all()
+    detail = unit.get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    assert "Thu hồi ngày 12/02/2026, người thực hiện: Nguyễn Văn Theo Dõi" in detail
+
+
+def test_the_office_corrects_the_header_and_the_history_shows_it(loaded, assigned, browser):
+    directive_id, _assignment = _ids(loaded)
+    page = f"/directives/{directive_id}"
+    clerk = browser("clerk")
+    form = clerk.get(f"{page}/edit").get_data(as_text=True)
+    assert 'value="12/02/2026"' in form and "Độ mật" not in form
+    assert browser("stc").get(f"{page}/edit").status_code == 403
+    bad = clerk.post(f"{page}/edit", {"symbol": "45/2026/QĐ-UBND", "issued_on": "31/02/2026", "issuer": "UBND tỉnh",
+                                      "summary": "", "urgency": "normal"})
+    assert bad.status_code == 422 and "Vui lòng sửa các trường được đánh dấu" in bad.get_data(as_text=True)
+    done = clerk.post(f"{page}/edit", {"symbol": "45/2026/QĐ-UBND", "issued_on": "13/02/2026", "issuer": "UBND tỉnh",
+                                       "summary": "Về việc tăng cường kỷ cương hành chính", "urgency": "urgent"},
+                      follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "Đã sửa thông tin văn bản." in html and "Sửa thông tin văn bản" in html
+    assert "Ngày ban hành: 12/02/2026 → 13/02/2026" in html and "Nguyễn Văn Theo Dõi" in html
+
+
+def test_the_office_adds_an_assignment_that_starts_at_once(loaded, assigned, browser):
+    directive_id, _assignment = _ids(loaded)
+    page = f"/directives/{directive_id}"
+    clerk = browser("clerk")
+    url = f"{page}/assignments/new"
+    bad = clerk.post(url, {"a-0-content": "Rà soát quy hoạch", "a-0-deadline": "27/02/2026"})
+    assert bad.status_code == 422 and 'name="a-0-content"' in bad.get_data(as_text=True)
+    done = clerk.post(url, {"a-0-content": "Rà soát quy hoạch", "a-0-lead_unit": "SXD", "a-0-deadline": "27/02/2026"},
+                      follow_redirects=True)
+    assert "Đã bổ sung nhiệm vụ" in done.get_data(as_text=True) and "Rà soát quy hoạch" in done.get_data(as_text=True)
+    inbox = browser("sxd").get("/inbox").get_data(as_text=True)
+    assert "Rà soát quy hoạch" in inbox
