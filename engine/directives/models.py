@@ -61,6 +61,9 @@ class Assignment(Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     deadline_rule: Mapped[dict | None] = mapped_column(JSON)  # with `deadline`: ASSIGNMENT_DEADLINE
     original_deadline: Mapped[date | None] = mapped_column(Date)  # kept when extended
+    # The deadline the upper level set for the task this one carries out (Bạc Liêu Đ.9 k.1: hạn
+    # Chính phủ, Thủ tướng giao), where the ruleset's [registration] upstream_deadline asks for it
+    upstream_deadline: Mapped[date | None] = mapped_column(Date)
     requires_report: Mapped[bool] = mapped_column(Boolean, default=False)
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     secret: Mapped[bool] = mapped_column(Boolean, default=False)
