@@ -25,6 +25,7 @@ class DirectiveStatus(StrEnum):
     UNTRACKED = "untracked"                  # recorded, not tracked (no tasks)
     OUT_OF_SCOPE = "out_of_scope"            # a type the ruleset does not track (Bạc Liêu Đ.2)
     RETURNED_UPSTREAM = "returned_upstream"  # sent back to the level above (Bạc Liêu Đ.8 k.1)
+    HEADER_ONLY = "header_only"              # gives no task: recorded by its header (Bạc Liêu Đ.5 k.2)
 
 
 class AssignmentStatus(StrEnum):
