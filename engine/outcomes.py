@@ -6,9 +6,10 @@ the Python form (one assignment) and the SQL form (a CASE over the assignments t
 As of day D, an assignment that is not cancelled (a cancelled one has no outcome and is never
 counted) is:
 - *done* when `completed_on` is set and not after D. `completed_on` is the day the lead unit
-  reported it done (progress.record sets it; progress.reopen, the office sending the report
-  back, clears it); closing the assignment always follows that report, so `status` "closed"
-  and `closed_on` add nothing;
+  reported it done, or the day the office records it was done when it updates the status after
+  the deadline (Bạc Liêu Đ.9 k.1) (progress.record sets it; progress.reopen, the office sending
+  the report back, clears it); closing the assignment always follows that report, so `status`
+  "closed" and `closed_on` add nothing;
 - done *on time* when it has no deadline or `completed_on <= deadline` (the deadline day itself
   is on time), else done *late*;
 - *overdue* when not done and `deadline < D` (on the deadline day it is still in time);

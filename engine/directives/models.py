@@ -26,6 +26,7 @@ class DirectiveStatus(StrEnum):
     UNTRACKED = "untracked"                  # recorded, not tracked (no tasks)
     OUT_OF_SCOPE = "out_of_scope"            # a type the ruleset does not track (Bạc Liêu Đ.2)
     RETURNED_UPSTREAM = "returned_upstream"  # sent back to the level above (Bạc Liêu Đ.8 k.1)
+    HEADER_ONLY = "header_only"              # gives no task: recorded by its header (Bạc Liêu Đ.5 k.2)
 
 
 class AssignmentStatus(StrEnum):
@@ -96,6 +97,9 @@ class Assignment(Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     deadline_rule: Mapped[dict | None] = mapped_column(JSON)  # with `deadline`: ASSIGNMENT_DEADLINE
     original_deadline: Mapped[date | None] = mapped_column(Date)  # kept when extended
+    # The deadline the upper level set for the task this one carries out (Bạc Liêu Đ.9 k.1: hạn
+    # Chính phủ, Thủ tướng giao), where the ruleset's [registration] upstream_deadline asks for it
+    upstream_deadline: Mapped[date | None] = mapped_column(Date)
     requires_report: Mapped[bool] = mapped_column(Boolean, default=False)
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     secret: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -51,7 +51,9 @@ settings_schema("deadlines", {key: WORKING_DAYS for key in (
     "explanation")})
 settings_schema("registration", {"urgent_levels": {"type": "array", "items": {"enum": list(URGENCIES)}},
                                  "complex_assignments": {"type": "integer", "minimum": 1},
-                                 "complex_units": {"type": "integer", "minimum": 1}})
+                                 "complex_units": {"type": "integer", "minimum": 1},
+                                 # read by engine.directives.service and the registration page
+                                 "without_assignments": FLAG, "upstream_deadline": TEXT})
 settings_schema("progress", {"overdue_reason_required": FLAG, "blocked_status": FLAG})
 settings_schema("closing", {"mode": {"enum": ["office_review", "status_complete"]}})
 settings_schema("scope", {"out_of_scope": {"type": "array", "items": TEXT},
@@ -85,6 +87,19 @@ def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
     audit.record(ctx.session, "directive.updated", "directive", directive.id, actor=ctx.actor, before=before,
                  after={k: _plain(v) for k, v in params.items()}, directive_id=directive.id)
     return {"directive_id": directive.id}
+
+
+@OPERATORS.register("directive.decide_scope", required=("proposed", "in_scope"), optional=("reason",))
+def decide_scope(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The office's decision whether the directive is within the regulation's scope, beside what
+    its symbol proposed (Bạc Liêu Đ.2): kept in the history with who decided it."""
+    directive = _directive(ctx, data)
+    proposed, in_scope = bool(params["proposed"]), bool(params["in_scope"])
+    audit.record(ctx.session, "directive.scope_decided", "directive", directive.id, actor=ctx.actor,
+                 before={"in_scope": proposed},
+                 after={"in_scope": in_scope, "overridden": in_scope != proposed, "reason": params.get("reason")},
+                 directive_id=directive.id)
+    return {"in_scope": in_scope, "overridden": in_scope != proposed}
 
 
 @OPERATORS.register("assignments.create", required=("items",), optional=("follow_up_officer",))
@@ -247,12 +262,17 @@ def _set_units(session, assignment: Assignment, lead: Unit, coordinating: list[U
 
 
 @OPERATORS.register("progress.record", required=("progress",),
-                        optional=("note", "unit", "attachments", "overdue_reason"))
+                        optional=("note", "unit", "attachments", "overdue_reason", "completed_on"))
 def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
+    """`completed_on`: the day it was done, when the office records it afterwards (Bạc Liêu
+    Đ.9 k.1); absent, a "done" report is done the day it is recorded."""
     assignment = _assignment(ctx, data)
     progress = params.get("progress")
     if progress not in PROGRESS:
         raise ValueError(f"progress.record: unknown progress '{progress}'")
+    completed_on = day_of(params.get("completed_on")) or clock.today()
+    if completed_on > clock.today():
+        raise ValueError(f"progress.record: completed_on {completed_on} is after today")
     unit = org.unit_by_code(ctx.session, params["unit"]) if params.get("unit") else None
     update = ProgressUpdate(assignment_id=assignment.id, unit_id=unit.id if unit else assignment.lead_unit_id,
                             user_id=getattr(ctx.actor, "id", None), progress=progress, note=params.get("note"),
@@ -261,12 +281,14 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     ctx.session.add(update)
     if unit is None or unit.id == assignment.lead_unit_id:
         assignment.progress = progress
-        assignment.completed_on = clock.today() if progress == "done" else None
+        assignment.completed_on = completed_on if progress == "done" else None
     assignment.last_update_at = update.created_at
     ctx.session.flush()
+    after = {"progress": progress, "note": params.get("note")}
+    if progress == "done" and params.get("completed_on"):
+        after["completed_on"] = completed_on.isoformat()
     audit.record(ctx.session, "progress.recorded", "assignment", assignment.id, actor=ctx.actor,
-                 after={"progress": progress, "note": params.get("note")}, directive_id=assignment.directive_id,
-                 assignment_id=assignment.id)
+                 after=after, directive_id=assignment.directive_id, assignment_id=assignment.id)
     return {"progress_update_id": update.id}
 
 

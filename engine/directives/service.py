@@ -59,9 +59,12 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         symbol = header["symbol"]
         columns = symbol_columns(header)
         check_fits(header, columns)
-        if not assignments and header.get("tracked", True):
+        registration = compiled.settings.get("registration", {})
+        if not assignments and not registration.get("without_assignments", False):
             raise DirectiveError("A tracked directive needs at least one assignment.")
-        items = [clean_assignment(session, i, item, header) for i, item in enumerate(assignments, start=1)]
+        upstream = upstream_deadline_label(compiled.settings) is not None
+        items = [clean_assignment(session, i, item, header, upstream=upstream)
+                 for i, item in enumerate(assignments, start=1)]
         issued_on = date.fromisoformat(header["issued_on"])
         duplicate = session.scalar(select(Directive.id).where(
             Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
@@ -84,6 +87,12 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         audit.record(session, "directive.registered", "directive", directive.id, actor=actor,
                      after={"symbol": directive.symbol, "assignments": len(items)}, directive_id=directive.id)
         return directive
+
+
+def upstream_deadline_label(settings: dict) -> str | None:
+    """What the ruleset calls the upper level's deadline of a task (ruleset.toml [registration]
+    upstream_deadline; Bạc Liêu Đ.9 k.1), or None when it records none."""
+    return settings.get("registration", {}).get("upstream_deadline") or None
 
 
 def lookups(session: Session) -> forms.Lookups:
@@ -114,9 +123,10 @@ def check_fits(header: dict, derived: dict) -> None:
         raise forms.FormValidationError(errors)
 
 
-def clean_assignment(session: Session, seq: int, item: dict, header: dict) -> dict:
+def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, upstream: bool = False) -> dict:
     """One assignment as given (a form row, an API item), checked and cleaned; `header` gives
-    the directive's urgency, the default. Errors name the row `seq`."""
+    the directive's urgency, the default. Errors name the row `seq`. `upstream`: the ruleset
+    records the upper level's deadline (`upstream_deadline`); elsewhere it is refused, not dropped."""
     content = _text_of(seq, item, "content")
     if not content:
         raise AssignmentError(seq, "content", "Assignment %(n)s: the content is required.")
@@ -140,7 +150,23 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict) -> di
     return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
             "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
             "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),
-            **deadline_of(session, seq, item)}
+            **deadline_of(session, seq, item), **_upstream_deadline(seq, item, upstream)}
+
+
+def _upstream_deadline(seq: int, item: dict, recorded: bool) -> dict:
+    """{"upstream_deadline": ISO date} when one is given (and the ruleset records it), else {}."""
+    value = item.get("upstream_deadline")
+    if value in (None, ""):
+        return {}
+    if not recorded:
+        raise AssignmentError(seq, "upstream_deadline",
+                              "Assignment %(n)s: this regulation records no deadline of the upper level.")
+    try:
+        return {"upstream_deadline": forms.parse_date(value).isoformat()}
+    except forms.Invalid:
+        raise AssignmentError(seq, "upstream_deadline",
+                              "Assignment %(n)s: the upper level's deadline must be a date from %(first)s to "
+                              "%(last)s (dd/mm/yyyy).", **forms.DATE_RANGE) from None
 
 
 def _text_of(seq: int, item: dict, field: str) -> str:
@@ -238,7 +264,7 @@ def create_assignments(session: Session, runtime, bundle, directive: Directive, 
             original_deadline=day, urgency=item.get("urgency", directive.urgency),
             requires_report=bool(item.get("requires_report")), secret=bool(directive.secrecy),
             follow_up_officer_id=_user_id(session, item.get("follow_up_officer")),
-            assigned_on=clock.today(), created_at=clock.now())
+            upstream_deadline=day_of(item.get("upstream_deadline")), assigned_on=clock.today(), created_at=clock.now())
         ASSIGNMENT_DEADLINE.write(assignment, deadline)
         assignment.units.append(AssignmentUnit(unit_id=assignment.lead_unit_id, role="lead", deadline=day))
         own_deadlines = item.get("coordinating_deadlines") or {}

@@ -48,6 +48,9 @@ class FormField:
     max: int | None = None
     default: object = None
     show_if: str | None = None  # "field=value": only required when that field has that value
+    # A date's bounds: "today", or the name of a date in the work item's data ("assigned_on")
+    not_before: str | None = None
+    not_after: str | None = None
 
 
 @dataclass
@@ -117,9 +120,11 @@ class Lookups:
         return True
 
 
-def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups | None = None) -> dict:
+def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups | None = None,
+             facts: Mapping[str, object] | None = None) -> dict:
     """Clean `raw` (strings or lists of strings, as a browser or JSON client sends) against
-    `form`. Raises FormValidationError naming every bad field."""
+    `form`. Raises FormValidationError naming every bad field. `facts` are what a date's bounds
+    name: "today" and the work item's data; without them the bounds are not checked."""
     lookups = lookups or Lookups()
     clean: dict[str, object] = {}
     errors: dict[str, Message] = {}
@@ -134,11 +139,29 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
             continue
         try:
             clean[f.name] = _CLEANERS[f.type](f, value, lookups)
+            if facts is not None and f.type == "date":
+                _check_bounds(f, date.fromisoformat(clean[f.name]), facts)
         except Invalid as exc:
             errors[f.name] = exc.message
     if errors:
         raise FormValidationError(errors)
     return clean
+
+
+def _check_bounds(f: FormField, day: date, facts: Mapping[str, object]) -> None:
+    """A date not before / not after the days its bounds name (a bound the facts lack is none)."""
+    first, last = _bound(f.not_before, facts), _bound(f.not_after, facts)
+    if first is not None and day < first:
+        raise Invalid("Must not be before %(day)s.", day=first.strftime("%d/%m/%Y"))
+    if last is not None and day > last:
+        raise Invalid("Must not be after %(day)s.", day=last.strftime("%d/%m/%Y"))
+
+
+def _bound(name: str | None, facts: Mapping[str, object]) -> date | None:
+    value = facts.get(name) if name else None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
 
 
 def _condition_holds(condition: str | None, raw: Mapping) -> bool:

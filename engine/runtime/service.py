@@ -109,10 +109,11 @@ class Runtime:
             user = org.in_session(session, actor)
             self.check_may_act(session, user, item)
             compiled, workflow = self._load(session, instance)
-            clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session))
             task = spiff.find_task(workflow, UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
+            clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session),
+                                   facts={**task.data, "today": clock.today()})
 
             def run_user_task(_wf):
                 task.data.update(clean)

@@ -57,6 +57,8 @@ def check(ctx: StepContext, data: dict, params: dict) -> dict:
         "deadline": deadline,
         "assigned_on": (assignment.assigned_on or assignment.created_at.date()).isoformat(),
         "deadline_changed": bool(previous) and deadline_date(previous.get("deadline")) != deadline_date(deadline),
+        "upstream_deadline": assignment.upstream_deadline.isoformat() if assignment.upstream_deadline else None,
+        "reported_done": assignment.progress == "done",  # waiting for the office's review
     }
 
 

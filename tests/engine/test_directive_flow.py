@@ -1,8 +1,9 @@
 """The common directive and assignment processes, driven through the engine."""
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from engine.directives import service as directives
-from engine.directives.models import Assignment
+from engine.directives.models import Assignment, Directive
 from engine.errors import AlreadyDone
 from engine.runtime.models import WorkItem
 
@@ -37,3 +38,19 @@ def test_register_return_correct_update_close(loaded, org_tree):
         assignment = s.scalars(select(Assignment)).one()
         assert (assignment.status, assignment.progress) == ("closed", "done")
         assert assignment.deadline.isoformat() == "2026-02-26"
+
+
+HEADER = {"symbol": "46/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh", "summary": "Về việc Y"}
+
+
+def test_a_ruleset_without_header_only_documents_or_upper_deadlines_refuses_them(loaded, org_tree):
+    """Only a ruleset whose [registration] says so records a directive without tasks (Bạc Liêu Đ.5
+    k.2) or the upper level's deadline (Đ.9 k.1); elsewhere both are refused, not dropped."""
+    with pytest.raises(directives.DirectiveError, match="at least one assignment"):
+        directives.register(loaded, HEADER, [], org_tree["clerk"])
+    with pytest.raises(directives.AssignmentError) as refused:
+        directives.register(loaded, HEADER, [{"content": "Báo cáo", "lead_unit": "STC",
+                                              "upstream_deadline": "13/03/2026"}], org_tree["clerk"])
+    assert (refused.value.seq, refused.value.field) == (1, "upstream_deadline")
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Directive)) == 0

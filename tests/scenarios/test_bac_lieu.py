@@ -1,13 +1,21 @@
 """Bạc Liêu (QĐ 25/2015/QĐ-UBND): tasks the Government and the Prime Minister give the province,
 from receipt to the closed electronic file. On the 2026 calendar (Tết: Mon 16 – Fri 20 Feb off)."""
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from engine.audit.models import AuditEntry
 from engine.directives import extensions
-from engine.directives.service import DirectiveError
+from engine.directives.service import AssignmentError, DirectiveError
 from engine.errors import NotFound
+from engine.forms import FormValidationError
+from engine.org.models import User
+from engine.outcomes import Outcome, outcome_of
+from engine.registry import service as registry
+from engine.reports import counts
 from engine.reports.service import ensure_schedule, start_schedule
 from engine.runtime.models import WorkflowInstance
 from tests.scenarios.drive import Scenario, due_day
@@ -27,10 +35,47 @@ def sc(database_url, clock, tmp_path):
 
 @pytest.mark.parametrize("symbol", ["15/2026/NĐ-CP", "25/2026/QĐ-TTg", "12/CTr-CP"])
 def test_decrees_legal_decisions_and_work_programmes_are_out_of_scope(sc, symbol):
-    """Đ.2 k.2, Đ.5 k.2: recorded by heading only, never tracked."""
+    """Đ.2 k.2, Đ.5 k.2: the symbol proposes it, the office confirms: recorded by heading only, never tracked."""
     directive = sc.register(symbol, "12/02/2026", [{"content": "Quy định chung", "lead_unit": "STC"}], **GOVERNMENT)
+    assert "không thuộc phạm vi Quy chế" in sc.ready("check_received").instructions
+    sc.complete("check_received", "clerk", {"scope": "by_symbol", "action": "accept"})
     filed = sc.directive(directive.id)
     assert (filed.status, filed.tracked, sc.ready_elements()) == ("out_of_scope", False, [])
+    assert _scope_decisions(sc, directive.id) == [("clerk", {"in_scope": False}, False)]
+
+
+def _scope_decisions(sc, directive_id):
+    """(who, what the symbol proposed, overridden) of each scope decision in the history."""
+    with sc.engine.db.session() as s:
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.directive_id == directive_id,
+                                                     AuditEntry.action == "directive.scope_decided")).all()
+        return [(s.get(User, e.actor_id).username, e.before, e.after["overridden"]) for e in entries]
+
+
+def test_the_office_overrides_the_scope_the_symbol_proposes(sc):
+    """Đ.2: the symbol only proposes. A decree giving the province a task is tracked when the
+    office says so; a PM's letter the office finds outside Đ.2 k.1 is filed; both in the history."""
+    decree = sc.register("20/2026/NĐ-CP", "12/02/2026", [{"content": "Sắp xếp đơn vị", "lead_unit": "SNV"}],
+                         **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"scope": "in_scope", "scope_reason": "Nghị định giao tỉnh thực hiện",
+                                            "action": "accept"}, directive_id=decree.id)
+    sc.complete("classify", "clerk", {"tracked": "on"}, directive_id=decree.id)
+    assert (sc.directive(decree.id).status, len(sc.assignments(decree.id))) == ("assigned", 1)
+    letter = sc.register("70/TTg-KTTH", "12/02/2026", [{"content": "Nghiên cứu", "lead_unit": "STC"}], **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"scope": "out_of_scope", "action": "accept"},
+                directive_id=letter.id)
+    assert (sc.directive(letter.id).status, sc.assignments(letter.id)) == ("out_of_scope", [])
+    assert _scope_decisions(sc, decree.id) == [("clerk", {"in_scope": False}, True)]
+    assert _scope_decisions(sc, letter.id) == [("clerk", {"in_scope": True}, True)]
+
+
+def test_a_document_without_tasks_is_recorded_by_its_header(sc):
+    """Đ.5 k.2: no task for the province: recorded by its header, not tracked, nothing to urge."""
+    directive = sc.register("80/TTg-KTTH", "12/02/2026", [], **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    recorded = sc.directive(directive.id)
+    assert (recorded.status, recorded.tracked, sc.assignments(directive.id), sc.ready_elements()) == \
+        ("header_only", False, [], [])
 
 
 def test_wrong_task_is_returned_to_the_government_office(sc):
@@ -61,9 +106,23 @@ def test_file_closes_when_every_status_field_is_filled(sc):
     sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
     sc.at("2026-03-16 09:00")
     sc.complete("handle", "snv", {"action": "update", "progress": "done", "note": "Đã triển khai"})
-    # Đ.10 k.1: the electronic file closes once the status is complete; no review step.
+    # Đ.10 k.1, k.3: the file closes once the office has the Đ.7 information complete: it reviews the report.
+    assert (sc.assignment(assignment.id).status, "review" in sc.ready_elements()) == ("open", True)
+    sc.at("2026-03-17 09:00")
+    sc.complete("review", "clerk", {"decision": "close", "review_note": "Đủ thông tin"})
     closed = sc.assignment(assignment.id)
-    assert (closed.status, closed.closed_on, sc.ready_elements()) == ("closed", date(2026, 3, 16), [])
+    assert (closed.status, closed.completed_on, closed.closed_on, sc.ready_elements()) == \
+        ("closed", date(2026, 3, 16), date(2026, 3, 17), [])
+
+
+def test_the_office_sends_back_an_incomplete_report(sc):
+    """Đ.10 k.1: the unit's word alone does not close the file."""
+    assignment = _tracked(sc, "63/TTg-KTTH", "06/03/2026")
+    sc.complete("handle", "stc", {"action": "update", "progress": "done", "note": "Xong"})
+    sc.complete("review", "clerk", {"decision": "send_back", "review_note": "Thiếu số liệu"})
+    reopened = sc.assignment(assignment.id)
+    assert (reopened.status, reopened.progress, reopened.completed_on, sc.ready_elements()) == \
+        ("open", "in_progress", None, ["handle"])
 
 
 def test_open_task_updated_each_quarter(sc):
@@ -116,17 +175,74 @@ def test_office_status_update_follows_an_extended_deadline(sc):
     sc.at("2026-03-20 18:00")
     assert due_day(sc.ready("update_status")) == date(2026, 3, 25)
     # Đ.10 k.1: the office completing the status closes the file.
-    sc.complete("update_status", "clerk", {"office_progress": "done", "office_note": "Đã báo cáo Bộ"})
+    sc.complete("update_status", "clerk", {"office_progress": "done", "office_note": "Đã báo cáo Bộ",
+                                           "completed_on": "20/03/2026"})
     closed = sc.assignment(assignment.id)
     assert (closed.status, closed.progress, closed.closed_on, sc.ready_elements()) == \
         ("closed", "done", date(2026, 3, 20), [])
 
 
-def test_no_office_status_update_for_tasks_closed_in_time(sc):
+def test_no_office_status_update_for_tasks_reported_done_in_time(sc):
+    """A done report waiting for the office's review needs no status update as well: the review is it."""
     assignment = _tracked(sc, "62/TTg-KTTH", "06/03/2026")
     sc.complete("handle", "stc", {"action": "update", "progress": "done", "note": "Xong"})
     sc.at("2026-03-10 09:00")
-    assert (sc.assignment(assignment.id).status, sc.ready_elements()) == ("closed", [])
+    assert (sc.assignment(assignment.id).status, sc.ready_elements()) == ("open", ["review"])
+
+
+def test_work_done_on_time_and_recorded_late_by_the_office_counts_on_time(sc):
+    """Đ.9 k.1: the office records the status after the deadline, with the day the work was
+    done; that day, not the day of the record, decides the outcome in the registry and reports."""
+    assignment = _tracked(sc, "64/TTg-KTTH", "06/03/2026")
+    sc.at("2026-03-10 10:00")
+    item = sc.ready("update_status")
+    for completed_on, field_error in [(None, "This field is required."), ("11/03/2026", "Must not be after"),
+                                      ("11/02/2026", "Must not be before")]:
+        with pytest.raises(FormValidationError) as refused:
+            sc.engine.runtime.complete(item.id, {"office_progress": "done", "office_note": "Sở đã gửi báo cáo",
+                                                 "completed_on": completed_on}, sc.users["clerk"])
+        assert refused.value.errors["completed_on"].text.startswith(field_error)
+    sc.complete("update_status", "clerk", {"office_progress": "done", "office_note": "Sở đã gửi báo cáo",
+                                           "completed_on": "05/03/2026"})
+    closed = sc.assignment(assignment.id)
+    assert (closed.status, closed.completed_on, closed.closed_on) == ("closed", date(2026, 3, 5), date(2026, 3, 10))
+    assert outcome_of(closed, date(2026, 3, 10)) is Outcome.DONE_ON_TIME
+    with sc.engine.db.session() as s:
+        counted = counts.total(s, counts.Scope(as_of=date(2026, 3, 31)))
+        page = registry.search(s, sc.users["clerk"], registry.AssignmentQuery(outcome=Outcome.DONE_ON_TIME))
+        assert (counted.done_on_time, counted.done_late, [r.assignment.id for r in page.rows]) == \
+            (1, 0, [assignment.id])
+
+
+def test_the_government_deadline_is_recorded_shown_and_counts_for_the_office_update(sc):
+    """Đ.9 k.1: the office updates the Government's system at the latest 3 working days after
+    the Government's own deadline; the province gives its department an earlier one."""
+    directive = sc.register("65/TTg-KTTH", "12/02/2026", [{
+        "content": "Báo cáo Thủ tướng", "lead_unit": "STC", "deadline": "06/03/2026",
+        "upstream_deadline": "13/03/2026"}], **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    assert (assignment.deadline, assignment.upstream_deadline) == (date(2026, 3, 6), date(2026, 3, 13))
+    sc.at("2026-03-09 09:00")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 18)  # 16, 17, 18 Mar after 13 Mar
+    browser = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    browser.login("clerk")
+    page = browser.get(f"/assignments/{assignment.id}").get_data(as_text=True)
+    assert "Hạn Chính phủ, Thủ tướng Chính phủ giao</dt><dd>13/03/2026" in page
+    sheet = load_workbook(BytesIO(browser.get("/assignments/export.xlsx").data)).active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Hạn Chính phủ, Thủ tướng Chính phủ giao")
+    assert (header[column - 1], sheet.cell(row=2, column=column + 1).value) == ("Thời hạn", "13/03/2026")
+    form = browser.get("/directives/new").get_data(as_text=True)
+    assert 'name="a-0-upstream_deadline"' in form
+
+
+def test_a_bad_government_deadline_is_refused_naming_its_row(sc):
+    with pytest.raises(AssignmentError) as refused:
+        sc.register("66/TTg-KTTH", "12/02/2026", [{"content": "Báo cáo", "lead_unit": "STC",
+                                                    "upstream_deadline": "31/02/2026"}], **GOVERNMENT)
+    assert (refused.value.seq, refused.value.field) == (1, "upstream_deadline")
 
 
 def test_no_report_calendar_no_scheduled_reports(sc):

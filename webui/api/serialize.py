@@ -30,6 +30,7 @@ def assignment(a: Assignment, codes: dict[int, str], outcome: Outcome | None) ->
         "content": a.content, "lead_unit": codes.get(a.lead_unit_id),
         "coordinating_units": [codes.get(link.unit_id) for link in links if link.role == "coordinating"],
         "deadline_kind": a.deadline_kind, "deadline": iso(a.deadline), "original_deadline": iso(a.original_deadline),
+        "upstream_deadline": iso(a.upstream_deadline),
         "urgency": a.urgency, "progress": a.progress, "status": a.status, "outcome": outcome,
         "colour": TERMS[outcome].colour if outcome else None, "requires_report": a.requires_report,
         "assigned_on": iso(a.assigned_on),

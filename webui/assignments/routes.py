@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions
+from engine.directives import service as directives
 from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError
 from engine.inbox import service as inbox
@@ -72,9 +73,10 @@ def index():
 @blueprint.get("/assignments/export.xlsx")
 @login_required()
 def export():
-    with engine().db.reading() as session:
+    eng = engine()
+    with eng.db.reading() as session:
         rows = registry.export_rows(session, current_user(), query_from(request.args))
-        data = workbook(rows)
+        data = workbook(rows, _upstream_label(eng, session))
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=nhiem-vu.xlsx"})
 
@@ -98,8 +100,14 @@ def detail(assignment_id: int):
         may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
             session, user, info.assignment)
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
+        upstream_label = _upstream_label(eng, session)
     return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
-                           may_extend=may_extend, may_ask=may_ask)
+                           may_extend=may_extend, may_ask=may_ask, upstream_label=upstream_label)
+
+
+def _upstream_label(eng, session) -> str | None:
+    """The ruleset's name for the upper level's deadline, when it records one (Bạc Liêu Đ.9 k.1)."""
+    return directives.upstream_deadline_label(eng.compiled(eng.current_bundle(session)).settings)
 
 
 def _preset_actions(eng, session, item) -> list[tuple[str, str, str]]:

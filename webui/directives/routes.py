@@ -27,7 +27,8 @@ from webui.nav import NavLink
 
 blueprint = Blueprint("directives", __name__, template_folder="templates")
 nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives)]
-ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report")
+ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
+                   "upstream_deadline")
 MAX_ASSIGNMENTS = 100
 
 
@@ -51,8 +52,10 @@ def read_assignments(form) -> list[dict]:
 def new():
     eng = engine()
     with eng.db.session() as session:
-        header_form = eng.compiled(eng.current_bundle(session)).forms[directives.HEADER_FORM]
+        compiled = eng.compiled(eng.current_bundle(session))
+        header_form = compiled.forms[directives.HEADER_FORM]
         choices = {**forms.choices_for(session, header_form), "unit": forms.unit_choices(session)}
+    upstream_label = directives.upstream_deadline_label(compiled.settings)
     values, rows, errors, refusal = {}, [{}], {}, None
     if request.method == "POST":
         values = forms.read_raw(header_form, request)
@@ -72,7 +75,8 @@ def new():
             return redirect(_next_step(directive.id))
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
-                           choices=choices, urgencies=URGENCIES, refusal=refusal), (422 if refusal else 200)
+                           choices=choices, urgencies=URGENCIES, refusal=refusal,
+                           upstream_label=upstream_label), (422 if refusal else 200)
 
 
 def _next_step(directive_id: int) -> str:
