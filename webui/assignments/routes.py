@@ -95,7 +95,7 @@ def detail(assignment_id: int):
         waiting = eng.runtime.waiting_messages(session, info.instance) \
             if info.instance is not None and info.instance.status == "running" else []
         may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
-            session, user, info.assignment)
+            session, user, info.assignment) and all(e.status != "pending" for e in info.extensions)
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
     return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
                            may_extend=may_extend, may_ask=may_ask)
@@ -106,7 +106,7 @@ def _preset_actions(eng, session, item) -> list[tuple[str, str, str]]:
     label). The workflow decides what the form offers; the page only links to it."""
     form = inbox.work_item_form(eng, session, item)
     for f in form.fields:
-        if f.type == "select" and f.name in ("action", "decision", "extension_decision"):
+        if f.type == "select" and f.name in ("action", "decision", "extension_decision", "extension_proposal"):
             return [(f.name, str(value), label) for value, label in f.options]
     return []
 
@@ -131,7 +131,7 @@ def diagram(assignment_id: int):
 def request_extension(assignment_id: int):
     return _act(assignment_id, lambda eng, user: extensions.request_extension(
         eng, assignment_id, request.form.get("new_deadline", ""), request.form.get("reason", ""), user),
-        _("The extension request was sent to the tracking office."))
+        _("The extension request was sent for decision."))
 
 
 @blueprint.post("/assignments/<int:assignment_id>/explanation")
