@@ -18,8 +18,10 @@ from engine import audit, clock, forms
 from engine.directives.models import (
     EXPLANATION_DUE,
     Assignment,
+    AssignmentStatus,
     ExplanationRequest,
     ExtensionRequest,
+    ExtensionStatus,
 )
 from engine.directives.service import DirectiveError
 from engine.errors import Conflict, Forbidden, NotFound
@@ -52,7 +54,7 @@ def request_extension(engine, assignment_id: int, new_deadline, reason: str, act
         assignment, user = _open_assignment(session, assignment_id, actor)
         _require_lead_unit(session, user, assignment)
         if session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.assignment_id == assignment.id,
-                                                            ExtensionRequest.status == "pending")):
+                                                            ExtensionRequest.status == ExtensionStatus.PENDING)):
             raise Conflict("An extension request for this assignment is still waiting for a decision.")
         if assignment.deadline is not None and day <= assignment.deadline:
             raise DirectiveError("The new deadline must be later than the current one (%(d)s).",
@@ -106,7 +108,7 @@ def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple
     user = session.get(User, actor.id)
     if assignment is None or not permissions.may_reach_assignment(session, user, assignment):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-    if assignment.status == "closed" or assignment.instance_id is None:
+    if assignment.status == AssignmentStatus.CLOSED or assignment.instance_id is None:
         raise DirectiveError("This assignment is closed.")
     return assignment, user
 

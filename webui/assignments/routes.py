@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions
-from engine.directives.models import URGENCIES, Directive
+from engine.directives.models import URGENCIES, Directive, ExtensionStatus
 from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.outcomes import Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
+from engine.runtime.models import InstanceStatus
 from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
@@ -93,9 +94,9 @@ def detail(assignment_id: int):
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
         actions = {i.id: _preset_actions(eng, session, i) for i in my_items}
         waiting = eng.runtime.waiting_messages(session, info.instance) \
-            if info.instance is not None and info.instance.status == "running" else []
+            if info.instance is not None and info.instance.status == InstanceStatus.RUNNING else []
         may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
-            session, user, info.assignment) and all(e.status != "pending" for e in info.extensions)
+            session, user, info.assignment) and all(e.status != ExtensionStatus.PENDING for e in info.extensions)
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
     return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
                            may_extend=may_extend, may_ask=may_ask)
