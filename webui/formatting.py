@@ -37,6 +37,8 @@ AUDIT_LABELS = {
     "assignment.returned": _l("Returned by the unit"), "assignment.reassigned": _l("Assignment corrected"),
     "progress.recorded": _l("Progress reported"), "extension.requested": _l("Extension requested"),
     "extension.approved": _l("Extension approved"), "extension.refused": _l("Extension refused"),
+    "extension.supported": _l("Office proposes granting the extension"),
+    "extension.opposed": _l("Office proposes refusing the extension"),
     "explanation.requested": _l("Explanation requested"), "explanation.answered": _l("Explanation given"),
     "instance.message": _l("Message received"), "instance.timers": _l("Timer fired"),
     "deadlines.recomputed": _l("Deadlines recomputed"), "assignment.deadline_recomputed": _l("Deadlines recomputed"),

@@ -2,13 +2,16 @@
 requests (yêu cầu giải trình).
 
 Each request is a row here plus a BPMN message to the assignment's workflow, delivered in
-the same transaction: `extension_requested` (caught on the lead unit's `handle` task: the
-assigner decides, the new deadline applies and urging restarts with it) and
+the same transaction: `extension_requested` (an event sub-process beside the handling
+rounds, so the unit keeps reporting while it waits: the role the ruleset's lane "Quyết định
+gia hạn" names decides, after the office head's proposal where `[extensions] office_proposes`;
+the new deadline applies, urging restarts and the unit's round is planned again) and
 `explanation_requested` (an event sub-process: the lead unit answers). The operators at the
 bottom are what the diagrams call when the decision or the answer comes back.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
@@ -18,9 +21,10 @@ from engine.directives.models import (
     AssignmentStatus,
     ExplanationRequest,
     ExtensionRequest,
+    ExtensionStatus,
 )
 from engine.directives.service import DirectiveError
-from engine.errors import Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, NotFound
 from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.runtime.models import WorkflowInstance
@@ -49,6 +53,9 @@ def request_extension(engine, assignment_id: int, new_deadline, reason: str, act
     with engine.db.session() as session:
         assignment, user = _open_assignment(session, assignment_id, actor)
         _require_lead_unit(session, user, assignment)
+        if session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.assignment_id == assignment.id,
+                                                            ExtensionRequest.status == ExtensionStatus.PENDING)):
+            raise Conflict("An extension request for this assignment is still waiting for a decision.")
         if assignment.deadline is not None and day <= assignment.deadline:
             raise DirectiveError("The new deadline must be later than the current one (%(d)s).",
                                  d=assignment.deadline.strftime("%d/%m/%Y"))

@@ -56,6 +56,7 @@ settings_schema("registration", {"urgent_levels": {"type": "array", "items": {"e
                                  "without_assignments": FLAG, "upstream_deadline": TEXT})
 settings_schema("progress", {"overdue_reason_required": FLAG, "blocked_status": FLAG})
 settings_schema("closing", {"mode": {"enum": ["office_review", "status_complete"]}})
+settings_schema("extensions", {"office_proposes": FLAG})  # the office head proposes before the decision
 settings_schema("scope", {"out_of_scope": {"type": "array", "items": TEXT},
                           "out_of_scope_legal": {"type": "array", "items": TEXT}})
 
@@ -305,15 +306,33 @@ def _member(statuses: type[S], value, operator: str) -> S:
 
 
 # ------------------------------------------------- extension and explanation requests
-@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
-def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Record the assigner's decision; an approval moves the deadline and keeps the original."""
-    request = ctx.session.get(ExtensionRequest, params["request_id"])
+def _pending_extension(ctx: StepContext, request_id) -> tuple[ExtensionRequest, Assignment]:
+    request = ctx.session.get(ExtensionRequest, request_id)
     assignment = ctx.session.get(Assignment, request.assignment_id) if request else None
     if request is None or assignment is None or assignment.id != ctx.instance.assignment_id:
-        raise LookupError(f"no extension request {params.get('request_id')} for this assignment")
+        raise LookupError(f"no extension request {request_id} for this assignment")
     if request.status != ExtensionStatus.PENDING:
         raise ValueError(f"extension request {request.id} was already decided")
+    return request, assignment
+
+
+@OPERATORS.register("extension.propose", required=("request_id", "supported"), optional=("note",))
+def propose_extension(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The office head's proposal to the leader who decides (Đắk Lắk Đ.20 k.2): in the history."""
+    request, assignment = _pending_extension(ctx, params["request_id"])
+    supported = bool(params.get("supported"))
+    action = "extension.supported" if supported else "extension.opposed"
+    audit.record(ctx.session, action, "extension_request", request.id, actor=ctx.actor,
+                 after={"new_deadline": request.new_deadline.isoformat(), "note": params.get("note")},
+                 directive_id=assignment.directive_id, assignment_id=assignment.id)
+    return {"supported": supported}
+
+
+@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
+def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Record the decision; an approval moves the deadline and keeps the original. Returns the
+    lead unit as it is now, for the announcement of the new deadline."""
+    request, assignment = _pending_extension(ctx, params["request_id"])
     approved = bool(params.get("approved"))
     request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
     request.decided_by = getattr(ctx.actor, "id", None)
@@ -333,7 +352,8 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
                  after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,
                         "note": request.decision_note},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
-    return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None}
+    return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None,
+            "lead_unit": ctx.session.get(Unit, assignment.lead_unit_id).code}
 
 
 @OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "attachments"))

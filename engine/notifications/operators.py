@@ -7,14 +7,16 @@ from engine.org import permissions
 from engine.sandbox.operators import OPERATORS, StepContext
 
 
-@OPERATORS.register("notify", optional=("kind", "role", "unit", "body"))
+@OPERATORS.register("notify", optional=("kind", "role", "lane", "unit", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Service task: notify the holders of `role` in `unit` (default: the tracking office)
-    about the instance's assignment or directive."""
+    """Service task: notify the holders of `role` — or of the role the ruleset maps `lane` to,
+    the one the lane's work items go to — in `unit` (default: the tracking office for office
+    roles) about the instance's assignment or directive."""
     kind = params.get("kind") or "default"
     assignment = ctx.session.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
     directive = ctx.session.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
-    users = permissions.holders_in(ctx.session, params.get("role") or permissions.UNIT_OFFICER, params.get("unit"))
+    role = permissions.lane_role(ctx.bundle.lanes, params["lane"]) if params.get("lane") else params.get("role")
+    users = permissions.holders_in(ctx.session, role or permissions.UNIT_OFFICER, params.get("unit"))
     dedup = f"{kind}:{assignment.id if assignment else ctx.instance.id}"
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
                            body=params.get("body"), dedup_key=dedup)

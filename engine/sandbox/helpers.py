@@ -105,6 +105,7 @@ def deadline_date(deadline) -> str | None:
     return None if deadline in (None, "") else as_day(deadline).isoformat()
 
 
+@helper
 def date_vn(value) -> str:
     """A date (ISO string, date or working_deadline dict) as Vietnamese write it: 26/02/2026."""
     return "" if value in (None, "") else Deadline(as_day(value)).format_vn()

@@ -19,6 +19,7 @@ LANES = """
 "Đơn vị chủ trì" = "unit_officer"
 "Đơn vị phối hợp" = "unit_officer"
 "Đoàn kiểm tra" = "inspector"
+"Quyết định gia hạn" = "office_head"
 """
 
 

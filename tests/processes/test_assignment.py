@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from engine.audit.models import AuditEntry
 from engine.directives import extensions
 from engine.directives import service as directives
 from engine.directives.models import Assignment, AssignmentUnit, ExplanationRequest, ExtensionRequest, ProgressUpdate
@@ -115,7 +116,9 @@ def test_late_unit_must_give_its_reason(loaded, org_tree, clock):
     assert drive.ready_elements(engine) == ["handle"]
 
 
-def test_extension_approved_keeps_the_original_deadline_and_replans_urging(loaded, org_tree):
+def test_extension_proposed_by_the_office_head_decided_by_the_leader_while_the_unit_reports(loaded, org_tree):
+    """Đắk Lắk Đ.20 k.2: the unit reports through the office, which proposes to the Chairman; the
+    unit keeps reporting while the request waits, and the approval moves its deadline."""
     engine, users = loaded, org_tree
     aid = drive.register(engine, users, [DATED])
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])
@@ -125,22 +128,40 @@ def test_extension_approved_keeps_the_original_deadline_and_replans_urging(loade
     old_handle = drive.ready(engine, "handle")
     request = extensions.request_extension(engine, aid, "16/03/2026", "Chờ số liệu quyết toán", users["stc"])
     with engine.db.session() as s:
-        assert s.get(WorkItem, old_handle.id).status == "cancelled"
-    decide = drive.ready(engine, "decide_extension")
-    assert decide.role == "office_head" and "16/03/2026" in decide.instructions or "2026-03-16" in decide.instructions
+        assert s.get(WorkItem, old_handle.id).status == "ready", "a pending extension never takes the update away"
+    propose = drive.ready(engine, "propose_extension")
+    assert propose.role == "office_head" and "16/03/2026" in propose.instructions
+    assert notifications(engine, "extension_requested", "chanhvp"), "the office head is told of the request"
+    assert not notifications(engine, "extension_requested", "chutich")
     with pytest.raises(Forbidden):
-        engine.runtime.complete(decide.id, {"extension_decision": "approve"}, users["clerk"])
-    engine.runtime.complete(decide.id, {"extension_decision": "approve", "extension_note": "Đồng ý"},
+        engine.runtime.complete(propose.id, {"extension_proposal": "support"}, users["clerk"])
+    engine.runtime.complete(propose.id, {"extension_proposal": "support", "extension_proposal_note": "Có cơ sở"},
                             users["office_head"])
+    decide = drive.ready(engine, "decide_extension")
+    assert decide.role == "leader" and "đề xuất đồng ý: Có cơ sở" in decide.instructions
+    assert notifications(engine, "extension_requested", "chutich"), "then the leader who decides"
+    # The unit reports twice while the leader has not decided: it keeps its update item.
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang làm"}, users["stc"])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Vẫn làm"}, users["stc"])
+    assert drive.ready_elements(engine) == ["decide_extension", "handle"]
+    assert drive.ready(engine, "handle").due_at.date() == date(2026, 2, 26)
+    with pytest.raises(Forbidden):  # the office head proposes, it does not decide here
+        engine.runtime.complete(decide.id, {"extension_decision": "approve"}, users["office_head"])
+    engine.runtime.complete(decide.id, {"extension_decision": "approve", "extension_note": "Đồng ý"},
+                            users["leader"])
     assignment = drive.assignment(engine, aid)
     assert (assignment.deadline, assignment.original_deadline) == (date(2026, 3, 16), date(2026, 2, 26))
-    assert drive.ready(engine, "handle").due_at.date() == date(2026, 3, 16)
+    assert drive.ready_elements(engine) == ["handle"]
+    assert drive.ready(engine, "handle").due_at.date() == date(2026, 3, 16), "the round is planned again"
     with engine.db.session() as s:
         stored = s.get(ExtensionRequest, request.id)
-        assert (stored.status, stored.current_deadline, stored.decision_note) == (
-            "approved", date(2026, 2, 26), "Đồng ý")
+        assert (stored.status, stored.current_deadline, stored.decision_note, stored.decided_by) == (
+            "approved", date(2026, 2, 26), "Đồng ý", users["leader"].id)
         lead = s.scalars(select(AssignmentUnit).where(AssignmentUnit.role == "lead")).one()
         assert lead.deadline == date(2026, 3, 16)
+        assert s.scalars(select(ProgressUpdate.note).order_by(ProgressUpdate.id)).all()[-2:] == ["Đang làm", "Vẫn làm"]
+        assert s.scalar(select(AuditEntry.after).where(AuditEntry.action == "extension.supported")) == {
+            "new_deadline": "2026-03-16", "note": "Có cơ sở"}
     urging_after = drive.instance(engine, instance_id).next_timer_due
     assert urging_after.date() > date(2026, 2, 26), "urging restarted with the new deadline"
 
@@ -158,15 +179,46 @@ def test_extension_refused_keeps_the_deadline(loaded, org_tree):
     with pytest.raises(DirectiveError):
         extensions.request_extension(engine, aid, "16/03/2026", "  ", users["stc"])
     extensions.request_extension(engine, aid, "16/03/2026", "Chờ số liệu", users["stc"])
-    with pytest.raises(Conflict):  # one request at a time: handle is not waiting now
+    with pytest.raises(Conflict):  # one request at a time
         extensions.request_extension(engine, aid, "20/03/2026", "Lần hai", users["stc"])
+    drive.complete(engine, "propose_extension", {"extension_proposal": "oppose"}, users["office_head"])
+    assert "đề xuất không đồng ý" in drive.ready(engine, "decide_extension").instructions
     drive.complete(engine, "decide_extension", {"extension_decision": "refuse", "extension_note": "Không"},
-                   users["office_head"])
+                   users["leader"])
     assignment = drive.assignment(engine, aid)
     assert (assignment.deadline, assignment.original_deadline) == (date(2026, 2, 26), date(2026, 2, 26))
+    assert drive.ready_elements(engine) == ["handle"]
     assert drive.ready(engine, "handle").due_at.date() == date(2026, 2, 26)
     with engine.db.session() as s:
         assert [r.status for r in s.scalars(select(ExtensionRequest))] == ["refused"]  # the Conflict left nothing
+    extensions.request_extension(engine, aid, "20/03/2026", "Lần hai", users["stc"])  # decided: may ask again
+    assert drive.ready_elements(engine) == ["handle", "propose_extension"]
+
+
+# A ruleset whose lane "Quyết định gia hạn" is the office head and where nobody proposes first.
+OFFICE_HEAD_DECIDES = "[extensions]\noffice_proposes = false\n"
+
+
+@pytest.mark.parametrize("engine", [OFFICE_HEAD_DECIDES], indirect=True)
+def test_extension_decided_while_the_office_reviews_or_corrects_holds(loaded, org_tree):
+    """A decision that lands while the unit's round waits on the office (review, correction)
+    is what the next round plans with, and a correction keeps it."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    extensions.request_extension(engine, aid, "16/03/2026", "Chờ số liệu", users["stc"])
+    assert drive.ready(engine, "decide_extension").role == "office_head"
+    assert notifications(engine, "extension_requested", "chanhvp")
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Xong"}, users["stc"])
+    drive.complete(engine, "decide_extension", {"extension_decision": "approve"}, users["office_head"])
+    drive.complete(engine, "review", {"decision": "send_back", "review_note": "Thiếu"}, users["clerk"])
+    assert drive.ready(engine, "handle").due_at.date() == date(2026, 3, 16)
+    extensions.request_extension(engine, aid, "20/03/2026", "Thêm thời gian", users["stc"])
+    drive.complete(engine, "handle", {"action": "return", "return_reason": "Cần điều chỉnh nội dung"}, users["stc"])
+    drive.complete(engine, "decide_extension", {"extension_decision": "approve"}, users["office_head"])
+    drive.complete(engine, "correct", {"correction_note": "Sửa nội dung", "new_content": "Báo cáo giải ngân quý I"},
+                   users["clerk"])
+    assert drive.assignment(engine, aid).deadline == date(2026, 3, 20), "the correction keeps the extension"
+    assert drive.ready(engine, "handle").due_at.date() == date(2026, 3, 20)
 
 
 def test_explanation_request_is_answered_by_the_lead_unit(loaded, org_tree):

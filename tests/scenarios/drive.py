@@ -12,8 +12,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from engine import forms
 from engine.clock import VN_TZ
 from engine.core import Engine
+from engine.directives import extensions
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.inspections import service as inspections
@@ -104,6 +106,28 @@ class Scenario:
                  directive_id: int | None = None) -> WorkItem:
         item = self.ready(element_id, assignment_id, directive_id)
         return self.engine.runtime.complete(item.id, data, self.users[who])
+
+    def extend(self, assignment_id: int, unit: str, new_deadline: str, reason: str, *, decider: str,
+               proposer: str | None, report: dict) -> None:
+        """The unit asks for more time and sends `report` (progress data) while it waits: it keeps
+        its update item. `proposer` (None: nobody) proposes, then `decider` approves; each finds
+        the work item in its role and is told of the request. The unit's round then runs to the
+        new deadline."""
+        extensions.request_extension(self.engine, assignment_id, new_deadline, reason, self.users[unit])
+        for element, who, data in (("propose_extension", proposer, {"extension_proposal": "support"}),
+                                   ("decide_extension", decider, {"extension_decision": "approve"})):
+            if who is None:
+                assert element not in self.ready_elements()
+                continue
+            item = self.ready(element, assignment_id)
+            told = {n.user_id for n in self.notices("extension_requested", assignment_id)}
+            assert item.role == self.users[who].roles[0] and self.users[who].id in told
+            if element == "decide_extension":
+                self.complete("handle", unit, report, assignment_id)
+                assert self.ready("handle", assignment_id)  # the next update, the request still pending
+            self.engine.runtime.complete(item.id, data, self.users[who])
+        day = forms.parse_date(new_deadline)
+        assert (self.assignment(assignment_id).deadline, due_day(self.ready("handle", assignment_id))) == (day, day)
 
     # ------------------------------------------------------------------ reading
     def directive(self, directive_id: int) -> Directive:

@@ -102,8 +102,9 @@ def test_file_closes_when_every_status_field_is_filled(sc):
     sc.complete("correct", "clerk", {"correction_note": "Giao Sở Nội vụ", "new_lead_unit": "SNV"})
     sc.at("2026-03-09 09:00")
     assert sc.notices("overdue", assignment.id)
-    extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ hướng dẫn của Bộ", sc.users["snv"])
-    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    # Đ.12 k.4, Đ.15 k.2: the office proposes the adjustment, the Chairman decides.
+    sc.extend(assignment.id, "snv", "20/03/2026", "Chờ hướng dẫn của Bộ", proposer="office_head", decider="leader",
+              report={"action": "update", "progress": "in_progress", "note": "Đang chờ hướng dẫn"})
     sc.at("2026-03-16 09:00")
     sc.complete("handle", "snv", {"action": "update", "progress": "done", "note": "Đã triển khai"})
     # Đ.10 k.1, k.3: the file closes once the office has the Đ.7 information complete: it reviews the report.
@@ -170,7 +171,8 @@ def test_office_status_update_follows_an_extended_deadline(sc):
     sc.at("2026-03-09 09:00")
     assert due_day(sc.ready("update_status")) == date(2026, 3, 11)
     extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ ý kiến Bộ", sc.users["stc"])
-    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    sc.complete("propose_extension", "office_head", {"extension_proposal": "support"})
+    sc.complete("decide_extension", "leader", {"extension_decision": "approve"})
     assert sc.ready_elements() == ["handle"]  # the update of the old deadline is withdrawn
     sc.at("2026-03-20 18:00")
     assert due_day(sc.ready("update_status")) == date(2026, 3, 25)

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from engine.directives import extensions
 from engine.directives.service import DirectiveError
 from tests.scenarios.drive import Scenario, due_day
 
@@ -45,8 +44,9 @@ def test_receive_return_late_extend_close(sc):
     assert sc.notices("overdue", assignment.id)
     sc.complete("handle", "snv", {"action": "update", "progress": "in_progress"})
     sc.complete("give_overdue_reason", "snv", {"overdue_reason": "Thiếu kinh phí"})  # Đ.11 k.2
-    extensions.request_extension(sc.engine, assignment.id, "2026-03-13", "Chờ bố trí kinh phí", sc.users["snv"])
-    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    # Đ.11 k.2: the unit proposes to the Chairman, who decides; no office proposal first.
+    sc.extend(assignment.id, "snv", "2026-03-13", "Chờ bố trí kinh phí", proposer=None, decider="leader",
+              report={"action": "update", "progress": "in_progress", "overdue_reason": "Thiếu kinh phí"})
     assert sc.assignment(assignment.id).deadline == date(2026, 3, 13)
 
     sc.at("2026-03-12 10:00")

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from engine.directives import extensions
 from engine.directives.models import Directive
 from engine.directives.service import DirectiveError
 from tests.scenarios.drive import Scenario, due_day, run_inspection
@@ -51,8 +50,9 @@ def test_receive_return_late_extend_close(sc):
     assert sc.notices("overdue", assignment.id), "the late unit is urged"
     sc.complete("handle", "sxd", {"action": "update", "progress": "in_progress", "note": "Chưa xong"})
     sc.complete("give_overdue_reason", "sxd", {"overdue_reason": "Chờ ý kiến các huyện"})
-    extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ ý kiến các huyện", sc.users["sxd"])
-    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    # Đ.20 k.2: through the office, which proposes to the Chairman; the Chairman decides.
+    sc.extend(assignment.id, "sxd", "20/03/2026", "Chờ ý kiến các huyện", proposer="office_head", decider="leader",
+              report={"action": "update", "progress": "in_progress", "overdue_reason": "Chờ ý kiến các huyện"})
     extended = sc.assignment(assignment.id)
     assert (extended.deadline, extended.original_deadline) == (date(2026, 3, 20), date(2026, 3, 6))
 

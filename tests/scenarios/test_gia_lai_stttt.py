@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from engine.directives import extensions
 from engine.directives.service import DirectiveError
 from engine.org import service as org
 from engine.reports.service import start_schedule
@@ -56,8 +55,9 @@ def test_lead_section_with_coordinating_section_late_extended_closed(sc):
     sc.at("2026-03-02 09:00")  # past the deadline
     sc.complete("handle", "stc", {"action": "update", "progress": "in_progress"})
     sc.complete("give_overdue_reason", "stc", {"overdue_reason": "Chờ số liệu các huyện"})  # Đ.6 k.1f
-    extensions.request_extension(sc.engine, assignment.id, "06/03/2026", "Chờ số liệu", sc.users["stc"])
-    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    # Đ.9 k.2: with the Văn phòng Sở, which proposes to the Director; the Director decides.
+    sc.extend(assignment.id, "stc", "06/03/2026", "Chờ số liệu", proposer="office_head", decider="leader",
+              report={"action": "update", "progress": "in_progress", "overdue_reason": "Chờ số liệu các huyện"})
     sc.complete("handle", "stc", {"action": "update", "progress": "done", "note": "Đã gửi báo cáo"})
     sc.complete("review", "clerk", {"decision": "close"})
     closed = sc.assignment(assignment.id)

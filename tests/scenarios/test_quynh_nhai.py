@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from engine.config import REPO_ROOT
-from engine.directives import extensions
 from engine.errors import Forbidden
 from engine.forms import parse_form
 from engine.registry import service as registry
@@ -48,9 +47,10 @@ def test_province_given_task_tracked_apart_with_difficulties_and_extension(sc):
 
     sc.at("2026-03-02 09:00")  # the deadline (Fri 27/02) has passed
     assert sc.notices("overdue", assignment.id)
-    extensions.request_extension(sc.engine, assignment.id, "13/03/2026", "Chờ giải phóng mặt bằng",
-                                 sc.users["sxd"])
-    sc.complete("decide_extension", "office_head", {"extension_decision": "approve"})
+    # Đ.17 k.2: through the office, which proposes to the Chairman; the Chairman decides.
+    sc.extend(assignment.id, "sxd", "13/03/2026", "Chờ giải phóng mặt bằng", proposer="office_head",
+              decider="leader", report={"action": "update", "progress": "blocked",
+                                        "overdue_reason": "Chờ giải phóng mặt bằng"})
     sc.complete("handle", "sxd", {"action": "update", "progress": "done", "note": "Đã xong"})
     sc.complete("review", "clerk", {"decision": "close"})
     assert sc.assignment(assignment.id).status == "closed"

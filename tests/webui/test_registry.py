@@ -113,15 +113,18 @@ def test_extension_and_explanation_requests_from_the_assignment_page(loaded, ass
     assignment_id = _assignment_id(loaded)
     page = f"/assignments/{assignment_id}"
     unit = browser("stc")
-    assert "Xin gia hạn" in unit.get(page).get_data(as_text=True)
+    assert f'action="{page}/extension"' in unit.get(page).get_data(as_text=True)   # "Xin gia hạn"
     assert "Yêu cầu giải trình" not in unit.get(page).get_data(as_text=True)   # office-only
     refused = unit.post(f"{page}/extension", {"new_deadline": "01/01/2020", "reason": "Chậm"}, page=page)
     assert "Thời hạn mới phải sau" in unit.get(refused.location).get_data(as_text=True)
     sent = unit.post(f"{page}/extension", {"new_deadline": "31/03/2026", "reason": "Cần thêm số liệu"}, page=page)
     assert "Đã gửi đề nghị gia hạn" in unit.get(sent.location).get_data(as_text=True)
-    decide = ready_item_path(loaded, "decide_extension")   # the office head's decision
-    assert decide in browser("chanhvp").get(page).get_data(as_text=True)
-    assert decide not in assigned.get(page).get_data(as_text=True)
+    waiting = unit.get(page).get_data(as_text=True)
+    assert f'action="{page}/extension"' not in waiting, "one request at a time: no second form"
+    assert ready_item_path(loaded, "handle") in waiting, "the unit still reports while it waits"
+    propose = ready_item_path(loaded, "propose_extension")   # the office head proposes (Đắk Lắk Đ.20 k.2)
+    assert propose in browser("chanhvp").get(page).get_data(as_text=True)
+    assert propose not in assigned.get(page).get_data(as_text=True)
     asked = assigned.post(f"{page}/explanation", {"question": "Vì sao chậm?"}, page=page)
     assert asked.status_code == 302
     explain = ready_item_path(loaded, "explain")

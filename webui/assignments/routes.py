@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions
 from engine.directives import service as directives
-from engine.directives.models import URGENCIES, Directive
+from engine.directives.models import URGENCIES, Directive, ExtensionStatus
 from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -98,7 +98,7 @@ def detail(assignment_id: int):
         waiting = eng.runtime.waiting_messages(session, info.instance) \
             if info.instance is not None and info.instance.status == InstanceStatus.RUNNING else []
         may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
-            session, user, info.assignment)
+            session, user, info.assignment) and all(e.status != ExtensionStatus.PENDING for e in info.extensions)
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
         upstream_label = _upstream_label(eng, session)
     return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
@@ -115,7 +115,7 @@ def _preset_actions(eng, session, item) -> list[tuple[str, str, str]]:
     label). The workflow decides what the form offers; the page only links to it."""
     form = inbox.work_item_form(eng, session, item)
     for f in form.fields:
-        if f.type == "select" and f.name in ("action", "decision", "extension_decision"):
+        if f.type == "select" and f.name in ("action", "decision", "extension_decision", "extension_proposal"):
             return [(f.name, str(value), label) for value, label in f.options]
     return []
 
@@ -140,7 +140,7 @@ def diagram(assignment_id: int):
 def request_extension(assignment_id: int):
     return _act(assignment_id, lambda eng, user: extensions.request_extension(
         eng, assignment_id, request.form.get("new_deadline", ""), request.form.get("reason", ""), user),
-        _("The extension request was sent to the tracking office."))
+        _("The extension request was sent for decision."))
 
 
 @blueprint.post("/assignments/<int:assignment_id>/explanation")
