@@ -49,7 +49,7 @@ def _assignment(ctx: StepContext, data: dict) -> Assignment:
     return assignment
 
 
-def _deadline(assignment: Assignment):
+def _deadline(assignment: Assignment) -> dict | None:
     """The current deadline, keeping the working-day rule when it has one."""
     if assignment.deadline_kind == "open" or assignment.deadline is None:
         return None
@@ -57,25 +57,22 @@ def _deadline(assignment: Assignment):
 
 
 def _part(ctx: StepContext, assignment: Assignment, data: dict) -> tuple[Unit | None, AssignmentUnit | None]:
-    """For a coordinating unit's urging: the unit and its link to the assignment (None when it
-    no longer coordinates); (None, None) for the lead unit's."""
-    code = data.get("urged_unit")
-    if not code:
-        return None, None
-    unit = org.unit_by_code(ctx.session, code)
+    """For a coordinating unit's urging (`urged_unit` in its data): the unit and its link to
+    the assignment, None when it no longer coordinates."""
+    unit = org.unit_by_code(ctx.session, data["urged_unit"])
     link = next((link for link in assignment.units if unit is not None and link.unit_id == unit.id
                  and link.role == "coordinating"), None)
     return unit, link
 
 
-def _part_deadline(assignment: Assignment, link: AssignmentUnit | None):
+def _part_deadline(assignment: Assignment, link: AssignmentUnit | None) -> dict | str | None:
     """A coordinating unit's own deadline; the assignment's (with its rule) when it is that one."""
     if link is None or link.deadline is None:
         return None
     return _deadline(assignment) if link.deadline == assignment.deadline else link.deadline.isoformat()
 
 
-def _first_update(ctx: StepContext, assignment: Assignment, data: dict):
+def _first_update(ctx: StepContext, assignment: Assignment, data: dict) -> dict | str | None:
     """When the lead unit's first progress report is due (`first_update_due`, computed by the
     assignment process from [deadlines] first_update), while the lead unit has reported
     nothing since it was given the assignment (`first_update_since`, set when a correction
@@ -97,12 +94,14 @@ def check(ctx: StepContext, data: dict, params: dict) -> dict:
     own deadline, and closed once the unit no longer coordinates; `first_update` while the lead
     unit's first progress report is owed."""
     assignment = _assignment(ctx, data)
-    unit, link = _part(ctx, assignment, data)
-    deadline = _part_deadline(assignment, link) if unit else _deadline(assignment)
-    first_update = None if unit else _first_update(ctx, assignment, data)
+    if data.get("urged_unit"):
+        _, link = _part(ctx, assignment, data)
+        part_open, deadline, first_update = link is not None, _part_deadline(assignment, link), None
+    else:
+        part_open, deadline, first_update = True, _deadline(assignment), _first_update(ctx, assignment, data)
     previous = data.get("assignment_now") or {}
     return {
-        "open": assignment.status not in CLOSED and (unit is None or link is not None),
+        "open": assignment.status not in CLOSED and part_open,
         "deadline": deadline,
         "first_update": first_update,
         "assigned_on": (assignment.assigned_on or assignment.created_at.date()).isoformat(),
@@ -119,7 +118,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     assignment = _assignment(ctx, data)
     if assignment.progress == "done" or assignment.status == "returned":
         return {"notified": 0, "paused": True}
-    unit, _ = _part(ctx, assignment, data)
+    unit = _part(ctx, assignment, data)[0] if data.get("urged_unit") else None
     due = params.get("due", assignment.deadline.isoformat() if assignment.deadline else None)
     scope = unit.code if unit else (FIRST_UPDATE if about == FIRST_UPDATE else None)
     created = notify_users(
