@@ -14,7 +14,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.directives.models import ASSIGNMENT_DEADLINE, Assignment, AssignmentUnit, Directive, ProgressUpdate
+from engine.directives.models import (
+    ASSIGNMENT_DEADLINE,
+    Assignment,
+    AssignmentStatus,
+    AssignmentUnit,
+    DeadlineKind,
+    Directive,
+    ProgressUpdate,
+)
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
@@ -38,7 +46,7 @@ settings_schema("reminders", {
                    "additionalProperties": False},  # [reminders.recipients]: roles told of each kind
 })
 
-CLOSED = ("closed", "cancelled")
+CLOSED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 
 
 def _assignment(ctx: StepContext, data: dict) -> Assignment:
@@ -51,7 +59,7 @@ def _assignment(ctx: StepContext, data: dict) -> Assignment:
 
 def _deadline(assignment: Assignment) -> dict | None:
     """The current deadline, keeping the working-day rule when it has one."""
-    if assignment.deadline_kind == "open" or assignment.deadline is None:
+    if assignment.deadline_kind == DeadlineKind.OPEN or assignment.deadline is None:
         return None
     return ASSIGNMENT_DEADLINE.read(assignment).to_json()
 
@@ -116,7 +124,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     Nothing is sent while the unit has reported it done or returned it (the office acts next)."""
     kind, at, about = params["kind"], params.get("at") or "", params.get("about") or DEADLINE
     assignment = _assignment(ctx, data)
-    if assignment.progress == "done" or assignment.status == "returned":
+    if assignment.progress == "done" or assignment.status == AssignmentStatus.RETURNED:
         return {"notified": 0, "paused": True}
     unit = _part(ctx, assignment, data)[0] if data.get("urged_unit") else None
     due = params.get("due", assignment.deadline.isoformat() if assignment.deadline else None)
