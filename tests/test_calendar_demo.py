@@ -35,12 +35,13 @@ DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "02/03/2026", "lega
             "scope": "Sở Tài chính", "content": "Kiểm tra việc thực hiện nhiệm vụ", "starts_on": "02/03/2026",
             "ends_on": "02/03/2026", "team_leader": "kiemtra", "team_members": "kiemtra"}
 # What Wednesday 04/03 declared off moves: whatever was counted in working days across it.
-# What is not listed stays put: the dated assignment, its coordinating unit's task, its urging.
+# What is not listed stays put: the dated assignment, its coordinating unit's task.
 MOVED_BY_WEDNESDAY_OFF = {
     "counted assignment": ("2026-03-09", "2026-03-10"),  # 5 working days from 02/03
     "counted assignment's task": ("2026-03-05 17:00", "2026-03-06 17:00"),  # first update: 3 working days
     "counted assignment's urging": ("2026-03-04 08:00", "2026-03-05 08:00"),  # 3 working days before
     "dated assignment's task": ("2026-03-05 17:00", "2026-03-06 17:00"),  # its first update is counted
+    "dated assignment's urging": ("2026-03-04 08:00", "2026-03-05 08:00"),  # its first update, 1 day before
     "explanation": ("2026-03-05", "2026-03-06"),  # 3 working days
     "explanation task": ("2026-03-05 17:00", "2026-03-06 17:00"),
     "inspection report": ("2026-03-11", "2026-03-12"),  # 7 working days from the end

@@ -199,12 +199,21 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
     officer), the clerk role is its follow-up officer when one is named, the leader at the
     root, the other roles in the tracking office."""
     if role in UNIT_STAFF:
-        found = holders(session, role, assignment.lead_unit_id)
-        return found or (holders(session, UNIT_HEAD, assignment.lead_unit_id) if role == UNIT_OFFICER else [])
+        return holders_for_part(session, assignment.lead_unit_id, role)
     if role == CLERK and assignment.follow_up_officer_id:
         return [session.get_one(User, assignment.follow_up_officer_id)]
     unit = org.root_unit(session) if role == LEADER else org.tracking_office(session)
     return holders(session, role, unit.id if unit else None)
+
+
+def holders_for_part(session: Session, unit_id: int | None, role: str) -> list[User]:
+    """Holders of `role` for the part a unit does (a coordinating unit's contribution, or the
+    lead's work): the unit roles in that unit (its head when it has no officer); nobody for
+    the other roles, whom the lead unit's part concerns."""
+    if role not in UNIT_STAFF or unit_id is None:
+        return []
+    found = holders(session, role, unit_id)
+    return found or (holders(session, UNIT_HEAD, unit_id) if role == UNIT_OFFICER else [])
 
 
 def urging_roles(kind: str, configured: list[str] | None = None) -> list[str]:

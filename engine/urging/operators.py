@@ -1,16 +1,36 @@
 """What urging.bpmn calls: the operators `urging.check` (how the assignment stands now) and
 `urging.notify` (who hears about a reminder, overdue alert or escalation), the helpers
 `next_urging` and `urging_moment` (when the next event falls due), and the check of a
-ruleset's `[reminders]`."""
+ruleset's `[reminders]`.
+
+One urging process runs for the lead unit (called by assignment.bpmn) and one for each
+coordinating unit's part (called by coordination.bpmn with `urged_unit`, the unit's code, in
+its data): a part is urged to that unit's own deadline, and its events go to that unit's
+staff only.
+"""
 from __future__ import annotations
 
-from engine.directives.models import ASSIGNMENT_DEADLINE, Assignment, AssignmentStatus, DeadlineKind, Directive
+from datetime import datetime
+
+from sqlalchemy import select
+
+from engine.directives.models import (
+    ASSIGNMENT_DEADLINE,
+    Assignment,
+    AssignmentStatus,
+    AssignmentUnit,
+    DeadlineKind,
+    Directive,
+    ProgressUpdate,
+)
 from engine.notifications.service import notify_users
 from engine.org import permissions
+from engine.org import service as org
+from engine.org.models import Unit, User
 from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
-from engine.sandbox.helpers import days_late, deadline_date, helper
+from engine.sandbox.helpers import date_vn, days_late, deadline_date, helper
 from engine.sandbox.operators import OPERATORS, StepContext
-from engine.urging.policy import KINDS, next_urging, policy_problems, urging_moment
+from engine.urging.policy import DEADLINE, FIRST_UPDATE, KINDS, next_urging, policy_problems, urging_moment
 
 helper(next_urging)
 helper(urging_moment)
@@ -37,7 +57,7 @@ def _assignment(ctx: StepContext, data: dict) -> Assignment:
     return assignment
 
 
-def _deadline(assignment: Assignment):
+def _deadline(assignment: Assignment) -> dict | None:
     """The current deadline, keeping the working-day rule when it has one."""
     if assignment.deadline_kind == DeadlineKind.OPEN or assignment.deadline is None:
         return None
@@ -45,16 +65,54 @@ def _deadline(assignment: Assignment):
     return deadline.to_json() if deadline else None
 
 
+def _part(ctx: StepContext, assignment: Assignment, data: dict) -> tuple[Unit | None, AssignmentUnit | None]:
+    """For a coordinating unit's urging (`urged_unit` in its data): the unit and its link to
+    the assignment, None when it no longer coordinates."""
+    unit = org.unit_by_code(ctx.session, data["urged_unit"])
+    link = next((link for link in assignment.units if unit is not None and link.unit_id == unit.id
+                 and link.role == "coordinating"), None)
+    return unit, link
+
+
+def _part_deadline(assignment: Assignment, link: AssignmentUnit | None) -> dict | str | None:
+    """A coordinating unit's own deadline; the assignment's (with its rule) when it is that one."""
+    if link is None or link.deadline is None:
+        return None
+    return _deadline(assignment) if link.deadline == assignment.deadline else link.deadline.isoformat()
+
+
+def _first_update(ctx: StepContext, assignment: Assignment, data: dict) -> dict | str | None:
+    """When the lead unit's first progress report is due (`first_update_due`, computed by the
+    assignment process from [deadlines] first_update), while the lead unit has reported
+    nothing since it was given the assignment (`first_update_since`, set when a correction
+    changes the lead); None when none is owed."""
+    due = data.get("first_update_due")
+    if due in (None, ""):
+        return None
+    query = select(ProgressUpdate.id).where(ProgressUpdate.assignment_id == assignment.id,
+                                            ProgressUpdate.unit_id == assignment.lead_unit_id)
+    if data.get("first_update_since"):
+        query = query.where(ProgressUpdate.created_at >= datetime.fromisoformat(data["first_update_since"]))
+    return None if ctx.session.scalar(query.limit(1)) else due
+
+
 @OPERATORS.register("urging.check")
 def check(ctx: StepContext, data: dict, params: dict) -> dict:
     """The assignment as it stands (the row, not the copy in task data: deadlines get
-    extended, assignments closed, while urging waits)."""
+    extended, assignments closed, while urging waits). For a coordinating unit's part: its
+    own deadline, and closed once the unit no longer coordinates; `first_update` while the lead
+    unit's first progress report is owed."""
     assignment = _assignment(ctx, data)
-    deadline = _deadline(assignment)
+    if data.get("urged_unit"):
+        _, link = _part(ctx, assignment, data)
+        part_open, deadline, first_update = link is not None, _part_deadline(assignment, link), None
+    else:
+        part_open, deadline, first_update = True, _deadline(assignment), _first_update(ctx, assignment, data)
     previous = data.get("assignment_now") or {}
     return {
-        "open": assignment.status not in CLOSED,
+        "open": assignment.status not in CLOSED and part_open,
         "deadline": deadline,
+        "first_update": first_update,
         "assigned_on": (assignment.assigned_on or assignment.created_at.date()).isoformat(),
         "deadline_changed": bool(previous) and deadline_date(previous.get("deadline")) != deadline_date(deadline),
         "upstream_deadline": assignment.upstream_deadline.isoformat() if assignment.upstream_deadline else None,
@@ -62,18 +120,32 @@ def check(ctx: StepContext, data: dict, params: dict) -> dict:
     }
 
 
-@OPERATORS.register("urging.notify", required=("kind",), optional=("at", "roles"))
+@OPERATORS.register("urging.notify", required=("kind",), optional=("at", "roles", "about", "due"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Notify the people `roles` names for urging event `kind`. Nothing is sent while the
-    unit has reported it done or returned it (the office acts next)."""
-    kind, at = params["kind"], params.get("at") or ""
+    """Notify the people `roles` names for urging event `kind`, `about` the deadline `due`
+    (the assignment's or a coordinating unit's) or the lead unit's first progress report.
+    Nothing is sent while the unit has reported it done or returned it (the office acts next)."""
+    kind, at, about = params["kind"], params.get("at") or "", params.get("about") or DEADLINE
     assignment = _assignment(ctx, data)
     if assignment.progress == "done" or assignment.status == AssignmentStatus.RETURNED:
         return {"notified": 0, "paused": True}
-    users = [user for role in permissions.urging_roles(kind, params.get("roles"))
-             for user in permissions.holders_for_assignment(ctx.session, assignment, role)]
-    directive = ctx.session.get(Directive, assignment.directive_id)
-    late = days_late(assignment.deadline.isoformat()) if assignment.deadline else 0
-    created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
-                           dedup_key=f"urge:{assignment.id}:{kind}:{at}", days_late=late)
+    unit = _part(ctx, assignment, data)[0] if data.get("urged_unit") else None
+    due = params.get("due", assignment.deadline.isoformat() if assignment.deadline else None)
+    scope = unit.code if unit else (FIRST_UPDATE if about == FIRST_UPDATE else None)
+    created = notify_users(
+        ctx.session, _recipients(ctx, assignment, unit, kind, params.get("roles")), kind,
+        directive=ctx.session.get(Directive, assignment.directive_id), assignment=assignment,
+        dedup_key=":".join(str(p) for p in ("urge", assignment.id, scope, kind, at) if p is not None),
+        days_late=days_late(due), deadline=date_vn(due) or "không thời hạn",
+        coordinating=unit.name if unit else "", first_update=about == FIRST_UPDATE)
     return {"notified": len(created)}
+
+
+def _recipients(ctx: StepContext, assignment: Assignment, unit: Unit | None, kind: str,
+                configured: list[str] | None) -> list[User]:
+    """The holders of the roles told of `kind`: for the lead unit's urging as
+    holders_for_assignment finds them, for a coordinating unit's part its own staff."""
+    roles = permissions.urging_roles(kind, configured)
+    if unit is None:
+        return [user for role in roles for user in permissions.holders_for_assignment(ctx.session, assignment, role)]
+    return [user for role in roles for user in permissions.holders_for_part(ctx.session, unit.id, role)]

@@ -1,6 +1,8 @@
 """The urging schedule (lịch đôn đốc): when an assignment's reminders, deadline-day notice,
 overdue alerts, escalation and periodic update requests fall due, from the ruleset's
-`[reminders]` policy, in working days of the injected calendar.
+`[reminders]` policy, in working days of the injected calendar. The lead unit's first
+progress report (`[deadlines] first_update`) is urged like a deadline of its own, in the
+same stream, until the assignment's deadline takes over.
 
 urging.bpmn asks `next_urging` for the one next event, waits for it with a `timeDate`
 timer, notifies, and asks again. Because each answer is computed from the clock and from
@@ -9,6 +11,7 @@ per assignment (the most serious one missed) instead of a burst of stale reminde
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,7 +20,10 @@ from engine.sandbox.helpers import as_day, calendar_of_step, current_settings
 from engine.sandbox.helpers import start_of_day as _opening
 
 KINDS = ("reminder", "due_today", "overdue", "escalation", "periodic_update")
-# Events at the same moment: the more serious one is the one sent.
+# What an event is about: the assignment's (or a coordinating unit's) deadline, or the lead
+# unit's first progress report.
+DEADLINE, FIRST_UPDATE = "deadline", "first_update"
+# Events at the same moment, or missed together: the more serious one is the one sent.
 _SEVERITY = {kind: rank for rank, kind in enumerate(KINDS)}
 _PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 # Overdue alerts are generated this far past "now" at most (they repeat forever otherwise).
@@ -69,31 +75,42 @@ def policy_problems(settings: dict) -> list[str]:
 class Event:
     at: datetime
     kind: str
+    about: str = DEADLINE
+
+    def rank(self) -> tuple[bool, int]:
+        """How serious: the assignment's own urging before the first update's, then the kind."""
+        return self.about == DEADLINE, _SEVERITY[self.kind]
 
 
 def next_urging(deadline, last_covered: str | None = None, assigned_on=None,
-                policy: dict | None = None) -> dict | None:
+                policy: dict | None = None, first_update=None) -> dict | None:
     """The next urging event of an assignment, for a BPMN `timeDate` timer.
 
-    Returns `{"at": iso, "kind": ..., "covers": iso}` or None when nothing is left. `at` is
-    never before now (a missed event fires at once); `covers` is the moment to pass back as
-    `last_covered` next time: every missed event up to it is settled by this one. With no
-    `last_covered` (the first call), nothing before now counts as missed.
+    Returns `{"at": iso, "kind": ..., "covers": iso, "about": "deadline" | "first_update",
+    "missed": bool}` or None when nothing is left. `at` is never before now (a missed event
+    fires at once, `missed`);
+    `covers` is the moment to pass back as `last_covered` next time: every missed event up to
+    it is settled by this one. With no `last_covered` (the first call), nothing before now
+    counts as missed. `first_update`: when the lead unit's first progress report is due, while
+    it is still owed.
     """
     rules = Policy.from_settings(policy if policy is not None else (current_settings.get() or {}).get("reminders"))
     now = clock.now()
     after = datetime.fromisoformat(last_covered) if last_covered else now
-    events = _events(rules, deadline, assigned_on, after, now)
+    events = _events(rules, deadline, assigned_on, after, now, first_update)
     missed = [e for e in events if e.at <= now]
     if missed:
-        chosen = max(missed, key=lambda e: (_SEVERITY[e.kind], e.at))
-        return {"at": now.isoformat(), "kind": chosen.kind, "covers": missed[-1].at.isoformat()}
+        chosen = max(missed, key=lambda e: (e.rank(), e.at))
+        return {"at": now.isoformat(), "kind": chosen.kind, "covers": missed[-1].at.isoformat(),
+                "about": chosen.about, "missed": True}
     if not events:
         return None
-    return {"at": events[0].at.isoformat(), "kind": events[0].kind, "covers": events[0].at.isoformat()}
+    first = events[0]
+    return {"at": first.at.isoformat(), "kind": first.kind, "covers": first.at.isoformat(), "about": first.about,
+            "missed": False}
 
 
-def urging_moment(planned: dict, deadline, last_covered=None, assigned_on=None) -> str:
+def urging_moment(planned: dict, deadline, last_covered=None, assigned_on=None, first_update=None) -> str:
     """When the planned urging event falls due under the calendar as it is NOW: the plan is
     recomputed rather than read back, so that urging.bpmn's timer moves when an admin
     corrects the calendar (the runtime re-evaluates waiting timers then). `planned["at"]`
@@ -101,13 +118,22 @@ def urging_moment(planned: dict, deadline, last_covered=None, assigned_on=None) 
     fires on the next sweep, and the catch-up step then decides what is sent)."""
     if datetime.fromisoformat(planned["at"]) <= clock.now():
         return planned["at"]
-    return (next_urging(deadline, last_covered, assigned_on) or planned)["at"]
+    return (next_urging(deadline, last_covered, assigned_on, first_update=first_update) or planned)["at"]
 
 
-def _events(rules: Policy, deadline, assigned_on, after: datetime, now: datetime) -> list[Event]:
-    """Events strictly after `after`, in time order, up to the first one after `now`."""
-    generator = _dated_events(rules, as_day(deadline)) if deadline not in (None, "") else \
-        _periodic_events(rules, as_day(assigned_on) if assigned_on else clock.today())
+def _events(rules: Policy, deadline, assigned_on, after: datetime, now: datetime,
+            first_update=None) -> list[Event]:
+    """Events strictly after `after`, in time order (the more serious first at the same
+    moment), up to the first one after `now`."""
+    if deadline not in (None, ""):
+        generator, takes_over = _dated_events(rules, as_day(deadline)), _at(as_day(deadline))
+    else:
+        start = as_day(assigned_on) if assigned_on else clock.today()
+        generator = _periodic_events(rules, start)
+        takes_over = next((e.at for e in _periodic_events(rules, start)), None)
+    if first_update not in (None, ""):
+        generator = heapq.merge(generator, _first_update_events(rules, as_day(first_update), takes_over),
+                                key=lambda e: (e.at, tuple(-r for r in e.rank())))
     found: list[Event] = []
     for event in generator:
         if event.at <= after:
@@ -136,6 +162,18 @@ def _dated_events(rules: Policy, deadline: date):
                 continue
         yield Event(_at(day), "overdue")
         day = cal.add_working_days(day, rules.overdue_every)
+
+
+def _first_update_events(rules: Policy, due: date, until: datetime | None):
+    """The first progress report urged like a deadline (reminders, overdue alerts, escalation)
+    until the assignment's own urging takes over: its deadline day, or an open task's first
+    periodic update request. None when the report is due no earlier: that is what is owed then."""
+    if until is not None and _at(due) >= until:
+        return
+    for event in _dated_events(rules, due):
+        if until is not None and event.at >= until:
+            return
+        yield Event(event.at, event.kind, FIRST_UPDATE)
 
 
 def _periodic_events(rules: Policy, start: date):

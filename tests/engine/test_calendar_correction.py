@@ -151,6 +151,7 @@ def test_urging_reminders_follow_an_extra_day_off_and_fire_once(loaded, org_tree
     run_until(engine, clock, datetime(2026, 3, 5, 12, tzinfo=VN_TZ))
     assert urging_notes(engine) == [
         ("reminder", "2026-02-24"),   # not on the day off, and only once
+        ("due_today", "2026-02-25"),  # the first update, owed 3 working days after assignment, moved too
         ("reminder", "2026-02-26"),   # 1 working day before the moved deadline
         ("due_today", "2026-02-27"),
         ("overdue", "2026-03-02"),
@@ -161,7 +162,7 @@ def test_urging_reminders_follow_an_extra_day_off_and_fire_once(loaded, org_tree
     set_override(engine, date(2026, 3, 5), False, "Nghỉ đột xuất", actor=org_tree["admin"])
     assert urging_due(engine, handle.assignment_id) == datetime(2026, 3, 9, 8, tzinfo=VN_TZ)
     run_until(engine, clock, datetime(2026, 3, 9, 12, tzinfo=VN_TZ))
-    assert urging_notes(engine)[5:] == [("escalation", "2026-03-09")]
+    assert urging_notes(engine)[6:] == [("escalation", "2026-03-09")]
 
 
 def test_inspection_report_due_and_its_overdue_timer_move(loaded, org_tree, clock):

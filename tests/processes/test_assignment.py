@@ -246,6 +246,9 @@ def test_open_task_asks_for_its_quarterly_update(loaded, org_tree, clock):
     aid = drive.register(engine, users, [{"content": "Theo dõi thường xuyên", "lead_unit": "STC"}])
     assignment = drive.assignment(engine, aid)
     assert (assignment.deadline_kind, assignment.deadline) == ("open", None)
+    # Its first update is owed within 3 working days (Đ.7 k.2a): given, the quarter's remains.
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 24, 9, 0))
     first_due = drive.instance(engine, assignment.instance_id).next_timer_due
     assert date(2026, 3, 1) <= first_due.date() <= date(2026, 3, 31)  # before the end of the quarter
     drive.run_timers_at(engine, clock, datetime(2026, 3, 31, 18, 0))

@@ -127,14 +127,15 @@ def test_the_office_sends_back_an_incomplete_report(sc):
 
 
 def test_open_task_updated_each_quarter(sc):
-    """Đ.9 k.2: tasks without a deadline are updated quarterly, half-yearly, yearly."""
+    """Đ.9 k.2: the office updates tasks without a deadline quarterly, half-yearly, yearly."""
     directive = sc.register("300/TTg-KTN", "12/02/2026", [{"content": "Theo dõi thường xuyên", "lead_unit": "SXD"}],
                             **GOVERNMENT)
     sc.complete("check_received", "clerk", {"action": "accept"})
     sc.complete("classify", "clerk", {"tracked": "on"})
     [assignment] = sc.assignments(directive.id)
     sc.at("2026-04-01 09:00")
-    assert sc.notices("periodic_update", assignment.id)
+    # The office updates them (not the unit): the periodic notice goes to it.
+    assert [note.user_id for note in sc.notices("periodic_update", assignment.id)] == [sc.users["clerk"].id]
 
 
 def test_secret_directive_is_not_recorded(sc):

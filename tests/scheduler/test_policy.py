@@ -88,3 +88,25 @@ def test_a_ruleset_with_a_bad_policy_is_refused_at_load(tmp_path):
     root = processes_dir(tmp_path / "b", '[reminders.recipients]\nreminders = ["unit_head"]\n')
     with pytest.raises(RulesetError, match=r"reminders.recipients\]: unknown key 'reminders'"):
         compile_bundle(read_ruleset(root, RULESET))
+
+
+def test_first_update_is_urged_until_the_deadline_takes_over(clock):
+    """deadlines.first_update: due Tue 24/02, the deadline Thu 26/02. At the same moment the
+    deadline's event is the one sent; from the deadline day on, only the deadline is urged."""
+    clock.set(datetime(2026, 2, 12, 9))
+    events, covered = [], None
+    for _ in range(5):
+        urge = next_urging("2026-02-26", covered, None, POLICY, first_update="2026-02-24")
+        clock.set(datetime.fromisoformat(urge["at"]))
+        events.append((urge["kind"], urge["about"], datetime.fromisoformat(urge["at"]).strftime("%d/%m")))
+        covered = urge["covers"]
+    assert events == [("reminder", "deadline", "23/02"), ("due_today", "first_update", "24/02"),
+                      ("reminder", "deadline", "25/02"), ("due_today", "deadline", "26/02"),
+                      ("overdue", "deadline", "27/02")]
+    # Missed together (a server off from 12/02 to 25/02 10:00): the deadline's reminder, though
+    # the first update is overdue.
+    clock.set(datetime(2026, 2, 25, 10))
+    urge = next_urging("2026-02-26", "2026-02-12T09:00:00+07:00", None, POLICY, first_update="2026-02-24")
+    assert (urge["kind"], urge["about"], urge["missed"]) == ("reminder", "deadline", True)
+    clock.set(datetime(2026, 2, 12, 9))
+    assert next_urging("2026-02-20", None, None, POLICY, first_update="2026-02-24")["about"] == "deadline"
