@@ -235,16 +235,18 @@ def _set_units(session, assignment: Assignment, lead: Unit, coordinating: list[U
 
 
 @OPERATORS.register("progress.record", required=("progress",),
-                        optional=("note", "unit", "attachments", "overdue_reason"))
+                        optional=("note", "unit", "attachments", "overdue_reason", "blocked_reason"))
 def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
+    """`blocked_reason`: the difficulties the unit reports (khó khăn, vướng mắc), kept with the update."""
     assignment = _assignment(ctx, data)
     progress = params.get("progress")
     if progress not in PROGRESS:
         raise ValueError(f"progress.record: unknown progress '{progress}'")
+    blocked_reason = params.get("blocked_reason") or None
     unit = org.unit_by_code(ctx.session, params["unit"]) if params.get("unit") else None
     update = ProgressUpdate(assignment_id=assignment.id, unit_id=unit.id if unit else assignment.lead_unit_id,
                             user_id=getattr(ctx.actor, "id", None), progress=progress, note=params.get("note"),
-                            overdue_reason=params.get("overdue_reason"),
+                            overdue_reason=params.get("overdue_reason"), blocked_reason=blocked_reason,
                             attachments=list(params.get("attachments") or []), created_at=clock.now())
     ctx.session.add(update)
     if unit is None or unit.id == assignment.lead_unit_id:
@@ -253,7 +255,9 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     assignment.last_update_at = update.created_at
     ctx.session.flush()
     audit.record(ctx.session, "progress.recorded", "assignment", assignment.id, actor=ctx.actor,
-                 after={"progress": progress, "note": params.get("note")}, directive_id=assignment.directive_id,
+                 after={"progress": progress, "note": params.get("note"),
+                        **({"blocked_reason": blocked_reason} if blocked_reason else {})},
+                 directive_id=assignment.directive_id,
                  assignment_id=assignment.id)
     return {"progress_update_id": update.id}
 

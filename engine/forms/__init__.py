@@ -47,7 +47,7 @@ class FormField:
     min: int | None = None
     max: int | None = None
     default: object = None
-    show_if: str | None = None  # "field=value": only required when that field has that value
+    show_if: str | None = None  # "field=value": only required when that field is shown and has that value
 
 
 @dataclass
@@ -124,7 +124,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
     clean, errors = {}, {}
     for f in form.fields:
         value = raw.get(f.name)
-        required = f.required and _condition_holds(f.show_if, raw)
+        required = f.required and _shown(form, f, raw)
         if _is_empty(value):
             if required:
                 errors[f.name] = Message("This field is required.")
@@ -140,11 +140,16 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
     return clean
 
 
-def _condition_holds(condition: str | None, raw: Mapping) -> bool:
-    if not condition:
+def _shown(form: FormDefinition, f: FormField, raw: Mapping, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether `f` is shown: its condition holds, and the field the condition reads is shown too
+    (a reason asked for one progress value is not asked when the progress itself is not)."""
+    if not f.show_if or f.name in seen:
         return True
-    name, _, expected = condition.partition("=")
-    return str(raw.get(name.strip(), "")) == expected.strip()
+    name, _, expected = f.show_if.partition("=")
+    if str(raw.get(name.strip(), "")) != expected.strip():
+        return False
+    controlling = form.field(name.strip())
+    return controlling is None or _shown(form, controlling, raw, seen | {f.name})
 
 
 def _is_empty(value) -> bool:

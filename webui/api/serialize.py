@@ -40,6 +40,7 @@ def assignment(a: Assignment, codes: dict[int, str], outcome: Outcome | None) ->
 def progress_update(p: ProgressUpdate, codes: dict[int, str], username: str | None) -> dict:
     return {"id": p.id, "assignment_id": p.assignment_id, "unit": codes.get(p.unit_id), "user": username,
             "progress": p.progress, "note": p.note, "overdue_reason": p.overdue_reason,
+            "blocked_reason": p.blocked_reason,
             "attachments": list(p.attachments or []), "created_at": iso(p.created_at)}
 
 
