@@ -13,7 +13,7 @@ from engine.directives import service as directives
 from engine.org.importer import import_data
 from engine.org.models import User
 from engine.reports.service import ensure_schedule
-from engine.runtime.models import WorkItem
+from engine.runtime.models import WorkItem, WorkItemStatus
 
 DEMO_PASSWORD = "demo1234"
 UNITS = [
@@ -92,6 +92,6 @@ def _demo_directives(engine) -> None:
 def _classify(engine, directive_id: int, clerk: User) -> None:
     with engine.db.session() as session:
         item = session.scalar(select(WorkItem).where(WorkItem.directive_id == directive_id,
-                                                     WorkItem.status == "ready"))
+                                                     WorkItem.status == WorkItemStatus.READY))
     if item is not None:
         engine.runtime.complete(item.id, {"tracked": "on"}, clerk)

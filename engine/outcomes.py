@@ -31,7 +31,7 @@ from enum import StrEnum
 from sqlalchemy import and_, case, null
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.directives.models import Assignment
+from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind
 
 
 class Outcome(StrEnum):
@@ -61,9 +61,8 @@ TERMS = {
 }
 # The regulation's four buckets: what reports count and rate. Not started counts as in progress.
 BUCKETS = (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.IN_PROGRESS, Outcome.OVERDUE)
-CANCELLED = "cancelled"  # Assignment.status of an assignment withdrawn: no outcome
 BLOCKED = "blocked"  # Assignment.progress: in progress, with difficulties
-_FINISHED = ("closed", CANCELLED)
+_FINISHED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 
 
 def bucket(outcome: Outcome) -> Outcome:
@@ -90,9 +89,9 @@ def outcome_on(deadline: date | None, completed_on: date | None, as_of: date, *,
 
 def outcome_of(assignment: Assignment, as_of: date) -> Outcome | None:
     """The outcome of one assignment as of `as_of`; None when it is cancelled."""
-    if assignment.status == CANCELLED:
+    if assignment.status == AssignmentStatus.CANCELLED:
         return None
-    deadline = assignment.deadline if assignment.deadline_kind != "open" else None
+    deadline = assignment.deadline if assignment.deadline_kind != DeadlineKind.OPEN else None
     return outcome_on(deadline, assignment.completed_on, as_of, started=assignment.progress != "not_started")
 
 
@@ -109,7 +108,7 @@ def difficulties() -> ColumnElement[bool]:
 
 def dated() -> ColumnElement[bool]:
     """SQL: the assignment has a deadline that can pass."""
-    return and_(Assignment.deadline.is_not(None), Assignment.deadline_kind != "open")
+    return and_(Assignment.deadline.is_not(None), Assignment.deadline_kind != DeadlineKind.OPEN)
 
 
 def finished_late() -> ColumnElement[bool]:
@@ -126,7 +125,7 @@ def outcome_case(as_of: date, *, sub_states: bool = True) -> ColumnElement:
     # decide()'s order, testing "done" once: most rows are done, and this keeps a report over
     # 100k assignments as fast as the rule without the cancelled case (bench/reports)
     whens = [
-        (a.status == CANCELLED, null()),
+        (a.status == AssignmentStatus.CANCELLED, null()),
         (and_(a.completed_on.is_not(None), a.completed_on <= as_of), done),
         (and_(dated(), a.deadline < as_of), Outcome.OVERDUE.value),
     ]

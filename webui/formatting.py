@@ -8,18 +8,21 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from engine import clock
+from engine.directives.models import AssignmentStatus, ExplanationStatus, ExtensionStatus
 from engine.outcomes import TERMS, Outcome
 
 URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent": _l("Very urgent"),
                   "flash": _l("Flash")}
 PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                    "blocked": _l("In progress, with difficulties"), "done": _l("Done")}
-STATUS_LABELS = {"open": _l("Being tracked"), "returned": _l("Returned"), "closed": _l("Closed"),
-                 "cancelled": _l("Cancelled")}
+STATUS_LABELS = {AssignmentStatus.OPEN: _l("Being tracked"), AssignmentStatus.RETURNED: _l("Returned"),
+                 AssignmentStatus.CLOSED: _l("Closed"), AssignmentStatus.CANCELLED: _l("Cancelled")}
 # The outcome vocabulary of engine/outcomes.py; a cancelled assignment has none (None) and shows its status.
-OUTCOME_LABELS = {**{outcome: _l(term.msgid) for outcome, term in TERMS.items()}, None: STATUS_LABELS["cancelled"]}
-REQUEST_LABELS = {"pending": _l("Waiting for an answer"), "approved": _l("Approved"), "refused": _l("Refused"),
-                  "answered": _l("Answered")}
+OUTCOME_LABELS = {**{outcome: _l(term.msgid) for outcome, term in TERMS.items()},
+                  None: STATUS_LABELS[AssignmentStatus.CANCELLED]}
+# An extension request's status, or an explanation request's (pending is the same word in both).
+REQUEST_LABELS = {ExtensionStatus.PENDING: _l("Waiting for an answer"), ExtensionStatus.APPROVED: _l("Approved"),
+                  ExtensionStatus.REFUSED: _l("Refused"), ExplanationStatus.ANSWERED: _l("Answered")}
 ROLE_LABELS = {
     "clerk": _l("Tracking clerk (office)"), "office_head": _l("Office head"), "unit_officer": _l("Unit officer"),
     "unit_head": _l("Unit head"), "leader": _l("Leader"), "inspector": _l("Inspector"),

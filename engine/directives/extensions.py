@@ -15,6 +15,7 @@ from engine import audit, clock, forms
 from engine.directives.models import (
     EXPLANATION_DUE,
     Assignment,
+    AssignmentStatus,
     ExplanationRequest,
     ExtensionRequest,
 )
@@ -100,7 +101,7 @@ def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple
     user = session.get(User, actor.id)
     if assignment is None or not permissions.may_reach_assignment(session, user, assignment):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-    if assignment.status == "closed" or assignment.instance_id is None:
+    if assignment.status == AssignmentStatus.CLOSED or assignment.instance_id is None:
         raise DirectiveError("This assignment is closed.")
     return assignment, user
 

@@ -3,6 +3,7 @@ These are the read models lists and reports query; BPMN steps keep them current.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -34,6 +35,39 @@ ORIGIN_PROVINCE, ORIGIN_OWN = "province", "own"
 ORIGINS = (ORIGIN_PROVINCE, ORIGIN_OWN)
 
 
+class DirectiveStatus(StrEnum):
+    """Set by the rulesets' processes (directive.update)."""
+
+    REGISTERED = "registered"                # vào sổ
+    ASSIGNED = "assigned"                    # its assignments are given out
+    UNTRACKED = "untracked"                  # recorded, not tracked (no tasks)
+    OUT_OF_SCOPE = "out_of_scope"            # a type the ruleset does not track (Bạc Liêu Đ.2)
+    RETURNED_UPSTREAM = "returned_upstream"  # sent back to the level above (Bạc Liêu Đ.8 k.1)
+
+
+class AssignmentStatus(StrEnum):
+    OPEN = "open"            # being tracked
+    RETURNED = "returned"    # the lead unit sent it back (chuyển lại) for the office to correct
+    CLOSED = "closed"        # kết thúc
+    CANCELLED = "cancelled"  # hủy: withdrawn, no outcome
+
+
+class DeadlineKind(StrEnum):
+    DATED = "dated"
+    OPEN = "open"  # no deadline (nhiệm vụ không có thời hạn): never late
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class ExplanationStatus(StrEnum):
+    PENDING = "pending"
+    ANSWERED = "answered"
+
+
 class Directive(Base):
     __tablename__ = "directives"
     __table_args__ = (UniqueConstraint("symbol", "issued_on", "issuer"),)
@@ -55,7 +89,7 @@ class Directive(Base):
     # The level whose task this directive carries out, tracked apart: "province" for a district's
     # province-given tasks (Quỳnh Nhai Đ.6 k.1c); None for the office's own leader.
     origin: Mapped[str | None] = mapped_column(String(16), index=True)
-    status: Mapped[str] = mapped_column(String(24), default="registered")
+    status: Mapped[DirectiveStatus] = mapped_column(String(24), default=DirectiveStatus.REGISTERED)
     registration_due: Mapped[date | None] = mapped_column(Date)
     source_document_id: Mapped[str | None] = mapped_column(String(128))  # edXML document id
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -82,7 +116,7 @@ class Assignment(Base):
     content: Mapped[str] = mapped_column(Text)
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     follow_up_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    deadline_kind: Mapped[str] = mapped_column(String(8), default="dated")  # dated | open
+    deadline_kind: Mapped[DeadlineKind] = mapped_column(String(8), default=DeadlineKind.DATED)
     deadline: Mapped[date | None] = mapped_column(Date)
     deadline_rule: Mapped[dict | None] = mapped_column(JSON)  # with `deadline`: ASSIGNMENT_DEADLINE
     original_deadline: Mapped[date | None] = mapped_column(Date)  # kept when extended
@@ -90,7 +124,7 @@ class Assignment(Base):
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     secret: Mapped[bool] = mapped_column(Boolean, default=False)
     progress: Mapped[str] = mapped_column(String(16), default="not_started")
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | returned | closed | cancelled
+    status: Mapped[AssignmentStatus] = mapped_column(String(16), default=AssignmentStatus.OPEN)
     completed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     assigned_on: Mapped[date | None] = mapped_column(Date)
@@ -161,7 +195,7 @@ class ExtensionRequest(Base):
     current_deadline: Mapped[date | None] = mapped_column(Date)  # the deadline when asked
     new_deadline: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | refused
+    status: Mapped[ExtensionStatus] = mapped_column(String(16), default=ExtensionStatus.PENDING)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
@@ -180,7 +214,7 @@ class ExplanationRequest(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_on: Mapped[date | None] = mapped_column(Date)
     due_rule: Mapped[dict | None] = mapped_column(JSON)  # with `due_on`: EXPLANATION_DUE
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | answered
+    status: Mapped[ExplanationStatus] = mapped_column(String(16), default=ExplanationStatus.PENDING)
     answer: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -221,9 +255,10 @@ permissions.declare(permissions.ASSIGNMENT, permissions.Record(
 # Deadlines a calendar correction recomputes (engine.working_days.service); read and write them
 # through these (Deadline: the date and the working-day rule it was counted by, if any).
 ASSIGNMENT_DEADLINE = register(StoredDeadline(
-    Assignment, "deadline", "deadline_rule", (Assignment.status.in_(("open", "returned")),),
+    Assignment, "deadline", "deadline_rule",
+    (Assignment.status.in_((AssignmentStatus.OPEN, AssignmentStatus.RETURNED)),),
     "assignment.deadline_recomputed", "assignment",
     lambda row: {"directive_id": row.directive_id, "assignment_id": row.id}))
 EXPLANATION_DUE = register(StoredDeadline(
-    ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == "pending",),
+    ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == ExplanationStatus.PENDING,),
     "explanation.due_recomputed", "explanation_request", lambda row: {"assignment_id": row.assignment_id}))

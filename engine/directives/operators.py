@@ -7,6 +7,8 @@ silently ignored.
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from typing import TypeVar
 
 from engine import audit, clock
 from engine.directives import service as directives
@@ -15,10 +17,15 @@ from engine.directives.models import (
     PROGRESS,
     URGENCIES,
     Assignment,
+    AssignmentStatus,
     AssignmentUnit,
+    DeadlineKind,
     Directive,
+    DirectiveStatus,
     ExplanationRequest,
+    ExplanationStatus,
     ExtensionRequest,
+    ExtensionStatus,
     ProgressUpdate,
 )
 from engine.directives.subassign import ALL_DONE_MESSAGE, children, combined_progress
@@ -28,12 +35,13 @@ from engine.org import service as org
 from engine.org.models import Unit
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_schema
-from engine.runtime.models import WorkflowInstance
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
 DIRECTIVE_FIELDS = {"status", "tracked", "secrecy", "urgency", "registration_due", "origin"}
 ASSIGNMENT_FIELDS = {"status", "progress", "deadline", "lead_unit", "completed_on", "closed_on", "follow_up_officer"}
+S = TypeVar("S", bound=StrEnum)
 
 # What the directive and assignment diagrams (registration_deadline.dmn, assignment*.bpmn,
 # Bạc Liêu's government_directive.bpmn) and engine.directives.extensions read of ruleset.toml.
@@ -71,6 +79,8 @@ def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
     directive = _directive(ctx, data)
     before = {k: _plain(getattr(directive, k)) for k in params}
     for key, value in params.items():
+        if key == "status":
+            value = _member(DirectiveStatus, value, "directive.update")
         setattr(directive, key, day_of(value) if key == "registration_due" else value)
     audit.record(ctx.session, "directive.updated", "directive", directive.id, actor=ctx.actor, before=before,
                  after={k: _plain(v) for k, v in params.items()}, directive_id=directive.id)
@@ -110,6 +120,8 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
         else:
             if key == "progress" and value not in PROGRESS:
                 raise ValueError(f"assignment.update: unknown progress '{value}'")
+            if key == "status":
+                value = _member(AssignmentStatus, value, "assignment.update")
             before[key] = getattr(assignment, key)
             setattr(assignment, key, value)
     audit.record(ctx.session, "assignment.updated", "assignment", assignment.id, actor=ctx.actor, before=before,
@@ -125,7 +137,7 @@ def return_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
     if not reason:
         raise ValueError("assignment.return: a reason is required")
     assignment = _assignment(ctx, data)
-    assignment.status = "returned"
+    assignment.status = AssignmentStatus.RETURNED
     audit.record(ctx.session, "assignment.returned", "assignment", assignment.id, actor=ctx.actor,
                  before={"lead_unit_id": assignment.lead_unit_id}, after={"reason": reason},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
@@ -152,7 +164,7 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     coordinating = params.get("coordinating_units")
     _set_units(ctx.session, assignment, org.require_unit(ctx.session, params["lead_unit"]),
                None if coordinating is None else [org.require_unit(ctx.session, c) for c in coordinating])
-    assignment.status = "open"
+    assignment.status = AssignmentStatus.OPEN
     now = _as_corrected(ctx.session, assignment)
     changed = [key for key in now if now[key] != was[key]]
     audit.record(ctx.session, "assignment.reassigned", "assignment", assignment.id, actor=ctx.actor,
@@ -201,7 +213,7 @@ def _set_deadline(assignment: Assignment, value) -> None:
     a coordinating unit's own earlier deadline stays."""
     before = assignment.deadline
     ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
-    assignment.deadline_kind = "dated" if assignment.deadline else "open"
+    assignment.deadline_kind = DeadlineKind.DATED if assignment.deadline else DeadlineKind.OPEN
     for link in assignment.units:
         if link.role == "lead" or link.deadline == before:
             link.deadline = assignment.deadline
@@ -266,6 +278,14 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _member(statuses: type[S], value, operator: str) -> S:
+    """`value` as one of `statuses`; a status the diagram mistyped is an incident."""
+    try:
+        return statuses(value)
+    except ValueError:
+        raise ValueError(f"{operator}: unknown status '{value}'") from None
+
+
 # ------------------------------------------------- extension and explanation requests
 @OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
 def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
@@ -274,10 +294,10 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     assignment = ctx.session.get(Assignment, request.assignment_id) if request else None
     if request is None or assignment is None or assignment.id != ctx.instance.assignment_id:
         raise LookupError(f"no extension request {params.get('request_id')} for this assignment")
-    if request.status != "pending":
+    if request.status != ExtensionStatus.PENDING:
         raise ValueError(f"extension request {request.id} was already decided")
     approved = bool(params.get("approved"))
-    request.status = "approved" if approved else "refused"
+    request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
     request.decided_by = getattr(ctx.actor, "id", None)
     request.decided_at = clock.now()
     request.decision_note = params.get("note")
@@ -286,7 +306,7 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
         ASSIGNMENT_DEADLINE.write(assignment, Deadline(request.new_deadline))  # a date the assigner chose
-        assignment.deadline_kind = "dated"
+        assignment.deadline_kind = DeadlineKind.DATED
         for link in assignment.units:
             if link.role == "lead":
                 link.deadline = request.new_deadline
@@ -303,7 +323,7 @@ def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
     request = ctx.session.get(ExplanationRequest, params["request_id"])
     if request is None or request.assignment_id != ctx.instance.assignment_id:
         raise LookupError(f"no explanation request {params.get('request_id')} for this assignment")
-    request.status = "answered"
+    request.status = ExplanationStatus.ANSWERED
     request.answer = params.get("answer")
     request.attachments = list(params.get("attachments") or [])
     request.answered_by = getattr(ctx.actor, "id", None)
@@ -337,7 +357,7 @@ def _all_sections_done(ctx: StepContext, parent: Assignment) -> None:
     notify_users(ctx.session, permissions.unit_staff(ctx.session, parent.lead_unit_id), ALL_DONE_MESSAGE,
                  directive=parent.directive, assignment=parent, dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
     instance = ctx.session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
-    if instance is not None and instance.status == "running" \
+    if instance is not None and instance.status == InstanceStatus.RUNNING \
             and ALL_DONE_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):
         ctx.runtime.deliver_message(ctx.session, instance.id, ALL_DONE_MESSAGE, {"assignment_id": parent.id},
                                     actor=ctx.actor)

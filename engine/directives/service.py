@@ -15,6 +15,7 @@ from engine.directives.models import (
     URGENCIES,
     Assignment,
     AssignmentUnit,
+    DeadlineKind,
     Directive,
 )
 from engine.errors import EngineError, Forbidden
@@ -190,7 +191,7 @@ def deadline_of(session: Session, seq: int, item: dict, field_prefix: str = "") 
     if item.get("deadline_days") not in (None, ""):
         days = _working_days(seq, item["deadline_days"], field_prefix + "deadline_days")
         deadline = Deadline.counted(WorkingCalendar.from_db(session), clock.today(), days)
-        return {"deadline_kind": "dated", "deadline": deadline.to_json()}
+        return {"deadline_kind": DeadlineKind.DATED, "deadline": deadline.to_json()}
     if item.get("deadline"):
         try:
             day = forms.parse_date(item["deadline"])
@@ -198,8 +199,8 @@ def deadline_of(session: Session, seq: int, item: dict, field_prefix: str = "") 
             raise AssignmentError(seq, field_prefix + "deadline",
                                   "Assignment %(n)s: the deadline must be a date from %(first)s to %(last)s "
                                   "(dd/mm/yyyy).", **forms.DATE_RANGE) from None
-        return {"deadline_kind": "dated", "deadline": day.isoformat()}
-    return {"deadline_kind": "open", "deadline": None}
+        return {"deadline_kind": DeadlineKind.DATED, "deadline": day.isoformat()}
+    return {"deadline_kind": DeadlineKind.OPEN, "deadline": None}
 
 
 def _working_days(seq: int, value, field: str) -> int:
@@ -244,7 +245,7 @@ def create_assignments(session: Session, runtime, bundle, directive: Directive, 
         assignment = Assignment(
             directive_id=directive.id, seq=item.get("seq", len(ids) + 1), content=item["content"],
             lead_unit_id=org.require_unit(session, item["lead_unit"]).id,
-            deadline_kind=item.get("deadline_kind", "dated" if day else "open"),
+            deadline_kind=item.get("deadline_kind", DeadlineKind.DATED if day else DeadlineKind.OPEN),
             original_deadline=day, urgency=item.get("urgency", directive.urgency),
             requires_report=bool(item.get("requires_report")), secret=bool(directive.secrecy),
             follow_up_officer_id=_user_id(session, item.get("follow_up_officer")),
@@ -261,7 +262,7 @@ def create_assignments(session: Session, runtime, bundle, directive: Directive, 
         # What the assignment process (and the urging process it calls) reads.
         data = {"assignment_id": assignment.id, "directive_id": directive.id, "symbol": directive.symbol,
                 "summary": directive.summary, "issued_on": directive.issued_on.isoformat(),
-                "assigned_on": clock.today().isoformat(), "deadline": None, "deadline_kind": "open",
+                "assigned_on": clock.today().isoformat(), "deadline": None, "deadline_kind": DeadlineKind.OPEN,
                 "urgency": directive.urgency, "coordinating_deadlines": {}, **item,
                 "coordinating_units": {c: c for c in item["coordinating_units"]}}
         instance = runtime.start(session, bundle, "assignment", data, actor=actor, directive_id=directive.id,

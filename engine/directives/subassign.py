@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
-from engine.directives.models import Assignment, AssignmentUnit
+from engine.directives.models import Assignment, AssignmentStatus, AssignmentUnit, DeadlineKind
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
 from engine.org import permissions
@@ -49,7 +49,7 @@ def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignme
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
     if not permissions.speaks_for_lead_unit(session, user, parent):
         raise Forbidden("Only the lead unit may pass its assignment down.")
-    if parent.status in ("closed", "cancelled"):
+    if parent.status in (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED):
         raise DirectiveError("This assignment is closed.")
     return parent, user
 
@@ -79,7 +79,8 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
                   deadline, actor: User) -> int:
     child = Assignment(
         directive_id=parent.directive_id, seq=parent.seq, content=content, lead_unit_id=unit.id,
-        deadline_kind="dated" if deadline else "open", deadline=deadline, original_deadline=deadline,
+        deadline_kind=DeadlineKind.DATED if deadline else DeadlineKind.OPEN, deadline=deadline,
+        original_deadline=deadline,
         urgency=parent.urgency, requires_report=parent.requires_report, secret=parent.secret, parent_id=parent.id,
         assigned_on=clock.today(), created_at=clock.now())
     child.units.append(AssignmentUnit(unit_id=unit.id, role="lead", deadline=deadline))
@@ -99,8 +100,8 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
 
 
 def children(session: Session, parent_id: int) -> list[Assignment]:
-    return list(session.scalars(select(Assignment).where(Assignment.parent_id == parent_id,
-                                                         Assignment.status != "cancelled").order_by(Assignment.id)))
+    return list(session.scalars(select(Assignment).where(
+        Assignment.parent_id == parent_id, Assignment.status != AssignmentStatus.CANCELLED).order_by(Assignment.id)))
 
 
 def combined_progress(states: list[str]) -> str:

@@ -16,7 +16,7 @@ from engine.inbox.models import SavedFilter
 from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.outcomes import Outcome, outcome_of, outcome_on
-from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 
 VIEWS = ("mine", "unit", "week", "overdue", "done")
 DONE_LIMIT = 200
@@ -49,7 +49,7 @@ class InboxRow:
 
 def _may_act(session: Session, user: User):
     """Ready items `user` may complete (engine.org.permissions, as Runtime.check_may_act)."""
-    return [WorkItem.status == "ready", permissions.act_clause(
+    return [WorkItem.status == WorkItemStatus.READY, permissions.act_clause(
         session, user, role=WorkItem.role, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
         assignment_id=WorkItem.assignment_id)]
 
@@ -58,9 +58,9 @@ def _view_query(session: Session, user: User, view: str) -> Select:
     query = select(WorkItem)
     now = clock.now()
     if view == "done":
-        return query.where(WorkItem.completed_by == user.id, WorkItem.status == "completed")
+        return query.where(WorkItem.completed_by == user.id, WorkItem.status == WorkItemStatus.COMPLETED)
     if view == "unit":
-        return query.where(WorkItem.status == "ready", permissions.unit_items_clause(
+        return query.where(WorkItem.status == WorkItemStatus.READY, permissions.unit_items_clause(
             session, user, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
             assignment_id=WorkItem.assignment_id))
     query = query.where(*_may_act(session, user))
@@ -120,7 +120,7 @@ def _row_outcome(item: WorkItem, assignment: Assignment | None, today: date) -> 
     periodic report…) by the same rule from its own due day."""
     if assignment is not None:
         return outcome_of(assignment, today)
-    completed = item.completed_at if item.status == "completed" else None
+    completed = item.completed_at if item.status == WorkItemStatus.COMPLETED else None
     return outcome_on(_day(item.due_at), _day(completed), today)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,7 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engine.db import Base, UTCDateTime
 from engine.working_days.deadline import StoredDeadline, register
 
-KINDS = ("planned", "ad_hoc")  # thường xuyên, định kỳ (theo kế hoạch) / đột xuất
+
+class InspectionKind(StrEnum):
+    PLANNED = "planned"  # thường xuyên, định kỳ (theo kế hoạch)
+    AD_HOC = "ad_hoc"    # đột xuất
+
+
+class InspectionStatus(StrEnum):
+    PROPOSED = "proposed"
+    DECIDED = "decided"      # the decision (quyết định kiểm tra) is signed
+    REPORTING = "reporting"  # ended; the report is due
+    REPORTED = "reported"
+
+
 # The eight kinds of papers an inspection file holds (Đắk Lắk Đ.18, Quỳnh Nhai Đ.15), in order.
 PAPER_KINDS = (
     "decision",             # 1 quyết định kiểm tra
@@ -28,11 +41,10 @@ class Inspection(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ruleset: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[InspectionKind] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str | None] = mapped_column(Text)  # why an ad-hoc inspection
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
-    # proposed -> decided -> reporting -> reported
+    status: Mapped[InspectionStatus] = mapped_column(String(16), default=InspectionStatus.PROPOSED)  # in that order
     # The decision (quyết định kiểm tra) and its five required parts.
     decision_symbol: Mapped[str | None] = mapped_column(String(64))
     decided_on: Mapped[date | None] = mapped_column(Date)
@@ -95,5 +107,6 @@ class InspectionPaper(Base):
 
 
 # The report's due date, which a calendar correction recomputes (engine.working_days.service).
-REPORT_DUE = register(StoredDeadline(Inspection, "report_due", "report_due_rule", (Inspection.status == "reporting",),
+REPORT_DUE = register(StoredDeadline(Inspection, "report_due", "report_due_rule",
+                                     (Inspection.status == InspectionStatus.REPORTING,),
                                      "inspection.report_due_recomputed", "inspection"))

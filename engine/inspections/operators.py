@@ -3,7 +3,7 @@ report, and who is told."""
 from __future__ import annotations
 
 from engine import audit, clock
-from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember
+from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember, InspectionStatus
 from engine.inspections.service import DECISION_PARTS, file_paper
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -53,7 +53,7 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
         setattr(inspection, key, params.get(key))
     inspection.decided_on, inspection.starts_on = day_of(params.get("decided_on")), day_of(params.get("starts_on"))
     inspection.ends_on = day_of(params["ends_on"])
-    inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), "decided"
+    inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), InspectionStatus.DECIDED
     title = f"Quyết định kiểm tra {params.get('decision_symbol') or ''}".strip()
     file_paper(ctx.session, inspection, "decision", title, params.get("attachments"), ctx.actor)
     audit.record(ctx.session, "inspection.decided", "inspection", inspection.id, actor=ctx.actor,
@@ -67,7 +67,7 @@ def end(ctx: StepContext, data: dict, params: dict) -> dict:
     inspection = _inspection(ctx, data)
     inspection.ended_on = day_of(params["ended_on"])
     REPORT_DUE.write(inspection, Deadline.from_json(params["report_due"]))
-    inspection.findings, inspection.status = params.get("findings"), "reporting"
+    inspection.findings, inspection.status = params.get("findings"), InspectionStatus.REPORTING
     if params.get("minutes"):
         file_paper(ctx.session, inspection, "minutes", "Biên bản kiểm tra", params["minutes"], ctx.actor)
     audit.record(ctx.session, "inspection.ended", "inspection", inspection.id, actor=ctx.actor,
@@ -81,7 +81,7 @@ def report(ctx: StepContext, data: dict, params: dict) -> dict:
     inspection = _inspection(ctx, data)
     for key in ("assessment", "conclusion", "recommendations"):
         setattr(inspection, key, params.get(key))
-    inspection.reported_on, inspection.status = clock.today(), "reported"
+    inspection.reported_on, inspection.status = clock.today(), InspectionStatus.REPORTED
     file_paper(ctx.session, inspection, "results_report", "Báo cáo kết quả kiểm tra", params.get("attachments"),
                ctx.actor)
     audit.record(ctx.session, "inspection.reported", "inspection", inspection.id, actor=ctx.actor,

@@ -13,10 +13,10 @@ from engine import audit, clock
 from engine.directives.service import DirectiveError
 from engine.errors import EngineError, Forbidden, NotFound
 from engine.inspections.models import (
-    KINDS,
     PAPER_KINDS,
     InspectedUnit,
     Inspection,
+    InspectionKind,
     InspectionPaper,
 )
 from engine.org import permissions
@@ -37,13 +37,14 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
     """Open an inspection (planned or ad hoc) of `units` and start the ruleset's inspection
     process; the leader then issues the decision."""
     title = (raw.get("title") or "").strip()
-    kind = raw.get("kind") or "planned"
     codes = list(dict.fromkeys(c.strip() for c in raw.get("units") or [] if c and c.strip()))
     if not title:
         raise InspectionError("Give the inspection a title.")
-    if kind not in KINDS:
-        raise InspectionError("The kind of inspection must be planned or ad hoc.")
-    if kind == "ad_hoc" and not (raw.get("reason") or "").strip():
+    try:
+        kind = InspectionKind(raw.get("kind") or InspectionKind.PLANNED)
+    except ValueError:
+        raise InspectionError("The kind of inspection must be planned or ad hoc.") from None
+    if kind is InspectionKind.AD_HOC and not (raw.get("reason") or "").strip():
         raise InspectionError("Say why this ad-hoc inspection is needed.")
     if not codes:
         raise InspectionError("Name at least one unit to inspect.")
@@ -63,7 +64,7 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
                                 units=[InspectedUnit(unit_id=u.id) for u in units])
         session.add(inspection)
         session.flush()
-        data = {"inspection_id": inspection.id, "title": title, "kind": kind,
+        data = {"inspection_id": inspection.id, "title": title, "kind": kind.value,
                 "inspected_units": [u.code for u in units]}
         inspection.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=user).id
         audit.record(session, "inspection.proposed", "inspection", inspection.id, actor=user,

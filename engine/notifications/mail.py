@@ -69,7 +69,7 @@ from sqlalchemy.exc import IntegrityError
 from engine import clock
 from engine.config import Settings
 from engine.db import Database
-from engine.notifications.models import MailDigest, Notification
+from engine.notifications.models import EmailStatus, MailDigest, Notification
 from engine.notifications.service import render
 from engine.org.models import User
 
@@ -232,7 +232,7 @@ def _send_batch(db: Database, settings: Settings, mailer: Mailer, due: list, now
 
 
 def _unclaimed_due(model, now: datetime) -> tuple:
-    return model.email_status == "pending", model.claim_token.is_(None), model.next_attempt_at <= now
+    return model.email_status == EmailStatus.PENDING, model.claim_token.is_(None), model.next_attempt_at <= now
 
 
 def _due(db: Database, settings: Settings, now: datetime) -> list[tuple[type, int, str | None]]:
@@ -245,7 +245,7 @@ def _due(db: Database, settings: Settings, now: datetime) -> list[tuple[type, in
                                    .order_by(model.next_attempt_at, model.id).limit(BATCH))
             due += [(model, row_id, None) for row_id in free]
             claimed = session.execute(select(model.id, model.claim_token, model.claim_clocks).where(
-                model.email_status == "pending", model.claim_token.is_not(None)).limit(BATCH)).all()
+                model.email_status == EmailStatus.PENDING, model.claim_token.is_not(None)).limit(BATCH)).all()
         due += [(model, row_id, token) for row_id, token, clocks in claimed
                 if _lease_over(db, settings, model, row_id, token, clocks or {})]
     return due
@@ -269,7 +269,8 @@ def _claim(db: Database, model, row_id: int, expired_token: str | None, now: dat
     held = ((model.claim_token == expired_token,) if expired_token else _unclaimed_due(model, now))
     token = secrets.token_hex(16)
     with db.session() as session:
-        claimed = session.execute(update(model).where(model.id == row_id, model.email_status == "pending", *held)
+        claimed = session.execute(update(model)
+                                  .where(model.id == row_id, model.email_status == EmailStatus.PENDING, *held)
                                   .values(claim_token=token, claimed_at=clock.now(),
                                           claim_clocks={machine_id(): monotonic()})).rowcount
     return _Claim(model, row_id, token) if claimed == 1 else None
@@ -284,12 +285,12 @@ def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, no
         subject, body = _compose(session, settings, row, user)
         user_id, attempts, email, written = row.user_id, row.attempts + 1, user.email, row.created_at
     if not email:  # the address was removed since
-        _settle(db, claim, email_status="skipped")
+        _settle(db, claim, email_status=EmailStatus.SKIPPED)
         return "failed"
     recorded = []
 
     def record_sent() -> bool:
-        recorded.append(_settle(db, claim, email_status="sent", sent_at=clock.now(), attempts=attempts,
+        recorded.append(_settle(db, claim, email_status=EmailStatus.SENT, sent_at=clock.now(), attempts=attempts,
                                 last_error=None))
         return recorded[-1]
 
@@ -317,7 +318,8 @@ def _record_failure(db: Database, claim: _Claim, recorded: list[bool], values: d
         _settle(db, claim, **values)
         return
     with db.session() as session:
-        session.execute(update(claim.model).where(claim.model.id == claim.row_id, claim.model.email_status == "sent")
+        session.execute(update(claim.model)
+                        .where(claim.model.id == claim.row_id, claim.model.email_status == EmailStatus.SENT)
                         .values(**values, sent_at=None))
 
 
@@ -339,11 +341,11 @@ def _failure(claim: _Claim, user_id: int, attempts: int, exc: Exception, now: da
     what = f"mail {claim.ref} to user {user_id}"
     if attempts >= MAX_ATTEMPTS:
         log.error("%s given up after %s attempts: %s", what, attempts, error)
-        return {"email_status": "failed", "attempts": attempts, "last_error": error}
+        return {"email_status": EmailStatus.FAILED, "attempts": attempts, "last_error": error}
     retry_at = now + retry_delay(attempts)
     log.warning("%s failed (attempt %s, retry at %s): %s", what, attempts, retry_at.isoformat(), error)
     # pending again: the row may have been recorded as sent just before the server refused it
-    return {"email_status": "pending", "attempts": attempts, "last_error": error, "next_attempt_at": retry_at}
+    return {"email_status": EmailStatus.PENDING, "attempts": attempts, "last_error": error, "next_attempt_at": retry_at}
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -397,12 +399,12 @@ def _build_catchup(db: Database, user_id: int, threshold: int, moment: datetime)
             db.lock(session, _USER_ROW, {"user_id": user_id})
             ids = sorted(session.scalars(
                 update(Notification).where(Notification.user_id == user_id, *_unclaimed_due(Notification, moment))
-                .values(email_status="in_digest").returning(Notification.id)
+                .values(email_status=EmailStatus.IN_DIGEST).returning(Notification.id)
                 .execution_options(synchronize_session=False)))
             if len(ids) <= threshold:
                 raise _NothingToDigest
             session.add(MailDigest(user_id=user_id, day=None, notification_ids=ids, created_at=moment,
-                                   email_status="pending", attempts=0, next_attempt_at=moment))
+                                   email_status=EmailStatus.PENDING, attempts=0, next_attempt_at=moment))
     except _NothingToDigest:
         return False
     log.info("%s mails waiting for user %s gathered into one catch-up mail", len(ids), user_id)
@@ -419,7 +421,7 @@ def build_digests(db: Database, settings: Settings, moment: datetime) -> int:
         return 0
     with db.reading() as session:
         user_ids = list(session.scalars(select(Notification.user_id).where(
-            Notification.email_status == "digest", Notification.created_at < cutoff).distinct()))
+            Notification.email_status == EmailStatus.DIGEST, Notification.created_at < cutoff).distinct()))
     return sum(_build_digest(db, user_id, cutoff, moment) for user_id in user_ids)
 
 
@@ -429,17 +431,17 @@ def _build_digest(db: Database, user_id: int, cutoff: datetime, moment: datetime
     try:
         with db.session() as session:
             digest = MailDigest(user_id=user_id, day=cutoff.date(), notification_ids=[], created_at=moment,
-                                email_status="pending", attempts=0, next_attempt_at=moment)
+                                email_status=EmailStatus.PENDING, attempts=0, next_attempt_at=moment)
             session.add(digest)
             session.flush()
             ids = list(session.scalars(select(Notification.id).where(
-                Notification.user_id == user_id, Notification.email_status == "digest",
+                Notification.user_id == user_id, Notification.email_status == EmailStatus.DIGEST,
                 Notification.created_at < cutoff)))
             if not ids:
                 raise _NothingToDigest
             digest.notification_ids = ids
             session.execute(update(Notification).where(Notification.id.in_(ids))
-                            .values(email_status="in_digest"))
+                            .values(email_status=EmailStatus.IN_DIGEST))
         return True
     except (IntegrityError, _NothingToDigest):
         return False  # today's digest is built already (the rest waits for tomorrow's), or empty

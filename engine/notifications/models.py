@@ -3,22 +3,28 @@ in the application at once and by e-mail after commit."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
 
-# email_status values: pending (to send), sent, failed (gave up after retries; logged, kept),
-# skipped (no address), digest (waits for the person's daily digest), in_digest (taken into one).
-MAIL_STATES = ("pending", "sent", "failed", "skipped", "digest", "in_digest")
+
+class EmailStatus(StrEnum):
+    PENDING = "pending"      # to send
+    SENT = "sent"
+    FAILED = "failed"        # gave up after retries; logged, kept
+    SKIPPED = "skipped"      # no address
+    DIGEST = "digest"        # waits for the person's daily digest
+    IN_DIGEST = "in_digest"  # taken into one
 
 
 class MailOutbox:
     """Columns of a row that one e-mail is sent for, once, with retries. While a
     scheduler sends it, the row holds that scheduler's claim (engine.notifications.mail)."""
 
-    email_status: Mapped[str] = mapped_column(String(16), default="pending")
+    email_status: Mapped[EmailStatus] = mapped_column(String(16), default=EmailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.directives.models import Assignment, Directive
-from engine.notifications.models import Notification
+from engine.notifications.models import EmailStatus, Notification
 from engine.org import permissions
 from engine.org.models import Unit, User
 
@@ -99,10 +99,10 @@ def _allowed(session: Session, users: list[User], directive: Directive | None,
     return users
 
 
-def _mail_status(user: User) -> str:
+def _mail_status(user: User) -> EmailStatus:
     if not user.email:
-        return "skipped"
-    return "digest" if user.email_digest else "pending"
+        return EmailStatus.SKIPPED
+    return EmailStatus.DIGEST if user.email_digest else EmailStatus.PENDING
 
 
 # ---------------------------------------------------------------- the inbox
@@ -132,7 +132,7 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
 def set_digest(session: Session, user_id: int, digest: bool) -> None:
     """One mail a day (digest) or one mail per notification. Notifications still waiting
     follow the new choice."""
-    old, new = ("pending", "digest") if digest else ("digest", "pending")
+    old, new = (EmailStatus.PENDING, EmailStatus.DIGEST) if digest else (EmailStatus.DIGEST, EmailStatus.PENDING)
     session.execute(update(User).where(User.id == user_id).values(email_digest=digest))
     session.execute(update(Notification).where(Notification.user_id == user_id, Notification.email_status == old)
                     .values(email_status=new, next_attempt_at=clock.now()))

@@ -23,7 +23,7 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.outcomes import Outcome, difficulties, outcome_is, outcome_of
-from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 
 SORTS = {
     "deadline": (Assignment.deadline.is_(None), Assignment.deadline, Assignment.id),
@@ -181,7 +181,7 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
     trail = session.scalars(select(AuditEntry).where(AuditEntry.assignment_id == assignment.id)
                             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
-                                                   WorkItem.status == "ready").order_by(WorkItem.id)).all()
+                                                   WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
     instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
     extensions = session.scalars(select(ExtensionRequest).where(ExtensionRequest.assignment_id == assignment.id)
                                  .order_by(ExtensionRequest.requested_at.desc())).all()

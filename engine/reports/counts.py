@@ -19,9 +19,9 @@ from datetime import date
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.directives.models import Assignment, Directive, given_by
+from engine.directives.models import Assignment, AssignmentStatus, Directive, given_by
 from engine.org.models import Unit
-from engine.outcomes import BUCKETS, CANCELLED, bucket_case, dated, decide, difficulties, finished_late
+from engine.outcomes import BUCKETS, bucket_case, dated, decide, difficulties, finished_late
 
 # tỷ lệ trên số nhiệm vụ đã đến hạn / trên tổng số nhiệm vụ được giao
 DENOMINATORS = ("fallen_due", "assigned")
@@ -99,7 +99,7 @@ class Counts:
 def scope_conditions(scope: Scope) -> list:
     a = Assignment
     last_day = min(scope.end or scope.as_of, scope.as_of)  # nothing assigned after the day counts
-    conditions = [a.status != CANCELLED, a.assigned_on.is_not(None), a.assigned_on <= last_day]
+    conditions = [a.status != AssignmentStatus.CANCELLED, a.assigned_on.is_not(None), a.assigned_on <= last_day]
     if scope.start:
         conditions.append(a.assigned_on >= scope.start)
     if scope.unit_ids is not None:

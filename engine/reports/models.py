@@ -3,6 +3,7 @@ report queries need on the assignments table."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,6 +12,11 @@ from engine.db import Base, UTCDateTime
 from engine.directives.models import Assignment
 
 PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")  # tháng, quý, 6 tháng, năm
+
+
+class PeriodicReportStatus(StrEnum):
+    COLLECTING = "collecting"      # units are reporting
+    CONSOLIDATED = "consolidated"  # the office wrote the summary (tổng hợp)
 
 # Every outcome query reads only these columns: with all of them in one index the database
 # answers from the index alone. The lead unit comes first so that a unit's (or sub-tree's)
@@ -35,7 +41,7 @@ class PeriodicReport(Base):
     unit_due: Mapped[date] = mapped_column(Date)     # units → office
     office_due: Mapped[date] = mapped_column(Date)   # office → leader
     article: Mapped[str | None] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(16), default="collecting")  # collecting | consolidated
+    status: Mapped[PeriodicReportStatus] = mapped_column(String(16), default=PeriodicReportStatus.COLLECTING)
     summary: Mapped[str | None] = mapped_column(Text)        # the office's assessment
     consolidated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     consolidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

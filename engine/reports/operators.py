@@ -9,13 +9,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.directives.models import Assignment
+from engine.directives.models import Assignment, AssignmentStatus
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports.calendar import calendar_problems, next_report
-from engine.reports.models import PeriodicReport, UnitReport
+from engine.reports.models import PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import as_day, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
@@ -47,7 +47,7 @@ def reporting_units(session: Session, start: date, end: date) -> list[Unit]:
     done before it began)."""
     a = Assignment
     unit_ids = select(a.lead_unit_id).where(
-        a.status != "cancelled", a.assigned_on <= end, a.lead_unit_id.is_not(None),
+        a.status != AssignmentStatus.CANCELLED, a.assigned_on <= end, a.lead_unit_id.is_not(None),
         or_(a.completed_on.is_(None), a.completed_on >= start)).distinct()
     return list(session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.code)))
 
@@ -111,7 +111,7 @@ def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
 def consolidate(ctx: StepContext, data: dict, params: dict) -> dict:
     row = _report_row(ctx, params["report"])
     row.summary = params.get("summary") or None
-    row.status = "consolidated"
+    row.status = PeriodicReportStatus.CONSOLIDATED
     row.consolidated_by = getattr(ctx.actor, "id", None)
     row.consolidated_at = clock.now()
     audit.record(ctx.session, "periodic_report.consolidated", "periodic_report", row.id, actor=ctx.actor,

@@ -19,7 +19,7 @@ from engine.reports.counts import Counts, Scope
 from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.operators import reporting_units
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
-from engine.runtime.models import WorkflowInstance
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 
 PURPOSE = "periodic_report"
 DENOMINATOR_LABELS = {
@@ -144,8 +144,9 @@ def month_ends(last: date, count: int = 12) -> list[date]:
 
 # ---------------------------------------------------------------- the schedule
 def running_schedule(session: Session) -> WorkflowInstance | None:
-    return session.scalar(select(WorkflowInstance).where(WorkflowInstance.purpose == PURPOSE,
-                                                         WorkflowInstance.status.in_(("running", "error"))))
+    return session.scalar(select(WorkflowInstance).where(
+        WorkflowInstance.purpose == PURPOSE,
+        WorkflowInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.ERROR))))
 
 
 def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:

@@ -18,7 +18,7 @@ from engine.errors import EngineError
 from engine.rulesets import disk
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.loader import BundleSource
-from engine.rulesets.models import ProcessBundle, ProcessDraft
+from engine.rulesets.models import BundleStatus, DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
 
 MAX_XML = 2 * 1024 * 1024
@@ -47,17 +47,17 @@ def open_draft(session: Session, processes_dir: str | Path, bundle: ProcessBundl
     if path not in bundle.files:
         raise DraftError("Process file %(path)s is not part of this ruleset.", path=path)
     draft = session.scalar(select(ProcessDraft).where(
-        ProcessDraft.ruleset == bundle.ruleset, ProcessDraft.path == path, ProcessDraft.status == "open",
+        ProcessDraft.ruleset == bundle.ruleset, ProcessDraft.path == path, ProcessDraft.status == DraftStatus.OPEN,
         ProcessDraft.created_by == actor.id).order_by(ProcessDraft.id.desc()).limit(1))
     if draft is not None and (draft.base_bundle_id == bundle.id or _edited(session, draft)):
         return draft
     if draft is not None:  # untouched and a newer version is in force: start from that one
-        draft.status = "discarded"
+        draft.status = DraftStatus.DISCARDED
     moment = clock.now()
     draft = ProcessDraft(ruleset=bundle.ruleset, path=path, target="ruleset", xml=bundle.files[path],
                          base_bundle_id=bundle.id,
                          base_disk_hash=disk.read_disk_file(processes_dir, bundle.ruleset, path).hash,
-                         status="open", created_by=actor.id, created_at=moment, updated_at=moment)
+                         status=DraftStatus.OPEN, created_by=actor.id, created_at=moment, updated_at=moment)
     session.add(draft)
     session.flush()
     return draft
@@ -65,7 +65,7 @@ def open_draft(session: Session, processes_dir: str | Path, bundle: ProcessBundl
 
 def keep(draft: ProcessDraft, xml: str, target: str | None = None) -> None:
     """Store the editor's XML in the draft (autosave; no checks beyond size)."""
-    if draft.status != "open":
+    if draft.status != DraftStatus.OPEN:
         raise DraftError("This draft was already saved or discarded.")
     if len(xml.encode("utf-8")) > MAX_XML:
         raise DraftError("The diagram is too large.")
@@ -111,7 +111,7 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
     if conflict(session, processes_dir, draft) is not None:
         raise DiskConflict("%(path)s changed on disk since you started editing.", path=draft.path)
     published = session.scalar(select(ProcessBundle).where(
-        ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == "published"))
+        ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
     base = published or session.get(ProcessBundle, draft.base_bundle_id)
     source = BundleSource(draft.ruleset, {**base.files, draft.path: xml}, base.settings)
     try:
@@ -120,14 +120,14 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
     except RulesetError as exc:
         draft.problems = [asdict(p) for p in exc.problems]
         return SaveResult(None, exc.problems)
-    draft.status, draft.bundle_id, draft.problems, draft.comment = "saved", bundle.id, None, comment
+    draft.status, draft.bundle_id, draft.problems, draft.comment = DraftStatus.SAVED, bundle.id, None, comment
     audit.record(session, "draft.saved", "process_draft", draft.id, actor=actor,
                  after={"path": draft.path, "bundle": bundle.id, "number": bundle.number, "target": draft.target})
     return SaveResult(bundle, [])
 
 
 def discard(session: Session, draft: ProcessDraft, actor) -> None:
-    draft.status = "discarded"
+    draft.status = DraftStatus.DISCARDED
     draft.updated_at = clock.now()
     audit.record(session, "draft.discarded", "process_draft", draft.id, actor=actor, after={"path": draft.path})
 
@@ -136,7 +136,7 @@ def publish_version(session: Session, processes_dir: str | Path, bundle: Process
     """Put `bundle` into force for new directives (also an earlier one: a rollback) and write its
     process files back to disk so `dondoc ruleset load` reads the same thing."""
     previous = session.scalar(select(ProcessBundle).where(
-        ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == "published"))
+        ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
     publish_bundle(session, bundle, actor=actor)
     common = frozenset(session.scalars(select(ProcessDraft.path).where(
         ProcessDraft.bundle_id == bundle.id, ProcessDraft.target == "common")))

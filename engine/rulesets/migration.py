@@ -23,7 +23,7 @@ from engine import audit
 from engine.errors import NotFound
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.runtime.models import InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
 from engine.spiff.state import REGISTRY
 
 UNSAFE = TaskState.STARTED | TaskState.COMPLETED
@@ -101,7 +101,7 @@ def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, ac
 
 def _refusal(instance: WorkflowInstance, current: ProcessBundle,
              target: ProcessBundle) -> tuple[str, dict] | None:
-    if instance.status != "running":
+    if instance.status != InstanceStatus.RUNNING:
         return "The instance is %(status)s, not running.", {"status": instance.status}
     if target.ruleset != current.ruleset:
         return "Version %(number)s belongs to another ruleset.", {"number": target.number}
@@ -177,14 +177,14 @@ def _apply(runtime, session: Session, instance: WorkflowInstance, target: Proces
 def _work_item_drafts(session: Session, instance_id: int) -> dict[str, dict]:
     """Half-filled forms of the ready work items: a re-predicted user task gets a new task id
     (a new work item), and the person's typing must follow it."""
-    items = session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
-                                                   WorkItem.status == "ready", WorkItem.draft.is_not(None)))
+    items = session.scalars(select(WorkItem).where(
+        WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.READY, WorkItem.draft.is_not(None)))
     return {item.element_id: item.draft for item in items}
 
 
 def _restore_work_item_drafts(session: Session, instance_id: int, drafts: dict[str, dict]) -> None:
     session.flush()
     for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
-                                                       WorkItem.status == "ready")):
+                                                       WorkItem.status == WorkItemStatus.READY)):
         if item.draft is None and item.element_id in drafts:
             item.draft = drafts[item.element_id]

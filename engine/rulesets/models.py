@@ -3,12 +3,25 @@ definitions and settings together, so a running instance keeps every part it sta
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UTCDateTime
 from engine.org import permissions
+
+
+class BundleStatus(StrEnum):
+    DRAFT = "draft"          # stored, not yet published
+    PUBLISHED = "published"  # the one version new instances start on
+    RETIRED = "retired"      # published before; its instances run on
+
+
+class DraftStatus(StrEnum):
+    OPEN = "open"
+    SAVED = "saved"          # became a version (bundle_id)
+    DISCARDED = "discarded"
 
 
 class ProcessBundle(Base):
@@ -21,7 +34,7 @@ class ProcessBundle(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     files: Mapped[dict] = mapped_column(JSON)  # relative path -> text
     settings: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="published")  # draft | published | retired
+    status: Mapped[BundleStatus] = mapped_column(String(16), default=BundleStatus.PUBLISHED)
     source: Mapped[str] = mapped_column(String(16), default="disk")  # disk | modeler
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -39,7 +52,7 @@ class ProcessDraft(Base):
     xml: Mapped[str] = mapped_column(Text)
     base_bundle_id: Mapped[int] = mapped_column(ForeignKey("process_bundles.id"))
     base_disk_hash: Mapped[str | None] = mapped_column(String(64))  # the disk file the draft started from
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | saved | discarded
+    status: Mapped[DraftStatus] = mapped_column(String(16), default=DraftStatus.OPEN)
     problems: Mapped[list | None] = mapped_column(JSON)  # of the last refused save
     bundle_id: Mapped[int | None] = mapped_column(ForeignKey("process_bundles.id"))  # the version it made
     comment: Mapped[str | None] = mapped_column(Text)
@@ -51,7 +64,7 @@ class ProcessDraft(Base):
 def published_settings(session: Session) -> list[tuple[str, dict]]:
     """(ruleset, settings) of the published version of each ruleset."""
     return [tuple(row) for row in session.execute(select(ProcessBundle.ruleset, ProcessBundle.settings)
-                                                  .where(ProcessBundle.status == "published"))]
+                                                  .where(ProcessBundle.status == BundleStatus.PUBLISHED))]
 
 
 permissions.declare_settings(published_settings)  # [secrecy] visible_to is read from here

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle, read_ruleset
-from engine.rulesets.models import ProcessBundle
+from engine.rulesets.models import BundleStatus, ProcessBundle
 
 
 class BundleCache:
@@ -49,13 +49,13 @@ def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, 
         ProcessBundle.ruleset == source.ruleset, ProcessBundle.content_hash == digest))
     if existing is not None:
         cache.put(existing.id, compiled)
-        if publish and existing.status != "published":
+        if publish and existing.status != BundleStatus.PUBLISHED:
             publish_bundle(session, existing, actor=actor)
         return existing
     number = (session.scalar(select(func.max(ProcessBundle.number)).where(
         ProcessBundle.ruleset == source.ruleset)) or 0) + 1
     bundle = ProcessBundle(ruleset=source.ruleset, number=number, content_hash=digest, files=source.files,
-                           settings=source.settings, status="draft", source=origin, created_at=clock.now(),
+                           settings=source.settings, status=BundleStatus.DRAFT, source=origin, created_at=clock.now(),
                            created_by=getattr(actor, "id", None), comment=comment)
     session.add(bundle)
     session.flush()
@@ -70,10 +70,10 @@ def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, 
 def publish_bundle(session: Session, bundle: ProcessBundle, *, actor=None) -> None:
     """Make `bundle` the version new directives of its ruleset start on."""
     for other in session.scalars(select(ProcessBundle).where(
-            ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == "published")):
+            ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED)):
         if other.id != bundle.id:
-            other.status = "retired"
-    bundle.status = "published"
+            other.status = BundleStatus.RETIRED
+    bundle.status = BundleStatus.PUBLISHED
     bundle.published_at = clock.now()
     audit.record(session, "bundle.published", "process_bundle", bundle.id, actor=actor,
                  after={"ruleset": bundle.ruleset, "number": bundle.number})
@@ -81,7 +81,7 @@ def publish_bundle(session: Session, bundle: ProcessBundle, *, actor=None) -> No
 
 def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:
     return session.scalar(select(ProcessBundle).where(
-        ProcessBundle.ruleset == ruleset, ProcessBundle.status == "published"))
+        ProcessBundle.ruleset == ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
 
 
 def load_ruleset_from_disk(session: Session, processes_dir: str | Path, ruleset: str, cache: BundleCache,

@@ -2,11 +2,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
+
+
+class InstanceStatus(StrEnum):
+    RUNNING = "running"
+    ERROR = "error"          # stopped at an incident until an admin retries it
+    COMPLETED = "completed"
+
+
+class WorkItemStatus(StrEnum):
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"  # its branch of the process ended without it
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
 
 
 class WorkflowInstance(Base):
@@ -19,7 +37,7 @@ class WorkflowInstance(Base):
     purpose: Mapped[str] = mapped_column(String(32))  # directive | assignment | inspection | …
     state: Mapped[str] = mapped_column(Text)  # see engine.spiff.state
     version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every step
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running | error | completed
+    status: Mapped[InstanceStatus] = mapped_column(String(16), default=InstanceStatus.RUNNING)
     next_timer_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
     directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
     assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -49,7 +67,7 @@ class WorkItem(Base):
     directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
     assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="ready")  # ready | completed | cancelled
+    status: Mapped[WorkItemStatus] = mapped_column(String(16), default=WorkItemStatus.READY)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -67,7 +85,7 @@ class Incident(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str | None] = mapped_column(String(128))
     error: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | resolved
+    status: Mapped[IncidentStatus] = mapped_column(String(16), default=IncidentStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

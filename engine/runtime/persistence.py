@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import Conflict
-from engine.runtime.models import Incident, WorkflowInstance, WorkItem
+from engine.runtime.models import Incident, WorkflowInstance, WorkItem, WorkItemStatus
 from engine.working_days import revision_column
 
 
@@ -27,9 +27,10 @@ LOCK_OF_WORK_ITEM = _locking(WorkflowInstance.id == select(WorkItem.instance_id)
                              .where(WorkItem.id == bindparam("work_item_id")).scalar_subquery())
 LOCK_OF_INCIDENT = _locking(WorkflowInstance.id == select(Incident.instance_id)
                             .where(Incident.id == bindparam("incident_id")).scalar_subquery())
-_READY = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"), WorkItem.status == "ready")
+_READY = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"),
+                                WorkItem.status == WorkItemStatus.READY)
 _READY_OR_ONE = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"),
-                                       or_(WorkItem.status == "ready", WorkItem.id == bindparam("also")))
+                                       or_(WorkItem.status == WorkItemStatus.READY, WorkItem.id == bindparam("also")))
 _INSTANCES = WorkflowInstance.__table__
 _SAVED_COLUMNS = ("state", "status", "next_timer_due", "updated_at")
 _SAVE = (update(_INSTANCES)

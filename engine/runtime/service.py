@@ -32,7 +32,7 @@ from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
-from engine.runtime.models import Incident, WorkflowInstance, WorkItem
+from engine.runtime.models import Incident, IncidentStatus, InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
 from engine.sandbox import make_script_engine
 from engine.sandbox.helpers import current_calendar, current_settings, date_vn
 from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
@@ -104,7 +104,7 @@ class Runtime:
                                      missing=NotFound("Work item %(id)s does not exist.", id=work_item_id))
             open_items = persistence.open_items(session, instance.id, also=work_item_id)
             item = next(i for i in open_items if i.id == work_item_id)
-            if item.status != "ready":
+            if item.status != WorkItemStatus.READY:
                 raise AlreadyDone("This work item has already been completed.")
             user = org.in_session(session, actor)
             self.check_may_act(session, user, item)
@@ -122,9 +122,9 @@ class Runtime:
             def record_completion() -> None:
                 # Closed after the run, so that no query of the run autoflushes it before the
                 # save writes it (with the other items this step closes).
-                item.status, item.completed_at, item.completed_by = "completed", clock.now(), user.id
+                item.status, item.completed_at, item.completed_by = WorkItemStatus.COMPLETED, clock.now(), user.id
                 audit.record(session, "work_item.completed", "work_item", item.id, actor=user,
-                             before={"status": "ready"}, after={"element": item.element_id, "data": clean},
+                             before={"status": WorkItemStatus.READY}, after={"element": item.element_id, "data": clean},
                              directive_id=item.directive_id, assignment_id=item.assignment_id)
 
             self._step(session, instance, compiled, workflow, user, action=run_user_task, record=record_completion,
@@ -135,7 +135,7 @@ class Runtime:
         with self.db.session() as session:
             item = self._work_item(session, work_item_id)
             self.check_may_act(session, session.get(User, actor.id), item)
-            if item.status != "ready":
+            if item.status != WorkItemStatus.READY:
                 raise AlreadyDone("This work item has already been completed.")
             item.draft = {k: v for k, v in raw.items() if k != "csrf_token"}
 
@@ -155,7 +155,7 @@ class Runtime:
         it commits or not together). Refuses when the workflow is not waiting for `name`."""
         instance = self._lock(session, instance_id)
         compiled, workflow = self._load(session, instance)
-        if instance.status != "running" or name not in spiff.waiting_message_names(workflow):
+        if instance.status != InstanceStatus.RUNNING or name not in spiff.waiting_message_names(workflow):
             raise Conflict("This action is not possible at this stage of the process.")
         self._step(session, instance, compiled, workflow, actor,
                    action=lambda wf: spiff.send_message(wf, name, payload or {}))
@@ -173,7 +173,7 @@ class Runtime:
         with self.db.session() as session:
             return list(session.scalars(
                 # strictly before: SpiffWorkflow fires a timer only once its moment has passed
-                select(WorkflowInstance.id).where(WorkflowInstance.status == "running",
+                select(WorkflowInstance.id).where(WorkflowInstance.status == InstanceStatus.RUNNING,
                                                   WorkflowInstance.next_timer_due < moment)
                 .order_by(WorkflowInstance.next_timer_due).limit(limit)))
 
@@ -183,7 +183,7 @@ class Runtime:
         moment = moment or clock.now()
         with self.db.session() as session:
             instance = self._lock(session, instance_id, skip_locked=True)
-            if instance is None or instance.status != "running" or not instance.next_timer_due \
+            if instance is None or instance.status != InstanceStatus.RUNNING or not instance.next_timer_due \
                     or instance.next_timer_due >= moment:
                 return False
             compiled, workflow = self._load(session, instance)
@@ -209,7 +209,7 @@ class Runtime:
             instance = self._lock_by(session, persistence.LOCK_OF_INCIDENT, {"incident_id": incident_id},
                                      missing=missing)  # the lock first: see complete
             incident = session.get(Incident, incident_id)
-            if incident is None or incident.status != "open":
+            if incident is None or incident.status != IncidentStatus.OPEN:
                 raise NotFound("No open incident %(id)s.", id=incident_id)
             compiled, workflow = self._load(session, instance)
 
@@ -217,8 +217,8 @@ class Runtime:
                 for task in spiff.error_tasks(wf):
                     wf.reset_from_task_id(task.id)
 
-            incident.status, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.id
-            instance.status = "running"
+            incident.status, incident.resolved_at, incident.resolved_by = IncidentStatus.RESOLVED, clock.now(), actor.id
+            instance.status = InstanceStatus.RUNNING
             self._step(session, instance, compiled, workflow, actor, action=reset)
             audit.record(session, "incident.retried", "incident", incident.id, actor=actor,
                          after={"instance_status": instance.status})
@@ -253,7 +253,7 @@ class Runtime:
         with self.db.session() as session:
             return list(session.scalars(
                 select(WorkflowInstance.id)
-                .where(WorkflowInstance.status == "running", WorkflowInstance.id > after_id, may_depend)
+                .where(WorkflowInstance.status == InstanceStatus.RUNNING, WorkflowInstance.id > after_id, may_depend)
                 .order_by(WorkflowInstance.id).limit(limit)))
 
     def _refresh_instance(self, instance_id: int, actor: User | None) -> bool:
@@ -262,7 +262,7 @@ class Runtime:
         try:
             with self.db.session() as session:
                 instance = self._lock(session, instance_id)
-                if instance.status != "running":
+                if instance.status != InstanceStatus.RUNNING:
                     return False
                 compiled, workflow = self._load(session, instance)
                 calendar = WorkingCalendar.lazily_from_db(session)
@@ -288,7 +288,7 @@ class Runtime:
     def _refresh_due_dates(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
         """Re-evaluate the `due` property of the instance's open work items (the inbox shows it)."""
         for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id,
-                                                           WorkItem.status == "ready")):
+                                                           WorkItem.status == WorkItemStatus.READY)):
             task = spiff.find_task(workflow, UUID(item.task_id))
             due = task.task_spec.extensions.get("properties", {}).get("due") if task else None
             if due:
@@ -360,12 +360,14 @@ class Runtime:
 
     def _save(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
               workflow: BpmnWorkflow, open_items: list[WorkItem] | None = None) -> None:
-        status = instance.status if instance.status == "error" else "completed" if workflow.completed else "running"
+        status = instance.status if instance.status == InstanceStatus.ERROR \
+            else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
         with session.no_autoflush:  # the sync writes the work items itself
             self._sync_work_items(session, instance, compiled, workflow, open_items)
         prune(workflow)
         persistence.save_instance(session, instance, state=dump_state(workflow), status=status,
-                                  next_timer_due=None if status == "completed" else next_timer_due(workflow),
+                                  next_timer_due=None if status == InstanceStatus.COMPLETED
+                                  else next_timer_due(workflow),
                                   updated_at=clock.now())
         session.flush()  # what the run's operators left pending: its errors belong to the step
 
@@ -377,11 +379,12 @@ class Runtime:
         stored = persistence.open_items(session, instance.id) if open_items is None else open_items
         closing = []
         for item in stored:
-            if item.status == "ready" and item.task_id not in ready:
+            if item.status == WorkItemStatus.READY and item.task_id not in ready:
                 task = spiff.find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
-                item.status = "completed" if task is not None and task.state == TaskState.COMPLETED else "cancelled"
+                item.status = WorkItemStatus.COMPLETED if task is not None and task.state == TaskState.COMPLETED \
+                    else WorkItemStatus.CANCELLED
                 item.completed_at = clock.now()
-            if item.status != "ready":
+            if item.status != WorkItemStatus.READY:
                 closing.append(item)
         persistence.close_work_items(session, closing)
         known = {item.task_id for item in stored}
@@ -403,7 +406,7 @@ class Runtime:
             instructions=_instructions_template(instructions).render(**task.data) if instructions else None,
             form_key=props.get("formKey", ""), directive_id=instance.directive_id,
             assignment_id=task.data.get("assignment_id", instance.assignment_id),
-            due_at=_due_moment(due), status="ready", created_at=clock.now())
+            due_at=_due_moment(due), status=WorkItemStatus.READY, created_at=clock.now())
 
     def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str) -> int | None:
         if unit_expression:
@@ -419,7 +422,7 @@ class Runtime:
                          exc: Exception) -> None:
         failed = spiff.error_tasks(workflow)
         task = failed[0] if failed else getattr(exc, "task", None)
-        instance.status = "error"
+        instance.status = InstanceStatus.ERROR
         session.add(Incident(instance_id=instance.id, task_id=str(task.id) if task else None,
                              element_id=task.task_spec.bpmn_id if task else None,
                              error=f"{type(exc).__name__}: {exc}", created_at=clock.now()))

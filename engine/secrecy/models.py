@@ -3,11 +3,17 @@ when — never its summary, content or files unless the ruleset allows storing t
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
+
+
+class SecretDocumentStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class SecretDocument(Base):
@@ -22,7 +28,7 @@ class SecretDocument(Base):
     issuer: Mapped[str] = mapped_column(String(255))
     secrecy: Mapped[str] = mapped_column(String(16))  # confidential | secret | top_secret
     directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))  # when content is stored
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
+    status: Mapped[SecretDocumentStatus] = mapped_column(String(16), default=SecretDocumentStatus.OPEN)
     instance_id: Mapped[int | None] = mapped_column(Integer)  # the paper-report reminder process
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -24,7 +24,7 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.secrecy import register
-from engine.secrecy.models import SecretAssignment, SecretDocument
+from engine.secrecy.models import SecretAssignment, SecretDocument, SecretDocumentStatus
 from engine.secrecy.register import SecrecyError
 from engine.text import filled
 from engine.working_days.deadline import day_of
@@ -81,9 +81,9 @@ def close_secret_document(engine, document_id: int, actor: User) -> SecretDocume
         document = session.get(SecretDocument, document_id)
         if document is None or not permissions.may_read_secret_register(user, settings):
             raise NotFound("Secret document %(id)s does not exist.", id=document_id)
-        if document.status == "closed":
+        if document.status == SecretDocumentStatus.CLOSED:
             raise SecrecyError("This secret document is already closed.")
-        document.status, document.closed_at = "closed", clock.now()
+        document.status, document.closed_at = SecretDocumentStatus.CLOSED, clock.now()
         if document.instance_id:
             engine.runtime.deliver_message(session, document.instance_id, CLOSED_MESSAGE, {}, actor=user)
         audit.record(session, "secret_document.closed", "secret_document", document.id, actor=user)

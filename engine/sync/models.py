@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"    # to send (again)
+    SENT = "sent"          # the upper level accepted it
+    REJECTED = "rejected"  # the upper level refused it for good
 
 
 class SyncedAssignment(Base):
@@ -37,7 +44,7 @@ class SyncOutbox(Base):
     path: Mapped[str] = mapped_column(String(255))             # e.g. /api/v1/assignments/12/progress
     payload: Mapped[dict] = mapped_column(JSON)
     local_assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | rejected
+    status: Mapped[OutboxStatus] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives import service as directives
-from engine.directives.models import Assignment, Directive, ProgressUpdate
+from engine.directives.models import Assignment, DeadlineKind, Directive, DirectiveStatus, ProgressUpdate
 from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import User
 from engine.sync.client import UpperClient, UpperUnreachable
-from engine.sync.models import SyncedAssignment, SyncOutbox
+from engine.sync.models import OutboxStatus, SyncedAssignment, SyncOutbox
 
 PAGE_SIZE = 200
 MAX_BACKOFF = timedelta(hours=6)
@@ -120,7 +120,7 @@ def receive(engine, peer: Peer, upper_directive: dict, upper_item: dict) -> int:
         directive = _local_directive(session, bundle.ruleset, peer, upper_directive, actor)
         item = {"seq": upper_item.get("seq") or 1, "content": upper_item["content"], "lead_unit": peer.local_unit,
                 "coordinating_units": [], "deadline": upper_item.get("deadline"),
-                "deadline_kind": upper_item.get("deadline_kind") or "dated",
+                "deadline_kind": upper_item.get("deadline_kind") or DeadlineKind.DATED,
                 "urgency": upper_item.get("urgency") or directive.urgency,
                 "requires_report": bool(upper_item.get("requires_report"))}
         org.require_unit(session, peer.local_unit)
@@ -154,7 +154,8 @@ def _local_directive(session: Session, ruleset: str, peer: Peer, upper: dict, ac
         ruleset=ruleset, doc_type=upper.get("doc_type") or "CV", number=upper.get("number") or "",
         symbol=upper["symbol"], summary=upper.get("summary") or "", issuer=upper["issuer"],
         signer=upper.get("signer"), submitting_body=upper.get("submitting_body"), issued_on=issued_on,
-        received_on=clock.today(), urgency=upper.get("urgency") or "normal", tracked=True, status="assigned",
+        received_on=clock.today(), urgency=upper.get("urgency") or "normal", tracked=True,
+        status=DirectiveStatus.ASSIGNED,
         source_document_id=f"{peer.url}/api/v1/directives/{upper['id']}", created_by=getattr(actor, "id", None),
         created_at=clock.now())
     session.add(directive)
@@ -193,7 +194,7 @@ def deliver(engine, peer: Peer, client: UpperClient) -> tuple[int, int, str | No
     sent = rejected = 0
     with engine.db.session() as session:
         due = session.scalars(select(SyncOutbox.id).where(
-            SyncOutbox.peer == peer.url, SyncOutbox.status == "pending",
+            SyncOutbox.peer == peer.url, SyncOutbox.status == OutboxStatus.PENDING,
             SyncOutbox.next_attempt_at <= clock.now()).order_by(SyncOutbox.id)).all()
     for row_id in due:
         with engine.db.session() as session:
@@ -206,11 +207,11 @@ def deliver(engine, peer: Peer, client: UpperClient) -> tuple[int, int, str | No
                 row.next_attempt_at = clock.now() + min(timedelta(minutes=2 ** min(row.attempts, 12)), MAX_BACKOFF)
                 return sent, rejected, row.last_error
             if 200 <= answer.status < 300:
-                row.status, row.sent_at, row.last_error = "sent", clock.now(), None
+                row.status, row.sent_at, row.last_error = OutboxStatus.SENT, clock.now(), None
                 sent += 1
             else:
                 reason = answer.body.get("error", answer.body)
-                row.status, row.last_error = "rejected", f"HTTP {answer.status}: {reason}"
+                row.status, row.last_error = OutboxStatus.REJECTED, f"HTTP {answer.status}: {reason}"
                 rejected += 1
     return sent, rejected, None
 

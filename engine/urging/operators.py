@@ -4,7 +4,7 @@
 ruleset's `[reminders]`."""
 from __future__ import annotations
 
-from engine.directives.models import ASSIGNMENT_DEADLINE, Assignment, Directive
+from engine.directives.models import ASSIGNMENT_DEADLINE, Assignment, AssignmentStatus, DeadlineKind, Directive
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
@@ -26,7 +26,7 @@ settings_schema("reminders", {
                    "additionalProperties": False},  # [reminders.recipients]: roles told of each kind
 })
 
-CLOSED = ("closed", "cancelled")
+CLOSED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 
 
 def _assignment(ctx: StepContext, data: dict) -> Assignment:
@@ -39,7 +39,7 @@ def _assignment(ctx: StepContext, data: dict) -> Assignment:
 
 def _deadline(assignment: Assignment):
     """The current deadline, keeping the working-day rule when it has one."""
-    if assignment.deadline_kind == "open" or assignment.deadline is None:
+    if assignment.deadline_kind == DeadlineKind.OPEN or assignment.deadline is None:
         return None
     return ASSIGNMENT_DEADLINE.read(assignment).to_json()
 
@@ -65,7 +65,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     unit has reported it done or returned it (the office acts next)."""
     kind, at = params["kind"], params.get("at") or ""
     assignment = _assignment(ctx, data)
-    if assignment.progress == "done" or assignment.status == "returned":
+    if assignment.progress == "done" or assignment.status == AssignmentStatus.RETURNED:
         return {"notified": 0, "paused": True}
     users = [user for role in permissions.urging_roles(kind, params.get("roles"))
              for user in permissions.holders_for_assignment(ctx.session, assignment, role)]

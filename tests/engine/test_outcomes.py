@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
 from engine.clock import ManualClock
-from engine.directives.models import PROGRESS, Assignment, Directive
+from engine.directives.models import PROGRESS, Assignment, AssignmentStatus, DeadlineKind, Directive
 from engine.outcomes import (
     BUCKETS,
     Outcome,
@@ -28,8 +28,8 @@ from tests.conftest import fresh_database_url, make_engine
 
 D = date(2026, 3, 31)
 NOW = datetime(2026, 3, 31, 2, 0, tzinfo=UTC)
-STATUSES = ("open", "returned", "closed", "cancelled")
-KINDS = ("dated", "open")
+STATUSES = tuple(AssignmentStatus)
+KINDS = tuple(DeadlineKind)
 INPUTS = ("progress", "status", "deadline_kind", "deadline", "completed_on", "closed_on")  # what a row is made of
 
 

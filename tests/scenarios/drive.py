@@ -22,6 +22,7 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.passwords import hash_password
 from engine.runtime.models import WorkItem
+from tests import statuses
 from tests.conftest import PASSWORD, make_engine
 
 # (code, name, parent, kind, tracking office)
@@ -67,7 +68,11 @@ class Scenario:
         return cls(engine, clock, users)
 
     def close(self) -> None:
+        """Stop the engine; every status the scenario wrote must be a member of its column's enum."""
+        with self.engine.db.reading() as session:
+            unknown = statuses.outside_their_enums(session)
         self.engine.close()
+        assert not unknown, f"statuses outside their enums: {unknown}"
 
     # ------------------------------------------------------------------ time
     def at(self, moment: str) -> None:

@@ -9,7 +9,7 @@ from engine.errors import EngineError
 from engine.org import accounts, permissions
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
-from engine.runtime.models import Incident, WorkflowInstance
+from engine.runtime.models import Incident, IncidentStatus, WorkflowInstance
 from engine.working_days import service as calendar_service
 from engine.working_days.models import CalendarOverride
 from webui import forms
@@ -28,7 +28,7 @@ nav_links = [NavLink("admin.incidents", "Incidents", permissions.may_handle_inci
 @blueprint.get("/incidents")
 @login_required(permissions.may_handle_incidents)
 def incidents():
-    status = "resolved" if request.args.get("status") == "resolved" else "open"
+    status = IncidentStatus.RESOLVED if request.args.get("status") == IncidentStatus.RESOLVED else IncidentStatus.OPEN
     with engine().db.reading() as session:
         rows = session.execute(select(Incident, WorkflowInstance).join(
             WorkflowInstance, WorkflowInstance.id == Incident.instance_id).where(Incident.status == status)

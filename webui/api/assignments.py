@@ -20,7 +20,7 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.outcomes import Outcome, outcome_of
 from engine.registry import service as registry
-from engine.runtime.models import WorkItem
+from engine.runtime.models import WorkItem, WorkItemStatus
 from webui.api import serialize
 from webui.api.core import (
     MAX_ID,
@@ -182,7 +182,7 @@ def _waiting_item(session, user: User, assignment_id: int, action: str) -> WorkI
     """The ready work item of this assignment that the user may handle and whose form offers
     `action`; the ruleset's forms, not this code, say which step takes which action."""
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment_id,
-                                                   WorkItem.status == "ready").order_by(WorkItem.id)).all()
+                                                   WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
     for item in ready:
         if inbox.visible_work_item(session, user, item.id) is None:
             continue

@@ -15,6 +15,7 @@ from engine.org import permissions
 from engine.outcomes import Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
+from engine.runtime.models import InstanceStatus
 from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
@@ -97,7 +98,7 @@ def detail(assignment_id: int):
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
         actions = {i.id: _preset_actions(eng, session, i) for i in my_items}
         waiting = eng.runtime.waiting_messages(session, info.instance) \
-            if info.instance is not None and info.instance.status == "running" else []
+            if info.instance is not None and info.instance.status == InstanceStatus.RUNNING else []
         may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
             session, user, info.assignment)
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)

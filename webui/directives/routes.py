@@ -12,7 +12,7 @@ from engine.errors import EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.org import permissions
-from engine.runtime.models import WorkItem
+from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
 from webui import forms
@@ -76,7 +76,7 @@ def _next_step(directive_id: int) -> str:
     user = current_user()
     with engine().db.session() as session:
         ids = session.scalars(select(WorkItem.id).where(WorkItem.directive_id == directive_id,
-                                                        WorkItem.status == "ready").order_by(WorkItem.id))
+                                                        WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id))
         for item_id in ids:
             if inbox.visible_work_item(session, user, item_id) is not None:
                 return url_for("workitems.form", item_id=item_id)

@@ -15,9 +15,9 @@ from engine.org.models import User
 from engine.rulesets import diff, disk, drafts, migration
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import NS, SAFE_XML
-from engine.rulesets.models import ProcessBundle, ProcessDraft
+from engine.rulesets.models import DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import published_bundle
-from engine.runtime.models import WorkflowInstance
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
@@ -38,7 +38,7 @@ def index():
             return render_template("modeler/index.html", bundle=None, ruleset=eng.ruleset)
         files = _process_files(bundle.files)
         open_drafts = list(session.scalars(select(ProcessDraft).where(
-            ProcessDraft.ruleset == eng.ruleset, ProcessDraft.status == "open",
+            ProcessDraft.ruleset == eng.ruleset, ProcessDraft.status == DraftStatus.OPEN,
             ProcessDraft.created_by == current_user().id)))
         history = drafts.versions(session, eng.ruleset)
         authors = _authors(session, history)
@@ -232,7 +232,7 @@ def _older_instances(session, bundle: ProcessBundle) -> list[tuple[WorkflowInsta
     rows = session.execute(select(WorkflowInstance, ProcessBundle.number).join(
         ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
         ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.number < bundle.number,
-        WorkflowInstance.status == "running").order_by(WorkflowInstance.id).limit(500))
+        WorkflowInstance.status == InstanceStatus.RUNNING).order_by(WorkflowInstance.id).limit(500))
     return [tuple(row) for row in rows]
 
 
