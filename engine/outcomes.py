@@ -17,6 +17,11 @@ counted) is:
   progress is still `not_started`.
 The deadline is the current one (an approved extension replaces it); an open assignment
 (`deadline_kind = "open"`) has none, so it is never late.
+
+Across the buckets, an assignment *meets difficulties* (gặp khó khăn, vướng mắc; Quỳnh Nhai
+Đ.5 k.1g) while the last progress its lead unit reported is `blocked` and it is neither closed
+nor cancelled. This is the state now, whatever the as-of day: progress has no history in the
+query tables (the progress updates keep it, with the difficulties named).
 """
 from __future__ import annotations
 
@@ -57,6 +62,8 @@ TERMS = {
 }
 # The regulation's four buckets: what reports count and rate. Not started counts as in progress.
 BUCKETS = (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.IN_PROGRESS, Outcome.OVERDUE)
+BLOCKED = "blocked"  # Assignment.progress: in progress, with difficulties
+_FINISHED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 
 
 def bucket(outcome: Outcome) -> Outcome:
@@ -90,7 +97,17 @@ def outcome_of(assignment: Assignment, as_of: date) -> Outcome | None:
     return outcome_on(deadline, assignment.completed_on, as_of, started=assignment.progress != "not_started")
 
 
+def meets_difficulties(assignment: Assignment) -> bool:
+    """The lead unit last reported difficulties, and the assignment is still followed up."""
+    return assignment.progress == BLOCKED and assignment.status not in _FINISHED
+
+
 # ---------------------------------------------------------------- the SQL form
+def difficulties() -> ColumnElement[bool]:
+    """SQL: meets_difficulties()."""
+    return and_(Assignment.progress == BLOCKED, Assignment.status.not_in(_FINISHED))
+
+
 def dated() -> ColumnElement[bool]:
     """SQL: the assignment has a deadline that can pass."""
     return and_(Assignment.deadline.is_not(None), Assignment.deadline_kind != DeadlineKind.OPEN)

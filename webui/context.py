@@ -4,7 +4,17 @@ from __future__ import annotations
 from flask import current_app
 
 from engine.core import Engine
+from engine.errors import NotFound
 
 
 def engine() -> Engine:
     return current_app.extensions["dondoc"]
+
+
+def ruleset_settings(session) -> dict:
+    """The published ruleset's settings (words, which filters the regulation has); {} before
+    any ruleset is loaded."""
+    try:
+        return engine().compiled(engine().current_bundle(session)).settings
+    except NotFound:
+        return {}

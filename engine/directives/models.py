@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, or_, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
@@ -16,6 +29,11 @@ URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, kh�
 SECRECY_LEVELS = ("confidential", "secret", "top_secret")       # mật, tối mật, tuyệt mật
 PROGRESS = ("not_started", "in_progress", "blocked", "done")     # chưa / đang / vướng mắc / đã thực hiện
 DOCUMENT_ID_LENGTH = 128  # the longest edXML document id stored
+# Who gave the task a directive carries out, as reports and the registry filter on it: "province"
+# (Directive.origin, a district's province-given tasks, Quỳnh Nhai Đ.6 k.1c) or the organisation's
+# own leader ("own": no origin recorded).
+ORIGIN_PROVINCE, ORIGIN_OWN = "province", "own"
+ORIGINS = (ORIGIN_PROVINCE, ORIGIN_OWN)
 
 
 class DirectiveStatus(StrEnum):
@@ -83,6 +101,13 @@ class Directive(Base):
     assignments: Mapped[list[Assignment]] = relationship(back_populates="directive", order_by="Assignment.seq")
 
 
+def given_by(origin: str) -> ColumnElement[bool]:
+    """SQL over Directive: it carries out a task `origin` (ORIGINS) gave."""
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown origin '{origin}' (known: {', '.join(ORIGINS)})")
+    return Directive.origin.is_(None) if origin == ORIGIN_OWN else Directive.origin == origin
+
+
 class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),)
@@ -143,6 +168,7 @@ class ProgressUpdate(Base):
     progress: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     overdue_reason: Mapped[str | None] = mapped_column(Text)
+    blocked_reason: Mapped[str | None] = mapped_column(Text)  # khó khăn, vướng mắc (with progress "blocked")
     attachments: Mapped[list] = mapped_column(JSON, default=list)  # sha256 digests
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -263,10 +263,11 @@ def _set_units(session, assignment: Assignment, lead: Unit, coordinating: list[U
 
 
 @OPERATORS.register("progress.record", required=("progress",),
-                        optional=("note", "unit", "attachments", "overdue_reason", "completed_on"))
+                        optional=("note", "unit", "attachments", "overdue_reason", "completed_on", "blocked_reason"))
 def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     """`completed_on`: the day it was done, when the office records it afterwards (Bạc Liêu
-    Đ.9 k.1); absent, a "done" report is done the day it is recorded."""
+    Đ.9 k.1); absent, a "done" report is done the day it is recorded. `blocked_reason`: the
+    difficulties the unit reports (khó khăn, vướng mắc), kept with the update."""
     assignment = _assignment(ctx, data)
     progress = params.get("progress")
     if progress not in PROGRESS:
@@ -274,10 +275,11 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     completed_on = day_of(params.get("completed_on")) or clock.today()
     if completed_on > clock.today():
         raise ValueError(f"progress.record: completed_on {completed_on} is after today")
+    blocked_reason = params.get("blocked_reason") or None
     unit = org.unit_by_code(ctx.session, params["unit"]) if params.get("unit") else None
     update = ProgressUpdate(assignment_id=assignment.id, unit_id=unit.id if unit else assignment.lead_unit_id,
                             user_id=getattr(ctx.actor, "id", None), progress=progress, note=params.get("note"),
-                            overdue_reason=params.get("overdue_reason"),
+                            overdue_reason=params.get("overdue_reason"), blocked_reason=blocked_reason,
                             attachments=list(params.get("attachments") or []), created_at=clock.now())
     ctx.session.add(update)
     if unit is None or unit.id == assignment.lead_unit_id:
@@ -288,6 +290,8 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     after = {"progress": progress, "note": params.get("note")}
     if progress == "done" and params.get("completed_on"):
         after["completed_on"] = completed_on.isoformat()
+    if blocked_reason:
+        after["blocked_reason"] = blocked_reason
     audit.record(ctx.session, "progress.recorded", "assignment", assignment.id, actor=ctx.actor,
                  after=after, directive_id=assignment.directive_id, assignment_id=assignment.id)
     return {"progress_update_id": update.id}

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from engine import audit, clock, forms
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
+    ORIGIN_OWN,
+    ORIGIN_PROVINCE,
     URGENCIES,
     Assignment,
     AssignmentUnit,
@@ -31,6 +33,23 @@ MAX_WORKING_DAYS = 3650     # a deadline given in working days: about 14 years a
 
 class DirectiveError(EngineError):
     pass
+
+
+def has_blocked_status(settings: dict) -> bool:
+    """Whether "in progress with difficulties" is a status of the regulation (`[progress]
+    blocked_status`; absent: it is, as in assignment_cycle.bpmn), so a filter and a column."""
+    return bool((settings.get("progress") or {}).get("blocked_status", True))
+
+
+def origin_labels(settings: dict) -> dict[str, str]:
+    """What the regulation calls the tasks of each origin (ORIGINS), from `[terminology]`
+    `province_given` and `own_given`; empty when it tracks no province-given tasks apart (only
+    Quỳnh Nhai Đ.6 k.1c does), so that no filter is offered there."""
+    terms = settings.get("terminology") or {}
+    if "province_given" not in terms:
+        return {}
+    return {ORIGIN_PROVINCE: terms["province_given"],
+            ORIGIN_OWN: terms.get("own_given") or f"Nhiệm vụ không thuộc: {terms['province_given'].lower()}"}
 
 
 class AssignmentError(DirectiveError):

@@ -47,7 +47,7 @@ class FormField:
     min: int | None = None
     max: int | None = None
     default: object = None
-    show_if: str | None = None  # "field=value": only required when that field has that value
+    show_if: str | None = None  # "field=value": only required when that field is shown and has that value
     # A date's bounds: "today", or the name of a date in the work item's data ("assigned_on")
     not_before: str | None = None
     not_after: str | None = None
@@ -130,7 +130,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
     errors: dict[str, Message] = {}
     for f in form.fields:
         value = raw.get(f.name)
-        required = f.required and _condition_holds(f.show_if, raw)
+        required = f.required and _shown(form, f, raw)
         if _is_empty(value):
             if required:
                 errors[f.name] = Message("This field is required.")
@@ -164,11 +164,16 @@ def _bound(name: str | None, facts: Mapping[str, object]) -> date | None:
     return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
 
 
-def _condition_holds(condition: str | None, raw: Mapping) -> bool:
-    if not condition:
+def _shown(form: FormDefinition, f: FormField, raw: Mapping, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether `f` is shown: its condition holds, and the field the condition reads is shown too
+    (a reason asked for one progress value is not asked when the progress itself is not)."""
+    if not f.show_if or f.name in seen:
         return True
-    name, _, expected = condition.partition("=")
-    return str(raw.get(name.strip(), "")) == expected.strip()
+    name, _, expected = f.show_if.partition("=")
+    if str(raw.get(name.strip(), "")) != expected.strip():
+        return False
+    controlling = form.field(name.strip())
+    return controlling is None or _shown(form, controlling, raw, seen | {f.name})
 
 
 def _is_empty(value) -> bool:

@@ -49,7 +49,7 @@ def _compiled(source: str) -> Template:
 def message_context(session: Session, directive: Directive | None, assignment: Assignment | None,
                     **extra) -> dict:
     """What a template may name. A secret assignment's content stays out of messages, even
-    to those who may read it (mail leaves the system)."""
+    to those who may read it (mail leaves the system), and so does what its unit wrote (`reason`)."""
     unit = session.get(Unit, assignment.lead_unit_id) if assignment and assignment.lead_unit_id else None
     deadline = assignment.deadline.strftime("%d/%m/%Y") if assignment and assignment.deadline else "không thời hạn"
     secret = assignment is None or permissions.is_secret(session, permissions.ASSIGNMENT, assignment.id)
@@ -58,7 +58,7 @@ def message_context(session: Session, directive: Directive | None, assignment: A
         "content": "" if secret or assignment is None else assignment.content,
         "seq": assignment.seq if assignment else "", "unit": unit.name if unit else "", "deadline": deadline,
         "urgency_label": URGENCY_LABELS.get(assignment.urgency if assignment else "normal", ""),
-        "days_late": 0, **extra,
+        "days_late": 0, **extra, "reason": "" if secret else extra.get("reason", ""),
     }
 
 

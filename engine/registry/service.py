@@ -18,11 +18,12 @@ from engine.directives.models import (
     ExplanationRequest,
     ExtensionRequest,
     ProgressUpdate,
+    given_by,
 )
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.outcomes import Outcome, outcome_is, outcome_of
+from engine.outcomes import Outcome, difficulties, outcome_is, outcome_of
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 
 SORTS = {
@@ -46,6 +47,8 @@ class AssignmentQuery:
     period_to: date | None = None    # assigned on or before
     urgency: str | None = None
     directive_id: int | None = None
+    blocked: bool = False            # only those meeting difficulties (gặp khó khăn, vướng mắc)
+    origin: str | None = None        # who gave the task (directives.models.ORIGINS)
     text: str = ""
     sort: str = "deadline"
     page: int = 1
@@ -98,6 +101,10 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> 
         query = query.where(Assignment.urgency == q.urgency)
     if q.directive_id:
         query = query.where(Assignment.directive_id == q.directive_id)
+    if q.blocked:
+        query = query.where(difficulties())
+    if q.origin:
+        query = query.where(given_by(q.origin))
     if q.period_from:
         query = query.where(Assignment.assigned_on >= q.period_from)
     if q.period_to:

@@ -5,7 +5,10 @@ rule of engine/outcomes.py; this module decides which assignments a report count
 - an assignment counts once, for its lead unit as it stands now (a returned and reassigned
   assignment counts for the unit it is assigned to now);
 - it counts when it was assigned in the period and not after the as-of day; cancelled ones
-  (no outcome) and ones never assigned do not count.
+  (no outcome) and ones never assigned do not count;
+- beside the buckets, `blocked` counts those meeting difficulties now (engine/outcomes.py);
+- `origin` keeps the tasks a higher level gave (a district's province-given tasks, Quỳnh Nhai
+  Đ.6 k.1c: "province") or the organisation's own ("own": directives with no origin).
 """
 from __future__ import annotations
 
@@ -17,9 +20,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.directives.models import Assignment, AssignmentStatus, Directive
+from engine.directives.models import Assignment, AssignmentStatus, Directive, given_by
 from engine.org.models import Unit
-from engine.outcomes import BUCKETS, bucket_case, dated, decide, finished_late
+from engine.outcomes import BUCKETS, bucket_case, dated, decide, difficulties, finished_late
 
 # tỷ lệ trên số nhiệm vụ đã đến hạn / trên tổng số nhiệm vụ được giao
 DENOMINATORS = ("fallen_due", "assigned")
@@ -37,6 +40,7 @@ class Scope:
     directive_id: int | None = None
     urgency: str | None = None
     officer_id: int | None = None
+    origin: str | None = None            # who gave the task (directives.models.ORIGINS; None: any)
     include_secret: bool = True          # the public page sets False
     # Which assignments a list may name (the overdue list): SQL over Assignment, None for all.
     # Counts never need it: they name no assignment.
@@ -54,6 +58,7 @@ class Counts:
     done_late: int = 0
     in_progress: int = 0
     overdue: int = 0
+    blocked: int = 0  # of those, meeting difficulties now (not a bucket: counted across them)
     extra: dict = field(default_factory=dict)  # label, code… of the group
 
     @property
@@ -81,14 +86,14 @@ class Counts:
         return round(100.0 * self.done_on_time / base, 2) if base else None
 
     def add(self, other: Counts) -> None:
-        for name in BUCKETS:
+        for name in (*BUCKETS, "blocked"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self, denominator: str = "fallen_due") -> dict:
         data = {name.value: getattr(self, name) for name in BUCKETS}
-        data.update(asdict(self)["extra"], total=self.total, done=self.done, fallen_due=self.fallen_due,
-                    rate=self.rate(denominator), on_time_rate=self.on_time_rate(denominator),
-                    denominator=denominator)
+        data.update(asdict(self)["extra"], blocked=self.blocked, total=self.total, done=self.done,
+                    fallen_due=self.fallen_due, rate=self.rate(denominator),
+                    on_time_rate=self.on_time_rate(denominator), denominator=denominator)
         return data
 
 
@@ -106,6 +111,8 @@ def scope_conditions(scope: Scope) -> list:
         conditions.append(a.urgency == scope.urgency)
     if scope.officer_id is not None:
         conditions.append(a.follow_up_officer_id == scope.officer_id)
+    if scope.origin is not None:
+        conditions.append(a.directive_id.in_(select(Directive.id).where(given_by(scope.origin))))
     if not scope.include_secret:
         conditions.append(a.secret.is_(False))
         public = select(Directive.id).where(Directive.secrecy.is_(None))
@@ -128,13 +135,14 @@ def count_buckets(session: Session, scope: Scope, by: str | None = None) -> dict
     key = _GROUP_COLUMNS[by] if by else literal(None)
     bucket = bucket_case(scope.as_of)
     sums = [func.sum(case((bucket == name.value, 1), else_=0)).label(name.value) for name in BUCKETS]
+    sums.append(func.sum(case((difficulties(), 1), else_=0)).label("blocked"))
     query = select(key.label("key"), *sums).where(*scope_conditions(scope))
     if by:
         query = query.group_by(key)
     result = {}
     for row in session.execute(query):
         counts: dict[str, Any] = {name.value: int(getattr(row, name.value) or 0) for name in BUCKETS}
-        result[row.key] = Counts(**counts)
+        result[row.key] = Counts(**counts, blocked=int(row.blocked or 0))
     return result
 
 

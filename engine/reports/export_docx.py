@@ -30,7 +30,7 @@ def write_docx(report: Report) -> bytes:
         _body(doc, text)
     _section(doc, "II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ")
     rows, total = layout.unit_rows(report)
-    _grid(doc, layout.UNIT_HEADERS, [*rows, total], (13, 45, 15, 15, 15, 17, 16, 16, 16), size=10, bold_last=True)
+    _grid(doc, layout.UNIT_HEADERS, [*rows, total], (12, 38, 14, 15, 15, 16, 15, 15, 15, 15), size=10, bold_last=True)
     _section(doc, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
         _grid(doc, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (13, 22, 33, 24, 24, 14, 27, 27), size=10)

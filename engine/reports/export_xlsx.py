@@ -24,7 +24,7 @@ def write_xlsx(report: Report) -> bytes:
     summary.title = "Tổng hợp"
     rows, total = layout.unit_rows(report)
     _title(summary, report, len(layout.UNIT_HEADERS))
-    _table(summary, layout.UNIT_HEADERS, [*rows, total], widths=[6, 40, 12, 14, 14, 14, 14, 14, 14])
+    _table(summary, layout.UNIT_HEADERS, [*rows, total], widths=[6, 40, 12, 14, 14, 14, 14, 14, 14, 14])
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     for row in summary.iter_rows(min_row=6, min_col=len(layout.UNIT_HEADERS)):

@@ -10,7 +10,7 @@ from engine.reports.service import Report
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
-                "Tỷ lệ hoàn thành (%)"]
+                "Đang gặp khó khăn, vướng mắc", "Tỷ lệ hoàn thành (%)"]
 OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Số ngày quá hạn",
                    "Lý do chưa hoàn thành", "Đề xuất"]
 
@@ -45,6 +45,7 @@ def summary_paragraphs(report: Report) -> list[str]:
         f"Tổng số nhiệm vụ được giao: {t.total}; trong đó {t.done} nhiệm vụ đã hoàn thành "
         f"({t.done_on_time} đúng hạn, {t.done_late} quá hạn), {t.in_progress} nhiệm vụ đang thực hiện trong hạn, "
         f"{t.overdue} nhiệm vụ quá hạn chưa hoàn thành.",
+        *([f"Hiện có {t.blocked} nhiệm vụ đang gặp khó khăn, vướng mắc."] if t.blocked else []),
         f"Tỷ lệ hoàn thành: {rate_text(t.rate(report.denominator))}%. {report.denominator_label}.",
         "Nhiệm vụ có thời hạn được tính theo thời hạn hiện hành (đã gồm gia hạn được chấp thuận); "
         "nhiệm vụ không có thời hạn không tính quá hạn; nhiệm vụ hoàn thành đúng ngày hết hạn là đúng hạn.",
@@ -52,7 +53,8 @@ def summary_paragraphs(report: Report) -> list[str]:
 
 
 def _unit_cells(counts: Counts, denominator: str) -> list:
-    return [counts.total, *(getattr(counts, b) for b in BUCKETS), counts.fallen_due, counts.rate(denominator)]
+    return [counts.total, *(getattr(counts, b) for b in BUCKETS), counts.fallen_due, counts.blocked,
+            counts.rate(denominator)]
 
 
 def unit_rows(report: Report) -> tuple[list[list], list]:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.directives.models import URGENCIES
+from engine.directives.models import ORIGINS, URGENCIES
 from engine.errors import EngineError
 from engine.org import permissions
 from engine.org import service as org
@@ -22,6 +22,13 @@ class BadReportQuery(EngineError):
     """A report parameter that cannot be used; the message says which and why."""
 
 
+def read_origin(value: str | None) -> str | None:
+    """Who gave the tasks a report keeps to (ORIGINS), or None for all."""
+    if value and value not in ORIGINS:
+        raise BadReportQuery("Unknown origin '%(value)s'.", value=value[:20])
+    return value or None
+
+
 @dataclass(frozen=True)
 class ReportQuery:
     period: ReportPeriod
@@ -31,11 +38,12 @@ class ReportQuery:
     denominator: str = "fallen_due"
     directive_id: int | None = None
     officer: str = ""  # the follow-up officer's username
+    origin: str = ""   # who gave the tasks (ORIGINS: a district's province-given ones, or its own)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], today: date) -> ReportQuery:
         """Defaults: this year, as of today (or the period's last day when it is over), the
-        whole organisation, every urgency, the fallen-due denominator."""
+        whole organisation, every urgency and origin, the fallen-due denominator."""
         text = (args.get("period") or str(today.year)).strip()
         try:
             period = parse_period(text)
@@ -58,12 +66,13 @@ class ReportQuery:
         denominator = args.get("denominator") or "fallen_due"
         if denominator not in DENOMINATORS:
             raise BadReportQuery("Unknown denominator '%(value)s'.", value=denominator[:20])
+        origin = read_origin(args.get("origin")) or ""
         directive = (args.get("directive") or "").strip()
         if directive and not directive.isdigit():
             raise BadReportQuery("Unknown directive '%(value)s'.", value=directive[:20])
         return cls(period=period, as_of=as_of, unit_code=(args.get("unit") or "").strip()[:64], urgency=urgency,
                    denominator=denominator, directive_id=int(directive) if directive else None,
-                   officer=(args.get("officer") or "").strip()[:64])
+                   officer=(args.get("officer") or "").strip()[:64], origin=origin)
 
     def scope(self, session: Session, asker: User | None) -> Scope:
         """The Scope for this query within what `asker` may see (engine.org.permissions: the
@@ -83,6 +92,7 @@ class ReportQuery:
                 raise BadReportQuery("Unknown officer '%(value)s'.", value=self.officer)
         return Scope(as_of=self.as_of, start=self.period.start, end=self.period.end, unit_ids=unit_ids,
                      urgency=self.urgency or None, directive_id=self.directive_id, officer_id=officer_id,
+                     origin=self.origin or None,
                      include_secret=asker is not None,
                      shown=permissions.see_clause(session, asker, permissions.ASSIGNMENT) if asker else None)
 
@@ -96,5 +106,6 @@ class ReportQuery:
     def args(self) -> dict[str, str]:
         values = {"period": period_key(self.period), "as_of": self.as_of.isoformat(), "unit": self.unit_code,
                   "urgency": self.urgency, "denominator": self.denominator, "officer": self.officer,
+                  "origin": self.origin,
                   "directive": str(self.directive_id) if self.directive_id else ""}
         return {k: v for k, v in values.items() if v}

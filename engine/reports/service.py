@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.directives.service import origin_labels
 from engine.errors import NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -96,7 +97,19 @@ def default_header(session: Session, scope: Scope, period_label: str, settings: 
     return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),
                   number_symbol="      /BC-VP", place=place, issued_on=scope.as_of,
                   title=f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
-                        + (f" {period_label[:1].lower()}{period_label[1:]}" if period_label else ""))
+                        + (f" {_lower_first(period_label)}" if period_label else "")
+                        + _origin_words(scope, settings))
+
+
+def _origin_words(scope: Scope, settings: dict) -> str:
+    """A report kept to one origin says so in its title: " (nhiệm vụ UBND tỉnh, … giao)"."""
+    if scope.origin is None:
+        return ""
+    return f" ({_lower_first(origin_labels(settings).get(scope.origin, scope.origin))})"
+
+
+def _lower_first(text: str) -> str:
+    return f"{text[:1].lower()}{text[1:]}"
 
 
 def _place_from(root_name: str) -> str:

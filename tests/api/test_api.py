@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from engine.api_tokens import service as tokens
 from engine.directives.models import Directive, ProgressUpdate
-from tests.api.conftest import api_app
+from tests.api.conftest import Caller, api_app, make_token
+from tests.scenarios.drive import Scenario
 
 DIRECTIVE = {"symbol": "45/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh", "summary": "Về việc X",
              "assignments": [{"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline_days": 5,
@@ -238,3 +239,43 @@ def test_the_api_inside_the_whole_app(loaded, org_tree):
     missing = client.get("/api/v1/no-such-thing")
     assert missing.status_code == 404 and missing.is_json
     assert client.post("/api/v1/directives", json={}, headers={"Authorization": f"Bearer {token}"}).status_code == 422
+
+
+def test_difficulties_and_origin_through_the_api(database_url, clock, tmp_path):
+    """Quỳnh Nhai: a blocked report needs its difficulties (422 naming the field) and tells the
+    office; the registry and the report summary filter on difficulties and on who gave the task."""
+    sc = Scenario.start(database_url, clock, "quynh-nhai", tmp_path)
+    try:
+        sc.at("2026-02-12 09:00")
+        one = [{"content": "Nhiệm vụ", "lead_unit": "SXD", "deadline": "27/03/2026"}]
+        province = sc.register("330/UBND-VP", "12/02/2026", one)
+        sc.complete("classify", "clerk", {"tracked": "on", "province_given": "on"}, directive_id=province.id)
+        own = sc.register("331/UBND-VP", "12/02/2026", one)
+        sc.complete("classify", "clerk", {"tracked": "on"}, directive_id=own.id)
+        [task] = sc.assignments(province.id)
+        client = api_app(sc.engine).test_client()
+        clerk, sxd = (Caller(client, make_token(sc.engine, name)) for name in ("clerk", "sxd"))
+
+        refused = sxd("POST", f"/assignments/{task.id}/progress", json={"progress": "blocked", "note": "Vướng"})
+        assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"blocked_reason"}
+        reported = sxd("POST", f"/assignments/{task.id}/progress",
+                       json={"progress": "blocked", "blocked_reason": "Chưa bố trí vốn"})
+        assert reported.status_code == 201 and reported.get_json()["progress"] == "blocked"
+        assert "Chưa bố trí vốn" in sc.notices("blocked", task.id)[0].body
+        [update] = clerk("GET", f"/assignments/{task.id}/progress").get_json()["items"]
+        assert update["blocked_reason"] == "Chưa bố trí vốn"
+
+        def listed(query: str) -> list[int]:
+            return [item["id"] for item in clerk("GET", f"/assignments?{query}").get_json()["items"]]
+
+        assert listed("blocked=true") == [task.id] and len(listed("blocked=false")) == 2
+        assert listed("origin=province") == [task.id] and listed("origin=own") == [sc.assignments(own.id)[0].id]
+        for bad in ("blocked=maybe", "origin=county"):
+            assert clerk("GET", f"/assignments?{bad}").status_code == 400
+        province_only = clerk("GET", "/reports/summary?origin=province").get_json()
+        assert (province_only["origin"], province_only["total"]["total"], province_only["total"]["blocked"]) == (
+            "province", 1, 1)
+        assert clerk("GET", "/reports/summary?origin=own").get_json()["total"]["blocked"] == 0
+        assert clerk("GET", "/reports/summary?origin=county").status_code == 400
+    finally:
+        sc.close()

@@ -13,7 +13,17 @@ from sqlalchemy import delete, insert, select
 
 from engine.clock import ManualClock
 from engine.directives.models import PROGRESS, Assignment, AssignmentStatus, DeadlineKind, Directive
-from engine.outcomes import BUCKETS, Outcome, bucket, bucket_case, outcome_case, outcome_is, outcome_of
+from engine.outcomes import (
+    BUCKETS,
+    Outcome,
+    bucket,
+    bucket_case,
+    difficulties,
+    meets_difficulties,
+    outcome_case,
+    outcome_is,
+    outcome_of,
+)
 from tests.conftest import fresh_database_url, make_engine
 
 D = date(2026, 3, 31)
@@ -53,11 +63,13 @@ def check_both_forms(engine, rows: list[dict], as_of: date) -> None:
         session.execute(insert(Assignment), rows)
         found = session.execute(select(Assignment.id, outcome_case(as_of), bucket_case(as_of), *columns)).all()
         selected = {o: set(session.scalars(select(Assignment.id).where(outcome_is(o, as_of)))) for o in Outcome}
+        blocked = set(session.scalars(select(Assignment.id).where(difficulties())))
         session.rollback()
     assert len(found) == len(rows)
     for assignment_id, sql_outcome, sql_bucket, *values in found:
         inputs = dict(zip(INPUTS, values, strict=True))
         python = outcome_of(Assignment(**inputs), as_of)
+        assert (assignment_id in blocked) == meets_difficulties(Assignment(**inputs)), inputs
         assert sql_outcome == python, (inputs, as_of)
         assert sql_bucket == (bucket(python) if python else None), (inputs, as_of)
         for outcome, ids in selected.items():

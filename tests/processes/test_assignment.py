@@ -107,8 +107,8 @@ def test_late_unit_must_give_its_reason(loaded, org_tree, clock):
     assert drive.assignment(engine, aid).progress == "in_progress"
     drive.ready(engine, "handle")  # the next round
     # dak-lak has no "in progress with difficulties" status (progress.blocked_status = false).
-    drive.complete(engine, "handle", {"action": "update", "progress": "blocked", "overdue_reason": "Vướng mặt bằng"},
-                   users["stc"])
+    drive.complete(engine, "handle", {"action": "update", "progress": "blocked", "blocked_reason": "Vướng mặt bằng",
+                                      "overdue_reason": "Vướng mặt bằng"}, users["stc"])
     assert drive.assignment(engine, aid).progress == "in_progress"
     # A reason given with the update is enough: no extra question.
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress",

@@ -90,10 +90,13 @@ def test_inspection_report_due_seven_working_days_after_it_ends(sc):
 
 
 def test_difficulties_are_not_a_status_of_their_own(sc):
-    """Đ.5 k.1g knows done, in progress, not started: "with difficulties" counts as in progress."""
+    """Đ.5 k.1g knows done, in progress, not started: "with difficulties" counts as in progress;
+    the difficulties are still named and the office told (Đ.20 k.2: the units inform the office)."""
     directive = sc.register("47/UBND-VP", "12/02/2026",
                             [{"content": "Báo cáo", "lead_unit": "STC", "deadline": "06/03/2026"}])
     sc.complete("classify", "clerk", {"tracked": "on"})
-    sc.complete("handle", "stc", {"action": "update", "progress": "blocked", "note": "Thiếu số liệu"})
+    sc.complete("handle", "stc", {"action": "update", "progress": "blocked", "blocked_reason": "Thiếu số liệu"})
     [assignment] = sc.assignments(directive.id)
     assert sc.assignment(assignment.id).progress == "in_progress"
+    [notice] = sc.notices("blocked", assignment.id)
+    assert notice.user_id == sc.users["clerk"].id and "Thiếu số liệu" in notice.body

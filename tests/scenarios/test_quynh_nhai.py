@@ -1,13 +1,19 @@
 """Quỳnh Nhai district (QĐ 02/2015/QĐ-UBND) from receipt to closing, on the 2026 calendar
 (Tết: Mon 16 – Fri 20 Feb off)."""
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from engine.config import REPO_ROOT
 from engine.errors import Forbidden
-from engine.forms import parse_form
+from engine.forms import FormValidationError, parse_form
 from engine.registry import service as registry
+from engine.reports import counts
+from engine.reports.export_xlsx import write_xlsx
+from engine.reports.query import ReportQuery
+from engine.reports.service import build_report
 from engine.secrecy import service as secrecy
 from tests.scenarios.drive import Scenario, due_day, run_inspection
 
@@ -42,7 +48,7 @@ def test_province_given_task_tracked_apart_with_difficulties_and_extension(sc):
     sc.complete("correct", "clerk", {"correction_note": "Giao phòng khác", "new_lead_unit": "SXD"})
     sc.at("2026-02-23 09:00")
     # Đ.5 k.1g: "đang thực hiện nhưng phát sinh khó khăn, vướng mắc"
-    sc.complete("handle", "sxd", {"action": "update", "progress": "blocked", "note": "Thiếu mặt bằng"})
+    sc.complete("handle", "sxd", {"action": "update", "progress": "blocked", "blocked_reason": "Thiếu mặt bằng"})
     assert sc.assignment(assignment.id).progress == "blocked"
 
     sc.at("2026-03-02 09:00")  # the deadline (Fri 27/02) has passed
@@ -54,6 +60,76 @@ def test_province_given_task_tracked_apart_with_difficulties_and_extension(sc):
     sc.complete("handle", "sxd", {"action": "update", "progress": "done", "note": "Đã xong"})
     sc.complete("review", "clerk", {"decision": "close"})
     assert sc.assignment(assignment.id).status == "closed"
+
+
+def test_difficulties_need_a_reason_alert_the_office_and_are_filtered_and_counted(sc):
+    """Đ.5 k.1g status "in progress with difficulties"; Đ.17 k.2, Đ.18 k.2: the unit tells the
+    office what the difficulties are; Đ.8 k.1b: the office proposes how to solve them."""
+    one = [{"content": "Giải phóng mặt bằng khu tái định cư", "lead_unit": "SXD", "deadline": "27/03/2026"}]
+    blocked = sc.register("310/UBND-VP", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on"}, directive_id=blocked.id)
+    smooth = sc.register("311/UBND-VP", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on"}, directive_id=smooth.id)
+    [task], [other] = sc.assignments(blocked.id), sc.assignments(smooth.id)
+
+    with pytest.raises(FormValidationError) as refused:
+        sc.complete("handle", "sxd", {"action": "update", "progress": "blocked", "note": "Vướng"},
+                    assignment_id=task.id)
+    assert set(refused.value.errors) == {"blocked_reason"}
+    assert sc.assignment(task.id).progress == "not_started" and not sc.notices("blocked")
+
+    sc.complete("handle", "sxd", {"action": "update", "progress": "blocked",
+                                  "blocked_reason": "Dân chưa nhận tiền đền bù"}, assignment_id=task.id)
+    sc.complete("handle", "sxd", {"action": "update", "progress": "in_progress"}, assignment_id=other.id)
+    [notice] = sc.notices("blocked", task.id)
+    assert notice.user_id == sc.users["clerk"].id and "Dân chưa nhận tiền đền bù" in notice.body
+    assert "Sở Xây dựng" in notice.subject and "310/UBND-VP" in notice.subject
+
+    with sc.engine.db.session() as s:
+        found = registry.search(s, sc.users["clerk"], registry.AssignmentQuery(blocked=True))
+        assert [row.assignment.id for row in found.rows] == [task.id]
+        scope = ReportQuery.from_args({"period": "2026-Q1"}, date(2026, 2, 12)).scope(s, sc.users["clerk"])
+        [unit] = counts.by_unit(s, scope)
+        assert (unit.extra["code"], unit.total, unit.blocked) == ("SXD", 2, 1)
+        report = build_report(s, scope, settings=sc.engine.compiled(sc.engine.current_bundle(s)).settings)
+    summary = load_workbook(BytesIO(write_xlsx(report)))["Tổng hợp"]
+    table = [r for r in summary.iter_rows(values_only=True) if r and r[1] in ("Đơn vị", "Sở Xây dựng")]
+    assert dict(zip(table[0], table[1], strict=True))["Đang gặp khó khăn, vướng mắc"] == 1
+
+    # Done (or closed), it no longer meets difficulties.
+    sc.complete("handle", "sxd", {"action": "update", "progress": "done"}, assignment_id=task.id)
+    with sc.engine.db.session() as s:
+        assert registry.search(s, sc.users["clerk"], registry.AssignmentQuery(blocked=True)).rows == []
+
+
+def test_province_given_tasks_filtered_in_registry_and_reports(sc):
+    """Đ.6 k.1c: tasks the province gave the district are classified and tracked apart."""
+    one = [{"content": "Nhiệm vụ", "lead_unit": "STC", "deadline": "27/03/2026"}]
+    province = sc.register("320/UBND-VP", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on", "province_given": "on"}, directive_id=province.id)
+    own = sc.register("321/UBND-VP", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on"}, directive_id=own.id)
+
+    def listed(origin):
+        with sc.engine.db.session() as s:
+            rows = registry.search(s, sc.users["clerk"], registry.AssignmentQuery(origin=origin)).rows
+            return {row.directive.symbol for row in rows}
+
+    assert (listed("province"), listed("own"), listed(None)) == (
+        {"320/UBND-VP"}, {"321/UBND-VP"}, {"320/UBND-VP", "321/UBND-VP"})
+    with sc.engine.db.session() as s:
+        settings = sc.engine.compiled(sc.engine.current_bundle(s)).settings
+        words = {"province": "(nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao)",
+                 "own": "(nhiệm vụ UBND huyện, Chủ tịch UBND huyện giao (không gồm nhiệm vụ UBND tỉnh giao))"}
+        for origin, title_end in words.items():
+            query = ReportQuery.from_args({"period": "2026-Q1", "origin": origin}, date(2026, 2, 12))
+            scope = query.scope(s, sc.users["clerk"])
+            assert counts.total(s, scope).total == 1 and query.args()["origin"] == origin
+            report = build_report(s, scope, period_label=query.period.label, settings=settings)
+            assert load_workbook(BytesIO(write_xlsx(report)))["Tổng hợp"]["A2"].value.endswith(title_end)
+        everything = build_report(s, ReportQuery.from_args({"period": "2026-Q1"}, date(2026, 2, 12))
+                                  .scope(s, sc.users["clerk"]), settings=settings)
+        assert everything.total.total == 2 and "tỉnh" not in everything.header.title
 
 
 def test_district_own_directive_is_not_province_given(sc):

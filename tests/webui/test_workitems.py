@@ -1,6 +1,7 @@
 """Work item forms: validation in Vietnamese, typed values kept, double submit, drafts,
 uploads and who may download them."""
 import io
+import re
 
 from sqlalchemy import select
 
@@ -19,6 +20,21 @@ def test_bad_submission_keeps_what_was_typed(loaded, assigned, browser):
     assert "Ghi chú &lt;b&gt;đậm&lt;/b&gt; giữ lại" in page  # kept, and escaped
     with loaded.db.session() as s:
         assert s.scalar(select(WorkItem.status).where(WorkItem.element_id == "handle")) == "ready"
+
+
+def test_difficulties_without_saying_what_they_are_are_refused(loaded, assigned, browser):
+    """The reason is asked only with progress "blocked", and only when updating (not returning)."""
+    unit = browser("stc")
+    path = ready_item_path(loaded, "handle")
+    response = unit.post(path, {"action": "update", "progress": "blocked", "note": "Vướng"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    [field] = re.findall(r'<div class="field has-error".*?</div>', page, re.S)
+    assert "Khó khăn, vướng mắc" in field and "bắt buộc." in page
+    returned = unit.post(path, {"action": "return", "progress": "blocked", "return_reason": "Không thuộc chức năng"})
+    assert returned.status_code == 302
+    with loaded.db.session() as s:
+        assert s.scalars(select(ProgressUpdate)).all() == []
 
 
 def test_double_submit_is_refused_politely(loaded, assigned, browser):

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from engine import clock
 from engine.directives import attachments, changes, extensions, subassign
-from engine.directives.models import PROGRESS, Assignment, Attachment, ExtensionRequest
+from engine.directives.models import ORIGINS, PROGRESS, Assignment, Attachment, ExtensionRequest
 from engine.inbox import service as inbox
 from engine.org import service as org
 from engine.org.models import User
@@ -53,7 +53,8 @@ def list_assignments():
             raise ApiError(400, "bad_request", "Unknown unit %(unit)s.", unit=unit_code)
         query = registry.AssignmentQuery(
             unit_code=unit_code, outcome=outcome, urgency=args.get("urgency") or None,
-            directive_id=_int_or_none("directive_id"), text=args.get("q", ""),
+            directive_id=_int_or_none("directive_id"), blocked=_flag("blocked"),
+            origin=_choice_or_none("origin", ORIGINS), text=args.get("q", ""),
             period_from=_date_or_none("assigned_from"), period_to=_date_or_none("assigned_to"),
             sort=args.get("sort", "deadline"), page=page, per_page=per_page)
         found = registry.search(session, api_user(), query)
@@ -62,6 +63,20 @@ def list_assignments():
                          found.page, found.per_page, found.total)
         body["counts"] = found.counts
         return jsonify(body)
+
+
+def _flag(name: str) -> bool:
+    raw = request.args.get(name, "")
+    if raw not in ("", "true", "false", "1", "0"):
+        raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.", name=name)
+    return raw in ("true", "1")
+
+
+def _choice_or_none(name: str, allowed: Sequence[str]) -> str | None:
+    raw = request.args.get(name) or None
+    if raw is not None and raw not in allowed:
+        raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.", name=name)
+    return raw
 
 
 def _outcome_or_none() -> Outcome | None:
@@ -128,7 +143,8 @@ def report_progress(assignment_id: int):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"progress": "Choose one of the offered values."})
     submission = {ACTION_FIELD: "update", "progress": raw["progress"], "note": raw.get("note") or "",
-                  "overdue_reason": raw.get("overdue_reason") or "", "attachments": _listed(raw.get("attachments"))}
+                  "overdue_reason": raw.get("overdue_reason") or "", "blocked_reason": raw.get("blocked_reason") or "",
+                  "attachments": _listed(raw.get("attachments"))}
     return _complete_waiting_step(assignment_id, "update", submission, request.files.getlist("files"))
 
 

@@ -10,6 +10,7 @@ from engine import clock
 from engine.org import permissions
 from engine.org import service as org
 from engine.reports import counts
+from engine.reports.query import BadReportQuery, read_origin
 from webui.api.core import ApiError, api_user, blueprint
 from webui.context import engine
 
@@ -24,11 +25,17 @@ def _date_arg(name: str, default: date | None) -> date | None:
 
 @blueprint.get("/reports/summary")
 def report_summary():
-    """?as_of, start, end (assigned between), unit (a sub-tree), denominator (fallen_due | assigned)."""
+    """?as_of, start, end (assigned between), unit (a sub-tree), denominator (fallen_due | assigned),
+    origin (province | own: who gave the tasks)."""
     denominator = request.args.get("denominator", "fallen_due")
     if denominator not in counts.DENOMINATORS:
         raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
                        name="denominator")
+    try:
+        origin = read_origin(request.args.get("origin"))
+    except BadReportQuery:
+        raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
+                       name="origin") from None
     user = api_user()
     with engine().db.reading() as session:
         units = permissions.units_in_scope(session, user)
@@ -39,7 +46,7 @@ def report_summary():
                 raise ApiError(400, "bad_request", "Unknown unit %(unit)s.", unit=code)
             units = org.subtree_ids(session, unit.id)
         scope = counts.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
-                               end=_date_arg("end", None), unit_ids=units)
-        return jsonify({"as_of": scope.as_of.isoformat(), "denominator": denominator,
+                               end=_date_arg("end", None), unit_ids=units, origin=origin)
+        return jsonify({"as_of": scope.as_of.isoformat(), "denominator": denominator, "origin": origin,
                         "total": counts.total(session, scope).as_dict(denominator),
                         "units": [o.as_dict(denominator) for o in counts.by_unit(session, scope)]})

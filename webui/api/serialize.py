@@ -46,6 +46,7 @@ def withdrawal(w: Withdrawal) -> dict:
 def progress_update(p: ProgressUpdate, codes: dict[int, str], username: str | None) -> dict:
     return {"id": p.id, "assignment_id": p.assignment_id, "unit": codes.get(p.unit_id), "user": username,
             "progress": p.progress, "note": p.note, "overdue_reason": p.overdue_reason,
+            "blocked_reason": p.blocked_reason,
             "attachments": list(p.attachments or []), "created_at": iso(p.created_at)}
 
 

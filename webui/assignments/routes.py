@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions
 from engine.directives import service as directives
-from engine.directives.models import URGENCIES, Directive, ExtensionStatus
+from engine.directives.models import ORIGINS, URGENCIES, Directive, ExtensionStatus
 from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -19,7 +19,7 @@ from engine.runtime.models import InstanceStatus
 from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
-from webui.context import engine
+from webui.context import engine, ruleset_settings
 from webui.messages import engine_message
 from webui.nav import NavLink
 
@@ -49,7 +49,8 @@ def query_from(args) -> registry.AssignmentQuery:
         unit_code=args.get("unit") or None, outcome=_outcome_arg(args),
         period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
         urgency=args.get("urgency") if args.get("urgency") in URGENCIES else None,
-        directive_id=forms.int_arg(args, "directive"), text=args.get("text", "")[:200],
+        directive_id=forms.int_arg(args, "directive"), blocked=args.get("blocked") == "1",
+        origin=args.get("origin") if args.get("origin") in ORIGINS else None, text=args.get("text", "")[:200],
         sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
         page=max(1, forms.int_arg(args, "page", 1)), per_page=min(200, max(5, forms.int_arg(args, "per_page", 25))))
 
@@ -63,11 +64,13 @@ def index():
         units = forms.unit_choices(session)
         directive = session.get(Directive, q.directive_id) if permissions.may_see(
             session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
+        settings = ruleset_settings(session)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     any_outcome = {k: v for k, v in args.items() if k != "outcome"}
     return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
                            sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
-                           directive=directive)
+                           directive=directive, blocked_filter=directives.has_blocked_status(settings),
+                           origins=directives.origin_labels(settings))
 
 
 @blueprint.get("/assignments/export.xlsx")

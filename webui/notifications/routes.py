@@ -12,7 +12,8 @@ from webui.context import engine
 blueprint = Blueprint("notifications", __name__, template_folder="templates")
 PAGE = 30
 KIND_LABELS = {"reminder": "Reminder", "due_today": "Due today", "overdue": "Overdue", "escalation": "Escalation",
-               "periodic_update": "Periodic update", "assigned": "New assignment", "returned": "Returned"}
+               "periodic_update": "Periodic update", "assigned": "New assignment", "returned": "Returned",
+               "blocked": "Difficulties reported"}
 
 
 def init_app(app) -> None:

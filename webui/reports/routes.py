@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine import clock
+from engine.directives import service as directives
 from engine.directives.models import URGENCIES
-from engine.errors import EngineError, NotFound
+from engine.errors import EngineError
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
@@ -31,7 +32,7 @@ from engine.reports.service import (
     start_schedule,
 )
 from webui.auth import current_user, login_required
-from webui.context import engine
+from webui.context import engine, ruleset_settings
 from webui.messages import engine_message
 from webui.nav import NavLink
 
@@ -82,8 +83,11 @@ def dashboard():
         ranking = counts.ranking(session, asked.scope, asked.query.denominator, asked.root_unit_id)
         overdue = overdue_assignments(session, asked.scope, limit=20)
         units = _unit_choices(session)
+        settings = ruleset_settings(session)
     return render_template("reports/dashboard.html", q=asked.query, total=total, ranking=ranking, overdue=overdue,
                            units=units, urgencies=URGENCIES, buckets=BUCKETS,
+                           origins=directives.origin_labels(settings),
+                           blocked_column=directives.has_blocked_status(settings),
                            denominator_msgids=DENOMINATOR_MSGIDS, periods=_period_choices(asked.query.as_of.year))
 
 
@@ -125,7 +129,7 @@ def export(fmt: str):
         report = build_report(session, asked.scope, denominator=asked.query.denominator,
                               period_label=asked.query.period.label, root_unit_id=asked.root_unit_id,
                               periodic_report_id=periodic.id if periodic else None,
-                              settings=_settings(session))
+                              settings=ruleset_settings(session))
     try:
         content = writer(report)
     except FontMissing:
@@ -140,7 +144,7 @@ def periodic():
     with engine().db.reading() as session:
         rows = periodic_reports(session)
         schedule = running_schedule(session)
-        scheduled = schedules_reports(_settings(session))
+        scheduled = schedules_reports(ruleset_settings(session))
     return render_template("reports/periodic.html", rows=rows, schedule=schedule, scheduled=scheduled,
                            may_start=permissions.may_start_report_schedule(current_user()),
                            labels={row.id: _period(row).label for row in rows})
@@ -173,14 +177,6 @@ def periodic_detail(report_id: int):
                               periodic_report_id=row.id)
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
                            buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS)
-
-
-def _settings(session) -> dict:
-    """The ruleset's settings (place name, terminology) for the report heading."""
-    try:
-        return engine().compiled(engine().current_bundle(session)).settings
-    except NotFound:  # no ruleset loaded yet
-        return {}
 
 
 def _periodic_row(session, value: str | None) -> PeriodicReport | None:

@@ -1,5 +1,6 @@
 // Work item and register forms:
-// - fields with data-show-if="name=value" are shown only while that field holds that value;
+// - fields with data-show-if="name=value" are shown only while that field holds that value
+//   and is itself shown (engine/forms asks for them under the same rule);
 // - a second click on a submit button does nothing (the server refuses a double submit
 //   anyway, this only spares the user the message).
 (function () {
@@ -11,9 +12,12 @@
   document.querySelectorAll('form.form').forEach(function (form) {
     var dependants = form.querySelectorAll('[data-show-if]');
     function refresh() {
-      dependants.forEach(function (el) {
+      dependants.forEach(function (el) {  // in document order: a controlling field comes first
         var parts = el.getAttribute('data-show-if').split('=');
-        el.hidden = valueOf(form, parts[0].trim()) !== (parts[1] || '').trim();
+        var control = form.querySelector('[name="' + parts[0].trim() + '"]');
+        var controlBox = control ? control.closest('[data-show-if]') : null;
+        el.hidden = (controlBox !== null && controlBox.hidden) ||
+          valueOf(form, parts[0].trim()) !== (parts[1] || '').trim();
       });
     }
     form.addEventListener('change', refresh);
