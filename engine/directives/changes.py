@@ -153,7 +153,7 @@ def add_assignments(engine, directive_id: int, items: list[dict], actor: User) -
 
 
 def _editable(session: Session, directive_id: int, actor: User) -> tuple[Directive, User]:
-    user = session.get(User, actor.id)
+    user = session.get_one(User, actor.id)
     directive = session.get(Directive, directive_id)
     if directive is None or not permissions.may_see(session, user, permissions.DIRECTIVE, directive_id):
         raise NotFound("Directive %(id)s does not exist.", id=directive_id)

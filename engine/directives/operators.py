@@ -357,7 +357,7 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
                         "note": request.decision_note},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
     return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None,
-            "lead_unit": ctx.session.get(Unit, assignment.lead_unit_id).code}
+            "lead_unit": ctx.session.get_one(Unit, assignment.lead_unit_id).code}
 
 
 @OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "attachments"))

@@ -140,7 +140,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
         try:
             clean[f.name] = _CLEANERS[f.type](f, value, lookups)
             if facts is not None and f.type == "date":
-                _check_bounds(f, date.fromisoformat(clean[f.name]), facts)
+                _check_bounds(f, date.fromisoformat(str(clean[f.name])), facts)
         except Invalid as exc:
             errors[f.name] = exc.message
     if errors:

@@ -171,9 +171,14 @@ def withdrawals(session: Session, assignment_ids: list[int]) -> dict[int, Withdr
     """The withdrawals of these assignments, read from their history."""
     rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
                            .where(AuditEntry.action == WITHDRAWN_ACTION, AuditEntry.assignment_id.in_(assignment_ids)))
-    return {entry.assignment_id: Withdrawal(reason=entry.after["reason"], instruction=entry.after.get("instruction"),
-                                            by=name or entry.actor_name, on=entry.at.astimezone(clock.VN_TZ).date())
-            for entry, name in rows}
+    found = {}
+    for entry, name in rows:
+        after = entry.after or {}
+        if entry.assignment_id is not None:
+            found[entry.assignment_id] = Withdrawal(reason=after.get("reason", ""), instruction=after.get("instruction"),
+                                                    by=name or entry.actor_name,
+                                                    on=entry.at.astimezone(clock.VN_TZ).date())
+    return found
 
 
 @dataclass
@@ -241,6 +246,6 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
                or_(AuditEntry.assignment_id.is_(None),
                    (AuditEntry.action == WITHDRAWN_ACTION) & AuditEntry.assignment_id.in_([a.id for a in assignments])))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
-    return DirectiveDetail(directive=session.get(Directive, directive_id), rows=rows,
+    return DirectiveDetail(directive=session.get_one(Directive, directive_id), rows=rows,
                            withdrawals=withdrawals(session, [a.id for a in assignments]),
                            history=[(entry, name or entry.actor_name) for entry, name in trail])

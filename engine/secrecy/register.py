@@ -4,6 +4,7 @@ paper-report reminders. Written when the office registers a secret document
 directive (engine.directives.service)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -49,7 +50,7 @@ def add_directive_to_register(engine, session: Session, bundle, directive: Direc
     return document
 
 
-def follow_directive(session: Session, directive: Directive, added: list[dict] = ()) -> None:
+def follow_directive(session: Session, directive: Directive, added: Sequence[dict] = ()) -> None:
     """A directive's register line (if it has one) follows a correction of its header and
     gets a line for each assignment `added` after registration."""
     document = session.scalar(select(SecretDocument).where(SecretDocument.directive_id == directive.id))

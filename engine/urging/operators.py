@@ -57,7 +57,7 @@ def _assignment(ctx: StepContext, data: dict) -> Assignment:
     return assignment
 
 
-def _deadline(assignment: Assignment) -> dict | None:
+def _deadline(assignment: Assignment) -> str | dict | None:
     """The current deadline, keeping the working-day rule when it has one."""
     if assignment.deadline_kind == DeadlineKind.OPEN or assignment.deadline is None:
         return None

@@ -125,6 +125,7 @@ def _events(rules: Policy, deadline, assigned_on, after: datetime, now: datetime
             first_update=None) -> list[Event]:
     """Events strictly after `after`, in time order (the more serious first at the same
     moment), up to the first one after `now`."""
+    takes_over: datetime | None
     if deadline not in (None, ""):
         generator, takes_over = _dated_events(rules, as_day(deadline)), _at(as_day(deadline))
     else:

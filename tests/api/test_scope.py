@@ -17,13 +17,20 @@ CASES = {
     "/me": ("GET", "/me", None, {200}, "STC-secret"),
     "/org/units": ("GET", "/org/units", None, {200}, None),  # the tree is not secret
     "/directives": ("GET", "/directives", None, {200}, "Việc riêng của Sở Tài chính"),
-    "/directives/<directive_id>": ("GET", "/directives/{directive}", None, {404}, None),
+    "/directives/<directive_id>": [
+        ("GET", "/directives/{directive}", None, {404}, None),
+        ("PATCH", "/directives/{directive}", {"summary": "Sửa"}, {403, 404}, None),
+    ],
+    "/directives/<directive_id>/assignments": ("POST", "/directives/{directive}/assignments", {
+        "assignments": [{"content": "Thêm", "lead_unit": "SXD", "deadline_days": 5}]}, {403, 404}, None),
     "/assignments": ("GET", "/assignments?unit=STC", None, {200}, "Việc riêng của Sở Tài chính"),
     "/assignments/<assignment_id>": ("GET", "/assignments/{assignment}", None, {404}, None),
     "/assignments/<assignment_id>/progress": [
         ("GET", "/assignments/{assignment}/progress", None, {404}, None),
         ("POST", "/assignments/{assignment}/progress", {"progress": "done"}, {404}, None),
     ],
+    "/assignments/<assignment_id>/withdraw": ("POST", "/assignments/{assignment}/withdraw", {"reason": "x"},
+                                              {403, 404}, None),
     "/assignments/<assignment_id>/return": ("POST", "/assignments/{assignment}/return", {"reason": "x"}, {404}, None),
     "/assignments/<assignment_id>/extensions": [
         ("GET", "/assignments/{assignment}/extensions", None, {404}, None),
