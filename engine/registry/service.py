@@ -175,8 +175,8 @@ def withdrawals(session: Session, assignment_ids: list[int]) -> dict[int, Withdr
     for entry, name in rows:
         after = entry.after or {}
         if entry.assignment_id is not None:
-            found[entry.assignment_id] = Withdrawal(reason=after.get("reason", ""), instruction=after.get("instruction"),
-                                                    by=name or entry.actor_name,
+            found[entry.assignment_id] = Withdrawal(reason=after.get("reason", ""),
+                                                    instruction=after.get("instruction"), by=name or entry.actor_name,
                                                     on=entry.at.astimezone(clock.VN_TZ).date())
     return found
 
