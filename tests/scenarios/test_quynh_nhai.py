@@ -56,6 +56,7 @@ def test_province_given_task_tracked_apart_with_difficulties_and_extension(sc):
     # Đ.17 k.2: through the office, which proposes to the Chairman; the Chairman decides.
     sc.extend(assignment.id, "sxd", "13/03/2026", "Chờ giải phóng mặt bằng", proposer="office_head",
               decider="leader", report={"action": "update", "progress": "blocked",
+                                        "blocked_reason": "Chưa có mặt bằng",
                                         "overdue_reason": "Chờ giải phóng mặt bằng"})
     sc.complete("handle", "sxd", {"action": "update", "progress": "done", "note": "Đã xong"})
     sc.complete("review", "clerk", {"decision": "close"})
