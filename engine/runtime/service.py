@@ -195,7 +195,7 @@ class Runtime:
                 # strictly before: SpiffWorkflow fires a timer only once its moment has passed
                 select(WorkflowInstance.id).where(WorkflowInstance.status == InstanceStatus.RUNNING,
                                                   WorkflowInstance.next_timer_due < moment)
-                .order_by(WorkflowInstance.next_timer_due).limit(limit)))
+                .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id).limit(limit)))
 
     def fire_timers(self, instance_id: int, moment: datetime | None = None) -> bool:
         """Advance one instance whose timers are due. False when another worker got there
