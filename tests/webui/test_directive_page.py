@@ -42,6 +42,8 @@ def test_the_office_withdraws_an_assignment_from_the_directive_page(loaded, assi
                                                     WorkItem.status == "ready")).all()
     detail = unit.get(f"/assignments/{assignment_id}").get_data(as_text=True)
     assert "Thu hồi ngày 12/02/2026, người thực hiện: Nguyễn Văn Theo Dõi" in detail
+    history = detail.split('class="list audit"', 1)[1]
+    assert "<td>Nguyễn Văn Theo Dõi</td>" in history and "<td>clerk</td>" not in history  # names, not logins
 
 
 def test_the_office_corrects_the_header_and_the_history_shows_it(loaded, assigned, browser):
