@@ -76,7 +76,8 @@ def new():
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal,
-                           upstream_label=upstream_label), (422 if refusal else 200)
+                           upstream_label=upstream_label,
+                           large=directives.large_directive_reading(compiled.settings)), (422 if refusal else 200)
 
 
 def _next_step(directive_id: int) -> str:
