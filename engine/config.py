@@ -44,6 +44,10 @@ class Settings:
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""
     session_lifetime_minutes: int = 60
+    # /public/results (live per-unit aggregates, no sign-in): off unless the deployment publishes
+    # its results on a portal (Đắk Lắk Đ.2 k.1, Gia Lai Đ.8 k.1; Bạc Liêu only on the
+    # Government's private network).
+    public_results: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod
