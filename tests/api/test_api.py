@@ -157,6 +157,8 @@ def test_lists_are_paginated_and_filtered(as_user):
     assert (page["total"], page["page"], len(page["items"])) == (5, 3, 1)
     assert clerk("GET", "/directives?per_page=2").get_json()["total"] == 5
     assert clerk("GET", "/directives?q=3/2026").get_json()["total"] == 1
+    assert clerk("GET", "/directives?q=VE VIEC").get_json()["total"] == 5  # without diacritics or case
+    assert clerk("GET", "/assignments?q=bao cao tinh hinh").get_json()["total"] == 5
     assert clerk("GET", "/assignments?outcome=not_started").get_json()["total"] == 5
     assert clerk("GET", "/assignments?unit=SXD").get_json()["total"] == 5   # as coordinating unit
     assert clerk("GET", "/assignments?per_page=500").status_code == 400
