@@ -47,16 +47,23 @@ def sign_in(db: Database, address: str, username: str, password: str, policy: Th
     time whether the user exists or not. Raises Throttled while the pair is blocked."""
     address, username = address[:64], username[:64]
     with db.session() as session:
-        _count_attempt(session, address, username, policy)
+        attempts, blocked_for = _count_attempt(session, address, username, policy)
     user = _check_password(db, username, password)
-    if user is not None:
-        with db.session() as session:
+    if user is None and not blocked_for:
+        return None
+    with db.session() as session:
+        if user is not None:
             session.execute(delete(LoginThrottle).where(LoginThrottle.address == address,
                                                         LoginThrottle.username == username))
+        elif blocked_for:  # a failure that began a wait
+            _audit_throttle(session, "login.throttled", username,
+                            {"address": address, "attempts": attempts, "seconds": blocked_for})
     return user
 
 
-def _count_attempt(session: Session, address: str, username: str, policy: Throttling) -> None:
+def _count_attempt(session: Session, address: str, username: str, policy: Throttling) -> tuple[int, int]:
+    """Count one more attempt; returns the count and the seconds this attempt blocks the pair
+    for (0: none). Raises Throttled, counting nothing, while the pair is blocked."""
     now = clock.now()
     failures = session.execute(_upsert(session, address, username, now)).scalar()
     if failures is None:  # blocked: the upsert changed nothing
@@ -68,8 +75,8 @@ def _count_attempt(session: Session, address: str, username: str, policy: Thrott
         session.execute(update(LoginThrottle).where(LoginThrottle.address == address,
                                                    LoginThrottle.username == username)
                         .values(blocked_until=now + timedelta(seconds=seconds)))
-        _audit_throttle(session, "login.throttled", username,
-                        {"address": address, "attempts": failures, "seconds": seconds})
+        return failures, seconds
+    return failures, 0
 
 
 def _upsert(session: Session, address: str, username: str, now: datetime):
