@@ -89,7 +89,9 @@ def test_a_token_for_another_user_needs_a_reason_they_see(app, engine, browser):
     assert made.status_code == 201 and made.get_json()["reason"].startswith("Đồng bộ lịch")
     own = api.post("/api/v1/tokens", json={"username": "admin", "name": "Của tôi"}, headers=headers)
     assert own.status_code == 201  # for oneself no reason is asked
-    page = browser("chutich").get("/account/security").get_data(as_text=True)
+    leader = browser("chutich")
+    assert 'href="/account/security"' in leader.get("/inbox").get_data(as_text=True)  # the link on their name
+    page = leader.get("/account/security").get_data(as_text=True)
     assert "Đồng bộ lịch công tác theo yêu cầu của Văn phòng" in page and "Quản Trị" in page  # why, and who
     assert "Tạo khóa API" in page
 
