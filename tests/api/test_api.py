@@ -42,7 +42,8 @@ def test_requests_without_a_valid_token_are_refused(api, loaded, as_user):
 def test_only_a_system_admin_manages_tokens_and_the_token_is_shown_once(as_user, loaded):
     admin, clerk = as_user("admin"), as_user("clerk")
     assert clerk("POST", "/tokens", json={"username": "stc", "name": "x"}).status_code == 403
-    created = admin("POST", "/tokens", json={"username": "stc", "name": "Phần mềm QLVB"})
+    created = admin("POST", "/tokens", json={"username": "stc", "name": "Phần mềm QLVB",
+                                             "reason": "Kết nối phần mềm quản lý văn bản"})
     assert created.status_code == 201
     token = created.get_json()["token"]
     listed = admin("GET", "/tokens").get_json()["items"]
