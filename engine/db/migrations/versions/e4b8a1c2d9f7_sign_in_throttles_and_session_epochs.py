@@ -5,7 +5,7 @@ locking the account (failed_logins, locked_until go); every user gets a session 
 ends their sessions when raised; an API token keeps the reason it was made for someone else.
 
 Revision ID: e4b8a1c2d9f7
-Revises: c7d1e4a9b2f3
+Revises: d5e8f1a2b3c4
 Create Date: 2026-12-03 23:45:00.000000
 """
 from alembic import op
@@ -15,7 +15,7 @@ import engine.db
 
 
 revision = 'e4b8a1c2d9f7'
-down_revision = 'c7d1e4a9b2f3'
+down_revision = 'd5e8f1a2b3c4'
 branch_labels = None
 depends_on = None
 
