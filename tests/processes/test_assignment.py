@@ -294,3 +294,15 @@ def test_open_task_given_a_deadline_is_urged_again(loaded, org_tree):
     assert drive.assignment(engine, aid).deadline_kind == "dated"
     due = drive.instance(engine, instance_id).next_timer_due
     assert due is not None and due.date() <= date(2026, 3, 6)  # urging restarted on the new deadline
+
+
+@pytest.mark.parametrize("engine", ['[closing]\nmode = "status_complete"\n[deadlines]\nregistration = 2\n'],
+                         indirect=True)
+def test_status_complete_closes_on_the_units_done_report_without_review(loaded, org_tree):
+    """[closing] mode = "status_complete": the unit's "done" closes the file that day; no review."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Đã xong"}, users["stc"])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.status, assignment.closed_on) == ("closed", date(2026, 2, 12))
+    assert "review" not in drive.ready_elements(engine)
