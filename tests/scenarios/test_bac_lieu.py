@@ -67,6 +67,10 @@ def test_the_office_overrides_the_scope_the_symbol_proposes(sc):
     assert (sc.directive(letter.id).status, sc.assignments(letter.id)) == ("out_of_scope", [])
     assert _scope_decisions(sc, decree.id) == [("clerk", {"in_scope": False}, True)]
     assert _scope_decisions(sc, letter.id) == [("clerk", {"in_scope": True}, True)]
+    browser = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    browser.login("clerk")
+    history = browser.get(f"/directives/{decree.id}").get_data(as_text=True).split('class="list audit"', 1)[1]
+    assert "Xác định phạm vi theo dõi" in history and "directive.scope_decided" not in history
 
 
 def test_a_document_without_tasks_is_recorded_by_its_header(sc):
@@ -299,3 +303,19 @@ def test_an_extension_after_a_correction_withdraws_the_pending_status_update(sc)
     assert sc.ready_elements() == ["handle"]
     sc.at("2026-03-20 18:00")
     assert due_day(sc.ready("update_status")) == date(2026, 3, 25)
+
+
+def test_the_office_update_opens_at_the_government_deadline_when_it_comes_first(sc):
+    """Đ.9 k.1: the unit's deadline extended past the Government's: the office's update opens
+    when the Government's deadline ends, not after the unit's, and is not born overdue."""
+    assignment = _tracked(sc, "66/TTg-KTTH", "06/03/2026")
+    with sc.engine.db.session() as s:
+        from engine.directives.models import Assignment
+        s.get(Assignment, assignment.id).upstream_deadline = date(2026, 3, 13)
+    extensions.request_extension(sc.engine, assignment.id, "27/03/2026", "Chờ ý kiến Bộ", sc.users["stc"])
+    sc.complete("propose_extension", "office_head", {"extension_proposal": "support"})
+    sc.complete("decide_extension", "leader", {"extension_decision": "approve"})
+    sc.at("2026-03-13 16:00")
+    assert "update_status" not in sc.ready_elements()
+    sc.at("2026-03-13 17:30")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 18)  # 16, 17, 18 Mar
