@@ -319,3 +319,28 @@ def test_the_office_update_opens_at_the_government_deadline_when_it_comes_first(
     assert "update_status" not in sc.ready_elements()
     sc.at("2026-03-13 17:30")
     assert due_day(sc.ready("update_status")) == date(2026, 3, 18)  # 16, 17, 18 Mar
+
+
+def test_the_office_updates_a_task_without_deadline_each_quarter(sc):
+    """Đ.9 k.2: tasks without a deadline are updated by the office each quarter (not the unit),
+    as a work item once the quarter ends, until the office records them done."""
+    directive = sc.register("67/TTg-KTTH", "12/02/2026", [{"content": "Theo dõi thường xuyên", "lead_unit": "STC"}],
+                            **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    assert assignment.deadline is None
+    sc.at("2026-03-31 16:00")
+    assert "update_status" not in sc.ready_elements()
+    sc.at("2026-03-31 17:30")
+    item = sc.ready("update_status")
+    assert (item.role, due_day(item)) == ("clerk", date(2026, 4, 3))  # 1, 2, 3 Apr
+    assert "không có thời hạn" in item.instructions and "31/03/2026" in item.instructions
+    sc.complete("update_status", "clerk", {"office_progress": "in_progress", "office_note": "Đang triển khai"})
+    assert "update_status" not in sc.ready_elements()
+    sc.at("2026-06-30 18:00")
+    assert "30/06/2026" in sc.ready("update_status").instructions
+    sc.complete("update_status", "clerk", {"office_progress": "done", "office_note": "Hoàn thành",
+                                           "completed_on": "30/06/2026"})
+    closed = sc.assignment(assignment.id)
+    assert (closed.status, closed.completed_on, sc.ready_elements()) == ("closed", date(2026, 6, 30), [])
