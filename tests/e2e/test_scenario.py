@@ -87,7 +87,7 @@ def test_register_return_correct_update_close(loaded, live_server, sign_in, tmp_
     clerk.wait_for_selector("#diagram[data-state=ready]")
     assert clerk.locator("#diagram .djs-element.current").count() >= 1  # where it stands, highlighted
     screenshot(clerk, "07-assignment-to-review")
-    clerk.click("a.button:has-text('Kết thúc nhiệm vụ')")
+    clerk.click("a.button.secondary:has-text('Kết thúc nhiệm vụ')")  # the decision's own button presets it
     assert clerk.input_value("select[name=decision]") == "close"
     clerk.click("button.primary")
     clerk.wait_for_selector(".flash.success")
