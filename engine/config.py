@@ -44,6 +44,8 @@ class Settings:
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""
     session_lifetime_minutes: int = 60
+    # The session cookie is sent over HTTPS only (Secure); unset: on, except in demo and testing.
+    secure_cookies: bool | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -65,12 +67,18 @@ class Settings:
         return settings
 
     @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return not (self.demo or self.testing)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
 
 def _coerce(raw: str, type_name) -> object:
-    if type_name in ("bool", bool):
+    if type_name in ("bool", bool, "bool | None"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if type_name in ("int", int):
         return int(raw)
