@@ -36,6 +36,7 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     engine = engine or Engine(Settings.load())
     app = Flask(__name__)
     app.request_class = hygiene.Request  # text cleaned at the door (webui/hygiene.py)
+    app.url_map.converters["int"] = hygiene.BoundedInt
     app.config.update(
         SECRET_KEY=engine.settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
