@@ -9,7 +9,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from engine.db import is_storage_error
@@ -51,8 +51,6 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 def init_app(app: Flask) -> None:
     for code, message in _MESSAGES.items():
         app.register_error_handler(code, _page(code, message))
-    # Any other HTTP error (401, 415, 429, …): JSON under /api/, werkzeug's own page elsewhere.
-    app.register_error_handler(HTTPException, _other_http_error)
 
     @app.before_request
     def refuse_large_bodies():
@@ -101,17 +99,6 @@ def _page(code: int, message: str):
         return render_template("error.html", code=code, message=_(message)), code
 
     return handler
-
-
-def _other_http_error(error: HTTPException):
-    if not is_api() or error.code is None:
-        return error
-    name = HTTP_STATUS_CODES.get(error.code, "error").lower().replace(" ", "_")
-    response = error_response(error.code, name, error.description or name)
-    for header, value in error.get_headers():  # Allow of a 405, Retry-After of a 429, …
-        if header.lower() != "content-type":
-            response.headers[header] = value
-    return response
 
 
 def is_storage_failure(error: BaseException) -> bool:
