@@ -46,6 +46,10 @@ class Settings:
     session_lifetime_minutes: int = 60
     # The session cookie is sent over HTTPS only (Secure); unset: on, except in demo and testing.
     secure_cookies: bool | None = None
+    # /public/results (live per-unit aggregates, no sign-in): off unless the deployment publishes
+    # its results on a portal (Đắk Lắk Đ.2 k.1, Gia Lai Đ.8 k.1; Bạc Liêu only on the
+    # Government's private network).
+    public_results: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod

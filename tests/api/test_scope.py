@@ -29,6 +29,8 @@ CASES = {
         ("GET", "/assignments/{assignment}/progress", None, {404}, None),
         ("POST", "/assignments/{assignment}/progress", {"progress": "done"}, {404}, None),
     ],
+    "/assignments/<assignment_id>/adjust": ("POST", "/assignments/{assignment}/adjust", {"correction_note": "x"},
+                                            {403, 404}, None),
     "/assignments/<assignment_id>/withdraw": ("POST", "/assignments/{assignment}/withdraw", {"reason": "x"},
                                               {403, 404}, None),
     "/assignments/<assignment_id>/return": ("POST", "/assignments/{assignment}/return", {"reason": "x"}, {404}, None),

@@ -283,3 +283,19 @@ def test_a_task_withdrawn_while_the_office_owes_its_status_update(sc):
     overdue = len(sc.notices("overdue", assignment.id))
     sc.at("2026-03-20 09:00")
     assert len(sc.notices("overdue", assignment.id)) == overdue and sc.ready_elements() == []
+
+
+def test_an_extension_after_a_correction_withdraws_the_pending_status_update(sc):
+    """The office's status watch restarts on every change of the task, not only the first: after
+    a correction, an approved extension still withdraws the update owed for the old deadline."""
+    assignment = _tracked(sc, "65/TTg-KTTH", "06/03/2026")
+    sc.complete("handle", "stc", {"action": "return", "return_reason": "Thuộc lĩnh vực nội vụ"})
+    sc.complete("correct", "clerk", {"correction_note": "Giao Sở Nội vụ", "new_lead_unit": "SNV"})
+    sc.at("2026-03-09 09:00")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 11)
+    extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ ý kiến Bộ", sc.users["snv"])
+    sc.complete("propose_extension", "office_head", {"extension_proposal": "support"})
+    sc.complete("decide_extension", "leader", {"extension_decision": "approve"})
+    assert sc.ready_elements() == ["handle"]
+    sc.at("2026-03-20 18:00")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 25)

@@ -178,6 +178,19 @@ def withdraw(assignment_id: int):
         return jsonify(body)
 
 
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/adjust")
+@idempotent
+def adjust(assignment_id: int):
+    """Adjust an assignment its lead unit handles (điều chỉnh nhiệm vụ), with the fields of the
+    correction of a returned assignment: the leader, or the office on the leader's instruction."""
+    raw = json_body()
+    changes.adjust(engine(), assignment_id, {k: v for k, v in raw.items() if k != "instruction"}, api_user(),
+                   instruction=str(raw.get("instruction") or ""))
+    with engine().db.reading() as session:
+        detail = registry.assignment_detail(session, api_user(), assignment_id)
+        return jsonify(serialize.assignment(detail.assignment, unit_codes(session), detail.outcome))
+
+
 def _complete_waiting_step(assignment_id: int, action: str, submission: dict, files: Sequence[FileStorage] = ()):
     """Files are stored only once the step is known to be waiting and the form accepts the rest."""
     user = api_user()
