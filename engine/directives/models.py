@@ -276,13 +276,15 @@ def _file_listing(session: Session, sha256: str) -> permissions.FileListing:
     """Who sent a file and where it is listed: progress updates and explanations (their lists of
     digests), forms completed on an assignment (the lists of their recorded data) and drafts. A
     digest merely written in some text lists nothing."""
+
     def holding(column):
         return cast(column, String).contains(sha256)
 
     senders = session.scalars(select(AttachmentUpload.user_id).where(AttachmentUpload.sha256 == sha256)).all()
-    assignment_ids = [row.assignment_id for model in (ProgressUpdate, ExplanationRequest)
-                      for row in session.scalars(select(model).where(holding(model.attachments)))
-                      if sha256 in (row.attachments or [])]
+    listing_rows = [select(model.assignment_id, model.attachments).where(holding(model.attachments))
+                    for model in (ProgressUpdate, ExplanationRequest)]
+    assignment_ids = [assignment_id for query in listing_rows for assignment_id, listed in session.execute(query)
+                      if sha256 in (listed or [])]
     completions = session.execute(select(AuditEntry.assignment_id, AuditEntry.after).where(
         AuditEntry.action == "work_item.completed", AuditEntry.assignment_id.is_not(None), holding(AuditEntry.after)))
     assignment_ids += [assignment_id for assignment_id, after in completions
