@@ -46,6 +46,13 @@ class Settings:
     session_lifetime_minutes: int = 60
     # The session cookie is sent over HTTPS only (Secure); unset: on, except in demo and testing.
     secure_cookies: bool | None = None
+    # Failed sign-ins from one address for one username (engine/org/signin.py): this many are
+    # free, then each further try blocks the pair twice as long (2, 4, 8… s), at most this long.
+    login_free_failures: int = 3
+    login_max_delay_seconds: int = 900
+    # Reverse proxies in front of the web server whose X-Forwarded-For is believed: the client
+    # address (for the throttle) is the one the outermost of them saw. 0: the peer's address.
+    trusted_proxies: int = 0
     # /public/results (live per-unit aggregates, no sign-in): off unless the deployment publishes
     # its results on a portal (Đắk Lắk Đ.2 k.1, Gia Lai Đ.8 k.1; Bạc Liêu only on the
     # Government's private network).

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     cast,
+    event,
     or_,
     select,
 )
@@ -26,6 +27,7 @@ from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime
 from engine.org import permissions
 from engine.runtime.models import WorkItem
+from engine.text import fold, folded_pattern
 from engine.working_days.deadline import StoredDeadline, register
 
 URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
@@ -100,6 +102,8 @@ class Directive(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    # symbol, summary and issuer folded (engine.text.fold): what a search without diacritics matches
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="directive", order_by="Assignment.seq")
 
@@ -119,6 +123,7 @@ class Assignment(Base):
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)
     content: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # the content folded
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     follow_up_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deadline_kind: Mapped[DeadlineKind] = mapped_column(String(8), default=DeadlineKind.DATED)
@@ -311,3 +316,28 @@ ASSIGNMENT_DEADLINE = register(StoredDeadline(
 EXPLANATION_DUE = register(StoredDeadline(
     ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == ExplanationStatus.PENDING,),
     "explanation.due_recomputed", "explanation_request", lambda row: {"assignment_id": row.assignment_id}))
+
+
+def words_match(words: str) -> ColumnElement[bool]:
+    """SQL over Assignment and Directive: the words are in the assignment's content or the
+    directive's symbol, summary or issuer, without diacritics or case ("giai ngan" finds
+    "giải ngân", whatever Unicode form either was written in)."""
+    like = folded_pattern(words)
+    return or_(Assignment.search_text.like(like, escape="\\"), Directive.search_text.like(like, escape="\\"))
+
+
+def directive_words_match(words: str) -> ColumnElement[bool]:
+    """SQL over Directive: `words_match` for the directive alone."""
+    return Directive.search_text.like(folded_pattern(words), escape="\\")
+
+
+@event.listens_for(Directive, "before_insert")
+@event.listens_for(Directive, "before_update")
+def _fold_directive(_mapper, _connection, directive: Directive) -> None:
+    directive.search_text = fold(directive.symbol, directive.summary, directive.issuer)
+
+
+@event.listens_for(Assignment, "before_insert")
+@event.listens_for(Assignment, "before_update")
+def _fold_assignment(_mapper, _connection, assignment: Assignment) -> None:
+    assignment.search_text = fold(assignment.content)

@@ -19,12 +19,14 @@ from engine.directives.models import (
     ExtensionRequest,
     ProgressUpdate,
     given_by,
+    words_match,
 )
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.outcomes import Outcome, difficulties, outcome_is, outcome_of
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
+from engine.text import fold
 
 SORTS = {
     "deadline": (Assignment.deadline.is_(None), Assignment.deadline, Assignment.id),
@@ -109,11 +111,8 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> 
         query = query.where(Assignment.assigned_on >= q.period_from)
     if q.period_to:
         query = query.where(Assignment.assigned_on <= q.period_to)
-    if q.text.strip():
-        like = f"%{_escape_like(q.text.strip())}%"
-        query = query.where(or_(Assignment.content.ilike(like, escape="\\"),
-                                Directive.symbol.ilike(like, escape="\\"),
-                                Directive.summary.ilike(like, escape="\\")))
+    if fold(q.text):
+        query = query.where(words_match(q.text))
     return query
 
 
@@ -151,10 +150,6 @@ def _rows(session: Session, assignments, today: date) -> list[RegistryRow]:
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     return [RegistryRow(a, a.directive, units.get(a.lead_unit_id), outcome_of(a, today))
             for a in assignments]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)

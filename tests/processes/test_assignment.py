@@ -319,3 +319,15 @@ def test_the_overdue_list_gives_the_latest_reason_the_unit_gave(loaded, org_tree
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đã có số liệu",
                                       "overdue_reason": "Số liệu về muộn"}, users["stc"])
     assert reason() == "Số liệu về muộn"
+
+
+@pytest.mark.parametrize("engine", ['[closing]\nmode = "status_complete"\n[deadlines]\nregistration = 2\n'],
+                         indirect=True)
+def test_status_complete_closes_on_the_units_done_report_without_review(loaded, org_tree):
+    """[closing] mode = "status_complete": the unit's "done" closes the file that day; no review."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Đã xong"}, users["stc"])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.status, assignment.closed_on) == ("closed", date(2026, 2, 12))
+    assert "review" not in drive.ready_elements(engine)

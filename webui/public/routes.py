@@ -1,6 +1,7 @@
 """Published results (Đắk Lắk Đ.19 k.2, Gia Lai Đ.8 k.1: the office's report is published on
-the portal), when the deployment switches it on (`public_results`). No sign-in; only per-unit aggregates of one period; assignments that are
-secret, or belong to a secret directive, are not counted at all."""
+the portal), when the deployment switches it on (`public_results`). No sign-in; only per-unit
+aggregates of one period; assignments that are secret, or belong to a secret directive, are
+not counted at all."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request

@@ -4,7 +4,7 @@ Who has sent each file's bytes: a file's digest is no longer enough to attach or
 (issue #15). Each stored file counts as sent by the person who first uploaded it.
 
 Revision ID: d4e8a1c6f0b7
-Revises: c7d1e4a9b2f3
+Revises: e4b8a1c2d9f7
 Create Date: 2026-12-12 09:00:00.000000
 """
 from alembic import op
@@ -14,7 +14,7 @@ import engine.db
 
 
 revision = 'd4e8a1c6f0b7'
-down_revision = 'c7d1e4a9b2f3'
+down_revision = 'e4b8a1c2d9f7'
 branch_labels = None
 depends_on = None
 
