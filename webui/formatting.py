@@ -45,6 +45,7 @@ AUDIT_LABELS = {
     "assignment.withdrawn": _l("Assignment withdrawn"), "instance.cancelled": _l("Process ended"),
     "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
     "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),
+    "directive.scope_decided": _l("Scope decided"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),
     "user.deactivated": _l("Account deactivated"), "user.activated": _l("Account reactivated"),

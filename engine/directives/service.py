@@ -73,6 +73,9 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         if not permissions.may_register_directives(actor):
             raise Forbidden("Only the tracking office registers directives.")
         if permissions.refuses_secret_content(compiled.settings, raw):
+            if permissions.secrecy_policy(compiled.settings).register == "none":
+                raise DirectiveError("This regulation keeps secret documents on paper, outside the system: "
+                                     "follow this one by the paper procedure and do not register it here.")
             raise DirectiveError("This regulation does not let the system keep the content of secret documents: "
                                  "record it in the secret-document register instead.")
         header = forms.validate(compiled.forms[HEADER_FORM], raw, lookups(session))
