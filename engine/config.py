@@ -44,6 +44,8 @@ class Settings:
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""
     session_lifetime_minutes: int = 60
+    # The session cookie is sent over HTTPS only (Secure); unset: on, except in demo and testing.
+    secure_cookies: bool | None = None
     # Failed sign-ins from one address for one username (engine/org/signin.py): this many are
     # free, then each further try blocks the pair twice as long (2, 4, 8… s), at most this long.
     login_free_failures: int = 3
@@ -76,12 +78,18 @@ class Settings:
         return settings
 
     @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return not (self.demo or self.testing)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
 
 def _coerce(raw: str, type_name) -> object:
-    if type_name in ("bool", bool):
+    if type_name in ("bool", bool, "bool | None"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if type_name in ("int", int):
         return int(raw)

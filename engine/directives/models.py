@@ -16,14 +16,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
     event,
     or_,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime
 from engine.org import permissions
+from engine.runtime.models import WorkItem
 from engine.text import fold, folded_pattern
 from engine.working_days.deadline import StoredDeadline, register
 
@@ -191,6 +194,17 @@ class Attachment(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class AttachmentUpload(Base):
+    """Who has sent a file's bytes (the same content may come from several people). Sending
+    them is what lets a person attach the file or download it; knowing its digest is not."""
+
+    __tablename__ = "attachment_uploads"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ExtensionRequest(Base):
     """A lead unit's request to move its deadline (xin gia hạn), decided by the assigner.
     The assignment's original_deadline stays as it was; an approved request moves `deadline`."""
@@ -261,6 +275,36 @@ permissions.declare(permissions.ASSIGNMENT, permissions.Record(
     handled_by=lambda user_id: or_(Assignment.follow_up_officer_id == user_id, Assignment.directive_id.in_(
         select(Directive.id).where(Directive.created_by == user_id).correlate(None)))))
 
+
+
+def _file_listing(session: Session, sha256: str) -> permissions.FileListing:
+    """Who sent a file and where it is listed: progress updates and explanations (their lists of
+    digests), forms completed on an assignment (the lists of their recorded data) and drafts. A
+    digest merely written in some text lists nothing."""
+
+    def holding(column):
+        return cast(column, String).contains(sha256)
+
+    senders = session.scalars(select(AttachmentUpload.user_id).where(AttachmentUpload.sha256 == sha256)).all()
+    listing_rows = [select(model.assignment_id, model.attachments).where(holding(model.attachments))
+                    for model in (ProgressUpdate, ExplanationRequest)]
+    assignment_ids = [assignment_id for query in listing_rows for assignment_id, listed in session.execute(query)
+                      if sha256 in (listed or [])]
+    completions = session.execute(select(AuditEntry.assignment_id, AuditEntry.after).where(
+        AuditEntry.action == "work_item.completed", AuditEntry.assignment_id.is_not(None), holding(AuditEntry.after)))
+    assignment_ids += [assignment_id for assignment_id, after in completions
+                       if lists_digest((after or {}).get("data"), sha256)]
+    drafts = [item for item in session.scalars(select(WorkItem).where(holding(WorkItem.draft)))
+              if lists_digest(item.draft, sha256)]
+    return permissions.FileListing(senders=set(senders), assignment_ids=set(assignment_ids), drafts=drafts)
+
+
+def lists_digest(data, sha256: str) -> bool:
+    """One of `data`'s values is a list holding `sha256` (a files field's value)."""
+    return isinstance(data, dict) and any(isinstance(value, list) and sha256 in value for value in data.values())
+
+
+permissions.declare_files(_file_listing)
 
 # Deadlines a calendar correction recomputes (engine.working_days.service); read and write them
 # through these (Deadline: the date and the working-day rule it was counted by, if any).

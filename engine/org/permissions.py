@@ -398,3 +398,32 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
 def may_open_work_item(session: Session, user: User, item: WorkItemLike) -> bool:
     """A work item `user` may act on, or had completed."""
     return item.completed_by == user.id or may_act(session, user, item)
+
+
+# ---------------------------------------------------------------- files
+@dataclass(frozen=True)
+class FileListing:
+    """Where one stored file stands: who sent its bytes, the assignments whose records list it,
+    the work items whose draft lists it. Gathered by the feature that stores files."""
+
+    senders: Collection[int]
+    assignment_ids: Collection[int]
+    drafts: Collection[WorkItemLike]
+
+
+_file_listing: list[Callable[[Session, str], FileListing]] = []
+
+
+def declare_files(source: Callable[[Session, str], FileListing]) -> None:
+    _file_listing[:] = [source]
+
+
+def may_see_file(session: Session, user: User, sha256: str) -> bool:
+    """`user` sent the file's bytes, or may see an assignment or open a work item that lists it.
+    Knowing a file's digest gives nothing: attaching a file to a report asks the same."""
+    if not _file_listing:
+        return False
+    listing = _file_listing[0](session, sha256)
+    return (user.id in listing.senders
+            or any(may_see(session, user, ASSIGNMENT, assignment_id) for assignment_id in listing.assignment_ids)
+            or any(may_open_work_item(session, user, item) for item in listing.drafts))

@@ -16,6 +16,7 @@ from engine import clock
 from engine.directives import attachments, changes, extensions, subassign
 from engine.directives.models import ORIGINS, PROGRESS, Assignment, Attachment, ExtensionRequest
 from engine.inbox import service as inbox
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.outcomes import Outcome, outcome_of
@@ -260,7 +261,7 @@ def download_attachment(sha256: str):
     """A file the caller uploaded, or one attached to something they may see."""
     sha256 = sha256.lower()
     with engine().db.reading() as session:
-        if not SHA256.fullmatch(sha256) or not attachments.may_download(session, api_user(), sha256):
+        if not SHA256.fullmatch(sha256) or not permissions.may_see_file(session, api_user(), sha256):
             raise not_found()
         row = session.get(Attachment, sha256)
     path = attachments.blob_path(engine().settings.attachments_dir, row.sha256)
