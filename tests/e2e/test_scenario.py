@@ -32,7 +32,7 @@ def test_register_return_correct_update_close(loaded, live_server, sign_in, tmp_
     clerk.fill("textarea[name='a-0-content']", "Rà soát thủ tục hành chính, báo cáo kết quả")
     clerk.select_option("select[name='a-0-lead_unit']", "STC")
     clerk.fill("input[name='a-0-deadline_days']", "5")
-    clerk.wait_for_function("document.querySelector('output.preview').textContent.includes('/')")
+    clerk.wait_for_selector("output.preview:has-text('/')")
     clerk.click("#add-row")
     clerk.fill("textarea[name='a-1-content']", "Tổ chức hội nghị quán triệt")
     clerk.select_option("select[name='a-1-lead_unit']", "SXD")
