@@ -2,13 +2,14 @@
 the timeDate timers waiting on them move, in one transaction, with an audit trail."""
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
 from engine.clock import VN_TZ
-from engine.directives import extensions
+from engine.directives import attachments, extensions
 from engine.directives.models import Assignment, ExplanationRequest
 from engine.inspections import service as inspections
 from engine.inspections.models import Inspection
@@ -172,8 +173,11 @@ def test_inspection_report_due_and_its_overdue_timer_move(loaded, org_tree, cloc
     proposed = inspections.propose(engine, {"title": "Kiểm tra nhiệm vụ năm 2025", "kind": "planned",
                                             "units": ["STC"]}, org_tree["office_head"])
     engine.runtime.complete(drive.ready(engine, "decide").id, INSPECTION_DECISION, org_tree["leader"])
+    with engine.db.session() as s:  # the minutes, uploaded by the inspector who attaches them
+        minutes = attachments.store(s, engine.settings.attachments_dir, io.BytesIO(b"bien ban"), "bien-ban.pdf",
+                                    inspector).sha256
     engine.runtime.complete(drive.ready(engine, "record_findings").id,
-                            {"ended_on": "12/02/2026", "findings": "STC chậm", "minutes": ["a" * 64]}, inspector)
+                            {"ended_on": "12/02/2026", "findings": "STC chậm", "minutes": [minutes]}, inspector)
     assert drive.ready(engine, "write_report").due_at == vn("2026-03-02T17:00+07:00")  # 7 working days
 
     set_override(engine, date(2026, 2, 27), False, "Nghỉ bù", actor=org_tree["admin"])
