@@ -9,43 +9,16 @@ from __future__ import annotations
 
 import ast
 import json
-from functools import lru_cache
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_globals
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from engine.sandbox import helpers
+from engine.sandbox.budget import ScriptBudgetExceeded, ScriptFailed, ScriptLimits, current_budget, step_budget
+from engine.sandbox.restricted import ScriptRefused, compiled
 
-EXTRA_BUILTINS = {
-    "dict": dict, "list": list, "set": set, "min": min, "max": max, "sum": sum, "any": any,
-    "all": all, "enumerate": enumerate, "map": map, "filter": filter, "reversed": reversed,
-}
-
-
-class ScriptRefused(Exception):
-    """A script or expression that may not run here. Not a SyntaxError on purpose:
-    SpiffWorkflow's error formatter crashes on a SyntaxError without a line number."""
-
-
-def _guarded_write(obj):
-    if isinstance(obj, dict | list | set):
-        return obj
-    raise ScriptRefused(f"scripts may only modify dicts, lists and sets, not {type(obj).__name__}")
-
-
-def _base_globals() -> dict:
-    builtins = {**safe_globals["__builtins__"], **limited_builtins, **EXTRA_BUILTINS}
-    return {
-        "__builtins__": builtins,
-        "_getattr_": safer_getattr,
-        "_getitem_": default_guarded_getitem,
-        "_getiter_": default_guarded_getiter,
-        "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-        "_unpack_sequence_": guarded_unpack_sequence,
-        "_write_": _guarded_write,
-    }
+__all__ = ["ScriptBudgetExceeded", "ScriptFailed", "ScriptLimits", "ScriptRefused", "check_code",
+           "make_script_engine", "render", "run_budgeted"]
 
 
 def check_code(source: str, mode: str) -> list[str]:
@@ -65,29 +38,41 @@ def check_code(source: str, mode: str) -> list[str]:
     return problems
 
 
-@lru_cache(maxsize=4096)
-def _compiled(source: str, mode: str):
-    """Compiled once per worker: diagrams are fixed per bundle and every step evaluates the
-    same expressions again (code objects are immutable, so sharing them is safe)."""
-    result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source)
-    if result.errors:
-        raise ScriptRefused("; ".join(result.errors))
-    return result.code
+def run_budgeted(limits: ScriptLimits, op: str, code: str, data: dict, ext: dict | None = None) -> dict:
+    """Run `code` in the sandbox worker under the open step's budget (or a budget of its own)."""
+    budget = current_budget.get()
+    if budget is not None:
+        return budget.run(op, code, data, ext)
+    with step_budget(limits, helpers.HELPERS) as own:
+        return own.run(op, code, data, ext)
+
+
+def render(template: str, data: dict, limits: ScriptLimits) -> str:
+    """An instruction template (Jinja, sandboxed) rendered with `data` in the sandbox worker."""
+    return run_budgeted(limits, "render", template, data)["ok"]
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """TaskDataEnvironment that compiles with RestrictedPython and dispatches service tasks
-    to the engine's registered operators."""
+    """TaskDataEnvironment whose code runs in the sandbox worker (compiled there by
+    RestrictedPython, under the step's budget), and that dispatches service tasks to the
+    engine's registered operators."""
 
-    def __init__(self, operators=None):
-        super().__init__({**_base_globals(), **helpers.HELPERS})
+    def __init__(self, operators=None, limits: ScriptLimits | None = None):
+        super().__init__(helpers.HELPERS)  # the live registry: features may add helpers later
         self._operators = operators
+        self.limits = limits or ScriptLimits()
 
     def evaluate(self, expression, context, external_context=None):
-        return super().evaluate(_compiled(expression, "eval"), context, external_context)
+        compiled(expression, "eval")  # refused here already: the message names the rule broken
+        return run_budgeted(self.limits, "eval", expression, context, external_context)["ok"]
 
     def execute(self, script, context, external_context=None):
-        return super().execute(_compiled(script, "exec"), context, external_context)
+        self.check_for_overwrite(context, external_context or {})
+        compiled(script, "exec")
+        data = run_budgeted(self.limits, "exec", script, context, external_context)["data"]
+        context.clear()
+        context.update(data)
+        return True
 
     def call_service(self, context, operation_name, operation_params):
         if self._operators is None:
@@ -111,5 +96,5 @@ class SandboxScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(f"{type(exc).__name__}: {exc}", task=task, exception=exc) from exc
 
 
-def make_script_engine(operators=None) -> SandboxScriptEngine:
-    return SandboxScriptEngine(environment=RestrictedEnvironment(operators))
+def make_script_engine(operators=None, limits: ScriptLimits | None = None) -> SandboxScriptEngine:
+    return SandboxScriptEngine(environment=RestrictedEnvironment(operators, limits))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from engine import clock
+from engine.sandbox.restricted import freeze
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
 
@@ -47,8 +48,10 @@ def get_path(settings: dict, path: str, default=None):
 
 @helper
 def setting(path: str, default=None):
-    """A value from the ruleset's settings, e.g. setting("deadlines.registration")."""
-    return get_path(current_settings.get() or {}, path, default)
+    """A value from the ruleset's settings, e.g. setting("deadlines.registration"), read-only
+    (dicts come as mappingproxies, lists as tuples): a script must not change the settings
+    every later step of this worker reads (store_content = false for secret documents...)."""
+    return freeze(get_path(current_settings.get() or {}, path, default))
 
 
 def calendar_of_step() -> WorkingCalendar:
