@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import ast
 import json
+from functools import lru_cache
 
+from jinja2 import nodes
+from jinja2.sandbox import SandboxedEnvironment
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from engine.sandbox import helpers
 from engine.sandbox.budget import ScriptBudgetExceeded, ScriptFailed, ScriptLimits, current_budget, step_budget
-from engine.sandbox.restricted import ScriptRefused, compiled
+from engine.sandbox.restricted import ScriptRefused, base_globals, compiled, thaw
 
 __all__ = ["ScriptBudgetExceeded", "ScriptFailed", "ScriptLimits", "ScriptRefused", "check_code",
            "make_script_engine", "render", "run_budgeted"]
@@ -38,6 +41,56 @@ def check_code(source: str, mode: str) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- bounded code runs here
+# Most expressions and scripts of a step are a name, a comparison, an assignment or a call of
+# a bounded helper (helpers.BOUNDED_HELPERS); most templates a substitution. With no loop, no
+# comprehension, no other call and no repetition, power or formatting operator, their cost is
+# bounded by their own length and the data they read: they cannot run away, and a round trip
+# to the worker would cost more than they do. They run in this process, the rest in the worker.
+_BOUNDED_NODES = (ast.Expression, ast.Module, ast.Assign, ast.AugAssign, ast.If, ast.Pass, ast.Expr,
+                  ast.Constant, ast.Name, ast.Load, ast.Store, ast.Compare, ast.BoolOp, ast.UnaryOp,
+                  ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Dict, ast.IfExp, ast.cmpop, ast.boolop,
+                  ast.Not, ast.USub, ast.UAdd, ast.Add, ast.Sub, ast.BinOp, ast.Call, ast.keyword)
+_BOUNDED_TEMPLATE_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Getattr,
+                           nodes.Getitem, nodes.Slice, nodes.If, nodes.Compare, nodes.Operand, nodes.Not, nodes.And,
+                           nodes.Or, nodes.Filter)
+_BOUNDED_FILTERS = {"date_vn", "join", "default", "upper", "lower", "length"}
+_templates = SandboxedEnvironment(autoescape=False)
+_templates.filters["date_vn"] = helpers.date_vn  # {{ deadline | date_vn }} -> 26/02/2026
+
+
+def _bounded_node(node: ast.AST) -> bool:
+    if not isinstance(node, _BOUNDED_NODES):
+        return False
+    if isinstance(node, ast.BinOp | ast.AugAssign):
+        return isinstance(node.op, ast.Add | ast.Sub)
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id in helpers.BOUNDED_HELPERS \
+            and not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords)
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _reads_settings(source: str) -> bool:
+    """Whether `source` calls setting(), whose read-only values task data must not keep."""
+    return "setting" in source
+
+
+@lru_cache(maxsize=4096)
+def _bounded(source: str, mode: str) -> bool:
+    return all(_bounded_node(node) for node in ast.walk(ast.parse(source, mode=mode)))
+
+
+@lru_cache(maxsize=1024)
+def _bounded_template(source: str):
+    """The compiled template when it may render here, else None."""
+    tree = _templates.parse(source)
+    bounded = all(isinstance(node, _BOUNDED_TEMPLATE_NODES)
+                  and not (isinstance(node, nodes.Filter) and node.name not in _BOUNDED_FILTERS)
+                  for node in tree.find_all(nodes.Node))
+    return _templates.from_string(source) if bounded and isinstance(tree, nodes.Template) else None
+
+
 def run_budgeted(limits: ScriptLimits, op: str, code: str, data: dict, ext: dict | None = None) -> dict:
     """Run `code` in the sandbox worker under the open step's budget (or a budget of its own)."""
     budget = current_budget.get()
@@ -49,6 +102,9 @@ def run_budgeted(limits: ScriptLimits, op: str, code: str, data: dict, ext: dict
 
 def render(template: str, data: dict, limits: ScriptLimits) -> str:
     """An instruction template (Jinja, sandboxed) rendered with `data` in the sandbox worker."""
+    bounded = _bounded_template(template)
+    if bounded is not None:
+        return bounded.render(data)
     return run_budgeted(limits, "render", template, data)["ok"]
 
 
@@ -58,17 +114,25 @@ class RestrictedEnvironment(TaskDataEnvironment):
     engine's registered operators."""
 
     def __init__(self, operators=None, limits: ScriptLimits | None = None):
-        super().__init__(helpers.HELPERS)  # the live registry: features may add helpers later
+        super().__init__({**base_globals(), **helpers.HELPERS})
         self._operators = operators
         self.limits = limits or ScriptLimits()
 
     def evaluate(self, expression, context, external_context=None):
-        compiled(expression, "eval")  # refused here already: the message names the rule broken
+        code = compiled(expression, "eval")  # refused here already: the message names the rule broken
+        if _bounded(expression, "eval"):
+            result = super().evaluate(code, context, external_context)
+            return thaw(result) if _reads_settings(expression) else result
         return run_budgeted(self.limits, "eval", expression, context, external_context)["ok"]
 
     def execute(self, script, context, external_context=None):
         self.check_for_overwrite(context, external_context or {})
-        compiled(script, "exec")
+        code = compiled(script, "exec")
+        if _bounded(script, "exec"):
+            super().execute(code, context, external_context)
+            if _reads_settings(script):
+                context.update(thaw(context))
+            return True
         data = run_budgeted(self.limits, "exec", script, context, external_context)["data"]
         context.clear()
         context.update(data)

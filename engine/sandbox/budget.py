@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from engine.sandbox import restricted
+from engine.sandbox.restricted import dumps, loads
 
 WORKER = Path(__file__).with_name("worker.py")
 WALL_FACTOR = 3  # a loaded machine gives a worker less than one CPU second per second
@@ -67,7 +67,7 @@ class _Worker:
 
     def send(self, message: dict, keep_frozen: bool = False) -> None:
         assert self.process.stdin is not None
-        self.process.stdin.write(restricted.dumps(message, keep_frozen))
+        self.process.stdin.write(dumps(message, keep_frozen))
         self.process.stdin.flush()
 
     def receive(self, deadline: float) -> dict | None:
@@ -83,7 +83,7 @@ class _Worker:
                 return None
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
-        return restricted.loads(line)
+        return loads(line)
 
     def alive(self) -> bool:
         return self.process.poll() is None

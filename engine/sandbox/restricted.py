@@ -118,3 +118,12 @@ def freeze(value):
     if isinstance(value, list | tuple):
         return tuple(freeze(v) for v in value)
     return value
+
+
+def thaw(value):
+    """Plain data again from what `freeze` made (a script keeps what setting() gave it)."""
+    if isinstance(value, dict | MappingProxyType):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [thaw(v) for v in value]
+    return value

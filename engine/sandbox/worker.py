@@ -20,7 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import restricted  # noqa: E402  (after the path: this file runs as a script)
+import restricted  # type: ignore[import-not-found]  # noqa: E402  (this file runs as a script)
 from jinja2.sandbox import SandboxedEnvironment  # noqa: E402
 
 
