@@ -3,7 +3,8 @@
 Process admins write Python expressions in diagrams; they must not reach the interpreter.
 Code is compiled by RestrictedPython (no dunder attributes, no imports, guarded
 iteration and item access) and runs with a small whitelist of builtins plus the
-helpers in `engine.sandbox.helpers`.
+helpers in `engine.sandbox.helpers`: in a sandbox worker process under the step's CPU-time
+and memory budget (engine/sandbox/budget.py), unless it cannot run away (see `_bounded`).
 """
 from __future__ import annotations
 
@@ -50,10 +51,13 @@ def check_code(source: str, mode: str) -> list[str]:
 _BOUNDED_NODES = (ast.Expression, ast.Module, ast.Assign, ast.AugAssign, ast.If, ast.Pass, ast.Expr,
                   ast.Constant, ast.Name, ast.Load, ast.Store, ast.Compare, ast.BoolOp, ast.UnaryOp,
                   ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Dict, ast.IfExp, ast.cmpop, ast.boolop,
-                  ast.Not, ast.USub, ast.UAdd, ast.Add, ast.Sub, ast.BinOp, ast.Call, ast.keyword)
+                  ast.Not, ast.USub, ast.UAdd, ast.Add, ast.Sub, ast.BinOp, ast.Call, ast.keyword, ast.Attribute)
 _BOUNDED_TEMPLATE_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Getattr,
                            nodes.Getitem, nodes.Slice, nodes.If, nodes.Compare, nodes.Operand, nodes.Not, nodes.And,
                            nodes.Or, nodes.Filter)
+# Builtins and methods of plain data whose cost is at most linear in the data they are given.
+_BOUNDED_BUILTINS = {"len", "bool", "str", "int", "float", "abs", "min", "max", "sorted", "dict", "list", "round"}
+_BOUNDED_METHODS = {"get", "keys", "values", "items", "split", "strip", "lower", "upper", "startswith", "endswith"}
 _BOUNDED_FILTERS = {"date_vn", "join", "default", "upper", "lower", "length"}
 _templates = SandboxedEnvironment(autoescape=False)
 _templates.filters["date_vn"] = helpers.date_vn  # {{ deadline | date_vn }} -> 26/02/2026
@@ -64,13 +68,16 @@ def _bounded_node(node: ast.AST) -> bool:
         return False
     if isinstance(node, ast.BinOp | ast.AugAssign):
         return isinstance(node.op, ast.Add | ast.Sub)
+    if isinstance(node, ast.Attribute):
+        return node.attr in _BOUNDED_METHODS
     if isinstance(node, ast.Call):
-        return isinstance(node.func, ast.Name) and node.func.id in helpers.BOUNDED_HELPERS \
+        bounded_name = isinstance(node.func, ast.Name) and (node.func.id in helpers.BOUNDED_HELPERS
+                                                            or node.func.id in _BOUNDED_BUILTINS)
+        return (bounded_name or isinstance(node.func, ast.Attribute)) \
             and not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords)
     return True
 
 
-@lru_cache(maxsize=4096)
 def _reads_settings(source: str) -> bool:
     """Whether `source` calls setting(), whose read-only values task data must not keep."""
     return "setting" in source
@@ -88,7 +95,7 @@ def _bounded_template(source: str):
     bounded = all(isinstance(node, _BOUNDED_TEMPLATE_NODES)
                   and not (isinstance(node, nodes.Filter) and node.name not in _BOUNDED_FILTERS)
                   for node in tree.find_all(nodes.Node))
-    return _templates.from_string(source) if bounded and isinstance(tree, nodes.Template) else None
+    return _templates.from_string(source) if bounded else None
 
 
 def run_budgeted(limits: ScriptLimits, op: str, code: str, data: dict, ext: dict | None = None) -> dict:
@@ -101,7 +108,8 @@ def run_budgeted(limits: ScriptLimits, op: str, code: str, data: dict, ext: dict
 
 
 def render(template: str, data: dict, limits: ScriptLimits) -> str:
-    """An instruction template (Jinja, sandboxed) rendered with `data` in the sandbox worker."""
+    """An instruction template (sandboxed Jinja) rendered with `data`, in the sandbox worker
+    unless it is only substitutions (see `_bounded_template`)."""
     bounded = _bounded_template(template)
     if bounded is not None:
         return bounded.render(data)
@@ -109,9 +117,9 @@ def render(template: str, data: dict, limits: ScriptLimits) -> str:
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """TaskDataEnvironment whose code runs in the sandbox worker (compiled there by
-    RestrictedPython, under the step's budget), and that dispatches service tasks to the
-    engine's registered operators."""
+    """TaskDataEnvironment whose code runs in the sandbox worker under the step's budget
+    (bounded code runs here), and that dispatches service tasks to the engine's registered
+    operators."""
 
     def __init__(self, operators=None, limits: ScriptLimits | None = None):
         super().__init__({**base_globals(), **helpers.HELPERS})

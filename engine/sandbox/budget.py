@@ -1,7 +1,8 @@
-"""Script budgets: every script, expression and instruction template of a step runs in a
-sandbox worker process under one CPU-time and memory budget for the whole step.
+"""Script budgets: the scripts, expressions and instruction templates of a step that could run
+away run in a sandbox worker process under one CPU-time and memory budget for the whole step
+(engine/sandbox/__init__.py decides which could).
 
-A step takes a worker from a warm pool when it first evaluates something and gives it back
+A step takes a worker from a warm pool when it first needs one and gives it back
 when it ends (`step_budget`). Each request carries what is left of the step's CPU budget; the
 worker arms a CPU timer with it and is ended by the kernel when it runs out, whatever it is
 doing. The parent also waits no longer than `WALL_FACTOR` times that (plus a second) for an
@@ -103,9 +104,12 @@ class _Pool:
 
     def take(self, memory_mb: int) -> _Worker:
         with self._lock:
-            idle = self._idle.get(memory_mb)
-            if idle:
-                return idle.pop()
+            idle = self._idle.get(memory_mb, [])
+            while idle:
+                worker = idle.pop()
+                if worker.alive():
+                    return worker
+                worker.kill()  # ended while idle (the machine's OOM killer, an admin): reap it
         return _Worker(memory_mb)
 
     def give_back(self, worker: _Worker, memory_mb: int) -> None:

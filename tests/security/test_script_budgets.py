@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from engine import sandbox
 from engine.org import service as org
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import Incident
@@ -154,3 +155,34 @@ def test_setting_is_read_only_for_scripts():
         helpers.current_settings.reset(token)
     assert settings == {"secrecy": {"store_content": False, "visible_to": ["chairman"]}}
     assert ScriptRefused  # the refusal type scripts see
+
+
+@pytest.mark.parametrize("raised", ["KeyboardInterrupt", "GeneratorExit", "SystemExit"])
+def test_any_base_exception_in_a_script_arrives_as_a_script_failure(raised):
+    with pytest.raises(ScriptFailed) as failure:
+        run_budgeted(ScriptLimits(), "exec", f"if True:\n    raise {raised}('stop')", {})
+    assert type(failure.value).__name__ == raised  # the incident names what the script raised
+
+
+@pytest.mark.parametrize(("source", "mode", "bounded"), [
+    ('progress == "done" and rounds + 1 < 3', "eval", True),
+    ("working_days_before(deadline, 2)", "eval", True),
+    ("overdue = is_overdue(deadline)\nunits = len(data.get('units', []))", "exec", True),
+    ("while True:\n    pass", "exec", False),
+    ("9**(9**7)", "eval", False),
+    ("'a' * 10**9", "eval", False),
+    ("'%0999999999d' % 1", "eval", False),
+    ("[a for a in x for b in x for c in x]", "eval", False),
+    ("days_late(deadline)", "eval", False),  # counts every day between two dates: not bounded
+    ("x.replace('', x)", "eval", False),
+    ("raise SystemExit", "exec", False),
+])
+def test_only_code_that_cannot_run_away_skips_the_worker(source, mode, bounded):
+    assert sandbox._bounded(source, mode) is bounded
+
+
+def test_deadline_helpers_refuse_counting_millions_of_days():
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="at most 2000 working days"):
+        helpers.add_working_days("2026-02-12", 10**9)
+    assert time.monotonic() - started < 1
