@@ -49,6 +49,19 @@ class Settings:
     script_cpu_seconds: float = 2.0
     script_memory_mb: int = 256
     script_max_instances: int = 300
+    # The session cookie is sent over HTTPS only (Secure); unset: on, except in demo and testing.
+    secure_cookies: bool | None = None
+    # Failed sign-ins from one address for one username (engine/org/signin.py): this many are
+    # free, then each further try blocks the pair twice as long (2, 4, 8… s), at most this long.
+    login_free_failures: int = 3
+    login_max_delay_seconds: int = 900
+    # Reverse proxies in front of the web server whose X-Forwarded-For is believed: the client
+    # address (for the throttle) is the one the outermost of them saw. 0: the peer's address.
+    trusted_proxies: int = 0
+    # /public/results (live per-unit aggregates, no sign-in): off unless the deployment publishes
+    # its results on a portal (Đắk Lắk Đ.2 k.1, Gia Lai Đ.8 k.1; Bạc Liêu only on the
+    # Government's private network).
+    public_results: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -70,12 +83,18 @@ class Settings:
         return settings
 
     @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return not (self.demo or self.testing)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
 
 def _coerce(raw: str, type_name) -> object:
-    if type_name in ("bool", bool):
+    if type_name in ("bool", bool, "bool | None"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if type_name in ("int", int):
         return int(raw)

@@ -23,6 +23,24 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", INVISIBLE.sub("", text))
 
 
+def fold(*texts: str | None) -> str:
+    """Text for matching as people type it: without diacritics (đ as d), lower case, single
+    spaces — "Kết nối", "KET  NOI" and a decomposed "Kết nối" all give "ket noi"."""
+    joined = " ".join(text for text in texts if text).replace("đ", "d").replace("Đ", "D")
+    bare = "".join(c for c in unicodedata.normalize("NFD", joined) if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (escape character backslash) matching `text` anywhere."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def folded_pattern(query: str) -> str:
+    """A LIKE pattern matching `query` anywhere in folded text."""
+    return like_pattern(fold(query))
+
+
 def filled(value) -> bool:
     """A value someone gave: not None, empty or blank."""
     return value not in (None, "", [], ()) and not (isinstance(value, str) and not value.strip())

@@ -117,6 +117,19 @@ def test_users_create(dondoc):
     assert dondoc(*bad_role)[2] == "error: Unknown role(s): boss.\n"
 
 
+def test_tokens_create_keeps_its_reason(dondoc, database_url):
+    from engine.api_tokens.models import ApiToken
+
+    dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert dondoc("tokens", "create", "--user", "admin", "--name", "QLVB", "--reason", "Kết nối QLVB")[0] == 0
+    db = create_engine(database_url)
+    try:
+        with Session(db) as s:
+            assert s.scalar(select(ApiToken.reason)) == "Kết nối QLVB"
+    finally:
+        db.dispose()
+
+
 def test_first_admin_is_asked_for_a_password_and_only_once(dondoc, database_url):
     code, out, _ = dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh",
                           input=f"{PASSWORD}\n{PASSWORD}\n")

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.core import Engine
-from webui import errors, formatting, hygiene
+from webui import errors, formatting, headers, hygiene
 from webui.i18n import compile_catalogs, translation_dirs
 
 FEATURES = [
@@ -36,10 +36,12 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     engine = engine or Engine(Settings.load())
     app = Flask(__name__)
     app.request_class = hygiene.Request  # text cleaned at the door (webui/hygiene.py)
+    app.url_map.converters["int"] = hygiene.BoundedInt
     app.config.update(
         SECRET_KEY=engine.settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=engine.settings.cookies_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=engine.settings.session_lifetime_minutes),
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
         TESTING=engine.settings.testing,
@@ -64,6 +66,7 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     app.config["NAV_LINKS"] = nav_links
     errors.init_app(app)
     formatting.init_app(app)
+    headers.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -9,6 +9,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from engine.db import is_storage_error
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 def is_api() -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None) -> Response:
@@ -50,6 +51,14 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 def init_app(app: Flask) -> None:
     for code, message in _MESSAGES.items():
         app.register_error_handler(code, _page(code, message))
+
+    @app.before_request
+    def refuse_large_bodies():
+        """A body declared larger than the limit is refused before any view runs, whether or
+        not the view would have read it (a view reads the body lazily)."""
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge()
 
     @app.errorhandler(CSRFError)
     def csrf_refused(_error):

@@ -45,6 +45,15 @@ AUDIT_LABELS = {
     "assignment.withdrawn": _l("Assignment withdrawn"), "instance.cancelled": _l("Process ended"),
     "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
     "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),
+    "directive.scope_decided": _l("Scope decided"),
+    # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
+    "user.created": _l("Account created"), "user.updated": _l("Account changed"),
+    "user.deactivated": _l("Account deactivated"), "user.activated": _l("Account reactivated"),
+    "password.changed": _l("Password changed by its owner"), "password.reset": _l("Password reset by an administrator"),
+    "login.throttled": _l("Sign-in slowed after failed attempts"),
+    "login.throttle_cleared": _l("Failed sign-ins forgotten"),
+    "api_token.created": _l("API token made"), "api_token.revoked": _l("API token revoked"),
+    "api_token.revoked_with_password": _l("API token revoked with the password change"),
 }
 
 

@@ -13,6 +13,7 @@ from engine import clock
 from engine.directives import attachments
 from engine.forms import MULTI_VALUED, FormDefinition
 from engine.org.models import Unit, User
+from webui.hygiene import bounded_int
 
 
 @dataclass
@@ -88,8 +89,7 @@ def choices_for(session: Session, form: FormDefinition) -> dict[str, list[Choice
 
 
 def int_arg(args, name: str, default: int | None = None) -> int | None:
-    """An integer query-string argument; `default` when it is missing or not a number."""
-    try:
-        return int(args.get(name, ""))
-    except ValueError:
-        return default
+    """An integer query-string argument; `default` when it is missing, not a number or past
+    any id (hygiene.MAX_ID)."""
+    value = bounded_int(args.get(name))
+    return default if value is None else value

@@ -10,10 +10,43 @@ import json
 
 import flask
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
 
 from engine.text import clean_text, has_unstorable
 
 MAX_DEPTH = 32
+MAX_ID = 2_147_483_647  # the largest id a table holds (PostgreSQL integer): larger is no record
+
+
+def _numbers_up_to(limit: int) -> str:
+    r"""A regular expression for the decimal numbers 0..`limit`: for 2147483647,
+    \d{1,9}|[0-1]\d{9}|2[0-0]\d{8}|21[0-3]\d{7}|…|2147483647."""
+    text = str(limit)
+    options = [rf"\d{{1,{len(text) - 1}}}"]
+    options += [rf"{text[:i]}[0-{int(d) - 1}]\d{{{len(text) - i - 1}}}" for i, d in enumerate(text) if d != "0"]
+    return "(?:" + "|".join([*options, text]) + ")"
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` in every route: a number past MAX_ID matches no route at all (404), instead of
+    reaching the database, which cannot compare it (500). The bound is in the pattern, not only
+    in `max`: werkzeug checks `max` after choosing a rule by method, so a POST with a huge id
+    to a path that also has a GET rule would answer 405."""
+
+    regex = _numbers_up_to(MAX_ID)
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def bounded_int(raw: str | None) -> int | None:
+    """A query-string id or number; None when it is not one or lies past MAX_ID either way."""
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if -MAX_ID <= value <= MAX_ID else None
 
 
 class BadBody(Exception):

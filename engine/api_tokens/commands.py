@@ -16,12 +16,13 @@ def group() -> None:
 @group.command("create")
 @click.option("--user", "username", required=True, help="The user the token acts as (its roles and units).")
 @click.option("--name", required=True, help="What will use it, e.g. 'Phần mềm QLVB'.")
+@click.option("--reason", help="Why it is made; shown to the user on their security page.")
 @click.pass_context
 @clear_errors
-def create(ctx: click.Context, username: str, name: str) -> None:
+def create(ctx: click.Context, username: str, name: str, reason: str | None) -> None:
     """Create a token; it is printed once and only its hash is kept."""
     with engine_of(ctx).db.session() as session:
-        row, token = tokens.create_token(session, username, name)
+        row, token = tokens.create_token(session, username, name, reason=reason)
         click.echo(f"token {row.id} for {username} ({name}):")
         click.echo(token)
         click.echo("Keep it now: it cannot be shown again.", err=True)

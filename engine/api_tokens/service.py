@@ -6,14 +6,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine import audit, clock
 from engine.api_tokens.models import ApiToken, IdempotencyKey
+from engine.audit.models import AuditEntry
 from engine.db import Database, rowcount
 from engine.errors import Conflict, EngineError, NotFound
+from engine.forms import FormValidationError, Message
+from engine.org import accounts
 from engine.org.models import User
 
 TOKEN_PREFIX = "ddk_"
@@ -32,31 +35,63 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, username: str, name: str, actor: User | None = None) -> tuple[ApiToken, str]:
-    """A new token for `username`; returns the row and the token, which is never stored."""
+def create_token(session: Session, username: str, name: str, actor: User | None = None,
+                 reason: str | None = None) -> tuple[ApiToken, str]:
+    """A new token for `username`; returns the row and the token, which is never stored. A
+    user making one for someone else (who could then act as them) must give `reason`, which is
+    kept and shown to that person on their security page."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         raise TokenError("No active user %(name)s.", name=username)
     if not name.strip():
         raise TokenError("A token needs a name saying what uses it.")
+    reason = (reason or "").strip() or None
+    if actor is not None and actor.id != user.id and reason is None:
+        raise FormValidationError({"reason": Message(
+            "A token for another user needs a reason; that user will see it.")})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name.strip()[:128], token_hash=_digest(token), prefix=token[:12],
-                   created_at=clock.now(), created_by=getattr(actor, "id", None))
+                   created_at=clock.now(), created_by=getattr(actor, "id", None), reason=reason)
     session.add(row)
     session.flush()
     audit.record(session, "api_token.created", "api_token", row.id, actor=actor,
-                 after={"user": username, "name": row.name})
+                 after={"user": user.full_name, "name": row.name, "reason": reason})
     return row, token
 
 
-def revoke_token(session: Session, token_id: int, actor: User | None = None) -> ApiToken:
+def revoke_token(session: Session, token_id: int, actor: User | None = None,
+                 action: str = "api_token.revoked") -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None:
         raise NotFound("No API token %(id)s.", id=token_id)
     if row.revoked_at is None:
         row.revoked_at = clock.now()
-        audit.record(session, "api_token.revoked", "api_token", row.id, actor=actor)
+        audit.record(session, action, "api_token", row.id, actor=actor, after={"name": row.name})
     return row
+
+
+def change_password(session: Session, user_id: int, password: str, actor: User | None) -> User:
+    """A new password (engine.org.accounts.set_password: every session ends) also revokes
+    every API token of the user: whoever held the old password may have made one."""
+    user = accounts.set_password(session, user_id, password, actor)
+    for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+        revoke_token(session, row.id, actor, action="api_token.revoked_with_password")
+    return user
+
+
+@dataclass
+class TokenView:
+    """One token as its owner's security page shows it: who made it and why."""
+
+    token: ApiToken
+    created_by: str | None  # full name
+
+
+def tokens_of(session: Session, user_id: int) -> list[TokenView]:
+    maker = aliased(User)
+    rows = session.execute(select(ApiToken, maker.full_name).outerjoin(maker, maker.id == ApiToken.created_by)
+                           .where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc()))
+    return [TokenView(token, name) for token, name in rows]
 
 
 def list_tokens(session: Session) -> list[tuple[ApiToken, str]]:
@@ -83,6 +118,17 @@ def authenticate(db: Database, token: str) -> User | None:
         with db.session() as session:
             session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return user
+
+
+def account_history(session: Session, user_id: int) -> list[tuple[AuditEntry, str]]:
+    """What happened to a user's account and tokens (created, changed, password, throttled,
+    tokens made and revoked), newest first, with who did it (full name, or "system")."""
+    token_ids = [str(i) for i in session.scalars(select(ApiToken.id).where(ApiToken.user_id == user_id))]
+    about = or_((AuditEntry.object_type == "user") & (AuditEntry.object_id == str(user_id)),
+                (AuditEntry.object_type == "api_token") & AuditEntry.object_id.in_(token_ids))
+    rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
+                           .where(about).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(200))
+    return [(entry, name or entry.actor_name) for entry, name in rows]
 
 
 # ---------------------------------------------------------------- idempotency keys

@@ -1,5 +1,6 @@
 """Attachments (tệp đính kèm): stored once on disk by sha256 under settings.attachments_dir;
-task data and progress updates hold only the digest. Who may download is decided here.
+task data and progress updates hold only the digest. Who may see one, and so download or
+attach it, is engine.org.permissions.may_see_file.
 
 A file takes its place in the store only when the transaction that adds its row commits;
 until then it waits in a temporary file, removed when the transaction rolls back (a refused
@@ -12,16 +13,13 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import String, cast, event, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from engine import clock
-from engine.audit.models import AuditEntry
-from engine.directives.models import Attachment, ExplanationRequest, ProgressUpdate
+from engine.directives.models import Attachment, AttachmentUpload
 from engine.errors import EngineError
-from engine.org import permissions
 from engine.org.models import User
-from engine.runtime.models import WorkItem
 
 MAX_SIZE = 20 * 1024 * 1024
 # Office documents, PDF, images and archives; never HTML or scripts (they would run in the
@@ -73,6 +71,9 @@ def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: st
         row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension], size=size,
                          uploaded_by=actor.id, uploaded_at=clock.now())
         session.add(row)
+        session.flush()
+    if session.get(AttachmentUpload, (digest, actor.id)) is None:  # sending the bytes lets one attach them
+        session.add(AttachmentUpload(sha256=digest, user_id=actor.id, uploaded_at=clock.now()))
         session.flush()
     return row
 
@@ -142,22 +143,3 @@ def describe(session: Session, digests: list[str]) -> list[Attachment]:
         return []
     found = {a.sha256: a for a in session.scalars(select(Attachment).where(Attachment.sha256.in_(digests)))}
     return [found[d] for d in digests if d in found]
-
-
-def may_download(session: Session, user: User, sha256: str) -> bool:
-    """The uploader may; otherwise the file must belong to an assignment the user may see (a
-    progress update, an explanation, or any form completed on it, as the audit trail records),
-    or to a work item (draft) the user may see."""
-    row = session.get(Attachment, sha256)
-    if row is None:
-        return False
-    if row.uploaded_by == user.id:
-        return True
-    visible = permissions.visible_ids(session, user, permissions.ASSIGNMENT)
-    for model, column in ((ProgressUpdate, ProgressUpdate.attachments),
-                          (ExplanationRequest, ExplanationRequest.attachments), (AuditEntry, AuditEntry.after)):
-        found = select(model.id).where(model.assignment_id.in_(visible), cast(column, String).contains(sha256))
-        if session.scalar(found.limit(1)) is not None:
-            return True
-    drafts = session.scalars(select(WorkItem).where(cast(WorkItem.draft, String).contains(sha256))).all()
-    return any(permissions.may_open_work_item(session, user, item) for item in drafts)

@@ -1,6 +1,6 @@
 """What the office changes after registration, each in one audited transaction:
-withdrawing an assignment (thu hồi nhiệm vụ), correcting a directive's header and adding
-assignments to a directive.
+withdrawing an assignment (thu hồi nhiệm vụ), adjusting one in progress (điều chỉnh nhiệm vụ),
+correcting a directive's header and adding assignments to a directive.
 
 A withdrawn assignment is `cancelled`: its workflow instance is ended by the runtime wherever
 it stands (its work items and urging with it, on whatever stored version it runs), the units
@@ -19,13 +19,15 @@ from engine import audit, forms
 from engine.directives import service as directives
 from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.directives.service import DirectiveError
-from engine.errors import Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org.models import User
 from engine.secrecy import register as secret_register
 
 WITHDRAWN = "withdrawn"  # the notification kind
+ADJUSTED_MESSAGE = "assignment_adjusted"  # caught while the lead unit handles it (assignment_cycle.bpmn)
+ADJUST_FORM = "correct_assignment"  # the form of a returned assignment's correction: the same changes
 WITHDRAWN_ACTION = "assignment.withdrawn"  # the audit action, which the history reads back
 ENDED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 # The header fields a correction may change; the secrecy level is not one of them (a secret
@@ -39,7 +41,7 @@ TAKES_ASSIGNMENTS = (DirectiveStatus.ASSIGNED, DirectiveStatus.UNTRACKED)
 # ---------------------------------------------------------------- withdrawing
 def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: str = "") -> Assignment:
     """Withdraw an assignment with its reason; `instruction` says on whose instruction (required
-    of everyone but the leader, see permissions.withdraws_on_instruction)."""
+    of everyone but the leader, see permissions.changes_on_instruction)."""
     reason, instruction = _text(reason), _text(instruction)
     if not reason:
         raise DirectiveError("Give the reason for withdrawing the assignment.")
@@ -48,10 +50,10 @@ def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: 
         assignment = session.get(Assignment, assignment_id)
         if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment_id):
             raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-        if not permissions.may_withdraw_assignment(user):
+        if not permissions.may_change_assignment(user):
             raise Forbidden("Only the leader, or the tracking office on the leader's instruction, may withdraw "
                             "an assignment.")
-        if permissions.withdraws_on_instruction(user) and not instruction:
+        if permissions.changes_on_instruction(user) and not instruction:
             raise DirectiveError("Say on whose instruction the assignment is withdrawn.")
         if assignment.status in ENDED:
             raise DirectiveError("This assignment has already ended.")
@@ -73,6 +75,41 @@ def _withdraw(engine, session: Session, assignment: Assignment, user: User, why:
     for child in session.scalars(select(Assignment).where(Assignment.parent_id == assignment.id,
                                                           Assignment.status.not_in(ENDED))):
         _withdraw(engine, session, child, user, why)
+
+
+# ---------------------------------------------------------------- adjusting
+def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str = "") -> Assignment:
+    """Adjust an assignment while its lead unit handles it — lead unit, coordinating units,
+    content, deadline, any combination, checked by the correction form — as a correction of a
+    returned assignment does (the same step of the process, history and announcements).
+    `instruction` as for `withdraw`."""
+    instruction = _text(instruction)
+    with engine.db.session() as session:
+        user = session.get_one(User, actor.id)
+        assignment = session.get(Assignment, assignment_id)
+        if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment_id):
+            raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+        if not permissions.may_change_assignment(user):
+            raise Forbidden("Only the leader, or the tracking office on the leader's instruction, may adjust "
+                            "an assignment.")
+        if permissions.changes_on_instruction(user) and not instruction:
+            raise DirectiveError("Say on whose instruction the assignment is adjusted.")
+        if assignment.status in ENDED or assignment.instance_id is None:
+            raise DirectiveError("This assignment has already ended.")
+        form = engine.compiled(engine.current_bundle(session)).forms[ADJUST_FORM]
+        values = forms.validate(form, raw, directives.lookups(session))
+        if not any(values.get(key) for key in ("new_lead_unit", "new_content", "new_deadline")) \
+                and values.get("coordinating_change") != "replace":
+            raise DirectiveError("Say what changes: the lead unit, the coordinating units, the content or the "
+                                 "deadline.")
+        if instruction:
+            values["correction_note"] = f"{values['correction_note']} ({instruction})"
+        try:
+            engine.runtime.deliver_message(session, assignment.instance_id, ADJUSTED_MESSAGE, values, actor=user)
+        except Conflict:  # waiting on the office (review, a return's correction) or on an older version
+            raise DirectiveError("The assignment can be adjusted while its lead unit handles it: when it waits "
+                                 "for the office's review or the correction of a return, use that step.") from None
+        return assignment
 
 
 # ---------------------------------------------------------------- the header

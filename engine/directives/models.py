@@ -16,13 +16,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
+    event,
     or_,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime
 from engine.org import permissions
+from engine.runtime.models import WorkItem
+from engine.text import fold, folded_pattern
 from engine.working_days.deadline import StoredDeadline, register
 
 URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
@@ -97,6 +102,8 @@ class Directive(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    # symbol, summary and issuer folded (engine.text.fold): what a search without diacritics matches
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="directive", order_by="Assignment.seq")
 
@@ -116,6 +123,7 @@ class Assignment(Base):
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)
     content: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # the content folded
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     follow_up_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deadline_kind: Mapped[DeadlineKind] = mapped_column(String(8), default=DeadlineKind.DATED)
@@ -183,6 +191,17 @@ class Attachment(Base):
     content_type: Mapped[str] = mapped_column(String(128))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AttachmentUpload(Base):
+    """Who has sent a file's bytes (the same content may come from several people). Sending
+    them is what lets a person attach the file or download it; knowing its digest is not."""
+
+    __tablename__ = "attachment_uploads"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -257,6 +276,36 @@ permissions.declare(permissions.ASSIGNMENT, permissions.Record(
         select(Directive.id).where(Directive.created_by == user_id).correlate(None)))))
 
 
+
+def _file_listing(session: Session, sha256: str) -> permissions.FileListing:
+    """Who sent a file and where it is listed: progress updates and explanations (their lists of
+    digests), forms completed on an assignment (the lists of their recorded data) and drafts. A
+    digest merely written in some text lists nothing."""
+
+    def holding(column):
+        return cast(column, String).contains(sha256)
+
+    senders = session.scalars(select(AttachmentUpload.user_id).where(AttachmentUpload.sha256 == sha256)).all()
+    listing_rows = [select(model.assignment_id, model.attachments).where(holding(model.attachments))
+                    for model in (ProgressUpdate, ExplanationRequest)]
+    assignment_ids = [assignment_id for query in listing_rows for assignment_id, listed in session.execute(query)
+                      if sha256 in (listed or [])]
+    completions = session.execute(select(AuditEntry.assignment_id, AuditEntry.after).where(
+        AuditEntry.action == "work_item.completed", AuditEntry.assignment_id.is_not(None), holding(AuditEntry.after)))
+    assignment_ids += [assignment_id for assignment_id, after in completions
+                       if lists_digest((after or {}).get("data"), sha256)]
+    drafts = [item for item in session.scalars(select(WorkItem).where(holding(WorkItem.draft)))
+              if lists_digest(item.draft, sha256)]
+    return permissions.FileListing(senders=set(senders), assignment_ids=set(assignment_ids), drafts=drafts)
+
+
+def lists_digest(data, sha256: str) -> bool:
+    """One of `data`'s values is a list holding `sha256` (a files field's value)."""
+    return isinstance(data, dict) and any(isinstance(value, list) and sha256 in value for value in data.values())
+
+
+permissions.declare_files(_file_listing)
+
 # Deadlines a calendar correction recomputes (engine.working_days.service); read and write them
 # through these (Deadline: the date and the working-day rule it was counted by, if any).
 ASSIGNMENT_DEADLINE = register(StoredDeadline(
@@ -267,3 +316,28 @@ ASSIGNMENT_DEADLINE = register(StoredDeadline(
 EXPLANATION_DUE = register(StoredDeadline(
     ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == ExplanationStatus.PENDING,),
     "explanation.due_recomputed", "explanation_request", lambda row: {"assignment_id": row.assignment_id}))
+
+
+def words_match(words: str) -> ColumnElement[bool]:
+    """SQL over Assignment and Directive: the words are in the assignment's content or the
+    directive's symbol, summary or issuer, without diacritics or case ("giai ngan" finds
+    "giải ngân", whatever Unicode form either was written in)."""
+    like = folded_pattern(words)
+    return or_(Assignment.search_text.like(like, escape="\\"), Directive.search_text.like(like, escape="\\"))
+
+
+def directive_words_match(words: str) -> ColumnElement[bool]:
+    """SQL over Directive: `words_match` for the directive alone."""
+    return Directive.search_text.like(folded_pattern(words), escape="\\")
+
+
+@event.listens_for(Directive, "before_insert")
+@event.listens_for(Directive, "before_update")
+def _fold_directive(_mapper, _connection, directive: Directive) -> None:
+    directive.search_text = fold(directive.symbol, directive.summary, directive.issuer)
+
+
+@event.listens_for(Assignment, "before_insert")
+@event.listens_for(Assignment, "before_update")
+def _fold_assignment(_mapper, _connection, assignment: Assignment) -> None:
+    assignment.search_text = fold(assignment.content)

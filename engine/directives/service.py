@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import String, select
@@ -72,6 +73,9 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         if not permissions.may_register_directives(actor):
             raise Forbidden("Only the tracking office registers directives.")
         if permissions.refuses_secret_content(compiled.settings, raw):
+            if permissions.secrecy_policy(compiled.settings).register == "none":
+                raise DirectiveError("This regulation keeps secret documents on paper, outside the system: "
+                                     "follow this one by the paper procedure and do not register it here.")
             raise DirectiveError("This regulation does not let the system keep the content of secret documents: "
                                  "record it in the secret-document register instead.")
         header = forms.validate(compiled.forms[HEADER_FORM], raw, lookups(session))
@@ -112,6 +116,29 @@ def upstream_deadline_label(settings: dict) -> str | None:
     """What the ruleset calls the upper level's deadline of a task (ruleset.toml [registration]
     upstream_deadline; Bạc Liêu Đ.9 k.1), or None when it records none."""
     return settings.get("registration", {}).get("upstream_deadline") or None
+
+
+@dataclass(frozen=True)
+class LargeDirectiveReading:
+    """From how many assignments or units a directive counts as large and gets the longer
+    registration limit (Đắk Lắk Đ.7 k.1 "nhiều nhiệm vụ, nhiều cơ quan"). The text gives no
+    number: the thresholds are the ruleset's reading, which the register form says so."""
+
+    assignments: int | None  # [registration] complex_assignments
+    units: int | None        # [registration] complex_units
+    days: int                # [deadlines] registration_complex
+    ordinary_days: int       # [deadlines] registration
+
+
+def large_directive_reading(settings: dict) -> LargeDirectiveReading | None:
+    """The ruleset's reading of a large directive, or None when its size changes nothing
+    (no threshold, or the same limit for every directive)."""
+    criteria, limits = settings.get("registration", {}), settings.get("deadlines", {})
+    assignments, units = criteria.get("complex_assignments"), criteria.get("complex_units")
+    days, ordinary = limits.get("registration_complex"), limits.get("registration")
+    if (assignments is None and units is None) or days is None or ordinary is None or days == ordinary:
+        return None
+    return LargeDirectiveReading(assignments, units, days, ordinary)
 
 
 def lookups(session: Session) -> forms.Lookups:

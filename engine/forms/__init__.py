@@ -16,6 +16,7 @@ from engine.errors import EngineError
 from engine.text import clean_text, has_unstorable
 
 # The field types whose value is a list (the types themselves: the cleaners below).
+DIGEST = re.compile(r"[0-9a-f]{64}")  # a `files` field's value: the stored files' sha256
 MULTI_VALUED = frozenset({"multiselect", "units", "users", "files"})
 # Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
 SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
@@ -117,6 +118,9 @@ class Lookups:
         return True
 
     def user_exists(self, username: str) -> bool:
+        return True
+
+    def may_attach(self, sha256: str) -> bool:
         return True
 
 
@@ -283,10 +287,12 @@ def _users(f: FormField, value, lookups) -> list[str]:
     return list(dict.fromkeys(_user(f, n, lookups) for n in names))
 
 
-def _files(_f, value, _lookups) -> list[str]:
+def _files(_f, value, lookups) -> list[str]:
     digests = _values(value)
-    if not all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests):
+    if not all(DIGEST.fullmatch(d) for d in digests):
         raise Invalid("Invalid attachment reference.")
+    if not all(lookups.may_attach(d) for d in digests):  # a digest alone is not a file of one's own
+        raise Invalid("You may attach only files you sent or may already see.")
     return digests
 
 

@@ -25,6 +25,7 @@ from engine.directives import service as directives
 from engine.directives.models import Directive
 from engine.errors import EngineError
 from engine.forms import FormValidationError
+from engine.imports import packages
 from engine.imports.errors import ImportFailed, RowError
 from engine.org import service as org
 from engine.org.models import User
@@ -136,6 +137,10 @@ def _label_of(field: str) -> str | None:
 
 
 def _read_rows(data: bytes) -> list[tuple[int, list]]:
+    try:
+        packages.check_bounds(data)
+    except packages.PackageTooLarge as exc:
+        raise ImportFailed([RowError(None, None, None, exc.message, exc.params)]) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.directives.models import Assignment, Directive
+from engine.directives.models import Assignment, Directive, words_match
 from engine.errors import EngineError
 from engine.forms import FormDefinition
 from engine.inbox.models import SavedFilter
@@ -17,6 +17,7 @@ from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.outcomes import Outcome, outcome_of, outcome_on
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
+from engine.text import fold, like_pattern
 
 VIEWS = ("mine", "unit", "week", "overdue", "done")
 DONE_LIMIT = 200
@@ -81,12 +82,10 @@ def end_of_week(moment: datetime) -> datetime:
 def _filtered(query: Select, q: InboxQuery) -> Select:
     query = (query.outerjoin(Assignment, Assignment.id == WorkItem.assignment_id)
              .outerjoin(Directive, Directive.id == WorkItem.directive_id))
-    if q.text.strip():
-        like = "%" + q.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(WorkItem.title.ilike(like, escape="\\"),
-                                WorkItem.instructions.ilike(like, escape="\\"),
-                                Directive.symbol.ilike(like, escape="\\"),
-                                Directive.summary.ilike(like, escape="\\")))
+    if fold(q.text):  # the task's and the directive's words without diacritics or case; the step's as typed
+        typed = like_pattern(q.text.strip())
+        query = query.where(or_(words_match(q.text), WorkItem.title.ilike(typed, escape="\\"),
+                                WorkItem.instructions.ilike(typed, escape="\\")))
     if q.urgency:
         query = query.where(func.coalesce(Assignment.urgency, Directive.urgency) == q.urgency)
     return query

@@ -1,14 +1,14 @@
-"""What administrators do to people's accounts: the installation's first administrator, and
-changing a user (name, unit, roles, e-mail, password). Who administers is
-engine.org.permissions."""
+"""What administrators do to people's accounts: the installation's first administrator,
+changing a user (name, unit, roles, e-mail, password), deactivating one. Every change is
+audited. Who administers is engine.org.permissions."""
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.org import permissions
-from engine.org.models import User
+from engine.org import permissions, signin
+from engine.org.models import Unit, User
 from engine.org.service import (
     OrgError,
     check_password,
@@ -23,34 +23,65 @@ from engine.passwords import hash_password
 
 
 def update_user(session: Session, user_id: int, *, full_name: str, unit_code: str, roles: list[str],
-                email: str | None = None, password: str | None = None, actor: User | None = None) -> User:
-    """An administrator changes a user's name, unit, roles or e-mail, or sets a new password
-    (which signs the user out everywhere: see webui.auth). Audited, the password excepted."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise OrgError("User %(id)s does not exist.", id=user_id)
+                email: str | None = None, actor: User | None = None) -> User:
+    """An administrator changes a user's name, unit, roles or e-mail. Audited (a new password
+    is engine.api_tokens.service.change_password)."""
+    user = require_user(session, user_id)
     check_roles(roles)
     if not full_name:
         raise OrgError("The full name is required.")
-    if password:
-        check_password(password)
     if actor is not None and actor.id == user.id and not permissions.keeps_user_administration(roles):
         raise OrgError("You cannot remove your own system administrator role.")
-    before = _editable(user)
+    before = _editable(session, user)
     user.full_name, user.email, user.roles = full_name, email or None, list(roles)
     user.unit_id = require_unit(session, unit_code).id
-    if password:
-        user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
-    after = _editable(user)
+    after = _editable(session, user)
     changed = {key: value for key, value in after.items() if before[key] != value}
-    if changed or password:
+    if changed:
         audit.record(session, "user.updated", "user", user.id, actor=actor,
-                     before={key: before[key] for key in changed}, after={**changed, "password_reset": bool(password)})
+                     before={key: before[key] for key in changed}, after=changed)
     return user
 
 
-def _editable(user: User) -> dict:
-    return {"full_name": user.full_name, "email": user.email, "unit_id": user.unit_id, "roles": list(user.roles)}
+def set_password(session: Session, user_id: int, password: str, actor: User | None) -> User:
+    """A new password: every session of the user ends; audited as changed by the user
+    themselves or reset by someone else. (The user's API tokens are revoked by the caller,
+    engine.api_tokens.service.change_password, a layer above.)"""
+    user = require_user(session, user_id)
+    check_password(password)
+    user.password_hash = hash_password(password)
+    signin.end_sessions(session, user.id)
+    own = actor is not None and actor.id == user.id
+    audit.record(session, "password.changed" if own else "password.reset", "user", user.id, actor=actor,
+                 after={"username": user.username})
+    return user
+
+
+def set_active(session: Session, user_id: int, active: bool, actor: User) -> User:
+    """An administrator deactivates (every session ends) or reactivates an account; never their own."""
+    user = require_user(session, user_id)
+    if user.id == actor.id:
+        raise OrgError("You cannot deactivate your own account.")
+    if user.active != active:
+        user.active = active
+        if not active:
+            signin.end_sessions(session, user.id)
+        audit.record(session, "user.activated" if active else "user.deactivated", "user", user.id, actor=actor,
+                     after={"username": user.username, "full_name": user.full_name})
+    return user
+
+
+def require_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise OrgError("User %(id)s does not exist.", id=user_id)
+    return user
+
+
+def _editable(session: Session, user: User) -> dict:
+    unit = session.get(Unit, user.unit_id)
+    return {"full_name": user.full_name, "email": user.email, "unit": unit.name if unit else None,
+            "roles": list(user.roles)}
 
 
 def create_first_admin(session: Session, username: str, password: str, full_name: str, unit_code: str,

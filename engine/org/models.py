@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
@@ -58,10 +58,27 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(8), default="vi")
     email_digest: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept in every signed session cookie at sign-in; raising it (sign-out, new password,
+    # deactivation) ends every session of the user on the next request (engine.org.signin).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     unit: Mapped[Unit] = relationship()
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins from one client address for one username (known or not): after a few,
+    each further try waits twice as long as the one before (engine.org.signin). Keyed on both,
+    so that guessing from one address never keeps the owner out from another."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("address", "username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

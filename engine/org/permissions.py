@@ -42,9 +42,9 @@ ORGANISATION_WIDE = frozenset({"clerk", "office_head", "leader", "inspector", "s
 OFFICE = ("clerk", "office_head")                  # the tracking office (Văn phòng): registers, is notified
 EXPLANATION_ASKERS = ("clerk", "office_head", "leader")
 # Adjusting a task is the leader's decision on the office's proposal (Bạc Liêu Đ.12 k.4, Đắk Lắk
-# Đ.10 k.4, Cần Thơ Đ.11 k.2, Gia Lai Đ.9 k.2, Quỳnh Nhai Đ.14 k.2c): the leader withdraws one,
-# or the office does on the leader's instruction, which it records.
-WITHDRAWERS = ("clerk", "office_head", "leader")
+# Đ.10 k.4, Cần Thơ Đ.11 k.2, Gia Lai Đ.9 k.2, Quỳnh Nhai Đ.14 k.2c): the leader withdraws or
+# adjusts one, or the office does on the leader's instruction, which it records.
+ASSIGNMENT_CHANGERS = ("clerk", "office_head", "leader")
 UNIT_STAFF = ("unit_officer", "unit_head")         # speak for their unit: extensions, passing down
 INSPECTION_PROPOSERS = ("clerk", "office_head", "leader", "inspector")
 INCIDENT_HANDLERS = ("process_admin", "system_admin")
@@ -83,13 +83,15 @@ def may_edit_directives(user: User) -> bool:
     return user.has_role(*OFFICE)
 
 
-def may_withdraw_assignment(user: User) -> bool:
-    return user.has_role(*WITHDRAWERS)
+def may_change_assignment(user: User) -> bool:
+    """Withdrawing or adjusting an assignment in progress: the leader's decision, carried out
+    by the tracking office on the leader's instruction."""
+    return user.has_role(*ASSIGNMENT_CHANGERS)
 
 
-def withdraws_on_instruction(user: User) -> bool:
-    """Whether `user` withdraws an assignment on someone else's instruction (and must say whose):
-    everyone but the leader, whose decision it is."""
+def changes_on_instruction(user: User) -> bool:
+    """Whether `user` withdraws or adjusts an assignment on someone else's instruction (and
+    must say whose): everyone but the leader, whose decision it is."""
     return not user.has_role(LEADER)
 
 
@@ -396,3 +398,32 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
 def may_open_work_item(session: Session, user: User, item: WorkItemLike) -> bool:
     """A work item `user` may act on, or had completed."""
     return item.completed_by == user.id or may_act(session, user, item)
+
+
+# ---------------------------------------------------------------- files
+@dataclass(frozen=True)
+class FileListing:
+    """Where one stored file stands: who sent its bytes, the assignments whose records list it,
+    the work items whose draft lists it. Gathered by the feature that stores files."""
+
+    senders: Collection[int]
+    assignment_ids: Collection[int]
+    drafts: Collection[WorkItemLike]
+
+
+_file_listing: list[Callable[[Session, str], FileListing]] = []
+
+
+def declare_files(source: Callable[[Session, str], FileListing]) -> None:
+    _file_listing[:] = [source]
+
+
+def may_see_file(session: Session, user: User, sha256: str) -> bool:
+    """`user` sent the file's bytes, or may see an assignment or open a work item that lists it.
+    Knowing a file's digest gives nothing: attaching a file to a report asks the same."""
+    if not _file_listing:
+        return False
+    listing = _file_listing[0](session, sha256)
+    return (user.id in listing.senders
+            or any(may_see(session, user, ASSIGNMENT, assignment_id) for assignment_id in listing.assignment_ids)
+            or any(may_open_work_item(session, user, item) for item in listing.drafts))

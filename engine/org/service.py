@@ -9,6 +9,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from engine import audit
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
@@ -127,15 +128,19 @@ def retire_unit(session: Session, code: str, on: date, successor_code: str | Non
 
 
 def create_user(session: Session, username: str, password: str, full_name: str, unit_code: str,
-                roles: list[str], email: str | None = None) -> User:
+                roles: list[str], email: str | None = None, actor: User | None = None) -> User:
+    """A new account, audited (by `actor`, or the system: an import, the first administrator)."""
     check_roles(roles)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise OrgError("User %(name)s already exists.", name=username)
     check_password(password)
+    unit = require_unit(session, unit_code)
     user = User(username=username, full_name=full_name, email=email, password_hash=hash_password(password),
-                unit_id=require_unit(session, unit_code).id, roles=list(roles))
+                unit_id=unit.id, roles=list(roles))
     session.add(user)
     session.flush()
+    audit.record(session, "user.created", "user", user.id, actor=actor,
+                 after={"username": username, "full_name": full_name, "unit": unit.name, "roles": list(roles)})
     return user
 
 

@@ -19,12 +19,14 @@ from engine.directives.models import (
     ExtensionRequest,
     ProgressUpdate,
     given_by,
+    words_match,
 )
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.outcomes import Outcome, difficulties, outcome_is, outcome_of
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
+from engine.text import fold
 
 SORTS = {
     "deadline": (Assignment.deadline.is_(None), Assignment.deadline, Assignment.id),
@@ -109,11 +111,8 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> 
         query = query.where(Assignment.assigned_on >= q.period_from)
     if q.period_to:
         query = query.where(Assignment.assigned_on <= q.period_to)
-    if q.text.strip():
-        like = f"%{_escape_like(q.text.strip())}%"
-        query = query.where(or_(Assignment.content.ilike(like, escape="\\"),
-                                Directive.symbol.ilike(like, escape="\\"),
-                                Directive.summary.ilike(like, escape="\\")))
+    if fold(q.text):
+        query = query.where(words_match(q.text))
     return query
 
 
@@ -153,10 +152,6 @@ def _rows(session: Session, assignments, today: date) -> list[RegistryRow]:
             for a in assignments]
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @dataclass(frozen=True)
 class Withdrawal:
     """Why, on whose instruction, by whom (full name) and on which day an assignment was withdrawn."""
@@ -188,7 +183,7 @@ class AssignmentDetail:
     outcome: Outcome | None
     units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
     progress: list[tuple[ProgressUpdate, Unit | None, User | None]]
-    audit: list[AuditEntry]
+    audit: list[tuple[AuditEntry, str]]    # with who (full name)
     work_items: list[WorkItem]             # ready ones, for the actions
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
@@ -205,8 +200,7 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
     users: dict[int | None, User] = {u.id: u for u in session.scalars(select(User))}
     updates = session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
                               .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())).all()
-    trail = session.scalars(select(AuditEntry).where(AuditEntry.assignment_id == assignment.id)
-                            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    trail = _history(session, AuditEntry.assignment_id == assignment.id)
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
                                                    WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
     instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
@@ -220,7 +214,7 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
-        audit=list(trail), work_items=list(ready), instance=instance, extensions=list(extensions),
+        audit=trail, work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
 
 
@@ -240,12 +234,18 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
                                   .options(selectinload(Assignment.units))
                                   .order_by(Assignment.seq, Assignment.id)).all()
     rows = _rows(session, assignments, clock.today())
-    trail = session.execute(
-        select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
-        .where(AuditEntry.directive_id == directive_id,
-               or_(AuditEntry.assignment_id.is_(None),
-                   (AuditEntry.action == WITHDRAWN_ACTION) & AuditEntry.assignment_id.in_([a.id for a in assignments])))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    trail = _history(session, AuditEntry.directive_id == directive_id,
+                     or_(AuditEntry.assignment_id.is_(None),
+                         (AuditEntry.action == WITHDRAWN_ACTION)
+                         & AuditEntry.assignment_id.in_([a.id for a in assignments])))
     return DirectiveDetail(directive=session.get_one(Directive, directive_id), rows=rows,
                            withdrawals=withdrawals(session, [a.id for a in assignments]),
-                           history=[(entry, name or entry.actor_name) for entry, name in trail])
+                           history=trail)
+
+
+def _history(session: Session, *where) -> list[tuple[AuditEntry, str]]:
+    """Audit entries newest first, each with who acted by full name (the user name of an
+    account since deleted, the recorded name of the system)."""
+    rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
+                           .where(*where).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    return [(entry, name or entry.actor_name) for entry, name in rows]

@@ -1,6 +1,8 @@
 """Assignments past their deadline and not done, with what their units last said: the
 reason for the delay and their proposal (Đắk Lắk Đ.20 k.2, Cần Thơ Đ.11 k.2: a unit must
-report in writing why a task due is not done and propose how to handle it)."""
+report in writing why a task due is not done and propose how to handle it). The reason is the
+latest the unit gave: with a progress update, or in answer to the office's request for an
+explanation (yêu cầu giải trình), whichever came last."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from engine.directives.models import Assignment, Directive, ProgressUpdate
+from engine.directives.models import Assignment, Directive, ExplanationRequest, ExplanationStatus, ProgressUpdate
 from engine.org.models import Unit
 from engine.outcomes import Outcome, outcome_is
 from engine.reports.counts import Scope, scope_conditions
@@ -43,12 +45,17 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
     a = Assignment
     latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id)
               .correlate(a).scalar_subquery())
+    e = ExplanationRequest
+    explained = (select(func.max(e.id)).where(e.assignment_id == a.id, e.status == ExplanationStatus.ANSWERED)
+                 .correlate(a).scalar_subquery())
     query = (
         select(a.id, a.content, a.deadline, a.original_deadline, a.progress, Directive.symbol, Directive.summary,
-               Unit.code, Unit.name, ProgressUpdate.overdue_reason, ProgressUpdate.note)
+               Unit.code, Unit.name, ProgressUpdate.overdue_reason, ProgressUpdate.note, ProgressUpdate.created_at,
+               e.answer, e.answered_at)
         .join(Directive, Directive.id == a.directive_id)
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
+        .outerjoin(e, e.id == explained)
         .where(*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of),
                true() if scope.shown is None else scope.shown)
         .order_by(a.deadline, a.id)
@@ -61,8 +68,15 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         assignment_id=row.id, symbol=row.symbol, summary=row.summary, content=row.content,
         unit_code=row.code or "", unit_name=row.name or "", deadline=row.deadline,
         original_deadline=row.original_deadline, days_late=late[row.deadline], progress=row.progress,
-        reason=row.overdue_reason, proposal=row.note)
+        reason=_latest_reason(row), proposal=row.note)
         for row in found]
+
+
+def _latest_reason(row) -> str | None:
+    """The explanation's answer when it came after the latest update, or that update gave no reason."""
+    if row.answer and (not row.overdue_reason or row.created_at is None or row.answered_at > row.created_at):
+        return row.answer
+    return row.overdue_reason
 
 
 def _days_late_counter(calendar: WorkingCalendar, as_of: date, earliest: date) -> dict[date, int]:

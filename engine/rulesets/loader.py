@@ -5,7 +5,8 @@ Checks, in order: XML well-formedness (entities and network off), the BPMN/DMN s
 then our lint: every script, condition, timer, multi-instance and DMN expression must
 compile in the sandbox; every service task must call a declared operator with declared
 parameters; every user task needs a lane mapped to a role and an existing
-form; every exclusive gateway with several ways out needs a default flow. All problems are
+form; every exclusive gateway with several ways out needs a default flow; no boundary event flows
+straight back into its own activity. All problems are
 collected and reported together; a bundle with any problem is never used.
 """
 from __future__ import annotations
@@ -133,6 +134,8 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
                    for node in tree.xpath("bpmn:process", namespaces=NS)}
     for path, tree in trees.items():
         problems += _lint_calls(path, tree, process_ids) + _lint_operators(path, tree)
+        if not stored:  # a version already admitted keeps running as it is; the advice is for new ones
+            problems += _lint_boundary_loops(path, tree)
     if not problems:
         problems += _build_specs(parser, bundle)
         prepare_specs(bundle.specs.values())
@@ -217,6 +220,18 @@ def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:
                     node.sourceline)
             for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
             if node.get("calledElement") not in process_ids]
+
+
+def _lint_boundary_loops(path: str, tree) -> list[Problem]:
+    """A boundary event flowing straight back into the activity it is attached to fires only
+    once in SpiffWorkflow 3.2.0: its first firing cancels the join predicted for the next
+    round, so the second firing no longer ends the activity (a gateway in between avoids it)."""
+    flows = tree.xpath(".//bpmn:sequenceFlow", namespaces=NS)
+    return [Problem(path, event.get("id"), f"boundary event flows straight back into '{event.get('attachedToRef')}'"
+                    ": it would fire only once; route the flow through a gateway", event.sourceline)
+            for event in tree.xpath(".//bpmn:boundaryEvent", namespaces=NS)
+            if any(flow.get("sourceRef") == event.get("id") and flow.get("targetRef") == event.get("attachedToRef")
+                   for flow in flows)]
 
 
 def _lint_operators(path: str, tree) -> list[Problem]:

@@ -45,14 +45,20 @@ log = logging.getLogger(__name__)
 
 
 class DbLookups(forms.Lookups):
-    def __init__(self, session: Session):
-        self.session = session
+    """Lookups in the database; with an `actor`, files they may not see are refused (without
+    one, for a check before completion, which checks again with its actor)."""
+
+    def __init__(self, session: Session, actor: User | None = None):
+        self.session, self.actor = session, actor
 
     def unit_exists(self, code: str) -> bool:
         return org.unit_by_code(self.session, code) is not None
 
     def user_exists(self, username: str) -> bool:
         return self.session.scalar(select(User.id).where(User.username == username)) is not None
+
+    def may_attach(self, sha256: str) -> bool:
+        return self.actor is None or permissions.may_see_file(self.session, self.actor, sha256)
 
 
 class Runtime:
@@ -110,7 +116,7 @@ class Runtime:
             task = spiff.find_task(workflow, UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
-            clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session),
+            clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session, user),
                                    facts={**task.data, "today": clock.today()})
 
             def run_user_task(_wf):
@@ -133,9 +139,15 @@ class Runtime:
     def save_draft(self, work_item_id: int, raw: dict, actor: User) -> None:
         with self.db.session() as session:
             item = self._work_item(session, work_item_id)
-            self.check_may_act(session, session.get_one(User, actor.id), item)
+            user = session.get_one(User, actor.id)
+            self.check_may_act(session, user, item)
             if item.status != WorkItemStatus.READY:
                 raise AlreadyDone("This work item has already been completed.")
+            # A draft lists files for whoever opens the work item: only files its author may see.
+            listed = [v for value in raw.values() if isinstance(value, list) for v in value
+                      if isinstance(v, str) and forms.DIGEST.fullmatch(v)]
+            if not all(permissions.may_see_file(session, user, digest) for digest in listed):
+                raise Forbidden("You may attach only files you sent or may already see.")
             item.draft = {k: v for k, v in raw.items() if k != "csrf_token"}
 
     def check_may_act(self, session: Session, user: User, item: WorkItem) -> None:

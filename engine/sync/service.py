@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives import service as directives
-from engine.directives.models import Assignment, DeadlineKind, Directive, DirectiveStatus, ProgressUpdate
+from engine.directives.models import (
+    ORIGIN_PROVINCE,
+    Assignment,
+    DeadlineKind,
+    Directive,
+    DirectiveStatus,
+    ProgressUpdate,
+)
+from engine.directives.service import origin_labels
 from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import User
@@ -118,7 +126,8 @@ def receive(engine, peer: Peer, upper_directive: dict, upper_item: dict) -> int:
     with engine.db.session() as session:
         actor = _actor(session, peer)
         bundle = engine.current_bundle(session)
-        directive = _local_directive(session, bundle.ruleset, peer, upper_directive, actor)
+        origin = ORIGIN_PROVINCE if origin_labels(engine.compiled(bundle).settings) else None
+        directive = _local_directive(session, bundle.ruleset, peer, upper_directive, actor, origin)
         item = {"seq": upper_item.get("seq") or 1, "content": upper_item["content"], "lead_unit": peer.local_unit,
                 "coordinating_units": [], "deadline": upper_item.get("deadline"),
                 "deadline_kind": upper_item.get("deadline_kind") or DeadlineKind.DATED,
@@ -144,19 +153,21 @@ def _actor(session: Session, peer: Peer) -> User | None:
     return users[0]
 
 
-def _local_directive(session: Session, ruleset: str, peer: Peer, upper: dict, actor: User | None) -> Directive:
+def _local_directive(session: Session, ruleset: str, peer: Peer, upper: dict, actor: User | None,
+                     origin: str | None) -> Directive:
     issued_on = date.fromisoformat(upper["issued_on"])
     directive = session.scalar(select(Directive).where(
         Directive.symbol == upper["symbol"], Directive.issued_on == issued_on, Directive.issuer == upper["issuer"]))
     if directive is not None:
         return directive
-    # The upper level classified and assigned it already: it arrives tracked and assigned.
+    # The upper level classified and assigned it already: it arrives tracked and assigned, given
+    # by the province where the ruleset tracks those apart (Quỳnh Nhai Đ.6 k.1c).
     directive = Directive(
         ruleset=ruleset, doc_type=upper.get("doc_type") or "CV", number=upper.get("number") or "",
         symbol=upper["symbol"], summary=upper.get("summary") or "", issuer=upper["issuer"],
         signer=upper.get("signer"), submitting_body=upper.get("submitting_body"), issued_on=issued_on,
         received_on=clock.today(), urgency=upper.get("urgency") or "normal", tracked=True,
-        status=DirectiveStatus.ASSIGNED,
+        status=DirectiveStatus.ASSIGNED, origin=origin,
         source_document_id=f"{peer.url}/api/v1/directives/{upper['id']}", created_by=getattr(actor, "id", None),
         created_at=clock.now())
     session.add(directive)

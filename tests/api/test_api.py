@@ -42,7 +42,8 @@ def test_requests_without_a_valid_token_are_refused(api, loaded, as_user):
 def test_only_a_system_admin_manages_tokens_and_the_token_is_shown_once(as_user, loaded):
     admin, clerk = as_user("admin"), as_user("clerk")
     assert clerk("POST", "/tokens", json={"username": "stc", "name": "x"}).status_code == 403
-    created = admin("POST", "/tokens", json={"username": "stc", "name": "Phần mềm QLVB"})
+    created = admin("POST", "/tokens", json={"username": "stc", "name": "Phần mềm QLVB",
+                                             "reason": "Kết nối phần mềm quản lý văn bản"})
     assert created.status_code == 201
     token = created.get_json()["token"]
     listed = admin("GET", "/tokens").get_json()["items"]
@@ -157,6 +158,8 @@ def test_lists_are_paginated_and_filtered(as_user):
     assert (page["total"], page["page"], len(page["items"])) == (5, 3, 1)
     assert clerk("GET", "/directives?per_page=2").get_json()["total"] == 5
     assert clerk("GET", "/directives?q=3/2026").get_json()["total"] == 1
+    assert clerk("GET", "/directives?q=VE VIEC").get_json()["total"] == 5  # without diacritics or case
+    assert clerk("GET", "/assignments?q=bao cao tinh hinh").get_json()["total"] == 5
     assert clerk("GET", "/assignments?outcome=not_started").get_json()["total"] == 5
     assert clerk("GET", "/assignments?unit=SXD").get_json()["total"] == 5   # as coordinating unit
     assert clerk("GET", "/assignments?per_page=500").status_code == 400

@@ -1,10 +1,34 @@
-"""After registration through the API: withdraw an assignment, correct the header, add assignments."""
+"""After registration through the API: withdraw or adjust an assignment, correct the header, add assignments."""
 from __future__ import annotations
 
 from tests.api.test_api import DIRECTIVE, register_and_classify
 
 INSTRUCTION = "Ý kiến chỉ đạo của Chủ tịch UBND tỉnh tại Thông báo số 12/TB-UBND"
 ADDED = {"content": "Rà soát quy hoạch", "lead_unit": "SXD", "deadline": "2026-02-27"}
+
+
+def test_adjust_an_assignment(as_user, loaded):
+    clerk, stc = as_user("clerk"), as_user("stc")
+    directive_id = register_and_classify(clerk)
+    [assignment] = clerk("GET", f"/directives/{directive_id}").get_json()["assignments"]
+    url = f"/assignments/{assignment['id']}/adjust"
+    change = {"new_lead_unit": "SXD", "new_deadline": "2026-03-13", "correction_note": "Giao Sở Xây dựng"}
+    missing = clerk("POST", url, json={"new_deadline": "2026-03-13", "instruction": INSTRUCTION})
+    assert missing.status_code == 422 and "correction_note" in missing.get_json()["error"]["fields"]
+    bad = clerk("POST", url, json={**change, "new_lead_unit": "NOPE", "instruction": INSTRUCTION})
+    assert bad.status_code == 422 and "new_lead_unit" in bad.get_json()["error"]["fields"]
+    assert clerk("POST", url, json=change).get_json()["error"]["code"] == "refused"  # no instruction
+    assert stc("POST", url, json={**change, "instruction": INSTRUCTION}).status_code == 403
+
+    key = {"Idempotency-Key": "adjust-1"}
+    done = clerk("POST", url, json={**change, "instruction": INSTRUCTION}, headers=key)
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert (body["lead_unit"], body["deadline"]) == ("SXD", "2026-03-13"), body
+    again = clerk("POST", url, json={**change, "instruction": INSTRUCTION}, headers=key)
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.get_json() == body
+    assert stc("GET", "/work-items").get_json()["total"] == 0
+    assert as_user("sxd")("GET", "/work-items").get_json()["total"] == 1
 
 
 def test_withdraw_an_assignment(as_user, loaded):

@@ -29,6 +29,8 @@ CASES = {
         ("GET", "/assignments/{assignment}/progress", None, {404}, None),
         ("POST", "/assignments/{assignment}/progress", {"progress": "done"}, {404}, None),
     ],
+    "/assignments/<assignment_id>/adjust": ("POST", "/assignments/{assignment}/adjust", {"correction_note": "x"},
+                                            {403, 404}, None),
     "/assignments/<assignment_id>/withdraw": ("POST", "/assignments/{assignment}/withdraw", {"reason": "x"},
                                               {403, 404}, None),
     "/assignments/<assignment_id>/return": ("POST", "/assignments/{assignment}/return", {"reason": "x"}, {404}, None),
@@ -79,7 +81,7 @@ def world(tmp_path_factory):
         stc("POST", f"/assignments/{work_item['assignment_id']}/progress", content_type="multipart/form-data",
             data={"progress": "in_progress", "files": [(io.BytesIO(b"STC-secret"), "stc.pdf")]})
         update = stc("GET", f"/assignments/{work_item['assignment_id']}/progress").get_json()["items"][0]
-        token = admin("POST", "/tokens", json={"username": "stc", "name": "QLVB"}).get_json()
+        token = admin("POST", "/tokens", json={"username": "stc", "name": "QLVB", "reason": "Kết nối"}).get_json()
         work_item = stc("GET", "/work-items").get_json()["items"][0]  # the next ready one
         ids = {"directive": created.get_json()["id"], "assignment": work_item["assignment_id"],
                "work_item": work_item["id"], "attachment": update["attachments"][0], "token": token["id"]}

@@ -54,11 +54,11 @@ def serving(app):
             server.stop()
 
 
-@pytest.fixture
-def lower(clock, tmp_path):
+@pytest.fixture(params=["dak-lak"])
+def lower(request, clock, tmp_path):
     """The department's own deployment: Sở Tài chính, its office and a section."""
     with fresh_database_url(tmp_path, "lower") as url:
-        engine = make_engine(url, clock, tmp_path=tmp_path / "lower")
+        engine = make_engine(url, clock, ruleset=request.param, tmp_path=tmp_path / "lower")
         with engine.db.session() as s:
             org.create_unit(s, "STC", "Sở Tài chính", kind="department")
             org.create_unit(s, "STC-VP", "Văn phòng Sở", parent_code="STC", kind="office", tracking_office=True)
@@ -170,3 +170,18 @@ def test_a_refused_update_is_kept_with_the_reason(loaded, org_tree, lower, clock
             refused = s.scalars(select(SyncOutbox).where(SyncOutbox.key == "late-update")).one()
             assert refused.status == "rejected" and "no_waiting_step" in refused.last_error
 
+
+
+@pytest.mark.parametrize("lower", ["quynh-nhai"], indirect=True)
+def test_tasks_from_the_upper_level_count_as_its_given_tasks(loaded, org_tree, lower):
+    """Quỳnh Nhai Đ.6 k.1c: what the province gives is tracked apart; pulled from the province's
+    own dondoc, it is marked so (the registry's and reports' "province-given" filter)."""
+    upper = loaded
+    with upper.db.session() as s:
+        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ Sở Tài chính", "STC", ["unit_officer"])
+    _register_upper(upper, org_tree)
+    with serving(api_app(upper)) as server:
+        peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
+        assert sync.run(lower, peer).pulled == 1
+    with lower.db.session() as s:
+        assert s.scalars(select(Assignment)).one().directive.origin == "province"

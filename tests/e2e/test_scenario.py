@@ -32,7 +32,7 @@ def test_register_return_correct_update_close(loaded, live_server, sign_in, tmp_
     clerk.fill("textarea[name='a-0-content']", "Rà soát thủ tục hành chính, báo cáo kết quả")
     clerk.select_option("select[name='a-0-lead_unit']", "STC")
     clerk.fill("input[name='a-0-deadline_days']", "5")
-    clerk.wait_for_function("document.querySelector('output.preview').textContent.includes('/')")
+    clerk.wait_for_selector("output.preview:has-text('/')")
     clerk.click("#add-row")
     clerk.fill("textarea[name='a-1-content']", "Tổ chức hội nghị quán triệt")
     clerk.select_option("select[name='a-1-lead_unit']", "SXD")
@@ -87,7 +87,7 @@ def test_register_return_correct_update_close(loaded, live_server, sign_in, tmp_
     clerk.wait_for_selector("#diagram[data-state=ready]")
     assert clerk.locator("#diagram .djs-element.current").count() >= 1  # where it stands, highlighted
     screenshot(clerk, "07-assignment-to-review")
-    clerk.click("a.button:has-text('Kết thúc nhiệm vụ')")
+    clerk.click("a.button.secondary:has-text('Kết thúc nhiệm vụ')")  # the decision's own button presets it
     assert clerk.input_value("select[name=decision]") == "close"
     clerk.click("button.primary")
     clerk.wait_for_selector(".flash.success")
@@ -129,3 +129,25 @@ def test_login_and_admin_pages_render(loaded, live_server, sign_in, chromium):
     admin.click("form.language button")
     admin.wait_for_selector("nav.menu a:has-text('Inbox')")
     screenshot(admin, "14-english")
+
+
+def test_the_register_form_says_when_a_directive_counts_as_large(loaded, live_server, sign_in):
+    """Đắk Lắk Đ.7 k.1: "nhiều nhiệm vụ, nhiều cơ quan" has no number in the text; the form
+    shows the ruleset's reading (3) and tells the clerk when the directive reaches it."""
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    hint = clerk.locator("#large-directive")
+    assert "Nhiều nhiệm vụ: từ 3 nhiệm vụ trở lên." in hint.inner_text()
+    assert "Quy chế không quy định con số" in hint.inner_text()
+    large = clerk.locator("#large-directive output.large-now")
+    for n, unit in enumerate(("STC", "SXD")):
+        if n:
+            clerk.click("#add-row")
+        clerk.fill(f"textarea[name='a-{n}-content']", f"Nhiệm vụ {n + 1}")
+        clerk.select_option(f"select[name='a-{n}-lead_unit']", unit)
+    assert not large.is_visible()
+    clerk.select_option("select[name='a-1-coordinating_units']", ["STC-NS"])  # a third unit
+    clerk.wait_for_selector("#large-directive output.large-now:not([hidden])")
+    assert "05 ngày" in large.inner_text() or "5 ngày" in large.inner_text()
+    clerk.select_option("select[name='a-1-coordinating_units']", [])
+    clerk.wait_for_selector("#large-directive output.large-now[hidden]", state="attached")

@@ -13,18 +13,11 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import WorkflowInstance, WorkItem
-from engine.sandbox.operators import OPERATORS
 from tests.conftest import PASSWORD, make_engine
 from tests.fixtures import PROCESSES
 
 # Thu 12/02/2026 + 5 working days, across Tết 2026 (16-20/02 off).
 DEADLINE = {"date": "2026-02-26", "start": "2026-02-12", "working_days": 5}
-
-
-@OPERATORS.register("fixture.require_unit", required=("code",))
-def require_unit(ctx, data: dict, params: dict) -> dict:
-    """The fixture's service task: fails (an incident) while the unit does not exist."""
-    return {"unit_id": org.require_unit(ctx.session, params["code"]).id}
 
 
 @dataclass

@@ -37,3 +37,28 @@ def _describe(change) -> str:
         return "; ".join(_describe(c) for c in change)
     op, *rest = change
     return " ".join([op, *(str(getattr(r, "name", r)) for r in rest[:3])])
+
+
+def test_search_text_is_filled_for_rows_written_before_it(database_url):
+    """d5e8f1a2b3c4 folds the directives and assignments already stored."""
+    from sqlalchemy import text
+
+    upgrade(database_url, "c7d1e4a9b2f3")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO directives (id, ruleset, doc_type, number, symbol, summary, issuer, "
+                              "issued_on, urgency, status, created_at, extra) VALUES (1, 'dak-lak', 'QĐ', '45', "
+                              "'45/2026/QĐ-UBND', 'Về việc giải ngân', 'UBND tỉnh', '2026-02-12', 'normal', "
+                              "'assigned', '2026-02-12 09:00:00', '{}')"))
+            conn.execute(text("INSERT INTO assignments (id, directive_id, seq, content, deadline_kind, "
+                              "requires_report, urgency, secret, progress, status, created_at) VALUES (1, 1, 1, "
+                              "'Đẩy nhanh tiến độ', 'open', false, 'normal', false, 'not_started', 'open', "
+                              "'2026-02-12 09:00:00')"))
+        upgrade(database_url)
+        with db.connect() as conn:
+            assert conn.execute(text("SELECT search_text FROM directives")).scalar() == \
+                "45/2026/qd-ubnd ve viec giai ngan ubnd tinh"
+            assert conn.execute(text("SELECT search_text FROM assignments")).scalar() == "day nhanh tien do"
+    finally:
+        db.dispose()

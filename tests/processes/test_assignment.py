@@ -294,3 +294,40 @@ def test_open_task_given_a_deadline_is_urged_again(loaded, org_tree):
     assert drive.assignment(engine, aid).deadline_kind == "dated"
     due = drive.instance(engine, instance_id).next_timer_due
     assert due is not None and due.date() <= date(2026, 3, 6)  # urging restarted on the new deadline
+
+
+def test_the_overdue_list_gives_the_latest_reason_the_unit_gave(loaded, org_tree, clock):
+    """Đắk Lắk Đ.20 k.2: the unit's answer to the request for an explanation is its reason for
+    the delay in the overdue list, unless a later progress update gave another."""
+    from engine.reports.counts import Scope
+    from engine.reports.overdue import overdue_assignments
+
+    def reason() -> str | None:
+        with engine.db.session() as s:
+            [row] = overdue_assignments(s, Scope(as_of=date(2026, 3, 2), start=date(2026, 1, 1)))
+            return row.reason
+
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang làm"}, users["stc"])
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 27, 9, 0))  # past the deadline (26/02)
+    extensions.request_explanation(engine, aid, "Vì sao chậm?", users["clerk"])
+    assert reason() is None
+    drive.complete(engine, "explain", {"explanation_answer": "Chờ số liệu của các huyện"}, users["stc"])
+    assert reason() == "Chờ số liệu của các huyện"
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 27, 15, 0))
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đã có số liệu",
+                                      "overdue_reason": "Số liệu về muộn"}, users["stc"])
+    assert reason() == "Số liệu về muộn"
+
+
+@pytest.mark.parametrize("engine", ['[closing]\nmode = "status_complete"\n[deadlines]\nregistration = 2\n'],
+                         indirect=True)
+def test_status_complete_closes_on_the_units_done_report_without_review(loaded, org_tree):
+    """[closing] mode = "status_complete": the unit's "done" closes the file that day; no review."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Đã xong"}, users["stc"])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.status, assignment.closed_on) == ("closed", date(2026, 2, 12))
+    assert "review" not in drive.ready_elements(engine)

@@ -6,7 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
+from engine.directives import changes
 from engine.directives.models import AssignmentUnit, ProgressUpdate
+from engine.directives.service import DirectiveError
+from engine.errors import Forbidden
+from engine.forms import FormValidationError
 from engine.org.models import Unit
 from engine.runtime.models import Incident, WorkItem
 from tests.processes import drive
@@ -127,3 +131,51 @@ def test_content_coordinating_units_and_deadline_corrected_together(loaded, org_
     return_it(engine, users)
     drive.complete(engine, "correct", {"correction_note": "Giữ nguyên"}, users["clerk"])
     assert drive.ready(engine, "contribute", "STC-NS").id == section.id
+
+
+# ---------------------------------------------------------------- adjusting outside a return
+INSTRUCTION = "Ý kiến chỉ đạo của Chủ tịch UBND tỉnh tại Thông báo số 15/TB-UBND"
+
+
+def test_the_office_adjusts_an_assignment_the_unit_is_handling(loaded, org_tree):
+    """Điều chỉnh nhiệm vụ on the leader's instruction, without the unit returning it: the same
+    step as a correction (history, coordinating parts, urging of the new lead)."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [TASK])
+    old_part = drive.ready(engine, "contribute", "SXD")
+    with pytest.raises(DirectiveError, match="instruction"):
+        changes.adjust(engine, aid, {"new_lead_unit": "SXD", "correction_note": "Đổi chủ trì"}, users["clerk"])
+    with pytest.raises(Forbidden):
+        changes.adjust(engine, aid, {"new_lead_unit": "SXD", "correction_note": "x"}, users["stc"],
+                       instruction=INSTRUCTION)
+    with pytest.raises(FormValidationError) as refused:
+        changes.adjust(engine, aid, {"new_lead_unit": "NOPE", "new_deadline": "31/02/2026"}, users["clerk"],
+                       instruction=INSTRUCTION)
+    assert set(refused.value.errors) == {"new_lead_unit", "new_deadline", "correction_note"}
+    with pytest.raises(DirectiveError, match="what changes"):
+        changes.adjust(engine, aid, {"correction_note": "Không đổi gì"}, users["clerk"], instruction=INSTRUCTION)
+
+    changes.adjust(engine, aid, {"new_lead_unit": "SXD", "coordinating_change": "replace",
+                                 "new_coordinating_units": ["STC"], "new_content": "Báo cáo giải ngân quý I",
+                                 "new_deadline": "06/03/2026", "correction_note": "Giao Sở Xây dựng chủ trì"},
+                   users["clerk"], instruction=INSTRUCTION)
+    assert no_incidents(engine)
+    assert units_of(engine, aid) == {"SXD": ("lead", date(2026, 3, 6)), "STC": ("coordinating", date(2026, 3, 6))}
+    adjusted = drive.assignment(engine, aid)
+    assert (adjusted.content, adjusted.deadline, adjusted.status) == ("Báo cáo giải ngân quý I", date(2026, 3, 6),
+                                                                      "open")
+    assert status_of(engine, old_part) == "cancelled"
+    assert sorted(drive.ready_elements(engine)) == ["contribute", "handle"]
+    handle = drive.ready(engine, "handle", "SXD")
+    assert "Báo cáo giải ngân quý I" in handle.instructions and "06/03/2026" in handle.instructions
+    assert handle.due_at.date() == date(2026, 2, 24)  # the new lead's first update (Đ.7 k.2a): 13, 23, 24 Feb
+    assert drive.ready(engine, "contribute", "STC").due_at.date() == date(2026, 3, 6)
+    with engine.db.session() as s:
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "assignment.reassigned")).all()
+    assert entry.actor_name == "clerk" and entry.after["lead_unit"] == "Sở Xây dựng"
+    assert entry.after["note"] == f"Giao Sở Xây dựng chủ trì ({INSTRUCTION})"
+
+    # Once the unit reports done, the office reviews: adjusting waits for that step.
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Xong"}, users["sxd"])
+    with pytest.raises(DirectiveError, match="while its lead unit handles it"):
+        changes.adjust(engine, aid, {"new_deadline": "20/03/2026", "correction_note": "Gia hạn"}, users["leader"])

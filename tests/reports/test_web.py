@@ -91,7 +91,13 @@ def test_reports_need_sign_in_and_schedule_needs_a_role(app):
     assert "08/06/2026" in admin.get("/reports/periodic").get_data(as_text=True)
 
 
-def test_public_page_needs_no_sign_in_and_hides_secret_documents(app):
+def test_public_page_is_off_unless_the_deployment_publishes(app, seeded):
+    assert not seeded.engine.settings.public_results  # the default
+    assert Browser(app).get("/public/results?period=2026-Q1").status_code == 404
+
+
+def test_public_page_needs_no_sign_in_and_hides_secret_documents(app, seeded):
+    seeded.engine.settings.public_results = True
     page = Browser(app).get("/public/results?period=2026-Q1")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

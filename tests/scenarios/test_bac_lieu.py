@@ -67,6 +67,10 @@ def test_the_office_overrides_the_scope_the_symbol_proposes(sc):
     assert (sc.directive(letter.id).status, sc.assignments(letter.id)) == ("out_of_scope", [])
     assert _scope_decisions(sc, decree.id) == [("clerk", {"in_scope": False}, True)]
     assert _scope_decisions(sc, letter.id) == [("clerk", {"in_scope": True}, True)]
+    browser = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    browser.login("clerk")
+    history = browser.get(f"/directives/{decree.id}").get_data(as_text=True).split('class="list audit"', 1)[1]
+    assert "Xác định phạm vi theo dõi" in history and "directive.scope_decided" not in history
 
 
 def test_a_document_without_tasks_is_recorded_by_its_header(sc):
@@ -283,3 +287,60 @@ def test_a_task_withdrawn_while_the_office_owes_its_status_update(sc):
     overdue = len(sc.notices("overdue", assignment.id))
     sc.at("2026-03-20 09:00")
     assert len(sc.notices("overdue", assignment.id)) == overdue and sc.ready_elements() == []
+
+
+def test_an_extension_after_a_correction_withdraws_the_pending_status_update(sc):
+    """The office's status watch restarts on every change of the task, not only the first: after
+    a correction, an approved extension still withdraws the update owed for the old deadline."""
+    assignment = _tracked(sc, "65/TTg-KTTH", "06/03/2026")
+    sc.complete("handle", "stc", {"action": "return", "return_reason": "Thuộc lĩnh vực nội vụ"})
+    sc.complete("correct", "clerk", {"correction_note": "Giao Sở Nội vụ", "new_lead_unit": "SNV"})
+    sc.at("2026-03-09 09:00")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 11)
+    extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ ý kiến Bộ", sc.users["snv"])
+    sc.complete("propose_extension", "office_head", {"extension_proposal": "support"})
+    sc.complete("decide_extension", "leader", {"extension_decision": "approve"})
+    assert sc.ready_elements() == ["handle"]
+    sc.at("2026-03-20 18:00")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 25)
+
+
+def test_the_office_update_opens_at_the_government_deadline_when_it_comes_first(sc):
+    """Đ.9 k.1: the unit's deadline extended past the Government's: the office's update opens
+    when the Government's deadline ends, not after the unit's, and is not born overdue."""
+    assignment = _tracked(sc, "66/TTg-KTTH", "06/03/2026")
+    with sc.engine.db.session() as s:
+        from engine.directives.models import Assignment
+        s.get(Assignment, assignment.id).upstream_deadline = date(2026, 3, 13)
+    extensions.request_extension(sc.engine, assignment.id, "27/03/2026", "Chờ ý kiến Bộ", sc.users["stc"])
+    sc.complete("propose_extension", "office_head", {"extension_proposal": "support"})
+    sc.complete("decide_extension", "leader", {"extension_decision": "approve"})
+    sc.at("2026-03-13 16:00")
+    assert "update_status" not in sc.ready_elements()
+    sc.at("2026-03-13 17:30")
+    assert due_day(sc.ready("update_status")) == date(2026, 3, 18)  # 16, 17, 18 Mar
+
+
+def test_the_office_updates_a_task_without_deadline_each_quarter(sc):
+    """Đ.9 k.2: tasks without a deadline are updated by the office each quarter (not the unit),
+    as a work item once the quarter ends, until the office records them done."""
+    directive = sc.register("67/TTg-KTTH", "12/02/2026", [{"content": "Theo dõi thường xuyên", "lead_unit": "STC"}],
+                            **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    assert assignment.deadline is None
+    sc.at("2026-03-31 16:00")
+    assert "update_status" not in sc.ready_elements()
+    sc.at("2026-03-31 17:30")
+    item = sc.ready("update_status")
+    assert (item.role, due_day(item)) == ("clerk", date(2026, 4, 3))  # 1, 2, 3 Apr
+    assert "không có thời hạn" in item.instructions and "31/03/2026" in item.instructions
+    sc.complete("update_status", "clerk", {"office_progress": "in_progress", "office_note": "Đang triển khai"})
+    assert "update_status" not in sc.ready_elements()
+    sc.at("2026-06-30 18:00")
+    assert "30/06/2026" in sc.ready("update_status").instructions
+    sc.complete("update_status", "clerk", {"office_progress": "done", "office_note": "Hoàn thành",
+                                           "completed_on": "30/06/2026"})
+    closed = sc.assignment(assignment.id)
+    assert (closed.status, closed.completed_on, sc.ready_elements()) == ("closed", date(2026, 6, 30), [])

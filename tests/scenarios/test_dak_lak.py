@@ -77,7 +77,7 @@ def test_open_task_gets_quarterly_update_requests(sc):
 
 def test_secret_directive_is_kept_off_the_system(sc):
     """Đ.5 k.2: nothing of a secret directive goes into the system; it is followed on paper."""
-    with pytest.raises(DirectiveError):
+    with pytest.raises(DirectiveError, match="on paper, outside the system"):  # no register to send it to
         sc.register("7/QĐ-UBND", "12/02/2026", [{"content": "Nội dung mật", "lead_unit": "STC"}], secrecy="secret")
     with sc.engine.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Directive)) == 0

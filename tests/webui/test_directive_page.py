@@ -42,6 +42,8 @@ def test_the_office_withdraws_an_assignment_from_the_directive_page(loaded, assi
                                                     WorkItem.status == "ready")).all()
     detail = unit.get(f"/assignments/{assignment_id}").get_data(as_text=True)
     assert "Thu hồi ngày 12/02/2026, người thực hiện: Nguyễn Văn Theo Dõi" in detail
+    history = detail.split('class="list audit"', 1)[1]
+    assert "<td>Nguyễn Văn Theo Dõi</td>" in history and "<td>clerk</td>" not in history  # names, not logins
 
 
 def test_the_office_corrects_the_header_and_the_history_shows_it(loaded, assigned, browser):
@@ -74,3 +76,28 @@ def test_the_office_adds_an_assignment_that_starts_at_once(loaded, assigned, bro
     assert "Đã bổ sung nhiệm vụ" in done.get_data(as_text=True) and "Rà soát quy hoạch" in done.get_data(as_text=True)
     inbox = browser("sxd").get("/inbox").get_data(as_text=True)
     assert "Rà soát quy hoạch" in inbox
+
+
+def test_the_office_adjusts_an_assignment_in_progress(loaded, assigned, browser):
+    directive_id, assignment_id = _ids(loaded)
+    page = f"/directives/{directive_id}"
+    url = f"{page}/assignments/{assignment_id}/adjust"
+    clerk = browser("clerk")
+    assert url in clerk.get(page).get_data(as_text=True)
+    form = clerk.get(url).get_data(as_text=True)
+    assert "Điều chỉnh nhiệm vụ" in form and "Đơn vị chủ trì mới" in form
+    assert browser("stc").get(url).status_code == 403
+    refused = clerk.post(url, {"new_deadline": "13/03/2026", "correction_note": "Gia hạn"}, page=url)
+    assert refused.status_code == 422
+    assert "Nêu rõ điều chỉnh nhiệm vụ theo chỉ đạo của ai" in refused.get_data(as_text=True)
+    refused = clerk.post(url, {"new_deadline": "31/02/2026", "correction_note": "Gia hạn", "instruction": "x"},
+                         page=url)
+    assert refused.status_code == 422
+    assert "Vui lòng sửa các trường được đánh dấu" in refused.get_data(as_text=True)
+    done = clerk.post(url, {"new_deadline": "13/03/2026", "correction_note": "Kéo dài thời hạn",
+                            "instruction": "Ý kiến Chủ tịch ngày 12/02/2026"}, page=url, follow_redirects=True)
+    assert "Đã điều chỉnh nhiệm vụ." in done.get_data(as_text=True)
+    with loaded.db.session() as s:
+        assert s.get(Assignment, assignment_id).deadline.isoformat() == "2026-03-13"
+    detail = clerk.get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    assert "Kéo dài thời hạn (Ý kiến Chủ tịch ngày 12/02/2026)" in detail

@@ -162,3 +162,24 @@ def test_a_long_inbox_comes_in_pages(loaded, org_tree, browser):
     assert "Việc số 000" not in second and "Trang 2/2" in second
     assert "Trang 2/2" in clerk.get("/inbox?page=99").get_data(as_text=True)  # past the end: the last page
     assert clerk.get("/inbox?page=x").status_code == 200
+
+
+def test_search_ignores_diacritics_case_and_the_unicode_form(loaded, browser):
+    """Clerks type without diacritics ("giai ngan"); imports may carry decomposed (NFD) Vietnamese:
+    the registry and the inbox find a directive and its task whichever way either was written."""
+    import unicodedata
+
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, symbol="47/2026/QĐ-UBND", summary="Về việc đẩy nhanh giải ngân vốn đầu tư công",
+                             **{"a-0-content": "Kết nối liên thông hồ sơ"}))
+    classify(clerk, register(clerk, symbol="48/2026/QĐ-UBND", summary="Về việc phòng chống thiên tai"))
+    with loaded.db.session() as s:  # as an import from another program might store it
+        stored = s.scalars(select(Assignment).where(Assignment.content == "Kết nối liên thông hồ sơ")).one()
+        stored.content = unicodedata.normalize("NFD", "Kết nối liên thông hồ sơ điện tử")
+    for words in ("giai ngan", "GIẢI NGÂN", "dau tu cong", "ket noi", "KẾT  NỐI", "ho so dien tu",
+                  unicodedata.normalize("NFD", "kết nối"), "47/2026/qđ"):
+        page = clerk.get("/assignments", query_string={"text": words}).get_data(as_text=True)
+        assert "47/2026/QĐ-UBND" in page and "48/2026/QĐ-UBND" not in page, words
+        inbox = browser("stc").get("/inbox", query_string={"text": words}).get_data(as_text=True)
+        assert "47/2026/QĐ-UBND" in inbox and "48/2026/QĐ-UBND" not in inbox, words
+    assert "Không có nhiệm vụ phù hợp." in clerk.get("/assignments?text=giai_ngan").get_data(as_text=True)

@@ -119,3 +119,22 @@ def test_another_unit_cannot_open_the_work_item(loaded, assigned, browser):
     path = ready_item_path(loaded, "handle")
     assert browser("sxd").get(path).status_code == 404
     assert browser("sxd").post(path, {"action": "update", "progress": "done"}).status_code == 404
+
+
+def test_the_review_preselects_nothing_and_a_send_back_needs_its_reason(loaded, assigned, browser):
+    """The office's review: no decision chosen in advance, and sending back says why."""
+    with loaded.db.session() as s:
+        handle = s.scalars(select(WorkItem).where(WorkItem.element_id == "handle")).one()
+    unit = browser("stc")
+    assert unit.post(f"/work/{handle.id}", {"action": "update", "progress": "done", "note": "Xong"},
+                     page=f"/work/{handle.id}").status_code == 302
+    review = ready_item_path(loaded, "review")
+    clerk = browser("clerk")
+    form = clerk.get(review).get_data(as_text=True)
+    assert '<option value="" disabled selected>— Chọn —</option>' in form
+    assert 'value="close" selected' not in form and 'value="send_back" selected' not in form
+    refused = clerk.post(review, {"decision": "send_back"}, page=review)
+    assert refused.status_code == 422 and "Lý do trả lại" in refused.get_data(as_text=True)
+    assert clerk.post(review, {}, page=review).status_code == 422  # no decision
+    sent_back = clerk.post(review, {"decision": "send_back", "review_note": "Thiếu số liệu quý I"}, page=review)
+    assert sent_back.status_code == 302

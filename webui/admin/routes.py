@@ -4,9 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from engine import clock
 from engine import forms as engine_forms
+from engine.api_tokens import service as tokens
 from engine.errors import EngineError
-from engine.org import accounts, permissions
+from engine.org import accounts, permissions, signin
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
 from engine.runtime.models import Incident, IncidentStatus, WorkflowInstance
@@ -90,7 +92,8 @@ def users():
     if request.method == "POST" and _saved_user(
             lambda session: org.create_user(session, form.get("username", "").strip(), form.get("password", ""),
                                             form.get("full_name", "").strip(), form.get("unit", ""),
-                                            _chosen_roles(form), email=form.get("email") or None),
+                                            _chosen_roles(form), email=form.get("email") or None,
+                                            actor=current_user()),
             _("The user was not created: %(reason)s"), _("User created.")):
         return redirect(url_for("admin.users"))
     with engine().db.session() as session:
@@ -105,19 +108,42 @@ def user_edit(user_id: int):
     """Change a user's name, unit, roles or e-mail, or set a new password."""
     form = request.form
     if request.method == "POST" and _saved_user(
-            lambda session: accounts.update_user(session, user_id, full_name=form.get("full_name", "").strip(),
-                                            unit_code=form.get("unit", ""), email=form.get("email") or None,
-                                            roles=_chosen_roles(form), password=form.get("password") or None,
-                                            actor=current_user()),
+            lambda session: _update_user(session, user_id, form),
             _("The user was not changed: %(reason)s"), _("User changed.")):
         return redirect(url_for("admin.users"))
-    with engine().db.session() as session:
+    with engine().db.reading() as session:
         user = session.get(User, user_id)
         if user is None:
             abort(404)
         unit = session.get(Unit, user.unit_id)
         units = forms.unit_choices(session)
-    return render_template("admin/user_edit.html", user=user, unit=unit, units=units, roles=ROLES, form=form)
+        throttles = signin.throttles(session, user.username)
+        history = tokens.account_history(session, user.id)
+    return render_template("admin/user_edit.html", user=user, unit=unit, units=units, roles=ROLES, form=form,
+                           throttles=throttles, history=history, now=clock.now())
+
+
+def _update_user(session, user_id: int, form) -> None:
+    """Name, unit, roles, e-mail; and a new password if one was typed (which ends the user's
+    sessions and revokes their API tokens)."""
+    accounts.update_user(session, user_id, full_name=form.get("full_name", "").strip(),
+                         unit_code=form.get("unit", ""), email=form.get("email") or None,
+                         roles=_chosen_roles(form), actor=current_user())
+    if form.get("password"):
+        tokens.change_password(session, user_id, form["password"], actor=current_user())
+
+
+@blueprint.post("/users/<int(max=2147483647):user_id>/throttles/clear")
+@login_required(permissions.may_administer_users)
+def clear_throttles(user_id: int):
+    """Let a user sign in again at once from addresses where failed sign-ins slow them down."""
+    with engine().db.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            abort(404)
+        signin.clear_throttles(session, user.username, current_user())
+    flash(_("Failed sign-ins forgotten: the user can sign in again at once."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
 
 
 def _chosen_roles(form) -> list[str]:
@@ -144,6 +170,5 @@ def toggle_active(user_id: int):
         user = session.get(User, user_id)
         if user is None or user.id == current_user().id:
             abort(404)
-        user.active = not user.active
-        user.failed_logins, user.locked_until = 0, None
+        accounts.set_active(session, user_id, not user.active, current_user())
     return redirect(url_for("admin.users"))

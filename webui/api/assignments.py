@@ -16,6 +16,7 @@ from engine import clock
 from engine.directives import attachments, changes, extensions, subassign
 from engine.directives.models import ORIGINS, PROGRESS, Assignment, Attachment, ExtensionRequest
 from engine.inbox import service as inbox
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.outcomes import Outcome, outcome_of
@@ -177,6 +178,19 @@ def withdraw(assignment_id: int):
         return jsonify(body)
 
 
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/adjust")
+@idempotent
+def adjust(assignment_id: int):
+    """Adjust an assignment its lead unit handles (điều chỉnh nhiệm vụ), with the fields of the
+    correction of a returned assignment: the leader, or the office on the leader's instruction."""
+    raw = json_body()
+    changes.adjust(engine(), assignment_id, {k: v for k, v in raw.items() if k != "instruction"}, api_user(),
+                   instruction=str(raw.get("instruction") or ""))
+    with engine().db.reading() as session:
+        detail = registry.assignment_detail(session, api_user(), assignment_id)
+        return jsonify(serialize.assignment(detail.assignment, unit_codes(session), detail.outcome))
+
+
 def _complete_waiting_step(assignment_id: int, action: str, submission: dict, files: Sequence[FileStorage] = ()):
     """Files are stored only once the step is known to be waiting and the form accepts the rest."""
     user = api_user()
@@ -247,7 +261,7 @@ def download_attachment(sha256: str):
     """A file the caller uploaded, or one attached to something they may see."""
     sha256 = sha256.lower()
     with engine().db.reading() as session:
-        if not SHA256.fullmatch(sha256) or not attachments.may_download(session, api_user(), sha256):
+        if not SHA256.fullmatch(sha256) or not permissions.may_see_file(session, api_user(), sha256):
             raise not_found()
         row = session.get(Attachment, sha256)
     path = attachments.blob_path(engine().settings.attachments_dir, row.sha256)

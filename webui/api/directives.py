@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import jsonify, request
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from engine import clock
 from engine.directives import changes
 from engine.directives import service as directives
-from engine.directives.models import Assignment, Directive
+from engine.directives.models import Assignment, Directive, directive_words_match
 from engine.org import permissions
 from engine.outcomes import outcome_of
 from engine.registry import service as registry
@@ -56,9 +56,7 @@ def list_directives():
         if issued_to:
             query = query.where(Directive.issued_on <= issued_to)
         if text:
-            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            query = query.where(or_(Directive.symbol.ilike(like, escape="\\"),
-                                    Directive.summary.ilike(like, escape="\\")))
+            query = query.where(directive_words_match(text))
         total = session.scalar(query.with_only_columns(func.count(Directive.id)).order_by(None)) or 0
         rows = session.scalars(query.order_by(Directive.issued_on.desc(), Directive.id.desc())
                                .offset((page - 1) * per_page).limit(per_page)).all()

@@ -11,7 +11,7 @@ from webui.context import engine
 
 
 def _token(row, username: str) -> dict:
-    return {"id": row.id, "user": username, "name": row.name, "prefix": row.prefix,
+    return {"id": row.id, "user": username, "name": row.name, "prefix": row.prefix, "reason": row.reason,
             "created_at": iso(row.created_at), "last_used_at": iso(row.last_used_at),
             "revoked_at": iso(row.revoked_at)}
 
@@ -28,13 +28,15 @@ def list_tokens():
 def create_token():
     require(permissions.may_administer_users)
     body = json_body()
-    username, name = body.get("username"), body.get("name")
+    username, name, reason = body.get("username"), body.get("name"), body.get("reason")
     if not isinstance(username, str) or not isinstance(name, str):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={k: "This field is required." for k in ("username", "name")
                                if not isinstance(body.get(k), str)})
+    if reason is not None and not isinstance(reason, str):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.", fields={"reason": "Enter text."})
     with engine().db.session() as session:
-        row, token = tokens.create_token(session, username, name, actor=api_user())
+        row, token = tokens.create_token(session, username, name, actor=api_user(), reason=reason)
         response = jsonify({**_token(row, username), "token": token})
     response.status_code = 201
     return response

@@ -1,23 +1,28 @@
 from __future__ import annotations
 
 import functools
-import hashlib
+import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from engine import clock
+from engine.api_tokens import service as tokens
+from engine.errors import EngineError
+from engine.org import signin
 from engine.org.models import User
 from engine.passwords import verify_password
 from webui.context import engine
+from webui.messages import engine_message
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 LANGUAGES = ("vi", "en")
+# Characters a browser drops from, or reads as, a URL's structure: a tab or newline inside
+# `/\t/host` is removed (giving `//host`), a backslash is read as a slash.
+_UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
 
 
 def current_user() -> User | None:
@@ -52,19 +57,16 @@ def init_app(app) -> None:
         if user_id is None:
             return
         if _session_expired():
-            language = session.get("language")
-            session.clear()
-            if language:
-                session["language"] = language
+            _clear_session()
             flash(_("Your session has expired; please sign in again."), "info")
             return
         session["seen_at"] = clock.now().timestamp()
-        with engine().db.session() as db:
+        with engine().db.reading() as db:
             user = db.get(User, user_id)
             if user is not None:
                 user.unit  # noqa: B018  (load before the session closes)
-        if user is None or not user.active or session.get("password") != password_fingerprint(user):
-            session.clear()  # gone, deactivated, or given a new password since this sign-in
+        if user is None or not user.active or session.get("epoch") != user.session_epoch:
+            _clear_session()  # gone, deactivated, signed out elsewhere or given a new password
             return
         g.user = user
 
@@ -76,25 +78,31 @@ def init_app(app) -> None:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        user = _authenticate(username, password)
+        settings = engine().settings
+        policy = signin.Throttling(settings.login_free_failures, settings.login_max_delay_seconds)
+        try:
+            user = signin.sign_in(engine().db, client_address(), request.form.get("username", "").strip(),
+                                  request.form.get("password", ""), policy)
+        except signin.Throttled as refusal:
+            flash(engine_message(refusal), "error")
+            response = current_app.make_response((render_template("auth/login.html"), 429))
+            response.headers["Retry-After"] = str(refusal.seconds)
+            return response
         if user is not None:
-            language = session.get("language") or user.language
-            session.clear()
-            session.permanent = True
-            now = clock.now().timestamp()
-            session.update(user_id=user.id, signed_in_at=now, seen_at=now, language=language,
-                           password=password_fingerprint(user))
-            target = request.args.get("next") or "/"
-            return redirect(target if _is_local(target) else "/")
+            _start_session(user, session.get("language") or user.language)
+            return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html")
 
 
 @blueprint.post("/logout")
 def logout():
-    session.clear()
+    """Signing out ends every session of the user, in every browser (a copied cookie too)."""
+    user = current_user()
+    if user is not None:
+        with engine().db.session() as db:
+            signin.end_sessions(db, user.id)
+    _clear_session()
     return redirect(url_for("auth.login"))
 
 
@@ -103,18 +111,76 @@ def set_language():
     """Switch the interface language (Vietnamese by default)."""
     language = request.form.get("language", "vi")
     session["language"] = language if language in LANGUAGES else "vi"
-    target = request.form.get("next") or "/"
-    return redirect(target if _is_local(target) else "/")
+    return redirect(safe_next(request.form.get("next")))
 
 
-def password_fingerprint(user: User) -> str:
-    """Kept in the (signed, readable) session cookie: a new password ends every earlier session.
-    A digest of the hash, so that the cookie shows nothing of the hash itself."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+@blueprint.route("/account/security", methods=["GET", "POST"])
+@login_required()
+def security():
+    """The signed-in user's own security page: this session, their API tokens (who made each
+    and why), the account's history, and changing their password."""
+    user = current_user()
+    if request.method == "POST":
+        form = request.form
+        if not verify_password(user.password_hash, form.get("current_password", "")):
+            flash(_("The current password is not right."), "error")
+        elif form.get("password", "") != form.get("password_again", ""):
+            flash(_("The two new passwords differ."), "error")
+        else:
+            try:
+                with engine().db.session() as db:
+                    changed = tokens.change_password(db, user.id, form.get("password", ""), actor=user)
+            except EngineError as exc:
+                flash(engine_message(exc), "error")
+            else:
+                _start_session(changed, session.get("language") or changed.language)  # this browser stays in
+                flash(_("Password changed. Your other sessions and your API tokens have ended."), "success")
+                return redirect(url_for("auth.security"))
+    with engine().db.reading() as db:
+        token_views = tokens.tokens_of(db, user.id)
+        history = tokens.account_history(db, user.id)
+    return render_template("auth/security.html", tokens=token_views, history=history,
+                           signed_in_at=datetime.fromtimestamp(session.get("signed_in_at", 0), UTC))
 
 
-def _is_local(target: str) -> bool:
-    return target.startswith("/") and not target.startswith("//") and "\\" not in target
+def safe_next(target: str | None) -> str:
+    """`target` if it is a path on this site, else "/". Refused: another host in any spelling
+    (`//x`, `/\\x`, `https:x`, `/%09/x`, the same percent-encoded, once or more) and control
+    characters (a newline would break the Location header)."""
+    if not target:
+        return "/"
+    decoded, previous = target, None
+    while decoded != previous:  # every layer of percent-encoding a browser might undo
+        previous, decoded = decoded, unquote(decoded)
+    if _UNSAFE.search(decoded) or _UNSAFE.search(target) or not decoded.startswith("/") or decoded.startswith("//"):
+        return "/"
+    parts = urlsplit(decoded)
+    return target if not parts.scheme and not parts.netloc else "/"
+
+
+def client_address() -> str:
+    """The address the sign-in throttle counts: the peer's, or behind `trusted_proxies` reverse
+    proxies the one the outermost proxy saw (X-Forwarded-For entries left of it may be forged)."""
+    hops = engine().settings.trusted_proxies
+    forwarded = [part.strip() for header in request.headers.getlist("X-Forwarded-For") for part in header.split(",")]
+    if hops > 0 and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.remote_addr or "unknown"
+
+
+def _start_session(user: User, language: str) -> None:
+    session.clear()
+    session.permanent = True
+    now = clock.now().timestamp()
+    session.update(user_id=user.id, signed_in_at=now, seen_at=now, language=language, epoch=user.session_epoch)
+
+
+def _clear_session() -> None:
+    """Sign out this browser, keeping its language."""
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
 
 
 def _session_expired() -> bool:
@@ -124,21 +190,3 @@ def _session_expired() -> bool:
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     return now - session.get("seen_at", 0) > idle or now - session.get("signed_in_at", 0) > lifetime
-
-
-def _authenticate(username: str, password: str) -> User | None:
-    """Check a password; five failures lock the account for fifteen minutes."""
-    with engine().db.session() as db:
-        user = db.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
-            return None
-        now = clock.now()
-        if user.locked_until and user.locked_until > now:
-            return None
-        if not verify_password(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            return None
-        user.failed_logins, user.locked_until = 0, None
-        return user

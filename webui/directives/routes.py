@@ -76,7 +76,8 @@ def new():
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal,
-                           upstream_label=upstream_label), (422 if refusal else 200)
+                           upstream_label=upstream_label,
+                           large=directives.large_directive_reading(compiled.settings)), (422 if refusal else 200)
 
 
 def _next_step(directive_id: int) -> str:
@@ -105,8 +106,8 @@ def detail(directive_id: int):
         labels = {f.name: f.label for f in _header_form(session).fields}
     return render_template("directives/detail.html", info=info, labels=labels,
                            may_edit=permissions.may_edit_directives(user),
-                           may_withdraw=permissions.may_withdraw_assignment(user),
-                           needs_instruction=permissions.withdraws_on_instruction(user))
+                           may_change=permissions.may_change_assignment(user),
+                           needs_instruction=permissions.changes_on_instruction(user))
 
 
 @blueprint.route("/directives/<int:directive_id>/edit", methods=["GET", "POST"])
@@ -166,8 +167,39 @@ def add_assignments(directive_id: int):
                            choices=choices, urgencies=URGENCIES, refusal=refusal), (422 if refusal else 200)
 
 
+@blueprint.route("/directives/<int:directive_id>/assignments/<int:assignment_id>/adjust", methods=["GET", "POST"])
+@login_required(permissions.may_change_assignment)
+def adjust(directive_id: int, assignment_id: int):
+    """Điều chỉnh nhiệm vụ: the correction form of a returned assignment, while the unit handles it."""
+    eng, user = engine(), current_user()
+    with eng.db.reading() as session:
+        found = registry.visible_assignment(session, user, assignment_id)
+        if found is None or found.directive_id != directive_id:
+            abort(404)
+        form = eng.compiled(eng.current_bundle(session)).forms[changes.ADJUST_FORM]
+        choices = forms.choices_for(session, form)
+        assignment, symbol = found, found.directive.symbol
+    values, errors, refusal = {}, {}, None
+    if request.method == "POST":
+        values = forms.read_raw(form, request)
+        try:
+            changes.adjust(eng, assignment_id, values, user, instruction=request.form.get("instruction", ""))
+        except FormValidationError as exc:
+            errors = {name: form_message(message) for name, message in exc.errors.items()}
+            refusal = _("Please correct the fields marked below.")
+        except EngineError as exc:
+            refusal = engine_message(exc)
+        else:
+            flash(_("The assignment was adjusted."), "success")
+            return redirect(url_for("directives.detail", directive_id=directive_id))
+    return render_template("directives/adjust.html", assignment=assignment, symbol=symbol, form=form,
+                           values=forms.initial_values(form, values), errors=errors, choices=choices,
+                           refusal=refusal, instruction=request.form.get("instruction", ""),
+                           needs_instruction=permissions.changes_on_instruction(user)), (422 if refusal else 200)
+
+
 @blueprint.post("/directives/<int:directive_id>/assignments/<int:assignment_id>/withdraw")
-@login_required(permissions.may_withdraw_assignment)
+@login_required(permissions.may_change_assignment)
 def withdraw(directive_id: int, assignment_id: int):
     with engine().db.reading() as session:
         found = registry.visible_assignment(session, current_user(), assignment_id)

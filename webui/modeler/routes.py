@@ -18,6 +18,7 @@ from engine.rulesets.loader import NS, SAFE_XML
 from engine.rulesets.models import DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import InstanceStatus, WorkflowInstance
+from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
@@ -51,7 +52,7 @@ def index():
 @login_required(permissions.may_model_processes)
 def edit(path: str):
     eng = engine()
-    start_from = request.args.get("from", type=int)
+    start_from = forms.int_arg(request.args, "from")
     with eng.db.session() as session:  # opening a file for editing creates its draft
         start = _bundle_or_404(session, start_from) if start_from else _published_or_404(session)
         try:
@@ -220,7 +221,7 @@ def _bundle_or_404(session, bundle_id: int) -> ProcessBundle:
 
 def _against(session, bundle: ProcessBundle) -> ProcessBundle | None:
     """The version to compare with: ?against=<id>, else the previous number."""
-    other = request.args.get("against", type=int)
+    other = forms.int_arg(request.args, "against")
     if other:
         return _bundle_or_404(session, other)
     return session.scalar(select(ProcessBundle).where(

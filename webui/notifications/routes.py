@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from engine.notifications import service as notifications
 from engine.notifications.models import Notification
 from engine.org.models import User
+from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 
@@ -31,7 +32,7 @@ def init_app(app) -> None:
 @login_required()
 def index():
     unread_only = request.args.get("show") == "unread"
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, forms.int_arg(request.args, "page", 1))
     with engine().db.reading() as session:
         rows = notifications.inbox(session, current_user().id, unread_only=unread_only, limit=PAGE + 1,
                                    offset=(page - 1) * PAGE)

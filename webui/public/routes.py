@@ -1,9 +1,10 @@
 """Published results (Đắk Lắk Đ.19 k.2, Gia Lai Đ.8 k.1: the office's report is published on
-the portal). No sign-in; only per-unit aggregates of one period; assignments that are
-secret, or belong to a secret directive, are not counted at all."""
+the portal), when the deployment switches it on (`public_results`). No sign-in; only per-unit
+aggregates of one period; assignments that are secret, or belong to a secret directive, are
+not counted at all."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from engine import clock
 from engine.org import service as org
@@ -21,6 +22,8 @@ PERIODS_SHOWN = ("", "-H1", "-H2", "-Q1", "-Q2", "-Q3", "-Q4")  # year, halves, 
 
 @blueprint.get("/public/results")
 def results():
+    if not engine().settings.public_results:  # a deployment publishes only when it says so
+        abort(404)
     today = clock.today()
     # Only the period is taken from the visitor: no unit, urgency or date filters to probe with.
     period = request.args.get("period", "")

@@ -8,6 +8,7 @@ from engine.directives.models import Assignment, Directive
 from engine.errors import AlreadyDone, Conflict, EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
+from engine.org import permissions
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -81,7 +82,7 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
 def attachment(sha256: str):
     eng = engine()
     with eng.db.reading() as session:
-        if len(sha256) != 64 or not attachments.may_download(session, current_user(), sha256):
+        if len(sha256) != 64 or not permissions.may_see_file(session, current_user(), sha256):
             abort(404)
         row = session.get(attachments.Attachment, sha256)
     path = attachments.blob_path(eng.settings.attachments_dir, sha256)
