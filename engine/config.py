@@ -44,6 +44,11 @@ class Settings:
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""
     session_lifetime_minutes: int = 60
+    # Budget of the scripts, expressions and instruction templates of one engine step
+    # (engine/sandbox/budget.py), and the most instances a multi-instance task may create.
+    script_cpu_seconds: float = 2.0
+    script_memory_mb: int = 256
+    script_max_instances: int = 300
     # The session cookie is sent over HTTPS only (Secure); unset: on, except in demo and testing.
     secure_cookies: bool | None = None
     # Failed sign-ins from one address for one username (engine/org/signin.py): this many are
@@ -93,4 +98,6 @@ def _coerce(raw: str, type_name) -> object:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if type_name in ("int", int):
         return int(raw)
+    if type_name in ("float", float):
+        return float(raw)
     return raw

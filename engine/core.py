@@ -13,6 +13,7 @@ from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache, load_ruleset_from_disk, published_bundle
 from engine.runtime.service import Runtime
+from engine.sandbox import ScriptLimits
 from engine.sandbox.operators import OPERATORS
 from engine.spiff.timers import follow_clock
 
@@ -26,7 +27,9 @@ class Engine:
         discover()
         self.db = Database(self.settings.database_url)
         self.cache = BundleCache()
-        self.runtime = Runtime(self.db, self.cache, OPERATORS)
+        self.runtime = Runtime(self.db, self.cache, OPERATORS, ScriptLimits(
+            cpu_seconds=self.settings.script_cpu_seconds, memory_mb=self.settings.script_memory_mb,
+            max_instances=self.settings.script_max_instances))
 
     @property
     def ruleset(self) -> str:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from uuid import UUID
 
-from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
@@ -22,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, forms
+from engine import audit, clock, forms, sandbox
 from engine.db import Database
 from engine.errors import AlreadyDone, Conflict, Forbidden, NotFound
 from engine.org import permissions
@@ -33,8 +31,9 @@ from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
 from engine.runtime.models import Incident, IncidentStatus, InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
-from engine.sandbox import make_script_engine
-from engine.sandbox.helpers import current_calendar, current_settings, date_vn
+from engine.sandbox import ScriptLimits, make_script_engine
+from engine.sandbox.budget import step_budget
+from engine.sandbox.helpers import HELPERS, current_calendar, current_settings
 from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
 from engine.spiff import workflow as spiff
 from engine.spiff.state import dump_state, load_state, prune
@@ -43,9 +42,6 @@ from engine.working_days import WorkingCalendar, remember_revision
 from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
 
 log = logging.getLogger(__name__)
-_TEMPLATES = SandboxedEnvironment(autoescape=False)
-_TEMPLATES.filters["date_vn"] = date_vn  # {{ deadline | date_vn }} -> 26/02/2026
-_instructions_template = lru_cache(maxsize=1024)(_TEMPLATES.from_string)  # compiled once per worker
 
 
 class DbLookups(forms.Lookups):
@@ -66,10 +62,12 @@ class DbLookups(forms.Lookups):
 
 
 class Runtime:
-    def __init__(self, db: Database, cache: BundleCache, operators: OperatorRegistry):
+    def __init__(self, db: Database, cache: BundleCache, operators: OperatorRegistry,
+                 limits: ScriptLimits | None = None):
         self.db = db
         self.cache = cache
-        self.script_engine = make_script_engine(operators)
+        self.limits = limits or ScriptLimits()
+        self.script_engine = make_script_engine(operators, self.limits)
 
     # ------------------------------------------------------------------ starting
     def start(self, session: Session, bundle: ProcessBundle, purpose: str, data: dict, *, actor: User | None = None,
@@ -381,29 +379,43 @@ class Runtime:
         tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.lazily_from_db(session)),
                   current_settings.set(compiled.settings))
         try:
-            try:
-                if action is not None:
-                    action(workflow)
-                spiff.advance(workflow)
-            except SQLAlchemyError:
-                raise
-            except Exception as exc:  # a script, expression or operator failed: keep it as an incident
-                _reraise_database_error(exc)
-                self._record_incident(session, instance, workflow, exc)
-            if record is not None:
-                record()
-            self._save(session, instance, compiled, workflow, open_items)
+            with step_budget(self.limits, HELPERS):
+                self._run(session, instance, workflow, action)
+                if record is not None:
+                    record()
+                try:
+                    self._save(session, instance, compiled, workflow, open_items)
+                except (sandbox.ScriptFailed, WorkflowException) as exc:  # a due date, unit or template
+                    self._record_incident(session, instance, workflow, exc)
+                    self._save(session, instance, compiled, workflow, open_items, sync=False)
         finally:
             current_settings.reset(tokens[2])
             current_calendar.reset(tokens[1])
             current_step.reset(tokens[0])
 
+    def _run(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, action) -> None:
+        """`action` and the engine steps; a script, expression or operator that fails (or
+        exceeds the step's budget) becomes an incident."""
+        try:
+            with spiff.instance_limit(self.limits.max_instances):
+                if action is not None:
+                    action(workflow)
+                spiff.advance(workflow)
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:
+            _reraise_database_error(exc)
+            self._record_incident(session, instance, workflow, exc)
+
     def _save(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
-              workflow: BpmnWorkflow, open_items: list[WorkItem] | None = None) -> None:
+              workflow: BpmnWorkflow, open_items: list[WorkItem] | None = None, sync: bool = True) -> None:
+        """`sync=False`: the work items could not be built (an incident says why); they are
+        when the incident is retried."""
         status = instance.status if instance.status == InstanceStatus.ERROR \
             else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
-        with session.no_autoflush:  # the sync writes the work items itself
-            self._sync_work_items(session, instance, compiled, workflow, open_items)
+        if sync:
+            with session.no_autoflush:  # the sync writes the work items itself
+                self._sync_work_items(session, instance, compiled, workflow, open_items)
         prune(workflow)
         persistence.save_instance(session, instance, state=dump_state(workflow), status=status,
                                   next_timer_due=None if status == InstanceStatus.COMPLETED
@@ -443,10 +455,16 @@ class Runtime:
         return dict(
             instance_id=instance.id, task_id=str(task.id), element_id=spec.bpmn_id,
             title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, role=role, unit_id=unit_id,
-            instructions=_instructions_template(instructions).render(**task.data) if instructions else None,
+            instructions=self._instructions(task, instructions) if instructions else None,
             form_key=props.get("formKey", ""), directive_id=instance.directive_id,
             assignment_id=task.data.get("assignment_id", instance.assignment_id),
             due_at=_due_moment(due), status=WorkItemStatus.READY, created_at=clock.now())
+
+    def _instructions(self, task, template: str) -> str:
+        try:
+            return sandbox.render(template, task.data, self.limits)
+        except sandbox.ScriptFailed as exc:
+            raise sandbox.ScriptFailed(f"instructions of {task.task_spec.bpmn_id}: {exc}", task=task) from exc
 
     def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str) -> int | None:
         if unit_expression:

@@ -3,7 +3,8 @@
 Process admins write Python expressions in diagrams; they must not reach the interpreter.
 Code is compiled by RestrictedPython (no dunder attributes, no imports, guarded
 iteration and item access) and runs with a small whitelist of builtins plus the
-helpers in `engine.sandbox.helpers`.
+helpers in `engine.sandbox.helpers`: in a sandbox worker process under the step's CPU-time
+and memory budget (engine/sandbox/budget.py), unless it cannot run away (see `_bounded`).
 """
 from __future__ import annotations
 
@@ -11,41 +12,17 @@ import ast
 import json
 from functools import lru_cache
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_globals
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
+from jinja2 import nodes
+from jinja2.sandbox import SandboxedEnvironment
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from engine.sandbox import helpers
+from engine.sandbox.budget import ScriptBudgetExceeded, ScriptFailed, ScriptLimits, current_budget, step_budget
+from engine.sandbox.restricted import ScriptRefused, base_globals, compiled, thaw
 
-EXTRA_BUILTINS = {
-    "dict": dict, "list": list, "set": set, "min": min, "max": max, "sum": sum, "any": any,
-    "all": all, "enumerate": enumerate, "map": map, "filter": filter, "reversed": reversed,
-}
-
-
-class ScriptRefused(Exception):
-    """A script or expression that may not run here. Not a SyntaxError on purpose:
-    SpiffWorkflow's error formatter crashes on a SyntaxError without a line number."""
-
-
-def _guarded_write(obj):
-    if isinstance(obj, dict | list | set):
-        return obj
-    raise ScriptRefused(f"scripts may only modify dicts, lists and sets, not {type(obj).__name__}")
-
-
-def _base_globals() -> dict:
-    builtins = {**safe_globals["__builtins__"], **limited_builtins, **EXTRA_BUILTINS}
-    return {
-        "__builtins__": builtins,
-        "_getattr_": safer_getattr,
-        "_getitem_": default_guarded_getitem,
-        "_getiter_": default_guarded_getiter,
-        "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-        "_unpack_sequence_": guarded_unpack_sequence,
-        "_write_": _guarded_write,
-    }
+__all__ = ["ScriptBudgetExceeded", "ScriptFailed", "ScriptLimits", "ScriptRefused", "check_code",
+           "make_script_engine", "render", "run_budgeted"]
 
 
 def check_code(source: str, mode: str) -> list[str]:
@@ -65,29 +42,109 @@ def check_code(source: str, mode: str) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- bounded code runs here
+# Most expressions and scripts of a step are a name, a comparison, an assignment or a call of
+# a bounded helper (helpers.BOUNDED_HELPERS); most templates a substitution. With no loop, no
+# comprehension, no other call and no repetition, power or formatting operator, their cost is
+# bounded by their own length and the data they read: they cannot run away, and a round trip
+# to the worker would cost more than they do. They run in this process, the rest in the worker.
+_BOUNDED_NODES = (ast.Expression, ast.Module, ast.Assign, ast.AugAssign, ast.If, ast.Pass, ast.Expr,
+                  ast.Constant, ast.Name, ast.Load, ast.Store, ast.Compare, ast.BoolOp, ast.UnaryOp,
+                  ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Dict, ast.IfExp, ast.cmpop, ast.boolop,
+                  ast.Not, ast.USub, ast.UAdd, ast.Add, ast.Sub, ast.BinOp, ast.Call, ast.keyword, ast.Attribute)
+_BOUNDED_TEMPLATE_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Getattr,
+                           nodes.Getitem, nodes.Slice, nodes.If, nodes.Compare, nodes.Operand, nodes.Not, nodes.And,
+                           nodes.Or, nodes.Filter)
+# Builtins and methods of plain data whose cost is at most linear in the data they are given.
+_BOUNDED_BUILTINS = {"len", "bool", "str", "int", "float", "abs", "min", "max", "sorted", "dict", "list", "round"}
+_BOUNDED_METHODS = {"get", "keys", "values", "items", "split", "strip", "lower", "upper", "startswith", "endswith"}
+_BOUNDED_FILTERS = {"date_vn", "join", "default", "upper", "lower", "length"}
+_templates = SandboxedEnvironment(autoescape=False)
+_templates.filters["date_vn"] = helpers.date_vn  # {{ deadline | date_vn }} -> 26/02/2026
+
+
+def _bounded_node(node: ast.AST) -> bool:
+    if not isinstance(node, _BOUNDED_NODES):
+        return False
+    if isinstance(node, ast.BinOp | ast.AugAssign):
+        return isinstance(node.op, ast.Add | ast.Sub)
+    if isinstance(node, ast.Attribute):
+        return node.attr in _BOUNDED_METHODS
+    if isinstance(node, ast.Call):
+        bounded_name = isinstance(node.func, ast.Name) and (node.func.id in helpers.BOUNDED_HELPERS
+                                                            or node.func.id in _BOUNDED_BUILTINS)
+        return (bounded_name or isinstance(node.func, ast.Attribute)) \
+            and not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords)
+    return True
+
+
+def _reads_settings(source: str) -> bool:
+    """Whether `source` calls setting(), whose read-only values task data must not keep."""
+    return "setting" in source
+
+
 @lru_cache(maxsize=4096)
-def _compiled(source: str, mode: str):
-    """Compiled once per worker: diagrams are fixed per bundle and every step evaluates the
-    same expressions again (code objects are immutable, so sharing them is safe)."""
-    result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source)
-    if result.errors:
-        raise ScriptRefused("; ".join(result.errors))
-    return result.code
+def _bounded(source: str, mode: str) -> bool:
+    return all(_bounded_node(node) for node in ast.walk(ast.parse(source, mode=mode)))
+
+
+@lru_cache(maxsize=1024)
+def _bounded_template(source: str):
+    """The compiled template when it may render here, else None."""
+    tree = _templates.parse(source)
+    bounded = all(isinstance(node, _BOUNDED_TEMPLATE_NODES)
+                  and not (isinstance(node, nodes.Filter) and node.name not in _BOUNDED_FILTERS)
+                  for node in tree.find_all(nodes.Node))
+    return _templates.from_string(source) if bounded else None
+
+
+def run_budgeted(limits: ScriptLimits, op: str, code: str, data: dict, ext: dict | None = None) -> dict:
+    """Run `code` in the sandbox worker under the open step's budget (or a budget of its own)."""
+    budget = current_budget.get()
+    if budget is not None:
+        return budget.run(op, code, data, ext)
+    with step_budget(limits, helpers.HELPERS) as own:
+        return own.run(op, code, data, ext)
+
+
+def render(template: str, data: dict, limits: ScriptLimits) -> str:
+    """An instruction template (sandboxed Jinja) rendered with `data`, in the sandbox worker
+    unless it is only substitutions (see `_bounded_template`)."""
+    bounded = _bounded_template(template)
+    if bounded is not None:
+        return bounded.render(data)
+    return run_budgeted(limits, "render", template, data)["ok"]
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """TaskDataEnvironment that compiles with RestrictedPython and dispatches service tasks
-    to the engine's registered operators."""
+    """TaskDataEnvironment whose code runs in the sandbox worker under the step's budget
+    (bounded code runs here), and that dispatches service tasks to the engine's registered
+    operators."""
 
-    def __init__(self, operators=None):
-        super().__init__({**_base_globals(), **helpers.HELPERS})
+    def __init__(self, operators=None, limits: ScriptLimits | None = None):
+        super().__init__({**base_globals(), **helpers.HELPERS})
         self._operators = operators
+        self.limits = limits or ScriptLimits()
 
     def evaluate(self, expression, context, external_context=None):
-        return super().evaluate(_compiled(expression, "eval"), context, external_context)
+        code = compiled(expression, "eval")  # refused here already: the message names the rule broken
+        if _bounded(expression, "eval"):
+            result = super().evaluate(code, context, external_context)
+            return thaw(result) if _reads_settings(expression) else result
+        return run_budgeted(self.limits, "eval", expression, context, external_context)["ok"]
 
     def execute(self, script, context, external_context=None):
-        return super().execute(_compiled(script, "exec"), context, external_context)
+        self.check_for_overwrite(context, external_context or {})
+        code = compiled(script, "exec")
+        if _bounded(script, "exec"):
+            super().execute(code, context, external_context)
+            if _reads_settings(script):
+                context.update(thaw(context))
+            return True
+        data = run_budgeted(self.limits, "exec", script, context, external_context)["data"]
+        context.clear()
+        context.update(data)
+        return True
 
     def call_service(self, context, operation_name, operation_params):
         if self._operators is None:
@@ -111,5 +168,5 @@ class SandboxScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(f"{type(exc).__name__}: {exc}", task=task, exception=exc) from exc
 
 
-def make_script_engine(operators=None) -> SandboxScriptEngine:
-    return SandboxScriptEngine(environment=RestrictedEnvironment(operators))
+def make_script_engine(operators=None, limits: ScriptLimits | None = None) -> SandboxScriptEngine:
+    return SandboxScriptEngine(environment=RestrictedEnvironment(operators, limits))

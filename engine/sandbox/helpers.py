@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from engine import clock
+from engine.sandbox.restricted import freeze
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
 
@@ -27,12 +28,31 @@ OFFICE_CLOSES = time(17, 0)
 # What scripts, conditions and timers may call, by name: these, and those features add
 # (their operators.py, see engine.features).
 HELPERS: dict[str, Callable] = {}
+# Helpers whose cost is bounded whatever their arguments: code that calls only these (and has
+# no loop) may run in the server process instead of the sandbox worker (engine/sandbox).
+BOUNDED_HELPERS: set[str] = set()
+# The most working days a deadline helper counts (about eight years): beyond it a call is
+# refused rather than left to loop day by day.
+MAX_WORKING_DAYS = 2000
 
 
 def helper(fn: Callable) -> Callable:
     """Offer `fn` to BPMN scripts, conditions and timers under its own name."""
     HELPERS[fn.__name__] = fn
     return fn
+
+
+def bounded_helper(fn: Callable) -> Callable:
+    """`helper`, for a function whose cost is bounded whatever its arguments."""
+    BOUNDED_HELPERS.add(fn.__name__)
+    return helper(fn)
+
+
+def _days(days) -> int:
+    count = int(days)
+    if abs(count) > MAX_WORKING_DAYS:
+        raise ValueError(f"at most {MAX_WORKING_DAYS} working days, not {count}")
+    return count
 
 
 def get_path(settings: dict, path: str, default=None):
@@ -45,10 +65,12 @@ def get_path(settings: dict, path: str, default=None):
     return node
 
 
-@helper
+@bounded_helper
 def setting(path: str, default=None):
-    """A value from the ruleset's settings, e.g. setting("deadlines.registration")."""
-    return get_path(current_settings.get() or {}, path, default)
+    """A value from the ruleset's settings, e.g. setting("deadlines.registration"), read-only
+    (dicts come as mappingproxies, lists as tuples): a script must not change the settings
+    every later step of this worker reads (store_content = false for secret documents...)."""
+    return freeze(get_path(current_settings.get() or {}, path, default))
 
 
 def calendar_of_step() -> WorkingCalendar:
@@ -73,73 +95,73 @@ def as_day(value) -> date:
     return date.fromisoformat(text)
 
 
-@helper
+@bounded_helper
 def today() -> str:
     """Today's date in Vietnam, ISO."""
     return clock.today().isoformat()
 
 
-@helper
+@bounded_helper
 def now() -> str:
     return clock.now().isoformat()
 
 
-@helper
+@bounded_helper
 def add_working_days(start, days: int) -> str:
     """The date `days` working days after `start` (0: at once)."""
-    return calendar_of_step().add_working_days(as_day(start), int(days)).isoformat()
+    return calendar_of_step().add_working_days(as_day(start), _days(days)).isoformat()
 
 
-@helper
+@bounded_helper
 def working_deadline(start, days: int) -> dict:
     """A deadline `days` working days after `start`, remembering the rule (task data keeps it
     as a plain dict)."""
-    rule = Deadline.counted(calendar_of_step(), as_day(start), int(days)).rule_json()
+    rule = Deadline.counted(calendar_of_step(), as_day(start), _days(days)).rule_json()
     assert rule is not None  # a counted deadline always has its rule
     return rule
 
 
-@helper
+@bounded_helper
 def deadline_date(deadline) -> str | None:
     """The ISO date of a deadline given as a date string or a working_deadline dict."""
     return None if deadline in (None, "") else as_day(deadline).isoformat()
 
 
-@helper
+@bounded_helper
 def date_vn(value) -> str:
     """A date (ISO string, date or working_deadline dict) as Vietnamese write it: 26/02/2026."""
     return "" if value in (None, "") else Deadline(as_day(value)).format_vn()
 
 
-@helper
+@bounded_helper
 def end_of_day(deadline) -> str:
     """The moment a deadline day ends (office closing time, Vietnam), for timeDate timers."""
     return _at(as_day(deadline), OFFICE_CLOSES)
 
 
-@helper
+@bounded_helper
 def start_of_day(day) -> str:
     return _at(as_day(day), OFFICE_OPENS)
 
 
-@helper
+@bounded_helper
 def working_days_before(deadline, days: int) -> str:
     """Opening time of the working day `days` working days before `deadline`."""
-    return _at(calendar_of_step().subtract_working_days(as_day(deadline), int(days)), OFFICE_OPENS)
+    return _at(calendar_of_step().subtract_working_days(as_day(deadline), _days(days)), OFFICE_OPENS)
 
 
-@helper
+@bounded_helper
 def working_days_after(moment, days: int) -> str:
     """Opening time of the working day `days` working days after `moment`."""
-    return _at(calendar_of_step().add_working_days(as_day(moment), int(days)), OFFICE_OPENS)
+    return _at(calendar_of_step().add_working_days(as_day(moment), _days(days)), OFFICE_OPENS)
 
 
-@helper
+@bounded_helper
 def is_working_day(day) -> bool:
     return calendar_of_step().is_working_day(as_day(day))
 
 
-@helper
+@bounded_helper
 def is_overdue(deadline, done_on=None) -> bool:
     if deadline in (None, ""):
         return False
@@ -157,7 +179,7 @@ def _at(day: date, at: time) -> str:
     return datetime.combine(day, at, tzinfo=clock.VN_TZ).isoformat()
 
 
-@helper
+@bounded_helper
 def plus_days(day, days: int) -> str:
     """Calendar days (not working days) after `day`."""
     return (as_day(day) + timedelta(days=int(days))).isoformat()

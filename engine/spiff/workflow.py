@@ -1,20 +1,51 @@
 """Starting and advancing a workflow, the messages it waits for, and which tasks are where."""
 from __future__ import annotations
 
+import contextvars
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
 # Return-for-correction loops deepen SpiffWorkflow's task tree; its recursive walks need room
 # for 500+ loops (the default limit fails after ~330).
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+
+
+_max_instances: contextvars.ContextVar[int | None] = contextvars.ContextVar("max_instances", default=None)
+_create_instance = MultiInstanceTask.create_child
+
+
+def _bounded_create_instance(self, my_task, item, key_or_index=None):
+    """MultiInstanceTask.create_child that refuses to go past the step's limit: 20,000
+    instances cost minutes of SpiffWorkflow's own time, which no script budget sees."""
+    limit = _max_instances.get()
+    if limit is not None and len(my_task.children) >= limit:
+        raise WorkflowTaskException(f"multi-instance task {self.bpmn_id}: more than {limit} instances "
+                                    f"(script_max_instances)", task=my_task)
+    return _create_instance(self, my_task, item, key_or_index)
+
+
+MultiInstanceTask.create_child = _bounded_create_instance  # SpiffWorkflow 3.2.0 has no hook for it
+
+
+@contextmanager
+def instance_limit(limit: int) -> Iterator[None]:
+    """Multi-instance tasks expanded inside create at most `limit` instances each."""
+    token = _max_instances.set(limit)
+    try:
+        yield
+    finally:
+        _max_instances.reset(token)
 
 
 def start(spec, subprocess_specs: dict, script_engine, data: dict) -> BpmnWorkflow:
