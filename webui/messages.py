@@ -2,10 +2,12 @@
 translated here through the catalogues (webui/translations holds the engine's msgids)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext
 
 from engine.errors import EngineError
-from engine.forms import Message
+from engine.forms import FormValidationError, Message
 
 
 def engine_message(error: EngineError) -> str:
@@ -14,3 +16,16 @@ def engine_message(error: EngineError) -> str:
 
 def form_message(message: Message) -> str:
     return gettext(message.text, **message.params)
+
+
+def refusal_of(action: Callable[[], object]) -> tuple[dict[str, str], str | None]:
+    """Run a form's `action`: ({}, None) when it is done; when refused, the messages by field
+    and the one shown on top, translated."""
+    try:
+        action()
+    except FormValidationError as exc:
+        return ({name: form_message(message) for name, message in exc.errors.items()},
+                gettext("Please correct the fields marked below."))
+    except EngineError as exc:
+        return {}, engine_message(exc)
+    return {}, None

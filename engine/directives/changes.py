@@ -46,17 +46,11 @@ def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: 
     if not reason:
         raise DirectiveError("Give the reason for withdrawing the assignment.")
     with engine.db.session() as session:
-        user = session.get(User, actor.id)
-        assignment = session.get(Assignment, assignment_id)
-        if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment_id):
-            raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-        if not permissions.may_change_assignment(user):
-            raise Forbidden("Only the leader, or the tracking office on the leader's instruction, may withdraw "
-                            "an assignment.")
-        if permissions.changes_on_instruction(user) and not instruction:
-            raise DirectiveError("Say on whose instruction the assignment is withdrawn.")
-        if assignment.status in ENDED:
-            raise DirectiveError("This assignment has already ended.")
+        assignment, user = _changeable(
+            session, assignment_id, actor, instruction,
+            forbidden="Only the leader, or the tracking office on the leader's instruction, may withdraw "
+                      "an assignment.",
+            no_instruction="Say on whose instruction the assignment is withdrawn.")
         _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": instruction or None})
         return assignment
 
@@ -85,16 +79,12 @@ def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str 
     `instruction` as for `withdraw`."""
     instruction = _text(instruction)
     with engine.db.session() as session:
-        user = session.get_one(User, actor.id)
-        assignment = session.get(Assignment, assignment_id)
-        if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment_id):
-            raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-        if not permissions.may_change_assignment(user):
-            raise Forbidden("Only the leader, or the tracking office on the leader's instruction, may adjust "
-                            "an assignment.")
-        if permissions.changes_on_instruction(user) and not instruction:
-            raise DirectiveError("Say on whose instruction the assignment is adjusted.")
-        if assignment.status in ENDED or assignment.instance_id is None:
+        assignment, user = _changeable(
+            session, assignment_id, actor, instruction,
+            forbidden="Only the leader, or the tracking office on the leader's instruction, may adjust "
+                      "an assignment.",
+            no_instruction="Say on whose instruction the assignment is adjusted.")
+        if assignment.instance_id is None:
             raise DirectiveError("This assignment has already ended.")
         form = engine.compiled(engine.current_bundle(session)).forms[ADJUST_FORM]
         values = forms.validate(form, raw, directives.lookups(session))
@@ -110,6 +100,24 @@ def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str 
             raise DirectiveError("The assignment can be adjusted while its lead unit handles it: when it waits "
                                  "for the office's review or the correction of a return, use that step.") from None
         return assignment
+
+
+def _changeable(session: Session, assignment_id: int, actor: User, instruction: str, *, forbidden: str,
+                no_instruction: str) -> tuple[Assignment, User]:
+    """The assignment the actor withdraws or adjusts, once the permission rules allow it: it
+    must be visible to them, theirs to change (`forbidden` says why not), on a named
+    instruction where they need one (`no_instruction`), and not ended."""
+    user = session.get_one(User, actor.id)
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment_id):
+        raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+    if not permissions.may_change_assignment(user):
+        raise Forbidden(forbidden)
+    if permissions.changes_on_instruction(user) and not instruction:
+        raise DirectiveError(no_instruction)
+    if assignment.status in ENDED:
+        raise DirectiveError("This assignment has already ended.")
+    return assignment, user
 
 
 # ---------------------------------------------------------------- the header

@@ -81,6 +81,18 @@ def _register_upper(upper, users) -> None:
     upper.runtime.complete(classify.id, {"tracked": "on"}, users["clerk"])
 
 
+@contextmanager
+def upper_serving(upper, users):
+    """The upper deployment with a directive for STC, served over HTTP, and the peer settings
+    the lower one uses (a sync account of STC's there)."""
+    with upper.db.session() as s:
+        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ Sở Tài chính", "STC", ["unit_officer"])
+    _register_upper(upper, users)
+    with serving(api_app(upper)) as server:
+        yield server, sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC",
+                                local_unit="STC")
+
+
 def _report_locally(lower, progress: str, note: str) -> None:
     with lower.db.session() as s:
         item = s.scalars(select(WorkItem).where(WorkItem.form_key == "update_progress",
@@ -99,11 +111,7 @@ def _upper_state(upper) -> tuple[str, list[str]]:
 
 def test_lower_deployment_receives_and_reports_back(loaded, org_tree, lower, clock):
     upper = loaded
-    with upper.db.session() as s:
-        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ Sở Tài chính", "STC", ["unit_officer"])
-    _register_upper(upper, org_tree)
-    with serving(api_app(upper)) as server:
-        peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
+    with upper_serving(upper, org_tree) as (server, peer):
 
         # Only the assignment led by STC comes down, once.
         assert sync.run(lower, peer).pulled == 1
@@ -151,11 +159,7 @@ def test_lower_deployment_receives_and_reports_back(loaded, org_tree, lower, clo
 
 def test_a_refused_update_is_kept_with_the_reason(loaded, org_tree, lower, clock):
     upper = loaded
-    with upper.db.session() as s:
-        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ", "STC", ["unit_officer"])
-    _register_upper(upper, org_tree)
-    with serving(api_app(upper)) as server:
-        peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
+    with upper_serving(upper, org_tree) as (server, peer):
         sync.run(lower, peer)
         _report_locally(lower, "done", "Đã hoàn thành")
         assert sync.run(lower, peer).sent == 1
@@ -177,11 +181,7 @@ def test_tasks_from_the_upper_level_count_as_its_given_tasks(loaded, org_tree, l
     """Quỳnh Nhai Đ.6 k.1c: what the province gives is tracked apart; pulled from the province's
     own dondoc, it is marked so (the registry's and reports' "province-given" filter)."""
     upper = loaded
-    with upper.db.session() as s:
-        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ Sở Tài chính", "STC", ["unit_officer"])
-    _register_upper(upper, org_tree)
-    with serving(api_app(upper)) as server:
-        peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
+    with upper_serving(upper, org_tree) as (server, peer):
         assert sync.run(lower, peer).pulled == 1
     with lower.db.session() as s:
         assert s.scalars(select(Assignment)).one().directive.origin == "province"

@@ -22,7 +22,7 @@ from engine.working_days.deadline import Deadline
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
-from webui.messages import engine_message, form_message
+from webui.messages import engine_message, form_message, refusal_of
 from webui.nav import NavLink
 
 blueprint = Blueprint("directives", __name__, template_folder="templates")
@@ -127,14 +127,8 @@ def edit(directive_id: int):
     errors, refusal = {}, None
     if request.method == "POST":
         values = forms.read_raw(form, request)
-        try:
-            changes.edit_header(eng, directive_id, values, current_user())
-        except FormValidationError as exc:
-            errors = {name: form_message(message) for name, message in exc.errors.items()}
-            refusal = _("Please correct the fields marked below.")
-        except EngineError as exc:
-            refusal = engine_message(exc)
-        else:
+        errors, refusal = refusal_of(lambda: changes.edit_header(eng, directive_id, values, current_user()))
+        if refusal is None:
             flash(_("The directive was corrected."), "success")
             return redirect(url_for("directives.detail", directive_id=directive_id))
     return render_template("directives/edit.html", directive=d, form=form, values=values, errors=errors,
@@ -182,14 +176,9 @@ def adjust(directive_id: int, assignment_id: int):
     values, errors, refusal = {}, {}, None
     if request.method == "POST":
         values = forms.read_raw(form, request)
-        try:
-            changes.adjust(eng, assignment_id, values, user, instruction=request.form.get("instruction", ""))
-        except FormValidationError as exc:
-            errors = {name: form_message(message) for name, message in exc.errors.items()}
-            refusal = _("Please correct the fields marked below.")
-        except EngineError as exc:
-            refusal = engine_message(exc)
-        else:
+        errors, refusal = refusal_of(lambda: changes.adjust(eng, assignment_id, values, user,
+                                                            instruction=request.form.get("instruction", "")))
+        if refusal is None:
             flash(_("The assignment was adjusted."), "success")
             return redirect(url_for("directives.detail", directive_id=directive_id))
     return render_template("directives/adjust.html", assignment=assignment, symbol=symbol, form=form,
