@@ -89,7 +89,7 @@ def demo(database_url, clock, tmp_path):
                                               "units": ["STC"]}, users["chanhvp"])
     engine.runtime.complete(_ready(engine, "decide").id, DECISION, users["chutich"])
     engine.runtime.complete(_ready(engine, "record_findings").id, {
-        "ended_on": "02/03/2026", "findings": "Chậm 2 nhiệm vụ", "minutes": ["a" * 64]}, users["kiemtra"])
+        "ended_on": "02/03/2026", "findings": "Chậm 2 nhiệm vụ"}, users["kiemtra"])
     yield Demo(engine, counted, dated, explanation.id, inspection.id)
     engine.close()
 

@@ -56,6 +56,8 @@ class Worker:
 
     def serve(self) -> None:
         for line in iter(self.reader.readline, b""):
+            if not line.endswith(b"\n"):
+                return  # cut off: the server process writing to us was killed
             request = restricted.loads(line)
             signal.setitimer(signal.ITIMER_PROF, request["cpu"])
             try:
@@ -99,7 +101,10 @@ def main() -> None:
     writer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     _limit_memory(int(sys.argv[1]))
-    Worker(sys.stdin.buffer, writer).serve()
+    try:
+        Worker(sys.stdin.buffer, writer).serve()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server process that started us is gone (killed): no one to answer
 
 
 if __name__ == "__main__":

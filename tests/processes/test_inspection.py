@@ -1,10 +1,12 @@
 """The common inspection process: decision with its five parts, team, findings, results
 report due 7 working days after the inspection ends, notifications, inspection file."""
+import io
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from engine.directives import attachments
 from engine.errors import Forbidden, NotFound
 from engine.forms import FormValidationError
 from engine.inspections import service as inspections
@@ -34,6 +36,12 @@ def kinds_notified(engine, user) -> list[str]:
         return sorted(s.scalars(select(Notification.kind).where(Notification.user_id == user.id)))
 
 
+def _upload(engine, user, name: str) -> str:
+    """A file `user` uploads (only a file one sent or may see can be attached)."""
+    with engine.db.session() as s:
+        return attachments.store(s, engine.settings.attachments_dir, io.BytesIO(name.encode()), name, user).sha256
+
+
 def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector, clock):
     engine, users = loaded, org_tree
     with pytest.raises(inspections.InspectionError):
@@ -57,8 +65,9 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
 
     findings = drive.ready(engine, "record_findings")
     assert findings.role == "inspector" and findings.due_at.date() == date(2026, 2, 12)
+    minutes, report_file = (_upload(engine, inspector, name) for name in ("bien-ban.pdf", "bao-cao.pdf"))
     engine.runtime.complete(findings.id, {"ended_on": "12/02/2026", "findings": "STC chậm 2 nhiệm vụ",
-                                          "minutes": ["a" * 64]}, inspector)
+                                          "minutes": [minutes]}, inspector)
     report = drive.ready(engine, "write_report")
     # 7 working days after Thu 12/02/2026, Tết (Mon 16 – Fri 20/02) excluded: Mon 02/03/2026.
     assert report.due_at.date() == date(2026, 3, 2)
@@ -68,7 +77,7 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
     drive.run_timers_at(engine, clock, datetime(2026, 3, 3, 9, 0))  # the report is late: the leader hears
     assert kinds_notified(engine, users["leader"]) == ["inspection_report_overdue"]
     engine.runtime.complete(report.id, {"assessment": "Cơ bản hoàn thành", "conclusion": "STC chậm do thiếu số liệu",
-                                        "recommendations": "Phê bình", "report_attachments": ["b" * 64]}, inspector)
+                                        "recommendations": "Phê bình", "report_attachments": [report_file]}, inspector)
     assert kinds_notified(engine, users["leader"]) == ["inspection_report", "inspection_report_overdue"]
     assert "inspection_report" in kinds_notified(engine, users["sxd"])
     assert drive.instance(engine, proposed.instance_id).status == "completed"

@@ -186,3 +186,26 @@ def test_deadline_helpers_refuse_counting_millions_of_days():
     with pytest.raises(ValueError, match="at most 2000 working days"):
         helpers.add_working_days("2026-02-12", 10**9)
     assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("cut", ["request cut off", "answer unread"])
+def test_a_worker_whose_server_process_is_killed_exits_quietly(cut):
+    """A server process killed with -9 leaves its sandbox worker a half-written request or a
+    closed pipe: the worker ends without a traceback in the server's log."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    worker = Path(sandbox.__file__).with_name("worker.py")  # run as the pool runs it, not imported
+    child = subprocess.Popen([sys.executable, str(worker), "256"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if cut == "request cut off":
+        child.stdin.write(b'{"op": "eval", "co')
+    else:
+        child.stdout.close()
+        child.stdin.write(json.dumps({"op": "eval", "code": "1+1", "data": {}, "helpers": [], "cpu": 2}).encode()
+                          + b"\n")
+    child.stdin.close()
+    assert child.wait(30) == 0
+    assert child.stderr.read() == b""
