@@ -13,6 +13,7 @@ is left at its default action, which ends the process: that stops work in C as w
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -101,10 +102,9 @@ def main() -> None:
     writer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     _limit_memory(int(sys.argv[1]))
-    try:
+    # A broken pipe: the server process that started us is gone (killed), no one to answer.
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
         Worker(sys.stdin.buffer, writer).serve()
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the server process that started us is gone (killed): no one to answer
 
 
 if __name__ == "__main__":
