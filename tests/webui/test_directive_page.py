@@ -101,3 +101,17 @@ def test_the_office_adjusts_an_assignment_in_progress(loaded, assigned, browser)
         assert s.get(Assignment, assignment_id).deadline.isoformat() == "2026-03-13"
     detail = clerk.get(f"/assignments/{assignment_id}").get_data(as_text=True)
     assert "Kéo dài thời hạn (Ý kiến Chủ tịch ngày 12/02/2026)" in detail
+
+
+def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser):
+    """The registry, the inbox and the work item form link the symbol to the directive page; the
+    inbox names the assignment by its number and content, not its database id."""
+    directive_id, assignment_id = _ids(loaded)
+    link = f'href="/directives/{directive_id}"'
+    clerk, unit = browser("clerk"), browser("stc")
+    assert link in clerk.get("/assignments").get_data(as_text=True)
+    inbox = unit.get("/inbox").get_data(as_text=True)
+    assert link in inbox and "Nhiệm vụ 1: Báo cáo kết quả rà soát" in inbox and f"#{assignment_id}" not in inbox
+    with loaded.db.session() as s:
+        handle = s.scalars(select(WorkItem).where(WorkItem.element_id == "handle")).one()
+    assert link in unit.get(f"/work/{handle.id}").get_data(as_text=True)
