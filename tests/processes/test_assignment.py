@@ -331,3 +331,13 @@ def test_status_complete_closes_on_the_units_done_report_without_review(loaded, 
     assignment = drive.assignment(engine, aid)
     assert (assignment.status, assignment.closed_on) == ("closed", date(2026, 2, 12))
     assert "review" not in drive.ready_elements(engine)
+
+
+def test_the_lead_unit_is_told_of_a_new_assignment(loaded, org_tree):
+    """People are told what concerns them: the lead unit's officers hear of the task at once,
+    in the app (and by mail per their preferences); no one else does."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{**DATED, "coordinating_units": ["SXD"]}])
+    [told] = notifications(engine, "assigned", "stc")
+    assert told.assignment_id == aid and "45/2026/QĐ-UBND" in told.subject
+    assert not notifications(engine, "assigned", "sxd") and not notifications(engine, "assigned", "clerk")
