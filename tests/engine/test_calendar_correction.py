@@ -19,6 +19,7 @@ from engine.org.models import User
 from engine.reports.service import start_schedule
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.scheduler.service import tick
+from engine.urging.policy import KINDS as URGING_KINDS
 from engine.working_days.service import refresh_pending, remove_override, set_override
 from tests.conftest import PASSWORD
 from tests.engine.conftest import open_assignment, ready_item, start_mini
@@ -117,7 +118,8 @@ def urging_notes(engine) -> list[tuple[str, str]]:
     """(kind, VN local day) of every urging notification to the lead unit's officer."""
     with engine.db.session() as s:
         rows = s.execute(select(Notification.kind, Notification.created_at).join(User, User.id == Notification.user_id)
-                         .where(User.username == "stc").order_by(Notification.id)).all()
+                         .where(User.username == "stc", Notification.kind.in_(URGING_KINDS))
+                         .order_by(Notification.id)).all()
     return [(kind, created.astimezone(VN_TZ).date().isoformat()) for kind, created in rows]
 
 
