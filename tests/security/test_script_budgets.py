@@ -176,6 +176,9 @@ def test_any_base_exception_in_a_script_arrives_as_a_script_failure(raised):
     ("days_late(deadline)", "eval", False),  # counts every day between two dates: not bounded
     ("x.replace('', x)", "eval", False),
     ("raise SystemExit", "exec", False),
+    ("x = 'a'\nx = x + x\nx = x + x", "exec", False),  # doubling: forty such lines would reach gigabytes
+    ("x = ['a']\nx += x", "exec", False),
+    ("count = count + 1\ncount += 1\nleft = total - done", "exec", True),
 ])
 def test_only_code_that_cannot_run_away_skips_the_worker(source, mode, bounded):
     assert sandbox._bounded(source, mode) is bounded
