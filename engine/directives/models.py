@@ -322,8 +322,7 @@ def words_match(words: str) -> ColumnElement[bool]:
     """SQL over Assignment and Directive: the words are in the assignment's content or the
     directive's symbol, summary or issuer, without diacritics or case ("giai ngan" finds
     "giải ngân", whatever Unicode form either was written in)."""
-    like = folded_pattern(words)
-    return or_(Assignment.search_text.like(like, escape="\\"), Directive.search_text.like(like, escape="\\"))
+    return or_(Assignment.search_text.like(folded_pattern(words), escape="\\"), directive_words_match(words))
 
 
 def directive_words_match(words: str) -> ColumnElement[bool]:
