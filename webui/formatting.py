@@ -46,6 +46,12 @@ AUDIT_LABELS = {
     "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
     "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),
     "directive.scope_decided": _l("Scope decided"),
+    # edXML messages of the issuer (engine/imports/edxml.py)
+    "directive.updated_by_issuer": _l("Corrected by the issuer's update (edXML)"),
+    "directive.recalled": _l("Recalled by the issuer (edXML)"),
+    "directive.replaced": _l("Replaced by a new document (edXML)"),
+    "directive.replaces": _l("Replaces an earlier document (edXML)"),
+    "directive.status_received": _l("Handling status received (edXML)"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),
     "user.deactivated": _l("Account deactivated"), "user.activated": _l("Account reactivated"),
