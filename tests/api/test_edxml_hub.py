@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import unicodedata
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,11 +20,11 @@ from engine.exchange.models import StatusMessage
 from engine.exchange.outbox import deliver_due
 from engine.imports import ImportFailed, edxml
 from engine.org import service as org
+from tests.fakehub import FakeHub
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
 NEW, UPDATE, RECALL, REPLACE = (FIXTURES / f"document_{n}.xml" for n in ("new", "update", "recall", "replace"))
 TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
-HUB_PORTS = range(5110, 5120)
 
 
 def _import(loaded, path: Path | bytes, user, tasks=TASKS) -> edxml.Outcome:
@@ -154,46 +152,6 @@ def test_a_status_about_no_known_document_is_refused_by_element(as_user, loaded)
 
 
 # ---------------------------------------------------------------- status messages out
-class FakeHub:
-    """The provincial integration platform: keeps each status message by X-Message-Id (a
-    repeat is answered 200 and not kept again); `failing` answers 503."""
-
-    def __init__(self):
-        self.kept: dict[str, bytes] = {}
-        self.posts: list[str] = []
-        self.failing = False
-        hub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                hub.posts.append(self.headers["X-Message-Id"])
-                status = 503 if hub.failing else 200
-                if not hub.failing:
-                    hub.kept.setdefault(self.headers["X-Message-Id"], body)
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *_args):
-                pass
-
-        for port in HUB_PORTS:
-            try:
-                self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-                break
-            except OSError:
-                continue
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/edxml/status"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def codes(self) -> list[str]:
-        return sorted(body.split(b"<edXML:StatusCode>")[1][:2].decode() for body in self.kept.values())
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def hub():
     fake = FakeHub()
