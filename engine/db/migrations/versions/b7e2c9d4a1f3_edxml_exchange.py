@@ -4,7 +4,7 @@ Units get their agency identifier on the document hub (QĐ 20/2020); the outbox 
 status messages sent back to a document's sender (issue #17).
 
 Revision ID: b7e2c9d4a1f3
-Revises: d4e8a1c6f0b7
+Revises: f2a9c4d7e1b3
 Create Date: 2026-12-04 05:00:00.000000
 """
 from alembic import op
@@ -14,7 +14,7 @@ import engine.db
 
 
 revision = 'b7e2c9d4a1f3'
-down_revision = 'd4e8a1c6f0b7'
+down_revision = 'f2a9c4d7e1b3'
 branch_labels = None
 depends_on = None
 
