@@ -264,7 +264,7 @@ def import_message(engine, data: bytes, assignments: list[dict], actor: User) ->
             if message.business == RECALL:
                 return _recall(engine, session, target, message, actor)
             if message.business == UPDATE:
-                return _update(engine, target, message, actor)
+                return _update(engine, session, target, message, actor)
             return _replace(engine, session, target, message, assignments, actor)
         except forms.FormValidationError as exc:
             raise ImportFailed([RowError(None, None, name, message.text, message.params)
@@ -280,11 +280,8 @@ def _register(engine, session: Session, message: Document, assignments: list[dic
     if message.document_id and (known := _by_document_id(session, [message.document_id])) is not None:
         raise _fail("This document (DocumentId %(id)s) is registered already as %(symbol)s.", "source_document_id",
                     id=message.document_id, symbol=known.symbol)
-    issuer_unit = org.unit_by_agency_code(session, message.sender["organ_id"]) if message.sender["organ_id"] \
-        else None
-    header = dict(message.header)
-    if issuer_unit is not None:  # the organisation tree's name, so that every message of it reads alike
-        header["issuer"] = issuer_unit.name
+    issuer_unit = _issuer_unit(session, message)
+    header = _header(session, message)
     items = [{**item, "deadline": item.get("deadline") or (None if item.get("deadline_days") else message.due_date)}
              for item in assignments]
     directive = directives.register(engine, header, items, actor, session=session)
@@ -334,9 +331,19 @@ def _target(session: Session, message: Document) -> Directive:
     return found
 
 
+def _issuer_unit(session: Session, message: Document):
+    return org.unit_by_agency_code(session, message.sender["organ_id"]) if message.sender["organ_id"] else None
+
+
+def _header(session: Session, message: Document) -> dict:
+    """The header to register or update: the issuer by the organisation tree's name when its
+    agency identifier is a unit's, so that every message of it reads alike."""
+    unit = _issuer_unit(session, message)
+    return {**message.header, **({"issuer": unit.name} if unit else {})}
+
+
 def _issuer_names(session: Session, message: Document) -> list[str]:
-    unit = org.unit_by_agency_code(session, message.sender["organ_id"]) if message.sender["organ_id"] else None
-    return [message.header["issuer"], *([unit.name] if unit else [])]
+    return list({message.header["issuer"], _header(session, message)["issuer"]})
 
 
 def _recall(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
@@ -350,9 +357,10 @@ def _recall(engine, session: Session, directive: Directive, message: Document, a
     return Outcome("recalled", directive)
 
 
-def _update(engine, directive: Directive, message: Document, actor: User) -> Outcome:
+def _update(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
     before = changes.header_of(directive)
-    fields = {key: message.header[key] for key in changes.HEADER_FIELDS if key in message.header}
+    header = _header(session, message)
+    fields = {key: header[key] for key in changes.HEADER_FIELDS if key in header}
     updated = changes.edit_header(engine, directive.id, fields, actor, action="directive.updated_by_issuer",
                                   comment=message.reason or None)
     return Outcome("updated", updated, changed=changes.header_of(updated) != before)

@@ -96,10 +96,12 @@ def test_an_agency_identifier_is_checked(loaded):
 
 # ---------------------------------------------------------------- business types
 def test_update_then_recall_apply_to_the_registered_directive_once(loaded, org_tree):
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
     first = _import(loaded, NEW, org_tree["clerk"])
     updated = _import(loaded, UPDATE, org_tree["clerk"], tasks=[])
     assert (updated.action, updated.changed, updated.directive.id) == ("updated", True, first.directive.id)
-    assert "đôn đốc" in updated.directive.summary
+    assert "đôn đốc" in updated.directive.summary and updated.directive.issuer == "UBND tỉnh"
     assert _import(loaded, UPDATE, org_tree["clerk"], tasks=[]).changed is False
     recalled = _import(loaded, RECALL, org_tree["clerk"], tasks=[])
     assert (recalled.action, recalled.changed) == ("recalled", True)
