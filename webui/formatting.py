@@ -83,6 +83,12 @@ AUDIT_LABELS = {
     "instance.migration_refused": _l("Not moved to the new process version"),
     "incident.retried": _l("Incident retried"), "calendar.changed": _l("Working-day calendar changed"),
     "inbox.filter_saved": _l("Inbox filter saved"),
+    # edXML messages of the issuer (engine/imports/edxml.py)
+    "directive.updated_by_issuer": _l("Corrected by the issuer's update (edXML)"),
+    "directive.recalled": _l("Recalled by the issuer (edXML)"),
+    "directive.replaced": _l("Replaced by a new document (edXML)"),
+    "directive.replaces": _l("Replaces an earlier document (edXML)"),
+    "directive.status_received": _l("Handling status received (edXML)"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),
     "user.deactivated": _l("Account deactivated"), "user.activated": _l("Account reactivated"),

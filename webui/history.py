@@ -35,7 +35,8 @@ DIRECTIVE_STATUS_LABELS = {
     DirectiveStatus.REGISTERED: _l("Registered"), DirectiveStatus.ASSIGNED: _l("Tasks assigned"),
     DirectiveStatus.UNTRACKED: _l("Not tracked"), DirectiveStatus.OUT_OF_SCOPE: _l("Out of scope"),
     DirectiveStatus.RETURNED_UPSTREAM: _l("Returned to the level above"),
-    DirectiveStatus.HEADER_ONLY: _l("Recorded by its header")}
+    DirectiveStatus.HEADER_ONLY: _l("Recorded by its header"), DirectiveStatus.REVOKED: _l("Recalled by the issuer"),
+    DirectiveStatus.REPLACED: _l("Replaced by a new document")}
 # The words of the details the engine's entries carry (a form's own labels come from the form).
 FIELD_LABELS = {
     "lead_unit": _l("Lead unit"), "new_lead_unit": _l("Lead unit"), "coordinating_units": _l("Coordinating units"),
