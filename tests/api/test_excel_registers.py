@@ -4,13 +4,14 @@ is never imported (issue #17)."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from engine.directives.models import Directive
-from engine.errors import AlreadyDone
+from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending
 from engine.org import service as org
 from tests.registers import ROWS, office_register, plain_sheet
@@ -99,3 +100,29 @@ def test_a_double_confirmation_imports_once(with_snnmt, org_tree):
     with pytest.raises(AlreadyDone):
         pending.confirm(with_snnmt, clerk, token)
     assert _count(with_snnmt) == 2
+
+
+def test_uploads_kept_are_bounded_and_expire(loaded, org_tree, clock):
+    clerk = org_tree["clerk"]
+    tokens = []
+    for n in range(4):
+        tokens.append(pending.keep(loaded, clerk, f"{n}.xlsx", office_register()))
+        clock.advance(timedelta(minutes=1))
+    with pytest.raises(AlreadyDone):
+        pending.load(loaded, clerk, tokens[0])  # the oldest made room: at most 3 per person
+    assert pending.load(loaded, clerk, tokens[3]).filename == "3.xlsx"
+    with pytest.raises(AlreadyDone):
+        pending.load(loaded, org_tree["stc"], tokens[3])
+    with pytest.raises(EngineError):
+        pending.keep(loaded, clerk, "big.xlsx", b"x" * (pending.MAX_BYTES + 1))
+    clock.advance(pending.KEEP_FOR + timedelta(minutes=1))
+    with pytest.raises(AlreadyDone):
+        pending.confirm(loaded, clerk, tokens[3])
+
+
+def test_the_preview_includes_the_registry_checks(with_snnmt, org_tree):
+    excel.import_workbook(with_snnmt, office_register(), org_tree["clerk"])
+    plan = excel.plan_workbook(with_snnmt, office_register(), org_tree["clerk"])
+    assert [(e.row, e.render()) for e in plan.errors] == [
+        (7, "Directive 45/2026/QĐ-UBND is already registered."),
+        (9, "Directive 46/2026/CT-UBND is already registered.")]
