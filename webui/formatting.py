@@ -9,7 +9,13 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from engine import clock
-from engine.directives.models import AssignmentStatus, ExplanationStatus, ExtensionStatus
+from engine.directives.models import (
+    AssignmentStatus,
+    ExplanationStatus,
+    ExtensionStatus,
+    RaisedIssueKind,
+    RaisedIssueStatus,
+)
 from engine.outcomes import TERMS, Outcome
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -24,7 +30,14 @@ OUTCOME_LABELS = {**{outcome: _l(term.msgid) for outcome, term in TERMS.items()}
                   None: STATUS_LABELS[AssignmentStatus.CANCELLED]}
 # An extension request's status, or an explanation request's (pending is the same word in both).
 REQUEST_LABELS = {ExtensionStatus.PENDING: _l("Waiting for an answer"), ExtensionStatus.APPROVED: _l("Approved"),
-                  ExtensionStatus.REFUSED: _l("Refused"), ExplanationStatus.ANSWERED: _l("Answered")}
+                  ExtensionStatus.REFUSED: _l("Refused"), ExplanationStatus.ANSWERED: _l("Answered"),
+                  RaisedIssueStatus.SUBMITTED: _l("Put to the leader")}
+# What a unit raises about an assignment (kiến nghị, engine/directives/raised.py).
+ISSUE_LABELS = {RaisedIssueKind.DIRECTION: _l("Request for the leader's direction"),
+                RaisedIssueKind.COORDINATION: _l("A unit does not do its part")}
+# The words of the details an assignment's history shows for the entries of raised issues.
+HISTORY_FIELDS = {"text": _l("Content"), "unit": _l("Unit"), "about_unit": _l("Unit that does not do its part"),
+                  "opinion": _l("Office opinion"), "answer": _l("Answer")}
 ROLE_LABELS = {
     "clerk": _l("Tracking clerk (office)"), "office_head": _l("Office head"), "unit_officer": _l("Unit officer"),
     "unit_head": _l("Unit head"), "leader": _l("Leader"), "inspector": _l("Inspector"),
@@ -40,6 +53,11 @@ AUDIT_LABELS = {
     "extension.supported": _l("Office proposes granting the extension"),
     "extension.opposed": _l("Office proposes refusing the extension"),
     "explanation.requested": _l("Explanation requested"), "explanation.answered": _l("Explanation given"),
+    "issue.raised_direction": _l("Asked for the leader's direction"),
+    "issue.raised_coordination": _l("Flagged a unit that does not do its part"),
+    "issue.submitted": _l("Office put the issue to the leader"),
+    "issue.answered_direction": _l("Leader gave direction"),
+    "issue.answered_coordination": _l("Office urged the flagged unit"),
     "instance.message": _l("Message received"), "instance.timers": _l("Timer fired"),
     "deadlines.recomputed": _l("Deadlines recomputed"), "assignment.deadline_recomputed": _l("Deadlines recomputed"),
     "assignment.withdrawn": _l("Assignment withdrawn"), "instance.cancelled": _l("Process ended"),
@@ -107,6 +125,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
+    app.add_template_global(ISSUE_LABELS, "ISSUE_LABELS")
+    app.add_template_global(HISTORY_FIELDS, "HISTORY_FIELDS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
     app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")

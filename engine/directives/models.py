@@ -75,6 +75,17 @@ class ExplanationStatus(StrEnum):
     ANSWERED = "answered"
 
 
+class RaisedIssueKind(StrEnum):
+    DIRECTION = "direction"        # xin ý kiến chỉ đạo: a disagreement the parties could not settle
+    COORDINATION = "coordination"  # phản ánh: another body does not do its part on time
+
+
+class RaisedIssueStatus(StrEnum):
+    PENDING = "pending"
+    SUBMITTED = "submitted"  # the office head has put it to the leader
+    ANSWERED = "answered"
+
+
 class Directive(Base):
     __tablename__ = "directives"
     __table_args__ = (UniqueConstraint("symbol", "issued_on", "issuer"),)
@@ -241,6 +252,28 @@ class ExplanationRequest(Base):
     status: Mapped[ExplanationStatus] = mapped_column(String(16), default=ExplanationStatus.PENDING)
     answer: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RaisedIssue(Base):
+    """A unit raises something about an assignment to the office (kiến nghị): a request for the
+    leader's direction on a disagreement (Đắk Lắk Đ.9 k.1c, Quỳnh Nhai Đ.8 k.1c) or a flag that
+    another unit does not do its part (Đắk Lắk Đ.21 k.3, Quỳnh Nhai Đ.18 k.3)."""
+
+    __tablename__ = "raised_issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    kind: Mapped[RaisedIssueKind] = mapped_column(String(16))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))                  # who raises it
+    about_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))     # the unit flagged
+    text: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[RaisedIssueStatus] = mapped_column(String(16), default=RaisedIssueStatus.PENDING)
+    office_opinion: Mapped[str | None] = mapped_column(Text)  # the office head's, put to the leader
+    answer: Mapped[str | None] = mapped_column(Text)          # the leader's direction, or what the office did
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
