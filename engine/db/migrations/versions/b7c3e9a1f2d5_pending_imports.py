@@ -3,7 +3,7 @@
 A sheet uploaded for import, kept between the preview page and its confirmation (issue #17).
 
 Revision ID: b7c3e9a1f2d5
-Revises: d4e8a1c6f0b7
+Revises: f2a9c4d7e1b3
 Create Date: 2026-12-04 04:45:00.000000
 """
 from alembic import op
@@ -13,7 +13,7 @@ import engine.db
 
 
 revision = 'b7c3e9a1f2d5'
-down_revision = 'd4e8a1c6f0b7'
+down_revision = 'f2a9c4d7e1b3'
 branch_labels = None
 depends_on = None
 
