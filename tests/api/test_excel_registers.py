@@ -4,6 +4,7 @@ is never imported (issue #17)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending
+from engine.imports.units import UnitDirectory
 from engine.org import service as org
 from tests.registers import ROWS, office_register, plain_sheet
 
@@ -40,6 +42,23 @@ def test_an_office_register_imports(with_snnmt, org_tree):
     created = excel.import_workbook(with_snnmt, office_register(), org_tree["clerk"])
     assert [d.symbol for d in created] == ["45/2026/QĐ-UBND", "46/2026/CT-UBND"]
     assert _count(with_snnmt) == 2
+
+
+def test_decomposed_text_is_stored_composed(loaded, org_tree):
+    nfd = unicodedata.normalize("NFD", "Về việc đẩy nhanh giải ngân")
+    [created] = excel.import_workbook(loaded, office_register([ROWS[2][:3] + [nfd] + ROWS[2][4:]]), org_tree["clerk"])
+    assert created.summary == unicodedata.normalize("NFC", nfd) != nfd
+
+
+def test_initials_name_a_unit_only_when_they_name_one(loaded):
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+        org.create_unit(s, "STTT", "Sở Thông tin", parent_code="UBND", kind="department")
+        org.create_unit(s, "STTH", "Sở Thể thao", parent_code="UBND", kind="department")
+        units = UnitDirectory(s)
+    assert units.lookup("snnmt").codes == ["SNNMT"] and units.find("SNNMVMT") is None
+    assert units.find("stt") is None and units.find("sở thể thao") == "STTH"  # shared initials name neither
+    assert units.lookup("SXD\nSTC-NS, so tai chinh").codes == ["SXD", "STC-NS", "STC"]
 
 
 def test_a_sheet_that_is_no_register_gets_one_clear_message(loaded, org_tree):

@@ -47,6 +47,8 @@ def test_problems_by_row_and_column_and_nothing_to_confirm(loaded, browser):
     assert preview.status_code == 422
     assert "H (Chủ trì)" in html and "Không có đơn vị Sở Tài chánh. Có phải là Sở Tài chính (STC)?" in html
     assert "import-confirm" not in html and _count(loaded) == 0
+    not_excel = clerk.get(_upload(clerk, b"PK\x03\x04 not really").location)
+    assert not_excel.status_code == 422 and "Không phải tệp Excel (.xlsx)." in not_excel.get_data(as_text=True)
 
 
 def test_only_the_office_imports_and_the_template_downloads(loaded, browser):
