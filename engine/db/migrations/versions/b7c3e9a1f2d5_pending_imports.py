@@ -3,7 +3,7 @@
 A sheet uploaded for import, kept between the preview page and its confirmation (issue #17).
 
 Revision ID: b7c3e9a1f2d5
-Revises: f2a9c4d7e1b3
+Revises: b7e2c9d4a1f3
 Create Date: 2026-12-04 04:45:00.000000
 """
 from alembic import op
@@ -13,7 +13,7 @@ import engine.db
 
 
 revision = 'b7c3e9a1f2d5'
-down_revision = 'f2a9c4d7e1b3'
+down_revision = 'b7e2c9d4a1f3'
 branch_labels = None
 depends_on = None
 
