@@ -207,6 +207,8 @@ def _problem_from(exc: Exception, path: str, tree) -> Problem:
     node = _node_at(tree, element, line) if tree is not None else None
     if node is None and tree is not None and msgid in _LOCATE:  # SpiffWorkflow named no element
         node = next(iter(tree.xpath(_LOCATE[msgid], namespaces=NS, **params)), None)
+    if node is None and tree is not None and path.endswith(".dmn"):  # a decision SpiffWorkflow could not read
+        node = next(iter(tree.xpath("//*[local-name()='decision']")), tree)
     if node is not None:
         element, line = _element_id(node), line or node.sourceline
     return Problem(path, element, msgid, line, params)

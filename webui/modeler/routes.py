@@ -64,7 +64,7 @@ def edit(path: str):
         compiled = eng.compiled(bundle)
         data = {
             "xml": draft.xml, "lanes": compiled.lanes, "forms": sorted(compiled.forms),
-            "problems": [{**p, "message": _(p["message"])} for p in draft.problems or []],
+            "problems": [{**p, "message": _(p["message"], **p.get("params", {}))} for p in draft.problems or []],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
             "csrf": generate_csrf(),
             "autosaveUrl": url_for("modeler.autosave", draft_id=draft.id),
@@ -195,7 +195,8 @@ def _text(value) -> str:
 
 def _problem(problem) -> dict:
     # The loader's fixed messages are msgids too; messages with names in them stay as they are.
-    return {"file": problem.file, "element": problem.element, "message": _(problem.message), "line": problem.line}
+    return {"file": problem.file, "element": problem.element, "message": _(problem.message, **problem.params),
+            "line": problem.line}
 
 
 def _own_draft(session, draft_id: int) -> ProcessDraft:
