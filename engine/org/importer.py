@@ -27,11 +27,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from engine.org import service as org
+from engine.text import clean_values
 
 
 def read_tree(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
-    return json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    return clean_values(json.loads(text) if path.suffix == ".json" else tomllib.loads(text))
 
 
 def import_tree(session: Session, path: Path) -> tuple[int, int]:
