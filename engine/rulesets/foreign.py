@@ -49,6 +49,13 @@ def as_utf8(text: str) -> bytes:
     return _DECLARATION_ENCODING.sub(r"\1", text.lstrip("\ufeff"), count=1).encode("utf-8")
 
 
+def utf8_text(data: bytes) -> str:
+    """An uploaded file as text declaring UTF-8, the encoding dondoc stores and writes it in
+    (its declared encoding applied). Raises UnicodeDecodeError when the bytes do not fit it."""
+    text = decode_xml(data).lstrip("\ufeff")
+    return _DECLARATION_ENCODING.sub(r'\1 encoding="UTF-8"', text, count=1)
+
+
 def quote_iso_timers(tree) -> int:
     """Give SpiffWorkflow ISO-8601 timer values as the Python string literals it evaluates
     (`PT2H` -> `'PT2H'`), in the parsed tree only: the file stays as written. Returns how many."""

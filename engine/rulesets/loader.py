@@ -40,15 +40,18 @@ NS = {
 # Comments are dropped: SpiffWorkflow's task parsers fail on a comment inside a task element.
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                            remove_comments=True, remove_blank_text=False)
-# (xpath, mode, what) — every place a diagram holds Python for the sandbox.
+# (xpath, mode, msgid) — every place a diagram holds Python for the sandbox.
 _BPMN_CODE = (
-    (".//bpmn:scriptTask/bpmn:script", "exec", "script"),
-    (".//bpmn:conditionExpression", "eval", "condition"),
-    (".//bpmn:timeDate | .//bpmn:timeDuration | .//bpmn:timeCycle", "eval", "timer expression"),
-    (".//bpmn:completionCondition | .//bpmn:loopCardinality | .//bpmn:loopCondition", "eval", "loop expression"),
-    (".//spiffworkflow:messagePayload", "eval", "message payload"),
-    (".//spiffworkflow:preScript | .//spiffworkflow:postScript", "exec", "pre/post script"),
+    (".//bpmn:scriptTask/bpmn:script", "exec", "script: %(detail)s"),
+    (".//bpmn:conditionExpression", "eval", "condition: %(detail)s"),
+    (".//bpmn:timeDate | .//bpmn:timeDuration | .//bpmn:timeCycle", "eval", "timer expression: %(detail)s"),
+    (".//bpmn:completionCondition | .//bpmn:loopCardinality | .//bpmn:loopCondition", "eval",
+     "loop expression: %(detail)s"),
+    (".//spiffworkflow:messagePayload", "eval", "message payload: %(detail)s"),
+    (".//spiffworkflow:preScript | .//spiffworkflow:postScript", "exec", "pre/post script: %(detail)s"),
 )
+# A call activity naming a process no file of the bundle defines.
+CALLS_MISSING = "calls process '%(process)s', which is not in this ruleset"
 
 
 @dataclass
@@ -95,11 +98,13 @@ def read_ruleset(processes_dir: str | Path, ruleset: str) -> BundleSource:
     folder = root / ruleset
     settings_path = folder / SETTINGS_FILE
     if not settings_path.is_file():
-        raise RulesetError([Problem(str(settings_path), None, f"ruleset '{ruleset}' not found")])
+        raise RulesetError([Problem(str(settings_path), None, "ruleset '%(ruleset)s' not found", None,
+                                   {"ruleset": ruleset})])
     try:
         settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RulesetError([Problem(f"{ruleset}/{SETTINGS_FILE}", None, f"invalid TOML: {exc}")]) from None
+        raise RulesetError([Problem(f"{ruleset}/{SETTINGS_FILE}", None, "invalid TOML: %(detail)s", None,
+                                   {"detail": str(exc)})]) from None
     files: dict[str, str] = {}
     for base in (root / COMMON, folder):
         for path in sorted(base.rglob("*")):
@@ -124,7 +129,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
             try:
                 bundle.forms[key] = parse_form(key, text, terms)
             except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
-                problems.append(Problem(path, None, f"invalid form definition: {exc}"))
+                problems.append(Problem(path, None, "invalid form definition: %(detail)s", None, {"detail": str(exc)}))
     parser = SpiffBpmnParser(validator=VALIDATOR)
     trees = {}
     for path, text in source.files.items():
@@ -147,7 +152,8 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
     problems += named
     for purpose, process_id in source.settings.get("processes", {}).items():
         if process_id not in bundle.specs and process_id not in process_ids:
-            problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", f"process '{process_id}' not found"))
+            problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", "process '%(process)s' not found", None,
+                                    {"process": process_id}))
     problems = list({(p.file, p.element, p.line, p.text): p for p in problems}.values())  # found twice: once
     if problems:
         raise RulesetError(problems, bundle.warnings)
@@ -159,7 +165,7 @@ def _parse_xml(path: str, text: str, problems: list[Problem]):
     try:
         tree = etree.fromstring(as_utf8(text), SAFE_XML)
     except etree.XMLSyntaxError as exc:
-        problems.append(Problem(path, None, f"malformed XML: {exc.msg}", exc.lineno))
+        problems.append(Problem(path, None, "malformed XML: %(detail)s", exc.lineno, {"detail": exc.msg}))
         return None
     if tree.getroottree().docinfo.doctype:  # entities are never resolved; refuse them outright (XXE)
         problems.append(Problem(path, None, "a DOCTYPE or entity declaration is not allowed in a process file", 1))
@@ -273,8 +279,7 @@ def _vendor_problem(path: str, node, attribute: str, plain: str, vendor_msgid: s
 def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:
     """callActivity targets must be processes of this ruleset (SpiffWorkflow's own error names
     neither the file nor the calling element)."""
-    return [Problem(path, node.get("id"), f"calls process '{node.get('calledElement')}', which is not in this ruleset",
-                    node.sourceline)
+    return [Problem(path, node.get("id"), CALLS_MISSING, node.sourceline, {"process": node.get("calledElement") or ""})
             for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
             if node.get("calledElement") not in process_ids]
 
@@ -284,8 +289,9 @@ def _lint_boundary_loops(path: str, tree) -> list[Problem]:
     once in SpiffWorkflow 3.2.0: its first firing cancels the join predicted for the next
     round, so the second firing no longer ends the activity (a gateway in between avoids it)."""
     flows = tree.xpath(".//bpmn:sequenceFlow", namespaces=NS)
-    return [Problem(path, event.get("id"), f"boundary event flows straight back into '{event.get('attachedToRef')}'"
-                    ": it would fire only once; route the flow through a gateway", event.sourceline)
+    return [Problem(path, event.get("id"), "boundary event flows straight back into '%(activity)s': it would fire "
+                    "only once; route the flow through a gateway", event.sourceline,
+                    {"activity": event.get("attachedToRef") or ""})
             for event in tree.xpath(".//bpmn:boundaryEvent", namespaces=NS)
             if any(flow.get("sourceRef") == event.get("id") and flow.get("targetRef") == event.get("attachedToRef")
                    for flow in flows)]
@@ -293,9 +299,9 @@ def _lint_boundary_loops(path: str, tree) -> list[Problem]:
 
 def _lint_operators(path: str, tree) -> list[Problem]:
     """Every service task must call a known operator with parameters it declares."""
-    return [Problem(path, _element_id(node.getparent()), problem, node.sourceline)  # the task, not the operator
+    return [Problem(path, _element_id(node.getparent()), msgid, node.sourceline, params)  # the task, not the operator
             for node in tree.xpath(".//spiffworkflow:serviceTaskOperator", namespaces=NS)
-            for problem in OPERATORS.problems(node.get("id") or "", [
+            for msgid, params in OPERATORS.problems(node.get("id") or "", [
                 parameter.get("id") for parameter in node.xpath("spiffworkflow:parameters/spiffworkflow:parameter",
                                                                 namespaces=NS)])]
 
@@ -303,20 +309,21 @@ def _lint_operators(path: str, tree) -> list[Problem]:
 def _lint_code(path: str, tree) -> list[Problem]:
     problems = []
     checks = _BPMN_CODE if path.endswith(".bpmn") else ()
-    for xpath, mode, what in checks:
+    for xpath, mode, msgid in checks:
         for node in tree.xpath(xpath, namespaces=NS):
-            problems += [Problem(path, _element_id(node), f"{what}: {msg}", node.sourceline)
+            problems += [Problem(path, _element_id(node), msgid, node.sourceline, {"detail": msg})
                          for msg in check_code((node.text or "").strip() or "None", mode)]
     for node in tree.xpath(".//spiffworkflow:parameter[@value]", namespaces=NS):
-        problems += [Problem(path, _element_id(node), f"service parameter '{node.get('id')}': {msg}",
-                             node.sourceline) for msg in check_code(node.get("value"), "eval")]
+        problems += [Problem(path, _element_id(node), "service parameter '%(parameter)s': %(detail)s", node.sourceline,
+                             {"parameter": node.get("id") or "", "detail": msg})
+                     for msg in check_code(node.get("value"), "eval")]
     if path.endswith(".dmn"):
         for node in tree.xpath(".//*[local-name()='inputExpression']/*[local-name()='text'] | "
                                ".//*[local-name()='outputEntry']/*[local-name()='text']"):
             text = (node.text or "").strip()
             if text:
-                problems += [Problem(path, _element_id(node), f"DMN expression: {msg}", node.sourceline)
-                             for msg in check_code(text, "eval")]
+                problems += [Problem(path, _element_id(node), "DMN expression: %(detail)s", node.sourceline,
+                                     {"detail": msg}) for msg in check_code(text, "eval")]
     problems += _lint_gateways(path, tree)
     return problems
 
@@ -348,8 +355,8 @@ def _lint_specs(bundle: CompiledBundle, trees: dict) -> list[Problem]:
                                                 'dondoc does not read: put the task in a lane mapped to a role in '
                                                 'ruleset.toml [lanes]'))
             elif task_spec.lane not in bundle.lanes:
-                problems.append(Problem(path, element, f"lane '{task_spec.lane}' has no role in ruleset.toml [lanes]",
-                                        line))
+                problems.append(Problem(path, element, "lane '%(lane)s' has no role in ruleset.toml [lanes]", line,
+                                        {"lane": task_spec.lane}))
             props = task_spec.extensions.get("properties", {})
             form_key = props.get("formKey")
             if not form_key:
@@ -357,9 +364,10 @@ def _lint_specs(bundle: CompiledBundle, trees: dict) -> list[Problem]:
                                                 'User task uses %(vendor)s, which dondoc does not read: give it a '
                                                 'spiffworkflow:property named formKey naming forms/<key>.toml'))
             elif form_key not in bundle.forms and f"forms/{form_key}.toml" not in bundle.source.files:
-                problems.append(Problem(path, element, f"form '{form_key}' not found (forms/{form_key}.toml)", line))
+                problems.append(Problem(path, element, "form '%(form)s' not found (forms/%(form)s.toml)", line,
+                                        {"form": form_key}))
             for name in ("unit", "due"):
                 if props.get(name):
-                    problems += [Problem(path, element, f"property '{name}': {msg}", line)
-                                 for msg in check_code(props[name], "eval")]
+                    problems += [Problem(path, element, "property '%(property)s': %(detail)s", line,
+                                         {"property": name, "detail": msg}) for msg in check_code(props[name], "eval")]
     return problems

@@ -10,7 +10,7 @@ import pytest
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import compile_bundle, read_ruleset
 from tests.engine.conftest import mini_engine, ready_item, start_mini
-from tests.fixtures import PROCESSES, processes_with
+from tests.fixtures import PROCESSES, processes_with, sketch_of
 
 MINI = (PROCESSES / "common" / "mini.bpmn").read_text(encoding="utf-8")
 WORKING_DAY_TIMER = "<bpmn:timeDate>working_days_before(deadline, 1)</bpmn:timeDate>"
@@ -58,8 +58,7 @@ def test_a_non_executable_process_is_a_warning_or_an_error_when_named(tmp_path):
     helper = _mini(**{'<bpmn:process id="mini" name="Mini" isExecutable="true">':
                       '<bpmn:process id="mini" name="Mini" isExecutable="false">'})
     root = processes_with(tmp_path, MINI)
-    (root / "common" / "sketch.bpmn").write_text(helper.replace('id="mini"', 'id="sketch"')
-                                                 .replace("mini_definitions", "sketch_defs"), encoding="utf-8")
+    (root / "common" / "sketch.bpmn").write_text(sketch_of(MINI), encoding="utf-8")
     bundle = compile_bundle(read_ruleset(root, "mini"))
     [warning] = bundle.warnings
     assert (warning.file, warning.element, warning.line) == ("sketch.bpmn", "sketch", 4)
@@ -82,7 +81,7 @@ def test_spiff_and_dondoc_problems_come_in_one_pass_at_the_flow_not_its_conditio
       <bpmn:conditionExpression id="cond_b">x ==</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
   </bpmn:process>""")
-    problems = {(p.element, p.message.split(":")[0]) for p in _refused(tmp_path, xml).problems}
+    problems = {(p.element, p.text.split(":")[0]) for p in _refused(tmp_path, xml).problems}
     missing_form = "form 'no_such_form' not found (forms/no_such_form.toml)"
     assert {("compute", "script"), ("f_extra_b", "condition"), ("confirm", missing_form)} <= problems
     assert all(element != "cond_b" for element, _ in problems)

@@ -113,7 +113,7 @@ def test_an_unknown_term_in_a_form_is_refused_naming_the_file(tmp_path):
     with pytest.raises(RulesetError) as refused:
         compile_bundle(read_ruleset(root, "mini"))
     [problem] = refused.value.problems
-    assert problem.file == "forms/confirm.toml" and "unknown term '{chu_tich}'" in problem.message
+    assert problem.file == "forms/confirm.toml" and "unknown term '{chu_tich}'" in problem.text
 
 
 def test_a_service_task_missing_a_required_parameter_is_named(tmp_path):

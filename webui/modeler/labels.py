@@ -58,6 +58,8 @@ def editor_labels() -> dict[str, str]:
         "lintClean": _("No problems found while editing."),
         "ready": _("Ready."),
         "openFailed": _("The diagram could not be opened"),
+        "uploading": _("Uploading and checking…"),
+        "uploadFailed": _("The file could not be uploaded."),
     }
 
 
