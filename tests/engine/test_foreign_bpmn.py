@@ -97,13 +97,15 @@ def test_a_schema_problem_names_element_and_line_with_a_msgid(tmp_path):
 @pytest.mark.parametrize(("attribute", "named"), [
     ('camunda:formKey="embedded:app:forms/enter.html"', "camunda:formKey"),
     ('activiti:formKey="enter"', "activiti:formKey"),
+    ('flowable:formKey="enter"', "flowable:formKey"),
 ])
 def test_a_vendor_form_key_is_named_with_what_dondoc_expects(tmp_path, attribute, named):
     xml = _mini(**{'<spiffworkflow:property name="formKey" value="enter_value" />': "",
                    '<bpmn:userTask id="enter" name="Nhập số liệu">':
                    f'<bpmn:userTask id="enter" name="Nhập số liệu" {attribute}>',
                    'xmlns:bpmn=': 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
-                                  'xmlns:activiti="http://activiti.org/bpmn" xmlns:bpmn='})
+                                  'xmlns:activiti="http://activiti.org/bpmn" xmlns:flowable="http://flowable.org/bpmn" '
+                                  'xmlns:bpmn='})
     [problem] = [p for p in _refused(tmp_path, xml).problems if p.element == "enter"]
     assert problem.params == {"vendor": named} and problem.line == 14
     assert "spiffworkflow:property named formKey" in problem.text

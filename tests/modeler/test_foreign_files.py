@@ -33,6 +33,14 @@ CAMUNDA = 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
 FORM_PROPERTY = '<spiffworkflow:property name="formKey" value="update_progress" />'
 
 
+def foreign(xml: str) -> str:
+    """assignment.bpmn as another tool writes it: camunda:formKey instead of dondoc's property,
+    and a lane named for no role."""
+    return (xml.replace('xmlns:bpmn=', CAMUNDA + 'xmlns:bpmn=', 1).replace(FORM_PROPERTY, "")
+            .replace('<bpmn:userTask id="handle"', '<bpmn:userTask id="handle" camunda:formKey="embedded:x"')
+            .replace('name="Đơn vị chủ trì"', 'name="Tổ công tác"'))
+
+
 def editor(client, path: str = ASSIGNMENT) -> dict:
     page = client.get(f"/modeler/edit/{path}").get_data(as_text=True)
     return json.loads(re.search(r'<script type="application/json" id="modeler-data">(.*?)</script>', page,
@@ -83,10 +91,7 @@ def test_a_foreign_file_with_a_problem_gets_the_vietnamese_message_with_its_valu
     the reopened page carry the catalogue's Vietnamese text with the names filled in."""
     admin = signed_in(app, "admin")
     data = editor(admin)
-    foreign = (data["xml"].replace('xmlns:bpmn=', CAMUNDA + 'xmlns:bpmn=', 1).replace(FORM_PROPERTY, "")
-               .replace('<bpmn:userTask id="handle"', '<bpmn:userTask id="handle" camunda:formKey="embedded:x"')
-               .replace('name="Đơn vị chủ trì"', 'name="Tổ công tác"'))
-    response = save(admin, data, foreign)
+    response = save(admin, data, foreign(data["xml"]))
     assert response.status_code == 422
     expected = {("handle", "Bước người dùng dùng camunda:formKey, dondoc không đọc thuộc tính này: hãy thêm "
                            "spiffworkflow:property tên formKey chỉ tới forms/<key>.toml"),
@@ -112,7 +117,8 @@ def test_upload_reads_the_declared_encoding_checks_like_a_save_and_download_give
     assert download.status_code == 200 and download.data == xml.encode("utf-8")
     assert download.headers["Content-Disposition"] == f'attachment; filename="{ASSIGNMENT}"'
     fixed = data["xml"].replace('name="Đã kết thúc"', 'name="Kết thúc"')
-    good = upload(admin, data, fixed.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    good = upload(admin, data, fixed.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"),
+                  name="tu-camunda.xml")
     assert good.status_code == 200 and good.get_json()["number"] == before + 1
     with loaded.db.session() as session:
         assert session.scalars(select(ProcessBundle).where(ProcessBundle.number == before + 1)).one().files[
