@@ -111,7 +111,7 @@ def upload(draft_id: int):
         xml = drafts.uploaded_xml(sent.read(drafts.MAX_XML + 1))
     except EngineError as exc:
         return jsonify(ok=False, error=engine_message(exc)), 400
-    return _save(draft_id, xml, _text(request.form.get("comment")), request.form.get("target"))
+    return _save(draft_id, xml, _text(request.form.get("comment")), request.form.get("target"), uploaded=True)
 
 
 @blueprint.get("/drafts/<int:draft_id>/download")
@@ -203,9 +203,10 @@ def migrate(bundle_id: int):
 
 
 # ---------------------------------------------------------------------- helpers
-def _save(draft_id: int, xml: str, comment: str, target) -> tuple[Response, int] | Response:
+def _save(draft_id: int, xml: str, comment: str, target, uploaded: bool = False) -> tuple[Response, int] | Response:
     """Keep `xml` in the draft and check it as loading does; a passing diagram becomes an
-    unpublished version. The answer carries the problems and the warnings, translated."""
+    unpublished version. The answer carries the problems and the warnings, translated, and for
+    a refused upload the text as read, for the canvas."""
     eng = engine()
     with eng.db.session() as session:
         draft = _own_draft(session, draft_id)
@@ -221,11 +222,12 @@ def _save(draft_id: int, xml: str, comment: str, target) -> tuple[Response, int]
         if result.bundle is None:
             return jsonify(ok=False, error=_("The diagram was not saved as a version: fix the problems shown. "
                                              "Your draft is kept."),
-                           problems=[_problem(p) for p in result.problems], warnings=warnings, xml=xml), 422
+                           problems=[_problem(p) for p in result.problems], warnings=warnings,
+                           **({"xml": xml} if uploaded else {})), 422
         number, bundle_id = result.bundle.number, result.bundle.id
     for warning in warnings:  # the version page shows them: the browser goes there next
         flash(_("Warning: %(file)s: %(message)s", file=warning["file"], message=warning["message"]), "info")
-    return jsonify(ok=True, number=number, warnings=warnings, xml=xml,
+    return jsonify(ok=True, number=number, warnings=warnings,
                    versionUrl=url_for("modeler.version", bundle_id=bundle_id))
 
 

@@ -152,14 +152,16 @@ function start() {
     });
     const result = { status: response.status, data: await response.json().catch(() => ({})) };
     event.target.value = '';
-    if (!result.data.xml) {
+    if (result.data.xml) {  // refused: show the file as read, with its problems
+      try {
+        await show(result.data.xml);
+      } catch (error) {
+        say(`${t.openFailed}: ${error.message}`, 'error');
+        return;
+      }
+    } else if (!result.data.ok) {
       say(result.data.error || t.uploadFailed, 'error');
       return;
-    }
-    try {
-      await show(result.data.xml);
-    } catch (error) {
-      say(`${t.openFailed}: ${error.message}`, 'error');
     }
     answered(result);
   }
