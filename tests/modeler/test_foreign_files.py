@@ -136,6 +136,10 @@ def test_an_unreadable_upload_gets_a_clear_message_and_changes_nothing(app, load
     assert malformed.get_json()["problems"][0]["message"].startswith("XML sai cú pháp: ")
     other = upload(admin, data, b"<x/>", name="report.docx")
     assert other.status_code == 400 and other.get_json()["error"] == "Chỉ tải lên được tệp .bpmn hoặc .dmn."
+    decision = upload(admin, data, b"<x/>", name="muc-do.dmn")
+    assert decision.status_code == 400
+    assert decision.get_json()["error"] == ("Không thể dùng muc-do.dmn thay cho assignment.bpmn: hãy tải lên tệp "
+                                            "cùng loại.")
     missing = admin.post(data["uploadUrl"], data={}, headers={"X-CSRFToken": data["csrf"]})
     assert missing.status_code == 400 and missing.get_json()["error"] == "Hãy chọn một tệp .bpmn hoặc .dmn để tải lên."
     assert versions(loaded) == before

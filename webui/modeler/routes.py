@@ -3,6 +3,8 @@ ruleset in bpmn-js, save checked versions, compare, publish or roll back, and mo
 instances to a newer version. The work is done by engine/rulesets (drafts, diff, migration)."""
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -102,11 +104,17 @@ def save(draft_id: int):
 def upload(draft_id: int):
     """A .bpmn/.dmn file from another tool or an earlier download, checked and versioned as a
     save; the answer carries the file's text so the page shows it in the canvas."""
+    with engine().db.reading() as session:
+        path = _own_draft(session, draft_id).path
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         return jsonify(ok=False, error=_("Choose a .bpmn or .dmn file to upload.")), 400
     if not sent.filename.lower().endswith((".bpmn", ".dmn", ".xml")):
         return jsonify(ok=False, error=_("Only .bpmn and .dmn files can be uploaded.")), 400
+    kind = PurePosixPath(sent.filename.lower()).suffix
+    if kind != ".xml" and kind != PurePosixPath(path).suffix:
+        return jsonify(ok=False, error=_("%(file)s cannot replace %(path)s: upload a file of the same kind.",
+                                         file=sent.filename, path=path)), 400
     try:
         xml = drafts.uploaded_xml(sent.read(drafts.MAX_XML + 1))
     except EngineError as exc:
