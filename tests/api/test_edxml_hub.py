@@ -187,6 +187,31 @@ def test_statuses_go_back_to_the_sender_once_each_after_the_hub_recovers(loaded,
             ("03", 2, True), ("04", 1, True)}
 
 
+def test_handled_and_done_go_back_once_each(loaded, org_tree, as_user, hub):
+    """05 when the lead unit first reports, 06 when every task has ended done — each once,
+    however many reports follow."""
+    loaded.settings.edxml_status_endpoint = hub.url
+    clerk, unit = as_user("clerk"), as_user("stc")
+    _import(loaded, NEW, org_tree["clerk"])
+
+    def complete(caller, form_key: str, data: dict) -> None:
+        [item] = [i for i in caller("GET", "/work-items").get_json()["items"] if i["form_key"] == form_key]
+        assert caller("POST", f"/work-items/{item['id']}/complete", json=data).status_code == 200
+
+    complete(clerk, "classify_directive", {"tracked": True})
+    complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Đang rà soát"})
+    complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Gần xong"})
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["03", "04", "05"]
+    complete(unit, "update_progress", {"action": "update", "progress": "done", "note": "Đã xong"})
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["03", "04", "05"]  # reported done, not yet closed by the office
+    complete(clerk, "review_assignment", {"decision": "close"})
+    deliver_due(loaded.db, loaded.settings)
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["03", "04", "05", "06"]
+
+
 def test_nothing_is_sent_without_an_endpoint(loaded, org_tree):
     _import(loaded, NEW, org_tree["clerk"])
     assert deliver_due(loaded.db, loaded.settings).sent == 0
