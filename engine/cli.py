@@ -109,6 +109,21 @@ def org_import(ctx: click.Context, path: str) -> None:
     click.echo(f"imported {units} units and {users} users")
 
 
+@org_group.command("seed")
+@click.option("--province", "province", required=True, help="2025 statistics code of the province (e.g. 66).")
+@click.pass_context
+@clear_errors
+def org_seed(ctx: click.Context, province: str) -> None:
+    """Create a post-2025 province, its departments and communes, and its pre-2025 units with their
+    successors (engine/org/seed.py). Run again, it adds only what is missing."""
+    from engine.org.seed import seed_province
+
+    with engine_of(ctx).db.session() as session:
+        result = seed_province(session, province)
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts.items()))
+    click.echo(f"{result.province}: {result.created} units created, {result.existing} already there ({kinds})")
+
+
 @cli.group()
 def users() -> None:
     """People who sign in."""

@@ -83,6 +83,20 @@ def subtree_ids(session: Session, unit_id: int) -> set[int]:
     return found
 
 
+def latest_successors(session: Session) -> dict[int, int]:
+    """{id of a unit that has a successor: the last unit of its successor chain} — the body that
+    carries its work today (an old commune -> the new commune, not an intermediate one)."""
+    links = dict(session.execute(select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None))).all())
+    latest = {}
+    for unit_id in links:
+        current, seen = unit_id, {unit_id}
+        while current in links and links[current] not in seen:
+            current = links[current]
+            seen.add(current)
+        latest[unit_id] = current
+    return latest
+
+
 def in_session(session: Session, actor: User) -> User:
     """`actor` as an object of `session`. The caller read it for the current request, so its
     clean loaded state is merged without a statement; anything else is read again."""
