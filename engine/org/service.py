@@ -86,7 +86,8 @@ def subtree_ids(session: Session, unit_id: int) -> set[int]:
 def latest_successors(session: Session) -> dict[int, int]:
     """{id of a unit that has a successor: the last unit of its successor chain} — the body that
     carries its work today (an old commune -> the new commune, not an intermediate one)."""
-    links = dict(session.execute(select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None))).all())
+    links: dict[int, int] = {uid: successor for uid, successor in session.execute(
+        select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None))) if successor is not None}
     latest = {}
     for unit_id in links:
         current, seen = unit_id, {unit_id}

@@ -190,7 +190,7 @@ def _per_current_unit(session: Session, scope: Scope) -> dict[int | None, Counts
     latest = org.latest_successors(session)
     merged: dict[int | None, Counts] = {}
     for unit_id, counted in count_buckets(session, scope, "unit").items():
-        key = latest.get(unit_id, unit_id) if unit_id is not None else None
+        key: int | None = latest.get(unit_id, unit_id) if isinstance(unit_id, int) else None
         if key in merged:
             merged[key].add(counted)
         else:
