@@ -158,7 +158,7 @@ def by_unit(session: Session, scope: Scope) -> list[Counts]:
     units = _units(session, [uid for uid in counts if uid is not None])
     rows = []
     for unit_id, row in counts.items():
-        unit = units.get(unit_id)
+        unit = units.get(unit_id) if unit_id is not None else None
         row.extra = {"unit_id": unit_id, "code": unit.code if unit else "",
                      "name": unit.name if unit else "(chưa giao đơn vị)"}
         rows.append(row)
