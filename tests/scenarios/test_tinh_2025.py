@@ -40,7 +40,7 @@ def test_a_ward_leads_passes_it_to_its_section_and_the_office_closes(sc):
          "deadline": "20/03/2026"}])
     sc.complete("classify", "clerk", {"tracked": "on"})
     [assignment] = sc.assignments(directive.id)
-    assert due_day(sc.ready("handle", assignment.id)) == date(2026, 2, 24)  # first_update: 3 working days (Fri 13, Mon 23, Tue 24)
+    assert due_day(sc.ready("handle", assignment.id)) == date(2026, 2, 24)  # first_update 3: Fri 13, Mon 23, Tue 24
 
     [share] = subassign.sub_assign(sc.engine, assignment.id, [
         {"unit": WARD_SECTION, "content": "Khảo sát hiện trạng", "deadline": "13/03/2026"}], sc.users["ward"])
