@@ -205,7 +205,8 @@ def seed_province(session: Session, code: str) -> SeedResult:
     for item in planned:
         unit = existing.get(item.code)
         if unit is not None and unit.kind != item.kind:
-            raise SeedError("Unit %(code)s already exists as a %(kind)s.", code=item.code, kind=unit.kind)
+            raise SeedError("Unit %(code)s already exists and is something else: %(name)s.", code=item.code,
+                            name=unit.name)
     result = SeedResult(province=planned[0].name)
     ids = {c: u.id for c, u in existing.items()}
     fresh: list[tuple[PlannedUnit, Unit]] = []
