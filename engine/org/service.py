@@ -98,6 +98,18 @@ def latest_successors(session: Session) -> dict[int, int]:
     return latest
 
 
+def code_in_force(session: Session, code: str, on: date) -> str:
+    """The code of the unit that does `code`'s work on `on`: `code` itself while it is in force
+    (an old directive keeps naming the body that received it), else the first successor in force
+    then (a task given after 1/7/2025 to a pre-2025 commune goes to the commune that replaced it).
+    An unknown code, or a retired unit without a successor, is returned as given."""
+    unit, seen = unit_by_code(session, code), set()
+    while unit is not None and not unit.is_valid_on(on) and unit.successor_id and unit.id not in seen:
+        seen.add(unit.id)
+        unit = session.get(Unit, unit.successor_id)
+    return unit.code if unit is not None else code
+
+
 def in_session(session: Session, actor: User) -> User:
     """`actor` as an object of `session`. The caller read it for the current request, so its
     clean loaded state is merged without a statement; anything else is read again."""
