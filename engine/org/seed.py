@@ -5,7 +5,8 @@ own modules — which geocode over the network — are never imported).
 What one `seed_province` creates (codes in brackets; `<p>` the province's statistics code):
 - the province `tinh-<p>`, from 1/7/2025 (Resolution 202/2025/QH15) when it was formed by a merger;
 - its departments `tinh-<p>-<key>`, the ones NĐ 150/2025/NĐ-CP Đ.9 k.1 makes common to every
-  province (`DEPARTMENTS`); the Văn phòng UBND is the tracking office. Names may be edited
+  province (`DEPARTMENTS`); the Văn phòng UBND is the tracking office, unless the deployment
+  already has one (dondoc has one tracking office). Names may be edited
   afterwards: a second seeding never overwrites a unit that exists;
 - its communes, wards and special zones `xa-<code>`, from 1/7/2025;
 - the pre-2025 tree it replaces, closed on 30/6/2025 (`valid_to` 1/7/2025) with successor links:
@@ -207,6 +208,7 @@ def seed_province(session: Session, code: str) -> SeedResult:
         if unit is not None and unit.kind != item.kind:
             raise SeedError("Unit %(code)s already exists and is something else: %(name)s.", code=item.code,
                             name=unit.name)
+    office = session.scalar(select(Unit.code).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
     result = SeedResult(province=planned[0].name)
     ids = {c: u.id for c, u in existing.items()}
     fresh: list[tuple[PlannedUnit, Unit]] = []
@@ -216,7 +218,7 @@ def seed_province(session: Session, code: str) -> SeedResult:
             result.existing += 1
             continue
         unit = Unit(code=item.code, name=item.name, kind=item.kind, valid_from=item.valid_from,
-                    valid_to=item.valid_to, is_tracking_office=item.tracking_office,
+                    valid_to=item.valid_to, is_tracking_office=item.tracking_office and office in (None, item.code),
                     parent_id=ids[item.parent] if item.parent else None)
         session.add(unit)
         if item.kind in {"province", "district"}:
