@@ -4,7 +4,7 @@ own modules — which geocode over the network — are never imported).
 
 What one `seed_province` creates (codes in brackets; `<p>` the province's statistics code):
 - the province `tinh-<p>`, from 1/7/2025 (Resolution 202/2025/QH15) when it was formed by a merger;
-- its departments `tinh-<p>-<key>`, the ones NĐ 150/2025/NĐ-CP Đ.9 k.1 makes common to every
+- its departments `tinh-<p>-<key>`, the ones NĐ 150/2025/NĐ-CP Đ.8 makes common to every
   province (`DEPARTMENTS`); the Văn phòng UBND is the tracking office, unless the deployment
   already has one (dondoc has one tracking office). Names may be edited
   afterwards: a second seeding never overwrites a unit that exists;
@@ -42,8 +42,8 @@ PACKAGE = "vietnamadminunits"
 TWO_TIER_FROM = date(2025, 7, 1)          # Resolution 202/2025/QH15: in force 1/7/2025
 DEPARTMENTS_MERGED_ON = date(2025, 3, 1)  # NĐ 45/2025/NĐ-CP: in force 1/3/2025
 
-# NĐ 150/2025/NĐ-CP Đ.9 k.1: the specialised bodies every province has (key, name). Sở Dân tộc
-# và Tôn giáo, Sở Ngoại vụ and a city's own departments (k.2–3) depend on the province: add them.
+# NĐ 150/2025/NĐ-CP Đ.8: the twelve specialised bodies every province has (key, name). Sở Dân tộc
+# và Tôn giáo, Sở Ngoại vụ and a city's own departments (Đ.9) depend on the province: add them.
 DEPARTMENTS = (
     ("vp", "Văn phòng Ủy ban nhân dân"),
     ("snv", "Sở Nội vụ"),
