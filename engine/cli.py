@@ -124,6 +124,23 @@ def org_seed(ctx: click.Context, province: str) -> None:
     click.echo(f"{result.province}: {result.created} units created, {result.existing} already there ({kinds})")
 
 
+@org_group.command("retire")
+@click.argument("unit")
+@click.option("--on", "on", required=True, type=click.DateTime(formats=["%d/%m/%Y"]),
+              help="First day the unit no longer exists (dd/mm/yyyy).")
+@click.option("--successor", help="Code of the unit that takes over its work.")
+@click.pass_context
+@clear_errors
+def org_retire(ctx: click.Context, unit: str, on: datetime, successor: str | None) -> None:
+    """Close UNIT from a day, with the unit that succeeds it (a seeded department merged away, say);
+    its tasks keep naming it and reports count them under the successor."""
+    from engine.org import service as org
+
+    with engine_of(ctx).db.session() as session:
+        closed = org.retire_unit(session, unit, on.date(), successor_code=successor)
+        click.echo(f"{closed.code}: closed from {on:%d/%m/%Y}" + (f", succeeded by {successor}" if successor else ""))
+
+
 @org_group.command("agency-code")
 @click.argument("unit")
 @click.argument("agency_code", required=False)

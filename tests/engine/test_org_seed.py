@@ -85,6 +85,17 @@ def test_unchanged_province_keeps_its_province_and_is_idempotent(engine):
     with engine.db.session() as s:
         assert org.require_unit(s, "tinh-04-snv").name == "Sở Nội vụ (đã sửa)"
         assert org.require_unit(s, "cu-huyen-040").successor_id == org.require_unit(s, "tinh-04").id
+    # a seeded department merged later: closed with its successor, and seeding again keeps it closed
+    retire = ["org", "retire", "tinh-04-ttr", "--on", "01/01/2026", "--successor", "tinh-04-snv"]
+    result = CliRunner().invoke(cli, retire, obj=engine)
+    assert result.exit_code == 0 and "succeeded by tinh-04-snv" in result.output
+    _seed(engine, "04")
+    with engine.db.session() as s:
+        inspectorate = org.require_unit(s, "tinh-04-ttr")
+        assert (inspectorate.valid_to, inspectorate.successor_id) == (date(2026, 1, 1),
+                                                                      org.require_unit(s, "tinh-04-snv").id)
+    bad = CliRunner().invoke(cli, ["org", "retire", "tinh-04-ttr", "--on", "2026-01-01"], obj=engine)
+    assert bad.exit_code == 2 and "01/01/2026" not in bad.output and "--on" in bad.output
 
 
 def test_all_or_nothing_and_unknown_province(engine):
