@@ -122,6 +122,38 @@ def org_import(ctx: click.Context, path: str) -> None:
     click.echo(f"imported {units} units and {users} users")
 
 
+@org_group.command("seed")
+@click.option("--province", "province", required=True, help="2025 statistics code of the province (e.g. 66).")
+@click.pass_context
+@clear_errors
+def org_seed(ctx: click.Context, province: str) -> None:
+    """Create a post-2025 province, its departments and communes, and its pre-2025 units with their
+    successors (engine/org/seed.py). Run again, it adds only what is missing."""
+    from engine.org.seed import seed_province
+
+    with engine_of(ctx).db.session() as session:
+        result = seed_province(session, province)
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts.items()))
+    click.echo(f"{result.province}: {result.created} units created, {result.existing} already there ({kinds})")
+
+
+@org_group.command("retire")
+@click.argument("unit")
+@click.option("--on", "on", required=True, type=click.DateTime(formats=["%d/%m/%Y"]),
+              help="First day the unit no longer exists (dd/mm/yyyy).")
+@click.option("--successor", help="Code of the unit that takes over its work.")
+@click.pass_context
+@clear_errors
+def org_retire(ctx: click.Context, unit: str, on: datetime, successor: str | None) -> None:
+    """Close UNIT from a day, with the unit that succeeds it (a seeded department merged away, say);
+    its tasks keep naming it and reports count them under the successor."""
+    from engine.org import service as org
+
+    with engine_of(ctx).db.session() as session:
+        closed = org.retire_unit(session, unit, on.date(), successor_code=successor)
+        click.echo(f"{closed.code}: closed from {on:%d/%m/%Y}" + (f", succeeded by {successor}" if successor else ""))
+
+
 @org_group.command("agency-code")
 @click.argument("unit")
 @click.argument("agency_code", required=False)
