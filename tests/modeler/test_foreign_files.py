@@ -161,3 +161,34 @@ def test_a_save_or_upload_dropping_a_process_another_file_calls_is_refused_namin
         assert {"file": ASSIGNMENT, "element": None, "line": None, "message": message} in response.get_json()[
             "problems"]
     assert versions(loaded) == before
+
+
+def test_a_decision_table_is_listed_downloaded_and_uploaded_from_its_page(app, loaded):
+    """DMN files are not drawn in the canvas: their page downloads the file and takes it back
+    from a plain form, checked and versioned like a diagram."""
+    admin = signed_in(app, "admin")
+    path = "registration_deadline.dmn"
+    assert f'href="/modeler/edit/{path}"' in admin.get("/modeler/").get_data(as_text=True)
+    page = admin.get(f"/modeler/edit/{path}").get_data(as_text=True)
+    download_url = re.search(r'href="(/modeler/drafts/\d+/download)"', page).group(1)
+    upload_url = re.search(r'action="(/modeler/drafts/\d+/upload)"', page).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    original = admin.get(download_url).data.decode("utf-8")
+    assert "<definitions" in original or ":definitions" in original
+
+    def send(content: str):
+        return admin.post(upload_url, data={"file": (io.BytesIO(content.encode("utf-8")), path), "from_page": "1",
+                                            "comment": "bảng quyết định", "csrf_token": token},
+                          content_type="multipart/form-data")
+
+    before = versions(loaded)
+    broken = send(original.replace("</definitions>", "").replace(":definitions>", ":definitionsX>"))
+    assert broken.status_code == 302 and broken.location.endswith(f"/modeler/edit/{path}")
+    shown = admin.get(broken.location).get_data(as_text=True)
+    assert "chưa được lưu thành phiên bản" in shown and f"{path}:63" in shown and "XML sai cú pháp" in shown
+    assert versions(loaded) == before
+    changed = original.replace("<!--", "<!-- tải lên: ", 1) if "<!--" in original else original + "\n<!-- tải lên -->"
+    done = send(changed)
+    assert done.status_code == 302 and "/modeler/versions/" in done.location
+    assert versions(loaded) == before + 1
+    assert "Đã lưu thành phiên bản" in admin.get(done.location).get_data(as_text=True)

@@ -75,6 +75,9 @@ def edit(path: str):
             "uploadUrl": url_for("modeler.upload", draft_id=draft.id),
             "downloadUrl": url_for("modeler.download", draft_id=draft.id),
         }
+    if path.endswith(".dmn"):  # no canvas for decision tables: the file goes up and down as it is
+        return render_template("modeler/decision_file.html", draft=draft, data=data, conflict=conflict,
+                               bundle=bundle)
     return render_template("modeler/edit.html", draft=draft, data=data, conflict=conflict, bundle=bundle)
 
 
@@ -119,7 +122,22 @@ def upload(draft_id: int):
         xml = drafts.uploaded_xml(sent.read(drafts.MAX_XML + 1))
     except EngineError as exc:
         return jsonify(ok=False, error=engine_message(exc)), 400
-    return _save(draft_id, xml, _text(request.form.get("comment")), request.form.get("target"), uploaded=True)
+    answer = _save(draft_id, xml, _text(request.form.get("comment")), request.form.get("target"), uploaded=True)
+    return _as_page(answer, path) if request.form.get("from_page") else answer
+
+
+def _as_page(answer: tuple[Response, int] | Response, path: str) -> Response:
+    """An upload sent by a plain form (the decision-table page): the answer as messages on the
+    page it goes back to — the new version's, or the file's with its problems."""
+    result = (answer[0] if isinstance(answer, tuple) else answer).get_json()
+    if result.get("ok"):
+        flash(_("Saved as version %(number)s.", number=result["number"]), "success")
+        return redirect(result["versionUrl"])
+    flash(result["error"], "error")
+    for problem in result.get("problems", []):
+        flash(f"{problem['file']}:{problem.get('line') or ''} {problem.get('element') or ''} — {problem['message']}",
+              "error")
+    return redirect(url_for("modeler.edit", path=path))
 
 
 @blueprint.get("/drafts/<int:draft_id>/download")
@@ -294,12 +312,14 @@ def _authors(session, bundles) -> dict[int, str]:
 
 
 def _process_files(files: dict[str, str]) -> list[dict]:
-    """The BPMN files of a version with the processes each defines, for the file list."""
+    """The BPMN and DMN files of a version with the processes (decisions) each defines, for the
+    file list."""
     result = []
-    for path in sorted(p for p in files if p.endswith(".bpmn")):
+    for path in sorted(p for p in files if p.endswith((".bpmn", ".dmn"))):
+        query = "bpmn:process" if path.endswith(".bpmn") else "//*[local-name()='decision']"  # any DMN version
         try:
             tree = etree.fromstring(files[path].encode("utf-8"), SAFE_XML)
-            processes = [(p.get("id"), p.get("name")) for p in tree.xpath("bpmn:process", namespaces=NS)]
+            processes = [(p.get("id"), p.get("name")) for p in tree.xpath(query, namespaces=NS)]
         except etree.XMLSyntaxError:
             processes = []
         result.append({"path": path, "processes": processes})
