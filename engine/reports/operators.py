@@ -26,10 +26,9 @@ settings_check("report_calendar")(calendar_problems)
 settings_schema("report_calendar", {"period": TEXT, "sender": TEXT, "day": {"type": "integer"},
                                     "month": {"type": ["string", "integer"]}, "article": TEXT}, array=True)
 # [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.service
-# (place), the issue below (symbol, send_to, publish) and the public page (public_figures).
+# (place) and the issue below (symbol, send_to, publish).
 settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG, "symbol": TEXT,
-                            "send_to": {"type": "array", "items": TEXT}, "publish": FLAG,
-                            "public_figures": FLAG})
+                            "send_to": {"type": "array", "items": TEXT}, "publish": FLAG})
 SEND_TO_UNITS = "units"     # [reports] send_to: the units that were asked to report
 DEFAULT_SEND_TO = ("leader", SEND_TO_UNITS)
 DEFAULT_SYMBOL = "BC-VP"    # báo cáo của Văn phòng
