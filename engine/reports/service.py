@@ -17,7 +17,7 @@ from engine.reports import counts
 from engine.reports.calendar import has_calendar
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
-from engine.reports.operators import adhoc_label, reporting_units
+from engine.reports.operators import reporting_units
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
 from engine.runtime.models import InstanceStatus, WorkflowInstance
 
@@ -85,7 +85,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     header = header or default_header(session, scope, period_label, settings or {}, organisation)
     row = session.get(PeriodicReport, periodic_report_id) if periodic_report_id is not None else None
     if row is not None and row.period == AD_HOC:
-        header.title = f"Báo cáo {adhoc_label(row.topic or '')}"
+        header.title = _upper_first(row.topic or "")
     if row is not None and row.number and row.issued_on:
         header.number_symbol, header.issued_on = row.number, row.issued_on
     report = Report(header=header,
@@ -115,6 +115,10 @@ def _origin_words(scope: Scope, settings: dict) -> str:
     if scope.origin is None:
         return ""
     return f" ({_lower_first(origin_labels(settings).get(scope.origin, scope.origin))})"
+
+
+def _upper_first(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}"
 
 
 def _lower_first(text: str) -> str:
