@@ -2,7 +2,7 @@
 
 The leader reviews the office's consolidated report (sends it back or approves it), which is
 then issued with a number and date and may be published; ad-hoc reports share the table, one
-per process instance (issue #16).
+per process instance; a unit's explanation carries its proposal (issue #16).
 
 Revision ID: b7c3e9a2d5f1
 Revises: d4e8a1c6f0b7
@@ -37,9 +37,13 @@ def upgrade() -> None:
                                           ['ruleset', 'period', 'period_start', 'instance_id'])
     with op.batch_alter_table('periodic_reports', schema=None) as batch_op:
         batch_op.alter_column('published', server_default=None)
+    with op.batch_alter_table('explanation_requests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('proposal', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('explanation_requests', schema=None) as batch_op:
+        batch_op.drop_column('proposal')
     with op.batch_alter_table('periodic_reports', schema=None) as batch_op:
         batch_op.drop_constraint('uq_periodic_reports_ruleset_period_period_start_instance_id', type_='unique')
         batch_op.create_unique_constraint('uq_periodic_reports_ruleset_period_period_start',
