@@ -66,6 +66,15 @@ class Settings:
     # The parent body heading the office's reports (cơ quan chủ quản, "UBND tỉnh Đắk Lắk");
     # empty: the root unit's name.
     organisation_name: str = ""
+    # edXML (docs/import.md): where status messages for the senders of edXML documents are POSTed
+    # (the provincial integration platform; unset: queued, not sent), how long one try may take,
+    # and how long a scheduler's claim on a message lasts (a killed one's runs out); the folder
+    # the document-management software drops messages in (unset: none) and who imports them.
+    edxml_status_endpoint: str = ""
+    edxml_status_timeout_seconds: float = 10.0
+    edxml_status_lease_seconds: int = 120
+    edxml_inbox_dir: str = ""
+    edxml_inbox_user: str = ""
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -165,6 +165,15 @@ def speaks_for_lead_unit(session: Session, user: User, assignment: HasLeadUnit) 
             and acts_for_unit(session, user, assignment.lead_unit_id))
 
 
+def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> int | None:
+    """The first of `unit_ids` (an assignment's lead unit, then its coordinating ones) for which
+    `user` is unit staff: the unit they raise an issue for (kiến nghị). Organisation-wide roles
+    raise nothing: the office itself is who receives it."""
+    if not user.has_role(*UNIT_STAFF) or is_organisation_wide(user):
+        return None
+    return next((unit_id for unit_id in unit_ids if acts_for_unit(session, user, unit_id)), None)
+
+
 def may_see_inspection(session: Session, user: User, inspected_unit_ids: Iterable[int]) -> bool:
     """Organisation-wide roles see every inspection; a unit the ones it is inspected in."""
     return is_organisation_wide(user) or any(acts_for_unit(session, user, u) for u in inspected_unit_ids)
