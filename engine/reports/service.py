@@ -65,6 +65,7 @@ class Report:
     overdue: list[OverdueAssignment]
     submissions: list[SubmittedReport] = field(default_factory=list)
     missing_units: list[str] = field(default_factory=list)
+    assessment: str | None = None  # the office's own words when it consolidated (tổng hợp)
 
     @property
     def denominator_label(self) -> str:
@@ -92,8 +93,9 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
                     scope=scope, denominator=denominator, period_label=period_label,
                     total=counts.total(session, scope), units=units,
                     overdue=overdue_assignments(session, scope, limit=None))
-    if periodic_report_id is not None:
-        report.submissions, report.missing_units = _submissions(session, periodic_report_id, scope)
+    if row is not None:
+        report.submissions, report.missing_units = _submissions(session, row.id, scope)
+        report.assessment = row.summary
     return report
 
 

@@ -166,5 +166,6 @@ def _names_filled_in(document, organisation: str, place: str) -> None:
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Tình hình giải ngân vốn đầu tư công" in text
     assert "Bổ sung vốn" in text and "Đơn vị chưa gửi báo cáo: Sở Xây dựng." in text
+    assert "Đánh giá chung của Văn phòng: Đã bổ sung số liệu" in text  # the office's revised words
     for placeholder in ("Tỉnh, ngày", "…", "UBND TỈNH\n"):
         assert placeholder not in text + "\n".join(left)
