@@ -82,11 +82,24 @@ def ruleset_load(ctx: click.Context, name: str | None) -> None:
 @click.pass_context
 @clear_errors
 def ruleset_check(ctx: click.Context, name: str) -> None:
-    """Check a ruleset without storing anything."""
+    """Check a ruleset without storing anything. Warnings (e.g. a process marked
+    isExecutable="false", which is not run) are printed whether or not it passes."""
+    from engine.rulesets.errors import RulesetError
     from engine.rulesets.loader import compile_bundle, read_ruleset
 
-    compiled = compile_bundle(read_ruleset(engine_of(ctx).settings.processes_dir, name))
-    click.echo(f"ruleset {name}: {len(compiled.specs)} processes, {len(compiled.forms)} forms, no problems")
+    try:
+        compiled = compile_bundle(read_ruleset(engine_of(ctx).settings.processes_dir, name))
+    except RulesetError as exc:
+        _echo_warnings(exc.warnings)
+        raise
+    _echo_warnings(compiled.warnings)
+    click.echo(f"ruleset {name}: {len(compiled.specs)} processes, {len(compiled.forms)} forms, no problems"
+               + (f", {len(compiled.warnings)} warning(s)" if compiled.warnings else ""))
+
+
+def _echo_warnings(warnings) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 # ---------------------------------------------------------------- organisation and people

@@ -148,8 +148,7 @@ def test_the_template_command_writes_an_importable_sheet(tmp_path, loaded, org_t
     book = load_workbook(out)
     assert [c.value for c in book[excel.SHEET][1]][:2] == ["Số, ký hiệu *", "Ngày ban hành *"]
     assert "Hướng dẫn" in book.sheetnames
-    # The example row imports as it is.
-    created = excel.import_workbook(loaded, out.read_bytes(), org_tree["clerk"])
-    assert [d.symbol for d in created] == ["45/2026/QĐ-UBND"]
+    # The example row is never imported: the template alone has nothing to import.
     bad = CliRunner().invoke(cli, ["import", "excel", str(out), "--as", "clerk"], obj=loaded)
-    assert bad.exit_code == 1 and "row 2" in bad.output and "already registered" in bad.output
+    assert bad.exit_code == 1 and "no rows to import" in bad.output
+    assert _count(loaded, Directive) == 0
