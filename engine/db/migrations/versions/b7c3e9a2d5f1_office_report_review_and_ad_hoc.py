@@ -5,7 +5,7 @@ then issued with a number and date and may be published; ad-hoc reports share th
 per process instance; a unit's explanation carries its proposal (issue #16).
 
 Revision ID: b7c3e9a2d5f1
-Revises: b7e2c9d4a1f3
+Revises: b7c3e9a1f2d5
 Create Date: 2026-12-04 05:00:00.000000
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7c3e9a2d5f1'
-down_revision = 'b7e2c9d4a1f3'
+down_revision = 'b7c3e9a1f2d5'
 branch_labels = None
 depends_on = None
 
