@@ -58,10 +58,14 @@ class Settings:
     # Reverse proxies in front of the web server whose X-Forwarded-For is believed: the client
     # address (for the throttle) is the one the outermost of them saw. 0: the peer's address.
     trusted_proxies: int = 0
-    # /public/results (live per-unit aggregates, no sign-in): off unless the deployment publishes
-    # its results on a portal (Đắk Lắk Đ.2 k.1, Gia Lai Đ.8 k.1; Bạc Liêu only on the
-    # Government's private network).
+    # /public/results (no sign-in): off unless the deployment publishes its results on a portal
+    # (Đắk Lắk Đ.2 k.1, Gia Lai Đ.8 k.1). It shows the issued reports the ruleset publishes
+    # ([reports] publish); with `public_figures` also live per-unit aggregates of a period.
     public_results: bool = False
+    public_figures: bool = False
+    # The parent body heading the office's reports (cơ quan chủ quản, "UBND tỉnh Đắk Lắk");
+    # empty: the root unit's name.
+    organisation_name: str = ""
     # edXML (docs/import.md): where status messages for the senders of edXML documents are POSTed
     # (the provincial integration platform; unset: queued, not sent), how long one try may take,
     # and how long a scheduler's claim on a message lasts (a killed one's runs out); the folder

@@ -256,6 +256,7 @@ class ExplanationRequest(Base):
     due_rule: Mapped[dict | None] = mapped_column(JSON)  # with `due_on`: EXPLANATION_DUE
     status: Mapped[ExplanationStatus] = mapped_column(String(16), default=ExplanationStatus.PENDING)
     answer: Mapped[str | None] = mapped_column(Text)
+    proposal: Mapped[str | None] = mapped_column(Text)  # đề xuất, kiến nghị with the answer
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -362,18 +362,19 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
             "lead_unit": ctx.session.get_one(Unit, assignment.lead_unit_id).code}
 
 
-@OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "attachments"))
+@OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "proposal", "attachments"))
 def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
     request = ctx.session.get(ExplanationRequest, params["request_id"])
     if request is None or request.assignment_id != ctx.instance.assignment_id:
         raise LookupError(f"no explanation request {params.get('request_id')} for this assignment")
     request.status = ExplanationStatus.ANSWERED
     request.answer = params.get("answer")
+    request.proposal = params.get("proposal") or None
     request.attachments = list(params.get("attachments") or [])
     request.answered_by = getattr(ctx.actor, "id", None)
     request.answered_at = clock.now()
     audit.record(ctx.session, "explanation.answered", "explanation_request", request.id, actor=ctx.actor,
-                 after={"answer": request.answer}, assignment_id=request.assignment_id)
+                 after={"answer": request.answer, "proposal": request.proposal}, assignment_id=request.assignment_id)
     return {"request_id": request.id}
 
 

@@ -51,6 +51,8 @@ INCIDENT_HANDLERS = ("process_admin", "system_admin")
 PROCESS_MODELLERS = ("process_admin",)
 SYSTEM_ADMINS = ("system_admin",)                  # users, calendar, API tokens
 REPORT_SCHEDULERS = ("process_admin", "system_admin", "office_head")
+# Ad-hoc reports are asked by the office or at the leader's request (Đắk Lắk Đ.19 k.4, Đ.20 k.1).
+ADHOC_REPORT_ASKERS = ("clerk", "office_head", "leader")
 FIRST_ADMIN_ROLES = ("system_admin", "process_admin")
 CLERK, LEADER, UNIT_OFFICER, UNIT_HEAD = "clerk", "leader", "unit_officer", "unit_head"
 DEFAULT_LANE_ROLE = "clerk"                        # a BPMN lane that ruleset.toml [lanes] does not map
@@ -124,6 +126,10 @@ def may_administer_users(user: User) -> bool:
 def keeps_user_administration(roles: Iterable[str]) -> bool:
     """Whether `roles` still let their holder administer users (nobody removes that from themselves)."""
     return any(role in SYSTEM_ADMINS for role in roles)
+
+
+def may_request_adhoc_report(user: User) -> bool:
+    return user.has_role(*ADHOC_REPORT_ASKERS)
 
 
 def may_start_report_schedule(user: User) -> bool:

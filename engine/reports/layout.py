@@ -49,6 +49,7 @@ def summary_paragraphs(report: Report) -> list[str]:
         f"Tỷ lệ hoàn thành: {rate_text(t.rate(report.denominator))}%. {report.denominator_label}.",
         "Nhiệm vụ có thời hạn được tính theo thời hạn hiện hành (đã gồm gia hạn được chấp thuận); "
         "nhiệm vụ không có thời hạn không tính quá hạn; nhiệm vụ hoàn thành đúng ngày hết hạn là đúng hạn.",
+        *([f"Đánh giá chung của Văn phòng: {report.assessment}"] if report.assessment else []),
     ]
 
 

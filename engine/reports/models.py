@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
 from engine.directives.models import Assignment
 
 PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")  # tháng, quý, 6 tháng, năm
+AD_HOC = "ad_hoc"  # báo cáo đột xuất: asked of chosen units on a topic (adhoc_report.bpmn)
 
 
 class PeriodicReportStatus(StrEnum):
     COLLECTING = "collecting"      # units are reporting
-    CONSOLIDATED = "consolidated"  # the office wrote the summary (tổng hợp)
+    CONSOLIDATED = "consolidated"  # the office wrote the summary (tổng hợp), sent to the leader
+    RETURNED = "returned"          # the leader sent it back for revision
+    ISSUED = "issued"              # approved and issued with a number and date (ban hành)
 
 # Every outcome query reads only these columns: with all of them in one index the database
 # answers from the index alone. The lead unit comes first so that a unit's (or sub-tree's)
@@ -28,10 +31,11 @@ Index("ix_assignments_outcome", Assignment.lead_unit_id, Assignment.assigned_on,
 
 
 class PeriodicReport(Base):
-    """One reporting period of the ruleset's calendar (e.g. quarter 2/2026)."""
+    """One office report: a reporting period of the ruleset's calendar (e.g. quarter 2/2026),
+    or an ad-hoc report (`period` AD_HOC, one per process instance)."""
 
     __tablename__ = "periodic_reports"
-    __table_args__ = (UniqueConstraint("ruleset", "period", "period_start"),)
+    __table_args__ = (UniqueConstraint("ruleset", "period", "period_start", "instance_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ruleset: Mapped[str] = mapped_column(String(64))
@@ -47,6 +51,14 @@ class PeriodicReport(Base):
     consolidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     instance_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    topic: Mapped[str | None] = mapped_column(Text)              # ad hoc: what is asked
+    asked_units: Mapped[list | None] = mapped_column(JSON)       # ad hoc: the codes of the units asked
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    review_note: Mapped[str | None] = mapped_column(Text)        # the leader's word when sending back
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    number: Mapped[str | None] = mapped_column(String(64))       # số, ký hiệu: 3/BC-VP
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)  # on the public page
 
 
 class UnitReport(Base):

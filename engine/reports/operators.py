@@ -1,11 +1,12 @@
-"""What periodic_report.bpmn calls: the operators that open a reporting period (and tell the
-units), keep each unit's report and record the office's consolidation; the helper
-`next_periodic_report`; and the check of a ruleset's `[[report_calendar]]`."""
+"""What periodic_report.bpmn, adhoc_report.bpmn and office_report.bpmn call: the operators
+that open a reporting period or an ad-hoc request (and tell the units), keep each unit's
+report, record the office's consolidation, and the leader's sending back or the issue of the
+report; the helper `next_periodic_report`; and the check of a ruleset's `[[report_calendar]]`."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -13,9 +14,9 @@ from engine.directives.models import Assignment, AssignmentStatus
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit
-from engine.reports.calendar import calendar_problems, next_report
-from engine.reports.models import PeriodicReport, PeriodicReportStatus, UnitReport
+from engine.org.models import ROLES, Unit, User
+from engine.reports.calendar import ReportPeriod, calendar_problems, next_report
+from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import as_day, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
@@ -24,8 +25,20 @@ settings_check("report_calendar")(calendar_problems)
 # The types of each [[report_calendar]] entry; what the values may be is calendar_problems'.
 settings_schema("report_calendar", {"period": TEXT, "sender": TEXT, "day": {"type": "integer"},
                                     "month": {"type": ["string", "integer"]}, "article": TEXT}, array=True)
-# [reports]: read by periodic_report.bpmn (periodic, remind_before) and engine.reports.service (place).
-settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG})
+# [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.service
+# (place) and the issue below (symbol, send_to, publish).
+settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG, "symbol": TEXT,
+                            "send_to": {"type": "array", "items": TEXT}, "publish": FLAG})
+SEND_TO_UNITS = "units"     # [reports] send_to: the units that were asked to report
+DEFAULT_SEND_TO = ("leader", SEND_TO_UNITS)
+DEFAULT_SYMBOL = "BC-VP"    # báo cáo của Văn phòng
+
+
+@settings_check("reports")
+def _send_to_problems(settings: dict) -> list[str]:
+    return [f"reports.send_to: '{name}' is neither a role nor \"{SEND_TO_UNITS}\""
+            for name in (settings.get("reports") or {}).get("send_to", [])
+            if name != SEND_TO_UNITS and name not in ROLES]
 
 
 @helper
@@ -53,7 +66,9 @@ def reporting_units(session: Session, start: date, end: date) -> list[Unit]:
 
 
 def _report_row(ctx: StepContext, report: dict) -> PeriodicReport:
-    row = find_report(ctx.session, ctx.bundle.settings["id"], report)
+    """The report's record: an ad-hoc report's dict carries its id, a period is looked up."""
+    row = (ctx.session.get(PeriodicReport, report["id"]) if report.get("id")
+           else find_report(ctx.session, ctx.bundle.settings["id"], report))
     if row is None:
         raise LookupError(f"periodic report {report.get('label')} was not opened")
     return row
@@ -78,12 +93,52 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
         audit.record(ctx.session, "periodic_report.opened", "periodic_report", row.id, actor=ctx.actor,
                      after=report)
     units = reporting_units(ctx.session, row.period_start, row.period_end)
-    due = row.unit_due.strftime("%d/%m/%Y")
     for unit in units:
-        notify_users(ctx.session, permissions.report_writers(ctx.session, unit.id), "periodic_report",
-                     directive=None, assignment=None, link=f"/reports/periodic/{row.id}",
-                     dedup_key=f"periodic_report:{row.id}", label=report["label"], due=due, unit=unit.name)
+        _ask(ctx, row, unit, "periodic_report", report["label"])
     return [unit.code for unit in units]
+
+
+def _ask(ctx: StepContext, row: PeriodicReport, unit: Unit, kind: str, label: str) -> None:
+    """Tell the unit's report writers what is asked of them and by when."""
+    notify_users(ctx.session, permissions.report_writers(ctx.session, unit.id), kind, directive=None,
+                 assignment=None, link=f"/reports/periodic/{row.id}", dedup_key=f"{kind}:{row.id}",
+                 label=label, due=row.unit_due.strftime("%d/%m/%Y"), unit=unit.name, topic=row.topic or "")
+
+
+def adhoc_label(topic: str) -> str:
+    return f"đột xuất về {topic}"
+
+
+@OPERATORS.register("adhoc_report.open", required=("request",))
+def open_adhoc(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Record an ad-hoc request (once per instance) and tell the units asked; returns the
+    report dict the rest of the diagram reads (its id, label, dues, units)."""
+    request = params["request"]
+    row = ctx.session.scalar(select(PeriodicReport).where(PeriodicReport.instance_id == ctx.instance.id))
+    if row is None:
+        due = date.fromisoformat(request["due"])
+        row = PeriodicReport(ruleset=ctx.bundle.settings["id"], period=AD_HOC, period_start=clock.today(),
+                             period_end=due, unit_due=due, office_due=date.fromisoformat(request["office_due"]),
+                             topic=request["topic"], asked_units=list(request["units"]),
+                             requested_by=getattr(ctx.actor, "id", None), instance_id=ctx.instance.id,
+                             created_at=clock.now())
+        ctx.session.add(row)
+        ctx.session.flush()
+        audit.record(ctx.session, "adhoc_report.requested", "periodic_report", row.id, actor=ctx.actor,
+                     after=request)
+        for code in row.asked_units or []:
+            _ask(ctx, row, org.require_unit(ctx.session, code), "adhoc_report", adhoc_label(row.topic or ""))
+    return {"id": row.id, "period": AD_HOC, "label": adhoc_label(row.topic or ""), "topic": row.topic,
+            "units": list(row.asked_units or []), "unit_due": row.unit_due.isoformat(),
+            "office_due": row.office_due.isoformat(), "article": ""}
+
+
+@OPERATORS.register("adhoc_report.remind", required=("report", "unit"))
+def remind_adhoc(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The working day before the due day, a unit that has not answered is reminded."""
+    row = _report_row(ctx, params["report"])
+    _ask(ctx, row, org.require_unit(ctx.session, params["unit"]), "adhoc_report_reminder", params["report"]["label"])
+    return {"unit": params["unit"]}
 
 
 @OPERATORS.register("periodic_report.unit_report", required=("report", "unit"),
@@ -116,4 +171,68 @@ def consolidate(ctx: StepContext, data: dict, params: dict) -> dict:
     row.consolidated_at = clock.now()
     audit.record(ctx.session, "periodic_report.consolidated", "periodic_report", row.id, actor=ctx.actor,
                  after={"status": row.status})
+    _tell(ctx, row, permissions.leaders(ctx.session), "office_report_review")
     return {"periodic_report": row.id}
+
+
+@OPERATORS.register("office_report.send_back", required=("report",), optional=("note",))
+def send_back(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The leader returns the report to the office for revision, with what to change."""
+    row = _report_row(ctx, params["report"])
+    row.status = PeriodicReportStatus.RETURNED
+    row.review_note = params.get("note") or None
+    row.reviewed_by = getattr(ctx.actor, "id", None)
+    audit.record(ctx.session, "office_report.returned", "periodic_report", row.id, actor=ctx.actor,
+                 after={"note": row.review_note})
+    _tell(ctx, row, permissions.office_clerks(ctx.session), "office_report_returned", note=row.review_note or "")
+    return {"periodic_report": row.id}
+
+
+@OPERATORS.register("office_report.issue", required=("report",))
+def issue(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The approved report is issued: the next number of the year under [reports] symbol,
+    today's date; sent to [reports] send_to; published when [reports] publish is true."""
+    row = _report_row(ctx, params["report"])
+    if row.status != PeriodicReportStatus.ISSUED:  # a retried step does not issue twice
+        settings = ctx.bundle.settings.get("reports") or {}
+        row.issued_on = clock.today()
+        row.number = f"{_issued_in(ctx.session, row.ruleset, row.issued_on.year) + 1}/" \
+                     f"{settings.get('symbol') or DEFAULT_SYMBOL}"
+        row.status = PeriodicReportStatus.ISSUED
+        row.reviewed_by = getattr(ctx.actor, "id", None)
+        row.published = bool(settings.get("publish", False))
+        audit.record(ctx.session, "office_report.issued", "periodic_report", row.id, actor=ctx.actor,
+                     after={"number": row.number, "published": row.published})
+        _tell(ctx, row, recipients(ctx.session, row, settings.get("send_to", DEFAULT_SEND_TO)),
+              "office_report_issued", number=row.number, issued_on=row.issued_on.strftime("%d/%m/%Y"))
+    return {"number": row.number, "issued_on": row.issued_on.isoformat() if row.issued_on else None}
+
+
+def _issued_in(session: Session, ruleset: str, year: int) -> int:
+    return session.scalar(select(func.count()).select_from(PeriodicReport).where(
+        PeriodicReport.ruleset == ruleset, PeriodicReport.status == PeriodicReportStatus.ISSUED,
+        PeriodicReport.issued_on >= date(year, 1, 1), PeriodicReport.issued_on <= date(year, 12, 31))) or 0
+
+
+def recipients(session: Session, row: PeriodicReport, send_to) -> list[User]:
+    """Who an issued report goes to: the holders of each role named, and for "units" the
+    report writers of the units asked (an ad-hoc report's) or that reported (a period's)."""
+    users = [user for name in send_to if name != SEND_TO_UNITS for user in permissions.holders(session, name)]
+    if SEND_TO_UNITS in send_to:
+        unit_ids = ([org.require_unit(session, code).id for code in row.asked_units] if row.asked_units
+                    else list(session.scalars(select(UnitReport.unit_id).where(
+                        UnitReport.periodic_report_id == row.id))))
+        users += [user for unit_id in unit_ids for user in permissions.report_writers(session, unit_id)]
+    return users
+
+
+def _tell(ctx: StepContext, row: PeriodicReport, users: list, kind: str, **context) -> None:
+    notify_users(ctx.session, users, kind, directive=None, assignment=None, link=f"/reports/periodic/{row.id}",
+                 dedup_key=f"{kind}:{row.id}:{clock.now().isoformat()}", label=report_label(row), **context)
+
+
+def report_label(row: PeriodicReport) -> str:
+    """"Quý I năm 2026", or "đột xuất về …" for an ad-hoc report."""
+    if row.period == AD_HOC:
+        return adhoc_label(row.topic or "")
+    return ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due).label

@@ -2,7 +2,8 @@
 reason for the delay and their proposal (Đắk Lắk Đ.20 k.2, Cần Thơ Đ.11 k.2: a unit must
 report in writing why a task due is not done and propose how to handle it). The reason is the
 latest the unit gave: with a progress update, or in answer to the office's request for an
-explanation (yêu cầu giải trình), whichever came last."""
+explanation (yêu cầu giải trình), whichever came last; the proposal likewise (the note of the
+update, or the proposal given with the explanation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
     query = (
         select(a.id, a.content, a.deadline, a.original_deadline, a.progress, Directive.symbol, Directive.summary,
                Unit.code, Unit.name, ProgressUpdate.overdue_reason, ProgressUpdate.note, ProgressUpdate.created_at,
-               e.answer, e.answered_at)
+               e.answer, e.proposal.label("explained_proposal"), e.answered_at)
         .join(Directive, Directive.id == a.directive_id)
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
@@ -68,15 +69,15 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         assignment_id=row.id, symbol=row.symbol, summary=row.summary, content=row.content,
         unit_code=row.code or "", unit_name=row.name or "", deadline=row.deadline,
         original_deadline=row.original_deadline, days_late=late[row.deadline], progress=row.progress,
-        reason=_latest_reason(row), proposal=row.note)
+        reason=row.answer if _explained_last(row) else row.overdue_reason,
+        proposal=(row.explained_proposal or row.note) if _explained_last(row) else row.note)
         for row in found]
 
 
-def _latest_reason(row) -> str | None:
-    """The explanation's answer when it came after the latest update, or that update gave no reason."""
-    if row.answer and (not row.overdue_reason or row.created_at is None or row.answered_at > row.created_at):
-        return row.answer
-    return row.overdue_reason
+def _explained_last(row) -> bool:
+    """The explanation's answer stands when it came after the latest update, or that update gave no reason."""
+    return bool(row.answer) and (not row.overdue_reason or row.created_at is None
+                                 or row.answered_at > row.created_at)
 
 
 def _days_late_counter(calendar: WorkingCalendar, as_of: date, earliest: date) -> dict[date, int]:

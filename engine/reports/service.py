@@ -16,7 +16,7 @@ from engine.org.models import Unit, User
 from engine.reports import counts
 from engine.reports.calendar import has_calendar
 from engine.reports.counts import Counts, Scope
-from engine.reports.models import PeriodicReport, UnitReport
+from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.reports.operators import reporting_units
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
 from engine.runtime.models import InstanceStatus, WorkflowInstance
@@ -65,6 +65,7 @@ class Report:
     overdue: list[OverdueAssignment]
     submissions: list[SubmittedReport] = field(default_factory=list)
     missing_units: list[str] = field(default_factory=list)
+    assessment: str | None = None  # the office's own words when it consolidated (tổng hợp)
 
     @property
     def denominator_label(self) -> str:
@@ -73,25 +74,35 @@ class Report:
 
 def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_due", period_label: str = "",
                  root_unit_id: int | None = None, periodic_report_id: int | None = None,
-                 header: Header | None = None, settings: dict | None = None) -> Report:
+                 header: Header | None = None, settings: dict | None = None, organisation: str = "") -> Report:
     """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
-    every lead unit), the overdue list, and — for a periodic report — the units' reports."""
+    every lead unit), the overdue list, and — for an office report — the units' reports; an
+    issued one is headed with its number and date. `organisation`: the deployment's name of
+    the parent body (absent: the root unit's)."""
     if denominator not in counts.DENOMINATORS:
         raise ValueError(f"unknown denominator '{denominator}'")
     units = (counts.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
              else counts.by_unit(session, scope))
-    report = Report(header=header or default_header(session, scope, period_label, settings or {}),
+    header = header or default_header(session, scope, period_label, settings or {}, organisation)
+    row = session.get(PeriodicReport, periodic_report_id) if periodic_report_id is not None else None
+    if row is not None and row.period == AD_HOC:
+        header.title = _upper_first(row.topic or "")
+    if row is not None and row.number and row.issued_on:
+        header.number_symbol, header.issued_on = row.number, row.issued_on
+    report = Report(header=header,
                     scope=scope, denominator=denominator, period_label=period_label,
                     total=counts.total(session, scope), units=units,
                     overdue=overdue_assignments(session, scope, limit=None))
-    if periodic_report_id is not None:
-        report.submissions, report.missing_units = _submissions(session, periodic_report_id, scope)
+    if row is not None:
+        report.submissions, report.missing_units = _submissions(session, row.id, scope)
+        report.assessment = row.summary
     return report
 
 
-def default_header(session: Session, scope: Scope, period_label: str, settings: dict) -> Header:
+def default_header(session: Session, scope: Scope, period_label: str, settings: dict,
+                   organisation: str = "") -> Header:
     root, office = org.root_unit(session), org.tracking_office(session)
-    root_name = root.name if root else ""
+    root_name = organisation or (root.name if root else "")
     place = (settings.get("reports") or {}).get("place") or _place_from(root_name)
     subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
     return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),
@@ -106,6 +117,10 @@ def _origin_words(scope: Scope, settings: dict) -> str:
     if scope.origin is None:
         return ""
     return f" ({_lower_first(origin_labels(settings).get(scope.origin, scope.origin))})"
+
+
+def _upper_first(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}"
 
 
 def _lower_first(text: str) -> str:
@@ -127,9 +142,10 @@ def _submissions(session: Session, periodic_report_id: int, scope: Scope) -> tup
     rows = session.execute(query).all()
     submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals) for r, name in rows]
     period = session.get_one(PeriodicReport, periodic_report_id)
-    done = {name for _r, name in rows}  # asked by the same rule that opened the period
-    missing = [u.name for u in reporting_units(session, period.period_start, period.period_end)
-               if u.name not in done and (scope.unit_ids is None or u.id in scope.unit_ids)]
+    done = {name for _r, name in rows}  # asked by the same rule that opened the period, or by name
+    asked = ([org.require_unit(session, code) for code in period.asked_units] if period.asked_units is not None
+             else reporting_units(session, period.period_start, period.period_end))
+    missing = [u.name for u in asked if u.name not in done and (scope.unit_ids is None or u.id in scope.unit_ids)]
     return submitted, missing
 
 
@@ -178,4 +194,12 @@ def schedules_reports(settings: dict) -> bool:
 
 
 def periodic_reports(session: Session, limit: int = 24) -> list[PeriodicReport]:
-    return list(session.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due.desc()).limit(limit)))
+    return list(session.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due.desc(),
+                                                                PeriodicReport.id.desc()).limit(limit)))
+
+
+def published_reports(session: Session) -> list[PeriodicReport]:
+    """Issued reports the ruleset publishes ([reports] publish), newest first."""
+    return list(session.scalars(select(PeriodicReport).where(
+        PeriodicReport.status == PeriodicReportStatus.ISSUED, PeriodicReport.published.is_(True))
+        .order_by(PeriodicReport.issued_on.desc(), PeriodicReport.id.desc())))

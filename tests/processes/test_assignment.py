@@ -307,18 +307,23 @@ def test_the_overdue_list_gives_the_latest_reason_the_unit_gave(loaded, org_tree
             [row] = overdue_assignments(s, Scope(as_of=date(2026, 3, 2), start=date(2026, 1, 1)))
             return row.reason
 
+    def proposal() -> str | None:
+        with engine.db.session() as s:
+            return overdue_assignments(s, Scope(as_of=date(2026, 3, 2), start=date(2026, 1, 1)))[0].proposal
+
     engine, users = loaded, org_tree
     aid = drive.register(engine, users, [DATED])
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang làm"}, users["stc"])
     drive.run_timers_at(engine, clock, datetime(2026, 2, 27, 9, 0))  # past the deadline (26/02)
     extensions.request_explanation(engine, aid, "Vì sao chậm?", users["clerk"])
     assert reason() is None
-    drive.complete(engine, "explain", {"explanation_answer": "Chờ số liệu của các huyện"}, users["stc"])
-    assert reason() == "Chờ số liệu của các huyện"
+    drive.complete(engine, "explain", {"explanation_answer": "Chờ số liệu của các huyện",
+                                       "explanation_proposal": "Gia hạn đến 15/3"}, users["stc"])
+    assert (reason(), proposal()) == ("Chờ số liệu của các huyện", "Gia hạn đến 15/3")
     drive.run_timers_at(engine, clock, datetime(2026, 2, 27, 15, 0))
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đã có số liệu",
                                       "overdue_reason": "Số liệu về muộn"}, users["stc"])
-    assert reason() == "Số liệu về muộn"
+    assert (reason(), proposal()) == ("Số liệu về muộn", "Đã có số liệu")
 
 
 @pytest.mark.parametrize("engine", ['[closing]\nmode = "status_complete"\n[deadlines]\nregistration = 2\n'],

@@ -112,7 +112,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     engine.runtime.run_due_timers()
     with engine.db.session() as s:
         assert _ready(s, "pr_unit_report") == []
-        consolidate = _ready(s, "pr_consolidate")[0]
+        consolidate = _ready(s, "report_consolidate")[0]
         assert consolidate.due_at.date() == date(2026, 3, 20)
         kept = s.scalars(select(UnitReport)).all()
         assert [(r.results, r.proposals) for r in kept] == [("Hoàn thành 4/6 nhiệm vụ đến hạn", "Gia hạn nhiệm vụ a6")]
@@ -120,6 +120,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     with engine.db.session() as s:
         period = s.scalar(select(PeriodicReport))
         assert period.status == "consolidated" and period.consolidated_by == org_tree["clerk"].id
+        assert _ready(s, "report_review")[0].role == "leader"  # the leader reviews it
         schedule = s.get(WorkflowInstance, instance.id)
         assert schedule.status == "running"  # and already waiting for the half-year report (due 15/06)
         assert schedule.next_timer_due == datetime.fromisoformat("2026-06-08T08:00:00+07:00")

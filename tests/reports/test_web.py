@@ -98,6 +98,8 @@ def test_public_page_is_off_unless_the_deployment_publishes(app, seeded):
 
 def test_public_page_needs_no_sign_in_and_hides_secret_documents(app, seeded):
     seeded.engine.settings.public_results = True
+    assert "public-results" not in Browser(app).get("/public/results").get_data(as_text=True)  # figures: off
+    seeded.engine.settings.public_figures = True
     page = Browser(app).get("/public/results?period=2026-Q1")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

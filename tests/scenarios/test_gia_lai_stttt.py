@@ -143,6 +143,6 @@ def test_office_consolidates_the_quarter_on_its_own_day_and_never_opens_overdue(
     unit_report = sc.ready("pr_unit_report")
     assert "Quý I năm 2026" in unit_report.instructions and due_day(unit_report) == date(2026, 3, 10)
     sc.at("2026-03-11 09:00")  # the sections' time is over
-    consolidate = sc.ready("pr_consolidate")
+    consolidate = sc.ready("report_consolidate")
     assert due_day(consolidate) == date(2026, 3, 12)
     assert consolidate.due_at > sc.clock.now()

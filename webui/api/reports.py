@@ -7,11 +7,15 @@ from datetime import date
 from flask import jsonify, request
 
 from engine import clock
+from engine.forms import Message
 from engine.org import permissions
 from engine.org import service as org
-from engine.reports import counts
+from engine.reports import adhoc, counts
+from engine.reports.models import PeriodicReport
+from engine.reports.operators import report_label
 from engine.reports.query import BadReportQuery, read_origin
-from webui.api.core import ApiError, api_user, blueprint
+from engine.reports.service import periodic_reports
+from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, require
 from webui.context import engine
 
 
@@ -50,3 +54,32 @@ def report_summary():
         return jsonify({"as_of": scope.as_of.isoformat(), "denominator": denominator, "origin": origin,
                         "total": counts.total(session, scope).as_dict(denominator),
                         "units": [o.as_dict(denominator) for o in counts.by_unit(session, scope)]})
+
+
+def _office_report(row: PeriodicReport) -> dict:
+    return {"id": row.id, "kind": "ad_hoc" if row.period == "ad_hoc" else "periodic", "label": report_label(row),
+            "topic": row.topic, "units": row.asked_units, "unit_due": row.unit_due.isoformat(),
+            "office_due": row.office_due.isoformat(), "status": str(row.status), "number": row.number,
+            "issued_on": row.issued_on.isoformat() if row.issued_on else None, "published": bool(row.published)}
+
+
+@blueprint.get("/reports/office")
+def office_reports():
+    """The office's reports, periodic and ad hoc, newest first: status, number and date."""
+    api_user()
+    with engine().db.reading() as session:
+        return jsonify({"items": [_office_report(row) for row in periodic_reports(session)]})
+
+
+@blueprint.post("/reports/adhoc")
+@idempotent
+def request_adhoc_report():
+    """Ask units (codes) for an ad-hoc report on `topic` by `due` (office, leader)."""
+    require(permissions.may_request_adhoc_report)
+    try:
+        row = adhoc.request_report(engine(), json_body(), api_user())
+    except adhoc.AdhocReportError as error:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={error.field: Message(error.message, error.params)}) from None
+    with engine().db.reading() as session:
+        return jsonify(_office_report(session.get_one(PeriodicReport, row.id))), 201

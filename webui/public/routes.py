@@ -1,29 +1,42 @@
 """Published results (Đắk Lắk Đ.19 k.2, Gia Lai Đ.8 k.1: the office's report is published on
-the portal), when the deployment switches it on (`public_results`). No sign-in; only per-unit
-aggregates of one period; assignments that are secret, or belong to a secret directive, are
-not counted at all."""
+the portal), when the deployment switches it on (`public_results`). No sign-in. It lists the
+issued reports the ruleset publishes ([reports] publish), each downloadable as Word; live
+per-unit aggregates of one period only when the deployment says so too (`public_figures`).
+Assignments that are secret, or belong to a secret directive, are never counted or named."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from engine import clock
 from engine.org import service as org
 from engine.outcomes import BUCKETS
 from engine.reports import counts
 from engine.reports.calendar import parse_period
+from engine.reports.export_docx import write_docx
+from engine.reports.models import PeriodicReport, PeriodicReportStatus
+from engine.reports.operators import report_label
 from engine.reports.query import BadReportQuery, ReportQuery
-from webui.context import engine
+from engine.reports.service import build_report, published_reports
+from webui.context import engine, ruleset_settings
 from webui.messages import engine_message
-from webui.reports.routes import DENOMINATOR_MSGIDS
+from webui.reports.routes import DENOMINATOR_MSGIDS, EXPORTS, report_args
 
 blueprint = Blueprint("public", __name__, template_folder="templates")
 PERIODS_SHOWN = ("", "-H1", "-H2", "-Q1", "-Q2", "-Q3", "-Q4")  # year, halves, quarters (no months)
 
 
-@blueprint.get("/public/results")
-def results():
+def _published_only() -> None:
     if not engine().settings.public_results:  # a deployment publishes only when it says so
         abort(404)
+
+
+@blueprint.get("/public/results")
+def results():
+    _published_only()
+    with engine().db.reading() as session:
+        issued = [(row, report_label(row)) for row in published_reports(session)]
+    if not engine().settings.public_figures:
+        return render_template("public/results.html", issued=issued, figures=False, root=None)
     today = clock.today()
     # Only the period is taken from the visitor: no unit, urgency or date filters to probe with.
     period = request.args.get("period", "")
@@ -39,7 +52,23 @@ def results():
         total = counts.total(session, scope)
     choices = [(key, parse_period(key).label)
                for key in (f"{y}{suffix}" for y in (today.year, today.year - 1) for suffix in PERIODS_SHOWN)]
-    response = render_template("public/results.html", q=query, units=units, total=total, error=error,
-                               choices=choices, buckets=BUCKETS,
+    response = render_template("public/results.html", issued=issued, figures=True, q=query, units=units,
+                               total=total, error=error, choices=choices, buckets=BUCKETS,
                                denominator_msgids=DENOMINATOR_MSGIDS, root=root)
     return response, 400 if error else 200
+
+
+@blueprint.get("/public/reports/<int:report_id>.docx")
+def issued_report(report_id: int):
+    """The Word file of an issued, published report, computed as the public may see it."""
+    _published_only()
+    with engine().db.reading() as session:
+        row = session.get(PeriodicReport, report_id)
+        if row is None or row.status != PeriodicReportStatus.ISSUED or not row.published:
+            abort(404)
+        query = ReportQuery.from_args(report_args(row), clock.today())
+        report = build_report(session, query.scope(session, None), denominator=query.denominator,
+                              period_label=report_label(row), periodic_report_id=row.id,
+                              settings=ruleset_settings(session), organisation=engine().settings.organisation_name)
+    return Response(write_docx(report), mimetype=EXPORTS["docx"][1],
+                    headers={"Content-Disposition": f'attachment; filename="bao-cao-{row.id}.docx"'})

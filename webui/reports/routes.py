@@ -12,15 +12,16 @@ from engine.directives.models import URGENCIES
 from engine.errors import EngineError
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit
+from engine.org.models import Unit, User
 from engine.outcomes import BUCKETS, TERMS
-from engine.reports import counts
+from engine.reports import adhoc, counts
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_pdf import FontMissing, write_pdf
 from engine.reports.export_xlsx import write_xlsx
-from engine.reports.models import PeriodicReport
+from engine.reports.models import AD_HOC, PeriodicReport
+from engine.reports.operators import report_label
 from engine.reports.overdue import overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import (
@@ -129,7 +130,7 @@ def export(fmt: str):
         report = build_report(session, asked.scope, denominator=asked.query.denominator,
                               period_label=asked.query.period.label, root_unit_id=asked.root_unit_id,
                               periodic_report_id=periodic.id if periodic else None,
-                              settings=ruleset_settings(session))
+                              settings=ruleset_settings(session), organisation=engine().settings.organisation_name)
     try:
         content = writer(report)
     except FontMissing:
@@ -145,9 +146,35 @@ def periodic():
         rows = periodic_reports(session)
         schedule = running_schedule(session)
         scheduled = schedules_reports(ruleset_settings(session))
+    user = current_user()
     return render_template("reports/periodic.html", rows=rows, schedule=schedule, scheduled=scheduled,
-                           may_start=permissions.may_start_report_schedule(current_user()),
-                           labels={row.id: _period(row).label for row in rows})
+                           may_start=permissions.may_start_report_schedule(user),
+                           may_ask=permissions.may_request_adhoc_report(user),
+                           awaiting=[row for row in rows if row.status == "consolidated"],
+                           labels={row.id: report_label(row) for row in rows})
+
+
+@blueprint.route("/reports/adhoc/new", methods=["GET", "POST"])
+@login_required(permissions.may_request_adhoc_report)
+def adhoc_new():
+    """The office (or the leader) asks chosen units for an ad-hoc report."""
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = {"topic": request.form.get("topic", ""), "units": request.form.getlist("units"),
+                  "due": request.form.get("due", ""), "office_due": request.form.get("office_due", "")}
+        try:
+            row = adhoc.request_report(engine(), values, current_user())
+        except adhoc.AdhocReportError as error:
+            errors[error.field] = engine_message(error)
+        except EngineError as error:
+            flash(engine_message(error), "error")
+        else:
+            flash(_("The units have been asked for the report."), "success")
+            return redirect(url_for("reports.periodic_detail", report_id=row.id))
+    with engine().db.reading() as session:
+        units = list(session.scalars(select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.name)))
+    return render_template("reports/adhoc_new.html", units=units, values=values, errors=errors), \
+        (400 if errors else 200)
 
 
 @blueprint.post("/reports/periodic/schedule")
@@ -170,13 +197,22 @@ def periodic_detail(report_id: int):
         row = session.get(PeriodicReport, report_id)
         if row is None:
             abort(404)
-        args = {"period": _key(row), "as_of": min(clock.today(), row.period_end).isoformat()}
-        query = ReportQuery.from_args(args, clock.today())
+        query = ReportQuery.from_args(report_args(row), clock.today())
         scope = query.scope(session, user)
-        report = build_report(session, scope, denominator=query.denominator, period_label=query.period.label,
+        report = build_report(session, scope, denominator=query.denominator, period_label=report_label(row),
                               periodic_report_id=row.id)
+        people = {u.id: u.full_name for u in session.scalars(select(User).where(
+            User.id.in_([row.requested_by, row.reviewed_by, row.consolidated_by])))}
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
-                           buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS)
+                           buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS, people=people,
+                           ad_hoc=row.period == AD_HOC)
+
+
+def report_args(row: PeriodicReport) -> dict[str, str]:
+    """The report query of an office report: its period (an ad-hoc one: the year it was asked
+    in), as of its last day or today."""
+    period = str(row.period_start.year) if row.period == AD_HOC else _key(row)
+    return {"period": period, "as_of": max(row.period_start, min(clock.today(), row.period_end)).isoformat()}
 
 
 def _periodic_row(session, value: str | None) -> PeriodicReport | None:

@@ -1,0 +1,71 @@
+"""Ad-hoc reports (báo cáo đột xuất: Đắk Lắk Đ.19 k.4, Đ.20 k.1; Cần Thơ Đ.10–11; Quỳnh Nhai
+Đ.16 k.4, Đ.17 k.1; Gia Lai Đ.8 k.3, Đ.9 k.1): the office or the leader asks chosen units
+for a report on a topic by a day; adhoc_report.bpmn gives the units their work items and
+reminders, and the office's report then goes the way of a periodic one."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from engine import clock, forms
+from engine.errors import EngineError, Forbidden, NotFound
+from engine.org import permissions
+from engine.org import service as org
+from engine.org.models import User
+from engine.reports.models import AD_HOC, PeriodicReport
+from engine.text import clean_text
+
+PURPOSE = "adhoc_report"
+MAX_TOPIC = 2000
+
+
+class AdhocReportError(EngineError):
+    """A refused request, naming the field at fault."""
+
+    def __init__(self, field: str, message: str, **params):
+        super().__init__(message, **params)
+        self.field = field
+
+
+def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
+    """Ask `units` (codes) for a report on `topic` by `due`; the office reports to the leader
+    by `office_due`. Starts adhoc_report.bpmn; returns the report's record."""
+    topic = clean_text(str(raw.get("topic") or "")).strip()
+    if not topic:
+        raise AdhocReportError("topic", "Say what the report is about.")
+    if len(topic) > MAX_TOPIC:
+        raise AdhocReportError("topic", "At most %(count)s characters.", count=MAX_TOPIC)
+    due = _day(raw, "due", clock.today())
+    office_due = _day(raw, "office_due", due)
+    codes = raw.get("units")
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise AdhocReportError("units", "Choose at least one unit.")
+    codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    if not codes:
+        raise AdhocReportError("units", "Choose at least one unit.")
+    with engine.db.session() as session:
+        user = session.get_one(User, actor.id)
+        if not permissions.may_request_adhoc_report(user):
+            raise Forbidden("You may not ask units for an ad-hoc report.")
+        for code in codes:
+            if org.unit_by_code(session, code) is None:
+                raise AdhocReportError("units", "Unknown unit %(code)s.", code=code)
+        bundle = engine.current_bundle(session)
+        compiled = engine.compiled(bundle)
+        if compiled.process_id(PURPOSE) not in compiled.specs:
+            raise NotFound("The ruleset has no ad-hoc report process.")
+        request = {"topic": topic, "units": codes, "due": due.isoformat(), "office_due": office_due.isoformat()}
+        instance = engine.runtime.start(session, bundle, PURPOSE, {"request": request}, actor=user)
+        return session.scalars(select(PeriodicReport).where(PeriodicReport.instance_id == instance.id,
+                                                            PeriodicReport.period == AD_HOC)).one()
+
+
+def _day(raw: dict, field: str, not_before: date) -> date:
+    try:
+        day = forms.parse_date(raw.get(field))
+    except forms.Invalid as error:
+        raise AdhocReportError(field, error.message.text, **error.message.params) from None
+    if day < not_before:
+        raise AdhocReportError(field, "The day may not be before %(day)s.", day=not_before.strftime("%d/%m/%Y"))
+    return day

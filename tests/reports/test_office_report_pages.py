@@ -1,0 +1,59 @@
+"""The web pages of the office's reports: the office asks units for an ad-hoc report (refusals
+in Vietnamese beside the field), and the leader's page lists what awaits the leader's review."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from engine.runtime.models import WorkItem
+from tests.webui.conftest import Browser
+from webui.app import create_app
+
+ASK = {"topic": "Tình hình giải ngân vốn đầu tư công", "units": ["STC", "SXD"], "due": "06/03/2026",
+       "office_due": "11/03/2026"}
+
+
+def _signed_in(app, username: str) -> Browser:
+    browser = Browser(app)
+    assert browser.login(username).status_code == 302
+    return browser
+
+
+def _ready(engine, element_id: str) -> WorkItem:
+    with engine.db.session() as s:
+        return s.scalars(select(WorkItem).where(WorkItem.element_id == element_id, WorkItem.status == "ready")).one()
+
+
+def test_the_office_asks_and_the_leader_sees_what_awaits_review(loaded, org_tree, clock):
+    app = create_app(loaded, SECRET_KEY="test-secret", TESTING=True)
+    clerk = _signed_in(app, "clerk")
+    form = clerk.get("/reports/adhoc/new").get_data(as_text=True)
+    assert "Sở Xây dựng" in form and "Phòng Ngân sách" in form  # units by name
+    refused = clerk.post("/reports/adhoc/new", {**ASK, "topic": " "}, page="/reports/adhoc/new")
+    assert refused.status_code == 400 and "Nêu nội dung cần báo cáo." in refused.get_data(as_text=True)
+    late = clerk.post("/reports/adhoc/new", {**ASK, "due": "01/02/2026"}, page="/reports/adhoc/new")
+    assert late.status_code == 400 and "Ngày không được trước ngày 12/02/2026." in late.get_data(as_text=True)
+    asked = clerk.post("/reports/adhoc/new", ASK, page="/reports/adhoc/new")
+    assert asked.status_code == 302
+    page = clerk.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "Báo cáo đột xuất: Tình hình giải ngân vốn đầu tư công" in page and "Nguyễn Văn Theo Dõi" in page
+    assert Browser(app).get("/reports/adhoc/new").status_code in (302, 401)
+    assert _signed_in(app, "stc").get("/reports/adhoc/new").status_code == 403  # units do not ask
+
+    loaded.runtime.complete(_unit_item(loaded, org_tree), {"results": "Đã giải ngân 45%"}, org_tree["stc"])
+    clock.set(datetime(2026, 3, 9, 9, 0))
+    loaded.runtime.run_due_timers()
+    loaded.runtime.complete(_ready(loaded, "report_consolidate").id, {"summary": "Tổng hợp"}, org_tree["clerk"])
+    leader = _signed_in(app, "chutich")
+    awaiting = leader.get("/reports/periodic").get_data(as_text=True).split('id="awaiting-review"')[1]
+    assert "đột xuất về Tình hình giải ngân" in awaiting.split("</section>")[0]
+    loaded.runtime.complete(_ready(loaded, "report_review").id, {"review_decision": "approve"}, org_tree["leader"])
+    listing = leader.get("/reports/periodic").get_data(as_text=True)
+    assert "Không có báo cáo nào chờ duyệt." in listing and "Đã ban hành" in listing
+
+
+def _unit_item(engine, org_tree) -> int:
+    with engine.db.session() as s:
+        return s.scalars(select(WorkItem.id).where(WorkItem.element_id == "adhoc_unit_report",
+                                                   WorkItem.unit_id == org_tree["stc"].unit_id)).one()

@@ -1,0 +1,171 @@
+"""The office's reports through their whole life under each ruleset: one periodic report
+cycle from the units' reports to the issued office report (sent back once by the leader), and
+one ad-hoc report; the public page shows the issued report only where the ruleset publishes
+it and the deployment switches the page on; the Word file carries the configured names."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from docx import Document
+from sqlalchemy import select
+
+from engine.clock import VN_TZ
+from engine.errors import NotFound
+from engine.reports import adhoc
+from engine.reports.models import PeriodicReport
+from engine.reports.service import start_schedule
+from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.working_days import WorkingCalendar
+from tests.reports.dataset import seed
+from tests.scenarios.drive import Scenario, due_day
+from tests.webui.conftest import Browser
+from webui.app import create_app
+
+# ruleset: (publishes the issued report, the deployment's name of the parent body, the place)
+RULESETS = {
+    "bac-lieu": (False, "UBND tỉnh Bạc Liêu", "Bạc Liêu"),
+    "can-tho": (False, "UBND thành phố Cần Thơ", "Cần Thơ"),
+    "dak-lak": (True, "UBND tỉnh Đắk Lắk", "Đắk Lắk"),
+    "gia-lai-stttt": (True, "UBND tỉnh Gia Lai", "Gia Lai"),
+    "quynh-nhai": (False, "UBND huyện Quỳnh Nhai", "Quỳnh Nhai"),
+}
+
+
+@pytest.fixture(params=sorted(RULESETS))
+def sc(request, database_url, clock, tmp_path):
+    scenario = Scenario.start(database_url, clock, request.param, tmp_path)
+    scenario.ruleset = request.param
+    scenario.at("2026-02-12 09:00")
+    seed(scenario.engine)  # the live figures: STC, its section and SXD have tasks in hand
+    yield scenario
+    scenario.close()
+
+
+def _row(sc: Scenario, report_id: int | None = None) -> PeriodicReport:
+    with sc.engine.db.session() as s:
+        return s.get(PeriodicReport, report_id) if report_id else s.scalars(select(PeriodicReport)).one()
+
+
+def _working_day_after(sc: Scenario, day: date) -> str:
+    with sc.engine.db.session() as s:
+        after = WorkingCalendar.from_db(s).add_working_days(day, 1)
+    return f"{after.isoformat()} 09:00"
+
+
+def _told(sc: Scenario, kind: str) -> set[str]:
+    names = {user.id: key for key, user in sc.users.items()}
+    return {names[n.user_id] for n in sc.notices(kind)}
+
+
+def _complete_for_unit(sc: Scenario, element_id: str, who: str, data: dict) -> WorkItem:
+    """Complete the ready item of `element_id` that belongs to `who`'s unit."""
+    with sc.engine.db.session() as s:
+        item = s.scalars(select(WorkItem).where(WorkItem.element_id == element_id, WorkItem.status == "ready",
+                                                WorkItem.unit_id == sc.users[who].unit_id)).one()
+    sc.engine.runtime.complete(item.id, data, sc.users[who])
+    return item
+
+
+def _review(sc: Scenario, report_id: int) -> None:
+    """The office consolidates, the leader sends it back with a note, the office revises and
+    the leader approves: the report is issued."""
+    sc.complete("report_consolidate", "clerk", {"summary": "Các đơn vị cơ bản hoàn thành"})
+    row = _row(sc, report_id)
+    assert row.status == "consolidated" and "leader" in _told(sc, "office_report_review")
+    review = sc.ready("report_review")
+    assert review.role == "leader" and review.unit_id == sc.users["leader"].unit_id
+    sc.complete("report_review", "leader", {"review_decision": "return", "review_note": "Bổ sung số liệu quý"})
+    assert (_row(sc, report_id).status, _row(sc, report_id).review_note) == ("returned", "Bổ sung số liệu quý")
+    assert "clerk" in _told(sc, "office_report_returned")
+    assert "Bổ sung số liệu quý" in sc.ready("report_consolidate").instructions
+    sc.complete("report_consolidate", "clerk", {"summary": "Đã bổ sung số liệu"})
+    sc.complete("report_review", "leader", {"review_decision": "approve"})
+
+
+def _issued_as_ruleset_says(sc: Scenario, report_id: int, number: str) -> PeriodicReport:
+    row = _row(sc, report_id)
+    today = sc.clock.now().astimezone(VN_TZ).date()
+    assert (row.status, row.number, row.issued_on, row.summary) == ("issued", number, today, "Đã bổ sung số liệu")
+    assert row.published is RULESETS[sc.ruleset][0]
+    assert _told(sc, "office_report_issued") == {"leader"}  # [reports] send_to = ["leader"]
+    return row
+
+
+def test_one_periodic_report_cycle_to_the_issued_report(sc):
+    if sc.ruleset == "bac-lieu":  # QĐ 25/2015 names periodic reports but sets no calendar
+        with pytest.raises(NotFound, match="no reporting calendar"):
+            start_schedule(sc.engine)
+        return
+    instance = start_schedule(sc.engine)
+    with sc.engine.db.session() as s:
+        opened = s.scalars(select(PeriodicReport)).first()  # a reminder day already past opens it at once
+        reminder = s.get(WorkflowInstance, instance.id).next_timer_due
+    if opened is None:
+        sc.at((reminder.astimezone(VN_TZ).replace(tzinfo=None) + timedelta(hours=1)).isoformat(" "))
+    row = _row(sc)
+    assert "stc" in _told(sc, "periodic_report")
+    stc = _complete_for_unit(sc, "pr_unit_report", "stc", {"results": "Hoàn thành 4/6 nhiệm vụ",
+                                                            "proposals": "Gia hạn a6"})
+    assert due_day(stc) == row.unit_due
+    sc.at(_working_day_after(sc, row.unit_due))  # collection closes
+    assert due_day(sc.ready("report_consolidate")) == row.office_due
+    _review(sc, row.id)
+    _issued_as_ruleset_says(sc, row.id, "1/BC-VP")
+    with sc.engine.db.session() as s:
+        assert s.get(WorkflowInstance, instance.id).status == "running"  # the next period is planned
+
+
+def test_one_ad_hoc_report_and_where_it_is_published(sc):
+    sc.at("2026-03-02 09:00")
+    request = {"topic": "Tình hình giải ngân vốn đầu tư công", "units": ["STC", "SXD"],
+               "due": "06/03/2026", "office_due": "11/03/2026"}
+    with pytest.raises(adhoc.AdhocReportError) as refused:
+        adhoc.request_report(sc.engine, {**request, "due": "01/03/2026"}, sc.users["clerk"])
+    assert refused.value.field == "due"
+    row = adhoc.request_report(sc.engine, request, sc.users["leader"])  # at the Chairman's request
+    assert _told(sc, "adhoc_report") == {"stc", "sxd"}
+    _complete_for_unit(sc, "adhoc_unit_report", "stc", {"results": "Đã giải ngân 45%", "proposals": "Bổ sung vốn"})
+    sc.at("2026-03-05 09:00")  # the working day before the due day: only the unit still silent
+    assert _told(sc, "adhoc_report_reminder") == {"sxd"}
+    sc.at("2026-03-09 09:00")  # collection closes the working day after the due day
+    assert "adhoc_unit_report" not in sc.ready_elements()
+    assert due_day(sc.ready("report_consolidate")) == date(2026, 3, 11)
+    _review(sc, row.id)
+    _issued_as_ruleset_says(sc, row.id, "1/BC-VP")
+    _published_where_configured(sc, row.id)
+
+
+def _published_where_configured(sc: Scenario, report_id: int) -> None:
+    publishes, organisation, place = RULESETS[sc.ruleset]
+    app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
+    visitor = Browser(app)
+    assert visitor.get("/public/results").status_code == 404  # a fresh deployment: off
+    assert visitor.get(f"/public/reports/{report_id}.docx").status_code == 404
+    sc.engine.settings.public_results = True
+    sc.engine.settings.organisation_name = organisation
+    page = visitor.get("/public/results").get_data(as_text=True)
+    assert ("Số 1/BC-VP ngày 09/03/2026" in page) is publishes
+    assert "Bổ sung vốn" not in page and "public-results" not in page  # no live figures unless configured
+    download = visitor.get(f"/public/reports/{report_id}.docx")
+    assert download.status_code == (200 if publishes else 404)
+    leader = Browser(app)
+    leader.login("chutich")
+    listing = leader.get("/reports/periodic").get_data(as_text=True)
+    assert "Đã ban hành" in listing and "1/BC-VP, 09/03/2026" in listing
+    docx = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&as_of=2026-03-06")
+    _names_filled_in(Document(BytesIO(docx.data)), organisation, place)
+
+
+def _names_filled_in(document, organisation: str, place: str) -> None:
+    heading = document.tables[0].rows[0].cells
+    left = [p.text for p in heading[0].paragraphs]
+    assert left[:2] == [organisation.upper(), "VĂN PHÒNG"] and left[3] == "Số: 1/BC-VP"
+    assert heading[1].paragraphs[3].text == f"{place}, ngày 09 tháng 03 năm 2026"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Tình hình giải ngân vốn đầu tư công" in text
+    assert "Bổ sung vốn" in text and "Đơn vị chưa gửi báo cáo: Sở Xây dựng." in text
+    assert "Đánh giá chung của Văn phòng: Đã bổ sung số liệu" in text  # the office's revised words
+    for placeholder in ("Tỉnh, ngày", "…", "UBND TỈNH\n"):
+        assert placeholder not in text + "\n".join(left)
