@@ -46,6 +46,13 @@ AUDIT_LABELS = {
     "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
     "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),
     "directive.scope_decided": _l("Scope decided"),
+    # inspections (engine.inspections)
+    "inspection.proposed": _l("Inspection proposed"), "inspection.decided": _l("Inspection decided"),
+    "inspection.handed_over": _l("Documents handed over to the team"), "inspection.ended": _l("Inspection ended"),
+    "inspection.reported": _l("Results report sent"), "inspection.paper_added": _l("Paper added to the file"),
+    "inspection.followed_up": _l("Follow-up tasks registered"),
+    "inspection.council_missing": _l("Emulation council not told: its unit does not exist"),
+    "inspection.report_due_recomputed": _l("Deadlines recomputed"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),
     "user.deactivated": _l("Account deactivated"), "user.activated": _l("Account reactivated"),
@@ -62,9 +69,9 @@ def audit_details(after) -> list[tuple[str, str]]:
     pairs = []
     for key, value in (after or {}).items():
         if isinstance(value, dict):
-            pairs += [(f"{key}.{k}" if key != "data" else k, _plain(v)) for k, v in value.items() if _filled(v)]
+            pairs += [(f"{key}.{k}" if key != "data" else k, audit_value(v)) for k, v in value.items() if _filled(v)]
         elif _filled(value):
-            pairs.append((key, _plain(value)))
+            pairs.append((key, audit_value(value)))
     return pairs
 
 

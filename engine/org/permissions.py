@@ -103,6 +103,20 @@ def may_propose_inspection(user: User) -> bool:
     return user.has_role(*INSPECTION_PROPOSERS)
 
 
+def may_open_inspection_proposal(user: User) -> bool:
+    """Who is offered the proposal form: the proposers, and unit heads (their internal
+    inspections, where the ruleset allows: `may_run_internal_inspection`)."""
+    return may_propose_inspection(user) or (user.has_role(UNIT_HEAD) and not is_organisation_wide(user))
+
+
+def may_run_internal_inspection(session: Session, user: User, unit_ids: Iterable[int]) -> bool:
+    """A unit's head inspects its own unit and the units below it (kiểm tra nội bộ: Đắk Lắk
+    Đ.12 k.2–3, Đ.15 k.2; Quỳnh Nhai Đ.9 k.2–3), where the ruleset's `[inspection] internal` allows."""
+    unit_ids = list(unit_ids)
+    return (user.has_role(UNIT_HEAD) and not is_organisation_wide(user) and bool(unit_ids)
+            and all(org.is_within(session, unit_id, user.unit_id) for unit_id in unit_ids))
+
+
 def may_handle_incidents(user: User) -> bool:
     return user.has_role(*INCIDENT_HANDLERS)
 
@@ -159,9 +173,11 @@ def speaks_for_lead_unit(session: Session, user: User, assignment: HasLeadUnit) 
             and acts_for_unit(session, user, assignment.lead_unit_id))
 
 
-def may_see_inspection(session: Session, user: User, inspected_unit_ids: Iterable[int]) -> bool:
-    """Organisation-wide roles see every inspection; a unit the ones it is inspected in."""
-    return is_organisation_wide(user) or any(acts_for_unit(session, user, u) for u in inspected_unit_ids)
+def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = ()) -> bool:
+    """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
+    running it internally: `unit_ids`), and a team member the ones they are on."""
+    return (is_organisation_wide(user) or user.id in set(member_ids)
+            or any(acts_for_unit(session, user, u) for u in unit_ids if u is not None))
 
 
 # ---------------------------------------------------------------- who holds a role where
