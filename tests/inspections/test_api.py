@@ -82,11 +82,12 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     assert [p["id"] for p in published] == ([inspection_id] if ruleset == "dak-lak" else [])
 
     # The recommendation becomes an ordinary assignment, tracked like any other.
-    assert call("stc")("POST", f"/inspections/{inspection_id}/follow-up", json={"assignments": [{}]}).status_code == 403
-    followed = call("clerk")("POST", f"/inspections/{inspection_id}/follow-up", json={
-        "symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND",
-        "summary": "Thông báo kết luận kiểm tra",
-        "assignments": [{"content": "Hoàn thành 2 nhiệm vụ còn lại", "lead_unit": "STC", "deadline": "29/05/2026"}]})
+    notice = {"symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND",
+              "summary": "Thông báo kết luận kiểm tra",
+              "assignments": [{"content": "Hoàn thành 2 nhiệm vụ còn lại", "lead_unit": "STC",
+                               "deadline": "29/05/2026"}]}
+    assert call("stc")("POST", f"/inspections/{inspection_id}/follow-up", json=notice).status_code == 403
+    followed = call("clerk")("POST", f"/inspections/{inspection_id}/follow-up", json=notice)
     assert followed.status_code == 201, followed.get_json()
     directive_id = followed.get_json()["follow_up_directive_id"]
     complete(call("clerk"), "classify_directive", {"tracked": True})  # then it runs like any directive

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 
 from engine.inspections import service as inspections
 from engine.inspections.models import InspectionKind, InspectionStatus
+from engine.org import permissions
 from engine.org import service as org
-from webui.api.core import ApiError, api_user, blueprint, idempotent, int_arg, json_body, page_body, paging
+from webui.api.core import ApiError, api_user, blueprint, idempotent, int_arg, json_body, page_body, paging, require
 from webui.api.serialize import inspection as serialize_inspection
 from webui.context import engine
 from webui.errors import error_response
@@ -97,6 +98,7 @@ def add_inspection_paper(inspection_id: int):
 def follow_up_inspection(inspection_id: int):
     """Register the recommendations as a directive (the body of POST /directives: header
     fields and `assignments`) linked to the inspection."""
+    require(permissions.may_register_directives)
     body = json_body()
     items = body.pop("assignments", [])
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
