@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.audit.models import AuditEntry
-from engine.directives.models import Directive
+from engine.directives.models import Assignment, Directive
 from engine.directives.service import register as register_directive
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.inspections.models import (
@@ -227,6 +227,7 @@ class InspectionDetail:
     file: dict[str, list[InspectionPaper]]    # PAPER_KINDS order
     open_items: list[WorkItem]                # what the process waits for
     follow_up: Directive | None
+    follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
 
 
@@ -238,12 +239,12 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
     items = list(session.scalars(select(WorkItem).where(WorkItem.instance_id == inspection.instance_id,
                                                         WorkItem.status == WorkItemStatus.READY)
                                  .order_by(WorkItem.id))) if inspection.instance_id else []
+    follow_up = session.get(Directive, inspection.follow_up_directive_id) if inspection.follow_up_directive_id else None
     return InspectionDetail(
         inspection=inspection, units=[session.get(Unit, u.unit_id) for u in inspection.units],
         proposing_unit=session.get(Unit, inspection.proposing_unit_id) if inspection.proposing_unit_id else None,
         team=team, file=inspection_file(session, inspection_id, user), open_items=items,
-        follow_up=session.get(Directive, inspection.follow_up_directive_id) if inspection.follow_up_directive_id
-        else None,
+        follow_up=follow_up, follow_up_assignments=list(follow_up.assignments) if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)))
 
@@ -252,3 +253,14 @@ def unit_names(session: Session, inspection: Inspection) -> list[str]:
     """The inspected units' names, for lists."""
     ids = [u.unit_id for u in inspection.units]
     return list(session.scalars(select(Unit.name).where(Unit.id.in_(ids)).order_by(Unit.name)))
+
+
+def _reads_file(session: Session, user: User, sha256: str) -> bool:
+    """Whoever sees an inspection reads the files of its inspection file."""
+    ids = set(session.scalars(select(InspectionPaper.inspection_id)
+                              .where(cast(InspectionPaper.attachments, String).contains(sha256))))
+    return any(_may_see(session, user, inspection) for inspection in
+               session.scalars(select(Inspection).where(Inspection.id.in_(ids))))
+
+
+permissions.declare_file_readers(_reads_file)

@@ -434,12 +434,22 @@ def declare_files(source: Callable[[Session, str], FileListing]) -> None:
     _file_listing[:] = [source]
 
 
+# Other records that list files say whether a user may read one through them (an inspection's file).
+_file_readers: list[Callable[[Session, User, str], bool]] = []
+
+
+def declare_file_readers(reads: Callable[[Session, User, str], bool]) -> None:
+    _file_readers.append(reads)
+
+
 def may_see_file(session: Session, user: User, sha256: str) -> bool:
-    """`user` sent the file's bytes, or may see an assignment or open a work item that lists it.
-    Knowing a file's digest gives nothing: attaching a file to a report asks the same."""
+    """`user` sent the file's bytes, or may see an assignment, open a work item or see another
+    record (`declare_file_readers`) that lists it. Knowing a file's digest gives nothing:
+    attaching a file to a report asks the same."""
     if not _file_listing:
         return False
     listing = _file_listing[0](session, sha256)
     return (user.id in listing.senders
             or any(may_see(session, user, ASSIGNMENT, assignment_id) for assignment_id in listing.assignment_ids)
-            or any(may_open_work_item(session, user, item) for item in listing.drafts))
+            or any(may_open_work_item(session, user, item) for item in listing.drafts)
+            or any(reads(session, user, sha256) for reads in _file_readers))
