@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.audit.models import AuditEntry
-from engine.directives.models import Assignment, Directive
+from engine.directives.models import Assignment, Attachment, Directive
 from engine.directives.service import register as register_directive
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.inspections.models import (
@@ -225,6 +225,7 @@ class InspectionDetail:
     proposing_unit: Unit | None               # an internal inspection's unit; None: the office's
     team: list[tuple[str, str]]               # (role: leader | member, full name)
     file: dict[str, list[InspectionPaper]]    # PAPER_KINDS order
+    filenames: dict[str, str]                 # digest -> the file's name
     open_items: list[WorkItem]                # what the process waits for
     follow_up: Directive | None
     follow_up_assignments: list[Assignment]
@@ -244,6 +245,8 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
         inspection=inspection, units=[session.get(Unit, u.unit_id) for u in inspection.units],
         proposing_unit=session.get(Unit, inspection.proposing_unit_id) if inspection.proposing_unit_id else None,
         team=team, file=inspection_file(session, inspection_id, user), open_items=items,
+        filenames=dict(session.execute(select(Attachment.sha256, Attachment.filename).where(
+            Attachment.sha256.in_([sha for paper in inspection.papers for sha in paper.attachments or []]))).all()),
         follow_up=follow_up, follow_up_assignments=list(follow_up.assignments) if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)))

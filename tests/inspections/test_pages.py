@@ -62,7 +62,7 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
                       content_type="multipart/form-data")
     assert added.status_code == 302
     shown = text(browser("chutich").get(page))
-    assert "Báo cáo của Sở Tài chính" in shown
+    assert "Báo cáo của Sở Tài chính" in shown and "bao-cao.pdf</a>" in shown
     link = shown.split('class="file" href="', 1)[1].split('"', 1)[0]
     assert browser("chutich").get(link).status_code == 200
 
@@ -71,7 +71,7 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
     follow = browser("clerk").post(page + "/follow-up", {
         "symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
         "content": "Hoàn thành 2 nhiệm vụ còn lại", "lead_unit": "STC", "deadline": "29/05/2026"}, page=page)
-    assert follow.status_code == 302 and "/directives/" in follow.headers["Location"]
+    assert follow.status_code == 302 and "/work/" in follow.headers["Location"]  # on to classifying it
     assert "25/TB-UBND" in text(office.get(page))
 
 

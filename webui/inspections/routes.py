@@ -13,6 +13,7 @@ from engine.org import permissions
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
+from webui.directives.routes import next_step
 from webui.messages import refusal_of
 from webui.nav import NavLink
 
@@ -125,4 +126,4 @@ def follow_up(inspection_id: int):
         flash(refusal, "error")
         return redirect(url_for(".detail", inspection_id=inspection_id))
     flash(_("Follow-up tasks registered as directive %(symbol)s.", symbol=created[0].symbol), "success")
-    return redirect(url_for("directives.detail", directive_id=created[0].id))
+    return redirect(next_step(created[0].id))  # on to classifying it, as after any registration
