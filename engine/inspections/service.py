@@ -203,9 +203,10 @@ def _visible(session: Session, inspection_id: int, user: User) -> Inspection:
 def _may_see(session: Session, user: User, inspection: Inspection) -> bool:
     """Organisation-wide roles see every inspection; a unit the ones it is inspected in or runs,
     a team member the ones they are on."""
-    return permissions.may_see_inspection(session, user,
-                                          [u.unit_id for u in inspection.units] + [inspection.proposing_unit_id],
-                                          [m.user_id for m in inspection.members])
+    units = [u.unit_id for u in inspection.units]
+    if inspection.proposing_unit_id is not None:
+        units.append(inspection.proposing_unit_id)
+    return permissions.may_see_inspection(session, user, units, [m.user_id for m in inspection.members])
 
 
 def file_paper(session: Session, inspection: Inspection, kind: str, title: str, attachments, user) -> InspectionPaper:
@@ -242,7 +243,8 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
                                  .order_by(WorkItem.id))) if inspection.instance_id else []
     follow_up = session.get(Directive, inspection.follow_up_directive_id) if inspection.follow_up_directive_id else None
     return InspectionDetail(
-        inspection=inspection, units=[session.get(Unit, u.unit_id) for u in inspection.units],
+        inspection=inspection,
+        units=list(session.scalars(select(Unit).where(Unit.id.in_([u.unit_id for u in inspection.units])))),
         proposing_unit=session.get(Unit, inspection.proposing_unit_id) if inspection.proposing_unit_id else None,
         team=team, file=inspection_file(session, inspection_id, user), open_items=items,
         filenames=dict(session.execute(select(Attachment.sha256, Attachment.filename).where(

@@ -177,7 +177,7 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
     """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
     running it internally: `unit_ids`), and a team member the ones they are on."""
     return (is_organisation_wide(user) or user.id in set(member_ids)
-            or any(acts_for_unit(session, user, u) for u in unit_ids if u is not None))
+            or any(acts_for_unit(session, user, u) for u in unit_ids))
 
 
 # ---------------------------------------------------------------- who holds a role where

@@ -4,7 +4,8 @@ documents, the team leader records the findings and sends the results report (du
 days after Thu 23/04/2026: Thu 07/05/2026), the clerk registers the follow-up task."""
 import pytest
 
-from tests.conftest import PASSWORD, make_engine, screenshot
+from tests.conftest import make_engine, screenshot
+from tests.e2e.test_scenario import open_work
 from tests.inspections.conftest import RULESETS, populate
 from webui.app import create_app
 
@@ -20,31 +21,9 @@ def site(request, database_url, clock, tmp_path, serve):
 
 
 @pytest.fixture
-def sign_in(chromium, site):
-    _, base = site
-    contexts = []
-
-    def open_as(username: str):
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10000)
-        page.goto(f"{base}/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]:has-text('Đăng nhập')")
-        page.wait_for_url(f"{base}/inbox")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def open_work(page, base: str, title: str) -> None:
-    page.goto(f"{base}/inbox")
-    page.click(f"a.title:has-text('{title}')")
-    page.wait_for_selector("form.form")
+def live_server(site):
+    """The site's server, for the suite's `sign_in` (tests/e2e/conftest.py)."""
+    return site[1]
 
 
 def submit(page) -> None:
@@ -53,7 +32,7 @@ def submit(page) -> None:
 
 
 def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path):
-    engine, base = site
+    engine = site[0]
     ruleset = engine.settings.ruleset
 
     office = sign_in("chanhvp")
@@ -68,7 +47,7 @@ def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path):
     assert "Sở Tài chính, Sở Xây dựng" in office.inner_text("dd.units")
 
     leader = sign_in("chutich")
-    open_work(leader, base, "Ban hành quyết định kiểm tra")
+    open_work(leader, "Ban hành quyết định kiểm tra")
     for name, value in (("decision_symbol", "150/QĐ-UBND"), ("decided_on", "17/04/2026"),
                         ("starts_on", "20/04/2026"), ("ends_on", "23/04/2026")):
         leader.fill(f"input[name={name}]", value)
@@ -84,13 +63,13 @@ def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path):
     unit = sign_in("stc")
     report = tmp_path / "bao-cao-stc.pdf"
     report.write_bytes(b"%PDF-1.4 bao cao tinh hinh thuc hien")
-    open_work(unit, base, "Báo cáo, cung cấp hồ sơ cho đoàn kiểm tra")
+    open_work(unit, "Báo cáo, cung cấp hồ sơ cho đoàn kiểm tra")
     unit.fill("textarea[name=hand_over_note]", "Đã hoàn thành 10/12 nhiệm vụ")
     unit.set_input_files("input[type=file][name=hand_over_files]", str(report))
     submit(unit)
 
     team = sign_in("kiemtra")
-    open_work(team, base, "Kiểm tra, ghi nhận kết quả")
+    open_work(team, "Kiểm tra, ghi nhận kết quả")
     team.fill("input[name=ended_on]", "23/04/2026")
     team.fill("textarea[name=findings]", "Sở Tài chính chậm 2 nhiệm vụ")
     submit(team)
@@ -101,7 +80,7 @@ def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path):
     with team.expect_download() as download:  # the team reads what the unit handed over
         team.click("section.file a.file:has-text('bao-cao-stc.pdf')")
     assert download.value.suggested_filename == "bao-cao-stc.pdf"
-    open_work(team, base, "Báo cáo kết quả kiểm tra")
+    open_work(team, "Báo cáo kết quả kiểm tra")
     team.fill("textarea[name=assessment]", "Cơ bản hoàn thành")
     team.fill("textarea[name=conclusion]", "Sở Tài chính chậm 2 nhiệm vụ do thiếu số liệu")
     team.fill("textarea[name=recommendations]", "Sở Tài chính hoàn thành 2 nhiệm vụ còn lại")
@@ -115,15 +94,14 @@ def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path):
 
     clerk = sign_in("clerk")
     clerk.goto(page)
-    clerk.fill("input[name=symbol]", "25/TB-UBND")
-    clerk.fill("input[name=issued_on]", "06/05/2026")
-    clerk.fill("input[name=issuer]", "UBND")
+    for name, value in (("symbol", "25/TB-UBND"), ("issued_on", "06/05/2026"), ("issuer", "UBND"),
+                        ("deadline", "29/05/2026")):
+        clerk.fill(f"section.follow-up input[name={name}]", value)
     clerk.select_option("section.follow-up select[name=lead_unit]", "STC")
-    clerk.fill("section.follow-up input[name=deadline]", "29/05/2026")
     clerk.click("button:has-text('Vào sổ nhiệm vụ sau kiểm tra')")
     clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")  # on to classifying it, like any directive
     submit(clerk)
     clerk.goto(page)
     assert "Sở Tài chính hoàn thành 2 nhiệm vụ còn lại — thời hạn 29/05/2026" in clerk.inner_text("section.follow-up")
-    open_work(unit, base, "Thực hiện và cập nhật tiến độ")  # the unit's ordinary task, urged like any other
+    open_work(unit, "Thực hiện và cập nhật tiến độ")  # the unit's ordinary task, urged like any other
     assert "Sở Tài chính hoàn thành 2 nhiệm vụ còn lại" in unit.inner_text("main")

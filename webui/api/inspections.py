@@ -11,7 +11,18 @@ from engine.inspections import service as inspections
 from engine.inspections.models import InspectionKind, InspectionStatus
 from engine.org import permissions
 from engine.org import service as org
-from webui.api.core import ApiError, api_user, blueprint, idempotent, int_arg, json_body, page_body, paging, require
+from webui.api.core import (
+    ApiError,
+    api_user,
+    blueprint,
+    created,
+    idempotent,
+    int_arg,
+    json_body,
+    page_body,
+    paging,
+    require,
+)
 from webui.api.serialize import inspection as serialize_inspection
 from webui.context import engine
 from webui.errors import error_response
@@ -68,12 +79,10 @@ def propose_inspection():
     if not isinstance(body.get("units"), list) or not all(isinstance(u, str) for u in body["units"]):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"units": "Must be a list of unit codes."})
-    created = inspections.propose(engine(), body, api_user())
+    proposed = inspections.propose(engine(), body, api_user())
     with engine().db.reading() as session:
-        response = jsonify(serialize_inspection(session, inspections.get(session, created.id, api_user()), full=True))
-    response.status_code = 201
-    response.headers["Location"] = f"{request.script_root}/api/v1/inspections/{created.id}"
-    return response
+        body = serialize_inspection(session, inspections.get(session, proposed.id, api_user()), full=True)
+    return created(body, f"/inspections/{proposed.id}")
 
 
 @blueprint.post("/inspections/<int(max=2147483647):inspection_id>/papers")
