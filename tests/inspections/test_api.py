@@ -141,3 +141,29 @@ def test_a_department_inspects_its_own_units(deployment, call):
     assert call("sxd")("GET", f"/inspections/{inspection_id}").status_code == 404
     for who in ("stc_head", "leader", "stc_ns"):
         assert "inspection_report" in kinds(engine, users[who])
+
+
+def test_without_the_council_unit_the_report_still_goes_out_and_the_log_says_so(database_url, clock, tmp_path):
+    """Quỳnh Nhai names the council by its unit code (HDTDKT); a deployment without that unit
+    tells the others, and the inspection's history records that the council was not told."""
+    from engine.audit.models import AuditEntry
+    from engine.inspections import service as inspections
+    from engine.org import service as org
+    from tests.conftest import PASSWORD, create_org_tree, make_engine
+    from tests.processes import drive
+
+    engine = make_engine(database_url, clock, ruleset="quynh-nhai", tmp_path=tmp_path)
+    users = create_org_tree(engine)
+    with engine.db.session() as s:
+        inspector = org.create_user(s, "kiemtra", PASSWORD, "Hoàng Kiểm Tra", "VP", ["inspector"])
+        engine.load_ruleset(s)
+    proposed = inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["office_head"])
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"}, inspector)
+    drive.complete(engine, "write_report", {"assessment": "Tốt", "conclusion": "Hoàn thành"}, inspector)
+    assert "inspection_report" in kinds(engine, users["stc"])
+    with engine.db.session() as s:
+        assert s.scalars(select(AuditEntry.after).where(AuditEntry.action == "inspection.council_missing",
+                                                        AuditEntry.object_id == str(proposed.id))).all() == [
+            {"council_unit": "HDTDKT"}]
+    engine.close()

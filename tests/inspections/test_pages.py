@@ -72,7 +72,10 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
         "symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
         "content": "Hoàn thành 2 nhiệm vụ còn lại", "lead_unit": "STC", "deadline": "29/05/2026"}, page=page)
     assert follow.status_code == 302 and "/work/" in follow.headers["Location"]  # on to classifying it
-    assert "25/TB-UBND" in text(office.get(page))
+    shown = text(office.get(page))
+    assert "25/TB-UBND" in shown
+    directive = shown.split("Đã vào sổ thành văn bản <a href=\"", 1)[1].split('"', 1)[0]
+    assert f'href="{page}">Xem cuộc kiểm tra</a>' in text(office.get(directive))  # linked back
 
 
 def test_a_unit_sees_only_its_inspections_and_may_not_propose_for_others(deployment, browser):
