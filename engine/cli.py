@@ -15,6 +15,7 @@ from engine.clitools import ENGINE_FACTORY, clear_errors, engine_of
 from engine.config import Settings
 from engine.core import Engine
 from engine.features import modules_named
+from engine.text import clean_text
 
 
 def _engine_from_settings(config: str | None) -> Engine:
@@ -106,6 +107,21 @@ def org_import(ctx: click.Context, path: str) -> None:
     with engine.db.session() as session:
         units, users = import_tree(session, Path(path))
     click.echo(f"imported {units} units and {users} users")
+
+
+@org_group.command("agency-code")
+@click.argument("unit")
+@click.argument("agency_code", required=False)
+@click.pass_context
+@clear_errors
+def org_agency_code(ctx: click.Context, unit: str, agency_code: str | None) -> None:
+    """Give UNIT its agency identifier on the document hub (QĐ 20/2020, e.g. 000.00.01.H17);
+    without AGENCY_CODE, take it away. edXML messages name units by it (docs/import.md)."""
+    from engine.org import service as org
+
+    with engine_of(ctx).db.session() as session:
+        found = org.set_agency_code(session, unit, agency_code)
+        click.echo(f"{found.code}: {found.agency_code or 'no agency identifier'}")
 
 
 @cli.group()
@@ -278,3 +294,27 @@ def restore_command(ctx: click.Context, archive: str) -> None:
 
     manifest = restore(engine_of(ctx), archive)
     click.echo(f"restored the backup of {manifest['created_at']} ({sum(manifest['tables'].values())} rows)")
+
+
+# ---------------------------------------------------------------- text as typed
+class _CleanText(click.ParamType):
+    """Text typed on a terminal, NFC-normalised like every other input (engine.text): a terminal
+    or a script may send decomposed accents, which would not match what is stored."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        return clean_text(value) if isinstance(value, str) else value
+
+
+def clean_text_params(command: click.Command) -> None:
+    """Every text option and argument of `command` and its sub-commands read through _CleanText,
+    passwords excepted (compared, not read); paths keep their own type and stay as typed."""
+    for param in command.params:
+        if param.type is click.STRING and "password" not in (param.name or ""):
+            param.type = _CleanText()
+    for sub in getattr(command, "commands", {}).values():
+        clean_text_params(sub)
+
+
+clean_text_params(cli)

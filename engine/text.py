@@ -23,6 +23,18 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", INVISIBLE.sub("", text))
 
 
+def clean_values(value, keep: frozenset[str] = frozenset({"password"})):
+    """`value` (read from a file: dicts, lists, strings) with every string cleaned, except the
+    values of the keys in `keep`, which are compared, not read."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_values(item, keep) for item in value]
+    if isinstance(value, dict):
+        return {key: item if key in keep else clean_values(item, keep) for key, item in value.items()}
+    return value
+
+
 def fold(*texts: str | None) -> str:
     """Text for matching as people type it: without diacritics (đ as d), lower case, single
     spaces — "Kết nối", "KET  NOI" and a decomposed "Kết nối" all give "ket noi"."""

@@ -1,6 +1,8 @@
 """The `dondoc` command line, driven with click's CliRunner against a real database."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, func, inspect, select
@@ -115,6 +117,29 @@ def test_users_create(dondoc):
     bad_role = ("users", "create", "--username", "x", "--full-name", "X", "--unit", "UBND", "--role", "boss",
                 "--password", PASSWORD)
     assert dondoc(*bad_role)[2] == "error: Unknown role(s): boss.\n"
+
+
+def test_text_typed_or_imported_is_stored_composed(dondoc, database_url, tmp_path):
+    """A terminal or a file may carry decomposed (NFD) Vietnamese: stored as NFC, so that the
+    names compare equal to the same names typed in the web forms."""
+    import unicodedata
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    tree = tmp_path / "org.json"
+    tree.write_text(json.dumps({"units": [{"code": "UBND", "name": nfd("UBND tỉnh Đắk Lắk"), "kind": "province"}]}),
+                    encoding="utf-8")
+    assert dondoc("org", "import", str(tree))[0] == 0
+    assert dondoc("users", "create", "--username", "stc", "--full-name", nfd("Phạm Thị Tài"), "--unit", "UBND",
+                  "--role", "unit_officer", "--password", PASSWORD)[0] == 0
+    db = create_engine(database_url)
+    try:
+        with Session(db) as s:
+            assert s.scalar(select(Unit.name)) == "UBND tỉnh Đắk Lắk" != nfd("UBND tỉnh Đắk Lắk")
+            assert s.scalar(select(User.full_name).where(User.username == "stc")) == "Phạm Thị Tài"
+    finally:
+        db.dispose()
 
 
 def test_tokens_create_keeps_its_reason(dondoc, database_url):

@@ -111,4 +111,5 @@ class Request(flask.Request):
     def _load_form_data(self) -> None:
         super()._load_form_data()
         self.__dict__["form"] = ImmutableMultiDict(
-            [(key, value if "password" in key else clean_text(value)) for key, value in self.form.items(multi=True)])
+            [(key, value if "password" in key else clean_text(value)) for key, value in self.form.items(multi=True)
+             if key is not None])  # a part whose name werkzeug could not read names no field

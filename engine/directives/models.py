@@ -50,6 +50,8 @@ class DirectiveStatus(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"            # a type the ruleset does not track (Bạc Liêu Đ.2)
     RETURNED_UPSTREAM = "returned_upstream"  # sent back to the level above (Bạc Liêu Đ.8 k.1)
     HEADER_ONLY = "header_only"              # gives no task: recorded by its header (Bạc Liêu Đ.5 k.2)
+    REVOKED = "revoked"                      # recalled by its issuer (edXML thu hồi): its tasks withdrawn
+    REPLACED = "replaced"                    # superseded by a replacing document (edXML thay thế)
 
 
 class AssignmentStatus(StrEnum):
@@ -72,6 +74,17 @@ class ExtensionStatus(StrEnum):
 
 class ExplanationStatus(StrEnum):
     PENDING = "pending"
+    ANSWERED = "answered"
+
+
+class RaisedIssueKind(StrEnum):
+    DIRECTION = "direction"        # xin ý kiến chỉ đạo: a disagreement the parties could not settle
+    COORDINATION = "coordination"  # phản ánh: another body does not do its part on time
+
+
+class RaisedIssueStatus(StrEnum):
+    PENDING = "pending"
+    SUBMITTED = "submitted"  # the office head has put it to the leader
     ANSWERED = "answered"
 
 
@@ -241,6 +254,28 @@ class ExplanationRequest(Base):
     status: Mapped[ExplanationStatus] = mapped_column(String(16), default=ExplanationStatus.PENDING)
     answer: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RaisedIssue(Base):
+    """A unit raises something about an assignment to the office (kiến nghị): a request for the
+    leader's direction on a disagreement (Đắk Lắk Đ.9 k.1c, Quỳnh Nhai Đ.8 k.1c) or a flag that
+    another unit does not do its part (Đắk Lắk Đ.21 k.3, Quỳnh Nhai Đ.18 k.3)."""
+
+    __tablename__ = "raised_issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    kind: Mapped[RaisedIssueKind] = mapped_column(String(16))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))                  # who raises it
+    about_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))     # the unit flagged
+    text: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[RaisedIssueStatus] = mapped_column(String(16), default=RaisedIssueStatus.PENDING)
+    office_opinion: Mapped[str | None] = mapped_column(Text)  # the office head's, put to the leader
+    answer: Mapped[str | None] = mapped_column(Text)          # the leader's direction, or what the office did
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

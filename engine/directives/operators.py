@@ -27,6 +27,8 @@ from engine.directives.models import (
     ExtensionRequest,
     ExtensionStatus,
     ProgressUpdate,
+    RaisedIssue,
+    RaisedIssueStatus,
 )
 from engine.directives.subassign import ALL_DONE_MESSAGE, children, combined_progress
 from engine.notifications.service import notify_users
@@ -373,6 +375,40 @@ def answer_explanation(ctx: StepContext, data: dict, params: dict) -> dict:
     audit.record(ctx.session, "explanation.answered", "explanation_request", request.id, actor=ctx.actor,
                  after={"answer": request.answer}, assignment_id=request.assignment_id)
     return {"request_id": request.id}
+
+
+# ------------------------------------------------------------- raised issues (kiến nghị)
+def _open_issue(ctx: StepContext, issue_id) -> RaisedIssue:
+    issue = ctx.session.get(RaisedIssue, issue_id)
+    if issue is None or issue.assignment_id != ctx.instance.assignment_id:
+        raise LookupError(f"no raised issue {issue_id} for this assignment")
+    if issue.status == RaisedIssueStatus.ANSWERED:
+        raise ValueError(f"raised issue {issue.id} was already answered")
+    return issue
+
+
+@OPERATORS.register("issue.submit", required=("issue_id", "opinion"))
+def submit_issue(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The office head puts a request for direction to the leader, with the office's opinion."""
+    issue = _open_issue(ctx, params["issue_id"])
+    issue.status = RaisedIssueStatus.SUBMITTED
+    issue.office_opinion = params["opinion"]
+    audit.record(ctx.session, "issue.submitted", "raised_issue", issue.id, actor=ctx.actor,
+                 after={"opinion": issue.office_opinion}, assignment_id=issue.assignment_id)
+    return {"issue_id": issue.id}
+
+
+@OPERATORS.register("issue.answer", required=("issue_id", "answer"))
+def answer_issue(ctx: StepContext, data: dict, params: dict) -> dict:
+    """The leader's direction, or what the office did about a flag: the issue is settled."""
+    issue = _open_issue(ctx, params["issue_id"])
+    issue.status = RaisedIssueStatus.ANSWERED
+    issue.answer = params["answer"]
+    issue.answered_by = getattr(ctx.actor, "id", None)
+    issue.answered_at = clock.now()
+    audit.record(ctx.session, f"issue.answered_{issue.kind}", "raised_issue", issue.id, actor=ctx.actor,
+                 after={"answer": issue.answer}, assignment_id=issue.assignment_id)
+    return {"issue_id": issue.id}
 
 
 # ------------------------------------------------------------- sub-assignments

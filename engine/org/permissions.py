@@ -173,6 +173,15 @@ def speaks_for_lead_unit(session: Session, user: User, assignment: HasLeadUnit) 
             and acts_for_unit(session, user, assignment.lead_unit_id))
 
 
+def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> int | None:
+    """The first of `unit_ids` (an assignment's lead unit, then its coordinating ones) for which
+    `user` is unit staff: the unit they raise an issue for (kiến nghị). Organisation-wide roles
+    raise nothing: the office itself is who receives it."""
+    if not user.has_role(*UNIT_STAFF) or is_organisation_wide(user):
+        return None
+    return next((unit_id for unit_id in unit_ids if acts_for_unit(session, user, unit_id)), None)
+
+
 def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = ()) -> bool:
     """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
     running it internally: `unit_ids`), and a team member the ones they are on."""

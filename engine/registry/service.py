@@ -18,9 +18,11 @@ from engine.directives.models import (
     ExplanationRequest,
     ExtensionRequest,
     ProgressUpdate,
+    RaisedIssue,
     given_by,
     words_match,
 )
+from engine.directives.raised import issues_of
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -188,6 +190,7 @@ class AssignmentDetail:
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
     explanations: list[ExplanationRequest]  # yêu cầu giải trình
+    raised_issues: list[RaisedIssue]        # kiến nghị
     withdrawal: Withdrawal | None = None    # thu hồi
 
 
@@ -215,7 +218,8 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
         audit=trail, work_items=list(ready), instance=instance, extensions=list(extensions),
-        explanations=list(explanations), withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
+        explanations=list(explanations), raised_issues=issues_of(session, assignment.id),
+        withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
 
 
 @dataclass
@@ -243,9 +247,16 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
                            history=trail)
 
 
+# The engine's own bookkeeping, kept in the audit but not in the history people read: every
+# message a person sends (an extension or explanation request, an adjustment, an issue raised)
+# has its own entry in words beside the raw delivery.
+MECHANICS = ("instance.message",)
+
+
 def history(session: Session, *where) -> list[tuple[AuditEntry, str]]:
     """Audit entries newest first, each with who acted by full name (the user name of an
     account since deleted, the recorded name of the system)."""
     rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
-                           .where(*where).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+                           .where(*where, AuditEntry.action.not_in(MECHANICS))
+                           .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
     return [(entry, name or entry.actor_name) for entry, name in rows]

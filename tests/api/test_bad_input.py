@@ -335,3 +335,13 @@ def test_a_server_error_under_the_api_is_json_too(loaded):
     app.add_url_rule("/api/v1/fails", "fails", fails)
     response = app.test_client().get("/api/v1/fails")
     assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_server_error"
+
+
+def test_a_form_part_without_a_name_is_ignored_not_a_server_error(as_user, loaded):
+    """A multipart body whose part has no readable name (found by the schema fuzzer) names no
+    field: the request goes on as if the part were absent."""
+    clerk = as_user("clerk")
+    body = (b'--b\r\nContent-Disposition: form-data\r\n\r\nnull\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="so-lieu.txt"\r\n\r\nso lieu\r\n--b--\r\n')
+    response = clerk("POST", "/attachments", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 201, response.get_data(as_text=True)

@@ -96,3 +96,31 @@ def test_add_an_assignment_to_a_directive(as_user, loaded):
     assert len(clerk("GET", f"/directives/{directive_id}").get_json()["assignments"]) == 2
     items = sxd("GET", "/work-items").get_json()["items"]
     assert len(items) == before + 1 and row["id"] in {i["assignment_id"] for i in items}
+
+
+def test_raise_an_issue_and_read_the_answer(as_user, loaded):
+    """Đắk Lắk Đ.21 k.3 through the API: the coordinating unit flags the lead unit, the office
+    urges it through its work item, the answer comes back on the issue."""
+    clerk, stc, sxd = as_user("clerk"), as_user("stc"), as_user("sxd")
+    directive_id = register_and_classify(clerk)
+    [assignment] = clerk("GET", f"/directives/{directive_id}").get_json()["assignments"]
+    url = f"/assignments/{assignment['id']}/issues"
+    missing = sxd("POST", url, json={"kind": "coordination", "text": "Chưa gửi số liệu"})
+    assert missing.status_code == 422 and "about_unit" in missing.get_json()["error"]["fields"]
+    assert clerk("POST", url, json={"kind": "direction", "text": "x"}).status_code == 403  # the office receives
+    assert sxd("POST", url, json={"kind": "coordination", "text": "x", "about_unit": "SXD"}).status_code == 422
+
+    key = {"Idempotency-Key": "flag-1"}
+    done = sxd("POST", url, json={"kind": "coordination", "text": "Chưa gửi số liệu", "about_unit": "STC"},
+               headers=key)
+    assert done.status_code == 201, done.get_json()
+    body = done.get_json()
+    assert (body["kind"], body["unit"], body["about_unit"], body["status"]) == ("coordination", "SXD", "STC", "pending")
+    again = sxd("POST", url, json={"kind": "coordination", "text": "Chưa gửi số liệu", "about_unit": "STC"},
+                headers=key)
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.get_json() == body
+    [settle] = [i for i in clerk("GET", "/work-items").get_json()["items"] if i["form_key"] == "settle_flag"]
+    assert clerk("POST", f"/work-items/{settle['id']}/complete",
+                 json={"flag_action": "Đề nghị Sở Tài chính gửi số liệu"}).status_code == 200
+    [issue] = stc("GET", url).get_json()["items"]
+    assert (issue["status"], issue["answer"]) == ("answered", "Đề nghị Sở Tài chính gửi số liệu")

@@ -89,7 +89,7 @@ def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path):
     unit.goto(page)
     assert "Đã báo cáo kết quả" in unit.inner_text("h1")
     assert ("Đã công khai" in unit.inner_text("dd.conclusion")) == (ruleset == "dak-lak")
-    assert "Gửi báo cáo kết quả kiểm tra" in unit.inner_text("section.card:has(h2:has-text('Nhật ký'))")
+    assert "Báo cáo kết quả kiểm tra" in unit.inner_text("section.card:has(h2:has-text('Nhật ký'))")
     screenshot(unit, f"inspection-{ruleset}-2-reported")
 
     clerk = sign_in("clerk")

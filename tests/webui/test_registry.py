@@ -183,3 +183,38 @@ def test_search_ignores_diacritics_case_and_the_unicode_form(loaded, browser):
         inbox = browser("stc").get("/inbox", query_string={"text": words}).get_data(as_text=True)
         assert "47/2026/QĐ-UBND" in inbox and "48/2026/QĐ-UBND" not in inbox, words
     assert "Không có nhiệm vụ phù hợp." in clerk.get("/assignments?text=giai_ngan").get_data(as_text=True)
+
+
+def test_units_raise_issues_from_the_assignment_page_and_read_the_answer(loaded, browser):
+    """Đắk Lắk Đ.9 k.1c and Đ.21 k.3: the lead unit asks for the leader's direction, a
+    coordinating unit flags the lead unit; each is settled through a work item and shows, in
+    words, on the page and in its history."""
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, **{"a-0-coordinating_units": "SXD"}))
+    page = f"/assignments/{_assignment_id(loaded)}"
+    lead, coordinating = browser("stc"), browser("sxd")
+    form = lead.get(page).get_data(as_text=True)
+    assert f'action="{page}/issues"' in form and "Kiến nghị" in form
+    assert f'action="{page}/issues"' not in clerk.get(page).get_data(as_text=True)  # the office receives them
+    refused = lead.post(f"{page}/issues", {"kind": "direction", "text": " "}, page=page)
+    assert "Nhập nội dung kiến nghị." in lead.get(refused.location).get_data(as_text=True)
+    sent = lead.post(f"{page}/issues", {"kind": "direction", "text": "Chưa thống nhất phạm vi với Sở Xây dựng"},
+                     page=page)
+    assert "Đã gửi kiến nghị đến Văn phòng." in lead.get(sent.location).get_data(as_text=True)
+    assert coordinating.post(f"{page}/issues", {"kind": "coordination", "text": "Chưa gửi số liệu",
+                                                "about_unit": "STC"}, page=page).status_code == 302
+    chanhvp = browser("chanhvp")
+    submit = ready_item_path(loaded, "submit_issue")
+    assert chanhvp.post(submit, {"issue_opinion": "Đề nghị giữ Sở Tài chính chủ trì"}).status_code == 302
+    direct = ready_item_path(loaded, "direct_issue")
+    assert browser("chutich").post(direct, {"issue_direction": "Sở Tài chính chủ trì"}).status_code == 302
+    assert clerk.post(ready_item_path(loaded, "settle_flag"),
+                      {"flag_action": "Đề nghị Sở Tài chính gửi số liệu ngay"}).status_code == 302
+    seen = lead.get(page).get_data(as_text=True)
+    for words in ("Kiến nghị của đơn vị", "Xin ý kiến chỉ đạo", "Ý kiến Văn phòng: Đề nghị giữ Sở Tài chính chủ trì",
+                  "Sở Tài chính chủ trì", "Phản ánh đơn vị chưa thực hiện phần việc được giao: Sở Tài chính",
+                  "Lãnh đạo cho ý kiến chỉ đạo", "Văn phòng đôn đốc đơn vị bị phản ánh", "Lê Chủ Tịch",
+                  "Đơn vị bị phản ánh: Sở Tài chính"):
+        assert words in seen, words
+    for raw in ("issue.raised", "issue.answered", "about_unit:", "payload."):
+        assert raw not in seen, seen[seen.index(raw) - 300:seen.index(raw) + 100]

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from engine import clock
-from engine.directives import attachments, changes, extensions, subassign
-from engine.directives.models import ORIGINS, PROGRESS, Assignment, Attachment, ExtensionRequest
+from engine.directives import attachments, changes, extensions, raised, subassign
+from engine.directives.models import ORIGINS, PROGRESS, Assignment, Attachment, ExtensionRequest, RaisedIssue
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
@@ -302,6 +302,43 @@ def request_extension(assignment_id: int):
         raise ApiError(422, "validation_failed", "Some fields are not valid.", fields=missing)
     row = extensions.request_extension(engine(), assignment_id, raw["new_deadline"], str(raw["reason"]), user)
     return jsonify(_extension(row)), 201
+
+
+# ---------------------------------------------------------------- raised issues (kiến nghị)
+def _raised_issue(row: RaisedIssue, units: dict[int, str]) -> dict:
+    return {"id": row.id, "assignment_id": row.assignment_id, "kind": row.kind, "status": row.status,
+            "unit": units.get(row.unit_id), "about_unit": units.get(row.about_unit_id) if row.about_unit_id else None,
+            "text": row.text, "raised_at": serialize.iso(row.raised_at), "office_opinion": row.office_opinion,
+            "answer": row.answer, "answered_at": serialize.iso(row.answered_at)}
+
+
+@blueprint.get("/assignments/<int(max=2147483647):assignment_id>/issues")
+def list_raised_issues(assignment_id: int):
+    with engine().db.reading() as session:
+        if registry.visible_assignment(session, api_user(), assignment_id) is None:
+            raise not_found()
+        units = unit_codes(session)
+        return jsonify({"items": [_raised_issue(r, units) for r in raised.issues_of(session, assignment_id)]})
+
+
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/issues")
+@idempotent
+def raise_issue(assignment_id: int):
+    """A unit of the assignment asks for the leader's direction, or flags another unit of it."""
+    user = api_user()
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, user, assignment_id) is None:
+            raise not_found()
+    raw = form_or_json()
+    missing = {name: "This field is required." for name in ("kind", "text") if not raw.get(name)}
+    if raw.get("kind") == "coordination" and not raw.get("about_unit"):
+        missing["about_unit"] = "This field is required."
+    if missing:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.", fields=missing)
+    row = raised.raise_issue(engine(), assignment_id, str(raw["kind"]), str(raw["text"]), user,
+                             about_unit=str(raw["about_unit"]) if raw.get("about_unit") else None)
+    with engine().db.reading() as session:
+        return jsonify(_raised_issue(row, unit_codes(session))), 201
 
 
 # ---------------------------------------------------------------- sub-assignment (giao lại)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 
 from engine import forms as engine_forms
-from engine.directives import attachments, extensions
+from engine.directives import attachments, extensions, raised
 from engine.directives import service as directives
 from engine.directives.models import ORIGINS, URGENCIES, Directive, ExtensionStatus
 from engine.errors import EngineError
@@ -20,6 +20,7 @@ from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
 from webui.context import engine, ruleset_settings
+from webui.history import readable
 from webui.messages import engine_message
 from webui.nav import NavLink
 
@@ -103,9 +104,16 @@ def detail(assignment_id: int):
         may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
             session, user, info.assignment) and all(e.status != ExtensionStatus.PENDING for e in info.extensions)
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
+        raiser = raised.raising_unit(session, user, info.assignment) if raised.MESSAGE in waiting else None
+        flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
         upstream_label = _upstream_label(eng, session)
-    return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
-                           may_extend=may_extend, may_ask=may_ask, upstream_label=upstream_label)
+        history = readable(eng, session, info.audit)
+    return render_template("assignments/detail.html", info=info, history_lines=history,
+                           raw_history=permissions.may_administer_users(user), files=files, my_items=my_items,
+                           actions=actions,
+                           may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
+                           unit_names={unit.id: unit.name for _role, unit in info.units},
+                           upstream_label=upstream_label)
 
 
 def _upstream_label(eng, session) -> str | None:
@@ -152,6 +160,15 @@ def request_explanation(assignment_id: int):
     return _act(assignment_id, lambda eng, user: extensions.request_explanation(
         eng, assignment_id, request.form.get("question", ""), user),
         _("The explanation request was sent to the lead unit."))
+
+
+@blueprint.post("/assignments/<int:assignment_id>/issues")
+@login_required()
+def raise_issue(assignment_id: int):
+    return _act(assignment_id, lambda eng, user: raised.raise_issue(
+        eng, assignment_id, request.form.get("kind", ""), request.form.get("text", ""), user,
+        about_unit=request.form.get("about_unit") or None),
+        _("Your issue was sent to the office."))
 
 
 def _act(assignment_id: int, action, done_message: str):

@@ -14,6 +14,7 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.directives.routes import next_step
+from webui.history import readable
 from webui.messages import refusal_of
 from webui.nav import NavLink
 
@@ -38,7 +39,7 @@ HISTORY_LABELS = {"title": _l("Title"), "units": _l("Units inspected"), "interna
 
 def _labels() -> dict:
     return {"STATUS_LABELS": STATUS_LABELS, "KIND_LABELS": KIND_LABELS, "PAPER_LABELS": PAPER_LABELS,
-            "TEAM_LABELS": TEAM_LABELS, "HISTORY_LABELS": HISTORY_LABELS}
+            "TEAM_LABELS": TEAM_LABELS}
 
 
 @blueprint.get("/inspections")
@@ -89,7 +90,9 @@ def detail(inspection_id: int):
             abort(404)
         units = forms.unit_choices(session)
         actionable = {item.id for item in info.open_items if permissions.may_open_work_item(session, user, item)}
+        history = readable(engine(), session, info.history, HISTORY_LABELS)
     return render_template("inspections/detail.html", info=info, i=info.inspection, units=units, actionable=actionable,
+                           history_lines=history, raw_history=permissions.may_administer_users(user),
                            may_follow_up=permissions.may_register_directives(user), **_labels())
 
 
