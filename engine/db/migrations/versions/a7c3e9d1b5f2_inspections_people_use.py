@@ -2,7 +2,7 @@
 follow-up directives
 
 Revision ID: a7c3e9d1b5f2
-Revises: d4e8a1c6f0b7
+Revises: b7e2c9d4a1f3
 Create Date: 2026-12-04 04:30:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a7c3e9d1b5f2'
-down_revision = 'd4e8a1c6f0b7'
+down_revision = 'b7e2c9d4a1f3'
 branch_labels = None
 depends_on = None
 
