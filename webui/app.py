@@ -25,6 +25,7 @@ FEATURES = [
     "webui.api",
     "webui.modeler",
     "webui.reports",
+    "webui.inspections",
     "webui.public",
     "webui.notifications",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
@@ -44,6 +44,8 @@ class Inspection(Base):
     kind: Mapped[InspectionKind] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str | None] = mapped_column(Text)  # why an ad-hoc inspection
+    # The unit running an internal inspection of its own units (kiểm tra nội bộ); None: the office's.
+    proposing_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     status: Mapped[InspectionStatus] = mapped_column(String(16), default=InspectionStatus.PROPOSED)  # in that order
     # The decision (quyết định kiểm tra) and its five required parts.
     decision_symbol: Mapped[str | None] = mapped_column(String(64))
@@ -54,6 +56,7 @@ class Inspection(Base):
     content: Mapped[str | None] = mapped_column(Text)            # nội dung kiểm tra
     starts_on: Mapped[date | None] = mapped_column(Date)         # thời hạn kiểm tra
     ends_on: Mapped[date | None] = mapped_column(Date)
+    experts: Mapped[str | None] = mapped_column(Text)            # invited, possibly from outside, by name
     # Conduct and results.
     ended_on: Mapped[date | None] = mapped_column(Date)          # when the inspection actually ended
     findings: Mapped[str | None] = mapped_column(Text)
@@ -63,6 +66,8 @@ class Inspection(Base):
     assessment: Mapped[str | None] = mapped_column(Text)         # kết quả, đánh giá
     conclusion: Mapped[str | None] = mapped_column(Text)         # kết luận: tính chất, mức độ, nguyên nhân, trách nhiệm
     recommendations: Mapped[str | None] = mapped_column(Text)    # kiến nghị
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # kết luận công khai
+    follow_up_directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))
     instance_id: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

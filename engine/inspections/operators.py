@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from engine import audit, clock
 from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember, InspectionStatus
-from engine.inspections.service import DECISION_PARTS, file_paper
+from engine.inspections.service import DECISION_PARTS, file_paper, policy
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
-from engine.rulesets.settings import WORKING_DAYS, settings_check, settings_schema
+from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
@@ -16,6 +16,9 @@ from engine.working_days.deadline import Deadline, day_of
 # a ruleset that names the inspection process must give the number — where the regulation sets
 # none, the one it uses, said so in a comment — rather than get one it never wrote.
 settings_schema("deadlines", {"inspection_report": WORKING_DAYS})
+# Read by engine.inspections.service.policy: internal inspections by a unit's head, publishing
+# the conclusion, and the emulation council's unit told of each results report.
+settings_schema("inspection", {"internal": FLAG, "publish_conclusion": FLAG, "council_unit": TEXT})
 
 
 @settings_check("deadlines")
@@ -35,7 +38,7 @@ def _inspection(ctx: StepContext, data: dict) -> Inspection:
 
 @OPERATORS.register("inspection.decide", required=("ends_on",), optional=(
     "decision_symbol", "legal_basis", "scope", "content", "decided_on", "starts_on", "team_leader", "team_members",
-    "attachments"))
+    "experts", "attachments"))
 def decide(ctx: StepContext, data: dict, params: dict) -> dict:
     """Record the inspection decision with its five parts and its team."""
     inspection = _inspection(ctx, data)
@@ -51,13 +54,14 @@ def decide(ctx: StepContext, data: dict, params: dict) -> dict:
                           for name in team]
     for key in ("decision_symbol", "legal_basis", "scope", "content"):
         setattr(inspection, key, params.get(key))
+    inspection.experts = (params.get("experts") or "").strip() or None
     inspection.decided_on, inspection.starts_on = day_of(params.get("decided_on")), day_of(params.get("starts_on"))
     inspection.ends_on = day_of(params["ends_on"])
     inspection.decided_by, inspection.status = getattr(ctx.actor, "id", None), InspectionStatus.DECIDED
     title = f"Quyết định kiểm tra {params.get('decision_symbol') or ''}".strip()
     file_paper(ctx.session, inspection, "decision", title, params.get("attachments"), ctx.actor)
     audit.record(ctx.session, "inspection.decided", "inspection", inspection.id, actor=ctx.actor,
-                 after={"decision": params.get("decision_symbol"), "team": team})
+                 after={"decision": params.get("decision_symbol"), "team": [users[name].full_name for name in team]})
     return {"inspection_id": inspection.id, "team": team}
 
 
@@ -87,24 +91,60 @@ def report(ctx: StepContext, data: dict, params: dict) -> dict:
     reported_on, due = clock.today(), inspection.report_due
     assert due is not None  # inspection.end, which comes first, set it
     inspection.reported_on, inspection.status = reported_on, InspectionStatus.REPORTED
+    inspection.published = policy(ctx.bundle.settings).publish_conclusion
     file_paper(ctx.session, inspection, "results_report", "Báo cáo kết quả kiểm tra", params.get("attachments"),
                ctx.actor)
     audit.record(ctx.session, "inspection.reported", "inspection", inspection.id, actor=ctx.actor,
-                 after={"reported_on": reported_on.isoformat(), "on_time": reported_on <= due})
+                 after={"reported_on": reported_on.isoformat(), "report_due": due.isoformat()})
     return {"inspection_id": inspection.id, "on_time": reported_on <= due}
 
 
-@OPERATORS.register("inspection.notify", optional=("leader", "units", "kind", "body"))
-def notify(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Tell the leader (unless `leader` is false) and, when `units` is true, the inspected
-    units (`kind`: the template)."""
+@OPERATORS.register("inspection.hand_over", required=("unit",), optional=("note", "attachments"))
+def hand_over(ctx: StepContext, data: dict, params: dict) -> dict:
+    """An inspected unit hands its report and documents to the team: a paper of the file."""
     inspection = _inspection(ctx, data)
-    users = permissions.leaders(ctx.session) if params.get("leader", True) else []
+    unit = org.require_unit(ctx.session, params["unit"])
+    title = f"Báo cáo, hồ sơ của {unit.name}"
+    note = (params.get("note") or "").strip()
+    file_paper(ctx.session, inspection, "execution_reports", f"{title}: {note}" if note else title,
+               params.get("attachments"), ctx.actor)
+    audit.record(ctx.session, "inspection.handed_over", "inspection", inspection.id, actor=ctx.actor,
+                 after={"unit": unit.name, "files": len(params.get("attachments") or [])})
+    return {"unit": unit.code}
+
+
+@OPERATORS.register("inspection.notify", optional=("leader", "units", "council", "kind", "body"))
+def notify(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Tell the leader (unless `leader` is false) — and, for an internal inspection, the head of
+    the unit running it —, the inspected units when `units` is true, and the emulation council's
+    unit (`[inspection] council_unit`) when `council` is true and the ruleset names one (`kind`:
+    the template)."""
+    inspection = _inspection(ctx, data)
+    users = []
+    if params.get("leader", True):
+        users += permissions.leaders(ctx.session)
+        if inspection.proposing_unit_id is not None:
+            users += permissions.holders(ctx.session, permissions.UNIT_HEAD, inspection.proposing_unit_id)
     if params.get("units"):
         for link in inspection.units:
             users += permissions.unit_staff(ctx.session, link.unit_id)
+    council = policy(ctx.bundle.settings).council_unit
+    if params.get("council") and council:
+        users += _council_staff(ctx, inspection, council)
+    users = list({user.id: user for user in users}.values())
     kind = params.get("kind") or "inspection"
     body = params.get("body") or inspection.title
     created = notify_users(ctx.session, users, kind, directive=None, assignment=None, body=body,
                            link=f"/inspections/{inspection.id}", dedup_key=f"{kind}:inspection:{inspection.id}")
     return {"notified": len(created)}
+
+
+def _council_staff(ctx: StepContext, inspection: Inspection, code: str) -> list:
+    """The staff of the council's unit; a deployment without that unit sends the report to the
+    others, and the audit log says the council was not told."""
+    unit = org.unit_by_code(ctx.session, code)
+    if unit is None:
+        audit.record(ctx.session, "inspection.council_missing", "inspection", inspection.id, actor=ctx.actor,
+                     after={"council_unit": code})
+        return []
+    return permissions.unit_staff(ctx.session, unit.id)

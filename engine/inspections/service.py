@@ -7,78 +7,174 @@ tables and checks what the diagram hands it.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.directives.service import DirectiveError
-from engine.errors import EngineError, Forbidden, NotFound
+from engine.audit.models import AuditEntry
+from engine.directives.models import Assignment, Attachment, Directive
+from engine.directives.service import register as register_directive
+from engine.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.inspections.models import (
     PAPER_KINDS,
     InspectedUnit,
     Inspection,
     InspectionKind,
     InspectionPaper,
+    InspectionStatus,
 )
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
+from engine.registry.service import history as registry_history
+from engine.runtime.models import WorkItem, WorkItemStatus
 
 PURPOSE = "inspection"
-# The five parts a decision must hold (Đắk Lắk Đ.15 k.1, Quỳnh Nhai Đ.12 k.1).
+# The five parts a decision must hold (Đắk Lắk Đ.15 k.3, Quỳnh Nhai Đ.12 k.2).
 DECISION_PARTS = {"legal_basis": "legal basis", "scope": "scope, subjects and duty", "content": "content",
                   "ends_on": "time limit", "team": "team members"}
 
 
 class InspectionError(EngineError):
-    pass
+    """A refused inspection request; `field` names the value at fault."""
+
+    def __init__(self, message: str, field: str, **params):
+        super().__init__(message, **params)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class InspectionPolicy:
+    """A ruleset's `[inspection]` settings."""
+
+    internal: bool            # a unit's head may inspect its own units (kiểm tra nội bộ)
+    publish_conclusion: bool  # the results report's conclusion is published (công khai)
+    council_unit: str | None  # the code of the unit told of every results report (Hội đồng Thi đua khen thưởng)
+
+
+def policy(settings: Mapping) -> InspectionPolicy:
+    table = settings.get("inspection") or {}
+    return InspectionPolicy(internal=bool(table.get("internal", False)),
+                            publish_conclusion=bool(table.get("publish_conclusion", False)),
+                            council_unit=table.get("council_unit") or None)
 
 
 def propose(engine, raw: dict, actor: User) -> Inspection:
     """Open an inspection (planned or ad hoc) of `units` and start the ruleset's inspection
-    process; the leader then issues the decision."""
+    process: the office's, which the leader decides, or — where the ruleset allows — a unit
+    head's internal one of the units under them, which that head decides."""
     title = (raw.get("title") or "").strip()
     codes = list(dict.fromkeys(c.strip() for c in raw.get("units") or [] if c and c.strip()))
     if not title:
-        raise InspectionError("Give the inspection a title.")
+        raise InspectionError("Give the inspection a title.", "title")
     try:
         kind = InspectionKind(raw.get("kind") or InspectionKind.PLANNED)
     except ValueError:
-        raise InspectionError("The kind of inspection must be planned or ad hoc.") from None
+        raise InspectionError("The kind of inspection must be planned or ad hoc.", "kind") from None
     if kind is InspectionKind.AD_HOC and not (raw.get("reason") or "").strip():
-        raise InspectionError("Say why this ad-hoc inspection is needed.")
+        raise InspectionError("Say why this ad-hoc inspection is needed.", "reason")
     if not codes:
-        raise InspectionError("Name at least one unit to inspect.")
+        raise InspectionError("Name at least one unit to inspect.", "units")
     with engine.db.session() as session:
         user = session.get(User, actor.id)
-        if not permissions.may_propose_inspection(user):
-            raise Forbidden("You may not propose an inspection.")
         bundle = engine.current_bundle(session)
         units = []
         for code in codes:
             unit = org.unit_by_code(session, code)
             if unit is None:
-                raise DirectiveError("Unknown unit %(code)s.", code=code)
+                raise InspectionError("Unknown unit %(code)s.", "units", code=code)
             units.append(unit)
-        inspection = Inspection(ruleset=bundle.ruleset, kind=kind, title=title, reason=raw.get("reason"),
+        proposing_unit = _proposing_unit(session, engine.compiled(bundle).settings, user, units)
+        inspection = Inspection(ruleset=bundle.ruleset, kind=kind, title=title, reason=raw.get("reason") or None,
                                 created_by=user.id, created_at=clock.now(),
+                                proposing_unit_id=proposing_unit.id if proposing_unit else None,
                                 units=[InspectedUnit(unit_id=u.id) for u in units])
         session.add(inspection)
         session.flush()
         data = {"inspection_id": inspection.id, "title": title, "kind": kind.value,
-                "inspected_units": [u.code for u in units]}
+                "inspected_units": [u.code for u in units], "internal": proposing_unit is not None,
+                "proposing_unit": proposing_unit.code if proposing_unit else None}
         inspection.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=user).id
         audit.record(session, "inspection.proposed", "inspection", inspection.id, actor=user,
-                     after={"title": title, "kind": kind, "units": codes})
+                     after={"title": title, "units": [u.name for u in units],
+                            "internal": proposing_unit.name if proposing_unit else None})
         return inspection
+
+
+def _proposing_unit(session: Session, settings: Mapping, user: User, units: list[Unit]) -> Unit | None:
+    """None for an inspection of the office (proposed by the office, the leader or an inspector);
+    the unit running an internal one; Forbidden otherwise."""
+    if permissions.may_propose_inspection(user):
+        return None
+    if policy(settings).internal and permissions.may_run_internal_inspection(session, user, [u.id for u in units]):
+        return session.get(Unit, user.unit_id)
+    raise Forbidden("You may not propose an inspection of these units.")
+
+
+@dataclass(frozen=True)
+class InspectionQuery:
+    status: str = ""
+    kind: str = ""
+    unit: str = ""   # a unit code: inspections of it
+    year: int | None = None  # the year the inspection was proposed
+
+
+def list_inspections(session: Session, user: User, query: InspectionQuery) -> list[Inspection]:
+    """The inspections `user` may see, newest first, filtered by `query`."""
+    stmt = select(Inspection).order_by(Inspection.created_at.desc(), Inspection.id.desc())
+    if query.status:
+        stmt = stmt.where(Inspection.status == query.status)
+    if query.kind:
+        stmt = stmt.where(Inspection.kind == query.kind)
+    if query.unit:
+        unit_id = org.unit_id_by_code(session, query.unit)
+        stmt = stmt.where(Inspection.units.any(InspectedUnit.unit_id == unit_id))
+    if query.year:
+        stmt = stmt.where(Inspection.created_at >= datetime(query.year, 1, 1, tzinfo=UTC),
+                          Inspection.created_at < datetime(query.year + 1, 1, 1, tzinfo=UTC))
+    return [i for i in session.scalars(stmt) if _may_see(session, user, i)]
+
+
+def published_conclusions(session: Session) -> list[Inspection]:
+    """The reported inspections whose conclusion the ruleset publishes, newest first (for the public page)."""
+    return list(session.scalars(select(Inspection).where(Inspection.published.is_(True))
+                                .order_by(Inspection.reported_on.desc(), Inspection.id.desc())))
+
+
+def get(session: Session, inspection_id: int, user: User) -> Inspection:
+    return _visible(session, inspection_id, user)
+
+
+def follow_up(engine, inspection_id: int, header: dict, assignments: list[dict], actor: User) -> Directive:
+    """Register the results' recommendations as an ordinary directive with its assignments
+    (the conclusion notice, thông báo kết luận kiểm tra), tracked and urged like any other,
+    and link it to the inspection."""
+    with engine.db.session() as session:
+        user = session.get(User, actor.id)
+        inspection = _visible(session, inspection_id, user)
+        if inspection.status != InspectionStatus.REPORTED:
+            raise Conflict("Follow-up tasks come from the results report: it has not been sent yet.")
+        if inspection.follow_up_directive_id is not None:
+            raise Conflict("The follow-up tasks of this inspection are already registered.")
+        directive = register_directive(engine, header, assignments, user, session=session)
+        directive.extra = {**(directive.extra or {}), "inspection_id": inspection.id}
+        inspection.follow_up_directive_id = directive.id
+        audit.record(session, "inspection.followed_up", "inspection", inspection.id, actor=user,
+                     after={"directive": directive.symbol, "assignments": len(assignments)})
+        return directive
 
 
 def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: list[str],
               actor: User) -> InspectionPaper:
     """File a paper in the inspection file (one of the eight kinds)."""
     if kind not in PAPER_KINDS:
-        raise InspectionError("Unknown kind of paper %(kind)s.", kind=kind)
+        raise InspectionError("Unknown kind of paper %(kind)s.", "kind", kind=kind)
     if not (title or "").strip():
-        raise InspectionError("Give the paper a title.")
+        raise InspectionError("Give the paper a title.", "title")
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         inspection = _visible(session, inspection_id, user)
@@ -98,11 +194,19 @@ def inspection_file(session: Session, inspection_id: int, user: User) -> dict[st
 
 
 def _visible(session: Session, inspection_id: int, user: User) -> Inspection:
-    """Organisation-wide roles see every inspection; a unit sees the ones it is inspected in."""
     inspection = session.get(Inspection, inspection_id)
-    if inspection is None or not permissions.may_see_inspection(session, user, [u.unit_id for u in inspection.units]):
+    if inspection is None or not _may_see(session, user, inspection):
         raise NotFound("Inspection %(id)s does not exist.", id=inspection_id)
     return inspection
+
+
+def _may_see(session: Session, user: User, inspection: Inspection) -> bool:
+    """Organisation-wide roles see every inspection; a unit the ones it is inspected in or runs,
+    a team member the ones they are on."""
+    units = [u.unit_id for u in inspection.units]
+    if inspection.proposing_unit_id is not None:
+        units.append(inspection.proposing_unit_id)
+    return permissions.may_see_inspection(session, user, units, [m.user_id for m in inspection.members])
 
 
 def file_paper(session: Session, inspection: Inspection, kind: str, title: str, attachments, user) -> InspectionPaper:
@@ -111,3 +215,57 @@ def file_paper(session: Session, inspection: Inspection, kind: str, title: str, 
     inspection.papers.append(paper)
     session.flush()
     return paper
+
+
+@dataclass
+class InspectionDetail:
+    """One inspection's page, in names people read."""
+
+    inspection: Inspection
+    units: list[Unit]                         # inspected
+    proposing_unit: Unit | None               # an internal inspection's unit; None: the office's
+    team: list[tuple[str, str]]               # (role: leader | member, full name)
+    file: dict[str, list[InspectionPaper]]    # PAPER_KINDS order
+    filenames: dict[str, str]                 # digest -> the file's name
+    open_items: list[WorkItem]                # what the process waits for
+    follow_up: Directive | None
+    follow_up_assignments: list[Assignment]
+    history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
+
+
+def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail:
+    inspection = _visible(session, inspection_id, user)
+    names = dict(session.execute(select(User.id, User.full_name)
+                                 .where(User.id.in_([m.user_id for m in inspection.members]))).all())
+    team = sorted(((m.role, names.get(m.user_id, "")) for m in inspection.members), key=lambda r: r[0] != "leader")
+    items = list(session.scalars(select(WorkItem).where(WorkItem.instance_id == inspection.instance_id,
+                                                        WorkItem.status == WorkItemStatus.READY)
+                                 .order_by(WorkItem.id))) if inspection.instance_id else []
+    follow_up = session.get(Directive, inspection.follow_up_directive_id) if inspection.follow_up_directive_id else None
+    return InspectionDetail(
+        inspection=inspection,
+        units=list(session.scalars(select(Unit).where(Unit.id.in_([u.unit_id for u in inspection.units])))),
+        proposing_unit=session.get(Unit, inspection.proposing_unit_id) if inspection.proposing_unit_id else None,
+        team=team, file=inspection_file(session, inspection_id, user), open_items=items,
+        filenames=dict(session.execute(select(Attachment.sha256, Attachment.filename).where(
+            Attachment.sha256.in_([sha for paper in inspection.papers for sha in paper.attachments or []]))).all()),
+        follow_up=follow_up, follow_up_assignments=list(follow_up.assignments) if follow_up else [],
+        history=registry_history(session, AuditEntry.object_type == "inspection",
+                                 AuditEntry.object_id == str(inspection.id)))
+
+
+def unit_names(session: Session, inspection: Inspection) -> list[str]:
+    """The inspected units' names, for lists."""
+    ids = [u.unit_id for u in inspection.units]
+    return list(session.scalars(select(Unit.name).where(Unit.id.in_(ids)).order_by(Unit.name)))
+
+
+def _reads_file(session: Session, user: User, sha256: str) -> bool:
+    """Whoever sees an inspection reads the files of its inspection file."""
+    ids = set(session.scalars(select(InspectionPaper.inspection_id)
+                              .where(cast(InspectionPaper.attachments, String).contains(sha256))))
+    return any(_may_see(session, user, inspection) for inspection in
+               session.scalars(select(Inspection).where(Inspection.id.in_(ids))))
+
+
+permissions.declare_file_readers(_reads_file)

@@ -110,6 +110,20 @@ def may_propose_inspection(user: User) -> bool:
     return user.has_role(*INSPECTION_PROPOSERS)
 
 
+def may_open_inspection_proposal(user: User) -> bool:
+    """Who is offered the proposal form: the proposers, and unit heads (their internal
+    inspections, where the ruleset allows: `may_run_internal_inspection`)."""
+    return may_propose_inspection(user) or (user.has_role(UNIT_HEAD) and not is_organisation_wide(user))
+
+
+def may_run_internal_inspection(session: Session, user: User, unit_ids: Iterable[int]) -> bool:
+    """A unit's head inspects its own unit and the units below it (kiểm tra nội bộ: Đắk Lắk
+    Đ.12 k.2–3, Đ.15 k.2; Quỳnh Nhai Đ.9 k.2–3), where the ruleset's `[inspection] internal` allows."""
+    unit_ids = list(unit_ids)
+    return (user.has_role(UNIT_HEAD) and not is_organisation_wide(user) and bool(unit_ids)
+            and all(org.is_within(session, unit_id, user.unit_id) for unit_id in unit_ids))
+
+
 def may_handle_incidents(user: User) -> bool:
     return user.has_role(*INCIDENT_HANDLERS)
 
@@ -179,9 +193,11 @@ def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> in
     return next((unit_id for unit_id in unit_ids if acts_for_unit(session, user, unit_id)), None)
 
 
-def may_see_inspection(session: Session, user: User, inspected_unit_ids: Iterable[int]) -> bool:
-    """Organisation-wide roles see every inspection; a unit the ones it is inspected in."""
-    return is_organisation_wide(user) or any(acts_for_unit(session, user, u) for u in inspected_unit_ids)
+def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = ()) -> bool:
+    """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
+    running it internally: `unit_ids`), and a team member the ones they are on."""
+    return (is_organisation_wide(user) or user.id in set(member_ids)
+            or any(acts_for_unit(session, user, u) for u in unit_ids))
 
 
 # ---------------------------------------------------------------- who holds a role where
@@ -438,12 +454,22 @@ def declare_files(source: Callable[[Session, str], FileListing]) -> None:
     _file_listing[:] = [source]
 
 
+# Other records that list files say whether a user may read one through them (an inspection's file).
+_file_readers: list[Callable[[Session, User, str], bool]] = []
+
+
+def declare_file_readers(reads: Callable[[Session, User, str], bool]) -> None:
+    _file_readers.append(reads)
+
+
 def may_see_file(session: Session, user: User, sha256: str) -> bool:
-    """`user` sent the file's bytes, or may see an assignment or open a work item that lists it.
-    Knowing a file's digest gives nothing: attaching a file to a report asks the same."""
+    """`user` sent the file's bytes, or may see an assignment, open a work item or see another
+    record (`declare_file_readers`) that lists it. Knowing a file's digest gives nothing:
+    attaching a file to a report asks the same."""
     if not _file_listing:
         return False
     listing = _file_listing[0](session, sha256)
     return (user.id in listing.senders
             or any(may_see(session, user, ASSIGNMENT, assignment_id) for assignment_id in listing.assignment_ids)
-            or any(may_open_work_item(session, user, item) for item in listing.drafts))
+            or any(may_open_work_item(session, user, item) for item in listing.drafts)
+            or any(reads(session, user, sha256) for reads in _file_readers))

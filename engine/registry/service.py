@@ -203,7 +203,7 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
     users: dict[int | None, User] = {u.id: u for u in session.scalars(select(User))}
     updates = session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
                               .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())).all()
-    trail = _history(session, AuditEntry.assignment_id == assignment.id)
+    trail = history(session, AuditEntry.assignment_id == assignment.id)
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
                                                    WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
     instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
@@ -238,7 +238,7 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
                                   .options(selectinload(Assignment.units))
                                   .order_by(Assignment.seq, Assignment.id)).all()
     rows = _rows(session, assignments, clock.today())
-    trail = _history(session, AuditEntry.directive_id == directive_id,
+    trail = history(session, AuditEntry.directive_id == directive_id,
                      or_(AuditEntry.assignment_id.is_(None),
                          (AuditEntry.action == WITHDRAWN_ACTION)
                          & AuditEntry.assignment_id.in_([a.id for a in assignments])))
@@ -253,7 +253,7 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
 MECHANICS = ("instance.message",)
 
 
-def _history(session: Session, *where) -> list[tuple[AuditEntry, str]]:
+def history(session: Session, *where) -> list[tuple[AuditEntry, str]]:
     """Audit entries newest first, each with who acted by full name (the user name of an
     account since deleted, the recorded name of the system)."""
     rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)

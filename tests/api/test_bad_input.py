@@ -24,7 +24,8 @@ JSON = "application/json"
 MULTIPART = "multipart/form-data"
 # Who calls each endpoint (the body is checked before the role, but a body the schema passed
 # should meet the right user); anyone else: the lead unit's officer.
-CALLER = {"/directives": "clerk", "/imports/edxml": "clerk", "/imports/excel": "clerk", "/tokens": "admin"}
+CALLER = {"/directives": "clerk", "/imports/edxml": "clerk", "/imports/excel": "clerk", "/tokens": "admin",
+          "/inspections": "clerk", "/inspections/{inspection_id}/follow-up": "clerk"}
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,9 @@ def world(tmp_path_factory):
         classify = clerk("GET", "/work-items").get_json()["items"][0]
         assert clerk("POST", f"/work-items/{classify['id']}/complete", json={"tracked": True}).status_code == 200
         item = stc("GET", "/work-items").get_json()["items"][0]
+        inspection = clerk("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
         ids = {"assignment_id": item["assignment_id"], "item_id": item["id"], "directive_id": created.get_json()["id"],
-               "token_id": 1}
+               "token_id": 1, "inspection_id": inspection.get_json()["id"]}
         yield engine, client, callers, ids
 
 

@@ -54,6 +54,14 @@ CASES = {
     "/work-items/<item_id>": ("GET", "/work-items/{work_item}", None, {404}, None),
     "/work-items/<item_id>/complete": ("POST", "/work-items/{work_item}/complete",
                                        {"action": "update", "progress": "done"}, {404}, None),
+    "/inspections": ("GET", "/inspections", None, {200}, "Việc riêng của Sở Tài chính"),
+    "/inspections/published": ("GET", "/inspections/published", None, {200}, None),
+    "/inspections/<inspection_id>": ("GET", "/inspections/{inspection}", None, {404}, None),
+    "/inspections/<inspection_id>/papers": ("POST", "/inspections/{inspection}/papers",
+                                            {"kind": "plan", "title": "x"}, {404}, None),
+    "/inspections/<inspection_id>/follow-up": ("POST", "/inspections/{inspection}/follow-up", {
+        "symbol": "1/TB-UBND", "issued_on": "2026-02-12", "issuer": "UBND", "summary": "x",
+        "assignments": [{"content": "x", "lead_unit": "SXD", "deadline_days": 5}]}, {403, 404}, None),
     "/reports/summary": [
         ("GET", "/reports/summary", None, {200}, '"code":"STC"'),
         ("GET", "/reports/summary?unit=STC", None, {400}, None),
@@ -89,8 +97,10 @@ def world(tmp_path_factory):
         update = stc("GET", f"/assignments/{work_item['assignment_id']}/progress").get_json()["items"][0]
         token = admin("POST", "/tokens", json={"username": "stc", "name": "QLVB", "reason": "Kết nối"}).get_json()
         work_item = stc("GET", "/work-items").get_json()["items"][0]  # the next ready one
+        inspection = clerk("POST", "/inspections", json={"title": "Việc riêng của Sở Tài chính", "units": ["STC"]})
         ids = {"directive": created.get_json()["id"], "assignment": work_item["assignment_id"],
-               "work_item": work_item["id"], "attachment": update["attachments"][0], "token": token["id"]}
+               "work_item": work_item["id"], "attachment": update["attachments"][0], "token": token["id"],
+               "inspection": inspection.get_json()["id"]}
         yield client.application, sxd, ids
 
 

@@ -96,3 +96,16 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
         outsider = org.create_user(s, "syt", PASSWORD, "Người ngoài", "SYT", ["unit_officer"])
         with pytest.raises(NotFound):  # a unit that is not inspected does not see it
             inspections.inspection_file(s, proposed.id, outsider)
+
+
+def test_report_due_seven_working_days_after_thursday_23_april_2026(loaded, org_tree, inspector, clock):
+    """Đắk Lắk Đ.17 k.1: ≤ 7 working days after the end. From Thu 23/04/2026: Fri 24, (Mon 27
+    off for the Hùng Kings), Tue 28, Wed 29, (Thu 30/4, Fri 1/5 off), Mon 4, Tue 5, Wed 6, Thu 7/5."""
+    proposed = inspections.propose(loaded, {"title": "Kiểm tra", "units": ["STC"]}, org_tree["office_head"])
+    loaded.runtime.complete(drive.ready(loaded, "decide").id, {**DECISION, "starts_on": "20/04/2026",
+                                                               "ends_on": "23/04/2026"}, org_tree["leader"])
+    loaded.runtime.complete(drive.ready(loaded, "record_findings").id,
+                            {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"}, inspector)
+    assert drive.ready(loaded, "write_report").due_at.date() == date(2026, 5, 7)
+    with loaded.db.session() as s:
+        assert s.get(Inspection, proposed.id).report_due == date(2026, 5, 7)

@@ -26,6 +26,7 @@ from engine.directives import attachments, extensions
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.inbox.service import VIEWS
+from engine.inspections import service as inspections
 from engine.notifications.mail import send_due_mail
 from engine.notifications.models import Notification
 from engine.org import permissions
@@ -128,12 +129,13 @@ def _build(engine, clock, server) -> dict:
                                                         WorkItem.assignment_id == assignment_id))).all()
         reports = s.scalars(select(PeriodicReport.id)).all()
         api_tokens = {name: tokens.create_token(s, name, "walk")[1] for name in PEOPLE}
+    inspection = inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["clerk"])
     app = create_app(engine, SECRET_KEY="walk-secret", TESTING=True)
     return {"engine": engine, "server": server, "users": users, "app": app, "tokens": api_tokens,
             "ids": {"directive_id": [directive.id], "assignment_id": [assignment_id], "item_id": list(items),
                     "sha256": [sha], "fmt": ["xlsx", "docx", "pdf"], "report_id": list(reports),
                     "bundle_id": [_bundle_id(engine)], "user_id": [users["clerk"].id],
-                    "path": ["assignment.bpmn"]},
+                    "path": ["assignment.bpmn"], "inspection_id": [inspection.id]},
             "directive_id": directive.id}
 
 

@@ -180,6 +180,14 @@ def page_body(items: list, page: int, per_page: int, total: int) -> dict:
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
+def created(body: dict, path: str) -> Response:
+    """201 with `body` and the new object's address (`path` under /api/v1)."""
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = f"{request.script_root}/api/v1{path}"
+    return response
+
+
 # ---------------------------------------------------------------- idempotency keys
 class _Undone(Exception):
     """Carries a server error's response out of the unit of work it rolls back."""

@@ -19,6 +19,7 @@ from webui.api.core import (
     ApiError,
     api_user,
     blueprint,
+    created,
     idempotent,
     json_body,
     not_found,
@@ -89,10 +90,7 @@ def create_directive():
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"assignments": "Must be a list of objects."})
     directive = directives.register(engine(), body, items, api_user())
-    response = jsonify(serialize.directive(directive))
-    response.status_code = 201
-    response.headers["Location"] = f"{request.script_root}/api/v1/directives/{directive.id}"
-    return response
+    return created(serialize.directive(directive), f"/directives/{directive.id}")
 
 
 @blueprint.patch("/directives/<int(max=2147483647):directive_id>")

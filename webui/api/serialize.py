@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.forms import FormDefinition
-from engine.org.models import Unit
+from engine.inspections.models import Inspection
+from engine.org.models import Unit, User
 from engine.outcomes import TERMS, Outcome
 from engine.registry.service import Withdrawal
 from engine.runtime.models import WorkItem
@@ -68,3 +72,30 @@ def unit(u: Unit, codes: dict[int, str]) -> dict:
     return {"code": u.code, "name": u.name, "kind": u.kind, "parent": codes.get(u.parent_id),
             "valid_from": iso(u.valid_from), "valid_to": iso(u.valid_to), "successor": codes.get(u.successor_id),
             "tracking_office": u.is_tracking_office}
+
+
+def inspection(session: Session, i: Inspection, full: bool = False, results: bool = True) -> dict:
+    """An inspection with its units (code and name); `full` adds the decision, the team (user
+    name, full name, role), the file and the follow-up directive."""
+    units = {u.id: u for u in session.scalars(select(Unit).where(
+        Unit.id.in_([link.unit_id for link in i.units] + [i.proposing_unit_id or 0])))}
+    body = {"id": i.id, "title": i.title, "kind": i.kind, "reason": i.reason, "status": i.status,
+            "units": [{"code": units[link.unit_id].code, "name": units[link.unit_id].name} for link in i.units],
+            "internal_by": ({"code": units[i.proposing_unit_id].code, "name": units[i.proposing_unit_id].name}
+                            if i.proposing_unit_id else None),
+            "starts_on": iso(i.starts_on), "ends_on": iso(i.ends_on), "ended_on": iso(i.ended_on),
+            "report_due": iso(i.report_due), "reported_on": iso(i.reported_on), "published": i.published,
+            "created_at": iso(i.created_at)}
+    if results:
+        body.update(assessment=i.assessment, conclusion=i.conclusion, recommendations=i.recommendations)
+    if full:
+        people = {u.id: u for u in session.scalars(select(User).where(User.id.in_([m.user_id for m in i.members])))}
+        body.update(
+            decision={"symbol": i.decision_symbol, "decided_on": iso(i.decided_on), "legal_basis": i.legal_basis,
+                      "scope": i.scope, "content": i.content, "experts": i.experts},
+            team=[{"username": people[m.user_id].username, "full_name": people[m.user_id].full_name, "role": m.role}
+                  for m in i.members],
+            findings=i.findings, follow_up_directive_id=i.follow_up_directive_id,
+            papers=[{"id": p.id, "kind": p.kind, "title": p.title, "attachments": list(p.attachments or []),
+                     "added_at": iso(p.added_at)} for p in i.papers])
+    return body

@@ -74,7 +74,7 @@ def new():
             refusal = engine_message(exc)
         else:
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
-            return redirect(_next_step(directive.id))
+            return redirect(next_step(directive.id))
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal,
@@ -82,7 +82,7 @@ def new():
                            large=directives.large_directive_reading(compiled.settings)), (422 if refusal else 200)
 
 
-def _next_step(directive_id: int) -> str:
+def next_step(directive_id: int) -> str:
     """Straight on to the directive's first work item for this user (usually: classify)."""
     user = current_user()
     with engine().db.session() as session:

@@ -1,0 +1,169 @@
+"""An inspection through the API from the proposal to the results report and the follow-up
+task, under Đắk Lắk and Quỳnh Nhai, as the office, the leader, the team leader and the
+inspected units; who sees it; internal inspections by a department."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from engine.directives.models import Directive
+from engine.notifications.models import Notification
+
+DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "17/04/2026",
+            "legal_basis": "Quy chế theo dõi, đôn đốc, kiểm tra",
+            "scope": "Sở Tài chính, Sở Xây dựng; nhiệm vụ giao năm 2025",
+            "content": "Tình hình, kết quả thực hiện nhiệm vụ", "starts_on": "20/04/2026", "ends_on": "23/04/2026",
+            "team_leader": "kiemtra", "team_members": ["kiemtra", "chanhvp"],
+            "experts": "TS. Trần Văn Chuyên (Trường Đại học Tây Nguyên)"}
+
+
+def work(caller, form_key: str) -> dict:
+    """The caller's one open work item of `form_key`."""
+    items = [i for i in caller("GET", "/work-items").get_json()["items"] if i["form_key"] == form_key]
+    assert len(items) == 1, items
+    return items[0]
+
+
+def complete(caller, form_key: str, data: dict):
+    answer = caller("POST", f"/work-items/{work(caller, form_key)['id']}/complete", json=data)
+    assert answer.status_code == 200, answer.get_json()
+
+
+def kinds(engine, user) -> set[str]:
+    with engine.db.session() as s:
+        return set(s.scalars(select(Notification.kind).where(Notification.user_id == user.id)))
+
+
+def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
+    engine, users = deployment
+    ruleset = engine.settings.ruleset
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    refused = call("chanhvp")("POST", "/inspections", json={"title": "Đột xuất", "kind": "ad_hoc", "units": ["STC"]})
+    assert refused.status_code == 422 and "reason" in refused.get_json()["error"]["fields"]
+    assert call("stc")("POST", "/inspections", json={"title": "X", "units": ["STC"]}).status_code == 403
+    proposed = call("chanhvp")("POST", "/inspections", json={
+        "title": "Kiểm tra việc thực hiện nhiệm vụ năm 2025", "kind": "ad_hoc", "reason": "Chậm nhiều nhiệm vụ",
+        "units": ["STC", "SXD"]})
+    assert proposed.status_code == 201, proposed.get_json()
+    inspection_id = proposed.get_json()["id"]
+
+    # The leader decides, with the five parts, the team and an invited expert from outside.
+    complete(call("chutich"), "inspection_decision", DECISION)
+    body = call("chutich")("GET", f"/inspections/{inspection_id}").get_json()
+    assert body["status"] == "decided" and body["decision"]["experts"].startswith("TS. Trần Văn Chuyên")
+    assert {(m["full_name"], m["role"]) for m in body["team"]} == {("Hoàng Kiểm Tra", "leader"),
+                                                                    ("Trần Chánh Văn Phòng", "member")}
+
+    # Each inspected unit hands over its report and documents.
+    complete(call("stc"), "inspection_hand_over", {"hand_over_note": "Đã hoàn thành 10/12 nhiệm vụ"})
+    assert work(call("sxd"), "inspection_hand_over")["unit"] == "SXD"
+
+    # The team leader ends the inspection on Thu 23/04/2026: the report is due Thu 07/05/2026
+    # (Mon 27/04, Thu 30/04 and Fri 01/05 are days off).
+    complete(call("kiemtra"), "inspection_findings", {"ended_on": "23/04/2026", "findings": "STC chậm 2 nhiệm vụ"})
+    body = call("kiemtra")("GET", f"/inspections/{inspection_id}").get_json()
+    assert (body["status"], body["report_due"]) == ("reporting", "2026-05-07")
+    clock.set(datetime(2026, 5, 6, 9, 0))
+    complete(call("kiemtra"), "inspection_report", {
+        "assessment": "Cơ bản hoàn thành", "conclusion": "Sở Tài chính chậm 2 nhiệm vụ do thiếu số liệu",
+        "recommendations": "Sở Tài chính hoàn thành 2 nhiệm vụ còn lại"})
+    body = call("chutich")("GET", f"/inspections/{inspection_id}").get_json()
+    assert (body["status"], body["reported_on"]) == ("reported", "2026-05-06")
+    assert [p["kind"] for p in body["papers"]] == ["decision", "execution_reports", "results_report"]
+    assert [i for i in call("sxd")("GET", "/work-items").get_json()["items"]
+            if i["form_key"] == "inspection_hand_over"] == []  # the report ends what was still open
+    for who in ("leader", "stc", "sxd"):
+        assert "inspection_report" in kinds(engine, users[who])
+    # Quỳnh Nhai Đ.14 k.1: the emulation council is told; Đắk Lắk Đ.17 k.3b: the conclusion is published.
+    assert ("inspection_report" in kinds(engine, users["council"])) == (ruleset == "quynh-nhai")
+    assert body["published"] == (ruleset == "dak-lak")
+    published = call("snv")("GET", "/inspections/published").get_json()["items"]
+    assert [p["id"] for p in published] == ([inspection_id] if ruleset == "dak-lak" else [])
+
+    # The recommendation becomes an ordinary assignment, tracked like any other.
+    notice = {"symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND",
+              "summary": "Thông báo kết luận kiểm tra",
+              "assignments": [{"content": "Hoàn thành 2 nhiệm vụ còn lại", "lead_unit": "STC",
+                               "deadline": "29/05/2026"}]}
+    assert call("stc")("POST", f"/inspections/{inspection_id}/follow-up", json=notice).status_code == 403
+    followed = call("clerk")("POST", f"/inspections/{inspection_id}/follow-up", json=notice)
+    assert followed.status_code == 201, followed.get_json()
+    directive_id = followed.get_json()["follow_up_directive_id"]
+    complete(call("clerk"), "classify_directive", {"tracked": True})  # then it runs like any directive
+    with engine.db.session() as s:
+        directive = s.get(Directive, directive_id)
+        assert directive.extra["inspection_id"] == inspection_id
+        assert [(a.content, a.deadline, a.status) for a in directive.assignments] == [
+            ("Hoàn thành 2 nhiệm vụ còn lại", date(2026, 5, 29), "open")]
+    assert work(call("stc"), "update_progress")["assignment_id"] == directive.assignments[0].id
+    again = call("clerk")("POST", f"/inspections/{inspection_id}/follow-up", json={
+        "symbol": "26/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "X",
+        "assignments": [{"content": "Y", "lead_unit": "STC", "deadline_days": 5}]})
+    assert again.status_code == 409
+
+
+def test_a_unit_sees_only_the_inspections_it_is_in(deployment, call):
+    proposed = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra Sở Tài chính", "units": ["STC"]})
+    inspection_id = proposed.get_json()["id"]
+    assert call("stc")("GET", f"/inspections/{inspection_id}").status_code == 200
+    assert call("stcns")("GET", f"/inspections/{inspection_id}").status_code == 404  # a section is not its department
+    for outsider in ("sxd", "snv"):
+        assert call(outsider)("GET", f"/inspections/{inspection_id}").status_code == 404
+        assert call(outsider)("GET", "/inspections").get_json()["items"] == []
+    assert [i["id"] for i in call("stc")("GET", "/inspections?unit=STC&status=proposed").get_json()["items"]] \
+        == [inspection_id]
+    assert call("chutich")("GET", "/inspections?status=reported").get_json()["items"] == []
+    assert call("chutich")("GET", "/inspections?year=2025").get_json()["items"] == []
+    assert call("chutich")("GET", "/inspections?year=2026&kind=planned").get_json()["total"] == 1
+    assert call("chutich")("GET", "/inspections?status=nonsense").status_code == 400
+    assert call("chutich")("GET", "/inspections?unit=NOPE").status_code == 400
+
+
+def test_a_department_inspects_its_own_units(deployment, call):
+    """Đắk Lắk Đ.12 k.2, Đ.15 k.2; Quỳnh Nhai Đ.9 k.2: the head proposes and decides, the unit's
+    own officers inspect and report; the head hears of the report, the leader too."""
+    engine, users = deployment
+    assert call("stc_gd")("POST", "/inspections", json={"title": "Kiểm tra Sở Xây dựng",
+                                                        "units": ["SXD"]}).status_code == 403
+    proposed = call("stc_gd")("POST", "/inspections", json={"title": "Kiểm tra nội bộ Phòng Ngân sách",
+                                                            "units": ["STC-NS"]})
+    assert proposed.status_code == 201, proposed.get_json()
+    inspection_id = proposed.get_json()["id"]
+    assert proposed.get_json()["internal_by"] == {"code": "STC", "name": "Sở Tài chính"}
+    assert [i for i in call("chutich")("GET", "/work-items").get_json()["items"]
+            if i["form_key"] == "inspection_decision"] == []
+    complete(call("stc_gd"), "inspection_decision", {**DECISION, "team_leader": "stc", "team_members": ["stc"]})
+    complete(call("stcns"), "inspection_hand_over", {"hand_over_note": "Báo cáo của phòng"})
+    complete(call("stc"), "inspection_findings", {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"})
+    complete(call("stc"), "inspection_report", {"assessment": "Tốt", "conclusion": "Hoàn thành"})
+    assert call("stc_gd")("GET", f"/inspections/{inspection_id}").get_json()["status"] == "reported"
+    assert call("sxd")("GET", f"/inspections/{inspection_id}").status_code == 404
+    for who in ("stc_head", "leader", "stc_ns"):
+        assert "inspection_report" in kinds(engine, users[who])
+
+
+def test_without_the_council_unit_the_report_still_goes_out_and_the_log_says_so(database_url, clock, tmp_path):
+    """Quỳnh Nhai names the council by its unit code (HDTDKT); a deployment without that unit
+    tells the others, and the inspection's history records that the council was not told."""
+    from engine.audit.models import AuditEntry
+    from engine.inspections import service as inspections
+    from engine.org import service as org
+    from tests.conftest import PASSWORD, create_org_tree, make_engine
+    from tests.processes import drive
+
+    engine = make_engine(database_url, clock, ruleset="quynh-nhai", tmp_path=tmp_path)
+    users = create_org_tree(engine)
+    with engine.db.session() as s:
+        inspector = org.create_user(s, "kiemtra", PASSWORD, "Hoàng Kiểm Tra", "VP", ["inspector"])
+        engine.load_ruleset(s)
+    proposed = inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["office_head"])
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"}, inspector)
+    drive.complete(engine, "write_report", {"assessment": "Tốt", "conclusion": "Hoàn thành"}, inspector)
+    assert "inspection_report" in kinds(engine, users["stc"])
+    with engine.db.session() as s:
+        assert s.scalars(select(AuditEntry.after).where(AuditEntry.action == "inspection.council_missing",
+                                                        AuditEntry.object_id == str(proposed.id))).all() == [
+            {"council_unit": "HDTDKT"}]
+    engine.close()
