@@ -32,8 +32,9 @@ _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", 
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
-# After units that open a sentence, words of a report or a recital, not of a duty:
-# "UBND tỉnh có ý kiến", "Sở Tài chính đã báo cáo", "Sở Y tế là cơ quan thường trực".
+# After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
+# có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
+# like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 
 
@@ -147,7 +148,8 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
             return codes, end
     if mentions and mentions[0].start == 0:   # the units are the subject: "Sở Y tế khẩn trương …"
         codes, end = _chain(words, mentions, 0, _SEPARATORS)
-        if end < len(words) and words[end] not in _NOT_DUTY:
+        duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
+        if end < len(words) and (duty or words[end] not in _NOT_DUTY):
             return codes, end
     return [], 0
 

@@ -57,6 +57,8 @@ def _phrase(words: str) -> tuple[str, ...]:
     return tuple(words.split())
 
 
+# "các sở, ban, ngành" naming every department.
+_DEPARTMENTS = tuple(_phrase(p) for p in ("cac so , ban , nganh", "cac so , nganh", "cac so , ban nganh"))
 _EXPANSIONS = sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0]))
 
 
@@ -114,8 +116,8 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._collective(words, i) or self._list(words, i) or self._name(words, i)
-                       or self._capital(words, capitals, i))
+            mention = (self._collective(words, i) or self._departments(words, i) or self._list(words, i)
+                       or self._name(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
                 continue
@@ -157,6 +159,16 @@ class UnitMatcher:
             j -= 1
         codes = tuple(dict.fromkeys(c for kind in dict.fromkeys(kinds) for c in self._by_kind.get(kind, ())))
         return Mention(i, j, codes) if codes else None
+
+    def _departments(self, words: list[str], i: int) -> Mention | None:
+        """"các sở, ban, ngành" as every department — not when only the related ones are meant
+        ("các sở, ngành liên quan": the clerk names them)."""
+        for phrase in _DEPARTMENTS:
+            end = i + len(phrase)
+            if tuple(words[i:end]) == phrase and words[end:end + 2] not in (["lien", "quan"], ["co", "lien"]):
+                codes = self._by_kind.get("department", ())
+                return Mention(i, end, codes) if codes else None
+        return None
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ" — each name read with the head in front."""

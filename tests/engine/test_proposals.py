@@ -62,6 +62,10 @@ def test_a_conclusion_notice_gives_its_four_tasks_and_nothing_from_recitals_or_t
     ("Giao các Sở: Tài chính, Xây dựng và Kế hoạch và Đầu tư phối hợp kiểm tra.", ["STC", "SXD", "SKHDT"], []),
     ("Giao UBND các huyện, thị xã, thành phố triển khai thực hiện.", ["H-A", "TX-B"], []),
     ("UBND các xã, phường tổ chức tuyên truyền.", ["P-D", "X-C"], []),
+    ("Giao các sở, ban, ngành theo chức năng rà soát, báo cáo.", ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"], []),
+    ("Giao Sở Xây dựng chủ trì, phối hợp các sở, ngành liên quan kiểm tra.", ["SXD"], []),
+    ("Sở Kế hoạch và Đầu tư - cơ quan thường trực tham mưu UBND tỉnh sơ kết.", ["SKHDT"], []),
+    ("Văn phòng UBND tỉnh có trách nhiệm đôn đốc các đơn vị.", ["VP"], []),
     ("Giao Sở Xây dựng chủ trì, phối hợp với Sở Tài chính, UBND các xã, phường và các cơ quan liên quan "
      "rà soát, tham mưu UBND tỉnh.", ["SXD"], ["STC", "P-D", "X-C"]),
 ])
@@ -88,6 +92,7 @@ def test_sentences_that_assign_nothing_are_not_proposed():
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
     ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
+    ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
     ("hoàn thành trong quý III/2026", deadlines.WITHIN_QUARTER, date(2026, 9, 30), None),
     ("hoàn thành trong quý 1 năm 2027", deadlines.WITHIN_QUARTER, date(2027, 3, 31), None),
