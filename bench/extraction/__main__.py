@@ -89,7 +89,7 @@ def main() -> None:
     annotations = json.loads((CORPUS / "annotations.json").read_text(encoding="utf-8"))
     print(f"{'set':<10} {'tasks':>5} {'proposed':>9} {'precis.':>7} {'recall':>7} {'lead':>7} "
           f"{'deadline':>7} {'lead+dl':>7}")
-    for name in ("real", "synthetic"):
+    for name in ("real", "heldout", "synthetic"):
         score = Score()
         for doc in annotations[name]:
             score_document(doc, units, score)

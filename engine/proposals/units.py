@@ -33,7 +33,9 @@ _TIERS = {
     ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
     ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
 }
-_COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"))
+_COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
+                     ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
+_GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 _LIST_HEADS = ("so", "ban")   # "các Sở: Tài chính, Xây dựng và …"
 _MAX_KEY = 16
 
@@ -97,7 +99,8 @@ class UnitMatcher:
         for unit in self.units.values():
             name = tuple(tokens(unit.name)[0])
             self._add(self._names, name, unit.code)
-            if len(name) > 2 and name[-1] == "tinh":   # "Cục Thống kê" for "Cục Thống kê tỉnh"
+            # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
+            if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
             self._add(self._capitals, initials(unit.name), unit.code)
         for unit in self.units.values():   # a code wins over another unit's initials
@@ -157,6 +160,8 @@ class UnitMatcher:
                 break
         while j > i and words[j - 1] in {",", "va"}:
             j -= 1
+        if head[-1] != "cac" and head[0] != "cac" and len(kinds) < 2:   # "UBND huyện X" is one unit
+            return None
         codes = tuple(dict.fromkeys(c for kind in dict.fromkeys(kinds) for c in self._by_kind.get(kind, ())))
         return Mention(i, j, codes) if codes else None
 
