@@ -117,20 +117,21 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals = tokens(part)
     mentions = matcher.mentions(words, capitals)
     leads, lead_end = _leads(words, mentions)
-    coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in leads]
+    lead_set = set(leads)
+    coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating)
 
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
     """The units of mentions[first] and of the mentions after it separated only by `gaps` words."""
-    codes = list(mentions[first].codes)
+    codes = dict.fromkeys(mentions[first].codes)
     end = mentions[first].end
     for mention in mentions[first + 1:]:
         if not all(w in gaps for w in words[end:mention.start]):
             break
-        codes.extend(c for c in mention.codes if c not in codes)
+        codes.update(dict.fromkeys(mention.codes))
         end = mention.end
-    return codes, end
+    return list(codes), end
 
 
 def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
@@ -187,7 +188,8 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         if not leads:
             continue
         text = "; ".join(c.text.strip() for c in group)
-        coordinating = [c for c in group[0].coordinating if c not in leads]
+        lead_set = set(leads)
+        coordinating = [c for c in group[0].coordinating if c not in lead_set]
         duties.append(Proposal(content=_content(text), source=sentence, lead_units=leads,
                                coordinating_units=coordinating, deadline=find_deadline(fold(text), reference)))
     return duties

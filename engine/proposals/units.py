@@ -61,7 +61,10 @@ def _phrase(words: str) -> tuple[str, ...]:
 
 # "các sở, ban, ngành" naming every department.
 _DEPARTMENTS = tuple(_phrase(p) for p in ("cac so , ban , nganh", "cac so , nganh", "cac so , ban nganh"))
-_EXPANSIONS = sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0]))
+# By first word, longest first.
+_EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
+    _EXPANSIONS.setdefault(_short[0], []).append((_short, _long))
 
 
 def tokens(text: str) -> tuple[list[str], list[bool]]:
@@ -74,7 +77,7 @@ def tokens(text: str) -> tuple[list[str], list[bool]]:
     caps: list[bool] = []
     i = 0
     while i < len(words):
-        for short, long in _EXPANSIONS:
+        for short, long in _EXPANSIONS.get(words[i], ()):
             if tuple(words[i:i + len(short)]) == short:
                 out.extend(long)
                 caps.extend([False] * len(long))
@@ -105,9 +108,11 @@ class UnitMatcher:
             self._add(self._capitals, initials(unit.name), unit.code)
         for unit in self.units.values():   # a code wins over another unit's initials
             self._capitals["".join(tokens(unit.code)[0])] = unit.code
-        self._by_kind: dict[str, tuple[str, ...]] = {}
+        by_kind: dict[str, list[str]] = {}
         for unit in sorted(self.units.values(), key=lambda u: fold(u.name)):
-            self._by_kind[unit.kind] = (*self._by_kind.get(unit.kind, ()), unit.code)
+            by_kind.setdefault(unit.kind, []).append(unit.code)
+        self._by_kind = {kind: tuple(codes) for kind, codes in by_kind.items()}
+        self._tiers: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     @staticmethod
     def _add(keys: dict, key, code: str) -> None:
@@ -162,8 +167,13 @@ class UnitMatcher:
             j -= 1
         if head[-1] != "cac" and head[0] != "cac" and len(kinds) < 2:   # "UBND huyện X" is one unit
             return None
-        codes = tuple(dict.fromkeys(c for kind in dict.fromkeys(kinds) for c in self._by_kind.get(kind, ())))
+        codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         return Mention(i, j, codes) if codes else None
+
+    def _tier_units(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        if kinds not in self._tiers:
+            self._tiers[kinds] = tuple(c for kind in kinds for c in self._by_kind.get(kind, ()))
+        return self._tiers[kinds]
 
     def _departments(self, words: list[str], i: int) -> Mention | None:
         """"các sở, ban, ngành" as every department — not when only the related ones are meant
