@@ -27,3 +27,15 @@ def test_refusals_are_said_in_vietnamese_and_only_the_office_may_ask(loaded, bro
     assert bad_day.status_code == 422
     unit = browser("stc")
     assert unit.post("/directives/proposals", {"text": NOTICE}, page="/inbox").status_code == 403
+
+
+def test_a_scan_on_a_server_without_ocr_is_refused_asking_for_the_text(loaded, browser, monkeypatch):
+    from engine.proposals import reading
+
+    monkeypatch.setattr(reading.shutil, "which", lambda name: None)   # no tesseract installed
+    clerk = browser("clerk")
+    scan = clerk.post("/directives/proposals", {"file": (io.BytesIO(b"\x89PNG scan"), "scan.png")},
+                      page="/directives/new", content_type="multipart/form-data")
+    assert scan.status_code == 422
+    assert scan.get_json()["error"] == ("Tệp này là bản quét nhưng máy chủ chưa cài nhận dạng chữ (OCR có dữ liệu "
+                                        "tiếng Việt): hãy dán nội dung văn bản.")
