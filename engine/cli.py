@@ -109,6 +109,21 @@ def org_import(ctx: click.Context, path: str) -> None:
     click.echo(f"imported {units} units and {users} users")
 
 
+@org_group.command("agency-code")
+@click.argument("unit")
+@click.argument("agency_code", required=False)
+@click.pass_context
+@clear_errors
+def org_agency_code(ctx: click.Context, unit: str, agency_code: str | None) -> None:
+    """Give UNIT its agency identifier on the document hub (QĐ 20/2020, e.g. 000.00.01.H17);
+    without AGENCY_CODE, take it away. edXML messages name units by it (docs/import.md)."""
+    from engine.org import service as org
+
+    with engine_of(ctx).db.session() as session:
+        found = org.set_agency_code(session, unit, agency_code)
+        click.echo(f"{found.code}: {found.agency_code or 'no agency identifier'}")
+
+
 @cli.group()
 def users() -> None:
     """People who sign in."""

@@ -62,6 +62,15 @@ class Settings:
     # its results on a portal (Đắk Lắk Đ.2 k.1, Gia Lai Đ.8 k.1; Bạc Liêu only on the
     # Government's private network).
     public_results: bool = False
+    # edXML (docs/import.md): where status messages for the senders of edXML documents are POSTed
+    # (the provincial integration platform; unset: queued, not sent), how long one try may take,
+    # and how long a scheduler's claim on a message lasts (a killed one's runs out); the folder
+    # the document-management software drops messages in (unset: none) and who imports them.
+    edxml_status_endpoint: str = ""
+    edxml_status_timeout_seconds: float = 10.0
+    edxml_status_lease_seconds: int = 120
+    edxml_inbox_dir: str = ""
+    edxml_inbox_user: str = ""
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -35,9 +35,6 @@ REQUEST_LABELS = {ExtensionStatus.PENDING: _l("Waiting for an answer"), Extensio
 # What a unit raises about an assignment (kiến nghị, engine/directives/raised.py).
 ISSUE_LABELS = {RaisedIssueKind.DIRECTION: _l("Request for the leader's direction"),
                 RaisedIssueKind.COORDINATION: _l("A unit does not do its part")}
-# The words of the details an assignment's history shows for the entries of raised issues.
-HISTORY_FIELDS = {"text": _l("Content"), "unit": _l("Unit"), "about_unit": _l("Unit that does not do its part"),
-                  "opinion": _l("Office opinion"), "answer": _l("Answer")}
 ROLE_LABELS = {
     "clerk": _l("Tracking clerk (office)"), "office_head": _l("Office head"), "unit_officer": _l("Unit officer"),
     "unit_head": _l("Unit head"), "leader": _l("Leader"), "inspector": _l("Inspector"),
@@ -64,6 +61,34 @@ AUDIT_LABELS = {
     "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
     "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),
     "directive.scope_decided": _l("Scope decided"),
+    "assignment.sent_back": _l("Sent back to the unit"), "assignment.passed_down": _l("Passed down to a section"),
+    "assignment.rolled_up": _l("Sections' progress combined"),
+    "explanation.due_recomputed": _l("Deadlines recomputed"),
+    "inspection.proposed": _l("Inspection proposed"), "inspection.decided": _l("Inspection decided"),
+    "inspection.ended": _l("Inspection ended"), "inspection.reported": _l("Inspection results reported"),
+    "inspection.paper_added": _l("Paper added to the inspection file"),
+    "inspection.report_due_recomputed": _l("Deadlines recomputed"),
+    "periodic_report.opened": _l("Periodic report opened"),
+    "periodic_report.unit_submitted": _l("Unit report sent"),
+    "periodic_report.consolidated": _l("Periodic report consolidated"),
+    "secret_document.registered": _l("Secret document registered"),
+    "secret_document.closed": _l("Secret document closed"),
+    "sync.received": _l("Received from the level below"),
+    # process administration (engine/rulesets, engine/runtime)
+    "bundle.created": _l("Process version created"), "bundle.published": _l("Process version published"),
+    "bundle.written_to_disk": _l("Process version written to disk"),
+    "draft.saved": _l("Process draft saved"), "draft.discarded": _l("Process draft discarded"),
+    "draft.conflict_resolved": _l("Process draft conflict resolved"),
+    "instance.migrated": _l("Moved to a new process version"),
+    "instance.migration_refused": _l("Not moved to the new process version"),
+    "incident.retried": _l("Incident retried"), "calendar.changed": _l("Working-day calendar changed"),
+    "inbox.filter_saved": _l("Inbox filter saved"),
+    # edXML messages of the issuer (engine/imports/edxml.py)
+    "directive.updated_by_issuer": _l("Corrected by the issuer's update (edXML)"),
+    "directive.recalled": _l("Recalled by the issuer (edXML)"),
+    "directive.replaced": _l("Replaced by a new document (edXML)"),
+    "directive.replaces": _l("Replaces an earlier document (edXML)"),
+    "directive.status_received": _l("Handling status received (edXML)"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),
     "user.deactivated": _l("Account deactivated"), "user.activated": _l("Account reactivated"),
@@ -73,34 +98,6 @@ AUDIT_LABELS = {
     "api_token.created": _l("API token made"), "api_token.revoked": _l("API token revoked"),
     "api_token.revoked_with_password": _l("API token revoked with the password change"),
 }
-
-
-def audit_details(after) -> list[tuple[str, str]]:
-    """The non-empty values of an audit entry, one level deep, as (name, text) pairs."""
-    pairs = []
-    for key, value in (after or {}).items():
-        if isinstance(value, dict):
-            pairs += [(f"{key}.{k}" if key != "data" else k, _plain(v)) for k, v in value.items() if _filled(v)]
-        elif _filled(value):
-            pairs.append((key, _plain(value)))
-    return pairs
-
-
-def audit_value(value) -> str:
-    """One value an audit entry kept: an ISO date as dd/mm/yyyy, nothing as a dash."""
-    if not _filled(value):
-        return "—"
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):
-        return vn_date(value)
-    return _plain(value)
-
-
-def _filled(value) -> bool:
-    return value not in (None, "", [], {})
-
-
-def _plain(value) -> str:
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def vn_date(value) -> str:
@@ -120,13 +117,10 @@ def vn_datetime(value: datetime | None) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_datetime)
-    app.add_template_filter(audit_details)
-    app.add_template_filter(audit_value)
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(ISSUE_LABELS, "ISSUE_LABELS")
-    app.add_template_global(HISTORY_FIELDS, "HISTORY_FIELDS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
     app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")

@@ -23,6 +23,7 @@ from engine.errors import Conflict, Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org.models import User
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.secrecy import register as secret_register
 
 WITHDRAWN = "withdrawn"  # the notification kind
@@ -53,6 +54,19 @@ def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: 
             no_instruction="Say on whose instruction the assignment is withdrawn.")
         _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": instruction or None})
         return assignment
+
+
+def end_directive(engine, session: Session, directive: Directive, user: User, reason: str) -> None:
+    """End everything still running of a directive its issuer recalled or replaced: its
+    open assignments are withdrawn with `reason` (the units are told) and its own process ends."""
+    for assignment in session.scalars(select(Assignment).where(Assignment.directive_id == directive.id,
+                                                               Assignment.parent_id.is_(None),
+                                                               Assignment.status.not_in(ENDED))):
+        _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": None})
+    for instance_id in session.scalars(select(WorkflowInstance.id).where(
+            WorkflowInstance.directive_id == directive.id, WorkflowInstance.assignment_id.is_(None),
+            WorkflowInstance.status == InstanceStatus.RUNNING)):
+        engine.runtime.cancel(session, instance_id, actor=user, reason=reason)
 
 
 def _withdraw(engine, session: Session, assignment: Assignment, user: User, why: dict) -> None:
@@ -121,15 +135,16 @@ def _changeable(session: Session, assignment_id: int, actor: User, instruction: 
 
 
 # ---------------------------------------------------------------- the header
-def edit_header(engine, directive_id: int, raw: dict, actor: User) -> Directive:
+def edit_header(engine, directive_id: int, raw: dict, actor: User, *, action: str = "directive.edited",
+                comment: str | None = None) -> Directive:
     """Correct the header fields in `raw` (others keep their values), checked by the ruleset's
-    register_directive form like a registration. Returns the directive; audited only when
-    something changed."""
+    register_directive form like a registration. Returns the directive; audited (as `action`,
+    with `comment`) only when something changed."""
     with engine.db.session() as session:
         directive, _user = _editable(session, directive_id, actor)
         if "secrecy" in raw and (raw["secrecy"] or None) != directive.secrecy:
             raise DirectiveError("The secrecy level of a registered directive cannot be changed.")
-        was = _header_of(directive)
+        was = header_of(directive)
         compiled = engine.compiled(engine.current_bundle(session))
         merged = {**was, **{k: v for k, v in raw.items() if k in HEADER_FIELDS}, "secrecy": directive.secrecy or ""}
         form = compiled.forms[directives.HEADER_FORM]
@@ -148,13 +163,13 @@ def edit_header(engine, directive_id: int, raw: dict, actor: User) -> Directive:
         if "symbol" in changed:
             directive.number, directive.doc_type = columns["number"], columns["doc_type"]
         secret_register.follow_directive(session, directive)
-        audit.record(session, "directive.edited", "directive", directive.id, actor=actor,
+        audit.record(session, action, "directive", directive.id, actor=actor,
                      before={key: was[key] for key in changed}, after={key: now[key] for key in changed},
-                     directive_id=directive.id)
+                     comment=comment, directive_id=directive.id)
         return directive
 
 
-def _header_of(directive: Directive) -> dict:
+def header_of(directive: Directive) -> dict:
     """The header as the form gives it (ISO dates, None for empty)."""
     values = {key: getattr(directive, key) for key in HEADER_FIELDS}
     return {key: value.isoformat() if isinstance(value, date) else value or None for key, value in values.items()}

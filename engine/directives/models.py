@@ -50,6 +50,8 @@ class DirectiveStatus(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"            # a type the ruleset does not track (Bạc Liêu Đ.2)
     RETURNED_UPSTREAM = "returned_upstream"  # sent back to the level above (Bạc Liêu Đ.8 k.1)
     HEADER_ONLY = "header_only"              # gives no task: recorded by its header (Bạc Liêu Đ.5 k.2)
+    REVOKED = "revoked"                      # recalled by its issuer (edXML thu hồi): its tasks withdrawn
+    REPLACED = "replaced"                    # superseded by a replacing document (edXML thay thế)
 
 
 class AssignmentStatus(StrEnum):

@@ -46,11 +46,13 @@ def import_excel(ctx: click.Context, path: str, username: str) -> None:
 @click.pass_context
 @clear_errors
 def import_edxml(ctx: click.Context, path: str, username: str, assignments_path: str | None) -> None:
+    """Register, recall, update or replace the directive of an edXML document, or record a status."""
     engine = engine_of(ctx)
     items = json.loads(Path(assignments_path).read_text(encoding="utf-8")) if assignments_path else []
     with _reporting_rows():
-        directive = edxml.import_message(engine, Path(path).read_bytes(), items, _user(engine, username))
-    click.echo(f"directive {directive.symbol} registered (id {directive.id})")
+        outcome = edxml.import_message(engine, Path(path).read_bytes(), items, _user(engine, username))
+    done = outcome.action.replace("_", " ") if outcome.changed else f"{outcome.action.replace('_', ' ')} before"
+    click.echo(f"directive {outcome.directive.symbol} (id {outcome.directive.id}): {done}")
 
 
 def _user(engine, username: str):

@@ -1,22 +1,117 @@
-"""The header of an edXML message (QCVN 102:2016/BTTTT, amended 2022) as a directive.
+"""edXML messages (QCVN 102:2016/BTTTT, amended 2022) as the national document hub sends them.
 
-edXML carries no task list: the header gives the document (issuer, number/notation, date,
-type, subject, signer, due date, urgency, id) and the clerk, or the caller, adds the
-assignments. Elements are matched by local name so that both namespace versions parse.
+A document message announces a directive by its header (issuer, number/notation, dates,
+type, subject, signer, due date, priority, attachments) but carries no task list: the clerk,
+or the caller, adds the assignments. Its business type (TraceHeaderList/Bussiness/
+BussinessDocType) says what it does to a document already sent: 0 new, 1 recall (thu hồi),
+2 update (cập nhật), 3 replace (thay thế) — the codes of the SDK ports of the standard, e.g.
+Bkav eGovCloud's `Bussiness` DTO ("0 - Văn bản mới, 1 - Thu hồi, 2 - Cập nhật, 3 - Thay thế").
+A status message (edXMLHeader/Status) reports how the receiver handles one (STATUS_NAMES).
+
+Elements are matched by local name so that both namespace versions parse; every text is
+NFC-normalised (real messages carry decomposed Vietnamese).
 """
 from __future__ import annotations
 
-from lxml import etree
+import base64
+import binascii
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
 
-from engine import forms
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, forms
+from engine.audit.models import AuditEntry
+from engine.directives import attachments as attachment_store
+from engine.directives import changes
 from engine.directives import service as directives
-from engine.directives.models import DOCUMENT_ID_LENGTH, Directive
+from engine.directives.models import DOCUMENT_ID_LENGTH, Directive, DirectiveStatus
+from engine.errors import EngineError
 from engine.imports.errors import ImportFailed, RowError
+from engine.org import service as org
 from engine.org.models import User
+from engine.text import clean_text, fold
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS = 20
 # OtherInfo/Priority: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ.
 PRIORITIES = {"0": "normal", "1": "urgent", "2": "very_urgent", "3": "flash", "4": "flash"}
+NEW, RECALL, UPDATE, REPLACE = "0", "1", "2", "3"
+BUSINESS_TYPES = {NEW: "new", RECALL: "recall", UPDATE: "update", REPLACE: "replace"}
+# StatusCode of a status message, as the SDK ports of the standard list them (e.g.
+# TrucVanban's BusinessStatusCode, Bkav eGovCloud's DocumentStatusDto): 07-12 and 14 are unused.
+STATUS_NAMES = {
+    "01": "Đã đến", "02": "Từ chối tiếp nhận", "03": "Đã tiếp nhận (vào sổ)", "04": "Đã phân công xử lý",
+    "05": "Đang xử lý", "06": "Hoàn thành", "13": "Yêu cầu lấy lại", "15": "Đồng ý lấy lại / cập nhật",
+    "16": "Từ chối lấy lại / cập nhật",
+}
+# DocumentType/TypeName -> the type abbreviation of Decree 30/2020/NĐ-CP (Phụ lục III) kept in
+# Directive.doc_type; a công văn has none ("CV", as engine.directives.service guesses it).
+DOCUMENT_TYPES = {
+    "nghi quyet": "NQ", "quyet dinh": "QĐ", "chi thi": "CT", "quy che": "QC", "quy dinh": "QyĐ",
+    "thong cao": "TC", "thong bao": "TB", "huong dan": "HD", "chuong trinh": "CTr", "ke hoach": "KH",
+    "phuong an": "PA", "de an": "ĐA", "du an": "DA", "bao cao": "BC", "bien ban": "BB", "to trinh": "TTr",
+    "cong dien": "CĐ", "giay moi": "GM", "cong van": "CV", "ket luan": "KL",
+}
+# The date forms real messages use, with or without a time after them.
+_DATE_FORMS = (re.compile(r"(?P<y>\d{4})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})"),
+               re.compile(r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>\d{4})"))
+_TIME = re.compile(r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
+
+
+@dataclass
+class Document:
+    """A document message, read."""
+
+    header: dict                 # the register_directive form's fields
+    due_date: str                # ISO, or ""
+    doc_type: str                # Decree 30 abbreviation
+    doc_type_name: str
+    document_id: str
+    sender: dict                 # {"organ_id", "name"} of From
+    business: str                # NEW, RECALL, UPDATE or REPLACE
+    reason: str                  # BussinessDocReason
+    response_for: list[dict] = field(default_factory=list)  # [{"organ_id", "code", "date", "document_id"}]
+    replaces: list[str] = field(default_factory=list)       # ReplacementInfo/DocumentId
+    steering_type: str = ""
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def preview(self) -> dict:
+        return {"kind": "document", **self.header, "due_date": self.due_date, "doc_type": self.doc_type,
+                "doc_type_name": self.doc_type_name, "source_document_id": self.document_id,
+                "sender_organ_id": self.sender["organ_id"], "business_type": BUSINESS_TYPES[self.business],
+                "business_reason": self.reason, "response_for": self.response_for, "replaces": self.replaces,
+                "steering_type": self.steering_type, "attachments": [name for name, _ in self.attachments]}
+
+
+@dataclass
+class Status:
+    """A status message, read."""
+
+    code: str
+    description: str
+    sender: dict
+    response_for: dict
+    timestamp: str
+
+    def preview(self) -> dict:
+        return {"kind": "status", "status_code": self.code, "status": STATUS_NAMES[self.code],
+                "description": self.description, "sender_organ_id": self.sender["organ_id"],
+                "sender": self.sender["name"], "response_for": self.response_for, "timestamp": self.timestamp}
+
+
+@dataclass
+class Outcome:
+    """What importing a message did: `action` is registered, recalled, updated, replaced or
+    status_recorded; `changed` is False when it had been applied before (nothing done twice)."""
+
+    action: str
+    directive: Directive
+    changed: bool = True
 
 
 def _parser() -> etree.XMLParser:
@@ -29,16 +124,32 @@ def _fail(message: str, field: str | None = None, **params) -> ImportFailed:
     return ImportFailed([RowError(row=None, column=None, field=field, message=message, params=params)])
 
 
-def _text(header, *path: str) -> str:
-    """Text of the first element found along `path` (local names), or ''."""
-    query = "/".join(f"*[local-name()='{name}']" for name in path)
-    found = header.xpath(query)
-    return (found[0].text or "").strip() if found else ""
+def _all(node, *path: str) -> list:
+    return node.xpath("/".join(f"*[local-name()='{name}']" for name in path))
 
 
-def parse_header(data: bytes) -> dict:
-    """The directive fields of an edXML message header (names of the register_directive form,
-    plus due_date, doc_type_name and source_document_id)."""
+def _text(node, *path: str) -> str:
+    """NFC text of the first element found along `path` (local names), or ''."""
+    found = _all(node, *path)
+    return clean_text(found[0].text or "").strip() if found else ""
+
+
+def edxml_date(value: str, element: str, field_name: str) -> str:
+    """An ISO date from the forms real messages use (yyyy/MM/dd, yyyy-MM-dd, dd/MM/yyyy, each
+    perhaps with a time); the error names the edXML element, which the clerk cannot edit."""
+    for form in _DATE_FORMS:
+        found = form.match(value)
+        if found and _TIME.fullmatch(value[found.end():]):
+            try:
+                return forms.parse_date(date(int(found["y"]), int(found["m"]), int(found["d"]))).isoformat()
+            except (ValueError, forms.Invalid):
+                break
+    raise _fail("The edXML element %(element)s holds %(value)s, which is not a date (the sender must correct "
+                "the message).", field_name, element=element, value=value)
+
+
+def read(data: bytes) -> Document | Status:
+    """The message in `data`, or ImportFailed saying what is wrong with it."""
     if len(data) > MAX_BYTES:
         raise _fail("The edXML file is too large.")
     try:
@@ -47,49 +158,246 @@ def parse_header(data: bytes) -> dict:
         raise _fail("Not well-formed XML: %(detail)s", detail=str(exc)) from None
     if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
         raise _fail("An edXML message may not carry a DOCTYPE.")
+    statuses = root.xpath("//*[local-name()='Status'][*[local-name()='StatusCode']]")
+    if statuses:
+        return _status(statuses[0])
     headers = root.xpath("//*[local-name()='MessageHeader']")
     if not headers:
         raise _fail("No edXML MessageHeader in this file.")
-    header = headers[0]
+    return _document(root, headers[0])
+
+
+def _organ(node, *path: str) -> dict:
+    return {"organ_id": _text(node, *path, "OrganId").upper(), "name": _text(node, *path, "OrganName")}
+
+
+def _response_for(node) -> dict:
+    issued = _text(node, "PromulgationDate")
+    return {"organ_id": _text(node, "OrganId").upper(), "code": _text(node, "Code"),
+            "date": edxml_date(issued, "ResponseFor/PromulgationDate", "response_for") if issued else "",
+            "document_id": _text(node, "DocumentId")}
+
+
+def _status(node) -> Status:
+    code = _text(node, "StatusCode").zfill(2)
+    if code not in STATUS_NAMES:
+        raise _fail("StatusCode %(code)s is not a status of the standard.", "StatusCode", code=code)
+    targets = _all(node, "ResponseFor")
+    if not targets:
+        raise _fail("A status message must say in ResponseFor which document it is about.", "ResponseFor")
+    return Status(code=code, description=_text(node, "Description"), sender=_organ(node, "From"),
+                  response_for=_response_for(targets[0]), timestamp=_text(node, "Timestamp"))
+
+
+def _document(root, header) -> Document:
     number, notation = _text(header, "Code", "CodeNumber"), _text(header, "Code", "CodeNotation")
-    issued = _text(header, "PromulgationInfo", "PromulgationDate") or _text(header, "PromulgationInfo", "Date")
-    priority = _text(header, "OtherInfo", "Priority")
+    sender = _organ(header, "From")
+    issued_element = "PromulgationInfo/PromulgationDate"
+    issued = _text(header, "PromulgationInfo", "PromulgationDate")
+    if not issued and _text(header, "PromulgationInfo", "Date"):
+        issued, issued_element = _text(header, "PromulgationInfo", "Date"), "PromulgationInfo/Date"
     found = {
         "symbol": f"{number}/{notation}" if number and notation else "",
-        "issued_on": issued,
-        "issuer": _text(header, "From", "OrganName"),
+        "issued_on": edxml_date(issued, issued_element, "issued_on") if issued else "",
+        "issuer": sender["name"],
         "summary": _text(header, "Subject"),
         "signer": _text(header, "SignerInfo", "FullName"),
-        "urgency": PRIORITIES.get(priority, "normal"),
-        "due_date": _text(header, "DueDate"),
-        "doc_type_name": _text(header, "DocumentType", "TypeName"),
-        "source_document_id": _text(header, "DocumentId"),
+        "urgency": PRIORITIES.get(_text(header, "OtherInfo", "Priority"), "normal"),
     }
     missing = [name for name in ("symbol", "issued_on", "issuer", "summary") if not found[name]]
     if missing:
         raise ImportFailed([RowError(None, None, name, "Missing in the edXML header.") for name in missing])
-    if len(found["source_document_id"]) > DOCUMENT_ID_LENGTH:
+    document_id = _text(header, "DocumentId")
+    if len(document_id) > DOCUMENT_ID_LENGTH:
         raise _fail("The DocumentId has more than %(max)s characters.", "source_document_id", max=DOCUMENT_ID_LENGTH)
+    due = _text(header, "DueDate")
+    type_name = _text(header, "DocumentType", "TypeName")
+    business = _text(root, "edXMLHeader", "TraceHeaderList", "Bussiness", "BussinessDocType") or NEW
+    if business not in BUSINESS_TYPES:
+        raise _fail("BussinessDocType %(value)s is not 0, 1, 2 or 3.", "BussinessDocType", value=business)
+    bussiness = root.xpath("//*[local-name()='Bussiness']")
+    return Document(
+        header=found, due_date=edxml_date(due, "DueDate", "due_date") if due else "",
+        doc_type=DOCUMENT_TYPES.get(fold(type_name)) or directives.symbol_columns(found)["doc_type"],
+        doc_type_name=type_name, document_id=document_id, sender=sender, business=business,
+        reason=_text(bussiness[0], "BussinessDocReason") if bussiness else "",
+        response_for=[_response_for(node) for node in _all(header, "ResponseFor")],
+        replaces=[clean_text(node.text or "").strip()
+                  for node in root.xpath("//*[local-name()='ReplacementInfo']/*[local-name()='DocumentId']")],
+        steering_type=_text(header, "SteeringType"), attachments=_attachments(root))
+
+
+def _attachments(root) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of each AttachmentEncoded/Attachment (base64 in AttachmentText)."""
+    found = []
+    for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
+        name = _text(node, "AttachmentName") or _text(node, "Description")
+        try:
+            content = base64.b64decode("".join((_text(node, "AttachmentText")).split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise _fail("The attachment %(name)s is not valid base64.", "AttachmentEncoded", name=name) from None
+        found.append((name, content))
+    if len(found) > MAX_ATTACHMENTS:
+        raise _fail("An edXML message may carry at most %(max)s attachments.", "AttachmentEncoded",
+                    max=MAX_ATTACHMENTS)
     return found
 
 
-def import_message(engine, data: bytes, assignments: list[dict], actor: User) -> Directive:
-    """Register the directive an edXML message announces, with the given assignments; those
-    without a deadline of their own get the message's due date."""
-    header = parse_header(data)
-    due = header["due_date"]
-    if due:
-        try:
-            due = forms.parse_date(due).isoformat()
-        except Exception:
-            raise _fail("DueDate is not a date.", "due_date") from None
-    items = [{**item, "deadline": item.get("deadline") or (None if item.get("deadline_days") else due)}
-             for item in assignments]
+def parse_header(data: bytes) -> dict:
+    """What the message says, dates in ISO (for a preview): nothing is stored."""
+    return read(data).preview()
+
+
+# ---------------------------------------------------------------- importing
+def import_message(engine, data: bytes, assignments: list[dict], actor: User) -> Outcome:
+    """Apply a message in one transaction: register the directive a new document announces
+    (with the given assignments; those without a deadline of their own get the due date),
+    recall, update or replace the one registered from an earlier message, or record a status."""
+    message = read(data)
     with engine.db.session() as session:
         try:
-            directive = directives.register(engine, header, items, actor, session=session)
+            if isinstance(message, Status):
+                return _record_status(session, message, actor)
+            if message.business == NEW:
+                return Outcome("registered", _register(engine, session, message, assignments, actor))
+            target = _target(session, message)
+            if message.business == RECALL:
+                return _recall(engine, session, target, message, actor)
+            if message.business == UPDATE:
+                return _update(engine, session, target, message, actor)
+            return _replace(engine, session, target, message, assignments, actor)
         except forms.FormValidationError as exc:
             raise ImportFailed([RowError(None, None, name, message.text, message.params)
                                 for name, message in exc.errors.items()]) from None
-        directive.source_document_id = header["source_document_id"] or None
-        return directive
+        except EngineError as exc:
+            if isinstance(exc, ImportFailed):
+                raise
+            raise ImportFailed([RowError(None, None, getattr(exc, "field", None), exc.message, exc.params)]) \
+                from None
+
+
+def _register(engine, session: Session, message: Document, assignments: list[dict], actor: User) -> Directive:
+    if message.document_id and (known := _by_document_id(session, [message.document_id])) is not None:
+        raise _fail("This document (DocumentId %(id)s) is registered already as %(symbol)s.", "source_document_id",
+                    id=message.document_id, symbol=known.symbol)
+    issuer_unit = _issuer_unit(session, message)
+    header = _header(session, message)
+    items = [{**item, "deadline": item.get("deadline") or (None if item.get("deadline_days") else message.due_date)}
+             for item in assignments]
+    directive = directives.register(engine, header, items, actor, session=session)
+    directive.doc_type, directive.source_document_id = message.doc_type, message.document_id or None
+    directive.extra = {**(directive.extra or {}), "edxml": {
+        "sender": message.sender, "issuer_unit": issuer_unit.code if issuer_unit else None,
+        "document_type": message.doc_type_name, "steering_type": message.steering_type,
+        "response_for": message.response_for, "due_date": message.due_date or None,
+        "attachments": _store_attachments(engine, session, message, actor)}}
+    return directive
+
+
+def _store_attachments(engine, session: Session, message: Document, actor: User) -> list[str]:
+    stored = []
+    for name, content in message.attachments:
+        try:
+            row = attachment_store.store(session, engine.settings.attachments_dir, io.BytesIO(content), name, actor)
+        except attachment_store.AttachmentError as exc:
+            raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
+        stored.append(row.sha256)
+    return stored
+
+
+def _by_document_id(session: Session, ids: list[str]) -> Directive | None:
+    for document_id in filter(None, ids):
+        found = session.scalar(select(Directive).where(Directive.source_document_id == document_id)
+                               .order_by(Directive.id.desc()).limit(1))
+        if found is not None:
+            return found
+    return None
+
+
+def _target(session: Session, message: Document) -> Directive:
+    """The directive an earlier message of the same document registered: by the replaced
+    document's id, ResponseFor, this message's DocumentId, then (a recall or an update, which
+    keep the number) by number/notation and issuer."""
+    ids = [*message.replaces, *(r["document_id"] for r in message.response_for), message.document_id]
+    found = _by_document_id(session, ids)
+    if found is None and message.business != REPLACE:
+        found = session.scalar(select(Directive).where(
+            Directive.symbol == message.header["symbol"],
+            Directive.issuer.in_(_issuer_names(session, message))).order_by(Directive.id.desc()).limit(1))
+    if found is None:
+        raise _fail("No registered directive is the document this %(kind)s message is about (DocumentId "
+                    "%(id)s, %(symbol)s).", "DocumentId", kind=BUSINESS_TYPES[message.business],
+                    id=message.document_id or "—", symbol=message.header["symbol"])
+    return found
+
+
+def _issuer_unit(session: Session, message: Document):
+    return org.unit_by_agency_code(session, message.sender["organ_id"]) if message.sender["organ_id"] else None
+
+
+def _header(session: Session, message: Document) -> dict:
+    """The header to register or update: the issuer by the organisation tree's name when its
+    agency identifier is a unit's, so that every message of it reads alike."""
+    unit = _issuer_unit(session, message)
+    return {**message.header, **({"issuer": unit.name} if unit else {})}
+
+
+def _issuer_names(session: Session, message: Document) -> list[str]:
+    return list({message.header["issuer"], _header(session, message)["issuer"]})
+
+
+def _recall(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
+    if directive.status == DirectiveStatus.REVOKED:
+        return Outcome("recalled", directive, changed=False)
+    reason = message.reason or "Cơ quan ban hành thu hồi văn bản"
+    changes.end_directive(engine, session, directive, actor, reason)
+    directive.status = DirectiveStatus.REVOKED
+    audit.record(session, "directive.recalled", "directive", directive.id, actor=actor,
+                 after={"reason": reason, "document": message.header["symbol"]}, directive_id=directive.id)
+    return Outcome("recalled", directive)
+
+
+def _update(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
+    before = changes.header_of(directive)
+    header = _header(session, message)
+    fields = {key: header[key] for key in changes.HEADER_FIELDS if key in header}
+    updated = changes.edit_header(engine, directive.id, fields, actor, action="directive.updated_by_issuer",
+                                  comment=message.reason or None)
+    return Outcome("updated", updated, changed=changes.header_of(updated) != before)
+
+
+def _replace(engine, session: Session, old: Directive, message: Document, assignments: list[dict],
+             actor: User) -> Outcome:
+    if old.status == DirectiveStatus.REPLACED:
+        successor = session.get(Directive, (old.extra or {}).get("replaced_by"))
+        return Outcome("replaced", successor or old, changed=False)
+    new = _register(engine, session, message, assignments, actor)
+    reason = message.reason or f"Thay thế bởi văn bản {new.symbol}"
+    changes.end_directive(engine, session, old, actor, reason)
+    old.status = DirectiveStatus.REPLACED
+    old.extra = {**(old.extra or {}), "replaced_by": new.id}
+    audit.record(session, "directive.replaced", "directive", old.id, actor=actor,
+                 after={"replaced_by": new.symbol, "reason": reason}, directive_id=old.id)
+    audit.record(session, "directive.replaces", "directive", new.id, actor=actor,
+                 after={"replaces": old.symbol}, directive_id=new.id)
+    return Outcome("replaced", new)
+
+
+def _record_status(session: Session, message: Status, actor: User) -> Outcome:
+    target = message.response_for
+    directive = _by_document_id(session, [target["document_id"]])
+    if directive is None and target["code"]:
+        directive = session.scalar(select(Directive).where(Directive.symbol == target["code"])
+                                   .order_by(Directive.id.desc()).limit(1))
+    if directive is None:
+        raise _fail("No registered directive is the document this status is about (ResponseFor %(id)s).",
+                    "ResponseFor", id=target["document_id"] or target["code"] or "—")
+    after = {"status": f"{message.code} — {STATUS_NAMES[message.code]}", "from": message.sender["name"]
+             or message.sender["organ_id"], "at": message.timestamp, "description": message.description}
+    recorded = session.scalars(select(AuditEntry.after).where(AuditEntry.directive_id == directive.id,
+                                                               AuditEntry.action == "directive.status_received"))
+    if after in recorded.all():
+        return Outcome("status_recorded", directive, changed=False)
+    audit.record(session, "directive.status_received", "directive", directive.id, actor=actor, after=after,
+                 directive_id=directive.id)
+    return Outcome("status_recorded", directive)

@@ -6,6 +6,7 @@
     parent = "UBND"
     kind = "office"
     tracking_office = true
+    agency_code = "000.00.01.H17"  # optional: its identifier on the document hub (QĐ 20/2020)
 
     [[user]]
     username = "theodoi"
@@ -48,7 +49,7 @@ def import_data(session: Session, data: dict) -> tuple[int, int]:
             org.create_unit(session, row["code"], row["name"], parent_code=row.get("parent"),
                             kind=row.get("kind", "unit"), tracking_office=bool(row.get("tracking_office")),
                             valid_from=date.fromisoformat(str(valid_from)) if valid_from else None,
-                            email=row.get("email"))
+                            email=row.get("email"), agency_code=row.get("agency_code"))
         except KeyError as exc:
             raise ValueError(f"unit #{position}: missing field {exc.args[0]}") from None
         except (org.OrgError, ValueError) as exc:

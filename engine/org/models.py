@@ -38,6 +38,9 @@ class Unit(Base):
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     is_tracking_office: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(255))
+    # The agency identifier of QĐ 20/2020/QĐ-TTg (mã định danh, e.g. 000.00.01.H01) by which
+    # edXML messages of the national document hub name this unit.
+    agency_code: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", foreign_keys=[parent_id])
 

@@ -2,6 +2,7 @@
 engine.org.permissions; what administrators do to accounts is engine.org.accounts."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from weakref import WeakKeyDictionary
 
@@ -107,7 +108,8 @@ def is_within(session: Session, unit_id: int, ancestor_id: int) -> bool:
 
 
 def create_unit(session: Session, code: str, name: str, *, parent_code: str | None = None, kind: str = "unit",
-                tracking_office: bool = False, valid_from: date | None = None, email: str | None = None) -> Unit:
+                tracking_office: bool = False, valid_from: date | None = None, email: str | None = None,
+                agency_code: str | None = None) -> Unit:
     if unit_by_code(session, code) is not None:
         raise OrgError("Unit %(code)s already exists.", code=code)
     parent = require_unit(session, parent_code) if parent_code else None
@@ -115,7 +117,32 @@ def create_unit(session: Session, code: str, name: str, *, parent_code: str | No
                 is_tracking_office=tracking_office, valid_from=valid_from, email=email)
     session.add(unit)
     session.flush()
+    if agency_code:
+        set_agency_code(session, code, agency_code)
     return unit
+
+
+# QĐ 20/2020/QĐ-TTg: four groups of digits/letters, e.g. 000.00.01.H01 or G09.25.
+AGENCY_CODE = re.compile(r"[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){1,3}")
+
+
+def set_agency_code(session: Session, code: str, agency_code: str | None) -> Unit:
+    """Give a unit its agency identifier (QĐ 20/2020), or take it away with None."""
+    unit = require_unit(session, code)
+    agency_code = (agency_code or "").strip().upper() or None
+    if agency_code and not AGENCY_CODE.fullmatch(agency_code):
+        raise OrgError("%(value)s is not an agency identifier such as 000.00.01.H01.", value=agency_code)
+    holder = unit_by_agency_code(session, agency_code) if agency_code else None
+    if holder is not None and holder.id != unit.id:
+        raise OrgError("Agency identifier %(value)s belongs to %(unit)s already.", value=agency_code,
+                       unit=holder.name)
+    unit.agency_code = agency_code
+    session.flush()
+    return unit
+
+
+def unit_by_agency_code(session: Session, agency_code: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.agency_code == agency_code.strip().upper()))
 
 
 def retire_unit(session: Session, code: str, on: date, successor_code: str | None = None) -> Unit:

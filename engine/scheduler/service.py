@@ -13,6 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import clock
 from engine.api_tokens.service import purge_keys
 from engine.errors import Conflict
+from engine.exchange.inbox import import_folder
+from engine.exchange.outbox import deliver_due
 from engine.notifications.mail import send_due_mail
 from engine.working_days.service import refresh_workflows
 
@@ -32,14 +34,18 @@ class TickResult:
     digests: int = 0
     refreshed: int | None = None  # workflows whose deadlines a calendar correction moved
     keys_purged: int = 0  # idempotency keys older than idempotency_key_days forgotten
+    statuses_sent: int = 0  # edXML status messages the hub took (engine.exchange.outbox)
+    statuses_failed: int = 0
+    inbox_imported: int = 0  # edXML files of the watched folder (engine.exchange.inbox)
+    inbox_failed: int = 0
     errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
 def tick(engine, moment: datetime | None = None) -> TickResult:
     """Bring running workflows up to a calendar correction saved since the last tick (their
-    timers may move), advance every due workflow, send due mail, and forget old idempotency
-    keys. A failure in one part is logged and does not stop the others; the next tick tries
-    again."""
+    timers may move), advance every due workflow, send due mail, forget old idempotency keys,
+    import the edXML folder and send due edXML statuses. A failure in one part is logged and
+    does not stop the others; the next tick tries again."""
     result = TickResult()
     try:
         result.refreshed = refresh_workflows(engine, only_if_pending=True)
@@ -67,6 +73,18 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     except Exception:
         result.errors += 1
         log.exception("forgetting old idempotency keys failed; retrying on the next tick")
+    try:
+        pickup = import_folder(engine)
+        result.inbox_imported, result.inbox_failed = pickup.imported, pickup.failed
+    except Exception:
+        result.errors += 1
+        log.exception("importing the edXML folder failed; retrying on the next tick")
+    try:
+        delivery = deliver_due(engine.db, engine.settings, moment)
+        result.statuses_sent, result.statuses_failed = delivery.sent, delivery.failed
+    except Exception:
+        result.errors += 1
+        log.exception("sending edXML status messages failed; retrying on the next tick")
     if result.refreshed is not None:
         log.info("tick: deadlines recomputed after a calendar correction in %s workflows", result.refreshed)
     if result.advanced or result.mail_sent or result.mail_failed:

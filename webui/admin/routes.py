@@ -17,6 +17,7 @@ from engine.working_days.models import CalendarOverride
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
+from webui.history import ACCOUNT_FIELDS, readable
 from webui.messages import engine_message
 from webui.nav import NavLink
 
@@ -118,7 +119,7 @@ def user_edit(user_id: int):
         unit = session.get(Unit, user.unit_id)
         units = forms.unit_choices(session)
         throttles = signin.throttles(session, user.username)
-        history = tokens.account_history(session, user.id)
+        history = readable(engine(), session, tokens.account_history(session, user.id), ACCOUNT_FIELDS)
     return render_template("admin/user_edit.html", user=user, unit=unit, units=units, roles=ROLES, form=form,
                            throttles=throttles, history=history, now=clock.now())
 

@@ -38,7 +38,9 @@ def _uploaded(name: str = "file") -> bytes:
 @idempotent
 def import_edxml():
     """multipart: `file` (the edXML message) and `assignments` (a JSON list). With
-    ?preview=true only the parsed header is returned, nothing is stored."""
+    ?preview=true only the parsed message is returned, nothing is stored. A new registration
+    answers 201 with the directive; a recall, update, replacement or status 200 with
+    {"action", "changed", "directive"}."""
     require(permissions.may_register_directives)
     data = _uploaded()
     if request.args.get("preview") in ("1", "true"):
@@ -52,8 +54,11 @@ def import_edxml():
                        fields={"assignments": "Must be a JSON list of objects."})
     bodies.check(items, openapi_document()["components"]["schemas"]["NewDirective"]["properties"]["assignments"],
                  prefix=("assignments",))
-    directive = edxml.import_message(engine(), data, items, api_user())
-    return jsonify(serialize.directive(directive)), 201
+    outcome = edxml.import_message(engine(), data, items, api_user())
+    if outcome.action == "registered":
+        return jsonify(serialize.directive(outcome.directive)), 201
+    return jsonify({"action": outcome.action, "changed": outcome.changed,
+                    "directive": serialize.directive(outcome.directive)}), 200
 
 
 @blueprint.post("/imports/excel")

@@ -20,6 +20,7 @@ from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
 from webui.context import engine, ruleset_settings
+from webui.history import readable
 from webui.messages import engine_message
 from webui.nav import NavLink
 
@@ -106,7 +107,10 @@ def detail(assignment_id: int):
         raiser = raised.raising_unit(session, user, info.assignment) if raised.MESSAGE in waiting else None
         flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
         upstream_label = _upstream_label(eng, session)
-    return render_template("assignments/detail.html", info=info, files=files, my_items=my_items, actions=actions,
+        history = readable(eng, session, info.audit)
+    return render_template("assignments/detail.html", info=info, history_lines=history,
+                           raw_history=permissions.may_administer_users(user), files=files, my_items=my_items,
+                           actions=actions,
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
                            upstream_label=upstream_label)

@@ -16,6 +16,7 @@ from engine.org import signin
 from engine.org.models import User
 from engine.passwords import verify_password
 from webui.context import engine
+from webui.history import ACCOUNT_FIELDS, readable
 from webui.messages import engine_message
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
@@ -138,7 +139,7 @@ def security():
                 return redirect(url_for("auth.security"))
     with engine().db.reading() as db:
         token_views = tokens.tokens_of(db, user.id)
-        history = tokens.account_history(db, user.id)
+        history = readable(engine(), db, tokens.account_history(db, user.id), ACCOUNT_FIELDS)
     return render_template("auth/security.html", tokens=token_views, history=history,
                            signed_in_at=datetime.fromtimestamp(session.get("signed_in_at", 0), UTC))
 

@@ -25,6 +25,7 @@ from engine.working_days.deadline import Deadline
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
+from webui.history import readable
 from webui.messages import engine_message, form_message, refusal_of
 from webui.nav import NavLink
 
@@ -107,7 +108,9 @@ def detail(directive_id: int):
         if info is None:
             abort(404)
         labels = {f.name: f.label for f in _header_form(session).fields}
-    return render_template("directives/detail.html", info=info, labels=labels,
+        history = readable(engine(), session, info.history, labels)
+    return render_template("directives/detail.html", info=info, labels=labels, history_lines=history,
+                           raw_history=permissions.may_administer_users(user),
                            may_edit=permissions.may_edit_directives(user),
                            may_change=permissions.may_change_assignment(user),
                            needs_instruction=permissions.changes_on_instruction(user))

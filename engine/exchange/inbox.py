@@ -1,0 +1,61 @@
+"""The folder the document-management software drops edXML messages in (`edxml_inbox_dir`):
+each tick imports every `*.xml` file there once, as the user `edxml_inbox_user`, and moves it
+to done/ or, with `<name>.error.txt` saying why, to failed/. Assignments for a new document may
+lie beside it as `<name>.json` (a JSON list, as in POST /directives); they move with it."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import EngineError
+from engine.imports import ImportFailed, edxml
+from engine.org import service as org
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Pickup:
+    imported: int = 0
+    failed: int = 0
+
+
+def import_folder(engine) -> Pickup:
+    result = Pickup()
+    folder = engine.settings.edxml_inbox_dir
+    if not folder:
+        return result
+    inbox = Path(folder)
+    with engine.db.session() as session:
+        users = org.users_by_name(session, [engine.settings.edxml_inbox_user])
+    if not users:
+        raise RuntimeError(f"edxml_inbox_user '{engine.settings.edxml_inbox_user}' is not a user")
+    for path in sorted(inbox.glob("*.xml")):
+        sidecar = path.with_suffix(".json")
+        try:
+            items = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else []
+            outcome = edxml.import_message(engine, path.read_bytes(), items, users[0])
+        except (ImportFailed, EngineError, ValueError) as exc:
+            _move(path, sidecar, inbox / "failed", _explain(exc))
+            result.failed += 1
+            continue
+        _move(path, sidecar, inbox / "done", None)
+        result.imported += 1
+        log.info("edXML %s: %s %s", path.name, outcome.action, outcome.directive.symbol)
+    return result
+
+
+def _explain(exc: Exception) -> str:
+    lines = [str(exc), *(f"  {e.field or 'file'}: {e.render()}" for e in getattr(exc, "errors", []))]
+    return "\n".join(lines) + "\n"
+
+
+def _move(path: Path, sidecar: Path, into: Path, error: str | None) -> None:
+    into.mkdir(exist_ok=True)
+    if error is not None:
+        (into / f"{path.name}.error.txt").write_text(error, encoding="utf-8")
+    if sidecar.exists():
+        sidecar.replace(into / sidecar.name)
+    path.replace(into / path.name)

@@ -1,0 +1,136 @@
+"""The outbox of edXML status messages for the sender of an edXML document (QCVN 102:2016
+Status): 03 when the office registers the directive, 04 when its tasks are assigned, 05 when a
+unit reports progress, 06 when every task is done. One row per (directive, status code),
+added in the transaction that reaches the status; the scheduler delivers it (engine.exchange.outbox)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from lxml import etree
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from engine import clock
+from engine.db import Base, UTCDateTime
+from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
+from engine.imports.edxml import STATUS_NAMES
+from engine.org import service as org
+
+NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+_ENDED = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
+
+
+class StatusMessage(Base):
+    __tablename__ = "edxml_status_outbox"
+    __table_args__ = (UniqueConstraint("directive_id", "status_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Sent as X-Message-Id with every try: the hub keeps one message per id, however often it comes.
+    message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    status_code: Mapped[str] = mapped_column(String(2))
+    body: Mapped[str] = mapped_column(Text)  # the edXML status message
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Wall-clock time until which one scheduler is sending it (a killed one's claim runs out).
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def touched_objects(session: Session) -> list:
+    return [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Directive | Assignment)]
+
+
+def directive_ids(session: Session, objects) -> list[int]:
+    ids = {obj.id if isinstance(obj, Directive) else obj.directive_id for obj in objects}
+    return sorted(i for i in ids if i is not None)
+
+
+def reached(session: Session, directive: Directive) -> list[str]:
+    """The status codes the directive has reached."""
+    if directive.status in _ENDED:
+        return []
+    tasks = session.scalars(select(Assignment).where(Assignment.directive_id == directive.id,
+                                                     Assignment.parent_id.is_(None))).all()
+    codes = ["03"]
+    if directive.status == DirectiveStatus.ASSIGNED:
+        codes.append("04")
+    if any(t.progress != "not_started" or t.status == AssignmentStatus.CLOSED for t in tasks):
+        codes.append("05")
+    if tasks and all(t.status in (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED) for t in tasks) \
+            and any(t.status == AssignmentStatus.CLOSED for t in tasks):
+        codes.append("06")
+    return codes
+
+
+def follow(session: Session, directive_id: int) -> None:
+    """Queue the statuses the directive has reached and not queued yet (an edXML document's only)."""
+    directive = session.get(Directive, directive_id)
+    sender = ((directive.extra or {}).get("edxml") or {}).get("sender") if directive else None
+    if not directive or not directive.source_document_id or not sender:
+        return
+    queued = set(session.scalars(select(StatusMessage.status_code)
+                                 .where(StatusMessage.directive_id == directive_id)))
+    for code in reached(session, directive):
+        if code not in queued:
+            now = clock.now()
+            session.add(StatusMessage(message_id=uuid.uuid4().hex, directive_id=directive_id, status_code=code,
+                                      body=status_body(session, directive, sender, code, now), created_at=now,
+                                      attempts=0, next_attempt_at=now))
+    session.flush()
+
+
+def status_body(session: Session, directive: Directive, sender: dict, code: str, at: datetime) -> str:
+    """The edXML status message: which document (ResponseFor), from whom (the tracking office,
+    by its agency identifier), what status and when."""
+    ns = f"{{{NAMESPACE}}}"
+    envelope = etree.Element(ns + "edXMLEnvelope", nsmap={"edXML": NAMESPACE})
+    status = etree.SubElement(etree.SubElement(envelope, ns + "edXMLHeader"), ns + "Status")
+    office = org.tracking_office(session)
+
+    def add(parent, name: str, text: str | None) -> etree._Element:
+        child = etree.SubElement(parent, ns + name)
+        child.text = text or ""
+        return child
+
+    target = etree.SubElement(status, ns + "ResponseFor")
+    add(target, "OrganId", sender.get("organ_id"))
+    add(target, "Code", directive.symbol)
+    add(target, "PromulgationDate", directive.issued_on.strftime("%Y/%m/%d"))
+    add(target, "DocumentId", directive.source_document_id)
+    origin = etree.SubElement(status, ns + "From")
+    add(origin, "OrganId", office.agency_code if office else "")
+    add(origin, "OrganName", office.name if office else "")
+    add(status, "StatusCode", code)
+    add(status, "Description", STATUS_NAMES[code])
+    add(status, "Timestamp", at.astimezone(clock.VN_TZ).strftime("%Y/%m/%d %H:%M:%S"))
+    etree.SubElement(envelope, ns + "edXMLBody")
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8").decode()
+
+
+_TOUCHED = "dondoc.edxml_touched"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_touched(session: Session, _context, _instances) -> None:
+    """Directives (of edXML documents) whose state may have reached a status the sender is told."""
+    found = touched_objects(session)
+    if found:
+        session.info.setdefault(_TOUCHED, set()).update(found)
+
+
+@event.listens_for(Session, "before_commit")
+def _enqueue(session: Session) -> None:
+    touched = session.info.pop(_TOUCHED, None)
+    if touched:
+        session.flush()
+        for directive_id in directive_ids(session, touched):
+            follow(session, directive_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)

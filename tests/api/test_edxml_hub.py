@@ -1,0 +1,235 @@
+"""edXML as the national hub sends it (tests/fixtures/edxml, MANIFEST.md): slash dates,
+decomposed text, agency identifiers, each business type, each status code; and the status
+messages sent back to the sender through the outbox, received once each by a fake hub."""
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from engine import clock as clock_module
+from engine.audit.models import AuditEntry
+from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
+from engine.exchange.inbox import import_folder
+from engine.exchange.models import StatusMessage
+from engine.exchange.outbox import deliver_due
+from engine.imports import ImportFailed, edxml
+from engine.org import service as org
+from tests.fakehub import FakeHub
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
+NEW, UPDATE, RECALL, REPLACE = (FIXTURES / f"document_{n}.xml" for n in ("new", "update", "recall", "replace"))
+TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
+
+
+def _import(loaded, path: Path | bytes, user, tasks=TASKS) -> edxml.Outcome:
+    data = path.read_bytes() if isinstance(path, Path) else path
+    return edxml.import_message(loaded, data, tasks, user)
+
+
+def _history(loaded, directive_id: int) -> list[tuple[str, dict, str | None]]:
+    with loaded.db.session() as s:
+        return [(e.action, e.after, e.comment) for e in s.scalars(
+            select(AuditEntry).where(AuditEntry.directive_id == directive_id).order_by(AuditEntry.id))]
+
+
+# ---------------------------------------------------------------- the header
+def test_the_header_is_read_as_the_hub_sends_it():
+    found = edxml.parse_header(NEW.read_bytes())
+    assert NEW.read_text(encoding="utf-8") != unicodedata.normalize("NFC", NEW.read_text(encoding="utf-8"))
+    assert {k: found[k] for k in ("symbol", "issued_on", "issuer", "due_date", "urgency", "doc_type",
+                                  "steering_type", "business_type", "sender_organ_id", "attachments")} == {
+        "symbol": "318/QĐ-UBND", "issued_on": "2026-02-12", "issuer": "Ủy ban nhân dân tỉnh Đắk Lắk",
+        "due_date": "2026-03-31", "urgency": "very_urgent", "doc_type": "QĐ", "steering_type": "1",
+        "business_type": "new", "sender_organ_id": "000.00.00.H17", "attachments": ["318-QĐ-UBND.pdf"]}
+    assert found["summary"] == unicodedata.normalize("NFC", found["summary"])
+
+
+@pytest.mark.parametrize(("written", "iso"), [
+    ("2026/02/12", "2026-02-12"), ("2026/2/12 08:00:00", "2026-02-12"), ("2026-02-12", "2026-02-12"),
+    ("2026-02-12T08:00:00+07:00", "2026-02-12"), ("12/02/2026", "2026-02-12"), ("12/02/2026 08:00", "2026-02-12")])
+def test_dates_in_the_forms_real_messages_use(written, iso):
+    data = NEW.read_bytes().replace(b"2026/02/12 08:00:00</edXML:PromulgationDate>",
+                                    f"{written}</edXML:PromulgationDate>".encode())
+    assert edxml.parse_header(data)["issued_on"] == iso
+
+
+def test_a_bad_date_names_the_element_and_the_preview_refuses_it(as_user, loaded):
+    data = NEW.read_bytes().replace(b"<edXML:DueDate>31/03/2026", b"<edXML:DueDate>31/13/2026")
+    with pytest.raises(ImportFailed) as failure:
+        edxml.parse_header(data)
+    error = failure.value.errors[0]
+    assert error.field == "due_date" and "DueDate" in error.render() and "dd/mm/yyyy" not in error.render()
+    preview = as_user("clerk")("POST", "/imports/edxml?preview=true", content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(data), "msg.xml")})
+    assert preview.status_code == 422 and preview.get_json()["error"]["rows"][0]["field"] == "due_date"
+
+
+def test_agency_identifier_names_the_issuer_and_a_decomposed_copy_is_a_duplicate(loaded, org_tree):
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.h17")
+    outcome = _import(loaded, NEW, org_tree["clerk"])
+    assert (outcome.action, outcome.directive.issuer, outcome.directive.doc_type) == (
+        "registered", "UBND tỉnh", "QĐ")
+    with loaded.db.session() as s:
+        directive = s.get(Directive, outcome.directive.id)
+        assert directive.extra["edxml"]["issuer_unit"] == "UBND"
+        assert len(directive.extra["edxml"]["attachments"]) == 1
+    without_id = NEW.read_bytes().replace(b"<edXML:DocumentId>", b"<edXML:DocumentId>x")
+    composed = unicodedata.normalize("NFC", without_id.decode()).encode()
+    for copy in (NEW.read_bytes(), without_id, composed):
+        with pytest.raises(ImportFailed, match="not imported"):
+            _import(loaded, copy, org_tree["clerk"])
+    with loaded.db.session() as s:
+        assert len(s.scalars(select(Directive)).all()) == 1
+
+
+def test_an_agency_identifier_is_checked(loaded):
+    with loaded.db.session() as s, pytest.raises(org.OrgError):
+        org.set_agency_code(s, "STC", "sở tài chính")
+
+
+# ---------------------------------------------------------------- business types
+def test_update_then_recall_apply_to_the_registered_directive_once(loaded, org_tree):
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    first = _import(loaded, NEW, org_tree["clerk"])
+    updated = _import(loaded, UPDATE, org_tree["clerk"], tasks=[])
+    assert (updated.action, updated.changed, updated.directive.id) == ("updated", True, first.directive.id)
+    assert "đôn đốc" in updated.directive.summary and updated.directive.issuer == "UBND tỉnh"
+    assert _import(loaded, UPDATE, org_tree["clerk"], tasks=[]).changed is False
+    recalled = _import(loaded, RECALL, org_tree["clerk"], tasks=[])
+    assert (recalled.action, recalled.changed) == ("recalled", True)
+    assert _import(loaded, RECALL, org_tree["clerk"], tasks=[]).changed is False
+    with loaded.db.session() as s:
+        assert s.get(Directive, first.directive.id).status == DirectiveStatus.REVOKED
+        assert {a.status for a in s.scalars(select(Assignment))} <= {AssignmentStatus.CANCELLED}
+    actions = [a for a, _after, _comment in _history(loaded, first.directive.id)]
+    assert actions.count("directive.updated_by_issuer") == 1 and actions.count("directive.recalled") == 1
+    assert ("directive.recalled", {"reason": "Ban hành nhầm", "document": "318/QĐ-UBND"}, None) in \
+        _history(loaded, first.directive.id)
+
+
+def test_a_replacement_supersedes_the_old_directive(loaded, org_tree):
+    old = _import(loaded, NEW, org_tree["clerk"]).directive
+    new = _import(loaded, REPLACE, org_tree["clerk"])
+    assert (new.action, new.directive.symbol, new.directive.issued_on.isoformat()) == (
+        "replaced", "325/QĐ-UBND", "2026-02-20")
+    with loaded.db.session() as s:
+        assert s.get(Directive, old.id).status == DirectiveStatus.REPLACED
+    assert ("directive.replaced", {"replaced_by": "325/QĐ-UBND", "reason": "Thay thế Quyết định 318/QĐ-UBND"},
+            None) in _history(loaded, old.id)
+    again = _import(loaded, REPLACE, org_tree["clerk"])
+    assert (again.changed, again.directive.id) == (False, new.directive.id)
+
+
+def test_a_recall_of_an_unknown_document_names_it(loaded, org_tree):
+    with pytest.raises(ImportFailed) as failure:
+        _import(loaded, RECALL, org_tree["clerk"], tasks=[])
+    assert failure.value.errors[0].field == "DocumentId"
+
+
+# ---------------------------------------------------------------- status messages in
+@pytest.mark.parametrize("code", sorted(edxml.STATUS_NAMES))
+def test_each_status_code_is_recorded_on_the_directive_once(code, loaded, org_tree):
+    directive = _import(loaded, NEW, org_tree["clerk"]).directive
+    message = (FIXTURES / f"status_{code}.xml").read_bytes()
+    outcome = _import(loaded, message, org_tree["clerk"], tasks=[])
+    assert (outcome.action, outcome.directive.id) == ("status_recorded", directive.id)
+    assert _import(loaded, message, org_tree["clerk"], tasks=[]).changed is False
+    recorded = [after for action, after, _ in _history(loaded, directive.id) if action == "directive.status_received"]
+    assert recorded == [{"status": f"{code} — {edxml.STATUS_NAMES[code]}", "from": "Sở Tài chính",
+                         "at": "2026/02/13 10:00:00", "description": "Trạng thái xử lý"}]
+
+
+def test_a_status_about_no_known_document_is_refused_by_element(as_user, loaded):
+    response = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO((FIXTURES / "status_04.xml").read_bytes()), "s.xml")})
+    assert response.status_code == 422 and response.get_json()["error"]["rows"][0]["field"] == "ResponseFor"
+
+
+# ---------------------------------------------------------------- status messages out
+@pytest.fixture
+def hub():
+    fake = FakeHub()
+    yield fake
+    fake.close()
+
+
+def test_statuses_go_back_to_the_sender_once_each_after_the_hub_recovers(loaded, org_tree, as_user, hub):
+    loaded.settings.edxml_status_endpoint = hub.url
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "VP", "000.00.01.H17")
+    clerk = as_user("clerk")
+    directive = _import(loaded, NEW, org_tree["clerk"]).directive
+    hub.failing = True
+    assert deliver_due(loaded.db, loaded.settings).failed == 1
+    assert deliver_due(loaded.db, loaded.settings).failed == 0  # backing off: not tried again yet
+    hub.failing = False
+    clock_module.current_clock().advance(timedelta(minutes=1))
+    assert deliver_due(loaded.db, loaded.settings).sent == 1
+    assert hub.codes() == ["03"]
+    body = next(iter(hub.kept.values())).decode()
+    assert "<edXML:OrganId>000.00.01.H17</edXML:OrganId>" in body and directive.source_document_id in body
+    item = clerk("GET", "/work-items").get_json()["items"][0]
+    assert clerk("POST", f"/work-items/{item['id']}/complete", json={"tracked": True}).status_code == 200
+    deliver_due(loaded.db, loaded.settings)
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["03", "04"] and len(hub.posts) == len(set(hub.posts)) + 1  # one 503, no repeat
+    with loaded.db.session() as s:
+        rows = s.scalars(select(StatusMessage)).all()
+        assert {(r.status_code, r.attempts, r.delivered_at is not None) for r in rows} == {
+            ("03", 2, True), ("04", 1, True)}
+
+
+def test_handled_and_done_go_back_once_each(loaded, org_tree, as_user, hub):
+    """05 when the lead unit first reports, 06 when every task has ended done — each once,
+    however many reports follow."""
+    loaded.settings.edxml_status_endpoint = hub.url
+    clerk, unit = as_user("clerk"), as_user("stc")
+    _import(loaded, NEW, org_tree["clerk"])
+
+    def complete(caller, form_key: str, data: dict) -> None:
+        [item] = [i for i in caller("GET", "/work-items").get_json()["items"] if i["form_key"] == form_key]
+        assert caller("POST", f"/work-items/{item['id']}/complete", json=data).status_code == 200
+
+    complete(clerk, "classify_directive", {"tracked": True})
+    complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Đang rà soát"})
+    complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Gần xong"})
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["03", "04", "05"]
+    complete(unit, "update_progress", {"action": "update", "progress": "done", "note": "Đã xong"})
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["03", "04", "05"]  # reported done, not yet closed by the office
+    complete(clerk, "review_assignment", {"decision": "close"})
+    deliver_due(loaded.db, loaded.settings)
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["03", "04", "05", "06"]
+
+
+def test_nothing_is_sent_without_an_endpoint(loaded, org_tree):
+    _import(loaded, NEW, org_tree["clerk"])
+    assert deliver_due(loaded.db, loaded.settings).sent == 0
+    with loaded.db.session() as s:
+        assert [r.status_code for r in s.scalars(select(StatusMessage))] == ["03"]
+
+
+# ---------------------------------------------------------------- the watched folder
+def test_the_watched_folder_imports_each_file_once(loaded, org_tree, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (inbox / "a.xml").write_bytes(NEW.read_bytes())
+    (inbox / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    (inbox / "b.xml").write_bytes((FIXTURES / "status_05.xml").read_bytes())
+    (inbox / "c.xml").write_bytes(b"<not-edxml/>")
+    first = import_folder(loaded)
+    assert (first.imported, first.failed) == (2, 1)
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml", "b.xml"]
+    assert "No edXML MessageHeader" in (inbox / "failed" / "c.xml.error.txt").read_text(encoding="utf-8")
+    assert (import_folder(loaded).imported, import_folder(loaded).failed) == (0, 0)

@@ -1,0 +1,51 @@
+"""Status messages for an edXML document's sender reach the hub exactly once each, though the
+hub fails at first and the scheduler sending them is killed and started again."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from engine.imports import edxml
+from engine.org import service as org
+from tests.deployment.harness import DEPARTMENTS
+from tests.fakehub import FakeHub
+
+MESSAGE = (Path(__file__).parent.parent / "fixtures" / "edxml" / "document_new.xml").read_bytes()
+
+
+def _wait(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_each_status_reaches_the_hub_once_across_a_restart(deployment):
+    hub = FakeHub()
+    try:
+        deployment.env["DONDOC_EDXML_STATUS_ENDPOINT"] = hub.url
+        deployment.env["DONDOC_EDXML_STATUS_LEASE_SECONDS"] = "2"  # a killed sender's claim runs out soon
+        with deployment.engine.db.session() as s:
+            org.set_agency_code(s, "VP", "000.00.01.H17")
+            clerk = org.users_by_name(s, ["clerk"])[0]
+        edxml.import_message(deployment.engine, MESSAGE, [{"content": "Báo cáo", "lead_unit": DEPARTMENTS[0]}],
+                             clerk)
+        hub.failing = True
+        deployment.start_scheduler("first")
+        _wait(lambda: hub.posts, "a first try")
+        deployment.kill("first")
+        hub.failing = False
+        deployment.clock.set(deployment.clock.now() + timedelta(minutes=2))  # past the backoff
+        deployment.start_scheduler("second")
+        _wait(lambda: hub.kept, "the delivery")
+        deployment.kill("second")
+        deployment.start_scheduler("third")
+        time.sleep(3)  # three ticks of a scheduler that must find nothing to send
+        deployment.stop("third")
+        assert hub.codes() == ["03"]
+        assert len(hub.posts) == 2 and len(set(hub.posts)) == 1, hub.posts  # refused, then kept; none after
+        assert "Traceback" not in deployment.log("second") + deployment.log("third")
+    finally:
+        hub.close()

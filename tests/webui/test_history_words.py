@@ -1,0 +1,60 @@
+"""The history people read (webui/history.py): every action the engine records has words, and
+the values read as the pages show them."""
+import io
+import re
+from pathlib import Path
+
+from tests.webui.conftest import classify, ready_item_path, register
+from webui.formatting import AUDIT_LABELS
+
+ENGINE = Path(__file__).resolve().parents[2] / "engine"
+# Actions built at run time (f-strings and variables), with every value they take.
+COMPOSED = {"extension.approved", "extension.refused", "issue.raised_direction", "issue.raised_coordination",
+            "issue.answered_direction", "issue.answered_coordination", "assignment.withdrawn",
+            "explanation.due_recomputed", "assignment.deadline_recomputed", "inspection.report_due_recomputed",
+            "extension.supported", "extension.opposed"}
+
+
+def test_every_recorded_action_has_words():
+    recorded = set(COMPOSED)
+    for path in ENGINE.rglob("*.py"):
+        recorded |= set(re.findall(r'audit\.record\(\s*[\w.]+,\s*"([^"]+)"', path.read_text(encoding="utf-8")))
+    assert not sorted(recorded - set(AUDIT_LABELS)), "add to webui/formatting.py AUDIT_LABELS"
+
+
+def _history(page: str) -> str:
+    section = page[page.index("<h2>Nhật ký</h2>"):]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+
+
+def test_an_assignment_history_reads_as_sentences(loaded, browser):
+    clerk = browser("clerk")
+    classify(clerk, register(clerk))
+    page = "/assignments/1"
+    unit = browser("stc")
+    unit.post(ready_item_path(loaded, "handle"), {"action": "update", "progress": "done", "note": "Đã xong",
+              "attachments": (io.BytesIO(b"bao cao"), "bao-cao.pdf")}, content_type="multipart/form-data")
+    clerk.post(ready_item_path(loaded, "review"), {"decision": "send_back", "review_note": "Thiếu số liệu"})
+    html = clerk.get(page).get_data(as_text=True)
+    words = _history(html)
+    for sentence in ("Giao nhiệm vụ Đơn vị chủ trì: Sở Tài chính Thời hạn: 26/02/2026",
+                     "Thực hiện và cập nhật tiến độ Thao tác: Cập nhật tiến độ Tình hình thực hiện: Đã hoàn thành",
+                     "Trả lại cho đơn vị Tình hình thực hiện: Đã hoàn thành → Đang thực hiện",
+                     "Quyết định: Trả lại, yêu cầu tiếp tục thực hiện", "Phạm Chuyên Viên", "bao-cao.pdf"):
+        assert sentence in words, words
+    for raw in ("STC", "2026-02", "element:", "sent_back", "in_progress", "lead_unit", "bundle"):
+        assert raw not in words, raw
+    assert re.search(r'href="/attachments/[0-9a-f]{64}" class="file">bao-cao.pdf', html)  # the file, a link
+    assert "Dữ liệu ghi nhận" not in html  # the raw entry: administrators only
+    assert "Dữ liệu ghi nhận" in browser("admin").get("/directives/1").get_data(as_text=True)
+
+
+def test_a_directive_history_names_its_fields_and_statuses(loaded, browser):
+    clerk = browser("clerk")
+    classify(clerk, register(clerk))
+    words = _history(clerk.get("/directives/1").get_data(as_text=True))
+    for sentence in ("Vào sổ văn bản Số, ký hiệu: 45/2026/QĐ-UBND Số nhiệm vụ: 1",
+                     "Trạng thái: Đã vào sổ → Đã giao nhiệm vụ", "Văn bản phải theo dõi: Có", "Theo dõi: — → Có"):
+        assert sentence in words, words
+    for raw in ("Registered", "True", "tracked", "Yes"):
+        assert raw not in words, raw

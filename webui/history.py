@@ -1,0 +1,153 @@
+"""The history people read (nhật ký): each audit entry as who did what, in words, with the
+values formatted as the pages format them — unit names instead of codes, dd/mm/yyyy dates,
+progress and urgency words, a form's own labels and choices, files by name — and changes as
+"from → to". Keys nobody named stay out of the sentence; the raw entry stays in the audit
+(administrators see it under each line)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.audit.models import AuditEntry
+from engine.directives import attachments
+from engine.directives.models import Attachment, DirectiveStatus
+from engine.errors import EngineError
+from engine.forms import FormDefinition
+from engine.inbox import service as inbox
+from engine.org.models import Unit
+from engine.runtime.models import WorkItem
+from engine.text import filled
+from webui.formatting import (
+    AUDIT_LABELS,
+    ISO_DATE,
+    PROGRESS_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+    vn_date,
+)
+
+DIRECTIVE_STATUS_LABELS = {
+    DirectiveStatus.REGISTERED: _l("Registered"), DirectiveStatus.ASSIGNED: _l("Tasks assigned"),
+    DirectiveStatus.UNTRACKED: _l("Not tracked"), DirectiveStatus.OUT_OF_SCOPE: _l("Out of scope"),
+    DirectiveStatus.RETURNED_UPSTREAM: _l("Returned to the level above"),
+    DirectiveStatus.HEADER_ONLY: _l("Recorded by its header"), DirectiveStatus.REVOKED: _l("Recalled by the issuer"),
+    DirectiveStatus.REPLACED: _l("Replaced by a new document")}
+# The words of the details the engine's entries carry (a form's own labels come from the form).
+FIELD_LABELS = {
+    "lead_unit": _l("Lead unit"), "new_lead_unit": _l("Lead unit"), "coordinating_units": _l("Coordinating units"),
+    "deadline": _l("Deadline"), "new_deadline": _l("New deadline"), "progress": _l("Progress"),
+    "note": _l("Content"), "status": _l("Status"), "tracked": _l("Tracked"), "reason": _l("Reason"),
+    "instruction": _l("On the instruction of"), "question": _l("Question"), "answer": _l("Answer"),
+    "text": _l("Content"), "content": _l("Content"), "unit": _l("Unit"),
+    "about_unit": _l("Unit that does not do its part"), "opinion": _l("Office opinion"),
+    "urgency": _l("Urgency"), "assignments": _l("Tasks"), "overdue_reason": _l("Reason for delay"),
+    "blocked_reason": _l("Difficulties"), "completed_on": _l("Completed on"), "closed_on": _l("Closed on"),
+    "correction_note": _l("Content"), "title": _l("Title"), "kind": _l("Kind"),
+}
+# The words of an account's entries (the user's own security page, the administrator's user page).
+ACCOUNT_FIELDS = {
+    "username": _l("Username"), "full_name": _l("Full name"), "email": _l("Email"), "unit": _l("Unit"),
+    "roles": _l("Roles"), "user": _l("User"), "name": _l("Used by"), "reason": _l("Reason"),
+    "address": _l("Address"), "attempts": _l("Attempts"), "seconds": _l("Seconds blocked"),
+    "addresses": _l("Addresses")}
+UNIT_KEYS = {"lead_unit", "new_lead_unit", "coordinating_units", "unit", "about_unit", "units"}
+VALUE_WORDS: dict[str, Mapping] = {"progress": PROGRESS_LABELS, "urgency": URGENCY_LABELS, "roles": ROLE_LABELS,
+                                   "status": {**STATUS_LABELS, **DIRECTIVE_STATUS_LABELS}}
+YES_NO = {True: _l("Yes"), False: _l("No")}
+
+
+@dataclass
+class Line:
+    entry: AuditEntry
+    who: str
+    what: str
+    facts: list[tuple[str, str]] = field(default_factory=list)          # (label, value)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)   # (label, before, after)
+    files: list[Attachment] = field(default_factory=list)
+
+
+def readable(engine, session: Session, entries: Iterable[tuple[AuditEntry, str]],
+             labels: Mapping[str, str] | None = None) -> list[Line]:
+    """`entries` (audit entry, who by full name) as lines; `labels` names the keys of this
+    page's own entries (a directive's header fields, an account's)."""
+    entries = list(entries)
+    words = _Words(engine, session, entries, {**FIELD_LABELS, **(labels or {})})
+    return [words.line(entry, who) for entry, who in entries]
+
+
+class _Words:
+    def __init__(self, engine, session: Session, entries: list[tuple[AuditEntry, str]], labels: Mapping[str, str]):
+        self.engine, self.session, self.labels = engine, session, labels
+        self.units = {code: name for code, name in session.execute(select(Unit.code, Unit.name))}
+        item_ids = [int(e.object_id) for e, _who in entries if e.action == "work_item.completed"]
+        self.items = {i.id: i for i in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids)))}
+
+    def line(self, entry: AuditEntry, who: str) -> Line:
+        if entry.action == "work_item.completed":
+            return self._completed(entry, who)
+        line = Line(entry, who, str(AUDIT_LABELS.get(entry.action, entry.action)))
+        before, after = entry.before or {}, entry.after or {}
+        for key, value in after.items():
+            if key not in self.labels or not filled(value):
+                continue
+            if key in before and before[key] != value:
+                line.changes.append((str(self.labels[key]), self.value(key, before.get(key)), self.value(key, value)))
+            elif self._is_files(key):
+                line.files += attachments.describe(self.session, list(value))
+            else:
+                line.facts.append((str(self.labels[key]), self.value(key, value)))
+        return line
+
+    def _completed(self, entry: AuditEntry, who: str) -> Line:
+        """A work item done: its title, and what was filled in, in the form's own words."""
+        item = self.items.get(int(entry.object_id))
+        line = Line(entry, who, item.title if item else str(AUDIT_LABELS[entry.action]))
+        form = self._form(item)
+        if form is None:
+            return line
+        data = (entry.after or {}).get("data") or {}
+        for form_field in form.fields:
+            value = data.get(form_field.name)
+            if not filled(value):
+                continue
+            if form_field.type == "files":
+                line.files += attachments.describe(self.session, list(value))
+                continue
+            choices = {str(v): label for v, label in form_field.options}
+            shown = ", ".join(choices.get(str(v), self.value(form_field.name, v)) for v in
+                              (value if isinstance(value, list) else [value]))
+            line.facts.append((form_field.label, shown))
+        return line
+
+    def _form(self, item: WorkItem | None) -> FormDefinition | None:
+        if item is None:
+            return None
+        try:
+            return inbox.work_item_form(self.engine, self.session, item)
+        except (KeyError, EngineError):  # a form its stored version no longer has
+            return None
+
+    @staticmethod
+    def _is_files(key: str) -> bool:
+        return key == "attachments" or key.endswith("_attachments")
+
+    def value(self, key: str, value) -> str:
+        """One value as the pages show it."""
+        if not filled(value):
+            return "—"
+        if isinstance(value, list):
+            return ", ".join(self.value(key, v) for v in value)
+        if isinstance(value, bool):
+            return str(YES_NO[value])
+        if key in UNIT_KEYS and isinstance(value, str):
+            return self.units.get(value, value)
+        if key in VALUE_WORDS and value in VALUE_WORDS[key]:
+            return str(VALUE_WORDS[key][value])
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            return vn_date(value)
+        return str(value)
