@@ -96,16 +96,16 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 
 def _sentences(text: str):
     """(sentence, is a list item) — wrapped lines joined, list items and sentences split."""
-    lines: list[str] = []
+    pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
     for line in text.splitlines():
         line = line.strip()
         if not line:
             continue
-        if lines and not _MARKER.match(line) and not lines[-1].endswith((".", ":", ";", "!", "?")):
-            lines[-1] += " " + line
+        if pieces and not _MARKER.match(line) and not pieces[-1][-1].endswith((".", ":", ";", "!", "?")):
+            pieces[-1].append(line)
         else:
-            lines.append(line)
-    for line in lines:
+            pieces.append([line])
+    for line in (" ".join(p) for p in pieces):
         marker = _MARKER.match(line)
         body = line[marker.end():] if marker else line
         for sentence in _SENTENCE_END.split(body):
@@ -134,6 +134,12 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
     return list(codes), end
 
 
+def _run_starts(words: list[str], mentions: list[Mention]) -> list[int]:
+    """The first mention of each run of mentions joined only by separators ("Sở A, Sở B và Sở C")."""
+    return [n for n, m in enumerate(mentions)
+            if n == 0 or not all(w in _SEPARATORS for w in words[mentions[n - 1].end:m.start])]
+
+
 def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
@@ -143,7 +149,7 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
             before -= 1
         if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
             return _chain(words, mentions, n, _SEPARATORS)
-    for n in range(len(mentions)):
+    for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _SEPARATORS)
         if words[end:end + 2] == ["chu", "tri"]:
             return codes, end
