@@ -154,6 +154,17 @@ def test_a_scanned_pdf_is_read_through_ocr_with_vietnamese_data(tmp_path):
     assert summary(image.text) == summary(document.text)
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_reading_stops_at_its_time_bound(tmp_path, monkeypatch):
+    from engine.proposals import reading
+
+    data = _pdf(tmp_path / "tb.pdf", NOTICE)
+    monkeypatch.setattr(reading, "READ_SECONDS", 0)
+    with pytest.raises(ReadingError) as refused:
+        read_document(data, "tb.pdf")
+    assert refused.value.reason == "too_slow" and refused.value.params == {"seconds": 0}
+
+
 def test_files_that_give_no_text_are_refused_with_the_reason(monkeypatch):
     with pytest.raises(ReadingError) as refused:
         read_document(b"not a document", "notes.txt")
