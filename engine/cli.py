@@ -82,11 +82,24 @@ def ruleset_load(ctx: click.Context, name: str | None) -> None:
 @click.pass_context
 @clear_errors
 def ruleset_check(ctx: click.Context, name: str) -> None:
-    """Check a ruleset without storing anything."""
+    """Check a ruleset without storing anything. Warnings (e.g. a process marked
+    isExecutable="false", which is not run) are printed whether or not it passes."""
+    from engine.rulesets.errors import RulesetError
     from engine.rulesets.loader import compile_bundle, read_ruleset
 
-    compiled = compile_bundle(read_ruleset(engine_of(ctx).settings.processes_dir, name))
-    click.echo(f"ruleset {name}: {len(compiled.specs)} processes, {len(compiled.forms)} forms, no problems")
+    try:
+        compiled = compile_bundle(read_ruleset(engine_of(ctx).settings.processes_dir, name))
+    except RulesetError as exc:
+        _echo_warnings(exc.warnings)
+        raise
+    _echo_warnings(compiled.warnings)
+    click.echo(f"ruleset {name}: {len(compiled.specs)} processes, {len(compiled.forms)} forms, no problems"
+               + (f", {len(compiled.warnings)} warning(s)" if compiled.warnings else ""))
+
+
+def _echo_warnings(warnings) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 # ---------------------------------------------------------------- organisation and people
@@ -107,6 +120,38 @@ def org_import(ctx: click.Context, path: str) -> None:
     with engine.db.session() as session:
         units, users = import_tree(session, Path(path))
     click.echo(f"imported {units} units and {users} users")
+
+
+@org_group.command("seed")
+@click.option("--province", "province", required=True, help="2025 statistics code of the province (e.g. 66).")
+@click.pass_context
+@clear_errors
+def org_seed(ctx: click.Context, province: str) -> None:
+    """Create a post-2025 province, its departments and communes, and its pre-2025 units with their
+    successors (engine/org/seed.py). Run again, it adds only what is missing."""
+    from engine.org.seed import seed_province
+
+    with engine_of(ctx).db.session() as session:
+        result = seed_province(session, province)
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts.items()))
+    click.echo(f"{result.province}: {result.created} units created, {result.existing} already there ({kinds})")
+
+
+@org_group.command("retire")
+@click.argument("unit")
+@click.option("--on", "on", required=True, type=click.DateTime(formats=["%d/%m/%Y"]),
+              help="First day the unit no longer exists (dd/mm/yyyy).")
+@click.option("--successor", help="Code of the unit that takes over its work.")
+@click.pass_context
+@clear_errors
+def org_retire(ctx: click.Context, unit: str, on: datetime, successor: str | None) -> None:
+    """Close UNIT from a day, with the unit that succeeds it (a seeded department merged away, say);
+    its tasks keep naming it and reports count them under the successor."""
+    from engine.org import service as org
+
+    with engine_of(ctx).db.session() as session:
+        closed = org.retire_unit(session, unit, on.date(), successor_code=successor)
+        click.echo(f"{closed.code}: closed from {on:%d/%m/%Y}" + (f", succeeded by {successor}" if successor else ""))
 
 
 @org_group.command("agency-code")

@@ -13,7 +13,7 @@ from engine.config import REPO_ROOT
 from engine.db import Database
 from engine.org.models import Unit, User
 from engine.runtime.models import WorkflowInstance
-from tests.fixtures import PROCESSES, broken_processes
+from tests.fixtures import BROKEN, PROCESSES, broken_processes, processes_with, sketch_of
 from webui.cli import cli
 
 PASSWORD = "mat-khau-123"
@@ -73,6 +73,22 @@ def test_ruleset_check_and_load(dondoc, tmp_path, monkeypatch):
         code, _, err = dondoc(*command)
         assert code == 1
         assert err == "error: mini.bpmn:36 [compute]: script: syntax error at line 1: invalid syntax\n"
+
+
+def test_ruleset_check_prints_warnings_whether_or_not_it_passes(dondoc, tmp_path, monkeypatch):
+    root = processes_with(tmp_path, (PROCESSES / "common" / "mini.bpmn").read_text(encoding="utf-8"))
+    (root / "common" / "sketch.bpmn").write_text(sketch_of((root / "common" / "mini.bpmn").read_text("utf-8")),
+                                                 encoding="utf-8")
+    monkeypatch.setenv("DONDOC_PROCESSES_DIR", str(root))
+    warning = 'warning: sketch.bpmn:4 [sketch]: Process sketch is marked isExecutable="false": dondoc will not run it\n'
+    code, out, err = dondoc("ruleset", "check", "mini")
+    assert (code, err) == (0, warning)  # (click's runner adds stderr to the output)
+    assert out == warning + "ruleset mini: 1 processes, 2 forms, no problems, 1 warning(s)\n"
+    broken = (BROKEN / "script_syntax.bpmn").read_text(encoding="utf-8")
+    (root / "mini" / "mini.bpmn").write_text(broken, encoding="utf-8")
+    code, out, err = dondoc("ruleset", "check", "mini")
+    error = "error: mini.bpmn:36 [compute]: script: syntax error at line 1: invalid syntax\n"
+    assert code == 1 and err == warning + error
 
 
 def test_org_import_all_or_nothing(dondoc, database_url, tmp_path):

@@ -43,7 +43,7 @@ FIELD_LABELS = {
     "deadline": _l("Deadline"), "new_deadline": _l("New deadline"), "progress": _l("Progress"),
     "note": _l("Content"), "status": _l("Status"), "tracked": _l("Tracked"), "reason": _l("Reason"),
     "instruction": _l("On the instruction of"), "question": _l("Question"), "answer": _l("Answer"),
-    "text": _l("Content"), "content": _l("Content"), "unit": _l("Unit"),
+    "text": _l("Content"), "content": _l("Content"), "unit": _l("Unit"), "units": _l("Units"),
     "about_unit": _l("Unit that does not do its part"), "opinion": _l("Office opinion"),
     "urgency": _l("Urgency"), "assignments": _l("Tasks"), "overdue_reason": _l("Reason for delay"),
     "blocked_reason": _l("Difficulties"), "completed_on": _l("Completed on"), "closed_on": _l("Closed on"),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, forms
 from engine.directives import service as directives
-from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
+from engine.directives.models import ENDED, Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.directives.service import DirectiveError
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.notifications.service import notify_users
@@ -30,7 +30,6 @@ WITHDRAWN = "withdrawn"  # the notification kind
 ADJUSTED_MESSAGE = "assignment_adjusted"  # caught while the lead unit handles it (assignment_cycle.bpmn)
 ADJUST_FORM = "correct_assignment"  # the form of a returned assignment's correction: the same changes
 WITHDRAWN_ACTION = "assignment.withdrawn"  # the audit action, which the history reads back
-ENDED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 # The header fields a correction may change; the secrecy level is not one of them (a secret
 # directive made public, or the reverse, would bypass the secrecy rules and the register).
 HEADER_FIELDS = ("symbol", "issued_on", "received_on", "issuer", "summary", "signer", "submitting_body", "urgency")

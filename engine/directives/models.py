@@ -66,6 +66,9 @@ class DeadlineKind(StrEnum):
     OPEN = "open"  # no deadline (nhiệm vụ không có thời hạn): never late
 
 
+ENDED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)  # nothing more happens to it
+
+
 class ExtensionStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"

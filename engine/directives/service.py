@@ -186,6 +186,12 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
     for field, code in [("lead_unit", lead), *(("coordinating_units", c) for c in coordinating)]:
         if org.unit_by_code(session, code) is None:
             raise AssignmentError(seq, field, "Assignment %(n)s: unknown unit %(code)s.", code=code)
+    # A unit of the old tree (a pre-2025 commune or department) named for a directive issued after
+    # it was reorganised stands for its successor (engine/org/seed.py).
+    given_on = _date_or_none(header.get("issued_on")) or clock.today()
+    lead = org.code_in_force(session, lead, given_on)
+    coordinating = {code: due for code, due in ((org.code_in_force(session, c, given_on), d)
+                                                for c, d in coordinating.items()) if code != lead}
     urgency = _text_of(seq, item, "urgency") or header.get("urgency") or "normal"
     if urgency not in URGENCIES:
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)

@@ -1,36 +1,43 @@
-"""Directives and their assignments from an Excel sheet in dondoc's template
-(docs/import.md; `dondoc import template out.xlsx` writes an empty one).
+"""Directives and their assignments from an Excel sheet: dondoc's template
+(`dondoc import template out.xlsx`) or an office's own register (docs/import.md).
 
-One row is one assignment. The directive columns (A–F) are filled on the first row of a
-directive; rows below that leave them empty belong to the same directive. Every bad cell is
-reported by row and column, and nothing of a file with any bad cell is imported.
+Columns are found by their heading text (engine/imports/sheet.py); one row is one
+assignment; a row whose directive cells are empty or repeat those above belongs to the same
+directive. Every bad cell is reported by row and column, once, and nothing of a file with
+any bad cell is imported.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy.orm import Session
 
-from engine import forms
 from engine.directives import service as directives
 from engine.directives.models import Directive
 from engine.errors import EngineError
 from engine.forms import FormValidationError
-from engine.imports import packages
+from engine.imports import sheet
 from engine.imports.errors import ImportFailed, RowError
-from engine.org import service as org
+from engine.imports.units import UnitDirectory
 from engine.org.models import User
+from engine.text import fold
 
 SHEET = "Nhiệm vụ"
+TEMPLATE_NAME = "mau-nhap-nhiem-vu.xlsx"
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
 
 
@@ -42,47 +49,69 @@ class Column:
     width: int = 18
     directive: bool = False  # a directive column (may be left empty on continuation rows)
     required: bool = False
+    synonyms: tuple[str, ...] = ()  # other headings registers use for it
 
 
 COLUMNS = (
-    Column("symbol", "Số, ký hiệu", "Ví dụ 45/2016/QĐ-UBND, 2618/QĐ-UBND, 123/UBND-VP", 20, True, True),
-    Column("issued_on", "Ngày ban hành", "Ngày (dd/mm/yyyy) hoặc ô kiểu ngày", 14, True, True),
-    Column("issuer", "Cơ quan ban hành", "Ví dụ: UBND tỉnh", 22, True, True),
-    Column("summary", "Trích yếu", "Nội dung tóm tắt của văn bản", 40, True, True),
-    Column("signer", "Người ký", "Họ tên người ký (không bắt buộc)", 20, True),
-    Column("urgency", "Độ khẩn", "Thường, Khẩn, Thượng khẩn, Hỏa tốc (để trống: Thường)", 12, True),
-    Column("content", "Nội dung nhiệm vụ", "Mỗi dòng một nhiệm vụ", 50, required=True),
-    Column("lead_unit", "Đơn vị chủ trì", "Mã đơn vị (đúng một đơn vị)", 14, required=True),
-    Column("coordinating_units", "Đơn vị phối hợp", "Mã đơn vị, cách nhau bởi dấu phẩy", 20),
-    Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy); để trống nếu không có thời hạn", 14),
-    Column("deadline_days", "Số ngày làm việc", "Thay cho cột Thời hạn: số ngày làm việc kể từ ngày giao", 12),
-    Column("requires_report", "Phải báo cáo", "Có / Không", 12),
+    Column("symbol", "Số, ký hiệu", "Ví dụ 45/2016/QĐ-UBND, 2618/QĐ-UBND, 123/UBND-VP", 20, True, True,
+           ("Số ký hiệu", "Số hiệu văn bản", "Ký hiệu", "Số hiệu", "Số, ký hiệu văn bản", "Số văn bản")),
+    Column("issued_on", "Ngày ban hành", "Ngày (dd/mm/yyyy) hoặc ô kiểu ngày", 14, True, True,
+           ("Ngày văn bản", "Ngày ký", "Ngày, tháng văn bản", "Ngày tháng năm", "Ngày ban hành văn bản")),
+    Column("issuer", "Cơ quan ban hành", "Ví dụ: UBND tỉnh", 22, True, True,
+           ("Nơi ban hành", "Cơ quan, đơn vị ban hành", "Đơn vị ban hành", "Cấp ban hành")),
+    Column("summary", "Trích yếu", "Nội dung tóm tắt của văn bản", 40, True, True,
+           ("Nội dung văn bản", "Trích yếu nội dung", "Trích yếu văn bản", "Tên văn bản")),
+    Column("signer", "Người ký", "Họ tên người ký (không bắt buộc)", 20, True, synonyms=("Người ký văn bản",)),
+    Column("urgency", "Độ khẩn", "Thường, Khẩn, Thượng khẩn, Hỏa tốc (để trống: Thường)", 12, True,
+           synonyms=("Mức độ khẩn",)),
+    Column("content", "Nội dung nhiệm vụ", "Mỗi dòng một nhiệm vụ", 50, required=True,
+           synonyms=("Nhiệm vụ", "Nội dung công việc", "Nhiệm vụ được giao")),
+    Column("lead_unit", "Đơn vị chủ trì", "Mã hoặc tên đơn vị (đúng một đơn vị)", 14, required=True,
+           synonyms=("Cơ quan chủ trì", "Chủ trì", "Đơn vị thực hiện", "Cơ quan chủ trì thực hiện")),
+    Column("coordinating_units", "Đơn vị phối hợp", "Mã hoặc tên đơn vị, cách nhau bởi dấu phẩy, chấm phẩy "
+           "hoặc xuống dòng", 20, synonyms=("Phối hợp", "Cơ quan phối hợp", "Đơn vị phối hợp thực hiện")),
+    Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy); để trống nếu không có thời hạn", 14,
+           synonyms=("Thời hạn hoàn thành", "Hạn xử lý", "Hạn hoàn thành", "Thời hạn xử lý", "Thời gian hoàn thành")),
+    Column("deadline_days", "Số ngày làm việc", "Thay cho cột Thời hạn: số ngày làm việc kể từ ngày giao", 12,
+           synonyms=("Số ngày",)),
+    Column("requires_report", "Phải báo cáo", "Có / Không", 12, synonyms=("Yêu cầu báo cáo",)),
 )
-URGENCY_WORDS = {"": "normal", "thường": "normal", "khẩn": "urgent", "thượng khẩn": "very_urgent",
-                 "hỏa tốc": "flash", "hoả tốc": "flash", "normal": "normal", "urgent": "urgent",
+FIELDS = {c.field: c for c in COLUMNS}
+URGENCY_WORDS = {"": "normal", "thuong": "normal", "khan": "urgent", "thuong khan": "very_urgent",
+                 "hoa toc": "flash", "normal": "normal", "urgent": "urgent", "very urgent": "very_urgent",
                  "very_urgent": "very_urgent", "flash": "flash"}
-YES = {"có", "x", "yes", "true", "1", "co"}
-NO = {"", "không", "khong", "no", "false", "0"}
-
-
-def column_label(index: int) -> str:
-    return f"{get_column_letter(index + 1)} ({COLUMNS[index].heading})"
+YES = {"co", "x", "yes", "true", "1"}
+NO = {"", "khong", "no", "false", "0"}
+# The template's example row, skipped wherever it is left in a sheet.
+EXAMPLE = {"symbol": "45/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+           "summary": "(Dòng mẫu, không được nhập) Về việc triển khai kế hoạch …", "signer": "",
+           "urgency": "Thường", "content": "Xây dựng kế hoạch thực hiện", "lead_unit": "STC",
+           "coordinating_units": "SXD", "deadline": "", "deadline_days": 10, "requires_report": "Có"}
+EXAMPLE_NOTE = "Dòng mẫu: không được nhập. Xóa hoặc ghi đè dòng này bằng văn bản thật."
 
 
 def write_template(path: str | Path) -> Path:
-    """An empty import sheet with headings, one example row, and a sheet of instructions."""
+    path = Path(path)
+    path.write_bytes(template_bytes())
+    return path
+
+
+def template_bytes() -> bytes:
+    """An empty import sheet with headings, one example row (marked, and never imported), and a
+    sheet of instructions."""
     book = Workbook()
     sheet = book.worksheets[0]  # the one sheet a new workbook has
     sheet.title = SHEET
     sheet.append([c.heading + (" *" if c.required else "") for c in COLUMNS])
-    sheet.append(["45/2026/QĐ-UBND", "12/02/2026", "UBND tỉnh", "Về việc triển khai kế hoạch …", "",
-                  "Thường", "Xây dựng kế hoạch thực hiện", "STC", "SXD", "", 10, "Có"])
+    sheet.append([EXAMPLE[c.field] or None for c in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row=2, column=index).font = Font(italic=True, color="808080")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.cell(row=2, column=1).comment = Comment(EXAMPLE_NOTE, "dondoc")
     sheet.freeze_panes = "A2"
     urgency = DataValidation(type="list", formula1='"Thường,Khẩn,Thượng khẩn,Hỏa tốc"', allow_blank=True)
     sheet.add_data_validation(urgency)
@@ -94,83 +123,138 @@ def write_template(path: str | Path) -> Path:
                       column.help])
     guide.append([])
     guide.append(["", "Ghi chú", "Mỗi dòng là một nhiệm vụ. Các cột A–F chỉ cần điền ở dòng đầu của mỗi văn bản; "
-                  "các dòng tiếp theo để trống các cột đó là nhiệm vụ của cùng văn bản. Dòng mẫu số 2 cần xóa "
-                  "trước khi nhập. Tệp có lỗi sẽ không được nhập dòng nào."])
+                  "các dòng tiếp theo để trống (hoặc gộp ô) các cột đó là nhiệm vụ của cùng văn bản. Dòng mẫu "
+                  "số 2 (chữ nghiêng, trích yếu bắt đầu bằng \"(Dòng mẫu\") không bao giờ được nhập. "
+                  "Tệp có lỗi sẽ không được nhập dòng nào."])
     guide.column_dimensions["B"].width = 30
     guide.column_dimensions["C"].width = 90
-    path = Path(path)
-    book.save(path)
-    return path
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- reading
+Row = tuple[int, dict[str, Any]]
+
+
 @dataclass
-class _Group:
+class Planned:
+    """One directive as it will be registered: its header, its assignments (unit codes), the
+    sheet rows it came from."""
     row: int
     header: dict
-    items: list[dict]
-    rows: list[int]
+    items: list[dict] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    cells: dict = field(default_factory=dict)  # its directive cells as read, to know a continuation row
 
 
-def import_workbook(engine, data: bytes, actor: User) -> list[Directive]:
-    """Register every directive of the sheet in one transaction, or none."""
-    rows = _read_rows(data)
-    with engine.db.session() as session:
-        groups, errors = _groups(session, rows)
-        created = []
-        for group in groups:
-            try:
-                created.append(directives.register(engine, group.header, group.items, actor, session=session))
-            except FormValidationError as exc:
-                errors += [RowError(group.row, _label_of(name), name, m.text, m.params)
-                           for name, m in exc.errors.items()]
-            except EngineError as exc:
-                errors.append(RowError(group.row, None, None, exc.message, exc.params))
-        if errors:
-            raise ImportFailed(sorted(errors, key=lambda e: (e.row or 0, e.column or "")))
+@dataclass
+class Plan:
+    directives: list[Planned]
+    errors: list[RowError]
+    unit_names: dict[str, str]  # code → name
+
+
+class _DryRun(Exception):
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+
+def import_workbook(engine, data: bytes, actor: User, session: Session | None = None) -> list[Directive]:
+    """Register every directive of the sheet in one transaction (the caller's, given
+    `session`), or none."""
+    rows, labels = read_rows(data)
+    with nullcontext(session) if session is not None else engine.db.session() as session:
+        plan, created = _register_all(engine, session, rows, labels, actor)
+        if plan.errors:
+            raise ImportFailed(plan.errors)
         return created
 
 
-def _label_of(field: str) -> str | None:
-    index = next((i for i, c in enumerate(COLUMNS) if c.field == field), None)
-    return column_label(index) if index is not None else None
+def plan_workbook(engine, data: bytes, actor: User) -> Plan:
+    """What importing the sheet would register, and every problem; nothing is stored (the
+    registration runs and is rolled back, so the registry's own checks are included)."""
+    try:
+        rows, labels = read_rows(data)
+    except ImportFailed as exc:
+        return Plan([], exc.errors, {})
+    try:
+        with engine.db.session() as session:
+            raise _DryRun(_register_all(engine, session, rows, labels, actor)[0])
+    except _DryRun as dry:
+        return dry.plan
 
 
-def _read_rows(data: bytes) -> list[tuple[int, list]]:
-    try:
-        packages.check_bounds(data)
-    except packages.PackageTooLarge as exc:
-        raise ImportFailed([RowError(None, None, None, exc.message, exc.params)]) from None
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFailed([RowError(None, None, None, "Not an Excel (.xlsx) file.")]) from None
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    rows: list[tuple[int, list]] = []
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        cells = list(values[:len(COLUMNS)]) + [None] * (len(COLUMNS) - len(values[:len(COLUMNS)]))
-        if all(v is None or str(v).strip() == "" for v in cells):
+def read_rows(data: bytes) -> tuple[list[Row], dict[str, str]]:
+    """The rows below the header, by field, and each field's column label."""
+    grid = sheet.read_grid(data, SHEET)
+    header = sheet.find_header(grid, {c.field: (c.heading, *c.synonyms) for c in COLUMNS})
+    missing = [c.heading for c in COLUMNS if c.required and c.field not in header.columns]
+    if missing:
+        raise ImportFailed([RowError(
+            None, None, None, "This sheet is not a register of directives: it has no column of %(missing)s "
+            "(headings found: %(found)s). Use the template or head the columns as it does.",
+            {"missing": ", ".join(missing), "found": ", ".join(header.found[:15]) or "—"})])
+    rows: list[Row] = []
+    for number in range(header.first_data_row, grid.last_row + 1):
+        values = {f: grid.value(number, column) for f, column in header.columns.items()}
+        if all(_blank(v) for v in values.values()) or _is_example(values):
             continue
         if len(rows) >= MAX_ROWS:
             raise ImportFailed([RowError(number, None, None, "At most %(max)s rows per file.", {"max": MAX_ROWS})])
-        rows.append((number, cells))
-    book.close()
+        rows.append((number, values))
     if not rows:
         raise ImportFailed([RowError(None, None, None, "The sheet has no rows to import.")])
-    return rows
+    return rows, header.labels
 
 
-def _groups(session, rows: list[tuple[int, list]]) -> tuple[list[_Group], list[RowError]]:
-    groups: list[_Group] = []
+def _is_example(values: dict) -> bool:
+    return fold(_string(values.get("summary"))).startswith(fold(str(EXAMPLE["summary"]))[:10])
+
+
+def _register_all(engine, session: Session, rows: list[Row], labels: dict[str, str],
+                  actor: User) -> tuple[Plan, list[Directive]]:
+    units = UnitDirectory(session)
+    groups, errors = _groups(units, rows, labels)
+    created = []
+    for group in groups:
+        try:
+            with session.begin_nested():
+                created.append(directives.register(engine, group.header, group.items, actor, session=session))
+        except FormValidationError as exc:
+            errors += [RowError(group.row, labels.get(name), name, m.text, m.params) for name, m in exc.errors.items()]
+        except directives.AssignmentError as exc:
+            row = group.rows[exc.seq - 1]
+            errors.append(RowError(row, labels.get(exc.field), exc.field, exc.message, exc.params))
+        except EngineError as exc:
+            errors.append(RowError(group.row, None, None, exc.message, exc.params))
+    return Plan(groups, _one_per_cell(errors), units.names), created
+
+
+def _one_per_cell(errors: list[RowError]) -> list[RowError]:
+    """The first problem of each cell: a bad date cell is not also reported as missing."""
+    seen: set[tuple] = set()
+    kept = []
+    for error in errors:
+        key = (error.row, error.field or error.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(error)
+    return sorted(kept, key=lambda e: (e.row or 0, column_index_from_string((e.column or "A").split(" ")[0])))
+
+
+def _groups(units: UnitDirectory, rows: list[Row], labels: dict[str, str]) -> tuple[list[Planned], list[RowError]]:
+    """Rows whose directive cells are empty, or repeat the directive above (cells merged
+    down), are more assignments of that directive."""
+    groups: list[Planned] = []
     errors: list[RowError] = []
-    for number, cells in rows:
-        values = dict(zip((c.field for c in COLUMNS), cells, strict=True))
-        starts_directive = any(_blank(values[c.field]) is False for c in COLUMNS if c.directive)
-        if starts_directive or not groups:
-            header, bad = _header(number, values)
+    for number, values in rows:
+        cells = {c.field: values.get(c.field) for c in COLUMNS if c.directive and not _blank(values.get(c.field))}
+        if not groups or any(groups[-1].cells.get(f) != v for f, v in cells.items()):
+            header, bad = _header(number, values, labels)
             errors += bad
-            groups.append(_Group(number, header, [], []))
-        item, bad = _assignment(session, number, values)
+            groups.append(Planned(number, header, cells=cells))
+        item, bad = _assignment(units, number, values, labels)
         errors += bad
         groups[-1].items.append(item)
         groups[-1].rows.append(number)
@@ -181,62 +265,85 @@ def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-def _cell_error(row: int, field: str, message: str, **params) -> RowError:
-    return RowError(row, _label_of(field), field, message, params)
-
-
-def _header(row: int, values: dict) -> tuple[dict, list[RowError]]:
-    errors = [_cell_error(row, c.field, "This field is required.")
-              for c in COLUMNS if c.directive and c.required and _blank(values[c.field])]
-    urgency = URGENCY_WORDS.get(str(values["urgency"] or "").strip().lower())
+def _header(row: int, values: dict, labels: dict[str, str]) -> tuple[dict, list[RowError]]:
+    error = partial(_cell_error, row, labels)
+    errors = [error(c.field, "This field is required.")
+              for c in COLUMNS if c.directive and c.required and _blank(values.get(c.field))]
+    urgency = URGENCY_WORDS.get(fold(_string(values.get("urgency"))))
     if urgency is None:
-        errors.append(_cell_error(row, "urgency", "Use Thường, Khẩn, Thượng khẩn or Hỏa tốc."))
-    header = {"symbol": _string(values["symbol"]), "issuer": _string(values["issuer"]),
-              "summary": _string(values["summary"]), "signer": _string(values["signer"]),
+        errors.append(error("urgency", "Use Thường, Khẩn, Thượng khẩn or Hỏa tốc."))
+    header = {"symbol": _string(values.get("symbol")), "issuer": _string(values.get("issuer")),
+              "summary": _string(values.get("summary")), "signer": _string(values.get("signer")),
               "urgency": urgency or "normal"}
-    header["issued_on"], bad = _date(row, "issued_on", values["issued_on"])
+    header["issued_on"], bad = _date(error, "issued_on", values.get("issued_on"))
     return header, errors + bad
 
 
-def _assignment(session, row: int, values: dict) -> tuple[dict, list[RowError]]:
-    errors = [_cell_error(row, field, "This field is required.")
-              for field in ("content", "lead_unit") if _blank(values[field])]
-    lead = _string(values["lead_unit"])
-    coordinating = [c.strip() for c in _string(values["coordinating_units"]).split(",") if c.strip()]
-    for field, codes in (("lead_unit", [lead] if lead else []), ("coordinating_units", coordinating)):
-        errors += [_cell_error(row, field, "Unknown unit %(unit)s.", unit=code) for code in codes
-                   if org.unit_by_code(session, code) is None]
-    item: dict[str, Any] = {"content": _string(values["content"]), "lead_unit": lead,
-                            "coordinating_units": coordinating}
-    item["deadline"], bad = _date(row, "deadline", values["deadline"])
+def _assignment(units: UnitDirectory, row: int, values: dict, labels: dict[str, str]) -> tuple[dict, list[RowError]]:
+    error = partial(_cell_error, row, labels)
+    errors = [error(f, "This field is required.") for f in ("content", "lead_unit") if _blank(values.get(f))]
+    lead, bad = _units(error, units, "lead_unit", values.get("lead_unit"))
     errors += bad
-    days = values["deadline_days"]
+    if len(lead) > 1:
+        errors.append(error("lead_unit", "Give exactly one lead unit (the others go under coordinating units)."))
+    coordinating, bad = _units(error, units, "coordinating_units", values.get("coordinating_units"))
+    errors += bad
+    item: dict[str, Any] = {"content": _string(values.get("content")), "lead_unit": lead[0] if lead else "",
+                            "coordinating_units": [c for c in coordinating if c not in lead[:1]]}
+    item["deadline"], bad = _date(error, "deadline", values.get("deadline"))
+    errors += bad
+    days = values.get("deadline_days")
     if not _blank(days):
-        if item["deadline"]:
-            errors.append(_cell_error(row, "deadline_days", "Give either a deadline date or a number of days."))
+        if item["deadline"] or bad:
+            errors.append(error("deadline_days", "Give either a deadline date or a number of days."))
         elif not str(days).strip().split(".")[0].isdigit():
-            errors.append(_cell_error(row, "deadline_days", "Enter a whole number."))
+            errors.append(error("deadline_days", "Enter a whole number."))
         else:
             item["deadline_days"] = int(str(days).strip().split(".")[0])
-    answer = str(values["requires_report"] or "").strip().lower()
+    answer = fold(_string(values.get("requires_report")))
     if answer not in YES | NO:
-        errors.append(_cell_error(row, "requires_report", "Use Có or Không."))
+        errors.append(error("requires_report", "Use Có or Không."))
     item["requires_report"] = answer in YES
     return item, errors
+
+
+def _cell_error(row: int, labels: dict[str, str], field: str, message: str, **params) -> RowError:
+    return RowError(row, labels.get(field), field, message, params)
+
+
+def _units(error: Callable[..., RowError], units: UnitDirectory, field: str, value) -> tuple[list[str], list[RowError]]:
+    found = units.lookup(_string(value))
+    if not found.unknown:
+        return found.codes, []
+    unknown = ", ".join(found.unknown)
+    if found.hints:
+        return found.codes, [error(field, "Unknown unit %(unit)s. Did you mean %(hint)s?", unit=unknown,
+                                   hint=", ".join(found.hints))]
+    return found.codes, [error(field, "Unknown unit %(unit)s.", unit=unknown)]
 
 
 def _string(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _date(row: int, field: str, value) -> tuple[str, list[RowError]]:
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _date(error: Callable[..., RowError], field: str, value) -> tuple[str, list[RowError]]:
+    """A date cell, or text as dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy or yyyy-mm-dd."""
     if _blank(value):
         return "", []
     if isinstance(value, datetime):
         return value.date().isoformat(), []
     if isinstance(value, date):
         return value.isoformat(), []
+    text = _string(value)
     try:
-        return forms.parse_date(str(value)).isoformat(), []
-    except Exception:
-        return "", [_cell_error(row, field, "Enter a date as dd/mm/yyyy.")]
+        if match := _DAY_FIRST.fullmatch(text):
+            return date(int(match[3]), int(match[2]), int(match[1])).isoformat(), []
+        if match := _ISO.fullmatch(text):
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat(), []
+    except ValueError:
+        pass
+    return "", [error(field, "Enter a date as dd/mm/yyyy.")]

@@ -99,6 +99,11 @@ def may_ask_explanation(user: User) -> bool:
     return user.has_role(*EXPLANATION_ASKERS)
 
 
+def may_urge(user: User) -> bool:
+    """Urging a unit by hand (đôn đốc) is the tracking office's work, and the leader's."""
+    return user.has_role(*EXPLANATION_ASKERS)
+
+
 def may_propose_inspection(user: User) -> bool:
     return user.has_role(*INSPECTION_PROPOSERS)
 

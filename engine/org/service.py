@@ -84,6 +84,33 @@ def subtree_ids(session: Session, unit_id: int) -> set[int]:
     return found
 
 
+def latest_successors(session: Session) -> dict[int, int]:
+    """{id of a unit that has a successor: the last unit of its successor chain} — the body that
+    carries its work today (an old commune -> the new commune, not an intermediate one)."""
+    links: dict[int, int] = {uid: successor for uid, successor in session.execute(
+        select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None))) if successor is not None}
+    latest = {}
+    for unit_id in links:
+        current, seen = unit_id, {unit_id}
+        while current in links and links[current] not in seen:
+            current = links[current]
+            seen.add(current)
+        latest[unit_id] = current
+    return latest
+
+
+def code_in_force(session: Session, code: str, on: date) -> str:
+    """The code of the unit that does `code`'s work on `on`: `code` itself while it is in force
+    (an old directive keeps naming the body that received it), else the first successor in force
+    then (a task given after 1/7/2025 to a pre-2025 commune goes to the commune that replaced it).
+    An unknown code, or a retired unit without a successor, is returned as given."""
+    unit, seen = unit_by_code(session, code), set()
+    while unit is not None and not unit.is_valid_on(on) and unit.successor_id and unit.id not in seen:
+        seen.add(unit.id)
+        unit = session.get(Unit, unit.successor_id)
+    return unit.code if unit is not None else code
+
+
 def in_session(session: Session, actor: User) -> User:
     """`actor` as an object of `session`. The caller read it for the current request, so its
     clean loaded state is merged without a statement; anything else is read again."""

@@ -3,7 +3,8 @@ the query tables (never by loading workflows). Which bucket an assignment is in 
 rule of engine/outcomes.py; this module decides which assignments a report counts (docs/reports.md):
 
 - an assignment counts once, for its lead unit as it stands now (a returned and reassigned
-  assignment counts for the unit it is assigned to now);
+  assignment counts for the unit it is assigned to now), and a unit reorganised away (a
+  pre-2025 commune, a merged department) counts under the unit that succeeds it today;
 - it counts when it was assigned in the period and not after the as-of day; cancelled ones
   (no outcome) and ones never assigned do not count;
 - beside the buckets, `blocked` counts those meeting difficulties now (engine/outcomes.py);
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from engine.directives.models import Assignment, AssignmentStatus, Directive, given_by
+from engine.org import service as org
 from engine.org.models import Unit
 from engine.outcomes import BUCKETS, bucket_case, dated, decide, difficulties, finished_late
 
@@ -152,11 +154,11 @@ def total(session: Session, scope: Scope) -> Counts:
 
 def by_unit(session: Session, scope: Scope) -> list[Counts]:
     """One Counts per lead unit, labelled with the unit's code and name, by name."""
-    counts = count_buckets(session, scope, "unit")
+    counts = _per_current_unit(session, scope)
     units = _units(session, [uid for uid in counts if uid is not None])
     rows = []
     for unit_id, row in counts.items():
-        unit = units.get(unit_id)
+        unit = units.get(unit_id) if unit_id is not None else None
         row.extra = {"unit_id": unit_id, "code": unit.code if unit else "",
                      "name": unit.name if unit else "(chưa giao đơn vị)"}
         rows.append(row)
@@ -167,7 +169,7 @@ def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Counts]:
     """One Counts per child of `root_id`, each summing that child's whole sub-tree (a
     department with its sections); the root's own assignments come first when it has any."""
     parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
-    per_unit = count_buckets(session, scope, "unit")
+    per_unit = _per_current_unit(session, scope)
     children = {uid for uid, parent in parents.items() if parent == root_id}
     sums: dict[int, Counts] = {}
     for unit_id, counted in per_unit.items():
@@ -180,6 +182,20 @@ def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Counts]:
         row.extra = {"unit_id": unit_id, "code": units[unit_id].code, "name": units[unit_id].name}
         rows.append(row)
     return sorted(rows, key=lambda o: (o.extra["unit_id"] != root_id, o.extra["name"]))
+
+
+def _per_current_unit(session: Session, scope: Scope) -> dict[int | None, Counts]:
+    """The buckets per lead unit, a reorganised unit's counted under the unit that succeeds it
+    today (a pre-2025 commune's under its new commune; the assignment still names the old one)."""
+    latest = org.latest_successors(session)
+    merged: dict[int | None, Counts] = {}
+    for unit_id, counted in count_buckets(session, scope, "unit").items():
+        key: int | None = latest.get(unit_id, unit_id) if isinstance(unit_id, int) else None
+        if key in merged:
+            merged[key].add(counted)
+        else:
+            merged[key] = counted
+    return merged
 
 
 def _branch_of(unit_id, root_id: int, children: set[int], parents: dict) -> int | None:

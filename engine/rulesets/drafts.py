@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,8 @@ from engine import audit, clock
 from engine.errors import EngineError
 from engine.rulesets import disk
 from engine.rulesets.errors import Problem, RulesetError
-from engine.rulesets.loader import BundleSource
+from engine.rulesets.foreign import as_utf8, utf8_text
+from engine.rulesets.loader import NS, SAFE_XML, BundleSource
 from engine.rulesets.models import BundleStatus, DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
 
@@ -36,6 +38,7 @@ class DiskConflict(DraftError):
 class SaveResult:
     bundle: ProcessBundle | None
     problems: list[Problem]
+    warnings: list[Problem]
 
 
 def open_draft(session: Session, processes_dir: str | Path, bundle: ProcessBundle, path: str,
@@ -114,16 +117,60 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
         ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
     base = published or session.get_one(ProcessBundle, draft.base_bundle_id)
     source = BundleSource(draft.ruleset, {**base.files, draft.path: xml}, base.settings)
+    # A dropped process that another file calls always fails the callers' check too; this
+    # problem says, in the file being saved, what the save would break.
+    dropped = dropped_calls(base.files, draft.path, xml)
     try:
         bundle = store_bundle(session, source, cache, actor=actor, comment=comment.strip() or None,
                               publish=False, origin="modeler")
     except RulesetError as exc:
-        draft.problems = [asdict(p) for p in exc.problems]
-        return SaveResult(None, exc.problems)
+        problems = dropped + exc.problems
+        draft.problems = [asdict(p) for p in problems]
+        return SaveResult(None, problems, exc.warnings)
     draft.status, draft.bundle_id, draft.problems, draft.comment = DraftStatus.SAVED, bundle.id, None, comment
     audit.record(session, "draft.saved", "process_draft", draft.id, actor=actor,
                  after={"path": draft.path, "bundle": bundle.id, "number": bundle.number, "target": draft.target})
-    return SaveResult(bundle, [])
+    return SaveResult(bundle, [], cache.get(bundle).warnings)
+
+
+def uploaded_xml(data: bytes) -> str:
+    """An uploaded .bpmn/.dmn file as the text a draft keeps (UTF-8, whatever it declared)."""
+    if len(data) > MAX_XML:
+        raise DraftError("The diagram is too large.")
+    try:
+        return utf8_text(data)
+    except UnicodeDecodeError:
+        raise DraftError("The file is not in the encoding it declares (UTF-8 when it declares none): "
+                         "save it again as UTF-8 and upload it again.") from None
+
+
+def dropped_calls(files: dict[str, str], path: str, xml: str) -> list[Problem]:
+    """Processes `path` defined in `files` that `xml` no longer defines (nor any other file),
+    for each call activity of another file that calls one."""
+    others = {other: _tree(text) for other, text in files.items() if other != path and other.endswith(".bpmn")}
+    before, after = _tree(files.get(path, "")), _tree(xml)
+    if before is None or after is None:  # a malformed diagram gets its own problem
+        return []
+    kept = _process_ids(after).union(*(_process_ids(tree) for tree in others.values() if tree is not None))
+    gone = {node.get("id"): node.get("name") or node.get("id")
+            for node in before.xpath("bpmn:process", namespaces=NS) if node.get("id") not in kept}
+    return [Problem(path, None, "This diagram no longer defines process %(process)s, which %(file)s calls from "
+                    "%(element)s: keep the process or change that file first.", None,
+                    {"process": f"{gone[call.get('calledElement')]} ({call.get('calledElement')})", "file": other,
+                     "element": call.get("name") or call.get("id") or ""})
+            for other, tree in others.items() if tree is not None
+            for call in tree.xpath(".//bpmn:callActivity", namespaces=NS) if call.get("calledElement") in gone]
+
+
+def _tree(text: str):
+    try:
+        return etree.fromstring(as_utf8(text), SAFE_XML) if text else None
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _process_ids(tree) -> set[str]:
+    return {node.get("id") for node in tree.xpath("bpmn:process", namespaces=NS)}
 
 
 def discard(session: Session, draft: ProcessDraft, actor) -> None:

@@ -6,25 +6,26 @@ then our lint: every script, condition, timer, multi-instance and DMN expression
 compile in the sandbox; every service task must call a declared operator with declared
 parameters; every user task needs a lane mapped to a role and an existing
 form; every exclusive gateway with several ways out needs a default flow; no boundary event flows
-straight back into its own activity. All problems are
-collected and reported together; a bundle with any problem is never used.
+straight back into its own activity. All problems, ours and SpiffWorkflow's, are
+collected in one pass and reported together; a bundle with any problem is never used.
+Diagrams from other tools are read as written: any declared encoding, unquoted ISO-8601
+timers (quoted in the parsed tree only), vendor extensions named where dondoc expects its own.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from engine.forms import FormDefinition, parse_form
 from engine.rulesets.errors import Problem, RulesetError
+from engine.rulesets.foreign import as_utf8, decode_xml, quote_iso_timers, spiff_message, vendor_attribute
 from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
 from engine.sandbox.operators import OPERATORS
@@ -39,15 +40,18 @@ NS = {
 # Comments are dropped: SpiffWorkflow's task parsers fail on a comment inside a task element.
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                            remove_comments=True, remove_blank_text=False)
-# (xpath, mode, what) — every place a diagram holds Python for the sandbox.
+# (xpath, mode, msgid) — every place a diagram holds Python for the sandbox.
 _BPMN_CODE = (
-    (".//bpmn:scriptTask/bpmn:script", "exec", "script"),
-    (".//bpmn:conditionExpression", "eval", "condition"),
-    (".//bpmn:timeDate | .//bpmn:timeDuration | .//bpmn:timeCycle", "eval", "timer expression"),
-    (".//bpmn:completionCondition | .//bpmn:loopCardinality | .//bpmn:loopCondition", "eval", "loop expression"),
-    (".//spiffworkflow:messagePayload", "eval", "message payload"),
-    (".//spiffworkflow:preScript | .//spiffworkflow:postScript", "exec", "pre/post script"),
+    (".//bpmn:scriptTask/bpmn:script", "exec", "script: %(detail)s"),
+    (".//bpmn:conditionExpression", "eval", "condition: %(detail)s"),
+    (".//bpmn:timeDate | .//bpmn:timeDuration | .//bpmn:timeCycle", "eval", "timer expression: %(detail)s"),
+    (".//bpmn:completionCondition | .//bpmn:loopCardinality | .//bpmn:loopCondition", "eval",
+     "loop expression: %(detail)s"),
+    (".//spiffworkflow:messagePayload", "eval", "message payload: %(detail)s"),
+    (".//spiffworkflow:preScript | .//spiffworkflow:postScript", "exec", "pre/post script: %(detail)s"),
 )
+# A call activity naming a process no file of the bundle defines.
+CALLS_MISSING = "calls process '%(process)s', which is not in this ruleset"
 
 
 @dataclass
@@ -72,6 +76,7 @@ class CompiledBundle:
     specs: dict = field(default_factory=dict)  # process id -> BpmnProcessSpec
     forms: dict[str, FormDefinition] = field(default_factory=dict)
     lanes: dict[str, str] = field(default_factory=dict)  # lane name -> role
+    warnings: list[Problem] = field(default_factory=list)  # reported, not refused
 
     @property
     def settings(self) -> dict:
@@ -93,15 +98,19 @@ def read_ruleset(processes_dir: str | Path, ruleset: str) -> BundleSource:
     folder = root / ruleset
     settings_path = folder / SETTINGS_FILE
     if not settings_path.is_file():
-        raise RulesetError([Problem(str(settings_path), None, f"ruleset '{ruleset}' not found")])
+        raise RulesetError([Problem(str(settings_path), None, "ruleset '%(ruleset)s' not found", None,
+                                   {"ruleset": ruleset})])
     try:
         settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RulesetError([Problem(f"{ruleset}/{SETTINGS_FILE}", None, f"invalid TOML: {exc}")]) from None
+        raise RulesetError([Problem(f"{ruleset}/{SETTINGS_FILE}", None, "invalid TOML: %(detail)s", None,
+                                   {"detail": str(exc)})]) from None
     files: dict[str, str] = {}
     for base in (root / COMMON, folder):
         for path in sorted(base.rglob("*")):
-            if path.suffix in (".bpmn", ".dmn", ".toml") and path.name != SETTINGS_FILE:
+            if path.suffix in (".bpmn", ".dmn") and path.name != SETTINGS_FILE:
+                files[path.relative_to(base).as_posix()] = decode_xml(path.read_bytes())
+            elif path.suffix == ".toml" and path.name != SETTINGS_FILE:
                 files[path.relative_to(base).as_posix()] = path.read_text(encoding="utf-8")
     return BundleSource(ruleset=ruleset, files=files, settings=settings)
 
@@ -120,7 +129,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
             try:
                 bundle.forms[key] = parse_form(key, text, terms)
             except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
-                problems.append(Problem(path, None, f"invalid form definition: {exc}"))
+                problems.append(Problem(path, None, "invalid form definition: %(detail)s", None, {"detail": str(exc)}))
     parser = SpiffBpmnParser(validator=VALIDATOR)
     trees = {}
     for path, text in source.files.items():
@@ -128,6 +137,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
             tree = _parse_xml(path, text, problems)
             if tree is not None:
                 trees[path] = tree
+                quote_iso_timers(tree)
                 problems += _lint_code(path, tree)
                 _add_to_parser(parser, path, tree, problems)
     process_ids = {node.get("id") for tree in trees.values()
@@ -136,24 +146,26 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
         problems += _lint_calls(path, tree, process_ids) + _lint_operators(path, tree)
         if not stored:  # a version already admitted keeps running as it is; the advice is for new ones
             problems += _lint_boundary_loops(path, tree)
-    if not problems:
-        problems += _build_specs(parser, bundle)
-        prepare_specs(bundle.specs.values())
-    if not problems:
-        problems += _lint_specs(bundle)
+    problems += _build_specs(parser, bundle, trees)
+    problems += _lint_specs(bundle, trees)
+    bundle.warnings, named = _non_executable(trees, source.settings)
+    problems += named
     for purpose, process_id in source.settings.get("processes", {}).items():
-        if not problems and process_id not in bundle.specs:
-            problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", f"process '{process_id}' not found"))
+        if process_id not in bundle.specs and process_id not in process_ids:
+            problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", "process '%(process)s' not found", None,
+                                    {"process": process_id}))
+    problems = list({(p.file, p.element, p.line, p.text): p for p in problems}.values())  # found twice: once
     if problems:
-        raise RulesetError(problems)
+        raise RulesetError(problems, bundle.warnings)
+    prepare_specs(bundle.specs.values())
     return bundle
 
 
 def _parse_xml(path: str, text: str, problems: list[Problem]):
     try:
-        tree = etree.fromstring(text.encode("utf-8"), SAFE_XML)
+        tree = etree.fromstring(as_utf8(text), SAFE_XML)
     except etree.XMLSyntaxError as exc:
-        problems.append(Problem(path, None, f"malformed XML: {exc.msg}", exc.lineno))
+        problems.append(Problem(path, None, "malformed XML: %(detail)s", exc.lineno, {"detail": exc.msg}))
         return None
     if tree.getroottree().docinfo.doctype:  # entities are never resolved; refuse them outright (XXE)
         problems.append(Problem(path, None, "a DOCTYPE or entity declaration is not allowed in a process file", 1))
@@ -165,59 +177,109 @@ def _add_to_parser(parser: SpiffBpmnParser, path: str, tree, problems: list[Prob
     try:
         if path.endswith(".dmn"):
             parser.add_dmn_xml(tree, filename=path)
+            for dmn in parser.dmn_parsers.values():  # SpiffWorkflow reads decisions lazily, when running
+                if dmn.filename == path:
+                    dmn.parse()
         else:
             parser.add_bpmn_xml(tree, filename=path)
-    except (ValidationException, SpiffWorkflowException) as exc:
-        problem = _problem_from(exc, path)
-        if problem.element is None and problem.line:
-            problem = replace(problem, element=_element_at_line(tree, problem.line))
-        problems.append(problem)
+    except Exception as exc:  # noqa: BLE001 — a foreign file must give a problem, never a traceback
+        problems.append(_problem_from(exc, path, tree))
 
 
-def _element_at_line(tree, line: int) -> str | None:
-    """The id of the element starting on `line` (the XSD validator names lines, not ids)."""
-    for node in tree.iter():
-        if node.sourceline == line and isinstance(node.tag, str):
-            return _element_id(node)
-    return None
-
-
-def _build_specs(parser: SpiffBpmnParser, bundle: CompiledBundle) -> list[Problem]:
+def _build_specs(parser: SpiffBpmnParser, bundle: CompiledBundle, trees: dict) -> list[Problem]:
     problems = []
     for process_id in parser.get_process_ids():
+        path = parser.process_parsers[process_id].filename
         try:
             bundle.specs[process_id] = parser.get_spec(process_id)
             for sub_id, sub_spec in parser.get_subprocess_specs(process_id).items():
                 bundle.specs.setdefault(sub_id, sub_spec)
-        except (ValidationException, SpiffWorkflowException) as exc:
-            problems.append(_problem_from(exc, getattr(exc, "file_name", None) or "?"))
-    return problems
+        except Exception as exc:  # noqa: BLE001 — as in _add_to_parser
+            file_name = getattr(exc, "file_name", None) or path
+            problems.append(_problem_from(exc, file_name, trees.get(file_name)))
+    return [p for p in problems if p.message != "Called process %(process)s was not found"]  # _lint_calls says it
 
 
-def _problem_from(exc: Exception, path: str) -> Problem:
+def _problem_from(exc: Exception, path: str, tree) -> Problem:
+    """SpiffWorkflow's problem as a msgid, at the element a modeller can find: the XSD validator
+    gives a line, its semantic checks an id (often of a condition or event definition)."""
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     for prefix, uri in NS.items():  # "{http://www.omg.org/spec/BPMN/20100524/MODEL}bogus" -> "bpmn:bogus"
         message = message.replace(f"{{{uri}}}", prefix + ":")
-    return Problem(getattr(exc, "file_name", None) or path, getattr(exc, "id", None) or None,
-                   message, getattr(exc, "line_number", None) or None)
+    msgid, params = spiff_message(message)
+    element, line = getattr(exc, "id", None) or None, getattr(exc, "line_number", None) or None
+    if isinstance(exc, etree.XMLSyntaxError):
+        line = exc.lineno
+    node = _node_at(tree, element, line) if tree is not None else None
+    if node is None and tree is not None and msgid in _LOCATE:  # SpiffWorkflow named no element
+        node = next(iter(tree.xpath(_LOCATE[msgid], namespaces=NS, **params)), None)
+    if node is None and tree is not None and path.endswith(".dmn"):  # a decision SpiffWorkflow could not read
+        node = next(iter(tree.xpath("//*[local-name()='decision']")), tree)
+    if node is not None:
+        element, line = _element_id(node), line or node.sourceline
+    return Problem(path, element, msgid, line, params)
+
+
+_LOCATE = {"Data store %(name)s is not supported by dondoc": "//bpmn:dataStore[starts-with(@name, $name)]",
+           "A data store has no name": "//bpmn:dataStore[not(@name)]"}
+
+
+def _node_at(tree, element: str | None, line: int | None):
+    if element:
+        found = tree.xpath("//*[@id=$id]", id=element)
+        return found[0] if found else None
+    return next((node for node in tree.iter() if isinstance(node.tag, str) and node.sourceline == line), None) \
+        if line else None
+
+
+# Parts of an element that bpmn-js cannot select: a problem inside them names the element.
+_INNER = ("EventDefinition", "conditionExpression", "timeDate", "timeDuration", "timeCycle", "completionCondition",
+          "loopCardinality", "loopCondition", "LoopCharacteristics", "script", "extensionElements")
 
 
 def _element_id(node) -> str | None:
-    """The id of `node` or its nearest ancestor with one, skipping event definitions so that a
-    timer problem names its event (the element a modeller sees), not the definition inside."""
+    """The id of `node` or its nearest ancestor with one, skipping event definitions, conditions
+    and the like, so that a timer problem names its event and a condition its sequence flow
+    (the elements a modeller sees), not the definition inside."""
     while node is not None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if node.get("id") and not tag.endswith("EventDefinition"):
+        if node.get("id") and not tag.endswith(_INNER):
             return node.get("id")
         node = node.getparent()
     return None
 
 
+def _non_executable(trees: dict, settings: dict) -> tuple[list[Problem], list[Problem]]:
+    """(warnings, problems): a process marked isExecutable="false" is not run; naming one in
+    ruleset.toml [processes] is an error."""
+    named = set(settings.get("processes", {}).values())
+    warnings, problems = [], []
+    for path, tree in trees.items():
+        for process in tree.xpath("bpmn:process[@isExecutable='false']", namespaces=NS):
+            pid = process.get("id")
+            if pid in named:
+                problems.append(Problem(path, pid, 'Process %(process)s is named in ruleset.toml [processes] but '
+                                        'marked isExecutable="false"', process.sourceline, {"process": pid}))
+            else:
+                warnings.append(Problem(path, pid, 'Process %(process)s is marked isExecutable="false": dondoc '
+                                        'will not run it', process.sourceline, {"process": pid}))
+    return warnings, problems
+
+
+def _vendor_problem(path: str, node, attribute: str, plain: str, vendor_msgid: str) -> Problem:
+    """`plain`, or, when the task carries another tool's `attribute` meaning the same, a
+    message naming that attribute and what dondoc reads instead."""
+    element, line = (_element_id(node), node.sourceline) if node is not None else (None, None)
+    vendor = vendor_attribute(node, attribute) if node is not None else None
+    if vendor:
+        return Problem(path, element, vendor_msgid, line, {"vendor": vendor})
+    return Problem(path, element, plain, line)
+
+
 def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:
     """callActivity targets must be processes of this ruleset (SpiffWorkflow's own error names
     neither the file nor the calling element)."""
-    return [Problem(path, node.get("id"), f"calls process '{node.get('calledElement')}', which is not in this ruleset",
-                    node.sourceline)
+    return [Problem(path, node.get("id"), CALLS_MISSING, node.sourceline, {"process": node.get("calledElement") or ""})
             for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
             if node.get("calledElement") not in process_ids]
 
@@ -227,8 +289,9 @@ def _lint_boundary_loops(path: str, tree) -> list[Problem]:
     once in SpiffWorkflow 3.2.0: its first firing cancels the join predicted for the next
     round, so the second firing no longer ends the activity (a gateway in between avoids it)."""
     flows = tree.xpath(".//bpmn:sequenceFlow", namespaces=NS)
-    return [Problem(path, event.get("id"), f"boundary event flows straight back into '{event.get('attachedToRef')}'"
-                    ": it would fire only once; route the flow through a gateway", event.sourceline)
+    return [Problem(path, event.get("id"), "boundary event flows straight back into '%(activity)s': it would fire "
+                    "only once; route the flow through a gateway", event.sourceline,
+                    {"activity": event.get("attachedToRef") or ""})
             for event in tree.xpath(".//bpmn:boundaryEvent", namespaces=NS)
             if any(flow.get("sourceRef") == event.get("id") and flow.get("targetRef") == event.get("attachedToRef")
                    for flow in flows)]
@@ -236,9 +299,9 @@ def _lint_boundary_loops(path: str, tree) -> list[Problem]:
 
 def _lint_operators(path: str, tree) -> list[Problem]:
     """Every service task must call a known operator with parameters it declares."""
-    return [Problem(path, _element_id(node.getparent()), problem, node.sourceline)  # the task, not the operator
+    return [Problem(path, _element_id(node.getparent()), msgid, node.sourceline, params)  # the task, not the operator
             for node in tree.xpath(".//spiffworkflow:serviceTaskOperator", namespaces=NS)
-            for problem in OPERATORS.problems(node.get("id") or "", [
+            for msgid, params in OPERATORS.problems(node.get("id") or "", [
                 parameter.get("id") for parameter in node.xpath("spiffworkflow:parameters/spiffworkflow:parameter",
                                                                 namespaces=NS)])]
 
@@ -246,20 +309,21 @@ def _lint_operators(path: str, tree) -> list[Problem]:
 def _lint_code(path: str, tree) -> list[Problem]:
     problems = []
     checks = _BPMN_CODE if path.endswith(".bpmn") else ()
-    for xpath, mode, what in checks:
+    for xpath, mode, msgid in checks:
         for node in tree.xpath(xpath, namespaces=NS):
-            problems += [Problem(path, _element_id(node), f"{what}: {msg}", node.sourceline)
+            problems += [Problem(path, _element_id(node), msgid, node.sourceline, {"detail": msg})
                          for msg in check_code((node.text or "").strip() or "None", mode)]
     for node in tree.xpath(".//spiffworkflow:parameter[@value]", namespaces=NS):
-        problems += [Problem(path, _element_id(node), f"service parameter '{node.get('id')}': {msg}",
-                             node.sourceline) for msg in check_code(node.get("value"), "eval")]
+        problems += [Problem(path, _element_id(node), "service parameter '%(parameter)s': %(detail)s", node.sourceline,
+                             {"parameter": node.get("id") or "", "detail": msg})
+                     for msg in check_code(node.get("value"), "eval")]
     if path.endswith(".dmn"):
         for node in tree.xpath(".//*[local-name()='inputExpression']/*[local-name()='text'] | "
                                ".//*[local-name()='outputEntry']/*[local-name()='text']"):
             text = (node.text or "").strip()
             if text:
-                problems += [Problem(path, _element_id(node), f"DMN expression: {msg}", node.sourceline)
-                             for msg in check_code(text, "eval")]
+                problems += [Problem(path, _element_id(node), "DMN expression: %(detail)s", node.sourceline,
+                                     {"detail": msg}) for msg in check_code(text, "eval")]
     problems += _lint_gateways(path, tree)
     return problems
 
@@ -275,7 +339,7 @@ def _lint_gateways(path: str, tree) -> list[Problem]:
     return problems
 
 
-def _lint_specs(bundle: CompiledBundle) -> list[Problem]:
+def _lint_specs(bundle: CompiledBundle, trees: dict) -> list[Problem]:
     problems = []
     for spec in bundle.specs.values():
         path = spec.file or "?"
@@ -283,18 +347,27 @@ def _lint_specs(bundle: CompiledBundle) -> list[Problem]:
             if not isinstance(task_spec, UserTask):
                 continue
             element = task_spec.bpmn_id
+            node = _node_at(trees[path], element, None) if path in trees else None
+            line = node.sourceline if node is not None else None
             if not task_spec.lane:
-                problems.append(Problem(path, element, "user task is in no lane: put it in a lane mapped to a role"))
+                problems.append(_vendor_problem(path, node, "candidateGroups", "user task is in no lane: put it in "
+                                                "a lane mapped to a role", 'User task uses %(vendor)s, which '
+                                                'dondoc does not read: put the task in a lane mapped to a role in '
+                                                'ruleset.toml [lanes]'))
             elif task_spec.lane not in bundle.lanes:
-                problems.append(Problem(path, element, f"lane '{task_spec.lane}' has no role in ruleset.toml [lanes]"))
+                problems.append(Problem(path, element, "lane '%(lane)s' has no role in ruleset.toml [lanes]", line,
+                                        {"lane": task_spec.lane}))
             props = task_spec.extensions.get("properties", {})
             form_key = props.get("formKey")
             if not form_key:
-                problems.append(Problem(path, element, "user task has no formKey property"))
-            elif form_key not in bundle.forms:
-                problems.append(Problem(path, element, f"form '{form_key}' not found (forms/{form_key}.toml)"))
+                problems.append(_vendor_problem(path, node, "formKey", "user task has no formKey property",
+                                                'User task uses %(vendor)s, which dondoc does not read: give it a '
+                                                'spiffworkflow:property named formKey naming forms/<key>.toml'))
+            elif form_key not in bundle.forms and f"forms/{form_key}.toml" not in bundle.source.files:
+                problems.append(Problem(path, element, "form '%(form)s' not found (forms/%(form)s.toml)", line,
+                                        {"form": form_key}))
             for name in ("unit", "due"):
                 if props.get(name):
-                    problems += [Problem(path, element, f"property '{name}': {msg}")
-                                 for msg in check_code(props[name], "eval")]
+                    problems += [Problem(path, element, "property '%(property)s': %(detail)s", line,
+                                         {"property": name, "detail": msg}) for msg in check_code(props[name], "eval")]
     return problems

@@ -44,12 +44,15 @@ class Declared:
     required: frozenset[str]
     optional: frozenset[str]
 
-    def problems(self, given: Iterable[str]) -> list[str]:
+    def problems(self, given: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+        """(msgid, params) for parameters given but not declared, and required ones not given."""
         given = set(given)
         unknown = sorted(given - self.required - self.optional)
         missing = sorted(self.required - given)
-        return ([f"unknown parameter(s) {', '.join(unknown)}"] if unknown else []) + \
-               ([f"missing parameter(s) {', '.join(missing)}"] if missing else [])
+        return ([("service operator '%(operator)s': unknown parameter(s) %(parameters)s",
+                  {"parameters": ", ".join(unknown)})] if unknown else []) + \
+               ([("service operator '%(operator)s': missing parameter(s) %(parameters)s",
+                  {"parameters": ", ".join(missing)})] if missing else [])
 
 
 class OperatorRegistry:
@@ -68,17 +71,18 @@ class OperatorRegistry:
 
         return decorate
 
-    def problems(self, name: str, given: Iterable[str]) -> list[str]:
-        """What is wrong with a service task calling `name` with the parameters `given`."""
+    def problems(self, name: str, given: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+        """What is wrong with a service task calling `name` with the parameters `given`, as
+        (msgid, params): the modeler shows them translated."""
         declared = self._operators.get(name)
         if declared is None:
-            return [f"unknown service operator '{name}'"]
-        return [f"service operator '{name}': {problem}" for problem in declared.problems(given)]
+            return [("unknown service operator '%(operator)s'", {"operator": name})]
+        return [(msgid, {"operator": name, **params}) for msgid, params in declared.problems(given)]
 
     def call(self, name: str, data: dict, params: dict) -> object:
         problems = self.problems(name, params)
         if problems:
-            raise LookupError("; ".join(problems))
+            raise LookupError("; ".join(msgid % values for msgid, values in problems))
         ctx = current_step.get()
         if ctx is None:
             raise RuntimeError(f"service operator '{name}' called outside an engine step")

@@ -128,12 +128,14 @@ def receive(engine, peer: Peer, upper_directive: dict, upper_item: dict) -> int:
         bundle = engine.current_bundle(session)
         origin = ORIGIN_PROVINCE if origin_labels(engine.compiled(bundle).settings) else None
         directive = _local_directive(session, bundle.ruleset, peer, upper_directive, actor, origin)
-        item = {"seq": upper_item.get("seq") or 1, "content": upper_item["content"], "lead_unit": peer.local_unit,
+        # the configured local unit, or what succeeds it on the directive's day (a pre-2025 district…)
+        lead = org.code_in_force(session, peer.local_unit, directive.issued_on)
+        item = {"seq": upper_item.get("seq") or 1, "content": upper_item["content"], "lead_unit": lead,
                 "coordinating_units": [], "deadline": upper_item.get("deadline"),
                 "deadline_kind": upper_item.get("deadline_kind") or DeadlineKind.DATED,
                 "urgency": upper_item.get("urgency") or directive.urgency,
                 "requires_report": bool(upper_item.get("requires_report"))}
-        org.require_unit(session, peer.local_unit)
+        org.require_unit(session, lead)
         [local_id] = directives.create_assignments(session, engine.runtime, bundle, directive, [item], actor)
         session.add(SyncedAssignment(peer=peer.url, upper_assignment_id=upper_item["id"],
                                      upper_directive_id=upper_directive["id"], local_assignment_id=local_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,11 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from engine.cli import cli
-from engine.directives.models import Assignment, Directive
+from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.imports import ImportFailed, edxml, excel
+from engine.org import service as org
+from engine.org.models import Unit
+from engine.runtime.models import WorkItem
 
 FILES = Path(__file__).parent / "files"
 MESSAGE = (FILES / "edxml_message.xml").read_bytes()
@@ -148,8 +152,35 @@ def test_the_template_command_writes_an_importable_sheet(tmp_path, loaded, org_t
     book = load_workbook(out)
     assert [c.value for c in book[excel.SHEET][1]][:2] == ["Số, ký hiệu *", "Ngày ban hành *"]
     assert "Hướng dẫn" in book.sheetnames
-    # The example row imports as it is.
-    created = excel.import_workbook(loaded, out.read_bytes(), org_tree["clerk"])
-    assert [d.symbol for d in created] == ["45/2026/QĐ-UBND"]
+    # The example row is never imported: the template alone has nothing to import.
     bad = CliRunner().invoke(cli, ["import", "excel", str(out), "--as", "clerk"], obj=loaded)
-    assert bad.exit_code == 1 and "row 2" in bad.output and "already registered" in bad.output
+    assert bad.exit_code == 1 and "no rows to import" in bad.output
+    assert _count(loaded, Directive) == 0
+
+
+def test_excel_rows_naming_a_reorganised_unit_go_to_its_successor_when_issued_after(as_user, loaded):
+    """A pre-1/3/2025 department (Sở Kế hoạch và Đầu tư, merged into Finance): an old directive keeps
+    naming it; one issued after the merger is given to the department that took over its work."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SKHDT", "Sở Kế hoạch và Đầu tư", parent_code="UBND", kind="department")
+        org.retire_unit(s, "SKHDT", date(2025, 3, 1), successor_code="STC")
+    rows = [["10/2025/KH-UBND", "10/01/2025", "UBND tỉnh", "Kế hoạch cũ", None, None,
+             "Kế hoạch đầu tư công", "SKHDT", None, None, None, None],
+            ["11/2026/KH-UBND", "12/02/2026", "UBND tỉnh", "Kế hoạch mới", None, None,
+             "Giải ngân vốn", "SKHDT", "SXD, SKHDT", None, None, None]]
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(_sheet(rows)), "nhiem-vu.xlsx")})
+    assert response.status_code == 201, response.get_json()
+    with loaded.db.session() as s:
+        classify = s.scalars(select(WorkItem.id).where(WorkItem.form_key == "classify_directive")).all()
+        clerk = org.users_by_name(s, ["clerk"])[0]
+    for item_id in classify:
+        loaded.runtime.complete(item_id, {"tracked": "on"}, clerk)
+    with loaded.db.session() as s:
+        leads = dict(s.execute(select(Directive.symbol, Unit.code)
+                               .join(Assignment, Assignment.directive_id == Directive.id)
+                               .join(Unit, Unit.id == Assignment.lead_unit_id)).all())
+        coordinating = s.scalars(select(Unit.code).join(AssignmentUnit, AssignmentUnit.unit_id == Unit.id)
+                                 .where(AssignmentUnit.role != "lead")).all()
+    assert leads == {"10/2025/KH-UBND": "SKHDT", "11/2026/KH-UBND": "STC"}
+    assert coordinating == ["SXD"]  # the merged department is the lead now, not also coordinating

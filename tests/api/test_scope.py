@@ -38,6 +38,12 @@ CASES = {
         ("GET", "/assignments/{assignment}/extensions", None, {404}, None),
         ("POST", "/assignments/{assignment}/extensions", {"new_deadline": "2026-12-31", "reason": "x"}, {404}, None),
     ],
+    "/assignments/<assignment_id>/issues": [
+        ("GET", "/assignments/{assignment}/issues", None, {404}, None),
+        ("POST", "/assignments/{assignment}/issues", {"kind": "direction", "text": "x"}, {404}, None),
+    ],
+    "/assignments/<assignment_id>/urge": ("POST", "/assignments/{assignment}/urge", {"message": "x"}, {403, 404},
+                                          None),
     "/assignments/<assignment_id>/sub-assignments": [
         ("GET", "/assignments/{assignment}/sub-assignments", None, {404}, None),
         ("POST", "/assignments/{assignment}/sub-assignments", {"items": [{"unit": "STC-NS"}]}, {404}, None),

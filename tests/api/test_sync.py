@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -185,3 +185,15 @@ def test_tasks_from_the_upper_level_count_as_its_given_tasks(loaded, org_tree, l
         assert sync.run(lower, peer).pulled == 1
     with lower.db.session() as s:
         assert s.scalars(select(Assignment)).one().directive.origin == "province"
+
+
+def test_a_local_unit_of_the_old_tree_receives_through_its_successor(loaded, org_tree, lower):
+    """The lower deployment's configured unit was reorganised (1/3/2025) into another: what the
+    upper level gives after that is led by the successor, named in the local tree."""
+    with lower.db.session() as s:
+        org.create_unit(s, "STC-MOI", "Sở Tài chính (sau sắp xếp)", kind="department")
+        org.retire_unit(s, "STC", date(2025, 3, 1), successor_code="STC-MOI")
+    with upper_serving(loaded, org_tree) as (server, peer):
+        assert sync.run(lower, peer).pulled == 1
+    with lower.db.session() as s:
+        assert s.scalars(select(Assignment)).one().lead_unit_id == org.unit_by_code(s, "STC-MOI").id

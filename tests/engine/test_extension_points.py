@@ -72,7 +72,8 @@ def test_a_new_feature_is_found_by_discovery_alone(tmp_path):
         from engine.sandbox.operators import OPERATORS
         assert "probe_rows" in Base.metadata.tables
         assert OPERATORS.problems("probe.echo", ["text"]) == []
-        assert OPERATORS.problems("probe.echo", []) == ["service operator 'probe.echo': missing parameter(s) text"]
+        assert [m % p for m, p in OPERATORS.problems("probe.echo", [])] == [
+            "service operator 'probe.echo': missing parameter(s) text"]
         from engine.cli import cli
         assert "probe" in cli.commands
         print("found")

@@ -14,7 +14,7 @@ from tests.fixtures import BROKEN, PROCESSES, broken_processes, processes_with
 # case -> (line of the problem, element id, words the message must contain)
 CASES = {
     "malformed": (23, None, "malformed XML: Opening and ending tag mismatch"),
-    "unknown_element": (11, "bogus1", "Element 'bpmn:bogus': This element is not expected"),
+    "unknown_element": (11, "bogus1", "Element bpmn:bogus is not allowed here"),
     "gateway_no_default": (38, "route", "exclusive gateway with several outgoing flows needs a default flow"),
     "call_missing": (33, "compute", "calls process 'nope', which is not in this ruleset"),
     "script_syntax": (36, "compute", "script: syntax error"),
@@ -23,8 +23,8 @@ CASES = {
     "import_os": (36, "compute", "import is not allowed"),
     "escape": (36, "compute", '"__class__" is an invalid attribute name'),
     "dunder_import": (36, "compute", '"__import__" is an invalid variable name'),
-    "lane_no_role": (None, "enter", "lane 'Phòng không có vai trò' has no role in ruleset.toml [lanes]"),
-    "missing_form": (None, "confirm", "form 'no_such_form' not found (forms/no_such_form.toml)"),
+    "lane_no_role": (14, "enter", "lane 'Phòng không có vai trò' has no role in ruleset.toml [lanes]"),
+    "missing_form": (49, "confirm", "form 'no_such_form' not found (forms/no_such_form.toml)"),
     "unknown_operator": (40, "check_unit", "unknown service operator 'fixture.no_such_operator'"),
     "boundary_loop": (25, "remind", "boundary event flows straight back into 'enter': it would fire only once"),
     "operator_parameter": (40, "check_unit", "service operator 'fixture.require_unit': unknown parameter(s) unit_cod"),
@@ -45,7 +45,7 @@ def test_broken_ruleset_is_refused_naming_file_element_and_problem(case, tmp_pat
     line, element, words = CASES[case]
     with pytest.raises(RulesetError) as refused:
         compile_bundle(read_ruleset(broken_processes(tmp_path, case), case))
-    problem = next(p for p in refused.value.problems if words in p.message)
+    problem = next(p for p in refused.value.problems if words in p.text)
     assert (problem.file, problem.element, problem.line) == ("mini.bpmn", element, line)
     where = f"mini.bpmn:{line}" if line else "mini.bpmn"
     assert str(problem).startswith(where + (f" [{element}]" if element else "") + ": ")
@@ -113,7 +113,7 @@ def test_an_unknown_term_in_a_form_is_refused_naming_the_file(tmp_path):
     with pytest.raises(RulesetError) as refused:
         compile_bundle(read_ruleset(root, "mini"))
     [problem] = refused.value.problems
-    assert problem.file == "forms/confirm.toml" and "unknown term '{chu_tich}'" in problem.message
+    assert problem.file == "forms/confirm.toml" and "unknown term '{chu_tich}'" in problem.text
 
 
 def test_a_service_task_missing_a_required_parameter_is_named(tmp_path):

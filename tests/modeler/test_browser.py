@@ -11,7 +11,8 @@ from sqlalchemy import select
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance
 from tests.conftest import PASSWORD, screenshot
-from tests.modeler.conftest import ASSIGNMENT, instance, start_assignment
+from tests.modeler.conftest import ASSIGNMENT, FIXTURES, instance, start_assignment
+from tests.modeler.test_foreign_files import SKETCH, foreign, with_process
 from webui.modeler.routes import blueprint
 
 pytestmark = pytest.mark.browser
@@ -107,3 +108,25 @@ def test_invalid_diagram_is_refused_in_the_page_at_the_element(page, loaded):
     page.reload()  # the refused draft is kept: reopening shows the problem again
     page.wait_for_selector('body[data-modeler-ready=true]')
     page.locator('#problems li[data-element="is_done"]').wait_for()
+
+
+def test_a_foreign_file_is_uploaded_shown_with_its_problems_and_warnings_and_downloaded(page, loaded, tmp_path):
+    sign_in(page, "admin")
+    open_editor(page)
+    xml = with_process(foreign((FIXTURES / "common" / ASSIGNMENT).read_text(encoding="utf-8")), SKETCH).replace(
+        'name="Thực hiện và cập nhật tiến độ"', 'name="Thực hiện (tệp từ công cụ khác)"')
+    sent = tmp_path / "tu-cong-cu-khac.bpmn"
+    sent.write_bytes(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    page.set_input_files("#upload-file", str(sent))
+    item = page.locator('#problems li[data-element="handle"]', has_text="camunda:formKey")
+    item.wait_for()
+    screenshot(page, "modeler-upload-refused")
+    assert "dondoc không đọc thuộc tính này" in item.inner_text()
+    assert page.locator("#warnings li").inner_text() == (
+        f'{ASSIGNMENT}: Quy trình sketch được đánh dấu isExecutable="false": dondoc sẽ không chạy quy trình này')
+    assert "công cụ khác" in page.locator('.djs-element[data-element-id="handle"]').text_content()  # in the canvas
+    with page.expect_download() as info:
+        page.click("#download")
+    assert info.value.suggested_filename == ASSIGNMENT
+    downloaded = Path(info.value.path()).read_text(encoding="utf-8")
+    assert 'name="Tổ công tác"' in downloaded and 'camunda:formKey="embedded:x"' in downloaded

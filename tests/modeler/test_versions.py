@@ -56,7 +56,7 @@ def test_invalid_change_is_refused_at_its_element_and_the_draft_is_kept(loaded, 
                                                                          edit, element, words):
     draft_id, result = save(loaded, processes_dir, org_tree["admin"], edit)
     assert result.bundle is None
-    assert any(p.element == element and words in p.message for p in result.problems), result.problems
+    assert any(p.element == element and words in p.text for p in result.problems), result.problems
     with loaded.db.session() as s:
         draft = s.get(ProcessDraft, draft_id)
         assert draft.status == "open" and draft.problems  # the admin's work is kept, problems too

@@ -87,3 +87,17 @@ def test_an_admin_cannot_remove_their_own_admin_role(org_tree, browser):
     refused = admin.post(page, {"full_name": "Quản trị", "unit": "VP", "roles": ["clerk"]})
     assert "Không thể tự bỏ vai trò quản trị hệ thống của chính mình." in refused.get_data(as_text=True)
     assert admin.get("/admin/users").status_code == 200
+
+
+def test_the_system_admin_seeds_a_province_from_the_page(engine, browser):
+    admin = browser("admin")
+    page = admin.get("/admin/organisation").get_data(as_text=True)
+    assert page.count("<option value=\"") == 1 + 34 and "Tỉnh Cao Bằng" in page  # the 34 of 2025
+    response = admin.post("/admin/organisation", {"province": "04"})
+    assert response.status_code == 302
+    page = admin.get("/admin/organisation").get_data(as_text=True)
+    assert "UBND tỉnh Cao Bằng: đã tạo" in page
+    assert "<td>UBND tỉnh Cao Bằng</td><td>12</td><td>56</td>" in page
+    response = admin.post("/admin/organisation", {"province": "99"}, page="/admin/organisation")
+    assert response.status_code == 400 and "Không có tỉnh, thành phố mã 99" in response.get_data(as_text=True)
+    assert browser("clerk").get("/admin/organisation").status_code == 403

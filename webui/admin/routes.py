@@ -8,7 +8,7 @@ from engine import clock
 from engine import forms as engine_forms
 from engine.api_tokens import service as tokens
 from engine.errors import EngineError
-from engine.org import accounts, permissions, signin
+from engine.org import accounts, permissions, seed, signin
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
 from engine.runtime.models import Incident, IncidentStatus, WorkflowInstance
@@ -24,6 +24,7 @@ from webui.nav import NavLink
 blueprint = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 nav_links = [NavLink("admin.incidents", "Incidents", permissions.may_handle_incidents),
              NavLink("admin.calendar", "Calendar", permissions.may_administer_users),
+             NavLink("admin.organisation", "Organisation", permissions.may_administer_users),
              NavLink("admin.users", "Users", permissions.may_administer_users)]
 
 
@@ -83,6 +84,38 @@ def calendar_delete(day: str):
     flash(_("Correction removed. The scheduler now recomputes the open deadlines of the running "
             "workflows (within a minute or two)."), "success")
     return redirect(url_for("admin.calendar"))
+
+
+# ------------------------------------------------------------------ organisation
+@blueprint.route("/organisation", methods=["GET", "POST"])
+@login_required(permissions.may_administer_users)
+def organisation():
+    """Seed a post-2025 province from the administrative units package (engine/org/seed.py)."""
+    status = 200
+    if request.method == "POST":
+        try:
+            with engine().db.session() as session:
+                result = seed.seed_province(session, request.form.get("province", "").strip())
+        except EngineError as exc:
+            flash(_("The organisation was not seeded: %(reason)s", reason=engine_message(exc)), "error")
+            status = 400
+        else:
+            flash(_("%(province)s: %(created)s units created, %(existing)s already there.", province=result.province,
+                    created=result.created, existing=result.existing), "success")
+            return redirect(url_for("admin.organisation"))
+    with engine().db.reading() as session:
+        seeded = [(unit, _unit_counts(session, unit)) for unit in session.scalars(
+            select(Unit).where(Unit.kind == "province", Unit.valid_to.is_(None)).order_by(Unit.name))]
+    return render_template("admin/organisation.html", provinces=seed.provinces(), seeded=seeded), status
+
+
+def _unit_counts(session, province: Unit) -> dict[str, int]:
+    """Departments and communes in force directly below `province`, and the former units below it."""
+    below = [session.get(Unit, uid) for uid in org.subtree_ids(session, province.id) - {province.id}]
+    current = [u for u in below if u.valid_to is None and u.parent_id == province.id]
+    return {"departments": sum(u.kind == "department" for u in current),
+            "communes": sum(u.kind == "commune" for u in current),
+            "former": sum(u.valid_to is not None for u in below)}
 
 
 # ------------------------------------------------------------------ users

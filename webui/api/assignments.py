@@ -22,6 +22,7 @@ from engine.org.models import User
 from engine.outcomes import Outcome, outcome_of
 from engine.registry import service as registry
 from engine.runtime.models import WorkItem, WorkItemStatus
+from engine.urging import manual as manual_urging
 from webui.api import serialize
 from webui.api.core import (
     MAX_ID,
@@ -302,6 +303,24 @@ def request_extension(assignment_id: int):
         raise ApiError(422, "validation_failed", "Some fields are not valid.", fields=missing)
     row = extensions.request_extension(engine(), assignment_id, raw["new_deadline"], str(raw["reason"]), user)
     return jsonify(_extension(row)), 201
+
+
+# ---------------------------------------------------------------- urging by hand (đôn đốc)
+@blueprint.post("/assignments/<int(max=2147483647):assignment_id>/urge")
+@idempotent
+def urge(assignment_id: int):
+    """The office (or the leader) urges the units doing the assignment, with a message."""
+    user = api_user()
+    with engine().db.session() as session:
+        if registry.visible_assignment(session, user, assignment_id) is None:
+            raise not_found()
+    raw = form_or_json()
+    if not raw.get("message"):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"message": "This field is required."})
+    told = manual_urging.urge(engine(), assignment_id, str(raw["message"]), user,
+                              coordinating=raw.get("coordinating") is True)
+    return jsonify({"notified": told}), 200
 
 
 # ---------------------------------------------------------------- raised issues (kiến nghị)

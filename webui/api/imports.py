@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 
 from flask import jsonify, request, send_file
 from flask_babel import gettext as _
@@ -15,8 +13,6 @@ from webui.api.core import ApiError, api_user, blueprint, error_response, idempo
 from webui.api.spec import openapi_document
 from webui.context import engine
 from webui.hygiene import parse_json
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @blueprint.errorhandler(ImportFailed)
@@ -71,7 +67,5 @@ def import_excel():
 
 @blueprint.get("/imports/excel/template")
 def excel_template():
-    with tempfile.TemporaryDirectory() as folder:
-        path = excel.write_template(Path(folder) / "mau-nhap-nhiem-vu.xlsx")
-        data = path.read_bytes()
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="mau-nhap-nhiem-vu.xlsx")
+    return send_file(io.BytesIO(excel.template_bytes()), mimetype=excel.MEDIA_TYPE, as_attachment=True,
+                     download_name=excel.TEMPLATE_NAME)

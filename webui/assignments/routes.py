@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions, raised
 from engine.directives import service as directives
-from engine.directives.models import ORIGINS, URGENCIES, Directive, ExtensionStatus
+from engine.directives.models import ENDED, ORIGINS, URGENCIES, AssignmentStatus, Directive, ExtensionStatus
 from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -16,6 +16,7 @@ from engine.outcomes import Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
 from engine.runtime.models import InstanceStatus
+from engine.urging import manual as manual_urging
 from webui import forms
 from webui.assignments.export import workbook
 from webui.auth import current_user, login_required
@@ -25,6 +26,7 @@ from webui.messages import engine_message
 from webui.nav import NavLink
 
 blueprint = Blueprint("assignments", __name__, template_folder="templates")
+ACTIVE = tuple(status for status in AssignmentStatus if status not in ENDED)
 nav_links = [NavLink("assignments.index", "Assignments")]
 SORT_LABELS = {"deadline": "Deadline, earliest first", "-deadline": "Deadline, latest first",
                "-issued": "Newest directives", "issued": "Oldest directives", "symbol": "Symbol",
@@ -109,7 +111,8 @@ def detail(assignment_id: int):
         upstream_label = _upstream_label(eng, session)
         history = readable(eng, session, info.audit)
     return render_template("assignments/detail.html", info=info, history_lines=history,
-                           raw_history=permissions.may_administer_users(user), files=files, my_items=my_items,
+                           raw_history=permissions.may_administer_users(user), files=files,
+                           may_urge=permissions.may_urge(user) and info.assignment.status in ACTIVE, my_items=my_items,
                            actions=actions,
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
@@ -160,6 +163,15 @@ def request_explanation(assignment_id: int):
     return _act(assignment_id, lambda eng, user: extensions.request_explanation(
         eng, assignment_id, request.form.get("question", ""), user),
         _("The explanation request was sent to the lead unit."))
+
+
+@blueprint.post("/assignments/<int:assignment_id>/urge")
+@login_required(permissions.may_urge)
+def urge(assignment_id: int):
+    return _act(assignment_id, lambda eng, user: manual_urging.urge(
+        eng, assignment_id, request.form.get("message", ""), user,
+        coordinating=request.form.get("coordinating") == "on"),
+        _("The units were urged."))
 
 
 @blueprint.post("/assignments/<int:assignment_id>/issues")

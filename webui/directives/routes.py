@@ -30,7 +30,8 @@ from webui.messages import engine_message, form_message, refusal_of
 from webui.nav import NavLink
 
 blueprint = Blueprint("directives", __name__, template_folder="templates")
-nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives)]
+nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives),
+             NavLink("directives.import_upload", "Import from Excel", permissions.may_register_directives)]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
                    "upstream_deadline")
 MAX_ASSIGNMENTS = 100

@@ -45,7 +45,6 @@ def editor_labels() -> dict[str, str]:
         "gatewayDefault": _("Exclusive gateway with several outgoing flows needs a default flow."),
         "noCondition": _("Flow out of an exclusive gateway needs a condition, or must be the default."),
         "noTimer": _("Timer has no expression."),
-        "unquotedTimer": _("Timer text is Python: quote an ISO duration (\"P2D\") or use a working-day helper."),
         "noImport": _("Imports are not allowed in process scripts."),
         "unknownProcess": _("Called process not found:"),
         "draftKept": _("Draft kept."),
@@ -58,6 +57,8 @@ def editor_labels() -> dict[str, str]:
         "lintClean": _("No problems found while editing."),
         "ready": _("Ready."),
         "openFailed": _("The diagram could not be opened"),
+        "uploading": _("Uploading and checking…"),
+        "uploadFailed": _("The file could not be uploaded."),
     }
 
 

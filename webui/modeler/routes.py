@@ -3,7 +3,9 @@ ruleset in bpmn-js, save checked versions, compare, publish or roll back, and mo
 instances to a newer version. The work is done by engine/rulesets (drafts, diff, migration)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from pathlib import PurePosixPath
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from lxml import etree
@@ -64,11 +66,14 @@ def edit(path: str):
         compiled = eng.compiled(bundle)
         data = {
             "xml": draft.xml, "lanes": compiled.lanes, "forms": sorted(compiled.forms),
-            "problems": [{**p, "message": _(p["message"])} for p in draft.problems or []],
+            "problems": [{**p, "message": _(p["message"], **p.get("params", {}))} for p in draft.problems or []],
+            "warnings": [_problem(p) for p in compiled.warnings],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
             "csrf": generate_csrf(),
             "autosaveUrl": url_for("modeler.autosave", draft_id=draft.id),
             "saveUrl": url_for("modeler.save", draft_id=draft.id),
+            "uploadUrl": url_for("modeler.upload", draft_id=draft.id),
+            "downloadUrl": url_for("modeler.download", draft_id=draft.id),
         }
     return render_template("modeler/edit.html", draft=draft, data=data, conflict=conflict, bundle=bundle)
 
@@ -90,25 +95,42 @@ def autosave(draft_id: int):
 @login_required(permissions.may_model_processes)
 def save(draft_id: int):
     """Validate as loading does; a passing diagram becomes an unpublished version."""
-    eng = engine()
     payload = request.get_json(silent=True) or {}
-    xml, comment = _text(payload.get("xml")), _text(payload.get("comment"))[:2000]
-    with eng.db.session() as session:
+    return _save(draft_id, _text(payload.get("xml")), _text(payload.get("comment")), payload.get("target"))
+
+
+@blueprint.post("/drafts/<int:draft_id>/upload")
+@login_required(permissions.may_model_processes)
+def upload(draft_id: int):
+    """A .bpmn/.dmn file from another tool or an earlier download, checked and versioned as a
+    save; the answer carries the file's text so the page shows it in the canvas."""
+    with engine().db.reading() as session:
+        path = _own_draft(session, draft_id).path
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        return jsonify(ok=False, error=_("Choose a .bpmn or .dmn file to upload.")), 400
+    if not sent.filename.lower().endswith((".bpmn", ".dmn", ".xml")):
+        return jsonify(ok=False, error=_("Only .bpmn and .dmn files can be uploaded.")), 400
+    kind = PurePosixPath(sent.filename.lower()).suffix
+    if kind != ".xml" and kind != PurePosixPath(path).suffix:
+        return jsonify(ok=False, error=_("%(file)s cannot replace %(path)s: upload a file of the same kind.",
+                                         file=sent.filename, path=path)), 400
+    try:
+        xml = drafts.uploaded_xml(sent.read(drafts.MAX_XML + 1))
+    except EngineError as exc:
+        return jsonify(ok=False, error=engine_message(exc)), 400
+    return _save(draft_id, xml, _text(request.form.get("comment")), request.form.get("target"), uploaded=True)
+
+
+@blueprint.get("/drafts/<int:draft_id>/download")
+@login_required(permissions.may_model_processes)
+def download(draft_id: int):
+    """The draft's diagram as a file (autosaved edits included), in UTF-8."""
+    with engine().db.reading() as session:
         draft = _own_draft(session, draft_id)
-        try:
-            drafts.keep(draft, xml, target=payload.get("target") or "ruleset")
-            result = drafts.save_version(session, eng.settings.processes_dir, eng.cache, draft, xml, comment,
-                                         current_user())
-        except drafts.DiskConflict as exc:
-            return jsonify(ok=False, error=engine_message(exc)), 409
-        except EngineError as exc:
-            return jsonify(ok=False, error=engine_message(exc)), 400
-        if result.bundle is None:
-            return jsonify(ok=False, error=_("The diagram was not saved as a version: fix the problems shown. "
-                                             "Your draft is kept."),
-                           problems=[_problem(p) for p in result.problems]), 422
-        number, bundle_id = result.bundle.number, result.bundle.id
-    return jsonify(ok=True, number=number, versionUrl=url_for("modeler.version", bundle_id=bundle_id))
+        xml, name = draft.xml, draft.path.rsplit("/", 1)[-1]
+    return Response(xml.encode("utf-8"), mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @blueprint.post("/drafts/<int:draft_id>/resolve")
@@ -189,13 +211,42 @@ def migrate(bundle_id: int):
 
 
 # ---------------------------------------------------------------------- helpers
+def _save(draft_id: int, xml: str, comment: str, target, uploaded: bool = False) -> tuple[Response, int] | Response:
+    """Keep `xml` in the draft and check it as loading does; a passing diagram becomes an
+    unpublished version. The answer carries the problems and the warnings, translated, and for
+    a refused upload the text as read, for the canvas."""
+    eng = engine()
+    with eng.db.session() as session:
+        draft = _own_draft(session, draft_id)
+        try:
+            drafts.keep(draft, xml, target=target or "ruleset")
+            result = drafts.save_version(session, eng.settings.processes_dir, eng.cache, draft, xml,
+                                         comment[:2000], current_user())
+        except drafts.DiskConflict as exc:
+            return jsonify(ok=False, error=engine_message(exc)), 409
+        except EngineError as exc:
+            return jsonify(ok=False, error=engine_message(exc)), 400
+        warnings = [_problem(p) for p in result.warnings]
+        if result.bundle is None:
+            return jsonify(ok=False, error=_("The diagram was not saved as a version: fix the problems shown. "
+                                             "Your draft is kept."),
+                           problems=[_problem(p) for p in result.problems], warnings=warnings,
+                           **({"xml": xml} if uploaded else {})), 422
+        number, bundle_id = result.bundle.number, result.bundle.id
+    for warning in warnings:  # the version page shows them: the browser goes there next
+        flash(_("Warning: %(file)s: %(message)s", file=warning["file"], message=warning["message"]), "info")
+    return jsonify(ok=True, number=number, warnings=warnings,
+                   versionUrl=url_for("modeler.version", bundle_id=bundle_id))
+
+
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
 def _problem(problem) -> dict:
     # The loader's fixed messages are msgids too; messages with names in them stay as they are.
-    return {"file": problem.file, "element": problem.element, "message": _(problem.message), "line": problem.line}
+    return {"file": problem.file, "element": problem.element, "message": _(problem.message, **problem.params),
+            "line": problem.line}
 
 
 def _own_draft(session, draft_id: int) -> ProcessDraft:

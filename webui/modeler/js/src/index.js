@@ -90,19 +90,25 @@ function start() {
     document.getElementById('problems-box').hidden = problems.length === 0;
   }
 
-  async function autosave() {
-    const xml = await exportXml(modeler);
-    const result = await post(data.autosaveUrl, data.csrf, { xml });
-    say(result.status === 200 ? t.draftKept : (result.data.error || t.saveFailed), result.status === 200 ? '' : 'error');
+  function showWarnings(warnings) {
+    const list = document.getElementById('warnings');
+    list.replaceChildren(...warnings.map((warning) => {
+      const item = document.createElement('li');
+      item.textContent = `${warning.file}: ${warning.message}`;
+      return item;
+    }));
+    document.getElementById('warnings-box').hidden = warnings.length === 0;
   }
 
-  async function save() {
-    clearTimeout(autosaveTimer);
-    const xml = await exportXml(modeler);
-    const comment = document.getElementById('comment').value;
-    const target = document.getElementById('target').value;
-    say(t.checking);
-    const result = await post(data.saveUrl, data.csrf, { xml, comment, target });
+  async function show(xml) {
+    await modeler.importXML(await withLayout(xml));
+    canvas.zoom('fit-viewport');
+    canvas.scroll({ dx: 70, dy: 0 });  // keep the start clear of the palette
+  }
+
+  // A save or an upload answered: go to the new version, or show what is wrong.
+  function answered(result) {
+    showWarnings(result.data.warnings || []);
     if (result.status === 200 && result.data.ok) {
       showProblems([]);
       say(`${t.savedAs} ${result.data.number}`, 'ok');
@@ -115,6 +121,59 @@ function start() {
     }
   }
 
+  async function autosave() {
+    const xml = await exportXml(modeler);
+    const result = await post(data.autosaveUrl, data.csrf, { xml });
+    say(result.status === 200 ? t.draftKept : (result.data.error || t.saveFailed), result.status === 200 ? '' : 'error');
+  }
+
+  async function save() {
+    clearTimeout(autosaveTimer);
+    const xml = await exportXml(modeler);
+    const comment = document.getElementById('comment').value;
+    const target = document.getElementById('target').value;
+    say(t.checking);
+    answered(await post(data.saveUrl, data.csrf, { xml, comment, target }));
+  }
+
+  // The server decodes the file (any declared encoding) and checks it as a save; the canvas
+  // then shows the file as the server read it, with its problems.
+  async function upload(event) {
+    const file = event.target.files[0];
+    if (!file) return;
+    clearTimeout(autosaveTimer);
+    const form = new FormData();
+    form.append('file', file);
+    form.append('comment', document.getElementById('comment').value);
+    form.append('target', document.getElementById('target').value);
+    say(t.uploading);
+    const response = await fetch(data.uploadUrl, {
+      method: 'POST', headers: { 'X-CSRFToken': data.csrf }, body: form, credentials: 'same-origin',
+    });
+    const result = { status: response.status, data: await response.json().catch(() => ({})) };
+    event.target.value = '';
+    if (result.data.xml) {  // refused: show the file as read, with its problems
+      try {
+        await show(result.data.xml);
+      } catch (error) {
+        say(`${t.openFailed}: ${error.message}`, 'error');
+        return;
+      }
+    } else if (!result.data.ok) {
+      say(result.data.error || t.uploadFailed, 'error');
+      return;
+    }
+    answered(result);
+  }
+
+  // Download what the canvas shows: keep it in the draft first, then fetch the draft's file.
+  async function download(event) {
+    event.preventDefault();
+    clearTimeout(autosaveTimer);
+    await autosave();
+    window.location.assign(data.downloadUrl);
+  }
+
   modeler.on('commandStack.changed', () => {
     say(t.unsaved);
     clearTimeout(autosaveTimer);
@@ -125,13 +184,13 @@ function start() {
     document.getElementById('lint-count').textContent = count ? `${count} ${t.lintIssues}` : t.lintClean;
   });
   document.getElementById('save').addEventListener('click', save);
+  document.getElementById('upload-file').addEventListener('change', upload);
+  document.getElementById('download').addEventListener('click', download);
 
-  withLayout(data.xml)
-    .then((xml) => modeler.importXML(xml))
+  show(data.xml)
     .then(() => {
-      canvas.zoom('fit-viewport');
-      canvas.scroll({ dx: 70, dy: 0 });  // keep the start clear of the palette
       showProblems(data.problems || []);
+      showWarnings(data.warnings || []);
       say(t.ready);
       document.body.dataset.modelerReady = 'true';
     })

@@ -1,0 +1,67 @@
+"""A sheet uploaded for import, kept server-side between the preview and the confirmation:
+at most a few per person, for a few hours, and imported at most once — the confirmation
+claims the upload in the same transaction as the import, so a second confirmation (a double
+click, a second tab, a retry) finds it used and imports nothing."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from engine import clock
+from engine.db import rowcount
+from engine.directives.models import Directive
+from engine.errors import AlreadyDone, EngineError
+from engine.imports import excel
+from engine.imports.models import PendingImport
+from engine.org.models import User
+
+KEEP_FOR = timedelta(hours=4)
+MAX_PER_USER = 3
+MAX_BYTES = 10 * 1024 * 1024
+
+
+GONE = "This upload was imported already or has expired: upload the file again."
+
+
+def keep(engine, actor: User, filename: str, data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise EngineError("The file is larger than %(mb)s MB.", mb=MAX_BYTES // 2**20)
+    now = clock.now()
+    token = secrets.token_urlsafe(24)
+    with engine.db.session() as session:
+        session.execute(delete(PendingImport).where(PendingImport.created_at < now - KEEP_FOR))
+        mine = session.scalars(select(PendingImport.token).where(PendingImport.user_id == actor.id)
+                               .order_by(PendingImport.created_at.desc())).all()
+        if len(mine) >= MAX_PER_USER:
+            session.execute(delete(PendingImport).where(PendingImport.token.in_(mine[MAX_PER_USER - 1:])))
+        session.add(PendingImport(token=token, user_id=actor.id, filename=filename[:255], data=data, created_at=now))
+    return token
+
+
+def load(engine, actor: User, token: str) -> PendingImport:
+    with engine.db.reading() as session:
+        pending = session.scalar(_usable(token, actor))
+    if pending is None:
+        raise AlreadyDone(GONE)
+    return pending
+
+
+def confirm(engine, actor: User, token: str) -> list[Directive]:
+    """Import the kept sheet once; ImportFailed (nothing imported, the upload kept)
+    or AlreadyDone (imported already, expired, or someone else's)."""
+    with engine.db.session() as session:
+        claimed = session.execute(update(PendingImport).where(
+            PendingImport.token == token, PendingImport.user_id == actor.id, PendingImport.used_at.is_(None),
+            PendingImport.created_at >= clock.now() - KEEP_FOR).values(used_at=clock.now()))
+        if rowcount(claimed) != 1:
+            raise AlreadyDone(GONE)
+        data = session.scalar(select(PendingImport.data).where(PendingImport.token == token))
+        return excel.import_workbook(engine, data or b"", actor, session=session)
+
+
+def _usable(token: str, actor: User):
+    return select(PendingImport).where(PendingImport.token == token, PendingImport.user_id == actor.id,
+                                       PendingImport.used_at.is_(None),
+                                       PendingImport.created_at >= clock.now() - KEEP_FOR)

@@ -1,0 +1,236 @@
+"""Seed a post-2025 province (tỉnh, thành phố) from the administrative units of the PyPI package
+`vietnamadminunits` (pinned in pyproject.toml; its data files are read offline, the package's
+own modules — which geocode over the network — are never imported).
+
+What one `seed_province` creates (codes in brackets; `<p>` the province's statistics code):
+- the province `tinh-<p>`, from 1/7/2025 (Resolution 202/2025/QH15) when it was formed by a merger;
+- its departments `tinh-<p>-<key>`, the ones NĐ 150/2025/NĐ-CP Đ.8 makes common to every
+  province (`DEPARTMENTS`); the Văn phòng UBND is the tracking office, unless the deployment
+  already has one (dondoc has one tracking office). Names may be edited
+  afterwards: a second seeding never overwrites a unit that exists;
+- its communes, wards and special zones `xa-<code>`, from 1/7/2025;
+- the pre-2025 tree it replaces, closed on 30/6/2025 (`valid_to` 1/7/2025) with successor links:
+  each old province merged into it (`cu-tinh-<code>`) and that province's departments, every old
+  district (`cu-huyen-<code>`, successor: the province — districts were abolished) and old commune
+  (`cu-xa-<code>`, successor: the commune the package maps it to; a commune split between several
+  takes the one the package marks as default); and the departments merged away on 1/3/2025
+  (NĐ 45/2025/NĐ-CP, `MERGED_DEPARTMENTS`), each succeeded by the department that absorbed it.
+
+A province that did not merge (Cao Bằng, Hà Nội…) keeps its province unit: only its districts,
+old communes and the departments of 1/3/2025 are closed. Old units hang below the new province,
+so that the province's people see the tasks they still carry. Everything is one transaction.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import EngineError
+from engine.org.models import Unit
+
+PACKAGE = "vietnamadminunits"
+TWO_TIER_FROM = date(2025, 7, 1)          # Resolution 202/2025/QH15: in force 1/7/2025
+DEPARTMENTS_MERGED_ON = date(2025, 3, 1)  # NĐ 45/2025/NĐ-CP: in force 1/3/2025
+
+# NĐ 150/2025/NĐ-CP Đ.8: the twelve specialised bodies every province has (key, name). Sở Dân tộc
+# và Tôn giáo, Sở Ngoại vụ and a city's own departments (Đ.9) depend on the province: add them.
+DEPARTMENTS = (
+    ("vp", "Văn phòng Ủy ban nhân dân"),
+    ("snv", "Sở Nội vụ"),
+    ("stp", "Sở Tư pháp"),
+    ("stc", "Sở Tài chính"),
+    ("sct", "Sở Công Thương"),
+    ("snnmt", "Sở Nông nghiệp và Môi trường"),
+    ("sxd", "Sở Xây dựng"),
+    ("svhttdl", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("skhcn", "Sở Khoa học và Công nghệ"),
+    ("sgddt", "Sở Giáo dục và Đào tạo"),
+    ("syt", "Sở Y tế"),
+    ("ttr", "Thanh tra"),
+)
+TRACKING_OFFICE = "vp"
+
+# NĐ 45/2025/NĐ-CP (1/3/2025): departments merged away (key, name, key of the one that absorbed it).
+MERGED_DEPARTMENTS = (
+    ("skhdt", "Sở Kế hoạch và Đầu tư", "stc"),
+    ("stnmt", "Sở Tài nguyên và Môi trường", "snnmt"),
+    ("snnptnt", "Sở Nông nghiệp và Phát triển nông thôn", "snnmt"),
+    ("sgtvt", "Sở Giao thông vận tải", "sxd"),
+    ("stttt", "Sở Thông tin và Truyền thông", "skhcn"),
+    ("sldtbxh", "Sở Lao động - Thương binh và Xã hội", "snv"),
+)
+
+
+class SeedError(EngineError):
+    pass
+
+
+@dataclass
+class PlannedUnit:
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor: str | None = None
+    tracking_office: bool = False
+
+
+@dataclass
+class SeedResult:
+    province: str
+    created: int = 0
+    existing: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # planned units per kind
+
+
+# ---------------------------------------------------------------- the package's data
+def _data_dir() -> Path:
+    spec = importlib.util.find_spec(PACKAGE)  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise SeedError("The package %(package)s is not installed.", package=PACKAGE)
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+def _rows(query: str, *params: str) -> list[sqlite3.Row]:
+    uri = f"file:{_data_dir() / 'dataset.db'}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as db:
+        db.row_factory = sqlite3.Row
+        return db.execute(query, params).fetchall()
+
+
+@cache
+def _converter() -> dict:
+    return json.loads((_data_dir() / "converter_2025.json").read_text(encoding="utf-8"))
+
+
+def provinces() -> list[tuple[str, str]]:
+    """(statistics code, name) of the 34 provinces and cities, by code."""
+    return [(r["provinceCode"], r["province"])
+            for r in _rows("SELECT DISTINCT provinceCode, province FROM admin_units ORDER BY provinceCode")]
+
+
+def _province_row(code: str) -> sqlite3.Row:
+    found = _rows("SELECT DISTINCT provinceCode, province, provinceShort, provinceKey FROM admin_units "
+                  "WHERE provinceCode = ?", code.zfill(2))
+    if not found:
+        raise SeedError("Unknown province code %(code)s (a 2025 statistics code, e.g. 66).", code=code)
+    return found[0]
+
+
+# ---------------------------------------------------------------- the plan
+def plan(code: str) -> list[PlannedUnit]:
+    """Every unit of the province `code`, parents before children."""
+    province = _province_row(code)
+    key = province["provinceKey"]
+    new = f"tinh-{province['provinceCode']}"
+    old_keys = _converter()["DICT_PROVINCE"][key]
+    merged = old_keys != [key]
+    units = [PlannedUnit(new, _ubnd(province["province"]), "province", None,
+                         valid_from=TWO_TIER_FROM if merged else None)]
+    units += [PlannedUnit(f"{new}-{k}", f"{name} {_lower_first(province['province'])}", "department", new,
+                          tracking_office=k == TRACKING_OFFICE) for k, name in DEPARTMENTS]
+    wards = _rows("SELECT ward, wardCode, wardKey FROM admin_units WHERE provinceKey = ? ORDER BY wardCode", key)
+    units += [PlannedUnit(f"xa-{w['wardCode']}", w["ward"], "commune", new, valid_from=TWO_TIER_FROM) for w in wards]
+    successor_of_ward = _ward_successors(key, {w["wardKey"]: f"xa-{w['wardCode']}" for w in wards})
+    for old_key in old_keys:
+        units += _old_province(old_key, new, merged, successor_of_ward)
+    return units
+
+
+def _lower_first(name: str) -> str:
+    """'Tỉnh Đắk Lắk' -> 'tỉnh Đắk Lắk', as it reads after 'Sở Y tế' or 'UBND'."""
+    return name[:1].lower() + name[1:]
+
+
+def _ubnd(name: str) -> str:
+    return f"UBND {_lower_first(name)}"
+
+
+def _old_province(old_key: str, new: str, merged: bool, successor_of_ward: dict[str, str]) -> Iterator[PlannedUnit]:
+    rows = _rows("SELECT province, provinceShort, provinceCode, district, districtCode, districtKey, ward, wardCode, "
+                 "wardKey FROM admin_units_legacy WHERE provinceKey = ? ORDER BY districtCode, wardCode", old_key)
+    first = rows[0]
+    old = f"cu-tinh-{first['provinceCode']}" if merged else new
+    of_province = _lower_first(first["province"])
+    if merged:
+        yield PlannedUnit(old, _ubnd(first["province"]), "province", new, valid_to=TWO_TIER_FROM, successor=new)
+        yield from (PlannedUnit(f"{old}-{k}", f"{name} {of_province}", "department", old,
+                                valid_to=TWO_TIER_FROM, successor=f"{new}-{k}") for k, name in DEPARTMENTS)
+    yield from (PlannedUnit(f"{old}-{k}", f"{name} {of_province}", "department", old,
+                            valid_to=DEPARTMENTS_MERGED_ON, successor=f"{old}-{into}")
+                for k, name, into in MERGED_DEPARTMENTS)
+    seen_districts: set[str] = set()
+    for row in rows:
+        district = f"cu-huyen-{row['districtCode']}"
+        if district not in seen_districts:
+            seen_districts.add(district)
+            yield PlannedUnit(district, _ubnd(row["district"]), "district", old, valid_to=TWO_TIER_FROM,
+                              successor=new)
+        if row["wardCode"]:
+            successor = successor_of_ward.get(f"{old_key}_{row['districtKey']}_{row['wardKey']}", new)
+            yield PlannedUnit(f"cu-xa-{row['wardCode']}", _ubnd(row["ward"]), "commune", district,
+                              valid_to=TWO_TIER_FROM, successor=successor)
+
+
+def _ward_successors(province_key: str, new_codes: dict[str, str]) -> dict[str, str]:
+    """'oldprovince_olddistrict_oldward' key -> the code of the commune that took it over."""
+    converter = _converter()
+    found = {old: new_codes[new_key]
+             for new_key, olds in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].get(province_key, {}).items()
+             for old in olds if new_key in new_codes}
+    for old, parts in converter["DICT_PROVINCE_WARD_DIVIDED"].get(province_key, {}).items():
+        default = next((p["newWardKey"] for p in parts if p["isDefaultNewWard"]), parts[0]["newWardKey"])
+        if default in new_codes:
+            found[old] = new_codes[default]
+    return found
+
+
+# ---------------------------------------------------------------- writing it
+def seed_province(session: Session, code: str) -> SeedResult:
+    """Create what `plan(code)` lists and is not there yet; a unit already there must be of the
+    same kind (else SeedError and nothing is written). Idempotent; the caller commits."""
+    planned = plan(code)
+    existing = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_([p.code for p in planned])))}
+    for item in planned:
+        unit = existing.get(item.code)
+        if unit is not None and unit.kind != item.kind:
+            raise SeedError("Unit %(code)s already exists and is something else: %(name)s.", code=item.code,
+                            name=unit.name)
+    office = session.scalar(select(Unit.code).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    result = SeedResult(province=planned[0].name)
+    ids = {c: u.id for c, u in existing.items()}
+    fresh: list[tuple[PlannedUnit, Unit]] = []
+    for item in planned:
+        result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
+        if item.code in existing:
+            result.existing += 1
+            continue
+        unit = Unit(code=item.code, name=item.name, kind=item.kind, valid_from=item.valid_from,
+                    valid_to=item.valid_to, is_tracking_office=item.tracking_office and office in (None, item.code),
+                    parent_id=ids[item.parent] if item.parent else None)
+        session.add(unit)
+        if item.kind in {"province", "district"}:
+            session.flush()  # their children need the id
+            ids[item.code] = unit.id
+        fresh.append((item, unit))
+        result.created += 1
+    session.flush()
+    for item, unit in fresh:
+        ids[item.code] = unit.id
+    for item, unit in fresh:
+        if item.successor:
+            unit.successor_id = ids[item.successor]
+    session.flush()
+    return result

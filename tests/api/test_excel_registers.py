@@ -1,0 +1,147 @@
+"""Excel registers as offices keep them: columns by heading text, units by name, text dates,
+merged cells; a sheet that is no register gets one clear message; the template's example row
+is never imported (issue #17)."""
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from engine.directives.models import Directive
+from engine.errors import AlreadyDone, EngineError
+from engine.imports import ImportFailed, excel, pending
+from engine.imports.units import UnitDirectory
+from engine.org import service as org
+from tests.registers import ROWS, office_register, plain_sheet
+
+
+@pytest.fixture
+def with_snnmt(loaded):
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+    return loaded
+
+
+def _count(engine) -> int:
+    with engine.db.session() as s:
+        return s.scalar(select(func.count(Directive.id)))
+
+
+def test_an_office_register_imports(with_snnmt, org_tree):
+    plan = excel.plan_workbook(with_snnmt, office_register(), org_tree["clerk"])
+    assert plan.errors == []
+    assert [(d.header["symbol"], d.header["issued_on"], d.header["urgency"], d.rows) for d in plan.directives] == [
+        ("45/2026/QĐ-UBND", "2026-02-12", "urgent", [7, 8]), ("46/2026/CT-UBND", "2026-02-13", "normal", [9])]
+    assert [(i["lead_unit"], i["coordinating_units"], i["deadline"]) for d in plan.directives for i in d.items] == [
+        ("STC", ["SXD", "SNNMT"], "2026-03-31"), ("SXD", ["STC", "SNNMT"], "2026-04-15"), ("STC-NS", [], "2026-05-01")]
+    assert _count(with_snnmt) == 0  # the preview stored nothing
+    created = excel.import_workbook(with_snnmt, office_register(), org_tree["clerk"])
+    assert [d.symbol for d in created] == ["45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+    assert _count(with_snnmt) == 2
+
+
+def test_decomposed_text_is_stored_composed(loaded, org_tree):
+    nfd = unicodedata.normalize("NFD", "Về việc đẩy nhanh giải ngân")
+    [created] = excel.import_workbook(loaded, office_register([ROWS[2][:3] + [nfd] + ROWS[2][4:]]), org_tree["clerk"])
+    assert created.summary == unicodedata.normalize("NFC", nfd) != nfd
+
+
+def test_initials_name_a_unit_only_when_they_name_one(loaded):
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+        org.create_unit(s, "STTT", "Sở Thông tin", parent_code="UBND", kind="department")
+        org.create_unit(s, "STTH", "Sở Thể thao", parent_code="UBND", kind="department")
+        units = UnitDirectory(s)
+    assert units.lookup("snnmt").codes == ["SNNMT"] and units.find("SNNMVMT") is None
+    assert units.find("stt") is None and units.find("sở thể thao") == "STTH"  # shared initials name neither
+    assert units.lookup("SXD\nSTC-NS, so tai chinh").codes == ["SXD", "STC-NS", "STC"]
+
+
+def test_a_sheet_that_is_no_register_gets_one_clear_message(loaded, org_tree):
+    sheet = plain_sheet([["DANH SÁCH CÁN BỘ"], ["Họ và tên", "Ngày sinh", "Địa chỉ"],
+                         ["Nguyễn Văn A", "01/01/1980", "Buôn Ma Thuột"]] * 20)
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, sheet, org_tree["clerk"])
+    [error] = failure.value.errors
+    text = error.render()
+    assert "not a register" in text and "Nội dung nhiệm vụ" in text and "Đơn vị chủ trì" in text
+    assert "Họ và tên" in text and error.row is None
+
+
+def test_the_template_example_row_is_never_imported(loaded, org_tree):
+    template = excel.template_bytes()
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, template, org_tree["clerk"])
+    assert [e.message for e in failure.value.errors] == ["The sheet has no rows to import."]
+    book = load_workbook(io.BytesIO(template))
+    book[excel.SHEET].append(["47/2026/QĐ-UBND", "20/02/2026", "UBND tỉnh", "Kế hoạch thật", None, None,
+                              "Triển khai", "STC"])
+    assert book[excel.SHEET]["A2"].comment is not None  # the example row is marked in the sheet
+    out = io.BytesIO()
+    book.save(out)
+    assert [d.symbol for d in excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"])] == ["47/2026/QĐ-UBND"]
+
+
+def _errors(engine, clerk, rows) -> list:
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(engine, office_register(rows), clerk)
+    assert _count(engine) == 0  # nothing of a bad file
+    return failure.value.errors
+
+
+def test_units_by_name_with_a_hint_and_one_problem_per_cell(with_snnmt, org_tree):
+    bad = [ROWS[0][:2] + ["31/02/2026"] + ROWS[0][3:7] + ["Sở Tài chánh", "SXD, Sở Khoa học", "hôm nay"],
+           ROWS[1][:7] + ["STC; SXD", None, "15-04-2026"], ROWS[2]]
+    errors = _errors(with_snnmt, org_tree["clerk"], bad)
+    assert [(e.row, e.column) for e in errors] == [
+        (7, "C (Ngày văn bản)"), (7, "H (Chủ trì)"), (7, "I (Phối hợp)"), (7, "J (Hạn xử lý)"), (8, "H (Chủ trì)")]
+    texts = [e.render() for e in errors]
+    assert texts[1] == "Unknown unit Sở Tài chánh. Did you mean Sở Tài chính (STC)?"
+    assert texts[2].startswith("Unknown unit Sở Khoa học.")
+    assert texts[0] == texts[3] == "Enter a date as dd/mm/yyyy."
+    assert texts[4].startswith("Give exactly one lead unit")
+
+
+@pytest.mark.parametrize("text", ["12/02/2026", "2/12/2026", "12-02-2026", "12.02.2026", "2026-02-12"])
+def test_dates_in_the_usual_forms(text):
+    day = excel._date(lambda *a, **k: None, "issued_on", text)[0]
+    assert day in ("2026-02-12", "2026-12-02")
+
+
+def test_a_double_confirmation_imports_once(with_snnmt, org_tree):
+    clerk = org_tree["clerk"]
+    token = pending.keep(with_snnmt, clerk, "so.xlsx", office_register())
+    assert len(pending.confirm(with_snnmt, clerk, token)) == 2
+    with pytest.raises(AlreadyDone):
+        pending.confirm(with_snnmt, clerk, token)
+    assert _count(with_snnmt) == 2
+
+
+def test_uploads_kept_are_bounded_and_expire(loaded, org_tree, clock):
+    clerk = org_tree["clerk"]
+    tokens = []
+    for n in range(4):
+        tokens.append(pending.keep(loaded, clerk, f"{n}.xlsx", office_register()))
+        clock.advance(timedelta(minutes=1))
+    with pytest.raises(AlreadyDone):
+        pending.load(loaded, clerk, tokens[0])  # the oldest made room: at most 3 per person
+    assert pending.load(loaded, clerk, tokens[3]).filename == "3.xlsx"
+    with pytest.raises(AlreadyDone):
+        pending.load(loaded, org_tree["stc"], tokens[3])
+    with pytest.raises(EngineError):
+        pending.keep(loaded, clerk, "big.xlsx", b"x" * (pending.MAX_BYTES + 1))
+    clock.advance(pending.KEEP_FOR + timedelta(minutes=1))
+    with pytest.raises(AlreadyDone):
+        pending.confirm(loaded, clerk, tokens[3])
+
+
+def test_the_preview_includes_the_registry_checks(with_snnmt, org_tree):
+    excel.import_workbook(with_snnmt, office_register(), org_tree["clerk"])
+    plan = excel.plan_workbook(with_snnmt, office_register(), org_tree["clerk"])
+    assert [(e.row, e.render()) for e in plan.errors] == [
+        (7, "Directive 45/2026/QĐ-UBND is already registered."),
+        (9, "Directive 46/2026/CT-UBND is already registered.")]

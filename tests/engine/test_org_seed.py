@@ -1,0 +1,135 @@
+"""`dondoc org seed`: a merged province (Đắk Lắk = Đắk Lắk + Phú Yên) and an unchanged one (Cao Bằng),
+counted against the package's own data; successor links; old tasks reported under today's units."""
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from engine.cli import cli
+from engine.org import service as org
+from engine.org.models import Unit
+from engine.reports import counts
+from engine.reports.counts import Scope
+from tests.scenarios.drive import Scenario
+
+
+def _package_count(query: str, *params: str) -> int:
+    """Read the package's data directly, not through engine/org/seed.py."""
+    data = Path(list(importlib.util.find_spec("vietnamadminunits").submodule_search_locations)[0]) / "data"
+    with closing(sqlite3.connect(data / "dataset.db")) as db:
+        return db.execute(query, params).fetchone()[0]
+
+
+def _seed(engine, province: str):
+    result = CliRunner().invoke(cli, ["org", "seed", "--province", province], obj=engine)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _kinds(engine, **where) -> dict[tuple[str, bool], int]:
+    with engine.db.session() as s:
+        rows = s.execute(select(Unit.kind, Unit.valid_to.is_(None), func.count()).filter_by(**where)
+                         .group_by(Unit.kind, Unit.valid_to.is_(None))).all()
+    return {(kind, current): n for kind, current, n in rows}
+
+
+def test_merged_province_with_its_communes_and_old_units(engine):
+    output = _seed(engine, "66")
+    assert "UBND tỉnh Đắk Lắk" in output
+    new_communes = _package_count("SELECT count(*) FROM admin_units WHERE provinceCode = '66'")
+    old_communes = _package_count("SELECT count(*) FROM admin_units_legacy WHERE provinceKey IN "
+                                  "('tinhdaklak', 'tinhphuyen') AND wardCode IS NOT NULL")
+    old_districts = _package_count("SELECT count(DISTINCT districtCode) FROM admin_units_legacy WHERE provinceKey IN "
+                                   "('tinhdaklak', 'tinhphuyen')")
+    assert (new_communes, old_communes, old_districts) == (102, 286, 24)
+    assert _kinds(engine) == {("province", True): 1, ("department", True): 12, ("commune", True): new_communes,
+                              ("province", False): 2, ("department", False): 2 * 12 + 2 * 6,
+                              ("district", False): old_districts, ("commune", False): old_communes}
+    with engine.db.session() as s:
+        province = org.require_unit(s, "tinh-66")
+        phu_yen = org.require_unit(s, "cu-tinh-54")
+        assert (phu_yen.name, phu_yen.valid_to, phu_yen.successor_id) == ("UBND tỉnh Phú Yên", date(2025, 7, 1),
+                                                                           province.id)
+        office = org.tracking_office(s)
+        assert (office.code, office.name) == ("tinh-66-vp", "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk")
+        # Phú Yên's Department of Information and Communications: into its Science and Technology
+        # department (1/3/2025), which went into Đắk Lắk's (1/7/2025).
+        stttt = org.require_unit(s, "cu-tinh-54-stttt")
+        latest = org.latest_successors(s)
+        assert latest[stttt.id] == org.require_unit(s, "tinh-66-skhcn").id
+        assert stttt.valid_to == date(2025, 3, 1)
+        # Phường 1, Tuy Hòa (22015) is today part of Phường Tuy Hòa; every old commune has a new one
+        assert s.get(Unit, org.require_unit(s, "cu-xa-22015").successor_id).name == "Phường Tuy Hòa"
+        old = s.scalars(select(Unit).where(Unit.kind == "commune", Unit.valid_to.is_not(None))).all()
+        assert all(s.get(Unit, latest[u.id]).kind == "commune" for u in old)
+
+
+def test_unchanged_province_keeps_its_province_and_is_idempotent(engine):
+    _seed(engine, "4")
+    first = _kinds(engine)
+    new_communes = _package_count("SELECT count(*) FROM admin_units WHERE provinceCode = '04'")
+    old_communes = _package_count("SELECT count(*) FROM admin_units_legacy WHERE provinceCode = '04'")
+    assert first == {("province", True): 1, ("department", True): 12, ("commune", True): new_communes,
+                     ("department", False): 6, ("district", False): 10, ("commune", False): old_communes}
+    with engine.db.session() as s:
+        s.execute(Unit.__table__.update().where(Unit.code == "tinh-04-snv").values(name="Sở Nội vụ (đã sửa)"))
+    assert "0 units created" in _seed(engine, "04")  # run twice: nothing added, nothing overwritten
+    assert _kinds(engine) == first
+    with engine.db.session() as s:
+        assert org.require_unit(s, "tinh-04-snv").name == "Sở Nội vụ (đã sửa)"
+        assert org.require_unit(s, "cu-huyen-040").successor_id == org.require_unit(s, "tinh-04").id
+    # a seeded department merged later: closed with its successor, and seeding again keeps it closed
+    retire = ["org", "retire", "tinh-04-ttr", "--on", "01/01/2026", "--successor", "tinh-04-snv"]
+    result = CliRunner().invoke(cli, retire, obj=engine)
+    assert result.exit_code == 0 and "succeeded by tinh-04-snv" in result.output
+    _seed(engine, "04")
+    with engine.db.session() as s:
+        inspectorate = org.require_unit(s, "tinh-04-ttr")
+        assert (inspectorate.valid_to, inspectorate.successor_id) == (date(2026, 1, 1),
+                                                                      org.require_unit(s, "tinh-04-snv").id)
+    bad = CliRunner().invoke(cli, ["org", "retire", "tinh-04-ttr", "--on", "2026-01-01"], obj=engine)
+    assert bad.exit_code == 2 and "01/01/2026" not in bad.output and "--on" in bad.output
+
+
+def test_all_or_nothing_and_unknown_province(engine):
+    with engine.db.session() as s:
+        org.create_unit(s, "xa-01273", "Trùng mã", kind="department")  # a commune code of Cao Bằng, wrong kind
+    result = CliRunner().invoke(cli, ["org", "seed", "--province", "04"], obj=engine)
+    assert result.exit_code == 1 and "xa-01273" in result.output
+    result = CliRunner().invoke(cli, ["org", "seed", "--province", "99"], obj=engine)
+    assert result.exit_code == 1 and "99" in result.output
+    with engine.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Unit)) == 1
+
+
+@pytest.fixture
+def seeded_scenario(database_url, clock, tmp_path):
+    sc = Scenario.start(database_url, clock, "dak-lak", tmp_path)
+    _seed(sc.engine, "66")
+    yield sc
+    sc.close()
+
+
+def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scenario):
+    sc = seeded_scenario
+    sc.at("2025-05-12 09:00")
+    directive = sc.register("12/UBND-VP", "12/05/2025", [
+        {"content": "Rà soát hộ nghèo", "lead_unit": "cu-xa-22015", "deadline": "30/06/2025"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.clock.set(datetime(2026, 1, 5, 9, 0))
+    with sc.engine.db.session() as s:
+        old = org.require_unit(s, "cu-xa-22015")
+        assert sc.assignment(assignment.id).lead_unit_id == old.id  # it still names the body that received it
+        rows = counts.by_unit(s, Scope(as_of=date(2026, 1, 5)))
+        tree = counts.by_subtree(s, Scope(as_of=date(2026, 1, 5)), org.require_unit(s, "tinh-66").id)
+    [row] = rows
+    assert (row.extra["code"], row.extra["name"], row.overdue) == ("xa-22015", "Phường Tuy Hòa", 1)
+    assert [(r.extra["code"], r.overdue) for r in tree] == [("xa-22015", 1)]

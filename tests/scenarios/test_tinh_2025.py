@@ -1,0 +1,70 @@
+"""A province of the two-tier government (tinh-2025) from receipt to closing on the 2026 calendar
+(Tết: Mon 16 – Fri 20 Feb off): a ward leads a task directly and passes it to its own section."""
+from datetime import date
+
+import pytest
+
+from engine.directives import subassign
+from engine.directives.service import DirectiveError
+from engine.org import service as org
+from tests.scenarios.drive import Scenario, _user, due_day
+
+# A ward of the province, with its own office section (NĐ 150/2025: phòng thuộc UBND cấp xã).
+WARD, WARD_SECTION = "xa-22015", "xa-22015-kt"
+
+
+@pytest.fixture
+def sc(database_url, clock, tmp_path):
+    scenario = Scenario.start(database_url, clock, "tinh-2025", tmp_path)
+    with scenario.engine.db.session() as s:
+        org.create_unit(s, WARD, "UBND phường Tuy Hòa", parent_code="UBND", kind="commune")
+        org.create_unit(s, WARD_SECTION, "Phòng Kinh tế, Hạ tầng và Đô thị", parent_code=WARD, kind="section")
+        scenario.users["ward"] = _user(s, "phuongtuyhoa", WARD, ["unit_officer"])
+        scenario.users["ward_section"] = _user(s, "phongkt", WARD_SECTION, ["unit_officer"])
+    scenario.at("2026-02-12 09:00")  # Thursday before Tết
+    yield scenario
+    scenario.close()
+
+
+def test_registration_two_working_days_urgent_at_once(sc):
+    one = [{"content": "Báo cáo", "lead_unit": WARD, "deadline": "06/03/2026"}]
+    normal = sc.register("21/UBND-VP", "12/02/2026", one)
+    urgent = sc.register("22/UBND-VP", "12/02/2026", one, urgency="very_urgent")
+    due = {d.symbol: due_day(sc.ready("classify", directive_id=d.id)) for d in (normal, urgent)}
+    assert due == {"21/UBND-VP": date(2026, 2, 23), "22/UBND-VP": date(2026, 2, 12)}
+
+
+def test_a_ward_leads_passes_it_to_its_section_and_the_office_closes(sc):
+    directive = sc.register("15/TB-UBND", "12/02/2026", [
+        {"content": "Rà soát hạ tầng đô thị sau sáp nhập", "lead_unit": WARD, "coordinating_units": ["SXD"],
+         "deadline": "20/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    assert due_day(sc.ready("handle", assignment.id)) == date(2026, 2, 24)  # first_update 3: Fri 13, Mon 23, Tue 24
+
+    [share] = subassign.sub_assign(sc.engine, assignment.id, [
+        {"unit": WARD_SECTION, "content": "Khảo sát hiện trạng", "deadline": "13/03/2026"}], sc.users["ward"])
+    with pytest.raises(DirectiveError, match="section of the lead unit"):  # only units below the ward
+        subassign.sub_assign(sc.engine, assignment.id, [{"unit": "STC"}], sc.users["ward"])
+    sc.at("2026-03-10 09:00")
+    sc.complete("handle", "ward_section", {"action": "update", "progress": "done", "note": "Đã khảo sát"}, share)
+    assert sc.assignment(share).progress == "done"
+    sc.complete("contribute", "sxd", {"contribution_progress": "done", "contribution_note": "Đã góp ý phương án"},
+                assignment.id)
+    sc.complete("handle", "ward", {"action": "update", "progress": "done", "note": "Hoàn thành"}, assignment.id)
+    sc.complete("review", "clerk", {"decision": "close"})
+    closed = sc.assignment(assignment.id)
+    assert (closed.status, closed.completed_on) == ("closed", date(2026, 3, 10))
+
+
+def test_overdue_needs_a_reason_and_the_office_proposes_the_extension(sc):
+    directive = sc.register("16/UBND-VP", "12/02/2026",
+                            [{"content": "Sắp xếp trụ sở", "lead_unit": WARD, "deadline": "06/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.at("2026-03-09 09:00")
+    sc.complete("handle", "ward", {"action": "update", "progress": "in_progress"}, assignment.id)
+    sc.complete("give_overdue_reason", "ward", {"overdue_reason": "Chờ bàn giao trụ sở"})
+    sc.extend(assignment.id, "ward", "2026-03-20", "Chờ bàn giao", proposer="office_head", decider="leader",
+              report={"action": "update", "progress": "in_progress", "overdue_reason": "Chờ bàn giao"})
+    assert sc.assignment(assignment.id).deadline == date(2026, 3, 20)

@@ -1,0 +1,60 @@
+"""The clerk's Excel import page: upload → preview (what will be registered, every problem by
+row and column) → confirm, once; the template from the page; only the office may use it."""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import func, select
+
+from engine.directives.models import Directive
+from tests.registers import ROWS, office_register
+
+
+def _count(engine) -> int:
+    with engine.db.session() as s:
+        return s.scalar(select(func.count(Directive.id)))
+
+
+def _upload(clerk, data: bytes):
+    return clerk.post("/directives/import", {"file": (io.BytesIO(data), "so-theo-doi.xlsx")},
+                      content_type="multipart/form-data")
+
+
+def test_upload_preview_confirm_once(loaded, browser):
+    clerk = browser("clerk")
+    assert "Nhập từ Excel" in clerk.get("/inbox").get_data(as_text=True)  # in the menu
+    rows = [ROWS[0][:8] + ["SXD", "31/3/2026"], ROWS[1][:8] + [None, "15-04-2026"], ROWS[2]]  # no SNNMT here
+    uploaded = _upload(clerk, office_register(rows))
+    assert uploaded.status_code == 302
+    preview = clerk.get(uploaded.location)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Sẽ vào sổ 2 văn bản" in html
+    assert "Sở Tài chính" in html and "Phòng Ngân sách" in html and "31/03/2026" in html and "12/02/2026" in html
+    assert _count(loaded) == 0
+    confirm = uploaded.location + "/confirm"
+    done = clerk.post(confirm, page=uploaded.location, follow_redirects=True)
+    assert "Đã nhập 2 văn bản" in done.get_data(as_text=True)
+    again = clerk.post(confirm, page="/directives/import", follow_redirects=True)
+    assert "đã được nhập hoặc đã hết hạn" in again.get_data(as_text=True)
+    assert _count(loaded) == 2
+
+
+def test_problems_by_row_and_column_and_nothing_to_confirm(loaded, browser):
+    clerk = browser("clerk")
+    uploaded = _upload(clerk, office_register([ROWS[0][:7] + ["Sở Tài chánh", "SXD", "31/3/2026"]] + ROWS[1:]))
+    preview = clerk.get(uploaded.location)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 422
+    assert "H (Chủ trì)" in html and "Không có đơn vị Sở Tài chánh. Có phải là Sở Tài chính (STC)?" in html
+    assert "import-confirm" not in html and _count(loaded) == 0
+    not_excel = clerk.get(_upload(clerk, b"PK\x03\x04 not really").location)
+    assert not_excel.status_code == 422 and "Không phải tệp Excel (.xlsx)." in not_excel.get_data(as_text=True)
+
+
+def test_only_the_office_imports_and_the_template_downloads(loaded, browser):
+    assert browser("stc").get("/directives/import").status_code == 403
+    assert "Nhập từ Excel" not in browser("stc").get("/inbox").get_data(as_text=True)
+    template = browser("clerk").get("/directives/import/template")
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+    refused = browser("clerk").post("/directives/import", {})
+    assert refused.status_code == 422 and "Hãy chọn một tệp Excel" in refused.get_data(as_text=True)
