@@ -11,8 +11,11 @@ from engine import clock
 from engine.directives import changes
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive, directive_words_match
+from engine.forms import Message
 from engine.org import permissions
 from engine.outcomes import outcome_of
+from engine.proposals import service as proposals
+from engine.proposals.reading import ReadingError
 from engine.registry import service as registry
 from webui.api import serialize
 from webui.api.core import (
@@ -20,6 +23,7 @@ from webui.api.core import (
     api_user,
     blueprint,
     created,
+    form_or_json,
     idempotent,
     json_body,
     not_found,
@@ -111,3 +115,27 @@ def add_assignments(directive_id: int):
         codes, today = unit_codes(session), clock.today()
         rows = [session.get(Assignment, i) for i in ids]
         return jsonify({"items": [serialize.assignment(a, codes, outcome_of(a, today)) for a in rows]}), 201
+
+
+@blueprint.post("/directives/proposals")
+def propose_assignments():
+    """Assignments proposed from a directive's text — `text` (JSON or form) or `file` (multipart:
+    DOCX, PDF, scanned image) — for the clerk to confirm; nothing is stored."""
+    require(permissions.may_register_directives)
+    body = form_or_json()
+    text, upload = body.get("text") or "", request.files.get("file")
+    if not isinstance(text, str) or not (text.strip() or (upload and upload.filename)):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"text": "Give the text or attach a document."})
+    try:
+        day = date.fromisoformat(body["issued_on"]) if body.get("issued_on") else clock.today()
+    except (TypeError, ValueError):
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={"issued_on": "Must be a date (YYYY-MM-DD)."}) from None
+    with engine().db.reading() as session:
+        try:
+            found = proposals.read_and_propose(session, day, text, (upload.read(), upload.filename) if upload else None)
+        except ReadingError as exc:
+            raise ApiError(422, exc.reason, exc.message, fields={"file": Message(exc.message, exc.params)},
+                           **exc.params) from None
+    return jsonify(found)

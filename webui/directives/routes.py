@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +16,8 @@ from engine.errors import EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.org import permissions
+from engine.proposals import service as proposal_service
+from engine.proposals.reading import ReadingError
 from engine.registry import service as registry
 from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
@@ -228,3 +231,43 @@ def deadline_preview():
     with engine().db.reading() as session:
         due = Deadline.counted(WorkingCalendar.from_db(session), start, days)
     return jsonify(date=due.date.isoformat(), display=due.format_vn())
+
+
+# Deadline kinds as the clerk reads them beside a proposal (engine.proposals.deadlines); msgids.
+DEADLINE_KINDS = {
+    "before": "before the day",
+    "no_later_than": "no later than the day",
+    "within_month": "within the month",
+    "within_quarter": "within the quarter",
+    "monthly": "every month, before day %(day)s",
+    "working_days": "within %(days)s working days",
+    "none": "no deadline",
+}
+
+
+@blueprint.post("/directives/proposals")
+@login_required(permissions.may_register_directives)
+def proposals():
+    """Assignments proposed from the pasted text or the attached document, for the register
+    form's script to show as rows; nothing is stored."""
+    text, upload = request.form.get("text", ""), request.files.get("file")
+    if not text.strip() and not (upload and upload.filename):
+        return jsonify(error=_("Paste the directive's text or attach its document.")), 422
+    try:
+        day = engine_forms.parse_date(request.form["issued_on"]) if request.form.get("issued_on") else clock.today()
+    except engine_forms.Invalid as exc:
+        return jsonify(error=form_message(exc.message)), 422
+    with engine().db.reading() as session:
+        try:
+            found = proposal_service.read_and_propose(session, day, text,
+                                                      (upload.read(), upload.filename) if upload and upload.filename
+                                                      else None)
+        except ReadingError as exc:
+            return jsonify(error=engine_message(exc)), 422
+    for proposal in found["proposals"]:
+        deadline = proposal["deadline"]
+        deadline["label"] = _(DEADLINE_KINDS[deadline["kind"]], day=deadline["day_of_month"],
+                              days=deadline["working_days"])
+        if deadline["date"]:
+            deadline["display"] = date.fromisoformat(deadline["date"]).strftime("%d/%m/%Y")
+    return jsonify(found)

@@ -1,0 +1,85 @@
+"""Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
+10/12/2023", "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025", "trong quý III/2025",
+"hằng tháng, trước ngày 20", "trong 30 ngày làm việc"."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+BEFORE = "before"                      # trước ngày
+NO_LATER_THAN = "no_later_than"        # chậm nhất ngày
+WITHIN_MONTH = "within_month"          # trong tháng
+WITHIN_QUARTER = "within_quarter"      # trong quý
+MONTHLY = "monthly"                    # hằng tháng trước ngày N
+WORKING_DAYS = "working_days"          # trong N ngày làm việc
+NONE = "none"
+KINDS = (BEFORE, NO_LATER_THAN, WITHIN_MONTH, WITHIN_QUARTER, MONTHLY, WORKING_DAYS, NONE)
+
+
+@dataclass(frozen=True)
+class ProposedDeadline:
+    kind: str
+    due: date | None = None      # the last day allowed (for monthly: the next such day)
+    day: int | None = None       # monthly: the day of each month
+    days: int | None = None      # working_days: how many
+    phrase: str = ""             # the words it was read from (folded)
+
+
+NO_DEADLINE = ProposedDeadline(NONE)
+
+_DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d{2}))?"
+_MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
+                      r"(?![/-]|\.\d|\s*thang)")
+_NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
+_BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?ngay " + _DATE)   # "trước 14 giờ, ngày 5/12"
+_MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})\s*(?:/|nam)\s*(\d{4})")
+_QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
+_WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def find_deadline(folded: str, reference: date) -> ProposedDeadline:
+    """The first deadline `folded` states, by the most specific form first; `reference` (the
+    directive's date) supplies a missing year and the next monthly day."""
+    if (m := _MONTHLY.search(folded)) and 1 <= int(m.group(1)) <= 31:
+        return _monthly(int(m.group(1)), reference, m.group(0))
+    for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_BEFORE, BEFORE)):
+        for m in pattern.finditer(folded):
+            due = _date(m.group(1), m.group(2), m.group(3), reference)
+            if due is not None:
+                return ProposedDeadline(kind, due, phrase=m.group(0))
+    if m := _MONTH.search(folded):
+        month, year = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12:
+            return ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
+    if m := _QUARTER.search(folded):
+        quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else reference.year
+        return ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
+    if m := _WORKING_DAYS.search(folded):
+        return ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
+    return NO_DEADLINE
+
+
+def _date(day: str, month: str, year: str | None, reference: date) -> date | None:
+    y = reference.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    try:
+        return date(y, int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _monthly(day: int, reference: date, phrase: str) -> ProposedDeadline:
+    """The next `day` of a month on or after `reference` (the 31st in a short month: its last day)."""
+    year, month = reference.year, reference.month
+    while True:
+        due = date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        if due >= reference:
+            return ProposedDeadline(MONTHLY, due, day=day, phrase=phrase)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -1,0 +1,205 @@
+"""Proposals from a directive's text, by rules a clerk would recognise:
+
+- a duty is a clause where a trigger ("giao", "yêu cầu", "đề nghị", "chỉ đạo", "phân công") is
+  followed by the units that must act — the lead unit(s) — or where units are followed by
+  "chủ trì"; the units chained after "phối hợp (với)" coordinate;
+- a line naming only units and a colon ("1. Sở Tài chính:") heads the list items below it,
+  each item a duty of those units;
+- clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
+  trước ngày 10/12/2023"), and a sentence giving only a deadline right after a duty is that
+  duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018").
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") and the distribution list ("Nơi nhận") are
+not duties."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from engine.proposals.deadlines import NO_DEADLINE, ProposedDeadline, find_deadline
+from engine.proposals.units import Mention, UnitMatcher, tokens
+from engine.text import clean_text, fold
+
+MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
+
+_MARKER = re.compile(r"^\s*(?:[-+•*–—]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])")
+_RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+_TRIGGERS = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"), ("phan", "cong"))
+# Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
+_TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba"}
+# Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
+_FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
+            "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
+_SEPARATORS = {",", "va"}
+# After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
+# có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
+# like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
+_NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
+
+
+@dataclass
+class Proposal:
+    content: str
+    source: str
+    lead_units: list[str]
+    coordinating_units: list[str] = field(default_factory=list)
+    deadline: ProposedDeadline = NO_DEADLINE
+
+
+@dataclass
+class Extraction:
+    proposals: list[Proposal]
+    truncated: bool
+
+
+@dataclass
+class _Clause:
+    text: str
+    words: list[str]
+    mentions: list[Mention]
+    leads: list[str]
+    coordinating: list[str]
+
+
+def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
+    """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
+    text = clean_text(text)
+    truncated = len(text) > MAX_TEXT
+    proposals: list[Proposal] = []
+    heading: list[str] = []
+    after_duty = False
+    for sentence, listed in _sentences(text[:MAX_TEXT]):
+        folded = fold(sentence)
+        if folded.startswith("noi nhan"):
+            break
+        if folded.startswith(_RECITALS) or "thong bao de" in folded:
+            after_duty = False
+            continue
+        clauses = [_clause(part, matcher) for part in sentence.split(";") if part.strip()]
+        if clauses and _is_heading(clauses):
+            heading, after_duty = clauses[0].leads, False
+            continue
+        if not listed:
+            heading = []
+        found = _duties(sentence, clauses, heading if listed else [], reference)
+        if found:
+            proposals.extend(found)
+            after_duty = True
+        elif after_duty and proposals[-1].deadline is NO_DEADLINE:
+            proposals[-1].deadline = find_deadline(folded, reference)
+            after_duty = False
+        else:
+            after_duty = False
+    return Extraction(proposals, truncated)
+
+
+def _sentences(text: str):
+    """(sentence, is a list item) — wrapped lines joined, list items and sentences split."""
+    pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if pieces and not _MARKER.match(line) and not pieces[-1][-1].endswith((".", ":", ";", "!", "?")):
+            pieces[-1].append(line)
+        else:
+            pieces.append([line])
+    for line in (" ".join(p) for p in pieces):
+        marker = _MARKER.match(line)
+        body = line[marker.end():] if marker else line
+        for sentence in _SENTENCE_END.split(body):
+            if sentence.strip():
+                yield sentence.strip(), marker is not None
+
+
+def _clause(part: str, matcher: UnitMatcher) -> _Clause:
+    words, capitals = tokens(part)
+    mentions = matcher.mentions(words, capitals)
+    leads, lead_end = _leads(words, mentions)
+    lead_set = set(leads)
+    coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
+    return _Clause(part, words, mentions, leads, coordinating)
+
+
+def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
+    """The units of mentions[first] and of the mentions after it separated only by `gaps` words."""
+    codes = dict.fromkeys(mentions[first].codes)
+    end = mentions[first].end
+    for mention in mentions[first + 1:]:
+        if not all(w in gaps for w in words[end:mention.start]):
+            break
+        codes.update(dict.fromkeys(mention.codes))
+        end = mention.end
+    return list(codes), end
+
+
+def _run_starts(words: list[str], mentions: list[Mention]) -> list[int]:
+    """The first mention of each run of mentions joined only by separators ("Sở A, Sở B và Sở C")."""
+    return [n for n, m in enumerate(mentions)
+            if n == 0 or not all(w in _SEPARATORS for w in words[mentions[n - 1].end:m.start])]
+
+
+def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
+    """The units a trigger names, or the units right before "chủ trì"; and where they end."""
+    inside = {i for m in mentions for i in range(m.start, m.end)}
+    for n, mention in enumerate(mentions):
+        before = mention.start
+        while before > 0 and words[before - 1] in _TITLES and before - 1 not in inside:
+            before -= 1
+        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
+            return _chain(words, mentions, n, _SEPARATORS)
+    for n in _run_starts(words, mentions):
+        codes, end = _chain(words, mentions, n, _SEPARATORS)
+        if words[end:end + 2] == ["chu", "tri"]:
+            return codes, end
+    if mentions and mentions[0].start == 0:   # the units are the subject: "Sở Y tế khẩn trương …"
+        codes, end = _chain(words, mentions, 0, _SEPARATORS)
+        duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
+        if end < len(words) and (duty or words[end] not in _NOT_DUTY):
+            return codes, end
+    return [], 0
+
+
+def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
+    for at in range(start, len(words) - 1):
+        if words[at:at + 2] == ["phoi", "hop"]:
+            following = [n for n, m in enumerate(mentions) if m.start >= at + 2]
+            if following and all(w in _FILLERS for w in words[at + 2:mentions[following[0]].start]):
+                return _chain(words, mentions, following[0], _FILLERS)[0]
+            return []
+    return []
+
+
+def _is_heading(clauses: list[_Clause]) -> bool:
+    """"1. Sở Tài chính:" or "Giao Sở Y tế:" — units and a colon, no duty of their own yet."""
+    only = clauses[0]
+    if len(clauses) > 1 or not only.leads or not only.words or only.words[-1] != ":":
+        return False
+    inside = {i for m in only.mentions for i in range(m.start, m.end)}
+    others = {w for i, w in enumerate(only.words[:-1]) if i not in inside}
+    return others <= _TITLES | _SEPARATORS | {w for t in _TRIGGERS for w in t}
+
+
+def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date) -> list[Proposal]:
+    groups: list[list[_Clause]] = []
+    for clause in clauses:
+        if clause.leads or not groups:
+            groups.append([clause])
+        else:
+            groups[-1].append(clause)
+    duties = []
+    for group in groups:
+        leads = group[0].leads or heading
+        if not leads:
+            continue
+        text = "; ".join(c.text.strip() for c in group)
+        lead_set = set(leads)
+        coordinating = [c for c in group[0].coordinating if c not in lead_set]
+        duties.append(Proposal(content=_content(text), source=sentence, lead_units=leads,
+                               coordinating_units=coordinating, deadline=find_deadline(fold(text), reference)))
+    return duties
+
+
+def _content(text: str) -> str:
+    return re.sub(r"\s*\./\.\s*$|\s*[.;]\s*$", "", text.strip())

@@ -1,0 +1,131 @@
+"""A directive's text from the file the clerk attaches: DOCX (paragraphs and table cells), PDF
+through its text layer (poppler's pdftotext), and a scanned PDF or an image through OCR
+(tesseract with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
+Bounded: the file's size, the pages read and each program's running time."""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import EngineError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PAGES = 20            # pages read from a PDF (text layer or OCR)
+TIMEOUT_SECONDS = 60      # for each external program run
+READ_SECONDS = 90         # for the whole file: under the web server's 120 s limit on a request
+MIN_TEXT_PER_PAGE = 40    # fewer characters than this per page: a scan, read through OCR
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+
+# Why a file gives no text: the reason (for the API) and the sentence people read.
+REASONS = {
+    "too_large": "The file is larger than %(limit)s MB.",
+    "unsupported": "Attach a DOCX, a PDF or a scanned image (PNG, JPEG, TIFF).",
+    "unreadable": "The file could not be read: it is damaged or not what its name says.",
+    "too_slow": "Reading this file took longer than %(seconds)s seconds: paste the text, or attach fewer pages.",
+    "ocr_unavailable": "This file is a scan and text recognition (OCR with Vietnamese data) is not installed "
+                       "on this server: paste the text instead.",
+}
+
+
+class ReadingError(EngineError):
+    def __init__(self, reason: str):
+        params = {"too_large": {"limit": MAX_BYTES // (1024 * 1024)}, "too_slow": {"seconds": READ_SECONDS}}
+        super().__init__(REASONS[reason], **params.get(reason, {}))
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    text: str
+    method: str   # docx, pdf_text, ocr
+
+
+def read_document(data: bytes, filename: str) -> DocumentText:
+    if len(data) > MAX_BYTES:
+        raise ReadingError("too_large")
+    name = filename.lower()
+    deadline = time.monotonic() + READ_SECONDS
+    if name.endswith(".docx"):
+        return DocumentText(_docx_text(data), "docx")
+    if name.endswith(".pdf") or data.startswith(b"%PDF"):
+        return _pdf_text(data, deadline)
+    if name.endswith(IMAGE_SUFFIXES):
+        return DocumentText(_ocr_images([_saved(data, Path(name).suffix)], deadline), "ocr")
+    raise ReadingError("unsupported")
+
+
+def ocr_available() -> bool:
+    """tesseract is installed and has its Vietnamese data."""
+    if shutil.which("tesseract") is None:
+        return False
+    listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+    return "vie" in listed.stdout.split()
+
+
+def _docx_text(data: bytes) -> str:
+    import docx  # python-docx; imported here, only a DOCX needs it
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReadingError("unreadable") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.extend(cell.text for cell in row.cells)
+    return "\n".join(lines)
+
+
+def _run(args: list[str], deadline: float) -> subprocess.CompletedProcess:
+    """`args` run within TIMEOUT_SECONDS and before the whole read's `deadline`."""
+    left = min(TIMEOUT_SECONDS, deadline - time.monotonic())
+    if left <= 0:
+        raise ReadingError("too_slow")
+    try:
+        return subprocess.run(args, capture_output=True, timeout=left, check=True)
+    except subprocess.TimeoutExpired as exc:
+        raise ReadingError("too_slow") from exc
+    except subprocess.CalledProcessError as exc:
+        raise ReadingError("unreadable") from exc
+
+
+def _saved(data: bytes, suffix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="dondoc-read-"))
+    path = folder / ("input" + suffix)
+    path.write_bytes(data)
+    return path
+
+
+def _pdf_text(data: bytes, deadline: float) -> DocumentText:
+    if shutil.which("pdftotext") is None:
+        raise ReadingError("unsupported")
+    path = _saved(data, ".pdf")
+    try:
+        out = _run(["pdftotext", "-l", str(MAX_PAGES), "-enc", "UTF-8", str(path), "-"], deadline).stdout
+        out = out.decode("utf-8", "replace")
+        pages = max(1, out.count("\f"))
+        if len(out.strip()) >= MIN_TEXT_PER_PAGE * pages:
+            return DocumentText(out.replace("\f", "\n"), "pdf_text")
+        _run(["pdftoppm", "-r", "300", "-gray", "-png", "-l", str(MAX_PAGES), str(path), str(path.parent / "page")],
+             deadline)
+        return DocumentText(_ocr_images(sorted(path.parent.glob("page*.png")), deadline), "ocr")
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def _ocr_images(images: list[Path], deadline: float) -> str:
+    try:
+        if not ocr_available():
+            raise ReadingError("ocr_unavailable")
+        return "\n".join(_run(["tesseract", str(image), "-", "-l", "vie"], deadline).stdout.decode("utf-8", "replace")
+                         for image in images[:MAX_PAGES])
+    finally:
+        for image in images:
+            shutil.rmtree(image.parent, ignore_errors=True)

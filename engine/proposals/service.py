@@ -1,0 +1,42 @@
+"""Proposals against the organisation tree as it stands on the directive's date."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.org.models import Unit
+from engine.proposals.extract import Extraction, propose
+from engine.proposals.reading import read_document
+from engine.proposals.units import UnitMatcher, UnitRef
+
+
+def unit_matcher(session: Session, day: date) -> UnitMatcher:
+    units = session.scalars(select(Unit).order_by(Unit.id))
+    return UnitMatcher(UnitRef(u.code, u.name, u.kind) for u in units if u.is_valid_on(day))
+
+
+def propose_tasks(session: Session, text: str, day: date) -> Extraction:
+    return propose(text, unit_matcher(session, day), day)
+
+
+def read_and_propose(session: Session, day: date, text: str = "", upload: tuple[bytes, str] | None = None) -> dict:
+    """Proposals from pasted `text` or an uploaded (data, filename), as plain data: units with
+    their names, dates as ISO strings. Raises reading.ReadingError for a file giving no text."""
+    method = "text"
+    if upload is not None:
+        document = read_document(*upload)
+        text, method = document.text, document.method
+    matcher = unit_matcher(session, day)
+    extraction = propose(text, matcher, day)
+
+    def units(codes: list[str]) -> list[dict]:
+        return [{"code": c, "name": matcher.units[c].name} for c in codes]
+
+    return {"method": method, "truncated": extraction.truncated, "proposals": [
+        {"content": p.content, "source": p.source, "lead_units": units(p.lead_units),
+         "coordinating_units": units(p.coordinating_units),
+         "deadline": {"kind": p.deadline.kind, "date": p.deadline.due.isoformat() if p.deadline.due else None,
+                      "day_of_month": p.deadline.day, "working_days": p.deadline.days}}
+        for p in extraction.proposals]}

@@ -1,0 +1,207 @@
+"""Units as directives name them, found in a sentence: by the organisation tree's names (also
+written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by code or name
+initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
+chính, Xây dựng"), and by the collective names of a tier ("UBND các huyện, thị xã, thành phố",
+"UBND các xã, phường") standing for every unit of that kind. Compared folded (engine.text.fold)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine.text import fold
+
+_TOKEN = re.compile(r"\w+|&|[,;:()]")
+_JOINING = {"va"}
+# Abbreviations as written (folded, "&" read as "và") → the words they stand for.
+_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "uy ban mttq": "uy ban mat tran to quoc",
+    "tn va mt": "tai nguyen va moi truong", "tnmt": "tai nguyen va moi truong",
+    "kh va dt": "ke hoach va dau tu", "khdt": "ke hoach va dau tu",
+    "nn va ptnt": "nong nghiep va phat trien nong thon", "nnptnt": "nong nghiep va phat trien nong thon",
+    "ptnt": "phat trien nong thon", "nn va mt": "nong nghiep va moi truong",
+    "tt va tt": "thong tin va truyen thong", "tttt": "thong tin va truyen thong",
+    "gd va dt": "giao duc va dao tao", "gddt": "giao duc va dao tao",
+    "kh va cn": "khoa hoc va cong nghe", "khcn": "khoa hoc va cong nghe",
+    "vh , tt va dl": "van hoa , the thao va du lich", "vhttdl": "van hoa , the thao va du lich",
+    "vh tt va dl": "van hoa , the thao va du lich",
+    "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
+    "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa",
+}
+# The words naming a tier of local government after "UBND các …", and the unit kind of that tier.
+_TIERS = {
+    ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
+    ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
+}
+_COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
+                     ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
+_GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
+_LIST_HEADS = ("so", "ban")   # "các Sở: Tài chính, Xây dựng và …"
+_MAX_KEY = 16
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Units named at tokens [start, end) of a sentence; several for a collective name or a list."""
+    start: int
+    end: int
+    codes: tuple[str, ...]
+
+
+def _phrase(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+# "các sở, ban, ngành" naming every department.
+_DEPARTMENTS = tuple(_phrase(p) for p in ("cac so , ban , nganh", "cac so , nganh", "cac so , ban nganh"))
+# By first word, longest first.
+_EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
+    _EXPANSIONS.setdefault(_short[0], []).append((_short, _long))
+
+
+def tokens(text: str) -> tuple[list[str], list[bool]]:
+    """Folded words with abbreviations expanded ("&" as "va"), and whether each was written
+    in capitals (a code or initials are recognised only then)."""
+    raw = _TOKEN.findall(text)
+    words = ["va" if t == "&" else fold(t) for t in raw]
+    capitals = [t.isupper() and len(t) > 1 for t in raw]
+    out: list[str] = []
+    caps: list[bool] = []
+    i = 0
+    while i < len(words):
+        for short, long in _EXPANSIONS.get(words[i], ()):
+            if tuple(words[i:i + len(short)]) == short:
+                out.extend(long)
+                caps.extend([False] * len(long))
+                i += len(short)
+                break
+        else:
+            out.append(words[i])
+            caps.append(capitals[i])
+            i += 1
+    return out, caps
+
+
+def initials(name: str) -> str:
+    return "".join(w[0] for w in tokens(name)[0] if w not in _JOINING and w[0].isalnum())
+
+
+class UnitMatcher:
+    def __init__(self, units: Iterable[UnitRef]):
+        self.units = {u.code: u for u in units}
+        self._names: dict[tuple[str, ...], str | None] = {}
+        self._capitals: dict[str, str | None] = {}
+        for unit in self.units.values():
+            name = tuple(tokens(unit.name)[0])
+            self._add(self._names, name, unit.code)
+            # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
+            if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
+                self._add(self._names, name[:-1], unit.code)
+            self._add(self._capitals, initials(unit.name), unit.code)
+        for unit in self.units.values():   # a code wins over another unit's initials
+            self._capitals["".join(tokens(unit.code)[0])] = unit.code
+        by_kind: dict[str, list[str]] = {}
+        for unit in sorted(self.units.values(), key=lambda u: fold(u.name)):
+            by_kind.setdefault(unit.kind, []).append(unit.code)
+        self._by_kind = {kind: tuple(codes) for kind, codes in by_kind.items()}
+        self._tiers: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    @staticmethod
+    def _add(keys: dict, key, code: str) -> None:
+        """Two units with one name (or initials) are ambiguous: that key names neither."""
+        if key:
+            keys[key] = code if keys.get(key, code) == code else None
+
+    def mentions(self, words: list[str], capitals: list[bool]) -> list[Mention]:
+        found: list[Mention] = []
+        i = 0
+        while i < len(words):
+            mention = (self._collective(words, i) or self._departments(words, i) or self._list(words, i)
+                       or self._name(words, i) or self._capital(words, capitals, i))
+            if mention is None:
+                i += 1
+                continue
+            found.append(mention)
+            i = mention.end
+        return found
+
+    def _name(self, words: list[str], i: int) -> Mention | None:
+        for end in range(min(len(words), i + _MAX_KEY), i, -1):
+            code = self._names.get(tuple(words[i:end]))
+            if code:
+                return Mention(i, end, (code,))
+        return None
+
+    def _capital(self, words: list[str], capitals: list[bool], i: int) -> Mention | None:
+        if not capitals[i]:
+            return None
+        # A code such as "STC-NS" is several capital words.
+        for end in range(min(len(words), i + 4), i, -1):
+            if all(capitals[i:end]) and (code := self._capitals.get("".join(words[i:end]))):
+                return Mention(i, end, (code,))
+        return None
+
+    def _collective(self, words: list[str], i: int) -> Mention | None:
+        head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
+        if head is None:
+            return None
+        j, kinds = i + len(head), []
+        while j < len(words):
+            tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
+            if tier is not None:
+                kinds.append(_TIERS[tier])
+                j += len(tier)
+            elif words[j] in {",", "va"} and kinds:
+                j += 1
+            else:
+                break
+        while j > i and words[j - 1] in {",", "va"}:
+            j -= 1
+        if head[-1] != "cac" and head[0] != "cac" and len(kinds) < 2:   # "UBND huyện X" is one unit
+            return None
+        codes = self._tier_units(tuple(dict.fromkeys(kinds)))
+        return Mention(i, j, codes) if codes else None
+
+    def _tier_units(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        if kinds not in self._tiers:
+            self._tiers[kinds] = tuple(c for kind in kinds for c in self._by_kind.get(kind, ()))
+        return self._tiers[kinds]
+
+    def _departments(self, words: list[str], i: int) -> Mention | None:
+        """"các sở, ban, ngành" as every department — not when only the related ones are meant
+        ("các sở, ngành liên quan": the clerk names them)."""
+        for phrase in _DEPARTMENTS:
+            end = i + len(phrase)
+            if tuple(words[i:end]) == phrase and words[end:end + 2] not in (["lien", "quan"], ["co", "lien"]):
+                codes = self._by_kind.get("department", ())
+                return Mention(i, end, codes) if codes else None
+        return None
+
+    def _list(self, words: list[str], i: int) -> Mention | None:
+        """"(các) Sở: Tài chính, Xây dựng và Nội vụ" — each name read with the head in front."""
+        start = i + (words[i] == "cac")
+        if start + 1 >= len(words) or words[start] not in _LIST_HEADS or words[start + 1] != ":":
+            return None
+        head, j = words[start], start + 2
+        codes: list[str] = []
+        while j < len(words):
+            named = self._name([head, *words[j:j + _MAX_KEY]], 0)
+            if named is None:
+                break
+            codes.extend(named.codes)
+            j += named.end - 1
+            if j + 1 < len(words) and words[j] in {",", "va"} and words[j + 1] not in {",", ";"}:
+                j += 1
+                continue
+            break
+        while words[j - 1] in {",", "va"}:
+            j -= 1
+        return Mention(i, j, tuple(dict.fromkeys(codes))) if codes else None

@@ -1,0 +1,69 @@
+"""POST /directives/proposals: assignments proposed from a pasted text or a DOCX; the caller
+edits one, drops one and registers the rest with POST /directives — nothing is stored before."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.directives.models import Assignment, Directive
+from tests.api.test_api import register_and_classify
+from tests.proposals.texts import NOTICE, notice_docx
+
+HEADER = {"symbol": "12/TB-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+          "summary": "Kết luận về giải ngân vốn đầu tư công"}
+
+
+def _register_from(clerk, loaded, proposals: list[dict]) -> list[Assignment]:
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 0   # proposing stored nothing
+    edited, dropped, *rest = proposals
+    items = [{"content": "Rà soát và điều chuyển kế hoạch vốn", "lead_unit": edited["lead_units"][0]["code"],
+              "coordinating_units": [u["code"] for u in edited["coordinating_units"]],
+              "deadline": edited["deadline"]["date"]}]
+    items += [{"content": p["content"], "lead_unit": p["lead_units"][0]["code"],
+               "coordinating_units": [u["code"] for u in p["coordinating_units"]],
+               "deadline": p["deadline"]["date"]} for p in rest]
+    assert dropped["lead_units"] == [{"code": "SXD", "name": "Sở Xây dựng"}]
+    register_and_classify(clerk, {**HEADER, "assignments": items})
+    with loaded.db.reading() as s:
+        return list(s.scalars(select(Assignment).order_by(Assignment.seq)))
+
+
+@pytest.mark.parametrize("how", ["text", "docx"])
+def test_proposals_from_text_and_docx_then_registered_after_editing_and_dropping(as_user, loaded, how):
+    clerk = as_user("clerk")
+    if how == "text":
+        answer = clerk("POST", "/directives/proposals", json={"text": NOTICE, "issued_on": "2026-02-12"})
+    else:
+        answer = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(notice_docx()), "thong-bao.docx"), "issued_on": "2026-02-12"})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["method"] == how and body["truncated"] is False
+    found = body["proposals"]
+    assert [(p["lead_units"][0]["code"], p["deadline"]["kind"], p["deadline"]["date"]) for p in found] == [
+        ("STC", "before", "2026-03-15"), ("SXD", "within_month", "2026-04-30"),
+        ("STC-NS", "monthly", "2026-02-20"), ("STC", "within_quarter", "2026-06-30")]
+    assert found[0]["source"].startswith("Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng")
+    assert found[2]["deadline"]["day_of_month"] == 20
+    registered = _register_from(clerk, loaded, found)
+    assert [(a.content, a.deadline.isoformat()) for a in registered] == [
+        ("Rà soát và điều chuyển kế hoạch vốn", "2026-03-15"),
+        ("Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20", "2026-02-20"),
+        ("Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026", "2026-06-30")]
+
+
+def test_bad_requests_are_refused_naming_the_field(as_user):
+    clerk = as_user("clerk")
+    empty = clerk("POST", "/directives/proposals", json={"text": "  "})
+    assert empty.status_code == 422 and "text" in empty.get_json()["error"]["fields"]
+    bad_day = clerk("POST", "/directives/proposals", json={"text": NOTICE, "issued_on": "12/2026"})
+    assert bad_day.status_code == 422 and "issued_on" in bad_day.get_json()["error"]["fields"]
+    wrong = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
+                  data={"file": (io.BytesIO(b"hello"), "notes.txt")})
+    assert wrong.status_code == 422
+    error = wrong.get_json()["error"]
+    assert error["code"] == "unsupported" and "file" in error["fields"]
+    assert as_user("stc")("POST", "/directives/proposals", json={"text": NOTICE}).status_code == 403

@@ -1,0 +1,55 @@
+"""The clerk registers a directive from its text in Chromium: pasted, or as a DOCX. The
+proposals appear as assignment rows with their source sentences; the clerk edits one, drops
+one and registers the rest — nothing is stored before the form is submitted."""
+import pytest
+from sqlalchemy import func, select
+
+from engine.directives.models import Assignment, Directive
+from tests.conftest import screenshot
+from tests.proposals.texts import NOTICE, notice_docx
+
+pytestmark = pytest.mark.browser
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.mark.parametrize("how", ["text", "docx"])
+def test_register_from_proposals(loaded, live_server, sign_in, how):
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=symbol]", "12/TB-UBND")
+    clerk.fill("input[name=issued_on]", "12/02/2026")
+    clerk.fill("input[name=issuer]", "UBND tỉnh")
+    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
+    if how == "text":
+        clerk.fill("#proposal-text", NOTICE)
+    else:
+        clerk.set_input_files("#proposal-file", files=[{"name": "thong-bao.docx", "mimeType": DOCX,
+                                                         "buffer": notice_docx()}])
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    rows = clerk.locator("fieldset.assignment")
+    assert rows.count() == 4   # the blank row made way for the four proposals
+    sources = clerk.locator("fieldset.assignment p.proposal-source q").all_inner_texts()
+    assert sources[0].startswith("Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng")
+    assert sources[2].startswith("Yêu cầu Phòng Ngân sách")
+    assert "hằng tháng, trước ngày 20" in rows.nth(2).locator(".proposal-deadline").inner_text()
+    assert rows.nth(0).locator("select[name$='-lead_unit']").input_value() == "STC"
+    assert rows.nth(0).locator("input[name$='-deadline']").input_value() == "15/03/2026"
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 0
+    screenshot(clerk, f"proposals-{how}")
+
+    rows.nth(0).locator("textarea").fill("Rà soát và điều chuyển kế hoạch vốn")   # edited
+    rows.nth(1).locator(".remove-row").click()                                     # dropped
+    assert clerk.locator("fieldset.assignment").count() == 3
+    clerk.click("button.primary:has-text('Vào sổ')")
+    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
+    clerk.click("button.primary")
+    clerk.wait_for_selector(".flash.success")
+    with loaded.db.reading() as s:
+        registered = [(a.content, a.deadline.isoformat())
+                      for a in s.scalars(select(Assignment).order_by(Assignment.seq))]
+    assert registered == [
+        ("Rà soát và điều chuyển kế hoạch vốn", "2026-03-15"),
+        ("Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20", "2026-02-20"),
+        ("Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026", "2026-06-30")]

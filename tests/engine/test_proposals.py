@@ -1,0 +1,200 @@
+"""Tasks proposed from a directive's text (engine/proposals): sentence patterns, unit names
+with abbreviations and collective names, the deadline kinds, and the text read from DOCX, a
+PDF text layer and a scan through OCR."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from engine.proposals import deadlines
+from engine.proposals.extract import propose
+from engine.proposals.reading import ReadingError, ocr_available, read_document
+from engine.proposals.units import UnitMatcher, UnitRef
+from tests.proposals.texts import NOTICE, notice_docx
+
+TODAY = date(2026, 2, 12)
+UNITS = UnitMatcher([
+    UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("VP", "Văn phòng UBND tỉnh", "office"),
+    UnitRef("STC", "Sở Tài chính", "department"), UnitRef("STC-NS", "Phòng Ngân sách", "section"),
+    UnitRef("SXD", "Sở Xây dựng", "department"), UnitRef("STNMT", "Sở Tài nguyên và Môi trường", "department"),
+    UnitRef("SKHDT", "Sở Kế hoạch và Đầu tư", "department"),
+    UnitRef("SNNMT", "Sở Nông nghiệp và Môi trường", "department"),
+    UnitRef("H-A", "UBND huyện An Phú", "district"), UnitRef("TX-B", "UBND thị xã Bình Minh", "district"),
+    UnitRef("X-C", "UBND xã Cát Tiên", "commune"), UnitRef("P-D", "UBND phường Đông Hải", "commune"),
+])
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def one(text: str):
+    found = propose(text, UNITS, TODAY).proposals
+    assert len(found) == 1, [p.source for p in found]
+    return found[0]
+
+
+def summary(text: str) -> list[tuple]:
+    return [(p.lead_units, p.coordinating_units, p.deadline.kind, p.deadline.due)
+            for p in propose(text, UNITS, TODAY).proposals]
+
+
+def test_a_conclusion_notice_gives_its_four_tasks_and_nothing_from_recitals_or_the_distribution_list():
+    assert summary(NOTICE) == [
+        (["STC"], ["SXD"], deadlines.BEFORE, date(2026, 3, 15)),
+        (["SXD"], [], deadlines.WITHIN_MONTH, date(2026, 4, 30)),
+        (["STC-NS"], [], deadlines.MONTHLY, date(2026, 2, 20)),
+        (["STC"], ["SXD"], deadlines.WITHIN_QUARTER, date(2026, 6, 30)),
+    ]
+    first = propose(NOTICE, UNITS, TODAY).proposals[0]
+    assert first.source == "Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn; " \
+                           "hoàn thành trước ngày 15/3/2026."
+    assert first.content.endswith("hoàn thành trước ngày 15/3/2026")
+
+
+@pytest.mark.parametrize("sentence, lead, coordinating", [
+    ("Giao Sở TN&MT chủ trì, phối hợp với Sở KH&ĐT thẩm định hồ sơ.", ["STNMT"], ["SKHDT"]),
+    ("Đề nghị Giám đốc Sở Tài nguyên & Môi trường rà soát hồ sơ.", ["STNMT"], []),
+    ("SO TAI CHINH chu tri, phoi hop SO XAY DUNG kiem tra.", ["STC"], ["SXD"]),
+    ("Yêu cầu SNNMT báo cáo kết quả.", ["SNNMT"], []),
+    ("Giao các Sở: Tài chính, Xây dựng và Kế hoạch và Đầu tư phối hợp kiểm tra.", ["STC", "SXD", "SKHDT"], []),
+    ("Giao UBND các huyện, thị xã, thành phố triển khai thực hiện.", ["H-A", "TX-B"], []),
+    ("UBND các xã, phường tổ chức tuyên truyền.", ["P-D", "X-C"], []),
+    ("Yêu cầu UBND huyện, thị xã tổ chức thực hiện.", ["H-A", "TX-B"], []),
+    ("Yêu cầu UBND huyện An Phú phối hợp với UBND xã Cát Tiên kiểm tra.", ["H-A"], ["X-C"]),
+    ("Giao Sở Tài chính chủ trì, phối hợp với UBND huyện thực hiện.", ["STC"], []),
+    ("Giao các sở, ban, ngành theo chức năng rà soát, báo cáo.", ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"], []),
+    ("Giao Sở Xây dựng chủ trì, phối hợp các sở, ngành liên quan kiểm tra.", ["SXD"], []),
+    ("Sở Kế hoạch và Đầu tư - cơ quan thường trực tham mưu UBND tỉnh sơ kết.", ["SKHDT"], []),
+    ("Văn phòng UBND tỉnh có trách nhiệm đôn đốc các đơn vị.", ["VP"], []),
+    ("Giao Sở Xây dựng chủ trì, phối hợp với Sở Tài chính, UBND các xã, phường và các cơ quan liên quan "
+     "rà soát, tham mưu UBND tỉnh.", ["SXD"], ["STC", "P-D", "X-C"]),
+])
+def test_units_by_name_abbreviation_initials_list_and_tier(sentence, lead, coordinating):
+    proposal = one(sentence)
+    assert (proposal.lead_units, proposal.coordinating_units) == (lead, coordinating)
+
+
+def test_a_unit_heading_gives_its_list_items_and_a_deadline_sentence_joins_the_task_before_it():
+    text = ("1. Sở Tài chính:\n- Rà soát dự toán năm 2026.\n- Tổng hợp số liệu.\n"
+            "Giao Sở Xây dựng tham mưu UBND tỉnh thực hiện Quyết định số 772/QĐ-TTg. "
+            "Yêu cầu hoàn thiện gửi Văn phòng UBND tỉnh trước ngày 20/7/2026.")
+    assert summary(text) == [(["STC"], [], "none", None), (["STC"], [], "none", None),
+                             (["SXD"], [], deadlines.BEFORE, date(2026, 7, 20))]
+
+
+def test_sentences_that_assign_nothing_are_not_proposed():
+    text = ("UBND tỉnh có ý kiến như sau:\nCăn cứ đề nghị của Sở Tài chính tại Tờ trình số 5/TTr-STC.\n"
+            "Sở Xây dựng đã báo cáo tiến độ.\nVăn phòng UBND tỉnh thông báo để Sở Tài chính biết, thực hiện./.")
+    assert propose(text, UNITS, TODAY).proposals == []
+
+
+@pytest.mark.parametrize("phrase, kind, due, extra", [
+    ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
+    ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
+    ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
+    ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
+    ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
+    ("hoàn thành trong quý III/2026", deadlines.WITHIN_QUARTER, date(2026, 9, 30), None),
+    ("hoàn thành trong quý 1 năm 2027", deadlines.WITHIN_QUARTER, date(2027, 3, 31), None),
+    ("báo cáo định kỳ hằng tháng trước ngày 20", deadlines.MONTHLY, date(2026, 2, 20), 20),
+    ("báo cáo hàng tháng, chậm nhất vào ngày 5", deadlines.MONTHLY, date(2026, 3, 5), 5),
+    ("báo cáo UBND tỉnh trong 30 ngày làm việc", deadlines.WORKING_DAYS, None, 30),
+    ("báo cáo UBND tỉnh", deadlines.NONE, None, None),
+])
+def test_deadline_kinds(phrase, kind, due, extra):
+    deadline = one(f"Giao Sở Tài chính {phrase}.").deadline
+    assert (deadline.kind, deadline.due) == (kind, due)
+    assert extra in (deadline.day, deadline.days)
+
+
+def test_a_docx_is_read_paragraph_by_paragraph():
+    document = read_document(notice_docx(), "thong-bao.docx")
+    assert document.method == "docx"
+    assert len(propose(document.text, UNITS, TODAY).proposals) == 4
+
+
+def _pdf(path: Path, text: str) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("sans", "", str(FONT))
+    pdf.set_font("sans", size=13)
+    pdf.multi_cell(0, 8, text)
+    pdf.output(str(path))
+    return path.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_a_pdf_is_read_through_its_text_layer_with_wrapped_lines_joined(tmp_path):
+    document = read_document(_pdf(tmp_path / "tb.pdf", NOTICE), "tb.pdf")
+    assert document.method == "pdf_text"
+    assert summary(document.text) == summary(NOTICE)
+
+
+OCR_TEXT = ("Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn; "
+            "hoàn thành trước ngày 15/3/2026.")
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None or not ocr_available(),
+                    reason="OCR needs poppler-utils and tesseract-ocr with tesseract-ocr-vie (Debian packages)")
+def test_a_scanned_pdf_is_read_through_ocr_with_vietnamese_data(tmp_path):
+    _pdf(tmp_path / "text.pdf", OCR_TEXT)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(tmp_path / "text.pdf"),
+                    str(tmp_path / "scan")], check=True)
+    scan = FPDF()
+    scan.add_page()
+    scan.image(str(tmp_path / "scan.png"), x=0, y=0, w=210)
+    scan.output(str(tmp_path / "scan.pdf"))
+    document = read_document((tmp_path / "scan.pdf").read_bytes(), "scan.pdf")
+    assert document.method == "ocr"
+    assert summary(document.text) == [(["STC"], ["SXD"], deadlines.BEFORE, date(2026, 3, 15))]
+    image = read_document((tmp_path / "scan.png").read_bytes(), "scan.png")
+    assert summary(image.text) == summary(document.text)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_reading_stops_at_its_time_bound(tmp_path, monkeypatch):
+    from engine.proposals import reading
+
+    data = _pdf(tmp_path / "tb.pdf", NOTICE)
+    monkeypatch.setattr(reading, "READ_SECONDS", 0)
+    with pytest.raises(ReadingError) as refused:
+        read_document(data, "tb.pdf")
+    assert refused.value.reason == "too_slow" and refused.value.params == {"seconds": 0}
+
+
+def test_files_that_give_no_text_are_refused_with_the_reason(monkeypatch):
+    with pytest.raises(ReadingError) as refused:
+        read_document(b"not a document", "notes.txt")
+    assert refused.value.reason == "unsupported"
+    with pytest.raises(ReadingError) as refused:
+        read_document(b"PK\x03\x04 broken", "broken.docx")
+    assert refused.value.reason == "unreadable"
+    with pytest.raises(ReadingError) as refused:
+        read_document(b"x" * (10 * 1024 * 1024 + 1), "big.pdf")
+    assert refused.value.reason == "too_large"
+    monkeypatch.setattr(shutil, "which", lambda name: None)   # a server without tesseract
+    with pytest.raises(ReadingError) as refused:
+        read_document(b"\x89PNG image", "scan.png")
+    assert refused.value.reason == "ocr_unavailable"
+
+
+def test_a_long_text_is_read_up_to_the_bound():
+    from engine.proposals.extract import MAX_TEXT
+
+    found = propose("Giao Sở Tài chính rà soát.\n" * (MAX_TEXT // 20), UNITS, TODAY)
+    assert found.truncated and len(found.proposals) < MAX_TEXT // 20
+
+
+@pytest.mark.parametrize("text", ["Sở Tài chính " * 4000, "Giao Sở Tài chính, " * 4000, "UBND các xã, " * 4000,
+                                  "Giao Sở Tài chính rà soát\n" * 4000])
+def test_text_made_to_be_slow_stays_fast(text):
+    """Time grows with the text, not with its square (one sentence naming a unit 4,000 times took
+    15 s before; a whole directive takes milliseconds)."""
+    import time
+
+    began = time.perf_counter()
+    propose(text, UNITS, TODAY)
+    assert time.perf_counter() - began < 3

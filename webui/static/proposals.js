@@ -1,0 +1,79 @@
+// Register a directive: assignments proposed from the pasted text or the attached document.
+// Each proposal becomes an ordinary assignment row (one per lead unit) with the sentence it came
+// from shown above it; the clerk corrects or removes rows and nothing is stored until the form
+// is submitted.
+(function () {
+  var panel = document.getElementById('proposals');
+  if (!panel) return;
+  var form = document.getElementById('register');
+  var list = document.getElementById('assignments');
+  var status = document.getElementById('proposal-status');
+  var MAX_ROWS = 100;  // webui/directives/routes.py MAX_ASSIGNMENTS
+
+  function blank(row) {
+    return row.querySelector('textarea').value.trim() === '' && !row.querySelector('select').value;
+  }
+
+  function sourceNote(proposal) {
+    var note = document.createElement('p');
+    note.className = 'proposal-source';
+    var label = document.createElement('strong');
+    label.textContent = panel.dataset.sourceLabel + ' ';
+    var quote = document.createElement('q');
+    quote.textContent = proposal.source;
+    var deadline = document.createElement('small');
+    deadline.className = 'proposal-deadline';
+    deadline.textContent = panel.dataset.deadlineLabel + ' ' + proposal.deadline.label
+      + (proposal.deadline.display ? ' ' + proposal.deadline.display : '');
+    note.append(label, quote, document.createElement('br'), deadline);
+    return note;
+  }
+
+  function addRow(proposal, lead) {
+    document.getElementById('add-row').click();
+    var row = list.lastElementChild;
+    row.classList.add('proposed');
+    row.querySelector('textarea').value = proposal.content;
+    row.querySelector('select[name$="-lead_unit"]').value = lead.code;
+    var coordinating = proposal.coordinating_units.map(function (u) { return u.code; });
+    row.querySelectorAll('select[name$="-coordinating_units"] option').forEach(function (opt) {
+      opt.selected = coordinating.indexOf(opt.value) >= 0;
+    });
+    if (proposal.deadline.display) row.querySelector('input[name$="-deadline"]').value = proposal.deadline.display;
+    if (proposal.deadline.working_days !== null) {
+      var days = row.querySelector('input[name$="-deadline_days"]');
+      days.value = proposal.deadline.working_days;
+      days.dispatchEvent(new Event('input', {bubbles: true}));
+    }
+    row.querySelector('legend').after(sourceNote(proposal));
+  }
+
+  function show(data) {
+    var rows = [];
+    data.proposals.forEach(function (p) { p.lead_units.forEach(function (lead) { rows.push([p, lead]); }); });
+    var before = Array.prototype.slice.call(list.querySelectorAll('fieldset.assignment'));
+    rows.slice(0, MAX_ROWS - before.filter(function (r) { return !blank(r); }).length)
+      .forEach(function (pair) { addRow(pair[0], pair[1]); });
+    if (rows.length) before.filter(blank).forEach(function (row) { row.remove(); });
+    list.querySelectorAll('fieldset.assignment .seq').forEach(function (el, i) { el.textContent = i + 1; });
+    list.dispatchEvent(new Event('change'));
+    status.textContent = rows.length ? panel.dataset.foundLabel : panel.dataset.noneLabel;
+  }
+
+  document.getElementById('propose').addEventListener('click', function () {
+    var body = new FormData();
+    body.append('csrf_token', form.elements['csrf_token'].value);
+    body.append('text', document.getElementById('proposal-text').value);
+    var file = document.getElementById('proposal-file').files[0];
+    if (file) body.append('file', file);
+    if (form.elements['issued_on']) body.append('issued_on', form.elements['issued_on'].value);
+    status.textContent = '…';
+    fetch(panel.dataset.url, {method: 'POST', body: body, credentials: 'same-origin'})
+      .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
+      .then(function (answer) {
+        if (answer.ok) show(answer.data);
+        else status.textContent = answer.data.error || panel.dataset.failedLabel;
+      })
+      .catch(function () { status.textContent = panel.dataset.failedLabel; });
+  });
+})();
