@@ -62,6 +62,10 @@ CASES = {
     "/inspections/<inspection_id>/follow-up": ("POST", "/inspections/{inspection}/follow-up", {
         "symbol": "1/TB-UBND", "issued_on": "2026-02-12", "issuer": "UBND", "summary": "x",
         "assignments": [{"content": "x", "lead_unit": "SXD", "deadline_days": 5}]}, {403, 404}, None),
+    "/reports/office": ("GET", "/reports/office", None, {200}, None),  # the office's reports are not a unit's
+    "/reports/adhoc": ("POST", "/reports/adhoc", {"topic": "x", "units": ["STC"], "due": "2026-12-31",
+                                                  "office_due": "2026-12-31"}, {403}, None),
+    "/directives/proposals": ("POST", "/directives/proposals", {"text": "Giao Sở Tài chính chủ trì"}, {403}, None),
     "/reports/summary": [
         ("GET", "/reports/summary", None, {200}, '"code":"STC"'),
         ("GET", "/reports/summary?unit=STC", None, {400}, None),

@@ -2,7 +2,7 @@
 follow-up directives
 
 Revision ID: a7c3e9d1b5f2
-Revises: b7e2c9d4a1f3
+Revises: b7c3e9a2d5f1
 Create Date: 2026-12-04 04:30:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a7c3e9d1b5f2'
-down_revision = 'b7e2c9d4a1f3'
+down_revision = 'b7c3e9a2d5f1'
 branch_labels = None
 depends_on = None
 
