@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine import audit, forms
 from engine.directives import service as directives
 from engine.directives.models import ENDED, Assignment, AssignmentStatus, Directive, DirectiveStatus
-from engine.directives.service import DirectiveError
+from engine.directives.service import DirectiveError, written_text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -42,7 +42,7 @@ TAKES_ASSIGNMENTS = (DirectiveStatus.ASSIGNED, DirectiveStatus.UNTRACKED)
 def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: str = "") -> Assignment:
     """Withdraw an assignment with its reason; `instruction` says on whose instruction (required
     of everyone but the leader, see permissions.changes_on_instruction)."""
-    reason, instruction = _text(reason), _text(instruction)
+    reason, instruction = written_text(reason), written_text(instruction)
     if not reason:
         raise DirectiveError("Give the reason for withdrawing the assignment.")
     with engine.db.session() as session:
@@ -90,7 +90,7 @@ def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str 
     content, deadline, any combination, checked by the correction form — as a correction of a
     returned assignment does (the same step of the process, history and announcements).
     `instruction` as for `withdraw`."""
-    instruction = _text(instruction)
+    instruction = written_text(instruction)
     with engine.db.session() as session:
         assignment, user = _changeable(
             session, assignment_id, actor, instruction,
@@ -221,9 +221,4 @@ def _editable(session: Session, directive_id: int, actor: User) -> tuple[Directi
     return directive, user
 
 
-def _text(value) -> str:
-    try:
-        return forms.clean_input(value or "")
-    except forms.Invalid as exc:
-        raise DirectiveError(exc.message.text, **exc.message.params) from None
 

@@ -23,7 +23,7 @@ from engine.directives.models import (
     ExtensionRequest,
     ExtensionStatus,
 )
-from engine.directives.service import DirectiveError
+from engine.directives.service import DirectiveError, written_text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.org import permissions
 from engine.org.models import Unit, User
@@ -39,12 +39,7 @@ EXPLANATION_DAYS = 3  # working days to answer, unless the ruleset says otherwis
 
 def request_extension(engine, assignment_id: int, new_deadline, reason: str, actor: User) -> ExtensionRequest:
     """The lead unit asks to move its deadline to `new_deadline` (a date, ISO or dd/mm/yyyy)."""
-    try:
-        reason = forms.clean_input(reason or "")
-    except forms.Invalid as exc:
-        raise DirectiveError(exc.message.text, **exc.message.params) from None
-    if not reason:
-        raise DirectiveError("Give the reason for the extension.")
+    reason = written_text(reason, "Give the reason for the extension.")
     try:
         day = forms.parse_date(new_deadline)
     except forms.Invalid:

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import audit, clock, forms
+from engine import audit, clock
 from engine.directives.models import (
     Assignment,
     AssignmentStatus,
     RaisedIssue,
     RaisedIssueKind,
 )
-from engine.directives.service import DirectiveError
-from engine.errors import Forbidden, NotFound
+from engine.directives.service import DirectiveError, seen_assignment, written_text
+from engine.errors import Forbidden
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -38,17 +38,10 @@ def raise_issue(engine, assignment_id: int, kind: str, text: str, actor: User,
         issue_kind = RaisedIssueKind(kind)
     except ValueError:
         raise DirectiveError("Choose what you raise: a request for direction or a coordination problem.") from None
-    try:
-        text = forms.clean_input(text or "")
-    except forms.Invalid as exc:
-        raise DirectiveError(exc.message.text, **exc.message.params) from None
-    if not text:
-        raise DirectiveError("Describe the issue.")
+    text = written_text(text, "Describe the issue.")
     with engine.db.session() as session:
         user = session.get_one(User, actor.id)
-        assignment = session.get(Assignment, assignment_id)
-        if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment.id):
-            raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+        assignment = seen_assignment(session, user, assignment_id)
         unit_id = raising_unit(session, user, assignment)
         if unit_id is None:
             raise Forbidden("Only a unit given this assignment may raise an issue about it.")

@@ -19,7 +19,7 @@ from engine.directives.models import (
     DeadlineKind,
     Directive,
 )
-from engine.errors import EngineError, Forbidden
+from engine.errors import EngineError, Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
@@ -34,6 +34,26 @@ MAX_WORKING_DAYS = 3650     # a deadline given in working days: about 14 years a
 
 class DirectiveError(EngineError):
     pass
+
+
+def written_text(value, missing: str | None = None) -> str:
+    """What a person wrote (a reason, a message), cleaned as every input is; with `missing`,
+    a blank one is refused with that message."""
+    try:
+        text = forms.clean_input(value or "")
+    except forms.Invalid as exc:
+        raise DirectiveError(exc.message.text, **exc.message.params) from None
+    if missing and not text:
+        raise DirectiveError(missing)
+    return text
+
+
+def seen_assignment(session: Session, user: User, assignment_id: int) -> Assignment:
+    """The assignment `user` may see, or NotFound — the same answer as for one that does not exist."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment.id):
+        raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+    return assignment
 
 
 def has_blocked_status(settings: dict) -> bool:

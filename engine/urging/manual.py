@@ -4,10 +4,10 @@ unit's staff are told, and the coordinating units' too when the office chooses; 
 is in the assignment's history."""
 from __future__ import annotations
 
-from engine import audit, forms
-from engine.directives.models import ENDED, Assignment
-from engine.directives.service import DirectiveError
-from engine.errors import Forbidden, NotFound
+from engine import audit
+from engine.directives.models import ENDED
+from engine.directives.service import DirectiveError, seen_assignment, written_text
+from engine.errors import Forbidden
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org.models import Unit, User
@@ -17,17 +17,10 @@ KIND = "urged"
 
 def urge(engine, assignment_id: int, message: str, actor: User, *, coordinating: bool = False) -> int:
     """Tell the units doing the assignment `message`; returns how many people were told."""
-    try:
-        message = forms.clean_input(message or "")
-    except forms.Invalid as exc:
-        raise DirectiveError(exc.message.text, **exc.message.params) from None
-    if not message:
-        raise DirectiveError("Write what the unit is urged to do.")
+    message = written_text(message, "Write what the unit is urged to do.")
     with engine.db.session() as session:
         user = session.get_one(User, actor.id)
-        assignment = session.get(Assignment, assignment_id)
-        if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment.id):
-            raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
+        assignment = seen_assignment(session, user, assignment_id)
         if not permissions.may_urge(user):
             raise Forbidden("Only the tracking office or the leader may urge a unit.")
         if assignment.status in ENDED:

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from engine.config import REPO_ROOT
 from engine.directives import service as directives
 from engine.directives.models import Assignment
+from engine.notifications.models import Notification
+from engine.org.models import User
 from engine.runtime.models import WorkflowInstance, WorkItem
 
 SYMBOL = "45/2026/QĐ-UBND"
@@ -86,3 +88,11 @@ def instance(engine, instance_id: int) -> WorkflowInstance:
 def run_timers_at(engine, clock, moment: datetime) -> int:
     clock.set(moment)
     return engine.runtime.run_due_timers()
+
+
+def notified(engine, kind: str) -> dict[str, str]:
+    """username -> body of the notifications of `kind`."""
+    with engine.db.session() as s:
+        rows = s.execute(select(User.username, Notification.body).join(Notification, Notification.user_id == User.id)
+                         .where(Notification.kind == kind)).all()
+    return dict(rows)

@@ -2,12 +2,9 @@
 dak-lak ruleset: who is told of what, with the words that matter."""
 
 import pytest
-from sqlalchemy import select
 
 from engine.directives import extensions
 from engine.errors import Forbidden
-from engine.notifications.models import Notification
-from engine.org.models import User
 from engine.urging import manual
 from tests.processes import drive
 
@@ -17,18 +14,11 @@ TASK = {"content": "Báo cáo tình hình giải ngân", "lead_unit": "STC", "co
         "deadline_days": 5}
 
 
-def _told(engine, kind: str) -> dict[str, str]:
-    """username -> body of the notifications of `kind`."""
-    with engine.db.session() as s:
-        rows = s.execute(select(User.username, Notification.body).join(Notification, Notification.user_id == User.id)
-                         .where(Notification.kind == kind)).all()
-    return dict(rows)
-
-
 def test_the_coordinating_unit_is_told_its_part(loaded, org_tree):
     engine, users = loaded, org_tree
     drive.register(engine, users, [TASK])
-    assert set(_told(engine, "assigned")) == {"stc"} and set(_told(engine, "coordination_asked")) == {"sxd"}
+    assert set(drive.notified(engine, "assigned")) == {"stc"}
+    assert set(drive.notified(engine, "coordination_asked")) == {"sxd"}
 
 
 def test_a_report_sent_back_tells_the_unit_why_and_the_reopened_form_says_it(loaded, org_tree):
@@ -36,12 +26,12 @@ def test_a_report_sent_back_tells_the_unit_why_and_the_reopened_form_says_it(loa
     drive.register(engine, users, [{**TASK, "coordinating_units": []}])
     drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Đã xong"}, users["stc"])
     drive.complete(engine, "review", {"decision": "send_back", "review_note": "Thiếu số liệu quý IV"}, users["clerk"])
-    assert "Yêu cầu của Văn phòng: Thiếu số liệu quý IV" in _told(engine, "sent_back")["stc"]
+    assert "Yêu cầu của Văn phòng: Thiếu số liệu quý IV" in drive.notified(engine, "sent_back")["stc"]
     assert "Văn phòng trả lại báo cáo, yêu cầu: Thiếu số liệu quý IV" in drive.ready(engine, "handle").instructions
     drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Đã bổ sung"}, users["stc"])
     assert "Thiếu số liệu" not in drive.ready(engine, "review").instructions
     drive.complete(engine, "review", {"decision": "close"}, users["clerk"])
-    assert set(_told(engine, "closed")) == {"stc"}
+    assert set(drive.notified(engine, "closed")) == {"stc"}
 
 
 def test_a_corrected_return_tells_the_new_lead_unit(loaded, org_tree):
@@ -50,7 +40,7 @@ def test_a_corrected_return_tells_the_new_lead_unit(loaded, org_tree):
     drive.complete(engine, "handle", {"action": "return", "return_reason": "Không thuộc chức năng"}, users["stc"])
     drive.complete(engine, "correct", {"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng chủ trì"},
                    users["clerk"])
-    assert "Nội dung điều chỉnh: Giao Sở Xây dựng chủ trì" in _told(engine, "corrected")["sxd"]
+    assert "Nội dung điều chỉnh: Giao Sở Xây dựng chủ trì" in drive.notified(engine, "corrected")["sxd"]
     assert "Nhiệm vụ đã được điều chỉnh: Giao Sở Xây dựng chủ trì" in drive.ready(engine, "handle", "SXD").instructions
 
 
@@ -61,11 +51,12 @@ def test_extension_and_explanation_answers_reach_who_asked(loaded, org_tree):
     drive.complete(engine, "propose_extension", {"extension_proposal": "support"}, users["office_head"])
     drive.complete(engine, "decide_extension", {"extension_decision": "approve", "extension_note": "Lần cuối"},
                    users["leader"])
-    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in _told(engine, "extension_decided")["stc"]
+    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in drive.notified(engine, "extension_decided")["stc"]
     extensions.request_explanation(engine, aid, "Vì sao chưa cập nhật?", users["clerk"])
-    assert "Nội dung yêu cầu giải trình: Vì sao chưa cập nhật?" in _told(engine, "explanation_requested")["stc"]
+    asked = drive.notified(engine, "explanation_requested")
+    assert "Nội dung yêu cầu giải trình: Vì sao chưa cập nhật?" in asked["stc"]
     drive.complete(engine, "explain", {"explanation_answer": "Chờ số liệu các huyện"}, users["stc"])
-    assert "Nội dung giải trình: Chờ số liệu các huyện" in _told(engine, "explanation_answered")["clerk"]
+    assert "Nội dung giải trình: Chờ số liệu các huyện" in drive.notified(engine, "explanation_answered")["clerk"]
 
 
 def test_the_office_urges_by_hand(loaded, org_tree):
@@ -74,7 +65,7 @@ def test_the_office_urges_by_hand(loaded, org_tree):
     with pytest.raises(Forbidden):
         manual.urge(engine, aid, "Khẩn trương", users["stc"])
     assert manual.urge(engine, aid, "Đề nghị báo cáo trước 16 giờ ngày 20/02", users["clerk"]) == 2
-    told = _told(engine, "urged")
+    told = drive.notified(engine, "urged")
     assert set(told) == {"stc", "stc_gd"} and "Đề nghị báo cáo trước 16 giờ ngày 20/02" in told["stc"]
     manual.urge(engine, aid, "Đề nghị phối hợp", users["clerk"], coordinating=True)
-    assert "sxd" in _told(engine, "urged")
+    assert "sxd" in drive.notified(engine, "urged")

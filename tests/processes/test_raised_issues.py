@@ -9,8 +9,6 @@ from engine.directives import raised
 from engine.directives.models import RaisedIssue
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
-from engine.notifications.models import Notification
-from engine.org.models import User
 from engine.registry import service as registry
 from tests.processes import drive
 
@@ -18,14 +16,6 @@ pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted befor
 
 TASK = {"content": "Rà soát quy hoạch khu công nghiệp", "lead_unit": "STC", "coordinating_units": ["SXD"],
         "deadline_days": 10}
-
-
-def _notes(engine, kind: str) -> dict[str, str]:
-    """username -> body of the notifications of `kind`."""
-    with engine.db.session() as s:
-        rows = s.execute(select(User.username, Notification.body).join(Notification, Notification.user_id == User.id)
-                         .where(Notification.kind == kind)).all()
-    return {username: body for username, body in rows}
 
 
 def _issue(engine, issue_id: int) -> RaisedIssue:
@@ -39,20 +29,20 @@ def test_a_disagreement_goes_through_the_office_head_to_the_leader_and_back(load
     issue = raised.raise_issue(engine, aid, "direction", "Sở Xây dựng và Sở Tài chính chưa thống nhất phạm vi rà soát",
                                users["stc"])
     assert sorted(drive.ready_elements(engine)) == ["contribute", "handle", "submit_issue"]  # handling goes on
-    assert "Sở Tài chính xin ý kiến chỉ đạo: Sở Xây dựng" in _notes(engine, "issue_raised")["chanhvp"]
+    assert "Sở Tài chính xin ý kiến chỉ đạo: Sở Xây dựng" in drive.notified(engine, "issue_raised")["chanhvp"]
     submit = drive.ready(engine, "submit_issue")
     with pytest.raises(Forbidden):  # the office head's step, not the clerk's
         engine.runtime.complete(submit.id, {"issue_opinion": "x"}, users["clerk"])
     engine.runtime.complete(submit.id, {"issue_opinion": "Đề nghị giao Sở Tài chính chủ trì"}, users["office_head"])
     assert _issue(engine, issue.id).status == "submitted"
-    assert "chutich" in _notes(engine, "issue_raised")
+    assert "chutich" in drive.notified(engine, "issue_raised")
     direct = drive.ready(engine, "direct_issue")
     assert "Đề nghị giao Sở Tài chính chủ trì" in direct.instructions
     engine.runtime.complete(direct.id, {"issue_direction": "Sở Tài chính chủ trì, Sở Xây dựng phối hợp"},
                             users["leader"])
     stored = _issue(engine, issue.id)
     assert (stored.status, stored.answer) == ("answered", "Sở Tài chính chủ trì, Sở Xây dựng phối hợp")
-    answered = _notes(engine, "issue_answered")
+    answered = drive.notified(engine, "issue_answered")
     assert set(answered) == {"stc"}  # the officers of the unit that asked
     assert "Ý kiến chỉ đạo: Sở Tài chính chủ trì" in answered["stc"]
     assert sorted(drive.ready_elements(engine)) == ["contribute", "handle"]
@@ -69,12 +59,12 @@ def test_a_coordinating_unit_flags_the_lead_unit_and_the_office_urges_it(loaded,
     issue = raised.raise_issue(engine, aid, "coordination", "Chưa gửi số liệu để phối hợp", users["sxd"],
                                about_unit="STC")
     assert "Sở Xây dựng phản ánh Sở Tài chính chưa thực hiện phần việc được giao" in \
-        _notes(engine, "issue_raised")["clerk"]
+        drive.notified(engine, "issue_raised")["clerk"]
     settle = drive.ready(engine, "settle_flag")
     engine.runtime.complete(settle.id, {"flag_action": "Đề nghị Sở Tài chính gửi số liệu trước 20/02"}, users["clerk"])
     assert _issue(engine, issue.id).status == "answered"
-    assert set(_notes(engine, "coordination_urged")) == {"stc"}  # the flagged unit is urged
-    assert set(_notes(engine, "issue_answered")) == {"sxd"}                # the unit that flagged is told
+    assert set(drive.notified(engine, "coordination_urged")) == {"stc"}  # the flagged unit is urged
+    assert set(drive.notified(engine, "issue_answered")) == {"sxd"}                # the unit that flagged is told
     with engine.db.session() as s:
         [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "issue.raised_coordination")).all()
         assert entry.after["about_unit"] == "Sở Tài chính"
