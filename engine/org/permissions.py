@@ -41,6 +41,7 @@ from engine.text import filled
 ORGANISATION_WIDE = frozenset({"clerk", "office_head", "leader", "inspector", "system_admin"})
 OFFICE = ("clerk", "office_head")                  # the tracking office (Văn phòng): registers, is notified
 EXPLANATION_ASKERS = ("clerk", "office_head", "leader")
+REPORT_RECIPIENTS = ("leader",)  # an issued office report goes to them where [reports] send_to is silent
 # Adjusting a task is the leader's decision on the office's proposal (Bạc Liêu Đ.12 k.4, Đắk Lắk
 # Đ.10 k.4, Cần Thơ Đ.11 k.2, Gia Lai Đ.9 k.2, Quỳnh Nhai Đ.14 k.2c): the leader withdraws or
 # adjusts one, or the office does on the leader's instruction, which it records.

@@ -30,7 +30,7 @@ settings_schema("report_calendar", {"period": TEXT, "sender": TEXT, "day": {"typ
 settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG, "symbol": TEXT,
                             "send_to": {"type": "array", "items": TEXT}, "publish": FLAG})
 SEND_TO_UNITS = "units"     # [reports] send_to: the units that were asked to report
-DEFAULT_SEND_TO = ("leader", SEND_TO_UNITS)
+DEFAULT_SEND_TO = (*permissions.REPORT_RECIPIENTS, SEND_TO_UNITS)
 DEFAULT_SYMBOL = "BC-VP"    # báo cáo của Văn phòng
 
 

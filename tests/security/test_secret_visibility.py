@@ -135,7 +135,9 @@ def _build(engine, clock, server) -> dict:
             "ids": {"directive_id": [directive.id], "assignment_id": [assignment_id], "item_id": list(items),
                     "sha256": [sha], "fmt": ["xlsx", "docx", "pdf"], "report_id": list(reports),
                     "bundle_id": [_bundle_id(engine)], "user_id": [users["clerk"].id],
-                    "path": ["assignment.bpmn"], "inspection_id": [inspection.id]},
+                    "path": ["assignment.bpmn"], "inspection_id": [inspection.id],
+                    "token": ["an-upload-nobody-kept"],  # an import preview (webui/directives/imports.py)
+                    "draft_id": [999999]},  # a process draft: only its author opens it
             "directive_id": directive.id}
 
 
