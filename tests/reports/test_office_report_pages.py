@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
+from engine.errors import NotFound
+from engine.reports.service import ensure_schedule, start_schedule
 from engine.runtime.models import WorkItem
+from tests.conftest import create_org_tree, make_engine
+from tests.fixtures import PROCESSES
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
@@ -57,3 +62,21 @@ def _unit_item(engine, org_tree) -> int:
     with engine.db.session() as s:
         return s.scalars(select(WorkItem.id).where(WorkItem.element_id == "adhoc_unit_report",
                                                    WorkItem.unit_id == org_tree["stc"].unit_id)).one()
+
+
+def test_a_regulation_without_report_days_schedules_nothing(database_url, clock, tmp_path):
+    """A ruleset with no [[report_calendar]] (the test fixture "mini"): nothing is scheduled, and
+    the periodic-report page says so instead of offering to start a schedule."""
+    engine = make_engine(database_url, clock, ruleset="mini", processes_dir=str(PROCESSES), tmp_path=tmp_path)
+    try:
+        create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        assert ensure_schedule(engine) is None
+        with pytest.raises(NotFound):
+            start_schedule(engine)
+        page = _signed_in(create_app(engine, SECRET_KEY="test-secret", TESTING=True), "chanhvp").get(
+            "/reports/periodic").get_data(as_text=True)
+        assert "Quy chế không quy định lịch báo cáo định kỳ" in page and "/reports/periodic/schedule" not in page
+    finally:
+        engine.close()

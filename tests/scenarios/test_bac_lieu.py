@@ -5,19 +5,17 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
 from engine.directives import extensions
 from engine.directives.service import AssignmentError, DirectiveError
-from engine.errors import NotFound
 from engine.forms import FormValidationError
 from engine.org.models import User
 from engine.outcomes import Outcome, outcome_of
 from engine.registry import service as registry
 from engine.reports import counts
-from engine.reports.service import ensure_schedule, start_schedule
-from engine.runtime.models import WorkflowInstance
+from engine.reports.service import ensure_schedule
 from tests.scenarios.drive import Scenario, due_day
 from tests.webui.conftest import Browser
 from webui.app import create_app
@@ -252,20 +250,13 @@ def test_a_bad_government_deadline_is_refused_naming_its_row(sc):
     assert (refused.value.seq, refused.value.field) == (1, "upstream_deadline")
 
 
-def test_no_report_calendar_no_scheduled_reports(sc):
-    """Đ.14 k.2 names periodic reports but sets no calendar: nothing is scheduled, and the
-    schedule page says so instead of offering to start one."""
-    assert ensure_schedule(sc.engine) is None
-    with pytest.raises(NotFound, match="no reporting calendar"):
-        start_schedule(sc.engine)
+def test_the_report_calendar_starts_with_its_deployment_days(sc):
+    """Đ.14 k.2 names periodic reports and Đ.9 k.2 their periods (quarter, half-year, year) but
+    sets no day: the ruleset's calendar gives deployment days, and the schedule runs on them."""
+    assert ensure_schedule(sc.engine) is not None
     browser = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
     browser.login("chanhvp")
-    page = browser.get("/reports/periodic").get_data(as_text=True)
-    assert "Quy chế không quy định lịch báo cáo định kỳ" in page
-    assert "/reports/periodic/schedule" not in page
-    with sc.engine.db.session() as s:
-        assert s.scalar(select(func.count()).select_from(WorkflowInstance)
-                        .where(WorkflowInstance.purpose == "periodic_report")) == 0
+    assert "Quy chế không quy định lịch báo cáo định kỳ" not in browser.get("/reports/periodic").get_data(as_text=True)
 
 
 def test_a_task_withdrawn_while_the_office_owes_its_status_update(sc):
