@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engine.directives.models import Directive
 from engine.notifications.models import Notification
+from webui.app import create_app
 
 DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "17/04/2026",
             "legal_basis": "Quy chế theo dõi, đôn đốc, kiểm tra",
@@ -80,6 +81,11 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     assert body["published"] == (ruleset == "dak-lak")
     published = call("snv")("GET", "/inspections/published").get_json()["items"]
     assert [p["id"] for p in published] == ([inspection_id] if ruleset == "dak-lak" else [])
+    engine.settings.public_results = True  # the deployment's public page shows the published conclusion
+    public = create_app(engine, SECRET_KEY="test-secret", TESTING=True).test_client().get("/public/results")
+    shown = public.get_data(as_text=True)
+    assert ("Kết luận kiểm tra" in shown and "Kiểm tra việc thực hiện nhiệm vụ năm 2025" in shown
+            and "Sở Tài chính" in shown) == (ruleset == "dak-lak")
 
     # The recommendation becomes an ordinary assignment, tracked like any other.
     notice = {"symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND",

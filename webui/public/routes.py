@@ -1,6 +1,7 @@
 """Published results (Đắk Lắk Đ.19 k.2, Gia Lai Đ.8 k.1: the office's report is published on
 the portal), when the deployment switches it on (`public_results`). No sign-in. It lists the
-issued reports the ruleset publishes ([reports] publish), each downloadable as Word; live
+issued reports the ruleset publishes ([reports] publish), each downloadable as Word, and the
+inspection conclusions it publishes ([inspection] publish_conclusion, Đắk Lắk Đ.17 k.3b); live
 per-unit aggregates of one period only when the deployment says so too (`public_figures`).
 Assignments that are secret, or belong to a secret directive, are never counted or named."""
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 
 from engine import clock
+from engine.inspections import service as inspections
 from engine.org import service as org
+from engine.org.models import Unit
 from engine.outcomes import BUCKETS
 from engine.reports import counts
 from engine.reports.calendar import parse_period
@@ -35,8 +38,11 @@ def results():
     _published_only()
     with engine().db.reading() as session:
         issued = [(row, report_label(row)) for row in published_reports(session)]
+        conclusions = [(row, [session.get_one(Unit, u.unit_id).name for u in row.units])
+                       for row in inspections.published_conclusions(session)]
     if not engine().settings.public_figures:
-        return render_template("public/results.html", issued=issued, figures=False, root=None)
+        return render_template("public/results.html", issued=issued, conclusions=conclusions, figures=False,
+                               root=None)
     today = clock.today()
     # Only the period is taken from the visitor: no unit, urgency or date filters to probe with.
     period = request.args.get("period", "")
@@ -52,8 +58,8 @@ def results():
         total = counts.total(session, scope)
     choices = [(key, parse_period(key).label)
                for key in (f"{y}{suffix}" for y in (today.year, today.year - 1) for suffix in PERIODS_SHOWN)]
-    response = render_template("public/results.html", issued=issued, figures=True, q=query, units=units,
-                               total=total, error=error, choices=choices, buckets=BUCKETS,
+    response = render_template("public/results.html", issued=issued, conclusions=conclusions, figures=True,
+                               q=query, units=units, total=total, error=error, choices=choices, buckets=BUCKETS,
                                denominator_msgids=DENOMINATOR_MSGIDS, root=root)
     return response, 400 if error else 200
 
