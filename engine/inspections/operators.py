@@ -142,9 +142,9 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
 def _council_staff(ctx: StepContext, inspection: Inspection, code: str) -> list:
     """The staff of the council's unit; a deployment without that unit sends the report to the
     others, and the audit log says the council was not told."""
-    unit = org.unit_by_code(ctx.session, code)
-    if unit is None:
+    staff = permissions.unit_staff_by_code(ctx.session, code)
+    if staff is None:
         audit.record(ctx.session, "inspection.council_missing", "inspection", inspection.id, actor=ctx.actor,
                      after={"council_unit": code})
         return []
-    return permissions.unit_staff(ctx.session, unit.id)
+    return staff

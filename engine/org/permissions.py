@@ -211,6 +211,13 @@ def unit_staff(session: Session, unit_id: int) -> list[User]:
     return [user for role in UNIT_STAFF for user in holders(session, role, unit_id)]
 
 
+def unit_staff_by_code(session: Session, code: str) -> list[User] | None:
+    """The staff of the unit with `code` (a council named in the ruleset), or None when the
+    deployment has no such unit."""
+    unit = org.unit_by_code(session, code)
+    return None if unit is None else unit_staff(session, unit.id)
+
+
 def leaders(session: Session) -> list[User]:
     return holders(session, LEADER)
 

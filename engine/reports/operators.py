@@ -28,7 +28,7 @@ settings_schema("report_calendar", {"period": TEXT, "sender": TEXT, "day": {"typ
 # [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.service
 # (place) and the issue below (symbol, send_to, publish).
 settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG, "symbol": TEXT,
-                            "send_to": {"type": "array", "items": TEXT}, "publish": FLAG})
+                            "send_to": {"type": "array", "items": TEXT}, "send_to_unit": TEXT, "publish": FLAG})
 SEND_TO_UNITS = "units"     # [reports] send_to: the units that were asked to report
 DEFAULT_SEND_TO = (*permissions.REPORT_RECIPIENTS, SEND_TO_UNITS)
 DEFAULT_SYMBOL = "BC-VP"    # báo cáo của Văn phòng
@@ -191,7 +191,7 @@ def send_back(ctx: StepContext, data: dict, params: dict) -> dict:
 @OPERATORS.register("office_report.issue", required=("report",))
 def issue(ctx: StepContext, data: dict, params: dict) -> dict:
     """The approved report is issued: the next number of the year under [reports] symbol,
-    today's date; sent to [reports] send_to; published when [reports] publish is true."""
+    today's date; sent to [reports] send_to (and send_to_unit); published when [reports] publish is true."""
     row = _report_row(ctx, params["report"])
     if row.status != PeriodicReportStatus.ISSUED:  # a retried step does not issue twice
         settings = ctx.bundle.settings.get("reports") or {}
@@ -203,9 +203,23 @@ def issue(ctx: StepContext, data: dict, params: dict) -> dict:
         row.published = bool(settings.get("publish", False))
         audit.record(ctx.session, "office_report.issued", "periodic_report", row.id, actor=ctx.actor,
                      after={"number": row.number, "published": row.published})
-        _tell(ctx, row, recipients(ctx.session, row, settings.get("send_to", DEFAULT_SEND_TO)),
-              "office_report_issued", number=row.number, issued_on=row.issued_on.strftime("%d/%m/%Y"))
+        users = recipients(ctx.session, row, settings.get("send_to", DEFAULT_SEND_TO))
+        if settings.get("send_to_unit"):
+            users += _council_staff(ctx, row, settings["send_to_unit"])
+        _tell(ctx, row, users, "office_report_issued", number=row.number,
+              issued_on=row.issued_on.strftime("%d/%m/%Y"))
     return {"number": row.number, "issued_on": row.issued_on.isoformat() if row.issued_on else None}
+
+
+def _council_staff(ctx: StepContext, row: PeriodicReport, code: str) -> list:
+    """The staff of the unit [reports] send_to_unit names (an emulation council); a deployment
+    without that unit issues the report to the others, and the audit log says so."""
+    staff = permissions.unit_staff_by_code(ctx.session, code)
+    if staff is None:
+        audit.record(ctx.session, "office_report.council_missing", "periodic_report", row.id, actor=ctx.actor,
+                     after={"send_to_unit": code})
+        return []
+    return staff
 
 
 def _issued_in(session: Session, ruleset: str, year: int) -> int:

@@ -12,6 +12,7 @@ from docx import Document
 from sqlalchemy import select
 
 from engine.clock import VN_TZ
+from engine.org import service as org
 from engine.reports import adhoc
 from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
@@ -88,11 +89,22 @@ def _issued_as_ruleset_says(sc: Scenario, report_id: int, number: str) -> Period
     today = sc.clock.now().astimezone(VN_TZ).date()
     assert (row.status, row.number, row.issued_on, row.summary) == ("issued", number, today, "Đã bổ sung số liệu")
     assert row.published is RULESETS[sc.ruleset][0]
-    assert _told(sc, "office_report_issued") == {"leader"}  # [reports] send_to = ["leader"]
+    council = {"council"} if "council" in sc.users else set()  # Quỳnh Nhai Đ.16 k.2, Đ.19 k.2
+    assert _told(sc, "office_report_issued") == {"leader"} | council  # [reports] send_to = ["leader"]
     return row
 
 
+def _council(sc: Scenario) -> None:
+    """Quỳnh Nhai's emulation council ([reports] send_to_unit = "HDTDKT"), with one member."""
+    with sc.engine.db.session() as s:
+        org.create_unit(s, "HDTDKT", "Hội đồng Thi đua khen thưởng huyện", parent_code=org.root_unit(s).code)
+        sc.users["council"] = org.create_user(s, "thidua", "mat-khau-123", "Lò Văn Thi Đua", "HDTDKT",
+                                              ["unit_officer"])
+
+
 def test_one_periodic_report_cycle_to_the_issued_report(sc):
+    if sc.ruleset == "quynh-nhai":
+        _council(sc)
     instance = start_schedule(sc.engine)
     with sc.engine.db.session() as s:
         opened = s.scalars(select(PeriodicReport)).first()  # a reminder day already past opens it at once
