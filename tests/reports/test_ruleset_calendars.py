@@ -33,8 +33,15 @@ def d(text: str) -> date:
 
 # (period, units' due day, office's due day), in the order the units report.
 CALENDARS_2026 = {
-    # QĐ 25/2015 Đ.14 k.2 names periodic reports but sets no calendar: nothing is scheduled.
-    "bac-lieu": [],
+    # QĐ 25/2015 Đ.14 k.2 names periodic reports and Đ.9 k.2 their periods but sets no day: the
+    # deployment days read for Đắk Lắk (units by the 15th, year 15/11; the office by the 20th, 20/11).
+    "bac-lieu": [
+        ("Quý I năm 2026", "13/03", "20/03"),
+        ("6 tháng đầu năm 2026", "15/06", "19/06"),
+        ("Quý III năm 2026", "15/09", "18/09"),
+        ("Năm 2026", "13/11", "20/11"),
+        ("Quý IV năm 2026", "15/12", "18/12"),
+    ],
     # Đ.20 k.1, Đ.19 k.2, Đ.22: quarterly, 6-monthly, yearly, on the days of the UBND's working
     # rules, configured as units by the 15th (year: 15/11), the office by the 20th (20/11).
     "dak-lak": [
@@ -169,8 +176,3 @@ def test_the_office_is_never_due_before_it_can_start():
     # Gia Lai, July 2026: the sections by Fri 10/7, the office by Sun 12/7 -> Mon 13/7.
     july = next(r for r in reports("gia-lai-stttt") if r.label == "Tháng 7 năm 2026")
     assert (july.unit_due, july.office_due) == (date(2026, 7, 10), date(2026, 7, 13))
-
-
-def test_a_ruleset_without_a_calendar_has_no_scheduled_reports():
-    assert "report_calendar" not in settings_of("bac-lieu")
-    assert reports("bac-lieu") == []
