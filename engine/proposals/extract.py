@@ -7,7 +7,11 @@
   each item a duty of those units;
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), and a sentence giving only a deadline right after a duty is that
-  duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018").
+  duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018");
+- a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
+  ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- a sentence ending "như sau:" introduces the duties below it, and the closing "… yêu cầu
+  Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") and the distribution list ("Nơi nhận") are
 not duties."""
 from __future__ import annotations
@@ -36,6 +40,11 @@ _SEPARATORS = {",", "va"}
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
+# A sentence ending so introduces the duties listed below it ("… các nhiệm vụ sau:").
+_INTRODUCES = ("nhu sau:", "sau day:", "noi dung sau:", "nhiem vu sau:")
+# "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
+# letter restates the duties above it.
+_CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
 
 
 @dataclass
@@ -60,6 +69,26 @@ class _Clause:
     mentions: list[Mention]
     leads: list[str]
     coordinating: list[str]
+    lead_end: int = 0
+
+    def ends_with_leads(self) -> bool:
+        """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of
+        leads that the next clauses go on with."""
+        return bool(self.leads) and all(w in _FILLERS for w in self.words[self.lead_end:])
+
+    def opening_units(self) -> list[str]:
+        """The units the clause opens with ("UBND các huyện, thành phố; …")."""
+        return self._opening()[0]
+
+    def only_units(self) -> bool:
+        """The clause names units and nothing else: the list may go on after the next ";"."""
+        codes, end = self._opening()
+        return bool(codes) and all(w in _FILLERS for w in self.words[end:])
+
+    def _opening(self) -> tuple[list[str], int]:
+        if not self.mentions or self.mentions[0].start != 0:
+            return [], 0
+        return _chain(self.words, self.mentions, 0, _SEPARATORS)
 
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
@@ -79,6 +108,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         clauses = [_clause(part, matcher) for part in sentence.split(";") if part.strip()]
         if clauses and _is_heading(clauses):
             heading, after_duty = clauses[0].leads, False
+            continue
+        if folded.rstrip().endswith(_INTRODUCES) or (proposals and _is_closing(clauses)):
+            after_duty = False
             continue
         if not listed:
             heading = []
@@ -119,7 +151,7 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     leads, lead_end = _leads(words, mentions)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
-    return _Clause(part, words, mentions, leads, coordinating)
+    return _Clause(part, words, mentions, leads, coordinating, lead_end)
 
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
@@ -181,16 +213,35 @@ def _is_heading(clauses: list[_Clause]) -> bool:
     return others <= _TITLES | _SEPARATORS | {w for t in _TRIGGERS for w in t}
 
 
+def _is_closing(clauses: list[_Clause]) -> bool:
+    """"Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở X và Thủ trưởng các đơn vị có liên quan triển
+    khai thực hiện." — units told to carry out what the letter said, and nothing else."""
+    if len(clauses) != 1 or not clauses[0].leads:
+        return False
+    rest = [w for w in clauses[0].words[clauses[0].lead_end:] if w not in _FILLERS | _TITLES | {"lien", "/"}]
+    while rest and rest[-1] in {".", "!"}:
+        rest.pop()
+    return rest in _CLOSING
+
+
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date) -> list[Proposal]:
     groups: list[list[_Clause]] = []
+    extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
+    listing = False
     for clause in clauses:
+        if listing and (more := clause.opening_units()):
+            extra.setdefault(len(groups) - 1, []).extend(more)
+            groups[-1].append(clause)
+            listing = clause.only_units()
+            continue
+        listing = clause.ends_with_leads()
         if clause.leads or not groups:
             groups.append([clause])
         else:
             groups[-1].append(clause)
     duties = []
-    for group in groups:
-        leads = group[0].leads or heading
+    for number, group in enumerate(groups):
+        leads = list(dict.fromkeys(group[0].leads + extra.get(number, []))) or heading
         if not leads:
             continue
         text = "; ".join(c.text.strip() for c in group)

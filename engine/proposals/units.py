@@ -26,7 +26,7 @@ _ABBREVIATIONS = {
     "vh , tt va dl": "van hoa , the thao va du lich", "vhttdl": "van hoa , the thao va du lich",
     "vh tt va dl": "van hoa , the thao va du lich",
     "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
-    "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa",
+    "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
 }
 # The words naming a tier of local government after "UBND các …", and the unit kind of that tier.
 _TIERS = {
@@ -37,7 +37,7 @@ _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "
                      ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 _LIST_HEADS = ("so", "ban")   # "các Sở: Tài chính, Xây dựng và …"
-_MAX_KEY = 16
+_MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,14 @@ class UnitMatcher:
             by_kind.setdefault(unit.kind, []).append(unit.code)
         self._by_kind = {kind: tuple(codes) for kind, codes in by_kind.items()}
         self._tiers: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # The first words (two or more) several units' names share: "các Ban Quản lý dự án" names
+        # every "Ban Quản lý dự án …". Not a committee's ("UBND các …" is a tier's, above).
+        self._shared: dict[tuple[str, ...], list[str]] = {}
+        for unit in self.units.values():
+            name = tuple(tokens(unit.name)[0])
+            if not any(name[:len(g)] == g for g in _GENERIC):
+                for end in range(2, min(len(name), _MAX_KEY)):
+                    self._shared.setdefault(name[:end], []).append(unit.code)
 
     @staticmethod
     def _add(keys: dict, key, code: str) -> None:
@@ -125,7 +133,7 @@ class UnitMatcher:
         i = 0
         while i < len(words):
             mention = (self._collective(words, i) or self._departments(words, i) or self._list(words, i)
-                       or self._name(words, i) or self._capital(words, capitals, i))
+                       or self._plural(words, i) or self._name(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
                 continue
@@ -174,6 +182,16 @@ class UnitMatcher:
         if kinds not in self._tiers:
             self._tiers[kinds] = tuple(c for kind in kinds for c in self._by_kind.get(kind, ()))
         return self._tiers[kinds]
+
+    def _plural(self, words: list[str], i: int) -> Mention | None:
+        """"các Ban QLDA chuyên ngành" — "các" and the longest start several names share."""
+        if words[i] != "cac":
+            return None
+        for end in range(min(len(words), i + _MAX_KEY), i + 2, -1):
+            codes = self._shared.get(tuple(words[i + 1:end]), ())
+            if len(codes) > 1:
+                return Mention(i, end, tuple(codes))
+        return None
 
     def _departments(self, words: list[str], i: int) -> Mention | None:
         """"các sở, ban, ngành" as every department — not when only the related ones are meant

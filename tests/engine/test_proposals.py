@@ -91,6 +91,31 @@ def test_sentences_that_assign_nothing_are_not_proposed():
     assert propose(text, UNITS, TODAY).proposals == []
 
 
+def test_an_opening_that_introduces_the_list_and_a_closing_that_restates_it_are_not_tasks():
+    text = ("UBND tỉnh yêu cầu Sở Tài chính, Sở Xây dựng và UBND các huyện, thị xã triển khai các nội dung như sau:\n"
+            "1. Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát dự toán.\n"
+            "Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở Tài chính và Thủ trưởng các đơn vị có liên quan triển khai "
+            "thực hiện./.")
+    assert summary(text) == [(["STC"], ["SXD"], deadlines.NONE, None)]
+    # alone, "triển khai thực hiện" is the task: nothing above it restated
+    assert one("Yêu cầu Sở Xây dựng triển khai thực hiện.").lead_units == ["SXD"]
+
+
+def test_a_list_of_leads_goes_on_after_semicolons_and_a_plural_names_units_sharing_a_name():
+    units = UnitMatcher([*UNITS.units.values(),
+                         UnitRef("QLDA-GT", "Ban Quản lý dự án các công trình giao thông", "board"),
+                         UnitRef("QLDA-DD", "Ban Quản lý dự án các công trình dân dụng", "board"),
+                         UnitRef("KKT", "Ban Quản lý Khu kinh tế", "agency")])
+    text = ("Giao các sở, ngành tỉnh; UBND các huyện, thị xã; các Ban QLDA chuyên ngành tỉnh báo cáo tình hình "
+            "giải ngân. Yêu cầu gửi báo cáo về Sở Kế hoạch và Đầu tư trước ngày 23/5/2026.")
+    [found] = propose(text, units, TODAY).proposals
+    assert sorted(found.lead_units) == ["H-A", "QLDA-DD", "QLDA-GT", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "TX-B"]
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.BEFORE, date(2026, 5, 23))
+    # two duties after a semicolon stay two
+    assert [p.lead_units for p in propose("Giao Sở Tài chính rà soát; Sở Xây dựng kiểm tra.", units,
+                                          TODAY).proposals] == [["STC"], ["SXD"]]
+
+
 @pytest.mark.parametrize("phrase, kind, due, extra", [
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
@@ -99,6 +124,7 @@ def test_sentences_that_assign_nothing_are_not_proposed():
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
     ("hoàn thành trong quý III/2026", deadlines.WITHIN_QUARTER, date(2026, 9, 30), None),
     ("hoàn thành trong quý 1 năm 2027", deadlines.WITHIN_QUARTER, date(2027, 3, 31), None),
+    ("đảm bảo hoàn thành công trình trong năm 2026", deadlines.WITHIN_YEAR, date(2026, 12, 31), None),
     ("báo cáo định kỳ hằng tháng trước ngày 20", deadlines.MONTHLY, date(2026, 2, 20), 20),
     ("báo cáo hàng tháng, chậm nhất vào ngày 5", deadlines.MONTHLY, date(2026, 3, 5), 5),
     ("báo cáo UBND tỉnh trong 30 ngày làm việc", deadlines.WORKING_DAYS, None, 30),
