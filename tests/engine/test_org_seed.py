@@ -17,6 +17,7 @@ from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports import counts
 from engine.reports.counts import Scope
+from engine.reports.query import ReportQuery
 from tests.scenarios.drive import Scenario
 
 
@@ -133,3 +134,14 @@ def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scena
     [row] = rows
     assert (row.extra["code"], row.extra["name"], row.overdue) == ("xa-22015", "Phường Tuy Hòa", 1)
     assert [(r.extra["code"], r.overdue) for r in tree] == [("xa-22015", 1)]
+    # the new ward's own report (the report page's and the API's unit scope) holds the task its
+    # predecessor received; so does the table of a user of that ward, by their own unit
+    with sc.engine.db.session() as s:
+        query = ReportQuery.from_args({"unit": "xa-22015", "period": "2025"}, date(2026, 1, 5))
+        scope = query.scope(s, None)
+        ward = org.require_unit(s, "xa-22015")
+        assert counts.total(s, scope).overdue == 1
+        assert [(r.extra["code"], r.overdue) for r in counts.by_subtree(s, scope, ward.id)] == [("xa-22015", 1)]
+        merged_in = org.with_predecessors(s, {ward.id}) - {ward.id}
+        latest = org.latest_successors(s)
+        assert old.id in merged_in and all(latest[u] == ward.id for u in merged_in)  # Phường 1, 2… of Tuy Hòa
