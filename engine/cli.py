@@ -134,7 +134,8 @@ def org_seed(ctx: click.Context, province: str) -> None:
     with engine_of(ctx).db.session() as session:
         result = seed_province(session, province)
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts.items()))
-    click.echo(f"{result.province}: {result.created} units created, {result.existing} already there ({kinds})")
+    click.echo(f"{result.province}: {result.created} units created, {result.adopted} adopted from the old tree, "
+               f"{result.existing} already there ({kinds})")
 
 
 @org_group.command("retire")
