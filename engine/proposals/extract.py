@@ -1,8 +1,8 @@
 """Proposals from a directive's text, by rules a clerk would recognise:
 
-- a duty is a clause where a trigger ("giao", "yêu cầu", "đề nghị", "chỉ đạo", "phân công") is
-  followed by the units that must act — the lead unit(s) — or where units are followed by
-  "chủ trì"; the units chained after "phối hợp (với)" coordinate;
+- a duty is a clause where a trigger ("giao", "giao trách nhiệm", "yêu cầu", "đề nghị", "chỉ
+  đạo", "phân công") is followed by the units that must act — the lead unit(s) — or where units
+  are followed by "chủ trì"; the units chained after "phối hợp (với)" coordinate;
 - a line naming only units and a colon ("1. Sở Tài chính:") heads the list items below it,
   each item a duty of those units;
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
@@ -10,7 +10,8 @@
   duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018");
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
-- a sentence ending "như sau:" introduces the duties below it, and the closing "… yêu cầu
+- a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
+  sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") and the distribution list ("Nơi nhận") are
 not duties."""
@@ -27,9 +28,12 @@ from engine.text import clean_text, fold
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
 _MARKER = re.compile(r"^\s*(?:[-+•*–—]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])")
+# A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
+# số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
-_TRIGGERS = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"), ("phan", "cong"))
+_TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
+             ("phan", "cong"))
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba"}
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".

@@ -101,6 +101,14 @@ def test_an_opening_that_introduces_the_list_and_a_closing_that_restates_it_are_
     assert one("Yêu cầu Sở Xây dựng triển khai thực hiện.").lead_units == ["SXD"]
 
 
+def test_a_duty_after_a_recital_that_ends_as_follows_and_a_responsibility_given():
+    text = ("Thực hiện Công văn số 6028/BTTT-CBC ngày 03/12/2026 của Bộ; UBND tỉnh có ý kiến như sau: Sở Xây dựng "
+            "chủ trì, phối hợp với Sở Tài chính rà soát, báo cáo trước ngày 15/12/2026./.\n"
+            "UBND tỉnh giao trách nhiệm Sở Tài nguyên và Môi trường kiểm tra, báo cáo kịp thời.")
+    assert summary(text) == [(["SXD"], ["STC"], deadlines.BEFORE, date(2026, 12, 15)),
+                             (["STNMT"], [], deadlines.NONE, None)]
+
+
 def test_a_list_of_leads_goes_on_after_semicolons_and_a_plural_names_units_sharing_a_name():
     units = UnitMatcher([*UNITS.units.values(),
                          UnitRef("QLDA-GT", "Ban Quản lý dự án các công trình giao thông", "board"),
