@@ -20,7 +20,7 @@ Old-tree units a deployment already holds under its own codes — restored from 
 before 2025, or imported — are adopted rather than duplicated: a unit in force, of the planned
 old unit's kind and with its name (compared folded, and only when one unit has it), gets the
 end date and the successor link, keeps its code, parent and tasks, and the planned units below
-it hang below it (`_adopted`).
+it hang below it; an old tracking office so closed hands over to the seeded Văn phòng UBND.
 
 A province that did not merge (Cao Bằng, Hà Nội…) keeps its province unit: only its districts,
 old communes and the departments of 1/3/2025 are closed. Old units hang below the new province,
@@ -100,7 +100,7 @@ class SeedResult:
     province: str
     created: int = 0
     existing: int = 0
-    adopted: int = 0   # old-tree units the deployment had under its own codes (`_adopted`)
+    adopted: int = 0   # old-tree units the deployment had under its own codes (`_adoptable`)
     counts: dict[str, int] = field(default_factory=dict)  # planned units per kind
 
 
@@ -207,6 +207,19 @@ def _ward_successors(province_key: str, new_codes: dict[str, str]) -> dict[str, 
 
 
 # ---------------------------------------------------------------- writing it
+def _office_after(session: Session, adopted: dict[str, Unit], seeded_office: Unit | None) -> str | None:
+    """The code of the tracking office the seeding keeps (None: the seeded Văn phòng UBND becomes
+    it). An office of the old tree being closed hands over to the new province's."""
+    office = session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    if office is None or office not in adopted.values():
+        return office.code if office is not None else None
+    office.is_tracking_office = False   # a closed body tracks nothing
+    if seeded_office is not None:
+        seeded_office.is_tracking_office = True
+        return seeded_office.code
+    return None
+
+
 def _adoptable(session: Session, planned: list[PlannedUnit]) -> dict[tuple[str, str], Unit]:
     """Units in force that the plan does not list, by (kind, folded name) — a name two of them,
     or two planned old units, share names none."""
@@ -229,17 +242,19 @@ def seed_province(session: Session, code: str) -> SeedResult:
         if unit is not None and unit.kind != item.kind:
             raise SeedError("Unit %(code)s already exists and is something else: %(name)s.", code=item.code,
                             name=unit.name)
-    office = session.scalar(select(Unit.code).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    adoptable = _adoptable(session, planned)
+    adopted = {p.code: unit for p in planned if p.valid_to and p.code not in existing
+               and (unit := adoptable.get((p.kind, fold(p.name)))) is not None}
+    office = _office_after(session, adopted, existing.get(f"{planned[0].code}-{TRACKING_OFFICE}"))
     result = SeedResult(province=planned[0].name)
     ids = {c: u.id for c, u in existing.items()}
     fresh: list[tuple[PlannedUnit, Unit]] = []
-    adoptable = _adoptable(session, planned)
     for item in planned:
         result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
         if item.code in existing:
             result.existing += 1
             continue
-        if item.valid_to and (unit := adoptable.get((item.kind, fold(item.name)))) is not None:
+        if (unit := adopted.get(item.code)) is not None:
             unit.valid_to = item.valid_to
             ids[item.code] = unit.id
             fresh.append((item, unit))

@@ -152,7 +152,9 @@ def test_a_backup_made_under_the_old_tree_is_restored_then_mapped_by_the_seed(en
     """A pre-2025 Phú Yên deployment (its own codes) backed up, restored onto a fresh database and
     seeded as today's Đắk Lắk: its units are closed with their successors, not duplicated."""
     with engine.db.session() as s:
-        org.create_unit(s, "PY", "UBND tỉnh Phú Yên", kind="province", tracking_office=True)
+        org.create_unit(s, "PY", "UBND tỉnh Phú Yên", kind="province")
+        org.create_unit(s, "PY-VP", "Văn phòng Ủy ban nhân dân tỉnh Phú Yên", parent_code="PY", kind="department",
+                        tracking_office=True)
         org.create_unit(s, "PY-STTTT", "Sở Thông tin và Truyền thông tỉnh Phú Yên", parent_code="PY",
                         kind="department")
         org.create_unit(s, "PY-TH", "UBND thành phố Tuy Hòa", parent_code="PY", kind="district")
@@ -163,7 +165,7 @@ def test_a_backup_made_under_the_old_tree_is_restored_then_mapped_by_the_seed(en
         restored = make_engine(url, clock, tmp_path=tmp_path / "restored")
         try:
             assert CliRunner().invoke(cli, ["restore", str(archive)], obj=restored).exit_code == 0
-            assert "4 adopted from the old tree" in _seed(restored, "66")
+            assert "5 adopted from the old tree" in _seed(restored, "66")
             with restored.db.session() as s:
                 latest = org.latest_successors(s)
                 py, stttt, p1 = (org.require_unit(s, c) for c in ("PY", "PY-STTTT", "PY-P1"))
@@ -173,5 +175,8 @@ def test_a_backup_made_under_the_old_tree_is_restored_then_mapped_by_the_seed(en
                 assert org.unit_by_code(s, "cu-tinh-54") is None and org.unit_by_code(s, "cu-xa-22015") is None
                 # the planned units below an adopted one hang below it
                 assert org.require_unit(s, "cu-tinh-54-stnmt").parent_id == py.id
+                # the old province's office, closed, hands the tracking over to today's
+                assert org.tracking_office(s).code == "tinh-66-vp"
+                assert org.require_unit(s, "PY-VP").successor_id == org.require_unit(s, "tinh-66-vp").id
         finally:
             restored.close()
