@@ -102,7 +102,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals: list[Proposal] = []
     heading: list[str] = []
     after_duty = False
-    for sentence, listed in _sentences(text[:MAX_TEXT]):
+    for sentence, listed, opens_item in _sentences(text[:MAX_TEXT]):
         folded = fold(sentence)
         if folded.startswith("noi nhan"):
             break
@@ -113,7 +113,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if clauses and _is_heading(clauses):
             heading, after_duty = clauses[0].leads, False
             continue
-        if folded.rstrip().endswith(_INTRODUCES) or (proposals and _is_closing(clauses)):
+        if folded.rstrip().endswith(_INTRODUCES) or (proposals and not opens_item and _is_closing(folded, clauses)):
             after_duty = False
             continue
         if not listed:
@@ -131,7 +131,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 
 
 def _sentences(text: str):
-    """(sentence, is a list item) — wrapped lines joined, list items and sentences split."""
+    """(sentence, is in a list item, opens it) — wrapped lines joined, list items and sentences split."""
     pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
     for line in text.splitlines():
         line = line.strip()
@@ -144,9 +144,9 @@ def _sentences(text: str):
     for line in (" ".join(p) for p in pieces):
         marker = _MARKER.match(line)
         body = line[marker.end():] if marker else line
-        for sentence in _SENTENCE_END.split(body):
-            if sentence.strip():
-                yield sentence.strip(), marker is not None
+        sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
+        for number, sentence in enumerate(sentences):
+            yield sentence, marker is not None, marker is not None and number == 0
 
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
@@ -217,10 +217,11 @@ def _is_heading(clauses: list[_Clause]) -> bool:
     return others <= _TITLES | _SEPARATORS | {w for t in _TRIGGERS for w in t}
 
 
-def _is_closing(clauses: list[_Clause]) -> bool:
+def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
     """"Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở X và Thủ trưởng các đơn vị có liên quan triển
-    khai thực hiện." — units told to carry out what the letter said, and nothing else."""
-    if len(clauses) != 1 or not clauses[0].leads:
+    khai thực hiện." — units told to carry out what the letter said, and nothing else ("Giao Sở
+    X triển khai thực hiện." gives a task of its own)."""
+    if len(clauses) != 1 or not clauses[0].leads or folded.startswith("giao "):
         return False
     rest = [w for w in clauses[0].words[clauses[0].lead_end:] if w not in _FILLERS | _TITLES | {"lien", "/"}]
     while rest and rest[-1] in {".", "!"}:

@@ -97,8 +97,11 @@ def test_an_opening_that_introduces_the_list_and_a_closing_that_restates_it_are_
             "Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở Tài chính và Thủ trưởng các đơn vị có liên quan triển khai "
             "thực hiện./.")
     assert summary(text) == [(["STC"], ["SXD"], deadlines.NONE, None)]
-    # alone, "triển khai thực hiện" is the task: nothing above it restated
+    # alone, "triển khai thực hiện" is the task: nothing above it restated; so it is as a list item or given
     assert one("Yêu cầu Sở Xây dựng triển khai thực hiện.").lead_units == ["SXD"]
+    for text in ("1. Giao Sở Tài chính rà soát dự toán.\n2. Yêu cầu Sở Xây dựng triển khai thực hiện.",
+                 "Giao Sở Tài chính rà soát dự toán. Giao Sở Xây dựng triển khai thực hiện."):
+        assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
 
 
 def test_a_duty_after_a_recital_that_ends_as_follows_and_a_responsibility_given():
