@@ -37,6 +37,8 @@ _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "
                      ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 _LIST_HEADS = ("so", "ban")   # "các Sở: Tài chính, Xây dựng và …"
+# Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
+_RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
 
@@ -92,6 +94,17 @@ def tokens(text: str) -> tuple[list[str], list[bool]]:
 
 def initials(name: str) -> str:
     return "".join(w[0] for w in tokens(name)[0] if w not in _JOINING and w[0].isalnum())
+
+
+def _only_related(following: list[str]) -> bool:
+    """"… liên quan" after a collective name, across other bodies it lists: ", địa phương liên quan",
+    "và các cơ quan có liên quan"."""
+    for at in range(len(following) - 1):
+        if following[at:at + 2] == ["lien", "quan"]:
+            return True
+        if following[at] not in _RELATED_FILLERS:
+            return False
+    return False
 
 
 class UnitMatcher:
@@ -195,10 +208,10 @@ class UnitMatcher:
 
     def _departments(self, words: list[str], i: int) -> Mention | None:
         """"các sở, ban, ngành" as every department — not when only the related ones are meant
-        ("các sở, ngành liên quan": the clerk names them)."""
+        ("các sở, ngành (, địa phương) liên quan": the clerk names them)."""
         for phrase in _DEPARTMENTS:
             end = i + len(phrase)
-            if tuple(words[i:end]) == phrase and words[end:end + 2] not in (["lien", "quan"], ["co", "lien"]):
+            if tuple(words[i:end]) == phrase and not _only_related(words[end:end + 8]):
                 codes = self._by_kind.get("department", ())
                 return Mention(i, end, codes) if codes else None
         return None

@@ -104,6 +104,40 @@ def test_an_opening_that_introduces_the_list_and_a_closing_that_restates_it_are_
         assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
 
 
+def test_items_under_a_numbered_duty_go_on_with_its_unit_and_an_official_opens_a_duty():
+    text = ("Phó Chủ tịch UBND tỉnh kết luận như sau:\n"
+            "(1) Sở Tài chính chủ trì rà soát dự toán, hoàn thành trước ngày 30/11/2026.\n"
+            "- Chỉ đạo các phòng chuyên môn chuẩn bị số liệu.\n"
+            "- Chủ trì, phối hợp với Sở Xây dựng hoàn thiện hồ sơ.\n"
+            "(2) Đồng chí Giám đốc Sở Xây dựng trực tiếp chỉ đạo kiểm tra; báo cáo hằng tháng trước ngày 25.\n"
+            "Chủ tịch UBND tỉnh đề nghị các cơ quan, đơn vị khẩn trương thực hiện.")
+    assert summary(text) == [(["STC"], [], deadlines.BEFORE, date(2026, 11, 30)), (["STC"], [], deadlines.NONE, None),
+                             (["STC"], ["SXD"], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.MONTHLY, date(2026, 2, 25))]
+    # an item that ends with ":" lists parts of its own duty, not duties of their own
+    assert len(propose("1. Giao Sở Tài chính rà soát các khoản sau:\n- chi thường xuyên;\n- chi đầu tư.",
+                       UNITS, TODAY).proposals) == 1
+
+
+def test_a_heading_without_a_colon_heads_the_first_sentence_of_each_item_below_it():
+    text = ("1.3. Giao Ủy ban nhân dân các xã, phường\n"
+            "- Phối hợp rà soát dữ liệu số nhà.\n"
+            "- Trên cơ sở dữ liệu được cung cấp, Ủy ban nhân dân các xã, phường tổ chức cập nhật. Thời gian hoàn "
+            "thành trước ngày 31 tháng 12 năm 2026.\n"
+            "2. Về phần mềm dùng chung\n"
+            "- Giao Sở Xây dựng chủ trì khảo sát hiện trạng.")
+    assert summary(text) == [(["P-D", "X-C"], [], deadlines.NONE, None),
+                             (["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 12, 31)),
+                             (["SXD"], [], deadlines.NONE, None)]
+
+
+def test_an_execution_article_and_related_bodies_name_no_lead():
+    assert propose("Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính; Chủ tịch UBND các huyện, thị xã chịu "
+                   "trách nhiệm thi hành Quyết định này./.", UNITS, TODAY).proposals == []
+    found = one("Giao Sở Tài chính, Sở Xây dựng và các sở, ngành, địa phương liên quan triển khai Nghị quyết.")
+    assert found.lead_units == ["STC", "SXD"]
+
+
 def test_a_duty_after_a_recital_that_ends_as_follows_and_a_responsibility_given():
     text = ("Thực hiện Công văn số 6028/BTTT-CBC ngày 03/12/2026 của Bộ; UBND tỉnh có ý kiến như sau: Sở Xây dựng "
             "chủ trì, phối hợp với Sở Tài chính rà soát, báo cáo trước ngày 15/12/2026./.\n"
