@@ -7,7 +7,9 @@
   items below it, each item a duty of those units; so does a numbered item with a duty of its
   own for the "-" items below it ("(1) Bộ Y tế chỉ đạo …" then "- Chủ trì, phối hợp …"), unless
   it ends with ":"; a list item of the heading's rank or higher ends it;
-- units open a duty as its subject, also after an office ("Đồng chí Bộ trưởng Bộ Y tế …");
+- units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
+  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …"); a topic before a duty is passed over ("Về việc …:
+  Giao Bộ …");
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), and a sentence giving only a deadline right after a duty is that
   duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018");
@@ -21,7 +23,7 @@ trách nhiệm thi hành Quyết định này") and the distribution list ("Nơi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from engine.proposals.deadlines import NO_DEADLINE, ProposedDeadline, find_deadline
@@ -38,6 +40,7 @@ _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pa
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"))
@@ -47,6 +50,8 @@ _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", 
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
+# Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
+_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"))
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
 _OFFICIALS = {"dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
@@ -123,6 +128,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heading = _Heading()
     after_duty = False
     for sentence in _sentences(text[:MAX_TEXT]):
+        sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan"):
             break
@@ -150,6 +156,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _past_topic(sentence: _Sentence) -> _Sentence:
+    """"Về việc hỗ trợ 20 xe cứu thương: Tỉnh căn cứ …" — the duty after the topic it answers."""
+    topic = _TOPIC.match(sentence.text)
+    return replace(sentence, text=sentence.text[topic.end():]) if topic else sentence
 
 
 @dataclass
@@ -233,8 +245,9 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
         codes, end = _chain(words, mentions, n, _SEPARATORS)
         if words[end:end + 2] == ["chu", "tri"]:
             return codes, end
-    if mentions and _opens_sentence(words, mentions[0]):
-        codes, end = _chain(words, mentions, 0, _SEPARATORS)
+    subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
+    if subject is not None:
+        codes, end = _chain(words, mentions, subject, _SEPARATORS)
         duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY):
             return codes, end
@@ -243,9 +256,13 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
-    "Chủ tịch UBND các xã …" — but "Chủ tịch UBND tỉnh …" is the issuer speaking."""
+    "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …" — but "Chủ tịch UBND tỉnh …"
+    is the issuer speaking."""
     allowed = _OFFICIALS | ({"chu", "tich"} if len(mention.codes) > 1 else set())
-    return all(w in allowed for w in words[:mention.start])
+    before = words[:mention.start]
+    while before and before[-1] in allowed:
+        before.pop()
+    return not before or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:

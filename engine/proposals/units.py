@@ -1,8 +1,10 @@
 """Units as directives name them, found in a sentence: by the organisation tree's names (also
 written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by code or name
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
-chính, Xây dựng"), and by the collective names of a tier ("UBND các huyện, thị xã, thành phố",
-"UBND các xã, phường") standing for every unit of that kind. Compared folded (engine.text.fold)."""
+chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
+các huyện, thị xã, thành phố", "UBND các xã, phường") standing for every unit of that kind, and by
+"các" before the first words several units' names share ("các Ban QLDA …"). Compared folded
+(engine.text.fold)."""
 from __future__ import annotations
 
 import re
@@ -36,7 +38,8 @@ _TIERS = {
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
-_LIST_HEADS = ("so", "ban")   # "các Sở: Tài chính, Xây dựng và …"
+_LIST_HEADS = ("so", "ban", "bo")   # "các Sở: Tài chính, Xây dựng và …"
+_LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …", "các Bộ, cơ quan: …"
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -145,7 +148,7 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._collective(words, i) or self._departments(words, i) or self._list(words, i)
+            mention = (self._collective(words, i) or self._list(words, i) or self._departments(words, i)
                        or self._plural(words, i) or self._name(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
@@ -217,18 +220,24 @@ class UnitMatcher:
         return None
 
     def _list(self, words: list[str], i: int) -> Mention | None:
-        """"(các) Sở: Tài chính, Xây dựng và Nội vụ" — each name read with the head in front."""
+        """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
+        lực Việt Nam" — each name read with the head in front, or as it is."""
         start = i + (words[i] == "cac")
-        if start + 1 >= len(words) or words[start] not in _LIST_HEADS or words[start + 1] != ":":
+        if start >= len(words) or words[start] not in _LIST_HEADS:
             return None
-        head, j = words[start], start + 2
+        colon = start + 1 + next((len(p) for p in _LIST_OTHERS if words[start + 1:start + 1 + len(p)] == p), 0)
+        if colon >= len(words) or words[colon] != ":":
+            return None
+        head, j = words[start], colon + 1
         codes: list[str] = []
         while j < len(words):
-            named = self._name([head, *words[j:j + _MAX_KEY]], 0)
-            if named is None:
+            if (named := self._name([head, *words[j:j + _MAX_KEY]], 0)) is not None:
+                j += named.end - 1
+            elif (named := self._name(words, j)) is not None:
+                j = named.end
+            else:
                 break
             codes.extend(named.codes)
-            j += named.end - 1
             if j + 1 < len(words) and words[j] in {",", "va"} and words[j + 1] not in {",", ";"}:
                 j += 1
                 continue

@@ -131,6 +131,15 @@ def test_a_heading_without_a_colon_heads_the_first_sentence_of_each_item_below_i
                              (["SXD"], [], deadlines.NONE, None)]
 
 
+def test_a_topic_before_the_duty_an_opening_before_the_subject_and_a_list_of_bodies():
+    text = ("1. Về việc hỗ trợ xe cứu thương: Giao Sở Tài chính nghiên cứu, tổng hợp kiến nghị.\n"
+            "2. Trên cơ sở đề nghị của các địa phương, Sở Xây dựng khẩn trương rà soát, báo cáo trước ngày "
+            "10/12/2026.\n"
+            "3. Các Sở, ngành: Tài chính, Xây dựng, Văn phòng UBND tỉnh rà soát việc thực hiện.")
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None), (["SXD"], [], deadlines.BEFORE, date(2026, 12, 10)),
+                             (["STC", "SXD", "VP"], [], deadlines.NONE, None)]
+
+
 def test_an_execution_article_and_related_bodies_name_no_lead():
     assert propose("Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính; Chủ tịch UBND các huyện, thị xã chịu "
                    "trách nhiệm thi hành Quyết định này./.", UNITS, TODAY).proposals == []
