@@ -18,8 +18,8 @@ from engine.reports import counts
 from engine.reports.service import ensure_schedule
 from tests.scenarios.drive import Scenario, due_day
 from tests.webui.conftest import Browser
-from webui.assignments.export import TITLE_ROWS
 from webui.app import create_app
+from webui.assignments.export import TITLE_ROWS
 
 GOVERNMENT = {"issuer": "Thủ tướng Chính phủ"}
 

@@ -140,7 +140,8 @@ def test_the_calendar_shows_the_year_as_deadlines_count_it(engine, browser):
     assert response.location.endswith("/admin/calendar?year=2027")
     page = admin.get(response.location).get_data(as_text=True)
     assert _cell(page, "05/02/2027") == "holiday corrected | 05/02/2027: Ngày lễ, ngày nghỉ · Nghỉ thêm dịp Tết"
-    assert "Các điều chỉnh năm 2027" in page and "<td>05/02/2027</td><td>Ngày nghỉ</td><td>Nghỉ thêm dịp Tết</td>" in page
+    assert "Các điều chỉnh năm 2027" in page
+    assert "<td>05/02/2027</td><td>Ngày nghỉ</td><td>Nghỉ thêm dịp Tết</td>" in page
     with engine.db.session() as s:
         assert WorkingCalendar.from_db(s).is_working_day(date(2027, 2, 5)) is False
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.org import service as org
-from tests.conftest import PASSWORD, screenshot
+from tests.conftest import PASSWORD, screenshot, signed_in_page
 from webui.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -17,15 +17,7 @@ def test_the_calendar_year_and_the_users_search(engine, org_tree, chromium, serv
         for n in range(55):
             org.create_user(s, f"cv{n:02d}", PASSWORD, f"Trần Thị {n:02d}", "SXD", ["unit_officer"])
     base_url = serve(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
-    context = chromium.new_context(viewport={"width": 1300, "height": 1000})
-    page = context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-    page.goto(base_url + "/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit] >> nth=-1")
-    page.wait_for_url(lambda url: "/login" not in url)
+    context, page, page_errors = signed_in_page(chromium, base_url, "admin")
 
     page.goto(base_url + "/admin/calendar?year=2026")
     colours = page.evaluate("""days => days.map(d =>

@@ -47,8 +47,8 @@ def test_the_export_is_a_titled_printable_list_with_real_dates(loaded, browser):
         "Lọc theo: Đơn vị: Sở Tài chính", "Ngày xuất: 12/02/2026"]
     header = [c.value for c in sheet[5]]
     assert header == ["#", "Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nhiệm vụ",
-                      "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Ngày hoàn thành", "Độ khẩn", "Tình hình thực hiện",
-                      "Kết quả", "Báo cáo gần nhất"]
+                      "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Ngày hoàn thành", "Độ khẩn",
+                      "Tình hình thực hiện", "Kết quả", "Báo cáo gần nhất"]
     row = dict(zip(header, sheet[6], strict=True))
     assert [row[h].value for h in ("#", "Số, ký hiệu", "Cơ quan ban hành", "Đơn vị chủ trì", "Đơn vị phối hợp",
                                    "Tình hình thực hiện", "Báo cáo gần nhất")] == [

@@ -102,17 +102,18 @@ def _style(sheet, cols: list[Column], header_row: int, outcomes: list) -> None:
     for index, col in enumerate(cols, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = col.width
         header = sheet.cell(row=header_row, column=index)
-        header.font, header.border, header.alignment = Font(bold=True), _BOX, Alignment(wrap_text=True, vertical="center")
-        header.fill = PatternFill("solid", fgColor="D9E1F2")
+        header.font, header.border, header.fill = Font(bold=True), _BOX, PatternFill("solid", fgColor="D9E1F2")
+        header.alignment = Alignment(wrap_text=True, vertical="center")
         prototype = Cell(sheet)
         prototype.border, prototype.alignment = _BOX, _WRAP
         if col.is_date:
             prototype.number_format = DATE_FORMAT
         fills = {outcome: _filled(sheet, prototype, outcome) for outcome in set(outcomes)} if col.coloured else {}
-        for row_index, cell in enumerate(sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index), start=0):
-            cell[0]._style = copy((fills.get(outcomes[row_index]) or prototype)._style)
-            if cell[0].data_type == "f":  # text typed by users never runs as a formula in Excel
-                cell[0].data_type = "s"
+        body = sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index)
+        for (cell,), outcome in zip(body, outcomes, strict=True):
+            cell._style = copy((fills.get(outcome) or prototype)._style)
+            if cell.data_type == "f":  # text typed by users never runs as a formula in Excel
+                cell.data_type = "s"
 
 
 def _filled(sheet, prototype: Cell, outcome) -> Cell | None:
