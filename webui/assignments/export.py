@@ -50,6 +50,9 @@ def columns(upstream_label: str | None) -> list[Column]:
     """`upstream_label`: the ruleset's name for the upper level's deadline, a column after the
     deadline when the ruleset records it (Bạc Liêu Đ.9 k.1)."""
     upstream = [Column(upstream_label, 14, lambda r: r.assignment.upstream_deadline, True)] if upstream_label else []
+    # Translated once, not once a row.
+    urgency, progress, outcome = ({key: str(label) for key, label in labels.items()}
+                                  for labels in (URGENCY_LABELS, PROGRESS_LABELS, OUTCOME_LABELS))
     return [
         Column("#", 5, lambda r: None),  # numbered when written
         Column(_("Symbol"), 18, lambda r: r.directive.symbol),
@@ -62,9 +65,9 @@ def columns(upstream_label: str | None) -> list[Column]:
         Column(_("Deadline"), 12, lambda r: r.assignment.deadline, True),
         *upstream,
         Column(_("Completed on"), 12, lambda r: r.assignment.completed_on, True),
-        Column(_("Urgency"), 11, lambda r: str(URGENCY_LABELS.get(r.assignment.urgency, r.assignment.urgency))),
-        Column(_("Progress"), 16, lambda r: str(PROGRESS_LABELS.get(r.assignment.progress, r.assignment.progress))),
-        Column(_("Outcome"), 18, lambda r: str(OUTCOME_LABELS[r.outcome]), coloured=True),
+        Column(_("Urgency"), 11, lambda r: urgency.get(r.assignment.urgency, r.assignment.urgency)),
+        Column(_("Progress"), 16, lambda r: progress.get(r.assignment.progress, r.assignment.progress)),
+        Column(_("Outcome"), 18, lambda r: outcome[r.outcome], coloured=True),
         Column(_("Latest report"), 50, lambda r: r.latest_report),
     ]
 
