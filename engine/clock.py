@@ -6,8 +6,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+C = TypeVar("C", bound="Clock")
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -67,7 +69,7 @@ def set_clock(clock: Clock) -> Clock:
 
 
 @contextmanager
-def in_this_thread(clock: Clock) -> Iterator[Clock]:
+def in_this_thread(clock: C) -> Iterator[C]:
     """Read `clock` instead of the process-wide one in this thread, until the block ends."""
     previous, _local.clock = getattr(_local, "clock", None), clock
     try:

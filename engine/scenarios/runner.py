@@ -238,8 +238,8 @@ class _Run:
         if "assignment" in wanted:
             notices = [n for n in notices if n.assignment_id == self._assignment(wanted["assignment"]).id]
         if "to" in wanted:
-            to = self.users[wanted["to"]].id
-            notices = [n for n in notices if n.user_id == to]
+            user_id = self.users[wanted["to"]].id
+            notices = [n for n in notices if n.user_id == user_id]
         if not notices:
             to = f" gửi {PEOPLE[wanted['to']][0]}" if "to" in wanted else ""
             raise _Failed(f"thông báo «{wanted['kind']}»{to}", self._notice_list())
