@@ -103,10 +103,10 @@ def parse_scenario(path: str, text: str) -> Scenario:
 
 def _toml_problem(detail: str) -> str:
     where = re.search(r"\(at line (\d+), column (\d+)\)", detail)
-    what = re.sub(r"\s*\(at line.*\)$", "", detail)
+    what = re.sub(r"\s*\(at (line|end of document).*\)$", "", detail)
     if where:
         return f"dòng {where.group(1)}, cột {where.group(2)}: không đọc được TOML ({what})"
-    return f"không đọc được TOML ({what})"
+    return f"cuối tệp: không đọc được TOML ({what})"
 
 
 class _Reader:

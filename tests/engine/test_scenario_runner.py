@@ -49,6 +49,7 @@ def test_a_missing_work_item_lists_the_ready_ones(dak_lak):
 
 @pytest.mark.parametrize(("text", "problem"), [
     ('title = "x"\n[given\non = "12/02/2026"', "dòng 2, cột 7: không đọc được TOML"),
+    ('title = "x"\n[given', "cuối tệp: không đọc được TOML"),
     ('title = "x"\n[given]\non = "31/02/2026"\n[given.directive]\nsymbol = "1/UB"',
      "dòng 3, khóa «given.on»: ngày giờ viết dd/mm/yyyy hoặc dd/mm/yyyy HH:MM (đang là '31/02/2026')"),
     ('title = "x"\n[given]\non = "12/02/2026"\n[given.directive]\nsymbol = "1/UB"\n[[steps]]\ndo = "complete"\n'

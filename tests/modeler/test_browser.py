@@ -78,6 +78,7 @@ def test_admin_changes_reminder_timer_saves_and_publishes(page, loaded, org_tree
     page.wait_for_url("**/modeler/versions/*")
     assert "working_days_before(deadline, 5)" in page.content()
     page.click("#publish")
+    page.click("#confirm-publish")  # the confirmation page
     page.wait_for_selector(".flash")
     screenshot(page, "modeler-version")
     new = start_assignment(loaded, org_tree, "2/2026/QĐ-UBND")
