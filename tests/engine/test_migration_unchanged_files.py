@@ -55,3 +55,9 @@ def test_a_changed_file_still_shows_its_changed_steps(setup):
                          lambda xml: xml.replace('name="Thực hiện và cập nhật tiến độ"', 'name="Thực hiện"', 1))
     [plan] = migration.migrate_instances(engine, [running.id], edited, users["admin"], dry_run=True)
     assert "handle" in plan.changed and plan.ok
+
+
+def test_a_changed_decision_table_leaves_no_file_unchanged():
+    old = {"a.bpmn": "A", "b.bpmn": "B", "t.dmn": "T", "scenarios/x.toml": "X"}
+    assert migration.unchanged_files(old, {**old, "b.bpmn": "B2"}) == {"a.bpmn"}
+    assert migration.unchanged_files(old, {**old, "t.dmn": "T2"}) == frozenset()

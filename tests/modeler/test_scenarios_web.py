@@ -3,6 +3,7 @@ problems with line and key in Vietnamese), running the draft's files, the publis
 (changed files, running instances, scenario results) and the refusal while one fails."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -109,3 +110,19 @@ def test_publishing_shows_what_it_does_and_is_refused_while_a_scenario_fails(adm
     assert done.status_code == 302 and bundles(loaded)[-1].status == "published"
     written = processes_dir / "dak-lak" / "scenarios" / "han-phan-loai.toml"
     assert written.read_text(encoding="utf-8") == SCENARIO.replace("DUE", "23/02/2026")
+
+
+def test_the_diagram_page_runs_the_scenarios_with_its_autosaved_draft(admin, loaded):
+    write(admin, "han-phan-loai", SCENARIO.replace("DUE", "24/02/2026"))
+    page = admin.get("/modeler/edit/directive.bpmn").get_data(as_text=True)
+    draft_id = re.search(r'name="draft_id" value="(\d+)"', page).group(1)
+    data = json.loads(re.search(r'id="modeler-data">(.*?)</script>', page, re.S).group(1))
+    days = 'setting("deadlines.registration", 2)'
+    three_days = data["xml"].replace(days + ")", days + " + 1)")
+    assert admin.post(data["autosaveUrl"], json={"xml": three_days},
+                      headers={"X-CSRFToken": data["csrf"]}).get_json()["ok"]
+    with_draft = admin.post("/modeler/scenarios/run", data={"csrf_token": data["csrf"], "draft_id": draft_id})
+    assert 'class="ok"' in with_draft.get_data(as_text=True)
+    without = admin.post("/modeler/scenarios/run", data={"csrf_token": data["csrf"]})
+    assert 'class="failed"' in without.get_data(as_text=True)
+    assert admin.post("/modeler/scenarios/run", data={"csrf_token": data["csrf"], "draft_id": "999"}).status_code == 404
