@@ -22,7 +22,7 @@ from engine.config import Settings
 from engine.core import Engine
 from engine.directives import extensions
 from engine.directives import service as directives
-from engine.directives.models import Assignment
+from engine.directives.models import Assignment, Directive
 from engine.errors import EngineError
 from engine.features import discover
 from engine.notifications.models import Notification
@@ -218,6 +218,8 @@ class _Run:
                 raise _Failed(f"không có thông báo «{kind}»", f"đã có {len(self._notices(kind))} thông báo «{kind}»")
         for wanted in expect.assignments:
             self._check_assignment(wanted)
+        if expect.directive:
+            self._check_directive(expect.directive)
 
     def _check_item(self, wanted: dict, ready: list[WorkItem]) -> None:
         expectation = _item_words(wanted)
@@ -251,6 +253,15 @@ class _Run:
         if differing:
             raise _Failed(f"nhiệm vụ {wanted['n']}: " + _facts_words({k: wanted[k] for k in differing}),
                           f"nhiệm vụ {wanted['n']}: " + _facts_words({k: found[k] for k in differing}))
+
+    def _check_directive(self, wanted: dict) -> None:
+        with self.engine.db.reading() as s:
+            directive = s.get_one(Directive, self.directive_id)
+            found = {"status": directive.status, "tracked": bool(directive.tracked)}
+        differing = [k for k in ("status", "tracked") if k in wanted and wanted[k] != found[k]]
+        if differing:
+            raise _Failed("văn bản: " + _facts_words({k: wanted[k] for k in differing}),
+                          "văn bản: " + _facts_words({k: found[k] for k in differing}))
 
     # ---------------------------------------------------------------- reading
     def _ready(self) -> list[WorkItem]:
@@ -306,12 +317,19 @@ def _item_words(facts: dict) -> str:
 
 
 _LABELS = {"due": "hạn", "unit": "đơn vị", "role": "vai trò", "status": "trạng thái", "progress": "tiến độ",
-           "deadline": "thời hạn"}
+           "deadline": "thời hạn", "tracked": "theo dõi"}
 
 
 def _facts_words(facts: dict) -> str:
-    return ", ".join(f"{_LABELS[k]} {_day(v) if isinstance(v, date) else v if v is not None else '(không có)'}"
-                     for k, v in facts.items())
+    return ", ".join(f"{_LABELS[k]} {_value_words(v)}" for k, v in facts.items())
+
+
+def _value_words(value) -> str:
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, date):
+        return _day(value)
+    return "(không có)" if value is None else str(value)
 
 
 def _day(day: date | None) -> str:

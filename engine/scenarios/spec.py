@@ -11,7 +11,7 @@ checked before anything runs. A file is TOML:
 
 Expectations: work_items (task, due, unit, role, assignment), absent_work_items, notifications
 (kind, to, assignment), absent_notifications, assignments (n, status, progress, deadline),
-refused (true: the registration or step must be refused). Problems are Vietnamese sentences
+directive (status, tracked), refused (true: the registration or step must be refused). Problems are Vietnamese sentences
 naming the line and the key, for the admin who wrote the file."""
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ ACTIONS = ("complete", "request_extension", "wait")
 WORK_ITEM_KEYS = {"task", "due", "unit", "role", "assignment"}
 NOTIFICATION_KEYS = {"kind", "to", "assignment"}
 ASSIGNMENT_KEYS = {"n", "status", "progress", "deadline"}
-EXPECT_KEYS = {"work_items", "absent_work_items", "notifications", "absent_notifications", "assignments", "refused"}
+DIRECTIVE_KEYS = {"status", "tracked"}
+EXPECT_KEYS = {"work_items", "absent_work_items", "notifications", "absent_notifications", "assignments", "directive",
+               "refused"}
 STEP_KEYS = {"on", "by", "do", "task", "data", "assignment", "new_deadline", "reason", "expect", "note"}
 DEFAULT_TIME = time(9, 0)
 
@@ -48,6 +50,7 @@ class Expectation:
     notifications: tuple[dict, ...] = ()
     absent_notifications: tuple[str, ...] = ()
     assignments: tuple[dict, ...] = ()
+    directive: dict = field(default_factory=dict)
     refused: bool = False
 
 
@@ -238,11 +241,17 @@ class _Reader:
             if "deadline" in record:
                 record["deadline"] = self._day(record["deadline"], f"{where}.assignments.deadline",
                                                self._line("assignments", *table))
+        directive = raw.get("directive", {})
+        if not isinstance(directive, dict):
+            self._fail(f"{where}.directive", "cần một bảng, ví dụ { status = \"assigned\" }",
+                       self._line("directive", *table))
+            directive = {}
+        self._unknown(directive, DIRECTIVE_KEYS, f"{where}.directive", table)
         return Expectation(tuple(work_items), self._names(raw.get("absent_work_items", []),
                                                           f"{where}.absent_work_items", table),
                            tuple(notices), self._names(raw.get("absent_notifications", []),
                                                        f"{where}.absent_notifications", table),
-                           tuple(assignments), raw.get("refused") is True)
+                           tuple(assignments), dict(directive), raw.get("refused") is True)
 
     def _records(self, raw, where: str, keys: set[str], required: str, table: tuple[str, int]) -> list[dict]:
         line = self._line(where.rsplit(".", 1)[-1], *table)

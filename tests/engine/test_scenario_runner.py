@@ -74,3 +74,11 @@ def test_a_broken_ruleset_fails_every_file_naming_the_check(dak_lak):
     broken = BundleSource("dak-lak", {**dak_lak.files, "directive.bpmn": "<not xml"}, dak_lak.settings)
     results = run_bundle(broken)
     assert results and all(r.failure.step == "kiểm tra quy trình" for r in results)
+
+
+def test_the_outcome_of_the_directive_is_an_expectation_too():
+    source = read_ruleset(REPO_ROOT / "processes", "bac-lieu")
+    path = "scenarios/tra-lai-van-phong-chinh-phu.toml"
+    result = run_file(source, path, source.files[path].replace("tracked = false", "tracked = true"))
+    assert (result.failure.step, result.failure.expectation, result.failure.found) == (
+        "sau bước cuối cùng", "văn bản: theo dõi có", "văn bản: theo dõi không")
