@@ -191,7 +191,7 @@ def publish_version(session: Session, processes_dir: str | Path, bundle: Process
     """Put `bundle` into force for new directives (also an earlier one: a rollback) and write its
     process and scenario files back to disk so `dondoc ruleset load` reads the same thing.
     Refused while any of its scenario files fails."""
-    failed = scenarios.failing(scenarios.run_version(bundle))
+    failed = scenarios.failing(scenarios.run_version(session, bundle))
     if failed:
         raise ScenariosFailed("Version %(number)s was not published: %(count)s scenario file(s) fail: %(files)s.",
                               number=bundle.number, count=len(failed), files=", ".join(r.path for r in failed))

@@ -33,6 +33,7 @@ from engine.rulesets.models import BundleStatus, ProcessBundle
 from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.scenarios.organisation import PEOPLE, create_organisation
 from engine.scenarios.spec import Expectation, Scenario, ScenarioFileError, Step, parse_scenario, scenario_files
+from engine.working_days.models import CalendarOverride
 
 
 @dataclass(frozen=True)
@@ -70,16 +71,17 @@ class _Failed(Exception):
         self.expectation, self.found = expectation, found
 
 
-def run_bundle(source: BundleSource) -> list[ScenarioResult]:
+def run_bundle(source: BundleSource, calendar: dict[date, bool] | None = None) -> list[ScenarioResult]:
     """Every scenario file of `source` (its `scenarios/*.toml`), each in its own scratch database;
-    the bundle is compiled once for all of them."""
+    the bundle is compiled once for all of them. `calendar`: the deployment's working-day
+    overrides, so that deadlines count the days the deployment counts."""
     files = scenario_files(source.files)
     compiled = compile_for_scenarios(source) if files else None
-    return [run_file(source, path, text, compiled) for path, text in files.items()]
+    return [run_file(source, path, text, compiled, calendar) for path, text in files.items()]
 
 
-def run_file(source: BundleSource, path: str, text: str,
-             compiled: CompiledBundle | Failure | None = None) -> ScenarioResult:
+def run_file(source: BundleSource, path: str, text: str, compiled: CompiledBundle | Failure | None = None,
+             calendar: dict[date, bool] | None = None) -> ScenarioResult:
     """One scenario file against `source`."""
     try:
         scenario = parse_scenario(path, text)
@@ -90,7 +92,7 @@ def run_file(source: BundleSource, path: str, text: str,
     if isinstance(compiled, Failure):
         result.failure = compiled
         return result
-    with _scratch_engine(source, compiled, scenario.on) as (engine, users, manual):
+    with _scratch_engine(source, compiled, scenario.on, calendar or {}) as (engine, users, manual):
         result.failure = _Run(engine, users, manual, scenario).play()
     return result
 
@@ -106,8 +108,8 @@ def compile_for_scenarios(source: BundleSource) -> CompiledBundle | Failure:
 
 
 @contextmanager
-def _scratch_engine(source: BundleSource, compiled: CompiledBundle,
-                    start: datetime) -> Iterator[tuple[Engine, dict[str, User], clock.ManualClock]]:
+def _scratch_engine(source: BundleSource, compiled: CompiledBundle, start: datetime,
+                    calendar: dict[date, bool]) -> Iterator[tuple[Engine, dict[str, User], clock.ManualClock]]:
     with tempfile.TemporaryDirectory(prefix="dondoc-scenario-") as folder, \
             clock.in_this_thread(clock.ManualClock(start)) as manual:
         settings = Settings(database_url=f"sqlite:///{folder}/scenario.sqlite3", ruleset=source.ruleset,
@@ -117,6 +119,8 @@ def _scratch_engine(source: BundleSource, compiled: CompiledBundle,
             engine.db.create_all()
             with engine.db.session() as session:
                 users = create_organisation(session)
+                session.add_all(CalendarOverride(day=day, working=working, created_at=clock.now())
+                                for day, working in calendar.items())
                 bundle = ProcessBundle(ruleset=source.ruleset, number=1, content_hash=source.content_hash,
                                        files=source.files, settings=source.settings, status=BundleStatus.PUBLISHED,
                                        source="scenario", created_at=clock.now(), published_at=clock.now())

@@ -14,6 +14,7 @@ from engine.rulesets.models import BundleStatus, ProcessBundle
 from engine.rulesets.service import BundleCache, store_bundle
 from engine.scenarios.runner import ScenarioResult, run_bundle
 from engine.scenarios.spec import SCENARIO_DIR, parse_scenario
+from engine.working_days import cached_overrides
 
 MAX_TEXT = 100_000
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}")
@@ -95,9 +96,12 @@ def save_scenario(session: Session, cache: BundleCache, ruleset: str, name: str,
     return bundle
 
 
-def run_version(bundle: ProcessBundle, replaced: dict[str, str] | None = None) -> list[ScenarioResult]:
-    """Every scenario file of `bundle`, with `replaced` files (an open draft's text) put in."""
-    return run_bundle(BundleSource(bundle.ruleset, {**bundle.files, **(replaced or {})}, bundle.settings))
+def run_version(session: Session, bundle: ProcessBundle,
+                replaced: dict[str, str] | None = None) -> list[ScenarioResult]:
+    """Every scenario file of `bundle`, with `replaced` files (an open draft's text) put in, on
+    this deployment's working-day calendar (read through `session`)."""
+    return run_bundle(BundleSource(bundle.ruleset, {**bundle.files, **(replaced or {})}, bundle.settings),
+                      cached_overrides(session))
 
 
 def failing(results: list[ScenarioResult]) -> list[ScenarioResult]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -126,3 +127,13 @@ def test_the_diagram_page_runs_the_scenarios_with_its_autosaved_draft(admin, loa
     without = admin.post("/modeler/scenarios/run", data={"csrf_token": data["csrf"]})
     assert 'class="failed"' in without.get_data(as_text=True)
     assert admin.post("/modeler/scenarios/run", data={"csrf_token": data["csrf"], "draft_id": "999"}).status_code == 404
+
+
+def test_the_scenarios_count_the_deployments_working_days(admin, loaded):
+    """A day the deployment made a day off (its calendar override) is one in the scratch run too."""
+    from engine.working_days.service import set_override
+
+    write(admin, "han-phan-loai", SCENARIO.replace("DUE", "23/02/2026"))
+    set_override(loaded, date(2026, 2, 23), False, "Nghỉ bù")
+    ran = admin.post("/modeler/scenarios/run", data={"csrf_token": token(admin)}).get_data(as_text=True)
+    assert 'class="failed"' in ran and "hạn 24/02/2026" in ran

@@ -46,7 +46,8 @@ def run_scenarios():
                     or draft.status != DraftStatus.OPEN:
                 abort(404)
             replaced = {draft.path: draft.xml}
-    return _list_page(results=scenarios.run_version(bundle, replaced), with_draft=sorted(replaced))
+        results = scenarios.run_version(session, bundle, replaced)
+    return _list_page(results=results, with_draft=sorted(replaced))
 
 
 def _list_page(results=None, with_draft=()):
@@ -115,9 +116,9 @@ def confirm_publish(bundle_id: int):
             ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
             ProcessBundle.ruleset == bundle.ruleset, WorkflowInstance.status == InstanceStatus.RUNNING,
             WorkflowInstance.bundle_id != bundle.id).order_by(WorkflowInstance.id)))
+        results = scenarios.run_version(session, bundle)
     movable = [row.id for row in running if row.number < bundle.number][:MOST_INSTANCES]
     plans = migration.migrate_instances(eng, movable, bundle.id, current_user(), dry_run=True) if movable else []
-    results = scenarios.run_version(bundle)
     return render_template("modeler/publish.html", bundle=bundle, in_force=in_force, changes=changes,
                            running=running, plans=plans, unplanned=len(running) - len(plans),
                            results=results, failing=scenarios.failing(results))
