@@ -47,10 +47,13 @@ def admin(app):
     return signed_in(app, "admin")
 
 
-def test_only_process_admins_reach_the_process_tests(app):
+def test_only_process_admins_reach_the_process_tests_and_posts_need_the_token(app, admin):
     clerk = signed_in(app, "clerk")
     for url in ("/modeler/scenarios/", "/modeler/scenarios/write", "/modeler/versions/1/publish"):
         assert clerk.get(url).status_code == 403
+    assert clerk.post("/modeler/scenarios/run", data={"csrf_token": token(admin)}).status_code in (400, 403)
+    assert admin.post("/modeler/scenarios/write", data={"name": "x", "text": SCENARIO}).status_code == 400
+    assert admin.post("/modeler/scenarios/run").status_code == 400
 
 
 def test_a_malformed_scenario_is_refused_naming_line_and_key_and_nothing_is_stored(admin, loaded):
