@@ -114,6 +114,8 @@ def test_publishing_shows_what_it_does_and_is_refused_while_a_scenario_fails(adm
     assert done.status_code == 302 and bundles(loaded)[-1].status == "published"
     written = processes_dir / "dak-lak" / "scenarios" / "han-phan-loai.toml"
     assert written.read_text(encoding="utf-8") == SCENARIO.replace("DUE", "23/02/2026")
+    with loaded.db.session() as s:  # disk and database stay one: loading the disk finds this version
+        assert loaded.load_ruleset(s).id == passing.id
 
 
 def test_the_diagram_page_runs_the_scenarios_with_its_autosaved_draft(admin, loaded):
