@@ -27,6 +27,7 @@ from engine.errors import EngineError
 from engine.features import discover
 from engine.notifications.models import Notification
 from engine.org.models import Unit, User
+from engine.reports.service import start_schedule
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
 from engine.rulesets.models import BundleStatus, ProcessBundle
@@ -197,6 +198,8 @@ class _Run:
             assert step.new_deadline is not None
             extensions.request_extension(self.engine, self._assignment(step.assignment or 1).id,
                                          step.new_deadline.isoformat(), step.reason or "Xin gia hạn", user)
+        elif step.do == "start_report_calendar":
+            start_schedule(self.engine, actor=user)
 
     def _item_to_complete(self, step: Step, user: User) -> WorkItem:
         items = [i for i in self._ready() if i.element_id == step.task or i.title == step.task]
@@ -308,7 +311,7 @@ def _describe(step: Step, now: datetime) -> str:
     who = PEOPLE[step.by][0]
     action = {"complete": f"hoàn thành việc «{step.task}»",
               "request_extension": f"xin gia hạn nhiệm vụ {step.assignment or 1} đến {_day(step.new_deadline)}",
-              "wait": "chờ đến lúc này"}[step.do]
+              "start_report_calendar": "bắt đầu lịch báo cáo định kỳ", "wait": "chờ đến lúc này"}[step.do]
     return f"bước {step.number} ({_moment(step.on or now)}, {who}: {action})"
 
 

@@ -42,7 +42,7 @@ work_items = [{ task = "classify", due = "23/02/2026", role = "clerk" }]
 [[steps]]
 on = "23/02/2026 10:00"
 by = "clerk"
-do = "complete"            # complete | request_extension | wait
+do = "complete"            # complete | request_extension | start_report_calendar | wait
 task = "classify"
 data = { tracked = "on" }
 

@@ -5,7 +5,8 @@ checked before anything runs. A file is TOML:
     [given]            on = "12/02/2026 09:00"; by = "clerk"
     [given.directive]  the register form's fields, with [[given.directive.tasks]] (the tasks)
     [given.expect]     checked right after registration (optional)
-    [[steps]]          on = "dd/mm/yyyy [HH:MM]"; by = "<person>"; do = "complete" | "request_extension" | "wait"
+    [[steps]]          on = "dd/mm/yyyy [HH:MM]"; by = "<person>";
+                       do = "complete" | "request_extension" | "start_report_calendar" | "wait"
                        task, data, assignment, new_deadline, reason; [steps.expect]
     [expect]           checked after the last step (optional)
 
@@ -24,7 +25,7 @@ from engine.clock import VN_TZ
 from engine.scenarios.organisation import PEOPLE, UNITS
 
 SCENARIO_DIR = "scenarios/"
-ACTIONS = ("complete", "request_extension", "wait")
+ACTIONS = ("complete", "request_extension", "start_report_calendar", "wait")
 WORK_ITEM_KEYS = {"task", "due", "unit", "role", "assignment"}
 NOTIFICATION_KEYS = {"kind", "to", "assignment"}
 ASSIGNMENT_KEYS = {"n", "status", "progress", "deadline"}
