@@ -122,7 +122,8 @@ class _Reader:
 
     # ---------------------------------------------------------------- where
     def _line(self, key: str, table: str | None = None, nth: int = 1) -> int | None:
-        """The line of `key` inside the `nth` [table]/[[table]] header (the whole file if None)."""
+        """The first line of `key` from the `nth` [table]/[[table]] header on (the whole file if
+        None); a step's expectations are searched from its [[steps]] header."""
         start = 0
         if table is not None:
             header = re.compile(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$")
@@ -132,7 +133,7 @@ class _Reader:
             start = hits[nth - 1]
             if not key:
                 return start + 1
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        pattern = re.compile(rf"^\s*([\w.]+\.)?\"?{re.escape(key)}\"?\s*=")  # also `expect.work_items =`
         for i in range(start, len(self.lines)):
             if pattern.match(self.lines[i]):
                 return i + 1
@@ -165,7 +166,7 @@ class _Reader:
                        self._line("tasks", "given.directive"))
             tasks = []
         header = {k: _as_form_value(v) for k, v in directive.items() if k != "tasks"}
-        given_expect = self._expect(given.get("expect"), "given.expect", ("given.expect", 1))
+        given_expect = self._expect(given.get("expect"), "given.expect", ("given", 1))
         steps = self._steps(raw.get("steps", []))
         expect = self._expect(raw.get("expect"), "expect", ("expect", 1))
         if on is None or by is None:
@@ -209,7 +210,7 @@ class _Reader:
         if do == "request_extension":
             new_deadline = self._day(raw.get("new_deadline"), f"{where}.new_deadline",
                                      self._line("new_deadline", "steps", n), required=True)
-        expect = self._expect(raw.get("expect"), f"{where}.expect", ("steps.expect", n))
+        expect = self._expect(raw.get("expect"), f"{where}.expect", ("steps", n))
         if by is None:
             return None
         return Step(n, on, by, do, task, {k: _as_form_value(v) for k, v in data.items()}, assignment,

@@ -82,3 +82,15 @@ def test_the_outcome_of_the_directive_is_an_expectation_too():
     result = run_file(source, path, source.files[path].replace("tracked = false", "tracked = true"))
     assert (result.failure.step, result.failure.expectation, result.failure.found) == (
         "sau bước cuối cùng", "văn bản: theo dõi có", "văn bản: theo dõi không")
+
+
+def test_a_steps_expectation_problem_names_the_line_in_that_step(dak_lak):
+    path = "scenarios/tra-lai-qua-han-gia-han.toml"
+    text = dak_lak.files[path]
+    wrong = text.replace('expect.notifications = [{ kind = "overdue", assignment = 1 }]',
+                         'expect.notifications = [{ kind = "overdue", luc = 1 }]')
+    line = text.splitlines().index('expect.notifications = [{ kind = "overdue", assignment = 1 }]') + 1
+    with pytest.raises(ScenarioFileError) as refused:
+        parse_scenario(path, wrong)
+    assert refused.value.problems == [f"dòng {line}, khóa «steps[5].expect.notifications.luc»: khóa không dùng "
+                                      "được; chỉ có: assignment, kind, to"]
