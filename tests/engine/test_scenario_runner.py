@@ -55,7 +55,7 @@ def test_a_missing_work_item_lists_the_ready_ones(dak_lak):
     ('title = "x"\n[given]\non = "12/02/2026"\n[given.directive]\nsymbol = "1/UB"\n[[steps]]\ndo = "complete"\n'
      'task = "classify"\nby = "ai_do"', "dòng 9, khóa «steps[1].by»: không có người 'ai_do'"),
     ('title = "x"\n[given]\non = "12/02/2026"\n[given.directive]\nsymbol = "1/UB"\n[[steps]]\ndo = "fly"',
-     "dòng 7, khóa «steps[1].do»: việc phải là một trong complete, request_extension, wait"),
+     "dòng 7, khóa «steps[1].do»: việc phải là một trong complete, request_extension, start_report_calendar, wait"),
     ('title = "x"\n[given]\non = "12/02/2026"\n[given.directive]\nsymbol = "1/UB"\n[expect]\n'
      'work_items = [{ task = "handle", han = "1/1/2026" }]', "dòng 7, khóa «expect.work_items.han»"),
 ])
