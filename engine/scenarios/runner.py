@@ -31,7 +31,7 @@ from engine.reports.service import start_schedule
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
 from engine.rulesets.models import BundleStatus, ProcessBundle
-from engine.runtime.models import WorkItem, WorkItemStatus
+from engine.runtime.models import Incident, IncidentStatus, WorkItem, WorkItemStatus
 from engine.scenarios.organisation import PEOPLE, create_organisation
 from engine.scenarios.spec import Expectation, Scenario, ScenarioFileError, Step, parse_scenario, scenario_files
 from engine.working_days.models import CalendarOverride
@@ -42,6 +42,7 @@ class Failure:
     step: str         # "bước 2 (23/02/2026 10:00, …: hoàn thành việc «classify»)"
     expectation: str  # "việc «handle» hạn 26/02/2026"
     found: str        # what there was instead
+    refusal: tuple[str, dict] | None = None  # the engine's refusal (msgid, params), for the UI to translate
 
 
 @dataclass
@@ -162,12 +163,15 @@ class _Run:
         refused_ok = bool(expect and expect.refused)
         try:
             action()
+            self._no_incident()
         except EngineError as exc:
             if refused_ok:
                 return None
-            return Failure(what, "bước được thực hiện", f"bị từ chối: {exc}")
+            return Failure(what, "bước được thực hiện", f"bị từ chối: {exc}", (exc.message, exc.params))
         except _Failed as exc:
             return Failure(what, exc.expectation, exc.found)
+        except Exception as exc:  # noqa: BLE001 — a scenario reports what broke; it never takes the page down
+            return Failure(what, "bước được thực hiện", f"lỗi: {type(exc).__name__}: {exc}")
         if refused_ok:
             return Failure(what, "bước bị từ chối", "bước đã được thực hiện")
         try:
@@ -176,6 +180,14 @@ class _Run:
         except _Failed as exc:
             return Failure(what, exc.expectation, exc.found)
         return None
+
+    def _no_incident(self) -> None:
+        """A script or expression that failed in the step: the process stopped there."""
+        with self.engine.db.reading() as s:
+            incident = s.scalar(select(Incident).where(Incident.status == IncidentStatus.OPEN).limit(1))
+        if incident is not None:
+            raise _Failed("quy trình chạy tiếp không có sự cố",
+                          f"sự cố ở «{incident.element_id or '?'}»: {(incident.error.splitlines() or [''])[-1][:300]}")
 
     # ---------------------------------------------------------------- actions
     def _register(self) -> None:

@@ -94,3 +94,20 @@ def test_a_steps_expectation_problem_names_the_line_in_that_step(dak_lak):
         parse_scenario(path, wrong)
     assert refused.value.problems == [f"dòng {line}, khóa «steps[5].expect.notifications.luc»: khóa không dùng "
                                       "được; chỉ có: assignment, kind, to"]
+
+
+def test_a_script_that_fails_while_running_is_named_with_its_element(dak_lak):
+    files = {**dak_lak.files, "assignment.bpmn": dak_lak.files["assignment.bpmn"].replace(
+        "<bpmn:script>first_update_due = ", "<bpmn:script>1 / 0\nfirst_update_due = ", 1)}
+    result = run_file(BundleSource("dak-lak", files, dak_lak.settings), PATH, dak_lak.files[PATH])
+    assert result.failure.step.startswith("bước 1 (23/02/2026 10:00")
+    assert result.failure.expectation == "quy trình chạy tiếp không có sự cố"
+    assert result.failure.found.startswith("sự cố ở «") and "division by zero" in result.failure.found
+
+
+def test_a_refused_step_keeps_the_engines_message_for_translation(dak_lak):
+    text = dak_lak.files[PATH] + '[[steps]]\nby = "stc"\ndo = "request_extension"\nnew_deadline = "01/03/2026"\n'
+    result = run_file(dak_lak, PATH, text)
+    assert result.failure.step.startswith("bước 2 (") and result.failure.expectation == "bước được thực hiện"
+    assert result.failure.refusal == ("The new deadline must be later than the current one (%(d)s).",
+                                      {"d": "06/03/2026"})

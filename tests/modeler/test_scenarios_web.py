@@ -142,3 +142,12 @@ def test_the_scenarios_count_the_deployments_working_days(admin, loaded):
     set_override(loaded, date(2026, 2, 23), False, "Nghỉ bù")
     ran = admin.post("/modeler/scenarios/run", data={"csrf_token": token(admin)}).get_data(as_text=True)
     assert 'class="failed"' in ran and "hạn 24/02/2026" in ran
+
+
+def test_a_refused_step_is_shown_in_vietnamese(admin, loaded):
+    step = '[[steps]]\nby = "clerk"\ndo = "complete"\ntask = "classify"\ndata = { tracked = "on" }\n' \
+           '[[steps]]\nby = "stc"\ndo = "request_extension"\nnew_deadline = "01/03/2026"\n'
+    write(admin, "gia-han-som", SCENARIO.replace("DUE", "23/02/2026") + step)
+    ran = admin.post("/modeler/scenarios/run", data={"csrf_token": token(admin)}).get_data(as_text=True)
+    row = ran.split('data-file="scenarios/gia-han-som.toml"')[1].split("</tr>")[0]
+    assert "Thực tế: bị từ chối:" in row and "06/03/2026" in row and "The new deadline" not in row
