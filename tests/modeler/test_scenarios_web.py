@@ -97,6 +97,7 @@ def test_publishing_shows_what_it_does_and_is_refused_while_a_scenario_fails(adm
     assert 'data-file="scenarios/han-phan-loai.toml"' in page.split('id="publish-files"')[1].split("</section>")[0]
     instances = page.split('id="publish-instances"')[1].split("</section>")[0]
     assert f'data-instance="{running.id}" class="ok"' in instances and "Có thể chuyển" in instances
+    assert "văn bản 1/2026/QĐ-UBND" in instances and "Thực hiện nhiệm vụ" in instances
     assert 'id="publish-refused"' in page and 'id="confirm-publish" disabled' in page
     refused = admin.post(f"/modeler/versions/{failing.id}/publish",
                          data={"csrf_token": token(admin), "confirmed": "yes"}, follow_redirects=True)
