@@ -118,11 +118,10 @@ def confirm_publish(bundle_id: int):
             ProcessBundle.ruleset == bundle.ruleset, WorkflowInstance.status == InstanceStatus.RUNNING,
             WorkflowInstance.bundle_id != bundle.id).order_by(WorkflowInstance.id)))
         results = scenarios.run_version(session, bundle)
+        movable = [row.id for row in running if row.number < bundle.number][:MOST_INSTANCES]
         symbols = {row.id: row.symbol for row in session.execute(select(WorkflowInstance.id, Directive.symbol).join(
-            Directive, Directive.id == WorkflowInstance.directive_id).where(
-            WorkflowInstance.id.in_([row.id for row in running])))}
+            Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(movable)))}
         names = {pid: spec.description or pid for pid, spec in eng.compiled(bundle).specs.items()}
-    movable = [row.id for row in running if row.number < bundle.number][:MOST_INSTANCES]
     plans = migration.migrate_instances(eng, movable, bundle.id, current_user(), dry_run=True) if movable else []
     return render_template("modeler/publish.html", bundle=bundle, in_force=in_force, changes=changes,
                            running=running, plans=plans, unplanned=len(running) - len(plans), symbols=symbols,
