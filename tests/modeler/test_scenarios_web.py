@@ -113,6 +113,8 @@ def test_publishing_shows_what_it_does_and_is_refused_while_a_scenario_fails(adm
     assert 'id="publish-refused"' not in page and "Đạt" in page
     done = admin.post(f"/modeler/versions/{passing.id}/publish", data={"csrf_token": token(admin), "confirmed": "yes"})
     assert done.status_code == 302 and bundles(loaded)[-1].status == "published"
+    again = admin.get(f"/modeler/versions/{passing.id}/publish")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/modeler/versions/{passing.id}")
     written = processes_dir / "dak-lak" / "scenarios" / "han-phan-loai.toml"
     assert written.read_text(encoding="utf-8") == SCENARIO.replace("DUE", "23/02/2026")
     with loaded.db.session() as s:  # disk and database stay one: loading the disk finds this version

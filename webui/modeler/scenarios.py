@@ -112,6 +112,9 @@ def confirm_publish(bundle_id: int):
     with eng.db.reading() as session:
         bundle = _bundle_or_404(session, bundle_id)
         in_force = published_bundle(session, bundle.ruleset)
+        if in_force is not None and in_force.id == bundle.id:
+            flash(_("Version %(number)s is already in force.", number=bundle.number), "info")
+            return redirect(url_for("modeler.version", bundle_id=bundle.id))
         changes = diff.diff_files(in_force.files if in_force else {}, bundle.files)
         running = list(session.execute(select(WorkflowInstance.id, ProcessBundle.number).join(
             ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
