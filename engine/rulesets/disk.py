@@ -15,9 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.rulesets.loader import COMMON, read_ruleset
-from engine.scenarios.spec import is_scenario_path
 
 TARGETS = ("ruleset", "common")
+SCENARIO_DIR = "scenarios/"  # a ruleset's process tests (engine.scenarios), versioned with it
+
+
+def is_scenario_path(path: str) -> bool:
+    return path.startswith(SCENARIO_DIR) and path.endswith(".toml") and "/" not in path[len(SCENARIO_DIR):]
+
+
+def scenario_files(files: dict[str, str]) -> dict[str, str]:
+    """The scenario files of a bundle's `files`, by path."""
+    return {path: text for path, text in sorted(files.items()) if is_scenario_path(path)}
 
 
 @dataclass(frozen=True)

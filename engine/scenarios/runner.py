@@ -28,12 +28,13 @@ from engine.features import discover
 from engine.notifications.models import Notification
 from engine.org.models import Unit, User
 from engine.reports.service import start_schedule
+from engine.rulesets.disk import scenario_files
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
 from engine.rulesets.models import BundleStatus, ProcessBundle
 from engine.runtime.models import Incident, IncidentStatus, WorkItem, WorkItemStatus
 from engine.scenarios.organisation import PEOPLE, create_organisation
-from engine.scenarios.spec import Expectation, Scenario, ScenarioFileError, Step, parse_scenario, scenario_files
+from engine.scenarios.spec import Expectation, Scenario, ScenarioFileError, Step, parse_scenario
 from engine.working_days.models import CalendarOverride
 
 

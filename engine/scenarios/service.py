@@ -3,17 +3,19 @@ into it, and running a version's files (with an open diagram draft's text, when 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.errors import EngineError, NotFound
+from engine.errors import EngineError
+from engine.rulesets.disk import SCENARIO_DIR
+from engine.rulesets.drafts import DraftError, publish_version, working_bundle
 from engine.rulesets.loader import BundleSource
-from engine.rulesets.models import BundleStatus, ProcessBundle
+from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache, store_bundle
 from engine.scenarios.runner import ScenarioResult, run_bundle
-from engine.scenarios.spec import SCENARIO_DIR, parse_scenario
+from engine.scenarios.spec import parse_scenario
 from engine.working_days import cached_overrides
 
 MAX_TEXT = 100_000
@@ -55,18 +57,8 @@ class ScenarioError(EngineError):
     pass
 
 
-def working_bundle(session: Session, ruleset: str) -> ProcessBundle:
-    """The admin's draft: the newest version when it is newer than the one in force and not
-    yet published; else the version in force."""
-    newest = session.scalar(select(ProcessBundle).where(ProcessBundle.ruleset == ruleset)
-                            .order_by(ProcessBundle.number.desc()).limit(1))
-    published = session.scalar(select(ProcessBundle).where(
-        ProcessBundle.ruleset == ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
-    if newest is None:
-        raise NotFound("No version of ruleset %(ruleset)s is loaded yet (dondoc ruleset load).", ruleset=ruleset)
-    if published is not None and (newest.status != BundleStatus.DRAFT or newest.number < published.number):
-        return published
-    return newest
+class ScenariosFailed(DraftError):
+    """Publishing a version whose scenario files do not all pass."""
 
 
 def scenario_path(name: str) -> str:
@@ -107,3 +99,11 @@ def run_version(session: Session, bundle: ProcessBundle,
 def failing(results: list[ScenarioResult]) -> list[ScenarioResult]:
     return [r for r in results if not r.ok]
 
+
+def publish(session: Session, processes_dir: str | Path, bundle: ProcessBundle, actor) -> list[str]:
+    """Put `bundle` into force (drafts.publish_version), refused while any of its scenario files fails."""
+    failed = failing(run_version(session, bundle))
+    if failed:
+        raise ScenariosFailed("Version %(number)s was not published: %(count)s scenario file(s) fail: %(files)s.",
+                              number=bundle.number, count=len(failed), files=", ".join(r.path for r in failed))
+    return publish_version(session, processes_dir, bundle, actor)

@@ -24,7 +24,6 @@ from datetime import date, datetime, time
 from engine.clock import VN_TZ
 from engine.scenarios.organisation import PEOPLE, UNITS
 
-SCENARIO_DIR = "scenarios/"
 ACTIONS = ("complete", "request_extension", "start_report_calendar", "wait")
 WORK_ITEM_KEYS = {"task", "due", "unit", "role", "assignment"}
 NOTIFICATION_KEYS = {"kind", "to", "assignment"}
@@ -80,15 +79,6 @@ class Scenario:
     given_expect: Expectation | None
     steps: tuple[Step, ...]
     expect: Expectation | None
-
-
-def is_scenario_path(path: str) -> bool:
-    return path.startswith(SCENARIO_DIR) and path.endswith(".toml") and "/" not in path[len(SCENARIO_DIR):]
-
-
-def scenario_files(files: dict[str, str]) -> dict[str, str]:
-    """The scenario files of a bundle's `files`, by path."""
-    return {path: text for path, text in sorted(files.items()) if is_scenario_path(path)}
 
 
 def parse_scenario(path: str, text: str) -> Scenario:

@@ -5,7 +5,7 @@ counting imports inside functions, and no group of modules imports itself round 
     foundations  forms, sandbox, working_days, org, audit
     engine       rulesets, runtime
     features     every other package (directives, secrecy, urging, reports, …)
-    top          core, cli, features (discovery), demo, backup
+    top          core, cli, features (discovery), demo, backup, scenarios (runs a whole engine)
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ LAYERS = {
     "base": ("", "clock", "config", "errors", "db", "passwords", "text", "spiff", "clitools"),
     "foundations": ("forms", "sandbox", "working_days", "org", "audit"),
     "engine": ("rulesets", "runtime"),
-    "top": ("core", "cli", "features", "demo", "backup"),
+    "top": ("core", "cli", "features", "demo", "backup", "scenarios"),
 }
 ORDER = ("base", "foundations", "engine", "features", "top")
 ENGINE = REPO_ROOT / "engine"

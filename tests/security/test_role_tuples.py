@@ -14,7 +14,8 @@ from engine.org.models import ROLES
 HOME = "engine/org/permissions.py"
 CATALOGUE = ("engine/org/models.py", "ROLES")
 # Files whose role names are data, not rules (say why).
-DATA = {"engine/demo.py": "the demo's people and their roles"}
+DATA = {"engine/demo.py": "the demo's people and their roles",
+        "engine/scenarios/organisation.py": "the scenario province's people and their roles"}
 ROLE_CALLS = {"has_role", "login_required", "require", "require_role", "holders", "holders_in", "users_with_role",
               "recipients", "people", "NavLink"}
 

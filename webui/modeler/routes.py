@@ -20,6 +20,7 @@ from engine.rulesets.loader import NS, SAFE_XML
 from engine.rulesets.models import DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import InstanceStatus, WorkflowInstance
+from engine.scenarios import service as scenarios
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -204,7 +205,7 @@ def publish(bundle_id: int):
     try:
         with eng.db.session() as session:
             bundle = _bundle_or_404(session, bundle_id)
-            written = drafts.publish_version(session, eng.settings.processes_dir, bundle, current_user())
+            written = scenarios.publish(session, eng.settings.processes_dir, bundle, current_user())
             number = bundle.number
     except EngineError as exc:
         flash(engine_message(exc), "error")

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from engine.directives.models import Directive
 from engine.errors import EngineError
 from engine.org import permissions
-from engine.rulesets import diff, migration
+from engine.rulesets import diff, drafts, migration
+from engine.rulesets.disk import scenario_files
 from engine.rulesets.models import DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.scenarios import service as scenarios
-from engine.scenarios.spec import ScenarioFileError, scenario_files
+from engine.scenarios.spec import ScenarioFileError
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -39,7 +40,7 @@ def run_scenarios():
     eng = engine()
     draft_id = forms.int_arg(request.form, "draft_id")
     with eng.db.reading() as session:
-        bundle = scenarios.working_bundle(session, eng.ruleset)
+        bundle = drafts.working_bundle(session, eng.ruleset)
         replaced = {}
         if draft_id:
             draft = session.get(ProcessDraft, draft_id)
@@ -54,7 +55,7 @@ def run_scenarios():
 def _list_page(results=None, with_draft=()):
     eng = engine()
     with eng.db.reading() as session:
-        bundle = scenarios.working_bundle(session, eng.ruleset)
+        bundle = drafts.working_bundle(session, eng.ruleset)
         files = scenario_files(bundle.files)
         open_drafts = list(session.scalars(select(ProcessDraft).where(
             ProcessDraft.ruleset == eng.ruleset, ProcessDraft.status == DraftStatus.OPEN,
@@ -69,7 +70,7 @@ def write_scenario():
     eng = engine()
     name = request.args.get("name", "")[:100]
     with eng.db.reading() as session:
-        bundle = scenarios.working_bundle(session, eng.ruleset)
+        bundle = drafts.working_bundle(session, eng.ruleset)
     try:
         text = bundle.files.get(scenarios.scenario_path(name), scenarios.TEMPLATE) if name else scenarios.TEMPLATE
     except EngineError:
@@ -98,7 +99,7 @@ def save_scenario():
 
 def _edit_again(name: str, text: str, problems: list[str]) -> str:
     with engine().db.reading() as session:
-        bundle = scenarios.working_bundle(session, engine().ruleset)
+        bundle = drafts.working_bundle(session, engine().ruleset)
     return render_template("modeler/scenario_edit.html", name=name, text=text, bundle=bundle, problems=problems)
 
 
