@@ -271,6 +271,7 @@ def timers_run(ctx, moment: str | None) -> None:
 def scheduler(ctx, interval: int | None) -> None:
     """Run the timer scheduler in the foreground (several may run against one database)."""
     import contextlib
+    import logging
     import signal
 
     from engine.operations import logs, metrics
@@ -283,7 +284,7 @@ def scheduler(ctx, interval: int | None) -> None:
     runner = Scheduler(engine, interval, blocking=True)
     # SIGTERM (systemd, docker stop): finish the running tick, then leave.
     signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
-    click.echo(f"scheduler: a tick every {runner.interval} s (Ctrl+C to stop)")
+    logging.getLogger("dondoc").info("scheduler: a tick every %s s (Ctrl+C to stop)", runner.interval)
     with contextlib.suppress(KeyboardInterrupt):
         runner.start()
 

@@ -1,6 +1,7 @@
 """The `dondoc` command: the engine's commands plus those that need the web layer."""
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 
 import click
@@ -30,7 +31,7 @@ def serve(ctx: click.Context, bind: str, workers: int, threads: int, with_schedu
     engine = engine_of(ctx)
     logs.configure(engine.settings.log_format)
     app = create_app(engine)
-    click.echo(f"dondoc on http://{bind}/  ({workers} workers; Ctrl+C to stop)")
+    logging.getLogger("dondoc").info("dondoc on http://%s/  (%s workers; Ctrl+C to stop)", bind, workers)
     with metrics_folder(engine.settings), \
             scheduler_process(ctx.find_root().params.get("config")) if with_scheduler else nullcontext():
         serve_app(app, engine, bind=bind, workers=workers, threads=threads)
