@@ -274,7 +274,8 @@ def scheduler(ctx, interval: int | None) -> None:
     import logging
     import signal
 
-    from engine.operations import logs, metrics
+    from engine import metrics
+    from engine.operations import logs
     from engine.scheduler.service import Scheduler
 
     engine = engine_of(ctx)

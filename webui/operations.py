@@ -13,6 +13,7 @@ from functools import cache
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 
+from engine import metrics as events
 from engine.operations import logs, metrics, readiness
 from webui.context import engine
 
@@ -89,7 +90,7 @@ def _finish(response: Response) -> Response:
     seconds = time.perf_counter() - g.request_started
     route = request.url_rule.rule if request.url_rule else "unmatched"  # not the path: bounded labels
     response.headers[HEADER] = logs.current_id() or ""
-    metrics.observe_request(route, request.method, response.status_code, seconds)
+    events.observe_request(route, request.method, response.status_code, seconds)
     log.info("%s %s %s", request.method, request.path, response.status_code,
              extra={"method": request.method, "path": request.path, "route": route, "status": response.status_code,
                     "duration_ms": round(seconds * 1000, 1), "remote_addr": request.remote_addr})

@@ -18,9 +18,9 @@ from flask import Flask
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
+from engine import metrics
 from engine.config import Settings
 from engine.core import Engine
-from engine.operations import metrics
 
 # A request that takes longer than this is cut off and its worker replaced; the longest
 # requests (a yearly report with exports, an import) take seconds.

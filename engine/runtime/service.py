@@ -21,10 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, forms, sandbox
+from engine import audit, clock, forms, metrics, sandbox
 from engine.db import Database
 from engine.errors import AlreadyDone, Conflict, Forbidden, NotFound
-from engine.operations import metrics
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User

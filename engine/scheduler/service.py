@@ -11,13 +11,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import clock
+from engine import clock, metrics
 from engine.api_tokens.service import purge_keys
 from engine.errors import Conflict
 from engine.exchange.inbox import import_folder
 from engine.exchange.outbox import deliver_due
 from engine.notifications.mail import send_due_mail
-from engine.operations import logs, metrics
+from engine.operations import logs
 from engine.working_days.service import refresh_workflows
 
 log = logging.getLogger(__name__)

@@ -8,13 +8,16 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import delete, func, select
 
+from engine.cli import cli
 from engine.config import Settings
 from engine.directives import attachments
 from engine.directives.models import Attachment, AttachmentChunk
 from engine.org.models import User
 from tests.api.conftest import Caller, api_app, make_token
+from tests.conftest import fresh_database_url, make_engine
 
 CONTENT = os.urandom(2 * 1024 * 1024 + 12345)  # three chunks, the last one short
 
@@ -64,3 +67,20 @@ def test_a_rolled_back_upload_keeps_no_chunk(in_database):
 def test_an_unknown_store_is_refused(loaded):
     with pytest.raises(ValueError, match="attachment_store"):
         attachments.blob_store(Settings(attachment_store="s3"), loaded.db)
+
+
+def test_a_backup_carries_the_chunks(in_database, clock, tmp_path):
+    with in_database.db.session() as s:
+        user = s.scalar(select(User).where(User.username == "stc"))
+        sha = attachments.store(s, in_database.blobs, io.BytesIO(CONTENT), "bien-ban.pdf", user).sha256
+    archive = tmp_path / "dondoc.tar.gz"
+    assert CliRunner().invoke(cli, ["backup", str(archive)], obj=in_database).exit_code == 0
+    with fresh_database_url(tmp_path, "restored") as url:
+        restored = make_engine(url, clock, tmp_path=tmp_path / "restored")
+        try:
+            done = CliRunner().invoke(cli, ["restore", str(archive)], obj=restored)
+            assert done.exit_code == 0, done.output
+            stored = attachments.blob_store(Settings(attachment_store="database"), restored.db).open(sha)
+            assert stored is not None and stored.read() == CONTENT
+        finally:
+            restored.close()
