@@ -101,14 +101,20 @@ class DatabaseStore:
 
     def keep(self, session: Session, temp: Path, digest: str) -> None:
         try:
-            if session.scalar(select(AttachmentChunk.seq).where(AttachmentChunk.sha256 == digest).limit(1)) is None:
-                with temp.open("rb") as source:
-                    seq = 0
-                    while chunk := source.read(_CHUNK):  # one chunk in memory at a time
-                        session.execute(insert(AttachmentChunk), [{"sha256": digest, "seq": seq, "data": chunk}])
-                        seq += 1
+            with temp.open("rb") as source:
+                self.write(session, source, digest)
         finally:
             temp.unlink(missing_ok=True)
+
+    @staticmethod
+    def write(session: Session, source: BinaryIO, digest: str) -> None:
+        """The bytes of `source` as the chunks of `digest`, unless it has them already."""
+        if session.scalar(select(AttachmentChunk.seq).where(AttachmentChunk.sha256 == digest).limit(1)) is not None:
+            return
+        seq = 0
+        while chunk := source.read(_CHUNK):  # one chunk in memory at a time
+            session.execute(insert(AttachmentChunk), [{"sha256": digest, "seq": seq, "data": chunk}])
+            seq += 1
 
     def open(self, digest: str) -> BinaryIO | None:
         with self.db.reading() as s:
@@ -138,6 +144,25 @@ class _Chunks(io.RawIOBase):
         buffer[:size] = self.pending[:size]
         self.pending = self.pending[size:]
         return size
+
+
+def copy_to_database(db: Database, folder: str) -> tuple[int, int]:
+    """Copy the files of a directory store into the database (those not there yet), one
+    transaction per file, for a deployment moving to attachment_store = "database".
+    Returns (files copied, attachments whose file is not in `folder`)."""
+    with db.reading() as s:
+        digests = s.scalars(select(Attachment.sha256).where(
+            ~select(AttachmentChunk.seq).where(AttachmentChunk.sha256 == Attachment.sha256).exists())).all()
+    copied = missing = 0
+    for digest in digests:
+        path = blob_path(folder, digest)
+        if not path.is_file():
+            missing += 1
+            continue
+        with db.session() as s, path.open("rb") as source:
+            DatabaseStore.write(s, source, digest)
+        copied += 1
+    return copied, missing
 
 
 def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, actor: User) -> Attachment:

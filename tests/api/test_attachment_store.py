@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, func, select
 
+from engine import clock as clock_module
 from engine.cli import cli
 from engine.config import Settings
 from engine.directives import attachments
@@ -84,3 +85,18 @@ def test_a_backup_carries_the_chunks(in_database, clock, tmp_path):
             assert stored is not None and stored.read() == CONTENT
         finally:
             restored.close()
+
+
+def test_files_of_the_directory_copied_into_the_database(loaded, tmp_path):
+    stc = Caller(api_app(loaded).test_client(), make_token(loaded, "stc"))  # the directory store
+    sha = stc("POST", "/attachments", content_type="multipart/form-data",
+              data={"file": (io.BytesIO(CONTENT), "bien-ban.pdf")}).get_json()["sha256"]
+    with loaded.db.session() as s:  # a row whose file went missing on disk
+        s.add(Attachment(sha256="0" * 64, filename="mat.pdf", content_type="application/pdf", size=1,
+                         uploaded_at=clock_module.now()))
+    copied = CliRunner().invoke(cli, ["attachments", "copy-to-database"], obj=loaded)
+    assert copied.exit_code == 0 and copied.output.startswith("1 files copied into the database, 1 not found")
+    again = CliRunner().invoke(cli, ["attachments", "copy-to-database"], obj=loaded)
+    assert again.output.startswith("0 files copied")
+    stored = attachments.blob_store(Settings(attachment_store="database"), loaded.db).open(sha)
+    assert stored is not None and stored.read() == CONTENT
