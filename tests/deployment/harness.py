@@ -79,12 +79,12 @@ class Deployment:
         self.processes[name] = process
         return process
 
-    def start_web(self, workers: int = 3, name: str = "web", host: Host | None = None) -> str:
-        """`dondoc serve` (gunicorn) without the scheduler; returns its base URL once it answers."""
+    def start_web(self, workers: int = 3, name: str = "web", host: Host | None = None, scheduler: bool = False) -> str:
+        """`dondoc serve` (gunicorn), without the scheduler unless asked; returns its base URL once it answers."""
         port = host.port if host else self.port
         base = f"http://127.0.0.1:{port}"
-        self._start(name, "serve", "--no-scheduler", "--workers", str(workers), "--threads", "4",
-                    "--bind", f"127.0.0.1:{port}", host=host)
+        self._start(name, "serve", "--scheduler" if scheduler else "--no-scheduler", "--workers", str(workers),
+                    "--threads", "4", "--bind", f"127.0.0.1:{port}", host=host)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -140,6 +140,22 @@ class Deployment:
             self.stop(name)
         self.engine.close()
         set_clock(self.previous_clock)
+
+    def register(self, base: str, n: int) -> int:
+        """A directive with one task (5 working days) registered and classified through the API
+        at `base`; its id."""
+        clerk = Client(base + "/api/v1", self.tokens["clerk"])
+        lead = DEPARTMENTS[n % len(DEPARTMENTS)]
+        created = clerk.send("POST", "/directives", key=f"directive-{n}", json={
+            "symbol": f"{n}/KH-UBND", "issued_on": "02/03/2026", "issuer": "UBND tỉnh", "summary": f"Kế hoạch số {n}",
+            "assignments": [{"content": f"Nhiệm vụ của kế hoạch {n}", "lead_unit": lead, "deadline_days": 5}]})
+        assert created.status == 201, created.body
+        [item] = [i for i in clerk.send("GET", "/work-items?per_page=200").body["items"]
+                  if i["directive_id"] == created.body["id"]]
+        classified = clerk.send("POST", f"/work-items/{item['id']}/complete", key=f"classify-{n}",
+                                json={"tracked": True})
+        assert classified.status == 200, classified.body
+        return created.body["id"]
 
     def log(self, name: str) -> str:
         path = self.folder / f"{name}.log"

@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from engine.clock import VN_TZ
@@ -22,26 +24,19 @@ from engine.org.models import User
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import Incident, WorkflowInstance
 from tests.conftest import PG_URL
-from tests.deployment.harness import DEPARTMENTS, START, Client, Deployment, Host, settle
+from tests.deployment.harness import START, Client, Deployment, Host, settle
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="several hosts share a PostgreSQL server; SQLite is one host's "
                                                    "file (set DONDOC_TEST_DATABASE_URL)")
+TOKEN = "two-hosts-scrape-token"
 DAYS = 8  # from the registration (Monday 2/3) to the first overdue alert (Tuesday 10/3)
 
 
-def register(deployment: Deployment, host: Host, n: int) -> int:
-    """A directive with one task (5 working days) registered and classified on `host`; its id."""
-    clerk = Client(host.base + "/api/v1", deployment.tokens["clerk"])
-    lead = DEPARTMENTS[n % len(DEPARTMENTS)]
-    created = clerk.send("POST", "/directives", key=f"directive-{n}", json={
-        "symbol": f"{n}/KH-UBND", "issued_on": "02/03/2026", "issuer": "UBND tỉnh", "summary": f"Kế hoạch số {n}",
-        "assignments": [{"content": f"Nhiệm vụ của kế hoạch {n}", "lead_unit": lead, "deadline_days": 5}]})
-    assert created.status == 201, created.body
-    [item] = [i for i in clerk.send("GET", "/work-items?per_page=200").body["items"]
-              if i["directive_id"] == created.body["id"]]
-    classified = clerk.send("POST", f"/work-items/{item['id']}/complete", key=f"classify-{n}", json={"tracked": True})
-    assert classified.status == 200, classified.body
-    return created.body["id"]
+def scrape(host: Host) -> dict[tuple[str, frozenset], float]:
+    answer = requests.get(f"{host.base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    assert answer.status_code == 200
+    return {(sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(answer.text) for sample in family.samples}
 
 
 def bundle_of(deployment: Deployment, directive_id: int) -> int:
@@ -51,7 +46,8 @@ def bundle_of(deployment: Deployment, directive_id: int) -> int:
 
 
 def test_two_hosts_share_attachments_rulesets_and_timers(deployment, smtp, tmp_path):
-    hosts = {name: Host.make(tmp_path / f"host-{name}", attachment_store="database") for name in "ab"}
+    hosts = {name: Host.make(tmp_path / f"host-{name}", attachment_store="database", metrics_token=TOKEN,
+                             metrics_dir=str(tmp_path / f"host-{name}" / "metrics")) for name in "ab"}
     a, b = hosts["a"], hosts["b"]
     for name, host in hosts.items():
         deployment.start_web(workers=2, name=f"web-{name}", host=host)
@@ -69,7 +65,7 @@ def test_two_hosts_share_attachments_rulesets_and_timers(deployment, smtp, tmp_p
     assert not any(p.is_file() for host in hosts.values() for p in (host.folder / "attachments").rglob("*"))
 
     # a ruleset version published on A is the one B starts workflows on
-    before = register(deployment, b, 0)  # B has compiled the first version by now
+    before = deployment.register(b.base, 0)  # B has compiled the first version by now
     shutil.copytree(REPO_ROOT / "processes", a.folder / "processes")
     toml = a.folder / "processes" / "dak-lak" / "ruleset.toml"
     edited = toml.read_text(encoding="utf-8").replace("before_deadline = [3, 1]", "before_deadline = [3, 2]")
@@ -80,13 +76,19 @@ def test_two_hosts_share_attachments_rulesets_and_timers(deployment, smtp, tmp_p
     with deployment.engine.db.reading() as s:
         second = published_bundle(s, "dak-lak").id
     assert bundle_of(deployment, before) != second
-    directives = [register(deployment, hosts["ab"[n % 2]], n) for n in range(1, 9)]
+    directives = [deployment.register(hosts["ab"[n % 2]].base, n) for n in range(1, 9)]
     assert {bundle_of(deployment, d) for d in directives} == {second}
 
     # the two schedulers fire every timer once: day by day until the first overdue alert
     for day in range(1, DAYS + 1):
         deployment.clock.set(START + timedelta(days=day))
         settle(deployment, smtp, quiet=1.0)
+    # each host's scrape holds the mails its own scheduler sent (metrics_dir shared by the host's
+    # server and scheduler), and the same state of the deployment
+    scrapes = [scrape(host) for host in hosts.values()]
+    assert sum(sum(v for (name, labels), v in found.items() if name == "dondoc_mails_total"
+                   and ("outcome", "sent") in labels) for found in scrapes) == len(smtp.inbox.messages)
+    assert scrapes[0][("dondoc_timers_due", frozenset())] == scrapes[1][("dondoc_timers_due", frozenset())] == 0
     for name in ("scheduler-a", "scheduler-b"):
         deployment.stop(name)
     with deployment.engine.db.reading() as s:
