@@ -294,15 +294,18 @@ def scheduler(ctx, interval: int | None) -> None:
     import logging
     import signal
 
+    from engine import metrics
+    from engine.operations import logs
     from engine.scheduler.service import Scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # not a line per (skipped) tick
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # not a line per task state change
-    runner = Scheduler(engine_of(ctx), interval, blocking=True)
+    engine = engine_of(ctx)
+    logs.configure(engine.settings.log_format)
+    if engine.settings.metrics_dir:  # counted with the web server's workers of this host
+        metrics.use_folder(engine.settings.metrics_dir)
+    runner = Scheduler(engine, interval, blocking=True)
     # SIGTERM (systemd, docker stop): finish the running tick, then leave.
     signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
-    click.echo(f"scheduler: a tick every {runner.interval} s (Ctrl+C to stop)")
+    logging.getLogger("dondoc").info("scheduler: a tick every %s s (Ctrl+C to stop)", runner.interval)
     with contextlib.suppress(KeyboardInterrupt):
         runner.start()
 

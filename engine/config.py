@@ -75,6 +75,17 @@ class Settings:
     edxml_status_lease_seconds: int = 120
     edxml_inbox_dir: str = ""
     edxml_inbox_user: str = ""
+    # Where attachments' bytes live (engine/directives/attachments.py): "directory" (attachments_dir,
+    # one host) or "database" (a table of chunks, reached by every host that shares the database).
+    attachment_store: str = "directory"
+    # Operations (docs/operations.md): log lines as "text" or "json" (one object per line); who may
+    # read /metrics (a bearer token, and/or peer addresses or networks, comma-separated; neither:
+    # nobody); the prometheus_client multiprocess folder shared by the server's workers and
+    # schedulers on one host (unset: `dondoc serve` makes a fresh one per start).
+    log_format: str = "text"
+    metrics_token: str = ""
+    metrics_addresses: str = ""
+    metrics_dir: str = ""
     extra: dict = field(default_factory=dict)
 
     @classmethod

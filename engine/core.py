@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from engine import clock as clock_module
 from engine.config import Settings
 from engine.db import Database
+from engine.directives.attachments import blob_store
 from engine.errors import NotFound
 from engine.features import discover
 from engine.rulesets.loader import CompiledBundle
@@ -26,6 +27,7 @@ class Engine:
         follow_clock()
         discover()
         self.db = Database(self.settings.database_url)
+        self.blobs = blob_store(self.settings, self.db)  # where attachments' bytes live
         self.cache = BundleCache()
         self.runtime = Runtime(self.db, self.cache, OPERATORS, ScriptLimits(
             cpu_seconds=self.settings.script_cpu_seconds, memory_mb=self.settings.script_memory_mb,

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.core import Engine
-from webui import errors, formatting, headers, hygiene
+from webui import errors, formatting, headers, hygiene, operations
 from webui.i18n import compile_catalogs, translation_dirs
 
 FEATURES = [
@@ -57,6 +57,7 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     csrf.init_app(app)
     Babel(app, locale_selector=_select_locale)
+    operations.init_app(app)
     nav_links = []
     for name in FEATURES:
         feature = importlib.import_module(name)
@@ -68,11 +69,6 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     errors.init_app(app)
     formatting.init_app(app)
     headers.init_app(app)
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok", "ruleset": engine.ruleset}
-
     return app
 
 

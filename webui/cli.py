@@ -1,6 +1,7 @@
 """The `dondoc` command: the engine's commands plus those that need the web layer."""
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 
 import click
@@ -22,14 +23,17 @@ from engine.clitools import clear_errors, engine_of
 @clear_errors
 def serve(ctx: click.Context, bind: str, workers: int, threads: int, with_scheduler: bool = True) -> None:
     """Serve the web app with the production server (gunicorn)."""
+    from engine.operations import logs
     from webui.app import create_app
-    from webui.server import scheduler_process
+    from webui.server import metrics_folder, scheduler_process
     from webui.server import serve as serve_app
 
     engine = engine_of(ctx)
+    logs.configure(engine.settings.log_format)
     app = create_app(engine)
-    click.echo(f"dondoc on http://{bind}/  ({workers} workers; Ctrl+C to stop)")
-    with scheduler_process(ctx.find_root().params.get("config")) if with_scheduler else nullcontext():
+    logging.getLogger("dondoc").info("dondoc on http://%s/  (%s workers; Ctrl+C to stop)", bind, workers)
+    with metrics_folder(engine.settings), \
+            scheduler_process(ctx.find_root().params.get("config")) if with_scheduler else nullcontext():
         serve_app(app, engine, bind=bind, workers=workers, threads=threads)
 
 

@@ -3,11 +3,13 @@ The engine validates; this module only turns a request into raw values, keeps wh
 user typed, and stores uploaded files (`files` fields carry sha256 digests)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Request
+from flask import Request, Response, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
 
 from engine import clock
 from engine.directives import attachments
@@ -34,8 +36,8 @@ def read_raw(form: FormDefinition, request: Request) -> dict:
     return raw
 
 
-def store_uploads(session: Session, form: FormDefinition, request: Request, raw: dict, attachments_dir: str,
-                  user: User) -> None:
+def store_uploads(session: Session, form: FormDefinition, request: Request, raw: dict,
+                  blobs: attachments.BlobStore, user: User) -> None:
     """Store the files uploaded into `files` fields and add their digests to `raw`. Files
     already stored on an earlier (failed) submit come back as hidden digests."""
     for f in form.fields:
@@ -43,8 +45,18 @@ def store_uploads(session: Session, form: FormDefinition, request: Request, raw:
             continue
         for upload in request.files.getlist(f.name):
             if upload and upload.filename:
-                row = attachments.store(session, attachments_dir, upload.stream, upload.filename, user)
+                row = attachments.store(session, blobs, upload.stream, upload.filename, user)
                 raw[f.name] = [*raw.get(f.name, []), row.sha256]
+
+
+def send_attachment(blobs: attachments.BlobStore, row: attachments.Attachment,
+                    missing: Callable[[], Exception] = NotFound) -> Response:
+    """The stored file, always as a download with its stored type: an uploaded file never
+    renders as a page here. `missing()` is raised when its bytes are not in the store."""
+    stored = blobs.open(row.sha256)
+    if stored is None:
+        raise missing()
+    return send_file(stored, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
 
 
 def initial_values(form: FormDefinition, *sources: dict) -> dict:

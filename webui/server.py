@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
+from engine import metrics
+from engine.config import Settings
 from engine.core import Engine
 
 # A request that takes longer than this is cut off and its worker replaced; the longest
@@ -26,7 +31,9 @@ class ProductionServer(BaseApplication):
     def __init__(self, app: Flask, engine: Engine, bind: str, workers: int, threads: int):
         self.application, self.engine = app, engine
         self.options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-                        "preload_app": True, "timeout": WORKER_TIMEOUT_SECONDS, "accesslog": "-",
+                        "preload_app": True, "timeout": WORKER_TIMEOUT_SECONDS,
+                        # the app writes each request's line itself, with its request id (webui/operations.py)
+                        "accesslog": None, "logger_class": _GunicornLog,
                         # one fixed socket path per user would clash between two servers on a machine
                         "control_socket_disable": True, "post_fork": self._post_fork}
         super().__init__()
@@ -41,6 +48,31 @@ class ProductionServer(BaseApplication):
     def _post_fork(self, _server, _worker) -> None:
         # Connections opened by the master belong to it: a worker opens its own.
         self.engine.db.engine.dispose(close=False)
+
+
+class _GunicornLog(glogging.Logger):
+    """gunicorn's own lines (start, workers booting or timed out) go to the process's handler
+    (engine.operations.logs.configure), in the deployment's format like every other line."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for handler in list(self.error_log.handlers):
+            self.error_log.removeHandler(handler)
+        self.error_log.propagate = True
+
+
+@contextmanager
+def metrics_folder(settings: Settings) -> Iterator[str]:
+    """The multiprocess metrics folder of the workers and the scheduler child: `metrics_dir`, or
+    a fresh one for as long as the server runs (counters then start at zero on each start)."""
+    if settings.metrics_dir:
+        Path(settings.metrics_dir).mkdir(parents=True, exist_ok=True)
+        metrics.use_folder(settings.metrics_dir)
+        yield settings.metrics_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="dondoc-metrics-") as folder:
+        metrics.use_folder(folder)
+        yield folder
 
 
 def serve(app: Flask, engine: Engine, *, bind: str, workers: int, threads: int) -> None:

@@ -1,26 +1,35 @@
-"""Attachments (tệp đính kèm): stored once on disk by sha256 under settings.attachments_dir;
-task data and progress updates hold only the digest. Who may see one, and so download or
-attach it, is engine.org.permissions.may_see_file.
+"""Attachments (tệp đính kèm): stored once by sha256; task data and progress updates hold only
+the digest. Who may see one, and so download or attach it, is engine.org.permissions.may_see_file.
 
-A file takes its place in the store only when the transaction that adds its row commits;
-until then it waits in a temporary file, removed when the transaction rolls back (a refused
-submission, a full or read-only database), so that no file is left without a row."""
+Where the bytes live is the setting `attachment_store`:
+- "directory": files under settings.attachments_dir (one host, or a folder all hosts mount).
+  A file takes its place there only when the transaction that adds its row commits; until
+  then it waits in a temporary file, removed when the transaction rolls back (a refused
+  submission, a full or read-only database), so that no file is left without a row.
+- "database": chunks in the attachment_chunks table, written in the transaction that adds the
+  row, so every application host sharing the database reaches them and a rollback takes them
+  too; read back one chunk per short transaction.
+"""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from engine import clock
-from engine.directives.models import Attachment, AttachmentUpload
+from engine.config import Settings
+from engine.db import Database
+from engine.directives.models import Attachment, AttachmentChunk, AttachmentUpload
 from engine.errors import EngineError
 from engine.org.models import User
 
+STORES = ("directory", "database")
 MAX_SIZE = 20 * 1024 * 1024
 # Office documents, PDF, images and archives; never HTML or scripts (they would run in the
 # browser when opened from our origin).
@@ -42,48 +51,157 @@ class AttachmentError(EngineError):
     pass
 
 
+class BlobStore(Protocol):
+    @property
+    def spool_dir(self) -> str | None:
+        """Where an upload waits while it is hashed (None: the system's temporary folder)."""
+
+    def keep(self, session: Session, temp: Path, digest: str) -> None:
+        """The spooled upload `temp` becomes the bytes of `digest` if its transaction commits."""
+
+    def open(self, digest: str) -> BinaryIO | None:
+        """The stored bytes, to read from the start; None when they are missing."""
+
+
+def blob_store(settings: Settings, db: Database) -> BlobStore:
+    if settings.attachment_store == "directory":
+        return DirectoryStore(settings.attachments_dir)
+    if settings.attachment_store == "database":
+        return DatabaseStore(db)
+    raise ValueError(f"attachment_store: '{settings.attachment_store}' is not one of {', '.join(STORES)}")
+
+
 def blob_path(attachments_dir: str, sha256: str) -> Path:
     return Path(attachments_dir) / sha256[:2] / sha256
 
 
-def store(session: Session, attachments_dir: str, stream: BinaryIO, filename: str, actor: User) -> Attachment:
+class DirectoryStore:
+    def __init__(self, folder: str):
+        self.folder = self.spool_dir = folder
+
+    def keep(self, session: Session, temp: Path, digest: str) -> None:
+        target = blob_path(self.folder, digest)
+        if target.exists():
+            temp.unlink()
+            return
+        session.connection()  # begins the transaction the file waits for, if none has yet
+        owner = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((temp, target, owner))
+
+    def open(self, digest: str) -> BinaryIO | None:
+        path = blob_path(self.folder, digest)
+        return path.open("rb") if path.is_file() else None
+
+
+class DatabaseStore:
+    spool_dir = None
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def keep(self, session: Session, temp: Path, digest: str) -> None:
+        try:
+            with temp.open("rb") as source:
+                self.write(session, source, digest)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    @staticmethod
+    def write(session: Session, source: BinaryIO, digest: str) -> None:
+        """The bytes of `source` as the chunks of `digest`, unless it has them already."""
+        if session.scalar(select(AttachmentChunk.seq).where(AttachmentChunk.sha256 == digest).limit(1)) is not None:
+            return
+        seq = 0
+        while chunk := source.read(_CHUNK):  # one chunk in memory at a time
+            session.execute(insert(AttachmentChunk), [{"sha256": digest, "seq": seq, "data": chunk}])
+            seq += 1
+
+    def open(self, digest: str) -> BinaryIO | None:
+        with self.db.reading() as s:
+            count = s.scalar(select(func.count()).where(AttachmentChunk.sha256 == digest))
+        return io.BufferedReader(_Chunks(self.db, digest, count), buffer_size=_CHUNK) if count else None
+
+
+class _Chunks(io.RawIOBase):
+    """A file kept in the database, read one chunk (one short read-only transaction) at a time:
+    a download holds neither the whole file nor a transaction open while the client reads."""
+
+    def __init__(self, db: Database, digest: str, count: int):
+        super().__init__()
+        self.db, self.digest, self.count = db, digest, count
+        self.seq, self.pending = 0, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self.pending and self.seq < self.count:
+            with self.db.reading() as s:
+                self.pending = memoryview(s.execute(select(AttachmentChunk.data).where(
+                    AttachmentChunk.sha256 == self.digest, AttachmentChunk.seq == self.seq)).scalar_one())
+            self.seq += 1
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+def copy_to_database(db: Database, folder: str) -> tuple[int, int]:
+    """Copy the files of a directory store into the database (those not there yet), one
+    transaction per file, for a deployment moving to attachment_store = "database".
+    Returns (files copied, attachments whose file is not in `folder`)."""
+    with db.reading() as s:
+        digests = s.scalars(select(Attachment.sha256).where(
+            ~select(AttachmentChunk.seq).where(AttachmentChunk.sha256 == Attachment.sha256).exists())).all()
+    copied = missing = 0
+    for digest in digests:
+        path = blob_path(folder, digest)
+        if not path.is_file():
+            missing += 1
+            continue
+        with db.session() as s, path.open("rb") as source:
+            DatabaseStore.write(s, source, digest)
+        copied += 1
+    return copied, missing
+
+
+def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, actor: User) -> Attachment:
     """Store an upload (once per content) and return its row. Refuses empty, too large and
     disallowed files without keeping anything."""
     name = Path(filename or "").name.strip()
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED_EXTENSIONS:
         raise AttachmentError("File type %(ext)s is not accepted.", ext=extension or "?")
-    digest, size, temp = _spool(stream, attachments_dir)
+    digest, size, temp = _spool(stream, blobs.spool_dir)
     if size == 0 or size > MAX_SIZE:
         temp.unlink()
         if size == 0:
             raise AttachmentError("The file %(name)s is empty.", name=name)
         raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
-    row = session.get(Attachment, digest)
-    target = blob_path(attachments_dir, digest)
-    if target.exists():
-        temp.unlink()
-    else:
-        session.connection()  # begins the transaction the file waits for, if none has yet
-        owner = session.get_nested_transaction() or session.get_transaction()
-        session.info.setdefault(_PENDING, []).append((temp, target, owner))
-    if row is None:
-        row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension], size=size,
-                         uploaded_by=actor.id, uploaded_at=clock.now())
-        session.add(row)
-        session.flush()
+    try:
+        row = session.get(Attachment, digest)
+        if row is None:  # first, so that chunks kept in the database have their row
+            row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension],
+                             size=size, uploaded_by=actor.id, uploaded_at=clock.now())
+            session.add(row)
+            session.flush()
+    except BaseException:
+        temp.unlink(missing_ok=True)  # not yet the store's to drop with the transaction
+        raise
+    blobs.keep(session, temp, digest)
     if session.get(AttachmentUpload, (digest, actor.id)) is None:  # sending the bytes lets one attach them
         session.add(AttachmentUpload(sha256=digest, user_id=actor.id, uploaded_at=clock.now()))
         session.flush()
     return row
 
 
-def _spool(stream: BinaryIO, attachments_dir: str) -> tuple[str, int, Path]:
-    """Copy to a temporary file beside the store while hashing; stop reading past the limit.
-    A failed write (a full disk) leaves nothing behind."""
-    Path(attachments_dir).mkdir(parents=True, exist_ok=True)
+def _spool(stream: BinaryIO, spool_dir: str | None) -> tuple[str, int, Path]:
+    """Copy to a temporary file (beside the store's files, so that placing it is a rename)
+    while hashing; stop reading past the limit. A failed write (a full disk) leaves nothing behind."""
+    if spool_dir:
+        Path(spool_dir).mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
-    fd, temp = tempfile.mkstemp(dir=attachments_dir, prefix=".upload-")
+    fd, temp = tempfile.mkstemp(dir=spool_dir, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := stream.read(_CHUNK):

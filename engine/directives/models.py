@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -198,7 +199,8 @@ class ProgressUpdate(Base):
 
 
 class Attachment(Base):
-    """A file stored once on disk by content hash; task data holds only the digest."""
+    """A file stored once by content hash (its bytes: engine.directives.attachments); task data
+    holds only the digest."""
 
     __tablename__ = "attachments"
 
@@ -208,6 +210,18 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AttachmentChunk(Base):
+    """The bytes of an attachment when the database keeps them (setting attachment_store =
+    "database", for several application hosts), in pieces, so that neither storing nor sending
+    a file holds it whole in memory."""
+
+    __tablename__ = "attachment_chunks"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AttachmentUpload(Base):

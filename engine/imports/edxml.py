@@ -298,7 +298,7 @@ def _store_attachments(engine, session: Session, message: Document, actor: User)
     stored = []
     for name, content in message.attachments:
         try:
-            row = attachment_store.store(session, engine.settings.attachments_dir, io.BytesIO(content), name, actor)
+            row = attachment_store.store(session, engine.blobs, io.BytesIO(content), name, actor)
         except attachment_store.AttachmentError as exc:
             raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
         stored.append(row.sha256)

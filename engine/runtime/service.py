@@ -8,6 +8,7 @@ becomes an incident, never a lost submission.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -20,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, forms, sandbox
+from engine import audit, clock, forms, metrics, sandbox
 from engine.db import Database
 from engine.errors import AlreadyDone, Conflict, Forbidden, NotFound
 from engine.org import permissions
@@ -375,6 +376,7 @@ class Runtime:
         after the run (so that it follows what the run recorded) and before the save.
         `open_items`: the instance's ready work items (the caller may have closed some of them
         in memory, as `complete` does), when the caller read them under the lock."""
+        started = time.perf_counter()
         ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
         tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.lazily_from_db(session)),
                   current_settings.set(compiled.settings))
@@ -392,6 +394,7 @@ class Runtime:
             current_settings.reset(tokens[2])
             current_calendar.reset(tokens[1])
             current_step.reset(tokens[0])
+            metrics.observe_step(instance.purpose, time.perf_counter() - started)
 
     def _run(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, action) -> None:
         """`action` and the engine steps; a script, expression or operator that fails (or

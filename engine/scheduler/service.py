@@ -1,6 +1,7 @@
 """`tick` (one pass over due timers and due mail) and the APScheduler wrapper around it."""
 from __future__ import annotations
 
+import contextvars
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -10,12 +11,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import clock
+from engine import clock, metrics
 from engine.api_tokens.service import purge_keys
 from engine.errors import Conflict
 from engine.exchange.inbox import import_folder
 from engine.exchange.outbox import deliver_due
 from engine.notifications.mail import send_due_mail
+from engine.operations import logs
 from engine.working_days.service import refresh_workflows
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     try:
         mail = send_due_mail(engine.db, engine.settings, moment)
         result.mail_sent, result.mail_failed, result.digests = mail.sent, mail.failed, mail.digests
+        metrics.count_mails(mail.sent, mail.failed)
     except Exception:
         result.errors += 1
         log.exception("sending mail failed; retrying on the next tick")
@@ -101,7 +104,9 @@ def _advance_due(engine, moment: datetime) -> int:
         return engine.runtime.run_due_timers(moment)
     ids = engine.runtime.due_instance_ids(moment, limit=BATCH)
     with ThreadPoolExecutor(workers, thread_name_prefix="dondoc-timers") as pool:
-        return sum(pool.map(lambda instance_id: _fire(engine, instance_id, moment), ids))
+        # each in a copy of this thread's context: the tick's job id goes on the threads' log lines
+        runs = [pool.submit(contextvars.copy_context().run, _fire, engine, instance_id, moment) for instance_id in ids]
+        return sum(run.result() for run in runs)
 
 
 def _fire(engine, instance_id: int, moment: datetime) -> bool:
@@ -121,12 +126,14 @@ class Scheduler:
         self.interval = interval or engine.settings.scheduler_interval_seconds
         kind = BlockingScheduler if blocking else BackgroundScheduler
         self._scheduler = kind(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-        self._scheduler.add_job(self._run, "interval", seconds=self.interval, id="dondoc-tick",
+        self._scheduler.add_job(self.run_tick, "interval", seconds=self.interval, id="dondoc-tick",
                                 next_run_time=datetime.now().astimezone())
         self.ticks = 0  # how many ticks ran (for status pages and tests)
 
-    def _run(self) -> None:
-        tick(self.engine)
+    def run_tick(self) -> None:
+        """One tick, as the timer runs it."""
+        with logs.bound(logs.new_job_id("tick")):  # the id of every line this tick writes
+            tick(self.engine)
         self.ticks += 1
 
     def start(self) -> Scheduler:

@@ -14,11 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 import requests
+from sqlalchemy import func, select
 
 from engine.api_tokens import service as tokens
 from engine.clock import VN_TZ, set_clock
 from engine.config import REPO_ROOT
+from engine.notifications.models import Notification
 from engine.org import service as org
+from engine.runtime.models import WorkflowInstance
 from engine.scheduler.testing_clock import FileClock
 from tests.conftest import PASSWORD, make_engine
 from tests.scheduler.smtp import free_port
@@ -68,33 +71,43 @@ class Deployment:
                 self.tokens[username] = tokens.create_token(s, username, "deployment test")[1]
 
     # ------------------------------------------------------------------ processes
-    def _start(self, name: str, *command: str) -> subprocess.Popen:
+    def _start(self, name: str, *command: str, host: Host | None = None) -> subprocess.Popen:
         log = (self.folder / f"{name}.log").open("ab")
-        process = subprocess.Popen([sys.executable, "-m", "webui.cli", *command], env=self.env, stdout=log,
-                                   stderr=subprocess.STDOUT, cwd=REPO_ROOT)
+        env, cwd = ({**self.env, **host.env}, host.folder) if host else (self.env, REPO_ROOT)
+        process = subprocess.Popen([sys.executable, "-m", "webui.cli", *command], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, cwd=cwd)
         self.processes[name] = process
         return process
 
-    def start_web(self, workers: int = 3) -> None:
-        """`dondoc serve` (gunicorn) without the scheduler; returns once it answers."""
-        self._start("web", "serve", "--no-scheduler", "--workers", str(workers), "--threads", "4",
-                    "--bind", f"127.0.0.1:{self.port}")
+    def start_web(self, workers: int = 3, name: str = "web", host: Host | None = None, scheduler: bool = False) -> str:
+        """`dondoc serve` (gunicorn), without the scheduler unless asked; returns its base URL once it answers."""
+        port = host.port if host else self.port
+        base = f"http://127.0.0.1:{port}"
+        self._start(name, "serve", "--scheduler" if scheduler else "--no-scheduler", "--workers", str(workers),
+                    "--threads", "4", "--bind", f"127.0.0.1:{port}", host=host)
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
-                    return
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    return base
             except requests.ConnectionError:
                 pass
-            if time.monotonic() > deadline or self.processes["web"].poll() is not None:
-                raise AssertionError(f"the web server did not start:\n{self.log('web')[-3000:]}")
+            if time.monotonic() > deadline or self.processes[name].poll() is not None:
+                raise AssertionError(f"the web server did not start:\n{self.log(name)[-3000:]}")
             time.sleep(0.2)
 
     def stop_web(self) -> None:
         self.stop("web")
 
-    def start_scheduler(self, name: str) -> None:
-        self._start(name, "scheduler", "--interval", "1")
+    def start_scheduler(self, name: str, host: Host | None = None) -> None:
+        self._start(name, "scheduler", "--interval", "1", host=host)
+
+    def run(self, name: str, *command: str, host: Host | None = None) -> str:
+        """A `dondoc` command run to its end; its output."""
+        process = self._start(name, *command, host=host)
+        if process.wait(120) != 0:
+            raise AssertionError(f"dondoc {' '.join(command)} failed:\n{self.log(name)[-3000:]}")
+        return self.log(name)
 
     def web_workers(self) -> list[int]:
         """The pids of the web server's worker processes (children of gunicorn's master)."""
@@ -128,12 +141,66 @@ class Deployment:
         self.engine.close()
         set_clock(self.previous_clock)
 
+    def register(self, base: str, n: int) -> int:
+        """A directive with one task (5 working days) registered and classified through the API
+        at `base`; its id."""
+        clerk = Client(base + "/api/v1", self.tokens["clerk"])
+        lead = DEPARTMENTS[n % len(DEPARTMENTS)]
+        created = clerk.send("POST", "/directives", key=f"directive-{n}", json={
+            "symbol": f"{n}/KH-UBND", "issued_on": "02/03/2026", "issuer": "UBND tỉnh", "summary": f"Kế hoạch số {n}",
+            "assignments": [{"content": f"Nhiệm vụ của kế hoạch {n}", "lead_unit": lead, "deadline_days": 5}]})
+        assert created.status == 201, created.body
+        [item] = [i for i in clerk.send("GET", "/work-items?per_page=200").body["items"]
+                  if i["directive_id"] == created.body["id"]]
+        classified = clerk.send("POST", f"/work-items/{item['id']}/complete", key=f"classify-{n}",
+                                json={"tracked": True})
+        assert classified.status == 200, classified.body
+        return created.body["id"]
+
     def log(self, name: str) -> str:
         path = self.folder / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def client(self, username: str) -> Client:
         return Client(self.base + "/api/v1", self.tokens[username])
+
+
+def settle(deployment: Deployment, smtp, quiet: float = 4.0, limit: float = 90.0) -> None:
+    """Wait until the schedulers have fired what was due and sent every mail."""
+    deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        with deployment.engine.db.reading() as s:
+            due = s.scalar(select(func.count()).select_from(WorkflowInstance).where(
+                WorkflowInstance.status == "running", WorkflowInstance.next_timer_due < deployment.clock.now()))
+            unsent = s.scalar(select(func.count()).select_from(Notification).where(
+                Notification.email_status == "pending"))
+        count = len(smtp.inbox.messages)
+        if count != last:
+            last, since = count, time.monotonic()
+        if not due and not unsent and time.monotonic() - since > quiet:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the schedulers did not settle: {due} workflows due, {unsent} mails unsent")
+
+
+@dataclass
+class Host:
+    """An application host of its own: its working directory and attachments folder, its port,
+    settings of its own over the deployment's (it shares the database with the others)."""
+
+    folder: Path
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+
+    @classmethod
+    def make(cls, folder: Path, **settings: str) -> Host:
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder, {"DONDOC_ATTACHMENTS_DIR": str(folder / "attachments"),
+                            **{f"DONDOC_{key.upper()}": value for key, value in settings.items()}})
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 @dataclass

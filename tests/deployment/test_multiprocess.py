@@ -23,7 +23,7 @@ from engine.config import REPO_ROOT
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.notifications.models import Notification
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
-from tests.deployment.harness import DEPARTMENTS, Client, Deployment
+from tests.deployment.harness import DEPARTMENTS, Client, Deployment, settle
 
 SECONDS = 60
 KILL_EVERY = 2.5  # seconds: 24 kills in a minute, workers and schedulers in turn
@@ -135,24 +135,6 @@ class Workload:
         for thread in threads:
             thread.join(120)
         return time.monotonic() - began
-
-
-def settle(deployment: Deployment, smtp, quiet: float = 4.0, limit: float = 90.0) -> None:
-    """Wait until the schedulers have fired what was due and sent every mail."""
-    deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
-    while time.monotonic() < deadline:
-        with deployment.engine.db.reading() as s:
-            due = s.scalar(select(func.count()).select_from(WorkflowInstance).where(
-                WorkflowInstance.status == "running", WorkflowInstance.next_timer_due < deployment.clock.now()))
-            unsent = s.scalar(select(func.count()).select_from(Notification).where(
-                Notification.email_status == "pending"))
-        count = len(smtp.inbox.messages)
-        if count != last:
-            last, since = count, time.monotonic()
-        if not due and not unsent and time.monotonic() - since > quiet:
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"the schedulers did not settle: {due} workflows due, {unsent} mails unsent")
 
 
 def percentile(values: list[float], share: float) -> float:

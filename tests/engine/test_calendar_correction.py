@@ -179,7 +179,7 @@ def test_inspection_report_due_and_its_overdue_timer_move(loaded, org_tree, cloc
                                             "units": ["STC"]}, org_tree["office_head"])
     engine.runtime.complete(drive.ready(engine, "decide").id, INSPECTION_DECISION, org_tree["leader"])
     with engine.db.session() as s:  # the minutes, uploaded by the inspector who attaches them
-        minutes = attachments.store(s, engine.settings.attachments_dir, io.BytesIO(b"bien ban"), "bien-ban.pdf",
+        minutes = attachments.store(s, engine.blobs, io.BytesIO(b"bien ban"), "bien-ban.pdf",
                                     inspector).sha256
     engine.runtime.complete(drive.ready(engine, "record_findings").id,
                             {"ended_on": "12/02/2026", "findings": "STC chậm", "minutes": [minutes]}, inspector)

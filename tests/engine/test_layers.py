@@ -1,7 +1,8 @@
 """The engine reads bottom-up: each module imports only from its own layer or the layers below,
 counting imports inside functions, and no group of modules imports itself round in a circle.
 
-    base         clock, config, errors, db, passwords, text, spiff, clitools (what `dondoc` commands share)
+    base         clock, config, errors, db, passwords, text, spiff, clitools (what `dondoc` commands share),
+                 metrics (the process's counters)
     foundations  forms, sandbox, working_days, org, audit
     engine       rulesets, runtime
     features     every other package (directives, secrecy, urging, reports, …)
@@ -16,7 +17,7 @@ from pathlib import Path
 from engine.config import REPO_ROOT
 
 LAYERS = {
-    "base": ("", "clock", "config", "errors", "db", "passwords", "text", "spiff", "clitools"),
+    "base": ("", "clock", "config", "errors", "db", "passwords", "text", "spiff", "clitools", "metrics"),
     "foundations": ("forms", "sandbox", "working_days", "org", "audit"),
     "engine": ("rulesets", "runtime"),
     "top": ("core", "cli", "features", "demo", "backup", "scenarios"),

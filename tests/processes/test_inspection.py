@@ -39,7 +39,7 @@ def kinds_notified(engine, user) -> list[str]:
 def _upload(engine, user, name: str) -> str:
     """A file `user` uploads (only a file one sent or may see can be attached)."""
     with engine.db.session() as s:
-        return attachments.store(s, engine.settings.attachments_dir, io.BytesIO(name.encode()), name, user).sha256
+        return attachments.store(s, engine.blobs, io.BytesIO(name.encode()), name, user).sha256
 
 
 def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector, clock):

@@ -111,7 +111,7 @@ def _build(engine, clock, server) -> dict:
         engine.runtime.complete(_ready(engine, "classify", directive_id=one.id).id, {"tracked": "on"}, users["clerk"])
     with engine.db.session() as s:
         assignment_id = s.scalar(select(Assignment.id).where(Assignment.directive_id == directive.id))
-        sha = attachments.store(s, engine.settings.attachments_dir, io.BytesIO(b"XFILEBYTESQ"), "xfileq.pdf",
+        sha = attachments.store(s, engine.blobs, io.BytesIO(b"XFILEBYTESQ"), "xfileq.pdf",
                                 users["stc"]).sha256
     engine.runtime.complete(_ready(engine, "handle", assignment_id=assignment_id).id,
                             {"action": "update", "progress": "in_progress", "note": "XNOTEQ",

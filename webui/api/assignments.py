@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -38,6 +38,7 @@ from webui.api.core import (
 )
 from webui.api.org import unit_codes
 from webui.context import engine
+from webui.forms import send_attachment
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 # The choice a unit makes in the assignment's work-item form ("action" field) for each call.
@@ -237,7 +238,7 @@ def store_uploads(files: list[FileStorage]) -> list[str]:
         return []
     user = api_user()
     with engine().db.session() as session:
-        return [attachments.store(session, engine().settings.attachments_dir, f.stream, f.filename or "", user).sha256
+        return [attachments.store(session, engine().blobs, f.stream, f.filename or "", user).sha256
                 for f in files if f.filename]
 
 
@@ -265,10 +266,7 @@ def download_attachment(sha256: str):
         if not SHA256.fullmatch(sha256) or not permissions.may_see_file(session, api_user(), sha256):
             raise not_found()
         row = session.get(Attachment, sha256)
-    path = attachments.blob_path(engine().settings.attachments_dir, row.sha256)
-    if not path.exists():
-        raise not_found()
-    return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
+    return send_attachment(engine().blobs, row, missing=not_found)
 
 
 # ---------------------------------------------------------------- extensions (gia hạn)

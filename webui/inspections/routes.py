@@ -105,7 +105,7 @@ def add_paper(inspection_id: int):
 
     def add():
         with eng.db.session() as session:
-            digests = [attachments.store(session, eng.settings.attachments_dir, f.stream, f.filename, user).sha256
+            digests = [attachments.store(session, eng.blobs, f.stream, f.filename, user).sha256
                        for f in uploads]
         inspections.add_paper(eng, inspection_id, request.form.get("kind", ""), request.form.get("title", ""),
                               digests, user)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.directives import attachments
@@ -42,7 +42,7 @@ def submit(item_id: int):
         definition = inbox.work_item_form(eng, session, item)
         raw = forms.read_raw(definition, request)
         try:
-            forms.store_uploads(session, definition, request, raw, eng.settings.attachments_dir, user)
+            forms.store_uploads(session, definition, request, raw, eng.blobs, user)
         except EngineError as exc:
             session.commit()  # keep files stored before the refused one
             return _render(item_id, raw, {}, refusal=engine_message(exc), status=422)
@@ -85,8 +85,4 @@ def attachment(sha256: str):
         if len(sha256) != 64 or not permissions.may_see_file(session, current_user(), sha256):
             abort(404)
         row = session.get(attachments.Attachment, sha256)
-    path = attachments.blob_path(eng.settings.attachments_dir, sha256)
-    if not path.is_file():
-        abort(404)
-    # Always a download with the stored type: an uploaded file never renders as a page here.
-    return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
+    return forms.send_attachment(eng.blobs, row)

@@ -1,0 +1,41 @@
+"""Whether this process can serve: the database answers, its schema is at the migrations' head,
+and the deployment's ruleset has a published version. A load balancer sends requests only to
+a ready host (/readyz); liveness (/livez) asks nothing of the database."""
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.db.migrate import MIGRATIONS
+from engine.rulesets.service import published_bundle
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def code_heads() -> frozenset[str]:
+    """The migration revisions this code expects the database at."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
+def problems(engine) -> dict[str, str]:
+    """What stops this process from serving, by check ({}: ready). The words are for operators
+    and say nothing of the database's address or credentials."""
+    try:
+        with engine.db.reading() as s:
+            schema = frozenset(MigrationContext.configure(s.connection()).get_current_heads())
+            loaded = published_bundle(s, engine.ruleset) is not None
+    except SQLAlchemyError as exc:
+        log.warning("readiness: the database does not answer: %s", type(exc).__name__)
+        return {"database": "unreachable"}
+    found = {}
+    if schema != code_heads():
+        found["migrations"] = f"database at {', '.join(sorted(schema)) or 'no revision'}, " \
+                              f"code at {', '.join(sorted(code_heads()))} (dondoc db upgrade)"
+    if not loaded:
+        found["ruleset"] = f"no published version of {engine.ruleset} (dondoc ruleset load)"
+    return found

@@ -1,0 +1,102 @@
+"""Attachments kept in the database (attachment_store = "database"): what every application
+host sharing the database reaches. Stored in chunks with the row's transaction, read back
+chunk by chunk, byte for byte; nothing on the local disk."""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import delete, func, select
+
+from engine import clock as clock_module
+from engine.cli import cli
+from engine.config import Settings
+from engine.directives import attachments
+from engine.directives.models import Attachment, AttachmentChunk
+from engine.org.models import User
+from tests.api.conftest import Caller, api_app, make_token
+from tests.conftest import fresh_database_url, make_engine
+
+CONTENT = os.urandom(2 * 1024 * 1024 + 12345)  # three chunks, the last one short
+
+
+@pytest.fixture
+def in_database(loaded):
+    loaded.settings.attachment_store = "database"
+    loaded.blobs = attachments.blob_store(loaded.settings, loaded.db)
+    return loaded
+
+
+def chunks(engine) -> list[tuple[str, int, int]]:
+    with engine.db.reading() as s:
+        return s.execute(select(AttachmentChunk.sha256, AttachmentChunk.seq, func.length(AttachmentChunk.data))
+                         .order_by(AttachmentChunk.sha256, AttachmentChunk.seq)).all()
+
+
+def test_an_upload_is_kept_in_chunks_and_downloaded_whole(in_database):
+    stc = Caller(api_app(in_database).test_client(), make_token(in_database, "stc"))
+    stored = stc("POST", "/attachments", content_type="multipart/form-data",
+                 data={"file": (io.BytesIO(CONTENT), "bien-ban.pdf")})
+    assert stored.status_code == 201
+    sha = stored.get_json()["sha256"]
+    assert chunks(in_database) == [(sha, 0, 2**20), (sha, 1, 2**20), (sha, 2, 12345)]
+    again = stc("POST", "/attachments", content_type="multipart/form-data",
+                data={"file": (io.BytesIO(CONTENT), "ban-sao.pdf")})
+    assert again.get_json()["sha256"] == sha and len(chunks(in_database)) == 3  # once per content
+    downloaded = stc("GET", f"/attachments/{sha}")
+    assert downloaded.status_code == 200 and downloaded.data == CONTENT
+    assert downloaded.headers["Content-Disposition"].startswith("attachment")
+    assert not Path(in_database.settings.attachments_dir).exists()  # nothing on this host's disk
+    with in_database.db.session() as s:  # bytes gone (a restore without them): 404, not a 500
+        s.execute(delete(AttachmentChunk))
+    assert stc("GET", f"/attachments/{sha}").status_code == 404
+
+
+def test_a_rolled_back_upload_keeps_no_chunk(in_database):
+    with pytest.raises(RuntimeError), in_database.db.session() as s:
+        user = s.scalar(select(User).where(User.username == "stc"))
+        attachments.store(s, in_database.blobs, io.BytesIO(b"%PDF bien ban"), "bien-ban.pdf", user)
+        raise RuntimeError("the submission is refused after the upload")
+    assert chunks(in_database) == []
+    with in_database.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_an_unknown_store_is_refused(loaded):
+    with pytest.raises(ValueError, match="attachment_store"):
+        attachments.blob_store(Settings(attachment_store="s3"), loaded.db)
+
+
+def test_a_backup_carries_the_chunks(in_database, clock, tmp_path):
+    with in_database.db.session() as s:
+        user = s.scalar(select(User).where(User.username == "stc"))
+        sha = attachments.store(s, in_database.blobs, io.BytesIO(CONTENT), "bien-ban.pdf", user).sha256
+    archive = tmp_path / "dondoc.tar.gz"
+    assert CliRunner().invoke(cli, ["backup", str(archive)], obj=in_database).exit_code == 0
+    with fresh_database_url(tmp_path, "restored") as url:
+        restored = make_engine(url, clock, tmp_path=tmp_path / "restored")
+        try:
+            done = CliRunner().invoke(cli, ["restore", str(archive)], obj=restored)
+            assert done.exit_code == 0, done.output
+            stored = attachments.blob_store(Settings(attachment_store="database"), restored.db).open(sha)
+            assert stored is not None and stored.read() == CONTENT
+        finally:
+            restored.close()
+
+
+def test_files_of_the_directory_copied_into_the_database(loaded, tmp_path):
+    stc = Caller(api_app(loaded).test_client(), make_token(loaded, "stc"))  # the directory store
+    sha = stc("POST", "/attachments", content_type="multipart/form-data",
+              data={"file": (io.BytesIO(CONTENT), "bien-ban.pdf")}).get_json()["sha256"]
+    with loaded.db.session() as s:  # a row whose file went missing on disk
+        s.add(Attachment(sha256="0" * 64, filename="mat.pdf", content_type="application/pdf", size=1,
+                         uploaded_at=clock_module.now()))
+    copied = CliRunner().invoke(cli, ["attachments", "copy-to-database"], obj=loaded)
+    assert copied.exit_code == 0 and copied.output.startswith("1 files copied into the database, 1 not found")
+    again = CliRunner().invoke(cli, ["attachments", "copy-to-database"], obj=loaded)
+    assert again.output.startswith("0 files copied")
+    stored = attachments.blob_store(Settings(attachment_store="database"), loaded.db).open(sha)
+    assert stored is not None and stored.read() == CONTENT

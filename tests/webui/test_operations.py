@@ -1,0 +1,95 @@
+"""Readiness and liveness for a load balancer, and the JSON log lines with their request id
+(docs/operations.md)."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from engine.config import Settings
+from engine.core import Engine
+from engine.db.migrate import MIGRATIONS, alembic_config
+from engine.operations import logs
+from engine.scheduler.service import Scheduler
+from webui.app import create_app
+
+
+@pytest.fixture
+def json_log():
+    """The process's log handler writing JSON lines to a buffer (the pytest handlers come back after)."""
+    root = logging.getLogger()
+    kept, level = list(root.handlers), root.level
+    buffer = io.StringIO()
+    logs.configure("json", buffer)
+    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in kept:
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+def test_ready_only_at_the_migrations_head_with_a_ruleset(engine, database_url):
+    client = create_app(engine).test_client()
+    assert client.get("/readyz").json["problems"] == {"ruleset": "no published version of dak-lak "
+                                                                 "(dondoc ruleset load)"}
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+    assert (client.get("/readyz").status_code, client.get("/readyz").json) == (200, {"status": "ready"})
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    previous = scripts.get_revision(scripts.get_current_head()).down_revision
+    command.stamp(alembic_config(database_url), previous, purge=True)  # code newer than the database
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and list(answer.json["problems"]) == ["migrations"]
+    assert answer.json["problems"]["migrations"] == f"database at {previous}, code at {scripts.get_current_head()} " \
+                                                    "(dondoc db upgrade)"
+    with engine.db.session() as s:  # a schema made without Alembic
+        s.execute(text("DELETE FROM alembic_version"))
+    assert client.get("/readyz").json["problems"]["migrations"].startswith("database at no revision")
+    assert client.get("/livez").status_code == client.get("/healthz").status_code == 200
+
+
+def test_not_ready_but_alive_when_the_database_is_unreachable(tmp_path):
+    # nothing listens on port 1: the connection is refused at once
+    engine = Engine(Settings.load(database_url="postgresql+psycopg://dondoc:secret@127.0.0.1:1/dondoc",
+                                  attachments_dir=str(tmp_path), testing=True))
+    try:
+        client = create_app(engine).test_client()
+        answer = client.get("/readyz")
+        assert (answer.status_code, answer.json) == (503, {"status": "not ready",
+                                                           "problems": {"database": "unreachable"}})
+        assert "secret" not in answer.get_data(as_text=True)
+        assert (client.get("/livez").status_code, client.get("/livez").json) == (200, {"status": "alive"})
+    finally:
+        engine.close()
+
+
+def test_json_log_lines_carry_the_request_id(loaded, json_log):
+    client = create_app(loaded).test_client()
+    given = client.get("/healthz", headers={"X-Request-Id": "lb-7f3a.42"})
+    made = client.get("/livez")
+    refused = client.get("/healthz", headers={"X-Request-Id": "two words; \"quoted\""})
+    assert given.headers["X-Request-Id"] == "lb-7f3a.42"
+    assert len(made.headers["X-Request-Id"]) == 32  # a new one
+    assert refused.headers["X-Request-Id"] not in ("", "two words; \"quoted\"")
+    lines = {line["request_id"]: line for line in json_log() if line["logger"] == "dondoc.http"}
+    for response in (given, made, refused):
+        line = lines[response.headers["X-Request-Id"]]
+        assert (line["status"], line["method"], line["level"]) == (200, "GET", "INFO")
+        assert line["route"] == line["path"] and line["duration_ms"] >= 0 and line["time"].endswith("+00:00")
+
+
+def test_a_scheduler_tick_logs_under_its_job_id(loaded, json_log):
+    logging.getLogger("engine.scheduler.service").info("before any tick")
+    loaded.settings.edxml_inbox_dir = "/nonexistent/edxml"  # the tick logs this part's failure
+    Scheduler(loaded, 1).run_tick()
+    lines = json_log()
+    assert lines[0]["request_id"] is None
+    ticked = [line for line in lines[1:] if line["logger"].startswith("engine.")]
+    assert ticked and len({line["request_id"] for line in ticked}) == 1
+    assert ticked[0]["request_id"].startswith("tick-")
