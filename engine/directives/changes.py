@@ -68,6 +68,12 @@ def end_directive(engine, session: Session, directive: Directive, user: User, re
         engine.runtime.cancel(session, instance_id, actor=user, reason=reason)
 
 
+def withdraw_in(engine, session: Session, assignment: Assignment, user: User, reason: str) -> None:
+    """Withdraw inside the caller's transaction, on no one's instruction (a process
+    administrator terminating the assignment's process)."""
+    _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": None})
+
+
 def _withdraw(engine, session: Session, assignment: Assignment, user: User, why: dict) -> None:
     before = assignment.status
     assignment.status = AssignmentStatus.CANCELLED

@@ -13,6 +13,7 @@ from engine.db import Base, UTCDateTime
 class InstanceStatus(StrEnum):
     RUNNING = "running"
     ERROR = "error"          # stopped at an incident until an admin retries it
+    SUSPENDED = "suspended"  # held by a process admin: no timer fires, no work item is completed
     COMPLETED = "completed"
 
 

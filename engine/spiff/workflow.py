@@ -5,7 +5,7 @@ import contextvars
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -64,6 +64,20 @@ def advance(workflow: BpmnWorkflow) -> None:
 def cancel(workflow: BpmnWorkflow) -> None:
     """End the workflow where it stands: every unfinished task, in sub-processes too, is cancelled."""
     workflow.cancel()
+
+
+def run_again_from(workflow: BpmnWorkflow, task) -> None:
+    """Move the token back to `task`, a finished task: what followed it is removed and the step
+    runs again, as a new task (a new id, as every run of a step has: work items are keyed by it)."""
+    workflow.reset_from_task_id(task.id)
+    old, new = task.id, uuid4()
+    owner = task.workflow
+    owner.tasks[new] = owner.tasks.pop(old)
+    task.id = new
+    if task.parent is not None:
+        task.parent._children = [new if child == old else child for child in task.parent._children]
+    for child in task.children:
+        child._parent = new
 
 
 def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> None:
