@@ -19,7 +19,7 @@ from engine.directives import changes
 from engine.directives.models import ENDED, Assignment
 from engine.directives.service import written_text
 from engine.errors import AlreadyDone, Conflict, EngineError, NotFound
-from engine.instances.queries import LIVE, TOKEN_STATES, admin
+from engine.instances.queries import LIVE, TOKEN_STATES, WORK_STEPS, admin
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -49,7 +49,10 @@ class Preview:
 
 
 def _reason(reason: str) -> str:
-    return written_text(reason, missing="Give the reason.")
+    text = written_text(reason)
+    if not text:
+        raise InstanceAdminError("Give the reason.", "reason")
+    return text
 
 
 def _live(session: Session, engine, instance_id: int) -> WorkflowInstance:
@@ -72,10 +75,10 @@ def _record(session: Session, action: str, instance: WorkflowInstance, user: Use
 def suspend(engine, actor: User, instance_id: int, reason: str) -> None:
     """No timer of a suspended instance fires (the scheduler's due query takes only running
     ones) and none of its work items can be completed, until it is resumed."""
-    reason = _reason(reason)
     with engine.db.session() as session:
         user = admin(session, actor)
         instance = _live(session, engine, instance_id)
+        reason = _reason(reason)
         if instance.status != InstanceStatus.RUNNING:
             raise Conflict("Only a running process can be suspended.")
         instance.status = InstanceStatus.SUSPENDED
@@ -85,10 +88,10 @@ def suspend(engine, actor: User, instance_id: int, reason: str) -> None:
 
 def resume(engine, actor: User, instance_id: int, reason: str) -> None:
     """Running again, in one step: the timers that fell due while it was suspended fire now."""
-    reason = _reason(reason)
     with engine.db.session() as session:
         user = admin(session, actor)
         instance = _live(session, engine, instance_id)
+        reason = _reason(reason)
         if instance.status != InstanceStatus.SUSPENDED:
             raise Conflict("Only a suspended process can be resumed.")
         instance.status = InstanceStatus.RUNNING
@@ -101,10 +104,10 @@ def terminate(engine, actor: User, instance_id: int, reason: str) -> None:
     """End the instance wherever it stands. An assignment's instance ends as a withdrawal does
     (the assignment cancelled, its units told, no outcome counted); any other through the
     runtime's cancel."""
-    reason = _reason(reason)
     with engine.db.session() as session:
         user = admin(session, actor)
         instance = _live(session, engine, instance_id)
+        reason = _reason(reason)
         before = instance.status
         assignment = session.scalar(select(Assignment).where(Assignment.instance_id == instance.id))
         if assignment is not None and assignment.status not in ENDED:
@@ -131,12 +134,11 @@ def incident_data(engine, actor: User, incident_id: int) -> dict:
 
 def retry_with_data(engine, actor: User, incident_id: int, raw: str, reason: str) -> None:
     """Replace the failed task's data with `raw` (a JSON object), then retry the incident."""
-    reason = _reason(reason)
-    data = parse_task_data(raw)
     with engine.db.session() as session:
         before = incident_data(engine, actor, incident_id)
         user = admin(session, actor)
         _incident, instance = _open_incident(session, incident_id)
+        reason, data = _reason(reason), parse_task_data(raw)
         changed = sorted(k for k in {*before, *data} if before.get(k, None) != data.get(k, None))
         _record(session, "incident.data_edited", instance, user, {"data": {k: before.get(k) for k in changed}},
                 {"data": {k: data.get(k) for k in changed}, "reason": reason}, "incident", incident_id)
@@ -186,7 +188,8 @@ def move(engine, actor: User, instance_id: int, element_id: str, reason: str, *,
     """Move the token back to a step the instance has passed: what followed it is removed (its
     open steps cancelled) and the step runs again."""
     def pick(workflow):
-        passed = [t for t in spiff.tasks_in(workflow, TaskState.COMPLETED) if t.task_spec.bpmn_id == element_id]
+        passed = [t for t in spiff.tasks_in(workflow, TaskState.COMPLETED)
+                  if t.task_spec.bpmn_id == element_id and isinstance(t.task_spec, WORK_STEPS)]
         if not passed:
             raise InstanceAdminError("Choose a step the process has already passed.", "element")
         task = max(passed, key=lambda t: t.last_state_change)
@@ -200,12 +203,12 @@ def _change(engine, actor: User, instance_id: int, reason: str, action: str, pic
             apply: Callable, *, dry_run: bool) -> Preview:
     """Run `apply(workflow, task)` on the task `pick(workflow)` chooses as one engine step and
     say which steps it ended and started; a dry run rolls all of it back."""
-    reason = _reason(reason)
     with engine.db.session() as session:
         user = admin(session, actor)
         savepoint = session.begin_nested() if dry_run else None
         try:
             instance = _live(session, engine, instance_id)
+            reason = _reason(reason)
             if instance.status == InstanceStatus.SUSPENDED:
                 raise Conflict("Resume the process first: a suspended process does not move.")
             workflow = engine.runtime.workflow_of(session, instance)
@@ -253,13 +256,13 @@ def reassign(engine, actor: User, work_item_id: int, reason: str, *, unit_code: 
              username: str = "") -> WorkItem:
     """Send a ready work item to another unit, or to a person (their unit: a work item waits
     for a role in a unit). The new place must have someone holding the item's role."""
-    reason = _reason(reason)
     with engine.db.session() as session:
         user = admin(session, actor)
         item = session.get(WorkItem, work_item_id)
         if item is None:
             raise NotFound("Work item %(id)s does not exist.", id=work_item_id)
         instance = _live(session, engine, item.instance_id)
+        reason = _reason(reason)
         if item.status != WorkItemStatus.READY:
             raise AlreadyDone("This work item has already been completed.")
         unit_id = _new_unit(session, item.role, unit_code.strip(), username.strip())

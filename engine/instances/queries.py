@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -22,8 +26,10 @@ from engine.spiff.workflow import tasks_in
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
 PAGE_SIZE = 50
-# Where a token stands: tasks that wait, are ready, run or failed.
-TOKEN_STATES = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+# Where a token stands: tasks that wait, are ready or failed (not the sub-processes holding them).
+TOKEN_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
+# The steps that do work, which a token may be moved back to (not the events and gateways around them).
+WORK_STEPS = (UserTask, ManualTask, ScriptEngineTask, BusinessRuleTaskMixin)
 
 
 @dataclass(frozen=True)
@@ -196,8 +202,7 @@ def current_data(workflow) -> dict:
 def move_targets(workflow) -> list[tuple[str, str]]:
     """The elements a token may be moved back to: steps the instance has passed."""
     passed = {t.task_spec.bpmn_id: t.task_spec.bpmn_name or t.task_spec.bpmn_id
-              for t in tasks_in(workflow, TaskState.COMPLETED) if t.task_spec.bpmn_id is not None
-              and t.task_spec.bpmn_name}
+              for t in tasks_in(workflow, TaskState.COMPLETED) if isinstance(t.task_spec, WORK_STEPS)}
     return sorted(passed.items(), key=lambda pair: pair[1])
 
 
