@@ -86,6 +86,8 @@ def test_a_suspended_instance_fires_no_timer_and_completes_no_work_until_resumed
         engine.runtime.complete(enter.id, {"divisor": "5", "unit_code": "VP"}, mini.clerk)
     with pytest.raises(Conflict):
         actions.suspend(engine, mini.admin, instance_id, "lần nữa")
+    with pytest.raises(Conflict, match="Resume"):  # nor does a token move
+        actions.skip(engine, mini.admin, instance_id, str(enter.task_id), "bỏ qua", dry_run=True)
 
     actions.resume(engine, mini.admin, instance_id, "Đã rõ")
     row = instance_row(engine, instance_id)
