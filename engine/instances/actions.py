@@ -57,8 +57,6 @@ def _reason(reason: str) -> str:
 
 def _live(session: Session, engine, instance_id: int) -> WorkflowInstance:
     """The instance, locked, refused when it has ended."""
-    if session.get(WorkflowInstance, instance_id) is None:
-        raise NotFound("Workflow instance %(id)s does not exist.", id=instance_id)
     instance = engine.runtime.locked(session, instance_id)
     if instance.status not in LIVE:
         raise Conflict("This process has already ended.")
@@ -262,6 +260,7 @@ def reassign(engine, actor: User, work_item_id: int, reason: str, *, unit_code: 
         if item is None:
             raise NotFound("Work item %(id)s does not exist.", id=work_item_id)
         instance = _live(session, engine, item.instance_id)
+        session.refresh(item)  # as of the lock
         reason = _reason(reason)
         if item.status != WorkItemStatus.READY:
             raise AlreadyDone("This work item has already been completed.")
