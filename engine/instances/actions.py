@@ -19,7 +19,7 @@ from engine.directives import changes
 from engine.directives.models import ENDED, Assignment
 from engine.directives.service import written_text
 from engine.errors import AlreadyDone, Conflict, EngineError, NotFound
-from engine.instances.queries import LIVE, TOKEN_STATES, WORK_STEPS, admin
+from engine.instances.queries import LIVE, TOKEN_STATES, admin
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -187,7 +187,7 @@ def move(engine, actor: User, instance_id: int, element_id: str, reason: str, *,
     open steps cancelled) and the step runs again."""
     def pick(workflow):
         passed = [t for t in spiff.tasks_in(workflow, TaskState.COMPLETED)
-                  if t.task_spec.bpmn_id == element_id and isinstance(t.task_spec, WORK_STEPS)]
+                  if t.task_spec.bpmn_id == element_id and spiff.is_work_step(t.task_spec)]
         if not passed:
             raise InstanceAdminError("Choose a step the process has already passed.", "element")
         task = max(passed, key=lambda t: t.last_state_change)

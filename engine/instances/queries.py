@@ -6,10 +6,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask
-from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
-from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -22,14 +18,12 @@ from engine.org.models import Unit, User
 from engine.registry.service import history
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import Incident, IncidentStatus, InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
-from engine.spiff.workflow import tasks_in
+from engine.spiff.workflow import is_work_step, tasks_in
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
 PAGE_SIZE = 50
 # Where a token stands: tasks that wait, are ready or failed (not the sub-processes holding them).
 TOKEN_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
-# The steps that do work, which a token may be moved back to (not the events and gateways around them).
-WORK_STEPS = (UserTask, ManualTask, ScriptEngineTask, BusinessRuleTaskMixin)
 
 
 @dataclass(frozen=True)
@@ -202,7 +196,7 @@ def current_data(workflow) -> dict:
 def move_targets(workflow) -> list[tuple[str, str]]:
     """The elements a token may be moved back to: steps the instance has passed."""
     passed = {t.task_spec.bpmn_id: t.task_spec.bpmn_name or t.task_spec.bpmn_id
-              for t in tasks_in(workflow, TaskState.COMPLETED) if isinstance(t.task_spec, WORK_STEPS)}
+              for t in tasks_in(workflow, TaskState.COMPLETED) if is_work_step(t.task_spec)}
     return sorted(passed.items(), key=lambda pair: pair[1])
 
 

@@ -12,7 +12,11 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
@@ -64,6 +68,14 @@ def advance(workflow: BpmnWorkflow) -> None:
 def cancel(workflow: BpmnWorkflow) -> None:
     """End the workflow where it stands: every unfinished task, in sub-processes too, is cancelled."""
     workflow.cancel()
+
+
+# The steps that do work (not the events and gateways around them, nor the sub-processes holding them).
+WORK_STEPS = (UserTask, ManualTask, ScriptEngineTask, BusinessRuleTaskMixin)
+
+
+def is_work_step(task_spec) -> bool:
+    return isinstance(task_spec, WORK_STEPS)
 
 
 def run_again_from(workflow: BpmnWorkflow, task) -> None:
