@@ -19,11 +19,19 @@ from engine.directives import changes
 from engine.directives.models import ENDED, Assignment
 from engine.directives.service import written_text
 from engine.errors import AlreadyDone, Conflict, EngineError, NotFound
-from engine.instances.queries import LIVE, TOKEN_STATES, admin
+from engine.instances.queries import TOKEN_STATES, admin
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.runtime.models import Incident, IncidentStatus, InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
+from engine.runtime.models import (
+    LIVE_STATUSES,
+    Incident,
+    IncidentStatus,
+    InstanceStatus,
+    WorkflowInstance,
+    WorkItem,
+    WorkItemStatus,
+)
 from engine.sandbox.helpers import HELPERS
 from engine.spiff import workflow as spiff
 
@@ -58,7 +66,7 @@ def _reason(reason: str) -> str:
 def _live(session: Session, engine, instance_id: int) -> WorkflowInstance:
     """The instance, locked, refused when it has ended."""
     instance = engine.runtime.locked(session, instance_id)
-    if instance.status not in LIVE:
+    if instance.status not in LIVE_STATUSES:
         raise Conflict("This process has already ended.")
     return instance
 

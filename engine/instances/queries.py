@@ -17,10 +17,16 @@ from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.registry.service import history
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.models import Incident, IncidentStatus, InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
+from engine.runtime.models import (
+    LIVE_STATUSES,
+    Incident,
+    IncidentStatus,
+    WorkflowInstance,
+    WorkItem,
+    WorkItemStatus,
+)
 from engine.spiff.workflow import is_work_step, tasks_in
 
-LIVE = (InstanceStatus.RUNNING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
 PAGE_SIZE = 50
 # Where a token stands: tasks that wait, are ready or failed (not the sub-processes holding them).
 TOKEN_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
@@ -33,7 +39,7 @@ class InstanceFilter:
     element_id: str | None = None       # an open work item's element
     older_than_days: int | None = None  # started at least that many days ago
     incident: bool | None = None        # True: with an open incident; False: without
-    status: str | None = None           # one of LIVE; None: all of them
+    status: str | None = None           # one of LIVE_STATUSES; None: any of them
     page: int = 1
 
 
@@ -90,7 +96,7 @@ def list_instances(engine, actor: User, chosen: InstanceFilter) -> tuple[list[In
 
 
 def _conditions(chosen: InstanceFilter) -> list[ColumnElement[bool]]:
-    statuses = [chosen.status] if chosen.status in LIVE else list(LIVE)
+    statuses = [chosen.status] if chosen.status in LIVE_STATUSES else list(LIVE_STATUSES)
     where: list[ColumnElement[bool]] = [WorkflowInstance.status.in_(statuses)]
     if chosen.bundle_id:
         where.append(WorkflowInstance.bundle_id == chosen.bundle_id)
@@ -110,7 +116,7 @@ def _conditions(chosen: InstanceFilter) -> list[ColumnElement[bool]]:
 def filter_choices(engine, session: Session) -> dict[str, list[tuple]]:
     """What the list's filters offer: versions (id, words), processes and open steps (id, name)."""
     bundles = session.scalars(select(ProcessBundle).where(ProcessBundle.id.in_(
-        select(WorkflowInstance.bundle_id).where(WorkflowInstance.status.in_(LIVE)))).order_by(ProcessBundle.id)).all()
+        select(WorkflowInstance.bundle_id).where(WorkflowInstance.status.in_(LIVE_STATUSES)))).order_by(ProcessBundle.id)).all()
     processes: dict[str, str] = {}
     for bundle in bundles:
         compiled = engine.compiled(bundle)

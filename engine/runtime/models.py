@@ -17,6 +17,10 @@ class InstanceStatus(StrEnum):
     COMPLETED = "completed"
 
 
+# Not ended: what a recall ends, what an administrator may change, what counts as already running.
+LIVE_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
+
+
 class WorkItemStatus(StrEnum):
     READY = "ready"
     COMPLETED = "completed"

@@ -10,11 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.audit.models import AuditEntry
-from engine.directives.models import Assignment
+from engine.directives import changes
+from engine.directives import service as directives
+from engine.directives.models import Assignment, Directive
 from engine.errors import Conflict, EngineError, Forbidden
 from engine.instances import actions, queries
 from engine.instances.queries import InstanceFilter
+from engine.org.models import User
 from engine.outcomes import outcome_of
+from engine.reports.service import start_schedule
 from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from engine.scheduler.service import tick
 from tests.engine.conftest import instance_row, open_assignment, ready_item, start_mini
@@ -198,3 +202,22 @@ def test_reassigning_needs_someone_with_the_role_there(loaded, org_tree):
         assert s.get(WorkItem, handle.id).unit_id == org_tree["stc"].unit_id
 
 
+
+
+def test_a_suspended_instance_still_counts_as_live(loaded, org_tree):
+    """The report schedule is not started twice while it is suspended; a recalled directive's
+    suspended process ends with it."""
+    admin = org_tree["admin"]
+    schedule = start_schedule(loaded)
+    actions.suspend(loaded, admin, schedule.id, "Chờ lịch báo cáo mới")
+    assert start_schedule(loaded).id == schedule.id
+
+    directive = directives.register(loaded, {"symbol": "7/2026/QĐ-UBND", "issued_on": "12/02/2026",
+                                             "issuer": "UBND tỉnh", "summary": "Về việc Y"},
+                                    [{"content": "Báo cáo", "lead_unit": "STC", "deadline_days": 5}], org_tree["clerk"])
+    with loaded.db.session() as s:  # waiting to be classified
+        directive_instance = s.scalar(select(WorkflowInstance.id).where(WorkflowInstance.directive_id == directive.id))
+    actions.suspend(loaded, admin, directive_instance, "Chờ")
+    with loaded.db.session() as s:
+        changes.end_directive(loaded, s, s.get(Directive, directive.id), s.get(User, admin.id), "Thu hồi")
+    assert instance_row(loaded, directive_instance).status == "completed"
