@@ -22,6 +22,7 @@ FEATURES = [
     "webui.directives",
     "webui.assignments",
     "webui.admin",
+    "webui.instances",
     "webui.api",
     "webui.modeler",
     "webui.reports",

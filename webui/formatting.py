@@ -17,6 +17,7 @@ from engine.directives.models import (
     RaisedIssueStatus,
 )
 from engine.outcomes import TERMS, Outcome
+from engine.runtime.models import InstanceStatus
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent": _l("Very urgent"),
@@ -25,6 +26,8 @@ PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progr
                    "blocked": _l("In progress, with difficulties"), "done": _l("Done")}
 STATUS_LABELS = {AssignmentStatus.OPEN: _l("Being tracked"), AssignmentStatus.RETURNED: _l("Returned"),
                  AssignmentStatus.CLOSED: _l("Closed"), AssignmentStatus.CANCELLED: _l("Cancelled")}
+INSTANCE_STATUS_LABELS = {InstanceStatus.RUNNING: _l("Running"), InstanceStatus.ERROR: _l("Stopped at an incident"),
+                          InstanceStatus.SUSPENDED: _l("Suspended"), InstanceStatus.COMPLETED: _l("Ended")}
 # The outcome vocabulary of engine/outcomes.py; a cancelled assignment has none (None) and shows its status.
 OUTCOME_LABELS = {**{outcome: _l(term.msgid) for outcome, term in TERMS.items()},
                   None: STATUS_LABELS[AssignmentStatus.CANCELLED]}
@@ -91,6 +94,13 @@ AUDIT_LABELS = {
     "instance.migrated": _l("Moved to a new process version"),
     "instance.migration_refused": _l("Not moved to the new process version"),
     "incident.retried": _l("Incident retried"), "calendar.changed": _l("Working-day calendar changed"),
+    # instance administration (engine/instances)
+    "instance.suspended": _l("Process suspended"), "instance.resumed": _l("Process resumed"),
+    "instance.terminated": _l("Process terminated by an administrator"),
+    "instance.step_skipped": _l("Step skipped by an administrator"),
+    "instance.token_moved": _l("Process moved back to an earlier step"),
+    "incident.data_edited": _l("Task data corrected before a retry"),
+    "work_item.reassigned": _l("Work item reassigned"),
     "inbox.filter_saved": _l("Inbox filter saved"),
     # edXML messages of the issuer (engine/imports/edxml.py)
     "directive.updated_by_issuer": _l("Corrected by the issuer's update (edXML)"),
@@ -128,6 +138,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(vn_datetime)
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
+    app.add_template_global(INSTANCE_STATUS_LABELS, "INSTANCE_STATUS_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(ISSUE_LABELS, "ISSUE_LABELS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")

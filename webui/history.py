@@ -23,6 +23,7 @@ from engine.runtime.models import WorkItem
 from engine.text import filled
 from webui.formatting import (
     AUDIT_LABELS,
+    INSTANCE_STATUS_LABELS,
     ISO_DATE,
     PROGRESS_LABELS,
     ROLE_LABELS,
@@ -48,6 +49,8 @@ FIELD_LABELS = {
     "urgency": _l("Urgency"), "assignments": _l("Tasks"), "overdue_reason": _l("Reason for delay"),
     "blocked_reason": _l("Difficulties"), "completed_on": _l("Completed on"), "closed_on": _l("Closed on"),
     "correction_note": _l("Content"), "title": _l("Title"), "kind": _l("Kind"),
+    "skipped": _l("Step skipped"), "moved_to": _l("Moved back to"), "cancelled": _l("Steps ended"),
+    "created": _l("Steps started"),
 }
 # The words of an account's entries (the user's own security page, the administrator's user page).
 ACCOUNT_FIELDS = {
@@ -57,7 +60,8 @@ ACCOUNT_FIELDS = {
     "addresses": _l("Addresses")}
 UNIT_KEYS = {"lead_unit", "new_lead_unit", "coordinating_units", "unit", "about_unit", "units"}
 VALUE_WORDS: dict[str, Mapping] = {"progress": PROGRESS_LABELS, "urgency": URGENCY_LABELS, "roles": ROLE_LABELS,
-                                   "status": {**STATUS_LABELS, **DIRECTIVE_STATUS_LABELS}}
+                                   "status": {**STATUS_LABELS, **DIRECTIVE_STATUS_LABELS,
+                                              **INSTANCE_STATUS_LABELS}}
 YES_NO = {True: _l("Yes"), False: _l("No")}
 
 

@@ -23,7 +23,7 @@ from engine.errors import Conflict, Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org.models import User
-from engine.runtime.models import InstanceStatus, WorkflowInstance
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.secrecy import register as secret_register
 
 WITHDRAWN = "withdrawn"  # the notification kind
@@ -64,8 +64,14 @@ def end_directive(engine, session: Session, directive: Directive, user: User, re
         _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": None})
     for instance_id in session.scalars(select(WorkflowInstance.id).where(
             WorkflowInstance.directive_id == directive.id, WorkflowInstance.assignment_id.is_(None),
-            WorkflowInstance.status == InstanceStatus.RUNNING)):
+            WorkflowInstance.status.in_(LIVE_STATUSES))):
         engine.runtime.cancel(session, instance_id, actor=user, reason=reason)
+
+
+def withdraw_in(engine, session: Session, assignment: Assignment, user: User, reason: str) -> None:
+    """Withdraw inside the caller's transaction, on no one's instruction (a process
+    administrator terminating the assignment's process)."""
+    _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": None})
 
 
 def _withdraw(engine, session: Session, assignment: Assignment, user: User, why: dict) -> None:

@@ -50,6 +50,7 @@ UNIT_STAFF = ("unit_officer", "unit_head")         # speak for their unit: exten
 INSPECTION_PROPOSERS = ("clerk", "office_head", "leader", "inspector")
 INCIDENT_HANDLERS = ("process_admin", "system_admin")
 PROCESS_MODELLERS = ("process_admin",)
+INSTANCE_ADMINS = ("process_admin",)               # suspend, terminate, move, reassign running instances
 SYSTEM_ADMINS = ("system_admin",)                  # users, calendar, API tokens
 REPORT_SCHEDULERS = ("process_admin", "system_admin", "office_head")
 # Ad-hoc reports are asked by the office or at the leader's request (Đắk Lắk Đ.19 k.4, Đ.20 k.1).
@@ -131,6 +132,10 @@ def may_handle_incidents(user: User) -> bool:
 
 def may_model_processes(user: User) -> bool:
     return user.has_role(*PROCESS_MODELLERS)
+
+
+def may_administer_instances(user: User) -> bool:
+    return user.has_role(*INSTANCE_ADMINS)
 
 
 def may_administer_users(user: User) -> bool:
@@ -390,6 +395,20 @@ def may_see(session: Session, user: User, kind: str, record_id: int | None) -> b
 def is_secret(session: Session, kind: str, record_id: int | None) -> bool:
     record = _record(kind)
     return record_id is not None and bool(session.scalar(select(record.secret).where(record.id == record_id)))
+
+
+def may_read_instance_content(session: Session, user: User, directive_id: int | None,
+                              assignment_id: int | None) -> bool:
+    """An instance administrator reads a running process's content (its directive's symbol and
+    task, its data, its history's details) unless it belongs to a secret record they may not see."""
+    kind, record_id = (ASSIGNMENT, assignment_id) if assignment_id else (DIRECTIVE, directive_id)
+    return not is_secret(session, kind, record_id) or may_see(session, user, kind, record_id)
+
+
+def may_receive_work(session: Session, role: str, unit_id: int) -> bool:
+    """A work item of `role` may wait in unit `unit_id` (an administrator's reassignment) when
+    someone active there holds that role: it must land where someone can handle it."""
+    return bool(holders(session, role, unit_id))
 
 
 def who_may_see(session: Session, users: Iterable[User], kind: str, record_id: int) -> list[User]:

@@ -19,7 +19,7 @@ from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.reports.operators import reporting_units
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
-from engine.runtime.models import InstanceStatus, WorkflowInstance
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 
 PURPOSE = "periodic_report"
 DENOMINATOR_LABELS = {
@@ -162,7 +162,7 @@ def month_ends(last: date, count: int = 12) -> list[date]:
 def running_schedule(session: Session) -> WorkflowInstance | None:
     return session.scalar(select(WorkflowInstance).where(
         WorkflowInstance.purpose == PURPOSE,
-        WorkflowInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.ERROR))))
+        WorkflowInstance.status.in_(LIVE_STATUSES)))
 
 
 def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:

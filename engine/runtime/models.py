@@ -13,7 +13,12 @@ from engine.db import Base, UTCDateTime
 class InstanceStatus(StrEnum):
     RUNNING = "running"
     ERROR = "error"          # stopped at an incident until an admin retries it
+    SUSPENDED = "suspended"  # held by a process admin: no timer fires, no work item is completed
     COMPLETED = "completed"
+
+
+# Not ended: what a recall ends, what an administrator may change, what counts as already running.
+LIVE_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
 
 
 class WorkItemStatus(StrEnum):

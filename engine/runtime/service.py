@@ -107,6 +107,7 @@ class Runtime:
             # commit makes stale, and the lock then fails with "database is locked".
             instance = self._lock_by(session, persistence.LOCK_OF_WORK_ITEM, {"work_item_id": work_item_id},
                                      missing=NotFound("Work item %(id)s does not exist.", id=work_item_id))
+            refuse_if_suspended(instance)
             open_items = persistence.open_items(session, instance.id, also=work_item_id)
             item = next(i for i in open_items if i.id == work_item_id)
             if item.status != WorkItemStatus.READY:
@@ -234,7 +235,9 @@ class Runtime:
         return fired
 
     # ------------------------------------------------------------------ incidents
-    def retry_incident(self, incident_id: int, actor: User) -> Incident:
+    def retry_incident(self, incident_id: int, actor: User, data: dict | None = None) -> Incident:
+        """Run the failed steps again; `data` (an administrator's correction) replaces the data
+        of the incident's task first."""
         with self.db.session() as session:
             missing = NotFound("No open incident %(id)s.", id=incident_id)
             instance = self._lock_by(session, persistence.LOCK_OF_INCIDENT, {"incident_id": incident_id},
@@ -247,6 +250,8 @@ class Runtime:
             def reset(wf):
                 for task in spiff.error_tasks(wf):
                     wf.reset_from_task_id(task.id)
+                    if data is not None and str(task.id) == incident.task_id:
+                        task.data = dict(data)  # after the reset, which inherits the parent's data
 
             incident.status, incident.resolved_at, incident.resolved_by = IncidentStatus.RESOLVED, clock.now(), actor.id
             instance.status = InstanceStatus.RUNNING
@@ -254,6 +259,21 @@ class Runtime:
             audit.record(session, "incident.retried", "incident", incident.id, actor=actor,
                          after={"instance_status": instance.status})
             return incident
+
+    # ------------------------------------------------------------------ administration (engine/instances)
+    def locked(self, session: Session, instance_id: int) -> WorkflowInstance:
+        """The instance, its row locked for the caller's transaction."""
+        return self._lock(session, instance_id)
+
+    def workflow_of(self, session: Session, instance: WorkflowInstance) -> BpmnWorkflow:
+        return self._load(session, instance)[1]
+
+    def admin_step(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, actor: User,
+                   action, record: Callable[[], None] | None = None) -> None:
+        """An administrator's change of `workflow` (loaded by workflow_of under the lock) as one
+        step: the engine runs on from it, the work items follow, the state is saved."""
+        self._step(session, instance, self.cache.by_id(session, instance.bundle_id), workflow, actor,
+                   action=action, record=record)
 
     # ------------------------------------------------------------------ calendar changes
     def refresh_deadlines(self, actor: User | None = None, batch_size: int = 200) -> int:
@@ -488,6 +508,12 @@ class Runtime:
                              element_id=task.task_spec.bpmn_id if task else None,
                              error=f"{type(exc).__name__}: {exc}", created_at=clock.now()))
         log.warning("incident on instance %s: %s", instance.id, exc)
+
+
+def refuse_if_suspended(instance: WorkflowInstance) -> None:
+    if instance.status == InstanceStatus.SUSPENDED:
+        raise Conflict("This process is suspended by a process administrator: its work items can be handled "
+                       "once it is resumed.")
 
 
 def _reraise_database_error(exc: Exception) -> None:

@@ -5,14 +5,18 @@ import contextvars
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
@@ -64,6 +68,28 @@ def advance(workflow: BpmnWorkflow) -> None:
 def cancel(workflow: BpmnWorkflow) -> None:
     """End the workflow where it stands: every unfinished task, in sub-processes too, is cancelled."""
     workflow.cancel()
+
+
+# The steps that do work (not the events and gateways around them, nor the sub-processes holding them).
+WORK_STEPS = (UserTask, ManualTask, ScriptEngineTask, BusinessRuleTaskMixin)
+
+
+def is_work_step(task_spec) -> bool:
+    return isinstance(task_spec, WORK_STEPS)
+
+
+def run_again_from(workflow: BpmnWorkflow, task) -> None:
+    """Move the token back to `task`, a finished task: what followed it is removed and the step
+    runs again, as a new task (a new id, as every run of a step has: work items are keyed by it)."""
+    workflow.reset_from_task_id(task.id)
+    old, new = task.id, uuid4()
+    owner = task.workflow
+    owner.tasks[new] = owner.tasks.pop(old)
+    task.id = new
+    if task.parent is not None:
+        task.parent._children = [new if child == old else child for child in task.parent._children]
+    for child in task.children:
+        child._parent = new
 
 
 def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> None:

@@ -34,7 +34,7 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
-from engine.runtime.models import WorkItem
+from engine.runtime.models import WorkflowInstance, WorkItem
 from tests.conftest import PASSWORD, fresh_database_url, make_engine
 from tests.scheduler.smtp import SmtpServer
 from tests.webui.conftest import Browser
@@ -137,7 +137,9 @@ def _build(engine, clock, server) -> dict:
                     "bundle_id": [_bundle_id(engine)], "user_id": [users["clerk"].id],
                     "path": ["assignment.bpmn"], "inspection_id": [inspection.id],
                     "token": ["an-upload-nobody-kept"],  # an import preview (webui/directives/imports.py)
-                    "draft_id": [999999]},  # a process draft: only its author opens it
+                    "draft_id": [999999],  # a process draft: only its author opens it
+                    "instance_id": _instance_ids(engine, directive.id),  # the running-processes pages
+                    "incident_id": [999999]},
             "directive_id": directive.id}
 
 
@@ -147,6 +149,11 @@ def _ready(engine, element_id: str, **where) -> WorkItem:
         for column, value in where.items():
             query = query.where(getattr(WorkItem, column) == value)
         return s.scalars(query.order_by(WorkItem.id)).first()
+
+
+def _instance_ids(engine, directive_id: int) -> list[int]:
+    with engine.db.session() as s:
+        return list(s.scalars(select(WorkflowInstance.id).where(WorkflowInstance.directive_id == directive_id)))
 
 
 def _bundle_id(engine) -> int:
@@ -168,7 +175,8 @@ def extra_queries(world) -> dict[str, list[str]]:
             "notifications.index": ["?show=unread"],
             "api.list_directives": ["?q=SYMBOLQ", "?q=SUMMARYQ"],
             "api.list_assignments": [f"?directive_id={did}", "?q=CONTENTQ", "?outcome=overdue"],
-            "api.list_work_items": views + ["?q=SYMBOLQ"]}
+            "api.list_work_items": views + ["?q=SYMBOLQ"],
+            "instances.index": ["?element=handle", "?incident=none"]}
 
 
 def urls(world) -> list[tuple[str, str]]:

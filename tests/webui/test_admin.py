@@ -25,6 +25,7 @@ def test_incidents_are_listed_escaped_and_retry_reports_back(loaded, assigned, b
     admin = browser("admin")
     page = admin.get("/admin/incidents").get_data(as_text=True)
     assert "ValueError: &lt;b&gt;bad&lt;/b&gt;" in page
+    assert f"/admin/instances/{instance_id}" in page  # the process admin goes on to the instance
     with loaded.db.session() as s:
         incident_id = s.scalar(select(Incident.id))
     response = admin.post(f"/admin/incidents/{incident_id}/retry", page="/admin/incidents")

@@ -41,7 +41,8 @@ def incidents():
         rows = session.execute(select(Incident, WorkflowInstance).join(
             WorkflowInstance, WorkflowInstance.id == Incident.instance_id).where(Incident.status == status)
             .order_by(Incident.created_at.desc()).limit(500)).all()
-    return render_template("admin/incidents.html", rows=rows, status=status)
+    return render_template("admin/incidents.html", rows=rows, status=status,
+                           may_administer_instances=permissions.may_administer_instances(current_user()))
 
 
 @blueprint.post("/incidents/<int:incident_id>/retry")
