@@ -222,6 +222,33 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
 
 
+@dataclass(frozen=True)
+class UnitReport:
+    """A unit's last report on an assignment: the lead unit's progress, or a coordinating
+    unit's contribution."""
+
+    role: str                  # lead | coordinating
+    unit: Unit
+    update: ProgressUpdate
+    by: User | None
+
+
+def latest_reports(session: Session, assignment: Assignment) -> list[UnitReport]:
+    """Each unit's last report on `assignment`, the lead unit first: what the office reviews
+    (the report, its files, the coordinating units' input) and what the unit sees again when
+    its report comes back."""
+    roles = {link.unit_id: link.role for link in assignment.units}
+    last: dict[int, ProgressUpdate] = {}
+    for update in session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
+                                  .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
+        if update.unit_id in roles:
+            last[update.unit_id] = update
+    reports = [UnitReport(roles[unit_id], session.get_one(Unit, unit_id), update,
+                          session.get(User, update.user_id) if update.user_id else None)
+               for unit_id, update in last.items()]
+    return sorted(reports, key=lambda r: (r.role != "lead", r.unit.name))
+
+
 @dataclass
 class DirectiveDetail:
     directive: Directive
