@@ -68,7 +68,7 @@ def test_the_office_urges_by_hand(loaded, org_tree):
     aid = drive.register(engine, users, [TASK])
     with pytest.raises(Forbidden):
         manual.urge(engine, aid, "Khẩn trương", users["stc"])
-    assert manual.urge(engine, aid, "Đề nghị báo cáo trước 16 giờ ngày 20/02", users["clerk"]) == 2
+    assert manual.urge(engine, aid, "Đề nghị báo cáo trước 16 giờ ngày 20/02", users["clerk"]).told == 2
     told = drive.notified(engine, "urged")
     assert set(told) == {"stc", "stc_gd"} and "Đề nghị báo cáo trước 16 giờ ngày 20/02" in told["stc"]
     manual.urge(engine, aid, "Đề nghị phối hợp", users["clerk"], coordinating=True)

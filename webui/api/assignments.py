@@ -318,9 +318,9 @@ def urge(assignment_id: int):
     if not raw.get("message"):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"message": "This field is required."})
-    told = manual_urging.urge(engine(), assignment_id, str(raw["message"]), user,
-                              coordinating=raw.get("coordinating") is True)
-    return jsonify({"notified": told}), 200
+    urged = manual_urging.urge(engine(), assignment_id, str(raw["message"]), user,
+                               coordinating=raw.get("coordinating") is True)
+    return jsonify({"notified": urged.told}), 200
 
 
 # ---------------------------------------------------------------- raised issues (kiến nghị)
