@@ -1,6 +1,7 @@
 """The directive page: its assignments and history, and the office's corrections after
 registration — withdraw an assignment, correct the header, add assignments."""
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -105,9 +106,10 @@ def test_the_office_adjusts_an_assignment_in_progress(loaded, assigned, browser)
     assert "Kéo dài thời hạn (Ý kiến Chủ tịch ngày 12/02/2026)" in detail
 
 
-def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser):
-    """The registry, the inbox and the work item form link the symbol to the directive page; the
-    inbox names the assignment by its number and content, not its database id."""
+def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser, clock):
+    """The registry, the inbox, the work item form, the notifications and the dashboard's overdue
+    list link the symbol to the directive page; the inbox names the assignment by its number and
+    content, not its database id."""
     directive_id, assignment_id = _ids(loaded)
     link = f'href="/directives/{directive_id}"'
     clerk, unit = browser("clerk"), browser("stc")
@@ -117,6 +119,9 @@ def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser):
     with loaded.db.session() as s:
         handle = s.scalars(select(WorkItem).where(WorkItem.element_id == "handle")).one()
     assert link in unit.get(f"/work/{handle.id}").get_data(as_text=True)
+    assert link in unit.get("/notifications").get_data(as_text=True)  # the task given
+    clock.set(datetime(2026, 3, 2, 9, 0))  # past its deadline (26/02/2026)
+    assert link in browser("clerk").get("/reports").get_data(as_text=True)  # signed in again after the jump
 
 
 def test_the_scanned_document_and_annexes_are_attached_at_registration_or_later(loaded, browser):
