@@ -136,7 +136,7 @@ def test_the_scanned_document_and_annexes_are_attached_at_registration_or_later(
     assert refused.status_code == 422 and "Không nhận tệp loại .html" in refused.get_data(as_text=True)
     with loaded.db.session() as s:
         assert s.scalar(select(Directive.id)) is None
-    registered = register(clerk, scan=(io.BytesIO(b"%PDF-1.4 scan"), "45-QD-UBND.pdf"),
+    registered = register(clerk, signer="Lê Chủ Tịch", scan=(io.BytesIO(b"%PDF-1.4 scan"), "45-QD-UBND.pdf"),
                           annexes=[(io.BytesIO(b"%PDF-1.4 pl1"), "phu-luc-1.pdf")])
     classify(clerk, registered)
     directive_id, _assignment = _ids(loaded)
@@ -144,6 +144,7 @@ def test_the_scanned_document_and_annexes_are_attached_at_registration_or_later(
     html = clerk.get(page).get_data(as_text=True)
     assert "Bản chụp văn bản: <a" in html and "45-QD-UBND.pdf" in html and "Phụ lục: <a" in html
     assert "Đã hoàn thành 0/1 nhiệm vụ" in html and "Báo cáo gần nhất" in html
+    assert "<dt>Người ký</dt><dd>Lê Chủ Tịch</dd>" in html and "<dt>Số, ký hiệu</dt><dd>45/2026/QĐ-UBND</dd>" in html
     link = re.search(r'href="(/attachments/[0-9a-f]{64})" class="file">45-QD-UBND.pdf', html).group(1)
     assert browser("stc").get(link).get_data() == b"%PDF-1.4 scan"  # its unit sees the directive
     assert browser("sxd").get(link).status_code == 404

@@ -124,11 +124,14 @@ def detail(directive_id: int):
         info = registry.directive_detail(session, user, directive_id)
         if info is None:
             abort(404)
-        labels = {f.name: f.label for f in _header_form(session).fields}
+        header_fields = _header_form(session).fields
+        labels = {f.name: f.label for f in header_fields}
+        choice_words = {f.name: {str(value): label for value, label in f.options} for f in header_fields if f.options}
         history = readable(engine(), session, info.history, labels)
         files = documents.listed(session, info.directive)
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
-    return render_template("directives/detail.html", info=info, labels=labels, history_lines=history,
+    return render_template("directives/detail.html", info=info, labels=labels, choice_words=choice_words,
+                           history_lines=history,
                            raw_history=permissions.may_administer_users(user), files=files, my_items=my_items,
                            may_edit=permissions.may_edit_directives(user),
                            may_change=permissions.may_change_assignment(user), may_urge=permissions.may_urge(user),
