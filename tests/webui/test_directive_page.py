@@ -147,6 +147,7 @@ def test_the_scanned_document_and_annexes_are_attached_at_registration_or_later(
     assert "<dt>Người ký</dt><dd>Lê Chủ Tịch</dd>" in html and "<dt>Số, ký hiệu</dt><dd>45/2026/QĐ-UBND</dd>" in html
     link = re.search(r'href="(/attachments/[0-9a-f]{64})" class="file">45-QD-UBND.pdf', html).group(1)
     assert browser("stc").get(link).get_data() == b"%PDF-1.4 scan"  # its unit sees the directive
+    assert "Thực hiện và cập nhật tiến độ (Nhiệm vụ 1)</a>" in browser("stc").get(page).get_data(as_text=True)
     assert browser("sxd").get(link).status_code == 404
 
     assert browser("stc").post(f"{page}/documents", {"annexes": (io.BytesIO(b"x"), "a.pdf")}, page=page,
