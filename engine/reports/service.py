@@ -102,8 +102,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
 
 def default_header(session: Session, scope: Scope, period_label: str, settings: dict,
                    organisation: str = "") -> Header:
-    root = org.root_unit(session)
-    root_name = organisation or (root.name if root else "")
+    root_name = org.organisation_name(session, organisation)
     subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
     return office_header(session, settings, "      /BC-VP", scope.as_of,
                          f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
@@ -115,8 +114,8 @@ def office_header(session: Session, settings: dict, number_symbol: str, issued_o
                   organisation: str = "") -> Header:
     """The heading of a document the tracking office issues: the organisation above it, the
     office, the place ([reports] place, else read from the organisation's name)."""
-    root, office = org.root_unit(session), org.tracking_office(session)
-    root_name = organisation or (root.name if root else "")
+    office = org.tracking_office(session)
+    root_name = org.organisation_name(session, organisation)
     place = (settings.get("reports") or {}).get("place") or _place_from(root_name)
     return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),
                   number_symbol=number_symbol, place=place, issued_on=issued_on, title=title)

@@ -25,9 +25,10 @@ def filename(assignment: Assignment) -> str:
 
 
 def write_letter(session: Session, settings: dict, assignment: Assignment, message: str,
-                 unit_names: list[str]) -> bytes:
-    """The letter urging `unit_names` (the lead unit first) to carry out `assignment`."""
-    header = office_header(session, settings, NUMBER, clock.today(), ABOUT)
+                 unit_names: list[str], organisation: str = "") -> bytes:
+    """The letter urging `unit_names` (the lead unit first) to carry out `assignment`;
+    `organisation` is the deployment's name above the office (else the root unit's)."""
+    header = office_header(session, settings, NUMBER, clock.today(), ABOUT, organisation)
     header.recipients = ["Như trên", "Lưu: VT"]
     doc = export_docx.new_document()
     export_docx.heading_block(doc, header, about=ABOUT)

@@ -46,7 +46,8 @@ def urge(engine, assignment_id: int, message: str, actor: User, *, coordinating:
         written = None
         if with_letter:
             settings = engine.compiled(engine.current_bundle(session)).settings
-            data = letter.write_letter(session, settings, assignment, message, names)
+            data = letter.write_letter(session, settings, assignment, message, names,
+                                       engine.settings.organisation_name)
             written = attachments.store(session, engine.settings.attachments_dir, io.BytesIO(data),
                                         letter.filename(assignment), user)
         audit.record(session, URGED_ACTION, "assignment", assignment.id, actor=user,
