@@ -311,21 +311,13 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
     ids = [a.id for a in assignments]
     return DirectiveDetail(directive=session.get_one(Directive, directive_id), rows=rows,
                            withdrawals=withdrawals(session, ids), history=trail,
-                           coordinating=_coordinating_units(session, assignments),
-                           latest=_latest_reports(session, assignments),
+                           coordinating=_coordinating_units(session, ids), latest=_lead_reports(session, assignments),
                            work_items=list(session.scalars(select(WorkItem).where(
                                WorkItem.directive_id == directive_id, WorkItem.status == WorkItemStatus.READY)
                                .order_by(WorkItem.id))))
 
 
-def _coordinating_units(session: Session, assignments) -> dict[int, list[Unit]]:
-    ids = {link.unit_id for a in assignments for link in a.units if link.role != "lead"}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
-    return {a.id: sorted((units[link.unit_id] for link in a.units if link.role != "lead"), key=lambda u: u.name)
-            for a in assignments}
-
-
-def _latest_reports(session: Session, assignments) -> dict[int, ProgressUpdate]:
+def _lead_reports(session: Session, assignments) -> dict[int, ProgressUpdate]:
     """Each assignment's last report by its lead unit (one query for the page)."""
     leads = {a.id: a.lead_unit_id for a in assignments}
     latest: dict[int, ProgressUpdate] = {}
