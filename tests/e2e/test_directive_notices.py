@@ -125,6 +125,8 @@ def test_register_urge_send_back_and_close_with_every_notice(loaded, live_server
 
     # The coordinating unit sends its part; the lead unit is told.
     sxd = sign_in("sxd")
+    told = notices(sxd, live_server)
+    assert "Đề nghị phối hợp" in told and "Nhiệm vụ mới" in told  # its part, and its own two tasks
     sxd.goto(f"{live_server}/work/{ready_item(loaded, 'contribute', first.id)}")
     sxd.fill("textarea[name=contribution_note]", "Sở Xây dựng đã gửi danh mục 12 dự án chậm")
     submit(sxd)
