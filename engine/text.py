@@ -56,3 +56,12 @@ def folded_pattern(query: str) -> str:
 def filled(value) -> bool:
     """A value someone gave: not None, empty or blank."""
     return value not in (None, "", [], ()) and not (isinstance(value, str) and not value.strip())
+
+
+def lower_first(text: str) -> str:
+    """'Về việc …' -> 'về việc …', as it reads inside a sentence."""
+    return f"{text[:1].lower()}{text[1:]}"
+
+
+def upper_first(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}"

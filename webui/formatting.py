@@ -64,6 +64,7 @@ AUDIT_LABELS = {
     "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
     "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),
     "directive.scope_decided": _l("Scope decided"),
+    "directive.documents_attached": _l("Document and annexes attached"),
     "assignment.urged": _l("Urged"), "assignment.sent_back": _l("Sent back to the unit"),
     "assignment.passed_down": _l("Passed down to a section"),
     "assignment.rolled_up": _l("Sections' progress combined"),

@@ -48,7 +48,7 @@ FIELD_LABELS = {
     "about_unit": _l("Unit that does not do its part"), "opinion": _l("Office opinion"),
     "urgency": _l("Urgency"), "assignments": _l("Tasks"), "overdue_reason": _l("Reason for delay"),
     "blocked_reason": _l("Difficulties"), "completed_on": _l("Completed on"), "closed_on": _l("Closed on"),
-    "correction_note": _l("Content"), "title": _l("Title"), "kind": _l("Kind"),
+    "correction_note": _l("Content"), "title": _l("Title"), "kind": _l("Kind"), "attachments": _l("Files"),
     "skipped": _l("Step skipped"), "moved_to": _l("Moved back to"), "cancelled": _l("Steps ended"),
     "created": _l("Steps started"),
 }

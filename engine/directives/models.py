@@ -27,10 +27,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime
 from engine.org import permissions
+from engine.org.models import User
 from engine.runtime.models import WorkItem
 from engine.text import fold, folded_pattern
 from engine.working_days.deadline import StoredDeadline, register
 
+URGED_ACTION = "assignment.urged"  # the audit action of an urging by hand (engine.urging.manual)
 URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
 SECRECY_LEVELS = ("confidential", "secret", "top_secret")       # mật, tối mật, tuyệt mật
 PROGRESS = ("not_started", "in_progress", "blocked", "done")     # chưa / đang / vướng mắc / đã thực hiện
@@ -343,10 +345,12 @@ def _file_listing(session: Session, sha256: str) -> permissions.FileListing:
                     for model in (ProgressUpdate, ExplanationRequest)]
     assignment_ids = [assignment_id for query in listing_rows for assignment_id, listed in session.execute(query)
                       if sha256 in (listed or [])]
-    completions = session.execute(select(AuditEntry.assignment_id, AuditEntry.after).where(
-        AuditEntry.action == "work_item.completed", AuditEntry.assignment_id.is_not(None), holding(AuditEntry.after)))
-    assignment_ids += [assignment_id for assignment_id, after in completions
-                       if lists_digest((after or {}).get("data"), sha256)]
+    # forms completed (the files of their data) and urgings (the công văn written with one)
+    entries = session.execute(select(AuditEntry.assignment_id, AuditEntry.action, AuditEntry.after).where(
+        AuditEntry.action.in_(("work_item.completed", URGED_ACTION)), AuditEntry.assignment_id.is_not(None),
+        holding(AuditEntry.after)))
+    assignment_ids += [assignment_id for assignment_id, action, after in entries
+                       if lists_digest((after or {}).get("data") if action != URGED_ACTION else after, sha256)]
     drafts = [item for item in session.scalars(select(WorkItem).where(holding(WorkItem.draft)))
               if lists_digest(item.draft, sha256)]
     return permissions.FileListing(senders=set(senders), assignment_ids=set(assignment_ids), drafts=drafts)
@@ -358,6 +362,18 @@ def lists_digest(data, sha256: str) -> bool:
 
 
 permissions.declare_files(_file_listing)
+
+
+def _reads_directive_document(session: Session, user: User, sha256: str) -> bool:
+    """A directive's scanned document and annexes (engine.directives.documents): whoever may
+    see the directive."""
+    found = session.execute(select(Directive.id, Directive.extra).where(cast(Directive.extra, String).contains(sha256)))
+    return any(any(entry.get("sha256") == sha256 for entry in (extra or {}).get("documents", []))
+               and permissions.may_see(session, user, permissions.DIRECTIVE, directive_id)
+               for directive_id, extra in found)
+
+
+permissions.declare_file_readers(_reads_directive_document)
 
 # Deadlines a calendar correction recomputes (engine.working_days.service); read and write them
 # through these (Deadline: the date and the working-day rule it was counted by, if any).

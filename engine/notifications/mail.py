@@ -70,6 +70,7 @@ from sqlalchemy.exc import IntegrityError
 from engine import clock
 from engine.config import Settings
 from engine.db import Database, rowcount
+from engine.directives.models import Directive
 from engine.notifications.models import EmailStatus, MailDigest, Notification
 from engine.notifications.service import render
 from engine.org.models import User
@@ -365,12 +366,26 @@ def _compose(session, settings: Settings, row, user: User) -> tuple[str, str]:
     notes = list(session.scalars(select(Notification).where(Notification.id.in_(row.notification_ids))
                                  .order_by(Notification.created_at, Notification.id)))
     days = [_vn_date(n.created_at) for n in notes]
+    listed = [{"subject": n.subject, "day": day, "link": f"{base}{n.link or '/notifications'}"}
+              for n, day in zip(notes[:LISTED], days, strict=False)]
     values = {"recipient": user.full_name, "day": row.day and row.day.strftime("%d/%m/%Y"), "count": len(notes),
-              "first": days[0], "last": days[-1], "base_url": base,
-              "notes": [{"subject": n.subject, "day": day, "link": f"{base}{n.link or '/notifications'}"}
-                        for n, day in zip(notes[:LISTED], days, strict=False)]}
+              "first": days[0], "last": days[-1], "base_url": base, "notes": listed,
+              "groups": _by_directive(session, notes[:LISTED], listed)}
     kind = "mail_digest" if row.day else "mail_catchup"
     return render(kind, "subject", **values), render(kind, "body", **values)
+
+
+def _by_directive(session, notes: list[Notification], listed: list[dict]) -> list[dict]:
+    """The digest's notifications grouped by the directive they are about ({"symbol", "notes"};
+    symbol "" for the rest, last), each group in the order of its first notification."""
+    ids = {n.directive_id for n in notes if n.directive_id}
+    symbols = {directive_id: symbol for directive_id, symbol in
+               session.execute(select(Directive.id, Directive.symbol).where(Directive.id.in_(ids)))}
+    groups: dict[str, list[dict]] = {}
+    for note, shown in zip(notes, listed, strict=True):
+        groups.setdefault(symbols.get(note.directive_id, ""), []).append(shown)
+    return sorted(({"symbol": symbol, "notes": items} for symbol, items in groups.items()),
+                  key=lambda group: group["symbol"] == "")
 
 
 def _vn_date(moment: datetime) -> str:

@@ -6,25 +6,29 @@ import hashlib
 from engine.directives.models import Assignment, Directive
 from engine.notifications.service import notify_users
 from engine.org import permissions
+from engine.org import service as org
 from engine.sandbox.operators import OPERATORS, StepContext
 
 
-@OPERATORS.register("notify", optional=("kind", "role", "lane", "unit", "body", "reason"))
+@OPERATORS.register("notify", optional=("kind", "role", "lane", "unit", "body", "reason", "coordinating"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Service task: notify the holders of `role` — or of the role the ruleset maps `lane` to,
     the one the lane's work items go to — in `unit` (default: the tracking office for office
     roles) about the instance's assignment or directive. `reason` is what the unit wrote (a
-    difficulty), for the template; a message with another body or reason is not collapsed into
-    an unread one."""
+    difficulty), for the template, and `coordinating` the code of the coordinating unit the
+    message is about (named in it); a message with another body or reason is not collapsed
+    into an unread one."""
     kind = params.get("kind") or "default"
     assignment = ctx.session.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
     directive = ctx.session.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
     role = permissions.lane_role(ctx.bundle.lanes, params["lane"]) if params.get("lane") else params.get("role")
     users = permissions.holders_in(ctx.session, role or permissions.UNIT_OFFICER, params.get("unit"))
     dedup = f"{kind}:{assignment.id if assignment else ctx.instance.id}"
-    said = "\n".join(str(params.get(name) or "") for name in ("body", "reason"))
+    said = "\n".join(str(params.get(name) or "") for name in ("body", "reason", "coordinating"))
     if said.strip():
         dedup += ":" + hashlib.sha256(said.encode()).hexdigest()[:16]
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
-                           body=params.get("body"), dedup_key=dedup, reason=params.get("reason") or "")
+                           body=params.get("body"), dedup_key=dedup, reason=params.get("reason") or "",
+                           coordinating=org.require_unit(ctx.session, params["coordinating"]).name
+                           if params.get("coordinating") else "")
     return {"notified": len(created)}

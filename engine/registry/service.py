@@ -252,12 +252,48 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
 
 
+@dataclass(frozen=True)
+class UnitReport:
+    """A unit's last report on an assignment: the lead unit's progress, or a coordinating
+    unit's contribution."""
+
+    role: str                  # lead | coordinating
+    unit: Unit
+    update: ProgressUpdate
+    by: User | None
+
+
+def latest_reports(session: Session, assignment: Assignment) -> list[UnitReport]:
+    """Each unit's last report on `assignment`, the lead unit first: what the office reviews
+    (the report, its files, the coordinating units' input) and what the unit sees again when
+    its report comes back."""
+    roles = {link.unit_id: link.role for link in assignment.units}
+    last: dict[int, ProgressUpdate] = {}
+    for update in session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
+                                  .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
+        if update.unit_id in roles:
+            last[update.unit_id] = update
+    reports = [UnitReport(roles[unit_id], session.get_one(Unit, unit_id), update,
+                          session.get(User, update.user_id) if update.user_id else None)
+               for unit_id, update in last.items()]
+    return sorted(reports, key=lambda r: (r.role != "lead", r.unit.name))
+
+
 @dataclass
 class DirectiveDetail:
     directive: Directive
     rows: list[RegistryRow]                  # the assignments `user` may see, in order
     withdrawals: dict[int, Withdrawal]       # by assignment id
     history: list[tuple[AuditEntry, str]]    # the directive's own entries and its withdrawals, with who (full name)
+    coordinating: dict[int, list[Unit]] = field(default_factory=dict)   # by assignment id, by name
+    latest: dict[int, ProgressUpdate] = field(default_factory=dict)     # the lead unit's last report, by assignment id
+    work_items: list[WorkItem] = field(default_factory=list)            # the directive's ready work items
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(done, counted): tasks done (on time or late) of those not cancelled."""
+        counted = [row for row in self.rows if row.outcome is not None]
+        return sum(row.outcome in (Outcome.DONE_ON_TIME, Outcome.DONE_LATE) for row in counted), len(counted)
 
 
 def directive_detail(session: Session, user: User, directive_id: int) -> DirectiveDetail | None:
@@ -272,9 +308,24 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
                      or_(AuditEntry.assignment_id.is_(None),
                          (AuditEntry.action == WITHDRAWN_ACTION)
                          & AuditEntry.assignment_id.in_([a.id for a in assignments])))
+    ids = [a.id for a in assignments]
     return DirectiveDetail(directive=session.get_one(Directive, directive_id), rows=rows,
-                           withdrawals=withdrawals(session, [a.id for a in assignments]),
-                           history=trail)
+                           withdrawals=withdrawals(session, ids), history=trail,
+                           coordinating=_coordinating_units(session, ids), latest=_lead_reports(session, assignments),
+                           work_items=list(session.scalars(select(WorkItem).where(
+                               WorkItem.directive_id == directive_id, WorkItem.status == WorkItemStatus.READY)
+                               .order_by(WorkItem.id))))
+
+
+def _lead_reports(session: Session, assignments) -> dict[int, ProgressUpdate]:
+    """Each assignment's last report by its lead unit (one query for the page)."""
+    leads = {a.id: a.lead_unit_id for a in assignments}
+    latest: dict[int, ProgressUpdate] = {}
+    for update in session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id.in_(leads))
+                                  .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
+        if update.unit_id == leads[update.assignment_id]:
+            latest[update.assignment_id] = update
+    return latest
 
 
 # The engine's own bookkeeping, kept in the audit but not in the history people read: every

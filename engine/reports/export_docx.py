@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from engine.reports import layout
-from engine.reports.service import Report
+from engine.reports.service import Header, Report
 
 FONT = "Times New Roman"
 HEADING_WIDTHS = (Mm(70), Mm(95))   # issuing body | national motto
@@ -19,15 +19,14 @@ SIGNATURE_WIDTHS = (Mm(80), Mm(85))  # recipients | signer
 
 
 def write_docx(report: Report) -> bytes:
-    doc = Document()
-    _page(doc)
-    _heading_block(doc, report)
-    _centered(doc, "BÁO CÁO", bold=True, size=14, space_before=12)
-    _centered(doc, report.header.title, bold=True, size=14)
-    _centered(doc, "_" * 12, size=10)
+    doc = new_document()
+    heading_block(doc, report.header)
+    centered(doc, "BÁO CÁO", bold=True, size=14, space_before=12)
+    centered(doc, report.header.title, bold=True, size=14)
+    centered(doc, "_" * 12, size=10)
     _section(doc, "I. TÌNH HÌNH CHUNG")
     for text in layout.summary_paragraphs(report):
-        _body(doc, text)
+        body(doc, text)
     _section(doc, "II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ")
     rows, total = layout.unit_rows(report)
     _grid(doc, layout.UNIT_HEADERS, [*rows, total], (12, 38, 14, 15, 15, 16, 15, 15, 15, 15), size=10, bold_last=True)
@@ -35,18 +34,29 @@ def write_docx(report: Report) -> bytes:
     if report.overdue:
         _grid(doc, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (13, 22, 33, 24, 24, 14, 27, 27), size=10)
     else:
-        _body(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.")
+        body(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.")
     if report.submissions or report.missing_units:
         _section(doc, "IV. BÁO CÁO CỦA CÁC ĐƠN VỊ")
         for item in report.submissions:
-            _body(doc, item.unit_name, bold=True)
+            body(doc, item.unit_name, bold=True)
             for label, answer in (("Kết quả", item.results), ("Khó khăn, vướng mắc", item.difficulties),
                                   ("Đề xuất, kiến nghị", item.proposals)):
                 if answer:
-                    _body(doc, f"{label}: {answer}")
+                    body(doc, f"{label}: {answer}")
         if report.missing_units:
-            _body(doc, "Đơn vị chưa gửi báo cáo: " + ", ".join(report.missing_units) + ".")
-    _signature_block(doc, report)
+            body(doc, "Đơn vị chưa gửi báo cáo: " + ", ".join(report.missing_units) + ".")
+    signature_block(doc, report.header)
+    return as_bytes(doc)
+
+
+def new_document():
+    """An empty A4 document in the Decree's font and margins."""
+    doc = Document()
+    _page(doc)
+    return doc
+
+
+def as_bytes(doc) -> bytes:
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -72,17 +82,20 @@ def _two_columns(doc, widths):
     return table.rows[0].cells
 
 
-def _heading_block(doc, report: Report) -> None:
+def heading_block(doc, header: Header, about: str = "") -> None:
+    """Issuing body and number (with a công văn's `about`, its "V/v …" line, beneath) beside the
+    national motto, place and date."""
     left, right = _two_columns(doc, HEADING_WIDTHS)
-    header = report.header
     _line(left.paragraphs[0], header.parent_body, size=12)
     _line(left.add_paragraph(), header.issuer, bold=True, size=12)
     _line(left.add_paragraph(), "_______", size=10)
     _line(left.add_paragraph(), f"Số: {header.number_symbol}", size=13)
+    if about:
+        _line(left.add_paragraph(), about, size=12)
     _line(right.paragraphs[0], layout.MOTTO[0], bold=True, size=12)
     _line(right.add_paragraph(), layout.MOTTO[1], bold=True, size=13)
     _line(right.add_paragraph(), "_______________________", size=10)
-    _line(right.add_paragraph(), layout.place_and_date(report), italic=True, size=13)
+    _line(right.add_paragraph(), layout.place_and_date(header), italic=True, size=13)
 
 
 def _line(paragraph, text: str, *, bold=False, italic=False, size=13, align=WD_ALIGN_PARAGRAPH.CENTER):
@@ -92,7 +105,7 @@ def _line(paragraph, text: str, *, bold=False, italic=False, size=13, align=WD_A
     return paragraph
 
 
-def _centered(doc, text: str, *, bold=False, size=13, space_before=0) -> None:
+def centered(doc, text: str, *, bold=False, size=13, space_before=0) -> None:
     paragraph = _line(doc.add_paragraph(), text, bold=bold, size=size)
     paragraph.paragraph_format.space_before = Pt(space_before)
 
@@ -103,7 +116,7 @@ def _section(doc, text: str) -> None:
     paragraph.paragraph_format.space_after = Pt(4)
 
 
-def _body(doc, text: str, *, bold=False) -> None:
+def body(doc, text: str, *, bold=False) -> None:
     paragraph = _line(doc.add_paragraph(), text, bold=bold, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph.paragraph_format.first_line_indent = Mm(10)
     paragraph.paragraph_format.space_after = Pt(4)
@@ -128,13 +141,13 @@ def _grid(doc, headers: list[str], rows: list[list], widths_mm: tuple[int, ...],
             cell.width = Mm(width * scale)
 
 
-def _signature_block(doc, report: Report) -> None:
+def signature_block(doc, header: Header) -> None:
     doc.add_paragraph()
     left, right = _two_columns(doc, SIGNATURE_WIDTHS)
     _line(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in layout.recipient_lines(report):
+    for line in layout.recipient_lines(header):
         _line(left.add_paragraph(), line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _line(right.paragraphs[0], report.header.signer_title, bold=True, size=13)
+    _line(right.paragraphs[0], header.signer_title, bold=True, size=13)
     for _ in range(4):
         right.add_paragraph()
-    _line(right.add_paragraph(), report.header.signer_name, bold=True, size=13)
+    _line(right.add_paragraph(), header.signer_name, bold=True, size=13)

@@ -70,7 +70,7 @@ def _heading_block(pdf: FPDF, report: Report) -> None:
         pdf.cell(left_w, 5.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(top)
     for text, style in ((layout.MOTTO[0], "B"), (layout.MOTTO[1], "B"), ("—————————", ""),
-                        (layout.place_and_date(report), "I")):
+                        (layout.place_and_date(report.header), "I")):
         pdf.set_x(pdf.l_margin + left_w)
         pdf.set_font("serif", style, 10)
         pdf.cell(right_w, 5.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -108,7 +108,7 @@ def _signature_block(pdf: FPDF, report: Report) -> None:
     pdf.set_font("serif", "B", 10)
     pdf.cell(half, 5, "Nơi nhận:", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("serif", "", 9)
-    for line in layout.recipient_lines(report):
+    for line in layout.recipient_lines(report.header):
         pdf.cell(half, 4.5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(top)
     pdf.set_x(pdf.l_margin + half)

@@ -6,7 +6,7 @@ from datetime import date
 
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports.counts import Counts
-from engine.reports.service import Report
+from engine.reports.service import Header, Report
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
@@ -19,15 +19,15 @@ def vn_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def place_and_date(report: Report) -> str:
-    day = report.header.issued_on
-    place = report.header.place
+def place_and_date(header: Header) -> str:
+    day = header.issued_on
+    place = header.place
     return f"{place[:1].upper()}{place[1:]}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
-def recipient_lines(report: Report) -> list[str]:
+def recipient_lines(header: Header) -> list[str]:
     """"- A;" for each recipient, the last one ending with a full stop."""
-    names = [r.rstrip(".;") for r in report.header.recipients]
+    names = [r.rstrip(".;") for r in header.recipients]
     return [f"- {name}{'.' if n == len(names) - 1 else ';'}" for n, name in enumerate(names)]
 
 

@@ -23,6 +23,7 @@ from engine.working_days import WorkingCalendar
 class OverdueAssignment:
     assignment_id: int
     symbol: str
+    directive_id: int
     summary: str
     content: str
     unit_code: str
@@ -50,7 +51,8 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
     explained = (select(func.max(e.id)).where(e.assignment_id == a.id, e.status == ExplanationStatus.ANSWERED)
                  .correlate(a).scalar_subquery())
     query = (
-        select(a.id, a.content, a.deadline, a.original_deadline, a.progress, Directive.symbol, Directive.summary,
+        select(a.id, a.content, a.deadline, a.original_deadline, a.progress, a.directive_id, Directive.symbol,
+               Directive.summary,
                Unit.code, Unit.name, ProgressUpdate.overdue_reason, ProgressUpdate.note, ProgressUpdate.created_at,
                e.answer, e.proposal.label("explained_proposal"), e.answered_at)
         .join(Directive, Directive.id == a.directive_id)
@@ -66,7 +68,8 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
     late = _days_late_counter(WorkingCalendar.from_db(session), scope.as_of,
                               min((row.deadline for row in found), default=scope.as_of))
     return [OverdueAssignment(
-        assignment_id=row.id, symbol=row.symbol, summary=row.summary, content=row.content,
+        assignment_id=row.id, symbol=row.symbol, directive_id=row.directive_id, summary=row.summary,
+        content=row.content,
         unit_code=row.code or "", unit_name=row.name or "", deadline=row.deadline,
         original_deadline=row.original_deadline, days_late=late[row.deadline], progress=row.progress,
         reason=row.answer if _explained_last(row) else row.overdue_reason,

@@ -20,6 +20,7 @@ from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, 
 from engine.reports.operators import reporting_units
 from engine.reports.overdue import OverdueAssignment, overdue_assignments
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
+from engine.text import lower_first, upper_first
 
 PURPOSE = "periodic_report"
 DENOMINATOR_LABELS = {
@@ -86,7 +87,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     header = header or default_header(session, scope, period_label, settings or {}, organisation)
     row = session.get(PeriodicReport, periodic_report_id) if periodic_report_id is not None else None
     if row is not None and row.period == AD_HOC:
-        header.title = _upper_first(row.topic or "")
+        header.title = upper_first(row.topic or "")
     if row is not None and row.number and row.issued_on:
         header.number_symbol, header.issued_on = row.number, row.issued_on
     report = Report(header=header,
@@ -101,30 +102,30 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
 
 def default_header(session: Session, scope: Scope, period_label: str, settings: dict,
                    organisation: str = "") -> Header:
+    root_name = org.organisation_name(session, organisation)
+    subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
+    return office_header(session, settings, "      /BC-VP", scope.as_of,
+                         f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
+                         + (f" {lower_first(period_label)}" if period_label else "")
+                         + _origin_words(scope, settings), organisation)
+
+
+def office_header(session: Session, settings: dict, number_symbol: str, issued_on: date, title: str,
+                  organisation: str = "") -> Header:
+    """The heading of a document the tracking office issues: the organisation above it, the
+    office, the place ([reports] place, else read from the organisation's name)."""
     office = org.tracking_office(session)
     root_name = org.organisation_name(session, organisation)
     place = (settings.get("reports") or {}).get("place") or _place_from(root_name)
-    subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
     return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),
-                  number_symbol="      /BC-VP", place=place, issued_on=scope.as_of,
-                  title=f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
-                        + (f" {_lower_first(period_label)}" if period_label else "")
-                        + _origin_words(scope, settings))
+                  number_symbol=number_symbol, place=place, issued_on=issued_on, title=title)
 
 
 def _origin_words(scope: Scope, settings: dict) -> str:
     """A report kept to one origin says so in its title: " (nhiệm vụ UBND tỉnh, … giao)"."""
     if scope.origin is None:
         return ""
-    return f" ({_lower_first(origin_labels(settings).get(scope.origin, scope.origin))})"
-
-
-def _upper_first(text: str) -> str:
-    return f"{text[:1].upper()}{text[1:]}"
-
-
-def _lower_first(text: str) -> str:
-    return f"{text[:1].lower()}{text[1:]}"
+    return f" ({lower_first(origin_labels(settings).get(scope.origin, scope.origin))})"
 
 
 def _place_from(root_name: str) -> str:

@@ -282,3 +282,14 @@ def test_difficulties_and_origin_through_the_api(database_url, clock, tmp_path):
         assert clerk("GET", "/reports/summary?origin=county").status_code == 400
     finally:
         sc.close()
+
+
+def test_urging_with_a_letter_returns_its_download(as_user, loaded):
+    clerk, stc = as_user("clerk"), as_user("stc")
+    register_and_classify(clerk)
+    assignment_id = stc("GET", "/assignments").get_json()["items"][0]["id"]
+    urged = clerk("POST", f"/assignments/{assignment_id}/urge", json={"message": "Khẩn trương báo cáo", "letter": True})
+    assert urged.status_code == 200 and urged.get_json()["notified"] >= 1
+    letter = stc("GET", f"/attachments/{urged.get_json()['letter']}")
+    assert letter.status_code == 200 and letter.data[:2] == b"PK"  # a .docx, readable by the unit urged
+    assert clerk("POST", f"/assignments/{assignment_id}/urge", json={"message": "Lần nữa"}).get_json()["letter"] is None

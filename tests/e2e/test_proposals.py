@@ -43,6 +43,7 @@ def test_register_from_proposals(loaded, live_server, sign_in, how):
     rows.nth(1).locator(".remove-row").click()                                     # dropped
     assert clerk.locator("fieldset.assignment").count() == 3
     clerk.click("button.primary:has-text('Vào sổ')")
+    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")  # from the directive's page
     clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
     clerk.click("button.primary")
     clerk.wait_for_selector(".flash.success")

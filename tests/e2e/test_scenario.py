@@ -40,7 +40,8 @@ def test_register_return_correct_update_close(loaded, live_server, sign_in, tmp_
     screenshot(clerk, "02-register-directive")
     clerk.click("button.primary:has-text('Vào sổ')")
 
-    # Straight on to classification.
+    # On to the directive's page, and from there to classification.
+    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")
     clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
     assert clerk.is_checked("input[name=tracked]")
     screenshot(clerk, "03-classify")

@@ -82,7 +82,7 @@ def test_coordinating_units_each_get_their_own_work_item(loaded, org_tree):
         update = s.scalars(select(ProgressUpdate)).one()
         assert (update.note, update.progress) == ("Đã gửi số liệu", "done")
     assert drive.assignment(engine, aid).progress == "not_started"  # a contribution is not the lead's progress
-    assert notifications(engine, "contribution", "stc")
+    assert notifications(engine, "coordination_answered", "stc")
     # The lead finishes before the section contributed: closing withdraws the section's work item.
     drive.complete(engine, "handle", {"action": "update", "progress": "done"}, users["stc"])
     drive.complete(engine, "review", {"decision": "close"}, users["clerk"])

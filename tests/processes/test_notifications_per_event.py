@@ -2,9 +2,13 @@
 dak-lak ruleset: who is told of what, with the words that matter."""
 
 import pytest
+from sqlalchemy import select
 
-from engine.directives import extensions
+from engine.directives import changes, extensions
+from engine.directives.models import Assignment
 from engine.errors import Forbidden
+from engine.notifications.models import Notification
+from engine.reports import adhoc
 from engine.urging import manual
 from tests.processes import drive
 
@@ -64,8 +68,36 @@ def test_the_office_urges_by_hand(loaded, org_tree):
     aid = drive.register(engine, users, [TASK])
     with pytest.raises(Forbidden):
         manual.urge(engine, aid, "Khẩn trương", users["stc"])
-    assert manual.urge(engine, aid, "Đề nghị báo cáo trước 16 giờ ngày 20/02", users["clerk"]) == 2
+    assert manual.urge(engine, aid, "Đề nghị báo cáo trước 16 giờ ngày 20/02", users["clerk"]).told == 2
     told = drive.notified(engine, "urged")
     assert set(told) == {"stc", "stc_gd"} and "Đề nghị báo cáo trước 16 giờ ngày 20/02" in told["stc"]
     manual.urge(engine, aid, "Đề nghị phối hợp", users["clerk"], coordinating=True)
     assert "sxd" in drive.notified(engine, "urged")
+
+
+def test_the_lead_unit_learns_its_coordinating_unit_answered(loaded, org_tree):
+    engine, users = loaded, org_tree
+    drive.register(engine, users, [TASK])
+    drive.complete(engine, "contribute", {"contribution_progress": "done", "contribution_note": "Đã gửi số liệu"},
+                   users["sxd"], "SXD")
+    told = drive.notified(engine, "coordination_answered")
+    assert set(told) == {"stc"} and "Ý kiến, kết quả phối hợp của Sở Xây dựng: Đã gửi số liệu" in told["stc"]
+    with loaded.db.session() as s:
+        subject = s.scalar(select(Notification.subject).where(Notification.kind == "coordination_answered"))
+    assert subject.startswith("Sở Xây dựng gửi ý kiến, kết quả phối hợp") and "SXD" not in subject
+
+
+def test_a_task_added_later_an_extension_asked_and_a_report_asked_tell_who_acts(loaded, org_tree):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{**TASK, "coordinating_units": []}])
+    with loaded.db.session() as s:
+        directive_id = s.get(Assignment, aid).directive_id
+    changes.add_assignments(engine, directive_id, [{"content": "Rà soát quy hoạch", "lead_unit": "SXD",
+                                                    "deadline_days": 5}], users["clerk"])
+    assert set(drive.notified(engine, "assigned")) == {"stc", "sxd"}
+    extensions.request_extension(engine, aid, "31/03/2026", "Chờ số liệu", users["stc"])
+    assert users["office_head"].username in drive.notified(engine, "extension_requested")  # who proposes
+    adhoc.request_report(engine, {"topic": "Giải ngân vốn đầu tư công", "units": ["STC"], "due": "27/02/2026",
+                                  "office_due": "02/03/2026"}, users["clerk"])
+    assert "Đề nghị Sở Tài chính báo cáo đột xuất về: Giải ngân vốn đầu tư công" in drive.notified(
+        engine, "adhoc_report")["stc"]

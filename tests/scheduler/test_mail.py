@@ -102,7 +102,9 @@ def test_digest_people_get_one_mail_a_day(urging, smtp, clock, org_tree):
     [digest] = smtp.inbox.messages
     assert digest["To"] == "Phạm Chuyên Viên <stc@dondoc.test>"
     assert digest["Subject"] == "Tổng hợp thông báo ngày 05/03/2026 (2 thông báo)"
-    assert "1/CT-UBND" in digest.get_content() and "2/CT-UBND" in digest.get_content()
+    body = digest.get_content()  # grouped by directive
+    assert "\nVăn bản 1/CT-UBND (1):\n- Nhắc hạn: nhiệm vụ theo văn bản 1/CT-UBND" in body
+    assert "\nVăn bản 2/CT-UBND (1):\n- Nhắc hạn: nhiệm vụ theo văn bản 2/CT-UBND" in body
     clock.set(vn(2026, 3, 5, 8, 1))
     tick(urging)  # two deadline-day notices: tomorrow's digest
     clock.set(vn(2026, 3, 5, 17))

@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 
 from engine.api_tokens import service as tokens
 from engine.clock import VN_TZ, ManualClock, set_clock
-from engine.directives import attachments, extensions
+from engine.directives import attachments, documents, extensions
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.inbox.service import VIEWS
@@ -35,6 +35,7 @@ from engine.org.models import User
 from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
 from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.urging import manual as manual_urging
 from tests.conftest import PASSWORD, fresh_database_url, make_engine
 from tests.scheduler.smtp import SmtpServer
 from tests.webui.conftest import Browser
@@ -42,7 +43,7 @@ from webui.app import create_app
 
 # What no one outside the allowed may ever meet (ASCII, so that no escaping hides them).
 SYMBOL = "913/2026/QD-XSYMBOLQ"
-MARKERS = ("XSYMBOLQ", "XSUMMARYQ", "XCONTENTQ", "XNOTEQ", "xfileq", "XFILEBYTESQ")
+MARKERS = ("XSYMBOLQ", "XSUMMARYQ", "XCONTENTQ", "XNOTEQ", "xfileq", "XFILEBYTESQ", "xscanq", "XSCANBYTESQ")
 UNITS = (("UBND", "UBND huyện Quỳnh Nhai", None, False), ("VP", "Văn phòng", "UBND", True),
          ("STC", "Phòng Tài chính", "UBND", False), ("SXD", "Phòng Xây dựng", "UBND", False))
 # username: (unit, roles, may see the secret directive)
@@ -117,6 +118,9 @@ def _build(engine, clock, server) -> dict:
                             {"action": "update", "progress": "in_progress", "note": "XNOTEQ",
                              "attachments": [sha]}, users["stc"])
     extensions.request_extension(engine, assignment_id, "31/05/2026", "Chờ ý kiến", users["stc"])
+    [scan] = documents.attach_later(engine, directive.id, [documents.Upload(io.BytesIO(b"XSCANBYTESQ"), "xscanq.pdf",
+                                                                            documents.SCAN)], users["clerk"])
+    letter = manual_urging.urge(engine, assignment_id, "Khẩn trương", users["clerk"], with_letter=True).letter
     for day in (13, 24, 26, 28):  # due today, then overdue and escalated (Tết: 16-20 Feb off)
         clock.set(vn(2026, 2, day, 9))
         engine.runtime.run_due_timers()
@@ -133,7 +137,8 @@ def _build(engine, clock, server) -> dict:
     app = create_app(engine, SECRET_KEY="walk-secret", TESTING=True)
     return {"engine": engine, "server": server, "users": users, "app": app, "tokens": api_tokens,
             "ids": {"directive_id": [directive.id], "assignment_id": [assignment_id], "item_id": list(items),
-                    "sha256": [sha], "fmt": ["xlsx", "docx", "pdf"], "report_id": list(reports),
+                    "sha256": [sha, scan.sha256, letter.sha256],  # a report's file, the scan, the urging letter
+                    "fmt": ["xlsx", "docx", "pdf"], "report_id": list(reports),
                     "bundle_id": [_bundle_id(engine)], "user_id": [users["clerk"].id],
                     "path": ["assignment.bpmn"], "inspection_id": [inspection.id],
                     "token": ["an-upload-nobody-kept"],  # an import preview (webui/directives/imports.py)

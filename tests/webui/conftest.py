@@ -59,9 +59,12 @@ def register(b: Browser, symbol: str = "45/2026/QĐ-UBND", summary: str = "Về 
 
 
 def classify(b: Browser, response) -> None:
-    """Follow the redirect to the classify form and mark the directive tracked."""
-    assert response.status_code == 302 and "/work/" in response.location, response.get_data(as_text=True)
-    done = b.post(response.location, {"tracked": "on"})
+    """Follow the redirect to the directive's page, open its classify form from there and mark
+    the directive tracked."""
+    assert response.status_code == 302 and "/directives/" in response.location, response.get_data(as_text=True)
+    page = b.get(response.location).get_data(as_text=True)
+    item = re.search(r'class="button primary" href="(/work/\d+)"', page).group(1)
+    done = b.post(item, {"tracked": "on"})
     assert done.status_code == 302, done.get_data(as_text=True)
 
 

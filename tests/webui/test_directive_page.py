@@ -1,5 +1,8 @@
 """The directive page: its assignments and history, and the office's corrections after
 registration — withdraw an assignment, correct the header, add assignments."""
+import re
+from datetime import datetime
+
 from sqlalchemy import select
 
 from engine.directives.models import Assignment, Directive
@@ -103,9 +106,10 @@ def test_the_office_adjusts_an_assignment_in_progress(loaded, assigned, browser)
     assert "Kéo dài thời hạn (Ý kiến Chủ tịch ngày 12/02/2026)" in detail
 
 
-def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser):
-    """The registry, the inbox and the work item form link the symbol to the directive page; the
-    inbox names the assignment by its number and content, not its database id."""
+def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser, clock):
+    """The registry, the inbox, the work item form, the notifications and the dashboard's overdue
+    list link the symbol to the directive page; the inbox names the assignment by its number and
+    content, not its database id."""
     directive_id, assignment_id = _ids(loaded)
     link = f'href="/directives/{directive_id}"'
     clerk, unit = browser("clerk"), browser("stc")
@@ -115,3 +119,42 @@ def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser):
     with loaded.db.session() as s:
         handle = s.scalars(select(WorkItem).where(WorkItem.element_id == "handle")).one()
     assert link in unit.get(f"/work/{handle.id}").get_data(as_text=True)
+    assert link in unit.get("/notifications").get_data(as_text=True)  # the task given
+    clock.set(datetime(2026, 3, 2, 9, 0))  # past its deadline (26/02/2026)
+    assert link in browser("clerk").get("/reports").get_data(as_text=True)  # signed in again after the jump
+
+
+def test_the_scanned_document_and_annexes_are_attached_at_registration_or_later(loaded, browser):
+    """Registered with the directive in one transaction (a refused file registers nothing), listed on
+    its page for whoever may see it, added later from the page; the page lands after registering."""
+    import io
+
+    from tests.webui.conftest import classify, register
+
+    clerk = browser("clerk")
+    refused = register(clerk, scan=(io.BytesIO(b"<script>"), "quyet-dinh.html"))
+    assert refused.status_code == 422 and "Không nhận tệp loại .html" in refused.get_data(as_text=True)
+    with loaded.db.session() as s:
+        assert s.scalar(select(Directive.id)) is None
+    registered = register(clerk, signer="Lê Chủ Tịch", scan=(io.BytesIO(b"%PDF-1.4 scan"), "45-QD-UBND.pdf"),
+                          annexes=[(io.BytesIO(b"%PDF-1.4 pl1"), "phu-luc-1.pdf")])
+    classify(clerk, registered)
+    directive_id, _assignment = _ids(loaded)
+    page = f"/directives/{directive_id}"
+    html = clerk.get(page).get_data(as_text=True)
+    assert "Bản chụp văn bản: <a" in html and "45-QD-UBND.pdf" in html and "Phụ lục: <a" in html
+    assert "Đã hoàn thành 0/1 nhiệm vụ" in html and "Báo cáo gần nhất" in html
+    assert "<dt>Người ký</dt><dd>Lê Chủ Tịch</dd>" in html and "<dt>Số, ký hiệu</dt><dd>45/2026/QĐ-UBND</dd>" in html
+    link = re.search(r'href="(/attachments/[0-9a-f]{64})" class="file">45-QD-UBND.pdf', html).group(1)
+    assert browser("stc").get(link).get_data() == b"%PDF-1.4 scan"  # its unit sees the directive
+    assert "Thực hiện và cập nhật tiến độ (Nhiệm vụ 1)</a>" in browser("stc").get(page).get_data(as_text=True)
+    assert browser("sxd").get(link).status_code == 404
+
+    assert browser("stc").post(f"{page}/documents", {"annexes": (io.BytesIO(b"x"), "a.pdf")}, page=page,
+                               content_type="multipart/form-data").status_code == 403
+    later = clerk.post(f"{page}/documents", {"annexes": (io.BytesIO(b"%PDF-1.4 pl2"), "phu-luc-2.pdf")},
+                       page=page, content_type="multipart/form-data", follow_redirects=True)
+    html = later.get_data(as_text=True)
+    assert "Đã đính kèm tệp vào văn bản." in html and "phu-luc-2.pdf" in html
+    history = html.split('class="list audit"', 1)[1]
+    assert "Đính kèm văn bản, phụ lục" in history and ">phu-luc-2.pdf</a>" in history

@@ -316,9 +316,9 @@ def urge(assignment_id: int):
     if not raw.get("message"):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"message": "This field is required."})
-    told = manual_urging.urge(engine(), assignment_id, str(raw["message"]), user,
-                              coordinating=raw.get("coordinating") is True)
-    return jsonify({"notified": told}), 200
+    urged = manual_urging.urge(engine(), assignment_id, str(raw["message"]), user,
+                               coordinating=raw.get("coordinating") is True, with_letter=raw.get("letter") is True)
+    return jsonify({"notified": urged.told, "letter": urged.letter.sha256 if urged.letter else None}), 200
 
 
 # ---------------------------------------------------------------- raised issues (kiến nghị)

@@ -9,7 +9,15 @@ from engine import clock
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions, raised
 from engine.directives import service as directives
-from engine.directives.models import ENDED, ORIGINS, URGENCIES, AssignmentStatus, Directive, ExtensionStatus
+from engine.directives.models import (
+    ENDED,
+    ORIGINS,
+    URGED_ACTION,
+    URGENCIES,
+    AssignmentStatus,
+    Directive,
+    ExtensionStatus,
+)
 from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -156,13 +164,15 @@ def detail(assignment_id: int):
         flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
         upstream_label = _upstream_label(eng, session)
         history = readable(eng, session, info.audit)
+        letters = [f for entry, _who in info.audit if entry.action == URGED_ACTION
+                   for f in attachments.describe(session, (entry.after or {}).get("attachments") or [])]
     return render_template("assignments/detail.html", info=info, history_lines=history,
                            raw_history=permissions.may_administer_users(user), files=files,
                            may_urge=permissions.may_urge(user) and info.assignment.status in ACTIVE, my_items=my_items,
                            actions=actions,
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
-                           upstream_label=upstream_label)
+                           upstream_label=upstream_label, letters=letters)
 
 
 def _upstream_label(eng, session) -> str | None:
@@ -214,10 +224,12 @@ def request_explanation(assignment_id: int):
 @blueprint.post("/assignments/<int:assignment_id>/urge")
 @login_required(permissions.may_urge)
 def urge(assignment_id: int):
+    with_letter = request.form.get("letter") == "on"
     return _act(assignment_id, lambda eng, user: manual_urging.urge(
         eng, assignment_id, request.form.get("message", ""), user,
-        coordinating=request.form.get("coordinating") == "on"),
-        _("The units were urged."))
+        coordinating=request.form.get("coordinating") == "on", with_letter=with_letter),
+        _("The units were urged; the urging letter is ready to download below.") if with_letter
+        else _("The units were urged."), anchor="urge")
 
 
 @blueprint.post("/assignments/<int:assignment_id>/issues")
@@ -229,7 +241,7 @@ def raise_issue(assignment_id: int):
         _("Your issue was sent to the office."))
 
 
-def _act(assignment_id: int, action, done_message: str):
+def _act(assignment_id: int, action, done_message: str, anchor: str | None = None):
     user = current_user()
     with engine().db.session() as session:
         if registry.visible_assignment(session, user, assignment_id) is None:
@@ -240,4 +252,4 @@ def _act(assignment_id: int, action, done_message: str):
         flash(engine_message(exc), "error")
     else:
         flash(done_message, "success")
-    return redirect(url_for("assignments.detail", assignment_id=assignment_id))
+    return redirect(url_for("assignments.detail", assignment_id=assignment_id, _anchor=anchor))

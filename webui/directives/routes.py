@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from engine import clock
 from engine import forms as engine_forms
-from engine.directives import changes
+from engine.directives import changes, documents
 from engine.directives import service as directives
 from engine.directives.models import URGENCIES, Directive
-from engine.errors import EngineError
+from engine.errors import EngineError, NotFound
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -66,7 +66,7 @@ def new():
         values = forms.read_raw(header_form, request)
         rows = read_assignments(request.form) or [{}]
         try:
-            directive = directives.register(eng, values, [r for r in rows if r], current_user())
+            directive = _register_with_documents(eng, values, [r for r in rows if r])
         except FormValidationError as exc:
             errors = {name: form_message(message) for name, message in exc.errors.items()}
             refusal = _("Please correct the fields marked below.")
@@ -77,12 +77,28 @@ def new():
             refusal = engine_message(exc)
         else:
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
-            return redirect(next_step(directive.id))
+            return redirect(url_for("directives.detail", directive_id=directive.id))
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal,
                            upstream_label=upstream_label,
                            large=directives.large_directive_reading(compiled.settings)), (422 if refusal else 200)
+
+
+def _register_with_documents(eng, values: dict, rows: list[dict]) -> Directive:
+    """The directive and its scanned document and annexes in one transaction: a refused file
+    registers nothing."""
+    with eng.db.session() as session:
+        directive = directives.register(eng, values, rows, current_user(), session=session)
+        documents.attach(session, eng.settings.attachments_dir, directive, uploaded_documents(), current_user())
+        return directive
+
+
+def uploaded_documents() -> list[documents.Upload]:
+    """The files of the form's `scan` and `annexes` inputs."""
+    return [documents.Upload(upload.stream, upload.filename, kind)
+            for name, kind in (("scan", documents.SCAN), ("annexes", documents.ANNEX))
+            for upload in request.files.getlist(name) if upload and upload.filename]
 
 
 def next_step(directive_id: int) -> str:
@@ -108,13 +124,37 @@ def detail(directive_id: int):
         info = registry.directive_detail(session, user, directive_id)
         if info is None:
             abort(404)
-        labels = {f.name: f.label for f in _header_form(session).fields}
+        header_fields = _header_form(session).fields
+        labels = {f.name: f.label for f in header_fields}
+        choice_words = {f.name: {str(value): label for value, label in f.options} for f in header_fields if f.options}
         history = readable(engine(), session, info.history, labels)
-    return render_template("directives/detail.html", info=info, labels=labels, history_lines=history,
-                           raw_history=permissions.may_administer_users(user),
+        files = documents.listed(session, info.directive)
+        my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
+    return render_template("directives/detail.html", info=info, labels=labels, choice_words=choice_words,
+                           history_lines=history,
+                           raw_history=permissions.may_administer_users(user), files=files, my_items=my_items,
                            may_edit=permissions.may_edit_directives(user),
-                           may_change=permissions.may_change_assignment(user),
+                           may_change=permissions.may_change_assignment(user), may_urge=permissions.may_urge(user),
                            needs_instruction=permissions.changes_on_instruction(user))
+
+
+@blueprint.post("/directives/<int:directive_id>/documents")
+@login_required(permissions.may_edit_directives)
+def attach_documents(directive_id: int):
+    """The scanned document or annexes, attached after registration."""
+    uploads = uploaded_documents()
+    if not uploads:
+        flash(_("Choose a file to attach."), "error")
+    else:
+        try:
+            documents.attach_later(engine(), directive_id, uploads, current_user())
+        except NotFound:
+            abort(404)
+        except EngineError as exc:
+            flash(engine_message(exc), "error")
+        else:
+            flash(_("The files were attached to the directive."), "success")
+    return redirect(url_for("directives.detail", directive_id=directive_id))
 
 
 @blueprint.route("/directives/<int:directive_id>/edit", methods=["GET", "POST"])

@@ -12,9 +12,19 @@ from webui.context import engine
 
 blueprint = Blueprint("notifications", __name__, template_folder="templates")
 PAGE = 30
+# The badge of each kind of notification (engine/notifications/templates.toml), in words.
 KIND_LABELS = {"reminder": "Reminder", "due_today": "Due today", "overdue": "Overdue", "escalation": "Escalation",
                "periodic_update": "Periodic update", "assigned": "New assignment", "returned": "Returned",
-               "blocked": "Difficulties reported"}
+               "blocked": "Difficulties reported", "withdrawn": "Assignment withdrawn",
+               "urged": "Urged", "coordination_urged": "Urged", "sent_back": "Report sent back",
+               "closed": "Assignment closed", "corrected": "Assignment corrected",
+               "extension_requested": "Extension requested", "extension_decided": "Extension decided",
+               "explanation_requested": "Explanation requested", "explanation_answered": "Explanation given",
+               "coordination_asked": "Coordination asked", "coordination_answered": "Coordination answered",
+               "contribution": "Coordination answered", "issue_raised": "Issue raised",
+               "issue_answered": "Issue answered", "periodic_report": "Report requested",
+               "adhoc_report": "Report requested", "adhoc_report_reminder": "Reminder",
+               "subassignments_done": "Sections done"}
 
 
 def init_app(app) -> None:

@@ -9,6 +9,7 @@ from engine.errors import AlreadyDone, Conflict, EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.org import permissions
+from engine.registry import service as registry
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -54,7 +55,9 @@ def submit(item_id: int):
         eng.runtime.complete(item_id, raw, user)
     except FormValidationError as exc:
         errors = {name: form_message(message) for name, message in exc.errors.items()}
-        return _render(item_id, raw, errors, refusal=_("Please correct the fields marked below."), status=422)
+        named = ", ".join(f.label for f in definition.fields if f.name in errors)
+        return _render(item_id, raw, errors, refusal=_("Please correct the fields marked below: %(fields)s.",
+                                                       fields=named), status=422)
     except (AlreadyDone, Conflict) as exc:
         # Double submit or a stale form: nothing is lost, the typed values stay on the page.
         return _render(item_id, raw, {}, refusal=engine_message(exc), status=409)
@@ -72,9 +75,11 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
         directive = session.get(Directive, item.directive_id) if item.directive_id else None
         assignment = session.get(Assignment, item.assignment_id) if item.assignment_id else None
         choices = forms.choices_for(session, definition)
+        reports = registry.latest_reports(session, assignment) if assignment else []
+        report_files = {r.update.id: attachments.describe(session, r.update.attachments or []) for r in reports}
     return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
                            choices=choices, files=files, directive=directive, assignment=assignment,
-                           refusal=refusal), status
+                           reports=reports, report_files=report_files, refusal=refusal), status
 
 
 @blueprint.get("/attachments/<sha256>")
