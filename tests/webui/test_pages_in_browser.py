@@ -25,8 +25,8 @@ WIDTHS = (1366, 390)
 ROLES = {"anonymous": None, "clerk": "clerk", "office_head": "chanhvp", "leader": "chutich",
          "unit_officer": "stc", "unit_head": "stc_gd", "inspector": "kiemtra",
          "process_admin": "quytrinh", "system_admin": "quantri"}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # the rules of WCAG 2.1 AA (axe-core tags)
 PRINTED = ("assignments.index", "assignments.detail", "directives.detail", "reports.dashboard")
-SERIOUS = ("serious", "critical")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,7 @@ def html_pages(world, username: str | None) -> dict[str, str]:  # noqa: F811
 
 def signed_in_page(chromium, site, username: str | None):
     context = chromium.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    context.add_init_script(script=AXE_JS.read_text(encoding="utf-8"))  # not a <script>: the CSP does not apply
     page = context.new_page()
     if username:
         page.goto(site + "/login")
@@ -70,12 +71,10 @@ def signed_in_page(chromium, site, username: str | None):
 
 def axe_violations(page) -> list[str]:
     """axe-core's serious and critical violations: one line per rule, its first element and how many."""
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))  # CSP blocks <script> tags we would add
-    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+    found = page.evaluate("""async WCAG => (await axe.run(document, {resultTypes: ['violations'], runOnly: WCAG})).violations
         .filter(v => ['serious', 'critical'].includes(v.impact))
         .map(v => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes[0].target.join(' ')} `
-                  + v.nodes[0].failureSummary.split('\\n').slice(0, 2).join(' '))""")
+                  + v.nodes[0].failureSummary.split('\\n').slice(0, 2).join(' '))""", WCAG)
     return found
 
 
@@ -109,3 +108,73 @@ def test_every_page_fits_the_screen_and_passes_axe(role, world, site, chromium):
     print(f"{role}: {len(pages)} pages × {len(WIDTHS)} widths")
     assert problems == [], "\n".join(problems)
     assert errors == [], errors
+
+
+def test_printed_pages_show_the_content_with_its_title_and_date_but_no_controls(world, site, chromium):  # noqa: F811
+    pages = {name.split("-")[0]: url for name, url in html_pages(world, "clerk").items()}
+    page = signed_in_page(chromium, site, "clerk")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # an A4 sheet at 96 dpi
+    for endpoint in PRINTED:
+        page.goto(site + pages[endpoint.replace(".", "_")])
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll(
+                '.topbar, nav, .menu, button, .button, form, .filters, input, select, textarea'))
+            .filter(el => el.getClientRects().length > 0).map(el => el.outerHTML.slice(0, 80))""")
+        assert shown == [], (endpoint, shown)
+        assert page.locator("h1").is_visible(), endpoint
+        printed = page.locator(".printed")
+        assert printed.is_visible() and "/2026" in printed.inner_text(), endpoint
+        tables = page.evaluate("() => Array.from(document.querySelectorAll('main table.list'))"
+                               ".filter(t => t.getClientRects().length).map(t => getComputedStyle(t).display)")
+        assert set(tables) <= {"table"}, (endpoint, tables)  # rows stay rows on paper
+        assert overflow(page) <= 0, endpoint
+        folder = SCREENSHOTS / "print"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"clerk-{endpoint.replace('.', '_')}.png"), full_page=True)
+    page.context.close()
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone(site, chromium):
+    page = signed_in_page(chromium, site, "clerk")
+    page.set_viewport_size({"width": WIDTHS[1], "height": 900})
+    page.goto(site + "/inbox")
+    toggle, link = page.locator(".menu-toggle"), page.locator(".menu a").first
+    assert toggle.is_visible() and not link.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert link.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    toggle.click()
+    assert not link.is_visible()
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    assert link.is_visible() and not toggle.is_visible()  # wide screens show the menu itself
+    page.reload()
+    page.keyboard.press("Tab")  # the first stop is the skip link, which leads to the content
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "#main"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.context.close()
+
+
+def test_units_are_chosen_by_typing_and_shown_as_chips(site, chromium):
+    page = signed_in_page(chromium, site, "clerk")
+    page.goto(site + "/directives/new")
+    row = page.locator("fieldset.assignment").first
+    select = row.locator("select[multiple]")
+    assert not select.is_visible() and not row.locator(".ctrl-hint").is_visible()
+    search = row.get_by_role("combobox", name="Đơn vị phối hợp")
+    assert search.get_attribute("aria-controls")
+    search.fill("xay")  # without the accents, as people type
+    assert row.locator(".ms-list [role=option]:visible").all_inner_texts() == ["Phòng Xây dựng"]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert select.evaluate("s => Array.from(s.selectedOptions).map(o => o.value)") == ["SXD"]
+    search.fill("")
+    row.locator(".ms-list").get_by_role("option", name="Phòng Tài chính").click()
+    assert select.evaluate("s => Array.from(s.selectedOptions).map(o => o.value)") == ["STC", "SXD"]
+    assert row.locator(".ms-chips li").all_text_contents() == ["Phòng Tài chính×", "Phòng Xây dựng×"]
+    row.get_by_role("button", name="Bỏ Phòng Tài chính").click()
+    page.keyboard.press("Backspace")  # an empty filter: the last chip goes
+    assert select.evaluate("s => s.selectedOptions.length") == 0
+    page.locator("#add-row").click()  # a row added later gets the same list
+    assert page.locator("fieldset.assignment").nth(1).locator("input.ms-filter").is_visible()
+    page.context.close()

@@ -102,6 +102,11 @@
         if (chosen.length) toggle(options.indexOf(chosen[chosen.length - 1]));
       }
     });
+    // Inside a <label>, a click would also "activate" the label's first control (a chip's
+    // remove button): the box keeps its clicks to itself.
+    box.addEventListener('click', function (ev) {
+      if (ev.target !== input) { ev.preventDefault(); input.focus(); }
+    });
     select.hidden = true;
     select.parentNode.insertBefore(box, select);
     render();
@@ -109,9 +114,14 @@
   }
 
   // The filter box takes over the select's label: a <label for> is pointed at it; a label
-  // around the select labels the box, which comes first inside it.
+  // around the select gives the box its own words (not the chips and options inside it).
   function label(select, input) {
     var outer = select.closest('label');
+    if (outer) {
+      var words = outer.cloneNode(true);
+      words.querySelectorAll('select, small, .ms').forEach(function (el) { el.remove(); });
+      input.setAttribute('aria-label', words.textContent.replace(/\s+/g, ' ').trim());
+    }
     Array.prototype.forEach.call(select.labels || [], function (l) {
       if (l !== outer && l.htmlFor === select.id) l.htmlFor = input.id;
     });
