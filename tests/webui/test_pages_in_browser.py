@@ -1,10 +1,11 @@
 """Every page of every role in headless Chromium at 1366 and 390 px wide (issue #18): no page
-scrolls sideways, axe-core finds no serious or critical accessibility violation, and a
-full-page screenshot of each is saved to test-output/screenshots/<width>/<role>-<page>.png.
-The pages are those of the secret-directive walk (tests/security/test_secret_visibility.py):
-every GET route of the web UI with its records' ids, so a new route is met here too. Printed,
-the registry, the assignment, the directive and the dashboard show no menu, button or form.
-The menu collapses behind a button at phone width, and the units' multi-select is searchable."""
+scrolls sideways, axe-core finds no serious or critical accessibility violation, every visible
+control has a label, and a full-page screenshot of each is saved to
+test-output/screenshots/<width>/<role>-<page>.png. The pages are those of the secret-directive walk
+(tests/security/test_secret_visibility.py): every GET route of the web UI with its records' ids, so
+a new route is met here too. Printed, the registry, the assignment, the directive and the dashboard
+show their title and the date but no menu, button or form. On a phone the menu folds behind a
+button (and stays open without script); the units' multi-select is searchable."""
 from __future__ import annotations
 
 import threading
@@ -189,3 +190,19 @@ def test_units_are_chosen_by_typing_and_shown_as_chips(site, chromium):
     page.locator("#add-row").click()  # a row added later gets the same list
     assert page.locator("fieldset.assignment").nth(1).locator("input.ms-filter").is_visible()
     page.context.close()
+
+
+def test_without_script_the_menu_stays_open_and_a_table_scrolls_in_its_box(site, chromium):
+    context = chromium.new_context(viewport={"width": WIDTHS[1], "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/login")
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.goto(site + "/assignments")
+    assert page.locator(".menu a").first.is_visible() and not page.locator(".menu-toggle").is_visible()
+    table = page.locator("main table.list")
+    assert table.evaluate("t => getComputedStyle(t).overflowX") == "auto"
+    assert "cards" not in table.get_attribute("class")
+    assert overflow(page) <= 0
+    context.close()
