@@ -19,10 +19,9 @@ from engine.directives.models import Assignment
 from engine.outcomes import BUCKETS, TERMS, Outcome, bucket
 from tests.api.conftest import make_token
 from tests.webui.conftest import classify, register
-from webui.assignments.export import FILLS
+from webui.assignments.export import FILLS, TITLE_ROWS
 
 WEBUI = Path(__file__).resolve().parents[2] / "webui"
-EXPORT_OUTCOME_COLUMN = 9
 
 
 def test_the_pages_speak_the_vocabulary():
@@ -84,8 +83,9 @@ class Surfaces:
         with self.engine.db.session() as s:
             content = s.get(Assignment, assignment_id).content
         sheet = load_workbook(io.BytesIO(self.people["clerk"].get("/assignments/export.xlsx").data)).active
-        [row] = [r for r in sheet.iter_rows(min_row=2) if r[3].value == content]
-        cell = row[EXPORT_OUTCOME_COLUMN - 1]
+        header = [c.value for c in sheet[TITLE_ROWS + 1]]
+        [row] = [r for r in sheet.iter_rows(min_row=TITLE_ROWS + 2) if r[header.index("Nhiệm vụ")].value == content]
+        cell = row[header.index("Kết quả")]
         return cell.value, cell.fill.fgColor.rgb[-6:]
 
     def _dashboard(self, directive_id: int) -> dict[str, int]:
