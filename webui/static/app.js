@@ -15,7 +15,7 @@ document.addEventListener('DOMContentLoaded', function () {
       menu.classList.toggle('open', open);
     });
   }
-  document.querySelectorAll('main table').forEach(function (table) {
+  document.querySelectorAll('main table:not(.keep-table)').forEach(function (table) {
     if (!table.tHead || !table.tHead.rows.length) return;
     var labels = [];
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
