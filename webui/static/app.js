@@ -26,6 +26,7 @@ document.addEventListener('DOMContentLoaded', function () {
         var column = 0;
         Array.prototype.forEach.call(row.cells, function (cell) {
           if (labels[column] && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', labels[column]);
+          if (!cell.textContent.trim() && !cell.children.length) cell.classList.add('blank');  // no empty line in a card
           column += cell.colSpan;
         });
       });
