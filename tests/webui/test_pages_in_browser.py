@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from engine.config import REPO_ROOT
-from tests.conftest import PASSWORD, SCREENSHOTS
+from tests.conftest import SCREENSHOTS, signed_in_page
 from tests.security.test_secret_visibility import urls, world  # noqa: F401  (the walk's world)
 from tests.webui.conftest import Browser
 
@@ -56,17 +56,17 @@ def html_pages(world, username: str | None) -> dict[str, str]:  # noqa: F811
     return pages
 
 
-def signed_in_page(chromium, site, username: str | None):
-    context = chromium.new_context(viewport={"width": WIDTHS[0], "height": 900})
-    context.add_init_script(script=AXE_JS.read_text(encoding="utf-8"))  # not a <script>: the CSP does not apply
-    page = context.new_page()
+def open_page(chromium, site, username: str | None):
+    """(page, script errors): a page signed in as `username` (None: not signed in), with axe-core
+    in every document it opens."""
     if username:
-        page.goto(site + "/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form.card button[type=submit]")
-        page.wait_for_url(lambda url: "/login" not in url)
-    return page
+        context, page, errors = signed_in_page(chromium, site, username)
+    else:
+        context, errors = chromium.new_context(), []
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context.add_init_script(script=AXE_JS.read_text(encoding="utf-8"))  # not a <script>: the CSP does not apply
+    return page, errors
 
 
 def axe_violations(page) -> list[str]:
@@ -99,9 +99,7 @@ def test_every_page_fits_the_screen_and_passes_axe(role, world, site, chromium):
         pytest.fail("axe-core missing: run `make assets`")
     pages = html_pages(world, ROLES[role])
     assert pages, role
-    page = signed_in_page(chromium, site, ROLES[role])
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page, errors = open_page(chromium, site, ROLES[role])
     problems = []
     for name, url in pages.items():
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
@@ -123,7 +121,7 @@ def test_every_page_fits_the_screen_and_passes_axe(role, world, site, chromium):
 
 def test_printed_pages_show_the_content_with_its_title_and_date_but_no_controls(world, site, chromium):  # noqa: F811
     pages = {name.split("-")[0]: url for name, url in html_pages(world, "clerk").items()}
-    page = signed_in_page(chromium, site, "clerk")
+    page, _errors = open_page(chromium, site, "clerk")
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})  # an A4 sheet at 96 dpi
     for endpoint in PRINTED:
@@ -146,7 +144,7 @@ def test_printed_pages_show_the_content_with_its_title_and_date_but_no_controls(
 
 
 def test_the_menu_folds_behind_a_button_on_a_phone(site, chromium):
-    page = signed_in_page(chromium, site, "clerk")
+    page, _errors = open_page(chromium, site, "clerk")
     page.set_viewport_size({"width": WIDTHS[1], "height": 900})
     page.goto(site + "/inbox")
     toggle, link = page.locator(".menu-toggle"), page.locator(".menu a").first
@@ -168,7 +166,7 @@ def test_the_menu_folds_behind_a_button_on_a_phone(site, chromium):
 
 
 def test_units_are_chosen_by_typing_and_shown_as_chips(site, chromium):
-    page = signed_in_page(chromium, site, "clerk")
+    page, _errors = open_page(chromium, site, "clerk")
     page.goto(site + "/directives/new")
     row = page.locator("fieldset.assignment").first
     select = row.locator("select[multiple]")
@@ -193,12 +191,8 @@ def test_units_are_chosen_by_typing_and_shown_as_chips(site, chromium):
 
 
 def test_without_script_the_menu_stays_open_and_a_table_scrolls_in_its_box(site, chromium):
-    context = chromium.new_context(viewport={"width": WIDTHS[1], "height": 900}, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(site + "/login")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.card button[type=submit]")
+    context, page, _errors = signed_in_page(chromium, site, "clerk", java_script_enabled=False,
+                                            viewport={"width": WIDTHS[1], "height": 900})
     page.goto(site + "/assignments")
     assert page.locator(".menu a").first.is_visible() and not page.locator(".menu-toggle").is_visible()
     table = page.locator("main table.list")
