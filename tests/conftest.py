@@ -176,10 +176,10 @@ def serve():
         thread.join(timeout=5)
 
 
-def signed_in_page(chromium, base_url: str, username: str):
-    """(context, page, page_errors): a 1300×1000 page signed in as `username`, collecting the
-    script errors it meets."""
-    context = chromium.new_context(viewport={"width": 1300, "height": 1000})
+def signed_in_page(chromium, base_url: str, username: str, **options):
+    """(context, page, page_errors): a page (1300×1000 unless `options` for the browser context
+    say otherwise) signed in as `username`, collecting the script errors it meets."""
+    context = chromium.new_context(**{"viewport": {"width": 1300, "height": 1000}, **options})
     page = context.new_page()
     page_errors: list[str] = []
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))

@@ -137,6 +137,7 @@ def vn_datetime(value: datetime | None) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_datetime)
+    app.add_template_global(clock.now, "clock_now")  # the printed pages' date (base.html)
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(INSTANCE_STATUS_LABELS, "INSTANCE_STATUS_LABELS")

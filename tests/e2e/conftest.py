@@ -34,3 +34,12 @@ def sign_in(chromium, live_server):
     for context in contexts:
         context.close()
 
+
+
+def choose(page, select: str, labels: list[str]) -> None:
+    """Choose options of the <select multiple> `select` (a CSS selector) the way people do:
+    in its searchable list (webui/static/multiselect.js), typing each label and pressing Enter."""
+    search = page.locator(f".ms:has(+ {select}) input.ms-filter")
+    for label in labels:
+        search.fill(label)
+        search.press("Enter")

@@ -104,7 +104,8 @@ def _row(page: str, assignment_id: int, required: bool = True) -> str:
 
 
 def _badge(row: str) -> tuple[str, str] | None:
-    found = re.search(r'<span class="badge (\w+)" title="([^"]+)">', row)
+    """The outcome of a row: its badge's colour and the word written under it (not by colour alone)."""
+    found = re.search(r'<span class="badge (\w+)">[^<]*</span>\s*<span class="outcome-word">([^<]+)</span>', row)
     return (found.group(1), html.unescape(found.group(2))) if found else None
 
 
