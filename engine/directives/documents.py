@@ -28,7 +28,7 @@ class Upload:
     kind: str  # SCAN or ANNEX
 
 
-def attach(session: Session, attachments_dir: str, directive: Directive, uploads: list[Upload],
+def attach(session: Session, blobs: attachments.BlobStore, directive: Directive, uploads: list[Upload],
            actor: User) -> list[Attachment]:
     """Store `uploads` and list them on the directive, in the caller's transaction: a refused
     file (type, size) refuses them all."""
@@ -37,7 +37,7 @@ def attach(session: Session, attachments_dir: str, directive: Directive, uploads
     listed = list((directive.extra or {}).get("documents", []))
     stored = []
     for upload in uploads:
-        row = attachments.store(session, attachments_dir, upload.stream, upload.filename, actor)
+        row = attachments.store(session, blobs, upload.stream, upload.filename, actor)
         if all(entry["sha256"] != row.sha256 for entry in listed):
             listed.append({"sha256": row.sha256, "kind": upload.kind if upload.kind in KINDS else ANNEX})
         stored.append(row)
@@ -55,7 +55,7 @@ def attach_later(engine, directive_id: int, uploads: list[Upload], actor: User) 
         directive = session.get(Directive, directive_id)
         if directive is None or not permissions.may_see(session, user, permissions.DIRECTIVE, directive_id):
             raise NotFound("No such directive.")
-        return attach(session, engine.settings.attachments_dir, directive, uploads, user)
+        return attach(session, engine.blobs, directive, uploads, user)
 
 
 def listed(session: Session, directive: Directive) -> list[tuple[str, Attachment]]:

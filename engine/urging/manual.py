@@ -48,7 +48,7 @@ def urge(engine, assignment_id: int, message: str, actor: User, *, coordinating:
             settings = engine.compiled(engine.current_bundle(session)).settings
             data = letter.write_letter(session, settings, assignment, message, names,
                                        engine.settings.organisation_name)
-            written = attachments.store(session, engine.settings.attachments_dir, io.BytesIO(data),
+            written = attachments.store(session, engine.blobs, io.BytesIO(data),
                                         letter.filename(assignment), user)
         audit.record(session, URGED_ACTION, "assignment", assignment.id, actor=user,
                      after={"text": message, "units": names, **({"attachments": [written.sha256]} if written else {})},

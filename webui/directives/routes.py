@@ -90,7 +90,7 @@ def _register_with_documents(eng, values: dict, rows: list[dict]) -> Directive:
     registers nothing."""
     with eng.db.session() as session:
         directive = directives.register(eng, values, rows, current_user(), session=session)
-        documents.attach(session, eng.settings.attachments_dir, directive, uploaded_documents(), current_user())
+        documents.attach(session, eng.blobs, directive, uploaded_documents(), current_user())
         return directive
 
 
