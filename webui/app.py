@@ -56,9 +56,9 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     dirs = translation_dirs(FEATURES)
     compile_catalogs(dirs)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    operations.init_app(app)  # first: its hooks time and log every request, also those CSRF refuses
     csrf.init_app(app)
     Babel(app, locale_selector=_select_locale)
-    operations.init_app(app)
     nav_links = []
     for name in FEATURES:
         feature = importlib.import_module(name)

@@ -14,6 +14,7 @@ from engine.notifications.mail import send_due_mail
 from engine.org.models import User
 from engine.runtime.models import WorkItem
 from tests.conftest import screenshot
+from tests.e2e.conftest import choose
 from tests.scheduler.smtp import SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -81,7 +82,7 @@ def test_register_urge_send_back_and_close_with_every_notice(loaded, live_server
         clerk.fill(f"textarea[name='a-{n}-content']", content)
         clerk.select_option(f"select[name='a-{n}-lead_unit']", lead)
         clerk.fill(f"input[name='a-{n}-deadline']", "27/02/2026")
-    clerk.select_option("select[name='a-0-coordinating_units']", ["SXD"])
+    choose(clerk, "select[name='a-0-coordinating_units']", ["Sở Xây dựng"])
     clerk.click("button.primary:has-text('Vào sổ')")
 
     # … and lands on its page: header, scanned document, what is left to do (classify), then

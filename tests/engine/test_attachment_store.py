@@ -16,7 +16,8 @@ from engine.org import service as org
 
 def store(session, store_dir: str, content: bytes) -> str:
     user = org.users_by_name(session, ["stc"])[0]
-    return attachments.store(session, store_dir, io.BytesIO(content), "bao-cao.pdf", user).sha256
+    return attachments.store(session, attachments.DirectoryStore(store_dir), io.BytesIO(content), "bao-cao.pdf",
+                             user).sha256
 
 
 def files(store_dir: str) -> list[str]:
