@@ -1,12 +1,18 @@
-"""The menu. A feature package adds entries by exposing `nav_links`, a list of NavLink;
-create_app collects them in FEATURES order and base.html shows those the signed-in user's
-check allows (engine.org.permissions). Labels are English msgids from the feature's own catalogue."""
+"""The menu, and where each role lands. A feature package adds menu entries by exposing
+`nav_links`, a list of NavLink; create_app collects them in FEATURES order and base.html shows
+those the signed-in user's check allows (engine.org.permissions). Labels are English msgids
+from the feature's own catalogue."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from engine.inbox import service as inbox
+from engine.org import permissions
 from engine.org.models import User
+from engine.runtime.service import has_open_incidents
 
 
 @dataclass(frozen=True)
@@ -17,3 +23,28 @@ class NavLink:
 
     def allowed(self, user: User) -> bool:
         return self.check is None or self.check(user)
+
+
+def landing(session: Session, user: User) -> tuple[str, dict[str, str]]:
+    """Where `user` lands after signing in and on "/" (endpoint, arguments): where their work
+    is, by the first of their roles in this order. The leader: the dashboard; the office: the
+    day's registrations and the overdue tasks; the process admin: the incidents while any is
+    open, else the process versions; the system admin: the users; an inspector: the
+    inspections; unit staff: their inbox, their unit's when nothing waits for them in person,
+    their unit's tasks when nothing waits at all (nobody lands on an empty inbox)."""
+    if user.has_role("leader"):
+        return "reports.dashboard", {}
+    if user.has_role(*permissions.OFFICE):
+        return "inbox.today", {}
+    if permissions.may_model_processes(user):
+        return ("admin.incidents", {}) if has_open_incidents(session) else ("modeler.index", {})
+    if permissions.may_administer_users(user):
+        return "admin.users", {}
+    if user.has_role("inspector"):
+        return "inspections.index", {}
+    waiting = inbox.counts(session, user)
+    if waiting["mine"]:
+        return "inbox.index", {}
+    if waiting["unit"]:
+        return "inbox.index", {"view": "unit"}
+    return "assignments.index", {"unit": user.unit.code} if user.unit is not None else {}

@@ -3,7 +3,7 @@ assignment with its history, and the export rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -260,3 +260,13 @@ def history(session: Session, *where) -> list[tuple[AuditEntry, str]]:
                            .where(*where, AuditEntry.action.not_in(MECHANICS))
                            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
     return [(entry, name or entry.actor_name) for entry, name in rows]
+
+
+def registered_on(session: Session, user: User, day: date) -> list[Directive]:
+    """The directives registered on `day` (Vietnam time) that `user` may see, newest first:
+    the office's registrations of the day."""
+    start = datetime.combine(day, time.min, tzinfo=clock.VN_TZ)
+    return list(session.scalars(
+        select(Directive).where(Directive.created_at >= start, Directive.created_at < start + timedelta(days=1),
+                                permissions.see_clause(session, user, permissions.DIRECTIVE))
+        .options(selectinload(Directive.assignments)).order_by(Directive.created_at.desc(), Directive.id.desc())))

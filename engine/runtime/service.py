@@ -44,6 +44,11 @@ from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
 log = logging.getLogger(__name__)
 
 
+def has_open_incidents(session: Session) -> bool:
+    """Whether some instance waits for an administrator (its process admin lands on them)."""
+    return session.scalar(select(Incident.id).where(Incident.status == IncidentStatus.OPEN).limit(1)) is not None
+
+
 class DbLookups(forms.Lookups):
     """Lookups in the database; with an `actor`, files they may not see are refused (without
     one, for a check before completion, which checks again with its actor)."""
