@@ -16,6 +16,7 @@ from engine.directives.models import (
     RaisedIssueKind,
     RaisedIssueStatus,
 )
+from engine.numbers import vn_number, vn_percent
 from engine.outcomes import TERMS, Outcome
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -28,6 +29,8 @@ STATUS_LABELS = {AssignmentStatus.OPEN: _l("Being tracked"), AssignmentStatus.RE
 # The outcome vocabulary of engine/outcomes.py; a cancelled assignment has none (None) and shows its status.
 OUTCOME_LABELS = {**{outcome: _l(term.msgid) for outcome, term in TERMS.items()},
                   None: STATUS_LABELS[AssignmentStatus.CANCELLED]}
+# The sums a report shows beside the buckets (engine.outcomes.GROUPS).
+GROUP_LABELS = {"done": _l("Done, on time or late"), "fallen_due": _l("Fallen due: done, or past the deadline")}
 # An extension request's status, or an explanation request's (pending is the same word in both).
 REQUEST_LABELS = {ExtensionStatus.PENDING: _l("Waiting for an answer"), ExtensionStatus.APPROVED: _l("Approved"),
                   ExtensionStatus.REFUSED: _l("Refused"), ExplanationStatus.ANSWERED: _l("Answered"),
@@ -125,11 +128,14 @@ def vn_datetime(value: datetime | None) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_datetime)
+    app.add_template_filter(vn_number)
+    app.add_template_filter(vn_percent, "percent")
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(ISSUE_LABELS, "ISSUE_LABELS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
+    app.add_template_global(GROUP_LABELS, "GROUP_LABELS")
     app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
     app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")

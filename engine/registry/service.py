@@ -26,7 +26,8 @@ from engine.directives.raised import issues_of
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.outcomes import Outcome, difficulties, outcome_is, outcome_of
+from engine.outcomes import GROUPS, Outcome, difficulties, outcome_is, outcome_of
+from engine.reports.counts import Scope, scope_conditions
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold
 
@@ -46,7 +47,9 @@ class AssignmentQuery:
     """What a registry view asks for; every field is optional."""
 
     unit_code: str | None = None   # this unit and its sub-units
-    outcome: Outcome | None = None   # a bucket takes its sub-states (in progress: the not-started ones)
+    # a bucket takes its sub-states (in progress: the not-started ones); a group name
+    # (engine.outcomes.GROUPS: "done", "fallen_due") its buckets
+    outcome: Outcome | str | None = None
     period_from: date | None = None  # assigned on or after
     period_to: date | None = None    # assigned on or before
     urgency: str | None = None
@@ -57,6 +60,12 @@ class AssignmentQuery:
     sort: str = "deadline"
     page: int = 1
     per_page: int = 25
+    # The assignments a report figure counts (engine.reports.counts: its period, units, as-of
+    # day…), their outcomes as of its day: the registry behind a dashboard figure.
+    report: Scope | None = None
+
+    def as_of(self) -> date:
+        return self.report.as_of if self.report is not None else clock.today()
 
 
 @dataclass
@@ -75,6 +84,7 @@ class Page:
     per_page: int
     counts: dict[Outcome, int] = field(default_factory=dict)  # per outcome, as the filter counts them
     any_outcome: int = 0  # every row the other filters match, cancelled ones too
+    unlisted: int = 0  # behind a report figure: the secret tasks it counts that the user may not see
 
     @property
     def pages(self) -> int:
@@ -95,8 +105,13 @@ def visible_assignment(session: Session, user: User, assignment_id: int) -> Assi
     return session.scalar(query.options(selectinload(Assignment.units), selectinload(Assignment.directive)))
 
 
-def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> Select:
-    query = visible_assignments(session, user)
+def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only: bool = True) -> Select:
+    """The assignments `q` asks for among those `user` may see (without `listable_only`: among
+    all, for counting what a report counts)."""
+    query = visible_assignments(session, user) if listable_only else \
+        select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
+    if q.report is not None:
+        query = query.where(*scope_conditions(q.report))
     unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
     if unit is not None:
         query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
@@ -120,26 +135,43 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> 
 
 def search(session: Session, user: User, q: AssignmentQuery) -> Page:
     """One page of the registry, with the count of each outcome for the same filters."""
-    today = clock.today()
-    base = _filtered(session, user, q, today)
+    today = q.as_of()
+    base = _filtered(session, user, q)
     counted = base.with_only_columns(func.count(Assignment.id), *(
         func.sum(case((outcome_is(outcome, today), 1), else_=0)) for outcome in Outcome)).order_by(None)
     any_outcome, *sums = session.execute(counted).one()
     counts = {outcome: int(n or 0) for outcome, n in zip(Outcome, sums, strict=True)}
     query = base.where(outcome_is(q.outcome, today)) if q.outcome else base
-    total = counts[q.outcome] if q.outcome else any_outcome
+    total = _total(counts, q.outcome) if q.outcome else any_outcome
     per_page = max(1, min(q.per_page, MAX_PER_PAGE))
     page = max(1, q.page)
     rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
                            .options(selectinload(Assignment.directive))
                            .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome)
+    return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome,
+                unlisted=_unlisted(session, user, q, total) if q.report is not None else 0)
+
+
+def _unlisted(session: Session, user: User, q: AssignmentQuery, listed: int) -> int:
+    """A report counts the secret tasks it names to no one (engine.reports.counts): how many of
+    those behind its figure the registry does not list, so that the page still adds up to it."""
+    query = _filtered(session, user, q, listable_only=False)
+    if q.outcome:
+        query = query.where(outcome_is(q.outcome, q.as_of()))
+    return max(0, (session.scalar(query.with_only_columns(func.count(Assignment.id)).order_by(None)) or 0) - listed)
+
+
+def _total(counts: dict[Outcome, int], outcome: Outcome | str) -> int:
+    """How many rows one outcome, bucket or group holds, from the per-outcome counts."""
+    if outcome in GROUPS:
+        return sum(counts[bucket] for bucket in GROUPS[outcome])
+    return counts[Outcome(outcome)]
 
 
 def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[RegistryRow]:
     """Every row of the current view (no paging) for an Excel export."""
-    today = clock.today()
-    query = _filtered(session, user, q, today)
+    today = q.as_of()
+    query = _filtered(session, user, q)
     if q.outcome:
         query = query.where(outcome_is(q.outcome, today))
     rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))

@@ -238,7 +238,7 @@ def test_the_government_deadline_is_recorded_shown_and_counts_for_the_office_upd
     sheet = load_workbook(BytesIO(browser.get("/assignments/export.xlsx").data)).active
     header = [cell.value for cell in sheet[1]]
     column = header.index("Hạn Chính phủ, Thủ tướng Chính phủ giao")
-    assert (header[column - 1], sheet.cell(row=2, column=column + 1).value) == ("Thời hạn", "13/03/2026")
+    assert (header[column - 1], sheet.cell(row=2, column=column + 1).value) == ("Hạn hoàn thành nhiệm vụ", "13/03/2026")
     form = browser.get("/directives/new").get_data(as_text=True)
     assert 'name="a-0-upstream_deadline"' in form
 

@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine import clock
 from engine import forms as engine_forms
 from engine.directives import attachments, extensions, raised
 from engine.directives import service as directives
@@ -12,9 +13,10 @@ from engine.directives.models import ENDED, ORIGINS, URGENCIES, AssignmentStatus
 from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
-from engine.outcomes import Outcome
+from engine.outcomes import GROUPS, Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
+from engine.reports.query import BadReportQuery, ReportQuery
 from engine.runtime.models import InstanceStatus
 from engine.urging import manual as manual_urging
 from webui import forms
@@ -40,29 +42,51 @@ def _date_arg(args, name: str) -> date | None:
         return None
 
 
-def _outcome_arg(args) -> Outcome | None:
+def _outcome_arg(args) -> Outcome | str | None:
+    value = args.get("outcome")
+    if value in GROUPS:
+        return value
     try:
-        return Outcome(args.get("outcome"))
+        return Outcome(value)
     except ValueError:  # none, or a value this page never links to: every outcome
         return None
 
 
-def query_from(args) -> registry.AssignmentQuery:
+def query_from(session, args, report: ReportQuery | None) -> registry.AssignmentQuery:
+    """The registry's filters; with a `report`, the assignments it counts (the dashboard's
+    figures link here with their report's arguments)."""
+    common = dict(outcome=_outcome_arg(args), blocked=args.get("blocked") == "1", text=args.get("text", "")[:200],
+                  sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
+                  page=max(1, forms.int_arg(args, "page", 1)),
+                  per_page=min(200, max(5, forms.int_arg(args, "per_page", 25))))
+    if report is not None:
+        return registry.AssignmentQuery(report=report.scope(session, current_user()), **common)
     return registry.AssignmentQuery(
-        unit_code=args.get("unit") or None, outcome=_outcome_arg(args),
-        period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
+        unit_code=args.get("unit") or None, period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
         urgency=args.get("urgency") if args.get("urgency") in URGENCIES else None,
-        directive_id=forms.int_arg(args, "directive"), blocked=args.get("blocked") == "1",
-        origin=args.get("origin") if args.get("origin") in ORIGINS else None, text=args.get("text", "")[:200],
-        sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
-        page=max(1, forms.int_arg(args, "page", 1)), per_page=min(200, max(5, forms.int_arg(args, "per_page", 25))))
+        directive_id=forms.int_arg(args, "directive"),
+        origin=args.get("origin") if args.get("origin") in ORIGINS else None, **common)
+
+
+def report_of(args) -> ReportQuery | None:
+    """The report whose figure the registry shows: one is asked for by its `period`
+    (BadReportQuery when its arguments cannot be used)."""
+    return ReportQuery.from_args(args, clock.today()) if args.get("period") else None
+
+
+@blueprint.errorhandler(BadReportQuery)
+def _refuse_report(error: BadReportQuery):
+    """A figure's link with arguments the report refuses: the registry unfiltered, saying why."""
+    flash(engine_message(error), "error")
+    return redirect(url_for("assignments.index"))
 
 
 @blueprint.get("/assignments")
 @login_required()
 def index():
-    q = query_from(request.args)
+    report = report_of(request.args)
     with engine().db.reading() as session:
+        q = query_from(session, request.args, report)
         page = registry.search(session, current_user(), q)
         units = forms.unit_choices(session)
         directive = session.get(Directive, q.directive_id) if permissions.may_see(
@@ -71,6 +95,7 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     any_outcome = {k: v for k, v in args.items() if k != "outcome"}
     return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
+                           report=report,
                            sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
                            directive=directive, blocked_filter=directives.has_blocked_status(settings),
                            origins=directives.origin_labels(settings))
@@ -81,7 +106,8 @@ def index():
 def export():
     eng = engine()
     with eng.db.reading() as session:
-        rows = registry.export_rows(session, current_user(), query_from(request.args))
+        q = query_from(session, request.args, report_of(request.args))
+        rows = registry.export_rows(session, current_user(), q)
         data = workbook(rows, _upstream_label(eng, session))
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=nhiem-vu.xlsx"})
