@@ -24,6 +24,9 @@ URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent":
                   "flash": _l("Flash")}
 PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                    "blocked": _l("In progress, with difficulties"), "done": _l("Done")}
+# What a coordinating unit reports is its part of the work, not the task's progress.
+CONTRIBUTION_LABELS = {"done": _l("Coordination opinion sent"), "in_progress": _l("Coordinating part in progress"),
+                       "blocked": _l("Coordinating part meets difficulties")}
 STATUS_LABELS = {AssignmentStatus.OPEN: _l("Being tracked"), AssignmentStatus.RETURNED: _l("Returned"),
                  AssignmentStatus.CLOSED: _l("Closed"), AssignmentStatus.CANCELLED: _l("Cancelled")}
 # The outcome vocabulary of engine/outcomes.py; a cancelled assignment has none (None) and shows its status.
@@ -49,6 +52,7 @@ AUDIT_LABELS = {
     "assignment.created": _l("Assignment given"), "assignment.updated": _l("Assignment updated"),
     "assignment.returned": _l("Returned by the unit"), "assignment.reassigned": _l("Assignment corrected"),
     "progress.recorded": _l("Progress reported"), "extension.requested": _l("Extension requested"),
+    "coordination.contributed": _l("Coordinating unit reported its part"),
     "extension.approved": _l("Extension approved"), "extension.refused": _l("Extension refused"),
     "extension.supported": _l("Office proposes granting the extension"),
     "extension.opposed": _l("Office proposes refusing the extension"),
@@ -139,4 +143,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
     app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")
+    app.add_template_global(CONTRIBUTION_LABELS, "CONTRIBUTION_LABELS")
     app.add_template_global(STATUS_LABELS, "STATUS_LABELS")

@@ -91,7 +91,8 @@ class Surfaces:
     def _dashboard(self, directive_id: int) -> dict[str, int]:
         """The four bucket boxes of the report on this directive alone, each with its Vietnamese words."""
         page = self.people["clerk"].get(f"/reports?directive={directive_id}").get_data(as_text=True)
-        boxes = re.findall(r'<div class="rp-bucket rp-(\w+)"><span class="rp-n">(\d+)</span><span>([^<]+)</span>', page)
+        boxes = re.findall(r'<div class="rp-bucket rp-(\w+)"><span class="rp-n">(?:<a[^>]*>)?(\d+)(?:</a>)?</span>'
+                           r'<span>([^<]+)</span>', page)
         assert [(key, html.unescape(words)) for key, _n, words in boxes] == [(b.value, TERMS[b].vietnamese)
                                                                           for b in BUCKETS]
         return {key: int(n) for key, n, _words in boxes}

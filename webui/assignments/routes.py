@@ -142,6 +142,7 @@ def detail(assignment_id: int):
                            actions=actions,
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
+                           coordinating_ids={unit.id for role, unit in info.units if role == "coordinating"},
                            upstream_label=upstream_label)
 
 

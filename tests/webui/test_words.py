@@ -1,0 +1,45 @@
+"""The words people read (issue #18): unit names, never codes; inbox rows titled by what they
+concern; a step's due day and a task's deadline told apart; a coordinating unit's reply called
+what it is."""
+import re
+
+from sqlalchemy import select
+
+from engine.directives.models import Assignment
+from tests.webui.conftest import classify, ready_item_path, register
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_coordinating_unit_reads_names_and_its_reply_is_an_opinion(loaded, browser):
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, **{"a-0-coordinating_units": "SXD"}))
+    coordinating = browser("sxd")
+    inbox = _text(coordinating.get("/inbox").get_data(as_text=True))
+    assert "Phối hợp với Sở Tài chính: Báo cáo kết quả rà soát" in inbox and "Phối hợp với STC" not in inbox
+    sent = coordinating.post(ready_item_path(loaded, "contribute"),
+                             {"contribution_progress": "done", "contribution_note": "Đồng ý số liệu"})
+    assert sent.status_code == 302
+    with loaded.db.session() as s:
+        assignment_id = s.scalar(select(Assignment.id))
+    page = _text(browser("stc").get(f"/assignments/{assignment_id}").get_data(as_text=True))
+    assert "Sở Xây dựng Đỗ Chuyên Viên Đã gửi ý kiến phối hợp Đồng ý số liệu" in page
+    assert "Đơn vị phối hợp gửi ý kiến, kết quả phối hợp" in page  # the history says so too
+    assert "Phần phối hợp: Đã gửi ý kiến phối hợp" in page and "Đã hoàn thành" not in page
+
+
+def test_inbox_rows_are_titled_by_the_task_with_the_step_as_label(loaded, assigned, browser):
+    html = browser("stc").get("/inbox").get_data(as_text=True)
+    row = _text(html.split("<tbody>")[1].split("</tr>")[0])
+    assert "Báo cáo kết quả rà soát · 45/2026/QĐ-UBND" in row  # the task's content, then the directive's symbol
+    assert "Thực hiện và cập nhật tiến độ" in row              # the step, as a label
+    assert "Hạn xử lý bước này" in html and "Hạn hoàn thành nhiệm vụ" in row
+
+
+def test_the_step_due_day_and_the_task_deadline_have_different_words(loaded, assigned, browser):
+    unit = browser("stc")
+    form = _text(unit.get(ready_item_path(loaded, "handle")).get_data(as_text=True))
+    assert "Hạn hoàn thành nhiệm vụ" in form
+    assert "Hạn xử lý:" not in form and "Thời hạn " not in form
