@@ -43,3 +43,13 @@ def test_the_step_due_day_and_the_task_deadline_have_different_words(loaded, ass
     form = _text(unit.get(ready_item_path(loaded, "handle")).get_data(as_text=True))
     assert "Hạn hoàn thành nhiệm vụ" in form
     assert "Hạn xử lý:" not in form and "Thời hạn " not in form
+
+
+def test_a_step_with_choices_shows_each_choice_once(loaded, assigned, browser):
+    with loaded.db.session() as s:
+        assignment_id = s.scalar(select(Assignment.id))
+    html = browser("stc").get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    panel = html.split('class="card actions-panel"')[1].split("</section>")[0]
+    buttons = [_text(b).strip() for b in re.findall(r'<a class="button[^"]*"[^>]*>(.*?)</a>', panel)]
+    assert buttons[0] == "Cập nhật tiến độ" and buttons[1].startswith("Chuyển lại")
+    assert "Thực hiện và cập nhật tiến độ" not in buttons and len(buttons) == len(set(buttons))
