@@ -140,6 +140,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(ISSUE_LABELS, "ISSUE_LABELS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
     app.add_template_global(GROUP_LABELS, "GROUP_LABELS")
+    app.add_template_global({outcome.value: term.colour for outcome, term in TERMS.items()}, "OUTCOME_COLOURS")
     app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
     app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")

@@ -53,3 +53,28 @@ def test_a_step_with_choices_shows_each_choice_once(loaded, assigned, browser):
     buttons = [_text(b).strip() for b in re.findall(r'<a class="button[^"]*"[^>]*>(.*?)</a>', panel)]
     assert buttons[0] == "Cập nhật tiến độ" and buttons[1].startswith("Chuyển lại")
     assert "Thực hiện và cập nhật tiến độ" not in buttons and len(buttons) == len(set(buttons))
+
+
+def test_each_outcome_has_one_colour_everywhere(loaded, assigned, browser):
+    """engine/outcomes.py TERMS is the one outcome → colour mapping: the pages' badges, dots and
+    report boxes take it from base.html, the stylesheets keep none, the Excel export fills with it."""
+    import io
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from engine.outcomes import TERMS, Outcome
+    from webui.assignments.export import FILLS
+
+    page = browser("clerk").get("/assignments").get_data(as_text=True)
+    for outcome, term in TERMS.items():
+        name = outcome.value
+        assert f".badge.{name}, .dot.{name}, .rp-{name} {{ background: var(--{term.colour}); }}" in page
+    webui = Path(__file__).resolve().parents[2] / "webui"
+    for css in (webui / "static" / "app.css", webui / "reports" / "static" / "reports.css"):
+        rules = css.read_text(encoding="utf-8")
+        assert not [o for o in TERMS if re.search(rf"\.(badge\.|dot\.|rp-){o.value}\b", rules)], css
+    sheet = load_workbook(io.BytesIO(browser("clerk").get("/assignments/export.xlsx").data)).active
+    outcome_cell = sheet.cell(row=2, column=sheet.max_column)
+    assert outcome_cell.value == "Chưa thực hiện"
+    assert outcome_cell.fill.fgColor.rgb.endswith(FILLS[TERMS[Outcome.NOT_STARTED].colour])
