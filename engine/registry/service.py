@@ -2,6 +2,7 @@
 assignment with its history, and the export rows."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -302,3 +303,20 @@ def registered_on(session: Session, user: User, day: date) -> list[Directive]:
         select(Directive).where(Directive.created_at >= start, Directive.created_at < start + timedelta(days=1),
                                 permissions.see_clause(session, user, permissions.DIRECTIVE))
         .options(selectinload(Directive.assignments)).order_by(Directive.created_at.desc(), Directive.id.desc())))
+
+
+def task_names(session: Session, user: User, assignment_ids: Iterable[int | None],
+               width: int = 80) -> dict[int, str]:
+    """How people name these assignments, never by database id: the directive's symbol, the
+    task's number and its content shortened to `width` characters; only those `user` may see."""
+    ids = {i for i in assignment_ids if i is not None}
+    rows = session.execute(visible_assignments(session, user).where(Assignment.id.in_(ids)).with_only_columns(
+        Assignment.id, Assignment.seq, Assignment.content, Directive.symbol))
+    return {aid: f"{symbol}, nhiệm vụ {seq}: {shorten(content, width)}" for aid, seq, content, symbol in rows}
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut at a word before `width` characters, with an ellipsis when cut."""
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

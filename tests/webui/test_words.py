@@ -78,3 +78,15 @@ def test_each_outcome_has_one_colour_everywhere(loaded, assigned, browser):
     outcome_cell = sheet.cell(row=2, column=sheet.max_column)
     assert outcome_cell.value == "Chưa thực hiện"
     assert outcome_cell.fill.fgColor.rgb.endswith(FILLS[TERMS[Outcome.NOT_STARTED].colour])
+
+
+def test_an_incident_names_its_task_not_its_id(loaded, assigned, browser):
+    from engine import clock
+    from engine.runtime.models import Incident, WorkflowInstance
+
+    with loaded.db.session() as s:
+        instance = s.scalars(select(WorkflowInstance).where(WorkflowInstance.assignment_id.is_not(None))).first()
+        s.add(Incident(instance_id=instance.id, element_id="x", error="boom", created_at=clock.now()))
+        assignment_id = instance.assignment_id
+    page = browser("admin").get("/admin/incidents").get_data(as_text=True)
+    assert "45/2026/QĐ-UBND, nhiệm vụ 1: Báo cáo kết quả rà soát" in page and f"#{assignment_id}<" not in page

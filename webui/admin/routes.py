@@ -11,6 +11,7 @@ from engine.errors import EngineError
 from engine.org import accounts, permissions, seed, signin
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
+from engine.registry import service as registry
 from engine.runtime.models import Incident, IncidentStatus, WorkflowInstance
 from engine.working_days import service as calendar_service
 from engine.working_days.models import CalendarOverride
@@ -37,7 +38,8 @@ def incidents():
         rows = session.execute(select(Incident, WorkflowInstance).join(
             WorkflowInstance, WorkflowInstance.id == Incident.instance_id).where(Incident.status == status)
             .order_by(Incident.created_at.desc()).limit(500)).all()
-    return render_template("admin/incidents.html", rows=rows, status=status)
+        tasks = registry.task_names(session, current_user(), [instance.assignment_id for _i, instance in rows])
+    return render_template("admin/incidents.html", rows=rows, status=status, tasks=tasks)
 
 
 @blueprint.post("/incidents/<int:incident_id>/retry")
