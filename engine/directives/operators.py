@@ -300,7 +300,8 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     audit.record(ctx.session, "coordination.contributed" if coordinating else "progress.recorded", "assignment",
                  assignment.id, actor=ctx.actor, after=after, directive_id=assignment.directive_id,
                  assignment_id=assignment.id)
-    return {"progress_update_id": update.id}
+    return {"progress_update_id": update.id,  # and who reported, as people read it (a notice's body)
+            "unit_name": (unit or ctx.session.get_one(Unit, assignment.lead_unit_id)).name}
 
 
 def _plain(value):

@@ -6,6 +6,7 @@ import re
 from sqlalchemy import select
 
 from engine.directives.models import Assignment
+from engine.notifications.models import Notification
 from tests.webui.conftest import classify, ready_item_path, register
 
 
@@ -28,6 +29,10 @@ def test_a_coordinating_unit_reads_names_and_its_reply_is_an_opinion(loaded, bro
     assert "Sở Xây dựng Đỗ Chuyên Viên Đã gửi ý kiến phối hợp Đồng ý số liệu" in page
     assert "Đơn vị phối hợp gửi ý kiến, kết quả phối hợp" in page  # the history says so too
     assert "Phần phối hợp: Đã gửi ý kiến phối hợp" in page and "Đã hoàn thành" not in page
+    with loaded.db.session() as s:
+        told = s.scalars(select(Notification).where(Notification.kind == "contribution")).one()
+        assert told.subject == "Đơn vị phối hợp đã gửi ý kiến về nhiệm vụ theo văn bản 45/2026/QĐ-UBND"
+        assert told.body.startswith("Sở Xây dựng: Đồng ý số liệu")
 
 
 def test_inbox_rows_are_titled_by_the_task_with_the_step_as_label(loaded, assigned, browser):
