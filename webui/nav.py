@@ -25,23 +25,24 @@ class NavLink:
         return self.check is None or self.check(user)
 
 
+# The page of each place of work (engine.org.permissions.WORKPLACES); "processes" and "unit" are
+# decided in `landing`.
+PAGES = {"dashboard": "reports.dashboard", "office_day": "inbox.today", "users": "admin.users",
+         "inspections": "inspections.index"}
+
+
 def landing(session: Session, user: User) -> tuple[str, dict[str, str]]:
     """Where `user` lands after signing in and on "/" (endpoint, arguments): where their work
-    is, by the first of their roles in this order. The leader: the dashboard; the office: the
-    day's registrations and the overdue tasks; the process admin: the incidents while any is
-    open, else the process versions; the system admin: the users; an inspector: the
-    inspections; unit staff: their inbox, their unit's when nothing waits for them in person,
-    their unit's tasks when nothing waits at all (nobody lands on an empty inbox)."""
-    if user.has_role("leader"):
-        return "reports.dashboard", {}
-    if user.has_role(*permissions.OFFICE):
-        return "inbox.today", {}
-    if permissions.may_model_processes(user):
+    is (permissions.workplace). The leader: the dashboard; the office: the day's registrations
+    and the overdue tasks; the process admin: the incidents while any is open, else the process
+    versions; the system admin: the users; an inspector: the inspections; unit staff: their
+    inbox, their unit's when nothing waits for them in person, their unit's tasks when nothing
+    waits at all (nobody lands on an empty inbox)."""
+    place = permissions.workplace(user)
+    if place in PAGES:
+        return PAGES[place], {}
+    if place == "processes":
         return ("admin.incidents", {}) if has_open_incidents(session) else ("modeler.index", {})
-    if permissions.may_administer_users(user):
-        return "admin.users", {}
-    if user.has_role("inspector"):
-        return "inspections.index", {}
     waiting = inbox.counts(session, user)
     if waiting["mine"]:
         return "inbox.index", {}

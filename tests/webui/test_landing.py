@@ -41,3 +41,13 @@ def test_office_day_lists_todays_registrations_and_overdue_tasks(loaded, assigne
     page = clerk.get("/today").get_data(as_text=True)
     assert "45/2026/QĐ-UBND" in page and "Đăng ký hôm nay" in page
     assert browser("stc").get("/today").status_code == 403
+
+
+def test_unit_head_and_inspector_land_on_their_work(loaded, assigned, browser):
+    from engine.org import service as org
+
+    with loaded.db.session() as s:
+        org.create_user(s, "thanhtra", PASSWORD, "Hồ Thanh Tra", "VP", ["inspector"])
+    # the unit officer's step does not wait for the head in person: the unit's inbox
+    assert _lands(browser, "stc_gd") == "/inbox?view=unit"
+    assert _lands(browser, "thanhtra") == "/inspections"
