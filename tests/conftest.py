@@ -164,6 +164,21 @@ def serve():
         thread.join(timeout=5)
 
 
+def signed_in_page(chromium, base_url: str, username: str):
+    """(context, page, page_errors): a 1300×1000 page signed in as `username`, collecting the
+    script errors it meets."""
+    context = chromium.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    page.goto(base_url + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit] >> nth=-1")
+    page.wait_for_url(lambda url: "/login" not in url)
+    return context, page, page_errors
+
+
 def screenshot(page, name: str) -> None:
     """Save a full-page screenshot under test-output/screenshots/ for reviewers."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,12 @@ another type. Inline styles stay allowed: bpmn-js and the diagram viewer set sty
 on the SVG they draw (a style cannot run code)."""
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from flask import Flask, Response
+
+from engine.text import fold
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -33,3 +38,11 @@ def init_app(app: Flask) -> None:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition of a download named `name` (Vietnamese allowed): an ASCII name for
+    clients that read only `filename` (diacritics dropped, đ as d) and the name itself in UTF-8
+    as `filename*` (RFC 6266), which browsers prefer."""
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", fold(name))
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"

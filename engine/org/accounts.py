@@ -3,6 +3,8 @@ changing a user (name, unit, roles, e-mail, password), deactivating one. Every c
 audited. Who administers is engine.org.permissions."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,50 @@ from engine.org.service import (
     unit_by_code,
 )
 from engine.passwords import hash_password
+from engine.text import fold
+
+USERS_PER_PAGE = 50
+_AROUND = 2  # page links on either side of the current page
+
+
+@dataclass(frozen=True)
+class UserPage:
+    rows: list[tuple[User, Unit]]
+    total: int   # every account the search matched
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return _page_count(self.total, self.per_page)
+
+    @property
+    def links(self) -> list[int | None]:
+        """The pages to link to: the first, the last and those near the current one; None
+        where pages are skipped."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - _AROUND), min(self.pages, self.page + _AROUND) + 1)})
+        links: list[int | None] = []
+        for number in shown:
+            if links and number - (links[-1] or 0) > 1:
+                links.append(None)
+            links.append(number)
+        return links
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def find_users(session: Session, text: str = "", page: int = 1, per_page: int = USERS_PER_PAGE) -> UserPage:
+    """One page of the accounts, by username, whose full name, username or unit name holds
+    `text` as people type it (engine.text.fold: "nguyen van" finds "Nguyễn Văn"). Folded in
+    Python: an organisation has thousands of accounts at most, and names are stored as typed."""
+    wanted = fold(text)
+    rows = [(user, unit) for user, unit in session.execute(
+        select(User, Unit).join(Unit, Unit.id == User.unit_id).order_by(User.username))
+        if wanted in fold(user.full_name, user.username, unit.name)]
+    page = min(max(1, page), _page_count(len(rows), per_page))
+    return UserPage(rows[(page - 1) * per_page:page * per_page], len(rows), page, per_page)
 
 
 def update_user(session: Session, user_id: int, *, full_name: str, unit_code: str, roles: list[str],

@@ -75,6 +75,12 @@ def root_unit(session: Session) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
 
 
+def organisation_name(session: Session, configured: str = "") -> str:
+    """Whose papers these are: the deployment's `organisation_name` setting, else the root unit's name."""
+    root = None if configured else root_unit(session)
+    return configured or (root.name if root else "")
+
+
 def subtree_ids(session: Session, unit_id: int) -> set[int]:
     """`unit_id` and every unit below it (any depth)."""
     children: dict[int | None, list[int]] = {}

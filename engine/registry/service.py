@@ -169,15 +169,45 @@ def _total(counts: dict[Outcome, int], outcome: Outcome | str) -> int:
     return counts[Outcome(outcome)]
 
 
-def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[RegistryRow]:
-    """Every row of the current view (no paging) for an Excel export."""
+@dataclass
+class ExportRow(RegistryRow):
+    """A registry row with what only the export shows."""
+
+    coordinating: list[Unit] = field(default_factory=list)  # by name
+    latest_report: str = ""  # the note of the newest progress report that has one
+
+
+def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[ExportRow]:
+    """Every row of the current view (no paging) for an Excel export: the same rows, in the
+    same order, as the registry page shows `user` for `q`."""
     today = q.as_of()
     query = _filtered(session, user, q)
     if q.outcome:
         query = query.where(outcome_is(q.outcome, today))
-    rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
-                           .options(selectinload(Assignment.directive)).limit(limit)).all()
-    return _rows(session, rows, today)
+    assignments = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
+                                  .options(selectinload(Assignment.directive)).limit(limit)).all()
+    ids = [a.id for a in assignments]
+    coordinating, reports = _coordinating_units(session, ids), _latest_reports(session, ids)
+    return [ExportRow(**vars(row), coordinating=coordinating.get(row.assignment.id, []),
+                      latest_report=reports.get(row.assignment.id, "")) for row in _rows(session, assignments, today)]
+
+
+def _coordinating_units(session: Session, ids: list[int]) -> dict[int, list[Unit]]:
+    found: dict[int, list[Unit]] = {}
+    for assignment_id, unit in session.execute(
+            select(AssignmentUnit.assignment_id, Unit).join(Unit, Unit.id == AssignmentUnit.unit_id)
+            .where(AssignmentUnit.assignment_id.in_(ids), AssignmentUnit.role == "coordinating").order_by(Unit.name)):
+        found.setdefault(assignment_id, []).append(unit)
+    return found
+
+
+def _latest_reports(session: Session, ids: list[int]) -> dict[int, str]:
+    newest = func.row_number().over(partition_by=ProgressUpdate.assignment_id,
+                                    order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
+    ranked = (select(ProgressUpdate.assignment_id, ProgressUpdate.note, newest.label("n"))
+              .where(ProgressUpdate.assignment_id.in_(ids), ProgressUpdate.note.is_not(None), ProgressUpdate.note != "")
+              .subquery())
+    return dict(session.execute(select(ranked.c.assignment_id, ranked.c.note).where(ranked.c.n == 1)).all())
 
 
 def _rows(session: Session, assignments, today: date) -> list[RegistryRow]:

@@ -9,6 +9,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
 from engine.reports import layout
 from engine.reports.service import Report
@@ -66,8 +67,15 @@ def _table(sheet, headers: list[str], rows: list[list], widths: list[int]) -> No
             cell._style = copy(header_style._style if cell.row == header_row else body_style._style)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    set_for_print(sheet, header_row)
+
+
+def set_for_print(sheet, header_row: int) -> None:
+    """Offices print these lists and file them: A4 landscape, one page wide, narrow margins,
+    the header row repeated on every page and frozen on screen."""
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    # Printed on A4 landscape, one page wide (offices print and file it).
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)

@@ -101,8 +101,8 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
 
 def default_header(session: Session, scope: Scope, period_label: str, settings: dict,
                    organisation: str = "") -> Header:
-    root, office = org.root_unit(session), org.tracking_office(session)
-    root_name = organisation or (root.name if root else "")
+    office = org.tracking_office(session)
+    root_name = org.organisation_name(session, organisation)
     place = (settings.get("reports") or {}).get("place") or _place_from(root_name)
     subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
     return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),

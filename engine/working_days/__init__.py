@@ -20,13 +20,24 @@ from engine.working_days.models import CalendarOverride, CalendarRevision
 _CORRECTIONS = Path(__file__).with_name("corrections.toml")
 # A deadline search never needs more than this many calendar days per working day asked for.
 _MAX_SPAN = 400
-_YEARS = range(2015, 2041)
+YEARS = range(2015, 2041)  # the years filled in advance (see _vietnam): the only ones a page may show
+
+
+@lru_cache(maxsize=1)
+def _shipped_entries() -> tuple[dict, ...]:
+    with _CORRECTIONS.open("rb") as fh:
+        return tuple(tomllib.load(fh)["day"])
 
 
 @lru_cache(maxsize=1)
 def shipped_corrections() -> dict[date, bool]:
-    with _CORRECTIONS.open("rb") as fh:
-        return {entry["day"]: entry["working"] for entry in tomllib.load(fh)["day"]}
+    return {entry["day"]: entry["working"] for entry in _shipped_entries()}
+
+
+@lru_cache(maxsize=1)
+def shipped_notes() -> dict[date, str]:
+    """Why each shipped correction is there, as the year view shows it."""
+    return {entry["day"]: entry.get("note", "") for entry in _shipped_entries()}
 
 
 def _stored_overrides(session: Session) -> dict[date, bool]:
@@ -107,8 +118,9 @@ def _on_bulk_write(state: ORMExecuteState) -> None:
 @lru_cache(maxsize=1)
 def _vietnam() -> holidays.HolidayBase:
     """The package's calendar, built once per worker (every engine step needs one). Years are
-    filled in advance so that threads sharing it only read."""
-    return holidays.Vietnam(years=range(_YEARS.start, _YEARS.stop))
+    filled in advance so that threads sharing it only read. Names in Vietnamese: the year view
+    shows them."""
+    return holidays.Vietnam(years=YEARS, language="vi")
 
 
 class WorkingCalendar:
@@ -139,6 +151,11 @@ class WorkingCalendar:
         if day in self._overrides:
             return self._overrides[day]
         return self._holidays.is_working_day(day)
+
+    def holiday_name(self, day: date) -> str | None:
+        """The public holiday's name in the `holidays` package, if `day` is one (a shipped or
+        deployment correction may still make it a working day)."""
+        return self._holidays.get(day)
 
     def next_working_day(self, day: date, include_self: bool = False) -> date:
         """The first working day after `day` (or `day` itself when it is one and include_self)."""

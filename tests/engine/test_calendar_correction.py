@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
@@ -20,7 +21,9 @@ from engine.reports.service import start_schedule
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.scheduler.service import tick
 from engine.urging.policy import KINDS as URGING_KINDS
+from engine.working_days import WorkingCalendar
 from engine.working_days.service import refresh_pending, remove_override, set_override
+from engine.working_days.year import DayKind, year_view
 from tests.conftest import PASSWORD
 from tests.engine.conftest import open_assignment, ready_item, start_mini
 from tests.processes import drive
@@ -244,3 +247,20 @@ def test_periodic_report_reminder_moves(loaded, org_tree):
     assert drive.instance(engine, schedule.id).next_timer_due == vn("2026-03-06T08:00+07:00")
     set_override(engine, date(2026, 3, 11), False, "Nghỉ bù", actor=org_tree["admin"])
     assert drive.instance(engine, schedule.id).next_timer_due == vn("2026-03-05T08:00+07:00")
+
+
+def test_the_year_view_shows_each_correction_as_deadlines_count_it(engine):
+    set_override(engine, date(2027, 1, 3), True, "Làm bù", refresh=False)   # a Sunday worked
+    set_override(engine, date(2027, 2, 5), False, refresh=False)            # a Friday off, no note
+    with engine.db.reading() as s:
+        days = {d.day: d for m in year_view(s, 2027) for week in m.weeks for d in week if d}
+        calendar = WorkingCalendar.from_db(s)
+        with pytest.raises(ValueError):
+            year_view(s, 2041)  # beyond the years the holidays package was filled for
+    assert len(days) == 365
+    assert (days[date(2027, 1, 3)].kind, days[date(2027, 1, 3)].name, days[date(2027, 1, 3)].corrected) == (
+        DayKind.SWAPPED, "Làm bù", True)
+    assert (days[date(2027, 2, 5)].kind, days[date(2027, 2, 5)].corrected) == (DayKind.HOLIDAY, True)
+    assert (days[date(2027, 1, 1)].kind, days[date(2027, 1, 1)].name) == (DayKind.HOLIDAY, "Tết Dương lịch")
+    worked = (DayKind.WORKING, DayKind.SWAPPED)
+    assert all((d.kind in worked) == calendar.is_working_day(day) for day, d in days.items())

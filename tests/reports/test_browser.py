@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.outcomes import BUCKETS, TERMS
-from tests.conftest import PASSWORD, screenshot
+from tests.conftest import screenshot, signed_in_page
 from webui.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -18,15 +18,7 @@ def test_dashboard_draws_the_charts(seeded, chromium, serve):
     if not CHART_JS.is_file():
         pytest.fail("Chart.js missing: run `make assets`")
     base_url = serve(create_app(seeded.engine, SECRET_KEY="test-secret", TESTING=True))
-    context = chromium.new_context(viewport={"width": 1300, "height": 1000})
-    page = context.new_page()
-    page_errors = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-    page.goto(base_url + "/login")
-    page.fill("input[name=username]", "chanhvp")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit] >> nth=-1")
-    page.wait_for_url(lambda url: "/login" not in url)
+    context, page, page_errors = signed_in_page(chromium, base_url, "chanhvp")
     page.goto(base_url + "/reports?period=2026-Q1&as_of=2026-03-31")
     page.wait_for_selector("body[data-charts-ready]", timeout=15000)
     assert page.get_attribute("body", "data-charts-ready") == "yes"

@@ -34,6 +34,10 @@ def test_xlsx_holds_the_unit_table_and_the_overdue_list(report):
     overdue = [r for r in book["Nhiệm vụ quá hạn"].iter_rows(values_only=True) if r and r[2] == "Nhiệm vụ a6"]
     assert overdue[0][3:] == ("Sở Tài chính", "30/03/2026", 1, "Chờ ý kiến của Bộ Tài chính",
                               "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
+    for sheet in book.worksheets:  # printed A4 landscape, one page wide, the header on every page
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+        assert sheet.print_title_rows == "$5:$5" and sheet.freeze_panes == "A6"
 
 
 def test_docx_is_an_administrative_report_with_the_figures(report):

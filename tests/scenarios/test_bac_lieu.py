@@ -1,6 +1,6 @@
 """Bạc Liêu (QĐ 25/2015/QĐ-UBND): tasks the Government and the Prime Minister give the province,
 from receipt to the closed electronic file. On the 2026 calendar (Tết: Mon 16 – Fri 20 Feb off)."""
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -19,6 +19,7 @@ from engine.reports.service import ensure_schedule
 from tests.scenarios.drive import Scenario, due_day
 from tests.webui.conftest import Browser
 from webui.app import create_app
+from webui.assignments.export import TITLE_ROWS
 
 GOVERNMENT = {"issuer": "Thủ tướng Chính phủ"}
 
@@ -236,9 +237,11 @@ def test_the_government_deadline_is_recorded_shown_and_counts_for_the_office_upd
     page = browser.get(f"/assignments/{assignment.id}").get_data(as_text=True)
     assert "Hạn Chính phủ, Thủ tướng Chính phủ giao</dt><dd>13/03/2026" in page
     sheet = load_workbook(BytesIO(browser.get("/assignments/export.xlsx").data)).active
-    header = [cell.value for cell in sheet[1]]
+    header = [cell.value for cell in sheet[TITLE_ROWS + 1]]
     column = header.index("Hạn Chính phủ, Thủ tướng Chính phủ giao")
-    assert (header[column - 1], sheet.cell(row=2, column=column + 1).value) == ("Hạn hoàn thành nhiệm vụ", "13/03/2026")
+    upstream = sheet.cell(row=TITLE_ROWS + 2, column=column + 1)
+    assert (header[column - 1], upstream.value, upstream.number_format) == (
+        "Hạn hoàn thành nhiệm vụ", datetime(2026, 3, 13), "dd/mm/yyyy")
     form = browser.get("/directives/new").get_data(as_text=True)
     assert 'name="a-0-upstream_deadline"' in form
 

@@ -242,6 +242,8 @@ def test_only_the_allowed_see_the_secret_directive_anywhere(world):
     # the units doing it see it; the public directive is seen by the unit doing that one
     assert any(markers for (user, endpoint, _u), markers in seen.items()
                if user == "stc" and endpoint == "assignments.detail")
+    # the registry export carries the latest progress report: for the allowed only (the leaks above)
+    assert "XNOTEQ" in seen[("stc", "assignments.export", "/assignments/export.xlsx")]
 
 
 def test_notifications_and_mails_reach_only_the_allowed(world):

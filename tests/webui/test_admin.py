@@ -1,14 +1,19 @@
-"""Admin pages: incidents with retry, calendar corrections, users."""
-from datetime import date
+"""Admin pages: incidents with retry, the calendar's year and its corrections, users."""
+import html
+import re
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from engine import clock
 from engine.audit.models import AuditEntry
+from engine.org import service as org
 from engine.org.models import User
 from engine.runtime.models import Incident, WorkflowInstance
 from engine.scheduler.service import tick
+from engine.working_days import WorkingCalendar
 from engine.working_days.models import CalendarOverride
+from tests.conftest import PASSWORD
 from tests.webui.conftest import Browser
 
 
@@ -101,3 +106,71 @@ def test_the_system_admin_seeds_a_province_from_the_page(engine, browser):
     response = admin.post("/admin/organisation", {"province": "99"}, page="/admin/organisation")
     assert response.status_code == 400 and "Không có tỉnh, thành phố mã 99" in response.get_data(as_text=True)
     assert browser("clerk").get("/admin/organisation").status_code == 403
+
+
+def _cell(page: str, day: str) -> str:
+    """The grid cell of `day` (dd/mm/yyyy) on the calendar page."""
+    found = re.search(rf'<td class="([^"]+)" data-day="{day}" title="([^"]+)">', page)
+    assert found, day
+    return f"{found.group(1)} | {html.unescape(found.group(2))}"
+
+
+def test_the_calendar_shows_the_year_as_deadlines_count_it(engine, browser):
+    admin = browser("admin")
+    page = admin.get("/admin/calendar?year=2026").get_data(as_text=True)
+    assert "Lịch ngày làm việc năm 2026" in page
+    assert all(f"Tháng {n}</h2>" in page for n in range(1, 13))
+    assert re.findall(r'<th scope="col">([^<]+)</th>', page)[:7] == ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+    assert _cell(page, "17/02/2026") == "holiday | 17/02/2026: Ngày lễ, ngày nghỉ · Tết Nguyên Đán"
+    assert _cell(page, "10/01/2026") == "swapped | 10/01/2026: Ngày làm bù · Làm bù cho thứ Sáu 02/01/2026"
+    assert _cell(page, "22/08/2026").startswith("swapped | ")  # the holidays package's own swap
+    assert _cell(page, "24/11/2026").startswith("working | 24/11/2026: Ngày làm việc · Ngày Văn hóa Việt Nam")
+    assert _cell(page, "14/02/2026") == "weekend | 14/02/2026: Nghỉ cuối tuần"
+    assert _cell(page, "13/02/2026") == "working | 13/02/2026: Ngày làm việc"
+    assert 'href="/admin/calendar?year=2025"' in page and 'href="/admin/calendar?year=2027"' in page
+    # one rule: every day of the grid is what the deadline computation counts
+    calendar = WorkingCalendar()
+    kinds = {day: kind for kind, day in re.findall(r'<td class="(\w+)[^"]*" data-day="([\d/]+)"', page)}
+    assert len(kinds) == 365
+    assert all((kind in ("working", "swapped")) == calendar.is_working_day(datetime.strptime(d, "%d/%m/%Y").date())
+               for d, kind in kinds.items())
+
+    response = admin.post("/admin/calendar", {"day": "05/02/2027", "working": "0", "note": "Nghỉ thêm dịp Tết"},
+                          page="/admin/calendar")
+    assert response.location.endswith("/admin/calendar?year=2027")
+    page = admin.get(response.location).get_data(as_text=True)
+    assert _cell(page, "05/02/2027") == "holiday corrected | 05/02/2027: Ngày lễ, ngày nghỉ · Nghỉ thêm dịp Tết"
+    assert "Các điều chỉnh năm 2027" in page
+    assert "<td>05/02/2027</td><td>Ngày nghỉ</td><td>Nghỉ thêm dịp Tết</td>" in page
+    with engine.db.session() as s:
+        assert WorkingCalendar.from_db(s).is_working_day(date(2027, 2, 5)) is False
+
+    chosen = admin.get("/admin/calendar?year=2026&day=17/02/2026").get_data(as_text=True)
+    assert 'name="day" placeholder="dd/mm/yyyy" required value="17/02/2026"' in chosen
+    assert '<option value="1" selected>' in chosen  # a day off now: the form offers to make it worked
+    refused = admin.get("/admin/calendar?year=2041")
+    assert refused.status_code == 400 and "Năm: lịch chỉ có các năm từ 2015 đến 2040." in refused.get_data(as_text=True)
+    assert browser("clerk").get("/admin/calendar").status_code == 403
+
+
+def test_the_users_list_is_searched_without_diacritics_and_paged(engine, org_tree, browser):
+    with engine.db.session() as s:
+        for n in range(60):
+            org.create_user(s, f"cv{n:02d}", PASSWORD, f"Nguyễn Văn Số {n:02d}", "SXD", ["unit_officer"])
+    admin = browser("admin")
+    first = admin.get("/admin/users").get_data(as_text=True)
+    assert "67 người dùng" in first and first.count('href="/admin/users/') == 50  # page size 50
+    assert 'href="/admin/users?page=2"' in first and '<strong aria-current="page">1</strong>' in first
+    second = admin.get("/admin/users?page=2").get_data(as_text=True)
+    assert second.count('href="/admin/users/') == 17
+    past = admin.get("/admin/users?page=99").get_data(as_text=True)  # past the end: the last page
+    assert past.count('href="/admin/users/') == 17 and '<strong aria-current="page">2</strong>' in past
+
+    found = admin.get("/admin/users?q=nguyen+van").get_data(as_text=True)
+    assert "61 người dùng" in found and "Nguyễn Văn Theo Dõi" in found  # the clerk and the sixty
+    assert 'href="/admin/users?q=nguyen+van&amp;page=2"' in found
+    assert "61 người dùng" in admin.get("/admin/users?q=NGUYỄN%20%20văn").get_data(as_text=True)
+    by_unit = admin.get("/admin/users?q=so+tai+chinh").get_data(as_text=True)  # Sở Tài chính
+    assert "2 người dùng" in by_unit and "Phạm Chuyên Viên" in by_unit and "Võ Giám Đốc" in by_unit
+    assert "1 người dùng" in admin.get("/admin/users?q=chutich").get_data(as_text=True)
+    assert "Không có người dùng phù hợp." in admin.get("/admin/users?q=khong+ai").get_data(as_text=True)

@@ -69,7 +69,7 @@ def test_each_outcome_has_one_colour_everywhere(loaded, assigned, browser):
     from openpyxl import load_workbook
 
     from engine.outcomes import TERMS, Outcome
-    from webui.assignments.export import FILLS
+    from webui.assignments.export import FILLS, TITLE_ROWS
 
     page = browser("clerk").get("/assignments").get_data(as_text=True)
     for outcome, term in TERMS.items():
@@ -80,7 +80,8 @@ def test_each_outcome_has_one_colour_everywhere(loaded, assigned, browser):
         rules = css.read_text(encoding="utf-8")
         assert not [o for o in TERMS if re.search(rf"\.(badge\.|dot\.|rp-){o.value}\b", rules)], css
     sheet = load_workbook(io.BytesIO(browser("clerk").get("/assignments/export.xlsx").data)).active
-    outcome_cell = sheet.cell(row=2, column=sheet.max_column)
+    header = [c.value for c in sheet[TITLE_ROWS + 1]]
+    outcome_cell = sheet.cell(row=TITLE_ROWS + 2, column=header.index("Kết quả") + 1)
     assert outcome_cell.value == "Chưa thực hiện"
     assert outcome_cell.fill.fgColor.rgb.endswith(FILLS[TERMS[Outcome.NOT_STARTED].colour])
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,8 +15,10 @@ from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
 from engine.registry import service as registry
 from engine.runtime.models import Incident, IncidentStatus, WorkflowInstance
+from engine.working_days import YEARS
 from engine.working_days import service as calendar_service
 from engine.working_days.models import CalendarOverride
+from engine.working_days.year import CalendarDay, CalendarMonth, year_view
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -58,21 +62,45 @@ def retry(incident_id: int):
 @blueprint.route("/calendar", methods=["GET", "POST"])
 @login_required(permissions.may_administer_users)
 def calendar():
+    """The year, month by month, as deadlines count it (engine/working_days/year.py), and the
+    deployment's corrections of it."""
     if request.method == "POST":
-        try:
-            day = engine_forms.parse_date(request.form.get("day", ""))
-        except Exception:  # parse_date's own error
-            flash(_("Enter a date as dd/mm/yyyy."), "error")
-        else:
-            working = request.form.get("working") == "1"
-            calendar_service.set_override(engine(), day, working, request.form.get("note", "")[:255],
-                                          actor=current_user(), refresh=False)
-            flash(_("Calendar corrected. The scheduler now recomputes the open deadlines of the running "
-                    "workflows (within a minute or two)."), "success")
+        return _correct_calendar()
+    year = forms.int_arg(request.args, "year", clock.today().year)
+    if year not in YEARS:
+        return render_template("error.html", code=400, message=_(
+            "Year: the calendar shows the years %(first)s to %(last)s.", first=YEARS.start, last=YEARS.stop - 1)), 400
+    with engine().db.reading() as session:
+        months = year_view(session, year)
+        rows = session.scalars(select(CalendarOverride).where(CalendarOverride.day.between(
+            date(year, 1, 1), date(year, 12, 31))).order_by(CalendarOverride.day)).all()
+    chosen = _chosen_day(months, request.args.get("day", ""))
+    return render_template("admin/calendar.html", year=year, months=months, rows=rows, chosen=chosen,
+                           years=YEARS, pending=calendar_service.refresh_pending(engine()))
+
+
+def _correct_calendar():
+    try:
+        day = engine_forms.parse_date(request.form.get("day", ""))
+    except Exception:  # parse_date's own error
+        flash(_("Enter a date as dd/mm/yyyy."), "error")
         return redirect(url_for("admin.calendar"))
-    with engine().db.session() as session:
-        rows = session.scalars(select(CalendarOverride).order_by(CalendarOverride.day.desc())).all()
-    return render_template("admin/calendar.html", rows=rows, pending=calendar_service.refresh_pending(engine()))
+    working = request.form.get("working") == "1"
+    calendar_service.set_override(engine(), day, working, request.form.get("note", "")[:255],
+                                  actor=current_user(), refresh=False)
+    flash(_("Calendar corrected. The scheduler now recomputes the open deadlines of the running "
+            "workflows (within a minute or two)."), "success")
+    return redirect(url_for("admin.calendar", year=day.year) if day.year in YEARS else url_for("admin.calendar"))
+
+
+def _chosen_day(months: list[CalendarMonth], text: str) -> CalendarDay | None:
+    """The day a click on the grid put into the correction form (`?day=dd/mm/yyyy`)."""
+    try:
+        day = engine_forms.parse_date(text) if text else None
+    except Exception:  # parse_date's own error: an unreadable day chooses nothing
+        return None
+    found = [d for m in months for week in m.weeks for d in week if d and d.day == day]
+    return found[0] if found else None
 
 
 @blueprint.post("/calendar/<day>/delete")
@@ -132,10 +160,11 @@ def users():
                                             actor=current_user()),
             _("The user was not created: %(reason)s"), _("User created.")):
         return redirect(url_for("admin.users"))
-    with engine().db.session() as session:
-        rows = session.execute(select(User, Unit).join(Unit, Unit.id == User.unit_id).order_by(User.username)).all()
+    text = request.args.get("q", "")[:200]
+    with engine().db.reading() as session:
+        found = accounts.find_users(session, text, forms.int_arg(request.args, "page", 1))
         units = forms.unit_choices(session)
-    return render_template("admin/users.html", rows=rows, units=units, roles=ROLES, form=form)
+    return render_template("admin/users.html", found=found, text=text, units=units, roles=ROLES, form=form)
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])

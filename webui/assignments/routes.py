@@ -13,6 +13,7 @@ from engine.directives.models import ENDED, ORIGINS, URGENCIES, AssignmentStatus
 from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
+from engine.org import service as org
 from engine.outcomes import GROUPS, Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
@@ -20,9 +21,11 @@ from engine.reports.query import BadReportQuery, ReportQuery
 from engine.runtime.models import InstanceStatus
 from engine.urging import manual as manual_urging
 from webui import forms
-from webui.assignments.export import workbook
+from webui.assignments.export import Title, workbook
 from webui.auth import current_user, login_required
 from webui.context import engine, ruleset_settings
+from webui.formatting import GROUP_LABELS, OUTCOME_LABELS, URGENCY_LABELS, vn_date
+from webui.headers import attachment
 from webui.history import readable
 from webui.messages import engine_message
 from webui.nav import NavLink
@@ -108,9 +111,50 @@ def export():
     with eng.db.reading() as session:
         q = query_from(session, request.args, report_of(request.args))
         rows = registry.export_rows(session, current_user(), q)
-        data = workbook(rows, _upstream_label(eng, session))
+        data = workbook(rows, _export_title(eng, session, q), _upstream_label(eng, session))
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=nhiem-vu.xlsx"})
+                    headers={"Content-Disposition": attachment(_export_name(q))})
+
+
+def _export_title(eng, session, q: registry.AssignmentQuery) -> Title:
+    start, end = vn_date(q.period_from), vn_date(q.period_to)
+    if start and end:
+        title = _("List of assignments given from %(start)s to %(end)s", start=start, end=end)
+    elif start or end:
+        title = _("List of assignments given from %(start)s", start=start) if start else \
+            _("List of assignments given until %(end)s", end=end)
+    else:
+        title = _("List of assignments")
+    filters = "; ".join(f"{label}: {value}" for label, value in _filter_words(session, q) if value)
+    return Title(organisation=org.organisation_name(session, eng.settings.organisation_name), title=title,
+                 filters=_("Filters: %(filters)s", filters=filters) if filters else "", exported_on=clock.today())
+
+
+def _filter_words(session, q: registry.AssignmentQuery) -> list[tuple[str, str | None]]:
+    """The filters the list was exported with, each (label, value) in words; a directive only
+    when the user may see it (as the registry page names it)."""
+    unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
+    directive = session.get(Directive, q.directive_id) if q.directive_id and permissions.may_see(
+        session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
+    origins = directives.origin_labels(ruleset_settings(session))
+    return [(_("Directive"), directive.symbol if directive else None), (_("Unit"), unit.name if unit else None),
+            (_("Outcome"), str(GROUP_LABELS.get(q.outcome) or OUTCOME_LABELS[q.outcome]) if q.outcome else None),
+            (_("Urgency"), str(URGENCY_LABELS[q.urgency]) if q.urgency else None),
+            (_("Assigned by"), origins.get(q.origin, q.origin) if q.origin else None),
+            (_("Meeting difficulties"), _("Yes") if q.blocked else None),
+            (_("Search"), f"“{q.text}”" if q.text.strip() else None)]
+
+
+def _export_name(q: registry.AssignmentQuery) -> str:
+    """nhiệm-vụ_01-01-2026_31-03-2026.xlsx: the period asked for, or the export day."""
+    start, end = (vn_date(day).replace("/", "-") for day in (q.period_from, q.period_to))
+    if start and end:
+        period = f"{start}_{end}"
+    elif start or end:
+        period = _("from-%(day)s", day=start) if start else _("until-%(day)s", day=end)
+    else:
+        period = _("on-%(day)s", day=vn_date(clock.today()).replace("/", "-"))
+    return _("assignments_%(period)s.xlsx", period=period)
 
 
 @blueprint.get("/assignments/<int:assignment_id>")
