@@ -74,7 +74,7 @@ URGING_RECIPIENTS = {
 
 # Where a user's work is: the first of their roles in this order decides (webui/nav.py `landing`
 # gives each place its page); "unit" for everyone else — unit staff, to their own work.
-WORKPLACES = (("leader", "dashboard"), ("clerk", "office_day"), ("office_head", "office_day"),
+WORKPLACES = (("leader", "dashboard"), *((role, "office_day") for role in OFFICE),
               ("process_admin", "processes"), ("system_admin", "users"), ("inspector", "inspections"))
 
 
