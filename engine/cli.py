@@ -97,6 +97,25 @@ def ruleset_check(ctx: click.Context, name: str) -> None:
                + (f", {len(compiled.warnings)} warning(s)" if compiled.warnings else ""))
 
 
+@ruleset.command("test")
+@click.argument("name")
+@click.pass_context
+@clear_errors
+def ruleset_test(ctx: click.Context, name: str) -> None:
+    """Run the ruleset's scenario files (processes/<ruleset>/scenarios/*.toml) as on disk, each
+    in a scratch database; exits 1 when one fails. Results are in Vietnamese, as in the modeler."""
+    from engine.rulesets.loader import read_ruleset
+    from engine.scenarios.runner import run_bundle
+
+    results = run_bundle(read_ruleset(engine_of(ctx).settings.processes_dir, name))
+    for result in results:
+        click.echo(result.message)
+    failed = sum(not r.ok for r in results)
+    click.echo(f"ruleset {name}: {len(results) - failed} passed, {failed} failed")
+    if failed:
+        ctx.exit(1)
+
+
 def _echo_warnings(warnings) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -134,7 +153,8 @@ def org_seed(ctx: click.Context, province: str) -> None:
     with engine_of(ctx).db.session() as session:
         result = seed_province(session, province)
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts.items()))
-    click.echo(f"{result.province}: {result.created} units created, {result.existing} already there ({kinds})")
+    click.echo(f"{result.province}: {result.created} units created, {result.adopted} adopted from the old tree, "
+               f"{result.existing} already there ({kinds})")
 
 
 @org_group.command("retire")

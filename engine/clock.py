@@ -3,9 +3,13 @@ engine.spiff.timers.follow_clock)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+C = TypeVar("C", bound="Clock")
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -48,6 +52,9 @@ def _aware(moment: datetime) -> datetime:
 
 
 _current: Clock = Clock()
+# A clock for one thread only: a process test run from the web UI moves its own time without
+# moving the server's (engine.scenarios).
+_local = threading.local()
 
 
 def current_clock() -> Clock:
@@ -61,10 +68,24 @@ def set_clock(clock: Clock) -> Clock:
     return previous
 
 
+@contextmanager
+def in_this_thread(clock: C) -> Iterator[C]:
+    """Read `clock` instead of the process-wide one in this thread, until the block ends."""
+    previous, _local.clock = getattr(_local, "clock", None), clock
+    try:
+        yield clock
+    finally:
+        _local.clock = previous
+
+
+def _reading() -> Clock:
+    return getattr(_local, "clock", None) or _current
+
+
 def now() -> datetime:
-    return _current.now()
+    return _reading().now()
 
 
 def today() -> date:
-    return _current.today()
+    return _reading().today()
 

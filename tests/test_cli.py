@@ -221,3 +221,17 @@ def test_loading_a_ruleset_with_a_report_calendar_starts_it(dondoc, database_url
     assert code == 0 and out.endswith("periodic-report calendar running\n")
     assert dondoc("ruleset", "load")[0] == 0  # idempotent: still one calendar
     assert count(database_url, WorkflowInstance) == 1
+
+
+def test_ruleset_test_runs_the_scenario_files_and_fails_on_one_failing(dondoc, monkeypatch, tmp_path):
+    import shutil
+
+    shutil.copytree(REPO_ROOT / "processes", tmp_path / "processes")
+    monkeypatch.setenv("DONDOC_PROCESSES_DIR", str(tmp_path / "processes"))
+    code, out, _err = dondoc("ruleset", "test", "can-tho")
+    assert code == 0 and "scenarios/dang-ky-trong-mot-ngay.toml: đạt\n" in out and out.endswith(" 0 failed\n")
+    scenario = tmp_path / "processes" / "can-tho" / "scenarios" / "dang-ky-trong-mot-ngay.toml"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace('due = "23/02/2026"', 'due = "24/02/2026"'),
+                        encoding="utf-8")
+    code, out, _err = dondoc("ruleset", "test", "can-tho")
+    assert code == 1 and "mong đợi việc «classify» hạn 24/02/2026" in out and out.endswith(" 1 failed\n")

@@ -1,6 +1,6 @@
 """`python -m bench.extraction [--verbose]`: task precision and recall, lead-unit accuracy and
-deadline accuracy of engine/proposals on the annotated corpus, the real documents and the
-synthetic ones reported apart.
+deadline accuracy of engine/proposals on the annotated corpus, each set of annotations.json
+reported apart (the documents the rules were fitted to, the held-out ones, the synthetic one).
 
 A proposal matches a gold task when the gold task's anchor is part of the proposal's source
 sentence (compared folded); each gold task and each proposal match at most once. The lead is
@@ -89,7 +89,7 @@ def main() -> None:
     annotations = json.loads((CORPUS / "annotations.json").read_text(encoding="utf-8"))
     print(f"{'set':<10} {'tasks':>5} {'proposed':>9} {'precis.':>7} {'recall':>7} {'lead':>7} "
           f"{'deadline':>7} {'lead+dl':>7}")
-    for name in ("real", "heldout", "synthetic"):
+    for name in (key for key in annotations if not key.startswith("_")):
         score = Score()
         for doc in annotations[name]:
             score_document(doc, units, score)

@@ -16,6 +16,12 @@ What one `seed_province` creates (codes in brackets; `<p>` the province's statis
   takes the one the package marks as default); and the departments merged away on 1/3/2025
   (NĐ 45/2025/NĐ-CP, `MERGED_DEPARTMENTS`), each succeeded by the department that absorbed it.
 
+Old-tree units a deployment already holds under its own codes — restored from a backup made
+before 2025, or imported — are adopted rather than duplicated: a unit in force, of the planned
+old unit's kind and with its name (compared folded, and only when one unit has it), gets the
+end date and the successor link, keeps its code, parent and tasks, and the planned units below
+it hang below it; an old tracking office so closed hands over to the seeded Văn phòng UBND.
+
 A province that did not merge (Cao Bằng, Hà Nội…) keeps its province unit: only its districts,
 old communes and the departments of 1/3/2025 are closed. Old units hang below the new province,
 so that the province's people see the tasks they still carry. Everything is one transaction.
@@ -25,6 +31,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -37,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import EngineError
 from engine.org.models import Unit
+from engine.text import fold
 
 PACKAGE = "vietnamadminunits"
 TWO_TIER_FROM = date(2025, 7, 1)          # Resolution 202/2025/QH15: in force 1/7/2025
@@ -92,6 +100,7 @@ class SeedResult:
     province: str
     created: int = 0
     existing: int = 0
+    adopted: int = 0   # old-tree units the deployment had under its own codes (`_adoptable`)
     counts: dict[str, int] = field(default_factory=dict)  # planned units per kind
 
 
@@ -198,6 +207,31 @@ def _ward_successors(province_key: str, new_codes: dict[str, str]) -> dict[str, 
 
 
 # ---------------------------------------------------------------- writing it
+def _office_after(session: Session, adopted: dict[str, Unit], seeded_office: Unit | None) -> str | None:
+    """The code of the tracking office the seeding keeps (None: the seeded Văn phòng UBND becomes
+    it). An office of the old tree being closed hands over to the new province's."""
+    office = session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    if office is None or office not in adopted.values():
+        return office.code if office is not None else None
+    office.is_tracking_office = False   # a closed body tracks nothing
+    if seeded_office is not None:
+        seeded_office.is_tracking_office = True
+        return seeded_office.code
+    return None
+
+
+def _adoptable(session: Session, planned: list[PlannedUnit]) -> dict[tuple[str, str], Unit]:
+    """Units in force that the plan does not list, by (kind, folded name) — a name two of them,
+    or two planned old units, share names none."""
+    names = Counter((p.kind, fold(p.name)) for p in planned if p.valid_to)
+    found: dict[tuple[str, str], Unit | None] = {}
+    query = select(Unit).where(Unit.valid_to.is_(None), Unit.code.not_in([p.code for p in planned]))
+    for unit in session.scalars(query):
+        key = (unit.kind, fold(unit.name))
+        found[key] = None if key in found else unit
+    return {key: unit for key, unit in found.items() if unit is not None and names[key] == 1}
+
+
 def seed_province(session: Session, code: str) -> SeedResult:
     """Create what `plan(code)` lists and is not there yet; a unit already there must be of the
     same kind (else SeedError and nothing is written). Idempotent; the caller commits."""
@@ -208,7 +242,10 @@ def seed_province(session: Session, code: str) -> SeedResult:
         if unit is not None and unit.kind != item.kind:
             raise SeedError("Unit %(code)s already exists and is something else: %(name)s.", code=item.code,
                             name=unit.name)
-    office = session.scalar(select(Unit.code).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    adoptable = _adoptable(session, planned)
+    adopted = {p.code: unit for p in planned if p.valid_to and p.code not in existing
+               and (unit := adoptable.get((p.kind, fold(p.name)))) is not None}
+    office = _office_after(session, adopted, existing.get(f"{planned[0].code}-{TRACKING_OFFICE}"))
     result = SeedResult(province=planned[0].name)
     ids = {c: u.id for c, u in existing.items()}
     fresh: list[tuple[PlannedUnit, Unit]] = []
@@ -216,6 +253,12 @@ def seed_province(session: Session, code: str) -> SeedResult:
         result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
         if item.code in existing:
             result.existing += 1
+            continue
+        if (unit := adopted.get(item.code)) is not None:
+            unit.valid_to = item.valid_to
+            ids[item.code] = unit.id
+            fresh.append((item, unit))
+            result.adopted += 1
             continue
         unit = Unit(code=item.code, name=item.name, kind=item.kind, valid_from=item.valid_from,
                     valid_to=item.valid_to, is_tracking_office=item.tracking_office and office in (None, item.code),

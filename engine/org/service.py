@@ -3,6 +3,7 @@ engine.org.permissions; what administrators do to accounts is engine.org.account
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from datetime import date
 from weakref import WeakKeyDictionary
 
@@ -83,10 +84,15 @@ def organisation_name(session: Session, configured: str = "") -> str:
 
 def subtree_ids(session: Session, unit_id: int) -> set[int]:
     """`unit_id` and every unit below it (any depth)."""
+    return subtrees_ids(session, [unit_id])
+
+
+def subtrees_ids(session: Session, unit_ids: Iterable[int]) -> set[int]:
+    """`unit_ids` and every unit below any of them, reading the tree once."""
     children: dict[int | None, list[int]] = {}
     for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
         children.setdefault(parent, []).append(uid)
-    found, stack = set(), [unit_id]
+    found, stack = set(), list(unit_ids)
     while stack:
         current = stack.pop()
         if current not in found:
@@ -108,6 +114,15 @@ def latest_successors(session: Session) -> dict[int, int]:
             seen.add(current)
         latest[unit_id] = current
     return latest
+
+
+def with_predecessors(session: Session, unit_ids: Collection[int]) -> set[int]:
+    """`unit_ids` and the units reorganised into one of them (whose successor chain ends
+    there), with the units below those: whose tasks a report on `unit_ids` counts — a new
+    commune's report holds the tasks its pre-2025 communes received."""
+    wanted = set(unit_ids)
+    merged = [uid for uid, last in latest_successors(session).items() if last in wanted and uid not in wanted]
+    return wanted | subtrees_ids(session, merged) if merged else wanted
 
 
 def code_in_force(session: Session, code: str, on: date) -> str:

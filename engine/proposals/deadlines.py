@@ -1,6 +1,6 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023", "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025", "trong quý III/2025",
-"hằng tháng, trước ngày 20", "trong 30 ngày làm việc"."""
+"hằng tháng, trước ngày 20", "trong 30 ngày làm việc", "trong năm 2018"."""
 from __future__ import annotations
 
 import calendar
@@ -12,10 +12,11 @@ BEFORE = "before"                      # trước ngày
 NO_LATER_THAN = "no_later_than"        # chậm nhất ngày
 WITHIN_MONTH = "within_month"          # trong tháng
 WITHIN_QUARTER = "within_quarter"      # trong quý
+WITHIN_YEAR = "within_year"            # trong năm
 MONTHLY = "monthly"                    # hằng tháng trước ngày N
 WORKING_DAYS = "working_days"          # trong N ngày làm việc
 NONE = "none"
-KINDS = (BEFORE, NO_LATER_THAN, WITHIN_MONTH, WITHIN_QUARTER, MONTHLY, WORKING_DAYS, NONE)
+KINDS = (BEFORE, NO_LATER_THAN, WITHIN_MONTH, WITHIN_QUARTER, WITHIN_YEAR, MONTHLY, WORKING_DAYS, NONE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ _NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DAT
 _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?ngay " + _DATE)   # "trước 14 giờ, ngày 5/12"
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})\s*(?:/|nam)\s*(\d{4})")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
+_YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -58,6 +60,8 @@ def find_deadline(folded: str, reference: date) -> ProposedDeadline:
         quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
         year = int(m.group(2)) if m.group(2) else reference.year
         return ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
+    if m := _YEAR.search(folded):
+        return ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
     if m := _WORKING_DAYS.search(folded):
         return ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
     return NO_DEADLINE

@@ -1,19 +1,29 @@
 """Proposals from a directive's text, by rules a clerk would recognise:
 
-- a duty is a clause where a trigger ("giao", "yêu cầu", "đề nghị", "chỉ đạo", "phân công") is
-  followed by the units that must act — the lead unit(s) — or where units are followed by
-  "chủ trì"; the units chained after "phối hợp (với)" coordinate;
-- a line naming only units and a colon ("1. Sở Tài chính:") heads the list items below it,
-  each item a duty of those units;
+- a duty is a clause where a trigger ("giao", "giao trách nhiệm", "yêu cầu", "đề nghị", "chỉ
+  đạo", "phân công") is followed by the units that must act — the lead unit(s) — or where units
+  are followed by "chủ trì"; the units chained after "phối hợp (với)" coordinate;
+- a line naming only units ("1. Sở Tài chính:", "1.3. Giao UBND các phường, xã") heads the list
+  items below it, each item a duty of those units; so does a numbered item with a duty of its
+  own for the "-" items below it ("(1) Bộ Y tế chỉ đạo …" then "- Chủ trì, phối hợp …"), unless
+  it ends with ":"; a list item of the heading's rank or higher ends it;
+- units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
+  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …"); a topic before a duty is passed over ("Về việc …:
+  Giao Bộ …");
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), and a sentence giving only a deadline right after a duty is that
-  duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018").
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") and the distribution list ("Nơi nhận") are
-not duties."""
+  duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018");
+- a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
+  ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
+  sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
+  Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"), a decision's execution article ("… chịu
+trách nhiệm thi hành Quyết định này") and the distribution list ("Nơi nhận") are not duties."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from engine.proposals.deadlines import NO_DEADLINE, ProposedDeadline, find_deadline
@@ -22,20 +32,40 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-_MARKER = re.compile(r"^\s*(?:[-+•*–—]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])")
+# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)", "a)" / "(a)", "-".
+_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)]|\(\d{1,2}\)"),
+            ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
+_RANKS = [kind for kind, _ in _MARKERS]
+_MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
+# A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
+# số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
-_TRIGGERS = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"), ("phan", "cong"))
+_TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
+             ("phan", "cong"))
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba"}
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
+# Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
+_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"))
+# Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
+_OFFICIALS = {"dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
+# A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
+# này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
+_EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi hanh\b")
+# A sentence ending so introduces the duties listed below it ("… các nhiệm vụ sau:").
+_INTRODUCES = ("nhu sau:", "sau day:", "noi dung sau:", "nhiem vu sau:")
+# "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
+# letter restates the duties above it.
+_CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
 
 
 @dataclass
@@ -45,6 +75,14 @@ class Proposal:
     lead_units: list[str]
     coordinating_units: list[str] = field(default_factory=list)
     deadline: ProposedDeadline = NO_DEADLINE
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    rank: int | None       # of its line's list marker (_RANKS); None outside a list
+    opens_item: bool       # the first sentence of a list item
+    item_goes_on: bool     # its line ends with ":" (the items below are parts of it)
 
 
 @dataclass
@@ -60,6 +98,26 @@ class _Clause:
     mentions: list[Mention]
     leads: list[str]
     coordinating: list[str]
+    lead_end: int = 0
+
+    def ends_with_leads(self) -> bool:
+        """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of
+        leads that the next clauses go on with."""
+        return bool(self.leads) and all(w in _FILLERS for w in self.words[self.lead_end:])
+
+    def opening_units(self) -> list[str]:
+        """The units the clause opens with ("UBND các huyện, thành phố; …")."""
+        return self._opening()[0]
+
+    def only_units(self) -> bool:
+        """The clause names units and nothing else: the list may go on after the next ";"."""
+        codes, end = self._opening()
+        return bool(codes) and all(w in _FILLERS for w in self.words[end:])
+
+    def _opening(self) -> tuple[list[str], int]:
+        if not self.mentions or self.mentions[0].start != 0:
+            return [], 0
+        return _chain(self.words, self.mentions, 0, _SEPARATORS)
 
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
@@ -67,25 +125,31 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     text = clean_text(text)
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
-    heading: list[str] = []
+    heading = _Heading()
     after_duty = False
-    for sentence, listed in _sentences(text[:MAX_TEXT]):
-        folded = fold(sentence)
+    for sentence in _sentences(text[:MAX_TEXT]):
+        sentence = _past_topic(sentence)
+        folded = fold(sentence.text)
         if folded.startswith("noi nhan"):
             break
-        if folded.startswith(_RECITALS) or "thong bao de" in folded:
+        heading.end_before(sentence)
+        if folded.startswith(_RECITALS) or "thong bao de" in folded or _EXECUTION.search(folded):
             after_duty = False
             continue
-        clauses = [_clause(part, matcher) for part in sentence.split(";") if part.strip()]
+        clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
         if clauses and _is_heading(clauses):
-            heading, after_duty = clauses[0].leads, False
+            heading, after_duty = _Heading(clauses[0].leads, sentence.rank), False
             continue
-        if not listed:
-            heading = []
-        found = _duties(sentence, clauses, heading if listed else [], reference)
+        if folded.rstrip().endswith(_INTRODUCES) or (
+                proposals and not sentence.opens_item and _is_closing(folded, clauses)):
+            after_duty = False
+            continue
+        # a heading's units are the subject of an item's first sentence; the next ones go on with it
+        found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference)
         if found:
             proposals.extend(found)
             after_duty = True
+            heading = heading.after_item(sentence, found[-1].lead_units)
         elif after_duty and proposals[-1].deadline is NO_DEADLINE:
             proposals[-1].deadline = find_deadline(folded, reference)
             after_duty = False
@@ -94,8 +158,35 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     return Extraction(proposals, truncated)
 
 
+def _past_topic(sentence: _Sentence) -> _Sentence:
+    """"Về việc hỗ trợ 20 xe cứu thương: Tỉnh căn cứ …" — the duty after the topic it answers."""
+    topic = _TOPIC.match(sentence.text)
+    return replace(sentence, text=sentence.text[topic.end():]) if topic else sentence
+
+
+@dataclass
+class _Heading:
+    """The units the list items below a line do their duties for: "1.3. Giao UBND các phường,
+    xã:" and its "-" items; or "(1) Bộ Y tế chỉ đạo …." and the "-" items that go on with Bộ Y
+    tế's duties. A list item of its rank or higher, or a line outside the list, ends it."""
+
+    leads: list[str] = field(default_factory=list)
+    rank: int | None = None   # of the heading's own marker; None: every list item below
+
+    def end_before(self, sentence: _Sentence) -> None:
+        if sentence.rank is None or (sentence.opens_item and self.rank is not None and sentence.rank <= self.rank):
+            self.leads, self.rank = [], None
+
+    def after_item(self, sentence: _Sentence, leads: list[str]) -> _Heading:
+        """A numbered item with a duty of its own heads the "-" items below it — unless it ends
+        with ":" (they are parts of its duty, not duties of their own)."""
+        if sentence.rank is None or sentence.rank == _RANKS.index("bullet") or sentence.item_goes_on:
+            return self
+        return _Heading(leads, sentence.rank)
+
+
 def _sentences(text: str):
-    """(sentence, is a list item) — wrapped lines joined, list items and sentences split."""
+    """The sentences, wrapped lines joined, list items and sentences split."""
     pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
     for line in text.splitlines():
         line = line.strip()
@@ -108,9 +199,10 @@ def _sentences(text: str):
     for line in (" ".join(p) for p in pieces):
         marker = _MARKER.match(line)
         body = line[marker.end():] if marker else line
-        for sentence in _SENTENCE_END.split(body):
-            if sentence.strip():
-                yield sentence.strip(), marker is not None
+        rank = _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
+        sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
+        for number, sentence in enumerate(sentences):
+            yield _Sentence(sentence, rank, marker is not None and number == 0, line.endswith(":"))
 
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
@@ -119,7 +211,7 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     leads, lead_end = _leads(words, mentions)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
-    return _Clause(part, words, mentions, leads, coordinating)
+    return _Clause(part, words, mentions, leads, coordinating, lead_end)
 
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
@@ -153,12 +245,24 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
         codes, end = _chain(words, mentions, n, _SEPARATORS)
         if words[end:end + 2] == ["chu", "tri"]:
             return codes, end
-    if mentions and mentions[0].start == 0:   # the units are the subject: "Sở Y tế khẩn trương …"
-        codes, end = _chain(words, mentions, 0, _SEPARATORS)
+    subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
+    if subject is not None:
+        codes, end = _chain(words, mentions, subject, _SEPARATORS)
         duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY):
             return codes, end
     return [], 0
+
+
+def _opens_sentence(words: list[str], mention: Mention) -> bool:
+    """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
+    "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …" — but "Chủ tịch UBND tỉnh …"
+    is the issuer speaking."""
+    allowed = _OFFICIALS | ({"chu", "tich"} if len(mention.codes) > 1 else set())
+    before = words[:mention.start]
+    while before and before[-1] in allowed:
+        before.pop()
+    return not before or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
@@ -172,25 +276,47 @@ def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list
 
 
 def _is_heading(clauses: list[_Clause]) -> bool:
-    """"1. Sở Tài chính:" or "Giao Sở Y tế:" — units and a colon, no duty of their own yet."""
+    """"1. Sở Tài chính:", "Giao Sở Y tế:", "1.3. Giao Ủy ban nhân dân các phường, xã, đặc khu" —
+    units (and a colon), no duty of their own yet."""
     only = clauses[0]
-    if len(clauses) > 1 or not only.leads or not only.words or only.words[-1] != ":":
+    words = only.words[:-1] if only.words and only.words[-1] == ":" else only.words
+    if len(clauses) > 1 or not only.leads or not words:
         return False
     inside = {i for m in only.mentions for i in range(m.start, m.end)}
-    others = {w for i, w in enumerate(only.words[:-1]) if i not in inside}
+    others = {w for i, w in enumerate(words) if i not in inside}
     return others <= _TITLES | _SEPARATORS | {w for t in _TRIGGERS for w in t}
+
+
+def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
+    """"Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở X và Thủ trưởng các đơn vị có liên quan triển
+    khai thực hiện." — units told to carry out what the letter said, and nothing else ("Giao Sở
+    X triển khai thực hiện." gives a task of its own)."""
+    if len(clauses) != 1 or not clauses[0].leads or folded.startswith("giao "):
+        return False
+    rest = [w for w in clauses[0].words[clauses[0].lead_end:] if w not in _FILLERS | _TITLES | {"lien", "/"}]
+    while rest and rest[-1] in {".", "!"}:
+        rest.pop()
+    return rest in _CLOSING
 
 
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date) -> list[Proposal]:
     groups: list[list[_Clause]] = []
+    extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
+    listing = False
     for clause in clauses:
+        if listing and (more := clause.opening_units()):
+            extra.setdefault(len(groups) - 1, []).extend(more)
+            groups[-1].append(clause)
+            listing = clause.only_units()
+            continue
+        listing = clause.ends_with_leads()
         if clause.leads or not groups:
             groups.append([clause])
         else:
             groups[-1].append(clause)
     duties = []
-    for group in groups:
-        leads = group[0].leads or heading
+    for number, group in enumerate(groups):
+        leads = list(dict.fromkeys(group[0].leads + extra.get(number, []))) or heading
         if not leads:
             continue
         text = "; ".join(c.text.strip() for c in group)

@@ -1,8 +1,10 @@
 """Units as directives name them, found in a sentence: by the organisation tree's names (also
 written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by code or name
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
-chính, Xây dựng"), and by the collective names of a tier ("UBND các huyện, thị xã, thành phố",
-"UBND các xã, phường") standing for every unit of that kind. Compared folded (engine.text.fold)."""
+chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
+các huyện, thị xã, thành phố", "UBND các xã, phường") standing for every unit of that kind, and by
+"các" before the first words several units' names share ("các Ban QLDA …"). Compared folded
+(engine.text.fold)."""
 from __future__ import annotations
 
 import re
@@ -26,7 +28,7 @@ _ABBREVIATIONS = {
     "vh , tt va dl": "van hoa , the thao va du lich", "vhttdl": "van hoa , the thao va du lich",
     "vh tt va dl": "van hoa , the thao va du lich",
     "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
-    "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa",
+    "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
 }
 # The words naming a tier of local government after "UBND các …", and the unit kind of that tier.
 _TIERS = {
@@ -36,8 +38,11 @@ _TIERS = {
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
-_LIST_HEADS = ("so", "ban")   # "các Sở: Tài chính, Xây dựng và …"
-_MAX_KEY = 16
+_LIST_HEADS = ("so", "ban", "bo")   # "các Sở: Tài chính, Xây dựng và …"
+_LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …", "các Bộ, cơ quan: …"
+# Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
+_RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
+_MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,17 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in tokens(name)[0] if w not in _JOINING and w[0].isalnum())
 
 
+def _only_related(following: list[str]) -> bool:
+    """"… liên quan" after a collective name, across other bodies it lists: ", địa phương liên quan",
+    "và các cơ quan có liên quan"."""
+    for at in range(len(following) - 1):
+        if following[at:at + 2] == ["lien", "quan"]:
+            return True
+        if following[at] not in _RELATED_FILLERS:
+            return False
+    return False
+
+
 class UnitMatcher:
     def __init__(self, units: Iterable[UnitRef]):
         self.units = {u.code: u for u in units}
@@ -113,6 +129,14 @@ class UnitMatcher:
             by_kind.setdefault(unit.kind, []).append(unit.code)
         self._by_kind = {kind: tuple(codes) for kind, codes in by_kind.items()}
         self._tiers: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # The first words (two or more) several units' names share: "các Ban Quản lý dự án" names
+        # every "Ban Quản lý dự án …". Not a committee's ("UBND các …" is a tier's, above).
+        self._shared: dict[tuple[str, ...], list[str]] = {}
+        for unit in self.units.values():
+            name = tuple(tokens(unit.name)[0])
+            if not any(name[:len(g)] == g for g in _GENERIC):
+                for end in range(2, min(len(name), _MAX_KEY)):
+                    self._shared.setdefault(name[:end], []).append(unit.code)
 
     @staticmethod
     def _add(keys: dict, key, code: str) -> None:
@@ -124,8 +148,8 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._collective(words, i) or self._departments(words, i) or self._list(words, i)
-                       or self._name(words, i) or self._capital(words, capitals, i))
+            mention = (self._collective(words, i) or self._list(words, i) or self._departments(words, i)
+                       or self._plural(words, i) or self._name(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
                 continue
@@ -175,29 +199,45 @@ class UnitMatcher:
             self._tiers[kinds] = tuple(c for kind in kinds for c in self._by_kind.get(kind, ()))
         return self._tiers[kinds]
 
+    def _plural(self, words: list[str], i: int) -> Mention | None:
+        """"các Ban QLDA chuyên ngành" — "các" and the longest start several names share."""
+        if words[i] != "cac":
+            return None
+        for end in range(min(len(words), i + _MAX_KEY), i + 2, -1):
+            codes = self._shared.get(tuple(words[i + 1:end]), ())
+            if len(codes) > 1:
+                return Mention(i, end, tuple(codes))
+        return None
+
     def _departments(self, words: list[str], i: int) -> Mention | None:
         """"các sở, ban, ngành" as every department — not when only the related ones are meant
-        ("các sở, ngành liên quan": the clerk names them)."""
+        ("các sở, ngành (, địa phương) liên quan": the clerk names them)."""
         for phrase in _DEPARTMENTS:
             end = i + len(phrase)
-            if tuple(words[i:end]) == phrase and words[end:end + 2] not in (["lien", "quan"], ["co", "lien"]):
+            if tuple(words[i:end]) == phrase and not _only_related(words[end:end + 8]):
                 codes = self._by_kind.get("department", ())
                 return Mention(i, end, codes) if codes else None
         return None
 
     def _list(self, words: list[str], i: int) -> Mention | None:
-        """"(các) Sở: Tài chính, Xây dựng và Nội vụ" — each name read with the head in front."""
+        """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
+        lực Việt Nam" — each name read with the head in front, or as it is."""
         start = i + (words[i] == "cac")
-        if start + 1 >= len(words) or words[start] not in _LIST_HEADS or words[start + 1] != ":":
+        if start >= len(words) or words[start] not in _LIST_HEADS:
             return None
-        head, j = words[start], start + 2
+        colon = start + 1 + next((len(p) for p in _LIST_OTHERS if words[start + 1:start + 1 + len(p)] == p), 0)
+        if colon >= len(words) or words[colon] != ":":
+            return None
+        head, j = words[start], colon + 1
         codes: list[str] = []
         while j < len(words):
-            named = self._name([head, *words[j:j + _MAX_KEY]], 0)
-            if named is None:
+            if (named := self._name([head, *words[j:j + _MAX_KEY]], 0)) is not None:
+                j += named.end - 1
+            elif (named := self._name(words, j)) is not None:
+                j = named.end
+            else:
                 break
             codes.extend(named.codes)
-            j += named.end - 1
             if j + 1 < len(words) and words[j] in {",", "va"} and words[j + 1] not in {",", ";"}:
                 j += 1
                 continue

@@ -184,15 +184,6 @@ def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Counts]:
     return sorted(rows, key=lambda o: (o.extra["unit_id"] != root_id, o.extra["name"]))
 
 
-def counted_under(session: Session, unit_id: int, *, own: bool = False) -> set[int]:
-    """The lead units whose assignments a report counts under `unit_id`: its sub-tree (`own`:
-    the unit alone, as the per-unit table's row for the root), with every unit reorganised into
-    one of those (_per_current_unit), so that a filtered report and the registry behind a row
-    count what the row counts."""
-    units = {unit_id} if own else org.subtree_ids(session, unit_id)
-    return units | {old for old, latest in org.latest_successors(session).items() if latest in units}
-
-
 def _per_current_unit(session: Session, scope: Scope) -> dict[int | None, Counts]:
     """The buckets per lead unit, a reorganised unit's counted under the unit that succeeds it
     today (a pre-2025 commune's under its new commune; the assignment still names the old one)."""

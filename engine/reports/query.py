@@ -15,7 +15,7 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
-from engine.reports.counts import DENOMINATORS, Scope, counted_under
+from engine.reports.counts import DENOMINATORS, Scope
 
 
 class BadReportQuery(EngineError):
@@ -81,12 +81,14 @@ class ReportQuery:
         units of their scope; lists name only the assignments they may see). None: the public,
         who see every unit's figures and nothing of secret documents."""
         visible_unit_ids = permissions.units_in_scope(session, asker) if asker is not None else None
+        if visible_unit_ids is not None:   # a unit's figures hold what its predecessors received
+            visible_unit_ids = org.with_predecessors(session, visible_unit_ids)
         unit_ids = visible_unit_ids
         if self.unit_code:
             unit = org.unit_by_code(session, self.unit_code)
             if unit is None or (visible_unit_ids is not None and unit.id not in visible_unit_ids):
                 raise BadReportQuery("Unit '%(code)s' does not exist or is outside your units.", code=self.unit_code)
-            unit_ids = counted_under(session, unit.id, own=self.unit_own)
+            unit_ids = org.with_predecessors(session, {unit.id} if self.unit_own else org.subtree_ids(session, unit.id))
         officer_id = None
         if self.officer:
             officer_id = session.scalar(select(User.id).where(User.username == self.officer))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.rulesets.loader import COMMON, read_ruleset
+from engine.scenarios.spec import is_scenario_path
 
 TARGETS = ("ruleset", "common")
 
@@ -56,18 +57,28 @@ def read_disk_file(processes_dir: str | Path, ruleset: str, path: str) -> DiskFi
 
 def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
                 common_paths: frozenset[str] = frozenset()) -> list[str]:
-    """Write every process file of `files` whose text differs from what the loader reads now.
+    """Write every process file (and scenario file) of `files` whose text differs from what the
+    loader reads now.
     Returns the written paths (relative to processes/)."""
     root = Path(processes_dir)
     written = []
     for path, text in sorted(files.items()):
-        if not path.endswith((".bpmn", ".dmn")) or read_disk_file(root, ruleset, path).text == text:
+        if is_scenario_path(path):  # a ruleset's own test data: never common
+            if _read(root / ruleset / path) == text:
+                continue
+            folder, target = ruleset, root / ruleset / path
+        elif not path.endswith((".bpmn", ".dmn")) or read_disk_file(root, ruleset, path).text == text:
             continue
-        folder = COMMON if path in common_paths else ruleset
-        target = root / folder / safe_path(path)
+        else:
+            folder = COMMON if path in common_paths else ruleset
+            target = root / folder / safe_path(path)
         _atomic_write(target, text)
         written.append(f"{folder}/{path}")
     return written
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, str]) -> list[str]:

@@ -22,12 +22,18 @@ from engine.rulesets.foreign import as_utf8, utf8_text
 from engine.rulesets.loader import NS, SAFE_XML, BundleSource
 from engine.rulesets.models import BundleStatus, DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
+from engine.scenarios import service as scenarios
+from engine.scenarios.spec import scenario_files
 
 MAX_XML = 2 * 1024 * 1024
 
 
 class DraftError(EngineError):
     pass
+
+
+class ScenariosFailed(DraftError):
+    """Publishing a version whose scenario files do not all pass."""
 
 
 class DiskConflict(DraftError):
@@ -116,7 +122,9 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
     published = session.scalar(select(ProcessBundle).where(
         ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
     base = published or session.get_one(ProcessBundle, draft.base_bundle_id)
-    source = BundleSource(draft.ruleset, {**base.files, draft.path: xml}, base.settings)
+    # Scenario files written since (test data, not process) go on with the draft's version.
+    tests = scenario_files(scenarios.working_bundle(session, draft.ruleset).files)
+    source = BundleSource(draft.ruleset, {**base.files, **tests, draft.path: xml}, base.settings)
     # A dropped process that another file calls always fails the callers' check too; this
     # problem says, in the file being saved, what the save would break.
     dropped = dropped_calls(base.files, draft.path, xml)
@@ -181,7 +189,12 @@ def discard(session: Session, draft: ProcessDraft, actor) -> None:
 
 def publish_version(session: Session, processes_dir: str | Path, bundle: ProcessBundle, actor) -> list[str]:
     """Put `bundle` into force for new directives (also an earlier one: a rollback) and write its
-    process files back to disk so `dondoc ruleset load` reads the same thing."""
+    process and scenario files back to disk so `dondoc ruleset load` reads the same thing.
+    Refused while any of its scenario files fails."""
+    failed = scenarios.failing(scenarios.run_version(session, bundle))
+    if failed:
+        raise ScenariosFailed("Version %(number)s was not published: %(count)s scenario file(s) fail: %(files)s.",
+                              number=bundle.number, count=len(failed), files=", ".join(r.path for r in failed))
     previous = session.scalar(select(ProcessBundle).where(
         ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
     publish_bundle(session, bundle, actor=actor)

@@ -79,7 +79,8 @@ def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, ac
             "process": instance.process_id}
         return plan
     _compiled, workflow = runtime._load(session, instance)
-    diffs = _diff(workflow, new.specs[instance.process_id], new.subprocess_specs(instance.process_id))
+    diffs = _diff(workflow, new.specs[instance.process_id], new.subprocess_specs(instance.process_id),
+                  unchanged_files(current.files, target.files))
     _describe(plan, diffs)
     if dry_run:
         return plan
@@ -110,16 +111,41 @@ def _refusal(instance: WorkflowInstance, current: ProcessBundle,
     return None
 
 
-def _diff(workflow, new_spec, new_deps: dict) -> list[tuple]:
+def _diff(workflow, new_spec, new_deps: dict, unchanged: frozenset[str]) -> list[tuple]:
     """(workflow or sub-workflow, SpecDiff, WorkflowDiff, new spec) for the instance and each
     running sub-process; SpecDiff is None when a sub-process's spec is gone. This is
-    diff_workflow() keeping the SpecDiffs, which say what was added and what changed."""
+    diff_workflow() keeping the SpecDiffs, which say what was added and what changed. A spec
+    read from a file in `unchanged` has no changes, whatever its compiled objects say (they
+    differ by what SpiffWorkflow wires while running, not by what the admin edited)."""
     pairs = [(workflow, new_spec)] + [(sub, new_deps.get(sub.spec.name)) for sub in workflow.subprocesses.values()]
     result = []
     for wf, spec in pairs:
-        spec_diff = SpecDiff(REGISTRY, wf.spec, spec) if spec is not None else None
+        spec_diff = _spec_diff(wf.spec, spec, wf.spec.file in unchanged) if spec is not None else None
         result.append((wf, spec_diff, WorkflowDiff(wf, spec_diff) if spec_diff else None, spec))
     return result
+
+
+def _spec_diff(old_spec, new_spec, unchanged: bool) -> SpecDiff:
+    """SpecDiff, also aligning (by id) the task specs it cannot reach from the start task: the
+    event sub-processes, which the start task triggers without having them as outputs."""
+    spec_diff = SpecDiff(REGISTRY, old_spec, new_spec)
+    for task_spec in old_spec.task_specs.values():
+        if task_spec not in spec_diff.alignment:
+            aligned = spec_diff.alignment[task_spec] = new_spec.task_specs.get(task_spec.name)
+            if aligned is not None:
+                spec_diff.comparisons[task_spec] = spec_diff._compare_task_specs(task_spec, aligned)
+    if unchanged:
+        spec_diff.comparisons = dict.fromkeys(spec_diff.comparisons, [])
+        spec_diff.added = []
+    return spec_diff
+
+
+def unchanged_files(old: dict[str, str], new: dict[str, str]) -> frozenset[str]:
+    """BPMN files with the same text in both versions, when no decision table changed either
+    (a business rule task carries its table: a changed table changes the diagrams using it)."""
+    if any(old.get(p) != new.get(p) for p in set(old) | set(new) if p.endswith(".dmn")):
+        return frozenset()
+    return frozenset(p for p, text in old.items() if p.endswith(".bpmn") and new.get(p) == text)
 
 
 def _describe(plan: MigrationPlan, diffs: list[tuple]) -> None:

@@ -18,9 +18,18 @@ from engine.imports import ImportFailed, edxml, excel
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.runtime.models import WorkItem
+from tests.api.test_api import register_and_classify
 
 FILES = Path(__file__).parent / "files"
 MESSAGE = (FILES / "edxml_message.xml").read_bytes()
+
+
+def _leads(engine) -> dict[str, str]:
+    """{directive symbol: code of its assignment's lead unit}"""
+    with engine.db.session() as s:
+        return dict(s.execute(select(Directive.symbol, Unit.code)
+                              .join(Assignment, Assignment.directive_id == Directive.id)
+                              .join(Unit, Unit.id == Assignment.lead_unit_id)).all())
 
 
 def _count(engine, model) -> int:
@@ -176,11 +185,26 @@ def test_excel_rows_naming_a_reorganised_unit_go_to_its_successor_when_issued_af
         clerk = org.users_by_name(s, ["clerk"])[0]
     for item_id in classify:
         loaded.runtime.complete(item_id, {"tracked": "on"}, clerk)
+    leads = _leads(loaded)
     with loaded.db.session() as s:
-        leads = dict(s.execute(select(Directive.symbol, Unit.code)
-                               .join(Assignment, Assignment.directive_id == Directive.id)
-                               .join(Unit, Unit.id == Assignment.lead_unit_id)).all())
         coordinating = s.scalars(select(Unit.code).join(AssignmentUnit, AssignmentUnit.unit_id == Unit.id)
                                  .where(AssignmentUnit.role != "lead")).all()
     assert leads == {"10/2025/KH-UBND": "SKHDT", "11/2026/KH-UBND": "STC"}
     assert coordinating == ["SXD"]  # the merged department is the lead now, not also coordinating
+
+
+def test_registered_through_the_api_a_reorganised_unit_keeps_its_old_tasks_and_its_successor_reports_them(
+        as_user, loaded):
+    """POST /directives: a directive issued before the merger keeps naming the merged department;
+    one issued after goes to its successor; the successor's summary counts both."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SKHDT", "Sở Kế hoạch và Đầu tư", parent_code="UBND", kind="department")
+        org.retire_unit(s, "SKHDT", date(2025, 3, 1), successor_code="STC")
+    clerk = as_user("clerk")
+    for symbol, issued_on in (("10/2025/KH-UBND", "10/01/2025"), ("11/2026/KH-UBND", "12/02/2026")):
+        register_and_classify(clerk, {"symbol": symbol, "issued_on": issued_on, "issuer": "UBND tỉnh",
+                                      "summary": "Kế hoạch", "assignments": [
+                                          {"content": "Giải ngân vốn", "lead_unit": "SKHDT", "deadline_days": 5}]})
+    assert _leads(loaded) == {"10/2025/KH-UBND": "SKHDT", "11/2026/KH-UBND": "STC"}
+    summary = clerk("GET", "/reports/summary?unit=STC").get_json()
+    assert summary["total"]["total"] == 2 and [u["code"] for u in summary["units"]] == ["STC"]

@@ -17,6 +17,8 @@ from engine.org import service as org
 from engine.org.models import Unit
 from engine.reports import counts
 from engine.reports.counts import Scope
+from engine.reports.query import ReportQuery
+from tests.conftest import fresh_database_url, make_engine
 from tests.scenarios.drive import Scenario
 
 
@@ -133,3 +135,48 @@ def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scena
     [row] = rows
     assert (row.extra["code"], row.extra["name"], row.overdue) == ("xa-22015", "Phường Tuy Hòa", 1)
     assert [(r.extra["code"], r.overdue) for r in tree] == [("xa-22015", 1)]
+    # the new ward's own report (the report page's and the API's unit scope) holds the task its
+    # predecessor received; so does the table of a user of that ward, by their own unit
+    with sc.engine.db.session() as s:
+        query = ReportQuery.from_args({"unit": "xa-22015", "period": "2025"}, date(2026, 1, 5))
+        scope = query.scope(s, None)
+        ward = org.require_unit(s, "xa-22015")
+        assert counts.total(s, scope).overdue == 1
+        assert [(r.extra["code"], r.overdue) for r in counts.by_subtree(s, scope, ward.id)] == [("xa-22015", 1)]
+        merged_in = org.with_predecessors(s, {ward.id}) - {ward.id}
+        latest = org.latest_successors(s)
+        assert old.id in merged_in and all(latest[u] == ward.id for u in merged_in)  # Phường 1, 2… of Tuy Hòa
+
+
+def test_a_backup_made_under_the_old_tree_is_restored_then_mapped_by_the_seed(engine, clock, tmp_path):
+    """A pre-2025 Phú Yên deployment (its own codes) backed up, restored onto a fresh database and
+    seeded as today's Đắk Lắk: its units are closed with their successors, not duplicated."""
+    with engine.db.session() as s:
+        org.create_unit(s, "PY", "UBND tỉnh Phú Yên", kind="province")
+        org.create_unit(s, "PY-VP", "Văn phòng Ủy ban nhân dân tỉnh Phú Yên", parent_code="PY", kind="department",
+                        tracking_office=True)
+        org.create_unit(s, "PY-STTTT", "Sở Thông tin và Truyền thông tỉnh Phú Yên", parent_code="PY",
+                        kind="department")
+        org.create_unit(s, "PY-TH", "UBND thành phố Tuy Hòa", parent_code="PY", kind="district")
+        org.create_unit(s, "PY-P1", "UBND phường 1", parent_code="PY-TH", kind="commune")
+    archive = tmp_path / "phu-yen.tar.gz"
+    assert CliRunner().invoke(cli, ["backup", str(archive)], obj=engine).exit_code == 0
+    with fresh_database_url(tmp_path, "restored") as url:
+        restored = make_engine(url, clock, tmp_path=tmp_path / "restored")
+        try:
+            assert CliRunner().invoke(cli, ["restore", str(archive)], obj=restored).exit_code == 0
+            assert "5 adopted from the old tree" in _seed(restored, "66")
+            with restored.db.session() as s:
+                latest = org.latest_successors(s)
+                py, stttt, p1 = (org.require_unit(s, c) for c in ("PY", "PY-STTTT", "PY-P1"))
+                assert (py.valid_to, latest[py.id]) == (date(2025, 7, 1), org.require_unit(s, "tinh-66").id)
+                assert (stttt.valid_to, latest[stttt.id]) == (date(2025, 3, 1), org.require_unit(s, "tinh-66-skhcn").id)
+                assert s.get(Unit, latest[p1.id]).name == "Phường Tuy Hòa"
+                assert org.unit_by_code(s, "cu-tinh-54") is None and org.unit_by_code(s, "cu-xa-22015") is None
+                # the planned units below an adopted one hang below it
+                assert org.require_unit(s, "cu-tinh-54-stnmt").parent_id == py.id
+                # the old province's office, closed, hands the tracking over to today's
+                assert org.tracking_office(s).code == "tinh-66-vp"
+                assert org.require_unit(s, "PY-VP").successor_id == org.require_unit(s, "tinh-66-vp").id
+        finally:
+            restored.close()

@@ -91,6 +91,85 @@ def test_sentences_that_assign_nothing_are_not_proposed():
     assert propose(text, UNITS, TODAY).proposals == []
 
 
+def test_an_opening_that_introduces_the_list_and_a_closing_that_restates_it_are_not_tasks():
+    text = ("UBND tỉnh yêu cầu Sở Tài chính, Sở Xây dựng và UBND các huyện, thị xã triển khai các nội dung như sau:\n"
+            "1. Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát dự toán.\n"
+            "Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở Tài chính và Thủ trưởng các đơn vị có liên quan triển khai "
+            "thực hiện./.")
+    assert summary(text) == [(["STC"], ["SXD"], deadlines.NONE, None)]
+    # alone, "triển khai thực hiện" is the task: nothing above it restated; so it is as a list item or given
+    assert one("Yêu cầu Sở Xây dựng triển khai thực hiện.").lead_units == ["SXD"]
+    for text in ("1. Giao Sở Tài chính rà soát dự toán.\n2. Yêu cầu Sở Xây dựng triển khai thực hiện.",
+                 "Giao Sở Tài chính rà soát dự toán. Giao Sở Xây dựng triển khai thực hiện."):
+        assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+def test_items_under_a_numbered_duty_go_on_with_its_unit_and_an_official_opens_a_duty():
+    text = ("Phó Chủ tịch UBND tỉnh kết luận như sau:\n"
+            "(1) Sở Tài chính chủ trì rà soát dự toán, hoàn thành trước ngày 30/11/2026.\n"
+            "- Chỉ đạo các phòng chuyên môn chuẩn bị số liệu.\n"
+            "- Chủ trì, phối hợp với Sở Xây dựng hoàn thiện hồ sơ.\n"
+            "(2) Đồng chí Giám đốc Sở Xây dựng trực tiếp chỉ đạo kiểm tra; báo cáo hằng tháng trước ngày 25.\n"
+            "Chủ tịch UBND tỉnh đề nghị các cơ quan, đơn vị khẩn trương thực hiện.")
+    assert summary(text) == [(["STC"], [], deadlines.BEFORE, date(2026, 11, 30)), (["STC"], [], deadlines.NONE, None),
+                             (["STC"], ["SXD"], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.MONTHLY, date(2026, 2, 25))]
+    # an item that ends with ":" lists parts of its own duty, not duties of their own
+    assert len(propose("1. Giao Sở Tài chính rà soát các khoản sau:\n- chi thường xuyên;\n- chi đầu tư.",
+                       UNITS, TODAY).proposals) == 1
+
+
+def test_a_heading_without_a_colon_heads_the_first_sentence_of_each_item_below_it():
+    text = ("1.3. Giao Ủy ban nhân dân các xã, phường\n"
+            "- Phối hợp rà soát dữ liệu số nhà.\n"
+            "- Trên cơ sở dữ liệu được cung cấp, Ủy ban nhân dân các xã, phường tổ chức cập nhật. Thời gian hoàn "
+            "thành trước ngày 31 tháng 12 năm 2026.\n"
+            "2. Về phần mềm dùng chung\n"
+            "- Giao Sở Xây dựng chủ trì khảo sát hiện trạng.")
+    assert summary(text) == [(["P-D", "X-C"], [], deadlines.NONE, None),
+                             (["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 12, 31)),
+                             (["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_topic_before_the_duty_an_opening_before_the_subject_and_a_list_of_bodies():
+    text = ("1. Về việc hỗ trợ xe cứu thương: Giao Sở Tài chính nghiên cứu, tổng hợp kiến nghị.\n"
+            "2. Trên cơ sở đề nghị của các địa phương, Sở Xây dựng khẩn trương rà soát, báo cáo trước ngày "
+            "10/12/2026.\n"
+            "3. Các Sở, ngành: Tài chính, Xây dựng, Văn phòng UBND tỉnh rà soát việc thực hiện.")
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None), (["SXD"], [], deadlines.BEFORE, date(2026, 12, 10)),
+                             (["STC", "SXD", "VP"], [], deadlines.NONE, None)]
+
+
+def test_an_execution_article_and_related_bodies_name_no_lead():
+    assert propose("Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính; Chủ tịch UBND các huyện, thị xã chịu "
+                   "trách nhiệm thi hành Quyết định này./.", UNITS, TODAY).proposals == []
+    found = one("Giao Sở Tài chính, Sở Xây dựng và các sở, ngành, địa phương liên quan triển khai Nghị quyết.")
+    assert found.lead_units == ["STC", "SXD"]
+
+
+def test_a_duty_after_a_recital_that_ends_as_follows_and_a_responsibility_given():
+    text = ("Thực hiện Công văn số 6028/BTTT-CBC ngày 03/12/2026 của Bộ; UBND tỉnh có ý kiến như sau: Sở Xây dựng "
+            "chủ trì, phối hợp với Sở Tài chính rà soát, báo cáo trước ngày 15/12/2026./.\n"
+            "UBND tỉnh giao trách nhiệm Sở Tài nguyên và Môi trường kiểm tra, báo cáo kịp thời.")
+    assert summary(text) == [(["SXD"], ["STC"], deadlines.BEFORE, date(2026, 12, 15)),
+                             (["STNMT"], [], deadlines.NONE, None)]
+
+
+def test_a_list_of_leads_goes_on_after_semicolons_and_a_plural_names_units_sharing_a_name():
+    units = UnitMatcher([*UNITS.units.values(),
+                         UnitRef("QLDA-GT", "Ban Quản lý dự án các công trình giao thông", "board"),
+                         UnitRef("QLDA-DD", "Ban Quản lý dự án các công trình dân dụng", "board"),
+                         UnitRef("KKT", "Ban Quản lý Khu kinh tế", "agency")])
+    text = ("Giao các sở, ngành tỉnh; UBND các huyện, thị xã; các Ban QLDA chuyên ngành tỉnh báo cáo tình hình "
+            "giải ngân. Yêu cầu gửi báo cáo về Sở Kế hoạch và Đầu tư trước ngày 23/5/2026.")
+    [found] = propose(text, units, TODAY).proposals
+    assert sorted(found.lead_units) == ["H-A", "QLDA-DD", "QLDA-GT", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "TX-B"]
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.BEFORE, date(2026, 5, 23))
+    # two duties after a semicolon stay two
+    assert [p.lead_units for p in propose("Giao Sở Tài chính rà soát; Sở Xây dựng kiểm tra.", units,
+                                          TODAY).proposals] == [["STC"], ["SXD"]]
+
+
 @pytest.mark.parametrize("phrase, kind, due, extra", [
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
@@ -99,6 +178,7 @@ def test_sentences_that_assign_nothing_are_not_proposed():
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
     ("hoàn thành trong quý III/2026", deadlines.WITHIN_QUARTER, date(2026, 9, 30), None),
     ("hoàn thành trong quý 1 năm 2027", deadlines.WITHIN_QUARTER, date(2027, 3, 31), None),
+    ("đảm bảo hoàn thành công trình trong năm 2026", deadlines.WITHIN_YEAR, date(2026, 12, 31), None),
     ("báo cáo định kỳ hằng tháng trước ngày 20", deadlines.MONTHLY, date(2026, 2, 20), 20),
     ("báo cáo hàng tháng, chậm nhất vào ngày 5", deadlines.MONTHLY, date(2026, 3, 5), 5),
     ("báo cáo UBND tỉnh trong 30 ngày làm việc", deadlines.WORKING_DAYS, None, 30),

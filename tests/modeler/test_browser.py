@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
+from engine.clock import VN_TZ
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import WorkflowInstance
 from tests.conftest import PASSWORD, screenshot
@@ -42,8 +43,8 @@ def sign_in(page, username: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def open_editor(page) -> None:
-    page.goto(f"{page.base}/modeler/edit/{ASSIGNMENT}")
+def open_editor(page, path: str = ASSIGNMENT) -> None:
+    page.goto(f"{page.base}/modeler/edit/{path}")
     page.wait_for_selector("body[data-modeler-ready=true]")
 
 
@@ -78,6 +79,7 @@ def test_admin_changes_reminder_timer_saves_and_publishes(page, loaded, org_tree
     page.wait_for_url("**/modeler/versions/*")
     assert "working_days_before(deadline, 5)" in page.content()
     page.click("#publish")
+    page.click("#confirm-publish")  # the confirmation page
     page.wait_for_selector(".flash")
     screenshot(page, "modeler-version")
     new = start_assignment(loaded, org_tree, "2/2026/QĐ-UBND")
@@ -130,3 +132,73 @@ def test_a_foreign_file_is_uploaded_shown_with_its_problems_and_warnings_and_dow
     assert info.value.suggested_filename == ASSIGNMENT
     downloaded = Path(info.value.path()).read_text(encoding="utf-8")
     assert 'name="Tổ công tác"' in downloaded and 'camunda:formKey="embedded:x"' in downloaded
+
+
+REGISTRATION_DAYS = 'working_deadline(issued_on, setting("deadlines.registration", 2))'
+
+
+def test_admin_tests_a_deadline_change_with_a_scenario_before_publishing(page, loaded, org_tree):
+    """Registration 2 → 3 working days: the admin writes a scenario expecting the new due date,
+    runs it (fails), changes the deadline through the editor's save call, runs it again
+    (passes) and publishes with the confirmation; a new directive gets the new date."""
+    from engine.directives import service as directives
+    from engine.runtime.models import WorkItem
+
+    sign_in(page, "admin")
+    page.goto(f"{page.base}/modeler/")
+    page.click("#process-tests")
+    page.click("#new-scenario")
+    page.fill("#scenario-name", "han-phan-loai")
+    page.fill("#scenario-text", SCENARIO_3_DAYS)
+    page.click("#save-scenario")
+    page.wait_for_url("**/modeler/scenarios/")
+    page.click("#run-scenarios")
+    row = page.locator('#scenario-results tr[data-file="scenarios/han-phan-loai.toml"]')
+    assert "failed" in row.get_attribute("class")
+    assert "Mong đợi: việc «classify» hạn 24/02/2026" in row.inner_text() and "hạn 23/02/2026" in row.inner_text()
+    screenshot(page, "modeler-scenario-failed")
+
+    open_editor(page, "directive.bpmn")  # the change goes through the editor's own save call
+    answer = page.evaluate("""async ([before, after]) => {
+        const data = JSON.parse(document.getElementById('modeler-data').textContent);
+        const sent = await fetch(data.saveUrl, {method: 'POST', body: JSON.stringify(
+            {xml: data.xml.replace(before, after), comment: 'Phân loại trong 3 ngày làm việc'}),
+            headers: {'Content-Type': 'application/json', 'X-CSRFToken': data.csrf}});
+        return sent.json(); }""", [REGISTRATION_DAYS, REGISTRATION_DAYS.replace("2))", "2) + 1)")])
+    assert answer["ok"], answer
+    version_url = page.base + answer["versionUrl"]
+
+    page.goto(f"{page.base}/modeler/scenarios/")
+    page.click("#run-scenarios")
+    assert "ok" in row.get_attribute("class"), row.inner_text()
+
+    page.goto(version_url)
+    page.click("#publish")
+    files = page.locator("#publish-files").inner_text()
+    assert "directive.bpmn" in files and "scenarios/han-phan-loai.toml" in files
+    assert "Đạt" in page.locator("#publish-scenarios").inner_text()
+    screenshot(page, "modeler-publish-confirmation")
+    page.click("#confirm-publish")
+    page.wait_for_selector(".flash")
+    new = directives.register(loaded, {"symbol": "9/UBND-VP", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+                                       "summary": "Về việc Y"}, [{"content": "Báo cáo", "lead_unit": "STC",
+                                                                  "deadline": "06/03/2026"}], org_tree["clerk"])
+    with loaded.db.session() as s:
+        item = s.scalars(select(WorkItem).where(WorkItem.directive_id == new.id,
+                                                WorkItem.element_id == "classify")).one()
+    assert item.due_at.astimezone(VN_TZ).date().isoformat() == "2026-02-24"
+
+
+SCENARIO_3_DAYS = '''title = "Phân loại trong 3 ngày làm việc"
+[given]
+on = "12/02/2026 09:00"
+[given.directive]
+symbol = "101/UBND-VP"
+issued_on = "12/02/2026"
+[[given.directive.tasks]]
+content = "Báo cáo"
+lead_unit = "STC"
+deadline = "06/03/2026"
+[given.expect]
+work_items = [{ task = "classify", due = "24/02/2026", role = "clerk" }]
+'''

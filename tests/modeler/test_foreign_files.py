@@ -69,7 +69,8 @@ def published(client, body: dict) -> None:
     bundle_id = body["versionUrl"].rstrip("/").rsplit("/", 1)[-1]
     page = client.get(body["versionUrl"]).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert client.post(f"/modeler/versions/{bundle_id}/publish", data={"csrf_token": token}).status_code == 302
+    answer = client.post(f"/modeler/versions/{bundle_id}/publish", data={"csrf_token": token, "confirmed": "yes"})
+    assert answer.status_code == 302
 
 
 def test_a_non_executable_process_is_a_warning_in_the_save_answer_the_version_page_and_the_editor(app):

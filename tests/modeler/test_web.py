@@ -65,7 +65,7 @@ def test_save_publish_diff_and_migrate_through_the_pages(app, loaded, org_tree):
     dry = admin.post(f"/modeler/versions/{version_id}/migrate",
                      data={"instance_id": str(running.id), "mode": "dry-run", "csrf_token": token})
     assert dry.status_code == 200 and f'data-instance="{running.id}" class="ok"' in dry.get_data(as_text=True)
-    published = admin.post(f"/modeler/versions/{version_id}/publish", data={"csrf_token": token})
+    published = admin.post(f"/modeler/versions/{version_id}/publish", data={"csrf_token": token, "confirmed": "yes"})
     assert published.status_code == 302
     moved = admin.post(f"/modeler/versions/{version_id}/migrate",
                        data={"instance_id": str(running.id), "mode": "migrate", "csrf_token": token})

@@ -130,8 +130,9 @@ def organisation():
             flash(_("The organisation was not seeded: %(reason)s", reason=engine_message(exc)), "error")
             status = 400
         else:
-            flash(_("%(province)s: %(created)s units created, %(existing)s already there.", province=result.province,
-                    created=result.created, existing=result.existing), "success")
+            flash(_("%(province)s: %(created)s units created, %(adopted)s adopted from the old tree, %(existing)s "
+                    "already there.", province=result.province, created=result.created, adopted=result.adopted,
+                    existing=result.existing), "success")
             return redirect(url_for("admin.organisation"))
     with engine().db.reading() as session:
         seeded = [(unit, _unit_counts(session, unit)) for unit in session.scalars(

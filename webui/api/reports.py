@@ -43,12 +43,14 @@ def report_summary():
     user = api_user()
     with engine().db.reading() as session:
         units = permissions.units_in_scope(session, user)
+        if units is not None:   # a unit's figures hold what its predecessors received
+            units = org.with_predecessors(session, units)
         code = request.args.get("unit")
         if code:
             unit = org.unit_by_code(session, code)
             if unit is None or (units is not None and unit.id not in units):
                 raise ApiError(400, "bad_request", "Unknown unit %(unit)s.", unit=code)
-            units = org.subtree_ids(session, unit.id)
+            units = org.with_predecessors(session, org.subtree_ids(session, unit.id))
         scope = counts.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
                                end=_date_arg("end", None), unit_ids=units, origin=origin)
         return jsonify({"as_of": scope.as_of.isoformat(), "denominator": denominator, "origin": origin,

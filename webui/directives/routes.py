@@ -239,6 +239,7 @@ DEADLINE_KINDS = {
     "no_later_than": "no later than the day",
     "within_month": "within the month",
     "within_quarter": "within the quarter",
+    "within_year": "within the year",
     "monthly": "every month, before day %(day)s",
     "working_days": "within %(days)s working days",
     "none": "no deadline",

@@ -1,5 +1,6 @@
 """Process modeler for process admins (soạn thảo quy trình): bpmn-js editing, checked
-versions, publishing and rollback, migration of running instances."""
+versions, publishing and rollback, migration of running instances, process tests (scenario files)."""
+from webui.modeler import scenarios as _scenarios  # noqa: F401 — its routes join the blueprint
 from webui.modeler.routes import blueprint, nav_links
 
 __all__ = ["blueprint", "nav_links"]

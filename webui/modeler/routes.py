@@ -196,12 +196,19 @@ def version(bundle_id: int):
 @blueprint.post("/versions/<int:bundle_id>/publish")
 @login_required(permissions.may_model_processes)
 def publish(bundle_id: int):
+    """Publish after the confirmation page (scenarios.confirm_publish); refused, nothing changed,
+    while a scenario file of the version fails."""
     eng = engine()
+    if request.form.get("confirmed") != "yes":
+        return redirect(url_for("modeler.confirm_publish", bundle_id=bundle_id))
     try:
         with eng.db.session() as session:
             bundle = _bundle_or_404(session, bundle_id)
             written = drafts.publish_version(session, eng.settings.processes_dir, bundle, current_user())
             number = bundle.number
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+        return redirect(url_for("modeler.confirm_publish", bundle_id=bundle_id))
     except (OSError, RulesetError) as exc:
         flash(_("Publishing failed, nothing changed: %(error)s", error=str(exc)), "error")
         return redirect(url_for("modeler.version", bundle_id=bundle_id))
