@@ -72,3 +72,20 @@ def test_the_registry_behind_a_figure_says_which_report_and_refuses_bad_argument
 def test_the_dashboard_writes_rates_as_the_report_files_do(app):
     page = signed_in(app, "chanhvp").get(f"/reports?{Q1}").get_data(as_text=True)
     assert "66,67 %" in page and "66.67" not in page  # docx/pdf: "Tỷ lệ hoàn thành: 66,67 %" (test_exports)
+
+
+def test_the_export_behind_a_figure_lists_its_tasks_and_says_which_report(app):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from webui.assignments.export import TITLE_ROWS
+
+    browser = signed_in(app, "chanhvp")
+    link = f"/assignments?{Q1}&outcome=overdue&unit=STC"
+    response = browser.get(link.replace("/assignments?", "/assignments/export.xlsx?"))
+    sheet = load_workbook(BytesIO(response.data)).active
+    title = [sheet.cell(row=n, column=1).value for n in range(1, TITLE_ROWS)]
+    assert "Danh sách nhiệm vụ được giao từ ngày 01/01/2026 đến ngày 31/03/2026" in title
+    assert any("Tính đến ngày: 31/03/2026" in (line or "") for line in title), title
+    assert sheet.max_row - TITLE_ROWS - 1 == listed(browser, link) == 3

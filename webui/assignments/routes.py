@@ -116,8 +116,15 @@ def export():
                     headers={"Content-Disposition": attachment(_export_name(q))})
 
 
+def _assigned_between(q: registry.AssignmentQuery) -> tuple[date | None, date | None]:
+    """The days the list's tasks were assigned between: a report's period behind a figure."""
+    if q.report is not None:
+        return q.report.start, q.report.end
+    return q.period_from, q.period_to
+
+
 def _export_title(eng, session, q: registry.AssignmentQuery) -> Title:
-    start, end = vn_date(q.period_from), vn_date(q.period_to)
+    start, end = (vn_date(day) for day in _assigned_between(q))
     if start and end:
         title = _("List of assignments given from %(start)s to %(end)s", start=start, end=end)
     elif start or end:
@@ -142,12 +149,13 @@ def _filter_words(session, q: registry.AssignmentQuery) -> list[tuple[str, str |
             (_("Urgency"), str(URGENCY_LABELS[q.urgency]) if q.urgency else None),
             (_("Assigned by"), origins.get(q.origin, q.origin) if q.origin else None),
             (_("Meeting difficulties"), _("Yes") if q.blocked else None),
-            (_("Search"), f"“{q.text}”" if q.text.strip() else None)]
+            (_("Search"), f"“{q.text}”" if q.text.strip() else None),
+            (_("As of"), vn_date(q.report.as_of) if q.report is not None else None)]
 
 
 def _export_name(q: registry.AssignmentQuery) -> str:
     """nhiệm-vụ_01-01-2026_31-03-2026.xlsx: the period asked for, or the export day."""
-    start, end = (vn_date(day).replace("/", "-") for day in (q.period_from, q.period_to))
+    start, end = (vn_date(day).replace("/", "-") for day in _assigned_between(q))
     if start and end:
         period = f"{start}_{end}"
     elif start or end:
