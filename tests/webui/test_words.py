@@ -30,9 +30,9 @@ def test_a_coordinating_unit_reads_names_and_its_reply_is_an_opinion(loaded, bro
     assert "Đơn vị phối hợp gửi ý kiến, kết quả phối hợp" in page  # the history says so too
     assert "Phần phối hợp: Đã gửi ý kiến phối hợp" in page and "Đã hoàn thành" not in page
     with loaded.db.session() as s:
-        told = s.scalars(select(Notification).where(Notification.kind == "contribution")).one()
-        assert told.subject == "Đơn vị phối hợp đã gửi ý kiến về nhiệm vụ theo văn bản 45/2026/QĐ-UBND"
-        assert told.body.startswith("Sở Xây dựng: Đồng ý số liệu")
+        told = s.scalars(select(Notification).where(Notification.kind == "coordination_answered")).one()
+        assert told.subject == "Sở Xây dựng gửi ý kiến, kết quả phối hợp: nhiệm vụ theo văn bản 45/2026/QĐ-UBND"
+        assert told.body.startswith("Ý kiến, kết quả phối hợp của Sở Xây dựng: Đồng ý số liệu")
 
 
 def test_inbox_rows_are_titled_by_the_task_with_the_step_as_label(loaded, assigned, browser):
