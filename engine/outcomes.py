@@ -62,6 +62,10 @@ TERMS = {
 }
 # The regulation's four buckets: what reports count and rate. Not started counts as in progress.
 BUCKETS = (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.IN_PROGRESS, Outcome.OVERDUE)
+# The sums a report shows beside the buckets (engine.reports.counts.Counts.done, .fallen_due),
+# by name, so that a figure can name the tasks behind it.
+GROUPS = {"done": (Outcome.DONE_ON_TIME, Outcome.DONE_LATE),
+          "fallen_due": (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.OVERDUE)}
 BLOCKED = "blocked"  # Assignment.progress: in progress, with difficulties
 _FINISHED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 
@@ -140,9 +144,11 @@ def bucket_case(as_of: date) -> ColumnElement:
     return outcome_case(as_of, sub_states=False)
 
 
-def outcome_is(outcome: Outcome, as_of: date) -> ColumnElement[bool]:
+def outcome_is(outcome: Outcome | str, as_of: date) -> ColumnElement[bool]:
     """SQL condition: the assignment's outcome is `outcome`; a bucket takes its sub-states
-    (in progress takes the not-started ones)."""
+    (in progress takes the not-started ones), a group (GROUPS) its buckets."""
+    if outcome in GROUPS:
+        return bucket_case(as_of).in_([bucket.value for bucket in GROUPS[outcome]])
     if outcome in BUCKETS:
-        return bucket_case(as_of) == outcome.value
-    return outcome_case(as_of) == outcome.value
+        return bucket_case(as_of) == str(outcome)
+    return outcome_case(as_of) == str(outcome)

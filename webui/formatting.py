@@ -16,6 +16,7 @@ from engine.directives.models import (
     RaisedIssueKind,
     RaisedIssueStatus,
 )
+from engine.numbers import vn_number, vn_percent
 from engine.outcomes import TERMS, Outcome
 from engine.runtime.models import InstanceStatus
 
@@ -24,6 +25,9 @@ URGENCY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent"), "very_urgent":
                   "flash": _l("Flash")}
 PROGRESS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                    "blocked": _l("In progress, with difficulties"), "done": _l("Done")}
+# What a coordinating unit reports is its part of the work, not the task's progress.
+CONTRIBUTION_LABELS = {"done": _l("Coordination opinion sent"), "in_progress": _l("Coordinating part in progress"),
+                       "blocked": _l("Coordinating part meets difficulties")}
 STATUS_LABELS = {AssignmentStatus.OPEN: _l("Being tracked"), AssignmentStatus.RETURNED: _l("Returned"),
                  AssignmentStatus.CLOSED: _l("Closed"), AssignmentStatus.CANCELLED: _l("Cancelled")}
 INSTANCE_STATUS_LABELS = {InstanceStatus.RUNNING: _l("Running"), InstanceStatus.ERROR: _l("Stopped at an incident"),
@@ -31,6 +35,8 @@ INSTANCE_STATUS_LABELS = {InstanceStatus.RUNNING: _l("Running"), InstanceStatus.
 # The outcome vocabulary of engine/outcomes.py; a cancelled assignment has none (None) and shows its status.
 OUTCOME_LABELS = {**{outcome: _l(term.msgid) for outcome, term in TERMS.items()},
                   None: STATUS_LABELS[AssignmentStatus.CANCELLED]}
+# The sums a report shows beside the buckets (engine.outcomes.GROUPS).
+GROUP_LABELS = {"done": _l("Done, on time or late"), "fallen_due": _l("Fallen due: done, or past the deadline")}
 # An extension request's status, or an explanation request's (pending is the same word in both).
 REQUEST_LABELS = {ExtensionStatus.PENDING: _l("Waiting for an answer"), ExtensionStatus.APPROVED: _l("Approved"),
                   ExtensionStatus.REFUSED: _l("Refused"), ExplanationStatus.ANSWERED: _l("Answered"),
@@ -49,6 +55,7 @@ AUDIT_LABELS = {
     "assignment.created": _l("Assignment given"), "assignment.updated": _l("Assignment updated"),
     "assignment.returned": _l("Returned by the unit"), "assignment.reassigned": _l("Assignment corrected"),
     "progress.recorded": _l("Progress reported"), "extension.requested": _l("Extension requested"),
+    "coordination.contributed": _l("Coordinating unit reported its part"),
     "extension.approved": _l("Extension approved"), "extension.refused": _l("Extension refused"),
     "extension.supported": _l("Office proposes granting the extension"),
     "extension.opposed": _l("Office proposes refusing the extension"),
@@ -138,13 +145,18 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_datetime)
     app.add_template_global(clock.now, "clock_now")  # the printed pages' date (base.html)
+    app.add_template_filter(vn_number)
+    app.add_template_filter(vn_percent, "percent")
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(INSTANCE_STATUS_LABELS, "INSTANCE_STATUS_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(ISSUE_LABELS, "ISSUE_LABELS")
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
+    app.add_template_global(GROUP_LABELS, "GROUP_LABELS")
+    app.add_template_global({outcome.value: term.colour for outcome, term in TERMS.items()}, "OUTCOME_COLOURS")
     app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
     app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")
+    app.add_template_global(CONTRIBUTION_LABELS, "CONTRIBUTION_LABELS")
     app.add_template_global(STATUS_LABELS, "STATUS_LABELS")

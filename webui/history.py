@@ -23,6 +23,7 @@ from engine.runtime.models import WorkItem
 from engine.text import filled
 from webui.formatting import (
     AUDIT_LABELS,
+    CONTRIBUTION_LABELS,
     INSTANCE_STATUS_LABELS,
     ISO_DATE,
     PROGRESS_LABELS,
@@ -42,6 +43,7 @@ DIRECTIVE_STATUS_LABELS = {
 FIELD_LABELS = {
     "lead_unit": _l("Lead unit"), "new_lead_unit": _l("Lead unit"), "coordinating_units": _l("Coordinating units"),
     "deadline": _l("Deadline"), "new_deadline": _l("New deadline"), "progress": _l("Progress"),
+    "contribution": _l("Coordinating part"),
     "note": _l("Content"), "status": _l("Status"), "tracked": _l("Tracked"), "reason": _l("Reason"),
     "instruction": _l("On the instruction of"), "question": _l("Question"), "answer": _l("Answer"),
     "text": _l("Content"), "content": _l("Content"), "unit": _l("Unit"), "units": _l("Units"),
@@ -59,7 +61,8 @@ ACCOUNT_FIELDS = {
     "address": _l("Address"), "attempts": _l("Attempts"), "seconds": _l("Seconds blocked"),
     "addresses": _l("Addresses")}
 UNIT_KEYS = {"lead_unit", "new_lead_unit", "coordinating_units", "unit", "about_unit", "units"}
-VALUE_WORDS: dict[str, Mapping] = {"progress": PROGRESS_LABELS, "urgency": URGENCY_LABELS, "roles": ROLE_LABELS,
+VALUE_WORDS: dict[str, Mapping] = {"progress": PROGRESS_LABELS, "contribution": CONTRIBUTION_LABELS,
+                                   "urgency": URGENCY_LABELS, "roles": ROLE_LABELS,
                                    "status": {**STATUS_LABELS, **DIRECTIVE_STATUS_LABELS,
                                               **INSTANCE_STATUS_LABELS}}
 YES_NO = {True: _l("Yes"), False: _l("No")}

@@ -289,14 +289,19 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
         assignment.completed_on = completed_on if progress == "done" else None
     assignment.last_update_at = update.created_at
     ctx.session.flush()
-    after = {"progress": progress, "note": params.get("note")}
+    coordinating = unit is not None and unit.id != assignment.lead_unit_id
+    # a coordinating unit's report is its part of the work (ý kiến phối hợp), not the task's progress
+    after = {"unit": unit.code, "contribution": progress} if coordinating and unit else {"progress": progress}
+    after["note"] = params.get("note")
     if progress == "done" and params.get("completed_on"):
         after["completed_on"] = completed_on.isoformat()
     if blocked_reason:
         after["blocked_reason"] = blocked_reason
-    audit.record(ctx.session, "progress.recorded", "assignment", assignment.id, actor=ctx.actor,
-                 after=after, directive_id=assignment.directive_id, assignment_id=assignment.id)
-    return {"progress_update_id": update.id}
+    audit.record(ctx.session, "coordination.contributed" if coordinating else "progress.recorded", "assignment",
+                 assignment.id, actor=ctx.actor, after=after, directive_id=assignment.directive_id,
+                 assignment_id=assignment.id)
+    return {"progress_update_id": update.id,  # and who reported, as people read it (a notice's body)
+            "unit_name": (unit or ctx.session.get_one(Unit, assignment.lead_unit_id)).name}
 
 
 def _plain(value):

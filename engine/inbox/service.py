@@ -47,6 +47,14 @@ class InboxRow:
     unit: Unit | None
     outcome: Outcome | None  # the assignment's when the item has one, else the item's own
 
+    @property
+    def subject(self) -> str:
+        """What the work concerns, the row's title (the step's name is its label): the task's
+        content, else the directive's summary, else the step's name (a periodic report…)."""
+        if self.assignment is not None:
+            return self.assignment.content
+        return self.directive.summary if self.directive is not None else self.item.title
+
 
 def _may_act(session: Session, user: User):
     """Ready items `user` may complete (engine.org.permissions, as Runtime.check_may_act)."""

@@ -96,7 +96,8 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
         session.add(inspection)
         session.flush()
         data = {"inspection_id": inspection.id, "title": title, "kind": kind.value,
-                "inspected_units": [u.code for u in units], "internal": proposing_unit is not None,
+                "inspected_units": [u.code for u in units], "inspected_unit_names": [u.name for u in units],
+                "internal": proposing_unit is not None,
                 "proposing_unit": proposing_unit.code if proposing_unit else None}
         inspection.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=user).id
         audit.record(session, "inspection.proposed", "inspection", inspection.id, actor=user,

@@ -73,6 +73,16 @@ URGING_RECIPIENTS = {
 }
 
 
+# Where a user's work is: the first of their roles in this order decides (webui/nav.py `landing`
+# gives each place its page); "unit" for everyone else — unit staff, to their own work.
+WORKPLACES = (("leader", "dashboard"), *((role, "office_day") for role in OFFICE),
+              ("process_admin", "processes"), ("system_admin", "users"), ("inspector", "inspections"))
+
+
+def workplace(user: User) -> str:
+    return next((place for role, place in WORKPLACES if role in user.roles), "unit")
+
+
 def is_organisation_wide(user: User) -> bool:
     return any(role in ORGANISATION_WIDE for role in user.roles)
 

@@ -21,6 +21,11 @@ class OrgError(EngineError):
     pass
 
 
+def unit_names(session: Session) -> dict[str, str]:
+    """{code: name} of every unit: task data and records carry codes, people read names."""
+    return dict(session.execute(select(Unit.code, Unit.name)).all())
+
+
 def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == code))
 

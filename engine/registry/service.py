@@ -2,8 +2,9 @@
 assignment with its history, and the export rows."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -26,7 +27,8 @@ from engine.directives.raised import issues_of
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.outcomes import Outcome, difficulties, outcome_is, outcome_of
+from engine.outcomes import GROUPS, Outcome, difficulties, outcome_is, outcome_of
+from engine.reports.counts import Scope, scope_conditions
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold
 
@@ -46,7 +48,9 @@ class AssignmentQuery:
     """What a registry view asks for; every field is optional."""
 
     unit_code: str | None = None   # this unit and its sub-units
-    outcome: Outcome | None = None   # a bucket takes its sub-states (in progress: the not-started ones)
+    # a bucket takes its sub-states (in progress: the not-started ones); a group name
+    # (engine.outcomes.GROUPS: "done", "fallen_due") its buckets
+    outcome: Outcome | str | None = None
     period_from: date | None = None  # assigned on or after
     period_to: date | None = None    # assigned on or before
     urgency: str | None = None
@@ -57,6 +61,12 @@ class AssignmentQuery:
     sort: str = "deadline"
     page: int = 1
     per_page: int = 25
+    # The assignments a report figure counts (engine.reports.counts: its period, units, as-of
+    # day…), their outcomes as of its day: the registry behind a dashboard figure.
+    report: Scope | None = None
+
+    def as_of(self) -> date:
+        return self.report.as_of if self.report is not None else clock.today()
 
 
 @dataclass
@@ -75,6 +85,7 @@ class Page:
     per_page: int
     counts: dict[Outcome, int] = field(default_factory=dict)  # per outcome, as the filter counts them
     any_outcome: int = 0  # every row the other filters match, cancelled ones too
+    unlisted: int = 0  # behind a report figure: the secret tasks it counts that the user may not see
 
     @property
     def pages(self) -> int:
@@ -95,8 +106,13 @@ def visible_assignment(session: Session, user: User, assignment_id: int) -> Assi
     return session.scalar(query.options(selectinload(Assignment.units), selectinload(Assignment.directive)))
 
 
-def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> Select:
-    query = visible_assignments(session, user)
+def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only: bool = True) -> Select:
+    """The assignments `q` asks for among those `user` may see (without `listable_only`: among
+    all, for counting what a report counts)."""
+    query = visible_assignments(session, user) if listable_only else \
+        select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
+    if q.report is not None:
+        query = query.where(*scope_conditions(q.report))
     unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
     if unit is not None:
         query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
@@ -120,20 +136,37 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, today: date) -> 
 
 def search(session: Session, user: User, q: AssignmentQuery) -> Page:
     """One page of the registry, with the count of each outcome for the same filters."""
-    today = clock.today()
-    base = _filtered(session, user, q, today)
+    today = q.as_of()
+    base = _filtered(session, user, q)
     counted = base.with_only_columns(func.count(Assignment.id), *(
         func.sum(case((outcome_is(outcome, today), 1), else_=0)) for outcome in Outcome)).order_by(None)
     any_outcome, *sums = session.execute(counted).one()
     counts = {outcome: int(n or 0) for outcome, n in zip(Outcome, sums, strict=True)}
     query = base.where(outcome_is(q.outcome, today)) if q.outcome else base
-    total = counts[q.outcome] if q.outcome else any_outcome
+    total = _total(counts, q.outcome) if q.outcome else any_outcome
     per_page = max(1, min(q.per_page, MAX_PER_PAGE))
     page = max(1, q.page)
     rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
                            .options(selectinload(Assignment.directive))
                            .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome)
+    return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome,
+                unlisted=_unlisted(session, user, q, total) if q.report is not None else 0)
+
+
+def _unlisted(session: Session, user: User, q: AssignmentQuery, listed: int) -> int:
+    """A report counts the secret tasks it names to no one (engine.reports.counts): how many of
+    those behind its figure the registry does not list, so that the page still adds up to it."""
+    query = _filtered(session, user, q, listable_only=False)
+    if q.outcome:
+        query = query.where(outcome_is(q.outcome, q.as_of()))
+    return max(0, (session.scalar(query.with_only_columns(func.count(Assignment.id)).order_by(None)) or 0) - listed)
+
+
+def _total(counts: dict[Outcome, int], outcome: Outcome | str) -> int:
+    """How many rows one outcome, bucket or group holds, from the per-outcome counts."""
+    if outcome in GROUPS:
+        return sum(counts[bucket] for bucket in GROUPS[outcome])
+    return counts[Outcome(outcome)]
 
 
 @dataclass
@@ -147,8 +180,8 @@ class ExportRow(RegistryRow):
 def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[ExportRow]:
     """Every row of the current view (no paging) for an Excel export: the same rows, in the
     same order, as the registry page shows `user` for `q`."""
-    today = clock.today()
-    query = _filtered(session, user, q, today)
+    today = q.as_of()
+    query = _filtered(session, user, q)
     if q.outcome:
         query = query.where(outcome_is(q.outcome, today))
     assignments = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
@@ -341,3 +374,30 @@ def history(session: Session, *where) -> list[tuple[AuditEntry, str]]:
                            .where(*where, AuditEntry.action.not_in(MECHANICS))
                            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
     return [(entry, name or entry.actor_name) for entry, name in rows]
+
+
+def registered_on(session: Session, user: User, day: date) -> list[Directive]:
+    """The directives registered on `day` (Vietnam time) that `user` may see, newest first:
+    the office's registrations of the day."""
+    start = datetime.combine(day, time.min, tzinfo=clock.VN_TZ)
+    return list(session.scalars(
+        select(Directive).where(Directive.created_at >= start, Directive.created_at < start + timedelta(days=1),
+                                permissions.see_clause(session, user, permissions.DIRECTIVE))
+        .options(selectinload(Directive.assignments)).order_by(Directive.created_at.desc(), Directive.id.desc())))
+
+
+def task_names(session: Session, user: User, assignment_ids: Iterable[int | None],
+               width: int = 80) -> dict[int, str]:
+    """How people name these assignments, never by database id: the directive's symbol, the
+    task's number and its content shortened to `width` characters; only those `user` may see."""
+    ids = {i for i in assignment_ids if i is not None}
+    rows = session.execute(visible_assignments(session, user).where(Assignment.id.in_(ids)).with_only_columns(
+        Assignment.id, Assignment.seq, Assignment.content, Directive.symbol))
+    return {aid: f"{symbol}, nhiệm vụ {seq}: {shorten(content, width)}" for aid, seq, content, symbol in rows}
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut at a word before `width` characters, with an ellipsis when cut."""
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

@@ -29,7 +29,7 @@ def write_xlsx(report: Report) -> bytes:
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     for row in summary.iter_rows(min_row=6, min_col=len(layout.UNIT_HEADERS)):
-        row[0].number_format = "0.00"
+        row[0].number_format = "General"  # 50 stays 50, 66.67 shows with the reader's decimal comma
     summary.append([])
     summary.append([report.denominator_label + "."])
     overdue = book.create_sheet("Nhiệm vụ quá hạn")

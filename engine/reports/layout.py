@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from engine.numbers import vn_number, vn_percent
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports.counts import Counts
 from engine.reports.service import Header, Report
@@ -11,7 +12,7 @@ from engine.reports.service import Header, Report
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
                 "Đang gặp khó khăn, vướng mắc", "Tỷ lệ hoàn thành (%)"]
-OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Số ngày quá hạn",
+OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành nhiệm vụ", "Số ngày quá hạn",
                    "Lý do chưa hoàn thành", "Đề xuất"]
 
 
@@ -31,10 +32,6 @@ def recipient_lines(header: Header) -> list[str]:
     return [f"- {name}{'.' if n == len(names) - 1 else ';'}" for n, name in enumerate(names)]
 
 
-def rate_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}".replace(".", ",")
-
-
 def summary_paragraphs(report: Report) -> list[str]:
     t = report.total
     scope = report.scope
@@ -46,7 +43,7 @@ def summary_paragraphs(report: Report) -> list[str]:
         f"({t.done_on_time} đúng hạn, {t.done_late} quá hạn), {t.in_progress} nhiệm vụ đang thực hiện trong hạn, "
         f"{t.overdue} nhiệm vụ quá hạn chưa hoàn thành.",
         *([f"Hiện có {t.blocked} nhiệm vụ đang gặp khó khăn, vướng mắc."] if t.blocked else []),
-        f"Tỷ lệ hoàn thành: {rate_text(t.rate(report.denominator))}%. {report.denominator_label}.",
+        f"Tỷ lệ hoàn thành: {vn_percent(t.rate(report.denominator))}. {report.denominator_label}.",
         "Nhiệm vụ có thời hạn được tính theo thời hạn hiện hành (đã gồm gia hạn được chấp thuận); "
         "nhiệm vụ không có thời hạn không tính quá hạn; nhiệm vụ hoàn thành đúng ngày hết hạn là đúng hạn.",
         *([f"Đánh giá chung của Văn phòng: {report.assessment}"] if report.assessment else []),
@@ -72,6 +69,4 @@ def overdue_rows(report: Report) -> list[list]:
 
 
 def as_text(value) -> str:
-    if value is None:
-        return "–"
-    return rate_text(value) if isinstance(value, float) else str(value)
+    return vn_number(value) if value is None or isinstance(value, float) else str(value)

@@ -39,6 +39,7 @@ class ReportQuery:
     directive_id: int | None = None
     officer: str = ""  # the follow-up officer's username
     origin: str = ""   # who gave the tasks (ORIGINS: a district's province-given ones, or its own)
+    unit_own: bool = False  # the chosen unit's own tasks, not its sub-tree's (the per-unit table's root row)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], today: date) -> ReportQuery:
@@ -72,7 +73,8 @@ class ReportQuery:
             raise BadReportQuery("Unknown directive '%(value)s'.", value=directive[:20])
         return cls(period=period, as_of=as_of, unit_code=(args.get("unit") or "").strip()[:64], urgency=urgency,
                    denominator=denominator, directive_id=int(directive) if directive else None,
-                   officer=(args.get("officer") or "").strip()[:64], origin=origin)
+                   officer=(args.get("officer") or "").strip()[:64], origin=origin,
+                   unit_own=args.get("own") == "1")
 
     def scope(self, session: Session, asker: User | None) -> Scope:
         """The Scope for this query within what `asker` may see (engine.org.permissions: the
@@ -86,7 +88,7 @@ class ReportQuery:
             unit = org.unit_by_code(session, self.unit_code)
             if unit is None or (visible_unit_ids is not None and unit.id not in visible_unit_ids):
                 raise BadReportQuery("Unit '%(code)s' does not exist or is outside your units.", code=self.unit_code)
-            unit_ids = org.with_predecessors(session, org.subtree_ids(session, unit.id))
+            unit_ids = org.with_predecessors(session, {unit.id} if self.unit_own else org.subtree_ids(session, unit.id))
         officer_id = None
         if self.officer:
             officer_id = session.scalar(select(User.id).where(User.username == self.officer))
@@ -108,6 +110,6 @@ class ReportQuery:
     def args(self) -> dict[str, str]:
         values = {"period": period_key(self.period), "as_of": self.as_of.isoformat(), "unit": self.unit_code,
                   "urgency": self.urgency, "denominator": self.denominator, "officer": self.officer,
-                  "origin": self.origin,
+                  "origin": self.origin, "own": "1" if self.unit_own and self.unit_code else "",
                   "directive": str(self.directive_id) if self.directive_id else ""}
         return {k: v for k, v in values.items() if v}

@@ -45,6 +45,11 @@ from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
 log = logging.getLogger(__name__)
 
 
+def has_open_incidents(session: Session) -> bool:
+    """Whether some instance waits for an administrator (its process admin lands on them)."""
+    return session.scalar(select(Incident.id).where(Incident.status == IncidentStatus.OPEN).limit(1)) is not None
+
+
 class DbLookups(forms.Lookups):
     """Lookups in the database; with an `actor`, files they may not see are refused (without
     one, for a check before completion, which checks again with its actor)."""
@@ -478,14 +483,17 @@ class Runtime:
         return dict(
             instance_id=instance.id, task_id=str(task.id), element_id=spec.bpmn_id,
             title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, role=role, unit_id=unit_id,
-            instructions=self._instructions(task, instructions) if instructions else None,
+            instructions=self._instructions(session, task, instructions) if instructions else None,
             form_key=props.get("formKey", ""), directive_id=instance.directive_id,
             assignment_id=task.data.get("assignment_id", instance.assignment_id),
             due_at=_due_moment(due), status=WorkItemStatus.READY, created_at=clock.now())
 
-    def _instructions(self, task, template: str) -> str:
+    def _instructions(self, session: Session, task, template: str) -> str:
+        """The instructions people read; `unit_names[code]` gives a unit's name (task data
+        carries codes, people read names)."""
+        data = {**task.data, "unit_names": org.unit_names(session)} if "unit_names" in template else task.data
         try:
-            return sandbox.render(template, task.data, self.limits)
+            return sandbox.render(template, data, self.limits)
         except sandbox.ScriptFailed as exc:
             raise sandbox.ScriptFailed(f"instructions of {task.task_spec.bpmn_id}: {exc}", task=task) from exc
 

@@ -35,7 +35,7 @@ def test_upload_preview_confirm_then_search_without_diacritics(loaded, live_serv
 
     for _ in range(2):  # each imported directive is classified (tracked) as a typed one is
         clerk.goto(f"{live_server}/inbox")
-        clerk.click("a.title:has-text('Phân loại văn bản')")
+        clerk.click("tr:has(.step:has-text('Phân loại văn bản')) a.title")  # the row of that step
         clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
         clerk.click("button.primary")
         clerk.wait_for_selector(".flash.success")

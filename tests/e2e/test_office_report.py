@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 def open_work(page, base: str, title: str) -> None:
     page.goto(f"{base}/inbox")
-    page.click(f"a.title:has-text('{title}')")
+    page.click(f"tr:has(.step:has-text('{title}')) a.title")  # the row of that step
     page.wait_for_selector("form.form")
 
 

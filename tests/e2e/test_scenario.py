@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def open_work(page, title: str) -> None:
     """From the inbox, one click on the work item."""
     page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2] + "/inbox")
-    page.click(f"a.title:has-text('{title}')")
+    page.click(f"tr:has(.step:has-text('{title}')) a.title")  # the row of that step
     page.wait_for_selector("form.form")
 
 
@@ -89,7 +89,7 @@ def test_register_return_correct_update_close(loaded, live_server, sign_in, tmp_
     clerk.wait_for_selector("#diagram[data-state=ready]")
     assert clerk.locator("#diagram .djs-element.current").count() >= 1  # where it stands, highlighted
     screenshot(clerk, "07-assignment-to-review")
-    clerk.click("a.button.secondary:has-text('Kết thúc nhiệm vụ')")  # the decision's own button presets it
+    clerk.click(".actions-panel a.button:has-text('Kết thúc nhiệm vụ')")  # the decision's own button presets it
     assert clerk.input_value("select[name=decision]") == "close"
     clerk.click("button.primary")
     clerk.wait_for_selector(".flash.success")

@@ -89,4 +89,4 @@ def test_a_unit_sees_only_its_inspections_and_may_not_propose_for_others(deploym
     assert outsider.get("/inspections/new").status_code == 403
     head = browser("stc_gd")  # a department head: internal inspections of its own units only
     refused = head.post("/inspections/new", {"title": "Kiểm tra Sở Xây dựng", "kind": "planned", "units": ["SXD"]})
-    assert refused.status_code == 422 and "Bạn không được đề xuất kiểm tra các đơn vị này." in text(refused)
+    assert refused.status_code == 422 and "Anh/Chị không được đề xuất kiểm tra các đơn vị này." in text(refused)

@@ -73,7 +73,7 @@ def test_coordinating_units_each_get_their_own_work_item(loaded, org_tree):
                      ("coordinating", date(2026, 2, 20))}  # the lead is never also coordinating
     sxd, section = drive.ready(engine, "contribute", "SXD"), drive.ready(engine, "contribute", "STC-NS")
     assert (sxd.due_at.date(), section.due_at.date()) == (date(2026, 2, 26), date(2026, 2, 20))
-    assert sxd.role == "unit_officer" and "STC" in sxd.instructions
+    assert sxd.role == "unit_officer" and "Phối hợp với Sở Tài chính:" in sxd.instructions
     with pytest.raises(Forbidden):
         engine.runtime.complete(sxd.id, {"contribution_progress": "done", "contribution_note": "Ý kiến"}, users["stc"])
     engine.runtime.complete(sxd.id, {"contribution_progress": "done", "contribution_note": "Đã gửi số liệu"},

@@ -57,7 +57,7 @@ def test_a_coordinating_unit_made_the_lead_takes_over_and_reports(loaded, org_tr
                                      "STC-NS": ("coordinating", date(2026, 2, 20))}
     assert status_of(engine, sxd_part) == "cancelled"
     section = drive.ready(engine, "contribute", "STC-NS")  # still owed, now to the new lead
-    assert section.id != section_part.id and "SXD" in section.instructions
+    assert section.id != section_part.id and "Phối hợp với Sở Xây dựng:" in section.instructions
     assert section.due_at.date() == date(2026, 2, 20)
     handle = drive.ready(engine, "handle", "SXD")
     assert handle.unit_id == drive.assignment(engine, aid).lead_unit_id
@@ -83,7 +83,7 @@ def test_the_old_lead_stays_when_the_office_lists_it_among_coordinating_units(lo
     assert units_of(engine, aid) == {"SXD": ("lead", date(2026, 2, 26)), "STC": ("coordinating", date(2026, 2, 26)),
                                      "STC-NS": ("coordinating", date(2026, 2, 20))}
     stc = drive.ready(engine, "contribute", "STC")
-    assert stc.due_at.date() == date(2026, 2, 26) and "SXD" in stc.instructions
+    assert stc.due_at.date() == date(2026, 2, 26) and "Phối hợp với Sở Xây dựng:" in stc.instructions
     drive.complete(engine, "contribute", {"contribution_progress": "done", "contribution_note": "Số liệu cũ"},
                    users["stc"], unit="STC")
     assert drive.assignment(engine, aid).progress == "not_started"  # a contribution, not the lead's progress

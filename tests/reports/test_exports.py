@@ -48,7 +48,7 @@ def test_docx_is_an_administrative_report_with_the_figures(report):
     assert "Độc lập - Tự do - Hạnh phúc" in heading[1].text and "ngày 31 tháng 03 năm 2026" in heading[1].text
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in text and "quý I năm 2026" in text
-    assert "Tổng số nhiệm vụ được giao: 12" in text and "66,67%" in text and "đã đến hạn" in text
+    assert "Tổng số nhiệm vụ được giao: 12" in text and "66,67 %" in text and "đã đến hạn" in text
     assert "Hiện có 1 nhiệm vụ đang gặp khó khăn, vướng mắc." in text
     units = doc.tables[1]
     stc = next(row for row in units.rows if row.cells[1].text == "Sở Tài chính")

@@ -241,7 +241,7 @@ def test_the_government_deadline_is_recorded_shown_and_counts_for_the_office_upd
     column = header.index("Hạn Chính phủ, Thủ tướng Chính phủ giao")
     upstream = sheet.cell(row=TITLE_ROWS + 2, column=column + 1)
     assert (header[column - 1], upstream.value, upstream.number_format) == (
-        "Thời hạn", datetime(2026, 3, 13), "dd/mm/yyyy")
+        "Hạn hoàn thành nhiệm vụ", datetime(2026, 3, 13), "dd/mm/yyyy")
     form = browser.get("/directives/new").get_data(as_text=True)
     assert 'name="a-0-upstream_deadline"' in form
 

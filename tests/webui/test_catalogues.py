@@ -44,3 +44,15 @@ def test_every_engine_message_has_a_vietnamese_translation():
             translated |= {m.id for m in read_po(fh) if m.id and m.string}
     missing = sorted(_engine_messages() - translated)
     assert not missing, "add to webui/translations/vi/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
+
+
+def test_one_form_of_address():
+    """People are addressed as "Anh/Chị", as public administration writes; never "bạn"."""
+    import re
+
+    informal = []
+    for po_path in WEBUI.rglob("translations/vi/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as fh:
+            informal += [m.string for m in read_po(fh) if isinstance(m.string, str)
+                         and (re.search(r"\b[Bb]ạn\b", m.string) or "Anh/chị" in m.string)]
+    assert not informal, informal

@@ -37,7 +37,7 @@ def test_an_assignment_history_reads_as_sentences(loaded, browser):
     clerk.post(ready_item_path(loaded, "review"), {"decision": "send_back", "review_note": "Thiếu số liệu"})
     html = clerk.get(page).get_data(as_text=True)
     words = _history(html)
-    for sentence in ("Giao nhiệm vụ Đơn vị chủ trì: Sở Tài chính Thời hạn: 26/02/2026",
+    for sentence in ("Giao nhiệm vụ Đơn vị chủ trì: Sở Tài chính Hạn hoàn thành nhiệm vụ: 26/02/2026",
                      "Thực hiện và cập nhật tiến độ Thao tác: Cập nhật tiến độ Tình hình thực hiện: Đã hoàn thành",
                      "Trả lại cho đơn vị Tình hình thực hiện: Đã hoàn thành → Đang thực hiện",
                      "Quyết định: Trả lại, yêu cầu tiếp tục thực hiện", "Phạm Chuyên Viên", "bao-cao.pdf"):

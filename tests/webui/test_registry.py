@@ -117,7 +117,7 @@ def test_extension_and_explanation_requests_from_the_assignment_page(loaded, ass
     assert f'action="{page}/extension"' in unit.get(page).get_data(as_text=True)   # "Xin gia hạn"
     assert "Yêu cầu giải trình" not in unit.get(page).get_data(as_text=True)   # office-only
     refused = unit.post(f"{page}/extension", {"new_deadline": "01/01/2020", "reason": "Chậm"}, page=page)
-    assert "Thời hạn mới phải sau" in unit.get(refused.location).get_data(as_text=True)
+    assert "Hạn hoàn thành mới phải sau" in unit.get(refused.location).get_data(as_text=True)
     sent = unit.post(f"{page}/extension", {"new_deadline": "31/03/2026", "reason": "Cần thêm số liệu"}, page=page)
     assert "Đã gửi đề nghị gia hạn" in unit.get(sent.location).get_data(as_text=True)
     waiting = unit.get(page).get_data(as_text=True)

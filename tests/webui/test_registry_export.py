@@ -47,16 +47,17 @@ def test_the_export_is_a_titled_printable_list_with_real_dates(loaded, browser):
         "Lọc theo: Đơn vị: Sở Tài chính", "Ngày xuất: 12/02/2026"]
     header = [c.value for c in sheet[5]]
     assert header == ["#", "Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nhiệm vụ",
-                      "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Ngày hoàn thành", "Độ khẩn",
+                      "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn hoàn thành nhiệm vụ", "Ngày hoàn thành", "Độ khẩn",
                       "Tình hình thực hiện", "Kết quả", "Báo cáo gần nhất"]
     row = dict(zip(header, sheet[6], strict=True))
     assert [row[h].value for h in ("#", "Số, ký hiệu", "Cơ quan ban hành", "Đơn vị chủ trì", "Đơn vị phối hợp",
                                    "Tình hình thực hiện", "Báo cáo gần nhất")] == [
         1, "45/2026/QĐ-UBND", "UBND tỉnh", "Sở Tài chính", "Phòng Ngân sách\nSở Xây dựng", "Đã hoàn thành",
         "Đã rà soát xong"]  # the newest report with a note; coordinating units by name
-    dates = {h: row[h] for h in ("Ngày ban hành", "Thời hạn", "Ngày hoàn thành")}
+    dates = {h: row[h] for h in ("Ngày ban hành", "Hạn hoàn thành nhiệm vụ", "Ngày hoàn thành")}
     assert {h: c.value for h, c in dates.items()} == {
-        "Ngày ban hành": datetime(2026, 2, 12), "Thời hạn": datetime.combine(assignment.deadline, datetime.min.time()),
+        "Ngày ban hành": datetime(2026, 2, 12),
+        "Hạn hoàn thành nhiệm vụ": datetime.combine(assignment.deadline, datetime.min.time()),
         "Ngày hoàn thành": datetime(2026, 2, 12)}
     assert all(c.is_date and c.number_format == "dd/mm/yyyy" for c in dates.values())  # dates, not text
     outcome = row["Kết quả"]

@@ -13,6 +13,7 @@ from engine.errors import EngineError
 from engine.org import accounts, permissions, seed, signin
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
+from engine.registry import service as registry
 from engine.runtime.models import Incident, IncidentStatus, WorkflowInstance
 from engine.working_days import YEARS
 from engine.working_days import service as calendar_service
@@ -41,7 +42,8 @@ def incidents():
         rows = session.execute(select(Incident, WorkflowInstance).join(
             WorkflowInstance, WorkflowInstance.id == Incident.instance_id).where(Incident.status == status)
             .order_by(Incident.created_at.desc()).limit(500)).all()
-    return render_template("admin/incidents.html", rows=rows, status=status,
+        tasks = registry.task_names(session, current_user(), [instance.assignment_id for _i, instance in rows])
+    return render_template("admin/incidents.html", rows=rows, status=status, tasks=tasks,
                            may_administer_instances=permissions.may_administer_instances(current_user()))
 
 

@@ -22,16 +22,17 @@ from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
-from engine.outcomes import Outcome
+from engine.outcomes import GROUPS, Outcome
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
+from engine.reports.query import BadReportQuery, ReportQuery
 from engine.runtime.models import InstanceStatus
 from engine.urging import manual as manual_urging
 from webui import forms
 from webui.assignments.export import Title, workbook
 from webui.auth import current_user, login_required
 from webui.context import engine, ruleset_settings
-from webui.formatting import OUTCOME_LABELS, URGENCY_LABELS, vn_date
+from webui.formatting import GROUP_LABELS, OUTCOME_LABELS, URGENCY_LABELS, vn_date
 from webui.headers import attachment
 from webui.history import readable
 from webui.messages import engine_message
@@ -52,29 +53,51 @@ def _date_arg(args, name: str) -> date | None:
         return None
 
 
-def _outcome_arg(args) -> Outcome | None:
+def _outcome_arg(args) -> Outcome | str | None:
+    value = args.get("outcome")
+    if value in GROUPS:
+        return value
     try:
-        return Outcome(args.get("outcome"))
+        return Outcome(value)
     except ValueError:  # none, or a value this page never links to: every outcome
         return None
 
 
-def query_from(args) -> registry.AssignmentQuery:
+def query_from(session, args, report: ReportQuery | None) -> registry.AssignmentQuery:
+    """The registry's filters; with a `report`, the assignments it counts (the dashboard's
+    figures link here with their report's arguments)."""
+    common = dict(outcome=_outcome_arg(args), blocked=args.get("blocked") == "1", text=args.get("text", "")[:200],
+                  sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
+                  page=max(1, forms.int_arg(args, "page", 1)),
+                  per_page=min(200, max(5, forms.int_arg(args, "per_page", 25))))
+    if report is not None:
+        return registry.AssignmentQuery(report=report.scope(session, current_user()), **common)
     return registry.AssignmentQuery(
-        unit_code=args.get("unit") or None, outcome=_outcome_arg(args),
-        period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
+        unit_code=args.get("unit") or None, period_from=_date_arg(args, "from"), period_to=_date_arg(args, "to"),
         urgency=args.get("urgency") if args.get("urgency") in URGENCIES else None,
-        directive_id=forms.int_arg(args, "directive"), blocked=args.get("blocked") == "1",
-        origin=args.get("origin") if args.get("origin") in ORIGINS else None, text=args.get("text", "")[:200],
-        sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
-        page=max(1, forms.int_arg(args, "page", 1)), per_page=min(200, max(5, forms.int_arg(args, "per_page", 25))))
+        directive_id=forms.int_arg(args, "directive"),
+        origin=args.get("origin") if args.get("origin") in ORIGINS else None, **common)
+
+
+def report_of(args) -> ReportQuery | None:
+    """The report whose figure the registry shows: one is asked for by its `period`
+    (BadReportQuery when its arguments cannot be used)."""
+    return ReportQuery.from_args(args, clock.today()) if args.get("period") else None
+
+
+@blueprint.errorhandler(BadReportQuery)
+def _refuse_report(error: BadReportQuery):
+    """A figure's link with arguments the report refuses: the registry unfiltered, saying why."""
+    flash(engine_message(error), "error")
+    return redirect(url_for("assignments.index"))
 
 
 @blueprint.get("/assignments")
 @login_required()
 def index():
-    q = query_from(request.args)
+    report = report_of(request.args)
     with engine().db.reading() as session:
+        q = query_from(session, request.args, report)
         page = registry.search(session, current_user(), q)
         units = forms.unit_choices(session)
         directive = session.get(Directive, q.directive_id) if permissions.may_see(
@@ -83,6 +106,7 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     any_outcome = {k: v for k, v in args.items() if k != "outcome"}
     return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
+                           report=report,
                            sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
                            directive=directive, blocked_filter=directives.has_blocked_status(settings),
                            origins=directives.origin_labels(settings))
@@ -92,16 +116,23 @@ def index():
 @login_required()
 def export():
     eng = engine()
-    q = query_from(request.args)
     with eng.db.reading() as session:
+        q = query_from(session, request.args, report_of(request.args))
         rows = registry.export_rows(session, current_user(), q)
         data = workbook(rows, _export_title(eng, session, q), _upstream_label(eng, session))
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": attachment(_export_name(q))})
 
 
+def _assigned_between(q: registry.AssignmentQuery) -> tuple[date | None, date | None]:
+    """The days the list's tasks were assigned between: a report's period behind a figure."""
+    if q.report is not None:
+        return q.report.start, q.report.end
+    return q.period_from, q.period_to
+
+
 def _export_title(eng, session, q: registry.AssignmentQuery) -> Title:
-    start, end = vn_date(q.period_from), vn_date(q.period_to)
+    start, end = (vn_date(day) for day in _assigned_between(q))
     if start and end:
         title = _("List of assignments given from %(start)s to %(end)s", start=start, end=end)
     elif start or end:
@@ -122,16 +153,17 @@ def _filter_words(session, q: registry.AssignmentQuery) -> list[tuple[str, str |
         session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
     origins = directives.origin_labels(ruleset_settings(session))
     return [(_("Directive"), directive.symbol if directive else None), (_("Unit"), unit.name if unit else None),
-            (_("Outcome"), str(OUTCOME_LABELS[q.outcome]) if q.outcome else None),
+            (_("Outcome"), str(GROUP_LABELS.get(q.outcome) or OUTCOME_LABELS[q.outcome]) if q.outcome else None),
             (_("Urgency"), str(URGENCY_LABELS[q.urgency]) if q.urgency else None),
             (_("Assigned by"), origins.get(q.origin, q.origin) if q.origin else None),
             (_("Meeting difficulties"), _("Yes") if q.blocked else None),
-            (_("Search"), f"“{q.text}”" if q.text.strip() else None)]
+            (_("Search"), f"“{q.text}”" if q.text.strip() else None),
+            (_("As of"), vn_date(q.report.as_of) if q.report is not None else None)]
 
 
 def _export_name(q: registry.AssignmentQuery) -> str:
     """nhiệm-vụ_01-01-2026_31-03-2026.xlsx: the period asked for, or the export day."""
-    start, end = (vn_date(day).replace("/", "-") for day in (q.period_from, q.period_to))
+    start, end = (vn_date(day).replace("/", "-") for day in _assigned_between(q))
     if start and end:
         period = f"{start}_{end}"
     elif start or end:
@@ -172,6 +204,7 @@ def detail(assignment_id: int):
                            actions=actions,
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
+                           coordinating_ids={unit.id for role, unit in info.units if role == "coordinating"},
                            upstream_label=upstream_label, letters=letters)
 
 

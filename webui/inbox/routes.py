@@ -3,17 +3,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine import clock
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError
 from engine.inbox import service as inbox
+from engine.org import permissions
+from engine.outcomes import Outcome
+from engine.registry import service as registry
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
-from webui.nav import NavLink
+from webui.nav import NavLink, landing
 
 blueprint = Blueprint("inbox", __name__, template_folder="templates")
-nav_links = [NavLink("inbox.index", "Inbox")]
+nav_links = [NavLink("inbox.today", "Today", permissions.may_register_directives), NavLink("inbox.index", "Inbox")]
 VIEW_LABELS = {"mine": "Waiting for me", "unit": "My unit", "week": "Due this week", "overdue": "Overdue",
                "done": "Done by me"}
 
@@ -28,7 +32,22 @@ def _query_from(args) -> inbox.InboxQuery:
 @blueprint.get("/")
 @login_required()
 def home():
-    return redirect(url_for("inbox.index"))
+    with engine().db.reading() as session:
+        endpoint, args = landing(session, current_user())
+    return redirect(url_for(endpoint, **args))
+
+
+@blueprint.get("/today")
+@login_required(permissions.may_register_directives)
+def today():
+    """The office's day: what it registered today and the tasks past their deadline."""
+    user = current_user()
+    with engine().db.reading() as session:
+        registered = registry.registered_on(session, user, clock.today())
+        overdue = registry.search(session, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=20))
+        waiting = inbox.counts(session, user)["mine"]
+    return render_template("inbox/today.html", registered=registered, overdue=overdue, waiting=waiting,
+                           today=clock.today())
 
 
 @blueprint.get("/inbox")

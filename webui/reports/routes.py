@@ -89,7 +89,8 @@ def dashboard():
                            units=units, urgencies=URGENCIES, buckets=BUCKETS,
                            origins=directives.origin_labels(settings),
                            blocked_column=directives.has_blocked_status(settings),
-                           denominator_msgids=DENOMINATOR_MSGIDS, periods=_period_choices(asked.query.as_of.year))
+                           denominator_msgids=DENOMINATOR_MSGIDS, periods=_period_choices(asked.query.as_of.year),
+                           own_row=lambda row: own_row(row, asked.root_unit_id))
 
 
 @blueprint.get("/reports/data.json")
@@ -109,10 +110,16 @@ def data():
     return jsonify(
         buckets=[{"key": b, "label": _(TERMS[b].msgid), "colour": TERMS[b].colour} for b in BUCKETS],
         denominator={"key": denominator, "label": _(DENOMINATOR_MSGIDS[denominator])},
-        units=[o.as_dict(denominator) for o in units],
+        units=[{**o.as_dict(denominator), "own": own_row(o, asked.root_unit_id)} for o in units],
         trend=[{**o.as_dict(denominator), "label": o.extra["as_of"][5:7] + "/" + o.extra["as_of"][:4]}
                for o in trend],
     )
+
+
+def own_row(row: counts.Counts, root_unit_id: int | None) -> bool:
+    """Whether a per-unit row counts its unit's own tasks only (the root's row, or every row of
+    the per-lead-unit table), not its sub-tree's: the registry link behind it says so."""
+    return root_unit_id is None or row.extra["unit_id"] == root_unit_id
 
 
 @blueprint.get("/reports/export/<fmt>")

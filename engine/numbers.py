@@ -1,0 +1,18 @@
+"""How a number is written for people, the same on every page and in every file (web, PDF,
+Word, Excel): Vietnamese, a decimal comma, no decimals where they add nothing."""
+from __future__ import annotations
+
+NONE = "–"  # a rate over nothing (no task fallen due)
+
+
+def vn_number(value: float | int | None, decimals: int = 2) -> str:
+    """66.667 -> "66,67"; 50.0 -> "50"; None -> "–"."""
+    if value is None:
+        return NONE
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
+def vn_percent(value: float | None) -> str:
+    """50.0 -> "50 %"; 66.667 -> "66,67 %" (a space before the sign, as Vietnamese writes it)."""
+    return NONE if value is None else f"{vn_number(value)} %"

@@ -1,0 +1,53 @@
+"""Each role lands where its work is, after signing in and on "/" (webui/nav.py landing)."""
+from sqlalchemy import select
+
+from engine import clock
+from engine.runtime.models import Incident, WorkflowInstance
+from tests.conftest import PASSWORD
+
+
+def _lands(browser, username: str) -> str:
+    b = browser(username)
+    return b.get("/").location
+
+
+def test_each_role_lands_where_its_work_is(loaded, assigned, browser):
+    assert _lands(browser, "chutich") == "/reports"
+    assert _lands(browser, "clerk") == "/today"
+    assert _lands(browser, "chanhvp") == "/today"
+    assert _lands(browser, "admin") == "/modeler/"  # no incident open: the process versions
+    assert _lands(browser, "stc") == "/inbox"       # the task waits for the unit officer
+    assert _lands(browser, "sxd") == "/assignments?unit=SXD"  # nothing waits: its unit's tasks, not an empty inbox
+
+
+def test_sign_in_goes_through_the_landing(app, loaded):
+    from tests.webui.conftest import Browser
+
+    b = Browser(app)
+    signed_in = b.client.post("/login", data={"username": "chutich", "password": PASSWORD,
+                                              "csrf_token": b.token()}, follow_redirects=True)
+    assert signed_in.request.path == "/reports"
+
+
+def test_process_admin_lands_on_open_incidents(loaded, assigned, browser):
+    with loaded.db.session() as s:
+        instance_id = s.scalar(select(WorkflowInstance.id))
+        s.add(Incident(instance_id=instance_id, error="boom", created_at=clock.now()))
+    assert _lands(browser, "admin") == "/admin/incidents"
+
+
+def test_office_day_lists_todays_registrations_and_overdue_tasks(loaded, assigned, browser):
+    clerk = browser("clerk")
+    page = clerk.get("/today").get_data(as_text=True)
+    assert "45/2026/QĐ-UBND" in page and "Đăng ký hôm nay" in page
+    assert browser("stc").get("/today").status_code == 403
+
+
+def test_unit_head_and_inspector_land_on_their_work(loaded, assigned, browser):
+    from engine.org import service as org
+
+    with loaded.db.session() as s:
+        org.create_user(s, "thanhtra", PASSWORD, "Hồ Thanh Tra", "VP", ["inspector"])
+    # the unit officer's step does not wait for the head in person: the unit's inbox
+    assert _lands(browser, "stc_gd") == "/inbox?view=unit"
+    assert _lands(browser, "thanhtra") == "/inspections"

@@ -1,0 +1,98 @@
+"""The words people read (issue #18): unit names, never codes; inbox rows titled by what they
+concern; a step's due day and a task's deadline told apart; a coordinating unit's reply called
+what it is."""
+import re
+
+from sqlalchemy import select
+
+from engine.directives.models import Assignment
+from engine.notifications.models import Notification
+from tests.webui.conftest import classify, ready_item_path, register
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_coordinating_unit_reads_names_and_its_reply_is_an_opinion(loaded, browser):
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, **{"a-0-coordinating_units": "SXD"}))
+    coordinating = browser("sxd")
+    inbox = _text(coordinating.get("/inbox").get_data(as_text=True))
+    assert "Phối hợp với Sở Tài chính: Báo cáo kết quả rà soát" in inbox and "Phối hợp với STC" not in inbox
+    sent = coordinating.post(ready_item_path(loaded, "contribute"),
+                             {"contribution_progress": "done", "contribution_note": "Đồng ý số liệu"})
+    assert sent.status_code == 302
+    with loaded.db.session() as s:
+        assignment_id = s.scalar(select(Assignment.id))
+    page = _text(browser("stc").get(f"/assignments/{assignment_id}").get_data(as_text=True))
+    assert "Sở Xây dựng Đỗ Chuyên Viên Đã gửi ý kiến phối hợp Đồng ý số liệu" in page
+    assert "Đơn vị phối hợp gửi ý kiến, kết quả phối hợp" in page  # the history says so too
+    assert "Phần phối hợp: Đã gửi ý kiến phối hợp" in page and "Đã hoàn thành" not in page
+    with loaded.db.session() as s:
+        told = s.scalars(select(Notification).where(Notification.kind == "coordination_answered")).one()
+        assert told.subject == "Sở Xây dựng gửi ý kiến, kết quả phối hợp: nhiệm vụ theo văn bản 45/2026/QĐ-UBND"
+        assert told.body.startswith("Ý kiến, kết quả phối hợp của Sở Xây dựng: Đồng ý số liệu")
+
+
+def test_inbox_rows_are_titled_by_the_task_with_the_step_as_label(loaded, assigned, browser):
+    html = browser("stc").get("/inbox").get_data(as_text=True)
+    row = _text(html.split("<tbody>")[1].split("</tr>")[0])
+    assert "Báo cáo kết quả rà soát · 45/2026/QĐ-UBND" in row  # the task's content, then the directive's symbol
+    assert "Thực hiện và cập nhật tiến độ" in row              # the step, as a label
+    assert "Hạn xử lý bước này" in html and "Hạn hoàn thành nhiệm vụ" in row
+
+
+def test_the_step_due_day_and_the_task_deadline_have_different_words(loaded, assigned, browser):
+    unit = browser("stc")
+    form = _text(unit.get(ready_item_path(loaded, "handle")).get_data(as_text=True))
+    assert "Hạn hoàn thành nhiệm vụ" in form
+    assert "Hạn xử lý:" not in form and "Thời hạn " not in form
+
+
+def test_a_step_with_choices_shows_each_choice_once(loaded, assigned, browser):
+    with loaded.db.session() as s:
+        assignment_id = s.scalar(select(Assignment.id))
+    html = browser("stc").get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    panel = html.split('class="card actions-panel"')[1].split("</section>")[0]
+    buttons = [_text(b).strip() for b in re.findall(r'<a class="button[^"]*"[^>]*>(.*?)</a>', panel)]
+    assert buttons[0] == "Cập nhật tiến độ" and buttons[1].startswith("Chuyển lại")
+    assert "Thực hiện và cập nhật tiến độ" not in buttons and len(buttons) == len(set(buttons))
+
+
+def test_each_outcome_has_one_colour_everywhere(loaded, assigned, browser):
+    """engine/outcomes.py TERMS is the one outcome → colour mapping: the pages' badges, dots and
+    report boxes take it from base.html, the stylesheets keep none, the Excel export fills with it."""
+    import io
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from engine.outcomes import TERMS, Outcome
+    from webui.assignments.export import FILLS, TITLE_ROWS
+
+    page = browser("clerk").get("/assignments").get_data(as_text=True)
+    for outcome, term in TERMS.items():
+        name = outcome.value
+        assert f".badge.{name}, .dot.{name}, .rp-{name} {{ background: var(--{term.colour}); }}" in page
+    webui = Path(__file__).resolve().parents[2] / "webui"
+    for css in (webui / "static" / "app.css", webui / "reports" / "static" / "reports.css"):
+        rules = css.read_text(encoding="utf-8")
+        assert not [o for o in TERMS if re.search(rf"\.(badge\.|dot\.|rp-){o.value}\b", rules)], css
+    sheet = load_workbook(io.BytesIO(browser("clerk").get("/assignments/export.xlsx").data)).active
+    header = [c.value for c in sheet[TITLE_ROWS + 1]]
+    outcome_cell = sheet.cell(row=TITLE_ROWS + 2, column=header.index("Kết quả") + 1)
+    assert outcome_cell.value == "Chưa thực hiện"
+    assert outcome_cell.fill.fgColor.rgb.endswith(FILLS[TERMS[Outcome.NOT_STARTED].colour])
+
+
+def test_an_incident_names_its_task_not_its_id(loaded, assigned, browser):
+    from engine import clock
+    from engine.runtime.models import Incident, WorkflowInstance
+
+    with loaded.db.session() as s:
+        instance = s.scalars(select(WorkflowInstance).where(WorkflowInstance.assignment_id.is_not(None))).first()
+        s.add(Incident(instance_id=instance.id, element_id="x", error="boom", created_at=clock.now()))
+        assignment_id = instance.assignment_id
+    page = browser("admin").get("/admin/incidents").get_data(as_text=True)
+    assert "45/2026/QĐ-UBND, nhiệm vụ 1: Báo cáo kết quả rà soát" in page and f"#{assignment_id}<" not in page
