@@ -24,6 +24,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from engine.forms import FormDefinition, parse_form
+from engine.rulesets import deadline_forms
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.foreign import as_utf8, decode_xml, quote_iso_timers, spiff_message, vendor_attribute
 from engine.rulesets.settings import check_settings, form_terms
@@ -145,7 +146,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
     for path, tree in trees.items():
         problems += _lint_calls(path, tree, process_ids) + _lint_operators(path, tree)
         if not stored:  # a version already admitted keeps running as it is; the advice is for new ones
-            problems += _lint_boundary_loops(path, tree)
+            problems += _lint_boundary_loops(path, tree) + _lint_deadline_shapes(path, tree, source.settings)
     problems += _build_specs(parser, bundle, trees)
     problems += _lint_specs(bundle, trees)
     bundle.warnings, named = _non_executable(trees, source.settings)
@@ -295,6 +296,17 @@ def _lint_boundary_loops(path: str, tree) -> list[Problem]:
             for event in tree.xpath(".//bpmn:boundaryEvent", namespaces=NS)
             if any(flow.get("sourceRef") == event.get("id") and flow.get("targetRef") == event.get("attachedToRef")
                    for flow in flows)]
+
+
+def _lint_deadline_shapes(path: str, tree, settings: dict) -> list[Problem]:
+    """A due date or timer written as a deadline shape (engine.deadlines.forms) that counts a
+    [deadlines] setting the ruleset does not set would fail only when the step comes."""
+    found = [(node, node.get("value") or "", "due")
+             for node in tree.xpath(".//spiffworkflow:property[@name='due']", namespaces=NS)]
+    found += [(node, node.text or "", "timer") for node in tree.xpath(".//bpmn:timeDate", namespaces=NS)]
+    return [Problem(path, _element_id(node), refusal.message, node.sourceline, refusal.params)
+            for node, expression, target in found
+            for refusal in deadline_forms.expression_refusals(expression, target, settings)]
 
 
 def _lint_operators(path: str, tree) -> list[Problem]:
