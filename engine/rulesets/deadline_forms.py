@@ -43,6 +43,7 @@ class Kind:
     number: str | None = None  # the label of N, when the shape has one
     settings: bool = False   # N may be a [deadlines] setting of the ruleset
     base: bool = True        # counted from an event or a field
+    events: bool = True      # the base may be an event (else only a field)
     period: bool = False     # before day D of a reporting period
 
     def template(self, target: str) -> str | None:
@@ -60,7 +61,7 @@ KINDS = (
          number="Number of days"),
     Kind("hours", "N hours from", "plus_hours({base}, {n})", "plus_hours({base}, {n})", number="Number of hours"),
     Kind("same_day", "Within the day of", "end_of_day({base})", "end_of_day({base})"),
-    Kind("on_day", "On the day of", "{base}", "start_of_day({base})"),
+    Kind("on_day", "On the day of", "{base}", "start_of_day({base})", events=False),
     Kind("period_day", "Before day D of the period", 'before_period_day({base}, "{period}", {day})',
          'start_of_day(before_period_day({base}, "{period}", {day}))', period=True),
 )
@@ -97,6 +98,18 @@ SETTING_LABELS = {
     "explanation": "Explanation asked by the office",
     "inspection_report": "Inspection results report",
 }
+
+# What is wrong with a shape, by field: the server's refusals and the editor's, one wording.
+MESSAGES = {
+    "kind": "Choose how the date is counted.",
+    "base": "Choose what the date is counted from.",
+    "n": "%(field)s must be a whole number from 1 to %(max)s.",
+    "setting": "%(field)s: no such setting in [deadlines].",
+    "unset": "The ruleset sets no %(setting)s in ruleset.toml [deadlines].",
+    "period": "Choose the period: month, quarter, half-year or year.",
+    "day": "Day D must be a whole number from %(min)s to %(max)s.",
+}
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -148,25 +161,27 @@ def refusals(shape: Shape, target: str, settings: dict | None = None) -> list[Re
     it names that the ruleset does not set."""
     kind = BY_ID.get(shape.kind)
     if kind is None or kind.template(target) is None:
-        return [Refusal("kind", "Choose how the date is counted.", {})]
+        return [_refusal("kind")]
     found = []
-    if kind.base and not re.fullmatch(PATTERNS["base"], shape.base or ""):
-        found.append(Refusal("base", "Choose what the date is counted from.", {}))
+    if kind.base and (not re.fullmatch(PATTERNS["base"], shape.base or "")
+                      or (not kind.events and shape.base in EVENTS)):
+        found.append(_refusal("base"))
     if kind.number and shape.setting is None and not (isinstance(shape.n, int) and 1 <= shape.n <= MAX_WORKING_DAYS):
-        found.append(Refusal("n", "%(field)s must be a whole number from 1 to %(max)s.",
-                             {"field": kind.number, "max": MAX_WORKING_DAYS}))
+        found.append(_refusal("n", field=kind.number, max=MAX_WORKING_DAYS))
     if shape.setting is not None and not (kind.settings and shape.setting in SETTING_LABELS):
-        found.append(Refusal("setting", "%(field)s: no such setting in [deadlines].", {"field": kind.number}))
+        found.append(_refusal("setting", field=kind.number))
     elif shape.setting is not None and settings is not None \
             and settings.get(SETTINGS_TABLE, {}).get(shape.setting) is None:
-        found.append(Refusal("setting", "The ruleset sets no %(setting)s in ruleset.toml [deadlines].",
-                             {"setting": shape.setting}))
+        found.append(Refusal("setting", MESSAGES["unset"], {"setting": shape.setting}))
     if kind.period and shape.period not in PERIODS:
-        found.append(Refusal("period", "Choose the period: month, quarter, half-year or year.", {}))
+        found.append(_refusal("period"))
     if kind.period and not (isinstance(shape.day, int) and DAY_RANGE[0] <= shape.day <= DAY_RANGE[1]):
-        found.append(Refusal("day", "Day D must be a whole number from %(min)s to %(max)s.",
-                             {"min": DAY_RANGE[0], "max": DAY_RANGE[1]}))
+        found.append(_refusal("day", min=DAY_RANGE[0], max=DAY_RANGE[1]))
     return found
+
+
+def _refusal(which: str, **params) -> Refusal:
+    return Refusal(which, MESSAGES[which], params)
 
 
 def expression_refusals(expression: str, target: str, settings: dict) -> list[Refusal]:
@@ -177,18 +192,19 @@ def expression_refusals(expression: str, target: str, settings: dict) -> list[Re
 
 def describe(settings: dict) -> dict:
     """The shapes for the browser (labels are English msgids: the web layer translates every
-    "label"); `settings` gives the [deadlines] keys the ruleset sets, with their values."""
+    "label"); `settings` gives the values of the [deadlines] keys (None: the ruleset sets none)."""
     deadlines = settings.get(SETTINGS_TABLE, {})
     return {
-        "kinds": [{**asdict(kind)} for kind in KINDS],
+        "kinds": [asdict(kind) for kind in KINDS],
         "patterns": PATTERNS,
         "events": [{"value": value, "label": label} for value, label in EVENTS.items()],
         "fields": [{"value": value, "label": label, "processes": list(processes)}
                    for value, (label, processes) in FIELDS.items()],
-        "settings": [{"value": key, "label": label, "days": deadlines[key]}
-                     for key, label in SETTING_LABELS.items() if deadlines.get(key) is not None],
+        "settings": [{"value": key, "label": label, "days": deadlines.get(key)}
+                     for key, label in SETTING_LABELS.items()],
         "periods": [{"value": value, "label": label} for value, label in PERIODS.items()],
         "limits": {"n": [1, MAX_WORKING_DAYS], "day": list(DAY_RANGE)},
+        "messages": MESSAGES,
     }
 
 

@@ -19,6 +19,7 @@ from engine.rulesets import deadline_forms as forms
 from engine.rulesets.deadline_forms import Shape
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import NS, compile_bundle, read_ruleset
+from engine.rulesets.settings import SETTINGS_SCHEMA
 from engine.runtime.service import _due_moment
 from engine.sandbox import make_script_engine
 from engine.sandbox.helpers import current_calendar, current_settings
@@ -144,11 +145,14 @@ def test_refusals_name_the_field():
 
 
 def test_the_description_lists_the_rulesets_deadline_settings():
+    discover()
     source = read_ruleset(REPO_ROOT / "processes", "dak-lak")
     described = forms.describe(source.settings)
     assert [(s["value"], s["days"]) for s in described["settings"]] == [
         ("registration", 2), ("registration_complex", 5), ("registration_urgent", 0), ("first_update", 3),
-        ("inspection_report", 7)]
+        ("office_status_update", None), ("explanation", None), ("inspection_report", 7)]
+    # Every key ruleset.toml [deadlines] may hold has its label.
+    assert set(forms.SETTING_LABELS) == set(SETTINGS_SCHEMA["deadlines"]["properties"])
     assert [k["id"] for k in described["kinds"]] == [k.id for k in forms.KINDS]
     # The fields it offers are in the processes it names.
     process_ids = {p.get("id") for path in (REPO_ROOT / "processes").rglob("*.bpmn")

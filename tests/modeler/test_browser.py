@@ -70,9 +70,10 @@ def test_admin_changes_reminder_timer_saves_and_publishes(page, loaded, org_tree
     open_editor(page)
     select_element(page, "reminder", "dondoc-timer")
     screenshot(page, "modeler-timer")
-    page.select_option("#bio-properties-panel-dondoc-timer-direction", "before")
-    page.fill("#bio-properties-panel-dondoc-timer-days", "5")
-    page.locator("#bio-properties-panel-dondoc-timer-days").press("Tab")
+    page.select_option("#bio-properties-panel-dondoc-timer-kind", "working_days_before")  # the deadline editor
+    page.select_option("#bio-properties-panel-dondoc-timer-base", "deadline")
+    page.fill("#bio-properties-panel-dondoc-timer-n", "5")
+    page.locator("#bio-properties-panel-dondoc-timer-n").press("Tab")
     page.wait_for_timeout(400)  # the panel's input debounce
     page.fill("#comment", "Nhắc trước hạn 5 ngày làm việc")
     page.click("#save")

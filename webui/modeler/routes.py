@@ -25,6 +25,7 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
+from webui.modeler.deadlines import deadline_editor
 from webui.modeler.labels import bpmn_texts, editor_labels
 from webui.nav import NavLink
 
@@ -70,6 +71,7 @@ def edit(path: str):
             "problems": [{**p, "message": _(p["message"], **p.get("params", {}))} for p in draft.problems or []],
             "warnings": [_problem(p) for p in compiled.warnings],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
+            "deadlineForms": deadline_editor(compiled.settings),
             "csrf": generate_csrf(),
             "autosaveUrl": url_for("modeler.autosave", draft_id=draft.id),
             "saveUrl": url_for("modeler.save", draft_id=draft.id),
