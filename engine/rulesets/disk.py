@@ -81,7 +81,7 @@ def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
         else:
             folder = COMMON if path in common_paths else ruleset
             target = root / folder / safe_path(path)
-        _atomic_write(target, text)
+        atomic_write(target, text)
         written.append(f"{folder}/{path}")
     return written
 
@@ -97,7 +97,7 @@ def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, st
     return sorted(p for p in paths if disk.get(p) != files.get(p))
 
 
-def _atomic_write(target: Path, text: str) -> None:
+def atomic_write(target: Path, text: str) -> None:
     """Write-then-rename, so a crash never leaves half a diagram for `ruleset load`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".modeler-", suffix=target.suffix)
