@@ -78,7 +78,7 @@ def sections() -> list[Section]:
     schema = ruleset_schema()
     properties, required = schema["properties"], set(schema["required"])
     found = [Section("", SECTIONS[""], tuple(_field(key, properties[key], key in required) for key in CORE))]
-    tables = [key for key in SECTIONS if key in properties] + sorted(
+    tables: list[str] = [key for key in SECTIONS if key in properties] + sorted(
         key for key in properties if key not in SECTIONS and key not in CORE)
     for table in tables:
         part = properties[table]
@@ -216,7 +216,10 @@ def _read_number(item: Field, form: Form, before, errors: list[FieldError]) -> i
 
 
 def _read_flag(item: Field, form: Form, before, errors: list[FieldError]) -> bool | None:
-    return {"true": True, "false": False}.get(_one(form, item.path))
+    text = _one(form, item.path)
+    if text not in ("", "true", "false"):
+        errors.append(FieldError(item.path, f"«{item.label.text}»: «{text}» không phải một lựa chọn."))
+    return {"true": True, "false": False}.get(text)
 
 
 def _read_choice(item: Field, form: Form, before, errors: list[FieldError]) -> str | None:

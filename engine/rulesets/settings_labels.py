@@ -70,6 +70,7 @@ LABELS: dict[str, Label] = {
     "reminders.escalate_after": Label("Báo lãnh đạo khi quá hạn", DAYS),
     "reminders.open_task_update": Label("Nhiệm vụ không thời hạn cập nhật", help="monthly, quarterly, "
                                         "half_yearly, yearly, none, hoặc một số ngày làm việc."),
+    "reminders.recipients": Label("Người nhận từng loại thông báo", help="Để trống: người nhận mặc định."),
     "reminders.recipients.reminder": Label("Người nhận nhắc trước hạn"),
     "reminders.recipients.due_today": Label("Người nhận thông báo đến hạn"),
     "reminders.recipients.overdue": Label("Người nhận cảnh báo quá hạn"),
@@ -87,8 +88,10 @@ LABELS: dict[str, Label] = {
     "inspection.internal": Label("Thủ trưởng đơn vị được kiểm tra nội bộ"),
     "inspection.publish_conclusion": Label("Công khai kết luận kiểm tra"),
     "inspection.council_unit": Label("Mã đơn vị Hội đồng thi đua được báo kết quả"),
-    "report_calendar.period": Label("Kỳ báo cáo"),
-    "report_calendar.sender": Label("Bên báo cáo"),
+    "report_calendar": Label("Các kỳ báo cáo", help="Mỗi dòng một kỳ, cho đơn vị (unit) hoặc Văn phòng (office); "
+                             "xóa trắng một dòng để bỏ kỳ đó."),
+    "report_calendar.period": Label("Kỳ báo cáo", help="monthly, quarterly, half_yearly hoặc yearly."),
+    "report_calendar.sender": Label("Bên báo cáo", help="unit (đơn vị) hoặc office (Văn phòng)."),
     "report_calendar.day": Label("Chậm nhất ngày", help="Ngày cuối cùng được gửi (1–31)."),
     "report_calendar.month": Label("Tháng", help="last: tháng cuối kỳ, next: tháng sau kỳ, hoặc 1–12."),
     "report_calendar.article": Label("Căn cứ (điều, khoản)"),
