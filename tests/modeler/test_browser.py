@@ -183,7 +183,7 @@ def test_admin_changes_a_deadline_in_the_settings_form_tested_by_a_scenario_befo
     screenshot(page, "modeler-settings")
     page.click("#save-settings")
     page.wait_for_url("**/modeler/versions/*")
-    assert "Hạn phân loại: 2 → 3 ngày làm việc" in page.locator("#settings-changes + ul").inner_text()
+    assert page.locator("#settings-changes + ul li").all_inner_texts() == ["Hạn phân loại: 2 → 3 ngày làm việc"]
     version_url = page.url
 
     page.goto(f"{page.base}/modeler/scenarios/")

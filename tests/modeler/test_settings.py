@@ -99,9 +99,10 @@ def test_the_form_reads_typed_values_and_names_a_wrong_one_in_vietnamese(loaded)
     form = settings_form.form_values(settings)
     form.update({"deadlines.registration": ["3"], "reminders.before_deadline": ["5, 1"],
                  "lanes.2.key": ["Chánh Văn phòng"], "lanes.2.value": ["office_head"],
-                 "registration.urgent_levels": ["flash", "very_urgent"], "progress.blocked_status": ["false"]})
+                 "registration.urgent_levels": ["flash", "very_urgent"], "progress.blocked_status": ["false"],
+                 "id": ["khac"]})
     read = settings_form.read_form(form, settings)
-    assert read.errors == []
+    assert read.errors == [] and read.settings["id"] == "dak-lak"  # the folder's name is not the form's
     assert read.settings["deadlines"]["registration"] == 3 and read.settings["reminders"]["before_deadline"] == [5, 1]
     assert read.settings["lanes"]["Chánh Văn phòng"] == "office_head"
     assert read.settings["registration"]["urgent_levels"] == ["very_urgent", "flash"]
@@ -236,3 +237,12 @@ def test_the_settings_page_saves_a_change_and_the_version_says_it_in_words(app, 
     assert "Hạn phân loại: 2 → 3 ngày làm việc" in version
     confirm = admin.get("/modeler/versions/2/publish").get_data(as_text=True)
     assert 'data-file="ruleset.toml"' in confirm and "Hạn phân loại: 2 → 3 ngày làm việc" in confirm
+
+
+def test_the_start_page_warns_when_ruleset_toml_on_disk_differs_from_the_version_in_force(app, processes_dir):
+    admin = signed_in(app, "admin")
+    assert 'role="alert"' not in admin.get("/modeler/").get_data(as_text=True)
+    path = processes_dir / "dak-lak" / "ruleset.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("registration = 2 ", "registration = 4 "), encoding="utf-8")
+    warning = admin.get("/modeler/").get_data(as_text=True)
+    assert re.search(r'role="alert">\s*[^<]*: ruleset\.toml\.', warning), warning

@@ -338,6 +338,6 @@ def _process_files(files: dict[str, str]) -> list[dict]:
 
 def _diverging(eng, bundle: ProcessBundle) -> list[str]:
     try:
-        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files)
+        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files, bundle.settings)
     except RulesetError:
         return ["ruleset.toml"]
