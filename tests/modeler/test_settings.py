@@ -243,6 +243,7 @@ def test_the_start_page_warns_when_ruleset_toml_on_disk_differs_from_the_version
     admin = signed_in(app, "admin")
     assert 'role="alert"' not in admin.get("/modeler/").get_data(as_text=True)
     path = processes_dir / "dak-lak" / "ruleset.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("registration = 2 ", "registration = 4 "), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("registration = 2 ", "registration = 4 "), encoding="utf-8")
     warning = admin.get("/modeler/").get_data(as_text=True)
     assert re.search(r'role="alert">\s*[^<]*: ruleset\.toml\.', warning), warning
