@@ -160,6 +160,8 @@ def test_saved_settings_are_a_version_published_to_ruleset_toml_keeping_its_comm
     with loaded.db.session() as s:
         actions = set(s.scalars(select(AuditEntry.action)))
     assert {"settings.saved", "bundle.written_to_disk"} <= actions
+    assert publish(loaded, processes_dir, admin, 1) == ["dak-lak/ruleset.toml"]  # the rollback writes it back too
+    assert (processes_dir / "dak-lak" / "ruleset.toml").read_text(encoding="utf-8") == before_text
 
 
 def test_a_table_row_and_key_added_and_removed_are_written_with_the_rest_untouched(tmp_path):
@@ -219,8 +221,7 @@ def test_the_settings_page_saves_a_change_and_the_version_says_it_in_words(app, 
     admin = signed_in(app, "admin")
     page = admin.get("/modeler/settings").get_data(as_text=True)
     assert "Hạn phân loại (ngày làm việc)" in page and "Đ.7 k.1: ≤ 2 ngày làm việc" in page
-    form = {**{k: v for k, v in settings_form.form_values(published_settings(loaded)).items()},
-            "csrf_token": [token(admin)]}
+    form = {**settings_form.form_values(published_settings(loaded)), "csrf_token": [token(admin)], "base": ["1"]}
     refused = admin.post("/modeler/settings", data={**form, "deadlines.registration": ["ba"]})
     body = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "«Hạn phân loại» phải là số nguyên, không phải «ba»." in body
@@ -237,6 +238,9 @@ def test_the_settings_page_saves_a_change_and_the_version_says_it_in_words(app, 
     assert "Hạn phân loại: 2 → 3 ngày làm việc" in version
     confirm = admin.get("/modeler/versions/2/publish").get_data(as_text=True)
     assert 'data-file="ruleset.toml"' in confirm and "Hạn phân loại: 2 → 3 ngày làm việc" in confirm
+    stale = admin.post("/modeler/settings", data={**form, "deadlines.registration": ["4"]})  # opened on version 1
+    assert stale.status_code == 409 and "Phiên bản 2 đã được lưu sau khi" in stale.get_data(as_text=True)
+    assert len(bundles(loaded)) == 2
 
 
 def test_the_start_page_warns_when_ruleset_toml_on_disk_differs_from_the_version_in_force(app, processes_dir):

@@ -31,6 +31,9 @@ def save_settings():
     posted = request.form.to_dict(flat=False)
     with eng.db.session() as session:
         base = drafts.working_bundle(session, eng.ruleset)
+        if request.form.get("base") != str(base.id):  # another version was saved meanwhile: it would be undone
+            return _page(base, posted, [_("Version %(number)s was saved since this form was opened: open the "
+                                          "settings again to start from it.", number=base.number)]), 409
         read = settings_form.read_form(posted, base.settings)
         if read.errors:
             return _page(base, posted, [error.message for error in read.errors]), 422
