@@ -88,10 +88,10 @@ LABELS: dict[str, Label] = {
     "inspection.internal": Label("Thủ trưởng đơn vị được kiểm tra nội bộ"),
     "inspection.publish_conclusion": Label("Công khai kết luận kiểm tra"),
     "inspection.council_unit": Label("Mã đơn vị Hội đồng thi đua được báo kết quả"),
-    "report_calendar": Label("Các kỳ báo cáo", help="Mỗi dòng một kỳ, cho đơn vị (unit) hoặc Văn phòng (office); "
+    "report_calendar": Label("Các kỳ báo cáo", help="Mỗi dòng một kỳ của đơn vị hoặc của Văn phòng; "
                              "xóa trắng một dòng để bỏ kỳ đó."),
-    "report_calendar.period": Label("Kỳ báo cáo", help="monthly, quarterly, half_yearly hoặc yearly."),
-    "report_calendar.sender": Label("Bên báo cáo", help="unit (đơn vị) hoặc office (Văn phòng)."),
+    "report_calendar.period": Label("Kỳ báo cáo"),
+    "report_calendar.sender": Label("Bên báo cáo"),
     "report_calendar.day": Label("Chậm nhất ngày", help="Ngày cuối cùng được gửi (1–31)."),
     "report_calendar.month": Label("Tháng", help="last: tháng cuối kỳ, next: tháng sau kỳ, hoặc 1–12."),
     "report_calendar.article": Label("Căn cứ (điều, khoản)"),
@@ -115,7 +115,8 @@ CHOICES: dict[str, str] = {
     "unit_head": "Thủ trưởng đơn vị", "leader": "Lãnh đạo", "inspector": "Thành viên đoàn kiểm tra",
     "process_admin": "Quản trị quy trình", "system_admin": "Quản trị hệ thống",
     "office_review": "Văn phòng rà soát rồi kết thúc", "status_complete": "Kết thúc khi đơn vị báo hoàn thành",
-    "office": "Văn phòng", "separate": "Sổ riêng trong hệ thống", "none": "Không có sổ (theo dõi trên giấy)",
+    "office": "Văn phòng", "unit": "Đơn vị", "separate": "Sổ riêng trong hệ thống",
+    "none": "Không có sổ (theo dõi trên giấy)",
     "monthly": "Tháng", "quarterly": "Quý", "half_yearly": "6 tháng", "yearly": "Năm",
 }
 YES, NO = "có", "không"
