@@ -95,7 +95,7 @@ def _field(path: str, schema: dict, required: bool) -> Field:
     label = label_of(path)
     kind = schema.get("type")
     if "enum" in schema or "examples" in schema:  # examples: the values a feature's own check accepts
-        return Field(path, "choice", label, tuple(schema.get("enum", schema.get("examples"))), required=required)
+        return Field(path, "choice", label, tuple(schema.get("enum") or schema["examples"]), required=required)
     if kind == "integer":
         return Field(path, "number", label, minimum=schema.get("minimum"), required=required)
     if kind == "boolean":
