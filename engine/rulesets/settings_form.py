@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.rulesets.diff import diff_settings
 from engine.rulesets.drafts import SaveResult, working_bundle
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.loader import SETTINGS_FILE, BundleSource
@@ -323,7 +324,9 @@ def save_settings(session: Session, cache: BundleCache, ruleset: str, settings: 
     except RulesetError as exc:
         return SaveResult(None, exc.problems, exc.warnings)
     audit.record(session, "settings.saved", "process_bundle", bundle.id, actor=actor,
-                 before={"number": base.number}, after={"number": bundle.number, "file": SETTINGS_FILE})
+                 before={"number": base.number},
+                 after={"number": bundle.number, "file": SETTINGS_FILE,
+                        "changes": {c.path: [c.before, c.after] for c in diff_settings(base.settings, settings)}})
     return SaveResult(bundle, [], cache.get(bundle).warnings)
 
 

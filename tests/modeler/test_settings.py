@@ -159,7 +159,9 @@ def test_saved_settings_are_a_version_published_to_ruleset_toml_keeping_its_comm
         restarted.close()
     with loaded.db.session() as s:
         actions = set(s.scalars(select(AuditEntry.action)))
+        saved = s.scalars(select(AuditEntry).where(AuditEntry.action == "settings.saved")).one()
     assert {"settings.saved", "bundle.written_to_disk"} <= actions
+    assert saved.after["changes"] == {"deadlines.registration": [2, 3]}
     assert publish(loaded, processes_dir, admin, 1) == ["dak-lak/ruleset.toml"]  # the rollback writes it back too
     assert (processes_dir / "dak-lak" / "ruleset.toml").read_text(encoding="utf-8") == before_text
 
