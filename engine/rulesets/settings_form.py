@@ -330,9 +330,11 @@ def save_settings(session: Session, cache: BundleCache, ruleset: str, settings: 
     return SaveResult(bundle, [], cache.get(bundle).warnings)
 
 
-def problem_words(problem: Problem) -> str:
-    """A problem of the check, naming the key by its label: «Hạn phân loại» (deadlines.registration): …"""
+def problem_words(problem: Problem, text: str | None = None) -> str:
+    """A problem of the check, naming the key by its label: «Hạn phân loại» (deadlines.registration): …;
+    `text`: the problem's message as the reader reads it (translated), else as it is."""
+    text = text or problem.text
     if problem.file.endswith(SETTINGS_FILE) and problem.element:
         key = re.sub(r"\[\d+\]", "", problem.element)  # report_calendar[2].day: the column's label
-        return f"«{label_of(key).text}» ({problem.element}): {problem.text}"
-    return str(problem)
+        return f"«{label_of(key).text}» ({problem.element}): {text}"
+    return f"{problem.file}{f' [{problem.element}]' if problem.element else ''}: {text}"

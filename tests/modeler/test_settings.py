@@ -231,6 +231,8 @@ def test_the_settings_page_saves_a_change_and_the_version_says_it_in_words(app, 
     forged = admin.post("/modeler/settings", data={**form, "level": ["planet"], "id": ["khac"], "lanes.0.key": [""],
                                                    "reports.publish": ["maybe"]})
     said = forged.get_data(as_text=True)
+    no_lane = admin.post("/modeler/settings", data={**form, "lanes.1.key": [""]}).get_data(as_text=True)
+    assert "làn &#39;Đơn vị chủ trì&#39; chưa được gán vai trò trong ruleset.toml [lanes]" in no_lane
     assert forged.status_code == 422 and "«Cấp»: «planet» không phải một lựa chọn." in said
     assert "«Công khai báo cáo đã ban hành»: «maybe» không phải một lựa chọn." in said
     saved = admin.post("/modeler/settings", data={**form, "deadlines.registration": ["3"],

@@ -40,7 +40,8 @@ def save_settings():
         result = settings_form.save_settings(session, eng.cache, eng.ruleset, read.settings,
                                              request.form.get("comment", "")[:2000], current_user())
         if result.bundle is None:  # nothing was stored
-            return _page(base, posted, [settings_form.problem_words(p) for p in result.problems]), 422
+            return _page(base, posted, [settings_form.problem_words(p, _(p.message, **p.params))
+                                        for p in result.problems]), 422
         number, bundle_id, unchanged = result.bundle.number, result.bundle.id, result.bundle.id == base.id
     if unchanged:
         flash(_("The settings did not change: no new version."), "info")
