@@ -15,15 +15,17 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
-from engine.reports.calendar import ReportPeriod, calendar_problems, due_date, next_report, periods_in_year
-from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
+from engine.reports.calendar import SENDERS, ReportPeriod, calendar_problems, due_date, next_report, periods_in_year
+from engine.reports.models import AD_HOC, PERIODS, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
 
 settings_check("report_calendar")(calendar_problems)
 # The types of each [[report_calendar]] entry; what the values may be is calendar_problems'.
-settings_schema("report_calendar", {"period": TEXT, "sender": TEXT, "day": {"type": "integer"},
+# The `examples` are what the modeler's settings form offers (engine/rulesets/settings_form.py).
+settings_schema("report_calendar", {"period": {**TEXT, "examples": list(PERIODS)},
+                                    "sender": {**TEXT, "examples": list(SENDERS)}, "day": {"type": "integer"},
                                     "month": {"type": ["string", "integer"]}, "article": TEXT}, array=True)
 # [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.service
 # (place) and the issue below (symbol, send_to, publish).

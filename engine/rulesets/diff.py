@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from engine.rulesets.loader import SAFE_XML
+from engine.rulesets.settings_labels import change_words
 
 DI_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DI",
                  "http://www.omg.org/spec/DD/20100524/DC", "https://www.omg.org/spec/DMN/20191111/DMNDI/")
@@ -135,3 +136,40 @@ def _counts(attr: str, value: str) -> bool:
 
 def _local(tag: str) -> str:
     return etree.QName(tag).localname
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """One value of ruleset.toml that differs: `path` as "deadlines.registration", a row of an
+    array of tables numbered from 1 ("report_calendar.2.day"); None where the key is absent."""
+
+    path: str
+    before: object
+    after: object
+
+    @property
+    def words(self) -> str:
+        """In the regulation's words: "Hạn phân loại: 2 → 3 ngày làm việc"."""
+        return change_words(self.path, self.before, self.after)
+
+
+def diff_settings(old: dict, new: dict) -> list[SettingChange]:
+    """Every value of the settings that differs, in the order of the new file."""
+    before, after = _flatten(old), _flatten(new)
+    paths = [*after, *(path for path in before if path not in after)]
+    return [SettingChange(path, before.get(path), after.get(path)) for path in paths
+            if before.get(path) != after.get(path)]
+
+
+def _flatten(value, prefix: str = "") -> dict[str, object]:
+    """Leaf values by path: tables are walked into, as are arrays of tables; other lists are values."""
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        items = [(str(index), row) for index, row in enumerate(value, start=1)]
+    else:
+        return {prefix: value}
+    flat: dict[str, object] = {}
+    for key, item in items:
+        flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    return flat

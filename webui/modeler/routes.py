@@ -184,10 +184,12 @@ def _version_page(bundle_id: int, plans=None, **extra):
         bundle = _bundle_or_404(session, bundle_id)
         against = _against(session, bundle)
         changes = diff.diff_files(against.files if against else {}, bundle.files)
+        settings_changes = diff.diff_settings(against.settings, bundle.settings) if against else []
         instances = _older_instances(session, bundle)
         authors = _authors(session, [bundle])
     return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
-                           instances=instances, authors=authors, plans=plans, **extra)
+                           settings_changes=settings_changes, instances=instances, authors=authors, plans=plans,
+                           **extra)
 
 
 @blueprint.get("/versions/<int:bundle_id>")
@@ -338,6 +340,6 @@ def _process_files(files: dict[str, str]) -> list[dict]:
 
 def _diverging(eng, bundle: ProcessBundle) -> list[str]:
     try:
-        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files)
+        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files, bundle.settings)
     except RulesetError:
         return ["ruleset.toml"]
