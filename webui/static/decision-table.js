@@ -34,7 +34,8 @@
   function create(container, texts) {
     return new window.DmnJS({
       container: container,
-      common: { expressionLanguages: PYTHON, additionalModules: [translateModule(texts)] },
+      common: { expressionLanguages: PYTHON },
+      decisionTable: { additionalModules: [translateModule(texts)] },  // (dmn-js drops common's modules)
     });
   }
 
