@@ -81,7 +81,7 @@ def test_rules_and_columns_added_removed_moved_and_renamed_read_in_words():
     table.insert(table.index(rules[0]), rules[2])  # the "many units" rule now comes first
     table.set("hitPolicy", "UNIQUE")
     table.xpath("*[@id='output_days']")[0].set("label", "Số ngày")
-    text = etree.tostring(tree, encoding="unicode").replace(NORMAL_DAYS, '<outputEntry id="rule_normal_days"><text>3</text>')
+    text = cell("rule_normal_days", "3", etree.tostring(tree, encoding="unicode"))
     assert changes(text) == [
         ("Hit policy: FIRST → UNIQUE", "changed"),
         ("Column Số ngày làm việc renamed: Số ngày làm việc → Số ngày", "changed"),
