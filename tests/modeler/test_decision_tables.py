@@ -24,6 +24,7 @@ from engine.runtime.models import WorkItem
 from engine.sandbox import make_script_engine
 from engine.sandbox.helpers import current_settings
 from tests.conftest import screenshot
+from tests.modeler import test_browser
 from tests.modeler.conftest import signed_in
 from tests.modeler.test_browser import open_editor, sign_in
 
@@ -126,17 +127,7 @@ def test_the_table_page_is_for_process_admins_with_dmn_js_from_this_server_in_vi
         assert s.scalar(select(func.count()).select_from(ProcessBundle)) == 1
 
 
-@pytest.fixture
-def page(app, chromium, serve):
-    context = chromium.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.base = serve(app)
-    yield page
-    context.close()
-    assert not errors, errors
+page = test_browser.page  # signed out, on a served app; fails the test on a script error
 
 
 def register(engine, users, symbol: str) -> WorkItem:
@@ -200,8 +191,8 @@ def test_admin_changes_registration_days_in_the_table_tests_publishes(page, load
     page.click("#save-scenario")
     page.wait_for_url("**/modeler/scenarios/")
     page.click("#run-scenarios")
+    page.locator(f'#scenario-results tr.ok[data-file="scenarios/{SCENARIO}"]').wait_for()
     assert page.locator("#scenario-results tr.failed").count() == 0
-    assert page.locator(f'#scenario-results tr.ok[data-file="scenarios/{SCENARIO}"]').count() == 1
 
     page.click('a[href*="/modeler/versions/"]')  # the draft version: changes, publish
     page.click("#publish")

@@ -123,17 +123,16 @@
           xml: xml, comment: document.getElementById('comment').value,
           target: document.getElementById('target').value,
         });
-      }).then(function (result) {
-        if (result.status === 200 && result.data.ok) {
-          say(t.savedAs + ' ' + result.data.number, 'ok');
-          window.location.assign(result.data.versionUrl);
-        } else if (result.status === 409) {
-          window.location.reload();  // the page shows the disk conflict and the choices
-        } else {
-          showProblems(result.data.problems || []);
-          say(result.data.error || t.refused, 'error');
-        }
-      });
+      }).then(answered);
+    }
+
+    // The new version's page, the disk conflict's choices (on reload), or the problems here.
+    function answered(result) {
+      var saved = result.status === 200 && result.data.ok;
+      if (result.status === 409) return window.location.reload();
+      if (!saved) showProblems(result.data.problems || []);
+      say(saved ? t.savedAs + ' ' + result.data.number : result.data.error || t.refused, saved ? 'ok' : 'error');
+      if (saved) window.location.assign(result.data.versionUrl);
     }
 
     // Download what the table shows: keep it in the draft first, then fetch the draft's file.
