@@ -164,6 +164,10 @@ def test_admin_changes_registration_days_in_the_table_tests_publishes(page, load
     page.click(f'a[href$="/modeler/edit/{PATH}"]')
     page.wait_for_selector("body[data-modeler-ready=true]")
     assert "Chính sách chọn quy tắc:" in page.locator(".hit-policy").inner_text()  # dmn-js in Vietnamese
+    assert page.locator(".hit-policy .dms-input").inner_text() == "Quy tắc khớp đầu tiên"
+    page.click('td[data-element-id="rule_normal"]', button="right")  # the rule's menu
+    assert "Thêm quy tắc phía dưới" in page.locator(".context-menu").inner_text()
+    page.keyboard.press("Escape")
     type_in_cell(page, "rule_normal_days", "3")
     page.wait_for_selector("#modeler-status:has-text('Đã lưu nháp')")  # autosaved into the draft
     screenshot(page, "decision-table-changed")
