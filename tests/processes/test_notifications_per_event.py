@@ -42,6 +42,7 @@ def test_a_corrected_return_tells_the_new_lead_unit(loaded, org_tree):
     engine, users = loaded, org_tree
     drive.register(engine, users, [{**TASK, "coordinating_units": []}])
     drive.complete(engine, "handle", {"action": "return", "return_reason": "Không thuộc chức năng"}, users["stc"])
+    assert "Không thuộc chức năng" in drive.notified(engine, "returned")["clerk"]  # the office learns why
     drive.complete(engine, "correct", {"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng chủ trì"},
                    users["clerk"])
     assert "Nội dung điều chỉnh: Giao Sở Xây dựng chủ trì" in drive.notified(engine, "corrected")["sxd"]
