@@ -146,6 +146,16 @@ def due_day(engine, item_id: int) -> str:
         return s.get(WorkItem, item_id).due_at.astimezone(VN_TZ).strftime("%d/%m/%Y")
 
 
+# dmn-js's texts the page translates that still show in English in the table or its menu.
+ENGLISH_SHOWN = """() => {
+    const texts = JSON.parse(document.getElementById('modeler-data').textContent).dmnTexts;
+    const english = new Set(Object.keys(texts).filter(text => texts[text] !== text));
+    return [...document.querySelectorAll('#decision-table *, .context-menu *')].flatMap(node => [
+        ...[...node.childNodes].filter(child => child.nodeType === 3).map(child => child.textContent),
+        node.getAttribute('title') || '', node.getAttribute('aria-label') || ''])
+        .filter(text => english.has(text)); }"""
+
+
 def type_in_cell(page, entry_id: str, text: str) -> None:
     """Click the rule's cell, replace its text by typing, and leave it."""
     cell = page.locator(f'td[data-element-id="{entry_id}"] [contenteditable]')
@@ -167,6 +177,7 @@ def test_admin_changes_registration_days_in_the_table_tests_publishes(page, load
     assert page.locator(".hit-policy .dms-input").inner_text() == "Quy tắc khớp đầu tiên"
     page.click('td[data-element-id="rule_normal"]', button="right")  # the rule's menu
     assert "Thêm quy tắc phía dưới" in page.locator(".context-menu").inner_text()
+    assert page.evaluate(ENGLISH_SHOWN) == []
     page.keyboard.press("Escape")
     type_in_cell(page, "rule_normal_days", "3")
     page.wait_for_selector("#modeler-status:has-text('Đã lưu nháp')")  # autosaved into the draft

@@ -19,7 +19,8 @@ _DMN_JS_TEXTS = (
     "Decision name", "Decision name: ", "View DRD", "Input label", "Input expression", "Input type",
     "Output label", "Output name", "Output type", "Input values", "Output values", "Expression language",
     "Enter expression", "Predefined values", "Add values", "Add predefined values", "Clear predefined values",
-    "No values", "Strings must be in double quotes",
+    "No values", "Strings must be in double quotes", "Expression", "Type", "Edit", "Edit input", "Edit output",
+    "Input label: ", "Output label: ", "Input expression: ", "Output name: ", "Resize",
     # hit policies and what they mean (SpiffWorkflow 3.2.0 reads every one but COLLECT as "first match")
     "Unique", "First", "Priority", "Any", "Collect", "Collect (Sum)", "Collect (Min)", "Collect (Max)",
     "Collect (Count)", "Rule order", "Output order",
