@@ -24,7 +24,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from engine.forms import FormDefinition, parse_form
-from engine.rulesets import deadline_forms
+from engine.rulesets import deadline_forms, decisions
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.foreign import as_utf8, decode_xml, quote_iso_timers, spiff_message, vendor_attribute
 from engine.rulesets.settings import check_settings, form_terms
@@ -156,6 +156,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
             problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", "process '%(process)s' not found", None,
                                     {"process": process_id}))
     problems = list({(p.file, p.element, p.line, p.text): p for p in problems}.values())  # found twice: once
+    problems = decisions.said_in_words(problems)
     if problems:
         raise RulesetError(problems, bundle.warnings)
     prepare_specs(bundle.specs.values())
@@ -330,12 +331,7 @@ def _lint_code(path: str, tree) -> list[Problem]:
                              {"parameter": node.get("id") or "", "detail": msg})
                      for msg in check_code(node.get("value"), "eval")]
     if path.endswith(".dmn"):
-        for node in tree.xpath(".//*[local-name()='inputExpression']/*[local-name()='text'] | "
-                               ".//*[local-name()='outputEntry']/*[local-name()='text']"):
-            text = (node.text or "").strip()
-            if text:
-                problems += [Problem(path, _element_id(node), "DMN expression: %(detail)s", node.sourceline,
-                                     {"detail": msg}) for msg in check_code(text, "eval")]
+        problems += decisions.lint(path, tree)
     problems += _lint_gateways(path, tree)
     return problems
 

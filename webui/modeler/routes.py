@@ -26,6 +26,7 @@ from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
 from webui.modeler.deadlines import deadline_editor
+from webui.modeler.decision_labels import dmn_texts
 from webui.modeler.labels import bpmn_texts, editor_labels
 from webui.nav import NavLink
 
@@ -78,9 +79,9 @@ def edit(path: str):
             "uploadUrl": url_for("modeler.upload", draft_id=draft.id),
             "downloadUrl": url_for("modeler.download", draft_id=draft.id),
         }
-    if path.endswith(".dmn"):  # no canvas for decision tables: the file goes up and down as it is
-        return render_template("modeler/decision_file.html", draft=draft, data=data, conflict=conflict,
-                               bundle=bundle)
+    if path.endswith(".dmn"):  # dmn-js's decision-table view, with its texts in the page's language
+        return render_template("modeler/decision_file.html", draft=draft, data={**data, "dmnTexts": dmn_texts()},
+                               conflict=conflict, bundle=bundle)
     return render_template("modeler/edit.html", draft=draft, data=data, conflict=conflict, bundle=bundle)
 
 
