@@ -4,7 +4,8 @@ BPMN/DMN files are compared by element id: each element with an id is flattened 
 "what → value" facts (its attributes, and the text and attributes of its child elements
 that have no id of their own: conditions, timer expressions, properties, parameters), so a
 change reads like `timeDate: reminder_at → working_days_before(deadline, 3)`. Diagram
-layout (BPMN DI) is reported only as "layout changed". Other files are compared as lines.
+layout (BPMN DI) is reported only as "layout changed". Forms are compared field by field, in
+words (form_diff). Other files are compared as lines.
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.forms import Message
+from engine.rulesets.disk import is_form_path
+from engine.rulesets.form_diff import form_changes
 from engine.rulesets.loader import SAFE_XML
 
 DI_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DI",
@@ -45,6 +49,7 @@ class FileDiff:
     changed: list[ElementChange] = field(default_factory=list)
     layout_changed: bool = False
     text_diff: list[str] = field(default_factory=list)  # non-XML files
+    words: list[Message] = field(default_factory=list)  # a form's changes in words (form_diff)
 
 
 def diff_files(old: dict[str, str], new: dict[str, str]) -> list[FileDiff]:
@@ -57,6 +62,8 @@ def diff_files(old: dict[str, str], new: dict[str, str]) -> list[FileDiff]:
         status = "added" if before is None else "removed" if after is None else "changed"
         if path.endswith((".bpmn", ".dmn")):
             result.append(_diff_xml(path, status, before, after))
+        elif is_form_path(path):
+            result.append(FileDiff(path, status, words=form_changes(before, after)))
         else:
             lines = difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(),
                                          lineterm="", n=1)
