@@ -25,9 +25,9 @@ from engine.rulesets.errors import Problem
 from engine.rulesets.loader import _BPMN_CODE, NS, SAFE_XML, _element_id
 
 # What the builder offers, in its order, with the words an admin reads (msgids).
-TYPE_LABELS = {"text": "Short text", "textarea": "Long text", "integer": "Whole number", "date": "Date",
+TYPE_LABELS = {"text": "Short text", "textarea": "Long text", "integer": "Whole number", "date": "Date (dd/mm/yyyy)",
                "select": "One choice from a list", "multiselect": "Several choices from a list",
-               "boolean": "Yes/no box", "unit": "Unit", "units": "Several units", "user": "Person",
+               "boolean": "Yes/no box", "unit": "One unit", "units": "Several units", "user": "One person",
                "users": "Several people", "files": "Attached files", "document_symbol": "Document number/symbol"}
 assert set(TYPE_LABELS) == set(_CLEANERS), "every field type the validator knows is offered in the builder"
 TEXT_TYPES = frozenset({"text", "textarea", "document_symbol"})  # the types a maximum length bounds
