@@ -37,7 +37,9 @@ def test_admin_adds_a_required_and_a_conditional_field_used_by_the_next_work_ite
     page.click("tr[data-form=update_progress] a")
     page.click("#add-field")  # saved blank: refused, the card says what is missing
     page.click("#save")
-    assert "Nhãn: Trường này bắt buộc." in page.locator("#fields > .field-card").last.locator(".card-errors").inner_text()
+    refused = page.locator("#fields > .field-card").last.locator(".card-errors")
+    refused.locator("li").first.wait_for()
+    assert "Trường 7, Nhãn: Trường này bắt buộc." in refused.inner_text()
     page.locator("#fields > .field-card").last.locator(".remove-field").click()
     add_field(page, "Số văn bản báo cáo", "so_van_ban", "text", "Số, ký hiệu văn bản báo cáo của đơn vị",
               required=True)

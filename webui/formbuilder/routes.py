@@ -118,7 +118,8 @@ def _named(data: dict, errors: dict[str, Message]) -> list[dict]:
             number = int(parts[1])
             item = sent[number - 1] if isinstance(sent[number - 1], dict) else {}
             label = item.get("label") or item.get("name") or ""
-            what = _("Field %(number)s («%(label)s»), %(part)s", number=number, label=label, part=what)
+            what = _("Field %(number)s («%(label)s»), %(part)s", number=number, label=label, part=what) if label \
+                else _("Field %(number)s, %(part)s", number=number, part=what)
         named.append({"key": key, "message": f"{what}: {form_message(message)}"})
     return named
 
