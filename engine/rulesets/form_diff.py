@@ -6,7 +6,7 @@ from __future__ import annotations
 import tomllib
 
 from engine.forms import Message
-from engine.forms.edit import TYPE_LABELS
+from engine.rulesets.form_edit import TYPE_LABELS
 
 # (key, msgid) of the field keys compared as "before → after"; the others have messages of their own.
 _CHANGED = (("label", "Field «%(field)s»: label «%(before)s» → «%(after)s»"),

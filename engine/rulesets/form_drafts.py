@@ -9,8 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from engine.forms import edit
-from engine.rulesets import disk, drafts
+from engine.rulesets import disk, drafts, form_edit
 from engine.rulesets.models import ProcessBundle, ProcessDraft
 from engine.rulesets.service import BundleCache, published_bundle
 
@@ -21,15 +20,15 @@ def form_key(draft: ProcessDraft) -> str:
 
 def save_form(session: Session, processes_dir: str | Path, cache: BundleCache, draft: ProcessDraft,
               data: Mapping, comment: str, actor, target: str | None = None) -> drafts.SaveResult:
-    """Refused data (edit.FormEditError) changes nothing. Data that makes a form lose a field a
+    """Refused data (form_edit.FormEditError) changes nothing. Data that makes a form lose a field a
     diagram reads gives problems, the draft keeping the new text (as a refused diagram does);
     else the version is saved as drafts.save_version does."""
     if not disk.is_form_path(draft.path):
         raise drafts.DraftError("Process file %(path)s is not part of this ruleset.", path=draft.path)
-    text = edit.apply(draft.xml, data)
+    text = form_edit.apply(draft.xml, data)
     drafts.keep(draft, text, target)
     base = published_bundle(session, draft.ruleset) or session.get_one(ProcessBundle, draft.base_bundle_id)
-    problems = edit.fields_still_read(base.files, form_key(draft), text)
+    problems = form_edit.fields_still_read(base.files, form_key(draft), text)
     if problems:
         draft.problems = [asdict(p) for p in problems]
         return drafts.SaveResult(None, problems, [])

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from engine.forms import FormValidationError, parse_form, validate
-from engine.forms.edit import FormEditError, apply, form_data, user_tasks
 from engine.rulesets import diff, drafts
 from engine.rulesets.form_drafts import save_form
+from engine.rulesets.form_edit import FormEditError, apply, form_data, user_tasks
 from engine.rulesets.loader import compile_bundle, read_ruleset
 from engine.rulesets.models import ProcessBundle, ProcessDraft
 from engine.runtime.models import WorkItem

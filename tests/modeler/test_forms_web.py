@@ -64,7 +64,7 @@ def test_refused_data_names_the_field_in_vietnamese_and_keeps_nothing(app, loade
 def test_a_saved_form_shows_its_changes_in_words_on_the_version_page(app):
     admin = signed_in(app, "admin")
     page, save_url, token = builder(admin)
-    from engine.forms.edit import form_data
+    from engine.rulesets.form_edit import form_data
     with app.extensions["dondoc"].db.session() as s:
         data = form_data(s.scalars(select(ProcessBundle)).one().files[FORM])
     data["fields"].insert(2, REPORT_NO)

@@ -1,5 +1,5 @@
 """Form builder (trình soạn biểu mẫu) for process admins: the forms of the ruleset's bundle edited
-in the browser, saved through the modeler's drafts and versions (engine/forms/edit.py,
+in the browser, saved through the modeler's drafts and versions (engine/rulesets/form_edit.py,
 engine/rulesets/form_drafts.py)."""
 from webui.formbuilder.routes import blueprint
 

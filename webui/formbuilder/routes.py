@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from engine.errors import EngineError
 from engine.forms import Message
-from engine.forms.edit import TYPE_LABELS, FormEditError, form_data, user_tasks
 from engine.org import permissions
 from engine.rulesets import disk, drafts
 from engine.rulesets.form_drafts import save_form
+from engine.rulesets.form_edit import TYPE_LABELS, FormEditError, form_data, user_tasks
 from engine.rulesets.models import DraftStatus, ProcessBundle, ProcessDraft
 from webui import forms
 from webui.auth import current_user, login_required
