@@ -196,8 +196,8 @@ def _shown(form: FormDefinition, f: FormField, raw: Mapping, seen: frozenset[str
     if not f.show_if or f.name in seen:
         return True
     name, equals, expected = f.show_if.partition("=")
-    value = raw.get(name.strip())
-    if (str(raw.get(name.strip(), "")) != expected.strip()) if equals else _is_empty(value):
+    value = raw.get(name.strip(), "")
+    if (str(value) != expected.strip()) if equals else _is_empty(value):
         return False
     controlling = form.field(name.strip())
     return controlling is None or _shown(form, controlling, raw, seen | {f.name})
