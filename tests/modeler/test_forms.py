@@ -59,6 +59,10 @@ def test_a_new_field_is_written_in_place_with_comments_and_untouched_keys_kept()
     moved = form_data(written)
     moved["fields"].insert(0, moved["fields"].pop())
     assert [f["name"] for f in form_data(apply(written, moved))["fields"]][:2] == ["attachments", "action"]
+    moved = form_data(written)
+    moved["fields"].append(moved["fields"].pop(3))  # the commented field last: its comment follows it
+    assert apply(written, moved).endswith('# ghi chú của đơn vị\n[[fields]]\nname = "note"\nlabel = "Nội dung cập '
+                                          'nhật"\ntype = "textarea"\n')
 
 
 @pytest.mark.parametrize("change, where, words", [

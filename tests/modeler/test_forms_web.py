@@ -75,3 +75,6 @@ def test_a_saved_form_shows_its_changes_in_words_on_the_version_page(app):
     version = admin.get(response.get_json()["versionUrl"]).get_data(as_text=True)
     assert "Trường «Số văn bản báo cáo»: thêm, bắt buộc" in version
     assert "Trường «Tiến độ»: nhãn «Tình hình thực hiện» → «Tiến độ»" in version
+    version_id = response.get_json()["versionUrl"].rsplit("/", 1)[1]
+    assert f"{BUILDER}?from={version_id}" in version  # go on from the unpublished version
+    assert "Số văn bản báo cáo" in admin.get(f"{BUILDER}?from={version_id}").get_data(as_text=True)
