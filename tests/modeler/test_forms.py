@@ -50,6 +50,11 @@ def test_a_new_field_is_written_in_place_with_comments_and_untouched_keys_kept()
     written = apply(text, data)
     assert '# ghi chú của đơn vị\n[[fields]]\nname = "note"' in written
     assert 'default = "update"' in written  # a key the builder does not edit
+    choice = 'title = "T"\n[[fields]]\nname = "a"\nlabel = "A"\ntype = "select"\ndefault = "x"\n' \
+             'options = [["x", "X"], ["y", "Y"]]\n'
+    fewer = form_data(choice)
+    fewer["fields"][0]["options"] = [["y", "Y"]]
+    assert "default" not in apply(choice, fewer)  # …unless no option offers it any more
     form = parse_form("update_progress", written, {"returns_to": "Văn phòng", "tracking_office": "Văn phòng"})
     assert [f.name for f in form.fields][:4] == ["action", "progress", "so_van_ban", "note"]
     added = form.field("so_van_ban")
