@@ -86,7 +86,7 @@ def apply(text: str, data: Mapping) -> str:
     old = {str(table.get("name")): table for table in old_tables}
     tables = AoT([], parsed=True)  # parsed: tomlkit adds no blank lines of its own
     for field in fields:
-        table = _write_field(old.get(field["was"]) or tomlkit.table(), field)
+        table = _write_field(old.pop(field["was"], None) or tomlkit.table(), field)  # each table once
         if tables:  # the blank line and comments above a field: in the body of the table before it
             for item in leading.get(field["was"]) or [Whitespace("\n")]:
                 tables[-1].value.add(item)

@@ -19,6 +19,7 @@ from tests.conftest import make_engine
 from tests.modeler.conftest import FIXTURES, start_assignment
 
 FORM = "forms/update_progress.toml"
+TERMS = {"returns_to": "Văn phòng", "tracking_office": "Văn phòng"}
 REPORT_NO = {"was": "", "name": "so_van_ban", "label": "Số văn bản báo cáo", "type": "text", "required": True,
              "help": "Số, ký hiệu văn bản báo cáo của đơn vị", "show_if": ""}
 REPORT_DATE = {"was": "", "name": "ngay_van_ban", "label": "Ngày văn bản báo cáo", "type": "date",
@@ -55,7 +56,7 @@ def test_a_new_field_is_written_in_place_with_comments_and_untouched_keys_kept()
     fewer = form_data(choice)
     fewer["fields"][0]["options"] = [["y", "Y"]]
     assert "default" not in apply(choice, fewer)  # …unless no option offers it any more
-    form = parse_form("update_progress", written, {"returns_to": "Văn phòng", "tracking_office": "Văn phòng"})
+    form = parse_form("update_progress", written, TERMS)
     assert [f.name for f in form.fields][:4] == ["action", "progress", "so_van_ban", "note"]
     added = form.field("so_van_ban")
     assert (added.label, added.type, added.required, added.help) == (
@@ -64,6 +65,9 @@ def test_a_new_field_is_written_in_place_with_comments_and_untouched_keys_kept()
     moved = form_data(written)
     moved["fields"].insert(0, moved["fields"].pop())
     assert [f["name"] for f in form_data(apply(written, moved))["fields"]][:2] == ["attachments", "action"]
+    twice = form_data(written)  # a field sent twice under its old name: the second is a new table
+    twice["fields"].append({**twice["fields"][3], "name": "note_2"})
+    assert parse_form("update_progress", apply(written, twice), TERMS).field("note").label == "Nội dung cập nhật"
     moved = form_data(written)
     moved["fields"].append(moved["fields"].pop(3))  # the commented field last: its comment follows it
     assert apply(written, moved).endswith('# ghi chú của đơn vị\n[[fields]]\nname = "note"\nlabel = "Nội dung cập '

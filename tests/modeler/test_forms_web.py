@@ -78,3 +78,12 @@ def test_a_saved_form_shows_its_changes_in_words_on_the_version_page(app):
     version_id = response.get_json()["versionUrl"].rsplit("/", 1)[1]
     assert f"{BUILDER}?from={version_id}" in version  # go on from the unpublished version
     assert "Số văn bản báo cáo" in admin.get(f"{BUILDER}?from={version_id}").get_data(as_text=True)
+
+
+def test_a_draft_that_is_not_toml_opens_as_the_version_with_a_message(app, loaded):
+    admin = signed_in(app, "admin")
+    builder(admin)
+    with loaded.db.session() as s:
+        s.scalars(select(ProcessDraft).where(ProcessDraft.path == FORM)).one().xml = "title = "
+    page = admin.get(BUILDER).get_data(as_text=True)
+    assert "không đúng định dạng TOML" in page and 'value="Cập nhật tình hình thực hiện"' in page

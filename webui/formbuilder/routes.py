@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -71,7 +71,12 @@ def edit(key: str):
         bundle = session.get_one(ProcessBundle, draft.base_bundle_id)
         uses = user_tasks(bundle.files).get(key, [])
         problems = [_problem_of(p) for p in draft.problems or []]
-        data = form_data(draft.xml)
+        try:
+            data = form_data(draft.xml)
+        except tomllib.TOMLDecodeError:  # a disk file taken in a conflict: start from the version's
+            flash(_("The draft's file is not valid TOML: the form is shown as in version %(number)s.",
+                    number=bundle.number), "error")
+            data = form_data(bundle.files[draft.path])
     return render_template("formbuilder/edit.html", draft=draft, key=key, bundle=bundle, data=data, uses=uses,
                            conflict=conflict, problems=problems, types=TYPE_LABELS, csrf=generate_csrf(),
                            save_url=url_for("formbuilder.save", draft_id=draft.id))
