@@ -44,6 +44,8 @@ class Settings:
     # datetime or "file:<path>" holding one (see engine/scheduler/testing_clock.py).
     testing_clock: str = ""
     session_lifetime_minutes: int = 60
+    # Entries of an assignment's history (and progress updates in the API) shown at a time.
+    history_page_size: int = 50
     # Budget of the scripts, expressions and instruction templates of one engine step
     # (engine/sandbox/budget.py), and the most instances a multi-instance task may create.
     script_cpu_seconds: float = 2.0

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from engine import clock
@@ -248,7 +248,6 @@ class AssignmentDetail:
     outcome: Outcome | None
     units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
     progress: list[tuple[ProgressUpdate, Unit | None, User | None]]
-    audit: list[tuple[AuditEntry, str]]    # with who (full name)
     work_items: list[WorkItem]             # ready ones, for the actions
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
@@ -266,7 +265,6 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
     users: dict[int | None, User] = {u.id: u for u in session.scalars(select(User))}
     updates = session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
                               .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())).all()
-    trail = history(session, AuditEntry.assignment_id == assignment.id)
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
                                                    WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
     instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
@@ -280,7 +278,7 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
         progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
-        audit=trail, work_items=list(ready), instance=instance, extensions=list(extensions),
+        work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), raised_issues=issues_of(session, assignment.id),
         withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
 
@@ -367,13 +365,38 @@ def _lead_reports(session: Session, assignments) -> dict[int, ProgressUpdate]:
 MECHANICS = ("instance.message",)
 
 
-def history(session: Session, *where) -> list[tuple[AuditEntry, str]]:
-    """Audit entries newest first, each with who acted by full name (the user name of an
-    account since deleted, the recorded name of the system)."""
+def history(session: Session, *where, limit: int | None = None) -> list[tuple[AuditEntry, str]]:
+    """Audit entries newest first (the first `limit` of them), each with who acted by full
+    name (the user name of an account since deleted, the recorded name of the system)."""
     rows = session.execute(select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.actor_id)
                            .where(*where, AuditEntry.action.not_in(MECHANICS))
-                           .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+                           .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)).all()
     return [(entry, name or entry.actor_name) for entry, name in rows]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[tuple[AuditEntry, str]]   # newest first, with who (full name)
+    older: int | None                       # when older entries follow: the cursor of their page
+
+
+class BadCursor(ValueError):
+    """A history cursor that names no entry of this assignment."""
+
+
+def history_page(session: Session, assignment_id: int, size: int, before: int | None = None) -> HistoryPage:
+    """One page of an assignment's history, newest first: `size` entries older than entry
+    `before` (the cursor of the previous page), read through the index on (assignment, time,
+    id) so that a page costs the same whatever the length of the history."""
+    where = [AuditEntry.assignment_id == assignment_id]
+    if before is not None:
+        at = session.scalar(select(AuditEntry.at).where(AuditEntry.id == before,
+                                                        AuditEntry.assignment_id == assignment_id))
+        if at is None:
+            raise BadCursor(before)
+        where.append(tuple_(AuditEntry.at, AuditEntry.id) < tuple_(at, before))
+    entries = history(session, *where, limit=size + 1)
+    return HistoryPage(entries[:size], entries[size - 1][0].id if len(entries) > size else None)
 
 
 def registered_on(session: Session, user: User, day: date) -> list[Directive]:

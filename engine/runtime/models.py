@@ -57,10 +57,14 @@ class WorkItem(Base):
     """A BPMN user task waiting for someone (công việc chờ xử lý)."""
 
     __tablename__ = "work_items"
-    __table_args__ = (Index("ix_work_items_inbox", "status", "unit_id", "role"),)
+    # An instance's or an assignment's open items are found without reading its closed ones,
+    # which pile up with every loop of the process (issue #20, flat in history).
+    __table_args__ = (Index("ix_work_items_inbox", "status", "unit_id", "role"),
+                      Index("ix_work_items_instance_status", "instance_id", "status"),
+                      Index("ix_work_items_assignment_status", "assignment_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"))
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
     element_id: Mapped[str] = mapped_column(String(128))
     title: Mapped[str] = mapped_column(String(255))
@@ -70,7 +74,7 @@ class WorkItem(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     form_key: Mapped[str] = mapped_column(String(128))
     directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    assignment_id: Mapped[int | None] = mapped_column(Integer)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[WorkItemStatus] = mapped_column(String(16), default=WorkItemStatus.READY)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from engine import clock
 from engine import forms as engine_forms
+from engine.audit.models import AuditEntry
 from engine.directives import attachments, extensions, raised
 from engine.directives import service as directives
 from engine.directives.models import (
@@ -35,6 +36,7 @@ from webui.context import engine, ruleset_settings
 from webui.formatting import GROUP_LABELS, OUTCOME_LABELS, URGENCY_LABELS, vn_date
 from webui.headers import attachment
 from webui.history import readable
+from webui.hygiene import MAX_ID
 from webui.messages import engine_message
 from webui.nav import NavLink
 
@@ -195,10 +197,14 @@ def detail(assignment_id: int):
         raiser = raised.raising_unit(session, user, info.assignment) if raised.MESSAGE in waiting else None
         flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
         upstream_label = _upstream_label(eng, session)
-        history = readable(eng, session, info.audit)
-        letters = [f for entry, _who in info.audit if entry.action == URGED_ACTION
+        page = _history_page(session, assignment_id)
+        history = readable(eng, session, page.entries)
+        letters = [f for entry, _who in registry.history(session, AuditEntry.assignment_id == assignment_id,
+                                                          AuditEntry.action == URGED_ACTION)
                    for f in attachments.describe(session, (entry.after or {}).get("attachments") or [])]
-    return render_template("assignments/detail.html", info=info, history_lines=history,
+    older = url_for(".detail", assignment_id=assignment_id, history_before=page.older, _anchor="history") \
+        if page.older is not None else None
+    return render_template("assignments/detail.html", info=info, history_lines=history, older_history=older,
                            raw_history=permissions.may_administer_users(user), files=files,
                            may_urge=permissions.may_urge(user) and info.assignment.status in ACTIVE, my_items=my_items,
                            actions=actions,
@@ -206,6 +212,20 @@ def detail(assignment_id: int):
                            unit_names={unit.id: unit.name for _role, unit in info.units},
                            coordinating_ids={unit.id for role, unit in info.units if role == "coordinating"},
                            upstream_label=upstream_label, letters=letters)
+
+
+def _history_page(session, assignment_id: int) -> registry.HistoryPage:
+    """The page of the history the "more" link asks for (history_before), the newest first:
+    the page costs the same however long the history (issue #20)."""
+    size, raw = engine().settings.history_page_size, request.args.get("history_before")
+    if raw is None:
+        return registry.history_page(session, assignment_id, size)
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        abort(400)
+    try:
+        return registry.history_page(session, assignment_id, size, int(raw))
+    except registry.BadCursor:  # no entry of this assignment
+        abort(400)
 
 
 def _upstream_label(eng, session) -> str | None:
