@@ -11,7 +11,7 @@ import os
 import platform
 import time
 
-from bench import loops, scale, step_cost
+from bench import history, loops, scale, step_cost
 from bench.world import database_url, make_world, start_bench_instances
 
 
@@ -21,17 +21,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="completions per live instance")
     parser.add_argument("--sizes", default="10000,100000", help="stored instances to add, cumulative targets")
     parser.add_argument("--loops", default="100,350,500", help="loop counts to measure at")
+    parser.add_argument("--history", default="10,1000", help="loops of the short and the long assignment")
+    parser.add_argument("--history-rounds", type=int, default=30, help="alternated rounds measured")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: check that the benchmark runs")
-    parser.add_argument("--only", choices=("step", "loops"), help="run one part")
+    parser.add_argument("--only", choices=("step", "loops", "history"), help="run one part")
     args = parser.parse_args()
     if args.quick:
         args.instances, args.rounds, args.sizes, args.loops = 20, 2, "500", "5,10"
+        args.history, args.history_rounds = "2,10", 3
     backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
     print(f"dondoc bench on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
     if args.only in (None, "step"):
         bench_steps(args.instances, args.rounds, [int(s) for s in args.sizes.split(",") if s])
     if args.only in (None, "loops"):
         bench_loops([int(n) for n in args.loops.split(",") if n])
+    if args.only in (None, "history"):
+        short, long = (int(n) for n in args.history.split(","))
+        bench_history(short, long, args.history_rounds)
 
 
 def bench_steps(instances: int, rounds: int, sizes: list[int]) -> None:
@@ -83,6 +89,15 @@ def bench_loops(checkpoints: list[int]) -> None:
             for point in loops.run_loops(world, checkpoints):
                 print(f"    {point.loops:5}   {point.seconds_per_loop:11.3f}   {point.cpu_seconds_per_loop:10.3f}   "
                       f"{point.state_kib:9.1f}   {point.tasks:5}   {point.load_ms:7.2f}")
+        finally:
+            world.engine.close()
+
+
+def bench_history(short: int, long: int, rounds: int) -> None:
+    with database_url() as url:
+        world = make_world(url, ruleset=loops.RULESET, processes_dir=loops.PROCESSES)
+        try:
+            history.report(short, long, history.run_history(world, short, long, rounds))
         finally:
             world.engine.close()
 

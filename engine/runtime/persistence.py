@@ -7,7 +7,7 @@ items) are Core statements instead of going through the unit of work.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, insert, null, or_, select, update
+from sqlalchemy import Select, and_, bindparam, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,8 +29,11 @@ LOCK_OF_INCIDENT = _locking(WorkflowInstance.id == select(Incident.instance_id)
                             .where(Incident.id == bindparam("incident_id")).scalar_subquery())
 _READY = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"),
                                 WorkItem.status == WorkItemStatus.READY)
-_READY_OR_ONE = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"),
-                                       or_(WorkItem.status == WorkItemStatus.READY, WorkItem.id == bindparam("also")))
+# Each branch of the OR names an index (instance and status; the id), so the closed items an
+# instance piles up loop after loop are not scanned (issue #20).
+_READY_OR_ONE = select(WorkItem).where(or_(
+    and_(WorkItem.instance_id == bindparam("instance_id"), WorkItem.status == WorkItemStatus.READY),
+    and_(WorkItem.id == bindparam("also"), WorkItem.instance_id == bindparam("instance_id"))))
 _INSTANCES = WorkflowInstance.__table__
 _SAVED_COLUMNS = ("state", "status", "next_timer_due", "updated_at")
 _SAVE = (update(_INSTANCES)

@@ -25,6 +25,7 @@ CASES = {
         "assignments": [{"content": "Thêm", "lead_unit": "SXD", "deadline_days": 5}]}, {403, 404}, None),
     "/assignments": ("GET", "/assignments?unit=STC", None, {200}, "Việc riêng của Sở Tài chính"),
     "/assignments/<assignment_id>": ("GET", "/assignments/{assignment}", None, {404}, None),
+    "/assignments/<assignment_id>/history": ("GET", "/assignments/{assignment}/history", None, {404}, None),
     "/assignments/<assignment_id>/progress": [
         ("GET", "/assignments/{assignment}/progress", None, {404}, None),
         ("POST", "/assignments/{assignment}/progress", {"progress": "done"}, {404}, None),

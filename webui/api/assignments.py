@@ -26,11 +26,13 @@ from engine.urging import manual as manual_urging
 from webui.api import serialize
 from webui.api.core import (
     MAX_ID,
+    MAX_PER_PAGE,
     ApiError,
     api_user,
     blueprint,
     form_or_json,
     idempotent,
+    int_arg,
     json_body,
     not_found,
     page_body,
@@ -135,6 +137,24 @@ def list_progress(assignment_id: int):
         codes = unit_codes(session)
         return jsonify({"items": [serialize.progress_update(p, codes, u.username if u else None)
                                   for p, _unit, u in detail.progress]})
+
+
+@blueprint.get("/assignments/<int(max=2147483647):assignment_id>/history")
+def list_history(assignment_id: int):
+    """The assignment's history, newest first, a page at a time (`limit` entries older than
+    entry `before`, the `next` of the previous page): a page costs the same however long the
+    history grows (issue #20)."""
+    before, limit = _int_or_none("before"), int_arg("limit", engine().settings.history_page_size, high=MAX_PER_PAGE)
+    with engine().db.reading() as session:
+        if registry.visible_assignment(session, api_user(), assignment_id) is None:
+            raise not_found()
+        try:
+            page = registry.history_page(session, assignment_id, limit, before)
+        except registry.BadCursor:
+            raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
+                           name="before") from None
+        return jsonify({"items": [serialize.history_entry(entry, who) for entry, who in page.entries],
+                        "next": page.older})
 
 
 @blueprint.post("/assignments/<int(max=2147483647):assignment_id>/progress")

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.forms import FormDefinition
 from engine.inspections.models import Inspection
@@ -52,6 +53,11 @@ def progress_update(p: ProgressUpdate, codes: dict[int, str], username: str | No
             "progress": p.progress, "note": p.note, "overdue_reason": p.overdue_reason,
             "blocked_reason": p.blocked_reason,
             "attachments": list(p.attachments or []), "created_at": iso(p.created_at)}
+
+
+def history_entry(entry: AuditEntry, who: str) -> dict:
+    """An entry of an assignment's history: when, who (full name), what (the action's code)."""
+    return {"id": entry.id, "at": iso(entry.at), "who": who, "action": entry.action, "comment": entry.comment}
 
 
 def work_item(item: WorkItem, codes: dict[int, str]) -> dict:
