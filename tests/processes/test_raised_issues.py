@@ -48,7 +48,7 @@ def test_a_disagreement_goes_through_the_office_head_to_the_leader_and_back(load
     assert sorted(drive.ready_elements(engine)) == ["contribute", "handle"]
     with engine.db.session() as s:  # in the assignment's history, by name and in words
         detail = registry.assignment_detail(s, users["clerk"], aid)
-        actions = [entry.action for entry, _who in detail.audit]
+        actions = [entry.action for entry, _who in registry.history_page(s, aid, 50).entries]
         assert [i.id for i in detail.raised_issues] == [issue.id]
     assert {"issue.raised_direction", "issue.submitted", "issue.answered_direction"} <= set(actions)
 
