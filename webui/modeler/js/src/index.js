@@ -40,12 +40,27 @@ function translateModule(texts) {
   return { translate: ['value', translate] };
 }
 
+// The whole diagram in view with a margin: clear of the palette on the left and of the
+// canvas's edges (fit-viewport alone puts the top row against the edge).
+function fitWithMargins(canvas) {
+  const { inner } = canvas.zoom('fit-viewport', 'auto') && canvas.viewbox();
+  const margin = 40;
+  const palette = 90;
+  canvas.viewbox({
+    x: inner.x - palette, y: inner.y - margin, width: inner.width + palette + margin, height: inner.height + 2 * margin,
+  });
+}
+
 function start() {
+  if (window.matchMedia('(max-width: 767.98px)').matches) return;  // the page says: not on a phone
   const data = JSON.parse(document.getElementById('modeler-data').textContent);
   const t = data.labels;
   const status = document.getElementById('modeler-status');
   const problemList = document.getElementById('problems');
-  const ruleset = { lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t };
+  const ruleset = {
+    lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t,
+    roleNames: data.roleNames || {}, formTitles: data.formTitles || {}, processNames: data.processNames || {},
+  };
   const modeler = new BpmnModeler({
     container: '#canvas',
     propertiesPanel: { parent: '#properties' },
@@ -58,6 +73,15 @@ function start() {
   const canvas = modeler.get('canvas');
   let marked = [];
   let autosaveTimer = null;
+  let lintCount = 0;
+  let serverProblems = data.problems || [];  // null while a change waits for the server's check
+
+  // "No problems" only when both the editor's rules and the server's check found none.
+  function showCount() {
+    const count = lintCount + (serverProblems || []).length;
+    const text = serverProblems === null ? t.checking : (count ? `${count} ${t.lintIssues}` : t.lintClean);
+    document.getElementById('lint-count').textContent = text;
+  }
 
   function say(text, kind) {
     status.textContent = text;
@@ -102,8 +126,7 @@ function start() {
 
   async function show(xml) {
     await modeler.importXML(await withLayout(xml));
-    canvas.zoom('fit-viewport');
-    canvas.scroll({ dx: 70, dy: 0 });  // keep the start clear of the palette
+    fitWithMargins(canvas);
   }
 
   // A save or an upload answered: go to the new version, or show what is wrong.
@@ -116,15 +139,23 @@ function start() {
     } else if (result.status === 409) {
       window.location.reload();  // the page shows the disk conflict and the choices
     } else {
-      showProblems(result.data.problems || []);
+      serverProblems = result.data.problems || [];
+      showProblems(serverProblems);
+      showCount();
       say(result.data.error || t.refused, 'error');
     }
   }
 
+  // The server checks the kept draft as a save would: its problems are the live check's.
   async function autosave() {
     const xml = await exportXml(modeler);
     const result = await post(data.autosaveUrl, data.csrf, { xml });
     say(result.status === 200 ? t.draftKept : (result.data.error || t.saveFailed), result.status === 200 ? '' : 'error');
+    if (result.status === 200) {
+      serverProblems = result.data.problems || [];
+      showProblems(serverProblems);
+      showCount();
+    }
   }
 
   async function save() {
@@ -176,12 +207,14 @@ function start() {
 
   modeler.on('commandStack.changed', () => {
     say(t.unsaved);
+    serverProblems = null;  // unknown until the server has checked the change
+    showCount();
     clearTimeout(autosaveTimer);
     autosaveTimer = setTimeout(autosave, AUTOSAVE_MS);
   });
   modeler.on('linting.completed', ({ issues }) => {
-    const count = Object.values(issues).reduce((n, list) => n + list.length, 0);
-    document.getElementById('lint-count').textContent = count ? `${count} ${t.lintIssues}` : t.lintClean;
+    lintCount = Object.values(issues).reduce((n, list) => n + list.length, 0);
+    showCount();
   });
   document.getElementById('save').addEventListener('click', save);
   document.getElementById('upload-file').addEventListener('change', upload);

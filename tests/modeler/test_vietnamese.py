@@ -1,0 +1,148 @@
+"""No English in the modeler and the instance pages (issue #19): every page a process admin
+opens, in headless Chromium with the Vietnamese locale, with bpmn-js's palette, context pad,
+replace menu and properties panel opened on a user task and a timer. Every run of words that
+carries no Vietnamese letter and does not have the shape of a Vietnamese syllable must be in
+ALLOWED, each entry with its reason."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from engine.rulesets.models import ProcessBundle
+from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, start_assignment
+from tests.modeler.test_browser import open_editor, page, select_element, sign_in  # noqa: F401  (fixture)
+from tests.modeler.test_versions import save
+
+pytestmark = pytest.mark.browser
+
+# What may stand in Vietnamese text without being Vietnamese, and why.
+ALLOWED = {
+    "dondoc": "the product's name",
+    "English": "the language switch names the other language in that language",
+    "BPMN": "the standard's name, as Vietnamese admins say it",
+    "DMN": "the standard's name, as Vietnamese admins say it",
+    "ID": "element ids are shown as such in the properties panel, as in every BPMN tool",
+    "Python": "the expression language the admin may type",
+    "UBND": "abbreviation of Ủy ban nhân dân in unit and ruleset names",
+    "QĐ-UBND CT-UBND UBND-VP": "parts of directive symbols",
+    "STC SXD VP": "unit codes, shown where the admin types one",
+    "X": "the test directive's summary, «Về việc X» (tests/modeler/conftest.py)",
+    "Powered by bpmn io": "the bpmn.io watermark, which bpmn-js's licence requires to stay visible",
+}
+# Text the admin typed or that names a file: ids, file names, expressions, shown as they are.
+ALLOWED_PATTERNS = {
+    r"[\w./-]+\.(bpmn|dmn|toml)": "file names",
+    r"processes/[\w-]+/?": "the folder a ruleset's files are written to",
+    r"(assignment|directive|registration_deadline)": "process and decision ids, shown next to their names",
+    r"\.(bpmn|dmn|xml)": "file extensions",
+    r"(handle|reminder|reminder_timer|due)": "ids of the elements the diff names, next to their names",
+    r"(deadline|lead_unit|reminder_at|working_days_before)": "names of process data and helpers the admin types "
+                                                             "in expressions: help examples and the diff's values",
+}
+# Parts of a page whose text is not scanned.
+ALLOWED_PARTS = {
+    "#instance-data": "an instance's process data as stored (names and values the process and its forms define), "
+                      "which the admin corrects as JSON on the incident page",
+}
+_VIETNAMESE_LETTERS = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+_SYLLABLE = re.compile(r"(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?"
+                       r"(uye|uya|ieu|yeu|uoi|uou|oai|oay|oeo|uay|uây|[aeiouy]{1,3})"
+                       r"(ng|nh|ch|[cmnpt])?$", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+def is_vietnamese(word: str) -> bool:
+    lower = word.lower()
+    return any(ch in _VIETNAMESE_LETTERS for ch in lower) or bool(_SYLLABLE.match(lower))
+
+
+def english_in(text: str) -> list[str]:
+    """The runs of words in `text` that are neither Vietnamese nor allowed."""
+    for pattern in ALLOWED_PATTERNS:
+        text = re.sub(rf"(?<![\w.]){pattern}(?![\w])", " ", text)
+    allowed_words = {w for entry in ALLOWED for w in entry.split()}
+    found, run = [], []
+    for word in WORD.findall(text) + [""]:
+        if word and word not in allowed_words and not any(ch in _VIETNAMESE_LETTERS for ch in word.lower()):
+            run.append(word)
+            continue
+        if run and not all(is_vietnamese(w) for w in run):
+            found.append(" ".join(run))
+        run = []
+    return found
+
+
+VISIBLE_TEXT = """(SKIPPED) => {
+  const shown = (el) => el && (el.tagName === 'OPTION' ? shown(el.closest('select'))
+                                                      : el.checkVisibility({visibilityProperty: true}));
+  const texts = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (node.textContent.trim() && !parent.closest(`script, style, textarea, ${SKIPPED}`) && shown(parent)) {
+      texts.push(node.textContent);
+    }
+  }
+  document.querySelectorAll('[title], [aria-label], [placeholder]').forEach((el) => {
+    if (shown(el)) ['title', 'aria-label', 'placeholder'].forEach((a) => el.getAttribute(a) && texts.push(el.getAttribute(a)));
+  });
+  return texts;
+}"""
+
+
+def english_on(page, where: str) -> list[str]:  # noqa: F811
+    return [f"{where}: {run!r} in {text.strip()[:80]!r}"
+            for text in page.evaluate(VISIBLE_TEXT, ", ".join(ALLOWED_PARTS)) for run in english_in(text)]
+
+
+def test_the_scanner_finds_english_and_passes_vietnamese():
+    assert english_in("No Issues") == ["No Issues"]
+    assert english_in("USER TASK · Thực hiện") == ["USER TASK"]
+    assert english_in("Văn phòng → clerk") == ["clerk"]
+    assert english_in("Thời hạn theo ngày làm việc, tính từ khi giao (assignment.bpmn)") == []
+    assert english_in("Nhận văn bản chỉ đạo, theo dõi, đôn đốc") == []
+
+
+def open_bpmn_tools(page, problems: list[str]) -> None:  # noqa: F811
+    """Palette, context pad, replace menu and properties panel on a user task, then a timer."""
+    problems += english_on(page, "editor")
+    for element, group in (("handle", "dondoc-user-task"), ("reminder", "dondoc-timer")):
+        select_element(page, element, group)
+        page.evaluate("() => document.querySelectorAll('.bio-properties-panel-group-header:not(.open)')"
+                      ".forEach((header) => header.click())")
+        problems += english_on(page, f"properties of {element}")
+        page.locator(".djs-context-pad [data-action=replace]").click()
+        page.locator(".djs-popup").wait_for()
+        problems += english_on(page, f"replace menu of {element}")
+        page.keyboard.press("Escape")
+    page.locator(".bjsl-button").click()  # the lint overlays
+    problems += english_on(page, "lint overlays")
+
+
+def test_no_english_on_the_modeler_and_instance_pages(page, loaded, org_tree, processes_dir):  # noqa: F811
+    running = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    _draft, result = save(loaded, processes_dir, org_tree["admin"],
+                          lambda xml: xml.replace(OLD_TIMER, NEW_TIMER).replace(
+                              'name="due" value="deadline"', 'name="due" value="working_days_before(deadline, 1)"'))
+    version = result.bundle.id
+    sign_in(page, "admin")
+    problems: list[str] = []
+    for url in ("/modeler/", f"/modeler/versions/{version}", f"/modeler/versions/{version}/publish",
+                "/modeler/scenarios/", "/modeler/edit/registration_deadline.dmn", "/admin/instances",
+                f"/admin/instances/{running.id}"):
+        page.goto(page.base + url)
+        if "/admin/instances/" in url:
+            page.wait_for_selector("#diagram svg")
+        problems += english_on(page, url)
+    page.goto(f"{page.base}/modeler/versions/{version}")
+    page.check(f'input[name=instance_id][value="{running.id}"]')
+    page.click("button[value=dry-run]")
+    page.wait_for_selector("table.plans")
+    problems += english_on(page, "migration dry run")
+    open_editor(page, ASSIGNMENT)
+    open_bpmn_tools(page, problems)
+    with loaded.db.session() as s:
+        assert s.scalar(select(ProcessBundle.number).where(ProcessBundle.id == version)) == 2
+    assert problems == [], "\n".join(problems)
