@@ -139,5 +139,10 @@ def code_detail(detail: str) -> str:
 
 
 def problem_params(params: dict) -> dict:
-    """A problem's parameters with its code detail in words."""
-    return {**params, "detail": code_detail(params["detail"])} if isinstance(params.get("detail"), str) else params
+    """A problem's parameters in words: the code detail, the property's name."""
+    words = dict(params)
+    if isinstance(params.get("detail"), str):
+        words["detail"] = code_detail(params["detail"])
+    if params.get("property") in PROPERTIES:
+        words["property"] = str(PROPERTIES[params["property"]])
+    return words

@@ -40,14 +40,17 @@ function translateModule(texts) {
   return { translate: ['value', translate] };
 }
 
-// The whole diagram in view with a margin: clear of the palette on the left and of the
-// canvas's edges (fit-viewport alone puts the top row against the edge).
+// The whole diagram in view, clear of the palette on the left and of the canvas's edges
+// (fit-viewport alone puts the top row against the edge and the start under the palette).
 function fitWithMargins(canvas) {
-  const { inner } = canvas.zoom('fit-viewport', 'auto') && canvas.viewbox();
-  const margin = 40;
-  const palette = 90;
+  const { inner, outer } = canvas.viewbox();
+  const container = canvas.getContainer();
+  const tools = container.querySelector('.djs-palette');
+  const palette = (tools ? tools.getBoundingClientRect().right - container.getBoundingClientRect().left : 0) + 16;  // px
+  const margin = 24;  // px
+  const scale = Math.min(1, (outer.width - palette - margin) / inner.width, (outer.height - 2 * margin) / inner.height);
   canvas.viewbox({
-    x: inner.x - palette, y: inner.y - margin, width: inner.width + palette + margin, height: inner.height + 2 * margin,
+    x: inner.x - palette / scale, y: inner.y - margin / scale, width: outer.width / scale, height: outer.height / scale,
   });
 }
 
