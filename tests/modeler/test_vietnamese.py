@@ -138,6 +138,11 @@ def test_no_english_on_the_modeler_and_instance_pages(page, loaded, org_tree, pr
         if "/admin/instances/" in url:
             page.wait_for_selector("#diagram svg")
         problems += english_on(page, url)
+    page.goto(f"{page.base}/admin/instances/{running.id}")  # a move's dry run names the steps
+    page.fill("#move-form input[name=reason]", "Thử")
+    page.click("#move-form button[name=dry_run]")
+    page.wait_for_selector("#preview")
+    problems += english_on(page, "instance move dry run")
     page.goto(f"{page.base}/modeler/versions/{version}")
     page.check(f'input[name=instance_id][value="{running.id}"]')
     page.click("button[value=dry-run]")
