@@ -40,17 +40,19 @@ function translateModule(texts) {
   return { translate: ['value', translate] };
 }
 
-// The whole diagram in view, clear of the palette on the left and of the canvas's edges
-// (fit-viewport alone puts the top row against the edge and the start under the palette).
+// The whole diagram in view, clear of the palette on the left, of the lint button at the
+// bottom and of the canvas's edges (fit-viewport alone puts the top row against the edge and
+// the start under the palette).
 function fitWithMargins(canvas) {
   const { inner, outer } = canvas.viewbox();
   const container = canvas.getContainer();
   const tools = container.querySelector('.djs-palette');
-  const palette = (tools ? tools.getBoundingClientRect().right - container.getBoundingClientRect().left : 0) + 16;  // px
-  const margin = 24;  // px
-  const scale = Math.min(1, (outer.width - palette - margin) / inner.width, (outer.height - 2 * margin) / inner.height);
+  const left = (tools ? tools.getBoundingClientRect().right - container.getBoundingClientRect().left : 0) + 16;  // px
+  const top = 24;
+  const bottom = 64;  // px: the lint button
+  const scale = Math.min(1, (outer.width - left - top) / inner.width, (outer.height - top - bottom) / inner.height);
   canvas.viewbox({
-    x: inner.x - palette / scale, y: inner.y - margin / scale, width: outer.width / scale, height: outer.height / scale,
+    x: inner.x - left / scale, y: inner.y - top / scale, width: outer.width / scale, height: outer.height / scale,
   });
 }
 
