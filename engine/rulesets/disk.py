@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.rulesets.loader import COMMON, read_ruleset
+from engine.rulesets.loader import COMMON, SETTINGS_FILE, read_ruleset
 
 TARGETS = ("ruleset", "common")
 SCENARIO_DIR = "scenarios/"  # a ruleset's process tests (engine.scenarios), versioned with it
@@ -81,7 +81,7 @@ def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
         else:
             folder = COMMON if path in common_paths else ruleset
             target = root / folder / safe_path(path)
-        _atomic_write(target, text)
+        atomic_write(target, text)
         written.append(f"{folder}/{path}")
     return written
 
@@ -90,14 +90,17 @@ def _read(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, str]) -> list[str]:
-    """Process files whose disk text differs from `files` (a stored version)."""
-    disk = read_ruleset(processes_dir, ruleset).files
-    paths = {p for p in set(disk) | set(files) if p.endswith((".bpmn", ".dmn"))}
-    return sorted(p for p in paths if disk.get(p) != files.get(p))
+def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
+                    settings: dict | None = None) -> list[str]:
+    """Process files whose disk text differs from `files` (a stored version), and ruleset.toml
+    when its settings differ from `settings`."""
+    source = read_ruleset(processes_dir, ruleset)
+    paths = {p for p in set(source.files) | set(files) if p.endswith((".bpmn", ".dmn"))}
+    differing = sorted(p for p in paths if source.files.get(p) != files.get(p))
+    return differing + ([SETTINGS_FILE] if settings is not None and source.settings != settings else [])
 
 
-def _atomic_write(target: Path, text: str) -> None:
+def atomic_write(target: Path, text: str) -> None:
     """Write-then-rename, so a crash never leaves half a diagram for `ruleset load`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".modeler-", suffix=target.suffix)

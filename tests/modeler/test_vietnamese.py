@@ -29,6 +29,7 @@ ALLOWED = {
     "UBND": "abbreviation of Ủy ban nhân dân in unit and ruleset names",
     "QĐ-UBND CT-UBND UBND-VP": "parts of directive symbols",
     "STC SXD VP": "unit codes, shown where the admin types one",
+    "N D": "the number and the day a deadline shape leaves to the admin («N ngày làm việc kể từ»)",
     "Menu": "the phone menu's button: Vietnamese says «Menu» too (its msgstr)",
     "X": "the test directive's summary, «Về việc X» (tests/modeler/conftest.py)",
     "Powered by bpmn io": "the bpmn.io watermark, which bpmn-js's licence requires to stay visible",
@@ -43,8 +44,9 @@ ALLOWED_PATTERNS = {
     r'action == "return"': "the help's example of a condition, as the admin types it",
     r"import": "the Python keyword scripts may not use, named as the admin would type it",
     r"(handle|reminder|reminder_timer|due)": "ids of the elements the diff names, next to their names",
-    r"(deadline|lead_unit|reminder_at|working_days_before)": "names of process data and helpers the admin types "
-                                                             "in expressions: help examples and the diff's values",
+    r"(deadline|lead_unit|reminder_at|issued_on|working_days_before|setting)": "names of process data and helpers "
+        "the admin types in expressions: help examples, decision table cells, the diff's values",
+    r"(deadlines|registration)\.\w+": "names of ruleset settings, as typed in expressions and column labels",
 }
 # Parts of a page whose text is not scanned.
 ALLOWED_PARTS = {
@@ -187,13 +189,13 @@ def test_the_live_check_is_the_servers_and_speaks_vietnamese(page, loaded):  # n
     sign_in_in_vietnamese(page)
     open_editor(page, ASSIGNMENT)
     assert page.locator("#lint-count").inner_text() == "Chưa phát hiện lỗi."
-    select_element(page, "handle", "dondoc-user-task")
-    page.fill("#bio-properties-panel-dondoc-due", "working_days_before(deadline, 2")
-    page.locator("#bio-properties-panel-dondoc-due").press("Tab")
+    select_element(page, "handle", "dondoc-due")
+    page.fill("#bio-properties-panel-dondoc-due-expression", "working_days_before(deadline, 2")
+    page.locator("#bio-properties-panel-dondoc-due-expression").press("Tab")
     assert page.locator("#lint-count").inner_text() == "Đang kiểm tra…"  # never "no problems" while unchecked
     item = page.locator('#problems li[data-element="handle"]')
     item.wait_for()
-    assert item.inner_text() == ("assignment.bpmn: [handle] thuộc tính 'Hạn xử lý (biểu thức)': lỗi cú pháp ở dòng 1: "
+    assert item.inner_text() == ("assignment.bpmn: [handle] thuộc tính 'Hạn xử lý': lỗi cú pháp ở dòng 1: "
                                  "dấu ngoặc ( chưa được đóng")
     assert page.locator("#lint-count").inner_text() == "1 lỗi khi soạn"
 
@@ -233,7 +235,7 @@ def test_diff_facts_steps_and_python_messages_read_as_words(app):
     from webui.modeler import words
 
     with app.test_request_context(headers={"Accept-Language": "vi"}):
-        assert str(words.fact_word("extensionElements/properties/property[due]@value")) == "Hạn xử lý (biểu thức)"
+        assert str(words.fact_word("extensionElements/properties/property[due]@value")) == "Hạn xử lý"
         assert str(words.fact_word("timeDate")) == "Hẹn giờ: thời điểm"
         assert str(words.fact_word("timerEventDefinition#reminder_timer")) == "hẹn giờ <code>reminder_timer</code>"
         assert str(words.fact_word("@odd")) == "<code>@odd</code>"  # no word: shown as it is

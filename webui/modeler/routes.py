@@ -27,6 +27,8 @@ from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
 from webui.modeler import words
+from webui.modeler.deadlines import deadline_editor
+from webui.modeler.decision_labels import dmn_texts
 from webui.modeler.labels import bpmn_texts, editor_labels
 from webui.nav import NavLink
 
@@ -78,15 +80,16 @@ def edit(path: str):
             "warnings": [_problem(p) for p in compiled.warnings],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
             **words.editor_names(compiled),
+            "deadlineForms": deadline_editor(compiled.settings),
             "csrf": generate_csrf(),
             "autosaveUrl": url_for("modeler.autosave", draft_id=draft.id),
             "saveUrl": url_for("modeler.save", draft_id=draft.id),
             "uploadUrl": url_for("modeler.upload", draft_id=draft.id),
             "downloadUrl": url_for("modeler.download", draft_id=draft.id),
         }
-    if path.endswith(".dmn"):  # no canvas for decision tables: the file goes up and down as it is
-        return render_template("modeler/decision_file.html", draft=draft, data=data, conflict=conflict,
-                               bundle=bundle)
+    if path.endswith(".dmn"):  # dmn-js's decision-table view, with its texts in the page's language
+        return render_template("modeler/decision_file.html", draft=draft, data={**data, "dmnTexts": dmn_texts()},
+                               conflict=conflict, bundle=bundle)
     return render_template("modeler/edit.html", draft=draft, data=data, conflict=conflict, bundle=bundle)
 
 
@@ -192,11 +195,13 @@ def _version_page(bundle_id: int, plans=None, **extra):
         bundle = _bundle_or_404(session, bundle_id)
         against = _against(session, bundle)
         changes = diff.diff_files(against.files if against else {}, bundle.files)
+        settings_changes = diff.diff_settings(against.settings, bundle.settings) if against else []
         instances = _older_instances(session, bundle)
         authors = _authors(session, [bundle])
         named = instance_words(session, bundle, [i.id for i, _n in instances])
     return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
-                           instances=instances, authors=authors, plans=plans, **named, **extra)
+                           settings_changes=settings_changes, instances=instances, authors=authors, plans=plans,
+                           **named, **extra)
 
 
 def instance_words(session, bundle: ProcessBundle, instance_ids: list[int]) -> dict:
@@ -361,6 +366,6 @@ def _process_files(files: dict[str, str]) -> list[dict]:
 
 def _diverging(eng, bundle: ProcessBundle) -> list[str]:
     try:
-        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files)
+        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files, bundle.settings)
     except RulesetError:
         return ["ruleset.toml"]

@@ -63,7 +63,7 @@ function start() {
   const status = document.getElementById('modeler-status');
   const problemList = document.getElementById('problems');
   const ruleset = {
-    lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t,
+    lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t, deadlineForms: data.deadlineForms,
     roleNames: data.roleNames || {}, formTitles: data.formTitles || {}, processNames: data.processNames || {},
   };
   const modeler = new BpmnModeler({
