@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 ALLOWED = {
     "dondoc": "the product's name",
     "English": "the language switch names the other language in that language",
+    "lane": "BPMN's word for a lane, given once in parentheses on the settings form",
     "BPMN": "the standard's name, as Vietnamese admins say it",
     "DMN": "the standard's name, as Vietnamese admins say it",
     "ID": "element ids are shown as such in the properties panel, as in every BPMN tool",
@@ -39,6 +40,10 @@ ALLOWED_PATTERNS = {
     r"[\w./-]+\.(bpmn|dmn|toml)": "file names",
     r"processes/[\w-]+/?": "the folder a ruleset's files are written to",
     r"scenarios/…toml": "where a ruleset's scenario files are kept",
+    r"dak-lak": "the ruleset's id (ruleset.toml id), in its settings field",
+    r"k\.\d+[a-z]?": "«khoản» in the regulation references of the settings (Đ.7 k.1), abbreviated as legal texts do",
+    r"(monthly|quarterly|half_yearly|yearly|none|last|next|units)": "values a setting accepts, as the admin types "
+                                                                     "them (the settings form's help lists them)",
     r"(assignment|directive|registration_deadline)": "process and decision ids, shown next to their names",
     r"\.(bpmn|dmn|xml)": "file extensions",
     r'action == "return"': "the help's example of a condition, as the admin types it",
@@ -160,7 +165,7 @@ def test_no_english_on_the_modeler_and_instance_pages(page, loaded, org_tree, pr
     problems: list[str] = []
     for url in ("/modeler/", f"/modeler/versions/{version}", f"/modeler/versions/{version}/publish",
                 "/modeler/versions/1", "/modeler/scenarios/", "/modeler/scenarios/write",
-                "/modeler/edit/registration_deadline.dmn", "/admin/instances",
+                "/modeler/edit/registration_deadline.dmn", "/modeler/settings", "/admin/instances",
                 f"/admin/instances/{running.id}"):
         page.goto(page.base + url)
         if "/admin/instances/" in url:
