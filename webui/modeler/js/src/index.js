@@ -57,7 +57,11 @@ function fitWithMargins(canvas) {
 }
 
 function start() {
-  if (window.matchMedia('(max-width: 767.98px)').matches) return;  // the page says: not on a phone
+  const phone = window.matchMedia('(max-width: 767.98px)');
+  if (phone.matches) {  // the page says: not on a phone; turned wider, it opens the editor
+    phone.addEventListener('change', () => window.location.reload(), { once: true });
+    return;
+  }
   const data = JSON.parse(document.getElementById('modeler-data').textContent);
   const t = data.labels;
   const status = document.getElementById('modeler-status');
