@@ -100,6 +100,10 @@ def test_an_incident_is_retried_after_its_data_is_corrected(database_url, clock,
         app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
         admin = Browser(app)
         assert admin.login("admin", PASSWORD).status_code == 302
+        shown = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+        row = shown[shown.index('id="incidents"'):shown.index("</table>", shown.index('id="incidents"'))]
+        assert "<td>Tính</td>" in row and "Bước này dừng vì gặp lỗi khi chạy." in row  # the step by name, in words
+        assert "<summary>" in row and "ZeroDivisionError" in row  # the raw error one click away
         page = f"/admin/instances/incidents/{incident_id}/data"
         form = admin.get(page).get_data(as_text=True)
         assert "&#34;divisor&#34;: 0" in form or '"divisor": 0' in form
