@@ -25,7 +25,7 @@ def test_the_list_and_an_instance_read_as_names(loaded, browser):
     admin = browser("admin")
     page = admin.get("/admin/instances").get_data(as_text=True)
     for words in ("Quy trình đang chạy", "45/2026/QĐ-UBND", "Báo cáo kết quả rà soát", "Sở Tài chính", "12/02/2026",
-                  "Đang chạy"):
+                  "Đang chạy", "Ngày bắt đầu"):
         assert words in page, words
     assert ">assignment_cycle<" not in page  # the process by its name (ids only as option values)
     assert "45/2026" not in admin.get("/admin/instances?incident=open").get_data(as_text=True)
