@@ -45,7 +45,8 @@ _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"))
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
-_TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba"}
+_TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
+           "nguoi", "dung", "dau"}
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
@@ -53,7 +54,7 @@ _SEPARATORS = {",", "va"}
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"))
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
-_OFFICIALS = {"dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
+_OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
@@ -61,8 +62,10 @@ _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan"
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi hanh\b")
-# A sentence ending so introduces the duties listed below it ("… các nhiệm vụ sau:").
-_INTRODUCES = ("nhu sau:", "sau day:", "noi dung sau:", "nhiem vu sau:")
+# A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
+# sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
+_INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
+                         r"(?: \w+){0,3} sau):$")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -83,6 +86,7 @@ class _Sentence:
     rank: int | None       # of its line's list marker (_RANKS); None outside a list
     opens_item: bool       # the first sentence of a list item
     item_goes_on: bool     # its line ends with ":" (the items below are parts of it)
+    heads_items: bool = False   # the last of a list item's line that ends without a stop, items of a lower rank below
 
 
 @dataclass
@@ -114,6 +118,11 @@ class _Clause:
         codes, end = self._opening()
         return bool(codes) and all(w in _FILLERS for w in self.words[end:])
 
+    def named_units(self) -> list[str]:
+        """Its leads, or the units it opens with as a subject ("Chủ tịch UBND các xã, phường")."""
+        subject = next((n for n, m in enumerate(self.mentions) if _opens_sentence(self.words, m)), None)
+        return self.leads or (_chain(self.words, self.mentions, subject, _SEPARATORS)[0] if subject is not None else [])
+
     def _opening(self) -> tuple[list[str], int]:
         if not self.mentions or self.mentions[0].start != 0:
             return [], 0
@@ -126,21 +135,23 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
     heading = _Heading()
-    after_duty = False
+    after_duty = addressees = False
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan"):
             break
         heading.end_before(sentence)
-        if folded.startswith(_RECITALS) or "thong bao de" in folded or _EXECUTION.search(folded):
+        # "Kính gửi:" and the list of the bodies it is sent to
+        addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
+        if addressees or folded.startswith(_RECITALS) or "thong bao de" in folded or _EXECUTION.search(folded):
             after_duty = False
             continue
         clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
-        if clauses and _is_heading(clauses):
-            heading, after_duty = _Heading(clauses[0].leads, sentence.rank), False
+        if clauses and (leads := _heading_leads(sentence, folded, clauses)):
+            heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if folded.rstrip().endswith(_INTRODUCES) or (
+        if _INTRODUCES.search(folded.rstrip()) or (
                 proposals and not sentence.opens_item and _is_closing(folded, clauses)):
             after_duty = False
             continue
@@ -196,13 +207,22 @@ def _sentences(text: str):
             pieces[-1].append(line)
         else:
             pieces.append([line])
-    for line in (" ".join(p) for p in pieces):
-        marker = _MARKER.match(line)
-        body = line[marker.end():] if marker else line
-        rank = _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
+    lines = [" ".join(p) for p in pieces]
+    ranks = [_rank(line) for line in lines]
+    for at, line in enumerate(lines):
+        rank = ranks[at]
+        body = line[_MARKER.match(line).end():] if rank is not None else line
+        below = ranks[at + 1] if at + 1 < len(lines) else None
+        heads = rank is not None and below is not None and below > rank and not line.endswith((".", ";", "!", "?", ":"))
         sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
         for number, sentence in enumerate(sentences):
-            yield _Sentence(sentence, rank, marker is not None and number == 0, line.endswith(":"))
+            yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
+                            heads and number == len(sentences) - 1)
+
+
+def _rank(line: str) -> int | None:
+    marker = _MARKER.match(line)
+    return _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
 
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
@@ -272,6 +292,22 @@ def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list
             if following and all(w in _FILLERS for w in words[at + 2:mentions[following[0]].start]):
                 return _chain(words, mentions, following[0], _FILLERS)[0]
             return []
+    return []
+
+
+def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause]) -> list[str]:
+    """The units a list item heads the items below it for: a line of units only ("1. Sở Tài
+    chính:"); a line naming its units with words of their own, ending without a stop, above items
+    of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
+    "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:"."""
+    if _is_heading(clauses):
+        return clauses[0].leads
+    if not clauses[0].leads:
+        return []
+    if sentence.heads_items:
+        return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
+    if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
+        return clauses[0].leads
     return []
 
 

@@ -64,8 +64,14 @@ def _phrase(words: str) -> tuple[str, ...]:
     return tuple(words.split())
 
 
-# "các sở, ban, ngành" naming every department.
-_DEPARTMENTS = tuple(_phrase(p) for p in ("cac so , ban , nganh", "cac so , nganh", "cac so , ban nganh"))
+# Collective names of every unit of a kind: "các sở, ban, ngành" and "các cơ quan chuyên môn (thuộc
+# UBND tỉnh)" — the departments; "các Bộ, cơ quan ngang Bộ" and "Bộ trưởng, Thủ trưởng cơ quan ngang
+# Bộ" — the ministries. Longest first.
+_KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
+    ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
+    ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),
+    ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
+    ("bo , co quan ngang bo", "ministry"))), key=lambda pk: -len(pk[0])))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -110,6 +116,19 @@ def _only_related(following: list[str]) -> bool:
     return False
 
 
+def _shared_tier(words: list[str], at: int) -> int:
+    """"UBND, Ban An toàn giao thông các huyện, thị xã": the committees of the tier named after a
+    second body and "các" — how many words up to the tier's names (0: none such)."""
+    if words[at:at + 1] != [","]:
+        return 0
+    for end in range(at + 2, min(len(words), at + 9)):
+        if words[end] in {",", ";", ":", "va"}:
+            return 0
+        if words[end] == "cac" and any(tuple(words[end + 1:end + 1 + len(t)]) == t for t in _TIERS):
+            return end + 1 - at
+    return 0
+
+
 class UnitMatcher:
     def __init__(self, units: Iterable[UnitRef]):
         self.units = {u.code: u for u in units}
@@ -148,7 +167,7 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._collective(words, i) or self._list(words, i) or self._departments(words, i)
+            mention = (self._collective(words, i) or self._list(words, i) or self._kind_name(words, i)
                        or self._plural(words, i) or self._name(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
@@ -177,7 +196,9 @@ class UnitMatcher:
         head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
         if head is None:
             return None
-        j, kinds = i + len(head), []
+        j, kinds = i + len(head) + _shared_tier(words, i + len(head)), []
+        if j > i + len(head):
+            head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
             if tier is not None:
@@ -209,13 +230,14 @@ class UnitMatcher:
                 return Mention(i, end, tuple(codes))
         return None
 
-    def _departments(self, words: list[str], i: int) -> Mention | None:
-        """"các sở, ban, ngành" as every department — not when only the related ones are meant
-        ("các sở, ngành (, địa phương) liên quan": the clerk names them)."""
-        for phrase in _DEPARTMENTS:
+    def _kind_name(self, words: list[str], i: int) -> Mention | None:
+        """"các sở, ban, ngành" as every department, "các Bộ, cơ quan ngang Bộ" as every ministry —
+        not when only the related ones are meant ("các sở, ngành (, địa phương) liên quan": the
+        clerk names them)."""
+        for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase and not _only_related(words[end:end + 8]):
-                codes = self._by_kind.get("department", ())
+                codes = self._by_kind.get(kind, ())
                 return Mention(i, end, codes) if codes else None
         return None
 

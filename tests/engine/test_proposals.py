@@ -170,6 +170,43 @@ def test_a_list_of_leads_goes_on_after_semicolons_and_a_plural_names_units_shari
                                           TODAY).proposals] == [["STC"], ["SXD"]]
 
 
+def test_collective_names_of_a_kind_and_a_tier_named_after_a_second_body():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("BYT", "Bộ Y tế", "ministry"),
+                         UnitRef("BXD", "Bộ Xây dựng", "ministry")])
+    assert sorted(one("Giao các cơ quan chuyên môn thuộc UBND tỉnh rà soát biên chế.").lead_units) == \
+        ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]
+    [found] = propose("Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ chỉ đạo rà soát văn bản.", units,
+                      TODAY).proposals
+    assert sorted(found.lead_units) == ["BXD", "BYT"]
+    assert sorted(one("Giao UBND, Công an các xã, phường kiểm tra việc đăng ký tạm trú.").lead_units) == \
+        ["P-D", "X-C"]
+
+
+def test_the_bodies_a_letter_is_sent_to_are_not_tasks():
+    text = ("Kính gửi:\n- Các cơ quan chuyên môn thuộc UBND tỉnh;\n- UBND các xã, phường.\n"
+            "Giao Sở Tài chính tổng hợp dự toán.")
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
+
+
+def test_a_heading_with_words_of_its_own_and_an_item_that_introduces_duties_head_the_items_below():
+    text = ("1. Giao người đứng đầu các cơ quan chuyên môn, đơn vị sự nghiệp thuộc tỉnh; Chủ tịch UBND các xã, "
+            "phường\n"
+            "- Cập nhật hồ sơ công chức.\n"
+            "2. Sở Tài chính chủ động chỉ đạo thực hiện tốt các nhiệm vụ trọng tâm sau:\n"
+            "- Rà soát dự toán chi thường xuyên.\n"
+            "- Đề xuất phương án bố trí vốn trước ngày 10/12/2026.")
+    assert [sorted(lead) for lead, *_ in summary(text)] == [
+        ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"], ["STC"], ["STC"]]
+    assert summary(text)[2][2:] == (deadlines.BEFORE, date(2026, 12, 10))
+
+
+def test_a_period_dating_what_a_passive_verb_tells_of_is_no_deadline():
+    assert one("Giao Sở Xây dựng rà soát các công trình được khởi công trong năm 2025.").deadline.kind == \
+        deadlines.NONE
+    assert one("Giao Sở Xây dựng rà soát các công trình được khởi công trong năm 2025, hoàn thành trong quý "
+               "II/2026.").deadline.kind == deadlines.WITHIN_QUARTER
+
+
 @pytest.mark.parametrize("phrase, kind, due, extra", [
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
