@@ -210,8 +210,8 @@ def _sentences(text: str):
     lines = [" ".join(p) for p in pieces]
     ranks = [_rank(line) for line in lines]
     for at, line in enumerate(lines):
-        rank = ranks[at]
-        body = line[_MARKER.match(line).end():] if rank is not None else line
+        rank, marker = ranks[at], _MARKER.match(line)
+        body = line[marker.end():] if marker else line
         below = ranks[at + 1] if at + 1 < len(lines) else None
         heads = rank is not None and below is not None and below > rank and not line.endswith((".", ";", "!", "?", ":"))
         sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
