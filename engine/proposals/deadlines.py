@@ -31,8 +31,9 @@ class ProposedDeadline:
 NO_DEADLINE = ProposedDeadline(NONE)
 
 _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d{2}))?"
+# "hằng tháng, trước ngày 20" and "trước ngày 20 hằng tháng"
 _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
-                      r"(?![/-]|\.\d|\s*thang)")
+                      r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 _NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
 _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?ngay " + _DATE)   # "trước 14 giờ, ngày 5/12"
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})\s*(?:/|nam)\s*(\d{4})")
@@ -46,8 +47,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 def find_deadline(folded: str, reference: date) -> ProposedDeadline:
     """The first deadline `folded` states, by the most specific form first; `reference` (the
     directive's date) supplies a missing year and the next monthly day."""
-    if (m := _MONTHLY.search(folded)) and 1 <= int(m.group(1)) <= 31:
-        return _monthly(int(m.group(1)), reference, m.group(0))
+    if (m := _MONTHLY.search(folded)) and 1 <= (day := int(m.group(1) or m.group(2))) <= 31:
+        return _monthly(day, reference, m.group(0))
     for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_BEFORE, BEFORE)):
         for m in pattern.finditer(folded):
             due = _date(m.group(1), m.group(2), m.group(3), reference)

@@ -41,9 +41,13 @@ _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pa
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
+# A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
+# giao Sở X …") recounts, it does not assign.
+_NARRATIVE = re.compile(r"ngay \d{1,2}(?:/| thang )\d")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"))
+_RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
            "nguoi", "dung", "dau"}
@@ -51,6 +55,9 @@ _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", 
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
+# Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
+# vị, UBND các huyện …".
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"}
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"))
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
@@ -109,6 +116,14 @@ class _Clause:
         leads that the next clauses go on with."""
         return bool(self.leads) and all(w in _FILLERS for w in self.words[self.lead_end:])
 
+    def ends_with_others(self) -> bool:
+        """Units other than its leads close the clause ("… đôn đốc các sở, ngành liên quan;",
+        "… phối hợp Sở Khoa học và Công nghệ;"): units opening the next clause go on with that list
+        ("UBND các huyện khẩn trương …" told by the same duty), they do not start a duty."""
+        last = self.mentions[-1] if self.mentions else None
+        return (last is not None and last.start >= self.lead_end
+                and all(w in _FILLERS for w in self.words[last.end:]))
+
     def opening_units(self) -> list[str]:
         """The units the clause opens with ("UBND các huyện, thành phố; …")."""
         return self._opening()[0]
@@ -144,7 +159,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         heading.end_before(sentence)
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
-        if addressees or folded.startswith(_RECITALS) or "thong bao de" in folded or _EXECUTION.search(folded):
+        if not addressees and (folded.startswith(_RECITALS) or _NARRATIVE.match(folded)):
+            sentence = _past_recital(sentence, matcher)
+            folded = fold(sentence.text)
+        if (addressees or folded.startswith(_RECITALS) or _NARRATIVE.match(folded) or "thong bao de" in folded
+                or _EXECUTION.search(folded)):
             after_duty = False
             continue
         clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
@@ -167,6 +186,26 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
+    """"Căn cứ Quy chế làm việc …, Văn phòng UBND tỉnh đề nghị Sở X khẩn trương trình …" — the duty
+    after the recital's comma, where a trigger names its units; after a narrative ("Ngày 26/5, UBND
+    tỉnh ban hành Công văn … Theo đó, giao …"), only what follows "Theo đó,". Otherwise the
+    sentence as it is."""
+    if _NARRATIVE.match(fold(sentence.text)):
+        accordingly = re.search(r"\bTheo đó,\s*", sentence.text, re.IGNORECASE)
+        return replace(sentence, text=sentence.text[accordingly.end():]) if accordingly else sentence
+    commas = [m.end() for m in re.finditer(",", sentence.text)]
+    # only where a trigger follows within a few words, and a few times at most: a recital of
+    # thousands of commas stays linear
+    near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
+    for comma in near[:_RECITAL_TRIES]:
+        rest = sentence.text[comma:].strip()
+        clause = _clause(rest.split(";")[0], matcher)
+        if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+            return replace(sentence, text=rest)
+    return sentence
 
 
 def _past_topic(sentence: _Sentence) -> _Sentence:
@@ -235,15 +274,16 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
 
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
-    """The units of mentions[first] and of the mentions after it separated only by `gaps` words."""
-    codes = dict.fromkeys(mentions[first].codes)
-    end = mentions[first].end
+    """The units of mentions[first] and of the mentions after it separated only by `gaps` words;
+    "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
+    chained = [mentions[first]]
     for mention in mentions[first + 1:]:
-        if not all(w in gaps for w in words[end:mention.start]):
+        if not all(w in gaps for w in words[chained[-1].end:mention.start]):
             break
-        codes.update(dict.fromkeys(mention.codes))
-        end = mention.end
-    return list(codes), end
+        chained.append(mention)
+    if any(len(m.codes) == 1 for m in chained):
+        chained = [m for m in chained if not m.related] or chained
+    return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 
 def _run_starts(words: list[str], mentions: list[Mention]) -> list[int]:
@@ -256,22 +296,29 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for n, mention in enumerate(mentions):
-        before = mention.start
-        while before > 0 and words[before - 1] in _TITLES and before - 1 not in inside:
-            before -= 1
-        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            return _chain(words, mentions, n, _SEPARATORS)
+        if _follows_trigger(words, mention, inside):
+            return _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
-        codes, end = _chain(words, mentions, n, _SEPARATORS)
+        codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         if words[end:end + 2] == ["chu", "tri"]:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
-        codes, end = _chain(words, mentions, subject, _SEPARATORS)
+        codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY):
             return codes, end
     return [], 0
+
+
+def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None = None) -> bool:
+    """A trigger names the units, across titles ("giao cho", "đề nghị Giám đốc Sở …") that are
+    not part of a unit's name (`inside`: the positions of the units named)."""
+    inside = inside or set()
+    before = mention.start
+    while before > 0 and words[before - 1] in _TITLES and before - 1 not in inside:
+        before -= 1
+    return any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS)
 
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
@@ -286,6 +333,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
+    mentions = [m for m in mentions if not m.related]   # "phối hợp với các sở, ngành liên quan": unnamed
     for at in range(start, len(words) - 1):
         if words[at:at + 2] == ["phoi", "hop"]:
             following = [n for n, m in enumerate(mentions) if m.start >= at + 2]
@@ -338,7 +386,7 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date) -> list[Proposal]:
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
-    listing = False
+    listing = objects = False
     for clause in clauses:
         if listing and (more := clause.opening_units()):
             extra.setdefault(len(groups) - 1, []).extend(more)
@@ -346,10 +394,14 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             listing = clause.only_units()
             continue
         listing = clause.ends_with_leads()
-        if clause.leads or not groups:
+        if clause.leads and not (objects and clause.opening_units()):
+            groups.append([clause])
+            objects = clause.ends_with_others()
+        elif not groups:
             groups.append([clause])
         else:
             groups[-1].append(clause)
+            objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
         leads = list(dict.fromkeys(group[0].leads + extra.get(number, []))) or heading
