@@ -1,6 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023", "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025", "trong quý III/2025",
-"hằng tháng, trước ngày 20", "trong 30 ngày làm việc", "trong năm 2018"."""
+"hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm
+2018" — but not a period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm
+2025")."""
 from __future__ import annotations
 
 import calendar

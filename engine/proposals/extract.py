@@ -6,20 +6,29 @@
 - a line naming only units ("1. Sở Tài chính:", "1.3. Giao UBND các phường, xã") heads the list
   items below it, each item a duty of those units; so does a numbered item with a duty of its
   own for the "-" items below it ("(1) Bộ Y tế chỉ đạo …" then "- Chủ trì, phối hợp …"), unless
-  it ends with ":"; a list item of the heading's rank or higher ends it;
+  it ends with ":"; so does a numbered line with words of its own that ends without a stop above
+  lower items ("1. Giao người đứng đầu các cơ quan chuyên môn …; Chủ tịch UBND các xã" — every
+  unit it names), and an item whose units are told "… các nội dung trọng tâm sau:" (not "… rà
+  soát các khoản sau:", whose items are parts of its duty); a list item of the heading's rank or
+  higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …"); a topic before a duty is passed over ("Về việc …:
   Giao Bộ …");
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
-  trước ngày 10/12/2023"), and a sentence giving only a deadline right after a duty is that
-  duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018");
+  trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
+  other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
+  sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
+  thiện trước ngày 20/7/2018");
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"), a decision's execution article ("… chịu
-trách nhiệm thi hành Quyết định này") and the distribution list ("Nơi nhận") are not duties."""
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
+("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued
+("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …"; what follows "Theo đó," is read), a
+decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
+"Kính gửi:" and the distribution list ("Nơi nhận") are not duties."""
 from __future__ import annotations
 
 import re

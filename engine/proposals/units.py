@@ -2,9 +2,11 @@
 written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by code or name
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
-các huyện, thị xã, thành phố", "UBND các xã, phường") standing for every unit of that kind, and by
-"các" before the first words several units' names share ("các Ban QLDA …"). Compared folded
-(engine.text.fold)."""
+các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
+huyện", "UBND, Công an các xã") or of a kind ("các sở, ban, ngành", "các cơ quan chuyên môn",
+"các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" — the tier right below the
+province) standing for every unit of it, and by "các" before the first words several units'
+names share ("các Ban QLDA …"). Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
 import re
