@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) assets
 
-# Browser assets (bpmn-js, charts) come from npm at set-up, never from a CDN at run time.
+# Browser assets (bpmn-js, dmn-js, charts) come from npm at set-up, never from a CDN at run time.
 assets:
 	@if [ -f webui/package.json ]; then $(MAKE) --no-print-directory -C webui assets; fi
 

@@ -99,6 +99,7 @@ AUDIT_LABELS = {
     "draft.saved": _l("Process draft saved"), "draft.discarded": _l("Process draft discarded"),
     "draft.conflict_resolved": _l("Process draft conflict resolved"),
     "scenario.saved": _l("Scenario file saved into a process version"),
+    "settings.saved": _l("Ruleset settings saved into a process version"),
     "instance.migrated": _l("Moved to a new process version"),
     "instance.migration_refused": _l("Not moved to the new process version"),
     "incident.retried": _l("Incident retried"), "calendar.changed": _l("Working-day calendar changed"),

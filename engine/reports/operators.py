@@ -15,15 +15,17 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
-from engine.reports.calendar import ReportPeriod, calendar_problems, next_report
-from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
+from engine.reports.calendar import SENDERS, ReportPeriod, calendar_problems, due_date, next_report, periods_in_year
+from engine.reports.models import AD_HOC, PERIODS, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
-from engine.sandbox.helpers import as_day, calendar_of_step, current_settings, helper, today
+from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
 
 settings_check("report_calendar")(calendar_problems)
 # The types of each [[report_calendar]] entry; what the values may be is calendar_problems'.
-settings_schema("report_calendar", {"period": TEXT, "sender": TEXT, "day": {"type": "integer"},
+# The `examples` are what the modeler's settings form offers (engine/rulesets/settings_form.py).
+settings_schema("report_calendar", {"period": {**TEXT, "examples": list(PERIODS)},
+                                    "sender": {**TEXT, "examples": list(SENDERS)}, "day": {"type": "integer"},
                                     "month": {"type": ["string", "integer"]}, "article": TEXT}, array=True)
 # [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.service
 # (place) and the issue below (symbol, send_to, publish).
@@ -39,6 +41,22 @@ def _send_to_problems(settings: dict) -> list[str]:
     return [f"reports.send_to: '{name}' is neither a role nor \"{SEND_TO_UNITS}\""
             for name in (settings.get("reports") or {}).get("send_to", [])
             if name != SEND_TO_UNITS and name not in ROLES]
+
+
+@bounded_helper
+def before_period_day(moment, period: str, day: int) -> str:
+    """The last day something due "trước ngày D" (before day D) of the last month of a
+    reporting period may arrive, counted as the report calendar counts its entries (D − 1, or
+    the working day before it when that is a day off): in the period `moment` falls in or,
+    when that day is already past, the next one. The deadline shapes of the modeler use it
+    (engine.rulesets.deadline_forms)."""
+    start = as_day(moment)
+    entry = {"day": int(day) - 1, "month": "last"}
+    for year in (start.year, start.year + 1):
+        for first, last in periods_in_year(period, year):
+            if last >= start and (due := due_date(entry, first, last, calendar_of_step())) >= start:
+                return due.isoformat()
+    raise ValueError(f"no {period} period after {start}")
 
 
 @helper

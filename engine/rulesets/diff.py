@@ -4,7 +4,9 @@ BPMN/DMN files are compared by element id: each element with an id is flattened 
 "what → value" facts (its attributes, and the text and attributes of its child elements
 that have no id of their own: conditions, timer expressions, properties, parameters), so a
 change reads like `timeDate: reminder_at → working_days_before(deadline, 3)`. Diagram
-layout (BPMN DI) is reported only as "layout changed". Other files are compared as lines.
+layout (BPMN DI) is reported only as "layout changed". A decision table's changes are told by
+rule and column instead (decisions.table_changes); forms are compared field by field, in words
+(form_diff). Other files are compared as lines.
 """
 from __future__ import annotations
 
@@ -13,7 +15,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.forms import Message
+from engine.rulesets.decisions import TableChange, table_changes
+from engine.rulesets.disk import is_form_path
+from engine.rulesets.form_diff import form_changes
 from engine.rulesets.loader import SAFE_XML
+from engine.rulesets.settings_labels import change_words
 
 DI_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DI",
                  "http://www.omg.org/spec/DD/20100524/DC", "https://www.omg.org/spec/DMN/20191111/DMNDI/")
@@ -45,6 +52,8 @@ class FileDiff:
     changed: list[ElementChange] = field(default_factory=list)
     layout_changed: bool = False
     text_diff: list[str] = field(default_factory=list)  # non-XML files
+    table: list[TableChange] = field(default_factory=list)  # a DMN file's changes in words (these alone)
+    words: list[Message] = field(default_factory=list)  # a form's changes in words (form_diff)
 
 
 def diff_files(old: dict[str, str], new: dict[str, str]) -> list[FileDiff]:
@@ -55,13 +64,24 @@ def diff_files(old: dict[str, str], new: dict[str, str]) -> list[FileDiff]:
         if before == after:
             continue
         status = "added" if before is None else "removed" if after is None else "changed"
-        if path.endswith((".bpmn", ".dmn")):
+        if path.endswith(".dmn") and before and after and (table := _diff_table(path, before, after)):
+            result.append(table)
+        elif path.endswith((".bpmn", ".dmn")):
             result.append(_diff_xml(path, status, before, after))
+        elif is_form_path(path):
+            result.append(FileDiff(path, status, words=form_changes(before, after)))
         else:
             lines = difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(),
                                          lineterm="", n=1)
             result.append(FileDiff(path, status, text_diff=list(lines)[2:]))
     return result
+
+
+def _diff_table(path: str, before: str, after: str) -> FileDiff | None:
+    """A changed decision table told by rule and column; None when nothing in the table changed."""
+    table = table_changes(*(etree.fromstring(text.encode("utf-8"), SAFE_XML) for text in (before, after)))
+    return FileDiff(path, "changed", layout_changed=_elements(before)[1] != _elements(after)[1],
+                    table=table) if table else None
 
 
 def _diff_xml(path: str, status: str, before: str | None, after: str | None) -> FileDiff:
@@ -135,3 +155,40 @@ def _counts(attr: str, value: str) -> bool:
 
 def _local(tag: str) -> str:
     return etree.QName(tag).localname
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """One value of ruleset.toml that differs: `path` as "deadlines.registration", a row of an
+    array of tables numbered from 1 ("report_calendar.2.day"); None where the key is absent."""
+
+    path: str
+    before: object
+    after: object
+
+    @property
+    def words(self) -> str:
+        """In the regulation's words: "Hạn phân loại: 2 → 3 ngày làm việc"."""
+        return change_words(self.path, self.before, self.after)
+
+
+def diff_settings(old: dict, new: dict) -> list[SettingChange]:
+    """Every value of the settings that differs, in the order of the new file."""
+    before, after = _flatten(old), _flatten(new)
+    paths = [*after, *(path for path in before if path not in after)]
+    return [SettingChange(path, before.get(path), after.get(path)) for path in paths
+            if before.get(path) != after.get(path)]
+
+
+def _flatten(value, prefix: str = "") -> dict[str, object]:
+    """Leaf values by path: tables are walked into, as are arrays of tables; other lists are values."""
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        items = [(str(index), row) for index, row in enumerate(value, start=1)]
+    else:
+        return {prefix: value}
+    flat: dict[str, object] = {}
+    for key, item in items:
+        flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    return flat

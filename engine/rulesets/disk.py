@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.rulesets.loader import COMMON, read_ruleset
+from engine.rulesets.loader import COMMON, SETTINGS_FILE, read_ruleset
 
 TARGETS = ("ruleset", "common")
 SCENARIO_DIR = "scenarios/"  # a ruleset's process tests (engine.scenarios), versioned with it
@@ -22,6 +22,18 @@ SCENARIO_DIR = "scenarios/"  # a ruleset's process tests (engine.scenarios), ver
 
 def is_scenario_path(path: str) -> bool:
     return path.startswith(SCENARIO_DIR) and path.endswith(".toml") and "/" not in path[len(SCENARIO_DIR):]
+
+
+FORM_DIR = "forms/"  # form definitions (engine.forms), edited in the form builder
+
+
+def is_form_path(path: str) -> bool:
+    return path.startswith(FORM_DIR) and path.endswith(".toml") and "/" not in path[len(FORM_DIR):]
+
+
+def is_process_path(path: str) -> bool:
+    """The files a draft edits and publishing writes where the loader reads them: diagrams and forms."""
+    return path.endswith((".bpmn", ".dmn")) or is_form_path(path)
 
 
 def scenario_files(files: dict[str, str]) -> dict[str, str]:
@@ -49,7 +61,7 @@ def text_hash(text: str) -> str:
 def safe_path(path: str) -> str:
     """Refuse anything but a plain relative path inside the ruleset folder."""
     parts = Path(path).parts
-    if not path or Path(path).is_absolute() or ".." in parts or not path.endswith((".bpmn", ".dmn")):
+    if not path or Path(path).is_absolute() or ".." in parts or not is_process_path(path):
         raise ValueError(f"not a process file path: {path!r}")
     return Path(path).as_posix()
 
@@ -76,12 +88,12 @@ def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
             if _read(root / ruleset / path) == text:
                 continue
             folder, target = ruleset, root / ruleset / path
-        elif not path.endswith((".bpmn", ".dmn")) or read_disk_file(root, ruleset, path).text == text:
+        elif not is_process_path(path) or read_disk_file(root, ruleset, path).text == text:
             continue
         else:
             folder = COMMON if path in common_paths else ruleset
             target = root / folder / safe_path(path)
-        _atomic_write(target, text)
+        atomic_write(target, text)
         written.append(f"{folder}/{path}")
     return written
 
@@ -90,14 +102,17 @@ def _read(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, str]) -> list[str]:
-    """Process files whose disk text differs from `files` (a stored version)."""
-    disk = read_ruleset(processes_dir, ruleset).files
-    paths = {p for p in set(disk) | set(files) if p.endswith((".bpmn", ".dmn"))}
-    return sorted(p for p in paths if disk.get(p) != files.get(p))
+def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
+                    settings: dict | None = None) -> list[str]:
+    """Process files whose disk text differs from `files` (a stored version), and ruleset.toml
+    when its settings differ from `settings`."""
+    source = read_ruleset(processes_dir, ruleset)
+    paths = {p for p in set(source.files) | set(files) if is_process_path(p)}
+    differing = sorted(p for p in paths if source.files.get(p) != files.get(p))
+    return differing + ([SETTINGS_FILE] if settings is not None and source.settings != settings else [])
 
 
-def _atomic_write(target: Path, text: str) -> None:
+def atomic_write(target: Path, text: str) -> None:
     """Write-then-rename, so a crash never leaves half a diagram for `ruleset load`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".modeler-", suffix=target.suffix)

@@ -19,9 +19,10 @@ from engine.errors import EngineError, NotFound
 from engine.rulesets import disk
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.foreign import as_utf8, utf8_text
-from engine.rulesets.loader import NS, SAFE_XML, BundleSource
+from engine.rulesets.loader import NS, SAFE_XML, SETTINGS_FILE, BundleSource
 from engine.rulesets.models import BundleStatus, DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
+from engine.rulesets.settings_file import write_settings
 
 MAX_XML = 2 * 1024 * 1024
 
@@ -116,9 +117,11 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
     published = session.scalar(select(ProcessBundle).where(
         ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
     base = published or session.get_one(ProcessBundle, draft.base_bundle_id)
-    # Scenario files written since (test data, not process) go on with the draft's version.
-    tests = disk.scenario_files(working_bundle(session, draft.ruleset).files)
-    source = BundleSource(draft.ruleset, {**base.files, **tests, draft.path: xml}, base.settings)
+    # Scenario files written since (test data, not process) and settings changed in the settings
+    # form go on with the draft's version.
+    working = working_bundle(session, draft.ruleset)
+    tests = disk.scenario_files(working.files)
+    source = BundleSource(draft.ruleset, {**base.files, **tests, draft.path: xml}, working.settings)
     # A dropped process that another file calls always fails the callers' check too; this
     # problem says, in the file being saved, what the save would break.
     dropped = dropped_calls(base.files, draft.path, xml)
@@ -183,7 +186,8 @@ def discard(session: Session, draft: ProcessDraft, actor) -> None:
 
 def publish_version(session: Session, processes_dir: str | Path, bundle: ProcessBundle, actor) -> list[str]:
     """Put `bundle` into force for new directives (also an earlier one: a rollback) and write its
-    process and scenario files back to disk so `dondoc ruleset load` reads the same thing.
+    process and scenario files and its settings (ruleset.toml) back to disk so `dondoc ruleset load`
+    reads the same thing.
     The modeler publishes through engine.scenarios.service.publish, which runs the scenario
     files first."""
     previous = session.scalar(select(ProcessBundle).where(
@@ -192,6 +196,8 @@ def publish_version(session: Session, processes_dir: str | Path, bundle: Process
     common = frozenset(session.scalars(select(ProcessDraft.path).where(
         ProcessDraft.bundle_id == bundle.id, ProcessDraft.target == "common")))
     written = disk.write_files(processes_dir, bundle.ruleset, bundle.files, common)
+    if write_settings(processes_dir, bundle.ruleset, bundle.settings):  # keeping the file's comments
+        written.append(f"{bundle.ruleset}/{SETTINGS_FILE}")
     audit.record(session, "bundle.written_to_disk", "process_bundle", bundle.id, actor=actor,
                  before={"published": previous.number if previous else None},
                  after={"number": bundle.number, "files": written,

@@ -24,6 +24,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from engine.forms import FormDefinition, parse_form
+from engine.rulesets import deadline_forms, decisions
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.foreign import as_utf8, decode_xml, quote_iso_timers, spiff_message, vendor_attribute
 from engine.rulesets.settings import check_settings, form_terms
@@ -145,7 +146,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
     for path, tree in trees.items():
         problems += _lint_calls(path, tree, process_ids) + _lint_operators(path, tree)
         if not stored:  # a version already admitted keeps running as it is; the advice is for new ones
-            problems += _lint_boundary_loops(path, tree)
+            problems += _lint_boundary_loops(path, tree) + _lint_deadline_shapes(path, tree, source.settings)
     problems += _build_specs(parser, bundle, trees)
     problems += _lint_specs(bundle, trees)
     bundle.warnings, named = _non_executable(trees, source.settings)
@@ -155,6 +156,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
             problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", "process '%(process)s' not found", None,
                                     {"process": process_id}))
     problems = list({(p.file, p.element, p.line, p.text): p for p in problems}.values())  # found twice: once
+    problems = decisions.said_in_words(problems)
     if problems:
         raise RulesetError(problems, bundle.warnings)
     prepare_specs(bundle.specs.values())
@@ -297,6 +299,17 @@ def _lint_boundary_loops(path: str, tree) -> list[Problem]:
                    for flow in flows)]
 
 
+def _lint_deadline_shapes(path: str, tree, settings: dict) -> list[Problem]:
+    """A due date or timer written as a deadline shape (engine.deadlines.forms) that counts a
+    [deadlines] setting the ruleset does not set would fail only when the step comes."""
+    found = [(node, node.get("value") or "", "due")
+             for node in tree.xpath(".//spiffworkflow:property[@name='due']", namespaces=NS)]
+    found += [(node, node.text or "", "timer") for node in tree.xpath(".//bpmn:timeDate", namespaces=NS)]
+    return [Problem(path, _element_id(node), refusal.message, node.sourceline, refusal.params)
+            for node, expression, target in found
+            for refusal in deadline_forms.expression_refusals(expression, target, settings)]
+
+
 def _lint_operators(path: str, tree) -> list[Problem]:
     """Every service task must call a known operator with parameters it declares."""
     return [Problem(path, _element_id(node.getparent()), msgid, node.sourceline, params)  # the task, not the operator
@@ -318,12 +331,7 @@ def _lint_code(path: str, tree) -> list[Problem]:
                              {"parameter": node.get("id") or "", "detail": msg})
                      for msg in check_code(node.get("value"), "eval")]
     if path.endswith(".dmn"):
-        for node in tree.xpath(".//*[local-name()='inputExpression']/*[local-name()='text'] | "
-                               ".//*[local-name()='outputEntry']/*[local-name()='text']"):
-            text = (node.text or "").strip()
-            if text:
-                problems += [Problem(path, _element_id(node), "DMN expression: %(detail)s", node.sourceline,
-                                     {"detail": msg}) for msg in check_code(text, "eval")]
+        problems += decisions.lint(path, tree)
     problems += _lint_gateways(path, tree)
     return problems
 

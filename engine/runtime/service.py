@@ -32,7 +32,7 @@ from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
 from engine.runtime.models import Incident, IncidentStatus, InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
-from engine.sandbox import ScriptLimits, make_script_engine
+from engine.sandbox import TASK_STARTED, ScriptLimits, make_script_engine
 from engine.sandbox.budget import step_budget
 from engine.sandbox.helpers import HELPERS, current_calendar, current_settings
 from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
@@ -302,10 +302,12 @@ class Runtime:
 
     def _refresh_candidates(self, after_id: int, limit: int) -> list[int]:
         """Running instances that wait on a timer or hold a working-day rule (a
-        working_deadline dict, an assignment's deadline rule) somewhere in their state: the
-        others cannot depend on the calendar."""
+        working_deadline dict, an assignment's deadline rule) or a step's start that a due
+        date may count from (`task_started`) somewhere in their state: the others cannot
+        depend on the calendar."""
         may_depend = or_(WorkflowInstance.next_timer_due.is_not(None),
-                         WorkflowInstance.state.contains(f'"{WORKING_DAYS_KEY}"'))
+                         WorkflowInstance.state.contains(f'"{WORKING_DAYS_KEY}"'),
+                         WorkflowInstance.state.contains(f'"{TASK_STARTED}"'))
         with self.db.session() as session:
             return list(session.scalars(
                 select(WorkflowInstance.id)
@@ -325,8 +327,7 @@ class Runtime:
                 tokens = (current_calendar.set(calendar), current_settings.set(compiled.settings))
                 try:
                     moved = _recompute_working_deadlines(workflow, calendar)
-                    if moved:
-                        self._refresh_due_dates(session, instance, workflow)
+                    moved += self._refresh_due_dates(session, instance, workflow)
                 finally:
                     current_settings.reset(tokens[1])
                     current_calendar.reset(tokens[0])
@@ -341,14 +342,19 @@ class Runtime:
             log.warning("deadlines of instance %s not recomputed: %s", instance_id, exc)
             return False
 
-    def _refresh_due_dates(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
-        """Re-evaluate the `due` property of the instance's open work items (the inbox shows it)."""
+    def _refresh_due_dates(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> int:
+        """Re-evaluate the `due` property of the instance's open work items (the inbox shows
+        it), also when no data moved: a due date may count working days itself; returns how
+        many moved."""
+        moved = 0
         for item in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id,
                                                            WorkItem.status == WorkItemStatus.READY)):
             task = spiff.find_task(workflow, UUID(item.task_id))
             due = task.task_spec.extensions.get("properties", {}).get("due") if task else None
-            if due:
-                item.due_at = _due_moment(self.script_engine.evaluate(task, due))
+            fresh = _due_moment(self.script_engine.evaluate(task, due)) if due else item.due_at
+            if fresh != item.due_at:
+                item.due_at, moved = fresh, moved + 1
+        return moved
 
     # ------------------------------------------------------------------ internals
     def _work_item(self, session: Session, work_item_id: int) -> WorkItem:

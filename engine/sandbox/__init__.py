@@ -17,11 +17,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from engine import clock
 from engine.sandbox import helpers
 from engine.sandbox.budget import ScriptBudgetExceeded, ScriptFailed, ScriptLimits, current_budget, step_budget
 from engine.sandbox.restricted import ScriptRefused, base_globals, compiled, thaw
 
-__all__ = ["ScriptBudgetExceeded", "ScriptFailed", "ScriptLimits", "ScriptRefused", "check_code",
+# The name under which an expression reads the moment its task's step began (see SandboxScriptEngine).
+TASK_STARTED = "task_started"
+__all__ = ["TASK_STARTED", "ScriptBudgetExceeded", "ScriptFailed", "ScriptLimits", "ScriptRefused", "check_code",
            "make_script_engine", "render", "run_budgeted"]
 
 
@@ -158,7 +161,17 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
 class SandboxScriptEngine(PythonScriptEngine):
     """Script engine whose service-task errors keep their real message (SpiffWorkflow 3.2.0
-    turns any exception in call_service into NameError 'script')."""
+    turns any exception in call_service into NameError 'script'), and whose expressions may
+    read `task_started`: the moment the task's step began (engine.deadlines.forms counts
+    from it)."""
+
+    def evaluate(self, task, expression, external_context=None):
+        if TASK_STARTED in expression:
+            # Kept with the task: a due date or timer counted again after a calendar
+            # correction starts from the same moment, not from the correction's.
+            started = task.internal_data.setdefault(TASK_STARTED, clock.now().isoformat())
+            external_context = {**(external_context or {}), TASK_STARTED: started}
+        return super().evaluate(task, expression, external_context)
 
     def call_service(self, task, **kwargs):
         from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException

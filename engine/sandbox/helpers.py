@@ -185,6 +185,23 @@ def plus_days(day, days: int) -> str:
     return (as_day(day) + timedelta(days=int(days))).isoformat()
 
 
+@bounded_helper
+def plus_hours(moment, hours: int) -> str:
+    """`hours` hours after `moment`; a date (or deadline) counts from the office's opening that day."""
+    count = int(hours)
+    if abs(count) > MAX_WORKING_DAYS * 24:
+        raise ValueError(f"at most {MAX_WORKING_DAYS * 24} hours, not {count}")
+    return (_moment(moment) + timedelta(hours=count)).isoformat()
+
+
+def _moment(value) -> datetime:
+    """A moment in Vietnam from an ISO date-time, or a day's office opening for a day."""
+    if isinstance(value, datetime) or (isinstance(value, str) and "T" in value):
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)).astimezone(clock.VN_TZ)
+    return datetime.combine(as_day(value), OFFICE_OPENS, tzinfo=clock.VN_TZ)
+
+
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 
 

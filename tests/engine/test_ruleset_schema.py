@@ -27,7 +27,8 @@ SHIPPED = sorted(path.parent.name for path in (REPO_ROOT / "processes").glob("*/
 _SETTING_CALL = re.compile(r"""setting\((?:"|'|&quot;|&#34;)([a-z_.]+)""")
 # Tables whose keys are free names: the regulation's words for forms, the lane names.
 OPEN_TABLES = ("terminology", "lanes")
-# The file's identity: required and checked, shown nowhere (docs/rulesets.md says so); `id` is read.
+# The file's identity: required and checked, shown only in the modeler's settings form (docs/rulesets.md says
+# so); `id` is read.
 IDENTITY = ("name", "regulation", "level")
 
 

@@ -70,9 +70,10 @@ def test_admin_changes_reminder_timer_saves_and_publishes(page, loaded, org_tree
     open_editor(page)
     select_element(page, "reminder", "dondoc-timer")
     screenshot(page, "modeler-timer")
-    page.select_option("#bio-properties-panel-dondoc-timer-direction", "before")
-    page.fill("#bio-properties-panel-dondoc-timer-days", "5")
-    page.locator("#bio-properties-panel-dondoc-timer-days").press("Tab")
+    page.select_option("#bio-properties-panel-dondoc-timer-kind", "working_days_before")  # the deadline editor
+    page.select_option("#bio-properties-panel-dondoc-timer-base", "deadline")
+    page.fill("#bio-properties-panel-dondoc-timer-n", "5")
+    page.locator("#bio-properties-panel-dondoc-timer-n").press("Tab")
     page.wait_for_timeout(400)  # the panel's input debounce
     page.fill("#comment", "Nhắc trước hạn 5 ngày làm việc")
     page.click("#save")
@@ -134,16 +135,27 @@ def test_a_foreign_file_is_uploaded_shown_with_its_problems_and_warnings_and_dow
     assert 'name="Tổ công tác"' in downloaded and 'camunda:formKey="embedded:x"' in downloaded
 
 
-REGISTRATION_DAYS = 'working_deadline(issued_on, setting("deadlines.registration", 2))'
-
-
-def test_admin_tests_a_deadline_change_with_a_scenario_before_publishing(page, loaded, org_tree):
-    """Registration 2 → 3 working days: the admin writes a scenario expecting the new due date,
-    runs it (fails), changes the deadline through the editor's save call, runs it again
-    (passes) and publishes with the confirmation; a new directive gets the new date."""
+def test_admin_changes_a_deadline_in_the_settings_form_tested_by_a_scenario_before_publishing(
+        page, loaded, org_tree, processes_dir):
+    """Issue #19: Đắk Lắk's registration 2 → 3 working days. The admin writes a scenario expecting
+    the new due date, runs it (fails), changes the number in the settings form (no expression,
+    no code), runs it again (passes) and publishes with the confirmation; a new directive gets
+    the new date, one registered before keeps its own, and ruleset.toml keeps its comments."""
     from engine.directives import service as directives
     from engine.runtime.models import WorkItem
 
+    def register(symbol: str) -> int:
+        return directives.register(loaded, {"symbol": symbol, "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+                                            "summary": "Về việc Y"}, [{"content": "Báo cáo", "lead_unit": "STC",
+                                                                       "deadline": "06/03/2026"}], org_tree["clerk"]).id
+
+    def classify_due(directive_id: int) -> str:
+        with loaded.db.session() as s:
+            item = s.scalars(select(WorkItem).where(WorkItem.directive_id == directive_id,
+                                                    WorkItem.element_id == "classify")).one()
+        return item.due_at.astimezone(VN_TZ).date().isoformat()
+
+    old = register("8/UBND-VP")
     sign_in(page, "admin")
     page.goto(f"{page.base}/modeler/")
     page.click("#process-tests")
@@ -158,15 +170,22 @@ def test_admin_tests_a_deadline_change_with_a_scenario_before_publishing(page, l
     assert "Mong đợi: việc «classify» hạn 24/02/2026" in row.inner_text() and "hạn 23/02/2026" in row.inner_text()
     screenshot(page, "modeler-scenario-failed")
 
-    open_editor(page, "directive.bpmn")  # the change goes through the editor's own save call
-    answer = page.evaluate("""async ([before, after]) => {
-        const data = JSON.parse(document.getElementById('modeler-data').textContent);
-        const sent = await fetch(data.saveUrl, {method: 'POST', body: JSON.stringify(
-            {xml: data.xml.replace(before, after), comment: 'Phân loại trong 3 ngày làm việc'}),
-            headers: {'Content-Type': 'application/json', 'X-CSRFToken': data.csrf}});
-        return sent.json(); }""", [REGISTRATION_DAYS, REGISTRATION_DAYS.replace("2))", "2) + 1)")])
-    assert answer["ok"], answer
-    version_url = page.base + answer["versionUrl"]
+    page.goto(f"{page.base}/modeler/")
+    page.click("#ruleset-settings")
+    days = page.locator('[data-key="deadlines.registration"]')
+    assert "Hạn phân loại (ngày làm việc)" in days.inner_text() and "Đ.7 k.1" in days.inner_text()
+    page.fill('[name="deadlines.first_update"]', "-1")
+    page.locator("#settings-form").evaluate("form => form.noValidate = true")  # what the server says
+    page.click("#save-settings")
+    assert "«Hạn đơn vị cập nhật lần đầu» phải từ 0 trở lên" in page.locator("#settings-problems").inner_text()
+    page.fill('[name="deadlines.first_update"]', "3")
+    page.fill('[name="deadlines.registration"]', "3")
+    page.fill("#settings-comment", "Phân loại trong 3 ngày làm việc")
+    screenshot(page, "modeler-settings")
+    page.click("#save-settings")
+    page.wait_for_url("**/modeler/versions/*")
+    assert page.locator("#settings-changes + ul li").all_inner_texts() == ["Hạn phân loại: 2 → 3 ngày làm việc"]
+    version_url = page.url
 
     page.goto(f"{page.base}/modeler/scenarios/")
     page.click("#run-scenarios")
@@ -175,18 +194,16 @@ def test_admin_tests_a_deadline_change_with_a_scenario_before_publishing(page, l
     page.goto(version_url)
     page.click("#publish")
     files = page.locator("#publish-files").inner_text()
-    assert "directive.bpmn" in files and "scenarios/han-phan-loai.toml" in files
+    assert "Hạn phân loại: 2 → 3 ngày làm việc" in files and "scenarios/han-phan-loai.toml" in files
     assert "Đạt" in page.locator("#publish-scenarios").inner_text()
     screenshot(page, "modeler-publish-confirmation")
     page.click("#confirm-publish")
     page.wait_for_selector(".flash")
-    new = directives.register(loaded, {"symbol": "9/UBND-VP", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
-                                       "summary": "Về việc Y"}, [{"content": "Báo cáo", "lead_unit": "STC",
-                                                                  "deadline": "06/03/2026"}], org_tree["clerk"])
-    with loaded.db.session() as s:
-        item = s.scalars(select(WorkItem).where(WorkItem.directive_id == new.id,
-                                                WorkItem.element_id == "classify")).one()
-    assert item.due_at.astimezone(VN_TZ).date().isoformat() == "2026-02-24"
+    assert "dak-lak/ruleset.toml" in page.locator(".flash").first.inner_text()
+    new = register("9/UBND-VP")
+    assert (classify_due(old), classify_due(new)) == ("2026-02-23", "2026-02-24")
+    written = (processes_dir / "dak-lak" / "ruleset.toml").read_text(encoding="utf-8")
+    assert "registration = 3           # Đ.7 k.1: ≤ 2 ngày làm việc sau khi ban hành" in written
 
 
 SCENARIO_3_DAYS = '''title = "Phân loại trong 3 ngày làm việc"

@@ -165,8 +165,8 @@ def test_a_save_or_upload_dropping_a_process_another_file_calls_is_refused_namin
 
 
 def test_a_decision_table_is_listed_downloaded_and_uploaded_from_its_page(app, loaded):
-    """DMN files are not drawn in the canvas: their page downloads the file and takes it back
-    from a plain form, checked and versioned like a diagram."""
+    """Besides the table editor, a decision table's page downloads the file and takes it back
+    from a plain form (another tool's edit), checked and versioned like a diagram."""
     admin = signed_in(app, "admin")
     path = "registration_deadline.dmn"
     assert f'href="/modeler/edit/{path}"' in admin.get("/modeler/").get_data(as_text=True)

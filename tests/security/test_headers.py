@@ -2,8 +2,8 @@
 Content-Security-Policy (scripts from this origin only: no inline script, no on…= handlers),
 frame-ancestors 'none' with X-Frame-Options DENY, nosniff and a Referrer-Policy; the session
 cookie is Secure outside demo and testing. The pages that run scripts (the register form, the
-assignment's diagram, the report charts, the modeler with a diagram loaded) work in Chromium
-under that policy without a single violation."""
+assignment's diagram, the report charts, the modeler with a diagram loaded, the decision-table
+editor) work in Chromium under that policy without a single violation."""
 from __future__ import annotations
 
 import pytest
@@ -116,6 +116,8 @@ def test_pages_and_the_modeler_work_under_the_policy(app, chromium, serve):
                       ".filter(e => e.type === 'bpmn:UserTask')[0]; m.get('selection').select(task); }")
         page.wait_for_selector(".bio-properties-panel-group-header")  # the properties panel renders
         problems.extend(page.evaluate("window.__csp"))
+        visit("/modeler/edit/registration_deadline.dmn", "body[data-modeler-ready=true]")
+        assert page.locator("td[data-element-id]").count() > 10  # dmn-js draws the decision table
     finally:
         context.close()
     assert not problems, problems

@@ -25,6 +25,8 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
+from webui.modeler.deadlines import deadline_editor
+from webui.modeler.decision_labels import dmn_texts
 from webui.modeler.labels import bpmn_texts, editor_labels
 from webui.nav import NavLink
 
@@ -55,6 +57,9 @@ def index():
 @login_required(permissions.may_model_processes)
 def edit(path: str):
     eng = engine()
+    if disk.is_form_path(path):  # forms have their own editor
+        return redirect(url_for("formbuilder.edit", key=path.removeprefix(disk.FORM_DIR).removesuffix(".toml"),
+                                **request.args))
     start_from = forms.int_arg(request.args, "from")
     with eng.db.session() as session:  # opening a file for editing creates its draft
         start = _bundle_or_404(session, start_from) if start_from else _published_or_404(session)
@@ -70,15 +75,16 @@ def edit(path: str):
             "problems": [{**p, "message": _(p["message"], **p.get("params", {}))} for p in draft.problems or []],
             "warnings": [_problem(p) for p in compiled.warnings],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
+            "deadlineForms": deadline_editor(compiled.settings),
             "csrf": generate_csrf(),
             "autosaveUrl": url_for("modeler.autosave", draft_id=draft.id),
             "saveUrl": url_for("modeler.save", draft_id=draft.id),
             "uploadUrl": url_for("modeler.upload", draft_id=draft.id),
             "downloadUrl": url_for("modeler.download", draft_id=draft.id),
         }
-    if path.endswith(".dmn"):  # no canvas for decision tables: the file goes up and down as it is
-        return render_template("modeler/decision_file.html", draft=draft, data=data, conflict=conflict,
-                               bundle=bundle)
+    if path.endswith(".dmn"):  # dmn-js's decision-table view, with its texts in the page's language
+        return render_template("modeler/decision_file.html", draft=draft, data={**data, "dmnTexts": dmn_texts()},
+                               conflict=conflict, bundle=bundle)
     return render_template("modeler/edit.html", draft=draft, data=data, conflict=conflict, bundle=bundle)
 
 
@@ -182,10 +188,12 @@ def _version_page(bundle_id: int, plans=None, **extra):
         bundle = _bundle_or_404(session, bundle_id)
         against = _against(session, bundle)
         changes = diff.diff_files(against.files if against else {}, bundle.files)
+        settings_changes = diff.diff_settings(against.settings, bundle.settings) if against else []
         instances = _older_instances(session, bundle)
         authors = _authors(session, [bundle])
     return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
-                           instances=instances, authors=authors, plans=plans, **extra)
+                           settings_changes=settings_changes, instances=instances, authors=authors, plans=plans,
+                           **extra)
 
 
 @blueprint.get("/versions/<int:bundle_id>")
@@ -336,6 +344,6 @@ def _process_files(files: dict[str, str]) -> list[dict]:
 
 def _diverging(eng, bundle: ProcessBundle) -> list[str]:
     try:
-        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files)
+        return disk.differing_files(eng.settings.processes_dir, bundle.ruleset, bundle.files, bundle.settings)
     except RulesetError:
         return ["ruleset.toml"]

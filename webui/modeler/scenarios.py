@@ -117,6 +117,7 @@ def confirm_publish(bundle_id: int):
             flash(_("Version %(number)s is already in force.", number=bundle.number), "info")
             return redirect(url_for("modeler.version", bundle_id=bundle.id))
         changes = diff.diff_files(in_force.files if in_force else {}, bundle.files)
+        settings_changes = diff.diff_settings(in_force.settings, bundle.settings) if in_force else []
         running = list(session.execute(select(WorkflowInstance.id, ProcessBundle.number).join(
             ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
             ProcessBundle.ruleset == bundle.ruleset, WorkflowInstance.status == InstanceStatus.RUNNING,
@@ -128,5 +129,6 @@ def confirm_publish(bundle_id: int):
         names = {pid: spec.description or pid for pid, spec in eng.compiled(bundle).specs.items()}
     plans = migration.migrate_instances(eng, movable, bundle.id, current_user(), dry_run=True) if movable else []
     return render_template("modeler/publish.html", bundle=bundle, in_force=in_force, changes=changes,
+                           settings_changes=settings_changes,
                            running=running, plans=plans, unplanned=len(running) - len(plans), symbols=symbols,
                            names=names, results=results, failing=scenarios.failing(results))

@@ -45,7 +45,9 @@ function start() {
   const t = data.labels;
   const status = document.getElementById('modeler-status');
   const problemList = document.getElementById('problems');
-  const ruleset = { lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t };
+  const ruleset = {
+    lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t, deadlineForms: data.deadlineForms,
+  };
   const modeler = new BpmnModeler({
     container: '#canvas',
     propertiesPanel: { parent: '#properties' },

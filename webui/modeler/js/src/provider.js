@@ -1,6 +1,6 @@
 // Properties panel groups for what the dondoc engine reads (docs/architecture.md "BPMN
-// conventions"): the lane (role) and formKey/unit/due of user tasks, timers with a
-// working-days helper, gateway conditions and default flows, scripts, called processes.
+// conventions"): the lane (role) and formKey/unit of user tasks, their due date and timers
+// (deadline-editor.js), gateway conditions and default flows, scripts, called processes.
 import { is } from 'bpmn-js/lib/util/ModelUtil';
 import {
   CheckboxEntry, SelectEntry, TextAreaEntry, TextFieldEntry,
@@ -8,9 +8,7 @@ import {
 } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { collectLanes, extensionValue, laneOf, propertyValue } from './lint';
-
-const HELPER = /^working_days_(before|after)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,\s*(\d+)\s*\)$/;
-export const BASES = { before: 'deadline', after: 'assigned_on' };
+import { deadlineGroup } from './deadline-editor';
 
 function bo(element) {
   return element.businessObject;
@@ -124,55 +122,36 @@ function timerDefinition(element) {
   return (bo(element).eventDefinitions || []).find((d) => is(d, 'bpmn:TimerEventDefinition'));
 }
 
-function timerHelper(element) {
-  const definition = timerDefinition(element);
-  const match = HELPER.exec(((definition && definition.timeDate && definition.timeDate.body) || '').trim());
-  return match ? { direction: match[1], base: match[2], days: match[3] } : null;
+// A timer's expression, whichever of date, duration or cycle it is.
+function timerExpression(definition) {
+  return ['timeDate', 'timeDuration', 'timeCycle'].find((key) => definition[key]) || 'timeDate';
 }
 
-function writeTimer(element, direction, days, injector) {
+// A deadline shape is a moment: a date timer. A raw expression stays where it was.
+function writeTimer(element, value, injector, shape) {
   const definition = timerDefinition(element);
-  const expression = `working_days_${direction}(${BASES[direction]}, ${parseInt(days, 10)})`;
-  const moddle = injector.get('moddle');
+  const key = shape ? 'timeDate' : timerExpression(definition);
+  const body = value ? injector.get('moddle').create('bpmn:FormalExpression', { body: value }) : undefined;
   injector.get('modeling').updateModdleProperties(element, definition, {
-    timeDate: moddle.create('bpmn:FormalExpression', { body: expression }),
-    timeDuration: undefined,
-    timeCycle: undefined,
+    timeDate: undefined, timeDuration: undefined, timeCycle: undefined, [key]: body,
   });
 }
 
-function TimerDaysEntry({ element, id }) {
-  const t = useDondoc().labels;
-  const injector = useService('injector');
-  const debounce = useService('debounceInput');
-  return TextFieldEntry({
-    element, id, label: t.workingDays, description: t.workingDaysHelp, debounce,
-    getValue: () => (timerHelper(element) || {}).days || '',
-    validate: (value) => (value && !/^\d{1,3}$/.test(value) ? t.wholeNumber : null),
-    setValue: (value) => {
-      if (/^\d{1,3}$/.test(value || '')) {
-        writeTimer(element, (timerHelper(element) || {}).direction || 'before', value, injector);
-      }
+const ACCESS = {
+  due: {
+    read: (element) => propertyValue(bo(element), 'due') || '',
+    write: (element, value, injector) => setProperty(element, 'due', value, injector),
+    process: (element) => (processOf(bo(element)) || {}).id,
+  },
+  timer: {
+    read: (element) => {
+      const definition = timerDefinition(element);
+      return ((definition[timerExpression(definition)] || {}).body || '').trim();
     },
-  });
-}
-
-function TimerDirectionEntry({ element, id }) {
-  const t = useDondoc().labels;
-  const injector = useService('injector');
-  return SelectEntry({
-    element, id, label: t.counted,
-    getValue: () => (timerHelper(element) || {}).direction || '',
-    setValue: (direction) => {
-      if (direction) writeTimer(element, direction, (timerHelper(element) || {}).days || '2', injector);
-    },
-    getOptions: () => [
-      { value: '', label: t.customExpression },
-      { value: 'before', label: t.beforeDeadline },
-      { value: 'after', label: t.afterAssigned },
-    ],
-  });
-}
+    write: writeTimer,
+    process: (element) => (processOf(bo(element)) || {}).id,
+  },
+};
 
 function ConditionEntry({ element, id }) {
   const t = useDondoc().labels;
@@ -230,7 +209,7 @@ function entry(id, component, isEdited) {
   return (element) => ({ id, element, component, isEdited });
 }
 
-function groupsFor(element, t) {
+function groupsFor(element, t, forms) {
   const business = bo(element);
   const groups = [];
   if (is(business, 'bpmn:UserTask')) {
@@ -238,16 +217,11 @@ function groupsFor(element, t) {
       entry('dondoc-lane', LaneEntry, isSelectEntryEdited),
       entry('dondoc-formKey', propertyEntry('formKey', 'form'), isSelectEntryEdited),
       entry('dondoc-unit', propertyEntry('unit'), isTextFieldEntryEdited),
-      entry('dondoc-due', propertyEntry('due'), isTextFieldEntryEdited),
       entry('dondoc-instructions', InstructionsEntry, isTextAreaEntryEdited),
     ].map((make) => make(element)) });
   }
-  if (timerDefinition(element)) {
-    groups.push({ id: 'dondoc-timer', label: t.timerGroup, entries: [
-      entry('dondoc-timer-direction', TimerDirectionEntry, isSelectEntryEdited),
-      entry('dondoc-timer-days', TimerDaysEntry, isTextFieldEntryEdited),
-    ].map((make) => make(element)) });
-  }
+  if (is(business, 'bpmn:UserTask') && forms) groups.push(deadlineGroup(element, 'due', ACCESS.due, forms));
+  if (timerDefinition(element) && forms) groups.push(deadlineGroup(element, 'timer', ACCESS.timer, forms));
   if (is(business, 'bpmn:SequenceFlow') && is(business.sourceRef, 'bpmn:ExclusiveGateway')) {
     groups.push({ id: 'dondoc-condition', label: t.conditionGroup, entries: [
       entry('dondoc-condition-expression', ConditionEntry, isTextAreaEntryEdited),
@@ -269,7 +243,7 @@ function DondocPropertiesProvider(propertiesPanel, config) {
   const labels = (config && config.labels) || {};
   propertiesPanel.registerProvider(400, {
     getGroups: (element) => (groups) => {
-      const ours = groupsFor(element, labels);
+      const ours = groupsFor(element, labels, config && config.deadlineForms);
       const general = groups.findIndex((g) => g.id === 'general');
       groups.splice(general + 1, 0, ...ours);
       return groups;

@@ -1,0 +1,169 @@
+"""What each key of ruleset.toml is called where process admins read it: the settings form of
+the modeler and the difference between two versions ("Hạn phân loại: 2 → 3 ngày làm việc").
+
+Labels are the regulation's vocabulary, in Vietnamese like the forms' and the rulesets' own
+words. Every key the schema declares (engine.rulesets.settings) has one here: a test fails
+when a feature declares a key without it. A key of an array of tables ([[report_calendar]])
+is named without the index ("report_calendar.day"); one of a free-form table (lanes,
+terminology) by the table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAYS = "ngày làm việc"
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    unit: str | None = None
+    help: str = ""
+
+    @property
+    def heading(self) -> str:
+        """"Hạn phân loại (ngày làm việc)": the label with its unit, as the form shows it."""
+        return f"{self.text} ({self.unit})" if self.unit else self.text
+
+
+# Tables (sections of the form), in the order the form shows them.
+SECTIONS: dict[str, str] = {
+    "": "Thông tin chung", "terminology": "Thuật ngữ của quy chế", "processes": "Quy trình áp dụng",
+    "lanes": "Làn (lane) và vai trò", "deadlines": "Thời hạn", "registration": "Đăng ký, phân loại văn bản",
+    "reminders": "Nhắc việc, đôn đốc", "progress": "Báo cáo tiến độ", "closing": "Kết thúc theo dõi",
+    "extensions": "Gia hạn", "returns": "Trả lại nhiệm vụ", "secrecy": "Văn bản mật",
+    "inspection": "Kiểm tra", "report_calendar": "Lịch báo cáo định kỳ", "reports": "Báo cáo của Văn phòng",
+    "scope": "Phạm vi theo dõi",
+}
+
+LABELS: dict[str, Label] = {
+    "id": Label("Mã quy chế", help="Tên thư mục của quy chế; không đổi được ở đây."),
+    "name": Label("Tên quy chế"),
+    "regulation": Label("Văn bản ban hành quy chế", help="Số, ký hiệu của quyết định ban hành."),
+    "level": Label("Cấp"),
+    "terminology": Label("Thuật ngữ", help="Cách quy chế gọi lãnh đạo, Văn phòng, đơn vị…; biểu mẫu dùng {tên}."),
+    "processes.directive": Label("Quy trình văn bản chỉ đạo"),
+    "processes.assignment": Label("Quy trình nhiệm vụ"),
+    "processes.subassignment": Label("Quy trình giao tiếp cho phòng, ban"),
+    "processes.inspection": Label("Quy trình kiểm tra"),
+    "processes.secret_document": Label("Quy trình văn bản mật"),
+    "processes.periodic_report": Label("Quy trình báo cáo định kỳ"),
+    "lanes": Label("Vai trò của từng làn", help="Mỗi làn (lane) của sơ đồ do người có vai trò này thực hiện."),
+    "deadlines.registration": Label("Hạn phân loại", DAYS, "Phân loại, cập nhật, chuyển theo dõi văn bản, "
+                                    "tính từ ngày ban hành; để trống: không có hạn."),
+    "deadlines.registration_complex": Label("Hạn phân loại văn bản nhiều nhiệm vụ, nhiều đơn vị", DAYS,
+                                            "Để trống: như hạn phân loại."),
+    "deadlines.registration_urgent": Label("Hạn phân loại văn bản hỏa tốc", DAYS, "0: ngay trong ngày."),
+    "deadlines.first_update": Label("Hạn đơn vị cập nhật lần đầu", DAYS, "Tính từ ngày được giao; để trống: "
+                                    "đơn vị làm theo hạn của nhiệm vụ."),
+    "deadlines.office_status_update": Label("Hạn Văn phòng cập nhật tình trạng nhiệm vụ quá hạn", DAYS),
+    "deadlines.explanation": Label("Hạn giải trình", DAYS, "Để trống: 3 ngày làm việc."),
+    "deadlines.inspection_report": Label("Hạn báo cáo kết quả kiểm tra", DAYS,
+                                         "Bắt buộc khi có quy trình kiểm tra."),
+    "registration.urgent_levels": Label("Độ khẩn được phân loại ngay"),
+    "registration.complex_assignments": Label("Số nhiệm vụ được coi là nhiều", "nhiệm vụ"),
+    "registration.complex_units": Label("Số cơ quan, đơn vị được coi là nhiều", "đơn vị"),
+    "registration.without_assignments": Label("Được đăng ký văn bản không giao nhiệm vụ"),
+    "registration.upstream_deadline": Label("Tên hạn của cấp trên", help="Để trống: không có trường này."),
+    "reminders.before_deadline": Label("Nhắc trước hạn", DAYS, "Một hoặc nhiều số, cách nhau bằng dấu phẩy."),
+    "reminders.on_deadline_day": Label("Nhắc vào ngày đến hạn"),
+    "reminders.overdue_every": Label("Nhắc quá hạn mỗi", DAYS),
+    "reminders.escalate_after": Label("Báo lãnh đạo khi quá hạn", DAYS),
+    "reminders.open_task_update": Label("Nhiệm vụ không thời hạn cập nhật", help="monthly, quarterly, "
+                                        "half_yearly, yearly, none, hoặc một số ngày làm việc."),
+    "reminders.recipients": Label("Người nhận từng loại thông báo", help="Để trống: người nhận mặc định."),
+    "reminders.recipients.reminder": Label("Người nhận nhắc trước hạn"),
+    "reminders.recipients.due_today": Label("Người nhận thông báo đến hạn"),
+    "reminders.recipients.overdue": Label("Người nhận cảnh báo quá hạn"),
+    "reminders.recipients.escalation": Label("Người nhận báo cáo lên lãnh đạo"),
+    "reminders.recipients.periodic_update": Label("Người nhận yêu cầu cập nhật định kỳ"),
+    "progress.overdue_reason_required": Label("Quá hạn phải nêu lý do"),
+    "progress.blocked_status": Label("Có tình trạng “đang thực hiện, có khó khăn”"),
+    "closing.mode": Label("Cách kết thúc theo dõi"),
+    "extensions.office_proposes": Label("Văn phòng đề xuất trước khi quyết định gia hạn"),
+    "returns.corrected_by": Label("Người xử lý nhiệm vụ bị trả lại"),
+    "secrecy.store_content": Label("Lưu văn bản mật trong hệ thống"),
+    "secrecy.register": Label("Sổ theo dõi văn bản mật"),
+    "secrecy.visible_to": Label("Vai trò được xem văn bản mật"),
+    "secrecy.paper_report": Label("Kỳ nhắc báo cáo giấy (chế độ mật)"),
+    "inspection.internal": Label("Thủ trưởng đơn vị được kiểm tra nội bộ"),
+    "inspection.publish_conclusion": Label("Công khai kết luận kiểm tra"),
+    "inspection.council_unit": Label("Mã đơn vị Hội đồng thi đua được báo kết quả"),
+    "report_calendar": Label("Các kỳ báo cáo", help="Mỗi dòng một kỳ của đơn vị hoặc của Văn phòng; "
+                             "xóa trắng một dòng để bỏ kỳ đó."),
+    "report_calendar.period": Label("Kỳ báo cáo"),
+    "report_calendar.sender": Label("Bên báo cáo"),
+    "report_calendar.day": Label("Chậm nhất ngày", help="Ngày cuối cùng được gửi (1–31)."),
+    "report_calendar.month": Label("Tháng", help="last: tháng cuối kỳ, next: tháng sau kỳ, hoặc 1–12."),
+    "report_calendar.article": Label("Căn cứ (điều, khoản)"),
+    "reports.remind_before": Label("Mở kỳ báo cáo trước hạn", DAYS),
+    "reports.place": Label("Địa danh ghi trên báo cáo"),
+    "reports.periodic": Label("Có báo cáo định kỳ"),
+    "reports.symbol": Label("Ký hiệu báo cáo"),
+    "reports.send_to": Label("Gửi báo cáo cho", help="Vai trò, hoặc units (các đơn vị được yêu cầu báo cáo); "
+                             "mỗi dòng một giá trị."),
+    "reports.send_to_unit": Label("Mã đơn vị cũng được gửi báo cáo"),
+    "reports.publish": Label("Công khai báo cáo đã ban hành"),
+    "scope.out_of_scope": Label("Loại văn bản không theo dõi", help="Mỗi dòng một loại."),
+    "scope.out_of_scope_legal": Label("Loại văn bản không theo dõi khi là văn bản quy phạm", help="Mỗi dòng một loại."),
+}
+
+# How each value of a choice reads.
+CHOICES: dict[str, str] = {
+    "province": "Tỉnh", "city": "Thành phố", "district": "Huyện", "commune": "Xã", "department": "Sở",
+    "normal": "Thường", "urgent": "Khẩn", "very_urgent": "Thượng khẩn", "flash": "Hỏa tốc",
+    "clerk": "Chuyên viên theo dõi (Văn phòng)", "office_head": "Chánh Văn phòng", "unit_officer": "Chuyên viên đơn vị",
+    "unit_head": "Thủ trưởng đơn vị", "leader": "Lãnh đạo", "inspector": "Thành viên đoàn kiểm tra",
+    "process_admin": "Quản trị quy trình", "system_admin": "Quản trị hệ thống",
+    "office_review": "Văn phòng rà soát rồi kết thúc", "status_complete": "Kết thúc khi đơn vị báo hoàn thành",
+    "office": "Văn phòng", "unit": "Đơn vị", "separate": "Sổ riêng trong hệ thống",
+    "none": "Không có sổ (theo dõi trên giấy)",
+    "monthly": "Tháng", "quarterly": "Quý", "half_yearly": "6 tháng", "yearly": "Năm",
+}
+YES, NO = "có", "không"
+
+
+def label_of(path: str) -> Label:
+    """The label of a key ("deadlines.registration", "report_calendar.2.day", "lanes.Văn phòng")."""
+    return _find(path.split("."))[0]
+
+
+def _find(parts: list[str]) -> tuple[Label, list[str]]:
+    """The label of the longest labelled start of `parts` (indices skipped), and the parts it
+    leaves unnamed (a row's index, a lane's name)."""
+    named = [part for part in parts if not part.isdigit()]
+    for end in range(len(named), 0, -1):
+        found = LABELS.get(".".join(named[:end]))
+        if found is not None:
+            return found, [part for part in parts if part.isdigit() or part not in named[:end]]
+    return Label(SECTIONS.get(parts[0], ".".join(parts))), parts[1:]
+
+
+def change_words(path: str, before, after) -> str:
+    """"Hạn phân loại: 2 → 3 ngày làm việc"; "Vai trò của từng làn «Văn phòng»: …";
+    "Chậm nhất ngày (mục 2): 15 → 14"."""
+    parts = path.split(".")
+    label, rest = _find(parts)
+    rows = [part for part in rest if part.isdigit()]  # a row of [[report_calendar]]: named by its table
+    name = (f"{SECTIONS.get(parts[0], parts[0])} (mục {rows[0]}) — " if rows else "") + label.text
+    name += "".join(f" «{part}»" for part in rest if not part.isdigit())
+    unit = f" {label.unit}" if label.unit else ""
+    if before is None or after is None:
+        return f"{name}: {_with(before, unit)} → {_with(after, unit)}"
+    return f"{name}: {value_words(before)} → {value_words(after)}{unit}"
+
+
+def _with(value, unit: str) -> str:
+    return "—" if value is None else value_words(value) + unit
+
+
+def value_words(value) -> str:
+    """A value as people read it: có/không, choices by name, lists joined, — for none."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, list | tuple):
+        return ", ".join(value_words(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {value_words(item)}" for key, item in value.items()) or "—"
+    return CHOICES.get(value, str(value)) if isinstance(value, str) else str(value)
