@@ -127,7 +127,7 @@ def calendar_entries(settings: dict) -> list[dict]:
     """The ruleset's entries; none when it sets no calendar (no scheduled reports)."""
     problems = calendar_problems(settings)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError("; ".join(problem.render() for problem in problems))
     return settings.get("report_calendar") or []
 
 
