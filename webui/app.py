@@ -25,6 +25,7 @@ FEATURES = [
     "webui.instances",
     "webui.api",
     "webui.modeler",
+    "webui.formbuilder",
     "webui.reports",
     "webui.inspections",
     "webui.public",

@@ -18,6 +18,7 @@ from engine.text import clean_text, has_unstorable
 # The field types whose value is a list (the types themselves: the cleaners below).
 DIGEST = re.compile(r"[0-9a-f]{64}")  # a `files` field's value: the stored files' sha256
 MULTI_VALUED = frozenset({"multiselect", "units", "users", "files"})
+CHOICE_TYPES = frozenset({"select", "multiselect"})  # the types whose values are the field's options
 # Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
 SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
 # Dates people may enter: the years whose Vietnamese public holidays the working-day calendar
@@ -48,7 +49,9 @@ class FormField:
     min: int | None = None
     max: int | None = None
     default: object = None
-    show_if: str | None = None  # "field=value": only required when that field is shown and has that value
+    # "field=value": shown (and required) only while that field is shown and holds that value;
+    # "field": while that field is shown and holds any value
+    show_if: str | None = None
     # A date's bounds: "today", or the name of a date in the work item's data ("assigned_on")
     not_before: str | None = None
     not_after: str | None = None
@@ -88,8 +91,27 @@ def parse_form(key: str, text: str, terms: Mapping[str, str] | None = None) -> F
         fields.append(FormField(**item))
     if not fields:
         raise ValueError("a form needs at least one field")
+    _check_fields(fields)
     return FormDefinition(key=key, title=raw.get("title", key), fields=fields,
                           submit_label=raw.get("submit_label", "Gửi"), description=raw.get("description", ""))
+
+
+def _check_fields(fields: list[FormField]) -> None:
+    """What the renderer and the validator rely on: one field per name, choices to choose from,
+    conditions on a field of the same form."""
+    names = [f.name for f in fields]
+    for f in fields:
+        if names.count(f.name) > 1:
+            raise ValueError(f"field '{f.name}' is defined twice")
+        if f.type in CHOICE_TYPES and not f.options:
+            raise ValueError(f"field '{f.name}': a {f.type} field needs options")
+        if f.show_if and condition_field(f.show_if) not in set(names) - {f.name}:
+            raise ValueError(f"field '{f.name}': show_if names no other field of this form: '{f.show_if}'")
+
+
+def condition_field(show_if: str) -> str:
+    """The field a condition reads ("progress" of "progress=blocked")."""
+    return show_if.partition("=")[0].strip()
 
 
 _TERM = re.compile(r"\{(\w+)\}")
@@ -173,8 +195,9 @@ def _shown(form: FormDefinition, f: FormField, raw: Mapping, seen: frozenset[str
     (a reason asked for one progress value is not asked when the progress itself is not)."""
     if not f.show_if or f.name in seen:
         return True
-    name, _, expected = f.show_if.partition("=")
-    if str(raw.get(name.strip(), "")) != expected.strip():
+    name, equals, expected = f.show_if.partition("=")
+    value = raw.get(name.strip(), "")
+    if (str(value) != expected.strip()) if equals else _is_empty(value):
         return False
     controlling = form.field(name.strip())
     return controlling is None or _shown(form, controlling, raw, seen | {f.name})

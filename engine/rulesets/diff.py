@@ -5,7 +5,8 @@ BPMN/DMN files are compared by element id: each element with an id is flattened 
 that have no id of their own: conditions, timer expressions, properties, parameters), so a
 change reads like `timeDate: reminder_at → working_days_before(deadline, 3)`. Diagram
 layout (BPMN DI) is reported only as "layout changed". A decision table's changes are told by
-rule and column instead (decisions.table_changes). Other files are compared as lines.
+rule and column instead (decisions.table_changes); forms are compared field by field, in words
+(form_diff). Other files are compared as lines.
 """
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.forms import Message
 from engine.rulesets.decisions import TableChange, table_changes
+from engine.rulesets.disk import is_form_path
+from engine.rulesets.form_diff import form_changes
 from engine.rulesets.loader import SAFE_XML
 from engine.rulesets.settings_labels import change_words
 
@@ -49,6 +53,7 @@ class FileDiff:
     layout_changed: bool = False
     text_diff: list[str] = field(default_factory=list)  # non-XML files
     table: list[TableChange] = field(default_factory=list)  # a DMN file's changes in words (these alone)
+    words: list[Message] = field(default_factory=list)  # a form's changes in words (form_diff)
 
 
 def diff_files(old: dict[str, str], new: dict[str, str]) -> list[FileDiff]:
@@ -63,6 +68,8 @@ def diff_files(old: dict[str, str], new: dict[str, str]) -> list[FileDiff]:
             result.append(table)
         elif path.endswith((".bpmn", ".dmn")):
             result.append(_diff_xml(path, status, before, after))
+        elif is_form_path(path):
+            result.append(FileDiff(path, status, words=form_changes(before, after)))
         else:
             lines = difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(),
                                          lineterm="", n=1)

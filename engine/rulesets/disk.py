@@ -24,6 +24,18 @@ def is_scenario_path(path: str) -> bool:
     return path.startswith(SCENARIO_DIR) and path.endswith(".toml") and "/" not in path[len(SCENARIO_DIR):]
 
 
+FORM_DIR = "forms/"  # form definitions (engine.forms), edited in the form builder
+
+
+def is_form_path(path: str) -> bool:
+    return path.startswith(FORM_DIR) and path.endswith(".toml") and "/" not in path[len(FORM_DIR):]
+
+
+def is_process_path(path: str) -> bool:
+    """The files a draft edits and publishing writes where the loader reads them: diagrams and forms."""
+    return path.endswith((".bpmn", ".dmn")) or is_form_path(path)
+
+
 def scenario_files(files: dict[str, str]) -> dict[str, str]:
     """The scenario files of a bundle's `files`, by path."""
     return {path: text for path, text in sorted(files.items()) if is_scenario_path(path)}
@@ -49,7 +61,7 @@ def text_hash(text: str) -> str:
 def safe_path(path: str) -> str:
     """Refuse anything but a plain relative path inside the ruleset folder."""
     parts = Path(path).parts
-    if not path or Path(path).is_absolute() or ".." in parts or not path.endswith((".bpmn", ".dmn")):
+    if not path or Path(path).is_absolute() or ".." in parts or not is_process_path(path):
         raise ValueError(f"not a process file path: {path!r}")
     return Path(path).as_posix()
 
@@ -76,7 +88,7 @@ def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
             if _read(root / ruleset / path) == text:
                 continue
             folder, target = ruleset, root / ruleset / path
-        elif not path.endswith((".bpmn", ".dmn")) or read_disk_file(root, ruleset, path).text == text:
+        elif not is_process_path(path) or read_disk_file(root, ruleset, path).text == text:
             continue
         else:
             folder = COMMON if path in common_paths else ruleset
@@ -95,7 +107,7 @@ def differing_files(processes_dir: str | Path, ruleset: str, files: dict[str, st
     """Process files whose disk text differs from `files` (a stored version), and ruleset.toml
     when its settings differ from `settings`."""
     source = read_ruleset(processes_dir, ruleset)
-    paths = {p for p in set(source.files) | set(files) if p.endswith((".bpmn", ".dmn"))}
+    paths = {p for p in set(source.files) | set(files) if is_process_path(p)}
     differing = sorted(p for p in paths if source.files.get(p) != files.get(p))
     return differing + ([SETTINGS_FILE] if settings is not None and source.settings != settings else [])
 

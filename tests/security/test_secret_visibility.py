@@ -62,7 +62,7 @@ PEOPLE = {
 }
 ALLOWED = {name for name, (_unit, _roles, allowed) in PEOPLE.items() if allowed}
 # Served files of the application itself (CSS, JS): no data.
-STATIC = {"static", "reports.static", "modeler.static"}
+STATIC = {"static", "reports.static", "modeler.static", "formbuilder.static"}
 # GET routes that must show the secret directive to someone allowed: proof that the walk meets it.
 MUST_SHOW = {"assignments.index", "assignments.detail", "assignments.export", "inbox.index", "workitems.form",
              "workitems.attachment", "reports.dashboard", "reports.export",
@@ -141,6 +141,7 @@ def _build(engine, clock, server) -> dict:
                     "fmt": ["xlsx", "docx", "pdf"], "report_id": list(reports),
                     "bundle_id": [_bundle_id(engine)], "user_id": [users["clerk"].id],
                     "path": ["assignment.bpmn"], "inspection_id": [inspection.id],
+                    "key": ["update_progress"],  # a form of the form builder
                     "token": ["an-upload-nobody-kept"],  # an import preview (webui/directives/imports.py)
                     "draft_id": [999999],  # a process draft: only its author opens it
                     "instance_id": _instance_ids(engine, directive.id),  # the running-processes pages

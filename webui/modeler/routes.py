@@ -63,6 +63,9 @@ def index():
 @login_required(permissions.may_model_processes)
 def edit(path: str):
     eng = engine()
+    if disk.is_form_path(path):  # forms have their own editor
+        return redirect(url_for("formbuilder.edit", key=path.removeprefix(disk.FORM_DIR).removesuffix(".toml"),
+                                **request.args))
     start_from = forms.int_arg(request.args, "from")
     with eng.db.session() as session:  # opening a file for editing creates its draft
         start = _bundle_or_404(session, start_from) if start_from else _published_or_404(session)

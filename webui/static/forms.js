@@ -1,13 +1,15 @@
 // Work item and register forms:
-// - fields with data-show-if="name=value" are shown only while that field holds that value
-//   and is itself shown (engine/forms asks for them under the same rule);
+// - fields with data-show-if="name=value" are shown only while that field holds that value,
+//   with data-show-if="name" while it holds any value, and while it is itself shown
+//   (engine/forms asks for them under the same rule);
 // - a second click on a submit button does nothing (the server refuses a double submit
 //   anyway, this only spares the user the message).
 (function () {
   function valueOf(form, name) {
     var el = form.querySelector('[name="' + name + '"]:checked') ||
-      form.querySelector('select[name="' + name + '"], input[name="' + name + '"]:not([type=checkbox]):not([type=radio])');
-    return el ? el.value : '';
+      form.querySelector('select[name="' + name + '"], textarea[name="' + name + '"], input[name="' + name +
+        '"]:not([type=checkbox]):not([type=radio])');
+    return el ? el.value.trim() : '';
   }
   document.querySelectorAll('form.form').forEach(function (form) {
     var dependants = form.querySelectorAll('[data-show-if]');
@@ -16,11 +18,13 @@
         var parts = el.getAttribute('data-show-if').split('=');
         var control = form.querySelector('[name="' + parts[0].trim() + '"]');
         var controlBox = control ? control.closest('[data-show-if]') : null;
+        var value = valueOf(form, parts[0].trim());
         el.hidden = (controlBox !== null && controlBox.hidden) ||
-          valueOf(form, parts[0].trim()) !== (parts[1] || '').trim();
+          (parts.length > 1 ? value !== parts[1].trim() : value === '');
       });
     }
     form.addEventListener('change', refresh);
+    form.addEventListener('input', refresh);
     refresh();
     form.addEventListener('submit', function () {
       // After this event the browser has read the clicked button's name; disabling now is safe.
