@@ -14,8 +14,10 @@ from engine.rulesets.models import ProcessBundle
 from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, start_assignment
 from tests.modeler.test_browser import open_editor, page, select_element, sign_in  # noqa: F401  (fixture)
 from tests.modeler.test_versions import save
+from webui.formbuilder.routes import blueprint as formbuilder
 
 pytestmark = pytest.mark.browser
+FORMS = formbuilder.url_prefix + "/"
 
 # What may stand in Vietnamese text without being Vietnamese, and why.
 ALLOWED = {
@@ -40,6 +42,7 @@ ALLOWED_PATTERNS = {
     r"[\w./-]+\.(bpmn|dmn|toml)": "file names",
     r"processes/[\w-]+/?": "the folder a ruleset's files are written to",
     r"scenarios/…toml": "where a ruleset's scenario files are kept",
+    r"\{\w+\}": "a word of the ruleset's terminology in braces, as the admin types it in a form's text",
     r"dak-lak": "the ruleset's id (ruleset.toml id), in its settings field",
     r"k\.\d+[a-z]?": "«khoản» in the regulation references of the settings (Đ.7 k.1), abbreviated as legal texts do",
     r"(monthly|quarterly|half_yearly|yearly|none|last|next|units)": "values a setting accepts, as the admin types "
@@ -165,7 +168,8 @@ def test_no_english_on_the_modeler_and_instance_pages(page, loaded, org_tree, pr
     problems: list[str] = []
     for url in ("/modeler/", f"/modeler/versions/{version}", f"/modeler/versions/{version}/publish",
                 "/modeler/versions/1", "/modeler/scenarios/", "/modeler/scenarios/write",
-                "/modeler/edit/registration_deadline.dmn", "/modeler/settings", "/admin/instances",
+                "/modeler/edit/registration_deadline.dmn", "/modeler/settings", FORMS, f"{FORMS}update_progress",
+                "/admin/instances",
                 f"/admin/instances/{running.id}"):
         page.goto(page.base + url)
         if "/admin/instances/" in url:
