@@ -1,7 +1,7 @@
 """Words instead of ids in the modeler's pages: BPMN element kinds and the facts of a version's
 diff (engine/rulesets/diff.py), the steps and changes of a migration plan
-(engine/rulesets/migration.py), role and form names for the editor. Anything without a word
-here is shown as it is, in code type."""
+(engine/rulesets/migration.py), role, form and process names for the editor, Python's syntax
+errors. Anything without a word here is shown as it is (a diff fact in code type)."""
 from __future__ import annotations
 
 import re
