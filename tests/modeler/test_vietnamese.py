@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from engine.rulesets.models import ProcessBundle
+from tests.conftest import make_engine
 from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, start_assignment
 from tests.modeler.test_browser import open_editor, page, select_element, sign_in  # noqa: F401  (fixture)
+from tests.modeler.test_settings import SHIPPED
 from tests.modeler.test_versions import save
 from webui.formbuilder.routes import blueprint as formbuilder
 
@@ -43,7 +45,7 @@ ALLOWED_PATTERNS = {
     r"processes/[\w-]+/?": "the folder a ruleset's files are written to",
     r"scenarios/…toml": "where a ruleset's scenario files are kept",
     r"\{\w+\}": "a word of the ruleset's terminology in braces, as the admin types it in a form's text",
-    r"dak-lak": "the ruleset's id (ruleset.toml id), in its settings field",
+    "|".join(SHIPPED): "a ruleset's id (ruleset.toml id, its folder's name), in its settings field",
     r"k\.\d+[a-z]?": "«khoản» in the regulation references of the settings (Đ.7 k.1), abbreviated as legal texts do",
     r"(monthly|quarterly|half_yearly|yearly|none|last|next|units)": "values a setting accepts, as the admin types "
                                                                      "them (the settings form's help lists them)",
@@ -190,6 +192,38 @@ def test_no_english_on_the_modeler_and_instance_pages(page, loaded, org_tree, pr
     with loaded.db.session() as s:
         assert s.scalar(select(ProcessBundle.number).where(ProcessBundle.id == version)) == 2
     assert problems == [], "\n".join(problems)
+
+
+def test_no_english_on_the_settings_page_of_any_shipped_ruleset(org_tree, database_url, clock, tmp_path, chromium,
+                                                                serve):
+    """The settings page shows the comment beside each key in the ruleset's own file («Trong tệp:
+    …») and, in its fields, the articles of the report calendar: every shipped ruleset's, not only
+    the fixture's, in Vietnamese. One database and one sign-in: each ruleset's app is served in turn on 127.0.0.1
+    with the same secret key, so the session cookie serves them all."""
+    from webui.app import create_app
+
+    context = chromium.new_context(extra_http_headers={"Accept-Language": "vi-VN,vi;q=0.9"})
+    page = context.new_page()  # noqa: F811
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    problems: list[str] = []
+    for ruleset in SHIPPED:
+        engine = make_engine(database_url, clock, ruleset=ruleset, tmp_path=tmp_path)
+        try:
+            with engine.db.session() as s:
+                engine.load_ruleset(s)
+            page.base = serve(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
+            if ruleset == SHIPPED[0]:
+                sign_in(page, "admin")
+            page.goto(f"{page.base}/modeler/settings")
+            assert page.locator("span.article").count() > 0, ruleset  # the file's comments are shown
+            problems += english_on(page, ruleset)
+            articles = page.eval_on_selector_all('input[name$=".article"]', "(inputs) => inputs.map((i) => i.value)")
+            problems += [f"{ruleset} article: {run!r} in {text!r}" for text in articles for run in english_in(text)]
+        finally:
+            engine.close()
+    context.close()
+    assert problems == [] and errors == [], "\n".join(problems + errors)
 
 
 def test_the_live_check_is_the_servers_and_speaks_vietnamese(page, loaded):  # noqa: F811
