@@ -198,8 +198,8 @@ def test_no_english_on_the_settings_page_of_any_shipped_ruleset(org_tree, databa
                                                                 serve):
     """The settings page shows the comment beside each key in the ruleset's own file («Trong tệp:
     …») and, in its fields, the articles of the report calendar: every shipped ruleset's, not only
-    the fixture's, in Vietnamese. One database and one sign-in: each ruleset's app is served in turn on 127.0.0.1
-    with the same secret key, so the session cookie serves them all."""
+    the fixture's, in Vietnamese. One database and one sign-in: each ruleset's app is served in
+    turn on 127.0.0.1 with the same secret key, so the session cookie serves them all."""
     from webui.app import create_app
 
     context = chromium.new_context(extra_http_headers={"Accept-Language": "vi-VN,vi;q=0.9"})
