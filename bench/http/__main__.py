@@ -1,0 +1,162 @@
+"""`python -m bench.http`: the production server (`dondoc serve`, gunicorn) under load through
+the HTTP API. Mixes: (a) progress updates; (b) whole directive lifecycles; (c) readers
+(inbox, registry, assignment page, dashboard) alongside progress writers. For each: throughput,
+latency percentiles, errors, and a request's server CPU against the engine steps it ran.
+
+SQLite by default; PostgreSQL when DONDOC_BENCH_DATABASE_URL is set.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy import select
+
+from bench.http import mixes
+from bench.http.mixes import Api, Tally
+from bench.http.server import DEPARTMENTS, Server, running
+from bench.world import database_url
+from engine.org.models import User
+from engine.runtime.models import WorkItem, WorkItemStatus
+
+TASKS_PER_UNIT = 5  # mix (a) spreads each client's updates over this many assignments
+
+
+@dataclass
+class Row:
+    mix: str
+    clients: int
+    seconds: float
+    tally: Tally
+    cpu: float  # server CPU seconds over the mix
+    steps: float  # engine steps the server ran
+    step_seconds: float  # their wall time, as the server measured it
+
+    def print(self, step_cpu: float) -> None:
+        requests = len(self.tally.latencies) + self.tally.errors
+        cpu_per_request = self.cpu / max(requests, 1)
+        steps_per_request = self.steps / max(requests, 1)
+        p50, p95, p99 = (_percentile(self.tally.latencies, q) * 1000 for q in (50, 95, 99))
+        server = "| — | — | — | — |"  # a part of a mix: the server's figures are the whole mix's
+        if self.steps:
+            ratio = cpu_per_request / (steps_per_request * step_cpu)
+            server = (f"| {cpu_per_request * 1000:.1f} | {steps_per_request:.2f} "
+                      f"| {self.step_seconds / self.steps * 1000:.1f} | {ratio:.1f} |")
+        rates = f"{requests / self.seconds:.1f} | {self.tally.operations / self.seconds:.1f}"
+        latency = f"{p50:.0f} | {p95:.0f} | {p99:.0f}"
+        print(f"| {self.mix} | {self.clients} | {rates} | {latency} | {self.tally.errors} {server}")
+
+
+HEADER = ("| mix | clients | requests/s | operations/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/request "
+          "| steps/request | step wall ms (server) | request CPU ÷ its steps' CPU |\n|---" + "|---:" * 11 + "|")
+
+
+def _percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+async def run(server: Server, clients: int, seconds: float) -> list[Row]:
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
+        def api(username: str, tally: Tally) -> Api:
+            return Api(http, server.base, server.tokens[username], tally)
+
+        setup = Tally()
+        clerk = api("clerk", setup)
+        owned = [await mixes.register(clerk, [DEPARTMENTS[i % len(DEPARTMENTS)]] * TASKS_PER_UNIT)
+                 for i in range(clients)]
+        if setup.errors:
+            raise RuntimeError("the set-up's requests failed")
+
+        def unit_of(i: int, tally: Tally) -> Api:
+            return api(DEPARTMENTS[i % len(DEPARTMENTS)].lower(), tally)
+
+        def progress(tally: Tally, i: int) -> mixes.Operation:
+            return lambda n: mixes.progress(unit_of(i, tally), owned[i], n)
+
+        rows = []
+        a = Tally()
+        rows.append(await measure(server, "(a) progress updates", clients, seconds, a,
+                                  [(progress(a, i), a) for i in range(clients)]))
+        b = Tally()
+        units = {code: api(code.lower(), b) for code in DEPARTMENTS}
+        lifecycles = [(lambda n, i=i: mixes.lifecycle(api("clerk", b), units, n * clients + i), b)
+                      for i in range(clients)]
+        rows.append(await measure(server, "(b) directive lifecycles", clients, seconds, b, lifecycles))
+        writers, readers = Tally(), Tally()
+        half = max(clients // 2, 1)
+        mixed = [(progress(writers, i), writers) for i in range(half)] + [
+            (lambda n, i=i: mixes.read(api("clerk", readers), unit_of(i, readers), owned[i], n), readers)
+            for i in range(half, clients)]
+        both = Tally()
+        row = await measure(server, "(c) readers + writers", clients, seconds, both, mixed)
+        both.latencies, both.errors = writers.latencies + readers.latencies, writers.errors + readers.errors
+        rows += [row, Row("(c) of which writers (progress)", half, seconds, writers, 0, 0, 0),
+                 Row("(c) of which readers (4 pages)", clients - half, seconds, readers, 0, 0, 0)]
+        return rows
+
+
+async def measure(server: Server, name: str, clients: int, seconds: float, tally: Tally,
+                  operations: list[tuple[mixes.Operation, Tally]]) -> Row:
+    steps0, step_seconds0 = server.steps()
+    cpu0, began = server.cpu_seconds(), time.monotonic()
+    await mixes.drive(operations, seconds)
+    elapsed, cpu = time.monotonic() - began, server.cpu_seconds() - cpu0
+    steps1, step_seconds1 = server.steps()
+    tally.operations = sum(t.operations for t in {id(t): t for _op, t in operations}.values())
+    return Row(name, clients, elapsed, tally, cpu, steps1 - steps0, step_seconds1 - step_seconds0)
+
+
+def step_cpu(server: Server, times: int) -> float:
+    """The CPU time of one engine step in this process (`Runtime.complete` of a progress update,
+    committed: the step of mix (a)), median of `times`, on the same database after the load."""
+    engine, spent = server.engine, []
+    for n in range(times + 3):  # the first ones fill the caches
+        with engine.db.reading() as s:
+            officer = s.scalar(select(User).where(User.username == DEPARTMENTS[0].lower()))
+            item = s.scalar(select(WorkItem).where(WorkItem.status == WorkItemStatus.READY,
+                                                   WorkItem.form_key == "update_progress",
+                                                   WorkItem.unit_id == officer.unit_id).order_by(WorkItem.id)
+                            .offset(n % TASKS_PER_UNIT).limit(1))
+        began = time.process_time()
+        engine.runtime.complete(item.id, {"action": "update", "progress": "in_progress", "note": "Đo"}, officer)
+        spent.append(time.process_time() - began)
+    return statistics.median(spent[3:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.http", description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30, help="per mix")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (dondoc serve's default)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (dondoc serve's default)")
+    parser.add_argument("--quick", action="store_true", help="4 clients, 3 s per mix: checks that the bench runs")
+    args = parser.parse_args()
+    if args.quick:
+        args.clients, args.seconds = 4, 3
+    backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
+    print(f"HTTP API on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"load {os.getloadavg()[0]:.1f}: dondoc serve --workers {args.workers} --threads {args.threads}, "
+          f"{args.clients} clients, {args.seconds:g} s per mix")
+    with database_url() as url, tempfile.TemporaryDirectory(prefix="dondoc-bench-http-") as folder, \
+            running(url, Path(folder), args.workers, args.threads) as server:
+        rows = asyncio.run(run(server, args.clients, args.seconds))
+        cpu = step_cpu(server, 5 if args.quick else 30)
+    print(f"engine step (Runtime.complete of a progress update, committed), CPU in-process: {cpu * 1000:.1f} ms")
+    print(HEADER)
+    for row in rows:
+        row.print(cpu)
+
+
+if __name__ == "__main__":
+    main()
