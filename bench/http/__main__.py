@@ -39,16 +39,17 @@ class Row:
     cpu: float  # server CPU seconds over the mix
     steps: float  # engine steps the server ran
     step_seconds: float  # their wall time, as the server measured it
+    step_cpu: float = 0.0  # one engine step's CPU time in this process, measured right after the mix
 
-    def print(self, step_cpu: float) -> None:
+    def print(self) -> None:
         requests = len(self.tally.latencies) + self.tally.errors
         cpu_per_request = self.cpu / max(requests, 1)
         steps_per_request = self.steps / max(requests, 1)
         p50, p95, p99 = (_percentile(self.tally.latencies, q) * 1000 for q in (50, 95, 99))
-        server = "| — | — | — | — |"  # a part of a mix: the server's figures are the whole mix's
+        server = "| — | — | — | — | — |"  # a part of a mix: the server's figures are the whole mix's
         if self.steps:
-            ratio = cpu_per_request / (steps_per_request * step_cpu)
-            server = (f"| {cpu_per_request * 1000:.1f} | {steps_per_request:.2f} "
+            ratio = cpu_per_request / (steps_per_request * self.step_cpu)
+            server = (f"| {cpu_per_request * 1000:.1f} | {steps_per_request:.2f} | {self.step_cpu * 1000:.1f} "
                       f"| {self.step_seconds / self.steps * 1000:.1f} | {ratio:.1f} |")
         rates = f"{requests / self.seconds:.1f} | {self.tally.operations / self.seconds:.1f}"
         latency = f"{p50:.0f} | {p95:.0f} | {p99:.0f}"
@@ -56,7 +57,8 @@ class Row:
 
 
 HEADER = ("| mix | clients | requests/s | operations/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/request "
-          "| steps/request | step wall ms (server) | request CPU ÷ its steps' CPU |\n|---" + "|---:" * 11 + "|")
+          "| steps/request | step CPU ms | step wall ms (server) | request CPU ÷ its steps' CPU |\n|---"
+          + "|---:" * 12 + "|")
 
 
 def _percentile(values: list[float], q: int) -> float:
@@ -65,7 +67,16 @@ def _percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-async def run(server: Server, clients: int, seconds: float) -> list[Row]:
+@dataclass
+class Plan:
+    clients: int
+    seconds: float
+    mixes: str  # which of a, b, c
+    calibration: int  # engine steps timed in-process after each mix
+
+
+async def run(server: Server, plan: Plan) -> list[Row]:
+    clients = plan.clients
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
         def api(username: str, tally: Tally) -> Api:
@@ -85,41 +96,47 @@ async def run(server: Server, clients: int, seconds: float) -> list[Row]:
             return lambda n: mixes.progress(unit_of(i, tally), owned[i], n)
 
         rows = []
-        a = Tally()
-        rows.append(await measure(server, "(a) progress updates", clients, seconds, a,
-                                  [(progress(a, i), a) for i in range(clients)]))
-        b = Tally()
-        units = {code: api(code.lower(), b) for code in DEPARTMENTS}
-        lifecycles = [(lambda n, i=i: mixes.lifecycle(api("clerk", b), units, n * clients + i), b)
-                      for i in range(clients)]
-        rows.append(await measure(server, "(b) directive lifecycles", clients, seconds, b, lifecycles))
-        writers, readers = Tally(), Tally()
-        half = max(clients // 2, 1)
-        mixed = [(progress(writers, i), writers) for i in range(half)] + [
-            (lambda n, i=i: mixes.read(api("clerk", readers), unit_of(i, readers), owned[i], n), readers)
-            for i in range(half, clients)]
-        both = Tally()
-        row = await measure(server, "(c) readers + writers", clients, seconds, both, mixed)
-        both.latencies, both.errors = writers.latencies + readers.latencies, writers.errors + readers.errors
-        rows += [row, Row("(c) of which writers (progress)", half, seconds, writers, 0, 0, 0),
-                 Row("(c) of which readers (4 pages)", clients - half, seconds, readers, 0, 0, 0)]
+        if "a" in plan.mixes:
+            a = Tally()
+            rows.append(await measure(server, plan, "(a) progress updates", a,
+                                      [(progress(a, i), a) for i in range(clients)]))
+        if "b" in plan.mixes:
+            b = Tally()
+            units = {code: api(code.lower(), b) for code in DEPARTMENTS}
+            lifecycles = [(lambda n, i=i: mixes.lifecycle(api("clerk", b), units, n * clients + i), b)
+                          for i in range(clients)]
+            rows.append(await measure(server, plan, "(b) directive lifecycles", b, lifecycles))
+        if "c" in plan.mixes:
+            writers, readers = Tally(), Tally()
+            half = max(clients // 2, 1)
+            mixed = [(progress(writers, i), writers) for i in range(half)] + [
+                (lambda n, i=i: mixes.read(api("clerk", readers), unit_of(i, readers), owned[i], n), readers)
+                for i in range(half, clients)]
+            both = Tally()
+            row = await measure(server, plan, "(c) readers + writers", both, mixed)
+            both.latencies, both.errors = writers.latencies + readers.latencies, writers.errors + readers.errors
+            rows += [row, Row("(c) of which writers (progress)", half, row.seconds, writers, 0, 0, 0),
+                     Row("(c) of which readers (4 pages)", clients - half, row.seconds, readers, 0, 0, 0)]
         return rows
 
 
-async def measure(server: Server, name: str, clients: int, seconds: float, tally: Tally,
+async def measure(server: Server, plan: Plan, name: str, tally: Tally,
                   operations: list[tuple[mixes.Operation, Tally]]) -> Row:
+    """One mix; then the engine step's CPU in this process, while the machine is as busy as it
+    was (the figures of a shared machine move by half from one minute to the next)."""
     steps0, step_seconds0 = server.steps()
     cpu0, began = server.cpu_seconds(), time.monotonic()
-    await mixes.drive(operations, seconds)
+    await mixes.drive(operations, plan.seconds)
     elapsed, cpu = time.monotonic() - began, server.cpu_seconds() - cpu0
     steps1, step_seconds1 = server.steps()
     tally.operations = sum(t.operations for t in {id(t): t for _op, t in operations}.values())
-    return Row(name, clients, elapsed, tally, cpu, steps1 - steps0, step_seconds1 - step_seconds0)
+    return Row(name, plan.clients, elapsed, tally, cpu, steps1 - steps0, step_seconds1 - step_seconds0,
+               step_cpu(server, plan.calibration))
 
 
 def step_cpu(server: Server, times: int) -> float:
     """The CPU time of one engine step in this process (`Runtime.complete` of a progress update,
-    committed: the step of mix (a)), median of `times`, on the same database after the load."""
+    committed: the step of mix (a)), median of `times`, on the server's database."""
     engine, spent = server.engine, []
     for n in range(times + 3):  # the first ones fill the caches
         with engine.db.reading() as s:
@@ -140,22 +157,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="per mix")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (dondoc serve's default)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (dondoc serve's default)")
+    parser.add_argument("--only", default="abc", help="the mixes to run, e.g. --only a")
     parser.add_argument("--quick", action="store_true", help="4 clients, 3 s per mix: checks that the bench runs")
     args = parser.parse_args()
     if args.quick:
         args.clients, args.seconds = 4, 3
+    plan = Plan(args.clients, args.seconds, args.only, 5 if args.quick else 20)
     backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
     print(f"HTTP API on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}: dondoc serve --workers {args.workers} --threads {args.threads}, "
           f"{args.clients} clients, {args.seconds:g} s per mix")
     with database_url() as url, tempfile.TemporaryDirectory(prefix="dondoc-bench-http-") as folder, \
             running(url, Path(folder), args.workers, args.threads) as server:
-        rows = asyncio.run(run(server, args.clients, args.seconds))
-        cpu = step_cpu(server, 5 if args.quick else 30)
-    print(f"engine step (Runtime.complete of a progress update, committed), CPU in-process: {cpu * 1000:.1f} ms")
+        rows = asyncio.run(run(server, plan))
     print(HEADER)
     for row in rows:
-        row.print(cpu)
+        row.print()
 
 
 if __name__ == "__main__":
