@@ -72,6 +72,7 @@ class Plan:
     clients: int
     seconds: float
     mixes: str  # which of a, b, c
+    warmup: float  # seconds of every kind of request, unmeasured, before the first mix
     calibration: int  # engine steps timed in-process after each mix
 
 
@@ -95,6 +96,19 @@ async def run(server: Server, plan: Plan) -> list[Row]:
         def progress(tally: Tally, i: int) -> mixes.Operation:
             return lambda n: mixes.progress(unit_of(i, tally), owned[i], n)
 
+        def lifecycle(tally: Tally, i: int) -> mixes.Operation:
+            units = {code: api(code.lower(), tally) for code in DEPARTMENTS}
+            return lambda n: mixes.lifecycle(api("clerk", tally), units, n * clients + i)
+
+        def reader(tally: Tally, i: int) -> mixes.Operation:
+            return lambda n: mixes.read(api("clerk", tally), unit_of(i, tally), owned[i], n)
+
+        # Each worker's first requests compile SQL statements and fill caches: not steady state.
+        warm = Tally()
+        await mixes.drive([(make(warm, i), warm) for make in (progress, lifecycle, reader) for i in range(clients)],
+                          plan.warmup)
+        if warm.errors:
+            print(f"warm-up: {warm.errors} failed requests")
         rows = []
         if "a" in plan.mixes:
             a = Tally()
@@ -102,16 +116,13 @@ async def run(server: Server, plan: Plan) -> list[Row]:
                                       [(progress(a, i), a) for i in range(clients)]))
         if "b" in plan.mixes:
             b = Tally()
-            units = {code: api(code.lower(), b) for code in DEPARTMENTS}
-            lifecycles = [(lambda n, i=i: mixes.lifecycle(api("clerk", b), units, n * clients + i), b)
-                          for i in range(clients)]
-            rows.append(await measure(server, plan, "(b) directive lifecycles", b, lifecycles))
+            rows.append(await measure(server, plan, "(b) directive lifecycles", b,
+                                      [(lifecycle(b, i), b) for i in range(clients)]))
         if "c" in plan.mixes:
             writers, readers = Tally(), Tally()
             half = max(clients // 2, 1)
             mixed = [(progress(writers, i), writers) for i in range(half)] + [
-                (lambda n, i=i: mixes.read(api("clerk", readers), unit_of(i, readers), owned[i], n), readers)
-                for i in range(half, clients)]
+                (reader(readers, i), readers) for i in range(half, clients)]
             both = Tally()
             row = await measure(server, plan, "(c) readers + writers", both, mixed)
             both.latencies, both.errors = writers.latencies + readers.latencies, writers.errors + readers.errors
@@ -158,11 +169,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (dondoc serve's default)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (dondoc serve's default)")
     parser.add_argument("--only", default="abc", help="the mixes to run, e.g. --only a")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of unmeasured requests first")
     parser.add_argument("--quick", action="store_true", help="4 clients, 3 s per mix: checks that the bench runs")
     args = parser.parse_args()
     if args.quick:
-        args.clients, args.seconds = 4, 3
-    plan = Plan(args.clients, args.seconds, args.only, 5 if args.quick else 20)
+        args.clients, args.seconds, args.warmup = 4, 3, 2
+    plan = Plan(args.clients, args.seconds, args.only, args.warmup, 5 if args.quick else 20)
     backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
     print(f"HTTP API on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}: dondoc serve --workers {args.workers} --threads {args.threads}, "
@@ -173,6 +185,9 @@ def main() -> None:
     print(HEADER)
     for row in rows:
         row.print()
+    for row in rows:
+        for failure in row.tally.failures:
+            print(f"{row.mix}: {failure}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,14 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    failures: list[str] = field(default_factory=list)  # the first few, to say what failed
     operations: int = 0  # progress updates, or whole lifecycles
+
+    def failed(self, what: str) -> Refused:
+        self.errors += 1
+        if len(self.failures) < 3:
+            self.failures.append(what)
+        return Refused(what)
 
 
 class Api:
@@ -45,11 +52,9 @@ class Api:
                 data = await answer.json(content_type=None)
                 status = answer.status
         except (aiohttp.ClientError, ValueError) as exc:
-            self.tally.errors += 1
-            raise Refused(f"{method} {path}: {exc}") from exc
+            raise self.tally.failed(f"{method} {path}: {exc}") from exc
         if status >= 400:
-            self.tally.errors += 1
-            raise Refused(f"{method} {path}: {status} {data}")
+            raise self.tally.failed(f"{method} {path}: {status} {data}")
         self.tally.latencies.append(time.perf_counter() - began)
         return data
 
