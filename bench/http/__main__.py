@@ -52,13 +52,14 @@ class Row:
             server = (f"| {cpu_per_request * 1000:.1f} | {steps_per_request:.2f} | {self.step_cpu * 1000:.1f} "
                       f"| {self.step_seconds / self.steps * 1000:.1f} | {ratio:.1f} |")
         rates = f"{requests / self.seconds:.1f} | {self.tally.operations / self.seconds:.1f}"
-        latency = f"{p50:.0f} | {p95:.0f} | {p99:.0f}"
-        print(f"| {self.mix} | {self.clients} | {rates} | {latency} | {self.tally.errors} {server}")
+        latency = f"{p50:.0f} | {p95:.0f} | {p99:.0f} | {self.tally.errors} | {self.tally.retries}"
+        print(f"| {self.mix} | {self.clients} | {rates} | {latency} {server}")
 
 
-HEADER = ("| mix | clients | requests/s | operations/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/request "
-          "| steps/request | step CPU ms | step wall ms (server) | request CPU ÷ its steps' CPU |\n|---"
-          + "|---:" * 12 + "|")
+HEADER = ("| mix | clients | requests/s | operations/s | p50 ms | p95 ms | p99 ms | errors | retries "
+          "| server CPU ms/request | steps/request | step CPU ms | step wall ms (server) "
+          "| request CPU ÷ its steps' CPU |\n|---"
+          + "|---:" * 13 + "|")
 
 
 def _percentile(values: list[float], q: int) -> float:
@@ -126,6 +127,7 @@ async def run(server: Server, plan: Plan) -> list[Row]:
             both = Tally()
             row = await measure(server, plan, "(c) readers + writers", both, mixed)
             both.latencies, both.errors = writers.latencies + readers.latencies, writers.errors + readers.errors
+            both.retries = writers.retries + readers.retries
             rows += [row, Row("(c) of which writers (progress)", half, row.seconds, writers, 0, 0, 0),
                      Row("(c) of which readers (4 pages)", clients - half, row.seconds, readers, 0, 0, 0)]
         return rows
@@ -168,6 +170,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="per mix")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (dondoc serve's default)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (dondoc serve's default)")
+    parser.add_argument("--port", type=int, help="the server's port (default: any free one)")
     parser.add_argument("--only", default="abc", help="the mixes to run, e.g. --only a")
     parser.add_argument("--warmup", type=float, default=10, help="seconds of unmeasured requests first")
     parser.add_argument("--quick", action="store_true", help="4 clients, 3 s per mix: checks that the bench runs")
@@ -180,7 +183,7 @@ def main() -> None:
           f"load {os.getloadavg()[0]:.1f}: dondoc serve --workers {args.workers} --threads {args.threads}, "
           f"{args.clients} clients, {args.seconds:g} s per mix")
     with database_url() as url, tempfile.TemporaryDirectory(prefix="dondoc-bench-http-") as folder, \
-            running(url, Path(folder), args.workers, args.threads) as server:
+            running(url, Path(folder), args.workers, args.threads, args.port) as server:
         rows = asyncio.run(run(server, plan))
     print(HEADER)
     for row in rows:

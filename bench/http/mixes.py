@@ -26,6 +26,7 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    retries: int = 0  # calls sent again on a new connection (see Api.call)
     failures: list[str] = field(default_factory=list)  # the first few, to say what failed
     operations: int = 0  # progress updates, or whole lifecycles
 
@@ -48,15 +49,23 @@ class Api:
         headers = {**self.headers, "Idempotency-Key": uuid4().hex} if method == "POST" else self.headers
         began = time.perf_counter()
         try:
-            async with self.http.request(method, self.base + path, json=body, headers=headers) as answer:
-                data = await answer.json(content_type=None)
-                status = answer.status
+            try:
+                status, data = await self._send(method, path, body, headers)
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                # gunicorn closes a keep-alive connection idle for 2 s; the pool may have handed
+                # it out just then. Sent again with the same Idempotency-Key, as a client should.
+                self.tally.retries += 1
+                status, data = await self._send(method, path, body, headers)
         except (aiohttp.ClientError, ValueError) as exc:
             raise self.tally.failed(f"{method} {path}: {exc}") from exc
         if status >= 400:
             raise self.tally.failed(f"{method} {path}: {status} {data}")
         self.tally.latencies.append(time.perf_counter() - began)
         return data
+
+    async def _send(self, method: str, path: str, body: dict | None, headers: dict) -> tuple[int, dict]:
+        async with self.http.request(method, self.base + path, json=body, headers=headers) as answer:
+            return answer.status, await answer.json(content_type=None)
 
 
 def directive_body(leads: list[str]) -> dict:

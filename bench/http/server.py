@@ -95,10 +95,11 @@ def seed(url: str) -> tuple[Engine, dict[str, str]]:
 
 
 @contextmanager
-def running(url: str, folder: Path, workers: int, threads: int) -> Iterator[Server]:
-    """`dondoc serve --no-scheduler` on a freshly seeded `url`, until the block ends."""
+def running(url: str, folder: Path, workers: int, threads: int, port: int | None = None) -> Iterator[Server]:
+    """`dondoc serve --no-scheduler` on a freshly seeded `url` (on `port`, or any free one),
+    until the block ends."""
     engine, made = seed(url)
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "DONDOC_CONFIG": "", "PYTHONPATH": str(REPO_ROOT), "DONDOC_DATABASE_URL": url,
            "DONDOC_RULESET": RULESET, "DONDOC_SECRET_KEY": "bench-secret", "DONDOC_METRICS_TOKEN": METRICS_TOKEN,
            "DONDOC_ATTACHMENTS_DIR": str(folder / "attachments")}

@@ -19,5 +19,5 @@ def test_the_http_bench_runs_its_mixes_without_errors():
     rows = [line.split("|")[1:-1] for line in out.splitlines() if line.startswith("| (")]
     assert [row[0].strip() for row in rows] == MIXES
     for row in rows:
-        assert float(row[3]) > 0 and row[7].strip() == "0"  # operations done, no errors
+        assert float(row[3]) > 0 and row[7].strip() == "0", out  # operations done, no errors
     assert all(float(row[-1]) > 0 for row in rows[:3])  # the CPU ratio of each whole mix
