@@ -27,6 +27,7 @@ from bench.world import database_url
 from engine.org.models import User
 from engine.runtime.models import WorkItem, WorkItemStatus
 
+KEEPALIVE_SECONDS = 1.0
 TASKS_PER_UNIT = 5  # mix (a) spreads each client's updates over this many assignments
 
 
@@ -79,7 +80,8 @@ class Plan:
 
 async def run(server: Server, plan: Plan) -> list[Row]:
     clients = plan.clients
-    connector = aiohttp.TCPConnector(limit=0)
+    # gunicorn closes a keep-alive connection idle for 2 s: the client lets go of it first.
+    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE_SECONDS)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
         def api(username: str, tally: Tally) -> Api:
             return Api(http, server.base, server.tokens[username], tally)

@@ -52,8 +52,8 @@ class Api:
             try:
                 status, data = await self._send(method, path, body, headers)
             except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
-                # gunicorn closes a keep-alive connection idle for 2 s; the pool may have handed
-                # it out just then. Sent again with the same Idempotency-Key, as a client should.
+                # The server closed the connection as it was handed out (a keep-alive one at
+                # the end of its time): sent again with the same Idempotency-Key, as a client should.
                 self.tally.retries += 1
                 status, data = await self._send(method, path, body, headers)
         except (aiohttp.ClientError, ValueError) as exc:
