@@ -21,6 +21,9 @@ from gunicorn.app.base import BaseApplication
 from engine import metrics
 from engine.config import Settings
 from engine.core import Engine
+from engine.rulesets.service import published_bundle
+from engine.working_days import WorkingCalendar
+from webui.api import bodies
 
 # A request that takes longer than this is cut off and its worker replaced; the longest
 # requests (a yearly report with exports, an import) take seconds.
@@ -77,8 +80,22 @@ def metrics_folder(settings: Settings) -> Iterator[str]:
 
 def serve(app: Flask, engine: Engine, *, bind: str, workers: int, threads: int) -> None:
     """Serve `app` until the server is stopped (SIGTERM or Ctrl+C)."""
+    warm(engine)
     engine.db.engine.dispose()  # nothing opened before the fork is shared with the workers
     ProductionServer(app, engine, bind, workers, threads).run()
+
+
+def warm(engine: Engine) -> None:
+    """Build, once in the master before it forks, what each worker would otherwise build on its
+    first requests (a second or more of CPU each, which those requests wait for): the published
+    ruleset compiled, the holiday calendar, the OpenAPI document that request bodies are
+    checked against. The workers inherit them."""
+    with engine.db.reading() as session:
+        bundle = published_bundle(session, engine.settings.ruleset)
+        if bundle is not None:
+            engine.cache.get(bundle)
+    WorkingCalendar({})
+    bodies.prepare()
 
 
 @contextmanager

@@ -3,6 +3,7 @@ report, and who is told."""
 from __future__ import annotations
 
 from engine import audit, clock
+from engine.forms import Message
 from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember, InspectionStatus
 from engine.inspections.service import DECISION_PARTS, file_paper, policy
 from engine.notifications.service import notify_users
@@ -22,11 +23,12 @@ settings_schema("inspection", {"internal": FLAG, "publish_conclusion": FLAG, "co
 
 
 @settings_check("deadlines")
-def report_deadline_problems(settings: dict) -> list[str]:
+def report_deadline_problems(settings: dict) -> list[Message]:
     if "inspection" not in settings.get("processes", {}) or "inspection_report" in settings.get("deadlines", {}):
         return []
-    return ["inspection_report is required with [processes] inspection: the process dates the results report "
-            "(where the regulation sets no number, give the one used and say so in a comment)"]
+    return [Message("The deadline of the inspection results report is required when the ruleset has inspections: "
+                    "the process dates the report (where the regulation sets no number, give the one used and say "
+                    "so in a comment).")]
 
 
 def _inspection(ctx: StepContext, data: dict) -> Inspection:

@@ -1,6 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023", "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025", "trong quý III/2025",
-"hằng tháng, trước ngày 20", "trong 30 ngày làm việc", "trong năm 2018"."""
+"hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm
+2018" — but not a period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm
+2025")."""
 from __future__ import annotations
 
 import calendar
@@ -31,40 +33,48 @@ class ProposedDeadline:
 NO_DEADLINE = ProposedDeadline(NONE)
 
 _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d{2}))?"
+# "hằng tháng, trước ngày 20" and "trước ngày 20 hằng tháng"
 _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
-                      r"(?![/-]|\.\d|\s*thang)")
+                      r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 _NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
 _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?ngay " + _DATE)   # "trước 14 giờ, ngày 5/12"
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})\s*(?:/|nam)\s*(\d{4})")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")
+_PASSIVE_BEFORE = re.compile(r"\bduoc(?: \w+){1,2} $")   # "được giao ", "được xử lý "
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def find_deadline(folded: str, reference: date) -> ProposedDeadline:
     """The first deadline `folded` states, by the most specific form first; `reference` (the
     directive's date) supplies a missing year and the next monthly day."""
-    if (m := _MONTHLY.search(folded)) and 1 <= int(m.group(1)) <= 31:
-        return _monthly(int(m.group(1)), reference, m.group(0))
+    if (m := _MONTHLY.search(folded)) and 1 <= (day := int(m.group(1) or m.group(2))) <= 31:
+        return _monthly(day, reference, m.group(0))
     for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_BEFORE, BEFORE)):
         for m in pattern.finditer(folded):
             due = _date(m.group(1), m.group(2), m.group(3), reference)
             if due is not None:
                 return ProposedDeadline(kind, due, phrase=m.group(0))
-    if m := _MONTH.search(folded):
+    if m := _period(_MONTH, folded):
         month, year = int(m.group(1)), int(m.group(2))
         if 1 <= month <= 12:
             return ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
-    if m := _QUARTER.search(folded):
+    if m := _period(_QUARTER, folded):
         quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
         year = int(m.group(2)) if m.group(2) else reference.year
         return ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
-    if m := _YEAR.search(folded):
+    if m := _period(_YEAR, folded):
         return ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
     if m := _WORKING_DAYS.search(folded):
         return ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
     return NO_DEADLINE
+
+
+def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
+    """The first period that is a deadline: not one that dates what a passive verb tells of
+    ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II")."""
+    return next((m for m in pattern.finditer(folded) if not _PASSIVE_BEFORE.search(folded, 0, m.start())), None)
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:

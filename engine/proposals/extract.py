@@ -6,20 +6,29 @@
 - a line naming only units ("1. Sở Tài chính:", "1.3. Giao UBND các phường, xã") heads the list
   items below it, each item a duty of those units; so does a numbered item with a duty of its
   own for the "-" items below it ("(1) Bộ Y tế chỉ đạo …" then "- Chủ trì, phối hợp …"), unless
-  it ends with ":"; a list item of the heading's rank or higher ends it;
+  it ends with ":"; so does a numbered line with words of its own that ends without a stop above
+  lower items ("1. Giao người đứng đầu các cơ quan chuyên môn …; Chủ tịch UBND các xã" — every
+  unit it names), and an item whose units are told "… các nội dung trọng tâm sau:" (not "… rà
+  soát các khoản sau:", whose items are parts of its duty); a list item of the heading's rank or
+  higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …"); a topic before a duty is passed over ("Về việc …:
   Giao Bộ …");
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
-  trước ngày 10/12/2023"), and a sentence giving only a deadline right after a duty is that
-  duty's deadline ("Yêu cầu hoàn thiện trước ngày 20/7/2018");
+  trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
+  other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
+  sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
+  thiện trước ngày 20/7/2018");
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"), a decision's execution article ("… chịu
-trách nhiệm thi hành Quyết định này") and the distribution list ("Nơi nhận") are not duties."""
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
+("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued
+("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …"; what follows "Theo đó," is read), a
+decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
+"Kính gửi:" and the distribution list ("Nơi nhận") are not duties."""
 from __future__ import annotations
 
 import re
@@ -41,19 +50,27 @@ _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pa
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
+# A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
+# giao Sở X …") recounts, it does not assign.
+_NARRATIVE = re.compile(r"ngay \d{1,2}(?:/| thang )\d")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"))
+_RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
-_TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba"}
+_TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
+           "nguoi", "dung", "dau"}
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
+# Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
+# vị, UBND các huyện …".
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"}
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"))
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
-_OFFICIALS = {"dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
+_OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
@@ -61,8 +78,10 @@ _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan"
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi hanh\b")
-# A sentence ending so introduces the duties listed below it ("… các nhiệm vụ sau:").
-_INTRODUCES = ("nhu sau:", "sau day:", "noi dung sau:", "nhiem vu sau:")
+# A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
+# sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
+_INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
+                         r"(?: \w+){0,3} sau):$")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -83,6 +102,7 @@ class _Sentence:
     rank: int | None       # of its line's list marker (_RANKS); None outside a list
     opens_item: bool       # the first sentence of a list item
     item_goes_on: bool     # its line ends with ":" (the items below are parts of it)
+    heads_items: bool = False   # the last of a list item's line that ends without a stop, items of a lower rank below
 
 
 @dataclass
@@ -105,6 +125,14 @@ class _Clause:
         leads that the next clauses go on with."""
         return bool(self.leads) and all(w in _FILLERS for w in self.words[self.lead_end:])
 
+    def ends_with_others(self) -> bool:
+        """Units other than its leads close the clause ("… đôn đốc các sở, ngành liên quan;",
+        "… phối hợp Sở Khoa học và Công nghệ;"): units opening the next clause go on with that list
+        ("UBND các huyện khẩn trương …" told by the same duty), they do not start a duty."""
+        last = self.mentions[-1] if self.mentions else None
+        return (last is not None and last.start >= self.lead_end
+                and all(w in _FILLERS for w in self.words[last.end:]))
+
     def opening_units(self) -> list[str]:
         """The units the clause opens with ("UBND các huyện, thành phố; …")."""
         return self._opening()[0]
@@ -113,6 +141,11 @@ class _Clause:
         """The clause names units and nothing else: the list may go on after the next ";"."""
         codes, end = self._opening()
         return bool(codes) and all(w in _FILLERS for w in self.words[end:])
+
+    def named_units(self) -> list[str]:
+        """Its leads, or the units it opens with as a subject ("Chủ tịch UBND các xã, phường")."""
+        subject = next((n for n, m in enumerate(self.mentions) if _opens_sentence(self.words, m)), None)
+        return self.leads or (_chain(self.words, self.mentions, subject, _SEPARATORS)[0] if subject is not None else [])
 
     def _opening(self) -> tuple[list[str], int]:
         if not self.mentions or self.mentions[0].start != 0:
@@ -126,21 +159,27 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
     heading = _Heading()
-    after_duty = False
+    after_duty = addressees = False
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan"):
             break
         heading.end_before(sentence)
-        if folded.startswith(_RECITALS) or "thong bao de" in folded or _EXECUTION.search(folded):
+        # "Kính gửi:" and the list of the bodies it is sent to
+        addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
+        if not addressees and (folded.startswith(_RECITALS) or _NARRATIVE.match(folded)):
+            sentence = _past_recital(sentence, matcher)
+            folded = fold(sentence.text)
+        if (addressees or folded.startswith(_RECITALS) or _NARRATIVE.match(folded) or "thong bao de" in folded
+                or _EXECUTION.search(folded)):
             after_duty = False
             continue
         clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
-        if clauses and _is_heading(clauses):
-            heading, after_duty = _Heading(clauses[0].leads, sentence.rank), False
+        if clauses and (leads := _heading_leads(sentence, folded, clauses)):
+            heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if folded.rstrip().endswith(_INTRODUCES) or (
+        if _INTRODUCES.search(folded.rstrip()) or (
                 proposals and not sentence.opens_item and _is_closing(folded, clauses)):
             after_duty = False
             continue
@@ -156,6 +195,26 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
+    """"Căn cứ Quy chế làm việc …, Văn phòng UBND tỉnh đề nghị Sở X khẩn trương trình …" — the duty
+    after the recital's comma, where a trigger names its units; after a narrative ("Ngày 26/5, UBND
+    tỉnh ban hành Công văn … Theo đó, giao …"), only what follows "Theo đó,". Otherwise the
+    sentence as it is."""
+    if _NARRATIVE.match(fold(sentence.text)):
+        accordingly = re.search(r"\bTheo đó,\s*", sentence.text, re.IGNORECASE)
+        return replace(sentence, text=sentence.text[accordingly.end():]) if accordingly else sentence
+    commas = [m.end() for m in re.finditer(",", sentence.text)]
+    # only where a trigger follows within a few words, and a few times at most: a recital of
+    # thousands of commas stays linear
+    near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
+    for comma in near[:_RECITAL_TRIES]:
+        rest = sentence.text[comma:].strip()
+        clause = _clause(rest.split(";")[0], matcher)
+        if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+            return replace(sentence, text=rest)
+    return sentence
 
 
 def _past_topic(sentence: _Sentence) -> _Sentence:
@@ -196,13 +255,22 @@ def _sentences(text: str):
             pieces[-1].append(line)
         else:
             pieces.append([line])
-    for line in (" ".join(p) for p in pieces):
-        marker = _MARKER.match(line)
+    lines = [" ".join(p) for p in pieces]
+    ranks = [_rank(line) for line in lines]
+    for at, line in enumerate(lines):
+        rank, marker = ranks[at], _MARKER.match(line)
         body = line[marker.end():] if marker else line
-        rank = _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
+        below = ranks[at + 1] if at + 1 < len(lines) else None
+        heads = rank is not None and below is not None and below > rank and not line.endswith((".", ";", "!", "?", ":"))
         sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
         for number, sentence in enumerate(sentences):
-            yield _Sentence(sentence, rank, marker is not None and number == 0, line.endswith(":"))
+            yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
+                            heads and number == len(sentences) - 1)
+
+
+def _rank(line: str) -> int | None:
+    marker = _MARKER.match(line)
+    return _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
 
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
@@ -215,15 +283,16 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
 
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
-    """The units of mentions[first] and of the mentions after it separated only by `gaps` words."""
-    codes = dict.fromkeys(mentions[first].codes)
-    end = mentions[first].end
+    """The units of mentions[first] and of the mentions after it separated only by `gaps` words;
+    "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
+    chained = [mentions[first]]
     for mention in mentions[first + 1:]:
-        if not all(w in gaps for w in words[end:mention.start]):
+        if not all(w in gaps for w in words[chained[-1].end:mention.start]):
             break
-        codes.update(dict.fromkeys(mention.codes))
-        end = mention.end
-    return list(codes), end
+        chained.append(mention)
+    if any(len(m.codes) == 1 for m in chained):
+        chained = [m for m in chained if not m.related] or chained
+    return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 
 def _run_starts(words: list[str], mentions: list[Mention]) -> list[int]:
@@ -236,22 +305,29 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for n, mention in enumerate(mentions):
-        before = mention.start
-        while before > 0 and words[before - 1] in _TITLES and before - 1 not in inside:
-            before -= 1
-        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            return _chain(words, mentions, n, _SEPARATORS)
+        if _follows_trigger(words, mention, inside):
+            return _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
-        codes, end = _chain(words, mentions, n, _SEPARATORS)
+        codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         if words[end:end + 2] == ["chu", "tri"]:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
-        codes, end = _chain(words, mentions, subject, _SEPARATORS)
+        codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY):
             return codes, end
     return [], 0
+
+
+def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None = None) -> bool:
+    """A trigger names the units, across titles ("giao cho", "đề nghị Giám đốc Sở …") that are
+    not part of a unit's name (`inside`: the positions of the units named)."""
+    inside = inside or set()
+    before = mention.start
+    while before > 0 and words[before - 1] in _TITLES and before - 1 not in inside:
+        before -= 1
+    return any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS)
 
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
@@ -266,12 +342,29 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
+    mentions = [m for m in mentions if not m.related]   # "phối hợp với các sở, ngành liên quan": unnamed
     for at in range(start, len(words) - 1):
         if words[at:at + 2] == ["phoi", "hop"]:
             following = [n for n, m in enumerate(mentions) if m.start >= at + 2]
             if following and all(w in _FILLERS for w in words[at + 2:mentions[following[0]].start]):
                 return _chain(words, mentions, following[0], _FILLERS)[0]
             return []
+    return []
+
+
+def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause]) -> list[str]:
+    """The units a list item heads the items below it for: a line of units only ("1. Sở Tài
+    chính:"); a line naming its units with words of their own, ending without a stop, above items
+    of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
+    "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:"."""
+    if _is_heading(clauses):
+        return clauses[0].leads
+    if not clauses[0].leads:
+        return []
+    if sentence.heads_items:
+        return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
+    if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
+        return clauses[0].leads
     return []
 
 
@@ -302,7 +395,7 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date) -> list[Proposal]:
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
-    listing = False
+    listing = objects = False
     for clause in clauses:
         if listing and (more := clause.opening_units()):
             extra.setdefault(len(groups) - 1, []).extend(more)
@@ -310,10 +403,14 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             listing = clause.only_units()
             continue
         listing = clause.ends_with_leads()
-        if clause.leads or not groups:
+        if clause.leads and not (objects and clause.opening_units()):
+            groups.append([clause])
+            objects = clause.ends_with_others()
+        elif not groups:
             groups.append([clause])
         else:
             groups[-1].append(clause)
+            objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
         leads = list(dict.fromkeys(group[0].leads + extra.get(number, []))) or heading

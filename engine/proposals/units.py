@@ -2,9 +2,11 @@
 written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by code or name
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
-các huyện, thị xã, thành phố", "UBND các xã, phường") standing for every unit of that kind, and by
-"các" before the first words several units' names share ("các Ban QLDA …"). Compared folded
-(engine.text.fold)."""
+các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
+huyện", "UBND, Công an các xã") or of a kind ("các sở, ban, ngành", "các cơ quan chuyên môn",
+"các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" — the tier right below the
+province) standing for every unit of it, and by "các" before the first words several units'
+names share ("các Ban QLDA …"). Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
 import re
@@ -36,6 +38,7 @@ _TIERS = {
     ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
 }
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
+                     ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 _LIST_HEADS = ("so", "ban", "bo")   # "các Sở: Tài chính, Xây dựng và …"
@@ -58,14 +61,23 @@ class Mention:
     start: int
     end: int
     codes: tuple[str, ...]
+    related: bool = False   # "các sở, ngành liên quan": every unit of a kind, as far as it is concerned
 
 
 def _phrase(words: str) -> tuple[str, ...]:
     return tuple(words.split())
 
 
-# "các sở, ban, ngành" naming every department.
-_DEPARTMENTS = tuple(_phrase(p) for p in ("cac so , ban , nganh", "cac so , nganh", "cac so , ban nganh"))
+_LOCAL = "local"   # "các địa phương": the local governments right below the province (districts, or communes)
+# Collective names of every unit of a kind: "các sở, ban, ngành" and "các cơ quan chuyên môn (thuộc
+# UBND tỉnh)" — the departments; "các Bộ, cơ quan ngang Bộ" and "Bộ trưởng, Thủ trưởng cơ quan ngang
+# Bộ" — the ministries. Longest first.
+_KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
+    ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
+    ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),
+    ("cac nganh chuc nang", "department"),
+    ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
+    ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL))), key=lambda pk: -len(pk[0])))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -99,15 +111,28 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in tokens(name)[0] if w not in _JOINING and w[0].isalnum())
 
 
-def _only_related(following: list[str]) -> bool:
-    """"… liên quan" after a collective name, across other bodies it lists: ", địa phương liên quan",
-    "và các cơ quan có liên quan"."""
-    for at in range(len(following) - 1):
-        if following[at:at + 2] == ["lien", "quan"]:
-            return True
-        if following[at] not in _RELATED_FILLERS:
-            return False
-    return False
+def _related_end(words: list[str], at: int) -> int:
+    """Where "… liên quan" after a collective name ends, across other bodies it lists (", địa
+    phương liên quan", "và các cơ quan có liên quan"); 0 if it is not there."""
+    for end in range(at, min(len(words) - 1, at + 8)):
+        if words[end:end + 2] == ["lien", "quan"]:
+            return end + 2
+        if words[end] not in _RELATED_FILLERS:
+            return 0
+    return 0
+
+
+def _shared_tier(words: list[str], at: int) -> int:
+    """"UBND, Ban An toàn giao thông các huyện, thị xã": the committees of the tier named after a
+    second body and "các" — how many words up to the tier's names (0: none such)."""
+    if words[at:at + 1] != [","]:
+        return 0
+    for end in range(at + 2, min(len(words), at + 9)):
+        if words[end] in {",", ";", ":", "va"}:
+            return 0
+        if words[end] == "cac" and any(tuple(words[end + 1:end + 1 + len(t)]) == t for t in _TIERS):
+            return end + 1 - at
+    return 0
 
 
 class UnitMatcher:
@@ -148,7 +173,7 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._collective(words, i) or self._list(words, i) or self._departments(words, i)
+            mention = (self._collective(words, i) or self._list(words, i) or self._kind_name(words, i)
                        or self._plural(words, i) or self._name(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
@@ -177,19 +202,21 @@ class UnitMatcher:
         head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
         if head is None:
             return None
-        j, kinds = i + len(head), []
+        j, kinds = i + len(head) + _shared_tier(words, i + len(head)), []
+        if j > i + len(head):
+            head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
             if tier is not None:
                 kinds.append(_TIERS[tier])
                 j += len(tier)
-            elif words[j] in {",", "va"} and kinds:
+            elif words[j] in {",", "va", "cac"} and kinds:   # "UBND thành phố và các huyện"
                 j += 1
             else:
                 break
-        while j > i and words[j - 1] in {",", "va"}:
+        while j > i and words[j - 1] in {",", "va", "cac"}:
             j -= 1
-        if head[-1] != "cac" and head[0] != "cac" and len(kinds) < 2:   # "UBND huyện X" is one unit
+        if head[-1] not in {"cac", "cap"} and head[0] != "cac" and len(kinds) < 2:   # "UBND huyện X" is one unit
             return None
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         return Mention(i, j, codes) if codes else None
@@ -209,14 +236,18 @@ class UnitMatcher:
                 return Mention(i, end, tuple(codes))
         return None
 
-    def _departments(self, words: list[str], i: int) -> Mention | None:
-        """"các sở, ban, ngành" as every department — not when only the related ones are meant
-        ("các sở, ngành (, địa phương) liên quan": the clerk names them)."""
-        for phrase in _DEPARTMENTS:
+    def _kind_name(self, words: list[str], i: int) -> Mention | None:
+        """"các sở, ban, ngành" as every department, "các Bộ, cơ quan ngang Bộ" as every ministry,
+        "các địa phương" as the local governments; "các sở, ngành (, địa phương) liên quan" marked
+        related (extract.py keeps them only where no unit is named beside them)."""
+        for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
-            if tuple(words[i:end]) == phrase and not _only_related(words[end:end + 8]):
-                codes = self._by_kind.get("department", ())
-                return Mention(i, end, codes) if codes else None
+            if tuple(words[i:end]) == phrase:
+                if kind == _LOCAL:
+                    kind = "district" if "district" in self._by_kind else "commune"
+                codes = self._by_kind.get(kind, ())
+                related = _related_end(words, end)
+                return Mention(i, related or end, codes, related=bool(related)) if codes else None
         return None
 
     def _list(self, words: list[str], i: int) -> Mention | None:

@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from engine.reports.models import PERIODS
+from engine.forms import Message
+from engine.reports.models import PERIOD_WORDS, PERIODS
 from engine.working_days import WorkingCalendar
 
 SENDERS = ("unit", "office")
@@ -60,37 +61,41 @@ class ReportPeriod:
                 "office_due": self.office_due.isoformat(), "article": self.article}
 
 
-def calendar_problems(settings: dict) -> list[str]:
+def calendar_problems(settings: dict) -> list[Message]:
     """What is wrong with `[[report_calendar]]`, one message per problem."""
     entries = settings.get("report_calendar", [])
     if not isinstance(entries, list):
-        return ["report_calendar must be a list of [[report_calendar]] tables"]
+        return [Message("The report calendar must be a list of [[report_calendar]] tables.")]
     problems = []
     for n, entry in enumerate(entries, start=1):
-        problems += [f"report_calendar[{n}]: {problem}" for problem in _entry_problems(entry)]
+        problems += [Message(m.text, {"n": n, **m.params}) for m in _entry_problems(entry)]
     if not problems:
         problems += _sender_problems(entries)
     return problems
 
 
-def _entry_problems(entry: dict) -> list[str]:
+def _entry_problems(entry: dict) -> list[Message]:
+    """An entry's own problems; each message names the entry by its number (`n`)."""
     problems = []
     if entry.get("period") not in PERIODS:
-        problems.append(f"period must be one of {', '.join(PERIODS)}")
+        problems.append(Message("Report calendar, entry %(n)s: the period must be one of %(choices)s.",
+                                {"choices": ", ".join(PERIODS)}))
     if entry.get("sender") not in SENDERS:
-        problems.append("sender must be unit or office")
+        problems.append(Message("Report calendar, entry %(n)s: the sender must be unit or office."))
     day = entry.get("day")
     if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
-        problems.append("day must be a number from 1 to 31")
+        problems.append(Message("Report calendar, entry %(n)s: the day must be a number from 1 to 31."))
     month = entry.get("month", "last")
     if month not in ("last", "next") and not (isinstance(month, int) and 1 <= month <= 12):
-        problems.append("month must be \"last\", \"next\" or 1..12")
+        problems.append(Message("Report calendar, entry %(n)s: the month must be last, next or a number "
+                                "from 1 to 12."))
     elif isinstance(month, int) and entry.get("period") in MONTHS_IN and month > MONTHS_IN[entry["period"]]:
-        problems.append(f"a {entry['period']} period has only {MONTHS_IN[entry['period']]} month(s)")
+        problems.append(Message("Report calendar, entry %(n)s: a %(period)s period has only %(months)s month(s).",
+                                {"period": PERIOD_WORDS[entry["period"]], "months": MONTHS_IN[entry["period"]]}))
     return problems
 
 
-def _sender_problems(entries: list[dict]) -> list[str]:
+def _sender_problems(entries: list[dict]) -> list[Message]:
     """Each period reported on needs exactly one units' and one office's entry, the office's
     due after the units' (its consolidation opens when their time is over)."""
     problems = []
@@ -99,12 +104,14 @@ def _sender_problems(entries: list[dict]) -> list[str]:
         if not senders:
             continue
         if sorted(senders) != sorted(SENDERS):
-            problems.append(f"report_calendar: a {period} report needs one unit entry and one office entry")
+            problems.append(Message("Report calendar: a %(period)s report needs one entry for the units and "
+                                    "one for the office.", {"period": PERIOD_WORDS[period]}))
             continue
         unit, office = (next(e for e in entries if e["period"] == period and e["sender"] == sender)
                         for sender in SENDERS)
         if _position(office) <= _position(unit):
-            problems.append(f"report_calendar: the office's {period} report must be due after the units'")
+            problems.append(Message("Report calendar: the office's %(period)s report must be due after the "
+                                    "units'.", {"period": PERIOD_WORDS[period]}))
     return problems
 
 
@@ -120,7 +127,7 @@ def calendar_entries(settings: dict) -> list[dict]:
     """The ruleset's entries; none when it sets no calendar (no scheduled reports)."""
     problems = calendar_problems(settings)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError("; ".join(problem.render() for problem in problems))
     return settings.get("report_calendar") or []
 
 

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.db import Base, UTCDateTime
 from engine.directives.models import Assignment
 
-PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")  # tháng, quý, 6 tháng, năm
+PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")
+# How messages name each period (engine.reports.calendar)
+PERIOD_WORDS = {"monthly": "tháng", "quarterly": "quý", "half_yearly": "6 tháng", "yearly": "năm"}
 AD_HOC = "ad_hoc"  # báo cáo đột xuất: asked of chosen units on a topic (adhoc_report.bpmn)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.directives.models import Assignment, AssignmentStatus
+from engine.forms import Message
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
@@ -37,8 +38,9 @@ DEFAULT_SYMBOL = "BC-VP"    # báo cáo của Văn phòng
 
 
 @settings_check("reports")
-def _send_to_problems(settings: dict) -> list[str]:
-    return [f"reports.send_to: '{name}' is neither a role nor \"{SEND_TO_UNITS}\""
+def _send_to_problems(settings: dict) -> list[Message]:
+    return [Message("Reports are sent to %(name)s, which is neither a role nor %(units)s.",
+                    {"name": name, "units": SEND_TO_UNITS})
             for name in (settings.get("reports") or {}).get("send_to", [])
             if name != SEND_TO_UNITS and name not in ROLES]
 

@@ -19,7 +19,7 @@ from engine.errors import EngineError, NotFound
 from engine.rulesets import disk
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.foreign import as_utf8, utf8_text
-from engine.rulesets.loader import NS, SAFE_XML, SETTINGS_FILE, BundleSource
+from engine.rulesets.loader import NS, SAFE_XML, SETTINGS_FILE, BundleSource, compile_bundle
 from engine.rulesets.models import BundleStatus, DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
 from engine.rulesets.settings_file import write_settings
@@ -114,17 +114,7 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
     keep(draft, xml)
     if conflict(session, processes_dir, draft) is not None:
         raise DiskConflict("%(path)s changed on disk since you started editing.", path=draft.path)
-    published = session.scalar(select(ProcessBundle).where(
-        ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
-    base = published or session.get_one(ProcessBundle, draft.base_bundle_id)
-    # Scenario files written since (test data, not process) and settings changed in the settings
-    # form go on with the draft's version.
-    working = working_bundle(session, draft.ruleset)
-    tests = disk.scenario_files(working.files)
-    source = BundleSource(draft.ruleset, {**base.files, **tests, draft.path: xml}, working.settings)
-    # A dropped process that another file calls always fails the callers' check too; this
-    # problem says, in the file being saved, what the save would break.
-    dropped = dropped_calls(base.files, draft.path, xml)
+    source, dropped = _draft_source(session, draft, xml)
     try:
         bundle = store_bundle(session, source, cache, actor=actor, comment=comment.strip() or None,
                               publish=False, origin="modeler")
@@ -136,6 +126,33 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
     audit.record(session, "draft.saved", "process_draft", draft.id, actor=actor,
                  after={"path": draft.path, "bundle": bundle.id, "number": bundle.number, "target": draft.target})
     return SaveResult(bundle, [], cache.get(bundle).warnings)
+
+
+def _draft_source(session: Session, draft: ProcessDraft, xml: str) -> tuple[BundleSource, list[Problem]]:
+    """The bundle a save of `xml` would store, and the problems of processes it drops that
+    other files call."""
+    published = session.scalar(select(ProcessBundle).where(
+        ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
+    base = published or session.get_one(ProcessBundle, draft.base_bundle_id)
+    # Scenario files written since (test data, not process) and settings changed in the settings
+    # form go on with the draft's version.
+    working = working_bundle(session, draft.ruleset)
+    tests = disk.scenario_files(working.files)
+    source = BundleSource(draft.ruleset, {**base.files, **tests, draft.path: xml}, working.settings)
+    # A dropped process that another file calls always fails the callers' check too; this
+    # problem says, in the file being saved, what the save would break.
+    return source, dropped_calls(base.files, draft.path, xml)
+
+
+def check(session: Session, draft: ProcessDraft, xml: str) -> list[Problem]:
+    """The problems saving `xml` would meet, found as a save finds them; nothing is stored (the
+    editor's live check, so that it agrees with the save)."""
+    source, dropped = _draft_source(session, draft, xml)
+    try:
+        compile_bundle(source)
+    except RulesetError as exc:
+        return dropped + exc.problems
+    return dropped
 
 
 def uploaded_xml(data: bytes) -> str:

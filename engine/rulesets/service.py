@@ -87,4 +87,4 @@ def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:
 def load_ruleset_from_disk(session: Session, processes_dir: str | Path, ruleset: str, cache: BundleCache,
                            *, actor=None) -> ProcessBundle:
     return store_bundle(session, read_ruleset(processes_dir, ruleset), cache, actor=actor,
-                        comment=f"loaded from {processes_dir}")
+                        comment=None)  # the origin says it came from the files

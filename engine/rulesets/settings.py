@@ -13,12 +13,13 @@ from typing import Any, cast
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from engine.forms import Message
 from engine.org.models import ROLES
 from engine.org.permissions import RETURN_CORRECTORS
 from engine.rulesets.errors import Problem
 from engine.sandbox.helpers import get_path
 
-SettingsCheck = Callable[[dict], list[str]]
+SettingsCheck = Callable[[dict], list[Message]]  # English msgids (the modeler translates them)
 SETTINGS_CHECKS: list[tuple[str, SettingsCheck]] = []  # (table, check)
 # table -> {"array": bool, "properties": {key: JSON schema}, "required": [key, …]}
 SETTINGS_SCHEMA: dict[str, dict] = {}
@@ -76,7 +77,7 @@ def check_settings(settings: dict, file_name: str = "ruleset.toml") -> list[Prob
     mistyped = {error.path[0] for error in errors if error.path}
     for table, check in SETTINGS_CHECKS:  # the features' own rules for their tables
         if table not in mistyped:
-            problems += [Problem(file_name, table, message) for message in check(settings)]
+            problems += [Problem(file_name, table, m.text, params=m.params) for m in check(settings)]
     return problems
 
 
@@ -89,19 +90,26 @@ def _problem(file_name: str, error: ValidationError) -> Problem:
     if error.validator == "additionalProperties":
         known = ", ".join(sorted(schema.get("properties", {}))) or "none"
         unknown = ", ".join(f"'{key}'" for key in instance if key not in schema.get("properties", {}))
-        what = "table or key" if not error.path else "key"
-        return Problem(file_name, where or None, f"unknown {what} {unknown} (known: {known})")
+        message = "unknown key %(unknown)s (known: %(known)s)" if error.path else \
+            "unknown table or key %(unknown)s (known: %(known)s)"
+        return Problem(file_name, where or None, message, params={"unknown": unknown, "known": known})
     if error.validator == "required":
-        return Problem(file_name, where or None, f"missing required key {error.message.split()[0]}")
+        return Problem(file_name, where or None, "missing required key %(key)s",
+                       params={"key": error.message.split()[0]})
     if error.validator == "enum":
         allowed = ", ".join(map(str, cast(Any, error.validator_value)))
-        return Problem(file_name, where, f"{error.instance!r} is not one of {allowed}")
+        return Problem(file_name, where, "%(value)s is not one of %(allowed)s",
+                       params={"value": repr(instance), "allowed": allowed})
     if error.validator == "type":
-        wanted = _TYPE_NAMES.get(str(error.validator_value), error.validator_value)
-        return Problem(file_name, where, f"must be {wanted}, not {error.instance!r}")
+        wanted = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
+        return Problem(file_name, where, f"must be {wanted}, not %(value)s", params={"value": repr(instance)})
+    if error.validator == "minimum":
+        return Problem(file_name, where, "must be at least %(minimum)s, not %(value)s",
+                       params={"minimum": str(error.validator_value), "value": repr(instance)})
     return Problem(file_name, where or None, error.message)
 
 
+# The schema's types as the messages name them (each message one msgid: the modeler translates it).
 _TYPE_NAMES = {"integer": "a whole number", "string": "text", "boolean": "true or false", "array": "a list",
                "object": "a table", "['integer', 'array']": "a number or a list of numbers",
                "['string', 'integer']": "text or a number"}

@@ -2,6 +2,7 @@
 schema and check of a ruleset's `[secrecy]` (read by engine.org.permissions)."""
 from __future__ import annotations
 
+from engine.forms import Message
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.reports.models import PERIODS
@@ -15,12 +16,12 @@ settings_schema("secrecy", {"store_content": FLAG, "register": {"enum": ["separa
 
 
 @settings_check("secrecy")
-def paper_report_problems(settings: dict) -> list[str]:
+def paper_report_problems(settings: dict) -> list[Message]:
     """Paper-report reminders hang on the separate register's lines: without one they never come."""
     rules = permissions.secrecy_policy(settings)
     if rules.paper_report and not rules.keeps_register:
-        return ['paper_report needs register = "separate": with no register nothing reminds of the paper '
-                'reports (say the regulation\'s periods in a comment instead)']
+        return [Message("Paper-report reminders need the separate register: without it nothing reminds of "
+                        "the paper reports (say the regulation's periods in a comment instead).")]
     return []
 
 

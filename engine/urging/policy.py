@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from engine import clock
+from engine.forms import Message
 from engine.sandbox.helpers import as_day, calendar_of_step, current_settings
 from engine.sandbox.helpers import start_of_day as _opening
 
@@ -47,27 +48,35 @@ class Policy:
         before = (before,) if isinstance(before, int) else tuple(before)
         update = raw.get("open_task_update", cls.open_task_update)
         if not (isinstance(update, int) or update in _PERIOD_MONTHS or update == "none"):
-            raise ValueError(f"reminders.open_task_update: '{update}' is not a number of working days "
-                             f"nor one of {', '.join(_PERIOD_MONTHS)}, none")
+            raise PolicyError(Message("Reminders: open_task_update must be a number of working days or one "
+                                      "of %(choices)s.", {"choices": ", ".join([*_PERIOD_MONTHS, "none"])}))
         policy = cls(before_deadline=tuple(sorted({int(d) for d in before}, reverse=True)),
                      on_deadline_day=bool(raw.get("on_deadline_day", True)),
                      overdue_every=int(raw.get("overdue_every", cls.overdue_every)),
                      escalate_after=int(raw.get("escalate_after", cls.escalate_after)),
                      open_task_update=update)
         if policy.overdue_every < 1 or policy.escalate_after < 1 or any(d < 0 for d in policy.before_deadline):
-            raise ValueError("reminders: overdue_every and escalate_after must be at least 1, "
-                             "before_deadline days at least 0")
+            raise PolicyError(Message("Reminders: overdue_every and escalate_after must be at least 1, "
+                                      "before_deadline at least 0."))
         return policy
 
 
-def policy_problems(settings: dict) -> list[str]:
+class PolicyError(ValueError):
+    """A `[reminders]` value the policy cannot work with; `message` is for people to read."""
+
+    def __init__(self, message: Message):
+        super().__init__(message.text % message.params)
+        self.message = message
+
+
+def policy_problems(settings: dict) -> list[Message]:
     """What is wrong with a ruleset's `[reminders]` values (checked when the ruleset is loaded;
     their keys and types are the schema's, in engine/urging/operators.py)."""
     reminders = settings.get("reminders", {})
     try:
         Policy.from_settings(reminders)
-    except (TypeError, ValueError) as exc:
-        return [str(exc)]
+    except PolicyError as exc:
+        return [exc.message]
     return []
 
 

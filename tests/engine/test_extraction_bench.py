@@ -8,7 +8,11 @@ from tests.conftest import REPO_ROOT
 def test_the_extraction_bench_prints_its_figures():
     out = subprocess.run([sys.executable, "-m", "bench.extraction"], cwd=REPO_ROOT, capture_output=True,
                          text=True, check=True, timeout=120).stdout
-    lines = [line for line in out.splitlines() if line.startswith(("real", "heldout", "synthetic"))]
+    lines = [line for line in out.splitlines() if line.startswith(("real", "heldout", "synthetic", "all real"))]
     assert [line.split()[0] for line in lines] == ["real", "heldout", "synthetic", "heldout2", "heldout3", "heldout4",
-                                                  "heldout5"]
+                                                  "heldout5", "heldout6", "all"]
     assert all(line.count("%") == 5 for line in lines)
+    # the pooled row adds up the sets of real documents (all but the synthetic one)
+    rows = {line.split(" (")[0]: line.split(")")[1].split() for line in lines}
+    real = [int(row[0]) for name, row in rows.items() if name not in {"synthetic", "all real"}]
+    assert int(rows["all real"][0]) == sum(real)

@@ -163,13 +163,13 @@ def test_a_ruleset_offering_inspections_must_give_the_report_deadline():
     settings = tomllib.loads((REPO_ROOT / "processes" / "dak-lak" / "ruleset.toml").read_text(encoding="utf-8"))
     del settings["deadlines"]["inspection_report"]
     assert [p.message for p in check_settings(settings)] == [
-        "inspection_report is required with [processes] inspection: the process dates the results report "
-        "(where the regulation sets no number, give the one used and say so in a comment)"]
+        "The deadline of the inspection results report is required when the ruleset has inspections: the process "
+        "dates the report (where the regulation sets no number, give the one used and say so in a comment)."]
 
 
 def test_paper_reports_need_the_separate_register():
     settings = {"secrecy": {"register": "none", "paper_report": ["quarterly"]}}
-    assert any(p.element == "secrecy" and "paper_report needs register" in p.message
+    assert any(p.element == "secrecy" and "need the separate register" in p.message
                for p in check_settings(settings))
 
 

@@ -98,7 +98,7 @@ def test_invalid_diagram_is_refused_in_the_page_at_the_element(page, loaded):
     open_editor(page)
     select_element(page, "handle", "dondoc-user-task")
     lane = page.locator("#bio-properties-panel-dondoc-lane")
-    assert "unit_officer" in lane.locator("option:checked").inner_text()
+    assert lane.locator("option:checked").inner_text() == "Đơn vị chủ trì → Chuyên viên đơn vị"  # the role by its name
     assert page.locator("#bio-properties-panel-dondoc-formKey").input_value() == "update_progress"
     select_element(page, "flow_not_done", "dondoc-condition")
     page.uncheck("#bio-properties-panel-dondoc-default-flow")

@@ -122,7 +122,7 @@ def test_the_table_page_is_for_process_admins_with_dmn_js_from_this_server_in_vi
     assert refused.status_code == 422
     [problem] = refused.get_json()["problems"]
     assert problem["element"] == "rule_normal_days"
-    assert problem["message"] == "Quy tắc «Thông thường», cột Số ngày làm việc: syntax error at line 1: invalid syntax"
+    assert problem["message"] == "Quy tắc «Thông thường», cột Số ngày làm việc: lỗi cú pháp ở dòng 1: sai cú pháp"
     with loaded.db.session() as s:
         assert s.scalar(select(func.count()).select_from(ProcessBundle)) == 1
 

@@ -255,3 +255,29 @@ def test_the_start_page_warns_when_ruleset_toml_on_disk_differs_from_the_version
     path.write_text(text.replace("registration = 2 ", "registration = 4 "), encoding="utf-8")
     warning = admin.get("/modeler/").get_data(as_text=True)
     assert re.search(r'role="alert">\s*[^<]*: ruleset\.toml\.', warning), warning
+
+
+@pytest.mark.parametrize("bad", [
+    {"deadlines": {"registraton": 3}}, {"nonsense": {}}, {"deadlines": {"registration": "two"}},
+    {"deadlines": {"registration": -1}}, {"closing": {"mode": "auto"}}, {"reminders": {"open_task_update": "weekly"}},
+    {"reminders": {"overdue_every": 0}}, {"reports": {"send_to": ["chairman"]}},
+    {"secrecy": {"register": "none", "paper_report": ["quarterly"]}},
+    {"report_calendar": [{"period": "weekly", "sender": "leader", "day": 40, "month": 13}]},
+    {"report_calendar": [{"period": "quarterly", "sender": "unit", "day": 5, "month": 4}]},
+    {"report_calendar": [{"period": "monthly", "sender": "unit", "day": 5}]},
+])
+def test_every_problem_of_the_settings_check_reads_in_vietnamese(app, bad):
+    """What the load check says of a wrong value (the schema's and each feature's own rules) is a
+    msgid the catalogue translates: the settings page shows no English."""
+    from flask_babel import gettext
+
+    from engine.rulesets.settings import check_settings
+
+    settings = tomllib.loads((REPO_ROOT / "processes" / "dak-lak" / "ruleset.toml").read_text(encoding="utf-8"))
+    problems = check_settings({**settings, **{table: {**settings.get(table, {}), **values}
+                                              if isinstance(values, dict) else values
+                                              for table, values in bad.items()}})
+    assert problems, bad
+    with app.test_request_context():
+        english = [p.text for p in problems if gettext(p.message, **p.params) == p.text]
+    assert english == [], english

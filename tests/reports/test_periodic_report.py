@@ -75,7 +75,7 @@ def test_the_half_year_replaces_the_second_quarter_and_no_calendar_means_no_repo
 ])
 def test_bad_calendar_entries_are_ruleset_problems(entry, message):
     problems = check_settings({"report_calendar": [entry]})
-    assert any(p.element == "report_calendar" and message in p.message for p in problems)
+    assert any(p.element == "report_calendar" and message in p.text for p in problems)
 
 
 def _ready(session, element: str) -> list[WorkItem]:

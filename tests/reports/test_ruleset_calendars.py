@@ -156,14 +156,15 @@ def test_gia_lai_office_consolidates_the_quarter_on_its_own_day():
 
 
 @pytest.mark.parametrize("entries, message", [
-    ([{"period": "quarterly", "sender": "unit", "day": 10}], "needs one unit entry and one office entry"),
+    ([{"period": "quarterly", "sender": "unit", "day": 10}], "needs one entry for the units and one for the office"),
     ([{"period": "quarterly", "sender": "unit", "day": 10}, {"period": "quarterly", "sender": "office", "day": 10}],
      "must be due after the units'"),
     ([{"period": "yearly", "sender": "unit", "day": 20, "month": 12},
       {"period": "yearly", "sender": "office", "day": 25, "month": 11}], "must be due after the units'"),
 ])
 def test_a_period_without_the_offices_own_later_day_is_a_ruleset_problem(entries, message):
-    assert any(message in problem for problem in report_calendar.calendar_problems({"report_calendar": entries}))
+    problems = report_calendar.calendar_problems({"report_calendar": entries})
+    assert any(message in problem.render() for problem in problems)
 
 
 def test_the_office_is_never_due_before_it_can_start():

@@ -69,7 +69,7 @@ def test_period_ends(months, day, end):
 @pytest.mark.parametrize("reminders", [{"open_task_update": "weekly"}, {"overdue_every": 0},
                                        {"escalate_after": -1}, {"before_deadline": [-2]}])
 def test_bad_policy_is_refused_clearly(reminders):
-    with pytest.raises(ValueError, match="reminders"):
+    with pytest.raises(ValueError, match="Reminders"):
         Policy.from_settings(reminders)
 
 

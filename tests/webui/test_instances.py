@@ -25,7 +25,7 @@ def test_the_list_and_an_instance_read_as_names(loaded, browser):
     admin = browser("admin")
     page = admin.get("/admin/instances").get_data(as_text=True)
     for words in ("Quy trình đang chạy", "45/2026/QĐ-UBND", "Báo cáo kết quả rà soát", "Sở Tài chính", "12/02/2026",
-                  "Đang chạy"):
+                  "Đang chạy", "Ngày bắt đầu"):
         assert words in page, words
     assert ">assignment_cycle<" not in page  # the process by its name (ids only as option values)
     assert "45/2026" not in admin.get("/admin/instances?incident=open").get_data(as_text=True)
@@ -100,6 +100,10 @@ def test_an_incident_is_retried_after_its_data_is_corrected(database_url, clock,
         app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
         admin = Browser(app)
         assert admin.login("admin", PASSWORD).status_code == 302
+        shown = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+        row = shown[shown.index('id="incidents"'):shown.index("</table>", shown.index('id="incidents"'))]
+        assert "<td>Tính</td>" in row and "Bước này dừng vì gặp lỗi khi chạy." in row  # the step by name, in words
+        assert "<summary>" in row and "ZeroDivisionError" in row  # the raw error one click away
         page = f"/admin/instances/incidents/{incident_id}/data"
         form = admin.get(page).get_data(as_text=True)
         assert "&#34;divisor&#34;: 0" in form or '"divisor": 0' in form

@@ -208,9 +208,7 @@ def adjust(assignment_id: int):
     raw = json_body()
     changes.adjust(engine(), assignment_id, {k: v for k, v in raw.items() if k != "instruction"}, api_user(),
                    instruction=str(raw.get("instruction") or ""))
-    with engine().db.reading() as session:
-        detail = registry.assignment_detail(session, api_user(), assignment_id)
-        return jsonify(serialize.assignment(detail.assignment, unit_codes(session), detail.outcome))
+    return jsonify(_assignment_body(api_user(), assignment_id))
 
 
 def _complete_waiting_step(assignment_id: int, action: str, submission: dict, files: Sequence[FileStorage] = ()):
@@ -224,12 +222,19 @@ def _complete_waiting_step(assignment_id: int, action: str, submission: dict, fi
         engine().runtime.validate_submission(item.id, submission)
         submission["attachments"] = submission["attachments"] + store_uploads(files)
     engine().runtime.complete(item.id, submission, user)
-    with engine().db.session() as session:
-        detail = registry.assignment_detail(session, user, assignment_id)
-        codes = unit_codes(session)
-        response = jsonify(serialize.assignment(detail.assignment, codes, detail.outcome))
-        response.status_code = 201 if action == "update" else 200
-        return response
+    response = jsonify(_assignment_body(user, assignment_id))
+    response.status_code = 201 if action == "update" else 200
+    return response
+
+
+def _assignment_body(user: User, assignment_id: int) -> dict:
+    """The assignment as a write call answers it: its own fields only, so the answer does not
+    read its history, progress and work items (registry.assignment_detail) as its page does."""
+    with engine().db.reading() as session:
+        assignment = registry.visible_assignment(session, user, assignment_id)
+        if assignment is None:
+            raise not_found()
+        return serialize.assignment(assignment, unit_codes(session), outcome_of(assignment, clock.today()))
 
 
 def _waiting_item(session, user: User, assignment_id: int, action: str) -> WorkItem:

@@ -80,6 +80,11 @@ def request_body_content(rule: str, method: str) -> dict | None:
     return body["content"] if body else None
 
 
+def prepare() -> None:
+    """Parse the document and convert its schemas now (the server does it before forking)."""
+    _components()
+
+
 def _form_values(schema: dict) -> dict:
     """A form as the schema sees it: a field repeated or declared as a list is a list, a file
     field holds its file names."""

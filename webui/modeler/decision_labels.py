@@ -14,6 +14,7 @@ _DMN_JS_TEXTS = (
     "Add output column left", "Add output column right", "Remove output column", "Copy output column",
     "Cut output column", "Paste output column left", "Paste output column right", "Add cell description",
     "Remove cell description", "Add rule", "Add input", "Add output", "Move rule",
+    "Move Input", "Move Output",
     # head of the table
     "Hit policy:", "Hit policy", "When", "And", "Then", "Annotation", "Annotations", "Input", "Output",
     "Decision name", "Decision name: ", "View DRD", "Input label", "Input expression", "Input type",

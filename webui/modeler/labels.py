@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from webui.modeler.bpmn_texts import BPMN_JS_TEXTS, MSGIDS
+
 
 def editor_labels() -> dict[str, str]:
     return {
@@ -57,8 +59,8 @@ _BPMN_JS_TEXTS = (
     "General", "Name", "ID", "Documentation", "Element documentation", "Process documentation", "Timer", "Type",
     "Value", "Date", "Duration", "Cycle", "Message", "Executable", "<none>", "<empty>", "Create new ...",
     "Issues for child elements", "Toggle linting overlays", "Process", "Signal",
-)
+) + BPMN_JS_TEXTS
 
 
 def bpmn_texts() -> dict[str, str]:
-    return {text: _(text) for text in _BPMN_JS_TEXTS}
+    return {text: _(MSGIDS.get(text, text)) for text in _BPMN_JS_TEXTS}

@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from lxml import etree
 from sqlalchemy import select
 
+from engine.directives.models import Directive
 from engine.errors import EngineError
 from engine.org import permissions
 from engine.org.models import User
@@ -25,6 +26,7 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
+from webui.modeler import words
 from webui.modeler.deadlines import deadline_editor
 from webui.modeler.decision_labels import dmn_texts
 from webui.modeler.labels import bpmn_texts, editor_labels
@@ -32,6 +34,10 @@ from webui.nav import NavLink
 
 blueprint = Blueprint("modeler", __name__, template_folder="templates", url_prefix="/modeler")
 nav_links = [NavLink("modeler.index", "Processes", permissions.may_model_processes)]
+blueprint.add_app_template_filter(words.kind_word, "bpmn_kind")
+blueprint.add_app_template_filter(words.fact_word, "diff_fact")
+for _name in ("step_word", "readable_refusal", "SPEC_CHANGES"):
+    blueprint.add_app_template_global(getattr(words, _name), _name)
 
 
 @blueprint.get("/")
@@ -49,8 +55,8 @@ def index():
         history = drafts.versions(session, eng.ruleset)
         authors = _authors(session, history)
         diverging = _diverging(eng, bundle)
-    return render_template("modeler/index.html", bundle=bundle, ruleset=eng.ruleset, files=files,
-                           open_drafts=open_drafts, history=history, authors=authors, diverging=diverging)
+    return render_template("modeler/index.html", bundle=bundle, ruleset=bundle.settings.get("name", eng.ruleset),
+                           files=files, open_drafts=open_drafts, history=history, authors=authors, diverging=diverging)
 
 
 @blueprint.get("/edit/<path:path>")
@@ -72,9 +78,11 @@ def edit(path: str):
         compiled = eng.compiled(bundle)
         data = {
             "xml": draft.xml, "lanes": compiled.lanes, "forms": sorted(compiled.forms),
-            "problems": [{**p, "message": _(p["message"], **p.get("params", {}))} for p in draft.problems or []],
+            "problems": [{**p, "message": _(p["message"], **words.problem_params(p.get("params", {})))}
+                         for p in draft.problems or []],
             "warnings": [_problem(p) for p in compiled.warnings],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
+            **words.editor_names(compiled),
             "deadlineForms": deadline_editor(compiled.settings),
             "csrf": generate_csrf(),
             "autosaveUrl": url_for("modeler.autosave", draft_id=draft.id),
@@ -98,7 +106,9 @@ def autosave(draft_id: int):
             drafts.keep(draft, _text(payload.get("xml")))
         except EngineError as exc:
             return jsonify(ok=False, error=engine_message(exc)), 400
-    return jsonify(ok=True)
+        # The live check is the save's own: the editor shows what a save would refuse.
+        problems = [_problem(p) for p in drafts.check(session, draft, draft.xml)]
+    return jsonify(ok=True, problems=problems)
 
 
 @blueprint.post("/drafts/<int:draft_id>/save")
@@ -191,9 +201,23 @@ def _version_page(bundle_id: int, plans=None, **extra):
         settings_changes = diff.diff_settings(against.settings, bundle.settings) if against else []
         instances = _older_instances(session, bundle)
         authors = _authors(session, [bundle])
+        named = instance_words(session, bundle, [i.id for i, _n in instances])
     return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
                            settings_changes=settings_changes, instances=instances, authors=authors, plans=plans,
-                           **extra)
+                           **named, **extra)
+
+
+def instance_words(session, bundle: ProcessBundle, instance_ids: list[int]) -> dict:
+    """Names for a list of running instances and their migration plans: each process's name,
+    each instance's directive symbol, each step's name (in this version and those before)."""
+    eng = engine()
+    used = set(session.scalars(select(WorkflowInstance.bundle_id).where(WorkflowInstance.id.in_(instance_ids))))
+    compiled = [eng.compiled(b) for b in session.scalars(select(ProcessBundle).where(
+        ProcessBundle.id.in_(used - {bundle.id})).order_by(ProcessBundle.number))] + [eng.compiled(bundle)]
+    symbols = {row.id: row.symbol for row in session.execute(select(WorkflowInstance.id, Directive.symbol).join(
+        Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(instance_ids)))}
+    return {"names": {pid: spec.description or pid for c in compiled for pid, spec in c.specs.items()},
+            "symbols": symbols, "steps": words.step_names(*compiled)}
 
 
 @blueprint.get("/versions/<int:bundle_id>")
@@ -279,7 +303,8 @@ def _text(value) -> str:
 
 def _problem(problem) -> dict:
     # The loader's fixed messages are msgids too; messages with names in them stay as they are.
-    return {"file": problem.file, "element": problem.element, "message": _(problem.message, **problem.params),
+    return {"file": problem.file, "element": problem.element,
+            "message": _(problem.message, **words.problem_params(problem.params)),
             "line": problem.line}
 
 

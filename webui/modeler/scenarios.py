@@ -23,6 +23,7 @@ from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
 from webui.modeler.routes import _bundle_or_404, blueprint
+from webui.modeler.words import step_names
 
 MOST_INSTANCES = 200  # dry-run on the confirmation page; more are counted, not planned
 
@@ -127,8 +128,9 @@ def confirm_publish(bundle_id: int):
         symbols = {row.id: row.symbol for row in session.execute(select(WorkflowInstance.id, Directive.symbol).join(
             Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(movable)))}
         names = {pid: spec.description or pid for pid, spec in eng.compiled(bundle).specs.items()}
+        steps = step_names(*(eng.compiled(b) for b in (in_force, bundle) if b is not None))
     plans = migration.migrate_instances(eng, movable, bundle.id, current_user(), dry_run=True) if movable else []
     return render_template("modeler/publish.html", bundle=bundle, in_force=in_force, changes=changes,
                            settings_changes=settings_changes,
                            running=running, plans=plans, unplanned=len(running) - len(plans), symbols=symbols,
-                           names=names, results=results, failing=scenarios.failing(results))
+                           names=names, steps=steps, results=results, failing=scenarios.failing(results))

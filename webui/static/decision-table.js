@@ -19,6 +19,18 @@
     return { translate: ['value', translate] };
   }
 
+  // dmn-js writes the title of a column's drag handle ("Move Input") without its translate
+  // service: the page puts the translation in as the handles are drawn.
+  function translateDragTitles(box, texts) {
+    function fix() {
+      box.querySelectorAll('.dmn-icon-drag[title^="Move "]').forEach(function (handle) {
+        if (texts[handle.title]) handle.title = texts[handle.title];
+      });
+    }
+    new MutationObserver(fix).observe(box, { subtree: true, childList: true, attributes: true, attributeFilter: ['title'] });
+    fix();
+  }
+
   function post(url, csrf, body) {
     return fetch(url, {
       method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
@@ -54,6 +66,7 @@
     var status = document.getElementById('modeler-status');
     var box = document.getElementById('decision-table');
     var editor = create(box, data.dmnTexts || {});
+    translateDragTitles(box, data.dmnTexts || {});
     var autosaveTimer = null;
     var problems = data.problems || [];
 

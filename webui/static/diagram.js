@@ -12,6 +12,18 @@
     box.dataset.state = 'error';
   }
 
+  // The viewer's one text (the title of a sub-process's "open" button) in the page's language.
+  function translation() {
+    var open = box.dataset.openLabel;
+    function translate(template, replacements) {
+      var text = template === 'Open {element}' && open ? open : template;
+      return text.replace(/{([^}]+)}/g, function (whole, key) {
+        return replacements && key in replacements ? replacements[key] : whole;
+      });
+    }
+    return {translate: ['value', translate]};
+  }
+
   function withLayout(xml) {
     if (xml.indexOf('BPMNDiagram') !== -1 || !window.BpmnAutoLayout) return Promise.resolve(xml);
     return window.BpmnAutoLayout.layoutProcess(xml);
@@ -48,7 +60,7 @@
       .then(function (data) {
         showTabs(data);
         return withLayout(data.xml).then(function (xml) {
-          if (!viewer) viewer = new window.BpmnJS({container: box});
+          if (!viewer) viewer = new window.BpmnJS({container: box, additionalModules: [translation()]});
           return viewer.importXML(xml).then(function () {
             var canvas = viewer.get('canvas');
             var registry = viewer.get('elementRegistry');

@@ -40,13 +40,35 @@ function translateModule(texts) {
   return { translate: ['value', translate] };
 }
 
+// The whole diagram in view, clear of the palette on the left, of the lint button at the
+// bottom and of the canvas's edges (fit-viewport alone puts the top row against the edge and
+// the start under the palette).
+function fitWithMargins(canvas) {
+  const { inner, outer } = canvas.viewbox();
+  const container = canvas.getContainer();
+  const tools = container.querySelector('.djs-palette');
+  const left = (tools ? tools.getBoundingClientRect().right - container.getBoundingClientRect().left : 0) + 16;  // px
+  const top = 24;
+  const bottom = 64;  // px: the lint button
+  const scale = Math.min(1, (outer.width - left - top) / inner.width, (outer.height - top - bottom) / inner.height);
+  canvas.viewbox({
+    x: inner.x - left / scale, y: inner.y - top / scale, width: outer.width / scale, height: outer.height / scale,
+  });
+}
+
 function start() {
+  const phone = window.matchMedia('(max-width: 767.98px)');
+  if (phone.matches) {  // the page says: not on a phone; turned wider, it opens the editor
+    phone.addEventListener('change', () => window.location.reload(), { once: true });
+    return;
+  }
   const data = JSON.parse(document.getElementById('modeler-data').textContent);
   const t = data.labels;
   const status = document.getElementById('modeler-status');
   const problemList = document.getElementById('problems');
   const ruleset = {
     lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t, deadlineForms: data.deadlineForms,
+    roleNames: data.roleNames || {}, formTitles: data.formTitles || {}, processNames: data.processNames || {},
   };
   const modeler = new BpmnModeler({
     container: '#canvas',
@@ -60,6 +82,15 @@ function start() {
   const canvas = modeler.get('canvas');
   let marked = [];
   let autosaveTimer = null;
+  let lintCount = 0;
+  let serverProblems = data.problems || [];  // null while a change waits for the server's check
+
+  // "No problems" only when both the editor's rules and the server's check found none.
+  function showCount() {
+    const count = lintCount + (serverProblems || []).length;
+    const text = serverProblems === null ? t.checking : (count ? `${count} ${t.lintIssues}` : t.lintClean);
+    document.getElementById('lint-count').textContent = text;
+  }
 
   function say(text, kind) {
     status.textContent = text;
@@ -104,8 +135,7 @@ function start() {
 
   async function show(xml) {
     await modeler.importXML(await withLayout(xml));
-    canvas.zoom('fit-viewport');
-    canvas.scroll({ dx: 70, dy: 0 });  // keep the start clear of the palette
+    fitWithMargins(canvas);
   }
 
   // A save or an upload answered: go to the new version, or show what is wrong.
@@ -118,15 +148,23 @@ function start() {
     } else if (result.status === 409) {
       window.location.reload();  // the page shows the disk conflict and the choices
     } else {
-      showProblems(result.data.problems || []);
+      serverProblems = result.data.problems || [];
+      showProblems(serverProblems);
+      showCount();
       say(result.data.error || t.refused, 'error');
     }
   }
 
+  // The server checks the kept draft as a save would: its problems are the live check's.
   async function autosave() {
     const xml = await exportXml(modeler);
     const result = await post(data.autosaveUrl, data.csrf, { xml });
     say(result.status === 200 ? t.draftKept : (result.data.error || t.saveFailed), result.status === 200 ? '' : 'error');
+    if (result.status === 200) {
+      serverProblems = result.data.problems || [];
+      showProblems(serverProblems);
+      showCount();
+    }
   }
 
   async function save() {
@@ -178,12 +216,14 @@ function start() {
 
   modeler.on('commandStack.changed', () => {
     say(t.unsaved);
+    serverProblems = null;  // unknown until the server has checked the change
+    showCount();
     clearTimeout(autosaveTimer);
     autosaveTimer = setTimeout(autosave, AUTOSAVE_MS);
   });
   modeler.on('linting.completed', ({ issues }) => {
-    const count = Object.values(issues).reduce((n, list) => n + list.length, 0);
-    document.getElementById('lint-count').textContent = count ? `${count} ${t.lintIssues}` : t.lintClean;
+    lintCount = Object.values(issues).reduce((n, list) => n + list.length, 0);
+    showCount();
   });
   document.getElementById('save').addEventListener('click', save);
   document.getElementById('upload-file').addEventListener('change', upload);

@@ -78,9 +78,15 @@ function LaneEntry({ element, id }) {
     },
     getOptions: () => [{ value: '', label: t.noLaneOption }].concat(lanes.map((lane) => ({
       value: lane.id,
-      label: `${lane.name} → ${dondoc.lanes[lane.name] || t.noRole}`,
+      label: `${lane.name} → ${roleName(dondoc, lane.name)}`,
     }))),
   });
+}
+
+// A lane's role by its name in the page's language (the ruleset maps lanes to role codes).
+function roleName(dondoc, laneName) {
+  const role = dondoc.lanes[laneName];
+  return role ? (dondoc.roleNames || {})[role] || role : dondoc.labels.noRole;
 }
 
 function propertyEntry(name, kind) {
@@ -97,7 +103,9 @@ function propertyEntry(name, kind) {
     if (kind === 'form') {
       return SelectEntry({
         ...common,
-        getOptions: () => [{ value: '', label: '—' }].concat(dondoc.forms.map((f) => ({ value: f, label: f }))),
+        getOptions: () => [{ value: '', label: '—' }].concat(dondoc.forms.map((f) => ({
+          value: f, label: (dondoc.formTitles || {})[f] || f,
+        }))),
       });
     }
     return TextFieldEntry(common);
@@ -195,7 +203,9 @@ function CalledElementEntry({ element, id }) {
     element, id, label: dondoc.labels.calledProcess,
     getValue: () => bo(element).calledElement || '',
     setValue: (value) => injector.get('modeling').updateProperties(element, { calledElement: value }),
-    getOptions: () => [{ value: '', label: '—' }].concat(dondoc.processes.map((p) => ({ value: p, label: p }))),
+    getOptions: () => [{ value: '', label: '—' }].concat(dondoc.processes.map((p) => ({
+      value: p, label: (dondoc.processNames || {})[p] || p,
+    }))),
   });
 }
 
@@ -239,18 +249,19 @@ function groupsFor(element, t, forms) {
   return groups;
 }
 
-function DondocPropertiesProvider(propertiesPanel, config) {
+function DondocPropertiesProvider(propertiesPanel, config, translate) {
   const labels = (config && config.labels) || {};
   propertiesPanel.registerProvider(400, {
     getGroups: (element) => (groups) => {
       const ours = groupsFor(element, labels, config && config.deadlineForms);
       const general = groups.findIndex((g) => g.id === 'general');
       groups.splice(general + 1, 0, ...ours);
-      return groups;
+      // A group's own markers ("contains edits") use the page's language only if given translate.
+      return groups.map((group) => ({ translate, ...group }));
     },
   });
 }
-DondocPropertiesProvider.$inject = ['propertiesPanel', 'config.dondoc'];
+DondocPropertiesProvider.$inject = ['propertiesPanel', 'config.dondoc', 'translate'];
 
 export default {
   __init__: ['dondocPropertiesProvider'],

@@ -1,0 +1,23 @@
+"""`python -m bench.http --quick` starts the production server, drives its three mixes through
+the API and prints a row for each, without a failed request (not a measurement: a check that
+the benchmark still runs)."""
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+
+MIXES = ["(a) progress updates", "(b) directive lifecycles", "(c) readers + writers",
+         "(c) of which writers (progress)", "(c) of which readers (4 pages)"]
+
+
+def test_the_http_bench_runs_its_mixes_without_errors():
+    # on the database the suite runs on: PostgreSQL when DONDOC_TEST_DATABASE_URL names one
+    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
+    out = subprocess.run([sys.executable, "-m", "bench.http", "--quick"], cwd=REPO_ROOT, capture_output=True,
+                         text=True, check=True, timeout=120, env=env).stdout
+    rows = [line.split("|")[1:-1] for line in out.splitlines() if line.startswith("| (")]
+    assert [row[0].strip() for row in rows] == MIXES
+    for row in rows:
+        assert float(row[3]) > 0 and row[7].strip() == "0", out  # operations done, no errors
+    assert all(float(row[-1]) > 0 for row in rows[:3])  # the CPU ratio of each whole mix
