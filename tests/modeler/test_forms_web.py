@@ -30,6 +30,7 @@ def test_only_process_admins_reach_the_form_builder(app):
     admin = signed_in(app, "admin")
     listing = admin.get("/modeler/forms/").get_data(as_text=True)
     assert "Cập nhật tình hình thực hiện" in listing and "Thực hiện và cập nhật tiến độ" in listing
+    assert "Biểu mẫu của Quy chế theo dõi" in listing  # the ruleset by its name, not its id
     assert admin.get("/modeler/forms/no_such_form").status_code == 404
     assert admin.get("/modeler/forms/..%2Fruleset").status_code == 404
     assert admin.get(f"/modeler/edit/{FORM}").headers["Location"].endswith(BUILDER)
