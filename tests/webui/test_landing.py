@@ -48,6 +48,8 @@ def test_unit_head_and_inspector_land_on_their_work(loaded, assigned, browser):
 
     with loaded.db.session() as s:
         org.create_user(s, "thanhtra", PASSWORD, "Hồ Thanh Tra", "VP", ["inspector"])
+        org.create_user(s, "hethong", PASSWORD, "Lý Hệ Thống", "VP", ["system_admin"])
     # the unit officer's step does not wait for the head in person: the unit's inbox
     assert _lands(browser, "stc_gd") == "/inbox?view=unit"
     assert _lands(browser, "thanhtra") == "/inspections"
+    assert _lands(browser, "hethong") == "/admin/users"  # the system admin: the users
