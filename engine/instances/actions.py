@@ -82,28 +82,30 @@ def suspend(engine, actor: User, instance_id: int, reason: str) -> None:
     """No timer of a suspended instance fires (the scheduler's due query takes only running
     ones) and none of its work items can be completed, until it is resumed."""
     with engine.db.session() as session:
-        user = admin(session, actor)
-        instance = _live(session, engine, instance_id)
-        reason = _reason(reason)
-        if instance.status != InstanceStatus.RUNNING:
-            raise Conflict("Only a running process can be suspended.")
-        instance.status = InstanceStatus.SUSPENDED
-        _record(session, "instance.suspended", instance, user, {"status": InstanceStatus.RUNNING},
-                {"status": InstanceStatus.SUSPENDED, "reason": reason})
+        _switch(session, engine, actor, instance_id, reason, InstanceStatus.RUNNING, InstanceStatus.SUSPENDED,
+                "instance.suspended", "Only a running process can be suspended.")
 
 
 def resume(engine, actor: User, instance_id: int, reason: str) -> None:
     """Running again, in one step: the timers that fell due while it was suspended fire now."""
     with engine.db.session() as session:
-        user = admin(session, actor)
-        instance = _live(session, engine, instance_id)
-        reason = _reason(reason)
-        if instance.status != InstanceStatus.SUSPENDED:
-            raise Conflict("Only a suspended process can be resumed.")
-        instance.status = InstanceStatus.RUNNING
-        _record(session, "instance.resumed", instance, user, {"status": InstanceStatus.SUSPENDED},
-                {"status": InstanceStatus.RUNNING, "reason": reason})
+        instance, user = _switch(session, engine, actor, instance_id, reason, InstanceStatus.SUSPENDED,
+                                 InstanceStatus.RUNNING, "instance.resumed", "Only a suspended process can be resumed.")
         engine.runtime.admin_step(session, instance, engine.runtime.workflow_of(session, instance), user, None)
+
+
+def _switch(session: Session, engine, actor: User, instance_id: int, reason: str, was: InstanceStatus,
+            becomes: InstanceStatus, action: str, refusal: str) -> tuple[WorkflowInstance, User]:
+    """Move a live instance from status `was` to `becomes`, audited with the reason; `refusal`
+    when it is not `was`."""
+    user = admin(session, actor)
+    instance = _live(session, engine, instance_id)
+    reason = _reason(reason)
+    if instance.status != was:
+        raise Conflict(refusal)
+    instance.status = becomes
+    _record(session, action, instance, user, {"status": was}, {"status": becomes, "reason": reason})
+    return instance, user
 
 
 def terminate(engine, actor: User, instance_id: int, reason: str) -> None:
