@@ -6,9 +6,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from engine import audit, clock
 from engine.api_tokens.models import ApiToken, IdempotencyKey
@@ -100,24 +100,33 @@ def list_tokens(session: Session) -> list[tuple[ApiToken, str]]:
     return [(token, username) for token, username in rows]
 
 
+def well_formed(token: str) -> bool:
+    """Whether `token` could be one of ours at all (checked before any database work)."""
+    return token.startswith(TOKEN_PREFIX)
+
+
 def authenticate(db: Database, token: str) -> User | None:
-    """The active user owning an unrevoked `token`, or None. Read without the write lock; the
-    token's last use is written (in a short write of its own) only every few minutes."""
-    if not token.startswith(TOKEN_PREFIX):
+    """The active user owning an unrevoked `token` (with their unit), or None: one SELECT,
+    read in the caller's transaction when one is open (an idempotent call's), else without
+    the write lock. The token's last use is written only every few minutes."""
+    if not well_formed(token):
         return None
     with db.reading() as session:
-        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-        if row is None or row.revoked_at is not None:
-            return None
-        user = session.get(User, row.user_id)
-        if user is None or not user.active:
-            return None
-        user.unit  # noqa: B018  (loaded for the request, after the session closes)
+        found = session.execute(_OWNER.params(digest=_digest(token))).first()
+    if found is None:
+        return None
+    user, token_id, last_used_at = found
     now = clock.now()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+    if last_used_at is None or now - last_used_at > LAST_USED_PRECISION:
         with db.session() as session:
-            session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     return user
+
+
+# The token's active owner, their unit (loaded for the request) and the token's bookkeeping.
+_OWNER = (select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
+          .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None), User.active)
+          .options(joinedload(User.unit, innerjoin=True)))
 
 
 def account_history(session: Session, user_id: int) -> list[tuple[AuditEntry, str]]:
@@ -150,16 +159,15 @@ def reserve_key(session: Session, user_id: int, key: str, print_: str) -> Replay
     answered already; raises KeyReused when the key was used for a different request.
 
     A twin request running at the same moment waits for this one (PostgreSQL: on the key's
-    unique index; SQLite: on the write lock) and then replays its answer."""
-    row = _key_row(session, user_id, key)
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(IdempotencyKey(user_id=user_id, key=key, fingerprint=print_, created_at=clock.now()))
-            return None
-        except IntegrityError:  # a twin committed it while we waited
-            row = _key_row(session, user_id, key)
-            assert row is not None  # committed, so it stays
+    unique index; SQLite: on the write lock) and then replays its answer. The key is taken by
+    one INSERT that does nothing on a taken key (no read first, no savepoint)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    taken = (dialect.insert(IdempotencyKey).values(user_id=user_id, key=key, fingerprint=print_, created_at=clock.now())
+             .on_conflict_do_nothing().returning(IdempotencyKey.id))  # a row only when inserted
+    if session.scalar(taken) is not None:
+        return None
+    row = session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
+    assert row is not None  # the conflicting key was committed (a twin's waits until it is), so it stays
     if row.fingerprint != print_:
         raise KeyReused("This Idempotency-Key was already used for a different request.")
     assert row.status_code is not None  # a key commits with its answer
@@ -177,7 +185,3 @@ def purge_keys(db: Database, kept_for: timedelta) -> int:
     with db.session() as session:
         stale = delete(IdempotencyKey).where(IdempotencyKey.created_at < clock.now() - kept_for)
         return rowcount(session.execute(stale))
-
-
-def _key_row(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
-    return session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -154,8 +154,29 @@ def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | 
 def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:
     """The form of the bundle version the item's instance started on (never the current files)."""
     instance = session.get_one(WorkflowInstance, item.instance_id)
-    compiled = engine.cache.by_id(session, instance.bundle_id)
-    return compiled.forms[item.form_key]
+    return _form_of(engine, session, instance.bundle_id, item.form_key)
+
+
+def _form_of(engine, session: Session, bundle_id: int, form_key: str) -> FormDefinition:
+    return engine.cache.by_id(session, bundle_id).forms[form_key]
+
+
+# An assignment's ready work items with the bundle version their instance started on: the
+# columns a permission check and a form need, no entity (nothing the step then re-reads stale).
+_READY_OF_ASSIGNMENT = (
+    select(WorkItem.id, WorkItem.role, WorkItem.unit_id, WorkItem.directive_id, WorkItem.assignment_id,
+           WorkItem.completed_by, WorkItem.form_key, WorkflowInstance.bundle_id)
+    .join(WorkflowInstance, WorkflowInstance.id == WorkItem.instance_id)
+    .where(WorkItem.assignment_id == bindparam("assignment_id"), WorkItem.status == WorkItemStatus.READY)
+    .order_by(WorkItem.id))
+
+
+def ready_items(engine, session: Session, user: User, assignment_id: int) -> list[tuple[int, FormDefinition]]:
+    """The ids and forms of the assignment's ready work items that `user` may act on, oldest
+    first, read in one statement (what an API call on the assignment completes)."""
+    rows = session.execute(_READY_OF_ASSIGNMENT, {"assignment_id": assignment_id}).all()
+    return [(row.id, _form_of(engine, session, row.bundle_id, row.form_key)) for row in rows
+            if permissions.may_open_work_item(session, user, row)]
 
 
 # ---------------------------------------------------------------- saved filters

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, case, exists, func, or_, select, tuple_
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from engine import clock
 from engine.audit.models import AuditEntry
@@ -101,9 +101,11 @@ def visible_assignments(session: Session, user: User) -> Select:
 
 def visible_assignment(session: Session, user: User, assignment_id: int) -> Assignment | None:
     """The assignment, or None when it does not exist or `user` may not see it (callers
-    answer 404 either way, so an id cannot be probed)."""
-    query = visible_assignments(session, user).where(Assignment.id == assignment_id)
-    return session.scalar(query.options(selectinload(Assignment.units), selectinload(Assignment.directive)))
+    answer 404 either way, so an id cannot be probed). One statement: its directive from the
+    scope's join, its unit links joined."""
+    query = (visible_assignments(session, user).where(Assignment.id == assignment_id)
+             .options(joinedload(Assignment.units), contains_eager(Assignment.directive)))
+    return session.execute(query).unique().scalar_one_or_none()
 
 
 def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only: bool = True) -> Select:

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import jsonify, request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from engine import clock
@@ -21,7 +22,6 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.outcomes import Outcome, outcome_of
 from engine.registry import service as registry
-from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.urging import manual as manual_urging
 from webui.api import serialize
 from webui.api.core import (
@@ -212,17 +212,20 @@ def adjust(assignment_id: int):
 
 
 def _complete_waiting_step(assignment_id: int, action: str, submission: dict, files: Sequence[FileStorage] = ()):
-    """Files are stored only once the step is known to be waiting and the form accepts the rest."""
+    """One transaction, which the step joins: the assignment is read and its visibility checked
+    once, and answered as the step left it. Files are stored only once the step is known to be
+    waiting and the form accepts the rest."""
     user = api_user()
     with engine().db.session() as session:
-        if registry.visible_assignment(session, user, assignment_id) is None:
+        assignment = registry.visible_assignment(session, user, assignment_id)
+        if assignment is None:
             raise not_found()
-        item = _waiting_item(session, user, assignment_id, action)
-    if files:
-        engine().runtime.validate_submission(item.id, submission)
-        submission["attachments"] = submission["attachments"] + store_uploads(files)
-    engine().runtime.complete(item.id, submission, user)
-    response = jsonify(_assignment_body(user, assignment_id))
+        item_id = _waiting_item(session, user, assignment_id, action)
+        if files:
+            engine().runtime.validate_submission(item_id, submission)
+            submission["attachments"] = submission["attachments"] + store_uploads(files)
+        engine().runtime.complete(item_id, submission, user)
+        response = jsonify(_assignment_answer(session, assignment))
     response.status_code = 201 if action == "update" else 200
     return response
 
@@ -234,20 +237,20 @@ def _assignment_body(user: User, assignment_id: int) -> dict:
         assignment = registry.visible_assignment(session, user, assignment_id)
         if assignment is None:
             raise not_found()
-        return serialize.assignment(assignment, unit_codes(session), outcome_of(assignment, clock.today()))
+        return _assignment_answer(session, assignment)
 
 
-def _waiting_item(session, user: User, assignment_id: int, action: str) -> WorkItem:
+def _assignment_answer(session: Session, assignment: Assignment) -> dict:
+    return serialize.assignment(assignment, unit_codes(session), outcome_of(assignment, clock.today()))
+
+
+def _waiting_item(session: Session, user: User, assignment_id: int, action: str) -> int:
     """The ready work item of this assignment that the user may handle and whose form offers
     `action`; the ruleset's forms, not this code, say which step takes which action."""
-    ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment_id,
-                                                   WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
-    for item in ready:
-        if inbox.visible_work_item(session, user, item.id) is None:
-            continue
-        field = inbox.work_item_form(engine(), session, item).field(ACTION_FIELD)
+    for item_id, form in inbox.ready_items(engine(), session, user, assignment_id):
+        field = form.field(ACTION_FIELD)
         if field is not None and action in {str(option[0]) for option in field.options}:
-            return item
+            return item_id
     raise ApiError(409, "no_waiting_step", "This assignment is not waiting for this from you right now.")
 
 

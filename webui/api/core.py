@@ -75,13 +75,25 @@ def authenticate() -> Response | None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer" or not tokens.well_formed(token.strip()):
         return _unauthorised()
-    user = tokens.authenticate(engine().db, token.strip())
-    if user is None:
-        return _unauthorised()
-    g.api_user = user
-    return None
+    if _keyed_call():  # checked first thing in the call's own transaction: see `idempotent`
+        g.api_token = token.strip()
+        return None
+    return _sign_in(token.strip())
+
+
+def _sign_in(token: str) -> Response | None:
+    """Sets the caller from `token`, or answers 401."""
+    g.api_user = tokens.authenticate(engine().db, token)
+    return _unauthorised() if g.api_user is None else None
+
+
+def _keyed_call() -> bool:
+    """An idempotent call carrying a key: it runs in one transaction (key, effect, answer),
+    in which the token is read too, instead of in a transaction of its own before it."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "idempotent", False) and bool(request.headers.get("Idempotency-Key", "").strip())
 
 
 def _carries_nul() -> bool:
@@ -202,20 +214,24 @@ def idempotent(view):
 
     The key, everything the call writes and its answer are one transaction (see
     engine.api_tokens.service.reserve_key): after a crash at any point a retry either replays
-    the answer or runs for the first time. A refusal (4xx raised as an error) or a server
+    the answer or runs for the first time. The caller's token is checked first in the same
+    transaction (one statement, none of its own). A refusal (4xx raised as an error) or a server
     error stores nothing, so a corrected retry runs again."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key:
+        if not _keyed_call():
             return view(*args, **kwargs)
-        if len(key) > 128:
-            raise ApiError(400, "bad_request", "An Idempotency-Key has at most 128 characters.")
-        user_id = api_user().id
-        print_ = tokens.fingerprint(request.method, request.path, _body_identity())
+        key = request.headers["Idempotency-Key"].strip()
         try:
             with engine().db.session() as session:  # one transaction: see the docstring
+                refused = _sign_in(g.api_token)
+                if refused is not None:
+                    return refused
+                if len(key) > 128:
+                    raise ApiError(400, "bad_request", "An Idempotency-Key has at most 128 characters.")
+                user_id = api_user().id
+                print_ = tokens.fingerprint(request.method, request.path, _body_identity())
                 replay = tokens.reserve_key(session, user_id, key, print_)
                 if replay is not None:
                     response = jsonify(replay.response)
@@ -232,6 +248,7 @@ def idempotent(view):
         except _Undone as undone:
             return undone.response
 
+    wrapper.idempotent = True  # type: ignore[attr-defined]  (read by `_keyed_call`)
     return wrapper
 
 
