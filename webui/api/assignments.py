@@ -241,7 +241,9 @@ def _assignment_body(user: User, assignment_id: int) -> dict:
 
 
 def _assignment_answer(session: Session, assignment: Assignment) -> dict:
-    return serialize.assignment(assignment, unit_codes(session), outcome_of(assignment, clock.today()))
+    named = {assignment.lead_unit_id, *(link.unit_id for link in assignment.units)} - {None}
+    codes = unit_codes(session, named)
+    return serialize.assignment(assignment, codes, outcome_of(assignment, clock.today()))
 
 
 def _waiting_item(session: Session, user: User, assignment_id: int, action: str) -> int:
