@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from engine.api_tokens import service as tokens
 from engine.api_tokens.models import IdempotencyKey
 from engine.directives.models import ProgressUpdate
+from engine.org import accounts
 from engine.scheduler.service import tick
-from tests.api.conftest import api_app, make_token
+from tests.api.conftest import Caller, api_app, make_token
 from tests.api.test_api import register_and_classify
 
 
@@ -72,8 +73,6 @@ def test_twin_requests_with_one_key_apply_once(loaded, serve, tmp_path):
     base = serve(api_app(loaded)) + "/api/v1"
     clerk_token, stc_token = make_token(loaded, "clerk"), make_token(loaded, "stc")
     clerk = api_app(loaded).test_client()
-    from tests.api.conftest import Caller
-
     register_and_classify(Caller(clerk, clerk_token))
     stc = Caller(clerk, stc_token)
     assignment_id = first_assignment(stc)
@@ -104,3 +103,27 @@ def test_answers_are_forgotten_after_the_configured_days(as_user, loaded, clock)
     again = report(stc, assignment_id, "old-key")
     assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
     assert progress_updates(loaded) == 2
+
+
+def test_a_keyed_call_signs_in_first_inside_its_transaction(as_user, api, loaded, org_tree):
+    """A keyed call reads the token in its own transaction (issue #20): still before its body is
+    checked or its key taken, and a revoked token or a deactivated user gets 401 as anywhere."""
+    clerk, stc, sxd = as_user("clerk"), as_user("stc"), as_user("sxd")
+    register_and_classify(clerk)
+    assignment_id = first_assignment(stc)
+    with loaded.db.session() as session:
+        revoked = next(t for t, name in tokens.list_tokens(session) if name == "stc")
+        tokens.revoke_token(session, revoked.id)
+        accounts.set_active(session, org_tree["sxd"].id, False, org_tree["admin"])
+    for token in ("ddk_not-a-token", stc.token, sxd.token):
+        refused = api.post(f"/api/v1/assignments/{assignment_id}/progress", json={"progress": "nearly"},
+                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "k-1"})
+        assert refused.status_code == 401, token
+    fresh = Caller(api, make_token(loaded, "stc"))
+    bad = fresh("POST", f"/assignments/{assignment_id}/progress", json={"progress": "nearly"},
+                headers={"Idempotency-Key": "k-1"})
+    assert bad.status_code == 422 and "progress" in bad.get_json()["error"]["fields"]
+    with loaded.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+    assert report(fresh, assignment_id, "k-1").status_code == 201
+    assert progress_updates(loaded) == 1

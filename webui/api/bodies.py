@@ -17,7 +17,7 @@ from jsonschema.exceptions import ValidationError
 
 from engine import forms
 from engine.forms import Message
-from webui.api.core import ApiError, blueprint
+from webui.api.core import ApiError, blueprint, keyed_call
 from webui.api.spec import openapi_document
 from webui.hygiene import field_name
 
@@ -40,7 +40,14 @@ def _is_datetime(value) -> bool:
 
 @blueprint.before_request
 def check_request_body() -> None:
-    """Runs after authentication (registered after it), for every call that takes a body."""
+    """Runs after authentication (registered after it), for every call that takes a body. A
+    keyed idempotent call signs in inside its own transaction, and checks its body right
+    after (webui.api.core.idempotent)."""
+    if not keyed_call():
+        check_body()
+
+
+def check_body() -> None:
     if request.method not in ("POST", "PUT", "PATCH") or request.url_rule is None:
         return
     content = request_body_content(request.url_rule.rule, request.method)

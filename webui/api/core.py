@@ -77,7 +77,7 @@ def authenticate() -> Response | None:
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not tokens.well_formed(token.strip()):
         return _unauthorised()
-    if _keyed_call():  # checked first thing in the call's own transaction: see `idempotent`
+    if keyed_call():  # checked first thing in the call's own transaction: see `idempotent`
         g.api_token = token.strip()
         return None
     return _sign_in(token.strip())
@@ -89,7 +89,7 @@ def _sign_in(token: str) -> Response | None:
     return _unauthorised() if g.api_user is None else None
 
 
-def _keyed_call() -> bool:
+def keyed_call() -> bool:
     """An idempotent call carrying a key: it runs in one transaction (key, effect, answer),
     in which the token is read too, instead of in a transaction of its own before it."""
     view = current_app.view_functions.get(request.endpoint or "")
@@ -218,9 +218,11 @@ def idempotent(view):
     transaction (one statement, none of its own). A refusal (4xx raised as an error) or a server
     error stores nothing, so a corrected retry runs again."""
 
+    from webui.api.bodies import check_body  # which imports this module
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not _keyed_call():
+        if not keyed_call():
             return view(*args, **kwargs)
         key = request.headers["Idempotency-Key"].strip()
         try:
@@ -228,6 +230,7 @@ def idempotent(view):
                 refused = _sign_in(g.api_token)
                 if refused is not None:
                     return refused
+                check_body()
                 if len(key) > 128:
                     raise ApiError(400, "bad_request", "An Idempotency-Key has at most 128 characters.")
                 user_id = api_user().id
@@ -248,7 +251,7 @@ def idempotent(view):
         except _Undone as undone:
             return undone.response
 
-    wrapper.idempotent = True  # type: ignore[attr-defined]  (read by `_keyed_call`)
+    wrapper.idempotent = True  # type: ignore[attr-defined]  (read by `keyed_call`)
     return wrapper
 
 
