@@ -1,5 +1,5 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
-10/12/2023", "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025", "trong quý III/2025",
+10/12/2023", "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025" (or "10.2014"), "trong quý III/2025",
 "hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm
 2018" — but not a period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm
 2025")."""
@@ -38,7 +38,8 @@ _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 _NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
 _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?ngay " + _DATE)   # "trước 14 giờ, ngày 5/12"
-_MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})\s*(?:/|nam)\s*(\d{4})")
+# "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
+_MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})\s*(?:[/.-]|nam)\s*(\d{4})")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")

@@ -12,8 +12,11 @@
   soát các khoản sau:", whose items are parts of its duty); a list item of the heading's rank or
   higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
-  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …"); a topic before a duty is passed over ("Về việc …:
-  Giao Bộ …");
+  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …"); offices may stand before each
+  unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y và Chủ tịch UBND các huyện …");
+  a topic before a duty is passed over ("Về việc …: Giao Bộ …");
+- "Các địa phương liên quan" leading are the committees the text has named by name before
+  ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
@@ -25,8 +28,10 @@
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
-("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued
-("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …"; what follows "Theo đó," is read), a
+("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
+held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
+họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
+nghị …"), a
 decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
 "Kính gửi:" and the distribution list ("Nơi nhận") are not duties."""
 from __future__ import annotations
@@ -52,23 +57,29 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[N
 _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
-_NARRATIVE = re.compile(r"ngay \d{1,2}(?:/| thang )\d")
+# So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"))
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
-           "nguoi", "dung", "dau"}
+           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong"}   # also "Cục trưởng", "Chánh …", "Phó …"
+# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …".
+_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong"}
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
-_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"}
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
-_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"))
+_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
+            ("ben", "canh", "do"))
+# "chủ trì cuộc họp": presiding over a meeting, not leading a task.
+_MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
 _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
@@ -120,6 +131,16 @@ class _Clause:
     coordinating: list[str]
     lead_end: int = 0
 
+    def named_localities(self, localities: dict[str, None]) -> list[str]:
+        """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
+        ("… phối hợp UBND tỉnh Bình Định, Phú Yên …. Các địa phương liên quan tiếp tục rà soát"),
+        where it has named some."""
+        named = set(self.leads)
+        lead = [m for m in self.mentions if m.end <= self.lead_end and named.issuperset(m.codes)]
+        if localities and len(lead) == 1 and lead[0].local and lead[0].related:
+            return list(localities)
+        return self.leads
+
     def ends_with_leads(self) -> bool:
         """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of
         leads that the next clauses go on with."""
@@ -160,6 +181,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals: list[Proposal] = []
     heading = _Heading()
     after_duty = addressees = False
+    localities: dict[str, None] = {}   # the committees named by name so far, in order
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
@@ -176,6 +198,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
             continue
         clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
+        localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
+                                        for c in m.codes if matcher.is_locality(c)))
         if clauses and (leads := _heading_leads(sentence, folded, clauses)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
@@ -184,7 +208,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
-        found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference)
+        found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference, localities)
         if found:
             proposals.extend(found)
             after_duty = True
@@ -309,15 +333,20 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
             return _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
-        if words[end:end + 2] == ["chu", "tri"]:
+        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end):
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
-        if end < len(words) and (duty or words[end] not in _NOT_DUTY):
+        if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end):
             return codes, end
     return [], 0
+
+
+def _presides(words: list[str], at: int) -> bool:
+    """"… chủ trì cuộc họp / hội nghị / buổi làm việc": presiding over a meeting, not leading a task."""
+    return words[at:at + 2] == ["chu", "tri"] and bool(_MEETINGS & set(words[at + 2:at + 3]))
 
 
 def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None = None) -> bool:
@@ -392,7 +421,8 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
     return rest in _CLOSING
 
 
-def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date) -> list[Proposal]:
+def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,
+            localities: dict[str, None]) -> list[Proposal]:
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
     listing = objects = False
@@ -413,7 +443,7 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
-        leads = list(dict.fromkeys(group[0].leads + extra.get(number, []))) or heading
+        leads = list(dict.fromkeys(group[0].named_localities(localities) + extra.get(number, []))) or heading
         if not leads:
             continue
         text = "; ".join(c.text.strip() for c in group)

@@ -249,12 +249,55 @@ def test_a_duty_after_a_recital_and_after_a_narrative_of_what_was_issued():
     assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
 
 
+def test_a_meeting_told_of_or_presided_over_is_no_duty():
+    assert propose("Sáng 12-3, Giám đốc Sở Tài chính chủ trì hội nghị sơ kết công tác quý I. Sở Xây dựng chủ trì "
+                   "buổi làm việc với nhà đầu tư.", UNITS, TODAY).proposals == []
+    assert one("Sở Xây dựng chủ trì kiểm tra các công trình.").lead_units == ["SXD"]
+
+
+def test_offices_before_units_in_a_list_of_leads_and_an_abbreviated_board_after_an_opening():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CTK", "Cục Thống kê tỉnh", "agency"),
+                         UnitRef("QLDA-GT", "Ban Quản lý dự án các công trình giao thông", "board")])
+    [found] = propose("Giao Cục trưởng Cục Thống kê tỉnh, Phó Trưởng ban Chỉ đạo tổng điều tra chỉ đạo các tổ "
+                      "điều tra.", units, TODAY).proposals
+    assert found.lead_units == ["CTK"]
+    found = one("Đề nghị Giám đốc Sở Tài chính, Giám đốc Sở Xây dựng và Chủ tịch UBND các huyện, thị xã phối hợp "
+                "chỉ đạo các đơn vị trực thuộc.")
+    assert found.lead_units == ["STC", "SXD", "H-A", "TX-B"]
+    [found] = propose("Cùng với đó, BQL dự án các công trình giao thông khẩn trương hoàn chỉnh hồ sơ hoàn công.",
+                      units, TODAY).proposals
+    assert found.lead_units == ["QLDA-GT"]
+
+
+WITH_LABOUR = UnitMatcher([*UNITS.units.values(), UnitRef("SLD", "Sở Lao động - Thương binh và Xã hội", "department"),
+                           UnitRef("H-E", "UBND huyện Châu Thành", "district")])
+
+
+def test_names_with_commas_between_their_words_or_without_their_last_word():
+    [found] = propose("UBND tỉnh giao Sở Lao động, Thương binh và Xã hội hướng dẫn các huyện.", WITH_LABOUR,
+                      TODAY).proposals
+    assert found.lead_units == ["SLD"]
+    assert one("Giao Sở Tài nguyên và Môi, Sở Xây dựng kiểm tra hiện trạng.").lead_units == ["STNMT", "SXD"]
+    # not where the shortened name runs on into other words
+    assert propose("Giao Sở Tài nguyên và Môi kiểm tra hiện trạng.", UNITS, TODAY).proposals == []
+
+
+def test_committees_named_after_one_head_and_the_related_localities_are_those_named():
+    text = ("Giao Sở Xây dựng chủ trì, phối hợp UBND huyện An Phú, Châu Thành kiểm tra tuyến đường. "
+            "Các địa phương liên quan rà soát từng vị trí lấn chiếm.")
+    assert [(p.lead_units, p.coordinating_units) for p in propose(text, WITH_LABOUR, TODAY).proposals] == [
+        (["SXD"], ["H-A", "H-E"]), (["H-A", "H-E"], [])]
+    [found] = propose("Các địa phương liên quan rà soát từng vị trí lấn chiếm.", WITH_LABOUR, TODAY).proposals
+    assert sorted(found.lead_units) == ["H-A", "H-E", "TX-B"]
+
+
 @pytest.mark.parametrize("phrase, kind, due, extra", [
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
     ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
     ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
+    ("bàn giao mặt bằng trong tháng 9.2026", deadlines.WITHIN_MONTH, date(2026, 9, 30), None),
     ("hoàn thành trong quý III/2026", deadlines.WITHIN_QUARTER, date(2026, 9, 30), None),
     ("hoàn thành trong quý 1 năm 2027", deadlines.WITHIN_QUARTER, date(2027, 3, 31), None),
     ("đảm bảo hoàn thành công trình trong năm 2026", deadlines.WITHIN_YEAR, date(2026, 12, 31), None),
