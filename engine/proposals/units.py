@@ -35,6 +35,11 @@ _ABBREVIATIONS = {
     "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
     "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
     "bql": "ban quan ly", "bqlda": "ban quan ly du an",
+    # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
+    "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
+    "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",
+    "ld tb va xh": "lao dong thuong binh va xa hoi",
+    "vhtt va dl": "van hoa , the thao va du lich", "kh cn": "khoa hoc va cong nghe",
 }
 # The words naming a tier of local government after "UBND các …", and the unit kind of that tier.
 _TIERS = {
