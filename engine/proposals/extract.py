@@ -24,6 +24,10 @@
   thiện trước ngày 20/7/2018");
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
+  9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
+  names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
+  part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
@@ -31,9 +35,10 @@ Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a 
 ("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
 held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
 họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
-nghị …"), a
-decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
-"Kính gửi:" and the distribution list ("Nơi nhận") are not duties."""
+nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
+"Kính gửi:", a unit that "vừa có văn bản" (has just written), a part "do Sở X chủ trì" told of,
+and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends
+the text are not duties. A blank line ends a paragraph (a title above it is no part of it)."""
 from __future__ import annotations
 
 import re
@@ -46,8 +51,8 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)", "a)" / "(a)", "-".
-_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)]|\(\d{1,2}\)"),
+# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
+_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
 _RANKS = [kind for kind, _ in _MARKERS]
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -78,6 +83,9 @@ _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
             ("ben", "canh", "do"))
+# The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
+_TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
+_SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
@@ -85,6 +93,7 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
+_REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
@@ -93,6 +102,8 @@ _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi h
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
                          r"(?: \w+){0,3} sau):$")
+# "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
+_CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -185,11 +196,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
-        if folded.startswith("noi nhan"):
+        if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
-        heading.end_before(sentence)
+        heading = heading.end_before(sentence)
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
+        if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
+            heading, after_duty = _Heading(leads), False
+            continue
         if not addressees and (folded.startswith(_RECITALS) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
@@ -200,10 +214,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
         localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
                                         for c in m.codes if matcher.is_locality(c)))
-        if clauses and (leads := _heading_leads(sentence, folded, clauses)):
+        if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _INTRODUCES.search(folded.rstrip()) or (
+        if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or (
                 proposals and not sentence.opens_item and _is_closing(folded, clauses)):
             after_duty = False
             continue
@@ -251,34 +265,44 @@ def _past_topic(sentence: _Sentence) -> _Sentence:
 class _Heading:
     """The units the list items below a line do their duties for: "1.3. Giao UBND các phường,
     xã:" and its "-" items; or "(1) Bộ Y tế chỉ đạo …." and the "-" items that go on with Bộ Y
-    tế's duties. A list item of its rank or higher, or a line outside the list, ends it."""
+    tế's duties. A list item of its rank or higher, or a line outside the list, ends it; the
+    heading it was under (`outer`) is in force again."""
 
     leads: list[str] = field(default_factory=list)
     rank: int | None = None   # of the heading's own marker; None: every list item below
+    outer: _Heading | None = None
 
-    def end_before(self, sentence: _Sentence) -> None:
-        if sentence.rank is None or (sentence.opens_item and self.rank is not None and sentence.rank <= self.rank):
-            self.leads, self.rank = [], None
+    def end_before(self, sentence: _Sentence) -> _Heading:
+        """The heading in force for `sentence`."""
+        if sentence.rank is None:
+            return _Heading()
+        if sentence.opens_item and self.rank is not None and sentence.rank <= self.rank:
+            return (self.outer or _Heading()).end_before(sentence)
+        return self
 
     def after_item(self, sentence: _Sentence, leads: list[str]) -> _Heading:
         """A numbered item with a duty of its own heads the "-" items below it — unless it ends
         with ":" (they are parts of its duty, not duties of their own)."""
         if sentence.rank is None or sentence.rank == _RANKS.index("bullet") or sentence.item_goes_on:
             return self
-        return _Heading(leads, sentence.rank)
+        return _Heading(leads, sentence.rank, self)
 
 
 def _sentences(text: str):
-    """The sentences, wrapped lines joined, list items and sentences split."""
+    """The sentences, wrapped lines joined (not across a blank line), list items and sentences split."""
     pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
+    blank = False   # a blank line ends a paragraph: a title above "Ngày 9/11, UBND tỉnh …" is no part of it
     for line in text.splitlines():
         line = line.strip()
         if not line:
+            blank = True
             continue
-        if pieces and not _MARKER.match(line) and not pieces[-1][-1].endswith((".", ":", ";", "!", "?")):
+        if (pieces and not blank and not _MARKER.match(line)
+                and not pieces[-1][-1].endswith((".", ":", ";", "!", "?"))):
             pieces[-1].append(line)
         else:
             pieces.append([line])
+        blank = False
     lines = [" ".join(p) for p in pieces]
     ranks = [_rank(line) for line in lines]
     for at, line in enumerate(lines):
@@ -333,13 +357,17 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
             return _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
-        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end):
+        # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
+        passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
+        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
-        if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end):
+        # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
+        reports = "vua" in words[end:end + _REPORT_REACH]
+        if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
             return codes, end
     return [], 0
 
@@ -381,20 +409,52 @@ def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list
     return []
 
 
-def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause]) -> list[str]:
+def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], matcher: UnitMatcher) -> list[str]:
     """The units a list item heads the items below it for: a line of units only ("1. Sở Tài
     chính:"); a line naming its units with words of their own, ending without a stop, above items
     of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
-    "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:"."""
+    "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:" (also named as
+    the bodies who "… thực hiện một số công việc sau:")."""
     if _is_heading(clauses):
         return clauses[0].leads
     if not clauses[0].leads:
-        return []
+        # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
+        return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []
     if sentence.heads_items:
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
         return clauses[0].leads
     return []
+
+
+def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]:
+    """A line outside the list, ending with ":", that tells units to do what the items below say
+    — "Ngày 9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện … :" (a
+    trigger names them, also in a narrative) or "Ban Chỉ huy …, Thủ trưởng các sở, ban, ngành,
+    Chủ tịch UBND các huyện … tập trung thực hiện một số công việc sau:" (every unit it names, but
+    the issuing committee). Its units are the leads of the items below."""
+    if not folded.endswith(":"):
+        return []
+    clause = _clause(text.split(";")[-1], matcher)
+    if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+        return clause.leads
+    return _told_units(clause, folded, matcher)
+
+
+def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
+    """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
+    công việc sau:" — every unit named, but the issuing committee and the related bodies."""
+    if not (_INTRODUCES.search(folded) and _CARRY_OUT.search(folded)):
+        return []
+    return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
+                              if not matcher.is_issuer(c)))
+
+
+def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
+    """"I. Phương hướng chung:" — a few words naming a part of the text, no duty."""
+    words = [w for c in clauses for w in c.words]
+    return (sentence.opens_item and sentence.text.rstrip().endswith(":") and len(words) <= _TITLE_WORDS
+            and not any(c.mentions for c in clauses))
 
 
 def _is_heading(clauses: list[_Clause]) -> bool:

@@ -3,13 +3,14 @@ written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by 
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
 các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
-huyện", "UBND, Công an các xã") or of a kind ("các sở, ban, ngành", "các cơ quan chuyên môn",
-"các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" — the tier right below the
-province) standing for every unit of it, and by "các" before the first words several units'
-names share ("các Ban QLDA …"). A name is also read with commas written between its words ("Sở
-Lao động, Thương binh và Xã hội") or, before a separator, without its last word where that names
-one unit only ("Sở Giáo dục và Đào, …"); committees of one tier may follow the first one's head
-("UBND tỉnh Bình Định, Phú Yên"). Compared folded (engine.text.fold)."""
+huyện", "UBND, Công an các xã", the tier alone: "các huyện") or of a kind ("các sở, ban, ngành",
+"các cơ quan chuyên môn", "các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" —
+the tier right below the province) standing for every unit of it, and by "các" before the first
+words several units' names share ("các Ban QLDA …"). A name is also read with commas written
+between its words ("Sở Lao động, Thương binh và Xã hội"), with a Latin eth for "Đ", or, before a
+separator, without its last word where that names one unit only ("Sở Giáo dục và Đào, …");
+committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên").
+Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 from engine.text import fold
 
 _TOKEN = re.compile(r"\w+|&|[,;:()]")
+_ETH = str.maketrans("Ðð", "Đđ")   # the Latin eth some pages type for "Đ": "Bộ Kế hoạch và Ðầu tư"
 _JOINING = {"va"}
 # Abbreviations as written (folded, "&" read as "và") → the words they stand for.
 _ABBREVIATIONS = {
@@ -48,7 +50,8 @@ _TIERS = {
 }
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
-                     ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
+                     ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
+                     ("cac",))   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 _LIST_HEADS = ("so", "ban", "bo")   # "các Sở: Tài chính, Xây dựng và …"
 _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …", "các Bộ, cơ quan: …"
@@ -107,7 +110,7 @@ for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS
 def tokens(text: str) -> tuple[list[str], list[bool]]:
     """Folded words with abbreviations expanded ("&" as "va"), and whether each was written
     in capitals (a code or initials are recognised only then)."""
-    raw = _TOKEN.findall(text)
+    raw = _TOKEN.findall(text.translate(_ETH))
     words = ["va" if t == "&" else fold(t) for t in raw]
     capitals = [t.isupper() and len(t) > 1 for t in raw]
     out: list[str] = []
@@ -193,6 +196,11 @@ class UnitMatcher:
         unit = self.units.get(code)
         return (unit is not None and unit.kind in _LOCAL_KINDS and len(self._words[code]) > len(_COMMITTEE) + 1
                 and self._words[code][:len(_COMMITTEE)] == _COMMITTEE)
+
+    def is_issuer(self, code: str) -> bool:
+        """The province's own committee, named without a name of its own ("UBND tỉnh")."""
+        words = self._words.get(code, ())
+        return words[:len(_COMMITTEE)] == _COMMITTEE and not self.is_locality(code)
 
     @staticmethod
     def _add(keys: dict, key, code: str) -> None:

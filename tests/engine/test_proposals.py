@@ -292,6 +292,45 @@ def test_committees_named_after_one_head_and_the_related_localities_are_those_na
     assert sorted(found.lead_units) == ["H-A", "H-E", "TX-B"]
 
 
+def test_a_latin_eth_for_d_a_bare_tier_and_a_tier_after_an_adverb():
+    assert one("Giao Sở Kế hoạch và Ðầu tư rà soát danh mục.").lead_units == ["SKHDT"]
+    assert one("Các huyện tổ chức di dời dân khỏi vùng nguy hiểm.").lead_units == ["H-A", "TX-B"]
+    assert one("Bên cạnh đó, hằng quý, các xã, phường báo cáo tiến độ.").lead_units == ["P-D", "X-C"]
+
+
+def test_items_told_in_a_narrative_a_dashed_marker_and_the_signature():
+    text = ("Chủ động phòng, chống dịch\n\n"
+            "Ngày 5/3, UBND tỉnh ban hành văn bản yêu cầu Sở Tài chính, UBND các huyện, thị xã thực hiện các việc:\n"
+            "1. Rà soát kinh phí dự phòng.\n2. Báo cáo kết quả trước ngày 20/3/2026.")
+    assert summary(text) == [(["STC", "H-A", "TX-B"], [], deadlines.NONE, None),
+                             (["STC", "H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 20))]
+    text = ("UBND tỉnh chỉ đạo:\n1- Sở Xây dựng kiểm tra nhà tạm;\n"
+            "2- Các huyện di dời dân, xong trước 14 giờ ngày 17-02-2026.\nTM. ỦY BAN NHÂN DÂN TỈNH\nKT. CHỦ TỊCH")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 2, 17))]
+
+
+def test_units_told_to_carry_out_the_items_below_head_them_but_the_issuer_does_not():
+    text = ("Ban Chỉ đạo tỉnh, Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện, thị xã tập trung thực hiện một "
+            "số công việc sau:\n- Tổng kết công tác năm 2025 trước ngày 20/4/2026.")
+    assert summary(text) == [([*DEPARTMENTS, "H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 4, 20))]
+    text = ("I. Nhiệm vụ chung\nThủ trưởng các sở, ban, ngành tập trung thực hiện một số công việc sau:\n"
+            "- Rà soát phương án.")
+    assert summary(text) == [(DEPARTMENTS, [], deadlines.NONE, None)]
+    assert propose("UBND tỉnh có ý kiến như sau:\n- Rà soát hồ sơ dự án.", UNITS, TODAY).proposals == []
+    # the line's heading is in force again after an item that headed items of its own
+    text = ("UBND tỉnh yêu cầu Sở Tài chính thực hiện các nội dung sau:\nI. Phương hướng chung:\n"
+            "1. Rà soát dự toán.\n- Lập danh mục.\n2. Báo cáo kết quả.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["STC"]]
+
+
+def test_a_unit_that_leads_a_part_told_of_or_that_has_just_written_leads_no_duty():
+    assert one("Sở Tài chính làm đầu mối, phối hợp các sở xây dựng các đề án nhánh, gồm: đề án A do Sở Xây dựng chủ "
+               "trì.").lead_units == ["STC"]
+    assert propose("Sở Xây dựng Bình Minh vừa có văn bản về việc bổ sung quy hoạch.", UNITS, TODAY).proposals == []
+    assert one("Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở Xây dựng kiểm tra.").lead_units == ["SXD"]
+
+
 @pytest.mark.parametrize("phrase, kind, due, extra", [
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
