@@ -12,8 +12,10 @@
   soát các khoản sau:", whose items are parts of its duty); a list item of the heading's rank or
   higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
-  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …"); offices may stand before each
-  unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y và Chủ tịch UBND các huyện …");
+  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
+  Công an tỉnh …", "Riêng UBND huyện X …"), also told passively ("… được yêu cầu khẩn trương …");
+  offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
+  và Chủ tịch UBND các huyện …");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
@@ -38,7 +40,8 @@ họp …"; what follows "Theo đó," is read), units presiding over a meeting (
 nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
 "Kính gửi:", a unit that "vừa có văn bản" (has just written), a part "do Sở X chủ trì" told of,
 and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends
-the text are not duties. A blank line ends a paragraph (a title above it is no part of it)."""
+the text are not duties. A blank line ends a paragraph (a title above it is no part of it); a
+line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
@@ -58,7 +61,7 @@ _RANKS = [kind for kind, _ in _MARKERS]
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
@@ -82,7 +85,10 @@ _SEPARATORS = {",", "va"}
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
-            ("ben", "canh", "do"))
+            ("ben", "canh", "do"), ("theo", "do"))   # also with more before the comma: "Theo đó, trong thời gian …,"
+# A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
+# (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
+_SINGLING = {"rieng"}
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
@@ -298,7 +304,7 @@ def _sentences(text: str):
             blank = True
             continue
         if (pieces and not blank and not _MARKER.match(line)
-                and not pieces[-1][-1].endswith((".", ":", ";", "!", "?"))):
+                and not pieces[-1][-1].endswith((".", ":", ";", "!", "?", "…"))):
             pieces[-1].append(line)
         else:
             pieces.append([line])
@@ -364,7 +370,9 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
-        duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
+        # "có trách nhiệm", and the passive "được yêu cầu / được giao …" are duties
+        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"])
+                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"]))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
@@ -389,13 +397,14 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
-    "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …" — but "Chủ tịch UBND tỉnh …"
-    is the issuer speaking."""
+    "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
+    Công an tỉnh …", "Riêng UBND huyện X …" — but "Chủ tịch UBND tỉnh …" is the issuer speaking."""
     allowed = _OFFICIALS | ({"chu", "tich"} if len(mention.codes) > 1 else set())
     before = words[:mention.start]
     while before and before[-1] in allowed:
         before.pop()
-    return not before or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
+    return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
+            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:

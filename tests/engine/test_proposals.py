@@ -331,6 +331,20 @@ def test_a_unit_that_leads_a_part_told_of_or_that_has_just_written_leads_no_duty
     assert one("Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở Xây dựng kiểm tra.").lead_units == ["SXD"]
 
 
+def test_a_subject_after_an_opening_and_a_time_singled_out_or_told_passively():
+    found = one("Theo đó, trong thời gian từ đầu tháng 3 tới ngày 15/4/2026, Sở Xây dựng bố trí lực lượng kiểm tra.")
+    assert (found.lead_units, found.deadline.kind) == (["SXD"], deadlines.NONE)   # a span, not a deadline
+    assert one("Riêng UBND huyện An Phú khẩn trương hoàn thiện hồ sơ.").lead_units == ["H-A"]
+    # not a tier singled out: that tells of a target
+    assert propose("Riêng các xã nông thôn mới đạt tối thiểu 85% dân số tham gia.", UNITS, TODAY).proposals == []
+    assert one("Sở Tài chính, Sở Xây dựng được yêu cầu khẩn trương rà soát.").lead_units == ["STC", "SXD"]
+
+
+def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
+    text = "Sở Tài chính rà soát các khoản chi…\nSở Xây dựng kiểm tra các công trình."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
 @pytest.mark.parametrize("phrase, kind, due, extra", [
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
