@@ -174,6 +174,8 @@ class UnitMatcher:
             if len(name) > _TRUNCATED_MIN:
                 self._add(self._truncated, name[:-1], unit.code)
             self._add(self._capitals, initials(unit.name), unit.code)
+        self._firsts = {key[0] for key in self._names} | {key[0] for key in self._truncated}
+        self._longest = max((len(key) for key in self._names), default=0)
         for unit in self.units.values():   # a code wins over another unit's initials
             self._capitals["".join(tokens(unit.code)[0])] = unit.code
         by_kind: dict[str, list[str]] = {}
@@ -225,12 +227,18 @@ class UnitMatcher:
         """A unit's name, also with commas written between its words ("Sở Lao động, Thương binh và
         Xã hội" for "Sở Lao động - Thương binh và Xã hội") or its last word left out before a
         separator ("Sở Giáo dục và Đào, Sở Y tế …") where that names one unit only."""
-        if words[i] == ",":
+        if words[i] not in self._firsts:
             return None
-        for end in range(min(len(words), i + _MAX_KEY), i, -1):
-            if words[end - 1] == ",":
-                continue
-            key = _bare(words[i:end])
+        bare: list[str] = []   # the words from i without commas, and where each ends
+        ends: list[int] = []
+        for at in range(i, min(len(words), i + _MAX_KEY)):
+            if words[at] != ",":
+                bare.append(words[at])
+                ends.append(at + 1)
+                if len(bare) == self._longest:
+                    break
+        for n in range(len(bare), 0, -1):
+            key, end = tuple(bare[:n]), ends[n - 1]
             code = self._names.get(key)
             if code is None and (end == len(words) or words[end] in _SEPARATORS) and key not in self._names:
                 code = self._truncated.get(key)
