@@ -3,7 +3,7 @@ written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by 
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
 các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
-huyện", "UBND, Công an các xã", the tier alone: "các huyện") or of a kind ("các sở, ban, ngành",
+huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương") or of a kind ("các sở, ban, ngành",
 "các cơ quan chuyên môn", "các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" —
 the tier right below the province) standing for every unit of it, and by "các" before the first
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
@@ -278,6 +278,10 @@ class UnitMatcher:
         head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
         if head is None:
             return None
+        if head[0] == "uy" and words[i + len(head) - 1:i + len(head) + 2] == ["cac", "dia", "phuong"]:
+            # "UBND các địa phương": the committees of the tier right below the province
+            local = self._kind_name(words, i + len(head) - 1)
+            return replace(local, start=i) if local else None
         j, kinds = i + len(head) + _shared_tier(words, i + len(head)), []
         if j > i + len(head):
             head = (*head, "cac")

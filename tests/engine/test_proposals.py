@@ -295,6 +295,7 @@ def test_committees_named_after_one_head_and_the_related_localities_are_those_na
 def test_a_latin_eth_for_d_a_bare_tier_and_a_tier_after_an_adverb():
     assert one("Giao Sở Kế hoạch và Ðầu tư rà soát danh mục.").lead_units == ["SKHDT"]
     assert one("Các huyện tổ chức di dời dân khỏi vùng nguy hiểm.").lead_units == ["H-A", "TX-B"]
+    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.").lead_units == ["H-A", "TX-B"]
     assert one("Bên cạnh đó, hằng quý, các xã, phường báo cáo tiến độ.").lead_units == ["P-D", "X-C"]
 
 
