@@ -13,7 +13,8 @@
   higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
-  Công an tỉnh …", "Riêng UBND huyện X …"), also told passively ("… được yêu cầu khẩn trương …");
+  Công an tỉnh …", "Riêng UBND huyện X …", a time first: "Trước ngày 25-10, UBND các huyện …"),
+  also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
   và Chủ tịch UBND các huyện …");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
@@ -37,11 +38,12 @@ Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a 
 ("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
 held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
 họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
-nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
-"Kính gửi:", a unit that "vừa có văn bản" (has just written), a part "do Sở X chủ trì" told of,
-and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends
-the text are not duties. A blank line ends a paragraph (a title above it is no part of it); a
-line ending with "…" ends its sentence."""
+nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
+addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a part "do Sở X
+chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
+lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
+that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
+it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
@@ -85,7 +87,9 @@ _SEPARATORS = {",", "va"}
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
-            ("ben", "canh", "do"), ("theo", "do"))   # also with more before the comma: "Theo đó, trong thời gian …,"
+            ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
+            # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
+            ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"))
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -229,6 +233,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference, localities)
+        # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
+        # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
+        found = [p for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
         if found:
             proposals.extend(found)
             after_duty = True

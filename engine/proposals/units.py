@@ -97,6 +97,8 @@ _LOCAL = "local"   # "các địa phương": the local governments right below t
 # Bộ" — the ministries. Longest first.
 _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
+    # also going on after another collective name: "các địa phương, sở, ngành liên quan"
+    ("so , ban , nganh", "department"), ("so , nganh", "department"), ("so , ban nganh", "department"),
     ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),

@@ -341,6 +341,16 @@ def test_a_subject_after_an_opening_and_a_time_singled_out_or_told_passively():
     assert one("Sở Tài chính, Sở Xây dựng được yêu cầu khẩn trương rà soát.").lead_units == ["STC", "SXD"]
 
 
+def test_the_issuing_committee_alone_leads_no_task_and_a_time_may_come_before_the_subject():
+    assert propose("Ông A đề nghị Chủ tịch UBND tỉnh thụ lý, giải quyết khiếu nại tiếp theo.\n"
+                   "UBND tỉnh triển khai công tác rà soát hộ nghèo năm 2026", UNITS, TODAY).proposals == []
+    found = one("Trước ngày 25-10, UBND các huyện, thị xã phải báo cáo sơ bộ kết quả rà soát.")
+    assert (found.lead_units, found.deadline.due) == (["H-A", "TX-B"], date(2026, 10, 25))
+    assert one("Hằng quý, Sở Tài chính báo cáo tiến độ giải ngân.").lead_units == ["STC"]
+    assert sorted(one("Yêu cầu các địa phương, sở, ngành liên quan rà soát hộ nghèo.").lead_units) == \
+        sorted(["H-A", "TX-B", *DEPARTMENTS])
+
+
 def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
     text = "Sở Tài chính rà soát các khoản chi…\nSở Xây dựng kiểm tra các công trình."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
