@@ -1,7 +1,8 @@
 """Proposals from a directive's text, by rules a clerk would recognise:
 
 - a duty is a clause where a trigger ("giao", "giao trách nhiệm", "yêu cầu", "đề nghị", "chỉ
-  đạo", "phân công") is followed by the units that must act — the lead unit(s) — or where units
+  đạo", "phân công", "nhấn mạnh") is followed by the units that must act (but "…; chỉ đạo X …"
+  goes on with the duty before: X is whom it directs) — the lead unit(s) — or where units
   are followed by "chủ trì"; the units chained after "phối hợp (với)" coordinate;
 - a line naming only units ("1. Sở Tài chính:", "1.3. Giao UBND các phường, xã") heads the list
   items below it, each item a duty of those units; so does a numbered item with a duty of its
@@ -13,7 +14,8 @@
   higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
-  Công an tỉnh …", "Riêng UBND huyện X …", a time first: "Trước ngày 25-10, UBND các huyện …"),
+  Công an tỉnh …", "Riêng UBND huyện X …", a time or a purpose first: "Trước ngày 25-10, UBND các
+  huyện …", "Để triển khai …, Bộ X phải …"),
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
   và Chủ tịch UBND các huyện …");
@@ -71,7 +73,7 @@ _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
 _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
-             ("phan", "cong"))
+             ("phan", "cong"), ("nhan", "manh"))   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
@@ -89,7 +91,8 @@ _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
-            ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"))
+            ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("de",))   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -397,9 +400,13 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     not part of a unit's name (`inside`: the positions of the units named)."""
     inside = inside or set()
     before = mention.start
-    while before > 0 and words[before - 1] in _TITLES and before - 1 not in inside:
+    while True:
+        # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
+        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
+            return True
+        if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
+            return False
         before -= 1
-    return any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS)
 
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
@@ -509,7 +516,9 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             listing = clause.only_units()
             continue
         listing = clause.ends_with_leads()
-        if clause.leads and not (objects and clause.opening_units()):
+        # "…; chỉ đạo Công an các huyện …" goes on with the duty before: they are whom it directs
+        directs = bool(groups) and clause.words[:2] == ["chi", "dao"]
+        if clause.leads and not (objects and clause.opening_units()) and not directs:
             groups.append([clause])
             objects = clause.ends_with_others()
         elif not groups:

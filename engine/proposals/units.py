@@ -9,7 +9,8 @@ the tier right below the province) standing for every unit of it, and by "các" 
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
 between its words ("Sở Lao động, Thương binh và Xã hội"), with a Latin eth for "Đ", or, before a
 separator, without its last word where that names one unit only ("Sở Giáo dục và Đào, …");
-committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên").
+committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); a
+sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh").
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
 _COMMITTEE = ("uy", "ban", "nhan", "dan")
+_SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
@@ -248,6 +250,17 @@ class UnitMatcher:
                 return Mention(i, end, (code,))
         return None
 
+    def _sector(self, words: list[str], i: int) -> Mention | None:
+        """"ngành Thuế tỉnh", "ngành Y tế": the sector for the body that heads it ("Cục Thuế tỉnh",
+        "Sở Y tế")."""
+        if words[i] != "nganh" or i + 1 >= len(words):
+            return None
+        for head in _SECTOR_HEADS:
+            named = self._name([head, *words[i + 1:i + _MAX_KEY]], 0)
+            if named is not None and named.end > 1:
+                return Mention(i, i + named.end, named.codes)
+        return None
+
     def _same_head(self, words: list[str], mention: Mention) -> Mention:
         """"UBND tỉnh Bình Định, Phú Yên", "UBND huyện Đakrông và Hải Lăng": committees of one tier
         named after the first one's head."""
@@ -264,7 +277,7 @@ class UnitMatcher:
         return replace(mention, end=end, codes=tuple(dict.fromkeys(codes)))
 
     def _named(self, words: list[str], i: int) -> Mention | None:
-        mention = self._name(words, i)
+        mention = self._name(words, i) or self._sector(words, i)
         return replace(self._same_head(words, mention), by_name=True) if mention else None
 
     def _capital(self, words: list[str], capitals: list[bool], i: int) -> Mention | None:

@@ -351,6 +351,16 @@ def test_the_issuing_committee_alone_leads_no_task_and_a_time_may_come_before_th
         sorted(["H-A", "TX-B", *DEPARTMENTS])
 
 
+def test_chỉ_đạo_names_its_units_a_sector_its_body_and_a_purpose_may_come_before_the_subject():
+    assert one("UBND tỉnh chỉ đạo Sở Xây dựng kiểm tra các công trình.").lead_units == ["SXD"]
+    assert one("Chủ tịch UBND tỉnh nhấn mạnh Sở Tài chính phải đôn đốc các khoản thu.").lead_units == ["STC"]
+    assert one("Chủ tịch UBND tỉnh chỉ đạo ngành Tài chính tập trung thu ngân sách.").lead_units == ["STC"]
+    assert one("Để triển khai kế hoạch năm 2026, Sở Xây dựng phải xây dựng tiêu chí.").lead_units == ["SXD"]
+    # "…; chỉ đạo X …" goes on with the duty before: X is whom it directs
+    found = one("Sở Tài chính bố trí lực lượng kiểm tra; chỉ đạo UBND các xã, phường phối hợp rà soát.")
+    assert found.lead_units == ["STC"]
+
+
 def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
     text = "Sở Tài chính rà soát các khoản chi…\nSở Xây dựng kiểm tra các công trình."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
