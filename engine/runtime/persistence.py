@@ -13,6 +13,7 @@ from functools import cache
 
 from sqlalchemy import Select, Update, and_, bindparam, func, insert, null, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -77,23 +78,32 @@ def write_step(session: Session, instance: WorkflowInstance, *, entry: dict | No
     Conflict when the row's version is no longer the one this step loaded (then nothing of it
     may be committed: the caller's transaction rolls back). The ORM objects then hold the
     written values as committed ones, so the flush does not write them again."""
-    expected = {"saved_id": instance.id, "expected": instance.version, **values}
-    if session.get_bind().dialect.name == "postgresql":
-        result = session.connection().execute(_write_statement(entry is not None),
-                                              {**expected, **_write_parameters(entry, closing, adding)})
-    else:
-        if entry is not None:
-            audit.write(session, entry)
-        _close_work_items(session, closing)
-        if adding:
-            session.connection().execute(_ADD_ITEM, adding)
-        result = session.connection().execute(_SAVE, expected)
+    saved = {"saved_id": instance.id, "expected": instance.version, **values}
+    write = _write_together if one_statement(session) else _write_apart
+    result = write(session, saved, entry, closing, adding)
     if result.rowcount != 1:
         raise Conflict("Someone else changed this at the same moment; reload and try again.")
     _closed_as_committed(closing)
     for name, value in values.items():
         set_committed_value(instance, name, value)
     set_committed_value(instance, "version", instance.version + 1)
+
+
+def one_statement(session: Session) -> bool:
+    """Whether the step's writes go as one statement (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _write_apart(session: Session, saved: dict, entry: dict | None, closing: list[WorkItem],
+                 adding: list[dict]) -> CursorResult:
+    """One statement per kind of row (SQLite: no data-modifying CTEs, and a statement costs
+    no round trip); returns the instance UPDATE's result."""
+    if entry is not None:
+        audit.write(session, entry)
+    _close_work_items(session, closing)
+    if adding:
+        session.connection().execute(_ADD_ITEM, adding)
+    return session.connection().execute(_SAVE, saved)
 
 
 def _close_work_items(session: Session, items: list[WorkItem]) -> None:
@@ -116,6 +126,12 @@ def _closed_as_committed(items: list[WorkItem]) -> None:
 # the new ones ride along with the instance UPDATE, whose row count is the statement's (the
 # version check). Rows go in as one array per column (unnest), so the statement's text is the
 # same whatever the number of items, and is compiled once.
+
+def _write_together(session: Session, saved: dict, entry: dict | None, closing: list[WorkItem],
+                    adding: list[dict]) -> CursorResult:
+    return session.connection().execute(_write_statement(entry is not None),
+                                        {**saved, **_write_parameters(entry, closing, adding)})
+
 
 def _write_parameters(entry: dict | None, closing: list[WorkItem], adding: list[dict]) -> dict:
     return {**{f"closed_{name}": [getattr(item, name) for item in closing] for name in ("id", *_CLOSING)},
