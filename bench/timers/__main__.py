@@ -37,7 +37,7 @@ from engine.scheduler.service import Scheduler
 PROCESSES = Path(__file__).with_name("processes")
 LEAD = 20  # seconds between the end of set-up and the first due timer
 DEFAULTS = {"lateness": 2000, "burst": 10_000, "catch-up": 100_000}
-QUICK = {"lateness": 50, "burst": 200, "catch-up": 300}
+QUICK = {"lateness": 50, "burst": 60, "catch-up": 100}
 
 
 class OffsetClock(clock.Clock):
@@ -56,10 +56,11 @@ def main() -> None:
     parser.add_argument("--instances", type=int, help="timers (lateness 2,000, burst 10,000, catch-up 100,000)")
     parser.add_argument("--schedulers", type=int, default=2, help="burst and catch-up: scheduler processes")
     parser.add_argument("--spread", type=float, default=60, help="seconds over which the timers fall due")
-    parser.add_argument("--interval", type=float, default=5, help="scheduler interval, seconds")
+    parser.add_argument("--interval", type=float, help="scheduler interval, seconds (5; --quick: 1)")
     parser.add_argument("--quick", action="store_true", help="small sizes: check that the benchmark runs")
     args = parser.parse_args()
     args.instances = args.instances or (QUICK if args.quick else DEFAULTS)[args.mode]
+    args.interval = args.interval or (1 if args.quick else 5)
     if args.mode != "lateness":
         return main_drain(args)
     logging.basicConfig(level=logging.ERROR)  # APScheduler warns of every tick skipped while one runs
