@@ -86,13 +86,13 @@ def _check_alive(processes: list[subprocess.Popen], folder: str) -> None:
 
 
 def _due(world: World, moment: datetime) -> int:
-    with world.engine.db.session() as s:
+    with world.engine.db.reading() as s:  # waits for no scheduler's write lock (SQLite)
         return s.scalar(select(func.count(WorkflowInstance.id)).where(
             WorkflowInstance.status == "running", WorkflowInstance.next_timer_due < moment)) or 0
 
 
 def _checked(world: World, count: int, moment: datetime, seconds: float, set_up: float) -> Drained:
-    with world.engine.db.session() as s:
+    with world.engine.db.reading() as s:
         runs = (select(AuditEntry.object_id).where(AuditEntry.action == "instance.timers")
                 .group_by(AuditEntry.object_id).having(func.count() > 1).subquery())
         told = (select(Notification.assignment_id).group_by(Notification.assignment_id, Notification.kind,

@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 # within a minute) is fired without waiting for the next tick; MAX_ROUNDS bounds it anyway.
 BATCH = 500
 MAX_ROUNDS = 50
-# Due instances advanced in one transaction: a commit (and on PostgreSQL its round trips) less
-# per timer, while the row locks (SQLite: the database's write lock) are held a few steps only.
+# Due instances advanced in one transaction on PostgreSQL: a commit and its round trips less
+# per timer, while the row locks are held a few steps only. SQLite: one, as its write lock is
+# the whole database's (other writers, the web's submissions, would wait for a whole batch)
+# and its commits under WAL are cheap.
 PER_TRANSACTION = 10
 
 
@@ -98,24 +100,24 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
 
 
 def _advance_due(engine, moment: datetime) -> int:
-    """Up to BATCH due instances, in transactions of PER_TRANSACTION. PostgreSQL:
-    `scheduler_workers` threads, each claiming its own batches (SKIP LOCKED); SQLite
-    serialises writers, so one."""
-    workers = 1 if engine.db.is_sqlite else max(1, engine.settings.scheduler_workers)
-    if workers == 1:
-        return _drain(engine, moment, BATCH)
+    """Up to BATCH due instances. PostgreSQL: `scheduler_workers` threads, each claiming its
+    own batches of PER_TRANSACTION (SKIP LOCKED); SQLite serialises writers: one thread, one
+    instance a transaction."""
+    if engine.db.is_sqlite:
+        return _drain(engine, moment, BATCH, 1)
+    workers = max(1, engine.settings.scheduler_workers)
     with ThreadPoolExecutor(workers, thread_name_prefix="dondoc-timers") as pool:
         # each in a copy of this thread's context: the tick's job id goes on the threads' log lines
-        runs = [pool.submit(contextvars.copy_context().run, _drain, engine, moment, BATCH // workers)
-                for _ in range(workers)]
+        runs = [pool.submit(contextvars.copy_context().run, _drain, engine, moment, BATCH // workers,
+                            PER_TRANSACTION) for _ in range(workers)]
         return sum(run.result() for run in runs)
 
 
-def _drain(engine, moment: datetime, share: int) -> int:
+def _drain(engine, moment: datetime, share: int, per_transaction: int) -> int:
     """Batches of due instances until none is left or `share` were taken."""
     taken = 0
     while taken < share:
-        claimed = engine.runtime.fire_due_batch(moment, min(PER_TRANSACTION, share - taken))
+        claimed = engine.runtime.fire_due_batch(moment, min(per_transaction, share - taken))
         taken += claimed
         if not claimed:
             break

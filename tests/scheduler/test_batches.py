@@ -1,6 +1,7 @@
 """Due timers are fired a batch to a transaction (Runtime.fire_due_batch): a tick fires them
-all, each once, in batches of PER_TRANSACTION; on PostgreSQL a batch skips the rows another
-scheduler holds (FOR UPDATE SKIP LOCKED) and takes the next due ones."""
+all, each once (PostgreSQL: PER_TRANSACTION a transaction; SQLite: one); on PostgreSQL a
+batch skips the rows another scheduler holds (FOR UPDATE SKIP LOCKED) and takes the next due
+ones."""
 from __future__ import annotations
 
 import threading
