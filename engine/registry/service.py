@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, exists, func, or_, select, tuple_
+from sqlalchemy import Select, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from engine import clock
@@ -40,6 +40,7 @@ SORTS = {
     "symbol": (Directive.symbol, Assignment.seq),
     "-updated": (Assignment.last_update_at.is_(None), Assignment.last_update_at.desc(), Assignment.id.desc()),
 }
+DIRECTIVE_SORTS = ("issued", "-issued", "symbol")
 MAX_PER_PAGE = 200
 
 
@@ -109,14 +110,17 @@ def visible_assignment(session: Session, user: User, assignment_id: int) -> Assi
 def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only: bool = True) -> Select:
     """The assignments `q` asks for among those `user` may see (without `listable_only`: among
     all, for counting what a report counts)."""
-    query = visible_assignments(session, user) if listable_only else \
-        select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
+    query = select(Assignment)
+    if fold(q.text) or q.origin or q.sort in DIRECTIVE_SORTS:  # else counting 1M rows need not join them
+        query = query.join(Directive, Directive.id == Assignment.directive_id)
+    if listable_only:
+        query = query.where(permissions.see_clause(session, user, permissions.ASSIGNMENT))
     if q.report is not None:
         query = query.where(*scope_conditions(q.report))
     unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
     if unit is not None:
-        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
-                                           AssignmentUnit.unit_id.in_(org.subtree_ids(session, unit.id))))
+        query = query.where(Assignment.id.in_(select(AssignmentUnit.assignment_id).where(
+            AssignmentUnit.unit_id.in_(org.subtree_ids(session, unit.id)))))
     if q.urgency:
         query = query.where(Assignment.urgency == q.urgency)
     if q.directive_id:
@@ -247,7 +251,6 @@ class AssignmentDetail:
     directive: Directive
     outcome: Outcome | None
     units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
-    progress: list[tuple[ProgressUpdate, Unit | None, User | None]]
     work_items: list[WorkItem]             # ready ones, for the actions
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
@@ -257,14 +260,14 @@ class AssignmentDetail:
 
 
 def assignment_detail(session: Session, user: User, assignment_id: int) -> AssignmentDetail | None:
+    """One assignment as its page and the API show it, without its progress reports and its
+    history (progress_page, history_page: a page of each): what it reads does not grow with them,
+    nor with the organisation (only the units the assignment names are read)."""
     assignment = visible_assignment(session, user, assignment_id)
     if assignment is None:
         return None
-    # Keyed by id | None: a progress update's unit and user are optional, and look up to None.
-    units: dict[int | None, Unit] = {u.id: u for u in session.scalars(select(Unit))}
-    users: dict[int | None, User] = {u.id: u for u in session.scalars(select(User))}
-    updates = session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
-                              .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())).all()
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_([link.unit_id
+                                                                            for link in assignment.units])))}
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
                                                    WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
     instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
@@ -277,10 +280,29 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         outcome=outcome_of(assignment, clock.today()),
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
-        progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
         work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), raised_issues=issues_of(session, assignment.id),
         withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    reports: list[tuple[ProgressUpdate, Unit | None, User | None]]  # newest first, with their unit and author
+    older: int | None                                                # when older ones follow: their page's cursor
+
+
+def progress_page(session: Session, assignment_id: int, size: int, before: int | None = None) -> ProgressPage:
+    """One page of an assignment's progress reports, newest first: `size` reports older than
+    report `before` (BadCursor when it is none of this assignment's), through the index on
+    (assignment, time, id), with the units and people of those reports only."""
+    where = [ProgressUpdate.assignment_id == assignment_id,
+             *_older_than(session, ProgressUpdate, ProgressUpdate.created_at, assignment_id, before)]
+    rows = session.execute(select(ProgressUpdate, Unit, User).outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
+                           .outerjoin(User, User.id == ProgressUpdate.user_id).where(*where)
+                           .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+                           .limit(size + 1)).all()
+    reports = [(update, unit, by) for update, unit, by in rows]
+    return ProgressPage(reports[:size], reports[size - 1][0].id if len(reports) > size else None)
 
 
 @dataclass(frozen=True)
@@ -381,22 +403,28 @@ class HistoryPage:
 
 
 class BadCursor(ValueError):
-    """A history cursor that names no entry of this assignment."""
+    """A page's cursor that names no history entry (or progress report) of this assignment."""
 
 
 def history_page(session: Session, assignment_id: int, size: int, before: int | None = None) -> HistoryPage:
     """One page of an assignment's history, newest first: `size` entries older than entry
     `before` (the cursor of the previous page), read through the index on (assignment, time,
     id) so that a page costs the same whatever the length of the history."""
-    where = [AuditEntry.assignment_id == assignment_id]
-    if before is not None:
-        at = session.scalar(select(AuditEntry.at).where(AuditEntry.id == before,
-                                                        AuditEntry.assignment_id == assignment_id))
-        if at is None:
-            raise BadCursor(before)
-        where.append(tuple_(AuditEntry.at, AuditEntry.id) < tuple_(at, before))
+    where = [AuditEntry.assignment_id == assignment_id,
+             *_older_than(session, AuditEntry, AuditEntry.at, assignment_id, before)]
     entries = history(session, *where, limit=size + 1)
     return HistoryPage(entries[:size], entries[size - 1][0].id if len(entries) > size else None)
+
+
+def _older_than(session: Session, model, at, assignment_id: int, before: int | None) -> list:
+    """The keyset condition of a page after row `before` of this assignment's rows of `model`
+    (ordered by `at`, then id, newest first); BadCursor when `before` is not one of them."""
+    if before is None:
+        return []
+    moment = session.scalar(select(at).where(model.id == before, model.assignment_id == assignment_id))
+    if moment is None:
+        raise BadCursor(before)
+    return [tuple_(at, model.id) < tuple_(moment, before)]
 
 
 def registered_on(session: Session, user: User, day: date) -> list[Directive]:
