@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, func, or_, select, tuple_
+from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from engine import clock
@@ -27,7 +27,7 @@ from engine.directives.raised import issues_of
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.outcomes import GROUPS, Outcome, difficulties, outcome_is, outcome_of
+from engine.outcomes import GROUPS, Outcome, difficulties, outcome_case, outcome_is, outcome_of
 from engine.reports.counts import Scope, scope_conditions
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold
@@ -42,6 +42,9 @@ SORTS = {
 }
 DIRECTIVE_SORTS = ("issued", "-issued", "symbol")
 MAX_PER_PAGE = 200
+# Rows a registry page counts at most: its outcome counts and total (search) are exact up to
+# here; paging goes no further (bench/scale_reads measures a million assignments).
+COUNT_LIMIT = 20_000
 
 
 @dataclass
@@ -81,16 +84,20 @@ class RegistryRow:
 @dataclass
 class Page:
     rows: list[RegistryRow]
-    total: int
+    total: int  # more than COUNT_LIMIT: COUNT_LIMIT + 1, a lower bound
     page: int
     per_page: int
-    counts: dict[Outcome, int] = field(default_factory=dict)  # per outcome, as the filter counts them
-    any_outcome: int = 0  # every row the other filters match, cancelled ones too
+    counts: dict[Outcome, int] = field(default_factory=dict)  # per outcome, as the filter counts them; none
+    # when the other filters match more than COUNT_LIMIT rows
+    any_outcome: int = 0  # every row the other filters match, cancelled ones too (at most COUNT_LIMIT + 1)
     unlisted: int = 0  # behind a report figure: the secret tasks it counts that the user may not see
+
+    total_exact: bool = True  # else `total` is a lower bound, and so are the pages
+    any_exact: bool = True
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-(self.total if self.total_exact else self.total - 1) // self.per_page))
 
 
 def visible_assignments(session: Session, user: User) -> Select:
@@ -139,22 +146,48 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
 
 
 def search(session: Session, user: User, q: AssignmentQuery) -> Page:
-    """One page of the registry, with the count of each outcome for the same filters."""
+    """One page of the registry, with the count of each outcome for the same filters. Counts
+    stop at COUNT_LIMIT rows: beyond, the outcomes are not counted and the total is a lower
+    bound (an office's unfiltered view of a million assignments took seconds to count)."""
     today = q.as_of()
     base = _filtered(session, user, q)
-    counted = base.with_only_columns(func.count(Assignment.id), *(
-        func.sum(case((outcome_is(outcome, today), 1), else_=0)) for outcome in Outcome)).order_by(None)
-    any_outcome, *sums = session.execute(counted).one()
-    counts = {outcome: int(n or 0) for outcome, n in zip(Outcome, sums, strict=True)}
+    counts, any_outcome = _outcome_counts(session, base, today)
     query = base.where(outcome_is(q.outcome, today)) if q.outcome else base
-    total = _total(counts, q.outcome) if q.outcome else any_outcome
+    if not q.outcome:
+        total = any_outcome
+    elif counts:
+        total = _total(counts, q.outcome)
+    else:
+        total = _capped_count(session, query)
     per_page = max(1, min(q.per_page, MAX_PER_PAGE))
-    page = max(1, q.page)
+    page = min(max(1, q.page), -(-COUNT_LIMIT // per_page))
     rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
                            .options(selectinload(Assignment.directive))
                            .offset((page - 1) * per_page).limit(per_page)).all()
     return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome,
-                unlisted=_unlisted(session, user, q, total) if q.report is not None else 0)
+                unlisted=_unlisted(session, user, q, total) if q.report is not None else 0,
+                total_exact=total <= COUNT_LIMIT, any_exact=any_outcome <= COUNT_LIMIT)
+
+
+def _outcome_counts(session: Session, base: Select, today: date) -> tuple[dict[Outcome, int], int]:
+    """Each outcome's count among the rows of `base`, and how many rows it holds, in one pass
+    that reads COUNT_LIMIT + 1 rows at most: past that, no counts and the lower bound."""
+    outcomes = base.with_only_columns(outcome_case(today).label("outcome")).order_by(None) \
+        .limit(COUNT_LIMIT + 1).subquery()
+    found = {outcome: n for outcome, n in session.execute(
+        select(outcomes.c.outcome, func.count()).group_by(outcomes.c.outcome))}
+    rows = sum(found.values())
+    if rows > COUNT_LIMIT:
+        return {}, rows
+    counts = {outcome: found.get(outcome.value, 0) for outcome in Outcome}
+    counts[Outcome.IN_PROGRESS] += counts[Outcome.NOT_STARTED]  # a bucket counts its sub-state
+    return counts, rows
+
+
+def _capped_count(session: Session, query: Select) -> int:
+    """How many rows `query` gives, counting COUNT_LIMIT + 1 at most."""
+    limited = query.with_only_columns(Assignment.id).order_by(None).limit(COUNT_LIMIT + 1).subquery()
+    return session.scalar(select(func.count()).select_from(limited)) or 0
 
 
 def _unlisted(session: Session, user: User, q: AssignmentQuery, listed: int) -> int:

@@ -8,7 +8,6 @@ from lxml import html
 from sqlalchemy import event, func, select
 
 from engine.org.models import Unit, User
-
 from tests.api.conftest import make_token
 from tests.processes import drive
 from tests.webui.conftest import Browser

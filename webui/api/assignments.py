@@ -67,6 +67,7 @@ def list_assignments():
         body = page_body([serialize.assignment(r.assignment, codes, r.outcome) for r in found.rows],
                          found.page, found.per_page, found.total)
         body["counts"] = found.counts
+        body["total_exact"] = found.total_exact
         return jsonify(body)
 
 
