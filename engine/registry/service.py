@@ -334,7 +334,7 @@ def progress_page(session: Session, assignment_id: int, size: int, before: int |
                            .outerjoin(User, User.id == ProgressUpdate.user_id).where(*where)
                            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
                            .limit(size + 1)).all()
-    reports = [(update, unit, by) for update, unit, by in rows]
+    reports: list[tuple[ProgressUpdate, Unit | None, User | None]] = [(update, unit, by) for update, unit, by in rows]
     return ProgressPage(reports[:size], reports[size - 1][0].id if len(reports) > size else None)
 
 
