@@ -136,8 +136,7 @@ def given_by(origin: str) -> ColumnElement[bool]:
 
 class Assignment(Base):
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),
-                      Index("ix_assignments_deadline", "deadline", "id"))  # the registry's order (registry.SORTS)
+    __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)

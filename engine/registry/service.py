@@ -33,9 +33,7 @@ from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold
 
 SORTS = {
-    # NULLS LAST rather than "deadline IS NULL" first: PostgreSQL then walks ix_assignments_deadline
-    # in order and stops at a page, instead of sorting every row a department sees
-    "deadline": (Assignment.deadline.asc().nulls_last(), Assignment.id),
+    "deadline": (Assignment.deadline.is_(None), Assignment.deadline, Assignment.id),
     "-deadline": (Assignment.deadline.is_(None), Assignment.deadline.desc(), Assignment.id.desc()),
     "issued": (Directive.issued_on, Assignment.seq),
     "-issued": (Directive.issued_on.desc(), Assignment.seq),
