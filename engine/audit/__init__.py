@@ -10,8 +10,7 @@ from engine.audit.models import AuditEntry
 _INSERT = insert(AuditEntry.__table__)
 
 
-def record(
-    session: Session,
+def entry(
     action: str,
     object_type: str,
     object_id: object,
@@ -22,10 +21,10 @@ def record(
     comment: str | None = None,
     directive_id: int | None = None,
     assignment_id: int | None = None,
-) -> None:
-    """Append an entry within the session's transaction. It is written at once, in call order,
-    with a prebuilt INSERT rather than through the unit of work (every engine step writes one)."""
-    session.connection().execute(_INSERT, {
+) -> dict:
+    """The row of an entry made now; `record` writes it (an engine step writes its own
+    entry with the step's other writes, engine.runtime.persistence.write_step)."""
+    return {
         "at": clock.now(),
         "actor_id": getattr(actor, "id", None),
         "actor_name": getattr(actor, "username", None) or "system",
@@ -37,4 +36,15 @@ def record(
         "comment": comment,
         "directive_id": directive_id,
         "assignment_id": assignment_id,
-    })
+    }
+
+
+def record(session: Session, action: str, object_type: str, object_id: object, **details) -> None:
+    """Append an entry (`entry`'s arguments) within the session's transaction. It is written
+    at once, in call order, with a prebuilt INSERT rather than through the unit of work."""
+    write(session, entry(action, object_type, object_id, **details))
+
+
+def write(session: Session, row: dict) -> None:
+    """Append the entry `row` (made by `entry`)."""
+    session.connection().execute(_INSERT, row)

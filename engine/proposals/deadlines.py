@@ -1,8 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
-10/12/2023", "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025", "trong quý III/2025",
-"hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm
-2018" — but not a period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm
-2025")."""
+10/12/2023" (or "trước 10/12/2023"), "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025"
+(or "10.2014", or "trong tháng 6": the next June), "trong quý III/2025", "hằng tháng, trước ngày
+20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm 2018" — but not a
+period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
 import calendar
@@ -37,8 +37,10 @@ _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d
 _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 _NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
-_BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?ngay " + _DATE)   # "trước 14 giờ, ngày 5/12"
-_MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})\s*(?:/|nam)\s*(\d{4})")
+# "trước 14 giờ, ngày 5/12", also without "ngày": "báo cáo trước 30/6/2026"
+_BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?(?:ngay )?" + _DATE)
+# "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
+_MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")
@@ -57,7 +59,9 @@ def find_deadline(folded: str, reference: date) -> ProposedDeadline:
             if due is not None:
                 return ProposedDeadline(kind, due, phrase=m.group(0))
     if m := _period(_MONTH, folded):
-        month, year = int(m.group(1)), int(m.group(2))
+        month = int(m.group(1))
+        # without a year: the next such month from the directive's date
+        year = int(m.group(2)) if m.group(2) else reference.year + (month < reference.month)
         if 1 <= month <= 12:
             return ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
     if m := _period(_QUARTER, folded):

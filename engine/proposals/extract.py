@@ -1,7 +1,8 @@
 """Proposals from a directive's text, by rules a clerk would recognise:
 
 - a duty is a clause where a trigger ("giao", "giao trách nhiệm", "yêu cầu", "đề nghị", "chỉ
-  đạo", "phân công") is followed by the units that must act — the lead unit(s) — or where units
+  đạo", "phân công", "nhấn mạnh") is followed by the units that must act (but "…; chỉ đạo X …"
+  goes on with the duty before: X is whom it directs) — the lead unit(s) — or where units
   are followed by "chủ trì"; the units chained after "phối hợp (với)" coordinate;
 - a line naming only units ("1. Sở Tài chính:", "1.3. Giao UBND các phường, xã") heads the list
   items below it, each item a duty of those units; so does a numbered item with a duty of its
@@ -12,8 +13,15 @@
   soát các khoản sau:", whose items are parts of its duty); a list item of the heading's rank or
   higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
-  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …"); a topic before a duty is passed over ("Về việc …:
-  Giao Bộ …");
+  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
+  Công an tỉnh …", "Riêng UBND huyện X …", a time or a purpose first: "Trước ngày 25-10, UBND các
+  huyện …", "Để triển khai …, Bộ X phải …"),
+  also told passively ("… được yêu cầu khẩn trương …");
+  offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
+  và Chủ tịch UBND các huyện …");
+  a topic before a duty is passed over ("Về việc …: Giao Bộ …");
+- "Các địa phương liên quan" leading are the committees the text has named by name before
+  ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
@@ -21,14 +29,23 @@
   thiện trước ngày 20/7/2018");
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
+  9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
+  names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
+  part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
-("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued
-("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …"; what follows "Theo đó," is read), a
-decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the addressees after
-"Kính gửi:" and the distribution list ("Nơi nhận") are not duties."""
+("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
+held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
+họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
+nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
+addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a part "do Sở X
+chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
+lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
+that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
+it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
@@ -41,39 +58,55 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)", "a)" / "(a)", "-".
-_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)]|\(\d{1,2}\)"),
+# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
+_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
 _RANKS = [kind for kind, _ in _MARKERS]
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
-_NARRATIVE = re.compile(r"ngay \d{1,2}(?:/| thang )\d")
+# So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
 _RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
-             ("phan", "cong"))
+             ("phan", "cong"), ("nhan", "manh"))   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
-           "nguoi", "dung", "dau"}
+           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong"}   # also "Cục trưởng", "Chánh …", "Phó …"
+# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …".
+_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong"}
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
-_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"}
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
-_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"))
+_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
+            ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
+            # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
+            ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("de",))   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
+# A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
+# (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
+_SINGLING = {"rieng"}
+# The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
+_TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
+_SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
+# "chủ trì cuộc họp": presiding over a meeting, not leading a task.
+_MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
 _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
+_REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
@@ -82,6 +115,8 @@ _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi h
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
                          r"(?: \w+){0,3} sau):$")
+# "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
+_CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -119,6 +154,16 @@ class _Clause:
     leads: list[str]
     coordinating: list[str]
     lead_end: int = 0
+
+    def named_localities(self, localities: dict[str, None]) -> list[str]:
+        """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
+        ("… phối hợp UBND tỉnh Bình Định, Phú Yên …. Các địa phương liên quan tiếp tục rà soát"),
+        where it has named some."""
+        named = set(self.leads)
+        lead = [m for m in self.mentions if m.end <= self.lead_end and named.issuperset(m.codes)]
+        if localities and len(lead) == 1 and lead[0].local and lead[0].related:
+            return list(localities)
+        return self.leads
 
     def ends_with_leads(self) -> bool:
         """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of
@@ -160,14 +205,18 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals: list[Proposal] = []
     heading = _Heading()
     after_duty = addressees = False
+    localities: dict[str, None] = {}   # the committees named by name so far, in order
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
-        if folded.startswith("noi nhan"):
+        if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
-        heading.end_before(sentence)
+        heading = heading.end_before(sentence)
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
+        if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
+            heading, after_duty = _Heading(leads), False
+            continue
         if not addressees and (folded.startswith(_RECITALS) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
@@ -176,15 +225,20 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
             continue
         clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
-        if clauses and (leads := _heading_leads(sentence, folded, clauses)):
+        localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
+                                        for c in m.codes if matcher.is_locality(c)))
+        if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _INTRODUCES.search(folded.rstrip()) or (
+        if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or (
                 proposals and not sentence.opens_item and _is_closing(folded, clauses)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
-        found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference)
+        found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference, localities)
+        # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
+        # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
+        found = [p for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
         if found:
             proposals.extend(found)
             after_duty = True
@@ -227,34 +281,44 @@ def _past_topic(sentence: _Sentence) -> _Sentence:
 class _Heading:
     """The units the list items below a line do their duties for: "1.3. Giao UBND các phường,
     xã:" and its "-" items; or "(1) Bộ Y tế chỉ đạo …." and the "-" items that go on with Bộ Y
-    tế's duties. A list item of its rank or higher, or a line outside the list, ends it."""
+    tế's duties. A list item of its rank or higher, or a line outside the list, ends it; the
+    heading it was under (`outer`) is in force again."""
 
     leads: list[str] = field(default_factory=list)
     rank: int | None = None   # of the heading's own marker; None: every list item below
+    outer: _Heading | None = None
 
-    def end_before(self, sentence: _Sentence) -> None:
-        if sentence.rank is None or (sentence.opens_item and self.rank is not None and sentence.rank <= self.rank):
-            self.leads, self.rank = [], None
+    def end_before(self, sentence: _Sentence) -> _Heading:
+        """The heading in force for `sentence`."""
+        if sentence.rank is None:
+            return _Heading()
+        if sentence.opens_item and self.rank is not None and sentence.rank <= self.rank:
+            return (self.outer or _Heading()).end_before(sentence)
+        return self
 
     def after_item(self, sentence: _Sentence, leads: list[str]) -> _Heading:
         """A numbered item with a duty of its own heads the "-" items below it — unless it ends
         with ":" (they are parts of its duty, not duties of their own)."""
         if sentence.rank is None or sentence.rank == _RANKS.index("bullet") or sentence.item_goes_on:
             return self
-        return _Heading(leads, sentence.rank)
+        return _Heading(leads, sentence.rank, self)
 
 
 def _sentences(text: str):
-    """The sentences, wrapped lines joined, list items and sentences split."""
+    """The sentences, wrapped lines joined (not across a blank line), list items and sentences split."""
     pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
+    blank = False   # a blank line ends a paragraph: a title above "Ngày 9/11, UBND tỉnh …" is no part of it
     for line in text.splitlines():
         line = line.strip()
         if not line:
+            blank = True
             continue
-        if pieces and not _MARKER.match(line) and not pieces[-1][-1].endswith((".", ":", ";", "!", "?")):
+        if (pieces and not blank and not _MARKER.match(line)
+                and not pieces[-1][-1].endswith((".", ":", ";", "!", "?", "…"))):
             pieces[-1].append(line)
         else:
             pieces.append([line])
+        blank = False
     lines = [" ".join(p) for p in pieces]
     ranks = [_rank(line) for line in lines]
     for at, line in enumerate(lines):
@@ -309,15 +373,26 @@ def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
             return _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
-        if words[end:end + 2] == ["chu", "tri"]:
+        # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
+        passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
+        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
-        duty = words[end:end + 3] == ["co", "trach", "nhiem"] or words[end:end + 2] == ["co", "quan"]
-        if end < len(words) and (duty or words[end] not in _NOT_DUTY):
+        # "có trách nhiệm", and the passive "được yêu cầu / được giao …" are duties
+        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"])
+                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"]))
+        # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
+        reports = "vua" in words[end:end + _REPORT_REACH]
+        if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
             return codes, end
     return [], 0
+
+
+def _presides(words: list[str], at: int) -> bool:
+    """"… chủ trì cuộc họp / hội nghị / buổi làm việc": presiding over a meeting, not leading a task."""
+    return words[at:at + 2] == ["chu", "tri"] and bool(_MEETINGS & set(words[at + 2:at + 3]))
 
 
 def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None = None) -> bool:
@@ -325,20 +400,25 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     not part of a unit's name (`inside`: the positions of the units named)."""
     inside = inside or set()
     before = mention.start
-    while before > 0 and words[before - 1] in _TITLES and before - 1 not in inside:
+    while True:
+        # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
+        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
+            return True
+        if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
+            return False
         before -= 1
-    return any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS)
 
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
-    "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …" — but "Chủ tịch UBND tỉnh …"
-    is the issuer speaking."""
+    "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
+    Công an tỉnh …", "Riêng UBND huyện X …" — but "Chủ tịch UBND tỉnh …" is the issuer speaking."""
     allowed = _OFFICIALS | ({"chu", "tich"} if len(mention.codes) > 1 else set())
     before = words[:mention.start]
     while before and before[-1] in allowed:
         before.pop()
-    return not before or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
+    return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
+            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
@@ -352,20 +432,52 @@ def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list
     return []
 
 
-def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause]) -> list[str]:
+def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], matcher: UnitMatcher) -> list[str]:
     """The units a list item heads the items below it for: a line of units only ("1. Sở Tài
     chính:"); a line naming its units with words of their own, ending without a stop, above items
     of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
-    "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:"."""
+    "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:" (also named as
+    the bodies who "… thực hiện một số công việc sau:")."""
     if _is_heading(clauses):
         return clauses[0].leads
     if not clauses[0].leads:
-        return []
+        # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
+        return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []
     if sentence.heads_items:
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
         return clauses[0].leads
     return []
+
+
+def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]:
+    """A line outside the list, ending with ":", that tells units to do what the items below say
+    — "Ngày 9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện … :" (a
+    trigger names them, also in a narrative) or "Ban Chỉ huy …, Thủ trưởng các sở, ban, ngành,
+    Chủ tịch UBND các huyện … tập trung thực hiện một số công việc sau:" (every unit it names, but
+    the issuing committee). Its units are the leads of the items below."""
+    if not folded.endswith(":"):
+        return []
+    clause = _clause(text.split(";")[-1], matcher)
+    if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+        return clause.leads
+    return _told_units(clause, folded, matcher)
+
+
+def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
+    """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
+    công việc sau:" — every unit named, but the issuing committee and the related bodies."""
+    if not (_INTRODUCES.search(folded) and _CARRY_OUT.search(folded)):
+        return []
+    return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
+                              if not matcher.is_issuer(c)))
+
+
+def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
+    """"I. Phương hướng chung:" — a few words naming a part of the text, no duty."""
+    words = [w for c in clauses for w in c.words]
+    return (sentence.opens_item and sentence.text.rstrip().endswith(":") and len(words) <= _TITLE_WORDS
+            and not any(c.mentions for c in clauses))
 
 
 def _is_heading(clauses: list[_Clause]) -> bool:
@@ -392,7 +504,8 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
     return rest in _CLOSING
 
 
-def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date) -> list[Proposal]:
+def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,
+            localities: dict[str, None]) -> list[Proposal]:
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
     listing = objects = False
@@ -403,7 +516,9 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             listing = clause.only_units()
             continue
         listing = clause.ends_with_leads()
-        if clause.leads and not (objects and clause.opening_units()):
+        # "…; chỉ đạo Công an các huyện …" goes on with the duty before: they are whom it directs
+        directs = bool(groups) and clause.words[:2] == ["chi", "dao"]
+        if clause.leads and not (objects and clause.opening_units()) and not directs:
             groups.append([clause])
             objects = clause.ends_with_others()
         elif not groups:
@@ -413,7 +528,7 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
-        leads = list(dict.fromkeys(group[0].leads + extra.get(number, []))) or heading
+        leads = list(dict.fromkeys(group[0].named_localities(localities) + extra.get(number, []))) or heading
         if not leads:
             continue
         text = "; ".join(c.text.strip() for c in group)

@@ -3,19 +3,25 @@ written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by 
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
 các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
-huyện", "UBND, Công an các xã") or of a kind ("các sở, ban, ngành", "các cơ quan chuyên môn",
-"các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" — the tier right below the
-province) standing for every unit of it, and by "các" before the first words several units'
-names share ("các Ban QLDA …"). Compared folded (engine.text.fold)."""
+huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương") or of a kind ("các sở, ban, ngành",
+"các cơ quan chuyên môn", "các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" —
+the tier right below the province) standing for every unit of it, and by "các" before the first
+words several units' names share ("các Ban QLDA …"). A name is also read with commas written
+between its words ("Sở Lao động, Thương binh và Xã hội"), with a Latin eth for "Đ", or, before a
+separator, without its last word where that names one unit only ("Sở Giáo dục và Đào, …");
+committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); a
+sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh").
+Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.text import fold
 
 _TOKEN = re.compile(r"\w+|&|[,;:()]")
+_ETH = str.maketrans("Ðð", "Đđ")   # the Latin eth some pages type for "Đ": "Bộ Kế hoạch và Ðầu tư"
 _JOINING = {"va"}
 # Abbreviations as written (folded, "&" read as "và") → the words they stand for.
 _ABBREVIATIONS = {
@@ -31,6 +37,12 @@ _ABBREVIATIONS = {
     "vh tt va dl": "van hoa , the thao va du lich",
     "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
     "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
+    "bql": "ban quan ly", "bqlda": "ban quan ly du an",
+    # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
+    "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
+    "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",
+    "ld tb va xh": "lao dong thuong binh va xa hoi",
+    "vhtt va dl": "van hoa , the thao va du lich", "kh cn": "khoa hoc va cong nghe",
 }
 # The words naming a tier of local government after "UBND các …", and the unit kind of that tier.
 _TIERS = {
@@ -39,12 +51,18 @@ _TIERS = {
 }
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
-                     ("uy", "ban", "nhan", "dan"))   # without "các": only with two tiers or more
+                     ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
+                     ("cac",))   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 _LIST_HEADS = ("so", "ban", "bo")   # "các Sở: Tài chính, Xây dựng và …"
 _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …", "các Bộ, cơ quan: …"
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
+_COMMITTEE = ("uy", "ban", "nhan", "dan")
+_SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
+_LOCAL_KINDS = {"province", "district", "commune"}
+_SEPARATORS = {",", "va", ";", ":", "."}
+_TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
 
@@ -62,10 +80,17 @@ class Mention:
     end: int
     codes: tuple[str, ...]
     related: bool = False   # "các sở, ngành liên quan": every unit of a kind, as far as it is concerned
+    local: bool = False     # "các địa phương (liên quan)": the local governments
+    by_name: bool = False   # each unit named by its own name ("UBND tỉnh Bình Định, Phú Yên")
 
 
 def _phrase(words: str) -> tuple[str, ...]:
     return tuple(words.split())
+
+
+def _bare(words) -> tuple[str, ...]:
+    """A name's words without the commas written between them."""
+    return tuple(w for w in words if w != ",")
 
 
 _LOCAL = "local"   # "các địa phương": the local governments right below the province (districts, or communes)
@@ -74,6 +99,8 @@ _LOCAL = "local"   # "các địa phương": the local governments right below t
 # Bộ" — the ministries. Longest first.
 _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
+    # also going on after another collective name: "các địa phương, sở, ngành liên quan"
+    ("so , ban , nganh", "department"), ("so , nganh", "department"), ("so , ban nganh", "department"),
     ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
@@ -87,7 +114,7 @@ for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS
 def tokens(text: str) -> tuple[list[str], list[bool]]:
     """Folded words with abbreviations expanded ("&" as "va"), and whether each was written
     in capitals (a code or initials are recognised only then)."""
-    raw = _TOKEN.findall(text)
+    raw = _TOKEN.findall(text.translate(_ETH))
     words = ["va" if t == "&" else fold(t) for t in raw]
     capitals = [t.isupper() and len(t) > 1 for t in raw]
     out: list[str] = []
@@ -140,13 +167,19 @@ class UnitMatcher:
         self.units = {u.code: u for u in units}
         self._names: dict[tuple[str, ...], str | None] = {}
         self._capitals: dict[str, str | None] = {}
+        self._truncated: dict[tuple[str, ...], str | None] = {}
+        self._words = {code: _bare(tokens(unit.name)[0]) for code, unit in self.units.items()}
         for unit in self.units.values():
-            name = tuple(tokens(unit.name)[0])
+            name = self._words[unit.code]
             self._add(self._names, name, unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
+            if len(name) > _TRUNCATED_MIN:
+                self._add(self._truncated, name[:-1], unit.code)
             self._add(self._capitals, initials(unit.name), unit.code)
+        self._firsts = {key[0] for key in self._names} | {key[0] for key in self._truncated}
+        self._longest = max((len(key) for key in self._names), default=0)
         for unit in self.units.values():   # a code wins over another unit's initials
             self._capitals["".join(tokens(unit.code)[0])] = unit.code
         by_kind: dict[str, list[str]] = {}
@@ -163,6 +196,18 @@ class UnitMatcher:
                 for end in range(2, min(len(name), _MAX_KEY)):
                     self._shared.setdefault(name[:end], []).append(unit.code)
 
+    def is_locality(self, code: str) -> bool:
+        """A People's Committee named by its own name ("UBND tỉnh Phú Yên", "UBND huyện Gio Linh"),
+        not the province's own "UBND tỉnh"."""
+        unit = self.units.get(code)
+        return (unit is not None and unit.kind in _LOCAL_KINDS and len(self._words[code]) > len(_COMMITTEE) + 1
+                and self._words[code][:len(_COMMITTEE)] == _COMMITTEE)
+
+    def is_issuer(self, code: str) -> bool:
+        """The province's own committee, named without a name of its own ("UBND tỉnh")."""
+        words = self._words.get(code, ())
+        return words[:len(_COMMITTEE)] == _COMMITTEE and not self.is_locality(code)
+
     @staticmethod
     def _add(keys: dict, key, code: str) -> None:
         """Two units with one name (or initials) are ambiguous: that key names neither."""
@@ -174,7 +219,7 @@ class UnitMatcher:
         i = 0
         while i < len(words):
             mention = (self._collective(words, i) or self._list(words, i) or self._kind_name(words, i)
-                       or self._plural(words, i) or self._name(words, i) or self._capital(words, capitals, i))
+                       or self._plural(words, i) or self._named(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
                 continue
@@ -183,11 +228,57 @@ class UnitMatcher:
         return found
 
     def _name(self, words: list[str], i: int) -> Mention | None:
-        for end in range(min(len(words), i + _MAX_KEY), i, -1):
-            code = self._names.get(tuple(words[i:end]))
+        """A unit's name, also with commas written between its words ("Sở Lao động, Thương binh và
+        Xã hội" for "Sở Lao động - Thương binh và Xã hội") or its last word left out before a
+        separator ("Sở Giáo dục và Đào, Sở Y tế …") where that names one unit only."""
+        if words[i] not in self._firsts:
+            return None
+        bare: list[str] = []   # the words from i without commas, and where each ends
+        ends: list[int] = []
+        for at in range(i, min(len(words), i + _MAX_KEY)):
+            if words[at] != ",":
+                bare.append(words[at])
+                ends.append(at + 1)
+                if len(bare) == self._longest:
+                    break
+        for n in range(len(bare), 0, -1):
+            key, end = tuple(bare[:n]), ends[n - 1]
+            code = self._names.get(key)
+            if code is None and (end == len(words) or words[end] in _SEPARATORS) and key not in self._names:
+                code = self._truncated.get(key)
             if code:
                 return Mention(i, end, (code,))
         return None
+
+    def _sector(self, words: list[str], i: int) -> Mention | None:
+        """"ngành Thuế tỉnh", "ngành Y tế": the sector for the body that heads it ("Cục Thuế tỉnh",
+        "Sở Y tế")."""
+        if words[i] != "nganh" or i + 1 >= len(words):
+            return None
+        for head in _SECTOR_HEADS:
+            named = self._name([head, *words[i + 1:i + _MAX_KEY]], 0)
+            if named is not None and named.end > 1:
+                return Mention(i, i + named.end, named.codes)
+        return None
+
+    def _same_head(self, words: list[str], mention: Mention) -> Mention:
+        """"UBND tỉnh Bình Định, Phú Yên", "UBND huyện Đakrông và Hải Lăng": committees of one tier
+        named after the first one's head."""
+        if len(mention.codes) != 1 or not self.is_locality(mention.codes[0]):
+            return mention
+        head = self._words[mention.codes[0]][:len(_COMMITTEE) + 1]
+        codes, end = list(mention.codes), mention.end
+        while end + 1 < len(words) and words[end] in {",", "va"}:
+            named = self._name([*head, *words[end + 1:end + 1 + _MAX_KEY]], 0)
+            if named is None or named.end <= len(head) or not self.is_locality(named.codes[0]):
+                break
+            codes.extend(named.codes)
+            end += 1 + named.end - len(head)
+        return replace(mention, end=end, codes=tuple(dict.fromkeys(codes)))
+
+    def _named(self, words: list[str], i: int) -> Mention | None:
+        mention = self._name(words, i) or self._sector(words, i)
+        return replace(self._same_head(words, mention), by_name=True) if mention else None
 
     def _capital(self, words: list[str], capitals: list[bool], i: int) -> Mention | None:
         if not capitals[i]:
@@ -202,6 +293,10 @@ class UnitMatcher:
         head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
         if head is None:
             return None
+        if head[0] == "uy" and words[i + len(head) - 1:i + len(head) + 2] == ["cac", "dia", "phuong"]:
+            # "UBND các địa phương": the committees of the tier right below the province
+            local = self._kind_name(words, i + len(head) - 1)
+            return replace(local, start=i) if local else None
         j, kinds = i + len(head) + _shared_tier(words, i + len(head)), []
         if j > i + len(head):
             head = (*head, "cac")
@@ -243,11 +338,12 @@ class UnitMatcher:
         for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase:
-                if kind == _LOCAL:
+                local = kind == _LOCAL
+                if local:
                     kind = "district" if "district" in self._by_kind else "commune"
                 codes = self._by_kind.get(kind, ())
                 related = _related_end(words, end)
-                return Mention(i, related or end, codes, related=bool(related)) if codes else None
+                return Mention(i, related or end, codes, related=bool(related), local=local) if codes else None
         return None
 
     def _list(self, words: list[str], i: int) -> Mention | None:

@@ -131,15 +131,16 @@ class Runtime:
                 task.data["completed_by"] = user.username
                 task.run()
 
-            def record_completion() -> None:
+            def completion_entry() -> dict:
                 # Closed after the run, so that no query of the run autoflushes it before the
                 # save writes it (with the other items this step closes).
                 item.status, item.completed_at, item.completed_by = WorkItemStatus.COMPLETED, clock.now(), user.id
-                audit.record(session, "work_item.completed", "work_item", item.id, actor=user,
-                             before={"status": WorkItemStatus.READY}, after={"element": item.element_id, "data": clean},
-                             directive_id=item.directive_id, assignment_id=item.assignment_id)
+                return audit.entry("work_item.completed", "work_item", item.id, actor=user,
+                                   before={"status": WorkItemStatus.READY},
+                                   after={"element": item.element_id, "data": clean},
+                                   directive_id=item.directive_id, assignment_id=item.assignment_id)
 
-            self._step(session, instance, compiled, workflow, user, action=run_user_task, record=record_completion,
+            self._step(session, instance, compiled, workflow, user, action=run_user_task, record=completion_entry,
                        open_items=open_items)
             return item
 
@@ -274,7 +275,7 @@ class Runtime:
         return self._load(session, instance)[1]
 
     def admin_step(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, actor: User,
-                   action, record: Callable[[], None] | None = None) -> None:
+                   action, record: Callable[[], dict] | None = None) -> None:
         """An administrator's change of `workflow` (loaded by workflow_of under the lock) as one
         step: the engine runs on from it, the work items follow, the state is saved."""
         self._step(session, instance, self.cache.by_id(session, instance.bundle_id), workflow, actor,
@@ -401,12 +402,12 @@ class Runtime:
         return compiled, workflow
 
     def _step(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
-              workflow: BpmnWorkflow, actor: User | None, action, record: Callable[[], None] | None = None,
+              workflow: BpmnWorkflow, actor: User | None, action, record: Callable[[], dict] | None = None,
               open_items: list[WorkItem] | None = None) -> None:
-        """Run `action` and the engine steps, then save. `record` writes the step's audit entry
-        after the run (so that it follows what the run recorded) and before the save.
-        `open_items`: the instance's ready work items (the caller may have closed some of them
-        in memory, as `complete` does), when the caller read them under the lock."""
+        """Run `action` and the engine steps, then save. `record` makes the step's audit entry
+        (audit.entry) after the run (so that it follows what the run recorded); the save writes
+        it. `open_items`: the instance's ready work items (the caller may have closed some of
+        them in memory, as `complete` does), when the caller read them under the lock."""
         started = time.perf_counter()
         ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
         tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.lazily_from_db(session)),
@@ -414,13 +415,7 @@ class Runtime:
         try:
             with step_budget(self.limits, HELPERS):
                 self._run(session, instance, workflow, action)
-                if record is not None:
-                    record()
-                try:
-                    self._save(session, instance, compiled, workflow, open_items)
-                except (sandbox.ScriptFailed, WorkflowException) as exc:  # a due date, unit or template
-                    self._record_incident(session, instance, workflow, exc)
-                    self._save(session, instance, compiled, workflow, open_items, sync=False)
+                self._save(session, instance, compiled, workflow, open_items, record() if record else None)
         finally:
             current_settings.reset(tokens[2])
             current_calendar.reset(tokens[1])
@@ -442,27 +437,35 @@ class Runtime:
             self._record_incident(session, instance, workflow, exc)
 
     def _save(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
-              workflow: BpmnWorkflow, open_items: list[WorkItem] | None = None, sync: bool = True) -> None:
-        """`sync=False`: the work items could not be built (an incident says why); they are
-        when the incident is retried."""
+              workflow: BpmnWorkflow, open_items: list[WorkItem] | None, entry: dict | None) -> None:
+        """Close the stored items whose task is no longer ready (or that the caller closed, as
+        `complete` does), add one for each newly ready user task, and save the state, with
+        `entry` (the step's audit entry). New items that cannot be built (a due date, unit or
+        template fails) become an incident and are added when it is retried."""
+        ready = {str(t.id): t for t in spiff.ready_user_tasks(workflow)}
+        with session.no_autoflush:  # the step writes the work items itself
+            stored = persistence.open_items(session, instance.id) if open_items is None else open_items
+            closing = self._closing(workflow, stored, ready)
+            known = {item.task_id for item in stored}
+            try:
+                adding = [self._new_work_item(session, instance, compiled, task)
+                          for task_id, task in ready.items() if task_id not in known]
+            except (sandbox.ScriptFailed, WorkflowException) as exc:
+                self._record_incident(session, instance, workflow, exc)
+                adding = []
         status = instance.status if instance.status == InstanceStatus.ERROR \
             else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
-        if sync:
-            with session.no_autoflush:  # the sync writes the work items itself
-                self._sync_work_items(session, instance, compiled, workflow, open_items)
         prune(workflow)
-        persistence.save_instance(session, instance, state=dump_state(workflow), status=status,
-                                  next_timer_due=None if status == InstanceStatus.COMPLETED
-                                  else next_timer_due(workflow),
-                                  updated_at=clock.now())
+        persistence.write_step(session, instance, entry=entry, closing=closing, adding=adding,
+                               state=dump_state(workflow), status=status,
+                               next_timer_due=None if status == InstanceStatus.COMPLETED else next_timer_due(workflow),
+                               updated_at=clock.now())
         session.flush()  # what the run's operators left pending: its errors belong to the step
 
-    def _sync_work_items(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
-                         workflow: BpmnWorkflow, open_items: list[WorkItem] | None) -> None:
-        """Close the stored items whose task is no longer ready (or that the caller closed, as
-        `complete` does) and add one for each newly ready user task."""
-        ready = {str(t.id): t for t in spiff.ready_user_tasks(workflow)}
-        stored = persistence.open_items(session, instance.id) if open_items is None else open_items
+    @staticmethod
+    def _closing(workflow: BpmnWorkflow, stored: list[WorkItem], ready: dict) -> list[WorkItem]:
+        """The items of `stored` this step closes: those the caller closed, and the ready ones
+        whose task is no longer ready (closed here)."""
         closing = []
         for item in stored:
             if item.status == WorkItemStatus.READY and item.task_id not in ready:
@@ -472,10 +475,7 @@ class Runtime:
                 item.completed_at = clock.now()
             if item.status != WorkItemStatus.READY:
                 closing.append(item)
-        persistence.close_work_items(session, closing)
-        known = {item.task_id for item in stored}
-        persistence.add_work_items(session, [self._new_work_item(session, instance, compiled, task)
-                                             for task_id, task in ready.items() if task_id not in known])
+        return closing
 
     def _new_work_item(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
                        task) -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from engine import audit
 from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, ProgressUpdate
+from engine.runtime import persistence
 from engine.runtime.models import WorkflowInstance, WorkItem
 from tests.engine.conftest import open_assignment
 
@@ -33,14 +33,14 @@ def snapshot(engine, handle: WorkItem) -> dict:
 
 
 def crash_when_work_item_audited(monkeypatch):
-    real = audit.record
+    real = persistence.write_step
 
-    def record(session, action, *args, **kwargs):
-        if action == "work_item.completed":  # the last write of Runtime.complete, after the step
+    def write_step(session, instance, *, entry, **kwargs):
+        real(session, instance, entry=entry, **kwargs)
+        if entry and entry["action"] == "work_item.completed":  # the step's last write (with its audit entry) ran
             raise Crash("disk full")
-        return real(session, action, *args, **kwargs)
 
-    monkeypatch.setattr(audit, "record", record)
+    monkeypatch.setattr(persistence, "write_step", write_step)
 
 
 def crash_before_commit(engine):

@@ -59,6 +59,7 @@ def test_a_conclusion_notice_gives_its_four_tasks_and_nothing_from_recitals_or_t
     ("Đề nghị Giám đốc Sở Tài nguyên & Môi trường rà soát hồ sơ.", ["STNMT"], []),
     ("SO TAI CHINH chu tri, phoi hop SO XAY DUNG kiem tra.", ["STC"], ["SXD"]),
     ("Yêu cầu SNNMT báo cáo kết quả.", ["SNNMT"], []),
+    ("Giao Sở TN-MT chủ trì, phối hợp Sở KH-ĐT rà soát.", ["STNMT"], ["SKHDT"]),
     ("Giao các Sở: Tài chính, Xây dựng và Kế hoạch và Đầu tư phối hợp kiểm tra.", ["STC", "SXD", "SKHDT"], []),
     ("Giao UBND các huyện, thị xã, thành phố triển khai thực hiện.", ["H-A", "TX-B"], []),
     ("UBND các xã, phường tổ chức tuyên truyền.", ["P-D", "X-C"], []),
@@ -249,12 +250,132 @@ def test_a_duty_after_a_recital_and_after_a_narrative_of_what_was_issued():
     assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
 
 
+def test_a_meeting_told_of_or_presided_over_is_no_duty():
+    assert propose("Sáng 12-3, Giám đốc Sở Tài chính chủ trì hội nghị sơ kết công tác quý I. Sở Xây dựng chủ trì "
+                   "buổi làm việc với nhà đầu tư.", UNITS, TODAY).proposals == []
+    assert one("Sở Xây dựng chủ trì kiểm tra các công trình.").lead_units == ["SXD"]
+
+
+def test_offices_before_units_in_a_list_of_leads_and_an_abbreviated_board_after_an_opening():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CTK", "Cục Thống kê tỉnh", "agency"),
+                         UnitRef("QLDA-GT", "Ban Quản lý dự án các công trình giao thông", "board")])
+    [found] = propose("Giao Cục trưởng Cục Thống kê tỉnh, Phó Trưởng ban Chỉ đạo tổng điều tra chỉ đạo các tổ "
+                      "điều tra.", units, TODAY).proposals
+    assert found.lead_units == ["CTK"]
+    found = one("Đề nghị Giám đốc Sở Tài chính, Giám đốc Sở Xây dựng và Chủ tịch UBND các huyện, thị xã phối hợp "
+                "chỉ đạo các đơn vị trực thuộc.")
+    assert found.lead_units == ["STC", "SXD", "H-A", "TX-B"]
+    [found] = propose("Cùng với đó, BQL dự án các công trình giao thông khẩn trương hoàn chỉnh hồ sơ hoàn công.",
+                      units, TODAY).proposals
+    assert found.lead_units == ["QLDA-GT"]
+
+
+WITH_LABOUR = UnitMatcher([*UNITS.units.values(), UnitRef("SLD", "Sở Lao động - Thương binh và Xã hội", "department"),
+                           UnitRef("H-E", "UBND huyện Châu Thành", "district")])
+
+
+def test_names_with_commas_between_their_words_or_without_their_last_word():
+    [found] = propose("UBND tỉnh giao Sở Lao động, Thương binh và Xã hội hướng dẫn các huyện.", WITH_LABOUR,
+                      TODAY).proposals
+    assert found.lead_units == ["SLD"]
+    assert one("Giao Sở Tài nguyên và Môi, Sở Xây dựng kiểm tra hiện trạng.").lead_units == ["STNMT", "SXD"]
+    # not where the shortened name runs on into other words
+    assert propose("Giao Sở Tài nguyên và Môi kiểm tra hiện trạng.", UNITS, TODAY).proposals == []
+
+
+def test_committees_named_after_one_head_and_the_related_localities_are_those_named():
+    text = ("Giao Sở Xây dựng chủ trì, phối hợp UBND huyện An Phú, Châu Thành kiểm tra tuyến đường. "
+            "Các địa phương liên quan rà soát từng vị trí lấn chiếm.")
+    assert [(p.lead_units, p.coordinating_units) for p in propose(text, WITH_LABOUR, TODAY).proposals] == [
+        (["SXD"], ["H-A", "H-E"]), (["H-A", "H-E"], [])]
+    [found] = propose("Các địa phương liên quan rà soát từng vị trí lấn chiếm.", WITH_LABOUR, TODAY).proposals
+    assert sorted(found.lead_units) == ["H-A", "H-E", "TX-B"]
+
+
+def test_a_latin_eth_for_d_a_bare_tier_and_a_tier_after_an_adverb():
+    assert one("Giao Sở Kế hoạch và Ðầu tư rà soát danh mục.").lead_units == ["SKHDT"]
+    assert one("Các huyện tổ chức di dời dân khỏi vùng nguy hiểm.").lead_units == ["H-A", "TX-B"]
+    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.").lead_units == ["H-A", "TX-B"]
+    assert one("Bên cạnh đó, hằng quý, các xã, phường báo cáo tiến độ.").lead_units == ["P-D", "X-C"]
+
+
+def test_items_told_in_a_narrative_a_dashed_marker_and_the_signature():
+    text = ("Chủ động phòng, chống dịch\n\n"
+            "Ngày 5/3, UBND tỉnh ban hành văn bản yêu cầu Sở Tài chính, UBND các huyện, thị xã thực hiện các việc:\n"
+            "1. Rà soát kinh phí dự phòng.\n2. Báo cáo kết quả trước ngày 20/3/2026.")
+    assert summary(text) == [(["STC", "H-A", "TX-B"], [], deadlines.NONE, None),
+                             (["STC", "H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 20))]
+    text = ("UBND tỉnh chỉ đạo:\n1- Sở Xây dựng kiểm tra nhà tạm;\n"
+            "2- Các huyện di dời dân, xong trước 14 giờ ngày 17-02-2026.\nTM. ỦY BAN NHÂN DÂN TỈNH\nKT. CHỦ TỊCH")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 2, 17))]
+
+
+def test_units_told_to_carry_out_the_items_below_head_them_but_the_issuer_does_not():
+    text = ("Ban Chỉ đạo tỉnh, Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện, thị xã tập trung thực hiện một "
+            "số công việc sau:\n- Tổng kết công tác năm 2025 trước ngày 20/4/2026.")
+    assert summary(text) == [([*DEPARTMENTS, "H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 4, 20))]
+    text = ("I. Nhiệm vụ chung\nThủ trưởng các sở, ban, ngành tập trung thực hiện một số công việc sau:\n"
+            "- Rà soát phương án.")
+    assert summary(text) == [(DEPARTMENTS, [], deadlines.NONE, None)]
+    assert propose("UBND tỉnh có ý kiến như sau:\n- Rà soát hồ sơ dự án.", UNITS, TODAY).proposals == []
+    # the line's heading is in force again after an item that headed items of its own
+    text = ("UBND tỉnh yêu cầu Sở Tài chính thực hiện các nội dung sau:\nI. Phương hướng chung:\n"
+            "1. Rà soát dự toán.\n- Lập danh mục.\n2. Báo cáo kết quả.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["STC"]]
+
+
+def test_a_unit_that_leads_a_part_told_of_or_that_has_just_written_leads_no_duty():
+    assert one("Sở Tài chính làm đầu mối, phối hợp các sở xây dựng các đề án nhánh, gồm: đề án A do Sở Xây dựng chủ "
+               "trì.").lead_units == ["STC"]
+    assert propose("Sở Xây dựng Bình Minh vừa có văn bản về việc bổ sung quy hoạch.", UNITS, TODAY).proposals == []
+    assert one("Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở Xây dựng kiểm tra.").lead_units == ["SXD"]
+
+
+def test_a_subject_after_an_opening_and_a_time_singled_out_or_told_passively():
+    found = one("Theo đó, trong thời gian từ đầu tháng 3 tới ngày 15/4/2026, Sở Xây dựng bố trí lực lượng kiểm tra.")
+    assert (found.lead_units, found.deadline.kind) == (["SXD"], deadlines.NONE)   # a span, not a deadline
+    assert one("Riêng UBND huyện An Phú khẩn trương hoàn thiện hồ sơ.").lead_units == ["H-A"]
+    # not a tier singled out: that tells of a target
+    assert propose("Riêng các xã nông thôn mới đạt tối thiểu 85% dân số tham gia.", UNITS, TODAY).proposals == []
+    assert one("Sở Tài chính, Sở Xây dựng được yêu cầu khẩn trương rà soát.").lead_units == ["STC", "SXD"]
+
+
+def test_the_issuing_committee_alone_leads_no_task_and_a_time_may_come_before_the_subject():
+    assert propose("Ông A đề nghị Chủ tịch UBND tỉnh thụ lý, giải quyết khiếu nại tiếp theo.\n"
+                   "UBND tỉnh triển khai công tác rà soát hộ nghèo năm 2026", UNITS, TODAY).proposals == []
+    found = one("Trước ngày 25-10, UBND các huyện, thị xã phải báo cáo sơ bộ kết quả rà soát.")
+    assert (found.lead_units, found.deadline.due) == (["H-A", "TX-B"], date(2026, 10, 25))
+    assert one("Hằng quý, Sở Tài chính báo cáo tiến độ giải ngân.").lead_units == ["STC"]
+    assert sorted(one("Yêu cầu các địa phương, sở, ngành liên quan rà soát hộ nghèo.").lead_units) == \
+        sorted(["H-A", "TX-B", *DEPARTMENTS])
+
+
+def test_chỉ_đạo_names_its_units_a_sector_its_body_and_a_purpose_may_come_before_the_subject():
+    assert one("UBND tỉnh chỉ đạo Sở Xây dựng kiểm tra các công trình.").lead_units == ["SXD"]
+    assert one("Chủ tịch UBND tỉnh nhấn mạnh Sở Tài chính phải đôn đốc các khoản thu.").lead_units == ["STC"]
+    assert one("Chủ tịch UBND tỉnh chỉ đạo ngành Tài chính tập trung thu ngân sách.").lead_units == ["STC"]
+    assert one("Để triển khai kế hoạch năm 2026, Sở Xây dựng phải xây dựng tiêu chí.").lead_units == ["SXD"]
+    # "…; chỉ đạo X …" goes on with the duty before: X is whom it directs
+    found = one("Sở Tài chính bố trí lực lượng kiểm tra; chỉ đạo UBND các xã, phường phối hợp rà soát.")
+    assert found.lead_units == ["STC"]
+
+
+def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
+    text = "Sở Tài chính rà soát các khoản chi…\nSở Xây dựng kiểm tra các công trình."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
 @pytest.mark.parametrize("phrase, kind, due, extra", [
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
     ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
     ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
+    ("bàn giao mặt bằng trong tháng 9.2026", deadlines.WITHIN_MONTH, date(2026, 9, 30), None),
+    ("hoàn thành trong tháng 6", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
+    ("hoàn thành trong tháng 1", deadlines.WITHIN_MONTH, date(2027, 1, 31), None),
+    ("báo cáo UBND tỉnh trước 30/6/2026", deadlines.BEFORE, date(2026, 6, 30), None),
     ("hoàn thành trong quý III/2026", deadlines.WITHIN_QUARTER, date(2026, 9, 30), None),
     ("hoàn thành trong quý 1 năm 2027", deadlines.WITHIN_QUARTER, date(2027, 3, 31), None),
     ("đảm bảo hoàn thành công trình trong năm 2026", deadlines.WITHIN_YEAR, date(2026, 12, 31), None),

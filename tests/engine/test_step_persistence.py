@@ -7,13 +7,17 @@ import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 import engine.db as db_module
+from bench.step_cost import SUBMISSION
+from bench.world import make_world, start_bench_instances
+from engine import audit
+from engine.audit.models import AuditEntry
 from engine.db import Database
 from engine.errors import Conflict
 from engine.runtime import persistence
-from engine.runtime.models import WorkflowInstance
+from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.working_days import WorkingCalendar
 from engine.working_days.models import CalendarOverride
 from tests.conftest import PG_URL
@@ -35,11 +39,13 @@ def test_a_stale_version_is_refused_and_nothing_is_written(loaded, org_tree):
     engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, org_tree["stc"])
     with pytest.raises(Conflict, match="at the same moment"), engine.db.session() as s:
         s.add(stale)  # the copy read before that step: its version is behind
-        persistence.save_instance(s, stale, state="{}", status="running", next_timer_due=None,
-                                  updated_at=datetime(2026, 2, 12, tzinfo=UTC))
+        entry = audit.entry("probe.stale", "workflow_instance", stale.id)  # written with the row, or not at all
+        persistence.write_step(s, stale, entry=entry, closing=[], adding=[], state="{}", status="running",
+                               next_timer_due=None, updated_at=datetime(2026, 2, 12, tzinfo=UTC))
     with engine.db.session() as s:
         row = s.get(WorkflowInstance, handle.instance_id)
         assert row.version == version + 1 and row.state != state and row.state != "{}"
+        assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "probe.stale")) is None
 
 
 def test_a_step_reads_the_calendar_revision_with_its_lock(loaded, org_tree):
@@ -129,7 +135,32 @@ def test_a_completed_item_keeps_no_draft_and_is_written_once(loaded, org_tree):
     engine.runtime.save_draft(handle.id, {"note": "viết dở"}, org_tree["stc"])
     seen = statements_of(engine.db)
     engine.runtime.complete(handle.id, {"action": "update", "progress": "in_progress"}, org_tree["stc"])
-    assert len([s for s in seen if s.startswith("UPDATE work_items")]) == 1
+    assert len([s for s in seen if "UPDATE work_items" in s]) == 1
     with engine.db.session() as s:
         row = s.execute(text("SELECT status, draft IS NULL FROM work_items WHERE id = :id"), {"id": handle.id}).one()
     assert tuple(row) == ("completed", True)
+
+
+
+
+def test_the_benchmarked_step_is_five_round_trips_on_postgresql(database_url):
+    """`python -m bench --only step`'s step, caches warm: BEGIN, the lock, the open work items,
+    the writes in one statement, COMMIT (issue #20). SQLite has no round trips: its writes stay
+    one statement per kind (BEGIN IMMEDIATE, the lock, the items, 4 writes; then the commit)."""
+    world = make_world(database_url)
+    try:
+        first, second = start_bench_instances(world, 2)
+        with world.engine.db.session() as s:
+            items = dict(s.execute(select(WorkItem.instance_id, WorkItem.id).where(WorkItem.status == "ready")).all())
+        world.engine.runtime.complete(items[first], SUBMISSION, world.officer)  # the caches fill
+        seen = statements_of(world.engine.db)
+        commits: list[object] = []
+        event.listen(world.engine.db.engine, "commit", commits.append)
+        world.engine.runtime.complete(items[second], SUBMISSION, world.officer)
+        if world.engine.db.is_sqlite:
+            assert len(seen) <= 7 and len(commits) == 1, seen
+        else:  # psycopg sends BEGIN before the first statement: one round trip of its own
+            assert len(seen) + 1 + len(commits) <= 5, seen
+            assert [s.split()[0] for s in seen] == ["SELECT", "SELECT", "WITH"]
+    finally:
+        world.engine.close()
