@@ -1,7 +1,15 @@
-"""`python -m bench.timers`: how late timers fire under load. N instances wait on date
-timers falling due within one minute; the embedded scheduler (engine.scheduler) ticks every
-`--interval` seconds on the wall clock; each instance's lateness is the moment its step ran
-(the row's updated_at) minus its due time. Target: every timer within one interval.
+"""`python -m bench.timers`: how late timers fire under load, and how fast a burst is fired.
+
+`--mode lateness` (the default): N instances wait on date timers falling due within one
+minute; the embedded scheduler (engine.scheduler) ticks every `--interval` seconds on the wall
+clock; each instance's lateness is the moment its step ran (the row's updated_at) minus its due
+time. Target: every timer within one interval.
+
+`--mode burst` / `--mode catch-up` (bench/timers/drain.py): N assignments of the shipped
+processes all due on the same urging timer, fired by `--schedulers` real `dondoc scheduler`
+processes, a minute late (burst, 10,000 by default) or a week late (catch-up after an outage,
+100,000 by default); the time until all fired, and whether each fired exactly once.
+`--quick`: small sizes that run in seconds.
 
 SQLite by default; PostgreSQL when DONDOC_BENCH_DATABASE_URL is set.
 """
@@ -19,6 +27,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bench import loops
+from bench.timers import drain
 from bench.world import START, database_url, make_world
 from engine import clock
 from engine.runtime.models import WorkflowInstance
@@ -26,6 +36,8 @@ from engine.scheduler.service import Scheduler
 
 PROCESSES = Path(__file__).with_name("processes")
 LEAD = 20  # seconds between the end of set-up and the first due timer
+DEFAULTS = {"lateness": 2000, "burst": 10_000, "catch-up": 100_000}
+QUICK = {"lateness": 50, "burst": 60, "catch-up": 100}
 
 
 class OffsetClock(clock.Clock):
@@ -40,10 +52,17 @@ class OffsetClock(clock.Clock):
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.timers", description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", type=int, default=2000)
+    parser.add_argument("--mode", choices=("lateness", "burst", "catch-up"), default="lateness")
+    parser.add_argument("--instances", type=int, help="timers (lateness 2,000, burst 10,000, catch-up 100,000)")
+    parser.add_argument("--schedulers", type=int, default=2, help="burst and catch-up: scheduler processes")
     parser.add_argument("--spread", type=float, default=60, help="seconds over which the timers fall due")
-    parser.add_argument("--interval", type=float, default=5, help="scheduler interval, seconds")
+    parser.add_argument("--interval", type=float, help="scheduler interval, seconds (5; --quick: 1)")
+    parser.add_argument("--quick", action="store_true", help="small sizes: check that the benchmark runs")
     args = parser.parse_args()
+    args.instances = args.instances or (QUICK if args.quick else DEFAULTS)[args.mode]
+    args.interval = args.interval or (1 if args.quick else 5)
+    if args.mode != "lateness":
+        return main_drain(args)
     logging.basicConfig(level=logging.ERROR)  # APScheduler warns of every tick skipped while one runs
     backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
     print(f"timer lateness on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -56,6 +75,19 @@ def main() -> None:
         finally:
             world.engine.close()
     report(lateness, args.interval)
+
+
+def main_drain(args: argparse.Namespace) -> None:
+    backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
+    print(f"timers {args.mode} on {backend}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"load {os.getloadavg()[0]:.1f}")
+    with database_url() as url:
+        world = make_world(url, ruleset=loops.RULESET, processes_dir=loops.PROCESSES)
+        try:
+            drained = drain.run(world, url, args.instances, args.mode, args.schedulers, args.interval)
+        finally:
+            world.engine.close()
+    drain.report(args.mode, drained, args.schedulers, args.interval)
 
 
 def run(world, count: int, spread: float, interval: float) -> list[float]:

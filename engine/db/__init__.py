@@ -147,6 +147,12 @@ class Database:
             query = _for_update(query, skip_locked)
         return session.execute(query, params).one_or_none()
 
+    def lock_all(self, session: Session, query: Select, params: dict, *, skip_locked: bool = False) -> list[Row]:
+        """`lock` for a query of several rows (a batch of due timers), each locked."""
+        if not self.is_sqlite:
+            query = _for_update(query, skip_locked)
+        return list(session.execute(query, params))
+
     def create_all(self) -> None:
         """Create every table of the metadata (all of them once engine.features.discover ran)."""
         Base.metadata.create_all(self.engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -87,7 +87,11 @@ def end_of_week(moment: datetime) -> datetime:
     return datetime.combine(sunday, time(23, 59, 59), tzinfo=clock.VN_TZ)
 
 
-def _filtered(query: Select, q: InboxQuery) -> Select:
+def _filtered(query: Select, q: InboxQuery, *, joined: bool = True) -> Select:
+    """`query` with the text and urgency filters; joined to the item's assignment and directive
+    when they filter (or `joined`: the rows show them), else not (a count over 100,000 items)."""
+    if not (joined or fold(q.text) or q.urgency):
+        return query
     query = (query.outerjoin(Assignment, Assignment.id == WorkItem.assignment_id)
              .outerjoin(Directive, Directive.id == WorkItem.directive_id))
     if fold(q.text):  # the task's and the directive's words without diacritics or case; the step's as typed
@@ -136,13 +140,21 @@ def _day(moment: datetime | None) -> date | None:
 
 
 def counts(session: Session, user: User, q: InboxQuery | None = None) -> dict[str, int]:
-    """How many items each ready-made view holds (with the same text/urgency filters)."""
+    """How many items each ready-made view holds (with the same text/urgency filters). The
+    three views of the items `user` may act on are counted in one pass."""
     q = q or InboxQuery()
-    result = {}
-    for view in VIEWS:
-        query = _filtered(_view_query(session, user, view), q)
+    now = clock.now()
+    mine = _filtered(_view_query(session, user, "mine"), q, joined=False).with_only_columns(
+        func.count(WorkItem.id), _count_if(WorkItem.due_at <= end_of_week(now)), _count_if(WorkItem.due_at < now))
+    result = dict(zip(("mine", "week", "overdue"), (n or 0 for n in session.execute(mine).one()), strict=True))
+    for view in ("unit", "done"):
+        query = _filtered(_view_query(session, user, view), q, joined=False)
         result[view] = session.scalar(query.with_only_columns(func.count(WorkItem.id)).order_by(None)) or 0
-    return result
+    return {view: result[view] for view in VIEWS}
+
+
+def _count_if(condition) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
 
 
 def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | None:

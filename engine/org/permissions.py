@@ -435,10 +435,19 @@ class WorkItemLike(Protocol):
 
 
 def _item_record_seen(session: Session, user: User, directive_id, assignment_id) -> ColumnElement[bool]:
-    """SQL: a work item's assignment (or, without one, its directive) is one `user` may see."""
-    return or_(assignment_id.in_(visible_ids(session, user, ASSIGNMENT)),
+    """SQL: a work item's assignment (or, without one, its directive) is one `user` may see.
+    Asked item by item, through the record's key: a unit's inbox holds a few thousand items,
+    the records it sees may be tens of thousands (PostgreSQL built that whole set first)."""
+    return or_(_record_seen(session, user, ASSIGNMENT, assignment_id),
                and_(assignment_id.is_(None),
-                    or_(directive_id.is_(None), directive_id.in_(visible_ids(session, user, DIRECTIVE)))))
+                    or_(directive_id.is_(None), _record_seen(session, user, DIRECTIVE, directive_id))))
+
+
+def _record_seen(session: Session, user: User, kind: str, key) -> ColumnElement[bool]:
+    """SQL: the record of `kind` whose id column `key` (of another table) holds is one `user` may see."""
+    record = _record(kind)
+    return (select(record.id).where(record.id == key, see_clause(session, user, kind))
+            .correlate(key.table).exists())
 
 
 def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:

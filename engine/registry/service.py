@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, exists, func, or_, select, tuple_
+from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from engine import clock
@@ -27,7 +27,7 @@ from engine.directives.raised import issues_of
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.outcomes import GROUPS, Outcome, difficulties, outcome_is, outcome_of
+from engine.outcomes import GROUPS, Outcome, difficulties, outcome_case, outcome_is, outcome_of
 from engine.reports.counts import Scope, scope_conditions
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold
@@ -40,7 +40,11 @@ SORTS = {
     "symbol": (Directive.symbol, Assignment.seq),
     "-updated": (Assignment.last_update_at.is_(None), Assignment.last_update_at.desc(), Assignment.id.desc()),
 }
+DIRECTIVE_SORTS = ("issued", "-issued", "symbol")
 MAX_PER_PAGE = 200
+# Rows a registry page counts at most: its outcome counts and total (search) are exact up to
+# here; paging goes no further (bench/scale_reads measures a million assignments).
+COUNT_LIMIT = 20_000
 
 
 @dataclass
@@ -80,16 +84,20 @@ class RegistryRow:
 @dataclass
 class Page:
     rows: list[RegistryRow]
-    total: int
+    total: int  # more than COUNT_LIMIT: COUNT_LIMIT + 1, a lower bound
     page: int
     per_page: int
-    counts: dict[Outcome, int] = field(default_factory=dict)  # per outcome, as the filter counts them
-    any_outcome: int = 0  # every row the other filters match, cancelled ones too
+    counts: dict[Outcome, int] = field(default_factory=dict)  # per outcome, as the filter counts them; none
+    # when the other filters match more than COUNT_LIMIT rows
+    any_outcome: int = 0  # every row the other filters match, cancelled ones too (at most COUNT_LIMIT + 1)
     unlisted: int = 0  # behind a report figure: the secret tasks it counts that the user may not see
+
+    total_exact: bool = True  # else `total` is a lower bound, and so are the pages
+    any_exact: bool = True
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-(self.total if self.total_exact else self.total - 1) // self.per_page))
 
 
 def visible_assignments(session: Session, user: User) -> Select:
@@ -111,14 +119,17 @@ def visible_assignment(session: Session, user: User, assignment_id: int) -> Assi
 def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only: bool = True) -> Select:
     """The assignments `q` asks for among those `user` may see (without `listable_only`: among
     all, for counting what a report counts)."""
-    query = visible_assignments(session, user) if listable_only else \
-        select(Assignment).join(Directive, Directive.id == Assignment.directive_id)
+    query = select(Assignment)
+    if fold(q.text) or q.origin or q.sort in DIRECTIVE_SORTS:  # else counting 1M rows need not join them
+        query = query.join(Directive, Directive.id == Assignment.directive_id)
+    if listable_only:
+        query = query.where(permissions.see_clause(session, user, permissions.ASSIGNMENT))
     if q.report is not None:
         query = query.where(*scope_conditions(q.report))
     unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
     if unit is not None:
-        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
-                                           AssignmentUnit.unit_id.in_(org.subtree_ids(session, unit.id))))
+        query = query.where(Assignment.id.in_(select(AssignmentUnit.assignment_id).where(
+            AssignmentUnit.unit_id.in_(org.subtree_ids(session, unit.id)))))
     if q.urgency:
         query = query.where(Assignment.urgency == q.urgency)
     if q.directive_id:
@@ -137,22 +148,48 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
 
 
 def search(session: Session, user: User, q: AssignmentQuery) -> Page:
-    """One page of the registry, with the count of each outcome for the same filters."""
+    """One page of the registry, with the count of each outcome for the same filters. Counts
+    stop at COUNT_LIMIT rows: beyond, the outcomes are not counted and the total is a lower
+    bound (an office's unfiltered view of a million assignments took seconds to count)."""
     today = q.as_of()
     base = _filtered(session, user, q)
-    counted = base.with_only_columns(func.count(Assignment.id), *(
-        func.sum(case((outcome_is(outcome, today), 1), else_=0)) for outcome in Outcome)).order_by(None)
-    any_outcome, *sums = session.execute(counted).one()
-    counts = {outcome: int(n or 0) for outcome, n in zip(Outcome, sums, strict=True)}
+    counts, any_outcome = _outcome_counts(session, base, today)
     query = base.where(outcome_is(q.outcome, today)) if q.outcome else base
-    total = _total(counts, q.outcome) if q.outcome else any_outcome
+    if not q.outcome:
+        total = any_outcome
+    elif counts:
+        total = _total(counts, q.outcome)
+    else:
+        total = _capped_count(session, query)
     per_page = max(1, min(q.per_page, MAX_PER_PAGE))
-    page = max(1, q.page)
+    page = min(max(1, q.page), -(-COUNT_LIMIT // per_page))
     rows = session.scalars(query.order_by(*SORTS.get(q.sort, SORTS["deadline"]))
                            .options(selectinload(Assignment.directive))
                            .offset((page - 1) * per_page).limit(per_page)).all()
     return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome,
-                unlisted=_unlisted(session, user, q, total) if q.report is not None else 0)
+                unlisted=_unlisted(session, user, q, total) if q.report is not None else 0,
+                total_exact=total <= COUNT_LIMIT, any_exact=any_outcome <= COUNT_LIMIT)
+
+
+def _outcome_counts(session: Session, base: Select, today: date) -> tuple[dict[Outcome, int], int]:
+    """Each outcome's count among the rows of `base`, and how many rows it holds, in one pass
+    that reads COUNT_LIMIT + 1 rows at most: past that, no counts and the lower bound."""
+    outcomes = base.with_only_columns(outcome_case(today).label("outcome")).order_by(None) \
+        .limit(COUNT_LIMIT + 1).subquery()
+    found = {outcome: n for outcome, n in session.execute(
+        select(outcomes.c.outcome, func.count()).group_by(outcomes.c.outcome))}
+    rows = sum(found.values())
+    if rows > COUNT_LIMIT:
+        return {}, rows
+    counts = {outcome: found.get(outcome.value, 0) for outcome in Outcome}
+    counts[Outcome.IN_PROGRESS] += counts[Outcome.NOT_STARTED]  # a bucket counts its sub-state
+    return counts, rows
+
+
+def _capped_count(session: Session, query: Select) -> int:
+    """How many rows `query` gives, counting COUNT_LIMIT + 1 at most."""
+    limited = query.with_only_columns(Assignment.id).order_by(None).limit(COUNT_LIMIT + 1).subquery()
+    return session.scalar(select(func.count()).select_from(limited)) or 0
 
 
 def _unlisted(session: Session, user: User, q: AssignmentQuery, listed: int) -> int:
@@ -249,7 +286,6 @@ class AssignmentDetail:
     directive: Directive
     outcome: Outcome | None
     units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
-    progress: list[tuple[ProgressUpdate, Unit | None, User | None]]
     work_items: list[WorkItem]             # ready ones, for the actions
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
@@ -259,14 +295,14 @@ class AssignmentDetail:
 
 
 def assignment_detail(session: Session, user: User, assignment_id: int) -> AssignmentDetail | None:
+    """One assignment as its page and the API show it, without its progress reports and its
+    history (progress_page, history_page: a page of each): what it reads does not grow with them,
+    nor with the organisation (only the units the assignment names are read)."""
     assignment = visible_assignment(session, user, assignment_id)
     if assignment is None:
         return None
-    # Keyed by id | None: a progress update's unit and user are optional, and look up to None.
-    units: dict[int | None, Unit] = {u.id: u for u in session.scalars(select(Unit))}
-    users: dict[int | None, User] = {u.id: u for u in session.scalars(select(User))}
-    updates = session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
-                              .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())).all()
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_([link.unit_id
+                                                                            for link in assignment.units])))}
     ready = session.scalars(select(WorkItem).where(WorkItem.assignment_id == assignment.id,
                                                    WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id)).all()
     instance = session.get(WorkflowInstance, assignment.instance_id) if assignment.instance_id else None
@@ -279,10 +315,29 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         outcome=outcome_of(assignment, clock.today()),
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
-        progress=[(p, units.get(p.unit_id), users.get(p.user_id)) for p in updates],
         work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), raised_issues=issues_of(session, assignment.id),
         withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    reports: list[tuple[ProgressUpdate, Unit | None, User | None]]  # newest first, with their unit and author
+    older: int | None                                                # when older ones follow: their page's cursor
+
+
+def progress_page(session: Session, assignment_id: int, size: int, before: int | None = None) -> ProgressPage:
+    """One page of an assignment's progress reports, newest first: `size` reports older than
+    report `before` (BadCursor when it is none of this assignment's), through the index on
+    (assignment, time, id), with the units and people of those reports only."""
+    where = [ProgressUpdate.assignment_id == assignment_id,
+             *_older_than(session, ProgressUpdate, ProgressUpdate.created_at, assignment_id, before)]
+    rows = session.execute(select(ProgressUpdate, Unit, User).outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
+                           .outerjoin(User, User.id == ProgressUpdate.user_id).where(*where)
+                           .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+                           .limit(size + 1)).all()
+    reports: list[tuple[ProgressUpdate, Unit | None, User | None]] = [(update, unit, by) for update, unit, by in rows]
+    return ProgressPage(reports[:size], reports[size - 1][0].id if len(reports) > size else None)
 
 
 @dataclass(frozen=True)
@@ -383,22 +438,28 @@ class HistoryPage:
 
 
 class BadCursor(ValueError):
-    """A history cursor that names no entry of this assignment."""
+    """A page's cursor that names no history entry (or progress report) of this assignment."""
 
 
 def history_page(session: Session, assignment_id: int, size: int, before: int | None = None) -> HistoryPage:
     """One page of an assignment's history, newest first: `size` entries older than entry
     `before` (the cursor of the previous page), read through the index on (assignment, time,
     id) so that a page costs the same whatever the length of the history."""
-    where = [AuditEntry.assignment_id == assignment_id]
-    if before is not None:
-        at = session.scalar(select(AuditEntry.at).where(AuditEntry.id == before,
-                                                        AuditEntry.assignment_id == assignment_id))
-        if at is None:
-            raise BadCursor(before)
-        where.append(tuple_(AuditEntry.at, AuditEntry.id) < tuple_(at, before))
+    where = [AuditEntry.assignment_id == assignment_id,
+             *_older_than(session, AuditEntry, AuditEntry.at, assignment_id, before)]
     entries = history(session, *where, limit=size + 1)
     return HistoryPage(entries[:size], entries[size - 1][0].id if len(entries) > size else None)
+
+
+def _older_than(session: Session, model, at, assignment_id: int, before: int | None) -> list:
+    """The keyset condition of a page after row `before` of this assignment's rows of `model`
+    (ordered by `at`, then id, newest first); BadCursor when `before` is not one of them."""
+    if before is None:
+        return []
+    moment = session.scalar(select(at).where(model.id == before, model.assignment_id == assignment_id))
+    if moment is None:
+        raise BadCursor(before)
+    return [tuple_(at, model.id) < tuple_(moment, before)]
 
 
 def registered_on(session: Session, user: User, day: date) -> list[Directive]:

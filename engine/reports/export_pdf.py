@@ -48,6 +48,8 @@ def write_pdf(report: Report) -> bytes:
     _section(pdf, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
         _grid(pdf, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (8, 20, 34, 22, 18, 12, 28, 28))
+        if note := layout.overdue_cut_note(report):
+            _body(pdf, note)
     else:
         _body(pdf, "Không có nhiệm vụ quá hạn chưa hoàn thành.")
     if report.submissions or report.missing_units:

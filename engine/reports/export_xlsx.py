@@ -35,6 +35,9 @@ def write_xlsx(report: Report) -> bytes:
     overdue = book.create_sheet("Nhiệm vụ quá hạn")
     _title(overdue, report, len(layout.OVERDUE_HEADERS))
     _table(overdue, layout.OVERDUE_HEADERS, layout.overdue_rows(report), widths=[6, 18, 50, 30, 16, 10, 40, 40])
+    if note := layout.overdue_cut_note(report):
+        overdue.append([])
+        overdue.append([note])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

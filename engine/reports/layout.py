@@ -68,5 +68,14 @@ def overdue_rows(report: Report) -> list[list]:
              o.days_late, o.reason or "", o.proposal or ""] for n, o in enumerate(report.overdue, start=1)]
 
 
+def overdue_cut_note(report: Report) -> str | None:
+    """Under a list cut to the most overdue tasks: how many it leaves out, and where they are."""
+    if not report.overdue_cut:
+        return None
+    return (f"Danh sách trên nêu {len(report.overdue)} nhiệm vụ quá hạn lâu nhất trong tổng số "
+            f"{report.overdue_total} nhiệm vụ quá hạn chưa hoàn thành; danh sách đầy đủ xem tại Sổ theo dõi "
+            f"nhiệm vụ (lọc “Quá hạn chưa hoàn thành”), xuất được ra tệp Excel.")
+
+
 def as_text(value) -> str:
     return vn_number(value) if value is None or isinstance(value, float) else str(value)

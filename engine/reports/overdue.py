@@ -59,8 +59,7 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
         .outerjoin(e, e.id == explained)
-        .where(*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of),
-               true() if scope.shown is None else scope.shown)
+        .where(*_listed(scope))
         .order_by(a.deadline, a.id)
         .limit(limit)
     )
@@ -75,6 +74,17 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         reason=row.answer if _explained_last(row) else row.overdue_reason,
         proposal=(row.explained_proposal or row.note) if _explained_last(row) else row.note)
         for row in found]
+
+
+def count_overdue(session: Session, scope: Scope) -> int:
+    """How many assignments `overdue_assignments` lists without a limit."""
+    return session.scalar(select(func.count(Assignment.id)).where(*_listed(scope))) or 0
+
+
+def _listed(scope: Scope) -> list:
+    """Overdue as of the scope's day, among those its list may name."""
+    return [*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of),
+            true() if scope.shown is None else scope.shown]
 
 
 def _explained_last(row) -> bool:

@@ -18,7 +18,7 @@ from engine.reports.calendar import has_calendar
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.reports.operators import reporting_units
-from engine.reports.overdue import OverdueAssignment, overdue_assignments
+from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.text import lower_first, upper_first
 
@@ -30,6 +30,10 @@ DENOMINATOR_LABELS = {
 
 
 DEFAULT_RECIPIENTS = ("Thường trực UBND (b/c)", "Các đơn vị được giao nhiệm vụ", "Lưu: VT.")
+# The overdue tasks a report lists by name, the most overdue first: a report is read and signed,
+# and writing a year's list of a badly behind province (tens of thousands of rows) into its
+# three files took minutes (bench/scale_reads). The registry lists them all, with its export.
+OVERDUE_LISTED = 200
 
 
 @dataclass
@@ -63,10 +67,15 @@ class Report:
     period_label: str
     total: Counts
     units: list[Counts]
-    overdue: list[OverdueAssignment]
+    overdue: list[OverdueAssignment]  # the most overdue (OVERDUE_LISTED at most)
     submissions: list[SubmittedReport] = field(default_factory=list)
     missing_units: list[str] = field(default_factory=list)
     assessment: str | None = None  # the office's own words when it consolidated (tổng hợp)
+    overdue_total: int = 0  # how many overdue tasks the list could name: more than it does when cut
+
+    @property
+    def overdue_cut(self) -> bool:
+        return self.overdue_total > len(self.overdue)
 
     @property
     def denominator_label(self) -> str:
@@ -75,11 +84,12 @@ class Report:
 
 def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_due", period_label: str = "",
                  root_unit_id: int | None = None, periodic_report_id: int | None = None,
-                 header: Header | None = None, settings: dict | None = None, organisation: str = "") -> Report:
+                 header: Header | None = None, settings: dict | None = None, organisation: str = "",
+                 overdue_listed: int = OVERDUE_LISTED) -> Report:
     """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
-    every lead unit), the overdue list, and — for an office report — the units' reports; an
-    issued one is headed with its number and date. `organisation`: the deployment's name of
-    the parent body (absent: the root unit's)."""
+    every lead unit), the `overdue_listed` most overdue tasks, and — for an office report — the
+    units' reports; an issued one is headed with its number and date. `organisation`: the
+    deployment's name of the parent body (absent: the root unit's)."""
     if denominator not in counts.DENOMINATORS:
         raise ValueError(f"unknown denominator '{denominator}'")
     units = (counts.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
@@ -93,7 +103,9 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     report = Report(header=header,
                     scope=scope, denominator=denominator, period_label=period_label,
                     total=counts.total(session, scope), units=units,
-                    overdue=overdue_assignments(session, scope, limit=None))
+                    overdue=overdue_assignments(session, scope, limit=overdue_listed))
+    report.overdue_total = count_overdue(session, scope) if len(report.overdue) == overdue_listed \
+        else len(report.overdue)
     if row is not None:
         report.submissions, report.missing_units = _submissions(session, row.id, scope)
         report.assessment = row.summary

@@ -61,7 +61,10 @@ class WorkItem(Base):
     # which pile up with every loop of the process (issue #20, flat in history).
     __table_args__ = (Index("ix_work_items_inbox", "status", "unit_id", "role"),
                       Index("ix_work_items_instance_status", "instance_id", "status"),
-                      Index("ix_work_items_assignment_status", "assignment_id", "status"))
+                      Index("ix_work_items_assignment_status", "assignment_id", "status"),
+                      # a unit's items, or none's (unit_id IS NULL OR IN …): one index range each
+                      Index("ix_work_items_unit_status", "unit_id", "status", "role"),
+                      Index("ix_work_items_completed_by", "completed_by", "status"))  # "done by me"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"))

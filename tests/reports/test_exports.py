@@ -62,3 +62,22 @@ def test_docx_is_an_administrative_report_with_the_figures(report):
 def test_pdf_embeds_a_font_with_vietnamese_glyphs(report):
     data = write_pdf(report)
     assert data.startswith(b"%PDF") and b"DejaVuSerif" in data and len(data) > 5000
+
+
+def test_a_report_lists_the_most_overdue_and_says_where_the_rest_are(seeded):
+    """A year's list of a province far behind would not fit a signed report (bench/scale_reads):
+    the three files name the most overdue tasks (earliest deadline first) and say how many more."""
+    with seeded.engine.db.session() as s:
+        cut = build_report(s, Scope(as_of=AS_OF, start=Q1[0], end=Q1[1]), overdue_listed=2)
+    assert [o.content for o in cut.overdue] == ["Nhiệm vụ a9", "Nhiệm vụ a8"] and cut.overdue_total == 3
+    note = "Danh sách trên nêu 2 nhiệm vụ quá hạn lâu nhất trong tổng số 3 nhiệm vụ quá hạn chưa hoàn thành"
+    doc = Document(BytesIO(write_docx(cut)))
+    assert len(doc.tables[2].rows) == 3 and note in "\n".join(p.text for p in doc.paragraphs)
+    sheet = load_workbook(BytesIO(write_xlsx(cut)))["Nhiệm vụ quá hạn"]
+    assert any(r[0] and note in str(r[0]) for r in sheet.iter_rows(values_only=True))
+    assert write_pdf(cut).startswith(b"%PDF")
+
+
+def test_a_report_that_lists_every_overdue_task_says_nothing_more(report):
+    assert not report.overdue_cut and "Danh sách trên nêu" not in "\n".join(
+        p.text for p in Document(BytesIO(write_docx(report))).paragraphs)

@@ -219,3 +219,30 @@ def test_units_raise_issues_from_the_assignment_page_and_read_the_answer(loaded,
         assert words in seen, words
     for raw in ("issue.raised", "issue.answered", "about_unit:", "payload."):
         assert raw not in seen, seen[seen.index(raw) - 300:seen.index(raw) + 100]
+
+
+def test_counting_stops_at_the_count_limit(loaded, browser, monkeypatch):
+    """Counting a million assignments took seconds (bench/scale_reads): past COUNT_LIMIT rows
+    the registry lists without counting the outcomes and gives its total as a lower bound."""
+    from engine.org.models import User
+    from engine.registry import service as registry
+    from tests.api.conftest import make_token
+
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, symbol="47/2026/QĐ-UBND", lead="STC"))
+    classify(clerk, register(clerk, symbol="48/2026/QĐ-UBND", lead="SXD"))
+    with loaded.db.reading() as s:
+        user = s.scalar(select(User).where(User.username == "clerk"))
+        exact = registry.search(s, user, registry.AssignmentQuery())
+    monkeypatch.setattr(registry, "COUNT_LIMIT", 1)
+    with loaded.db.reading() as s:
+        user = s.scalar(select(User).where(User.username == "clerk"))
+        capped = registry.search(s, user, registry.AssignmentQuery())
+        not_started = registry.search(s, user, registry.AssignmentQuery(outcome="not_started"))
+    assert exact.total == 2 and exact.counts["not_started"] == 2 and exact.total_exact
+    assert (capped.total, capped.counts, capped.total_exact, len(capped.rows)) == (2, {}, False, 2)
+    assert not_started.total == 2 and not not_started.total_exact  # counted up to the limit, once more
+    page = clerk.get("/assignments").get_data(as_text=True)
+    assert "&gt; 1" in page and "47/2026/QĐ-UBND" in page
+    answer = clerk.get("/api/v1/assignments", headers={"Authorization": f"Bearer {make_token(loaded, 'clerk')}"})
+    assert answer.get_json()["total_exact"] is False and answer.get_json()["counts"] == {}

@@ -67,6 +67,7 @@ def list_assignments():
         body = page_body([serialize.assignment(r.assignment, codes, r.outcome) for r in found.rows],
                          found.page, found.per_page, found.total)
         body["counts"] = found.counts
+        body["total_exact"] = found.total_exact
         return jsonify(body)
 
 
@@ -117,11 +118,15 @@ def get_assignment(assignment_id: int):
         detail = registry.assignment_detail(session, user, assignment_id)
         if detail is None:
             raise not_found()
-        codes = unit_codes(session)
+        progress = registry.progress_page(session, assignment_id, engine().settings.history_page_size)
+        codes = unit_codes(session, [detail.assignment.lead_unit_id, *(unit.id for _role, unit in detail.units),
+                                     *(item.unit_id for item in detail.work_items),
+                                     *(p.unit_id for p, _unit, _by in progress.reports)])
         body = serialize.assignment(detail.assignment, codes, detail.outcome)
         body["directive"] = serialize.directive(detail.directive)
         body["progress_updates"] = [serialize.progress_update(p, codes, u.username if u else None)
-                                    for p, _unit, u in detail.progress]
+                                    for p, _unit, u in progress.reports]
+        body["progress_next"] = progress.older
         body["work_items"] = [serialize.work_item(i, codes) for i in detail.work_items
                               if inbox.visible_work_item(session, user, i.id) is not None]
         body["withdrawal"] = serialize.withdrawal(detail.withdrawal) if detail.withdrawal else None
@@ -130,13 +135,10 @@ def get_assignment(assignment_id: int):
 
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>/progress")
 def list_progress(assignment_id: int):
-    with engine().db.reading() as session:
-        detail = registry.assignment_detail(session, api_user(), assignment_id)
-        if detail is None:
-            raise not_found()
-        codes = unit_codes(session)
-        return jsonify({"items": [serialize.progress_update(p, codes, u.username if u else None)
-                                  for p, _unit, u in detail.progress]})
+    """The assignment's progress reports, newest first, a page at a time (as its history)."""
+    return _paged(assignment_id, registry.progress_page, lambda page: [
+        serialize.progress_update(p, {unit.id: unit.code for _p, unit, _by in page.reports if unit},
+                                  by.username if by else None) for p, _unit, by in page.reports])
 
 
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>/history")
@@ -144,17 +146,22 @@ def list_history(assignment_id: int):
     """The assignment's history, newest first, a page at a time (`limit` entries older than
     entry `before`, the `next` of the previous page): a page costs the same however long the
     history grows (issue #20)."""
+    return _paged(assignment_id, registry.history_page,
+                  lambda page: [serialize.history_entry(entry, who) for entry, who in page.entries])
+
+
+def _paged(assignment_id: int, read, items):
+    """One page that `read` (registry.history_page, progress_page) gives, as {items, next}."""
     before, limit = _int_or_none("before"), int_arg("limit", engine().settings.history_page_size, high=MAX_PER_PAGE)
     with engine().db.reading() as session:
         if registry.visible_assignment(session, api_user(), assignment_id) is None:
             raise not_found()
         try:
-            page = registry.history_page(session, assignment_id, limit, before)
+            page = read(session, assignment_id, limit, before)
         except registry.BadCursor:
             raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
                            name="before") from None
-        return jsonify({"items": [serialize.history_entry(entry, who) for entry, who in page.entries],
-                        "next": page.older})
+        return jsonify({"items": items(page), "next": page.older})
 
 
 @blueprint.post("/assignments/<int(max=2147483647):assignment_id>/progress")
@@ -241,8 +248,7 @@ def _assignment_body(user: User, assignment_id: int) -> dict:
 
 
 def _assignment_answer(session: Session, assignment: Assignment) -> dict:
-    named = {assignment.lead_unit_id, *(link.unit_id for link in assignment.units)} - {None}
-    codes = unit_codes(session, named)
+    codes = unit_codes(session, [assignment.lead_unit_id, *(link.unit_id for link in assignment.units)])
     return serialize.assignment(assignment, codes, outcome_of(assignment, clock.today()))
 
 

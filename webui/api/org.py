@@ -13,11 +13,10 @@ from webui.api.core import api_user, blueprint
 from webui.context import engine
 
 
-def unit_codes(session: Session, only: Iterable[int] | None = None) -> dict[int, str]:
-    """{unit id: code} of every unit, or of the units `only` names (an answer about one record
-    does not read a province's thousands of units)."""
-    query = select(Unit.id, Unit.code) if only is None else select(Unit.id, Unit.code).where(Unit.id.in_(only))
-    return dict(session.execute(query).all())
+def unit_codes(session: Session, ids: Iterable[int | None] | None = None) -> dict[int, str]:
+    """Units' codes by id: every unit's, or only those of `ids` (a page that names a few)."""
+    query = select(Unit.id, Unit.code)
+    return dict(session.execute(query if ids is None else query.where(Unit.id.in_({i for i in ids if i}))).all())
 
 
 @blueprint.get("/me")

@@ -184,7 +184,9 @@ def detail(assignment_id: int):
         info = registry.assignment_detail(session, user, assignment_id)
         if info is None:
             abort(404)
-        files = {("progress", p.id): attachments.describe(session, p.attachments or []) for p, _u, _by in info.progress}
+        progress = _page_of(registry.progress_page, session, assignment_id, "progress_before")
+        files = {("progress", p.id): attachments.describe(session, p.attachments or [])
+                 for p, _u, _by in progress.reports}
         files.update({("explanation", e.id): attachments.describe(session, e.attachments or [])
                       for e in info.explanations})
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
@@ -197,14 +199,17 @@ def detail(assignment_id: int):
         raiser = raised.raising_unit(session, user, info.assignment) if raised.MESSAGE in waiting else None
         flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
         upstream_label = _upstream_label(eng, session)
-        page = _history_page(session, assignment_id)
+        page = _page_of(registry.history_page, session, assignment_id, "history_before")
         history = readable(eng, session, page.entries)
         letters = [f for entry, _who in registry.history(session, AuditEntry.assignment_id == assignment_id,
                                                           AuditEntry.action == URGED_ACTION)
                    for f in attachments.describe(session, (entry.after or {}).get("attachments") or [])]
     older = url_for(".detail", assignment_id=assignment_id, history_before=page.older, _anchor="history") \
         if page.older is not None else None
+    older_progress = url_for(".detail", assignment_id=assignment_id, progress_before=progress.older,
+                             _anchor="progress-reports") if progress.older is not None else None
     return render_template("assignments/detail.html", info=info, history_lines=history, older_history=older,
+                           progress=progress.reports, older_progress=older_progress,
                            raw_history=permissions.may_administer_users(user), files=files,
                            may_urge=permissions.may_urge(user) and info.assignment.status in ACTIVE, my_items=my_items,
                            actions=actions,
@@ -214,17 +219,18 @@ def detail(assignment_id: int):
                            upstream_label=upstream_label, letters=letters)
 
 
-def _history_page(session, assignment_id: int) -> registry.HistoryPage:
-    """The page of the history the "more" link asks for (history_before), the newest first:
-    the page costs the same however long the history (issue #20)."""
-    size, raw = engine().settings.history_page_size, request.args.get("history_before")
+def _page_of(read, session, assignment_id: int, cursor: str):
+    """The page of the history or of the progress reports (`read`: registry.history_page,
+    progress_page) that the "more" link asks for (argument `cursor`), newest first: a page costs
+    the same however long the list (issue #20)."""
+    size, raw = engine().settings.history_page_size, request.args.get(cursor)
     if raw is None:
-        return registry.history_page(session, assignment_id, size)
+        return read(session, assignment_id, size)
     if not raw.isdigit() or int(raw) > MAX_ID:
         abort(400)
     try:
-        return registry.history_page(session, assignment_id, size, int(raw))
-    except registry.BadCursor:  # no entry of this assignment
+        return read(session, assignment_id, size, int(raw))
+    except registry.BadCursor:  # none of this assignment's
         abort(400)
 
 
