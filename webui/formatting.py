@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from engine import clock
@@ -142,12 +143,20 @@ def vn_datetime(value: datetime | None) -> str:
     return value.astimezone(clock.VN_TZ).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
+def count_label(total: int, exact: bool = True) -> str:
+    """A count as people read it, thousands grouped ("20.000"); where counting stopped (the
+    registry counts up to a limit, and `total` is then the limit + 1), a lower bound ("hơn 20.000")."""
+    grouped = f"{total if exact else total - 1:,}".replace(",", ".")
+    return grouped if exact else gettext("more than %(n)s", n=grouped)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_datetime)
     app.add_template_global(clock.now, "clock_now")  # the printed pages' date (base.html)
     app.add_template_filter(vn_number)
     app.add_template_filter(vn_percent, "percent")
+    app.add_template_filter(count_label)
     app.add_template_global(AUDIT_LABELS, "AUDIT_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(INSTANCE_STATUS_LABELS, "INSTANCE_STATUS_LABELS")

@@ -243,6 +243,6 @@ def test_counting_stops_at_the_count_limit(loaded, browser, monkeypatch):
     assert (capped.total, capped.counts, capped.total_exact, len(capped.rows)) == (2, {}, False, 2)
     assert not_started.total == 2 and not not_started.total_exact  # counted up to the limit, once more
     page = clerk.get("/assignments").get_data(as_text=True)
-    assert "&gt; 1" in page and "47/2026/QĐ-UBND" in page
+    assert "hơn 1 nhiệm vụ" in page and "47/2026/QĐ-UBND" in page
     answer = clerk.get("/api/v1/assignments", headers={"Authorization": f"Bearer {make_token(loaded, 'clerk')}"})
     assert answer.get_json()["total_exact"] is False and answer.get_json()["counts"] == {}
