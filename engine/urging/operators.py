@@ -28,12 +28,14 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
-from engine.sandbox.helpers import date_vn, days_late, deadline_date, helper
+from engine.sandbox.helpers import bounded_helper, date_vn, days_late, deadline_date
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.urging.policy import DEADLINE, FIRST_UPDATE, KINDS, next_urging, policy_problems, urging_moment
 
-helper(next_urging)
-helper(urging_moment)
+# Bounded (engine.urging.policy: MAX_POLICY_DAYS, MAX_REMINDERS, MAX_YEARS_AWAY): urging.bpmn's
+# scripts and timer run in the server process instead of three round trips to the sandbox worker.
+bounded_helper(next_urging)
+bounded_helper(urging_moment)
 settings_check("reminders")(policy_problems)
 # The types of [reminders]; what the values may be is policy_problems'.
 settings_schema("reminders", {

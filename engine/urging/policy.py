@@ -29,6 +29,13 @@ _SEVERITY = {kind: rank for rank, kind in enumerate(KINDS)}
 _PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 # Overdue alerts are generated this far past "now" at most (they repeat forever otherwise).
 _HORIZON_EVENTS = 400
+# What keeps a call's cost bounded whatever its arguments (next_urging and urging_moment are
+# bounded helpers: they run in the server process, not the sandbox worker): the policy's numbers
+# of working days, how many reminders come before a deadline, and how far from today the dates
+# the schedule is walked from may lie (the walk goes day by day).
+MAX_POLICY_DAYS = 250  # about a year of working days
+MAX_REMINDERS = 5
+MAX_YEARS_AWAY = 10
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,15 @@ class Policy:
         if policy.overdue_every < 1 or policy.escalate_after < 1 or any(d < 0 for d in policy.before_deadline):
             raise PolicyError(Message("Reminders: overdue_every and escalate_after must be at least 1, "
                                       "before_deadline at least 0."))
+        if max(policy.day_counts()) > MAX_POLICY_DAYS or len(policy.before_deadline) > MAX_REMINDERS:
+            raise PolicyError(Message("Reminders: each number of working days is at most %(days)s, and "
+                                      "before_deadline has at most %(count)s reminders.",
+                                      {"days": MAX_POLICY_DAYS, "count": MAX_REMINDERS}))
         return policy
+
+    def day_counts(self) -> tuple[int, ...]:
+        periodic = (self.open_task_update,) if isinstance(self.open_task_update, int) else ()
+        return *self.before_deadline, self.overdue_every, self.escalate_after, *periodic
 
 
 class PolicyError(ValueError):
@@ -134,6 +149,7 @@ def _events(rules: Policy, deadline, assigned_on, after: datetime, now: datetime
             first_update=None) -> list[Event]:
     """Events strictly after `after`, in time order (the more serious first at the same
     moment), up to the first one after `now`."""
+    _check_within_reach(now.date(), deadline, assigned_on, first_update)
     takes_over: datetime | None
     if deadline not in (None, ""):
         generator, takes_over = _dated_events(rules, as_day(deadline)), _at(as_day(deadline))
@@ -152,6 +168,13 @@ def _events(rules: Policy, deadline, assigned_on, after: datetime, now: datetime
         if event.at > now:
             break
     return found
+
+
+def _check_within_reach(today: date, *dates) -> None:
+    """Refuse a schedule walked from a date decades away (the walk would go day by day)."""
+    for value in dates:
+        if value not in (None, "") and abs(as_day(value).year - today.year) > MAX_YEARS_AWAY:
+            raise ValueError(f"urging: {as_day(value).isoformat()} is more than {MAX_YEARS_AWAY} years from today")
 
 
 def _dated_events(rules: Policy, deadline: date):

@@ -67,7 +67,9 @@ def test_period_ends(months, day, end):
 
 
 @pytest.mark.parametrize("reminders", [{"open_task_update": "weekly"}, {"overdue_every": 0},
-                                       {"escalate_after": -1}, {"before_deadline": [-2]}])
+                                       {"escalate_after": -1}, {"before_deadline": [-2]},
+                                       {"overdue_every": 251}, {"open_task_update": 10**9},
+                                       {"before_deadline": [6, 5, 4, 3, 2, 1]}])
 def test_bad_policy_is_refused_clearly(reminders):
     with pytest.raises(ValueError, match="Reminders"):
         Policy.from_settings(reminders)
@@ -110,3 +112,27 @@ def test_first_update_is_urged_until_the_deadline_takes_over(clock):
     assert (urge["kind"], urge["about"], urge["missed"]) == ("reminder", "deadline", True)
     clock.set(datetime(2026, 2, 12, 9))
     assert next_urging("2026-02-20", None, None, POLICY, first_update="2026-02-24")["about"] == "deadline"
+
+
+def test_the_urging_helpers_are_bounded_whatever_their_arguments(clock):
+    """next_urging and urging_moment run in the server process (no sandbox round trip), so no
+    argument may make them walk the calendar for long: dates decades away and huge policies are
+    refused, and the costliest call allowed stays far under a second (a runaway guard, not a
+    performance figure)."""
+    import time
+
+    from engine.sandbox import _bounded
+    from engine.sandbox.helpers import BOUNDED_HELPERS
+
+    assert {"next_urging", "urging_moment"} <= BOUNDED_HELPERS
+    assert _bounded('urge = next_urging(a["deadline"], covered, a["assigned_on"], first_update=a["first_update"])',
+                    "exec")
+    clock.set(datetime(2026, 2, 12, 9))
+    for far in ("1990-01-01", "2100-01-01"):
+        with pytest.raises(ValueError, match="years from today"):
+            next_urging(far, None, None, POLICY)
+    worst = {"before_deadline": [250, 200, 150, 100, 50], "overdue_every": 10, "escalate_after": 250,
+             "open_task_update": 250}
+    began = time.process_time()
+    urge = next_urging("2016-03-01", None, "2016-03-01", worst, first_update="2016-03-01")
+    assert urge["kind"] == "overdue" and time.process_time() - began < 1.0
