@@ -63,11 +63,11 @@ def loop(engine, users, n: int) -> dict[str, int]:
     return {**{f"return {k}": v for k, v in returned.items()}, **{f"correct {k}": v for k, v in corrected.items()}}
 
 
-def history_rows(page: str) -> tuple[list[str], str | None]:
-    """The history table's rows (as text) and the "Xem thêm" link of a page."""
+def paged_rows(page: str, table: str = "history") -> tuple[list[str], str | None]:
+    """The rows (as text) of a paged table of the assignment page and its "Xem thêm" link."""
     tree = html.fromstring(page)
-    rows = [" ".join(tr.text_content().split()) for tr in tree.cssselect("#history tbody tr")]
-    more = tree.cssselect("#history a.more")
+    rows = [" ".join(tr.text_content().split()) for tr in tree.cssselect(f"#{table} tbody tr")]
+    more = tree.cssselect(f"#{table} a.more")
     return rows, more[0].get("href") if more else None
 
 
@@ -85,12 +85,12 @@ def test_history_is_paged_and_a_step_reads_as_much_at_loop_30_as_at_loop_5(app, 
 
     browser = Browser(app)
     browser.login("stc")
-    rows, more = history_rows(browser.get(f"/assignments/{aid}").get_data(as_text=True))
+    rows, more = paged_rows(browser.get(f"/assignments/{aid}").get_data(as_text=True))
     assert len(rows) == PAGE and more is not None and "Lần 30" in " ".join(rows)   # the newest first
     assert "Xem thêm" in browser.get(f"/assignments/{aid}").get_data(as_text=True)
     pages = [rows]
     while more:
-        rows, more = history_rows(browser.get(more).get_data(as_text=True))
+        rows, more = paged_rows(browser.get(more).get_data(as_text=True))
         pages.append(rows)
     shown = [row for page in pages for row in page]
     assert len(shown) == total and all(len(page) == PAGE for page in pages[:-1])

@@ -4,22 +4,19 @@ the page and `GET /api/v1/assignments/{id}` read the units the assignment names,
 unit of the organisation."""
 from __future__ import annotations
 
-from lxml import html
 from sqlalchemy import event, func, select
 
 from engine.org.models import Unit, User
 from tests.api.conftest import make_token
 from tests.processes import drive
 from tests.webui.conftest import Browser
+from tests.webui.test_history_paging import paged_rows
 
 PAGE, REPORTS = 3, 8
 
 
 def report_rows(page: str) -> tuple[list[str], str | None]:
-    tree = html.fromstring(page)
-    rows = [" ".join(tr.text_content().split()) for tr in tree.cssselect("#progress-reports tbody tr")]
-    more = tree.cssselect("#progress-reports a.more")
-    return rows, more[0].get("href") if more else None
+    return paged_rows(page, "progress-reports")
 
 
 def test_progress_reports_are_paged_on_the_page_and_through_the_api(app, loaded, org_tree):
