@@ -336,8 +336,7 @@ def progress_page(session: Session, assignment_id: int, size: int, before: int |
                            .outerjoin(User, User.id == ProgressUpdate.user_id).where(*where)
                            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
                            .limit(size + 1)).all()
-    reports: list[tuple[ProgressUpdate, Unit | None, User | None]] = [(update, unit, by) for update, unit, by in rows]
-    return ProgressPage(reports[:size], reports[size - 1][0].id if len(reports) > size else None)
+    return ProgressPage(*_cut([(update, unit, by) for update, unit, by in rows], size))
 
 
 @dataclass(frozen=True)
@@ -447,8 +446,13 @@ def history_page(session: Session, assignment_id: int, size: int, before: int | 
     id) so that a page costs the same whatever the length of the history."""
     where = [AuditEntry.assignment_id == assignment_id,
              *_older_than(session, AuditEntry, AuditEntry.at, assignment_id, before)]
-    entries = history(session, *where, limit=size + 1)
-    return HistoryPage(entries[:size], entries[size - 1][0].id if len(entries) > size else None)
+    return HistoryPage(*_cut(history(session, *where, limit=size + 1), size))
+
+
+def _cut(rows: list, size: int) -> tuple[list, int | None]:
+    """A page of `size` from `rows` (read one more, each led by its row object), and the cursor
+    of the next page (the id of the page's last row) when there are more."""
+    return rows[:size], rows[size - 1][0].id if len(rows) > size else None
 
 
 def _older_than(session: Session, model, at, assignment_id: int, before: int | None) -> list:

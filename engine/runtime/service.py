@@ -50,12 +50,17 @@ def has_open_incidents(session: Session) -> bool:
     return session.scalar(select(Incident.id).where(Incident.status == IncidentStatus.OPEN).limit(1)) is not None
 
 
-# Due instances, oldest timer first, to lock; strictly before: SpiffWorkflow fires a timer
-# only once its moment has passed.
-DUE_TO_CLAIM = (select(WorkflowInstance, revision_column())
-        .where(WorkflowInstance.status == InstanceStatus.RUNNING, WorkflowInstance.next_timer_due < bindparam("moment"))
-        .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id).limit(bindparam("limit"))
-        .execution_options(populate_existing=True))
+def _due(*columns) -> Select:
+    """Running instances whose timer is due before `moment`, oldest timer first, `limit` of
+    them; strictly before: SpiffWorkflow fires a timer only once its moment has passed."""
+    return (select(*columns)
+            .where(WorkflowInstance.status == InstanceStatus.RUNNING,
+                   WorkflowInstance.next_timer_due < bindparam("moment"))
+            .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id).limit(bindparam("limit")))
+
+
+_DUE_IDS = _due(WorkflowInstance.id)
+DUE_TO_CLAIM = _due(WorkflowInstance, revision_column()).execution_options(populate_existing=True)
 
 
 class DbLookups(forms.Lookups):
@@ -217,11 +222,7 @@ class Runtime:
     def due_instance_ids(self, moment: datetime | None = None, limit: int = 500) -> list[int]:
         moment = moment or clock.now()
         with self.db.session() as session:
-            return list(session.scalars(
-                # strictly before: SpiffWorkflow fires a timer only once its moment has passed
-                select(WorkflowInstance.id).where(WorkflowInstance.status == InstanceStatus.RUNNING,
-                                                  WorkflowInstance.next_timer_due < moment)
-                .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id).limit(limit)))
+            return list(session.scalars(_DUE_IDS, {"moment": moment, "limit": limit}))
 
     def fire_timers(self, instance_id: int, moment: datetime | None = None) -> bool:
         """Advance one instance whose timers are due. False when another worker got there
@@ -305,11 +306,10 @@ class Runtime:
         return self._load(session, instance)[1]
 
     def admin_step(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, actor: User,
-                   action, record: Callable[[], dict] | None = None) -> None:
+                   action) -> None:
         """An administrator's change of `workflow` (loaded by workflow_of under the lock) as one
         step: the engine runs on from it, the work items follow, the state is saved."""
-        self._step(session, instance, self.cache.by_id(session, instance.bundle_id), workflow, actor,
-                   action=action, record=record)
+        self._step(session, instance, self.cache.by_id(session, instance.bundle_id), workflow, actor, action=action)
 
     # ------------------------------------------------------------------ calendar changes
     def refresh_deadlines(self, actor: User | None = None, batch_size: int = 200) -> int:
