@@ -1,0 +1,33 @@
+"""registry walk indexes
+
+The registry at a million assignments (issue #20, bench/scale_reads): its deadline order
+walked along an index to the page asked for, and an organisation-wide role's reads leave out
+the secret directives and find the ones it registered through indexes (each was a scan of
+every directive).
+
+Revision ID: a8c4e2f6b1d3
+Revises: e7a3c5b9d2f4
+Create Date: 2026-12-04 20:00:00.000000
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = 'a8c4e2f6b1d3'
+down_revision = 'e7a3c5b9d2f4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index('ix_assignments_deadline_order', 'assignments',
+                    [sa.text('(deadline IS NULL)'), 'deadline', 'id'])
+    op.create_index('ix_directives_secret', 'directives', ['id'],
+                    postgresql_where=sa.text('secrecy IS NOT NULL'), sqlite_where=sa.text('secrecy IS NOT NULL'))
+    op.create_index('ix_directives_created_by', 'directives', ['created_by'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_directives_created_by', table_name='directives')
+    op.drop_index('ix_directives_secret', table_name='directives')
+    op.drop_index('ix_assignments_deadline_order', table_name='assignments')
