@@ -173,9 +173,11 @@ class Assignment(Base):
     units: Mapped[list[AssignmentUnit]] = relationship(cascade="all, delete-orphan")
 
 
-# The registry's deadline order (registry.SORTS["deadline"]: no deadline last), walked to a page
+# The registry's deadline and update orders (registry.SORTS: no deadline, no update last), walked to a page
 # and no further where the filters keep most rows (registry._order)
 Index("ix_assignments_deadline_order", Assignment.deadline.is_(None), Assignment.deadline, Assignment.id)
+Index("ix_assignments_updated_order", Assignment.last_update_at.is_(None), Assignment.last_update_at.desc(),
+      Assignment.id.desc())
 
 
 class AssignmentUnit(Base):

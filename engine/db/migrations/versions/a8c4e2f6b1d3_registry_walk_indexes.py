@@ -1,7 +1,7 @@
 """registry walk indexes
 
-The registry at a million assignments (issue #20, bench/scale_reads): its deadline order
-walked along an index to the page asked for, and an organisation-wide role's reads leave out
+The registry at a million assignments (issue #20, bench/scale_reads): its deadline and update
+orders walked along an index to the page asked for, and an organisation-wide role's reads leave out
 the secret directives and find the ones it registered through indexes (each was a scan of
 every directive).
 
@@ -22,6 +22,8 @@ depends_on = None
 def upgrade() -> None:
     op.create_index('ix_assignments_deadline_order', 'assignments',
                     [sa.text('(deadline IS NULL)'), 'deadline', 'id'])
+    op.create_index('ix_assignments_updated_order', 'assignments',
+                    [sa.text('(last_update_at IS NULL)'), sa.text('last_update_at DESC'), sa.text('id DESC')])
     op.create_index('ix_directives_secret', 'directives', ['id'],
                     postgresql_where=sa.text('secrecy IS NOT NULL'), sqlite_where=sa.text('secrecy IS NOT NULL'))
     op.create_index('ix_directives_created_by', 'directives', ['created_by'])
@@ -30,4 +32,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_directives_created_by', table_name='directives')
     op.drop_index('ix_directives_secret', table_name='directives')
+    op.drop_index('ix_assignments_updated_order', table_name='assignments')
     op.drop_index('ix_assignments_deadline_order', table_name='assignments')
