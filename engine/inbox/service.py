@@ -124,7 +124,8 @@ def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
     today = clock.today()
     rows = session.execute(query).all()
     unit_ids = {item.unit_id for item, _d, _a in rows if item.unit_id}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    units: dict[int | None, Unit] = ({u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+                                     if unit_ids else {})
     return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today))
             for item, directive, assignment in rows]
 
