@@ -140,7 +140,10 @@ def given_by(origin: str) -> ColumnElement[bool]:
 
 class Assignment(Base):
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),)
+    __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),
+                      # the few meeting difficulties (engine.outcomes.difficulties), a registry filter
+                      Index("ix_assignments_blocked", "id", postgresql_where=text("progress = 'blocked'"),
+                            sqlite_where=text("progress = 'blocked'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)

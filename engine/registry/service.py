@@ -184,16 +184,21 @@ def search(session: Session, user: User, q: AssignmentQuery) -> Page:
 
 def _narrowed(q: AssignmentQuery) -> bool:
     """`q` filters by more than the user's scope, a unit and an outcome."""
-    return bool(fold(q.text) or q.origin or q.urgency or q.directive_id or q.blocked or q.period_from
-                or q.period_to or q.report is not None)
+    return bool(q.urgency) or _kept_far(q)
+
+
+def _kept_far(q: AssignmentQuery) -> bool:
+    """`q` has a filter whose rows may lie far along an order, or be few: a period, a text…"""
+    return bool(fold(q.text) or q.origin or q.directive_id or q.blocked or q.period_from or q.period_to
+                or q.report is not None)
 
 
 def _order(q: AssignmentQuery) -> tuple:
     """The page's order. The deadline and update orders are walked along their index and stop at
     the page (a department's first page: 250 → 9 ms at 1M) unless a filter may keep the rows far
-    along them."""
+    along them (an urgency, a column PostgreSQL keeps statistics of, does not)."""
     sort = q.sort if q.sort in SORTS else "deadline"
-    walks = not _narrowed(q) and (not q.outcome or (sort == "deadline" and q.outcome in _EARLY_OUTCOMES))
+    walks = not _kept_far(q) and (not q.outcome or (sort == "deadline" and q.outcome in _EARLY_OUTCOMES))
     return SORTS[sort] if walks or sort not in _SORTED else _SORTED[sort]
 
 

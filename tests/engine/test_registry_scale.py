@@ -123,5 +123,6 @@ def test_the_migration_adds_the_walked_orders_indexes(database_url):
                 else "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")))
     finally:
         db.dispose()
-    assert {"ix_assignments_deadline_order", "ix_assignments_updated_order", "ix_directives_secret",
+    assert {"ix_assignments_deadline_order", "ix_assignments_updated_order", "ix_assignments_blocked",
+            "ix_directives_secret",
             "ix_directives_created_by"} <= names
