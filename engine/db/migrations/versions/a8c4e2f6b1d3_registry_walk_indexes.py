@@ -7,7 +7,7 @@ the secret directives and find the ones it registered through indexes (each was 
 every directive).
 
 Revision ID: a8c4e2f6b1d3
-Revises: e7a3c5b9d2f4
+Revises: a9c4e2f7b1d3
 Create Date: 2026-12-04 20:00:00.000000
 """
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = 'a8c4e2f6b1d3'
-down_revision = 'e7a3c5b9d2f4'
+down_revision = 'a9c4e2f7b1d3'
 branch_labels = None
 depends_on = None
 
