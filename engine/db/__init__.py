@@ -204,6 +204,12 @@ def _make_engine(url: str, echo: bool) -> Engine:
         return eng
     eng = create_engine(url, echo=echo)
 
+    @event.listens_for(eng, "do_connect")
+    def _no_jit(_dialect, _record, _cargs, cparams):
+        # No JIT compilation: a request's queries take milliseconds, and compiling one the planner
+        # costs high (a count over a unit's links) took 18 ms of a 43 ms inbox count (bench/scale_reads)
+        cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()
+
     @event.listens_for(eng, "begin")
     def _note_read_only(conn):
         conn.info[_READ_ONLY] = bool(conn.get_execution_options().get("postgresql_readonly"))

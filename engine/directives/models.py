@@ -21,6 +21,7 @@ from sqlalchemy import (
     event,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -96,7 +97,10 @@ class RaisedIssueStatus(StrEnum):
 
 class Directive(Base):
     __tablename__ = "directives"
-    __table_args__ = (UniqueConstraint("symbol", "issued_on", "issuer"),)
+    __table_args__ = (UniqueConstraint("symbol", "issued_on", "issuer"),
+                      # the few secret ones, which an organisation-wide role's every read leaves out
+                      Index("ix_directives_secret", "id", postgresql_where=text("secrecy IS NOT NULL"),
+                            sqlite_where=text("secrecy IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ruleset: Mapped[str] = mapped_column(String(64))
@@ -118,7 +122,7 @@ class Directive(Base):
     status: Mapped[DirectiveStatus] = mapped_column(String(24), default=DirectiveStatus.REGISTERED)
     registration_due: Mapped[date | None] = mapped_column(Date)
     source_document_id: Mapped[str | None] = mapped_column(String(DOCUMENT_ID_LENGTH))  # edXML document id
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # permissions: handled_by
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     # symbol, summary and issuer folded (engine.text.fold): what a search without diacritics matches
@@ -136,7 +140,10 @@ def given_by(origin: str) -> ColumnElement[bool]:
 
 class Assignment(Base):
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),)
+    __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),
+                      # the few meeting difficulties (engine.outcomes.difficulties), a registry filter
+                      Index("ix_assignments_blocked", "id", postgresql_where=text("progress = 'blocked'"),
+                            sqlite_where=text("progress = 'blocked'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
@@ -167,6 +174,13 @@ class Assignment(Base):
 
     directive: Mapped[Directive] = relationship(back_populates="assignments")
     units: Mapped[list[AssignmentUnit]] = relationship(cascade="all, delete-orphan")
+
+
+# The registry's deadline and update orders (registry.SORTS: no deadline, no update last), walked to a page
+# and no further where the filters keep most rows (registry._order)
+Index("ix_assignments_deadline_order", Assignment.deadline.is_(None), Assignment.deadline, Assignment.id)
+Index("ix_assignments_updated_order", Assignment.last_update_at.is_(None), Assignment.last_update_at.desc(),
+      Assignment.id.desc())
 
 
 class AssignmentUnit(Base):

@@ -87,10 +87,10 @@ def end_of_week(moment: datetime) -> datetime:
     return datetime.combine(sunday, time(23, 59, 59), tzinfo=clock.VN_TZ)
 
 
-def _filtered(query: Select, q: InboxQuery, *, joined: bool = True) -> Select:
+def _filtered(query: Select, q: InboxQuery) -> Select:
     """`query` with the text and urgency filters; joined to the item's assignment and directive
-    when they filter (or `joined`: the rows show them), else not (a count over 100,000 items)."""
-    if not (joined or fold(q.text) or q.urgency):
+    only when they filter (a count over 100,000 items)."""
+    if not (fold(q.text) or q.urgency):
         return query
     query = (query.outerjoin(Assignment, Assignment.id == WorkItem.assignment_id)
              .outerjoin(Directive, Directive.id == WorkItem.directive_id))
@@ -108,19 +108,24 @@ def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
     """The rows of view `q.view`, most urgent first (the done view: latest first, at most
     DONE_LIMIT rows unless paged). `page` (from 1): only that page of `per_page` rows."""
     view = q.view if q.view in VIEWS else "mine"
-    query = _filtered(_view_query(session, user, view), q).add_columns(Directive, Assignment)
-    if view == "done":
-        query = query.order_by(WorkItem.completed_at.desc(), WorkItem.id.desc())
-    else:
-        query = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
+    order = ((WorkItem.completed_at.desc(), WorkItem.id.desc()) if view == "done"
+             else (WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id))
+    # the page's items chosen first, then their assignments and directives read: joined before
+    # the sort, a department's 2,884 waiting items were each read with theirs (36 ms at 1M)
+    chosen = _filtered(_view_query(session, user, view), q).with_only_columns(WorkItem.id) \
+        .order_by(*order)
     if page is not None:
-        query = query.offset((max(1, page) - 1) * per_page).limit(per_page)
+        chosen = chosen.offset((max(1, page) - 1) * per_page).limit(per_page)
     elif view == "done":
-        query = query.limit(DONE_LIMIT)
+        chosen = chosen.limit(DONE_LIMIT)
+    query = (select(WorkItem, Directive, Assignment).outerjoin(Assignment, Assignment.id == WorkItem.assignment_id)
+             .outerjoin(Directive, Directive.id == WorkItem.directive_id)
+             .where(WorkItem.id.in_(select(chosen.subquery().c.id))).order_by(*order))
     today = clock.today()
     rows = session.execute(query).all()
     unit_ids = {item.unit_id for item, _d, _a in rows if item.unit_id}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    units: dict[int | None, Unit] = ({u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+                                     if unit_ids else {})
     return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today))
             for item, directive, assignment in rows]
 
@@ -144,11 +149,11 @@ def counts(session: Session, user: User, q: InboxQuery | None = None) -> dict[st
     three views of the items `user` may act on are counted in one pass."""
     q = q or InboxQuery()
     now = clock.now()
-    mine = _filtered(_view_query(session, user, "mine"), q, joined=False).with_only_columns(
+    mine = _filtered(_view_query(session, user, "mine"), q).with_only_columns(
         func.count(WorkItem.id), _count_if(WorkItem.due_at <= end_of_week(now)), _count_if(WorkItem.due_at < now))
     result = dict(zip(("mine", "week", "overdue"), (n or 0 for n in session.execute(mine).one()), strict=True))
     for view in ("unit", "done"):
-        query = _filtered(_view_query(session, user, view), q, joined=False)
+        query = _filtered(_view_query(session, user, view), q)
         result[view] = session.scalar(query.with_only_columns(func.count(WorkItem.id)).order_by(None)) or 0
     return {view: result[view] for view in VIEWS}
 

@@ -1,0 +1,121 @@
+"""The registry's shortcuts at a million assignments (bench/scale_reads) give what the long way
+gives: the deadline order walked along its index and the same order sorted (for the filters
+that keep rows far along it) list the same rows in the same order, and a department's scope
+counted on its links' index decides the counting limit as reading its assignments would."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from engine.directives.models import Assignment, AssignmentUnit, Directive
+from engine.org.models import Unit, User
+from engine.outcomes import BUCKETS, Outcome, bucket, outcome_of
+from engine.registry import service as registry
+
+NOW = datetime(2026, 2, 12, 2, 0, tzinfo=UTC)
+TODAY = date(2026, 2, 12)
+
+
+@pytest.fixture
+def filled(loaded):
+    """96 assignments: STC's (some to its section, some coordinated with it, some secret), SXD's
+    and the office's: deadlines shared, missing, open-ended, past and to come; done or not."""
+    with loaded.db.session() as s:
+        unit = {u.code: u.id for u in s.scalars(select(Unit))}
+        directive = Directive(ruleset="dak-lak", doc_type="CV", number="9", symbol="9/UBND-VP", summary="Về việc thử",
+                              issuer="UBND tỉnh", issued_on=TODAY, urgency="normal", tracked=True, status="assigned",
+                              created_at=NOW, extra={})
+        s.add(directive)
+        s.flush()
+        rows = []
+        for n in range(96):
+            lead = ("STC", "STC-NS", "SXD", "VP")[n % 4]
+            deadline = None if n % 7 == 0 else TODAY + timedelta(days=n % 5 * 10 - 20)
+            rows.append({"directive_id": directive.id, "seq": n + 1, "content": f"Nhiệm vụ {n}", "created_at": NOW,
+                         "lead_unit_id": unit[lead], "deadline": deadline, "assigned_on": TODAY - timedelta(days=60),
+                         "deadline_kind": "open" if deadline is None else "dated", "secret": n % 11 == 0,
+                         "progress": "not_started" if n % 3 else "in_progress",
+                         "completed_on": TODAY - timedelta(days=n % 4) if n % 6 == 0 else None,
+                         "last_update_at": None if n % 5 == 0 else NOW - timedelta(days=n % 3)})
+        s.execute(insert(Assignment), rows)
+        ids = {a.seq: (a.id, a.lead_unit_id) for a in s.scalars(select(Assignment))}
+        links = [{"assignment_id": aid, "unit_id": lead, "role": "lead"} for aid, lead in ids.values()]
+        # STC coordinates some of its section's and SXD's: linked twice within its scope, or once
+        links += [{"assignment_id": aid, "unit_id": unit["STC"], "role": "coordinating"}
+                  for seq, (aid, lead) in ids.items() if seq % 2 == 0 and lead in (unit["STC-NS"], unit["SXD"])]
+        s.execute(insert(AssignmentUnit), links)
+    return loaded
+
+
+def _user(s, username: str) -> User:
+    return s.scalar(select(User).where(User.username == username))
+
+
+def _ids(page: registry.Page) -> list[int]:
+    return [row.assignment.id for row in page.rows]
+
+
+ORDERS = {"deadline": lambda a: (a.deadline is None, a.deadline or TODAY, a.id),
+          "-updated": lambda a: (a.last_update_at is None, -(a.last_update_at or NOW).timestamp(), -a.id)}
+
+
+def _expected(s, user: User, outcome: str | None, sort: str = "deadline") -> list[int]:
+    """The rows the user may see with this outcome (a bucket takes its sub-state), in this order,
+    sorted in Python."""
+    query = registry.visible_assignments(s, user)
+    seen = [a for a in s.scalars(query) if outcome is None or outcome in (outcome_of(a, TODAY),
+                                                                          bucket(outcome_of(a, TODAY)))]
+    return [a.id for a in sorted(seen, key=ORDERS[sort])]
+
+
+@pytest.mark.parametrize("username", ["stc", "clerk"])
+@pytest.mark.parametrize(("sort", "outcome"), [("deadline", None), ("deadline", Outcome.OVERDUE),
+                                               ("deadline", Outcome.NOT_STARTED), ("-updated", None),
+                                               ("-updated", Outcome.IN_PROGRESS)])
+def test_the_walked_and_the_sorted_orders_list_the_same_rows(filled, username, sort, outcome):
+    """Without a period the order is walked along its index; with a period that takes every row
+    it is sorted: the same rows, in the same order, a page at a time too."""
+    with filled.db.reading() as s:
+        user = _user(s, username)
+        expected = _expected(s, user, outcome, sort)
+        walked = registry.search(s, user, registry.AssignmentQuery(outcome=outcome, sort=sort, per_page=200))
+        sorted_ = registry.search(s, user, registry.AssignmentQuery(outcome=outcome, sort=sort, per_page=200,
+                                                                    period_from=TODAY - timedelta(days=90)))
+        pages = [registry.search(s, user, registry.AssignmentQuery(outcome=outcome, sort=sort, per_page=4, page=n))
+                 for n in (1, 2, 3)]
+    assert len(expected) > 4 and _ids(walked) == _ids(sorted_) == expected
+    assert sum((_ids(page) for page in pages), []) == expected[:12]
+
+
+def test_a_departments_scope_is_counted_on_its_links(filled, monkeypatch):
+    """STC sees its own, its section's and those it coordinates, secret ones included, each
+    once though linked twice: up to the counting limit the outcomes are counted, one past it
+    not, as when the rows themselves were read."""
+    with filled.db.reading() as s:
+        user = _user(s, "stc")
+        seen = len(_expected(s, user, None))
+        monkeypatch.setattr(registry, "COUNT_LIMIT", seen)
+        exact = registry.search(s, user, registry.AssignmentQuery())
+        overdue = registry.search(s, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE))
+        monkeypatch.setattr(registry, "COUNT_LIMIT", seen - 1)
+        capped = registry.search(s, user, registry.AssignmentQuery())
+        capped_overdue = registry.search(s, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE))
+        overdue_seen = len(_expected(s, user, Outcome.OVERDUE))
+    assert (exact.total, exact.total_exact, sum(exact.counts[o] for o in BUCKETS)) == (seen, True, seen)
+    assert (capped.total, capped.total_exact, capped.counts, capped.any_exact) == (seen, False, {}, False)
+    assert capped_overdue.total == overdue.total == overdue_seen > 0
+    assert capped_overdue.total_exact and _ids(capped_overdue) == _ids(overdue)
+
+
+
+def test_postgresql_connections_compile_no_query(engine):
+    """PostgreSQL's JIT compiled the queries it costed high, a department's inbox count among
+    them: 18 ms of its 43 (bench/scale_reads). The engine's connections turn it off, keeping
+    the options the database URL gives (a test schema's search_path)."""
+    if engine.db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    with engine.db.reading() as s:
+        assert s.scalar(text("SHOW jit")) == "off"
+        assert s.scalar(text("SHOW search_path")) != '"$user", public'
