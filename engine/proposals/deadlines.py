@@ -1,8 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023" (or "trước 10/12/2023"), "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025"
 (or "10.2014", or "trong tháng 6": the next June), "trong quý III/2025", "hằng tháng, trước ngày
-20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm 2018" — but not a
-period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
+20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm 2018" (or "trong 2
+năm 2024-2025": by its end) — but not a period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
 import calendar
@@ -42,6 +42,9 @@ _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?(?:ngay )?" + _DATE
 # "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
+# "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
+# "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
+_YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")
 _PASSIVE_BEFORE = re.compile(r"\bduoc(?: \w+){1,2} $")   # "được giao ", "được xử lý "
@@ -68,7 +71,7 @@ def find_deadline(folded: str, reference: date) -> ProposedDeadline:
         quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
         year = int(m.group(2)) if m.group(2) else reference.year
         return ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
-    if m := _period(_YEAR, folded):
+    if m := _period(_YEARS, folded) or _period(_YEAR, folded):
         return ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
     if m := _WORKING_DAYS.search(folded):
         return ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))

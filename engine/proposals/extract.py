@@ -65,6 +65,23 @@ _RANKS = [kind for kind, _ in _MARKERS]
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
+# A run-on page (a PDF's text whose line breaks were lost) keeps its list markers inside a line:
+# "Giao Sở X: a) rà soát …; b) báo cáo …", "… như sau: 1. Sở A …. 2. Sở B …".
+_INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\s+\S)")
+# Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
+_JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
+_JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
+_JOINT_WINDOW = 200  # characters after a joint read for its subject
+# Verbs whose objects may be units, and how many words back from a joint they are looked for.
+_DIRECTING = [["chi", "dao"], ["huong", "dan"], ["don", "doc"], ["phoi", "hop"], ["yeu", "cau"], ["de", "nghi"],
+              ["giao", "cho"], ["trach", "nhiem"]]
+_OBJECT_REACH = 8
+# A purpose after a duty, and the words before the unit a report goes through or to: "… qua Sở X
+# trước ngày 10/5 để tổng hợp, báo cáo UBND tỉnh trước ngày 18/5".
+_PURPOSE = re.compile(r"\s+để\s+")
+_RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
+# A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
+_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
@@ -206,6 +223,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heading = _Heading()
     after_duty = addressees = False
     localities: dict[str, None] = {}   # the committees named by name so far, in order
+    heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
@@ -224,7 +242,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or _EXECUTION.search(folded)):
             after_duty = False
             continue
-        clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
+        clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
                                         for c in m.codes if matcher.is_locality(c)))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
@@ -235,10 +253,16 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
-        found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference, localities)
+        found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item else [])
+                        or _named_by_head(sentence.text, clauses[0] if clauses else None, heads), reference,
+                        localities, matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [p for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
+        # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
+        _remember_heads(heads, [c for clause in clauses for m in clause.mentions if len(m.codes) == 1 for c in m.codes]
+                        + [c for clause in clauses for c in matcher.places(clause.words)]
+                        + [c for p in found if len(p.lead_units) == 1 for c in p.lead_units], matcher)
         if found:
             proposals.extend(found)
             after_duty = True
@@ -249,6 +273,23 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
+    """"Bộ cũng có nhiệm vụ phối hợp …" after "Bộ TT&TT …", "Tỉnh căn cứ …" in a notice to "tỉnh
+    Điện Biên": the unit last named with that head word, where the sentence has no subject of its
+    own and goes on as a duty (not "Sở đã …")."""
+    if clause is None or clause.leads or not _HEAD_ALONE.match(text):
+        return []
+    words = clause.words
+    duty = words[1:4] == ["co", "trach", "nhiem"] or (len(words) > 1 and words[1] not in _NOT_DUTY)
+    return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
+
+
+def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: UnitMatcher) -> None:
+    """The unit each head word ("so", "bo", "tinh") names next time it stands alone: the last named."""
+    for code in codes:
+        heads[matcher.head(code)] = [code]
 
 
 def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
@@ -319,7 +360,7 @@ def _sentences(text: str):
         else:
             pieces.append([line])
         blank = False
-    lines = [" ".join(p) for p in pieces]
+    lines = [item for p in pieces for item in _INLINE_ITEM.split(" ".join(p))]
     ranks = [_rank(line) for line in lines]
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
@@ -344,6 +385,37 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating, lead_end)
+
+
+def _parts(text: str, matcher: UnitMatcher) -> list[str]:
+    """The clauses of a sentence: split at ";", and where "và" or "đồng thời" opens a duty of
+    other units ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra … trước ngày 20/3")."""
+    parts = []
+    for part in (p for p in text.split(";") if p.strip()):
+        start = 0
+        for joint in list(_JOINT.finditer(part))[:_JOINT_TRIES]:
+            if _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
+                parts.append(part[start:joint.start()])
+                start = joint.end()
+        parts.append(part[start:])
+    return parts
+
+
+def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
+    """`after` opens with units acting (its subject), and `before` is a duty of its own whose
+    last words are not units (so "… phối hợp Sở A và Sở B kiểm tra" stays one list)."""
+    first = _clause(after[:_JOINT_WINDOW], matcher)
+    if not first.leads or not first.mentions or first.mentions[0].start != 0:
+        return False
+    previous = _clause(before, matcher)
+    if not previous.leads or previous.lead_end >= len(previous.words) or previous.ends_with_others():
+        return False
+    tail = list(previous.words)
+    while tail and tail[-1] in _FILLERS:
+        tail.pop()
+    # "… chỉ đạo các đơn vị trực thuộc và UBND các xã tuyên truyền": units it directs, not a new subject
+    near = tail[-_OBJECT_REACH:]
+    return not any(near[n:n + 2] in _DIRECTING for n in range(len(near) - 1))
 
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
@@ -403,7 +475,8 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     while True:
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
         if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            return True
+            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given
+            return words[max(0, before - 3):before - 1] != ["ve", "viec"]
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -505,7 +578,7 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
 
 
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,
-            localities: dict[str, None]) -> list[Proposal]:
+            localities: dict[str, None], matcher: UnitMatcher) -> list[Proposal]:
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
     listing = objects = False
@@ -534,9 +607,33 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         text = "; ".join(c.text.strip() for c in group)
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]
-        duties.append(Proposal(content=_content(text), source=sentence, lead_units=leads,
-                               coordinating_units=coordinating, deadline=find_deadline(fold(text), reference)))
+        relay = _relayed(text, matcher, reference)
+        own = relay[0] if relay else text
+        duties.append(Proposal(content=_content(own), source=sentence, lead_units=leads,
+                               coordinating_units=coordinating, deadline=find_deadline(fold(own), reference)))
+        if relay:
+            duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
+                                   deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _relayed(text: str, matcher: UnitMatcher, reference: date) -> tuple[str, str, list[str]] | None:
+    """"UBND các huyện báo cáo … qua Sở X trước ngày 10/5 để tổng hợp, báo cáo UBND tỉnh trước
+    ngày 18/5": a second duty after "để" with a date of its own, of the unit the purpose names
+    ("để Sở X tổng hợp …") or else the one the first duty's report goes through or to ("qua Sở
+    X", "về Sở X"). The duty before "để", the one after, and the second one's leads."""
+    for purpose in list(_PURPOSE.finditer(text))[:_JOINT_TRIES]:
+        before, after = text[:purpose.start()], text[purpose.end():].split(";")[0]
+        first, then = find_deadline(fold(before), reference), find_deadline(fold(after), reference)
+        if NO_DEADLINE in (first, then) or then.due == first.due:
+            continue
+        named = _clause(after[:_JOINT_WINDOW], matcher)
+        if named.mentions and named.mentions[0].start == 0:
+            return before, after, named.opening_units()
+        prior = _clause(before, matcher)
+        receiving = [m for m in prior.mentions if prior.words[m.start - 1:m.start] in _RECEIVING]
+        return (before, after, list(receiving[-1].codes)) if receiving else None
+    return None
 
 
 def _content(text: str) -> str:

@@ -61,6 +61,7 @@ _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi"
 _COMMITTEE = ("uy", "ban", "nhan", "dan")
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
+_PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -207,6 +208,23 @@ class UnitMatcher:
         """The province's own committee, named without a name of its own ("UBND tỉnh")."""
         words = self._words.get(code, ())
         return words[:len(_COMMITTEE)] == _COMMITTEE and not self.is_locality(code)
+
+    def head(self, code: str) -> str:
+        """The word a text may later name the unit by alone: "so" for "Sở Y tế", "bo" for "Bộ Tài
+        chính", "tinh" for "UBND tỉnh Điện Biên" ("Sở cũng có nhiệm vụ …", "Tỉnh căn cứ …")."""
+        words = self._words.get(code, ())
+        return words[len(_COMMITTEE)] if self.is_locality(code) else words[0] if words else ""
+
+    def places(self, words: list[str]) -> list[str]:
+        """The committees of the places named by tier and name ("tỉnh Điện Biên": UBND tỉnh Điện
+        Biên), in order."""
+        found = []
+        for at, word in enumerate(words):
+            if (word in _PLACE_TIERS and (at == 0 or words[at - 1] not in _COMMITTEE)
+                    and (named := self._name([*_COMMITTEE, *words[at:at + _MAX_KEY]], 0)) is not None
+                    and self.is_locality(named.codes[0])):
+                found.append(named.codes[0])
+        return found
 
     @staticmethod
     def _add(keys: dict, key, code: str) -> None:

@@ -479,3 +479,72 @@ def test_text_made_to_be_slow_stays_fast(text):
     began = time.perf_counter()
     propose(text, UNITS, TODAY)
     assert time.perf_counter() - began < 3
+
+
+def test_a_run_on_page_keeps_its_list_items_apart():
+    """A PDF's text whose line breaks were lost: the markers inside the line still mark items."""
+    assert summary("Giao Sở Tài chính: a) rà soát kế hoạch vốn; b) báo cáo UBND tỉnh trước ngày 15/3/2026.") == [
+        (["STC"], [], deadlines.NONE, None), (["STC"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    assert summary("UBND tỉnh giao nhiệm vụ như sau: 1. Sở Xây dựng kiểm tra công trình. 2. UBND các xã, "
+                   "phường báo cáo trước ngày 20/3/2026.") == [
+        (["SXD"], [], deadlines.NONE, None), (["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 3, 20))]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Giao Sở Tài chính rà soát kế hoạch vốn trước ngày 15/3/2026 và Sở Xây dựng kiểm tra công trình trước "
+     "ngày 30/3/2026.", [(["STC"], [], deadlines.BEFORE, date(2026, 3, 15)),
+                          (["SXD"], [], deadlines.BEFORE, date(2026, 3, 30))]),
+    ("Sở Xây dựng kiểm tra công trình, đồng thời UBND các huyện báo cáo kết quả trước ngày 30/3/2026.",
+     [(["SXD"], [], deadlines.NONE, None), (["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 30))]),
+    # units after a verb that takes units as its objects are whom it directs or works with
+    ("Giao Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan và UBND các huyện hoàn thành trước ngày "
+     "30/3/2026.", [(["STC"], ["H-A", "TX-B"], deadlines.BEFORE, date(2026, 3, 30))]),
+    ("Sở Xây dựng chỉ đạo các đơn vị trực thuộc và UBND các xã tuyên truyền.", [(["SXD"], [], deadlines.NONE, None)]),
+    ("Sở Tài chính báo cáo kết quả về Sở Xây dựng và UBND tỉnh.", [(["STC"], [], deadlines.NONE, None)]),
+])
+def test_two_duties_in_one_sentence_joined_by_va_or_dong_thoi(sentence, expected):
+    assert summary(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, relay", [
+    ("UBND các huyện báo cáo kết quả qua Sở Tài chính trước ngày 10/3 để tổng hợp, báo cáo UBND tỉnh trước "
+     "ngày 18/3/2026.", ["STC"]),
+    ("UBND các huyện gửi hồ sơ về Sở Xây dựng trước ngày 10/3 để sở thẩm định, trình UBND tỉnh trước ngày "
+     "18/3/2026.", ["SXD"]),
+    ("UBND các huyện gửi hồ sơ trước ngày 10/3 để Sở Tài chính tổng hợp, trình UBND tỉnh trước ngày 18/3/2026.",
+     ["STC"]),
+])
+def test_a_report_gathered_for_a_later_one_gives_the_gathering_unit_its_own_date(sentence, relay):
+    assert summary(sentence) == [(["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 10)),
+                                 (relay, [], deadlines.BEFORE, date(2026, 3, 18))]
+
+
+def test_a_purpose_without_a_date_of_its_own_stays_part_of_the_duty():
+    assert summary("UBND các huyện báo cáo về Sở Tài chính trước ngày 10/3/2026 để tổng hợp; hoàn thành "
+                   "hồ sơ trước ngày 20/3/2026.") == [(["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 10))]
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Giao Sở Xây dựng kiểm tra công trình. Sở cũng có nhiệm vụ phối hợp với Sở Tài chính lập dự toán.", ["SXD"]),
+    ("Sở Tài chính là cơ quan đầu mối. Sở có trách nhiệm tổng hợp báo cáo.", ["STC"]),
+    # a place named without its committee: the committee
+    ("Sở Tài chính đã làm việc với huyện An Phú. Huyện căn cứ quy định hiện hành để bố trí xe.", ["H-A"]),
+])
+def test_a_unit_named_by_its_head_word_alone_is_the_last_one_named(text, lead):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals][-1] == lead
+
+
+def test_a_head_word_alone_telling_what_was_done_is_no_duty():
+    assert summary("Giao Sở Xây dựng kiểm tra công trình. Sở đã báo cáo kết quả.") == [
+        (["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_trigger_inside_a_topic_names_no_lead():
+    assert summary("Sở Xây dựng làm việc với Sở Tài chính về việc giao UBND huyện An Phú làm chủ đầu tư.") == [
+        (["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_deadline_over_two_years_is_the_end_of_the_last_and_a_programme_span_is_none():
+    assert deadlines.find_deadline("thuc hien trong 2 nam 2024-2025", TODAY).due == date(2025, 12, 31)
+    assert deadlines.find_deadline("trong cac nam 2026 - 2027", TODAY).due == date(2027, 12, 31)
+    assert deadlines.find_deadline("de an thuc hien trong thoi gian 2010-2015", TODAY) is deadlines.NO_DEADLINE
