@@ -22,6 +22,15 @@
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
+- a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
+  acting ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra …") — not after a verb whose objects
+  they are ("phối hợp với …", "chỉ đạo các đơn vị … và UBND các xã …"); a purpose with a date of
+  its own after a duty's date ("… qua Sở X trước ngày 10/5 để tổng hợp, báo cáo UBND tỉnh trước
+  ngày 18/5") is a second duty, of the unit the purpose names or the report goes through;
+- a head word alone ("Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …") names the unit last named with
+  that head (also a place named without its committee: "tỉnh Điện Biên");
+- list markers inside a line (a run-on page: "Giao Sở X: a) …; b) …") mark items as at a line's
+  start;
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
