@@ -53,30 +53,62 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def find_deadline(folded: str, reference: date) -> ProposedDeadline:
-    """The first deadline `folded` states, by the most specific form first; `reference` (the
-    directive's date) supplies a missing year and the next monthly day."""
+    """The first deadline `folded` states (in the order written: "bàn giao trong năm 2025, báo cáo …
+    trước ngày 31/12/2025" is by the year's end); `reference` (the directive's date) supplies a
+    missing year and the next monthly day."""
+    found = [d for read in _READERS if (d := read(folded, reference)) is not None]
+    return min(found, key=lambda found: found[0])[1] if found else NO_DEADLINE
+
+
+_Found = tuple[int, ProposedDeadline] | None   # where a deadline's words start, and the deadline
+
+
+def _read_monthly(folded: str, reference: date) -> _Found:
     if (m := _MONTHLY.search(folded)) and 1 <= (day := int(m.group(1) or m.group(2))) <= 31:
-        return _monthly(day, reference, m.group(0))
+        return m.start(), _monthly(day, reference, m.group(0))
+    return None
+
+
+def _read_dated(folded: str, reference: date) -> _Found:
+    found = []
     for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_BEFORE, BEFORE)):
         for m in pattern.finditer(folded):
-            due = _date(m.group(1), m.group(2), m.group(3), reference)
-            if due is not None:
-                return ProposedDeadline(kind, due, phrase=m.group(0))
-    if m := _period(_MONTH, folded):
-        month = int(m.group(1))
+            if (due := _date(m.group(1), m.group(2), m.group(3), reference)) is not None:
+                found.append((m.start(), ProposedDeadline(kind, due, phrase=m.group(0))))
+                break
+    return min(found, key=lambda f: f[0]) if found else None
+
+
+def _read_month(folded: str, reference: date) -> _Found:
+    if (m := _period(_MONTH, folded)) and 1 <= (month := int(m.group(1))) <= 12:
         # without a year: the next such month from the directive's date
         year = int(m.group(2)) if m.group(2) else reference.year + (month < reference.month)
-        if 1 <= month <= 12:
-            return ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
+        return m.start(), ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
+    return None
+
+
+def _read_quarter(folded: str, reference: date) -> _Found:
     if m := _period(_QUARTER, folded):
         quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
         year = int(m.group(2)) if m.group(2) else reference.year
-        return ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
+        return m.start(), ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
+    return None
+
+
+def _read_year(folded: str, reference: date) -> _Found:
     if m := _period(_YEARS, folded) or _period(_YEAR, folded):
-        return ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
+        return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
+    return None
+
+
+def _read_working_days(folded: str, reference: date) -> _Found:
     if m := _WORKING_DAYS.search(folded):
-        return ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
-    return NO_DEADLINE
+        return m.start(), ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
+    return None
+
+
+# Monthly first: "trước ngày 20 hằng tháng" starts where a dated deadline would.
+_READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, _read_working_days)
 
 
 def _period(pattern: re.Pattern, folded: str) -> re.Match | None:

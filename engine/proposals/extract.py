@@ -30,7 +30,10 @@
 - a head word alone ("Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …") names the unit last named with
   that head (also a place named without its committee: "tỉnh Điện Biên");
 - list markers inside a line (a run-on page: "Giao Sở X: a) …; b) …") mark items as at a line's
-  start;
+  start; a marker alone on its line goes with the next ("1." then "Sở Y tế:"), so does a paragraph
+  after an item ending with ":" ("3. Sở Tài chính:" then "Tham mưu …") and a line going on in lower
+  case; a unit's name alone heads the items below it ("2. Sở Nông nghiệp và Môi trường"), and an
+  item opening "Chỉ đạo X …" is the heading's duty, X whom it directs;
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
@@ -50,7 +53,9 @@ Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a 
 held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
 họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
 nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
-addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a part "do Sở X
+addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing that
+restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… nếu có khó khăn, vướng mắc, báo cáo …",
+"Văn phòng Chính phủ trân trọng thông báo"), a part "do Sở X
 chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
 lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
 that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
@@ -71,6 +76,8 @@ MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (
 _MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
 _RANKS = [kind for kind, _ in _MARKERS]
+# A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
+_LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
@@ -92,14 +99,18 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a notice answers may be long
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
 _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
-_RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+# "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
+_CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
+                           r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"), ("nhan", "manh"))   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+_TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
@@ -110,14 +121,19 @@ _OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho"
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
+# Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
+# trị - xã hội, đoàn thể, UBND các xã …".
+_BODIES = {"to", "chuc", "chinh", "tri", "xa", "hoi", "doan", "the"}
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
-_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES | _BODIES
+
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",))   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
@@ -143,6 +159,16 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau):$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
+# "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
+# notice's closing, no duty.
+_ANNOUNCES = re.compile(r"thong bao de|tran trong thong bao")
+# Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
+# thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
+# phí để thực hiện …"), doing as told ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được
+# giao"), and reporting difficulties should any arise.
+_RESTATES = re.compile(r"(?<!viec )(?<!de )\b(?:thuc hien|trien khai|thi hanh)(?: \w+){0,3} (?:chi thi|ke hoach|"
+                       r"quyet dinh|cong van|van ban) nay\b|\bthuc hien nghiem tuc\W*$|\bthuc hien dung chuc nang"
+                       r"|\bneu co (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -218,6 +244,14 @@ class _Clause:
         subject = next((n for n, m in enumerate(self.mentions) if _opens_sentence(self.words, m)), None)
         return self.leads or (_chain(self.words, self.mentions, subject, _SEPARATORS)[0] if subject is not None else [])
 
+    def names_only(self) -> bool:
+        """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
+        "Chủ tịch UBND các xã, phường"."""
+        words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
+        inside = {i for m in self.mentions for i in range(m.start, m.end)}
+        others = {w for i, w in enumerate(words) if i not in inside}
+        return bool(words) and bool(self.mentions) and others <= _TITLES | _SEPARATORS | _TRIGGER_WORDS
+
     def _opening(self) -> tuple[list[str], int]:
         if not self.mentions or self.mentions[0].start != 0:
             return [], 0
@@ -244,10 +278,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
             heading, after_duty = _Heading(leads), False
             continue
-        if not addressees and (folded.startswith(_RECITALS) or _NARRATIVE.match(folded)):
+        if not addressees and (_recites(folded) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
-        if (addressees or folded.startswith(_RECITALS) or _NARRATIVE.match(folded) or "thong bao de" in folded
+        if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
                 or _EXECUTION.search(folded)):
             after_duty = False
             continue
@@ -258,7 +292,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
         if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or (
-                proposals and not sentence.opens_item and _is_closing(folded, clauses)):
+                proposals and not sentence.opens_item and _is_closing(folded, clauses)) or _restates(folded, clauses):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -301,6 +335,10 @@ def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: Unit
         heads[matcher.head(code)] = [code]
 
 
+def _recites(folded: str) -> bool:
+    return folded.startswith(_RECITALS) or bool(_CARRYING_OUT.match(folded))
+
+
 def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     """"Căn cứ Quy chế làm việc …, Văn phòng UBND tỉnh đề nghị Sở X khẩn trương trình …" — the duty
     after the recital's comma, where a trigger names its units; after a narrative ("Ngày 26/5, UBND
@@ -313,10 +351,13 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     # only where a trigger follows within a few words, and a few times at most: a recital of
     # thousands of commas stays linear
     near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
-    for comma in near[:_RECITAL_TRIES]:
+    for comma in list(dict.fromkeys(near[:_RECITAL_TRIES] + commas[:_RECITAL_TRIES])):
         rest = sentence.text[comma:].strip()
         clause = _clause(rest.split(";")[0], matcher)
-        if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+        # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
+        # …, các sở, ban, ngành, UBND các xã xây dựng …")
+        if clause.leads and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
+                             or clause.mentions[0].start == 0):
             return replace(sentence, text=rest)
     return sentence
 
@@ -363,8 +404,11 @@ def _sentences(text: str):
         if not line:
             blank = True
             continue
+        # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
+        # "thường xuyên kiểm tra …")
         if (pieces and not blank and not _MARKER.match(line)
-                and not pieces[-1][-1].endswith((".", ":", ";", "!", "?", "…"))):
+                and (not pieces[-1][-1].endswith((".", ":", ";", "!", "?", "…")) or _joins(pieces[-1])
+                     or line[:1].islower())):
             pieces[-1].append(line)
         else:
             pieces.append([line])
@@ -380,6 +424,12 @@ def _sentences(text: str):
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
                             heads and number == len(sentences) - 1)
+
+
+def _joins(piece: list[str]) -> bool:
+    """The next line goes on with `piece`: a marker alone ("1." then "Sở Y tế:"), or a list item's
+    heading ending with ":" above a paragraph with no marker ("3. Sở Tài chính:" then "Tham mưu …")."""
+    return bool(_LONE_MARKER.match(piece[-1]) or (_MARKER.match(" ".join(piece)) and piece[-1].endswith(":")))
 
 
 def _rank(line: str) -> int | None:
@@ -522,6 +572,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     the bodies who "… thực hiện một số công việc sau:")."""
     if _is_heading(clauses):
         return clauses[0].leads
+    if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
+        return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if not clauses[0].leads:
         # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
         return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []
@@ -565,13 +617,7 @@ def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
 def _is_heading(clauses: list[_Clause]) -> bool:
     """"1. Sở Tài chính:", "Giao Sở Y tế:", "1.3. Giao Ủy ban nhân dân các phường, xã, đặc khu" —
     units (and a colon), no duty of their own yet."""
-    only = clauses[0]
-    words = only.words[:-1] if only.words and only.words[-1] == ":" else only.words
-    if len(clauses) > 1 or not only.leads or not words:
-        return False
-    inside = {i for m in only.mentions for i in range(m.start, m.end)}
-    others = {w for i, w in enumerate(words) if i not in inside}
-    return others <= _TITLES | _SEPARATORS | {w for t in _TRIGGERS for w in t}
+    return len(clauses) == 1 and bool(clauses[0].leads) and clauses[0].names_only()
 
 
 def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
@@ -584,6 +630,14 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
     while rest and rest[-1] in {".", "!"}:
         rest.pop()
     return rest in _CLOSING
+
+
+def _restates(folded: str, clauses: list[_Clause]) -> bool:
+    """Every clause restates (_RESTATES) or only names the units told so: "Yêu cầu Giám đốc các sở,
+    ban, ngành; Chủ tịch UBND các xã … triển khai thực hiện nghiêm túc Chỉ thị này." — but "Giao Sở X
+    triển khai thực hiện Kế hoạch này" gives a task of its own."""
+    return (bool(clauses) and not folded.startswith("giao ")
+            and all(_RESTATES.search(fold(c.text)) or c.names_only() for c in clauses))
 
 
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,
@@ -599,12 +653,13 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             continue
         listing = clause.ends_with_leads()
         # "…; chỉ đạo Công an các huyện …" goes on with the duty before: they are whom it directs
-        directs = bool(groups) and clause.words[:2] == ["chi", "dao"]
+        # (also opening an item under a heading: "2. Sở X" then "- Chỉ đạo cơ quan chuyên môn …")
+        directs = bool(groups or heading) and clause.words[:2] == ["chi", "dao"]
         if clause.leads and not (objects and clause.opening_units()) and not directs:
             groups.append([clause])
             objects = clause.ends_with_others()
         elif not groups:
-            groups.append([clause])
+            groups.append([replace(clause, leads=[])])
         else:
             groups[-1].append(clause)
             objects = objects or clause.ends_with_others()

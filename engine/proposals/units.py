@@ -37,7 +37,7 @@ _ABBREVIATIONS = {
     "vh tt va dl": "van hoa , the thao va du lich",
     "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
     "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
-    "bql": "ban quan ly", "bqlda": "ban quan ly du an",
+    "bql": "ban quan ly", "bqlda": "ban quan ly du an", "chqs": "chi huy quan su",
     # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
     "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
     "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",
@@ -49,12 +49,15 @@ _TIERS = {
     ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
     ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
 }
+_SPECIAL_ZONE = ("dac", "khu")
+_ZONE_NAME = 3   # words of a special zone's name at most
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
                      ("cac",))   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
-_LIST_HEADS = ("so", "ban", "bo")   # "các Sở: Tài chính, Xây dựng và …"
+# "các Sở: Tài chính, Xây dựng và …", "các Tập đoàn: Bưu chính Viễn thông Việt Nam, …"
+_LIST_HEADS = (("so",), ("ban",), ("bo",), ("tap", "doan"))
 _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …", "các Bộ, cơ quan: …"
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
@@ -105,7 +108,9 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
-    ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL))), key=lambda pk: -len(pk[0])))
+    ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
+    # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
+    ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"))), key=lambda pk: -len(pk[0])))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -148,6 +153,14 @@ def _related_end(words: list[str], at: int) -> int:
         if words[end] not in _RELATED_FILLERS:
             return 0
     return 0
+
+
+def _past_name(words: list[str], at: int) -> int:
+    """Where the name starting at `at` ends: at the next separator, within a few words."""
+    end = at
+    while end < len(words) and end - at < _ZONE_NAME and words[end] not in _SEPARATORS | {"cac"}:
+        end += 1
+    return end if end == len(words) or words[end] in _SEPARATORS | {"cac"} else at
 
 
 def _shared_tier(words: list[str], at: int) -> int:
@@ -323,6 +336,8 @@ class UnitMatcher:
             if tier is not None:
                 kinds.append(_TIERS[tier])
                 j += len(tier)
+                if tier == _SPECIAL_ZONE:   # "các xã, phường, đặc khu Cồn Cỏ": a special zone goes with its name
+                    j = _past_name(words, j)
             elif words[j] in {",", "va", "cac"} and kinds:   # "UBND thành phố và các huyện"
                 j += 1
             else:
@@ -357,6 +372,8 @@ class UnitMatcher:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase:
                 local = kind == _LOCAL
+                if kind == "ministry" and words[end:end + 3] in ([",", "dia", "phuong"], ["va", "dia", "phuong"]):
+                    return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
                 if local:
                     kind = "district" if "district" in self._by_kind else "commune"
                 codes = self._by_kind.get(kind, ())
@@ -368,16 +385,18 @@ class UnitMatcher:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
         lực Việt Nam" — each name read with the head in front, or as it is."""
         start = i + (words[i] == "cac")
-        if start >= len(words) or words[start] not in _LIST_HEADS:
+        head = next((h for h in _LIST_HEADS if tuple(words[start:start + len(h)]) == h), None)
+        if head is None:
             return None
-        colon = start + 1 + next((len(p) for p in _LIST_OTHERS if words[start + 1:start + 1 + len(p)] == p), 0)
+        after = start + len(head)
+        colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
         if colon >= len(words) or words[colon] != ":":
             return None
-        head, j = words[start], colon + 1
+        j = colon + 1
         codes: list[str] = []
         while j < len(words):
-            if (named := self._name([head, *words[j:j + _MAX_KEY]], 0)) is not None:
-                j += named.end - 1
+            if (named := self._name([*head, *words[j:j + _MAX_KEY]], 0)) is not None and named.end > len(head):
+                j += named.end - len(head)
             elif (named := self._name(words, j)) is not None:
                 j = named.end
             else:

@@ -548,3 +548,80 @@ def test_a_deadline_over_two_years_is_the_end_of_the_last_and_a_programme_span_i
     assert deadlines.find_deadline("thuc hien trong 2 nam 2024-2025", TODAY).due == date(2025, 12, 31)
     assert deadlines.find_deadline("trong cac nam 2026 - 2027", TODAY).due == date(2027, 12, 31)
     assert deadlines.find_deadline("de an thuc hien trong thoi gian 2010-2015", TODAY) is deadlines.NO_DEADLINE
+
+
+@pytest.mark.parametrize("text", [
+    "1. Sở Xây dựng\n- Kiểm tra công trình.\n- Lập hồ sơ.",   # a unit's name alone, no colon
+    "1.\nSở Xây dựng:\n- Kiểm tra công trình.\n- Lập hồ sơ.",   # the marker alone on its line
+    "1. Sở Xây dựng:\n- Kiểm tra công trình;\nthường xuyên báo cáo.\n- Lập hồ sơ.",   # a line going on in lower case
+    "1. Sở Xây dựng\n- Thực hiện đầy đủ trách nhiệm kiểm tra công trình.\n- Lập hồ sơ.",   # "Thực hiện" a duty here
+    "1. Sở Xây dựng\n- Chỉ đạo các sở, ban, ngành kiểm tra công trình.\n- Lập hồ sơ.",   # whom it directs
+])
+def test_a_heading_gives_its_items_to_its_units(text):
+    assert [(p.lead_units, p.content.split()[0]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], text.split("- ")[1].split()[0]), (["SXD"], "Lập")]
+
+
+def test_a_heading_with_a_colon_above_a_paragraph_and_a_tier_with_a_special_zone():
+    assert summary("2. Sở Tài chính:\nTham mưu bố trí kinh phí.") == [(["STC"], [], deadlines.NONE, None)]
+    assert summary("1. UBND các xã, phường, đặc khu Hòn Mê:\n- Kiểm tra rừng.") == [
+        (["P-D", "X-C"], [], deadlines.NONE, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Yêu cầu Giám đốc các sở, ban, ngành; Chủ tịch UBND các xã, phường triển khai thực hiện nghiêm túc Chỉ thị này.",
+    "Các sở, ban, ngành chịu trách nhiệm thực hiện Kế hoạch này.",
+    "Yêu cầu các sở, ban, ngành, UBND các xã, phường thực hiện nghiêm túc./.",
+    "Nếu có khó khăn, vướng mắc, các sở, ban, ngành kịp thời báo cáo UBND tỉnh.",
+    "Văn phòng UBND tỉnh trân trọng thông báo./.",
+    "Thực hiện Công văn số 12/UBND-KT, Sở Xây dựng đã kiểm tra công trình.",
+])
+def test_closings_that_restate_or_announce_give_no_task(text):
+    assert summary(text) == []
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("Giao Sở Xây dựng theo dõi việc thực hiện Kế hoạch này.", ["SXD"]),
+    ("Sở Tài chính bố trí kinh phí để thực hiện Kế hoạch này.", ["STC"]),
+    ("Giao Sở Xây dựng triển khai thực hiện Kế hoạch này.", ["SXD"]),
+    ("Với vai trò là chủ đầu tư, Sở Xây dựng chủ động làm việc với nhà thầu.", ["SXD"]),
+    ("Căn cứ nội dung Kế hoạch, UBND các xã, phường, tổ chức chính trị - xã hội, Sở Tài chính xây dựng kế hoạch.",
+     ["P-D", "X-C", "STC"]),
+])
+def test_carrying_out_a_plan_as_a_duty_of_its_own(sentence, lead):
+    assert one(sentence).lead_units == lead
+
+
+def test_a_proposal_answered_after_a_long_topic():
+    topic = "Về kiến nghị " + "hoàn thiện quy định, " * 30 + "ban hành mới:"
+    assert summary(f"1. {topic} Sở Xây dựng nghiên cứu, xử lý kiến nghị.") == [(["SXD"], [], deadlines.NONE, None)]
+
+
+MINISTRIES = UnitMatcher([
+    UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BNV", "Bộ Nội vụ", "ministry"),
+    UnitRef("VNPT", "Tập đoàn Bưu chính Viễn thông Việt Nam", "enterprise"),
+    UnitRef("EVN", "Tập đoàn Điện lực Việt Nam", "enterprise"),
+    UnitRef("BCHQS", "Bộ Chỉ huy Quân sự tỉnh", "agency"),
+])
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("Các Bộ, cơ quan liên quan nghiên cứu kỹ kiến nghị của tỉnh.", ["BNV", "BTC"]),
+    ("Các bộ, ngành hoàn thiện cơ sở dữ liệu quốc gia.", ["BNV", "BTC"]),
+    ("Đề nghị các Tập đoàn: Bưu chính Viễn thông Việt Nam, Điện lực Việt Nam triển khai.", ["VNPT", "EVN"]),
+    ("Bộ CHQS tỉnh có trách nhiệm tham mưu UBND tỉnh.", ["BCHQS"]),
+])
+def test_ministries_groups_and_the_military_command(sentence, lead):
+    found = propose(sentence, MINISTRIES, TODAY).proposals
+    assert [p.lead_units for p in found] == [lead]
+
+
+def test_every_body_of_the_state_exhorted_is_no_task():
+    assert propose("Các bộ, ngành, địa phương cần phối hợp chặt chẽ.", MINISTRIES, TODAY).proposals == []
+
+
+def test_the_deadline_written_first_is_the_deadline():
+    assert deadlines.find_deadline("ban giao trong nam 2026, bao cao truoc ngay 31/12/2026", TODAY).kind == \
+        deadlines.WITHIN_YEAR
+    assert deadlines.find_deadline("bao cao truoc ngay 10/3/2026 va trong thang 4/2026", TODAY).kind == \
+        deadlines.BEFORE
