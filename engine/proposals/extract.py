@@ -33,7 +33,11 @@
   start; a marker alone on its line goes with the next ("1." then "Sở Y tế:"), so does a paragraph
   after an item ending with ":" ("3. Sở Tài chính:" then "Tham mưu …") and a line going on in lower
   case; a unit's name alone heads the items below it ("2. Sở Nông nghiệp và Môi trường"), and an
-  item opening "Chỉ đạo X …" is the heading's duty, X whom it directs;
+  item opening "Chỉ đạo X …" is the heading's duty, X whom it directs; a paragraph with no marker
+  inside an item keeps the heading for the items after it; "(i)", "(ii)" mark sub-items, and a new
+  item is never the deadline of the duty before;
+- a unit that "chỉ đạo" others leads ("Bộ X chỉ đạo Tập đoàn Y …"), unless it is the issuing
+  committee ("UBND tỉnh chỉ đạo Sở X …": X's duty);
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
@@ -63,6 +67,7 @@ it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -74,8 +79,9 @@ MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (
 
 # List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
 _MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
+            ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = [kind for kind, _ in _MARKERS]
+_RANKS = ["roman", "number", "letter", "sub", "bullet"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -123,13 +129,14 @@ _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "
 _SEPARATORS = {",", "va"}
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
 # trị - xã hội, đoàn thể, UBND các xã …".
-_BODIES = {"to", "chuc", "chinh", "tri", "xa", "hoi", "doan", "the"}
+_BODIES = re.compile(r"\bto chuc chinh tri xa hoi\b|\bdoan the\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
-_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES | _BODIES
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
+            ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
@@ -167,7 +174,9 @@ _ANNOUNCES = re.compile(r"thong bao de|tran trong thong bao")
 # phí để thực hiện …"), doing as told ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được
 # giao"), and reporting difficulties should any arise.
 _RESTATES = re.compile(r"(?<!viec )(?<!de )\b(?:thuc hien|trien khai|thi hanh)(?: \w+){0,3} (?:chi thi|ke hoach|"
-                       r"quyet dinh|cong van|van ban) nay\b|\bthuc hien nghiem tuc\W*$|\bthuc hien dung chuc nang"
+                       r"quyet dinh|cong van|van ban) nay\b"
+                       r"|\b(?:thuc hien nghiem tuc|nghiem tuc (?:trien khai )?thuc hien)\W*$"
+                       r"|\bthuc hien dung chuc nang"
                        r"|\bneu co (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
@@ -310,7 +319,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             proposals.extend(found)
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
-        elif after_duty and proposals[-1].deadline is NO_DEADLINE:
+        elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
             proposals[-1].deadline = find_deadline(folded, reference)
             after_duty = False
         else:
@@ -357,7 +366,7 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
         if clause.leads and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
-                             or clause.mentions[0].start == 0):
+                             or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
     return sentence
 
@@ -381,8 +390,8 @@ class _Heading:
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""
-        if sentence.rank is None:
-            return _Heading()
+        if sentence.rank is None:   # a paragraph among the items ("1." then two paragraphs, then "2. …")
+            return self
         if sentence.opens_item and self.rank is not None and sentence.rank <= self.rank:
             return (self.outer or _Heading()).end_before(sentence)
         return self
@@ -440,7 +449,7 @@ def _rank(line: str) -> int | None:
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals = tokens(part)
     mentions = matcher.mentions(words, capitals)
-    leads, lead_end = _leads(words, mentions)
+    leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating, lead_end)
@@ -482,7 +491,10 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
     "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
     chained = [mentions[first]]
     for mention in mentions[first + 1:]:
-        if not all(w in gaps for w in words[chained[-1].end:mention.start]):
+        between = words[chained[-1].end:mention.start]
+        if gaps is _LEAD_GAPS:   # a list of leads may name bodies outside the tree among its units
+            between = _BODIES.sub(" ", " ".join(between)).split()
+        if not all(w in gaps for w in between):
             break
         chained.append(mention)
     if any(len(m.codes) == 1 for m in chained):
@@ -496,12 +508,25 @@ def _run_starts(words: list[str], mentions: list[Mention]) -> list[int]:
             if n == 0 or not all(w in _SEPARATORS for w in words[mentions[n - 1].end:m.start])]
 
 
-def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
+def _directing(words: list[str], mentions: list[Mention], n: int,
+               is_issuer: Callable[[str], bool]) -> tuple[list[str], int] | None:
+    """"Bộ Công Thương chỉ đạo Tập đoàn Điện lực …", "UBND Thành phố X chỉ đạo các sở, ngành …": a
+    unit that directs others leads — the subject before "chỉ đạo", where it is not the issuing
+    committee ("UBND tỉnh chỉ đạo Sở X …": X's duty)."""
+    subject = next((k for k, m in enumerate(mentions[:n]) if _opens_sentence(words, m)), None)
+    if subject is None or words[mentions[n].start - 2:mentions[n].start] != ["chi", "dao"]:
+        return None
+    codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
+    return None if all(is_issuer(c) for c in codes) else (codes, end)
+
+
+def _leads(words: list[str], mentions: list[Mention],
+           is_issuer: Callable[[str], bool]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for n, mention in enumerate(mentions):
         if _follows_trigger(words, mention, inside):
-            return _chain(words, mentions, n, _LEAD_GAPS)
+            return _directing(words, mentions, n, is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here

@@ -48,6 +48,7 @@ _ABBREVIATIONS = {
 _TIERS = {
     ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
     ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
+    ("tinh",): "province",   # only after "các" or "cấp": "UBND cấp tỉnh" (a province's own "UBND tỉnh" is one unit)
 }
 _SPECIAL_ZONE = ("dac", "khu")
 _ZONE_NAME = 3   # words of a special zone's name at most
@@ -110,7 +111,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
     ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
     # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
-    ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"))), key=lambda pk: -len(pk[0])))
+    ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
+    # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
+    ("cac so", "department"), ("co quan , ban , nganh", "department"),
+    ("cac nganh , co quan cap tinh", "department"))), key=lambda pk: -len(pk[0])))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -344,8 +348,8 @@ class UnitMatcher:
                 break
         while j > i and words[j - 1] in {",", "va", "cac"}:
             j -= 1
-        if head[-1] not in {"cac", "cap"} and head[0] != "cac" and len(kinds) < 2:   # "UBND huyện X" is one unit
-            return None
+        if head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds):
+            return None   # "UBND huyện X" is one unit, "UBND tỉnh, thành phố" the province's committee
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         return Mention(i, j, codes) if codes else None
 

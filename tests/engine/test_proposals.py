@@ -625,3 +625,47 @@ def test_the_deadline_written_first_is_the_deadline():
         deadlines.WITHIN_YEAR
     assert deadlines.find_deadline("bao cao truoc ngay 10/3/2026 va trong thang 4/2026", TODAY).kind == \
         deadlines.BEFORE
+
+
+def test_sub_items_marked_i_ii_are_items_and_a_new_item_is_no_deadline_of_the_one_before():
+    text = ("b) Để làm tốt các nhiệm vụ, đề nghị:\n(i) Sở Xây dựng báo cáo UBND tỉnh.\n"
+            "(ii) Nhà thầu hoàn thành nghiệm thu trong tháng 11 năm 2026.\n(iii) Sở Tài chính kiểm tra.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None), (["STC"], [], deadlines.NONE, None)]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("UBND huyện An Phú chỉ đạo các sở, ban, ngành hướng dẫn chủ đầu tư.", ["H-A"]),
+    ("Sở Xây dựng chỉ đạo UBND các xã, phường kiểm tra công trình.", ["SXD"]),
+    ("UBND tỉnh chỉ đạo Sở Xây dựng kiểm tra công trình.", ["SXD"]),   # the issuer directs: the department's duty
+    ("Sau khi phương án được thông qua, Sở Tài chính khẩn trương báo cáo UBND tỉnh.", ["STC"]),
+    ("Căn cứ kế hoạch này, Giám đốc các Sở, Chủ tịch UBND các xã, phường xây dựng kế hoạch cụ thể.",
+     ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "P-D", "X-C"]),
+    ("Các sở, ban, ngành, tổ chức chính trị - xã hội, UBND các xã, phường xây dựng kế hoạch.",
+     ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "P-D", "X-C"]),
+])
+def test_who_leads_a_directing_subject_a_condition_first_and_bodies_outside_the_tree(sentence, lead):
+    assert one(sentence).lead_units == lead
+
+
+def test_a_paragraph_inside_an_item_keeps_the_introduced_units_for_the_items_after_it():
+    text = ("UBND tỉnh yêu cầu Giám đốc Sở Xây dựng, Chủ tịch UBND các xã, phường thực hiện các nhiệm vụ như sau:\n"
+            "1.\nNhà thầu có trách nhiệm bảo đảm an toàn.\nHoạt động khai thác phải tuân thủ quy định.\n"
+            "2.\nKết hợp khai thác nước mặt với nước dưới đất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals][-1] == ["SXD", "P-D", "X-C"]
+
+
+def test_a_bare_closing_and_a_verb_that_is_a_units_name():
+    assert summary("Yêu cầu các sở, ban, ngành, đơn vị, địa phương nghiêm túc triển khai thực hiện./.") == []
+    inspectorates = UnitMatcher([UnitRef("TTRA-TP", "Thanh tra thành phố", "agency"),
+                                 UnitRef("TTRA", "Thanh tra tỉnh", "agency")])
+    found = propose("Giao Thanh tra thành phố tổ chức thanh tra việc chấp hành.", inspectorates, TODAY).proposals
+    assert [p.lead_units for p in found] == [["TTRA-TP"]]
+
+
+def test_the_tier_of_provinces():
+    provinces = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                             UnitRef("UBND-A", "UBND tỉnh An Giang", "province"),
+                             UnitRef("TP-B", "UBND thành phố Bến Tre", "district")])
+    assert [p.lead_units for p in propose("UBND cấp tỉnh rà soát diện tích các xã.", provinces, TODAY).proposals] == [
+        ["UBND", "UBND-A"]]
+    assert propose("Giao UBND tỉnh, thành phố rà soát.", provinces, TODAY).proposals == []
