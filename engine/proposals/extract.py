@@ -127,9 +127,12 @@ _OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho"
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
+_UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
 # trị - xã hội, đoàn thể, UBND các xã …".
-_BODIES = re.compile(r"\bto chuc chinh tri xa hoi\b|\bdoan the\b")
+_BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh)?\b"
+                     r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
+                     r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
@@ -174,10 +177,16 @@ _ANNOUNCES = re.compile(r"thong bao de|tran trong thong bao")
 # phí để thực hiện …"), doing as told ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được
 # giao"), and reporting difficulties should any arise.
 _RESTATES = re.compile(r"(?<!viec )(?<!de )\b(?:thuc hien|trien khai|thi hanh)(?: \w+){0,3} (?:chi thi|ke hoach|"
-                       r"quyet dinh|cong van|van ban) nay\b"
-                       r"|\b(?:thuc hien nghiem tuc|nghiem tuc (?:trien khai )?thuc hien)\W*$"
-                       r"|\bthuc hien dung chuc nang"
-                       r"|\bneu co (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac")
+                       r"quyet dinh|cong van|van ban) nay\b|\bthuc hien dung chuc nang"
+                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo quy dinh)?\W*$")   # "… thực hiện Kế hoạch."
+# Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
+_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b")
+# … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
+# hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
+# where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
+_BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
+                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|, (?:dam bao|bao dam) )")
+_OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -236,8 +245,8 @@ class _Clause:
         "… phối hợp Sở Khoa học và Công nghệ;"): units opening the next clause go on with that list
         ("UBND các huyện khẩn trương …" told by the same duty), they do not start a duty."""
         last = self.mentions[-1] if self.mentions else None
-        return (last is not None and last.start >= self.lead_end
-                and all(w in _FILLERS for w in self.words[last.end:]))
+        rest = _BODIES.sub(" ", " ".join(self.words[last.end:])).split() if last else []
+        return last is not None and last.start >= self.lead_end and all(w in _FILLERS for w in rest)
 
     def opening_units(self) -> list[str]:
         """The units the clause opens with ("UBND các huyện, thành phố; …")."""
@@ -270,6 +279,7 @@ class _Clause:
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
     text = clean_text(text)
+    matcher = matcher.on(reference)
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
     heading = _Heading()
@@ -287,6 +297,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
             heading, after_duty = _Heading(leads), False
             continue
+        if sentence.opens_item and heading.leads and _recites(folded) and "," in sentence.text:
+            # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
+            sentence = replace(sentence, text=sentence.text.split(",", 1)[1].strip())
+            folded = fold(sentence.text)
         if not addressees and (_recites(folded) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
@@ -301,7 +315,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
         if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or (
-                proposals and not sentence.opens_item and _is_closing(folded, clauses)) or _restates(folded, clauses):
+                proposals and not sentence.opens_item and _is_closing(folded, clauses)) or _restates(
+                folded, clauses, closing=bool(proposals) and not sentence.opens_item):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -476,8 +491,9 @@ def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
     if not first.leads or not first.mentions or first.mentions[0].start != 0:
         return False
     previous = _clause(before, matcher)
-    if not previous.leads or previous.lead_end >= len(previous.words) or previous.ends_with_others():
-        return False
+    if (not previous.leads or previous.ends_with_others()
+            or all(w in _FILLERS | _UNIT_NOUNS for w in previous.words[previous.lead_end:])):
+        return False   # "đề nghị các sở, ban, ngành, đơn vị chức năng có liên quan và UBND các xã …": one list
     tail = list(previous.words)
     while tail and tail[-1] in _FILLERS:
         tail.pop()
@@ -657,12 +673,20 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
     return rest in _CLOSING
 
 
-def _restates(folded: str, clauses: list[_Clause]) -> bool:
+def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """Every clause restates (_RESTATES) or only names the units told so: "Yêu cầu Giám đốc các sở,
     ban, ngành; Chủ tịch UBND các xã … triển khai thực hiện nghiêm túc Chỉ thị này." — but "Giao Sở X
     triển khai thực hiện Kế hoạch này" gives a task of its own."""
     return (bool(clauses) and not folded.startswith("giao ")
-            and all(_RESTATES.search(fold(c.text)) or c.names_only() for c in clauses))
+            and all(_restated(fold(c.text), closing) or c.names_only() for c in clauses))
+
+
+def _restated(folded: str, closing: bool) -> bool:
+    """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
+    reporting difficulties."""
+    carries_out = bool(_RESTATES.search(folded) or (closing and _BARE_RESTATES.search(folded)))
+    return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
+                                                  and find_deadline(folded, date.min) is NO_DEADLINE)
 
 
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,

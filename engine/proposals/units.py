@@ -14,9 +14,11 @@ sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế 
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 
 from engine.text import fold
 
@@ -65,6 +67,7 @@ _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi"
 _COMMITTEE = ("uy", "ban", "nhan", "dan")
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
+TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
 _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
@@ -114,7 +117,11 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
     ("cac so", "department"), ("co quan , ban , nganh", "department"),
-    ("cac nganh , co quan cap tinh", "department"))), key=lambda pk: -len(pk[0])))
+    ("cac nganh , co quan cap tinh", "department"),
+    # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
+    ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
+    ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+_LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"))   # the level written after a collective name
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -183,6 +190,7 @@ def _shared_tier(words: list[str], at: int) -> int:
 class UnitMatcher:
     def __init__(self, units: Iterable[UnitRef]):
         self.units = {u.code: u for u in units}
+        self._two_tier = False
         self._names: dict[tuple[str, ...], str | None] = {}
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
@@ -375,15 +383,29 @@ class UnitMatcher:
         for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase:
-                local = kind == _LOCAL
                 if kind == "ministry" and words[end:end + 3] in ([",", "dia", "phuong"], ["va", "dia", "phuong"]):
                     return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
-                if local:
-                    kind = "district" if "district" in self._by_kind else "commune"
-                codes = self._by_kind.get(kind, ())
+                if kind == "department":   # "các sở, ban, ngành thành phố", "… cấp tỉnh"
+                    end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
+                kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
+                codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)
-                return Mention(i, related or end, codes, related=bool(related), local=local) if codes else None
+                return Mention(i, related or end, codes, related=bool(related), local=kind == _LOCAL) if codes else None
         return None
+
+    def _local_kind(self) -> str:
+        """The tier right below the province: the districts before the two-tier reform (or where the
+        tree has no communes), the communes after it (or where the tree has no districts)."""
+        if "commune" in self._by_kind and (self._two_tier or "district" not in self._by_kind):
+            return "commune"
+        return "district"
+
+    def on(self, day: date) -> UnitMatcher:
+        """This matcher for a directive issued on `day`: from 1 July 2025 (Resolution 202/2025/QH15)
+        "các địa phương" are the communes, whatever older units the tree still holds."""
+        dated = copy.copy(self)
+        dated._two_tier = day >= TWO_TIER_FROM
+        return dated
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện

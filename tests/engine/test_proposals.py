@@ -18,6 +18,7 @@ from engine.proposals.units import UnitMatcher, UnitRef
 from tests.proposals.texts import NOTICE, notice_docx
 
 TODAY = date(2026, 2, 12)
+BEFORE_REFORM = date(2025, 3, 2)   # "các địa phương" are still the districts (two tiers from 1 July 2025)
 UNITS = UnitMatcher([
     UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("VP", "Văn phòng UBND tỉnh", "office"),
     UnitRef("STC", "Sở Tài chính", "department"), UnitRef("STC-NS", "Phòng Ngân sách", "section"),
@@ -30,8 +31,8 @@ UNITS = UnitMatcher([
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
-def one(text: str):
-    found = propose(text, UNITS, TODAY).proposals
+def one(text: str, day: date = TODAY):
+    found = propose(text, UNITS, day).proposals
     assert len(found) == 1, [p.source for p in found]
     return found[0]
 
@@ -212,8 +213,12 @@ DEPARTMENTS = ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]
 
 
 def test_localities_trades_and_the_related_bodies_as_collective_leads():
-    assert sorted(one("Yêu cầu các địa phương, các ngành chức năng kiểm tra công tác chuẩn bị.").lead_units) == \
-        sorted(["H-A", "TX-B", *DEPARTMENTS])
+    # "các địa phương": the tier right below the province — the districts before the two-tier reform of
+    # 1 July 2025, the communes after it (the tree may still hold the old districts)
+    text = "Yêu cầu các địa phương, các ngành chức năng kiểm tra công tác chuẩn bị."
+    [before] = propose(text, UNITS, date(2025, 6, 30)).proposals
+    assert sorted(before.lead_units) == sorted(["H-A", "TX-B", *DEPARTMENTS])
+    assert sorted(one(text).lead_units) == sorted(["P-D", "X-C", *DEPARTMENTS])
     communes_only = UnitMatcher([u for u in UNITS.units.values() if u.kind != "district"])
     [found] = propose("Yêu cầu các địa phương rà soát hộ nghèo.", communes_only, TODAY).proposals
     assert sorted(found.lead_units) == ["P-D", "X-C"]
@@ -288,14 +293,15 @@ def test_committees_named_after_one_head_and_the_related_localities_are_those_na
             "Các địa phương liên quan rà soát từng vị trí lấn chiếm.")
     assert [(p.lead_units, p.coordinating_units) for p in propose(text, WITH_LABOUR, TODAY).proposals] == [
         (["SXD"], ["H-A", "H-E"]), (["H-A", "H-E"], [])]
-    [found] = propose("Các địa phương liên quan rà soát từng vị trí lấn chiếm.", WITH_LABOUR, TODAY).proposals
+    [found] = propose("Các địa phương liên quan rà soát từng vị trí lấn chiếm.", WITH_LABOUR, BEFORE_REFORM).proposals
     assert sorted(found.lead_units) == ["H-A", "H-E", "TX-B"]
 
 
 def test_a_latin_eth_for_d_a_bare_tier_and_a_tier_after_an_adverb():
     assert one("Giao Sở Kế hoạch và Ðầu tư rà soát danh mục.").lead_units == ["SKHDT"]
     assert one("Các huyện tổ chức di dời dân khỏi vùng nguy hiểm.").lead_units == ["H-A", "TX-B"]
-    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.").lead_units == ["H-A", "TX-B"]
+    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.", BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
+    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.").lead_units == ["P-D", "X-C"]
     assert one("Bên cạnh đó, hằng quý, các xã, phường báo cáo tiến độ.").lead_units == ["P-D", "X-C"]
 
 
@@ -347,7 +353,7 @@ def test_the_issuing_committee_alone_leads_no_task_and_a_time_may_come_before_th
     found = one("Trước ngày 25-10, UBND các huyện, thị xã phải báo cáo sơ bộ kết quả rà soát.")
     assert (found.lead_units, found.deadline.due) == (["H-A", "TX-B"], date(2026, 10, 25))
     assert one("Hằng quý, Sở Tài chính báo cáo tiến độ giải ngân.").lead_units == ["STC"]
-    assert sorted(one("Yêu cầu các địa phương, sở, ngành liên quan rà soát hộ nghèo.").lead_units) == \
+    assert sorted(one("Yêu cầu các địa phương, sở, ngành liên quan rà soát hộ nghèo.", BEFORE_REFORM).lead_units) == \
         sorted(["H-A", "TX-B", *DEPARTMENTS])
 
 
@@ -577,7 +583,7 @@ def test_a_heading_with_a_colon_above_a_paragraph_and_a_tier_with_a_special_zone
     "Thực hiện Công văn số 12/UBND-KT, Sở Xây dựng đã kiểm tra công trình.",
 ])
 def test_closings_that_restate_or_announce_give_no_task(text):
-    assert summary(text) == []
+    assert summary("Giao Sở Tài chính rà soát dự toán. " + text) == [(["STC"], [], deadlines.NONE, None)]
 
 
 @pytest.mark.parametrize("sentence, lead", [
@@ -655,7 +661,8 @@ def test_a_paragraph_inside_an_item_keeps_the_introduced_units_for_the_items_aft
 
 
 def test_a_bare_closing_and_a_verb_that_is_a_units_name():
-    assert summary("Yêu cầu các sở, ban, ngành, đơn vị, địa phương nghiêm túc triển khai thực hiện./.") == []
+    closing = "Yêu cầu các sở, ban, ngành, đơn vị, địa phương nghiêm túc triển khai thực hiện./."
+    assert summary("Giao Sở Tài chính rà soát dự toán.\n" + closing) == [(["STC"], [], deadlines.NONE, None)]
     inspectorates = UnitMatcher([UnitRef("TTRA-TP", "Thanh tra thành phố", "agency"),
                                  UnitRef("TTRA", "Thanh tra tỉnh", "agency")])
     found = propose("Giao Thanh tra thành phố tổ chức thanh tra việc chấp hành.", inspectorates, TODAY).proposals
@@ -669,3 +676,23 @@ def test_the_tier_of_provinces():
     assert [p.lead_units for p in propose("UBND cấp tỉnh rà soát diện tích các xã.", provinces, TODAY).proposals] == [
         ["UBND", "UBND-A"]]
     assert propose("Giao UBND tỉnh, thành phố rà soát.", provinces, TODAY).proposals == []
+
+
+def test_the_implementation_part_of_a_plan():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Các sở, ban, ngành thành phố và Ủy ban nhân dân xã, phường:\n"
+            "a) Căn cứ chức năng được giao, xây dựng kế hoạch cụ thể.\n"
+            "2. Các cơ quan, đơn vị, địa phương báo cáo kết quả trong tháng 12/2026.\n"
+            "3. Các sở, ban, ngành, đoàn thể cấp tỉnh, cơ quan ngành dọc đóng trên địa bàn, UBND xã, phường "
+            "lập danh sách.\n"
+            "4. Sở, ban, ngành thành phố và UBND xã, phường\nCăn cứ chức năng, tổ chức triển khai thực hiện Kế hoạch "
+            "theo quy định.\n"
+            "5. Các đơn vị, địa phương tăng cường kiểm tra, đôn đốc triển khai thực hiện Kế hoạch này.\n"
+            "Trong quá trình thực hiện, nếu có phát sinh khó khăn, vướng mắc, đề nghị các sở, ban, ngành, đơn vị "
+            "chức năng có liên quan và UBND các xã, phường kịp thời báo cáo UBND tỉnh.\n"
+            "Trên đây là Kế hoạch thực hiện Chỉ thị số 27/CT-TTg; các cơ quan, đơn vị, địa phương nghiêm túc tổ "
+            "chức, triển khai thực hiện./.")
+    everyone = sorted([*DEPARTMENTS, "P-D", "X-C"])
+    assert [(sorted(p.lead_units), p.deadline.kind) for p in propose(text, UNITS, TODAY).proposals] == [
+        (everyone, deadlines.NONE), (everyone, deadlines.WITHIN_MONTH), (everyone, deadlines.NONE),
+        (everyone, deadlines.NONE)]
