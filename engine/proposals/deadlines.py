@@ -47,7 +47,7 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
-_WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")
+_WORKING_DAYS = re.compile(r"trong (?:vong |thoi han |thoi gian )?(\d{1,3}) ngay lam viec")
 _PASSIVE_BEFORE = re.compile(r"\bduoc(?: \w+){1,2} $")   # "được giao ", "được xử lý "
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -118,9 +118,12 @@ def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:
+    """The date; one written without its year is the next such day from the directive's date
+    ("trước ngày 01/6 hằng năm" in a letter of December: next June)."""
     y = reference.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
     try:
-        return date(y, int(month), int(day))
+        found = date(y, int(month), int(day))
+        return found.replace(year=y + 1) if year is None and found < reference else found
     except ValueError:
         return None
 

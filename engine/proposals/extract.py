@@ -36,6 +36,8 @@
   item opening "Chỉ đạo X …" is the heading's duty, X whom it directs; a paragraph with no marker
   inside an item keeps the heading for the items after it; "(i)", "(ii)" mark sub-items, and a new
   item is never the deadline of the duty before;
+- "X có trách nhiệm:" heads the items below it; the items below "…, cụ thể:" are details of the
+  duty above, not duties; one of several duties in a sentence that only restates is no task;
 - a unit that "chỉ đạo" others leads ("Bộ X chỉ đạo Tập đoàn Y …"), unless it is the issuing
   committee ("UBND tỉnh chỉ đạo Sở X …": X's duty);
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
@@ -130,7 +132,7 @@ _SEPARATORS = {",", "va"}
 _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
 # trị - xã hội, đoàn thể, UBND các xã …".
-_BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh)?\b"
+_BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
                      r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
                      r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
@@ -167,6 +169,11 @@ _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi h
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
                          r"(?: \w+){0,3} sau):$")
+# "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
+# the details of the duty above, not duties of their own.
+_DETAILS = re.compile(r"\bcu the:$")
+# "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
+_RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
@@ -176,11 +183,14 @@ _ANNOUNCES = re.compile(r"thong bao de|tran trong thong bao")
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
 # phí để thực hiện …"), doing as told ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được
 # giao"), and reporting difficulties should any arise.
-_RESTATES = re.compile(r"(?<!viec )(?<!de )\b(?:thuc hien|trien khai|thi hanh)(?: \w+){0,3} (?:chi thi|ke hoach|"
-                       r"quyet dinh|cong van|van ban) nay\b|\bthuc hien dung chuc nang"
+_RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )\b(?:thuc hien|trien khai|thi hanh)"
+                       r"(?: \w+){0,3} (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
+                       r"|\bthuc hien dung chuc nang"
+                       r"|\bthuc hien (?:cac )?nhiem vu duoc giao(?: tai ke hoach nay| gan voi)?\b"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo quy dinh)?\W*$")   # "… thực hiện Kế hoạch."
 # Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
-_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b")
+_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b"
+                           r"|^truong hop vuot tham quyen\b")
 # … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
 # hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
@@ -266,7 +276,7 @@ class _Clause:
         """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
-        inside = {i for m in self.mentions for i in range(m.start, m.end)}
+        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
         others = {w for i, w in enumerate(words) if i not in inside}
         return bool(words) and bool(self.mentions) and others <= _TITLES | _SEPARATORS | _TRIGGER_WORDS
 
@@ -286,12 +296,16 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     after_duty = addressees = False
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
+    details = False   # the list items below are parts of the duty above ("…, cụ thể:")
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
+        if details and sentence.rank is not None:
+            continue
+        details = False
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
@@ -332,6 +346,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         + [c for p in found if len(p.lead_units) == 1 for c in p.lead_units], matcher)
         if found:
             proposals.extend(found)
+            details = bool(_DETAILS.search(folded))
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
         elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
@@ -430,7 +445,7 @@ def _sentences(text: str):
             continue
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
         # "thường xuyên kiểm tra …")
-        if (pieces and not blank and not _MARKER.match(line)
+        if (pieces and not blank and not _titled(pieces[-1], line) and not _MARKER.match(line)
                 and (not pieces[-1][-1].endswith((".", ":", ";", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
             pieces[-1].append(line)
@@ -448,6 +463,12 @@ def _sentences(text: str):
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
                             heads and number == len(sentences) - 1)
+
+
+def _titled(piece: list[str], line: str) -> bool:
+    """A part's title in capitals ("VII. CHẾ" "ĐỘ BÁO CÁO") ends where a line in lower case starts."""
+    title = _MARKER.sub("", " ".join(piece), count=1)
+    return title.isupper() and not line.isupper()
 
 
 def _joins(piece: list[str]) -> bool:
@@ -468,6 +489,16 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating, lead_end)
+
+
+def _aside(words: list[str]) -> set[int]:
+    """The positions of words in parentheses: "Sở Nội vụ (Cơ quan thường trực Ban …):"."""
+    aside, depth = set(), 0
+    for at, word in enumerate(words):
+        depth += (word == "(") - (word == ")")
+        if depth > 0 or word == ")":
+            aside.add(at)
+    return aside
 
 
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
@@ -612,7 +643,7 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:" (also named as
     the bodies who "… thực hiện một số công việc sau:")."""
     if _is_heading(clauses):
-        return clauses[0].leads
+        return clauses[0].leads or clauses[0].opening_units()   # "1. Sở Nội vụ (Cơ quan thường trực …):"
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if not clauses[0].leads:
@@ -631,10 +662,11 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
     trigger names them, also in a narrative) or "Ban Chỉ huy …, Thủ trưởng các sở, ban, ngành,
     Chủ tịch UBND các huyện … tập trung thực hiện một số công việc sau:" (every unit it names, but
     the issuing committee). Its units are the leads of the items below."""
-    if not folded.endswith(":"):
+    if not folded.endswith(":") or _DETAILS.search(folded):
         return []
     clause = _clause(text.split(";")[-1], matcher)
-    if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+    told = any(_follows_trigger(clause.words, m) for m in clause.mentions) or _RESPONSIBLE.search(folded)
+    if clause.leads and told:
         return clause.leads
     return _told_units(clause, folded, matcher)
 
@@ -658,7 +690,7 @@ def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
 def _is_heading(clauses: list[_Clause]) -> bool:
     """"1. Sở Tài chính:", "Giao Sở Y tế:", "1.3. Giao Ủy ban nhân dân các phường, xã, đặc khu" —
     units (and a colon), no duty of their own yet."""
-    return len(clauses) == 1 and bool(clauses[0].leads) and clauses[0].names_only()
+    return len(clauses) == 1 and bool(clauses[0].leads or clauses[0].opening_units()) and clauses[0].names_only()
 
 
 def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
@@ -715,9 +747,11 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
     duties = []
     for number, group in enumerate(groups):
         leads = list(dict.fromkeys(group[0].named_localities(localities) + extra.get(number, []))) or heading
-        if not leads:
-            continue
         text = "; ".join(c.text.strip() for c in group)
+        # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
+        # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
+        if not leads or (len(groups) > 1 and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+            continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]
         relay = _relayed(text, matcher, reference)

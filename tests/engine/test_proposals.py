@@ -696,3 +696,37 @@ def test_the_implementation_part_of_a_plan():
     assert [(sorted(p.lead_units), p.deadline.kind) for p in propose(text, UNITS, TODAY).proposals] == [
         (everyone, deadlines.NONE), (everyone, deadlines.WITHIN_MONTH), (everyone, deadlines.NONE),
         (everyone, deadlines.NONE)]
+
+
+def test_a_decisions_articles_a_responsible_unit_its_details_and_working_days():
+    text = ("Điều 2. Sở Xây dựng có trách nhiệm:\n1. Đồng bộ dữ liệu thủ tục hành chính; trình UBND tỉnh phê duyệt "
+            "quy trình trước ngày 26/2/2026.\n2. Niêm yết, công khai thủ tục.\n"
+            "Điều 3. Giao Sở Tài chính, Sở Xây dựng chủ trì xây dựng quy trình nội bộ, cụ thể:\n"
+            "- Sở Tài chính đối với thủ tục số 03;\n- Sở Xây dựng đối với thủ tục số 01, 02.\n"
+            "Điều 4. Giao Sở Tài chính kiểm thử dịch vụ công trong thời gian 05 ngày làm việc.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [
+        (["SXD"], deadlines.BEFORE), (["SXD"], deadlines.NONE), (["STC", "SXD"], deadlines.NONE),
+        (["STC"], deadlines.WORKING_DAYS)]
+
+
+def test_a_heading_with_an_aside_a_title_in_capitals_and_a_yearly_date_without_its_year():
+    text = ("1. Sở Xây dựng (cơ quan thường trực Ban chỉ đạo):\n- Rà soát nhân sự.\n"
+            "VII. CHẾ\nĐỘ BÁO CÁO\nCác sở, ban, ngành, đoàn thể thành phố, UBND các xã, phường gửi báo cáo "
+            "trước ngày 16 tháng 12 năm 2026.")
+    assert [(sorted(p.lead_units), p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], None), (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 16))]
+    # a day without its year already past on the directive's date is next year's
+    assert deadlines.find_deadline("bao cao truoc ngay 01/6 hang nam", date(2025, 12, 1)).due == date(2026, 6, 1)
+
+
+def test_one_of_several_duties_that_only_restates_is_no_task():
+    text = ("Trên cơ sở Kế hoạch này, các sở, ban, ngành tổ chức thực hiện nhiệm vụ được giao gắn với nhiệm vụ của "
+            "cơ quan; UBND các xã, phường xây dựng kế hoạch cụ thể; định kỳ trước ngày 15/11 hằng năm báo cáo "
+            "kết quả về Sở Xây dựng.")
+    assert summary(text) == [(["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 11, 15))]
+    assert summary("Giao Sở Tài chính rà soát dự toán. Trong quá trình thực hiện nếu có khó khăn, đề nghị các sở, ban, "
+                   "ngành phản ánh về Sở Xây dựng; trường hợp vượt thẩm quyền, Sở Xây dựng tổng hợp báo cáo UBND "
+                   "tỉnh.") == [(["STC"], [], deadlines.NONE, None)]
+    assert summary("Sở Xây dựng, UBND các xã, phường xây dựng dự toán kinh phí để triển khai thực hiện Kế hoạch "
+                   "này.")[0][0] == ["SXD", "P-D", "X-C"]
