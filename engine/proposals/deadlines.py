@@ -1,7 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023" (or "trước 10/12/2023"), "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025"
 (or "10.2014", or "trong tháng 6": the next June), "trong quý III/2025", "hằng tháng, trước ngày
-20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm 2018" (or "trong 2
+20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or "chậm nhất 05 ngày làm việc"),
+"chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's date), "trong năm 2018" (or "trong 2
 năm 2024-2025": by its end) — but not a period dating what a passive verb tells of ("các nhiệm
 vụ được giao trong năm 2025")."""
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 BEFORE = "before"                      # trước ngày
 NO_LATER_THAN = "no_later_than"        # chậm nhất ngày
@@ -47,7 +48,9 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
-_WORKING_DAYS = re.compile(r"trong (?:vong |thoi han |thoi gian )?(\d{1,3}) ngay lam viec")
+_WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
+# "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
+_DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
 _PASSIVE_BEFORE = re.compile(r"\bduoc(?: \w+){1,2} $")   # "được giao ", "được xử lý "
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -101,6 +104,13 @@ def _read_year(folded: str, reference: date) -> _Found:
     return None
 
 
+def _read_days_from_issue(folded: str, reference: date) -> _Found:
+    if m := _DAYS_FROM_ISSUE.search(folded):
+        due = reference + timedelta(days=int(m.group(1)))
+        return m.start(), ProposedDeadline(NO_LATER_THAN, due, phrase=m.group(0))
+    return None
+
+
 def _read_working_days(folded: str, reference: date) -> _Found:
     if m := _WORKING_DAYS.search(folded):
         return m.start(), ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
@@ -108,7 +118,8 @@ def _read_working_days(folded: str, reference: date) -> _Found:
 
 
 # Monthly first: "trước ngày 20 hằng tháng" starts where a dated deadline would.
-_READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, _read_working_days)
+_READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, _read_days_from_issue,
+            _read_working_days)
 
 
 def _period(pattern: re.Pattern, folded: str) -> re.Match | None:

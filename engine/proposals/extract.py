@@ -185,6 +185,8 @@ _ANNOUNCES = re.compile(r"thong bao de|tran trong thong bao")
 # giao"), and reporting difficulties should any arise.
 _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )\b(?:thuc hien|trien khai|thi hanh)"
                        r"(?: \w+){0,3} (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
+                       r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
+                       r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
                        r"|\bthuc hien (?:cac )?nhiem vu duoc giao(?: tai ke hoach nay| gan voi)?\b"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo quy dinh)?\W*$")   # "… thực hiện Kế hoạch."
@@ -255,7 +257,9 @@ class _Clause:
         "… phối hợp Sở Khoa học và Công nghệ;"): units opening the next clause go on with that list
         ("UBND các huyện khẩn trương …" told by the same duty), they do not start a duty."""
         last = self.mentions[-1] if self.mentions else None
-        rest = _BODIES.sub(" ", " ".join(self.words[last.end:])).split() if last else []
+        aside = _aside(self.words)   # "… phối hợp Văn phòng UBND tỉnh (Trung tâm …)"
+        after = [w for at, w in enumerate(self.words) if last and at >= last.end and at not in aside]
+        rest = _BODIES.sub(" ", " ".join(after)).split()
         return last is not None and last.start >= self.lead_end and all(w in _FILLERS for w in rest)
 
     def opening_units(self) -> list[str]:

@@ -730,3 +730,19 @@ def test_one_of_several_duties_that_only_restates_is_no_task():
                    "tỉnh.") == [(["STC"], [], deadlines.NONE, None)]
     assert summary("Sở Xây dựng, UBND các xã, phường xây dựng dự toán kinh phí để triển khai thực hiện Kế hoạch "
                    "này.")[0][0] == ["SXD", "P-D", "X-C"]
+
+
+def test_days_counted_from_the_decisions_own_date_and_working_days_at_the_latest():
+    found = deadlines.find_deadline("cham nhat 03 ngay ke tu ngay ban hanh quyet dinh", TODAY)
+    assert (found.kind, found.due) == (deadlines.NO_LATER_THAN, date(2026, 2, 15))
+    found = deadlines.find_deadline("thoi han cham nhat 05 ngay lam viec ke tu ngay ban hanh", TODAY)
+    assert (found.kind, found.days) == (deadlines.WORKING_DAYS, 5)
+
+
+def test_an_item_heading_with_its_own_duty_and_an_aside_stays_one_duty():
+    text = ("1. Sở Xây dựng chủ trì, phối hợp Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công) và UBND các "
+            "xã, phường:\nRà soát quy trình thủ tục hành chính.\nThời hạn chậm nhất 05 ngày làm việc kể từ ngày ban "
+            "hành Quyết định.\n2. Các cơ quan, đơn vị, địa phương căn cứ nội dung Quyết định để triển khai thực hiện "
+            "nghiêm túc, đầy đủ.")
+    [found] = propose(text, UNITS, TODAY).proposals
+    assert (found.lead_units, found.deadline.kind, found.deadline.days) == (["SXD"], deadlines.WORKING_DAYS, 5)
