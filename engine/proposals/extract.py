@@ -36,8 +36,10 @@
   item opening "Chỉ đạo X …" is the heading's duty, X whom it directs; a paragraph with no marker
   inside an item keeps the heading for the items after it; "(i)", "(ii)" mark sub-items, and a new
   item is never the deadline of the duty before;
-- "X có trách nhiệm:" heads the items below it; the items below "…, cụ thể:" are details of the
-  duty above, not duties; one of several duties in a sentence that only restates is no task;
+- "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them; a line naming units and
+  nothing else is no duty; a line after one ending with ";" goes on with it; the items below "…,
+  cụ thể:" are details of the duty above, not duties; one of several duties in a sentence that only
+  restates is no task;
 - a unit that "chỉ đạo" others leads ("Bộ X chỉ đạo Tập đoàn Y …"), unless it is the issuing
   committee ("UBND tỉnh chỉ đạo Sở X …": X's duty);
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
@@ -142,6 +144,7 @@ _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
+            ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
@@ -155,6 +158,8 @@ _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I
 _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
+# "Trách nhiệm của Sở X" heading the items of X's duties.
+_RESPONSIBILITY_OF = {"trach", "nhiem", "cua"}
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
 _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
@@ -178,7 +183,7 @@ _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
-_ANNOUNCES = re.compile(r"thong bao de|tran trong thong bao")
+_ANNOUNCES = re.compile(r"thong bao de\b|tran trong thong bao")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
 # phí để thực hiện …"), doing as told ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được
@@ -282,7 +287,8 @@ class _Clause:
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
         inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
         others = {w for i, w in enumerate(words) if i not in inside}
-        return bool(words) and bool(self.mentions) and others <= _TITLES | _SEPARATORS | _TRIGGER_WORDS
+        allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        return bool(words) and bool(self.mentions) and others <= allowed
 
     def _opening(self) -> tuple[list[str], int]:
         if not self.mentions or self.mentions[0].start != 0:
@@ -332,7 +338,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or (
+        # an introduction, a part's title, a line naming units and nothing else, or a restating closing
+        if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses) or (
                 proposals and not sentence.opens_item and _is_closing(folded, clauses)) or _restates(
                 folded, clauses, closing=bool(proposals) and not sentence.opens_item):
             after_duty = False
@@ -450,7 +457,7 @@ def _sentences(text: str):
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
         # "thường xuyên kiểm tra …")
         if (pieces and not blank and not _titled(pieces[-1], line) and not _MARKER.match(line)
-                and (not pieces[-1][-1].endswith((".", ":", ";", "!", "?", "…")) or _joins(pieces[-1])
+                and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
             pieces[-1].append(line)
         else:
@@ -621,7 +628,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
     Công an tỉnh …", "Riêng UBND huyện X …" — but "Chủ tịch UBND tỉnh …" is the issuer speaking."""
-    allowed = _OFFICIALS | ({"chu", "tich"} if len(mention.codes) > 1 else set())
+    allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 else set())
     before = words[:mention.start]
     while before and before[-1] in allowed:
         before.pop()
@@ -646,8 +653,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
     "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:" (also named as
     the bodies who "… thực hiện một số công việc sau:")."""
-    if _is_heading(clauses):
-        return clauses[0].leads or clauses[0].opening_units()   # "1. Sở Nội vụ (Cơ quan thường trực …):"
+    if _is_heading(clauses):   # also "1. Sở Nội vụ (Cơ quan thường trực …):", "1. Trách nhiệm của Sở X"
+        return clauses[0].named_units() or clauses[0].opening_units()
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if not clauses[0].leads:
@@ -694,7 +701,11 @@ def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
 def _is_heading(clauses: list[_Clause]) -> bool:
     """"1. Sở Tài chính:", "Giao Sở Y tế:", "1.3. Giao Ủy ban nhân dân các phường, xã, đặc khu" —
     units (and a colon), no duty of their own yet."""
-    return len(clauses) == 1 and bool(clauses[0].leads or clauses[0].opening_units()) and clauses[0].names_only()
+    return len(clauses) == 1 and _names_only(clauses) and bool(clauses[0].named_units() or clauses[0].opening_units())
+
+
+def _names_only(clauses: list[_Clause]) -> bool:
+    return bool(clauses) and all(c.names_only() for c in clauses)
 
 
 def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
@@ -730,7 +741,10 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
     listing = objects = False
-    for clause in clauses:
+    for number, clause in enumerate(clauses):
+        if number == 0 and len(clauses) > 1 and not clause.leads and clause.only_units():
+            # "2. Sở X;" then "UBND các xã, phường niêm yết …": the first of a list of leads across ";"
+            clause = replace(clause, leads=clause.opening_units(), lead_end=len(clause.words))
         if listing and (more := clause.opening_units()):
             extra.setdefault(len(groups) - 1, []).extend(more)
             groups[-1].append(clause)

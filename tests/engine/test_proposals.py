@@ -746,3 +746,14 @@ def test_an_item_heading_with_its_own_duty_and_an_aside_stays_one_duty():
             "nghiêm túc, đầy đủ.")
     [found] = propose(text, UNITS, TODAY).proposals
     assert (found.lead_units, found.deadline.kind, found.deadline.days) == (["SXD"], deadlines.WORKING_DAYS, 5)
+
+
+def test_responsibilities_headed_by_trach_nhiem_cua_a_matter_first_and_a_list_of_leads_across_a_line():
+    text = ("Điều 2. Trách nhiệm của Sở Xây dựng; Ủy ban nhân dân các xã, phường\n"
+            "1. Trách nhiệm của Sở Xây dựng\na) Tổ chức triển khai danh mục thủ tục;\n"
+            "2. Trách nhiệm của Ủy ban nhân dân các xã, phường\na) Chuyển hồ sơ đầy đủ đến cơ quan có thẩm quyền;\n"
+            "3. Đối với các nội dung thuộc thẩm quyền, Sở Tài chính phối hợp các cơ quan liên quan tham mưu.\n"
+            "4. Sở Xây dựng;\nUBND các xã, phường niêm yết công khai thủ tục.\n"
+            "5. Sở Xây dựng ban hành Thông báo đến cá nhân và tổ chức biết.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [
+        ["SXD"], ["P-D", "X-C"], ["STC"], ["SXD", "P-D", "X-C"], ["SXD"]]
