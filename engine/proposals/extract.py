@@ -338,10 +338,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        # an introduction, a part's title, a line naming units and nothing else, or a restating closing
-        if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses) or (
-                proposals and not sentence.opens_item and _is_closing(folded, clauses)) or _restates(
-                folded, clauses, closing=bool(proposals) and not sentence.opens_item):
+        if _no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -352,9 +349,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [p for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
-        _remember_heads(heads, [c for clause in clauses for m in clause.mentions if len(m.codes) == 1 for c in m.codes]
-                        + [c for clause in clauses for c in matcher.places(clause.words)]
-                        + [c for p in found if len(p.lead_units) == 1 for c in p.lead_units], matcher)
+        _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
             proposals.extend(found)
             details = bool(_DETAILS.search(folded))
@@ -377,6 +372,20 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
     words = clause.words
     duty = words[1:4] == ["co", "trach", "nhiem"] or (len(words) > 1 and words[1] not in _NOT_DUTY)
     return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
+
+
+def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
+    """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
+    closing that restates the duties above it."""
+    return (bool(_INTRODUCES.search(folded.rstrip())) or _is_title(sentence, clauses) or _names_only(clauses)
+            or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
+
+
+def _named_one_by_one(clauses: list[_Clause], found: list[Proposal], matcher: UnitMatcher) -> list[str]:
+    """The units a sentence names one at a time, in order: its mentions, its places, its leads."""
+    return ([c for clause in clauses for m in clause.mentions if len(m.codes) == 1 for c in m.codes]
+            + [c for clause in clauses for c in matcher.places(clause.words)]
+            + [c for p in found if len(p.lead_units) == 1 for c in p.lead_units])
 
 
 def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: UnitMatcher) -> None:
