@@ -65,7 +65,7 @@ settings_schema("scope", {"out_of_scope": {"type": "array", "items": TEXT},
 
 def _directive(ctx: StepContext, data: dict) -> Directive:
     directive_id = ctx.instance.directive_id or data.get("directive_id")
-    directive = ctx.session.get(Directive, directive_id)
+    directive = ctx.get(Directive, directive_id)
     if directive is None:
         raise LookupError(f"no directive {directive_id} for this instance")
     return directive
@@ -73,7 +73,7 @@ def _directive(ctx: StepContext, data: dict) -> Directive:
 
 def _assignment(ctx: StepContext, data: dict) -> Assignment:
     assignment_id = ctx.instance.assignment_id or data.get("assignment_id")
-    assignment = ctx.session.get(Assignment, assignment_id)
+    assignment = ctx.get(Assignment, assignment_id)
     if assignment is None:
         raise LookupError(f"no assignment {assignment_id} for this instance")
     return assignment

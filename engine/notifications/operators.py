@@ -19,8 +19,8 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     message is about (named in it); a message with another body or reason is not collapsed
     into an unread one."""
     kind = params.get("kind") or "default"
-    assignment = ctx.session.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
-    directive = ctx.session.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
+    assignment = ctx.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
+    directive = ctx.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
     role = permissions.lane_role(ctx.bundle.lanes, params["lane"]) if params.get("lane") else params.get("role")
     users = permissions.holders_in(ctx.session, role or permissions.UNIT_OFFICER, params.get("unit"))
     dedup = f"{kind}:{assignment.id if assignment else ctx.instance.id}"

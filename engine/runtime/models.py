@@ -34,7 +34,9 @@ class IncidentStatus(StrEnum):
 
 class WorkflowInstance(Base):
     __tablename__ = "workflow_instances"
-    __table_args__ = (Index("ix_instances_due", "status", "next_timer_due"),)
+    # `id` last: due timers are claimed in (next_timer_due, id) order, read off the index. A burst
+    # shares one due moment; without `id` PostgreSQL sorted every due row to claim each batch.
+    __table_args__ = (Index("ix_instances_due", "status", "next_timer_due", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bundle_id: Mapped[int] = mapped_column(ForeignKey("process_bundles.id"), index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # the engine layer builds the context; operators (features) o
     from engine.rulesets.loader import CompiledBundle
     from engine.runtime.models import WorkflowInstance
     from engine.runtime.service import Runtime
+
+
+_Row = TypeVar("_Row")
 
 
 @dataclass
@@ -30,6 +33,16 @@ class StepContext:
     actor: User | None
     runtime: Runtime
     events: list[dict] = field(default_factory=list)  # summary for the audit entry
+    _held: dict[tuple[type, Any], Any] = field(default_factory=dict, repr=False)
+
+    def get(self, model: type[_Row], ident: Any) -> _Row | None:
+        """`session.get`, the row kept for the rest of the step: the session holds the rows it
+        loaded weakly, and the operators of one step read the same ones (a timer's check and
+        notification read the assignment each: without this, twice)."""
+        key = (model, ident)
+        if key not in self._held:
+            self._held[key] = self.session.get(model, ident)
+        return self._held[key]
 
 
 current_step: contextvars.ContextVar[StepContext | None] = contextvars.ContextVar("current_step", default=None)

@@ -53,7 +53,7 @@ CLOSED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
 
 def _assignment(ctx: StepContext, data: dict) -> Assignment:
     assignment_id = data.get("assignment_id") or ctx.instance.assignment_id
-    assignment = ctx.session.get(Assignment, assignment_id) if assignment_id else None
+    assignment = ctx.get(Assignment, assignment_id) if assignment_id else None
     if assignment is None:
         raise LookupError(f"urging: assignment {assignment_id!r} does not exist")
     return assignment
@@ -136,7 +136,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     scope = unit.code if unit else (FIRST_UPDATE if about == FIRST_UPDATE else None)
     created = notify_users(
         ctx.session, _recipients(ctx, assignment, unit, kind, params.get("roles")), kind,
-        directive=ctx.session.get(Directive, assignment.directive_id), assignment=assignment,
+        directive=ctx.get(Directive, assignment.directive_id), assignment=assignment,
         dedup_key=":".join(str(p) for p in ("urge", assignment.id, scope, kind, at) if p is not None),
         days_late=days_late(due), deadline=date_vn(due) or "không thời hạn",
         coordinating=unit.name if unit else "", first_update=about == FIRST_UPDATE)

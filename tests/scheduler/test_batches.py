@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, insert, select, text
 
 from engine.audit.models import AuditEntry
 from engine.clock import VN_TZ
@@ -81,3 +81,53 @@ def test_a_batch_skips_what_another_scheduler_holds(urging, clock):
     assert urging.runtime.fire_due_batch(moment, PER_TRANSACTION) == 5  # its batch is anyone's again
     assert not still_due(urging, moment)
     assert sorted(timer_runs(urging).values()) == [1] * (PER_TRANSACTION + 2)
+
+
+def test_a_timer_reads_its_assignment_once_and_writes_its_entry_with_the_step(urging, clock):
+    """What one timer's step costs (issue #20): the urging check and its reminder read the
+    assignment once between them (StepContext.get holds it for the step), and the timer's audit
+    entry goes with the step's writes (on PostgreSQL, in their one statement)."""
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05", symbol="1/CT-UBND")
+    start_urging(urging, "2026-03-05", symbol="2/CT-UBND")
+    clock.set(vn(2026, 3, 4, 8, 1))
+    assert urging.runtime.fire_due_batch(clock.now(), limit=1) == 1  # the caches fill
+    seen: list[str] = []
+    event.listen(urging.db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    assert urging.runtime.fire_due_batch(clock.now(), limit=1) == 1
+    assert sorted(timer_runs(urging).values()) == [1, 1]
+    assignment_reads = [s for s in seen if s.startswith("SELECT assignments.id, assignments.directive_id")]
+    audit_inserts = [s for s in seen if s.startswith("INSERT INTO audit_log")]
+    assert len(assignment_reads) == 1, assignment_reads
+    assert len(audit_inserts) == (1 if urging.db.is_sqlite else 0), seen
+
+
+def test_a_batch_is_claimed_off_the_index_when_thousands_fall_due_at_one_moment(urging, clock):
+    """A burst (or a catch-up after an outage) has every timer due at the same moment: the
+    claim's order (next_timer_due, id) must come from the index, or PostgreSQL sorts every due
+    row to take ten, and a burst costs the square of its size (issue #20)."""
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05", symbol="1/CT-UBND")
+    with urging.db.session() as s:
+        model = s.scalars(select(WorkflowInstance)).first()
+        due = model.next_timer_due
+        s.execute(insert(WorkflowInstance), [
+            {"bundle_id": model.bundle_id, "process_id": model.process_id, "purpose": "assignment", "state": "",
+             "status": "running", "next_timer_due": due, "created_at": due, "updated_at": due}
+            for _ in range(3000)] + [
+            {"bundle_id": model.bundle_id, "process_id": model.process_id, "purpose": "assignment", "state": "",
+             "status": "completed", "next_timer_due": None, "created_at": due, "updated_at": due}
+            for _ in range(3000)])
+    with urging.db.session() as s:
+        s.execute(text("ANALYZE"))
+    claimed: list[tuple] = []
+    listener = lambda _c, _cur, statement, parameters, _ctx, _many: claimed.append((statement, parameters))  # noqa: E731
+    event.listen(urging.db.engine, "before_cursor_execute", listener)
+    with urging.db.session() as s:  # locks ten rows, fires nothing
+        urging.db.lock_all(s, DUE_TO_CLAIM, {"moment": due + timedelta(minutes=1), "limit": 10}, skip_locked=True)
+    event.remove(urging.db.engine, "before_cursor_execute", listener)
+    [(statement, parameters)] = [c for c in claimed if "next_timer_due <" in c[0]]
+    explain = "EXPLAIN QUERY PLAN " if urging.db.is_sqlite else "EXPLAIN "
+    with urging.db.engine.connect() as conn:
+        plan = " ".join(str(row) for row in conn.exec_driver_sql(explain + statement, parameters))
+    assert "ix_instances_due" in plan and "Sort" not in plan and "TEMP B-TREE" not in plan, plan

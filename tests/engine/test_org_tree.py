@@ -1,0 +1,65 @@
+"""Who is below whom, and who holds a role where, read from the units and users that matter:
+a province's tree holds thousands of communes and its users number thousands (issue #20)."""
+from __future__ import annotations
+
+from sqlalchemy import event, select
+
+from engine.org import permissions
+from engine.org import service as org
+from engine.org.models import Unit
+
+
+def _statements(engine) -> list[str]:
+    seen: list[str] = []
+    event.listen(engine.db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def _province(engine) -> dict[str, int]:
+    """A province with a department (two sections, a team under one) and a district of communes."""
+    with engine.db.session() as s:
+        org.create_unit(s, "T", "UBND tỉnh", kind="province")
+        org.create_unit(s, "S", "Sở Xây dựng", parent_code="T", kind="department")
+        org.create_unit(s, "S1", "Phòng Quy hoạch", parent_code="S", kind="section")
+        org.create_unit(s, "S2", "Phòng Hạ tầng", parent_code="S", kind="section")
+        org.create_unit(s, "S2A", "Tổ Giao thông", parent_code="S2", kind="section")
+        org.create_unit(s, "H", "UBND huyện", parent_code="T", kind="district")
+        for n in range(30):
+            org.create_unit(s, f"X{n}", f"UBND xã số {n}", parent_code="H", kind="commune")
+        return dict(s.execute(select(Unit.code, Unit.id)).all())
+
+
+def test_a_subtree_is_the_unit_and_everything_below_it_at_any_depth(engine):
+    ids = _province(engine)
+    with engine.db.session() as s:
+        assert org.subtree_ids(s, ids["S"]) == {ids["S"], ids["S1"], ids["S2"], ids["S2A"]}
+        assert org.subtree_ids(s, ids["S2A"]) == {ids["S2A"]}
+        assert org.subtrees_ids(s, [ids["S1"], ids["H"]]) == \
+            {ids["S1"], ids["H"]} | {ids[f"X{n}"] for n in range(30)}
+        assert org.subtree_ids(s, ids["T"]) == set(ids.values())
+        assert org.subtrees_ids(s, []) == set()
+
+
+def test_a_subtree_is_one_query_that_does_not_read_the_whole_tree(engine):
+    ids = _province(engine)
+    with engine.db.session() as s:
+        seen = _statements(engine)
+        org.subtree_ids(s, ids["S"])
+    [query] = [q for q in seen if not q.startswith("BEGIN")]
+    assert "RECURSIVE" in query.upper() and "parent_id" in query
+
+
+def test_the_holders_of_a_role_in_a_unit_are_read_from_that_unit_alone(engine):
+    ids = _province(engine)
+    with engine.db.session() as s:
+        org.create_user(s, "xd", "mật-khẩu-dài", "Trần Văn Xây", "S", ["unit_officer"])
+        org.create_user(s, "xd2", "mật-khẩu-dài", "Lê Thị Dựng", "S", ["unit_head"])
+        for n in range(30):
+            org.create_user(s, f"xa{n}", "mật-khẩu-dài", f"Cán bộ xã {n}", f"X{n}", ["unit_officer"])
+    with engine.db.session() as s:
+        seen = _statements(engine)
+        assert [u.username for u in permissions.holders(s, "unit_officer", ids["S"])] == ["xd"]
+        assert [u.username for u in permissions.holders(s, "unit_head", ids["S"])] == ["xd2"]
+        assert len(permissions.holders(s, "unit_officer")) == 31  # anywhere
+    reads = [q for q in seen if not q.startswith("BEGIN")]
+    assert all("users.unit_id =" in q for q in reads[:2]) and "users.unit_id =" not in reads[2], reads
