@@ -1,14 +1,16 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023" (or "trước 10/12/2023"), "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025"
 (or "10.2014", or "trong tháng 6": the next June), "trong quý III/2025", "hằng tháng, trước ngày
-20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc", "trong năm 2018" — but not a
-period dating what a passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
+20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or "chậm nhất 05 ngày làm việc"),
+"chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's date), "trong năm 2018" (or "trong 2
+năm 2024-2025": by its end) — but not a period dating what a passive verb tells of ("các nhiệm
+vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 BEFORE = "before"                      # trước ngày
 NO_LATER_THAN = "no_later_than"        # chậm nhất ngày
@@ -42,37 +44,82 @@ _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?(?:ngay )?" + _DATE
 # "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
+# "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
+# "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
+_YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
-_WORKING_DAYS = re.compile(r"trong (?:vong |thoi han )?(\d{1,3}) ngay lam viec")
+_WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
+# "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
+_DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
 _PASSIVE_BEFORE = re.compile(r"\bduoc(?: \w+){1,2} $")   # "được giao ", "được xử lý "
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def find_deadline(folded: str, reference: date) -> ProposedDeadline:
-    """The first deadline `folded` states, by the most specific form first; `reference` (the
-    directive's date) supplies a missing year and the next monthly day."""
+    """The first deadline `folded` states (in the order written: "bàn giao trong năm 2025, báo cáo …
+    trước ngày 31/12/2025" is by the year's end); `reference` (the directive's date) supplies a
+    missing year and the next monthly day."""
+    found = [d for read in _READERS if (d := read(folded, reference)) is not None]
+    return min(found, key=lambda found: found[0])[1] if found else NO_DEADLINE
+
+
+_Found = tuple[int, ProposedDeadline] | None   # where a deadline's words start, and the deadline
+
+
+def _read_monthly(folded: str, reference: date) -> _Found:
     if (m := _MONTHLY.search(folded)) and 1 <= (day := int(m.group(1) or m.group(2))) <= 31:
-        return _monthly(day, reference, m.group(0))
+        return m.start(), _monthly(day, reference, m.group(0))
+    return None
+
+
+def _read_dated(folded: str, reference: date) -> _Found:
+    found = []
     for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_BEFORE, BEFORE)):
         for m in pattern.finditer(folded):
-            due = _date(m.group(1), m.group(2), m.group(3), reference)
-            if due is not None:
-                return ProposedDeadline(kind, due, phrase=m.group(0))
-    if m := _period(_MONTH, folded):
-        month = int(m.group(1))
+            if (due := _date(m.group(1), m.group(2), m.group(3), reference)) is not None:
+                found.append((m.start(), ProposedDeadline(kind, due, phrase=m.group(0))))
+                break
+    return min(found, key=lambda f: f[0]) if found else None
+
+
+def _read_month(folded: str, reference: date) -> _Found:
+    if (m := _period(_MONTH, folded)) and 1 <= (month := int(m.group(1))) <= 12:
         # without a year: the next such month from the directive's date
         year = int(m.group(2)) if m.group(2) else reference.year + (month < reference.month)
-        if 1 <= month <= 12:
-            return ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
+        return m.start(), ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
+    return None
+
+
+def _read_quarter(folded: str, reference: date) -> _Found:
     if m := _period(_QUARTER, folded):
         quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
         year = int(m.group(2)) if m.group(2) else reference.year
-        return ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
-    if m := _period(_YEAR, folded):
-        return ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
+        return m.start(), ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
+    return None
+
+
+def _read_year(folded: str, reference: date) -> _Found:
+    if m := _period(_YEARS, folded) or _period(_YEAR, folded):
+        return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
+    return None
+
+
+def _read_days_from_issue(folded: str, reference: date) -> _Found:
+    if m := _DAYS_FROM_ISSUE.search(folded):
+        due = reference + timedelta(days=int(m.group(1)))
+        return m.start(), ProposedDeadline(NO_LATER_THAN, due, phrase=m.group(0))
+    return None
+
+
+def _read_working_days(folded: str, reference: date) -> _Found:
     if m := _WORKING_DAYS.search(folded):
-        return ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
-    return NO_DEADLINE
+        return m.start(), ProposedDeadline(WORKING_DAYS, days=int(m.group(1)), phrase=m.group(0))
+    return None
+
+
+# Monthly first: "trước ngày 20 hằng tháng" starts where a dated deadline would.
+_READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, _read_days_from_issue,
+            _read_working_days)
 
 
 def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
@@ -82,9 +129,12 @@ def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:
+    """The date; one written without its year is the next such day from the directive's date
+    ("trước ngày 01/6 hằng năm" in a letter of December: next June)."""
     y = reference.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
     try:
-        return date(y, int(month), int(day))
+        found = date(y, int(month), int(day))
+        return found.replace(year=y + 1) if year is None and found < reference else found
     except ValueError:
         return None
 

@@ -22,6 +22,26 @@
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
+- a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
+  acting ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra …") — not after a verb whose objects
+  they are ("phối hợp với …", "chỉ đạo các đơn vị … và UBND các xã …"); a purpose with a date of
+  its own after a duty's date ("… qua Sở X trước ngày 10/5 để tổng hợp, báo cáo UBND tỉnh trước
+  ngày 18/5") is a second duty, of the unit the purpose names or the report goes through;
+- a head word alone ("Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …") names the unit last named with
+  that head (also a place named without its committee: "tỉnh Điện Biên");
+- list markers inside a line (a run-on page: "Giao Sở X: a) …; b) …") mark items as at a line's
+  start; a marker alone on its line goes with the next ("1." then "Sở Y tế:"), so does a paragraph
+  after an item ending with ":" ("3. Sở Tài chính:" then "Tham mưu …") and a line going on in lower
+  case; a unit's name alone heads the items below it ("2. Sở Nông nghiệp và Môi trường"), and an
+  item opening "Chỉ đạo X …" is the heading's duty, X whom it directs; a paragraph with no marker
+  inside an item keeps the heading for the items after it; "(i)", "(ii)" mark sub-items, and a new
+  item is never the deadline of the duty before;
+- "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them; a line naming units and
+  nothing else is no duty; a line after one ending with ";" goes on with it; the items below "…,
+  cụ thể:" are details of the duty above, not duties; one of several duties in a sentence that only
+  restates is no task;
+- a unit that "chỉ đạo" others leads ("Bộ X chỉ đạo Tập đoàn Y …"), unless it is the issuing
+  committee ("UBND tỉnh chỉ đạo Sở X …": X's duty);
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
@@ -41,7 +61,9 @@ Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a 
 held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
 họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
 nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
-addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a part "do Sở X
+addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing that
+restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… nếu có khó khăn, vướng mắc, báo cáo …",
+"Văn phòng Chính phủ trân trọng thông báo"), a part "do Sở X
 chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
 lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
 that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
@@ -49,6 +71,7 @@ it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -60,20 +83,44 @@ MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (
 
 # List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
 _MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
+            ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = [kind for kind, _ in _MARKERS]
+_RANKS = ["roman", "number", "letter", "sub", "bullet"]   # highest first
+# A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
+_LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
+# A run-on page (a PDF's text whose line breaks were lost) keeps its list markers inside a line:
+# "Giao Sở X: a) rà soát …; b) báo cáo …", "… như sau: 1. Sở A …. 2. Sở B …".
+_INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\s+\S)")
+# Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
+_JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
+_JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
+_JOINT_WINDOW = 200  # characters after a joint read for its subject
+# Verbs whose objects may be units, and how many words back from a joint they are looked for.
+_DIRECTING = [["chi", "dao"], ["huong", "dan"], ["don", "doc"], ["phoi", "hop"], ["yeu", "cau"], ["de", "nghi"],
+              ["giao", "cho"], ["trach", "nhiem"]]
+_OBJECT_REACH = 8
+# A purpose after a duty, and the words before the unit a report goes through or to: "… qua Sở X
+# trước ngày 10/5 để tổng hợp, báo cáo UBND tỉnh trước ngày 18/5".
+_PURPOSE = re.compile(r"\s+để\s+")
+_RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
+# A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
+_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,400}:\s+(?=\S)")
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a notice answers may be long
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
 _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
-_RECITALS = ("can cu", "thuc hien", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+# "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
+_CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
+                           r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"), ("nhan", "manh"))   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+_TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
@@ -84,14 +131,24 @@ _OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho"
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
 _SEPARATORS = {",", "va"}
+_UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
+# Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
+# trị - xã hội, đoàn thể, UBND các xã …".
+_BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
+                     r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
+                     r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
+
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
+            ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
+            ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",))   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
@@ -101,6 +158,8 @@ _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I
 _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
+# "Trách nhiệm của Sở X" heading the items of X's duties.
+_RESPONSIBILITY_OF = {"trach", "nhiem", "cua"}
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
 _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho", "nguoi", "dung", "dau"}
 # After units that open a sentence, words of a report or a recital, not of a duty: "UBND tỉnh
@@ -115,8 +174,36 @@ _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi h
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
                          r"(?: \w+){0,3} sau):$")
+# "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
+# the details of the duty above, not duties of their own.
+_DETAILS = re.compile(r"\bcu the:$")
+# "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
+_RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
+# "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
+# notice's closing, no duty.
+_ANNOUNCES = re.compile(r"thong bao de\b|tran trong thong bao")
+# Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
+# thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
+# phí để thực hiện …"), doing as told ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được
+# giao"), and reporting difficulties should any arise.
+_RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )\b(?:thuc hien|trien khai|thi hanh)"
+                       r"(?: \w+){0,3} (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
+                       r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
+                       r"thuc hien\b"
+                       r"|\bthuc hien dung chuc nang"
+                       r"|\bthuc hien (?:cac )?nhiem vu duoc giao(?: tai ke hoach nay| gan voi)?\b"
+                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo quy dinh)?\W*$")   # "… thực hiện Kế hoạch."
+# Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
+_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b"
+                           r"|^truong hop vuot tham quyen\b")
+# … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
+# hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
+# where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
+_BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
+                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|, (?:dam bao|bao dam) )")
+_OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -175,8 +262,10 @@ class _Clause:
         "… phối hợp Sở Khoa học và Công nghệ;"): units opening the next clause go on with that list
         ("UBND các huyện khẩn trương …" told by the same duty), they do not start a duty."""
         last = self.mentions[-1] if self.mentions else None
-        return (last is not None and last.start >= self.lead_end
-                and all(w in _FILLERS for w in self.words[last.end:]))
+        aside = _aside(self.words)   # "… phối hợp Văn phòng UBND tỉnh (Trung tâm …)"
+        after = [w for at, w in enumerate(self.words) if last and at >= last.end and at not in aside]
+        rest = _BODIES.sub(" ", " ".join(after)).split()
+        return last is not None and last.start >= self.lead_end and all(w in _FILLERS for w in rest)
 
     def opening_units(self) -> list[str]:
         """The units the clause opens with ("UBND các huyện, thành phố; …")."""
@@ -192,6 +281,15 @@ class _Clause:
         subject = next((n for n, m in enumerate(self.mentions) if _opens_sentence(self.words, m)), None)
         return self.leads or (_chain(self.words, self.mentions, subject, _SEPARATORS)[0] if subject is not None else [])
 
+    def names_only(self) -> bool:
+        """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
+        "Chủ tịch UBND các xã, phường"."""
+        words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
+        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
+        others = {w for i, w in enumerate(words) if i not in inside}
+        allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        return bool(words) and bool(self.mentions) and others <= allowed
+
     def _opening(self) -> tuple[list[str], int]:
         if not self.mentions or self.mentions[0].start != 0:
             return [], 0
@@ -201,54 +299,103 @@ class _Clause:
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
     text = clean_text(text)
+    matcher = matcher.on(reference)
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
     heading = _Heading()
     after_duty = addressees = False
     localities: dict[str, None] = {}   # the committees named by name so far, in order
+    heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
+    details = False   # the list items below are parts of the duty above ("…, cụ thể:")
     for sentence in _sentences(text[:MAX_TEXT]):
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
+        if details and sentence.rank is not None:
+            continue
+        details = False
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
             heading, after_duty = _Heading(leads), False
             continue
-        if not addressees and (folded.startswith(_RECITALS) or _NARRATIVE.match(folded)):
+        if sentence.opens_item and heading.leads and _recites(folded) and "," in sentence.text:
+            # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
+            sentence = replace(sentence, text=sentence.text.split(",", 1)[1].strip())
+            folded = fold(sentence.text)
+        if not addressees and (_recites(folded) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
-        if (addressees or folded.startswith(_RECITALS) or _NARRATIVE.match(folded) or "thong bao de" in folded
+        if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
                 or _EXECUTION.search(folded)):
             after_duty = False
             continue
-        clauses = [_clause(part, matcher) for part in sentence.text.split(";") if part.strip()]
+        clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
                                         for c in m.codes if matcher.is_locality(c)))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _INTRODUCES.search(folded.rstrip()) or _is_title(sentence, clauses) or (
-                proposals and not sentence.opens_item and _is_closing(folded, clauses)):
+        if _no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
-        found = _duties(sentence.text, clauses, heading.leads if sentence.opens_item else [], reference, localities)
+        found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item else [])
+                        or _named_by_head(sentence.text, clauses[0] if clauses else None, heads), reference,
+                        localities, matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [p for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
+        # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
+        _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
             proposals.extend(found)
+            details = bool(_DETAILS.search(folded))
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
-        elif after_duty and proposals[-1].deadline is NO_DEADLINE:
+        elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
             proposals[-1].deadline = find_deadline(folded, reference)
             after_duty = False
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
+    """"Bộ cũng có nhiệm vụ phối hợp …" after "Bộ TT&TT …", "Tỉnh căn cứ …" in a notice to "tỉnh
+    Điện Biên": the unit last named with that head word, where the sentence has no subject of its
+    own and goes on as a duty (not "Sở đã …")."""
+    if clause is None or clause.leads or not _HEAD_ALONE.match(text):
+        return []
+    words = clause.words
+    duty = words[1:4] == ["co", "trach", "nhiem"] or (len(words) > 1 and words[1] not in _NOT_DUTY)
+    return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
+
+
+def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
+    """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
+    closing that restates the duties above it."""
+    return (bool(_INTRODUCES.search(folded.rstrip())) or _is_title(sentence, clauses) or _names_only(clauses)
+            or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
+
+
+def _named_one_by_one(clauses: list[_Clause], found: list[Proposal], matcher: UnitMatcher) -> list[str]:
+    """The units a sentence names one at a time, in order: its mentions, its places, its leads."""
+    return ([c for clause in clauses for m in clause.mentions if len(m.codes) == 1 for c in m.codes]
+            + [c for clause in clauses for c in matcher.places(clause.words)]
+            + [c for p in found if len(p.lead_units) == 1 for c in p.lead_units])
+
+
+def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: UnitMatcher) -> None:
+    """The unit each head word ("so", "bo", "tinh") names next time it stands alone: the last named."""
+    for code in codes:
+        heads[matcher.head(code)] = [code]
+
+
+def _recites(folded: str) -> bool:
+    return folded.startswith(_RECITALS) or bool(_CARRYING_OUT.match(folded))
 
 
 def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
@@ -263,10 +410,13 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     # only where a trigger follows within a few words, and a few times at most: a recital of
     # thousands of commas stays linear
     near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
-    for comma in near[:_RECITAL_TRIES]:
+    for comma in list(dict.fromkeys(near[:_RECITAL_TRIES] + commas[:_RECITAL_TRIES])):
         rest = sentence.text[comma:].strip()
         clause = _clause(rest.split(";")[0], matcher)
-        if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+        # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
+        # …, các sở, ban, ngành, UBND các xã xây dựng …")
+        if clause.leads and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
+                             or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
     return sentence
 
@@ -290,8 +440,8 @@ class _Heading:
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""
-        if sentence.rank is None:
-            return _Heading()
+        if sentence.rank is None:   # a paragraph among the items ("1." then two paragraphs, then "2. …")
+            return self
         if sentence.opens_item and self.rank is not None and sentence.rank <= self.rank:
             return (self.outer or _Heading()).end_before(sentence)
         return self
@@ -313,13 +463,16 @@ def _sentences(text: str):
         if not line:
             blank = True
             continue
-        if (pieces and not blank and not _MARKER.match(line)
-                and not pieces[-1][-1].endswith((".", ":", ";", "!", "?", "…"))):
+        # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
+        # "thường xuyên kiểm tra …")
+        if (pieces and not blank and not _titled(pieces[-1], line) and not _MARKER.match(line)
+                and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
+                     or line[:1].islower())):
             pieces[-1].append(line)
         else:
             pieces.append([line])
         blank = False
-    lines = [" ".join(p) for p in pieces]
+    lines = [item for p in pieces for item in _INLINE_ITEM.split(" ".join(p))]
     ranks = [_rank(line) for line in lines]
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
@@ -332,6 +485,18 @@ def _sentences(text: str):
                             heads and number == len(sentences) - 1)
 
 
+def _titled(piece: list[str], line: str) -> bool:
+    """A part's title in capitals ("VII. CHẾ" "ĐỘ BÁO CÁO") ends where a line in lower case starts."""
+    title = _MARKER.sub("", " ".join(piece), count=1)
+    return title.isupper() and not line.isupper()
+
+
+def _joins(piece: list[str]) -> bool:
+    """The next line goes on with `piece`: a marker alone ("1." then "Sở Y tế:"), or a list item's
+    heading ending with ":" above a paragraph with no marker ("3. Sở Tài chính:" then "Tham mưu …")."""
+    return bool(_LONE_MARKER.match(piece[-1]) or (_MARKER.match(" ".join(piece)) and piece[-1].endswith(":")))
+
+
 def _rank(line: str) -> int | None:
     marker = _MARKER.match(line)
     return _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
@@ -340,10 +505,52 @@ def _rank(line: str) -> int | None:
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals = tokens(part)
     mentions = matcher.mentions(words, capitals)
-    leads, lead_end = _leads(words, mentions)
+    leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating, lead_end)
+
+
+def _aside(words: list[str]) -> set[int]:
+    """The positions of words in parentheses: "Sở Nội vụ (Cơ quan thường trực Ban …):"."""
+    aside, depth = set(), 0
+    for at, word in enumerate(words):
+        depth += (word == "(") - (word == ")")
+        if depth > 0 or word == ")":
+            aside.add(at)
+    return aside
+
+
+def _parts(text: str, matcher: UnitMatcher) -> list[str]:
+    """The clauses of a sentence: split at ";", and where "và" or "đồng thời" opens a duty of
+    other units ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra … trước ngày 20/3")."""
+    parts = []
+    for part in (p for p in text.split(";") if p.strip()):
+        start = 0
+        for joint in list(_JOINT.finditer(part))[:_JOINT_TRIES]:
+            if _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
+                parts.append(part[start:joint.start()])
+                start = joint.end()
+        parts.append(part[start:])
+    return parts
+
+
+def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
+    """`after` opens with units acting (its subject), and `before` is a duty of its own whose
+    last words are not units (so "… phối hợp Sở A và Sở B kiểm tra" stays one list)."""
+    first = _clause(after[:_JOINT_WINDOW], matcher)
+    if not first.leads or not first.mentions or first.mentions[0].start != 0:
+        return False
+    previous = _clause(before, matcher)
+    if (not previous.leads or previous.ends_with_others()
+            or all(w in _FILLERS | _UNIT_NOUNS for w in previous.words[previous.lead_end:])):
+        return False   # "đề nghị các sở, ban, ngành, đơn vị chức năng có liên quan và UBND các xã …": one list
+    tail = list(previous.words)
+    while tail and tail[-1] in _FILLERS:
+        tail.pop()
+    # "… chỉ đạo các đơn vị trực thuộc và UBND các xã tuyên truyền": units it directs, not a new subject
+    near = tail[-_OBJECT_REACH:]
+    return not any(near[n:n + 2] in _DIRECTING for n in range(len(near) - 1))
 
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
@@ -351,7 +558,10 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
     "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
     chained = [mentions[first]]
     for mention in mentions[first + 1:]:
-        if not all(w in gaps for w in words[chained[-1].end:mention.start]):
+        between = words[chained[-1].end:mention.start]
+        if gaps is _LEAD_GAPS:   # a list of leads may name bodies outside the tree among its units
+            between = _BODIES.sub(" ", " ".join(between)).split()
+        if not all(w in gaps for w in between):
             break
         chained.append(mention)
     if any(len(m.codes) == 1 for m in chained):
@@ -365,12 +575,25 @@ def _run_starts(words: list[str], mentions: list[Mention]) -> list[int]:
             if n == 0 or not all(w in _SEPARATORS for w in words[mentions[n - 1].end:m.start])]
 
 
-def _leads(words: list[str], mentions: list[Mention]) -> tuple[list[str], int]:
+def _directing(words: list[str], mentions: list[Mention], n: int,
+               is_issuer: Callable[[str], bool]) -> tuple[list[str], int] | None:
+    """"Bộ Công Thương chỉ đạo Tập đoàn Điện lực …", "UBND Thành phố X chỉ đạo các sở, ngành …": a
+    unit that directs others leads — the subject before "chỉ đạo", where it is not the issuing
+    committee ("UBND tỉnh chỉ đạo Sở X …": X's duty)."""
+    subject = next((k for k, m in enumerate(mentions[:n]) if _opens_sentence(words, m)), None)
+    if subject is None or words[mentions[n].start - 2:mentions[n].start] != ["chi", "dao"]:
+        return None
+    codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
+    return None if all(is_issuer(c) for c in codes) else (codes, end)
+
+
+def _leads(words: list[str], mentions: list[Mention],
+           is_issuer: Callable[[str], bool]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for n, mention in enumerate(mentions):
         if _follows_trigger(words, mention, inside):
-            return _chain(words, mentions, n, _LEAD_GAPS)
+            return _directing(words, mentions, n, is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
@@ -403,7 +626,8 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     while True:
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
         if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            return True
+            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given
+            return words[max(0, before - 3):before - 1] != ["ve", "viec"]
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -413,7 +637,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
     Công an tỉnh …", "Riêng UBND huyện X …" — but "Chủ tịch UBND tỉnh …" is the issuer speaking."""
-    allowed = _OFFICIALS | ({"chu", "tich"} if len(mention.codes) > 1 else set())
+    allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 else set())
     before = words[:mention.start]
     while before and before[-1] in allowed:
         before.pop()
@@ -438,8 +662,10 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
     "- …"); or an item whose units are told to do "… các nội dung trọng tâm sau:" (also named as
     the bodies who "… thực hiện một số công việc sau:")."""
-    if _is_heading(clauses):
-        return clauses[0].leads
+    if _is_heading(clauses):   # also "1. Sở Nội vụ (Cơ quan thường trực …):", "1. Trách nhiệm của Sở X"
+        return clauses[0].named_units() or clauses[0].opening_units()
+    if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
+        return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if not clauses[0].leads:
         # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
         return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []
@@ -456,10 +682,11 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
     trigger names them, also in a narrative) or "Ban Chỉ huy …, Thủ trưởng các sở, ban, ngành,
     Chủ tịch UBND các huyện … tập trung thực hiện một số công việc sau:" (every unit it names, but
     the issuing committee). Its units are the leads of the items below."""
-    if not folded.endswith(":"):
+    if not folded.endswith(":") or _DETAILS.search(folded):
         return []
     clause = _clause(text.split(";")[-1], matcher)
-    if clause.leads and any(_follows_trigger(clause.words, m) for m in clause.mentions):
+    told = any(_follows_trigger(clause.words, m) for m in clause.mentions) or _RESPONSIBLE.search(folded)
+    if clause.leads and told:
         return clause.leads
     return _told_units(clause, folded, matcher)
 
@@ -483,13 +710,11 @@ def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
 def _is_heading(clauses: list[_Clause]) -> bool:
     """"1. Sở Tài chính:", "Giao Sở Y tế:", "1.3. Giao Ủy ban nhân dân các phường, xã, đặc khu" —
     units (and a colon), no duty of their own yet."""
-    only = clauses[0]
-    words = only.words[:-1] if only.words and only.words[-1] == ":" else only.words
-    if len(clauses) > 1 or not only.leads or not words:
-        return False
-    inside = {i for m in only.mentions for i in range(m.start, m.end)}
-    others = {w for i, w in enumerate(words) if i not in inside}
-    return others <= _TITLES | _SEPARATORS | {w for t in _TRIGGERS for w in t}
+    return len(clauses) == 1 and _names_only(clauses) and bool(clauses[0].named_units() or clauses[0].opening_units())
+
+
+def _names_only(clauses: list[_Clause]) -> bool:
+    return bool(clauses) and all(c.names_only() for c in clauses)
 
 
 def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
@@ -504,12 +729,31 @@ def _is_closing(folded: str, clauses: list[_Clause]) -> bool:
     return rest in _CLOSING
 
 
+def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
+    """Every clause restates (_RESTATES) or only names the units told so: "Yêu cầu Giám đốc các sở,
+    ban, ngành; Chủ tịch UBND các xã … triển khai thực hiện nghiêm túc Chỉ thị này." — but "Giao Sở X
+    triển khai thực hiện Kế hoạch này" gives a task of its own."""
+    return (bool(clauses) and not folded.startswith("giao ")
+            and all(_restated(fold(c.text), closing) or c.names_only() for c in clauses))
+
+
+def _restated(folded: str, closing: bool) -> bool:
+    """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
+    reporting difficulties."""
+    carries_out = bool(_RESTATES.search(folded) or (closing and _BARE_RESTATES.search(folded)))
+    return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
+                                                  and find_deadline(folded, date.min) is NO_DEADLINE)
+
+
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,
-            localities: dict[str, None]) -> list[Proposal]:
+            localities: dict[str, None], matcher: UnitMatcher) -> list[Proposal]:
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
     listing = objects = False
-    for clause in clauses:
+    for number, clause in enumerate(clauses):
+        if number == 0 and len(clauses) > 1 and not clause.leads and clause.only_units():
+            # "2. Sở X;" then "UBND các xã, phường niêm yết …": the first of a list of leads across ";"
+            clause = replace(clause, leads=clause.opening_units(), lead_end=len(clause.words))
         if listing and (more := clause.opening_units()):
             extra.setdefault(len(groups) - 1, []).extend(more)
             groups[-1].append(clause)
@@ -517,26 +761,53 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             continue
         listing = clause.ends_with_leads()
         # "…; chỉ đạo Công an các huyện …" goes on with the duty before: they are whom it directs
-        directs = bool(groups) and clause.words[:2] == ["chi", "dao"]
+        # (also opening an item under a heading: "2. Sở X" then "- Chỉ đạo cơ quan chuyên môn …")
+        directs = bool(groups or heading) and clause.words[:2] == ["chi", "dao"]
         if clause.leads and not (objects and clause.opening_units()) and not directs:
             groups.append([clause])
             objects = clause.ends_with_others()
         elif not groups:
-            groups.append([clause])
+            groups.append([replace(clause, leads=[])])
         else:
             groups[-1].append(clause)
             objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
         leads = list(dict.fromkeys(group[0].named_localities(localities) + extra.get(number, []))) or heading
-        if not leads:
-            continue
         text = "; ".join(c.text.strip() for c in group)
+        # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
+        # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
+        if not leads or (len(groups) > 1 and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+            continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]
-        duties.append(Proposal(content=_content(text), source=sentence, lead_units=leads,
-                               coordinating_units=coordinating, deadline=find_deadline(fold(text), reference)))
+        relay = _relayed(text, matcher, reference)
+        own = relay[0] if relay else text
+        duties.append(Proposal(content=_content(own), source=sentence, lead_units=leads,
+                               coordinating_units=coordinating, deadline=find_deadline(fold(own), reference)))
+        if relay:
+            duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
+                                   deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _relayed(text: str, matcher: UnitMatcher, reference: date) -> tuple[str, str, list[str]] | None:
+    """"UBND các huyện báo cáo … qua Sở X trước ngày 10/5 để tổng hợp, báo cáo UBND tỉnh trước
+    ngày 18/5": a second duty after "để" with a date of its own, of the unit the purpose names
+    ("để Sở X tổng hợp …") or else the one the first duty's report goes through or to ("qua Sở
+    X", "về Sở X"). The duty before "để", the one after, and the second one's leads."""
+    for purpose in list(_PURPOSE.finditer(text))[:_JOINT_TRIES]:
+        before, after = text[:purpose.start()], text[purpose.end():].split(";")[0]
+        first, then = find_deadline(fold(before), reference), find_deadline(fold(after), reference)
+        if NO_DEADLINE in (first, then) or then.due == first.due:
+            continue
+        named = _clause(after[:_JOINT_WINDOW], matcher)
+        if named.mentions and named.mentions[0].start == 0:
+            return before, after, named.opening_units()
+        prior = _clause(before, matcher)
+        receiving = [m for m in prior.mentions if prior.words[m.start - 1:m.start] in _RECEIVING]
+        return (before, after, list(receiving[-1].codes)) if receiving else None
+    return None
 
 
 def _content(text: str) -> str:

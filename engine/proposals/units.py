@@ -14,9 +14,11 @@ sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế 
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 
 from engine.text import fold
 
@@ -37,7 +39,7 @@ _ABBREVIATIONS = {
     "vh tt va dl": "van hoa , the thao va du lich",
     "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
     "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
-    "bql": "ban quan ly", "bqlda": "ban quan ly du an",
+    "bql": "ban quan ly", "bqlda": "ban quan ly du an", "chqs": "chi huy quan su",
     # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
     "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
     "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",
@@ -48,19 +50,25 @@ _ABBREVIATIONS = {
 _TIERS = {
     ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
     ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
+    ("tinh",): "province",   # only after "các" or "cấp": "UBND cấp tỉnh" (a province's own "UBND tỉnh" is one unit)
 }
+_SPECIAL_ZONE = ("dac", "khu")
+_ZONE_NAME = 3   # words of a special zone's name at most
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
                      ("cac",))   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
-_LIST_HEADS = ("so", "ban", "bo")   # "các Sở: Tài chính, Xây dựng và …"
+# "các Sở: Tài chính, Xây dựng và …", "các Tập đoàn: Bưu chính Viễn thông Việt Nam, …"
+_LIST_HEADS = (("so",), ("ban",), ("bo",), ("tap", "doan"))
 _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …", "các Bộ, cơ quan: …"
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
 _COMMITTEE = ("uy", "ban", "nhan", "dan")
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
+TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
+_PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -104,7 +112,16 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
-    ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL))), key=lambda pk: -len(pk[0])))
+    ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
+    # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
+    ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
+    # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
+    ("cac so", "department"), ("co quan , ban , nganh", "department"),
+    ("cac nganh , co quan cap tinh", "department"),
+    # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
+    ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
+    ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+_LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"))   # the level written after a collective name
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -149,6 +166,14 @@ def _related_end(words: list[str], at: int) -> int:
     return 0
 
 
+def _past_name(words: list[str], at: int) -> int:
+    """Where the name starting at `at` ends: at the next separator, within a few words."""
+    end = at
+    while end < len(words) and end - at < _ZONE_NAME and words[end] not in _SEPARATORS | {"cac"}:
+        end += 1
+    return end if end == len(words) or words[end] in _SEPARATORS | {"cac"} else at
+
+
 def _shared_tier(words: list[str], at: int) -> int:
     """"UBND, Ban An toàn giao thông các huyện, thị xã": the committees of the tier named after a
     second body and "các" — how many words up to the tier's names (0: none such)."""
@@ -165,6 +190,7 @@ def _shared_tier(words: list[str], at: int) -> int:
 class UnitMatcher:
     def __init__(self, units: Iterable[UnitRef]):
         self.units = {u.code: u for u in units}
+        self._two_tier = False
         self._names: dict[tuple[str, ...], str | None] = {}
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
@@ -207,6 +233,23 @@ class UnitMatcher:
         """The province's own committee, named without a name of its own ("UBND tỉnh")."""
         words = self._words.get(code, ())
         return words[:len(_COMMITTEE)] == _COMMITTEE and not self.is_locality(code)
+
+    def head(self, code: str) -> str:
+        """The word a text may later name the unit by alone: "so" for "Sở Y tế", "bo" for "Bộ Tài
+        chính", "tinh" for "UBND tỉnh Điện Biên" ("Sở cũng có nhiệm vụ …", "Tỉnh căn cứ …")."""
+        words = self._words.get(code, ())
+        return words[len(_COMMITTEE)] if self.is_locality(code) else words[0] if words else ""
+
+    def places(self, words: list[str]) -> list[str]:
+        """The committees of the places named by tier and name ("tỉnh Điện Biên": UBND tỉnh Điện
+        Biên), in order."""
+        found = []
+        for at, word in enumerate(words):
+            if (word in _PLACE_TIERS and (at == 0 or words[at - 1] not in _COMMITTEE)
+                    and (named := self._name([*_COMMITTEE, *words[at:at + _MAX_KEY]], 0)) is not None
+                    and self.is_locality(named.codes[0])):
+                found.append(named.codes[0])
+        return found
 
     @staticmethod
     def _add(keys: dict, key, code: str) -> None:
@@ -305,14 +348,16 @@ class UnitMatcher:
             if tier is not None:
                 kinds.append(_TIERS[tier])
                 j += len(tier)
+                if tier == _SPECIAL_ZONE:   # "các xã, phường, đặc khu Cồn Cỏ": a special zone goes with its name
+                    j = _past_name(words, j)
             elif words[j] in {",", "va", "cac"} and kinds:   # "UBND thành phố và các huyện"
                 j += 1
             else:
                 break
         while j > i and words[j - 1] in {",", "va", "cac"}:
             j -= 1
-        if head[-1] not in {"cac", "cap"} and head[0] != "cac" and len(kinds) < 2:   # "UBND huyện X" is one unit
-            return None
+        if head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds):
+            return None   # "UBND huyện X" is one unit, "UBND tỉnh, thành phố" the province's committee
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         return Mention(i, j, codes) if codes else None
 
@@ -338,28 +383,46 @@ class UnitMatcher:
         for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase:
-                local = kind == _LOCAL
-                if local:
-                    kind = "district" if "district" in self._by_kind else "commune"
-                codes = self._by_kind.get(kind, ())
+                if kind == "ministry" and words[end:end + 3] in ([",", "dia", "phuong"], ["va", "dia", "phuong"]):
+                    return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
+                if kind == "department":   # "các sở, ban, ngành thành phố", "… cấp tỉnh"
+                    end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
+                kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
+                codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)
-                return Mention(i, related or end, codes, related=bool(related), local=local) if codes else None
+                return Mention(i, related or end, codes, related=bool(related), local=kind == _LOCAL) if codes else None
         return None
+
+    def _local_kind(self) -> str:
+        """The tier right below the province: the districts before the two-tier reform (or where the
+        tree has no communes), the communes after it (or where the tree has no districts)."""
+        if "commune" in self._by_kind and (self._two_tier or "district" not in self._by_kind):
+            return "commune"
+        return "district"
+
+    def on(self, day: date) -> UnitMatcher:
+        """This matcher for a directive issued on `day`: from 1 July 2025 (Resolution 202/2025/QH15)
+        "các địa phương" are the communes, whatever older units the tree still holds."""
+        dated = copy.copy(self)
+        dated._two_tier = day >= TWO_TIER_FROM
+        return dated
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
         lực Việt Nam" — each name read with the head in front, or as it is."""
         start = i + (words[i] == "cac")
-        if start >= len(words) or words[start] not in _LIST_HEADS:
+        head = next((h for h in _LIST_HEADS if tuple(words[start:start + len(h)]) == h), None)
+        if head is None:
             return None
-        colon = start + 1 + next((len(p) for p in _LIST_OTHERS if words[start + 1:start + 1 + len(p)] == p), 0)
+        after = start + len(head)
+        colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
         if colon >= len(words) or words[colon] != ":":
             return None
-        head, j = words[start], colon + 1
+        j = colon + 1
         codes: list[str] = []
         while j < len(words):
-            if (named := self._name([head, *words[j:j + _MAX_KEY]], 0)) is not None:
-                j += named.end - 1
+            if (named := self._name([*head, *words[j:j + _MAX_KEY]], 0)) is not None and named.end > len(head):
+                j += named.end - len(head)
             elif (named := self._name(words, j)) is not None:
                 j = named.end
             else:

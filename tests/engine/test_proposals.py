@@ -18,6 +18,7 @@ from engine.proposals.units import UnitMatcher, UnitRef
 from tests.proposals.texts import NOTICE, notice_docx
 
 TODAY = date(2026, 2, 12)
+BEFORE_REFORM = date(2025, 3, 2)   # "các địa phương" are still the districts (two tiers from 1 July 2025)
 UNITS = UnitMatcher([
     UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("VP", "Văn phòng UBND tỉnh", "office"),
     UnitRef("STC", "Sở Tài chính", "department"), UnitRef("STC-NS", "Phòng Ngân sách", "section"),
@@ -30,8 +31,8 @@ UNITS = UnitMatcher([
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
-def one(text: str):
-    found = propose(text, UNITS, TODAY).proposals
+def one(text: str, day: date = TODAY):
+    found = propose(text, UNITS, day).proposals
     assert len(found) == 1, [p.source for p in found]
     return found[0]
 
@@ -212,8 +213,12 @@ DEPARTMENTS = ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]
 
 
 def test_localities_trades_and_the_related_bodies_as_collective_leads():
-    assert sorted(one("Yêu cầu các địa phương, các ngành chức năng kiểm tra công tác chuẩn bị.").lead_units) == \
-        sorted(["H-A", "TX-B", *DEPARTMENTS])
+    # "các địa phương": the tier right below the province — the districts before the two-tier reform of
+    # 1 July 2025, the communes after it (the tree may still hold the old districts)
+    text = "Yêu cầu các địa phương, các ngành chức năng kiểm tra công tác chuẩn bị."
+    [before] = propose(text, UNITS, date(2025, 6, 30)).proposals
+    assert sorted(before.lead_units) == sorted(["H-A", "TX-B", *DEPARTMENTS])
+    assert sorted(one(text).lead_units) == sorted(["P-D", "X-C", *DEPARTMENTS])
     communes_only = UnitMatcher([u for u in UNITS.units.values() if u.kind != "district"])
     [found] = propose("Yêu cầu các địa phương rà soát hộ nghèo.", communes_only, TODAY).proposals
     assert sorted(found.lead_units) == ["P-D", "X-C"]
@@ -288,14 +293,15 @@ def test_committees_named_after_one_head_and_the_related_localities_are_those_na
             "Các địa phương liên quan rà soát từng vị trí lấn chiếm.")
     assert [(p.lead_units, p.coordinating_units) for p in propose(text, WITH_LABOUR, TODAY).proposals] == [
         (["SXD"], ["H-A", "H-E"]), (["H-A", "H-E"], [])]
-    [found] = propose("Các địa phương liên quan rà soát từng vị trí lấn chiếm.", WITH_LABOUR, TODAY).proposals
+    [found] = propose("Các địa phương liên quan rà soát từng vị trí lấn chiếm.", WITH_LABOUR, BEFORE_REFORM).proposals
     assert sorted(found.lead_units) == ["H-A", "H-E", "TX-B"]
 
 
 def test_a_latin_eth_for_d_a_bare_tier_and_a_tier_after_an_adverb():
     assert one("Giao Sở Kế hoạch và Ðầu tư rà soát danh mục.").lead_units == ["SKHDT"]
     assert one("Các huyện tổ chức di dời dân khỏi vùng nguy hiểm.").lead_units == ["H-A", "TX-B"]
-    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.").lead_units == ["H-A", "TX-B"]
+    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.", BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
+    assert one("UBND các địa phương có trách nhiệm báo cáo kết quả.").lead_units == ["P-D", "X-C"]
     assert one("Bên cạnh đó, hằng quý, các xã, phường báo cáo tiến độ.").lead_units == ["P-D", "X-C"]
 
 
@@ -347,7 +353,7 @@ def test_the_issuing_committee_alone_leads_no_task_and_a_time_may_come_before_th
     found = one("Trước ngày 25-10, UBND các huyện, thị xã phải báo cáo sơ bộ kết quả rà soát.")
     assert (found.lead_units, found.deadline.due) == (["H-A", "TX-B"], date(2026, 10, 25))
     assert one("Hằng quý, Sở Tài chính báo cáo tiến độ giải ngân.").lead_units == ["STC"]
-    assert sorted(one("Yêu cầu các địa phương, sở, ngành liên quan rà soát hộ nghèo.").lead_units) == \
+    assert sorted(one("Yêu cầu các địa phương, sở, ngành liên quan rà soát hộ nghèo.", BEFORE_REFORM).lead_units) == \
         sorted(["H-A", "TX-B", *DEPARTMENTS])
 
 
@@ -479,3 +485,275 @@ def test_text_made_to_be_slow_stays_fast(text):
     began = time.perf_counter()
     propose(text, UNITS, TODAY)
     assert time.perf_counter() - began < 3
+
+
+def test_a_run_on_page_keeps_its_list_items_apart():
+    """A PDF's text whose line breaks were lost: the markers inside the line still mark items."""
+    assert summary("Giao Sở Tài chính: a) rà soát kế hoạch vốn; b) báo cáo UBND tỉnh trước ngày 15/3/2026.") == [
+        (["STC"], [], deadlines.NONE, None), (["STC"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    assert summary("UBND tỉnh giao nhiệm vụ như sau: 1. Sở Xây dựng kiểm tra công trình. 2. UBND các xã, "
+                   "phường báo cáo trước ngày 20/3/2026.") == [
+        (["SXD"], [], deadlines.NONE, None), (["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 3, 20))]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Giao Sở Tài chính rà soát kế hoạch vốn trước ngày 15/3/2026 và Sở Xây dựng kiểm tra công trình trước "
+     "ngày 30/3/2026.", [(["STC"], [], deadlines.BEFORE, date(2026, 3, 15)),
+                          (["SXD"], [], deadlines.BEFORE, date(2026, 3, 30))]),
+    ("Sở Xây dựng kiểm tra công trình, đồng thời UBND các huyện báo cáo kết quả trước ngày 30/3/2026.",
+     [(["SXD"], [], deadlines.NONE, None), (["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 30))]),
+    # units after a verb that takes units as its objects are whom it directs or works with
+    ("Giao Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan và UBND các huyện hoàn thành trước ngày "
+     "30/3/2026.", [(["STC"], ["H-A", "TX-B"], deadlines.BEFORE, date(2026, 3, 30))]),
+    ("Sở Xây dựng chỉ đạo các đơn vị trực thuộc và UBND các xã tuyên truyền.", [(["SXD"], [], deadlines.NONE, None)]),
+    ("Sở Tài chính báo cáo kết quả về Sở Xây dựng và UBND tỉnh.", [(["STC"], [], deadlines.NONE, None)]),
+])
+def test_two_duties_in_one_sentence_joined_by_va_or_dong_thoi(sentence, expected):
+    assert summary(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, relay", [
+    ("UBND các huyện báo cáo kết quả qua Sở Tài chính trước ngày 10/3 để tổng hợp, báo cáo UBND tỉnh trước "
+     "ngày 18/3/2026.", ["STC"]),
+    ("UBND các huyện gửi hồ sơ về Sở Xây dựng trước ngày 10/3 để sở thẩm định, trình UBND tỉnh trước ngày "
+     "18/3/2026.", ["SXD"]),
+    ("UBND các huyện gửi hồ sơ trước ngày 10/3 để Sở Tài chính tổng hợp, trình UBND tỉnh trước ngày 18/3/2026.",
+     ["STC"]),
+])
+def test_a_report_gathered_for_a_later_one_gives_the_gathering_unit_its_own_date(sentence, relay):
+    assert summary(sentence) == [(["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 10)),
+                                 (relay, [], deadlines.BEFORE, date(2026, 3, 18))]
+
+
+def test_a_purpose_without_a_date_of_its_own_stays_part_of_the_duty():
+    assert summary("UBND các huyện báo cáo về Sở Tài chính trước ngày 10/3/2026 để tổng hợp; hoàn thành "
+                   "hồ sơ trước ngày 20/3/2026.") == [(["H-A", "TX-B"], [], deadlines.BEFORE, date(2026, 3, 10))]
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Giao Sở Xây dựng kiểm tra công trình. Sở cũng có nhiệm vụ phối hợp với Sở Tài chính lập dự toán.", ["SXD"]),
+    ("Sở Tài chính là cơ quan đầu mối. Sở có trách nhiệm tổng hợp báo cáo.", ["STC"]),
+    # a place named without its committee: the committee
+    ("Sở Tài chính đã làm việc với huyện An Phú. Huyện căn cứ quy định hiện hành để bố trí xe.", ["H-A"]),
+])
+def test_a_unit_named_by_its_head_word_alone_is_the_last_one_named(text, lead):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals][-1] == lead
+
+
+def test_a_head_word_alone_telling_what_was_done_is_no_duty():
+    assert summary("Giao Sở Xây dựng kiểm tra công trình. Sở đã báo cáo kết quả.") == [
+        (["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_trigger_inside_a_topic_names_no_lead():
+    assert summary("Sở Xây dựng làm việc với Sở Tài chính về việc giao UBND huyện An Phú làm chủ đầu tư.") == [
+        (["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_deadline_over_two_years_is_the_end_of_the_last_and_a_programme_span_is_none():
+    assert deadlines.find_deadline("thuc hien trong 2 nam 2024-2025", TODAY).due == date(2025, 12, 31)
+    assert deadlines.find_deadline("trong cac nam 2026 - 2027", TODAY).due == date(2027, 12, 31)
+    assert deadlines.find_deadline("de an thuc hien trong thoi gian 2010-2015", TODAY) is deadlines.NO_DEADLINE
+
+
+@pytest.mark.parametrize("text", [
+    "1. Sở Xây dựng\n- Kiểm tra công trình.\n- Lập hồ sơ.",   # a unit's name alone, no colon
+    "1.\nSở Xây dựng:\n- Kiểm tra công trình.\n- Lập hồ sơ.",   # the marker alone on its line
+    "1. Sở Xây dựng:\n- Kiểm tra công trình;\nthường xuyên báo cáo.\n- Lập hồ sơ.",   # a line going on in lower case
+    "1. Sở Xây dựng\n- Thực hiện đầy đủ trách nhiệm kiểm tra công trình.\n- Lập hồ sơ.",   # "Thực hiện" a duty here
+    "1. Sở Xây dựng\n- Chỉ đạo các sở, ban, ngành kiểm tra công trình.\n- Lập hồ sơ.",   # whom it directs
+])
+def test_a_heading_gives_its_items_to_its_units(text):
+    assert [(p.lead_units, p.content.split()[0]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], text.split("- ")[1].split()[0]), (["SXD"], "Lập")]
+
+
+def test_a_heading_with_a_colon_above_a_paragraph_and_a_tier_with_a_special_zone():
+    assert summary("2. Sở Tài chính:\nTham mưu bố trí kinh phí.") == [(["STC"], [], deadlines.NONE, None)]
+    assert summary("1. UBND các xã, phường, đặc khu Hòn Mê:\n- Kiểm tra rừng.") == [
+        (["P-D", "X-C"], [], deadlines.NONE, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Yêu cầu Giám đốc các sở, ban, ngành; Chủ tịch UBND các xã, phường triển khai thực hiện nghiêm túc Chỉ thị này.",
+    "Các sở, ban, ngành chịu trách nhiệm thực hiện Kế hoạch này.",
+    "Yêu cầu các sở, ban, ngành, UBND các xã, phường thực hiện nghiêm túc./.",
+    "Nếu có khó khăn, vướng mắc, các sở, ban, ngành kịp thời báo cáo UBND tỉnh.",
+    "Văn phòng UBND tỉnh trân trọng thông báo./.",
+    "Thực hiện Công văn số 12/UBND-KT, Sở Xây dựng đã kiểm tra công trình.",
+])
+def test_closings_that_restate_or_announce_give_no_task(text):
+    assert summary("Giao Sở Tài chính rà soát dự toán. " + text) == [(["STC"], [], deadlines.NONE, None)]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("Giao Sở Xây dựng theo dõi việc thực hiện Kế hoạch này.", ["SXD"]),
+    ("Sở Tài chính bố trí kinh phí để thực hiện Kế hoạch này.", ["STC"]),
+    ("Giao Sở Xây dựng triển khai thực hiện Kế hoạch này.", ["SXD"]),
+    ("Với vai trò là chủ đầu tư, Sở Xây dựng chủ động làm việc với nhà thầu.", ["SXD"]),
+    ("Căn cứ nội dung Kế hoạch, UBND các xã, phường, tổ chức chính trị - xã hội, Sở Tài chính xây dựng kế hoạch.",
+     ["P-D", "X-C", "STC"]),
+])
+def test_carrying_out_a_plan_as_a_duty_of_its_own(sentence, lead):
+    assert one(sentence).lead_units == lead
+
+
+def test_a_proposal_answered_after_a_long_topic():
+    topic = "Về kiến nghị " + "hoàn thiện quy định, " * 30 + "ban hành mới:"
+    assert summary(f"1. {topic} Sở Xây dựng nghiên cứu, xử lý kiến nghị.") == [(["SXD"], [], deadlines.NONE, None)]
+
+
+MINISTRIES = UnitMatcher([
+    UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BNV", "Bộ Nội vụ", "ministry"),
+    UnitRef("VNPT", "Tập đoàn Bưu chính Viễn thông Việt Nam", "enterprise"),
+    UnitRef("EVN", "Tập đoàn Điện lực Việt Nam", "enterprise"),
+    UnitRef("BCHQS", "Bộ Chỉ huy Quân sự tỉnh", "agency"),
+])
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("Các Bộ, cơ quan liên quan nghiên cứu kỹ kiến nghị của tỉnh.", ["BNV", "BTC"]),
+    ("Các bộ, ngành hoàn thiện cơ sở dữ liệu quốc gia.", ["BNV", "BTC"]),
+    ("Đề nghị các Tập đoàn: Bưu chính Viễn thông Việt Nam, Điện lực Việt Nam triển khai.", ["VNPT", "EVN"]),
+    ("Bộ CHQS tỉnh có trách nhiệm tham mưu UBND tỉnh.", ["BCHQS"]),
+])
+def test_ministries_groups_and_the_military_command(sentence, lead):
+    found = propose(sentence, MINISTRIES, TODAY).proposals
+    assert [p.lead_units for p in found] == [lead]
+
+
+def test_every_body_of_the_state_exhorted_is_no_task():
+    assert propose("Các bộ, ngành, địa phương cần phối hợp chặt chẽ.", MINISTRIES, TODAY).proposals == []
+
+
+def test_the_deadline_written_first_is_the_deadline():
+    assert deadlines.find_deadline("ban giao trong nam 2026, bao cao truoc ngay 31/12/2026", TODAY).kind == \
+        deadlines.WITHIN_YEAR
+    assert deadlines.find_deadline("bao cao truoc ngay 10/3/2026 va trong thang 4/2026", TODAY).kind == \
+        deadlines.BEFORE
+
+
+def test_sub_items_marked_i_ii_are_items_and_a_new_item_is_no_deadline_of_the_one_before():
+    text = ("b) Để làm tốt các nhiệm vụ, đề nghị:\n(i) Sở Xây dựng báo cáo UBND tỉnh.\n"
+            "(ii) Nhà thầu hoàn thành nghiệm thu trong tháng 11 năm 2026.\n(iii) Sở Tài chính kiểm tra.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None), (["STC"], [], deadlines.NONE, None)]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("UBND huyện An Phú chỉ đạo các sở, ban, ngành hướng dẫn chủ đầu tư.", ["H-A"]),
+    ("Sở Xây dựng chỉ đạo UBND các xã, phường kiểm tra công trình.", ["SXD"]),
+    ("UBND tỉnh chỉ đạo Sở Xây dựng kiểm tra công trình.", ["SXD"]),   # the issuer directs: the department's duty
+    ("Sau khi phương án được thông qua, Sở Tài chính khẩn trương báo cáo UBND tỉnh.", ["STC"]),
+    ("Căn cứ kế hoạch này, Giám đốc các Sở, Chủ tịch UBND các xã, phường xây dựng kế hoạch cụ thể.",
+     ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "P-D", "X-C"]),
+    ("Các sở, ban, ngành, tổ chức chính trị - xã hội, UBND các xã, phường xây dựng kế hoạch.",
+     ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "P-D", "X-C"]),
+])
+def test_who_leads_a_directing_subject_a_condition_first_and_bodies_outside_the_tree(sentence, lead):
+    assert one(sentence).lead_units == lead
+
+
+def test_a_paragraph_inside_an_item_keeps_the_introduced_units_for_the_items_after_it():
+    text = ("UBND tỉnh yêu cầu Giám đốc Sở Xây dựng, Chủ tịch UBND các xã, phường thực hiện các nhiệm vụ như sau:\n"
+            "1.\nNhà thầu có trách nhiệm bảo đảm an toàn.\nHoạt động khai thác phải tuân thủ quy định.\n"
+            "2.\nKết hợp khai thác nước mặt với nước dưới đất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals][-1] == ["SXD", "P-D", "X-C"]
+
+
+def test_a_bare_closing_and_a_verb_that_is_a_units_name():
+    closing = "Yêu cầu các sở, ban, ngành, đơn vị, địa phương nghiêm túc triển khai thực hiện./."
+    assert summary("Giao Sở Tài chính rà soát dự toán.\n" + closing) == [(["STC"], [], deadlines.NONE, None)]
+    inspectorates = UnitMatcher([UnitRef("TTRA-TP", "Thanh tra thành phố", "agency"),
+                                 UnitRef("TTRA", "Thanh tra tỉnh", "agency")])
+    found = propose("Giao Thanh tra thành phố tổ chức thanh tra việc chấp hành.", inspectorates, TODAY).proposals
+    assert [p.lead_units for p in found] == [["TTRA-TP"]]
+
+
+def test_the_tier_of_provinces():
+    provinces = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                             UnitRef("UBND-A", "UBND tỉnh An Giang", "province"),
+                             UnitRef("TP-B", "UBND thành phố Bến Tre", "district")])
+    assert [p.lead_units for p in propose("UBND cấp tỉnh rà soát diện tích các xã.", provinces, TODAY).proposals] == [
+        ["UBND", "UBND-A"]]
+    assert propose("Giao UBND tỉnh, thành phố rà soát.", provinces, TODAY).proposals == []
+
+
+def test_the_implementation_part_of_a_plan():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Các sở, ban, ngành thành phố và Ủy ban nhân dân xã, phường:\n"
+            "a) Căn cứ chức năng được giao, xây dựng kế hoạch cụ thể.\n"
+            "2. Các cơ quan, đơn vị, địa phương báo cáo kết quả trong tháng 12/2026.\n"
+            "3. Các sở, ban, ngành, đoàn thể cấp tỉnh, cơ quan ngành dọc đóng trên địa bàn, UBND xã, phường "
+            "lập danh sách.\n"
+            "4. Sở, ban, ngành thành phố và UBND xã, phường\nCăn cứ chức năng, tổ chức triển khai thực hiện Kế hoạch "
+            "theo quy định.\n"
+            "5. Các đơn vị, địa phương tăng cường kiểm tra, đôn đốc triển khai thực hiện Kế hoạch này.\n"
+            "Trong quá trình thực hiện, nếu có phát sinh khó khăn, vướng mắc, đề nghị các sở, ban, ngành, đơn vị "
+            "chức năng có liên quan và UBND các xã, phường kịp thời báo cáo UBND tỉnh.\n"
+            "Trên đây là Kế hoạch thực hiện Chỉ thị số 27/CT-TTg; các cơ quan, đơn vị, địa phương nghiêm túc tổ "
+            "chức, triển khai thực hiện./.")
+    everyone = sorted([*DEPARTMENTS, "P-D", "X-C"])
+    assert [(sorted(p.lead_units), p.deadline.kind) for p in propose(text, UNITS, TODAY).proposals] == [
+        (everyone, deadlines.NONE), (everyone, deadlines.WITHIN_MONTH), (everyone, deadlines.NONE),
+        (everyone, deadlines.NONE)]
+
+
+def test_a_decisions_articles_a_responsible_unit_its_details_and_working_days():
+    text = ("Điều 2. Sở Xây dựng có trách nhiệm:\n1. Đồng bộ dữ liệu thủ tục hành chính; trình UBND tỉnh phê duyệt "
+            "quy trình trước ngày 26/2/2026.\n2. Niêm yết, công khai thủ tục.\n"
+            "Điều 3. Giao Sở Tài chính, Sở Xây dựng chủ trì xây dựng quy trình nội bộ, cụ thể:\n"
+            "- Sở Tài chính đối với thủ tục số 03;\n- Sở Xây dựng đối với thủ tục số 01, 02.\n"
+            "Điều 4. Giao Sở Tài chính kiểm thử dịch vụ công trong thời gian 05 ngày làm việc.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [
+        (["SXD"], deadlines.BEFORE), (["SXD"], deadlines.NONE), (["STC", "SXD"], deadlines.NONE),
+        (["STC"], deadlines.WORKING_DAYS)]
+
+
+def test_a_heading_with_an_aside_a_title_in_capitals_and_a_yearly_date_without_its_year():
+    text = ("1. Sở Xây dựng (cơ quan thường trực Ban chỉ đạo):\n- Rà soát nhân sự.\n"
+            "VII. CHẾ\nĐỘ BÁO CÁO\nCác sở, ban, ngành, đoàn thể thành phố, UBND các xã, phường gửi báo cáo "
+            "trước ngày 16 tháng 12 năm 2026.")
+    assert [(sorted(p.lead_units), p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], None), (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 16))]
+    # a day without its year already past on the directive's date is next year's
+    assert deadlines.find_deadline("bao cao truoc ngay 01/6 hang nam", date(2025, 12, 1)).due == date(2026, 6, 1)
+
+
+def test_one_of_several_duties_that_only_restates_is_no_task():
+    text = ("Trên cơ sở Kế hoạch này, các sở, ban, ngành tổ chức thực hiện nhiệm vụ được giao gắn với nhiệm vụ của "
+            "cơ quan; UBND các xã, phường xây dựng kế hoạch cụ thể; định kỳ trước ngày 15/11 hằng năm báo cáo "
+            "kết quả về Sở Xây dựng.")
+    assert summary(text) == [(["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 11, 15))]
+    assert summary("Giao Sở Tài chính rà soát dự toán. Trong quá trình thực hiện nếu có khó khăn, đề nghị các sở, ban, "
+                   "ngành phản ánh về Sở Xây dựng; trường hợp vượt thẩm quyền, Sở Xây dựng tổng hợp báo cáo UBND "
+                   "tỉnh.") == [(["STC"], [], deadlines.NONE, None)]
+    assert summary("Sở Xây dựng, UBND các xã, phường xây dựng dự toán kinh phí để triển khai thực hiện Kế hoạch "
+                   "này.")[0][0] == ["SXD", "P-D", "X-C"]
+
+
+def test_days_counted_from_the_decisions_own_date_and_working_days_at_the_latest():
+    found = deadlines.find_deadline("cham nhat 03 ngay ke tu ngay ban hanh quyet dinh", TODAY)
+    assert (found.kind, found.due) == (deadlines.NO_LATER_THAN, date(2026, 2, 15))
+    found = deadlines.find_deadline("thoi han cham nhat 05 ngay lam viec ke tu ngay ban hanh", TODAY)
+    assert (found.kind, found.days) == (deadlines.WORKING_DAYS, 5)
+
+
+def test_an_item_heading_with_its_own_duty_and_an_aside_stays_one_duty():
+    text = ("1. Sở Xây dựng chủ trì, phối hợp Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công) và UBND các "
+            "xã, phường:\nRà soát quy trình thủ tục hành chính.\nThời hạn chậm nhất 05 ngày làm việc kể từ ngày ban "
+            "hành Quyết định.\n2. Các cơ quan, đơn vị, địa phương căn cứ nội dung Quyết định để triển khai thực hiện "
+            "nghiêm túc, đầy đủ.")
+    [found] = propose(text, UNITS, TODAY).proposals
+    assert (found.lead_units, found.deadline.kind, found.deadline.days) == (["SXD"], deadlines.WORKING_DAYS, 5)
+
+
+def test_responsibilities_headed_by_trach_nhiem_cua_a_matter_first_and_a_list_of_leads_across_a_line():
+    text = ("Điều 2. Trách nhiệm của Sở Xây dựng; Ủy ban nhân dân các xã, phường\n"
+            "1. Trách nhiệm của Sở Xây dựng\na) Tổ chức triển khai danh mục thủ tục;\n"
+            "2. Trách nhiệm của Ủy ban nhân dân các xã, phường\na) Chuyển hồ sơ đầy đủ đến cơ quan có thẩm quyền;\n"
+            "3. Đối với các nội dung thuộc thẩm quyền, Sở Tài chính phối hợp các cơ quan liên quan tham mưu.\n"
+            "4. Sở Xây dựng;\nUBND các xã, phường niêm yết công khai thủ tục.\n"
+            "5. Sở Xây dựng ban hành Thông báo đến cá nhân và tổ chức biết.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [
+        ["SXD"], ["P-D", "X-C"], ["STC"], ["SXD", "P-D", "X-C"], ["SXD"]]
