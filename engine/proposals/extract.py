@@ -503,8 +503,8 @@ def _rank(line: str) -> int | None:
 
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
-    words, capitals = tokens(part)
-    mentions = matcher.mentions(words, capitals)
+    words, capitals, proper = tokens(part)
+    mentions = matcher.mentions(words, capitals, proper)
     leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]

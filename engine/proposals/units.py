@@ -128,27 +128,31 @@ for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS
     _EXPANSIONS.setdefault(_short[0], []).append((_short, _long))
 
 
-def tokens(text: str) -> tuple[list[str], list[bool]]:
-    """Folded words with abbreviations expanded ("&" as "va"), and whether each was written
-    in capitals (a code or initials are recognised only then)."""
+def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
+    """Folded words with abbreviations expanded ("&" as "va"), whether each was written in
+    capitals (a code or initials are recognised only then), and whether it opens with a capital
+    (a proper name: "Phú Yên")."""
     raw = _TOKEN.findall(text.translate(_ETH))
     words = ["va" if t == "&" else fold(t) for t in raw]
     capitals = [t.isupper() and len(t) > 1 for t in raw]
     out: list[str] = []
     caps: list[bool] = []
+    proper: list[bool] = []
     i = 0
     while i < len(words):
         for short, long in _EXPANSIONS.get(words[i], ()):
             if tuple(words[i:i + len(short)]) == short:
                 out.extend(long)
                 caps.extend([False] * len(long))
+                proper.extend([False] * len(long))
                 i += len(short)
                 break
         else:
             out.append(words[i])
             caps.append(capitals[i])
+            proper.append(raw[i][:1].isupper())
             i += 1
-    return out, caps
+    return out, caps, proper
 
 
 def initials(name: str) -> str:
@@ -257,7 +261,7 @@ class UnitMatcher:
         if key:
             keys[key] = code if keys.get(key, code) == code else None
 
-    def mentions(self, words: list[str], capitals: list[bool]) -> list[Mention]:
+    def mentions(self, words: list[str], capitals: list[bool], proper: list[bool]) -> list[Mention]:
         found: list[Mention] = []
         i = 0
         while i < len(words):
@@ -266,9 +270,22 @@ class UnitMatcher:
             if mention is None:
                 i += 1
                 continue
-            found.append(mention)
+            if not self._of_another_place(words, proper, mention):
+                found.append(mention)
             i = mention.end
         return found
+
+    def _of_another_place(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
+        """A province's body named without its "tỉnh" and with a place's name instead ("Ban Quản lý
+        Khu kinh tế Phú Yên", "Cục Thống kê Bình Định"): a body of another (or a former) province,
+        not the tree's "… tỉnh" — a former province's body maps to today's only through the tree's
+        successor links, which the units valid on the directive's date already are."""
+        end = mention.end
+        if len(mention.codes) != 1 or end >= len(words) or not proper[end] or not words[end].isalpha():
+            return False
+        name = self._words.get(mention.codes[0], ())
+        return (len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
+                and words[end] not in self._firsts)
 
     def _name(self, words: list[str], i: int) -> Mention | None:
         """A unit's name, also with commas written between its words ("Sở Lao động, Thương binh và

@@ -757,3 +757,13 @@ def test_responsibilities_headed_by_trach_nhiem_cua_a_matter_first_and_a_list_of
             "5. Sở Xây dựng ban hành Thông báo đến cá nhân và tổ chức biết.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [
         ["SXD"], ["P-D", "X-C"], ["STC"], ["SXD", "P-D", "X-C"], ["SXD"]]
+
+
+def test_a_provincial_body_named_with_another_place_is_not_the_trees_body():
+    # "Cục Thống kê" reads as the tree's "Cục Thống kê tỉnh", but followed by a place's name it is
+    # the body of another (or a former) province: not the tree's unit
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CTK", "Cục Thống kê tỉnh", "agency")])
+    found = propose("Cục Thống kê phối hợp với Sở Tài chính tổng hợp số liệu.", units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["CTK"]]
+    found = propose("Sở Tài chính, Cục Thống kê Bình Minh tổng hợp số liệu.", units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["STC"]]
