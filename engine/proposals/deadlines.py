@@ -48,6 +48,8 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
+# "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
+_COMPLETED_IN = re.compile(r"hoan thanh\b[^,;.]{0,80}? vao nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
 # "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
 _DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
@@ -99,7 +101,7 @@ def _read_quarter(folded: str, reference: date) -> _Found:
 
 
 def _read_year(folded: str, reference: date) -> _Found:
-    if m := _period(_YEARS, folded) or _period(_YEAR, folded):
+    if m := _period(_YEARS, folded) or _period(_YEAR, folded) or _period(_COMPLETED_IN, folded):
         return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
     return None
 

@@ -186,14 +186,16 @@ _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 _ANNOUNCES = re.compile(r"thong bao de\b|tran trong thong bao")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
-# phí để thực hiện …"), doing as told ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được
-# giao"), and reporting difficulties should any arise.
-_RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )\b(?:thuc hien|trien khai|thi hanh)"
+# phí để thực hiện …", "… trong quá trình triển khai Kế hoạch này", when a duty is done), doing as told
+# ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được giao", "… triển khai kịp thời, hiệu
+# quả các nhiệm vụ được giao tại Kế hoạch"), and reporting difficulties should any arise.
+_RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )(?<!qua trinh )"
+                       r"\b(?:thuc hien|trien khai|thi hanh)"
                        r"(?: \w+){0,3} (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
                        r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
-                       r"|\bthuc hien (?:cac )?nhiem vu duoc giao(?: tai ke hoach nay| gan voi)?\b"
+                       r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo quy dinh)?\W*$")   # "… thực hiện Kế hoạch."
 # Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b"
@@ -308,6 +310,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details = False   # the list items below are parts of the duty above ("…, cụ thể:")
     for sentence in _sentences(text[:MAX_TEXT]):
+        whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
@@ -347,7 +350,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         localities, matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
-        found = [p for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
+        found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
@@ -636,8 +639,10 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
-    Công an tỉnh …", "Riêng UBND huyện X …" — but "Chủ tịch UBND tỉnh …" is the issuer speaking."""
-    allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 else set())
+    Công an tỉnh …", "Riêng UBND huyện X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
+    official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of)."""
+    allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
+                                                 else set())
     before = words[:mention.start]
     while before and before[-1] in allowed:
         before.pop()

@@ -65,6 +65,9 @@ _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
 _COMMITTEE = ("uy", "ban", "nhan", "dan")
+# "UBND các tỉnh: Ninh Bình, Bắc Ninh", "UBND các xã: …": a tier's committees named one by one
+_COMMITTEE_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
+    (*_COMMITTEE, "cac", tier): (*_COMMITTEE, tier) for tier in ("tinh", "huyen", "xa", "phuong")}
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
@@ -90,6 +93,7 @@ class Mention:
     related: bool = False   # "các sở, ngành liên quan": every unit of a kind, as far as it is concerned
     local: bool = False     # "các địa phương (liên quan)": the local governments
     by_name: bool = False   # each unit named by its own name ("UBND tỉnh Bình Định, Phú Yên")
+    person: bool = False    # a proper name follows, not a unit's: "Chủ tịch UBND tỉnh X Nguyễn Văn A"
 
 
 def _phrase(words: str) -> tuple[str, ...]:
@@ -265,13 +269,13 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._collective(words, i) or self._list(words, i) or self._kind_name(words, i)
+            mention = (self._list(words, i) or self._collective(words, i) or self._kind_name(words, i)
                        or self._plural(words, i) or self._named(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
                 continue
             if not self._of_another_place(words, proper, mention):
-                found.append(mention)
+                found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
         return found
 
@@ -281,11 +285,14 @@ class UnitMatcher:
         not the tree's "… tỉnh" — a former province's body maps to today's only through the tree's
         successor links, which the units valid on the directive's date already are."""
         end = mention.end
-        if len(mention.codes) != 1 or end >= len(words) or not proper[end] or not words[end].isalpha():
+        if len(mention.codes) != 1 or not self._proper_follows(words, proper, end):
             return False
         name = self._words.get(mention.codes[0], ())
-        return (len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
-                and words[end] not in self._firsts)
+        return len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
+
+    def _proper_follows(self, words: list[str], proper: list[bool], at: int) -> bool:
+        """A proper name that opens no unit's name starts at `at`: a place's, or a person's."""
+        return at < len(words) and proper[at] and words[at].isalpha() and words[at] not in self._firsts
 
     def _name(self, words: list[str], i: int) -> Mention | None:
         """A unit's name, also with commas written between its words ("Sở Lao động, Thương binh và
@@ -426,12 +433,14 @@ class UnitMatcher:
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
-        lực Việt Nam" — each name read with the head in front, or as it is."""
+        lực Việt Nam", "UBND các tỉnh: Ninh Bình, Bắc Ninh" — each name read with the head in front
+        ("UBND tỉnh Ninh Bình"), or as it is."""
         start = i + (words[i] == "cac")
-        head = next((h for h in _LIST_HEADS if tuple(words[start:start + len(h)]) == h), None)
-        if head is None:
+        written = next((h for h in (*_LIST_HEADS, *_COMMITTEE_LISTS) if tuple(words[start:start + len(h)]) == h), None)
+        if written is None:
             return None
-        after = start + len(head)
+        head = _COMMITTEE_LISTS.get(written, written)
+        after = start + len(written)
         colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
         if colon >= len(words) or words[colon] != ":":
             return None

@@ -767,3 +767,31 @@ def test_a_provincial_body_named_with_another_place_is_not_the_trees_body():
     assert [p.lead_units for p in found] == [["CTK"]]
     found = propose("Sở Tài chính, Cục Thống kê Bình Minh tổng hợp số liệu.", units, TODAY).proposals
     assert [p.lead_units for p in found] == [["STC"]]
+
+
+def test_a_topic_before_the_duty_stays_in_the_source_shown():
+    text = "1. Sở Tài chính:\n- Về kinh phí: bố trí vốn cho dự án trước ngày 15/3/2026."
+    [found] = propose(text, UNITS, TODAY).proposals
+    assert found.lead_units == ["STC"] and found.deadline.due == date(2026, 3, 15)
+    assert found.source.startswith("Về kinh phí: bố trí vốn")
+
+
+def test_a_committees_chair_named_as_the_subject_and_the_committees_of_a_tier_listed_after_a_colon():
+    assert one("Chủ tịch UBND huyện An Phú khẩn trương rà soát hồ sơ đất đai.").lead_units == ["H-A"]
+    assert sorted(one("UBND các xã: Cát Tiên, Đông Hải hỗ trợ người dân di dời.").lead_units) == ["X-C"]
+    assert sorted(one("Ủy ban nhân dân các huyện: An Phú, Bình Minh báo cáo thiệt hại.").lead_units) == ["H-A"]
+    # a chair named with his own name is told of, not told to
+    assert propose("Chủ tịch UBND huyện An Phú Trần Văn Bình chấp thuận đề xuất của Sở Xây dựng.",
+                   UNITS, TODAY).proposals == []
+
+
+def test_a_completion_in_a_year_the_duty_aims_at_is_its_deadline():
+    found = one("Sở Xây dựng phối hợp xử lý vướng mắc, bảo đảm tiến độ hoàn thành dự án vào năm 2027.")
+    assert (found.deadline.kind, found.deadline.due) == ("within_year", date(2027, 12, 31))
+    assert one("Sở Xây dựng tham mưu kế hoạch vốn; dự án dự kiến vào năm 2027.").deadline.kind == "none"
+
+
+def test_a_duty_done_while_the_plan_is_carried_out_is_a_task_and_carrying_out_the_duties_given_restates():
+    text = ("1. Sở Tài chính\n- Phối hợp Sở Xây dựng giải quyết các khó khăn trong quá trình triển khai Kế hoạch này.\n"
+            "UBND tỉnh yêu cầu các sở, ban, ngành triển khai kịp thời, hiệu quả các nhiệm vụ được giao tại Kế hoạch.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
