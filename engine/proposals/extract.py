@@ -188,15 +188,17 @@ _ANNOUNCES = re.compile(r"thong bao de\b|tran trong thong bao")
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
 # phí để thực hiện …", "… trong quá trình triển khai Kế hoạch này", when a duty is done), doing as told
 # ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được giao", "… triển khai kịp thời, hiệu
-# quả các nhiệm vụ được giao tại Kế hoạch"), and reporting difficulties should any arise.
-_RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )(?<!qua trinh )"
+# quả các nhiệm vụ được giao tại Kế hoạch" — not the units "được phân công chủ trì thực hiện nhiệm vụ
+# được giao …", who are then given a duty), and reporting difficulties should any arise.
+_RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )(?<!qua trinh )(?<!chu tri )"
                        r"\b(?:thuc hien|trien khai|thi hanh)"
                        r"(?: \w+){0,3} (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
                        r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
-                       r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
-                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo quy dinh)?\W*$")   # "… thực hiện Kế hoạch."
+                       r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
+                       # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
+                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
 # Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b"
                            r"|^truong hop vuot tham quyen\b")
@@ -309,7 +311,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details = False   # the list items below are parts of the duty above ("…, cụ thể:")
-    for sentence in _sentences(text[:MAX_TEXT]):
+    for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
@@ -457,8 +459,9 @@ class _Heading:
         return _Heading(leads, sentence.rank, self)
 
 
-def _sentences(text: str):
-    """The sentences, wrapped lines joined (not across a blank line), list items and sentences split."""
+def _sentences(text: str, compounds: set[tuple[str, str, str]]):
+    """The sentences, wrapped lines joined (not across a blank line), list items and sentences split;
+    `compounds` (UnitMatcher.dash_compounds) tell a name broken at its dash from a list item."""
     pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
     blank = False   # a blank line ends a paragraph: a title above "Ngày 9/11, UBND tỉnh …" is no part of it
     for line in text.splitlines():
@@ -468,7 +471,8 @@ def _sentences(text: str):
             continue
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
         # "thường xuyên kiểm tra …")
-        if (pieces and not blank and not _titled(pieces[-1], line) and not _MARKER.match(line)
+        if (pieces and not blank and not _titled(pieces[-1], line)
+                and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds))
                 and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
             pieces[-1].append(line)
@@ -486,6 +490,19 @@ def _sentences(text: str):
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
                             heads and number == len(sentences) - 1)
+
+
+# Compounds written with a dash that a line may break at: "tổ chức chính trị" then "- xã hội …"
+_DASH_COMPOUNDS = {("chinh", "tri", "xa"), ("kinh", "te", "xa"), ("van", "hoa", "xa"), ("kinh", "te", "ky")}
+
+
+def _broken_at_dash(last: str, line: str, compounds: set[tuple[str, str, str]]) -> bool:
+    """`line` ("- Viễn thông Quân đội …", "- xã hội tại địa phương …") is no list item but the rest of
+    a compound or a unit's name the line before breaks at its dash ("… Công nghiệp", "… chính trị")."""
+    if not line.startswith(("- ", "– ")):
+        return False
+    before, after = fold(last).split()[-2:], fold(line[2:]).split()[:1]
+    return len(before) == 2 and bool(after) and (*before, *after) in _DASH_COMPOUNDS | compounds
 
 
 def _titled(piece: list[str], line: str) -> bool:
@@ -606,8 +623,8 @@ def _leads(words: list[str], mentions: list[Mention],
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
-        # "có trách nhiệm", and the passive "được yêu cầu / được giao …" are duties
-        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"])
+        # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
+        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
                 or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"]))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
@@ -738,8 +755,10 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """Every clause restates (_RESTATES) or only names the units told so: "Yêu cầu Giám đốc các sở,
     ban, ngành; Chủ tịch UBND các xã … triển khai thực hiện nghiêm túc Chỉ thị này." — but "Giao Sở X
     triển khai thực hiện Kế hoạch này" gives a task of its own."""
+    summary = folded.startswith("tren day la")   # "Trên đây là Kế hoạch …; tăng tốc, …; các cơ quan … thực hiện"
     return (bool(clauses) and not folded.startswith("giao ")
-            and all(_restated(fold(c.text), closing) or c.names_only() for c in clauses))
+            and all(_restated(fold(c.text), closing) or c.names_only() or (summary and not c.leads)
+                    for c in clauses))
 
 
 def _restated(folded: str, closing: bool) -> bool:

@@ -125,7 +125,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
     ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
-_LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"))   # the level written after a collective name
+# the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố"
+_LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"), ("cua", "thanh", "pho"))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -195,6 +196,17 @@ def _shared_tier(words: list[str], at: int) -> int:
     return 0
 
 
+def _dash_compounds(units: Iterable[UnitRef]) -> set[tuple[str, str, str]]:
+    """The two words before and the word after each dash in the units' names ("Tập đoàn Công
+    nghiệp - Viễn thông Quân đội": ("cong", "nghiep", "vien")), folded: a line may break there."""
+    found: set[tuple[str, str, str]] = set()
+    for unit in units:
+        parts = [fold(part).split() for part in re.split(r"\s[-–]\s", unit.name)]
+        found.update((before[-2], before[-1], after[0]) for before, after in zip(parts, parts[1:], strict=False)
+                     if len(before) > 1 and after)
+    return found
+
+
 class UnitMatcher:
     def __init__(self, units: Iterable[UnitRef]):
         self.units = {u.code: u for u in units}
@@ -220,6 +232,7 @@ class UnitMatcher:
         for unit in sorted(self.units.values(), key=lambda u: fold(u.name)):
             by_kind.setdefault(unit.kind, []).append(unit.code)
         self._by_kind = {kind: tuple(codes) for kind, codes in by_kind.items()}
+        self.dash_compounds = _dash_compounds(self.units.values())
         self._tiers: dict[tuple[str, ...], tuple[str, ...]] = {}
         # The first words (two or more) several units' names share: "các Ban Quản lý dự án" names
         # every "Ban Quản lý dự án …". Not a committee's ("UBND các …" is a tier's, above).

@@ -795,3 +795,30 @@ def test_a_duty_done_while_the_plan_is_carried_out_is_a_task_and_carrying_out_th
     text = ("1. Sở Tài chính\n- Phối hợp Sở Xây dựng giải quyết các khó khăn trong quá trình triển khai Kế hoạch này.\n"
             "UBND tỉnh yêu cầu các sở, ban, ngành triển khai kịp thời, hiệu quả các nhiệm vụ được giao tại Kế hoạch.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_a_heading_naming_the_departments_of_the_city_and_its_communes():
+    text = "4. Các Sở, ban, ngành của Thành phố, UBND phường, xã\n- Hướng dẫn người dân lắp đặt thiết bị.\n"
+    assert sorted(one(text).lead_units) == sorted([*DEPARTMENTS, "P-D", "X-C"])
+
+
+def test_a_compound_or_a_name_broken_at_its_dash_is_no_list_item():
+    text = ("Sở Tài chính chỉ đạo phòng chuyên môn phối hợp với các tổ chức chính trị\n"
+            "- xã hội tuyên truyền chính sách.\n- Sở Xây dựng bố trí kinh phí.")
+    assert [p.source for p in propose(text, UNITS, TODAY).proposals] == [
+        "Sở Tài chính chỉ đạo phòng chuyên môn phối hợp với các tổ chức chính trị - xã hội tuyên truyền chính sách.",
+        "Sở Xây dựng bố trí kinh phí."]
+    # a unit's name written with a dash, broken there
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("LD", "Sở Lao động - Thương binh và Xã hội", "department")])
+    found = propose("Giao Sở Tài chính, Sở Lao động\n- Thương binh và Xã hội rà soát hộ nghèo.", units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["STC", "LD"]]
+
+
+def test_units_assigned_to_lead_are_given_a_duty_and_a_summary_with_a_closing_restates():
+    found = one("Các sở, ngành được phân công chủ trì thực hiện nhiệm vụ được giao tại Kế hoạch này có trách "
+                "nhiệm xây dựng kế hoạch chi tiết.")
+    assert sorted(found.lead_units) == DEPARTMENTS
+    text = ("1. Sở Tài chính bố trí kinh phí.\n2. Các sở, ngành phối hợp với Sở Tài chính tổ chức thực hiện kế "
+            "hoạch theo đúng quy định của pháp luật.\nTrên đây là Kế hoạch phát động thi đua; tăng tốc, bứt phá; "
+            "các sở, ngành nghiêm túc tổ chức, triển khai thực hiện./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
