@@ -169,9 +169,13 @@ def may_start_report_schedule(user: User) -> bool:
 # ---------------------------------------------------------------- unit scope
 def units_in_scope(session: Session, user: User) -> set[int] | None:
     """The units whose assignments and figures `user` may see; None means every unit."""
-    if is_organisation_wide(user):
-        return None
-    return org.subtree_ids(session, user.unit_id)
+    query = units_in_scope_select(user)
+    return None if query is None else set(session.scalars(query))
+
+
+def units_in_scope_select(user: User) -> Select | None:
+    """`units_in_scope` as a SELECT of their ids, for a query that embeds it."""
+    return None if is_organisation_wide(user) else org.subtrees_select([user.unit_id])
 
 
 def acts_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
@@ -347,7 +351,7 @@ class Record:
     id: SQLColumnExpression[int]
     secret: SQLColumnExpression[bool]                          # mật: a secrecy level, or marked secret
     ruleset: SQLColumnExpression[str]                          # whose [secrecy] applies
-    done_by: Callable[[Collection[int]], ColumnElement[bool]]  # one of these units leads or coordinates it
+    done_by: Callable[[Collection[int] | Select], ColumnElement[bool]]  # one of these units leads or coordinates it
     handled_by: Callable[[int], ColumnElement[bool]]           # this person registered it or follows it up
 
 
@@ -378,28 +382,25 @@ def _secret_rulesets(session: Session, user: User) -> list[str]:
                    if may_read_secret_register(user, settings)})
 
 
-def see_clause(session: Session, user: User, kind: str) -> ColumnElement[bool]:
+def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool = False) -> ColumnElement[bool]:
     """SQL: the records of `kind` (DIRECTIVE, ASSIGNMENT) that `user` may see. A unit sees what it
     leads or coordinates (in its sub-tree), secret or not; an organisation-wide role sees what
     is not secret, and a secret one when its ruleset's visible_to names one of its roles or
-    when it handles that record in person. A directive is seen with any of its assignments."""
+    when it handles that record in person. A directive is seen with any of its assignments.
+    `scope_embedded`: the unit's sub-tree is a subquery, not read first (a check of one record:
+    one statement instead of two; a list keeps the ids, which the planner counts)."""
     record = _record(kind)
-    units = units_in_scope(session, user)
+    units = units_in_scope_select(user) if scope_embedded else units_in_scope(session, user)
     if units is not None:
         return record.done_by(units)
     return or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)), record.handled_by(user.id))
 
 
-def visible_ids(session: Session, user: User, kind: str) -> Select:
-    """SELECT of the ids of the records of `kind` that `user` may see (for `IN`; never
-    correlated to a query that reads the same table)."""
-    return select(_record(kind).id).where(see_clause(session, user, kind)).correlate(None)
-
-
 def may_see(session: Session, user: User, kind: str, record_id: int | None) -> bool:
-    """`see_clause` on one row."""
-    return record_id is not None and session.scalar(visible_ids(session, user, kind).where(
-        _record(kind).id == record_id).limit(1)) is not None
+    """`see_clause` on one row, in one statement."""
+    record = _record(kind)
+    return record_id is not None and session.scalar(select(record.id).where(
+        record.id == record_id, see_clause(session, user, kind, scope_embedded=True)).limit(1)) is not None
 
 
 def is_secret(session: Session, kind: str, record_id: int | None) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Select, event, inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -92,11 +92,14 @@ def subtrees_ids(session: Session, unit_ids: Iterable[int]) -> set[int]:
     units only (through the parent index): a visibility check asks this on most requests, and
     a province's tree holds thousands of communes, old and new."""
     starts = list(unit_ids)
-    if not starts:
-        return set()
-    below = select(Unit.id).where(Unit.id.in_(starts)).cte("below", recursive=True)
+    return set(session.scalars(subtrees_select(starts))) if starts else set()
+
+
+def subtrees_select(unit_ids: Collection[int]) -> Select:
+    """SELECT of the ids `subtrees_ids` gives, for a query that embeds it."""
+    below = select(Unit.id).where(Unit.id.in_(unit_ids)).cte("below", recursive=True)
     below = below.union(select(Unit.id).where(Unit.parent_id == below.c.id))
-    return set(session.scalars(select(below.c.id)))
+    return select(below.c.id)
 
 
 def latest_successors(session: Session) -> dict[int, int]:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import ast
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 import engine
+from engine.spiff import state
 from engine.spiff.state import STATE_FORMAT, dump_state, load_state
 from engine.spiff.workflow import tasks_in
 from tests.engine.conftest import instance_row, open_assignment, ready_item
@@ -70,6 +75,61 @@ def test_a_state_of_another_format_is_refused(returned_twice):
     other = {**json.loads(instance.state), "format": "dondoc-1/1.4"}
     with pytest.raises(ValueError, match="dondoc-1/1.4"):
         loaded_workflow(engine, instance, json.dumps(other))
+
+
+def assert_loads_as_spiffworkflow_does(text: str, spec, subprocess_specs: dict, script_engine) -> None:
+    """Our task and sub-process converters give what SpiffWorkflow's own give, both ways: the
+    state loaded by ours and by SpiffWorkflow's (a registry without ours) dumps to the same
+    text with ours and with theirs, every task holds equal data, of its own, and the same
+    tasks wait for events."""
+    stock_registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    stock_converter = state._StateConverter(BpmnWorkflow, stock_registry)
+    stock = state._StateSerializer(stock_registry, version=STATE_FORMAT, json_encoder_cls=state._CompactEncoder)
+    ours = load_state(text, spec, subprocess_specs, script_engine)
+    dct = json.loads(text)
+    del dct["format"]
+    theirs = stock_converter.from_dict(dct, spec, subprocess_specs)
+    assert dump_state(ours) == stock.serialize_json(theirs) == stock.serialize_json(ours) == dump_state(theirs)
+    for mine, other in zip(_all_tasks(ours), _all_tasks(theirs), strict=True):
+        assert (mine.id, mine.data) == (other.id, other.data)  # internal data: in the dumps
+        if mine.parent is not None:
+            assert mine.data is not mine.parent.data
+    assert _waiting(ours) == _waiting(theirs)
+
+
+def _all_tasks(workflow) -> list:
+    return [task for owner in (workflow, *workflow.subprocesses.values()) for task in owner.tasks.values()]
+
+
+def _waiting(workflow) -> list:  # the tasks its event manager holds
+    return list(workflow.event_manager.tasks)
+
+
+def test_tasks_load_and_dump_as_spiffworkflows_own_converters(returned_twice):
+    engine, instance = returned_twice
+    with engine.db.reading() as session:
+        compiled = engine.cache.by_id(session, instance.bundle_id)
+    assert_loads_as_spiffworkflow_does(instance.state, compiled.specs[instance.process_id],
+                                       compiled.subprocess_specs(instance.process_id), engine.runtime.script_engine)
+
+
+def test_loading_a_state_parses_no_task_id_with_uuids_own_parser(returned_twice, monkeypatch):
+    """Ids are read by engine.spiff.state._uuid: UUID's parser (which tries every other form of
+    a UUID first) cost a fifth of a load, four times a task."""
+    engine, instance = returned_twice
+    parsed, parse = [], uuid.UUID.__init__
+    monkeypatch.setattr(uuid.UUID, "__init__", lambda self, *a, **k: parsed.append(a) or parse(self, *a, **k))
+    workflow = loaded_workflow(engine, instance)
+    assert len(_all_tasks(workflow)) > 50
+    assert len(parsed) <= 1 + len(workflow.subprocesses)  # each workflow's last task
+
+
+def test_a_task_id_not_in_canonical_form_is_read_by_uuids_parser():
+    canonical = uuid.uuid4()
+    assert state._uuid(str(canonical)) == canonical and state._uuid(canonical.hex) == canonical
+    assert state._uuid(str(canonical)).is_safe == canonical.is_safe
+    with pytest.raises(ValueError):
+        state._uuid(str(canonical).replace("-", "_"))
 
 
 def test_finished_rounds_and_call_activities_are_pruned(returned_twice):
