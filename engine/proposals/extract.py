@@ -693,9 +693,18 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []
     if sentence.heads_items:
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
+    if sentence.rank is not None and sentence.item_goes_on and _leads_with_others(clauses[0]):
+        return clauses[0].leads   # "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:"
     if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
         return clauses[0].leads
     return []
+
+
+def _leads_with_others(clause: _Clause) -> bool:
+    """Units that "chủ trì, phối hợp với …" other bodies and nothing else: the items below say what."""
+    named = {at for m in clause.mentions for at in range(m.start, m.end)}
+    rest = [w for at, w in enumerate(clause.words[clause.lead_end:], clause.lead_end) if at not in named]
+    return rest[:2] == ["chu", "tri"] and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "bo", ":"}
 
 
 def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]:

@@ -61,13 +61,17 @@ _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 # "các Sở: Tài chính, Xây dựng và …", "các Tập đoàn: Bưu chính Viễn thông Việt Nam, …"
 _LIST_HEADS = (("so",), ("ban",), ("bo",), ("tap", "doan"))
-_LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"])   # "các Sở, ngành: …", "các Bộ, cơ quan: …"
+# "các Sở, ngành: …", "các Bộ, cơ quan: …", "UBND các tỉnh, thành phố trực thuộc Trung ương: …"
+_LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"], ["truc", "thuoc", "trung", "uong"])
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
 _COMMITTEE = ("uy", "ban", "nhan", "dan")
-# "UBND các tỉnh: Ninh Bình, Bắc Ninh", "UBND các xã: …": a tier's committees named one by one
-_COMMITTEE_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
-    (*_COMMITTEE, "cac", tier): (*_COMMITTEE, tier) for tier in ("tinh", "huyen", "xa", "phuong")}
+# "UBND các tỉnh: Ninh Bình, Bắc Ninh", "UBND các xã: …", "UBND các tỉnh, thành phố: Hà Tĩnh, Huế": a
+# tier's committees named one by one, each with the head it goes with. Longest first.
+_CITY = ("thanh", "pho")
+_COMMITTEE_LISTS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
+    (*_COMMITTEE, "cac", "tinh", ",", *_CITY): ((*_COMMITTEE, "tinh"), (*_COMMITTEE, *_CITY)),
+    **{(*_COMMITTEE, "cac", tier): ((*_COMMITTEE, tier),) for tier in ("tinh", "huyen", "xa", "phuong")}}
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
@@ -446,13 +450,13 @@ class UnitMatcher:
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
-        lực Việt Nam", "UBND các tỉnh: Ninh Bình, Bắc Ninh" — each name read with the head in front
+        lực Việt Nam", "UBND các tỉnh: Ninh Bình, Bắc Ninh" — each name read with a head in front
         ("UBND tỉnh Ninh Bình"), or as it is."""
         start = i + (words[i] == "cac")
         written = next((h for h in (*_LIST_HEADS, *_COMMITTEE_LISTS) if tuple(words[start:start + len(h)]) == h), None)
         if written is None:
             return None
-        head = _COMMITTEE_LISTS.get(written, written)
+        heads = _COMMITTEE_LISTS.get(written, (written,))
         after = start + len(written)
         colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
         if colon >= len(words) or words[colon] != ":":
@@ -460,13 +464,13 @@ class UnitMatcher:
         j = colon + 1
         codes: list[str] = []
         while j < len(words):
-            if (named := self._name([*head, *words[j:j + _MAX_KEY]], 0)) is not None and named.end > len(head):
-                j += named.end - len(head)
+            if (headed := self._headed(heads, words, j)) is not None:
+                found, j = headed
             elif (named := self._name(words, j)) is not None:
-                j = named.end
+                found, j = named, named.end
             else:
                 break
-            codes.extend(named.codes)
+            codes.extend(found.codes)
             if j + 1 < len(words) and words[j] in {",", "va"} and words[j + 1] not in {",", ";"}:
                 j += 1
                 continue
@@ -474,3 +478,10 @@ class UnitMatcher:
         while words[j - 1] in {",", "va"}:
             j -= 1
         return Mention(i, j, tuple(dict.fromkeys(codes))) if codes else None
+
+    def _headed(self, heads: tuple[tuple[str, ...], ...], words: list[str], j: int) -> tuple[Mention, int] | None:
+        """The unit a list item at `j` names with one of `heads` in front, and where the item ends."""
+        for head in heads:
+            if (named := self._name([*head, *words[j:j + _MAX_KEY]], 0)) is not None and named.end > len(head):
+                return named, j + named.end - len(head)
+        return None

@@ -822,3 +822,15 @@ def test_units_assigned_to_lead_are_given_a_duty_and_a_summary_with_a_closing_re
             "hoạch theo đúng quy định của pháp luật.\nTrên đây là Kế hoạch phát động thi đua; tăng tốc, bứt phá; "
             "các sở, ngành nghiêm túc tổ chức, triển khai thực hiện./.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_committees_of_provinces_and_cities_listed_and_a_lead_with_others_heading_its_items():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                         UnitRef("CT", "UBND thành phố Cần Thơ", "province")])
+    found = propose("Chủ tịch UBND các tỉnh, thành phố trực thuộc Trung ương: Hậu Giang, Cần Thơ khẩn trương "
+                    "sơ tán dân.", units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["HG", "CT"]]
+    text = ("Thủ tướng yêu cầu Chủ tịch UBND các tỉnh, thành phố: Hậu Giang, Cần Thơ thực hiện các giải pháp sau:\n"
+            "1. Sở Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:\n"
+            "a) Bố trí kinh phí khắc phục hậu quả.\nb) Hướng dẫn thủ tục thanh toán.")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"], ["STC"]]
