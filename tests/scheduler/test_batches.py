@@ -37,7 +37,10 @@ def still_due(engine, moment: datetime) -> set[int]:
                                                                WorkflowInstance.next_timer_due < moment)))
 
 
-def test_a_tick_fires_every_due_timer_once_in_batches(urging, clock):
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_tick_fires_every_due_timer_once_in_batches(urging, clock, workers):
+    """With one worker thread (the default) or several, each claiming its own batches."""
+    urging.settings.scheduler_workers = workers
     clock.set(vn(2026, 3, 2, 9))
     ids = [start_urging(urging, "2026-03-05", symbol=f"{n}/CT-UBND") for n in range(DUE)]
     clock.set(vn(2026, 3, 4, 8, 1))  # every 1-day-before reminder is due
