@@ -32,7 +32,7 @@ class Settings:
     scheduler_interval_seconds: int = 60
     # PostgreSQL: threads of a scheduler process advancing due workflows. A step is CPU-bound
     # Python: with the database on the same machine, more threads only contend for the
-    # interpreter (bench/timers: 10,000 due timers 51-53 s with 1, 61 s with 4, on 2 cores)
+    # interpreter (bench/timers: 10,000 due timers in 50-53 s with 1, 58-68 s with 4, on 2 cores)
     scheduler_workers: int = 1
     mail_digest_hour: int = 7  # Vietnam time; the daily digest goes out from this hour
     # Mail delivery (engine/notifications/mail.py): a claimed mail is another scheduler's
