@@ -18,7 +18,9 @@
   huyện …", "Để triển khai …, Bộ X phải …"),
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
-  và Chủ tịch UBND các huyện …");
+  và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
+  going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"); the manner may stand
+  between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
@@ -46,9 +48,11 @@
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
   sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
-  thiện trước ngày 20/7/2018");
+  thiện trước ngày 20/7/2018") — one stating the time limit ("Thời hạn hoàn thành: trước …") that
+  of every duty of its list item without one;
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- "…, trong đó (trọng tâm là) các tỉnh: …" in a heading singles out some of its units, no more;
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
   names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
@@ -56,18 +60,20 @@
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
-("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
-held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
-họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
-nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
-addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing that
-restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… nếu có khó khăn, vướng mắc, báo cáo …",
-"Văn phòng Chính phủ trân trọng thông báo"), a part "do Sở X
-chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
-lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
-that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
-it); a line ending with "…" ends its sentence."""
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
+cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
+08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
+tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
+giao …") or proposed ("… đề xuất phân công các tỉnh …"), who answers for the duties ("Chủ tịch UBND
+cấp tỉnh chịu trách nhiệm toàn diện trước …", not as a list item), units presiding over a meeting
+("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
+này"), the addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing
+that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
+nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo"), a
+part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
+tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
+TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
+of it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
@@ -113,7 +119,10 @@ _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a 
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
-_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
+# So does one citing a document: "(Đồng thời, / Ngoài ra,) tại Thông báo số …, Thủ tướng đã giao …".
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
+                        r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
+                        r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
@@ -139,7 +148,7 @@ _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap 
                      r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
-_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES | {"bo"}   # "Bộ trưởng Bộ A, Bộ trưởng Bộ B"
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
@@ -197,6 +206,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
                        r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
+                       # "… khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên"
+                       r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
 # Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
@@ -207,6 +218,7 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnh
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
                             r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|, (?:dam bao|bao dam) )")
+_MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
@@ -289,13 +301,15 @@ class _Clause:
         """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
+        words = words[:_singled_out(words)]
         inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
         return bool(words) and bool(self.mentions) and others <= allowed
 
     def _opening(self) -> tuple[list[str], int]:
-        if not self.mentions or self.mentions[0].start != 0:
+        # also after an office: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh …"
+        if not self.mentions or not set(self.words[:self.mentions[0].start]) <= _OFFICES | _OFFICIALS:
             return [], 0
         return _chain(self.words, self.mentions, 0, _SEPARATORS)
 
@@ -311,7 +325,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details = False   # the list items below are parts of the duty above ("…, cụ thể:")
+    item_start = 0    # the first proposal of the list item read
     for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
+        if sentence.opens_item:
+            item_start = len(proposals)
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
@@ -360,12 +377,22 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             details = bool(_DETAILS.search(folded))
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
-        elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
-            proposals[-1].deadline = find_deadline(folded, reference)
+        elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
+            deadline = find_deadline(folded, reference)
+            for proposal in undated:
+                proposal.deadline = deadline
             after_duty = False
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
+    """The duties a sentence of no duty after them dates: the last one (". Hoàn thành trước ngày …");
+    every one of the list item read where it states the time limit ("Thời hạn hoàn thành: trước …")."""
+    if folded.startswith("thoi han"):
+        return [p for p in proposals[item_start:] if p.deadline is NO_DEADLINE]
+    return proposals[-1:] if proposals[-1].deadline is NO_DEADLINE else []
 
 
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
@@ -383,7 +410,17 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
     return (bool(_INTRODUCES.search(folded.rstrip())) or _is_title(sentence, clauses) or _names_only(clauses)
+            or (not sentence.opens_item and _accountable(clauses[0] if clauses else None))
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
+
+
+def _accountable(clause: _Clause | None) -> bool:
+    """"Chủ tịch UBND cấp tỉnh chịu trách nhiệm toàn diện trước Thủ tướng Chính phủ về …": who answers
+    for the duties, no duty of its own (not a list item: "- Chịu trách nhiệm … , chủ động chỉ đạo …")."""
+    if clause is None or not clause.leads:
+        return False
+    after = clause.words[clause.lead_end:clause.lead_end + 6]
+    return after[:3] == ["chiu", "trach", "nhiem"] and "truoc" in after[3:]
 
 
 def _named_one_by_one(clauses: list[_Clause], found: list[Proposal], matcher: UnitMatcher) -> list[str]:
@@ -531,6 +568,13 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     return _Clause(part, words, mentions, leads, coordinating, lead_end)
 
 
+def _singled_out(words: list[str]) -> int:
+    """Where ", trong đó (trọng tâm là) các tỉnh: …" starts: some of the units named before singled
+    out, no more units of the heading ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng, trong
+    đó trọng tâm là các tỉnh: Đắk Lắk, …:"); the words' end if it is not there."""
+    return next((at for at in range(1, len(words) - 1) if words[at - 1:at + 2] == [",", "trong", "do"]), len(words))
+
+
 def _aside(words: list[str]) -> set[int]:
     """The positions of words in parentheses: "Sở Nội vụ (Cơ quan thường trực Ban …):"."""
     aside, depth = set(), 0
@@ -618,7 +662,8 @@ def _leads(words: list[str], mentions: list[Mention],
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
         passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
-        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end) and not passive:
+        verb = _past_manner(words, end)
+        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
@@ -633,6 +678,17 @@ def _leads(words: list[str], mentions: list[Mention],
     return [], 0
 
 
+def _past_manner(words: list[str], at: int) -> int:
+    """Past "theo chức năng, nhiệm vụ, thẩm quyền (được giao)" after the units that lead ("Bộ Quốc phòng,
+    Bộ Công an theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp …")."""
+    if words[at:at + 3] != ["theo", "chuc", "nang"]:
+        return at
+    end = at + 3
+    while end < len(words) and words[end] in _MANNER:
+        end += 1
+    return end
+
+
 def _presides(words: list[str], at: int) -> bool:
     """"… chủ trì cuộc họp / hội nghị / buổi làm việc": presiding over a meeting, not leading a task."""
     return words[at:at + 2] == ["chu", "tri"] and bool(_MEETINGS & set(words[at + 2:at + 3]))
@@ -645,9 +701,12 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     before = mention.start
     while True:
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
-        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given
-            return words[max(0, before - 3):before - 1] != ["ve", "viec"]
+        if trigger := next((t for t in _TRIGGERS if tuple(words[before - len(t):before]) == t), None):
+            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
+            # tướng đã giao Bộ X …": one given before, recounted; "Bộ X … đề xuất phân công các tỉnh …": proposed
+            ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
+            return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
+                    and ahead != ["de", "xuat"])
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -703,7 +762,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
 def _leads_with_others(clause: _Clause) -> bool:
     """Units that "chủ trì, phối hợp với …" other bodies and nothing else: the items below say what."""
     named = {at for m in clause.mentions for at in range(m.start, m.end)}
-    rest = [w for at, w in enumerate(clause.words[clause.lead_end:], clause.lead_end) if at not in named]
+    start = _past_manner(clause.words, clause.lead_end)
+    rest = [w for at, w in enumerate(clause.words[start:], start) if at not in named]
     return rest[:2] == ["chu", "tri"] and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "bo", ":"}
 
 
@@ -810,7 +870,8 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
-        if not leads or (len(groups) > 1 and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+        several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
+        if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
             continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]

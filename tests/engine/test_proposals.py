@@ -834,3 +834,76 @@ def test_committees_of_provinces_and_cities_listed_and_a_lead_with_others_headin
             "1. Sở Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:\n"
             "a) Bố trí kinh phí khắc phục hậu quả.\nb) Hướng dẫn thủ tục thanh toán.")
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+PROVINCES = UnitMatcher([
+    UnitRef("NA", "UBND tỉnh Nghệ An", "province"), UnitRef("HT", "UBND tỉnh Hà Tĩnh", "province"),
+    UnitRef("HUE", "UBND thành phố Huế", "province"), UnitRef("DN", "UBND thành phố Đà Nẵng", "province"),
+    UnitRef("KH", "UBND tỉnh Khánh Hòa", "province"), UnitRef("LD", "UBND tỉnh Lâm Đồng", "province"),
+    UnitRef("CM", "UBND tỉnh Cà Mau", "province"), UnitRef("TP-A", "UBND thành phố Vinh", "district"),
+    UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+    UnitRef("BYT", "Bộ Y tế", "ministry"),
+])
+ALL_PROVINCES = ["CM", "DN", "HT", "HUE", "KH", "LD", "NA"]
+
+
+def leads_in(text: str, units: UnitMatcher = PROVINCES) -> list[list[str]]:
+    return [sorted(p.lead_units) for p in propose(text, units, TODAY).proposals]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    # the provinces from the first named to the second, north to south
+    ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Khánh Hòa chủ động sơ tán dân.", ["DN", "HT", "HUE", "KH"]),
+    ("Chủ tịch UBND các tỉnh, thành phố ven biển từ Đà Nẵng đến Lâm Đồng theo dõi bão.", ["DN", "KH", "LD"]),
+    # the cities beside the provinces are the centrally-run ones, not a district tier
+    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát nhà ở.", ALL_PROVINCES),
+])
+def test_the_provinces_of_a_range_and_the_cities_beside_them(sentence, lead):
+    assert leads_in(sentence) == [lead]
+
+
+def test_a_heading_singling_out_some_of_its_provinces_heads_its_items_for_all_of_them():
+    text = ("1. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến Đà Nẵng, trong đó trọng tâm là các "
+            "tỉnh: Huế, Đà Nẵng:\na) Tổ chức sửa chữa nhà ở.\nb) Huy động lực lượng hỗ trợ người dân.")
+    assert leads_in(text) == [["DN", "HT", "HUE"], ["DN", "HT", "HUE"]]
+
+
+def test_ministers_before_each_ministry_the_manner_before_chu_tri_and_ministers_listed_across_a_semicolon():
+    assert leads_in("Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Xây dựng chỉ đạo các đơn vị hỗ trợ.") == [["BTC", "BXD"]]
+    text = ("2. Bộ Tài chính, Bộ Y tế theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với các Bộ, cơ quan "
+            "liên quan:\na) Rà soát hàng dự trữ.\nb) Vận chuyển hàng cứu trợ.")
+    assert leads_in(text) == [["BTC", "BYT"], ["BTC", "BYT"]]
+    assert leads_in("Bộ trưởng các Bộ: Tài chính, Y tế; Chủ tịch UBND các tỉnh, thành phố từ Khánh Hòa đến "
+                    "Lâm Đồng theo dõi sát diễn biến.") == [["BTC", "BYT", "KH", "LD"]]
+    assert leads_in("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân "
+                    "các tỉnh, thành phố trực thuộc trung ương rà soát dự án.") == [
+        sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
+
+
+def test_a_time_limit_closing_an_item_dates_each_of_its_duties_and_at_the_latest_before_a_day():
+    text = ("2. Bộ Tài chính rà soát các dự án. UBND thành phố Đà Nẵng hoàn thành việc cập nhật. "
+            "Thời hạn hoàn thành: trước ngày 30/11/2026.\n3. Bộ Y tế kiểm tra.")
+    found = propose(text, PROVINCES, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind, p.deadline.due) for p in found] == [
+        (["BTC"], "before", date(2026, 11, 30)), (["DN"], "before", date(2026, 11, 30)), (["BYT"], "none", None)]
+    found = deadlines.find_deadline("hoan thanh cham nhat truoc ngay 31/12/2026", TODAY)
+    assert (found.kind, found.due) == (deadlines.BEFORE, date(2026, 12, 31))
+    assert deadlines.find_deadline("cham nhat ngay 31/12/2026", TODAY).kind == deadlines.NO_LATER_THAN
+
+
+@pytest.mark.parametrize("text", [
+    # a duty given before, recounted (also in a document cited), or one the unit is to propose
+    "Đồng thời, tại Thông báo số 12/TB-VPCP ngày 25/7/2026, Thủ tướng đã giao Bộ Y tế hoàn thành việc thanh tra.",
+    "Ngoài ra, tại Báo cáo số 25/BC-BTC ngày 17/10/2026, UBND thành phố Đà Nẵng rà soát, báo cáo có 215 dự án.",
+    "Trước đó, Thủ tướng đã giao Bộ Xây dựng rà soát quy hoạch.",
+    # who answers for the duties, and carrying out the duties above
+    "Chủ tịch UBND các tỉnh, thành phố chịu trách nhiệm toàn diện trước Thủ tướng về số liệu báo cáo.",
+    "Các bộ, cơ quan ngang bộ; UBND các tỉnh, thành phố khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên.",
+])
+def test_recounted_proposed_answered_for_or_restated_duties_are_no_tasks(text):
+    assert propose(text, PROVINCES, TODAY).proposals == []
+
+
+def test_a_unit_proposing_who_is_assigned_keeps_its_duty():
+    assert leads_in("Bộ trưởng Bộ Tài chính tổng hợp nhu cầu, đồng thời đề xuất phân công các tỉnh, thành phố "
+                    "hỗ trợ kinh phí.") == [["BTC"]]
