@@ -19,7 +19,8 @@
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
   và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
-  going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"); the manner may stand
+  going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"), and the party
+  secretaries addressed with the committees ("Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND …"); the manner may stand
   between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - "Các địa phương liên quan" leading are the committees the text has named by name before
@@ -53,6 +54,11 @@
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
 - "…, trong đó (trọng tâm là) các tỉnh: …" in a heading singles out some of its units, no more;
+- "3.1." items, and "(1)" items right under a "1." line ending with ":", are below it ("5. Bộ X chủ
+  trì:" heads its "(1) …"); under a heading, an item whose trigger names bodies ("(3) Đề nghị Ủy ban
+  … của Quốc hội …") is theirs, not the heading's units', and one exhorting every body of the State
+  ("… các Bộ, cơ quan, địa phương tập trung …") no one's; the contents of a report asked for ("… báo
+  cáo cụ thể về một số nội dung sau:") are details of the duty, as the items below "…, cụ thể:" are;
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
   names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
@@ -87,11 +93,14 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
-_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
+# List markers by rank, highest first: "I.", "1." / "(1)" / "1-", "1.1.", "a)" / "(a)", "-" — a number
+# inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
+# "(1)" items right under a "1." item ending with ":" ("5. Bộ X chủ trì:" then "(1) …", "(2) …").
+_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-]"),
+            ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = ["roman", "number", "letter", "sub", "bullet"]   # highest first
+_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -185,7 +194,14 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau):$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
-_DETAILS = re.compile(r"\bcu the:$")
+# So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
+_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$")
+# A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
+# đôn đốc …").
+_TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
+# Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
+# địa phương tập trung …".
+_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
@@ -324,7 +340,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     after_duty = addressees = False
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
-    details = False   # the list items below are parts of the duty above ("…, cụ thể:")
+    details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
     item_start = 0    # the first proposal of the list item read
     for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
         if sentence.opens_item:
@@ -335,9 +351,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
-        if details and sentence.rank is not None:
+        if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
-        details = False
+        details = None
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
@@ -360,7 +376,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item):
+        if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
+                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -374,7 +391,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
             proposals.extend(found)
-            details = bool(_DETAILS.search(folded))
+            # outside a list every item below is a detail; inside one, the items below the duty's own
+            details = (-1 if sentence.rank is None else sentence.rank) if _DETAILS.search(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
         elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
@@ -406,10 +424,23 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
     return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
 
 
+def _introduces(folded: str) -> bool:
+    """The sentence introduces the duties listed below it (not the details of its own duty)."""
+    return bool(_INTRODUCES.search(folded)) and not _DETAILS.search(folded)
+
+
+def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
+    """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
+    Tài chính của Quốc hội … phối hợp …"): a duty of other bodies, not the heading's units'."""
+    if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
+        return False
+    return bool(_TRIGGER_NAMING.match(clauses[0].text))
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
-    return (bool(_INTRODUCES.search(folded.rstrip())) or _is_title(sentence, clauses) or _names_only(clauses)
+    return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or (not sentence.opens_item and _accountable(clauses[0] if clauses else None))
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
 
@@ -517,7 +548,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             pieces.append([line])
         blank = False
     lines = [item for p in pieces for item in _INLINE_ITEM.split(" ".join(p))]
-    ranks = [_rank(line) for line in lines]
+    ranks = _nested_numbers(lines)
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
         body = line[marker.end():] if marker else line
@@ -557,6 +588,20 @@ def _joins(piece: list[str]) -> bool:
 def _rank(line: str) -> int | None:
     marker = _MARKER.match(line)
     return _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
+
+
+def _nested_numbers(lines: list[str]) -> list[int | None]:
+    """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
+    ending with ":", up to the next "1." line."""
+    ranks, under = [], False
+    for line in lines:
+        rank = _rank(line)
+        if rank == _RANKS.index("number"):
+            under = line.endswith(":")
+        elif rank == _RANKS.index("paren") and not under:
+            rank = _RANKS.index("number")
+        ranks.append(rank)
+    return ranks
 
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
@@ -719,11 +764,27 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
-    before = words[:mention.start]
+    before = _past_secretaries(words[:mention.start])
     while before and before[-1] in allowed:
         before.pop()
+        before = _past_secretaries(before)
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
+
+
+def _past_secretaries(before: list[str]) -> list[str]:
+    """The words before the units without the provinces' party secretaries addressed with them ("Bí thư
+    Tỉnh ủy, Thành ủy, Chủ tịch UBND …", "Đồng chí Bí thư tỉnh ủy và Chủ tịch UBND các tỉnh: …")."""
+    at = len(before)
+    while at > 0 and before[at - 1] in {"va", ","}:
+        at -= 1
+    end = at
+    while at > 1 and before[at - 1] == "uy" and before[at - 2] in {"tinh", "thanh"}:
+        at -= 2
+        at -= at > 0 and before[at - 1] == ","
+    if end < len(before) and at < end and before[at - 2:at] == ["bi", "thu"]:
+        return before[:at - 2]
+    return before
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
@@ -754,7 +815,7 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and sentence.item_goes_on and _leads_with_others(clauses[0]):
         return clauses[0].leads   # "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:"
-    if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
+    if sentence.rank is not None and _introduces(folded.rstrip()):
         return clauses[0].leads
     return []
 
@@ -785,7 +846,7 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
 def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
     """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
     công việc sau:" — every unit named, but the issuing committee and the related bodies."""
-    if not (_INTRODUCES.search(folded) and _CARRY_OUT.search(folded)):
+    if not (_introduces(folded) and _CARRY_OUT.search(folded)):
         return []
     return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
                               if not matcher.is_issuer(c)))

@@ -134,11 +134,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
     ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
-    # "Bộ trưởng, Thủ trưởng (các) cơ quan ngang Bộ, cơ quan (trực) thuộc Chính phủ"
+    # "Bộ trưởng (các Bộ), Thủ trưởng (các) cơ quan ngang Bộ" (and ", cơ quan thuộc Chính phủ": _GOVERNMENT_BODIES)
     ("bo truong , thu truong cac co quan ngang bo", "ministry"),
-    ("bo truong , thu truong co quan ngang bo , co quan thuoc chinh phu", "ministry"),
-    ("bo truong , thu truong co quan ngang bo , co quan truc thuoc chinh phu", "ministry"),
-    ("cac bo , co quan ngang bo , co quan thuoc chinh phu", "ministry"),
+    ("bo truong cac bo , thu truong co quan ngang bo", "ministry"),
+    ("bo truong cac bo , thu truong cac co quan ngang bo", "ministry"),
     # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
     ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
@@ -147,6 +146,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
     ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+# the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
+_GOVERNMENT_BODIES = (_phrase(", co quan thuoc chinh phu"), _phrase(", co quan truc thuoc chinh phu"))
 # the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố"
 _LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"), ("cua", "thanh", "pho"))
 # By first word, longest first.
@@ -492,6 +493,8 @@ class UnitMatcher:
                     return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
                 if kind == "department":   # "các sở, ban, ngành thành phố", "… cấp tỉnh"
                     end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
+                if kind == "ministry":
+                    end += next((len(q) for q in _GOVERNMENT_BODIES if tuple(words[end:end + len(q)]) == q), 0)
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
                 codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)

@@ -907,3 +907,36 @@ def test_recounted_proposed_answered_for_or_restated_duties_are_no_tasks(text):
 def test_a_unit_proposing_who_is_assigned_keeps_its_duty():
     assert leads_in("Bộ trưởng Bộ Tài chính tổng hợp nhu cầu, đồng thời đề xuất phân công các tỉnh, thành phố "
                     "hỗ trợ kinh phí.") == [["BTC"]]
+
+
+def test_numbers_inside_a_number_and_in_parentheses_under_a_numbered_heading_are_its_items():
+    text = ("3. Bộ trưởng Bộ Tài chính chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:\n3.1. Hoàn thiện kế "
+            "hoạch, báo cáo trước ngày 30/11/2026.\n3.2. Tổng kết chỉ thị.\n4. Bộ trưởng Bộ Xây dựng chủ trì:\n"
+            "(1) Rà soát tuyến đường.\n(2) Sửa chữa cầu.\n5. Bộ Y tế kiểm tra.")
+    assert leads_in(text) == [["BTC"], ["BTC"], ["BXD"], ["BXD"], ["BYT"]]
+    # "(1)" not right under such a line is an item of the rank of "1.": it ends the heading above it
+    assert leads_in("Bộ Tài chính thực hiện các nhiệm vụ sau:\n(1) Rà soát kế hoạch.\n(2) Bộ Y tế kiểm tra.") == [
+        ["BTC"], ["BYT"]]
+
+
+def test_party_secretaries_addressed_with_the_committees_and_ministers_of_the_bodies_under_the_government():
+    assert leads_in("1. Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Lâm Đồng tiếp tục chỉ "
+                    "đạo khắc phục hậu quả.") == [["KH", "LD"]]
+    assert leads_in("Đồng chí Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND thành phố Huế khẩn trương sơ tán dân.") == [
+        ["HUE"]]
+    assert leads_in("Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ và Chủ tịch UBND tỉnh "
+                    "Cà Mau chỉ đạo các lực lượng chức năng.") == [["BTC", "BXD", "BYT", "CM"]]
+
+
+def test_the_contents_of_a_report_asked_for_are_details_and_items_of_other_bodies_or_of_all_are_no_tasks():
+    text = ("1. Chủ tịch UBND tỉnh Khánh Hòa chỉ đạo rà soát, tổng hợp báo cáo cụ thể về một số nội dung sau:\n"
+            "(1) Số hộ dân có nhà bị sập.\n(2) Tổng kinh phí cần thiết.\n2. Bộ Xây dựng hướng dẫn thiết kế nhà mẫu.")
+    assert leads_in(text) == [["KH"], ["BXD"]]
+    text = ("3. Yêu cầu các bộ, ngành tập trung thực hiện một số nhiệm vụ như sau:\n(1) Giao Bộ Tài chính hoàn "
+            "thiện hồ sơ.\n(2) Đề nghị Ủy ban Kinh tế của Quốc hội phối hợp thẩm tra hồ sơ.\n(3) Sau khi được "
+            "thông qua, các Bộ, cơ quan, địa phương tập trung tổ chức thực hiện.\n(4) Yêu cầu và đôn đốc các "
+            "doanh nghiệp thực hiện.")
+    assert leads_in(text) == [["BTC"], sorted(MINISTRY_CODES)]
+
+
+MINISTRY_CODES = ["BTC", "BXD", "BYT"]
