@@ -125,8 +125,14 @@ _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
            "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong"}   # also "Cục trưởng", "Chánh …", "Phó …"
-# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …".
-_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong"}
+# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
+# "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
+_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo"}
+# Words that tell which places a heading's committees cover: "Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh
+# đến Lâm Đồng, trong đó trọng tâm là các tỉnh: Đắk Lắk, Gia Lai:" — the names after them are places.
+_COVERING = {"tu", "den", "trong", "do", "tam", "la", "nhat", ":"}
+_COVERED = {"tu", "den", "la", ":"}   # the words a run of place names follows
+_LISTED_WORDS = 40   # words of a list of bodies before a colon at most
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
@@ -206,7 +212,11 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnh
 # hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
-                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|, (?:dam bao|bao dam) )")
+                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )")
+# … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
+# (qua Sở X) để xem xét, chỉ đạo giải quyết./."
+_ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
+                             r"(?:chi dao|giai quyet|xu ly)\b")
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
@@ -245,6 +255,7 @@ class _Clause:
     leads: list[str]
     coordinating: list[str]
     lead_end: int = 0
+    proper: list[bool] = field(default_factory=list)   # each word opens with a capital (tokens)
 
     def named_localities(self, localities: dict[str, None]) -> list[str]:
         """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
@@ -289,10 +300,23 @@ class _Clause:
         """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
-        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
+        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        if any(w in _COVERED for w in others):
+            allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
+
+    def _places(self) -> set[int]:
+        """The positions of place names after "từ", "đến", "là" or ":" (with "," and "và" between
+        them): "… từ Hà Tĩnh đến Lâm Đồng", "… trọng tâm là các tỉnh: Đắk Lắk, Gia Lai và Lâm Đồng"."""
+        places, after = set(), False
+        for at, (word, capital) in enumerate(zip(self.words, self.proper, strict=False)):
+            if capital and after:
+                places.add(at)
+            elif word not in _SEPARATORS:
+                after = word in _COVERED
+        return places
 
     def _opening(self) -> tuple[list[str], int]:
         if not self.mentions or self.mentions[0].start != 0:
@@ -337,6 +361,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or _EXECUTION.search(folded)):
             after_duty = False
             continue
+        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)):
+            heading, sentence = _Heading(listed[0], sentence.rank, heading), replace(sentence, text=listed[1])
+            folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
                                         for c in m.codes if matcher.is_locality(c)))
@@ -366,6 +393,27 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
+    """"9. Báo và Phát thanh - Truyền hình X, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử
+    tỉnh: Theo chức năng, nhiệm vụ tăng cường …" — an item naming bodies, some outside the tree, one
+    by one (each after a comma opening with a capital) before a colon, then a duty with no subject
+    (not "Sở Nội vụ: Tham mưu …", a single unit the usual reading leads with):
+    the tree's units among them lead it. Their units and the duty."""
+    head, colon, duty = text.partition(":")
+    duty = duty.strip()
+    if not colon or not duty[:1].isupper() or len(head.split()) > _LISTED_WORDS:
+        return None
+    names = head.split(",")
+    if len(names) < 2 or not all(name.strip()[:1].isupper() for name in names):
+        return None
+    named, told = _clause(head, matcher), _clause(duty.split(";")[0], matcher)
+    # not "UBND các tỉnh: Khánh Hòa, Gia Lai …", the colon opening a list of the units
+    if named.leads or told.leads or (told.mentions and told.mentions[0].start == 0):
+        return None
+    codes = list(dict.fromkeys(c for m in named.mentions if not m.related for c in m.codes))
+    return (codes, duty) if codes else None
 
 
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
@@ -528,7 +576,7 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
-    return _Clause(part, words, mentions, leads, coordinating, lead_end)
+    return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
 
 
 def _aside(words: list[str]) -> set[int]:
@@ -773,7 +821,8 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
 def _restated(folded: str, closing: bool) -> bool:
     """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
     reporting difficulties."""
-    carries_out = bool(_RESTATES.search(folded) or (closing and _BARE_RESTATES.search(folded)))
+    carries_out = bool(_RESTATES.search(folded) or (closing and (_BARE_RESTATES.search(folded)
+                                                                   or _ASKS_DIRECTION.search(folded))))
     return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
                                                   and find_deadline(folded, date.min) is NO_DEADLINE)
 

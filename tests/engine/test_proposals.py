@@ -834,3 +834,53 @@ def test_committees_of_provinces_and_cities_listed_and_a_lead_with_others_headin
             "1. Sở Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:\n"
             "a) Bố trí kinh phí khắc phục hậu quả.\nb) Hướng dẫn thủ tục thanh toán.")
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+def test_ministers_named_one_by_one_before_their_ministries_all_lead():
+    found = propose("Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Nội vụ chỉ đạo các đơn vị trực thuộc hỗ trợ địa phương.",
+                    MINISTRIES, TODAY).proposals
+    assert [p.lead_units for p in found] == [["BTC", "BNV"]]
+
+
+def test_a_heading_whose_committees_cover_a_range_of_places_heads_its_items():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                         UnitRef("CT", "UBND thành phố Cần Thơ", "province")])
+    text = ("1. Chủ tịch UBND các tỉnh từ An Giang đến Cà Mau, trong đó trọng tâm là các tỉnh: Hậu Giang, Sóc Trăng:\n"
+            "a) Rà soát nhà ở bị hư hỏng trước ngày 10/3/2026.\nb) Bố trí nơi ở tạm cho các hộ dân.")
+    found = propose(text, units, TODAY).proposals
+    # the items are found (no heading proposed as a task of its own); which provinces the range covers
+    # the tree does not say, so the committees of every province lead
+    assert [p.source for p in found] == ["Rà soát nhà ở bị hư hỏng trước ngày 10/3/2026.",
+                                         "Bố trí nơi ở tạm cho các hộ dân."]
+    assert found[0].deadline.due == date(2026, 3, 10)
+    assert all(set(p.lead_units) >= {"UBND", "HG", "CT"} for p in found)
+
+
+def test_an_item_listing_bodies_outside_the_tree_beside_a_unit_before_a_colon():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("SVH", "Sở Văn hóa, Thể thao và Du lịch", "department")])
+    text = ("8. Sở Xây dựng:\n- Rà soát các tuyến đường bị sạt lở.\n"
+            "9. Báo và Phát thanh - Truyền hình tỉnh, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử tỉnh và "
+            "hệ thống truyền thanh cơ sở: Theo chức năng, nhiệm vụ tăng cường tuyên truyền về kế hoạch.\n"
+            "10. Đề nghị Công ty Điện lực tỉnh: Khẩn trương khắc phục sự cố lưới điện.")
+    found = propose(text, units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD"], ["SVH"]]
+    assert found[1].source.startswith("Báo và Phát thanh")
+    # a single unit before the colon: its duty as usual, with its own subject read
+    assert one("2. Sở Tài chính: Tham mưu UBND tỉnh bố trí kinh phí.").lead_units == ["STC"]
+
+
+@pytest.mark.parametrize("closing", [
+    "Ủy ban nhân dân tỉnh giao Giám đốc các sở, Chủ tịch Ủy ban nhân dân các xã, phường theo chức năng, nhiệm vụ "
+    "được giao tại kế hoạch này triển khai thực hiện đảm bảo mục đích, yêu cầu, hiệu quả, đúng quy định./.",
+    "Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao, khẩn trương phối hợp triển khai thực hiện "
+    "Kế hoạch này; kịp thời báo cáo UBND tỉnh (qua Sở Tài chính) để xem xét, chỉ đạo giải quyết./.",
+])
+def test_closings_carrying_out_the_plan_as_it_asks_or_reporting_for_direction_restate(closing):
+    found = propose(f"1. Sở Xây dựng kiểm tra các công trình.\n{closing}", UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD"]]
+
+
+def test_a_report_for_direction_with_a_subject_of_its_own_is_a_task():
+    text = ("1. Sở Xây dựng kiểm tra các công trình.\n"
+            "Sở Tài chính tổng hợp vướng mắc, báo cáo UBND tỉnh để xem xét, chỉ đạo giải quyết.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["STC"]]
