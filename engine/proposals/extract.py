@@ -109,12 +109,15 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a notice answers may be long
+# a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
+# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
 _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
-_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
+             "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
@@ -124,7 +127,8 @@ _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
-           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong"}   # also "Cục trưởng", "Chánh …", "Phó …"
+           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong",   # also "Cục trưởng", "Chánh …", "Phó …"
+           "bo"}   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
 # Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
 # "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
 _OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo"}
@@ -172,6 +176,8 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
+# "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
+_ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
@@ -217,6 +223,8 @@ _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? 
 # (qua Sở X) để xem xét, chỉ đạo giải quyết./."
 _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
                              r"(?:chi dao|giai quyet|xu ly)\b")
+_DONE_REACH = 5   # words before a restating phrase within which "đã" tells of a thing done
+_DONE_CHARS = 60   # … read from this many characters before it (a long text stays linear)
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
@@ -468,8 +476,9 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
-        if clause.leads and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
-                             or _opens_sentence(clause.words, clause.mentions[0])):
+        done = "da" in clause.words[:clause.mentions[0].start] if clause.mentions else False
+        if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
+                                          or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
     return sentence
 
@@ -623,7 +632,8 @@ def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
     """The units of mentions[first] and of the mentions after it separated only by `gaps` words;
-    "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
+    "các sở, ngành liên quan" and "các địa phương" beside units named one by one are those units'
+    helpers, not leads ("Bộ Xây dựng, các địa phương, cơ quan chủ quản … tiếp tục chỉ đạo …")."""
     chained = [mentions[first]]
     for mention in mentions[first + 1:]:
         between = words[chained[-1].end:mention.start]
@@ -633,7 +643,7 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
             break
         chained.append(mention)
     if any(len(m.codes) == 1 for m in chained):
-        chained = [m for m in chained if not m.related] or chained
+        chained = [m for m in chained if not (m.related or m.local)] or chained
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 
@@ -673,7 +683,8 @@ def _leads(words: list[str], mentions: list[Mention],
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
         duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
-                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"]))
+                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
+                or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
@@ -818,11 +829,18 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
                     for c in clauses))
 
 
+def _restating(folded: str) -> bool:
+    """A _RESTATES phrase, not telling what was done: "… khen thưởng các tập thể, cá nhân đã tích cực, nỗ
+    lực triển khai nhiệm vụ được giao" praises, it does not restate."""
+    return any("da" not in folded[max(0, m.start() - _DONE_CHARS):m.start()].split()[-_DONE_REACH:]
+               for m in _RESTATES.finditer(folded))
+
+
 def _restated(folded: str, closing: bool) -> bool:
     """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
     reporting difficulties."""
-    carries_out = bool(_RESTATES.search(folded) or (closing and (_BARE_RESTATES.search(folded)
-                                                                   or _ASKS_DIRECTION.search(folded))))
+    carries_out = bool(_restating(folded) or (closing and (_BARE_RESTATES.search(folded)
+                                                           or _ASKS_DIRECTION.search(folded))))
     return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
                                                   and find_deadline(folded, date.min) is NO_DEADLINE)
 

@@ -884,3 +884,44 @@ def test_a_report_for_direction_with_a_subject_of_its_own_is_a_task():
     text = ("1. Sở Xây dựng kiểm tra các công trình.\n"
             "Sở Tài chính tổng hợp vướng mắc, báo cáo UBND tỉnh để xem xét, chỉ đạo giải quyết.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["STC"]]
+
+
+def test_a_minister_given_a_duty_and_a_body_whose_role_is_a_duty():
+    assert [p.lead_units for p in propose("Giao đồng chí Bộ trưởng Bộ Tài chính trực tiếp chỉ đạo rà soát hồ sơ.",
+                                          MINISTRIES, TODAY).proposals] == [["BTC"]]
+    assert one("Sở Xây dựng là cơ quan thường trực, chủ trì theo dõi việc thực hiện.").lead_units == ["SXD"]
+    assert propose("Sở Xây dựng là cơ quan quản lý nhà nước về quy hoạch.", UNITS, TODAY).proposals == []
+
+
+def test_a_recital_going_on_from_earlier_texts_and_what_was_done_are_no_task():
+    told_of = ("Tiếp theo kết quả đạt được, Thủ tướng đã ban hành nhiều văn bản chỉ đạo Sở Xây dựng chuẩn bị "
+               "lễ khởi công.")
+    assert propose(told_of, UNITS, TODAY).proposals == []
+    assert one("Tiếp theo Công văn số 12/UBND-KT, UBND tỉnh yêu cầu Sở Xây dựng báo cáo.").lead_units == ["SXD"]
+
+
+def test_provinces_named_without_their_committees_opening_a_duty():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                         UnitRef("ST", "UBND tỉnh Sóc Trăng", "province"),
+                         UnitRef("CT", "UBND thành phố Cần Thơ", "province")])
+    found = propose("Thành phố Cần Thơ và các tỉnh Hậu Giang, Sóc Trăng đẩy nhanh tiến độ dự án.", units, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["CT", "HG", "ST"]]
+    found = propose("Các tỉnh Sóc Trăng, Hậu Giang khẩn trương hoàn thiện hồ sơ.", units, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["ST", "HG"]]
+    # every province's committee, as before, where no name follows the tier
+    every = propose("Các tỉnh, thành phố rà soát hồ sơ.", units, TODAY).proposals
+    assert {"CT", "HG", "ST"} <= set(every[0].lead_units)
+
+
+def test_a_title_running_into_the_duty_and_praise_for_duties_done():
+    text = ("1. Về đánh giá cán bộ năm 2025\nĐề nghị Sở Tài chính, Sở Xây dựng: tổ chức đánh giá, xếp loại "
+            "hoàn thành trước ngày 05/12/2026.")
+    found = one(text)
+    assert (found.lead_units, found.deadline.due) == (["STC", "SXD"], date(2026, 12, 5))
+    praise = ("2. Sở Xây dựng:\na) Chủ động tham mưu khen thưởng các tập thể, cá nhân đã tích cực, nỗ lực triển "
+              "khai nhiệm vụ được giao.")
+    assert one(praise).lead_units == ["SXD"]
+
+
+def test_the_localities_beside_a_unit_named_are_not_leads():
+    assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu bổ sung nhân lực.").lead_units == ["SXD"]
