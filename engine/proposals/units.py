@@ -368,7 +368,7 @@ class UnitMatcher:
         khẩn trương …" — their committees (not "các tỉnh, thành phố …", every province)."""
         if i != 0:
             return None
-        j, tier = 0, None
+        j, end, tier = 0, 0, None
         codes: list[str] = []
         while j < len(words):
             j += words[j] == "cac"
@@ -378,14 +378,11 @@ class UnitMatcher:
             if named is None or not self.is_locality(named[0].codes[0]):
                 break
             codes.extend(named[0].codes)
-            j = named[1]
-            if j + 1 < len(words) and words[j] in {",", "va"}:
-                j += 1
-                continue
-            break
-        while j and words[j - 1] in {",", "va", "cac"}:
-            j -= 1
-        return Mention(0, j, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
+            end = named[1]
+            if end + 1 >= len(words) or words[end] not in {",", "va"}:
+                break
+            j = end + 1
+        return Mention(0, end, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
 
     def _named(self, words: list[str], i: int) -> Mention | None:
         mention = self._name(words, i) or self._sector(words, i)

@@ -911,6 +911,9 @@ def test_provinces_named_without_their_committees_opening_a_duty():
     # every province's committee, as before, where no name follows the tier
     every = propose("Các tỉnh, thành phố rà soát hồ sơ.", units, TODAY).proposals
     assert {"CT", "HG", "ST"} <= set(every[0].lead_units)
+    # a city named, then the collective name: both read
+    both = propose("Thành phố Cần Thơ và các tỉnh, thành phố khác rà soát hồ sơ.", units, TODAY).proposals
+    assert {"CT", "HG", "ST"} <= set(both[0].lead_units)
 
 
 def test_a_title_running_into_the_duty_and_praise_for_duties_done():
