@@ -1,5 +1,5 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
-10/12/2023" (or "trước 10/12/2023", "chậm nhất trước ngày 31/12/2025"), "chậm nhất ngày 5 tháng 3
+10/12/2023" (or "trước 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
 năm 2025", "trong tháng 6/2025" (or "10.2014", or "trong tháng 6": the next June), "trong quý
 III/2025", "hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
@@ -38,8 +38,7 @@ _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d
 # "hằng tháng, trước ngày 20" and "trước ngày 20 hằng tháng"
 _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
-# ("chậm nhất trước ngày 31/12" is "trước ngày 31/12": _BEFORE reads it)
-_NO_LATER = re.compile(r"cham nhat(?: la)?(?: vao)?(?: ngay)? " + _DATE)
+_NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
 # "trước 14 giờ, ngày 5/12", also without "ngày": "báo cáo trước 30/6/2026"
 _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?(?:ngay )?" + _DATE)
 # "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"

@@ -70,8 +70,7 @@ Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a 
 cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
 tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
-giao …") or proposed ("… đề xuất phân công các tỉnh …"), who answers for the duties ("Chủ tịch UBND
-cấp tỉnh chịu trách nhiệm toàn diện trước …", not as a list item), units presiding over a meeting
+giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
 ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
 này"), the addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing
 that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
@@ -124,7 +123,9 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a notice answers may be long
+# a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
+# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
@@ -132,7 +133,8 @@ _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a 
 _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
                         r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
                         r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
-_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
+             "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
@@ -142,9 +144,16 @@ _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
-           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong"}   # also "Cục trưởng", "Chánh …", "Phó …"
-# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …".
-_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong"}
+           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong",   # also "Cục trưởng", "Chánh …", "Phó …"
+           "bo"}   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
+# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
+# "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
+_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo"}
+# Words that tell which places a heading's committees cover: "Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh
+# đến Lâm Đồng, trong đó trọng tâm là các tỉnh: Đắk Lắk, Gia Lai:" — the names after them are places.
+_COVERING = {"tu", "den", "trong", "do", "tam", "la", "nhat", ":"}
+_COVERED = {"tu", "den", "la", ":"}   # the words a run of place names follows
+_LISTED_WORDS = 40   # words of a list of bodies before a colon at most
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
@@ -157,7 +166,7 @@ _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap 
                      r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
-_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES | {"bo"}   # "Bộ trưởng Bộ A, Bộ trưởng Bộ B"
+_LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
@@ -184,6 +193,8 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
+# "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
+_ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
@@ -233,7 +244,13 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnh
 # hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
-                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|, (?:dam bao|bao dam) )")
+                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )")
+# … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
+# (qua Sở X) để xem xét, chỉ đạo giải quyết./."
+_ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
+                             r"(?:chi dao|giai quyet|xu ly)\b")
+_DONE_REACH = 5   # words before a restating phrase within which "đã" tells of a thing done
+_DONE_CHARS = 60   # … read from this many characters before it (a long text stays linear)
 _MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
@@ -273,6 +290,7 @@ class _Clause:
     leads: list[str]
     coordinating: list[str]
     lead_end: int = 0
+    proper: list[bool] = field(default_factory=list)   # each word opens with a capital (tokens)
 
     def named_localities(self, localities: dict[str, None]) -> list[str]:
         """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
@@ -318,10 +336,23 @@ class _Clause:
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
         words = words[:_singled_out(words)]
-        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
+        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        if any(w in _COVERED for w in others):
+            allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
+
+    def _places(self) -> set[int]:
+        """The positions of place names after "từ", "đến", "là" or ":" (with "," and "và" between
+        them): "… từ Hà Tĩnh đến Lâm Đồng", "… trọng tâm là các tỉnh: Đắk Lắk, Gia Lai và Lâm Đồng"."""
+        places, after = set(), False
+        for at, (word, capital) in enumerate(zip(self.words, self.proper, strict=False)):
+            if capital and after:
+                places.add(at)
+            elif word not in _SEPARATORS:
+                after = word in _COVERED
+        return places
 
     def _opening(self) -> tuple[list[str], int]:
         # also after an office: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh …"
@@ -370,6 +401,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or _EXECUTION.search(folded)):
             after_duty = False
             continue
+        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)):
+            heading, sentence = _Heading(listed[0], sentence.rank, heading), replace(sentence, text=listed[1])
+            folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
                                         for c in m.codes if matcher.is_locality(c)))
@@ -413,6 +447,27 @@ def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Pr
     return proposals[-1:] if proposals[-1].deadline is NO_DEADLINE else []
 
 
+def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
+    """"9. Báo và Phát thanh - Truyền hình X, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử
+    tỉnh: Theo chức năng, nhiệm vụ tăng cường …" — an item naming bodies, some outside the tree, one
+    by one (each after a comma opening with a capital) before a colon, then a duty with no subject
+    (not "Sở Nội vụ: Tham mưu …", a single unit the usual reading leads with):
+    the tree's units among them lead it. Their units and the duty."""
+    head, colon, duty = text.partition(":")
+    duty = duty.strip()
+    if not colon or not duty[:1].isupper() or len(head.split()) > _LISTED_WORDS:
+        return None
+    names = head.split(",")
+    if len(names) < 2 or not all(name.strip()[:1].isupper() for name in names):
+        return None
+    named, told = _clause(head, matcher), _clause(duty.split(";")[0], matcher)
+    # not "UBND các tỉnh: Khánh Hòa, Gia Lai …", the colon opening a list of the units
+    if named.leads or told.leads or (told.mentions and told.mentions[0].start == 0):
+        return None
+    codes = list(dict.fromkeys(c for m in named.mentions if not m.related for c in m.codes))
+    return (codes, duty) if codes else None
+
+
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
     """"Bộ cũng có nhiệm vụ phối hợp …" after "Bộ TT&TT …", "Tỉnh căn cứ …" in a notice to "tỉnh
     Điện Biên": the unit last named with that head word, where the sentence has no subject of its
@@ -441,17 +496,8 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-            or (not sentence.opens_item and _accountable(clauses[0] if clauses else None))
+
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
-
-
-def _accountable(clause: _Clause | None) -> bool:
-    """"Chủ tịch UBND cấp tỉnh chịu trách nhiệm toàn diện trước Thủ tướng Chính phủ về …": who answers
-    for the duties, no duty of its own (not a list item: "- Chịu trách nhiệm … , chủ động chỉ đạo …")."""
-    if clause is None or not clause.leads:
-        return False
-    after = clause.words[clause.lead_end:clause.lead_end + 6]
-    return after[:3] == ["chiu", "trach", "nhiem"] and "truoc" in after[3:]
 
 
 def _named_one_by_one(clauses: list[_Clause], found: list[Proposal], matcher: UnitMatcher) -> list[str]:
@@ -488,8 +534,9 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
-        if clause.leads and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
-                             or _opens_sentence(clause.words, clause.mentions[0])):
+        done = "da" in clause.words[:clause.mentions[0].start] if clause.mentions else False
+        if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
+                                          or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
     return sentence
 
@@ -610,7 +657,7 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
-    return _Clause(part, words, mentions, leads, coordinating, lead_end)
+    return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
 
 
 def _singled_out(words: list[str]) -> int:
@@ -664,7 +711,8 @@ def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
     """The units of mentions[first] and of the mentions after it separated only by `gaps` words;
-    "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
+    "các sở, ngành liên quan" and "các địa phương" beside units named one by one are those units'
+    helpers, not leads ("Bộ Xây dựng, các địa phương, cơ quan chủ quản … tiếp tục chỉ đạo …")."""
     chained = [mentions[first]]
     for mention in mentions[first + 1:]:
         between = words[chained[-1].end:mention.start]
@@ -674,7 +722,7 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
             break
         chained.append(mention)
     if any(len(m.codes) == 1 for m in chained):
-        chained = [m for m in chained if not m.related] or chained
+        chained = [m for m in chained if not (m.related or m.local)] or chained
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 
@@ -715,7 +763,8 @@ def _leads(words: list[str], mentions: list[Mention],
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
         duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
-                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"]))
+                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
+                or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
@@ -891,10 +940,18 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
                     for c in clauses))
 
 
+def _restating(folded: str) -> bool:
+    """A _RESTATES phrase, not telling what was done: "… khen thưởng các tập thể, cá nhân đã tích cực, nỗ
+    lực triển khai nhiệm vụ được giao" praises, it does not restate."""
+    return any("da" not in folded[max(0, m.start() - _DONE_CHARS):m.start()].split()[-_DONE_REACH:]
+               for m in _RESTATES.finditer(folded))
+
+
 def _restated(folded: str, closing: bool) -> bool:
     """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
     reporting difficulties."""
-    carries_out = bool(_RESTATES.search(folded) or (closing and _BARE_RESTATES.search(folded)))
+    carries_out = bool(_restating(folded) or (closing and (_BARE_RESTATES.search(folded)
+                                                           or _ASKS_DIRECTION.search(folded))))
     return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
                                                   and find_deadline(folded, date.min) is NO_DEADLINE)
 

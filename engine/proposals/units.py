@@ -93,6 +93,7 @@ _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành 
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
 _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
+_PLACE_HEADS = (("tinh",), _CITY)   # a province or a city named so opening a clause: "Thành phố Hà Nội …"
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -313,7 +314,8 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._list(words, i) or self._collective(words, i) or self._kind_name(words, i)
+            mention = (self._places(words, i) or self._list(words, i) or self._collective(words, i)
+                       or self._kind_name(words, i)
                        or self._plural(words, i) or self._named(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
@@ -386,6 +388,28 @@ class UnitMatcher:
             codes.extend(named.codes)
             end += 1 + named.end - len(head)
         return replace(mention, end=end, codes=tuple(dict.fromkeys(codes)))
+
+    def _places(self, words: list[str], i: int) -> Mention | None:
+        """Opening a clause, provinces named by tier and name without their committees, one or a list:
+        "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng Ngãi
+        khẩn trương …" — their committees (not "các tỉnh, thành phố …", every province)."""
+        if i != 0:
+            return None
+        j, end, tier = 0, 0, None
+        codes: list[str] = []
+        while j < len(words):
+            j += words[j] == "cac"
+            tier = next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t), tier)
+            j += len(tier) if tier and tuple(words[j:j + len(tier)]) == tier else 0
+            named = self._headed(((*_COMMITTEE, *tier),), words, j) if tier else None
+            if named is None or not self.is_locality(named[0].codes[0]):
+                break
+            codes.extend(named[0].codes)
+            end = named[1]
+            if end + 1 >= len(words) or words[end] not in {",", "va"}:
+                break
+            j = end + 1
+        return Mention(0, end, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
 
     def _named(self, words: list[str], i: int) -> Mention | None:
         mention = self._name(words, i) or self._sector(words, i)
