@@ -23,6 +23,8 @@
   secretaries addressed with the committees ("Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND …"); the manner may stand
   between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
+- a list after its head and a colon may run across ";" ("yêu cầu các Bộ: Nông nghiệp và Môi trường;
+  Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries);
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
 - a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
@@ -72,9 +74,13 @@ cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a nar
 tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
 giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
 ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
-này"), the addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing
+này"), the addressees after "Kính gửi:" (their line ends where a recital opens the next; in a letter
+that has them, "(các) bộ, ngành, địa phương" told by a trigger are those addressees), a topic heading
+its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing
 that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
-nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo"), a
+nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", a
+summary "Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying the
+text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a
 part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
 tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
 TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
@@ -213,13 +219,17 @@ _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-Z
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
 # địa phương tập trung …".
 _EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
+# … but told by a trigger in a letter with addressees ("Kính gửi: - Các bộ, …; - Ủy ban nhân dân tỉnh, …"), "(các)
+# bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
+_TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
-_ANNOUNCES = re.compile(r"thong bao de\b|tran trong thong bao")
+# So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
+_ANNOUNCES = re.compile(r"thong bao de\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
 # phí để thực hiện …", "… trong quá trình triển khai Kế hoạch này", when a duty is done), doing as told
@@ -237,14 +247,19 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
-# Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
-_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b"
+# Reporting difficulties should any arise.
+_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac"
                            r"|^truong hop vuot tham quyen\b")
+# The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
+# Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
+_SUMMARY = re.compile(r"^tren day la\b")
 # … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
 # hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
-                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )")
+                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )"
+                            # "Đề nghị bộ, ngành, địa phương quan tâm thực hiện./."
+                            r"|\bquan tam(?: chi dao)?,? thuc hien\W*$")
 # … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
 # (qua Sở X) để xem xét, chỉ đạo giải quyết./."
 _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
@@ -252,7 +267,8 @@ _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?
 _DONE_REACH = 5   # words before a restating phrase within which "đã" tells of a thing done
 _DONE_CHARS = 60   # … read from this many characters before it (a long text stays linear)
 _MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
-_OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
+# also leading others in it: "Sở X có trách nhiệm chủ trì, phối hợp với … tổ chức triển khai thực hiện Quyết định này"
+_OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat|chu tri, phoi hop)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -369,6 +385,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals: list[Proposal] = []
     heading = _Heading()
     after_duty = addressees = False
+    addressed: dict[str, None] = {}   # the units named after "Kính gửi:"
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
@@ -387,6 +404,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         details = None
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
+        if addressees:
+            addressed.update(dict.fromkeys(c for m in _clause(sentence.text, matcher).mentions for c in m.codes))
+        if _topic_heading(sentence, folded, matcher):
+            after_duty = False
+            continue
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
             heading, after_duty = _Heading(leads), False
             continue
@@ -416,7 +438,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item else [])
-                        or _named_by_head(sentence.text, clauses[0] if clauses else None, heads), reference,
+                        or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
+                        or (list(addressed) if _told_every_body(folded) else []), reference,
                         localities, matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
@@ -437,6 +460,13 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _told_every_body(folded: str) -> bool:
+    """"…, đề nghị bộ, ngành, địa phương khẩn trương …" — but not what was asked before ("Bộ X đã có Văn bản
+    số … đề nghị các bộ, ngành, địa phương báo cáo")."""
+    told = _TOLD_EVERY_BODY.search(folded)
+    return told is not None and "da" not in folded[:told.start()].rsplit(",", 1)[-1].split()
 
 
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
@@ -586,7 +616,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             continue
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
         # "thường xuyên kiểm tra …")
-        if (pieces and not blank and not _titled(pieces[-1], line)
+        if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
                 and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds))
                 and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
@@ -618,6 +648,12 @@ def _broken_at_dash(last: str, line: str, compounds: set[tuple[str, str, str]]) 
         return False
     before, after = fold(last).split()[-2:], fold(line[2:]).split()[:1]
     return len(before) == 2 and bool(after) and (*before, *after) in _DASH_COMPOUNDS | compounds
+
+
+def _after_addressees(piece: list[str], line: str) -> bool:
+    """"Kính gửi: Các đồng chí Bộ trưởng, …" then "Thực hiện Kết luận số …": the addressees end where a
+    recital opens a line, though their line ends without a stop."""
+    return fold(piece[0]).startswith("kinh gui") and line[:1].isupper() and _recites(fold(line))
 
 
 def _titled(piece: list[str], line: str) -> bool:
@@ -677,10 +713,16 @@ def _aside(words: list[str]) -> set[int]:
     return aside
 
 
+# A list of names after its head and a colon, written with ";" between them: "yêu cầu các Bộ: Nông nghiệp
+# và Môi trường; Xây dựng; Khoa học và Công nghệ xây dựng phương án …" — one list of leads, not clauses.
+_LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:[A-ZĐÀ-Ỹ][^;:.]{0,60}; )+(?=[A-ZĐÀ-Ỹ])")
+
+
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
     """The clauses of a sentence: split at ";", and where "và" or "đồng thời" opens a duty of
     other units ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra … trước ngày 20/3")."""
     parts = []
+    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), text)
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
         for joint in list(_JOINT.finditer(part))[:_JOINT_TRIES]:
@@ -901,6 +943,12 @@ def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]
                               if not matcher.is_issuer(c)))
 
 
+def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher) -> bool:
+    """"1. Về phân cấp, phân quyền …" (also "2. Về việc tháo gỡ …") above its "-" or "1.1." items, with no
+    stop and no units told: a topic the items below are about, no duty."""
+    return sentence.heads_items and folded.startswith("ve ") and not _clause(sentence.text, matcher).leads
+
+
 def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
     """"I. Phương hướng chung:" — a few words naming a part of the text, no duty."""
     words = [w for c in clauses for w in c.words]
@@ -950,8 +998,8 @@ def _restating(folded: str) -> bool:
 def _restated(folded: str, closing: bool) -> bool:
     """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
     reporting difficulties."""
-    carries_out = bool(_restating(folded) or (closing and (_BARE_RESTATES.search(folded)
-                                                           or _ASKS_DIRECTION.search(folded))))
+    carries_out = bool(_restating(folded) or _SUMMARY.search(folded)
+                       or (closing and (_BARE_RESTATES.search(folded) or _ASKS_DIRECTION.search(folded))))
     return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
                                                   and find_deadline(folded, date.min) is NO_DEADLINE)
 

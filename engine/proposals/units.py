@@ -449,8 +449,13 @@ class UnitMatcher:
                 break
         while j > i and words[j - 1] in {",", "va", "cac"}:
             j -= 1
-        if head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds):
-            return None   # "UBND huyện X" is one unit, "UBND tỉnh, thành phố" the province's committee
+        # "UBND huyện X" is one unit, "UBND tỉnh, thành phố" the province's committee — but "UBND tỉnh, thành
+        # phố trực thuộc Trung ương" (an addressee: "Kính gửi: - Ủy ban nhân dân tỉnh, thành phố trực thuộc
+        # Trung ương") every province
+        central = set(kinds) == {"province"} and words[j:j + 4] == ["truc", "thuoc", "trung", "uong"]
+        if (head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds)
+                and not central):
+            return None
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         if kinds and set(kinds) == {"province"}:
             codes, j = self._provinces_range(words, j) or (codes, self._past_fillers(words, j))

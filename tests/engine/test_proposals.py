@@ -15,6 +15,7 @@ from engine.proposals import deadlines
 from engine.proposals.extract import propose
 from engine.proposals.reading import ReadingError, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
+from engine.text import fold
 from tests.proposals.texts import NOTICE, notice_docx
 
 TODAY = date(2026, 2, 12)
@@ -1028,3 +1029,81 @@ def test_a_title_running_into_the_duty_and_praise_for_duties_done():
 
 def test_the_localities_beside_a_unit_named_are_not_leads():
     assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu bổ sung nhân lực.").lead_units == ["SXD"]
+
+
+ALL_MINISTRIES = ["BTC", "BXD", "BYT"]
+
+
+def test_a_one_line_addressee_ends_where_a_recital_opens_the_next_line():
+    text = ("Kính gửi: Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ\n"
+            "Thực hiện Kết luận số 15-KL/TW, Ban Chỉ đạo yêu cầu các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ\n"
+            "chỉ đạo thực hiện các nội dung sau:\n"
+            "1. Rà soát các văn bản hướng dẫn, hoàn thành trước ngày 20/12/2026.\n"
+            "2. Tổng hợp các kiến nghị của địa phương.")
+    assert leads_in(text) == [ALL_MINISTRIES, ALL_MINISTRIES]
+
+
+def test_the_addressees_are_the_leads_of_every_body_told_generically():
+    text = ("Kính gửi:\n- Các bộ, cơ quan ngang bộ;\n- Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương.\n"
+            "Bộ Tài chính đã có Văn bản số 10/BTC đề nghị các bộ, ngành, địa phương báo cáo.\n"
+            "Để bảo đảm tiến độ, đề nghị bộ, ngành, địa phương rà soát số liệu, gửi về Bộ Tài chính "
+            "trước ngày 26/12/2026.\nĐề nghị bộ, ngành, địa phương quan tâm thực hiện./.")
+    found = propose(text, PROVINCES, TODAY).proposals
+    assert [(sorted(p.lead_units), p.deadline.due) for p in found] == [
+        (sorted(ALL_MINISTRIES + ALL_PROVINCES), date(2026, 12, 26))]
+    # with no addressees, as before: every body of the State, no one's task
+    assert leads_in("Đề nghị bộ, ngành, địa phương rà soát số liệu.") == []
+
+
+def test_the_committees_of_the_centrally_run_cities_and_provinces_without_cac_are_every_province():
+    assert leads_in("Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương rà soát nhà ở.") == [ALL_PROVINCES]
+    # without "trực thuộc Trung ương" the province's own committee, as before
+    assert one("UBND tỉnh, thành phố chỉ đạo Sở Tài chính rà soát.").lead_units == ["STC"]
+
+
+def test_a_topic_heading_its_items_is_no_task():
+    text = ("Chủ tịch UBND các tỉnh, thành phố trực thuộc Trung ương tập trung thực hiện một số nội dung sau:\n"
+            "1. Về kiện toàn bộ máy ở cấp xã\n- Bố trí đủ công chức chuyên môn.\n- Tổ chức bồi dưỡng nghiệp vụ.\n"
+            "2. Về việc sắp xếp trụ sở\n2.1. Rà soát trụ sở dôi dư.")
+    assert leads_in(text) == [ALL_PROVINCES] * 3
+
+
+@pytest.mark.parametrize("phrase, kind, due", [
+    ("bảo đảm đến hết năm 2026 không còn hồ sơ tồn đọng", deadlines.WITHIN_YEAR, date(2026, 12, 31)),
+    ("bảo đảm đến hết tháng 11 năm 2026 giải quyết dứt điểm", deadlines.WITHIN_MONTH, date(2026, 11, 30)),
+    ("cơ bản hoàn thành xong cuối tháng 10 năm 2026", deadlines.WITHIN_MONTH, date(2026, 10, 31)),
+    ("báo cáo trước Thứ Tư ngày 03/6/2026", deadlines.BEFORE, date(2026, 6, 3)),
+    # a period telling which tasks, not a deadline
+    ("theo Nghị quyết về nhiệm vụ trọng tâm những tháng cuối năm 2026", deadlines.NONE, None),
+])
+def test_deadlines_by_the_end_of_a_period_and_with_the_day_of_the_week(phrase, kind, due):
+    found = deadlines.find_deadline(fold(phrase), TODAY)
+    assert (found.kind, found.due) == (kind, due)
+
+
+def test_a_letters_thanks_is_no_task():
+    text = ("Sở Xây dựng kiểm tra các công trình.\n"
+            "Sở Tài chính trân trọng cảm ơn và rất mong tiếp tục nhận được sự phối hợp của Sở Xây dựng./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_leading_others_in_carrying_out_the_decision_is_a_task():
+    assert one("1. Sở Xây dựng có trách nhiệm chủ trì, phối hợp với các cơ quan liên quan tổ chức triển khai "
+               "thực hiện Quyết định này.").lead_units == ["SXD"]
+    # carrying it out, as told, still restates
+    assert propose("Sở Xây dựng triển khai thực hiện Quyết định này.", UNITS, TODAY).proposals == []
+
+
+def test_a_closing_summary_with_a_dated_report_is_a_task():
+    text = ("1. Sở Xây dựng kiểm tra các công trình.\n"
+            "Trên đây là các nội dung trọng tâm, đề nghị Sở Tài chính quan tâm chỉ đạo và báo cáo kết quả về UBND "
+            "tỉnh trước ngày 10/12/2026.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.due) for p in found] == [(["SXD"], None), (["STC"], date(2026, 12, 10))]
+    undated = "1. Sở Xây dựng kiểm tra.\nTrên đây là các nội dung trọng tâm, đề nghị Sở Tài chính quan tâm chỉ đạo."
+    assert [p.lead_units for p in propose(undated, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_list_of_ministries_after_a_colon_across_semicolons():
+    assert leads_in("Yêu cầu các Bộ: Tài chính; Xây dựng; Y tế xây dựng phương án, báo cáo trước ngày "
+                    "15/12/2026.") == [ALL_MINISTRIES]
