@@ -39,7 +39,8 @@ _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d
 # "hằng tháng, trước ngày 20" and "trước ngày 20 hằng tháng"
 _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
-_NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
+# also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
+_NO_LATER = re.compile(r"(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
 # "trước 14 giờ, ngày 5/12", also without "ngày": "báo cáo trước 30/6/2026"
 # also with the day of the week: "trước Thứ Tư ngày 03/12/2025"
 _WEEKDAY = r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat),? )?"

@@ -221,7 +221,8 @@ _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-Z
 _EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
 # … but told by a trigger in a letter with addressees ("Kính gửi: - Các bộ, …; - Ủy ban nhân dân tỉnh, …"), "(các)
 # bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
-_TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
+_TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"
+                              r"|quy (?:uy ban|co quan|bo|so)\b)")   # also the addressees' courtesy name: "Quý Ủy ban"
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
@@ -242,7 +243,9 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
-                       r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
+                       # "… thực hiện các nhiệm vụ được giao", "… các nhiệm vụ cấp trên giao phó"
+                       r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu"
+                       r" (?:duoc|cap tren) giao\b"
                        # "… khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
@@ -463,10 +466,13 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 
 
 def _told_every_body(folded: str) -> bool:
-    """"…, đề nghị bộ, ngành, địa phương khẩn trương …" — but not what was asked before ("Bộ X đã có Văn bản
-    số … đề nghị các bộ, ngành, địa phương báo cáo")."""
+    """"…, đề nghị bộ, ngành, địa phương khẩn trương …", "… đề nghị Quý Ủy ban gửi báo cáo …" — but not what
+    was asked before ("Bộ X đã có Văn bản số … đề nghị các bộ, ngành, địa phương báo cáo") nor whom to ask
+    should difficulties arise."""
     told = _TOLD_EVERY_BODY.search(folded)
-    return told is not None and "da" not in folded[:told.start()].rsplit(",", 1)[-1].split()
+    if told is None or _DIFFICULTIES.search(folded):   # "nếu có vướng mắc, đề nghị Quý cơ quan liên hệ …"
+        return False
+    return "da" not in folded[:told.start()].rsplit(",", 1)[-1].split()
 
 
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:

@@ -148,7 +148,9 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
     ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
 # the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
-_GOVERNMENT_BODIES = (_phrase(", co quan thuoc chinh phu"), _phrase(", co quan truc thuoc chinh phu"))
+# (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
+_GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
+                                   for under in ("thuoc", "truc thuoc")), key=len, reverse=True))
 # the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố"
 _LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"), ("cua", "thanh", "pho"))
 # By first word, longest first.

@@ -1107,3 +1107,31 @@ def test_a_closing_summary_with_a_dated_report_is_a_task():
 def test_a_list_of_ministries_after_a_colon_across_semicolons():
     assert leads_in("Yêu cầu các Bộ: Tài chính; Xây dựng; Y tế xây dựng phương án, báo cáo trước ngày "
                     "15/12/2026.") == [ALL_MINISTRIES]
+
+
+def test_the_heads_of_the_bodies_under_the_government_named_again_go_on_with_the_list():
+    text = ("Thủ tướng yêu cầu Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ, Chủ tịch "
+            "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát các dự án tồn đọng.")
+    assert leads_in(text) == [sorted(ALL_MINISTRIES + ALL_PROVINCES)]
+
+
+def test_doing_the_duties_given_from_above_restates():
+    text = "1. Sở Xây dựng kiểm tra các công trình.\nCác sở, ngành thực hiện nghiêm túc các nhiệm vụ cấp trên giao phó."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_the_addressees_courtesy_name_is_their_units_but_not_whom_to_ask_about_difficulties():
+    text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n"
+            "Bộ Tài chính đề nghị Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\n"
+            "- Chỉ đạo các sở, ngành rà soát số liệu năm 2026.\n"
+            "Để kịp tổng hợp, đề nghị Quý Ủy ban gửi báo cáo về Bộ Tài chính chậm nhất ngày 22/12/2026.\n"
+            "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị Quý cơ quan liên hệ Bộ Tài chính (số điện thoại: "
+            "0243; thư điện tử: a@b) để được hỗ trợ./.")
+    found = propose(text, PROVINCES, TODAY).proposals
+    assert [(sorted(p.lead_units), p.deadline.kind, p.deadline.due) for p in found] == [
+        (ALL_PROVINCES, deadlines.NONE, None), (ALL_PROVINCES, deadlines.NO_LATER_THAN, date(2026, 12, 22))]
+
+
+def test_a_last_day_written_hạn_cuối_each_year_is_the_next_such_day():
+    found = deadlines.find_deadline(fold("gửi kết quả về Sở, hạn cuối ngày 15 tháng 12 hàng năm"), date(2026, 11, 28))
+    assert (found.kind, found.due) == (deadlines.NO_LATER_THAN, date(2026, 12, 15))
