@@ -24,7 +24,8 @@
   between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - a list after its head and a colon may run across ";" ("yêu cầu các Bộ: Nông nghiệp và Môi trường;
-  Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries);
+  Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries); a report every month after a duty
+  ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
 - a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
@@ -74,8 +75,10 @@ cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a nar
 tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
 giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
 ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
-này"), the addressees after "Kính gửi:" (their line ends where a recital opens the next; in a letter
-that has them, "(các) bộ, ngành, địa phương" told by a trigger are those addressees), a topic heading
+này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:" (their
+line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý
+Ủy ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees; the
+items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a topic heading
 its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing
 that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
 nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", a
@@ -92,7 +95,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from engine.proposals.deadlines import NO_DEADLINE, ProposedDeadline, find_deadline
+from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_deadline
 from engine.proposals.units import Mention, UnitMatcher, tokens
 from engine.text import clean_text, fold
 
@@ -139,6 +142,10 @@ _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\
 _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
                         r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
                         r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
+# A body's name heading its items, the tree holding no such unit: "3. Cục Đường bộ Việt Nam" then "- Chỉ đạo …".
+_OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) [A-ZĐÀ-Ỹ]")
+# The line the addressees follow: "Kính gửi:", "Đồng kính gửi:", a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:".
+_ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
@@ -173,6 +180,9 @@ _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap 
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
+# Between the units a heading or a subject names, also the offices of each: "1. Bộ trưởng các Bộ, Thủ trưởng cơ
+# quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố" (then its items).
+_NAMING_GAPS = _SEPARATORS | _OFFICES
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
@@ -223,6 +233,8 @@ _EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )
 # bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
 _TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"
                               r"|quy (?:uy ban|co quan|bo|so)\b)")   # also the addressees' courtesy name: "Quý Ủy ban"
+# … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
+_INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
@@ -246,8 +258,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # "… thực hiện các nhiệm vụ được giao", "… các nhiệm vụ cấp trên giao phó"
                        r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu"
                        r" (?:duoc|cap tren) giao\b"
-                       # "… khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên"
-                       r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
+                       # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
+                       r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
 # Reporting difficulties should any arise.
@@ -348,7 +360,9 @@ class _Clause:
     def named_units(self) -> list[str]:
         """Its leads, or the units it opens with as a subject ("Chủ tịch UBND các xã, phường")."""
         subject = next((n for n, m in enumerate(self.mentions) if _opens_sentence(self.words, m)), None)
-        return self.leads or (_chain(self.words, self.mentions, subject, _SEPARATORS)[0] if subject is not None else [])
+        if self.leads or subject is None:
+            return self.leads
+        return _chain(self.words, self.mentions, subject, _NAMING_GAPS)[0]
 
     def names_only(self) -> bool:
         """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
@@ -377,7 +391,7 @@ class _Clause:
         # also after an office: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh …"
         if not self.mentions or not set(self.words[:self.mentions[0].start]) <= _OFFICES | _OFFICIALS:
             return [], 0
-        return _chain(self.words, self.mentions, 0, _SEPARATORS)
+        return _chain(self.words, self.mentions, 0, _NAMING_GAPS)
 
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
@@ -405,14 +419,23 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
+        if sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text) and not _clause(sentence.text, matcher).mentions:
+            heading, after_duty = _Heading([], sentence.rank, heading, outside=True), False
+            continue
+        if heading.outside and sentence.rank is not None:
+            after_duty = False
+            continue
         # "Kính gửi:" and the list of the bodies it is sent to
-        addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
-        if addressees:
+        addressees = bool(_ADDRESSED.search(folded)) or (addressees and sentence.rank is not None)
+        if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(c for m in _clause(sentence.text, matcher).mentions for c in m.codes))
         if _topic_heading(sentence, folded, matcher):
             after_duty = False
             continue
-        if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
+        if not addressees and sentence.rank is None and (
+                leads := _introduced_leads(sentence.text, folded, matcher)
+                or (list(addressed) if folded.endswith(":") and (_told_every_body(folded)
+                                                                 or _INTRODUCES_ADDRESSEES.search(folded)) else [])):
             heading, after_duty = _Heading(leads), False
             continue
         if sentence.opens_item and heading.leads and _recites(folded) and "," in sentence.text:
@@ -455,6 +478,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             details = (-1 if sentence.rank is None else sentence.rank) if _DETAILS.search(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
+        elif after_duty and not sentence.opens_item and (report := _own_report(sentence.text, folded, reference)):
+            # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
+            proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
+            after_duty = False
         elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
             deadline = find_deadline(folded, reference)
             for proposal in undated:
@@ -473,6 +500,15 @@ def _told_every_body(folded: str) -> bool:
     if told is None or _DIFFICULTIES.search(folded):   # "nếu có vướng mắc, đề nghị Quý cơ quan liên hệ …"
         return False
     return "da" not in folded[:told.start()].rsplit(",", 1)[-1].split()
+
+
+def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
+    """A sentence with no subject reporting every month ("Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20
+    hằng tháng.") — a task of the units of the duty before it, not that duty's deadline (a report once, "Báo
+    cáo UBND tỉnh kết quả trước ngày 25/3", dates the duty before it)."""
+    deadline = find_deadline(folded, reference) if folded.startswith("bao cao ") else NO_DEADLINE
+    return (Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
+            if deadline.kind == MONTHLY else None)
 
 
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
@@ -593,6 +629,7 @@ class _Heading:
     leads: list[str] = field(default_factory=list)
     rank: int | None = None   # of the heading's own marker; None: every list item below
     outer: _Heading | None = None
+    outside: bool = False   # a body outside the tree ("3. Cục Đường bộ Việt Nam"): its items are no one's here
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""
@@ -659,7 +696,7 @@ def _broken_at_dash(last: str, line: str, compounds: set[tuple[str, str, str]]) 
 def _after_addressees(piece: list[str], line: str) -> bool:
     """"Kính gửi: Các đồng chí Bộ trưởng, …" then "Thực hiện Kết luận số …": the addressees end where a
     recital opens a line, though their line ends without a stop."""
-    return fold(piece[0]).startswith("kinh gui") and line[:1].isupper() and _recites(fold(line))
+    return bool(_ADDRESSED.search(fold(piece[0]))) and line[:1].isupper() and _recites(fold(line))
 
 
 def _titled(piece: list[str], line: str) -> bool:
@@ -681,12 +718,16 @@ def _rank(line: str) -> int | None:
 
 def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
-    ending with ":", up to the next "1." line."""
-    ranks, under = [], False
+    ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it."""
+    ranks, under, under_letter = [], False, False
     for line in lines:
         rank = _rank(line)
         if rank == _RANKS.index("number"):
-            under = line.endswith(":")
+            under, under_letter = line.endswith(":"), False
+        elif rank == _RANKS.index("letter"):
+            under_letter = line.endswith(":")
+        elif rank == _RANKS.index("paren") and under_letter:
+            rank = _RANKS.index("sub")   # "b) Các Bộ: … khắc phục …, cụ thể:" then "(1) …": below it
         elif rank == _RANKS.index("paren") and not under:
             rank = _RANKS.index("number")
         ranks.append(rank)

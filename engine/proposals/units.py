@@ -322,10 +322,18 @@ class UnitMatcher:
             if mention is None:
                 i += 1
                 continue
-            if not self._of_another_place(words, proper, mention):
+            if not self._of_another_place(words, proper, mention) and not self._where(found, words, mention):
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
         return found
+
+    def _where(self, found: list[Mention], words: list[str], mention: Mention) -> bool:
+        """"Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk …": the tier named right after a department
+        says where the departments are, it names no committee."""
+        before = found[-1] if found else None
+        return (before is not None and before.end == mention.start and words[mention.start] == "cac"
+                and len(before.codes) == 1 and before.codes[0] in self._tier_units(("department",))
+                and set(mention.codes) <= set(self._tier_units(("province", "district", "commune"))))
 
     def _of_another_place(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
         """A province's body named without its "tỉnh" and with a place's name instead ("Ban Quản lý
@@ -520,6 +528,8 @@ class UnitMatcher:
         for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase:
+                if phrase == ("cac", "so") and self._name(words, i + 1) is not None:
+                    return None   # "các Sở Xây dựng (nêu trên)": that department of several provinces
                 if kind == "ministry" and words[end:end + 3] in ([",", "dia", "phuong"], ["va", "dia", "phuong"]):
                     return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
                 if kind == "department":   # "các sở, ban, ngành thành phố", "… cấp tỉnh"

@@ -1135,3 +1135,57 @@ def test_the_addressees_courtesy_name_is_their_units_but_not_whom_to_ask_about_d
 def test_a_last_day_written_hạn_cuối_each_year_is_the_next_such_day():
     found = deadlines.find_deadline(fold("gửi kết quả về Sở, hạn cuối ngày 15 tháng 12 hàng năm"), date(2026, 11, 28))
     assert (found.kind, found.due) == (deadlines.NO_LATER_THAN, date(2026, 12, 15))
+
+
+def test_a_dispatchs_addressees_after_dien_and_dong_kinh_gui_are_no_task_and_the_writer_no_addressee():
+    text = ("THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ;\n"
+            "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương;\n"
+            "Đồng kính gửi:\nBí thư Tỉnh ủy, Thành ủy các tỉnh, thành phố để lãnh đạo, chỉ đạo.\n"
+            "Thủ tướng Chính phủ yêu cầu Bộ trưởng Bộ Y tế rà soát các quy định.")
+    assert leads_in(text) == [["BYT"]]
+    letter = ("BỘ TÀI CHÍNH điện:\n- Sở Xây dựng các tỉnh, thành phố: Nghệ An, Hà Tĩnh.\n"
+              "Bộ Tài chính yêu cầu các cơ quan, đơn vị:\n1. Rà soát các công trình.\n2. Báo cáo thiệt hại.")
+    assert [p.lead_units for p in propose(letter, UNITS, TODAY).proposals] == [["SXD"], ["SXD"]]
+
+
+def test_offices_between_the_units_a_heading_names():
+    text = ("1. Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố\n"
+            "a) Rà soát các thủ tục hành chính.\nb) Cung cấp dịch vụ công trực tuyến.")
+    assert leads_in(text) == [sorted(ALL_MINISTRIES + ALL_PROVINCES)] * 2
+
+
+def test_a_department_of_several_provinces():
+    assert one("Các Sở Xây dựng nêu trên rà soát các tuyến đường.").lead_units == ["SXD"]
+    assert one("Giao Sở Xây dựng các tỉnh, thành phố: An Phú, Bình Minh kiểm tra.").lead_units == ["SXD"]
+
+
+def test_completing_the_duties_above_restates():
+    text = ("1. Sở Xây dựng kiểm tra các công trình.\nĐề nghị Giám đốc Sở Tài chính chỉ đạo các đơn vị trực thuộc "
+            "hoàn thành các nhiệm vụ nêu trên, bảo đảm thực chất, hiệu quả./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_numbered_items_under_a_lettered_item_ending_cu_the_are_its_details():
+    text = ("2. Bộ trưởng Bộ Tài chính\na) Rà soát các hệ thống.\nb) Bộ Y tế, Bộ Xây dựng khắc phục các bất cập, "
+            "hoàn thành trong tháng 12 năm 2026, cụ thể:\n(1) Bộ Y tế nâng cấp hệ thống.\n"
+            "(2) Bộ Xây dựng kết nối dữ liệu.")
+    assert [(sorted(p.lead_units), p.deadline.kind) for p in propose(text, PROVINCES, TODAY).proposals] == [
+        (["BTC"], deadlines.NONE), (["BXD", "BYT"], deadlines.WITHIN_MONTH)]
+
+
+def test_a_monthly_report_after_a_duty_is_a_task_of_its_own_a_report_once_dates_the_duty():
+    monthly = ("2. Văn phòng UBND tỉnh theo dõi, đôn đốc việc thực hiện. Báo cáo UBND tỉnh kết quả thực hiện trước "
+               "ngày 20 hằng tháng.")
+    found = propose(monthly, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [(["VP"], deadlines.NONE), (["VP"], deadlines.MONTHLY)]
+    once = "2. Sở Xây dựng kiểm tra các công trình. Báo cáo UBND tỉnh kết quả trước ngày 25/3/2026."
+    assert [(p.lead_units, p.deadline.due) for p in propose(once, UNITS, TODAY).proposals] == [
+        (["SXD"], date(2026, 3, 25))]
+
+
+def test_the_items_of_a_body_outside_the_tree_heading_them_are_no_ones():
+    # under the addressees' heading ("… yêu cầu các cơ quan, đơn vị:"), which would otherwise lead them
+    text = ("BỘ TÀI CHÍNH điện:\n- Cục Đường bộ Việt Nam;\n- Sở Xây dựng.\n"
+            "Bộ Tài chính yêu cầu các cơ quan, đơn vị:\n1. Cục Đường bộ Việt Nam\n- Chỉ đạo các đơn vị quản lý "
+            "đường bộ kiểm tra.\n- Khẩn trương thành lập các Tổ công tác.\n2. Sở Xây dựng rà soát các tuyến đường.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
