@@ -122,7 +122,8 @@ _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
-             ("phan", "cong"), ("nhan", "manh"))   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+             ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+             ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
@@ -189,6 +190,9 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
 _DETAILS = re.compile(r"\bcu the:$")
+# So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
+# ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
+_DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
@@ -265,13 +269,15 @@ class _Clause:
     lead_end: int = 0
     proper: list[bool] = field(default_factory=list)   # each word opens with a capital (tokens)
 
-    def named_localities(self, localities: dict[str, None]) -> list[str]:
+    def named_localities(self, localities: dict[str, None], matcher: UnitMatcher) -> list[str]:
         """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
         ("… phối hợp UBND tỉnh Bình Định, Phú Yên …. Các địa phương liên quan tiếp tục rà soát"),
-        where it has named some."""
+        where it has named some; so is "Các địa phương" alone where those are all provinces (a text from
+        above them, "… làm việc với UBND các tỉnh: A, B …. Các địa phương phát động …": not the communes)."""
         named = set(self.leads)
         lead = [m for m in self.mentions if m.end <= self.lead_end and named.issuperset(m.codes)]
-        if localities and len(lead) == 1 and lead[0].local and lead[0].related:
+        provinces = all(matcher.units[c].kind == "province" for c in localities)
+        if localities and len(lead) == 1 and lead[0].local and (lead[0].related or provinces):
             return list(localities)
         return self.leads
 
@@ -367,14 +373,15 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             folded = fold(sentence.text)
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
                 or _EXECUTION.search(folded)):
+            if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
+                localities.update(_named_committees([_clause(sentence.text, matcher)], matcher))
             after_duty = False
             continue
         if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)):
             heading, sentence = _Heading(listed[0], sentence.rank, heading), replace(sentence, text=listed[1])
             folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
-        localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
-                                        for c in m.codes if matcher.is_locality(c)))
+        localities.update(_named_committees(clauses, matcher))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
@@ -392,7 +399,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
             proposals.extend(found)
-            details = bool(_DETAILS.search(folded))
+            details = _details(folded)
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
         elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
@@ -401,6 +408,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:
+    """The committees the clauses name by their own names, in order."""
+    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
+                         for c in m.codes if matcher.is_locality(c))
 
 
 def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
@@ -438,8 +451,15 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
-    return (bool(_INTRODUCES.search(folded.rstrip())) or _is_title(sentence, clauses) or _names_only(clauses)
+    introduces = bool(_INTRODUCES.search(folded.rstrip())) and not _details(folded.rstrip())
+    return (introduces or _is_title(sentence, clauses) or _names_only(clauses)
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
+
+
+def _details(folded: str) -> bool:
+    """The list items below the line are the details of its duty (_DETAILS, _DATED_DETAILS)."""
+    return bool(_DETAILS.search(folded)) or (bool(_DATED_DETAILS.search(folded))
+                                              and find_deadline(folded, date.min) is not NO_DEADLINE)
 
 
 def _named_one_by_one(clauses: list[_Clause], found: list[Proposal], matcher: UnitMatcher) -> list[str]:
@@ -476,7 +496,9 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
-        done = "da" in clause.words[:clause.mentions[0].start] if clause.mentions else False
+        # told of what was done before its leads ("…, Chủ tịch UBND tỉnh đã ban hành … văn bản chỉ đạo Sở X")
+        first_lead = next((m.start for m in clause.mentions if set(m.codes) & set(clause.leads)), 0)
+        done = "da" in clause.words[:first_lead]
         if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
                                           or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
@@ -772,7 +794,7 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
     trigger names them, also in a narrative) or "Ban Chỉ huy …, Thủ trưởng các sở, ban, ngành,
     Chủ tịch UBND các huyện … tập trung thực hiện một số công việc sau:" (every unit it names, but
     the issuing committee). Its units are the leads of the items below."""
-    if not folded.endswith(":") or _DETAILS.search(folded):
+    if not folded.endswith(":") or _details(folded):
         return []
     clause = _clause(text.split(";")[-1], matcher)
     told = any(_follows_trigger(clause.words, m) for m in clause.mentions) or _RESPONSIBLE.search(folded)
@@ -873,7 +895,7 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
-        leads = list(dict.fromkeys(group[0].named_localities(localities) + extra.get(number, []))) or heading
+        leads = list(dict.fromkeys(group[0].named_localities(localities, matcher) + extra.get(number, []))) or heading
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task

@@ -448,8 +448,11 @@ class UnitMatcher:
         for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase:
-                if kind == "ministry" and words[end:end + 3] in ([",", "dia", "phuong"], ["va", "dia", "phuong"]):
-                    return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
+                # "các bộ, ngành, (các) địa phương cần …": every body of the State, no one's task
+                after = words[end:end + 4]
+                localities = ["dia", "phuong"] in (after[1:3], after[2:4])
+                if kind == "ministry" and after[:1] in ([","], ["va"]) and localities:
+                    return None
                 if kind == "department":   # "các sở, ban, ngành thành phố", "… cấp tỉnh"
                     end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
@@ -501,7 +504,7 @@ class UnitMatcher:
             break
         while words[j - 1] in {",", "va"}:
             j -= 1
-        return Mention(i, j, tuple(dict.fromkeys(codes))) if codes else None
+        return Mention(i, j, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
 
     def _headed(self, heads: tuple[tuple[str, ...], ...], words: list[str], j: int) -> tuple[Mention, int] | None:
         """The unit a list item at `j` names with one of `heads` in front, and where the item ends."""

@@ -928,3 +928,49 @@ def test_a_title_running_into_the_duty_and_praise_for_duties_done():
 
 def test_the_localities_beside_a_unit_named_are_not_leads():
     assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu bổ sung nhân lực.").lead_units == ["SXD"]
+
+
+def test_requirements_for_a_unit_introduce_its_items():
+    text = ("Thông báo nêu yêu cầu đối với Sở Xây dựng trong công tác quy hoạch như sau:\n"
+            "- Chủ động rà soát hồ sơ quy hoạch.\n- Báo cáo UBND tỉnh trước ngày 20/3/2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.BEFORE, date(2026, 3, 20))]
+
+
+def test_a_duty_with_its_own_date_ending_as_follows_lists_its_details():
+    text = ("Giao Sở Xây dựng hoàn chỉnh hồ sơ 02 phương án, gửi Sở Tài chính trước ngày 27/3/2026, cụ thể như sau:\n"
+            "(1) Phương án 1: đầu tư công.\n(2) Phương án 2: đầu tư theo phương thức PPP.")
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 27))]
+    # with no date of its own the line introduces the duties below it
+    listed = ("UBND tỉnh yêu cầu Sở Xây dựng thực hiện các nhiệm vụ trọng tâm, cụ thể như sau:\n"
+              "1. Rà soát hồ sơ quy hoạch.\n2. Kiểm tra công trình.")
+    assert [p.lead_units for p in propose(listed, UNITS, TODAY).proposals] == [["SXD"], ["SXD"]]
+
+
+def test_what_the_issuer_has_done_after_a_recital_is_no_task():
+    done = ("Thực hiện Luật Đất đai 2024, Chủ tịch UBND tỉnh đã ban hành Công văn 59/UBND và nhiều văn bản chỉ đạo "
+            "Sở Xây dựng khẩn trương triển khai dự án.")
+    assert propose(done, UNITS, TODAY).proposals == []
+    assert one("Thực hiện Luật Đất đai 2024, UBND tỉnh giao Sở Xây dựng triển khai dự án.").lead_units == ["SXD"]
+
+
+PROVINCES = UnitMatcher([*UNITS.units.values(), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+                         UnitRef("DL", "UBND tỉnh Đắk Lắk", "province"),
+                         UnitRef("GL", "UBND tỉnh Gia Lai", "province")])
+
+
+def test_the_localities_of_a_text_from_above_the_provinces_are_the_provinces_it_named():
+    text = ("Ngày 29/11/2025, Thủ tướng đã làm việc với Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai về khắc phục "
+            "hậu quả lũ.\nCác địa phương phát động ngay chiến dịch sửa chữa nhà ở, hoàn thành trước ngày 31/12/2025.")
+    assert [p.lead_units for p in propose(text, PROVINCES, date(2025, 12, 1)).proposals] == [["DL", "GL"]]
+    # a text naming no province: the communes, as before
+    alone = "Các địa phương phát động ngay chiến dịch sửa chữa nhà ở."
+    assert propose(alone, PROVINCES, date(2025, 12, 1)).proposals[0].lead_units == ["P-D", "X-C"]
+    # nor where the committees named are communes: "các địa phương" are every commune
+    named = "Giao UBND xã Cát Tiên rà soát hồ sơ.\nCác địa phương phát động ngay chiến dịch sửa chữa nhà ở."
+    assert [p.lead_units for p in propose(named, PROVINCES, date(2025, 12, 1)).proposals] == [["X-C"], ["P-D", "X-C"]]
+
+
+def test_the_ministries_and_the_localities_together_are_every_body_of_the_state():
+    assert propose("Các Bộ, ngành, các địa phương chủ động triển khai công tác ứng phó với bão.",
+                   PROVINCES, TODAY).proposals == []
