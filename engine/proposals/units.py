@@ -217,6 +217,7 @@ class UnitMatcher:
         self.units = {u.code: u for u in units}
         self._two_tier = False
         self._names: dict[tuple[str, ...], str | None] = {}
+        self._short: set[tuple[str, ...]] = set()   # names read without their "tỉnh"
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
         self._words = {code: _bare(tokens(unit.name)[0]) for code, unit in self.units.items()}
@@ -226,6 +227,7 @@ class UnitMatcher:
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
+                self._short.add(name[:-1])
             if len(name) > _TRUNCATED_MIN:
                 self._add(self._truncated, name[:-1], unit.code)
             self._add(self._capitals, initials(unit.name), unit.code)
@@ -293,7 +295,7 @@ class UnitMatcher:
             if mention is None:
                 i += 1
                 continue
-            if not self._of_another_place(words, proper, mention):
+            if not (self._of_another_place(words, proper, mention) or self._common_noun(words, proper, mention)):
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
         return found
@@ -308,6 +310,11 @@ class UnitMatcher:
             return False
         name = self._words.get(mention.codes[0], ())
         return len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
+
+    def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
+        """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the
+        force, not "Công an tỉnh"."""
+        return not proper[mention.start] and tuple(words[mention.start:mention.end]) in self._short
 
     def _proper_follows(self, words: list[str], proper: list[bool], at: int) -> bool:
         """A proper name that opens no unit's name starts at `at`: a place's, or a person's."""

@@ -974,3 +974,9 @@ def test_the_localities_of_a_text_from_above_the_provinces_are_the_provinces_it_
 def test_the_ministries_and_the_localities_together_are_every_body_of_the_state():
     assert propose("Các Bộ, ngành, các địa phương chủ động triển khai công tác ứng phó với bão.",
                    PROVINCES, TODAY).proposals == []
+
+
+def test_a_body_named_in_lower_case_without_its_province_is_a_force_not_the_body():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
+    assert propose("Phát huy tinh thần quân đội, công an vì nhân dân phục vụ.", units, TODAY).proposals == []
+    assert propose("Công an rà soát tình hình an ninh.", units, TODAY).proposals[0].lead_units == ["CA"]
