@@ -374,7 +374,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
                 or _EXECUTION.search(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
-                localities.update(_named_committees([_clause(sentence.text, matcher)], matcher))
+                told = [_clause(sentence.text, matcher)]
+                localities.update(_named_committees(told, matcher))
+                _remember_heads(heads, _named_one_by_one(told, [], matcher), matcher)   # then "Tỉnh cần …"
             after_duty = False
             continue
         if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)):

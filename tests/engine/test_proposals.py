@@ -980,3 +980,9 @@ def test_a_body_named_in_lower_case_without_its_province_is_a_force_not_the_body
     units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
     assert propose("Phát huy tinh thần quân đội, công an vì nhân dân phục vụ.", units, TODAY).proposals == []
     assert propose("Công an rà soát tình hình an ninh.", units, TODAY).proposals[0].lead_units == ["CA"]
+
+
+def test_a_province_named_in_a_narrative_opening_is_the_one_its_head_word_names_after():
+    text = ("Ngày 18/11/2025, Phó Thủ tướng đã làm việc với lãnh đạo tỉnh Gia Lai về đầu tư công.\n"
+            "1. Về tăng trưởng kinh tế:\nTỉnh cần tập trung chỉ đạo, đẩy mạnh giải ngân vốn đầu tư công.")
+    assert [p.lead_units for p in propose(text, PROVINCES, date(2025, 11, 25)).proposals] == [["GL"]]
