@@ -76,7 +76,10 @@ _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành 
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
 _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
-_PLACE_HEADS = (("tinh",), _CITY)   # a province or a city named so opening a clause: "Thành phố Hà Nội …"
+# A province or a city named so opening a clause ("Thành phố Hà Nội …"), also communes and wards ("Các xã,
+# phường A, B …": each name a commune's or a ward's): the tier's words, the heads its names are read with.
+_PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
+                ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -370,18 +373,21 @@ class UnitMatcher:
         return replace(mention, end=end, codes=tuple(dict.fromkeys(codes)))
 
     def _places(self, words: list[str], i: int) -> Mention | None:
-        """Opening a clause, provinces named by tier and name without their committees, one or a list:
-        "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng Ngãi
-        khẩn trương …" — their committees (not "các tỉnh, thành phố …", every province)."""
+        """Opening a clause, provinces (or communes, wards) named by tier and name without their committees,
+        one or a list: "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng
+        Ngãi khẩn trương …", "Các xã, phường A, B …" — their committees (not "các tỉnh, thành phố …", every
+        province)."""
         if i != 0:
             return None
         j, end, tier = 0, 0, None
         codes: list[str] = []
         while j < len(words):
             j += words[j] == "cac"
-            tier = next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t), tier)
-            j += len(tier) if tier and tuple(words[j:j + len(tier)]) == tier else 0
-            named = self._headed(((*_COMMITTEE, *tier),), words, j) if tier else None
+            # a name under the tier read so far ("Phương Liễu" after "phường Quế Võ, "), or a new tier
+            named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j) if tier else None
+            if named is None and (tier := next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t), None)):
+                j += len(tier)
+                named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j)
             if named is None or not self.is_locality(named[0].codes[0]):
                 break
             codes.extend(named[0].codes)

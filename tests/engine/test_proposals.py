@@ -986,3 +986,9 @@ def test_a_province_named_in_a_narrative_opening_is_the_one_its_head_word_names_
     text = ("Ngày 18/11/2025, Phó Thủ tướng đã làm việc với lãnh đạo tỉnh Gia Lai về đầu tư công.\n"
             "1. Về tăng trưởng kinh tế:\nTỉnh cần tập trung chỉ đạo, đẩy mạnh giải ngân vốn đầu tư công.")
     assert [p.lead_units for p in propose(text, PROVINCES, date(2025, 11, 25)).proposals] == [["GL"]]
+
+
+def test_communes_and_wards_named_by_tiers_and_names_are_those_only():
+    named = one("Các xã, phường Cát Tiên, Đông Hải khẩn trương xác định giá đất xong trước ngày 10/3/2026.")
+    assert (named.lead_units, named.deadline.due) == (["X-C", "P-D"], date(2026, 3, 10))
+    assert one("Các xã, phường rà soát hồ sơ.").lead_units == ["P-D", "X-C"]
