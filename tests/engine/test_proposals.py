@@ -992,3 +992,7 @@ def test_communes_and_wards_named_by_tiers_and_names_are_those_only():
     named = one("Các xã, phường Cát Tiên, Đông Hải khẩn trương xác định giá đất xong trước ngày 10/3/2026.")
     assert (named.lead_units, named.deadline.due) == (["X-C", "P-D"], date(2026, 3, 10))
     assert one("Các xã, phường rà soát hồ sơ.").lead_units == ["P-D", "X-C"]
+
+
+def test_the_party_committee_beside_the_committee_that_acts_is_not_a_unit():
+    assert one("Đảng ủy, UBND xã Cát Tiên khẩn trương chỉ đạo các tổ công tác vận động người dân.").lead_units == ["X-C"]
