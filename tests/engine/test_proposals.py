@@ -995,4 +995,5 @@ def test_communes_and_wards_named_by_tiers_and_names_are_those_only():
 
 
 def test_the_party_committee_beside_the_committee_that_acts_is_not_a_unit():
-    assert one("Đảng ủy, UBND xã Cát Tiên khẩn trương chỉ đạo các tổ công tác vận động người dân.").lead_units == ["X-C"]
+    found = one("Đảng ủy, UBND xã Cát Tiên khẩn trương chỉ đạo các tổ công tác vận động người dân.")
+    assert found.lead_units == ["X-C"]
