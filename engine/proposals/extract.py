@@ -18,7 +18,10 @@
   huyện …", "Để triển khai …, Bộ X phải …"),
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
-  và Chủ tịch UBND các huyện …");
+  và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
+  going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"), and the party
+  secretaries addressed with the committees ("Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND …"); the manner may stand
+  between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
@@ -46,9 +49,16 @@
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
   sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
-  thiện trước ngày 20/7/2018");
+  thiện trước ngày 20/7/2018") — one stating the time limit ("Thời hạn hoàn thành: trước …") that
+  of every duty of its list item without one;
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- "…, trong đó (trọng tâm là) các tỉnh: …" in a heading singles out some of its units, no more;
+- "3.1." items, and "(1)" items right under a "1." line ending with ":", are below it ("5. Bộ X chủ
+  trì:" heads its "(1) …"); under a heading, an item whose trigger names bodies ("(3) Đề nghị Ủy ban
+  … của Quốc hội …") is theirs, not the heading's units', and one exhorting every body of the State
+  ("… các Bộ, cơ quan, địa phương tập trung …") no one's; the contents of a report asked for ("… báo
+  cáo cụ thể về một số nội dung sau:") are details of the duty, as the items below "…, cụ thể:" are;
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
   names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
@@ -56,18 +66,19 @@
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
-("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
-held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
-họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
-nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
-addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing that
-restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… nếu có khó khăn, vướng mắc, báo cáo …",
-"Văn phòng Chính phủ trân trọng thông báo"), a part "do Sở X
-chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
-lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
-that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
-it); a line ending with "…" ends its sentence."""
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
+cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
+08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
+tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
+giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
+("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
+này"), the addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing
+that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
+nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo"), a
+part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
+tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
+TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
+of it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
@@ -81,11 +92,14 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
-_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
+# List markers by rank, highest first: "I.", "1." / "(1)" / "1-", "1.1.", "a)" / "(a)", "-" — a number
+# inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
+# "(1)" items right under a "1." item ending with ":" ("5. Bộ X chủ trì:" then "(1) …", "(2) …").
+_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-]"),
+            ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = ["roman", "number", "letter", "sub", "bullet"]   # highest first
+_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -115,7 +129,10 @@ _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
-_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
+# So does one citing a document: "(Đồng thời, / Ngoài ra,) tại Thông báo số …, Thủ tướng đã giao …".
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
+                        r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
+                        r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
@@ -189,10 +206,17 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau):$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
-_DETAILS = re.compile(r"\bcu the:$")
+# So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
+_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$")
 # So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
 # ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
+# A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
+# đôn đốc …").
+_TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
+# Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
+# địa phương tập trung …".
+_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
@@ -213,6 +237,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
                        r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
+                       # "… khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên"
+                       r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
 # Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
@@ -229,6 +255,7 @@ _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?
                              r"(?:chi dao|giai quyet|xu ly)\b")
 _DONE_REACH = 5   # words before a restating phrase within which "đã" tells of a thing done
 _DONE_CHARS = 60   # … read from this many characters before it (a long text stays linear)
+_MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
@@ -314,6 +341,7 @@ class _Clause:
         """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
+        words = words[:_singled_out(words)]
         inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
@@ -333,7 +361,8 @@ class _Clause:
         return places
 
     def _opening(self) -> tuple[list[str], int]:
-        if not self.mentions or self.mentions[0].start != 0:
+        # also after an office: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh …"
+        if not self.mentions or not set(self.words[:self.mentions[0].start]) <= _OFFICES | _OFFICIALS:
             return [], 0
         return _chain(self.words, self.mentions, 0, _SEPARATORS)
 
@@ -348,17 +377,20 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     after_duty = addressees = False
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
-    details = False   # the list items below are parts of the duty above ("…, cụ thể:")
+    details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
+    item_start = 0    # the first proposal of the list item read
     for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
+        if sentence.opens_item:
+            item_start = len(proposals)
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
-        if details and sentence.rank is not None:
+        if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
-        details = False
+        details = None
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
@@ -387,7 +419,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item):
+        if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
+                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -401,11 +434,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
             proposals.extend(found)
-            details = _details(folded)
+            # outside a list every item below is a detail; inside one, the items below the duty's own
+            details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
-        elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
-            proposals[-1].deadline = find_deadline(folded, reference)
+        elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
+            deadline = find_deadline(folded, reference)
+            for proposal in undated:
+                proposal.deadline = deadline
             after_duty = False
         else:
             after_duty = False
@@ -416,6 +452,14 @@ def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str,
     """The committees the clauses name by their own names, in order."""
     return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
                          for c in m.codes if matcher.is_locality(c))
+
+
+def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
+    """The duties a sentence of no duty after them dates: the last one (". Hoàn thành trước ngày …");
+    every one of the list item read where it states the time limit ("Thời hạn hoàn thành: trước …")."""
+    if folded.startswith("thoi han"):
+        return [p for p in proposals[item_start:] if p.deadline is NO_DEADLINE]
+    return proposals[-1:] if proposals[-1].deadline is NO_DEADLINE else []
 
 
 def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
@@ -450,11 +494,23 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
     return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
 
 
+def _introduces(folded: str) -> bool:
+    """The sentence introduces the duties listed below it (not the details of its own duty)."""
+    return bool(_INTRODUCES.search(folded)) and not _details(folded)
+
+
+def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
+    """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
+    Tài chính của Quốc hội … phối hợp …"): a duty of other bodies, not the heading's units'."""
+    if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
+        return False
+    return bool(_TRIGGER_NAMING.match(clauses[0].text))
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
-    introduces = bool(_INTRODUCES.search(folded.rstrip())) and not _details(folded.rstrip())
-    return (introduces or _is_title(sentence, clauses) or _names_only(clauses)
+    return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
 
 
@@ -561,7 +617,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             pieces.append([line])
         blank = False
     lines = [item for p in pieces for item in _INLINE_ITEM.split(" ".join(p))]
-    ranks = [_rank(line) for line in lines]
+    ranks = _nested_numbers(lines)
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
         body = line[marker.end():] if marker else line
@@ -603,6 +659,20 @@ def _rank(line: str) -> int | None:
     return _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
 
 
+def _nested_numbers(lines: list[str]) -> list[int | None]:
+    """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
+    ending with ":", up to the next "1." line."""
+    ranks, under = [], False
+    for line in lines:
+        rank = _rank(line)
+        if rank == _RANKS.index("number"):
+            under = line.endswith(":")
+        elif rank == _RANKS.index("paren") and not under:
+            rank = _RANKS.index("number")
+        ranks.append(rank)
+    return ranks
+
+
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals, proper = tokens(part)
     mentions = matcher.mentions(words, capitals, proper)
@@ -610,6 +680,13 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
+
+
+def _singled_out(words: list[str]) -> int:
+    """Where ", trong đó (trọng tâm là) các tỉnh: …" starts: some of the units named before singled
+    out, no more units of the heading ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng, trong
+    đó trọng tâm là các tỉnh: Đắk Lắk, …:"); the words' end if it is not there."""
+    return next((at for at in range(1, len(words) - 1) if words[at - 1:at + 2] == [",", "trong", "do"]), len(words))
 
 
 def _aside(words: list[str]) -> set[int]:
@@ -700,7 +777,8 @@ def _leads(words: list[str], mentions: list[Mention],
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
         passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
-        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end) and not passive:
+        verb = _past_manner(words, end)
+        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
@@ -716,6 +794,17 @@ def _leads(words: list[str], mentions: list[Mention],
     return [], 0
 
 
+def _past_manner(words: list[str], at: int) -> int:
+    """Past "theo chức năng, nhiệm vụ, thẩm quyền (được giao)" after the units that lead ("Bộ Quốc phòng,
+    Bộ Công an theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp …")."""
+    if words[at:at + 3] != ["theo", "chuc", "nang"]:
+        return at
+    end = at + 3
+    while end < len(words) and words[end] in _MANNER:
+        end += 1
+    return end
+
+
 def _presides(words: list[str], at: int) -> bool:
     """"… chủ trì cuộc họp / hội nghị / buổi làm việc": presiding over a meeting, not leading a task."""
     return words[at:at + 2] == ["chu", "tri"] and bool(_MEETINGS & set(words[at + 2:at + 3]))
@@ -728,9 +817,12 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     before = mention.start
     while True:
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
-        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given
-            return words[max(0, before - 3):before - 1] != ["ve", "viec"]
+        if trigger := next((t for t in _TRIGGERS if tuple(words[before - len(t):before]) == t), None):
+            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
+            # tướng đã giao Bộ X …": one given before, recounted; "Bộ X … đề xuất phân công các tỉnh …": proposed
+            ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
+            return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
+                    and ahead != ["de", "xuat"])
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -744,13 +836,29 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     "Đảng ủy, UBND xã X …" too."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
-    before = words[:mention.start]
+    before = _past_secretaries(words[:mention.start])
     while before and before[-1] in allowed:
         before.pop()
+        before = _past_secretaries(before)
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
+
+
+def _past_secretaries(before: list[str]) -> list[str]:
+    """The words before the units without the provinces' party secretaries addressed with them ("Bí thư
+    Tỉnh ủy, Thành ủy, Chủ tịch UBND …", "Đồng chí Bí thư tỉnh ủy và Chủ tịch UBND các tỉnh: …")."""
+    at = len(before)
+    while at > 0 and before[at - 1] in {"va", ","}:
+        at -= 1
+    end = at
+    while at > 1 and before[at - 1] == "uy" and before[at - 2] in {"tinh", "thanh"}:
+        at -= 2
+        at -= at > 0 and before[at - 1] == ","
+    if end < len(before) and at < end and before[at - 2:at] == ["bi", "thu"]:
+        return before[:at - 2]
+    return before
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
@@ -781,7 +889,7 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and sentence.item_goes_on and _leads_with_others(clauses[0]):
         return clauses[0].leads   # "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:"
-    if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
+    if sentence.rank is not None and _introduces(folded.rstrip()):
         return clauses[0].leads
     return []
 
@@ -789,7 +897,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
 def _leads_with_others(clause: _Clause) -> bool:
     """Units that "chủ trì, phối hợp với …" other bodies and nothing else: the items below say what."""
     named = {at for m in clause.mentions for at in range(m.start, m.end)}
-    rest = [w for at, w in enumerate(clause.words[clause.lead_end:], clause.lead_end) if at not in named]
+    start = _past_manner(clause.words, clause.lead_end)
+    rest = [w for at, w in enumerate(clause.words[start:], start) if at not in named]
     return rest[:2] == ["chu", "tri"] and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "bo", ":"}
 
 
@@ -811,7 +920,7 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
 def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
     """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
     công việc sau:" — every unit named, but the issuing committee and the related bodies."""
-    if not (_INTRODUCES.search(folded) and _CARRY_OUT.search(folded)):
+    if not (_introduces(folded) and _CARRY_OUT.search(folded)):
         return []
     return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
                               if not matcher.is_issuer(c)))
@@ -904,7 +1013,8 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
-        if not leads or (len(groups) > 1 and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+        several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
+        if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
             continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]
