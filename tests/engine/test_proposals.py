@@ -1097,3 +1097,8 @@ def test_communes_and_wards_named_by_tiers_and_names_are_those_only():
 def test_the_party_committee_beside_the_committee_that_acts_is_not_a_unit():
     found = one("Đảng ủy, UBND xã Cát Tiên khẩn trương chỉ đạo các tổ công tác vận động người dân.")
     assert found.lead_units == ["X-C"]
+
+
+def test_a_matter_singled_out_before_the_unit_that_acts():
+    found = one("Riêng vị trí tổ chức lễ khởi công, UBND xã Cát Tiên sẽ phối hợp Sở Xây dựng rà soát địa điểm.")
+    assert found.lead_units == ["X-C"]
