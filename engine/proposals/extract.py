@@ -111,6 +111,9 @@ _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\
 # Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
 _JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
+# … and, after a comma closing a duty, the localities acting: "Bộ Quốc phòng, Bộ Công an huy động lực lượng
+# …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them)
+_COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b)")
 _JOINT_WINDOW = 200  # characters after a joint read for its subject
 # Verbs whose objects may be units, and how many words back from a joint they are looked for.
 _DIRECTING = [["chi", "dao"], ["huong", "dan"], ["don", "doc"], ["phoi", "hop"], ["yeu", "cau"], ["de", "nghi"],
@@ -706,8 +709,9 @@ def _parts(text: str, matcher: UnitMatcher) -> list[str]:
     parts = []
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
-        for joint in list(_JOINT.finditer(part))[:_JOINT_TRIES]:
-            if _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
+        joints = list(_JOINT.finditer(part))[:_JOINT_TRIES] + list(_COMMA_JOINT.finditer(part))[:_JOINT_TRIES]
+        for joint in sorted(joints, key=lambda j: j.start()):
+            if joint.start() > start and _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
                 parts.append(part[start:joint.start()])
                 start = joint.end()
         parts.append(part[start:])

@@ -1102,3 +1102,11 @@ def test_the_party_committee_beside_the_committee_that_acts_is_not_a_unit():
 def test_a_matter_singled_out_before_the_unit_that_acts():
     found = one("Riêng vị trí tổ chức lễ khởi công, UBND xã Cát Tiên sẽ phối hợp Sở Xây dựng rà soát địa điểm.")
     assert found.lead_units == ["X-C"]
+
+
+def test_the_localities_acting_after_a_comma_closing_a_duty():
+    text = "Bộ Xây dựng huy động lực lượng hỗ trợ Nhân dân, các địa phương hỗ trợ bố trí nơi ăn ở cho lực lượng."
+    found = propose(text, HIGHLANDS, date(2025, 12, 1)).proposals
+    assert [p.lead_units for p in found] == [["BXD"], ["P-D", "X-C"]]
+    # a list of leads goes on after the comma
+    assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu.").lead_units == ["SXD"]
