@@ -128,7 +128,10 @@ _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
 # đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)")
+# So is a matter "Đối với …:" with no comma before its colon ("Đối với cơ sở khám chữa bệnh: Sở Y tế có trách
+# nhiệm …"; not "Đối với các nội dung …, Sở X thực hiện các việc sau: …", whose unit comes first).
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)"
+                    r"|Đối với\b[^:,;.]{1,200}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".

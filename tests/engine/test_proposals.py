@@ -1110,3 +1110,11 @@ def test_the_localities_acting_after_a_comma_closing_a_duty():
     assert [p.lead_units for p in found] == [["BXD"], ["P-D", "X-C"]]
     # a list of leads goes on after the comma
     assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu.").lead_units == ["SXD"]
+
+
+def test_a_matter_with_a_colon_before_the_unit_that_acts():
+    found = one("- Đối với cơ sở khám chữa bệnh công lập: Sở Xây dựng có trách nhiệm hướng dẫn phân công trực.")
+    assert found.lead_units == ["SXD"]
+    # a comma before the colon: the unit comes first, its items below
+    listed = "Đối với các nội dung thuộc thẩm quyền, Sở Xây dựng phối hợp Sở Tài chính rà soát các hồ sơ sau: hồ sơ A."
+    assert one(listed).lead_units == ["SXD"]
