@@ -404,9 +404,9 @@ class UnitMatcher:
         one or a list: "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng
         Ngãi khẩn trương …", "Các xã, phường A, B …" — their committees (not "các tỉnh, thành phố …", every
         province)."""
-        if i != 0:
+        if i != 0 and words[i] != "cac":   # further on only as "các tỉnh A, B" ("Bộ X, Bộ Y các tỉnh A, B")
             return None
-        j, end, tier = 0, 0, None
+        j, end, tier = i, 0, None
         codes: list[str] = []
         while j < len(words):
             j += words[j] == "cac"
@@ -422,7 +422,7 @@ class UnitMatcher:
             if end + 1 >= len(words) or words[end] not in {",", "va"}:
                 break
             j = end + 1
-        return Mention(0, end, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
+        return Mention(i, end, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
 
     def _named(self, words: list[str], i: int) -> Mention | None:
         mention = self._name(words, i) or self._sector(words, i)

@@ -1118,3 +1118,8 @@ def test_a_matter_with_a_colon_before_the_unit_that_acts():
     # a comma before the colon: the unit comes first, its items below
     listed = "Đối với các nội dung thuộc thẩm quyền, Sở Xây dựng phối hợp Sở Tài chính rà soát các hồ sơ sau: hồ sơ A."
     assert one(listed).lead_units == ["SXD"]
+
+
+def test_provinces_named_by_tier_and_names_after_a_ministry_with_no_comma():
+    found = propose("Bộ Xây dựng các tỉnh Đắk Lắk, Gia Lai khẩn trương hoàn thành hồ sơ.", HIGHLANDS, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["BXD", "DL", "GL"]]
