@@ -418,7 +418,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 _remember_heads(heads, _named_one_by_one(told, [], matcher), matcher)   # then "Tỉnh cần …"
             after_duty = False
             continue
-        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)):
+        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)
+                                    or _addressed_before_colon(sentence.text, matcher)):
             heading, sentence = _Heading(listed[0], sentence.rank, heading), replace(sentence, text=listed[1])
             folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
@@ -488,6 +489,31 @@ def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], st
         return None
     codes = list(dict.fromkeys(c for m in named.mentions if not m.related for c in m.codes))
     return (codes, duty) if codes else None
+
+
+def _addressed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
+    """"Đề nghị các cơ quan chuyên môn …; Văn phòng Đoàn Đại biểu Quốc hội …; các đơn vị sự nghiệp …;
+    Hội đồng nhân dân, Ủy ban nhân dân các xã, phường và đặc khu: tổ chức triển khai …" — a trigger, then
+    addressees listed across ";" (some outside the tree) up to a colon, then the duty: the tree's units
+    among them lead it. Their units and the duty."""
+    head, colon, duty = text.partition(":")
+    # after a title with no stop run into it ("1. Về triển khai … năm 2025 Đề nghị …")
+    trigger = re.search(r"(?:^|\s)(?=(?:Đề nghị|Yêu cầu|Giao)\s)", head)
+    if trigger is None or ";" in head[:trigger.start()]:
+        return None
+    pieces = head[trigger.end():].split(";")
+    if not colon or len(pieces) < 2 or not duty.strip():
+        return None
+    if any(len(piece.split()) > _LISTED_WORDS for piece in pieces):
+        return None
+    clauses = [_clause(piece, matcher) for piece in pieces]
+    # each piece after the first names bodies and nothing it is told to do
+    if any(c.leads and not c.names_only() for c in clauses[1:]):
+        return None
+    # not the body they belong to ("… thuộc Ủy ban nhân dân Thành phố")
+    codes = list(dict.fromkeys(c for clause in clauses for m in clause.mentions
+                               if not m.related and clause.words[m.start - 1:m.start] != ["thuoc"] for c in m.codes))
+    return (codes, duty.strip()) if codes else None
 
 
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:

@@ -1123,3 +1123,11 @@ def test_a_matter_with_a_colon_before_the_unit_that_acts():
 def test_provinces_named_by_tier_and_names_after_a_ministry_with_no_comma():
     found = propose("Bộ Xây dựng các tỉnh Đắk Lắk, Gia Lai khẩn trương hoàn thành hồ sơ.", HIGHLANDS, TODAY)
     assert [p.lead_units for p in found.proposals] == [["BXD", "DL", "GL"]]
+
+
+def test_addressees_listed_across_semicolons_before_a_colon_lead_the_item_after_it():
+    text = ("1. Về đánh giá cán bộ năm 2026 Đề nghị các cơ quan chuyên môn thuộc UBND tỉnh; Văn phòng Đoàn Đại biểu "
+            "Quốc hội; các đơn vị sự nghiệp công lập; Ủy ban nhân dân các xã, phường: tổ chức đánh giá cán bộ, hoàn "
+            "thành trước ngày 05/12/2026.")
+    found = one(text)
+    assert (sorted(found.lead_units), found.deadline.due) == (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 5))
