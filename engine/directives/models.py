@@ -189,7 +189,11 @@ class AssignmentUnit(Base):
 
     __tablename__ = "assignment_units"
     __table_args__ = (UniqueConstraint("assignment_id", "unit_id"),
-                      Index("ix_assignment_units_unit_assignment", "unit_id", "assignment_id"))
+                      Index("ix_assignment_units_unit_assignment", "unit_id", "assignment_id"),
+                      # a unit's registry filtered, counted and sorted from this index alone (link_copies)
+                      Index("ix_assignment_units_unit_copies", "unit_id", "assignment_id", "task_status",
+                            "task_completed_on", "task_deadline", "task_deadline_kind", "task_progress",
+                            "task_assigned_on", "task_urgency", "task_last_update_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
@@ -197,6 +201,16 @@ class AssignmentUnit(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     role: Mapped[str] = mapped_column(String(16))  # lead | coordinating
     deadline: Mapped[date | None] = mapped_column(Date)
+    # The assignment's own columns of the same names without "task_", copied by the database's
+    # triggers (engine.directives.link_copies): never written by the code
+    task_status: Mapped[str | None] = mapped_column(String(16))
+    task_progress: Mapped[str | None] = mapped_column(String(16))
+    task_deadline_kind: Mapped[str | None] = mapped_column(String(8))
+    task_deadline: Mapped[date | None] = mapped_column(Date)
+    task_completed_on: Mapped[date | None] = mapped_column(Date)
+    task_assigned_on: Mapped[date | None] = mapped_column(Date)
+    task_urgency: Mapped[str | None] = mapped_column(String(16))
+    task_last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ProgressUpdate(Base):
@@ -427,3 +441,7 @@ def _fold_directive(_mapper, _connection, directive: Directive) -> None:
 @event.listens_for(Assignment, "before_update")
 def _fold_assignment(_mapper, _connection, assignment: Assignment) -> None:
     assignment.search_text = fold(assignment.content)
+
+
+# the triggers that keep the links' copies join the schema wherever the tables are created
+from engine.directives import link_copies  # noqa: E402,F401
