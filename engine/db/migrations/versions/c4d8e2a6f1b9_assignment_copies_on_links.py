@@ -20,7 +20,7 @@ down_revision = 'a8c4e2f6b1d3'
 branch_labels = None
 depends_on = None
 
-COLUMNS = [('task_status', sa.String(16)), ('task_progress', sa.String(16)), ('task_deadline_kind', sa.String(8)),
+COLUMNS: list[tuple[str, sa.types.TypeEngine]] = [('task_status', sa.String(16)), ('task_progress', sa.String(16)), ('task_deadline_kind', sa.String(8)),
            ('task_deadline', sa.Date()), ('task_completed_on', sa.Date()), ('task_assigned_on', sa.Date()),
            ('task_urgency', sa.String(16)), ('task_last_update_at', UTCDateTime(timezone=True))]
 
