@@ -157,14 +157,14 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
         query = query.where(given_by(q.origin))
     if fold(q.text):
         query = query.where(words_match(q.text))
+    if q.blocked:
+        query = query.where(difficulties())
     return query.where(*_column_filters(q, Assignment))
 
 
 def _column_filters(q: AssignmentQuery, a: Columns) -> list:
     """The conditions of `q` on the assignment's own columns, over its row or its links' copies."""
     found = [a.urgency == q.urgency] if q.urgency else []
-    if q.blocked:
-        found.append(difficulties(a))
     if q.period_from:
         found.append(a.assigned_on >= q.period_from)
     if q.period_to:
@@ -176,8 +176,9 @@ def _links_in_scope(session: Session, user: User, q: AssignmentQuery) -> list[in
     """The units whose links answer `q` from their copies of the assignments' columns
     (engine.directives.link_copies): those of a user of a unit, or the sub-tree of the unit asked
     for when it lies within them; None when `q` reads more than those columns (a text, an origin,
-    a directive, a report's scope, a sort by directive) or the user sees every unit."""
-    if fold(q.text) or q.origin or q.directive_id or q.report is not None or q.sort in DIRECTIVE_SORTS:
+    a directive, a report's scope, a sort by directive), when the few meeting difficulties are
+    found through their own index (ix_assignments_blocked), or when the user sees every unit."""
+    if fold(q.text) or q.origin or q.directive_id or q.report is not None or q.sort in DIRECTIVE_SORTS or q.blocked:
         return None
     units = permissions.units_in_scope(session, user)
     if units is None:
