@@ -138,7 +138,7 @@ def test_a_units_registry_on_its_links_shows_what_its_assignments_give(filled, m
     """Two departments' registries, read from the links' copies, against the same views read
     from the assignments (the organisation-wide roles' way): the same rows in the same order,
     the same counts, totals and pages, under the counting limit and over it; a first page without
-    filter walked to along the assignments' order, page 3 of 5 read from the links."""
+    filter over the limit walked to along the assignments' order, page 3 of 5 read from the links."""
     monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
     monkeypatch.setattr(registry, "_WALKED_ROWS", 8)
     with filled.db.session() as s:  # some cancelled, by a bulk UPDATE the triggers copy
