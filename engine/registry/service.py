@@ -227,7 +227,7 @@ def _walked(q: AssignmentQuery, offset: int, total: int) -> bool:
     """A unit's page is walked to along the assignments' order (_order) rather than read from its
     links when nothing but an outcome lying from the order's start narrows it, more than
     COUNT_LIMIT rows match (they lie close together along the order: a department's overdue
-    ones, 6,400 of its 40,000, took 19 ms to walk to at 1M, 5 from its links) and it begins before
+    ones, 6,400 of its 40,000, took 19 ms to walk to at 1M, 6 from its links) and it begins before
     the _WALKED_ROWS-th row."""
     return _walks(q) and not _column_filters(q, Assignment) and not q.unit_code and total > COUNT_LIMIT \
         and offset < _WALKED_ROWS
