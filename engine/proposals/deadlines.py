@@ -1,10 +1,10 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
-10/12/2023" (or "trước 10/12/2023"), "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025"
-(or "10.2014", or "trong tháng 6": the next June), "trong quý III/2025", "hằng tháng, trước ngày
-20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or "chậm nhất 05 ngày làm việc"),
-"chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's date), "trong năm 2018" (or "trong 2
-năm 2024-2025": by its end) — but not a period dating what a passive verb tells of ("các nhiệm
-vụ được giao trong năm 2025")."""
+10/12/2023" (or "trước 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
+năm 2025", "trong tháng 6/2025" (or "10.2014", or "trong tháng 6": the next June), "trong quý
+III/2025", "hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or
+"chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
+date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end) — but not a period dating what a
+passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
 import calendar

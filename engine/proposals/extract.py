@@ -18,7 +18,10 @@
   huyện …", "Để triển khai …, Bộ X phải …"),
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
-  và Chủ tịch UBND các huyện …");
+  và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
+  going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"), and the party
+  secretaries addressed with the committees ("Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND …"); the manner may stand
+  between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
@@ -46,9 +49,16 @@
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
   sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
-  thiện trước ngày 20/7/2018");
+  thiện trước ngày 20/7/2018") — one stating the time limit ("Thời hạn hoàn thành: trước …") that
+  of every duty of its list item without one;
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- "…, trong đó (trọng tâm là) các tỉnh: …" in a heading singles out some of its units, no more;
+- "3.1." items, and "(1)" items right under a "1." line ending with ":", are below it ("5. Bộ X chủ
+  trì:" heads its "(1) …"); under a heading, an item whose trigger names bodies ("(3) Đề nghị Ủy ban
+  … của Quốc hội …") is theirs, not the heading's units', and one exhorting every body of the State
+  ("… các Bộ, cơ quan, địa phương tập trung …") no one's; the contents of a report asked for ("… báo
+  cáo cụ thể về một số nội dung sau:") are details of the duty, as the items below "…, cụ thể:" are;
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
   names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
@@ -56,18 +66,19 @@
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
-("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
-held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
-họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
-nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
-addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing that
-restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… nếu có khó khăn, vướng mắc, báo cáo …",
-"Văn phòng Chính phủ trân trọng thông báo"), a part "do Sở X
-chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
-lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
-that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
-it); a line ending with "…" ends its sentence."""
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
+cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
+08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
+tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
+giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
+("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
+này"), the addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing
+that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
+nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo"), a
+part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
+tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
+TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
+of it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
@@ -81,11 +92,14 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
-_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
+# List markers by rank, highest first: "I.", "1." / "(1)" / "1-", "1.1.", "a)" / "(a)", "-" — a number
+# inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
+# "(1)" items right under a "1." item ending with ":" ("5. Bộ X chủ trì:" then "(1) …", "(2) …").
+_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-]"),
+            ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = ["roman", "number", "letter", "sub", "bullet"]   # highest first
+_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -109,12 +123,18 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a notice answers may be long
+# a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
+# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
-_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
-_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+# So does one citing a document: "(Đồng thời, / Ngoài ra,) tại Thông báo số …, Thủ tướng đã giao …".
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
+                        r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
+                        r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
+_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
+             "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
@@ -124,9 +144,16 @@ _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
-           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong"}   # also "Cục trưởng", "Chánh …", "Phó …"
-# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …".
-_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong"}
+           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong",   # also "Cục trưởng", "Chánh …", "Phó …"
+           "bo"}   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
+# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
+# "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
+_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo"}
+# Words that tell which places a heading's committees cover: "Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh
+# đến Lâm Đồng, trong đó trọng tâm là các tỉnh: Đắk Lắk, Gia Lai:" — the names after them are places.
+_COVERING = {"tu", "den", "trong", "do", "tam", "la", "nhat", ":"}
+_COVERED = {"tu", "den", "la", ":"}   # the words a run of place names follows
+_LISTED_WORDS = 40   # words of a list of bodies before a colon at most
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
@@ -166,6 +193,8 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
+# "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
+_ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
@@ -176,7 +205,14 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau):$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
-_DETAILS = re.compile(r"\bcu the:$")
+# So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
+_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$")
+# A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
+# đôn đốc …").
+_TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
+# Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
+# địa phương tập trung …".
+_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
@@ -197,6 +233,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
                        r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
+                       # "… khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên"
+                       r"|\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
 # Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
@@ -206,7 +244,14 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnh
 # hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
-                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|, (?:dam bao|bao dam) )")
+                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )")
+# … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
+# (qua Sở X) để xem xét, chỉ đạo giải quyết./."
+_ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
+                             r"(?:chi dao|giai quyet|xu ly)\b")
+_DONE_REACH = 5   # words before a restating phrase within which "đã" tells of a thing done
+_DONE_CHARS = 60   # … read from this many characters before it (a long text stays linear)
+_MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
@@ -245,6 +290,7 @@ class _Clause:
     leads: list[str]
     coordinating: list[str]
     lead_end: int = 0
+    proper: list[bool] = field(default_factory=list)   # each word opens with a capital (tokens)
 
     def named_localities(self, localities: dict[str, None]) -> list[str]:
         """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
@@ -289,13 +335,28 @@ class _Clause:
         """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
-        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
+        words = words[:_singled_out(words)]
+        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        if any(w in _COVERED for w in others):
+            allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
 
+    def _places(self) -> set[int]:
+        """The positions of place names after "từ", "đến", "là" or ":" (with "," and "và" between
+        them): "… từ Hà Tĩnh đến Lâm Đồng", "… trọng tâm là các tỉnh: Đắk Lắk, Gia Lai và Lâm Đồng"."""
+        places, after = set(), False
+        for at, (word, capital) in enumerate(zip(self.words, self.proper, strict=False)):
+            if capital and after:
+                places.add(at)
+            elif word not in _SEPARATORS:
+                after = word in _COVERED
+        return places
+
     def _opening(self) -> tuple[list[str], int]:
-        if not self.mentions or self.mentions[0].start != 0:
+        # also after an office: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh …"
+        if not self.mentions or not set(self.words[:self.mentions[0].start]) <= _OFFICES | _OFFICIALS:
             return [], 0
         return _chain(self.words, self.mentions, 0, _SEPARATORS)
 
@@ -310,17 +371,20 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     after_duty = addressees = False
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
-    details = False   # the list items below are parts of the duty above ("…, cụ thể:")
+    details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
+    item_start = 0    # the first proposal of the list item read
     for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
+        if sentence.opens_item:
+            item_start = len(proposals)
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
-        if details and sentence.rank is not None:
+        if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
-        details = False
+        details = None
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
         if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
@@ -337,13 +401,17 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or _EXECUTION.search(folded)):
             after_duty = False
             continue
+        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)):
+            heading, sentence = _Heading(listed[0], sentence.rank, heading), replace(sentence, text=listed[1])
+            folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
                                         for c in m.codes if matcher.is_locality(c)))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item):
+        if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
+                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -357,15 +425,47 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
             proposals.extend(found)
-            details = bool(_DETAILS.search(folded))
+            # outside a list every item below is a detail; inside one, the items below the duty's own
+            details = (-1 if sentence.rank is None else sentence.rank) if _DETAILS.search(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
-        elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
-            proposals[-1].deadline = find_deadline(folded, reference)
+        elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
+            deadline = find_deadline(folded, reference)
+            for proposal in undated:
+                proposal.deadline = deadline
             after_duty = False
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
+    """The duties a sentence of no duty after them dates: the last one (". Hoàn thành trước ngày …");
+    every one of the list item read where it states the time limit ("Thời hạn hoàn thành: trước …")."""
+    if folded.startswith("thoi han"):
+        return [p for p in proposals[item_start:] if p.deadline is NO_DEADLINE]
+    return proposals[-1:] if proposals[-1].deadline is NO_DEADLINE else []
+
+
+def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
+    """"9. Báo và Phát thanh - Truyền hình X, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử
+    tỉnh: Theo chức năng, nhiệm vụ tăng cường …" — an item naming bodies, some outside the tree, one
+    by one (each after a comma opening with a capital) before a colon, then a duty with no subject
+    (not "Sở Nội vụ: Tham mưu …", a single unit the usual reading leads with):
+    the tree's units among them lead it. Their units and the duty."""
+    head, colon, duty = text.partition(":")
+    duty = duty.strip()
+    if not colon or not duty[:1].isupper() or len(head.split()) > _LISTED_WORDS:
+        return None
+    names = head.split(",")
+    if len(names) < 2 or not all(name.strip()[:1].isupper() for name in names):
+        return None
+    named, told = _clause(head, matcher), _clause(duty.split(";")[0], matcher)
+    # not "UBND các tỉnh: Khánh Hòa, Gia Lai …", the colon opening a list of the units
+    if named.leads or told.leads or (told.mentions and told.mentions[0].start == 0):
+        return None
+    codes = list(dict.fromkeys(c for m in named.mentions if not m.related for c in m.codes))
+    return (codes, duty) if codes else None
 
 
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
@@ -379,10 +479,24 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
     return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
 
 
+def _introduces(folded: str) -> bool:
+    """The sentence introduces the duties listed below it (not the details of its own duty)."""
+    return bool(_INTRODUCES.search(folded)) and not _DETAILS.search(folded)
+
+
+def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
+    """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
+    Tài chính của Quốc hội … phối hợp …"): a duty of other bodies, not the heading's units'."""
+    if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
+        return False
+    return bool(_TRIGGER_NAMING.match(clauses[0].text))
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
-    return (bool(_INTRODUCES.search(folded.rstrip())) or _is_title(sentence, clauses) or _names_only(clauses)
+    return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
+
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
 
 
@@ -420,8 +534,9 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
-        if clause.leads and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
-                             or _opens_sentence(clause.words, clause.mentions[0])):
+        done = "da" in clause.words[:clause.mentions[0].start] if clause.mentions else False
+        if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
+                                          or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
     return sentence
 
@@ -480,7 +595,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             pieces.append([line])
         blank = False
     lines = [item for p in pieces for item in _INLINE_ITEM.split(" ".join(p))]
-    ranks = [_rank(line) for line in lines]
+    ranks = _nested_numbers(lines)
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
         body = line[marker.end():] if marker else line
@@ -522,13 +637,34 @@ def _rank(line: str) -> int | None:
     return _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
 
 
+def _nested_numbers(lines: list[str]) -> list[int | None]:
+    """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
+    ending with ":", up to the next "1." line."""
+    ranks, under = [], False
+    for line in lines:
+        rank = _rank(line)
+        if rank == _RANKS.index("number"):
+            under = line.endswith(":")
+        elif rank == _RANKS.index("paren") and not under:
+            rank = _RANKS.index("number")
+        ranks.append(rank)
+    return ranks
+
+
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals, proper = tokens(part)
     mentions = matcher.mentions(words, capitals, proper)
     leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
-    return _Clause(part, words, mentions, leads, coordinating, lead_end)
+    return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
+
+
+def _singled_out(words: list[str]) -> int:
+    """Where ", trong đó (trọng tâm là) các tỉnh: …" starts: some of the units named before singled
+    out, no more units of the heading ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng, trong
+    đó trọng tâm là các tỉnh: Đắk Lắk, …:"); the words' end if it is not there."""
+    return next((at for at in range(1, len(words) - 1) if words[at - 1:at + 2] == [",", "trong", "do"]), len(words))
 
 
 def _aside(words: list[str]) -> set[int]:
@@ -575,7 +711,8 @@ def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
     """The units of mentions[first] and of the mentions after it separated only by `gaps` words;
-    "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
+    "các sở, ngành liên quan" and "các địa phương" beside units named one by one are those units'
+    helpers, not leads ("Bộ Xây dựng, các địa phương, cơ quan chủ quản … tiếp tục chỉ đạo …")."""
     chained = [mentions[first]]
     for mention in mentions[first + 1:]:
         between = words[chained[-1].end:mention.start]
@@ -585,7 +722,7 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
             break
         chained.append(mention)
     if any(len(m.codes) == 1 for m in chained):
-        chained = [m for m in chained if not m.related] or chained
+        chained = [m for m in chained if not (m.related or m.local)] or chained
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 
@@ -618,19 +755,32 @@ def _leads(words: list[str], mentions: list[Mention],
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
         passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
-        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end) and not passive:
+        verb = _past_manner(words, end)
+        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
         duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
-                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"]))
+                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
+                or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
             return codes, end
     return [], 0
+
+
+def _past_manner(words: list[str], at: int) -> int:
+    """Past "theo chức năng, nhiệm vụ, thẩm quyền (được giao)" after the units that lead ("Bộ Quốc phòng,
+    Bộ Công an theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp …")."""
+    if words[at:at + 3] != ["theo", "chuc", "nang"]:
+        return at
+    end = at + 3
+    while end < len(words) and words[end] in _MANNER:
+        end += 1
+    return end
 
 
 def _presides(words: list[str], at: int) -> bool:
@@ -645,9 +795,12 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     before = mention.start
     while True:
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
-        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given
-            return words[max(0, before - 3):before - 1] != ["ve", "viec"]
+        if trigger := next((t for t in _TRIGGERS if tuple(words[before - len(t):before]) == t), None):
+            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
+            # tướng đã giao Bộ X …": one given before, recounted; "Bộ X … đề xuất phân công các tỉnh …": proposed
+            ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
+            return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
+                    and ahead != ["de", "xuat"])
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -660,11 +813,27 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
-    before = words[:mention.start]
+    before = _past_secretaries(words[:mention.start])
     while before and before[-1] in allowed:
         before.pop()
+        before = _past_secretaries(before)
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
+
+
+def _past_secretaries(before: list[str]) -> list[str]:
+    """The words before the units without the provinces' party secretaries addressed with them ("Bí thư
+    Tỉnh ủy, Thành ủy, Chủ tịch UBND …", "Đồng chí Bí thư tỉnh ủy và Chủ tịch UBND các tỉnh: …")."""
+    at = len(before)
+    while at > 0 and before[at - 1] in {"va", ","}:
+        at -= 1
+    end = at
+    while at > 1 and before[at - 1] == "uy" and before[at - 2] in {"tinh", "thanh"}:
+        at -= 2
+        at -= at > 0 and before[at - 1] == ","
+    if end < len(before) and at < end and before[at - 2:at] == ["bi", "thu"]:
+        return before[:at - 2]
+    return before
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
@@ -695,7 +864,7 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and sentence.item_goes_on and _leads_with_others(clauses[0]):
         return clauses[0].leads   # "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:"
-    if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
+    if sentence.rank is not None and _introduces(folded.rstrip()):
         return clauses[0].leads
     return []
 
@@ -703,7 +872,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
 def _leads_with_others(clause: _Clause) -> bool:
     """Units that "chủ trì, phối hợp với …" other bodies and nothing else: the items below say what."""
     named = {at for m in clause.mentions for at in range(m.start, m.end)}
-    rest = [w for at, w in enumerate(clause.words[clause.lead_end:], clause.lead_end) if at not in named]
+    start = _past_manner(clause.words, clause.lead_end)
+    rest = [w for at, w in enumerate(clause.words[start:], start) if at not in named]
     return rest[:2] == ["chu", "tri"] and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "bo", ":"}
 
 
@@ -725,7 +895,7 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
 def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
     """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
     công việc sau:" — every unit named, but the issuing committee and the related bodies."""
-    if not (_INTRODUCES.search(folded) and _CARRY_OUT.search(folded)):
+    if not (_introduces(folded) and _CARRY_OUT.search(folded)):
         return []
     return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
                               if not matcher.is_issuer(c)))
@@ -770,10 +940,18 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
                     for c in clauses))
 
 
+def _restating(folded: str) -> bool:
+    """A _RESTATES phrase, not telling what was done: "… khen thưởng các tập thể, cá nhân đã tích cực, nỗ
+    lực triển khai nhiệm vụ được giao" praises, it does not restate."""
+    return any("da" not in folded[max(0, m.start() - _DONE_CHARS):m.start()].split()[-_DONE_REACH:]
+               for m in _RESTATES.finditer(folded))
+
+
 def _restated(folded: str, closing: bool) -> bool:
     """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
     reporting difficulties."""
-    carries_out = bool(_RESTATES.search(folded) or (closing and _BARE_RESTATES.search(folded)))
+    carries_out = bool(_restating(folded) or (closing and (_BARE_RESTATES.search(folded)
+                                                           or _ASKS_DIRECTION.search(folded))))
     return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
                                                   and find_deadline(folded, date.min) is NO_DEADLINE)
 
@@ -810,7 +988,8 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
-        if not leads or (len(groups) > 1 and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+        several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
+        if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
             continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]

@@ -834,3 +834,197 @@ def test_committees_of_provinces_and_cities_listed_and_a_lead_with_others_headin
             "1. Sở Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:\n"
             "a) Bố trí kinh phí khắc phục hậu quả.\nb) Hướng dẫn thủ tục thanh toán.")
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+PROVINCES = UnitMatcher([
+    UnitRef("NA", "UBND tỉnh Nghệ An", "province"), UnitRef("HT", "UBND tỉnh Hà Tĩnh", "province"),
+    UnitRef("HUE", "UBND thành phố Huế", "province"), UnitRef("DN", "UBND thành phố Đà Nẵng", "province"),
+    UnitRef("KH", "UBND tỉnh Khánh Hòa", "province"), UnitRef("LD", "UBND tỉnh Lâm Đồng", "province"),
+    UnitRef("CM", "UBND tỉnh Cà Mau", "province"), UnitRef("TP-A", "UBND thành phố Vinh", "district"),
+    UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+    UnitRef("BYT", "Bộ Y tế", "ministry"),
+])
+ALL_PROVINCES = ["CM", "DN", "HT", "HUE", "KH", "LD", "NA"]
+
+
+def leads_in(text: str, units: UnitMatcher = PROVINCES) -> list[list[str]]:
+    return [sorted(p.lead_units) for p in propose(text, units, TODAY).proposals]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    # the provinces from the first named to the second, north to south
+    ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Khánh Hòa chủ động sơ tán dân.", ["DN", "HT", "HUE", "KH"]),
+    ("Chủ tịch UBND các tỉnh, thành phố ven biển từ Đà Nẵng đến Lâm Đồng theo dõi bão.", ["DN", "KH", "LD"]),
+    # the cities beside the provinces are the centrally-run ones, not a district tier
+    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát nhà ở.", ALL_PROVINCES),
+])
+def test_the_provinces_of_a_range_and_the_cities_beside_them(sentence, lead):
+    assert leads_in(sentence) == [lead]
+
+
+def test_a_heading_singling_out_some_of_its_provinces_heads_its_items_for_all_of_them():
+    text = ("1. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến Đà Nẵng, trong đó trọng tâm là các "
+            "tỉnh: Huế, Đà Nẵng:\na) Tổ chức sửa chữa nhà ở.\nb) Huy động lực lượng hỗ trợ người dân.")
+    assert leads_in(text) == [["DN", "HT", "HUE"], ["DN", "HT", "HUE"]]
+
+
+def test_ministers_before_each_ministry_the_manner_before_chu_tri_and_ministers_listed_across_a_semicolon():
+    assert leads_in("Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Xây dựng chỉ đạo các đơn vị hỗ trợ.") == [["BTC", "BXD"]]
+    text = ("2. Bộ Tài chính, Bộ Y tế theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với các Bộ, cơ quan "
+            "liên quan:\na) Rà soát hàng dự trữ.\nb) Vận chuyển hàng cứu trợ.")
+    assert leads_in(text) == [["BTC", "BYT"], ["BTC", "BYT"]]
+    assert leads_in("Bộ trưởng các Bộ: Tài chính, Y tế; Chủ tịch UBND các tỉnh, thành phố từ Khánh Hòa đến "
+                    "Lâm Đồng theo dõi sát diễn biến.") == [["BTC", "BYT", "KH", "LD"]]
+    assert leads_in("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân "
+                    "các tỉnh, thành phố trực thuộc trung ương rà soát dự án.") == [
+        sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
+
+
+def test_a_time_limit_closing_an_item_dates_each_of_its_duties():
+    text = ("2. Bộ Tài chính rà soát các dự án. UBND thành phố Đà Nẵng hoàn thành việc cập nhật. "
+            "Thời hạn hoàn thành: trước ngày 30/11/2026.\n3. Bộ Y tế kiểm tra.")
+    found = propose(text, PROVINCES, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind, p.deadline.due) for p in found] == [
+        (["BTC"], "before", date(2026, 11, 30)), (["DN"], "before", date(2026, 11, 30)), (["BYT"], "none", None)]
+
+
+@pytest.mark.parametrize("text", [
+    # a duty given before, recounted (also in a document cited), or one the unit is to propose
+    "Đồng thời, tại Thông báo số 12/TB-VPCP ngày 25/7/2026, Thủ tướng đã giao Bộ Y tế hoàn thành việc thanh tra.",
+    "Ngoài ra, tại Báo cáo số 25/BC-BTC ngày 17/10/2026, UBND thành phố Đà Nẵng rà soát, báo cáo có 215 dự án.",
+    "Trước đó, Thủ tướng đã giao Bộ Xây dựng rà soát quy hoạch.",
+    # carrying out the duties above
+    "Các bộ, cơ quan ngang bộ; UBND các tỉnh, thành phố khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên.",
+])
+def test_recounted_proposed_or_restated_duties_are_no_tasks(text):
+    assert propose(text, PROVINCES, TODAY).proposals == []
+
+
+def test_a_unit_proposing_who_is_assigned_keeps_its_duty():
+    assert leads_in("Bộ trưởng Bộ Tài chính tổng hợp nhu cầu, đồng thời đề xuất phân công các tỉnh, thành phố "
+                    "hỗ trợ kinh phí.") == [["BTC"]]
+
+
+def test_numbers_inside_a_number_and_in_parentheses_under_a_numbered_heading_are_its_items():
+    text = ("3. Bộ trưởng Bộ Tài chính chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:\n3.1. Hoàn thiện kế "
+            "hoạch, báo cáo trước ngày 30/11/2026.\n3.2. Tổng kết chỉ thị.\n4. Bộ trưởng Bộ Xây dựng chủ trì:\n"
+            "(1) Rà soát tuyến đường.\n(2) Sửa chữa cầu.\n5. Bộ Y tế kiểm tra.")
+    assert leads_in(text) == [["BTC"], ["BTC"], ["BXD"], ["BXD"], ["BYT"]]
+    # "(1)" not right under such a line is an item of the rank of "1.": it ends the heading above it
+    assert leads_in("Bộ Tài chính thực hiện các nhiệm vụ sau:\n(1) Rà soát kế hoạch.\n(2) Bộ Y tế kiểm tra.") == [
+        ["BTC"], ["BYT"]]
+
+
+def test_party_secretaries_addressed_with_the_committees_and_ministers_of_the_bodies_under_the_government():
+    assert leads_in("1. Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Lâm Đồng tiếp tục chỉ "
+                    "đạo khắc phục hậu quả.") == [["KH", "LD"]]
+    assert leads_in("Đồng chí Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND thành phố Huế khẩn trương sơ tán dân.") == [
+        ["HUE"]]
+    assert leads_in("Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ và Chủ tịch UBND tỉnh "
+                    "Cà Mau chỉ đạo các lực lượng chức năng.") == [["BTC", "BXD", "BYT", "CM"]]
+
+
+def test_the_contents_of_a_report_asked_for_are_details_and_items_of_other_bodies_or_of_all_are_no_tasks():
+    text = ("1. Chủ tịch UBND tỉnh Khánh Hòa chỉ đạo rà soát, tổng hợp báo cáo cụ thể về một số nội dung sau:\n"
+            "(1) Số hộ dân có nhà bị sập.\n(2) Tổng kinh phí cần thiết.\n2. Bộ Xây dựng hướng dẫn thiết kế nhà mẫu.")
+    assert leads_in(text) == [["KH"], ["BXD"]]
+    text = ("3. Yêu cầu các bộ, ngành tập trung thực hiện một số nhiệm vụ như sau:\n(1) Giao Bộ Tài chính hoàn "
+            "thiện hồ sơ.\n(2) Đề nghị Ủy ban Kinh tế của Quốc hội phối hợp thẩm tra hồ sơ.\n(3) Sau khi được "
+            "thông qua, các Bộ, cơ quan, địa phương tập trung tổ chức thực hiện.\n(4) Yêu cầu và đôn đốc các "
+            "doanh nghiệp thực hiện.")
+    assert leads_in(text) == [["BTC"], sorted(MINISTRY_CODES)]
+
+
+MINISTRY_CODES = ["BTC", "BXD", "BYT"]
+def test_ministers_named_one_by_one_before_their_ministries_all_lead():
+    found = propose("Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Nội vụ chỉ đạo các đơn vị trực thuộc hỗ trợ địa phương.",
+                    MINISTRIES, TODAY).proposals
+    assert [p.lead_units for p in found] == [["BTC", "BNV"]]
+
+
+def test_a_heading_whose_committees_cover_a_range_of_places_heads_its_items():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                         UnitRef("CT", "UBND thành phố Cần Thơ", "province")])
+    text = ("1. Chủ tịch UBND các tỉnh từ An Giang đến Cà Mau, trong đó trọng tâm là các tỉnh: Hậu Giang, Sóc Trăng:\n"
+            "a) Rà soát nhà ở bị hư hỏng trước ngày 10/3/2026.\nb) Bố trí nơi ở tạm cho các hộ dân.")
+    found = propose(text, units, TODAY).proposals
+    # the items are found (no heading proposed as a task of its own), led by the tree's provinces of 2025
+    # from An Giang to Cà Mau, north to south (Hậu Giang is part of Cần Thơ since 1 July 2025)
+    assert [p.source for p in found] == ["Rà soát nhà ở bị hư hỏng trước ngày 10/3/2026.",
+                                         "Bố trí nơi ở tạm cho các hộ dân."]
+    assert found[0].deadline.due == date(2026, 3, 10)
+    assert [p.lead_units for p in found] == [["CT"], ["CT"]]
+
+
+def test_an_item_listing_bodies_outside_the_tree_beside_a_unit_before_a_colon():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("SVH", "Sở Văn hóa, Thể thao và Du lịch", "department")])
+    text = ("8. Sở Xây dựng:\n- Rà soát các tuyến đường bị sạt lở.\n"
+            "9. Báo và Phát thanh - Truyền hình tỉnh, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử tỉnh và "
+            "hệ thống truyền thanh cơ sở: Theo chức năng, nhiệm vụ tăng cường tuyên truyền về kế hoạch.\n"
+            "10. Đề nghị Công ty Điện lực tỉnh: Khẩn trương khắc phục sự cố lưới điện.")
+    found = propose(text, units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD"], ["SVH"]]
+    assert found[1].source.startswith("Báo và Phát thanh")
+    # a single unit before the colon: its duty as usual, with its own subject read
+    assert one("2. Sở Tài chính: Tham mưu UBND tỉnh bố trí kinh phí.").lead_units == ["STC"]
+
+
+@pytest.mark.parametrize("closing", [
+    "Ủy ban nhân dân tỉnh giao Giám đốc các sở, Chủ tịch Ủy ban nhân dân các xã, phường theo chức năng, nhiệm vụ "
+    "được giao tại kế hoạch này triển khai thực hiện đảm bảo mục đích, yêu cầu, hiệu quả, đúng quy định./.",
+    "Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao, khẩn trương phối hợp triển khai thực hiện "
+    "Kế hoạch này; kịp thời báo cáo UBND tỉnh (qua Sở Tài chính) để xem xét, chỉ đạo giải quyết./.",
+])
+def test_closings_carrying_out_the_plan_as_it_asks_or_reporting_for_direction_restate(closing):
+    found = propose(f"1. Sở Xây dựng kiểm tra các công trình.\n{closing}", UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD"]]
+
+
+def test_a_report_for_direction_with_a_subject_of_its_own_is_a_task():
+    text = ("1. Sở Xây dựng kiểm tra các công trình.\n"
+            "Sở Tài chính tổng hợp vướng mắc, báo cáo UBND tỉnh để xem xét, chỉ đạo giải quyết.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["STC"]]
+
+
+def test_a_minister_given_a_duty_and_a_body_whose_role_is_a_duty():
+    assert [p.lead_units for p in propose("Giao đồng chí Bộ trưởng Bộ Tài chính trực tiếp chỉ đạo rà soát hồ sơ.",
+                                          MINISTRIES, TODAY).proposals] == [["BTC"]]
+    assert one("Sở Xây dựng là cơ quan thường trực, chủ trì theo dõi việc thực hiện.").lead_units == ["SXD"]
+    assert propose("Sở Xây dựng là cơ quan quản lý nhà nước về quy hoạch.", UNITS, TODAY).proposals == []
+
+
+def test_a_recital_going_on_from_earlier_texts_and_what_was_done_are_no_task():
+    told_of = ("Tiếp theo kết quả đạt được, Thủ tướng đã ban hành nhiều văn bản chỉ đạo Sở Xây dựng chuẩn bị "
+               "lễ khởi công.")
+    assert propose(told_of, UNITS, TODAY).proposals == []
+    assert one("Tiếp theo Công văn số 12/UBND-KT, UBND tỉnh yêu cầu Sở Xây dựng báo cáo.").lead_units == ["SXD"]
+
+
+def test_provinces_named_without_their_committees_opening_a_duty():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                         UnitRef("ST", "UBND tỉnh Sóc Trăng", "province"),
+                         UnitRef("CT", "UBND thành phố Cần Thơ", "province")])
+    found = propose("Thành phố Cần Thơ và các tỉnh Hậu Giang, Sóc Trăng đẩy nhanh tiến độ dự án.", units, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["CT", "HG", "ST"]]
+    found = propose("Các tỉnh Sóc Trăng, Hậu Giang khẩn trương hoàn thiện hồ sơ.", units, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["ST", "HG"]]
+    # every province's committee, as before, where no name follows the tier
+    every = propose("Các tỉnh, thành phố rà soát hồ sơ.", units, TODAY).proposals
+    assert {"CT", "HG", "ST"} <= set(every[0].lead_units)
+    # a city named, then the collective name: both read
+    both = propose("Thành phố Cần Thơ và các tỉnh, thành phố khác rà soát hồ sơ.", units, TODAY).proposals
+    assert {"CT", "HG", "ST"} <= set(both[0].lead_units)
+
+
+def test_a_title_running_into_the_duty_and_praise_for_duties_done():
+    text = ("1. Về đánh giá cán bộ năm 2025\nĐề nghị Sở Tài chính, Sở Xây dựng: tổ chức đánh giá, xếp loại "
+            "hoàn thành trước ngày 05/12/2026.")
+    found = one(text)
+    assert (found.lead_units, found.deadline.due) == (["STC", "SXD"], date(2026, 12, 5))
+    praise = ("2. Sở Xây dựng:\na) Chủ động tham mưu khen thưởng các tập thể, cá nhân đã tích cực, nỗ lực triển "
+              "khai nhiệm vụ được giao.")
+    assert one(praise).lead_units == ["SXD"]
+
+
+def test_the_localities_beside_a_unit_named_are_not_leads():
+    assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu bổ sung nhân lực.").lead_units == ["SXD"]
