@@ -32,8 +32,7 @@ from enum import StrEnum
 from sqlalchemy import and_, case, null
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.directives.link_copies import LinkCopy
-from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind
+from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy
 
 # Where the SQL forms read an assignment's columns: its row, or its links' copies of them
 Columns = type[Assignment] | type[LinkCopy]

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from engine.core import Engine
-from engine.directives.link_copies import COPIED, LinkCopy
-from engine.directives.models import Assignment, AssignmentUnit
+from engine.directives.link_copies import COPIED
+from engine.directives.models import Assignment, AssignmentUnit, LinkCopy
 
 
 def stale_copies(engine: Engine) -> list[tuple[int, int, str]]:

@@ -7,32 +7,16 @@ The database keeps the copy, whoever writes: triggers copy the columns when a li
 (or moved to another assignment) and when an assignment's copied columns change, in the same
 transaction, be it the ORM, the PostgreSQL step's one-statement writes, an import, a sync, a
 backup restore or a bulk UPDATE. They are created with the tables (create_all, on the event
-below) and by migration c4d8e2a6f1b9, with the same statements. tests/engine/test_link_copies.py
-compares every link's copy with its assignment after steps of every kind."""
+engine.directives.models listens to) and by migration c4d8e2a6f1b9, with the same statements;
+models.LinkCopy names the copies as the assignment's columns. Every test's engine and every
+scenario walk ends by comparing every link's copy with its assignment (tests/link_copies.py)."""
 from __future__ import annotations
 
-from sqlalchemy import Connection, event
-
-from engine.directives.models import AssignmentUnit
+from sqlalchemy import Connection
 
 # The assignment's columns the links copy, each as task_<name> on the link
 COPIED = ("status", "progress", "deadline_kind", "deadline", "completed_on", "assigned_on", "urgency",
           "last_update_at")
-
-
-class LinkCopy:
-    """The copies by the assignment's names: engine.outcomes and the registry build the same
-    conditions over the links as over the assignments."""
-
-    id = AssignmentUnit.assignment_id
-    status = AssignmentUnit.task_status
-    progress = AssignmentUnit.task_progress
-    deadline_kind = AssignmentUnit.task_deadline_kind
-    deadline = AssignmentUnit.task_deadline
-    completed_on = AssignmentUnit.task_completed_on
-    assigned_on = AssignmentUnit.task_assigned_on
-    urgency = AssignmentUnit.task_urgency
-    last_update_at = AssignmentUnit.task_last_update_at
 
 
 def _names(prefix: str) -> str:
@@ -105,8 +89,3 @@ def backfill(connection: Connection) -> None:
     """Every link's copy from its assignment (a migration's, on rows written before the triggers)."""
     connection.exec_driver_sql(f"UPDATE assignment_units SET {_set_from('a.')} FROM assignments a "
                                "WHERE a.id = assignment_units.assignment_id")
-
-
-@event.listens_for(AssignmentUnit.__table__, "after_create")
-def _with_the_table(_table, connection: Connection, **_kw) -> None:
-    create_triggers(connection)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     ColumnElement,
+    Connection,
     Date,
     ForeignKey,
     Index,
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime
+from engine.directives import link_copies
 from engine.org import permissions
 from engine.org.models import User
 from engine.runtime.models import WorkItem
@@ -211,6 +213,27 @@ class AssignmentUnit(Base):
     task_assigned_on: Mapped[date | None] = mapped_column(Date)
     task_urgency: Mapped[str | None] = mapped_column(String(16))
     task_last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LinkCopy:
+    """The copies by the assignment's names: engine.outcomes and the registry build the same
+    conditions over the links as over the assignments."""
+
+    id = AssignmentUnit.assignment_id
+    status = AssignmentUnit.task_status
+    progress = AssignmentUnit.task_progress
+    deadline_kind = AssignmentUnit.task_deadline_kind
+    deadline = AssignmentUnit.task_deadline
+    completed_on = AssignmentUnit.task_completed_on
+    assigned_on = AssignmentUnit.task_assigned_on
+    urgency = AssignmentUnit.task_urgency
+    last_update_at = AssignmentUnit.task_last_update_at
+
+
+@event.listens_for(AssignmentUnit.__table__, "after_create")
+def _copied_by_triggers(_table, connection: Connection, **_kw) -> None:
+    """The triggers that keep the links' copies, wherever the tables are created."""
+    link_copies.create_triggers(connection)
 
 
 class ProgressUpdate(Base):
@@ -442,6 +465,3 @@ def _fold_directive(_mapper, _connection, directive: Directive) -> None:
 def _fold_assignment(_mapper, _connection, assignment: Assignment) -> None:
     assignment.search_text = fold(assignment.content)
 
-
-# the triggers that keep the links' copies join the schema wherever the tables are created
-from engine.directives import link_copies  # noqa: E402,F401

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from engine import clock
 from engine.audit.models import AuditEntry
 from engine.directives.changes import WITHDRAWN_ACTION
-from engine.directives.link_copies import LinkCopy
 from engine.directives.models import (
     Assignment,
     AssignmentUnit,
     Directive,
     ExplanationRequest,
     ExtensionRequest,
+    LinkCopy,
     ProgressUpdate,
     RaisedIssue,
     given_by,
