@@ -120,6 +120,9 @@ _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\
 # Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
 _JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
+# … and, after a comma closing a duty, the localities acting: "Bộ Quốc phòng, Bộ Công an huy động lực lượng
+# …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them)
+_COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b)")
 _JOINT_WINDOW = 200  # characters after a joint read for its subject
 # Verbs whose objects may be units, and how many words back from a joint they are looked for.
 _DIRECTING = [["chi", "dao"], ["huong", "dan"], ["don", "doc"], ["phoi", "hop"], ["yeu", "cau"], ["de", "nghi"],
@@ -134,7 +137,10 @@ _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
 # đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)")
+# So is a matter "Đối với …:" with no comma before its colon ("Đối với cơ sở khám chữa bệnh: Sở Y tế có trách
+# nhiệm …"; not "Đối với các nội dung …, Sở X thực hiện các việc sau: …", whose unit comes first).
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)"
+                    r"|Đối với\b[^:,;.]{1,200}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
@@ -152,7 +158,8 @@ _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
-             ("phan", "cong"), ("nhan", "manh"))   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+             ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+             ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
@@ -192,7 +199,8 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
-            ("de",))   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
+            ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
+            ("rieng",))   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -223,6 +231,9 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
 # the details of the duty above, not duties of their own.
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
 _DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$")
+# So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
+# ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
+_DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
@@ -323,13 +334,15 @@ class _Clause:
     lead_end: int = 0
     proper: list[bool] = field(default_factory=list)   # each word opens with a capital (tokens)
 
-    def named_localities(self, localities: dict[str, None]) -> list[str]:
+    def named_localities(self, localities: dict[str, None], matcher: UnitMatcher) -> list[str]:
         """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
         ("… phối hợp UBND tỉnh Bình Định, Phú Yên …. Các địa phương liên quan tiếp tục rà soát"),
-        where it has named some."""
+        where it has named some; so is "Các địa phương" alone where those are all provinces (a text from
+        above them, "… làm việc với UBND các tỉnh: A, B …. Các địa phương phát động …": not the communes)."""
         named = set(self.leads)
         lead = [m for m in self.mentions if m.end <= self.lead_end and named.issuperset(m.codes)]
-        if localities and len(lead) == 1 and lead[0].local and lead[0].related:
+        provinces = all(matcher.units[c].kind == "province" for c in localities)
+        if localities and len(lead) == 1 and lead[0].local and (lead[0].related or provinces):
             return list(localities)
         return self.leads
 
@@ -447,14 +460,18 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             folded = fold(sentence.text)
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
                 or _EXECUTION.search(folded)):
+            if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
+                told = [_clause(sentence.text, matcher)]
+                localities.update(_named_committees(told, matcher))
+                _remember_heads(heads, _named_one_by_one(told, [], matcher), matcher)   # then "Tỉnh cần …"
             after_duty = False
             continue
-        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)):
+        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)
+                                    or _addressed_before_colon(sentence.text, matcher)):
             heading, sentence = _Heading(listed[0], sentence.rank, heading), replace(sentence, text=listed[1])
             folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
-        localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
-                                        for c in m.codes if matcher.is_locality(c)))
+        localities.update(_named_committees(clauses, matcher))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
@@ -475,7 +492,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if found:
             proposals.extend(found)
             # outside a list every item below is a detail; inside one, the items below the duty's own
-            details = (-1 if sentence.rank is None else sentence.rank) if _DETAILS.search(folded) else None
+            details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
         elif after_duty and not sentence.opens_item and (report := _own_report(sentence.text, folded, reference)):
@@ -511,6 +528,12 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
             if deadline.kind == MONTHLY else None)
 
 
+def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:
+    """The committees the clauses name by their own names, in order."""
+    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
+                         for c in m.codes if matcher.is_locality(c))
+
+
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
     """The duties a sentence of no duty after them dates: the last one (". Hoàn thành trước ngày …");
     every one of the list item read where it states the time limit ("Thời hạn hoàn thành: trước …")."""
@@ -540,6 +563,31 @@ def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], st
     return (codes, duty) if codes else None
 
 
+def _addressed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
+    """"Đề nghị các cơ quan chuyên môn …; Văn phòng Đoàn Đại biểu Quốc hội …; các đơn vị sự nghiệp …;
+    Hội đồng nhân dân, Ủy ban nhân dân các xã, phường và đặc khu: tổ chức triển khai …" — a trigger, then
+    addressees listed across ";" (some outside the tree) up to a colon, then the duty: the tree's units
+    among them lead it. Their units and the duty."""
+    head, colon, duty = text.partition(":")
+    # after a title with no stop run into it ("1. Về triển khai … năm 2025 Đề nghị …")
+    trigger = re.search(r"(?:^|\s)(?=(?:Đề nghị|Yêu cầu|Giao)\s)", head)
+    if trigger is None or ";" in head[:trigger.start()]:
+        return None
+    pieces = head[trigger.end():].split(";")
+    if not colon or len(pieces) < 2 or not duty.strip():
+        return None
+    if any(len(piece.split()) > _LISTED_WORDS for piece in pieces):
+        return None
+    clauses = [_clause(piece, matcher) for piece in pieces]
+    # each piece after the first names bodies and nothing it is told to do
+    if any(c.leads and not c.names_only() for c in clauses[1:]):
+        return None
+    # not the body they belong to ("… thuộc Ủy ban nhân dân Thành phố")
+    codes = list(dict.fromkeys(c for clause in clauses for m in clause.mentions
+                               if not m.related and clause.words[m.start - 1:m.start] != ["thuoc"] for c in m.codes))
+    return (codes, duty.strip()) if codes else None
+
+
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
     """"Bộ cũng có nhiệm vụ phối hợp …" after "Bộ TT&TT …", "Tỉnh căn cứ …" in a notice to "tỉnh
     Điện Biên": the unit last named with that head word, where the sentence has no subject of its
@@ -553,7 +601,7 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
 
 def _introduces(folded: str) -> bool:
     """The sentence introduces the duties listed below it (not the details of its own duty)."""
-    return bool(_INTRODUCES.search(folded)) and not _DETAILS.search(folded)
+    return bool(_INTRODUCES.search(folded)) and not _details(folded)
 
 
 def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
@@ -568,8 +616,13 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
+
+
+def _details(folded: str) -> bool:
+    """The list items below the line are the details of its duty (_DETAILS, _DATED_DETAILS)."""
+    return bool(_DETAILS.search(folded)) or (bool(_DATED_DETAILS.search(folded))
+                                              and find_deadline(folded, date.min) is not NO_DEADLINE)
 
 
 def _named_one_by_one(clauses: list[_Clause], found: list[Proposal], matcher: UnitMatcher) -> list[str]:
@@ -606,7 +659,9 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
-        done = "da" in clause.words[:clause.mentions[0].start] if clause.mentions else False
+        # told of what was done before its leads ("…, Chủ tịch UBND tỉnh đã ban hành … văn bản chỉ đạo Sở X")
+        first_lead = next((m.start for m in clause.mentions if set(m.codes) & set(clause.leads)), 0)
+        done = "da" in clause.words[:first_lead]
         if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
                                           or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
@@ -772,8 +827,9 @@ def _parts(text: str, matcher: UnitMatcher) -> list[str]:
     text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), text)
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
-        for joint in list(_JOINT.finditer(part))[:_JOINT_TRIES]:
-            if _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
+        joints = list(_JOINT.finditer(part))[:_JOINT_TRIES] + list(_COMMA_JOINT.finditer(part))[:_JOINT_TRIES]
+        for joint in sorted(joints, key=lambda j: j.start()):
+            if joint.start() > start and _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
                 parts.append(part[start:joint.start()])
                 start = joint.end()
         parts.append(part[start:])
@@ -899,13 +955,16 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
     Công an tỉnh …", "Riêng UBND huyện X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
-    official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of)."""
+    official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
+    "Đảng ủy, UBND xã X …" too."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
     before = _past_secretaries(words[:mention.start])
     while before and before[-1] in allowed:
         before.pop()
         before = _past_secretaries(before)
+    if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
+        before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
 
@@ -972,7 +1031,7 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
     trigger names them, also in a narrative) or "Ban Chỉ huy …, Thủ trưởng các sở, ban, ngành,
     Chủ tịch UBND các huyện … tập trung thực hiện một số công việc sau:" (every unit it names, but
     the issuing committee). Its units are the leads of the items below."""
-    if not folded.endswith(":") or _DETAILS.search(folded):
+    if not folded.endswith(":") or _details(folded):
         return []
     clause = _clause(text.split(";")[-1], matcher)
     told = any(_follows_trigger(clause.words, m) for m in clause.mentions) or _RESPONSIBLE.search(folded)
@@ -1079,7 +1138,7 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
-        leads = list(dict.fromkeys(group[0].named_localities(localities) + extra.get(number, []))) or heading
+        leads = list(dict.fromkeys(group[0].named_localities(localities, matcher) + extra.get(number, []))) or heading
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task

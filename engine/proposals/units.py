@@ -93,7 +93,10 @@ _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành 
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
 _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
-_PLACE_HEADS = (("tinh",), _CITY)   # a province or a city named so opening a clause: "Thành phố Hà Nội …"
+# A province or a city named so opening a clause ("Thành phố Hà Nội …"), also communes and wards ("Các xã,
+# phường A, B …": each name a commune's or a ward's): the tier's words, the heads its names are read with.
+_PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
+                ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -246,6 +249,7 @@ class UnitMatcher:
         self.units = {u.code: u for u in units}
         self._two_tier = False
         self._names: dict[tuple[str, ...], str | None] = {}
+        self._short: set[tuple[str, ...]] = set()   # names read without their "tỉnh"
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
         self._words = {code: _bare(tokens(unit.name)[0]) for code, unit in self.units.items()}
@@ -255,6 +259,7 @@ class UnitMatcher:
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
+                self._short.add(name[:-1])
             if len(name) > _TRUNCATED_MIN:
                 self._add(self._truncated, name[:-1], unit.code)
             self._add(self._capitals, initials(unit.name), unit.code)
@@ -322,7 +327,8 @@ class UnitMatcher:
             if mention is None:
                 i += 1
                 continue
-            if not self._of_another_place(words, proper, mention) and not self._where(found, words, mention):
+            if not (self._of_another_place(words, proper, mention) or self._common_noun(words, proper, mention)
+                    or self._where(found, words, mention)):
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
         return found
@@ -345,6 +351,11 @@ class UnitMatcher:
             return False
         name = self._words.get(mention.codes[0], ())
         return len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
+
+    def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
+        """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the
+        force, not "Công an tỉnh"."""
+        return not proper[mention.start] and tuple(words[mention.start:mention.end]) in self._short
 
     def _proper_follows(self, words: list[str], proper: list[bool], at: int) -> bool:
         """A proper name that opens no unit's name starts at `at`: a place's, or a person's."""
@@ -400,18 +411,21 @@ class UnitMatcher:
         return replace(mention, end=end, codes=tuple(dict.fromkeys(codes)))
 
     def _places(self, words: list[str], i: int) -> Mention | None:
-        """Opening a clause, provinces named by tier and name without their committees, one or a list:
-        "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng Ngãi
-        khẩn trương …" — their committees (not "các tỉnh, thành phố …", every province)."""
-        if i != 0:
+        """Opening a clause, provinces (or communes, wards) named by tier and name without their committees,
+        one or a list: "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng
+        Ngãi khẩn trương …", "Các xã, phường A, B …" — their committees (not "các tỉnh, thành phố …", every
+        province)."""
+        if i != 0 and words[i] != "cac":   # further on only as "các tỉnh A, B" ("Bộ X, Bộ Y các tỉnh A, B")
             return None
-        j, end, tier = 0, 0, None
+        j, end, tier = i, 0, None
         codes: list[str] = []
         while j < len(words):
             j += words[j] == "cac"
-            tier = next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t), tier)
-            j += len(tier) if tier and tuple(words[j:j + len(tier)]) == tier else 0
-            named = self._headed(((*_COMMITTEE, *tier),), words, j) if tier else None
+            # a name under the tier read so far ("Phương Liễu" after "phường Quế Võ, "), or a new tier
+            named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j) if tier else None
+            if named is None and (tier := next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t), None)):
+                j += len(tier)
+                named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j)
             if named is None or not self.is_locality(named[0].codes[0]):
                 break
             codes.extend(named[0].codes)
@@ -419,7 +433,7 @@ class UnitMatcher:
             if end + 1 >= len(words) or words[end] not in {",", "va"}:
                 break
             j = end + 1
-        return Mention(0, end, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
+        return Mention(i, end, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
 
     def _named(self, words: list[str], i: int) -> Mention | None:
         mention = self._name(words, i) or self._sector(words, i)
@@ -530,8 +544,11 @@ class UnitMatcher:
             if tuple(words[i:end]) == phrase:
                 if phrase == ("cac", "so") and self._name(words, i + 1) is not None:
                     return None   # "các Sở Xây dựng (nêu trên)": that department of several provinces
-                if kind == "ministry" and words[end:end + 3] in ([",", "dia", "phuong"], ["va", "dia", "phuong"]):
-                    return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
+                # "các bộ, ngành, (các) địa phương cần …": every body of the State, no one's task
+                after = words[end:end + 4]
+                localities = ["dia", "phuong"] in (after[1:3], after[2:4])
+                if kind == "ministry" and after[:1] in ([","], ["va"]) and localities:
+                    return None
                 if kind == "department":   # "các sở, ban, ngành thành phố", "… cấp tỉnh"
                     end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
                 if kind == "ministry":
@@ -585,7 +602,7 @@ class UnitMatcher:
             break
         while words[j - 1] in {",", "va"}:
             j -= 1
-        return Mention(i, j, tuple(dict.fromkeys(codes))) if codes else None
+        return Mention(i, j, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
 
     def _headed(self, heads: tuple[tuple[str, ...], ...], words: list[str], j: int) -> tuple[Mention, int] | None:
         """The unit a list item at `j` names with one of `heads` in front, and where the item ends."""

@@ -1189,3 +1189,106 @@ def test_the_items_of_a_body_outside_the_tree_heading_them_are_no_ones():
             "Bộ Tài chính yêu cầu các cơ quan, đơn vị:\n1. Cục Đường bộ Việt Nam\n- Chỉ đạo các đơn vị quản lý "
             "đường bộ kiểm tra.\n- Khẩn trương thành lập các Tổ công tác.\n2. Sở Xây dựng rà soát các tuyến đường.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_requirements_for_a_unit_introduce_its_items():
+    text = ("Thông báo nêu yêu cầu đối với Sở Xây dựng trong công tác quy hoạch như sau:\n"
+            "- Chủ động rà soát hồ sơ quy hoạch.\n- Báo cáo UBND tỉnh trước ngày 20/3/2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.BEFORE, date(2026, 3, 20))]
+
+
+def test_a_duty_with_its_own_date_ending_as_follows_lists_its_details():
+    text = ("Giao Sở Xây dựng hoàn chỉnh hồ sơ 02 phương án, gửi Sở Tài chính trước ngày 27/3/2026, cụ thể như sau:\n"
+            "(1) Phương án 1: đầu tư công.\n(2) Phương án 2: đầu tư theo phương thức PPP.")
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 27))]
+    # with no date of its own the line introduces the duties below it
+    listed = ("UBND tỉnh yêu cầu Sở Xây dựng thực hiện các nhiệm vụ trọng tâm, cụ thể như sau:\n"
+              "1. Rà soát hồ sơ quy hoạch.\n2. Kiểm tra công trình.")
+    assert [p.lead_units for p in propose(listed, UNITS, TODAY).proposals] == [["SXD"], ["SXD"]]
+
+
+def test_what_the_issuer_has_done_after_a_recital_is_no_task():
+    done = ("Thực hiện Luật Đất đai 2024, Chủ tịch UBND tỉnh đã ban hành Công văn 59/UBND và nhiều văn bản chỉ đạo "
+            "Sở Xây dựng khẩn trương triển khai dự án.")
+    assert propose(done, UNITS, TODAY).proposals == []
+    assert one("Thực hiện Luật Đất đai 2024, UBND tỉnh giao Sở Xây dựng triển khai dự án.").lead_units == ["SXD"]
+
+
+HIGHLANDS = UnitMatcher([*UNITS.units.values(), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+                         UnitRef("DL", "UBND tỉnh Đắk Lắk", "province"),
+                         UnitRef("GL", "UBND tỉnh Gia Lai", "province")])
+
+
+def test_the_localities_of_a_text_from_above_the_provinces_are_the_provinces_it_named():
+    text = ("Ngày 29/11/2025, Thủ tướng đã làm việc với Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai về khắc phục "
+            "hậu quả lũ.\nCác địa phương phát động ngay chiến dịch sửa chữa nhà ở, hoàn thành trước ngày 31/12/2025.")
+    assert [p.lead_units for p in propose(text, HIGHLANDS, date(2025, 12, 1)).proposals] == [["DL", "GL"]]
+    # a text naming no province: the communes, as before
+    alone = "Các địa phương phát động ngay chiến dịch sửa chữa nhà ở."
+    assert propose(alone, HIGHLANDS, date(2025, 12, 1)).proposals[0].lead_units == ["P-D", "X-C"]
+    # nor where the committees named are communes: "các địa phương" are every commune
+    named = "Giao UBND xã Cát Tiên rà soát hồ sơ.\nCác địa phương phát động ngay chiến dịch sửa chữa nhà ở."
+    assert [p.lead_units for p in propose(named, HIGHLANDS, date(2025, 12, 1)).proposals] == [["X-C"], ["P-D", "X-C"]]
+
+
+def test_the_ministries_and_the_localities_together_are_every_body_of_the_state():
+    assert propose("Các Bộ, ngành, các địa phương chủ động triển khai công tác ứng phó với bão.",
+                   HIGHLANDS, TODAY).proposals == []
+
+
+def test_a_body_named_in_lower_case_without_its_province_is_a_force_not_the_body():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
+    assert propose("Phát huy tinh thần quân đội, công an vì nhân dân phục vụ.", units, TODAY).proposals == []
+    assert propose("Công an rà soát tình hình an ninh.", units, TODAY).proposals[0].lead_units == ["CA"]
+
+
+def test_a_province_named_in_a_narrative_opening_is_the_one_its_head_word_names_after():
+    text = ("Ngày 18/11/2025, Phó Thủ tướng đã làm việc với lãnh đạo tỉnh Gia Lai về đầu tư công.\n"
+            "1. Về tăng trưởng kinh tế:\nTỉnh cần tập trung chỉ đạo, đẩy mạnh giải ngân vốn đầu tư công.")
+    assert [p.lead_units for p in propose(text, HIGHLANDS, date(2025, 11, 25)).proposals] == [["GL"]]
+
+
+def test_communes_and_wards_named_by_tiers_and_names_are_those_only():
+    named = one("Các xã, phường Cát Tiên, Đông Hải khẩn trương xác định giá đất xong trước ngày 10/3/2026.")
+    assert (named.lead_units, named.deadline.due) == (["X-C", "P-D"], date(2026, 3, 10))
+    assert one("Các xã, phường rà soát hồ sơ.").lead_units == ["P-D", "X-C"]
+
+
+def test_the_party_committee_beside_the_committee_that_acts_is_not_a_unit():
+    found = one("Đảng ủy, UBND xã Cát Tiên khẩn trương chỉ đạo các tổ công tác vận động người dân.")
+    assert found.lead_units == ["X-C"]
+
+
+def test_a_matter_singled_out_before_the_unit_that_acts():
+    found = one("Riêng vị trí tổ chức lễ khởi công, UBND xã Cát Tiên sẽ phối hợp Sở Xây dựng rà soát địa điểm.")
+    assert found.lead_units == ["X-C"]
+
+
+def test_the_localities_acting_after_a_comma_closing_a_duty():
+    text = "Bộ Xây dựng huy động lực lượng hỗ trợ Nhân dân, các địa phương hỗ trợ bố trí nơi ăn ở cho lực lượng."
+    found = propose(text, HIGHLANDS, date(2025, 12, 1)).proposals
+    assert [p.lead_units for p in found] == [["BXD"], ["P-D", "X-C"]]
+    # a list of leads goes on after the comma
+    assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu.").lead_units == ["SXD"]
+
+
+def test_a_matter_with_a_colon_before_the_unit_that_acts():
+    found = one("- Đối với cơ sở khám chữa bệnh công lập: Sở Xây dựng có trách nhiệm hướng dẫn phân công trực.")
+    assert found.lead_units == ["SXD"]
+    # a comma before the colon: the unit comes first, its items below
+    listed = "Đối với các nội dung thuộc thẩm quyền, Sở Xây dựng phối hợp Sở Tài chính rà soát các hồ sơ sau: hồ sơ A."
+    assert one(listed).lead_units == ["SXD"]
+
+
+def test_provinces_named_by_tier_and_names_after_a_ministry_with_no_comma():
+    found = propose("Bộ Xây dựng các tỉnh Đắk Lắk, Gia Lai khẩn trương hoàn thành hồ sơ.", HIGHLANDS, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["BXD", "DL", "GL"]]
+
+
+def test_addressees_listed_across_semicolons_before_a_colon_lead_the_item_after_it():
+    text = ("1. Về đánh giá cán bộ năm 2026 Đề nghị các cơ quan chuyên môn thuộc UBND tỉnh; Văn phòng Đoàn Đại biểu "
+            "Quốc hội; các đơn vị sự nghiệp công lập; Ủy ban nhân dân các xã, phường: tổ chức đánh giá cán bộ, hoàn "
+            "thành trước ngày 05/12/2026.")
+    found = one(text)
+    assert (sorted(found.lead_units), found.deadline.due) == (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 5))
