@@ -166,7 +166,7 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
     return query.where(*_column_filters(q, Assignment))
 
 
-def _in_units(session: Session, units: list[int], probed: bool) -> ColumnElement[bool]:
+def _in_units(session: Session, units: Iterable[int], probed: bool) -> ColumnElement[bool]:
     """The assignments linked to `units`. `probed`, on PostgreSQL: their ids are read off the
     links' index and the assignments probed by id (`id = ANY(ARRAY(…))`), where `IN` had the
     planner hash-join the links to a scan of the million (the clerk's count of a section's 3,700:
@@ -252,14 +252,16 @@ def _walked(q: AssignmentQuery, offset: int, total: int) -> bool:
 
 def _page_rows(session: Session, query: Select, q: AssignmentQuery, on_links: bool, offset: int,
                limit: int) -> list[Assignment]:
-    """The page's assignments. On the links, an assignment linked to two of the units is one row:
-    its ids are grouped with the copies they are sorted by, then read."""
-    if not on_links:
-        return list(session.scalars(query.order_by(*_order(q)).options(selectinload(Assignment.directive))
-                                    .offset(offset).limit(limit)))
-    ids = list(session.scalars(query.group_by(LinkCopy.id, LinkCopy.deadline, LinkCopy.last_update_at)
-                               .order_by(*_LINK_SORTS.get(q.sort, _LINK_SORTS["deadline"]))
-                               .offset(offset).limit(limit)))
+    """The page's assignments: their ids, then their rows (the ids alone may come from an index:
+    the clerk's not-started ones from ix_assignments_not_started, 170 → 25 ms at 1M). On the links,
+    an assignment linked to two of the units is one row: its ids are grouped with the copies they
+    are sorted by."""
+    if on_links:
+        query = query.group_by(LinkCopy.id, LinkCopy.deadline, LinkCopy.last_update_at) \
+            .order_by(*_LINK_SORTS.get(q.sort, _LINK_SORTS["deadline"]))
+    else:
+        query = query.with_only_columns(Assignment.id).order_by(*_order(q))
+    ids = list(session.scalars(query.offset(offset).limit(limit)))
     found = {a.id: a for a in session.scalars(select(Assignment).where(Assignment.id.in_(ids))
                                               .options(selectinload(Assignment.directive)))}
     return [found[i] for i in ids]

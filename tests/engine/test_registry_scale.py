@@ -170,7 +170,8 @@ def test_postgresql_connections_compile_no_query(engine):
 
 
 @pytest.mark.parametrize("asked", [{"unit_code": "STC"}, {"unit_code": "STC-NS", "outcome": Outcome.NOT_STARTED},
-                                   {"unit_code": "SXD", "sort": "-updated"}, {"unit_code": "STC", "page": 2, "per_page": 5}])
+                                   {"unit_code": "SXD", "sort": "-updated"},
+                                   {"unit_code": "STC", "page": 2, "per_page": 5}])
 def test_a_unit_the_clerk_asks_for_is_probed_or_walked_alike(filled, monkeypatch, asked):
     """The clerk (every unit, no secret task) asking for a unit: its assignments probed by id and
     sorted (few of them: _PROBED_ROWS) or walked to along the order with the links joined (many)
