@@ -946,6 +946,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
             ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
             return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
                     and ahead != ["de", "xuat"])
+        # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
+        if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
+            before -= 1
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1

@@ -846,6 +846,8 @@ PROVINCES = UnitMatcher([
     UnitRef("BYT", "Bộ Y tế", "ministry"),
 ])
 ALL_PROVINCES = ["CM", "DN", "HT", "HUE", "KH", "LD", "NA"]
+PROVINCES_AND_DEPARTMENTS = UnitMatcher([*PROVINCES.units.values(), UnitRef("SXD", "Sở Xây dựng", "department"),
+                                          UnitRef("SYT", "Sở Y tế", "department")])
 
 
 def leads_in(text: str, units: UnitMatcher = PROVINCES) -> list[list[str]]:
@@ -1292,3 +1294,21 @@ def test_addressees_listed_across_semicolons_before_a_colon_lead_the_item_after_
             "thành trước ngày 05/12/2026.")
     found = one(text)
     assert (sorted(found.lead_units), found.deadline.due) == (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 5))
+
+
+def test_titles_listed_with_commas_after_a_trigger_name_the_addressees_not_the_writer():
+    heading = ("Chủ tịch Ủy ban nhân dân thành phố Đà Nẵng yêu cầu Giám đốc, Thủ trưởng các sở, ban ngành thực "
+               "hiện các nhiệm vụ sau:\n1. Rà soát các giếng khoan không phép.")
+    found = propose(heading, PROVINCES_AND_DEPARTMENTS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD", "SYT"]]
+
+
+def test_the_committees_of_cities_named_after_a_colon():
+    found = propose("Ủy ban nhân dân các thành phố: Huế, Đà Nẵng rà soát các đề xuất, gửi Bộ Tài chính tổng hợp.",
+                    PROVINCES, TODAY).proposals
+    assert [p.lead_units for p in found] == [["HUE", "DN"]]
+
+
+def test_a_report_within_a_day_is_due_on_that_day_at_the_latest():
+    found = one("Sở Xây dựng rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh trong ngày 20 tháng 11 năm 2026.")
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 11, 20))
