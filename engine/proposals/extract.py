@@ -22,7 +22,7 @@
   going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"), and the party
   secretaries addressed with the committees ("Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND …"); the manner may stand
   between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
-  a topic before a duty is passed over ("Về việc …: Giao Bộ …");
+  a topic before a duty is passed over ("Về việc …: Giao Bộ …", a heading's "1. Quyết liệt …:" then "Sở X …");
 - a list after its head and a colon may run across ";" ("yêu cầu các Bộ: Nông nghiệp và Môi trường;
   Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries); a report every month after a duty
   ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
@@ -969,7 +969,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
+            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
+            or before[-1] == ":")   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
 
 
 def _past_secretaries(before: list[str]) -> list[str]:

@@ -1312,3 +1312,12 @@ def test_the_committees_of_cities_named_after_a_colon():
 def test_a_report_within_a_day_is_due_on_that_day_at_the_latest():
     found = one("Sở Xây dựng rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh trong ngày 20 tháng 11 năm 2026.")
     assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 11, 20))
+
+
+def test_a_headings_topic_before_a_colon_then_the_units_that_act():
+    text = ("1. Quyết liệt trong chỉ đạo, điều hành:\nSở Xây dựng phải phát huy vai trò nêu gương; hoàn thành "
+            "trước ngày 25 tháng 11 năm 2026.")
+    found = one(text)
+    assert (found.lead_units, found.deadline.due) == (["SXD"], date(2026, 11, 25))
+    # units listed after a colon, with no duty, are none
+    assert propose("Thành phần gồm: Sở Xây dựng, Sở Tài chính.", UNITS, TODAY).proposals == []
