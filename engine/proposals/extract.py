@@ -222,7 +222,11 @@ _ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, ch�
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
-_EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi hanh\b")
+# Also a resolution's ("… chịu trách nhiệm thi hành Nghị quyết này").
+_EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet dinh thi hanh\b")
+# Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
+# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
+_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$")
 # A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
@@ -459,7 +463,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
-                or _EXECUTION.search(folded)):
+                or _EXECUTION.search(folded) or _ANSWERS_FOR.search(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))

@@ -1321,3 +1321,15 @@ def test_a_headings_topic_before_a_colon_then_the_units_that_act():
     assert (found.lead_units, found.deadline.due) == (["SXD"], date(2026, 11, 25))
     # units listed after a colon, with no duty, are none
     assert propose("Thành phần gồm: Sở Xây dựng, Sở Tài chính.", UNITS, TODAY).proposals == []
+
+
+def test_a_resolutions_execution_article_is_no_task():
+    text = ("Điều 2. Sở Xây dựng hoàn thiện hồ sơ dự thảo theo quy định.\nĐiều 3. Giám đốc Sở Tài chính, Chủ tịch "
+            "Ủy ban nhân dân các xã chịu trách nhiệm thi hành Nghị quyết này./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
+    assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
+    found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
+    assert found.lead_units == ["STC"]
