@@ -1292,3 +1292,34 @@ def test_addressees_listed_across_semicolons_before_a_colon_lead_the_item_after_
             "thành trước ngày 05/12/2026.")
     found = one(text)
     assert (sorted(found.lead_units), found.deadline.due) == (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 5))
+
+
+DEPARTMENTS = ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("Các cơ quan, đơn vị rà soát danh mục thủ tục thuộc thẩm quyền, hoàn thành trước ngày 15/3/2026.", DEPARTMENTS),
+    ("Các cơ quan, tổ chức, đơn vị tổ chức tuyên truyền Kế hoạch này trước ngày 15/3/2026.", DEPARTMENTS),
+    # after the reform "địa phương" are the communes
+    ("Cơ quan, tổ chức, đơn vị, địa phương thực hiện công khai kết quả rà soát trước ngày 15/3/2026.",
+     [*DEPARTMENTS, "P-D", "X-C"]),
+    ("Trên cơ sở đó, các cơ quan, đơn vị và địa phương lập danh sách trước ngày 15/3/2026.",
+     [*DEPARTMENTS, "P-D", "X-C"]),
+])
+def test_the_bodies_named_generically_as_the_subject_are_the_departments_and_the_communes(sentence, lead):
+    found = one(sentence)
+    assert (found.lead_units, found.deadline.due) == (lead, date(2026, 3, 15))
+
+
+@pytest.mark.parametrize("text, leads", [
+    # helpers of a named lead, not leads
+    ("Sở Xây dựng phối hợp với các cơ quan, đơn vị rà soát danh mục.", [["SXD"]]),
+    # a name heading the bodies listed below it, those already given a task, a name heading items
+    ("Các cơ quan, đơn vị sau đây chịu trách nhiệm tổ chức thực hiện Kế hoạch.", []),
+    ("Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành nhiệm vụ được phân công.", []),
+    ("Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:", []),
+    # in a text with addressees the name is theirs, not every department
+    ("Kính gửi: Sở Xây dựng.\nCác cơ quan, đơn vị tổ chức trực ban nghiêm túc.", []),
+])
+def test_the_bodies_named_generically_lead_nothing_elsewhere(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
