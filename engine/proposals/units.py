@@ -58,7 +58,10 @@ _TIERS = {
     ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
     ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
     ("tinh",): "province",   # only after "các" or "cấp": "UBND cấp tỉnh" (a province's own "UBND tỉnh" is one unit)
+    # the short names after another tier only ("UBND các huyện, thành, thị": cities and towns; not "các thành viên")
+    ("thanh",): "district", ("thi",): "district",
 }
+_SHORT_TIERS = {("thanh",), ("thi",)}
 _SPECIAL_ZONE = ("dac", "khu")
 _ZONE_NAME = 3   # words of a special zone's name at most
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
@@ -143,6 +146,8 @@ _GENERIC_PHRASES = frozenset(_phrase(p) for p, _ in _GENERIC_NAMES)
 # UBND tỉnh)" — the departments; "các Bộ, cơ quan ngang Bộ" and "Bộ trưởng, Thủ trưởng cơ quan ngang
 # Bộ" — the ministries. Longest first.
 _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
+    # "các Sở, ban, ngành, đơn vị cấp tỉnh" is one collective name (the next bodies go on with the list)
+    ("cac so , ban , nganh , don vi cap tinh", "department"),
     ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
     # also going on after another collective name: "các địa phương, sở, ngành liên quan"
     ("so , ban , nganh", "department"), ("so , nganh", "department"), ("so , ban nganh", "department"),
@@ -233,7 +238,8 @@ def _shared_tier(words: list[str], at: int) -> int:
     for end in range(at + 2, min(len(words), at + 9)):
         if words[end] in {",", ";", ":", "va"}:
             return 0
-        if words[end] == "cac" and any(tuple(words[end + 1:end + 1 + len(t)]) == t for t in _TIERS):
+        tiers = _TIERS.keys() - _SHORT_TIERS
+        if words[end] == "cac" and any(tuple(words[end + 1:end + 1 + len(t)]) == t for t in tiers):
             return end + 1 - at
     return 0
 
@@ -475,6 +481,8 @@ class UnitMatcher:
             head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
+            if tier in _SHORT_TIERS and "district" not in kinds:
+                tier = None
             if tier is not None:
                 # "các tỉnh, thành phố": the centrally-run cities beside the provinces, not a district tier
                 kinds.append("province" if tier == _CITY and "province" in kinds else _TIERS[tier])

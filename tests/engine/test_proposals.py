@@ -1323,3 +1323,14 @@ def test_the_bodies_named_generically_as_the_subject_are_the_departments_and_the
 ])
 def test_the_bodies_named_generically_lead_nothing_elsewhere(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_the_departments_and_units_of_the_province_then_the_districts_by_their_short_names_lead_together():
+    found = one("Yêu cầu các Sở, ban, ngành, đơn vị cấp tỉnh, UBND các huyện, thành, thị bố trí cán bộ trực Tết.",
+                BEFORE_REFORM)
+    assert found.lead_units == [*DEPARTMENTS, "H-A", "TX-B"]
+
+
+def test_the_short_names_of_a_tier_are_read_only_after_another_tier():
+    assert one("UBND các huyện, thành, thị tổ chức trực Tết.", BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
+    assert summary("Các thành viên Ban Chỉ đạo theo dõi địa bàn được phân công.") == []
