@@ -147,7 +147,7 @@ class Runtime:
             def completion_entry() -> dict:
                 # Closed after the run, so that no query of the run autoflushes it before the
                 # save writes it (with the other items this step closes).
-                item.status, item.completed_at, item.completed_by = WorkItemStatus.COMPLETED, clock.now(), user.id
+                persistence.close(item, WorkItemStatus.COMPLETED, clock.now(), by=user.id)
                 return audit.entry("work_item.completed", "work_item", item.id, actor=user,
                                    before={"status": WorkItemStatus.READY},
                                    after={"element": item.element_id, "data": clean},
@@ -503,9 +503,8 @@ class Runtime:
         for item in stored:
             if item.status == WorkItemStatus.READY and item.task_id not in ready:
                 task = spiff.find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
-                item.status = WorkItemStatus.COMPLETED if task is not None and task.state == TaskState.COMPLETED \
-                    else WorkItemStatus.CANCELLED
-                item.completed_at = clock.now()
+                persistence.close(item, WorkItemStatus.COMPLETED if task is not None and task.state == TaskState.COMPLETED
+                                  else WorkItemStatus.CANCELLED, clock.now())
             if item.status != WorkItemStatus.READY:
                 closing.append(item)
         return closing
