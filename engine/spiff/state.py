@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from copy import copy
+from functools import lru_cache
 from uuid import UUID, SafeUUID
 
 import orjson
@@ -83,9 +84,12 @@ def _restore_tasks(converter, workflow, dct: dict) -> None:
 _UNKNOWN = SafeUUID.unknown
 
 
+@lru_cache(maxsize=4096)
 def _uuid(text: str) -> UUID:
     """UUID(text), for the canonical form states hold, at a third of UUID()'s cost (its parser
-    tries every other form first); what it stores is what UUID.__init__ stores."""
+    tries every other form first); what it stores is what UUID.__init__ stores. Cached: a state
+    names each task three times (its id, its children's parent, its parent's child), and one
+    (immutable) object for the three is found in the task tables by identity, without UUID.__eq__."""
     digits = text.replace("-", "")
     if len(text) != 36 or len(digits) != 32 or not digits.isalnum():  # not canonical: UUID's parser decides
         return UUID(text)
