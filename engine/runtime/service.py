@@ -503,8 +503,8 @@ class Runtime:
         for item in stored:
             if item.status == WorkItemStatus.READY and item.task_id not in ready:
                 task = spiff.find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
-                persistence.close(item, WorkItemStatus.COMPLETED if task is not None and task.state == TaskState.COMPLETED
-                                  else WorkItemStatus.CANCELLED, clock.now())
+                done = task is not None and task.state == TaskState.COMPLETED
+                persistence.close(item, WorkItemStatus.COMPLETED if done else WorkItemStatus.CANCELLED, clock.now())
             if item.status != WorkItemStatus.READY:
                 closing.append(item)
         return closing

@@ -18,7 +18,6 @@ from functools import lru_cache
 from uuid import UUID, SafeUUID
 
 import orjson
-
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer

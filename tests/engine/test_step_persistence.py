@@ -143,6 +143,25 @@ def test_a_completed_item_keeps_no_draft_and_is_written_once(loaded, org_tree):
 
 
 
+def test_a_step_leaves_its_session_nothing_to_flush(database_url):
+    """The step writes the items it closes itself (write_step), and they are not left changed: the
+    flush after the step and the commit's have nothing to look over (~0.1 ms a step, issue #20)."""
+    world = make_world(database_url)
+    try:
+        instance_id = start_bench_instances(world, 1)[0]
+        with world.engine.db.session() as s:
+            item_id = s.scalar(select(WorkItem.id).where(WorkItem.instance_id == instance_id))
+        flushes: list[object] = []
+        event.listen(world.engine.db.sessions, "before_flush", lambda session, *_: flushes.append(session))
+        item = world.engine.runtime.complete(item_id, SUBMISSION, world.officer)
+        assert flushes == []
+        assert (item.status, item.completed_by, item.draft) == ("completed", world.officer.id, None)
+        with world.engine.db.session() as s:
+            assert s.get_one(WorkItem, item_id).status == "completed"
+    finally:
+        world.engine.close()
+
+
 def test_the_benchmarked_step_is_five_round_trips_on_postgresql(database_url):
     """`python -m bench --only step`'s step, caches warm: BEGIN, the lock, the open work items,
     the writes in one statement, COMMIT (issue #20). SQLite has no round trips: its writes stay
