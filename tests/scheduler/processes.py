@@ -40,8 +40,8 @@ class Schedulers:
     def stop_all(self) -> None:
         for process in self.processes.values():
             if process.poll() is None:
-                process.terminate()
-                process.wait(10)
+                process.terminate()  # a graceful stop finishes the tick and the requests under way:
+                process.wait(WAIT)   # ~13 s for `dondoc serve` on a loaded 2-core machine
 
     def log(self) -> str:
         return "\n".join((self.logs / f"{n}.log").read_text(errors="replace") for n in self.processes)
