@@ -478,22 +478,24 @@ class Runtime:
         ready = {str(t.id): t for t in spiff.ready_user_tasks(workflow)}
         with session.no_autoflush:  # the step writes the work items itself
             stored = persistence.open_items(session, instance.id) if open_items is None else open_items
-            closing = self._closing(workflow, stored, ready)
-            known = {item.task_id for item in stored}
-            try:
-                adding = [self._new_work_item(session, instance, compiled, task)
-                          for task_id, task in ready.items() if task_id not in known]
-            except (sandbox.ScriptFailed, WorkflowException) as exc:
-                self._record_incident(session, instance, workflow, exc)
-                adding = []
-        status = instance.status if instance.status == InstanceStatus.ERROR \
-            else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
-        prune(workflow)
-        persistence.write_step(session, instance, entry=entry, closing=closing, adding=adding,
-                               state=dump_state(workflow), status=status,
-                               next_timer_due=None if status == InstanceStatus.COMPLETED else next_timer_due(workflow),
-                               updated_at=clock.now())
-        session.flush()  # what the run's operators left pending: its errors belong to the step
+        with persistence.read_again_on_error(session, stored):
+            with session.no_autoflush:
+                closing = self._closing(workflow, stored, ready)
+                known = {item.task_id for item in stored}
+                try:
+                    adding = [self._new_work_item(session, instance, compiled, task)
+                              for task_id, task in ready.items() if task_id not in known]
+                except (sandbox.ScriptFailed, WorkflowException) as exc:
+                    self._record_incident(session, instance, workflow, exc)
+                    adding = []
+            status = instance.status if instance.status == InstanceStatus.ERROR \
+                else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
+            prune(workflow)
+            persistence.write_step(session, instance, entry=entry, closing=closing, adding=adding,
+                                   state=dump_state(workflow), status=status,
+                                   next_timer_due=None if status == InstanceStatus.COMPLETED
+                                   else next_timer_due(workflow), updated_at=clock.now())
+            session.flush()  # what the run's operators left pending: its errors belong to the step
 
     @staticmethod
     def _closing(workflow: BpmnWorkflow, stored: list[WorkItem], ready: dict) -> list[WorkItem]:
