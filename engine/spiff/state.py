@@ -9,6 +9,8 @@ its registry (BpmnWorkflowSerializer.configure), which writes and reads everythi
 data, sub-processes, events) as SpiffWorkflow does. States written before the converter carry
 no "typename" key; they load the same. Tasks and sub-processes go through our converters too
 (_TaskConverter, _SubWorkflowConverter): the same dictionaries as SpiffWorkflow's, for less CPU.
+The JSON text is written and read by orjson wherever that reads back the same as json's
+(_json_text, _json_value).
 """
 from __future__ import annotations
 
@@ -215,7 +217,7 @@ _LONG_NUMBER = b"0" * 19
 def _json_value(text: str):
     """json.loads(text), read by orjson (a third of json's time) unless the text holds what orjson
     reads otherwise (a run of 19 digits) or refuses (NaN, Infinity, a lone surrogate)."""
-    if _LONG_NUMBER not in text.encode().translate(_DIGITS):
+    if _LONG_NUMBER not in text.encode(errors="surrogatepass").translate(_DIGITS):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
