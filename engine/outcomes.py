@@ -32,7 +32,10 @@ from enum import StrEnum
 from sqlalchemy import and_, case, null
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind
+from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy
+
+# Where the SQL forms read an assignment's columns: its row, or its links' copies of them
+Columns = type[Assignment] | type[LinkCopy]
 
 
 class Outcome(StrEnum):
@@ -107,48 +110,47 @@ def meets_difficulties(assignment: Assignment) -> bool:
 
 
 # ---------------------------------------------------------------- the SQL form
-def difficulties() -> ColumnElement[bool]:
+def difficulties(a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL: meets_difficulties()."""
-    return and_(Assignment.progress == BLOCKED, Assignment.status.not_in(_FINISHED))
+    return and_(a.progress == BLOCKED, a.status.not_in(_FINISHED))
 
 
-def dated() -> ColumnElement[bool]:
+def dated(a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL: the assignment has a deadline that can pass."""
-    return and_(Assignment.deadline.is_not(None), Assignment.deadline_kind != DeadlineKind.OPEN)
+    return and_(a.deadline.is_not(None), a.deadline_kind != DeadlineKind.OPEN)
 
 
-def finished_late() -> ColumnElement[bool]:
+def finished_late(a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL: reported done after its deadline (done late on every day from `completed_on`)."""
-    return and_(dated(), Assignment.completed_on > Assignment.deadline)
+    return and_(dated(a), a.completed_on > a.deadline)
 
 
-def outcome_case(as_of: date, *, sub_states: bool = True) -> ColumnElement:
+def outcome_case(as_of: date, *, sub_states: bool = True, a: Columns = Assignment) -> ColumnElement:
     """SQL CASE giving each assignment's outcome as of `as_of` (NULL when cancelled). Without
     `sub_states` it gives the report bucket and reads only the columns of the reports' covering
     index (ix_assignments_outcome)."""
-    a = Assignment
-    done = case((finished_late(), Outcome.DONE_LATE.value), else_=Outcome.DONE_ON_TIME.value)
+    done = case((finished_late(a), Outcome.DONE_LATE.value), else_=Outcome.DONE_ON_TIME.value)
     # decide()'s order, testing "done" once: most rows are done, and this keeps a report over
     # 100k assignments as fast as the rule without the cancelled case (bench/reports)
     whens = [
         (a.status == AssignmentStatus.CANCELLED, null()),
         (and_(a.completed_on.is_not(None), a.completed_on <= as_of), done),
-        (and_(dated(), a.deadline < as_of), Outcome.OVERDUE.value),
+        (and_(dated(a), a.deadline < as_of), Outcome.OVERDUE.value),
     ]
     if sub_states:
         whens.append((a.progress == "not_started", Outcome.NOT_STARTED.value))
     return case(*whens, else_=Outcome.IN_PROGRESS.value)
 
 
-def bucket_case(as_of: date) -> ColumnElement:
-    return outcome_case(as_of, sub_states=False)
+def bucket_case(as_of: date, a: Columns = Assignment) -> ColumnElement:
+    return outcome_case(as_of, sub_states=False, a=a)
 
 
-def outcome_is(outcome: Outcome | str, as_of: date) -> ColumnElement[bool]:
+def outcome_is(outcome: Outcome | str, as_of: date, a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL condition: the assignment's outcome is `outcome`; a bucket takes its sub-states
     (in progress takes the not-started ones), a group (GROUPS) its buckets."""
     if outcome in GROUPS:
-        return bucket_case(as_of).in_([bucket.value for bucket in GROUPS[outcome]])
+        return bucket_case(as_of, a).in_([bucket.value for bucket in GROUPS[outcome]])
     if outcome in BUCKETS:
-        return bucket_case(as_of) == str(outcome)
-    return outcome_case(as_of) == str(outcome)
+        return bucket_case(as_of, a) == str(outcome)
+    return outcome_case(as_of, a=a) == str(outcome)

@@ -19,6 +19,7 @@ from engine.features import discover
 from engine.operations.readiness import code_heads
 from engine.org import service as org
 from tests import saved_states
+from tests.link_copies import stale_copies
 
 discover()  # tests that compile a ruleset without an Engine see every operator too
 
@@ -100,7 +101,10 @@ def record_head_revision(engine: Engine) -> None:
 def engine(database_url, clock, tmp_path):
     eng = make_engine(database_url, clock, tmp_path=tmp_path)
     yield eng
-    eng.close()
+    try:
+        assert stale_copies(eng) == [], "a writer of the assignments left their links' copies behind"
+    finally:
+        eng.close()
 
 
 @pytest.fixture

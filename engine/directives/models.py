@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     ColumnElement,
+    Connection,
     Date,
     ForeignKey,
     Index,
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime
+from engine.directives import link_copies
 from engine.org import permissions
 from engine.org.models import User
 from engine.runtime.models import WorkItem
@@ -189,7 +191,11 @@ class AssignmentUnit(Base):
 
     __tablename__ = "assignment_units"
     __table_args__ = (UniqueConstraint("assignment_id", "unit_id"),
-                      Index("ix_assignment_units_unit_assignment", "unit_id", "assignment_id"))
+                      Index("ix_assignment_units_unit_assignment", "unit_id", "assignment_id"),
+                      # a unit's registry filtered, counted and sorted from this index alone (link_copies)
+                      Index("ix_assignment_units_unit_copies", "unit_id", "assignment_id", "task_status",
+                            "task_completed_on", "task_deadline", "task_deadline_kind", "task_progress",
+                            "task_assigned_on", "task_urgency", "task_last_update_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
@@ -197,6 +203,37 @@ class AssignmentUnit(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     role: Mapped[str] = mapped_column(String(16))  # lead | coordinating
     deadline: Mapped[date | None] = mapped_column(Date)
+    # The assignment's own columns of the same names without "task_", copied by the database's
+    # triggers (engine.directives.link_copies): never written by the code
+    task_status: Mapped[str | None] = mapped_column(String(16))
+    task_progress: Mapped[str | None] = mapped_column(String(16))
+    task_deadline_kind: Mapped[str | None] = mapped_column(String(8))
+    task_deadline: Mapped[date | None] = mapped_column(Date)
+    task_completed_on: Mapped[date | None] = mapped_column(Date)
+    task_assigned_on: Mapped[date | None] = mapped_column(Date)
+    task_urgency: Mapped[str | None] = mapped_column(String(16))
+    task_last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LinkCopy:
+    """The copies by the assignment's names: engine.outcomes and the registry build the same
+    conditions over the links as over the assignments."""
+
+    id = AssignmentUnit.assignment_id
+    status = AssignmentUnit.task_status
+    progress = AssignmentUnit.task_progress
+    deadline_kind = AssignmentUnit.task_deadline_kind
+    deadline = AssignmentUnit.task_deadline
+    completed_on = AssignmentUnit.task_completed_on
+    assigned_on = AssignmentUnit.task_assigned_on
+    urgency = AssignmentUnit.task_urgency
+    last_update_at = AssignmentUnit.task_last_update_at
+
+
+@event.listens_for(AssignmentUnit.__table__, "after_create")
+def _copied_by_triggers(_table, connection: Connection, **_kw) -> None:
+    """The triggers that keep the links' copies, wherever the tables are created."""
+    link_copies.create_triggers(connection)
 
 
 class ProgressUpdate(Base):
@@ -427,3 +464,4 @@ def _fold_directive(_mapper, _connection, directive: Directive) -> None:
 @event.listens_for(Assignment, "before_update")
 def _fold_assignment(_mapper, _connection, assignment: Assignment) -> None:
     assignment.search_text = fold(assignment.content)
+

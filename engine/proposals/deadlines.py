@@ -1,10 +1,11 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
-10/12/2023" (or "trước 10/12/2023"), "chậm nhất ngày 5 tháng 3 năm 2025", "trong tháng 6/2025"
-(or "10.2014", or "trong tháng 6": the next June), "trong quý III/2025", "hằng tháng, trước ngày
-20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or "chậm nhất 05 ngày làm việc"),
-"chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's date), "trong năm 2018" (or "trong 2
-năm 2024-2025": by its end) — but not a period dating what a passive verb tells of ("các nhiệm
-vụ được giao trong năm 2025")."""
+10/12/2023" (or "trước 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
+năm 2025", "trong tháng 6/2025" (or "10.2014", or "trong tháng 6": the next June), "trong quý
+III/2025", "hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or
+"chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
+date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
+tháng 12 năm 2025": by the period's end), "trước Thứ Tư ngày 03/12/2025" — but not a period dating what a
+passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
 import calendar
@@ -38,16 +39,21 @@ _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d
 # "hằng tháng, trước ngày 20" and "trước ngày 20 hằng tháng"
 _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
-_NO_LATER = re.compile(r"cham nhat(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
+# also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
+_NO_LATER = re.compile(r"(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
 # "trước 14 giờ, ngày 5/12", also without "ngày": "báo cáo trước 30/6/2026"
-_BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?(?:ngay )?" + _DATE)
+# also with the day of the week: "trước Thứ Tư ngày 03/12/2025"
+_WEEKDAY = r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat),? )?"
+_BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?" + _WEEKDAY + r"(?:ngay )?" + _DATE)
 # "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
-_MONTH = re.compile(r"(?:trong|ngay trong|truoc het) thang (\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
+# (also "đến hết tháng 12 năm 2025", "xong cuối tháng 12 năm 2025"; and "đến hết năm 2025" for a year)
+_MONTH = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet|\bcuoi) thang (\d{1,2})"
+                    r"(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
 # "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
-_YEAR = re.compile(r"(?:trong|ngay trong|truoc het) nam (\d{4})\b")
+_YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
 _COMPLETED_IN = re.compile(r"hoan thanh\b[^,;.]{0,80}? vao nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")

@@ -18,8 +18,14 @@
   huyện …", "Để triển khai …, Bộ X phải …"),
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
-  và Chủ tịch UBND các huyện …");
+  và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
+  going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"), and the party
+  secretaries addressed with the committees ("Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND …"); the manner may stand
+  between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
   a topic before a duty is passed over ("Về việc …: Giao Bộ …");
+- a list after its head and a colon may run across ";" ("yêu cầu các Bộ: Nông nghiệp và Môi trường;
+  Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries); a report every month after a duty
+  ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
 - a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
@@ -46,9 +52,16 @@
   trước ngày 10/12/2023"), so do units opening a clause after a clause that ends with units
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
   sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
-  thiện trước ngày 20/7/2018");
+  thiện trước ngày 20/7/2018") — one stating the time limit ("Thời hạn hoàn thành: trước …") that
+  of every duty of its list item without one;
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
+- "…, trong đó (trọng tâm là) các tỉnh: …" in a heading singles out some of its units, no more;
+- "3.1." items, and "(1)" items right under a "1." line ending with ":", are below it ("5. Bộ X chủ
+  trì:" heads its "(1) …"); under a heading, an item whose trigger names bodies ("(3) Đề nghị Ủy ban
+  … của Quốc hội …") is theirs, not the heading's units', and one exhorting every body of the State
+  ("… các Bộ, cơ quan, địa phương tập trung …") no one's; the contents of a report asked for ("… báo
+  cáo cụ thể về một số nội dung sau:") are details of the duty, as the items below "…, cụ thể:" are;
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
   names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
@@ -56,18 +69,25 @@
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one
-("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
-held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc
-họp …"; what follows "Theo đó," is read), units presiding over a meeting ("Sở X chủ trì hội
-nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định này"), the
-addressees after "Kính gửi:", a unit that "vừa có văn bản" (has just written), a closing that
-restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… nếu có khó khăn, vướng mắc, báo cáo …",
-"Văn phòng Chính phủ trân trọng thông báo"), a part "do Sở X
-chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
-lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH")
-that ends the text are not duties. A blank line ends a paragraph (a title above it is no part of
-it); a line ending with "…" ends its sentence."""
+Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
+cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
+08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
+tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
+giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
+("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
+này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:" (their
+line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý
+Ủy ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees; the
+items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a topic heading
+its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing
+that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
+nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", a
+summary "Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying the
+text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a
+part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
+tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
+TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
+of it); a line ending with "…" ends its sentence."""
 from __future__ import annotations
 
 import re
@@ -75,17 +95,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from engine.proposals.deadlines import NO_DEADLINE, ProposedDeadline, find_deadline
+from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_deadline
 from engine.proposals.units import Mention, UnitMatcher, tokens
 from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "1.1." / "(1)" / "1-", "a)" / "(a)", "-".
-_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("number", r"\d{1,2}(?:\.\d{1,2})*[.)-]|\(\d{1,2}\)"),
+# List markers by rank, highest first: "I.", "1." / "(1)" / "1-", "1.1.", "a)" / "(a)", "-" — a number
+# inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
+# "(1)" items right under a "1." item ending with ":" ("5. Bộ X chủ trì:" then "(1) …", "(2) …").
+_MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-]"),
+            ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = ["roman", "number", "letter", "sub", "bullet"]   # highest first
+_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -97,6 +120,9 @@ _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\
 # Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
 _JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
+# … and, after a comma closing a duty, the localities acting: "Bộ Quốc phòng, Bộ Công an huy động lực lượng
+# …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them)
+_COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b)")
 _JOINT_WINDOW = 200  # characters after a joint read for its subject
 # Verbs whose objects may be units, and how many words back from a joint they are looked for.
 _DIRECTING = [["chi", "dao"], ["huong", "dan"], ["don", "doc"], ["phoi", "hop"], ["yeu", "cau"], ["de", "nghi"],
@@ -109,24 +135,45 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b[^:]{1,800}:\s+(?=\S)")   # a proposal a notice answers may be long
+# a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
+# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
+# So is a matter "Đối với …:" with no comma before its colon ("Đối với cơ sở khám chữa bệnh: Sở Y tế có trách
+# nhiệm …"; not "Đối với các nội dung …, Sở X thực hiện các việc sau: …", whose unit comes first).
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)"
+                    r"|Đối với\b[^:,;.]{1,200}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
-_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d")
-_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec")
+# So does one citing a document: "(Đồng thời, / Ngoài ra,) tại Thông báo số …, Thủ tướng đã giao …".
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
+                        r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
+                        r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
+# A body's name heading its items, the tree holding no such unit: "3. Cục Đường bộ Việt Nam" then "- Chỉ đạo …".
+_OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) [A-ZĐÀ-Ỹ]")
+# The line the addressees follow: "Kính gửi:", "Đồng kính gửi:", a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:".
+_ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
+_RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
+             "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
-             ("phan", "cong"), ("nhan", "manh"))   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+             ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
+             ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
-           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong"}   # also "Cục trưởng", "Chánh …", "Phó …"
-# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …".
-_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong"}
+           "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong",   # also "Cục trưởng", "Chánh …", "Phó …"
+           "bo"}   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
+# Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
+# "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
+_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo"}
+# Words that tell which places a heading's committees cover: "Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh
+# đến Lâm Đồng, trong đó trọng tâm là các tỉnh: Đắk Lắk, Gia Lai:" — the names after them are places.
+_COVERING = {"tu", "den", "trong", "do", "tam", "la", "nhat", ":"}
+_COVERED = {"tu", "den", "la", ":"}   # the words a run of place names follows
+_LISTED_WORDS = 40   # words of a list of bodies before a colon at most
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
             "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
@@ -140,6 +187,9 @@ _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap 
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
+# Between the units a heading or a subject names, also the offices of each: "1. Bộ trưởng các Bộ, Thủ trưởng cơ
+# quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố" (then its items).
+_NAMING_GAPS = _SEPARATORS | _OFFICES
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
@@ -149,7 +199,8 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
-            ("de",))   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
+            ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
+            ("rieng",))   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -166,6 +217,8 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
+# "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
+_ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
@@ -176,14 +229,31 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau):$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
-_DETAILS = re.compile(r"\bcu the:$")
+# So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
+_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$")
+# So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
+# ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
+_DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
+# A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
+# đôn đốc …").
+_TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
+# Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
+# địa phương tập trung …".
+_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
+# … but told by a trigger in a letter with addressees ("Kính gửi: - Các bộ, …; - Ủy ban nhân dân tỉnh, …"), "(các)
+# bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
+_TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"
+                              r"|quy (?:uy ban|co quan|bo|so)\b)")   # also the addressees' courtesy name: "Quý Ủy ban"
+# … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
+_INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
-_ANNOUNCES = re.compile(r"thong bao de\b|tran trong thong bao")
+# So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
+_ANNOUNCES = re.compile(r"thong bao de\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
 # phí để thực hiện …", "… trong quá trình triển khai Kế hoạch này", when a duty is done), doing as told
@@ -196,18 +266,35 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
-                       r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu duoc giao\b"
+                       # "… thực hiện các nhiệm vụ được giao", "… các nhiệm vụ cấp trên giao phó"
+                       r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu"
+                       r" (?:duoc|cap tren) giao\b"
+                       # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
+                       r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
-# Reporting difficulties should any arise, and the summary that closes a text ("Trên đây là Kế hoạch …").
-_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac|^tren day la\b"
+# Reporting difficulties should any arise.
+_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac"
                            r"|^truong hop vuot tham quyen\b")
+# The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
+# Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
+_SUMMARY = re.compile(r"^tren day la\b")
 # … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
 # hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
-                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|, (?:dam bao|bao dam) )")
-_OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat)\b")
+                            r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )"
+                            # "Đề nghị bộ, ngành, địa phương quan tâm thực hiện./."
+                            r"|\bquan tam(?: chi dao)?,? thuc hien\W*$")
+# … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
+# (qua Sở X) để xem xét, chỉ đạo giải quyết./."
+_ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
+                             r"(?:chi dao|giai quyet|xu ly)\b")
+_DONE_REACH = 5   # words before a restating phrase within which "đã" tells of a thing done
+_DONE_CHARS = 60   # … read from this many characters before it (a long text stays linear)
+_MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
+# also leading others in it: "Sở X có trách nhiệm chủ trì, phối hợp với … tổ chức triển khai thực hiện Quyết định này"
+_OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat|chu tri, phoi hop)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -245,14 +332,17 @@ class _Clause:
     leads: list[str]
     coordinating: list[str]
     lead_end: int = 0
+    proper: list[bool] = field(default_factory=list)   # each word opens with a capital (tokens)
 
-    def named_localities(self, localities: dict[str, None]) -> list[str]:
+    def named_localities(self, localities: dict[str, None], matcher: UnitMatcher) -> list[str]:
         """Its leads; but "Các địa phương liên quan" alone are the committees the text has named
         ("… phối hợp UBND tỉnh Bình Định, Phú Yên …. Các địa phương liên quan tiếp tục rà soát"),
-        where it has named some."""
+        where it has named some; so is "Các địa phương" alone where those are all provinces (a text from
+        above them, "… làm việc với UBND các tỉnh: A, B …. Các địa phương phát động …": not the communes)."""
         named = set(self.leads)
         lead = [m for m in self.mentions if m.end <= self.lead_end and named.issuperset(m.codes)]
-        if localities and len(lead) == 1 and lead[0].local and lead[0].related:
+        provinces = all(matcher.units[c].kind == "province" for c in localities)
+        if localities and len(lead) == 1 and lead[0].local and (lead[0].related or provinces):
             return list(localities)
         return self.leads
 
@@ -283,21 +373,38 @@ class _Clause:
     def named_units(self) -> list[str]:
         """Its leads, or the units it opens with as a subject ("Chủ tịch UBND các xã, phường")."""
         subject = next((n for n, m in enumerate(self.mentions) if _opens_sentence(self.words, m)), None)
-        return self.leads or (_chain(self.words, self.mentions, subject, _SEPARATORS)[0] if subject is not None else [])
+        if self.leads or subject is None:
+            return self.leads
+        return _chain(self.words, self.mentions, subject, _NAMING_GAPS)[0]
 
     def names_only(self) -> bool:
         """Units (with titles, separators, a trigger and a colon) and nothing else: "Giao Sở Y tế:",
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
-        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words)
+        words = words[:_singled_out(words)]
+        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        if any(w in _COVERED for w in others):
+            allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
 
+    def _places(self) -> set[int]:
+        """The positions of place names after "từ", "đến", "là" or ":" (with "," and "và" between
+        them): "… từ Hà Tĩnh đến Lâm Đồng", "… trọng tâm là các tỉnh: Đắk Lắk, Gia Lai và Lâm Đồng"."""
+        places, after = set(), False
+        for at, (word, capital) in enumerate(zip(self.words, self.proper, strict=False)):
+            if capital and after:
+                places.add(at)
+            elif word not in _SEPARATORS:
+                after = word in _COVERED
+        return places
+
     def _opening(self) -> tuple[list[str], int]:
-        if not self.mentions or self.mentions[0].start != 0:
+        # also after an office: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh …"
+        if not self.mentions or not set(self.words[:self.mentions[0].start]) <= _OFFICES | _OFFICIALS:
             return [], 0
-        return _chain(self.words, self.mentions, 0, _SEPARATORS)
+        return _chain(self.words, self.mentions, 0, _NAMING_GAPS)
 
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
@@ -308,22 +415,40 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals: list[Proposal] = []
     heading = _Heading()
     after_duty = addressees = False
+    addressed: dict[str, None] = {}   # the units named after "Kính gửi:"
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
-    details = False   # the list items below are parts of the duty above ("…, cụ thể:")
+    details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
+    item_start = 0    # the first proposal of the list item read
     for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
+        if sentence.opens_item:
+            item_start = len(proposals)
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
-        if details and sentence.rank is not None:
+        if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
-        details = False
+        details = None
+        if sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text) and not _clause(sentence.text, matcher).mentions:
+            heading, after_duty = _Heading([], sentence.rank, heading, outside=True), False
+            continue
+        if heading.outside and sentence.rank is not None:
+            after_duty = False
+            continue
         # "Kính gửi:" and the list of the bodies it is sent to
-        addressees = folded.startswith("kinh gui") or (addressees and sentence.rank is not None)
-        if not addressees and sentence.rank is None and (leads := _introduced_leads(sentence.text, folded, matcher)):
+        addressees = bool(_ADDRESSED.search(folded)) or (addressees and sentence.rank is not None)
+        if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
+            addressed.update(dict.fromkeys(c for m in _clause(sentence.text, matcher).mentions for c in m.codes))
+        if _topic_heading(sentence, folded, matcher):
+            after_duty = False
+            continue
+        if not addressees and sentence.rank is None and (
+                leads := _introduced_leads(sentence.text, folded, matcher)
+                or (list(addressed) if folded.endswith(":") and (_told_every_body(folded)
+                                                                 or _INTRODUCES_ADDRESSEES.search(folded)) else [])):
             heading, after_duty = _Heading(leads), False
             continue
         if sentence.opens_item and heading.leads and _recites(folded) and "," in sentence.text:
@@ -335,20 +460,29 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             folded = fold(sentence.text)
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
                 or _EXECUTION.search(folded)):
+            if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
+                told = [_clause(sentence.text, matcher)]
+                localities.update(_named_committees(told, matcher))
+                _remember_heads(heads, _named_one_by_one(told, [], matcher), matcher)   # then "Tỉnh cần …"
             after_duty = False
             continue
+        if sentence.opens_item and (listed := _listed_before_colon(sentence.text, matcher)
+                                    or _addressed_before_colon(sentence.text, matcher)):
+            heading, sentence = _Heading(listed[0], sentence.rank, heading), replace(sentence, text=listed[1])
+            folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
-        localities.update(dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
-                                        for c in m.codes if matcher.is_locality(c)))
+        localities.update(_named_committees(clauses, matcher))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
             heading, after_duty = _Heading(leads, sentence.rank), False
             continue
-        if _no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item):
+        if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
+                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item else [])
-                        or _named_by_head(sentence.text, clauses[0] if clauses else None, heads), reference,
+                        or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
+                        or (list(addressed) if _told_every_body(folded) else []), reference,
                         localities, matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
@@ -357,15 +491,101 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
             proposals.extend(found)
-            details = bool(_DETAILS.search(folded))
+            # outside a list every item below is a detail; inside one, the items below the duty's own
+            details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
-        elif after_duty and proposals[-1].deadline is NO_DEADLINE and not sentence.opens_item:
-            proposals[-1].deadline = find_deadline(folded, reference)
+        elif after_duty and not sentence.opens_item and (report := _own_report(sentence.text, folded, reference)):
+            # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
+            proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
+            after_duty = False
+        elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
+            deadline = find_deadline(folded, reference)
+            for proposal in undated:
+                proposal.deadline = deadline
             after_duty = False
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _told_every_body(folded: str) -> bool:
+    """"…, đề nghị bộ, ngành, địa phương khẩn trương …", "… đề nghị Quý Ủy ban gửi báo cáo …" — but not what
+    was asked before ("Bộ X đã có Văn bản số … đề nghị các bộ, ngành, địa phương báo cáo") nor whom to ask
+    should difficulties arise."""
+    told = _TOLD_EVERY_BODY.search(folded)
+    if told is None or _DIFFICULTIES.search(folded):   # "nếu có vướng mắc, đề nghị Quý cơ quan liên hệ …"
+        return False
+    return "da" not in folded[:told.start()].rsplit(",", 1)[-1].split()
+
+
+def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
+    """A sentence with no subject reporting every month ("Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20
+    hằng tháng.") — a task of the units of the duty before it, not that duty's deadline (a report once, "Báo
+    cáo UBND tỉnh kết quả trước ngày 25/3", dates the duty before it)."""
+    deadline = find_deadline(folded, reference) if folded.startswith("bao cao ") else NO_DEADLINE
+    return (Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
+            if deadline.kind == MONTHLY else None)
+
+
+def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:
+    """The committees the clauses name by their own names, in order."""
+    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
+                         for c in m.codes if matcher.is_locality(c))
+
+
+def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
+    """The duties a sentence of no duty after them dates: the last one (". Hoàn thành trước ngày …");
+    every one of the list item read where it states the time limit ("Thời hạn hoàn thành: trước …")."""
+    if folded.startswith("thoi han"):
+        return [p for p in proposals[item_start:] if p.deadline is NO_DEADLINE]
+    return proposals[-1:] if proposals[-1].deadline is NO_DEADLINE else []
+
+
+def _listed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
+    """"9. Báo và Phát thanh - Truyền hình X, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử
+    tỉnh: Theo chức năng, nhiệm vụ tăng cường …" — an item naming bodies, some outside the tree, one
+    by one (each after a comma opening with a capital) before a colon, then a duty with no subject
+    (not "Sở Nội vụ: Tham mưu …", a single unit the usual reading leads with):
+    the tree's units among them lead it. Their units and the duty."""
+    head, colon, duty = text.partition(":")
+    duty = duty.strip()
+    if not colon or not duty[:1].isupper() or len(head.split()) > _LISTED_WORDS:
+        return None
+    names = head.split(",")
+    if len(names) < 2 or not all(name.strip()[:1].isupper() for name in names):
+        return None
+    named, told = _clause(head, matcher), _clause(duty.split(";")[0], matcher)
+    # not "UBND các tỉnh: Khánh Hòa, Gia Lai …", the colon opening a list of the units
+    if named.leads or told.leads or (told.mentions and told.mentions[0].start == 0):
+        return None
+    codes = list(dict.fromkeys(c for m in named.mentions if not m.related for c in m.codes))
+    return (codes, duty) if codes else None
+
+
+def _addressed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str], str] | None:
+    """"Đề nghị các cơ quan chuyên môn …; Văn phòng Đoàn Đại biểu Quốc hội …; các đơn vị sự nghiệp …;
+    Hội đồng nhân dân, Ủy ban nhân dân các xã, phường và đặc khu: tổ chức triển khai …" — a trigger, then
+    addressees listed across ";" (some outside the tree) up to a colon, then the duty: the tree's units
+    among them lead it. Their units and the duty."""
+    head, colon, duty = text.partition(":")
+    # after a title with no stop run into it ("1. Về triển khai … năm 2025 Đề nghị …")
+    trigger = re.search(r"(?:^|\s)(?=(?:Đề nghị|Yêu cầu|Giao)\s)", head)
+    if trigger is None or ";" in head[:trigger.start()]:
+        return None
+    pieces = head[trigger.end():].split(";")
+    if not colon or len(pieces) < 2 or not duty.strip():
+        return None
+    if any(len(piece.split()) > _LISTED_WORDS for piece in pieces):
+        return None
+    clauses = [_clause(piece, matcher) for piece in pieces]
+    # each piece after the first names bodies and nothing it is told to do
+    if any(c.leads and not c.names_only() for c in clauses[1:]):
+        return None
+    # not the body they belong to ("… thuộc Ủy ban nhân dân Thành phố")
+    codes = list(dict.fromkeys(c for clause in clauses for m in clause.mentions
+                               if not m.related and clause.words[m.start - 1:m.start] != ["thuoc"] for c in m.codes))
+    return (codes, duty.strip()) if codes else None
 
 
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
@@ -379,11 +599,30 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
     return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
 
 
+def _introduces(folded: str) -> bool:
+    """The sentence introduces the duties listed below it (not the details of its own duty)."""
+    return bool(_INTRODUCES.search(folded)) and not _details(folded)
+
+
+def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
+    """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
+    Tài chính của Quốc hội … phối hợp …"): a duty of other bodies, not the heading's units'."""
+    if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
+        return False
+    return bool(_TRIGGER_NAMING.match(clauses[0].text))
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
     closing that restates the duties above it."""
-    return (bool(_INTRODUCES.search(folded.rstrip())) or _is_title(sentence, clauses) or _names_only(clauses)
+    return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
+
+
+def _details(folded: str) -> bool:
+    """The list items below the line are the details of its duty (_DETAILS, _DATED_DETAILS)."""
+    return bool(_DETAILS.search(folded)) or (bool(_DATED_DETAILS.search(folded))
+                                              and find_deadline(folded, date.min) is not NO_DEADLINE)
 
 
 def _named_one_by_one(clauses: list[_Clause], found: list[Proposal], matcher: UnitMatcher) -> list[str]:
@@ -420,8 +659,11 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
-        if clause.leads and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
-                             or _opens_sentence(clause.words, clause.mentions[0])):
+        # told of what was done before its leads ("…, Chủ tịch UBND tỉnh đã ban hành … văn bản chỉ đạo Sở X")
+        first_lead = next((m.start for m in clause.mentions if set(m.codes) & set(clause.leads)), 0)
+        done = "da" in clause.words[:first_lead]
+        if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
+                                          or _opens_sentence(clause.words, clause.mentions[0])):
             return replace(sentence, text=rest)
     return sentence
 
@@ -442,6 +684,7 @@ class _Heading:
     leads: list[str] = field(default_factory=list)
     rank: int | None = None   # of the heading's own marker; None: every list item below
     outer: _Heading | None = None
+    outside: bool = False   # a body outside the tree ("3. Cục Đường bộ Việt Nam"): its items are no one's here
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""
@@ -471,7 +714,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             continue
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
         # "thường xuyên kiểm tra …")
-        if (pieces and not blank and not _titled(pieces[-1], line)
+        if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
                 and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds))
                 and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
@@ -480,7 +723,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             pieces.append([line])
         blank = False
     lines = [item for p in pieces for item in _INLINE_ITEM.split(" ".join(p))]
-    ranks = [_rank(line) for line in lines]
+    ranks = _nested_numbers(lines)
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
         body = line[marker.end():] if marker else line
@@ -505,6 +748,12 @@ def _broken_at_dash(last: str, line: str, compounds: set[tuple[str, str, str]]) 
     return len(before) == 2 and bool(after) and (*before, *after) in _DASH_COMPOUNDS | compounds
 
 
+def _after_addressees(piece: list[str], line: str) -> bool:
+    """"Kính gửi: Các đồng chí Bộ trưởng, …" then "Thực hiện Kết luận số …": the addressees end where a
+    recital opens a line, though their line ends without a stop."""
+    return bool(_ADDRESSED.search(fold(piece[0]))) and line[:1].isupper() and _recites(fold(line))
+
+
 def _titled(piece: list[str], line: str) -> bool:
     """A part's title in capitals ("VII. CHẾ" "ĐỘ BÁO CÁO") ends where a line in lower case starts."""
     title = _MARKER.sub("", " ".join(piece), count=1)
@@ -522,13 +771,38 @@ def _rank(line: str) -> int | None:
     return _RANKS.index(marker.lastgroup) if marker and marker.lastgroup else None
 
 
+def _nested_numbers(lines: list[str]) -> list[int | None]:
+    """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
+    ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it."""
+    ranks, under, under_letter = [], False, False
+    for line in lines:
+        rank = _rank(line)
+        if rank == _RANKS.index("number"):
+            under, under_letter = line.endswith(":"), False
+        elif rank == _RANKS.index("letter"):
+            under_letter = line.endswith(":")
+        elif rank == _RANKS.index("paren") and under_letter:
+            rank = _RANKS.index("sub")   # "b) Các Bộ: … khắc phục …, cụ thể:" then "(1) …": below it
+        elif rank == _RANKS.index("paren") and not under:
+            rank = _RANKS.index("number")
+        ranks.append(rank)
+    return ranks
+
+
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals, proper = tokens(part)
     mentions = matcher.mentions(words, capitals, proper)
     leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
-    return _Clause(part, words, mentions, leads, coordinating, lead_end)
+    return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
+
+
+def _singled_out(words: list[str]) -> int:
+    """Where ", trong đó (trọng tâm là) các tỉnh: …" starts: some of the units named before singled
+    out, no more units of the heading ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng, trong
+    đó trọng tâm là các tỉnh: Đắk Lắk, …:"); the words' end if it is not there."""
+    return next((at for at in range(1, len(words) - 1) if words[at - 1:at + 2] == [",", "trong", "do"]), len(words))
 
 
 def _aside(words: list[str]) -> set[int]:
@@ -541,14 +815,21 @@ def _aside(words: list[str]) -> set[int]:
     return aside
 
 
+# A list of names after its head and a colon, written with ";" between them: "yêu cầu các Bộ: Nông nghiệp
+# và Môi trường; Xây dựng; Khoa học và Công nghệ xây dựng phương án …" — one list of leads, not clauses.
+_LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:[A-ZĐÀ-Ỹ][^;:.]{0,60}; )+(?=[A-ZĐÀ-Ỹ])")
+
+
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
     """The clauses of a sentence: split at ";", and where "và" or "đồng thời" opens a duty of
     other units ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra … trước ngày 20/3")."""
     parts = []
+    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), text)
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
-        for joint in list(_JOINT.finditer(part))[:_JOINT_TRIES]:
-            if _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
+        joints = list(_JOINT.finditer(part))[:_JOINT_TRIES] + list(_COMMA_JOINT.finditer(part))[:_JOINT_TRIES]
+        for joint in sorted(joints, key=lambda j: j.start()):
+            if joint.start() > start and _opens_duty(part[start:joint.start()], part[joint.end():], matcher):
                 parts.append(part[start:joint.start()])
                 start = joint.end()
         parts.append(part[start:])
@@ -575,7 +856,8 @@ def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
 
 def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]) -> tuple[list[str], int]:
     """The units of mentions[first] and of the mentions after it separated only by `gaps` words;
-    "các sở, ngành liên quan" beside units named one by one are those units' helpers, not leads."""
+    "các sở, ngành liên quan" and "các địa phương" beside units named one by one are those units'
+    helpers, not leads ("Bộ Xây dựng, các địa phương, cơ quan chủ quản … tiếp tục chỉ đạo …")."""
     chained = [mentions[first]]
     for mention in mentions[first + 1:]:
         between = words[chained[-1].end:mention.start]
@@ -585,7 +867,7 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
             break
         chained.append(mention)
     if any(len(m.codes) == 1 for m in chained):
-        chained = [m for m in chained if not m.related] or chained
+        chained = [m for m in chained if not (m.related or m.local)] or chained
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 
@@ -618,19 +900,32 @@ def _leads(words: list[str], mentions: list[Mention],
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
         passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
-        if words[end:end + 2] == ["chu", "tri"] and not _presides(words, end) and not passive:
+        verb = _past_manner(words, end)
+        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
         duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
-                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"]))
+                or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
+                or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
         if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
             return codes, end
     return [], 0
+
+
+def _past_manner(words: list[str], at: int) -> int:
+    """Past "theo chức năng, nhiệm vụ, thẩm quyền (được giao)" after the units that lead ("Bộ Quốc phòng,
+    Bộ Công an theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp …")."""
+    if words[at:at + 3] != ["theo", "chuc", "nang"]:
+        return at
+    end = at + 3
+    while end < len(words) and words[end] in _MANNER:
+        end += 1
+    return end
 
 
 def _presides(words: list[str], at: int) -> bool:
@@ -645,9 +940,12 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     before = mention.start
     while True:
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
-        if any(tuple(words[before - len(t):before]) == t for t in _TRIGGERS):
-            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given
-            return words[max(0, before - 3):before - 1] != ["ve", "viec"]
+        if trigger := next((t for t in _TRIGGERS if tuple(words[before - len(t):before]) == t), None):
+            # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
+            # tướng đã giao Bộ X …": one given before, recounted; "Bộ X … đề xuất phân công các tỉnh …": proposed
+            ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
+            return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
+                    and ahead != ["de", "xuat"])
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -657,14 +955,33 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
     Công an tỉnh …", "Riêng UBND huyện X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
-    official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of)."""
+    official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
+    "Đảng ủy, UBND xã X …" too."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
-    before = words[:mention.start]
+    before = _past_secretaries(words[:mention.start])
     while before and before[-1] in allowed:
         before.pop()
+        before = _past_secretaries(before)
+    if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
+        before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
+
+
+def _past_secretaries(before: list[str]) -> list[str]:
+    """The words before the units without the provinces' party secretaries addressed with them ("Bí thư
+    Tỉnh ủy, Thành ủy, Chủ tịch UBND …", "Đồng chí Bí thư tỉnh ủy và Chủ tịch UBND các tỉnh: …")."""
+    at = len(before)
+    while at > 0 and before[at - 1] in {"va", ","}:
+        at -= 1
+    end = at
+    while at > 1 and before[at - 1] == "uy" and before[at - 2] in {"tinh", "thanh"}:
+        at -= 2
+        at -= at > 0 and before[at - 1] == ","
+    if end < len(before) and at < end and before[at - 2:at] == ["bi", "thu"]:
+        return before[:at - 2]
+    return before
 
 
 def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list[str]:
@@ -695,7 +1012,7 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and sentence.item_goes_on and _leads_with_others(clauses[0]):
         return clauses[0].leads   # "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:"
-    if sentence.rank is not None and _INTRODUCES.search(folded.rstrip()):
+    if sentence.rank is not None and _introduces(folded.rstrip()):
         return clauses[0].leads
     return []
 
@@ -703,7 +1020,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
 def _leads_with_others(clause: _Clause) -> bool:
     """Units that "chủ trì, phối hợp với …" other bodies and nothing else: the items below say what."""
     named = {at for m in clause.mentions for at in range(m.start, m.end)}
-    rest = [w for at, w in enumerate(clause.words[clause.lead_end:], clause.lead_end) if at not in named]
+    start = _past_manner(clause.words, clause.lead_end)
+    rest = [w for at, w in enumerate(clause.words[start:], start) if at not in named]
     return rest[:2] == ["chu", "tri"] and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "bo", ":"}
 
 
@@ -713,7 +1031,7 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
     trigger names them, also in a narrative) or "Ban Chỉ huy …, Thủ trưởng các sở, ban, ngành,
     Chủ tịch UBND các huyện … tập trung thực hiện một số công việc sau:" (every unit it names, but
     the issuing committee). Its units are the leads of the items below."""
-    if not folded.endswith(":") or _DETAILS.search(folded):
+    if not folded.endswith(":") or _details(folded):
         return []
     clause = _clause(text.split(";")[-1], matcher)
     told = any(_follows_trigger(clause.words, m) for m in clause.mentions) or _RESPONSIBLE.search(folded)
@@ -725,10 +1043,16 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
 def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
     """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
     công việc sau:" — every unit named, but the issuing committee and the related bodies."""
-    if not (_INTRODUCES.search(folded) and _CARRY_OUT.search(folded)):
+    if not (_introduces(folded) and _CARRY_OUT.search(folded)):
         return []
     return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
                               if not matcher.is_issuer(c)))
+
+
+def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher) -> bool:
+    """"1. Về phân cấp, phân quyền …" (also "2. Về việc tháo gỡ …") above its "-" or "1.1." items, with no
+    stop and no units told: a topic the items below are about, no duty."""
+    return sentence.heads_items and folded.startswith("ve ") and not _clause(sentence.text, matcher).leads
 
 
 def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
@@ -770,10 +1094,18 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
                     for c in clauses))
 
 
+def _restating(folded: str) -> bool:
+    """A _RESTATES phrase, not telling what was done: "… khen thưởng các tập thể, cá nhân đã tích cực, nỗ
+    lực triển khai nhiệm vụ được giao" praises, it does not restate."""
+    return any("da" not in folded[max(0, m.start() - _DONE_CHARS):m.start()].split()[-_DONE_REACH:]
+               for m in _RESTATES.finditer(folded))
+
+
 def _restated(folded: str, closing: bool) -> bool:
     """Carrying out this text, as told (not overseeing others do so, not with a date of its own), or
     reporting difficulties."""
-    carries_out = bool(_RESTATES.search(folded) or (closing and _BARE_RESTATES.search(folded)))
+    carries_out = bool(_restating(folded) or _SUMMARY.search(folded)
+                       or (closing and (_BARE_RESTATES.search(folded) or _ASKS_DIRECTION.search(folded))))
     return bool(_DIFFICULTIES.search(folded)) or (carries_out and not _OVERSEES.search(folded)
                                                   and find_deadline(folded, date.min) is NO_DEADLINE)
 
@@ -806,11 +1138,12 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             objects = objects or clause.ends_with_others()
     duties = []
     for number, group in enumerate(groups):
-        leads = list(dict.fromkeys(group[0].named_localities(localities) + extra.get(number, []))) or heading
+        leads = list(dict.fromkeys(group[0].named_localities(localities, matcher) + extra.get(number, []))) or heading
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
-        if not leads or (len(groups) > 1 and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+        several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
+        if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
             continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]

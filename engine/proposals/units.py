@@ -9,7 +9,9 @@ the tier right below the province) standing for every unit of it, and by "các" 
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
 between its words ("Sở Lao động, Thương binh và Xã hội"), with a Latin eth for "Đ", or, before a
 separator, without its last word where that names one unit only ("Sở Giáo dục và Đào, …");
-committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); a
+committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); "UBND
+các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
+ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
 sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh").
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
@@ -21,6 +23,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from engine.text import fold
+
+
+def _phrase(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
 
 _TOKEN = re.compile(r"\w+|&|[,;:()]")
 _ETH = str.maketrans("Ðð", "Đđ")   # the Latin eth some pages type for "Đ": "Bộ Kế hoạch và Ðầu tư"
@@ -72,10 +79,24 @@ _CITY = ("thanh", "pho")
 _COMMITTEE_LISTS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
     (*_COMMITTEE, "cac", "tinh", ",", *_CITY): ((*_COMMITTEE, "tinh"), (*_COMMITTEE, *_CITY)),
     **{(*_COMMITTEE, "cac", tier): ((*_COMMITTEE, tier),) for tier in ("tinh", "huyen", "xa", "phuong")}}
+# The 34 provinces and centrally-run cities of Resolution 202/2025/QH15, north to south (by their seats;
+# the central coast as the Government's dispatches list it), folded: "các tỉnh, thành phố từ Hà Tĩnh đến
+# Lâm Đồng" are those in between.
+_NORTH_TO_SOUTH = tuple(_phrase(p) for p in (
+    "lai chau", "dien bien", "son la", "lao cai", "tuyen quang", "cao bang", "lang son", "thai nguyen",
+    "phu tho", "ha noi", "bac ninh", "quang ninh", "hai phong", "hung yen", "ninh binh", "thanh hoa", "nghe an",
+    "ha tinh", "quang tri", "hue", "da nang", "quang ngai", "gia lai", "dak lak", "khanh hoa", "lam dong",
+    "dong nai", "tay ninh", "ho chi minh", "dong thap", "vinh long", "an giang", "can tho", "ca mau"))
+# Words that may stand between "UBND các tỉnh, thành phố" and the range of them: "trực thuộc Trung ương", "ven biển".
+_RANGE_FILLERS = {"truc", "thuoc", "trung", "uong", "ven", "bien", "(", ")"}
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
 _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
+# A province or a city named so opening a clause ("Thành phố Hà Nội …"), also communes and wards ("Các xã,
+# phường A, B …": each name a commune's or a ward's): the tier's words, the heads its names are read with.
+_PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
+                ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -100,10 +121,6 @@ class Mention:
     person: bool = False    # a proper name follows, not a unit's: "Chủ tịch UBND tỉnh X Nguyễn Văn A"
 
 
-def _phrase(words: str) -> tuple[str, ...]:
-    return tuple(words.split())
-
-
 def _bare(words) -> tuple[str, ...]:
     """A name's words without the commas written between them."""
     return tuple(w for w in words if w != ",")
@@ -121,6 +138,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
     ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
+    # "Bộ trưởng (các Bộ), Thủ trưởng (các) cơ quan ngang Bộ" (and ", cơ quan thuộc Chính phủ": _GOVERNMENT_BODIES)
+    ("bo truong , thu truong cac co quan ngang bo", "ministry"),
+    ("bo truong cac bo , thu truong co quan ngang bo", "ministry"),
+    ("bo truong cac bo , thu truong cac co quan ngang bo", "ministry"),
     # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
     ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
@@ -129,6 +150,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
     ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+# the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
+# (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
+_GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
+                                   for under in ("thuoc", "truc thuoc")), key=len, reverse=True))
 # the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố"
 _LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"), ("cua", "thanh", "pho"))
 # By first word, longest first.
@@ -200,6 +225,14 @@ def _shared_tier(words: list[str], at: int) -> int:
     return 0
 
 
+def _place_at(words: list[str], at: int) -> tuple[int, int] | None:
+    """The province named at `at` (its place north to south) and where its name ends."""
+    for place, name in enumerate(_NORTH_TO_SOUTH):
+        if tuple(words[at:at + len(name)]) == name:
+            return place, at + len(name)
+    return None
+
+
 def _dash_compounds(units: Iterable[UnitRef]) -> set[tuple[str, str, str]]:
     """The two words before and the word after each dash in the units' names ("Tập đoàn Công
     nghiệp - Viễn thông Quân đội": ("cong", "nghiep", "vien")), folded: a line may break there."""
@@ -216,6 +249,7 @@ class UnitMatcher:
         self.units = {u.code: u for u in units}
         self._two_tier = False
         self._names: dict[tuple[str, ...], str | None] = {}
+        self._short: set[tuple[str, ...]] = set()   # names read without their "tỉnh"
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
         self._words = {code: _bare(tokens(unit.name)[0]) for code, unit in self.units.items()}
@@ -225,6 +259,7 @@ class UnitMatcher:
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
+                self._short.add(name[:-1])
             if len(name) > _TRUNCATED_MIN:
                 self._add(self._truncated, name[:-1], unit.code)
             self._add(self._capitals, initials(unit.name), unit.code)
@@ -286,15 +321,25 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._list(words, i) or self._collective(words, i) or self._kind_name(words, i)
+            mention = (self._places(words, i) or self._list(words, i) or self._collective(words, i)
+                       or self._kind_name(words, i)
                        or self._plural(words, i) or self._named(words, i) or self._capital(words, capitals, i))
             if mention is None:
                 i += 1
                 continue
-            if not self._of_another_place(words, proper, mention):
+            if not (self._of_another_place(words, proper, mention) or self._common_noun(words, proper, mention)
+                    or self._where(found, words, mention)):
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
         return found
+
+    def _where(self, found: list[Mention], words: list[str], mention: Mention) -> bool:
+        """"Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk …": the tier named right after a department
+        says where the departments are, it names no committee."""
+        before = found[-1] if found else None
+        return (before is not None and before.end == mention.start and words[mention.start] == "cac"
+                and len(before.codes) == 1 and before.codes[0] in self._tier_units(("department",))
+                and set(mention.codes) <= set(self._tier_units(("province", "district", "commune"))))
 
     def _of_another_place(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
         """A province's body named without its "tỉnh" and with a place's name instead ("Ban Quản lý
@@ -306,6 +351,11 @@ class UnitMatcher:
             return False
         name = self._words.get(mention.codes[0], ())
         return len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
+
+    def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
+        """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the
+        force, not "Công an tỉnh"."""
+        return not proper[mention.start] and tuple(words[mention.start:mention.end]) in self._short
 
     def _proper_follows(self, words: list[str], proper: list[bool], at: int) -> bool:
         """A proper name that opens no unit's name starts at `at`: a place's, or a person's."""
@@ -360,6 +410,31 @@ class UnitMatcher:
             end += 1 + named.end - len(head)
         return replace(mention, end=end, codes=tuple(dict.fromkeys(codes)))
 
+    def _places(self, words: list[str], i: int) -> Mention | None:
+        """Opening a clause, provinces (or communes, wards) named by tier and name without their committees,
+        one or a list: "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng
+        Ngãi khẩn trương …", "Các xã, phường A, B …" — their committees (not "các tỉnh, thành phố …", every
+        province)."""
+        if i != 0 and words[i] != "cac":   # further on only as "các tỉnh A, B" ("Bộ X, Bộ Y các tỉnh A, B")
+            return None
+        j, end, tier = i, 0, None
+        codes: list[str] = []
+        while j < len(words):
+            j += words[j] == "cac"
+            # a name under the tier read so far ("Phương Liễu" after "phường Quế Võ, "), or a new tier
+            named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j) if tier else None
+            if named is None and (tier := next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t), None)):
+                j += len(tier)
+                named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j)
+            if named is None or not self.is_locality(named[0].codes[0]):
+                break
+            codes.extend(named[0].codes)
+            end = named[1]
+            if end + 1 >= len(words) or words[end] not in {",", "va"}:
+                break
+            j = end + 1
+        return Mention(i, end, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
+
     def _named(self, words: list[str], i: int) -> Mention | None:
         mention = self._name(words, i) or self._sector(words, i)
         return replace(self._same_head(words, mention), by_name=True) if mention else None
@@ -387,7 +462,8 @@ class UnitMatcher:
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
             if tier is not None:
-                kinds.append(_TIERS[tier])
+                # "các tỉnh, thành phố": the centrally-run cities beside the provinces, not a district tier
+                kinds.append("province" if tier == _CITY and "province" in kinds else _TIERS[tier])
                 j += len(tier)
                 if tier == _SPECIAL_ZONE:   # "các xã, phường, đặc khu Cồn Cỏ": a special zone goes with its name
                     j = _past_name(words, j)
@@ -397,10 +473,52 @@ class UnitMatcher:
                 break
         while j > i and words[j - 1] in {",", "va", "cac"}:
             j -= 1
-        if head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds):
-            return None   # "UBND huyện X" is one unit, "UBND tỉnh, thành phố" the province's committee
+        # "UBND huyện X" is one unit, "UBND tỉnh, thành phố" the province's committee — but "UBND tỉnh, thành
+        # phố trực thuộc Trung ương" (an addressee: "Kính gửi: - Ủy ban nhân dân tỉnh, thành phố trực thuộc
+        # Trung ương") every province
+        central = set(kinds) == {"province"} and words[j:j + 4] == ["truc", "thuoc", "trung", "uong"]
+        if (head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds)
+                and not central):
+            return None
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
+        if kinds and set(kinds) == {"province"}:
+            codes, j = self._provinces_range(words, j) or (codes, self._past_fillers(words, j))
         return Mention(i, j, codes) if codes else None
+
+    @staticmethod
+    def _past_fillers(words: list[str], at: int) -> int:
+        """Past "trực thuộc Trung ương" (or "ven biển") after the provinces' collective name."""
+        end = at
+        while end < len(words) and words[end] in _RANGE_FILLERS:
+            end += 1
+        return end if words[at:at + 4] == ["truc", "thuoc", "trung", "uong"] else at
+
+    def _provinces_range(self, words: list[str], at: int) -> tuple[tuple[str, ...], int] | None:
+        """"(… các tỉnh, thành phố) (ven biển) từ Hà Tĩnh đến Lâm Đồng": the tree's provinces from the
+        first to the second, north to south; and where the range ends."""
+        start = at
+        while start < len(words) and words[start] in _RANGE_FILLERS:
+            start += 1
+        if words[start:start + 1] != ["tu"]:
+            return None
+        first = _place_at(words, start + 1)
+        if first is None or words[first[1]:first[1] + 1] != ["den"]:
+            return None
+        last = _place_at(words, first[1] + 1)
+        if last is None:
+            return None
+        low, high = sorted((first[0], last[0]))
+        codes = tuple(code for code in self._by_kind.get("province", ())
+                      if (place := self._place_of(code)) is not None and low <= place <= high)
+        return (codes, last[1]) if codes else None
+
+    def _place_of(self, code: str) -> int | None:
+        """Where a province's committee ("UBND tỉnh Hà Tĩnh", "UBND thành phố Huế") stands north to south."""
+        if not self.is_locality(code):
+            return None
+        words = self._words[code][len(_COMMITTEE):]
+        name = words[2:] if words[:2] == _CITY else words[1:]
+        return _NORTH_TO_SOUTH.index(name) if name in _NORTH_TO_SOUTH else None
 
     def _tier_units(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
         if kinds not in self._tiers:
@@ -424,10 +542,17 @@ class UnitMatcher:
         for phrase, kind in _KIND_NAMES:
             end = i + len(phrase)
             if tuple(words[i:end]) == phrase:
-                if kind == "ministry" and words[end:end + 3] in ([",", "dia", "phuong"], ["va", "dia", "phuong"]):
-                    return None   # "các bộ, ngành, địa phương cần …": every body of the State, no one's task
+                if phrase == ("cac", "so") and self._name(words, i + 1) is not None:
+                    return None   # "các Sở Xây dựng (nêu trên)": that department of several provinces
+                # "các bộ, ngành, (các) địa phương cần …": every body of the State, no one's task
+                after = words[end:end + 4]
+                localities = ["dia", "phuong"] in (after[1:3], after[2:4])
+                if kind == "ministry" and after[:1] in ([","], ["va"]) and localities:
+                    return None
                 if kind == "department":   # "các sở, ban, ngành thành phố", "… cấp tỉnh"
                     end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
+                if kind == "ministry":
+                    end += next((len(q) for q in _GOVERNMENT_BODIES if tuple(words[end:end + len(q)]) == q), 0)
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
                 codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)
@@ -477,7 +602,7 @@ class UnitMatcher:
             break
         while words[j - 1] in {",", "va"}:
             j -= 1
-        return Mention(i, j, tuple(dict.fromkeys(codes))) if codes else None
+        return Mention(i, j, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
 
     def _headed(self, heads: tuple[tuple[str, ...], ...], words: list[str], j: int) -> tuple[Mention, int] | None:
         """The unit a list item at `j` names with one of `heads` in front, and where the item ends."""

@@ -15,6 +15,7 @@ from engine.proposals import deadlines
 from engine.proposals.extract import propose
 from engine.proposals.reading import ReadingError, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
+from engine.text import fold
 from tests.proposals.texts import NOTICE, notice_docx
 
 TODAY = date(2026, 2, 12)
@@ -834,3 +835,460 @@ def test_committees_of_provinces_and_cities_listed_and_a_lead_with_others_headin
             "1. Sở Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:\n"
             "a) Bố trí kinh phí khắc phục hậu quả.\nb) Hướng dẫn thủ tục thanh toán.")
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+PROVINCES = UnitMatcher([
+    UnitRef("NA", "UBND tỉnh Nghệ An", "province"), UnitRef("HT", "UBND tỉnh Hà Tĩnh", "province"),
+    UnitRef("HUE", "UBND thành phố Huế", "province"), UnitRef("DN", "UBND thành phố Đà Nẵng", "province"),
+    UnitRef("KH", "UBND tỉnh Khánh Hòa", "province"), UnitRef("LD", "UBND tỉnh Lâm Đồng", "province"),
+    UnitRef("CM", "UBND tỉnh Cà Mau", "province"), UnitRef("TP-A", "UBND thành phố Vinh", "district"),
+    UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+    UnitRef("BYT", "Bộ Y tế", "ministry"),
+])
+ALL_PROVINCES = ["CM", "DN", "HT", "HUE", "KH", "LD", "NA"]
+
+
+def leads_in(text: str, units: UnitMatcher = PROVINCES) -> list[list[str]]:
+    return [sorted(p.lead_units) for p in propose(text, units, TODAY).proposals]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    # the provinces from the first named to the second, north to south
+    ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Khánh Hòa chủ động sơ tán dân.", ["DN", "HT", "HUE", "KH"]),
+    ("Chủ tịch UBND các tỉnh, thành phố ven biển từ Đà Nẵng đến Lâm Đồng theo dõi bão.", ["DN", "KH", "LD"]),
+    # the cities beside the provinces are the centrally-run ones, not a district tier
+    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát nhà ở.", ALL_PROVINCES),
+])
+def test_the_provinces_of_a_range_and_the_cities_beside_them(sentence, lead):
+    assert leads_in(sentence) == [lead]
+
+
+def test_a_heading_singling_out_some_of_its_provinces_heads_its_items_for_all_of_them():
+    text = ("1. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến Đà Nẵng, trong đó trọng tâm là các "
+            "tỉnh: Huế, Đà Nẵng:\na) Tổ chức sửa chữa nhà ở.\nb) Huy động lực lượng hỗ trợ người dân.")
+    assert leads_in(text) == [["DN", "HT", "HUE"], ["DN", "HT", "HUE"]]
+
+
+def test_ministers_before_each_ministry_the_manner_before_chu_tri_and_ministers_listed_across_a_semicolon():
+    assert leads_in("Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Xây dựng chỉ đạo các đơn vị hỗ trợ.") == [["BTC", "BXD"]]
+    text = ("2. Bộ Tài chính, Bộ Y tế theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với các Bộ, cơ quan "
+            "liên quan:\na) Rà soát hàng dự trữ.\nb) Vận chuyển hàng cứu trợ.")
+    assert leads_in(text) == [["BTC", "BYT"], ["BTC", "BYT"]]
+    assert leads_in("Bộ trưởng các Bộ: Tài chính, Y tế; Chủ tịch UBND các tỉnh, thành phố từ Khánh Hòa đến "
+                    "Lâm Đồng theo dõi sát diễn biến.") == [["BTC", "BYT", "KH", "LD"]]
+    assert leads_in("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân "
+                    "các tỉnh, thành phố trực thuộc trung ương rà soát dự án.") == [
+        sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
+
+
+def test_a_time_limit_closing_an_item_dates_each_of_its_duties():
+    text = ("2. Bộ Tài chính rà soát các dự án. UBND thành phố Đà Nẵng hoàn thành việc cập nhật. "
+            "Thời hạn hoàn thành: trước ngày 30/11/2026.\n3. Bộ Y tế kiểm tra.")
+    found = propose(text, PROVINCES, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind, p.deadline.due) for p in found] == [
+        (["BTC"], "before", date(2026, 11, 30)), (["DN"], "before", date(2026, 11, 30)), (["BYT"], "none", None)]
+
+
+@pytest.mark.parametrize("text", [
+    # a duty given before, recounted (also in a document cited), or one the unit is to propose
+    "Đồng thời, tại Thông báo số 12/TB-VPCP ngày 25/7/2026, Thủ tướng đã giao Bộ Y tế hoàn thành việc thanh tra.",
+    "Ngoài ra, tại Báo cáo số 25/BC-BTC ngày 17/10/2026, UBND thành phố Đà Nẵng rà soát, báo cáo có 215 dự án.",
+    "Trước đó, Thủ tướng đã giao Bộ Xây dựng rà soát quy hoạch.",
+    # carrying out the duties above
+    "Các bộ, cơ quan ngang bộ; UBND các tỉnh, thành phố khẩn trương triển khai hiệu quả các nhiệm vụ nêu trên.",
+])
+def test_recounted_proposed_or_restated_duties_are_no_tasks(text):
+    assert propose(text, PROVINCES, TODAY).proposals == []
+
+
+def test_a_unit_proposing_who_is_assigned_keeps_its_duty():
+    assert leads_in("Bộ trưởng Bộ Tài chính tổng hợp nhu cầu, đồng thời đề xuất phân công các tỉnh, thành phố "
+                    "hỗ trợ kinh phí.") == [["BTC"]]
+
+
+def test_numbers_inside_a_number_and_in_parentheses_under_a_numbered_heading_are_its_items():
+    text = ("3. Bộ trưởng Bộ Tài chính chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:\n3.1. Hoàn thiện kế "
+            "hoạch, báo cáo trước ngày 30/11/2026.\n3.2. Tổng kết chỉ thị.\n4. Bộ trưởng Bộ Xây dựng chủ trì:\n"
+            "(1) Rà soát tuyến đường.\n(2) Sửa chữa cầu.\n5. Bộ Y tế kiểm tra.")
+    assert leads_in(text) == [["BTC"], ["BTC"], ["BXD"], ["BXD"], ["BYT"]]
+    # "(1)" not right under such a line is an item of the rank of "1.": it ends the heading above it
+    assert leads_in("Bộ Tài chính thực hiện các nhiệm vụ sau:\n(1) Rà soát kế hoạch.\n(2) Bộ Y tế kiểm tra.") == [
+        ["BTC"], ["BYT"]]
+
+
+def test_party_secretaries_addressed_with_the_committees_and_ministers_of_the_bodies_under_the_government():
+    assert leads_in("1. Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Lâm Đồng tiếp tục chỉ "
+                    "đạo khắc phục hậu quả.") == [["KH", "LD"]]
+    assert leads_in("Đồng chí Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND thành phố Huế khẩn trương sơ tán dân.") == [
+        ["HUE"]]
+    assert leads_in("Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ và Chủ tịch UBND tỉnh "
+                    "Cà Mau chỉ đạo các lực lượng chức năng.") == [["BTC", "BXD", "BYT", "CM"]]
+
+
+def test_the_contents_of_a_report_asked_for_are_details_and_items_of_other_bodies_or_of_all_are_no_tasks():
+    text = ("1. Chủ tịch UBND tỉnh Khánh Hòa chỉ đạo rà soát, tổng hợp báo cáo cụ thể về một số nội dung sau:\n"
+            "(1) Số hộ dân có nhà bị sập.\n(2) Tổng kinh phí cần thiết.\n2. Bộ Xây dựng hướng dẫn thiết kế nhà mẫu.")
+    assert leads_in(text) == [["KH"], ["BXD"]]
+    text = ("3. Yêu cầu các bộ, ngành tập trung thực hiện một số nhiệm vụ như sau:\n(1) Giao Bộ Tài chính hoàn "
+            "thiện hồ sơ.\n(2) Đề nghị Ủy ban Kinh tế của Quốc hội phối hợp thẩm tra hồ sơ.\n(3) Sau khi được "
+            "thông qua, các Bộ, cơ quan, địa phương tập trung tổ chức thực hiện.\n(4) Yêu cầu và đôn đốc các "
+            "doanh nghiệp thực hiện.")
+    assert leads_in(text) == [["BTC"], sorted(MINISTRY_CODES)]
+
+
+MINISTRY_CODES = ["BTC", "BXD", "BYT"]
+def test_ministers_named_one_by_one_before_their_ministries_all_lead():
+    found = propose("Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Nội vụ chỉ đạo các đơn vị trực thuộc hỗ trợ địa phương.",
+                    MINISTRIES, TODAY).proposals
+    assert [p.lead_units for p in found] == [["BTC", "BNV"]]
+
+
+def test_a_heading_whose_committees_cover_a_range_of_places_heads_its_items():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                         UnitRef("CT", "UBND thành phố Cần Thơ", "province")])
+    text = ("1. Chủ tịch UBND các tỉnh từ An Giang đến Cà Mau, trong đó trọng tâm là các tỉnh: Hậu Giang, Sóc Trăng:\n"
+            "a) Rà soát nhà ở bị hư hỏng trước ngày 10/3/2026.\nb) Bố trí nơi ở tạm cho các hộ dân.")
+    found = propose(text, units, TODAY).proposals
+    # the items are found (no heading proposed as a task of its own), led by the tree's provinces of 2025
+    # from An Giang to Cà Mau, north to south (Hậu Giang is part of Cần Thơ since 1 July 2025)
+    assert [p.source for p in found] == ["Rà soát nhà ở bị hư hỏng trước ngày 10/3/2026.",
+                                         "Bố trí nơi ở tạm cho các hộ dân."]
+    assert found[0].deadline.due == date(2026, 3, 10)
+    assert [p.lead_units for p in found] == [["CT"], ["CT"]]
+
+
+def test_an_item_listing_bodies_outside_the_tree_beside_a_unit_before_a_colon():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("SVH", "Sở Văn hóa, Thể thao và Du lịch", "department")])
+    text = ("8. Sở Xây dựng:\n- Rà soát các tuyến đường bị sạt lở.\n"
+            "9. Báo và Phát thanh - Truyền hình tỉnh, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử tỉnh và "
+            "hệ thống truyền thanh cơ sở: Theo chức năng, nhiệm vụ tăng cường tuyên truyền về kế hoạch.\n"
+            "10. Đề nghị Công ty Điện lực tỉnh: Khẩn trương khắc phục sự cố lưới điện.")
+    found = propose(text, units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD"], ["SVH"]]
+    assert found[1].source.startswith("Báo và Phát thanh")
+    # a single unit before the colon: its duty as usual, with its own subject read
+    assert one("2. Sở Tài chính: Tham mưu UBND tỉnh bố trí kinh phí.").lead_units == ["STC"]
+
+
+@pytest.mark.parametrize("closing", [
+    "Ủy ban nhân dân tỉnh giao Giám đốc các sở, Chủ tịch Ủy ban nhân dân các xã, phường theo chức năng, nhiệm vụ "
+    "được giao tại kế hoạch này triển khai thực hiện đảm bảo mục đích, yêu cầu, hiệu quả, đúng quy định./.",
+    "Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao, khẩn trương phối hợp triển khai thực hiện "
+    "Kế hoạch này; kịp thời báo cáo UBND tỉnh (qua Sở Tài chính) để xem xét, chỉ đạo giải quyết./.",
+])
+def test_closings_carrying_out_the_plan_as_it_asks_or_reporting_for_direction_restate(closing):
+    found = propose(f"1. Sở Xây dựng kiểm tra các công trình.\n{closing}", UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD"]]
+
+
+def test_a_report_for_direction_with_a_subject_of_its_own_is_a_task():
+    text = ("1. Sở Xây dựng kiểm tra các công trình.\n"
+            "Sở Tài chính tổng hợp vướng mắc, báo cáo UBND tỉnh để xem xét, chỉ đạo giải quyết.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["STC"]]
+
+
+def test_a_minister_given_a_duty_and_a_body_whose_role_is_a_duty():
+    assert [p.lead_units for p in propose("Giao đồng chí Bộ trưởng Bộ Tài chính trực tiếp chỉ đạo rà soát hồ sơ.",
+                                          MINISTRIES, TODAY).proposals] == [["BTC"]]
+    assert one("Sở Xây dựng là cơ quan thường trực, chủ trì theo dõi việc thực hiện.").lead_units == ["SXD"]
+    assert propose("Sở Xây dựng là cơ quan quản lý nhà nước về quy hoạch.", UNITS, TODAY).proposals == []
+
+
+def test_a_recital_going_on_from_earlier_texts_and_what_was_done_are_no_task():
+    told_of = ("Tiếp theo kết quả đạt được, Thủ tướng đã ban hành nhiều văn bản chỉ đạo Sở Xây dựng chuẩn bị "
+               "lễ khởi công.")
+    assert propose(told_of, UNITS, TODAY).proposals == []
+    assert one("Tiếp theo Công văn số 12/UBND-KT, UBND tỉnh yêu cầu Sở Xây dựng báo cáo.").lead_units == ["SXD"]
+
+
+def test_provinces_named_without_their_committees_opening_a_duty():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                         UnitRef("ST", "UBND tỉnh Sóc Trăng", "province"),
+                         UnitRef("CT", "UBND thành phố Cần Thơ", "province")])
+    found = propose("Thành phố Cần Thơ và các tỉnh Hậu Giang, Sóc Trăng đẩy nhanh tiến độ dự án.", units, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["CT", "HG", "ST"]]
+    found = propose("Các tỉnh Sóc Trăng, Hậu Giang khẩn trương hoàn thiện hồ sơ.", units, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["ST", "HG"]]
+    # every province's committee, as before, where no name follows the tier
+    every = propose("Các tỉnh, thành phố rà soát hồ sơ.", units, TODAY).proposals
+    assert {"CT", "HG", "ST"} <= set(every[0].lead_units)
+    # a city named, then the collective name: both read
+    both = propose("Thành phố Cần Thơ và các tỉnh, thành phố khác rà soát hồ sơ.", units, TODAY).proposals
+    assert {"CT", "HG", "ST"} <= set(both[0].lead_units)
+
+
+def test_a_title_running_into_the_duty_and_praise_for_duties_done():
+    text = ("1. Về đánh giá cán bộ năm 2025\nĐề nghị Sở Tài chính, Sở Xây dựng: tổ chức đánh giá, xếp loại "
+            "hoàn thành trước ngày 05/12/2026.")
+    found = one(text)
+    assert (found.lead_units, found.deadline.due) == (["STC", "SXD"], date(2026, 12, 5))
+    praise = ("2. Sở Xây dựng:\na) Chủ động tham mưu khen thưởng các tập thể, cá nhân đã tích cực, nỗ lực triển "
+              "khai nhiệm vụ được giao.")
+    assert one(praise).lead_units == ["SXD"]
+
+
+def test_the_localities_beside_a_unit_named_are_not_leads():
+    assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu bổ sung nhân lực.").lead_units == ["SXD"]
+
+
+ALL_MINISTRIES = ["BTC", "BXD", "BYT"]
+
+
+def test_a_one_line_addressee_ends_where_a_recital_opens_the_next_line():
+    text = ("Kính gửi: Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ\n"
+            "Thực hiện Kết luận số 15-KL/TW, Ban Chỉ đạo yêu cầu các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ\n"
+            "chỉ đạo thực hiện các nội dung sau:\n"
+            "1. Rà soát các văn bản hướng dẫn, hoàn thành trước ngày 20/12/2026.\n"
+            "2. Tổng hợp các kiến nghị của địa phương.")
+    assert leads_in(text) == [ALL_MINISTRIES, ALL_MINISTRIES]
+
+
+def test_the_addressees_are_the_leads_of_every_body_told_generically():
+    text = ("Kính gửi:\n- Các bộ, cơ quan ngang bộ;\n- Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương.\n"
+            "Bộ Tài chính đã có Văn bản số 10/BTC đề nghị các bộ, ngành, địa phương báo cáo.\n"
+            "Để bảo đảm tiến độ, đề nghị bộ, ngành, địa phương rà soát số liệu, gửi về Bộ Tài chính "
+            "trước ngày 26/12/2026.\nĐề nghị bộ, ngành, địa phương quan tâm thực hiện./.")
+    found = propose(text, PROVINCES, TODAY).proposals
+    assert [(sorted(p.lead_units), p.deadline.due) for p in found] == [
+        (sorted(ALL_MINISTRIES + ALL_PROVINCES), date(2026, 12, 26))]
+    # with no addressees, as before: every body of the State, no one's task
+    assert leads_in("Đề nghị bộ, ngành, địa phương rà soát số liệu.") == []
+
+
+def test_the_committees_of_the_centrally_run_cities_and_provinces_without_cac_are_every_province():
+    assert leads_in("Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương rà soát nhà ở.") == [ALL_PROVINCES]
+    # without "trực thuộc Trung ương" the province's own committee, as before
+    assert one("UBND tỉnh, thành phố chỉ đạo Sở Tài chính rà soát.").lead_units == ["STC"]
+
+
+def test_a_topic_heading_its_items_is_no_task():
+    text = ("Chủ tịch UBND các tỉnh, thành phố trực thuộc Trung ương tập trung thực hiện một số nội dung sau:\n"
+            "1. Về kiện toàn bộ máy ở cấp xã\n- Bố trí đủ công chức chuyên môn.\n- Tổ chức bồi dưỡng nghiệp vụ.\n"
+            "2. Về việc sắp xếp trụ sở\n2.1. Rà soát trụ sở dôi dư.")
+    assert leads_in(text) == [ALL_PROVINCES] * 3
+
+
+@pytest.mark.parametrize("phrase, kind, due", [
+    ("bảo đảm đến hết năm 2026 không còn hồ sơ tồn đọng", deadlines.WITHIN_YEAR, date(2026, 12, 31)),
+    ("bảo đảm đến hết tháng 11 năm 2026 giải quyết dứt điểm", deadlines.WITHIN_MONTH, date(2026, 11, 30)),
+    ("cơ bản hoàn thành xong cuối tháng 10 năm 2026", deadlines.WITHIN_MONTH, date(2026, 10, 31)),
+    ("báo cáo trước Thứ Tư ngày 03/6/2026", deadlines.BEFORE, date(2026, 6, 3)),
+    # a period telling which tasks, not a deadline
+    ("theo Nghị quyết về nhiệm vụ trọng tâm những tháng cuối năm 2026", deadlines.NONE, None),
+])
+def test_deadlines_by_the_end_of_a_period_and_with_the_day_of_the_week(phrase, kind, due):
+    found = deadlines.find_deadline(fold(phrase), TODAY)
+    assert (found.kind, found.due) == (kind, due)
+
+
+def test_a_letters_thanks_is_no_task():
+    text = ("Sở Xây dựng kiểm tra các công trình.\n"
+            "Sở Tài chính trân trọng cảm ơn và rất mong tiếp tục nhận được sự phối hợp của Sở Xây dựng./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_leading_others_in_carrying_out_the_decision_is_a_task():
+    assert one("1. Sở Xây dựng có trách nhiệm chủ trì, phối hợp với các cơ quan liên quan tổ chức triển khai "
+               "thực hiện Quyết định này.").lead_units == ["SXD"]
+    # carrying it out, as told, still restates
+    assert propose("Sở Xây dựng triển khai thực hiện Quyết định này.", UNITS, TODAY).proposals == []
+
+
+def test_a_closing_summary_with_a_dated_report_is_a_task():
+    text = ("1. Sở Xây dựng kiểm tra các công trình.\n"
+            "Trên đây là các nội dung trọng tâm, đề nghị Sở Tài chính quan tâm chỉ đạo và báo cáo kết quả về UBND "
+            "tỉnh trước ngày 10/12/2026.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.due) for p in found] == [(["SXD"], None), (["STC"], date(2026, 12, 10))]
+    undated = "1. Sở Xây dựng kiểm tra.\nTrên đây là các nội dung trọng tâm, đề nghị Sở Tài chính quan tâm chỉ đạo."
+    assert [p.lead_units for p in propose(undated, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_list_of_ministries_after_a_colon_across_semicolons():
+    assert leads_in("Yêu cầu các Bộ: Tài chính; Xây dựng; Y tế xây dựng phương án, báo cáo trước ngày "
+                    "15/12/2026.") == [ALL_MINISTRIES]
+
+
+def test_the_heads_of_the_bodies_under_the_government_named_again_go_on_with_the_list():
+    text = ("Thủ tướng yêu cầu Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ, Chủ tịch "
+            "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát các dự án tồn đọng.")
+    assert leads_in(text) == [sorted(ALL_MINISTRIES + ALL_PROVINCES)]
+
+
+def test_doing_the_duties_given_from_above_restates():
+    text = "1. Sở Xây dựng kiểm tra các công trình.\nCác sở, ngành thực hiện nghiêm túc các nhiệm vụ cấp trên giao phó."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_the_addressees_courtesy_name_is_their_units_but_not_whom_to_ask_about_difficulties():
+    text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n"
+            "Bộ Tài chính đề nghị Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\n"
+            "- Chỉ đạo các sở, ngành rà soát số liệu năm 2026.\n"
+            "Để kịp tổng hợp, đề nghị Quý Ủy ban gửi báo cáo về Bộ Tài chính chậm nhất ngày 22/12/2026.\n"
+            "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị Quý cơ quan liên hệ Bộ Tài chính (số điện thoại: "
+            "0243; thư điện tử: a@b) để được hỗ trợ./.")
+    found = propose(text, PROVINCES, TODAY).proposals
+    assert [(sorted(p.lead_units), p.deadline.kind, p.deadline.due) for p in found] == [
+        (ALL_PROVINCES, deadlines.NONE, None), (ALL_PROVINCES, deadlines.NO_LATER_THAN, date(2026, 12, 22))]
+
+
+def test_a_last_day_written_hạn_cuối_each_year_is_the_next_such_day():
+    found = deadlines.find_deadline(fold("gửi kết quả về Sở, hạn cuối ngày 15 tháng 12 hàng năm"), date(2026, 11, 28))
+    assert (found.kind, found.due) == (deadlines.NO_LATER_THAN, date(2026, 12, 15))
+
+
+def test_a_dispatchs_addressees_after_dien_and_dong_kinh_gui_are_no_task_and_the_writer_no_addressee():
+    text = ("THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ;\n"
+            "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương;\n"
+            "Đồng kính gửi:\nBí thư Tỉnh ủy, Thành ủy các tỉnh, thành phố để lãnh đạo, chỉ đạo.\n"
+            "Thủ tướng Chính phủ yêu cầu Bộ trưởng Bộ Y tế rà soát các quy định.")
+    assert leads_in(text) == [["BYT"]]
+    letter = ("BỘ TÀI CHÍNH điện:\n- Sở Xây dựng các tỉnh, thành phố: Nghệ An, Hà Tĩnh.\n"
+              "Bộ Tài chính yêu cầu các cơ quan, đơn vị:\n1. Rà soát các công trình.\n2. Báo cáo thiệt hại.")
+    assert [p.lead_units for p in propose(letter, UNITS, TODAY).proposals] == [["SXD"], ["SXD"]]
+
+
+def test_offices_between_the_units_a_heading_names():
+    text = ("1. Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố\n"
+            "a) Rà soát các thủ tục hành chính.\nb) Cung cấp dịch vụ công trực tuyến.")
+    assert leads_in(text) == [sorted(ALL_MINISTRIES + ALL_PROVINCES)] * 2
+
+
+def test_a_department_of_several_provinces():
+    assert one("Các Sở Xây dựng nêu trên rà soát các tuyến đường.").lead_units == ["SXD"]
+    assert one("Giao Sở Xây dựng các tỉnh, thành phố: An Phú, Bình Minh kiểm tra.").lead_units == ["SXD"]
+
+
+def test_completing_the_duties_above_restates():
+    text = ("1. Sở Xây dựng kiểm tra các công trình.\nĐề nghị Giám đốc Sở Tài chính chỉ đạo các đơn vị trực thuộc "
+            "hoàn thành các nhiệm vụ nêu trên, bảo đảm thực chất, hiệu quả./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_numbered_items_under_a_lettered_item_ending_cu_the_are_its_details():
+    text = ("2. Bộ trưởng Bộ Tài chính\na) Rà soát các hệ thống.\nb) Bộ Y tế, Bộ Xây dựng khắc phục các bất cập, "
+            "hoàn thành trong tháng 12 năm 2026, cụ thể:\n(1) Bộ Y tế nâng cấp hệ thống.\n"
+            "(2) Bộ Xây dựng kết nối dữ liệu.")
+    assert [(sorted(p.lead_units), p.deadline.kind) for p in propose(text, PROVINCES, TODAY).proposals] == [
+        (["BTC"], deadlines.NONE), (["BXD", "BYT"], deadlines.WITHIN_MONTH)]
+
+
+def test_a_monthly_report_after_a_duty_is_a_task_of_its_own_a_report_once_dates_the_duty():
+    monthly = ("2. Văn phòng UBND tỉnh theo dõi, đôn đốc việc thực hiện. Báo cáo UBND tỉnh kết quả thực hiện trước "
+               "ngày 20 hằng tháng.")
+    found = propose(monthly, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [(["VP"], deadlines.NONE), (["VP"], deadlines.MONTHLY)]
+    once = "2. Sở Xây dựng kiểm tra các công trình. Báo cáo UBND tỉnh kết quả trước ngày 25/3/2026."
+    assert [(p.lead_units, p.deadline.due) for p in propose(once, UNITS, TODAY).proposals] == [
+        (["SXD"], date(2026, 3, 25))]
+
+
+def test_the_items_of_a_body_outside_the_tree_heading_them_are_no_ones():
+    # under the addressees' heading ("… yêu cầu các cơ quan, đơn vị:"), which would otherwise lead them
+    text = ("BỘ TÀI CHÍNH điện:\n- Cục Đường bộ Việt Nam;\n- Sở Xây dựng.\n"
+            "Bộ Tài chính yêu cầu các cơ quan, đơn vị:\n1. Cục Đường bộ Việt Nam\n- Chỉ đạo các đơn vị quản lý "
+            "đường bộ kiểm tra.\n- Khẩn trương thành lập các Tổ công tác.\n2. Sở Xây dựng rà soát các tuyến đường.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_requirements_for_a_unit_introduce_its_items():
+    text = ("Thông báo nêu yêu cầu đối với Sở Xây dựng trong công tác quy hoạch như sau:\n"
+            "- Chủ động rà soát hồ sơ quy hoạch.\n- Báo cáo UBND tỉnh trước ngày 20/3/2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.BEFORE, date(2026, 3, 20))]
+
+
+def test_a_duty_with_its_own_date_ending_as_follows_lists_its_details():
+    text = ("Giao Sở Xây dựng hoàn chỉnh hồ sơ 02 phương án, gửi Sở Tài chính trước ngày 27/3/2026, cụ thể như sau:\n"
+            "(1) Phương án 1: đầu tư công.\n(2) Phương án 2: đầu tư theo phương thức PPP.")
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 27))]
+    # with no date of its own the line introduces the duties below it
+    listed = ("UBND tỉnh yêu cầu Sở Xây dựng thực hiện các nhiệm vụ trọng tâm, cụ thể như sau:\n"
+              "1. Rà soát hồ sơ quy hoạch.\n2. Kiểm tra công trình.")
+    assert [p.lead_units for p in propose(listed, UNITS, TODAY).proposals] == [["SXD"], ["SXD"]]
+
+
+def test_what_the_issuer_has_done_after_a_recital_is_no_task():
+    done = ("Thực hiện Luật Đất đai 2024, Chủ tịch UBND tỉnh đã ban hành Công văn 59/UBND và nhiều văn bản chỉ đạo "
+            "Sở Xây dựng khẩn trương triển khai dự án.")
+    assert propose(done, UNITS, TODAY).proposals == []
+    assert one("Thực hiện Luật Đất đai 2024, UBND tỉnh giao Sở Xây dựng triển khai dự án.").lead_units == ["SXD"]
+
+
+HIGHLANDS = UnitMatcher([*UNITS.units.values(), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+                         UnitRef("DL", "UBND tỉnh Đắk Lắk", "province"),
+                         UnitRef("GL", "UBND tỉnh Gia Lai", "province")])
+
+
+def test_the_localities_of_a_text_from_above_the_provinces_are_the_provinces_it_named():
+    text = ("Ngày 29/11/2025, Thủ tướng đã làm việc với Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai về khắc phục "
+            "hậu quả lũ.\nCác địa phương phát động ngay chiến dịch sửa chữa nhà ở, hoàn thành trước ngày 31/12/2025.")
+    assert [p.lead_units for p in propose(text, HIGHLANDS, date(2025, 12, 1)).proposals] == [["DL", "GL"]]
+    # a text naming no province: the communes, as before
+    alone = "Các địa phương phát động ngay chiến dịch sửa chữa nhà ở."
+    assert propose(alone, HIGHLANDS, date(2025, 12, 1)).proposals[0].lead_units == ["P-D", "X-C"]
+    # nor where the committees named are communes: "các địa phương" are every commune
+    named = "Giao UBND xã Cát Tiên rà soát hồ sơ.\nCác địa phương phát động ngay chiến dịch sửa chữa nhà ở."
+    assert [p.lead_units for p in propose(named, HIGHLANDS, date(2025, 12, 1)).proposals] == [["X-C"], ["P-D", "X-C"]]
+
+
+def test_the_ministries_and_the_localities_together_are_every_body_of_the_state():
+    assert propose("Các Bộ, ngành, các địa phương chủ động triển khai công tác ứng phó với bão.",
+                   HIGHLANDS, TODAY).proposals == []
+
+
+def test_a_body_named_in_lower_case_without_its_province_is_a_force_not_the_body():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
+    assert propose("Phát huy tinh thần quân đội, công an vì nhân dân phục vụ.", units, TODAY).proposals == []
+    assert propose("Công an rà soát tình hình an ninh.", units, TODAY).proposals[0].lead_units == ["CA"]
+
+
+def test_a_province_named_in_a_narrative_opening_is_the_one_its_head_word_names_after():
+    text = ("Ngày 18/11/2025, Phó Thủ tướng đã làm việc với lãnh đạo tỉnh Gia Lai về đầu tư công.\n"
+            "1. Về tăng trưởng kinh tế:\nTỉnh cần tập trung chỉ đạo, đẩy mạnh giải ngân vốn đầu tư công.")
+    assert [p.lead_units for p in propose(text, HIGHLANDS, date(2025, 11, 25)).proposals] == [["GL"]]
+
+
+def test_communes_and_wards_named_by_tiers_and_names_are_those_only():
+    named = one("Các xã, phường Cát Tiên, Đông Hải khẩn trương xác định giá đất xong trước ngày 10/3/2026.")
+    assert (named.lead_units, named.deadline.due) == (["X-C", "P-D"], date(2026, 3, 10))
+    assert one("Các xã, phường rà soát hồ sơ.").lead_units == ["P-D", "X-C"]
+
+
+def test_the_party_committee_beside_the_committee_that_acts_is_not_a_unit():
+    found = one("Đảng ủy, UBND xã Cát Tiên khẩn trương chỉ đạo các tổ công tác vận động người dân.")
+    assert found.lead_units == ["X-C"]
+
+
+def test_a_matter_singled_out_before_the_unit_that_acts():
+    found = one("Riêng vị trí tổ chức lễ khởi công, UBND xã Cát Tiên sẽ phối hợp Sở Xây dựng rà soát địa điểm.")
+    assert found.lead_units == ["X-C"]
+
+
+def test_the_localities_acting_after_a_comma_closing_a_duty():
+    text = "Bộ Xây dựng huy động lực lượng hỗ trợ Nhân dân, các địa phương hỗ trợ bố trí nơi ăn ở cho lực lượng."
+    found = propose(text, HIGHLANDS, date(2025, 12, 1)).proposals
+    assert [p.lead_units for p in found] == [["BXD"], ["P-D", "X-C"]]
+    # a list of leads goes on after the comma
+    assert one("Sở Xây dựng, các địa phương tiếp tục chỉ đạo các nhà thầu.").lead_units == ["SXD"]
+
+
+def test_a_matter_with_a_colon_before_the_unit_that_acts():
+    found = one("- Đối với cơ sở khám chữa bệnh công lập: Sở Xây dựng có trách nhiệm hướng dẫn phân công trực.")
+    assert found.lead_units == ["SXD"]
+    # a comma before the colon: the unit comes first, its items below
+    listed = "Đối với các nội dung thuộc thẩm quyền, Sở Xây dựng phối hợp Sở Tài chính rà soát các hồ sơ sau: hồ sơ A."
+    assert one(listed).lead_units == ["SXD"]
+
+
+def test_provinces_named_by_tier_and_names_after_a_ministry_with_no_comma():
+    found = propose("Bộ Xây dựng các tỉnh Đắk Lắk, Gia Lai khẩn trương hoàn thành hồ sơ.", HIGHLANDS, TODAY)
+    assert [p.lead_units for p in found.proposals] == [["BXD", "DL", "GL"]]
+
+
+def test_addressees_listed_across_semicolons_before_a_colon_lead_the_item_after_it():
+    text = ("1. Về đánh giá cán bộ năm 2026 Đề nghị các cơ quan chuyên môn thuộc UBND tỉnh; Văn phòng Đoàn Đại biểu "
+            "Quốc hội; các đơn vị sự nghiệp công lập; Ủy ban nhân dân các xã, phường: tổ chức đánh giá cán bộ, hoàn "
+            "thành trước ngày 05/12/2026.")
+    found = one(text)
+    assert (sorted(found.lead_units), found.deadline.due) == (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 5))

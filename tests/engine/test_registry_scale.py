@@ -1,13 +1,16 @@
 """The registry's shortcuts at a million assignments (bench/scale_reads) give what the long way
 gives: the deadline order walked along its index and the same order sorted (for the filters
-that keep rows far along it) list the same rows in the same order, and a department's scope
-counted on its links' index decides the counting limit as reading its assignments would."""
+that keep rows far along it) list the same rows in the same order, a department's scope
+counted on its links' index decides the counting limit as reading its assignments would, and a
+unit's registry read from its links' copies (engine.directives.link_copies) lists, orders and
+counts what reading its assignments gives."""
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 
 from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.org.models import Unit, User
@@ -16,6 +19,7 @@ from engine.registry import service as registry
 
 NOW = datetime(2026, 2, 12, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 2, 12)
+URGENCIES = ("normal", "urgent", "flash")
 
 
 @pytest.fixture
@@ -34,9 +38,11 @@ def filled(loaded):
             lead = ("STC", "STC-NS", "SXD", "VP")[n % 4]
             deadline = None if n % 7 == 0 else TODAY + timedelta(days=n % 5 * 10 - 20)
             rows.append({"directive_id": directive.id, "seq": n + 1, "content": f"Nhiệm vụ {n}", "created_at": NOW,
-                         "lead_unit_id": unit[lead], "deadline": deadline, "assigned_on": TODAY - timedelta(days=60),
+                         "lead_unit_id": unit[lead], "deadline": deadline,
+                         "assigned_on": TODAY - timedelta(days=60 + n % 2 * 20), "urgency": URGENCIES[n % 3],
                          "deadline_kind": "open" if deadline is None else "dated", "secret": n % 11 == 0,
-                         "progress": "not_started" if n % 3 else "in_progress",
+                         "progress": "blocked" if n % 9 == 4 else "not_started" if n % 3 else "in_progress",
+                         "status": "closed" if n % 13 == 5 else "open",
                          "completed_on": TODAY - timedelta(days=n % 4) if n % 6 == 0 else None,
                          "last_update_at": None if n % 5 == 0 else NOW - timedelta(days=n % 3)})
         s.execute(insert(Assignment), rows)
@@ -108,6 +114,48 @@ def test_a_departments_scope_is_counted_on_its_links(filled, monkeypatch):
     assert capped_overdue.total == overdue.total == overdue_seen > 0
     assert capped_overdue.total_exact and _ids(capped_overdue) == _ids(overdue)
 
+
+LINK_VIEWS = {
+    "no filter": {}, "overdue": {"outcome": Outcome.OVERDUE}, "done": {"outcome": "done"},
+    "in progress": {"outcome": Outcome.IN_PROGRESS}, "not started": {"outcome": Outcome.NOT_STARTED},
+    "done late": {"outcome": Outcome.DONE_LATE}, "fallen due": {"outcome": "fallen_due"},
+    "period": {"period_from": TODAY - timedelta(days=70), "period_to": TODAY},
+    "urgency": {"urgency": "flash"}, "difficulties": {"blocked": True}, "own section": {"unit_code": "STC-NS"},
+    "department": {"unit_code": "STC"}, "another department": {"unit_code": "SXD"},
+    "section, overdue, urgent": {"unit_code": "STC-NS", "outcome": Outcome.OVERDUE, "urgency": "urgent"},
+    "-deadline": {"sort": "-deadline"}, "-updated, not started": {"sort": "-updated", "outcome": Outcome.NOT_STARTED},
+    "page 3 of 5": {"page": 3, "per_page": 5}, "page 2 of 4, period": {"page": 2, "per_page": 4,
+                                                                      "period_from": TODAY - timedelta(days=70)},
+}
+
+
+def _shown(page: registry.Page) -> tuple:
+    return _ids(page), page.total, page.counts, page.any_outcome, page.total_exact, page.any_exact, page.pages
+
+
+@pytest.mark.parametrize("limit", [1000, 20])
+def test_a_units_registry_on_its_links_shows_what_its_assignments_give(filled, monkeypatch, limit):
+    """Two departments' registries, read from the links' copies, against the same views read
+    from the assignments (the organisation-wide roles' way): the same rows in the same order,
+    the same counts, totals and pages, under the counting limit and over it; a first page without
+    filter over the limit walked to along the assignments' order, page 3 of 5 read from the links."""
+    monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
+    monkeypatch.setattr(registry, "_WALKED_ROWS", 8)
+    with filled.db.session() as s:  # some cancelled, by a bulk UPDATE the triggers copy
+        s.execute(update(Assignment).where(Assignment.seq % 17 == 3).values(status="cancelled"))
+    with filled.db.reading() as s:
+        for username, (view, asked) in itertools.product(("stc", "sxd"), LINK_VIEWS.items()):
+            user, q = _user(s, username), registry.AssignmentQuery(**{"per_page": 200, **asked})
+            # a unit asked for outside the user's (STC's for SXD, SXD for STC), and those meeting
+            # difficulties (through their own index): read from the assignments
+            outside = bool(q.unit_code) and (username == "sxd") == ("STC" in (q.unit_code or ""))
+            assert (registry._links_in_scope(s, user, q) is None) == (outside or q.blocked), (username, view)
+            on_links = registry.search(s, user, q)
+            with monkeypatch.context() as m:
+                m.setattr(registry, "_links_in_scope", lambda *_args: None)
+                long_way = registry.search(s, user, q)
+            assert _shown(on_links) == _shown(long_way), (username, view)
+            assert view != "no filter" or len(_ids(long_way)) > 4
 
 
 def test_postgresql_connections_compile_no_query(engine):

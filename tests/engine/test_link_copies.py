@@ -1,0 +1,59 @@
+"""The links' copies of their assignments' columns (engine.directives.link_copies): the
+migration fills them for rows written before it and its triggers keep them from then on,
+whoever writes; the check every test's engine ends with (tests/link_copies.py) finds a writer
+that went around them."""
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text, update
+
+from engine.db.migrate import upgrade
+from engine.directives import link_copies
+from engine.directives.models import Assignment
+from tests.link_copies import stale_copies
+from tests.processes import drive
+
+TASK = {"content": "Báo cáo tình hình giải ngân", "lead_unit": "STC", "deadline_days": 5, "coordinating_units": ["SXD"]}
+
+
+def test_a_writer_around_the_triggers_is_found(loaded, org_tree):
+    aid = drive.register(loaded, org_tree, [TASK])
+    with loaded.db.engine.begin() as conn:
+        link_copies.drop_triggers(conn)
+    with loaded.db.session() as s:
+        s.execute(update(Assignment).where(Assignment.id == aid).values(urgency="flash", progress="blocked"))
+    assert sorted(name for _link, _aid, name in stale_copies(loaded)) == ["progress", "progress", "urgency", "urgency"]
+    with loaded.db.engine.begin() as conn:
+        link_copies.create_triggers(conn)
+        link_copies.backfill(conn)
+    assert stale_copies(loaded) == []
+
+
+def test_the_migration_fills_the_copies_and_its_triggers_keep_them(database_url):
+    upgrade(database_url, "a8c4e2f6b1d3")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) VALUES "
+                              "(1, 'STC', 'Sở Tài chính', 'department', false), "
+                              "(2, 'SXD', 'Sở Xây dựng', 'department', false)"))
+            conn.execute(text("INSERT INTO directives (id, ruleset, doc_type, number, symbol, summary, issuer, "
+                              "issued_on, urgency, status, created_at, extra) VALUES (1, 'dak-lak', 'QĐ', '45', "
+                              "'45/2026/QĐ-UBND', 'Về việc giải ngân', 'UBND tỉnh', '2026-02-12', 'normal', "
+                              "'assigned', '2026-02-12 09:00:00', '{}')"))
+            conn.execute(text("INSERT INTO assignments (id, directive_id, seq, content, deadline_kind, deadline, "
+                              "requires_report, urgency, secret, progress, status, assigned_on, created_at) VALUES "
+                              "(1, 1, 1, 'Đẩy nhanh', 'dated', '2026-02-26', false, 'urgent', false, 'not_started', "
+                              "'open', '2026-02-12', '2026-02-12 09:00:00')"))
+            conn.execute(text("INSERT INTO assignment_units (id, assignment_id, unit_id, role) "
+                              "VALUES (1, 1, 1, 'lead')"))
+        upgrade(database_url)
+        copies = "SELECT task_status, task_progress, task_deadline_kind, task_urgency FROM assignment_units ORDER BY id"
+        with db.begin() as conn:
+            assert [tuple(r) for r in conn.execute(text(copies))] == [("open", "not_started", "dated", "urgent")]
+            conn.execute(text("UPDATE assignments SET progress = 'done', status = 'closed'"))
+            conn.execute(text("INSERT INTO assignment_units (id, assignment_id, unit_id, role) "
+                              "VALUES (2, 1, 2, 'coordinating')"))
+        with db.connect() as conn:
+            assert [tuple(r) for r in conn.execute(text(copies))] == [("closed", "done", "dated", "urgent")] * 2
+    finally:
+        db.dispose()

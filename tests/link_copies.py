@@ -1,0 +1,22 @@
+"""The check behind every test's engine (tests/conftest.py) and every scenario walk: each unit
+link's copy of its assignment's columns (engine.directives.link_copies) equals the assignment,
+whatever wrote it (a step, the PostgreSQL step's one-statement writes, an import, a sync, a
+restore, a bulk UPDATE): a writer the database's triggers miss fails the test that used it."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from engine.core import Engine
+from engine.directives.link_copies import COPIED
+from engine.directives.models import Assignment, AssignmentUnit, LinkCopy
+
+
+def stale_copies(engine: Engine) -> list[tuple[int, int, str]]:
+    """(link, assignment, column) of every copy that differs from its assignment."""
+    with engine.db.reading() as s:
+        rows = s.execute(select(AssignmentUnit.id, Assignment, *(getattr(LinkCopy, name) for name in COPIED))
+                         .join(Assignment, Assignment.id == AssignmentUnit.assignment_id)
+                         .where(or_(*(getattr(LinkCopy, name).is_distinct_from(getattr(Assignment, name))
+                                      for name in COPIED)))).all()
+    return [(link, assignment.id, name) for link, assignment, *copies in rows
+            for name, copy in zip(COPIED, copies, strict=True) if copy != getattr(assignment, name)]
