@@ -446,6 +446,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         addressees = bool(_ADDRESSED.search(folded)) or (addressees and sentence.rank is not None)
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(c for m in _clause(sentence.text, matcher).mentions for c in m.codes))
+            matcher = matcher.addressed()
         if _topic_heading(sentence, folded, matcher):
             after_duty = False
             continue
@@ -795,11 +796,20 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals, proper = tokens(part)
-    mentions = matcher.mentions(words, capitals, proper)
+    mentions = [m for m in matcher.mentions(words, capitals, proper) if not m.generic or _generic_subject(words, m)]
     leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
+
+
+def _generic_subject(words: list[str], mention: Mention) -> bool:
+    """"Các cơ quan, đơn vị (có TTHC …) tổ chức …", "Ngoài ra, các cơ quan, tổ chức, đơn vị …": the name is
+    the sentence's subject — not one heading a list of named ones ("… sau đây") nor those already given a task
+    ("… được giao chủ trì"), nor one above items ("Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:":
+    not read as a heading yet, so no duty of its own)."""
+    return (_opens_sentence(words, mention) and words[-1:] != [":"]
+            and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"]))
 
 
 def _singled_out(words: list[str]) -> int:

@@ -1333,3 +1333,45 @@ def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
     found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
     assert found.lead_units == ["STC"]
+
+
+DEPARTMENTS = ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("Các cơ quan, đơn vị rà soát danh mục thủ tục thuộc thẩm quyền, hoàn thành trước ngày 15/3/2026.", DEPARTMENTS),
+    ("Các cơ quan, tổ chức, đơn vị tổ chức tuyên truyền Kế hoạch này trước ngày 15/3/2026.", DEPARTMENTS),
+    # after the reform "địa phương" are the communes
+    ("Cơ quan, tổ chức, đơn vị, địa phương thực hiện công khai kết quả rà soát trước ngày 15/3/2026.",
+     [*DEPARTMENTS, "P-D", "X-C"]),
+    ("Trên cơ sở đó, các cơ quan, đơn vị và địa phương lập danh sách trước ngày 15/3/2026.",
+     [*DEPARTMENTS, "P-D", "X-C"]),
+])
+def test_the_bodies_named_generically_as_the_subject_are_the_departments_and_the_communes(sentence, lead):
+    found = one(sentence)
+    assert (found.lead_units, found.deadline.due) == (lead, date(2026, 3, 15))
+
+
+@pytest.mark.parametrize("text, leads", [
+    # helpers of a named lead, not leads
+    ("Sở Xây dựng phối hợp với các cơ quan, đơn vị rà soát danh mục.", [["SXD"]]),
+    # a name heading the bodies listed below it, those already given a task, a name heading items
+    ("Các cơ quan, đơn vị sau đây chịu trách nhiệm tổ chức thực hiện Kế hoạch.", []),
+    ("Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành nhiệm vụ được phân công.", []),
+    ("Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:", []),
+    # in a text with addressees the name is theirs, not every department
+    ("Kính gửi: Sở Xây dựng.\nCác cơ quan, đơn vị tổ chức trực ban nghiêm túc.", []),
+])
+def test_the_bodies_named_generically_lead_nothing_elsewhere(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_the_departments_and_units_of_the_province_then_the_districts_by_their_short_names_lead_together():
+    found = one("Yêu cầu các Sở, ban, ngành, đơn vị cấp tỉnh, UBND các huyện, thành, thị bố trí cán bộ trực Tết.",
+                BEFORE_REFORM)
+    assert found.lead_units == [*DEPARTMENTS, "H-A", "TX-B"]
+
+
+def test_the_short_names_of_a_tier_are_read_only_after_another_tier():
+    assert one("UBND các huyện, thành, thị tổ chức trực Tết.", BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
+    assert summary("Các thành viên Ban Chỉ đạo theo dõi địa bàn được phân công.") == []
