@@ -58,7 +58,10 @@ _TIERS = {
     ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
     ("xa",): "commune", ("phuong",): "commune", ("thi", "tran"): "commune", ("dac", "khu"): "commune",
     ("tinh",): "province",   # only after "các" or "cấp": "UBND cấp tỉnh" (a province's own "UBND tỉnh" is one unit)
+    # the short names after another tier only ("UBND các huyện, thành, thị": cities and towns; not "các thành viên")
+    ("thanh",): "district", ("thi",): "district",
 }
+_SHORT_TIERS = {("thanh",), ("thi",)}
 _SPECIAL_ZONE = ("dac", "khu")
 _ZONE_NAME = 3   # words of a special zone's name at most
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
@@ -78,7 +81,9 @@ _COMMITTEE = ("uy", "ban", "nhan", "dan")
 _CITY = ("thanh", "pho")
 _COMMITTEE_LISTS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
     (*_COMMITTEE, "cac", "tinh", ",", *_CITY): ((*_COMMITTEE, "tinh"), (*_COMMITTEE, *_CITY)),
-    **{(*_COMMITTEE, "cac", tier): ((*_COMMITTEE, tier),) for tier in ("tinh", "huyen", "xa", "phuong")}}
+    # also "UBND các thành phố: Hà Nội, Cần Thơ" (the centrally-run cities, each by its name)
+    **{(*_COMMITTEE, "cac", *tier): ((*_COMMITTEE, *tier),)
+       for tier in (("tinh",), ("huyen",), ("xa",), ("phuong",), _CITY)}}
 # The 34 provinces and centrally-run cities of Resolution 202/2025/QH15, north to south (by their seats;
 # the central coast as the Government's dispatches list it), folded: "các tỉnh, thành phố từ Hà Tĩnh đến
 # Lâm Đồng" are those in between.
@@ -119,6 +124,7 @@ class Mention:
     local: bool = False     # "các địa phương (liên quan)": the local governments
     by_name: bool = False   # each unit named by its own name ("UBND tỉnh Bình Định, Phú Yên")
     person: bool = False    # a proper name follows, not a unit's: "Chủ tịch UBND tỉnh X Nguyễn Văn A"
+    generic: bool = False   # "các cơ quan, đơn vị": the departments only as a sentence's subject (_GENERIC_NAMES)
 
 
 def _bare(words) -> tuple[str, ...]:
@@ -127,10 +133,23 @@ def _bare(words) -> tuple[str, ...]:
 
 
 _LOCAL = "local"   # "các địa phương": the local governments right below the province (districts, or communes)
+# "(Các) cơ quan, (tổ chức,) đơn vị (và / ,) (địa phương)": the departments (and the tier below) where
+# the name opens the sentence as its subject (extract.py), in a text with no addressees (there they are
+# the addressees); elsewhere they are whoever is concerned ("phối hợp với các cơ quan, đơn vị …").
+_GENERIC_NAMES = (
+    ("cac co quan , to chuc , don vi va dia phuong", "department+" + _LOCAL),
+    ("cac co quan , to chuc , don vi , dia phuong", "department+" + _LOCAL),
+    ("co quan , to chuc , don vi , dia phuong", "department+" + _LOCAL),
+    ("cac co quan , don vi va dia phuong", "department+" + _LOCAL),
+    ("cac co quan , to chuc , don vi", "department"), ("co quan , to chuc , don vi", "department"),
+    ("cac co quan , don vi", "department"))
+_GENERIC_PHRASES = frozenset(_phrase(p) for p, _ in _GENERIC_NAMES)
 # Collective names of every unit of a kind: "các sở, ban, ngành" and "các cơ quan chuyên môn (thuộc
 # UBND tỉnh)" — the departments; "các Bộ, cơ quan ngang Bộ" and "Bộ trưởng, Thủ trưởng cơ quan ngang
 # Bộ" — the ministries. Longest first.
 _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
+    # "các Sở, ban, ngành, đơn vị cấp tỉnh" is one collective name (the next bodies go on with the list)
+    ("cac so , ban , nganh , don vi cap tinh", "department"),
     ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
     # also going on after another collective name: "các địa phương, sở, ngành liên quan"
     ("so , ban , nganh", "department"), ("so , nganh", "department"), ("so , ban nganh", "department"),
@@ -149,6 +168,7 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac nganh , co quan cap tinh", "department"),
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
+    *_GENERIC_NAMES,
     ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
 # the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
@@ -220,7 +240,8 @@ def _shared_tier(words: list[str], at: int) -> int:
     for end in range(at + 2, min(len(words), at + 9)):
         if words[end] in {",", ";", ":", "va"}:
             return 0
-        if words[end] == "cac" and any(tuple(words[end + 1:end + 1 + len(t)]) == t for t in _TIERS):
+        tiers = _TIERS.keys() - _SHORT_TIERS
+        if words[end] == "cac" and any(tuple(words[end + 1:end + 1 + len(t)]) == t for t in tiers):
             return end + 1 - at
     return 0
 
@@ -248,6 +269,7 @@ class UnitMatcher:
     def __init__(self, units: Iterable[UnitRef]):
         self.units = {u.code: u for u in units}
         self._two_tier = False
+        self._generic = True   # "các cơ quan, đơn vị" read as the departments (not in a text with addressees)
         self._names: dict[tuple[str, ...], str | None] = {}
         self._short: set[tuple[str, ...]] = set()   # names read without their "tỉnh"
         self._capitals: dict[str, str | None] = {}
@@ -461,6 +483,8 @@ class UnitMatcher:
             head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
+            if tier in _SHORT_TIERS and "district" not in kinds:
+                tier = None
             if tier is not None:
                 # "các tỉnh, thành phố": the centrally-run cities beside the provinces, not a district tier
                 kinds.append("province" if tier == _CITY and "province" in kinds else _TIERS[tier])
@@ -556,7 +580,10 @@ class UnitMatcher:
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
                 codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)
-                return Mention(i, related or end, codes, related=bool(related), local=kind == _LOCAL) if codes else None
+                if phrase in _GENERIC_PHRASES and not self._generic:
+                    continue
+                return Mention(i, related or end, codes, related=bool(related), local=kind == _LOCAL,
+                               generic=phrase in _GENERIC_PHRASES) if codes else None
         return None
 
     def _local_kind(self) -> str:
@@ -572,6 +599,12 @@ class UnitMatcher:
         dated = copy.copy(self)
         dated._two_tier = day >= TWO_TIER_FROM
         return dated
+
+    def addressed(self) -> UnitMatcher:
+        """This matcher for a text with addressees: "các cơ quan, đơn vị" there are they, not the departments."""
+        plain = copy.copy(self)
+        plain._generic = False
+        return plain
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
