@@ -424,7 +424,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
     item_start = 0    # the first proposal of the list item read
+    headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
     for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
+        under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_item:
             item_start = len(proposals)
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
@@ -478,14 +480,18 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(_named_committees(clauses, matcher))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
-            heading, after_duty = _Heading(leads, sentence.rank), False
+            heading, after_duty, headed = _Heading(leads, sentence.rank), False, sentence.rank is not None
+            continue
+        if ((sentence.opens_item or under_heading) and (sentence.heads_items or sentence.item_goes_on)
+                and _manner_only(clauses)):
+            after_duty = False   # "a) Chủ trì, phối hợp với các sở, …" above "-" items: how they are done
             continue
         if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
                 or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
-        found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item else [])
+        found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (list(addressed) if _told_every_body(folded) else []), reference,
                         localities, matcher)
@@ -1041,6 +1047,18 @@ def _leads_with_others(clause: _Clause) -> bool:
     start = _past_manner(clause.words, clause.lead_end)
     rest = [w for at, w in enumerate(clause.words[start:], start) if at not in named]
     return rest[:2] == ["chu", "tri"] and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "bo", ":"}
+
+
+def _manner_only(clauses: list[_Clause]) -> bool:
+    """"a) Chủ trì, phối hợp với các sở, ban, ngành …", "b) Phối hợp với các sở, ngành" — a role and the
+    bodies it is played with, no subject and no duty: a sub-heading of the duties listed below it."""
+    if len(clauses) != 1 or clauses[0].leads:
+        return False
+    clause = clauses[0]
+    named = {at for m in clause.mentions for at in range(m.start, m.end)}
+    rest = [w for at, w in enumerate(clause.words) if at not in named]
+    return (bool(named) and rest[:2] in (["chu", "tri"], ["phoi", "hop"])
+            and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "voi", "lien", "quan", "co", ":"})
 
 
 def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]:

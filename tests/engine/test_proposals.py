@@ -1375,3 +1375,27 @@ def test_the_departments_and_units_of_the_province_then_the_districts_by_their_s
 def test_the_short_names_of_a_tier_are_read_only_after_another_tier():
     assert one("UBND các huyện, thành, thị tổ chức trực Tết.", BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
     assert summary("Các thành viên Ban Chỉ đạo theo dõi địa bàn được phân công.") == []
+
+
+def test_a_role_and_the_bodies_it_is_played_with_heads_the_items_below_and_is_no_task():
+    text = ("1. Sở Tài chính\n"
+            "a) Chủ trì, phối hợp với các sở, ngành và cơ quan, đơn vị có liên quan\n"
+            "- Rà soát định mức chi cho hoạt động khuyến nông.\n"
+            "b) Phối hợp với Sở Xây dựng\n"
+            "- Thẩm định giá vật liệu xây dựng trước ngày 15/3/2026.\n"
+            "2. Sở Nông nghiệp và Môi trường\n"
+            "Phối hợp với Sở Tài chính, UBND các xã, phường:\n"
+            "- Lập danh mục vùng trồng.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["STC"], None), (["STC"], date(2026, 3, 15)), (["SNNMT"], None)]
+
+
+def test_a_paragraph_with_no_marker_under_a_heading_of_units_is_that_headings_item():
+    text = ("3. Sở Xây\n"
+            "dựng\n"
+            "\n"
+            "Chủ trì, phối hợp với các xã, phường kiểm tra chất lượng công trình trước ngày 20/3/2026.\n"
+            "\n"
+            "Các nội dung khác thực hiện theo quy định.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], date(2026, 3, 20))]
