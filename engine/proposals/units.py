@@ -144,6 +144,9 @@ _GENERIC_NAMES = (
     ("cac co quan , to chuc , don vi", "department"), ("co quan , to chuc , don vi", "department"),
     ("cac co quan , don vi", "department"))
 _GENERIC_PHRASES = frozenset(_phrase(p) for p, _ in _GENERIC_NAMES)
+# the words a duty opens with after "Các bộ" alone: "khẩn trương", "chủ trì", "chủ động", "tiếp tục",
+# "tập trung", "kịp thời"
+_MINISTRIES_DO = {"khan", "chu", "tiep", "tap", "kip"}
 # Collective names of every unit of a kind: "các sở, ban, ngành" and "các cơ quan chuyên môn (thuộc
 # UBND tỉnh)" — the departments; "các Bộ, cơ quan ngang Bộ" and "Bộ trưởng, Thủ trưởng cơ quan ngang
 # Bộ" — the ministries. Longest first.
@@ -163,6 +166,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("bo truong cac bo , thu truong cac co quan ngang bo", "ministry"),
     # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
     ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
+    # "Các bộ khẩn trương trình …": alone only before a duty's first word (_MINISTRIES_DO), not "các bộ phận"
+    ("cac bo", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
     ("cac so", "department"), ("co quan , ban , nganh", "department"),
     ("cac nganh , co quan cap tinh", "department"),
@@ -568,6 +573,8 @@ class UnitMatcher:
             if tuple(words[i:end]) == phrase:
                 if phrase == ("cac", "so") and self._name(words, i + 1) is not None:
                     return None   # "các Sở Xây dựng (nêu trên)": that department of several provinces
+                if phrase == ("cac", "bo") and words[end:end + 1] not in ([w] for w in _MINISTRIES_DO):
+                    return None
                 # "các bộ, ngành, (các) địa phương cần …": every body of the State, no one's task
                 after = words[end:end + 4]
                 localities = ["dia", "phuong"] in (after[1:3], after[2:4])

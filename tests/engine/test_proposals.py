@@ -1399,3 +1399,20 @@ def test_a_paragraph_with_no_marker_under_a_heading_of_units_is_that_headings_it
             "Các nội dung khác thực hiện theo quy định.")
     assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
         (["SXD"], date(2026, 3, 20))]
+
+
+TWO_MINISTRIES = UnitMatcher([UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+                          UnitRef("SXD", "Sở Xây dựng", "department")])
+
+
+@pytest.mark.parametrize("sentence, leads", [
+    # "Các bộ" alone before a duty's first word: every ministry
+    ("2. Hoàn thiện thể chế: Các bộ khẩn trương trình Chính phủ ban hành các nghị định hướng dẫn.",
+     [["BTC", "BXD"]]),
+    ("Các bộ chủ động rà soát các thông tư trước ngày 30/4/2026.", [["BTC", "BXD"]]),
+    # "các bộ phận", "các bộ hồ sơ": no ministry
+    ("Các bộ phận một cửa tiếp nhận hồ sơ trực tuyến.", []),
+    ("Sở Xây dựng kiểm tra các bộ hồ sơ thiết kế.", [["SXD"]]),
+])
+def test_the_ministries_named_alone_lead_only_before_a_dutys_first_word(sentence, leads):
+    assert [p.lead_units for p in propose(sentence, TWO_MINISTRIES, TODAY).proposals] == leads
