@@ -61,6 +61,7 @@ _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat 
 # "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
 _DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
 _PASSIVE_BEFORE = re.compile(r"\bduoc(?: \w+){1,2} $")   # "được giao ", "được xử lý "
+_NEEDED_BEFORE = re.compile(r"\bcan phai(?: \w+,?){1,4} $")   # "(văn bản) cần phải sửa đổi, bổ sung "
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -133,8 +134,11 @@ _READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, 
 
 def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
     """The first period that is a deadline: not one that dates what a passive verb tells of
-    ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II")."""
-    return next((m for m in pattern.finditer(folded) if not _PASSIVE_BEFORE.search(folded, 0, m.start())), None)
+    ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II") or what is needed
+    ("319 văn bản cần phải sửa đổi, bổ sung trong năm 2025": which documents, not by when)."""
+    return next((m for m in pattern.finditer(folded)
+                 if not (_PASSIVE_BEFORE.search(folded, 0, m.start()) or _NEEDED_BEFORE.search(folded, 0, m.start()))),
+                None)
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:

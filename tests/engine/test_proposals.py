@@ -1416,3 +1416,17 @@ TWO_MINISTRIES = UnitMatcher([UnitRef("BTC", "Bộ Tài chính", "ministry"), Un
 ])
 def test_the_ministries_named_alone_lead_only_before_a_dutys_first_word(sentence, leads):
     assert [p.lead_units for p in propose(sentence, TWO_MINISTRIES, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("sentence, kind, due", [
+    # the year dates the documents that need amending, not the duty
+    ("Sở Xây dựng ưu tiên hoàn thành ngay các văn bản cần phải sửa đổi, bổ sung trong năm 2026.",
+     deadlines.NONE, None),
+    ("Sở Xây dựng rà soát các quy chế cần phải thay thế trong năm 2026, hoàn thành trước ngày 30/6/2026.",
+     deadlines.BEFORE, date(2026, 6, 30)),
+    # the duty's own year
+    ("Sở Xây dựng sửa đổi, bổ sung các quy chế trong năm 2026.", deadlines.WITHIN_YEAR, date(2026, 12, 31)),
+])
+def test_a_year_after_what_is_needed_dates_those_things_not_the_duty(sentence, kind, due):
+    found = one(sentence)
+    assert (found.deadline.kind, found.deadline.due) == (kind, due)
