@@ -1430,3 +1430,13 @@ def test_the_ministries_named_alone_lead_only_before_a_dutys_first_word(sentence
 def test_a_year_after_what_is_needed_dates_those_things_not_the_duty(sentence, kind, due):
     found = one(sentence)
     assert (found.deadline.kind, found.deadline.due) == (kind, due)
+
+
+def test_a_span_of_years_broken_at_its_dash_across_lines_is_no_list_item():
+    text = ("1. Sở Xây dựng\n"
+            "a) Xây dựng chương trình hỗ trợ doanh nghiệp cho giai đoạn 2026\n"
+            "- 2030, tập trung vào các doanh nghiệp nhỏ và vừa.\n"
+            "b) Kiểm tra chất lượng công trình.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD"], ["SXD"]]
+    assert "2030, tập trung" in found[0].source
