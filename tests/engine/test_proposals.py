@@ -1433,10 +1433,8 @@ def test_a_year_after_what_is_needed_dates_those_things_not_the_duty(sentence, k
 
 
 def test_a_span_of_years_broken_at_its_dash_across_lines_is_no_list_item():
-    text = ("1. Sở Xây dựng\n"
-            "a) Xây dựng chương trình hỗ trợ doanh nghiệp cho giai đoạn 2026\n"
-            "- 2030, tập trung vào các doanh nghiệp nhỏ và vừa.\n"
-            "b) Kiểm tra chất lượng công trình.")
-    found = propose(text, UNITS, TODAY).proposals
+    lines = ["1. Sở Xây dựng", "a) Xây dựng chương trình hỗ trợ doanh nghiệp cho giai đoạn 2026",
+             "- 2030, tập trung vào các doanh nghiệp nhỏ và vừa.", "b) Kiểm tra chất lượng công trình."]
+    found = propose("\n".join(lines), UNITS, TODAY).proposals
     assert [p.lead_units for p in found] == [["SXD"], ["SXD"]]
     assert "2030, tập trung" in found[0].source
