@@ -283,6 +283,9 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnh
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
 _SUMMARY = re.compile(r"^tren day la\b")
+# "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
+# tasks above called important and urged on, no task of its own
+_URGES = re.compile(r"^day la (?:mot )?(?:nhiem vu|viec)\b")
 # … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
 # hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
 # where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
@@ -466,7 +469,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
-                or _EXECUTION.search(folded) or _ANSWERS_FOR.search(folded)):
+                or _EXECUTION.search(folded) or _ANSWERS_FOR.search(folded) or _URGES.match(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))

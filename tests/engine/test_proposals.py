@@ -1438,3 +1438,15 @@ def test_a_span_of_years_broken_at_its_dash_across_lines_is_no_list_item():
     found = propose("\n".join(lines), UNITS, TODAY).proposals
     assert [p.lead_units for p in found] == [["SXD"], ["SXD"]]
     assert "2030, tập trung" in found[0].source
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the tasks above called important and urged on: no task of its own
+    ("1. Sở Xây dựng kiểm tra các công trình.\n2. Đây là nhiệm vụ rất quan trọng, cấp bách, đề nghị Giám đốc "
+     "Sở Tài chính quan tâm, chỉ đạo thực hiện nghiêm túc các nhiệm vụ được giao.", [["SXD"]]),
+    ("Đây là một việc cấp bách, yêu cầu Sở Xây dựng thực hiện chủ động, sáng tạo.", []),
+    # a task that is called a task
+    ("Sở Xây dựng rà soát quy hoạch; đây là nhiệm vụ trọng tâm của năm.", [["SXD"]]),
+])
+def test_a_sentence_calling_the_tasks_above_important_gives_none(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
