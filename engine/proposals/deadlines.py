@@ -42,6 +42,9 @@ _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)
 # also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
 # and "báo cáo … trong ngày 20 tháng 11 năm 2025": that day at the latest
 _NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc))?(?: ngay)?|\btrong ngay) " + _DATE)
+# "khởi công dự án … vào ngày 19 tháng 12 năm 2025": the day the duty is done by — not in an aside
+# ("(dự kiến họp kiểm điểm vào ngày 19/11/2025)": a meeting planned, no deadline)
+_ON_DAY = re.compile(r"\bvao ngay " + _DATE)
 # "trước 14 giờ, ngày 5/12", also without "ngày": "báo cáo trước 30/6/2026"
 # also with the day of the week: "trước Thứ Tư ngày 03/12/2025"
 _WEEKDAY = r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat),? )?"
@@ -84,12 +87,19 @@ def _read_monthly(folded: str, reference: date) -> _Found:
 
 def _read_dated(folded: str, reference: date) -> _Found:
     found = []
-    for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_BEFORE, BEFORE)):
+    for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_ON_DAY, NO_LATER_THAN), (_BEFORE, BEFORE)):
         for m in pattern.finditer(folded):
+            if pattern is _ON_DAY and _in_aside(folded, m.start()):
+                continue
             if (due := _date(m.group(1), m.group(2), m.group(3), reference)) is not None:
                 found.append((m.start(), ProposedDeadline(kind, due, phrase=m.group(0))))
                 break
     return min(found, key=lambda f: f[0]) if found else None
+
+
+def _in_aside(folded: str, at: int) -> bool:
+    """`at` is inside a bracket left open before it."""
+    return folded.count("(", 0, at) > folded.count(")", 0, at)
 
 
 def _read_month(folded: str, reference: date) -> _Found:

@@ -1450,3 +1450,16 @@ def test_a_span_of_years_broken_at_its_dash_across_lines_is_no_list_item():
 ])
 def test_a_sentence_calling_the_tasks_above_important_gives_none(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("sentence, kind, due", [
+    # the day the duty is to be done on: no later than that day
+    ("Sở Xây dựng hoàn thành thủ tục để khởi công dự án vào ngày 19 tháng 12 năm 2026.",
+     deadlines.NO_LATER_THAN, date(2026, 12, 19)),
+    ("Sở Tài chính tổ chức lễ trao thưởng vào ngày 20/3/2026.", deadlines.NO_LATER_THAN, date(2026, 3, 20)),
+    # a day in an aside: a meeting planned, no deadline
+    ("Sở Xây dựng thường xuyên cập nhật tiến độ (dự kiến họp kiểm điểm vào ngày 19/3/2026).", deadlines.NONE, None),
+])
+def test_on_a_day_is_that_day_at_the_latest_but_not_in_an_aside(sentence, kind, due):
+    found = one(sentence)
+    assert (found.deadline.kind, found.deadline.due) == (kind, due)
