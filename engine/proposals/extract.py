@@ -145,9 +145,9 @@ _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
 # So does one citing a document: "(Đồng thời, / Ngoài ra,) tại Thông báo số …, Thủ tướng đã giao …".
-_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
-                        r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
-                        r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
+_CITING = (r"(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
+           r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d|" + _CITING)
 # A body's name heading its items, the tree holding no such unit: "3. Cục Đường bộ Việt Nam" then "- Chỉ đạo …".
 _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) [A-ZĐÀ-Ỹ]")
 # The line the addressees follow: "Kính gửi:", "Đồng kính gửi:", a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:".
@@ -648,9 +648,17 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     after the recital's comma, where a trigger names its units; after a narrative ("Ngày 26/5, UBND
     tỉnh ban hành Công văn … Theo đó, giao …"), only what follows "Theo đó,". Otherwise the
     sentence as it is."""
-    if _NARRATIVE.match(fold(sentence.text)):
+    folded = fold(sentence.text)
+    # a cited document's instruction ("Tại Công văn số …, Phó Chủ tịch UBND tỉnh giao Sở X …") is read as
+    # after a recital, only where a trigger names the units: what it reports ("…, UBND X rà soát, báo
+    # cáo có 215 dự án") and a day's account ("Ngày 26/5, UBND tỉnh ban hành …") assign nothing
+    citing = bool(re.match(_CITING, folded))
+    if _NARRATIVE.match(folded):
         accordingly = re.search(r"\bTheo đó,\s*", sentence.text, re.IGNORECASE)
-        return replace(sentence, text=sentence.text[accordingly.end():]) if accordingly else sentence
+        if accordingly:
+            return replace(sentence, text=sentence.text[accordingly.end():])
+        if not citing:
+            return sentence
     commas = [m.end() for m in re.finditer(",", sentence.text)]
     # only where a trigger follows within a few words, and a few times at most: a recital of
     # thousands of commas stays linear
@@ -664,7 +672,7 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         first_lead = next((m.start for m in clause.mentions if set(m.codes) & set(clause.leads)), 0)
         done = "da" in clause.words[:first_lead]
         if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
-                                          or _opens_sentence(clause.words, clause.mentions[0])):
+                                          or (not citing and _opens_sentence(clause.words, clause.mentions[0]))):
             return replace(sentence, text=rest)
     return sentence
 

@@ -101,6 +101,7 @@ _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the
 _PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
                 ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
+_BOARD = ("ban", "quan", "ly")
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
@@ -276,6 +277,11 @@ class UnitMatcher:
         for unit in self.units.values():
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
+            if name[:3] == _BOARD and name[3:4] != ("cac",):
+                # a board is named after the many sites it manages: "Ban Quản lý các khu công nghiệp tỉnh"
+                self._add(self._names, (*_BOARD, "cac", *name[3:]), unit.code)
+                if name[-1] == "tinh":
+                    self._add(self._names, (*_BOARD, "cac", *name[3:-1]), unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)

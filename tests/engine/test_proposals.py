@@ -1334,3 +1334,27 @@ def test_the_departments_and_units_of_the_province_then_the_districts_by_their_s
 def test_the_short_names_of_a_tier_are_read_only_after_another_tier():
     assert one("UBND các huyện, thành, thị tổ chức trực Tết.", BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
     assert summary("Các thành viên Ban Chỉ đạo theo dõi địa bàn được phân công.") == []
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the instruction a cited document gives, read past its citation
+    ("Tại Văn bản số 412/UBND-KT ngày 03/3/2026, Chủ tịch UBND tỉnh giao Sở Xây dựng kiểm tra hiện trạng cầu.",
+     [["SXD"]]),
+    ("Tại Công văn số 95/UBND-TH về việc quản lý, khai thác chợ, Phó Chủ tịch UBND tỉnh yêu cầu Sở Tài chính "
+     "rà soát giá thuê.", [["STC"]]),
+    # what a cited document reports or what was assigned before: nothing
+    ("Ngoài ra, tại Báo cáo số 17/BC-STC ngày 02/3/2026 của Sở Tài chính, UBND huyện An Phú rà soát, báo cáo có "
+     "12 dự án chậm tiến độ.", []),
+    ("Đồng thời, tại Thông báo số 30/TB-UBND ngày 05/3/2026, UBND tỉnh đã giao \"Sở Xây dựng, Sở Tài chính hoàn "
+     "thành thẩm định trước ngày 20/3/2026\".", []),
+])
+def test_an_instruction_given_in_a_cited_document_is_read_past_the_citation(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_a_board_is_also_named_after_the_many_sites_it_manages():
+    matcher = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                           UnitRef("BQL-KKT", "Ban Quản lý khu kinh tế tỉnh", "agency")])
+    for name in ("Ban Quản lý các khu kinh tế", "Ban Quản lý các khu kinh tế tỉnh", "Ban Quản lý khu kinh tế"):
+        found = propose(f"Chủ tịch UBND tỉnh yêu cầu {name} rà soát quỹ đất.", matcher, TODAY).proposals
+        assert [p.lead_units for p in found] == [["BQL-KKT"]], name
