@@ -161,6 +161,8 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_FRONT_WORDS = 11   # "ủy ban mặt trận tổ quốc việt nam thành phố ," and the word before it
+_FRONT = re.compile(r"(?:^| )(?:uy ban )?mat tran to quoc(?: viet nam)?(?: (?:tinh|thanh pho|cac cap))? (?:,|va)$")
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
@@ -957,6 +959,7 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     inside = inside or set()
     before = mention.start
     while True:
+        before -= _front_before(words[max(0, before - _FRONT_WORDS):before])
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
         if trigger := next((t for t in _TRIGGERS if tuple(words[before - len(t):before]) == t), None):
             # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
@@ -967,6 +970,13 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
+
+
+def _front_before(words: list[str]) -> int:
+    """How many words the Fatherland Front's committee takes before the units told with it ("đề nghị Ủy ban
+    Mặt trận Tổ quốc Việt Nam tỉnh, Thủ trưởng các sở …"): asked beside them, outside the tree; 0 if not there."""
+    front = _FRONT.search(" ".join(words))
+    return len(front.group(0).split()) if front else 0
 
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:

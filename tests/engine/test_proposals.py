@@ -1358,3 +1358,14 @@ def test_a_board_is_also_named_after_the_many_sites_it_manages():
     for name in ("Ban Quản lý các khu kinh tế", "Ban Quản lý các khu kinh tế tỉnh", "Ban Quản lý khu kinh tế"):
         found = propose(f"Chủ tịch UBND tỉnh yêu cầu {name} rà soát quỹ đất.", matcher, TODAY).proposals
         assert [p.lead_units for p in found] == [["BQL-KKT"]], name
+
+
+@pytest.mark.parametrize("text, leads", [
+    ("Chủ tịch UBND tỉnh đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Giám đốc Sở Xây dựng kiểm tra an toàn "
+     "công trình.", [["SXD"]]),
+    ("Yêu cầu Ủy ban Mặt trận Tổ quốc tỉnh và Sở Tài chính hướng dẫn việc quyết toán kinh phí.", [["STC"]]),
+    # the Front alone is asked, not given a task of the tree
+    ("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh tuyên truyền, vận động Nhân dân.", []),
+])
+def test_the_fatherland_front_asked_before_the_units_does_not_hide_them(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
