@@ -318,6 +318,7 @@ class _Sentence:
     opens_item: bool       # the first sentence of a list item
     item_goes_on: bool     # its line ends with ":" (the items below are parts of it)
     heads_items: bool = False   # the last of a list item's line that ends without a stop, items of a lower rank below
+    opens_line: bool = False   # the first sentence of its (logical) line
 
 
 @dataclass
@@ -452,7 +453,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 leads := _introduced_leads(sentence.text, folded, matcher)
                 or (list(addressed) if folded.endswith(":") and (_told_every_body(folded)
                                                                  or _INTRODUCES_ADDRESSEES.search(folded)) else [])):
-            heading, after_duty = _Heading(leads), False
+            heading, after_duty = _Heading(leads, paragraphs=True), False
             continue
         if sentence.opens_item and heading.leads and _recites(folded) and "," in sentence.text:
             # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
@@ -483,7 +484,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
-        found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item else [])
+        found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (list(addressed) if _told_every_body(folded) else []), reference,
                         localities, matcher)
@@ -696,11 +697,20 @@ class _Heading:
     rank: int | None = None   # of the heading's own marker; None: every list item below
     outer: _Heading | None = None
     outside: bool = False   # a body outside the tree ("3. Cục Đường bộ Việt Nam"): its items are no one's here
+    # an introduction's items written as paragraphs with no marker ("… các nhiệm vụ trọng tâm sau:" then
+    # "Theo dõi sát …" then "Khẩn trương rà soát …"): until a list item shows the items are marked
+    paragraphs: bool = False
+
+    def opens(self, sentence: _Sentence) -> bool:
+        """`sentence` opens one of the heading's items: a list item's first, or an unmarked paragraph's."""
+        return sentence.opens_item or (self.paragraphs and sentence.rank is None and sentence.opens_line)
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""
         if sentence.rank is None:   # a paragraph among the items ("1." then two paragraphs, then "2. …")
             return self
+        if self.paragraphs:
+            return replace(self, paragraphs=False).end_before(sentence)
         if sentence.opens_item and self.rank is not None and sentence.rank <= self.rank:
             return (self.outer or _Heading()).end_before(sentence)
         return self
@@ -743,7 +753,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
-                            heads and number == len(sentences) - 1)
+                            heads and number == len(sentences) - 1, number == 0)
 
 
 # Compounds written with a dash that a line may break at: "tổ chức chính trị" then "- xã hội …"

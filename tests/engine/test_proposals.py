@@ -1369,3 +1369,19 @@ def test_a_board_is_also_named_after_the_many_sites_it_manages():
 ])
 def test_the_fatherland_front_asked_before_the_units_does_not_hide_them(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_an_introductions_items_written_as_paragraphs_without_a_marker_are_its_units_duties():
+    text = ("UBND tỉnh yêu cầu UBND các huyện, thị xã tập trung thực hiện các nhiệm vụ trọng tâm sau:\n"
+            "Rà soát, cập nhật danh sách hộ nghèo trên địa bàn.\n"
+            "Khẩn trương sửa chữa nhà văn hóa thôn. Bố trí kinh phí từ nguồn ngân sách huyện.\n"
+            "Sở Tài chính hướng dẫn việc quyết toán kinh phí.")
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        ["H-A", "TX-B"], ["H-A", "TX-B"], ["STC"]]
+
+
+def test_paragraphs_after_an_introductions_marked_items_are_not_its_items():
+    text = ("UBND tỉnh yêu cầu Sở Xây dựng thực hiện các nhiệm vụ sau:\n"
+            "- Kiểm tra an toàn các công trình.\n"
+            "Các phòng, ban tuyên truyền cho người dân.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
