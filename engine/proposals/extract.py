@@ -276,7 +276,9 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
 # Reporting difficulties should any arise.
-_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac"
+# "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
+_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
+                           r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}\bnhung kho khan, vuong mac"
                            r"|^truong hop vuot tham quyen\b")
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").

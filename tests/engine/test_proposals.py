@@ -1385,3 +1385,13 @@ def test_paragraphs_after_an_introductions_marked_items_are_not_its_items():
             "- Kiểm tra an toàn các công trình.\n"
             "Các phòng, ban tuyên truyền cho người dân.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # resolving the difficulties is a duty
+    ("Sở Xây dựng giải quyết dứt điểm những khó khăn, vướng mắc của nhà đầu tư.", [["SXD"]]),
+    # reporting them should any arise is not
+    ("Trong quá trình thực hiện, có những khó khăn, vướng mắc, Sở Xây dựng báo cáo UBND tỉnh xem xét.", []),
+])
+def test_resolving_difficulties_is_a_duty_reporting_them_should_any_arise_is_not(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
