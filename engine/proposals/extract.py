@@ -162,7 +162,8 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _FRONT_WORDS = 11   # "ủy ban mặt trận tổ quốc việt nam thành phố ," and the word before it
-_FRONT = re.compile(r"(?:^| )(?:uy ban )?mat tran to quoc(?: viet nam)?(?: (?:tinh|thanh pho|cac cap))? (?:,|va)$")
+_FRONT = re.compile(r"(?:^| )(?:(?:uy ban )?mat tran to quoc(?: viet nam)?(?: (?:tinh|thanh pho|cac cap))?"
+                    r"|(?:cac )?cap uy(?: dang)?(?: cac cap)?) (?:,|va)$")
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
@@ -985,8 +986,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
 
 
 def _front_before(words: list[str]) -> int:
-    """How many words the Fatherland Front's committee takes before the units told with it ("đề nghị Ủy ban
-    Mặt trận Tổ quốc Việt Nam tỉnh, Thủ trưởng các sở …"): asked beside them, outside the tree; 0 if not there."""
+    """How many words the Fatherland Front's committee or the party committees take before the units told
+    with them ("đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Thủ trưởng các sở …", "yêu cầu cấp ủy, chính
+    quyền địa phương …"): asked beside them, outside the tree; 0 if not there."""
     front = _FRONT.search(" ".join(words))
     return len(front.group(0).split()) if front else 0
 

@@ -156,6 +156,7 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
     ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
+    ("chinh quyen dia phuong", _LOCAL), ("chinh quyen cac dia phuong", _LOCAL),
     # "Bộ trưởng (các Bộ), Thủ trưởng (các) cơ quan ngang Bộ" (and ", cơ quan thuộc Chính phủ": _GOVERNMENT_BODIES)
     ("bo truong , thu truong cac co quan ngang bo", "ministry"),
     ("bo truong cac bo , thu truong co quan ngang bo", "ministry"),

@@ -1395,3 +1395,16 @@ def test_paragraphs_after_an_introductions_marked_items_are_not_its_items():
 ])
 def test_resolving_difficulties_is_a_duty_reporting_them_should_any_arise_is_not(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    ("Yêu cầu chính quyền địa phương kiểm tra các hồ chứa nước.", [["P-D", "X-C"]]),
+    ("Yêu cầu chính quyền các địa phương kiểm tra các hồ chứa nước.", [["P-D", "X-C"]]),
+    # the party committees asked beside them, outside the tree
+    ("Chủ tịch UBND tỉnh yêu cầu cấp ủy, chính quyền địa phương kiểm tra các hồ chứa nước.", [["P-D", "X-C"]]),
+    # the two-tier model of local government names no unit
+    ("Sở Xây dựng hướng dẫn thực hiện mô hình chính quyền địa phương 2 cấp.", [["SXD"]]),
+])
+def test_the_local_governments_are_the_tier_below_the_province(text, leads):
+    found = propose(text, UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == leads and all(p.coordinating_units == [] for p in found)
