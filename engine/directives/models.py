@@ -145,7 +145,14 @@ class Assignment(Base):
     __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),
                       # the few meeting difficulties (engine.outcomes.difficulties), a registry filter
                       Index("ix_assignments_blocked", "id", postgresql_where=text("progress = 'blocked'"),
-                            sqlite_where=text("progress = 'blocked'")))
+                            sqlite_where=text("progress = 'blocked'")),
+                      # the not-started ones (engine.outcomes.outcome_is), with what their outcome and an
+                      # organisation-wide role's see-clause read: counted and sorted without the table
+                      Index("ix_assignments_not_started", "deadline", "id",
+                            postgresql_include=["progress", "deadline_kind", "status", "completed_on", "secret",
+                                                "directive_id", "follow_up_officer_id"],
+                            postgresql_where=text("progress = 'not_started'"),
+                            sqlite_where=text("progress = 'not_started'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)

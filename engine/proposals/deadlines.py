@@ -40,7 +40,8 @@ _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d
 _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 # also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
-_NO_LATER = re.compile(r"(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc))?(?: ngay)? " + _DATE)
+# and "báo cáo … trong ngày 20 tháng 11 năm 2025": that day at the latest
+_NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc))?(?: ngay)?|\btrong ngay) " + _DATE)
 # "trước 14 giờ, ngày 5/12", also without "ngày": "báo cáo trước 30/6/2026"
 # also with the day of the week: "trước Thứ Tư ngày 03/12/2025"
 _WEEKDAY = r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat),? )?"

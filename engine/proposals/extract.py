@@ -22,7 +22,7 @@
   going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"), and the party
   secretaries addressed with the committees ("Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND …"); the manner may stand
   between the units and "chủ trì" ("Bộ A, Bộ B theo chức năng, nhiệm vụ, thẩm quyền chủ trì, …:");
-  a topic before a duty is passed over ("Về việc …: Giao Bộ …");
+  a topic before a duty is passed over ("Về việc …: Giao Bộ …", a heading's "1. Quyết liệt …:" then "Sở X …");
 - a list after its head and a colon may run across ";" ("yêu cầu các Bộ: Nông nghiệp và Môi trường;
   Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries); a report every month after a duty
   ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
@@ -225,7 +225,11 @@ _ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, ch�
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
-_EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi) nay\b|\bquyet dinh thi hanh\b")
+# Also a resolution's ("… chịu trách nhiệm thi hành Nghị quyết này").
+_EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet dinh thi hanh\b")
+# Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
+# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
+_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$")
 # A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
@@ -466,7 +470,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
-                or _EXECUTION.search(folded)):
+                or _EXECUTION.search(folded) or _ANSWERS_FOR.search(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))
@@ -980,6 +984,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
             ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
             return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
                     and ahead != ["de", "xuat"])
+        # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
+        if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
+            before -= 1
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -1008,7 +1015,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)))
+            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
+            or before[-1] == ":")   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
 
 
 def _past_secretaries(before: list[str]) -> list[str]:

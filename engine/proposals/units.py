@@ -81,7 +81,9 @@ _COMMITTEE = ("uy", "ban", "nhan", "dan")
 _CITY = ("thanh", "pho")
 _COMMITTEE_LISTS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
     (*_COMMITTEE, "cac", "tinh", ",", *_CITY): ((*_COMMITTEE, "tinh"), (*_COMMITTEE, *_CITY)),
-    **{(*_COMMITTEE, "cac", tier): ((*_COMMITTEE, tier),) for tier in ("tinh", "huyen", "xa", "phuong")}}
+    # also "UBND các thành phố: Hà Nội, Cần Thơ" (the centrally-run cities, each by its name)
+    **{(*_COMMITTEE, "cac", *tier): ((*_COMMITTEE, *tier),)
+       for tier in (("tinh",), ("huyen",), ("xa",), ("phuong",), _CITY)}}
 # The 34 provinces and centrally-run cities of Resolution 202/2025/QH15, north to south (by their seats;
 # the central coast as the Government's dispatches list it), folded: "các tỉnh, thành phố từ Hà Tĩnh đến
 # Lâm Đồng" are those in between.

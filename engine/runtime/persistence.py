@@ -9,6 +9,9 @@ trip to the server, and a step's wall-clock time was mostly those (issue #20).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import Select, Update, and_, bindparam, func, insert, null, or_, select, update
@@ -57,7 +60,6 @@ _ADD_ITEM = insert(_ITEMS)
 _CLOSING = ("status", "completed_at", "completed_by")
 _CLOSE_ITEM = (update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id"))
                .values({**{name: bindparam(name) for name in _CLOSING}, "draft": null()}))
-_CLOSED_COLUMNS = (*_CLOSING, "draft")
 # The columns of a new work item (a closed one sets the others).
 _NEW_ITEM_COLUMNS = tuple(c.name for c in _ITEMS.c if c.name not in ("id", "completed_at", "completed_by", "draft"))
 
@@ -73,7 +75,7 @@ def open_items(session: Session, instance_id: int, also: int | None = None) -> l
 def write_step(session: Session, instance: WorkflowInstance, *, entry: dict | None, closing: list[WorkItem],
                adding: list[dict], **values) -> None:
     """Write a step's result: its audit entry (`audit.entry`, or None), the closing of `closing`
-    (status, completed_at, completed_by set on the objects), the new work items `adding`, and
+    (status, completed_at, completed_by set on the objects, by `close`), the new work items `adding`, and
     the instance row (`_SAVED_COLUMNS` in `values`) with its version bumped. Refuses with
     Conflict when the row's version is no longer the one this step loaded (then nothing of it
     may be committed: the caller's transaction rolls back). The ORM objects then hold the
@@ -114,10 +116,31 @@ def _close_work_items(session: Session, items: list[WorkItem]) -> None:
                                                     for item in items])
 
 
+def close(item: WorkItem, status: WorkItemStatus, at: datetime, by: int | None = None) -> None:
+    """Close `item` in memory; `write_step` writes it. Set as if already stored, so the item is not
+    left changed: the session's flushes (one after the step, one at its commit) then have nothing
+    to look over, where a changed item cost them ~0.1 ms per step to find nothing to write."""
+    for name, value in zip(_CLOSING, (status, at, by), strict=True):
+        set_committed_value(item, name, value)
+
+
+@contextmanager
+def read_again_on_error(session: Session, items: list[WorkItem]) -> Iterator[None]:
+    """Expire `items` if the block fails. Those `close` closed changed in memory only, unseen by
+    the session: the rollback of a savepoint (a step inside its caller's transaction, a timer
+    batch) would leave them closed there; expired, they are read again as stored."""
+    try:
+        yield
+    except BaseException:
+        for item in items:
+            session.expire(item)
+        raise
+
+
 def _closed_as_committed(items: list[WorkItem]) -> None:
     for item in items:
-        item.draft = None
-        for name in _CLOSED_COLUMNS:
+        set_committed_value(item, "draft", None)
+        for name in _CLOSING:  # an item closed otherwise than by `close`
             set_committed_value(item, name, getattr(item, name))
 
 

@@ -147,7 +147,7 @@ class Runtime:
             def completion_entry() -> dict:
                 # Closed after the run, so that no query of the run autoflushes it before the
                 # save writes it (with the other items this step closes).
-                item.status, item.completed_at, item.completed_by = WorkItemStatus.COMPLETED, clock.now(), user.id
+                persistence.close(item, WorkItemStatus.COMPLETED, clock.now(), by=user.id)
                 return audit.entry("work_item.completed", "work_item", item.id, actor=user,
                                    before={"status": WorkItemStatus.READY},
                                    after={"element": item.element_id, "data": clean},
@@ -478,22 +478,24 @@ class Runtime:
         ready = {str(t.id): t for t in spiff.ready_user_tasks(workflow)}
         with session.no_autoflush:  # the step writes the work items itself
             stored = persistence.open_items(session, instance.id) if open_items is None else open_items
-            closing = self._closing(workflow, stored, ready)
-            known = {item.task_id for item in stored}
-            try:
-                adding = [self._new_work_item(session, instance, compiled, task)
-                          for task_id, task in ready.items() if task_id not in known]
-            except (sandbox.ScriptFailed, WorkflowException) as exc:
-                self._record_incident(session, instance, workflow, exc)
-                adding = []
-        status = instance.status if instance.status == InstanceStatus.ERROR \
-            else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
-        prune(workflow)
-        persistence.write_step(session, instance, entry=entry, closing=closing, adding=adding,
-                               state=dump_state(workflow), status=status,
-                               next_timer_due=None if status == InstanceStatus.COMPLETED else next_timer_due(workflow),
-                               updated_at=clock.now())
-        session.flush()  # what the run's operators left pending: its errors belong to the step
+        with persistence.read_again_on_error(session, stored):
+            with session.no_autoflush:
+                closing = self._closing(workflow, stored, ready)
+                known = {item.task_id for item in stored}
+                try:
+                    adding = [self._new_work_item(session, instance, compiled, task)
+                              for task_id, task in ready.items() if task_id not in known]
+                except (sandbox.ScriptFailed, WorkflowException) as exc:
+                    self._record_incident(session, instance, workflow, exc)
+                    adding = []
+            status = instance.status if instance.status == InstanceStatus.ERROR \
+                else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
+            prune(workflow)
+            persistence.write_step(session, instance, entry=entry, closing=closing, adding=adding,
+                                   state=dump_state(workflow), status=status,
+                                   next_timer_due=None if status == InstanceStatus.COMPLETED
+                                   else next_timer_due(workflow), updated_at=clock.now())
+            session.flush()  # what the run's operators left pending: its errors belong to the step
 
     @staticmethod
     def _closing(workflow: BpmnWorkflow, stored: list[WorkItem], ready: dict) -> list[WorkItem]:
@@ -503,9 +505,8 @@ class Runtime:
         for item in stored:
             if item.status == WorkItemStatus.READY and item.task_id not in ready:
                 task = spiff.find_task(workflow, UUID(item.task_id))  # gone: its branch was cancelled
-                item.status = WorkItemStatus.COMPLETED if task is not None and task.state == TaskState.COMPLETED \
-                    else WorkItemStatus.CANCELLED
-                item.completed_at = clock.now()
+                done = task is not None and task.state == TaskState.COMPLETED
+                persistence.close(item, WorkItemStatus.COMPLETED if done else WorkItemStatus.CANCELLED, clock.now())
             if item.status != WorkItemStatus.READY:
                 closing.append(item)
         return closing

@@ -846,6 +846,8 @@ PROVINCES = UnitMatcher([
     UnitRef("BYT", "Bộ Y tế", "ministry"),
 ])
 ALL_PROVINCES = ["CM", "DN", "HT", "HUE", "KH", "LD", "NA"]
+PROVINCES_AND_DEPARTMENTS = UnitMatcher([*PROVINCES.units.values(), UnitRef("SXD", "Sở Xây dựng", "department"),
+                                          UnitRef("SYT", "Sở Y tế", "department")])
 
 
 def leads_in(text: str, units: UnitMatcher = PROVINCES) -> list[list[str]]:
@@ -1292,6 +1294,45 @@ def test_addressees_listed_across_semicolons_before_a_colon_lead_the_item_after_
             "thành trước ngày 05/12/2026.")
     found = one(text)
     assert (sorted(found.lead_units), found.deadline.due) == (sorted([*DEPARTMENTS, "P-D", "X-C"]), date(2026, 12, 5))
+
+
+def test_titles_listed_with_commas_after_a_trigger_name_the_addressees_not_the_writer():
+    heading = ("Chủ tịch Ủy ban nhân dân thành phố Đà Nẵng yêu cầu Giám đốc, Thủ trưởng các sở, ban ngành thực "
+               "hiện các nhiệm vụ sau:\n1. Rà soát các giếng khoan không phép.")
+    found = propose(heading, PROVINCES_AND_DEPARTMENTS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SXD", "SYT"]]
+
+
+def test_the_committees_of_cities_named_after_a_colon():
+    found = propose("Ủy ban nhân dân các thành phố: Huế, Đà Nẵng rà soát các đề xuất, gửi Bộ Tài chính tổng hợp.",
+                    PROVINCES, TODAY).proposals
+    assert [p.lead_units for p in found] == [["HUE", "DN"]]
+
+
+def test_a_report_within_a_day_is_due_on_that_day_at_the_latest():
+    found = one("Sở Xây dựng rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh trong ngày 20 tháng 11 năm 2026.")
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 11, 20))
+
+
+def test_a_headings_topic_before_a_colon_then_the_units_that_act():
+    text = ("1. Quyết liệt trong chỉ đạo, điều hành:\nSở Xây dựng phải phát huy vai trò nêu gương; hoàn thành "
+            "trước ngày 25 tháng 11 năm 2026.")
+    found = one(text)
+    assert (found.lead_units, found.deadline.due) == (["SXD"], date(2026, 11, 25))
+    # units listed after a colon, with no duty, are none
+    assert propose("Thành phần gồm: Sở Xây dựng, Sở Tài chính.", UNITS, TODAY).proposals == []
+
+
+def test_a_resolutions_execution_article_is_no_task():
+    text = ("Điều 2. Sở Xây dựng hoàn thiện hồ sơ dự thảo theo quy định.\nĐiều 3. Giám đốc Sở Tài chính, Chủ tịch "
+            "Ủy ban nhân dân các xã chịu trách nhiệm thi hành Nghị quyết này./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
+    assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
+    found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
+    assert found.lead_units == ["STC"]
 
 
 DEPARTMENTS = ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]

@@ -167,3 +167,24 @@ def test_postgresql_connections_compile_no_query(engine):
     with engine.db.reading() as s:
         assert s.scalar(text("SHOW jit")) == "off"
         assert s.scalar(text("SHOW search_path")) != '"$user", public'
+
+
+@pytest.mark.parametrize("asked", [{"unit_code": "STC"}, {"unit_code": "STC-NS", "outcome": Outcome.NOT_STARTED},
+                                   {"unit_code": "SXD", "sort": "-updated"},
+                                   {"unit_code": "STC", "page": 2, "per_page": 5}])
+def test_a_unit_the_clerk_asks_for_is_probed_or_walked_alike(filled, monkeypatch, asked):
+    """The clerk (every unit, no secret task) asking for a unit: its assignments probed by id and
+    sorted (few of them: _PROBED_ROWS) or walked to along the order with the links joined (many)
+    give the same rows, order, counts and pages as the rows linked to the unit, sorted in Python."""
+    with filled.db.reading() as s:
+        clerk, q = _user(s, "clerk"), registry.AssignmentQuery(**asked)
+        units = {u.id for u in s.scalars(select(Unit).where(Unit.code.startswith(q.unit_code)))}
+        linked = set(s.scalars(select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units))))
+        expected = [i for i in _expected(s, clerk, q.outcome, q.sort) if i in linked]
+        shown = {}
+        for probed in (0, 10 ** 6):
+            monkeypatch.setattr(registry, "_PROBED_ROWS", probed)
+            shown[probed] = _shown(registry.search(s, clerk, q))
+    begins = (q.page - 1) * q.per_page
+    assert shown[0] == shown[10 ** 6] and shown[0][0] == expected[begins:begins + q.per_page]
+    assert shown[0][1] == len(expected) > 4

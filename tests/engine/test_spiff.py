@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -130,6 +132,41 @@ def test_a_task_id_not_in_canonical_form_is_read_by_uuids_parser():
     assert state._uuid(str(canonical)).is_safe == canonical.is_safe
     with pytest.raises(ValueError):
         state._uuid(str(canonical).replace("-", "_"))
+
+
+def json_written(workflow, monkeypatch) -> str:
+    """The state as json alone writes it (the code before orjson, issue #20)."""
+    with monkeypatch.context() as patched:
+        patched.setattr(state, "_json_text", lambda dct, encoder: encoder.encode(dct))
+        return dump_state(workflow)
+
+
+def test_orjson_writes_the_state_and_it_reads_back_as_jsons_text_does(returned_twice, monkeypatch):
+    engine, instance = returned_twice
+    workflow = loaded_workflow(engine, instance)
+    text, before = dump_state(workflow), json_written(workflow, monkeypatch)
+    assert "Không thuộc chức năng" in text and "Không thuộc chức năng" not in before  # UTF-8, not \u escapes
+    assert json.loads(text) == json.loads(before)
+    assert dump_state(loaded_workflow(engine, instance, text)) == text
+
+
+@pytest.mark.parametrize("value", [uuid.UUID("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1"), float("nan"), float("-inf"),
+                                   datetime(2026, 3, 2, 9, 30), 2**70, -(2**63) - 1, {1: "một"}, "\ud800"],
+                         ids=["uuid", "nan", "infinity", "datetime", "int past 64 bits", "int below 64 bits",
+                              "int key", "lone surrogate"])
+def test_what_orjson_writes_or_reads_otherwise_goes_through_json(returned_twice, monkeypatch, value):
+    """orjson writes a UUID as a bare string, NaN as null, a datetime itself, and refuses the rest;
+    it reads a big integer as a float: those states are written and read by json, as before."""
+    engine, instance = returned_twice
+    workflow = loaded_workflow(engine, instance)
+    workflow.task_tree.data["value"] = value  # the root task's data is stored whole
+    text = dump_state(workflow)
+    assert text == json_written(workflow, monkeypatch)
+    again = loaded_workflow(engine, instance, text).task_tree.data["value"]
+    if isinstance(value, float) and math.isnan(value):
+        assert math.isnan(again)
+    else:
+        assert again == ({"1": "một"} if isinstance(value, dict) else value) and type(again) is type(value)
 
 
 def test_finished_rounds_and_call_activities_are_pruned(returned_twice):

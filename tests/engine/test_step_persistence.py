@@ -16,7 +16,7 @@ from engine import audit
 from engine.audit.models import AuditEntry
 from engine.db import Database
 from engine.errors import Conflict
-from engine.runtime import persistence
+from engine.runtime import persistence, service
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.working_days import WorkingCalendar
 from engine.working_days.models import CalendarOverride
@@ -141,6 +141,44 @@ def test_a_completed_item_keeps_no_draft_and_is_written_once(loaded, org_tree):
     assert tuple(row) == ("completed", True)
 
 
+
+
+def test_a_step_leaves_its_session_nothing_to_flush(database_url):
+    """The step writes the items it closes itself (write_step), and they are not left changed: the
+    flush after the step and the commit's have nothing to look over (~0.1 ms a step, issue #20)."""
+    world = make_world(database_url)
+    try:
+        instance_id = start_bench_instances(world, 1)[0]
+        with world.engine.db.session() as s:
+            item_id = s.scalar(select(WorkItem.id).where(WorkItem.instance_id == instance_id))
+        flushes: list[object] = []
+        event.listen(world.engine.db.sessions, "before_flush", lambda session, *_: flushes.append(session))
+        item = world.engine.runtime.complete(item_id, SUBMISSION, world.officer)
+        assert flushes == []
+        assert (item.status, item.completed_by, item.draft) == ("completed", world.officer.id, None)
+        with world.engine.db.session() as s:
+            assert s.get_one(WorkItem, item_id).status == "completed"
+    finally:
+        world.engine.close()
+
+
+def test_a_step_failing_inside_its_callers_transaction_leaves_the_items_as_stored(database_url, monkeypatch):
+    """The item the step closed in memory is read again once the step's savepoint rolls back."""
+    world = make_world(database_url)
+    try:
+        instance_id = start_bench_instances(world, 1)[0]
+
+        def failing_dump(_workflow):
+            raise RuntimeError("the disk is full")
+
+        with world.engine.db.session() as outer:
+            item = outer.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id)).one()
+            monkeypatch.setattr(service, "dump_state", failing_dump)
+            with pytest.raises(RuntimeError, match="disk is full"):
+                world.engine.runtime.complete(item.id, SUBMISSION, world.officer)  # a savepoint of `outer`
+            assert (item.status, item.completed_by) == ("ready", None)
+    finally:
+        world.engine.close()
 
 
 def test_the_benchmarked_step_is_five_round_trips_on_postgresql(database_url):
