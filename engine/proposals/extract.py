@@ -949,7 +949,11 @@ def _leads(words: list[str], mentions: list[Mention],
                 or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
-        if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
+        # "Các cơ quan, đơn vị có TTHC … tổ chức …": "có" after a collective name picks out those that have
+        # something, it does not tell what one of them has
+        picks_out = mentions[subject].generic and words[end:end + 1] == ["co"]
+        if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
+                and not reports:
             return codes, end
     return [], 0
 

@@ -1449,3 +1449,13 @@ def test_resolving_difficulties_is_a_duty_reporting_them_should_any_arise_is_not
 def test_the_local_governments_are_the_tier_below_the_province(text, leads):
     found = propose(text, UNITS, TODAY).proposals
     assert [p.lead_units for p in found] == leads and all(p.coordinating_units == [] for p in found)
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "có" after a collective name picks out those that have something
+    ("Các cơ quan, đơn vị có thủ tục hành chính thuộc thẩm quyền rà soát quy trình nội bộ.", [DEPARTMENTS]),
+    # after a name it tells what the body has: a report, no duty
+    ("Sở Xây dựng có văn bản đề nghị hỗ trợ kinh phí sửa chữa cầu.", []),
+])
+def test_has_after_a_collective_name_picks_out_the_bodies_that_have_it(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
