@@ -161,6 +161,9 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+# The last words of a line broken inside a phrase: the phrase goes on below.
+_BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
+               "nhung", "nham", "de", "o", "la", "hoac", ","}
 _FRONT_WORDS = 11   # "ủy ban mặt trận tổ quốc việt nam thành phố ," and the word before it
 _FRONT = re.compile(r"(?:^| )(?:(?:uy ban )?mat tran to quoc(?: viet nam)?(?: (?:tinh|thanh pho|cac cap))?"
                     r"|(?:cac )?cap uy(?: dang)?(?: cac cap)?) (?:,|va)$")
@@ -743,6 +746,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
         # "thường xuyên kiểm tra …")
         if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
+                and not _topic_ended(pieces[-1], line)
                 and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds))
                 and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
@@ -780,6 +784,16 @@ def _after_addressees(piece: list[str], line: str) -> bool:
     """"Kính gửi: Các đồng chí Bộ trưởng, …" then "Thực hiện Kết luận số …": the addressees end where a
     recital opens a line, though their line ends without a stop."""
     return bool(_ADDRESSED.search(fold(piece[0]))) and line[:1].isupper() and _recites(fold(line))
+
+
+def _topic_ended(piece: list[str], line: str) -> bool:
+    """A numbered topic ("5. Về công khai bản kê khai tài sản, thu nhập", no stop) ends where a line opens
+    with a capital — unless it broke off inside a phrase ("… Nghị quyết số 57 của" then "Bộ Chính trị") or a
+    name ("… kiến nghị của tỉnh Điện" then "Biên vào …")."""
+    marker = _MARKER.match(piece[0])
+    last = piece[0].split()[-1]
+    return (len(piece) == 1 and marker is not None and piece[0][marker.end():].startswith("Về ")
+            and line[:1].isupper() and not last[:1].isupper() and fold(last) not in _BROKEN_OFF)
 
 
 def _titled(piece: list[str], line: str) -> bool:

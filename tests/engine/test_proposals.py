@@ -1459,3 +1459,15 @@ def test_the_local_governments_are_the_tier_below_the_province(text, leads):
 ])
 def test_has_after_a_collective_name_picks_out_the_bodies_that_have_it(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a numbered topic with no stop ends where a line opens with a capital
+    ("4. Về nhà văn hóa thôn\n- Sở Xây dựng hướng dẫn thiết kế mẫu.\n5. Về công khai bản kê khai tài sản\n"
+     "Sở Tài chính công khai bản kê khai trước ngày 15/3/2026.", [["SXD"], ["STC"]]),
+    # unless it broke off inside a phrase or a name, which the line below goes on with
+    ("1. Về thực hiện Nghị quyết số 57 của\nBộ Chính trị: Giao Sở Tài chính bố trí kinh phí.", [["STC"]]),
+    ("2. Về kiến nghị của huyện An\nPhú về trụ sở: Giao Sở Xây dựng kiểm tra hiện trạng.", [["SXD"]]),
+])
+def test_a_numbered_topic_without_a_stop_ends_before_a_capitalised_line(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
