@@ -1034,7 +1034,11 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
-            or before[-1] == ":")   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
+            or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
+            # the consequence of a case: "Trường hợp bản kê khai không đúng mẫu thì cơ quan, tổ chức, đơn vị …";
+            # not a sanction ("… chậm thực hiện thì Chủ tịch UBND xã X chịu trách nhiệm trước …")
+            or (before[-1] == "thi" and (before[:2] == ["truong", "hop"] or before[0] == "neu")
+                and "chiu trach nhiem truoc" not in " ".join(words[mention.end:])))
 
 
 def _past_secretaries(before: list[str]) -> list[str]:

@@ -1471,3 +1471,15 @@ def test_has_after_a_collective_name_picks_out_the_bodies_that_have_it(text, lea
 ])
 def test_a_numbered_topic_without_a_stop_ends_before_a_capitalised_line(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the bodies named after "thì" carry out the consequence of a case
+    ("Trường hợp hồ sơ không đầy đủ thì cơ quan, tổ chức, đơn vị yêu cầu bổ sung trước ngày 15/3/2026.",
+     [DEPARTMENTS]),
+    ("Nếu phát sinh vướng mắc thì Sở Xây dựng hướng dẫn chủ đầu tư hoàn thiện hồ sơ.", [["SXD"]]),
+    # a sanction is no duty
+    ("Trường hợp chậm thực hiện thì Chủ tịch UBND xã Cát Tiên chịu trách nhiệm trước Chủ tịch UBND tỉnh.", []),
+])
+def test_the_bodies_after_then_carry_out_the_consequence_of_a_case(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
