@@ -108,7 +108,7 @@ _MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-
             ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet"]   # highest first
+_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet", "plus"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -816,9 +816,14 @@ def _rank(line: str) -> int | None:
 def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
     ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it."""
-    ranks, under, under_letter = [], False, False
+    ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
+        if rank == _RANKS.index("bullet"):
+            # "- Thủ trưởng các cơ quan … có trách nhiệm:" then "+ …" items: below it, up to the next "-"
+            plus = line.lstrip().startswith("+")
+            rank += plus and under_dash
+            under_dash = under_dash if plus else line.endswith(":")
         if rank == _RANKS.index("number"):
             under, under_letter = line.endswith(":"), False
         elif rank == _RANKS.index("letter"):
@@ -843,9 +848,9 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
 def _generic_subject(words: list[str], mention: Mention) -> bool:
     """"Các cơ quan, đơn vị (có TTHC …) tổ chức …", "Ngoài ra, các cơ quan, tổ chức, đơn vị …": the name is
     the sentence's subject — not one heading a list of named ones ("… sau đây") nor those already given a task
-    ("… được giao chủ trì"), nor one above items ("Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:":
-    not read as a heading yet, so no duty of its own)."""
-    return (_opens_sentence(words, mention) and words[-1:] != [":"]
+    ("… được giao chủ trì"). Above items ("- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" then "+ …")
+    it heads them (_responsible_for_items)."""
+    return (_opens_sentence(words, mention)
             and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"]))
 
 
@@ -1084,9 +1089,17 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and sentence.item_goes_on and _leads_with_others(clauses[0]):
         return clauses[0].leads   # "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:"
-    if sentence.rank is not None and _introduces(folded.rstrip()):
+    if sentence.rank is not None and (_introduces(folded.rstrip()) or _responsible_for_items(clauses[0])):
         return clauses[0].leads
     return []
+
+
+def _responsible_for_items(clause: _Clause) -> bool:
+    """"- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" above its "+ …" items: the units and the
+    words alone — not "Giao Ban X chỉ đạo các đơn vị … có trách nhiệm:", whose items are X's duty's details."""
+    words, mentions = clause.words, clause.mentions
+    return (words[-4:] == ["co", "trach", "nhiem", ":"] and bool(mentions) and mentions[-1].end == len(words) - 4
+            and _opens_sentence(words, mentions[0]))
 
 
 def _leads_with_others(clause: _Clause) -> bool:

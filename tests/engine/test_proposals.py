@@ -1483,3 +1483,15 @@ def test_a_numbered_topic_without_a_stop_ends_before_a_capitalised_line(text, le
 ])
 def test_the_bodies_after_then_carry_out_the_consequence_of_a_case(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "+" items under a "-" line ending with ":" are below it: the units responsible for them lead each
+    ("- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:\n+ Tuyên truyền quy định mới cho công chức.\n"
+     "+ Lập danh sách người phải kê khai.\n- Sở Xây dựng kiểm tra các công trình.",
+     [DEPARTMENTS, DEPARTMENTS, ["SXD"]]),
+    # a unit told to direct others "có trách nhiệm:": the items are the details of its own duty
+    ("c) Giao Sở Xây dựng chỉ đạo các chủ đầu tư có trách nhiệm:\n- Rà soát hồ sơ.\n- Báo cáo tiến độ.", [["SXD"]]),
+])
+def test_the_units_responsible_for_the_items_below_a_line_lead_them(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
