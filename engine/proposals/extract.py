@@ -204,6 +204,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",))   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
@@ -1038,7 +1039,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
+            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
+                and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
             # the consequence of a case: "Trường hợp bản kê khai không đúng mẫu thì cơ quan, tổ chức, đơn vị …";
             # not a sanction ("… chậm thực hiện thì Chủ tịch UBND xã X chịu trách nhiệm trước …")

@@ -1495,3 +1495,13 @@ def test_the_bodies_after_then_carry_out_the_consequence_of_a_case(text, leads):
 ])
 def test_the_units_responsible_for_the_items_below_a_line_lead_them(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a period first, then the units
+    ("Trong thời gian nghỉ lễ, Sở Xây dựng phải tổ chức trực bảo vệ trụ sở.", [["SXD"]]),
+    # the period past: what was done
+    ("Trong thời gian qua, Sở Xây dựng đã có nhiều nỗ lực tháo gỡ vướng mắc.", []),
+])
+def test_a_period_before_the_units_opens_their_duty(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
