@@ -816,15 +816,17 @@ def _rank(line: str) -> int | None:
 
 def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
-    ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it."""
+    ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it;
+    "+" is of the rank of "-", but below a "-" line ending with ":" in the items under it."""
     ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
         if rank == _RANKS.index("bullet"):
             # "- Thủ trưởng các cơ quan … có trách nhiệm:" then "+ …" items: below it, up to the next "-"
-            plus = line.lstrip().startswith("+")
-            rank += plus and under_dash
-            under_dash = under_dash if plus else line.endswith(":")
+            if not line.lstrip().startswith("+"):
+                under_dash = line.endswith(":")
+            elif under_dash:
+                rank = _RANKS.index("plus")
         if rank == _RANKS.index("number"):
             under, under_letter = line.endswith(":"), False
         elif rank == _RANKS.index("letter"):
@@ -1042,10 +1044,15 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
-            # the consequence of a case: "Trường hợp bản kê khai không đúng mẫu thì cơ quan, tổ chức, đơn vị …";
-            # not a sanction ("… chậm thực hiện thì Chủ tịch UBND xã X chịu trách nhiệm trước …")
-            or (before[-1] == "thi" and (before[:2] == ["truong", "hop"] or before[0] == "neu")
-                and "chiu trach nhiem truoc" not in " ".join(words[mention.end:])))
+            or _after_case(before, words[mention.end:]))
+
+
+def _after_case(before: list[str], after: list[str]) -> bool:
+    """The units carry out the consequence of a case ("Trường hợp bản kê khai không đúng mẫu thì cơ quan, tổ
+    chức, đơn vị yêu cầu …") — not a sanction ("… chậm thực hiện thì Chủ tịch UBND xã X chịu trách nhiệm
+    trước …")."""
+    return (before[-1] == "thi" and (before[:2] == ["truong", "hop"] or before[0] == "neu")
+            and "chiu trach nhiem truoc" not in " ".join(after))
 
 
 def _past_secretaries(before: list[str]) -> list[str]:

@@ -280,11 +280,7 @@ class UnitMatcher:
         for unit in self.units.values():
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
-            if name[:3] == _BOARD and name[3:4] != ("cac",):
-                # a board is named after the many sites it manages: "Ban Quản lý các khu công nghiệp tỉnh"
-                self._add(self._names, (*_BOARD, "cac", *name[3:]), unit.code)
-                if name[-1] == "tinh":
-                    self._add(self._names, (*_BOARD, "cac", *name[3:-1]), unit.code)
+            self._add_plural_board(name, unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
@@ -310,6 +306,17 @@ class UnitMatcher:
             if not any(name[:len(g)] == g for g in _GENERIC):
                 for end in range(2, min(len(name), _MAX_KEY)):
                     self._shared.setdefault(name[:end], []).append(unit.code)
+
+
+    def _add_plural_board(self, name: tuple[str, ...], code: str) -> None:
+        """A board is named after the many sites it manages: "Ban Quản lý các khu công nghiệp (tỉnh)" for the
+        tree's "Ban Quản lý khu công nghiệp tỉnh"."""
+        if name[:3] != _BOARD or name[3:4] == ("cac",):
+            return
+        plural = (*_BOARD, "cac", *name[3:])
+        self._add(self._names, plural, code)
+        if name[-1] == "tinh":
+            self._add(self._names, plural[:-1], code)
 
     def is_locality(self, code: str) -> bool:
         """A People's Committee named by its own name ("UBND tỉnh Phú Yên", "UBND huyện Gio Linh"),
