@@ -307,7 +307,6 @@ class UnitMatcher:
                 for end in range(2, min(len(name), _MAX_KEY)):
                     self._shared.setdefault(name[:end], []).append(unit.code)
 
-
     def _add_plural_board(self, name: tuple[str, ...], code: str) -> None:
         """A board is named after the many sites it manages: "Ban Quản lý các khu công nghiệp (tỉnh)" for the
         tree's "Ban Quản lý khu công nghiệp tỉnh"."""
