@@ -1505,3 +1505,13 @@ def test_the_units_responsible_for_the_items_below_a_line_lead_them(text, leads)
 ])
 def test_a_period_before_the_units_opens_their_duty(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a period dating what arose is no deadline
+    ("Các đơn vị có phát sinh hồ sơ, tài liệu trong năm 2026 thì thực hiện nộp lưu theo hướng dẫn.", deadlines.NONE),
+    # the duty's own period still is
+    ("Các đơn vị hoàn thành việc nộp lưu hồ sơ trong năm 2026.", deadlines.WITHIN_YEAR),
+])
+def test_a_period_dating_what_arose_is_no_deadline(text, kind):
+    assert deadlines.find_deadline(fold(text), TODAY).kind == kind
