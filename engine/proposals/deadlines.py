@@ -63,8 +63,9 @@ _COMPLETED_IN = re.compile(r"hoan thanh\b[^,;.]{0,80}? vao nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
 # "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
 _DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
-_PASSIVE_BEFORE = re.compile(r"\bduoc(?: \w+){1,2} $")   # "được giao ", "được xử lý "
-_NEEDED_BEFORE = re.compile(r"\bcan phai(?: \w+,?){1,4} $")   # "(văn bản) cần phải sửa đổi, bổ sung "
+# "được giao ", "được xử lý "; also what arose: "phát sinh người có nghĩa vụ kê khai tài sản, thu nhập ", and
+# what is needed: "(văn bản) cần phải sửa đổi, bổ sung "
+_PASSIVE_BEFORE = re.compile(r"\b(?:duoc(?: \w+){1,2}|phat sinh(?:,? \w+){0,10}|can phai(?: \w+,?){1,4}) $")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -144,11 +145,10 @@ _READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, 
 
 def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
     """The first period that is a deadline: not one that dates what a passive verb tells of
-    ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II") or what is needed
-    ("319 văn bản cần phải sửa đổi, bổ sung trong năm 2025": which documents, not by when)."""
-    return next((m for m in pattern.finditer(folded)
-                 if not (_PASSIVE_BEFORE.search(folded, 0, m.start()) or _NEEDED_BEFORE.search(folded, 0, m.start()))),
-                None)
+    ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II"), what arose ("… có phát
+    sinh người có nghĩa vụ kê khai tài sản, thu nhập trong năm 2025 … thì bàn giao …") or what is needed ("319
+    văn bản cần phải sửa đổi, bổ sung trong năm 2025": which documents, not by when)."""
+    return next((m for m in pattern.finditer(folded) if not _PASSIVE_BEFORE.search(folded, 0, m.start())), None)
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:

@@ -108,7 +108,7 @@ _MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-
             ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
-_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet"]   # highest first
+_RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet", "plus"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
@@ -145,9 +145,9 @@ _TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\
 # giao Sở X …") recounts, it does not assign.
 # So does one opening with a time of day: "Chiều 14-6, ông … chủ trì cuộc họp …".
 # So does one citing a document: "(Đồng thời, / Ngoài ra,) tại Thông báo số …, Thủ tướng đã giao …".
-_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d"
-                        r"|(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
-                        r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
+_CITING = (r"(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong van|ket luan|cong dien"
+           r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
+_NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d|" + _CITING)
 # A body's name heading its items, the tree holding no such unit: "3. Cục Đường bộ Việt Nam" then "- Chỉ đạo …".
 _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) [A-ZĐÀ-Ỹ]")
 # The line the addressees follow: "Kính gửi:", "Đồng kính gửi:", a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:".
@@ -161,6 +161,12 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+# The last words of a line broken inside a phrase: the phrase goes on below.
+_BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
+               "nhung", "nham", "de", "o", "la", "hoac", ","}
+_FRONT_WORDS = 11   # "ủy ban mặt trận tổ quốc việt nam thành phố ," and the word before it
+_FRONT = re.compile(r"(?:^| )(?:(?:uy ban )?mat tran to quoc(?: viet nam)?(?: (?:tinh|thanh pho|cac cap))?"
+                    r"|(?:cac )?cap uy(?: dang)?(?: cac cap)?) (?:,|va)$")
 _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
@@ -198,6 +204,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",))   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
@@ -278,7 +285,9 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
 # Reporting difficulties should any arise.
-_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)|\bnhung kho khan, vuong mac"
+# "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
+_DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
+                           r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}\bnhung kho khan, vuong mac"
                            r"|^truong hop vuot tham quyen\b")
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
@@ -323,6 +332,7 @@ class _Sentence:
     opens_item: bool       # the first sentence of a list item
     item_goes_on: bool     # its line ends with ":" (the items below are parts of it)
     heads_items: bool = False   # the last of a list item's line that ends without a stop, items of a lower rank below
+    opens_line: bool = False   # the first sentence of its (logical) line
 
 
 @dataclass
@@ -459,7 +469,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 leads := _introduced_leads(sentence.text, folded, matcher)
                 or (list(addressed) if folded.endswith(":") and (_told_every_body(folded)
                                                                  or _INTRODUCES_ADDRESSEES.search(folded)) else [])):
-            heading, after_duty = _Heading(leads), False
+            heading, after_duty = _Heading(leads, paragraphs=True), False
             continue
         if sentence.opens_item and heading.leads and _recites(folded) and "," in sentence.text:
             # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
@@ -494,7 +504,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
-        found = _duties(sentence.text, clauses, (heading.leads if sentence.opens_item or under_heading else [])
+        found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (list(addressed) if _told_every_body(folded) else []), reference,
                         localities, matcher)
@@ -661,9 +671,17 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     after the recital's comma, where a trigger names its units; after a narrative ("Ngày 26/5, UBND
     tỉnh ban hành Công văn … Theo đó, giao …"), only what follows "Theo đó,". Otherwise the
     sentence as it is."""
-    if _NARRATIVE.match(fold(sentence.text)):
+    folded = fold(sentence.text)
+    # a cited document's instruction ("Tại Công văn số …, Phó Chủ tịch UBND tỉnh giao Sở X …") is read as
+    # after a recital, only where a trigger names the units: what it reports ("…, UBND X rà soát, báo
+    # cáo có 215 dự án") and a day's account ("Ngày 26/5, UBND tỉnh ban hành …") assign nothing
+    citing = bool(re.match(_CITING, folded))
+    if _NARRATIVE.match(folded):
         accordingly = re.search(r"\bTheo đó,\s*", sentence.text, re.IGNORECASE)
-        return replace(sentence, text=sentence.text[accordingly.end():]) if accordingly else sentence
+        if accordingly:
+            return replace(sentence, text=sentence.text[accordingly.end():])
+        if not citing:
+            return sentence
     commas = [m.end() for m in re.finditer(",", sentence.text)]
     # only where a trigger follows within a few words, and a few times at most: a recital of
     # thousands of commas stays linear
@@ -677,7 +695,7 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         first_lead = next((m.start for m in clause.mentions if set(m.codes) & set(clause.leads)), 0)
         done = "da" in clause.words[:first_lead]
         if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
-                                          or _opens_sentence(clause.words, clause.mentions[0])):
+                                          or (not citing and _opens_sentence(clause.words, clause.mentions[0]))):
             return replace(sentence, text=rest)
     return sentence
 
@@ -699,11 +717,20 @@ class _Heading:
     rank: int | None = None   # of the heading's own marker; None: every list item below
     outer: _Heading | None = None
     outside: bool = False   # a body outside the tree ("3. Cục Đường bộ Việt Nam"): its items are no one's here
+    # an introduction's items written as paragraphs with no marker ("… các nhiệm vụ trọng tâm sau:" then
+    # "Theo dõi sát …" then "Khẩn trương rà soát …"): until a list item shows the items are marked
+    paragraphs: bool = False
+
+    def opens(self, sentence: _Sentence) -> bool:
+        """`sentence` opens one of the heading's items: a list item's first, or an unmarked paragraph's."""
+        return sentence.opens_item or (self.paragraphs and sentence.rank is None and sentence.opens_line)
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""
         if sentence.rank is None:   # a paragraph among the items ("1." then two paragraphs, then "2. …")
             return self
+        if self.paragraphs:
+            return replace(self, paragraphs=False).end_before(sentence)
         if sentence.opens_item and self.rank is not None and sentence.rank <= self.rank:
             return (self.outer or _Heading()).end_before(sentence)
         return self
@@ -729,6 +756,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
         # "thường xuyên kiểm tra …")
         if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
+                and not _topic_ended(pieces[-1], line)
                 and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds))
                 and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
@@ -746,7 +774,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
-                            heads and number == len(sentences) - 1)
+                            heads and number == len(sentences) - 1, number == 0)
 
 
 # A span of years a line breaks at its dash: "giai đoạn 2026" then "- 2030, …"
@@ -773,6 +801,16 @@ def _after_addressees(piece: list[str], line: str) -> bool:
     return bool(_ADDRESSED.search(fold(piece[0]))) and line[:1].isupper() and _recites(fold(line))
 
 
+def _topic_ended(piece: list[str], line: str) -> bool:
+    """A numbered topic ("5. Về công khai bản kê khai tài sản, thu nhập", no stop) ends where a line opens
+    with a capital — unless it broke off inside a phrase ("… Nghị quyết số 57 của" then "Bộ Chính trị") or a
+    name ("… kiến nghị của tỉnh Điện" then "Biên vào …")."""
+    marker = _MARKER.match(piece[0])
+    last = piece[0].split()[-1]
+    return (len(piece) == 1 and marker is not None and piece[0][marker.end():].startswith("Về ")
+            and line[:1].isupper() and not last[:1].isupper() and fold(last) not in _BROKEN_OFF)
+
+
 def _titled(piece: list[str], line: str) -> bool:
     """A part's title in capitals ("VII. CHẾ" "ĐỘ BÁO CÁO") ends where a line in lower case starts."""
     title = _MARKER.sub("", " ".join(piece), count=1)
@@ -792,10 +830,17 @@ def _rank(line: str) -> int | None:
 
 def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
-    ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it."""
-    ranks, under, under_letter = [], False, False
+    ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it;
+    "+" is of the rank of "-", but below a "-" line ending with ":" in the items under it."""
+    ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
+        if rank == _RANKS.index("bullet"):
+            # "- Thủ trưởng các cơ quan … có trách nhiệm:" then "+ …" items: below it, up to the next "-"
+            if not line.lstrip().startswith("+"):
+                under_dash = line.endswith(":")
+            elif under_dash:
+                rank = _RANKS.index("plus")
         if rank == _RANKS.index("number"):
             under, under_letter = line.endswith(":"), False
         elif rank == _RANKS.index("letter"):
@@ -820,9 +865,9 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
 def _generic_subject(words: list[str], mention: Mention) -> bool:
     """"Các cơ quan, đơn vị (có TTHC …) tổ chức …", "Ngoài ra, các cơ quan, tổ chức, đơn vị …": the name is
     the sentence's subject — not one heading a list of named ones ("… sau đây") nor those already given a task
-    ("… được giao chủ trì"), nor one above items ("Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:":
-    not read as a heading yet, so no duty of its own)."""
-    return (_opens_sentence(words, mention) and words[-1:] != [":"]
+    ("… được giao chủ trì"). Above items ("- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" then "+ …")
+    it heads them (_responsible_for_items)."""
+    return (_opens_sentence(words, mention)
             and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"]))
 
 
@@ -940,7 +985,11 @@ def _leads(words: list[str], mentions: list[Mention],
                 or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
-        if end < len(words) and (duty or words[end] not in _NOT_DUTY) and not _presides(words, end) and not reports:
+        # "Các cơ quan, đơn vị có TTHC … tổ chức …": "có" after a collective name picks out those that have
+        # something, it does not tell what one of them has
+        picks_out = mentions[subject].generic and words[end:end + 1] == ["co"]
+        if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
+                and not reports:
             return codes, end
     return [], 0
 
@@ -967,6 +1016,7 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
     inside = inside or set()
     before = mention.start
     while True:
+        before -= _front_before(words[max(0, before - _FRONT_WORDS):before])
         # checked at each title passed: "chỉ đạo" is made of title words too ("đồng chí", "lãnh đạo")
         if trigger := next((t for t in _TRIGGERS if tuple(words[before - len(t):before]) == t), None):
             # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
@@ -980,6 +1030,14 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
+
+
+def _front_before(words: list[str]) -> int:
+    """How many words the Fatherland Front's committee or the party committees take before the units told
+    with them ("đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Thủ trưởng các sở …", "yêu cầu cấp ủy, chính
+    quyền địa phương …"): asked beside them, outside the tree; 0 if not there."""
+    front = _FRONT.search(" ".join(words))
+    return len(front.group(0).split()) if front else 0
 
 
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
@@ -997,8 +1055,18 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS))
-            or before[-1] == ":")   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
+            or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
+                and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
+            or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
+            or _after_case(before, words[mention.end:]))
+
+
+def _after_case(before: list[str], after: list[str]) -> bool:
+    """The units carry out the consequence of a case ("Trường hợp bản kê khai không đúng mẫu thì cơ quan, tổ
+    chức, đơn vị yêu cầu …") — not a sanction ("… chậm thực hiện thì Chủ tịch UBND xã X chịu trách nhiệm
+    trước …")."""
+    return (before[-1] == "thi" and (before[:2] == ["truong", "hop"] or before[0] == "neu")
+            and "chiu trach nhiem truoc" not in " ".join(after))
 
 
 def _past_secretaries(before: list[str]) -> list[str]:
@@ -1044,9 +1112,17 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(code for clause in clauses for code in clause.named_units()))
     if sentence.rank is not None and sentence.item_goes_on and _leads_with_others(clauses[0]):
         return clauses[0].leads   # "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan:"
-    if sentence.rank is not None and _introduces(folded.rstrip()):
+    if sentence.rank is not None and (_introduces(folded.rstrip()) or _responsible_for_items(clauses[0])):
         return clauses[0].leads
     return []
+
+
+def _responsible_for_items(clause: _Clause) -> bool:
+    """"- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" above its "+ …" items: the units and the
+    words alone — not "Giao Ban X chỉ đạo các đơn vị … có trách nhiệm:", whose items are X's duty's details."""
+    words, mentions = clause.words, clause.mentions
+    return (words[-4:] == ["co", "trach", "nhiem", ":"] and bool(mentions) and mentions[-1].end == len(words) - 4
+            and _opens_sentence(words, mentions[0]))
 
 
 def _leads_with_others(clause: _Clause) -> bool:

@@ -103,6 +103,7 @@ _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the
 _PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
                 ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
+_BOARD = ("ban", "quan", "ly")
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
@@ -160,6 +161,7 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac nganh chuc nang", "department"),
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
     ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
+    ("chinh quyen dia phuong", _LOCAL), ("chinh quyen cac dia phuong", _LOCAL),
     # "Bộ trưởng (các Bộ), Thủ trưởng (các) cơ quan ngang Bộ" (and ", cơ quan thuộc Chính phủ": _GOVERNMENT_BODIES)
     ("bo truong , thu truong cac co quan ngang bo", "ministry"),
     ("bo truong cac bo , thu truong co quan ngang bo", "ministry"),
@@ -283,6 +285,7 @@ class UnitMatcher:
         for unit in self.units.values():
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
+            self._add_plural_board(name, unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
@@ -308,6 +311,16 @@ class UnitMatcher:
             if not any(name[:len(g)] == g for g in _GENERIC):
                 for end in range(2, min(len(name), _MAX_KEY)):
                     self._shared.setdefault(name[:end], []).append(unit.code)
+
+    def _add_plural_board(self, name: tuple[str, ...], code: str) -> None:
+        """A board is named after the many sites it manages: "Ban Quản lý các khu công nghiệp (tỉnh)" for the
+        tree's "Ban Quản lý khu công nghiệp tỉnh"."""
+        if name[:3] != _BOARD or name[3:4] == ("cac",):
+            return
+        plural = (*_BOARD, "cac", *name[3:])
+        self._add(self._names, plural, code)
+        if name[-1] == "tinh":
+            self._add(self._names, plural[:-1], code)
 
     def is_locality(self, code: str) -> bool:
         """A People's Committee named by its own name ("UBND tỉnh Phú Yên", "UBND huyện Gio Linh"),

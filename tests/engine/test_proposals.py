@@ -1463,3 +1463,143 @@ def test_a_sentence_calling_the_tasks_above_important_gives_none(text, leads):
 def test_on_a_day_is_that_day_at_the_latest_but_not_in_an_aside(sentence, kind, due):
     found = one(sentence)
     assert (found.deadline.kind, found.deadline.due) == (kind, due)
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the instruction a cited document gives, read past its citation
+    ("Tại Văn bản số 412/UBND-KT ngày 03/3/2026, Chủ tịch UBND tỉnh giao Sở Xây dựng kiểm tra hiện trạng cầu.",
+     [["SXD"]]),
+    ("Tại Công văn số 95/UBND-TH về việc quản lý, khai thác chợ, Phó Chủ tịch UBND tỉnh yêu cầu Sở Tài chính "
+     "rà soát giá thuê.", [["STC"]]),
+    # what a cited document reports or what was assigned before: nothing
+    ("Ngoài ra, tại Báo cáo số 17/BC-STC ngày 02/3/2026 của Sở Tài chính, UBND huyện An Phú rà soát, báo cáo có "
+     "12 dự án chậm tiến độ.", []),
+    ("Đồng thời, tại Thông báo số 30/TB-UBND ngày 05/3/2026, UBND tỉnh đã giao \"Sở Xây dựng, Sở Tài chính hoàn "
+     "thành thẩm định trước ngày 20/3/2026\".", []),
+])
+def test_an_instruction_given_in_a_cited_document_is_read_past_the_citation(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_a_board_is_also_named_after_the_many_sites_it_manages():
+    matcher = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                           UnitRef("BQL-KKT", "Ban Quản lý khu kinh tế tỉnh", "agency")])
+    for name in ("Ban Quản lý các khu kinh tế", "Ban Quản lý các khu kinh tế tỉnh", "Ban Quản lý khu kinh tế"):
+        found = propose(f"Chủ tịch UBND tỉnh yêu cầu {name} rà soát quỹ đất.", matcher, TODAY).proposals
+        assert [p.lead_units for p in found] == [["BQL-KKT"]], name
+
+
+@pytest.mark.parametrize("text, leads", [
+    ("Chủ tịch UBND tỉnh đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Giám đốc Sở Xây dựng kiểm tra an toàn "
+     "công trình.", [["SXD"]]),
+    ("Yêu cầu Ủy ban Mặt trận Tổ quốc tỉnh và Sở Tài chính hướng dẫn việc quyết toán kinh phí.", [["STC"]]),
+    # the Front alone is asked, not given a task of the tree
+    ("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh tuyên truyền, vận động Nhân dân.", []),
+])
+def test_the_fatherland_front_asked_before_the_units_does_not_hide_them(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_an_introductions_items_written_as_paragraphs_without_a_marker_are_its_units_duties():
+    text = ("UBND tỉnh yêu cầu UBND các huyện, thị xã tập trung thực hiện các nhiệm vụ trọng tâm sau:\n"
+            "Rà soát, cập nhật danh sách hộ nghèo trên địa bàn.\n"
+            "Khẩn trương sửa chữa nhà văn hóa thôn. Bố trí kinh phí từ nguồn ngân sách huyện.\n"
+            "Sở Tài chính hướng dẫn việc quyết toán kinh phí.")
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        ["H-A", "TX-B"], ["H-A", "TX-B"], ["STC"]]
+
+
+def test_paragraphs_after_an_introductions_marked_items_are_not_its_items():
+    text = ("UBND tỉnh yêu cầu Sở Xây dựng thực hiện các nhiệm vụ sau:\n"
+            "- Kiểm tra an toàn các công trình.\n"
+            "Các phòng, ban tuyên truyền cho người dân.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # resolving the difficulties is a duty
+    ("Sở Xây dựng giải quyết dứt điểm những khó khăn, vướng mắc của nhà đầu tư.", [["SXD"]]),
+    # reporting them should any arise is not
+    ("Trong quá trình thực hiện, có những khó khăn, vướng mắc, Sở Xây dựng báo cáo UBND tỉnh xem xét.", []),
+])
+def test_resolving_difficulties_is_a_duty_reporting_them_should_any_arise_is_not(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    ("Yêu cầu chính quyền địa phương kiểm tra các hồ chứa nước.", [["P-D", "X-C"]]),
+    ("Yêu cầu chính quyền các địa phương kiểm tra các hồ chứa nước.", [["P-D", "X-C"]]),
+    # the party committees asked beside them, outside the tree
+    ("Chủ tịch UBND tỉnh yêu cầu cấp ủy, chính quyền địa phương kiểm tra các hồ chứa nước.", [["P-D", "X-C"]]),
+    # the two-tier model of local government names no unit
+    ("Sở Xây dựng hướng dẫn thực hiện mô hình chính quyền địa phương 2 cấp.", [["SXD"]]),
+])
+def test_the_local_governments_are_the_tier_below_the_province(text, leads):
+    found = propose(text, UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == leads and all(p.coordinating_units == [] for p in found)
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "có" after a collective name picks out those that have something
+    ("Các cơ quan, đơn vị có thủ tục hành chính thuộc thẩm quyền rà soát quy trình nội bộ.", [DEPARTMENTS]),
+    # after a name it tells what the body has: a report, no duty
+    ("Sở Xây dựng có văn bản đề nghị hỗ trợ kinh phí sửa chữa cầu.", []),
+])
+def test_has_after_a_collective_name_picks_out_the_bodies_that_have_it(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a numbered topic with no stop ends where a line opens with a capital
+    ("4. Về nhà văn hóa thôn\n- Sở Xây dựng hướng dẫn thiết kế mẫu.\n5. Về công khai bản kê khai tài sản\n"
+     "Sở Tài chính công khai bản kê khai trước ngày 15/3/2026.", [["SXD"], ["STC"]]),
+    # unless it broke off inside a phrase or a name, which the line below goes on with
+    ("1. Về thực hiện Nghị quyết số 57 của\nBộ Chính trị: Giao Sở Tài chính bố trí kinh phí.", [["STC"]]),
+    ("2. Về kiến nghị của huyện An\nPhú về trụ sở: Giao Sở Xây dựng kiểm tra hiện trạng.", [["SXD"]]),
+])
+def test_a_numbered_topic_without_a_stop_ends_before_a_capitalised_line(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the bodies named after "thì" carry out the consequence of a case
+    ("Trường hợp hồ sơ không đầy đủ thì cơ quan, tổ chức, đơn vị yêu cầu bổ sung trước ngày 15/3/2026.",
+     [DEPARTMENTS]),
+    ("Nếu phát sinh vướng mắc thì Sở Xây dựng hướng dẫn chủ đầu tư hoàn thiện hồ sơ.", [["SXD"]]),
+    # a sanction is no duty
+    ("Trường hợp chậm thực hiện thì Chủ tịch UBND xã Cát Tiên chịu trách nhiệm trước Chủ tịch UBND tỉnh.", []),
+])
+def test_the_bodies_after_then_carry_out_the_consequence_of_a_case(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "+" items under a "-" line ending with ":" are below it: the units responsible for them lead each
+    ("- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:\n+ Tuyên truyền quy định mới cho công chức.\n"
+     "+ Lập danh sách người phải kê khai.\n- Sở Xây dựng kiểm tra các công trình.",
+     [DEPARTMENTS, DEPARTMENTS, ["SXD"]]),
+    # a unit told to direct others "có trách nhiệm:": the items are the details of its own duty
+    ("c) Giao Sở Xây dựng chỉ đạo các chủ đầu tư có trách nhiệm:\n- Rà soát hồ sơ.\n- Báo cáo tiến độ.", [["SXD"]]),
+])
+def test_the_units_responsible_for_the_items_below_a_line_lead_them(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a period first, then the units
+    ("Trong thời gian nghỉ lễ, Sở Xây dựng phải tổ chức trực bảo vệ trụ sở.", [["SXD"]]),
+    # the period past: what was done
+    ("Trong thời gian qua, Sở Xây dựng đã có nhiều nỗ lực tháo gỡ vướng mắc.", []),
+])
+def test_a_period_before_the_units_opens_their_duty(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a period dating what arose is no deadline
+    ("Các đơn vị có phát sinh hồ sơ, tài liệu trong năm 2026 thì thực hiện nộp lưu theo hướng dẫn.", deadlines.NONE),
+    # the duty's own period still is
+    ("Các đơn vị hoàn thành việc nộp lưu hồ sơ trong năm 2026.", deadlines.WITHIN_YEAR),
+])
+def test_a_period_dating_what_arose_is_no_deadline(text, kind):
+    assert deadlines.find_deadline(fold(text), TODAY).kind == kind
