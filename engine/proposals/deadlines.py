@@ -1,7 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023" (or "trước 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
 năm 2025", "trong tháng 6/2025" (or "10.2014", or "trong tháng 6": the next June), "trong quý
-III/2025", "hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or
+III/2025" (or "trong quý I": the next such quarter), "hằng tháng, trước ngày 20" (or "trước ngày 20
+hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
 tháng 12 năm 2025": by the period's end), "trước Thứ Tư ngày 03/12/2025" — but not a period dating what a
@@ -103,10 +104,15 @@ def _in_aside(folded: str, at: int) -> bool:
     return folded.count("(", 0, at) > folded.count(")", 0, at)
 
 
+def _next_year_ending(month: int, reference: date) -> int:
+    """A period named without its year ("trong tháng 6", "trong quý I") is the next one ending in `month`
+    from the directive's date: one already over when it was issued is next year's."""
+    return reference.year + (month < reference.month)
+
+
 def _read_month(folded: str, reference: date) -> _Found:
     if (m := _period(_MONTH, folded)) and 1 <= (month := int(m.group(1))) <= 12:
-        # without a year: the next such month from the directive's date
-        year = int(m.group(2)) if m.group(2) else reference.year + (month < reference.month)
+        year = int(m.group(2)) if m.group(2) else _next_year_ending(month, reference)
         return m.start(), ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
     return None
 
@@ -114,7 +120,7 @@ def _read_month(folded: str, reference: date) -> _Found:
 def _read_quarter(folded: str, reference: date) -> _Found:
     if m := _period(_QUARTER, folded):
         quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
-        year = int(m.group(2)) if m.group(2) else reference.year
+        year = int(m.group(2)) if m.group(2) else _next_year_ending(quarter * 3, reference)
         return m.start(), ProposedDeadline(WITHIN_QUARTER, _month_end(year, quarter * 3), phrase=m.group(0))
     return None
 

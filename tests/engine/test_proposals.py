@@ -398,6 +398,13 @@ def test_deadline_kinds(phrase, kind, due, extra):
     assert extra in (deadline.day, deadline.days)
 
 
+def test_a_quarter_without_its_year_over_when_issued_is_next_years():
+    late_in_year = date(2025, 11, 21)
+    first = one("Sở Tài chính rà soát các khoản chi, hoàn thành trong quý I.", late_in_year)
+    last = one("Sở Xây dựng kiểm tra các công trình trong quý IV.", late_in_year)
+    assert (first.deadline.due, last.deadline.due) == (date(2026, 3, 31), date(2025, 12, 31))
+
+
 def test_a_docx_is_read_paragraph_by_paragraph():
     document = read_document(notice_docx(), "thong-bao.docx")
     assert document.method == "docx"
