@@ -405,6 +405,13 @@ def test_a_quarter_without_its_year_over_when_issued_is_next_years():
     assert (first.deadline.due, last.deadline.due) == (date(2026, 3, 31), date(2025, 12, 31))
 
 
+def test_a_window_of_days_is_due_on_its_last_day_but_a_span_of_dates_is_no_deadline():
+    window = one("Các xã, phường gửi báo cáo về Sở Tài chính từ ngày 05 đến ngày 10 tháng 12 hằng năm.")
+    span = one("Sở Xây dựng báo cáo số liệu từ ngày 01/01/2026 đến ngày 30/6/2026.")
+    assert (window.deadline.kind, window.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 12, 10))
+    assert span.deadline.kind == deadlines.NONE
+
+
 def test_a_docx_is_read_paragraph_by_paragraph():
     document = read_document(notice_docx(), "thong-bao.docx")
     assert document.method == "docx"
