@@ -181,8 +181,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
                                    for under in ("thuoc", "truc thuoc")), key=len, reverse=True))
-# the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố"
-_LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"), ("cua", "thanh", "pho"))
+# the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố", "các cơ
+# quan, đơn vị cấp thành phố" (a city's departments)
+_LEVELS = (("cap", "tinh"), ("cap", "thanh", "pho"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"),
+           ("cua", "thanh", "pho"))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):

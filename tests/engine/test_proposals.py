@@ -412,6 +412,14 @@ def test_a_window_of_days_is_due_on_its_last_day_but_a_span_of_dates_is_no_deadl
     assert span.deadline.kind == deadlines.NONE
 
 
+def test_a_citys_bodies_named_with_their_level_lead_with_the_communes_named_after_them():
+    level = one("Các cơ quan, đơn vị cấp thành phố và Ủy ban nhân dân xã, phường gửi báo cáo về Sở Tài chính.")
+    plain = one("Các sở, ngành và Ủy ban nhân dân xã, phường gửi báo cáo về Sở Tài chính.")
+    gathered = one("Sở Tài chính tổng hợp kết quả của các cơ quan, đơn vị cấp thành phố và Ủy ban nhân dân xã, phường.")
+    assert level.lead_units == plain.lead_units
+    assert gathered.lead_units == ["STC"]
+
+
 def test_a_docx_is_read_paragraph_by_paragraph():
     document = read_document(notice_docx(), "thong-bao.docx")
     assert document.method == "docx"
