@@ -176,7 +176,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
     *_GENERIC_NAMES,
-    ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+    ("cac don vi , dia phuong", "department+" + _LOCAL),
+    # "Các sở, ngành, địa phương chủ động …": the tier too ("địa phương" written without its "các")
+    ("cac so , nganh , dia phuong", "department+" + _LOCAL),
+    ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
 # the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")

@@ -1603,3 +1603,14 @@ def test_a_period_before_the_units_opens_their_duty(text, leads):
 ])
 def test_a_period_dating_what_arose_is_no_deadline(text, kind):
     assert deadlines.find_deadline(fold(text), TODAY).kind == kind
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "địa phương" written without its "các" after the departments: the tier below the province too
+    ("Các sở, ngành, địa phương chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS + ["P-D", "X-C"]]),
+    ("Các sở, ban, ngành, địa phương rà soát các dự án chậm tiến độ.", [DEPARTMENTS + ["P-D", "X-C"]]),
+    # the departments alone stay the departments
+    ("Các sở, ngành chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS]),
+])
+def test_localities_written_without_their_article_after_the_departments(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [sorted(x) for x in leads]
