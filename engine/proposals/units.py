@@ -185,7 +185,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
                                    for under in ("thuoc", "truc thuoc")), key=len, reverse=True))
 # the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố"
-_LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"), ("cua", "thanh", "pho"))
+_LEVELS = (("cap", "tinh"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"), ("cua", "thanh", "pho"),
+           # the committee they belong to, not a body beside them: "các sở, ban ngành(, đơn vị) thuộc UBND tỉnh, …"
+           *((*unit, "thuoc", *_COMMITTEE, *level) for unit in ((), (",", "don", "vi"))
+             for level in (("tinh",), _CITY)))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):

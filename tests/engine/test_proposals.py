@@ -1614,3 +1614,13 @@ def test_a_period_dating_what_arose_is_no_deadline(text, kind):
 ])
 def test_localities_written_without_their_article_after_the_departments(text, leads):
     assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [sorted(x) for x in leads]
+
+
+@pytest.mark.parametrize("text", [
+    # the committee the departments belong to does not cut off the bodies listed after it
+    "Yêu cầu các sở, ban ngành, đơn vị thuộc UBND tỉnh, UBND các huyện, thị xã rà soát các dự án chậm tiến độ.",
+    "Yêu cầu các sở, ban, ngành thuộc UBND tỉnh, UBND các huyện, thị xã rà soát các dự án chậm tiến độ.",
+])
+def test_the_committee_the_departments_belong_to_keeps_the_list_going(text):
+    found = propose(text, UNITS, date(2020, 12, 1)).proposals
+    assert [sorted(p.lead_units) for p in found] == [sorted(DEPARTMENTS + ["H-A", "TX-B"])]
