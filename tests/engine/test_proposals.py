@@ -1624,3 +1624,14 @@ def test_localities_written_without_their_article_after_the_departments(text, le
 def test_the_committee_the_departments_belong_to_keeps_the_list_going(text):
     found = propose(text, UNITS, date(2020, 12, 1)).proposals
     assert [sorted(p.lead_units) for p in found] == [sorted(DEPARTMENTS + ["H-A", "TX-B"])]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # what a law gave a body, recited
+    ("Để triển khai thi hành Luật Đất đai, Sở Tài chính được giao xây dựng bảng giá đất.", []),
+    # this text giving it, or a body given a duty with no law before it
+    ("Để triển khai thi hành Luật Đất đai, giao Sở Tài chính xây dựng bảng giá đất.", [["STC"]]),
+    ("Sở Tài chính được giao xây dựng bảng giá đất.", [["STC"]]),
+])
+def test_what_a_law_gave_a_body_is_no_task(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
