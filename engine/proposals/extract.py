@@ -1269,6 +1269,10 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
         if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
             continue
+        # "Triển khai đồng bộ các biện pháp …; đồng thời, ngành Thuế phối hợp …": a sector's part in a solution
+        # no unit is given, not a task
+        if number and not heading and not groups[0][0].leads and group[0].mentions[:1] and group[0].mentions[0].sector:
+            continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]
         relay = _relayed(text, matcher, reference)

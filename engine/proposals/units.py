@@ -126,6 +126,7 @@ class Mention:
     by_name: bool = False   # each unit named by its own name ("UBND tỉnh Bình Định, Phú Yên")
     person: bool = False    # a proper name follows, not a unit's: "Chủ tịch UBND tỉnh X Nguyễn Văn A"
     generic: bool = False   # "các cơ quan, đơn vị": the departments only as a sentence's subject (_GENERIC_NAMES)
+    sector: bool = False    # "ngành Thuế": a sector named for the body heading it (_sector)
 
 
 def _bare(words) -> tuple[str, ...]:
@@ -438,7 +439,7 @@ class UnitMatcher:
         for head in _SECTOR_HEADS:
             named = self._name([head, *words[i + 1:i + _MAX_KEY]], 0)
             if named is not None and named.end > 1:
-                return Mention(i, i + named.end, named.codes)
+                return Mention(i, i + named.end, named.codes, sector=True)
         return None
 
     def _same_head(self, words: list[str], mention: Mention) -> Mention:

@@ -1635,3 +1635,14 @@ def test_the_committee_the_departments_belong_to_keeps_the_list_going(text):
 ])
 def test_what_a_law_gave_a_body_is_no_task(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a sector's part in a solution no unit is given
+    ("Tăng cường quản lý thu ngân sách; đồng thời, ngành Tài chính phối hợp với các địa phương chống thất thu.", []),
+    # a sector told its duty, and a unit's duty going on with a sector's part
+    ("Ngành Tài chính phối hợp với các địa phương chống thất thu.", [["STC"]]),
+    ("Sở Xây dựng kiểm tra công trình; đồng thời, ngành Tài chính phối hợp thẩm định giá.", [["SXD"], ["STC"]]),
+])
+def test_a_sectors_part_in_a_solution_with_no_unit_is_no_task(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
