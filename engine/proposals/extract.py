@@ -284,6 +284,9 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
+# "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
+# text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
+_LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
 # Reporting difficulties should any arise.
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
@@ -637,10 +640,11 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
-    """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, or a
-    closing that restates the duties above it."""
+    """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
+    closing that restates the duties above it, or what a law gave a body (_LAW_GAVE)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-            or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing))
+            or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
+            or bool(_LAW_GAVE.search(folded)))
 
 
 def _details(folded: str) -> bool:
@@ -1264,6 +1268,10 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
         several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
         if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+            continue
+        # "Triển khai đồng bộ các biện pháp …; đồng thời, ngành Thuế phối hợp …": a sector's part in a solution
+        # no unit is given, not a task
+        if number and not heading and not groups[0][0].leads and group[0].mentions[:1] and group[0].mentions[0].sector:
             continue
         lead_set = set(leads)
         coordinating = [c for c in group[0].coordinating if c not in lead_set]

@@ -126,6 +126,7 @@ class Mention:
     by_name: bool = False   # each unit named by its own name ("UBND tỉnh Bình Định, Phú Yên")
     person: bool = False    # a proper name follows, not a unit's: "Chủ tịch UBND tỉnh X Nguyễn Văn A"
     generic: bool = False   # "các cơ quan, đơn vị": the departments only as a sentence's subject (_GENERIC_NAMES)
+    sector: bool = False    # "ngành Thuế": a sector named for the body heading it (_sector)
 
 
 def _bare(words) -> tuple[str, ...]:
@@ -176,7 +177,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
     *_GENERIC_NAMES,
-    ("cac don vi , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+    ("cac don vi , dia phuong", "department+" + _LOCAL),
+    # "Các sở, ngành, địa phương chủ động …": the tier too ("địa phương" written without its "các")
+    ("cac so , nganh , dia phuong", "department+" + _LOCAL),
+    ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
 # the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
@@ -184,7 +188,10 @@ _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu")
 # the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố", "các cơ
 # quan, đơn vị cấp thành phố" (a city's departments)
 _LEVELS = (("cap", "tinh"), ("cap", "thanh", "pho"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"),
-           ("cua", "thanh", "pho"))
+           ("cua", "thanh", "pho"),
+           # the committee they belong to, not a body beside them: "các sở, ban ngành(, đơn vị) thuộc UBND tỉnh, …"
+           *((*unit, "thuoc", *_COMMITTEE, *level) for unit in ((), (",", "don", "vi"))
+             for level in (("tinh",), _CITY)))
 # By first word, longest first.
 _EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
@@ -434,7 +441,7 @@ class UnitMatcher:
         for head in _SECTOR_HEADS:
             named = self._name([head, *words[i + 1:i + _MAX_KEY]], 0)
             if named is not None and named.end > 1:
-                return Mention(i, i + named.end, named.codes)
+                return Mention(i, i + named.end, named.codes, sector=True)
         return None
 
     def _same_head(self, words: list[str], mention: Mention) -> Mention:

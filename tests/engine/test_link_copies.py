@@ -10,6 +10,7 @@ from engine.db.migrate import upgrade
 from engine.directives import link_copies
 from engine.directives.models import Assignment
 from tests.link_copies import stale_copies
+from tests.old_rows import insert_directive
 from tests.processes import drive
 
 TASK = {"content": "Báo cáo tình hình giải ngân", "lead_unit": "STC", "deadline_days": 5, "coordinating_units": ["SXD"]}
@@ -36,10 +37,7 @@ def test_the_migration_fills_the_copies_and_its_triggers_keep_them(database_url)
             conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) VALUES "
                               "(1, 'STC', 'Sở Tài chính', 'department', false), "
                               "(2, 'SXD', 'Sở Xây dựng', 'department', false)"))
-            conn.execute(text("INSERT INTO directives (id, ruleset, doc_type, number, symbol, summary, issuer, "
-                              "issued_on, urgency, status, created_at, extra) VALUES (1, 'dak-lak', 'QĐ', '45', "
-                              "'45/2026/QĐ-UBND', 'Về việc giải ngân', 'UBND tỉnh', '2026-02-12', 'normal', "
-                              "'assigned', '2026-02-12 09:00:00', '{}')"))
+            insert_directive(conn)
             conn.execute(text("INSERT INTO assignments (id, directive_id, seq, content, deadline_kind, deadline, "
                               "requires_report, urgency, secret, progress, status, assigned_on, created_at) VALUES "
                               "(1, 1, 1, 'Đẩy nhanh', 'dated', '2026-02-26', false, 'urgent', false, 'not_started', "

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 from engine.db import Base
 from engine.db.migrate import upgrade
 from engine.features import discover
+from tests.old_rows import insert_directive
 
 
 def test_upgrade_from_empty_gives_the_model_schema(database_url):
@@ -52,10 +53,7 @@ def test_search_text_is_filled_for_rows_written_before_it(database_url):
     db = create_engine(database_url)
     try:
         with db.begin() as conn:
-            conn.execute(text("INSERT INTO directives (id, ruleset, doc_type, number, symbol, summary, issuer, "
-                              "issued_on, urgency, status, created_at, extra) VALUES (1, 'dak-lak', 'QĐ', '45', "
-                              "'45/2026/QĐ-UBND', 'Về việc giải ngân', 'UBND tỉnh', '2026-02-12', 'normal', "
-                              "'assigned', '2026-02-12 09:00:00', '{}')"))
+            insert_directive(conn)
             conn.execute(text("INSERT INTO assignments (id, directive_id, seq, content, deadline_kind, "
                               "requires_report, urgency, secret, progress, status, created_at) VALUES (1, 1, 1, "
                               "'Đẩy nhanh tiến độ', 'open', false, 'normal', false, 'not_started', 'open', "

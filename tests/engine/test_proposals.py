@@ -1625,3 +1625,46 @@ def test_a_period_before_the_units_opens_their_duty(text, leads):
 ])
 def test_a_period_dating_what_arose_is_no_deadline(text, kind):
     assert deadlines.find_deadline(fold(text), TODAY).kind == kind
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "địa phương" written without its "các" after the departments: the tier below the province too
+    ("Các sở, ngành, địa phương chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS + ["P-D", "X-C"]]),
+    ("Các sở, ban, ngành, địa phương rà soát các dự án chậm tiến độ.", [DEPARTMENTS + ["P-D", "X-C"]]),
+    # the departments alone stay the departments
+    ("Các sở, ngành chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS]),
+])
+def test_localities_written_without_their_article_after_the_departments(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [sorted(x) for x in leads]
+
+
+@pytest.mark.parametrize("text", [
+    # the committee the departments belong to does not cut off the bodies listed after it
+    "Yêu cầu các sở, ban ngành, đơn vị thuộc UBND tỉnh, UBND các huyện, thị xã rà soát các dự án chậm tiến độ.",
+    "Yêu cầu các sở, ban, ngành thuộc UBND tỉnh, UBND các huyện, thị xã rà soát các dự án chậm tiến độ.",
+])
+def test_the_committee_the_departments_belong_to_keeps_the_list_going(text):
+    found = propose(text, UNITS, date(2020, 12, 1)).proposals
+    assert [sorted(p.lead_units) for p in found] == [sorted(DEPARTMENTS + ["H-A", "TX-B"])]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # what a law gave a body, recited
+    ("Để triển khai thi hành Luật Đất đai, Sở Tài chính được giao xây dựng bảng giá đất.", []),
+    # this text giving it, or a body given a duty with no law before it
+    ("Để triển khai thi hành Luật Đất đai, giao Sở Tài chính xây dựng bảng giá đất.", [["STC"]]),
+    ("Sở Tài chính được giao xây dựng bảng giá đất.", [["STC"]]),
+])
+def test_what_a_law_gave_a_body_is_no_task(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a sector's part in a solution no unit is given
+    ("Tăng cường quản lý thu ngân sách; đồng thời, ngành Tài chính phối hợp với các địa phương chống thất thu.", []),
+    # a sector told its duty, and a unit's duty going on with a sector's part
+    ("Ngành Tài chính phối hợp với các địa phương chống thất thu.", [["STC"]]),
+    ("Sở Xây dựng kiểm tra công trình; đồng thời, ngành Tài chính phối hợp thẩm định giá.", [["SXD"], ["STC"]]),
+])
+def test_a_sectors_part_in_a_solution_with_no_unit_is_no_task(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
