@@ -182,7 +182,8 @@ _COVERED = {"tu", "den", "la", ":"}   # the words a run of place names follows
 _LISTED_WORDS = 40   # words of a list of bodies before a colon at most
 # Words that may sit between coordinating units: "phối hợp với Sở A, Sở B và các cơ quan có liên quan".
 _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "phuong", "nganh", "ban", "so",
-            "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong"}
+            "cung", "tinh", "huu", "doan", "the", "thanh", "pho", "trong",
+            "cap"}   # a level: "các cơ quan cấp tỉnh và …"
 _SEPARATORS = {",", "va"}
 _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
@@ -926,6 +927,9 @@ def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
     tail = list(previous.words)
     while tail and tail[-1] in _FILLERS:
         tail.pop()
+    # "… tổng hợp kết quả của các cơ quan, đơn vị và UBND các xã trong tháng 12": whose results, not a subject
+    if tail[-1:] == ["cua"]:
+        return False
     # "… chỉ đạo các đơn vị trực thuộc và UBND các xã tuyên truyền": units it directs, not a new subject
     near = tail[-_OBJECT_REACH:]
     return not any(near[n:n + 2] in _DIRECTING for n in range(len(near) - 1))

@@ -420,6 +420,12 @@ def test_a_citys_bodies_named_with_their_level_lead_with_the_communes_named_afte
     assert gathered.lead_units == ["STC"]
 
 
+def test_bodies_after_cua_are_whose_results_not_a_second_subject():
+    found = one("Sở Tài chính tổng hợp kết quả của các cơ quan, đơn vị cấp tỉnh và Ủy ban nhân dân các xã "
+                "trước ngày 20 tháng 12.")
+    assert (found.lead_units, found.deadline.kind) == (["STC"], deadlines.BEFORE)
+
+
 def test_a_docx_is_read_paragraph_by_paragraph():
     document = read_document(notice_docx(), "thong-bao.docx")
     assert document.method == "docx"
