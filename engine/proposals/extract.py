@@ -860,7 +860,8 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
 
 def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals, proper = tokens(part)
-    mentions = [m for m in matcher.mentions(words, capitals, proper) if not m.generic or _generic_subject(words, m)]
+    found = matcher.mentions(words, capitals, proper)
+    mentions = [m for m in found if not m.generic or _generic_subject(words, m) or _listed_before(words, m, found)]
     leads, lead_end = _leads(words, mentions, matcher.is_issuer)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
@@ -874,6 +875,13 @@ def _generic_subject(words: list[str], mention: Mention) -> bool:
     it heads them (_responsible_for_items)."""
     return (_opens_sentence(words, mention)
             and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"]))
+
+
+def _listed_before(words: list[str], mention: Mention, found: list[Mention]) -> bool:
+    """"đề nghị các cơ quan, đơn vị, UBND các huyện, thành phố tiếp tục …": the generic name opens a list
+    going on with named bodies, so it is one of the addressees (the departments), not whoever is concerned."""
+    return words[mention.end:mention.end + 1] == [","] and any(
+        m.start == mention.end + 1 and not m.generic for m in found)
 
 
 def _singled_out(words: list[str]) -> int:

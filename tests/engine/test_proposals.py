@@ -1674,3 +1674,17 @@ def test_what_a_law_gave_a_body_is_no_task(text, leads):
 ])
 def test_a_sectors_part_in_a_solution_with_no_unit_is_no_task(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the generic name opening a list that goes on with named bodies: the departments are addressees too
+    ("Đề nghị các cơ quan, đơn vị, UBND các huyện, thị xã tiếp tục rà soát các dự án chậm tiến độ.",
+     DEPARTMENTS + ["H-A", "TX-B"]),
+    ("Chủ tịch UBND tỉnh yêu cầu các cơ quan, đơn vị, UBND các huyện, thị xã báo cáo kết quả giải ngân.",
+     DEPARTMENTS + ["H-A", "TX-B"]),
+    # alone after the verb it is still whoever is concerned, not the departments
+    ("UBND các huyện, thị xã phối hợp với các cơ quan, đơn vị rà soát các dự án chậm tiến độ.", ["H-A", "TX-B"]),
+])
+def test_a_generic_name_before_named_bodies_is_one_of_the_addressees(text, leads):
+    found = propose(text, UNITS, date(2020, 12, 1)).proposals
+    assert [sorted(p.lead_units) for p in found] == [sorted(leads)]
