@@ -225,6 +225,9 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
+# "(X) vừa có văn bản / có công văn / ban hành …" within the sentence's first words: a letter just sent, reported
+_LETTER_REACH = 8
+_LETTER_SENT = (["co", "van"], ["co", "cong"], ["ban", "hanh"])
 # "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
 _ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
@@ -982,6 +985,8 @@ def _leads(words: list[str], mentions: list[Mention],
            is_issuer: Callable[[str], bool]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
+    if _reports_a_letter(words, mentions):
+        return [], 0
     for n, mention in enumerate(mentions):
         if _follows_trigger(words, mention, inside):
             return _directing(words, mentions, n, is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
@@ -1008,6 +1013,15 @@ def _leads(words: list[str], mentions: list[Mention],
                 and not reports:
             return codes, end
     return [], 0
+
+
+def _reports_a_letter(words: list[str], mentions: list[Mention]) -> bool:
+    """"UBND TPHCM vừa có văn bản chỉ đạo Sở Xây dựng thực hiện …", "UBND tỉnh vừa ban hành công văn yêu cầu
+    …": the sentence's subject (a unit the tree may not hold) has just sent a letter; the bodies named after
+    it are the letter's, told of here, its tasks given in the sentences after it."""
+    at = next((k for k, w in enumerate(words[:_LETTER_REACH]) if w == "vua"), None)
+    first = mentions[0].start if mentions else len(words)
+    return at is not None and at < first and words[at + 1:at + 3] in _LETTER_SENT
 
 
 def _past_manner(words: list[str], at: int) -> int:

@@ -1688,3 +1688,15 @@ def test_a_sectors_part_in_a_solution_with_no_unit_is_no_task(text, leads):
 def test_a_generic_name_before_named_bodies_is_one_of_the_addressees(text, leads):
     found = propose(text, UNITS, date(2020, 12, 1)).proposals
     assert [sorted(p.lead_units) for p in found] == [sorted(leads)]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a letter just sent, reported (its subject not in the tree): the task is the next sentence's
+    ("UBND TPHCM vừa có văn bản chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm. Theo đó, Sở Tài chính "
+     "được giao khẩn trương rà soát quỹ đất.", [["STC"]]),
+    ("Thành phố vừa ban hành công văn yêu cầu Sở Tài chính rà soát quỹ đất.", []),
+    # this text directing, nothing reported
+    ("UBND TPHCM chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm.", [["STC"]]),
+])
+def test_a_letter_just_sent_is_reported_not_given(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
