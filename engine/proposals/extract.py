@@ -225,9 +225,8 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
-# "(X) vừa có văn bản / có công văn / ban hành …" within the sentence's first words: a letter just sent, reported
-_LETTER_REACH = 8
-_LETTER_SENT = (["co", "van"], ["co", "cong"], ["ban", "hanh"])
+# "X vừa có văn bản / công văn …", "X vừa ban hành công văn …" opening a sentence: a letter just sent, reported
+_LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b")
 # "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
 _ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
@@ -308,7 +307,9 @@ _URGES = re.compile(r"^day la (?:mot )?(?:nhiem vu|viec)\b")
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
                             r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )"
                             # "Đề nghị bộ, ngành, địa phương quan tâm thực hiện./."
-                            r"|\bquan tam(?: chi dao)?,? thuc hien\W*$")
+                            r"|\bquan tam(?: chi dao)?,? thuc hien\W*$"
+                            # "Yêu cầu các ngành, địa phương thực hiện nghiêm chỉ đạo này." (this text itself)
+                            r"|\bthuc hien nghiem(?: tuc)? (?:chi dao|cong dien|chi thi|van ban) nay\W*$")
 # … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
 # (qua Sở X) để xem xét, chỉ đạo giải quyết./."
 _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
@@ -445,7 +446,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
     item_start = 0    # the first proposal of the list item read
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
-    for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
+    sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
+    for at, sentence in enumerate(sentences):
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_item:
             item_start = len(proposals)
@@ -485,6 +487,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if not addressees and (_recites(folded) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
+        if _spelt_out_after(folded, sentences[at + 1:at + 2]):
+            after_duty = False
+            continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
                 or _EXECUTION.search(folded) or _ANSWERS_FOR.search(folded) or _URGES.match(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
@@ -985,8 +990,6 @@ def _leads(words: list[str], mentions: list[Mention],
            is_issuer: Callable[[str], bool]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
-    if _reports_a_letter(words, mentions):
-        return [], 0
     for n, mention in enumerate(mentions):
         if _follows_trigger(words, mention, inside):
             return _directing(words, mentions, n, is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
@@ -1015,13 +1018,11 @@ def _leads(words: list[str], mentions: list[Mention],
     return [], 0
 
 
-def _reports_a_letter(words: list[str], mentions: list[Mention]) -> bool:
-    """"UBND TPHCM vừa có văn bản chỉ đạo Sở Xây dựng thực hiện …", "UBND tỉnh vừa ban hành công văn yêu cầu
-    …": the sentence's subject (a unit the tree may not hold) has just sent a letter; the bodies named after
-    it are the letter's, told of here, its tasks given in the sentences after it."""
-    at = next((k for k, w in enumerate(words[:_LETTER_REACH]) if w == "vua"), None)
-    first = mentions[0].start if mentions else len(words)
-    return at is not None and at < first and words[at + 1:at + 3] in _LETTER_SENT
+def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:
+    """"UBND TPHCM vừa có văn bản chỉ đạo Sở Xây dựng thực hiện …" then "Theo đó, Sở Xây dựng được giao …": a
+    letter just sent, reported, whose tasks the next sentence spells out — no task of its own (reported
+    alone, "Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở X kiểm tra." is the only word of X's task)."""
+    return bool(_LETTER_SENT.match(folded)) and bool(following) and fold(following[0].text).startswith("theo do")
 
 
 def _past_manner(words: list[str], at: int) -> int:

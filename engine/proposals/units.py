@@ -180,6 +180,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac don vi , dia phuong", "department+" + _LOCAL),
     # "Các sở, ngành, địa phương chủ động …": the tier too ("địa phương" written without its "các")
     ("cac so , nganh , dia phuong", "department+" + _LOCAL),
+    # "các ngành, địa phương khẩn trương …": the sectors are the departments
+    ("cac nganh , dia phuong", "department+" + _LOCAL),
     ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
 # the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")

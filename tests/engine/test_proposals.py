@@ -1694,9 +1694,27 @@ def test_a_generic_name_before_named_bodies_is_one_of_the_addressees(text, leads
     # a letter just sent, reported (its subject not in the tree): the task is the next sentence's
     ("UBND TPHCM vừa có văn bản chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm. Theo đó, Sở Tài chính "
      "được giao khẩn trương rà soát quỹ đất.", [["STC"]]),
-    ("Thành phố vừa ban hành công văn yêu cầu Sở Tài chính rà soát quỹ đất.", []),
+    ("Thành phố vừa ban hành công văn yêu cầu Sở Xây dựng rà soát quỹ đất. Theo đó, Sở Xây dựng khẩn trương bố "
+     "trí chủ đầu tư.", [["SXD"]]),
+    # reported alone, the report is the only word of the task
+    ("UBND TPHCM vừa có văn bản chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm.", [["STC"]]),
     # this text directing, nothing reported
     ("UBND TPHCM chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm.", [["STC"]]),
 ])
 def test_a_letter_just_sent_is_reported_not_given(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "các ngành, địa phương": the departments and the tier below the province
+    ("Chủ tịch UBND tỉnh yêu cầu các ngành, địa phương khẩn trương giải phóng mặt bằng các dự án.",
+     [sorted(DEPARTMENTS + ["H-A", "TX-B"])]),
+    # … not where the provincial committee's letter is reported and spelt out after
+    ("UBND tỉnh vừa ban hành công văn yêu cầu các ngành, địa phương bảo đảm trật tự an toàn giao thông. Theo đó, "
+     "UBND tỉnh giao Sở Tài chính bố trí kinh phí.", [["STC"]]),
+    # … nor told to carry out this text itself, closing it
+    ("Sở Tài chính rà soát quỹ đất. Yêu cầu các ngành, địa phương thực hiện nghiêm chỉ đạo này.", [["STC"]]),
+])
+def test_the_sectors_and_localities_lead_unless_reported_or_closing(text, leads):
+    found = propose(text, UNITS, date(2020, 12, 1)).proposals
+    assert [sorted(p.lead_units) for p in found] == leads
