@@ -1025,6 +1025,12 @@ def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:
     return bool(_LETTER_SENT.match(folded)) and bool(following) and fold(following[0].text).startswith("theo do")
 
 
+def _shortened_heading(clause: _Clause, leads: list[str], heading: list[str]) -> bool:
+    """"b) Trên cơ sở quy định này, các cơ quan, đơn vị xây dựng báo cáo …" under "3. Trách nhiệm các cơ quan,
+    đơn vị cấp thành phố và Ủy ban nhân dân xã, phường": the generic name is the heading's bodies, shortened."""
+    return set(leads) < set(heading) and any(m.generic and set(m.codes) == set(leads) for m in clause.mentions)
+
+
 def _past_manner(words: list[str], at: int) -> int:
     """Past "theo chức năng, nhiệm vụ, thẩm quyền (được giao)" after the units that lead ("Bộ Quốc phòng,
     Bộ Công an theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp …")."""
@@ -1290,6 +1296,8 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
     duties = []
     for number, group in enumerate(groups):
         leads = list(dict.fromkeys(group[0].named_localities(localities, matcher) + extra.get(number, []))) or heading
+        if _shortened_heading(group[0], leads, heading):
+            leads = heading
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task

@@ -1718,3 +1718,13 @@ def test_a_letter_just_sent_is_reported_not_given(text, leads):
 def test_the_sectors_and_localities_lead_unless_reported_or_closing(text, leads):
     found = propose(text, UNITS, date(2020, 12, 1)).proposals
     assert [sorted(p.lead_units) for p in found] == leads
+
+
+def test_a_generic_name_under_a_heading_of_bodies_is_the_headings_bodies_shortened():
+    heading = "3. Trách nhiệm các cơ quan, đơn vị cấp thành phố và Ủy ban nhân dân xã, phường\n"
+    whole = one("Các cơ quan, đơn vị cấp thành phố và Ủy ban nhân dân xã, phường gửi báo cáo về Sở Tài chính.")
+    shortened = one(heading + "b) Trên cơ sở quy định này, các cơ quan, đơn vị xây dựng báo cáo gửi về Sở Tài chính.")
+    assert sorted(shortened.lead_units) == sorted(whole.lead_units) != sorted(DEPARTMENTS)
+    # under a heading of the departments alone it stays the departments
+    alone = one("3. Trách nhiệm các sở, ban, ngành\nb) Trên cơ sở quy định này, các cơ quan, đơn vị xây dựng báo cáo.")
+    assert sorted(alone.lead_units) == sorted(DEPARTMENTS)
