@@ -286,7 +286,11 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
-                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
+                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$"
+                       # "Tổ chức triển khai thực hiện Quy định … tại cơ quan, đơn vị mình": applying the text's
+                       # document in one's own body, the whole of it
+                       r"|^(?:to chuc )?trien khai,? thuc hien (?:quy dinh|quyet dinh|chi thi|ke hoach)\b[^;.]{0,160}"
+                       r"\btai (?:co quan, don vi|co quan|don vi|dia phuong) minh\W*$")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")

@@ -1728,3 +1728,16 @@ def test_a_generic_name_under_a_heading_of_bodies_is_the_headings_bodies_shorten
     # under a heading of the departments alone it stays the departments
     alone = one("3. Trách nhiệm các sở, ban, ngành\nb) Trên cơ sở quy định này, các cơ quan, đơn vị xây dựng báo cáo.")
     assert sorted(alone.lead_units) == sorted(DEPARTMENTS)
+
+
+@pytest.mark.parametrize("item, tasks", [
+    # applying the text's document in one's own body, the whole of it: restates
+    ("a) Tổ chức triển khai thực hiện Quy định tiêu chí đánh giá công tác dân vận tại cơ quan, đơn vị mình;", 0),
+    ("a) Triển khai thực hiện Kế hoạch tại địa phương mình.", 0),
+    # … with a date of its own, or another duty done in one's body, a task
+    ("a) Tổ chức triển khai thực hiện Quy định tại cơ quan, đơn vị mình trước ngày 20/4/2026;", 1),
+    ("a) Tổ chức tập huấn nghiệp vụ tại cơ quan, đơn vị mình;", 1),
+])
+def test_carrying_out_the_document_in_ones_own_body_restates(item, tasks):
+    text = "3. Trách nhiệm các sở, ban, ngành\n" + item + "\nb) Xây dựng báo cáo gửi Sở Tài chính."
+    assert len(propose(text, UNITS, TODAY).proposals) == tasks + 1
