@@ -174,7 +174,8 @@ _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", 
            "bo"}   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
 # Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
 # "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
-_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo"}
+_OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo",
+           "bi"}   # "Bí thư, Chủ tịch UBND các tỉnh …": the party secretary named before the chairman
 # Words that tell which places a heading's committees cover: "Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh
 # đến Lâm Đồng, trong đó trọng tâm là các tỉnh: Đắk Lắk, Gia Lai:" — the names after them are places.
 _COVERING = {"tu", "den", "trong", "do", "tam", "la", "nhat", ":"}
@@ -430,8 +431,8 @@ class _Clause:
         return places
 
     def _opening(self) -> tuple[list[str], int]:
-        # also after an office: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh …"
-        if not self.mentions or not set(self.words[:self.mentions[0].start]) <= _OFFICES | _OFFICIALS:
+        # also after an office, or two: "Bộ trưởng các Bộ: …; (Bí thư,) Chủ tịch UBND các tỉnh …"
+        if not self.mentions or not set(self.words[:self.mentions[0].start]) <= _OFFICES | _OFFICIALS | {","}:
             return [], 0
         return _chain(self.words, self.mentions, 0, _NAMING_GAPS)
 

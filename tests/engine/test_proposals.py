@@ -1741,3 +1741,15 @@ def test_a_generic_name_under_a_heading_of_bodies_is_the_headings_bodies_shorten
 def test_carrying_out_the_document_in_ones_own_body_restates(item, tasks):
     text = "3. Trách nhiệm các sở, ban, ngành\n" + item + "\nb) Xây dựng báo cáo gửi Sở Tài chính."
     assert len(propose(text, UNITS, TODAY).proposals) == tasks + 1
+
+
+def test_the_party_secretary_named_before_the_chairman_keeps_a_long_list_of_leads_going():
+    units = UnitMatcher([*(UnitRef(f"B{n}", f"Bộ {name}", "ministry") for n, name in enumerate(
+        ("Quốc phòng", "Công an", "Xây dựng", "Công Thương", "Y tế", "Tài chính", "Nội vụ", "Tư pháp"))),
+        UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("UBND-QT", "UBND tỉnh Quảng Trị", "province"),
+        UnitRef("UBND-KH", "UBND tỉnh Khánh Hòa", "province")])
+    text = ("Bộ trưởng các Bộ: Quốc phòng, Công an, Xây dựng, Công Thương, Y tế, Tài chính, Nội vụ, Tư pháp; Bí "
+            "thư, Chủ tịch Ủy ban nhân dân các tỉnh từ Quảng Trị đến Khánh Hòa tiếp tục tập trung lãnh đạo, chỉ "
+            "đạo, chủ động triển khai theo thẩm quyền các biện pháp ứng phó với bão và mưa lũ do bão ở mức cao nhất.")
+    found = propose(text, units, date(2025, 11, 6)).proposals
+    assert [sorted(p.lead_units) for p in found] == [sorted([f"B{n}" for n in range(8)] + ["UBND-QT", "UBND-KH"])]
