@@ -120,6 +120,8 @@ _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\
 # Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
 _JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
+# A paragraph opening with a subject of its own ("Các nội dung khác …"): no item of the names heading it.
+_OWN_SUBJECT = re.compile(r"(?:cac|nhung|moi|toan bo) ")
 # … and, after a comma closing a duty, the localities acting: "Bộ Quốc phòng, Bộ Công an huy động lực lượng
 # …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them)
 _COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b)")
@@ -497,7 +499,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(_named_committees(clauses, matcher))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
-            heading, after_duty, headed = _Heading(leads, sentence.rank), False, sentence.rank is not None
+            # a numbered heading of names alone ("5. Sở Công Thương") heads each paragraph below it too
+            heading = _Heading(leads, sentence.rank, paragraphs=sentence.rank is not None and _names_only(clauses))
+            after_duty, headed = False, sentence.rank is not None
             continue
         if ((sentence.opens_item or under_heading) and (sentence.heads_items or sentence.item_goes_on)
                 and _manner_only(clauses)):
@@ -728,7 +732,8 @@ class _Heading:
 
     def opens(self, sentence: _Sentence) -> bool:
         """`sentence` opens one of the heading's items: a list item's first, or an unmarked paragraph's."""
-        return sentence.opens_item or (self.paragraphs and sentence.rank is None and sentence.opens_line)
+        return sentence.opens_item or (self.paragraphs and sentence.rank is None and sentence.opens_line
+                                       and not (self.rank is not None and _OWN_SUBJECT.match(fold(sentence.text))))
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""

@@ -1429,6 +1429,23 @@ def test_a_paragraph_with_no_marker_under_a_heading_of_units_is_that_headings_it
         (["SXD"], date(2026, 3, 20))]
 
 
+def test_every_paragraph_under_a_numbered_heading_of_names_alone_is_that_units_item():
+    text = ("2. Sở Tài\n"
+            "chính\n"
+            "\n"
+            "Hướng dẫn các xã lập dự toán kinh phí trước ngày 15/3/2026.\n"
+            "\n"
+            "Kiểm tra việc sử dụng kinh phí hỗ trợ.\n"
+            "\n"
+            "Các nội dung khác thực hiện theo quy định.\n"
+            "\n"
+            "3. Sở Xây dựng\n"
+            "\n"
+            "Kiểm tra an toàn các công trình.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["STC"], date(2026, 3, 15)), (["STC"], None), (["SXD"], None)]
+
+
 TWO_MINISTRIES = UnitMatcher([UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
                           UnitRef("SXD", "Sở Xây dựng", "department")])
 
