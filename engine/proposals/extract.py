@@ -282,7 +282,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\bthuc hien dung chuc nang"
                        # "… thực hiện các nhiệm vụ được giao", "… các nhiệm vụ cấp trên giao phó"
                        r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu"
-                       r" (?:duoc|cap tren) giao\b"
+                       # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere)
+                       r" (?:duoc|cap tren) giao\b(?! chu tri)"
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"

@@ -1446,6 +1446,17 @@ def test_every_paragraph_under_a_numbered_heading_of_names_alone_is_that_units_i
         (["STC"], date(2026, 3, 15)), (["STC"], None), (["SXD"], None)]
 
 
+@pytest.mark.parametrize("text, leads", [
+    # the duties a unit is given to lead, listed in an appendix: a task
+    ("Sở Xây dựng triển khai các nhiệm vụ được giao chủ trì tại Phụ lục kèm theo.", [["SXD"]]),
+    ("2. Sở Tài chính\n\na) Triển khai nhiệm vụ được giao chủ trì tại Phụ lục kèm theo Kế hoạch.", [["STC"]]),
+    # carrying out what was given, no more: a restatement
+    ("Các sở, ngành triển khai thực hiện các nhiệm vụ được giao.", []),
+])
+def test_the_duties_a_unit_is_given_to_lead_are_a_task_not_a_restatement(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
 TWO_MINISTRIES = UnitMatcher([UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
                           UnitRef("SXD", "Sở Xây dựng", "department")])
 
