@@ -124,6 +124,9 @@ _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays li
 _OWN_SUBJECT = re.compile(r"(?:cac|nhung|moi|toan bo) ")
 # … and, after a comma closing a duty, the localities acting: "Bộ Quốc phòng, Bộ Công an huy động lực lượng
 # …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them)
+# A periodic report opening a sentence ("Định kỳ 06 tháng các cơ quan có liên quan báo cáo …", "Định kỳ gửi báo
+# cáo kết quả …"; "k" alone: a page's broken "ỳ").
+_PERIODIC_REPORT = re.compile(r"dinh k\S*\b[^.;]{0,60}\bbao cao\b")
 _COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b)")
 _JOINT_WINDOW = 200  # characters after a joint read for its subject
 # Verbs whose objects may be units, and how many words back from a joint they are looked for.
@@ -445,6 +448,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
     item_start = 0    # the first proposal of the list item read
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
+    named_before: tuple[list[str], int] = ([], 0)   # the units the sentence before named, the proposals before it
     for sentence in _sentences(text[:MAX_TEXT], matcher.dash_compounds):
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_item:
@@ -455,6 +459,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
+        if (named_before[0] and named_before[1] == len(proposals) and not sentence.opens_item
+                and _PERIODIC_REPORT.match(folded)):
+            # "… triển khai thực hiện tốt Kế hoạch này. Định kỳ 06 tháng các cơ quan có liên quan báo cáo …":
+            # the bodies the sentence before told, giving them no task, report on it
+            proposals.append(Proposal(content=_content(sentence.text), source=whole, lead_units=named_before[0],
+                                      deadline=find_deadline(folded, reference)))
+            continue
+        named_before = (_named_outside_a_list(sentence, matcher), len(proposals))
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
@@ -540,6 +552,15 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _named_outside_a_list(sentence: _Sentence, matcher: UnitMatcher) -> list[str]:
+    """The units a sentence outside a list names ("Yêu cầu các sở, ban, ngành; UBND các xã … triển khai
+    thực hiện tốt Kế hoạch này."), but the issuing committee."""
+    if sentence.rank is not None:
+        return []
+    return list(dict.fromkeys(c for part in _parts(sentence.text, matcher) for m in _clause(part, matcher).mentions
+                              for c in m.codes if not matcher.is_issuer(c)))
 
 
 def _told_every_body(folded: str) -> bool:

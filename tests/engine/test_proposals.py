@@ -1457,6 +1457,17 @@ def test_the_duties_a_unit_is_given_to_lead_are_a_task_not_a_restatement(text, l
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
 
 
+def test_a_periodic_report_after_a_sentence_telling_units_to_carry_out_the_text_is_theirs():
+    text = ("Đề nghị Sở Tài chính, Sở Xây dựng căn cứ chức năng, nhiệm vụ triển khai thực hiện tốt Chỉ thị này. "
+            "Định kỳ hằng tháng các đơn vị liên quan báo cáo kết quả trước ngày 25 hằng tháng về Văn phòng UBND tỉnh.")
+    assert [(p.lead_units, p.deadline.kind) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["STC", "SXD"], "monthly")]
+    # after a sentence naming no unit, whose the report is is not known
+    text = ("Các nội dung khác thực hiện theo quy định. "
+            "Định kỳ hằng tháng các đơn vị liên quan báo cáo kết quả trước ngày 25 hằng tháng.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == []
+
+
 TWO_MINISTRIES = UnitMatcher([UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
                           UnitRef("SXD", "Sở Xây dựng", "department")])
 
