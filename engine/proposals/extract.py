@@ -290,7 +290,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
-                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$")
+                       r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$"
+                       # the bodies given duties by this text told to do them: "Các cơ quan, đơn vị được phân
+                       # công nhiệm vụ có trách nhiệm thực hiện nghiêm túc theo đúng tiến độ, chất lượng."
+                       r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")

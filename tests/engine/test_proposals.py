@@ -1468,6 +1468,17 @@ def test_a_periodic_report_after_a_sentence_telling_units_to_carry_out_the_text_
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == []
 
 
+@pytest.mark.parametrize("text, leads", [
+    # the bodies this text gave duties, told to do them: a restatement, also as a list item
+    ("4. Trách nhiệm\n- Các cơ quan, đơn vị được giao nhiệm vụ có trách nhiệm thực hiện nghiêm túc, đúng hạn.", []),
+    ("Các cơ quan, đơn vị được phân công nhiệm vụ thực hiện nghiêm túc theo đúng tiến độ.", []),
+    # a unit told so is given a task
+    ("Sở Xây dựng thực hiện nghiêm túc việc kiểm tra an toàn các công trình.", [["SXD"]]),
+])
+def test_the_bodies_given_duties_told_to_do_them_strictly_restate(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
 TWO_MINISTRIES = UnitMatcher([UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
                           UnitRef("SXD", "Sở Xây dựng", "department")])
 
