@@ -120,8 +120,13 @@ _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\
 # Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
 _JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
+# A paragraph opening with a subject of its own ("Các nội dung khác …"): no item of the names heading it.
+_OWN_SUBJECT = re.compile(r"(?:cac|nhung|moi|toan bo) ")
 # … and, after a comma closing a duty, the localities acting: "Bộ Quốc phòng, Bộ Công an huy động lực lượng
 # …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them)
+# A periodic report opening a sentence ("Định kỳ 06 tháng các cơ quan có liên quan báo cáo …", "Định kỳ gửi báo
+# cáo kết quả …"; "k" alone: a page's broken "ỳ").
+_PERIODIC_REPORT = re.compile(r"dinh k\S*\b[^.;]{0,60}\bbao cao\b")
 _COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b)")
 _JOINT_WINDOW = 200  # characters after a joint read for its subject
 # Verbs whose objects may be units, and how many words back from a joint they are looked for.
@@ -283,7 +288,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\bthuc hien dung chuc nang"
                        # "… thực hiện các nhiệm vụ được giao", "… các nhiệm vụ cấp trên giao phó"
                        r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu"
-                       r" (?:duoc|cap tren) giao\b"
+                       # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere)
+                       r" (?:duoc|cap tren) giao\b(?! chu tri)"
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
@@ -291,7 +297,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # "Tổ chức triển khai thực hiện Quy định … tại cơ quan, đơn vị mình": applying the text's
                        # document in one's own body, the whole of it
                        r"|^(?:to chuc )?trien khai,? thuc hien (?:quy dinh|quyet dinh|chi thi|ke hoach)\b[^;.]{0,160}"
-                       r"\btai (?:co quan, don vi|co quan|don vi|dia phuong) minh\W*$")
+                       r"\btai (?:co quan, don vi|co quan|don vi|dia phuong) minh\W*$"
+                       # the bodies given duties by this text told to do them: "Các cơ quan, đơn vị được phân
+                       # công nhiệm vụ có trách nhiệm thực hiện nghiêm túc theo đúng tiến độ, chất lượng."
+                       r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
@@ -451,6 +460,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
     item_start = 0    # the first proposal of the list item read
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
+    named_before: tuple[list[str], int] = ([], 0)   # the units the sentence before named, the proposals before it
     sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
     for at, sentence in enumerate(sentences):
         under_heading, headed = headed and sentence.rank is None, False
@@ -462,6 +472,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
+        if (named_before[0] and named_before[1] == len(proposals) and not sentence.opens_item
+                and _PERIODIC_REPORT.match(folded)):
+            # "… triển khai thực hiện tốt Kế hoạch này. Định kỳ 06 tháng các cơ quan có liên quan báo cáo …":
+            # the bodies the sentence before told, giving them no task, report on it
+            proposals.append(Proposal(content=_content(sentence.text), source=whole, lead_units=named_before[0],
+                                      deadline=find_deadline(folded, reference)))
+            continue
+        named_before = (_named_outside_a_list(sentence, matcher), len(proposals))
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
@@ -510,7 +528,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(_named_committees(clauses, matcher))
         if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
-            heading, after_duty, headed = _Heading(leads, sentence.rank), False, sentence.rank is not None
+            # a numbered heading of names alone ("5. Sở Công Thương") heads each paragraph below it too
+            heading = _Heading(leads, sentence.rank, paragraphs=sentence.rank is not None and _names_only(clauses))
+            after_duty, headed = False, sentence.rank is not None
             continue
         if ((sentence.opens_item or under_heading) and (sentence.heads_items or sentence.item_goes_on)
                 and _manner_only(clauses)):
@@ -548,6 +568,15 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _named_outside_a_list(sentence: _Sentence, matcher: UnitMatcher) -> list[str]:
+    """The units a sentence outside a list names ("Yêu cầu các sở, ban, ngành; UBND các xã … triển khai
+    thực hiện tốt Kế hoạch này."), but the issuing committee."""
+    if sentence.rank is not None:
+        return []
+    return list(dict.fromkeys(c for part in _parts(sentence.text, matcher) for m in _clause(part, matcher).mentions
+                              for c in m.codes if not matcher.is_issuer(c)))
 
 
 def _told_every_body(folded: str) -> bool:
@@ -741,7 +770,8 @@ class _Heading:
 
     def opens(self, sentence: _Sentence) -> bool:
         """`sentence` opens one of the heading's items: a list item's first, or an unmarked paragraph's."""
-        return sentence.opens_item or (self.paragraphs and sentence.rank is None and sentence.opens_line)
+        return sentence.opens_item or (self.paragraphs and sentence.rank is None and sentence.opens_line
+                                       and not (self.rank is not None and _OWN_SUBJECT.match(fold(sentence.text))))
 
     def end_before(self, sentence: _Sentence) -> _Heading:
         """The heading in force for `sentence`."""

@@ -1429,6 +1429,56 @@ def test_a_paragraph_with_no_marker_under_a_heading_of_units_is_that_headings_it
         (["SXD"], date(2026, 3, 20))]
 
 
+def test_every_paragraph_under_a_numbered_heading_of_names_alone_is_that_units_item():
+    text = ("2. Sở Tài\n"
+            "chính\n"
+            "\n"
+            "Hướng dẫn các xã lập dự toán kinh phí trước ngày 15/3/2026.\n"
+            "\n"
+            "Kiểm tra việc sử dụng kinh phí hỗ trợ.\n"
+            "\n"
+            "Các nội dung khác thực hiện theo quy định.\n"
+            "\n"
+            "3. Sở Xây dựng\n"
+            "\n"
+            "Kiểm tra an toàn các công trình.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["STC"], date(2026, 3, 15)), (["STC"], None), (["SXD"], None)]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the duties a unit is given to lead, listed in an appendix: a task
+    ("Sở Xây dựng triển khai các nhiệm vụ được giao chủ trì tại Phụ lục kèm theo.", [["SXD"]]),
+    ("2. Sở Tài chính\n\na) Triển khai nhiệm vụ được giao chủ trì tại Phụ lục kèm theo Kế hoạch.", [["STC"]]),
+    # carrying out what was given, no more: a restatement
+    ("Các sở, ngành triển khai thực hiện các nhiệm vụ được giao.", []),
+])
+def test_the_duties_a_unit_is_given_to_lead_are_a_task_not_a_restatement(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_a_periodic_report_after_a_sentence_telling_units_to_carry_out_the_text_is_theirs():
+    text = ("Đề nghị Sở Tài chính, Sở Xây dựng căn cứ chức năng, nhiệm vụ triển khai thực hiện tốt Chỉ thị này. "
+            "Định kỳ hằng tháng các đơn vị liên quan báo cáo kết quả trước ngày 25 hằng tháng về Văn phòng UBND tỉnh.")
+    assert [(p.lead_units, p.deadline.kind) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["STC", "SXD"], "monthly")]
+    # after a sentence naming no unit, whose the report is is not known
+    text = ("Các nội dung khác thực hiện theo quy định. "
+            "Định kỳ hằng tháng các đơn vị liên quan báo cáo kết quả trước ngày 25 hằng tháng.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == []
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the bodies this text gave duties, told to do them: a restatement, also as a list item
+    ("4. Trách nhiệm\n- Các cơ quan, đơn vị được giao nhiệm vụ có trách nhiệm thực hiện nghiêm túc, đúng hạn.", []),
+    ("Các cơ quan, đơn vị được phân công nhiệm vụ thực hiện nghiêm túc theo đúng tiến độ.", []),
+    # a unit told so is given a task
+    ("Sở Xây dựng thực hiện nghiêm túc việc kiểm tra an toàn các công trình.", [["SXD"]]),
+])
+def test_the_bodies_given_duties_told_to_do_them_strictly_restate(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
 TWO_MINISTRIES = UnitMatcher([UnitRef("BTC", "Bộ Tài chính", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
                           UnitRef("SXD", "Sở Xây dựng", "department")])
 
