@@ -85,7 +85,6 @@ def write_step(session: Session, instance: WorkflowInstance, *, entry: dict | No
     result = write(session, saved, entry, closing, adding)
     if result.rowcount != 1:
         raise Conflict("Someone else changed this at the same moment; reload and try again.")
-    _closed_as_committed(closing)
     for name, value in values.items():
         set_committed_value(instance, name, value)
     set_committed_value(instance, "version", instance.version + 1)
@@ -117,10 +116,10 @@ def _close_work_items(session: Session, items: list[WorkItem]) -> None:
 
 
 def close(item: WorkItem, status: WorkItemStatus, at: datetime, by: int | None = None) -> None:
-    """Close `item` in memory; `write_step` writes it. Set as if already stored, so the item is not
+    """Close `item` in memory (its draft dropped); `write_step` writes it. Set as if already stored, so the item is not
     left changed: the session's flushes (one after the step, one at its commit) then have nothing
     to look over, where a changed item cost them ~0.1 ms per step to find nothing to write."""
-    for name, value in zip(_CLOSING, (status, at, by), strict=True):
+    for name, value in zip((*_CLOSING, "draft"), (status, at, by, None), strict=True):
         set_committed_value(item, name, value)
 
 
@@ -135,13 +134,6 @@ def read_again_on_error(session: Session, items: list[WorkItem]) -> Iterator[Non
         for item in items:
             session.expire(item)
         raise
-
-
-def _closed_as_committed(items: list[WorkItem]) -> None:
-    for item in items:
-        set_committed_value(item, "draft", None)
-        for name in _CLOSING:  # an item closed otherwise than by `close`
-            set_committed_value(item, name, getattr(item, name))
 
 
 # ---------------------------------------------------------------- PostgreSQL: one statement
