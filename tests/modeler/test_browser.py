@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from engine.clock import VN_TZ
@@ -101,7 +102,12 @@ def test_invalid_diagram_is_refused_in_the_page_at_the_element(page, loaded):
     assert lane.locator("option:checked").inner_text() == "Đơn vị chủ trì → Chuyên viên đơn vị"  # the role by its name
     assert page.locator("#bio-properties-panel-dondoc-formKey").input_value() == "update_progress"
     select_element(page, "flow_not_done", "dondoc-condition")
-    page.uncheck("#bio-properties-panel-dondoc-default-flow")
+    # The panel's checkbox briefly re-checks itself after a click (its local state takes the input's
+    # "on" value until the model's change arrives), so Playwright's own after-click check can catch
+    # the flicker: click, then wait for the state the model gives it.
+    default_flow = page.locator("#bio-properties-panel-dondoc-default-flow")
+    default_flow.click()
+    expect(default_flow).not_to_be_checked()
     page.click("#save")
     item = page.locator('#problems li[data-element="is_done"]')
     item.wait_for()
