@@ -5,7 +5,8 @@ III/2025" (or "trong quý I": the next such quarter), "hằng tháng, trước n
 hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
-tháng 12 năm 2025": by the period's end), "trước Thứ Tư ngày 03/12/2025" — but not a period dating what a
+tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the
+end of its last month), "trước Thứ Tư ngày 03/12/2025" — but not a period dating what a
 passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?" + _WEEKDAY + r"(?
 # (also "đến hết tháng 12 năm 2025", "xong cuối tháng 12 năm 2025"; and "đến hết năm 2025" for a year)
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet|\bcuoi) thang (\d{1,2})"
                     r"(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
+# a plan's item closed by its own line: "Thời gian hoàn thành: Tháng 12/2025", also a span of months "Thời gian
+# thực hiện: Tháng 11 - 12/2025" (by the end of its last month) — not "Từ tháng 11/2025 đến khi kết thúc …"
+_LABELLED_MONTH = re.compile(r"\bthoi (?:gian|han) (?:hoan thanh|thuc hien):? thang (?:\d{1,2} ?[-–] ?)?(\d{1,2})"
+                             r"\s*(?:[/.-]|nam)\s*(\d{4})")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
 # "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
@@ -113,7 +118,8 @@ def _next_year_ending(month: int, reference: date) -> int:
 
 
 def _read_month(folded: str, reference: date) -> _Found:
-    if (m := _period(_MONTH, folded)) and 1 <= (month := int(m.group(1))) <= 12:
+    found = [m for m in (_period(_MONTH, folded), _LABELLED_MONTH.search(folded)) if m]
+    if found and 1 <= (month := int((m := min(found, key=re.Match.start)).group(1))) <= 12:
         year = int(m.group(2)) if m.group(2) else _next_year_ending(month, reference)
         return m.start(), ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
     return None

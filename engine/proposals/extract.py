@@ -156,6 +156,10 @@ _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )
 # A body's name heading its items, the tree holding no such unit: "3. Cục Đường bộ Việt Nam" then "- Chỉ đạo …".
 _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) [A-ZĐÀ-Ỹ]")
 # The line the addressees follow: "Kính gửi:", "Đồng kính gửi:", a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:".
+# "9. Các cơ sở sản xuất, kinh doanh, dịch vụ và đơn vị thực hiện dịch vụ vệ sinh môi trường." above its items:
+# bodies named by their kind, outside any tree (businesses, investors, contractors, households)
+_OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat|kinh doanh)|doanh nghiep|chu dau tu"
+                            r"|nha thau|cong ty|hop tac xa|ho gia dinh|nguoi dan)\b")
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
@@ -242,7 +246,11 @@ _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan"
 _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet dinh thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
 # thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
-_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$")
+_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
+                          # answering for a failure: "Chủ tịch UBND các phường, xã chịu trách nhiệm toàn diện trong
+                          # việc quản lý …; chịu trách nhiệm trước Chủ tịch UBND Thành phố nếu để xảy ra …"
+                          r"|^[^.;:]{0,60}?\bchiu trach nhiem (?:toan dien )?(?:trong viec|ve|truoc)\b[^.]*"
+                          r"\b(?:neu|khi) (?:de )?xay ra\b")
 # A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
@@ -323,7 +331,12 @@ _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? 
                             # "Đề nghị bộ, ngành, địa phương quan tâm thực hiện./."
                             r"|\bquan tam(?: chi dao)?,? thuc hien\W*$"
                             # "Yêu cầu các ngành, địa phương thực hiện nghiêm chỉ đạo này." (this text itself)
-                            r"|\bthuc hien nghiem(?: tuc)? (?:chi dao|cong dien|chi thi|van ban) nay\W*$")
+                            r"|\bthuc hien nghiem(?: tuc)? (?:chi dao|cong dien|chi thi|van ban) nay\W*$"
+                            # "… khẩn trương thực hiện đồng bộ, hiệu quả các giải pháp nhằm … thuộc ngành, lĩnh vực,
+                            # địa bàn quản lý./." — the measures above, each in its own field
+                            r"|\b(?:thuc hien|trien khai)\b[^.;]{0,60}\bcac (?:giai phap|bien phap|nhiem vu)\b"
+                            r"[^.;]{0,120}\bthuoc "
+                            r"(?:\w+(?: \w+)?, ){1,2}(?:\w+ )?(?:dia ban|linh vuc)(?: minh)? quan ly\W*$")
 # … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
 # (qua Sở X) để xem xét, chỉ đạo giải quyết./."
 _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
@@ -428,6 +441,15 @@ class _Clause:
             allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
 
+    def listed_in_brackets(self) -> list[str]:
+        """The units a bracket lists after a description of them, "(gồm …)" or "(bao gồm …)", where the
+        clause names no other: "Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, Công Thương)"."""
+        opened = next((at for at, w in enumerate(self.words[:-1]) if w == "(" and self.words[at + 1] in {"gom", "bao"}),
+                      None)
+        if opened is None or not self.mentions or self.mentions[0].start <= opened:
+            return []
+        return list(dict.fromkeys(c for m in self.mentions for c in m.codes))
+
     def _places(self) -> set[int]:
         """The positions of place names after "từ", "đến", "là" or ":" (with "," and "và" between
         them): "… từ Hà Tĩnh đến Lâm Đồng", "… trọng tâm là các tỉnh: Đắk Lắk, Gia Lai và Lâm Đồng"."""
@@ -483,7 +505,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
-        if sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text) and not _clause(sentence.text, matcher).mentions:
+        if ((sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text)
+             or _heads_kinds_outside(sentence, folded, sentences[at + 1:at + 2]))
+                and not _clause(sentence.text, matcher).mentions):
             heading, after_duty = _Heading([], sentence.rank, heading, outside=True), False
             continue
         if heading.outside and sentence.rank is not None:
@@ -537,7 +561,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False   # "a) Chủ trì, phối hợp với các sở, …" above "-" items: how they are done
             continue
         if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
-                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)):
+                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)
+                or _divided_below(sentences[at + 1:at + 3], matcher)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -568,6 +593,20 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _divided_below(following: list[_Sentence], matcher: UnitMatcher) -> bool:
+    """"- Phối hợp hướng dẫn … thuộc phạm vi quản lý. Trong đó:" then "+ Sở Xây dựng: hướng dẫn …": a duty the
+    items below divide among the units they open with — theirs are the tasks, it has none of its own."""
+    return (len(following) == 2 and fold(following[0].text) == "trong do:" and following[1].opens_item
+            and bool(_clause(following[1].text, matcher).opening_units()))
+
+
+def _heads_kinds_outside(sentence: _Sentence, folded: str, following: list[_Sentence]) -> bool:
+    """A list item naming bodies by their kind alone (_OUTSIDE_KINDS), items of a lower rank below it."""
+    below = following[0].rank if following else None
+    return (sentence.opens_item and sentence.rank is not None and below is not None and below > sentence.rank
+            and bool(_OUTSIDE_KINDS.match(folded)))
 
 
 def _named_outside_a_list(sentence: _Sentence, matcher: UnitMatcher) -> list[str]:
@@ -1177,6 +1216,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return clauses[0].named_units() or clauses[0].opening_units()
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
+    if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):
+        return bracketed   # "1.3. Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, …)"
     if not clauses[0].leads:
         # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
         return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []

@@ -1803,3 +1803,56 @@ def test_the_party_secretary_named_before_the_chairman_keeps_a_long_list_of_lead
             "đạo, chủ động triển khai theo thẩm quyền các biện pháp ứng phó với bão và mưa lũ do bão ở mức cao nhất.")
     found = propose(text, units, date(2025, 11, 6)).proposals
     assert [sorted(p.lead_units) for p in found] == [sorted([f"B{n}" for n in range(8)] + ["UBND-QT", "UBND-KH"])]
+
+
+@pytest.mark.parametrize("line, kind, due", [
+    # a plan's item closed by its own line naming a month, or a span of months: by the end of the (last) month
+    ("Thời gian hoàn thành: Tháng 3/2026.", deadlines.WITHIN_MONTH, date(2026, 3, 31)),
+    ("Thời hạn thực hiện: tháng 4 - 6/2026.", deadlines.WITHIN_MONTH, date(2026, 6, 30)),
+    # … not a period running until the work ends
+    ("Thời gian thực hiện: Từ tháng 3/2026 đến khi kết thúc đợt kiểm tra.", deadlines.NONE, None),
+])
+def test_a_completion_line_naming_a_month_is_due_at_the_months_end(line, kind, due):
+    found = one("1. Sở Tài chính\n- Rà soát danh mục tài sản của các cơ quan.\n" + line)
+    assert (found.lead_units, found.deadline.kind, found.deadline.due) == (["STC"], kind, due)
+
+
+@pytest.mark.parametrize("text, tasks", [
+    # answering for a failure is no task
+    ("Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trong việc quản lý trật tự xây dựng trên địa bàn; "
+     "chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu để xảy ra vi phạm kéo dài.", 0),
+    # … a duty not to let it happen is one
+    ("Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trong công tác quản lý đất đai; không để xảy ra "
+     "lấn chiếm.", 1),
+])
+def test_answering_for_a_failure_is_no_task(text, tasks):
+    assert len(propose(text, UNITS, TODAY).proposals) == tasks
+
+
+def test_a_closing_telling_units_to_carry_out_the_measures_in_their_own_fields_restates():
+    closing = ("UBND tỉnh yêu cầu các sở, ban, ngành, UBND các xã, phường khẩn trương thực hiện đồng bộ các giải pháp "
+               "nêu trên thuộc ngành, lĩnh vực, địa bàn quản lý./.")
+    text = "1. Sở Xây dựng:\n- Kiểm tra các công trình.\n2. UBND các xã, phường:\n- Tuyên truyền người dân.\n"
+    assert [p.lead_units for p in propose(text + closing, UNITS, TODAY).proposals] == [["SXD"], ["P-D", "X-C"]]
+    # alone, not closing any duty, it is the letter's task
+    assert len(propose(closing, UNITS, TODAY).proposals) == 1
+
+
+def test_items_under_a_heading_of_businesses_are_no_units_task():
+    text = ("UBND tỉnh yêu cầu UBND các xã, phường thực hiện các nhiệm vụ sau:\n"
+            "1. Tuyên truyền người dân không đốt rơm rạ.\n"
+            "2. Các cơ sở sản xuất, kinh doanh và đơn vị thu gom rác.\n"
+            "2.1. Rà soát hệ thống xử lý khí thải.\n2.2. Không đốt chất thải rắn.\n"
+            "Giao Sở Xây dựng kiểm tra các công trường.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"], ["SXD"]]
+
+
+def test_a_heading_listing_its_units_in_brackets_heads_them_and_a_duty_they_divide_is_theirs_alone():
+    text = ("1. Các cơ quan quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, Nông nghiệp và Môi trường)\n"
+            "- Phối hợp hướng dẫn các địa phương kiểm kê tài sản. Trong đó:\n"
+            "+ Sở Xây dựng: hướng dẫn kiểm kê hạ tầng giao thông.\n"
+            "+ Sở Nông nghiệp và Môi trường: hướng dẫn kiểm kê hạ tầng thủy lợi.\n"
+            "- Cử cán bộ tham gia đoàn kiểm tra khi có đề nghị.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [sorted(p.lead_units) for p in found] == [["SXD"], ["SNNMT"], ["SNNMT", "SXD"]]
+    assert found[2].source.startswith("Cử cán bộ")
