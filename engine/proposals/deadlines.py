@@ -106,6 +106,12 @@ def _read_dated(folded: str, reference: date) -> _Found:
     return min(found, key=lambda f: f[0]) if found else None
 
 
+def _told_done(folded: str, at: int) -> bool:
+    """`at` is inside an aside telling of what was done: "(năm 2025, Sở Tài chính đã tổ chức 2 lớp tập huấn … các
+    Nghị định mới ban hành trong năm 2025)" — not "(hoàn thành trong tháng 11/2025)"."""
+    return _in_aside(folded, at) and " da " in f" {folded[folded.rfind('(', 0, at) + 1:at]} "
+
+
 def _in_aside(folded: str, at: int) -> bool:
     """`at` is inside a bracket left open before it."""
     return folded.count("(", 0, at) > folded.count(")", 0, at)
@@ -162,7 +168,8 @@ def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
     ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II"), what arose ("… có phát
     sinh người có nghĩa vụ kê khai tài sản, thu nhập trong năm 2025 … thì bàn giao …") or what is needed ("319
     văn bản cần phải sửa đổi, bổ sung trong năm 2025": which documents, not by when)."""
-    return next((m for m in pattern.finditer(folded) if not _PASSIVE_BEFORE.search(folded, 0, m.start())), None)
+    return next((m for m in pattern.finditer(folded)
+                 if not _PASSIVE_BEFORE.search(folded, 0, m.start()) and not _told_done(folded, m.start())), None)
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:

@@ -160,6 +160,10 @@ _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|T�
 # bodies named by their kind, outside any tree (businesses, investors, contractors, households)
 _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat|kinh doanh)|doanh nghiep|chu dau tu"
                             r"|nha thau|cong ty|hop tac xa|ho gia dinh|nguoi dan)\b")
+# A list item naming a document, not a duty: "- Nghị định số 214/2025/NĐ-CP ngày 04/8/2025 của Chính phủ quy định …",
+# "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow)
+_CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
+                    r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
@@ -254,11 +258,16 @@ _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi
 # A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
-                         r"(?: \w+){0,3} sau):$")
+                         r"(?: \w+){0,3} sau"
+                         # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
+                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu):$")
+_PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
-_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$")
+_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
+                      # what a report holds: "… báo cáo số liệu định kỳ hàng tháng …, bao gồm:" then "(1). Tổng số …"
+                      r"|\bbao cao\b[^:]*\bbao gom:$")
 # So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
 # ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
@@ -295,7 +304,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
                        # "… thực hiện các nhiệm vụ được giao", "… các nhiệm vụ cấp trên giao phó"
-                       r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu"
+                       # (not as the purpose of a duty of its own: "… bố trí kinh phí … để (triển khai) thực hiện
+                       # nhiệm vụ được giao")
+                       r"|(?<!chu tri )(?<!de )(?<!de trien khai )\b(?:thuc hien|trien khai)(?:,? \w+){0,4}"
+                       r" (?:cac )?nhiem vu"
                        # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere)
                        r" (?:duoc|cap tren) giao\b(?! chu tri)"
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
@@ -534,7 +546,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if not addressees and (_recites(folded) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
-        if _spelt_out_after(folded, sentences[at + 1:at + 2]):
+        if (sentence.opens_item and _CITED.match(folded)) or _spelt_out_after(folded, sentences[at + 1:at + 2]):
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
@@ -555,6 +567,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # a numbered heading of names alone ("5. Sở Công Thương") heads each paragraph below it too
             heading = _Heading(leads, sentence.rank, paragraphs=sentence.rank is not None and _names_only(clauses))
             after_duty, headed = False, sentence.rank is not None
+            continue
+        if _titles_paragraph(sentence, sentences[at + 1:at + 2], heading, clauses):
+            # "a. Nhận thức và nâng cao vai trò của Bên mời thầu:" then "Chủ động nghiên cứu …": the title of the
+            # paragraph below, which is the heading's item
+            heading, after_duty = _Heading(heading.leads, sentence.rank, heading, paragraphs=True), False
             continue
         if ((sentence.opens_item or under_heading) and (sentence.heads_items or sentence.item_goes_on)
                 and _manner_only(clauses)):
@@ -593,6 +610,13 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _titles_paragraph(sentence: _Sentence, following: list[_Sentence], heading: _Heading,
+                      clauses: list[_Clause]) -> bool:
+    """A list item under a heading of units, naming none and ending with ":", above an unmarked paragraph."""
+    return (sentence.opens_item and sentence.item_goes_on and bool(heading.leads) and bool(following)
+            and following[0].rank is None and following[0].opens_line and not any(c.mentions for c in clauses))
 
 
 def _divided_below(following: list[_Sentence], matcher: UnitMatcher) -> bool:
@@ -709,8 +733,9 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
 
 
 def _introduces(folded: str) -> bool:
-    """The sentence introduces the duties listed below it (not the details of its own duty)."""
-    return bool(_INTRODUCES.search(folded)) and not _details(folded)
+    """The sentence introduces the duties listed below it (not the details of its own duty); so does a purpose
+    ending with ":" ("Để đấu thầu lựa chọn nhà đầu tư thực hiện dự án …:" then "- Đối với …: Khẩn trương …")."""
+    return bool(_INTRODUCES.search(folded) or _PURPOSE_FIRST.match(folded)) and not _details(folded)
 
 
 def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
@@ -1284,8 +1309,12 @@ def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]
 
 def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher) -> bool:
     """"1. Về phân cấp, phân quyền …" (also "2. Về việc tháo gỡ …") above its "-" or "1.1." items, with no
-    stop and no units told: a topic the items below are about, no duty."""
-    return sentence.heads_items and folded.startswith("ve ") and not _clause(sentence.text, matcher).leads
+    stop and no units told: a topic the items below are about, no duty. So is a list item "1.2. Đối với công tác
+    lựa chọn nhà thầu:", or a part's title "2. Trách nhiệm của các đơn vị:", ending with ":" and naming no unit."""
+    if sentence.heads_items and folded.startswith("ve "):
+        return not _clause(sentence.text, matcher).leads
+    return (sentence.opens_item and folded.endswith(":") and folded.startswith(("doi voi ", "trach nhiem cua "))
+            and not _clause(sentence.text, matcher).mentions)
 
 
 def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:

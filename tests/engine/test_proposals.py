@@ -1856,3 +1856,69 @@ def test_a_heading_listing_its_units_in_brackets_heads_them_and_a_duty_they_divi
     found = propose(text, UNITS, TODAY).proposals
     assert [sorted(p.lead_units) for p in found] == [["SXD"], ["SNNMT"], ["SNNMT", "SXD"]]
     assert found[2].source.startswith("Cử cán bộ")
+
+
+def test_a_reports_contents_after_including_are_its_details():
+    text = ("Yêu cầu Sở Tài chính báo cáo số liệu định kỳ hằng tháng về Sở Xây dựng, bao gồm:\n"
+            "(1). Số công trình\nđược khởi công trong kỳ;\n(2). Tổng vốn đã giải ngân\ntrong kỳ.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.source[:21]) for p in found] == [(["STC"], "Yêu cầu Sở Tài chính ")]
+
+
+@pytest.mark.parametrize("line, tasks", [
+    # the programmes a unit carries out "such as:", each a duty of its own
+    ("1. Sở Xây dựng chủ trì thực hiện các hoạt động liên quan như:", 2),
+    # … not the parts of one duty after "sau:" of what it checks
+    ("1. Sở Xây dựng chủ trì rà soát các khoản sau:", 1),
+])
+def test_the_programmes_a_unit_carries_out_such_as_are_its_duties(line, tasks):
+    text = line + "\n- Tập huấn kỹ năng ứng phó cho người dân;\n- Kiểm tra nhà ở ven sông."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]] * tasks
+
+
+@pytest.mark.parametrize("text, tasks", [
+    # funding the duties given is a duty of its own
+    ("Sở Tài chính tham mưu UBND tỉnh bố trí kinh phí để triển khai thực hiện nhiệm vụ được giao.", 1),
+    ("Sở Tài chính bố trí kinh phí để thực hiện các nhiệm vụ được giao.", 1),
+    # carrying them out is no task
+    ("Sở Tài chính triển khai thực hiện các nhiệm vụ được giao.", 0),
+])
+def test_carrying_out_the_duties_given_as_the_purpose_of_another_duty_is_no_restatement(text, tasks):
+    assert len(propose(text, UNITS, TODAY).proposals) == tasks
+
+
+def test_documents_listed_as_items_are_what_a_duty_follows_not_duties():
+    text = ("1. Sở Tài chính:\n- Quán triệt và thực hiện nghiêm các văn bản sau:\n"
+            "- Nghị định số 214/2025/NĐ-CP ngày 04/8/2025 của Chính phủ quy định chi tiết về lựa chọn nhà thầu.\n"
+            "- Các Thông tư về mẫu hồ sơ: số 98/2025/TT-BTC, số 80/2025/TT-BTC.\n"
+            "- Kiểm tra hoạt động đấu thầu tại các xã.")
+    found = [p.source for p in propose(text, UNITS, TODAY).proposals]
+    assert found == ["Quán triệt và thực hiện nghiêm các văn bản sau:", "Kiểm tra hoạt động đấu thầu tại các xã."]
+
+
+@pytest.mark.parametrize("aside, kind", [
+    # what was done, told in an aside, dates nothing to do
+    ("(năm 2025, Sở đã tổ chức 2 lớp tập huấn về các Nghị định ban hành trong năm 2025)", deadlines.NONE),
+    # … a deadline in brackets is one
+    ("(hoàn thành trong tháng 12/2025)", deadlines.WITHIN_MONTH),
+])
+def test_a_period_in_an_aside_telling_what_was_done_is_no_deadline(aside, kind):
+    assert one(f"Sở Tài chính tổ chức đào tạo về đấu thầu cho các xã {aside}.").deadline.kind == kind
+
+
+@pytest.mark.parametrize("heading", ["1.2. Đối với công tác lựa chọn nhà thầu:", "2. Trách nhiệm của các đơn vị:"])
+def test_a_topic_or_a_title_naming_no_unit_is_no_duty(heading):
+    text = "UBND tỉnh yêu cầu Sở Xây dựng thực hiện một số nội dung sau:\n" + heading + "\n- Rà soát hồ sơ mời thầu."
+    assert [p.source for p in propose(text, UNITS, TODAY).proposals] == ["Rà soát hồ sơ mời thầu."]
+
+
+def test_an_untitled_paragraph_below_a_title_is_the_headings_item():
+    # (paragraphs apart, as a page sets them)
+    text = ("1. UBND các xã, phường:\n\na. Nâng cao vai trò của bên mời thầu:\n\n"
+            "Chủ động nghiên cứu các quy định về đấu thầu.\n\n"
+            "b. Rà soát danh mục dự án:\n\nĐể sớm lựa chọn nhà đầu tư các dự án có sử dụng đất:\n\n"
+            "- Khẩn trương lập hồ sơ mời thầu.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.source) for p in found] == [
+        (["P-D", "X-C"], "Chủ động nghiên cứu các quy định về đấu thầu."),
+        (["P-D", "X-C"], "Khẩn trương lập hồ sơ mời thầu.")]
