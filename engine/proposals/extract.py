@@ -96,6 +96,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_deadline
+from engine.proposals.glued import part_glued
 from engine.proposals.units import Mention, UnitMatcher, tokens
 from engine.text import clean_text, fold
 
@@ -141,10 +142,11 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
-# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
+# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic; the colon after
+# a head of names ("Về ý kiến …, Phó Thủ tướng giao các Bộ: Tài chính, Xây dựng …") opens a list, not a duty
 # So is a matter "Đối với …:" with no comma before its colon ("Đối với cơ sở khám chữa bệnh: Sở Y tế có trách
 # nhiệm …"; not "Đối với các nội dung …, Sở X thực hiện các việc sau: …", whose unit comes first).
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)"
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}(?<!Bộ)(?<!Sở):\s+(?=\S)"
                     r"|Đối với\b[^:,;.]{1,200}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
@@ -166,6 +168,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # The last words of a line broken inside a phrase: the phrase goes on below.
 _BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
                "nhung", "nham", "de", "o", "la", "hoac", ","}
@@ -448,7 +451,7 @@ class _Clause:
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
-    text = clean_text(text)
+    text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     matcher = matcher.on(reference)
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
@@ -1048,9 +1051,16 @@ def _leads(words: list[str], mentions: list[Mention],
         # something, it does not tell what one of them has
         picks_out = mentions[subject].generic and words[end:end + 1] == ["co"]
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
-                and not reports:
+                and not reports and not _asks(words, end):
             return codes, end
     return [], 0
+
+
+def _asks(words: list[str], at: int) -> bool:
+    """"Ủy ban nhân dân thành phố Hà Nội đề nghị các cơ quan, đơn vị của Trung ương; …": the units before
+    "đề nghị", "yêu cầu", "giao" and the bodies they name ask; whoever they ask leads (here bodies outside
+    the tree), not they ("… thì cơ quan, đơn vị yêu cầu kê khai bổ sung": a duty to ask for something)."""
+    return any(tuple(words[at:at + len(t)]) == t and words[at + len(t):at + len(t) + 1] == ["cac"] for t in _ASKING)
 
 
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:

@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from engine.proposals import deadlines
 from engine.proposals.extract import propose
+from engine.proposals.glued import part_glued
 from engine.proposals.reading import ReadingError, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
@@ -1803,3 +1804,52 @@ def test_the_party_secretary_named_before_the_chairman_keeps_a_long_list_of_lead
             "đạo, chủ động triển khai theo thẩm quyền các biện pháp ứng phó với bão và mưa lũ do bão ở mức cao nhất.")
     found = propose(text, units, date(2025, 11, 6)).proposals
     assert [sorted(p.lead_units) for p in found] == [sorted([f"B{n}" for n in range(8)] + ["UBND-QT", "UBND-KH"])]
+
+
+@pytest.mark.parametrize("glued, parted", [
+    # words a copied page glued where it lost a line break, parted into their syllables
+    ("Phó Thủ tướng yêu cầuBộ Xây dựng chủ trì", "Phó Thủ tướng yêu cầu Bộ Xây dựng chủ trì"),
+    ("Bộ Xây dựngkiểm tra vàtrật tự xây dựng", "Bộ Xây dựng kiểm tra và trật tự xây dựng"),
+    ("Giaothông vận tải, Tàinguyên và Môi trường", "Giao thông vận tải, Tài nguyên và Môi trường"),
+    # the first syllable as short as a reading allows, never across "ng" or a spelling Vietnamese does not write
+    ("sựcần thiết, đồngý, nhândân", "sự cần thiết, đồng ý, nhân dân"),
+    # words that are one syllable, foreign words, codes and names no parting reads stay as written
+    ("Nghiêng, nguyễn, khuyến, quyết, gìn, Đắk Lắk, Krông Pắc, M'Nông, Chư Păh", None),
+    ("online, VNeID, PTTgTT, café, miesiąca, HĐND, KHĐT", None),
+])
+def test_words_a_copied_page_glued_together_are_parted(glued, parted):
+    assert part_glued(glued) == (parted or glued)
+
+
+def test_a_duty_glued_to_its_unit_is_found():
+    found = one("Phó Thủ tướng Hoàng Trung Hải yêu cầuSở Xây dựng chủ trì đánh giá tình trạng sụt lún.")
+    assert found.lead_units == ["SXD"]
+    assert one("Sở Tài chínhkiểm tra việc thực hiện các quy định.").lead_units == ["STC"]
+
+
+ASKING = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("UBND-A", "UBND tỉnh An Giang", "province"),
+                      UnitRef("STC", "Sở Tài chính", "department"), UnitRef("SXD", "Sở Xây dựng", "department")])
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a named committee asking bodies outside the tree: no task of its own; the departments after ";" lead
+    ("Ủy ban nhân dân tỉnh An Giang đề nghị các cơ quan, đơn vị của Trung ương; các sở, ban, ngành treo cờ Tổ "
+     "quốc từ ngày 10/5/2026 đến hết ngày 14/5/2026.", [["STC", "SXD"]]),
+    ("Ủy ban nhân dân tỉnh An Giang yêu cầu các hộ gia đình treo cờ Tổ quốc.", []),
+    # … but a body whose duty is to ask for something leads it
+    ("Trường hợp bản kê khai không đúng mẫu thì Sở Tài chính yêu cầu kê khai bổ sung.", [["STC"]]),
+    ("Ủy ban nhân dân tỉnh An Giang khẩn trương rà soát quỹ đất.", [["UBND-A"]]),
+])
+def test_a_committee_asking_others_is_not_their_lead(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, ASKING, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a colon after a head of names opens the list of leads, it does not end a topic "Về …:"
+    ("Về ý kiến chỉ đạo của đồng chí Tổng Bí thư tại công văn số 614, Phó Thủ tướng giao các Sở: Tài chính, Xây "
+     "dựng làm việc với các tỉnh xác định nguồn kinh phí.", [["STC", "SXD"]]),
+    # a topic's colon still ends the topic
+    ("Về việc hỗ trợ kinh phí: Sở Tài chính tham mưu bố trí nguồn.", [["STC"]]),
+])
+def test_a_list_after_a_head_and_colon_is_no_topic(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, ASKING, TODAY).proposals] == leads
