@@ -140,7 +140,8 @@ _PURPOSE = re.compile(r"\s+để\s+")
 _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
+# "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
 # đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic; the colon after
 # a head of names ("Về ý kiến …, Phó Thủ tướng giao các Bộ: Tài chính, Xây dựng …") opens a list, not a duty
@@ -304,6 +305,11 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # the bodies given duties by this text told to do them: "Các cơ quan, đơn vị được phân
                        # công nhiệm vụ có trách nhiệm thực hiện nghiêm túc theo đúng tiến độ, chất lượng."
                        r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
+# A sentence giving bodies outside the tree a duty of their own ("Các tổ chức, cá nhân … có trách nhiệm … chậm
+# nhất trước ngày 1-1-2025") does not date the duty before it.
+_OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
+# Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
+_ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
@@ -563,7 +569,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
             after_duty = False
-        elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
+        elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
+              and (undated := _undated(proposals, item_start, folded))):
             deadline = find_deadline(folded, reference)
             for proposal in undated:
                 proposal.deadline = deadline
@@ -687,10 +694,10 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it, or what a law gave a body (_LAW_GAVE)."""
+    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), or who attended."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
-            or bool(_LAW_GAVE.search(folded)))
+            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded)))
 
 
 def _details(folded: str) -> bool:
@@ -1042,7 +1049,9 @@ def _leads(words: list[str], mentions: list[Mention],
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
+        # "Bộ Xây dựng có ý kiến đề xuất cụ thể …" gives its view, asked to (not "… có ý kiến tại Văn bản số …")
         duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
+                or (words[end:end + 3] == ["co", "y", "kien"] and words[end + 3:end + 4] not in (["tai"], ["so"]))
                 or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
                 or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name

@@ -1853,3 +1853,62 @@ def test_a_committee_asking_others_is_not_their_lead(text, leads):
 ])
 def test_a_list_after_a_head_and_colon_is_no_topic(text, leads):
     assert [sorted(p.lead_units) for p in propose(text, ASKING, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # who attended a meeting names no duty
+    ("Tham dự cuộc họp có lãnh đạo cơ quan: Sở Tài chính, Sở Xây dựng và đại diện Văn phòng UBND tỉnh.", []),
+    ("Dự họp có: Sở Tài chính, Sở Xây dựng và đại diện UBND huyện An Phú.", []),
+    # … a unit told to attend and report is a duty
+    ("Sở Tài chính tham dự cuộc họp và báo cáo kết quả thẩm định.", [["STC"]]),
+])
+def test_who_attended_a_meeting_is_no_task(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a unit giving its view, asked to, after an introduction of the instructions
+    ("Phó Thủ tướng có ý kiến như sau:\nSở Xây dựng có ý kiến đề xuất cụ thể về phương án thiết kế, báo cáo UBND "
+     "tỉnh xem xét.", [["SXD"]]),
+    # … not a view it gave in a letter, told of
+    ("Sở Xây dựng có ý kiến tại văn bản số 182/SXD về phương án thiết kế.", []),
+])
+def test_a_unit_told_to_give_its_view_leads(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+BY_NAME = UnitMatcher([UnitRef("UBND-A", "UBND tỉnh An Giang", "province"),
+                         UnitRef("UBND-B", "UBND tỉnh Bạc Liêu", "province"),
+                         UnitRef("UBND-C", "UBND thành phố Cần Thơ", "province"),
+                         UnitRef("VINH", "UBND thành phố Vinh", "district")])
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the names right after the tier, with no colon, are the committees meant
+    ("Thủ tướng Chính phủ giao UBND các tỉnh, thành phố An Giang, Cần Thơ có kế hoạch bố trí vốn đối ứng.",
+     ["UBND-A", "UBND-C"]),
+    # … the tier alone is every province
+    ("Thủ tướng Chính phủ giao UBND các tỉnh, thành phố trực thuộc Trung ương bố trí vốn đối ứng.",
+     ["UBND-A", "UBND-B", "UBND-C"]),
+])
+def test_a_tiers_committees_named_right_after_it(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, BY_NAME, TODAY).proposals] == [leads]
+
+
+def test_a_tiers_abbreviation_before_a_name_ends_no_sentence():
+    found = propose("Cụ thể là: “Giao UBND TP. Vinh thành lập Tổ công tác rà soát hồ sơ đất đai. Hoàn thành trước "
+                    "ngày 20/6/2020”.", BY_NAME, date(2020, 4, 1)).proposals
+    assert [(p.lead_units, p.deadline.kind, p.deadline.due) for p in found] == [
+        (["VINH"], deadlines.BEFORE, date(2020, 6, 20))]
+
+
+@pytest.mark.parametrize("after, kind", [
+    # bodies outside the tree given a duty of their own: their date is not the duty's before
+    ("Các tổ chức, cá nhân có cơ sở chăn nuôi có trách nhiệm di dời chậm nhất trước ngày 1-1-2025.", deadlines.NONE),
+    # … a sentence giving only a date is
+    ("Hoàn thành chậm nhất trước ngày 1-1-2025.", deadlines.NO_LATER_THAN),
+])
+def test_a_duty_of_others_after_a_duty_does_not_date_it(after, kind):
+    found = propose("UBND huyện An Phú xây dựng kế hoạch di dời các cơ sở chăn nuôi. " + after, UNITS,
+                    date(2023, 2, 28)).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [(["H-A"], kind)]
