@@ -1912,3 +1912,11 @@ def test_a_duty_of_others_after_a_duty_does_not_date_it(after, kind):
     found = propose("UBND huyện An Phú xây dựng kế hoạch di dời các cơ sở chăn nuôi. " + after, UNITS,
                     date(2023, 2, 28)).proposals
     assert [(p.lead_units, p.deadline.kind) for p in found] == [(["H-A"], kind)]
+
+
+def test_parting_glued_words_stays_fast():
+    import time
+
+    began = time.perf_counter()
+    assert part_glued("dựngkiểmtrà " * 4000).startswith("dựng kiểm trà dựng")
+    assert time.perf_counter() - began < 1
