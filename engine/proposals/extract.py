@@ -265,6 +265,8 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau"
                          # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
                          r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu):$")
+# the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
+_FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
@@ -576,6 +578,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # a numbered heading of names alone ("5. Sở Công Thương") heads each paragraph below it too
             heading = _Heading(leads, sentence.rank, paragraphs=sentence.rank is not None and _names_only(clauses))
             after_duty, headed = False, sentence.rank is not None
+            proposals.extend(replace(p, source=whole) for p in _duty_before_focus(sentence.text, leads, reference,
+                                                                                   localities, matcher))
             continue
         if _titles_paragraph(sentence, sentences[at + 1:at + 2], heading, clauses):
             # "a. Nhận thức và nâng cao vai trò của Bên mời thầu:" then "Chủ động nghiên cứu …": the title of the
@@ -627,6 +631,20 @@ def _titles_paragraph(sentence: _Sentence, following: list[_Sentence], heading: 
     """A list item under a heading of units, naming none and ending with ":", above an unmarked paragraph."""
     return (sentence.opens_item and sentence.item_goes_on and bool(heading.leads) and bool(following)
             and following[0].rank is None and following[0].opens_line and not any(c.mentions for c in clauses))
+
+
+def _duty_before_focus(text: str, leads: list[str], reference: date, localities: dict[str, None],
+                       matcher: UnitMatcher) -> list[Proposal]:
+    """"9. UBND các phường, xã chủ động bố trí kinh phí …, tập trung một số nhiệm vụ cụ thể sau:": a duty of its own
+    before the items it introduces — not carrying out the text, nor only the manner ("Sở X chủ trì, phối hợp …, tập
+    trung các nhiệm vụ sau:")."""
+    if not (focus := _FOCUS.search(text)):
+        return []
+    own = text[:focus.start()]
+    clauses = [_clause(part, matcher) for part in _parts(own, matcher)]
+    if not clauses or _leads_with_others(clauses[0]) or _restates(fold(own), clauses, False):
+        return []
+    return _duties(own, clauses, leads, reference, localities, matcher)
 
 
 def _divided_below(following: list[_Sentence], matcher: UnitMatcher) -> bool:

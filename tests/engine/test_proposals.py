@@ -2037,3 +2037,17 @@ def test_parting_glued_words_stays_fast():
     began = time.perf_counter()
     assert part_glued("dựngkiểmtrà " * 4000).startswith("dựng kiểm trà dựng")
     assert time.perf_counter() - began < 1
+
+
+@pytest.mark.parametrize("line, tasks", [
+    # a duty of the line's own before the items it introduces
+    ("1. UBND các xã, phường chủ động bố trí kinh phí từ ngân sách địa phương, tập trung một số nhiệm vụ cụ thể sau:",
+     3),
+    # … not the manner alone, nor carrying out the text
+    ("1. UBND các xã, phường chủ trì, phối hợp với Sở Xây dựng, tập trung các nhiệm vụ sau:", 2),
+    ("1. UBND các xã, phường triển khai thực hiện Kế hoạch này, tập trung các nhiệm vụ sau:", 2),
+])
+def test_a_duty_before_the_items_a_line_introduces_is_a_task_too(line, tasks):
+    text = line + "\n- Tập huấn cho người dân.\n- Xây dựng kế hoạch phòng chống thiên tai."
+    found = propose(text, UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["P-D", "X-C"]] * tasks
