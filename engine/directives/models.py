@@ -104,6 +104,8 @@ class Directive(Base):
                       # the few secret ones, which an organisation-wide role's every read leaves out
                       Index("ix_directives_secret", "id", postgresql_where=text("secrecy IS NOT NULL"),
                             sqlite_where=text("secrecy IS NOT NULL")),
+                      # those registered on a day (registry.registered_on: the office's day, GET /today)
+                      Index("ix_directives_created_at", "created_at"),
                       # the directives a search's words are in (task_words_match), where pg_trgm is
                       Index("ix_directives_search_trigrams", "search_text", postgresql_using="gin",
                             postgresql_ops={"search_text": trigrams.OPERATOR_CLASS})

@@ -648,14 +648,16 @@ def _older_than(session: Session, model, at, assignment_id: int, before: int | N
     return [tuple_(at, model.id) < tuple_(moment, before)]
 
 
-def registered_on(session: Session, user: User, day: date) -> list[Directive]:
-    """The directives registered on `day` (Vietnam time) that `user` may see, newest first:
-    the office's registrations of the day."""
+def registered_on(session: Session, user: User, day: date) -> list[tuple[Directive, int]]:
+    """The directives registered on `day` (Vietnam time) that `user` may see, newest first, each
+    with its number of tasks: the office's registrations of the day (counted, not loaded: a
+    province's day at 1M, 177 directives, loaded 1,400 tasks)."""
     start = datetime.combine(day, time.min, tzinfo=clock.VN_TZ)
-    return list(session.scalars(
-        select(Directive).where(Directive.created_at >= start, Directive.created_at < start + timedelta(days=1),
-                                permissions.see_clause(session, user, permissions.DIRECTIVE))
-        .options(selectinload(Directive.assignments)).order_by(Directive.created_at.desc(), Directive.id.desc())))
+    tasks = select(func.count(Assignment.id)).where(Assignment.directive_id == Directive.id).scalar_subquery()
+    return [(directive, n) for directive, n in session.execute(
+        select(Directive, tasks).where(Directive.created_at >= start, Directive.created_at < start + timedelta(days=1),
+                                       permissions.see_clause(session, user, permissions.DIRECTIVE))
+        .order_by(Directive.created_at.desc(), Directive.id.desc()))]
 
 
 def task_names(session: Session, user: User, assignment_ids: Iterable[int | None],

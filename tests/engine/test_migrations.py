@@ -24,7 +24,8 @@ def test_upgrade_from_empty_gives_the_model_schema(database_url):
                                                              "include_object": lambda obj, *_: built(obj)})
             diff = compare_metadata(context, Base.metadata)
             tables = set(inspect(conn).get_table_names())
-            declared = {index.name for table in Base.metadata.tables.values() for index in table.indexes if built(index)}
+            declared = {index.name for table in Base.metadata.tables.values() for index in table.indexes
+                        if built(index)}
             indexes = set(conn.scalars(text(
                 "SELECT name FROM sqlite_master WHERE type = 'index'" if conn.dialect.name == "sqlite"
                 else "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")))

@@ -192,8 +192,10 @@ def test_a_unit_the_clerk_asks_for_is_probed_or_walked_alike(filled, monkeypatch
     assert shown[0][1] == len(expected) > 4
 
 
-SPREAD = [{"text": "viec thu"}, {"text": "nhiem vu 1"}, {"origin": "own"}, {"text": "nhiem vu", "outcome": Outcome.OVERDUE},
-          {"origin": "own", "urgency": "urgent", "page": 3, "per_page": 5}, {"text": "viec thu", "page": 2, "per_page": 10}]
+SPREAD = [{"text": "viec thu"}, {"text": "nhiem vu 1"}, {"origin": "own"},
+          {"text": "nhiem vu", "outcome": Outcome.OVERDUE},
+          {"origin": "own", "urgency": "urgent", "page": 3, "per_page": 5},
+          {"text": "viec thu", "page": 2, "per_page": 10}]
 
 
 @pytest.mark.parametrize("limit", [1000, 20])
@@ -206,20 +208,24 @@ def test_a_text_or_an_origin_walked_within_a_bound_or_sorted_lists_the_same_rows
     rows lie within the bound (every directive's words match "viec thu", every directive is own;
     "nhiem vu 1" is in 11 of the 96 tasks' content, some beyond the 60th), always without one."""
     monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
-    walk = registry._walked_within_bound
+    walk, taken = registry._walked_within_bound, []
+
+    def spy(*args):
+        found = walk(*args)
+        taken.append(found is not None)
+        return found
+    monkeypatch.setattr(registry, "_walked_within_bound", spy)
     with filled.db.reading() as s:
         clerk, q = _user(s, "clerk"), registry.AssignmentQuery(**asked)
         matching = {a.id for a in s.scalars(registry.visible_assignments(s, clerk))
                     if fold(q.text) in fold(a.content, a.directive.symbol, a.directive.summary, a.directive.issuer)
                     and (not q.urgency or a.urgency == q.urgency)}
         expected = [i for i in _expected(s, clerk, q.outcome) if i in matching]
-        shown, walked = {}, {}
+        shown = {}
         for bound in (3, 60, 10 ** 6):
-            taken: list[bool] = []
             monkeypatch.setattr(registry, "_WALK_BOUND", bound)
-            monkeypatch.setattr(registry, "_walked_within_bound",
-                                lambda *args: taken.append(walk(*args) is not None) or walk(*args))
-            shown[bound], walked[bound] = _shown(registry.search(s, clerk, q)), taken[0]
+            shown[bound] = _shown(registry.search(s, clerk, q))
+    walked = dict(zip((3, 60, 10 ** 6), taken, strict=True))
     begins = (q.page - 1) * q.per_page
     assert shown[3] == shown[60] == shown[10 ** 6] and shown[3][0] == expected[begins:begins + q.per_page]
     assert shown[3][1] == min(len(expected), limit + 1) and len(shown[3][0]) > 1
