@@ -96,6 +96,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_deadline
+from engine.proposals.glued import part_glued
 from engine.proposals.units import Mention, UnitMatcher, tokens
 from engine.text import clean_text, fold
 
@@ -139,12 +140,14 @@ _PURPOSE = re.compile(r"\s+để\s+")
 _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
+# "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
-# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic
+# đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic; the colon after
+# a head of names ("Về ý kiến …, Phó Thủ tướng giao các Bộ: Tài chính, Xây dựng …") opens a list, not a duty
 # So is a matter "Đối với …:" with no comma before its colon ("Đối với cơ sở khám chữa bệnh: Sở Y tế có trách
 # nhiệm …"; not "Đối với các nội dung …, Sở X thực hiện các việc sau: …", whose unit comes first).
-_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}:\s+(?=\S)"
+_TOPIC = re.compile(r"(?:[Vv]ề|V/v)\b(?:(?!\s(?:Đề nghị|Giao|Yêu cầu)\s)[^:]){1,800}(?<!Bộ)(?<!Sở):\s+(?=\S)"
                     r"|Đối với\b[^:,;.]{1,200}:\s+(?=\S)")
 # A sentence telling what happened on a day ("Ngày 08/4/2021, Văn phòng UBND tỉnh ban hành Văn bản …
 # giao Sở X …") recounts, it does not assign.
@@ -166,6 +169,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # The last words of a line broken inside a phrase: the phrase goes on below.
 _BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
                "nhung", "nham", "de", "o", "la", "hoac", ","}
@@ -301,6 +305,11 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # the bodies given duties by this text told to do them: "Các cơ quan, đơn vị được phân
                        # công nhiệm vụ có trách nhiệm thực hiện nghiêm túc theo đúng tiến độ, chất lượng."
                        r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
+# A sentence giving bodies outside the tree a duty of their own ("Các tổ chức, cá nhân … có trách nhiệm … chậm
+# nhất trước ngày 1-1-2025") does not date the duty before it.
+_OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
+# Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
+_ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
@@ -448,7 +457,7 @@ class _Clause:
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
-    text = clean_text(text)
+    text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     matcher = matcher.on(reference)
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
@@ -560,7 +569,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
             after_duty = False
-        elif after_duty and not sentence.opens_item and (undated := _undated(proposals, item_start, folded)):
+        elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
+              and (undated := _undated(proposals, item_start, folded))):
             deadline = find_deadline(folded, reference)
             for proposal in undated:
                 proposal.deadline = deadline
@@ -684,10 +694,10 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it, or what a law gave a body (_LAW_GAVE)."""
+    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), or who attended."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
-            or bool(_LAW_GAVE.search(folded)))
+            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded)))
 
 
 def _details(folded: str) -> bool:
@@ -1039,7 +1049,9 @@ def _leads(words: list[str], mentions: list[Mention],
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
+        # "Bộ Xây dựng có ý kiến đề xuất cụ thể …" gives its view, asked to (not "… có ý kiến tại Văn bản số …")
         duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
+                or (words[end:end + 3] == ["co", "y", "kien"] and words[end + 3:end + 4] not in (["tai"], ["so"]))
                 or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
                 or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
@@ -1048,9 +1060,16 @@ def _leads(words: list[str], mentions: list[Mention],
         # something, it does not tell what one of them has
         picks_out = mentions[subject].generic and words[end:end + 1] == ["co"]
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
-                and not reports:
+                and not reports and not _asks(words, end):
             return codes, end
     return [], 0
+
+
+def _asks(words: list[str], at: int) -> bool:
+    """"Ủy ban nhân dân thành phố Hà Nội đề nghị các cơ quan, đơn vị của Trung ương; …": the units before
+    "đề nghị", "yêu cầu", "giao" and the bodies they name ask; whoever they ask leads (here bodies outside
+    the tree), not they ("… thì cơ quan, đơn vị yêu cầu kê khai bổ sung": a duty to ask for something)."""
+    return any(tuple(words[at:at + len(t)]) == t and words[at + len(t):at + len(t) + 1] == ["cac"] for t in _ASKING)
 
 
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:

@@ -639,8 +639,9 @@ class UnitMatcher:
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
-        lực Việt Nam", "UBND các tỉnh: Ninh Bình, Bắc Ninh" — each name read with a head in front
-        ("UBND tỉnh Ninh Bình"), or as it is."""
+        lực Việt Nam", "UBND các tỉnh: Ninh Bình, Bắc Ninh" (a tier's committees also with no colon: "UBND
+        các tỉnh, thành phố Ninh Bình, Hà Tĩnh") — each name read with a head in front ("UBND tỉnh Ninh
+        Bình"), or as it is."""
         start = i + (words[i] == "cac")
         written = next((h for h in (*_LIST_HEADS, *_COMMITTEE_LISTS) if tuple(words[start:start + len(h)]) == h), None)
         if written is None:
@@ -648,9 +649,12 @@ class UnitMatcher:
         heads = _COMMITTEE_LISTS.get(written, (written,))
         after = start + len(written)
         colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
-        if colon >= len(words) or words[colon] != ":":
+        if colon < len(words) and words[colon] == ":":
+            j = colon + 1
+        elif written in _COMMITTEE_LISTS and self._headed(heads, words, after) is not None:
+            j = after   # "UBND các tỉnh, thành phố Ninh Bình, Hà Tĩnh, Cần Thơ": the names right after the tier
+        else:
             return None
-        j = colon + 1
         codes: list[str] = []
         while j < len(words):
             if (headed := self._headed(heads, words, j)) is not None:

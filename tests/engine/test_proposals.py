@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from engine.proposals import deadlines
 from engine.proposals.extract import propose
+from engine.proposals.glued import part_glued
 from engine.proposals.reading import ReadingError, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
@@ -1803,3 +1804,119 @@ def test_the_party_secretary_named_before_the_chairman_keeps_a_long_list_of_lead
             "đạo, chủ động triển khai theo thẩm quyền các biện pháp ứng phó với bão và mưa lũ do bão ở mức cao nhất.")
     found = propose(text, units, date(2025, 11, 6)).proposals
     assert [sorted(p.lead_units) for p in found] == [sorted([f"B{n}" for n in range(8)] + ["UBND-QT", "UBND-KH"])]
+
+
+@pytest.mark.parametrize("glued, parted", [
+    # words a copied page glued where it lost a line break, parted into their syllables
+    ("Phó Thủ tướng yêu cầuBộ Xây dựng chủ trì", "Phó Thủ tướng yêu cầu Bộ Xây dựng chủ trì"),
+    ("Bộ Xây dựngkiểm tra vàtrật tự xây dựng", "Bộ Xây dựng kiểm tra và trật tự xây dựng"),
+    ("Giaothông vận tải, Tàinguyên và Môi trường", "Giao thông vận tải, Tài nguyên và Môi trường"),
+    # the first syllable as short as a reading allows, never across "ng" or a spelling Vietnamese does not write
+    ("sựcần thiết, đồngý, nhândân", "sự cần thiết, đồng ý, nhân dân"),
+    # words that are one syllable, foreign words, codes and names no parting reads stay as written
+    ("Nghiêng, nguyễn, khuyến, quyết, gìn, Đắk Lắk, Krông Pắc, M'Nông, Chư Păh", None),
+    ("online, VNeID, PTTgTT, café, miesiąca, HĐND, KHĐT", None),
+])
+def test_words_a_copied_page_glued_together_are_parted(glued, parted):
+    assert part_glued(glued) == (parted or glued)
+
+
+def test_a_duty_glued_to_its_unit_is_found():
+    found = one("Phó Thủ tướng Hoàng Trung Hải yêu cầuSở Xây dựng chủ trì đánh giá tình trạng sụt lún.")
+    assert found.lead_units == ["SXD"]
+    assert one("Sở Tài chínhkiểm tra việc thực hiện các quy định.").lead_units == ["STC"]
+
+
+ASKING = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("UBND-A", "UBND tỉnh An Giang", "province"),
+                      UnitRef("STC", "Sở Tài chính", "department"), UnitRef("SXD", "Sở Xây dựng", "department")])
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a named committee asking bodies outside the tree: no task of its own; the departments after ";" lead
+    ("Ủy ban nhân dân tỉnh An Giang đề nghị các cơ quan, đơn vị của Trung ương; các sở, ban, ngành treo cờ Tổ "
+     "quốc từ ngày 10/5/2026 đến hết ngày 14/5/2026.", [["STC", "SXD"]]),
+    ("Ủy ban nhân dân tỉnh An Giang yêu cầu các hộ gia đình treo cờ Tổ quốc.", []),
+    # … but a body whose duty is to ask for something leads it
+    ("Trường hợp bản kê khai không đúng mẫu thì Sở Tài chính yêu cầu kê khai bổ sung.", [["STC"]]),
+    ("Ủy ban nhân dân tỉnh An Giang khẩn trương rà soát quỹ đất.", [["UBND-A"]]),
+])
+def test_a_committee_asking_others_is_not_their_lead(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, ASKING, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a colon after a head of names opens the list of leads, it does not end a topic "Về …:"
+    ("Về ý kiến chỉ đạo của đồng chí Tổng Bí thư tại công văn số 614, Phó Thủ tướng giao các Sở: Tài chính, Xây "
+     "dựng làm việc với các tỉnh xác định nguồn kinh phí.", [["STC", "SXD"]]),
+    # a topic's colon still ends the topic
+    ("Về việc hỗ trợ kinh phí: Sở Tài chính tham mưu bố trí nguồn.", [["STC"]]),
+])
+def test_a_list_after_a_head_and_colon_is_no_topic(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, ASKING, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # who attended a meeting names no duty
+    ("Tham dự cuộc họp có lãnh đạo cơ quan: Sở Tài chính, Sở Xây dựng và đại diện Văn phòng UBND tỉnh.", []),
+    ("Dự họp có: Sở Tài chính, Sở Xây dựng và đại diện UBND huyện An Phú.", []),
+    # … a unit told to attend and report is a duty
+    ("Sở Tài chính tham dự cuộc họp và báo cáo kết quả thẩm định.", [["STC"]]),
+])
+def test_who_attended_a_meeting_is_no_task(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a unit giving its view, asked to, after an introduction of the instructions
+    ("Phó Thủ tướng có ý kiến như sau:\nSở Xây dựng có ý kiến đề xuất cụ thể về phương án thiết kế, báo cáo UBND "
+     "tỉnh xem xét.", [["SXD"]]),
+    # … not a view it gave in a letter, told of
+    ("Sở Xây dựng có ý kiến tại văn bản số 182/SXD về phương án thiết kế.", []),
+])
+def test_a_unit_told_to_give_its_view_leads(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+BY_NAME = UnitMatcher([UnitRef("UBND-A", "UBND tỉnh An Giang", "province"),
+                         UnitRef("UBND-B", "UBND tỉnh Bạc Liêu", "province"),
+                         UnitRef("UBND-C", "UBND thành phố Cần Thơ", "province"),
+                         UnitRef("VINH", "UBND thành phố Vinh", "district")])
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the names right after the tier, with no colon, are the committees meant
+    ("Thủ tướng Chính phủ giao UBND các tỉnh, thành phố An Giang, Cần Thơ có kế hoạch bố trí vốn đối ứng.",
+     ["UBND-A", "UBND-C"]),
+    # … the tier alone is every province
+    ("Thủ tướng Chính phủ giao UBND các tỉnh, thành phố trực thuộc Trung ương bố trí vốn đối ứng.",
+     ["UBND-A", "UBND-B", "UBND-C"]),
+])
+def test_a_tiers_committees_named_right_after_it(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, BY_NAME, TODAY).proposals] == [leads]
+
+
+def test_a_tiers_abbreviation_before_a_name_ends_no_sentence():
+    found = propose("Cụ thể là: “Giao UBND TP. Vinh thành lập Tổ công tác rà soát hồ sơ đất đai. Hoàn thành trước "
+                    "ngày 20/6/2020”.", BY_NAME, date(2020, 4, 1)).proposals
+    assert [(p.lead_units, p.deadline.kind, p.deadline.due) for p in found] == [
+        (["VINH"], deadlines.BEFORE, date(2020, 6, 20))]
+
+
+@pytest.mark.parametrize("after, kind", [
+    # bodies outside the tree given a duty of their own: their date is not the duty's before
+    ("Các tổ chức, cá nhân có cơ sở chăn nuôi có trách nhiệm di dời chậm nhất trước ngày 1-1-2025.", deadlines.NONE),
+    # … a sentence giving only a date is
+    ("Hoàn thành chậm nhất trước ngày 1-1-2025.", deadlines.NO_LATER_THAN),
+])
+def test_a_duty_of_others_after_a_duty_does_not_date_it(after, kind):
+    found = propose("UBND huyện An Phú xây dựng kế hoạch di dời các cơ sở chăn nuôi. " + after, UNITS,
+                    date(2023, 2, 28)).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [(["H-A"], kind)]
+
+
+def test_parting_glued_words_stays_fast():
+    import time
+
+    began = time.perf_counter()
+    assert part_glued("dựngkiểmtrà " * 4000).startswith("dựng kiểm trà dựng")
+    assert time.perf_counter() - began < 1
