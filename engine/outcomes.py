@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import and_, case, null
+from sqlalchemy import and_, case, null, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy
@@ -120,6 +120,13 @@ def dated(a: Columns = Assignment) -> ColumnElement[bool]:
     return and_(a.deadline.is_not(None), a.deadline_kind != DeadlineKind.OPEN)
 
 
+def not_done_in_time(a: Columns = Assignment) -> ColumnElement[bool]:
+    """SQL: not done by its deadline (not yet, or late): every overdue assignment, whatever the
+    as-of day; the rows of ix_assignments_not_in_time (no parameter: a prepared statement's
+    generic plan can use it too)."""
+    return or_(a.completed_on.is_(None), a.completed_on > a.deadline)
+
+
 def finished_late(a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL: reported done after its deadline (done late on every day from `completed_on`)."""
     return and_(dated(a), a.completed_on > a.deadline)
@@ -151,6 +158,10 @@ def outcome_is(outcome: Outcome | str, as_of: date, a: Columns = Assignment) -> 
     (in progress takes the not-started ones), a group (GROUPS) its buckets."""
     if outcome in GROUPS:
         return bucket_case(as_of, a).in_([bucket.value for bucket in GROUPS[outcome]])
+    if outcome == Outcome.OVERDUE:
+        # said again outside the CASE, so that PostgreSQL counts the clerk's overdue ones off
+        # ix_assignments_not_in_time (at 1M, 20,001 of them: 35 → 14 ms, a scan of 130,000 rows before)
+        return and_(not_done_in_time(a), a.deadline < as_of, bucket_case(as_of, a) == str(outcome))
     if outcome in BUCKETS:
         return bucket_case(as_of, a) == str(outcome)
     found = outcome_case(as_of, a=a) == str(outcome)

@@ -165,7 +165,15 @@ class Assignment(Base):
                             postgresql_include=["progress", "deadline_kind", "status", "completed_on", "secret",
                                                 "directive_id", "follow_up_officer_id"],
                             postgresql_where=text("progress = 'not_started'"),
-                            sqlite_where=text("progress = 'not_started'")))
+                            sqlite_where=text("progress = 'not_started'")),
+                      # those not done by their deadline (engine.outcomes.not_done_in_time: every overdue
+                      # one), with what the same read: an organisation-wide role's overdue ones counted
+                      # without the table. PostgreSQL's only: SQLite walks the deadline order as before.
+                      Index("ix_assignments_not_in_time", "deadline", "id",
+                            postgresql_include=["status", "completed_on", "deadline_kind", "secret", "directive_id",
+                                                "follow_up_officer_id"],
+                            postgresql_where=text("completed_on IS NULL OR completed_on > deadline"))
+                      .ddl_if(dialect="postgresql"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
