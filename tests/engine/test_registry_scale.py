@@ -237,8 +237,9 @@ def test_a_text_or_an_origin_walked_within_a_bound_or_sorted_lists_the_same_rows
 def test_the_clerks_overdue_ones_are_counted_off_the_not_in_time_index(filled, monkeypatch, limit):
     """The clerk's overdue ones, with some done late, some done after today (overdue as of today),
     some cancelled and one reopened: the same rows, order, counts and pages as those sorted in
-    Python, under the counting limit and over it. On PostgreSQL their condition lets the planner
-    count them off ix_assignments_not_in_time (its predicate is said again, without a parameter)."""
+    Python, under the counting limit and over it, with the other outcomes' tabs counted or not.
+    On PostgreSQL their condition lets the planner count them off ix_assignments_not_in_time (its
+    predicate is said again, without a parameter)."""
     monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
     with filled.db.session() as s:
         s.execute(update(Assignment).where(Assignment.seq % 10 == 1).values(completed_on=TODAY + timedelta(days=1)))
@@ -247,11 +248,15 @@ def test_the_clerks_overdue_ones_are_counted_off_the_not_in_time_index(filled, m
     with filled.db.reading() as s:
         clerk = _user(s, "clerk")
         expected = _expected(s, clerk, Outcome.OVERDUE)
-        pages = [_shown(registry.search(s, clerk, registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=4,
-                                                                          page=n))) for n in (1, 2, 3)]
+        asked = [registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=4, page=n) for n in (1, 2, 3)]
+        pages = [_shown(registry.search(s, clerk, q)) for q in asked]
+        untabbed = [_shown(registry.search(s, clerk, q, tabs=False)) for q in asked]
         read_off = _plan_of_overdue(s, clerk) if not filled.db.is_sqlite else "ix_assignments_not_in_time"
     assert sum((page[0] for page in pages), []) == expected[:12] and len(expected) > 10
     assert {page[1] for page in pages} == {min(len(expected), limit + 1)}
+    # without the tabs (the office's day): the same rows and total, no other outcome counted
+    assert [page[:2] for page in untabbed] == [page[:2] for page in pages]
+    assert [(page[2], page[5]) for page in untabbed] == [({}, False)] * 3
     assert "ix_assignments_not_in_time" in read_off
 
 

@@ -44,7 +44,8 @@ def today():
     user = current_user()
     with engine().db.reading() as session:
         registered = registry.registered_on(session, user, clock.today())
-        overdue = registry.search(session, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=20))
+        overdue = registry.search(session, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=20),
+                                  tabs=False)
         waiting = inbox.counts(session, user)["mine"]
     return render_template("inbox/today.html", registered=registered, overdue=overdue, waiting=waiting,
                            today=clock.today())
