@@ -173,6 +173,12 @@ class Assignment(Base):
                             postgresql_include=["status", "completed_on", "deadline_kind", "secret", "directive_id",
                                                 "follow_up_officer_id"],
                             postgresql_where=text("completed_on IS NULL OR completed_on > deadline"))
+                      .ddl_if(dialect="postgresql"),
+                      # a period (registry._earliest_deadline: each day's earliest deadline; an
+                      # organisation-wide role's count), with what the other index carries and the progress
+                      Index("ix_assignments_period", "assigned_on", "deadline",
+                            postgresql_include=["status", "completed_on", "deadline_kind", "progress", "secret",
+                                                "directive_id", "follow_up_officer_id"])
                       .ddl_if(dialect="postgresql"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

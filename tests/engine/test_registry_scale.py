@@ -195,19 +195,29 @@ def test_a_unit_the_clerk_asks_for_is_probed_or_walked_alike(filled, monkeypatch
 SPREAD = [{"text": "viec thu"}, {"text": "nhiem vu 1"}, {"origin": "own"},
           {"text": "nhiem vu", "outcome": Outcome.OVERDUE},
           {"origin": "own", "urgency": "urgent", "page": 3, "per_page": 5},
-          {"text": "viec thu", "page": 2, "per_page": 10}]
+          {"text": "viec thu", "page": 2, "per_page": 10},
+          # given recently: those whose deadline is 10 days or more ahead (far along the order)
+          {"period_from": TODAY - timedelta(days=15)}, {"period_from": TODAY - timedelta(days=15), "text": "nhiem vu"},
+          {"period_from": TODAY - timedelta(days=90), "period_to": TODAY - timedelta(days=70),
+           "page": 2, "per_page": 5},
+          {"period_to": TODAY - timedelta(days=70), "outcome": Outcome.OVERDUE}]
 
 
 @pytest.mark.parametrize("limit", [1000, 20])
 @pytest.mark.parametrize("asked", SPREAD)
 def test_a_text_or_an_origin_walked_within_a_bound_or_sorted_lists_the_same_rows(filled, monkeypatch, asked, limit):
-    """The clerk's page with a text or an origin, walked to along the deadline order within its
-    first rows (_WALK_BOUND: 60 of the 96, or all) or, when fewer match there than the page holds,
-    sorted (a bound of 3): the same rows, order, counts and pages as the matching rows sorted in
-    Python, under the counting limit and over it. On PostgreSQL the walk is taken where enough
-    rows lie within the bound (every directive's words match "viec thu", every directive is own;
-    "nhiem vu 1" is in 11 of the 96 tasks' content, some beyond the 60th), always without one."""
+    """The clerk's page with a text, an origin or a period, walked to along the deadline order within
+    its first rows (_WALK_BOUND: 60 of the 96, or all; a period's from its earliest deadline) or,
+    when fewer match there than the page holds, sorted (a bound of 3): the same rows, order, counts
+    and pages as the matching rows sorted in Python, under the counting limit and over it. On
+    PostgreSQL the walk is taken where enough rows lie within the bound (every directive's words
+    match "viec thu", every directive is own; "nhiem vu 1" is in 11 of the 96 tasks' content, some
+    beyond the 60th; the recent period's tasks lie beyond the 40th, from its earliest deadline),
+    always without one."""
     monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
+    with filled.db.session() as s:
+        s.execute(update(Assignment).where(Assignment.deadline >= TODAY + timedelta(days=10))
+                  .values(assigned_on=TODAY - timedelta(days=10)))
     walk, taken = registry._walked_within_bound, []
 
     def spy(*args):
@@ -219,7 +229,8 @@ def test_a_text_or_an_origin_walked_within_a_bound_or_sorted_lists_the_same_rows
         clerk, q = _user(s, "clerk"), registry.AssignmentQuery(**asked)
         matching = {a.id for a in s.scalars(registry.visible_assignments(s, clerk))
                     if fold(q.text) in fold(a.content, a.directive.symbol, a.directive.summary, a.directive.issuer)
-                    and (not q.urgency or a.urgency == q.urgency)}
+                    and (not q.urgency or a.urgency == q.urgency) and (q.period_from or date.min) <= a.assigned_on
+                    <= (q.period_to or date.max)}
         expected = [i for i in _expected(s, clerk, q.outcome) if i in matching]
         shown = {}
         for bound in (3, 60, 10 ** 6):

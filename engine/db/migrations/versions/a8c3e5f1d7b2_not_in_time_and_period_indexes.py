@@ -1,9 +1,11 @@
-"""not in time index
+"""not in time and period indexes
 
 The registry at a million assignments (issue #20, bench/scale_reads): an organisation-wide
 role's overdue ones, which the capped count found by scanning ~130,000 assignments for 20,001 of
-them, read from a partial index of those not done by their deadline, carrying what their outcome
-and its see-clause read. PostgreSQL's only (the model declares it with Index.ddl_if).
+them, read from a partial index of those not done by their deadline; and a period's, counted and
+its earliest deadline found (where its page's walk along the deadline order begins) through an
+index on (assigned_on, deadline). Both carry what the outcome and the see-clause read.
+PostgreSQL's only (the model declares them with Index.ddl_if).
 
 Revision ID: a8c3e5f1d7b2
 Revises: d2b6f9e4a7c1
@@ -25,7 +27,11 @@ def upgrade() -> None:
                         postgresql_include=['status', 'completed_on', 'deadline_kind', 'secret', 'directive_id',
                                             'follow_up_officer_id'],
                         postgresql_where=sa.text('completed_on IS NULL OR completed_on > deadline'))
+        op.create_index('ix_assignments_period', 'assignments', ['assigned_on', 'deadline'],
+                        postgresql_include=['status', 'completed_on', 'deadline_kind', 'progress', 'secret',
+                                            'directive_id', 'follow_up_officer_id'])
 
 
 def downgrade() -> None:
+    op.execute('DROP INDEX IF EXISTS ix_assignments_period')
     op.execute('DROP INDEX IF EXISTS ix_assignments_not_in_time')
