@@ -56,6 +56,9 @@ _SORTED = {
     "-updated": (case((Assignment.last_update_at.is_(None), 1), else_=0), Assignment.last_update_at.desc(),
                  Assignment.id.desc()),
 }
+# The deadline order as ix_assignments_not_started has it (no deadline last): the clerk's not-started
+# page walked along that index at 1M, 54,000 past-deadline entries skipped (~5 ms), instead of sorted (~12)
+_NOT_STARTED_ORDER = (Assignment.deadline.asc().nulls_last(), Assignment.id)
 # Outcomes whose rows lie all along the deadline order from its start (past deadlines)
 _EARLY_OUTCOMES = {Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.OVERDUE, *GROUPS}
 MAX_PER_PAGE = 200
@@ -354,8 +357,11 @@ def _kept_far(q: AssignmentQuery) -> bool:
 def _order(q: AssignmentQuery) -> tuple:
     """The page's order. The deadline and update orders are walked along their index and stop at
     the page (a department's first page: 250 → 9 ms at 1M) unless a filter may keep the rows far
-    along them (an urgency, a column PostgreSQL keeps statistics of, does not)."""
+    along them (an urgency, a column PostgreSQL keeps statistics of, does not). The not-started
+    ones, which lie far along the deadline order, are walked along their own index's order."""
     sort = _sort(q)
+    if sort == "deadline" and q.outcome == Outcome.NOT_STARTED and not (_kept_far(q) or q.unit_code):
+        return _NOT_STARTED_ORDER
     return SORTS[sort] if _walks(q) or sort not in _SORTED else _SORTED[sort]
 
 
