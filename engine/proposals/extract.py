@@ -46,6 +46,8 @@
   Bộ X.", "- Cơ quan phối hợp: …", "- Thời hạn: trước ngày …") is the title's duty, led by the units of
   its lead label and due as its time label says; the labels are no duties (a time label ending with ":"
   has dated items of their own below it, which are);
+- the bodies given the text's duties as a subject ("…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ
+  được giao gửi … báo cáo …") are the leads of the duties above;
 - "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them; a line naming units and
   nothing else is no duty; a line after one ending with ";" goes on with it; the items below "…,
   cụ thể:" are details of the duty above, not duties; one of several duties in a sentence that only
@@ -346,6 +348,10 @@ _DONE_CHARS = 60   # … read from this many characters before it (a long text s
 _MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
 # also leading others in it: "Sở X có trách nhiệm chủ trì, phối hợp với … tổ chức triển khai thực hiện Quyết định này"
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat|chu tri, phoi hop)\b")
+# The bodies given the text's duties, as a subject: "Hàng năm, …, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ
+# được giao gửi … báo cáo …", "Các cơ quan, đơn vị được giao nhiệm vụ …".
+_GIVEN_DUTIES = re.compile(r"(?:^|, )cac co quan, (?:to chuc, )?don vi (?:duoc (?:giao|phan cong) (?:chu tri )?"
+                           r"|chu tri )(?:thuc hien )?(?:cac )?nhiem vu\b")
 # A plan's item written as a duty's title and labelled lines: "1. Tổ chức tuyên truyền …" then "- Cơ quan
 # chủ trì: Bộ Công an.", "- Cơ quan phối hợp: …", "- Thời hạn ban hành: trước ngày …" — the title the duty,
 # the first label its lead, the time label its deadline; the labels themselves no duty.
@@ -573,6 +579,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
+        if found and proposals and _GIVEN_DUTIES.search(folded):
+            # "…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ được giao gửi … báo cáo": the bodies given
+            # the duties above, not the departments
+            given = list(dict.fromkeys(code for proposal in proposals for code in proposal.lead_units))
+            found = [replace(p, lead_units=given) for p in found]
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:

@@ -1990,3 +1990,17 @@ def test_the_ministries_bodies_and_localities_together_are_every_body_of_the_sta
     # "đơn vị" between them changes nothing: every body of the State, no one's task
     assert propose("Đối với các việc làm ngay, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí kinh phí.",
                    HIGHLANDS, TODAY).proposals == []
+
+
+def test_before_a_year_is_before_its_first_day():
+    found = one("UBND huyện An Phú di dời các cơ sở sản xuất ra khỏi khu dân cư trước năm 2028.")
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.BEFORE, date(2028, 1, 1))
+
+
+def test_the_bodies_given_the_duties_are_the_leads_of_the_duties_above():
+    text = ("a) Sở Tài chính chủ trì rà soát danh mục dự án.\n"
+            "b) UBND các xã, phường kiểm tra việc đốt rơm rạ.\n"
+            "c) Hàng năm, trước ngày 15 tháng 12, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ được giao gửi "
+            "Sở Nông nghiệp và Môi trường báo cáo kết quả.\n")
+    found = propose(text, UNITS, date(2025, 11, 20)).proposals
+    assert [(p.lead_units, p.deadline.due) for p in found][-1] == (["STC", "P-D", "X-C"], date(2025, 12, 15))
