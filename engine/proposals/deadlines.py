@@ -5,8 +5,9 @@ III/2025" (or "trong quý I": the next such quarter), "hằng tháng, trước n
 hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
-tháng 12 năm 2025": by the period's end), "trước Thứ Tư ngày 03/12/2025", "trước năm 2030" (before its
-first day) — but not a period dating what a
+tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the
+end of its last month), "trước Thứ Tư ngày 03/12/2025", "trước năm 2030" (before its first day) — but not a
+period dating what a
 passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
@@ -57,6 +58,10 @@ _BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?" + _WEEKDAY + r"(?
 # (also "đến hết tháng 12 năm 2025", "xong cuối tháng 12 năm 2025"; and "đến hết năm 2025" for a year)
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet|\bcuoi) thang (\d{1,2})"
                     r"(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
+# a plan's item closed by its own line: "Thời gian hoàn thành: Tháng 12/2025", also a span of months "Thời gian
+# thực hiện: Tháng 11 - 12/2025" (by the end of its last month) — not "Từ tháng 11/2025 đến khi kết thúc …"
+_LABELLED_MONTH = re.compile(r"\bthoi (?:gian|han) (?:hoan thanh|thuc hien):? thang (?:\d{1,2} ?[-–] ?)?(\d{1,2})"
+                             r"\s*(?:[/.-]|nam)\s*(\d{4})")
 _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?")
 # "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
@@ -104,6 +109,12 @@ def _read_dated(folded: str, reference: date) -> _Found:
     return min(found, key=lambda f: f[0]) if found else None
 
 
+def _told_done(folded: str, at: int) -> bool:
+    """`at` is inside an aside telling of what was done: "(năm 2025, Sở Tài chính đã tổ chức 2 lớp tập huấn … các
+    Nghị định mới ban hành trong năm 2025)" — not "(hoàn thành trong tháng 11/2025)"."""
+    return _in_aside(folded, at) and " da " in f" {folded[folded.rfind('(', 0, at) + 1:at]} "
+
+
 def _in_aside(folded: str, at: int) -> bool:
     """`at` is inside a bracket left open before it."""
     return folded.count("(", 0, at) > folded.count(")", 0, at)
@@ -116,7 +127,8 @@ def _next_year_ending(month: int, reference: date) -> int:
 
 
 def _read_month(folded: str, reference: date) -> _Found:
-    if (m := _period(_MONTH, folded)) and 1 <= (month := int(m.group(1))) <= 12:
+    found = [m for m in (_period(_MONTH, folded), _LABELLED_MONTH.search(folded)) if m]
+    if found and 1 <= (month := int((m := min(found, key=re.Match.start)).group(1))) <= 12:
         year = int(m.group(2)) if m.group(2) else _next_year_ending(month, reference)
         return m.start(), ProposedDeadline(WITHIN_MONTH, _month_end(year, month), phrase=m.group(0))
     return None
@@ -165,7 +177,8 @@ def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
     ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II"), what arose ("… có phát
     sinh người có nghĩa vụ kê khai tài sản, thu nhập trong năm 2025 … thì bàn giao …") or what is needed ("319
     văn bản cần phải sửa đổi, bổ sung trong năm 2025": which documents, not by when)."""
-    return next((m for m in pattern.finditer(folded) if not _PASSIVE_BEFORE.search(folded, 0, m.start())), None)
+    return next((m for m in pattern.finditer(folded)
+                 if not _PASSIVE_BEFORE.search(folded, 0, m.start()) and not _told_done(folded, m.start())), None)
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:

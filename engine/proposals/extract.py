@@ -165,6 +165,14 @@ _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )
 # A body's name heading its items, the tree holding no such unit: "3. Cục Đường bộ Việt Nam" then "- Chỉ đạo …".
 _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) [A-ZĐÀ-Ỹ]")
 # The line the addressees follow: "Kính gửi:", "Đồng kính gửi:", a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:".
+# "9. Các cơ sở sản xuất, kinh doanh, dịch vụ và đơn vị thực hiện dịch vụ vệ sinh môi trường." above its items:
+# bodies named by their kind, outside any tree (businesses, investors, contractors, households)
+_OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat|kinh doanh)|doanh nghiep|chu dau tu"
+                            r"|nha thau|cong ty|hop tac xa|ho gia dinh|nguoi dan)\b")
+# A list item naming a document, not a duty: "- Nghị định số 214/2025/NĐ-CP ngày 04/8/2025 của Chính phủ quy định …",
+# "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow)
+_CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
+                    r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
@@ -252,15 +260,26 @@ _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan"
 _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet dinh thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
 # thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
-_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$")
+_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
+                          # answering for a failure: "Chủ tịch UBND các phường, xã chịu trách nhiệm toàn diện trong
+                          # việc quản lý …; chịu trách nhiệm trước Chủ tịch UBND Thành phố nếu để xảy ra …"
+                          r"|^[^.;:]{0,60}?\bchiu trach nhiem (?:toan dien )?(?:trong viec|ve|truoc)\b[^.]*"
+                          r"\b(?:neu|khi) (?:de )?xay ra\b")
 # A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
-                         r"(?: \w+){0,3} sau):$")
+                         r"(?: \w+){0,3} sau"
+                         # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
+                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu):$")
+# the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
+_FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
+_PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
-_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$")
+_DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
+                      # what a report holds: "… báo cáo số liệu định kỳ hàng tháng …, bao gồm:" then "(1). Tổng số …"
+                      r"|\bbao cao\b[^:]*\bbao gom:$")
 # So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
 # ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
@@ -297,7 +316,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
                        # "… thực hiện các nhiệm vụ được giao", "… các nhiệm vụ cấp trên giao phó"
-                       r"|(?<!chu tri )\b(?:thuc hien|trien khai)(?:,? \w+){0,4} (?:cac )?nhiem vu"
+                       # (not as the purpose of a duty of its own: "… bố trí kinh phí … để (triển khai) thực hiện
+                       # nhiệm vụ được giao")
+                       r"|(?<!chu tri )(?<!de )(?<!de trien khai )\b(?:thuc hien|trien khai)(?:,? \w+){0,4}"
+                       r" (?:cac )?nhiem vu"
                        # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere)
                        r" (?:duoc|cap tren) giao\b(?! chu tri)"
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
@@ -338,7 +360,12 @@ _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? 
                             # "Đề nghị bộ, ngành, địa phương quan tâm thực hiện./."
                             r"|\bquan tam(?: chi dao)?,? thuc hien\W*$"
                             # "Yêu cầu các ngành, địa phương thực hiện nghiêm chỉ đạo này." (this text itself)
-                            r"|\bthuc hien nghiem(?: tuc)? (?:chi dao|cong dien|chi thi|van ban) nay\W*$")
+                            r"|\bthuc hien nghiem(?: tuc)? (?:chi dao|cong dien|chi thi|van ban) nay\W*$"
+                            # "… khẩn trương thực hiện đồng bộ, hiệu quả các giải pháp nhằm … thuộc ngành, lĩnh vực,
+                            # địa bàn quản lý./." — the measures above, each in its own field
+                            r"|\b(?:thuc hien|trien khai)\b[^.;]{0,60}\bcac (?:giai phap|bien phap|nhiem vu)\b"
+                            r"[^.;]{0,120}\bthuoc "
+                            r"(?:\w+(?: \w+)?, ){1,2}(?:\w+ )?(?:dia ban|linh vuc)(?: minh)? quan ly\W*$")
 # … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
 # (qua Sở X) để xem xét, chỉ đạo giải quyết./."
 _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
@@ -454,6 +481,15 @@ class _Clause:
             allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
 
+    def listed_in_brackets(self) -> list[str]:
+        """The units a bracket lists after a description of them, "(gồm …)" or "(bao gồm …)", where the
+        clause names no other: "Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, Công Thương)"."""
+        opened = next((at for at, w in enumerate(self.words[:-1]) if w == "(" and self.words[at + 1] in {"gom", "bao"}),
+                      None)
+        if opened is None or not self.mentions or self.mentions[0].start <= opened:
+            return []
+        return list(dict.fromkeys(c for m in self.mentions for c in m.codes))
+
     def _places(self) -> set[int]:
         """The positions of place names after "từ", "đến", "là" or ":" (with "," and "và" between
         them): "… từ Hà Tĩnh đến Lâm Đồng", "… trọng tâm là các tỉnh: Đắk Lắk, Gia Lai và Lâm Đồng"."""
@@ -514,7 +550,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
-        if sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text) and not _clause(sentence.text, matcher).mentions:
+        if ((sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text)
+             or _heads_kinds_outside(sentence, folded, sentences[at + 1:at + 2]))
+                and not _clause(sentence.text, matcher).mentions):
             heading, after_duty = _Heading([], sentence.rank, heading, outside=True), False
             continue
         if heading.outside and sentence.rank is not None:
@@ -541,7 +579,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if not addressees and (_recites(folded) or _NARRATIVE.match(folded)):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
-        if _spelt_out_after(folded, sentences[at + 1:at + 2]):
+        if (sentence.opens_item and _CITED.match(folded)) or _spelt_out_after(folded, sentences[at + 1:at + 2]):
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
@@ -562,13 +600,21 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # a numbered heading of names alone ("5. Sở Công Thương") heads each paragraph below it too
             heading = _Heading(leads, sentence.rank, paragraphs=sentence.rank is not None and _names_only(clauses))
             after_duty, headed = False, sentence.rank is not None
+            proposals.extend(replace(p, source=whole) for p in _duty_before_focus(sentence.text, leads, reference,
+                                                                                   localities, matcher))
+            continue
+        if _titles_paragraph(sentence, sentences[at + 1:at + 2], heading, clauses):
+            # "a. Nhận thức và nâng cao vai trò của Bên mời thầu:" then "Chủ động nghiên cứu …": the title of the
+            # paragraph below, which is the heading's item
+            heading, after_duty = _Heading(heading.leads, sentence.rank, heading, paragraphs=True), False
             continue
         if ((sentence.opens_item or under_heading) and (sentence.heads_items or sentence.item_goes_on)
                 and _manner_only(clauses)):
             after_duty = False   # "a) Chủ trì, phối hợp với các sở, …" above "-" items: how they are done
             continue
         if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
-                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)):
+                or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)
+                or _divided_below(sentences[at + 1:at + 3], matcher)):
             after_duty = False
             continue
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
@@ -640,6 +686,41 @@ def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,
             found[title] = Proposal(content=_content(sentences[title].text), source=sentences[title].text,
                                     lead_units=codes, deadline=deadline)
     return found
+
+
+def _titles_paragraph(sentence: _Sentence, following: list[_Sentence], heading: _Heading,
+                      clauses: list[_Clause]) -> bool:
+    """A list item under a heading of units, naming none and ending with ":", above an unmarked paragraph."""
+    return (sentence.opens_item and sentence.item_goes_on and bool(heading.leads) and bool(following)
+            and following[0].rank is None and following[0].opens_line and not any(c.mentions for c in clauses))
+
+
+def _duty_before_focus(text: str, leads: list[str], reference: date, localities: dict[str, None],
+                       matcher: UnitMatcher) -> list[Proposal]:
+    """"9. UBND các phường, xã chủ động bố trí kinh phí …, tập trung một số nhiệm vụ cụ thể sau:": a duty of its own
+    before the items it introduces — not carrying out the text, nor only the manner ("Sở X chủ trì, phối hợp …, tập
+    trung các nhiệm vụ sau:")."""
+    if not (focus := _FOCUS.search(text)):
+        return []
+    own = text[:focus.start()]
+    clauses = [_clause(part, matcher) for part in _parts(own, matcher)]
+    if not clauses or _leads_with_others(clauses[0]) or _restates(fold(own), clauses, False):
+        return []
+    return _duties(own, clauses, leads, reference, localities, matcher)
+
+
+def _divided_below(following: list[_Sentence], matcher: UnitMatcher) -> bool:
+    """"- Phối hợp hướng dẫn … thuộc phạm vi quản lý. Trong đó:" then "+ Sở Xây dựng: hướng dẫn …": a duty the
+    items below divide among the units they open with — theirs are the tasks, it has none of its own."""
+    return (len(following) == 2 and fold(following[0].text) == "trong do:" and following[1].opens_item
+            and bool(_clause(following[1].text, matcher).opening_units()))
+
+
+def _heads_kinds_outside(sentence: _Sentence, folded: str, following: list[_Sentence]) -> bool:
+    """A list item naming bodies by their kind alone (_OUTSIDE_KINDS), items of a lower rank below it."""
+    below = following[0].rank if following else None
+    return (sentence.opens_item and sentence.rank is not None and below is not None and below > sentence.rank
+            and bool(_OUTSIDE_KINDS.match(folded)))
 
 
 def _named_outside_a_list(sentence: _Sentence, matcher: UnitMatcher) -> list[str]:
@@ -742,8 +823,9 @@ def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]
 
 
 def _introduces(folded: str) -> bool:
-    """The sentence introduces the duties listed below it (not the details of its own duty)."""
-    return bool(_INTRODUCES.search(folded)) and not _details(folded)
+    """The sentence introduces the duties listed below it (not the details of its own duty); so does a purpose
+    ending with ":" ("Để đấu thầu lựa chọn nhà đầu tư thực hiện dự án …:" then "- Đối với …: Khẩn trương …")."""
+    return bool(_INTRODUCES.search(folded) or _PURPOSE_FIRST.match(folded)) and not _details(folded)
 
 
 def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
@@ -1258,6 +1340,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return clauses[0].named_units() or clauses[0].opening_units()
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
+    if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):
+        return bracketed   # "1.3. Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, …)"
     if not clauses[0].leads:
         # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
         return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []
@@ -1324,8 +1408,12 @@ def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]
 
 def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher) -> bool:
     """"1. Về phân cấp, phân quyền …" (also "2. Về việc tháo gỡ …") above its "-" or "1.1." items, with no
-    stop and no units told: a topic the items below are about, no duty."""
-    return sentence.heads_items and folded.startswith("ve ") and not _clause(sentence.text, matcher).leads
+    stop and no units told: a topic the items below are about, no duty. So is a list item "1.2. Đối với công tác
+    lựa chọn nhà thầu:", or a part's title "2. Trách nhiệm của các đơn vị:", ending with ":" and naming no unit."""
+    if sentence.heads_items and folded.startswith("ve "):
+        return not _clause(sentence.text, matcher).leads
+    return (sentence.opens_item and folded.endswith(":") and folded.startswith(("doi voi ", "trach nhiem cua "))
+            and not _clause(sentence.text, matcher).mentions)
 
 
 def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:

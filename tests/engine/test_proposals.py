@@ -1806,6 +1806,123 @@ def test_the_party_secretary_named_before_the_chairman_keeps_a_long_list_of_lead
     assert [sorted(p.lead_units) for p in found] == [sorted([f"B{n}" for n in range(8)] + ["UBND-QT", "UBND-KH"])]
 
 
+@pytest.mark.parametrize("line, kind, due", [
+    # a plan's item closed by its own line naming a month, or a span of months: by the end of the (last) month
+    ("Thời gian hoàn thành: Tháng 3/2026.", deadlines.WITHIN_MONTH, date(2026, 3, 31)),
+    ("Thời hạn thực hiện: tháng 4 - 6/2026.", deadlines.WITHIN_MONTH, date(2026, 6, 30)),
+    # … not a period running until the work ends
+    ("Thời gian thực hiện: Từ tháng 3/2026 đến khi kết thúc đợt kiểm tra.", deadlines.NONE, None),
+])
+def test_a_completion_line_naming_a_month_is_due_at_the_months_end(line, kind, due):
+    found = one("1. Sở Tài chính\n- Rà soát danh mục tài sản của các cơ quan.\n" + line)
+    assert (found.lead_units, found.deadline.kind, found.deadline.due) == (["STC"], kind, due)
+
+
+@pytest.mark.parametrize("text, tasks", [
+    # answering for a failure is no task
+    ("Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trong việc quản lý trật tự xây dựng trên địa bàn; "
+     "chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu để xảy ra vi phạm kéo dài.", 0),
+    # … a duty not to let it happen is one
+    ("Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trong công tác quản lý đất đai; không để xảy ra "
+     "lấn chiếm.", 1),
+])
+def test_answering_for_a_failure_is_no_task(text, tasks):
+    assert len(propose(text, UNITS, TODAY).proposals) == tasks
+
+
+def test_a_closing_telling_units_to_carry_out_the_measures_in_their_own_fields_restates():
+    closing = ("UBND tỉnh yêu cầu các sở, ban, ngành, UBND các xã, phường khẩn trương thực hiện đồng bộ các giải pháp "
+               "nêu trên thuộc ngành, lĩnh vực, địa bàn quản lý./.")
+    text = "1. Sở Xây dựng:\n- Kiểm tra các công trình.\n2. UBND các xã, phường:\n- Tuyên truyền người dân.\n"
+    assert [p.lead_units for p in propose(text + closing, UNITS, TODAY).proposals] == [["SXD"], ["P-D", "X-C"]]
+    # alone, not closing any duty, it is the letter's task
+    assert len(propose(closing, UNITS, TODAY).proposals) == 1
+
+
+def test_items_under_a_heading_of_businesses_are_no_units_task():
+    text = ("UBND tỉnh yêu cầu UBND các xã, phường thực hiện các nhiệm vụ sau:\n"
+            "1. Tuyên truyền người dân không đốt rơm rạ.\n"
+            "2. Các cơ sở sản xuất, kinh doanh và đơn vị thu gom rác.\n"
+            "2.1. Rà soát hệ thống xử lý khí thải.\n2.2. Không đốt chất thải rắn.\n"
+            "Giao Sở Xây dựng kiểm tra các công trường.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"], ["SXD"]]
+
+
+def test_a_heading_listing_its_units_in_brackets_heads_them_and_a_duty_they_divide_is_theirs_alone():
+    text = ("1. Các cơ quan quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, Nông nghiệp và Môi trường)\n"
+            "- Phối hợp hướng dẫn các địa phương kiểm kê tài sản. Trong đó:\n"
+            "+ Sở Xây dựng: hướng dẫn kiểm kê hạ tầng giao thông.\n"
+            "+ Sở Nông nghiệp và Môi trường: hướng dẫn kiểm kê hạ tầng thủy lợi.\n"
+            "- Cử cán bộ tham gia đoàn kiểm tra khi có đề nghị.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [sorted(p.lead_units) for p in found] == [["SXD"], ["SNNMT"], ["SNNMT", "SXD"]]
+    assert found[2].source.startswith("Cử cán bộ")
+
+
+def test_a_reports_contents_after_including_are_its_details():
+    text = ("Yêu cầu Sở Tài chính báo cáo số liệu định kỳ hằng tháng về Sở Xây dựng, bao gồm:\n"
+            "(1). Số công trình\nđược khởi công trong kỳ;\n(2). Tổng vốn đã giải ngân\ntrong kỳ.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.source[:21]) for p in found] == [(["STC"], "Yêu cầu Sở Tài chính ")]
+
+
+@pytest.mark.parametrize("line, tasks", [
+    # the programmes a unit carries out "such as:", each a duty of its own
+    ("1. Sở Xây dựng chủ trì thực hiện các hoạt động liên quan như:", 2),
+    # … not the parts of one duty after "sau:" of what it checks
+    ("1. Sở Xây dựng chủ trì rà soát các khoản sau:", 1),
+])
+def test_the_programmes_a_unit_carries_out_such_as_are_its_duties(line, tasks):
+    text = line + "\n- Tập huấn kỹ năng ứng phó cho người dân;\n- Kiểm tra nhà ở ven sông."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]] * tasks
+
+
+@pytest.mark.parametrize("text, tasks", [
+    # funding the duties given is a duty of its own
+    ("Sở Tài chính tham mưu UBND tỉnh bố trí kinh phí để triển khai thực hiện nhiệm vụ được giao.", 1),
+    ("Sở Tài chính bố trí kinh phí để thực hiện các nhiệm vụ được giao.", 1),
+    # carrying them out is no task
+    ("Sở Tài chính triển khai thực hiện các nhiệm vụ được giao.", 0),
+])
+def test_carrying_out_the_duties_given_as_the_purpose_of_another_duty_is_no_restatement(text, tasks):
+    assert len(propose(text, UNITS, TODAY).proposals) == tasks
+
+
+def test_documents_listed_as_items_are_what_a_duty_follows_not_duties():
+    text = ("1. Sở Tài chính:\n- Quán triệt và thực hiện nghiêm các văn bản sau:\n"
+            "- Nghị định số 214/2025/NĐ-CP ngày 04/8/2025 của Chính phủ quy định chi tiết về lựa chọn nhà thầu.\n"
+            "- Các Thông tư về mẫu hồ sơ: số 98/2025/TT-BTC, số 80/2025/TT-BTC.\n"
+            "- Kiểm tra hoạt động đấu thầu tại các xã.")
+    found = [p.source for p in propose(text, UNITS, TODAY).proposals]
+    assert found == ["Quán triệt và thực hiện nghiêm các văn bản sau:", "Kiểm tra hoạt động đấu thầu tại các xã."]
+
+
+@pytest.mark.parametrize("aside, kind", [
+    # what was done, told in an aside, dates nothing to do
+    ("(năm 2025, Sở đã tổ chức 2 lớp tập huấn về các Nghị định ban hành trong năm 2025)", deadlines.NONE),
+    # … a deadline in brackets is one
+    ("(hoàn thành trong tháng 12/2025)", deadlines.WITHIN_MONTH),
+])
+def test_a_period_in_an_aside_telling_what_was_done_is_no_deadline(aside, kind):
+    assert one(f"Sở Tài chính tổ chức đào tạo về đấu thầu cho các xã {aside}.").deadline.kind == kind
+
+
+@pytest.mark.parametrize("heading", ["1.2. Đối với công tác lựa chọn nhà thầu:", "2. Trách nhiệm của các đơn vị:"])
+def test_a_topic_or_a_title_naming_no_unit_is_no_duty(heading):
+    text = "UBND tỉnh yêu cầu Sở Xây dựng thực hiện một số nội dung sau:\n" + heading + "\n- Rà soát hồ sơ mời thầu."
+    assert [p.source for p in propose(text, UNITS, TODAY).proposals] == ["Rà soát hồ sơ mời thầu."]
+
+
+def test_an_untitled_paragraph_below_a_title_is_the_headings_item():
+    # (paragraphs apart, as a page sets them)
+    text = ("1. UBND các xã, phường:\n\na. Nâng cao vai trò của bên mời thầu:\n\n"
+            "Chủ động nghiên cứu các quy định về đấu thầu.\n\n"
+            "b. Rà soát danh mục dự án:\n\nĐể sớm lựa chọn nhà đầu tư các dự án có sử dụng đất:\n\n"
+            "- Khẩn trương lập hồ sơ mời thầu.")
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.source) for p in found] == [
+        (["P-D", "X-C"], "Chủ động nghiên cứu các quy định về đấu thầu."),
+        (["P-D", "X-C"], "Khẩn trương lập hồ sơ mời thầu.")]
 @pytest.mark.parametrize("glued, parted", [
     # words a copied page glued where it lost a line break, parted into their syllables
     ("Phó Thủ tướng yêu cầuBộ Xây dựng chủ trì", "Phó Thủ tướng yêu cầu Bộ Xây dựng chủ trì"),
@@ -2004,3 +2121,17 @@ def test_the_bodies_given_the_duties_are_the_leads_of_the_duties_above():
             "Sở Nông nghiệp và Môi trường báo cáo kết quả.\n")
     found = propose(text, UNITS, date(2025, 11, 20)).proposals
     assert [(p.lead_units, p.deadline.due) for p in found][-1] == (["STC", "P-D", "X-C"], date(2025, 12, 15))
+
+
+@pytest.mark.parametrize("line, tasks", [
+    # a duty of the line's own before the items it introduces
+    ("1. UBND các xã, phường chủ động bố trí kinh phí từ ngân sách địa phương, tập trung một số nhiệm vụ cụ thể sau:",
+     3),
+    # … not the manner alone, nor carrying out the text
+    ("1. UBND các xã, phường chủ trì, phối hợp với Sở Xây dựng, tập trung các nhiệm vụ sau:", 2),
+    ("1. UBND các xã, phường triển khai thực hiện Kế hoạch này, tập trung các nhiệm vụ sau:", 2),
+])
+def test_a_duty_before_the_items_a_line_introduces_is_a_task_too(line, tasks):
+    text = line + "\n- Tập huấn cho người dân.\n- Xây dựng kế hoạch phòng chống thiên tai."
+    found = propose(text, UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == [["P-D", "X-C"]] * tasks
