@@ -382,9 +382,11 @@ _GIVEN_DUTIES = re.compile(r"(?:^|, )cac co quan, (?:to chuc, )?don vi (?:duoc (
 # A plan's item written as a duty's title and labelled lines: "1. Tổ chức tuyên truyền …" then "- Cơ quan
 # chủ trì: Bộ Công an.", "- Cơ quan phối hợp: …", "- Thời hạn ban hành: trước ngày …" — the title the duty,
 # the first label its lead, the time label its deadline; the labels themselves no duty.
-_LEAD_LABEL = re.compile(r"^(?:co quan|don vi) (?:chu tri|thuc hien)(?: chinh)?:")
-_LABEL = re.compile(r"^(?:(?:co quan|don vi) (?:chu tri|thuc hien|phoi hop)(?: chinh)?"
-                    r"|(?:thoi gian|thoi han|tien do)(?: \w+){0,3}|noi dung|(?:du kien )?san pham|ket qua):")
+# (also "Cơ quan chủ trì thực hiện:", and "Chủ trì:" / "Phối hợp:" alone)
+_LEAD_LABEL = re.compile(r"^(?:(?:co quan|don vi) (?:chu tri|thuc hien)|chu tri)(?: thuc hien| chinh)?:")
+_LABEL = re.compile(r"^(?:(?:(?:(?:co quan|don vi) )?(?:chu tri|phoi hop)|(?:co quan|don vi) thuc hien)"
+                    r"(?: thuc hien| chinh)?|(?:thoi gian|thoi han|tien do)(?: \w+){0,3}|noi dung"
+                    r"|(?:du kien )?san pham|ket qua):")
 _TIME_LABEL = re.compile(r"^(?:thoi gian|thoi han|tien do)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.

@@ -2135,3 +2135,13 @@ def test_a_duty_before_the_items_a_line_introduces_is_a_task_too(line, tasks):
     text = line + "\n- Tập huấn cho người dân.\n- Xây dựng kế hoạch phòng chống thiên tai."
     found = propose(text, UNITS, TODAY).proposals
     assert [p.lead_units for p in found] == [["P-D", "X-C"]] * tasks
+
+
+def test_labels_written_short_or_long_name_the_lead_and_the_helpers():
+    text = ("1. Kiểm tra an toàn thực phẩm dịp Tết\n- Chủ trì: Sở Xây dựng.\n- Phối hợp: Sở Tài chính.\n"
+            "- Thời gian thực hiện: trong tháng 1 năm 2026.\n"
+            "2. Tổng kết công tác kiểm tra\n- Cơ quan chủ trì thực hiện: Sở Tài chính.\n")
+    found = propose(text, UNITS, date(2025, 12, 1)).proposals
+    assert [(p.source, p.lead_units, p.deadline.kind) for p in found] == [
+        ("Kiểm tra an toàn thực phẩm dịp Tết", ["SXD"], deadlines.WITHIN_MONTH),
+        ("Tổng kết công tác kiểm tra", ["STC"], deadlines.NONE)]
