@@ -6,7 +6,8 @@ hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
 tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the
-end of its last month), "trước Thứ Tư ngày 03/12/2025" — but not a period dating what a
+end of its last month), "trước Thứ Tư ngày 03/12/2025", "trước năm 2030" (before its first day) — but not a
+period dating what a
 passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b")
+# "… di dời các cơ sở … trước năm 2030": before the year begins, as "trước ngày 01/01/2030"
+_BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
 _COMPLETED_IN = re.compile(r"hoan thanh\b[^,;.]{0,80}? vao nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
@@ -145,6 +148,12 @@ def _read_year(folded: str, reference: date) -> _Found:
     return None
 
 
+def _read_before_year(folded: str, reference: date) -> _Found:
+    if m := _period(_BEFORE_YEAR, folded):
+        return m.start(), ProposedDeadline(BEFORE, date(int(m.group(1)), 1, 1), phrase=m.group(0))
+    return None
+
+
 def _read_days_from_issue(folded: str, reference: date) -> _Found:
     if m := _DAYS_FROM_ISSUE.search(folded):
         due = reference + timedelta(days=int(m.group(1)))
@@ -159,8 +168,8 @@ def _read_working_days(folded: str, reference: date) -> _Found:
 
 
 # Monthly first: "trước ngày 20 hằng tháng" starts where a dated deadline would.
-_READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, _read_days_from_issue,
-            _read_working_days)
+_READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, _read_before_year,
+            _read_days_from_issue, _read_working_days)
 
 
 def _period(pattern: re.Pattern, folded: str) -> re.Match | None:

@@ -79,3 +79,25 @@ def test_search_text_is_filled_for_rows_written_before_it(database_url):
             assert conn.execute(text("SELECT search_text FROM assignments")).scalar() == "day nhanh tien do"
     finally:
         db.dispose()
+
+
+def test_postgresql_indexes_the_directives_words_with_pg_trgm(database_url):
+    """docs/operations.md: the upgrade installs pg_trgm in schema public where the server offers it
+    and builds the directives' trigram index; SQLite gets neither (its searches read every row)."""
+    upgrade(database_url)
+    db = create_engine(database_url)
+    try:
+        with db.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                assert conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = "
+                                        "'ix_directives_search_trigrams'")) == 0
+                return
+            assert conn.scalar(text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")), \
+                "the test server should offer pg_trgm (Debian's postgresql package does)"
+            assert conn.scalar(text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+                                    "e.extnamespace WHERE e.extname = 'pg_trgm'")) == "public"
+            definition = conn.scalar(text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                                          "AND indexname = 'ix_directives_search_trigrams'"))
+    finally:
+        db.dispose()
+    assert "USING gin (search_text public.gin_trgm_ops)" in definition
