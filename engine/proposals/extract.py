@@ -971,14 +971,15 @@ def _rank(line: str) -> int | None:
 def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
     ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it;
-    "+" is of the rank of "-", but below a "-" line ending with ":" in the items under it."""
+    "+" is of the rank of "-", but below a "-" line ending with ":" or with no stop (a heading, "- Bộ
+    Công Thương") in the items under it."""
     ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
         if rank == _RANKS.index("bullet"):
             # "- Thủ trưởng các cơ quan … có trách nhiệm:" then "+ …" items: below it, up to the next "-"
             if not line.lstrip().startswith("+"):
-                under_dash = line.endswith(":")
+                under_dash = not line.endswith((".", ";", "!", "?", "…"))
             elif under_dash:
                 rank = _RANKS.index("plus")
         if rank == _RANKS.index("number"):

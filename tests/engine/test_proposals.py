@@ -2051,3 +2051,14 @@ def test_a_duty_before_the_items_a_line_introduces_is_a_task_too(line, tasks):
     text = line + "\n- Tập huấn cho người dân.\n- Xây dựng kế hoạch phòng chống thiên tai."
     found = propose(text, UNITS, TODAY).proposals
     assert [p.lead_units for p in found] == [["P-D", "X-C"]] * tasks
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "+" items under a "-" line naming a unit with no stop: that unit's duties, one by one
+    ("- Sở Xây dựng\n+ Rà soát quy chuẩn kỹ thuật.\n+ Kiểm tra các công trình.\n- Sở Tài chính\n+ Bố trí kinh phí.",
+     [["SXD"], ["SXD"], ["STC"]]),
+    # … not under a "-" item ending with a stop: the "+" items go on at its rank
+    ("- Sở Xây dựng kiểm tra các công trình.\n+ Sở Tài chính bố trí kinh phí.", [["SXD"], ["STC"]]),
+])
+def test_plus_items_under_a_dash_heading_of_a_unit_are_its_duties(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
