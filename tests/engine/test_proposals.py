@@ -2062,3 +2062,20 @@ def test_a_duty_before_the_items_a_line_introduces_is_a_task_too(line, tasks):
 ])
 def test_plus_items_under_a_dash_heading_of_a_unit_are_its_duties(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("sentence, kind, due", [
+    # the aim a duty secures by a year, its words between: due by that year's end
+    ("Sở Xây dựng phát triển xe buýt điện, đảm bảo mục tiêu 100% xe buýt sử dụng năng lượng sạch, năng lượng "
+     "xanh vào năm 2030.", deadlines.WITHIN_YEAR, date(2030, 12, 31)),
+    ("Sở Xây dựng đảm bảo mục tiêu về công trình xanh: thành phố có tối thiểu 200 công trình xanh vào năm 2030.",
+     deadlines.WITHIN_YEAR, date(2030, 12, 31)),
+    # … not a year that only tells of the aim
+    ("Sở Xây dựng đảm bảo mục tiêu của Chiến lược đến năm 2030.", deadlines.NONE, None),
+    # done before a year: before it begins
+    ("Sở Xây dựng tổ chức di dời các cơ sở sản xuất không đáp ứng yêu cầu trước năm 2030.", deadlines.BEFORE,
+     date(2030, 1, 1)),
+])
+def test_an_aim_secured_in_a_year_and_a_duty_before_a_year(sentence, kind, due):
+    found = one(sentence)
+    assert (found.deadline.kind, found.deadline.due) == (kind, due)
