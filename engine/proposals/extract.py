@@ -324,6 +324,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # document in one's own body, the whole of it
                        r"|^(?:to chuc )?trien khai,? thuc hien (?:quy dinh|quyet dinh|chi thi|ke hoach)\b[^;.]{0,160}"
                        r"\btai (?:co quan, don vi|co quan|don vi|dia phuong) minh\W*$"
+                       # the text's own duties by its parts: "Tổ chức triển khai thực hiện các nhiệm vụ, giải
+                       # pháp chủ yếu tại phần III và các đề án ưu tiên tại Phụ lục kèm theo Nghị quyết này."
+                       r"|^(?:to chuc )?(?:trien khai|thuc hien)(?: thuc hien)? (?:cac )?nhiem vu(?:, giai phap)?"
+                       r"(?: chu yeu)? (?:neu )?tai (?:phan|muc)\b[^;.]{0,160}\bnay\W*$"
                        # the bodies given duties by this text told to do them: "Các cơ quan, đơn vị được phân
                        # công nhiệm vụ có trách nhiệm thực hiện nghiêm túc theo đúng tiến độ, chất lượng."
                        r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
@@ -541,7 +545,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(c for m in _clause(sentence.text, matcher).mentions for c in m.codes))
             matcher = matcher.addressed()
-        if _topic_heading(sentence, folded, matcher):
+        if _topic_heading(sentence, folded, matcher, sentences[at + 1:at + 2]):
             after_duty = False
             continue
         if not addressees and sentence.rank is None and (
@@ -1345,12 +1349,16 @@ def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]
                               if not matcher.is_issuer(c)))
 
 
-def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher) -> bool:
+def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher, following: list[_Sentence]) -> bool:
     """"1. Về phân cấp, phân quyền …" (also "2. Về việc tháo gỡ …") above its "-" or "1.1." items, with no
     stop and no units told: a topic the items below are about, no duty. So is a list item "1.2. Đối với công tác
-    lựa chọn nhà thầu:", or a part's title "2. Trách nhiệm của các đơn vị:", ending with ":" and naming no unit."""
+    lựa chọn nhà thầu:", or a part's title "2. Trách nhiệm của các đơn vị:", ending with ":" and naming no unit;
+    and a list item naming no unit, with no stop, above a unit's heading ("c) Giảm thiểu phát sinh rác thải; …"
+    then "- Bộ Nông nghiệp và Môi trường"): the units below do its duties, item by item."""
     if sentence.heads_items and folded.startswith("ve "):
         return not _clause(sentence.text, matcher).leads
+    if sentence.heads_items and following and not _clause(sentence.text, matcher).mentions:
+        return _clause(following[0].text, matcher).names_only()
     return (sentence.opens_item and folded.endswith(":") and folded.startswith(("doi voi ", "trach nhiem cua "))
             and not _clause(sentence.text, matcher).mentions)
 

@@ -2079,3 +2079,28 @@ def test_plus_items_under_a_dash_heading_of_a_unit_are_its_duties(text, leads):
 def test_an_aim_secured_in_a_year_and_a_duty_before_a_year(sentence, kind, due):
     found = one(sentence)
     assert (found.deadline.kind, found.deadline.due) == (kind, due)
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a list item naming no unit, with no stop, above a unit's heading: a topic, its units below (not the
+    # units of the unmarked heading above it)
+    ("Sở Tài chính:\n- Bố trí kinh phí.\nc) Giảm thiểu phát sinh rác thải; đẩy mạnh tái chế rác thải\n- Sở Xây dựng\n"
+     "+ Ban hành quy chuẩn tái chế.\n+ Kiểm tra các cơ sở tái chế.", [["STC"], ["SXD"], ["SXD"]]),
+    # … not one above items that are duties of their own
+    ("1. Sở Xây dựng\nc) Rà soát các bãi chôn lấp rác thải\n- Lập danh mục bãi chôn lấp.\n- Báo cáo kết quả.",
+     [["SXD"], ["SXD"], ["SXD"]]),
+])
+def test_a_topic_above_the_units_headings_is_no_duty(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("item, tasks", [
+    # carrying out the text's own duties by its parts restates them
+    ("b) Tổ chức triển khai thực hiện các nhiệm vụ, giải pháp chủ yếu tại phần III và các đề án ưu tiên tại Phụ "
+     "lục kèm theo Kế hoạch này.", 1),
+    # … not a duty of its own with that aim
+    ("b) Bố trí kinh phí để triển khai thực hiện các nhiệm vụ, giải pháp chủ yếu tại phần III của Kế hoạch này.", 2),
+])
+def test_carrying_out_the_duties_of_the_texts_parts_restates(item, tasks):
+    text = "1. Sở Xây dựng\na) Xây dựng kế hoạch hành động trước ngày 31 tháng 12 năm 2026.\n" + item
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]] * tasks
