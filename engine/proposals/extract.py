@@ -461,6 +461,7 @@ class _Clause:
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
         words = words[:_singled_out(words)]
+        words = words[:_manner_tail(words)]
         inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
@@ -1031,6 +1032,18 @@ def _singled_out(words: list[str]) -> int:
     return next((at for at in range(1, len(words) - 1) if words[at - 1:at + 2] == [",", "trong", "do"]), len(words))
 
 
+# The manner closing a heading of units: "… theo chức năng, nhiệm vụ, thẩm quyền (được giao):"
+_MANNER_WORDS = {"chuc", "nang", "nhiem", "vu", "quyen", "han", "tham", "duoc", "giao", "cua", "minh", ",", "va"}
+
+
+def _manner_tail(words: list[str]) -> int:
+    """Where "theo chức năng, nhiệm vụ, thẩm quyền" closing the words starts (the units before it head the
+    items below: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … theo chức năng, nhiệm vụ, thẩm quyền:");
+    the words' end if they do not end so."""
+    at = next((at for at in range(len(words) - 2) if words[at:at + 3] == ["theo", "chuc", "nang"]), len(words))
+    return at if all(w in _MANNER_WORDS for w in words[at + 3:]) else len(words)
+
+
 def _aside(words: list[str]) -> set[int]:
     """The positions of words in parentheses: "Sở Nội vụ (Cơ quan thường trực Ban …):"."""
     aside, depth = set(), 0
@@ -1095,7 +1108,7 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
         if not all(w in gaps for w in between):
             break
         chained.append(mention)
-    if any(len(m.codes) == 1 for m in chained):
+    if any(len(m.codes) == 1 or m.by_name for m in chained):   # also a list "các Bộ: Xây dựng, Công Thương"
         chained = [m for m in chained if not (m.related or m.local)] or chained
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 

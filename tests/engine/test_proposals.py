@@ -2104,3 +2104,20 @@ def test_a_topic_above_the_units_headings_is_no_duty(text, leads):
 def test_carrying_out_the_duties_of_the_texts_parts_restates(item, tasks):
     text = "1. Sở Xây dựng\na) Xây dựng kế hoạch hành động trước ngày 31 tháng 12 năm 2026.\n" + item
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]] * tasks
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the related bodies beside a list "các Sở: …" are its helpers: the listed units lead
+    ("Giám đốc các Sở: Xây dựng, Tài chính và các sở, ngành liên quan rà soát hồ sơ.", [["STC", "SXD"]]),
+    # … the related bodies alone still lead, every one
+    ("Các sở, ngành liên quan rà soát hồ sơ.", [DEPARTMENTS]),
+])
+def test_related_bodies_beside_a_list_of_units_do_not_lead(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_a_heading_of_units_closed_by_their_manner_heads_the_items_below():
+    text = "1. Giám đốc các Sở: Xây dựng, Tài chính theo chức năng, nhiệm vụ, thẩm quyền:\na) Rà soát hồ sơ.\n" \
+           "b) Báo cáo kết quả."
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD", "STC"], "Rà soát hồ sơ."), (["SXD", "STC"], "Báo cáo kết quả.")]
