@@ -464,7 +464,7 @@ class _Clause:
         words = words[:_manner_tail(words)]
         inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
-        allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF | _SECRETARIES_ABOVE
         if any(w in _COVERED for w in others):
             allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
@@ -579,7 +579,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(_named_committees(clauses, matcher))
-        if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
+        if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher, {**addressed, **localities})):
             # a numbered heading of names alone ("5. Sở Công Thương") heads each paragraph below it too
             heading = _Heading(leads, sentence.rank, paragraphs=sentence.rank is not None and _names_only(clauses))
             after_duty, headed = False, sentence.rank is not None
@@ -1032,6 +1032,9 @@ def _singled_out(words: list[str]) -> int:
     return next((at for at in range(1, len(words) - 1) if words[at - 1:at + 2] == [",", "trong", "do"]), len(words))
 
 
+# The provinces' party secretaries addressed with their committees, and the units "nêu trên" (named above):
+# "Bí thư tỉnh ủy, thành ủy và Chủ tịch UBND các tỉnh, thành phố nêu trên …:" is a heading of units
+_SECRETARIES_ABOVE = {"bi", "thu", "tinh", "thanh", "uy", "neu", "tren"}
 # The manner closing a heading of units: "… theo chức năng, nhiệm vụ, thẩm quyền (được giao):"
 _MANNER_WORDS = {"chuc", "nang", "nhiem", "vu", "quyen", "han", "tham", "duoc", "giao", "cua", "minh", ",", "va"}
 
@@ -1286,7 +1289,8 @@ def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list
     return []
 
 
-def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], matcher: UnitMatcher) -> list[str]:
+def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], matcher: UnitMatcher,
+                   localities: dict[str, None]) -> list[str]:
     """The units a list item heads the items below it for: a line of units only ("1. Sở Tài
     chính:"); a line naming its units with words of their own, ending without a stop, above items
     of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
@@ -1294,6 +1298,11 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     the bodies who "… thực hiện một số công việc sau:")."""
     if _is_heading(clauses):   # also "1. Sở Nội vụ (Cơ quan thường trực …):", "1. Trách nhiệm của Sở X"
         return clauses[0].named_units() or clauses[0].opening_units()
+    if sentence.rank is not None and folded.endswith(":") and len(clauses) > 1 and _names_only(clauses):
+        # "1. Bộ trưởng các Bộ: …; Bí thư tỉnh ủy, … Chủ tịch UBND các tỉnh, thành phố nêu trên …:"
+        return list(dict.fromkeys(c for clause in clauses
+                                  for c in _named_above(clause, localities) or clause.named_units()
+                                  or clause.opening_units()))
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):
@@ -1308,6 +1317,16 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     if sentence.rank is not None and (_introduces(folded.rstrip()) or _responsible_for_items(clauses[0])):
         return clauses[0].leads
     return []
+
+
+def _named_above(clause: _Clause, named: dict[str, None]) -> list[str]:
+    """"Chủ tịch UBND các tỉnh, thành phố nêu trên": the units of that tier the text named before (its
+    addressees, the committees named by name); none where the clause does not say "nêu trên"."""
+    last = clause.mentions[-1] if clause.mentions else None
+    if last is None or clause.words[last.end:last.end + 2] != ["neu", "tren"]:
+        return []
+    above = [c for c in named if c in last.codes]
+    return above if len(above) < len(last.codes) else []
 
 
 def _responsible_for_items(clause: _Clause) -> bool:

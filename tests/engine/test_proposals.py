@@ -2121,3 +2121,15 @@ def test_a_heading_of_units_closed_by_their_manner_heads_the_items_below():
            "b) Báo cáo kết quả."
     assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
         (["SXD", "STC"], "Rà soát hồ sơ."), (["SXD", "STC"], "Báo cáo kết quả.")]
+
+
+@pytest.mark.parametrize("tier, leads", [
+    # a heading of units across ";", with the party secretaries: "nêu trên" are the committees addressed
+    ("Bí thư, Chủ tịch UBND các xã, phường nêu trên theo chức năng, nhiệm vụ", ["SXD", "X-C"]),
+    # … the tier alone is every commune
+    ("Bí thư, Chủ tịch UBND các xã, phường", ["SXD", "P-D", "X-C"]),
+])
+def test_a_heading_across_semicolons_and_the_committees_named_above(tier, leads):
+    text = ("Kính gửi:\n- Chủ tịch UBND xã Cát Tiên;\n- Giám đốc Sở Xây dựng.\nĐể bảo đảm an toàn, UBND tỉnh yêu cầu:\n"
+            f"1. Giám đốc Sở Xây dựng; {tier}:\na) Rà soát hồ sơ.\nb) Báo cáo kết quả.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [leads, leads]
