@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SQLColumnExpression,
     String,
     Text,
     UniqueConstraint,
@@ -27,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from engine.audit.models import AuditEntry
-from engine.db import Base, UTCDateTime
+from engine.db import Base, UTCDateTime, trigrams
 from engine.directives import link_copies
 from engine.org import permissions
 from engine.org.models import User
@@ -102,7 +103,13 @@ class Directive(Base):
     __table_args__ = (UniqueConstraint("symbol", "issued_on", "issuer"),
                       # the few secret ones, which an organisation-wide role's every read leaves out
                       Index("ix_directives_secret", "id", postgresql_where=text("secrecy IS NOT NULL"),
-                            sqlite_where=text("secrecy IS NOT NULL")))
+                            sqlite_where=text("secrecy IS NOT NULL")),
+                      # those registered on a day (registry.registered_on: the office's day, GET /today)
+                      Index("ix_directives_created_at", "created_at"),
+                      # the directives a search's words are in (task_words_match), where pg_trgm is
+                      Index("ix_directives_search_trigrams", "search_text", postgresql_using="gin",
+                            postgresql_ops={"search_text": trigrams.OPERATOR_CLASS})
+                      .ddl_if(callable_=trigrams.index_wanted))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ruleset: Mapped[str] = mapped_column(String(64))
@@ -138,6 +145,12 @@ def given_by(origin: str) -> ColumnElement[bool]:
     if origin not in ORIGINS:
         raise ValueError(f"unknown origin '{origin}' (known: {', '.join(ORIGINS)})")
     return Directive.origin.is_(None) if origin == ORIGIN_OWN else Directive.origin == origin
+
+
+def task_given_by(origin: str, directive_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """SQL over the assignments alone (`directive_id`: their column): `given_by` their directive,
+    asked through its id rather than joined (a page of a million walks its order and stops)."""
+    return directive_id.in_(select(Directive.id).where(given_by(origin)))
 
 
 class Assignment(Base):
@@ -453,7 +466,19 @@ def words_match(words: str) -> ColumnElement[bool]:
     """SQL over Assignment and Directive: the words are in the assignment's content or the
     directive's symbol, summary or issuer, without diacritics or case ("giai ngan" finds
     "giải ngân", whatever Unicode form either was written in)."""
-    return or_(Assignment.search_text.like(folded_pattern(words), escape="\\"), directive_words_match(words))
+    return or_(_content_matches(words), directive_words_match(words))
+
+
+def task_words_match(words: str) -> ColumnElement[bool]:
+    """SQL over Assignment alone: `words_match`, the directive's words asked through its id: the
+    directives they are in are found first (through ix_directives_search_trigrams where pg_trgm
+    is), not joined to every assignment (a million: bench/README.md, "Fifth pass")."""
+    return or_(_content_matches(words),
+               Assignment.directive_id.in_(select(Directive.id).where(directive_words_match(words))))
+
+
+def _content_matches(words: str) -> ColumnElement[bool]:
+    return Assignment.search_text.like(folded_pattern(words), escape="\\")
 
 
 def directive_words_match(words: str) -> ColumnElement[bool]:

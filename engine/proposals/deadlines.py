@@ -6,8 +6,8 @@ hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
 tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the
-end of its last month; "đảm bảo mục tiêu … vào năm 2030": by its end; "trước năm 2030": before it
-begins), "trước Thứ Tư ngày 03/12/2025" — but not a period dating what a
+end of its last month), "trước Thứ Tư ngày 03/12/2025", "trước năm 2030" (before its first day) — but not a
+period dating what a
 passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
 from __future__ import annotations
 
@@ -67,13 +67,10 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
 _YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b")
+# "… di dời các cơ sở … trước năm 2030": before the year begins, as "trước ngày 01/01/2030"
+_BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
 _COMPLETED_IN = re.compile(r"hoan thanh\b[^,;.]{0,80}? vao nam (\d{4})\b")
-# the aim a duty is to secure by a year: "đảm bảo mục tiêu 100% phương tiện … sử dụng năng lượng sạch, … vào
-# năm 2030", "đảm bảo mục tiêu về công trình xanh: Hà Nội có tối thiểu 200 công trình, … vào năm 2030"
-_AIM_IN = re.compile(r"\b(?:dam bao|bao dam) muc tieu\b[^;.]{0,200}? vao nam (\d{4})\b")
-# "… tổ chức thực hiện di dời các cơ sở … trước năm 2030": before the year begins
-_BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
 # "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
 _DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
@@ -146,8 +143,7 @@ def _read_quarter(folded: str, reference: date) -> _Found:
 
 
 def _read_year(folded: str, reference: date) -> _Found:
-    if m := (_period(_YEARS, folded) or _period(_YEAR, folded) or _period(_COMPLETED_IN, folded)
-             or _period(_AIM_IN, folded)):
+    if m := _period(_YEARS, folded) or _period(_YEAR, folded) or _period(_COMPLETED_IN, folded):
         return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
     return None
 

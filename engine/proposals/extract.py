@@ -42,6 +42,12 @@
   item opening "Chỉ đạo X …" is the heading's duty, X whom it directs; a paragraph with no marker
   inside an item keeps the heading for the items after it; "(i)", "(ii)" mark sub-items, and a new
   item is never the deadline of the duty before;
+- an item written as a duty's title and labelled lines ("1. Tổ chức tập huấn …" then "- Cơ quan chủ trì:
+  Bộ X.", "- Cơ quan phối hợp: …", "- Thời hạn: trước ngày …") is the title's duty, led by the units of
+  its lead label and due as its time label says; the labels are no duties (a time label ending with ":"
+  has dated items of their own below it, which are);
+- the bodies given the text's duties as a subject ("…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ
+  được giao gửi … báo cáo …") are the leads of the duties above;
 - "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them; a line naming units and
   nothing else is no duty; a line after one ending with ";" goes on with it; the items below "…,
   cụ thể:" are details of the duty above, not duties; one of several duties in a sentence that only
@@ -281,8 +287,8 @@ _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
-# địa phương tập trung …".
-_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:va )?dia phuong\b")
+# địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …".
+_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:don vi, )?(?:va )?dia phuong\b")
 # … but told by a trigger in a letter with addressees ("Kính gửi: - Các bộ, …; - Ủy ban nhân dân tỉnh, …"), "(các)
 # bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
 _TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"
@@ -373,6 +379,19 @@ _DONE_CHARS = 60   # … read from this many characters before it (a long text s
 _MANNER = {",", "nhiem", "vu", "tham", "quyen", "han", "duoc", "giao", "va"}
 # also leading others in it: "Sở X có trách nhiệm chủ trì, phối hợp với … tổ chức triển khai thực hiện Quyết định này"
 _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat|chu tri, phoi hop)\b")
+# The bodies given the text's duties, as a subject: "Hàng năm, …, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ
+# được giao gửi … báo cáo …", "Các cơ quan, đơn vị được giao nhiệm vụ …".
+_GIVEN_DUTIES = re.compile(r"(?:^|, )cac co quan, (?:to chuc, )?don vi (?:duoc (?:giao|phan cong) (?:chu tri )?"
+                           r"|chu tri )(?:thuc hien )?(?:cac )?nhiem vu\b")
+# A plan's item written as a duty's title and labelled lines: "1. Tổ chức tuyên truyền …" then "- Cơ quan
+# chủ trì: Bộ Công an.", "- Cơ quan phối hợp: …", "- Thời hạn ban hành: trước ngày …" — the title the duty,
+# the first label its lead, the time label its deadline; the labels themselves no duty.
+# (also "Cơ quan chủ trì thực hiện:", and "Chủ trì:" / "Phối hợp:" alone)
+_LEAD_LABEL = re.compile(r"^(?:(?:co quan|don vi) (?:chu tri|thuc hien)|chu tri)(?: thuc hien| chinh)?:")
+_LABEL = re.compile(r"^(?:(?:(?:(?:co quan|don vi) )?(?:chu tri|phoi hop)|(?:co quan|don vi) thuc hien)"
+                    r"(?: thuc hien| chinh)?|(?:thoi gian|thoi han|tien do)(?: \w+){0,3}|noi dung"
+                    r"|(?:du kien )?san pham|ket qua):")
+_TIME_LABEL = re.compile(r"^(?:thoi gian|thoi han|tien do)\b")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -512,6 +531,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
     named_before: tuple[list[str], int] = ([], 0)   # the units the sentence before named, the proposals before it
     sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
+    labelled = _labelled_items(sentences, matcher, reference)
     for at, sentence in enumerate(sentences):
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_item:
@@ -522,6 +542,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
+        if at in labelled:   # a labelled item's title (its duty) or one of its labels (none)
+            proposals.extend(p for p in (labelled[at],) if p is not None)
+            after_duty = False
+            continue
         if (named_before[0] and named_before[1] == len(proposals) and not sentence.opens_item
                 and _PERIODIC_REPORT.match(folded)):
             # "… triển khai thực hiện tốt Kế hoạch này. Định kỳ 06 tháng các cơ quan có liên quan báo cáo …":
@@ -555,7 +579,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                                                                  or _INTRODUCES_ADDRESSEES.search(folded)) else [])):
             heading, after_duty = _Heading(leads, paragraphs=True), False
             continue
-        if sentence.opens_item and heading.leads and _recites(folded) and "," in sentence.text:
+        if (sentence.opens_item or under_heading) and heading.leads and _recites(folded) and "," in sentence.text:
             # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
             sentence = replace(sentence, text=sentence.text.split(",", 1)[1].strip())
             folded = fold(sentence.text)
@@ -608,6 +632,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
+        if found and proposals and _GIVEN_DUTIES.search(folded):
+            # "…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ được giao gửi … báo cáo": the bodies given
+            # the duties above, not the departments
+            given = list(dict.fromkeys(code for proposal in proposals for code in proposal.lead_units))
+            found = [replace(p, lead_units=given) for p in found]
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found:
@@ -629,6 +658,41 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     return Extraction(proposals, truncated)
+
+
+def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,
+                    reference: date) -> dict[int, Proposal | None]:
+    """The items written as a title and labelled lines ("- Cơ quan chủ trì: …", "- Thời hạn: …"): by the
+    title's position its duty, led by the units of its lead label and due as its time label says; by each
+    label's position None (no duty). A time label ending with ":" has items of its own below it ("+ Các bộ …
+    gửi kết quả … trước ngày …"): they are the duties, read as usual, and the title none."""
+    folded = [fold(s.text) if s.opens_item else "" for s in sentences]
+    # a label, or a later sentence of a label's line (a title's later sentences are read back over too)
+    labelling = [not s.opens_item or bool(_LABEL.match(f)) for s, f in zip(sentences, folded, strict=True)]
+    found: dict[int, Proposal | None] = {}
+    end = 0   # the labels read so far: each sentence is walked over once (a long text stays linear)
+    for at, sentence in enumerate(sentences):
+        if at < end or not sentence.opens_item or not _LEAD_LABEL.match(folded[at]):
+            continue
+        title = at - 1   # back over the labels to the title
+        while title >= end and labelling[title]:
+            title -= 1
+        end = at + 1
+        while end < len(sentences) and labelling[end]:
+            end += 1
+        if title < 0 or labelling[title] or sentences[title].rank is None:   # no title, or the labels before
+            continue
+        times = [n for n in range(title + 1, end) if _TIME_LABEL.match(folded[n])]
+        found.update(dict.fromkeys(range(title + 1, end)))
+        if times and sentences[times[0]].item_goes_on:
+            continue
+        codes = list(dict.fromkeys(c for m in _clause(sentence.text.split(":", 1)[1], matcher).mentions
+                                   for c in m.codes))
+        if codes:
+            deadline = find_deadline(folded[times[0]].split(":", 1)[1], reference) if times else NO_DEADLINE
+            found[title] = Proposal(content=_content(sentences[title].text), source=sentences[title].text,
+                                    lead_units=codes, deadline=deadline)
+    return found
 
 
 def _titles_paragraph(sentence: _Sentence, following: list[_Sentence], heading: _Heading,

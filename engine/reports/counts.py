@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.directives.models import Assignment, AssignmentStatus, Directive, given_by
+from engine.directives.models import Assignment, AssignmentStatus, Directive, task_given_by
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.outcomes import BUCKETS, bucket_case, dated, decide, difficulties, finished_late
@@ -114,7 +114,7 @@ def scope_conditions(scope: Scope) -> list:
     if scope.officer_id is not None:
         conditions.append(a.follow_up_officer_id == scope.officer_id)
     if scope.origin is not None:
-        conditions.append(a.directive_id.in_(select(Directive.id).where(given_by(scope.origin))))
+        conditions.append(task_given_by(scope.origin, a.directive_id))
     if not scope.include_secret:
         conditions.append(a.secret.is_(False))
         public = select(Directive.id).where(Directive.secrecy.is_(None))

@@ -16,6 +16,7 @@ from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.org.models import Unit, User
 from engine.outcomes import BUCKETS, Outcome, bucket, outcome_of
 from engine.registry import service as registry
+from engine.text import fold
 
 NOW = datetime(2026, 2, 12, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 2, 12)
@@ -38,6 +39,7 @@ def filled(loaded):
             lead = ("STC", "STC-NS", "SXD", "VP")[n % 4]
             deadline = None if n % 7 == 0 else TODAY + timedelta(days=n % 5 * 10 - 20)
             rows.append({"directive_id": directive.id, "seq": n + 1, "content": f"Nhiệm vụ {n}", "created_at": NOW,
+                         "search_text": fold(f"Nhiệm vụ {n}"),
                          "lead_unit_id": unit[lead], "deadline": deadline,
                          "assigned_on": TODAY - timedelta(days=60 + n % 2 * 20), "urgency": URGENCIES[n % 3],
                          "deadline_kind": "open" if deadline is None else "dated", "secret": n % 11 == 0,
@@ -188,3 +190,44 @@ def test_a_unit_the_clerk_asks_for_is_probed_or_walked_alike(filled, monkeypatch
     begins = (q.page - 1) * q.per_page
     assert shown[0] == shown[10 ** 6] and shown[0][0] == expected[begins:begins + q.per_page]
     assert shown[0][1] == len(expected) > 4
+
+
+SPREAD = [{"text": "viec thu"}, {"text": "nhiem vu 1"}, {"origin": "own"},
+          {"text": "nhiem vu", "outcome": Outcome.OVERDUE},
+          {"origin": "own", "urgency": "urgent", "page": 3, "per_page": 5},
+          {"text": "viec thu", "page": 2, "per_page": 10}]
+
+
+@pytest.mark.parametrize("limit", [1000, 20])
+@pytest.mark.parametrize("asked", SPREAD)
+def test_a_text_or_an_origin_walked_within_a_bound_or_sorted_lists_the_same_rows(filled, monkeypatch, asked, limit):
+    """The clerk's page with a text or an origin, walked to along the deadline order within its
+    first rows (_WALK_BOUND: 60 of the 96, or all) or, when fewer match there than the page holds,
+    sorted (a bound of 3): the same rows, order, counts and pages as the matching rows sorted in
+    Python, under the counting limit and over it. On PostgreSQL the walk is taken where enough
+    rows lie within the bound (every directive's words match "viec thu", every directive is own;
+    "nhiem vu 1" is in 11 of the 96 tasks' content, some beyond the 60th), always without one."""
+    monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
+    walk, taken = registry._walked_within_bound, []
+
+    def spy(*args):
+        found = walk(*args)
+        taken.append(found is not None)
+        return found
+    monkeypatch.setattr(registry, "_walked_within_bound", spy)
+    with filled.db.reading() as s:
+        clerk, q = _user(s, "clerk"), registry.AssignmentQuery(**asked)
+        matching = {a.id for a in s.scalars(registry.visible_assignments(s, clerk))
+                    if fold(q.text) in fold(a.content, a.directive.symbol, a.directive.summary, a.directive.issuer)
+                    and (not q.urgency or a.urgency == q.urgency)}
+        expected = [i for i in _expected(s, clerk, q.outcome) if i in matching]
+        shown = {}
+        for bound in (3, 60, 10 ** 6):
+            monkeypatch.setattr(registry, "_WALK_BOUND", bound)
+            shown[bound] = _shown(registry.search(s, clerk, q))
+    walked = dict(zip((3, 60, 10 ** 6), taken, strict=True))
+    begins = (q.page - 1) * q.per_page
+    assert shown[3] == shown[60] == shown[10 ** 6] and shown[3][0] == expected[begins:begins + q.per_page]
+    assert shown[3][1] == min(len(expected), limit + 1) and len(shown[3][0]) > 1
+    postgresql, dense = not filled.db.is_sqlite, q.text != "nhiem vu 1"
+    assert walked == {3: False, 60: postgresql and dense, 10 ** 6: postgresql}

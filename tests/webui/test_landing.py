@@ -1,7 +1,8 @@
 """Each role lands where its work is, after signing in and on "/" (webui/nav.py landing)."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import clock
+from engine.directives.models import Assignment, Directive
 from engine.runtime.models import Incident, WorkflowInstance
 from tests.conftest import PASSWORD
 
@@ -38,8 +39,11 @@ def test_process_admin_lands_on_open_incidents(loaded, assigned, browser):
 
 def test_office_day_lists_todays_registrations_and_overdue_tasks(loaded, assigned, browser):
     clerk = browser("clerk")
+    with loaded.db.reading() as s:
+        tasks = s.scalar(select(func.count(Assignment.id)).join(Directive).where(Directive.symbol == "45/2026/QĐ-UBND"))
     page = clerk.get("/today").get_data(as_text=True)
     assert "45/2026/QĐ-UBND" in page and "Đăng ký hôm nay" in page
+    assert f"</span></td>\n        <td>{tasks}</td>" in page and tasks > 0  # its number of tasks
     assert browser("stc").get("/today").status_code == 403
 
 
