@@ -330,6 +330,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # document in one's own body, the whole of it
                        r"|^(?:to chuc )?trien khai,? thuc hien (?:quy dinh|quyet dinh|chi thi|ke hoach)\b[^;.]{0,160}"
                        r"\btai (?:co quan, don vi|co quan|don vi|dia phuong) minh\W*$"
+                       # the text's own duties by its parts: "Tổ chức triển khai thực hiện các nhiệm vụ, giải
+                       # pháp chủ yếu tại phần III và các đề án ưu tiên tại Phụ lục kèm theo Nghị quyết này."
+                       r"|^(?:to chuc )?(?:trien khai|thuc hien)(?: thuc hien)? (?:cac )?nhiem vu(?:, giai phap)?"
+                       r"(?: chu yeu)? (?:neu )?tai (?:phan|muc)\b[^;.]{0,160}\bnay\W*$"
                        # the bodies given duties by this text told to do them: "Các cơ quan, đơn vị được phân
                        # công nhiệm vụ có trách nhiệm thực hiện nghiêm túc theo đúng tiến độ, chất lượng."
                        r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
@@ -476,9 +480,10 @@ class _Clause:
         "Chủ tịch UBND các xã, phường"."""
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
         words = words[:_singled_out(words)]
+        words = words[:_manner_tail(words)]
         inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
         others = {w for i, w in enumerate(words) if i not in inside}
-        allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF
+        allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF | _SECRETARIES_ABOVE
         if any(w in _COVERED for w in others):
             allowed = allowed | _COVERING
         return bool(words) and bool(self.mentions) and others <= allowed
@@ -565,7 +570,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(c for m in _clause(sentence.text, matcher).mentions for c in m.codes))
             matcher = matcher.addressed()
-        if _topic_heading(sentence, folded, matcher):
+        if _topic_heading(sentence, folded, matcher, sentences[at + 1:at + 2]):
             after_duty = False
             continue
         if not addressees and sentence.rank is None and (
@@ -598,7 +603,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             folded = fold(sentence.text)
         clauses = [_clause(part, matcher) for part in _parts(sentence.text, matcher)]
         localities.update(_named_committees(clauses, matcher))
-        if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher)):
+        if clauses and (leads := _heading_leads(sentence, folded, clauses, matcher, {**addressed, **localities})):
             # a numbered heading of names alone ("5. Sở Công Thương") heads each paragraph below it too
             heading = _Heading(leads, sentence.rank, paragraphs=sentence.rank is not None and _names_only(clauses))
             after_duty, headed = False, sentence.rank is not None
@@ -1035,14 +1040,15 @@ def _rank(line: str) -> int | None:
 def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
     ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it;
-    "+" is of the rank of "-", but below a "-" line ending with ":" in the items under it."""
+    "+" is of the rank of "-", but below a "-" line ending with ":" or with no stop (a heading, "- Bộ
+    Công Thương") in the items under it."""
     ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
         if rank == _RANKS.index("bullet"):
             # "- Thủ trưởng các cơ quan … có trách nhiệm:" then "+ …" items: below it, up to the next "-"
             if not line.lstrip().startswith("+"):
-                under_dash = line.endswith(":")
+                under_dash = not line.endswith((".", ";", "!", "?", "…"))
             elif under_dash:
                 rank = _RANKS.index("plus")
         if rank == _RANKS.index("number"):
@@ -1088,6 +1094,21 @@ def _singled_out(words: list[str]) -> int:
     out, no more units of the heading ("Chủ tịch UBND các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng, trong
     đó trọng tâm là các tỉnh: Đắk Lắk, …:"); the words' end if it is not there."""
     return next((at for at in range(1, len(words) - 1) if words[at - 1:at + 2] == [",", "trong", "do"]), len(words))
+
+
+# The provinces' party secretaries addressed with their committees, and the units "nêu trên" (named above):
+# "Bí thư tỉnh ủy, thành ủy và Chủ tịch UBND các tỉnh, thành phố nêu trên …:" is a heading of units
+_SECRETARIES_ABOVE = {"bi", "thu", "tinh", "thanh", "uy", "neu", "tren"}
+# The manner closing a heading of units: "… theo chức năng, nhiệm vụ, thẩm quyền (được giao):"
+_MANNER_WORDS = {"chuc", "nang", "nhiem", "vu", "quyen", "han", "tham", "duoc", "giao", "cua", "minh", ",", "va"}
+
+
+def _manner_tail(words: list[str]) -> int:
+    """Where "theo chức năng, nhiệm vụ, thẩm quyền" closing the words starts (the units before it head the
+    items below: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … theo chức năng, nhiệm vụ, thẩm quyền:");
+    the words' end if they do not end so."""
+    at = next((at for at in range(len(words) - 2) if words[at:at + 3] == ["theo", "chuc", "nang"]), len(words))
+    return at if all(w in _MANNER_WORDS for w in words[at + 3:]) else len(words)
 
 
 def _aside(words: list[str]) -> set[int]:
@@ -1154,7 +1175,7 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
         if not all(w in gaps for w in between):
             break
         chained.append(mention)
-    if any(len(m.codes) == 1 for m in chained):
+    if any(len(m.codes) == 1 or m.by_name for m in chained):   # also a list "các Bộ: Xây dựng, Công Thương"
         chained = [m for m in chained if not (m.related or m.local)] or chained
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
@@ -1332,7 +1353,8 @@ def _coordinating(words: list[str], mentions: list[Mention], start: int) -> list
     return []
 
 
-def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], matcher: UnitMatcher) -> list[str]:
+def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], matcher: UnitMatcher,
+                   localities: dict[str, None]) -> list[str]:
     """The units a list item heads the items below it for: a line of units only ("1. Sở Tài
     chính:"); a line naming its units with words of their own, ending without a stop, above items
     of a lower rank ("1. Giao người đứng đầu các cơ quan chuyên môn; Chủ tịch UBND các xã" then
@@ -1340,6 +1362,11 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     the bodies who "… thực hiện một số công việc sau:")."""
     if _is_heading(clauses):   # also "1. Sở Nội vụ (Cơ quan thường trực …):", "1. Trách nhiệm của Sở X"
         return clauses[0].named_units() or clauses[0].opening_units()
+    if sentence.rank is not None and folded.endswith(":") and len(clauses) > 1 and _names_only(clauses):
+        # "1. Bộ trưởng các Bộ: …; Bí thư tỉnh ủy, … Chủ tịch UBND các tỉnh, thành phố nêu trên …:"
+        return list(dict.fromkeys(c for clause in clauses
+                                  for c in _named_above(clause, localities) or clause.named_units()
+                                  or clause.opening_units()))
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):
@@ -1354,6 +1381,16 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
     if sentence.rank is not None and (_introduces(folded.rstrip()) or _responsible_for_items(clauses[0])):
         return clauses[0].leads
     return []
+
+
+def _named_above(clause: _Clause, named: dict[str, None]) -> list[str]:
+    """"Chủ tịch UBND các tỉnh, thành phố nêu trên": the units of that tier the text named before (its
+    addressees, the committees named by name); none where the clause does not say "nêu trên"."""
+    last = clause.mentions[-1] if clause.mentions else None
+    if last is None or clause.words[last.end:last.end + 2] != ["neu", "tren"]:
+        return []
+    above = [c for c in named if c in last.codes]
+    return above if len(above) < len(last.codes) else []
 
 
 def _responsible_for_items(clause: _Clause) -> bool:
@@ -1408,12 +1445,16 @@ def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]
                               if not matcher.is_issuer(c)))
 
 
-def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher) -> bool:
+def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher, following: list[_Sentence]) -> bool:
     """"1. Về phân cấp, phân quyền …" (also "2. Về việc tháo gỡ …") above its "-" or "1.1." items, with no
     stop and no units told: a topic the items below are about, no duty. So is a list item "1.2. Đối với công tác
-    lựa chọn nhà thầu:", or a part's title "2. Trách nhiệm của các đơn vị:", ending with ":" and naming no unit."""
+    lựa chọn nhà thầu:", or a part's title "2. Trách nhiệm của các đơn vị:", ending with ":" and naming no unit;
+    and a list item naming no unit, with no stop, above a unit's heading ("c) Giảm thiểu phát sinh rác thải; …"
+    then "- Bộ Nông nghiệp và Môi trường"): the units below do its duties, item by item."""
     if sentence.heads_items and folded.startswith("ve "):
         return not _clause(sentence.text, matcher).leads
+    if sentence.heads_items and following and not _clause(sentence.text, matcher).mentions:
+        return _clause(following[0].text, matcher).names_only()
     return (sentence.opens_item and folded.endswith(":") and folded.startswith(("doi voi ", "trach nhiem cua "))
             and not _clause(sentence.text, matcher).mentions)
 

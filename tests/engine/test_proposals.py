@@ -2137,6 +2137,71 @@ def test_a_duty_before_the_items_a_line_introduces_is_a_task_too(line, tasks):
     assert [p.lead_units for p in found] == [["P-D", "X-C"]] * tasks
 
 
+@pytest.mark.parametrize("text, leads", [
+    # "+" items under a "-" line naming a unit with no stop: that unit's duties, one by one
+    ("- Sở Xây dựng\n+ Rà soát quy chuẩn kỹ thuật.\n+ Kiểm tra các công trình.\n- Sở Tài chính\n+ Bố trí kinh phí.",
+     [["SXD"], ["SXD"], ["STC"]]),
+    # … not under a "-" item ending with a stop: the "+" items go on at its rank
+    ("- Sở Xây dựng kiểm tra các công trình.\n+ Sở Tài chính bố trí kinh phí.", [["SXD"], ["STC"]]),
+])
+def test_plus_items_under_a_dash_heading_of_a_unit_are_its_duties(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a list item naming no unit, with no stop, above a unit's heading: a topic, its units below (not the
+    # units of the unmarked heading above it)
+    ("Sở Tài chính:\n- Bố trí kinh phí.\nc) Giảm thiểu phát sinh rác thải; đẩy mạnh tái chế rác thải\n- Sở Xây dựng\n"
+     "+ Ban hành quy chuẩn tái chế.\n+ Kiểm tra các cơ sở tái chế.", [["STC"], ["SXD"], ["SXD"]]),
+    # … not one above items that are duties of their own
+    ("1. Sở Xây dựng\nc) Rà soát các bãi chôn lấp rác thải\n- Lập danh mục bãi chôn lấp.\n- Báo cáo kết quả.",
+     [["SXD"], ["SXD"], ["SXD"]]),
+])
+def test_a_topic_above_the_units_headings_is_no_duty(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("item, tasks", [
+    # carrying out the text's own duties by its parts restates them
+    ("b) Tổ chức triển khai thực hiện các nhiệm vụ, giải pháp chủ yếu tại phần III và các đề án ưu tiên tại Phụ "
+     "lục kèm theo Kế hoạch này.", 1),
+    # … not a duty of its own with that aim
+    ("b) Bố trí kinh phí để triển khai thực hiện các nhiệm vụ, giải pháp chủ yếu tại phần III của Kế hoạch này.", 2),
+])
+def test_carrying_out_the_duties_of_the_texts_parts_restates(item, tasks):
+    text = "1. Sở Xây dựng\na) Xây dựng kế hoạch hành động trước ngày 31 tháng 12 năm 2026.\n" + item
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]] * tasks
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the related bodies beside a list "các Sở: …" are its helpers: the listed units lead
+    ("Giám đốc các Sở: Xây dựng, Tài chính và các sở, ngành liên quan rà soát hồ sơ.", [["STC", "SXD"]]),
+    # … the related bodies alone still lead, every one
+    ("Các sở, ngành liên quan rà soát hồ sơ.", [DEPARTMENTS]),
+])
+def test_related_bodies_beside_a_list_of_units_do_not_lead(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+def test_a_heading_of_units_closed_by_their_manner_heads_the_items_below():
+    text = "1. Giám đốc các Sở: Xây dựng, Tài chính theo chức năng, nhiệm vụ, thẩm quyền:\na) Rà soát hồ sơ.\n" \
+           "b) Báo cáo kết quả."
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD", "STC"], "Rà soát hồ sơ."), (["SXD", "STC"], "Báo cáo kết quả.")]
+
+
+@pytest.mark.parametrize("tier, leads", [
+    # a heading of units across ";", with the party secretaries: "nêu trên" are the committees addressed
+    ("Bí thư, Chủ tịch UBND các xã, phường nêu trên theo chức năng, nhiệm vụ", ["SXD", "X-C"]),
+    # … the tier alone is every commune
+    ("Bí thư, Chủ tịch UBND các xã, phường", ["SXD", "P-D", "X-C"]),
+])
+def test_a_heading_across_semicolons_and_the_committees_named_above(tier, leads):
+    text = ("Kính gửi:\n- Chủ tịch UBND xã Cát Tiên;\n- Giám đốc Sở Xây dựng.\nĐể bảo đảm an toàn, UBND tỉnh yêu cầu:\n"
+            f"1. Giám đốc Sở Xây dựng; {tier}:\na) Rà soát hồ sơ.\nb) Báo cáo kết quả.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [leads, leads]
+
+
 def test_labels_written_short_or_long_name_the_lead_and_the_helpers():
     text = ("1. Kiểm tra an toàn thực phẩm dịp Tết\n- Chủ trì: Sở Xây dựng.\n- Phối hợp: Sở Tài chính.\n"
             "- Thời gian thực hiện: trong tháng 1 năm 2026.\n"
