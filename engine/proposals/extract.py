@@ -392,6 +392,7 @@ _LABEL = re.compile(r"^(?:(?:(?:(?:co quan|don vi) )?(?:chu tri|phoi hop)|(?:co 
                     r"(?: thuc hien| chinh)?|(?:thoi gian|thoi han|tien do)(?: \w+){0,3}|noi dung"
                     r"|(?:du kien )?san pham|ket qua):")
 _TIME_LABEL = re.compile(r"^(?:thoi gian|thoi han|tien do)\b")
+_COORDINATING_LABEL = re.compile(r"^(?:(?:co quan|don vi) )?phoi hop(?: thuc hien)?:")
 # "… yêu cầu Giám đốc Sở X (và Thủ trưởng các đơn vị có liên quan) triển khai thực hiện." closing a
 # letter restates the duties above it.
 _CLOSING = (["trien", "khai", "thuc", "hien"], ["to", "chuc", "thuc", "hien"])
@@ -686,13 +687,20 @@ def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,
         found.update(dict.fromkeys(range(title + 1, end)))
         if times and sentences[times[0]].item_goes_on:
             continue
-        codes = list(dict.fromkeys(c for m in _clause(sentence.text.split(":", 1)[1], matcher).mentions
-                                   for c in m.codes))
+        codes = _labelled_units(sentences[at], matcher)
         if codes:
             deadline = find_deadline(folded[times[0]].split(":", 1)[1], reference) if times else NO_DEADLINE
+            coordinating = [c for n in range(title + 1, end) if _COORDINATING_LABEL.match(folded[n])
+                            for c in _labelled_units(sentences[n], matcher) if c not in codes]
             found[title] = Proposal(content=_content(sentences[title].text), source=sentences[title].text,
-                                    lead_units=codes, deadline=deadline)
+                                    lead_units=codes, coordinating_units=list(dict.fromkeys(coordinating)),
+                                    deadline=deadline)
     return found
+
+
+def _labelled_units(label: _Sentence, matcher: UnitMatcher) -> list[str]:
+    """The units a label's line names after its colon ("- Cơ quan phối hợp: Sở Xây dựng và UBND các xã")."""
+    return list(dict.fromkeys(c for m in _clause(label.text.split(":", 1)[1], matcher).mentions for c in m.codes))
 
 
 def _titles_paragraph(sentence: _Sentence, following: list[_Sentence], heading: _Heading,

@@ -2079,6 +2079,9 @@ def test_an_item_written_as_a_title_and_labels_is_the_titles_duty_led_and_dated_
         ("Sở Tài chính báo cáo UBND tỉnh trước ngày 30 tháng 4 năm 2026.", ["STC"], deadlines.BEFORE,
          date(2026, 4, 30)),
     ]
+    # the coordinating label's units coordinate the title's duty (the clerk need not add them by hand)
+    assert sorted(found[0].coordinating_units) == ["P-D", "SXD", "X-C"]
+    assert [p.coordinating_units for p in found[1:]] == [[], [], []]
 
 
 def test_labels_with_no_title_above_them_are_read_as_usual():
