@@ -496,6 +496,10 @@ class _Clause:
                       None)
         if opened is None or not self.mentions or self.mentions[0].start <= opened:
             return []
+        return self.mentioned_units()
+
+    def mentioned_units(self) -> list[str]:
+        """Every unit the clause names, in order, once each."""
         return list(dict.fromkeys(c for m in self.mentions for c in m.codes))
 
     def _places(self) -> set[int]:
@@ -569,7 +573,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         # "Kính gửi:" and the list of the bodies it is sent to
         addressees = bool(_ADDRESSED.search(folded)) or (addressees and sentence.rank is not None)
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
-            addressed.update(dict.fromkeys(c for m in _clause(sentence.text, matcher).mentions for c in m.codes))
+            addressed.update(dict.fromkeys(_clause(sentence.text, matcher).mentioned_units()))
             matcher = matcher.addressed()
         if _topic_heading(sentence, folded, matcher, sentences[at + 1:at + 2]):
             after_duty = False
@@ -700,7 +704,7 @@ def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,
 
 def _labelled_units(label: _Sentence, matcher: UnitMatcher) -> list[str]:
     """The units a label's line names after its colon ("- Cơ quan phối hợp: Sở Xây dựng và UBND các xã")."""
-    return list(dict.fromkeys(c for m in _clause(label.text.split(":", 1)[1], matcher).mentions for c in m.codes))
+    return _clause(label.text.split(":", 1)[1], matcher).mentioned_units()
 
 
 def _titles_paragraph(sentence: _Sentence, following: list[_Sentence], heading: _Heading,
