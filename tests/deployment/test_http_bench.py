@@ -21,3 +21,12 @@ def test_the_http_bench_runs_its_mixes_without_errors():
     for row in rows:
         assert float(row[3]) > 0 and row[7].strip() == "0", out  # operations done, no errors
     assert all(float(row[-1]) > 0 for row in rows[:3])  # the CPU ratio of each whole mix
+
+
+def test_the_lifecycle_bench_times_the_13_requests_of_a_lifecycle():
+    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
+    out = subprocess.run([sys.executable, "-m", "bench.http.lifecycle", "--lifecycles", "2"], cwd=REPO_ROOT,
+                         capture_output=True, text=True, check=True, timeout=120, env=env).stdout
+    rows = [line.split("|")[1:-1] for line in out.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert sum(int(row[1]) for row in rows) == 13, out  # mix (b)'s requests, each timed
+    assert abs(sum(float(row[3].strip(" %")) for row in rows) - 100) < 5, out  # they are the lifecycle's CPU
