@@ -88,6 +88,22 @@ def find_deadline(folded: str, reference: date) -> ProposedDeadline:
     return min(found, key=lambda found: found[0])[1] if found else NO_DEADLINE
 
 
+# A table's time column gives the period alone: "Quí IV-2025", "Tháng 12/2025", "Năm 2025 - 2026", "18/10/2025".
+_CELL_PERIOD = re.compile(r"^(?:quy|qui|thang|nam)\b")
+_CELL_DATE = re.compile(r"^(?:ngay )?" + _DATE + r"$")
+
+
+def find_cell_deadline(folded: str, reference: date) -> ProposedDeadline:
+    """The deadline a task table's time cell states: a period alone is "within" it, a date alone the last
+    day ("chậm nhất"), any other words as find_deadline reads them ("Trước ngày 30/6/2026")."""
+    cell = folded.strip().rstrip(".")
+    if _CELL_PERIOD.match(cell):
+        cell = "trong " + re.sub(r"^qui\b", "quy", re.sub(r"\b(iv|iii|ii|i)\s*-\s*(\d{4})\b", r"\1/\2", cell))
+    elif _CELL_DATE.match(cell):
+        cell = "cham nhat ngay " + cell.removeprefix("ngay ")
+    return find_deadline(cell, reference)
+
+
 _Found = tuple[int, ProposedDeadline] | None   # where a deadline's words start, and the deadline
 
 

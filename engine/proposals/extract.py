@@ -93,7 +93,8 @@ text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện 
 part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
 tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
 TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
-of it); a line ending with "…" ends its sentence."""
+of it); a line ending with "…" ends its sentence. A task table's rows (tables.py) are read by their
+columns, not as sentences: a row's task is led by the units its lead cell names."""
 from __future__ import annotations
 
 import re
@@ -101,8 +102,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_deadline
+from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_cell_deadline, find_deadline
 from engine.proposals.glued import part_glued
+from engine.proposals.tables import TaskRow, task_rows
 from engine.proposals.units import Mention, UnitMatcher, tokens
 from engine.text import clean_text, fold
 
@@ -523,6 +525,7 @@ class _Clause:
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
     text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
+    text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
@@ -662,7 +665,18 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
         else:
             after_duty = False
+    proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     return Extraction(proposals, truncated)
+
+
+def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Proposal | None:
+    """A task table's row as its task, led by the units its lead cell names (none named: no task)."""
+    leads = _clause(row.lead, matcher).mentioned_units()
+    if not leads:
+        return None
+    coordinating = [c for c in _clause(row.coordinating, matcher).mentioned_units() if c not in leads]
+    return Proposal(content=_content(row.content), source=row.source, lead_units=leads,
+                    coordinating_units=coordinating, deadline=find_cell_deadline(fold(row.deadline), reference))
 
 
 def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,

@@ -1,4 +1,4 @@
-"""A directive's text from the file the clerk attaches: DOCX (paragraphs and table cells), PDF
+"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and tables a row a line), PDF
 through its text layer (poppler's pdftotext), and a scanned PDF or an image through OCR
 (tesseract with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
 Bounded: the file's size, the pages read and each program's running time."""
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import EngineError
+from engine.proposals.tables import CELL
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 20            # pages read from a PDF (text layer or OCR)
@@ -71,16 +72,29 @@ def ocr_available() -> bool:
 
 def _docx_text(data: bytes) -> str:
     import docx  # python-docx; imported here, only a DOCX needs it
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadingError("unreadable") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.extend(cell.text for cell in row.cells)
+    lines: list[str] = []
+    for block in document.iter_inner_content():   # paragraphs and tables in the document's order
+        if isinstance(block, Table):
+            lines.extend(_row_line(row) for row in block.rows)
+        else:
+            lines.append(block.text)
     return "\n".join(lines)
+
+
+def _row_line(row) -> str:
+    """A table row as a line, its cells separated by tabs (engine.proposals.tables reads them): a cell
+    spanning columns once, then empty; a cell spanning rows repeated in each (python-docx gives it so)."""
+    cells, previous = [], None
+    for cell in row.cells:
+        cells.append("" if cell is previous else " ".join(cell.text.split()))
+        previous = cell
+    return CELL.join(cells)
 
 
 def _run(args: list[str], deadline: float) -> subprocess.CompletedProcess:

@@ -28,3 +28,44 @@ def notice_docx(text: str = NOTICE) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# A plan giving its tasks as an appendix table (written for the tests): a two-row header ("Cơ quan thực
+# hiện" over "Chủ trì" | "Phối hợp", the other labels spanning both rows), a section row across the table,
+# a lead cell spanning two rows, and after it a table of figures that assigns nothing.
+PLAN_INTRO = "KẾ HOẠCH\nTriển khai chuyển đổi số năm 2026\nCác nhiệm vụ cụ thể tại Phụ lục kèm theo."
+PLAN_TASKS = [
+    ("I. HOÀN THIỆN THỂ CHẾ",),
+    ("1", "Rà soát các quy định về quản lý tài sản công", "Sở Tài chính", "Sở Xây dựng", "Quý II/2026"),
+    ("2", "Xây dựng quy chế quản lý công trình", "Sở Xây dựng", "Sở Tài chính", "Tháng 9/2026"),
+    ("3", "Kiểm tra các công trình chậm tiến độ", None, "", "Thường xuyên"),   # lead: the cell above
+]
+PLAN_FIGURES = [("STT", "Nội dung", "Số tiền (triệu đồng)"), ("1", "Chi thường xuyên", "1.200")]
+
+
+def plan_docx() -> bytes:
+    document = docx.Document()
+    for line in PLAN_INTRO.splitlines():
+        document.add_paragraph(line)
+    tasks = document.add_table(rows=2 + len(PLAN_TASKS), cols=5)
+    for column, label in ((0, "STT"), (1, "Nhiệm vụ"), (4, "Thời hạn hoàn thành")):
+        tasks.cell(0, column).merge(tasks.cell(1, column)).text = label
+    tasks.cell(0, 2).merge(tasks.cell(0, 3)).text = "Cơ quan thực hiện"
+    tasks.cell(1, 2).text, tasks.cell(1, 3).text = "Chủ trì", "Phối hợp"
+    for at, cells in enumerate(PLAN_TASKS, start=2):
+        if len(cells) == 1:
+            tasks.cell(at, 0).merge(tasks.cell(at, 4)).text = cells[0]
+            continue
+        for column, text in enumerate(cells):
+            if text is None:
+                tasks.cell(at - 1, column).merge(tasks.cell(at, column))
+            else:
+                tasks.cell(at, column).text = text
+    document.add_paragraph("Dự toán kinh phí:")
+    figures = document.add_table(rows=len(PLAN_FIGURES), cols=3)
+    for at, cells in enumerate(PLAN_FIGURES):
+        for column, text in enumerate(cells):
+            figures.cell(at, column).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

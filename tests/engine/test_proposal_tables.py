@@ -1,0 +1,99 @@
+"""Tasks proposed from a plan's task table (engine/proposals/tables.py): a DOCX's tables read a row a
+line, a table pasted as tab-separated rows, the header over one or two rows, merged cells, section rows,
+and tables that are not task tables."""
+from __future__ import annotations
+
+from engine.proposals import deadlines
+from engine.proposals.deadlines import find_cell_deadline
+from engine.proposals.extract import propose
+from engine.proposals.reading import read_document
+from engine.proposals.tables import task_rows
+from engine.text import fold
+from tests.engine.test_proposals import TODAY, UNITS
+from tests.proposals.texts import plan_docx
+
+
+def summary(text: str) -> list[tuple]:
+    return [(p.content, p.lead_units, p.coordinating_units, p.deadline.kind, p.deadline.due)
+            for p in propose(text, UNITS, TODAY).proposals]
+
+
+def date_(year: int, month: int, day: int):
+    return TODAY.replace(year=year, month=month, day=day)
+
+
+def test_a_docx_table_is_read_a_row_a_line_where_it_stands():
+    lines = read_document(plan_docx(), "ke-hoach.docx").text.splitlines()
+    assert lines[2] == "Các nhiệm vụ cụ thể tại Phụ lục kèm theo."
+    assert lines[3] == "STT\tNhiệm vụ\tCơ quan thực hiện\t\tThời hạn hoàn thành"   # spanning two columns: once
+    assert lines[5] == "I. HOÀN THIỆN THỂ CHẾ\t\t\t\t"
+    assert lines[8] == "3\tKiểm tra các công trình chậm tiến độ\tSở Xây dựng\t\tThường xuyên"   # spanning rows
+    assert lines[9] == "Dự toán kinh phí:"
+
+
+def test_a_docx_task_table_with_a_two_row_header_gives_a_task_a_row():
+    text = read_document(plan_docx(), "ke-hoach.docx").text
+    assert summary(text) == [
+        ("Rà soát các quy định về quản lý tài sản công", ["STC"], ["SXD"], deadlines.WITHIN_QUARTER,
+         date_(2026, 6, 30)),
+        ("Xây dựng quy chế quản lý công trình", ["SXD"], ["STC"], deadlines.WITHIN_MONTH,
+         date_(2026, 9, 30)),
+        ("Kiểm tra các công trình chậm tiến độ", ["SXD"], [], deadlines.NONE, None)]
+    assert propose(text, UNITS, TODAY).proposals[0].source == (
+        "1 | Rà soát các quy định về quản lý tài sản công | Sở Tài chính | Sở Xây dựng | Quý II/2026")
+
+
+PASTED = """Phụ lục: Danh mục nhiệm vụ
+STT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm
+I. CÔNG TÁC QUY HOẠCH
+1\tLập quy hoạch chung đô thị\tSở Xây dựng\tSở Tài chính; UBND huyện An Phú\tNăm 2026\tQuyết định
+2\tKiểm tra công tác quy hoạch\tSở Xây dựng\tSở Tài chính\tQuý III/2026\tBáo cáo
+Báo cáo kết quả kiểm tra\tSở Tài chính
+II. CÔNG TÁC ĐẤT ĐAI
+3\tRà soát quỹ đất công\tSở Nông nghiệp và Môi trường\tUBND các xã, phường\t15/10/2026\tBáo cáo
+STT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm
+Báo cáo kết quả rà soát\tSở Tài chính
+Nơi nhận:"""
+
+
+def test_a_pasted_task_table_gives_its_rows_past_sections_spans_and_a_repeated_header():
+    # "Báo cáo kết quả …" lacks the cells the row above spans (a browser copies a rowspan so): its
+    # number and the cells after its lead are that row's; a section row ends such a span.
+    assert summary(PASTED) == [
+        ("Lập quy hoạch chung đô thị", ["SXD"], ["STC", "H-A"], deadlines.WITHIN_YEAR, date_(2026, 12, 31)),
+        ("Kiểm tra công tác quy hoạch", ["SXD"], ["STC"], deadlines.WITHIN_QUARTER, date_(2026, 9, 30)),
+        ("Báo cáo kết quả kiểm tra", ["STC"], [], deadlines.WITHIN_QUARTER, date_(2026, 9, 30)),
+        ("Rà soát quỹ đất công", ["SNNMT"], ["P-D", "X-C"], deadlines.NO_LATER_THAN, date_(2026, 10, 15)),
+        ("Báo cáo kết quả rà soát", ["STC"], ["P-D", "X-C"], deadlines.NO_LATER_THAN, date_(2026, 10, 15))]
+
+
+def test_a_header_is_one_row_when_the_next_starts_with_a_number():
+    # read with the first row, "Ghi chú Phối hợp Sở Tài chính" would name a coordinating column
+    text = ("STT\tNhiệm vụ\tĐơn vị chủ trì\tThời hạn\tGhi chú\n"
+            "1\tLập quy hoạch\tSở Xây dựng\tNăm 2026\tPhối hợp Sở Tài chính")
+    assert summary(text) == [("Lập quy hoạch", ["SXD"], [], deadlines.WITHIN_YEAR, date_(2026, 12, 31))]
+
+
+FIGURES = """Kinh phí thực hiện:
+STT\tNội dung\tSố tiền\tCơ quan chủ trì theo dõi
+1\tChi thường xuyên\t1.200\tSở Tài chính
+Sở Xây dựng chủ trì kiểm tra các công trình, báo cáo trong tháng 5/2026."""
+
+
+def test_a_table_naming_no_task_columns_gives_no_row_and_its_cells_are_read_as_paragraphs():
+    text, rows = task_rows(FIGURES)
+    assert rows == [] and "\nChi thường xuyên\n\n1.200\n\nSở Tài chính\n" in text
+    assert summary(FIGURES) == [("Sở Xây dựng chủ trì kiểm tra các công trình, báo cáo trong tháng 5/2026",
+                                 ["SXD"], [], deadlines.WITHIN_MONTH, date_(2026, 5, 31))]
+
+
+def test_a_time_cell_is_read_as_the_period_or_day_it_names():
+    def read(cell: str) -> tuple:
+        found = find_cell_deadline(fold(cell), TODAY)
+        return found.kind, found.due
+    assert read("Quí IV-2026") == (deadlines.WITHIN_QUARTER, date_(2026, 12, 31))
+    assert read("Năm 2026 - 2027") == (deadlines.WITHIN_YEAR, date_(2027, 12, 31))
+    assert read("Tháng 9/2026") == (deadlines.WITHIN_MONTH, date_(2026, 9, 30))
+    assert read("18/10/2026") == (deadlines.NO_LATER_THAN, date_(2026, 10, 18))
+    assert read("Trước ngày 30/6/2026") == (deadlines.BEFORE, date_(2026, 6, 30))
+    assert read("Thường xuyên") == (deadlines.NONE, None)
