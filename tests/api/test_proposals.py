@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine.directives.models import Assignment, Directive
 from tests.api.test_api import register_and_classify
-from tests.proposals.texts import NOTICE, notice_docx
+from tests.proposals.texts import NOTICE, notice_docx, plan_docx
 
 HEADER = {"symbol": "12/TB-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
           "summary": "Kết luận về giải ngân vốn đầu tư công"}
@@ -67,3 +67,17 @@ def test_bad_requests_are_refused_naming_the_field(as_user):
     error = wrong.get_json()["error"]
     assert error["code"] == "unsupported" and "file" in error["fields"]
     assert as_user("stc")("POST", "/directives/proposals", json={"text": NOTICE}).status_code == 403
+
+
+def test_a_docx_task_table_gives_a_proposal_a_row(as_user):
+    answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(plan_docx()), "ke-hoach.docx"), "issued_on": "2026-02-12"})
+    assert answer.status_code == 200, answer.get_json()
+    found = answer.get_json()["proposals"]
+    assert [(p["content"], [u["code"] for u in p["lead_units"]], [u["code"] for u in p["coordinating_units"]],
+             p["deadline"]["kind"], p["deadline"]["date"]) for p in found] == [
+        ("Rà soát các quy định về quản lý tài sản công", ["STC"], ["SXD"], "within_quarter", "2026-06-30"),
+        ("Xây dựng quy chế quản lý công trình", ["SXD"], ["STC"], "within_month", "2026-09-30"),
+        ("Kiểm tra các công trình chậm tiến độ", ["SXD"], [], "none", None)]
+    assert found[0]["source"] == ("1 | Rà soát các quy định về quản lý tài sản công | Sở Tài chính | Sở Xây dựng"
+                                  " | Quý II/2026")
