@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from engine.directives.models import Assignment, Directive
 from tests.conftest import screenshot
-from tests.proposals.texts import NOTICE, notice_docx
+from tests.proposals.texts import NOTICE, notice_docx, plan_docx
 
 pytestmark = pytest.mark.browser
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -54,3 +54,20 @@ def test_register_from_proposals(loaded, live_server, sign_in, how):
         ("Rà soát và điều chuyển kế hoạch vốn", "2026-03-15"),
         ("Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20", "2026-02-20"),
         ("Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026", "2026-06-30")]
+
+
+def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.set_input_files("#proposal-file", files=[{"name": "ke-hoach.docx", "mimeType": DOCX,
+                                                     "buffer": plan_docx()}])
+    clerk.fill("input[name=issued_on]", "12/02/2026")
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    rows = clerk.locator("fieldset.assignment")
+    assert rows.count() == 3
+    assert clerk.locator("fieldset.assignment p.proposal-source q").all_inner_texts()[0].startswith(
+        "1 | Rà soát các quy định về quản lý tài sản công | Sở Tài chính")
+    assert [rows.nth(n).locator("select[name$='-lead_unit']").input_value() for n in range(3)] == ["STC", "SXD", "SXD"]
+    assert rows.nth(0).locator("input[name$='-deadline']").input_value() == "30/06/2026"
+    screenshot(clerk, "proposals-table")
