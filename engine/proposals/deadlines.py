@@ -88,15 +88,20 @@ def find_deadline(folded: str, reference: date) -> ProposedDeadline:
     return min(found, key=lambda found: found[0])[1] if found else NO_DEADLINE
 
 
-# A table's time column gives the period alone: "Quí IV-2025", "Tháng 12/2025", "Năm 2025 - 2026", "18/10/2025".
+# A table's time column gives the period alone: "Quí IV-2025", "Tháng 12/2025", "Năm 2025 - 2026", "2025",
+# "18/10/2025"; a span of periods ends with its last: "Quý IV/2025- Quý II/2026".
 _CELL_PERIOD = re.compile(r"^(?:quy|qui|thang|nam)\b")
+_CELL_SPAN = re.compile(r"\s*[-–]\s*(?=(?:quy|qui|thang|nam)\b)")
+_CELL_YEAR = re.compile(r"^\d{4}$")
 _CELL_DATE = re.compile(r"^(?:ngay )?" + _DATE + r"$")
 
 
 def find_cell_deadline(folded: str, reference: date) -> ProposedDeadline:
     """The deadline a task table's time cell states: a period alone is "within" it, a date alone the last
     day ("chậm nhất"), any other words as find_deadline reads them ("Trước ngày 30/6/2026")."""
-    cell = folded.strip().rstrip(".")
+    cell = _CELL_SPAN.split(folded.strip().rstrip("."))[-1]
+    if _CELL_YEAR.match(cell):
+        cell = "nam " + cell
     if _CELL_PERIOD.match(cell):
         cell = "trong " + re.sub(r"^qui\b", "quy", re.sub(r"\b(iv|iii|ii|i)\s*-\s*(\d{4})\b", r"\1/\2", cell))
     elif _CELL_DATE.match(cell):

@@ -97,3 +97,5 @@ def test_a_time_cell_is_read_as_the_period_or_day_it_names():
     assert read("18/10/2026") == (deadlines.NO_LATER_THAN, date_(2026, 10, 18))
     assert read("Trước ngày 30/6/2026") == (deadlines.BEFORE, date_(2026, 6, 30))
     assert read("Thường xuyên") == (deadlines.NONE, None)
+    assert read("2026") == (deadlines.WITHIN_YEAR, date_(2026, 12, 31))
+    assert read("Quý IV/2026- Quý II/2027") == (deadlines.WITHIN_QUARTER, date_(2027, 6, 30))
