@@ -1,4 +1,4 @@
-"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and tables a row a line), PDF
+"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), PDF
 through its text layer (poppler's pdftotext), and a scanned PDF or an image through OCR
 (tesseract with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
 Bounded: the file's size, the pages read and each program's running time."""
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import EngineError
-from engine.proposals.tables import CELL
+from engine.proposals.tables import CELL, is_task_table
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 20            # pages read from a PDF (text layer or OCR)
@@ -80,21 +80,25 @@ def _docx_text(data: bytes) -> str:
         raise ReadingError("unreadable") from exc
     lines: list[str] = []
     for block in document.iter_inner_content():   # paragraphs and tables in the document's order
-        if isinstance(block, Table):
-            lines.extend(_row_line(row) for row in block.rows)
-        else:
+        if not isinstance(block, Table):
             lines.append(block.text)
+            continue
+        rows = [_row_cells(row) for row in block.rows]
+        if is_task_table(rows):   # a row a line, its cells separated by tabs (engine.proposals.tables)
+            lines.extend(CELL.join(cells) for cells in rows)
+        else:   # a cell's text a line (the letterhead, the signature, a table of figures)
+            lines.extend(cell.text for row in block.rows for cell in row.cells)
     return "\n".join(lines)
 
 
-def _row_line(row) -> str:
-    """A table row as a line, its cells separated by tabs (engine.proposals.tables reads them): a cell
-    spanning columns once, then empty; a cell spanning rows repeated in each (python-docx gives it so)."""
+def _row_cells(row) -> list[str]:
+    """A table row's cells, a cell's lines joined: a cell spanning columns once, then empty; a cell
+    spanning rows repeated in each (python-docx gives it so)."""
     cells, previous = [], None
     for cell in row.cells:
         cells.append("" if cell is previous else " ".join(cell.text.split()))
         previous = cell
-    return CELL.join(cells)
+    return cells
 
 
 def _run(args: list[str], deadline: float) -> subprocess.CompletedProcess:

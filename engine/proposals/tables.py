@@ -1,12 +1,12 @@
 """Task tables: the rows of a plan's appendix giving its tasks in columns (STT | Nhiệm vụ | Cơ quan chủ trì |
 Cơ quan phối hợp | Thời gian hoàn thành …), read from text where a table row is a line and its cells are
-separated by tabs — as a browser or Word copies a table, and as reading.py writes a DOCX's tables.
+separated by tabs — as a browser or Word copies a table, and as reading.py writes a DOCX's task tables.
 
 A table is a task table when its header (a row, or two: "Cơ quan thực hiện" above "Chủ trì" | "Phối hợp")
 names a content column, a lead column, and a coordinating or a time column; its other rows are tasks,
 section rows ("I. LĨNH VỰC …") or the header repeated on a new page (a row naming no unit in its lead
-cell gives no task). A table naming no such columns (figures, budgets, lists of documents) gives no row;
-its cells are read as paragraphs of text."""
+cell gives no task). A table naming no such columns (figures, budgets, lists of documents) gives no row,
+and its lines are read as any text (a numbered list copied from Word also has a tab after each number)."""
 from __future__ import annotations
 
 import re
@@ -36,7 +36,7 @@ class TaskRow:
 
 def task_rows(text: str) -> tuple[str, list[TaskRow]]:
     """The rows of `text`'s task tables, and the text left to read as sentences: a task table's lines
-    blanked, any other table's cells a paragraph each."""
+    blanked, any other line as it is."""
     lines = text.split("\n")
     rows: list[TaskRow] = []
     at = 0
@@ -46,17 +46,11 @@ def task_rows(text: str) -> tuple[str, list[TaskRow]]:
             at += 1
             continue
         found = _read_table([line.split(CELL) for line in lines[at:end]])
-        for n in range(at, end):
-            lines[n] = "" if found is not None else _as_paragraphs(lines[n])
-        rows.extend(found or [])
+        if found is not None:
+            lines[at:end] = [""] * (end - at)
+            rows.extend(found)
         at = end
     return "\n".join(lines), rows
-
-
-def _as_paragraphs(line: str) -> str:
-    """A row of a table that is not a task table: each cell a paragraph, so that the cells are not read
-    as one sentence (a blank line ends a paragraph), yet "Nơi nhận:" in a cell still ends the text."""
-    return "\n\n".join(line.split(CELL)) + "\n"
 
 
 def _table_end(lines: list[str], at: int) -> int:
@@ -80,6 +74,11 @@ def _roles(labels: list[str]) -> dict[str, int]:
         if role is not None and role not in found:
             found[role] = column
     return found
+
+
+def is_task_table(table: list[list[str]]) -> bool:
+    """`table` (its rows' cells) has a task table's header."""
+    return _header(table) is not None
 
 
 def _header(table: list[list[str]]) -> tuple[range, dict[str, int]] | None:

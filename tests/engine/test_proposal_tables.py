@@ -28,7 +28,8 @@ def test_a_docx_table_is_read_a_row_a_line_where_it_stands():
     assert lines[3] == "STT\tNhiệm vụ\tCơ quan thực hiện\t\tThời hạn hoàn thành"   # spanning two columns: once
     assert lines[5] == "I. HOÀN THIỆN THỂ CHẾ\t\t\t\t"
     assert lines[8] == "3\tKiểm tra các công trình chậm tiến độ\tSở Xây dựng\t\tThường xuyên"   # spanning rows
-    assert lines[9] == "Dự toán kinh phí:"
+    assert lines[9:] == ["Dự toán kinh phí:", "STT", "Nội dung", "Số tiền (triệu đồng)", "1", "Chi thường xuyên",
+                         "1.200"]   # not a task table: a cell a line, as any table is read
 
 
 def test_a_docx_task_table_with_a_two_row_header_gives_a_task_a_row():
@@ -76,13 +77,17 @@ def test_a_header_is_one_row_when_the_next_starts_with_a_number():
 
 FIGURES = """Kinh phí thực hiện:
 STT\tNội dung\tSố tiền\tCơ quan chủ trì theo dõi
-1\tChi thường xuyên\t1.200\tSở Tài chính
+1\tChi thường xuyên\t1.200\tSở Tài chính.
+
 Sở Xây dựng chủ trì kiểm tra các công trình, báo cáo trong tháng 5/2026."""
 
 
-def test_a_table_naming_no_task_columns_gives_no_row_and_its_cells_are_read_as_paragraphs():
-    text, rows = task_rows(FIGURES)
-    assert rows == [] and "\nChi thường xuyên\n\n1.200\n\nSở Tài chính\n" in text
+WORD_LIST = "Kết luận như sau:\n1.\tGiao Sở Tài chính rà soát kế hoạch vốn.\na)\tSở Xây dựng kiểm tra công trình."
+
+
+def test_a_table_naming_no_task_columns_gives_no_row_and_its_lines_are_read_as_any():
+    assert task_rows(FIGURES) == (FIGURES, [])
+    assert task_rows(WORD_LIST) == (WORD_LIST, [])   # a numbered list copied from Word: a tab after each number
     assert summary(FIGURES) == [("Sở Xây dựng chủ trì kiểm tra các công trình, báo cáo trong tháng 5/2026",
                                  ["SXD"], [], deadlines.WITHIN_MONTH, date_(2026, 5, 31))]
 
