@@ -85,12 +85,25 @@ def _header(table: list[list[str]]) -> tuple[range, dict[str, int]] | None:
     """The header's rows and the columns of the roles, when a row names a task table's columns — read with
     the row below when the two name more (a label above its sub-labels: "Cơ quan thực hiện" over "Chủ trì")."""
     for at, cells in enumerate(table[:-1]):
-        two = _roles([f"{a} {b}" for a, b in zip(cells, table[at + 1], strict=False)])
-        if _names_tasks(two) and len(two) > len(_roles(cells)) and not _NUMBER.match(table[at + 1][0].strip()):
-            return range(at, at + 2), two
+        below = table[at + 1]
+        if not _NUMBER.match(below[0].strip()):
+            two = max((_roles(labels) for labels in _two_row_labels(cells, below)), key=len)
+            if _names_tasks(two) and len(two) > len(_roles(cells)):
+                return range(at, at + 2), two
         if _names_tasks(roles := _roles(cells)):
             return range(at, at + 1), roles
     return None
+
+
+def _two_row_labels(upper: list[str], lower: list[str]) -> list[list[str]]:
+    """The ways to read a header over two rows. A DOCX row repeats a label spanning both rows and leaves
+    empty the cells a label spans across, so the rows align; a table pasted from a web page lacks those
+    cells, so its lower row's labels stand under one upper label — each is tried, first those naming a
+    role themselves ("Cơ quan thực hiện" before "STT", which would read "STT Chủ trì" as a lead column)."""
+    if len(lower) >= len(upper):
+        return [[f"{a} {b}" for a, b in zip(upper, lower, strict=False)]]
+    spanning = sorted(range(len(upper)), key=lambda j: not _roles([upper[j]]))
+    return [upper[:j] + [f"{upper[j]} {b}" for b in lower] + upper[j + 1:] for j in spanning]
 
 
 def _names_tasks(roles: dict[str, int]) -> bool:

@@ -75,6 +75,14 @@ def test_a_header_is_one_row_when_the_next_starts_with_a_number():
     assert summary(text) == [("Lập quy hoạch", ["SXD"], [], deadlines.WITHIN_YEAR, date_(2026, 12, 31))]
 
 
+def test_a_pasted_two_row_header_puts_its_lower_labels_under_the_upper_one_they_divide():
+    # a web page's table copied: the upper row lacks the cell "Cơ quan thực hiện" spans across,
+    # the lower the cells the other labels span down
+    text = ("STT\tNhiệm vụ\tCơ quan thực hiện\tThời hạn\nChủ trì\tPhối hợp\n"
+            "1\tLập quy hoạch\tSở Xây dựng\tSở Tài chính\tQuý II/2026")
+    assert summary(text) == [("Lập quy hoạch", ["SXD"], ["STC"], deadlines.WITHIN_QUARTER, date_(2026, 6, 30))]
+
+
 FIGURES = """Kinh phí thực hiện:
 STT\tNội dung\tSố tiền\tCơ quan chủ trì theo dõi
 1\tChi thường xuyên\t1.200\tSở Tài chính.
