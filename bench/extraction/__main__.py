@@ -1,7 +1,8 @@
 """`python -m bench.extraction [--verbose]`: task precision and recall, lead-unit accuracy and
 deadline accuracy of engine/proposals on the annotated corpus, each set of annotations.json
 reported apart (the documents the rules were fitted to, the held-out ones, the synthetic one), then
-pooled over every set of real documents ("all real": all but the synthetic one).
+pooled over every set of real documents ("all real": all but the synthetic one). A .docx file of the
+corpus is read as an attached one is (engine.proposals.reading), any other as UTF-8 text.
 
 A proposal matches a gold task when the gold task's anchor is part of the proposal's source
 sentence (compared folded); each gold task and each proposal match at most once. The lead is
@@ -16,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from engine.proposals.extract import Proposal, propose
+from engine.proposals.reading import read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
 
@@ -61,7 +63,8 @@ def _deadline_right(proposal: Proposal, gold: dict) -> bool:
 
 
 def score_document(doc: dict, units: list[UnitRef], score: Score) -> None:
-    text = (CORPUS / doc["file"]).read_text(encoding="utf-8")
+    path = CORPUS / doc["file"]
+    text = read_document(path.read_bytes(), path.name).text if path.suffix == ".docx" else path.read_text("utf-8")
     proposals = propose(text, UnitMatcher(units), date.fromisoformat(doc["issued_on"])).proposals
     score.gold += len(doc["tasks"])
     score.proposed += len(proposals)
