@@ -669,9 +669,16 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     return Extraction(proposals, truncated)
 
 
+# A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
+# running text exhort every body of the State ("Các bộ, ngành, địa phương tập trung …": no one's task).
+_EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\b")
+
+
 def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Proposal | None:
     """A task table's row as its task, led by the units its lead cell names (none named: no task)."""
     leads = _clause(row.lead, matcher).mentioned_units()
+    if not leads and _EVERY_MINISTRY_AND_PROVINCE.match(fold(row.lead).strip()):
+        leads = [code for code, unit in matcher.units.items() if unit.kind in ("ministry", "province")]
     if not leads:
         return None
     coordinating = [c for c in _clause(row.coordinating, matcher).mentioned_units() if c not in leads]

@@ -83,6 +83,13 @@ def test_a_pasted_two_row_header_puts_its_lower_labels_under_the_upper_one_they_
     assert summary(text) == [("Lập quy hoạch", ["SXD"], ["STC"], deadlines.WITHIN_QUARTER, date_(2026, 6, 30))]
 
 
+def test_a_lead_cell_naming_every_ministry_and_locality_gives_the_row_to_them():
+    text = ("STT\tNhiệm vụ\tCơ quan chủ trì\tThời hạn\n"
+            "1\tXây dựng chiến lược dữ liệu\tCác bộ, ngành, địa phương\tNăm 2030")
+    assert summary(text) == [("Xây dựng chiến lược dữ liệu", ["UBND"], [], deadlines.WITHIN_YEAR,
+                              date_(2030, 12, 31))]   # the test tree has a province and no ministry
+
+
 FIGURES = """Kinh phí thực hiện:
 STT\tNội dung\tSố tiền\tCơ quan chủ trì theo dõi
 1\tChi thường xuyên\t1.200\tSở Tài chính.
