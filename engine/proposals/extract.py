@@ -270,7 +270,12 @@ _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
                          r"(?: \w+){0,3} sau"
                          # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
-                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu):$")
+                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu"
+                         # directing the bodies that do the items, and nothing more: "- Ủy ban nhân dân tỉnh X
+                         # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
+                         # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
+                         r"|\bchi dao (?:cac )?(?:chu dau tu|nha thau|tong cong ty|tap doan|cong ty|don vi|co quan)\b"
+                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}):$")
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
@@ -1053,7 +1058,7 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
     ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it;
     "+" is of the rank of "-", but below a "-" line ending with ":" or with no stop (a heading, "- Bộ
-    Công Thương") in the items under it."""
+    Công Thương") in the items under it, and so is "(i)" there."""
     ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
@@ -1063,6 +1068,8 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
                 under_dash = not line.endswith((".", ";", "!", "?", "…"))
             elif under_dash:
                 rank = _RANKS.index("plus")
+        elif rank == _RANKS.index("sub") and under_dash:
+            rank = _RANKS.index("plus")   # "- Bộ Xây dựng:" then "(i) …", "(ii) …": its items, as "+" ones
         if rank == _RANKS.index("number"):
             under, under_letter = line.endswith(":"), False
         elif rank == _RANKS.index("letter"):

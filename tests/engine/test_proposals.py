@@ -2213,3 +2213,24 @@ def test_labels_written_short_or_long_name_the_lead_and_the_helpers():
     assert [(p.source, p.lead_units, p.deadline.kind) for p in found] == [
         ("Kiểm tra an toàn thực phẩm dịp Tết", ["SXD"], deadlines.WITHIN_MONTH),
         ("Tổng kết công tác kiểm tra", ["STC"], deadlines.NONE)]
+
+
+def test_roman_items_under_a_dash_heading_are_its_units_duties():
+    text = "1. Về tiến độ thi công:\n- Sở Xây dựng:\n(i) Rà soát hồ sơ thiết kế;\n(ii) Báo cáo kết quả thẩm định.\n" \
+           "- Sở Tài chính bố trí vốn cho dự án."
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Rà soát hồ sơ thiết kế;"), (["SXD"], "Báo cáo kết quả thẩm định."),
+        (["STC"], "Sở Tài chính bố trí vốn cho dự án.")]
+
+
+@pytest.mark.parametrize("text", [
+    # a unit directing the investor and contractors, and nothing more: the items are the unit's duties
+    "- Sở Xây dựng quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án đường ven sông:\n"
+    "(i) Bổ sung máy móc, thiết bị;\n(ii) Tăng ca, tăng kíp để sớm hoàn thành dự án.",
+    # … and a line that only directs a body outside the tree, under its unit's heading
+    "1. Sở Xây dựng:\n- Chỉ đạo Tổng công ty Cấp nước Sài Gòn:\n+ Bổ sung máy móc, thiết bị.\n"
+    "+ Tăng ca, tăng kíp để sớm hoàn thành dự án.",
+])
+def test_a_line_directing_the_bodies_that_do_the_items_introduces_them(text):
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.source.split()[0]) for p in found] == [(["SXD"], "Bổ"), (["SXD"], "Tăng")]
