@@ -2234,3 +2234,22 @@ def test_roman_items_under_a_dash_heading_are_its_units_duties():
 def test_a_line_directing_the_bodies_that_do_the_items_introduces_them(text):
     found = propose(text, UNITS, TODAY).proposals
     assert [(p.lead_units, p.source.split()[0]) for p in found] == [(["SXD"], "Bổ"), (["SXD"], "Tăng")]
+
+
+COMMITTEES = UnitMatcher([
+    UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province"),
+    UnitRef("UBND-HCM", "UBND Thành phố Hồ Chí Minh", "province"),
+    UnitRef("UBND-NA", "UBND tỉnh Nghệ An", "province"), UnitRef("UBND-DT", "UBND tỉnh Đồng Tháp", "province"),
+])
+
+
+@pytest.mark.parametrize("subject, leads", [
+    # committees after the first one's head, each with its own tier's word
+    ("Ủy ban nhân dân thành phố Hà Nội, Thành phố Hồ Chí Minh", ["UBND-HN", "UBND-HCM"]),
+    ("UBND tỉnh Nghệ An, tỉnh Đồng Tháp", ["UBND-NA", "UBND-DT"]),
+    # … and without it, as before
+    ("UBND tỉnh Nghệ An, Đồng Tháp", ["UBND-NA", "UBND-DT"]),
+])
+def test_committees_named_after_one_head_with_their_tiers_word(subject, leads):
+    found = propose(f"{subject} bố trí ngân sách cho dự án.", COMMITTEES, TODAY).proposals
+    assert [p.lead_units for p in found] == [leads]
