@@ -638,7 +638,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (list(addressed) if _told_every_body(folded) else []), reference,
-                        localities, matcher)
+                        localities or _from_above(proposals, matcher), matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
@@ -773,6 +773,16 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
     deadline = find_deadline(folded, reference) if folded.startswith("bao cao ") else NO_DEADLINE
     return (Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
             if deadline.kind == MONTHLY else None)
+
+
+def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, None]:
+    """Where the text has named no committee, but its duties so far fell to ministries and to no body of a
+    province (a Government Office notice, a Prime Minister's directive): its "Các địa phương …" are every
+    province's committee, not the tree's communes."""
+    kinds = {matcher.units[code].kind for proposal in proposals for code in proposal.lead_units}
+    if "ministry" not in kinds or kinds & {"department", "agency", "district", "commune"}:
+        return {}
+    return dict.fromkeys(code for code, unit in matcher.units.items() if unit.kind == "province")
 
 
 def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:

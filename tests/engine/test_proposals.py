@@ -2253,3 +2253,15 @@ COMMITTEES = UnitMatcher([
 def test_committees_named_after_one_head_with_their_tiers_word(subject, leads):
     found = propose(f"{subject} bố trí ngân sách cho dự án.", COMMITTEES, TODAY).proposals
     assert [p.lead_units for p in found] == [leads]
+
+
+@pytest.mark.parametrize("first, localities", [
+    # a text whose duties so far fell to ministries (a Prime Minister's notice): every province's committee
+    ("Bộ Xây dựng rà soát danh mục dự án.", ALL_PROVINCES),
+    # … one that gives its departments duties: the communes, as before
+    ("Sở Xây dựng rà soát danh mục dự án.", ["X-AH"]),
+])
+def test_the_localities_of_a_text_from_above_the_provinces(first, localities):
+    units = UnitMatcher([*PROVINCES_AND_DEPARTMENTS.units.values(), UnitRef("X-AH", "UBND xã An Hòa", "commune")])
+    text = f"1. {first}\n2. Các địa phương huy động lực lượng tham gia thi công."
+    assert leads_in(text, units)[1:] == [localities]
