@@ -1242,6 +1242,11 @@ def _leads(words: list[str], mentions: list[Mention],
         if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
+    # "(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:" — the matter first is units, in one list
+    # with those after the comma: all of them the subject (not "Đối với các dự án …, Sở X …")
+    if (subject and words[:2] == ["doi", "voi"] and mentions[0].start == 2
+            and _chain(words, mentions, 0, _LEAD_GAPS)[1] >= mentions[subject].end):
+        subject = 0
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties

@@ -2265,3 +2265,14 @@ def test_the_localities_of_a_text_from_above_the_provinces(first, localities):
     units = UnitMatcher([*PROVINCES_AND_DEPARTMENTS.units.values(), UnitRef("X-AH", "UBND xã An Hòa", "commune")])
     text = f"1. {first}\n2. Các địa phương huy động lực lượng tham gia thi công."
     assert leads_in(text, units)[1:] == [localities]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the matter first is units, one list with those after the comma: all of them lead the items below
+    ("(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:\n- Rà soát thủ tục hành chính.",
+     [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]),
+    # … a matter that only names units before the subject does not
+    ("Đối với các bộ, ngành chưa hoàn thành, Bộ Tài chính đôn đốc thực hiện.", [["BTC"]]),
+])
+def test_a_heading_of_units_after_doi_voi(text, leads):
+    assert leads_in(text) == leads
