@@ -2276,3 +2276,11 @@ def test_the_localities_of_a_text_from_above_the_provinces(first, localities):
 ])
 def test_a_heading_of_units_after_doi_voi(text, leads):
     assert leads_in(text) == leads
+
+
+def test_a_bodys_members_listed_below_are_no_duties():
+    text = ("1. Sở Xây dựng:\n- Kiện toàn Tổ công tác liên ngành. Thành phần Tổ công tác gồm:\n"
+            "(i) Tổ trưởng là Giám đốc Sở Tài chính;\n(ii) Tổ phó là Giám đốc Sở Xây dựng.\n"
+            "- Báo cáo kết quả thực hiện.")
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Kiện toàn Tổ công tác liên ngành."), (["SXD"], "Báo cáo kết quả thực hiện.")]
