@@ -270,7 +270,12 @@ _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
                          r"(?: \w+){0,3} sau"
                          # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
-                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu):$")
+                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu"
+                         # directing the bodies that do the items, and nothing more: "- Ủy ban nhân dân tỉnh X
+                         # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
+                         # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
+                         r"|\bchi dao (?:cac )?(?:chu dau tu|nha thau|tong cong ty|tap doan|cong ty|don vi|co quan)\b"
+                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}):$")
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
@@ -283,6 +288,9 @@ _DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
 # So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
 # ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
+# A body's members listed below ("Thành phần Ban Chỉ đạo gồm:" then "(i) Trưởng Ban Chỉ đạo là …"): who sits on
+# it, not what anyone is to do.
+_MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
@@ -562,6 +570,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
+        if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members, item by item: no duties
+            details, after_duty = (-1 if sentence.rank is None else sentence.rank), False
+            continue
         if ((sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text)
              or _heads_kinds_outside(sentence, folded, sentences[at + 1:at + 2]))
                 and not _clause(sentence.text, matcher).mentions):
@@ -633,7 +644,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (list(addressed) if _told_every_body(folded) else []), reference,
-                        localities, matcher)
+                        localities or _from_above(proposals, matcher), matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
@@ -768,6 +779,16 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
     deadline = find_deadline(folded, reference) if folded.startswith("bao cao ") else NO_DEADLINE
     return (Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
             if deadline.kind == MONTHLY else None)
+
+
+def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, None]:
+    """Where the text has named no committee, but its duties so far fell to ministries and to no body of a
+    province (a Government Office notice, a Prime Minister's directive): its "Các địa phương …" are every
+    province's committee, not the tree's communes."""
+    kinds = {matcher.units[code].kind for proposal in proposals for code in proposal.lead_units}
+    if "ministry" not in kinds or kinds & {"department", "agency", "district", "commune"}:
+        return {}
+    return dict.fromkeys(code for code, unit in matcher.units.items() if unit.kind == "province")
 
 
 def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:
@@ -1053,7 +1074,7 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
     ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it;
     "+" is of the rank of "-", but below a "-" line ending with ":" or with no stop (a heading, "- Bộ
-    Công Thương") in the items under it."""
+    Công Thương") in the items under it, and so is "(i)" there."""
     ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
@@ -1063,6 +1084,8 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
                 under_dash = not line.endswith((".", ";", "!", "?", "…"))
             elif under_dash:
                 rank = _RANKS.index("plus")
+        elif rank == _RANKS.index("sub") and under_dash:
+            rank = _RANKS.index("plus")   # "- Bộ Xây dựng:" then "(i) …", "(ii) …": its items, as "+" ones
         if rank == _RANKS.index("number"):
             under, under_letter = line.endswith(":"), False
         elif rank == _RANKS.index("letter"):
@@ -1225,6 +1248,11 @@ def _leads(words: list[str], mentions: list[Mention],
         if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
+    # "(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:" — the matter first is units, in one list
+    # with those after the comma: all of them the subject (not "Đối với các dự án …, Sở X …")
+    if (subject and words[:2] == ["doi", "voi"] and mentions[0].start == 2
+            and _chain(words, mentions, 0, _LEAD_GAPS)[1] >= mentions[subject].end):
+        subject = 0
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties

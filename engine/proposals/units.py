@@ -448,13 +448,16 @@ class UnitMatcher:
 
     def _same_head(self, words: list[str], mention: Mention) -> Mention:
         """"UBND tỉnh Bình Định, Phú Yên", "UBND huyện Đakrông và Hải Lăng": committees of one tier
-        named after the first one's head."""
+        named after the first one's head — also with their own tier's word ("Ủy ban nhân dân thành phố Hà
+        Nội, Thành phố Hồ Chí Minh", "UBND tỉnh Nghệ An, tỉnh Đồng Tháp")."""
         if len(mention.codes) != 1 or not self.is_locality(mention.codes[0]):
             return mention
-        head = self._words[mention.codes[0]][:len(_COMMITTEE) + 1]
+        tier_head = self._words[mention.codes[0]][:len(_COMMITTEE) + 1]
         codes, end = list(mention.codes), mention.end
         while end + 1 < len(words) and words[end] in {",", "va"}:
-            named = self._name([*head, *words[end + 1:end + 1 + _MAX_KEY]], 0)
+            following = words[end + 1:end + 1 + _MAX_KEY]
+            head = _COMMITTEE if tuple(following[:1]) == tier_head[-1:] else tier_head
+            named = self._name([*head, *following], 0)
             if named is None or named.end <= len(head) or not self.is_locality(named.codes[0]):
                 break
             codes.extend(named.codes)

@@ -2213,3 +2213,74 @@ def test_labels_written_short_or_long_name_the_lead_and_the_helpers():
     assert [(p.source, p.lead_units, p.deadline.kind) for p in found] == [
         ("Kiểm tra an toàn thực phẩm dịp Tết", ["SXD"], deadlines.WITHIN_MONTH),
         ("Tổng kết công tác kiểm tra", ["STC"], deadlines.NONE)]
+
+
+def test_roman_items_under_a_dash_heading_are_its_units_duties():
+    text = "1. Về tiến độ thi công:\n- Sở Xây dựng:\n(i) Rà soát hồ sơ thiết kế;\n(ii) Báo cáo kết quả thẩm định.\n" \
+           "- Sở Tài chính bố trí vốn cho dự án."
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Rà soát hồ sơ thiết kế;"), (["SXD"], "Báo cáo kết quả thẩm định."),
+        (["STC"], "Sở Tài chính bố trí vốn cho dự án.")]
+
+
+@pytest.mark.parametrize("text", [
+    # a unit directing the investor and contractors, and nothing more: the items are the unit's duties
+    "- Sở Xây dựng quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án đường ven sông:\n"
+    "(i) Bổ sung máy móc, thiết bị;\n(ii) Tăng ca, tăng kíp để sớm hoàn thành dự án.",
+    # … and a line that only directs a body outside the tree, under its unit's heading
+    "1. Sở Xây dựng:\n- Chỉ đạo Tổng công ty Cấp nước Sài Gòn:\n+ Bổ sung máy móc, thiết bị.\n"
+    "+ Tăng ca, tăng kíp để sớm hoàn thành dự án.",
+])
+def test_a_line_directing_the_bodies_that_do_the_items_introduces_them(text):
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.source.split()[0]) for p in found] == [(["SXD"], "Bổ"), (["SXD"], "Tăng")]
+
+
+COMMITTEES = UnitMatcher([
+    UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province"),
+    UnitRef("UBND-HCM", "UBND Thành phố Hồ Chí Minh", "province"),
+    UnitRef("UBND-NA", "UBND tỉnh Nghệ An", "province"), UnitRef("UBND-DT", "UBND tỉnh Đồng Tháp", "province"),
+])
+
+
+@pytest.mark.parametrize("subject, leads", [
+    # committees after the first one's head, each with its own tier's word
+    ("Ủy ban nhân dân thành phố Hà Nội, Thành phố Hồ Chí Minh", ["UBND-HN", "UBND-HCM"]),
+    ("UBND tỉnh Nghệ An, tỉnh Đồng Tháp", ["UBND-NA", "UBND-DT"]),
+    # … and without it, as before
+    ("UBND tỉnh Nghệ An, Đồng Tháp", ["UBND-NA", "UBND-DT"]),
+])
+def test_committees_named_after_one_head_with_their_tiers_word(subject, leads):
+    found = propose(f"{subject} bố trí ngân sách cho dự án.", COMMITTEES, TODAY).proposals
+    assert [p.lead_units for p in found] == [leads]
+
+
+@pytest.mark.parametrize("first, localities", [
+    # a text whose duties so far fell to ministries (a Prime Minister's notice): every province's committee
+    ("Bộ Xây dựng rà soát danh mục dự án.", ALL_PROVINCES),
+    # … one that gives its departments duties: the communes, as before
+    ("Sở Xây dựng rà soát danh mục dự án.", ["X-AH"]),
+])
+def test_the_localities_of_a_text_from_above_the_provinces(first, localities):
+    units = UnitMatcher([*PROVINCES_AND_DEPARTMENTS.units.values(), UnitRef("X-AH", "UBND xã An Hòa", "commune")])
+    text = f"1. {first}\n2. Các địa phương huy động lực lượng tham gia thi công."
+    assert leads_in(text, units)[1:] == [localities]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the matter first is units, one list with those after the comma: all of them lead the items below
+    ("(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:\n- Rà soát thủ tục hành chính.",
+     [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]),
+    # … a matter that only names units before the subject does not
+    ("Đối với các bộ, ngành chưa hoàn thành, Bộ Tài chính đôn đốc thực hiện.", [["BTC"]]),
+])
+def test_a_heading_of_units_after_doi_voi(text, leads):
+    assert leads_in(text) == leads
+
+
+def test_a_bodys_members_listed_below_are_no_duties():
+    text = ("1. Sở Xây dựng:\n- Kiện toàn Tổ công tác liên ngành. Thành phần Tổ công tác gồm:\n"
+            "(i) Tổ trưởng là Giám đốc Sở Tài chính;\n(ii) Tổ phó là Giám đốc Sở Xây dựng.\n"
+            "- Báo cáo kết quả thực hiện.")
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Kiện toàn Tổ công tác liên ngành."), (["SXD"], "Báo cáo kết quả thực hiện.")]
