@@ -1379,6 +1379,11 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(c for clause in clauses
                                   for c in _named_above(clause, localities) or clause.named_units()
                                   or clause.opening_units()))
+    if len(clauses) > 1 and _RESPONSIBLE.search(folded) and all(c.only_units() for c in clauses[:-1]):
+        # "2.1. Người đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường; đơn vị … có trách nhiệm:" — the units
+        # listed across ";" (the last clause's too where it opens with them)
+        return list(dict.fromkeys(c for clause in clauses[:-1] for c in clause.opening_units())
+                    | dict.fromkeys(clauses[-1].named_units()))
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):

@@ -2213,3 +2213,15 @@ def test_labels_written_short_or_long_name_the_lead_and_the_helpers():
     assert [(p.source, p.lead_units, p.deadline.kind) for p in found] == [
         ("Kiểm tra an toàn thực phẩm dịp Tết", ["SXD"], deadlines.WITHIN_MONTH),
         ("Tổng kết công tác kiểm tra", ["STC"], deadlines.NONE)]
+
+
+@pytest.mark.parametrize("heading, leads", [
+    # units listed across ";" before "có trách nhiệm:" head the items below, every one of them
+    ("2.1. Người đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường có trách nhiệm:", DEPARTMENTS + ["X-C", "P-D"]),
+    # … also where the last clause names bodies outside the tree
+    ("2.1. Giám đốc Sở Xây dựng; Giám đốc Sở Tài chính; doanh nghiệp nhà nước thuộc tỉnh có trách nhiệm:",
+     ["SXD", "STC"]),
+])
+def test_units_listed_across_semicolons_before_their_responsibility_head_the_items(heading, leads):
+    text = f"{heading}\n- Xây dựng kế hoạch kê khai tài sản.\n- Báo cáo kết quả kiểm soát tài sản."
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [sorted(leads)] * 2
