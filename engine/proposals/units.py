@@ -507,13 +507,15 @@ class UnitMatcher:
             # "UBND các địa phương": the committees of the tier right below the province
             local = self._kind_name(words, i + len(head) - 1)
             return replace(local, start=i) if local else None
-        j, kinds = i + len(head) + _shared_tier(words, i + len(head)), []
+        j, kinds = i + len(head) + _shared_tier(words, i + len(head)), list[str]()
         if j > i + len(head):
             head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
             if tier in _SHORT_TIERS and "district" not in kinds:
                 tier = None
+            if tier == _CITY and kinds and words[j - 1] not in {",", "va", "cac"}:
+                tier = None   # "UBND phường, xã Thành phố": the city they are in, not a tier of its own
             if tier is not None:
                 # "các tỉnh, thành phố": the centrally-run cities beside the provinces, not a district tier
                 kinds.append("province" if tier == _CITY and "province" in kinds else _TIERS[tier])

@@ -2225,3 +2225,14 @@ def test_labels_written_short_or_long_name_the_lead_and_the_helpers():
 def test_units_listed_across_semicolons_before_their_responsibility_head_the_items(heading, leads):
     text = f"{heading}\n- Xây dựng kế hoạch kê khai tài sản.\n- Báo cáo kết quả kiểm soát tài sản."
     assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [sorted(leads)] * 2
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "Thành phố" right after the communes' tiers is the city they are in, not the districts' tier
+    ("Ủy ban nhân dân phường, xã, đặc khu Thành phố cử cán bộ tham gia tập huấn.", ["P-D", "X-C"]),
+    ("Ủy ban nhân dân các xã, phường Thành phố cử cán bộ tham gia tập huấn.", ["P-D", "X-C"]),
+    # … after a comma it is a tier of its own
+    ("UBND các huyện, thị xã, thành phố cử cán bộ tham gia tập huấn.", ["H-A", "TX-B"]),
+])
+def test_the_city_named_after_the_communes_tiers_is_no_tier(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [leads]
