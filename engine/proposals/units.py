@@ -187,6 +187,9 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
                                    for under in ("thuoc", "truc thuoc")), key=len, reverse=True))
+# … and the other central bodies after them: "…, cơ quan thuộc Chính phủ, cơ quan khác ở Trung ương"
+_CENTRAL_BODIES = tuple(_phrase(f", {bodies} trung uong") for bodies in ("co quan khac o", "cac co quan khac o",
+                                                                        "co quan", "cac co quan"))
 # the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố", "các cơ
 # quan, đơn vị cấp thành phố" (a city's departments)
 _LEVELS = (("cap", "tinh"), ("cap", "thanh", "pho"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"),
@@ -610,6 +613,7 @@ class UnitMatcher:
                     end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
                 if kind == "ministry":
                     end += next((len(q) for q in _GOVERNMENT_BODIES if tuple(words[end:end + len(q)]) == q), 0)
+                    end += next((len(q) for q in _CENTRAL_BODIES if tuple(words[end:end + len(q)]) == q), 0)
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
                 codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)

@@ -2236,3 +2236,11 @@ def test_units_listed_across_semicolons_before_their_responsibility_head_the_ite
 ])
 def test_the_city_named_after_the_communes_tiers_is_no_tier(text, leads):
     assert [sorted(p.lead_units) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [leads]
+
+
+@pytest.mark.parametrize("bodies", ["cơ quan khác ở Trung ương", "các cơ quan Trung ương"])
+def test_the_other_central_bodies_after_the_ministries_go_on_with_the_list(bodies):
+    # the ministries, the bodies under the Government and the other central bodies, then the provinces
+    text = (f"Bộ Tài chính, các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ, {bodies}, Ủy ban nhân dân các "
+            "tỉnh, thành phố trực thuộc trung ương khẩn trương tổ chức triển khai thực hiện Nghị quyết.")
+    assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
