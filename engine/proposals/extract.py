@@ -279,7 +279,9 @@ _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
 _DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
                       # what a report holds: "… báo cáo số liệu định kỳ hàng tháng …, bao gồm:" then "(1). Tổng số …"
-                      r"|\bbao cao\b[^:]*\bbao gom:$")
+                      r"|\bbao cao\b[^:]*\bbao gom:$"
+                      # the works a duty is done in: "Phối hợp chặt chẽ với … trong việc:" then "- Theo dõi, …"
+                      r"|\btrong (?:cac )?viec(?: sau)?:$")
 # So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
 # ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")

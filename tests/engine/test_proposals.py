@@ -2244,3 +2244,12 @@ def test_the_other_central_bodies_after_the_ministries_go_on_with_the_list(bodie
     text = (f"Bộ Tài chính, các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ, {bodies}, Ủy ban nhân dân các "
             "tỉnh, thành phố trực thuộc trung ương khẩn trương tổ chức triển khai thực hiện Nghị quyết.")
     assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
+
+
+def test_the_works_a_duty_is_done_in_are_its_details():
+    # "… phối hợp … trong việc:" — the items below complete its sentence: one duty, not three
+    text = ("Giám đốc Sở Xây dựng chỉ đạo triển khai một số nhiệm vụ sau:\n"
+            "(1) Phối hợp chặt chẽ với Sở Tài chính trong việc:\n- Theo dõi hoạt động của doanh nghiệp;\n"
+            "- Đẩy mạnh tuyên truyền pháp luật;\n(2) Tổng hợp số liệu, báo cáo trước ngày 25/12/2025.")
+    assert [(p.lead_units, p.source[:20]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Phối hợp chặt chẽ vớ"), (["SXD"], "Tổng hợp số liệu, bá")]
