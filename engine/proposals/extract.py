@@ -355,6 +355,8 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
 _SUMMARY = re.compile(r"^tren day la\b")
+# How a work is done, told of the work, no body named: "+ Việc kê khai bổ sung được thực hiện theo Mẫu …" — a rule.
+_NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own
 _URGES = re.compile(r"^day la (?:mot )?(?:nhiem vu|viec)\b")
@@ -859,10 +861,12 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), or who attended."""
+    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), who attended, or a
+    rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
-            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded)))
+            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
+            or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
 
 
 def _details(folded: str) -> bool:

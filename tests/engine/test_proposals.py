@@ -2253,3 +2253,11 @@ def test_the_works_a_duty_is_done_in_are_its_details():
             "- Đẩy mạnh tuyên truyền pháp luật;\n(2) Tổng hợp số liệu, báo cáo trước ngày 25/12/2025.")
     assert [(p.lead_units, p.source[:20]) for p in propose(text, UNITS, TODAY).proposals] == [
         (["SXD"], "Phối hợp chặt chẽ vớ"), (["SXD"], "Tổng hợp số liệu, bá")]
+
+
+def test_a_rule_for_how_a_work_is_done_is_no_duty():
+    text = ("1. Sở Xây dựng có trách nhiệm:\n- Tổ chức hướng dẫn kê khai tài sản.\n"
+            "+ Việc kê khai lần đầu, kê khai hằng năm được thực hiện theo Mẫu tại Phụ lục I.\n"
+            "+ Việc kê khai bổ sung thực hiện theo hướng dẫn của Thanh tra tỉnh.\n- Báo cáo kết quả kê khai.")
+    assert [p.source for p in propose(text, UNITS, TODAY).proposals] == [
+        "Tổ chức hướng dẫn kê khai tài sản.", "Báo cáo kết quả kê khai."]
