@@ -322,8 +322,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # nhiệm vụ được giao")
                        r"|(?<!chu tri )(?<!de )(?<!de trien khai )\b(?:thuc hien|trien khai)(?:,? \w+){0,4}"
                        r" (?:cac )?nhiem vu"
-                       # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere)
+                       # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere; nor "… được giao
+                       # tại Điều 71 Nghị định …": those another text gave)
                        r" (?:duoc|cap tren) giao\b(?! chu tri)"
+                       r"(?! tai (?:dieu|khoan|luat|nghi dinh|nghi quyet|thong tu)\b)"
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"

@@ -147,8 +147,8 @@ _GENERIC_NAMES = (
     ("cac co quan , don vi", "department"))
 _GENERIC_PHRASES = frozenset(_phrase(p) for p, _ in _GENERIC_NAMES)
 # the words a duty opens with after "Các bộ" alone: "khẩn trương", "chủ trì", "chủ động", "tiếp tục",
-# "tập trung", "kịp thời"
-_MINISTRIES_DO = {"khan", "chu", "tiep", "tap", "kip"}
+# "tập trung", "kịp thời", "chịu trách nhiệm"
+_MINISTRIES_DO = {"khan", "chu", "tiep", "tap", "kip", "chiu"}
 # Collective names of every unit of a kind: "các sở, ban, ngành" and "các cơ quan chuyên môn (thuộc
 # UBND tỉnh)" — the departments; "các Bộ, cơ quan ngang Bộ" and "Bộ trưởng, Thủ trưởng cơ quan ngang
 # Bộ" — the ministries. Longest first.
@@ -169,6 +169,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("bo truong cac bo , thu truong cac co quan ngang bo", "ministry"),
     # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
     ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
+    # "Các Bộ, Ban chịu trách nhiệm …", "các bộ, ban, ngành": the ministries (the Party's boards outside the tree)
+    ("cac bo , ban", "ministry"), ("cac bo , ban , nganh", "ministry"),
     # "Các bộ khẩn trương trình …": alone only before a duty's first word (_MINISTRIES_DO), not "các bộ phận"
     ("cac bo", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments

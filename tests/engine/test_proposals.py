@@ -2261,3 +2261,17 @@ def test_a_rule_for_how_a_work_is_done_is_no_duty():
             "+ Việc kê khai bổ sung thực hiện theo hướng dẫn của Thanh tra tỉnh.\n- Báo cáo kết quả kê khai.")
     assert [p.source for p in propose(text, UNITS, TODAY).proposals] == [
         "Tổ chức hướng dẫn kê khai tài sản.", "Báo cáo kết quả kê khai."]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the duties another text gave them ("… được giao tại Điều 71 Nghị định …") are a duty, not a restatement
+    ("Các Bộ chịu trách nhiệm thực hiện nhiệm vụ được giao tại Điều 71 Nghị định 188/2025/NĐ-CP.",
+     [["BTC", "BXD", "BYT"]]),
+    # "các Bộ, Ban", "các bộ, ban, ngành": the ministries
+    ("Các Bộ, Ban khẩn trương rà soát văn bản.", [["BTC", "BXD", "BYT"]]),
+    ("Các bộ, ban, ngành khẩn trương rà soát văn bản.", [["BTC", "BXD", "BYT"]]),
+    # … the duties given by the text itself only restate it
+    ("Các Bộ chịu trách nhiệm thực hiện nhiệm vụ được giao.", []),
+])
+def test_the_ministries_told_to_do_what_another_text_gave_them(text, leads):
+    assert leads_in(text) == leads
