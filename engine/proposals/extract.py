@@ -343,6 +343,9 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
 # A sentence giving bodies outside the tree a duty of their own ("Các tổ chức, cá nhân … có trách nhiệm … chậm
 # nhất trước ngày 1-1-2025") does not date the duty before it.
+# The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
+_BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
+                        r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
@@ -1541,6 +1544,7 @@ def _restated(folded: str, closing: bool) -> bool:
 
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,
             localities: dict[str, None], matcher: UnitMatcher) -> list[Proposal]:
+    clauses = _past_bodies_outside(clauses)
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
     listing = objects = False
@@ -1590,6 +1594,19 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _past_bodies_outside(clauses: list[_Clause]) -> list[_Clause]:
+    """A list of leads across ";" with bodies outside the tree among them ("Văn phòng Đoàn Đại biểu Quốc hội …;
+    Văn phòng UBND thành phố; các Sở, ban, ngành; các đơn vị sự nghiệp công lập, …; UBND các phường, xã chỉ đạo
+    …"): those bodies left out, so that the units before and after them stay one list."""
+    kept: list[_Clause] = []
+    for clause in reversed(clauses):
+        if (kept and not clause.mentions and _BODY_NAME.match(fold(clause.text.strip()))
+                and kept[-1].opening_units()):
+            continue
+        kept.append(clause)
+    return kept[::-1]
 
 
 def _relayed(text: str, matcher: UnitMatcher, reference: date) -> tuple[str, str, list[str]] | None:

@@ -2275,3 +2275,14 @@ def test_a_rule_for_how_a_work_is_done_is_no_duty():
 ])
 def test_the_ministries_told_to_do_what_another_text_gave_them(text, leads):
     assert leads_in(text) == leads
+
+
+@pytest.mark.parametrize("text", [
+    # a body outside the tree first in a list of leads across ";" …
+    "- Văn phòng Đoàn Đại biểu Quốc hội; Sở Xây dựng; Sở Tài chính; UBND các xã, phường chỉ đạo kê khai tài sản.",
+    # … or among them
+    "- Sở Xây dựng; Sở Tài chính; các đơn vị sự nghiệp công lập, doanh nghiệp nhà nước; UBND các xã, phường chỉ đạo "
+    "kê khai tài sản.",
+])
+def test_bodies_outside_the_tree_in_a_list_of_leads_across_semicolons(text):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "STC", "SXD", "X-C"]]
