@@ -343,6 +343,11 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
 # A sentence giving bodies outside the tree a duty of their own ("Các tổ chức, cá nhân … có trách nhiệm … chậm
 # nhất trước ngày 1-1-2025") does not date the duty before it.
+# The persons the item told, asked again: "1. Chủ tịch UBND thành phố Hà Nội khẩn trương … . Đề nghị các đồng chí
+# khẩn trương nghiên cứu … và báo cáo Thủ tướng Chính phủ trước ngày 10 tháng 12 năm 2025." — that item's leads.
+# (not "Đề nghị các đồng chí Ban Chỉ đạo …", who are named; nor "… đồng chí Chủ tịch …", "… đồng chí bộ trưởng …")
+_COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!(?:bộ trưởng|chủ tịch|giám đốc|thủ trưởng)\b)"
+                       r"[a-zà-ỹđ]")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
@@ -641,6 +646,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
+                        or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
                         or (list(addressed) if _told_every_body(folded) else []), reference,
                         localities, matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
@@ -1594,6 +1600,11 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _item_leads(proposals: list[Proposal], item_start: int) -> list[str]:
+    """The leads of the list item's last duty read so far (none before its first)."""
+    return list(proposals[-1].lead_units) if len(proposals) > item_start else []
 
 
 def _past_bodies_outside(clauses: list[_Clause]) -> list[_Clause]:

@@ -2286,3 +2286,11 @@ def test_the_ministries_told_to_do_what_another_text_gave_them(text, leads):
 ])
 def test_bodies_outside_the_tree_in_a_list_of_leads_across_semicolons(text):
     assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "STC", "SXD", "X-C"]]
+
+
+def test_the_persons_an_item_told_asked_again_are_its_leads():
+    text = ("1. Giám đốc Sở Xây dựng khẩn trương rà soát quy hoạch.\nTrong đó, đặc biệt lưu ý quy hoạch giao thông.\n"
+            "Đề nghị các đồng chí khẩn trương báo cáo Ủy ban nhân dân tỉnh trước ngày 10 tháng 12 năm 2025.\n"
+            "2. Đề nghị các đồng chí Ban Chỉ đạo bám sát tiến độ.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], None), (["SXD"], date(2025, 12, 10))]
