@@ -643,6 +643,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or _divided_below(sentences[at + 1:at + 3], matcher)):
             after_duty = False
             continue
+        # "(2) UBND các tỉnh … chủ động thực hiện …; đồng thời chỉ đạo Sở Y tế:" — the units it directs head the items
+        # below (or after) it, its duty is the clauses before
+        directed = _directs_below(clauses) if sentence.opens_item and sentence.item_goes_on else []
+        if directed:
+            clauses = clauses[:-1]
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
@@ -665,6 +670,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
+            if directed and sentence.rank is not None:
+                # items of its own rank after it ("(3) Phối hợp …", "(4) Đôn đốc …") are the directed units' too
+                after = sentences[at + 1].rank if at + 1 < len(sentences) else None
+                heading = _Heading(directed, sentence.rank - 1 if after == sentence.rank else sentence.rank, heading)
         elif after_duty and not sentence.opens_item and (report := _own_report(sentence.text, folded, reference)):
             # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
@@ -1600,6 +1609,15 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _directs_below(clauses: list[_Clause]) -> list[str]:
+    """The units a duty's last clause directs, with nothing after them but the colon: "…; (đồng thời) chỉ đạo Sở
+    Y tế:" — none where that clause is the only one."""
+    last = clauses[-1]
+    opening = last.words[:5]
+    directing = opening[:2] == ["chi", "dao"] or opening[:2] == ["dong", "thoi"] and "chi" in opening[2:4]
+    return last.leads if len(clauses) > 1 and directing and last.words[last.lead_end:] == [":"] else []
 
 
 def _item_leads(proposals: list[Proposal], item_start: int) -> list[str]:

@@ -2294,3 +2294,17 @@ def test_the_persons_an_item_told_asked_again_are_its_leads():
             "2. Đề nghị các đồng chí Ban Chỉ đạo bám sát tiến độ.")
     assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
         (["SXD"], None), (["SXD"], date(2025, 12, 10))]
+
+
+@pytest.mark.parametrize("items", [
+    # the items below "…; đồng thời chỉ đạo Sở X:" are X's duties …
+    "- Phối hợp tổ chức tuyên truyền;\n- Đôn đốc các cơ sở khám bệnh.",
+    # … also written at its own rank after it
+    "(3) Phối hợp tổ chức tuyên truyền;\n(4) Đôn đốc các cơ sở khám bệnh.",
+])
+def test_the_unit_a_duty_directs_heads_the_items_after_it(items):
+    text = ("Bộ Y tế đề nghị một số nội dung sau:\n(1) Sở Tài chính rà soát kinh phí.\n"
+            f"(2) UBND các xã, phường chủ động thực hiện Nghị định; đồng thời chỉ đạo Sở Xây dựng:\n{items}")
+    assert [(sorted(p.lead_units), p.source[:12]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["STC"], "Sở Tài chính"), (["P-D", "X-C"], "UBND các xã,"),
+        (["SXD"], "Phối hợp tổ "), (["SXD"], "Đôn đốc các ")]
