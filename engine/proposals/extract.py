@@ -469,6 +469,8 @@ class _Clause:
         "… phối hợp Sở Khoa học và Công nghệ;"): units opening the next clause go on with that list
         ("UBND các huyện khẩn trương …" told by the same duty), they do not start a duty."""
         last = self.mentions[-1] if self.mentions else None
+        if last is not None and _authors_cited(self.words, last):
+            return False   # "… theo quy định tại Quyết định 01593/QĐ-UBND ngày 03/11/2025 của UBND tỉnh;"
         aside = _aside(self.words)   # "… phối hợp Văn phòng UBND tỉnh (Trung tâm …)"
         after = [w for at, w in enumerate(self.words) if last and at >= last.end and at not in aside]
         rest = _BODIES.sub(" ", " ".join(after)).split()
@@ -1609,6 +1611,13 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _authors_cited(words: list[str], mention: Mention) -> bool:
+    """The unit is the author of a document the clause cites: "… Quyết định 01593/QĐ-UBND ngày 03 tháng 11 năm
+    2025 của Ủy ban nhân dân tỉnh", "… văn bản số 123 của Sở X" (a number shortly before "của")."""
+    return (words[mention.start - 1:mention.start] == ["cua"]
+            and any(w.isdigit() for w in words[max(0, mention.start - 7):mention.start - 1]))
 
 
 def _directs_below(clauses: list[_Clause]) -> list[str]:

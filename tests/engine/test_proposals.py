@@ -2308,3 +2308,12 @@ def test_the_unit_a_duty_directs_heads_the_items_after_it(items):
     assert [(sorted(p.lead_units), p.source[:12]) for p in propose(text, UNITS, TODAY).proposals] == [
         (["STC"], "Sở Tài chính"), (["P-D", "X-C"], "UBND các xã,"),
         (["SXD"], "Phối hợp tổ "), (["SXD"], "Đôn đốc các ")]
+
+
+def test_the_author_of_a_cited_document_does_not_close_a_clause_as_its_objects():
+    # "… tại Quyết định 15/QĐ-UBND ngày 03 tháng 11 năm 2025 của UBND tỉnh;" then "Sở Tài chính là cơ quan thường
+    # trực …": a duty of its own, not the department told with the committee
+    text = ("- Ban Chỉ đạo chỉ đạo việc lập quy hoạch; thành viên Ban Chỉ đạo thực hiện nhiệm vụ theo Quyết định "
+            "15/QĐ-UBND ngày 03 tháng 11 năm 2025 của UBND tỉnh; Sở Tài chính là cơ quan thường trực Ban Chỉ đạo "
+            "giúp Ban Chỉ đạo điều phối chung các hoạt động.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
