@@ -288,6 +288,7 @@ _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
+_TRIGGER_ASKING = re.compile(r"\s*(?:de nghi|yeu cau)\s+(.*)")   # the same, folded: what follows the trigger
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
 # địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …".
 _EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:don vi, )?(?:va )?dia phuong\b")
@@ -875,10 +876,13 @@ def _introduces(folded: str) -> bool:
 
 def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
     """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
-    Tài chính của Quốc hội … phối hợp …"): a duty of other bodies, not the heading's units'."""
+    Tài chính của Quốc hội … phối hợp …", "Đề nghị các doanh nghiệp …"): a duty of other bodies, not the heading's
+    units'."""
     if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
         return False
-    return bool(_TRIGGER_NAMING.match(clauses[0].text))
+    # also bodies named by their kind: "(3) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng …"
+    asked = _TRIGGER_ASKING.match(fold(clauses[0].text))
+    return bool(_TRIGGER_NAMING.match(clauses[0].text)) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
 
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:

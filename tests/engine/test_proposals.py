@@ -2317,3 +2317,10 @@ def test_the_author_of_a_cited_document_does_not_close_a_clause_as_its_objects()
             "15/QĐ-UBND ngày 03 tháng 11 năm 2025 của UBND tỉnh; Sở Tài chính là cơ quan thường trực Ban Chỉ đạo "
             "giúp Ban Chỉ đạo điều phối chung các hoạt động.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_an_item_asking_bodies_named_by_their_kind_is_theirs_not_the_headings():
+    text = ("Giám đốc Sở Xây dựng chỉ đạo triển khai một số nhiệm vụ sau:\n(1) Hướng dẫn chủ doanh nghiệp rà soát "
+            "quy chế trả lương.\n(2) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng.\n"
+            "(3) Tổng hợp số liệu, báo cáo trước ngày 25/12/2025.")
+    assert [p.source[:16] for p in propose(text, UNITS, TODAY).proposals] == ["Hướng dẫn chủ do", "Tổng hợp số liệu"]
