@@ -48,10 +48,15 @@
   has dated items of their own below it, which are);
 - the bodies given the text's duties as a subject ("…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ
   được giao gửi … báo cáo …") are the leads of the duties above;
-- "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them; a line naming units and
+- "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them (also units listed across ";": "Người
+  đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường có trách nhiệm:"); a line naming units and
   nothing else is no duty; a line after one ending with ";" goes on with it; the items below "…,
-  cụ thể:" are details of the duty above, not duties; one of several duties in a sentence that only
-  restates is no task;
+  cụ thể:" or "… phối hợp … trong việc:" are details of the duty above, not duties; one of several duties in a
+  sentence that only restates is no task; a duty's last clause "…; (đồng thời) chỉ đạo Sở X:" makes X the lead of
+  the items below (or after) it; "Đề nghị các đồng chí …" after an item's duty asks its leads again;
+- bodies outside the tree in a list of leads across ";" are left out of it; the author of a document a clause
+  cites ("… Quyết định … ngày … của UBND tỉnh;") is none of its objects; a rule for how a work is done that names
+  no body ("Việc kê khai … được thực hiện theo Mẫu …") is no duty;
 - a unit that "chỉ đạo" others leads ("Bộ X chỉ đạo Tập đoàn Y …"), unless it is the issuing
   committee ("UBND tỉnh chỉ đạo Sở X …": X's duty);
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
