@@ -332,6 +332,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # tại Điều 71 Nghị định …": those another text gave)
                        r" (?:duoc|cap tren) giao\b(?! chu tri)"
                        r"(?! tai (?:dieu|khoan|luat|nghi dinh|nghi quyet|thong tu)\b)"
+                       # "… tập trung chỉ đạo thực hiện có hiệu quả các nhiệm vụ trong Kế hoạch."
+                       r"|\bthuc hien(?:,? \w+){0,4} (?:cac )?nhiem vu (?:trong|cua) (?:ke hoach|chi thi)(?: nay)?\W*$"
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
@@ -354,6 +356,8 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
 # (not "Đề nghị các đồng chí Ban Chỉ đạo …", who are named; nor "… đồng chí Chủ tịch …", "… đồng chí bộ trưởng …")
 _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!(?:bộ trưởng|chủ tịch|giám đốc|thủ trưởng)\b)"
                        r"[a-zà-ỹđ]")
+# A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành"
+_ARTICLE = re.compile(r"^Điều \d+\b")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
@@ -650,6 +654,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)
                 or _divided_below(sentences[at + 1:at + 3], matcher)):
             after_duty = False
+            if sentence.opens_item and (units := _restating_units(sentence, folded, clauses, sentences[at + 1:at + 2])):
+                # "- Thủ trưởng các sở, …, Chủ tịch UBND các xã … xác định đây là nhiệm vụ trọng tâm … các nhiệm vụ
+                # trong Kế hoạch." then "Phối hợp chặt chẽ với …" (no marker): the paragraphs are those units' duties
+                heading = _Heading(units, sentence.rank, heading, paragraphs=True)
             continue
         # "(2) UBND các tỉnh … chủ động thực hiện …; đồng thời chỉ đạo Sở Y tế:" — the units it directs head the items
         # below (or after) it, its duty is the clauses before
@@ -1620,6 +1628,17 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _restating_units(sentence: _Sentence, folded: str, clauses: list[_Clause],
+                     following: list[_Sentence]) -> list[str]:
+    """The units of a list item that only restates, where unmarked paragraphs follow it: their subject."""
+    if len(clauses) != 1 or not clauses[0].leads or not _restates(folded, clauses, False):
+        return []
+    paragraph = following[0] if following else None
+    if paragraph is None or paragraph.rank is not None or not paragraph.opens_line or _ARTICLE.match(paragraph.text):
+        return []   # "Điều 4. Hiệu lực …": the next article, no paragraph of the item
+    return clauses[0].leads
 
 
 def _authors_cited(words: list[str], mention: Mention) -> bool:

@@ -2324,3 +2324,17 @@ def test_an_item_asking_bodies_named_by_their_kind_is_theirs_not_the_headings():
             "quy chế trả lương.\n(2) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng.\n"
             "(3) Tổng hợp số liệu, báo cáo trước ngày 25/12/2025.")
     assert [p.source[:16] for p in propose(text, UNITS, TODAY).proposals] == ["Hướng dẫn chủ do", "Tổng hợp số liệu"]
+
+
+def test_unmarked_paragraphs_after_an_item_that_only_restates_are_its_units_duties():
+    text = ("- Giám đốc Sở Xây dựng xác định đây là nhiệm vụ trọng tâm để tập trung chỉ đạo thực hiện có hiệu quả các "
+            "nhiệm vụ trong Kế hoạch.\nPhối hợp chặt chẽ với Sở Tài chính xây dựng các nội dung được phân công.\n"
+            "Chịu trách nhiệm về chuyên môn đối với phương án phát triển ngành.\n- Sở Tài chính tổng hợp báo cáo.")
+    assert [(p.lead_units, p.source[:12]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Phối hợp chặ"), (["SXD"], "Chịu trách n"), (["STC"], "Sở Tài chính")]
+
+
+def test_the_next_article_is_no_paragraph_of_an_item_that_restates():
+    text = ("Điều 3. Tổ chức thực hiện\n1. Sở Xây dựng căn cứ nội dung Quyết định để triển khai thực hiện.\n"
+            "Điều 4. Hiệu lực thi hành\nQuyết định này có hiệu lực thi hành kể từ ngày ký.")
+    assert propose(text, UNITS, TODAY).proposals == []
