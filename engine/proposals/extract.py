@@ -53,7 +53,8 @@
   nothing else is no duty; a line after one ending with ";" goes on with it; the items below "…,
   cụ thể:" or "… phối hợp … trong việc:" are details of the duty above, not duties; one of several duties in a
   sentence that only restates is no task; a duty's last clause "…; (đồng thời) chỉ đạo Sở X:" makes X the lead of
-  the items below (or after) it; "Đề nghị các đồng chí …" after an item's duty asks its leads again;
+  the items below (or after) it; "Đề nghị các đồng chí …" after an item's duty asks its leads again; unmarked
+  paragraphs after an item that only restates are the duties of its units;
 - bodies outside the tree in a list of leads across ";" are left out of it; the author of a document a clause
   cites ("… Quyết định … ngày … của UBND tỉnh;") is none of its objects; a rule for how a work is done that names
   no body ("Việc kê khai … được thực hiện theo Mẫu …") is no duty;
