@@ -26,6 +26,9 @@ HTTP_SECONDS = Histogram("dondoc_http_request_duration_seconds", "Time to answer
 STEP_SECONDS = Histogram("dondoc_engine_step_duration_seconds",
                          "Engine steps run (count) and their duration, by the process's purpose.",
                          ["purpose"], buckets=_LATENCY_BUCKETS, registry=_PROCESS)
+STEP_CPU = Counter("dondoc_engine_step_cpu_seconds",
+                   "CPU time of the threads running the engine's stepping calls (lock, load, run, save, and the "
+                   "commit of a call's own transaction), by call.", ["call"], registry=_PROCESS)
 MAILS = Counter("dondoc_mails", "Mails handed to the SMTP server (outcome=sent) or given up on a try (failed).",
                 ["outcome"], registry=_PROCESS)
 
@@ -46,6 +49,10 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
 
 def observe_step(purpose: str, seconds: float) -> None:
     STEP_SECONDS.labels(purpose).observe(seconds)
+
+
+def count_step_cpu(call: str, seconds: float) -> None:
+    STEP_CPU.labels(call).inc(seconds)
 
 
 def count_mails(sent: int, failed: int) -> None:

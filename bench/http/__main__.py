@@ -41,17 +41,20 @@ class Row:
     steps: float  # engine steps the server ran
     step_seconds: float  # their wall time, as the server measured it
     step_cpu: float = 0.0  # one engine step's CPU time in this process, measured right after the mix
+    steps_cpu_server: float = 0.0  # CPU seconds of the server's stepping calls over the mix (its own threads')
 
     def print(self) -> None:
         requests = len(self.tally.latencies) + self.tally.errors
         cpu_per_request = self.cpu / max(requests, 1)
         steps_per_request = self.steps / max(requests, 1)
         p50, p95, p99 = (_percentile(self.tally.latencies, q) * 1000 for q in (50, 95, 99))
-        server = "| — | — | — | — | — |"  # a part of a mix: the server's figures are the whole mix's
+        server = "| — | — | — | — | — | — | — |"  # a part of a mix: the server's figures are the whole mix's
         if self.steps:
             ratio = cpu_per_request / (steps_per_request * self.step_cpu)
+            in_server = self.cpu / self.steps_cpu_server
             server = (f"| {cpu_per_request * 1000:.1f} | {steps_per_request:.2f} | {self.step_cpu * 1000:.1f} "
-                      f"| {self.step_seconds / self.steps * 1000:.1f} | {ratio:.1f} |")
+                      f"| {self.step_seconds / self.steps * 1000:.1f} | {ratio:.1f} "
+                      f"| {self.steps_cpu_server / max(requests, 1) * 1000:.1f} | {in_server:.2f} |")
         rates = f"{requests / self.seconds:.1f} | {self.tally.operations / self.seconds:.1f}"
         latency = f"{p50:.0f} | {p95:.0f} | {p99:.0f} | {self.tally.errors} | {self.tally.retries}"
         print(f"| {self.mix} | {self.clients} | {rates} | {latency} {server}")
@@ -59,8 +62,9 @@ class Row:
 
 HEADER = ("| mix | clients | requests/s | operations/s | p50 ms | p95 ms | p99 ms | errors | retries "
           "| server CPU ms/request | steps/request | step CPU ms | step wall ms (server) "
-          "| request CPU ÷ its steps' CPU |\n|---"
-          + "|---:" * 13 + "|")
+          "| request CPU ÷ its steps' CPU | steps' CPU ms/request (server) "
+          "| **request CPU ÷ its steps' CPU (server)** |\n|---"
+          + "|---:" * 15 + "|")
 
 
 def _percentile(values: list[float], q: int) -> float:
@@ -139,14 +143,14 @@ async def measure(server: Server, plan: Plan, name: str, tally: Tally,
                   operations: list[tuple[mixes.Operation, Tally]]) -> Row:
     """One mix; then the engine step's CPU in this process, while the machine is as busy as it
     was (the figures of a shared machine move by half from one minute to the next)."""
-    steps0, step_seconds0 = server.steps()
+    steps0, step_seconds0, steps_cpu0 = server.steps()
     cpu0, began = server.cpu_seconds(), time.monotonic()
     await mixes.drive(operations, plan.seconds)
     elapsed, cpu = time.monotonic() - began, server.cpu_seconds() - cpu0
-    steps1, step_seconds1 = server.steps()
+    steps1, step_seconds1, steps_cpu1 = server.steps()
     tally.operations = sum(t.operations for t in {id(t): t for _op, t in operations}.values())
     return Row(name, plan.clients, elapsed, tally, cpu, steps1 - steps0, step_seconds1 - step_seconds0,
-               step_cpu(server, plan.calibration))
+               step_cpu(server, plan.calibration), steps_cpu1 - steps_cpu0)
 
 
 def step_cpu(server: Server, times: int) -> float:

@@ -48,10 +48,16 @@
   has dated items of their own below it, which are);
 - the bodies given the text's duties as a subject ("…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ
   được giao gửi … báo cáo …") are the leads of the duties above;
-- "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them; a line naming units and
+- "X có trách nhiệm:" and "Trách nhiệm của X" head the items below them (also units listed across ";": "Người
+  đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường có trách nhiệm:"); a line naming units and
   nothing else is no duty; a line after one ending with ";" goes on with it; the items below "…,
-  cụ thể:" are details of the duty above, not duties; one of several duties in a sentence that only
-  restates is no task;
+  cụ thể:" or "… phối hợp … trong việc:" are details of the duty above, not duties; one of several duties in a
+  sentence that only restates is no task; a duty's last clause "…; (đồng thời) chỉ đạo Sở X:" makes X the lead of
+  the items below (or after) it; "Đề nghị các đồng chí …" after an item's duty asks its leads again; unmarked
+  paragraphs after an item that only restates are the duties of its units;
+- bodies outside the tree in a list of leads across ";" are left out of it; the author of a document a clause
+  cites ("… Quyết định … ngày … của UBND tỉnh;") is none of its objects; a rule for how a work is done that names
+  no body ("Việc kê khai … được thực hiện theo Mẫu …") is no duty;
 - a unit that "chỉ đạo" others leads ("Bộ X chỉ đạo Tập đoàn Y …"), unless it is the issuing
   committee ("UBND tỉnh chỉ đạo Sở X …": X's duty);
 - clauses after ";" without their own lead belong to the duty before them ("…; hoàn thành
@@ -272,7 +278,12 @@ _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
                          r"(?: \w+){0,3} sau"
                          # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
-                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu):$")
+                         r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu"
+                         # directing the bodies that do the items, and nothing more: "- Ủy ban nhân dân tỉnh X
+                         # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
+                         # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
+                         r"|\bchi dao (?:cac )?(?:chu dau tu|nha thau|tong cong ty|tap doan|cong ty|don vi|co quan)\b"
+                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}):$")
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
@@ -281,13 +292,19 @@ _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
 _DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
                       # what a report holds: "… báo cáo số liệu định kỳ hàng tháng …, bao gồm:" then "(1). Tổng số …"
-                      r"|\bbao cao\b[^:]*\bbao gom:$")
+                      r"|\bbao cao\b[^:]*\bbao gom:$"
+                      # the works a duty is done in: "Phối hợp chặt chẽ với … trong việc:" then "- Theo dõi, …"
+                      r"|\btrong (?:cac )?viec(?: sau)?:$")
 # So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
 # ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
+# A body's members listed below ("Thành phần Ban Chỉ đạo gồm:" then "(i) Trưởng Ban Chỉ đạo là …"): who sits on
+# it, not what anyone is to do.
+_MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
+_TRIGGER_ASKING = re.compile(r"\s*(?:de nghi|yeu cau)\s+(.*)")   # the same, folded: what follows the trigger
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
 # địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …".
 _EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:don vi, )?(?:va )?dia phuong\b")
@@ -322,8 +339,12 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        # nhiệm vụ được giao")
                        r"|(?<!chu tri )(?<!de )(?<!de trien khai )\b(?:thuc hien|trien khai)(?:,? \w+){0,4}"
                        r" (?:cac )?nhiem vu"
-                       # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere)
+                       # (not "… được giao chủ trì tại Phụ lục …": those it leads, listed elsewhere; nor "… được giao
+                       # tại Điều 71 Nghị định …": those another text gave)
                        r" (?:duoc|cap tren) giao\b(?! chu tri)"
+                       r"(?! tai (?:dieu|khoan|luat|nghi dinh|nghi quyet|thong tu)\b)"
+                       # "… tập trung chỉ đạo thực hiện có hiệu quả các nhiệm vụ trong Kế hoạch."
+                       r"|\bthuc hien(?:,? \w+){0,4} (?:cac )?nhiem vu (?:trong|cua) (?:ke hoach|chi thi)(?: nay)?\W*$"
                        # "… khẩn trương triển khai hiệu quả (hoàn thành) các nhiệm vụ nêu trên"
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
@@ -341,6 +362,16 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|^cac co quan,? don vi duoc (?:phan cong|giao) nhiem vu\b[^.;]{0,40}\bthuc hien nghiem tuc\b")
 # A sentence giving bodies outside the tree a duty of their own ("Các tổ chức, cá nhân … có trách nhiệm … chậm
 # nhất trước ngày 1-1-2025") does not date the duty before it.
+# The persons the item told, asked again: "1. Chủ tịch UBND thành phố Hà Nội khẩn trương … . Đề nghị các đồng chí
+# khẩn trương nghiên cứu … và báo cáo Thủ tướng Chính phủ trước ngày 10 tháng 12 năm 2025." — that item's leads.
+# (not "Đề nghị các đồng chí Ban Chỉ đạo …", who are named; nor "… đồng chí Chủ tịch …", "… đồng chí bộ trưởng …")
+_COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!(?:bộ trưởng|chủ tịch|giám đốc|thủ trưởng)\b)"
+                       r"[a-zà-ỹđ]")
+# A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành"
+_ARTICLE = re.compile(r"^Điều \d+\b")
+# The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
+_BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
+                        r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
@@ -355,6 +386,8 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
 _SUMMARY = re.compile(r"^tren day la\b")
+# How a work is done, told of the work, no body named: "+ Việc kê khai bổ sung được thực hiện theo Mẫu …" — a rule.
+_NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own
 _URGES = re.compile(r"^day la (?:mot )?(?:nhiem vu|viec)\b")
@@ -457,6 +490,8 @@ class _Clause:
         "… phối hợp Sở Khoa học và Công nghệ;"): units opening the next clause go on with that list
         ("UBND các huyện khẩn trương …" told by the same duty), they do not start a duty."""
         last = self.mentions[-1] if self.mentions else None
+        if last is not None and _authors_cited(self.words, last):
+            return False   # "… theo quy định tại Quyết định 01593/QĐ-UBND ngày 03/11/2025 của UBND tỉnh;"
         aside = _aside(self.words)   # "… phối hợp Văn phòng UBND tỉnh (Trung tâm …)"
         after = [w for at, w in enumerate(self.words) if last and at >= last.end and at not in aside]
         rest = _BODIES.sub(" ", " ".join(after)).split()
@@ -565,6 +600,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
+        if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members, item by item: no duties
+            details, after_duty = (-1 if sentence.rank is None else sentence.rank), False
+            continue
         if ((sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text)
              or _heads_kinds_outside(sentence, folded, sentences[at + 1:at + 2]))
                 and not _clause(sentence.text, matcher).mentions):
@@ -631,12 +669,22 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)
                 or _divided_below(sentences[at + 1:at + 3], matcher)):
             after_duty = False
+            if sentence.opens_item and (units := _restating_units(sentence, folded, clauses, sentences[at + 1:at + 2])):
+                # "- Thủ trưởng các sở, …, Chủ tịch UBND các xã … xác định đây là nhiệm vụ trọng tâm … các nhiệm vụ
+                # trong Kế hoạch." then "Phối hợp chặt chẽ với …" (no marker): the paragraphs are those units' duties
+                heading = _Heading(units, sentence.rank, heading, paragraphs=True)
             continue
+        # "(2) UBND các tỉnh … chủ động thực hiện …; đồng thời chỉ đạo Sở Y tế:" — the units it directs head the items
+        # below (or after) it, its duty is the clauses before
+        directed = _directs_below(clauses) if sentence.opens_item and sentence.item_goes_on else []
+        if directed:
+            clauses = clauses[:-1]
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
+                        or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
                         or (list(addressed) if _told_every_body(folded) else []), reference,
-                        localities, matcher)
+                        localities or _from_above(proposals, matcher), matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
@@ -653,6 +701,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
+            if directed and sentence.rank is not None:
+                # items of its own rank after it ("(3) Phối hợp …", "(4) Đôn đốc …") are the directed units' too
+                after = sentences[at + 1].rank if at + 1 < len(sentences) else None
+                heading = _Heading(directed, sentence.rank - 1 if after == sentence.rank else sentence.rank, heading)
         elif after_duty and not sentence.opens_item and (report := _own_report(sentence.text, folded, reference)):
             # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
@@ -791,6 +843,16 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
             if deadline.kind == MONTHLY else None)
 
 
+def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, None]:
+    """Where the text has named no committee, but its duties so far fell to ministries and to no body of a
+    province (a Government Office notice, a Prime Minister's directive): its "Các địa phương …" are every
+    province's committee, not the tree's communes."""
+    kinds = {matcher.units[code].kind for proposal in proposals for code in proposal.lead_units}
+    if "ministry" not in kinds or kinds & {"department", "agency", "district", "commune"}:
+        return {}
+    return dict.fromkeys(code for code, unit in matcher.units.items() if unit.kind == "province")
+
+
 def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:
     """The committees the clauses name by their own names, in order."""
     return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
@@ -870,18 +932,23 @@ def _introduces(folded: str) -> bool:
 
 def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
     """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
-    Tài chính của Quốc hội … phối hợp …"): a duty of other bodies, not the heading's units'."""
+    Tài chính của Quốc hội … phối hợp …", "Đề nghị các doanh nghiệp …"): a duty of other bodies, not the heading's
+    units'."""
     if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
         return False
-    return bool(_TRIGGER_NAMING.match(clauses[0].text))
+    # also bodies named by their kind: "(3) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng …"
+    asked = _TRIGGER_ASKING.match(fold(clauses[0].text))
+    return bool(_TRIGGER_NAMING.match(clauses[0].text)) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
 
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), or who attended."""
+    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), who attended, or a
+    rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
-            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded)))
+            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
+            or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
 
 
 def _details(folded: str) -> bool:
@@ -1074,7 +1141,7 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
     """The lines' ranks: "(1)" is of the rank of "1." — but below it in the items right under a "1." line
     ending with ":", up to the next "1." line, and below an "a)" line ending with ":" in the items under it;
     "+" is of the rank of "-", but below a "-" line ending with ":" or with no stop (a heading, "- Bộ
-    Công Thương") in the items under it."""
+    Công Thương") in the items under it, and so is "(i)" there."""
     ranks, under, under_letter, under_dash = [], False, False, False
     for line in lines:
         rank = _rank(line)
@@ -1084,6 +1151,8 @@ def _nested_numbers(lines: list[str]) -> list[int | None]:
                 under_dash = not line.endswith((".", ";", "!", "?", "…"))
             elif under_dash:
                 rank = _RANKS.index("plus")
+        elif rank == _RANKS.index("sub") and under_dash:
+            rank = _RANKS.index("plus")   # "- Bộ Xây dựng:" then "(i) …", "(ii) …": its items, as "+" ones
         if rank == _RANKS.index("number"):
             under, under_letter = line.endswith(":"), False
         elif rank == _RANKS.index("letter"):
@@ -1246,6 +1315,11 @@ def _leads(words: list[str], mentions: list[Mention],
         if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
+    # "(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:" — the matter first is units, in one list
+    # with those after the comma: all of them the subject (not "Đối với các dự án …, Sở X …")
+    if (subject and words[:2] == ["doi", "voi"] and mentions[0].start == 2
+            and _chain(words, mentions, 0, _LEAD_GAPS)[1] >= mentions[subject].end):
+        subject = 0
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
         # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
@@ -1400,6 +1474,11 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(c for clause in clauses
                                   for c in _named_above(clause, localities) or clause.named_units()
                                   or clause.opening_units()))
+    if len(clauses) > 1 and _RESPONSIBLE.search(folded) and all(c.only_units() for c in clauses[:-1]):
+        # "2.1. Người đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường; đơn vị … có trách nhiệm:" — the units
+        # listed across ";" (the last clause's too where it opens with them)
+        return list(dict.fromkeys(c for clause in clauses[:-1] for c in clause.opening_units())
+                    | dict.fromkeys(clauses[-1].named_units()))
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):
@@ -1549,6 +1628,7 @@ def _restated(folded: str, closing: bool) -> bool:
 
 def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference: date,
             localities: dict[str, None], matcher: UnitMatcher) -> list[Proposal]:
+    clauses = _past_bodies_outside(clauses)
     groups: list[list[_Clause]] = []
     extra: dict[int, list[str]] = {}   # leads a group's list of units goes on with after ";"
     listing = objects = False
@@ -1598,6 +1678,51 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _restating_units(sentence: _Sentence, folded: str, clauses: list[_Clause],
+                     following: list[_Sentence]) -> list[str]:
+    """The units of a list item that only restates, where unmarked paragraphs follow it: their subject."""
+    if len(clauses) != 1 or not clauses[0].leads or not _restates(folded, clauses, False):
+        return []
+    paragraph = following[0] if following else None
+    if paragraph is None or paragraph.rank is not None or not paragraph.opens_line or _ARTICLE.match(paragraph.text):
+        return []   # "Điều 4. Hiệu lực …": the next article, no paragraph of the item
+    return clauses[0].leads
+
+
+def _authors_cited(words: list[str], mention: Mention) -> bool:
+    """The unit is the author of a document the clause cites: "… Quyết định 01593/QĐ-UBND ngày 03 tháng 11 năm
+    2025 của Ủy ban nhân dân tỉnh", "… văn bản số 123 của Sở X" (a number shortly before "của")."""
+    return (words[mention.start - 1:mention.start] == ["cua"]
+            and any(w.isdigit() for w in words[max(0, mention.start - 7):mention.start - 1]))
+
+
+def _directs_below(clauses: list[_Clause]) -> list[str]:
+    """The units a duty's last clause directs, with nothing after them but the colon: "…; (đồng thời) chỉ đạo Sở
+    Y tế:" — none where that clause is the only one."""
+    last = clauses[-1]
+    opening = last.words[:5]
+    directing = opening[:2] == ["chi", "dao"] or opening[:2] == ["dong", "thoi"] and "chi" in opening[2:4]
+    return last.leads if len(clauses) > 1 and directing and last.words[last.lead_end:] == [":"] else []
+
+
+def _item_leads(proposals: list[Proposal], item_start: int) -> list[str]:
+    """The leads of the list item's last duty read so far (none before its first)."""
+    return list(proposals[-1].lead_units) if len(proposals) > item_start else []
+
+
+def _past_bodies_outside(clauses: list[_Clause]) -> list[_Clause]:
+    """A list of leads across ";" with bodies outside the tree among them ("Văn phòng Đoàn Đại biểu Quốc hội …;
+    Văn phòng UBND thành phố; các Sở, ban, ngành; các đơn vị sự nghiệp công lập, …; UBND các phường, xã chỉ đạo
+    …"): those bodies left out, so that the units before and after them stay one list."""
+    kept: list[_Clause] = []
+    for clause in reversed(clauses):
+        if (kept and not clause.mentions and _BODY_NAME.match(fold(clause.text.strip()))
+                and kept[-1].opening_units()):
+            continue
+        kept.append(clause)
+    return kept[::-1]
 
 
 def _relayed(text: str, matcher: UnitMatcher, reference: date) -> tuple[str, str, list[str]] | None:

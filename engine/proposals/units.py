@@ -12,7 +12,9 @@ separator, without its last word where that names one unit only ("Sở Giáo d�
 committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); "UBND
 các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
-sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh").
+sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). "Thành phố" right after the
+communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the
+other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries.
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
@@ -147,8 +149,8 @@ _GENERIC_NAMES = (
     ("cac co quan , don vi", "department"))
 _GENERIC_PHRASES = frozenset(_phrase(p) for p, _ in _GENERIC_NAMES)
 # the words a duty opens with after "Các bộ" alone: "khẩn trương", "chủ trì", "chủ động", "tiếp tục",
-# "tập trung", "kịp thời"
-_MINISTRIES_DO = {"khan", "chu", "tiep", "tap", "kip"}
+# "tập trung", "kịp thời", "chịu trách nhiệm"
+_MINISTRIES_DO = {"khan", "chu", "tiep", "tap", "kip", "chiu"}
 # Collective names of every unit of a kind: "các sở, ban, ngành" and "các cơ quan chuyên môn (thuộc
 # UBND tỉnh)" — the departments; "các Bộ, cơ quan ngang Bộ" and "Bộ trưởng, Thủ trưởng cơ quan ngang
 # Bộ" — the ministries. Longest first.
@@ -169,6 +171,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("bo truong cac bo , thu truong cac co quan ngang bo", "ministry"),
     # leading alone: "Các Bộ, cơ quan liên quan nghiên cứu …", "Các bộ, ngành … hoàn thiện …"
     ("cac bo , co quan", "ministry"), ("cac bo , nganh", "ministry"),
+    # "Các Bộ, Ban chịu trách nhiệm …", "các bộ, ban, ngành": the ministries (the Party's boards outside the tree)
+    ("cac bo , ban", "ministry"), ("cac bo , ban , nganh", "ministry"),
     # "Các bộ khẩn trương trình …": alone only before a duty's first word (_MINISTRIES_DO), not "các bộ phận"
     ("cac bo", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
@@ -187,6 +191,9 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
                                    for under in ("thuoc", "truc thuoc")), key=len, reverse=True))
+# … and the other central bodies after them: "…, cơ quan thuộc Chính phủ, cơ quan khác ở Trung ương"
+_CENTRAL_BODIES = tuple(_phrase(f", {bodies} trung uong") for bodies in ("co quan khac o", "cac co quan khac o",
+                                                                        "co quan", "cac co quan"))
 # the level written after a collective name: "các sở, ban, ngành cấp tỉnh", "… của Thành phố", "các cơ
 # quan, đơn vị cấp thành phố" (a city's departments)
 _LEVELS = (("cap", "tinh"), ("cap", "thanh", "pho"), ("tinh",), ("thanh", "pho"), ("cua", "tinh"),
@@ -448,13 +455,16 @@ class UnitMatcher:
 
     def _same_head(self, words: list[str], mention: Mention) -> Mention:
         """"UBND tỉnh Bình Định, Phú Yên", "UBND huyện Đakrông và Hải Lăng": committees of one tier
-        named after the first one's head."""
+        named after the first one's head — also with their own tier's word ("Ủy ban nhân dân thành phố Hà
+        Nội, Thành phố Hồ Chí Minh", "UBND tỉnh Nghệ An, tỉnh Đồng Tháp")."""
         if len(mention.codes) != 1 or not self.is_locality(mention.codes[0]):
             return mention
-        head = self._words[mention.codes[0]][:len(_COMMITTEE) + 1]
+        tier_head = self._words[mention.codes[0]][:len(_COMMITTEE) + 1]
         codes, end = list(mention.codes), mention.end
         while end + 1 < len(words) and words[end] in {",", "va"}:
-            named = self._name([*head, *words[end + 1:end + 1 + _MAX_KEY]], 0)
+            following = words[end + 1:end + 1 + _MAX_KEY]
+            head = _COMMITTEE if tuple(following[:1]) == tier_head[-1:] else tier_head
+            named = self._name([*head, *following], 0)
             if named is None or named.end <= len(head) or not self.is_locality(named.codes[0]):
                 break
             codes.extend(named.codes)
@@ -507,13 +517,15 @@ class UnitMatcher:
             # "UBND các địa phương": the committees of the tier right below the province
             local = self._kind_name(words, i + len(head) - 1)
             return replace(local, start=i) if local else None
-        j, kinds = i + len(head) + _shared_tier(words, i + len(head)), []
+        j, kinds = i + len(head) + _shared_tier(words, i + len(head)), list[str]()
         if j > i + len(head):
             head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
             if tier in _SHORT_TIERS and "district" not in kinds:
                 tier = None
+            if tier == _CITY and kinds and words[j - 1] not in {",", "va", "cac"}:
+                tier = None   # "UBND phường, xã Thành phố": the city they are in, not a tier of its own
             if tier is not None:
                 # "các tỉnh, thành phố": the centrally-run cities beside the provinces, not a district tier
                 kinds.append("province" if tier == _CITY and "province" in kinds else _TIERS[tier])
@@ -608,6 +620,7 @@ class UnitMatcher:
                     end += next((len(q) for q in _LEVELS if tuple(words[end:end + len(q)]) == q), 0)
                 if kind == "ministry":
                     end += next((len(q) for q in _GOVERNMENT_BODIES if tuple(words[end:end + len(q)]) == q), 0)
+                    end += next((len(q) for q in _CENTRAL_BODIES if tuple(words[end:end + len(q)]) == q), 0)
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
                 codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)

@@ -2213,3 +2213,199 @@ def test_labels_written_short_or_long_name_the_lead_and_the_helpers():
     assert [(p.source, p.lead_units, p.deadline.kind) for p in found] == [
         ("Kiểm tra an toàn thực phẩm dịp Tết", ["SXD"], deadlines.WITHIN_MONTH),
         ("Tổng kết công tác kiểm tra", ["STC"], deadlines.NONE)]
+
+
+def test_roman_items_under_a_dash_heading_are_its_units_duties():
+    text = "1. Về tiến độ thi công:\n- Sở Xây dựng:\n(i) Rà soát hồ sơ thiết kế;\n(ii) Báo cáo kết quả thẩm định.\n" \
+           "- Sở Tài chính bố trí vốn cho dự án."
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Rà soát hồ sơ thiết kế;"), (["SXD"], "Báo cáo kết quả thẩm định."),
+        (["STC"], "Sở Tài chính bố trí vốn cho dự án.")]
+
+
+@pytest.mark.parametrize("text", [
+    # a unit directing the investor and contractors, and nothing more: the items are the unit's duties
+    "- Sở Xây dựng quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án đường ven sông:\n"
+    "(i) Bổ sung máy móc, thiết bị;\n(ii) Tăng ca, tăng kíp để sớm hoàn thành dự án.",
+    # … and a line that only directs a body outside the tree, under its unit's heading
+    "1. Sở Xây dựng:\n- Chỉ đạo Tổng công ty Cấp nước Sài Gòn:\n+ Bổ sung máy móc, thiết bị.\n"
+    "+ Tăng ca, tăng kíp để sớm hoàn thành dự án.",
+])
+def test_a_line_directing_the_bodies_that_do_the_items_introduces_them(text):
+    found = propose(text, UNITS, TODAY).proposals
+    assert [(p.lead_units, p.source.split()[0]) for p in found] == [(["SXD"], "Bổ"), (["SXD"], "Tăng")]
+
+
+COMMITTEES = UnitMatcher([
+    UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province"),
+    UnitRef("UBND-HCM", "UBND Thành phố Hồ Chí Minh", "province"),
+    UnitRef("UBND-NA", "UBND tỉnh Nghệ An", "province"), UnitRef("UBND-DT", "UBND tỉnh Đồng Tháp", "province"),
+])
+
+
+@pytest.mark.parametrize("subject, leads", [
+    # committees after the first one's head, each with its own tier's word
+    ("Ủy ban nhân dân thành phố Hà Nội, Thành phố Hồ Chí Minh", ["UBND-HN", "UBND-HCM"]),
+    ("UBND tỉnh Nghệ An, tỉnh Đồng Tháp", ["UBND-NA", "UBND-DT"]),
+    # … and without it, as before
+    ("UBND tỉnh Nghệ An, Đồng Tháp", ["UBND-NA", "UBND-DT"]),
+])
+def test_committees_named_after_one_head_with_their_tiers_word(subject, leads):
+    found = propose(f"{subject} bố trí ngân sách cho dự án.", COMMITTEES, TODAY).proposals
+    assert [p.lead_units for p in found] == [leads]
+
+
+@pytest.mark.parametrize("first, localities", [
+    # a text whose duties so far fell to ministries (a Prime Minister's notice): every province's committee
+    ("Bộ Xây dựng rà soát danh mục dự án.", ALL_PROVINCES),
+    # … one that gives its departments duties: the communes, as before
+    ("Sở Xây dựng rà soát danh mục dự án.", ["X-AH"]),
+])
+def test_the_localities_of_a_text_from_above_the_provinces(first, localities):
+    units = UnitMatcher([*PROVINCES_AND_DEPARTMENTS.units.values(), UnitRef("X-AH", "UBND xã An Hòa", "commune")])
+    text = f"1. {first}\n2. Các địa phương huy động lực lượng tham gia thi công."
+    assert leads_in(text, units)[1:] == [localities]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the matter first is units, one list with those after the comma: all of them lead the items below
+    ("(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:\n- Rà soát thủ tục hành chính.",
+     [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]),
+    # … a matter that only names units before the subject does not
+    ("Đối với các bộ, ngành chưa hoàn thành, Bộ Tài chính đôn đốc thực hiện.", [["BTC"]]),
+])
+def test_a_heading_of_units_after_doi_voi(text, leads):
+    assert leads_in(text) == leads
+
+
+def test_a_bodys_members_listed_below_are_no_duties():
+    text = ("1. Sở Xây dựng:\n- Kiện toàn Tổ công tác liên ngành. Thành phần Tổ công tác gồm:\n"
+            "(i) Tổ trưởng là Giám đốc Sở Tài chính;\n(ii) Tổ phó là Giám đốc Sở Xây dựng.\n"
+            "- Báo cáo kết quả thực hiện.")
+    assert [(p.lead_units, p.source) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Kiện toàn Tổ công tác liên ngành."), (["SXD"], "Báo cáo kết quả thực hiện.")]
+
+
+@pytest.mark.parametrize("heading, leads", [
+    # units listed across ";" before "có trách nhiệm:" head the items below, every one of them
+    ("2.1. Người đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường có trách nhiệm:", DEPARTMENTS + ["X-C", "P-D"]),
+    # … also where the last clause names bodies outside the tree
+    ("2.1. Giám đốc Sở Xây dựng; Giám đốc Sở Tài chính; doanh nghiệp nhà nước thuộc tỉnh có trách nhiệm:",
+     ["SXD", "STC"]),
+])
+def test_units_listed_across_semicolons_before_their_responsibility_head_the_items(heading, leads):
+    text = f"{heading}\n- Xây dựng kế hoạch kê khai tài sản.\n- Báo cáo kết quả kiểm soát tài sản."
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [sorted(leads)] * 2
+
+
+@pytest.mark.parametrize("text, leads", [
+    # "Thành phố" right after the communes' tiers is the city they are in, not the districts' tier
+    ("Ủy ban nhân dân phường, xã, đặc khu Thành phố cử cán bộ tham gia tập huấn.", ["P-D", "X-C"]),
+    ("Ủy ban nhân dân các xã, phường Thành phố cử cán bộ tham gia tập huấn.", ["P-D", "X-C"]),
+    # … after a comma it is a tier of its own
+    ("UBND các huyện, thị xã, thành phố cử cán bộ tham gia tập huấn.", ["H-A", "TX-B"]),
+])
+def test_the_city_named_after_the_communes_tiers_is_no_tier(text, leads):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [leads]
+
+
+@pytest.mark.parametrize("bodies", ["cơ quan khác ở Trung ương", "các cơ quan Trung ương"])
+def test_the_other_central_bodies_after_the_ministries_go_on_with_the_list(bodies):
+    # the ministries, the bodies under the Government and the other central bodies, then the provinces
+    text = (f"Bộ Tài chính, các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ, {bodies}, Ủy ban nhân dân các "
+            "tỉnh, thành phố trực thuộc trung ương khẩn trương tổ chức triển khai thực hiện Nghị quyết.")
+    assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
+
+
+def test_the_works_a_duty_is_done_in_are_its_details():
+    # "… phối hợp … trong việc:" — the items below complete its sentence: one duty, not three
+    text = ("Giám đốc Sở Xây dựng chỉ đạo triển khai một số nhiệm vụ sau:\n"
+            "(1) Phối hợp chặt chẽ với Sở Tài chính trong việc:\n- Theo dõi hoạt động của doanh nghiệp;\n"
+            "- Đẩy mạnh tuyên truyền pháp luật;\n(2) Tổng hợp số liệu, báo cáo trước ngày 25/12/2025.")
+    assert [(p.lead_units, p.source[:20]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Phối hợp chặt chẽ vớ"), (["SXD"], "Tổng hợp số liệu, bá")]
+
+
+def test_a_rule_for_how_a_work_is_done_is_no_duty():
+    text = ("1. Sở Xây dựng có trách nhiệm:\n- Tổ chức hướng dẫn kê khai tài sản.\n"
+            "+ Việc kê khai lần đầu, kê khai hằng năm được thực hiện theo Mẫu tại Phụ lục I.\n"
+            "+ Việc kê khai bổ sung thực hiện theo hướng dẫn của Thanh tra tỉnh.\n- Báo cáo kết quả kê khai.")
+    assert [p.source for p in propose(text, UNITS, TODAY).proposals] == [
+        "Tổ chức hướng dẫn kê khai tài sản.", "Báo cáo kết quả kê khai."]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # the duties another text gave them ("… được giao tại Điều 71 Nghị định …") are a duty, not a restatement
+    ("Các Bộ chịu trách nhiệm thực hiện nhiệm vụ được giao tại Điều 71 Nghị định 188/2025/NĐ-CP.",
+     [["BTC", "BXD", "BYT"]]),
+    # "các Bộ, Ban", "các bộ, ban, ngành": the ministries
+    ("Các Bộ, Ban khẩn trương rà soát văn bản.", [["BTC", "BXD", "BYT"]]),
+    ("Các bộ, ban, ngành khẩn trương rà soát văn bản.", [["BTC", "BXD", "BYT"]]),
+    # … the duties given by the text itself only restate it
+    ("Các Bộ chịu trách nhiệm thực hiện nhiệm vụ được giao.", []),
+])
+def test_the_ministries_told_to_do_what_another_text_gave_them(text, leads):
+    assert leads_in(text) == leads
+
+
+@pytest.mark.parametrize("text", [
+    # a body outside the tree first in a list of leads across ";" …
+    "- Văn phòng Đoàn Đại biểu Quốc hội; Sở Xây dựng; Sở Tài chính; UBND các xã, phường chỉ đạo kê khai tài sản.",
+    # … or among them
+    "- Sở Xây dựng; Sở Tài chính; các đơn vị sự nghiệp công lập, doanh nghiệp nhà nước; UBND các xã, phường chỉ đạo "
+    "kê khai tài sản.",
+])
+def test_bodies_outside_the_tree_in_a_list_of_leads_across_semicolons(text):
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "STC", "SXD", "X-C"]]
+
+
+def test_the_persons_an_item_told_asked_again_are_its_leads():
+    text = ("1. Giám đốc Sở Xây dựng khẩn trương rà soát quy hoạch.\nTrong đó, đặc biệt lưu ý quy hoạch giao thông.\n"
+            "Đề nghị các đồng chí khẩn trương báo cáo Ủy ban nhân dân tỉnh trước ngày 10 tháng 12 năm 2025.\n"
+            "2. Đề nghị các đồng chí Ban Chỉ đạo bám sát tiến độ.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], None), (["SXD"], date(2025, 12, 10))]
+
+
+@pytest.mark.parametrize("items", [
+    # the items below "…; đồng thời chỉ đạo Sở X:" are X's duties …
+    "- Phối hợp tổ chức tuyên truyền;\n- Đôn đốc các cơ sở khám bệnh.",
+    # … also written at its own rank after it
+    "(3) Phối hợp tổ chức tuyên truyền;\n(4) Đôn đốc các cơ sở khám bệnh.",
+])
+def test_the_unit_a_duty_directs_heads_the_items_after_it(items):
+    text = ("Bộ Y tế đề nghị một số nội dung sau:\n(1) Sở Tài chính rà soát kinh phí.\n"
+            f"(2) UBND các xã, phường chủ động thực hiện Nghị định; đồng thời chỉ đạo Sở Xây dựng:\n{items}")
+    assert [(sorted(p.lead_units), p.source[:12]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["STC"], "Sở Tài chính"), (["P-D", "X-C"], "UBND các xã,"),
+        (["SXD"], "Phối hợp tổ "), (["SXD"], "Đôn đốc các ")]
+
+
+def test_the_author_of_a_cited_document_does_not_close_a_clause_as_its_objects():
+    # "… tại Quyết định 15/QĐ-UBND ngày 03 tháng 11 năm 2025 của UBND tỉnh;" then "Sở Tài chính là cơ quan thường
+    # trực …": a duty of its own, not the department told with the committee
+    text = ("- Ban Chỉ đạo chỉ đạo việc lập quy hoạch; thành viên Ban Chỉ đạo thực hiện nhiệm vụ theo Quyết định "
+            "15/QĐ-UBND ngày 03 tháng 11 năm 2025 của UBND tỉnh; Sở Tài chính là cơ quan thường trực Ban Chỉ đạo "
+            "giúp Ban Chỉ đạo điều phối chung các hoạt động.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_an_item_asking_bodies_named_by_their_kind_is_theirs_not_the_headings():
+    text = ("Giám đốc Sở Xây dựng chỉ đạo triển khai một số nhiệm vụ sau:\n(1) Hướng dẫn chủ doanh nghiệp rà soát "
+            "quy chế trả lương.\n(2) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng.\n"
+            "(3) Tổng hợp số liệu, báo cáo trước ngày 25/12/2025.")
+    assert [p.source[:16] for p in propose(text, UNITS, TODAY).proposals] == ["Hướng dẫn chủ do", "Tổng hợp số liệu"]
+
+
+def test_unmarked_paragraphs_after_an_item_that_only_restates_are_its_units_duties():
+    text = ("- Giám đốc Sở Xây dựng xác định đây là nhiệm vụ trọng tâm để tập trung chỉ đạo thực hiện có hiệu quả các "
+            "nhiệm vụ trong Kế hoạch.\nPhối hợp chặt chẽ với Sở Tài chính xây dựng các nội dung được phân công.\n"
+            "Chịu trách nhiệm về chuyên môn đối với phương án phát triển ngành.\n- Sở Tài chính tổng hợp báo cáo.")
+    assert [(p.lead_units, p.source[:12]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], "Phối hợp chặ"), (["SXD"], "Chịu trách n"), (["STC"], "Sở Tài chính")]
+
+
+def test_the_next_article_is_no_paragraph_of_an_item_that_restates():
+    text = ("Điều 3. Tổ chức thực hiện\n1. Sở Xây dựng căn cứ nội dung Quyết định để triển khai thực hiện.\n"
+            "Điều 4. Hiệu lực thi hành\nQuyết định này có hiệu lực thi hành kể từ ngày ký.")
+    assert propose(text, UNITS, TODAY).proposals == []

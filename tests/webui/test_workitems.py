@@ -5,9 +5,10 @@ import re
 
 from sqlalchemy import select
 
+from engine import metrics
 from engine.directives.models import Assignment, Attachment, ProgressUpdate
 from engine.runtime.models import WorkItem
-from tests.webui.conftest import ready_item_path
+from tests.webui.conftest import classify, ready_item_path, register
 
 
 def test_bad_submission_keeps_what_was_typed(loaded, assigned, browser):
@@ -138,3 +139,19 @@ def test_the_review_preselects_nothing_and_a_send_back_needs_its_reason(loaded, 
     assert clerk.post(review, {}, page=review).status_code == 422  # no decision
     sent_back = clerk.post(review, {"decision": "send_back", "review_note": "Thiếu số liệu quý I"}, page=review)
     assert sent_back.status_code == 302
+
+
+def test_a_steps_cpu_is_counted_once_under_the_call_that_ran_it(loaded, browser):
+    """Classifying a directive completes a work item whose step starts the tasks' instances: their
+    CPU is the completion's (metrics.STEP_CPU), not counted again under `start`."""
+    def cpu(call: str) -> float:
+        return metrics.STEP_CPU.labels(call)._value.get()
+
+    clerk = browser("clerk")
+    registered = register(clerk)
+    before = {call: cpu(call) for call in ("complete", "start")}
+    classify(clerk, registered)
+    with loaded.db.session() as s:
+        assert s.scalar(select(Assignment.instance_id)) is not None  # the classification started one
+    assert cpu("complete") > before["complete"]
+    assert cpu("start") == before["start"]
