@@ -147,9 +147,10 @@ def given_by(origin: str) -> ColumnElement[bool]:
     return Directive.origin.is_(None) if origin == ORIGIN_OWN else Directive.origin == origin
 
 
-def task_given_by(origin: str, directive_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
-    """SQL over the assignments alone (`directive_id`: their column): `given_by` their directive,
-    asked through its id rather than joined (a page of a million walks its order and stops)."""
+def task_given_by(origin: str, directive_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over the assignments alone (`directive_id`: their column, or their links' copy of it):
+    `given_by` their directive, asked through its id rather than joined (a page of a million walks
+    its order and stops)."""
     return directive_id.in_(select(Directive.id).where(given_by(origin)))
 
 
@@ -229,7 +230,7 @@ class AssignmentUnit(Base):
                       # a unit's registry filtered, counted and sorted from this index alone (link_copies)
                       Index("ix_assignment_units_unit_copies", "unit_id", "assignment_id", "task_status",
                             "task_completed_on", "task_deadline", "task_deadline_kind", "task_progress",
-                            "task_assigned_on", "task_urgency", "task_last_update_at"))
+                            "task_assigned_on", "task_urgency", "task_last_update_at", "task_directive_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
@@ -247,6 +248,8 @@ class AssignmentUnit(Base):
     task_assigned_on: Mapped[date | None] = mapped_column(Date)
     task_urgency: Mapped[str | None] = mapped_column(String(16))
     task_last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    task_directive_id: Mapped[int | None] = mapped_column(Integer)
+    task_search_text: Mapped[str | None] = mapped_column(Text)
 
 
 class LinkCopy:
@@ -262,6 +265,8 @@ class LinkCopy:
     assigned_on = AssignmentUnit.task_assigned_on
     urgency = AssignmentUnit.task_urgency
     last_update_at = AssignmentUnit.task_last_update_at
+    directive_id = AssignmentUnit.task_directive_id
+    search_text = AssignmentUnit.task_search_text
 
 
 @event.listens_for(AssignmentUnit.__table__, "after_create")
@@ -483,16 +488,16 @@ def words_match(words: str) -> ColumnElement[bool]:
     return or_(_content_matches(words), directive_words_match(words))
 
 
-def task_words_match(words: str) -> ColumnElement[bool]:
-    """SQL over Assignment alone: `words_match`, the directive's words asked through its id: the
-    directives they are in are found first (through ix_directives_search_trigrams where pg_trgm
-    is), not joined to every assignment (a million: bench/README.md, "Fifth pass")."""
-    return or_(_content_matches(words),
-               Assignment.directive_id.in_(select(Directive.id).where(directive_words_match(words))))
+def task_words_match(words: str, a: type[Assignment] | type[LinkCopy] = Assignment) -> ColumnElement[bool]:
+    """SQL over Assignment alone (or its links' copies, `a`): `words_match`, the directive's words
+    asked through its id: the directives they are in are found first (through
+    ix_directives_search_trigrams where pg_trgm is), not joined to every assignment (a million:
+    bench/README.md, "Fifth pass")."""
+    return or_(_content_matches(words, a), a.directive_id.in_(select(Directive.id).where(directive_words_match(words))))
 
 
-def _content_matches(words: str) -> ColumnElement[bool]:
-    return Assignment.search_text.like(folded_pattern(words), escape="\\")
+def _content_matches(words: str, a: type[Assignment] | type[LinkCopy] = Assignment) -> ColumnElement[bool]:
+    return a.search_text.like(folded_pattern(words), escape="\\")
 
 
 def directive_words_match(words: str) -> ColumnElement[bool]:
