@@ -165,10 +165,6 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
         query = query.where(_in_units(session, org.subtree_ids(session, unit.id), probed))
     if q.directive_id:
         query = query.where(Assignment.directive_id == q.directive_id)
-    if q.origin:
-        query = query.where(task_given_by(q.origin, Assignment.directive_id))
-    if fold(q.text):
-        query = query.where(task_words_match(q.text))
     if q.blocked:
         query = query.where(difficulties())
     return query.where(*_column_filters(q, Assignment))
@@ -186,8 +182,11 @@ def _in_units(session: Session, units: Iterable[int], probed: bool) -> ColumnEle
 
 
 def _column_filters(q: AssignmentQuery, a: Columns) -> list:
-    """The conditions of `q` on the assignment's own columns, over its row or its links' copies."""
-    return ([a.urgency == q.urgency] if q.urgency else []) + _period(q, a)
+    """The conditions of `q` on the assignment's own columns, over its row or its links' copies:
+    its urgency, period, origin (its directive's) and text (its content's or its directive's)."""
+    found = ([a.urgency == q.urgency] if q.urgency else []) + _period(q, a)
+    found += [task_given_by(q.origin, a.directive_id)] if q.origin else []
+    return found + ([task_words_match(q.text, a)] if fold(q.text) else [])
 
 
 def _period(q: AssignmentQuery, a: Columns) -> list:
@@ -198,10 +197,10 @@ def _period(q: AssignmentQuery, a: Columns) -> list:
 def _links_in_scope(session: Session, user: User, q: AssignmentQuery) -> list[int] | None:
     """The units whose links answer `q` from their copies of the assignments' columns
     (engine.directives.link_copies): those of a user of a unit, or the sub-tree of the unit asked
-    for when it lies within them; None when `q` reads more than those columns (a text, an origin,
-    a directive, a report's scope, a sort by directive), when the few meeting difficulties are
-    found through their own index (ix_assignments_blocked), or when the user sees every unit."""
-    if fold(q.text) or q.origin or q.directive_id or q.report is not None or q.sort in DIRECTIVE_SORTS or q.blocked:
+    for when it lies within them; None when `q` reads more than those columns (a report's scope, a
+    sort by directive), when the few of a directive or meeting difficulties are found through their
+    own index, or when the user sees every unit."""
+    if q.directive_id or q.report is not None or q.sort in DIRECTIVE_SORTS or q.blocked:
         return None
     units = permissions.units_in_scope(session, user)
     if units is None:

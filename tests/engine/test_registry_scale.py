@@ -128,6 +128,13 @@ LINK_VIEWS = {
     "-deadline": {"sort": "-deadline"}, "-updated, not started": {"sort": "-updated", "outcome": Outcome.NOT_STARTED},
     "page 3 of 5": {"page": 3, "per_page": 5}, "page 2 of 4, period": {"page": 2, "per_page": 4,
                                                                       "period_from": TODAY - timedelta(days=70)},
+    # a text in some tasks' content ("nhiem vu 1"), in one directive's words ("giai ngan"), in
+    # either ("thu"); an origin, the other directive's or not
+    "text of a content": {"text": "nhiem vu 1"}, "text of a directive": {"text": "giai ngan"},
+    "text, overdue": {"text": "thu", "outcome": Outcome.OVERDUE},
+    "text, page 2 of 3": {"text": "thu", "page": 2, "per_page": 3},
+    "origin: own": {"origin": "own"}, "origin: province, urgent": {"origin": "province", "urgency": "urgent"},
+    "section, text": {"unit_code": "STC-NS", "text": "giai ngan"},
 }
 
 
@@ -140,11 +147,21 @@ def test_a_units_registry_on_its_links_shows_what_its_assignments_give(filled, m
     """Two departments' registries, read from the links' copies, against the same views read
     from the assignments (the organisation-wide roles' way): the same rows in the same order,
     the same counts, totals and pages, under the counting limit and over it; a first page without
-    filter over the limit walked to along the assignments' order, page 3 of 5 read from the links."""
+    filter over the limit walked to along the assignments' order, page 3 of 5 read from the links,
+    a text and an origin from the copies of the assignments' content and directive."""
     monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
     monkeypatch.setattr(registry, "_WALKED_ROWS", 8)
-    with filled.db.session() as s:  # some cancelled, by a bulk UPDATE the triggers copy
+    with filled.db.session() as s:  # some cancelled, some moved to another directive, some reworded,
+        # by bulk UPDATEs the triggers copy
         s.execute(update(Assignment).where(Assignment.seq % 17 == 3).values(status="cancelled"))
+        other = Directive(ruleset="dak-lak", doc_type="CV", number="10", symbol="10/UBND-VP", origin="province",
+                          summary="Về việc giải ngân", issuer="UBND tỉnh", issued_on=TODAY, urgency="normal",
+                          tracked=True, status="assigned", created_at=NOW, extra={})
+        s.add(other)
+        s.flush()
+        s.execute(update(Assignment).where(Assignment.seq % 3 == 1).values(directive_id=other.id))
+        s.execute(update(Assignment).where(Assignment.seq % 5 == 2).values(content="Thu ngân sách",
+                                                                           search_text=fold("Thu ngân sách")))
     with filled.db.reading() as s:
         for username, (view, asked) in itertools.product(("stc", "sxd"), LINK_VIEWS.items()):
             user, q = _user(s, username), registry.AssignmentQuery(**{"per_page": 200, **asked})
