@@ -19,14 +19,26 @@ from sqlalchemy import Connection
 # (migration c4d8e2a6f1b9), then its directive and folded content, a text's and an origin's (e21f7c3a9b04)
 COPIED = ("status", "progress", "deadline_kind", "deadline", "completed_on", "assigned_on", "urgency",
           "last_update_at", "directive_id", "search_text")
+# The folded content is copied cut at this many characters: the copies' index carries it, and
+# PostgreSQL refuses a B-tree entry over ~2.7 kB; a text is looked for in the whole content of the
+# longer ones (models.task_words_match, through ix_assignments_long_text)
+TEXT_CUT = 500
+
+
+def _source(prefix: str, name: str) -> str:
+    return f"substr({prefix}{name}, 1, {TEXT_CUT})" if name == "search_text" else f"{prefix}{name}"
 
 
 def _names(prefix: str, columns: tuple[str, ...]) -> str:
     return ", ".join(f"{prefix}{name}" for name in columns)
 
 
+def _sources(prefix: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(_source(prefix, name) for name in columns)
+
+
 def _set_from(prefix: str, columns: tuple[str, ...]) -> str:
-    return ", ".join(f"task_{name} = {prefix}{name}" for name in columns)
+    return ", ".join(f"task_{name} = {_source(prefix, name)}" for name in columns)
 
 
 def _changed(columns: tuple[str, ...]) -> str:
@@ -37,7 +49,7 @@ def _postgresql(columns: tuple[str, ...]) -> list[str]:
     return [
         f"""CREATE OR REPLACE FUNCTION assignment_units_copy_in() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT {_names('a.', columns)} INTO {_names('NEW.task_', columns)} FROM assignments a
+    SELECT {_sources('a.', columns)} INTO {_names('NEW.task_', columns)} FROM assignments a
     WHERE a.id = NEW.assignment_id;
     RETURN NEW;
 END $$""",
@@ -55,7 +67,7 @@ FOR EACH ROW WHEN ({_changed(columns)}) EXECUTE FUNCTION assignments_copy_out()"
 
 def _sqlite(columns: tuple[str, ...]) -> list[str]:
     # SQLite's BEFORE triggers cannot set NEW: the inserted link is updated after
-    copy_in = (f"UPDATE assignment_units SET ({_names('task_', columns)}) = (SELECT {_names('', columns)} "
+    copy_in = (f"UPDATE assignment_units SET ({_names('task_', columns)}) = (SELECT {_sources('', columns)} "
                "FROM assignments WHERE id = NEW.assignment_id) WHERE id = NEW.id;")
     return [
         f"CREATE TRIGGER assignment_units_copy_in AFTER INSERT ON assignment_units BEGIN {copy_in} END",

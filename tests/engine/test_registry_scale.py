@@ -128,8 +128,8 @@ LINK_VIEWS = {
     "-deadline": {"sort": "-deadline"}, "-updated, not started": {"sort": "-updated", "outcome": Outcome.NOT_STARTED},
     "page 3 of 5": {"page": 3, "per_page": 5}, "page 2 of 4, period": {"page": 2, "per_page": 4,
                                                                       "period_from": TODAY - timedelta(days=70)},
-    # a text in some tasks' content ("nhiem vu 1"), in one directive's words ("giai ngan"), in
-    # either ("thu"); an origin, the other directive's or not
+    # a text in some tasks' content ("nhiem vu 1"), in one directive's words and past the copy of
+    # some long contents ("giai ngan"), in either ("thu"); an origin, the other directive's or not
     "text of a content": {"text": "nhiem vu 1"}, "text of a directive": {"text": "giai ngan"},
     "text, overdue": {"text": "thu", "outcome": Outcome.OVERDUE},
     "text, page 2 of 3": {"text": "thu", "page": 2, "per_page": 3},
@@ -162,6 +162,9 @@ def test_a_units_registry_on_its_links_shows_what_its_assignments_give(filled, m
         s.execute(update(Assignment).where(Assignment.seq % 3 == 1).values(directive_id=other.id))
         s.execute(update(Assignment).where(Assignment.seq % 5 == 2).values(content="Thu ngân sách",
                                                                            search_text=fold("Thu ngân sách")))
+        # the words past the links' copy of the content (cut at link_copies.TEXT_CUT)
+        longer = "Nhiệm vụ " + "rất dài " * 100 + "giải ngân"
+        s.execute(update(Assignment).where(Assignment.seq % 7 == 3).values(content=longer, search_text=fold(longer)))
     with filled.db.reading() as s:
         for username, (view, asked) in itertools.product(("stc", "sxd"), LINK_VIEWS.items()):
             user, q = _user(s, username), registry.AssignmentQuery(**{"per_page": 200, **asked})

@@ -1,10 +1,11 @@
 """directive and text copies on links
 
 A unit's registry by text and by origin read from its links (issue #20, bench/scale_reads, "Seventh
-pass"): each link copies its assignment's directive and folded content too, the triggers of
-engine.directives.link_copies replaced by ones that copy them (with this revision's column list:
-a later revision may copy more), the copies filled for the rows already written, and the index a
-unit's registry reads carries the directive.
+pass"): each link copies its assignment's directive and folded content (cut at
+link_copies.TEXT_CUT characters) too, the triggers of engine.directives.link_copies replaced by
+ones that copy them (with this revision's column list: a later revision may copy more), the copies
+filled for the rows already written; the index a unit's registry reads carries the directive and
+(PostgreSQL) the content's copy, and the few longer contents have an index of their own.
 
 Revision ID: e21f7c3a9b04
 Revises: a8c3e5f1d7b2
@@ -37,11 +38,15 @@ def upgrade() -> None:
     link_copies.drop_triggers(bind)
     link_copies.create_triggers(bind, BEFORE + ADDED)
     op.drop_index('ix_assignment_units_unit_copies', table_name='assignment_units')
-    op.create_index('ix_assignment_units_unit_copies', 'assignment_units', [*INDEXED, 'task_directive_id'])
+    op.create_index('ix_assignment_units_unit_copies', 'assignment_units', [*INDEXED, 'task_directive_id'],
+                    postgresql_include=['task_search_text'])
+    longer = sa.text(f'length(search_text) > {link_copies.TEXT_CUT}')
+    op.create_index('ix_assignments_long_text', 'assignments', ['id'], postgresql_where=longer, sqlite_where=longer)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
+    op.drop_index('ix_assignments_long_text', table_name='assignments')
     op.drop_index('ix_assignment_units_unit_copies', table_name='assignment_units')
     link_copies.drop_triggers(bind)
     with op.batch_alter_table('assignment_units') as batch:
