@@ -8,7 +8,7 @@ The database keeps the copy, whoever writes: triggers copy the columns when a li
 transaction, be it the ORM, the PostgreSQL step's one-statement writes, an import, a sync, a
 backup restore or a bulk UPDATE. They are created with the tables (create_all, on the event
 engine.directives.models listens to) and by the migrations that copy columns, each with the
-statements of its own column list (a later one's columns do not exist yet when an earlier one
+statements of its own column list and cut (a later one's columns do not exist yet when an earlier one
 runs); models.LinkCopy names the copies as the assignment's columns. Every test's engine and every
 scenario walk ends by comparing every link's copy with its assignment (tests/link_copies.py)."""
 from __future__ import annotations
@@ -25,31 +25,31 @@ COPIED = ("status", "progress", "deadline_kind", "deadline", "completed_on", "as
 TEXT_CUT = 500
 
 
-def _source(prefix: str, name: str) -> str:
-    return f"substr({prefix}{name}, 1, {TEXT_CUT})" if name == "search_text" else f"{prefix}{name}"
+def _source(prefix: str, name: str, cut: int) -> str:
+    return f"substr({prefix}{name}, 1, {cut})" if name == "search_text" else f"{prefix}{name}"
 
 
 def _names(prefix: str, columns: tuple[str, ...]) -> str:
     return ", ".join(f"{prefix}{name}" for name in columns)
 
 
-def _sources(prefix: str, columns: tuple[str, ...]) -> str:
-    return ", ".join(_source(prefix, name) for name in columns)
+def _sources(prefix: str, columns: tuple[str, ...], cut: int) -> str:
+    return ", ".join(_source(prefix, name, cut) for name in columns)
 
 
-def _set_from(prefix: str, columns: tuple[str, ...]) -> str:
-    return ", ".join(f"task_{name} = {_source(prefix, name)}" for name in columns)
+def _set_from(prefix: str, columns: tuple[str, ...], cut: int) -> str:
+    return ", ".join(f"task_{name} = {_source(prefix, name, cut)}" for name in columns)
 
 
 def _changed(columns: tuple[str, ...]) -> str:
     return " OR ".join(f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in columns)
 
 
-def _postgresql(columns: tuple[str, ...]) -> list[str]:
+def _postgresql(columns: tuple[str, ...], cut: int) -> list[str]:
     return [
         f"""CREATE OR REPLACE FUNCTION assignment_units_copy_in() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT {_sources('a.', columns)} INTO {_names('NEW.task_', columns)} FROM assignments a
+    SELECT {_sources('a.', columns, cut)} INTO {_names('NEW.task_', columns)} FROM assignments a
     WHERE a.id = NEW.assignment_id;
     RETURN NEW;
 END $$""",
@@ -57,7 +57,7 @@ END $$""",
 FOR EACH ROW EXECUTE FUNCTION assignment_units_copy_in()""",
         f"""CREATE OR REPLACE FUNCTION assignments_copy_out() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE assignment_units SET {_set_from('NEW.', columns)} WHERE assignment_id = NEW.id;
+    UPDATE assignment_units SET {_set_from('NEW.', columns, cut)} WHERE assignment_id = NEW.id;
     RETURN NULL;
 END $$""",
         f"""CREATE TRIGGER assignments_copy_out AFTER UPDATE OF {_names('', columns)} ON assignments
@@ -65,9 +65,9 @@ FOR EACH ROW WHEN ({_changed(columns)}) EXECUTE FUNCTION assignments_copy_out()"
     ]
 
 
-def _sqlite(columns: tuple[str, ...]) -> list[str]:
+def _sqlite(columns: tuple[str, ...], cut: int) -> list[str]:
     # SQLite's BEFORE triggers cannot set NEW: the inserted link is updated after
-    copy_in = (f"UPDATE assignment_units SET ({_names('task_', columns)}) = (SELECT {_sources('', columns)} "
+    copy_in = (f"UPDATE assignment_units SET ({_names('task_', columns)}) = (SELECT {_sources('', columns, cut)} "
                "FROM assignments WHERE id = NEW.assignment_id) WHERE id = NEW.id;")
     return [
         f"CREATE TRIGGER assignment_units_copy_in AFTER INSERT ON assignment_units BEGIN {copy_in} END",
@@ -75,7 +75,7 @@ def _sqlite(columns: tuple[str, ...]) -> list[str]:
         f"BEGIN {copy_in} END",
         f"CREATE TRIGGER assignments_copy_out AFTER UPDATE OF {_names('', columns)} ON assignments "
         f"WHEN {_changed(columns).replace('IS DISTINCT FROM', 'IS NOT')} "
-        f"BEGIN UPDATE assignment_units SET {_set_from('NEW.', columns)} WHERE assignment_id = NEW.id; END",
+        f"BEGIN UPDATE assignment_units SET {_set_from('NEW.', columns, cut)} WHERE assignment_id = NEW.id; END",
     ]
 
 
@@ -89,9 +89,10 @@ _DROP = {
 }
 
 
-def create_triggers(connection: Connection, columns: tuple[str, ...] = COPIED) -> None:
-    """The triggers that copy `columns`, on this connection's database (PostgreSQL or SQLite)."""
-    for statement in {"postgresql": _postgresql, "sqlite": _sqlite}[connection.dialect.name](columns):
+def create_triggers(connection: Connection, columns: tuple[str, ...] = COPIED, cut: int = TEXT_CUT) -> None:
+    """The triggers that copy `columns` (the content cut at `cut` characters), on this connection's
+    database (PostgreSQL or SQLite)."""
+    for statement in {"postgresql": _postgresql, "sqlite": _sqlite}[connection.dialect.name](columns, cut):
         connection.exec_driver_sql(statement)
 
 
@@ -100,7 +101,7 @@ def drop_triggers(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-def backfill(connection: Connection, columns: tuple[str, ...] = COPIED) -> None:
+def backfill(connection: Connection, columns: tuple[str, ...] = COPIED, cut: int = TEXT_CUT) -> None:
     """Every link's copy of `columns` from its assignment (a migration's, on rows written before the triggers)."""
-    connection.exec_driver_sql(f"UPDATE assignment_units SET {_set_from('a.', columns)} FROM assignments a "
+    connection.exec_driver_sql(f"UPDATE assignment_units SET {_set_from('a.', columns, cut)} FROM assignments a "
                                "WHERE a.id = assignment_units.assignment_id")

@@ -1,8 +1,8 @@
 """directive and text copies on links
 
 A unit's registry by text and by origin read from its links (issue #20, bench/scale_reads, "Seventh
-pass"): each link copies its assignment's directive and folded content (cut at
-link_copies.TEXT_CUT characters) too, the triggers of engine.directives.link_copies replaced by
+pass"): each link copies its assignment's directive and folded content (cut at 500
+characters) too, the triggers of engine.directives.link_copies replaced by
 ones that copy them (with this revision's column list: a later revision may copy more), the copies
 filled for the rows already written; the index a unit's registry reads carries the directive and
 (PostgreSQL) the content's copy, and the few longer contents have an index of their own.
@@ -24,6 +24,7 @@ depends_on = None
 BEFORE = ('status', 'progress', 'deadline_kind', 'deadline', 'completed_on', 'assigned_on', 'urgency',
           'last_update_at')
 ADDED = ('directive_id', 'search_text')
+TEXT_CUT = 500  # the content's copy, in characters (link_copies.TEXT_CUT when written)
 COLUMNS: list[tuple[str, sa.types.TypeEngine]] = [('task_directive_id', sa.Integer()), ('task_search_text', sa.Text())]
 INDEXED = ['unit_id', 'assignment_id', 'task_status', 'task_completed_on', 'task_deadline', 'task_deadline_kind',
            'task_progress', 'task_assigned_on', 'task_urgency', 'task_last_update_at']
@@ -34,13 +35,13 @@ def upgrade() -> None:
         for name, type_ in COLUMNS:
             batch.add_column(sa.Column(name, type_, nullable=True))
     bind = op.get_bind()
-    link_copies.backfill(bind, ADDED)
+    link_copies.backfill(bind, ADDED, TEXT_CUT)
     link_copies.drop_triggers(bind)
-    link_copies.create_triggers(bind, BEFORE + ADDED)
+    link_copies.create_triggers(bind, BEFORE + ADDED, TEXT_CUT)
     op.drop_index('ix_assignment_units_unit_copies', table_name='assignment_units')
     op.create_index('ix_assignment_units_unit_copies', 'assignment_units', [*INDEXED, 'task_directive_id'],
                     postgresql_include=['task_search_text'])
-    longer = sa.text(f'length(search_text) > {link_copies.TEXT_CUT}')
+    longer = sa.text(f'length(search_text) > {TEXT_CUT}')
     op.create_index('ix_assignments_long_text', 'assignments', ['id'], postgresql_where=longer, sqlite_where=longer)
 
 
