@@ -22,6 +22,7 @@ from sqlalchemy import (
     cast,
     event,
     func,
+    literal_column,
     or_,
     select,
     text,
@@ -504,9 +505,11 @@ def task_words_match(words: str, a: type[Assignment] | type[LinkCopy] = Assignme
     ix_directives_search_trigrams where pg_trgm is), not joined to every assignment (a million:
     bench/README.md, "Fifth pass")."""
     found = [_content_matches(words, a), a.directive_id.in_(select(Directive.id).where(directive_words_match(words)))]
-    if a is LinkCopy:  # the copy is cut (link_copies.TEXT_CUT): the longer contents are read whole
+    if a is LinkCopy:  # the copy is cut (link_copies.TEXT_CUT): the longer contents are read whole,
+        # found through ix_assignments_long_text (its predicate said again, not as a parameter a
+        # prepared statement's generic plan could not match it with)
         found.append(a.id.in_(select(Assignment.id).where(
-            func.length(Assignment.search_text) > link_copies.TEXT_CUT, _content_matches(words))))
+            func.length(Assignment.search_text) > literal_column(str(link_copies.TEXT_CUT)), _content_matches(words))))
     return or_(*found)
 
 

@@ -12,7 +12,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select, text, update
 
-from engine.directives.models import Assignment, AssignmentUnit, Directive, LinkCopy, task_given_by
+from engine.directives.link_copies import TEXT_CUT
+from engine.directives.models import (
+    Assignment,
+    AssignmentUnit,
+    Directive,
+    LinkCopy,
+    task_given_by,
+    task_words_match,
+)
 from engine.org.models import Unit, User
 from engine.outcomes import BUCKETS, Outcome, bucket, outcome_is, outcome_of
 from engine.registry import service as registry
@@ -305,6 +313,14 @@ def test_own_origin_is_asked_through_the_few_directives_of_another_level():
     ones read (ix_directives_origin), not the 125,000 own ones hashed at 1M."""
     condition = str(task_given_by("own", LinkCopy.directive_id))
     assert "NOT IN" in condition and "directives.origin IS NOT NULL" in condition
+
+
+def test_the_longer_contents_are_asked_with_their_index_predicate_said_again():
+    """A text on the links reads the whole content of those longer than the copy through
+    ix_assignments_long_text: its condition is the index's predicate, not a parameter (with which a
+    prepared statement's generic plan scanned the million assignments: 145 ms against 14)."""
+    condition = str(task_words_match("giai ngan", LinkCopy).compile())
+    assert f"length(assignments.search_text) > {TEXT_CUT}" in condition
 
 
 @pytest.mark.parametrize("asked", [{"text": "giai ngan"}, {"origin": "own"}])
