@@ -4,19 +4,27 @@ whatever wrote it (a step, the PostgreSQL step's one-statement writes, an import
 restore, a bulk UPDATE): a writer the database's triggers miss fails the test that used it."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from engine.core import Engine
-from engine.directives.link_copies import COPIED
+from engine.directives.link_copies import COPIED, TEXT_CUT
 from engine.directives.models import Assignment, AssignmentUnit, LinkCopy
 
 
 def stale_copies(engine: Engine) -> list[tuple[int, int, str]]:
-    """(link, assignment, column) of every copy that differs from its assignment."""
+    """(link, assignment, column) of every copy that differs from its assignment (the content's:
+    from its first TEXT_CUT characters)."""
     with engine.db.reading() as s:
-        rows = s.execute(select(AssignmentUnit.id, Assignment, *(getattr(LinkCopy, name) for name in COPIED))
+        rows = s.execute(select(AssignmentUnit.id, Assignment.id, *(getattr(LinkCopy, name) for name in COPIED),
+                                *(_copied(name) for name in COPIED))
                          .join(Assignment, Assignment.id == AssignmentUnit.assignment_id)
-                         .where(or_(*(getattr(LinkCopy, name).is_distinct_from(getattr(Assignment, name))
+                         .where(or_(*(getattr(LinkCopy, name).is_distinct_from(_copied(name))
                                       for name in COPIED)))).all()
-    return [(link, assignment.id, name) for link, assignment, *copies in rows
-            for name, copy in zip(COPIED, copies, strict=True) if copy != getattr(assignment, name)]
+    return [(link, assignment, name) for link, assignment, *values in rows
+            for name, copy, source in zip(COPIED, values[:len(COPIED)], values[len(COPIED):], strict=True)
+            if copy != source]
+
+
+def _copied(name: str):
+    column = getattr(Assignment, name)
+    return func.substr(column, 1, TEXT_CUT) if name == "search_text" else column

@@ -1,66 +1,81 @@
 """Each assignment's filtered and sorted columns, copied onto its unit links (assignment_units.task_*):
-a unit's registry filters, counts and sorts its assignments from one index of its links
+a unit's registry filters, counts and sorts its assignments from its links
 (ix_assignment_units_unit_copies) instead of reading them across the whole assignments table,
-where a department's ~40,000 of a million lie (bench/README.md, "Third pass").
+where a department's ~40,000 of a million lie (bench/README.md, "Third pass" and "Seventh pass").
 
 The database keeps the copy, whoever writes: triggers copy the columns when a link is inserted
 (or moved to another assignment) and when an assignment's copied columns change, in the same
 transaction, be it the ORM, the PostgreSQL step's one-statement writes, an import, a sync, a
 backup restore or a bulk UPDATE. They are created with the tables (create_all, on the event
-engine.directives.models listens to) and by migration c4d8e2a6f1b9, with the same statements;
-models.LinkCopy names the copies as the assignment's columns. Every test's engine and every
+engine.directives.models listens to) and by the migrations that copy columns, each with the
+statements of its own column list and cut (a later one's columns do not exist yet when an earlier one
+runs); models.LinkCopy names the copies as the assignment's columns. Every test's engine and every
 scenario walk ends by comparing every link's copy with its assignment (tests/link_copies.py)."""
 from __future__ import annotations
 
 from sqlalchemy import Connection
 
-# The assignment's columns the links copy, each as task_<name> on the link
+# The assignment's columns the links copy, each as task_<name> on the link: the filters' and sorts'
+# (migration c4d8e2a6f1b9), then its directive and folded content, a text's and an origin's (e21f7c3a9b04)
 COPIED = ("status", "progress", "deadline_kind", "deadline", "completed_on", "assigned_on", "urgency",
-          "last_update_at")
+          "last_update_at", "directive_id", "search_text")
+# The folded content is copied cut at this many characters: the copies' index carries it, and
+# PostgreSQL refuses a B-tree entry over ~2.7 kB; a text is looked for in the whole content of the
+# longer ones (models.task_words_match, through ix_assignments_long_text)
+TEXT_CUT = 500
 
 
-def _names(prefix: str) -> str:
-    return ", ".join(f"{prefix}{name}" for name in COPIED)
+def _source(prefix: str, name: str, cut: int) -> str:
+    return f"substr({prefix}{name}, 1, {cut})" if name == "search_text" else f"{prefix}{name}"
 
 
-def _set_from(prefix: str) -> str:
-    return ", ".join(f"task_{name} = {prefix}{name}" for name in COPIED)
+def _names(prefix: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{prefix}{name}" for name in columns)
 
 
-def _changed() -> str:
-    return " OR ".join(f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in COPIED)
+def _sources(prefix: str, columns: tuple[str, ...], cut: int) -> str:
+    return ", ".join(_source(prefix, name, cut) for name in columns)
 
 
-def _postgresql() -> list[str]:
+def _set_from(prefix: str, columns: tuple[str, ...], cut: int) -> str:
+    return ", ".join(f"task_{name} = {_source(prefix, name, cut)}" for name in columns)
+
+
+def _changed(columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in columns)
+
+
+def _postgresql(columns: tuple[str, ...], cut: int) -> list[str]:
     return [
         f"""CREATE OR REPLACE FUNCTION assignment_units_copy_in() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT {_names('a.')} INTO {_names('NEW.task_')} FROM assignments a WHERE a.id = NEW.assignment_id;
+    SELECT {_sources('a.', columns, cut)} INTO {_names('NEW.task_', columns)} FROM assignments a
+    WHERE a.id = NEW.assignment_id;
     RETURN NEW;
 END $$""",
         """CREATE TRIGGER assignment_units_copy_in BEFORE INSERT OR UPDATE OF assignment_id ON assignment_units
 FOR EACH ROW EXECUTE FUNCTION assignment_units_copy_in()""",
         f"""CREATE OR REPLACE FUNCTION assignments_copy_out() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE assignment_units SET {_set_from('NEW.')} WHERE assignment_id = NEW.id;
+    UPDATE assignment_units SET {_set_from('NEW.', columns, cut)} WHERE assignment_id = NEW.id;
     RETURN NULL;
 END $$""",
-        f"""CREATE TRIGGER assignments_copy_out AFTER UPDATE OF {_names('')} ON assignments
-FOR EACH ROW WHEN ({_changed()}) EXECUTE FUNCTION assignments_copy_out()""",
+        f"""CREATE TRIGGER assignments_copy_out AFTER UPDATE OF {_names('', columns)} ON assignments
+FOR EACH ROW WHEN ({_changed(columns)}) EXECUTE FUNCTION assignments_copy_out()""",
     ]
 
 
-def _sqlite() -> list[str]:
+def _sqlite(columns: tuple[str, ...], cut: int) -> list[str]:
     # SQLite's BEFORE triggers cannot set NEW: the inserted link is updated after
-    copy_in = (f"UPDATE assignment_units SET ({_names('task_')}) = (SELECT {_names('')} FROM assignments "
-               "WHERE id = NEW.assignment_id) WHERE id = NEW.id;")
+    copy_in = (f"UPDATE assignment_units SET ({_names('task_', columns)}) = (SELECT {_sources('', columns, cut)} "
+               "FROM assignments WHERE id = NEW.assignment_id) WHERE id = NEW.id;")
     return [
         f"CREATE TRIGGER assignment_units_copy_in AFTER INSERT ON assignment_units BEGIN {copy_in} END",
         f"CREATE TRIGGER assignment_units_copy_moved AFTER UPDATE OF assignment_id ON assignment_units "
         f"BEGIN {copy_in} END",
-        f"CREATE TRIGGER assignments_copy_out AFTER UPDATE OF {_names('')} ON assignments "
-        f"WHEN {_changed().replace('IS DISTINCT FROM', 'IS NOT')} "
-        f"BEGIN UPDATE assignment_units SET {_set_from('NEW.')} WHERE assignment_id = NEW.id; END",
+        f"CREATE TRIGGER assignments_copy_out AFTER UPDATE OF {_names('', columns)} ON assignments "
+        f"WHEN {_changed(columns).replace('IS DISTINCT FROM', 'IS NOT')} "
+        f"BEGIN UPDATE assignment_units SET {_set_from('NEW.', columns, cut)} WHERE assignment_id = NEW.id; END",
     ]
 
 
@@ -74,9 +89,10 @@ _DROP = {
 }
 
 
-def create_triggers(connection: Connection) -> None:
-    """The triggers that keep the copies, on this connection's database (PostgreSQL or SQLite)."""
-    for statement in {"postgresql": _postgresql, "sqlite": _sqlite}[connection.dialect.name]():
+def create_triggers(connection: Connection, columns: tuple[str, ...] = COPIED, cut: int = TEXT_CUT) -> None:
+    """The triggers that copy `columns` (the content cut at `cut` characters), on this connection's
+    database (PostgreSQL or SQLite)."""
+    for statement in {"postgresql": _postgresql, "sqlite": _sqlite}[connection.dialect.name](columns, cut):
         connection.exec_driver_sql(statement)
 
 
@@ -85,7 +101,7 @@ def drop_triggers(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-def backfill(connection: Connection) -> None:
-    """Every link's copy from its assignment (a migration's, on rows written before the triggers)."""
-    connection.exec_driver_sql(f"UPDATE assignment_units SET {_set_from('a.')} FROM assignments a "
+def backfill(connection: Connection, columns: tuple[str, ...] = COPIED, cut: int = TEXT_CUT) -> None:
+    """Every link's copy of `columns` from its assignment (a migration's, on rows written before the triggers)."""
+    connection.exec_driver_sql(f"UPDATE assignment_units SET {_set_from('a.', columns, cut)} FROM assignments a "
                                "WHERE a.id = assignment_units.assignment_id")

@@ -21,6 +21,8 @@ from sqlalchemy import (
     UniqueConstraint,
     cast,
     event,
+    func,
+    literal_column,
     or_,
     select,
     text,
@@ -147,9 +149,14 @@ def given_by(origin: str) -> ColumnElement[bool]:
     return Directive.origin.is_(None) if origin == ORIGIN_OWN else Directive.origin == origin
 
 
-def task_given_by(origin: str, directive_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
-    """SQL over the assignments alone (`directive_id`: their column): `given_by` their directive,
-    asked through its id rather than joined (a page of a million walks its order and stops)."""
+def task_given_by(origin: str, directive_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over the assignments alone (`directive_id`: their column, or their links' copy of it):
+    `given_by` their directive, asked through its id rather than joined (a page of a million walks
+    its order and stops). Their own as those of no directive carrying another level's task: the
+    few found through ix_directives_origin, where the own ones are nearly all (125,000 directives
+    hashed at 1M: ~33 ms a statement)."""
+    if origin == ORIGIN_OWN:
+        return directive_id.not_in(select(Directive.id).where(~given_by(origin)))
     return directive_id.in_(select(Directive.id).where(given_by(origin)))
 
 
@@ -159,6 +166,10 @@ class Assignment(Base):
                       # the few meeting difficulties (engine.outcomes.difficulties), a registry filter
                       Index("ix_assignments_blocked", "id", postgresql_where=text("progress = 'blocked'"),
                             sqlite_where=text("progress = 'blocked'")),
+                      # the few whose folded content is longer than their links' copy of it (task_words_match)
+                      Index("ix_assignments_long_text", "id",
+                            postgresql_where=text(f"length(search_text) > {link_copies.TEXT_CUT}"),
+                            sqlite_where=text(f"length(search_text) > {link_copies.TEXT_CUT}")),
                       # the not-started ones (engine.outcomes.outcome_is), with what their outcome and an
                       # organisation-wide role's see-clause read: counted and sorted without the table
                       Index("ix_assignments_not_started", "deadline", "id",
@@ -229,7 +240,8 @@ class AssignmentUnit(Base):
                       # a unit's registry filtered, counted and sorted from this index alone (link_copies)
                       Index("ix_assignment_units_unit_copies", "unit_id", "assignment_id", "task_status",
                             "task_completed_on", "task_deadline", "task_deadline_kind", "task_progress",
-                            "task_assigned_on", "task_urgency", "task_last_update_at"))
+                            "task_assigned_on", "task_urgency", "task_last_update_at", "task_directive_id",
+                            postgresql_include=["task_search_text"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
@@ -247,6 +259,8 @@ class AssignmentUnit(Base):
     task_assigned_on: Mapped[date | None] = mapped_column(Date)
     task_urgency: Mapped[str | None] = mapped_column(String(16))
     task_last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    task_directive_id: Mapped[int | None] = mapped_column(Integer)
+    task_search_text: Mapped[str | None] = mapped_column(Text)
 
 
 class LinkCopy:
@@ -262,6 +276,8 @@ class LinkCopy:
     assigned_on = AssignmentUnit.task_assigned_on
     urgency = AssignmentUnit.task_urgency
     last_update_at = AssignmentUnit.task_last_update_at
+    directive_id = AssignmentUnit.task_directive_id
+    search_text = AssignmentUnit.task_search_text
 
 
 @event.listens_for(AssignmentUnit.__table__, "after_create")
@@ -482,16 +498,22 @@ def words_match(words: str) -> ColumnElement[bool]:
     return or_(_content_matches(words), directive_words_match(words))
 
 
-def task_words_match(words: str) -> ColumnElement[bool]:
-    """SQL over Assignment alone: `words_match`, the directive's words asked through its id: the
-    directives they are in are found first (through ix_directives_search_trigrams where pg_trgm
-    is), not joined to every assignment (a million: bench/README.md, "Fifth pass")."""
-    return or_(_content_matches(words),
-               Assignment.directive_id.in_(select(Directive.id).where(directive_words_match(words))))
+def task_words_match(words: str, a: type[Assignment] | type[LinkCopy] = Assignment) -> ColumnElement[bool]:
+    """SQL over Assignment alone (or its links' copies, `a`): `words_match`, the directive's words
+    asked through its id: the directives they are in are found first (through
+    ix_directives_search_trigrams where pg_trgm is), not joined to every assignment (a million:
+    bench/README.md, "Fifth pass")."""
+    found = [_content_matches(words, a), a.directive_id.in_(select(Directive.id).where(directive_words_match(words)))]
+    if a is LinkCopy:  # the copy is cut (link_copies.TEXT_CUT): the longer contents are read whole,
+        # found through ix_assignments_long_text (its predicate said again, not as a parameter a
+        # prepared statement's generic plan could not match it with)
+        found.append(a.id.in_(select(Assignment.id).where(
+            func.length(Assignment.search_text) > literal_column(str(link_copies.TEXT_CUT)), _content_matches(words))))
+    return or_(*found)
 
 
-def _content_matches(words: str) -> ColumnElement[bool]:
-    return Assignment.search_text.like(folded_pattern(words), escape="\\")
+def _content_matches(words: str, a: type[Assignment] | type[LinkCopy] = Assignment) -> ColumnElement[bool]:
+    return a.search_text.like(folded_pattern(words), escape="\\")
 
 
 def directive_words_match(words: str) -> ColumnElement[bool]:

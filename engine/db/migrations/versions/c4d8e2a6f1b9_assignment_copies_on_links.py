@@ -23,6 +23,8 @@ depends_on = None
 COLUMNS: list[tuple[str, sa.types.TypeEngine]] = [('task_status', sa.String(16)), ('task_progress', sa.String(16)), ('task_deadline_kind', sa.String(8)),
            ('task_deadline', sa.Date()), ('task_completed_on', sa.Date()), ('task_assigned_on', sa.Date()),
            ('task_urgency', sa.String(16)), ('task_last_update_at', UTCDateTime(timezone=True))]
+# The copies' triggers of this revision: those of its columns alone (link_copies.COPIED has later ones)
+COPIED = tuple(name.removeprefix('task_') for name, _type in COLUMNS)
 
 
 def upgrade() -> None:
@@ -30,8 +32,8 @@ def upgrade() -> None:
         for name, type_ in COLUMNS:
             batch.add_column(sa.Column(name, type_, nullable=True))
     bind = op.get_bind()
-    link_copies.backfill(bind)
-    link_copies.create_triggers(bind)
+    link_copies.backfill(bind, COPIED)
+    link_copies.create_triggers(bind, COPIED)
     op.create_index('ix_assignment_units_unit_copies', 'assignment_units',
                     ['unit_id', 'assignment_id', 'task_status', 'task_completed_on', 'task_deadline',
                      'task_deadline_kind', 'task_progress', 'task_assigned_on', 'task_urgency', 'task_last_update_at'])
