@@ -8,16 +8,18 @@ CPU is not counted).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from uuid import uuid4
 
-from bench.http.mixes import directive_body
+from flask.testing import FlaskClient
+
+from bench.http import mixes
 from bench.http.server import DEPARTMENTS, RULESET, seed
 from bench.world import database_url
 from engine.config import Settings
@@ -26,55 +28,42 @@ from webui.app import create_app
 
 WARM_UP = 5  # lifecycles not measured: each statement's first compilation
 
-Call = Callable[[str, str, str, str, dict | None], dict]
 
+class InProcessApi:
+    """bench.http.mixes.Api's calls through Flask's test client, each call's CPU time kept by what it does."""
 
-def lifecycle(call: Call, n: int) -> None:
-    """The requests of mix (b) (bench.http.mixes.lifecycle), each labelled by what it does."""
-    leads = [DEPARTMENTS[(n + k) % len(DEPARTMENTS)] for k in range(3)]
-    directive = call("register (POST /directives)", "clerk", "POST", "/directives", directive_body(leads))
-    items = call("find its classification (GET /work-items?q=)", "clerk", "GET",
-                 f"/work-items?q={directive['symbol']}", None)["items"]
-    [classify] = [i for i in items if i["directive_id"] == directive["id"]]
-    call("classify: tracked, 3 tasks created (POST complete)", "clerk", "POST",
-         f"/work-items/{classify['id']}/complete", {"tracked": True})
-    assignments = [a["id"] for a in call("read it (GET /directives/{id})", "clerk", "GET",
-                                         f"/directives/{directive['id']}", None)["assignments"]]
-    for lead, assignment in zip(leads, assignments, strict=True):
-        call("report done (POST progress)", lead.lower(), "POST", f"/assignments/{assignment}/progress",
-             {"progress": "done", "note": "Đã hoàn thành"})
-    for assignment in assignments:
-        page = call("open the task (GET /assignments/{id})", "clerk", "GET", f"/assignments/{assignment}", None)
-        [review] = [i for i in page["work_items"] if i["form_key"] == "review_assignment" and i["status"] == "ready"]
-        call("review: close (POST complete)", "clerk", "POST", f"/work-items/{review['id']}/complete",
-             {"decision": "close"})
+    def __init__(self, client: FlaskClient, token: str, spent: dict[str, list[float]]):
+        self.client, self.token, self.spent = client, token, spent
+
+    async def call(self, method: str, path: str, body: dict | None = None, what: str = "") -> dict:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if method == "POST":
+            headers["Idempotency-Key"] = uuid4().hex
+        began = time.process_time()
+        answer = self.client.open("/api/v1" + path, method=method, json=body, headers=headers)
+        self.spent[what or f"{method} {path}"].append(time.process_time() - began)
+        if answer.status_code >= 400:
+            raise RuntimeError(f"{method} {path}: {answer.status_code} {answer.get_data(as_text=True)[:300]}")
+        return answer.get_json()
 
 
 def measure(url: str, lifecycles: int) -> tuple[float, dict[str, list[float]]]:
-    """CPU seconds per lifecycle, and each request kind's CPU seconds, over `lifecycles` measured ones."""
+    """CPU seconds per lifecycle (bench.http.mixes.lifecycle), and each request kind's CPU seconds, over
+    `lifecycles` measured ones."""
     seeded, tokens = seed(url)
     seeded.close()
     spent: dict[str, list[float]] = defaultdict(list)
     with closing(Engine(Settings.load(database_url=url, ruleset=RULESET))) as engine:
         client = create_app(engine).test_client()
-
-        def call(label: str, user: str, method: str, path: str, body: dict | None) -> dict:
-            headers = {"Authorization": f"Bearer {tokens[user]}"}
-            if method == "POST":
-                headers["Idempotency-Key"] = uuid4().hex
-            began = time.process_time()
-            answer = client.open("/api/v1" + path, method=method, json=body, headers=headers)
-            spent[label].append(time.process_time() - began)
-            if answer.status_code >= 400:
-                raise RuntimeError(f"{method} {path}: {answer.status_code} {answer.get_data(as_text=True)[:300]}")
-            return answer.get_json()
-
+        clerk = InProcessApi(client, tokens["clerk"], spent)
+        units = {code: InProcessApi(client, tokens[code.lower()], spent)
+                 for code in DEPARTMENTS}
         for n in range(WARM_UP):
-            lifecycle(call, n)
+            asyncio.run(mixes.lifecycle(clerk, units, n))
         spent.clear()
         began = time.process_time()
         for n in range(WARM_UP, WARM_UP + lifecycles):
-            lifecycle(call, n)
+            asyncio.run(mixes.lifecycle(clerk, units, n))
         return (time.process_time() - began) / lifecycles, spent
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 from uuid import uuid4
 
 import aiohttp
@@ -45,7 +46,8 @@ class Api:
         self.http, self.base, self.tally = http, base + "/api/v1", tally
         self.headers = {"Authorization": f"Bearer {token}"}
 
-    async def call(self, method: str, path: str, body: dict | None = None) -> dict:
+    async def call(self, method: str, path: str, body: dict | None = None, what: str = "") -> dict:
+        """The answer's JSON (`what`: what the call does, for a bench that tells calls apart)."""
         headers = {**self.headers, "Idempotency-Key": uuid4().hex} if method == "POST" else self.headers
         began = time.perf_counter()
         try:
@@ -68,6 +70,12 @@ class Api:
             return answer.status, await answer.json(content_type=None)
 
 
+class Caller(Protocol):
+    """Who makes a mix's calls: Api through HTTP, or bench.http.lifecycle's in one process."""
+
+    async def call(self, method: str, path: str, body: dict | None = None, what: str = "") -> dict: ...
+
+
 def directive_body(leads: list[str]) -> dict:
     n = next(_SYMBOLS)
     return {"symbol": f"{n}/KH-UBND", "issued_on": time.strftime("%d/%m/%Y"), "issuer": "UBND tỉnh",
@@ -76,28 +84,31 @@ def directive_body(leads: list[str]) -> dict:
                             for k, lead in enumerate(leads, 1)]}
 
 
-async def register(clerk: Api, leads: list[str]) -> list[int]:
+async def register(clerk: Caller, leads: list[str]) -> list[int]:
     """A directive registered and classified (tracked); the ids of its assignments."""
-    directive = await clerk.call("POST", "/directives", directive_body(leads))
-    items = (await clerk.call("GET", f"/work-items?q={directive['symbol']}"))["items"]
+    directive = await clerk.call("POST", "/directives", directive_body(leads), "register (POST /directives)")
+    items = (await clerk.call("GET", f"/work-items?q={directive['symbol']}", None,
+                              "find its classification (GET /work-items?q=)"))["items"]
     [classify] = [i for i in items if i["directive_id"] == directive["id"]]
-    await clerk.call("POST", f"/work-items/{classify['id']}/complete", {"tracked": True})
-    body = await clerk.call("GET", f"/directives/{directive['id']}")
+    await clerk.call("POST", f"/work-items/{classify['id']}/complete", {"tracked": True},
+                     "classify: tracked, its tasks created (POST complete)")
+    body = await clerk.call("GET", f"/directives/{directive['id']}", None, "read it (GET /directives/{id})")
     return [a["id"] for a in body["assignments"]]
 
 
-async def lifecycle(clerk: Api, units: dict[str, Api], n: int) -> None:
+async def lifecycle(clerk: Caller, units: Mapping[str, Caller], n: int) -> None:
     """Mix (b): register with 3 tasks → classify → each unit reports it done → the office
     reviews each and closes it."""
     leads = [DEPARTMENTS[(n + k) % len(DEPARTMENTS)] for k in range(3)]
     assignments = await register(clerk, leads)
     for lead, assignment in zip(leads, assignments, strict=True):
         await units[lead].call("POST", f"/assignments/{assignment}/progress",
-                               {"progress": "done", "note": "Đã hoàn thành"})
+                               {"progress": "done", "note": "Đã hoàn thành"}, "report done (POST progress)")
     for assignment in assignments:
-        page = await clerk.call("GET", f"/assignments/{assignment}")
+        page = await clerk.call("GET", f"/assignments/{assignment}", None, "open the task (GET /assignments/{id})")
         [review] = [i for i in page["work_items"] if i["form_key"] == "review_assignment" and i["status"] == "ready"]
-        await clerk.call("POST", f"/work-items/{review['id']}/complete", {"decision": "close"})
+        await clerk.call("POST", f"/work-items/{review['id']}/complete", {"decision": "close"},
+                         "review: close (POST complete)")
 
 
 async def progress(unit: Api, assignments: list[int], n: int) -> None:
