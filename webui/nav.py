@@ -43,7 +43,7 @@ def landing(session: Session, user: User) -> tuple[str, dict[str, str]]:
         return PAGES[place], {}
     if place == "processes":
         return ("admin.incidents", {}) if has_open_incidents(session) else ("modeler.index", {})
-    waiting = inbox.counts(session, user)
+    waiting = inbox.counts(session, user, views=("mine", "unit"))
     if waiting["mine"]:
         return "inbox.index", {}
     if waiting["unit"]:

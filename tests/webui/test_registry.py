@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from engine import clock
 from engine.directives.models import Assignment, AssignmentUnit
 from engine.inbox.service import PER_PAGE
+from engine.inbox.service import counts as inbox_counts
 from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.rulesets.models import ProcessBundle
@@ -87,6 +88,16 @@ def test_inbox_views_and_saved_filters(loaded, assigned, browser):
     assert browser("sxd").post(f"/inbox/filters/{filter_id}/delete", page="/inbox").status_code == 404
     assert unit.post(f"/inbox/filters/{filter_id}/delete", page="/inbox").status_code == 302
     assert "Khẩn của tôi" not in unit.get("/inbox").get_data(as_text=True)
+
+
+def test_the_inbox_counts_only_the_views_asked_for(loaded, assigned):
+    """The office's day and the landing ask for one or two views' counts, the same as the inbox's."""
+    with loaded.db.session() as s:
+        officer = s.scalar(select(User).where(User.username == "stc"))
+        every = inbox_counts(s, officer)
+        assert every["mine"] == every["unit"] == 1
+        assert inbox_counts(s, officer, views=("mine",)) == {"mine": 1}
+        assert inbox_counts(s, officer, views=("unit", "mine")) == {"mine": 1, "unit": 1}
 
 
 def test_a_units_inbox_lists_only_items_of_tasks_it_leads_or_coordinates(loaded, assigned, browser):

@@ -46,7 +46,7 @@ def today():
         registered = registry.registered_on(session, user, clock.today())
         overdue = registry.search(session, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=20),
                                   tabs=False)
-        waiting = inbox.counts(session, user)["mine"]
+        waiting = inbox.counts(session, user, views=("mine",))["mine"]
     return render_template("inbox/today.html", registered=registered, overdue=overdue, waiting=waiting,
                            today=clock.today())
 
