@@ -5,6 +5,7 @@ conditional one only once the field it depends on has a value."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from engine.forms import parse_form
@@ -35,7 +36,11 @@ def test_admin_adds_a_required_and_a_conditional_field_used_by_the_next_work_ite
     page.goto(page.base + "/modeler/")
     page.click("#form-builder")
     page.click("tr[data-form=update_progress] a")
+    page.wait_for_load_state()  # the builder's script listens (a click before it was lost under load)
+    cards = page.locator("#fields > .field-card")
+    drawn = cards.count()
     page.click("#add-field")  # saved blank: refused, the card says what is missing
+    expect(cards).to_have_count(drawn + 1)
     page.click("#save")
     refused = page.locator("#fields > .field-card").last.locator(".card-errors")
     refused.locator("li").first.wait_for()
