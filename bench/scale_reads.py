@@ -36,6 +36,7 @@ from engine.core import Engine
 from engine.db import Base
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.inbox import service as inbox
+from engine.operations.heap import freeze_loaded_objects
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.outcomes import Outcome
@@ -302,6 +303,7 @@ def row(name: str, figures: tuple[float, float]) -> str:
 
 def run(engine: Engine, repeat: int, page_repeat: int, parts: set[str]) -> None:
     samples = sample_ids(engine)
+    freeze_loaded_objects()  # as the server does before its workers start (engine.operations.heap)
     sections = (("services", "engine service (its own read transaction)", service_cases, repeat),
                 ("pages", "page through the Flask test client", page_cases, page_repeat))
     for part, title, cases, times in sections:

@@ -21,6 +21,7 @@ from gunicorn.app.base import BaseApplication
 from engine import metrics
 from engine.config import Settings
 from engine.core import Engine
+from engine.operations.heap import freeze_loaded_objects
 from engine.rulesets.service import published_bundle
 from engine.working_days import WorkingCalendar
 from webui.api import bodies
@@ -82,6 +83,7 @@ def serve(app: Flask, engine: Engine, *, bind: str, workers: int, threads: int) 
     """Serve `app` until the server is stopped (SIGTERM or Ctrl+C)."""
     warm(engine)
     engine.db.engine.dispose()  # nothing opened before the fork is shared with the workers
+    freeze_loaded_objects()
     ProductionServer(app, engine, bind, workers, threads).run()
 
 

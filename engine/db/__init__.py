@@ -212,7 +212,14 @@ def _make_engine(url: str, echo: bool) -> Engine:
 
     @event.listens_for(eng, "begin")
     def _note_read_only(conn):
-        conn.info[_READ_ONLY] = bool(conn.get_execution_options().get("postgresql_readonly"))
+        read_only = bool(conn.get_execution_options().get("postgresql_readonly"))
+        conn.info[_READ_ONLY] = read_only
+        # A reading transaction's statements are planned for their own values each time. Prepared
+        # (psycopg does so at a statement's sixth run on a connection), one gets a generic plan
+        # after five more, and the plan fitting one filter's values can be 4× slower for another's:
+        # the clerk's "not started" 212 against 53 ms at 1M from the eleventh call on
+        # (bench/README.md). A step's statements, by key, stay prepared.
+        conn.connection.driver_connection.prepare_threshold = None if read_only else PREPARE_AFTER_RUNS
 
     _ping_idle_connections(eng)
     _drop_connections_on_storage_errors(eng)
@@ -242,6 +249,9 @@ def _drop_connections_on_storage_errors(eng: Engine) -> None:
             if cursor is not None:  # SQLite: the failed statement holds the write lock until it is closed
                 cursor.close()
 
+
+# psycopg's default: a statement run this many times on a connection is prepared on the server.
+PREPARE_AFTER_RUNS = 5
 
 # A pooled server connection that sat unused this long is checked before use (the server may
 # have restarted). A busy worker skips the check, a round trip on every request otherwise.
