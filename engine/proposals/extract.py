@@ -1408,7 +1408,8 @@ def _front_before(words: list[str]) -> int:
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
-    Công an tỉnh …", "Riêng UBND huyện X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
+    Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
+    "đồng thời", a clause of its own), "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
     official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
     "Đảng ủy, UBND xã X …" too."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
@@ -1420,6 +1421,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
+            or before == ["dong", "thoi"]
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"

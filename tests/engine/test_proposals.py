@@ -2409,3 +2409,10 @@ def test_the_next_article_is_no_paragraph_of_an_item_that_restates():
     text = ("Điều 3. Tổ chức thực hiện\n1. Sở Xây dựng căn cứ nội dung Quyết định để triển khai thực hiện.\n"
             "Điều 4. Hiệu lực thi hành\nQuyết định này có hiệu lực thi hành kể từ ngày ký.")
     assert propose(text, UNITS, TODAY).proposals == []
+
+
+def test_a_clause_after_a_semicolon_opening_with_dong_thoi_and_its_own_unit_is_that_units_duty():
+    # "…; đồng thời UBND phường X đề xuất …" (no comma after "đồng thời"): a second duty, the ward's
+    text = ("2. Giao Sở Xây dựng chủ trì rà soát hiện trạng cụm công nghiệp; đồng thời UBND phường Đông Hải đề xuất "
+            "mở rộng cụm công nghiệp lên 75ha.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["P-D"]]
