@@ -378,6 +378,10 @@ _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam vie
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
+# After a list of duties, the date of every body's report: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước
+# ngày 12/6/2026 …", "Các cơ quan, đơn vị gửi báo cáo … trước …" — the bodies of every item, not the last one.
+_REPORTS_OF_ALL = re.compile(r"^(?:bao cao|van ban) (?:cua )?cac (?:co quan|don vi)\b"
+                             r"|^cac co quan, don vi gui bao cao\b")
 # Reporting difficulties should any arise.
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
@@ -571,6 +575,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
     item_start = 0    # the first proposal of the list item read
+    list_start, in_list = 0, False   # the first proposal of the list read; the sentence before was a list item
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
     named_before: tuple[list[str], int] = ([], 0)   # the units the sentence before named, the proposals before it
     sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
@@ -579,6 +584,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_item:
             item_start = len(proposals)
+        if sentence.rank is not None and not in_list:
+            list_start = len(proposals)
+        in_list = sentence.rank is not None
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
@@ -710,7 +718,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
             after_duty = False
         elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
-              and (undated := _undated(proposals, item_start, folded))):
+              and (undated := _undated(proposals, list_start if _REPORTS_OF_ALL.match(folded) else item_start,
+                                       folded))):
             deadline = find_deadline(folded, reference)
             for proposal in undated:
                 proposal.deadline = deadline
@@ -861,8 +870,9 @@ def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str,
 
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
     """The duties a sentence of no duty after them dates: the last one (". Hoàn thành trước ngày …");
-    every one of the list item read where it states the time limit ("Thời hạn hoàn thành: trước …")."""
-    if folded.startswith("thoi han"):
+    every one from `start` where it states the time limit ("Thời hạn hoàn thành: trước …", of the list item
+    read) or the bodies' reports (_REPORTS_OF_ALL, of the list read)."""
+    if folded.startswith("thoi han") or _REPORTS_OF_ALL.match(folded):
         return [p for p in proposals[item_start:] if p.deadline is NO_DEADLINE]
     return proposals[-1:] if proposals[-1].deadline is NO_DEADLINE else []
 

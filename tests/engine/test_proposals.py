@@ -2416,3 +2416,15 @@ def test_a_clause_after_a_semicolon_opening_with_dong_thoi_and_its_own_unit_is_t
     text = ("2. Giao Sở Xây dựng chủ trì rà soát hiện trạng cụm công nghiệp; đồng thời UBND phường Đông Hải đề xuất "
             "mở rộng cụm công nghiệp lên 75ha.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["P-D"]]
+
+
+def test_the_bodies_reports_date_after_a_list_dates_every_report_of_the_list():
+    # "Báo cáo của các cơ quan, đơn vị gửi về … trước ngày …" after the items: every item's date, not the last one's
+    text = ("Văn phòng UBND tỉnh đề nghị các cơ quan, đơn vị báo cáo các nội dung sau:\n"
+            "1. Sở Xây dựng báo cáo tình hình triển khai các dự án.\n2. Sở Tài chính báo cáo kết quả giải ngân.\n"
+            "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày 12/6/2026 để tổng hợp.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], date(2026, 6, 12)), (["STC"], date(2026, 6, 12))]
+    # a sentence of no duty after them still dates the last one only
+    alone = text.replace("Báo cáo của các cơ quan, đơn vị gửi", "Hoàn thành, gửi")
+    assert [p.deadline.due for p in propose(alone, UNITS, TODAY).proposals] == [None, date(2026, 6, 12)]
