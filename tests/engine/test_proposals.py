@@ -2428,3 +2428,18 @@ def test_the_bodies_reports_date_after_a_list_dates_every_report_of_the_list():
     # a sentence of no duty after them still dates the last one only
     alone = text.replace("Báo cáo của các cơ quan, đơn vị gửi", "Hoàn thành, gửi")
     assert [p.deadline.due for p in propose(alone, UNITS, TODAY).proposals] == [None, date(2026, 6, 12)]
+
+
+def test_a_tier_with_what_its_units_have_picks_them_out_as_the_subject():
+    # "UBND các xã, phường có cụm công nghiệp …": the communes with a cluster (every one, the text names none)
+    text = "Ủy ban nhân dân các xã, phường có cụm công nghiệp phối hợp chặt chẽ với các chủ đầu tư hạ tầng."
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_a_provincial_body_named_with_a_lower_tier_is_that_tiers_body_not_the_provinces():
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                         UnitRef("BQLDA", "Ban Quản lý dự án đầu tư xây dựng tỉnh", "project_board")])
+    assert propose("Giao Ban Quản lý dự án đầu tư xây dựng cấp xã lập hồ sơ thành lập cụm công nghiệp.",
+                   units, TODAY).proposals == []
+    assert [p.lead_units for p in propose("Giao Ban Quản lý dự án đầu tư xây dựng lập hồ sơ thành lập.",
+                                          units, TODAY).proposals] == [["BQLDA"]]
