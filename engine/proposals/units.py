@@ -13,10 +13,10 @@ committees of one tier may follow the first one's head ("UBND tỉnh Bình Đị
 các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
 sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"); a province's body named with a
-lower tier instead of its "tỉnh" ("Ban Quản lý dự án đầu tư xây dựng cấp xã") is that tier's, outside the tree. "Thành phố" right after the
-communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the
-other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries.
-Compared folded (engine.text.fold)."""
+lower tier instead of its "tỉnh" ("Ban Quản lý dự án đầu tư xây dựng cấp xã") is that tier's, outside the tree.
+"Thành phố" right after the communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in,
+not a tier; "các Bộ, Ban" and the other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are
+the ministries. Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
 import copy
