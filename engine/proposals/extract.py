@@ -1289,6 +1289,11 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
         chained.append(mention)
     if any(len(m.codes) == 1 or m.by_name for m in chained):   # also a list "các Bộ: Xây dựng, Công Thương"
         chained = [m for m in chained if not (m.related or m.local)] or chained
+    # a heading of a collective name with no stop, then one of its units as the paragraph's subject ("8. Các Ban
+    # Quản lý dự án đầu tư xây dựng" then "Ban Quản lý dự án đầu tư xây dựng số 1 đẩy nhanh …"): that unit
+    chained = [m for at, m in enumerate(chained)
+               if not (at + 1 < len(chained) and chained[at + 1].start == m.end
+                       and set(chained[at + 1].codes) < set(m.codes))]
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 

@@ -2443,3 +2443,9 @@ def test_a_provincial_body_named_with_a_lower_tier_is_that_tiers_body_not_the_pr
                    units, TODAY).proposals == []
     assert [p.lead_units for p in propose("Giao Ban Quản lý dự án đầu tư xây dựng lập hồ sơ thành lập.",
                                           units, TODAY).proposals] == [["BQLDA"]]
+
+
+def test_a_heading_naming_a_kind_with_no_stop_gives_way_to_the_unit_opening_its_paragraph():
+    # "3. Các sở, ban, ngành" (no colon) then "Sở Tài chính chủ trì …": the department, not every one
+    text = "3. Các sở, ban, ngành\nSở Tài chính chủ trì bố trí kinh phí.\n4. Sở Xây dựng hướng dẫn cấp phép."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
