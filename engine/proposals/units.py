@@ -308,6 +308,7 @@ class UnitMatcher:
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
             self._add_plural_board(name, unit.code)
+            self._add_singular_board(name, unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
@@ -343,6 +344,18 @@ class UnitMatcher:
         self._add(self._names, plural, code)
         if name[-1] == "tinh":
             self._add(self._names, plural[:-1], code)
+
+    def _add_singular_board(self, name: tuple[str, ...], code: str) -> None:
+        """… and the other way round, a board named with "các" before its sites is also named without it,
+        as a province's ("Ban Quản lý dự án đầu tư xây dựng công trình giao thông (tỉnh)" for the tree's "Ban
+        QLDA đầu tư xây dựng các công trình giao thông")."""
+        if name[:3] != _BOARD or "cac" not in name[3:]:
+            return
+        at = name.index("cac", 3)
+        singular = (*name[:at], *name[at + 1:])
+        self._add(self._names, singular, code)
+        if singular[-1] != "tinh":
+            self._add(self._names, (*singular, "tinh"), code)
 
     def is_locality(self, code: str) -> bool:
         """A People's Committee named by its own name ("UBND tỉnh Phú Yên", "UBND huyện Gio Linh"),

@@ -2449,3 +2449,13 @@ def test_a_heading_naming_a_kind_with_no_stop_gives_way_to_the_unit_opening_its_
     # "3. Các sở, ban, ngành" (no colon) then "Sở Tài chính chủ trì …": the department, not every one
     text = "3. Các sở, ban, ngành\nSở Tài chính chủ trì bố trí kinh phí.\n4. Sở Xây dựng hướng dẫn cấp phép."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+def test_a_board_named_with_cac_before_its_sites_is_also_named_without_it():
+    # "Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh" for "Ban QLDA … các công trình giao thông",
+    # not the province's general board ("Ban Quản lý dự án đầu tư xây dựng tỉnh") read without its sites
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                         UnitRef("BQLDA", "Ban Quản lý dự án đầu tư xây dựng tỉnh", "project_board"),
+                         UnitRef("BQLDA-GT", "Ban QLDA đầu tư xây dựng các công trình giao thông", "project_board")])
+    text = "Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh đẩy nhanh tiến độ tuyến đường kết nối."
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BQLDA-GT"]]
