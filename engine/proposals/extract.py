@@ -395,9 +395,9 @@ _NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own
 _URGES = re.compile(r"^day la (?:mot )?(?:nhiem vu|viec)\b")
-# … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
-# hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
-# where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
+# … and, closing a text after its duties (not as a list item, unless the issuer asks in it (_issuer_asks); not
+# alone: "Yêu cầu Sở X triển khai thực hiện." is then a task), carrying out with no object ("… nghiêm túc triển
+# khai thực hiện./."). Neither where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
                             r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )"
                             # "Đề nghị bộ, ngành, địa phương quan tâm thực hiện./."
@@ -673,7 +673,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 and _manner_only(clauses)):
             after_duty = False   # "a) Chủ trì, phối hợp với các sở, …" above "-" items: how they are done
             continue
-        if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
+        closing = bool(proposals) and (not sentence.opens_item or _issuer_asks(clauses, matcher))
+        if (_no_duty(sentence, folded, clauses, closing=closing)
                 or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)
                 or _divided_below(sentences[at + 1:at + 3], matcher)):
             after_duty = False
@@ -1604,6 +1605,15 @@ def _is_heading(clauses: list[_Clause]) -> bool:
 
 def _names_only(clauses: list[_Clause]) -> bool:
     return bool(clauses) and all(c.names_only() for c in clauses)
+
+
+def _issuer_asks(clauses: list[_Clause], matcher: UnitMatcher) -> bool:
+    """The issuer speaks again, asking ("11. Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các Sở, …, Chủ tịch UBND các
+    xã, phường … nghiêm túc thực hiện."): a list item that may close the text as a sentence after it does."""
+    first = clauses[0].mentions[:1] if clauses else []
+    return (bool(first) and set(clauses[0].words[:first[0].start]) <= _OFFICES
+            and all(matcher.is_issuer(code) for code in first[0].codes)
+            and clauses[0].words[first[0].end:first[0].end + 2] in (["yeu", "cau"], ["de", "nghi"]))
 
 
 def _is_closing(folded: str, clauses: list[_Clause]) -> bool:

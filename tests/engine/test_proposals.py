@@ -2459,3 +2459,14 @@ def test_a_board_named_with_cac_before_its_sites_is_also_named_without_it():
                          UnitRef("BQLDA-GT", "Ban QLDA đầu tư xây dựng các công trình giao thông", "project_board")])
     text = "Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh đẩy nhanh tiến độ tuyến đường kết nối."
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BQLDA-GT"]]
+
+
+def test_a_last_item_where_the_issuer_asks_everyone_to_carry_it_out_closes_the_text():
+    text = ("Chủ tịch UBND tỉnh yêu cầu các cơ quan thực hiện một số nội dung sau:\n1. Sở Xây dựng rà soát quy hoạch.\n"
+            "2. Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các xã, phường và các tổ chức, "
+            "cá nhân có liên quan nghiêm túc thực hiện.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+    # the issuer asking one unit for a duty, and an item asking a unit to carry it out, are tasks
+    for item in ("2. UBND tỉnh yêu cầu Sở Tài chính bố trí kinh phí.", "2. Yêu cầu Sở Tài chính triển khai thực hiện."):
+        assert [p.lead_units for p in propose(text.rsplit("\n", 1)[0] + "\n" + item, UNITS, TODAY).proposals] == [
+            ["SXD"], ["STC"]]
