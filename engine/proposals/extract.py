@@ -409,6 +409,10 @@ _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? 
                             r"|\b(?:thuc hien|trien khai)\b[^.;]{0,60}\bcac (?:giai phap|bien phap|nhiem vu)\b"
                             r"[^.;]{0,120}\bthuoc "
                             r"(?:\w+(?: \w+)?, ){1,2}(?:\w+ )?(?:dia ban|linh vuc)(?: minh)? quan ly\W*$")
+# … and, in such a closing, the units told in what spirit to do their duties: "Ủy ban nhân dân tỉnh yêu cầu Lãnh đạo
+# các sở, ngành … và Ủy ban nhân dân các xã, phường nêu cao tinh thần trách nhiệm, chủ động, quyết liệt; …; bám
+# sát từng mốc thời gian đã giao; …" — no work of its own.
+_EXHORTS = re.compile(r"(?:(?:can|phai) )?neu cao (?:(?:tinh than|y thuc) )?trach nhiem\b")
 # … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
 # (qua Sở X) để xem xét, chỉ đạo giải quyết./."
 _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
@@ -954,12 +958,19 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), who attended, or a
-    rule for a work that names no body (_NORM)."""
+    closing that restates the duties above it or exhorts (_EXHORTS), what a law gave a body (_LAW_GAVE), who
+    attended, or a rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-            or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
+            or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
+            or _restates(folded, clauses, closing)
             or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
             or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
+
+
+def _exhorts(clauses: list[_Clause]) -> bool:
+    """The units told how to do their duties, their duty opening with an exhortation (_EXHORTS)."""
+    first = clauses[0] if clauses else None
+    return first is not None and bool(first.leads) and bool(_EXHORTS.match(" ".join(first.words[first.lead_end:])))
 
 
 def _details(folded: str) -> bool:

@@ -2470,3 +2470,12 @@ def test_a_last_item_where_the_issuer_asks_everyone_to_carry_it_out_closes_the_t
     for item in ("2. UBND tỉnh yêu cầu Sở Tài chính bố trí kinh phí.", "2. Yêu cầu Sở Tài chính triển khai thực hiện."):
         assert [p.lead_units for p in propose(text.rsplit("\n", 1)[0] + "\n" + item, UNITS, TODAY).proposals] == [
             ["SXD"], ["STC"]]
+
+
+def test_a_closing_that_tells_the_units_in_what_spirit_to_work_gives_no_task():
+    duty = "1. Sở Xây dựng rà soát quy hoạch.\n"
+    closing = ("Ủy ban nhân dân tỉnh yêu cầu Lãnh đạo các sở, ngành và Ủy ban nhân dân các xã, phường nêu cao tinh "
+               "thần trách nhiệm, chủ động, quyết liệt; bám sát từng mốc thời gian đã giao; phối hợp chặt chẽ.")
+    assert [p.lead_units for p in propose(duty + closing, UNITS, TODAY).proposals] == [["SXD"]]
+    work = closing.replace("nêu cao tinh thần trách nhiệm, chủ động, quyết liệt", "rà soát các dự án chậm tiến độ")
+    assert len(propose(duty + work, UNITS, TODAY).proposals) == 2
