@@ -379,6 +379,7 @@ def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
     ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
     ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
+    ("gửi về Văn phòng trước 15h00 ngày 15/6/2026", deadlines.BEFORE, date(2026, 6, 15), None),
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
     ("bàn giao mặt bằng trong tháng 9.2026", deadlines.WITHIN_MONTH, date(2026, 9, 30), None),
     ("hoàn thành trong tháng 6", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
