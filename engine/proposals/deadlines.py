@@ -1,5 +1,5 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
-10/12/2023" (or "trước 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
+10/12/2023" (or "trước 10/12/2023", "trước 15h00 ngày 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
 năm 2025", "trong tháng 6/2025" (or "10.2014", or "trong tháng 6": the next June), "trong quý
 III/2025" (or "trong quý I": the next such quarter), "hằng tháng, trước ngày 20" (or "trước ngày 20
 hằng tháng"), "trong 30 ngày làm việc" (or
@@ -50,10 +50,11 @@ _NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc))?(?:
 # "khởi công dự án … vào ngày 19 tháng 12 năm 2025": the day the duty is done by — not in an aside
 # ("(dự kiến họp kiểm điểm vào ngày 19/11/2025)": a meeting planned, no deadline)
 _ON_DAY = re.compile(r"\bvao ngay " + _DATE)
-# "trước 14 giờ, ngày 5/12", also without "ngày": "báo cáo trước 30/6/2026"
+# "trước 14 giờ, ngày 5/12" (the hour also "15h00", "15h"), also without "ngày": "báo cáo trước 30/6/2026"
 # also with the day of the week: "trước Thứ Tư ngày 03/12/2025"
 _WEEKDAY = r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat),? )?"
-_BEFORE = re.compile(r"truoc (?:\d{1,2} gio(?: \d{1,2})?,? )?" + _WEEKDAY + r"(?:ngay )?" + _DATE)
+_HOUR = r"(?:\d{1,2} gio(?: \d{1,2})?|\d{1,2}h(?:\d{2})?),? "
+_BEFORE = re.compile(r"truoc (?:" + _HOUR + r")?" + _WEEKDAY + r"(?:ngay )?" + _DATE)
 # "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
 # (also "đến hết tháng 12 năm 2025", "xong cuối tháng 12 năm 2025"; and "đến hết năm 2025" for a year)
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet|\bcuoi) thang (\d{1,2})"

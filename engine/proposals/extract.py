@@ -378,6 +378,10 @@ _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam vie
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
+# After a list of duties, the date of every body's report: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước
+# ngày 12/6/2026 …", "Các cơ quan, đơn vị gửi báo cáo … trước …" — the bodies of every item, not the last one.
+_REPORTS_OF_ALL = re.compile(r"^(?:bao cao|van ban) (?:cua )?cac (?:co quan|don vi)\b"
+                             r"|^cac co quan, don vi gui bao cao\b")
 # Reporting difficulties should any arise.
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
@@ -391,9 +395,9 @@ _NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own
 _URGES = re.compile(r"^day la (?:mot )?(?:nhiem vu|viec)\b")
-# … and, closing a text after its duties (not as a list item, not alone: "Yêu cầu Sở X triển khai thực
-# hiện." is then a task), carrying out with no object ("… nghiêm túc triển khai thực hiện./."). Neither
-# where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
+# … and, closing a text after its duties (not as a list item, unless the issuer asks in it (_issuer_asks); not
+# alone: "Yêu cầu Sở X triển khai thực hiện." is then a task), carrying out with no object ("… nghiêm túc triển
+# khai thực hiện./."). Neither where a unit is told to watch others do so ("đôn đốc … triển khai thực hiện").
 _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? )?(?:trien khai )?thuc hien)\W*$"
                             r"|\btrien khai,? thuc hien(?: nghiem tuc)?(?:\W*$|,? (?:dam bao|bao dam) )"
                             # "Đề nghị bộ, ngành, địa phương quan tâm thực hiện./."
@@ -405,6 +409,10 @@ _BARE_RESTATES = re.compile(r"\b(?:thuc hien nghiem tuc|nghiem tuc (?:to chuc,? 
                             r"|\b(?:thuc hien|trien khai)\b[^.;]{0,60}\bcac (?:giai phap|bien phap|nhiem vu)\b"
                             r"[^.;]{0,120}\bthuoc "
                             r"(?:\w+(?: \w+)?, ){1,2}(?:\w+ )?(?:dia ban|linh vuc)(?: minh)? quan ly\W*$")
+# … and, in such a closing, the units told in what spirit to do their duties: "Ủy ban nhân dân tỉnh yêu cầu Lãnh đạo
+# các sở, ngành … và Ủy ban nhân dân các xã, phường nêu cao tinh thần trách nhiệm, chủ động, quyết liệt; …; bám
+# sát từng mốc thời gian đã giao; …" — no work of its own.
+_EXHORTS = re.compile(r"(?:(?:can|phai) )?neu cao (?:(?:tinh than|y thuc) )?trach nhiem\b")
 # … and, in such a closing, a report with no subject asking for direction: "…; kịp thời báo cáo UBND tỉnh
 # (qua Sở X) để xem xét, chỉ đạo giải quyết./."
 _ASKS_DIRECTION = re.compile(r"^(?:kip thoi |thuong xuyen )?bao cao\b[^;]{0,80}?\bde (?:xem xet,? )?"
@@ -571,6 +579,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
     item_start = 0    # the first proposal of the list item read
+    list_start, in_list = 0, False   # the first proposal of the list read; the sentence before was a list item
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
     named_before: tuple[list[str], int] = ([], 0)   # the units the sentence before named, the proposals before it
     sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
@@ -579,6 +588,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_item:
             item_start = len(proposals)
+        if sentence.rank is not None and not in_list:
+            list_start = len(proposals)
+        in_list = sentence.rank is not None
         whole = sentence.text   # the source shown: also the topic or recital the duty is read past
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
@@ -665,7 +677,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 and _manner_only(clauses)):
             after_duty = False   # "a) Chủ trì, phối hợp với các sở, …" above "-" items: how they are done
             continue
-        if (_no_duty(sentence, folded, clauses, closing=bool(proposals) and not sentence.opens_item)
+        closing = bool(proposals) and (not sentence.opens_item or _issuer_asks(clauses, matcher))
+        if (_no_duty(sentence, folded, clauses, closing=closing)
                 or _EVERY_BODY.search(folded) or _outside_the_tree(sentence, clauses, heading.leads)
                 or _divided_below(sentences[at + 1:at + 3], matcher)):
             after_duty = False
@@ -710,7 +723,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
             after_duty = False
         elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
-              and (undated := _undated(proposals, item_start, folded))):
+              and (undated := _undated(proposals, list_start if _REPORTS_OF_ALL.match(folded) else item_start,
+                                       folded))):
             deadline = find_deadline(folded, reference)
             for proposal in undated:
                 proposal.deadline = deadline
@@ -861,8 +875,9 @@ def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str,
 
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:
     """The duties a sentence of no duty after them dates: the last one (". Hoàn thành trước ngày …");
-    every one of the list item read where it states the time limit ("Thời hạn hoàn thành: trước …")."""
-    if folded.startswith("thoi han"):
+    every one from `start` where it states the time limit ("Thời hạn hoàn thành: trước …", of the list item
+    read) or the bodies' reports (_REPORTS_OF_ALL, of the list read)."""
+    if folded.startswith("thoi han") or _REPORTS_OF_ALL.match(folded):
         return [p for p in proposals[item_start:] if p.deadline is NO_DEADLINE]
     return proposals[-1:] if proposals[-1].deadline is NO_DEADLINE else []
 
@@ -943,12 +958,19 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), who attended, or a
-    rule for a work that names no body (_NORM)."""
+    closing that restates the duties above it or exhorts (_EXHORTS), what a law gave a body (_LAW_GAVE), who
+    attended, or a rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-            or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
+            or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
+            or _restates(folded, clauses, closing)
             or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
             or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
+
+
+def _exhorts(clauses: list[_Clause]) -> bool:
+    """The units told how to do their duties, their duty opening with an exhortation (_EXHORTS)."""
+    first = clauses[0] if clauses else None
+    return first is not None and bool(first.leads) and bool(_EXHORTS.match(" ".join(first.words[first.lead_end:])))
 
 
 def _details(folded: str) -> bool:
@@ -1279,6 +1301,11 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
         chained.append(mention)
     if any(len(m.codes) == 1 or m.by_name for m in chained):   # also a list "các Bộ: Xây dựng, Công Thương"
         chained = [m for m in chained if not (m.related or m.local)] or chained
+    # a heading of a collective name with no stop, then one of its units as the paragraph's subject ("8. Các Ban
+    # Quản lý dự án đầu tư xây dựng" then "Ban Quản lý dự án đầu tư xây dựng số 1 đẩy nhanh …"): that unit
+    chained = [m for at, m in enumerate(chained)
+               if not (at + 1 < len(chained) and chained[at + 1].start == m.end
+                       and set(chained[at + 1].codes) < set(m.codes))]
     return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
 
 
@@ -1330,9 +1357,10 @@ def _leads(words: list[str], mentions: list[Mention],
                 or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
-        # "Các cơ quan, đơn vị có TTHC … tổ chức …": "có" after a collective name picks out those that have
-        # something, it does not tell what one of them has
-        picks_out = mentions[subject].generic and words[end:end + 1] == ["co"]
+        # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
+        # collective name picks out those that have something, it does not tell what one of them has
+        collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
+        picks_out = collective and words[end:end + 1] == ["co"]
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
                 and not reports and not _asks(words, end):
             return codes, end
@@ -1408,7 +1436,8 @@ def _front_before(words: list[str]) -> int:
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
-    Công an tỉnh …", "Riêng UBND huyện X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
+    Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
+    "đồng thời", a clause of its own), "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
     official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
     "Đảng ủy, UBND xã X …" too."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
@@ -1420,6 +1449,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
+            or before == ["dong", "thoi"]
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
@@ -1586,6 +1616,15 @@ def _is_heading(clauses: list[_Clause]) -> bool:
 
 def _names_only(clauses: list[_Clause]) -> bool:
     return bool(clauses) and all(c.names_only() for c in clauses)
+
+
+def _issuer_asks(clauses: list[_Clause], matcher: UnitMatcher) -> bool:
+    """The issuer speaks again, asking ("11. Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các Sở, …, Chủ tịch UBND các
+    xã, phường … nghiêm túc thực hiện."): a list item that may close the text as a sentence after it does."""
+    first = clauses[0].mentions[:1] if clauses else []
+    return (bool(first) and set(clauses[0].words[:first[0].start]) <= _OFFICES
+            and all(matcher.is_issuer(code) for code in first[0].codes)
+            and clauses[0].words[first[0].end:first[0].end + 2] in (["yeu", "cau"], ["de", "nghi"]))
 
 
 def _is_closing(folded: str, clauses: list[_Clause]) -> bool:

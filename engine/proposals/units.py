@@ -12,10 +12,11 @@ separator, without its last word where that names one unit only ("Sở Giáo d�
 committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); "UBND
 các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
-sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). "Thành phố" right after the
-communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the
-other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries.
-Compared folded (engine.text.fold)."""
+sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"); a province's body named with a
+lower tier instead of its "tỉnh" ("Ban Quản lý dự án đầu tư xây dựng cấp xã") is that tier's, outside the tree.
+"Thành phố" right after the communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in,
+not a tier; "các Bộ, Ban" and the other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are
+the ministries. Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
 import copy
@@ -106,6 +107,9 @@ _PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "
                 ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
 _BOARD = ("ban", "quan", "ly")
+# A tier named after a province's body written without its "tỉnh": "Ban Quản lý dự án đầu tư xây dựng cấp xã" is
+# each commune's board, "Công an cấp xã" the communes' police — not the province's.
+_LOWER_LEVELS = (("cap", "xa"), ("cap", "huyen"), ("cap", "co", "so"))
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
@@ -304,6 +308,7 @@ class UnitMatcher:
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
             self._add_plural_board(name, unit.code)
+            self._add_singular_board(name, unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
             if len(name) > 2 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
                 self._add(self._names, name[:-1], unit.code)
@@ -339,6 +344,18 @@ class UnitMatcher:
         self._add(self._names, plural, code)
         if name[-1] == "tinh":
             self._add(self._names, plural[:-1], code)
+
+    def _add_singular_board(self, name: tuple[str, ...], code: str) -> None:
+        """… and the other way round, a board named with "các" before its sites is also named without it,
+        as a province's ("Ban Quản lý dự án đầu tư xây dựng công trình giao thông (tỉnh)" for the tree's "Ban
+        QLDA đầu tư xây dựng các công trình giao thông")."""
+        if name[:3] != _BOARD or "cac" not in name[3:]:
+            return
+        at = name.index("cac", 3)
+        singular = (*name[:at], *name[at + 1:])
+        self._add(self._names, singular, code)
+        if singular[-1] != "tinh":
+            self._add(self._names, (*singular, "tinh"), code)
 
     def is_locality(self, code: str) -> bool:
         """A People's Committee named by its own name ("UBND tỉnh Phú Yên", "UBND huyện Gio Linh"),
@@ -386,6 +403,7 @@ class UnitMatcher:
                 i += 1
                 continue
             if not (self._of_another_place(words, proper, mention) or self._common_noun(words, proper, mention)
+                    or self._of_a_lower_level(words, mention)
                     or self._where(found, words, mention)):
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
@@ -409,6 +427,13 @@ class UnitMatcher:
             return False
         name = self._words.get(mention.codes[0], ())
         return len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
+
+    def _of_a_lower_level(self, words: list[str], mention: Mention) -> bool:
+        """A province's body named without its "tỉnh" and with a lower tier instead (_LOWER_LEVELS)."""
+        name = self._words.get(mention.codes[0], ()) if len(mention.codes) == 1 else ()
+        after = tuple(words[mention.end:mention.end + 3])
+        return (len(name) > 2 and name[-1] == "tinh" and words[mention.end - 1] != "tinh"
+                and any(after[:len(level)] == level for level in _LOWER_LEVELS))
 
     def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
         """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the

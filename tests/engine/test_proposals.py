@@ -379,6 +379,7 @@ def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
     ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
     ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
+    ("gửi về Văn phòng trước 15h00 ngày 15/6/2026", deadlines.BEFORE, date(2026, 6, 15), None),
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
     ("bàn giao mặt bằng trong tháng 9.2026", deadlines.WITHIN_MONTH, date(2026, 9, 30), None),
     ("hoàn thành trong tháng 6", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
@@ -2409,3 +2410,73 @@ def test_the_next_article_is_no_paragraph_of_an_item_that_restates():
     text = ("Điều 3. Tổ chức thực hiện\n1. Sở Xây dựng căn cứ nội dung Quyết định để triển khai thực hiện.\n"
             "Điều 4. Hiệu lực thi hành\nQuyết định này có hiệu lực thi hành kể từ ngày ký.")
     assert propose(text, UNITS, TODAY).proposals == []
+
+
+def test_a_clause_after_a_semicolon_opening_with_dong_thoi_and_its_own_unit_is_that_units_duty():
+    # "…; đồng thời UBND phường X đề xuất …" (no comma after "đồng thời"): a second duty, the ward's
+    text = ("2. Giao Sở Xây dựng chủ trì rà soát hiện trạng cụm công nghiệp; đồng thời UBND phường Đông Hải đề xuất "
+            "mở rộng cụm công nghiệp lên 75ha.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["P-D"]]
+
+
+def test_the_bodies_reports_date_after_a_list_dates_every_report_of_the_list():
+    # "Báo cáo của các cơ quan, đơn vị gửi về … trước ngày …" after the items: every item's date, not the last one's
+    text = ("Văn phòng UBND tỉnh đề nghị các cơ quan, đơn vị báo cáo các nội dung sau:\n"
+            "1. Sở Xây dựng báo cáo tình hình triển khai các dự án.\n2. Sở Tài chính báo cáo kết quả giải ngân.\n"
+            "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày 12/6/2026 để tổng hợp.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == [
+        (["SXD"], date(2026, 6, 12)), (["STC"], date(2026, 6, 12))]
+    # a sentence of no duty after them still dates the last one only
+    alone = text.replace("Báo cáo của các cơ quan, đơn vị gửi", "Hoàn thành, gửi")
+    assert [p.deadline.due for p in propose(alone, UNITS, TODAY).proposals] == [None, date(2026, 6, 12)]
+
+
+def test_a_tier_with_what_its_units_have_picks_them_out_as_the_subject():
+    # "UBND các xã, phường có cụm công nghiệp …": the communes with a cluster (every one, the text names none)
+    text = "Ủy ban nhân dân các xã, phường có cụm công nghiệp phối hợp chặt chẽ với các chủ đầu tư hạ tầng."
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_a_provincial_body_named_with_a_lower_tier_is_that_tiers_body_not_the_provinces():
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                         UnitRef("BQLDA", "Ban Quản lý dự án đầu tư xây dựng tỉnh", "project_board")])
+    assert propose("Giao Ban Quản lý dự án đầu tư xây dựng cấp xã lập hồ sơ thành lập cụm công nghiệp.",
+                   units, TODAY).proposals == []
+    assert [p.lead_units for p in propose("Giao Ban Quản lý dự án đầu tư xây dựng lập hồ sơ thành lập.",
+                                          units, TODAY).proposals] == [["BQLDA"]]
+
+
+def test_a_heading_naming_a_kind_with_no_stop_gives_way_to_the_unit_opening_its_paragraph():
+    # "3. Các sở, ban, ngành" (no colon) then "Sở Tài chính chủ trì …": the department, not every one
+    text = "3. Các sở, ban, ngành\nSở Tài chính chủ trì bố trí kinh phí.\n4. Sở Xây dựng hướng dẫn cấp phép."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+def test_a_board_named_with_cac_before_its_sites_is_also_named_without_it():
+    # "Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh" for "Ban QLDA … các công trình giao thông",
+    # not the province's general board ("Ban Quản lý dự án đầu tư xây dựng tỉnh") read without its sites
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                         UnitRef("BQLDA", "Ban Quản lý dự án đầu tư xây dựng tỉnh", "project_board"),
+                         UnitRef("BQLDA-GT", "Ban QLDA đầu tư xây dựng các công trình giao thông", "project_board")])
+    text = "Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh đẩy nhanh tiến độ tuyến đường kết nối."
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BQLDA-GT"]]
+
+
+def test_a_last_item_where_the_issuer_asks_everyone_to_carry_it_out_closes_the_text():
+    text = ("Chủ tịch UBND tỉnh yêu cầu các cơ quan thực hiện một số nội dung sau:\n1. Sở Xây dựng rà soát quy hoạch.\n"
+            "2. Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các xã, phường và các tổ chức, "
+            "cá nhân có liên quan nghiêm túc thực hiện.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+    # the issuer asking one unit for a duty, and an item asking a unit to carry it out, are tasks
+    for item in ("2. UBND tỉnh yêu cầu Sở Tài chính bố trí kinh phí.", "2. Yêu cầu Sở Tài chính triển khai thực hiện."):
+        assert [p.lead_units for p in propose(text.rsplit("\n", 1)[0] + "\n" + item, UNITS, TODAY).proposals] == [
+            ["SXD"], ["STC"]]
+
+
+def test_a_closing_that_tells_the_units_in_what_spirit_to_work_gives_no_task():
+    duty = "1. Sở Xây dựng rà soát quy hoạch.\n"
+    closing = ("Ủy ban nhân dân tỉnh yêu cầu Lãnh đạo các sở, ngành và Ủy ban nhân dân các xã, phường nêu cao tinh "
+               "thần trách nhiệm, chủ động, quyết liệt; bám sát từng mốc thời gian đã giao; phối hợp chặt chẽ.")
+    assert [p.lead_units for p in propose(duty + closing, UNITS, TODAY).proposals] == [["SXD"]]
+    work = closing.replace("nêu cao tinh thần trách nhiệm, chủ động, quyết liệt", "rà soát các dự án chậm tiến độ")
+    assert len(propose(duty + work, UNITS, TODAY).proposals) == 2
