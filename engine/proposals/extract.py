@@ -241,6 +241,8 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",))   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
+# The focus of a report named first, with no comma: "Trọng tâm là việc Sở X được giao nhiệm vụ …"
+_FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -259,6 +261,10 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
 # "X vừa có văn bản / công văn …", "X vừa ban hành công văn …" opening a sentence: a letter just sent, reported
 _LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b")
+# … asking for many things it does not name ("… yêu cầu Sở X khẩn trương triển khai nhiều nội dung quan trọng."):
+# the sentences after it say which
+_UNNAMED_ASK = re.compile(r"\b(?:nhieu|mot so|cac) (?:noi dung|nhiem vu|giai phap|bien phap|cong viec)"
+                          r"(?: \w+){0,3}\W*$")
 # "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
 _ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
@@ -1175,13 +1181,20 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
 
 
+# Bodies of kinds outside the tree going on with a generic name: "Các cơ quan, đơn vị, trường học, lực lượng vũ
+# trang, doanh nghiệp … trên địa bàn xã thực hiện treo cờ …" — everyone on a territory, not the departments.
+_OTHER_KINDS = (("truong", "hoc"), ("doanh", "nghiep"), ("luc", "luong", "vu", "trang"), ("benh", "vien"))
+
+
 def _generic_subject(words: list[str], mention: Mention) -> bool:
     """"Các cơ quan, đơn vị (có TTHC …) tổ chức …", "Ngoài ra, các cơ quan, tổ chức, đơn vị …": the name is
     the sentence's subject — not one heading a list of named ones ("… sau đây") nor those already given a task
-    ("… được giao chủ trì"). Above items ("- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" then "+ …")
-    it heads them (_responsible_for_items)."""
+    ("… được giao chủ trì") nor one going on with bodies of other kinds (_OTHER_KINDS). Above items ("- Thủ
+    trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" then "+ …") it heads them (_responsible_for_items)."""
     return (_opens_sentence(words, mention)
-            and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"]))
+            and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"])
+            and not (words[mention.end:mention.end + 1] == [","]
+                     and any(tuple(words[mention.end + 1:mention.end + 1 + len(k)]) == k for k in _OTHER_KINDS)))
 
 
 def _listed_before(words: list[str], mention: Mention, found: list[Mention]) -> bool:
@@ -1349,8 +1362,10 @@ def _asks(words: list[str], at: int) -> bool:
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:
     """"UBND TPHCM vừa có văn bản chỉ đạo Sở Xây dựng thực hiện …" then "Theo đó, Sở Xây dựng được giao …": a
     letter just sent, reported, whose tasks the next sentence spells out — no task of its own (reported
-    alone, "Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở X kiểm tra." is the only word of X's task)."""
-    return bool(_LETTER_SENT.match(folded)) and bool(following) and fold(following[0].text).startswith("theo do")
+    alone, "Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở X kiểm tra." is the only word of X's task). So
+    is one asking for things it does not name ("… triển khai nhiều nội dung quan trọng.") before others."""
+    return bool(_LETTER_SENT.match(folded)) and bool(following) and (
+        fold(following[0].text).startswith("theo do") or bool(_UNNAMED_ASK.search(folded)))
 
 
 def _shortened_heading(clause: _Clause, leads: list[str], heading: list[str]) -> bool:
@@ -1408,8 +1423,8 @@ def _front_before(words: list[str]) -> int:
 def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
-    Công an tỉnh …", "Riêng UBND huyện X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
-    official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
+    Công an tỉnh …", "Riêng UBND huyện X …", "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" —
+    but not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
     "Đảng ủy, UBND xã X …" too."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
@@ -1420,6 +1435,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
+            or tuple(before) in _FOCUS_FIRST
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"

@@ -12,7 +12,10 @@ separator, without its last word where that names one unit only ("Sở Giáo d�
 committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); "UBND
 các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
-sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). "Thành phố" right after the
+sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is
+also read without its place's name, or its tier too ("Công an phường", "Trung tâm Cung ứng dịch vụ công" for "…
+phường Nam Hà", "… xã Sơn Thủy"), where no other unit is named so; a province's body named without its "tỉnh"
+and followed by a lower tier ("Công an xã") is not the province's. "Thành phố" right after the
 communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the
 other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries.
 Compared folded (engine.text.fold)."""
@@ -105,6 +108,10 @@ _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the
 _PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
                 ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
+# The tiers below the province that may follow a province's body named without its "tỉnh" ("Công an phường":
+# not "Công an tỉnh"), and those a commune's body's name ends with before the place's ("Công an phường Nam Hà").
+_LOWER_TIERS = (("xa",), ("phuong",), ("dac", "khu"), ("thi", "tran"), ("huyen",), ("quan",), ("thi", "xa"))
+_OWN_PLACE_TIERS = (("xa",), ("phuong",), ("dac", "khu"))
 _BOARD = ("ban", "quan", "ly")
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -299,6 +306,7 @@ class UnitMatcher:
         self._short: set[tuple[str, ...]] = set()   # names read without their "tỉnh"
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
+        self._place_less: dict[tuple[str, ...], str | None] = {}   # a commune's bodies without its name
         self._words = {code: _bare(tokens(unit.name)[0]) for code, unit in self.units.items()}
         for unit in self.units.values():
             name = self._words[unit.code]
@@ -311,6 +319,12 @@ class UnitMatcher:
             if len(name) > _TRUNCATED_MIN:
                 self._add(self._truncated, name[:-1], unit.code)
             self._add(self._capitals, initials(unit.name), unit.code)
+        for code in self.units:
+            for key in self._without_own_place(code):
+                if self._names.get(key, code) == code or key in self._place_less:
+                    self._add(self._names, key, code)
+                    self._add(self._place_less, key, code)
+                    self._short.add(key)
         self._firsts = {key[0] for key in self._names} | {key[0] for key in self._truncated}
         self._longest = max((len(key) for key in self._names), default=0)
         for unit in self.units.values():   # a code wins over another unit's initials
@@ -329,6 +343,22 @@ class UnitMatcher:
             if not any(name[:len(g)] == g for g in _GENERIC):
                 for end in range(2, min(len(name), _MAX_KEY)):
                     self._shared.setdefault(name[:end], []).append(unit.code)
+
+    def _without_own_place(self, code: str) -> list[tuple[str, ...]]:
+        """A commune's or a ward's body ("Công an phường Nam Hà", "Trung tâm Cung ứng dịch vụ công xã Sơn Thủy") as
+        its own texts name it: without the place's name ("Công an phường") and without its tier too ("Trung tâm
+        Cung ứng dịch vụ công") — where no other unit is named so; not its committee ("UBND xã" is any)."""
+        words, _, proper = tokens(self.units[code].name)
+        name = _bare(words)
+        if len(name) != len(words) or any(name[:len(g)] == g for g in _GENERIC):
+            return []
+        for tier in _OWN_PLACE_TIERS:
+            for at in range(1, len(name) - len(tier)):
+                place = at + len(tier)
+                named = all(proper[place:]) and len(name) - place <= _ZONE_NAME
+                if name[at:place] == tier and not proper[at] and named:
+                    return [name[:place], *([name[:at]] if at > 1 else [])]
+        return []
 
     def _add_plural_board(self, name: tuple[str, ...], code: str) -> None:
         """A board is named after the many sites it manages: "Ban Quản lý các khu công nghiệp (tỉnh)" for the
@@ -386,6 +416,7 @@ class UnitMatcher:
                 i += 1
                 continue
             if not (self._of_another_place(words, proper, mention) or self._common_noun(words, proper, mention)
+                    or self._of_a_lower_tier(words, mention)
                     or self._where(found, words, mention)):
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
@@ -409,6 +440,14 @@ class UnitMatcher:
             return False
         name = self._words.get(mention.codes[0], ())
         return len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
+
+    def _of_a_lower_tier(self, words: list[str], mention: Mention) -> bool:
+        """A province's body named without its "tỉnh" and with a lower tier after it ("Công an phường", "Công an
+        xã"): the commune's or the district's body, not the tree's "… tỉnh"."""
+        name = tuple(words[mention.start:mention.end])
+        if len(mention.codes) != 1 or name not in self._short or name in self._place_less:
+            return False
+        return any(tuple(words[mention.end:mention.end + len(tier)]) == tier for tier in _LOWER_TIERS)
 
     def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
         """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the

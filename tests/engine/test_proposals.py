@@ -1749,6 +1749,12 @@ def test_a_generic_name_before_named_bodies_is_one_of_the_addressees(text, leads
      "trí chủ đầu tư.", [["SXD"]]),
     # reported alone, the report is the only word of the task
     ("UBND TPHCM vừa có văn bản chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm.", [["STC"]]),
+    # asking for things it does not name, before the sentences that name them (no "Theo đó")
+    ("Văn phòng UBND tỉnh vừa có văn bản yêu cầu Sở Xây dựng khẩn trương triển khai nhiều nội dung quan trọng. "
+     "Sở Xây dựng cần rà soát quỹ đất.", [["SXD"]]),
+    # … but naming what it asks, it is a task of its own beside the next one
+    ("Văn phòng UBND tỉnh vừa có văn bản yêu cầu Sở Xây dựng rà soát quỹ đất. Sở Tài chính cần bố trí vốn.",
+     [["SXD"], ["STC"]]),
     # this text directing, nothing reported
     ("UBND TPHCM chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm.", [["STC"]]),
 ])
@@ -2409,3 +2415,47 @@ def test_the_next_article_is_no_paragraph_of_an_item_that_restates():
     text = ("Điều 3. Tổ chức thực hiện\n1. Sở Xây dựng căn cứ nội dung Quyết định để triển khai thực hiện.\n"
             "Điều 4. Hiệu lực thi hành\nQuyết định này có hiệu lực thi hành kể từ ngày ký.")
     assert propose(text, UNITS, TODAY).proposals == []
+
+
+@pytest.mark.parametrize("text, lead", [
+    # the focus of a report before its subject, with no comma
+    ("Trọng tâm là việc Sở Xây dựng được giao nhiệm vụ hướng dẫn UBND các xã tiếp nhận hồ sơ điện tử.", ["SXD"]),
+    ("Trọng tâm là Sở Tài chính khẩn trương bố trí vốn cho dự án.", ["STC"]),
+])
+def test_a_focus_named_before_the_subject(text, lead):
+    assert one(text).lead_units == lead
+
+
+# a province's police, and a ward's and a commune's own bodies as the tree names them
+WARD = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency"),
+                    UnitRef("CAP-DH", "Công an phường Đông Hải", "agency"),
+                    UnitRef("TTCU-CT", "Trung tâm Cung ứng dịch vụ công xã Cát Tiên", "agency")])
+
+
+@pytest.mark.parametrize("text, lead", [
+    # in the ward's or the commune's own text: without the place's name, or without its tier too
+    ("5. Công an phường: Tăng cường kiểm tra, bảo đảm an ninh trật tự trong dịp lễ.", ["CAP-DH"]),
+    ("1. Trung tâm Cung ứng dịch vụ công thường xuyên thông tin nội dung thông báo này.", ["TTCU-CT"]),
+    # "Công an" alone is still the province's police
+    ("Công an tỉnh bảo đảm an ninh trật tự trong dịp lễ.", ["CA"]),
+    ("Công an chủ trì bảo đảm an ninh trật tự trong dịp lễ.", ["CA"]),
+])
+def test_a_communes_body_named_without_its_place(text, lead):
+    assert [p.lead_units for p in propose(text, WARD, TODAY).proposals] == [lead]
+
+
+def test_a_provincial_body_named_with_a_lower_tier_is_not_the_trees_body():
+    # "Công an phường", "Công an xã" are a ward's or a commune's police, not "Công an tỉnh" read without "tỉnh"
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
+    assert propose("Công an phường tăng cường kiểm tra, bảo đảm an ninh trật tự.", units, TODAY).proposals == []
+    assert [p.lead_units for p in propose("Sở Tài chính, Công an xã tổng hợp số liệu.", units, TODAY).proposals] \
+        == [["STC"]]
+
+
+def test_a_generic_name_going_on_with_bodies_of_other_kinds_is_not_the_departments():
+    # everyone on a territory, in a notice to the public: no unit of the tree
+    text = ("Các cơ quan, đơn vị, trường học, lực lượng vũ trang, doanh nghiệp trên địa bàn xã thực hiện treo cờ "
+            "Tổ quốc tại trụ sở làm việc.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # the generic name alone opening the sentence is still the departments
+    assert sorted(one("Các cơ quan, đơn vị thực hiện treo cờ Tổ quốc tại trụ sở làm việc.").lead_units) == DEPARTMENTS
