@@ -65,7 +65,8 @@
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
   sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
   thiện trước ngày 20/7/2018") — one stating the time limit ("Thời hạn hoàn thành: trước …") that
-  of every duty of its list item without one;
+  of every duty of its list item without one (within a list item, a later sentence with a date
+  dates the duty where the ones between have none);
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
 - "…, trong đó (trọng tâm là) các tỉnh: …" in a heading singles out some of its units, no more;
@@ -76,12 +77,14 @@
   cáo cụ thể về một số nội dung sau:") are details of the duty, as the items below "…, cụ thể:" are;
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
-  names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
+  names the bodies told to "… thực hiện một số công việc sau:" (not those asking them: "Sở X đề nghị
+  các chủ đầu tư … sau:"), heads the items below it; a
   part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
+The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject),
+recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
 cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
 tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
@@ -182,6 +185,9 @@ _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat
 _CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
                     r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
+# The document's header — the country's name or motto beside the issuer ("UBND TỈNH X / SỞ CÔNG THƯƠNG"), then its
+# number, place and date, and subject: who writes, not a heading of duties nor a duty
+_HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap - tu do - hanh phuc\b")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
@@ -591,6 +597,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
+        if _HEADER.search(folded):
+            after_duty = False
+            continue
         if at in labelled:   # a labelled item's title (its duty) or one of its labels (none)
             proposals.extend(p for p in (labelled[at],) if p is not None)
             after_duty = False
@@ -717,10 +726,13 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
         elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
               and (undated := _undated(proposals, item_start, folded))):
-            deadline = find_deadline(folded, reference)
-            for proposal in undated:
-                proposal.deadline = deadline
-            after_duty = False
+            if (deadline := find_deadline(folded, reference)) is not NO_DEADLINE:
+                for proposal in undated:
+                    proposal.deadline = deadline
+                after_duty = False
+            else:   # with no date of its own, the next sentences of its list item may still date the duty
+                after_duty = (sentence.rank is not None and at + 1 < len(sentences)
+                              and not sentences[at + 1].opens_line)
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
@@ -1566,10 +1578,12 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
 
 def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
     """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
-    công việc sau:" — every unit named, but the issuing committee and the related bodies."""
+    công việc sau:" — every unit named, but the issuing committee, the related bodies and those asking the
+    others ("Sở Công Thương đề nghị các chủ đầu tư tập trung thực hiện các nội dung sau:": the investors')."""
     if not (_introduces(folded) and _CARRY_OUT.search(folded)):
         return []
-    return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
+    asked = next((at for at in range(len(clause.words)) if _asks(clause.words, at)), -1)
+    return list(dict.fromkeys(c for m in clause.mentions if not m.related and m.start > asked for c in m.codes
                               if not matcher.is_issuer(c)))
 
 

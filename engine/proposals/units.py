@@ -184,6 +184,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac bo", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
     ("cac so", "department"), ("co quan , ban , nganh", "department"),
+    # "Giám đốc các Sở và Thủ trưởng các ban, ngành tỉnh": the departments again, named by the boards and sectors
+    ("cac ban , nganh", "department"),
     ("cac nganh , co quan cap tinh", "department"),
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
@@ -318,7 +320,8 @@ class UnitMatcher:
                 self._short.add(name[:-1])
             if len(name) > _TRUNCATED_MIN:
                 self._add(self._truncated, name[:-1], unit.code)
-            self._add(self._capitals, initials(unit.name), unit.code)
+            if len(name) > 2:   # two letters ("TT" of "Thuế tỉnh") are another abbreviation's: "Sở VH-TT"
+                self._add(self._capitals, initials(unit.name), unit.code)
         for code in self.units:
             for key in self._without_own_place(code):
                 if self._names.get(key, code) == code or key in self._place_less:

@@ -2459,3 +2459,45 @@ def test_a_generic_name_going_on_with_bodies_of_other_kinds_is_not_the_departmen
     assert propose(text, UNITS, TODAY).proposals == []
     # the generic name alone opening the sentence is still the departments
     assert sorted(one("Các cơ quan, đơn vị thực hiện treo cờ Tổ quốc tại trụ sở làm việc.").lead_units) == DEPARTMENTS
+
+
+def test_a_departments_header_is_its_issuer_not_a_heading():
+    text = ("UBND TỈNH AN PHÚ\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ XÂY DỰNG\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số:     /SXD-QH\nAn Phú, ngày   tháng 7 năm 2026\nV/v rà soát quỹ đất\n"
+            "Kính gửi: UBND các xã, phường.\nSở Xây dựng đề nghị UBND các xã, phường rà soát quỹ đất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_the_items_a_unit_asks_bodies_outside_the_tree_to_do_are_theirs():
+    # the department asks the investors: its items are theirs (outside the tree), not the department's
+    text = ("Sở Xây dựng đề nghị các chủ đầu tư tập trung thực hiện các nội dung sau:\n"
+            "1. Khẩn trương triển khai dự án bảo đảm đúng tiến độ.\n2. Bố trí đủ vốn theo đúng cam kết.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # … where it tells units of the tree, they lead
+    text = ("Thủ trưởng Sở Tài chính, Chủ tịch UBND các xã tập trung thực hiện các nội dung sau:\n"
+            "1. Rà soát quỹ đất.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "STC", "X-C"]]
+
+
+def test_the_boards_and_sectors_are_the_departments():
+    text = ("1. Giám đốc Sở Tài chính và Thủ trưởng các ban, ngành tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường:\n"
+            "- Khẩn trương ổn định bộ máy, tổ chức thực hiện đầy đủ các nội dung của Luật.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [
+        sorted(DEPARTMENTS + ["P-D", "X-C"])]
+
+
+def test_two_letters_are_no_units_initials():
+    # "TT" of "Sở VH-TT" is not the initials of "Thuế tỉnh"; three or more letters are read ("STC")
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("THUE", "Thuế tỉnh", "agency")])
+    assert propose("Sở VH-TT chủ trì tổ chức lễ hội.", units, TODAY).proposals == []
+    assert [p.lead_units for p in propose("STC chủ trì rà soát quỹ đất.", units, TODAY).proposals] == [["STC"]]
+
+
+def test_a_later_sentence_of_a_list_item_dates_its_duty():
+    text = ("1. Sở Tài chính:\n- Chủ động rà soát quỹ đất. Kịp thời xử lý vướng mắc. Hoàn thiện hồ sơ xong trong "
+            "quý II năm 2026.")
+    [found] = propose(text, UNITS, TODAY).proposals
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.WITHIN_QUARTER, date(2026, 6, 30))
+    # outside a list the sentence right after the duty alone may date it: the next has a subject of its own
+    text = "Sở Tài chính rà soát quỹ đất. Kịp thời xử lý vướng mắc. Các thôn báo cáo UBND xã trước ngày 30/11/2026."
+    assert [p.deadline.kind for p in propose(text, UNITS, TODAY).proposals] == [deadlines.NONE]
