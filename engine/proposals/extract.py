@@ -84,7 +84,8 @@
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject),
-recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
+a place's label ("Địa điểm: …"), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"; also what a cited text
+gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn
 cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
 tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
@@ -399,6 +400,8 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
 _SUMMARY = re.compile(r"^tren day la\b")
 # How a work is done, told of the work, no body named: "+ Việc kê khai bổ sung được thực hiện theo Mẫu …" — a rule.
+# Where something is held, as a plan's label gives it: "Địa điểm: Sở Công Thương, địa chỉ: …" — no duty
+_PLACE_LABEL = re.compile(r"^dia (?:diem|chi)\b[^:]{0,30}:")
 _NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own
@@ -956,14 +959,18 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
         return False
     # also bodies named by their kind: "(3) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng …"
     asked = _TRIGGER_ASKING.match(fold(clauses[0].text))
-    return bool(_TRIGGER_NAMING.match(clauses[0].text)) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
+    # a name, in capitals: not "Yêu cầu các đơn vị hoạt động khoáng sản lắp đặt …" (the heading's unit requires
+    # them to; the class "À-Ỹ" holds small letters too, "đ" among them)
+    named = _TRIGGER_NAMING.match(clauses[0].text)
+    return bool(named and named.group(0)[-1].isupper()) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
 
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), who attended, or a
-    rule for a work that names no body (_NORM)."""
+    closing that restates the duties above it, what a law gave a body (_LAW_GAVE), who attended, where a
+    thing is held (_PLACE_LABEL), or a rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
+            or bool(_PLACE_LABEL.match(folded))
             or (closing and _is_closing(folded, clauses)) or _restates(folded, clauses, closing)
             or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
             or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
@@ -1014,6 +1021,8 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
     for comma in list(dict.fromkeys(near[:_RECITAL_TRIES] + commas[:_RECITAL_TRIES])):
         rest = sentence.text[comma:].strip()
+        if fold(rest).startswith("trong do"):   # "Thực hiện Văn bản số …, trong đó giao Sở X …": what it says
+            continue
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")

@@ -2501,3 +2501,20 @@ def test_a_later_sentence_of_a_list_item_dates_its_duty():
     # outside a list the sentence right after the duty alone may date it: the next has a subject of its own
     text = "Sở Tài chính rà soát quỹ đất. Kịp thời xử lý vướng mắc. Các thôn báo cáo UBND xã trước ngày 30/11/2026."
     assert [p.deadline.kind for p in propose(text, UNITS, TODAY).proposals] == [deadlines.NONE]
+
+
+def test_an_item_requiring_bodies_named_in_small_letters_is_the_headings_duty():
+    # the heading's department requires them (not a name after "các": "Đề nghị các Ban của Quốc hội …")
+    text = "2. Sở Tài chính\n- Yêu cầu các đơn vị hoạt động khai thác khoáng sản lắp đặt trạm cân.\n"
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_what_a_cited_document_gives_after_trong_do_is_recounted():
+    text = ("Thực hiện Văn bản số 75/UBND-KT ngày 24/7/2026 của UBND tỉnh, trong đó giao Sở Xây dựng chủ trì tham "
+            "mưu phương án, báo cáo UBND tỉnh trước ngày 30/7/2026.")
+    assert propose(text, UNITS, TODAY).proposals == []
+
+
+def test_a_places_label_is_no_duty():
+    text = "II. NỘI DUNG\n1. Thời gian: 13h30 ngày 29/4/2026.\n2. Địa điểm: Sở Tài chính, địa chỉ: số 1 đường Lê Lợi."
+    assert propose(text, UNITS, TODAY).proposals == []
