@@ -309,7 +309,8 @@ class UnitMatcher:
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
         self._place_less: dict[tuple[str, ...], str | None] = {}   # a commune's bodies without its name
-        self._words = {code: _bare(tokens(unit.name)[0]) for code, unit in self.units.items()}
+        self._tokens = {code: tokens(unit.name) for code, unit in self.units.items()}
+        self._words = {code: _bare(words) for code, (words, _, _) in self._tokens.items()}
         for unit in self.units.values():
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
@@ -351,8 +352,8 @@ class UnitMatcher:
         """A commune's or a ward's body ("Công an phường Nam Hà", "Trung tâm Cung ứng dịch vụ công xã Sơn Thủy") as
         its own texts name it: without the place's name ("Công an phường") and without its tier too ("Trung tâm
         Cung ứng dịch vụ công") — where no other unit is named so; not its committee ("UBND xã" is any)."""
-        words, _, proper = tokens(self.units[code].name)
-        name = _bare(words)
+        words, _, proper = self._tokens[code]
+        name = self._words[code]
         if len(name) != len(words) or any(name[:len(g)] == g for g in _GENERIC):
             return []
         for tier in _OWN_PLACE_TIERS:
