@@ -15,7 +15,7 @@
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
   Công an tỉnh …", "Riêng UBND huyện X …", a time or a purpose first: "Trước ngày 25-10, UBND các
-  huyện …", "Để triển khai …, Bộ X phải …"),
+  huyện …", "Để triển khai …, Bộ X phải …", a point counted: "Sáu là, các Sở: …", "Thứ hai, Sở X …"),
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
   và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
@@ -83,28 +83,28 @@
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject),
-a place's label ("Địa điểm: …"), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"; also what a cited text
-gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn
-cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
-08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
-tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
-giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
-("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
-này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:" (their
-line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý
-Ủy ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees; the
-items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a topic heading
-its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing
-that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
-nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", a
-summary "Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying the
-text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a
-part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
-tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
-TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
-of it); a line ending with "…" ends its sentence. A task table's rows (tables.py) are read by their
-columns, not as sentences: a row's task is led by the units its lead cell names."""
+The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject), a place's label
+("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến
+của …": who took part, what was discussed, what each body said), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…";
+also what a cited text gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn cứ Quy
+chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh
+ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã
+giao …"; what follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các
+tỉnh …"), units presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách
+nhiệm thi hành Quyết định này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG
+CHÍNH PHỦ điện:" (their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa
+phương" or "Quý Ủy ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those
+addressees; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a topic
+heading its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing that
+restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ nêu trên", "… nếu có
+khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết
+và thực hiện", a summary "Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying
+the text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở
+X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the
+distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties. A
+blank line ends a paragraph (a title above it is no part of it); a line ending with "…" ends its sentence. A task
+table's rows (tables.py) are read by their columns, not as sentences: a row's task is led by the units its lead
+cell names."""
 from __future__ import annotations
 
 import re
@@ -188,7 +188,7 @@ _CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|qu
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
 # The document's header — the country's name or motto beside the issuer ("UBND TỈNH X / SỞ CÔNG THƯƠNG"), then its
 # number, place and date, and subject: who writes, not a heading of duties nor a duty
-_HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap - tu do - hanh phuc\b")
+_HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] tu do [-–] hanh phuc\b")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
@@ -247,7 +247,10 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
-            ("rieng",))   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
+            ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
+            # the points of a conclusion counted: "Sáu là, các Sở: Tài chính, … có ý kiến …", "Thứ hai, Sở X …"
+            *((number, "la") for number in ("mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi")),
+            *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")))
 # The focus of a report named first, with no comma: "Trọng tâm là việc Sở X được giao nhiệm vụ …"
 _FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
@@ -313,6 +316,11 @@ _DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # A body's members listed below ("Thành phần Ban Chỉ đạo gồm:" then "(i) Trưởng Ban Chỉ đạo là …"): who sits on
 # it, not what anyone is to do.
+# A meeting's minutes tell, under such a title, who took part, what was discussed and what each body said
+# ("I. Thành phần tham gia", "1. Tóm tắt nội dung chính", "2. Ý kiến của các cơ quan tham dự", "2.1. Ý kiến của
+# Sở X"): what is below it, down to the next title of its rank, is an account, not the duties agreed
+_ACCOUNT = re.compile(r"^(?:thanh phan (?:tham gia|tham du|du hop)|tom tat noi dung|y kien (?:cua|phat bieu|tham gia)"
+                      r")\b")
 _MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
@@ -334,7 +342,7 @@ _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
 # So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
-_ANNOUNCES = re.compile(r"thong bao de\b|tran trong (?:thong bao|cam on)")
+_ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
 # phí để thực hiện …", "… trong quá trình triển khai Kế hoạch này", when a duty is done), doing as told
@@ -585,6 +593,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
+    account: int | None = None   # the rank of a minutes' title above an account, no duties (_ACCOUNT)
     item_start = 0    # the first proposal of the list item read
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
     named_before: tuple[list[str], int] = ([], 0)   # the units the sentence before named, the proposals before it
@@ -618,6 +627,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
+        if account is not None and (sentence.rank is None or sentence.rank > account):
+            continue
+        account = sentence.rank if sentence.rank is not None and _ACCOUNT.match(folded) else None
+        if account is not None:
+            after_duty = False
+            continue
         if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members, item by item: no duties
             details, after_duty = (-1 if sentence.rank is None else sentence.rank), False
             continue
@@ -1591,7 +1606,8 @@ def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]
     others ("Sở Công Thương đề nghị các chủ đầu tư tập trung thực hiện các nội dung sau:": the investors')."""
     if not (_introduces(folded) and _CARRY_OUT.search(folded)):
         return []
-    asked = next((at for at in range(len(clause.words)) if _asks(clause.words, at)), -1)
+    asked = next((at for at in range(len(clause.words)) if _asks(clause.words, at)
+                  or any(tuple(clause.words[at:at + len(t)]) == t for t in _ASKING)), -1)
     return list(dict.fromkeys(c for m in clause.mentions if not m.related and m.start > asked for c in m.codes
                               if not matcher.is_issuer(c)))
 

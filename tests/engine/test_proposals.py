@@ -2518,3 +2518,39 @@ def test_what_a_cited_document_gives_after_trong_do_is_recounted():
 def test_a_places_label_is_no_duty():
     text = "II. NỘI DUNG\n1. Thời gian: 13h30 ngày 29/4/2026.\n2. Địa điểm: Sở Tài chính, địa chỉ: số 1 đường Lê Lợi."
     assert propose(text, UNITS, TODAY).proposals == []
+
+
+def test_a_meetings_minutes_give_the_agreed_points_not_the_account():
+    text = ("I. Thành phần tham gia\n1. Sở Tài chính Ông: Nguyễn Văn An - Phó Giám đốc.\nII. Nội dung làm việc\n"
+            "1. Tóm tắt nội dung chính\nHội nghị được tổ chức để triển khai Văn bản số 41/UBND-KT giao Sở Tài chính "
+            "chủ trì rà soát.\n2. Ý kiến của các cơ quan tham dự\n2.1. Ý kiến của Sở Xây dựng\nĐề nghị Sở Tài chính dự "
+            "thảo Đề án.\nIII. Các ý kiến thống nhất\nGiao Sở Xây dựng chủ trì dự thảo Đề án.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Sáu là, các Sở: Tài chính, Xây dựng có ý kiến tham gia bằng văn bản trong thời hạn 03 ngày làm việc.",
+     ["STC", "SXD"]),
+    ("Thứ hai, Sở Tài chính bố trí vốn cho dự án.", ["STC"]),
+])
+def test_a_counted_point_before_the_subject(text, lead):
+    assert one(text).lead_units == lead
+
+
+def test_the_motto_with_en_dashes_is_the_header():
+    text = ("SỞ XÂY DỰNG\nĐộc lập – Tự do – Hạnh phúc\nSố:     /SXD-QH\nKính gửi: UBND các xã, phường.\n"
+            "Sở Xây dựng đề nghị UBND các xã, phường rà soát quỹ đất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_the_items_a_unit_asks_a_body_named_without_cac_to_do_are_theirs():
+    text = ("Sở Xây dựng yêu cầu đơn vị nêu trên thực hiện một số nội dung sau:\n- Tăng cường giám sát việc nổ mìn.\n"
+            "- Bổ sung biển báo tại kho.")
+    assert propose(text, UNITS, TODAY).proposals == []
+
+
+
+def test_a_notice_for_the_bodies_to_know_and_carry_out_is_no_duty():
+    # the issuer named with its province ("Sở Xây dựng An Phú …") announces: no duty of its own
+    text = "Sở Tài chính rà soát quỹ đất.\nSở Xây dựng An Phú thông báo cho các đơn vị được biết và thực hiện./."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
