@@ -354,7 +354,8 @@ class UnitMatcher:
         Cung ứng dịch vụ công") — where no other unit is named so; not its committee ("UBND xã" is any)."""
         words, _, proper = self._tokens[code]
         name = self._words[code]
-        if len(name) != len(words) or any(name[:len(g)] == g for g in _GENERIC):
+        if not {"xa", "phuong", "khu"} & set(name) or len(name) != len(words) or any(name[:len(g)] == g
+                                                                                     for g in _GENERIC):
             return []
         for tier in _OWN_PLACE_TIERS:
             for at in range(1, len(name) - len(tier)):
