@@ -12,12 +12,13 @@ separator, without its last word where that names one unit only ("Sở Giáo d�
 committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); "UBND
 các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
-sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is
-also read without its place's name, or its tier too ("Công an phường", "Trung tâm Cung ứng dịch vụ công" for "…
-phường Nam Hà", "… xã Sơn Thủy"), where no other unit is named so; a province's body named without its "tỉnh"
-and followed by a lower tier ("Công an xã") is not the province's. "Thành phố" right after the
-communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the
-other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries.
+sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is also
+read without its place's name, or its tier too ("Công an phường", "Trung tâm Cung ứng dịch vụ công" for "… phường
+Nam Hà", "… xã Sơn Thủy"), where no other unit is named so; a province's body named without its "tỉnh" and followed
+by a lower tier ("Công an xã") is not the province's; "các phương án" (folded as "các phường") is no tier. "Thành
+phố" right after the communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier;
+"các Bộ, Ban" and the other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the
+ministries.
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
@@ -112,6 +113,8 @@ _SEPARATORS = {",", "va", ";", ":", "."}
 # not "Công an tỉnh"), and those a commune's body's name ends with before the place's ("Công an phường Nam Hà").
 _LOWER_TIERS = (("xa",), ("phuong",), ("dac", "khu"), ("thi", "tran"), ("huyen",), ("quan",), ("thi", "xa"))
 _OWN_PLACE_TIERS = (("xa",), ("phuong",), ("dac", "khu"))
+# Words "phương" (folded like "phường", a ward) opens: "các phương án di dời" are options, not every ward
+_PHUONG_WORDS = {"an", "thuc", "huong", "tien", "phap", "cham", "trinh", "dien"}
 _BOARD = ("ban", "quan", "ly")
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
@@ -566,7 +569,8 @@ class UnitMatcher:
             head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
-            if tier in _SHORT_TIERS and "district" not in kinds:
+            if tier in _SHORT_TIERS and "district" not in kinds or (tier == ("phuong",) and words[j + 1:j + 2]
+                                                                    and words[j + 1] in _PHUONG_WORDS):
                 tier = None
             if tier == _CITY and kinds and words[j - 1] not in {",", "va", "cac"}:
                 tier = None   # "UBND phường, xã Thành phố": the city they are in, not a tier of its own

@@ -2554,3 +2554,10 @@ def test_a_notice_for_the_bodies_to_know_and_carry_out_is_no_duty():
     # the issuer named with its province ("Sở Xây dựng An Phú …") announces: no duty of its own
     text = "Sở Tài chính rà soát quỹ đất.\nSở Xây dựng An Phú thông báo cho các đơn vị được biết và thực hiện./."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_the_options_phuong_an_are_not_the_wards():
+    # "các phương án" folds as "các phường" would: options, not every ward taking a duty of its own
+    text = ("Giao Sở Tài chính dự thảo Đề án, trong đó nêu đầy đủ: lý do di chuyển; các phương án di dời; lộ trình "
+            "thực hiện.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
