@@ -15,7 +15,7 @@
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
   Công an tỉnh …", "Riêng UBND huyện X …", a time or a purpose first: "Trước ngày 25-10, UBND các
-  huyện …", "Để triển khai …, Bộ X phải …"),
+  huyện …", "Để triển khai …, Bộ X phải …", a point counted: "Sáu là, các Sở: …", "Thứ hai, Sở X …"),
   also told passively ("… được yêu cầu khẩn trương …");
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
   và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
@@ -65,7 +65,8 @@
   other than its leads ("… đôn đốc các sở, ngành liên quan; UBND các huyện khẩn trương …"), and a
   sentence giving only a deadline right after a duty is that duty's deadline ("Yêu cầu hoàn
   thiện trước ngày 20/7/2018") — one stating the time limit ("Thời hạn hoàn thành: trước …") that
-  of every duty of its list item without one;
+  of every duty of its list item without one (within a list item, a later sentence with a date
+  dates the duty where the ones between have none);
 - a trigger whose clause ends with its units goes on listing leads after ";" ("Giao các sở,
   ngành tỉnh; UBND các huyện, thành phố; các Ban QLDA chuyên ngành tỉnh báo cáo …");
 - "…, trong đó (trọng tâm là) các tỉnh: …" in a heading singles out some of its units, no more;
@@ -76,31 +77,34 @@
   cáo cụ thể về một số nội dung sau:") are details of the duty, as the items below "…, cụ thể:" are;
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
-  names the bodies told to "… thực hiện một số công việc sau:", heads the items below it; a
+  names the bodies told to "… thực hiện một số công việc sau:" (not those asking them: "Sở X đề nghị
+  các chủ đầu tư … sau:"), heads the items below it; a
   part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
-Recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…") — but a duty after a recital's comma is one ("Căn
-cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày
-08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời,
-tại Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã
-giao …") or proposed ("… đề xuất phân công các tỉnh …"), units presiding over a meeting
-("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành Quyết định
-này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:" (their
-line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý
-Ủy ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees; the
-items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a topic heading
-its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing
-that restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ
-nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", a
-summary "Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying the
-text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a
-part "do Sở X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND
-tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN
-TỈNH") that ends the text are not duties. A blank line ends a paragraph (a title above it is no part
-of it); a line ending with "…" ends its sentence. A task table's rows (tables.py) are read by their
-columns, not as sentences: a row's task is led by the units its lead cell names."""
+The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject), a place's label
+("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến
+của …": who took part, what was discussed, what each body said), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…";
+also what a cited text gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn cứ Quy
+chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh
+ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã
+giao …"; what follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các
+tỉnh …"), units presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách
+nhiệm thi hành Quyết định này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG
+CHÍNH PHỦ điện:" (their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa
+phương" or "Quý Ủy ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those
+addressees; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a topic
+heading its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing that
+restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ nêu trên", "… nếu có
+khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết
+và thực hiện", a summary "Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying
+the text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở
+X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the
+distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties. A
+blank line ends a paragraph (a title above it is no part of it); a line ending with "…" ends its sentence. A task
+table's rows (tables.py) are read by their columns, not as sentences: a row's task is led by the units its lead
+cell names."""
 from __future__ import annotations
 
 import re
@@ -182,6 +186,9 @@ _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat
 _CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
                     r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
+# The document's header — the country's name or motto beside the issuer ("UBND TỈNH X / SỞ CÔNG THƯƠNG"), then its
+# number, place and date, and subject: who writes, not a heading of duties nor a duty
+_HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] tu do [-–] hanh phuc\b")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
@@ -240,7 +247,12 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
-            ("rieng",))   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
+            ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
+            # the points of a conclusion counted: "Sáu là, các Sở: Tài chính, … có ý kiến …", "Thứ hai, Sở X …"
+            *((number, "la") for number in ("mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi")),
+            *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")))
+# The focus of a report named first, with no comma: "Trọng tâm là việc Sở X được giao nhiệm vụ …"
+_FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -259,6 +271,10 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
 # "X vừa có văn bản / công văn …", "X vừa ban hành công văn …" opening a sentence: a letter just sent, reported
 _LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b")
+# … asking for many things it does not name ("… yêu cầu Sở X khẩn trương triển khai nhiều nội dung quan trọng."):
+# the sentences after it say which
+_UNNAMED_ASK = re.compile(r"\b(?:nhieu|mot so|cac) (?:noi dung|nhiem vu|giai phap|bien phap|cong viec)"
+                          r"(?: \w+){0,3}\W*$")
 # "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
 _ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
@@ -300,6 +316,11 @@ _DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # A body's members listed below ("Thành phần Ban Chỉ đạo gồm:" then "(i) Trưởng Ban Chỉ đạo là …"): who sits on
 # it, not what anyone is to do.
+# A meeting's minutes tell, under such a title, who took part, what was discussed and what each body said
+# ("I. Thành phần tham gia", "1. Tóm tắt nội dung chính", "2. Ý kiến của các cơ quan tham dự", "2.1. Ý kiến của
+# Sở X"): what is below it, down to the next title of its rank, is an account, not the duties agreed
+_ACCOUNT = re.compile(r"^(?:thanh phan (?:tham gia|tham du|du hop)|tom tat noi dung|y kien (?:cua|phat bieu|tham gia)"
+                      r")\b")
 _MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
@@ -321,7 +342,7 @@ _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
 # So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
-_ANNOUNCES = re.compile(r"thong bao de\b|tran trong (?:thong bao|cam on)")
+_ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
 # phí để thực hiện …", "… trong quá trình triển khai Kế hoạch này", when a duty is done), doing as told
@@ -391,6 +412,8 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
 _SUMMARY = re.compile(r"^tren day la\b")
 # How a work is done, told of the work, no body named: "+ Việc kê khai bổ sung được thực hiện theo Mẫu …" — a rule.
+# Where something is held, as a plan's label gives it: "Địa điểm: Sở Công Thương, địa chỉ: …" — no duty
+_PLACE_LABEL = re.compile(r"^dia (?:diem|chi)\b[^:]{0,30}:")
 _NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own
@@ -578,6 +601,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
+    account: int | None = None   # the rank of a minutes' title above an account, no duties (_ACCOUNT)
     item_start = 0    # the first proposal of the list item read
     list_start, in_list = 0, False   # the first proposal of the list read; the sentence before was a list item
     headed = False   # the sentence before was a heading of units: a paragraph with no marker is its item
@@ -597,6 +621,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
+        if _HEADER.search(folded):
+            after_duty = False
+            continue
         if at in labelled:   # a labelled item's title (its duty) or one of its labels (none)
             proposals.extend(p for p in (labelled[at],) if p is not None)
             after_duty = False
@@ -612,6 +639,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
+        if account is not None and (sentence.rank is None or sentence.rank > account):
+            continue
+        account = sentence.rank if sentence.rank is not None and _ACCOUNT.match(folded) else None
+        if account is not None:
+            after_duty = False
+            continue
         if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members, item by item: no duties
             details, after_duty = (-1 if sentence.rank is None else sentence.rank), False
             continue
@@ -725,10 +758,13 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
               and (undated := _undated(proposals, list_start if _REPORTS_OF_ALL.match(folded) else item_start,
                                        folded))):
-            deadline = find_deadline(folded, reference)
-            for proposal in undated:
-                proposal.deadline = deadline
-            after_duty = False
+            if (deadline := find_deadline(folded, reference)) is not NO_DEADLINE:
+                for proposal in undated:
+                    proposal.deadline = deadline
+                after_duty = False
+            else:   # with no date of its own, the next sentences of its list item may still date the duty
+                after_duty = (sentence.rank is not None and at + 1 < len(sentences)
+                              and not sentences[at + 1].opens_line)
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
@@ -953,14 +989,18 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
         return False
     # also bodies named by their kind: "(3) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng …"
     asked = _TRIGGER_ASKING.match(fold(clauses[0].text))
-    return bool(_TRIGGER_NAMING.match(clauses[0].text)) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
+    # a name, in capitals: not "Yêu cầu các đơn vị hoạt động khoáng sản lắp đặt …" (the heading's unit requires
+    # them to; the class "À-Ỹ" holds small letters too, "đ" among them)
+    named = _TRIGGER_NAMING.match(clauses[0].text)
+    return bool(named and named.group(0)[-1].isupper()) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
 
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
     closing that restates the duties above it or exhorts (_EXHORTS), what a law gave a body (_LAW_GAVE), who
-    attended, or a rule for a work that names no body (_NORM)."""
+    attended, where a thing is held (_PLACE_LABEL), or a rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
+            or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)
             or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
@@ -1018,6 +1058,8 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
     for comma in list(dict.fromkeys(near[:_RECITAL_TRIES] + commas[:_RECITAL_TRIES])):
         rest = sentence.text[comma:].strip()
+        if fold(rest).startswith("trong do"):   # "Thực hiện Văn bản số …, trong đó giao Sở X …": what it says
+            continue
         clause = _clause(rest.split(";")[0], matcher)
         # a trigger names the units, or they open the rest as its subject ("Căn cứ nội dung Kế hoạch
         # …, các sở, ban, ngành, UBND các xã xây dựng …")
@@ -1197,13 +1239,20 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
 
 
+# Bodies of kinds outside the tree going on with a generic name: "Các cơ quan, đơn vị, trường học, lực lượng vũ
+# trang, doanh nghiệp … trên địa bàn xã thực hiện treo cờ …" — everyone on a territory, not the departments.
+_OTHER_KINDS = (("truong", "hoc"), ("doanh", "nghiep"), ("luc", "luong", "vu", "trang"), ("benh", "vien"))
+
+
 def _generic_subject(words: list[str], mention: Mention) -> bool:
     """"Các cơ quan, đơn vị (có TTHC …) tổ chức …", "Ngoài ra, các cơ quan, tổ chức, đơn vị …": the name is
     the sentence's subject — not one heading a list of named ones ("… sau đây") nor those already given a task
-    ("… được giao chủ trì"). Above items ("- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" then "+ …")
-    it heads them (_responsible_for_items)."""
+    ("… được giao chủ trì") nor one going on with bodies of other kinds (_OTHER_KINDS). Above items ("- Thủ
+    trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" then "+ …") it heads them (_responsible_for_items)."""
     return (_opens_sentence(words, mention)
-            and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"]))
+            and words[mention.end:mention.end + 2] not in (["sau", "day"], ["duoc", "giao"])
+            and not (words[mention.end:mention.end + 1] == [","]
+                     and any(tuple(words[mention.end + 1:mention.end + 1 + len(k)]) == k for k in _OTHER_KINDS)))
 
 
 def _listed_before(words: list[str], mention: Mention, found: list[Mention]) -> bool:
@@ -1377,8 +1426,10 @@ def _asks(words: list[str], at: int) -> bool:
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:
     """"UBND TPHCM vừa có văn bản chỉ đạo Sở Xây dựng thực hiện …" then "Theo đó, Sở Xây dựng được giao …": a
     letter just sent, reported, whose tasks the next sentence spells out — no task of its own (reported
-    alone, "Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở X kiểm tra." is the only word of X's task)."""
-    return bool(_LETTER_SENT.match(folded)) and bool(following) and fold(following[0].text).startswith("theo do")
+    alone, "Chủ tịch UBND tỉnh vừa có văn bản yêu cầu Sở X kiểm tra." is the only word of X's task). So
+    is one asking for things it does not name ("… triển khai nhiều nội dung quan trọng.") before others."""
+    return bool(_LETTER_SENT.match(folded)) and bool(following) and (
+        fold(following[0].text).startswith("theo do") or bool(_UNNAMED_ASK.search(folded)))
 
 
 def _shortened_heading(clause: _Clause, leads: list[str], heading: list[str]) -> bool:
@@ -1437,8 +1488,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     """The units are the subject: "Sở Y tế khẩn trương …", "Đồng chí Bộ trưởng Bộ Y tế …",
     "Chủ tịch UBND các xã …", "Trên cơ sở đó, Bộ Tư pháp tổng hợp …", "Theo đó, trong thời gian …,
     Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
-    "đồng thời", a clause of its own), "Chủ tịch UBND tỉnh X khẩn trương …" — but not an
-    official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
+    "đồng thời", a clause of its own), "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but
+    not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
     "Đảng ủy, UBND xã X …" too."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
@@ -1449,7 +1500,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or before == ["dong", "thoi"]
+            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
@@ -1580,10 +1631,13 @@ def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]
 
 def _told_units(clause: _Clause, folded: str, matcher: UnitMatcher) -> list[str]:
     """"… Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện … tập trung thực hiện một số
-    công việc sau:" — every unit named, but the issuing committee and the related bodies."""
+    công việc sau:" — every unit named, but the issuing committee, the related bodies and those asking the
+    others ("Sở Công Thương đề nghị các chủ đầu tư tập trung thực hiện các nội dung sau:": the investors')."""
     if not (_introduces(folded) and _CARRY_OUT.search(folded)):
         return []
-    return list(dict.fromkeys(c for m in clause.mentions if not m.related for c in m.codes
+    asked = next((at for at in range(len(clause.words)) if _asks(clause.words, at)
+                  or any(tuple(clause.words[at:at + len(t)]) == t for t in _ASKING)), -1)
+    return list(dict.fromkeys(c for m in clause.mentions if not m.related and m.start > asked for c in m.codes
                               if not matcher.is_issuer(c)))
 
 

@@ -12,11 +12,14 @@ separator, without its last word where that names one unit only ("Sở Giáo d�
 committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); "UBND
 các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
-sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"); a province's body named with a
-lower tier instead of its "tỉnh" ("Ban Quản lý dự án đầu tư xây dựng cấp xã") is that tier's, outside the tree.
-"Thành phố" right after the communes' tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in,
-not a tier; "các Bộ, Ban" and the other central bodies after the ministries ("…, cơ quan khác ở Trung ương") are
-the ministries. Compared folded (engine.text.fold)."""
+sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is also
+read without its place's name, or its tier too ("Công an phường", "Trung tâm Cung ứng dịch vụ công" for "… phường
+Nam Hà", "… xã Sơn Thủy"), where no other unit is named so; a province's body named without its "tỉnh" and followed
+by a lower tier ("Công an xã", "Ban Quản lý dự án đầu tư xây dựng cấp xã") is not the province's but that tier's,
+outside the tree; "các phương án" (folded as "các phường") is no tier. "Thành phố" right after the communes'
+tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the other
+central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries.
+Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
 import copy
@@ -106,10 +109,15 @@ _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the
 _PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
                 ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
 _SEPARATORS = {",", "va", ";", ":", "."}
+# The tiers below the province that may follow a province's body named without its "tỉnh" ("Công an phường",
+# "Ban Quản lý dự án đầu tư xây dựng cấp xã": not the province's), and those a commune's body's name ends with
+# before the place's ("Công an phường Nam Hà").
+_LOWER_TIERS = (("xa",), ("phuong",), ("dac", "khu"), ("thi", "tran"), ("huyen",), ("quan",), ("thi", "xa"),
+                ("cap", "xa"), ("cap", "huyen"), ("cap", "co", "so"))
+_OWN_PLACE_TIERS = (("xa",), ("phuong",), ("dac", "khu"))
+# Words "phương" (folded like "phường", a ward) opens: "các phương án di dời" are options, not every ward
+_PHUONG_WORDS = {"an", "thuc", "huong", "tien", "phap", "cham", "trinh", "dien"}
 _BOARD = ("ban", "quan", "ly")
-# A tier named after a province's body written without its "tỉnh": "Ban Quản lý dự án đầu tư xây dựng cấp xã" is
-# each commune's board, "Công an cấp xã" the communes' police — not the province's.
-_LOWER_LEVELS = (("cap", "xa"), ("cap", "huyen"), ("cap", "co", "so"))
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
@@ -181,6 +189,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac bo", "ministry"),
     # "Giám đốc các Sở", "Thủ trưởng cơ quan, ban, ngành", "các ngành, cơ quan cấp tỉnh": the departments
     ("cac so", "department"), ("co quan , ban , nganh", "department"),
+    # "Giám đốc các Sở và Thủ trưởng các ban, ngành tỉnh": the departments again, named by the boards and sectors
+    ("cac ban , nganh", "department"),
     ("cac nganh , co quan cap tinh", "department"),
     # "Các cơ quan, đơn vị, địa phương (thuộc tỉnh) …": the departments and the tier below the province
     ("cac co quan , don vi , dia phuong", "department+" + _LOCAL),
@@ -303,7 +313,9 @@ class UnitMatcher:
         self._short: set[tuple[str, ...]] = set()   # names read without their "tỉnh"
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
-        self._words = {code: _bare(tokens(unit.name)[0]) for code, unit in self.units.items()}
+        self._place_less: dict[tuple[str, ...], str | None] = {}   # a commune's bodies without its name
+        self._tokens = {code: tokens(unit.name) for code, unit in self.units.items()}
+        self._words = {code: _bare(words) for code, (words, _, _) in self._tokens.items()}
         for unit in self.units.values():
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
@@ -315,7 +327,14 @@ class UnitMatcher:
                 self._short.add(name[:-1])
             if len(name) > _TRUNCATED_MIN:
                 self._add(self._truncated, name[:-1], unit.code)
-            self._add(self._capitals, initials(unit.name), unit.code)
+            if len(name) > 2:   # two letters ("TT" of "Thuế tỉnh") are another abbreviation's: "Sở VH-TT"
+                self._add(self._capitals, initials(unit.name), unit.code)
+        for code in self.units:
+            for key in self._without_own_place(code):
+                if self._names.get(key, code) == code or key in self._place_less:
+                    self._add(self._names, key, code)
+                    self._add(self._place_less, key, code)
+                    self._short.add(key)
         self._firsts = {key[0] for key in self._names} | {key[0] for key in self._truncated}
         self._longest = max((len(key) for key in self._names), default=0)
         for unit in self.units.values():   # a code wins over another unit's initials
@@ -334,6 +353,23 @@ class UnitMatcher:
             if not any(name[:len(g)] == g for g in _GENERIC):
                 for end in range(2, min(len(name), _MAX_KEY)):
                     self._shared.setdefault(name[:end], []).append(unit.code)
+
+    def _without_own_place(self, code: str) -> list[tuple[str, ...]]:
+        """A commune's or a ward's body ("Công an phường Nam Hà", "Trung tâm Cung ứng dịch vụ công xã Sơn Thủy") as
+        its own texts name it: without the place's name ("Công an phường") and without its tier too ("Trung tâm
+        Cung ứng dịch vụ công") — where no other unit is named so; not its committee ("UBND xã" is any)."""
+        words, _, proper = self._tokens[code]
+        name = self._words[code]
+        if not {"xa", "phuong", "khu"} & set(name) or len(name) != len(words) or any(name[:len(g)] == g
+                                                                                     for g in _GENERIC):
+            return []
+        for tier in _OWN_PLACE_TIERS:
+            for at in range(1, len(name) - len(tier)):
+                place = at + len(tier)
+                named = all(proper[place:]) and len(name) - place <= _ZONE_NAME
+                if name[at:place] == tier and not proper[at] and named:
+                    return [name[:place], *([name[:at]] if at > 1 else [])]
+        return []
 
     def _add_plural_board(self, name: tuple[str, ...], code: str) -> None:
         """A board is named after the many sites it manages: "Ban Quản lý các khu công nghiệp (tỉnh)" for the
@@ -403,7 +439,7 @@ class UnitMatcher:
                 i += 1
                 continue
             if not (self._of_another_place(words, proper, mention) or self._common_noun(words, proper, mention)
-                    or self._of_a_lower_level(words, mention)
+                    or self._of_a_lower_tier(words, mention)
                     or self._where(found, words, mention)):
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
@@ -428,12 +464,13 @@ class UnitMatcher:
         name = self._words.get(mention.codes[0], ())
         return len(name) > 2 and name[-1] == "tinh" and words[end - 1] != "tinh"
 
-    def _of_a_lower_level(self, words: list[str], mention: Mention) -> bool:
-        """A province's body named without its "tỉnh" and with a lower tier instead (_LOWER_LEVELS)."""
-        name = self._words.get(mention.codes[0], ()) if len(mention.codes) == 1 else ()
-        after = tuple(words[mention.end:mention.end + 3])
-        return (len(name) > 2 and name[-1] == "tinh" and words[mention.end - 1] != "tinh"
-                and any(after[:len(level)] == level for level in _LOWER_LEVELS))
+    def _of_a_lower_tier(self, words: list[str], mention: Mention) -> bool:
+        """A province's body named without its "tỉnh" and with a lower tier after it ("Công an phường", "Công an
+        xã"): the commune's or the district's body, not the tree's "… tỉnh"."""
+        name = tuple(words[mention.start:mention.end])
+        if len(mention.codes) != 1 or name not in self._short or name in self._place_less:
+            return False
+        return any(tuple(words[mention.end:mention.end + len(tier)]) == tier for tier in _LOWER_TIERS)
 
     def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
         """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the
@@ -547,7 +584,8 @@ class UnitMatcher:
             head = (*head, "cac")
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
-            if tier in _SHORT_TIERS and "district" not in kinds:
+            if tier in _SHORT_TIERS and "district" not in kinds or (tier == ("phuong",) and words[j + 1:j + 2]
+                                                                    and words[j + 1] in _PHUONG_WORDS):
                 tier = None
             if tier == _CITY and kinds and words[j - 1] not in {",", "va", "cac"}:
                 tier = None   # "UBND phường, xã Thành phố": the city they are in, not a tier of its own

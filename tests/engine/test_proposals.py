@@ -1750,6 +1750,12 @@ def test_a_generic_name_before_named_bodies_is_one_of_the_addressees(text, leads
      "trí chủ đầu tư.", [["SXD"]]),
     # reported alone, the report is the only word of the task
     ("UBND TPHCM vừa có văn bản chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm.", [["STC"]]),
+    # asking for things it does not name, before the sentences that name them (no "Theo đó")
+    ("Văn phòng UBND tỉnh vừa có văn bản yêu cầu Sở Xây dựng khẩn trương triển khai nhiều nội dung quan trọng. "
+     "Sở Xây dựng cần rà soát quỹ đất.", [["SXD"]]),
+    # … but naming what it asks, it is a task of its own beside the next one
+    ("Văn phòng UBND tỉnh vừa có văn bản yêu cầu Sở Xây dựng rà soát quỹ đất. Sở Tài chính cần bố trí vốn.",
+     [["SXD"], ["STC"]]),
     # this text directing, nothing reported
     ("UBND TPHCM chỉ đạo Sở Tài chính thực hiện các nhiệm vụ trọng tâm.", [["STC"]]),
 ])
@@ -2480,3 +2486,149 @@ def test_a_closing_that_tells_the_units_in_what_spirit_to_work_gives_no_task():
     assert [p.lead_units for p in propose(duty + closing, UNITS, TODAY).proposals] == [["SXD"]]
     work = closing.replace("nêu cao tinh thần trách nhiệm, chủ động, quyết liệt", "rà soát các dự án chậm tiến độ")
     assert len(propose(duty + work, UNITS, TODAY).proposals) == 2
+
+
+@pytest.mark.parametrize("text, lead", [
+    # the focus of a report before its subject, with no comma
+    ("Trọng tâm là việc Sở Xây dựng được giao nhiệm vụ hướng dẫn UBND các xã tiếp nhận hồ sơ điện tử.", ["SXD"]),
+    ("Trọng tâm là Sở Tài chính khẩn trương bố trí vốn cho dự án.", ["STC"]),
+])
+def test_a_focus_named_before_the_subject(text, lead):
+    assert one(text).lead_units == lead
+
+
+# a province's police, and a ward's and a commune's own bodies as the tree names them
+WARD = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency"),
+                    UnitRef("CAP-DH", "Công an phường Đông Hải", "agency"),
+                    UnitRef("TTCU-CT", "Trung tâm Cung ứng dịch vụ công xã Cát Tiên", "agency")])
+
+
+@pytest.mark.parametrize("text, lead", [
+    # in the ward's or the commune's own text: without the place's name, or without its tier too
+    ("5. Công an phường: Tăng cường kiểm tra, bảo đảm an ninh trật tự trong dịp lễ.", ["CAP-DH"]),
+    ("1. Trung tâm Cung ứng dịch vụ công thường xuyên thông tin nội dung thông báo này.", ["TTCU-CT"]),
+    # "Công an" alone is still the province's police
+    ("Công an tỉnh bảo đảm an ninh trật tự trong dịp lễ.", ["CA"]),
+    ("Công an chủ trì bảo đảm an ninh trật tự trong dịp lễ.", ["CA"]),
+])
+def test_a_communes_body_named_without_its_place(text, lead):
+    assert [p.lead_units for p in propose(text, WARD, TODAY).proposals] == [lead]
+
+
+def test_a_provincial_body_named_with_a_lower_tier_is_not_the_trees_body():
+    # "Công an phường", "Công an xã" are a ward's or a commune's police, not "Công an tỉnh" read without "tỉnh"
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
+    assert propose("Công an phường tăng cường kiểm tra, bảo đảm an ninh trật tự.", units, TODAY).proposals == []
+    assert [p.lead_units for p in propose("Sở Tài chính, Công an xã tổng hợp số liệu.", units, TODAY).proposals] \
+        == [["STC"]]
+
+
+def test_a_generic_name_going_on_with_bodies_of_other_kinds_is_not_the_departments():
+    # everyone on a territory, in a notice to the public: no unit of the tree
+    text = ("Các cơ quan, đơn vị, trường học, lực lượng vũ trang, doanh nghiệp trên địa bàn xã thực hiện treo cờ "
+            "Tổ quốc tại trụ sở làm việc.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # the generic name alone opening the sentence is still the departments
+    assert sorted(one("Các cơ quan, đơn vị thực hiện treo cờ Tổ quốc tại trụ sở làm việc.").lead_units) == DEPARTMENTS
+
+
+def test_a_departments_header_is_its_issuer_not_a_heading():
+    text = ("UBND TỈNH AN PHÚ\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ XÂY DỰNG\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số:     /SXD-QH\nAn Phú, ngày   tháng 7 năm 2026\nV/v rà soát quỹ đất\n"
+            "Kính gửi: UBND các xã, phường.\nSở Xây dựng đề nghị UBND các xã, phường rà soát quỹ đất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_the_items_a_unit_asks_bodies_outside_the_tree_to_do_are_theirs():
+    # the department asks the investors: its items are theirs (outside the tree), not the department's
+    text = ("Sở Xây dựng đề nghị các chủ đầu tư tập trung thực hiện các nội dung sau:\n"
+            "1. Khẩn trương triển khai dự án bảo đảm đúng tiến độ.\n2. Bố trí đủ vốn theo đúng cam kết.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # … where it tells units of the tree, they lead
+    text = ("Thủ trưởng Sở Tài chính, Chủ tịch UBND các xã tập trung thực hiện các nội dung sau:\n"
+            "1. Rà soát quỹ đất.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "STC", "X-C"]]
+
+
+def test_the_boards_and_sectors_are_the_departments():
+    text = ("1. Giám đốc Sở Tài chính và Thủ trưởng các ban, ngành tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường:\n"
+            "- Khẩn trương ổn định bộ máy, tổ chức thực hiện đầy đủ các nội dung của Luật.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [
+        sorted(DEPARTMENTS + ["P-D", "X-C"])]
+
+
+def test_two_letters_are_no_units_initials():
+    # "TT" of "Sở VH-TT" is not the initials of "Thuế tỉnh"; three or more letters are read ("STC")
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("THUE", "Thuế tỉnh", "agency")])
+    assert propose("Sở VH-TT chủ trì tổ chức lễ hội.", units, TODAY).proposals == []
+    assert [p.lead_units for p in propose("STC chủ trì rà soát quỹ đất.", units, TODAY).proposals] == [["STC"]]
+
+
+def test_a_later_sentence_of_a_list_item_dates_its_duty():
+    text = ("1. Sở Tài chính:\n- Chủ động rà soát quỹ đất. Kịp thời xử lý vướng mắc. Hoàn thiện hồ sơ xong trong "
+            "quý II năm 2026.")
+    [found] = propose(text, UNITS, TODAY).proposals
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.WITHIN_QUARTER, date(2026, 6, 30))
+    # outside a list the sentence right after the duty alone may date it: the next has a subject of its own
+    text = "Sở Tài chính rà soát quỹ đất. Kịp thời xử lý vướng mắc. Các thôn báo cáo UBND xã trước ngày 30/11/2026."
+    assert [p.deadline.kind for p in propose(text, UNITS, TODAY).proposals] == [deadlines.NONE]
+
+
+def test_an_item_requiring_bodies_named_in_small_letters_is_the_headings_duty():
+    # the heading's department requires them (not a name after "các": "Đề nghị các Ban của Quốc hội …")
+    text = "2. Sở Tài chính\n- Yêu cầu các đơn vị hoạt động khai thác khoáng sản lắp đặt trạm cân.\n"
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_what_a_cited_document_gives_after_trong_do_is_recounted():
+    text = ("Thực hiện Văn bản số 75/UBND-KT ngày 24/7/2026 của UBND tỉnh, trong đó giao Sở Xây dựng chủ trì tham "
+            "mưu phương án, báo cáo UBND tỉnh trước ngày 30/7/2026.")
+    assert propose(text, UNITS, TODAY).proposals == []
+
+
+def test_a_places_label_is_no_duty():
+    text = "II. NỘI DUNG\n1. Thời gian: 13h30 ngày 29/4/2026.\n2. Địa điểm: Sở Tài chính, địa chỉ: số 1 đường Lê Lợi."
+    assert propose(text, UNITS, TODAY).proposals == []
+
+
+def test_a_meetings_minutes_give_the_agreed_points_not_the_account():
+    text = ("I. Thành phần tham gia\n1. Sở Tài chính Ông: Nguyễn Văn An - Phó Giám đốc.\nII. Nội dung làm việc\n"
+            "1. Tóm tắt nội dung chính\nHội nghị được tổ chức để triển khai Văn bản số 41/UBND-KT giao Sở Tài chính "
+            "chủ trì rà soát.\n2. Ý kiến của các cơ quan tham dự\n2.1. Ý kiến của Sở Xây dựng\nĐề nghị Sở Tài chính dự "
+            "thảo Đề án.\nIII. Các ý kiến thống nhất\nGiao Sở Xây dựng chủ trì dự thảo Đề án.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Sáu là, các Sở: Tài chính, Xây dựng có ý kiến tham gia bằng văn bản trong thời hạn 03 ngày làm việc.",
+     ["STC", "SXD"]),
+    ("Thứ hai, Sở Tài chính bố trí vốn cho dự án.", ["STC"]),
+])
+def test_a_counted_point_before_the_subject(text, lead):
+    assert one(text).lead_units == lead
+
+
+def test_the_motto_with_en_dashes_is_the_header():
+    text = ("SỞ XÂY DỰNG\nĐộc lập – Tự do – Hạnh phúc\nSố:     /SXD-QH\nKính gửi: UBND các xã, phường.\n"
+            "Sở Xây dựng đề nghị UBND các xã, phường rà soát quỹ đất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_the_items_a_unit_asks_a_body_named_without_cac_to_do_are_theirs():
+    text = ("Sở Xây dựng yêu cầu đơn vị nêu trên thực hiện một số nội dung sau:\n- Tăng cường giám sát việc nổ mìn.\n"
+            "- Bổ sung biển báo tại kho.")
+    assert propose(text, UNITS, TODAY).proposals == []
+
+
+
+def test_a_notice_for_the_bodies_to_know_and_carry_out_is_no_duty():
+    # the issuer named with its province ("Sở Xây dựng An Phú …") announces: no duty of its own
+    text = "Sở Tài chính rà soát quỹ đất.\nSở Xây dựng An Phú thông báo cho các đơn vị được biết và thực hiện./."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_the_options_phuong_an_are_not_the_wards():
+    # "các phương án" folds as "các phường" would: options, not every ward taking a duty of its own
+    text = ("Giao Sở Tài chính dự thảo Đề án, trong đó nêu đầy đủ: lý do di chuyển; các phương án di dời; lộ trình "
+            "thực hiện.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
