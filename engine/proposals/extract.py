@@ -137,7 +137,11 @@ _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pa
 # "Giao Sở X: a) rà soát …; b) báo cáo …", "… như sau: 1. Sở A …. 2. Sở B …".
 _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\s+\S)")
 # Where one sentence may give a second duty: "… và Sở B kiểm tra …", "…, đồng thời UBND các xã …".
-_JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=[A-ZĐÀ-Ỹ])")
+# A capital and a small letter, accented or not: the ranges "À-Ỹ" and "à-ỹ" hold both ("đ" and "Đ", "ở" and "Ủ")
+_ACCENTED = [chr(c) for c in range(0xC0, 0x1EFA)]
+_CAPITAL = "[A-Z" + "".join(c for c in _ACCENTED if c.isupper()) + "]"
+_SMALL = "[a-z" + "".join(c for c in _ACCENTED if c.islower()) + "]"
+_JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=" + _CAPITAL + ")")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
 # A paragraph opening with a subject of its own ("Các nội dung khác …"): no item of the names heading it.
 _OWN_SUBJECT = re.compile(r"(?:cac|nhung|moi|toan bo) ")
@@ -157,9 +161,10 @@ _OBJECT_REACH = 8
 _PURPOSE = re.compile(r"\s+để\s+")
 _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
-_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=[a-zà-ỹđ])")
+_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=" + _SMALL + ")")
 # "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence
-_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(A-ZĐÀ-Ỹ])|(?<=[Nn]hư sau:)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(]|" + _CAPITAL
+                           + r")|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
 # đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic; the colon after
 # a head of names ("Về ý kiến …, Phó Thủ tướng giao các Bộ: Tài chính, Xây dựng …") opens a list, not a duty
@@ -175,7 +180,7 @@ _CITING = (r"(?:(?:dong thoi|ngoai ra),? )?tai (?:thong bao|bao cao|van ban|cong
            r"|nghi quyet|quyet dinh|chi thi|ke hoach) so\b")
 _NARRATIVE = re.compile(r"(?:ngay|sang|chieu|trua|toi) \d{1,2}(?:[/-] ?| thang )\d|" + _CITING)
 # A body's name heading its items, the tree holding no such unit: "3. Cục Đường bộ Việt Nam" then "- Chỉ đạo …".
-_OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) [A-ZĐÀ-Ỹ]")
+_OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|Tổng công ty|Tổng Công ty|Tập đoàn) " + _CAPITAL)
 # The line the addressees follow: "Kính gửi:", "Đồng kính gửi:", a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:".
 # "9. Các cơ sở sản xuất, kinh doanh, dịch vụ và đơn vị thực hiện dịch vụ vệ sinh môi trường." above its items:
 # bodies named by their kind, outside any tree (businesses, investors, contractors, households)
@@ -324,7 +329,7 @@ _ACCOUNT = re.compile(r"^(?:thanh phan (?:tham gia|tham du|du hop)|tom tat noi d
 _MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
-_TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?[A-ZĐÀ-Ỹ]")
+_TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?" + _CAPITAL)
 _TRIGGER_ASKING = re.compile(r"\s*(?:de nghi|yeu cau)\s+(.*)")   # the same, folded: what follows the trigger
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
 # địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …".
@@ -387,7 +392,7 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
 # khẩn trương nghiên cứu … và báo cáo Thủ tướng Chính phủ trước ngày 10 tháng 12 năm 2025." — that item's leads.
 # (not "Đề nghị các đồng chí Ban Chỉ đạo …", who are named; nor "… đồng chí Chủ tịch …", "… đồng chí bộ trưởng …")
 _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!(?:bộ trưởng|chủ tịch|giám đốc|thủ trưởng)\b)"
-                       r"[a-zà-ỹđ]")
+                       + _SMALL)
 # A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành"
 _ARTICLE = re.compile(r"^Điều \d+\b")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
@@ -989,10 +994,8 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
         return False
     # also bodies named by their kind: "(3) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng …"
     asked = _TRIGGER_ASKING.match(fold(clauses[0].text))
-    # a name, in capitals: not "Yêu cầu các đơn vị hoạt động khoáng sản lắp đặt …" (the heading's unit requires
-    # them to; the class "À-Ỹ" holds small letters too, "đ" among them)
-    named = _TRIGGER_NAMING.match(clauses[0].text)
-    return bool(named and named.group(0)[-1].isupper()) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
+    # a name, in capitals: not "Yêu cầu các đơn vị hoạt động khoáng sản lắp đặt …" (the heading's unit requires them to)
+    return bool(_TRIGGER_NAMING.match(clauses[0].text)) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
 
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
@@ -1296,7 +1299,7 @@ def _aside(words: list[str]) -> set[int]:
 
 # A list of names after its head and a colon, written with ";" between them: "yêu cầu các Bộ: Nông nghiệp
 # và Môi trường; Xây dựng; Khoa học và Công nghệ xây dựng phương án …" — one list of leads, not clauses.
-_LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:[A-ZĐÀ-Ỹ][^;:.]{0,60}; )+(?=[A-ZĐÀ-Ỹ])")
+_LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:" + _CAPITAL + r"[^;:.]{0,60}; )+(?=" + _CAPITAL + ")")
 
 
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:

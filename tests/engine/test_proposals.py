@@ -211,6 +211,22 @@ def test_a_period_dating_what_a_passive_verb_tells_of_is_no_deadline():
                "II/2026.").deadline.kind == deadlines.WITHIN_QUARTER
 
 
+def test_a_sentence_ends_before_a_capital_not_before_a_small_accented_letter():
+    """"v.v. để hoàn thành …" goes on: the letter after the stop is a small one ("đ"), which the range "À-Ỹ"
+    the sentence rules used for capitals holds too."""
+    task = propose("Sở Tài chính chủ trì, phối hợp với Sở Xây dựng, các huyện, thị xã v.v. để hoàn thành việc rà "
+                   "soát trước ngày 15/3/2026; Sở Xây dựng kiểm tra hồ sơ.", UNITS, TODAY).proposals[0]
+    assert (task.lead_units, task.deadline.due) == (["STC"], date(2026, 3, 15))
+
+
+def test_a_head_word_before_a_capital_is_a_name_not_the_unit_last_named_so():
+    """"Xã Đắk Liêng …" is another commune, not "the commune" named before ("Xã cũng …"): the "small letter" after
+    the head was the range "à-ỹ", which holds capitals too ("Đ")."""
+    found = propose("Giao UBND xã Cát Tiên rà soát hồ sơ trước ngày 15/3/2026. Xã Đắk Liêng cũng hoàn thành việc "
+                    "kiểm kê trước ngày 20/3/2026.", UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.due) for p in found if p.lead_units] == [(["X-C"], date(2026, 3, 15))]
+
+
 DEPARTMENTS = ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]
 
 
