@@ -10,7 +10,8 @@
   it ends with ":"; so does a numbered line with words of its own that ends without a stop above
   lower items ("1. Giao người đứng đầu các cơ quan chuyên môn …; Chủ tịch UBND các xã" — every
   unit it names), and an item whose units are told "… các nội dung trọng tâm sau:" (not "… rà
-  soát các khoản sau:", whose items are parts of its duty); a list item of the heading's rank or
+  soát các khoản sau:", whose items are parts of its duty), and a line ending "… thực hiện:" ("1. Phòng X tham
+  mưu Hội đồng Y thực hiện:"); a list item of the heading's rank or
   higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
@@ -203,6 +204,8 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
+# Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
+_GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","))
 # The last words of a line broken inside a phrase: the phrase goes on below.
 _BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
                "nhung", "nham", "de", "o", "la", "hoac", ","}
@@ -310,7 +313,9 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
                          # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
                          r"|\bchi dao (?:cac )?(?:chu dau tu|nha thau|tong cong ty|tap doan|cong ty|don vi|co quan)\b"
-                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}):$")
+                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}"
+                         # what to carry out, and nothing more: "1. Phòng X tham mưu Hội đồng Y thực hiện:" then "- …"
+                         r"|\b(?:thuc hien|trien khai)):$")
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
@@ -1481,7 +1486,8 @@ def _presides(words: list[str], at: int) -> bool:
 
 def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None = None) -> bool:
     """A trigger names the units, across titles ("giao cho", "đề nghị Giám đốc Sở …") that are
-    not part of a unit's name (`inside`: the positions of the units named)."""
+    not part of a unit's name (`inside`: the positions of the units named), and across bodies named in general
+    ("yêu cầu các đơn vị, UBND xã, phường …")."""
     inside = inside or set()
     before = mention.start
     while True:
@@ -1496,6 +1502,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1
+        if general := next((g for g in _GENERAL_BEFORE if tuple(words[before - len(g):before]) == g), None):
+            before -= len(general)
+            continue
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1

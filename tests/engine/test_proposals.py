@@ -2674,3 +2674,20 @@ def test_the_authority_deciding_written_in_capitals_heads_no_article():
             "2. Hoàn thành tuyển sinh trước ngày 31/7/2025.\n"
             "Điều 2. Giao Sở Tài chính bố trí kinh phí.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_bodies_named_in_general_before_the_units_a_trigger_names():
+    text = "Vì vậy UBND tỉnh yêu cầu các đơn vị, UBND xã, phường khẩn trương triển khai vận động nhân dân."
+    assert one(text).lead_units == ["P-D", "X-C"]
+
+
+def test_a_unit_told_what_to_carry_out_with_a_colon_heads_the_items_below():
+    text = ("1. Sở Tài chính tham mưu Hội đồng Thi đua - Khen thưởng tỉnh thực hiện:\n- Đẩy mạnh công tác tuyên "
+            "truyền.\n- Phát hiện, nhân rộng điển hình tiên tiến.\n2. Sở Xây dựng đăng tải Đề cương.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["SXD"]]
+
+
+def test_a_line_asking_what_to_carry_out_introduces_the_items_and_is_no_duty():
+    text = ("Sở Xây dựng đề nghị Thủ trưởng đơn vị thực hiện:\n1. Cơ quan, đơn vị trường học báo cáo trước ngày 10/4.\n"
+            "2. Sở Tài chính kiểm tra thực tế đột xuất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
