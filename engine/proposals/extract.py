@@ -268,9 +268,6 @@ _SINGLING = {"rieng"}
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
 _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
-# … and both written as one row of a table, a page's layout copied ("| Nơi nhận: - Như trên; - Lưu: VT. | KT. BỘ
-# TRƯỞNG …"): no text, and a document appended may follow it (a decision's plan)
-_DISTRIBUTION_ROW = re.compile(r"^\|?\s*noi nhan\s*:.*\|")
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
 # "Trách nhiệm của Sở X" heading the items of X's duties.
@@ -1155,8 +1152,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         else:
             pieces.append([line])
         blank = False
-    lines = [item for p in pieces if not _DISTRIBUTION_ROW.match(fold(p[0]))
-             for item in _INLINE_ITEM.split(" ".join(p))]
+    lines = [item for p in pieces if not _distribution_row(p[0]) for item in _INLINE_ITEM.split(" ".join(p))]
     ranks = _nested_numbers(lines)
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
@@ -1167,6 +1163,13 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
                             heads and number == len(sentences) - 1, number == 0)
+
+
+def _distribution_row(line: str) -> bool:
+    """The distribution list and the signature written as one row of a table, a page's layout copied ("| Nơi
+    nhận: - Như trên; - Lưu: VT. | KT. BỘ TRƯỞNG …"): no text, and a document appended may follow it (a
+    decision's plan)."""
+    return "|" in line and fold(line[:16]).lstrip("| ").startswith("noi nhan")
 
 
 # A span of years a line breaks at its dash: "giai đoạn 2026" then "- 2030, …"
