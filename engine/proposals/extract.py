@@ -10,13 +10,17 @@
   it ends with ":"; so does a numbered line with words of its own that ends without a stop above
   lower items ("1. Giao người đứng đầu các cơ quan chuyên môn …; Chủ tịch UBND các xã" — every
   unit it names), and an item whose units are told "… các nội dung trọng tâm sau:" (not "… rà
-  soát các khoản sau:", whose items are parts of its duty); a list item of the heading's rank or
+  soát các khoản sau:", whose items are parts of its duty), and a line ending "… thực hiện:" ("1. Phòng X tham
+  mưu Hội đồng Y thực hiện:"); a list item of the heading's rank or
   higher ends it;
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
-  Công an tỉnh …", "Riêng UBND huyện X …", a time or a purpose first: "Trước ngày 25-10, UBND các
-  huyện …", "Để triển khai …, Bộ X phải …", a point counted: "Sáu là, các Sở: …", "Thứ hai, Sở X …"),
-  also told passively ("… được yêu cầu khẩn trương …");
+  Công an tỉnh …", "Song song đó, Sở Y tế …", "Riêng UBND huyện X …", a time or a purpose first: "Trước
+  ngày 25-10, UBND các huyện …", "Để triển khai …, Bộ X phải …", a point counted: "Sáu là, các Sở: …",
+  "Thứ hai, Sở X …"),
+  also told passively ("… được yêu cầu khẩn trương …"), or after their role ("Công an tỉnh là lực lượng nòng
+  cốt, chủ trì …"); whom they belong to is none of them ("Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các
+  huyện …": the list goes on after it);
   offices may stand before each unit of a list of leads ("giao Cục trưởng Cục X, Giám đốc Sở Y
   và Chủ tịch UBND các huyện …", "Bộ trưởng Bộ A, Bộ trưởng Bộ B …"), also before the first of a list
   going on after ";" ("Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … tổ chức …"), and the party
@@ -84,27 +88,28 @@
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject), a place's label
-("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến
-của …": who took part, what was discussed, what each body said), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…";
-also what a cited text gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn cứ Quy
-chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh
-ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã
-giao …"; what follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các
-tỉnh …"), units presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách
-nhiệm thi hành Quyết định này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG
-CHÍNH PHỦ điện:" (their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa
-phương" or "Quý Ủy ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those
-addressees; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a topic
-heading its items ("1. Về kiện toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing that
-restates ("… triển khai thực hiện nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ nêu trên", "… nếu có
-khó khăn, vướng mắc, báo cáo …", "Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết
-và thực hiện", a summary "Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying
-the text out: "Sở X chủ trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở
-X chủ trì" told of, a "duty" led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the
-distribution list ("Nơi nhận") or the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties. A
-blank line ends a paragraph (a title above it is no part of it); a line ending with "…" ends its sentence. A task
-table's rows (tables.py) are read by their columns, not as sentences: a row's task is led by the units its lead
-cell names."""
+("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến của
+…": who took part, what was discussed, what each body said), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"; also
+what a cited text gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn cứ Quy chế …,
+Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh ban hành
+Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã giao …"; what
+follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các tỉnh …"), units
+presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành
+Quyết định này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
+(their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý Ủy
+ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees, and so is "quý Bộ"
+asked by the writer; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a
+title in capitals (the authority deciding: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"), a topic heading its items ("1. Về kiện
+toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing that restates ("… triển khai thực hiện
+nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …",
+"Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết và thực hiện", a summary "Trên đây
+là …" unless it sets a date of its own; not a unit leading others in carrying the text out: "Sở X chủ trì, phối hợp
+với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở X chủ trì" told of, a "duty" led by the
+issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the
+signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties (written as one row of a table, they end
+nothing: a plan may follow its decision). A blank line ends a paragraph (a title above it is no part of it); a line
+ending with "…" ends its sentence. A task table's rows (tables.py) are read by their columns, not as sentences: a
+row's task is led by the units its lead cell names."""
 from __future__ import annotations
 
 import re
@@ -204,6 +209,8 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
+# Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
+_GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","))
 # The last words of a line broken inside a phrase: the phrase goes on below.
 _BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
                "nhung", "nham", "de", "o", "la", "hoac", ","}
@@ -244,6 +251,7 @@ _NAMING_GAPS = _SEPARATORS | _OFFICES
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
 _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
+            ("song", "song", "do"), ("song", "song", "voi", "do"),   # "Song song đó, Sở Y tế, UBND các huyện …"
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
@@ -263,6 +271,7 @@ _FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
 _SINGLING = {"rieng"}
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
+_CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
 _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
@@ -280,8 +289,10 @@ _LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban h
 # the sentences after it say which
 _UNNAMED_ASK = re.compile(r"\b(?:nhieu|mot so|cac) (?:noi dung|nhiem vu|giai phap|bien phap|cong viec)"
                           r"(?: \w+){0,3}\W*$")
-# "Sở X là cơ quan thường trực, chủ trì theo dõi …": a role that is a duty (not "là cơ quan quản lý …").
-_ROLES = (["thuong"], ["dau"], ["chu"])   # thường trực, đầu mối, chủ trì
+# "Sở X là cơ quan thường trực, chủ trì theo dõi …", "Công an tỉnh là lực lượng nòng cốt, chủ trì …": a role
+# that is a duty (not "là cơ quan quản lý …").
+_ROLES = (["thuong"], ["dau"], ["chu"], ["nong"])   # thường trực, đầu mối, chủ trì, nòng cốt
+_ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
@@ -304,7 +315,9 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
                          # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
                          r"|\bchi dao (?:cac )?(?:chu dau tu|nha thau|tong cong ty|tap doan|cong ty|don vi|co quan)\b"
-                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}):$")
+                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}"
+                         # what to carry out, and nothing more: "1. Phòng X tham mưu Hội đồng Y thực hiện:" then "- …"
+                         r"|\b(?:thuc hien|trien khai)):$")
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
@@ -626,7 +639,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
-        if _HEADER.search(folded):
+        if _HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text)):
+            # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above
+            # the recitals ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X") — no duty, and no heading of the articles below
             after_duty = False
             continue
         if at in labelled:   # a labelled item's title (its duty) or one of its labels (none)
@@ -1140,7 +1155,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         else:
             pieces.append([line])
         blank = False
-    lines = [item for p in pieces for item in _INLINE_ITEM.split(" ".join(p))]
+    lines = [item for p in pieces if not _distribution_row(p[0]) for item in _INLINE_ITEM.split(" ".join(p))]
     ranks = _nested_numbers(lines)
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
@@ -1151,6 +1166,13 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
                             heads and number == len(sentences) - 1, number == 0)
+
+
+def _distribution_row(line: str) -> bool:
+    """The distribution list and the signature written as one row of a table, a page's layout copied ("| Nơi
+    nhận: - Như trên; - Lưu: VT. | KT. BỘ TRƯỞNG …"): no text, and a document appended may follow it (a
+    decision's plan)."""
+    return "|" in line and fold(line[:16]).lstrip("| ").startswith("noi nhan")
 
 
 # A span of years a line breaks at its dash: "giai đoạn 2026" then "- 2030, …"
@@ -1343,14 +1365,20 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
     """The units of mentions[first] and of the mentions after it separated only by `gaps` words;
     "các sở, ngành liên quan" and "các địa phương" beside units named one by one are those units'
     helpers, not leads ("Bộ Xây dựng, các địa phương, cơ quan chủ quản … tiếp tục chỉ đạo …")."""
-    chained = [mentions[first]]
+    chained, owner = [mentions[first]], None
     for mention in mentions[first + 1:]:
-        between = words[chained[-1].end:mention.start]
+        between = words[(owner or chained[-1]).end:mention.start]
+        if between in (["truc", "thuoc"], ["thuoc"]):
+            # "Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các huyện …": whom the units belong to, not one of
+            # them; the list goes on after it
+            owner = mention
+            continue
         if gaps is _LEAD_GAPS:   # a list of leads may name bodies outside the tree among its units
             between = _BODIES.sub(" ", " ".join(between)).split()
         if not all(w in gaps for w in between):
             break
         chained.append(mention)
+        owner = None
     if any(len(m.codes) == 1 or m.by_name for m in chained):   # also a list "các Bộ: Xây dựng, Công Thương"
         chained = [m for m in chained if not (m.related or m.local)] or chained
     # a heading of a collective name with no stop, then one of its units as the paragraph's subject ("8. Các Ban
@@ -1358,7 +1386,7 @@ def _chain(words: list[str], mentions: list[Mention], first: int, gaps: set[str]
     chained = [m for at, m in enumerate(chained)
                if not (at + 1 < len(chained) and chained[at + 1].start == m.end
                        and set(chained[at + 1].codes) < set(m.codes))]
-    return list(dict.fromkeys(c for m in chained for c in m.codes)), chained[-1].end
+    return list(dict.fromkeys(c for m in chained for c in m.codes)), (owner or chained[-1]).end
 
 
 def _run_starts(words: list[str], mentions: list[Mention]) -> list[int]:
@@ -1406,7 +1434,10 @@ def _leads(words: list[str], mentions: list[Mention],
         duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
                 or (words[end:end + 3] == ["co", "y", "kien"] and words[end + 3:end + 4] not in (["tai"], ["so"]))
                 or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
-                or (words[end:end + 3] == ["la", "co", "quan"] and words[end + 3:end + 4] in _ROLES))
+                # "đăng tải" (posts), "đăng ký" (registers) fold as "đang" ("is …-ing", a report)
+                or words[end:end + 2] in (["dang", "tai"], ["dang", "ky"])
+                or (words[end:end + 1] == ["la"] and words[end + 1:end + 3] in _ROLE_BODIES
+                    and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
@@ -1422,8 +1453,10 @@ def _leads(words: list[str], mentions: list[Mention],
 def _asks(words: list[str], at: int) -> bool:
     """"Ủy ban nhân dân thành phố Hà Nội đề nghị các cơ quan, đơn vị của Trung ương; …": the units before
     "đề nghị", "yêu cầu", "giao" and the bodies they name ask; whoever they ask leads (here bodies outside
-    the tree), not they ("… thì cơ quan, đơn vị yêu cầu kê khai bổ sung": a duty to ask for something)."""
-    return any(tuple(words[at:at + len(t)]) == t and words[at + len(t):at + len(t) + 1] == ["cac"] for t in _ASKING)
+    the tree), not they ("… thì cơ quan, đơn vị yêu cầu kê khai bổ sung": a duty to ask for something); so do
+    those asking the addressees by their courtesy name ("Văn phòng Chính phủ đề nghị quý Bộ khẩn trương …")."""
+    return any(tuple(words[at:at + len(t)]) == t and words[at + len(t):at + len(t) + 1] in (["cac"], ["quy"])
+               for t in _ASKING)
 
 
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:
@@ -1459,7 +1492,8 @@ def _presides(words: list[str], at: int) -> bool:
 
 def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None = None) -> bool:
     """A trigger names the units, across titles ("giao cho", "đề nghị Giám đốc Sở …") that are
-    not part of a unit's name (`inside`: the positions of the units named)."""
+    not part of a unit's name (`inside`: the positions of the units named), and across bodies named in general
+    ("yêu cầu các đơn vị, UBND xã, phường …")."""
     inside = inside or set()
     before = mention.start
     while True:
@@ -1474,6 +1508,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1
+        if general := next((g for g in _GENERAL_BEFORE if tuple(words[before - len(g):before]) == g), None):
+            before -= len(general)
+            continue
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
@@ -1663,6 +1700,11 @@ def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
     words = [w for c in clauses for w in c.words]
     return (sentence.opens_item and sentence.text.rstrip().endswith(":") and len(words) <= _TITLE_WORDS
             and not any(c.mentions for c in clauses))
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > _CAPITALS_TITLE and all(c.isupper() for c in letters)
 
 
 def _is_heading(clauses: list[_Clause]) -> bool:

@@ -2648,3 +2648,62 @@ def test_the_options_phuong_an_are_not_the_wards():
     text = ("Giao Sở Tài chính dự thảo Đề án, trong đó nêu đầy đủ: lý do di chuyển; các phương án di dời; lộ trình "
             "thực hiện.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_a_role_apposition_of_a_force_before_chu_tri():
+    # "là lực lượng nòng cốt" as "là cơ quan thường trực": the role, then the duty
+    text = "Theo đó, Sở Tài chính là lực lượng nòng cốt, chủ trì phối hợp với các sở triển khai các biện pháp."
+    assert one(text).lead_units == ["STC"]
+
+
+def test_song_song_do_opens_a_duty_as_dong_thoi_does():
+    text = "Song song đó, Sở Tài chính, Sở Xây dựng tổ chức các đoàn công tác đi kiểm tra."
+    assert one(text).lead_units == ["STC", "SXD"]
+
+
+def test_dang_tai_is_a_duty_not_a_report_of_one_going_on():
+    # "đăng tải" (posts) folds as "đang" (is …-ing)
+    assert one("2. Sở Xây dựng đăng tải Đề cương tuyên truyền lên trang thông tin điện tử.").lead_units == ["SXD"]
+
+
+def test_whom_units_belong_to_is_not_one_of_them_and_the_list_goes_on():
+    text = "1. Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các huyện, thị xã tiếp tục tổ chức tuyên truyền."
+    assert one(text).lead_units == ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "H-A", "TX-B"]
+
+
+def test_asking_the_addressee_by_its_courtesy_name():
+    text = ("Kính gửi: Sở Xây dựng\n\nTuy nhiên đến nay, Văn phòng UBND tỉnh chưa nhận được báo cáo của quý Sở.\n\n"
+            "Văn phòng UBND tỉnh đề nghị quý Sở khẩn trương có báo cáo.")
+    assert one(text).lead_units == ["SXD"]
+
+
+def test_a_distribution_row_of_a_table_is_no_text_and_an_appended_plan_follows_it():
+    text = ("Điều 2. Giao Giám đốc Sở Tài chính\n1. Bố trí kinh phí.\n2. Hướng dẫn lập dự toán.\n"
+            "| Nơi nhận: - Bộ Tài chính; (báo cáo) - Thường trực Tỉnh ủy; - Báo tỉnh; - Lưu: VT. | KT. CHỦ TỊCH |\n"
+            "KẾ HOẠCH\n1. Sở Xây dựng rà soát quỹ đất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["SXD"]]
+
+
+def test_the_authority_deciding_written_in_capitals_heads_no_article():
+    text = ("CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN AN PHÚ\nCăn cứ Luật Giáo dục;\nQUYẾT ĐỊNH:\n"
+            "Điều 1. Ban hành Kế hoạch như sau:\n1. Tựu trường các cấp học: Ngày 26/8/2024.\n"
+            "2. Hoàn thành tuyển sinh trước ngày 31/7/2025.\n"
+            "Điều 2. Giao Sở Tài chính bố trí kinh phí.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_bodies_named_in_general_before_the_units_a_trigger_names():
+    text = "Vì vậy UBND tỉnh yêu cầu các đơn vị, UBND xã, phường khẩn trương triển khai vận động nhân dân."
+    assert one(text).lead_units == ["P-D", "X-C"]
+
+
+def test_a_unit_told_what_to_carry_out_with_a_colon_heads_the_items_below():
+    text = ("1. Sở Tài chính tham mưu Hội đồng Thi đua - Khen thưởng tỉnh thực hiện:\n- Đẩy mạnh công tác tuyên "
+            "truyền.\n- Phát hiện, nhân rộng điển hình tiên tiến.\n2. Sở Xây dựng đăng tải Đề cương.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["SXD"]]
+
+
+def test_a_line_asking_what_to_carry_out_introduces_the_items_and_is_no_duty():
+    text = ("Sở Xây dựng đề nghị Thủ trưởng đơn vị thực hiện:\n1. Cơ quan, đơn vị trường học báo cáo trước ngày 10/4.\n"
+            "2. Sở Tài chính kiểm tra thực tế đột xuất.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
