@@ -529,9 +529,9 @@ def test_text_made_to_be_slow_stays_fast(text):
     15 s before; a whole directive takes milliseconds)."""
     import time
 
-    began = time.perf_counter()
+    began = time.process_time()  # CPU time: other processes may share the machine
     propose(text, UNITS, TODAY)
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
 
 
 def test_a_run_on_page_keeps_its_list_items_apart():
@@ -2057,9 +2057,9 @@ def test_a_duty_of_others_after_a_duty_does_not_date_it(after, kind):
 def test_parting_glued_words_stays_fast():
     import time
 
-    began = time.perf_counter()
+    began = time.process_time()  # CPU time: other processes may share the machine
     assert part_glued("dựngkiểmtrà " * 4000).startswith("dựng kiểm trà dựng")
-    assert time.perf_counter() - began < 1
+    assert time.process_time() - began < 1
 
 
 LABELLED_PLAN = """1. Tổ chức hội nghị quán triệt Nghị định về quản lý chợ
@@ -2115,11 +2115,11 @@ def test_labels_with_no_title_above_them_are_read_as_usual():
 def test_labelled_items_stay_fast():
     import time
 
-    began = time.perf_counter()
+    began = time.process_time()  # CPU time: other processes may share the machine
     propose("1. Rà soát\n" + "- Cơ quan chủ trì: Sở Tài chính.\n- Thời hạn: trước ngày 20/3/2026.\n" * 2000,
             UNITS, TODAY)
     propose("- Cơ quan chủ trì: Sở Tài chính.\n" * 4000, UNITS, TODAY)
-    assert time.perf_counter() - began < 3
+    assert time.process_time() - began < 3
 
 
 def test_a_paragraph_under_a_heading_of_units_read_past_its_recital():
