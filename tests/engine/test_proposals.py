@@ -378,6 +378,7 @@ def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
     ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
+    ("hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028", deadlines.NO_LATER_THAN, date(2028, 7, 1), None),
     ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
     ("gửi về Văn phòng trước 15h00 ngày 15/6/2026", deadlines.BEFORE, date(2026, 6, 15), None),
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
