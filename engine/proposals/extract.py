@@ -299,7 +299,11 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
                          # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
                          r"|\bchi dao (?:cac )?(?:chu dau tu|nha thau|tong cong ty|tap doan|cong ty|don vi|co quan)\b"
-                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}):$")
+                         r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}"
+                         # advising the leaders, and nothing more: "2. Vụ Tổ chức cán bộ: Tham mưu Lãnh đạo Bộ:" then
+                         # "- Đề xuất …", "- Phân cấp …" (what to advise, each a duty of the unit)
+                         r"|\btham muu (?:cho )?(?:lanh dao|chu tich|bo truong|giam doc|uy ban nhan dan|ubnd)"
+                         r"(?: (?:bo|so|cuc|tinh|thanh pho|xa|phuong|uy ban nhan dan|ubnd))*):$")
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")

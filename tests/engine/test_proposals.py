@@ -2633,3 +2633,12 @@ def test_the_options_phuong_an_are_not_the_wards():
     text = ("Giao Sở Tài chính dự thảo Đề án, trong đó nêu đầy đủ: lý do di chuyển; các phương án di dời; lộ trình "
             "thực hiện.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_a_heading_advising_the_leaders_introduces_its_items():
+    text = ("1. Sở Tài chính: Tham mưu Ủy ban nhân dân tỉnh:\n- Đề xuất phân bổ nguồn vốn năm 2026.\n"
+            "- Rà soát các khoản chi thường xuyên.\n2. Sở Xây dựng: Tham mưu Lãnh đạo Sở xử lý vướng mắc về quy hoạch.")
+    proposals = propose(text, UNITS, TODAY).proposals
+    assert [(p.source, p.lead_units) for p in proposals] == [
+        ("Đề xuất phân bổ nguồn vốn năm 2026.", ["STC"]), ("Rà soát các khoản chi thường xuyên.", ["STC"]),
+        ("Sở Xây dựng: Tham mưu Lãnh đạo Sở xử lý vướng mắc về quy hoạch.", ["SXD"])]
