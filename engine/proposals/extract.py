@@ -1380,6 +1380,15 @@ def _directing(words: list[str], mentions: list[Mention], n: int,
     return None if all(is_issuer(c) for c in codes) else (codes, end)
 
 
+def _led_by(words: list[str], mentions: list[Mention], n: int) -> bool:
+    """"… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here; also with a choice of
+    leaders ("… kiểm tra liên ngành … do Sở Công Thương hoặc Công an tỉnh chủ trì")."""
+    before = words[mentions[n].start - 1:mentions[n].start]
+    if before == ["hoac"] and n > 0 and mentions[n - 1].end == mentions[n].start - 1:
+        before = words[mentions[n - 1].start - 1:mentions[n - 1].start]
+    return before == ["do"]
+
+
 def _leads(words: list[str], mentions: list[Mention],
            is_issuer: Callable[[str], bool]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
@@ -1389,10 +1398,8 @@ def _leads(words: list[str], mentions: list[Mention],
             return _directing(words, mentions, n, is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
-        # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
-        passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
         verb = _past_manner(words, end)
-        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
+        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not _led_by(words, mentions, n):
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     # "(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:" — the matter first is units, in one list

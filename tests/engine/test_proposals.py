@@ -2642,3 +2642,9 @@ def test_a_heading_advising_the_leaders_introduces_its_items():
     assert [(p.source, p.lead_units) for p in proposals] == [
         ("Đề xuất phân bổ nguồn vốn năm 2026.", ["STC"]), ("Rà soát các khoản chi thường xuyên.", ["STC"]),
         ("Sở Xây dựng: Tham mưu Lãnh đạo Sở xử lý vướng mắc về quy hoạch.", ["SXD"])]
+
+
+def test_a_work_led_by_one_of_two_units_is_no_duty_of_either():
+    text = ("1. Sở Tài chính\na) Rà soát các khoản chi thường xuyên.\n"
+            "b) Phối hợp tham gia đoàn kiểm tra liên ngành do Sở Xây dựng hoặc Sở Nông nghiệp và Môi trường chủ trì.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"]]
