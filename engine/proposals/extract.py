@@ -625,7 +625,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
-        if _HEADER.search(folded):
+        if _HEADER.search(folded) or _issuer_block(sentence, sentences[at + 1:at + 2]):
             after_duty = False
             continue
         if at in labelled:   # a labelled item's title (its duty) or one of its labels (none)
@@ -1378,6 +1378,13 @@ def _directing(words: list[str], mentions: list[Mention], n: int,
         return None
     codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
     return None if all(is_issuer(c) for c in codes) else (codes, end)
+
+
+def _issuer_block(sentence: _Sentence, following: list[_Sentence]) -> bool:
+    """The issuing bodies' names in capitals above the header, set apart from it by a rule ("BỘ CÔNG THƯƠNG /
+    CỤC HÓA CHẤT / -------" beside "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM …"): the document's header, no duty."""
+    return (sentence.rank is None and not any(c.islower() for c in sentence.text)
+            and any(_HEADER.search(fold(s.text)) for s in following))
 
 
 def _led_by(words: list[str], mentions: list[Mention], n: int) -> bool:

@@ -2648,3 +2648,11 @@ def test_a_work_led_by_one_of_two_units_is_no_duty_of_either():
     text = ("1. Sở Tài chính\na) Rà soát các khoản chi thường xuyên.\n"
             "b) Phối hợp tham gia đoàn kiểm tra liên ngành do Sở Xây dựng hoặc Sở Nông nghiệp và Môi trường chủ trì.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+def test_the_issuing_bodies_above_the_header_are_no_duty():
+    text = ("BỘ TÀI CHÍNH\nCỤC QUẢN LÝ CÔNG SẢN\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nKính gửi: Sở Tài chính\n\n"
+            "Đề nghị Sở Tài chính rà soát hồ sơ trước ngày 10/12/2026.")
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("BTC", "Bộ Tài chính", "ministry")])
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"]]
