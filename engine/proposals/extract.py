@@ -402,6 +402,10 @@ _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
+# What another text gave, told of with that text as the subject: "Ngày 29/6/2026, Bộ trưởng … ban hành Quyết định số
+# 1074/QĐ-BXD … Quyết định có hiệu lực kể từ ngày ký và giao Ủy ban nhân dân các tỉnh … chỉ đạo …" (not "… này")
+_TEXT_GAVE = re.compile(r"^(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong dien|ke hoach)"
+                        r"(?! nay\b)\b[^.;]{0,120}?\b(?:va )?giao\b")
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
 # After a list of duties, the date of every body's report: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước
 # ngày 12/6/2026 …", "Các cơ quan, đơn vị gửi báo cáo … trước …" — the bodies of every item, not the last one.
@@ -1001,13 +1005,14 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it or exhorts (_EXHORTS), what a law gave a body (_LAW_GAVE), who
+    closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
+    (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), or a rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)
-            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
+            or bool(_LAW_GAVE.search(folded) or _TEXT_GAVE.match(folded)) or bool(_ATTENDING.match(folded))
             or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
 
 

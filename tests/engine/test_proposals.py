@@ -2656,3 +2656,13 @@ def test_the_issuing_bodies_above_the_header_are_no_duty():
             "Đề nghị Sở Tài chính rà soát hồ sơ trước ngày 10/12/2026.")
     units = UnitMatcher([*UNITS.units.values(), UnitRef("BTC", "Bộ Tài chính", "ministry")])
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"]]
+
+
+def test_what_another_text_gave_told_with_it_as_the_subject_is_no_duty():
+    text = ("Ngày 29/6/2026, Bộ trưởng Bộ Xây dựng ban hành Quyết định số 1074/QĐ-BXD về giải pháp kỹ thuật. "
+            "Quyết định có hiệu lực kể từ ngày ký và giao Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương "
+            "chỉ đạo, kiểm tra việc thực hiện, hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028.\n"
+            "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu các sở thực hiện một số nhiệm vụ sau:\n"
+            "1. Giao Sở Xây dựng\nChủ trì hướng dẫn áp dụng các giải pháp kỹ thuật.")
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SXD"]]
