@@ -198,6 +198,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # The last words of a line broken inside a phrase: the phrase goes on below.
 _BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
@@ -1442,8 +1443,14 @@ def _leads(words: list[str], mentions: list[Mention],
 def _asks(words: list[str], at: int) -> bool:
     """"Ủy ban nhân dân thành phố Hà Nội đề nghị các cơ quan, đơn vị của Trung ương; …": the units before
     "đề nghị", "yêu cầu", "giao" and the bodies they name ask; whoever they ask leads (here bodies outside
-    the tree), not they ("… thì cơ quan, đơn vị yêu cầu kê khai bổ sung": a duty to ask for something)."""
-    return any(tuple(words[at:at + len(t)]) == t and words[at + len(t):at + len(t) + 1] == ["cac"] for t in _ASKING)
+    the tree), not they ("… thì cơ quan, đơn vị yêu cầu kê khai bổ sung": a duty to ask for something); also
+    with the heads of those asked first ("Bộ X yêu cầu Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ …")."""
+    for trigger in _ASKING:
+        if tuple(words[at:at + len(trigger)]) == trigger:
+            after = at + len(trigger)
+            after += next((len(t) for t in _HEADS_OF if tuple(words[after:after + len(t)]) == t), 0)
+            return words[after:after + 1] == ["cac"]
+    return False
 
 
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:

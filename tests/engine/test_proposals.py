@@ -2666,3 +2666,10 @@ def test_what_another_text_gave_told_with_it_as_the_subject_is_no_duty():
             "1. Giao Sở Xây dựng\nChủ trì hướng dẫn áp dụng các giải pháp kỹ thuật.")
     units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_unit_asking_the_heads_of_bodies_outside_the_tree_leads_nothing():
+    text = ("1. Sở Xây dựng hướng dẫn áp dụng các giải pháp kỹ thuật.\n"
+            "Sở Tài chính yêu cầu Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ tập trung nguồn lực, "
+            "đảm bảo tiến độ được giao.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
