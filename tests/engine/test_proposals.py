@@ -2673,3 +2673,13 @@ def test_a_unit_asking_the_heads_of_bodies_outside_the_tree_leads_nothing():
             "Sở Tài chính yêu cầu Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ tập trung nguồn lực, "
             "đảm bảo tiến độ được giao.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_provinces_body_of_every_province_is_that_body_not_their_committees():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("THUE", "Thuế tỉnh", "agency"),
+                         UnitRef("CA", "Công an tỉnh", "agency"),
+                         UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
+    text = ("Cục Thuế yêu cầu Trưởng Thuế các tỉnh, thành phố khẩn trương rà soát hồ sơ gia hạn nộp thuế.\n"
+            "Đề nghị Công an các tỉnh, thành phố tăng cường kiểm tra cơ sở kinh doanh.\n"
+            "Người nộp thuế các tỉnh bị thiệt hại được gia hạn nộp thuế.")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["THUE"], ["CA"]]
