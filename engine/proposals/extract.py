@@ -422,7 +422,9 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
 _SUMMARY = re.compile(r"^tren day la\b")
 # How a work is done, told of the work, no body named: "+ Việc kê khai bổ sung được thực hiện theo Mẫu …" — a rule.
 # Where something is held, as a plan's label gives it: "Địa điểm: Sở Công Thương, địa chỉ: …" — no duty
-_PLACE_LABEL = re.compile(r"^dia (?:diem|chi)\b[^:]{0,30}:")
+_PLACE_LABEL = re.compile(r"^dia (?:diem|chi)\b[^:]{0,30}:"
+                          # a contact's label: "- Đầu mối hỗ trợ nghiệp vụ: số điện thoại (…); địa chỉ thư điện tử …"
+                          r"|^dau moi\b[^:]{0,40}: (?:so )?dien thoai\b")
 _NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own

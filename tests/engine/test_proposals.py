@@ -2683,3 +2683,10 @@ def test_a_provinces_body_of_every_province_is_that_body_not_their_committees():
             "Đề nghị Công an các tỉnh, thành phố tăng cường kiểm tra cơ sở kinh doanh.\n"
             "Người nộp thuế các tỉnh bị thiệt hại được gia hạn nộp thuế.")
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["THUE"], ["CA"]]
+
+
+def test_a_contacts_label_is_no_duty():
+    text = ("Đề nghị Sở Tài chính triển khai thực hiện:\n1. Rà soát hồ sơ đề nghị hoàn thuế.\n"
+            "- Đầu mối hỗ trợ nghiệp vụ: số điện thoại (0243.9719.472 máy lẻ 7092); "
+            "địa chỉ thư điện tử (hotro@gdt.gov.vn)")
+    assert [p.source for p in propose(text, UNITS, TODAY).proposals] == ["Rà soát hồ sơ đề nghị hoàn thuế."]
