@@ -44,8 +44,9 @@ _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 # also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
 # and "báo cáo … trong ngày 20 tháng 11 năm 2025": that day at the latest; and a window "gửi báo cáo từ ngày
-# 10 đến ngày 15 tháng 12": its last day (not a span of full dates, "từ ngày 01/01 đến ngày 31/12": a period)
-_NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc))?(?: ngay)?|\btrong ngay"
+# 10 đến ngày 15 tháng 12": its last day (not a span of full dates, "từ ngày 01/01 đến ngày 31/12": a period);
+# "hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028": that day too
+_NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc|den))?(?: ngay)?|\btrong ngay"
                        r"|\btu ngay \d{1,2} den (?:het )?ngay) " + _DATE)
 # "khởi công dự án … vào ngày 19 tháng 12 năm 2025": the day the duty is done by — not in an aside
 # ("(dự kiến họp kiểm điểm vào ngày 19/11/2025)": a meeting planned, no deadline)

@@ -208,6 +208,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
 _GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","))
@@ -317,7 +318,11 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"|\bchi dao (?:cac )?(?:chu dau tu|nha thau|tong cong ty|tap doan|cong ty|don vi|co quan)\b"
                          r"(?:(?!\b(?:thuc hien|trien khai|kiem tra|ra soat|bao cao|trach nhiem)\b)[^;:.]){0,120}"
                          # what to carry out, and nothing more: "1. Phòng X tham mưu Hội đồng Y thực hiện:" then "- …"
-                         r"|\b(?:thuc hien|trien khai)):$")
+                         r"|\b(?:thuc hien|trien khai)"
+                         # advising the leaders, and nothing more: "2. Vụ Tổ chức cán bộ: Tham mưu Lãnh đạo Bộ:" then
+                         # "- Đề xuất …", "- Phân cấp …" (what to advise, each a duty of the unit)
+                         r"|\btham muu (?:cho )?(?:lanh dao|chu tich|bo truong|giam doc|uy ban nhan dan|ubnd)"
+                         r"(?: (?:bo|so|cuc|tinh|thanh pho|xa|phuong|uy ban nhan dan|ubnd))*):$")
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
@@ -416,6 +421,10 @@ _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
+# What another text gave, told of with that text as the subject: "Ngày 29/6/2026, Bộ trưởng … ban hành Quyết định số
+# 1074/QĐ-BXD … Quyết định có hiệu lực kể từ ngày ký và giao Ủy ban nhân dân các tỉnh … chỉ đạo …" (not "… này")
+_TEXT_GAVE = re.compile(r"^(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong dien|ke hoach)"
+                        r"(?! nay\b)\b[^.;]{0,120}?\b(?:va )?giao\b")
 _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}\bduoc giao\b")
 # After a list of duties, the date of every body's report: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước
 # ngày 12/6/2026 …", "Các cơ quan, đơn vị gửi báo cáo … trước …" — the bodies of every item, not the last one.
@@ -431,7 +440,9 @@ _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
 _SUMMARY = re.compile(r"^tren day la\b")
 # How a work is done, told of the work, no body named: "+ Việc kê khai bổ sung được thực hiện theo Mẫu …" — a rule.
 # Where something is held, as a plan's label gives it: "Địa điểm: Sở Công Thương, địa chỉ: …" — no duty
-_PLACE_LABEL = re.compile(r"^dia (?:diem|chi)\b[^:]{0,30}:")
+_PLACE_LABEL = re.compile(r"^dia (?:diem|chi)\b[^:]{0,30}:"
+                          # a contact's label: "- Đầu mối hỗ trợ nghiệp vụ: số điện thoại (…); địa chỉ thư điện tử …"
+                          r"|^dau moi\b[^:]{0,40}: (?:so )?dien thoai\b")
 _NORM = re.compile(r"^viec [^;:]{1,120}? (?:duoc )?thuc hien theo\b")
 # "Đây là nhiệm vụ rất quan trọng, cấp bách, …, đề nghị các đồng chí … thực hiện chủ động sáng tạo; …": the
 # tasks above called important and urged on, no task of its own
@@ -639,7 +650,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
             break
         heading = heading.end_before(sentence)
-        if _HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text)):
+        if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
+                or _issuer_block(sentence, sentences[at + 1:at + 2])):
             # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above
             # the recitals ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X") — no duty, and no heading of the articles below
             after_duty = False
@@ -1015,13 +1027,14 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
-    closing that restates the duties above it or exhorts (_EXHORTS), what a law gave a body (_LAW_GAVE), who
+    closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
+    (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), or a rule for a work that names no body (_NORM)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)
-            or bool(_LAW_GAVE.search(folded)) or bool(_ATTENDING.match(folded))
+            or bool(_LAW_GAVE.search(folded) or _TEXT_GAVE.match(folded)) or bool(_ATTENDING.match(folded))
             or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
 
 
@@ -1407,6 +1420,22 @@ def _directing(words: list[str], mentions: list[Mention], n: int,
     return None if all(is_issuer(c) for c in codes) else (codes, end)
 
 
+def _issuer_block(sentence: _Sentence, following: list[_Sentence]) -> bool:
+    """The issuing bodies' names in capitals above the header, set apart from it by a rule ("BỘ CÔNG THƯƠNG /
+    CỤC HÓA CHẤT / -------" beside "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM …"): the document's header, no duty."""
+    return (sentence.rank is None and not any(c.islower() for c in sentence.text)
+            and any(_HEADER.search(fold(s.text)) for s in following))
+
+
+def _led_by(words: list[str], mentions: list[Mention], n: int) -> bool:
+    """"… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here; also with a choice of
+    leaders ("… kiểm tra liên ngành … do Sở Công Thương hoặc Công an tỉnh chủ trì")."""
+    before = words[mentions[n].start - 1:mentions[n].start]
+    if before == ["hoac"] and n > 0 and mentions[n - 1].end == mentions[n].start - 1:
+        before = words[mentions[n - 1].start - 1:mentions[n - 1].start]
+    return before == ["do"]
+
+
 def _leads(words: list[str], mentions: list[Mention],
            is_issuer: Callable[[str], bool]) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
@@ -1416,10 +1445,8 @@ def _leads(words: list[str], mentions: list[Mention],
             return _directing(words, mentions, n, is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
-        # "… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here
-        passive = words[mentions[n].start - 1:mentions[n].start] == ["do"]
         verb = _past_manner(words, end)
-        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not passive:
+        if words[verb:verb + 2] == ["chu", "tri"] and not _presides(words, verb) and not _led_by(words, mentions, n):
             return codes, end
     subject = next((n for n, m in enumerate(mentions) if _opens_sentence(words, m)), None)
     # "(3) Đối với các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố:" — the matter first is units, in one list
@@ -1454,9 +1481,14 @@ def _asks(words: list[str], at: int) -> bool:
     """"Ủy ban nhân dân thành phố Hà Nội đề nghị các cơ quan, đơn vị của Trung ương; …": the units before
     "đề nghị", "yêu cầu", "giao" and the bodies they name ask; whoever they ask leads (here bodies outside
     the tree), not they ("… thì cơ quan, đơn vị yêu cầu kê khai bổ sung": a duty to ask for something); so do
-    those asking the addressees by their courtesy name ("Văn phòng Chính phủ đề nghị quý Bộ khẩn trương …")."""
-    return any(tuple(words[at:at + len(t)]) == t and words[at + len(t):at + len(t) + 1] in (["cac"], ["quy"])
-               for t in _ASKING)
+    those asking the addressees by their courtesy name ("Văn phòng Chính phủ đề nghị quý Bộ khẩn trương …"), and
+    those asking the heads of the bodies ("Bộ X yêu cầu Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ …")."""
+    for trigger in _ASKING:
+        if tuple(words[at:at + len(trigger)]) == trigger:
+            after = at + len(trigger)
+            after += next((len(t) for t in _HEADS_OF if tuple(words[after:after + len(t)]) == t), 0)
+            return words[after:after + 1] in (["cac"], ["quy"])
+    return False
 
 
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:

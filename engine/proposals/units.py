@@ -335,6 +335,12 @@ class UnitMatcher:
                     self._add(self._names, key, code)
                     self._add(self._place_less, key, code)
                     self._short.add(key)
+        # "Thuế các tỉnh, thành phố", "Công an các tỉnh": a province's body ("Thuế tỉnh") of every province,
+        # also where its name without "tỉnh" is one word, read alone nowhere else
+        self._of_provinces: dict[tuple[str, ...], str | None] = {}
+        for code, name in self._words.items():
+            if len(name) > 1 and name[-1] == "tinh" and name[:-1] not in _GENERIC:
+                self._add(self._of_provinces, name[:-1], code)
         self._firsts = {key[0] for key in self._names} | {key[0] for key in self._truncated}
         self._longest = max((len(key) for key in self._names), default=0)
         for unit in self.units.values():   # a code wins over another unit's initials
@@ -432,7 +438,8 @@ class UnitMatcher:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = (self._places(words, i) or self._list(words, i) or self._collective(words, i)
+            mention = (self._every_province(words, proper, i)
+                       or self._places(words, i) or self._list(words, i) or self._collective(words, i)
                        or self._kind_name(words, i)
                        or self._plural(words, i) or self._named(words, i) or self._capital(words, capitals, i))
             if mention is None:
@@ -445,12 +452,25 @@ class UnitMatcher:
             i = mention.end
         return found
 
+    def _every_province(self, words: list[str], proper: list[bool], i: int) -> Mention | None:
+        """"Trưởng Thuế các tỉnh, thành phố": a province's body named without its "tỉnh" before the provinces' tier,
+        written with a capital — that body of every province (the tree's "Thuế tỉnh"), not their committees."""
+        if not proper[i]:
+            return None
+        for n in range(min(self._longest, len(words) - i), 0, -1):
+            code = self._of_provinces.get(tuple(words[i:i + n]))
+            if code and words[i + n:i + n + 2] == ["cac", "tinh"]:
+                return Mention(i, i + n, (code,))
+        return None
+
     def _where(self, found: list[Mention], words: list[str], mention: Mention) -> bool:
-        """"Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk …": the tier named right after a department
-        says where the departments are, it names no committee."""
+        """"Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk …", "Công an các tỉnh, thành phố": the tier named right
+        after a department or a province's body says where those are, it names no committee."""
         before = found[-1] if found else None
         return (before is not None and before.end == mention.start and words[mention.start] == "cac"
-                and len(before.codes) == 1 and before.codes[0] in self._tier_units(("department",))
+                and len(before.codes) == 1
+                and (before.codes[0] in self._tier_units(("department",))
+                     or before.codes[0] in self._of_provinces.values())
                 and set(mention.codes) <= set(self._tier_units(("province", "district", "commune"))))
 
     def _of_another_place(self, words: list[str], proper: list[bool], mention: Mention) -> bool:

@@ -3,6 +3,7 @@ with abbreviations and collective names, the deadline kinds, and the text read f
 PDF text layer and a scan through OCR."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import date
@@ -394,6 +395,7 @@ def test_a_line_ending_with_an_ellipsis_ends_its_sentence():
     ("hoàn thành trước ngày 10/12/2026", deadlines.BEFORE, date(2026, 12, 10), None),
     ("báo cáo trước ngày 05 tháng 3 năm 2026", deadlines.BEFORE, date(2026, 3, 5), None),
     ("chậm nhất ngày 15/8", deadlines.NO_LATER_THAN, date(2026, 8, 15), None),
+    ("hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028", deadlines.NO_LATER_THAN, date(2028, 7, 1), None),
     ("gửi Văn phòng trước 14 giờ, ngày 05/12/2026", deadlines.BEFORE, date(2026, 12, 5), None),
     ("gửi về Văn phòng trước 15h00 ngày 15/6/2026", deadlines.BEFORE, date(2026, 6, 15), None),
     ("hoàn thành trong tháng 6/2026", deadlines.WITHIN_MONTH, date(2026, 6, 30), None),
@@ -2707,3 +2709,71 @@ def test_a_line_asking_what_to_carry_out_introduces_the_items_and_is_no_duty():
     text = ("Sở Xây dựng đề nghị Thủ trưởng đơn vị thực hiện:\n1. Cơ quan, đơn vị trường học báo cáo trước ngày 10/4.\n"
             "2. Sở Tài chính kiểm tra thực tế đột xuất.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_a_heading_advising_the_leaders_introduces_its_items():
+    text = ("1. Sở Tài chính: Tham mưu Ủy ban nhân dân tỉnh:\n- Đề xuất phân bổ nguồn vốn năm 2026.\n"
+            "- Rà soát các khoản chi thường xuyên.\n2. Sở Xây dựng: Tham mưu Lãnh đạo Sở xử lý vướng mắc về quy hoạch.")
+    proposals = propose(text, UNITS, TODAY).proposals
+    assert [(p.source, p.lead_units) for p in proposals] == [
+        ("Đề xuất phân bổ nguồn vốn năm 2026.", ["STC"]), ("Rà soát các khoản chi thường xuyên.", ["STC"]),
+        ("Sở Xây dựng: Tham mưu Lãnh đạo Sở xử lý vướng mắc về quy hoạch.", ["SXD"])]
+
+
+def test_a_work_led_by_one_of_two_units_is_no_duty_of_either():
+    text = ("1. Sở Tài chính\na) Rà soát các khoản chi thường xuyên.\n"
+            "b) Phối hợp tham gia đoàn kiểm tra liên ngành do Sở Xây dựng hoặc Sở Nông nghiệp và Môi trường chủ trì.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+def test_the_issuing_bodies_above_the_header_are_no_duty():
+    text = ("BỘ TÀI CHÍNH\nCỤC QUẢN LÝ CÔNG SẢN\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nKính gửi: Sở Tài chính\n\n"
+            "Đề nghị Sở Tài chính rà soát hồ sơ trước ngày 10/12/2026.")
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("BTC", "Bộ Tài chính", "ministry")])
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["STC"]]
+
+
+def test_one_issuing_body_too_short_for_a_title_in_capitals_is_no_duty_either():
+    """"BỘ NỘI VỤ" above a letter quoted after its summary has fewer letters than a title in capitals
+    (_CAPITALS_TITLE): the rule under it and the header after it set it apart; its addressees are no duty
+    (the published letter, bench/extraction/corpus/heldout25)."""
+    corpus = Path(__file__).parents[2] / "bench" / "extraction" / "corpus"
+    units = UnitMatcher([UnitRef(**u) for u in json.loads((corpus / "units.json").read_text(encoding="utf-8"))])
+    text = (corpus / "heldout25" / "bnv-10988-cq-2025.txt").read_text(encoding="utf-8")
+    assert [p.source for p in propose(text, units, date(2025, 11, 21)).proposals
+            if p.source.startswith("Ban Tuyên giáo")] == []
+
+
+def test_what_another_text_gave_told_with_it_as_the_subject_is_no_duty():
+    text = ("Ngày 29/6/2026, Bộ trưởng Bộ Xây dựng ban hành Quyết định số 1074/QĐ-BXD về giải pháp kỹ thuật. "
+            "Quyết định có hiệu lực kể từ ngày ký và giao Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương "
+            "chỉ đạo, kiểm tra việc thực hiện, hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028.\n"
+            "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu các sở thực hiện một số nhiệm vụ sau:\n"
+            "1. Giao Sở Xây dựng\nChủ trì hướng dẫn áp dụng các giải pháp kỹ thuật.")
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_unit_asking_the_heads_of_bodies_outside_the_tree_leads_nothing():
+    text = ("1. Sở Xây dựng hướng dẫn áp dụng các giải pháp kỹ thuật.\n"
+            "Sở Tài chính yêu cầu Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ tập trung nguồn lực, "
+            "đảm bảo tiến độ được giao.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_provinces_body_of_every_province_is_that_body_not_their_committees():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("THUE", "Thuế tỉnh", "agency"),
+                         UnitRef("CA", "Công an tỉnh", "agency"),
+                         UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
+    text = ("Cục Thuế yêu cầu Trưởng Thuế các tỉnh, thành phố khẩn trương rà soát hồ sơ gia hạn nộp thuế.\n"
+            "Đề nghị Công an các tỉnh, thành phố tăng cường kiểm tra cơ sở kinh doanh.\n"
+            "Người nộp thuế các tỉnh bị thiệt hại được gia hạn nộp thuế.")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["THUE"], ["CA"]]
+
+
+def test_a_contacts_label_is_no_duty():
+    text = ("Đề nghị Sở Tài chính triển khai thực hiện:\n1. Rà soát hồ sơ đề nghị hoàn thuế.\n"
+            "- Đầu mối hỗ trợ nghiệp vụ: số điện thoại (0243.9719.472 máy lẻ 7092); "
+            "địa chỉ thư điện tử (hotro@gdt.gov.vn)")
+    assert [p.source for p in propose(text, UNITS, TODAY).proposals] == ["Rà soát hồ sơ đề nghị hoàn thuế."]
