@@ -1168,7 +1168,8 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         else:
             pieces.append([line])
         blank = False
-    lines = [item for p in pieces if not _distribution_row(p[0]) for item in _INLINE_ITEM.split(" ".join(p))]
+    lines = [item for p in pieces if not _distribution_row(p[0])
+             for item in _INLINE_ITEM.split(_untabled(" ".join(p)))]
     ranks = _nested_numbers(lines)
     for at, line in enumerate(lines):
         rank, marker = ranks[at], _MARKER.match(line)
@@ -1186,6 +1187,18 @@ def _distribution_row(line: str) -> bool:
     nhận: - Như trên; - Lưu: VT. | KT. BỘ TRƯỞNG …"): no text, and a document appended may follow it (a
     decision's plan)."""
     return "|" in line and fold(line[:16]).lstrip("| ").startswith("noi nhan")
+
+
+# The bars of a table's row and of the rule below it: "| Kính gửi: | - Sở X; - Sở Y. | |---|---|"
+_CELL_BARS = re.compile(r"\s*\|(?:-+\|)*\s*")
+
+
+def _untabled(line: str) -> str:
+    """The addressees written as one row of a table, a page's layout copied ("| Kính gửi: | - Sở X; - Sở Y. |"):
+    read as the line "Kính gửi: - Sở X; - Sở Y." is, not as duties of the bodies named."""
+    if "|" in line and fold(line[:20]).lstrip("| ").startswith(("kinh gui", "dong kinh gui")):
+        return _CELL_BARS.sub(" ", line).strip()
+    return line
 
 
 # A span of years a line breaks at its dash: "giai đoạn 2026" then "- 2030, …"

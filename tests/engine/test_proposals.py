@@ -2777,3 +2777,10 @@ def test_a_contacts_label_is_no_duty():
             "- Đầu mối hỗ trợ nghiệp vụ: số điện thoại (0243.9719.472 máy lẻ 7092); "
             "địa chỉ thư điện tử (hotro@gdt.gov.vn)")
     assert [p.source for p in propose(text, UNITS, TODAY).proposals] == ["Rà soát hồ sơ đề nghị hoàn thuế."]
+
+
+def test_addressees_written_as_one_row_of_a_table_are_no_duties():
+    text = ("| Kính gửi: | - Sở Tài chính tỉnh An Giang; - Sở Xây dựng tỉnh Hậu Giang. |\n|---|---|\n\n"
+            "Giám đốc Sở Tài chính có trách nhiệm:\n\n- Bố trí kinh phí thực hiện thí điểm.")
+    assert [(p.source, p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [
+        ("Bố trí kinh phí thực hiện thí điểm.", ["STC"])]
