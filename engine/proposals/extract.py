@@ -367,14 +367,17 @@ _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
 _ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
-# thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" — not "theo dõi việc thực hiện …", "bố trí kinh
-# phí để thực hiện …", "… trong quá trình triển khai Kế hoạch này", when a duty is done), doing as told
+# thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
+# not "theo dõi việc thực hiện …", "bố trí kinh phí để thực hiện …", "… trong quá trình triển khai Kế hoạch
+# này", when a duty is done), doing as told
 # ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được giao", "… triển khai kịp thời, hiệu
 # quả các nhiệm vụ được giao tại Kế hoạch" — not the units "được phân công chủ trì thực hiện nhiệm vụ
 # được giao …", who are then given a duty), and reporting difficulties should any arise.
 _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )(?<!qua trinh )(?<!chu tri )"
                        r"\b(?:thuc hien|trien khai|thi hanh)"
-                       r"(?: \w+){0,3} (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
+                       # (a manner of two words one of the three: "… thực hiện nghiêm túc, hiệu quả Chỉ thị này")
+                       r"(?:,? (?:nghiem tuc|hieu qua|kip thoi|dong bo|\w+)){0,3}"
+                       r" (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
                        r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"

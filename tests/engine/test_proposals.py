@@ -2784,3 +2784,10 @@ def test_addressees_written_as_one_row_of_a_table_are_no_duties():
             "Giám đốc Sở Tài chính có trách nhiệm:\n\n- Bố trí kinh phí thực hiện thí điểm.")
     assert [(p.source, p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [
         ("Bố trí kinh phí thực hiện thí điểm.", ["STC"])]
+
+
+def test_carrying_out_this_text_with_manners_joined_by_a_comma_restates():
+    text = ("1. Sở Tài chính bố trí kinh phí cho đào tạo nghề.\n\n"
+            "Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở Tài chính thực hiện nghiêm túc, hiệu quả Chỉ thị này./.")
+    proposals = propose(text, UNITS, TODAY).proposals
+    assert [p.source for p in proposals] == ["Sở Tài chính bố trí kinh phí cho đào tạo nghề."]
