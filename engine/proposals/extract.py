@@ -204,6 +204,11 @@ _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
+# A case or a time before the subject: "Trường hợp nhu cầu chi tăng mạnh …, Sở X thuyết minh …", "Trong quá trình
+# xây dựng dự toán …, Sở X xác định …" — the duty after its comma, as after a recital's; not what is to be done
+# should something arise ("Trong quá trình triển khai nếu có phát sinh …, Sở X …"), nor a case that is the clause
+# itself ("Trường hợp, UBND xã X chậm thực hiện … thì …").
+_CONDITION = re.compile(r"^(?:truong hop|trong qua trinh) (?![^,]*\bneu\b)\w")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
@@ -709,7 +714,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
             sentence = replace(sentence, text=sentence.text.split(",", 1)[1].strip())
             folded = fold(sentence.text)
-        if not addressees and (_recites(folded) or _NARRATIVE.match(folded)):
+        if not addressees and (_recites(folded) or _NARRATIVE.match(folded)
+                               or (_CONDITION.match(folded) and not _DIFFICULTIES.search(folded))):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
         if (sentence.opens_item and _CITED.match(folded)) or _spelt_out_after(folded, sentences[at + 1:at + 2]):

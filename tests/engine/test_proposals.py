@@ -2791,3 +2791,12 @@ def test_carrying_out_this_text_with_manners_joined_by_a_comma_restates():
             "Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở Tài chính thực hiện nghiêm túc, hiệu quả Chỉ thị này./.")
     proposals = propose(text, UNITS, TODAY).proposals
     assert [p.source for p in proposals] == ["Sở Tài chính bố trí kinh phí cho đào tạo nghề."]
+
+
+def test_a_duty_after_a_case_or_a_time_before_its_subject():
+    text = ("Trường hợp nhu cầu chi tăng mạnh so với dự toán năm 2019, Sở Tài chính thuyết minh, giải trình cụ thể.\n\n"
+            "- Trong quá trình xây dựng dự toán năm 2020, Sở Xây dựng xác định chi tiết chi tiêu cơ sở.\n\n"
+            "Trường hợp phát sinh những khó khăn, vướng mắc, Sở Tài chính báo cáo UBND tỉnh.\n\n"
+            "Trong quá trình triển khai nếu có phát sinh khối lượng, Sở Tài chính báo cáo UBND tỉnh.\n\n"
+            "Trường hợp, Sở Xây dựng chậm thực hiện thì phải báo cáo giải trình.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
