@@ -1489,12 +1489,14 @@ def _leads(words: list[str], mentions: list[Mention],
                     and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
         reports = "vua" in words[end:end + _REPORT_REACH]
+        # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
+        consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
         picks_out = collective and words[end:end + 1] == ["co"]
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
-                and not reports and not _asks(words, end):
+                and not reports and not consents and not _asks(words, end):
             return codes, end
     return [], 0
 

@@ -2800,3 +2800,10 @@ def test_a_duty_after_a_case_or_a_time_before_its_subject():
             "Trong quá trình triển khai nếu có phát sinh khối lượng, Sở Tài chính báo cáo UBND tỉnh.\n\n"
             "Trường hợp, Sở Xây dựng chậm thực hiện thì phải báo cáo giải trình.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+def test_a_body_consenting_is_given_no_duty():
+    text = ("Căn cứ đề xuất của các địa phương, Giám đốc Sở Tài chính đồng ý mở rộng thí điểm chi trả qua Bưu điện.\n\n"
+            "Sở Xây dựng chấp thuận phương án của chủ đầu tư.\n\n"
+            "Sở Xây dựng đóng góp ý kiến vào dự thảo.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
