@@ -2777,3 +2777,35 @@ def test_a_contacts_label_is_no_duty():
             "- Đầu mối hỗ trợ nghiệp vụ: số điện thoại (0243.9719.472 máy lẻ 7092); "
             "địa chỉ thư điện tử (hotro@gdt.gov.vn)")
     assert [p.source for p in propose(text, UNITS, TODAY).proposals] == ["Rà soát hồ sơ đề nghị hoàn thuế."]
+
+
+def test_the_addressees_written_as_a_row_of_a_table_are_no_duties():
+    text = ("| Kính gửi: | - Sở Tài chính; - Sở Xây dựng. |\n|---|---|\n\n"
+            "Đề nghị quý Sở bố trí kinh phí điều dưỡng.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC", "SXD"]]
+
+
+def test_the_papers_a_file_holds_are_no_duties():
+    text = ("1. Sở Xây dựng:\n- Lập hồ sơ hoàn công cho từng hộ gia đình được hỗ trợ, bao gồm:\n"
+            "+ Đơn đề nghị hỗ trợ về nhà ở của hộ gia đình;\n+ Các chứng từ giải ngân nguồn vốn hỗ trợ.\n"
+            "- Niêm yết công khai danh sách.")
+    assert [p.content for p in propose(text, UNITS, TODAY).proposals] == [
+        "Lập hồ sơ hoàn công cho từng hộ gia đình được hỗ trợ, bao gồm:", "Niêm yết công khai danh sách"]
+
+
+def test_the_points_to_heed_below_a_duty_are_no_duties():
+    text = ("Sở Tài chính thực hiện các nội dung sau:\n1. Xem xét lại từng hồ sơ, trong khi xem xét cần lưu ý:\n"
+            "- Giấy tờ chứng minh phải đúng theo hướng dẫn.\n- Cơ quan y tế kiểm tra hồ sơ bệnh án.\n"
+            "2. Tổng hợp, báo cáo kết quả.")
+    assert [p.content for p in propose(text, UNITS, TODAY).proposals] == [
+        "Xem xét lại từng hồ sơ, trong khi xem xét cần lưu ý:", "Tổng hợp, báo cáo kết quả"]
+
+
+def test_a_letter_quoting_another_text_gives_no_duty_in_the_quotation():
+    letter = ("Kính gửi: Sở Tài chính\n\nNgày 12/3/2012, Văn phòng Chính phủ có văn bản số 87/TB-VPCP, trong đó "
+              "có giao:\n\n“Sở Xây dựng khẩn trương rà soát danh mục các công trình...”\n\n"
+              "Đề nghị Sở Tài chính bố trí kinh phí.")
+    assert [p.lead_units for p in propose(letter, UNITS, TODAY).proposals] == [["STC"]]
+    # a page reporting a directive quotes the directive's own words
+    report = "Ngày 1-6, UBND tỉnh có công văn. Công văn nêu rõ:\n“Giao Sở Xây dựng kiểm tra, báo cáo.”"
+    assert [p.lead_units for p in propose(report, UNITS, TODAY).proposals] == [["SXD"]]
