@@ -201,6 +201,7 @@ _ADDRESSED = re.compile(r"^(?:\|\s*)?(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
 # number, place and date, and subject: who writes, not a heading of duties nor a duty
 _HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] tu do [-–] hanh phuc\b")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
+             "tren co so de nghi",   # the step's basis, not its lead: "Trên cơ sở đề nghị của X, Sở Y chủ trì …"
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"

@@ -2809,3 +2809,8 @@ def test_a_letter_quoting_another_text_gives_no_duty_in_the_quotation():
     # a page reporting a directive quotes the directive's own words
     report = "Ngày 1-6, UBND tỉnh có công văn. Công văn nêu rõ:\n“Giao Sở Xây dựng kiểm tra, báo cáo.”"
     assert [p.lead_units for p in propose(report, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_the_bodies_whose_proposal_a_step_is_based_on_do_not_lead_it():
+    text = "Trên cơ sở đề nghị của UBND huyện An Phú, Sở Xây dựng chủ trì, phối hợp với Sở Tài chính lập Đề án."
+    assert one(text).lead_units == ["SXD"]
