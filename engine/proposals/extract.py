@@ -701,7 +701,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         addressees = bool(_ADDRESSED.search(folded)) or (addressees and sentence.rank is not None)
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(_clause(sentence.text, matcher).mentioned_units()))
-            matcher = matcher.addressed()
+            matcher = matcher.addressed(addressed)
         if _topic_heading(sentence, folded, matcher, sentences[at + 1:at + 2]):
             after_duty = False
             continue

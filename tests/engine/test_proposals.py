@@ -2814,3 +2814,11 @@ def test_a_letter_quoting_another_text_gives_no_duty_in_the_quotation():
 def test_the_bodies_whose_proposal_a_step_is_based_on_do_not_lead_it():
     text = "Trên cơ sở đề nghị của UBND huyện An Phú, Sở Xây dựng chủ trì, phối hợp với Sở Tài chính lập Đề án."
     assert one(text).lead_units == ["SXD"]
+
+
+def test_the_localities_of_a_letter_to_the_provinces_committees_are_the_provinces():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-QT", "UBND tỉnh Quảng Trị", "province"),
+                         UnitRef("BXD", "Bộ Xây dựng", "ministry")])
+    text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
+            "Bộ Xây dựng yêu cầu các địa phương thực hiện như sau:\n1. Tiếp tục xem xét các hồ sơ còn tồn.")
+    assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
