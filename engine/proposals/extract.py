@@ -200,6 +200,7 @@ _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
 # number, place and date, and subject: who writes, not a heading of duties nor a duty
 _HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] tu do [-–] hanh phuc\b")
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
+             "tren co so de nghi",   # the step's basis, not its lead: "Trên cơ sở đề nghị của X, Sở Y chủ trì …"
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
 # "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
 _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
@@ -338,7 +339,11 @@ _DETAILS = re.compile(r"\bcu the:$|\bbao cao\b[\w ,]{0,40}\bnoi dung sau:$"
                       # what a report holds: "… báo cáo số liệu định kỳ hàng tháng …, bao gồm:" then "(1). Tổng số …"
                       r"|\bbao cao\b[^:]*\bbao gom:$"
                       # the works a duty is done in: "Phối hợp chặt chẽ với … trong việc:" then "- Theo dõi, …"
-                      r"|\btrong (?:cac )?viec(?: sau)?:$")
+                      r"|\btrong (?:cac )?viec(?: sau)?:$"
+                      # the papers a file holds: "- Lập hồ sơ hoàn công cho từng hộ, bao gồm:" then "+ Đơn đề nghị …"
+                      r"|\bho so\b[^:]*\bbao gom:$"
+                      # what to heed in doing it: "… xem xét lại từng hồ sơ, trong khi xem xét cần lưu ý:"
+                      r"|\bluu y:$")
 # So with "…, cụ thể như sau:" where the line has a date of its own ("Giao Sở X … gửi báo cáo trước 12 giờ
 # ngày 27 tháng 11 năm 2025, cụ thể như sau:" then "(1) Phương án 1: …"): a duty, not an introduction.
 _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
@@ -645,8 +650,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     named_before: tuple[list[str], int] = ([], 0)   # the units the sentence before named, the proposals before it
     sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
     labelled = _labelled_items(sentences, matcher, reference)
+    quoted = False   # a letter's line opening with a quotation mark: another text's words (_quoting)
     for at, sentence in enumerate(sentences):
         under_heading, headed = headed and sentence.rank is None, False
+        if sentence.opens_line:
+            quoted = bool(addressed) and _quoting(sentence.text)
         if sentence.opens_item:
             item_start = len(proposals)
         if sentence.rank is not None and not in_list:
@@ -700,7 +708,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         addressees = bool(_ADDRESSED.search(folded)) or (addressees and sentence.rank is not None)
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(_clause(sentence.text, matcher).mentioned_units()))
-            matcher = matcher.addressed()
+            matcher = matcher.addressed(addressed)
         if _topic_heading(sentence, folded, matcher, sentences[at + 1:at + 2]):
             after_duty = False
             continue
@@ -718,7 +726,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                                or (_CONDITION.match(folded) and not _DIFFICULTIES.search(folded))):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
-        if (sentence.opens_item and _CITED.match(folded)) or _spelt_out_after(folded, sentences[at + 1:at + 2]):
+        if ((sentence.opens_item and _CITED.match(folded)) or quoted
+                or _spelt_out_after(folded, sentences[at + 1:at + 2])):
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
@@ -1189,6 +1198,13 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
                             heads and number == len(sentences) - 1, number == 0)
+
+
+def _quoting(line: str) -> bool:
+    """In a letter (it has addressees), a line opening with a quotation mark quotes another text ("… trong đó có
+    giao:" then "“Bộ Y tế khẩn trương rà soát …”"): what was asked there, not a duty the letter gives. A page
+    reporting a directive quotes the directive itself ("Công văn nêu rõ:" then "“Giao cho Sở Xây dựng …”")."""
+    return line.startswith(("“", '"'))
 
 
 def _distribution_row(line: str) -> bool:

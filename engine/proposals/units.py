@@ -309,6 +309,7 @@ class UnitMatcher:
         self.units = {u.code: u for u in units}
         self._two_tier = False
         self._generic = True   # "các cơ quan, đơn vị" read as the departments (not in a text with addressees)
+        self._provinces_local = False   # "các địa phương" the provinces (a letter to their committees)
         self._names: dict[tuple[str, ...], str | None] = {}
         self._short: set[tuple[str, ...]] = set()   # names read without their "tỉnh"
         self._capitals: dict[str, str | None] = {}
@@ -715,7 +716,10 @@ class UnitMatcher:
 
     def _local_kind(self) -> str:
         """The tier right below the province: the districts before the two-tier reform (or where the
-        tree has no communes), the communes after it (or where the tree has no districts)."""
+        tree has no communes), the communes after it (or where the tree has no districts); the provinces
+        themselves in a letter to their committees."""
+        if self._provinces_local:
+            return "province"
         if "commune" in self._by_kind and (self._two_tier or "district" not in self._by_kind):
             return "commune"
         return "district"
@@ -727,10 +731,12 @@ class UnitMatcher:
         dated._two_tier = day >= TWO_TIER_FROM
         return dated
 
-    def addressed(self) -> UnitMatcher:
-        """This matcher for a text with addressees: "các cơ quan, đơn vị" there are they, not the departments."""
+    def addressed(self, to: Iterable[str]) -> UnitMatcher:
+        """This matcher for a text with addressees `to`: "các cơ quan, đơn vị" there are they, not the departments;
+        and where they are the provinces' committees (a ministry's letter to them), "các địa phương" the provinces."""
         plain = copy.copy(self)
         plain._generic = False
+        plain._provinces_local = sum(self.units[c].kind == "province" for c in to if c in self.units) > 1
         return plain
 
     def _list(self, words: list[str], i: int) -> Mention | None:

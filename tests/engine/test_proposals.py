@@ -2807,3 +2807,48 @@ def test_a_body_consenting_is_given_no_duty():
             "Sở Xây dựng chấp thuận phương án của chủ đầu tư.\n\n"
             "Sở Xây dựng đóng góp ý kiến vào dự thảo.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_the_addressees_written_as_a_row_of_a_table_are_no_duties():
+    text = ("| Kính gửi: | - Sở Tài chính; - Sở Xây dựng. |\n|---|---|\n\n"
+            "Đề nghị quý Sở bố trí kinh phí điều dưỡng.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC", "SXD"]]
+
+
+def test_the_papers_a_file_holds_are_no_duties():
+    text = ("1. Sở Xây dựng:\n- Lập hồ sơ hoàn công cho từng hộ gia đình được hỗ trợ, bao gồm:\n"
+            "+ Đơn đề nghị hỗ trợ về nhà ở của hộ gia đình;\n+ Các chứng từ giải ngân nguồn vốn hỗ trợ.\n"
+            "- Niêm yết công khai danh sách.")
+    assert [p.content for p in propose(text, UNITS, TODAY).proposals] == [
+        "Lập hồ sơ hoàn công cho từng hộ gia đình được hỗ trợ, bao gồm:", "Niêm yết công khai danh sách"]
+
+
+def test_the_points_to_heed_below_a_duty_are_no_duties():
+    text = ("Sở Tài chính thực hiện các nội dung sau:\n1. Xem xét lại từng hồ sơ, trong khi xem xét cần lưu ý:\n"
+            "- Giấy tờ chứng minh phải đúng theo hướng dẫn.\n- Cơ quan y tế kiểm tra hồ sơ bệnh án.\n"
+            "2. Tổng hợp, báo cáo kết quả.")
+    assert [p.content for p in propose(text, UNITS, TODAY).proposals] == [
+        "Xem xét lại từng hồ sơ, trong khi xem xét cần lưu ý:", "Tổng hợp, báo cáo kết quả"]
+
+
+def test_a_letter_quoting_another_text_gives_no_duty_in_the_quotation():
+    letter = ("Kính gửi: Sở Tài chính\n\nNgày 12/3/2012, Văn phòng Chính phủ có văn bản số 87/TB-VPCP, trong đó "
+              "có giao:\n\n“Sở Xây dựng khẩn trương rà soát danh mục các công trình...”\n\n"
+              "Đề nghị Sở Tài chính bố trí kinh phí.")
+    assert [p.lead_units for p in propose(letter, UNITS, TODAY).proposals] == [["STC"]]
+    # a page reporting a directive quotes the directive's own words
+    report = "Ngày 1-6, UBND tỉnh có công văn. Công văn nêu rõ:\n“Giao Sở Xây dựng kiểm tra, báo cáo.”"
+    assert [p.lead_units for p in propose(report, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_the_bodies_whose_proposal_a_step_is_based_on_do_not_lead_it():
+    text = "Trên cơ sở đề nghị của UBND huyện An Phú, Sở Xây dựng chủ trì, phối hợp với Sở Tài chính lập Đề án."
+    assert one(text).lead_units == ["SXD"]
+
+
+def test_the_localities_of_a_letter_to_the_provinces_committees_are_the_provinces():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-QT", "UBND tỉnh Quảng Trị", "province"),
+                         UnitRef("BXD", "Bộ Xây dựng", "ministry")])
+    text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
+            "Bộ Xây dựng yêu cầu các địa phương thực hiện như sau:\n1. Tiếp tục xem xét các hồ sơ còn tồn.")
+    assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
