@@ -1383,9 +1383,6 @@ def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert found.lead_units == ["STC"]
 
 
-DEPARTMENTS = ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]
-
-
 @pytest.mark.parametrize("sentence, lead", [
     ("Các cơ quan, đơn vị rà soát danh mục thủ tục thuộc thẩm quyền, hoàn thành trước ngày 15/3/2026.", DEPARTMENTS),
     ("Các cơ quan, tổ chức, đơn vị tổ chức tuyên truyền Kế hoạch này trước ngày 15/3/2026.", DEPARTMENTS),
