@@ -13,9 +13,8 @@ from __future__ import annotations
 import gc
 
 
-def freeze_loaded_objects() -> int:
+def freeze_loaded_objects() -> None:
     """Leave every object alive now out of later garbage collections (call it once what lives
-    as long as the process is loaded, before forking workers); how many objects that is."""
+    as long as the process is loaded, before forking workers)."""
     gc.collect()
     gc.freeze()
-    return gc.get_freeze_count()
