@@ -45,16 +45,19 @@ def bench_steps(instances: int, rounds: int, sizes: list[int]) -> None:
         world = make_world(url)
         try:
             live = start_bench_instances(world, instances)
-            bare = step_cost.BareSpiff(world, instances)
-            engine_times, bare_times = step_cost.Timings(), step_cost.Timings()
+            bare, commits = step_cost.BareSpiff(world, instances), step_cost.CommitProbe(world)
+            engine_times, bare_times, commit_times = step_cost.Timings(), step_cost.Timings(), step_cost.Timings()
             for _ in range(rounds):
-                engine_round, bare_round = step_cost.engine_round(world, live, bare)
+                engine_round, bare_round, commit_round = step_cost.engine_round(world, live, bare, commits)
                 engine_times += engine_round
                 bare_times += bare_round
+                commit_times += commit_round
             print(f"\n(a) complete one user task, median of {len(engine_times.wall)}   wall ms   CPU ms")
             _row("engine (Runtime.complete, committed)", engine_times.wall_ms, engine_times.cpu_ms)
             _row("bare SpiffWorkflow in memory", bare_times.wall_ms, bare_times.cpu_ms)
             _row("ratio", engine_times.wall_ms / bare_times.wall_ms, engine_times.cpu_ms / bare_times.cpu_ms)
+            _row("a one-row write committed alone", commit_times.wall_ms, commit_times.cpu_ms,
+                 "(the disk's flush: the step waits for one)")
             print("\n(b) as stored instances grow: a fresh set    wall ms   CPU ms")
             _growth_row(world, instances)
             template = start_bench_instances(world, 1)[0]
@@ -71,7 +74,7 @@ def _growth_row(world, instances: int, note: str = "") -> None:
     database size), each followed by the same step of bare SpiffWorkflow."""
     stored = step_cost.stored_instances(world)
     live, bare = start_bench_instances(world, instances), step_cost.BareSpiff(world, instances)
-    timings, bare_timings = step_cost.engine_round(world, live, bare)
+    timings, bare_timings, _ = step_cost.engine_round(world, live, bare)
     _row(f"{stored:>7} instances", timings.wall_ms, timings.cpu_ms,
          f"(ratio {timings.wall_ms / bare_timings.wall_ms:.2f}{note})")
 

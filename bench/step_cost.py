@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from sqlalchemy import func, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 
 from bench.world import World, initial_data
 from engine.runtime.models import WorkflowInstance, WorkItem
@@ -52,19 +52,41 @@ class Timings:
         return statistics.median(self.cpu) * 1000
 
 
-def engine_round(world: World, instance_ids: list[int], bare: BareSpiff | None = None) -> tuple[Timings, Timings]:
+def engine_round(world: World, instance_ids: list[int], bare: BareSpiff | None = None,
+                 commits: CommitProbe | None = None) -> tuple[Timings, Timings, Timings]:
     """Complete the ready work item of each instance once. With `bare`, each engine step is
-    followed by one bare step, so that both sides see the same moment of a noisy machine."""
+    followed by one bare step, so that both sides see the same moment of a noisy machine; with
+    `commits`, by a one-row write committed on its own too. Returns the three timings."""
     with world.engine.db.session() as s:
         items = dict(s.execute(select(WorkItem.instance_id, WorkItem.id).where(
             WorkItem.instance_id.in_(instance_ids), WorkItem.status == "ready")).all())
-    engine_times, bare_times = Timings(), Timings()
+    engine_times, bare_times, commit_times = Timings(), Timings(), Timings()
     for n, instance_id in enumerate(instance_ids):
         with engine_times.measure():
             world.engine.runtime.complete(items[instance_id], SUBMISSION, world.officer)
         if bare is not None:
             bare.step(n, bare_times)
-    return engine_times, bare_times
+        if commits is not None:
+            commits.commit(commit_times)
+    return engine_times, bare_times, commit_times
+
+
+_COMMITS = Table("bench_commits", MetaData(), Column("id", Integer, primary_key=True))
+
+
+class CommitProbe:
+    """What the database's commit of a write costs at this moment: PostgreSQL's WAL flush (or
+    SQLite's fsync), which every committed step waits for and which, on a shared virtual disk,
+    moved from 0.2 to 4 ms within minutes (bench/README.md). Timed between the steps, it sees
+    the same moments they do."""
+
+    def __init__(self, world: World):
+        self.engine = world.engine.db.engine
+        _COMMITS.create(self.engine, checkfirst=True)
+
+    def commit(self, timings: Timings) -> None:
+        with timings.measure(), self.engine.begin() as connection:
+            connection.execute(insert(_COMMITS))
 
 
 def stored_instances(world: World) -> int:
