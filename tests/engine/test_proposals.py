@@ -2849,3 +2849,13 @@ def test_the_localities_of_a_letter_to_the_provinces_committees_are_the_province
     text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
             "Bộ Xây dựng yêu cầu các địa phương thực hiện như sau:\n1. Tiếp tục xem xét các hồ sơ còn tồn.")
     assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
+
+
+def test_a_name_written_with_a_dash_for_its_and_names_the_unit():
+    text = "Giao Sở Kế hoạch - Đầu tư chủ trì, phối hợp với Sở Tài nguyên - Môi trường rà soát, báo cáo."
+    assert summary(text) == [(["SKHDT"], ["STNMT"], "none", None)]
+    # a comma in the "và"'s place is a list ("các cơ sở giáo dục, đào tạo": schools), not the department
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("SGDDT", "Sở Giáo dục và Đào tạo", "department")])
+    text = "Sở Tài chính phối hợp với các cơ sở giáo dục, đào tạo rà soát kinh phí."
+    assert [p.coordinating_units for p in propose(text, units, TODAY).proposals] == [[]]
+
