@@ -1375,11 +1375,16 @@ def _aside(words: list[str]) -> set[int]:
 _LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:" + _CAPITAL + r"[^;:.]{0,60}; )+(?=" + _CAPITAL + ")")
 
 
+# Words left out of a quoted text before the next duty given: "Giao cho Sở A làm rõ… giao cho Sở B …".
+_LEFT_OUT = re.compile(r"(?:…|\.\.\.)(?=\s*(?:giao|yêu cầu|đề nghị)\s)")
+
+
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
-    """The clauses of a sentence: split at ";", and where "và" or "đồng thời" opens a duty of
-    other units ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra … trước ngày 20/3")."""
+    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị"),
+    and where "và" or "đồng thời" opens a duty of other units ("Sở A rà soát … trước ngày 10/3 và Sở B
+    kiểm tra … trước ngày 20/3")."""
     parts = []
-    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), text)
+    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), _LEFT_OUT.sub(";", text))
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
         joints = list(_JOINT.finditer(part))[:_JOINT_TRIES] + list(_COMMA_JOINT.finditer(part))[:_JOINT_TRIES]

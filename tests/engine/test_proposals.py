@@ -2859,3 +2859,11 @@ def test_a_name_written_with_a_dash_for_its_and_names_the_unit():
     text = "Sở Tài chính phối hợp với các cơ sở giáo dục, đào tạo rà soát kinh phí."
     assert [p.coordinating_units for p in propose(text, units, TODAY).proposals] == [[]]
 
+
+def test_an_ellipsis_in_a_quoted_sentence_before_giao_parts_its_duties():
+    text = ("Chủ tịch UBND tỉnh chỉ đạo rõ: “Giao cho Sở Kế hoạch và Đầu tư phối hợp với UBND huyện An Phú làm rõ… "
+            "gói thầu số 7… giao cho Sở Tài chính chủ trì làm rõ… báo cáo UBND tỉnh trước ngày 30-8-2025; giao "
+            "cho UBND thị xã Bình Minh làm rõ việc ở HTX… báo cáo UBND tỉnh trước ngày 15-9-2025…”")
+    assert summary(text) == [(["SKHDT"], ["H-A"], "none", None),
+                             (["STC"], [], "before", date(2025, 8, 30)),
+                             (["TX-B"], [], "before", date(2025, 9, 15))]
