@@ -264,6 +264,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"

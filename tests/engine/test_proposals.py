@@ -2867,3 +2867,8 @@ def test_an_ellipsis_in_a_quoted_sentence_before_giao_parts_its_duties():
     assert summary(text) == [(["SKHDT"], ["H-A"], "none", None),
                              (["STC"], [], "before", date(2025, 8, 30)),
                              (["TX-B"], [], "before", date(2025, 9, 15))]
+
+
+def test_a_week_or_a_day_named_first_opens_a_duty_as_a_month_does():
+    assert summary("Hàng tuần, UBND các xã báo cáo kết quả về UBND tỉnh.") == [(["P-D", "X-C"], [], "none", None)]
+    assert summary("Hằng ngày, Sở Tài chính cập nhật số liệu giải ngân.") == [(["STC"], [], "none", None)]
