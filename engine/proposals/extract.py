@@ -274,6 +274,8 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")))
 # The focus of a report named first, with no comma: "Trọng tâm là việc Sở X được giao nhiệm vụ …"
 _FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
+# A sentence detailing the duty before it, with no subject: "Trong đó, tập trung báo cáo chi tiết thêm …"
+_DETAIL_OF_DUTY = re.compile(r"trong do\b")
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -813,9 +815,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 for proposal in undated:
                     proposal.deadline = deadline
                 after_duty = False
-            else:   # with no date of its own, the next sentences of its list item may still date the duty
-                after_duty = (sentence.rank is not None and at + 1 < len(sentences)
-                              and not sentences[at + 1].opens_line)
+            else:   # with no date of its own, the next sentences of its list item (or of its paragraph, after
+                # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
+                goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
+                after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)

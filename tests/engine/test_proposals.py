@@ -2872,3 +2872,10 @@ def test_an_ellipsis_in_a_quoted_sentence_before_giao_parts_its_duties():
 def test_a_week_or_a_day_named_first_opens_a_duty_as_a_month_does():
     assert summary("Hàng tuần, UBND các xã báo cáo kết quả về UBND tỉnh.") == [(["P-D", "X-C"], [], "none", None)]
     assert summary("Hằng ngày, Sở Tài chính cập nhật số liệu giải ngân.") == [(["STC"], [], "none", None)]
+
+
+def test_a_detail_of_the_duty_with_no_date_lets_the_next_sentence_date_it():
+    text = ("Đề nghị Sở Xây dựng xây dựng báo cáo kết quả kiểm tra các công trình.\n\n"
+            "Trong đó, tập trung báo cáo chi tiết các công trình tại Phụ lục. "
+            "Báo cáo gửi về UBND tỉnh trước ngày 15/01/2026 để tổng hợp.")
+    assert summary(text) == [(["SXD"], [], "before", date(2026, 1, 15))]
