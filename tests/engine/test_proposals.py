@@ -2879,3 +2879,11 @@ def test_a_detail_of_the_duty_with_no_date_lets_the_next_sentence_date_it():
             "Trong đó, tập trung báo cáo chi tiết các công trình tại Phụ lục. "
             "Báo cáo gửi về UBND tỉnh trước ngày 15/01/2026 để tổng hợp.")
     assert summary(text) == [(["SXD"], [], "before", date(2026, 1, 15))]
+
+
+def test_answering_to_a_superior_for_the_accuracy_of_a_report_is_no_duty():
+    text = ("1. UBND các huyện: Khẩn trương rà soát, thống kê thiệt hại, báo cáo UBND tỉnh trước ngày 01/02/2026.\n"
+            "Chủ tịch UBND các huyện phải chịu trách nhiệm trước Chủ tịch UBND tỉnh về tính chính xác của số liệu.")
+    assert summary(text) == [(["H-A", "TX-B"], [], "before", date(2026, 2, 1))]
+    # a duty of checking the data one answers for stays one
+    assert len(summary("Sở Tài chính rà soát, kê khai và chịu trách nhiệm về tính chính xác của dữ liệu.")) == 1
