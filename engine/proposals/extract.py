@@ -657,10 +657,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
     labelled = _labelled_items(sentences, matcher, reference)
     quoted = False   # a letter's line opening with a quotation mark: another text's words (_quoting)
+    line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     for at, sentence in enumerate(sentences):
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_line:
             quoted = bool(addressed) and _quoting(sentence.text)
+            line_leads = []
         if sentence.opens_item:
             item_start = len(proposals)
         if sentence.rank is not None and not in_list:
@@ -785,7 +787,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
-                        or (list(addressed) if _told_every_body(folded) else []), reference,
+                        or (list(addressed) if _told_every_body(folded) else [])
+                        or (line_leads if not sentence.opens_line else []), reference,
                         localities or _from_above(proposals, matcher), matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
@@ -797,6 +800,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             found = [replace(p, lead_units=given) for p in found]
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
+        if found and sentence.opens_line and sentence.rank is None and _units_before_colon(sentence.text, matcher):
+            # "UBND các huyện A, B: Huy động …. Chỉ đạo …. Chủ động …": the line's duties are theirs
+            line_leads = list(found[0].lead_units)
         if found:
             proposals.extend(found)
             # outside a list every item below is a detail; inside one, the items below the duty's own
@@ -1541,6 +1547,12 @@ def _asks(words: list[str], at: int) -> bool:
             after += next((len(t) for t in _HEADS_OF if tuple(words[after:after + len(t)]) == t), 0)
             return words[after:after + 1] in (["cac"], ["quy"])
     return False
+
+
+def _units_before_colon(text: str, matcher: UnitMatcher) -> bool:
+    """The sentence opens with units alone, then a colon and their duty: "UBND các huyện A, B: Huy động …"."""
+    head, colon, duty = text.partition(":")
+    return bool(colon and duty.strip()) and _clause(head, matcher).only_units()
 
 
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:

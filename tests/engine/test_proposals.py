@@ -2887,3 +2887,10 @@ def test_answering_to_a_superior_for_the_accuracy_of_a_report_is_no_duty():
     assert summary(text) == [(["H-A", "TX-B"], [], "before", date(2026, 2, 1))]
     # a duty of checking the data one answers for stays one
     assert len(summary("Sở Tài chính rà soát, kê khai và chịu trách nhiệm về tính chính xác của dữ liệu.")) == 1
+
+
+def test_units_opening_a_line_before_a_colon_are_the_subject_of_its_next_sentences():
+    text = ("UBND huyện An Phú, UBND thị xã Bình Minh: Huy động lực lượng hỗ trợ nhân dân sửa chữa nhà ở. "
+            "Chỉ đạo các cơ quan chuyên môn hướng dẫn nông dân chăm sóc cây trồng. Chủ động sử dụng kinh phí.\n"
+            "Sở Tài chính bố trí kinh phí hỗ trợ.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["H-A", "TX-B"]] * 3 + [["STC"]]
