@@ -264,6 +264,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
+            ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
@@ -273,6 +274,8 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")))
 # The focus of a report named first, with no comma: "Trọng tâm là việc Sở X được giao nhiệm vụ …"
 _FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
+# A sentence detailing the duty before it, with no subject: "Trong đó, tập trung báo cáo chi tiết thêm …"
+_DETAIL_OF_DUTY = re.compile(r"trong do\b")
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
@@ -308,6 +311,9 @@ _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
 # thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
 _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
+                          # for the accuracy of what it reports: "… phải chịu trách nhiệm trước Chủ tịch UBND tỉnh
+                          # về tính chính xác của số liệu báo cáo."
+                          r"|^[^.;:]{0,60}?\bchiu trach nhiem truoc [^.;]{1,60}? ve tinh chinh xac\b[^;]*$"
                           # answering for a failure: "Chủ tịch UBND các phường, xã chịu trách nhiệm toàn diện trong
                           # việc quản lý …; chịu trách nhiệm trước Chủ tịch UBND Thành phố nếu để xảy ra …"
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem (?:toan dien )?(?:trong viec|ve|truoc)\b[^.]*"
@@ -651,10 +657,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     sentences = list(_sentences(text[:MAX_TEXT], matcher.dash_compounds))
     labelled = _labelled_items(sentences, matcher, reference)
     quoted = False   # a letter's line opening with a quotation mark: another text's words (_quoting)
+    line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     for at, sentence in enumerate(sentences):
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_line:
             quoted = bool(addressed) and _quoting(sentence.text)
+            line_leads = []
         if sentence.opens_item:
             item_start = len(proposals)
         if sentence.rank is not None and not in_list:
@@ -779,7 +787,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
-                        or (list(addressed) if _told_every_body(folded) else []), reference,
+                        or (list(addressed) if _told_every_body(folded) else [])
+                        or (line_leads if not sentence.opens_line else []), reference,
                         localities or _from_above(proposals, matcher), matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
@@ -791,6 +800,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             found = [replace(p, lead_units=given) for p in found]
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
+        if found and sentence.opens_line and sentence.rank is None and _units_before_colon(sentence.text, matcher):
+            # "UBND các huyện A, B: Huy động …. Chỉ đạo …. Chủ động …": the line's duties are theirs
+            line_leads = list(found[0].lead_units)
         if found:
             proposals.extend(found)
             # outside a list every item below is a detail; inside one, the items below the duty's own
@@ -812,9 +824,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 for proposal in undated:
                     proposal.deadline = deadline
                 after_duty = False
-            else:   # with no date of its own, the next sentences of its list item may still date the duty
-                after_duty = (sentence.rank is not None and at + 1 < len(sentences)
-                              and not sentences[at + 1].opens_line)
+            else:   # with no date of its own, the next sentences of its list item (or of its paragraph, after
+                # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
+                goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
+                after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
@@ -1375,11 +1388,16 @@ def _aside(words: list[str]) -> set[int]:
 _LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:" + _CAPITAL + r"[^;:.]{0,60}; )+(?=" + _CAPITAL + ")")
 
 
+# Words left out of a quoted text before the next duty given: "Giao cho Sở A làm rõ… giao cho Sở B …".
+_LEFT_OUT = re.compile(r"(?:…|\.\.\.)(?=\s*(?:giao|yêu cầu|đề nghị)\s)")
+
+
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
-    """The clauses of a sentence: split at ";", and where "và" or "đồng thời" opens a duty of
-    other units ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra … trước ngày 20/3")."""
+    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị"),
+    and where "và" or "đồng thời" opens a duty of other units ("Sở A rà soát … trước ngày 10/3 và Sở B
+    kiểm tra … trước ngày 20/3")."""
     parts = []
-    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), text)
+    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), _LEFT_OUT.sub(";", text))
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
         joints = list(_JOINT.finditer(part))[:_JOINT_TRIES] + list(_COMMA_JOINT.finditer(part))[:_JOINT_TRIES]
@@ -1529,6 +1547,12 @@ def _asks(words: list[str], at: int) -> bool:
             after += next((len(t) for t in _HEADS_OF if tuple(words[after:after + len(t)]) == t), 0)
             return words[after:after + 1] in (["cac"], ["quy"])
     return False
+
+
+def _units_before_colon(text: str, matcher: UnitMatcher) -> bool:
+    """The sentence opens with units alone, then a colon and their duty: "UBND các huyện A, B: Huy động …"."""
+    head, colon, duty = text.partition(":")
+    return bool(colon and duty.strip()) and _clause(head, matcher).only_units()
 
 
 def _spelt_out_after(folded: str, following: list[_Sentence]) -> bool:

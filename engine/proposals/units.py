@@ -315,11 +315,14 @@ class UnitMatcher:
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
         self._place_less: dict[tuple[str, ...], str | None] = {}   # a commune's bodies without its name
+        # names whose "và" is written as a dash, which is no token: "Sở Kế hoạch - Đầu tư" (see _name)
+        self._dashed: dict[tuple[str, ...], str | None] = {}
         self._tokens = {code: tokens(unit.name) for code, unit in self.units.items()}
         self._words = {code: _bare(words) for code, (words, _, _) in self._tokens.items()}
         for unit in self.units.values():
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
+            self._add(self._dashed, tuple(w for w in name if w != "va"), unit.code)
             self._add_plural_board(name, unit.code)
             self._add_singular_board(name, unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
@@ -504,8 +507,9 @@ class UnitMatcher:
 
     def _name(self, words: list[str], i: int) -> Mention | None:
         """A unit's name, also with commas written between its words ("Sở Lao động, Thương binh và
-        Xã hội" for "Sở Lao động - Thương binh và Xã hội") or its last word left out before a
-        separator ("Sở Giáo dục và Đào, Sở Y tế …") where that names one unit only."""
+        Xã hội" for "Sở Lao động - Thương binh và Xã hội"), with a dash for its "và" ("Sở Kế hoạch -
+        Đầu tư"), or its last word left out before a separator ("Sở Giáo dục và Đào, Sở Y tế …")
+        where that names one unit only."""
         if words[i] not in self._firsts:
             return None
         bare: list[str] = []   # the words from i without commas, and where each ends
@@ -519,6 +523,8 @@ class UnitMatcher:
         for n in range(len(bare), 0, -1):
             key, end = tuple(bare[:n]), ends[n - 1]
             code = self._names.get(key)
+            if code is None and "," not in words[i:end]:   # not "các cơ sở giáo dục, đào tạo"
+                code = self._dashed.get(key)
             if code is None and (end == len(words) or words[end] in _SEPARATORS) and key not in self._names:
                 code = self._truncated.get(key)
             if code:

@@ -2849,3 +2849,48 @@ def test_the_localities_of_a_letter_to_the_provinces_committees_are_the_province
     text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
             "Bộ Xây dựng yêu cầu các địa phương thực hiện như sau:\n1. Tiếp tục xem xét các hồ sơ còn tồn.")
     assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
+
+
+def test_a_name_written_with_a_dash_for_its_and_names_the_unit():
+    text = "Giao Sở Kế hoạch - Đầu tư chủ trì, phối hợp với Sở Tài nguyên - Môi trường rà soát, báo cáo."
+    assert summary(text) == [(["SKHDT"], ["STNMT"], "none", None)]
+    # a comma in the "và"'s place is a list ("các cơ sở giáo dục, đào tạo": schools), not the department
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("SGDDT", "Sở Giáo dục và Đào tạo", "department")])
+    text = "Sở Tài chính phối hợp với các cơ sở giáo dục, đào tạo rà soát kinh phí."
+    assert [p.coordinating_units for p in propose(text, units, TODAY).proposals] == [[]]
+
+
+def test_an_ellipsis_in_a_quoted_sentence_before_giao_parts_its_duties():
+    text = ("Chủ tịch UBND tỉnh chỉ đạo rõ: “Giao cho Sở Kế hoạch và Đầu tư phối hợp với UBND huyện An Phú làm rõ… "
+            "gói thầu số 7… giao cho Sở Tài chính chủ trì làm rõ… báo cáo UBND tỉnh trước ngày 30-8-2025; giao "
+            "cho UBND thị xã Bình Minh làm rõ việc ở HTX… báo cáo UBND tỉnh trước ngày 15-9-2025…”")
+    assert summary(text) == [(["SKHDT"], ["H-A"], "none", None),
+                             (["STC"], [], "before", date(2025, 8, 30)),
+                             (["TX-B"], [], "before", date(2025, 9, 15))]
+
+
+def test_a_week_or_a_day_named_first_opens_a_duty_as_a_month_does():
+    assert summary("Hàng tuần, UBND các xã báo cáo kết quả về UBND tỉnh.") == [(["P-D", "X-C"], [], "none", None)]
+    assert summary("Hằng ngày, Sở Tài chính cập nhật số liệu giải ngân.") == [(["STC"], [], "none", None)]
+
+
+def test_a_detail_of_the_duty_with_no_date_lets_the_next_sentence_date_it():
+    text = ("Đề nghị Sở Xây dựng xây dựng báo cáo kết quả kiểm tra các công trình.\n\n"
+            "Trong đó, tập trung báo cáo chi tiết các công trình tại Phụ lục. "
+            "Báo cáo gửi về UBND tỉnh trước ngày 15/01/2026 để tổng hợp.")
+    assert summary(text) == [(["SXD"], [], "before", date(2026, 1, 15))]
+
+
+def test_answering_to_a_superior_for_the_accuracy_of_a_report_is_no_duty():
+    text = ("1. UBND các huyện: Khẩn trương rà soát, thống kê thiệt hại, báo cáo UBND tỉnh trước ngày 01/02/2026.\n"
+            "Chủ tịch UBND các huyện phải chịu trách nhiệm trước Chủ tịch UBND tỉnh về tính chính xác của số liệu.")
+    assert summary(text) == [(["H-A", "TX-B"], [], "before", date(2026, 2, 1))]
+    # a duty of checking the data one answers for stays one
+    assert len(summary("Sở Tài chính rà soát, kê khai và chịu trách nhiệm về tính chính xác của dữ liệu.")) == 1
+
+
+def test_units_opening_a_line_before_a_colon_are_the_subject_of_its_next_sentences():
+    text = ("UBND huyện An Phú, UBND thị xã Bình Minh: Huy động lực lượng hỗ trợ nhân dân sửa chữa nhà ở. "
+            "Chỉ đạo các cơ quan chuyên môn hướng dẫn nông dân chăm sóc cây trồng. Chủ động sử dụng kinh phí.\n"
+            "Sở Tài chính bố trí kinh phí hỗ trợ.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["H-A", "TX-B"]] * 3 + [["STC"]]
