@@ -1123,6 +1123,9 @@ def test_a_topic_heading_its_items_is_no_task():
     ("bảo đảm đến hết tháng 11 năm 2026 giải quyết dứt điểm", deadlines.WITHIN_MONTH, date(2026, 11, 30)),
     ("cơ bản hoàn thành xong cuối tháng 10 năm 2026", deadlines.WITHIN_MONTH, date(2026, 10, 31)),
     ("báo cáo trước Thứ Tư ngày 03/6/2026", deadlines.BEFORE, date(2026, 6, 3)),
+    # the occasion the day is, between "ngày" and the date
+    ("chuyển quà đến người dân, xong trước ngày Quốc khánh 02/9/2026", deadlines.BEFORE, date(2026, 9, 2)),
+    ("hoàn thành trước Tết Nguyên đán 16/02/2026", deadlines.BEFORE, date(2026, 2, 16)),
     # a period telling which tasks, not a deadline
     ("theo Nghị quyết về nhiệm vụ trọng tâm những tháng cuối năm 2026", deadlines.NONE, None),
 ])
@@ -2849,3 +2852,4 @@ def test_the_localities_of_a_letter_to_the_provinces_committees_are_the_province
     text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
             "Bộ Xây dựng yêu cầu các địa phương thực hiện như sau:\n1. Tiếp tục xem xét các hồ sơ còn tồn.")
     assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
+
