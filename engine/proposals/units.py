@@ -100,6 +100,7 @@ _NORTH_TO_SOUTH = tuple(_phrase(p) for p in (
     "dong nai", "tay ninh", "ho chi minh", "dong thap", "vinh long", "an giang", "can tho", "ca mau"))
 # Words that may stand between "UBND các tỉnh, thành phố" and the range of them: "trực thuộc Trung ương", "ven biển".
 _RANGE_FILLERS = {"truc", "thuoc", "trung", "uong", "ven", "bien", "(", ")"}
+_CHAIRS = ("cac", "dong", "chi", "chu", "tich")   # "các đồng chí Chủ tịch …": the heads of several bodies
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
@@ -626,8 +627,11 @@ class UnitMatcher:
         # phố trực thuộc Trung ương" (an addressee: "Kính gửi: - Ủy ban nhân dân tỉnh, thành phố trực thuộc
         # Trung ương") every province
         central = set(kinds) == {"province"} and words[j:j + 4] == ["truc", "thuoc", "trung", "uong"]
+        # … as are those whose chairmen a letter addresses together: "đề nghị các đồng chí Chủ tịch Ủy ban nhân
+        # dân tỉnh, thành phố nuôi cá tra …"
+        chairs = set(kinds) == {"province"} and words[max(0, i - 5):i] == list(_CHAIRS)
         if (head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds)
-                and not central):
+                and not central and not chairs):
             return None
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         if kinds and set(kinds) == {"province"}:

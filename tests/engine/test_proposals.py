@@ -2853,3 +2853,9 @@ def test_the_localities_of_a_letter_to_the_provinces_committees_are_the_province
             "Bộ Xây dựng yêu cầu các địa phương thực hiện như sau:\n1. Tiếp tục xem xét các hồ sơ còn tồn.")
     assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
 
+
+def test_the_committees_whose_chairmen_a_letter_addresses_together_are_the_provinces():
+    text = ("Bộ Nông nghiệp đề nghị các đồng chí Chủ tịch Ủy ban nhân dân tỉnh, thành phố nuôi cá tra quan tâm chỉ "
+            "đạo các cơ quan chuyên môn triển khai ngay một số nội dung:\n(1) Tiếp tục thực hiện nghiêm chỉ đạo "
+            "của Bộ trưởng.\n(2) Quản lý chặt chẽ điều kiện sản xuất.")
+    assert leads_in(text) == [ALL_PROVINCES] * 2
