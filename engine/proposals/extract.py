@@ -290,6 +290,7 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
+_PLACE_NAME = 3   # words of a place's name after its first ("Thừa Thiên Huế"; the first may be "Đà", folded "da")
 # "X vừa có văn bản / công văn …", "X vừa ban hành công văn …" opening a sentence: a letter just sent, reported
 _LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b")
 # … asking for many things it does not name ("… yêu cầu Sở X khẩn trương triển khai nhiều nội dung quan trọng."):
@@ -1503,8 +1504,9 @@ def _leads(words: list[str], mentions: list[Mention],
                 or words[end:end + 2] in (["dang", "tai"], ["dang", "ky"])
                 or (words[end:end + 1] == ["la"] and words[end + 1:end + 3] in _ROLE_BODIES
                     and words[end + 3:end + 4] in _ROLES))
-        # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
-        reports = "vua" in words[end:end + _REPORT_REACH]
+        # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name; so is "đã" after
+        # the unit's place ("Sở Nông nghiệp và Phát triển nông thôn tỉnh Quảng Ninh đã ban hành văn bản …")
+        reports = "vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
@@ -1515,6 +1517,12 @@ def _leads(words: list[str], mentions: list[Mention],
                 and not reports and not consents and not _asks(words, end):
             return codes, end
     return [], 0
+
+
+def _done_after_place(words: list[str], at: int) -> bool:
+    """"… tỉnh Quảng Ninh đã …", "… thành phố Hà Nội đã …" at `at`: the unit's place, then a thing done."""
+    place = 1 if words[at:at + 1] == ["tinh"] else 2 if words[at:at + 2] == ["thanh", "pho"] else 0
+    return bool(place) and "da" in words[at + place + 1:at + place + _PLACE_NAME + 1]
 
 
 def _asks(words: list[str], at: int) -> bool:

@@ -2859,3 +2859,10 @@ def test_the_committees_whose_chairmen_a_letter_addresses_together_are_the_provi
             "đạo các cơ quan chuyên môn triển khai ngay một số nội dung:\n(1) Tiếp tục thực hiện nghiêm chỉ đạo "
             "của Bộ trưởng.\n(2) Quản lý chặt chẽ điều kiện sản xuất.")
     assert leads_in(text) == [ALL_PROVINCES] * 2
+
+
+def test_a_unit_named_with_its_place_that_has_done_something_is_given_no_duty():
+    assert propose("Sở Xây dựng tỉnh Quảng Ninh đã ban hành văn bản về tăng cường kiểm tra công trình.", UNITS,
+                   TODAY).proposals == []
+    assert one("Sở Xây dựng tỉnh Quảng Ninh khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
+    assert one("Sở Xây dựng thành phố Đà Nẵng khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
