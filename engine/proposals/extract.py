@@ -276,6 +276,9 @@ _FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
+# A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
+# (those the unit itself directs: its duty)
+_UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"))
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
@@ -1610,7 +1613,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
     "đồng thời", a clause of its own), "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but
     not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
-    "Đảng ủy, UBND xã X …" too."""
+    "Đảng ủy, UBND xã X …" too, and "Các đơn vị thuộc Sở X …" (X's own units)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
     before = _past_secretaries(words[:mention.start])
@@ -1620,7 +1623,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST
+            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or tuple(before) in _UNITS_UNDER
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"

@@ -2866,3 +2866,9 @@ def test_a_unit_named_with_its_place_that_has_done_something_is_given_no_duty():
                    TODAY).proposals == []
     assert one("Sở Xây dựng tỉnh Quảng Ninh khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
     assert one("Sở Xây dựng thành phố Đà Nẵng khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
+
+
+def test_a_units_own_units_opening_a_sentence_are_its_duty():
+    text = "Các đơn vị thuộc Sở Xây dựng theo chức năng, nhiệm vụ được giao, chủ động phối hợp kiểm tra công trình."
+    assert one(text).lead_units == ["SXD"]
+    assert one("Các đơn vị trực thuộc Sở Tài chính khẩn trương rà soát.").lead_units == ["STC"]
