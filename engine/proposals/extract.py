@@ -245,10 +245,13 @@ _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "
 _SEPARATORS = {",", "va"}
 _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
-# trị - xã hội, đoàn thể, UBND các xã …".
+# trị - xã hội, đoàn thể, UBND các xã …", "Bộ Tài chính, Ngân hàng Nhà nước Việt Nam, Bộ Công an và …" (the
+# central bodies beside the ministries: the central bank, the state auditor, the national press agencies).
 _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
                      r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
-                     r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
+                     r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b"
+                     r"|\b(?:ngan hang|kiem toan) nha nuoc(?: viet nam)?\b"
+                     r"|\b(?:dai truyen hinh|dai tieng noi|thong tan xa) viet nam\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES

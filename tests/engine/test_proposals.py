@@ -2872,3 +2872,12 @@ def test_a_units_own_units_opening_a_sentence_are_its_duty():
     text = "Các đơn vị thuộc Sở Xây dựng theo chức năng, nhiệm vụ được giao, chủ động phối hợp kiểm tra công trình."
     assert one(text).lead_units == ["SXD"]
     assert one("Các đơn vị trực thuộc Sở Tài chính khẩn trương rà soát.").lead_units == ["STC"]
+
+
+def test_the_central_bank_and_the_press_agencies_outside_the_tree_do_not_cut_a_list_of_leads():
+    units = UnitMatcher([*PROVINCES.units.values(), UnitRef("BTC", "Bộ Tài chính", "ministry"),
+                         UnitRef("BCA", "Bộ Công an", "ministry"), UnitRef("BVH", "Bộ Văn hóa", "ministry")])
+    text = ("1. Bộ Tài chính, Ngân hàng Nhà nước Việt Nam, Bộ Công an và Ủy ban nhân dân các tỉnh, thành phố trực "
+            "thuộc Trung ương phối hợp chặt chẽ, triển khai ngay việc rà soát.\n"
+            "2. Bộ Văn hóa, Thông tấn xã Việt Nam, Bộ Công an theo chức năng thực hiện công tác thông tin.")
+    assert leads_in(text, units) == [sorted(["BTC", "BCA", *ALL_PROVINCES]), ["BCA", "BVH"]]
