@@ -82,7 +82,8 @@
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
   names the bodies told to "… thực hiện một số công việc sau:" (not those asking them: "Sở X đề nghị
-  các chủ đầu tư … sau:"), heads the items below it; a
+  các chủ đầu tư … sau:"), heads the items below it (a duty "… triển khai một số nội dung sau: Khuyến khích …",
+  its first item after the colon, the paragraphs with no marker after it); a
   part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
@@ -379,6 +380,9 @@ _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
+# … also with its first item after the colon, on the same line: "… chỉ đạo Sở X triển khai một số nội dung sau:
+# Khuyến khích …" then "Kiểm tra, giám sát …" (a paragraph with no marker): the next items
+_CARRY_OUT_INLINE = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau: \w")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
 # So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
@@ -804,6 +808,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
+            if sentence.rank is None and _CARRY_OUT_INLINE.search(folded):
+                heading = _Heading(found[-1].lead_units, paragraphs=True)
             if directed and sentence.rank is not None:
                 # items of its own rank after it ("(3) Phối hợp …", "(4) Đôn đốc …") are the directed units' too
                 after = sentences[at + 1].rank if at + 1 < len(sentences) else None

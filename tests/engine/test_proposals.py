@@ -2881,3 +2881,10 @@ def test_the_central_bank_and_the_press_agencies_outside_the_tree_do_not_cut_a_l
             "thuộc Trung ương phối hợp chặt chẽ, triển khai ngay việc rà soát.\n"
             "2. Bộ Văn hóa, Thông tấn xã Việt Nam, Bộ Công an theo chức năng thực hiện công tác thông tin.")
     assert leads_in(text, units) == [sorted(["BTC", "BCA", *ALL_PROVINCES]), ["BCA", "BVH"]]
+
+
+def test_the_paragraphs_after_a_duty_whose_first_item_follows_its_colon_are_its_next_items():
+    text = ("Bộ Nông nghiệp đề nghị Chủ tịch Ủy ban nhân dân các tỉnh/thành phố trực thuộc Trung ương chỉ đạo các "
+            "đơn vị chức năng triển khai một số nội dung sau: Khuyến khích người dân đầu tư nuôi tôm.\n\n"
+            "Kiểm tra, giám sát chặt chẽ tình hình dịch bệnh.\n\nTiếp tục kiểm tra hoạt động thu mua.")
+    assert leads_in(text) == [ALL_PROVINCES] * 3
