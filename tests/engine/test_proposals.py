@@ -2888,3 +2888,8 @@ def test_the_paragraphs_after_a_duty_whose_first_item_follows_its_colon_are_its_
             "đơn vị chức năng triển khai một số nội dung sau: Khuyến khích người dân đầu tư nuôi tôm.\n\n"
             "Kiểm tra, giám sát chặt chẽ tình hình dịch bệnh.\n\nTiếp tục kiểm tra hoạt động thu mua.")
     assert leads_in(text) == [ALL_PROVINCES] * 3
+
+
+def test_the_duties_a_demand_spells_out_after_cu_the_are_read():
+    assert one("Cụ thể, Sở Xây dựng chỉ đạo các đơn vị kiểm tra công trình.").lead_units == ["SXD"]
+    assert one("Cụ thể, về giải pháp cải cách, Sở Tài chính tiếp tục rà soát các quy định.").lead_units == ["STC"]
