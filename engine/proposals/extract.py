@@ -203,8 +203,10 @@ _HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] t
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tren co so de nghi",   # the step's basis, not its lead: "Trên cơ sở đề nghị của X, Sở Y chủ trì …"
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
-# "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
-_CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
+# "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty, and
+# so is carrying a text out in a manner ("Thực hiện nghiêm túc Công văn số 2171/UBND-KTN …", "Thực hiện tốt …").
+_CARRYING_OUT = re.compile(r"thuc hien (?!(?:nghiem|tot|day du|co hieu qua|hieu qua|kip thoi)\b)(?:\w+ ){0,2}?"
+                           r"(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 # A case or a time before the subject: "Trường hợp nhu cầu chi tăng mạnh …, Sở X thuyết minh …", "Trong quá trình
 # xây dựng dự toán …, Sở X xác định …" — the duty after its comma, as after a recital's; not what is to be done

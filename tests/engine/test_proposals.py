@@ -2893,3 +2893,13 @@ def test_the_paragraphs_after_a_duty_whose_first_item_follows_its_colon_are_its_
 def test_the_duties_a_demand_spells_out_after_cu_the_are_read():
     assert one("Cụ thể, Sở Xây dựng chỉ đạo các đơn vị kiểm tra công trình.").lead_units == ["SXD"]
     assert one("Cụ thể, về giải pháp cải cách, Sở Tài chính tiếp tục rà soát các quy định.").lead_units == ["STC"]
+
+
+def test_carrying_a_text_out_in_a_manner_is_a_duty_not_a_recital():
+    text = ("Chủ tịch UBND huyện chỉ đạo Chủ tịch UBND các xã thực hiện các nhiệm vụ sau:\n"
+            "- Thực hiện nghiêm túc Công văn số 2171/UBND-KTN ngày 15/5/2019 của UBND tỉnh.\n"
+            "- Chủ động túc trực 24/24h đối phó với tình hình dịch bệnh.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]] * 2
+    # the recital stays one
+    assert one("Thực hiện Công văn số 2171/UBND-KTN của UBND tỉnh, Sở Xây dựng kiểm tra các công trình.").lead_units \
+        == ["SXD"]
