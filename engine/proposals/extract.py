@@ -389,6 +389,9 @@ _CARRY_OUT_INLINE = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau: \w
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
 # So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
+# Commending what bodies did ("Phó Thủ tướng đánh giá cao tinh thần trách nhiệm trong chỉ đạo … của các bộ, ngành,
+# nhất là Bộ X …") gives them no duty — unless the sentence goes on to ask ("…, đồng thời yêu cầu Bộ Y …").
+_COMMENDS = re.compile(r"\bdanh gia cao\b(?!.*\b(?:yeu cau|de nghi)\b)")
 _ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
@@ -1063,13 +1066,15 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
-    attended, where a thing is held (_PLACE_LABEL), or a rule for a work that names no body (_NORM)."""
+    attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
+    (_COMMENDS)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)
             or bool(_LAW_GAVE.search(folded) or _TEXT_GAVE.match(folded)) or bool(_ATTENDING.match(folded))
-            or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
+            or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses))
+            or bool(_COMMENDS.search(folded)))
 
 
 def _exhorts(clauses: list[_Clause]) -> bool:

@@ -2903,3 +2903,12 @@ def test_carrying_a_text_out_in_a_manner_is_a_duty_not_a_recital():
     # the recital stays one
     assert one("Thực hiện Công văn số 2171/UBND-KTN của UBND tỉnh, Sở Xây dựng kiểm tra các công trình.").lead_units \
         == ["SXD"]
+
+
+def test_praise_for_what_bodies_did_gives_them_no_duty():
+    praise = ("Để có được những thành công bước đầu, Phó Thủ tướng đánh giá cao tinh thần trách nhiệm trong chỉ đạo "
+              "và tổ chức triển khai quyết liệt, đồng bộ các biện pháp phòng, chống dịch bệnh của các sở, ngành, nhất "
+              "là Sở Xây dựng, UBND và các cơ quan chuyên môn các cấp.")
+    assert propose(praise, UNITS, TODAY).proposals == []
+    assert one("Phó Thủ tướng đánh giá cao kết quả của Sở Xây dựng, đồng thời yêu cầu Sở Tài chính kiểm tra.") \
+        .lead_units == ["STC"]
