@@ -3,7 +3,8 @@ written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by 
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
 các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
-huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương") or of a kind ("các sở, ban, ngành",
+huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương"; "UBND các cấp" every tier's) or
+of a kind ("các sở, ban, ngành",
 "các cơ quan chuyên môn", "các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" —
 the tier right below the province) standing for every unit of it, and by "các" before the first
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
@@ -601,6 +602,10 @@ class UnitMatcher:
             # "UBND các địa phương": the committees of the tier right below the province
             local = self._kind_name(words, i + len(head) - 1)
             return replace(local, start=i) if local else None
+        if head == (*_COMMITTEE, "cac") and words[i + len(head):i + len(head) + 1] == ["cap"]:
+            # "UBND các cấp": the committees of every tier (no districts from 1 July 2025)
+            tiers = ("province", "commune") if self._two_tier else ("province", "district", "commune")
+            return Mention(i, i + len(head) + 1, self._tier_units(tiers))
         j, kinds = i + len(head) + _shared_tier(words, i + len(head)), list[str]()
         if j > i + len(head):
             head = (*head, "cac")

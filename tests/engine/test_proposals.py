@@ -2912,3 +2912,9 @@ def test_praise_for_what_bodies_did_gives_them_no_duty():
     assert propose(praise, UNITS, TODAY).proposals == []
     assert one("Phó Thủ tướng đánh giá cao kết quả của Sở Xây dựng, đồng thời yêu cầu Sở Tài chính kiểm tra.") \
         .lead_units == ["STC"]
+
+
+def test_the_committees_of_every_tier():
+    text = "Giao UBND các cấp tổ chức các hoạt động phòng, chống dịch bệnh."
+    assert sorted(one(text).lead_units) == ["P-D", "UBND", "X-C"]
+    assert sorted(one(text, BEFORE_REFORM).lead_units) == ["H-A", "P-D", "TX-B", "UBND", "X-C"]
