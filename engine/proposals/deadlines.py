@@ -70,7 +70,8 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
-_YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b")
+# also the year opening the duty's sentence: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
+_YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b|^nam (\d{4})\b")
 # "… di dời các cơ sở … trước năm 2030": before the year begins, as "trước ngày 01/01/2030"
 _BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
@@ -169,7 +170,7 @@ def _read_quarter(folded: str, reference: date) -> _Found:
 
 def _read_year(folded: str, reference: date) -> _Found:
     if m := _period(_YEARS, folded) or _period(_YEAR, folded) or _period(_COMPLETED_IN, folded):
-        return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
+        return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1) or m.group(2)), 12, 31), phrase=m.group(0))
     return None
 
 

@@ -283,6 +283,8 @@ _FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
+# The year a duty is done in, before its subject: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
+_YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
 # (those the unit itself directs: its duty)
 _UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"))
@@ -1630,7 +1632,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
     "đồng thời", a clause of its own), "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but
     not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
-    "Đảng ủy, UBND xã X …" too, and "Các đơn vị thuộc Sở X …" (X's own units)."""
+    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units) and "Năm 2019 các Bộ …" (the year first)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
     before = _past_secretaries(words[:mention.start])
@@ -1641,6 +1643,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
         before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or tuple(before) in _UNITS_UNDER
+            or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"

@@ -2918,3 +2918,9 @@ def test_the_committees_of_every_tier():
     text = "Giao UBND các cấp tổ chức các hoạt động phòng, chống dịch bệnh."
     assert sorted(one(text).lead_units) == ["P-D", "UBND", "X-C"]
     assert sorted(one(text, BEFORE_REFORM).lead_units) == ["H-A", "P-D", "TX-B", "UBND", "X-C"]
+
+
+def test_the_year_a_duty_is_done_in_before_its_subject():
+    found = one("Năm 2026 Sở Xây dựng hoàn thành việc ban hành các quy định về kiểm tra.")
+    assert (found.lead_units, found.deadline.kind, found.deadline.due) == (
+        ["SXD"], deadlines.WITHIN_YEAR, date(2026, 12, 31))
