@@ -31,7 +31,8 @@
   Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries); a report every month after a duty
   ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
 - "Các địa phương liên quan" leading are the committees the text has named by name before
-  ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
+  ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some; "các địa phương" the Prime
+  Minister or a Deputy asks ("Phó Thủ tướng yêu cầu các địa phương …") are the provinces;
 - a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
   acting ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra …") — not after a verb whose objects
   they are ("phối hợp với …", "chỉ đạo các đơn vị … và UBND các xã …"); a purpose with a date of
@@ -394,6 +395,9 @@ _CARRY_OUT_INLINE = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau: \w
 # Commending what bodies did ("Phó Thủ tướng đánh giá cao tinh thần trách nhiệm trong chỉ đạo … của các bộ, ngành,
 # nhất là Bộ X …") gives them no duty — unless the sentence goes on to ask ("…, đồng thời yêu cầu Bộ Y …").
 _COMMENDS = re.compile(r"\bdanh gia cao\b(?!.*\b(?:yeu cau|de nghi)\b)")
+# The Prime Minister or a Deputy asking ("Thủ tướng Chính phủ yêu cầu …", "Phó Thủ tướng Trịnh Đình Dũng yêu cầu …"):
+# "các địa phương" he speaks to are the provinces
+_HEAD_OF_GOVERNMENT_ASKS = re.compile(r"\bthu tuong(?: chinh phu)?(?: \w+){0,3} (?:yeu cau|giao|de nghi)\b")
 _ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
@@ -654,6 +658,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
+    if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text)):
+        matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
     heading = _Heading()

@@ -745,8 +745,16 @@ class UnitMatcher:
         and where they are the provinces' committees (a ministry's letter to them), "các địa phương" the provinces."""
         plain = copy.copy(self)
         plain._generic = False
-        plain._provinces_local = sum(self.units[c].kind == "province" for c in to if c in self.units) > 1
+        plain._provinces_local = (self._provinces_local
+                                  or sum(self.units[c].kind == "province" for c in to if c in self.units) > 1)
         return plain
+
+    def national(self) -> UnitMatcher:
+        """This matcher for a text in which the Prime Minister or a Deputy gives the duties: "các địa phương"
+        are the provinces."""
+        spoken = copy.copy(self)
+        spoken._provinces_local = True
+        return spoken
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện

@@ -2924,3 +2924,12 @@ def test_the_year_a_duty_is_done_in_before_its_subject():
     found = one("Năm 2026 Sở Xây dựng hoàn thành việc ban hành các quy định về kiểm tra.")
     assert (found.lead_units, found.deadline.kind, found.deadline.due) == (
         ["SXD"], deadlines.WITHIN_YEAR, date(2026, 12, 31))
+
+
+def test_the_localities_the_prime_minister_or_a_deputy_speaks_to_are_the_provinces():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-QT", "UBND tỉnh Quảng Trị", "province")])
+    text = "Phó Thủ tướng yêu cầu các địa phương rà soát, kiểm tra lại ngay các ổ dịch."
+    assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
+    # a province's committee speaking to its localities: the districts, as before
+    text = "Thực hiện chỉ đạo của Thủ tướng, UBND tỉnh yêu cầu các địa phương rà soát các ổ dịch."
+    assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["H-A", "TX-B"]]
