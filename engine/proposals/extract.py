@@ -1059,10 +1059,10 @@ def _introduces(folded: str) -> bool:
 
 
 def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
-    """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
-    Tài chính của Quốc hội … phối hợp …", "Đề nghị các doanh nghiệp …"): a duty of other bodies, not the heading's
-    units'."""
-    if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
+    """A list item (or a paragraph with no marker) under a heading whose trigger names no unit of the tree ("(3)
+    Đề nghị Ủy ban Kinh tế và Tài chính của Quốc hội … phối hợp …", "Đề nghị các doanh nghiệp …", "Đề nghị Công ty
+    Cổ phần Cấp nước …: Cử cán bộ …"): a duty of other bodies, not the heading's units'."""
+    if not ((sentence.opens_item or sentence.opens_line) and heading and clauses) or clauses[0].leads:
         return False
     # also bodies named by their kind: "(3) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng …"
     asked = _TRIGGER_ASKING.match(fold(clauses[0].text))

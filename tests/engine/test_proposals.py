@@ -2933,3 +2933,11 @@ def test_the_localities_the_prime_minister_or_a_deputy_speaks_to_are_the_provinc
     # a province's committee speaking to its localities: the districts, as before
     text = "Thực hiện chỉ đạo của Thủ tướng, UBND tỉnh yêu cầu các địa phương rà soát các ổ dịch."
     assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["H-A", "TX-B"]]
+
+
+def test_a_paragraph_asking_a_body_outside_the_tree_is_not_the_headings_units_item():
+    text = ("Chủ tịch UBND huyện chỉ đạo Chủ tịch UBND các xã tập trung thực hiện các nhiệm vụ sau:\n\n"
+            "Chủ động túc trực 24/24h đối phó với tình hình dịch bệnh.\n\n"
+            "Đề nghị Công ty Cổ phần Cấp nước tỉnh: Cử cán bộ thường xuyên kiểm tra, bảo vệ hồ nước sinh hoạt.\n\n"
+            "Chuẩn bị nhân lực, vật tư, phương tiện để xử lý kịp thời.")
+    assert [p.content[:10] for p in propose(text, UNITS, TODAY).proposals] == ["Chủ động t", "Chuẩn bị n"]
