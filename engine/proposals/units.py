@@ -684,13 +684,16 @@ class UnitMatcher:
         return self._tiers[kinds]
 
     def _plural(self, words: list[str], i: int) -> Mention | None:
-        """"các Ban QLDA chuyên ngành" — "các" and the longest start several names share."""
+        """"các Ban QLDA chuyên ngành" — "các" and the longest start several names share; not where one unit's
+        whole name runs past that start ("các sở Giáo dục và Đào tạo": that department of several provinces, not
+        every "Sở Giao …")."""
         if words[i] != "cac":
             return None
         for end in range(min(len(words), i + _MAX_KEY), i + 2, -1):
             codes = self._shared.get(tuple(words[i + 1:end]), ())
             if len(codes) > 1:
-                return Mention(i, end, tuple(codes))
+                named = self._name(words, i + 1)
+                return None if named is not None and named.end > end else Mention(i, end, tuple(codes))
         return None
 
     def _kind_name(self, words: list[str], i: int) -> Mention | None:

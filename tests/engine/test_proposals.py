@@ -2941,3 +2941,10 @@ def test_a_paragraph_asking_a_body_outside_the_tree_is_not_the_headings_units_it
             "Đề nghị Công ty Cổ phần Cấp nước tỉnh: Cử cán bộ thường xuyên kiểm tra, bảo vệ hồ nước sinh hoạt.\n\n"
             "Chuẩn bị nhân lực, vật tư, phương tiện để xử lý kịp thời.")
     assert [p.content[:10] for p in propose(text, UNITS, TODAY).proposals] == ["Chủ động t", "Chuẩn bị n"]
+
+
+def test_a_departments_whole_name_after_cac_is_that_department_not_a_start_it_shares():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("SGDDT", "Sở Giáo dục và Đào tạo", "department"),
+                         UnitRef("SGTVT", "Sở Giao thông vận tải", "department")])
+    found = propose("Bộ yêu cầu các sở Giáo dục và Đào tạo thành lập đường dây nóng.", units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SGDDT"]]
