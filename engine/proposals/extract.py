@@ -232,7 +232,8 @@ _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
            "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong",   # also "Cục trưởng", "Chánh …", "Phó …"
-           "bo"}   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
+           "bo",   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
+           "tung"}   # each of them: "Chính phủ yêu cầu từng Bộ trưởng, … Chủ tịch UBND tỉnh …"
 # Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
 # "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
 _OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo",

@@ -2948,3 +2948,8 @@ def test_a_departments_whole_name_after_cac_is_that_department_not_a_start_it_sh
                          UnitRef("SGTVT", "Sở Giao thông vận tải", "department")])
     found = propose("Bộ yêu cầu các sở Giáo dục và Đào tạo thành lập đường dây nóng.", units, TODAY).proposals
     assert [p.lead_units for p in found] == [["SGDDT"]]
+
+
+def test_each_of_the_heads_told_is_told():
+    assert sorted(one("UBND tỉnh yêu cầu từng Giám đốc Sở Xây dựng, Sở Tài chính rà soát các dự án.").lead_units) \
+        == ["STC", "SXD"]
