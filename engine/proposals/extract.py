@@ -1646,8 +1646,11 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     while before and before[-1] in allowed:
         before.pop()
         before = _past_secretaries(before)
-    if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
-        before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
+    party = 2 if before[:2] == ["dang", "uy"] else 3 if before[:3] == ["cac", "cap", "uy"] else 0
+    if party and set(before[party:]) <= _SEPARATORS:
+        # "Đảng ủy, UBND xã X khẩn trương …", "Các cấp ủy, chính quyền địa phương …": the party committee (outside
+        # the tree) beside it
+        before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or tuple(before) in _UNITS_UNDER
             or bool(_YEAR_FIRST.match(" ".join(before)))

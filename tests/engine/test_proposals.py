@@ -2953,3 +2953,8 @@ def test_a_departments_whole_name_after_cac_is_that_department_not_a_start_it_sh
 def test_each_of_the_heads_told_is_told():
     assert sorted(one("UBND tỉnh yêu cầu từng Giám đốc Sở Xây dựng, Sở Tài chính rà soát các dự án.").lead_units) \
         == ["STC", "SXD"]
+
+
+def test_the_party_committees_named_before_the_units_that_act():
+    assert one("Các cấp ủy, Sở Xây dựng và các cơ quan chức năng tập trung kiểm tra công trình.").lead_units[:1] \
+        == ["SXD"]
