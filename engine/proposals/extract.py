@@ -216,7 +216,8 @@ _CARRYING_OUT = re.compile(r"thuc hien (?!(?:nghiem|tot|day du|co hieu qua|hieu 
 _CONDITION = re.compile(r"^(?:truong hop|trong qua trinh) (?![^,]*\bneu\b)\w")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
-             ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
+             ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
+             ("chi", "thi"))   # the verb: "Thủ tướng Chính phủ chỉ thị các bộ, … Ủy ban nhân dân các tỉnh …"
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own

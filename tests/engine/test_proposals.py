@@ -2958,3 +2958,9 @@ def test_each_of_the_heads_told_is_told():
 def test_the_party_committees_named_before_the_units_that_act():
     assert one("Các cấp ủy, Sở Xây dựng và các cơ quan chức năng tập trung kiểm tra công trình.").lead_units[:1] \
         == ["SXD"]
+
+
+def test_chi_thi_as_the_verb_names_the_units_it_directs():
+    assert sorted(one("Chủ tịch UBND tỉnh chỉ thị Sở Xây dựng, Sở Tài chính rà soát các dự án.").lead_units) \
+        == ["STC", "SXD"]
+    assert one("Thực hiện Chỉ thị số 14/CT-TTg, Sở Xây dựng kiểm tra các công trình.").lead_units == ["SXD"]
