@@ -6,9 +6,9 @@ hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
 tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the
-end of its last month), "trước Thứ Tư ngày 03/12/2025", "trước năm 2030" (before its first day) — but not a
-period dating what a
-passive verb tells of ("các nhiệm vụ được giao trong năm 2025")."""
+end of its last month), "trước Thứ Tư ngày 03/12/2025", "trước ngày Quốc khánh 02/9/2025", "trước năm
+2030" (before its first day) — but not a period dating what a passive verb tells of ("các nhiệm vụ được
+giao trong năm 2025")."""
 from __future__ import annotations
 
 import calendar
@@ -55,7 +55,9 @@ _ON_DAY = re.compile(r"\bvao ngay " + _DATE)
 # also with the day of the week: "trước Thứ Tư ngày 03/12/2025"
 _WEEKDAY = r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat),? )?"
 _HOUR = r"(?:\d{1,2} gio(?: \d{1,2})?|\d{1,2}h(?:\d{2})?),? "
-_BEFORE = re.compile(r"truoc (?:" + _HOUR + r")?" + _WEEKDAY + r"(?:ngay )?" + _DATE)
+# also with the occasion the day is: "xong trước ngày Quốc khánh 02/9/2025", "trước Tết Nguyên đán 29/01/2026"
+_OCCASION = r"(?:(?:quoc khanh|tet(?: \w+){0,2}|le(?: \w+){0,2}) )?"
+_BEFORE = re.compile(r"truoc (?:" + _HOUR + r")?" + _WEEKDAY + r"(?:ngay )?" + _OCCASION + _DATE)
 # "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
 # (also "đến hết tháng 12 năm 2025", "xong cuối tháng 12 năm 2025"; and "đến hết năm 2025" for a year)
 _MONTH = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet|\bcuoi) thang (\d{1,2})"
@@ -68,7 +70,8 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
-_YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b")
+# also the year opening the duty's sentence: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
+_YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b|^nam (\d{4})\b")
 # "… di dời các cơ sở … trước năm 2030": before the year begins, as "trước ngày 01/01/2030"
 _BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
@@ -167,7 +170,7 @@ def _read_quarter(folded: str, reference: date) -> _Found:
 
 def _read_year(folded: str, reference: date) -> _Found:
     if m := _period(_YEARS, folded) or _period(_YEAR, folded) or _period(_COMPLETED_IN, folded):
-        return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1)), 12, 31), phrase=m.group(0))
+        return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1) or m.group(2)), 12, 31), phrase=m.group(0))
     return None
 
 

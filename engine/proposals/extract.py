@@ -31,7 +31,8 @@
   Xây dựng; Khoa học và Công nghệ xây dựng …": the three ministries); a report every month after a duty
   ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
 - "Các địa phương liên quan" leading are the committees the text has named by name before
-  ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some;
+  ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some; "các địa phương" the Prime
+  Minister or a Deputy asks ("Phó Thủ tướng yêu cầu các địa phương …") are the provinces;
 - a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
   acting ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra …") — not after a verb whose objects
   they are ("phối hợp với …", "chỉ đạo các đơn vị … và UBND các xã …"); a purpose with a date of
@@ -82,7 +83,8 @@
 - a line outside the list ending with ":" whose trigger names units, also in a narrative ("Ngày
   9/11, UBND tỉnh ban hành văn bản yêu cầu các sở, ban, ngành, UBND các huyện …:"), or that
   names the bodies told to "… thực hiện một số công việc sau:" (not those asking them: "Sở X đề nghị
-  các chủ đầu tư … sau:"), heads the items below it; a
+  các chủ đầu tư … sau:"), heads the items below it (a duty "… triển khai một số nội dung sau: Khuyến khích …",
+  its first item after the colon, the paragraphs with no marker after it); a
   part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
@@ -202,8 +204,10 @@ _HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] t
 _RECITALS = ("can cu", "xet de nghi", "theo de nghi", "kinh gui", "trich yeu", "v/v", "ve viec",
              "tren co so de nghi",   # the step's basis, not its lead: "Trên cơ sở đề nghị của X, Sở Y chủ trì …"
              "tiep theo")   # "Tiếp theo Công văn số …, kết quả …, Thủ tướng đã ban hành … chỉ đạo Bộ X …"
-# "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty.
-_CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
+# "Thực hiện Công văn số …, Chỉ thị …, ý kiến chỉ đạo …" recites; "Thực hiện nghiêm việc cải cách …" is a duty, and
+# so is carrying a text out in a manner ("Thực hiện nghiêm túc Công văn số 2171/UBND-KTN …", "Thực hiện tốt …").
+_CARRYING_OUT = re.compile(r"thuc hien (?!(?:nghiem|tot|day du|co hieu qua|hieu qua|kip thoi)\b)(?:\w+ ){0,2}?"
+                           r"(?:cong van|chi thi|nghi quyet|ket luan|quyet dinh|thong bao|"
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 # A case or a time before the subject: "Trường hợp nhu cầu chi tăng mạnh …, Sở X thuyết minh …", "Trong quá trình
 # xây dựng dự toán …, Sở X xác định …" — the duty after its comma, as after a recital's; not what is to be done
@@ -212,7 +216,8 @@ _CARRYING_OUT = re.compile(r"thuc hien (?:\w+ ){0,2}?(?:cong van|chi thi|nghi qu
 _CONDITION = re.compile(r"^(?:truong hop|trong qua trinh) (?![^,]*\bneu\b)\w")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
-             ("yeu", "cau", "doi", "voi"))   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
+             ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
+             ("chi", "thi"))   # the verb: "Thủ tướng Chính phủ chỉ thị các bộ, … Ủy ban nhân dân các tỉnh …"
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
@@ -228,7 +233,8 @@ _RECITAL_TRIES = 3
 # Words between a trigger and the units it names: "giao cho", "đề nghị Giám đốc Sở", "yêu cầu Chủ tịch UBND".
 _TITLES = {"cho", "giam", "doc", "chu", "tich", "thu", "truong", "cac", "dong", "chi", "lanh", "dao", "ong", "ba",
            "nguoi", "dung", "dau", "cuc", "chanh", "pho", "tong",   # also "Cục trưởng", "Chánh …", "Phó …"
-           "bo"}   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
+           "bo",   # "Giao đồng chí Bộ trưởng Bộ Xây dựng …"
+           "tung"}   # each of them: "Chính phủ yêu cầu từng Bộ trưởng, … Chủ tịch UBND tỉnh …"
 # Offices that may stand before each unit in a list of leads: "Giám đốc Sở A, Giám đốc Sở B và Chủ tịch UBND …",
 # "Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an …".
 _OFFICES = {"giam", "doc", "chu", "tich", "thu", "truong", "cuc", "chanh", "pho", "tong", "bo",
@@ -245,10 +251,13 @@ _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "
 _SEPARATORS = {",", "va"}
 _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
-# trị - xã hội, đoàn thể, UBND các xã …".
+# trị - xã hội, đoàn thể, UBND các xã …", "Bộ Tài chính, Ngân hàng Nhà nước Việt Nam, Bộ Công an và …" (the
+# central bodies beside the ministries: the central bank, the state auditor, the national press agencies).
 _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
                      r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
-                     r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
+                     r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b"
+                     r"|\b(?:ngan hang|kiem toan) nha nuoc(?: viet nam)?\b"
+                     r"|\b(?:dai truyen hinh|dai tieng noi|thong tan xa) viet nam\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn
 # vị, UBND các huyện …".
 _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
@@ -262,6 +271,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
+            ("cu", "the"),   # the duties a demand spells out: "Cụ thể, Bộ X …", "Cụ thể, về giải pháp …, các Bộ …"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
             ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
@@ -279,6 +289,11 @@ _DETAIL_OF_DUTY = re.compile(r"trong do\b")
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
+# The year a duty is done in, before its subject: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
+_YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
+# A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
+# (those the unit itself directs: its duty)
+_UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"))
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
@@ -293,6 +308,7 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 # có ý kiến", "Sở Tài chính đã báo cáo" — but "có trách nhiệm" is a duty, and "cơ quan" (folded
 # like "có") opens an apposition: "Sở Kế hoạch và Đầu tư - cơ quan thường trực … tham mưu".
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
+_PLACE_NAME = 3   # words of a place's name after its first ("Thừa Thiên Huế"; the first may be "Đà", folded "da")
 # "X vừa có văn bản / công văn …", "X vừa ban hành công văn …" opening a sentence: a letter just sent, reported
 _LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b")
 # … asking for many things it does not name ("… yêu cầu Sở X khẩn trương triển khai nhiều nội dung quan trọng."):
@@ -378,9 +394,18 @@ _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
+# … also with its first item after the colon, on the same line: "… chỉ đạo Sở X triển khai một số nội dung sau:
+# Khuyến khích …" then "Kiểm tra, giám sát …" (a paragraph with no marker): the next items
+_CARRY_OUT_INLINE = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau: \w")
 # "Văn phòng UBND tỉnh thông báo để Sở X … thực hiện", "Văn phòng Chính phủ trân trọng thông báo": the
 # notice's closing, no duty.
 # So is a letter's thanks: "Bộ X trân trọng cảm ơn và rất mong tiếp tục nhận được sự quan tâm, phối hợp …".
+# Commending what bodies did ("Phó Thủ tướng đánh giá cao tinh thần trách nhiệm trong chỉ đạo … của các bộ, ngành,
+# nhất là Bộ X …") gives them no duty — unless the sentence goes on to ask ("…, đồng thời yêu cầu Bộ Y …").
+_COMMENDS = re.compile(r"\bdanh gia cao\b(?!.*\b(?:yeu cau|de nghi)\b)")
+# The Prime Minister or a Deputy asking ("Thủ tướng Chính phủ yêu cầu …", "Phó Thủ tướng Trịnh Đình Dũng yêu cầu …"):
+# "các địa phương" he speaks to are the provinces
+_HEAD_OF_GOVERNMENT_ASKS = re.compile(r"\bthu tuong(?: chinh phu)?(?: \w+){0,3} (?:yeu cau|giao|de nghi)\b")
 _ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
@@ -641,6 +666,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
+    if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text)):
+        matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
     heading = _Heading()
@@ -809,6 +836,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
+            if sentence.rank is None and _CARRY_OUT_INLINE.search(folded):
+                heading = _Heading(found[-1].lead_units, paragraphs=True)
             if directed and sentence.rank is not None:
                 # items of its own rank after it ("(3) Phối hợp …", "(4) Đôn đốc …") are the directed units' too
                 after = sentences[at + 1].rank if at + 1 < len(sentences) else None
@@ -1045,10 +1074,10 @@ def _introduces(folded: str) -> bool:
 
 
 def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list[str]) -> bool:
-    """A list item under a heading whose trigger names no unit of the tree ("(3) Đề nghị Ủy ban Kinh tế và
-    Tài chính của Quốc hội … phối hợp …", "Đề nghị các doanh nghiệp …"): a duty of other bodies, not the heading's
-    units'."""
-    if not (sentence.opens_item and heading and clauses) or clauses[0].leads:
+    """A list item (or a paragraph with no marker) under a heading whose trigger names no unit of the tree ("(3)
+    Đề nghị Ủy ban Kinh tế và Tài chính của Quốc hội … phối hợp …", "Đề nghị các doanh nghiệp …", "Đề nghị Công ty
+    Cổ phần Cấp nước …: Cử cán bộ …"): a duty of other bodies, not the heading's units'."""
+    if not ((sentence.opens_item or sentence.opens_line) and heading and clauses) or clauses[0].leads:
         return False
     # also bodies named by their kind: "(3) Đề nghị các doanh nghiệp trên địa bàn xây dựng phương án thưởng …"
     asked = _TRIGGER_ASKING.match(fold(clauses[0].text))
@@ -1060,13 +1089,15 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
-    attended, where a thing is held (_PLACE_LABEL), or a rule for a work that names no body (_NORM)."""
+    attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
+    (_COMMENDS)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)
             or bool(_LAW_GAVE.search(folded) or _TEXT_GAVE.match(folded)) or bool(_ATTENDING.match(folded))
-            or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses)))
+            or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses))
+            or bool(_COMMENDS.search(folded)))
 
 
 def _exhorts(clauses: list[_Clause]) -> bool:
@@ -1521,8 +1552,9 @@ def _leads(words: list[str], mentions: list[Mention],
                 or words[end:end + 2] in (["dang", "tai"], ["dang", "ky"])
                 or (words[end:end + 1] == ["la"] and words[end + 1:end + 3] in _ROLE_BODIES
                     and words[end + 3:end + 4] in _ROLES))
-        # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name
-        reports = "vua" in words[end:end + _REPORT_REACH]
+        # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name; so is "đã" after
+        # the unit's place ("Sở Nông nghiệp và Phát triển nông thôn tỉnh Quảng Ninh đã ban hành văn bản …")
+        reports = "vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
@@ -1533,6 +1565,12 @@ def _leads(words: list[str], mentions: list[Mention],
                 and not reports and not consents and not _asks(words, end):
             return codes, end
     return [], 0
+
+
+def _done_after_place(words: list[str], at: int) -> bool:
+    """"… tỉnh Quảng Ninh đã …", "… thành phố Hà Nội đã …" at `at`: the unit's place, then a thing done."""
+    place = 1 if words[at:at + 1] == ["tinh"] else 2 if words[at:at + 2] == ["thanh", "pho"] else 0
+    return bool(place) and "da" in words[at + place + 1:at + place + _PLACE_NAME + 1]
 
 
 def _asks(words: list[str], at: int) -> bool:
@@ -1626,17 +1664,21 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
     "đồng thời", a clause of its own), "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but
     not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
-    "Đảng ủy, UBND xã X …" too."""
+    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units) and "Năm 2019 các Bộ …" (the year first)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
     before = _past_secretaries(words[:mention.start])
     while before and before[-1] in allowed:
         before.pop()
         before = _past_secretaries(before)
-    if before[:2] == ["dang", "uy"] and set(before[2:]) <= _SEPARATORS:
-        before = []   # "Đảng ủy, UBND xã X khẩn trương …": the party committee (outside the tree) beside it
+    party = 2 if before[:2] == ["dang", "uy"] else 3 if before[:3] == ["cac", "cap", "uy"] else 0
+    if party and set(before[party:]) <= _SEPARATORS:
+        # "Đảng ủy, UBND xã X khẩn trương …", "Các cấp ủy, chính quyền địa phương …": the party committee (outside
+        # the tree) beside it
+        before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST
+            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or tuple(before) in _UNITS_UNDER
+            or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"

@@ -3,7 +3,8 @@ written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by 
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
 các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
-huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương") or of a kind ("các sở, ban, ngành",
+huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương"; "UBND các cấp" every tier's) or
+of a kind ("các sở, ban, ngành",
 "các cơ quan chuyên môn", "các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" —
 the tier right below the province) standing for every unit of it, and by "các" before the first
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
@@ -100,6 +101,7 @@ _NORTH_TO_SOUTH = tuple(_phrase(p) for p in (
     "dong nai", "tay ninh", "ho chi minh", "dong thap", "vinh long", "an giang", "can tho", "ca mau"))
 # Words that may stand between "UBND các tỉnh, thành phố" and the range of them: "trực thuộc Trung ương", "ven biển".
 _RANGE_FILLERS = {"truc", "thuoc", "trung", "uong", "ven", "bien", "(", ")"}
+_CHAIRS = ("cac", "dong", "chi", "chu", "tich")   # "các đồng chí Chủ tịch …": the heads of several bodies
 _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành Thuế") is headed by
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
@@ -606,6 +608,10 @@ class UnitMatcher:
             # "UBND các địa phương": the committees of the tier right below the province
             local = self._kind_name(words, i + len(head) - 1)
             return replace(local, start=i) if local else None
+        if head == (*_COMMITTEE, "cac") and words[i + len(head):i + len(head) + 1] == ["cap"]:
+            # "UBND các cấp": the committees of every tier (no districts from 1 July 2025)
+            tiers = ("province", "commune") if self._two_tier else ("province", "district", "commune")
+            return Mention(i, i + len(head) + 1, self._tier_units(tiers))
         j, kinds = i + len(head) + _shared_tier(words, i + len(head)), list[str]()
         if j > i + len(head):
             head = (*head, "cac")
@@ -632,8 +638,11 @@ class UnitMatcher:
         # phố trực thuộc Trung ương" (an addressee: "Kính gửi: - Ủy ban nhân dân tỉnh, thành phố trực thuộc
         # Trung ương") every province
         central = set(kinds) == {"province"} and words[j:j + 4] == ["truc", "thuoc", "trung", "uong"]
+        # … as are those whose chairmen a letter addresses together: "đề nghị các đồng chí Chủ tịch Ủy ban nhân
+        # dân tỉnh, thành phố nuôi cá tra …"
+        chairs = set(kinds) == {"province"} and words[max(0, i - 5):i] == list(_CHAIRS)
         if (head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds)
-                and not central):
+                and not central and not chairs):
             return None
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         if kinds and set(kinds) == {"province"}:
@@ -681,13 +690,16 @@ class UnitMatcher:
         return self._tiers[kinds]
 
     def _plural(self, words: list[str], i: int) -> Mention | None:
-        """"các Ban QLDA chuyên ngành" — "các" and the longest start several names share."""
+        """"các Ban QLDA chuyên ngành" — "các" and the longest start several names share; not where one unit's
+        whole name runs past that start ("các sở Giáo dục và Đào tạo": that department of several provinces, not
+        every "Sở Giao …")."""
         if words[i] != "cac":
             return None
         for end in range(min(len(words), i + _MAX_KEY), i + 2, -1):
             codes = self._shared.get(tuple(words[i + 1:end]), ())
             if len(codes) > 1:
-                return Mention(i, end, tuple(codes))
+                named = self._name(words, i + 1)
+                return None if named is not None and named.end > end else Mention(i, end, tuple(codes))
         return None
 
     def _kind_name(self, words: list[str], i: int) -> Mention | None:
@@ -742,8 +754,16 @@ class UnitMatcher:
         and where they are the provinces' committees (a ministry's letter to them), "các địa phương" the provinces."""
         plain = copy.copy(self)
         plain._generic = False
-        plain._provinces_local = sum(self.units[c].kind == "province" for c in to if c in self.units) > 1
+        plain._provinces_local = (self._provinces_local
+                                  or sum(self.units[c].kind == "province" for c in to if c in self.units) > 1)
         return plain
+
+    def national(self) -> UnitMatcher:
+        """This matcher for a text in which the Prime Minister or a Deputy gives the duties: "các địa phương"
+        are the provinces."""
+        spoken = copy.copy(self)
+        spoken._provinces_local = True
+        return spoken
 
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện

@@ -1123,6 +1123,9 @@ def test_a_topic_heading_its_items_is_no_task():
     ("bảo đảm đến hết tháng 11 năm 2026 giải quyết dứt điểm", deadlines.WITHIN_MONTH, date(2026, 11, 30)),
     ("cơ bản hoàn thành xong cuối tháng 10 năm 2026", deadlines.WITHIN_MONTH, date(2026, 10, 31)),
     ("báo cáo trước Thứ Tư ngày 03/6/2026", deadlines.BEFORE, date(2026, 6, 3)),
+    # the occasion the day is, between "ngày" and the date
+    ("chuyển quà đến người dân, xong trước ngày Quốc khánh 02/9/2026", deadlines.BEFORE, date(2026, 9, 2)),
+    ("hoàn thành trước Tết Nguyên đán 16/02/2026", deadlines.BEFORE, date(2026, 2, 16)),
     # a period telling which tasks, not a deadline
     ("theo Nghị quyết về nhiệm vụ trọng tâm những tháng cuối năm 2026", deadlines.NONE, None),
 ])
@@ -2894,3 +2897,115 @@ def test_units_opening_a_line_before_a_colon_are_the_subject_of_its_next_sentenc
             "Chỉ đạo các cơ quan chuyên môn hướng dẫn nông dân chăm sóc cây trồng. Chủ động sử dụng kinh phí.\n"
             "Sở Tài chính bố trí kinh phí hỗ trợ.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["H-A", "TX-B"]] * 3 + [["STC"]]
+
+
+def test_the_committees_whose_chairmen_a_letter_addresses_together_are_the_provinces():
+    text = ("Bộ Nông nghiệp đề nghị các đồng chí Chủ tịch Ủy ban nhân dân tỉnh, thành phố nuôi cá tra quan tâm chỉ "
+            "đạo các cơ quan chuyên môn triển khai ngay một số nội dung:\n(1) Tiếp tục thực hiện nghiêm chỉ đạo "
+            "của Bộ trưởng.\n(2) Quản lý chặt chẽ điều kiện sản xuất.")
+    assert leads_in(text) == [ALL_PROVINCES] * 2
+
+
+def test_a_unit_named_with_its_place_that_has_done_something_is_given_no_duty():
+    assert propose("Sở Xây dựng tỉnh Quảng Ninh đã ban hành văn bản về tăng cường kiểm tra công trình.", UNITS,
+                   TODAY).proposals == []
+    assert one("Sở Xây dựng tỉnh Quảng Ninh khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
+    assert one("Sở Xây dựng thành phố Đà Nẵng khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
+
+
+def test_a_units_own_units_opening_a_sentence_are_its_duty():
+    text = "Các đơn vị thuộc Sở Xây dựng theo chức năng, nhiệm vụ được giao, chủ động phối hợp kiểm tra công trình."
+    assert one(text).lead_units == ["SXD"]
+    assert one("Các đơn vị trực thuộc Sở Tài chính khẩn trương rà soát.").lead_units == ["STC"]
+
+
+def test_the_central_bank_and_the_press_agencies_outside_the_tree_do_not_cut_a_list_of_leads():
+    units = UnitMatcher([*PROVINCES.units.values(), UnitRef("BTC", "Bộ Tài chính", "ministry"),
+                         UnitRef("BCA", "Bộ Công an", "ministry"), UnitRef("BVH", "Bộ Văn hóa", "ministry")])
+    text = ("1. Bộ Tài chính, Ngân hàng Nhà nước Việt Nam, Bộ Công an và Ủy ban nhân dân các tỉnh, thành phố trực "
+            "thuộc Trung ương phối hợp chặt chẽ, triển khai ngay việc rà soát.\n"
+            "2. Bộ Văn hóa, Thông tấn xã Việt Nam, Bộ Công an theo chức năng thực hiện công tác thông tin.")
+    assert leads_in(text, units) == [sorted(["BTC", "BCA", *ALL_PROVINCES]), ["BCA", "BVH"]]
+
+
+def test_the_paragraphs_after_a_duty_whose_first_item_follows_its_colon_are_its_next_items():
+    text = ("Bộ Nông nghiệp đề nghị Chủ tịch Ủy ban nhân dân các tỉnh/thành phố trực thuộc Trung ương chỉ đạo các "
+            "đơn vị chức năng triển khai một số nội dung sau: Khuyến khích người dân đầu tư nuôi tôm.\n\n"
+            "Kiểm tra, giám sát chặt chẽ tình hình dịch bệnh.\n\nTiếp tục kiểm tra hoạt động thu mua.")
+    assert leads_in(text) == [ALL_PROVINCES] * 3
+
+
+def test_the_duties_a_demand_spells_out_after_cu_the_are_read():
+    assert one("Cụ thể, Sở Xây dựng chỉ đạo các đơn vị kiểm tra công trình.").lead_units == ["SXD"]
+    assert one("Cụ thể, về giải pháp cải cách, Sở Tài chính tiếp tục rà soát các quy định.").lead_units == ["STC"]
+
+
+def test_carrying_a_text_out_in_a_manner_is_a_duty_not_a_recital():
+    text = ("Chủ tịch UBND huyện chỉ đạo Chủ tịch UBND các xã thực hiện các nhiệm vụ sau:\n"
+            "- Thực hiện nghiêm túc Công văn số 2171/UBND-KTN ngày 15/5/2019 của UBND tỉnh.\n"
+            "- Chủ động túc trực 24/24h đối phó với tình hình dịch bệnh.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["P-D", "X-C"]] * 2
+    # the recital stays one
+    assert one("Thực hiện Công văn số 2171/UBND-KTN của UBND tỉnh, Sở Xây dựng kiểm tra các công trình.").lead_units \
+        == ["SXD"]
+
+
+def test_praise_for_what_bodies_did_gives_them_no_duty():
+    praise = ("Để có được những thành công bước đầu, Phó Thủ tướng đánh giá cao tinh thần trách nhiệm trong chỉ đạo "
+              "và tổ chức triển khai quyết liệt, đồng bộ các biện pháp phòng, chống dịch bệnh của các sở, ngành, nhất "
+              "là Sở Xây dựng, UBND và các cơ quan chuyên môn các cấp.")
+    assert propose(praise, UNITS, TODAY).proposals == []
+    assert one("Phó Thủ tướng đánh giá cao kết quả của Sở Xây dựng, đồng thời yêu cầu Sở Tài chính kiểm tra.") \
+        .lead_units == ["STC"]
+
+
+def test_the_committees_of_every_tier():
+    text = "Giao UBND các cấp tổ chức các hoạt động phòng, chống dịch bệnh."
+    assert sorted(one(text).lead_units) == ["P-D", "UBND", "X-C"]
+    assert sorted(one(text, BEFORE_REFORM).lead_units) == ["H-A", "P-D", "TX-B", "UBND", "X-C"]
+
+
+def test_the_year_a_duty_is_done_in_before_its_subject():
+    found = one("Năm 2026 Sở Xây dựng hoàn thành việc ban hành các quy định về kiểm tra.")
+    assert (found.lead_units, found.deadline.kind, found.deadline.due) == (
+        ["SXD"], deadlines.WITHIN_YEAR, date(2026, 12, 31))
+
+
+def test_the_localities_the_prime_minister_or_a_deputy_speaks_to_are_the_provinces():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-QT", "UBND tỉnh Quảng Trị", "province")])
+    text = "Phó Thủ tướng yêu cầu các địa phương rà soát, kiểm tra lại ngay các ổ dịch."
+    assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["UBND", "UBND-QT"]]
+    # a province's committee speaking to its localities: the districts, as before
+    text = "Thực hiện chỉ đạo của Thủ tướng, UBND tỉnh yêu cầu các địa phương rà soát các ổ dịch."
+    assert [sorted(p.lead_units) for p in propose(text, units, BEFORE_REFORM).proposals] == [["H-A", "TX-B"]]
+
+
+def test_a_paragraph_asking_a_body_outside_the_tree_is_not_the_headings_units_item():
+    text = ("Chủ tịch UBND huyện chỉ đạo Chủ tịch UBND các xã tập trung thực hiện các nhiệm vụ sau:\n\n"
+            "Chủ động túc trực 24/24h đối phó với tình hình dịch bệnh.\n\n"
+            "Đề nghị Công ty Cổ phần Cấp nước tỉnh: Cử cán bộ thường xuyên kiểm tra, bảo vệ hồ nước sinh hoạt.\n\n"
+            "Chuẩn bị nhân lực, vật tư, phương tiện để xử lý kịp thời.")
+    assert [p.content[:10] for p in propose(text, UNITS, TODAY).proposals] == ["Chủ động t", "Chuẩn bị n"]
+
+
+def test_a_departments_whole_name_after_cac_is_that_department_not_a_start_it_shares():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("SGDDT", "Sở Giáo dục và Đào tạo", "department"),
+                         UnitRef("SGTVT", "Sở Giao thông vận tải", "department")])
+    found = propose("Bộ yêu cầu các sở Giáo dục và Đào tạo thành lập đường dây nóng.", units, TODAY).proposals
+    assert [p.lead_units for p in found] == [["SGDDT"]]
+
+
+def test_each_of_the_heads_told_is_told():
+    assert sorted(one("UBND tỉnh yêu cầu từng Giám đốc Sở Xây dựng, Sở Tài chính rà soát các dự án.").lead_units) \
+        == ["STC", "SXD"]
+
+
+def test_the_party_committees_named_before_the_units_that_act():
+    assert one("Các cấp ủy, Sở Xây dựng và các cơ quan chức năng tập trung kiểm tra công trình.").lead_units[:1] \
+        == ["SXD"]
+
+
+def test_chi_thi_as_the_verb_names_the_units_it_directs():
+    assert sorted(one("Chủ tịch UBND tỉnh chỉ thị Sở Xây dựng, Sở Tài chính rà soát các dự án.").lead_units) \
+        == ["STC", "SXD"]
+    assert one("Thực hiện Chỉ thị số 14/CT-TTg, Sở Xây dựng kiểm tra các công trình.").lead_units == ["SXD"]
