@@ -283,6 +283,9 @@ _SINGLING = {"rieng"}
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
 _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
+# … but for the text a decision issues, given after it: "CHƯƠNG TRÌNH HÀNH ĐỘNG … (Ban hành kèm theo Quyết định
+# số 435/QĐ-UBND …)" — its duties are read from the line after.
+_ATTACHED = re.compile(r"\((ban hanh )?kem theo (quyet dinh|ke hoach|van ban)")
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
 # "Trách nhiệm của Sở X" heading the items of X's duties.
@@ -658,7 +661,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     labelled = _labelled_items(sentences, matcher, reference)
     quoted = False   # a letter's line opening with a quotation mark: another text's words (_quoting)
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
+    resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
     for at, sentence in enumerate(sentences):
+        if at < resume:
+            continue
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_line:
             quoted = bool(addressed) and _quoting(sentence.text)
@@ -672,7 +678,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
-            break
+            resume = _attached_text(sentences, at)
+            if not resume:
+                break
+            heading, after_duty = _Heading(), False
+            continue
         heading = heading.end_before(sentence)
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
                 or _issuer_block(sentence, sentences[at + 1:at + 2])):
@@ -849,6 +859,12 @@ def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Propos
     coordinating = [c for c in _clause(row.coordinating, matcher).mentioned_units() if c not in leads]
     return Proposal(content=_content(row.content), source=row.source, lead_units=leads,
                     coordinating_units=coordinating, deadline=find_cell_deadline(fold(row.deadline), reference))
+
+
+def _attached_text(sentences: list[_Sentence], signed: int) -> int:
+    """The first sentence of the text the document issues after its signature at `signed`; 0 if none follows."""
+    return next((at + 1 for at in range(signed + 1, len(sentences))
+                 if _ATTACHED.search(fold(sentences[at].text))), 0)
 
 
 def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,

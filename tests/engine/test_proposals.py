@@ -2894,3 +2894,14 @@ def test_units_opening_a_line_before_a_colon_are_the_subject_of_its_next_sentenc
             "Chỉ đạo các cơ quan chuyên môn hướng dẫn nông dân chăm sóc cây trồng. Chủ động sử dụng kinh phí.\n"
             "Sở Tài chính bố trí kinh phí hỗ trợ.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["H-A", "TX-B"]] * 3 + [["STC"]]
+
+
+def test_a_text_issued_after_the_signature_is_read_past_it():
+    signed = ("Điều 2. Giám đốc Sở Tài chính chịu trách nhiệm thi hành Quyết định này./.\n"
+              "Nơi nhận:\n- Như Điều 2;\n- Lưu VT.\n"
+              "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An KẾ HOẠCH PHÁT TRIỂN NHÀ Ở")
+    attached = (" (Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 04 tháng 5 năm 2026 của Ủy ban nhân dân tỉnh)\n"
+                "I. NHIỆM VỤ\n1. Sở Xây dựng chủ trì rà soát quy hoạch nhà ở, hoàn thành trước ngày 30/6/2026.\n")
+    assert summary(signed + attached) == [(["SXD"], [], "before", date(2026, 6, 30))]
+    # with nothing issued, the signature ends the duties
+    assert summary(signed + "\nSở Xây dựng chủ trì rà soát quy hoạch nhà ở.\n") == []
