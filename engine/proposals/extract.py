@@ -893,11 +893,19 @@ def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,
         found.update(dict.fromkeys(range(title + 1, end)))
         if times and sentences[times[0]].item_goes_on:
             continue
-        codes = _labelled_units(sentences[at], matcher)
+        named = sentences[at].text.split(":", 1)[1]
+        label = _clause(named, matcher)
+        # "Cơ quan thực hiện: Sở X chủ trì, phối hợp với Liên đoàn …; các sở, ngành liên quan; UBND các huyện": the
+        # label read as a sentence — Sở X leads, the bodies it works with do not; a bare list of bodies
+        # ("Các sở, ban, ngành; Ủy ban nhân dân các huyện, thành phố.") all lead
+        bare = all(_clause(part, matcher).names_only() for part in named.split(";") if part.strip(" ."))
+        codes = label.mentioned_units() if bare else label.leads or label.mentioned_units()
         if codes:
             deadline = find_deadline(folded[times[0]].split(":", 1)[1], reference) if times else NO_DEADLINE
-            coordinating = [c for n in range(title + 1, end) if _COORDINATING_LABEL.match(folded[n])
-                            for c in _labelled_units(sentences[n], matcher) if c not in codes]
+            coordinating = label.coordinating + [
+                c for n in range(title + 1, end) if _COORDINATING_LABEL.match(folded[n])
+                for c in _labelled_units(sentences[n], matcher)]
+            coordinating = [c for c in coordinating if c not in codes]
             found[title] = Proposal(content=_content(sentences[title].text), source=sentences[title].text,
                                     lead_units=codes, coordinating_units=list(dict.fromkeys(coordinating)),
                                     deadline=deadline)

@@ -2905,3 +2905,14 @@ def test_a_text_issued_after_the_signature_is_read_past_it():
     assert summary(signed + attached) == [(["SXD"], [], "before", date(2026, 6, 30))]
     # with nothing issued, the signature ends the duties
     assert summary(signed + "\nSở Xây dựng chủ trì rà soát quy hoạch nhà ở.\n") == []
+
+
+def test_a_lead_label_read_as_a_sentence_leads_with_its_subject_and_a_bare_list_with_every_body():
+    text = ("1. Rà soát, hoàn thiện quy trình giải quyết tranh chấp đất đai.\n"
+            "- Cơ quan thực hiện: Sở Tài chính chủ trì, phối hợp với Sở Xây dựng; UBND các huyện.\n"
+            "- Thời gian thực hiện: Hoàn thành trong quý III/2026.\n"
+            "2. Tuyên truyền pháp luật về đất đai cho người dân.\n"
+            "- Cơ quan thực hiện: Sở Xây dựng; Ủy ban nhân dân các huyện.\n"
+            "- Thời gian thực hiện: Thực hiện thường xuyên.\n")
+    assert summary(text) == [(["STC"], ["SXD"], "within_quarter", date(2026, 9, 30)),
+                             (["SXD", "H-A", "TX-B"], [], "none", None)]
