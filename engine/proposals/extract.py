@@ -1623,8 +1623,11 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
             # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
             # tướng đã giao Bộ X …": one given before, recounted; "Bộ X … đề xuất phân công các tỉnh …": proposed
             ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
+            # "Ban Thường vụ Tỉnh ủy lãnh đạo, chỉ đạo các cấp ủy, chính quyền địa phương …": the subject leads
+            # the bodies below it (the party's role), it does not give them a duty
+            led = trigger == ("chi", "dao") and words[max(0, before - 5):before - 2] == ["lanh", "dao", ","]
             return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
-                    and ahead != ["de", "xuat"])
+                    and ahead != ["de", "xuat"] and not led)
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1

@@ -2916,3 +2916,12 @@ def test_a_lead_label_read_as_a_sentence_leads_with_its_subject_and_a_bare_list_
             "- Thời gian thực hiện: Thực hiện thường xuyên.\n")
     assert summary(text) == [(["STC"], ["SXD"], "within_quarter", date(2026, 9, 30)),
                              (["SXD", "H-A", "TX-B"], [], "none", None)]
+
+
+def test_bodies_a_subject_leads_and_directs_are_not_given_its_duty():
+    text = ("1. Ban Thường vụ Tỉnh ủy lãnh đạo, chỉ đạo các cấp ủy đảng, UBND các huyện quán triệt Kết luận số 34. "
+            "Trực tiếp lãnh đạo, chỉ đạo UBND các huyện tổ chức thực hiện.\n"
+            "2. UBND tỉnh chỉ đạo Sở Tài chính bố trí kinh phí.\n")
+    assert summary(text) == [(["STC"], [], "none", None)]
+    # a unit of the tree that leads and directs has the duty
+    assert one("Sở Xây dựng lãnh đạo, chỉ đạo UBND các xã rà soát nhà ở.").lead_units == ["SXD"]
