@@ -341,6 +341,9 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
+# How a thing is to be done or made, then its items: "Phương án bố trí, sử dụng phải gắn với …, theo hướng:" then
+# "- Lựa chọn, tiếp nhận …", "- Giải quyết đầy đủ …" — the thing's features, not duties of their own.
+_DIRECTION = re.compile(r"\btheo huong(?: sau)?:$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
@@ -705,6 +708,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
+        if _DIRECTION.search(folded) and at + 1 < len(sentences) and sentences[at + 1].rank is not None:
+            details = sentences[at + 1].rank - 1   # the items right below it, and theirs: not the next lettered item
         if account is not None and (sentence.rank is None or sentence.rank > account):
             continue
         account = sentence.rank if sentence.rank is not None and _ACCOUNT.match(folded) else None
@@ -816,7 +821,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if found:
             proposals.extend(found)
             # outside a list every item below is a detail; inside one, the items below the duty's own
-            details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
+            details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else details
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
             if directed and sentence.rank is not None:

@@ -2925,3 +2925,15 @@ def test_bodies_a_subject_leads_and_directs_are_not_given_its_duty():
     assert summary(text) == [(["STC"], [], "none", None)]
     # a unit of the tree that leads and directs has the duty
     assert one("Sở Xây dựng lãnh đạo, chỉ đạo UBND các xã rà soát nhà ở.").lead_units == ["SXD"]
+
+
+def test_the_items_of_how_a_thing_is_to_be_made_are_not_duties():
+    text = ("1. Sở Tài chính:\n"
+            "a) Xây dựng phương án bố trí kinh phí, hoàn thành trước ngày 30/6/2026.\n"
+            "Phương án phải bảo đảm tiết kiệm, hiệu quả, theo hướng:\n"
+            "- Ưu tiên nguồn ngân sách tỉnh.\n- Huy động nguồn xã hội hóa.\n"
+            "b) Tổng hợp, báo cáo kết quả thực hiện.\n")
+    assert summary(text) == [(["STC"], [], "before", date(2026, 6, 30)), (["STC"], [], "none", None)]
+    # also after a duty of its own: "a) Xây dựng phương án …, theo hướng:"
+    assert summary(text.replace(", hoàn thành trước ngày 30/6/2026.\nPhương án phải bảo đảm", " bảo đảm")) == [
+        (["STC"], [], "none", None), (["STC"], [], "none", None)]
