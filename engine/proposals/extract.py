@@ -298,6 +298,9 @@ _UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thu
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
 _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
+# … but for the text a decision issues, given after it: "CHƯƠNG TRÌNH HÀNH ĐỘNG … (Ban hành kèm theo Quyết định
+# số 435/QĐ-UBND …)" — its duties are read from the line after.
+_ATTACHED = re.compile(r"\((ban hanh )?kem theo (quyet dinh|ke hoach|van ban)")
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
 # "Trách nhiệm của Sở X" heading the items of X's duties.
@@ -354,6 +357,9 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
 # the items' introduction after a duty of the line's own, closing it: "…, tập trung một số nhiệm vụ cụ thể sau:"
 _FOCUS = re.compile(r",\s+tập trung (?:vào |thực hiện )?(?:một số |các )?(?:nhiệm vụ|nội dung)[^,;:]{0,30}sau:$")
 _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
+# How a thing is to be done or made, then its items: "Phương án bố trí, sử dụng phải gắn với …, theo hướng:" then
+# "- Lựa chọn, tiếp nhận …", "- Giải quyết đầy đủ …" — the thing's features, not duties of their own.
+_DIRECTION = re.compile(r"\btheo huong(?: sau)?:$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
@@ -685,7 +691,10 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     labelled = _labelled_items(sentences, matcher, reference)
     quoted = False   # a letter's line opening with a quotation mark: another text's words (_quoting)
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
+    resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
     for at, sentence in enumerate(sentences):
+        if at < resume:
+            continue
         under_heading, headed = headed and sentence.rank is None, False
         if sentence.opens_line:
             quoted = bool(addressed) and _quoting(sentence.text)
@@ -699,7 +708,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         sentence = _past_topic(sentence)
         folded = fold(sentence.text)
         if folded.startswith("noi nhan") or folded.split(" ")[0] in _SIGNATURE:
-            break
+            resume = _attached_text(sentences, at)
+            if not resume:
+                break
+            heading, after_duty = _Heading(), False
+            continue
         heading = heading.end_before(sentence)
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
                 or _issuer_block(sentence, sentences[at + 1:at + 2])):
@@ -722,6 +735,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
+        if _DIRECTION.search(folded) and at + 1 < len(sentences) and sentences[at + 1].rank is not None:
+            details = sentences[at + 1].rank - 1   # the items right below it, and theirs: not the next lettered item
         if account is not None and (sentence.rank is None or sentence.rank > account):
             continue
         account = sentence.rank if sentence.rank is not None and _ACCOUNT.match(folded) else None
@@ -833,7 +848,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if found:
             proposals.extend(found)
             # outside a list every item below is a detail; inside one, the items below the duty's own
-            details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else None
+            details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else details
             after_duty = True
             heading = heading.after_item(sentence, found[-1].lead_units)
             if sentence.rank is None and _CARRY_OUT_INLINE.search(folded):
@@ -880,6 +895,12 @@ def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Propos
                     coordinating_units=coordinating, deadline=find_cell_deadline(fold(row.deadline), reference))
 
 
+def _attached_text(sentences: list[_Sentence], signed: int) -> int:
+    """The first sentence of the text the document issues after its signature at `signed`; 0 if none follows."""
+    return next((at + 1 for at in range(signed + 1, len(sentences))
+                 if _ATTACHED.search(fold(sentences[at].text))), 0)
+
+
 def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,
                     reference: date) -> dict[int, Proposal | None]:
     """The items written as a title and labelled lines ("- Cơ quan chủ trì: …", "- Thời hạn: …"): by the
@@ -906,11 +927,19 @@ def _labelled_items(sentences: list[_Sentence], matcher: UnitMatcher,
         found.update(dict.fromkeys(range(title + 1, end)))
         if times and sentences[times[0]].item_goes_on:
             continue
-        codes = _labelled_units(sentences[at], matcher)
+        named = sentences[at].text.split(":", 1)[1]
+        label = _clause(named, matcher)
+        # "Cơ quan thực hiện: Sở X chủ trì, phối hợp với Liên đoàn …; các sở, ngành liên quan; UBND các huyện": the
+        # label read as a sentence — Sở X leads, the bodies it works with do not; a bare list of bodies
+        # ("Các sở, ban, ngành; Ủy ban nhân dân các huyện, thành phố.") all lead
+        bare = all(_clause(part, matcher).names_only() for part in named.split(";") if part.strip(" ."))
+        codes = label.mentioned_units() if bare else label.leads or label.mentioned_units()
         if codes:
             deadline = find_deadline(folded[times[0]].split(":", 1)[1], reference) if times else NO_DEADLINE
-            coordinating = [c for n in range(title + 1, end) if _COORDINATING_LABEL.match(folded[n])
-                            for c in _labelled_units(sentences[n], matcher) if c not in codes]
+            coordinating = label.coordinating + [
+                c for n in range(title + 1, end) if _COORDINATING_LABEL.match(folded[n])
+                for c in _labelled_units(sentences[n], matcher)]
+            coordinating = [c for c in coordinating if c not in codes]
             found[title] = Proposal(content=_content(sentences[title].text), source=sentences[title].text,
                                     lead_units=codes, coordinating_units=list(dict.fromkeys(coordinating)),
                                     deadline=deadline)
@@ -1637,8 +1666,11 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
             # "… làm việc với Bộ X về việc giao UBND tỉnh Y là chủ đầu tư": a topic, not a duty given; "Thủ
             # tướng đã giao Bộ X …": one given before, recounted; "Bộ X … đề xuất phân công các tỉnh …": proposed
             ahead = words[max(0, before - len(trigger) - 2):before - len(trigger)]
+            # "Ban Thường vụ Tỉnh ủy lãnh đạo, chỉ đạo các cấp ủy, chính quyền địa phương …": the subject leads
+            # the bodies below it (the party's role), it does not give them a duty
+            led = trigger == ("chi", "dao") and words[max(0, before - 5):before - 2] == ["lanh", "dao", ","]
             return (words[max(0, before - 3):before - 1] != ["ve", "viec"] and ahead[-1:] != ["da"]
-                    and ahead != ["de", "xuat"])
+                    and ahead != ["de", "xuat"] and not led)
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1

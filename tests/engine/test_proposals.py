@@ -3009,3 +3009,46 @@ def test_chi_thi_as_the_verb_names_the_units_it_directs():
     assert sorted(one("Chủ tịch UBND tỉnh chỉ thị Sở Xây dựng, Sở Tài chính rà soát các dự án.").lead_units) \
         == ["STC", "SXD"]
     assert one("Thực hiện Chỉ thị số 14/CT-TTg, Sở Xây dựng kiểm tra các công trình.").lead_units == ["SXD"]
+
+
+def test_a_text_issued_after_the_signature_is_read_past_it():
+    signed = ("Điều 2. Giám đốc Sở Tài chính chịu trách nhiệm thi hành Quyết định này./.\n"
+              "Nơi nhận:\n- Như Điều 2;\n- Lưu VT.\n"
+              "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An KẾ HOẠCH PHÁT TRIỂN NHÀ Ở")
+    attached = (" (Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 04 tháng 5 năm 2026 của Ủy ban nhân dân tỉnh)\n"
+                "I. NHIỆM VỤ\n1. Sở Xây dựng chủ trì rà soát quy hoạch nhà ở, hoàn thành trước ngày 30/6/2026.\n")
+    assert summary(signed + attached) == [(["SXD"], [], "before", date(2026, 6, 30))]
+    # with nothing issued, the signature ends the duties
+    assert summary(signed + "\nSở Xây dựng chủ trì rà soát quy hoạch nhà ở.\n") == []
+
+
+def test_a_lead_label_read_as_a_sentence_leads_with_its_subject_and_a_bare_list_with_every_body():
+    text = ("1. Rà soát, hoàn thiện quy trình giải quyết tranh chấp đất đai.\n"
+            "- Cơ quan thực hiện: Sở Tài chính chủ trì, phối hợp với Sở Xây dựng; UBND các huyện.\n"
+            "- Thời gian thực hiện: Hoàn thành trong quý III/2026.\n"
+            "2. Tuyên truyền pháp luật về đất đai cho người dân.\n"
+            "- Cơ quan thực hiện: Sở Xây dựng; Ủy ban nhân dân các huyện.\n"
+            "- Thời gian thực hiện: Thực hiện thường xuyên.\n")
+    assert summary(text) == [(["STC"], ["SXD"], "within_quarter", date(2026, 9, 30)),
+                             (["SXD", "H-A", "TX-B"], [], "none", None)]
+
+
+def test_bodies_a_subject_leads_and_directs_are_not_given_its_duty():
+    text = ("1. Ban Thường vụ Tỉnh ủy lãnh đạo, chỉ đạo các cấp ủy đảng, UBND các huyện quán triệt Kết luận số 34. "
+            "Trực tiếp lãnh đạo, chỉ đạo UBND các huyện tổ chức thực hiện.\n"
+            "2. UBND tỉnh chỉ đạo Sở Tài chính bố trí kinh phí.\n")
+    assert summary(text) == [(["STC"], [], "none", None)]
+    # a unit of the tree that leads and directs has the duty
+    assert one("Sở Xây dựng lãnh đạo, chỉ đạo UBND các xã rà soát nhà ở.").lead_units == ["SXD"]
+
+
+def test_the_items_of_how_a_thing_is_to_be_made_are_not_duties():
+    text = ("1. Sở Tài chính:\n"
+            "a) Xây dựng phương án bố trí kinh phí, hoàn thành trước ngày 30/6/2026.\n"
+            "Phương án phải bảo đảm tiết kiệm, hiệu quả, theo hướng:\n"
+            "- Ưu tiên nguồn ngân sách tỉnh.\n- Huy động nguồn xã hội hóa.\n"
+            "b) Tổng hợp, báo cáo kết quả thực hiện.\n")
+    assert summary(text) == [(["STC"], [], "before", date(2026, 6, 30)), (["STC"], [], "none", None)]
+    # also after a duty of its own: "a) Xây dựng phương án …, theo hướng:"
+    assert summary(text.replace(", hoàn thành trước ngày 30/6/2026.\nPhương án phải bảo đảm", " bảo đảm")) == [
+        (["STC"], [], "none", None), (["STC"], [], "none", None)]
