@@ -70,10 +70,14 @@ _TIERS = {
 _SHORT_TIERS = {("thanh",), ("thi",)}
 _SPECIAL_ZONE = ("dac", "khu")
 _ZONE_NAME = 3   # words of a special zone's name at most
+# "cấp xã" after a body is that tier's body ("Công an cấp xã", "Ban Quản lý dự án … cấp xã"): a tier alone only
+# where its clause opens with it, as a list of deadlines by tier gives it.
+_TIER_OPENING = ("cap",)
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
-                     ("cac",))   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
+                     ("cac",),   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
+                     _TIER_OPENING)   # opening a clause only: "- Cấp xã hoàn thành và báo cáo kết quả trước …"
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 # "các Sở: Tài chính, Xây dựng và …", "các Tập đoàn: Bưu chính Viễn thông Việt Nam, …"
 _LIST_HEADS = (("so",), ("ban",), ("bo",), ("tap", "doan"))
@@ -600,7 +604,7 @@ class UnitMatcher:
 
     def _collective(self, words: list[str], i: int) -> Mention | None:
         head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
-        if head is None:
+        if head is None or (head == _TIER_OPENING and i > 0):
             return None
         if head[0] == "uy" and words[i + len(head) - 1:i + len(head) + 2] == ["cac", "dia", "phuong"]:
             # "UBND các địa phương": the committees of the tier right below the province

@@ -2894,3 +2894,14 @@ def test_units_opening_a_line_before_a_colon_are_the_subject_of_its_next_sentenc
             "Chỉ đạo các cơ quan chuyên môn hướng dẫn nông dân chăm sóc cây trồng. Chủ động sử dụng kinh phí.\n"
             "Sở Tài chính bố trí kinh phí hỗ trợ.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["H-A", "TX-B"]] * 3 + [["STC"]]
+
+
+def test_a_tier_named_by_cap_alone_opening_a_line_is_every_unit_of_it():
+    text = ("Thời hạn hoàn thành:\n- Cấp xã hoàn thành và báo cáo kết quả trước ngày 01/6/2026;\n"
+            "- Cấp huyện hoàn thành và báo cáo kết quả trước ngày 15/7/2026;\n"
+            "- Sở Tài nguyên và Môi trường tổng hợp báo cáo UBND tỉnh trước ngày 15/8/2026.")
+    assert summary(text) == [(["P-D", "X-C"], [], "before", date(2026, 6, 1)),
+                             (["H-A", "TX-B"], [], "before", date(2026, 7, 15)),
+                             (["STNMT"], [], "before", date(2026, 8, 15))]
+    # inside a clause, "cấp xã" is that tier's body, not every commune
+    assert summary("Trưởng Ban Chỉ đạo quyết định những vấn đề thuộc nhiệm vụ của Ban Chỉ đạo cấp xã.") == []
