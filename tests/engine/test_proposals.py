@@ -2905,3 +2905,12 @@ def test_a_tier_named_by_cap_alone_opening_a_line_is_every_unit_of_it():
                              (["STNMT"], [], "before", date(2026, 8, 15))]
     # inside a clause, "cấp xã" is that tier's body, not every commune
     assert summary("Trưởng Ban Chỉ đạo quyết định những vấn đề thuộc nhiệm vụ của Ban Chỉ đạo cấp xã.") == []
+
+
+def test_reporting_difficulties_if_any_is_no_duty():
+    text = ("Giao UBND các xã, phường rà soát, thống kê hệ thống hạ tầng kỹ thuật trên địa bàn. "
+            "UBND xã, phường kịp thời báo cáo các nội dung khó khăn, vướng mắc phát sinh trong quá trình triển khai "
+            "thực hiện (nếu có) về Sở Xây dựng để tổng hợp.")
+    assert summary(text) == [(["P-D", "X-C"], [], "none", None)]
+    # reporting what was done stays a duty
+    assert len(summary("UBND các xã báo cáo kết quả thực hiện về Sở Xây dựng (nếu có thay đổi).")) == 1
