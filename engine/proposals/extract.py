@@ -245,8 +245,10 @@ _FILLERS = {",", "va", "voi", "cac", "co", "quan", "lien", "don", "vi", "dia", "
 _SEPARATORS = {",", "va"}
 _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
-# trị - xã hội, đoàn thể, UBND các xã …".
+# trị - xã hội, đoàn thể, UBND các xã …", the national news agency and broadcasters ("Các Bộ: Quốc phòng, Công an;
+# Thông tấn xã Việt Nam; Ủy ban An toàn giao thông Quốc gia báo cáo …").
 _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
+                     r"|\bthong tan xa viet nam\b|\bdai (?:truyen hinh|tieng noi) viet nam\b"
                      r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
                      r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b")
 # Between the units that lead, also the bare nouns of a list of bodies: "Các sở, ban, ngành, cơ quan, đơn

@@ -2914,3 +2914,9 @@ def test_reporting_difficulties_if_any_is_no_duty():
     assert summary(text) == [(["P-D", "X-C"], [], "none", None)]
     # reporting what was done stays a duty
     assert len(summary("UBND các xã báo cáo kết quả thực hiện về Sở Xây dựng (nếu có thay đổi).")) == 1
+
+
+def test_the_national_news_agency_in_a_list_of_leads_does_not_end_it():
+    text = ("- Các Sở: Tài chính, Xây dựng; Thông tấn xã Việt Nam; Sở Tài nguyên và Môi trường báo cáo nhanh tình "
+            "hình từng ngày.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC", "SXD", "STNMT"]]
