@@ -2920,3 +2920,12 @@ def test_the_national_news_agency_in_a_list_of_leads_does_not_end_it():
     text = ("- Các Sở: Tài chính, Xây dựng; Thông tấn xã Việt Nam; Sở Tài nguyên và Môi trường báo cáo nhanh tình "
             "hình từng ngày.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC", "SXD", "STNMT"]]
+
+
+def test_ministries_named_after_bo_with_no_colon_are_each_a_lead():
+    units = UnitMatcher([UnitRef("BXD", "Bộ Xây dựng", "ministry"), UnitRef("BTC", "Bộ Tài chính", "ministry"),
+                         UnitRef("BGTVT", "Bộ Giao thông vận tải", "ministry")])
+    text = "Phó Thủ tướng yêu cầu các Bộ Xây dựng, Giao thông vận tải xử lý dứt điểm các văn bản trái pháp luật."
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BXD", "BGTVT"]]
+    text = "Bộ Tài chính, Xây dựng hướng dẫn các địa phương lập đề án."
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BTC", "BXD"]]
