@@ -1391,12 +1391,17 @@ def _aside(words: list[str]) -> set[int]:
 _LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:" + _CAPITAL + r"[^;:.]{0,60}; )+(?=" + _CAPITAL + ")")
 
 
-# Words left out of a quoted text before the next duty given: "Giao cho Sở A làm rõ… giao cho Sở B …".
-_LEFT_OUT = re.compile(r"(?:…|\.\.\.)(?=\s*(?:giao|yêu cầu|đề nghị)\s)")
+# Words left out of a quoted text before the next duty given: "Giao cho Sở A làm rõ… giao cho Sở B …"; and the
+# issuing authority giving the next duty after a comma: "… ngoài giao nhiệm vụ cho Sở A chủ trì …, UBND tỉnh giao
+# UBND các huyện chủ trì …".
+_LEFT_OUT = re.compile(r"(?:…|\.\.\.)(?=\s*(?:giao|yêu cầu|đề nghị)\s)"
+                       r"|,(?=\s*(?:(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) tỉnh|Thủ tướng(?: Chính phủ)?)"
+                       r" (?:giao|yêu cầu|đề nghị)\s)")
 
 
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
-    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị"),
+    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị", or a
+    comma before the issuing authority giving: "…, UBND tỉnh giao …"),
     and where "và" or "đồng thời" opens a duty of other units ("Sở A rà soát … trước ngày 10/3 và Sở B
     kiểm tra … trước ngày 20/3")."""
     parts = []

@@ -2929,3 +2929,9 @@ def test_ministries_named_after_bo_with_no_colon_are_each_a_lead():
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BXD", "BGTVT"]]
     text = "Bộ Tài chính, Xây dựng hướng dẫn các địa phương lập đề án."
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BTC", "BXD"]]
+
+
+def test_the_issuing_committee_giving_a_second_duty_after_a_comma_parts_the_duties():
+    text = ("Tại kế hoạch này ngoài giao nhiệm vụ cho Sở Tài nguyên và Môi trường chủ trì triển khai các nhiệm vụ, "
+            "UBND tỉnh giao UBND các huyện, thị xã chủ trì hoàn thiện việc lập điều chỉnh quy hoạch sử dụng đất.")
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [["STNMT"], ["H-A", "TX-B"]]
