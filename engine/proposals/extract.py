@@ -252,7 +252,8 @@ _SEPARATORS = {",", "va"}
 _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a list of units
 # Bodies outside the tree a list of leads may name among its units: "các sở, ban, ngành, tổ chức chính
 # trị - xã hội, đoàn thể, UBND các xã …", "Bộ Tài chính, Ngân hàng Nhà nước Việt Nam, Bộ Công an và …" (the
-# central bodies beside the ministries: the central bank, the state auditor, the national press agencies).
+# central bodies beside the ministries: the central bank, the state auditor, the national news agency and
+# broadcasters: "Các Bộ: Quốc phòng, Công an; Thông tấn xã Việt Nam; Ủy ban An toàn giao thông Quốc gia báo cáo …").
 _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
                      r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
                      r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b"
@@ -480,9 +481,10 @@ _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}
 # ngày 12/6/2026 …", "Các cơ quan, đơn vị gửi báo cáo … trước …" — the bodies of every item, not the last one.
 _REPORTS_OF_ALL = re.compile(r"^(?:bao cao|van ban) (?:cua )?cac (?:co quan|don vi)\b"
                              r"|^cac co quan, don vi gui bao cao\b")
-# Reporting difficulties should any arise.
+# Reporting difficulties should any arise ("… báo cáo các nội dung khó khăn, vướng mắc phát sinh … (nếu có) về Sở X").
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
+                           r"|\bbao cao (?:\w+ ){0,3}?kho khan, vuong mac\b[^.;]{0,100}\(neu co\)"
                            r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}\bnhung kho khan, vuong mac"
                            r"|^truong hop vuot tham quyen\b")
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
@@ -1450,14 +1452,29 @@ _LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:" + _CAPITAL + 
 
 # Words left out of a quoted text before the next duty given: "Giao cho Sở A làm rõ… giao cho Sở B …".
 _LEFT_OUT = re.compile(r"(?:…|\.\.\.)(?=\s*(?:giao|yêu cầu|đề nghị)\s)")
+# The issuing authority giving the next duty after a comma: "… ngoài giao nhiệm vụ cho Sở A chủ trì …, UBND tỉnh giao
+# UBND các huyện chủ trì …" — where a duty was given before it, not after an opening ("Để triển khai tốt kế hoạch này,
+# UBND tỉnh giao Sở A chủ trì …").
+_GIVES_NEXT = re.compile(r",(?=\s*(?:(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) tỉnh|Thủ tướng(?: Chính phủ)?)"
+                         r" (?:giao|yêu cầu|đề nghị)\s)")
+_GIVES = re.compile(r"\b(?:giao|yêu cầu|đề nghị)\b")
+
+
+def _given_apart(text: str) -> str:
+    """`text` with ";" for the commas before an authority giving a second duty (_GIVES_NEXT)."""
+    def part(comma: re.Match) -> str:
+        before = text[text.rfind(";", 0, comma.start()) + 1:comma.start()]
+        return ";" if _GIVES.search(before) else ","
+    return _GIVES_NEXT.sub(part, text)
 
 
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
-    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị"),
+    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị", or a
+    comma before the issuing authority giving a second duty: "… giao Sở A …, UBND tỉnh giao …"),
     and where "và" or "đồng thời" opens a duty of other units ("Sở A rà soát … trước ngày 10/3 và Sở B
     kiểm tra … trước ngày 20/3")."""
     parts = []
-    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), _LEFT_OUT.sub(";", text))
+    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), _given_apart(_LEFT_OUT.sub(";", text)))
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
         joints = list(_JOINT.finditer(part))[:_JOINT_TRIES] + list(_COMMA_JOINT.finditer(part))[:_JOINT_TRIES]

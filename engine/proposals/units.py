@@ -71,13 +71,18 @@ _TIERS = {
 _SHORT_TIERS = {("thanh",), ("thi",)}
 _SPECIAL_ZONE = ("dac", "khu")
 _ZONE_NAME = 3   # words of a special zone's name at most
+# "cấp xã" after a body is that tier's body ("Công an cấp xã", "Ban Quản lý dự án … cấp xã"): a tier alone only
+# where its clause opens with it, as a list of deadlines by tier gives it.
+_TIER_OPENING = ("cap",)
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
-                     ("cac",))   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
+                     ("cac",),   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
+                     _TIER_OPENING)   # opening a clause only: "- Cấp xã hoàn thành và báo cáo kết quả trước …"
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
 # "các Sở: Tài chính, Xây dựng và …", "các Tập đoàn: Bưu chính Viễn thông Việt Nam, …"
-_LIST_HEADS = (("so",), ("ban",), ("bo",), ("tap", "doan"))
+_MINISTRIES = ("bo",)
+_LIST_HEADS = (("so",), ("ban",), _MINISTRIES, ("tap", "doan"))
 # "các Sở, ngành: …", "các Bộ, cơ quan: …", "UBND các tỉnh, thành phố trực thuộc Trung ương: …"
 _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"], ["truc", "thuoc", "trung", "uong"])
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
@@ -602,7 +607,7 @@ class UnitMatcher:
 
     def _collective(self, words: list[str], i: int) -> Mention | None:
         head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
-        if head is None:
+        if head is None or (head == _TIER_OPENING and i > 0):
             return None
         if head[0] == "uy" and words[i + len(head) - 1:i + len(head) + 2] == ["cac", "dia", "phuong"]:
             # "UBND các địa phương": the committees of the tier right below the province
@@ -768,8 +773,8 @@ class UnitMatcher:
     def _list(self, words: list[str], i: int) -> Mention | None:
         """"(các) Sở: Tài chính, Xây dựng và Nội vụ", "Các Bộ, cơ quan: Tài chính, …, Tập đoàn Điện
         lực Việt Nam", "UBND các tỉnh: Ninh Bình, Bắc Ninh" (a tier's committees also with no colon: "UBND
-        các tỉnh, thành phố Ninh Bình, Hà Tĩnh") — each name read with a head in front ("UBND tỉnh Ninh
-        Bình"), or as it is."""
+        các tỉnh, thành phố Ninh Bình, Hà Tĩnh"; so the ministries: "(các) Bộ Xây dựng, Giao thông vận tải") —
+        each name read with a head in front ("UBND tỉnh Ninh Bình"), or as it is."""
         start = i + (words[i] == "cac")
         written = next((h for h in (*_LIST_HEADS, *_COMMITTEE_LISTS) if tuple(words[start:start + len(h)]) == h), None)
         if written is None:
@@ -779,8 +784,11 @@ class UnitMatcher:
         colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
         if colon < len(words) and words[colon] == ":":
             j = colon + 1
-        elif written in _COMMITTEE_LISTS and self._headed(heads, words, after) is not None:
-            j = after   # "UBND các tỉnh, thành phố Ninh Bình, Hà Tĩnh, Cần Thơ": the names right after the tier
+        elif (written in _COMMITTEE_LISTS or written == _MINISTRIES) and self._headed(
+                heads, words, after) is not None:
+            # "UBND các tỉnh, thành phố Ninh Bình, Hà Tĩnh, Cần Thơ", "(các) Bộ Xây dựng, Giao thông vận tải": the
+            # names right after the tier or the ministries' head
+            j = after
         else:
             return None
         codes: list[str] = []

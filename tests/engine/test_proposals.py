@@ -3052,3 +3052,50 @@ def test_the_items_of_how_a_thing_is_to_be_made_are_not_duties():
     # also after a duty of its own: "a) Xây dựng phương án …, theo hướng:"
     assert summary(text.replace(", hoàn thành trước ngày 30/6/2026.\nPhương án phải bảo đảm", " bảo đảm")) == [
         (["STC"], [], "none", None), (["STC"], [], "none", None)]
+
+
+def test_a_tier_named_by_cap_alone_opening_a_line_is_every_unit_of_it():
+    text = ("Thời hạn hoàn thành:\n- Cấp xã hoàn thành và báo cáo kết quả trước ngày 01/6/2026;\n"
+            "- Cấp huyện hoàn thành và báo cáo kết quả trước ngày 15/7/2026;\n"
+            "- Sở Tài nguyên và Môi trường tổng hợp báo cáo UBND tỉnh trước ngày 15/8/2026.")
+    assert summary(text) == [(["P-D", "X-C"], [], "before", date(2026, 6, 1)),
+                             (["H-A", "TX-B"], [], "before", date(2026, 7, 15)),
+                             (["STNMT"], [], "before", date(2026, 8, 15))]
+    # inside a clause, "cấp xã" is that tier's body, not every commune
+    assert summary("Trưởng Ban Chỉ đạo quyết định những vấn đề thuộc nhiệm vụ của Ban Chỉ đạo cấp xã.") == []
+
+
+def test_reporting_difficulties_if_any_is_no_duty():
+    text = ("Giao UBND các xã, phường rà soát, thống kê hệ thống hạ tầng kỹ thuật trên địa bàn. "
+            "UBND xã, phường kịp thời báo cáo các nội dung khó khăn, vướng mắc phát sinh trong quá trình triển khai "
+            "thực hiện (nếu có) về Sở Xây dựng để tổng hợp.")
+    assert summary(text) == [(["P-D", "X-C"], [], "none", None)]
+    # reporting what was done stays a duty
+    assert len(summary("UBND các xã báo cáo kết quả thực hiện về Sở Xây dựng (nếu có thay đổi).")) == 1
+
+
+def test_the_national_news_agency_in_a_list_of_leads_does_not_end_it():
+    text = ("- Các Sở: Tài chính, Xây dựng; Thông tấn xã Việt Nam; Sở Tài nguyên và Môi trường báo cáo nhanh tình "
+            "hình từng ngày.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC", "SXD", "STNMT"]]
+
+
+def test_ministries_named_after_bo_with_no_colon_are_each_a_lead():
+    units = UnitMatcher([UnitRef("BXD", "Bộ Xây dựng", "ministry"), UnitRef("BTC", "Bộ Tài chính", "ministry"),
+                         UnitRef("BGTVT", "Bộ Giao thông vận tải", "ministry")])
+    text = "Phó Thủ tướng yêu cầu các Bộ Xây dựng, Giao thông vận tải xử lý dứt điểm các văn bản trái pháp luật."
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BXD", "BGTVT"]]
+    text = "Bộ Tài chính, Xây dựng hướng dẫn các địa phương lập đề án."
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["BTC", "BXD"]]
+
+
+def test_the_issuing_committee_giving_a_second_duty_after_a_comma_parts_the_duties():
+    text = ("Tại kế hoạch này ngoài giao nhiệm vụ cho Sở Tài nguyên và Môi trường chủ trì triển khai các nhiệm vụ, "
+            "UBND tỉnh giao UBND các huyện, thị xã chủ trì hoàn thiện việc lập điều chỉnh quy hoạch sử dụng đất.")
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [["STNMT"], ["H-A", "TX-B"]]
+    # after an opening, no duty was given before the comma: one duty (not an item of the demand above besides)
+    text = ("Theo đó, UBND tỉnh yêu cầu các Sở, ban, ngành, UBND các huyện, thị xã triển khai các hoạt động sau:\n\n"
+            "Tổ chức phát động phong trào: Không sử dụng các sản phẩm nhựa sử dụng một lần.\n\n"
+            "Để triển khai thực hiện tốt kế hoạch này, UBND tỉnh giao Sở Tài nguyên và Môi trường chủ trì tổ chức phát "
+            "động phong trào.")
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals][1:] == [["STNMT"]]
