@@ -328,9 +328,12 @@ _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan"
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 # Also a resolution's ("… chịu trách nhiệm thi hành Nghị quyết này").
 _EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet dinh thi hanh\b")
+# Guiding others in carrying it out is a duty ("a) Chủ động hướng dẫn tổ chức triển khai thi hành Nghị quyết này
+# theo lĩnh vực được phân công quản lý").
+_GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
 # thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
-_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
+_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
                           # for the accuracy of what it reports: "… phải chịu trách nhiệm trước Chủ tịch UBND tỉnh
                           # về tính chính xác của số liệu báo cáo."
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem truoc [^.;]{1,60}? ve tinh chinh xac\b[^;]*$"
@@ -361,6 +364,9 @@ _PURPOSE_FIRST = re.compile(r"^de [^;]*:$")
 # How a thing is to be done or made, then its items: "Phương án bố trí, sử dụng phải gắn với …, theo hướng:" then
 # "- Lựa chọn, tiếp nhận …", "- Giải quyết đầy đủ …" — the thing's features, not duties of their own.
 _DIRECTION = re.compile(r"\btheo huong(?: sau)?:$")
+# So are the items below "Cụ thể:" standing alone after a duty ("3. Các bộ, ngành, … tổ chức thực hiện … Đề án. Cụ
+# thể:" then "- Phối hợp với Bộ X …"): the duty's details (as after "…, cụ thể:", _DETAILS).
+_DETAILS_ALONE = re.compile(r"^cu the(?: nhu sau)?:$")
 # "Giao Sở A, Sở B xây dựng quy trình …, cụ thể:" then "- Sở A đối với thủ tục số 03;": the items are
 # the details of the duty above, not duties of their own.
 # So are the contents of a report asked for: "… tổng hợp báo cáo cụ thể về một số nội dung sau:" then "(1) Số hộ …".
@@ -737,7 +743,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if details is not None and sentence.rank is not None and sentence.rank > details:
             continue
         details = None
-        if _DIRECTION.search(folded) and at + 1 < len(sentences) and sentences[at + 1].rank is not None:
+        if ((_DIRECTION.search(folded) or (after_duty and _DETAILS_ALONE.match(folded)))
+                and at + 1 < len(sentences) and sentences[at + 1].rank is not None):
             details = sentences[at + 1].rank - 1   # the items right below it, and theirs: not the next lettered item
         if account is not None and (sentence.rank is None or sentence.rank > account):
             continue
@@ -783,7 +790,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
-                or _EXECUTION.search(folded) or _ANSWERS_FOR.search(folded) or _URGES.match(folded)):
+                or (_EXECUTION.search(folded) and not _GUIDES_EXECUTION.search(folded))
+                or _ANSWERS_FOR.search(folded) or _URGES.match(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))
@@ -1983,6 +1991,7 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         leads = list(dict.fromkeys(group[0].named_localities(localities, matcher) + extra.get(number, []))) or heading
         if _shortened_heading(group[0], leads, heading):
             leads = heading
+        leads = list(dict.fromkeys(leads + _co_leads(group[0]))) if leads else leads
         text = "; ".join(c.text.strip() for c in group)
         # one of several duties in a sentence that only restates ("các sở, ban, ngành tổ chức thực hiện
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
@@ -2003,6 +2012,15 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _co_leads(clause: _Clause) -> list[str]:
+    """"Đồng chủ trì với Bộ X, phối hợp với …": the bodies named right after it share the lead."""
+    for at in range(len(clause.words) - 3):
+        if clause.words[at:at + 4] == ["dong", "chu", "tri", "voi"]:
+            named = next((n for n, m in enumerate(clause.mentions) if m.start == at + 4), None)
+            return [] if named is None else _chain(clause.words, clause.mentions, named, _LEAD_GAPS)[0]
+    return []
 
 
 def _restating_units(sentence: _Sentence, folded: str, clauses: list[_Clause],

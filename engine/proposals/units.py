@@ -646,8 +646,11 @@ class UnitMatcher:
         # … as are those whose chairmen a letter addresses together: "đề nghị các đồng chí Chủ tịch Ủy ban nhân
         # dân tỉnh, thành phố nuôi cá tra …"
         chairs = set(kinds) == {"province"} and words[max(0, i - 5):i] == list(_CHAIRS)
+        # … and so are the tier's two names heading items alone, as the Government writes them ("3. Uỷ ban nhân dân
+        # tỉnh, thành phố" then "a) Thường xuyên tuyên truyền …"): in a sentence they are the province's own
+        both = kinds == ["province", "province"] and all(w in {",", ".", ":"} for w in words[j:])
         if (head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds)
-                and not central and not chairs):
+                and not central and not chairs and not both):
             return None
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         if kinds and set(kinds) == {"province"}:

@@ -3099,3 +3099,40 @@ def test_the_issuing_committee_giving_a_second_duty_after_a_comma_parts_the_duti
             "Để triển khai thực hiện tốt kế hoạch này, UBND tỉnh giao Sở Tài nguyên và Môi trường chủ trì tổ chức phát "
             "động phong trào.")
     assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals][1:] == [["STNMT"]]
+
+
+def test_the_two_names_of_the_provinces_tier_heading_items_alone_are_every_province():
+    text = ("3. Uỷ ban nhân dân tỉnh, thành phố\na) Thường xuyên tuyên truyền, phổ biến các văn bản quy phạm pháp "
+            "luật.\nb) Tăng cường kiểm tra định kỳ.")
+    assert leads_in(text) == [ALL_PROVINCES] * 2
+    # in a sentence the province's own committee, as before
+    assert leads_in("Ủy ban nhân dân tỉnh, thành phố chỉ đạo Sở Xây dựng rà soát nhà ở.") == []
+
+
+def test_guiding_the_execution_of_a_resolution_is_a_duty_unlike_answering_for_it():
+    text = ("1. Bộ Y tế\na) Chủ động hướng dẫn tổ chức triển khai thi hành Nghị quyết này theo lĩnh vực được phân "
+            "công quản lý.\nb) Các Bộ trưởng chịu trách nhiệm thi hành Nghị quyết này.")
+    assert leads_in(text) == [["BYT"]]
+
+
+def test_answering_by_the_rules_for_the_contents_of_a_submission_is_no_duty():
+    text = ("2. Bộ Y tế\na) Chủ trì tổ chức triển khai Đề án.\nb) Chịu trách nhiệm theo quy định về nội dung báo cáo "
+            "và đề xuất, kiến nghị tại Tờ trình số 72/TTr-BYT.")
+    assert leads_in(text) == [["BYT"]]
+
+
+def test_the_body_a_unit_co_leads_with_shares_the_lead():
+    text = ("4. Bộ Tài chính\nĐồng chủ trì với Bộ Y tế, phối hợp với các cơ quan liên quan đẩy mạnh hoạt động "
+            "ngoại giao kinh tế.")
+    assert [(p.lead_units, p.coordinating_units) for p in propose(text, PROVINCES, TODAY).proposals] == [
+        (["BTC", "BYT"], [])]
+
+
+def test_the_items_below_cu_the_standing_alone_after_a_duty_are_its_details():
+    text = ("1. Bộ Y tế chủ trì triển khai Đề án.\n"
+            "2. Các bộ, ngành, Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương tổ chức thực hiện các nhiệm vụ\n"
+            "nêu trong Đề án gắn với yêu cầu thực tế của ngành, địa phương mình phụ trách.\nCụ thể:\n"
+            "- Phối hợp với Bộ Y tế trong quá trình triển khai Đề án;\n- Tạo điều kiện để cán bộ tham gia "
+            "các khóa bồi dưỡng.\n3. Bộ Tài chính bố trí kinh phí thực hiện Đề án.")
+    assert [p.source[:10] for p in propose(text, PROVINCES, TODAY).proposals] == [
+        "Bộ Y tế ch", "Các bộ, ng", "Bộ Tài chí"]
