@@ -326,8 +326,10 @@ _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
-# Also a resolution's ("… chịu trách nhiệm thi hành Nghị quyết này").
-_EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet dinh thi hanh\b")
+# Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over
+# it is a duty ("Bộ X có trách nhiệm theo dõi, giám sát việc thi hành Nghị định này").
+_EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quyet|nghi dinh|thong tu) nay\b"
+                        r"|\bquyet dinh thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
 # thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
 _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"

@@ -1380,6 +1380,14 @@ def test_a_resolutions_execution_article_is_no_task():
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
 
 
+def test_a_decrees_execution_article_is_no_task():
+    text = ("Điều 16. Trách nhiệm thi hành\n"
+            "1. Sở Xây dựng có trách nhiệm theo dõi, giám sát việc thi hành Nghị định này.\n"
+            "2. Giám đốc Sở Tài chính, Chủ tịch Ủy ban nhân dân các huyện chịu trách nhiệm thi hành Nghị định này.\n"
+            "3. Giám đốc Sở Tài chính chịu trách nhiệm thi hành Thông tư này./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
 def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
     found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
