@@ -127,16 +127,19 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "(1)" / "1-", "1.1.", "a)" / "(a)", "-" — a number
+# List markers by rank, highest first: "I.", "1." / "(1)" / "1-" / "1 -", "1.1.", "a)" / "(a)", "-" — a number
 # inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
 # "(1)" items right under a "1." item ending with ":" ("5. Bộ X chủ trì:" then "(1) …", "(2) …").
 _MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-]"),
-            ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
+            ("number", r"\d{1,2}(?:[.)-]| -)"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
 _RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet", "plus"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
+# A number alone on its line above a "-" line is one marker, "3 - …", its dash put on the next line:
+# "3" then "- Uỷ ban nhân dân các huyện, thành phố:".
+_BARE_NUMBER = re.compile(r"^\d{1,2}$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
@@ -1256,7 +1259,9 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         # "thường xuyên kiểm tra …")
         if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
                 and not _topic_ended(pieces[-1], line)
-                and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds))
+                and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds)
+                     or (pieces[-1] == [pieces[-1][-1]] and bool(_BARE_NUMBER.match(pieces[-1][-1]))
+                         and line.startswith("- ")))
                 and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
             pieces[-1].append(line)

@@ -1388,6 +1388,14 @@ def test_a_decrees_execution_article_is_no_task():
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
 
 
+def test_a_number_with_a_dash_marks_an_item_also_with_the_dash_on_the_next_line():
+    items = ("- Quản lý đối tượng bảo trợ xã hội;\n- Thực hiện chế độ báo cáo về Sở Tài chính;\n"
+             "2 - Sở Xây dựng có trách nhiệm thẩm định dự toán.")
+    for heading in ("1 - UBND các huyện:\n", "1\n- UBND các huyện:\n"):
+        assert [p.lead_units for p in propose("Điều 2. Tổ chức thực hiện:\n" + heading + items, UNITS,
+                                              TODAY).proposals] == [["H-A", "TX-B"], ["H-A", "TX-B"], ["SXD"]]
+
+
 def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
     found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
