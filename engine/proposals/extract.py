@@ -1822,9 +1822,11 @@ def _named_above(clause: _Clause, named: dict[str, None]) -> list[str]:
 
 def _responsible_for_items(clause: _Clause) -> bool:
     """"- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" above its "+ …" items: the units and the
-    words alone — not "Giao Ban X chỉ đạo các đơn vị … có trách nhiệm:", whose items are X's duty's details."""
+    words alone — not "Giao Ban X chỉ đạo các đơn vị … có trách nhiệm:", whose items are X's duty's details;
+    also closed by a stop for the colon ("2 - Sở Lao động, Thương binh và Xã hội có trách nhiệm.")."""
     words, mentions = clause.words, clause.mentions
-    return (words[-4:] == ["co", "trach", "nhiem", ":"] and bool(mentions) and mentions[-1].end == len(words) - 4
+    words = words[:-1] if words[-1:] == [":"] else words
+    return (words[-3:] == ["co", "trach", "nhiem"] and bool(mentions) and mentions[-1].end == len(words) - 3
             and _opens_sentence(words, mentions[0]))
 
 

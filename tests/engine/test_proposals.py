@@ -1396,6 +1396,13 @@ def test_a_number_with_a_dash_marks_an_item_also_with_the_dash_on_the_next_line(
                                               TODAY).proposals] == [["H-A", "TX-B"], ["H-A", "TX-B"], ["SXD"]]
 
 
+def test_units_having_duties_closed_by_a_stop_head_the_items_below():
+    text = ("1. Sở Tài chính có trách nhiệm.\n- Quản lý chặt chẽ đối tượng bảo trợ xã hội;\n"
+            "- Hàng năm lập dự toán kinh phí gửi Sở Xây dựng thẩm định;\n"
+            "2. Sở Xây dựng có trách nhiệm thẩm định dự toán.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["SXD"]]
+
+
 def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
     found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
