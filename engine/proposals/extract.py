@@ -720,7 +720,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 break
             heading, after_duty = _Heading(), False
             continue
-        heading = heading.end_before(sentence)
+        # a new article ("Điều 32. …") is no part of the one before: "Điều 31. Trách nhiệm của Bộ X" heads its own items
+        heading = _Heading() if _ARTICLE.match(sentence.text) else heading.end_before(sentence)
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
                 or _issuer_block(sentence, sentences[at + 1:at + 2])):
             # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above

@@ -1403,6 +1403,13 @@ def test_units_having_duties_closed_by_a_stop_head_the_items_below():
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["SXD"]]
 
 
+def test_an_articles_heading_unit_heads_no_later_article():
+    text = ("Điều 31. Trách nhiệm của Sở Tài chính\n1. Hướng dẫn thực hiện quản lý lao động.\n"
+            "Điều 32. Hiệu lực thi hành\n1. Quyết định này có hiệu lực thi hành từ ngày 15 tháng 4 năm 2026.\n"
+            "2. Bãi bỏ Quyết định số 51/2016/QĐ-UBND.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
 def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
     found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
