@@ -11,8 +11,8 @@
   lower items ("1. Giao người đứng đầu các cơ quan chuyên môn …; Chủ tịch UBND các xã" — every
   unit it names), and an item whose units are told "… các nội dung trọng tâm sau:" (not "… rà
   soát các khoản sau:", whose items are parts of its duty), and a line ending "… thực hiện:" ("1. Phòng X tham
-  mưu Hội đồng Y thực hiện:"); a list item of the heading's rank or
-  higher ends it;
+  mưu Hội đồng Y thực hiện:"), and units "có trách nhiệm" closed by a stop ("2 - Sở X có trách nhiệm."); a
+  list item of the heading's rank or higher ends it, and so does a new article ("Điều 32. …");
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
   Công an tỉnh …", "Song song đó, Sở Y tế …", "Riêng UBND huyện X …", a time or a purpose first: "Trước
@@ -96,8 +96,9 @@ what a cited text gives after "…, trong đó giao …") — but a duty after a
 Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh ban hành
 Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã giao …"; what
 follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các tỉnh …"), units
-presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành
-Quyết định này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
+presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's, decree's or circular's execution article ("… chịu
+trách nhiệm thi hành Quyết định này", "… Nghị định này"; not "giám sát việc thi hành …"), the addressees after
+"Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
 (their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý Ủy
 ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees, and so is "quý Bộ"
 asked by the writer; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a
