@@ -11,8 +11,8 @@
   lower items ("1. Giao người đứng đầu các cơ quan chuyên môn …; Chủ tịch UBND các xã" — every
   unit it names), and an item whose units are told "… các nội dung trọng tâm sau:" (not "… rà
   soát các khoản sau:", whose items are parts of its duty), and a line ending "… thực hiện:" ("1. Phòng X tham
-  mưu Hội đồng Y thực hiện:"); a list item of the heading's rank or
-  higher ends it;
+  mưu Hội đồng Y thực hiện:"), and units "có trách nhiệm" closed by a stop ("2 - Sở X có trách nhiệm."); a
+  list item of the heading's rank or higher ends it, and so does a new article ("Điều 32. …");
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
   Công an tỉnh …", "Song song đó, Sở Y tế …", "Riêng UBND huyện X …", a time or a purpose first: "Trước
@@ -96,8 +96,9 @@ what a cited text gives after "…, trong đó giao …") — but a duty after a
 Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh ban hành
 Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã giao …"; what
 follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các tỉnh …"), units
-presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's execution article ("… chịu trách nhiệm thi hành
-Quyết định này"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
+presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's, decree's or circular's execution article ("… chịu
+trách nhiệm thi hành Quyết định này", "… Nghị định này"; not "giám sát việc thi hành …"), the addressees after
+"Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
 (their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý Ủy
 ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees, and so is "quý Bộ"
 asked by the writer; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a
@@ -127,16 +128,19 @@ from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 
-# List markers by rank, highest first: "I.", "1." / "(1)" / "1-", "1.1.", "a)" / "(a)", "-" — a number
+# List markers by rank, highest first: "I.", "1." / "(1)" / "1-" / "1 -", "1.1.", "a)" / "(a)", "-" — a number
 # inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
 # "(1)" items right under a "1." item ending with ":" ("5. Bộ X chủ trì:" then "(1) …", "(2) …").
 _MARKERS = (("roman", r"[IVX]{1,4}[.)]"), ("dotted", r"\d{1,2}(?:\.\d{1,2})+[.)-]"),
-            ("number", r"\d{1,2}[.)-]"), ("paren", r"\(\d{1,2}\)"),
+            ("number", r"\d{1,2}(?:[.)-]| -)"), ("paren", r"\(\d{1,2}\)"),
             ("sub", r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),   # "(i)", "(ii)": below "a)", and before it ("(i)")
             ("letter", r"[a-zđ][.)]|\([a-zđ]\)"), ("bullet", r"[-+•*–—]"))
 _RANKS = ["roman", "number", "dotted", "paren", "letter", "sub", "bullet", "plus"]   # highest first
 # A marker alone on its line goes with the next line: "1." then "Sở Y tế:".
 _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MARKERS if kind != "bullet") + r")\s*$")
+# A number alone on its line above a "-" line is one marker, "3 - …", its dash put on the next line:
+# "3" then "- Uỷ ban nhân dân các huyện, thành phố:".
+_BARE_NUMBER = re.compile(r"^\d{1,2}$")
 _MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
@@ -326,9 +330,11 @@ _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
 _NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
-# Also a resolution's ("… chịu trách nhiệm thi hành Nghị quyết này").
-_EXECUTION = re.compile(r"\bhanh (?:quyet dinh|chi thi|nghi quyet) nay\b|\bquyet dinh thi hanh\b")
-# Guiding others in carrying it out is a duty ("a) Chủ động hướng dẫn tổ chức triển khai thi hành Nghị quyết này
+# Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over
+# it is a duty ("Bộ X có trách nhiệm theo dõi, giám sát việc thi hành Nghị định này").
+_EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quyet|nghi dinh|thong tu) nay\b"
+                        r"|\bquyet dinh thi hanh\b")
+# Guiding others in carrying it out is a duty too ("a) Chủ động hướng dẫn tổ chức triển khai thi hành Nghị quyết này
 # theo lĩnh vực được phân công quản lý").
 _GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
@@ -721,7 +727,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 break
             heading, after_duty = _Heading(), False
             continue
-        heading = heading.end_before(sentence)
+        # a new article ("Điều 32. …") is no part of the one before: "Điều 31. Trách nhiệm của Bộ X" heads its own items
+        heading = _Heading() if _ARTICLE.match(sentence.text) else heading.end_before(sentence)
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
                 or _issuer_block(sentence, sentences[at + 1:at + 2])):
             # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above
@@ -1262,7 +1269,9 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         # "thường xuyên kiểm tra …")
         if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
                 and not _topic_ended(pieces[-1], line)
-                and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds))
+                and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds)
+                     or (pieces[-1] == [pieces[-1][-1]] and bool(_BARE_NUMBER.match(pieces[-1][-1]))
+                         and line.startswith("- ")))
                 and (not pieces[-1][-1].endswith((".", ":", "!", "?", "…")) or _joins(pieces[-1])
                      or line[:1].islower())):
             pieces[-1].append(line)
@@ -1823,9 +1832,11 @@ def _named_above(clause: _Clause, named: dict[str, None]) -> list[str]:
 
 def _responsible_for_items(clause: _Clause) -> bool:
     """"- Thủ trưởng các cơ quan, tổ chức, đơn vị có trách nhiệm:" above its "+ …" items: the units and the
-    words alone — not "Giao Ban X chỉ đạo các đơn vị … có trách nhiệm:", whose items are X's duty's details."""
+    words alone — not "Giao Ban X chỉ đạo các đơn vị … có trách nhiệm:", whose items are X's duty's details;
+    also closed by a stop for the colon ("2 - Sở Lao động, Thương binh và Xã hội có trách nhiệm.")."""
     words, mentions = clause.words, clause.mentions
-    return (words[-4:] == ["co", "trach", "nhiem", ":"] and bool(mentions) and mentions[-1].end == len(words) - 4
+    words = words[:-1] if words[-1:] == [":"] else words
+    return (words[-3:] == ["co", "trach", "nhiem"] and bool(mentions) and mentions[-1].end == len(words) - 3
             and _opens_sentence(words, mentions[0]))
 
 

@@ -1380,6 +1380,36 @@ def test_a_resolutions_execution_article_is_no_task():
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
 
 
+def test_a_decrees_execution_article_is_no_task():
+    text = ("Điều 16. Trách nhiệm thi hành\n"
+            "1. Sở Xây dựng có trách nhiệm theo dõi, giám sát việc thi hành Nghị định này.\n"
+            "2. Giám đốc Sở Tài chính, Chủ tịch Ủy ban nhân dân các huyện chịu trách nhiệm thi hành Nghị định này.\n"
+            "3. Giám đốc Sở Tài chính chịu trách nhiệm thi hành Thông tư này./.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_number_with_a_dash_marks_an_item_also_with_the_dash_on_the_next_line():
+    items = ("- Quản lý đối tượng bảo trợ xã hội;\n- Thực hiện chế độ báo cáo về Sở Tài chính;\n"
+             "2 - Sở Xây dựng có trách nhiệm thẩm định dự toán.")
+    for heading in ("1 - UBND các huyện:\n", "1\n- UBND các huyện:\n"):
+        assert [p.lead_units for p in propose("Điều 2. Tổ chức thực hiện:\n" + heading + items, UNITS,
+                                              TODAY).proposals] == [["H-A", "TX-B"], ["H-A", "TX-B"], ["SXD"]]
+
+
+def test_units_having_duties_closed_by_a_stop_head_the_items_below():
+    text = ("1. Sở Tài chính có trách nhiệm.\n- Quản lý chặt chẽ đối tượng bảo trợ xã hội;\n"
+            "- Hàng năm lập dự toán kinh phí gửi Sở Xây dựng thẩm định;\n"
+            "2. Sở Xây dựng có trách nhiệm thẩm định dự toán.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"], ["SXD"]]
+
+
+def test_an_articles_heading_unit_heads_no_later_article():
+    text = ("Điều 31. Trách nhiệm của Sở Tài chính\n1. Hướng dẫn thực hiện quản lý lao động.\n"
+            "Điều 32. Hiệu lực thi hành\n1. Quyết định này có hiệu lực thi hành từ ngày 15 tháng 4 năm 2026.\n"
+            "2. Bãi bỏ Quyết định số 51/2016/QĐ-UBND.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
 def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert propose("Sở Tài chính chịu trách nhiệm về nội dung báo cáo, số liệu.", UNITS, TODAY).proposals == []
     found = one("Sở Tài chính chịu trách nhiệm toàn diện về nội dung báo cáo; chuẩn bị đầy đủ hồ sơ gửi Hội đồng.")
