@@ -157,11 +157,14 @@ _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays li
 # A paragraph opening with a subject of its own ("Các nội dung khác …"): no item of the names heading it.
 _OWN_SUBJECT = re.compile(r"(?:cac|nhung|moi|toan bo) ")
 # … and, after a comma closing a duty, the localities acting: "Bộ Quốc phòng, Bộ Công an huy động lực lượng
-# …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them)
+# …, các địa phương hỗ trợ bố trí nơi ăn ở …" (not other units: a comma goes on with a list of them), or the
+# issuing authority giving a second duty: "… ngoài giao nhiệm vụ cho Sở A chủ trì …, UBND tỉnh giao UBND các huyện
+# chủ trì …" (not after an opening, no duty: "Để triển khai tốt kế hoạch này, UBND tỉnh giao Sở A chủ trì …")
+_COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b|(?:(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) tỉnh"
+                          r"|Thủ tướng(?: Chính phủ)?) (?:giao|yêu cầu|đề nghị)\s)")
 # A periodic report opening a sentence ("Định kỳ 06 tháng các cơ quan có liên quan báo cáo …", "Định kỳ gửi báo
 # cáo kết quả …"; "k" alone: a page's broken "ỳ").
 _PERIODIC_REPORT = re.compile(r"dinh k\S*\b[^.;]{0,60}\bbao cao\b")
-_COMMA_JOINT = re.compile(r",\s+(?=các địa phương\b)")
 _JOINT_WINDOW = 200  # characters after a joint read for its subject
 # Verbs whose objects may be units, and how many words back from a joint they are looked for.
 _DIRECTING = [["chi", "dao"], ["huong", "dan"], ["don", "doc"], ["phoi", "hop"], ["yeu", "cau"], ["de", "nghi"],
@@ -686,7 +689,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
-    if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text)):
+    if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
@@ -1469,29 +1472,14 @@ _LIST_ACROSS = re.compile(r"\b(?:[Cc]ác )?(?:Bộ|Sở|Ban): (?:" + _CAPITAL + 
 
 # Words left out of a quoted text before the next duty given: "Giao cho Sở A làm rõ… giao cho Sở B …".
 _LEFT_OUT = re.compile(r"(?:…|\.\.\.)(?=\s*(?:giao|yêu cầu|đề nghị)\s)")
-# The issuing authority giving the next duty after a comma: "… ngoài giao nhiệm vụ cho Sở A chủ trì …, UBND tỉnh giao
-# UBND các huyện chủ trì …" — where a duty was given before it, not after an opening ("Để triển khai tốt kế hoạch này,
-# UBND tỉnh giao Sở A chủ trì …").
-_GIVES_NEXT = re.compile(r",(?=\s*(?:(?:Chủ tịch )?(?:UBND|Ủy ban nhân dân) tỉnh|Thủ tướng(?: Chính phủ)?)"
-                         r" (?:giao|yêu cầu|đề nghị)\s)")
-_GIVES = re.compile(r"\b(?:giao|yêu cầu|đề nghị)\b")
-
-
-def _given_apart(text: str) -> str:
-    """`text` with ";" for the commas before an authority giving a second duty (_GIVES_NEXT)."""
-    def part(comma: re.Match) -> str:
-        before = text[text.rfind(";", 0, comma.start()) + 1:comma.start()]
-        return ";" if _GIVES.search(before) else ","
-    return _GIVES_NEXT.sub(part, text)
 
 
 def _parts(text: str, matcher: UnitMatcher) -> list[str]:
-    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị", or a
-    comma before the issuing authority giving a second duty: "… giao Sở A …, UBND tỉnh giao …"),
-    and where "và" or "đồng thời" opens a duty of other units ("Sở A rà soát … trước ngày 10/3 và Sở B
-    kiểm tra … trước ngày 20/3")."""
+    """The clauses of a sentence: split at ";" (and at an ellipsis before "giao", "yêu cầu", "đề nghị"),
+    and where "và", "đồng thời" or a comma (_COMMA_JOINT) opens a duty of other units ("Sở A rà soát … trước
+    ngày 10/3 và Sở B kiểm tra … trước ngày 20/3")."""
     parts = []
-    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), _given_apart(_LEFT_OUT.sub(";", text)))
+    text = _LIST_ACROSS.sub(lambda m: m.group(0).replace(";", ","), _LEFT_OUT.sub(";", text))
     for part in (p for p in text.split(";") if p.strip()):
         start = 0
         joints = list(_JOINT.finditer(part))[:_JOINT_TRIES] + list(_COMMA_JOINT.finditer(part))[:_JOINT_TRIES]
