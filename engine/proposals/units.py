@@ -19,7 +19,9 @@ Nam Hà", "… xã Sơn Thủy"), where no other unit is named so; a province's 
 by a lower tier ("Công an xã", "Ban Quản lý dự án đầu tư xây dựng cấp xã") is not the province's but that tier's,
 outside the tree; "các phương án" (folded as "các phường") is no tier. "Thành phố" right after the communes'
 tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the other
-central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries.
+central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries. A tree of one province whose
+units are named by its place (as `dondoc org seed` names them: "Sở Tài chính tỉnh Gia Lai") is read as that province's
+own texts name them: "Sở Tài chính (tỉnh)", "UBND tỉnh"; a city's "Sở Tài chính (thành phố)", "UBND thành phố".
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
@@ -300,6 +302,38 @@ def _place_at(words: list[str], at: int) -> tuple[int, int] | None:
     return None
 
 
+def _read_at_home(named: dict[str, tuple[list[str], list[bool], list[bool]]],
+                  units: dict[str, UnitRef]) -> dict[str, list[tuple[str, ...]]]:
+    """A tree with one province's committee named by its place ("UBND tỉnh Gia Lai", "UBND thành phố Cần Thơ": a
+    seeded tree, engine/org/seed.py), and none named "UBND tỉnh", is that province's own: its units are read, in
+    `named`'s tokens, as its own texts name them — "UBND tỉnh", "Sở Tài chính tỉnh" (so also "Sở Tài chính") for
+    "Sở Tài chính tỉnh Gia Lai"; a city's tier read as a province's ("thành phố Cần Thơ" as "tỉnh"). Returns, for
+    each unit read so, the other names its texts give it: its whole name, and a city's unit's name with its tier
+    ("Sở Tài chính thành phố")."""
+    homes = [code for code, unit in units.items() if unit.kind == "province" and _home_place(named[code][0])]
+    unnamed = {(*_COMMITTEE, "tinh"), (*_COMMITTEE, *_CITY)}   # a tree of its own "UBND tỉnh", beside others by name
+    if len(homes) != 1 or any(tuple(words) in unnamed for words, _, _ in named.values()):
+        return {}
+    tier_and_place = _home_place(named[homes[0]][0])
+    written_out = {}
+    for code, (words, capitals, proper) in named.items():
+        if len(words) > len(tier_and_place) and tuple(words[-len(tier_and_place):]) == tier_and_place:
+            kept = len(words) - len(tier_and_place)
+            named[code] = ([*words[:kept], "tinh"], [*capitals[:kept], False], [*proper[:kept], False])
+            city = (*_bare(words[:kept]), *_CITY) if tier_and_place[:len(_CITY)] == _CITY else ()
+            written_out[code] = [_bare(words), *([city] if city else [])]
+    return written_out
+
+
+def _home_place(committee: list[str]) -> tuple[str, ...]:
+    """The tier and the place of a province's committee named by them ("tinh", "gia", "lai"), or ()."""
+    if tuple(committee[:len(_COMMITTEE)]) != _COMMITTEE:
+        return ()
+    rest = tuple(committee[len(_COMMITTEE):])
+    tier = next((t for t in (("tinh",), _CITY) if rest[:len(t)] == t), ())
+    return rest if tier and len(rest) > len(tier) else ()
+
+
 def _dash_compounds(units: Iterable[UnitRef]) -> set[tuple[str, str, str]]:
     """The two words before and the word after each dash in the units' names ("Tập đoàn Công
     nghiệp - Viễn thông Quân đội": ("cong", "nghiep", "vien")), folded: a line may break there."""
@@ -325,6 +359,7 @@ class UnitMatcher:
         # names whose "và" is written as a dash, which is no token: "Sở Kế hoạch - Đầu tư" (see _name)
         self._dashed: dict[tuple[str, ...], str | None] = {}
         self._tokens = {code: tokens(unit.name) for code, unit in self.units.items()}
+        written_out = _read_at_home(self._tokens, self.units)
         self._words = {code: _bare(words) for code, (words, _, _) in self._tokens.items()}
         for unit in self.units.values():
             name = self._words[unit.code]
@@ -340,6 +375,10 @@ class UnitMatcher:
                 self._add(self._truncated, name[:-1], unit.code)
             if len(name) > 2:   # two letters ("TT" of "Thuế tỉnh") are another abbreviation's: "Sở VH-TT"
                 self._add(self._capitals, initials(unit.name), unit.code)
+        for code, keys in written_out.items():   # the whole name too, and a city's tier: "Sở Tài chính thành phố"
+            for key in keys:
+                if self._names.get(key, code) == code:
+                    self._add(self._names, key, code)
         for code in self.units:
             for key in self._without_own_place(code):
                 if self._names.get(key, code) == code or key in self._place_less:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from engine.cli import cli
 from engine.org import service as org
 from engine.org.models import Unit
+from engine.proposals.service import read_and_propose
 from engine.reports import counts
 from engine.reports.counts import Scope
 from engine.reports.query import ReportQuery
@@ -180,3 +181,23 @@ def test_a_backup_made_under_the_old_tree_is_restored_then_mapped_by_the_seed(en
                 assert org.require_unit(s, "PY-VP").successor_id == org.require_unit(s, "tinh-66-vp").id
         finally:
             restored.close()
+
+
+# A conclusion notice as a province's or a city's own office writes it: its units named without the place.
+_OWN_NOTICE = """Chủ tịch UBND {tier} kết luận như sau:
+1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn, báo cáo UBND {tier} trước ngày 30/12/2026.
+2. Sở Nông nghiệp và Môi trường {tier} đẩy nhanh giải phóng mặt bằng; hoàn thành trong tháng 01/2027.
+3. Giao Văn phòng UBND {tier} theo dõi, đôn đốc việc thực hiện."""
+
+
+@pytest.mark.parametrize("province, tier, place", [("66", "tỉnh", "Đắk Lắk"), ("92", "thành phố", "Cần Thơ")])
+def test_a_seeded_province_s_own_texts_name_its_units_without_its_place(engine, province, tier, place):
+    """The seed names a unit by its place ("Sở Tài chính tỉnh Đắk Lắk"); the province's texts do not."""
+    _seed(engine, province)
+    with engine.db.session() as s:
+        proposals = read_and_propose(s, date(2026, 12, 3), _OWN_NOTICE.format(tier=tier))["proposals"]
+    assert [([u["name"] for u in p["lead_units"]], [u["name"] for u in p["coordinating_units"]])
+            for p in proposals] == [
+        ([f"Sở Tài chính {tier} {place}"], [f"Sở Xây dựng {tier} {place}"]),
+        ([f"Sở Nông nghiệp và Môi trường {tier} {place}"], []),
+        ([f"Văn phòng Ủy ban nhân dân {tier} {place}"], [])]

@@ -34,8 +34,8 @@ UNITS = UnitMatcher([
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
-def one(text: str, day: date = TODAY):
-    found = propose(text, UNITS, day).proposals
+def one(text: str, day: date = TODAY, units: UnitMatcher = UNITS):
+    found = propose(text, units, day).proposals
     assert len(found) == 1, [p.source for p in found]
     return found[0]
 
@@ -3166,3 +3166,25 @@ def test_the_items_below_cu_the_standing_alone_after_a_duty_are_its_details():
             "các khóa bồi dưỡng.\n3. Bộ Tài chính bố trí kinh phí thực hiện Đề án.")
     assert [p.source[:10] for p in propose(text, PROVINCES, TODAY).proposals] == [
         "Bộ Y tế ch", "Các bộ, ng", "Bộ Tài chí"]
+
+
+SEEDED_CITY = [UnitRef("CT", "UBND thành phố Cần Thơ", "province"),
+               UnitRef("CT-STC", "Sở Tài chính thành phố Cần Thơ", "department"),
+               UnitRef("CT-SXD", "Sở Xây dựng thành phố Cần Thơ", "department")]
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    ("Ủy ban nhân dân thành phố Cần Thơ giao Sở Xây dựng thành phố Cần Thơ khảo sát các điểm sạt lở.", ["CT-SXD"]),
+    ("UBND thành phố giao Sở Tài chính thành phố bố trí kinh phí.", ["CT-STC"]),
+    ("Sở Tài chính tỉnh bố trí kinh phí trong quý I năm 2026.", ["CT-STC"]),
+])
+def test_a_tree_named_by_one_province_s_place_is_read_as_its_own_texts_name_it(sentence, lead):
+    assert one(sentence, units=UnitMatcher(SEEDED_CITY)).lead_units == lead
+
+
+def test_two_provinces_named_by_their_places_leave_their_units_named_in_full():
+    both = UnitMatcher([*SEEDED_CITY, UnitRef("HG", "UBND tỉnh Hậu Giang", "province"),
+                        UnitRef("HG-STC", "Sở Tài chính tỉnh Hậu Giang", "department")])
+    found = propose("Giao Sở Tài chính bố trí kinh phí trong quý I năm 2026.", both, TODAY).proposals
+    assert not any(p.lead_units for p in found)   # which province's, the tree does not tell
+    assert one("Giao Sở Tài chính tỉnh Hậu Giang bố trí kinh phí.", units=both).lead_units == ["HG-STC"]
