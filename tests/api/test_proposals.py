@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from engine.directives.models import Assignment, Directive
+from engine.cli import cli
+from engine.directives.models import Assignment, AssignmentUnit, Directive
+from engine.org.models import Unit
 from tests.api.test_api import register_and_classify
 from tests.proposals.texts import NOTICE, notice_docx, plan_docx
 
@@ -81,3 +84,20 @@ def test_a_docx_task_table_gives_a_proposal_a_row(as_user):
         ("Kiểm tra các công trình chậm tiến độ", ["SXD"], [], "none", None)]
     assert found[0]["source"] == ("1 | Rà soát các quy định về quản lý tài sản công | Sở Tài chính | Sở Xây dựng"
                                   " | Quý II/2026")
+
+
+def test_a_task_for_every_commune_of_a_seeded_province_registers_through_the_api(as_user, loaded):
+    """Gia Lai's 135 communes and wards: a row each, or all of them coordinating (100 at most were taken before)."""
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=loaded).exit_code == 0
+    with loaded.db.reading() as s:
+        communes = list(s.scalars(select(Unit.code).where(Unit.kind == "commune", Unit.code.like("xa-%"))))
+    assert len(communes) == 135
+    deadline = {"deadline": "31/01/2027"}
+    items = [{"content": "Khảo sát các điểm sạt lở", "lead_unit": "STC", "coordinating_units": communes, **deadline}]
+    items += [{"content": "Kiểm tra khu vực có nguy cơ sạt lở", "lead_unit": code, **deadline} for code in communes]
+    register_and_classify(as_user("clerk"), {**HEADER, "assignments": items})
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Assignment.id))) == 136
+        coordinating = select(func.count(AssignmentUnit.id)).join(Assignment).where(
+            Assignment.seq == 1, AssignmentUnit.role == "coordinating")
+        assert s.scalar(coordinating) == 135

@@ -1,12 +1,18 @@
 """The clerk registers a directive from its text in Chromium: pasted, or as a DOCX. The
 proposals appear as assignment rows with their source sentences; the clerk edits one, drops
 one and registers the rest — nothing is stored before the form is submitted."""
+from datetime import date
+
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from engine.cli import cli
 from engine.directives.models import Assignment, Directive
+from engine.org.models import Unit
 from tests.conftest import screenshot
 from tests.proposals.texts import NOTICE, notice_docx, plan_docx
+from webui.directives import routes
 
 pytestmark = pytest.mark.browser
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -71,3 +77,42 @@ def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):
     assert [rows.nth(n).locator("select[name$='-lead_unit']").input_value() for n in range(3)] == ["STC", "SXD", "SXD"]
     assert rows.nth(0).locator("input[name$='-deadline']").input_value() == "30/06/2026"
     screenshot(clerk, "proposals-table")
+
+
+EVERY_COMMUNE = "UBND các xã, phường tập trung chỉ đạo giải ngân vốn được giao, hoàn thành trước ngày 31/01/2027."
+
+
+def _propose_on_a_new_directive(clerk, text: str) -> None:
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=symbol]", "215/TB-UBND")
+    clerk.fill("input[name=issued_on]", "20/11/2026")
+    clerk.fill("input[name=issuer]", "UBND tỉnh")
+    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
+    clerk.fill("#proposal-text", text)
+    clerk.click("#propose")
+
+
+def test_a_task_for_every_commune_of_a_seeded_province_is_a_row_each_and_more_than_fit_are_told(
+        loaded, live_server, sign_in, monkeypatch):
+    """Gia Lai has 135 communes and wards since 1/7/2025: "UBND các xã, phường" gives each its row (a hundred
+    were kept before, silently), and rows past the bound are not dropped unsaid."""
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=loaded).exit_code == 0
+    with loaded.db.reading() as s:
+        communes = sum(u.kind == "commune" and u.is_valid_on(date(2026, 11, 20)) for u in s.scalars(select(Unit)))
+    assert communes >= 135
+    clerk = sign_in("clerk")
+    _propose_on_a_new_directive(clerk, EVERY_COMMUNE)
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')", timeout=30000)
+    assert clerk.locator("fieldset.assignment").count() == communes
+    clerk.click("button.primary:has-text('Vào sổ')")
+    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")
+    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
+    clerk.click("button.primary")
+    clerk.wait_for_selector(".flash.success", timeout=30000)
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Assignment.id))) == communes
+
+    monkeypatch.setattr(routes, "MAX_ASSIGNMENTS", 40)
+    _propose_on_a_new_directive(clerk, EVERY_COMMUNE)
+    clerk.wait_for_selector("#proposal-status:has-text('Chỉ thêm 40 nhiệm vụ đầu tiên')", timeout=30000)
+    assert clerk.locator("fieldset.assignment").count() == 40

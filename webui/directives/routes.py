@@ -34,7 +34,8 @@ nav_links = [NavLink("directives.new", "Register directive", permissions.may_reg
              NavLink("directives.import_upload", "Import from Excel", permissions.may_register_directives)]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
                    "upstream_deadline")
-MAX_ASSIGNMENTS = 100
+# A task given to every commune and ward of a province is a row each: 168 in Hồ Chí Minh City since 1/7/2025.
+MAX_ASSIGNMENTS = 500   # docs/openapi.yaml bounds the API's lists alike
 
 
 def read_assignments(form) -> list[dict]:
@@ -81,7 +82,7 @@ def new():
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal,
-                           upstream_label=upstream_label,
+                           upstream_label=upstream_label, max_assignments=MAX_ASSIGNMENTS,
                            large=directives.large_directive_reading(compiled.settings)), (422 if refusal else 200)
 
 

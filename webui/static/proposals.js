@@ -8,7 +8,7 @@
   var form = document.getElementById('register');
   var list = document.getElementById('assignments');
   var status = document.getElementById('proposal-status');
-  var MAX_ROWS = 100;  // webui/directives/routes.py MAX_ASSIGNMENTS
+  var MAX_ROWS = Number(panel.dataset.maxRows);  // webui/directives/routes.py MAX_ASSIGNMENTS
 
   function blank(row) {
     return row.querySelector('textarea').value.trim() === '' && !row.querySelector('select').value;
@@ -52,12 +52,13 @@
     var rows = [];
     data.proposals.forEach(function (p) { p.lead_units.forEach(function (lead) { rows.push([p, lead]); }); });
     var before = Array.prototype.slice.call(list.querySelectorAll('fieldset.assignment'));
-    rows.slice(0, MAX_ROWS - before.filter(function (r) { return !blank(r); }).length)
-      .forEach(function (pair) { addRow(pair[0], pair[1]); });
+    var room = MAX_ROWS - before.filter(function (r) { return !blank(r); }).length;
+    rows.slice(0, room).forEach(function (pair) { addRow(pair[0], pair[1]); });
     if (rows.length) before.filter(blank).forEach(function (row) { row.remove(); });
     list.querySelectorAll('fieldset.assignment .seq').forEach(function (el, i) { el.textContent = i + 1; });
     list.dispatchEvent(new Event('change'));
-    status.textContent = rows.length ? panel.dataset.foundLabel : panel.dataset.noneLabel;
+    status.textContent = rows.length > room ? panel.dataset.cutLabel
+      : rows.length ? panel.dataset.foundLabel : panel.dataset.noneLabel;
   }
 
   document.getElementById('propose').addEventListener('click', function () {
