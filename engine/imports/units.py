@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.org.home import COMMITTEE, committee_names, home_place, own_names
 from engine.org.models import Unit
 from engine.text import fold
 
@@ -38,10 +39,20 @@ class UnitDirectory:
         acronyms: dict[str, set[str]] = {}
         for unit in units:
             acronyms.setdefault(initials(unit.name), set()).add(unit.code)
-        # Codes and names first; an acronym only where it names one unit and is no code or name.
-        self._keys = {key: next(iter(codes)) for key, codes in acronyms.items() if len(codes) == 1 and key}
-        self._keys.update({fold(u.name): u.code for u in units})
-        self._keys.update({fold(u.code): u.code for u in units})
+        # What a key may name, weakest first: an acronym where it names one unit, a seeded province's other
+        # names for its units (engine.org.home), names, codes. A unit in force wins over units reorganised
+        # away ("UBND xã Ia Băng", two pre-2025 communes, and today's "Xã Ia Băng"), the strongest over the
+        # others, the last of a kind over the earlier; another name two units in force share names neither.
+        named: dict[str, list[tuple[int, Unit]]] = {}
+        for key, codes in acronyms.items():
+            if len(codes) == 1 and key:
+                named.setdefault(key, []).extend((_ACRONYM, u) for u in units if u.code in codes)
+        for key, found in _other_names(units).items():
+            named.setdefault(key, []).extend((_OTHER_NAME, u) for u in found)
+        for unit in units:
+            named.setdefault(fold(unit.name), []).append((_NAME, unit))
+            named.setdefault(fold(unit.code), []).append((_CODE, unit))
+        self._keys = {key: code for key, candidates in named.items() if (code := _chosen(candidates))}
 
     def find(self, text: str) -> str | None:
         return self._keys.get(fold(text))
@@ -69,6 +80,33 @@ class UnitDirectory:
                 elif code not in found.codes:
                     found.codes.append(code)
         return found
+
+
+_ACRONYM, _OTHER_NAME, _NAME, _CODE = range(4)
+
+
+def _chosen(candidates: list[tuple[int, Unit]]) -> str | None:
+    in_force = [(kind, unit) for kind, unit in candidates if unit.valid_to is None] or candidates
+    strongest = max(kind for kind, _ in in_force)
+    units = [unit for kind, unit in in_force if kind == strongest]
+    if strongest == _OTHER_NAME and len({u.code for u in units}) > 1:
+        return None
+    return units[-1].code
+
+
+def _other_names(units: list[Unit]) -> dict[str, list[Unit]]:
+    """{another name a register of the province the tree is the organisation of gives a unit: those units} —
+    "so tai chinh", "so tai chinh tinh" for "Sở Tài chính tỉnh Gia Lai", "ubnd xa ia bang" for "Xã Ia Băng"
+    (a committee's "UBND" written either way: "van phong ubnd tinh")."""
+    words = {u.code: tuple(fold(u.name).split()) for u in units}
+    place = home_place(words[u.code] for u in units if u.kind == "province" and u.valid_to is None)
+    found: dict[str, list[Unit]] = {}
+    for unit in units:
+        for name in [*own_names(words[unit.code], place), *committee_names(words[unit.code])]:
+            written = " ".join(name)
+            for key in {written, written.replace(" ".join(COMMITTEE), "ubnd")}:
+                found.setdefault(key, []).append(unit)
+    return found
 
 
 def _joined_names(piece: str, find) -> list[str]:

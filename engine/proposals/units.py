@@ -31,6 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from engine.org.home import CITY as _CITY
+from engine.org.home import COMMITTEE as _COMMITTEE
+from engine.org.home import home_place, own_names
 from engine.text import fold
 
 
@@ -89,10 +92,8 @@ _LIST_HEADS = (("so",), ("ban",), _MINISTRIES, ("tap", "doan"))
 _LIST_OTHERS = ([",", "nganh"], [",", "co", "quan"], ["truc", "thuoc", "trung", "uong"])
 # Other bodies a collective name may list before "liên quan": "các sở, ngành, địa phương liên quan".
 _RELATED_FILLERS = {",", "va", "cac", "co", "quan", "dia", "phuong", "don", "vi", "to", "chuc"}
-_COMMITTEE = ("uy", "ban", "nhan", "dan")
 # "UBND các tỉnh: Ninh Bình, Bắc Ninh", "UBND các xã: …", "UBND các tỉnh, thành phố: Hà Tĩnh, Huế": a
 # tier's committees named one by one, each with the head it goes with. Longest first.
-_CITY = ("thanh", "pho")
 _COMMITTEE_LISTS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
     (*_COMMITTEE, "cac", "tinh", ",", *_CITY): ((*_COMMITTEE, "tinh"), (*_COMMITTEE, *_CITY)),
     # also "UBND các thành phố: Hà Nội, Cần Thơ" (the centrally-run cities, each by its name)
@@ -304,34 +305,19 @@ def _place_at(words: list[str], at: int) -> tuple[int, int] | None:
 
 def _read_at_home(named: dict[str, tuple[list[str], list[bool], list[bool]]],
                   units: dict[str, UnitRef]) -> dict[str, list[tuple[str, ...]]]:
-    """A tree with one province's committee named by its place ("UBND tỉnh Gia Lai", "UBND thành phố Cần Thơ": a
-    seeded tree, engine/org/seed.py), and none named "UBND tỉnh", is that province's own: its units are read, in
-    `named`'s tokens, as its own texts name them — "UBND tỉnh", "Sở Tài chính tỉnh" (so also "Sở Tài chính") for
-    "Sở Tài chính tỉnh Gia Lai"; a city's tier read as a province's ("thành phố Cần Thơ" as "tỉnh"). Returns, for
-    each unit read so, the other names its texts give it: its whole name, and a city's unit's name with its tier
-    ("Sở Tài chính thành phố")."""
-    homes = [code for code, unit in units.items() if unit.kind == "province" and _home_place(named[code][0])]
-    unnamed = {(*_COMMITTEE, "tinh"), (*_COMMITTEE, *_CITY)}   # a tree of its own "UBND tỉnh", beside others by name
-    if len(homes) != 1 or any(tuple(words) in unnamed for words, _, _ in named.values()):
-        return {}
-    tier_and_place = _home_place(named[homes[0]][0])
+    """In a tree of one province's units named with its place (engine.org.home), its units are read, in
+    `named`'s tokens, as its own texts name them — "UBND tỉnh", "Sở Tài chính tỉnh" (so also "Sở Tài chính")
+    for "Sở Tài chính tỉnh Gia Lai"; a city's tier read as a province's ("thành phố Cần Thơ" as "tỉnh").
+    Returns, for each unit read so, the other names its texts give it: its whole name, and a city's unit's
+    name with its tier ("Sở Tài chính thành phố")."""
+    place = home_place(_bare(named[code][0]) for code, unit in units.items() if unit.kind == "province")
     written_out = {}
     for code, (words, capitals, proper) in named.items():
-        if len(words) > len(tier_and_place) and tuple(words[-len(tier_and_place):]) == tier_and_place:
-            kept = len(words) - len(tier_and_place)
+        if shorter := own_names(_bare(words), place):
+            kept = len(words) - len(place)
             named[code] = ([*words[:kept], "tinh"], [*capitals[:kept], False], [*proper[:kept], False])
-            city = (*_bare(words[:kept]), *_CITY) if tier_and_place[:len(_CITY)] == _CITY else ()
-            written_out[code] = [_bare(words), *([city] if city else [])]
+            written_out[code] = [_bare(words), *([shorter[0]] if place[:len(_CITY)] == _CITY else [])]
     return written_out
-
-
-def _home_place(committee: list[str]) -> tuple[str, ...]:
-    """The tier and the place of a province's committee named by them ("tinh", "gia", "lai"), or ()."""
-    if tuple(committee[:len(_COMMITTEE)]) != _COMMITTEE:
-        return ()
-    rest = tuple(committee[len(_COMMITTEE):])
-    tier = next((t for t in (("tinh",), _CITY) if rest[:len(t)] == t), ())
-    return rest if tier and len(rest) > len(tier) else ()
 
 
 def _dash_compounds(units: Iterable[UnitRef]) -> set[tuple[str, str, str]]:

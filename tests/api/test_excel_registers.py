@@ -8,9 +8,11 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from engine.cli import cli
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending
@@ -145,3 +147,20 @@ def test_the_preview_includes_the_registry_checks(with_snnmt, org_tree):
     assert [(e.row, e.render()) for e in plan.errors] == [
         (7, "Directive 45/2026/QĐ-UBND is already registered."),
         (9, "Directive 46/2026/CT-UBND is already registered.")]
+
+
+def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine, clock):
+    """`dondoc org seed` names a unit with its place ("Sở Tài chính tỉnh Gia Lai", "Xã Ia Băng"); Gia Lai's own
+    register names it without ("Sở Tài chính", "Sở Xây dựng tỉnh", "UBND xã Ia Băng")."""
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=engine).exit_code == 0
+    with engine.db.session() as s:
+        clerk = org.create_user(s, "vanthu", "mat-khau-du-dai-1", "Nguyễn Thị Thư", "tinh-52-vp", ["clerk"])
+        engine.load_ruleset(s)
+    rows = [[1, "215/TB-UBND", "20/11/2026", "Kết luận về giải ngân vốn", "UBND tỉnh", None, "Rà soát kế hoạch vốn",
+             "Sở Tài chính", "Sở Xây dựng tỉnh; UBND xã Ia Băng; Văn phòng UBND tỉnh", "30/12/2026"],
+            [2, None, None, None, None, None, "Giải phóng mặt bằng", "UBND phường Pleiku",
+             "Sở Nông nghiệp và Môi trường", "31/01/2027"]]
+    plan = excel.plan_workbook(engine, office_register(rows), clerk)
+    assert plan.errors == []
+    assert [(i["lead_unit"], i["coordinating_units"]) for d in plan.directives for i in d.items] == [
+        ("tinh-52-stc", ["tinh-52-sxd", "xa-23710", "tinh-52-vp"]), ("xa-23575", ["tinh-52-snnmt"])]
