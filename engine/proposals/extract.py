@@ -15,9 +15,9 @@
   list item of the heading's rank or higher ends it, and so does a new article ("Điều 32. …");
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
-  Công an tỉnh …", "Song song đó, Sở Y tế …", "Riêng UBND huyện X …", a time or a purpose first: "Trước
-  ngày 25-10, UBND các huyện …", "Để triển khai …, Bộ X phải …", a point counted: "Sáu là, các Sở: …",
-  "Thứ hai, Sở X …"),
+  Công an tỉnh …", "Song song đó, Sở Y tế …", "Trong đó, Sở GTVT …", "Riêng UBND huyện X …", a time or a
+  purpose first: "Trước ngày 25-10, UBND các huyện …", "Để triển khai …, Bộ X phải …", a point counted:
+  "Sáu là, các Sở: …", "Thứ hai, Sở X …"),
   also told passively ("… được yêu cầu khẩn trương …"), or after their role ("Công an tỉnh là lực lượng nòng
   cốt, chủ trì …"); whom they belong to is none of them ("Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các
   huyện …": the list goes on after it);
@@ -279,6 +279,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
+            ("trong", "do"),   # one of the tasks a report says were given: "Trong đó, Sở GTVT sớm tham mưu …"
             ("cu", "the"),   # the duties a demand spells out: "Cụ thể, Bộ X …", "Cụ thể, về giải pháp …, các Bộ …"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),

@@ -2,9 +2,9 @@
 written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by code or name
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
-các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
-huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương"; "UBND các cấp" every tier's) or
-of a kind ("các sở, ban, ngành",
+các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện(, cấp xã)", "chính quyền cấp huyện, cấp
+xã", "UBND thành phố và các huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa
+phương"; "UBND các cấp" every tier's) or of a kind ("các sở, ban, ngành",
 "các cơ quan chuyên môn", "các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" —
 the tier right below the province) standing for every unit of it, and by "các" before the first
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
@@ -76,6 +76,7 @@ _ZONE_NAME = 3   # words of a special zone's name at most
 _TIER_OPENING = ("cap",)
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
+                     ("chinh", "quyen", "cap"),   # the tiers' governments: "chính quyền cấp huyện, cấp xã"
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
                      ("cac",),   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
                      _TIER_OPENING)   # opening a clause only: "- Cấp xã hoàn thành và báo cáo kết quả trước …"
@@ -635,6 +636,8 @@ class UnitMatcher:
                     j = _past_name(words, j)
             elif words[j] in {",", "va", "cac"} and kinds:   # "UBND thành phố và các huyện"
                 j += 1
+            elif words[j] == "cap" and head[-1] == "cap" and kinds and words[j - 1] in {",", "va"}:
+                j += 1   # each tier with its "cấp": "UBND cấp huyện, cấp xã"
             else:
                 break
         while j > i and words[j - 1] in {",", "va", "cac"}:

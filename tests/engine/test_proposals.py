@@ -3166,3 +3166,20 @@ def test_the_items_below_cu_the_standing_alone_after_a_duty_are_its_details():
             "các khóa bồi dưỡng.\n3. Bộ Tài chính bố trí kinh phí thực hiện Đề án.")
     assert [p.source[:10] for p in propose(text, PROVINCES, TODAY).proposals] == [
         "Bộ Y tế ch", "Các bộ, ng", "Bộ Tài chí"]
+
+
+def test_trong_do_opens_one_of_the_tasks_a_report_says_were_given():
+    # "Trong đó," (among them) before the units, as "Đồng thời," — one of the tasks just announced
+    text = ("Phó Chủ tịch UBND tỉnh cũng giao các nhiệm vụ cụ thể cho các sở, ngành liên quan. Trong đó, Sở Tài chính "
+            "sớm tham mưu bố trí kinh phí thực hiện.")
+    assert one(text).lead_units == ["STC"]
+
+
+def test_each_tier_with_its_own_cap_and_the_tiers_governments():
+    # "UBND cấp huyện, cấp xã": both tiers, not the first alone; "chính quyền cấp …" their committees
+    both = sorted(["H-A", "TX-B", "P-D", "X-C"])
+    found = one("Yêu cầu UBND cấp huyện, cấp xã khẩn trương xây dựng kế hoạch.", BEFORE_REFORM)
+    assert sorted(found.lead_units) == both
+    found = one("Yêu cầu Thủ trưởng các sở, ban, ngành, chính quyền cấp huyện, cấp xã khẩn trương xây dựng kế hoạch.",
+                BEFORE_REFORM)
+    assert sorted(found.lead_units) == sorted([*DEPARTMENTS, *both])
