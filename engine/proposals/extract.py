@@ -331,7 +331,9 @@ _UNNAMED_ASK = re.compile(r"\b(?:nhieu|mot so|cac) (?:noi dung|nhiem vu|giai pha
 # that is a duty (not "là cơ quan quản lý …").
 _ROLES = (["thuong"], ["dau"], ["chu"], ["nong"])   # thường trực, đầu mối, chủ trì, nòng cốt
 _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
-_NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
+# Words right after the units that tell of them, not give them a task: "có", "đã", "đang", "chưa" (not yet done: a
+# shortcoming a review names, "Các sở, ngành chưa thực sự tham gia …"), "là", …
+_NOT_DUTY = {"co", "da", "dang", "chua", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 # Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over

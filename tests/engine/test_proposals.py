@@ -3183,3 +3183,10 @@ def test_each_tier_with_its_own_cap_and_the_tiers_governments():
     found = one("Yêu cầu Thủ trưởng các sở, ban, ngành, chính quyền cấp huyện, cấp xã khẩn trương xây dựng kế hoạch.",
                 BEFORE_REFORM)
     assert sorted(found.lead_units) == sorted([*DEPARTMENTS, *both])
+
+
+def test_units_that_have_not_yet_done_a_thing_are_a_shortcoming_told_not_a_duty():
+    # "chưa" right after the units, as "đã": what they have not done, told in a review — no task
+    text = ("Các sở, ngành, địa phương chưa thực sự tham gia vận hành, cung cấp dữ liệu cho hệ thống. "
+            "Sở Tài chính chưa bố trí kinh phí. Giao Sở Xây dựng rà soát, cập nhật dữ liệu.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
