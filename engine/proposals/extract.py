@@ -127,6 +127,10 @@ from engine.proposals.units import Mention, UnitMatcher, tokens
 from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
+# The header's dateline, the place the text is written in: "Lương Minh, ngày 12 tháng 01 năm 2026" (also with no day
+# filled in: "…, ngày tháng 01 năm 2026"), within the text's first characters.
+_DATELINE = re.compile(r"([^\W\d_]+(?: [^\W\d_]+){0,3}), ngay\b")
+_DATELINE_CHARS = 1500
 
 # List markers by rank, highest first: "I.", "1." / "(1)" / "1-" / "1 -", "1.1.", "a)" / "(a)", "-" — a number
 # inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
@@ -692,6 +696,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
+    if place := _dateline_place(text):   # a commune's own text: "Lương Minh, ngày …"
+        matcher = matcher.at_place(place)
     if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
@@ -904,6 +910,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
 # running text exhort every body of the State ("Các bộ, ngành, địa phương tập trung …": no one's task).
 _EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\b")
+
+
+def _dateline_place(text: str) -> str | None:
+    """The place a text's header dateline names (folded), if a line of its first characters opens with one."""
+    for line in text[:_DATELINE_CHARS].splitlines():
+        if found := _DATELINE.match(fold(line)):
+            return found.group(1)
+    return None
 
 
 def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Proposal | None:

@@ -15,7 +15,8 @@ các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its 
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
 sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is also
 read without its place's name, or its tier too ("Công an phường", "Trung tâm Cung ứng dịch vụ công" for "… phường
-Nam Hà", "… xã Sơn Thủy"), where no other unit is named so; a province's body named without its "tỉnh" and followed
+Nam Hà", "… xã Sơn Thủy"), where no other unit is named so, and its committee ("Ủy ban nhân dân xã") in a text
+the place's own dateline heads (UnitMatcher.at_place); a province's body named without its "tỉnh" and followed
 by a lower tier ("Công an xã", "Ban Quản lý dự án đầu tư xây dựng cấp xã") is not the province's but that tier's,
 outside the tree; "các phương án" (folded as "các phường") is no tier. "Thành phố" right after the communes'
 tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the other
@@ -768,6 +769,21 @@ class UnitMatcher:
         plain._provinces_local = (self._provinces_local
                                   or sum(self.units[c].kind == "province" for c in to if c in self.units) > 1)
         return plain
+
+    def at_place(self, place: str) -> UnitMatcher:
+        """This matcher for a text written in the commune or ward `place` (its dateline "Lương Minh, ngày …"):
+        that place's committee is also read without the place's name ("Ủy ban nhân dân xã", "UBND phường"), as
+        its own texts name it — where the tree holds it; elsewhere "UBND xã" is any commune's."""
+        named = tuple(fold(place).split())
+        found = {code: name[:len(_COMMITTEE) + len(tier)] for code, name in self._words.items()
+                 for tier in _OWN_PLACE_TIERS if self.is_locality(code)
+                 and name[len(_COMMITTEE):] == (*tier, *named)}
+        if len(found) != 1:
+            return self
+        [(code, key)] = found.items()
+        local = copy.copy(self)
+        local._names = {**self._names, key: code}
+        return local
 
     def national(self) -> UnitMatcher:
         """This matcher for a text in which the Prime Minister or a Deputy gives the duties: "các địa phương"

@@ -3190,3 +3190,12 @@ def test_units_that_have_not_yet_done_a_thing_are_a_shortcoming_told_not_a_duty(
     text = ("Các sở, ngành, địa phương chưa thực sự tham gia vận hành, cung cấp dữ liệu cho hệ thống. "
             "Sở Tài chính chưa bố trí kinh phí. Giao Sở Xây dựng rà soát, cập nhật dữ liệu.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_communes_own_text_names_its_committee_without_the_place():
+    # the dateline "Cát Tiên, ngày …" makes "Ủy ban nhân dân xã" that commune's; elsewhere it is any commune's
+    ask = "Đề nghị Ủy ban nhân dân xã rà soát danh sách cử tri, bảo đảm an ninh trật tự."
+    own = f"ỦY BAN MTTQ VIỆT NAM\nXÃ CÁT TIÊN\nCát Tiên, ngày 12 tháng 01 năm 2026\nKẾ HOẠCH\n{ask}"
+    assert one(own).lead_units == ["X-C"]
+    other = own.replace("Cát Tiên, ngày", "Đồng Nai, ngày")
+    assert propose(other, UNITS, TODAY).proposals == []
