@@ -15,9 +15,9 @@
   list item of the heading's rank or higher ends it, and so does a new article ("Điều 32. …");
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
   Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
-  Công an tỉnh …", "Song song đó, Sở Y tế …", "Riêng UBND huyện X …", a time or a purpose first: "Trước
-  ngày 25-10, UBND các huyện …", "Để triển khai …, Bộ X phải …", a point counted: "Sáu là, các Sở: …",
-  "Thứ hai, Sở X …"),
+  Công an tỉnh …", "Song song đó, Sở Y tế …", "Trong đó, Sở GTVT …", "Riêng UBND huyện X …", a time or a
+  purpose first: "Trước ngày 25-10, UBND các huyện …", "Để triển khai …, Bộ X phải …", a point counted:
+  "Sáu là, các Sở: …", "Thứ hai, Sở X …"),
   also told passively ("… được yêu cầu khẩn trương …"), or after their role ("Công an tỉnh là lực lượng nòng
   cốt, chủ trì …"); whom they belong to is none of them ("Các sở, ban, ngành trực thuộc UBND tỉnh; UBND các
   huyện …": the list goes on after it);
@@ -127,6 +127,10 @@ from engine.proposals.units import Mention, UnitMatcher, tokens
 from engine.text import clean_text, fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
+# The header's dateline, the place the text is written in: "Lương Minh, ngày 12 tháng 01 năm 2026" (also with no day
+# filled in: "…, ngày tháng 01 năm 2026"), within the text's first characters.
+_DATELINE = re.compile(r"([^\W\d_]+(?: [^\W\d_]+){0,3}), ngay\b")
+_DATELINE_CHARS = 1500
 
 # List markers by rank, highest first: "I.", "1." / "(1)" / "1-" / "1 -", "1.1.", "a)" / "(a)", "-" — a number
 # inside a number below it: "3. Bộ X … thực hiện một số nhiệm vụ sau:" heads its "3.1. …"; so are
@@ -279,6 +283,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
+            ("trong", "do"),   # one of the tasks a report says were given: "Trong đó, Sở GTVT sớm tham mưu …"
             ("cu", "the"),   # the duties a demand spells out: "Cụ thể, Bộ X …", "Cụ thể, về giải pháp …, các Bộ …"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
@@ -330,7 +335,9 @@ _UNNAMED_ASK = re.compile(r"\b(?:nhieu|mot so|cac) (?:noi dung|nhiem vu|giai pha
 # that is a duty (not "là cơ quan quản lý …").
 _ROLES = (["thuong"], ["dau"], ["chu"], ["nong"])   # thường trực, đầu mối, chủ trì, nòng cốt
 _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
-_NOT_DUTY = {"co", "da", "dang", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
+# Words right after the units that tell of them, not give them a task: "có", "đã", "đang", "chưa" (not yet done: a
+# shortcoming a review names, "Các sở, ngành chưa thực sự tham gia …"), "là", …
+_NOT_DUTY = {"co", "da", "dang", "chua", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 # Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over
@@ -689,6 +696,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
+    if place := _dateline_place(text):   # a commune's own text: "Lương Minh, ngày …"
+        matcher = matcher.at_place(place)
     if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
@@ -901,6 +910,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
 # running text exhort every body of the State ("Các bộ, ngành, địa phương tập trung …": no one's task).
 _EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\b")
+
+
+def _dateline_place(text: str) -> str | None:
+    """The place a text's header dateline names (folded), if a line of its first characters opens with one."""
+    for line in text[:_DATELINE_CHARS].splitlines():
+        if found := _DATELINE.match(fold(line)):
+            return found.group(1)
+    return None
 
 
 def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Proposal | None:

@@ -2,9 +2,9 @@
 written with the usual abbreviations: "Sở TN&MT", "UBND", "Sở NN&PTNT"), by code or name
 initials written in capitals ("STC", "SNNMT"), by a list after a shared head ("các Sở: Tài
 chính, Xây dựng", "các Bộ, cơ quan: Tài chính, …"), by the collective names of a tier ("UBND
-các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện", "UBND thành phố và các
-huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa phương"; "UBND các cấp" every tier's) or
-of a kind ("các sở, ban, ngành",
+các huyện, thị xã, thành phố", "UBND các xã, phường", "UBND cấp huyện(, cấp xã)", "chính quyền cấp huyện, cấp
+xã", "UBND thành phố và các huyện", "UBND, Công an các xã", the tier alone: "các huyện", "UBND các địa
+phương"; "UBND các cấp" every tier's) or of a kind ("các sở, ban, ngành",
 "các cơ quan chuyên môn", "các ngành chức năng", "các Bộ, cơ quan ngang Bộ", "các địa phương" —
 the tier right below the province) standing for every unit of it, and by "các" before the first
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
@@ -15,7 +15,8 @@ các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its 
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
 sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is also
 read without its place's name, or its tier too ("Công an phường", "Trung tâm Cung ứng dịch vụ công" for "… phường
-Nam Hà", "… xã Sơn Thủy"), where no other unit is named so; a province's body named without its "tỉnh" and followed
+Nam Hà", "… xã Sơn Thủy"), where no other unit is named so, and its committee ("Ủy ban nhân dân xã") in a text
+the place's own dateline heads (UnitMatcher.at_place); a province's body named without its "tỉnh" and followed
 by a lower tier ("Công an xã", "Ban Quản lý dự án đầu tư xây dựng cấp xã") is not the province's but that tier's,
 outside the tree; "các phương án" (folded as "các phường") is no tier. "Thành phố" right after the communes'
 tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the other
@@ -81,6 +82,7 @@ _ZONE_NAME = 3   # words of a special zone's name at most
 _TIER_OPENING = ("cap",)
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
+                     ("chinh", "quyen", "cap"),   # the tiers' governments: "chính quyền cấp huyện, cấp xã"
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
                      ("cac",),   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
                      _TIER_OPENING)   # opening a clause only: "- Cấp xã hoàn thành và báo cáo kết quả trước …"
@@ -660,6 +662,8 @@ class UnitMatcher:
                     j = _past_name(words, j)
             elif words[j] in {",", "va", "cac"} and kinds:   # "UBND thành phố và các huyện"
                 j += 1
+            elif words[j] == "cap" and head[-1] == "cap" and kinds and words[j - 1] in {",", "va"}:
+                j += 1   # each tier with its "cấp": "UBND cấp huyện, cấp xã"
             else:
                 break
         while j > i and words[j - 1] in {",", "va", "cac"}:
@@ -790,6 +794,21 @@ class UnitMatcher:
         plain._provinces_local = (self._provinces_local
                                   or sum(self.units[c].kind == "province" for c in to if c in self.units) > 1)
         return plain
+
+    def at_place(self, place: str) -> UnitMatcher:
+        """This matcher for a text written in the commune or ward `place` (its dateline "Lương Minh, ngày …"):
+        that place's committee is also read without the place's name ("Ủy ban nhân dân xã", "UBND phường"), as
+        its own texts name it — where the tree holds it; elsewhere "UBND xã" is any commune's."""
+        named = tuple(fold(place).split())
+        found = {code: name[:len(_COMMITTEE) + len(tier)] for code, name in self._words.items()
+                 for tier in _OWN_PLACE_TIERS if self.is_locality(code)
+                 and name[len(_COMMITTEE):] == (*tier, *named)}
+        if len(found) != 1:
+            return self
+        [(code, key)] = found.items()
+        local = copy.copy(self)
+        local._names = {**self._names, key: code}
+        return local
 
     def national(self) -> UnitMatcher:
         """This matcher for a text in which the Prime Minister or a Deputy gives the duties: "các địa phương"

@@ -3188,3 +3188,36 @@ def test_two_provinces_named_by_their_places_leave_their_units_named_in_full():
     found = propose("Giao Sở Tài chính bố trí kinh phí trong quý I năm 2026.", both, TODAY).proposals
     assert not any(p.lead_units for p in found)   # which province's, the tree does not tell
     assert one("Giao Sở Tài chính tỉnh Hậu Giang bố trí kinh phí.", units=both).lead_units == ["HG-STC"]
+
+
+def test_trong_do_opens_one_of_the_tasks_a_report_says_were_given():
+    # "Trong đó," (among them) before the units, as "Đồng thời," — one of the tasks just announced
+    text = ("Phó Chủ tịch UBND tỉnh cũng giao các nhiệm vụ cụ thể cho các sở, ngành liên quan. Trong đó, Sở Tài chính "
+            "sớm tham mưu bố trí kinh phí thực hiện.")
+    assert one(text).lead_units == ["STC"]
+
+
+def test_each_tier_with_its_own_cap_and_the_tiers_governments():
+    # "UBND cấp huyện, cấp xã": both tiers, not the first alone; "chính quyền cấp …" their committees
+    both = sorted(["H-A", "TX-B", "P-D", "X-C"])
+    found = one("Yêu cầu UBND cấp huyện, cấp xã khẩn trương xây dựng kế hoạch.", BEFORE_REFORM)
+    assert sorted(found.lead_units) == both
+    found = one("Yêu cầu Thủ trưởng các sở, ban, ngành, chính quyền cấp huyện, cấp xã khẩn trương xây dựng kế hoạch.",
+                BEFORE_REFORM)
+    assert sorted(found.lead_units) == sorted([*DEPARTMENTS, *both])
+
+
+def test_units_that_have_not_yet_done_a_thing_are_a_shortcoming_told_not_a_duty():
+    # "chưa" right after the units, as "đã": what they have not done, told in a review — no task
+    text = ("Các sở, ngành, địa phương chưa thực sự tham gia vận hành, cung cấp dữ liệu cho hệ thống. "
+            "Sở Tài chính chưa bố trí kinh phí. Giao Sở Xây dựng rà soát, cập nhật dữ liệu.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_communes_own_text_names_its_committee_without_the_place():
+    # the dateline "Cát Tiên, ngày …" makes "Ủy ban nhân dân xã" that commune's; elsewhere it is any commune's
+    ask = "Đề nghị Ủy ban nhân dân xã rà soát danh sách cử tri, bảo đảm an ninh trật tự."
+    own = f"ỦY BAN MTTQ VIỆT NAM\nXÃ CÁT TIÊN\nCát Tiên, ngày 12 tháng 01 năm 2026\nKẾ HOẠCH\n{ask}"
+    assert one(own).lead_units == ["X-C"]
+    other = own.replace("Cát Tiên, ngày", "Đồng Nai, ngày")
+    assert propose(other, UNITS, TODAY).proposals == []
