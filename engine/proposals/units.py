@@ -800,9 +800,9 @@ class UnitMatcher:
         that place's committee is also read without the place's name ("Ủy ban nhân dân xã", "UBND phường"), as
         its own texts name it — where the tree holds it; elsewhere "UBND xã" is any commune's."""
         named = tuple(fold(place).split())
-        found = {code: name[:len(_COMMITTEE) + len(tier)] for code, name in self._words.items()
-                 for tier in _OWN_PLACE_TIERS if self.is_locality(code)
-                 and name[len(_COMMITTEE):] == (*tier, *named)}
+        found = {code: (*_COMMITTEE, *tier) for code, name in self._words.items() for tier in _OWN_PLACE_TIERS
+                 if (self.is_locality(code) and name[len(_COMMITTEE):] == (*tier, *named))
+                 or (self.units[code].kind == "commune" and name == (*tier, *named))}   # as seeded: "Xã Ia Băng"
         if len(found) != 1:
             return self
         [(code, key)] = found.items()

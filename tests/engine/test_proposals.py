@@ -3221,3 +3221,7 @@ def test_a_communes_own_text_names_its_committee_without_the_place():
     assert one(own).lead_units == ["X-C"]
     other = own.replace("Cát Tiên, ngày", "Đồng Nai, ngày")
     assert propose(other, UNITS, TODAY).proposals == []
+    # a commune named by its place alone, as `dondoc org seed` names it
+    seeded = UnitMatcher([*UNITS.units.values(), UnitRef("xa-23710", "Xã Ia Băng", "commune")])
+    ia_bang = own.replace("XÃ CÁT TIÊN\nCát Tiên", "XÃ IA BĂNG\nIa Băng")
+    assert one(ia_bang, units=seeded).lead_units == ["xa-23710"]
