@@ -646,7 +646,8 @@ class _Clause:
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
         words = words[:_singled_out(words)]
         words = words[:_manner_tail(words)]
-        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
+        inside = ({i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
+                  | _state_firms(words))
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF | _SECRETARIES_ABOVE
         if any(w in _COVERED for w in others):
@@ -1453,6 +1454,24 @@ def _manner_tail(words: list[str]) -> int:
     the words' end if they do not end so."""
     at = next((at for at in range(len(words) - 2) if words[at:at + 3] == ["theo", "chuc", "nang"]), len(words))
     return at if all(w in _MANNER_WORDS for w in words[at + 3:]) else len(words)
+
+
+# The State's firms named by kind beside the groups of the tree in a heading of bodies: "…, Chủ tịch, Tổng Giám
+# đốc các tập đoàn kinh tế, tổng công ty, doanh nghiệp nhà nước:" (then its items).
+_STATE_FIRMS = (("kinh", "te"), ("tong", "cong", "ty", "nha", "nuoc"), ("tong", "cong", "ty"),
+                ("doanh", "nghiep", "nha", "nuoc"))
+
+
+def _state_firms(words: list[str]) -> set[int]:
+    """The positions of the State's firms' kind names ("tập đoàn kinh tế": the words after "tập đoàn")."""
+    found: set[int] = set()
+    for at in range(len(words)):
+        for name in _STATE_FIRMS:
+            after_groups = name != ("kinh", "te") or words[at - 2:at] == ["tap", "doan"]
+            if tuple(words[at:at + len(name)]) == name and after_groups:
+                found.update(range(at, at + len(name)))
+                break
+    return found
 
 
 def _aside(words: list[str]) -> set[int]:

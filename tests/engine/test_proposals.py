@@ -3166,3 +3166,20 @@ def test_the_items_below_cu_the_standing_alone_after_a_duty_are_its_details():
             "các khóa bồi dưỡng.\n3. Bộ Tài chính bố trí kinh phí thực hiện Đề án.")
     assert [p.source[:10] for p in propose(text, PROVINCES, TODAY).proposals] == [
         "Bộ Y tế ch", "Các bộ, ng", "Bộ Tài chí"]
+
+
+def test_the_provinces_two_names_after_the_ministries_heads_are_every_province():
+    text = ("Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân tỉnh, thành phố khẩn trương rà\n"
+            "soát, bổ sung Chương trình hành động của bộ, địa phương.")
+    assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
+    # named alone in a sentence, the province's own committee, as before
+    assert leads_in("Ủy ban nhân dân tỉnh, thành phố khẩn trương rà soát nhà ở.") == []
+
+
+def test_the_states_firms_named_by_kind_beside_the_groups_leave_a_heading_of_bodies():
+    units = UnitMatcher([UnitRef("BYT", "Bộ Y tế", "ministry"),
+                         UnitRef("EVN", "Tập đoàn Điện lực Việt Nam", "enterprise"),
+                         UnitRef("VNPT", "Tập đoàn Bưu chính Viễn thông Việt Nam", "enterprise")])
+    text = ("1. Bộ trưởng Bộ Y tế, Chủ tịch, Tổng Giám đốc các tập đoàn kinh tế, tổng công ty,\n"
+            "doanh nghiệp nhà nước:\na) Rà soát kế hoạch của đơn vị mình.\nb) Báo cáo kết quả thực hiện.")
+    assert leads_in(text, units) == [["BYT", "EVN", "VNPT"]] * 2
