@@ -398,7 +398,13 @@ _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # Sở X"): what is below it, down to the next title of its rank, is an account, not the duties agreed
 _ACCOUNT = re.compile(r"^(?:thanh phan (?:tham gia|tham du|du hop)|tom tat noi dung|y kien (?:cua|phat bieu|tham gia)"
                       r")\b")
-_MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$")
+_MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$"
+                      # also a body set up or renewed with its members: "Kiện toàn Ban Chỉ đạo …, gồm các thành viên
+                      # sau đây:" then "- Bộ trưởng Bộ Nội vụ, Phó Trưởng ban thường trực;"
+                      r"|\bgom (?:cac )?thanh vien(?: sau day| sau| nhu sau)?:$"
+                      # and what bodies have done, listed: "… các Bộ đã có báo cáo Chính phủ như sau:" then "1. Bộ Tài
+                      # chính báo cáo về tiếp thu, giải trình …" — an account, not duties
+                      r"|\bda (?:co )?(?:bao cao|trinh|hoan thanh)\b[^.;:]{0,60}\bnhu sau:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?" + _CAPITAL)
@@ -763,7 +769,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if account is not None:
             after_duty = False
             continue
-        if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members, item by item: no duties
+        if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members (or an account), item by item
             details, after_duty = (-1 if sentence.rank is None else sentence.rank), False
             continue
         if ((sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text)

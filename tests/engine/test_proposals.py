@@ -3183,3 +3183,22 @@ def test_the_states_firms_named_by_kind_beside_the_groups_leave_a_heading_of_bod
     text = ("1. Bộ trưởng Bộ Y tế, Chủ tịch, Tổng Giám đốc các tập đoàn kinh tế, tổng công ty,\n"
             "doanh nghiệp nhà nước:\na) Rà soát kế hoạch của đơn vị mình.\nb) Báo cáo kết quả thực hiện.")
     assert leads_in(text, units) == [["BYT", "EVN", "VNPT"]] * 2
+
+
+def test_the_members_of_a_body_renewed_are_no_duties():
+    text = ("Điều 1. Kiện toàn Ban Chỉ đạo về cải cách chính sách tiền lương, gồm các thành viên sau đây:\n"
+            "1. Phó Trưởng ban:\n- Bộ trưởng Bộ Y tế, Phó Trưởng ban thường trực;\n- Bộ trưởng Bộ Tài chính.\n"
+            "Điều 2. Bộ Xây dựng chủ trì rà soát quy chế hoạt động.")
+    assert leads_in(text) == [["BXD"]]
+
+
+def test_the_reports_bodies_have_made_listed_are_an_account_not_duties():
+    text = ("Tại Phiên họp, các Bộ đã có báo cáo Chính phủ như sau:\n"
+            "1. Bộ Tài chính báo cáo về tiếp thu, giải trình, chỉnh lý các dự thảo nghị quyết.\n"
+            "2. Bộ Y tế báo cáo về thay đổi hiệu lực của Hiệp định.\n"
+            "Bộ Xây dựng theo dõi, đôn đốc, tổng hợp, báo cáo kết quả thực hiện Nghị quyết.")
+    assert leads_in(text) == [["BXD"]]
+    # what bodies are to report, listed, stays their duties
+    text = ("Chính phủ yêu cầu các Bộ báo cáo như sau:\n1. Bộ Tài chính báo cáo về tiến độ giải ngân.\n"
+            "2. Bộ Y tế báo cáo về dịch bệnh.")
+    assert leads_in(text) == [["BTC"], ["BYT"]]
