@@ -40,7 +40,7 @@ NO_DEADLINE = ProposedDeadline(NONE)
 
 _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d{2}))?"
 # "hằng tháng, trước ngày 20" and "trước ngày 20 hằng tháng"
-_MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
+_MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,80}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 # also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
 # and "báo cáo … trong ngày 20 tháng 11 năm 2025": that day at the latest; and a window "gửi báo cáo từ ngày
@@ -70,8 +70,10 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
-# also the year opening the duty's sentence: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
-_YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b|^nam (\d{4})\b")
+# also the year opening the duty's sentence: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …" — but not a year
+# beside a period, the span the work covers: "các chỉ tiêu … trong năm 2026 và giai đoạn 05 năm 2026 - 2030"
+_YEAR = re.compile(r"(?:(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b|^nam (\d{4})\b)"
+                   r"(?!,? (?:va )?giai doan\b)")
 # "… di dời các cơ sở … trước năm 2030": before the year begins, as "trước ngày 01/01/2030"
 _BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
@@ -79,9 +81,11 @@ _COMPLETED_IN = re.compile(r"hoan thanh\b[^,;.]{0,80}? vao nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
 # "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
 _DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
-# "được giao ", "được xử lý "; also what arose: "phát sinh người có nghĩa vụ kê khai tài sản, thu nhập ", and
-# what is needed: "(văn bản) cần phải sửa đổi, bổ sung "
-_PASSIVE_BEFORE = re.compile(r"\b(?:duoc(?: \w+){1,2}|phat sinh(?:,? \w+){0,10}|can phai(?: \w+,?){1,4}) $")
+# "được giao ", "được xử lý "; also what arose: "phát sinh người có nghĩa vụ kê khai tài sản, thu nhập ", what
+# is needed: "(văn bản) cần phải sửa đổi, bổ sung ", and the term tasks have: "(nhất là 44 nhiệm vụ) có thời hạn
+# hoàn thành " (which tasks, not by when)
+_PASSIVE_BEFORE = re.compile(r"\b(?:duoc(?: \w+){1,2}|phat sinh(?:,? \w+){0,10}|can phai(?: \w+,?){1,4}"
+                             r"|co thoi han(?: hoan thanh)?) $")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 

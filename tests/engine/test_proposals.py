@@ -3202,3 +3202,24 @@ def test_the_reports_bodies_have_made_listed_are_an_account_not_duties():
     text = ("Chính phủ yêu cầu các Bộ báo cáo như sau:\n1. Bộ Tài chính báo cáo về tiến độ giải ngân.\n"
             "2. Bộ Y tế báo cáo về dịch bệnh.")
     assert leads_in(text) == [["BTC"], ["BYT"]]
+
+
+def test_the_term_tasks_have_names_them_and_does_not_date_the_duty():
+    text = fold("Rà soát các nhiệm vụ, nhất là 44 nhiệm vụ có thời hạn hoàn thành trong quý II năm 2026; báo cáo "
+                "trước ngày 15 tháng 5 năm 2026.")
+    assert deadlines.find_deadline(text, TODAY) == deadlines.ProposedDeadline(
+        deadlines.BEFORE, date(2026, 5, 15), phrase="truoc ngay 15 thang 5 nam 2026")
+
+
+def test_a_year_beside_a_period_is_the_span_the_work_covers():
+    text = fold("Bổ sung các chỉ tiêu tăng trưởng trong năm 2026 và giai đoạn 05 năm 2026 - 2030, gửi Bộ Tài chính "
+                "trước ngày 06 tháng 5 năm 2026.")
+    assert deadlines.find_deadline(text, TODAY).kind == deadlines.BEFORE
+    assert deadlines.find_deadline(fold("Hoàn thành trong năm 2026."), TODAY).kind == deadlines.WITHIN_YEAR
+
+
+def test_a_monthly_report_s_day_may_follow_what_it_tells_and_where_it_goes():
+    text = fold("Định kỳ hằng tháng báo cáo tình hình, tiến độ triển khai từng nhiệm vụ, gửi Bộ Tài chính trước "
+                "ngày 25 để tổng hợp.")
+    found = deadlines.find_deadline(text, date(2026, 5, 6))
+    assert (found.kind, found.due, found.day) == (deadlines.MONTHLY, date(2026, 5, 25), 25)
