@@ -410,8 +410,9 @@ _MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$"
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?" + _CAPITAL)
 _TRIGGER_ASKING = re.compile(r"\s*(?:de nghi|yeu cau)\s+(.*)")   # the same, folded: what follows the trigger
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
-# địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …".
-_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:don vi, )?(?:va )?dia phuong\b")
+# địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …", each of them too: "o) Về
+# nhiệm vụ cụ thể …: Từng bộ, cơ quan, địa phương … khẩn trương tổ chức triển khai …".
+_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?(?:cac|tung) bo, (?:co quan|nganh),? (?:don vi, )?(?:va )?dia phuong\b")
 # … but told by a trigger in a letter with addressees ("Kính gửi: - Các bộ, …; - Ủy ban nhân dân tỉnh, …"), "(các)
 # bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
 _TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"

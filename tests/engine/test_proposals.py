@@ -3223,3 +3223,10 @@ def test_a_monthly_report_s_day_may_follow_what_it_tells_and_where_it_goes():
                 "ngày 25 để tổng hợp.")
     found = deadlines.find_deadline(text, date(2026, 5, 6))
     assert (found.kind, found.due, found.day) == (deadlines.MONTHLY, date(2026, 5, 25), 25)
+
+
+def test_each_body_of_the_state_exhorted_under_a_heading_is_no_task():
+    text = ("Chính phủ yêu cầu các Bộ trưởng, Thủ trưởng cơ quan ngang bộ chú trọng những nội dung sau:\n"
+            "a) Chủ động rà soát các nhiệm vụ được giao.\no) Về nhiệm vụ cụ thể của các bộ, cơ quan, địa phương: Từng "
+            "bộ, cơ quan, địa phương theo chức năng, nhiệm vụ khẩn trương tổ chức triển khai thực hiện.")
+    assert leads_in(text) == [["BTC", "BXD", "BYT"]]
