@@ -3230,3 +3230,10 @@ def test_each_body_of_the_state_exhorted_under_a_heading_is_no_task():
             "a) Chủ động rà soát các nhiệm vụ được giao.\no) Về nhiệm vụ cụ thể của các bộ, cơ quan, địa phương: Từng "
             "bộ, cơ quan, địa phương theo chức năng, nhiệm vụ khẩn trương tổ chức triển khai thực hiện.")
     assert leads_in(text) == [["BTC", "BXD", "BYT"]]
+
+
+def test_organising_the_execution_of_a_resolution_as_a_bodys_item_is_a_duty():
+    text = ("1. Bộ trưởng Bộ Y tế có trách nhiệm:\na) Tổ chức thi hành Nghị quyết này;\n"
+            "b) Chủ trì theo dõi việc thực hiện.\n2. Các Bộ trưởng chịu trách nhiệm tổ chức thi hành Nghị quyết này.")
+    assert [p.source for p in propose(text, PROVINCES, TODAY).proposals] == [
+        "Tổ chức thi hành Nghị quyết này;", "Chủ trì theo dõi việc thực hiện."]
