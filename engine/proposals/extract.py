@@ -284,6 +284,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
             ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
+            ("trong", "thoi", "han"),   # "Trong thời hạn 03 tháng kể từ ngày …, Bộ X có trách nhiệm chuyển giao …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
@@ -301,7 +302,8 @@ _SINGLING = {"rieng"}
 _YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
 # (those the unit itself directs: its duty)
-_UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"))
+_UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"),
+                ("cac", "co", "quan", ",", "don", "vi", "thuoc"))   # "Các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
@@ -1758,12 +1760,23 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
         # the tree) beside it
         before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or tuple(before) in _UNITS_UNDER
+            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or _own_units_first(before)
             or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
             or _after_case(before, words[mention.end:]))
+
+
+def _own_units_first(before: list[str]) -> bool:
+    """The words before a unit name its own units, after an opening or none: "Các đơn vị thuộc Sở X …", "Trong
+    thời hạn 03 tháng …, các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"."""
+    for under in _UNITS_UNDER:
+        rest = before[:-len(under)]
+        if tuple(before[-len(under):]) == under and (
+                not rest or (rest[-1] == "," and any(tuple(rest[:len(o)]) == o for o in _OPENERS))):
+            return True
+    return False
 
 
 def _after_case(before: list[str], after: list[str]) -> bool:

@@ -745,8 +745,8 @@ class UnitMatcher:
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
                 codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)
-                if phrase in _GENERIC_PHRASES and not self._generic:
-                    continue
+                if phrase in _GENERIC_PHRASES and (not self._generic or words[end:end + 1] == ["thuoc"]):
+                    continue   # also "các cơ quan, đơn vị thuộc Bộ X": X's own units, X named next
                 return Mention(i, related or end, codes, related=bool(related), local=kind == _LOCAL,
                                generic=phrase in _GENERIC_PHRASES) if codes else None
         return None

@@ -3237,3 +3237,19 @@ def test_organising_the_execution_of_a_resolution_as_a_bodys_item_is_a_duty():
             "b) Chủ trì theo dõi việc thực hiện.\n2. Các Bộ trưởng chịu trách nhiệm tổ chức thi hành Nghị quyết này.")
     assert [p.source for p in propose(text, PROVINCES, TODAY).proposals] == [
         "Tổ chức thi hành Nghị quyết này;", "Chủ trì theo dõi việc thực hiện."]
+
+
+def test_a_time_limit_may_open_a_duty_before_its_subject():
+    text = "Trong thời hạn 30 ngày kể từ ngày ký, Bộ Y tế có trách nhiệm chuyển giao hồ sơ cho các địa phương."
+    assert leads_in(text) == [["BYT"]]
+
+
+def test_the_bodies_under_a_ministry_opening_a_duty_are_the_ministrys_own():
+    text = "Các cơ quan, đơn vị thuộc Bộ Y tế có trách nhiệm chuyển giao hồ sơ giải quyết thủ tục hành chính."
+    assert leads_in(text, PROVINCES_AND_DEPARTMENTS) == [["BYT"]]
+    text = ("Trong thời hạn 03 tháng kể từ ngày Nghị quyết này có hiệu lực thi hành, các cơ quan, đơn vị thuộc Bộ Y tế "
+            "có trách nhiệm chuyển giao hồ sơ giải quyết thủ tục hành chính.")
+    assert leads_in(text, PROVINCES_AND_DEPARTMENTS) == [["BYT"]]
+    # named alone, the departments, as before
+    assert leads_in("Các cơ quan, đơn vị khẩn trương chuyển giao hồ sơ.", PROVINCES_AND_DEPARTMENTS) == [
+        ["SXD", "SYT"]]
