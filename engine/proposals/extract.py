@@ -1460,10 +1460,11 @@ _MANNER_WORDS = {"chuc", "nang", "nhiem", "vu", "quyen", "han", "tham", "duoc", 
 
 def _manner_tail(words: list[str]) -> int:
     """Where "theo chức năng, nhiệm vụ, thẩm quyền" closing the words starts (the units before it head the
-    items below: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … theo chức năng, nhiệm vụ, thẩm quyền:");
-    the words' end if they do not end so."""
-    at = next((at for at in range(len(words) - 2) if words[at:at + 3] == ["theo", "chuc", "nang"]), len(words))
-    return at if all(w in _MANNER_WORDS for w in words[at + 3:]) else len(words)
+    items below: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … theo chức năng, nhiệm vụ, thẩm quyền:"; also
+    "… trực thuộc trung ương theo thẩm quyền:"); the words' end if they do not end so."""
+    at = next((at for at in range(len(words) - 1)
+               if words[at] == "theo" and words[at + 1] in {"chuc", "nhiem", "tham"}), len(words))
+    return at if all(w in _MANNER_WORDS for w in words[at + 1:]) else len(words)
 
 
 # The State's firms named by kind beside the groups of the tree in a heading of bodies: "…, Chủ tịch, Tổng Giám

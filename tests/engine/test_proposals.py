@@ -3253,3 +3253,9 @@ def test_the_bodies_under_a_ministry_opening_a_duty_are_the_ministrys_own():
     # named alone, the departments, as before
     assert leads_in("Các cơ quan, đơn vị khẩn trương chuyển giao hồ sơ.", PROVINCES_AND_DEPARTMENTS) == [
         ["SXD", "SYT"]]
+
+
+def test_a_heading_of_bodies_may_close_with_theo_tham_quyen_alone():
+    text = ("1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương\n"
+            "theo thẩm quyền:\na) Rà soát kế hoạch của đơn vị mình.\nb) Báo cáo kết quả thực hiện.")
+    assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])] * 2
