@@ -341,8 +341,9 @@ _EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quye
                         r"|\bquyet dinh thi hanh\b")
 # Guiding others in carrying it out is a duty too ("a) Chủ động hướng dẫn tổ chức triển khai thi hành Nghị quyết này
 # theo lĩnh vực được phân công quản lý"), and so is organising it, a body's item with no subject of its own
-# ("1. Bộ trưởng Bộ Khoa học và Công nghệ có trách nhiệm:" then "a) Tổ chức thi hành Nghị quyết này;").
-_GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b|^to chuc thi hanh\b")
+# ("1. Bộ trưởng Bộ Khoa học và Công nghệ có trách nhiệm:" then "a) Tổ chức thi hành Nghị quyết này;", "a) Chịu
+# trách nhiệm tổ chức thi hành Nghị quyết này;").
+_GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b|^(?:chiu trach nhiem )?to chuc thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
 # thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
 _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"

@@ -3237,6 +3237,9 @@ def test_organising_the_execution_of_a_resolution_as_a_bodys_item_is_a_duty():
             "b) Chủ trì theo dõi việc thực hiện.\n2. Các Bộ trưởng chịu trách nhiệm tổ chức thi hành Nghị quyết này.")
     assert [p.source for p in propose(text, PROVINCES, TODAY).proposals] == [
         "Tổ chức thi hành Nghị quyết này;", "Chủ trì theo dõi việc thực hiện."]
+    # also answering for organising it, an item with no subject (not "Các Bộ trưởng chịu trách nhiệm thi hành …")
+    text = "1. Bộ trưởng Bộ Y tế:\na) Chịu trách nhiệm tổ chức thi hành Nghị quyết này;\nb) Công bố thủ tục hành chính."
+    assert len(propose(text, PROVINCES, TODAY).proposals) == 2
 
 
 def test_a_time_limit_may_open_a_duty_before_its_subject():
