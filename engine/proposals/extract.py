@@ -120,7 +120,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_cell_deadline, find_deadline
+from engine.proposals.deadlines import (
+    MONTHLY,
+    NO_DEADLINE,
+    ProposedDeadline,
+    find_cell_deadline,
+    find_deadline,
+    find_force_deadline,
+    in_force,
+)
 from engine.proposals.glued import part_glued
 from engine.proposals.tables import TaskRow, task_rows
 from engine.proposals.units import Mention, UnitMatcher, tokens
@@ -907,7 +915,19 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
+    _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
+
+
+def _date_from_force(proposals: list[Proposal], folded: str, reference: date) -> None:
+    """Date the duties that count their time from the text's entry into force ("Trong thời hạn 03 tháng kể từ ngày
+    Nghị quyết này có hiệu lực thi hành, …"), where the text says when that is ("Nghị quyết này có hiệu lực thi hành
+    từ ngày 29 tháng 4 năm 2026"), often in a later article."""
+    if (start := in_force(folded, reference)) is None:
+        return
+    for proposal in proposals:
+        if proposal.deadline is NO_DEADLINE:
+            proposal.deadline = find_force_deadline(fold(proposal.source), start)
 
 
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in

@@ -3262,3 +3262,18 @@ def test_a_heading_of_bodies_may_close_with_theo_tham_quyen_alone():
     text = ("1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương\n"
             "theo thẩm quyền:\na) Rà soát kế hoạch của đơn vị mình.\nb) Báo cáo kết quả thực hiện.")
     assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])] * 2
+
+
+def test_a_time_counted_from_the_texts_entry_into_force_is_dated_by_its_effect_article():
+    text = ("Điều 4. Tổ chức thực hiện\n1. Trong thời hạn 03 tháng kể từ ngày Nghị quyết này có hiệu lực thi hành, "
+            "Bộ Y tế có trách nhiệm chuyển giao hồ sơ.\n2. Bộ Xây dựng có trách nhiệm ban hành quy chuẩn kỹ thuật, "
+            "đảm bảo có hiệu lực cùng thời điểm có hiệu lực của Nghị quyết này.\n"
+            "Điều 5. Hiệu lực thi hành\nNghị quyết này có hiệu lực thi hành từ ngày 30 tháng 11 năm 2026.")
+    assert [(p.deadline.kind, p.deadline.due) for p in propose(text, PROVINCES, TODAY).proposals] == [
+        (deadlines.NO_LATER_THAN, date(2027, 2, 28)), (deadlines.NO_LATER_THAN, date(2026, 11, 30))]
+    # in force from its signing: its own date
+    signed = text.replace("từ ngày 30 tháng 11 năm 2026", "kể từ ngày ký")
+    assert propose(signed, PROVINCES, TODAY).proposals[0].deadline.due == date(2026, 5, 12)
+    # with no day of entry into force written, no date
+    undated = text.split("Điều 5.")[0]
+    assert [p.deadline.kind for p in propose(undated, PROVINCES, TODAY).proposals] == [deadlines.NONE] * 2
