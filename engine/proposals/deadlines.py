@@ -8,7 +8,8 @@ date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết
 tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the
 end of its last month), "trước Thứ Tư ngày 03/12/2025", "trước ngày Quốc khánh 02/9/2025", "trước năm
 2030" (before its first day) — but not a period dating what a passive verb tells of ("các nhiệm vụ được
-giao trong năm 2025")."""
+giao trong năm 2025"). A time counted from the text's entry into force ("trong thời hạn 03 tháng kể từ ngày
+Nghị quyết này có hiệu lực thi hành") is read apart (find_force_deadline), from the day in_force finds."""
 from __future__ import annotations
 
 import calendar
@@ -40,7 +41,7 @@ NO_DEADLINE = ProposedDeadline(NONE)
 
 _DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4}|\d{2}))?"
 # "hằng tháng, trước ngày 20" and "trước ngày 20 hằng tháng"
-_MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,40}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
+_MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,80}?(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2})\b"
                       r"(?![/-]|\.\d|\s*thang)|(?:truoc|cham nhat(?: vao)?) ngay (\d{1,2}) (?:hang|moi) thang")
 # also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
 # and "báo cáo … trong ngày 20 tháng 11 năm 2025": that day at the latest; and a window "gửi báo cáo từ ngày
@@ -70,8 +71,10 @@ _QUARTER = re.compile(r"(?:trong|truoc het|ngay trong) quy (iv|iii|ii|i|[1-4])\b
 # "thực hiện trong 2 năm 2024-2025", "trong các năm 2024 - 2025": by the end of the last year (not
 # "trong thời gian 2010-2015", "giai đoạn 2021-2025": the span a programme runs)
 _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-–] ?(\d{4})\b")
-# also the year opening the duty's sentence: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
-_YEAR = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b|^nam (\d{4})\b")
+# also the year opening the duty's sentence: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …" — but not a year
+# beside a period, the span the work covers: "các chỉ tiêu … trong năm 2026 và giai đoạn 05 năm 2026 - 2030"
+_YEAR = re.compile(r"(?:(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b|^nam (\d{4})\b)"
+                   r"(?!,? (?:va )?giai doan\b)")
 # "… di dời các cơ sở … trước năm 2030": before the year begins, as "trước ngày 01/01/2030"
 _BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
@@ -79,10 +82,22 @@ _COMPLETED_IN = re.compile(r"hoan thanh\b[^,;.]{0,80}? vao nam (\d{4})\b")
 _WORKING_DAYS = re.compile(r"(?:trong (?:vong |thoi han |thoi gian )?|cham nhat )(\d{1,3}) ngay lam viec")
 # "chậm nhất 03 ngày kể từ ngày ban hành Quyết định": calendar days from the directive's own date
 _DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}) ngay ke tu ngay (?:ban hanh|ky)\b")
-# "được giao ", "được xử lý "; also what arose: "phát sinh người có nghĩa vụ kê khai tài sản, thu nhập ", and
-# what is needed: "(văn bản) cần phải sửa đổi, bổ sung "
-_PASSIVE_BEFORE = re.compile(r"\b(?:duoc(?: \w+){1,2}|phat sinh(?:,? \w+){0,10}|can phai(?: \w+,?){1,4}) $")
+# "được giao ", "được xử lý "; also what arose: "phát sinh người có nghĩa vụ kê khai tài sản, thu nhập ", what
+# is needed: "(văn bản) cần phải sửa đổi, bổ sung ", and the term tasks have: "(nhất là 44 nhiệm vụ) có thời hạn
+# hoàn thành " (which tasks, not by when)
+_PASSIVE_BEFORE = re.compile(r"\b(?:duoc(?: \w+){1,2}|phat sinh(?:,? \w+){0,10}|can phai(?: \w+,?){1,4}"
+                             r"|co thoi han(?: hoan thanh)?) $")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_THIS_TEXT = r"(?:nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi) nay"
+# The text's own entry into force: "Nghị quyết này có hiệu lực thi hành từ ngày 29 tháng 4 năm 2026 đến …", "…
+# có hiệu lực thi hành kể từ ngày ký" (its own date)
+_IN_FORCE = re.compile(r"\b" + _THIS_TEXT + r" co hieu luc(?: thi hanh)? (?:ke )?tu ngay (?:ky\b|" + _DATE + ")")
+# a time counted from it: "Trong thời hạn 03 tháng kể từ ngày Nghị quyết này có hiệu lực thi hành, Bộ X …"
+_FROM_FORCE = re.compile(r"(?:trong|cham nhat)(?: vong| thoi han)? (\d{1,3}) (thang|ngay) ke tu ngay " + _THIS_TEXT
+                         + r" co hieu luc\b")
+# … or that day itself: "… ban hành các quy chuẩn kỹ thuật, đảm bảo có hiệu lực cùng thời điểm có hiệu lực của
+# Nghị quyết này"
+_WITH_FORCE = re.compile(r"\bcung thoi diem (?:co )?hieu luc (?:thi hanh )?cua " + _THIS_TEXT + r"\b")
 
 
 def find_deadline(folded: str, reference: date) -> ProposedDeadline:
@@ -91,6 +106,33 @@ def find_deadline(folded: str, reference: date) -> ProposedDeadline:
     missing year and the next monthly day."""
     found = [d for read in _READERS if (d := read(folded, reference)) is not None]
     return min(found, key=lambda found: found[0])[1] if found else NO_DEADLINE
+
+
+def in_force(folded: str, reference: date) -> date | None:
+    """The day the text (folded) says it comes into force; `reference`, its date, where that is the day it is
+    signed."""
+    if (m := _IN_FORCE.search(folded)) is None:
+        return None
+    return reference if m.group(1) is None else _date(m.group(1), m.group(2), m.group(3), reference)
+
+
+def find_force_deadline(folded: str, in_force: date) -> ProposedDeadline:
+    """The deadline a sentence counts from its text's entry into force (`in_force`): N months or days after it,
+    or that day."""
+    if m := _FROM_FORCE.search(folded):
+        count = int(m.group(1))
+        due = in_force + timedelta(days=count) if m.group(2) == "ngay" else _months_after(in_force, count)
+        return ProposedDeadline(NO_LATER_THAN, due, phrase=m.group(0))
+    if m := _WITH_FORCE.search(folded):
+        return ProposedDeadline(NO_LATER_THAN, in_force, phrase=m.group(0))
+    return NO_DEADLINE
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day `months` later (the month's last where it is shorter)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    last = calendar.monthrange(day.year + year, month + 1)[1]
+    return date(day.year + year, month + 1, min(day.day, last))
 
 
 # A table's time column gives the period alone: "Quí IV-2025", "Tháng 12/2025", "Năm 2025 - 2026", "2025",

@@ -120,7 +120,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from engine.proposals.deadlines import MONTHLY, NO_DEADLINE, ProposedDeadline, find_cell_deadline, find_deadline
+from engine.proposals.deadlines import (
+    MONTHLY,
+    NO_DEADLINE,
+    ProposedDeadline,
+    find_cell_deadline,
+    find_deadline,
+    find_force_deadline,
+    in_force,
+)
 from engine.proposals.glued import part_glued
 from engine.proposals.tables import TaskRow, task_rows
 from engine.proposals.units import Mention, UnitMatcher, tokens
@@ -289,6 +297,7 @@ _OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra
             ("truoc", "ngay"), ("cham", "nhat"), ("hang", "thang"), ("hang", "quy"), ("hang", "nam"), ("dinh", "ky"),
             ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
+            ("trong", "thoi", "han"),   # "Trong thời hạn 03 tháng kể từ ngày …, Bộ X có trách nhiệm chuyển giao …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
@@ -306,7 +315,8 @@ _SINGLING = {"rieng"}
 _YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
 # (those the unit itself directs: its duty)
-_UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"))
+_UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"),
+                ("cac", "co", "quan", ",", "don", "vi", "thuoc"))   # "Các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
@@ -345,8 +355,10 @@ _NOT_DUTY = {"co", "da", "dang", "chua", "la", "ve", "cua", "tai", "vua", "duoc"
 _EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quyet|nghi dinh|thong tu) nay\b"
                         r"|\bquyet dinh thi hanh\b")
 # Guiding others in carrying it out is a duty too ("a) Chủ động hướng dẫn tổ chức triển khai thi hành Nghị quyết này
-# theo lĩnh vực được phân công quản lý").
-_GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b")
+# theo lĩnh vực được phân công quản lý"), and so is organising it, a body's item with no subject of its own
+# ("1. Bộ trưởng Bộ Khoa học và Công nghệ có trách nhiệm:" then "a) Tổ chức thi hành Nghị quyết này;", "a) Chịu
+# trách nhiệm tổ chức thi hành Nghị quyết này;").
+_GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b|^(?:chiu trach nhiem )?to chuc thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
 # thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
 _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
@@ -405,14 +417,21 @@ _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # Sở X"): what is below it, down to the next title of its rank, is an account, not the duties agreed
 _ACCOUNT = re.compile(r"^(?:thanh phan (?:tham gia|tham du|du hop)|tom tat noi dung|y kien (?:cua|phat bieu|tham gia)"
                       r")\b")
-_MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$")
+_MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$"
+                      # also a body set up or renewed with its members: "Kiện toàn Ban Chỉ đạo …, gồm các thành viên
+                      # sau đây:" then "- Bộ trưởng Bộ Nội vụ, Phó Trưởng ban thường trực;"
+                      r"|\bgom (?:cac )?thanh vien(?: sau day| sau| nhu sau)?:$"
+                      # and what bodies have done, listed: "… các Bộ đã có báo cáo Chính phủ như sau:" then "1. Bộ Tài
+                      # chính báo cáo về tiếp thu, giải trình …" — an account, not duties
+                      r"|\bda (?:co )?(?:bao cao|trinh|hoan thanh)\b[^.;:]{0,60}\bnhu sau:$")
 # A trigger opening an item and naming bodies: "Đề nghị Ủy ban …", "Yêu cầu các Tập đoàn …" (not "Yêu cầu và
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?" + _CAPITAL)
 _TRIGGER_ASKING = re.compile(r"\s*(?:de nghi|yeu cau)\s+(.*)")   # the same, folded: what follows the trigger
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
-# địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …".
-_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?cac bo, (?:co quan|nganh),? (?:don vi, )?(?:va )?dia phuong\b")
+# địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …", each of them too: "o) Về
+# nhiệm vụ cụ thể …: Từng bộ, cơ quan, địa phương … khẩn trương tổ chức triển khai …".
+_EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?(?:cac|tung) bo, (?:co quan|nganh),? (?:don vi, )?(?:va )?dia phuong\b")
 # … but told by a trigger in a letter with addressees ("Kính gửi: - Các bộ, …; - Ủy ban nhân dân tỉnh, …"), "(các)
 # bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
 _TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"
@@ -653,7 +672,8 @@ class _Clause:
         words = self.words[:-1] if self.words and self.words[-1] == ":" else self.words
         words = words[:_singled_out(words)]
         words = words[:_manner_tail(words)]
-        inside = {i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
+        inside = ({i for m in self.mentions for i in range(m.start, m.end)} | _aside(words) | self._places()
+                  | _state_firms(words))
         others = {w for i, w in enumerate(words) if i not in inside}
         allowed = _TITLES | _SEPARATORS | _TRIGGER_WORDS | _RESPONSIBILITY_OF | _SECRETARIES_ABOVE
         if any(w in _COVERED for w in others):
@@ -771,7 +791,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if account is not None:
             after_duty = False
             continue
-        if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members, item by item: no duties
+        if _MEMBERS.search(folded):   # "Thành phần Ban Chỉ đạo gồm:" then its members (or an account), item by item
             details, after_duty = (-1 if sentence.rank is None else sentence.rank), False
             continue
         if ((sentence.heads_items and _OUTSIDE_HEAD.match(sentence.text)
@@ -904,7 +924,19 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
+    _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
+
+
+def _date_from_force(proposals: list[Proposal], folded: str, reference: date) -> None:
+    """Date the duties that count their time from the text's entry into force ("Trong thời hạn 03 tháng kể từ ngày
+    Nghị quyết này có hiệu lực thi hành, …"), where the text says when that is ("Nghị quyết này có hiệu lực thi hành
+    từ ngày 29 tháng 4 năm 2026"), often in a later article."""
+    if (start := in_force(folded, reference)) is None:
+        return
+    for proposal in proposals:
+        if proposal.deadline is NO_DEADLINE:
+            proposal.deadline = find_force_deadline(fold(proposal.source), start)
 
 
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
@@ -1466,10 +1498,29 @@ _MANNER_WORDS = {"chuc", "nang", "nhiem", "vu", "quyen", "han", "tham", "duoc", 
 
 def _manner_tail(words: list[str]) -> int:
     """Where "theo chức năng, nhiệm vụ, thẩm quyền" closing the words starts (the units before it head the
-    items below: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … theo chức năng, nhiệm vụ, thẩm quyền:");
-    the words' end if they do not end so."""
-    at = next((at for at in range(len(words) - 2) if words[at:at + 3] == ["theo", "chuc", "nang"]), len(words))
-    return at if all(w in _MANNER_WORDS for w in words[at + 3:]) else len(words)
+    items below: "Bộ trưởng các Bộ: …; Chủ tịch UBND các tỉnh … theo chức năng, nhiệm vụ, thẩm quyền:"; also
+    "… trực thuộc trung ương theo thẩm quyền:"); the words' end if they do not end so."""
+    at = next((at for at in range(len(words) - 1)
+               if words[at] == "theo" and words[at + 1] in {"chuc", "nhiem", "tham"}), len(words))
+    return at if all(w in _MANNER_WORDS for w in words[at + 1:]) else len(words)
+
+
+# The State's firms named by kind beside the groups of the tree in a heading of bodies: "…, Chủ tịch, Tổng Giám
+# đốc các tập đoàn kinh tế, tổng công ty, doanh nghiệp nhà nước:" (then its items).
+_STATE_FIRMS = (("kinh", "te"), ("tong", "cong", "ty", "nha", "nuoc"), ("tong", "cong", "ty"),
+                ("doanh", "nghiep", "nha", "nuoc"))
+
+
+def _state_firms(words: list[str]) -> set[int]:
+    """The positions of the State's firms' kind names ("tập đoàn kinh tế": the words after "tập đoàn")."""
+    found: set[int] = set()
+    for at in range(len(words)):
+        for name in _STATE_FIRMS:
+            after_groups = name != ("kinh", "te") or words[at - 2:at] == ["tap", "doan"]
+            if tuple(words[at:at + len(name)]) == name and after_groups:
+                found.update(range(at, at + len(name)))
+                break
+    return found
 
 
 def _aside(words: list[str]) -> set[int]:
@@ -1748,12 +1799,23 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
         # the tree) beside it
         before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
-            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or tuple(before) in _UNITS_UNDER
+            or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or _own_units_first(before)
             or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
             or _after_case(before, words[mention.end:]))
+
+
+def _own_units_first(before: list[str]) -> bool:
+    """The words before a unit name its own units, after an opening or none: "Các đơn vị thuộc Sở X …", "Trong
+    thời hạn 03 tháng …, các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"."""
+    for under in _UNITS_UNDER:
+        rest = before[:-len(under)]
+        if tuple(before[-len(under):]) == under and (
+                not rest or (rest[-1] == "," and any(tuple(rest[:len(o)]) == o for o in _OPENERS))):
+            return True
+    return False
 
 
 def _after_case(before: list[str], after: list[str]) -> bool:

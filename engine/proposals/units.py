@@ -233,6 +233,14 @@ for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS
     _EXPANSIONS.setdefault(_short[0], []).append((_short, _long))
 
 
+_BESIDE_REACH = 5   # words before the committee's name read for the ministries' heads ("ngang bộ, Chủ tịch")
+
+
+def _after_ministries(before: list[str]) -> bool:
+    """The words before a name close the ministries' heads: "… Thủ trưởng cơ quan ngang bộ, Chủ tịch"."""
+    return any(before[at:at + 2] == ["ngang", "bo"] for at in range(len(before) - 1))
+
+
 def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
     """Folded words with abbreviations expanded ("&" as "va"), whether each was written in
     capitals (a code or initials are recognised only then), and whether it opens with a capital
@@ -678,8 +686,11 @@ class UnitMatcher:
         # … and so are the tier's two names heading items alone, as the Government writes them ("3. Uỷ ban nhân dân
         # tỉnh, thành phố" then "a) Thường xuyên tuyên truyền …"): in a sentence they are the province's own
         both = kinds == ["province", "province"] and all(w in {",", ".", ":"} for w in words[j:])
+        # … and so are they named after the ministries' heads ("Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch
+        # Ủy ban nhân dân tỉnh, thành phố, Chủ tịch … các tập đoàn …"): the Government's addressees, not a province
+        beside = kinds == ["province", "province"] and _after_ministries(words[max(0, i - _BESIDE_REACH):i])
         if (head[-1] not in {"cac", "cap"} and head[0] != "cac" and (len(kinds) < 2 or "province" in kinds)
-                and not central and not chairs and not both):
+                and not central and not chairs and not both and not beside):
             return None
         codes = self._tier_units(tuple(dict.fromkeys(kinds)))
         if kinds and set(kinds) == {"province"}:
@@ -763,8 +774,8 @@ class UnitMatcher:
                 kinds = [self._local_kind() if k == _LOCAL else k for k in kind.split("+")]
                 codes = tuple(c for k in kinds for c in self._by_kind.get(k, ()))
                 related = _related_end(words, end)
-                if phrase in _GENERIC_PHRASES and not self._generic:
-                    continue
+                if phrase in _GENERIC_PHRASES and (not self._generic or words[end:end + 1] == ["thuoc"]):
+                    continue   # also "các cơ quan, đơn vị thuộc Bộ X": X's own units, X named next
                 return Mention(i, related or end, codes, related=bool(related), local=kind == _LOCAL,
                                generic=phrase in _GENERIC_PHRASES) if codes else None
         return None

@@ -3225,3 +3225,114 @@ def test_a_communes_own_text_names_its_committee_without_the_place():
     seeded = UnitMatcher([*UNITS.units.values(), UnitRef("xa-23710", "Xã Ia Băng", "commune")])
     ia_bang = own.replace("XÃ CÁT TIÊN\nCát Tiên", "XÃ IA BĂNG\nIa Băng")
     assert one(ia_bang, units=seeded).lead_units == ["xa-23710"]
+
+
+def test_the_provinces_two_names_after_the_ministries_heads_are_every_province():
+    text = ("Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân tỉnh, thành phố khẩn trương rà\n"
+            "soát, bổ sung Chương trình hành động của bộ, địa phương.")
+    assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])]
+    # named alone in a sentence, the province's own committee, as before
+    assert leads_in("Ủy ban nhân dân tỉnh, thành phố khẩn trương rà soát nhà ở.") == []
+
+
+def test_the_states_firms_named_by_kind_beside_the_groups_leave_a_heading_of_bodies():
+    units = UnitMatcher([UnitRef("BYT", "Bộ Y tế", "ministry"),
+                         UnitRef("EVN", "Tập đoàn Điện lực Việt Nam", "enterprise"),
+                         UnitRef("VNPT", "Tập đoàn Bưu chính Viễn thông Việt Nam", "enterprise")])
+    text = ("1. Bộ trưởng Bộ Y tế, Chủ tịch, Tổng Giám đốc các tập đoàn kinh tế, tổng công ty,\n"
+            "doanh nghiệp nhà nước:\na) Rà soát kế hoạch của đơn vị mình.\nb) Báo cáo kết quả thực hiện.")
+    assert leads_in(text, units) == [["BYT", "EVN", "VNPT"]] * 2
+
+
+def test_the_members_of_a_body_renewed_are_no_duties():
+    text = ("Điều 1. Kiện toàn Ban Chỉ đạo về cải cách chính sách tiền lương, gồm các thành viên sau đây:\n"
+            "1. Phó Trưởng ban:\n- Bộ trưởng Bộ Y tế, Phó Trưởng ban thường trực;\n- Bộ trưởng Bộ Tài chính.\n"
+            "Điều 2. Bộ Xây dựng chủ trì rà soát quy chế hoạt động.")
+    assert leads_in(text) == [["BXD"]]
+
+
+def test_the_reports_bodies_have_made_listed_are_an_account_not_duties():
+    text = ("Tại Phiên họp, các Bộ đã có báo cáo Chính phủ như sau:\n"
+            "1. Bộ Tài chính báo cáo về tiếp thu, giải trình, chỉnh lý các dự thảo nghị quyết.\n"
+            "2. Bộ Y tế báo cáo về thay đổi hiệu lực của Hiệp định.\n"
+            "Bộ Xây dựng theo dõi, đôn đốc, tổng hợp, báo cáo kết quả thực hiện Nghị quyết.")
+    assert leads_in(text) == [["BXD"]]
+    # what bodies are to report, listed, stays their duties
+    text = ("Chính phủ yêu cầu các Bộ báo cáo như sau:\n1. Bộ Tài chính báo cáo về tiến độ giải ngân.\n"
+            "2. Bộ Y tế báo cáo về dịch bệnh.")
+    assert leads_in(text) == [["BTC"], ["BYT"]]
+
+
+def test_the_term_tasks_have_names_them_and_does_not_date_the_duty():
+    text = fold("Rà soát các nhiệm vụ, nhất là 44 nhiệm vụ có thời hạn hoàn thành trong quý II năm 2026; báo cáo "
+                "trước ngày 15 tháng 5 năm 2026.")
+    assert deadlines.find_deadline(text, TODAY) == deadlines.ProposedDeadline(
+        deadlines.BEFORE, date(2026, 5, 15), phrase="truoc ngay 15 thang 5 nam 2026")
+
+
+def test_a_year_beside_a_period_is_the_span_the_work_covers():
+    text = fold("Bổ sung các chỉ tiêu tăng trưởng trong năm 2026 và giai đoạn 05 năm 2026 - 2030, gửi Bộ Tài chính "
+                "trước ngày 06 tháng 5 năm 2026.")
+    assert deadlines.find_deadline(text, TODAY).kind == deadlines.BEFORE
+    assert deadlines.find_deadline(fold("Hoàn thành trong năm 2026."), TODAY).kind == deadlines.WITHIN_YEAR
+
+
+def test_a_monthly_report_s_day_may_follow_what_it_tells_and_where_it_goes():
+    text = fold("Định kỳ hằng tháng báo cáo tình hình, tiến độ triển khai từng nhiệm vụ, gửi Bộ Tài chính trước "
+                "ngày 25 để tổng hợp.")
+    found = deadlines.find_deadline(text, date(2026, 5, 6))
+    assert (found.kind, found.due, found.day) == (deadlines.MONTHLY, date(2026, 5, 25), 25)
+
+
+def test_each_body_of_the_state_exhorted_under_a_heading_is_no_task():
+    text = ("Chính phủ yêu cầu các Bộ trưởng, Thủ trưởng cơ quan ngang bộ chú trọng những nội dung sau:\n"
+            "a) Chủ động rà soát các nhiệm vụ được giao.\no) Về nhiệm vụ cụ thể của các bộ, cơ quan, địa phương: Từng "
+            "bộ, cơ quan, địa phương theo chức năng, nhiệm vụ khẩn trương tổ chức triển khai thực hiện.")
+    assert leads_in(text) == [["BTC", "BXD", "BYT"]]
+
+
+def test_organising_the_execution_of_a_resolution_as_a_bodys_item_is_a_duty():
+    text = ("1. Bộ trưởng Bộ Y tế có trách nhiệm:\na) Tổ chức thi hành Nghị quyết này;\n"
+            "b) Chủ trì theo dõi việc thực hiện.\n2. Các Bộ trưởng chịu trách nhiệm tổ chức thi hành Nghị quyết này.")
+    assert [p.source for p in propose(text, PROVINCES, TODAY).proposals] == [
+        "Tổ chức thi hành Nghị quyết này;", "Chủ trì theo dõi việc thực hiện."]
+    # also answering for organising it, an item with no subject (not "Các Bộ trưởng chịu trách nhiệm thi hành …")
+    text = "1. Bộ trưởng Bộ Y tế:\na) Chịu trách nhiệm tổ chức thi hành Nghị quyết này;\nb) Công bố thủ tục hành chính."
+    assert len(propose(text, PROVINCES, TODAY).proposals) == 2
+
+
+def test_a_time_limit_may_open_a_duty_before_its_subject():
+    text = "Trong thời hạn 30 ngày kể từ ngày ký, Bộ Y tế có trách nhiệm chuyển giao hồ sơ cho các địa phương."
+    assert leads_in(text) == [["BYT"]]
+
+
+def test_the_bodies_under_a_ministry_opening_a_duty_are_the_ministrys_own():
+    text = "Các cơ quan, đơn vị thuộc Bộ Y tế có trách nhiệm chuyển giao hồ sơ giải quyết thủ tục hành chính."
+    assert leads_in(text, PROVINCES_AND_DEPARTMENTS) == [["BYT"]]
+    text = ("Trong thời hạn 03 tháng kể từ ngày Nghị quyết này có hiệu lực thi hành, các cơ quan, đơn vị thuộc Bộ Y tế "
+            "có trách nhiệm chuyển giao hồ sơ giải quyết thủ tục hành chính.")
+    assert leads_in(text, PROVINCES_AND_DEPARTMENTS) == [["BYT"]]
+    # named alone, the departments, as before
+    assert leads_in("Các cơ quan, đơn vị khẩn trương chuyển giao hồ sơ.", PROVINCES_AND_DEPARTMENTS) == [
+        ["SXD", "SYT"]]
+
+
+def test_a_heading_of_bodies_may_close_with_theo_tham_quyen_alone():
+    text = ("1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương\n"
+            "theo thẩm quyền:\na) Rà soát kế hoạch của đơn vị mình.\nb) Báo cáo kết quả thực hiện.")
+    assert leads_in(text) == [sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])] * 2
+
+
+def test_a_time_counted_from_the_texts_entry_into_force_is_dated_by_its_effect_article():
+    text = ("Điều 4. Tổ chức thực hiện\n1. Trong thời hạn 03 tháng kể từ ngày Nghị quyết này có hiệu lực thi hành, "
+            "Bộ Y tế có trách nhiệm chuyển giao hồ sơ.\n2. Bộ Xây dựng có trách nhiệm ban hành quy chuẩn kỹ thuật, "
+            "đảm bảo có hiệu lực cùng thời điểm có hiệu lực của Nghị quyết này.\n"
+            "Điều 5. Hiệu lực thi hành\nNghị quyết này có hiệu lực thi hành từ ngày 30 tháng 11 năm 2026.")
+    assert [(p.deadline.kind, p.deadline.due) for p in propose(text, PROVINCES, TODAY).proposals] == [
+        (deadlines.NO_LATER_THAN, date(2027, 2, 28)), (deadlines.NO_LATER_THAN, date(2026, 11, 30))]
+    # in force from its signing: its own date
+    signed = text.replace("từ ngày 30 tháng 11 năm 2026", "kể từ ngày ký")
+    assert propose(signed, PROVINCES, TODAY).proposals[0].deadline.due == date(2026, 5, 12)
+    # with no day of entry into force written, no date
+    undated = text.split("Điều 5.")[0]
+    assert [p.deadline.kind for p in propose(undated, PROVINCES, TODAY).proposals] == [deadlines.NONE] * 2
