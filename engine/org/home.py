@@ -20,12 +20,17 @@ def home_place(committees: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
     named by its tier alone ("UBND tỉnh": a tree of its own committee beside others named by their places)."""
     places = []
     for words in map(_written_out, committees):
-        if words in _UNNAMED:
+        if named_by_tier(words):
             return ()
         rest = words[len(COMMITTEE):] if words[:len(COMMITTEE)] == COMMITTEE else ()
         if any(rest[:len(tier)] == tier and len(rest) > len(tier) for tier in _TIERS):
             places.append(rest)
     return places[0] if len(places) == 1 else ()
+
+
+def named_by_tier(words: tuple[str, ...]) -> bool:
+    """A committee named by its tier alone ("UBND tỉnh"): a tree whose own texts are read as they are."""
+    return _written_out(words) in _UNNAMED
 
 
 def own_names(words: tuple[str, ...], place: tuple[str, ...]) -> list[tuple[str, ...]]:

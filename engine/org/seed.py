@@ -5,7 +5,8 @@ own modules — which geocode over the network — are never imported).
 What one `seed_province` creates (codes in brackets; `<p>` the province's statistics code):
 - the province `tinh-<p>`, from 1/7/2025 (Resolution 202/2025/QH15) when it was formed by a merger;
 - its departments `tinh-<p>-<key>`, the ones NĐ 150/2025/NĐ-CP Đ.8 makes common to every
-  province (`DEPARTMENTS`); the Văn phòng UBND is the tracking office, unless the deployment
+  province (`DEPARTMENTS`), from 1/7/2025 too when the province was formed by a merger (before, its
+  old provinces' departments were in force); the Văn phòng UBND is the tracking office, unless the deployment
   already has one (dondoc has one tracking office). Names may be edited
   afterwards: a second seeding never overwrites a unit that exists;
 - its communes, wards and special zones `xa-<code>`, from 1/7/2025;
@@ -148,8 +149,10 @@ def plan(code: str) -> list[PlannedUnit]:
     merged = old_keys != [key]
     units = [PlannedUnit(new, _ubnd(province["province"]), "province", None,
                          valid_from=TWO_TIER_FROM if merged else None)]
+    # a merged province's departments are formed with it: before, its old provinces' were in force
     units += [PlannedUnit(f"{new}-{k}", f"{name} {_lower_first(province['province'])}", "department", new,
-                          tracking_office=k == TRACKING_OFFICE) for k, name in DEPARTMENTS]
+                          valid_from=TWO_TIER_FROM if merged else None, tracking_office=k == TRACKING_OFFICE)
+              for k, name in DEPARTMENTS]
     wards = _rows("SELECT ward, wardCode, wardKey FROM admin_units WHERE provinceKey = ? ORDER BY wardCode", key)
     units += [PlannedUnit(f"xa-{w['wardCode']}", w["ward"], "commune", new, valid_from=TWO_TIER_FROM) for w in wards]
     successor_of_ward = _ward_successors(key, {w["wardKey"]: f"xa-{w['wardCode']}" for w in wards})

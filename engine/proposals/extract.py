@@ -138,6 +138,8 @@ MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (
 # The header's dateline, the place the text is written in: "Lương Minh, ngày 12 tháng 01 năm 2026" (also with no day
 # filled in: "…, ngày tháng 01 năm 2026"), within the text's first characters.
 _DATELINE = re.compile(r"([^\W\d_]+(?: [^\W\d_]+){0,3}), ngay\b")
+# A header's line naming the issuing province: "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH", "TỈNH BÌNH ĐỊNH", "THÀNH PHỐ CẦN THƠ".
+_HEADER_PROVINCE = re.compile(r"(?:(?:uy ban nhan dan|ubnd) )?(?:tinh|thanh pho) ([^\W\d_]+(?: [^\W\d_]+){0,3})")
 _DATELINE_CHARS = 1500
 
 # List markers by rank, highest first: "I.", "1." / "(1)" / "1-" / "1 -", "1.1.", "a)" / "(a)", "-" — a number
@@ -718,6 +720,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     matcher = matcher.on(reference)
     if place := _dateline_place(text):   # a commune's own text: "Lương Minh, ngày …"
         matcher = matcher.at_place(place)
+    if province := _header_province(text) or place:   # "TỈNH BÌNH ĐỊNH" above a merged province's old text
+        matcher = matcher.in_province(province)
     if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
@@ -942,6 +946,14 @@ def _date_from_force(proposals: list[Proposal], folded: str, reference: date) ->
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
 # running text exhort every body of the State ("Các bộ, ngành, địa phương tập trung …": no one's task).
 _EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\b")
+
+
+def _header_province(text: str) -> str | None:
+    """The province a text's header names (folded, without its tier: "binh dinh" for "UBND TỈNH BÌNH ĐỊNH")."""
+    for line in text[:_DATELINE_CHARS].splitlines():
+        if found := _HEADER_PROVINCE.fullmatch(fold(line)):
+            return found.group(1)
+    return None
 
 
 def _dateline_place(text: str) -> str | None:

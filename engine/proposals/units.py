@@ -34,7 +34,7 @@ from datetime import date
 
 from engine.org.home import CITY as _CITY
 from engine.org.home import COMMITTEE as _COMMITTEE
-from engine.org.home import home_place, own_names
+from engine.org.home import home_place, named_by_tier, own_names
 from engine.text import fold
 
 
@@ -314,13 +314,12 @@ def _place_at(words: list[str], at: int) -> tuple[int, int] | None:
 
 
 def _read_at_home(named: dict[str, tuple[list[str], list[bool], list[bool]]],
-                  units: dict[str, UnitRef]) -> dict[str, list[tuple[str, ...]]]:
-    """In a tree of one province's units named with its place (engine.org.home), its units are read, in
-    `named`'s tokens, as its own texts name them — "UBND tỉnh", "Sở Tài chính tỉnh" (so also "Sở Tài chính")
+                  place: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    """The units of the province of `place` (its tier and place: engine.org.home), named with it, are read in
+    `named`'s tokens as its own texts name them — "UBND tỉnh", "Sở Tài chính tỉnh" (so also "Sở Tài chính")
     for "Sở Tài chính tỉnh Gia Lai"; a city's tier read as a province's ("thành phố Cần Thơ" as "tỉnh").
     Returns, for each unit read so, the other names its texts give it: its whole name, and a city's unit's
     name with its tier ("Sở Tài chính thành phố")."""
-    place = home_place(_bare(named[code][0]) for code, unit in units.items() if unit.kind == "province")
     written_out = {}
     for code, (words, capitals, proper) in named.items():
         if shorter := own_names(_bare(words), place):
@@ -342,7 +341,9 @@ def _dash_compounds(units: Iterable[UnitRef]) -> set[tuple[str, str, str]]:
 
 
 class UnitMatcher:
-    def __init__(self, units: Iterable[UnitRef]):
+    def __init__(self, units: Iterable[UnitRef], home: tuple[str, ...] | None = None):
+        """`home`: the tier and place of the province whose texts are read (engine.org.home), when the tree
+        alone does not tell (in_province)."""
         self.units = {u.code: u for u in units}
         self._two_tier = False
         self._generic = True   # "các cơ quan, đơn vị" read as the departments (not in a text with addressees)
@@ -355,7 +356,9 @@ class UnitMatcher:
         # names whose "và" is written as a dash, which is no token: "Sở Kế hoạch - Đầu tư" (see _name)
         self._dashed: dict[tuple[str, ...], str | None] = {}
         self._tokens = {code: tokens(unit.name) for code, unit in self.units.items()}
-        written_out = _read_at_home(self._tokens, self.units)
+        self._home = home if home is not None else home_place(
+            _bare(self._tokens[code][0]) for code, unit in self.units.items() if unit.kind == "province")
+        written_out = _read_at_home(self._tokens, self._home)
         self._words = {code: _bare(words) for code, (words, _, _) in self._tokens.items()}
         for unit in self.units.values():
             name = self._words[unit.code]
@@ -805,6 +808,24 @@ class UnitMatcher:
         plain._provinces_local = (self._provinces_local
                                   or sum(self.units[c].kind == "province" for c in to if c in self.units) > 1)
         return plain
+
+    def in_province(self, place: str) -> UnitMatcher:
+        """This matcher for a text of the province named `place` (folded: its header's "TỈNH BÌNH ĐỊNH") where the
+        tree alone does not tell whose texts are read — a merged province's tree on a day before the merger holds
+        the committees of both old provinces: that province's units read as its texts name them ("Sở Tài chính"
+        for "Sở Tài chính tỉnh Bình Định"), where the tree holds its committee named so."""
+        if self._home or any(named_by_tier(self._words[code]) for code, unit in self.units.items()
+                             if unit.kind == "province"):
+            return self
+        named = tuple(place.split())
+        homes = [words[len(_COMMITTEE):] for code, words in self._words.items() if self.units[code].kind == "province"
+                 and any(words[len(_COMMITTEE):] == (*tier, *named) for tier in (("tinh",), _CITY))
+                 and words[:len(_COMMITTEE)] == _COMMITTEE]
+        if len(homes) != 1:
+            return self
+        local = UnitMatcher(self.units.values(), home=homes[0])
+        local._two_tier, local._generic, local._provinces_local = self._two_tier, self._generic, self._provinces_local
+        return local
 
     def at_place(self, place: str) -> UnitMatcher:
         """This matcher for a text written in the commune or ward `place` (its dateline "Lương Minh, ngày …"):

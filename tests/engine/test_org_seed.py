@@ -62,6 +62,8 @@ def test_merged_province_with_its_communes_and_old_units(engine):
                                                                            province.id)
         office = org.tracking_office(s)
         assert (office.code, office.name) == ("tinh-66-vp", "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk")
+        # formed with the merged province: before it, the old provinces' departments were in force
+        assert {u.valid_from for u in s.scalars(select(Unit).where(Unit.code.like("tinh-66-%")))} == {date(2025, 7, 1)}
         # Phú Yên's Department of Information and Communications: into its Science and Technology
         # department (1/3/2025), which went into Đắk Lắk's (1/7/2025).
         stttt = org.require_unit(s, "cu-tinh-54-stttt")
@@ -87,6 +89,7 @@ def test_unchanged_province_keeps_its_province_and_is_idempotent(engine):
     assert _kinds(engine) == first
     with engine.db.session() as s:
         assert org.require_unit(s, "tinh-04-snv").name == "Sở Nội vụ (đã sửa)"
+        assert org.require_unit(s, "tinh-04-snv").valid_from is None   # an unchanged province's: always in force
         assert org.require_unit(s, "cu-huyen-040").successor_id == org.require_unit(s, "tinh-04").id
     # a seeded department merged later: closed with its successor, and seeding again keeps it closed
     retire = ["org", "retire", "tinh-04-ttr", "--on", "01/01/2026", "--successor", "tinh-04-snv"]
@@ -201,3 +204,18 @@ def test_a_seeded_province_s_own_texts_name_its_units_without_its_place(engine, 
         ([f"Sở Tài chính {tier} {place}"], [f"Sở Xây dựng {tier} {place}"]),
         ([f"Sở Nông nghiệp và Môi trường {tier} {place}"], []),
         ([f"Văn phòng Ủy ban nhân dân {tier} {place}"], [])]
+
+
+@pytest.mark.parametrize("old_province, old_code", [("BÌNH ĐỊNH", "cu-tinh-52"), ("GIA LAI", "cu-tinh-64")])
+def test_a_merged_province_s_text_before_the_merger_names_the_units_of_the_province_its_header_names(
+        engine, old_province, old_code):
+    """Gia Lai absorbed Bình Định on 1/7/2025: on 10/03/2025 the seeded tree holds both old provinces, and "Sở Tài
+    chính" is the one of the province that wrote the text."""
+    _seed(engine, "52")
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH {old_province}\nSố: 88/TB-UBND\nNgày 10 tháng 3 năm 2025\n"
+            "1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn, báo cáo UBND tỉnh "
+            "trước ngày 30/3/2025.")
+    with engine.db.session() as s:
+        [proposal] = read_and_propose(s, date(2025, 3, 10), text)["proposals"]
+    assert [u["code"] for u in proposal["lead_units"] + proposal["coordinating_units"]] == [
+        f"{old_code}-stc", f"{old_code}-sxd"]
