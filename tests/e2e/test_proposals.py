@@ -116,3 +116,33 @@ def test_a_task_for_every_commune_of_a_seeded_province_is_a_row_each_and_more_th
     _propose_on_a_new_directive(clerk, EVERY_COMMUNE)
     clerk.wait_for_selector("#proposal-status:has-text('Chỉ thêm 40 nhiệm vụ đầu tiên')", timeout=30000)
     assert clerk.locator("fieldset.assignment").count() == 40
+
+
+def test_a_merged_province_s_task_of_before_the_merger_keeps_the_old_department_it_names(
+        loaded, live_server, sign_in):
+    """A Bình Định text of 10/03/2025 on a seeded Gia Lai names Bình Định's departments, which today's unit list
+    lacks: the row offers each by name, and the task is registered to them (reports roll them up to today's)."""
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=loaded).exit_code == 0
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=symbol]", "88/TB-UBND")
+    clerk.fill("input[name=issued_on]", "10/03/2025")
+    clerk.fill("input[name=issuer]", "UBND tỉnh Bình Định")
+    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
+    clerk.fill("#proposal-text", "1. Giao Sở Tài chính tỉnh Bình Định chủ trì, phối hợp với Sở Xây dựng tỉnh Bình Định "
+                                 "rà soát kế hoạch vốn, hoàn thành trước ngày 30/3/2025.")
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    row = clerk.locator("fieldset.assignment").first
+    lead = row.locator("select[name$='-lead_unit']")
+    assert lead.input_value() == "cu-tinh-52-stc"
+    assert lead.locator("option:checked").inner_text() == "Sở Tài chính tỉnh Bình Định"
+    assert [c.split("\n")[0] for c in row.locator(".ms-chips li").all_inner_texts()] == ["Sở Xây dựng tỉnh Bình Định"]
+    clerk.click("button.primary:has-text('Vào sổ')")
+    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")
+    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
+    clerk.click("button.primary")
+    clerk.wait_for_selector(".flash.success")
+    with loaded.db.reading() as s:
+        [assignment] = s.scalars(select(Assignment)).all()
+        assert s.get(Unit, assignment.lead_unit_id).code == "cu-tinh-52-stc"

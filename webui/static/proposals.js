@@ -29,14 +29,24 @@
     return note;
   }
 
+  // A unit the list lacks (one in force on an older directive's date, not today) is added to it, named.
+  function offer(select, unit) {
+    var known = Array.prototype.some.call(select.options, function (opt) { return opt.value === unit.code; });
+    if (!known) select.add(new Option(unit.name, unit.code));
+  }
+
   function addRow(proposal, lead) {
     document.getElementById('add-row').click();
     var row = list.lastElementChild;
     row.classList.add('proposed');
     row.querySelector('textarea').value = proposal.content;
-    row.querySelector('select[name$="-lead_unit"]').value = lead.code;
+    var leadSelect = row.querySelector('select[name$="-lead_unit"]');
+    offer(leadSelect, lead);
+    leadSelect.value = lead.code;
+    var coordinatingSelect = row.querySelector('select[name$="-coordinating_units"]');
+    proposal.coordinating_units.forEach(function (unit) { offer(coordinatingSelect, unit); });
     var coordinating = proposal.coordinating_units.map(function (u) { return u.code; });
-    row.querySelectorAll('select[name$="-coordinating_units"] option').forEach(function (opt) {
+    coordinatingSelect.querySelectorAll('option').forEach(function (opt) {
       opt.selected = coordinating.indexOf(opt.value) >= 0;
     });
     if (proposal.deadline.display) row.querySelector('input[name$="-deadline"]').value = proposal.deadline.display;
