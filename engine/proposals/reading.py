@@ -5,6 +5,7 @@ Bounded: the file's size, the pages read and each program's running time."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -138,12 +139,23 @@ def _pdf_text(data: bytes, deadline: float) -> DocumentText:
         shutil.rmtree(path.parent, ignore_errors=True)
 
 
+# A blank line OCR puts between two blocks of one sentence: after a line ending without a stop, before one
+# opening in lower case ("… định kỳ hằng\n\ntháng báo cáo …").
+_SPLIT_SENTENCE = re.compile(r"(?<=[^\s.;:!?])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?=[^\W\d_])")
+
+
+def mend_blocks(text: str) -> str:
+    """OCR text with a sentence split across its blocks joined again (a paragraph break read in the middle of
+    a sentence parts it from its deadline: "… hằng" / "tháng báo cáo … trước ngày 25")."""
+    return _SPLIT_SENTENCE.sub(lambda m: "\n" if text[m.end():m.end() + 1].islower() else m.group(0), text)
+
+
 def _ocr_images(images: list[Path], deadline: float) -> str:
     try:
         if not ocr_available():
             raise ReadingError("ocr_unavailable")
-        return "\n".join(_run(["tesseract", str(image), "-", "-l", "vie"], deadline).stdout.decode("utf-8", "replace")
-                         for image in images[:MAX_PAGES])
+        return "\n".join(mend_blocks(_run(["tesseract", str(image), "-", "-l", "vie"], deadline).stdout.decode(
+            "utf-8", "replace")) for image in images[:MAX_PAGES])
     finally:
         for image in images:
             shutil.rmtree(image.parent, ignore_errors=True)

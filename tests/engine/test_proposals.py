@@ -15,10 +15,10 @@ from fpdf import FPDF
 from engine.proposals import deadlines
 from engine.proposals.extract import propose
 from engine.proposals.glued import part_glued
-from engine.proposals.reading import ReadingError, ocr_available, read_document
+from engine.proposals.reading import ReadingError, mend_blocks, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
-from tests.proposals.texts import NOTICE, notice_docx
+from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, notice_docx
 
 TODAY = date(2026, 2, 12)
 BEFORE_REFORM = date(2025, 3, 2)   # "các địa phương" are still the districts (two tiers from 1 July 2025)
@@ -452,12 +452,12 @@ def test_a_docx_is_read_paragraph_by_paragraph():
     assert len(propose(document.text, UNITS, TODAY).proposals) == 4
 
 
-def _pdf(path: Path, text: str) -> bytes:
+def _pdf(path: Path, text: str, size: int = 13, line: int = 8) -> bytes:
     pdf = FPDF()
     pdf.add_page()
     pdf.add_font("sans", "", str(FONT))
-    pdf.set_font("sans", size=13)
-    pdf.multi_cell(0, 8, text)
+    pdf.set_font("sans", size=size)
+    pdf.multi_cell(0, line, text)
     pdf.output(str(path))
     return path.read_bytes()
 
@@ -3336,3 +3336,24 @@ def test_a_time_counted_from_the_texts_entry_into_force_is_dated_by_its_effect_a
     # with no day of entry into force written, no date
     undated = text.split("Điều 5.")[0]
     assert [p.deadline.kind for p in propose(undated, PROVINCES, TODAY).proposals] == [deadlines.NONE] * 2
+
+
+def test_ocr_blocks_that_part_a_sentence_are_joined_again():
+    read = "định kỳ hằng\n\ntháng báo cáo kết quả trước ngày 25.\n\n4. UBND các xã\n\nGiao Sở Tài chính"
+    assert mend_blocks(read) == read.replace("hằng\n\ntháng", "hằng\ntháng", 1)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None or not ocr_available(),
+                    reason="OCR needs poppler-utils and tesseract-ocr with tesseract-ocr-vie (Debian packages)")
+def test_a_scanned_notice_keeps_a_monthly_deadline_ocr_read_in_another_block(tmp_path):
+    _pdf(tmp_path / "text.pdf", PROVINCE_NOTICE, size=12, line=7)   # so laid out, OCR parts "hằng" / "tháng"
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", str(tmp_path / "text.pdf"),
+                    str(tmp_path / "scan")], check=True)
+    scan = FPDF()
+    scan.add_page()
+    scan.image(str(tmp_path / "scan.png"), x=0, y=0, w=210)
+    scan.output(str(tmp_path / "scan.pdf"))
+    document = read_document((tmp_path / "scan.pdf").read_bytes(), "scan.pdf")
+    assert document.method == "ocr"
+    assert summary(document.text) == summary(PROVINCE_NOTICE)
+    assert (summary(PROVINCE_NOTICE)[2][0], summary(PROVINCE_NOTICE)[2][2]) == (["SNNMT"], deadlines.MONTHLY)

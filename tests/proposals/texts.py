@@ -21,6 +21,40 @@ Nơi nhận:
 """
 
 
+# A province's conclusion notice as its office writes it (units without the province's place), one of its
+# sentences long enough that OCR parts it across two blocks (tests/engine/test_proposals.py).
+PROVINCE_NOTICE = (
+    'UỶ BAN NHÂN DÂN\n'
+    'TỈNH GIA LAI\n'
+    'Số: 215/TB-UBND\n'
+    'Gia Lai, ngày 20 tháng 11 năm 2026\n'
+    '\n'
+    'THÔNG BÁO\n'
+    'Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về tình hình giải ngân vốn đầu tư công năm 2026\n'
+    '\n'
+    'Ngày 18/11/2026, Chủ tịch UBND tỉnh chủ trì cuộc họp về tình hình giải ngân vốn đầu tư công năm '
+    '2026. Sau khi nghe báo cáo của Sở Tài chính và ý kiến của các đại biểu, Chủ tịch UBND tỉnh kết luận '
+    'như sau:\n'
+    '\n'
+    '1. Giao Sở Tài chính chủ trì, phối hợp với Kho bạc Nhà nước khu vực XV và các chủ đầu tư rà soát, đề'
+    ' xuất điều chuyển kế hoạch vốn của các dự án giải ngân chậm, báo cáo UBND tỉnh trước ngày '
+    '30/11/2026.\n'
+    '\n'
+    '2. Sở Xây dựng khẩn trương hoàn thành thẩm định hồ sơ các dự án giao thông trọng điểm; hoàn thành '
+    'trong tháng 12/2026.\n'
+    '\n'
+    '3. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với UBND các xã, phường có liên quan đẩy nhanh '
+    'công tác bồi thường, giải phóng mặt bằng các dự án; định kỳ hằng tháng báo cáo kết quả trước ngày '
+    '25.\n'
+    '\n'
+    '4. UBND các xã, phường, đặc khu tập trung chỉ đạo giải ngân vốn được giao, bảo đảm giải ngân 100% kế'
+    ' hoạch vốn trước ngày 31/01/2027.\n'
+    '\n'
+    '5. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc việc thực hiện các nội dung trên.\n'
+    '\n'
+    'Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.\n'
+)
+
 def notice_docx(text: str = NOTICE) -> bytes:
     document = docx.Document()
     for line in text.splitlines():
