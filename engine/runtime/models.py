@@ -46,6 +46,9 @@ class WorkflowInstance(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every step
     status: Mapped[InstanceStatus] = mapped_column(String(16), default=InstanceStatus.RUNNING)
     next_timer_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The messages it waits for (spiff.waiting_message_names), written with the state: a page asks them
+    # without reading a state that may weigh megabytes. None: written before they were kept.
+    waiting_messages: Mapped[list[str] | None] = mapped_column(JSON)
     directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
     assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))

@@ -46,7 +46,7 @@ _READY_OR_ONE = select(WorkItem).where(or_(
     and_(WorkItem.instance_id == bindparam("instance_id"), WorkItem.status == WorkItemStatus.READY),
     and_(WorkItem.id == bindparam("also"), WorkItem.instance_id == bindparam("instance_id"))))
 _INSTANCES = WorkflowInstance.__table__
-_SAVED_COLUMNS = ("state", "status", "next_timer_due", "updated_at")
+_SAVED_COLUMNS = ("state", "status", "next_timer_due", "waiting_messages", "updated_at")
 # (No parameter is named after a column of the tables the PostgreSQL statement writes: SQLAlchemy
 # would add it to their SET clauses.)
 _SAVE = (update(_INSTANCES)

@@ -245,6 +245,10 @@ class Runtime:
                      assignment_id=instance.assignment_id)
 
     def waiting_messages(self, session: Session, instance: WorkflowInstance) -> list[str]:
+        """The messages `instance` waits for, as its last step saved them (read from its state when it was
+        saved before they were kept)."""
+        if instance.waiting_messages is not None:
+            return list(instance.waiting_messages)
         _compiled, workflow = self._load(session, instance)
         return sorted(spiff.waiting_message_names(workflow))
 
@@ -529,7 +533,9 @@ class Runtime:
             persistence.write_step(session, instance, entry=entry, closing=closing, adding=adding,
                                    state=dump_state(workflow), status=status,
                                    next_timer_due=None if status == InstanceStatus.COMPLETED
-                                   else next_timer_due(workflow), updated_at=clock.now())
+                                   else next_timer_due(workflow),
+                                   waiting_messages=sorted(spiff.waiting_message_names(workflow)),
+                                   updated_at=clock.now())
             session.flush()  # what the run's operators left pending: its errors belong to the step
 
     @staticmethod

@@ -41,7 +41,7 @@ def test_a_stale_version_is_refused_and_nothing_is_written(loaded, org_tree):
         s.add(stale)  # the copy read before that step: its version is behind
         entry = audit.entry("probe.stale", "workflow_instance", stale.id)  # written with the row, or not at all
         persistence.write_step(s, stale, entry=entry, closing=[], adding=[], state="{}", status="running",
-                               next_timer_due=None, updated_at=datetime(2026, 2, 12, tzinfo=UTC))
+                               next_timer_due=None, waiting_messages=[], updated_at=datetime(2026, 2, 12, tzinfo=UTC))
     with engine.db.session() as s:
         row = s.get(WorkflowInstance, handle.instance_id)
         assert row.version == version + 1 and row.state != state and row.state != "{}"

@@ -278,3 +278,24 @@ def test_counting_stops_at_the_count_limit(loaded, browser, monkeypatch):
     assert "hơn 1 nhiệm vụ" in page and "47/2026/QĐ-UBND" in page
     answer = clerk.get("/api/v1/assignments", headers={"Authorization": f"Bearer {make_token(loaded, 'clerk')}"})
     assert answer.get_json()["total_exact"] is False and answer.get_json()["counts"] == {}
+
+
+def test_the_assignment_page_asks_the_messages_its_instance_waits_for_without_reading_its_state(
+        loaded, assigned, browser, monkeypatch):
+    """Each step writes them beside the state (a task coordinated by every commune has megabytes of it); a row
+    written before they were kept is read from its state."""
+    assignment_id = _assignment_id(loaded)
+    page = f"/assignments/{assignment_id}"
+    unit = browser("stc")
+    with loaded.db.reading() as s:
+        instance = s.scalar(select(WorkflowInstance).where(WorkflowInstance.assignment_id == assignment_id))
+        assert "extension_requested" in instance.waiting_messages
+    loads = []
+    real_load = loaded.runtime._load
+    monkeypatch.setattr(loaded.runtime, "_load", lambda *a: loads.append(a) or real_load(*a))
+    assert f'action="{page}/extension"' in unit.get(page).get_data(as_text=True)
+    assert loads == []
+    with loaded.db.session() as s:
+        s.execute(update(WorkflowInstance).where(WorkflowInstance.id == instance.id).values(waiting_messages=None))
+    assert f'action="{page}/extension"' in unit.get(page).get_data(as_text=True)
+    assert len(loads) == 1
