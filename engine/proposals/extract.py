@@ -115,6 +115,7 @@ ending with "…" ends its sentence. A task table's rows (tables.py) are read by
 row's task is led by the units its lead cell names."""
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -138,6 +139,9 @@ MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (
 # The header's dateline, the place the text is written in: "Lương Minh, ngày 12 tháng 01 năm 2026" (also with no day
 # filled in: "…, ngày tháng 01 năm 2026"), within the text's first characters.
 _DATELINE = re.compile(r"([^\W\d_]+(?: [^\W\d_]+){0,3}), ngay\b")
+# a commune, a ward or a special zone named by its tier: "phường Dương Nội", "Xã Đại Đồng" (the words after the
+# tier on one line; those that open with a capital are its name)
+_COMMUNE_NAMED = re.compile(r"\b(?:[Xx]ã|[Pp]hường|[Đđ]ặc khu)[ \t]+((?:[^\W\d_]+[ \t]*){1,3})")
 _DATELINE_CHARS = 1500
 
 # List markers by rank, highest first: "I.", "1." / "(1)" / "1-" / "1 -", "1.1.", "a)" / "(a)", "-" — a number
@@ -718,6 +722,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     matcher = matcher.on(reference)
     if place := _dateline_place(text):   # a commune's own text: "Lương Minh, ngày …"
         matcher = matcher.at_place(place)
+    matcher = matcher.among_places(_communes_named(text[:MAX_TEXT]))
     if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
@@ -942,6 +947,17 @@ def _date_from_force(proposals: list[Proposal], folded: str, reference: date) ->
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
 # running text exhort every body of the State ("Các bộ, ngành, địa phương tập trung …": no one's task).
 _EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\b")
+
+
+def _communes_named(text: str) -> set[tuple[str, ...]]:
+    """The communes, wards and special zones a text names by tier and name ("phường Dương Nội", "xã Thanh Bình
+    Thịnh"): each name's folded words, those that open with a capital after the tier, three at most."""
+    named = set()
+    for found in _COMMUNE_NAMED.finditer(text):
+        words = list(itertools.takewhile(lambda w: w[:1].isupper(), found.group(1).split()))
+        if words:
+            named.add(tuple(fold(" ".join(words)).split()))
+    return named
 
 
 def _dateline_place(text: str) -> str | None:
