@@ -246,6 +246,10 @@ _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
 _GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","))
+# … and the one body singled out after the staff or the bodies named in general: "đề nghị cán bộ công chức, nhất là
+# Trung tâm Phục vụ hành chính công phải …", "yêu cầu các đơn vị, đặc biệt là Sở X …"
+_SINGLED_OUT = (("nhat", "la"), ("dac", "biet", "la"), ("truoc", "het", "la"))
+_IN_GENERAL = {"can", "bo", "cong", "chuc", "vien", "nguoi", "lao", "dong", "cac", "don", "vi", "co", "quan", ","}
 # The last words of a line broken inside a phrase: the phrase goes on below.
 _BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
                "nhung", "nham", "de", "o", "la", "hoac", ","}
@@ -1783,9 +1787,24 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         if general := next((g for g in _GENERAL_BEFORE if tuple(words[before - len(g):before]) == g), None):
             before -= len(general)
             continue
+        if (start := _singled_out_from(words, before)) < before:
+            before = start
+            continue
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
+
+
+def _singled_out_from(words: list[str], at: int) -> int:
+    """Where the staff or the bodies named in general begin before ", nhất là" and the unit at `at` ("cán bộ công
+    chức, nhất là Trung tâm …"); `at` if not so."""
+    single = next((s for s in _SINGLED_OUT if tuple(words[at - len(s):at]) == s), None)
+    if single is None or words[at - len(single) - 1:at - len(single)] != [","]:
+        return at
+    start = at - len(single) - 1
+    while start > 0 and words[start - 1] in _IN_GENERAL:
+        start -= 1
+    return start if start < at - len(single) - 1 else at
 
 
 def _front_before(words: list[str]) -> int:

@@ -2582,6 +2582,18 @@ def test_a_communes_body_named_without_its_place_is_that_of_the_place_the_text_n
     assert [p.lead_units for p in propose(text, WARDS, TODAY).proposals] == lead
 
 
+@pytest.mark.parametrize("text, lead", [
+    # the staff asked in general, then the body singled out: that body leads
+    ("Chủ tịch UBND tỉnh đề nghị cán bộ công chức, nhất là Sở Tài chính phải rà soát hồ sơ.", [["STC"]]),
+    ("Đề nghị cán bộ, công chức, viên chức, đặc biệt là Sở Xây dựng phải kiểm tra công trình.", [["SXD"]]),
+    ("Yêu cầu các đơn vị, trước hết là Sở Tài chính rà soát hồ sơ.", [["STC"]]),
+    # not after a trigger: what the staff did, no duty
+    ("Cán bộ, công chức, nhất là Sở Tài chính đã rà soát hồ sơ.", []),
+])
+def test_the_body_singled_out_after_the_staff_a_trigger_asks(text, lead):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == lead
+
+
 def test_a_provincial_body_named_with_a_lower_tier_is_not_the_trees_body():
     # "Công an phường", "Công an xã" are a ward's or a commune's police, not "Công an tỉnh" read without "tỉnh"
     units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
