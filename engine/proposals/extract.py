@@ -115,6 +115,7 @@ ending with "…" ends its sentence. A task table's rows (tables.py) are read by
 row's task is led by the units its lead cell names."""
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -140,6 +141,9 @@ MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (
 _DATELINE = re.compile(r"([^\W\d_]+(?: [^\W\d_]+){0,3}), ngay\b")
 # A header's line naming the issuing province: "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH", "TỈNH BÌNH ĐỊNH", "THÀNH PHỐ CẦN THƠ".
 _HEADER_PROVINCE = re.compile(r"(?:(?:uy ban nhan dan|ubnd) )?(?:tinh|thanh pho) ([^\W\d_]+(?: [^\W\d_]+){0,3})")
+# a commune, a ward or a special zone named by its tier: "phường Dương Nội", "Xã Đại Đồng" (the words after the
+# tier on one line; those that open with a capital are its name)
+_COMMUNE_NAMED = re.compile(r"\b(?:[Xx]ã|[Pp]hường|[Đđ]ặc khu)[ \t]+((?:[^\W\d_]+[ \t]*){1,3})")
 _DATELINE_CHARS = 1500
 
 # List markers by rank, highest first: "I.", "1." / "(1)" / "1-" / "1 -", "1.1.", "a)" / "(a)", "-" — a number
@@ -244,6 +248,10 @@ _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
 _GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","))
+# … and the one body singled out after the staff or the bodies named in general: "đề nghị cán bộ công chức, nhất là
+# Trung tâm Phục vụ hành chính công phải …", "yêu cầu các đơn vị, đặc biệt là Sở X …"
+_SINGLED_OUT = (("nhat", "la"), ("dac", "biet", "la"), ("truoc", "het", "la"))
+_IN_GENERAL = {"can", "bo", "cong", "chuc", "vien", "nguoi", "lao", "dong", "cac", "don", "vi", "co", "quan", ","}
 # The last words of a line broken inside a phrase: the phrase goes on below.
 _BROKEN_OFF = {"cua", "va", "cac", "ve", "voi", "tai", "so", "cho", "trong", "theo", "thuoc", "doi", "tren", "den",
                "nhung", "nham", "de", "o", "la", "hoac", ","}
@@ -718,10 +726,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
-    if place := _dateline_place(text):   # a commune's own text: "Lương Minh, ngày …"
-        matcher = matcher.at_place(place)
+    place = _dateline_place(text)
     if province := _header_province(text) or place:   # "TỈNH BÌNH ĐỊNH" above a merged province's old text
         matcher = matcher.in_province(province)
+    if place:   # a commune's own text: "Lương Minh, ngày …"
+        matcher = matcher.at_place(place)
+    matcher = matcher.among_places(_communes_named(text[:MAX_TEXT]))
     if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
@@ -954,6 +964,17 @@ def _header_province(text: str) -> str | None:
         if found := _HEADER_PROVINCE.fullmatch(fold(line)):
             return found.group(1)
     return None
+
+
+def _communes_named(text: str) -> set[tuple[str, ...]]:
+    """The communes, wards and special zones a text names by tier and name ("phường Dương Nội", "xã Thanh Bình
+    Thịnh"): each name's folded words, those that open with a capital after the tier, three at most."""
+    named = set()
+    for found in _COMMUNE_NAMED.finditer(text):
+        words = list(itertools.takewhile(lambda w: w[:1].isupper(), found.group(1).split()))
+        if words:
+            named.add(tuple(fold(" ".join(words)).split()))
+    return named
 
 
 def _dateline_place(text: str) -> str | None:
@@ -1779,9 +1800,24 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         if general := next((g for g in _GENERAL_BEFORE if tuple(words[before - len(g):before]) == g), None):
             before -= len(general)
             continue
+        if (start := _singled_out_from(words, before)) < before:
+            before = start
+            continue
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
+
+
+def _singled_out_from(words: list[str], at: int) -> int:
+    """Where the staff or the bodies named in general begin before ", nhất là" and the unit at `at` ("cán bộ công
+    chức, nhất là Trung tâm …"); `at` if not so."""
+    single = next((s for s in _SINGLED_OUT if tuple(words[at - len(s):at]) == s), None)
+    if single is None or words[at - len(single) - 1:at - len(single)] != [","]:
+        return at
+    start = at - len(single) - 1
+    while start > 0 and words[start - 1] in _IN_GENERAL:
+        start -= 1
+    return start if start < at - len(single) - 1 else at
 
 
 def _front_before(words: list[str]) -> int:

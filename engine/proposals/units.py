@@ -15,8 +15,10 @@ các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its 
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
 sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is also
 read without its place's name, or its tier too ("Công an phường", "Trung tâm Cung ứng dịch vụ công" for "… phường
-Nam Hà", "… xã Sơn Thủy"), where no other unit is named so, and its committee ("Ủy ban nhân dân xã") in a text
-the place's own dateline heads (UnitMatcher.at_place); a province's body named without its "tỉnh" and followed
+Nam Hà", "… xã Sơn Thủy"), where no other unit is named so — in a text that names communes or wards, the
+body of a place it names, and none where it names other places only (UnitMatcher.among_places) — and its
+committee ("Ủy ban nhân dân xã") in a text the place's own dateline heads (UnitMatcher.at_place); a province's
+body named without its "tỉnh" and followed
 by a lower tier ("Công an xã", "Ban Quản lý dự án đầu tư xây dựng cấp xã") is not the province's but that tier's,
 outside the tree; "các phương án" (folded as "các phường") is no tier. "Thành phố" right after the communes'
 tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the other
@@ -353,6 +355,8 @@ class UnitMatcher:
         self._capitals: dict[str, str | None] = {}
         self._truncated: dict[tuple[str, ...], str | None] = {}
         self._place_less: dict[tuple[str, ...], str | None] = {}   # a commune's bodies without its name
+        self._place_less_codes: dict[tuple[str, ...], list[str]] = {}   # … every body each such name may be
+        self._own_place: dict[str, tuple[str, ...]] = {}   # the place a commune's or a ward's body is of
         # names whose "và" is written as a dash, which is no token: "Sở Kế hoạch - Đầu tư" (see _name)
         self._dashed: dict[tuple[str, ...], str | None] = {}
         self._tokens = {code: tokens(unit.name) for code, unit in self.units.items()}
@@ -379,11 +383,13 @@ class UnitMatcher:
                 if self._names.get(key, code) == code:
                     self._add(self._names, key, code)
         for code in self.units:
-            for key in self._without_own_place(code):
+            for key in (keys := self._without_own_place(code)):
                 if self._names.get(key, code) == code or key in self._place_less:
                     self._add(self._names, key, code)
                     self._add(self._place_less, key, code)
+                    self._place_less_codes.setdefault(key, []).append(code)
                     self._short.add(key)
+                    self._own_place[code] = self._words[code][len(keys[0]):]
         # "Thuế các tỉnh, thành phố", "Công an các tỉnh": a province's body ("Thuế tỉnh") of every province,
         # also where its name without "tỉnh" is one word, read alone nowhere else
         self._of_provinces: dict[tuple[str, ...], str | None] = {}
@@ -840,6 +846,21 @@ class UnitMatcher:
         [(code, key)] = found.items()
         local = copy.copy(self)
         local._names = {**self._names, key: code}
+        return local
+
+    def among_places(self, named: set[tuple[str, ...]]) -> UnitMatcher:
+        """This matcher for a text that names the communes or wards `named` (their names' folded words: "phường
+        Dương Nội" (dương nội)): a commune's or a ward's body named without its place ("Công an phường", "Trạm Y
+        tế") is the one of a place the text names — and none of the tree's where the text names other places only
+        (in a text of "xã Phố Bảng", "Trung tâm phục vụ hành chính công" is Phố Bảng's, not another commune's)."""
+        if not named:
+            return self
+        local = copy.copy(self)
+        local._names = dict(self._names)
+        for key, codes in self._place_less_codes.items():
+            here = [code for code in codes
+                    if any(place[:len(self._own_place[code])] == self._own_place[code] for place in named)]
+            local._names[key] = here[0] if len(here) == 1 else None
         return local
 
     def national(self) -> UnitMatcher:

@@ -2563,6 +2563,37 @@ def test_a_communes_body_named_without_its_place(text, lead):
     assert [p.lead_units for p in propose(text, WARD, TODAY).proposals] == [lead]
 
 
+# two wards' police, and a commune's health station, as a tree of several communes' bodies holds them
+WARDS = UnitMatcher([*WARD.units.values(), UnitRef("CAP-AL", "Công an phường An Lạc", "agency"),
+                     UnitRef("TYT-CT", "Trạm Y tế xã Cát Tiên", "agency")])
+
+
+@pytest.mark.parametrize("text, lead", [
+    # several wards' police: the one of the ward the text names
+    ("UBND phường An Lạc giao Công an phường tăng cường tuần tra đến hết năm.", [["CAP-AL"]]),
+    ("UBND phường Đông Hải giao Công an phường tăng cường tuần tra đến hết năm.", [["CAP-DH"]]),
+    # a text naming another commune only: its own health station, not the tree's
+    ("UBND xã Phố Bảng đề nghị Trạm Y tế xã hướng dẫn người dân phòng bệnh.", []),
+    ("UBND xã Cát Tiên đề nghị Trạm Y tế xã hướng dẫn người dân phòng bệnh.", [["TYT-CT"]]),
+    # naming no commune: the tree's one such body, as before
+    ("Trạm Y tế xã hướng dẫn người dân phòng bệnh.", [["TYT-CT"]]),
+])
+def test_a_communes_body_named_without_its_place_is_that_of_the_place_the_text_names(text, lead):
+    assert [p.lead_units for p in propose(text, WARDS, TODAY).proposals] == lead
+
+
+@pytest.mark.parametrize("text, lead", [
+    # the staff asked in general, then the body singled out: that body leads
+    ("Chủ tịch UBND tỉnh đề nghị cán bộ công chức, nhất là Sở Tài chính phải rà soát hồ sơ.", [["STC"]]),
+    ("Đề nghị cán bộ, công chức, viên chức, đặc biệt là Sở Xây dựng phải kiểm tra công trình.", [["SXD"]]),
+    ("Yêu cầu các đơn vị, trước hết là Sở Tài chính rà soát hồ sơ.", [["STC"]]),
+    # not after a trigger: what the staff did, no duty
+    ("Cán bộ, công chức, nhất là Sở Tài chính đã rà soát hồ sơ.", []),
+])
+def test_the_body_singled_out_after_the_staff_a_trigger_asks(text, lead):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == lead
+
+
 def test_a_provincial_body_named_with_a_lower_tier_is_not_the_trees_body():
     # "Công an phường", "Công an xã" are a ward's or a commune's police, not "Công an tỉnh" read without "tỉnh"
     units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
