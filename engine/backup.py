@@ -26,7 +26,7 @@ from sqlalchemy.types import TypeDecorator
 
 from engine import clock
 from engine.core import Engine
-from engine.db import Base
+from engine.db import Base, migrate
 from engine.errors import EngineError
 
 FORMAT_VERSION = 1
@@ -206,8 +206,7 @@ def _rows_from_jsonl(folder: Path) -> Iterator[tuple[str, list[dict]]]:
 
 
 def _source_order(present: list[str]) -> list[str]:
-    known = [t.name for t in Base.metadata.sorted_tables if t.name in present]
-    return known + ([ALEMBIC_TABLE] if ALEMBIC_TABLE in present else [])
+    return [t.name for t in Base.metadata.sorted_tables if t.name in present]   # not alembic_version: stamped
 
 
 def _insert_all(engine: Engine, batches: Iterator[tuple[str, list[dict]]]) -> None:
@@ -217,9 +216,6 @@ def _insert_all(engine: Engine, batches: Iterator[tuple[str, list[dict]]]) -> No
     deferred: list[tuple[Table, dict]] = []
     with engine.db.engine.begin() as conn:
         for name, rows in batches:
-            if name == ALEMBIC_TABLE:
-                _restore_alembic(conn, rows)
-                continue
             if name not in tables:
                 continue  # a table this version no longer has
             table = tables[name]
@@ -233,6 +229,7 @@ def _insert_all(engine: Engine, batches: Iterator[tuple[str, list[dict]]]) -> No
             self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
             keys = {c.name: row[c.name] for c in table.primary_key.columns}
             conn.execute(table.update().filter_by(**keys).values({c: row[c] for c in self_refs}))
+        _restore_alembic(conn)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
 
@@ -257,11 +254,14 @@ def _decode_row(table: Table, row: dict) -> dict:
     return out
 
 
-def _restore_alembic(conn: Connection, rows: list[dict]) -> None:
+def _restore_alembic(conn: Connection) -> None:
+    """The schema the rows went into is this code's (created from its models, or upgraded to its head), whatever
+    revision the archive was written at: stamped so, `dondoc db upgrade` has nothing to do (an older archive's
+    revision would have it add columns that are there). Columns the archive lacks are left empty."""
     conn.execute(text(f"CREATE TABLE IF NOT EXISTS {ALEMBIC_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
     conn.execute(text(f"DELETE FROM {ALEMBIC_TABLE}"))
-    for row in rows:
-        conn.execute(text(f"INSERT INTO {ALEMBIC_TABLE} (version_num) VALUES (:v)"), {"v": row["version_num"]})
+    for head in sorted(migrate.heads()):
+        conn.execute(text(f"INSERT INTO {ALEMBIC_TABLE} (version_num) VALUES (:v)"), {"v": head})
 
 
 def _reset_sequences(conn: Connection) -> None:

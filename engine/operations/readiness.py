@@ -4,22 +4,17 @@ a ready host (/readyz); liveness (/livez) asks nothing of the database."""
 from __future__ import annotations
 
 import logging
-from functools import cache
 
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.db.migrate import MIGRATIONS
+from engine.db import migrate
 from engine.rulesets.service import published_bundle
 
 log = logging.getLogger(__name__)
 
 
-@cache
-def code_heads() -> frozenset[str]:
-    """The migration revisions this code expects the database at."""
-    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+code_heads = migrate.heads
 
 
 def problems(engine) -> dict[str, str]:
