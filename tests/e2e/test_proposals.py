@@ -82,11 +82,12 @@ def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):
 EVERY_COMMUNE = "UBND các xã, phường tập trung chỉ đạo giải ngân vốn được giao, hoàn thành trước ngày 31/01/2027."
 
 
-def _propose_on_a_new_directive(clerk, text: str) -> None:
+def _propose_on_a_new_directive(clerk, text: str, symbol: str = "215/TB-UBND", issued_on: str = "20/11/2026",
+                                issuer: str = "UBND tỉnh") -> None:
     clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
-    clerk.fill("input[name=symbol]", "215/TB-UBND")
-    clerk.fill("input[name=issued_on]", "20/11/2026")
-    clerk.fill("input[name=issuer]", "UBND tỉnh")
+    clerk.fill("input[name=symbol]", symbol)
+    clerk.fill("input[name=issued_on]", issued_on)
+    clerk.fill("input[name=issuer]", issuer)
     clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
     clerk.fill("#proposal-text", text)
     clerk.click("#propose")
@@ -124,14 +125,9 @@ def test_a_merged_province_s_task_of_before_the_merger_keeps_the_old_department_
     lacks: the row offers each by name, and the task is registered to them (reports roll them up to today's)."""
     assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=loaded).exit_code == 0
     clerk = sign_in("clerk")
-    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
-    clerk.fill("input[name=symbol]", "88/TB-UBND")
-    clerk.fill("input[name=issued_on]", "10/03/2025")
-    clerk.fill("input[name=issuer]", "UBND tỉnh Bình Định")
-    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
-    clerk.fill("#proposal-text", "1. Giao Sở Tài chính tỉnh Bình Định chủ trì, phối hợp với Sở Xây dựng tỉnh Bình Định "
-                                 "rà soát kế hoạch vốn, hoàn thành trước ngày 30/3/2025.")
-    clerk.click("#propose")
+    _propose_on_a_new_directive(clerk, "1. Giao Sở Tài chính tỉnh Bình Định chủ trì, phối hợp với Sở Xây dựng tỉnh "
+                                       "Bình Định rà soát kế hoạch vốn, hoàn thành trước ngày 30/3/2025.",
+                                "88/TB-UBND", "10/03/2025", "UBND tỉnh Bình Định")
     clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
     row = clerk.locator("fieldset.assignment").first
     lead = row.locator("select[name$='-lead_unit']")
