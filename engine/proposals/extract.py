@@ -360,8 +360,10 @@ _EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quye
 # trách nhiệm tổ chức thi hành Nghị quyết này;").
 _GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b|^(?:chiu trach nhiem )?to chuc thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
-# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
-_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
+# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …") nor before it (not "giao UBND các
+# huyện thực hiện chi …; chịu trách nhiệm về số liệu báo cáo …"): nothing to carry out.
+_ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b"
+                          r"[^;]*$"
                           # for the accuracy of what it reports: "… phải chịu trách nhiệm trước Chủ tịch UBND tỉnh
                           # về tính chính xác của số liệu báo cáo."
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem truoc [^.;]{1,60}? ve tinh chinh xac\b[^;]*$"

@@ -1416,6 +1416,14 @@ def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert found.lead_units == ["STC"]
 
 
+def test_answering_for_figures_after_a_duty_leaves_the_duty():
+    found = one("UBND tỉnh giao UBND các huyện, thị xã, thành phố thực hiện chi đúng đối tượng, chế độ; chịu trách "
+                "nhiệm về số liệu báo cáo và thanh, quyết toán kinh phí theo quy định.")
+    assert found.lead_units == ["H-A", "TX-B"]
+    # alone, still nothing to carry out
+    assert propose("UBND các huyện chịu trách nhiệm về số liệu báo cáo.", UNITS, TODAY).proposals == []
+
+
 @pytest.mark.parametrize("sentence, lead", [
     ("Các cơ quan, đơn vị rà soát danh mục thủ tục thuộc thẩm quyền, hoàn thành trước ngày 15/3/2026.", DEPARTMENTS),
     ("Các cơ quan, tổ chức, đơn vị tổ chức tuyên truyền Kế hoạch này trước ngày 15/3/2026.", DEPARTMENTS),
