@@ -311,6 +311,9 @@ _DETAIL_OF_DUTY = re.compile(r"trong do\b")
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
+# Words after the units of "Đối với UBND các huyện …" up to which it is a heading of their items ("1. Đối với Ủy ban
+# nhân dân các cấp"), not a sentence giving their duty
+_TOPIC_HEADING_TAIL = 2
 # The year a duty is done in, before its subject: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
 _YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
@@ -1788,7 +1791,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
     "đồng thời", a clause of its own), "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but
     not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
-    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units) and "Năm 2019 các Bộ …" (the year first)."""
+    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units), "Năm 2019 các Bộ …" (the year first)
+    and "Đối với UBND các huyện cần …" (the units as the topic, then their duty)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
     before = _past_secretaries(words[:mention.start])
@@ -1802,6 +1806,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
         before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or _own_units_first(before)
+            or (before == ["doi", "voi"] and len(words) - mention.end > _TOPIC_HEADING_TAIL)
             or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done

@@ -3344,3 +3344,17 @@ def test_a_time_counted_from_the_texts_entry_into_force_is_dated_by_its_effect_a
     # with no day of entry into force written, no date
     undated = text.split("Điều 5.")[0]
     assert [p.deadline.kind for p in propose(undated, PROVINCES, TODAY).proposals] == [deadlines.NONE] * 2
+
+
+def test_units_as_the_topic_opening_a_sentence_are_its_subject():
+    found = one("Đối với UBND các huyện, thị xã cần xây dựng kế hoạch triển khai thực hiện cơ chế hỗ trợ sản xuất.")
+    assert found.lead_units == ["H-A", "TX-B"]
+    # a matter as the topic, the units after the comma: as before
+    assert one("Đối với các nội dung thuộc thẩm quyền, Sở Xây dựng phối hợp xử lý dứt điểm.").lead_units == ["SXD"]
+    # a heading of the units' items, not a sentence: as before, its items are not theirs
+    city = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                        UnitRef("UBND-HCM", "UBND Thành phố Hồ Chí Minh", "province"),
+                        UnitRef("SXD", "Sở Xây dựng", "department"), UnitRef("X-C", "UBND xã Cát Tiên", "commune")])
+    text = ("1. Đối với Ủy ban nhân dân các cấp\n1.1. Ủy ban nhân dân Thành phố:\n- Bố trí kinh phí quản lý.\n"
+            "1.2. Sở Xây dựng:\n- Lập đề án hỗ trợ nhà ở.")
+    assert [p.lead_units for p in propose(text, city, BEFORE_REFORM).proposals] == [["SXD"]]
