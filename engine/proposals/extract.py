@@ -311,6 +311,8 @@ _DETAIL_OF_DUTY = re.compile(r"trong do\b")
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
+# A consequence drawn after a comma, its subject next: "…, quý I là thời điểm Tết, vì vậy các ngành, địa phương cần …"
+_CONSEQUENCE = ([",", "vi", "vay"], [",", "vi", "the"], [",", "do", "do"])
 # Words after the units of "Đối với UBND các huyện …" up to which it is a heading of their items ("1. Đối với Ủy ban
 # nhân dân các cấp"), not a sentence giving their duty
 _TOPIC_HEADING_TAIL = 2
@@ -1791,8 +1793,9 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
     "đồng thời", a clause of its own), "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but
     not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
-    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units), "Năm 2019 các Bộ …" (the year first)
-    and "Đối với UBND các huyện cần …" (the units as the topic, then their duty)."""
+    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units), "Năm 2019 các Bộ …" (the year
+    first), "Đối với UBND các huyện cần …" (the units as the topic, then their duty) and "…, vì vậy các sở,
+    ngành cần …" (a consequence drawn)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
     before = _past_secretaries(words[:mention.start])
@@ -1807,6 +1810,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or _own_units_first(before)
             or (before == ["doi", "voi"] and len(words) - mention.end > _TOPIC_HEADING_TAIL)
+            or before[-3:] in _CONSEQUENCE
             or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done

@@ -3358,3 +3358,11 @@ def test_units_as_the_topic_opening_a_sentence_are_its_subject():
     text = ("1. Đối với Ủy ban nhân dân các cấp\n1.1. Ủy ban nhân dân Thành phố:\n- Bố trí kinh phí quản lý.\n"
             "1.2. Sở Xây dựng:\n- Lập đề án hỗ trợ nhà ở.")
     assert [p.lead_units for p in propose(text, city, BEFORE_REFORM).proposals] == [["SXD"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Theo Chủ tịch UBND tỉnh, quý I là thời điểm Tết, vì vậy UBND các huyện, thị xã cần kiểm soát chặt chẽ hàng giả.",
+    "Tình hình dịch bệnh diễn biến phức tạp, do đó UBND các huyện, thị xã phải tăng cường giám sát.",
+])
+def test_a_consequence_after_a_comma_opens_a_duty_of_its_subject(sentence):
+    assert one(sentence, BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
