@@ -469,6 +469,9 @@ _ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)
 # ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được giao", "… triển khai kịp thời, hiệu
 # quả các nhiệm vụ được giao tại Kế hoạch" — not the units "được phân công chủ trì thực hiện nhiệm vụ
 # được giao …", who are then given a duty), and reporting difficulties should any arise.
+# The purpose a sentence opens with, up to its comma: "Để kịp thời triển khai thực hiện Chỉ thị này, …" (folded as
+# "Đề nghị", "Đề xuất" are, which are not purposes)
+_PURPOSE_OPENING = re.compile(r"de (?!nghi\b|xuat\b)[^,;]*,")
 _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )(?<!qua trinh )(?<!chu tri )"
                        r"\b(?:thuc hien|trien khai|thi hanh)"
                        # (a manner of two words one of the three: "… thực hiện nghiêm túc, hiệu quả Chỉ thị này")
@@ -2034,9 +2037,11 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
 
 def _restating(folded: str) -> bool:
     """A _RESTATES phrase, not telling what was done: "… khen thưởng các tập thể, cá nhân đã tích cực, nỗ
-    lực triển khai nhiệm vụ được giao" praises, it does not restate."""
+    lực triển khai nhiệm vụ được giao" praises, it does not restate; nor in the purpose put first: "Để kịp thời
+    triển khai thực hiện có kết quả Chỉ thị này, UBND tỉnh yêu cầu Sở Y tế …" gives a duty for it."""
+    purpose = _PURPOSE_OPENING.match(folded)
     return any("da" not in folded[max(0, m.start() - _DONE_CHARS):m.start()].split()[-_DONE_REACH:]
-               for m in _RESTATES.finditer(folded))
+               for m in _RESTATES.finditer(folded, purpose.end() if purpose else 0))
 
 
 def _restated(folded: str, closing: bool) -> bool:

@@ -3366,3 +3366,14 @@ def test_units_as_the_topic_opening_a_sentence_are_its_subject():
 ])
 def test_a_consequence_after_a_comma_opens_a_duty_of_its_subject(sentence):
     assert one(sentence, BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
+
+
+def test_a_restating_phrase_in_the_purpose_put_first_leaves_the_duty_after_it():
+    found = one("Để kịp thời triển khai thực hiện có kết quả Chỉ thị này, UBND tỉnh yêu cầu Sở Tài chính chỉ đạo các "
+                "đơn vị trực thuộc tổ chức chiến dịch tuyên truyền.")
+    assert found.lead_units == ["STC"]
+    # the restating phrase as the duty itself: no task, as before
+    assert propose("Yêu cầu Sở Tài chính triển khai thực hiện nghiêm túc Chỉ thị này.", UNITS, TODAY).proposals == []
+    # "Đề nghị" folds as "Để" does; it asks, it is no purpose
+    asks = "Đề nghị Sở Tài chính triển khai thực hiện Chỉ thị này, báo cáo kết quả."
+    assert propose(asks, UNITS, TODAY).proposals == []
