@@ -1812,7 +1812,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
         before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or _own_units_first(before)
-            or (before == ["doi", "voi"] and len(words) - mention.end > _TOPIC_HEADING_TAIL)
+            or (before == ["doi", "voi"] and len(words) - mention.end > _TOPIC_HEADING_TAIL
+                and words[mention.end] not in _NOT_DUTY)   # not "Đối với các bộ chưa hoàn thành, Bộ X …"
             or before[-3:] in _CONSEQUENCE
             or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
