@@ -376,6 +376,9 @@ _ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy din
                           # việc quản lý …; chịu trách nhiệm trước Chủ tịch UBND Thành phố nếu để xảy ra …"
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem (?:toan dien )?(?:trong viec|ve|truoc)\b[^.]*"
                           r"\b(?:neu|khi) (?:de )?xay ra\b")
+# Units answering for a failure, in a clause of their own: "thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch
+# UBND tỉnh nếu không hoàn thành các nhiệm vụ được giao"
+_SANCTION = re.compile(r"[^;]{0,100}?\bchiu trach nhiem (?:toan dien )?truoc\b[^;]*\bneu (?:khong|de)\b")
 # A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
@@ -2092,6 +2095,10 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
         several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
         if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+            continue
+        # "…; thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu không hoàn thành …": a sanction
+        # the units face, not a duty
+        if _SANCTION.match(fold(group[0].text).strip()):
             continue
         # "Triển khai đồng bộ các biện pháp …; đồng thời, ngành Thuế phối hợp …": a sector's part in a solution
         # no unit is given, not a task

@@ -3377,3 +3377,13 @@ def test_a_restating_phrase_in_the_purpose_put_first_leaves_the_duty_after_it():
     # "Đề nghị" folds as "Để" does; it asks, it is no purpose
     asks = "Đề nghị Sở Tài chính triển khai thực hiện Chỉ thị này, báo cáo kết quả."
     assert propose(asks, UNITS, TODAY).proposals == []
+
+
+def test_a_sanction_in_a_clause_of_its_own_is_no_duty():
+    text = ("Trong đó, tập trung khắc phục các tồn tại, hạn chế; thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ "
+            "tịch UBND tỉnh nếu không hoàn thành các nhiệm vụ được giao.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # a duty beside it stays
+    found = one("Sở Tài chính rà soát kế hoạch vốn; thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh "
+                "nếu không hoàn thành.")
+    assert found.lead_units == ["STC"]
