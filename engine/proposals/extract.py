@@ -321,6 +321,11 @@ _DETAIL_OF_DUTY = re.compile(r"trong do\b")
 # A word that singles out a unit named by its name, with no comma: "Riêng UBND huyện X khẩn trương …"
 # (not a tier: "Riêng các xã nông thôn mới đạt 85 % …" tells of a target).
 _SINGLING = {"rieng"}
+# A consequence drawn after a comma, its subject next: "…, quý I là thời điểm Tết, vì vậy các ngành, địa phương cần …"
+_CONSEQUENCE = ([",", "vi", "vay"], [",", "vi", "the"], [",", "do", "do"])
+# Words after the units of "Đối với UBND các huyện …" up to which it is a heading of their items ("1. Đối với Ủy ban
+# nhân dân các cấp"), not a sentence giving their duty
+_TOPIC_HEADING_TAIL = 2
 # The year a duty is done in, before its subject: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
 _YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
@@ -370,8 +375,10 @@ _EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quye
 # trách nhiệm tổ chức thi hành Nghị quyết này;").
 _GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b|^(?:chiu trach nhiem )?to chuc thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
-# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …"): nothing to carry out.
-_ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b[^;]*$"
+# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …") nor before it (not "giao UBND các
+# huyện thực hiện chi …; chịu trách nhiệm về số liệu báo cáo …"): nothing to carry out.
+_ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b"
+                          r"[^;]*$"
                           # for the accuracy of what it reports: "… phải chịu trách nhiệm trước Chủ tịch UBND tỉnh
                           # về tính chính xác của số liệu báo cáo."
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem truoc [^.;]{1,60}? ve tinh chinh xac\b[^;]*$"
@@ -379,6 +386,9 @@ _ANSWERS_FOR = re.compile(r"\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve 
                           # việc quản lý …; chịu trách nhiệm trước Chủ tịch UBND Thành phố nếu để xảy ra …"
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem (?:toan dien )?(?:trong viec|ve|truoc)\b[^.]*"
                           r"\b(?:neu|khi) (?:de )?xay ra\b")
+# Units answering for a failure, in a clause of their own: "thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch
+# UBND tỉnh nếu không hoàn thành các nhiệm vụ được giao"
+_SANCTION = re.compile(r"[^;]{0,100}?\bchiu trach nhiem (?:toan dien )?truoc\b[^;]*\bneu (?:khong|de)\b")
 # A sentence ending so introduces the duties listed below it ("… như sau:", "… các nội dung trọng tâm
 # sau:") — not "… rà soát các khoản sau:", whose items are parts of its own duty.
 _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai phap|cong viec|viec|yeu cau)"
@@ -472,6 +482,9 @@ _ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)
 # ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được giao", "… triển khai kịp thời, hiệu
 # quả các nhiệm vụ được giao tại Kế hoạch" — not the units "được phân công chủ trì thực hiện nhiệm vụ
 # được giao …", who are then given a duty), and reporting difficulties should any arise.
+# The purpose a sentence opens with, up to its comma: "Để kịp thời triển khai thực hiện Chỉ thị này, …" (folded as
+# "Đề nghị", "Đề xuất" are, which are not purposes)
+_PURPOSE_OPENING = re.compile(r"de (?!nghi\b|xuat\b)[^,;]*,")
 _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien khai )(?<!qua trinh )(?<!chu tri )"
                        r"\b(?:thuc hien|trien khai|thi hanh)"
                        # (a manner of two words one of the three: "… thực hiện nghiêm túc, hiệu quả Chỉ thị này")
@@ -1834,7 +1847,9 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     Công an tỉnh …", "Riêng UBND huyện X …", "…; đồng thời UBND phường X đề xuất …" (no comma after
     "đồng thời", a clause of its own), "Trọng tâm là việc Sở X …", "Chủ tịch UBND tỉnh X khẩn trương …" — but
     not an official named with his own name ("Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …": told of).
-    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units) and "Năm 2019 các Bộ …" (the year first)."""
+    "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units), "Năm 2019 các Bộ …" (the year
+    first), "Đối với UBND các huyện cần …" (the units as the topic, then their duty) and "…, vì vậy các sở,
+    ngành cần …" (a consequence drawn)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
     before = _past_secretaries(words[:mention.start])
@@ -1848,6 +1863,9 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
         before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or _own_units_first(before)
+            or (before == ["doi", "voi"] and len(words) - mention.end > _TOPIC_HEADING_TAIL
+                and words[mention.end] not in _NOT_DUTY)   # not "Đối với các bộ chưa hoàn thành, Bộ X …"
+            or before[-3:] in _CONSEQUENCE
             or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
@@ -2071,9 +2089,11 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
 
 def _restating(folded: str) -> bool:
     """A _RESTATES phrase, not telling what was done: "… khen thưởng các tập thể, cá nhân đã tích cực, nỗ
-    lực triển khai nhiệm vụ được giao" praises, it does not restate."""
+    lực triển khai nhiệm vụ được giao" praises, it does not restate; nor in the purpose put first: "Để kịp thời
+    triển khai thực hiện có kết quả Chỉ thị này, UBND tỉnh yêu cầu Sở Y tế …" gives a duty for it."""
+    purpose = _PURPOSE_OPENING.match(folded)
     return any("da" not in folded[max(0, m.start() - _DONE_CHARS):m.start()].split()[-_DONE_REACH:]
-               for m in _RESTATES.finditer(folded))
+               for m in _RESTATES.finditer(folded, purpose.end() if purpose else 0))
 
 
 def _restated(folded: str, closing: bool) -> bool:
@@ -2123,6 +2143,10 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         # nhiệm vụ được giao …; UBND các xã xây dựng kế hoạch …"): not a task
         several = len(groups) > 1 or bool(extra)   # also one list of leads across ";" ("Thủ trưởng …; Chủ tịch …")
         if not leads or (several and not fold(text).startswith("giao ") and _restated(fold(text), False)):
+            continue
+        # "…; thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu không hoàn thành …": a sanction
+        # the units face, not a duty
+        if _SANCTION.match(fold(group[0].text).strip()):
             continue
         # "Triển khai đồng bộ các biện pháp …; đồng thời, ngành Thuế phối hợp …": a sector's part in a solution
         # no unit is given, not a task

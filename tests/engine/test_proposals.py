@@ -1416,6 +1416,14 @@ def test_answering_for_a_reports_contents_is_no_task_a_duty_after_it_is():
     assert found.lead_units == ["STC"]
 
 
+def test_answering_for_figures_after_a_duty_leaves_the_duty():
+    found = one("UBND tỉnh giao UBND các huyện, thị xã, thành phố thực hiện chi đúng đối tượng, chế độ; chịu trách "
+                "nhiệm về số liệu báo cáo và thanh, quyết toán kinh phí theo quy định.")
+    assert found.lead_units == ["H-A", "TX-B"]
+    # alone, still nothing to carry out
+    assert propose("UBND các huyện chịu trách nhiệm về số liệu báo cáo.", UNITS, TODAY).proposals == []
+
+
 @pytest.mark.parametrize("sentence, lead", [
     ("Các cơ quan, đơn vị rà soát danh mục thủ tục thuộc thẩm quyền, hoàn thành trước ngày 15/3/2026.", DEPARTMENTS),
     ("Các cơ quan, tổ chức, đơn vị tổ chức tuyên truyền Kế hoạch này trước ngày 15/3/2026.", DEPARTMENTS),
@@ -3388,3 +3396,46 @@ def test_a_scanned_notice_keeps_a_monthly_deadline_ocr_read_in_another_block(tmp
     assert document.method == "ocr"
     assert summary(document.text) == summary(PROVINCE_NOTICE)
     assert (summary(PROVINCE_NOTICE)[2][0], summary(PROVINCE_NOTICE)[2][2]) == (["SNNMT"], deadlines.MONTHLY)
+
+
+def test_units_as_the_topic_opening_a_sentence_are_its_subject():
+    found = one("Đối với UBND các huyện, thị xã cần xây dựng kế hoạch triển khai thực hiện cơ chế hỗ trợ sản xuất.")
+    assert found.lead_units == ["H-A", "TX-B"]
+    # a matter as the topic, the units after the comma: as before
+    assert one("Đối với các nội dung thuộc thẩm quyền, Sở Xây dựng phối hợp xử lý dứt điểm.").lead_units == ["SXD"]
+    # a heading of the units' items, not a sentence: as before, its items are not theirs
+    city = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"),
+                        UnitRef("UBND-HCM", "UBND Thành phố Hồ Chí Minh", "province"),
+                        UnitRef("SXD", "Sở Xây dựng", "department"), UnitRef("X-C", "UBND xã Cát Tiên", "commune")])
+    text = ("1. Đối với Ủy ban nhân dân các cấp\n1.1. Ủy ban nhân dân Thành phố:\n- Bố trí kinh phí quản lý.\n"
+            "1.2. Sở Xây dựng:\n- Lập đề án hỗ trợ nhà ở.")
+    assert [p.lead_units for p in propose(text, city, BEFORE_REFORM).proposals] == [["SXD"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Theo Chủ tịch UBND tỉnh, quý I là thời điểm Tết, vì vậy UBND các huyện, thị xã cần kiểm soát chặt chẽ hàng giả.",
+    "Tình hình dịch bệnh diễn biến phức tạp, do đó UBND các huyện, thị xã phải tăng cường giám sát.",
+])
+def test_a_consequence_after_a_comma_opens_a_duty_of_its_subject(sentence):
+    assert one(sentence, BEFORE_REFORM).lead_units == ["H-A", "TX-B"]
+
+
+def test_a_restating_phrase_in_the_purpose_put_first_leaves_the_duty_after_it():
+    found = one("Để kịp thời triển khai thực hiện có kết quả Chỉ thị này, UBND tỉnh yêu cầu Sở Tài chính chỉ đạo các "
+                "đơn vị trực thuộc tổ chức chiến dịch tuyên truyền.")
+    assert found.lead_units == ["STC"]
+    # the restating phrase as the duty itself: no task, as before
+    assert propose("Yêu cầu Sở Tài chính triển khai thực hiện nghiêm túc Chỉ thị này.", UNITS, TODAY).proposals == []
+    # "Đề nghị" folds as "Để" does; it asks, it is no purpose
+    asks = "Đề nghị Sở Tài chính triển khai thực hiện Chỉ thị này, báo cáo kết quả."
+    assert propose(asks, UNITS, TODAY).proposals == []
+
+
+def test_a_sanction_in_a_clause_of_its_own_is_no_duty():
+    text = ("Trong đó, tập trung khắc phục các tồn tại, hạn chế; thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ "
+            "tịch UBND tỉnh nếu không hoàn thành các nhiệm vụ được giao.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # a duty beside it stays
+    found = one("Sở Tài chính rà soát kế hoạch vốn; thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh "
+                "nếu không hoàn thành.")
+    assert found.lead_units == ["STC"]
