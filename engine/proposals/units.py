@@ -24,7 +24,8 @@ outside the tree; "các phương án" (folded as "các phường") is no tier. "
 tiers ("UBND phường, xã, đặc khu Thành phố") is the city they are in, not a tier; "các Bộ, Ban" and the other
 central bodies after the ministries ("…, cơ quan khác ở Trung ương") are the ministries. A tree of one province whose
 units are named by its place (as `dondoc org seed` names them: "Sở Tài chính tỉnh Gia Lai") is read as that province's
-own texts name them: "Sở Tài chính (tỉnh)", "UBND tỉnh"; a city's "Sở Tài chính (thành phố)", "UBND thành phố".
+own texts name them: "Sở Tài chính (tỉnh)", "UBND tỉnh"; a city's "Sở Tài chính (thành phố)", "UBND thành phố"; a
+commune named by its place ("Phường Hạ Long") also with its committee's "UBND phường Hạ Long".
 Compared folded (engine.text.fold)."""
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from datetime import date
 
 from engine.org.home import CITY as _CITY
 from engine.org.home import COMMITTEE as _COMMITTEE
-from engine.org.home import home_place, named_by_tier, own_names
+from engine.org.home import committee_names, home_place, named_by_tier, own_names
 from engine.text import fold
 
 
@@ -380,6 +381,10 @@ class UnitMatcher:
                 self._add(self._capitals, initials(unit.name), unit.code)
         for code, keys in written_out.items():   # the whole name too, and a city's tier: "Sở Tài chính thành phố"
             for key in keys:
+                if self._names.get(key, code) == code:
+                    self._add(self._names, key, code)
+        for code, name in self._words.items():   # "UBND phường Hạ Long" for a tree's "Phường Hạ Long"
+            for key in committee_names(name):
                 if self._names.get(key, code) == code:
                     self._add(self._names, key, code)
         for code in self.units:

@@ -3439,3 +3439,12 @@ def test_a_sanction_in_a_clause_of_its_own_is_no_duty():
     found = one("Sở Tài chính rà soát kế hoạch vốn; thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh "
                 "nếu không hoàn thành.")
     assert found.lead_units == ["STC"]
+
+
+def test_a_commune_named_by_its_place_is_its_committee_named_with_ubnd():
+    # as `dondoc org seed` names them: "Phường Hạ Long", whose texts write "UBND phường Hạ Long"
+    seeded = UnitMatcher([*UNITS.units.values(), UnitRef("xa-06688", "Phường Hạ Long", "commune")])
+    text = "Sở Tài chính phối hợp với UBND phường Hạ Long rà soát kinh phí trước ngày 20/12/2026."
+    assert one(text, units=seeded).coordinating_units == ["xa-06688"]
+    assert one("UBND phường Hạ Long chủ trì, phối hợp với Sở Tài chính xử lý rác thải.", units=seeded).lead_units == [
+        "xa-06688"]
