@@ -1,5 +1,6 @@
 """Units as a register names them: by code ("STC", "stc"), by name ("Sở Tài chính", "SO TAI
-CHINH") or by the initials of the name ("SNNMT" for "Sở Nông nghiệp và Môi trường"),
+CHINH", also with the usual abbreviations: "Sở TN&MT", "UBND TP") or by the initials of the name ("SNNMT" for "Sở
+Nông nghiệp và Môi trường"),
 compared without case or diacritics; several in one cell separated by ";", ",", a new line
 or " và "."""
 from __future__ import annotations
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from engine.org.home import COMMITTEE, committee_names, home_place, own_names
 from engine.org.models import Unit
+from engine.proposals.units import tokens
 from engine.text import fold
 
-_SEPARATORS = re.compile(r"[;,\n\r]+")
+_SEPARATORS = re.compile(r"[;\n\r]+")   # a comma too, unless a unit's name holds it (_comma_names)
 _AND = re.compile(r"\s+(?:và|va)\s+", re.IGNORECASE)
 _JOINING_WORDS = {"va"}  # "và" carries no initial in an acronym (SNNMT)
 
@@ -53,9 +55,14 @@ class UnitDirectory:
             named.setdefault(fold(unit.name), []).append((_NAME, unit))
             named.setdefault(fold(unit.code), []).append((_CODE, unit))
         self._keys = {key: code for key, candidates in named.items() if (code := _chosen(candidates))}
+        # the same keys with the usual abbreviations written out ("Sở TN&MT", "UBND TP"), where one unit is named so
+        spelled: dict[str, set[str]] = {}
+        for key, code in self._keys.items():
+            spelled.setdefault(_spelled_out(key), set()).add(code)
+        self._spelled = {key: codes.pop() for key, codes in spelled.items() if len(codes) == 1}
 
     def find(self, text: str) -> str | None:
-        return self._keys.get(fold(text))
+        return self._keys.get(fold(text)) or self._spelled.get(_spelled_out(text))
 
     def hint(self, text: str) -> str | None:
         """The closest known unit, as "name (code)"."""
@@ -67,9 +74,7 @@ class UnitDirectory:
 
     def lookup(self, cell: str) -> Lookup:
         found = Lookup([], [], [])
-        for piece in (p.strip() for p in _SEPARATORS.split(cell)):
-            if not piece:
-                continue
+        for piece in (p for chunk in _SEPARATORS.split(cell) for p in _comma_names(chunk, self.find)):
             for part in _joined_names(piece, self.find):
                 code = self.find(part)
                 if code is None:
@@ -83,6 +88,12 @@ class UnitDirectory:
 
 
 _ACRONYM, _OTHER_NAME, _NAME, _CODE = range(4)
+
+
+def _spelled_out(text: str) -> str:
+    """`text` folded with the abbreviations offices write expanded ("Sở TN&MT": "so tai nguyen va moi truong"),
+    as the proposals read them, and without commas."""
+    return " ".join(word for word in tokens(text)[0] if word != ",")
 
 
 def _chosen(candidates: list[tuple[int, Unit]]) -> str | None:
@@ -107,6 +118,18 @@ def _other_names(units: list[Unit]) -> dict[str, list[Unit]]:
             for key in {written, written.replace(" ".join(COMMITTEE), "ubnd")}:
                 found.setdefault(key, []).append(unit)
     return found
+
+
+def _comma_names(chunk: str, find) -> list[str]:
+    """The names a chunk lists with commas, each as long as a known unit allows: "Sở Tài chính, Sở Văn hóa, Thể
+    thao và Du lịch" is two units, the second with a comma in its name (a department of every province)."""
+    parts = [part.strip() for part in chunk.split(",")]
+    names, start = [], 0
+    while start < len(parts):
+        end = next((end for end in range(len(parts), start + 1, -1) if find(", ".join(parts[start:end]))), start + 1)
+        names.append(", ".join(parts[start:end]))
+        start = end
+    return [name for name in names if name]
 
 
 def _joined_names(piece: str, find) -> list[str]:

@@ -164,3 +164,15 @@ def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine,
     assert plan.errors == []
     assert [(i["lead_unit"], i["coordinating_units"]) for d in plan.directives for i in d.items] == [
         ("tinh-52-stc", ["tinh-52-sxd", "xa-23710", "tinh-52-vp"]), ("xa-23575", ["tinh-52-snnmt"])]
+
+
+def test_units_written_with_the_usual_abbreviations_or_a_comma_in_their_name(loaded):
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+        org.create_unit(s, "SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", parent_code="UBND", kind="department")
+        units = UnitDirectory(s)
+    assert units.lookup("Sở NN&MT; SỞ NN VÀ MT").codes == ["SNNMT"]
+    assert units.lookup("Sở VH, TT và DL").codes == ["SVHTTDL"]
+    # a comma inside a unit's name is part of it, between two names a separator
+    assert units.lookup("Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch").codes == ["STC", "SVHTTDL"]
+    assert units.lookup("Văn phòng UBND tỉnh").codes == ["VP"] and units.find("Sở TN&MT") is None
