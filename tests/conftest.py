@@ -14,9 +14,9 @@ from sqlalchemy import text
 from engine.clock import ManualClock, set_clock
 from engine.config import REPO_ROOT, Settings
 from engine.core import Engine
+from engine.db import migrate
 from engine.db.scratch import scratch_schema
 from engine.features import discover
-from engine.operations.readiness import code_heads
 from engine.org import service as org
 from tests import saved_states
 from tests.link_copies import stale_copies
@@ -94,7 +94,7 @@ def record_head_revision(engine: Engine) -> None:
     with engine.db.engine.begin() as conn:
         conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
         conn.execute(text("DELETE FROM alembic_version"))
-        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": min(code_heads())})
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": min(migrate.heads())})
 
 
 @pytest.fixture

@@ -14,9 +14,6 @@ from engine.rulesets.service import published_bundle
 log = logging.getLogger(__name__)
 
 
-code_heads = migrate.heads
-
-
 def problems(engine) -> dict[str, str]:
     """What stops this process from serving, by check ({}: ready). The words are for operators
     and say nothing of the database's address or credentials."""
@@ -28,9 +25,9 @@ def problems(engine) -> dict[str, str]:
         log.warning("readiness: the database does not answer: %s", type(exc).__name__)
         return {"database": "unreachable"}
     found = {}
-    if schema != code_heads():
+    if schema != migrate.heads():
         found["migrations"] = f"database at {', '.join(sorted(schema)) or 'no revision'}, " \
-                              f"code at {', '.join(sorted(code_heads()))} (dondoc db upgrade)"
+                              f"code at {', '.join(sorted(migrate.heads()))} (dondoc db upgrade)"
     if not loaded:
         found["ruleset"] = f"no published version of {engine.ruleset} (dondoc ruleset load)"
     return found

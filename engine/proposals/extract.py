@@ -973,8 +973,13 @@ _EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\
 
 def _header_province(text: str) -> str | None:
     """The province a text's header names (folded, without its tier: "binh dinh" for "UBND TỈNH BÌNH ĐỊNH")."""
+    return _in_header(text, _HEADER_PROVINCE.fullmatch)
+
+
+def _in_header(text: str, read: Callable[[str], re.Match | None]) -> str | None:
+    """The first group `read` finds in a line (folded) of the text's first characters, its header."""
     for line in text[:_DATELINE_CHARS].splitlines():
-        if found := _HEADER_PROVINCE.fullmatch(fold(line)):
+        if found := read(fold(line)):
             return found.group(1)
     return None
 
@@ -992,10 +997,7 @@ def _communes_named(text: str) -> set[tuple[str, ...]]:
 
 def _dateline_place(text: str) -> str | None:
     """The place a text's header dateline names (folded), if a line of its first characters opens with one."""
-    for line in text[:_DATELINE_CHARS].splitlines():
-        if found := _DATELINE.match(fold(line)):
-            return found.group(1)
-    return None
+    return _in_header(text, _DATELINE.match)
 
 
 def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Proposal | None:
