@@ -19,7 +19,7 @@ from engine.proposals.service import read_and_propose
 from engine.reports import counts
 from engine.reports.counts import Scope
 from engine.reports.query import ReportQuery
-from tests.conftest import fresh_database_url, make_engine
+from tests.conftest import REPO_ROOT, fresh_database_url, make_engine
 from tests.scenarios.drive import Scenario
 
 
@@ -219,3 +219,20 @@ def test_a_merged_province_s_text_before_the_merger_names_the_units_of_the_provi
         [proposal] = read_and_propose(s, date(2025, 3, 10), text)["proposals"]
     assert [u["code"] for u in proposal["lead_units"] + proposal["coordinating_units"]] == [
         f"{old_code}-stc", f"{old_code}-sxd"]
+
+
+def test_a_real_city_directive_names_the_seeded_city_s_units(engine):
+    """Chỉ thị 09/CT-UBND of Cần Thơ (18/11/2025, bench/extraction/corpus, heldout14) on a seeded Cần Thơ: its
+    departments, written as the city writes them ("Sở Y tế", "Thanh tra thành phố"), are the seeded ones."""
+    _seed(engine, "92")
+    text = (REPO_ROOT / "bench/extraction/corpus/heldout14/ct-09-ct-ubnd-2025.txt").read_text(encoding="utf-8")
+    with engine.db.session() as s:
+        proposals = read_and_propose(s, date(2025, 11, 18), text)["proposals"]
+    def led(opening: str) -> list[str]:
+        [proposal] = [p for p in proposals if p["content"].startswith(opening)]
+        return [u["code"] for u in proposal["lead_units"]]
+    assert led("Tăng cường công tác tuyên truyền") == ["tinh-92-snnmt"]
+    assert led("Chủ trì, phối hợp Sở Nông nghiệp và Môi trường") == ["tinh-92-sxd"]
+    assert led("Thường xuyên kiểm tra chất lượng nước") == ["tinh-92-syt"]
+    assert led("Giao Thanh tra thành phố") == ["tinh-92-ttr"]
+    assert all(u["code"].startswith(("tinh-92", "xa-")) for p in proposals for u in p["lead_units"])
