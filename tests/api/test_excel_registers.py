@@ -170,8 +170,10 @@ def test_units_written_with_the_usual_abbreviations_or_a_comma_in_their_name(loa
     with loaded.db.session() as s:
         org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
         org.create_unit(s, "SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", parent_code="UBND", kind="department")
+        org.create_unit(s, "TP-PK", "UBND thành phố Pleiku", parent_code="UBND", kind="district")
         units = UnitDirectory(s)
     assert units.lookup("Sở NN&MT; SỞ NN VÀ MT").codes == ["SNNMT"]
+    assert units.lookup("UBND TP Pleiku").codes == ["TP-PK"]
     assert units.lookup("Sở VH, TT và DL").codes == ["SVHTTDL"]
     # a comma inside a unit's name is part of it, between two names a separator
     assert units.lookup("Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch").codes == ["STC", "SVHTTDL"]
