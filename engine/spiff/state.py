@@ -8,14 +8,15 @@ with the spec's name instead of the spec and `format` ("dondoc-1/1.5") instead o
 its registry (BpmnWorkflowSerializer.configure), which writes and reads everything else (task
 data, sub-processes, events) as SpiffWorkflow does. States written before the converter carry
 no "typename" key; they load the same. Tasks and sub-processes go through our converters too
-(_TaskConverter, _SubWorkflowConverter): the same dictionaries as SpiffWorkflow's, for less CPU.
+(_TaskConverter, _SubWorkflowConverter): SpiffWorkflow's dictionaries for less CPU, a sub-process's
+first task stored as what differs from its caller's data.
 The JSON text is written and read by orjson wherever that reads back the same as json's
 (_json_text, _json_value).
 """
 from __future__ import annotations
 
 import json
-from copy import copy
+from copy import copy, deepcopy
 from functools import lru_cache
 from uuid import UUID, SafeUUID
 
@@ -33,10 +34,11 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
-from engine.spiff.workflow import tasks_in
+from engine.spiff.workflow import index_tasks, tasks_in
 
 STATE_FORMAT = f"dondoc-1/{SPIFF_FORMAT}"
 
@@ -66,19 +68,21 @@ class _SubWorkflowConverter(BpmnSubWorkflowConverter):
     def from_dict(self, dct, task, top_workflow):
         spec = top_workflow.subprocess_specs.get(task.task_spec.spec)
         subprocess = self.target_class(spec, task.id, top_workflow, deserializing=True)
-        _restore_tasks(self, subprocess, dct)
+        _restore_tasks(self, subprocess, dct, caller_data=task.data)
         self.set_default_attributes(subprocess, dct)
         return subprocess
 
 
-def _restore_tasks(converter, workflow, dct: dict) -> None:
+def _restore_tasks(converter, workflow, dct: dict, caller_data: dict | None = None) -> None:
     """The task table and tree of `dct`. Each restored task enters `workflow.tasks` itself (Task's
     constructor), in the stored order, under its own id: the stock `mapping_from_dict` parses every
-    id a second time from its key and builds the same table again."""
+    id a second time from its key and builds the same table again. A sub-process's first task is
+    stored as what it changed of its caller's data (`caller_data`)."""
     workflow.tasks = {}
     restore = converter.registry.restore
+    caller = {"caller_data": caller_data} if caller_data is not None else {}  # SpiffWorkflow's converter takes none
     for task in dct["tasks"].values():
-        restore(task, workflow=workflow)
+        restore(task, workflow=workflow, **caller)
     workflow.task_tree = workflow.tasks.get(_uuid(dct["root"]))
 
 
@@ -111,21 +115,45 @@ def _shallow_copy(value):
     return copy(value) if isinstance(value, (dict, list, set)) else value
 
 
+def _tree_copy(value):
+    """deepcopy(value), as a sub-process's first task got its caller's data, quicker for the lists and
+    dictionaries of plain values task data holds."""
+    kind = type(value)
+    if kind is list:
+        return [item if type(item) in _PLAIN else _tree_copy(item) for item in value]
+    if kind is dict:
+        return {key: item if type(item) in _PLAIN else _tree_copy(item) for key, item in value.items()}
+    return deepcopy(value)
+
+
+def _caller_data(workflow) -> dict | None:
+    """The data of the task that called `workflow`, if it is a sub-process whose caller is still there."""
+    if not isinstance(workflow, BpmnSubWorkflow):
+        return None
+    try:
+        return workflow.top_workflow.get_task_from_id(workflow.parent_task_id).data
+    except TaskNotFoundException:  # left behind by its caller: `prune` drops it before a step's save
+        return None
+
+
 class _TaskConverter(TaskConverter):
-    """SpiffWorkflow's task converter (the same dictionary both ways), without its detours: a
-    task's parent is looked up once, ids are parsed by `_uuid`, empty values are not walked,
-    and the parent's data is copied as DeepMerge.merge({}, data) copies it (each mutable value
-    shallowly), without its per-key comparisons. A state is ~60 tasks; these run on every step."""
+    """SpiffWorkflow's task converter without its detours: a task's parent is looked up once, ids
+    are parsed by `_uuid`, empty values are not walked, and the parent's data is copied as
+    DeepMerge.merge({}, data) copies it (each mutable value shallowly), without its per-key
+    comparisons. A state is ~60 tasks; these run on every step. One difference in what is stored:
+    a sub-process's first task, which SpiffWorkflow stores with the whole data its caller gave it,
+    is stored as what differs from its caller's ("from_caller"): an assignment coordinated by
+    135 communes keeps 407 sub-processes, and their copies were a quarter of its state."""
 
     def to_dict(self, task: Task) -> dict:
         parent = task.parent
-        if parent is None:
+        base = parent.data if parent is not None else _caller_data(task.workflow)
+        if base is None:
             data, delta = task.data, {}
         else:
-            data, own, inherited = {}, task.data, parent.data
-            delta = {"updates": {key: value for key, value in own.items()
-                                 if key not in inherited or value != inherited[key]},
-                     "deletions": [key for key in inherited if key not in own]}
+            data, own = {}, task.data
+            delta = {"updates": {key: value for key, value in own.items() if key not in base or value != base[key]},
+                     "deletions": [key for key in base if key not in own]}
         internal = task.internal_data
         return {
             "id": str(task.id),
@@ -138,9 +166,10 @@ class _TaskConverter(TaskConverter):
             "internal_data": self.registry.convert(internal) if internal else {},
             "data": data,
             "delta": delta,
+            **({"from_caller": True} if parent is None and base is not None else {}),
         }
 
-    def from_dict(self, dct: dict, workflow) -> Task:
+    def from_dict(self, dct: dict, workflow, caller_data: dict | None = None) -> Task:
         task_spec = workflow.spec.task_specs.get(dct["task_spec"])
         task = Task(workflow, task_spec, state=dct["state"], id=_uuid(dct["id"]))
         task._parent = _uuid(dct["parent"]) if dct["parent"] is not None else None
@@ -153,17 +182,22 @@ class _TaskConverter(TaskConverter):
             task.workflow.top_workflow.event_manager.add_task(task)
         delta = dct.get("delta") or {}
         parent = task.parent if delta else None
-        if parent is None:
+        if dct.get("from_caller"):  # a sub-process's first task: a copy of its calling task's data, as it began
+            assert caller_data is not None  # _SubWorkflowConverter gives it
+            data = {key: value if type(value) in _PLAIN else _tree_copy(value) for key, value in caller_data.items()}
+        elif parent is None:
             task.data = self.registry.restore(dct["data"])
+            return task
         else:
             data = {key: value if type(value) in _PLAIN else _shallow_copy(value)
                     for key, value in parent.data.items()}
+        if delta:
             updates = delta.get("updates")
             if updates:
                 data.update(self.registry.restore(updates))
             for key in delta.get("deletions", ()):
                 data.pop(key, None)
-            task.data = data
+        task.data = data
         return task
 
 
@@ -244,6 +278,7 @@ def load_state(text: str, spec, subprocess_specs: dict, script_engine) -> BpmnWo
         raise ValueError(f"unsupported workflow state format {found!r} (expected {STATE_FORMAT})")
     workflow = _CONVERTER.from_dict(dct, spec, subprocess_specs)
     workflow.script_engine = script_engine  # never stored: a restored workflow gets a default one
+    index_tasks(workflow)
     return workflow
 
 

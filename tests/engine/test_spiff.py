@@ -15,7 +15,9 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 
 import engine
 from engine.spiff import state
@@ -80,23 +82,41 @@ def test_a_state_of_another_format_is_refused(returned_twice):
 
 
 def assert_loads_as_spiffworkflow_does(text: str, spec, subprocess_specs: dict, script_engine) -> None:
-    """Our task and sub-process converters give what SpiffWorkflow's own give, both ways: the
-    state loaded by ours and by SpiffWorkflow's (a registry without ours) dumps to the same
-    text with ours and with theirs, every task holds equal data, of its own, and the same
-    tasks wait for events."""
+    """Our task and sub-process converters read and write what SpiffWorkflow's own do, but for a
+    sub-process's first task, which ours store as what differs from its caller's data: the state
+    loaded by ours, written by SpiffWorkflow's serializer (a registry without ours) and read back
+    by it, is written by ours as ours wrote it, and ours read both texts (SpiffWorkflow's: states
+    stored before) to the same (but for the order of keys); every task holds equal data, of its
+    own, and the same tasks wait for events."""
     stock_registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
     stock_converter = state._StateConverter(BpmnWorkflow, stock_registry)
     stock = state._StateSerializer(stock_registry, version=STATE_FORMAT, json_encoder_cls=state._CompactEncoder)
     ours = load_state(text, spec, subprocess_specs, script_engine)
-    dct = json.loads(text)
+    stock_text = stock.serialize_json(ours)
+    dct = json.loads(stock_text)
     del dct["format"]
     theirs = stock_converter.from_dict(dct, spec, subprocess_specs)
-    assert dump_state(ours) == stock.serialize_json(theirs) == stock.serialize_json(ours) == dump_state(theirs)
+    assert stock.serialize_json(theirs) == stock_text
+    written = dump_state(ours)
+    assert dump_state(theirs) == written
+    for again in (stock_text, written):
+        assert _unordered(dump_state(load_state(again, spec, subprocess_specs, script_engine))) == _unordered(written)
     for mine, other in zip(_all_tasks(ours), _all_tasks(theirs), strict=True):
         assert (mine.id, mine.data) == (other.id, other.data)  # internal data: in the dumps
         if mine.parent is not None:
             assert mine.data is not mine.parent.data
     assert _waiting(ours) == _waiting(theirs)
+
+
+def _unordered(text: str) -> dict:
+    """A state's dictionary with each task's deletions as a set: a sub-process's first task read from
+    its caller's data holds the caller's keys in the caller's order, an order nothing reads."""
+    dct = json.loads(text)
+    for owner in (dct, *dct["subprocesses"].values()):
+        for task in owner["tasks"].values():
+            if task["delta"]:
+                task["delta"]["deletions"] = set(task["delta"]["deletions"])
+    return dct
 
 
 def _all_tasks(workflow) -> list:
@@ -113,6 +133,45 @@ def test_tasks_load_and_dump_as_spiffworkflows_own_converters(returned_twice):
         compiled = engine.cache.by_id(session, instance.bundle_id)
     assert_loads_as_spiffworkflow_does(instance.state, compiled.specs[instance.process_id],
                                        compiled.subprocess_specs(instance.process_id), engine.runtime.script_engine)
+
+
+def test_a_sub_process_first_task_is_stored_as_what_differs_from_its_callers_data(returned_twice):
+    """SpiffWorkflow stores each sub-process's first task with the whole data its caller gave it (a
+    quarter of the state of an assignment coordinated by 135 communes). Ours store what differs,
+    and a loaded one holds copies of its own, as the deepcopy SpiffWorkflow gave it."""
+    engine, instance = returned_twice
+    stored = json.loads(instance.state)
+    firsts = [task for sub in stored["subprocesses"].values() for task in sub["tasks"].values()
+              if task["parent"] is None]
+    assert firsts and all(task["from_caller"] and task["data"] == {} for task in firsts)
+    workflow = loaded_workflow(engine, instance)
+    mutable = 0
+    for sub in workflow.subprocesses.values():
+        caller = workflow.get_task_from_id(sub.parent_task_id)
+        for key, value in sub.task_tree.data.items():
+            if isinstance(value, (list, dict)):
+                mutable += 1
+                assert value == caller.data[key] and value is not caller.data[key]
+    assert mutable
+
+
+def test_a_task_of_a_sub_process_is_found_through_the_index_not_a_walk(returned_twice):
+    """SpiffWorkflow finds a sub-process's task by asking each sub-process in turn, many times a step:
+    the index answers for every task, of the state loaded and made since, and forgets what is gone."""
+    engine, instance = returned_twice
+    workflow = loaded_workflow(engine, instance)
+    walked = []
+    for sub in workflow.subprocesses.values():
+        sub.get_task_from_id = lambda task_id, sub=sub: walked.append(task_id) or sub.tasks.get(task_id)
+    assert [workflow.get_task_from_id(task.id) for task in _all_tasks(workflow)] == _all_tasks(workflow)
+    assert walked == []
+    sub = next(iter(workflow.subprocesses.values()))
+    made = Task(sub, sub.task_tree.task_spec)  # enters sub.tasks, as a task made by a step does
+    assert workflow.get_task_from_id(made.id) is made
+    task_id, sub = next((task_id, sub) for sub in workflow.subprocesses.values() for task_id in sub.tasks)
+    del workflow.subprocesses[sub.parent_task_id]
+    with pytest.raises(TaskNotFoundException):
+        workflow.get_task_from_id(task_id)
 
 
 def test_loading_a_state_parses_no_task_id_with_uuids_own_parser(returned_twice, monkeypatch):
