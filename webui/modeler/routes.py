@@ -201,7 +201,8 @@ def _version_page(bundle_id: int, plans=None, **extra):
         settings_changes = diff.diff_settings(against.settings, bundle.settings) if against else []
         instances = _older_instances(session, bundle)
         authors = _authors(session, [bundle])
-        named = instance_words(session, bundle, [i.id for i, _n in instances])
+        # The plans' instances too: one just moved is no longer among the older ones.
+        named = instance_words(session, bundle, [i.id for i, _n in instances] + [p.instance_id for p in plans or []])
     return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
                            settings_changes=settings_changes, instances=instances, authors=authors, plans=plans,
                            **named, **extra)
