@@ -79,22 +79,30 @@ def read_disk_file(processes_dir: str | Path, ruleset: str, path: str) -> DiskFi
 def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
                 common_paths: frozenset[str] = frozenset()) -> list[str]:
     """Write every process file (and scenario file) of `files` whose text differs from what the
-    loader reads now.
-    Returns the written paths (relative to processes/)."""
+    loader reads now. A process file the loader is to read from the common file (written there,
+    or the common text already) leaves no override of the ruleset behind: the loader would read
+    that instead, and no later change of the common file would reach the ruleset.
+    Returns the written (or removed) paths (relative to processes/)."""
     root = Path(processes_dir)
     written = []
     for path, text in sorted(files.items()):
         if is_scenario_path(path):  # a ruleset's own test data: never common
             if _read(root / ruleset / path) == text:
                 continue
-            folder, target = ruleset, root / ruleset / path
-        elif not is_process_path(path) or read_disk_file(root, ruleset, path).text == text:
-            continue
-        else:
-            folder = COMMON if path in common_paths else ruleset
-            target = root / folder / safe_path(path)
-        atomic_write(target, text)
-        written.append(f"{folder}/{path}")
+            atomic_write(root / ruleset / path, text)
+            written.append(f"{ruleset}/{path}")
+        elif is_process_path(path) and read_disk_file(root, ruleset, path).text != text:
+            override, common = root / ruleset / safe_path(path), root / COMMON / safe_path(path)
+            if path in common_paths or _read(common) == text:
+                if _read(common) != text:
+                    atomic_write(common, text)
+                    written.append(f"{COMMON}/{path}")
+                if override.is_file():
+                    override.unlink()
+                    written.append(f"{ruleset}/{path}")
+            else:
+                atomic_write(override, text)
+                written.append(f"{ruleset}/{path}")
     return written
 
 

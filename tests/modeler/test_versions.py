@@ -88,9 +88,12 @@ def test_rollback_publishes_the_earlier_version_and_restores_the_file(loaded, or
     publish(loaded, processes_dir, admin, result.bundle.id)
     with loaded.db.session() as s:
         first = s.scalar(select(ProcessBundle).where(ProcessBundle.number == 1))
-    publish(loaded, processes_dir, admin, first.id)
-    assert OLD_TIMER in (processes_dir / "dak-lak" / ASSIGNMENT).read_text()
+    assert publish(loaded, processes_dir, admin, first.id) == ["dak-lak/assignment.bpmn"]
+    # The common file is back in force: the ruleset's override goes, rather than stay as a copy
+    # that would hide every later change of the common file from this ruleset.
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
     with loaded.db.session() as s:
+        assert loaded.load_ruleset(s).id == first.id  # the disk reads as the version in force
         assert s.get(ProcessBundle, first.id).status == "published"
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "bundle.written_to_disk")
                           .order_by(AuditEntry.id.desc())).first()
@@ -167,3 +170,22 @@ def test_a_draft_aimed_at_the_common_file_is_published_there(loaded, org_tree, p
         assert drafts.publish_version(s, processes_dir, result.bundle, admin) == ["common/assignment.bpmn"]
     assert NEW_TIMER in (processes_dir / "common" / ASSIGNMENT).read_text()
     assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
+
+
+def test_a_draft_aimed_at_the_common_file_replaces_the_rulesets_own(loaded, org_tree, processes_dir):
+    """A ruleset with its own copy of a file whose edit the admin writes to the common file: the
+    ruleset reads the published text from then on, not its old copy (which `ruleset load` would
+    have put back in force)."""
+    admin = org_tree["admin"]
+    _draft_id, result = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    publish(loaded, processes_dir, admin, result.bundle.id)  # dak-lak/assignment.bpmn, its own
+    with loaded.db.session() as s:
+        draft = drafts.open_draft(s, processes_dir, result.bundle, ASSIGNMENT, admin)
+        drafts.keep(draft, draft.xml, target="common")
+        common = drafts.save_version(s, processes_dir, loaded.cache, draft, draft.xml.replace(
+            'name="Nhắc hạn"', 'name="Nhắc hạn xử lý"'), "mọi quy chế", admin).bundle
+        drafts.publish_version(s, processes_dir, common, admin)
+    assert 'name="Nhắc hạn xử lý"' in (processes_dir / "common" / ASSIGNMENT).read_text()
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
+    with loaded.db.session() as s:
+        assert loaded.load_ruleset(s).id == common.id
