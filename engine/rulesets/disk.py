@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +106,27 @@ def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
                 atomic_write(override, text)
                 written.append(f"{ruleset}/{path}")
     return written
+
+
+@contextmanager
+def all_or_nothing(processes_dir: str | Path, ruleset: str, paths: Iterable[str]) -> Iterator[None]:
+    """Writes inside that fail part-way (a full disk, a refused settings file) are undone: the
+    ruleset's and the common files of `paths`, and ruleset.toml, are put back as they were, so
+    that `ruleset load` never finds half a publish."""
+    root = Path(processes_dir)
+    files = [root / ruleset / SETTINGS_FILE] + [root / folder / path for path in paths if is_process_path(path)
+                                                 or is_scenario_path(path) for folder in (ruleset, COMMON)]
+    before = {file: _read(file) for file in files}
+    try:
+        yield
+    except BaseException:
+        for file, text in before.items():
+            if _read(file) != text:
+                if text is None:
+                    file.unlink()
+                else:
+                    atomic_write(file, text)
+        raise
 
 
 def _read(path: Path) -> str | None:

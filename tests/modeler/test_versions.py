@@ -189,3 +189,24 @@ def test_a_draft_aimed_at_the_common_file_replaces_the_rulesets_own(loaded, org_
     assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
     with loaded.db.session() as s:
         assert loaded.load_ruleset(s).id == common.id
+
+
+def test_a_publish_that_fails_writing_to_disk_leaves_the_disk_as_it_was(loaded, org_tree, processes_dir,
+                                                                        monkeypatch):
+    """The page says "nothing changed": a disk that fails part-way (here at ruleset.toml, after
+    the diagram was written) keeps none of the files, which `ruleset load` would publish."""
+    admin = org_tree["admin"]
+    _draft_id, result = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    settings = processes_dir / "dak-lak" / "ruleset.toml"
+    before = settings.read_text(encoding="utf-8")
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(drafts, "write_settings", disk_full)
+    with pytest.raises(OSError):
+        publish(loaded, processes_dir, admin, result.bundle.id)
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
+    assert settings.read_text(encoding="utf-8") == before
+    with loaded.db.session() as s:
+        assert s.get(ProcessBundle, result.bundle.id).status == "draft"
