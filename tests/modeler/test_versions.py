@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
-from engine.rulesets import diff, drafts, migration
+from engine.rulesets import deadline_forms, diff, drafts, migration
+from engine.rulesets.loader import BundleSource
 from engine.rulesets.models import ProcessBundle, ProcessDraft
+from engine.rulesets.service import store_bundle
 from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, instance, start_assignment
 
 GATEWAY_DEFAULT = ' default="flow_not_done"'
@@ -210,3 +212,31 @@ def test_a_publish_that_fails_writing_to_disk_leaves_the_disk_as_it_was(loaded, 
     assert settings.read_text(encoding="utf-8") == before
     with loaded.db.session() as s:
         assert s.get(ProcessBundle, result.bundle.id).status == "draft"
+
+
+def test_a_move_to_a_version_with_other_settings_replans_the_timers_reading_them(loaded, org_tree, processes_dir):
+    """A timer the deadline editor wrote with N from a [deadlines] setting falls due where the
+    settings of the version the instance moved to put it, as for an instance started on that
+    version (moving evaluated it without any settings: the Move failed)."""
+    admin = org_tree["admin"]
+    timer = deadline_forms.render(deadline_forms.Shape("working_days_before", base="deadline", setting="first_update"),
+                                  "timer")
+    _d, result = save(loaded, processes_dir, admin,
+                      lambda x: x.replace(OLD_TIMER, f"<bpmn:timeDate>{timer}</bpmn:timeDate>"))
+    publish(loaded, processes_dir, admin, result.bundle.id)
+    running = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    assert running.next_timer_due.isoformat() == "2026-03-02T01:00:00+00:00"  # 3 working days before
+    with loaded.db.session() as s:
+        bundle = s.get(ProcessBundle, result.bundle.id)
+        settings = {**bundle.settings, "deadlines": {**bundle.settings["deadlines"], "first_update": 5}}
+        five = store_bundle(s, BundleSource(bundle.ruleset, bundle.files, settings), loaded.cache, publish=False)
+    [plan] = migration.migrate_instances(loaded, [running.id], five.id, admin)
+    assert plan.migrated and plan.changed == {}
+    assert instance(loaded, running.id).next_timer_due.isoformat() == "2026-02-26T01:00:00+00:00"
+    # A waiting step the new version cannot plan refuses the move, naming the error; nothing moves.
+    _d, broken = save(loaded, processes_dir, admin,
+                      lambda x: x.replace(timer, 'working_days_before(deadline, int("năm"))'))
+    [plan] = migration.migrate_instances(loaded, [running.id], broken.bundle.id, admin)
+    assert not plan.migrated and plan.refusal.startswith("A waiting step cannot be planned")
+    assert "working_days_before" in plan.refusal_params["error"]
+    assert instance(loaded, running.id).bundle_id == five.id
