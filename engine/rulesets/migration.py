@@ -28,6 +28,9 @@ from engine.runtime.models import InstanceStatus, WorkflowInstance, WorkItem, Wo
 from engine.spiff.state import REGISTRY
 
 UNSAFE = TaskState.STARTED | TaskState.COMPLETED
+# An instance stopped at an incident moves too: a version whose step fails is corrected by a
+# newer one, and its incident, retried there, runs the corrected step.
+MOVABLE = (InstanceStatus.RUNNING, InstanceStatus.ERROR)
 
 
 @dataclass
@@ -108,7 +111,7 @@ def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, ac
 
 def _refusal(instance: WorkflowInstance, current: ProcessBundle,
              target: ProcessBundle) -> tuple[str, dict] | None:
-    if instance.status != InstanceStatus.RUNNING:
+    if instance.status not in MOVABLE:
         return "The instance is %(status)s, not running.", {"status": instance.status}
     if target.ruleset != current.ruleset:
         return "Version %(number)s belongs to another ruleset.", {"number": target.number}

@@ -9,7 +9,8 @@ from engine.rulesets import deadline_forms, diff, drafts, migration
 from engine.rulesets.loader import BundleSource
 from engine.rulesets.models import ProcessBundle, ProcessDraft
 from engine.rulesets.service import store_bundle
-from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, instance, start_assignment
+from engine.runtime.models import Incident, WorkflowInstance
+from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, instance, signed_in, start_assignment
 
 GATEWAY_DEFAULT = ' default="flow_not_done"'
 OLD_SCRIPT = 'reminder_at = working_days_before('
@@ -240,3 +241,26 @@ def test_a_move_to_a_version_with_other_settings_replans_the_timers_reading_them
     assert not plan.migrated and plan.refusal.startswith("A waiting step cannot be planned")
     assert "working_days_before" in plan.refusal_params["error"]
     assert instance(loaded, running.id).bundle_id == five.id
+
+
+def test_an_instance_stopped_by_a_broken_version_moves_to_the_corrected_one(app, loaded, org_tree, processes_dir):
+    """A version whose script fails at run time stops its instances at an incident; retrying runs
+    the same script again. The corrected version is where they go: the version page offers them,
+    the move keeps the incident, and retrying it runs the corrected step."""
+    admin = org_tree["admin"]
+    _d, broken = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_SCRIPT, 'x = int("năm")\n' + OLD_SCRIPT))
+    publish(loaded, processes_dir, admin, broken.bundle.id)
+    stopped = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    assert instance(loaded, stopped.id).status == "error"
+    _d, fixed = save(loaded, processes_dir, admin, lambda x: x.replace('x = int("năm")\n', 'x = 5\n'))
+    publish(loaded, processes_dir, admin, fixed.bundle.id)
+    page = signed_in(app, "admin").get(f"/modeler/versions/{fixed.bundle.id}").get_data(as_text=True)
+    assert f'value="{stopped.id}"' in page and "Dừng do sự cố" in page
+    [plan] = migration.migrate_instances(loaded, [stopped.id], fixed.bundle.id, admin)
+    assert plan.migrated and plan.changed == {"plan_reminders": ["script"]}
+    with loaded.db.session() as s:
+        incident = s.scalars(select(Incident).where(Incident.instance_id == stopped.id)).one()
+        assert (s.get(WorkflowInstance, stopped.id).status, incident.status) == ("error", "open")
+    loaded.runtime.retry_incident(incident.id, admin)
+    moved = instance(loaded, stopped.id)
+    assert moved.status == "running" and moved.next_timer_due.isoformat() == "2026-03-03T01:00:00+00:00"
