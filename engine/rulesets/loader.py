@@ -26,7 +26,14 @@ from SpiffWorkflow.spiff.specs.defaults import UserTask
 from engine.forms import FormDefinition, parse_form
 from engine.rulesets import deadline_forms, decisions
 from engine.rulesets.errors import Problem, RulesetError
-from engine.rulesets.foreign import as_utf8, decode_xml, quote_iso_timers, spiff_message, vendor_attribute
+from engine.rulesets.foreign import (
+    as_utf8,
+    decode_xml,
+    foreign_expression,
+    quote_iso_timers,
+    spiff_message,
+    vendor_attribute,
+)
 from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
 from engine.sandbox.operators import OPERATORS
@@ -324,8 +331,9 @@ def _lint_code(path: str, tree) -> list[Problem]:
     checks = _BPMN_CODE if path.endswith(".bpmn") else ()
     for xpath, mode, msgid in checks:
         for node in tree.xpath(xpath, namespaces=NS):
+            text = (node.text or "").strip() or "None"
             problems += [Problem(path, _element_id(node), msgid, node.sourceline, {"detail": msg})
-                         for msg in check_code((node.text or "").strip() or "None", mode)]
+                         for msg in _foreign_or_checked(text, mode)]
     for node in tree.xpath(".//spiffworkflow:parameter[@value]", namespaces=NS):
         problems += [Problem(path, _element_id(node), "service parameter '%(parameter)s': %(detail)s", node.sourceline,
                              {"parameter": node.get("id") or "", "detail": msg})
@@ -334,6 +342,11 @@ def _lint_code(path: str, tree) -> list[Problem]:
         problems += decisions.lint(path, tree)
     problems += _lint_gateways(path, tree)
     return problems
+
+
+def _foreign_or_checked(text: str, mode: str) -> list[str]:
+    foreign = foreign_expression(text) if mode == "eval" else None
+    return [foreign] if foreign else check_code(text, mode)
 
 
 def _lint_gateways(path: str, tree) -> list[Problem]:

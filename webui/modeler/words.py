@@ -9,6 +9,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from engine.rulesets.foreign import FOREIGN_EXPRESSIONS
 from engine.rulesets.loader import CompiledBundle
 from webui.formatting import ROLE_LABELS
 
@@ -125,6 +126,7 @@ PYTHON_SYNTAX = {
     "expected ':'": _l("a colon (:) is missing"),
     "invalid decimal literal": _l("a number is followed by letters"),
 }
+FOREIGN_DETAILS = frozenset(detail for _pattern, detail in FOREIGN_EXPRESSIONS)
 _UNCLOSED = re.compile(r"'(?P<bracket>[(\[{])' was never closed$")
 _UNMATCHED = re.compile(r"unmatched '(?P<bracket>[)\]}])'$")
 _UNTERMINATED = re.compile(r"unterminated (triple-quoted )?string literal")
@@ -132,7 +134,9 @@ _UNTERMINATED = re.compile(r"unterminated (triple-quoted )?string literal")
 
 def code_detail(detail: str) -> str:
     """A check_code message for people: the line and Python's complaint in words (unknown ones
-    keep Python's words)."""
+    keep Python's words); another engine's expression, named."""
+    if detail in FOREIGN_DETAILS:
+        return str(_l(detail))
     if (found := _IMPORT.match(detail)) is not None:
         return str(_l("line %(line)s: import is not allowed in process scripts", line=found["line"]))
     if (found := _SYNTAX.match(detail)) is None:
