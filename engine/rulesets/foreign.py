@@ -97,6 +97,12 @@ def vendor_attribute(node, name: str) -> str | None:
     return None
 
 
+def called_element(node) -> str | None:
+    """The process a Camunda 8 call activity calls (`<zeebe:calledElement processId="…">`)."""
+    found = node.xpath(".//*[local-name()='calledElement' and namespace-uri()=$ns]/@processId", ns=ZEEBE)
+    return str(found[0]) if found else None
+
+
 # SpiffWorkflow's English messages (first line), as msgids the catalogues translate.
 _SPIFF_MESSAGES = (
     (r"^Element '(?P<element>[^']+)': This element is not expected\.", "Element %(element)s is not allowed here"),

@@ -28,6 +28,7 @@ from engine.rulesets import deadline_forms, decisions
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.foreign import (
     as_utf8,
+    called_element,
     decode_xml,
     foreign_expression,
     quote_iso_timers,
@@ -288,9 +289,22 @@ def _vendor_problem(path: str, node, attribute: str, plain: str, vendor_msgid: s
 def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:
     """callActivity targets must be processes of this ruleset (SpiffWorkflow's own error names
     neither the file nor the calling element)."""
-    return [Problem(path, node.get("id"), CALLS_MISSING, node.sourceline, {"process": node.get("calledElement") or ""})
-            for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
+    return [_call_problem(path, node) for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
             if node.get("calledElement") not in process_ids]
+
+
+def _call_problem(path: str, node) -> Problem:
+    """A call activity naming no process of the ruleset; one naming none at all, maybe in
+    Camunda 8's extension, is told where dondoc reads it."""
+    if node.get("calledElement"):
+        return Problem(path, node.get("id"), CALLS_MISSING, node.sourceline, {"process": node.get("calledElement")})
+    vendor = called_element(node)
+    if vendor:
+        return Problem(path, node.get("id"), "Call activity uses zeebe:calledElement (process %(process)s), which "
+                       "dondoc does not read: give the call activity a calledElement attribute naming a process "
+                       "of this ruleset", node.sourceline, {"process": vendor})
+    return Problem(path, node.get("id"), "Call activity names no process to call: give it a calledElement "
+                   "attribute naming a process of this ruleset", node.sourceline)
 
 
 def _lint_boundary_loops(path: str, tree) -> list[Problem]:
