@@ -297,3 +297,5 @@ def test_diff_facts_steps_and_python_messages_read_as_words(app):
             'biểu thức FEEL (Camunda 8): dondoc đọc biểu thức Python, ví dụ progress == "done"')
         assert words.readable_refusal("Steps: %(steps)s.", {"steps": "Start, handle"}, {"handle": "Thực hiện"})[1] == {
             "steps": "điểm bắt đầu quy trình, Thực hiện"}
+        assert words.readable_refusal("The instance is %(status)s, not running.", {"status": "suspended"}, {})[1] == {
+            "status": "Tạm dừng"}

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from engine.rulesets.foreign import FOREIGN_EXPRESSIONS
 from engine.rulesets.loader import CompiledBundle
-from webui.formatting import ROLE_LABELS
+from webui.formatting import INSTANCE_STATUS_LABELS, ROLE_LABELS
 
 KINDS = {
     "process": _l("process"), "userTask": _l("work item step"), "serviceTask": _l("automatic step"),
@@ -101,9 +101,11 @@ def step_word(step: str, names: dict[str, str]) -> str:
 
 
 def readable_refusal(refusal: str, params: dict, names: dict[str, str]) -> tuple[str, dict]:
-    """A plan's refusal with its steps named."""
+    """A plan's refusal with its steps named, and the instance's status in words."""
     if "steps" in params:
         params = {**params, "steps": ", ".join(step_word(s.strip(), names) for s in params["steps"].split(","))}
+    if "status" in params:
+        params = {**params, "status": str(INSTANCE_STATUS_LABELS.get(params["status"], params["status"]))}
     return refusal, params
 
 
