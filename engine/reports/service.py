@@ -5,20 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.directives.service import origin_labels
-from engine.errors import NotFound
+from engine.errors import EngineError, NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import counts
 from engine.reports.calendar import has_calendar
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
-from engine.reports.operators import reporting_units
+from engine.reports.operators import report_label, reporting_units
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
+from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.text import lower_first, upper_first
 
@@ -172,16 +173,24 @@ def month_ends(last: date, count: int = 12) -> list[date]:
 
 
 # ---------------------------------------------------------------- the schedule
-def running_schedule(session: Session) -> WorkflowInstance | None:
-    return session.scalar(select(WorkflowInstance).where(
-        WorkflowInstance.purpose == PURPOSE,
-        WorkflowInstance.status.in_(LIVE_STATUSES)))
+class ScheduleError(EngineError):
+    """The report calendar cannot start now."""
+
+
+def running_schedule(session: Session, ruleset: str) -> WorkflowInstance | None:
+    """The report calendar of `ruleset`: the deployment's, whose days its regulation sets."""
+    return session.scalar(_live_calendars().where(ProcessBundle.ruleset == ruleset))
+
+
+def _live_calendars():
+    return select(WorkflowInstance).join(ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
+        WorkflowInstance.purpose == PURPOSE, WorkflowInstance.status.in_(LIVE_STATUSES))
 
 
 def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:
     """Start the periodic-report process unless one is already running (idempotent)."""
     with engine.db.session() as session:
-        existing = running_schedule(session)
+        existing = running_schedule(session, engine.ruleset)
         if existing is not None:
             return existing
         bundle = engine.current_bundle(session)
@@ -190,8 +199,28 @@ def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:
             raise NotFound("The ruleset names no periodic report process ([processes] periodic_report).")
         if not has_calendar(settings):
             raise NotFound("The regulation sets no reporting calendar: there are no scheduled periodic reports.")
-        yesterday = (clock.today() - timedelta(days=1)).isoformat()  # a report due today is still planned
-        return engine.runtime.start(session, bundle, PURPOSE, {"after": yesterday}, actor=actor)
+        yesterday = clock.today() - timedelta(days=1)  # a report due today is still planned
+        after = max([yesterday, *_end_other_calendars(engine, session, actor)])
+        return engine.runtime.start(session, bundle, PURPOSE, {"after": after.isoformat()}, actor=actor)
+
+
+def _end_other_calendars(engine, session: Session, actor: User | None) -> list[date]:
+    """A deployment switched to another ruleset (DONDOC_RULESET): the calendar of the one before
+    would go on asking for reports on its own days beside the new one's. It ends, unless a
+    report it asked for is not issued yet: that report is finished first. Returns the due days
+    of the last reports the ended calendars asked for: the new one plans those after them."""
+    asked = []
+    for other in session.scalars(_live_calendars()):
+        pending = session.scalar(select(PeriodicReport).where(
+            PeriodicReport.instance_id == other.id, PeriodicReport.status != PeriodicReportStatus.ISSUED).limit(1))
+        if pending is not None:
+            raise ScheduleError("The report calendar of the previous ruleset is still collecting the report "
+                          "%(report)s: start this ruleset's calendar once that report is issued.",
+                          report=report_label(pending))
+        last = session.scalar(select(func.max(PeriodicReport.unit_due)).where(PeriodicReport.instance_id == other.id))
+        asked += [last] if last else []
+        engine.runtime.cancel(session, other.id, actor=actor, reason=f"the deployment runs ruleset {engine.ruleset}")
+    return asked
 
 
 def ensure_schedule(engine) -> WorkflowInstance | None:

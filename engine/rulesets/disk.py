@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,23 +81,52 @@ def read_disk_file(processes_dir: str | Path, ruleset: str, path: str) -> DiskFi
 def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
                 common_paths: frozenset[str] = frozenset()) -> list[str]:
     """Write every process file (and scenario file) of `files` whose text differs from what the
-    loader reads now.
-    Returns the written paths (relative to processes/)."""
+    loader reads now. A process file the loader is to read from the common file (written there,
+    or the common text already) leaves no override of the ruleset behind: the loader would read
+    that instead, and no later change of the common file would reach the ruleset.
+    Returns the written (or removed) paths (relative to processes/)."""
     root = Path(processes_dir)
     written = []
     for path, text in sorted(files.items()):
         if is_scenario_path(path):  # a ruleset's own test data: never common
             if _read(root / ruleset / path) == text:
                 continue
-            folder, target = ruleset, root / ruleset / path
-        elif not is_process_path(path) or read_disk_file(root, ruleset, path).text == text:
-            continue
-        else:
-            folder = COMMON if path in common_paths else ruleset
-            target = root / folder / safe_path(path)
-        atomic_write(target, text)
-        written.append(f"{folder}/{path}")
+            atomic_write(root / ruleset / path, text)
+            written.append(f"{ruleset}/{path}")
+        elif is_process_path(path) and read_disk_file(root, ruleset, path).text != text:
+            override, common = root / ruleset / safe_path(path), root / COMMON / safe_path(path)
+            if path in common_paths or _read(common) == text:
+                if _read(common) != text:
+                    atomic_write(common, text)
+                    written.append(f"{COMMON}/{path}")
+                if override.is_file():
+                    override.unlink()
+                    written.append(f"{ruleset}/{path}")
+            else:
+                atomic_write(override, text)
+                written.append(f"{ruleset}/{path}")
     return written
+
+
+@contextmanager
+def all_or_nothing(processes_dir: str | Path, ruleset: str, paths: Iterable[str]) -> Iterator[None]:
+    """Writes inside that fail part-way (a full disk, a refused settings file) are undone: the
+    ruleset's and the common files of `paths`, and ruleset.toml, are put back as they were, so
+    that `ruleset load` never finds half a publish."""
+    root = Path(processes_dir)
+    files = [root / ruleset / SETTINGS_FILE] + [root / folder / path for path in paths if is_process_path(path)
+                                                 or is_scenario_path(path) for folder in (ruleset, COMMON)]
+    before = {file: _read(file) for file in files}
+    try:
+        yield
+    except BaseException:
+        for file, text in before.items():
+            if _read(file) != text:
+                if text is None:
+                    file.unlink()
+                else:
+                    atomic_write(file, text)
+        raise
 
 
 def _read(path: Path) -> str | None:

@@ -212,9 +212,10 @@ def publish_version(session: Session, processes_dir: str | Path, bundle: Process
     publish_bundle(session, bundle, actor=actor)
     common = frozenset(session.scalars(select(ProcessDraft.path).where(
         ProcessDraft.bundle_id == bundle.id, ProcessDraft.target == "common")))
-    written = disk.write_files(processes_dir, bundle.ruleset, bundle.files, common)
-    if write_settings(processes_dir, bundle.ruleset, bundle.settings):  # keeping the file's comments
-        written.append(f"{bundle.ruleset}/{SETTINGS_FILE}")
+    with disk.all_or_nothing(processes_dir, bundle.ruleset, bundle.files):  # the caller rolls back on failure
+        written = disk.write_files(processes_dir, bundle.ruleset, bundle.files, common)
+        if write_settings(processes_dir, bundle.ruleset, bundle.settings):  # keeping the file's comments
+            written.append(f"{bundle.ruleset}/{SETTINGS_FILE}")
     audit.record(session, "bundle.written_to_disk", "process_bundle", bundle.id, actor=actor,
                  before={"published": previous.number if previous else None},
                  after={"number": bundle.number, "files": written,

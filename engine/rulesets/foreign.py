@@ -69,6 +69,20 @@ def quote_iso_timers(tree) -> int:
     return changed
 
 
+# Expressions other engines evaluate (Camunda 8's FEEL, "=" first; Camunda 7's and Activiti's
+# JUEL, "${…}"), which dondoc, reading Python, would only call a syntax error.
+FOREIGN_EXPRESSIONS = (
+    (re.compile(r"^=", re.S), "a FEEL expression (Camunda 8): dondoc reads Python, e.g. progress == \"done\""),
+    (re.compile(r"^[$#]\{.*\}$", re.S), "a JUEL expression (Camunda 7, Activiti): dondoc reads Python, "
+                                         "e.g. progress == \"done\""),
+)
+
+
+def foreign_expression(text: str) -> str | None:
+    """What another engine's expression `text` is, said for its author (a check_code detail)."""
+    return next((detail for pattern, detail in FOREIGN_EXPRESSIONS if pattern.match(text.strip())), None)
+
+
 def vendor_attribute(node, name: str) -> str | None:
     """`camunda:formKey`, `activiti:candidateGroups`, … on `node`: the first vendor's, by its prefix."""
     for prefix, uri in VENDORS.items():
@@ -81,6 +95,12 @@ def vendor_attribute(node, name: str) -> str | None:
                                                 ns=ZEEBE):
         return "zeebe:assignmentDefinition"
     return None
+
+
+def called_element(node) -> str | None:
+    """The process a Camunda 8 call activity calls (`<zeebe:calledElement processId="…">`)."""
+    found = node.xpath(".//*[local-name()='calledElement' and namespace-uri()=$ns]/@processId", ns=ZEEBE)
+    return str(found[0]) if found else None
 
 
 # SpiffWorkflow's English messages (first line), as msgids the catalogues translate.

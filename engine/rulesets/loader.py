@@ -26,7 +26,15 @@ from SpiffWorkflow.spiff.specs.defaults import UserTask
 from engine.forms import FormDefinition, parse_form
 from engine.rulesets import deadline_forms, decisions
 from engine.rulesets.errors import Problem, RulesetError
-from engine.rulesets.foreign import as_utf8, decode_xml, quote_iso_timers, spiff_message, vendor_attribute
+from engine.rulesets.foreign import (
+    as_utf8,
+    called_element,
+    decode_xml,
+    foreign_expression,
+    quote_iso_timers,
+    spiff_message,
+    vendor_attribute,
+)
 from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
 from engine.sandbox.operators import OPERATORS
@@ -281,9 +289,22 @@ def _vendor_problem(path: str, node, attribute: str, plain: str, vendor_msgid: s
 def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:
     """callActivity targets must be processes of this ruleset (SpiffWorkflow's own error names
     neither the file nor the calling element)."""
-    return [Problem(path, node.get("id"), CALLS_MISSING, node.sourceline, {"process": node.get("calledElement") or ""})
-            for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
+    return [_call_problem(path, node) for node in tree.xpath(".//bpmn:callActivity", namespaces=NS)
             if node.get("calledElement") not in process_ids]
+
+
+def _call_problem(path: str, node) -> Problem:
+    """A call activity naming no process of the ruleset; one naming none at all, maybe in
+    Camunda 8's extension, is told where dondoc reads it."""
+    if node.get("calledElement"):
+        return Problem(path, node.get("id"), CALLS_MISSING, node.sourceline, {"process": node.get("calledElement")})
+    vendor = called_element(node)
+    if vendor:
+        return Problem(path, node.get("id"), "Call activity uses zeebe:calledElement (process %(process)s), which "
+                       "dondoc does not read: give the call activity a calledElement attribute naming a process "
+                       "of this ruleset", node.sourceline, {"process": vendor})
+    return Problem(path, node.get("id"), "Call activity names no process to call: give it a calledElement "
+                   "attribute naming a process of this ruleset", node.sourceline)
 
 
 def _lint_boundary_loops(path: str, tree) -> list[Problem]:
@@ -324,8 +345,9 @@ def _lint_code(path: str, tree) -> list[Problem]:
     checks = _BPMN_CODE if path.endswith(".bpmn") else ()
     for xpath, mode, msgid in checks:
         for node in tree.xpath(xpath, namespaces=NS):
+            text = (node.text or "").strip() or "None"
             problems += [Problem(path, _element_id(node), msgid, node.sourceline, {"detail": msg})
-                         for msg in check_code((node.text or "").strip() or "None", mode)]
+                         for msg in _foreign_or_checked(text, mode)]
     for node in tree.xpath(".//spiffworkflow:parameter[@value]", namespaces=NS):
         problems += [Problem(path, _element_id(node), "service parameter '%(parameter)s': %(detail)s", node.sourceline,
                              {"parameter": node.get("id") or "", "detail": msg})
@@ -334,6 +356,11 @@ def _lint_code(path: str, tree) -> list[Problem]:
         problems += decisions.lint(path, tree)
     problems += _lint_gateways(path, tree)
     return problems
+
+
+def _foreign_or_checked(text: str, mode: str) -> list[str]:
+    foreign = foreign_expression(text) if mode == "eval" else None
+    return [foreign] if foreign else check_code(text, mode)
 
 
 def _lint_gateways(path: str, tree) -> list[Problem]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, filter_tasks, migrate_workflow
+from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,9 @@ from engine.runtime.models import InstanceStatus, WorkflowInstance, WorkItem, Wo
 from engine.spiff.state import REGISTRY
 
 UNSAFE = TaskState.STARTED | TaskState.COMPLETED
+# An instance stopped at an incident moves too: a version whose step fails is corrected by a
+# newer one, and its incident, retried there, runs the corrected step.
+MOVABLE = (InstanceStatus.RUNNING, InstanceStatus.ERROR)
 
 
 @dataclass
@@ -84,13 +88,18 @@ def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, ac
     _describe(plan, diffs)
     if dry_run:
         return plan
+    if plan.refusal is None:
+        try:
+            _apply(runtime, session, instance, target, new, workflow, diffs, actor)
+        except WorkflowException as exc:  # nothing written: the instance stays where it was
+            plan.refusal = "A waiting step cannot be planned on the new version: %(error)s"
+            plan.refusal_params = {"error": str(exc)}
     if plan.refusal is not None:  # not plan.ok
         audit.record(session, "instance.migration_refused", "workflow_instance", instance.id, actor=actor,
                      after={"bundle": target.id, "number": target.number, "blocked": plan.blocked,
                             "reason": plan.refusal % plan.refusal_params},
                      directive_id=instance.directive_id, assignment_id=instance.assignment_id)
         return plan
-    _apply(runtime, session, instance, target, new, workflow, diffs, actor)
     audit.record(session, "instance.migrated", "workflow_instance", instance.id, actor=actor,
                  before={"bundle": current.id, "number": current.number},
                  after={"bundle": target.id, "number": target.number, "added": plan.added,
@@ -102,7 +111,7 @@ def _migrate_one(runtime, session: Session, instance_id: int, bundle_id: int, ac
 
 def _refusal(instance: WorkflowInstance, current: ProcessBundle,
              target: ProcessBundle) -> tuple[str, dict] | None:
-    if instance.status != InstanceStatus.RUNNING:
+    if instance.status not in MOVABLE:
         return "The instance is %(status)s, not running.", {"status": instance.status}
     if target.ruleset != current.ruleset:
         return "Version %(number)s belongs to another ruleset.", {"number": target.number}
@@ -192,8 +201,11 @@ def _normalised(key: str, value):
 def _apply(runtime, session: Session, instance: WorkflowInstance, target: ProcessBundle, new: CompiledBundle,
            workflow, diffs: list[tuple], actor) -> None:
     drafts = _work_item_drafts(session, instance.id)
-    for wf, _spec_diff, wf_diff, spec in diffs:
-        migrate_workflow(wf_diff, wf, spec)
+    # Moving re-predicts the waiting events: their timers are evaluated on the new version's
+    # settings and the deployment's calendar, as a step of that version evaluates them.
+    with runtime.step_context(session, instance, new, actor):
+        for wf, _spec_diff, wf_diff, spec in diffs:
+            migrate_workflow(wf_diff, wf, spec)
     workflow.subprocess_specs = new.subprocess_specs(instance.process_id)
     instance.bundle_id = target.id
     runtime._step(session, instance, new, workflow, actor, action=None)

@@ -44,6 +44,7 @@ def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, 
     """Check `source` and store it as the next version of its ruleset (or return the stored
     version with the same content). Raises RulesetError, storing nothing, if it is invalid."""
     compiled = compile_bundle(source)
+    _lock_versions(session, source.ruleset)
     digest = source.content_hash
     existing = session.scalar(select(ProcessBundle).where(
         ProcessBundle.ruleset == source.ruleset, ProcessBundle.content_hash == digest))
@@ -69,6 +70,7 @@ def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, 
 
 def publish_bundle(session: Session, bundle: ProcessBundle, *, actor=None) -> None:
     """Make `bundle` the version new directives of its ruleset start on."""
+    _lock_versions(session, bundle.ruleset)
     for other in session.scalars(select(ProcessBundle).where(
             ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED)):
         if other.id != bundle.id:
@@ -77,6 +79,16 @@ def publish_bundle(session: Session, bundle: ProcessBundle, *, actor=None) -> No
     bundle.published_at = clock.now()
     audit.record(session, "bundle.published", "process_bundle", bundle.id, actor=actor,
                  after={"ruleset": bundle.ruleset, "number": bundle.number})
+
+
+def _lock_versions(session: Session, ruleset: str) -> None:
+    """PostgreSQL: wait for another admin's save or publish of the same ruleset to commit, so that
+    the versions read next are theirs too (two saves at once took the same number; two publishes
+    at once each retired the old version and left both theirs in force). NO KEY UPDATE: steps
+    starting instances on a version (a foreign key to it) are not held up. SQLite: a writing
+    session already holds the database's write lock."""
+    session.execute(select(ProcessBundle.id).where(ProcessBundle.ruleset == ruleset)
+                    .order_by(ProcessBundle.id).with_for_update(key_share=True))
 
 
 def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import ParamSpec, TypeVar
@@ -481,18 +482,28 @@ class Runtime:
         it. `open_items`: the instance's ready work items (the caller may have closed some of
         them in memory, as `complete` does), when the caller read them under the lock."""
         started = time.perf_counter()
+        try:
+            with self.step_context(session, instance, compiled, actor):
+                self._run(session, instance, workflow, action)
+                self._save(session, instance, compiled, workflow, open_items, record() if record else None)
+        finally:
+            metrics.observe_step(instance.purpose, time.perf_counter() - started)
+
+    @contextmanager
+    def step_context(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
+                     actor: User | None) -> Iterator[None]:
+        """What the diagram's expressions read while `instance` steps on `compiled`: its settings,
+        the working-day calendar of the database, the step's operators, within the step's budget."""
         ctx = StepContext(session=session, instance=instance, bundle=compiled, actor=actor, runtime=self)
         tokens = (current_step.set(ctx), current_calendar.set(WorkingCalendar.lazily_from_db(session)),
                   current_settings.set(compiled.settings))
         try:
             with step_budget(self.limits, HELPERS):
-                self._run(session, instance, workflow, action)
-                self._save(session, instance, compiled, workflow, open_items, record() if record else None)
+                yield
         finally:
             current_settings.reset(tokens[2])
             current_calendar.reset(tokens[1])
             current_step.reset(tokens[0])
-            metrics.observe_step(instance.purpose, time.perf_counter() - started)
 
     def _run(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow, action) -> None:
         """`action` and the engine steps; a script, expression or operator that fails (or

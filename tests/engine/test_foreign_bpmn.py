@@ -129,3 +129,37 @@ def test_a_file_in_its_declared_encoding_is_read(tmp_path, encoding):
     bundle = compile_bundle(read_ruleset(root, "mini"))
     assert set(bundle.specs) == {"mini"}
     assert bundle.specs["mini"].task_specs["check_unit"].bpmn_name == "Kiểm tra đơn vị"
+
+
+@pytest.mark.parametrize(("condition", "language"), [
+    ('=progress = "done"', "FEEL"),       # Camunda 8 (Zeebe)
+    ("${approved}", "JUEL"),              # Camunda 7, Activiti
+    ("#{approved && !late}", "JUEL"),
+])
+def test_another_engines_expression_is_named_rather_than_a_syntax_error(tmp_path, condition, language):
+    xml = MINI.replace("</bpmn:process>", f"""
+    <bpmn:exclusiveGateway id="g_extra" default="f_extra_a" />
+    <bpmn:sequenceFlow id="f_extra_a" sourceRef="g_extra" targetRef="reminded" />
+    <bpmn:sequenceFlow id="f_extra_b" sourceRef="g_extra" targetRef="reminded">
+      <bpmn:conditionExpression>{condition.replace("&", "&amp;")}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+  </bpmn:process>""")
+    [problem] = [p for p in _refused(tmp_path, xml).problems if p.element == "f_extra_b"]
+    assert problem.message == "condition: %(detail)s"
+    assert problem.params["detail"].startswith(f"a {language} expression") and "dondoc reads Python" in problem.text
+
+
+@pytest.mark.parametrize(("extension", "message", "params"), [
+    ('<bpmn:extensionElements><zeebe:calledElement processId="bucket-process" propagateAllChildVariables="false" />'
+     "</bpmn:extensionElements>", "Call activity uses zeebe:calledElement (process %(process)s), which dondoc does "
+     "not read: give the call activity a calledElement attribute naming a process of this ruleset",
+     {"process": "bucket-process"}),
+    ("", "Call activity names no process to call: give it a calledElement attribute naming a process of this ruleset",
+     {}),
+])
+def test_a_call_activity_naming_no_process_is_told_where_dondoc_reads_it(tmp_path, extension, message, params):
+    """Camunda 8 names the called process in an extension; dondoc read an empty name ("calls process ''")."""
+    xml = MINI.replace('xmlns:bpmn=', 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:bpmn=').replace(
+        "</bpmn:process>", f'<bpmn:callActivity id="call_bucket">{extension}</bpmn:callActivity></bpmn:process>')
+    [problem] = [p for p in _refused(tmp_path, xml).problems if p.element == "call_bucket"]
+    assert (problem.message, problem.params) == (message, params) and problem.line

@@ -42,6 +42,7 @@ def test_a_foreign_file_is_accepted_or_refused_as_the_manifest_says(entry, tmp_p
         assert entry["outcome"] == "refused", str(exc)
         first = exc.problems[0]
         assert (first.element or "", first.line, first.message) == (entry["element"], entry["line"], entry["message"])
+        assert first.params.get("detail") == entry.get("detail", first.params.get("detail"))
         assert all(p.element and p.line for p in exc.problems), str(exc)
         assert all(p.message in translated for p in exc.problems if p.params), str(exc)
     else:

@@ -5,9 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
-from engine.rulesets import diff, drafts, migration
+from engine.rulesets import deadline_forms, diff, drafts, migration
+from engine.rulesets.loader import BundleSource
 from engine.rulesets.models import ProcessBundle, ProcessDraft
-from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, instance, start_assignment
+from engine.rulesets.service import store_bundle
+from engine.runtime.models import Incident, WorkflowInstance
+from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, instance, signed_in, start_assignment
 
 GATEWAY_DEFAULT = ' default="flow_not_done"'
 OLD_SCRIPT = 'reminder_at = working_days_before('
@@ -88,9 +91,12 @@ def test_rollback_publishes_the_earlier_version_and_restores_the_file(loaded, or
     publish(loaded, processes_dir, admin, result.bundle.id)
     with loaded.db.session() as s:
         first = s.scalar(select(ProcessBundle).where(ProcessBundle.number == 1))
-    publish(loaded, processes_dir, admin, first.id)
-    assert OLD_TIMER in (processes_dir / "dak-lak" / ASSIGNMENT).read_text()
+    assert publish(loaded, processes_dir, admin, first.id) == ["dak-lak/assignment.bpmn"]
+    # The common file is back in force: the ruleset's override goes, rather than stay as a copy
+    # that would hide every later change of the common file from this ruleset.
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
     with loaded.db.session() as s:
+        assert loaded.load_ruleset(s).id == first.id  # the disk reads as the version in force
         assert s.get(ProcessBundle, first.id).status == "published"
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "bundle.written_to_disk")
                           .order_by(AuditEntry.id.desc())).first()
@@ -167,3 +173,94 @@ def test_a_draft_aimed_at_the_common_file_is_published_there(loaded, org_tree, p
         assert drafts.publish_version(s, processes_dir, result.bundle, admin) == ["common/assignment.bpmn"]
     assert NEW_TIMER in (processes_dir / "common" / ASSIGNMENT).read_text()
     assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
+
+
+def test_a_draft_aimed_at_the_common_file_replaces_the_rulesets_own(loaded, org_tree, processes_dir):
+    """A ruleset with its own copy of a file whose edit the admin writes to the common file: the
+    ruleset reads the published text from then on, not its old copy (which `ruleset load` would
+    have put back in force)."""
+    admin = org_tree["admin"]
+    _draft_id, result = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    publish(loaded, processes_dir, admin, result.bundle.id)  # dak-lak/assignment.bpmn, its own
+    with loaded.db.session() as s:
+        draft = drafts.open_draft(s, processes_dir, result.bundle, ASSIGNMENT, admin)
+        drafts.keep(draft, draft.xml, target="common")
+        common = drafts.save_version(s, processes_dir, loaded.cache, draft, draft.xml.replace(
+            'name="Nhắc hạn"', 'name="Nhắc hạn xử lý"'), "mọi quy chế", admin).bundle
+        drafts.publish_version(s, processes_dir, common, admin)
+    assert 'name="Nhắc hạn xử lý"' in (processes_dir / "common" / ASSIGNMENT).read_text()
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
+    with loaded.db.session() as s:
+        assert loaded.load_ruleset(s).id == common.id
+
+
+def test_a_publish_that_fails_writing_to_disk_leaves_the_disk_as_it_was(loaded, org_tree, processes_dir,
+                                                                        monkeypatch):
+    """The page says "nothing changed": a disk that fails part-way (here at ruleset.toml, after
+    the diagram was written) keeps none of the files, which `ruleset load` would publish."""
+    admin = org_tree["admin"]
+    _draft_id, result = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    settings = processes_dir / "dak-lak" / "ruleset.toml"
+    before = settings.read_text(encoding="utf-8")
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(drafts, "write_settings", disk_full)
+    with pytest.raises(OSError):
+        publish(loaded, processes_dir, admin, result.bundle.id)
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
+    assert settings.read_text(encoding="utf-8") == before
+    with loaded.db.session() as s:
+        assert s.get(ProcessBundle, result.bundle.id).status == "draft"
+
+
+def test_a_move_to_a_version_with_other_settings_replans_the_timers_reading_them(loaded, org_tree, processes_dir):
+    """A timer the deadline editor wrote with N from a [deadlines] setting falls due where the
+    settings of the version the instance moved to put it, as for an instance started on that
+    version (moving evaluated it without any settings: the Move failed)."""
+    admin = org_tree["admin"]
+    timer = deadline_forms.render(deadline_forms.Shape("working_days_before", base="deadline", setting="first_update"),
+                                  "timer")
+    _d, result = save(loaded, processes_dir, admin,
+                      lambda x: x.replace(OLD_TIMER, f"<bpmn:timeDate>{timer}</bpmn:timeDate>"))
+    publish(loaded, processes_dir, admin, result.bundle.id)
+    running = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    assert running.next_timer_due.isoformat() == "2026-03-02T01:00:00+00:00"  # 3 working days before
+    with loaded.db.session() as s:
+        bundle = s.get(ProcessBundle, result.bundle.id)
+        settings = {**bundle.settings, "deadlines": {**bundle.settings["deadlines"], "first_update": 5}}
+        five = store_bundle(s, BundleSource(bundle.ruleset, bundle.files, settings), loaded.cache, publish=False)
+    [plan] = migration.migrate_instances(loaded, [running.id], five.id, admin)
+    assert plan.migrated and plan.changed == {}
+    assert instance(loaded, running.id).next_timer_due.isoformat() == "2026-02-26T01:00:00+00:00"
+    # A waiting step the new version cannot plan refuses the move, naming the error; nothing moves.
+    _d, broken = save(loaded, processes_dir, admin,
+                      lambda x: x.replace(timer, 'working_days_before(deadline, int("năm"))'))
+    [plan] = migration.migrate_instances(loaded, [running.id], broken.bundle.id, admin)
+    assert not plan.migrated and plan.refusal.startswith("A waiting step cannot be planned")
+    assert "working_days_before" in plan.refusal_params["error"]
+    assert instance(loaded, running.id).bundle_id == five.id
+
+
+def test_an_instance_stopped_by_a_broken_version_moves_to_the_corrected_one(app, loaded, org_tree, processes_dir):
+    """A version whose script fails at run time stops its instances at an incident; retrying runs
+    the same script again. The corrected version is where they go: the version page offers them,
+    the move keeps the incident, and retrying it runs the corrected step."""
+    admin = org_tree["admin"]
+    _d, broken = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_SCRIPT, 'x = int("năm")\n' + OLD_SCRIPT))
+    publish(loaded, processes_dir, admin, broken.bundle.id)
+    stopped = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    assert instance(loaded, stopped.id).status == "error"
+    _d, fixed = save(loaded, processes_dir, admin, lambda x: x.replace('x = int("năm")\n', 'x = 5\n'))
+    publish(loaded, processes_dir, admin, fixed.bundle.id)
+    page = signed_in(app, "admin").get(f"/modeler/versions/{fixed.bundle.id}").get_data(as_text=True)
+    assert f'value="{stopped.id}"' in page and "Dừng do sự cố" in page
+    [plan] = migration.migrate_instances(loaded, [stopped.id], fixed.bundle.id, admin)
+    assert plan.migrated and plan.changed == {"plan_reminders": ["script"]}
+    with loaded.db.session() as s:
+        incident = s.scalars(select(Incident).where(Incident.instance_id == stopped.id)).one()
+        assert (s.get(WorkflowInstance, stopped.id).status, incident.status) == ("error", "open")
+    loaded.runtime.retry_incident(incident.id, admin)
+    moved = instance(loaded, stopped.id)
+    assert moved.status == "running" and moved.next_timer_due.isoformat() == "2026-03-03T01:00:00+00:00"

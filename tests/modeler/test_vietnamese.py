@@ -10,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from engine.rulesets.foreign import foreign_expression
 from engine.rulesets.models import ProcessBundle
 from tests.conftest import make_engine
 from tests.modeler.conftest import ASSIGNMENT, NEW_TIMER, OLD_TIMER, start_assignment
@@ -292,5 +293,9 @@ def test_diff_facts_steps_and_python_messages_read_as_words(app):
             "Thực hiện", "điểm bắt đầu quy trình", "điểm kết thúc quy trình"]
         assert words.code_detail("syntax error at line 2: unmatched ')'") == (
             "lỗi cú pháp ở dòng 2: dấu ngoặc ) không có dấu mở tương ứng")
+        assert words.code_detail(foreign_expression('=progress = "done"')) == (
+            'biểu thức FEEL (Camunda 8): dondoc đọc biểu thức Python, ví dụ progress == "done"')
         assert words.readable_refusal("Steps: %(steps)s.", {"steps": "Start, handle"}, {"handle": "Thực hiện"})[1] == {
             "steps": "điểm bắt đầu quy trình, Thực hiện"}
+        assert words.readable_refusal("The instance is %(status)s, not running.", {"status": "suspended"}, {})[1] == {
+            "status": "Tạm dừng"}

@@ -69,4 +69,6 @@ def test_save_publish_diff_and_migrate_through_the_pages(app, loaded, org_tree):
     assert published.status_code == 302
     moved = admin.post(f"/modeler/versions/{version_id}/migrate",
                        data={"instance_id": str(running.id), "mode": "migrate", "csrf_token": token})
-    assert "refused" not in moved.get_data(as_text=True).split('id="migration"')[1].split("</table>")[0]
+    moved_table = moved.get_data(as_text=True).split('id="migration"')[1].split("</table>")[0]
+    assert "refused" not in moved_table
+    assert "1/2026/QĐ-UBND" in moved_table  # the moved instance is named by its directive, as before the move

@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.config import REPO_ROOT
 from engine.errors import NotFound
@@ -17,9 +17,10 @@ from engine.reports import calendar as report_calendar
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.models import PeriodicReport, UnitReport
-from engine.reports.service import build_report, start_schedule
+from engine.reports.service import ScheduleError, build_report, running_schedule, start_schedule
+from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import check_settings
-from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
 from engine.working_days import WorkingCalendar
 from tests.conftest import create_org_tree, make_engine
 from tests.reports.dataset import seed
@@ -170,3 +171,36 @@ def test_a_ruleset_without_the_process_is_told_so(database_url, clock, tmp_path)
             start_schedule(engine)
     finally:
         engine.close()
+
+
+def test_a_deployment_switched_to_another_ruleset_runs_that_rulesets_calendar(database_url, clock, tmp_path):
+    """DONDOC_RULESET dak-lak → can-tho on a live database: Cần Thơ's calendar (monthly reports,
+    Đ.12) replaces Đắk Lắk's, which would have gone on asking for reports on its own days; not
+    while a report Đắk Lắk's calendar asked for is still being collected, and none it asked for again."""
+    dak_lak = make_engine(database_url, clock, tmp_path=tmp_path)
+    can_tho = make_engine(database_url, clock, ruleset="can-tho", tmp_path=tmp_path)
+    try:
+        create_org_tree(dak_lak)
+        with dak_lak.db.session() as s:
+            dak_lak.load_ruleset(s)
+            can_tho.load_ruleset(s)
+        before = start_schedule(dak_lak)
+        clock.set(datetime(2026, 3, 6, 9, 0))  # Đắk Lắk opens quarter I (units by 13/03)
+        dak_lak.runtime.run_due_timers()
+        with pytest.raises(ScheduleError, match="Quý I năm 2026"):
+            start_schedule(can_tho)
+        with can_tho.db.session() as s:
+            s.execute(update(PeriodicReport).values(status="issued"))  # the office issued it
+        after = start_schedule(can_tho)
+        with can_tho.db.session() as s:
+            assert s.get(WorkflowInstance, before.id).status not in LIVE_STATUSES
+            assert running_schedule(s, "dak-lak") is None and running_schedule(s, "can-tho").id == after.id
+            assert s.get(ProcessBundle, s.get(WorkflowInstance, after.id).bundle_id).ruleset == "can-tho"
+        clock.set(datetime(2026, 3, 12, 9, 0))  # Cần Thơ's March report (units before the 20th), not quarter I again
+        can_tho.runtime.run_due_timers()
+        with can_tho.db.session() as s:
+            opened = s.scalars(select(PeriodicReport).where(PeriodicReport.ruleset == "can-tho")).all()
+            assert [(r.period, r.unit_due) for r in opened] == [("monthly", date(2026, 3, 19))]
+    finally:
+        can_tho.close()
+        dak_lak.close()

@@ -20,7 +20,7 @@ from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import NS, SAFE_XML
 from engine.rulesets.models import DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import published_bundle
-from engine.runtime.models import InstanceStatus, WorkflowInstance
+from engine.runtime.models import WorkflowInstance
 from engine.scenarios import service as scenarios
 from webui import forms
 from webui.auth import current_user, login_required
@@ -201,7 +201,8 @@ def _version_page(bundle_id: int, plans=None, **extra):
         settings_changes = diff.diff_settings(against.settings, bundle.settings) if against else []
         instances = _older_instances(session, bundle)
         authors = _authors(session, [bundle])
-        named = instance_words(session, bundle, [i.id for i, _n in instances])
+        # The plans' instances too: one just moved is no longer among the older ones.
+        named = instance_words(session, bundle, [i.id for i, _n in instances] + [p.instance_id for p in plans or []])
     return render_template("modeler/version.html", bundle=bundle, against=against, changes=changes,
                            settings_changes=settings_changes, instances=instances, authors=authors, plans=plans,
                            **named, **extra)
@@ -343,7 +344,7 @@ def _older_instances(session, bundle: ProcessBundle) -> list[tuple[WorkflowInsta
     rows = session.execute(select(WorkflowInstance, ProcessBundle.number).join(
         ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
         ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.number < bundle.number,
-        WorkflowInstance.status == InstanceStatus.RUNNING).order_by(WorkflowInstance.id).limit(500))
+        WorkflowInstance.status.in_(migration.MOVABLE)).order_by(WorkflowInstance.id).limit(500))
     return [tuple(row) for row in rows]
 
 

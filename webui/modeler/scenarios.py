@@ -15,7 +15,7 @@ from engine.rulesets import diff, drafts, migration
 from engine.rulesets.disk import scenario_files
 from engine.rulesets.models import DraftStatus, ProcessBundle, ProcessDraft
 from engine.rulesets.service import published_bundle
-from engine.runtime.models import InstanceStatus, WorkflowInstance
+from engine.runtime.models import WorkflowInstance
 from engine.scenarios import service as scenarios
 from engine.scenarios.spec import ScenarioFileError
 from webui import forms
@@ -121,7 +121,7 @@ def confirm_publish(bundle_id: int):
         settings_changes = diff.diff_settings(in_force.settings, bundle.settings) if in_force else []
         running = list(session.execute(select(WorkflowInstance.id, ProcessBundle.number).join(
             ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
-            ProcessBundle.ruleset == bundle.ruleset, WorkflowInstance.status == InstanceStatus.RUNNING,
+            ProcessBundle.ruleset == bundle.ruleset, WorkflowInstance.status.in_(migration.MOVABLE),
             WorkflowInstance.bundle_id != bundle.id).order_by(WorkflowInstance.id)))
         results = scenarios.run_version(session, bundle)
         movable = [row.id for row in running if row.number < bundle.number][:MOST_INSTANCES]

@@ -9,8 +9,9 @@ import re
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from engine.rulesets.foreign import FOREIGN_EXPRESSIONS
 from engine.rulesets.loader import CompiledBundle
-from webui.formatting import ROLE_LABELS
+from webui.formatting import INSTANCE_STATUS_LABELS, ROLE_LABELS
 
 KINDS = {
     "process": _l("process"), "userTask": _l("work item step"), "serviceTask": _l("automatic step"),
@@ -100,9 +101,11 @@ def step_word(step: str, names: dict[str, str]) -> str:
 
 
 def readable_refusal(refusal: str, params: dict, names: dict[str, str]) -> tuple[str, dict]:
-    """A plan's refusal with its steps named."""
+    """A plan's refusal with its steps named, and the instance's status in words."""
     if "steps" in params:
         params = {**params, "steps": ", ".join(step_word(s.strip(), names) for s in params["steps"].split(","))}
+    if "status" in params:
+        params = {**params, "status": str(INSTANCE_STATUS_LABELS.get(params["status"], params["status"]))}
     return refusal, params
 
 
@@ -125,6 +128,7 @@ PYTHON_SYNTAX = {
     "expected ':'": _l("a colon (:) is missing"),
     "invalid decimal literal": _l("a number is followed by letters"),
 }
+FOREIGN_DETAILS = frozenset(detail for _pattern, detail in FOREIGN_EXPRESSIONS)
 _UNCLOSED = re.compile(r"'(?P<bracket>[(\[{])' was never closed$")
 _UNMATCHED = re.compile(r"unmatched '(?P<bracket>[)\]}])'$")
 _UNTERMINATED = re.compile(r"unterminated (triple-quoted )?string literal")
@@ -132,7 +136,9 @@ _UNTERMINATED = re.compile(r"unterminated (triple-quoted )?string literal")
 
 def code_detail(detail: str) -> str:
     """A check_code message for people: the line and Python's complaint in words (unknown ones
-    keep Python's words)."""
+    keep Python's words); another engine's expression, named."""
+    if detail in FOREIGN_DETAILS:
+        return str(_l(detail))
     if (found := _IMPORT.match(detail)) is not None:
         return str(_l("line %(line)s: import is not allowed in process scripts", line=found["line"]))
     if (found := _SYNTAX.match(detail)) is None:

@@ -151,7 +151,7 @@ def export(fmt: str):
 def periodic():
     with engine().db.reading() as session:
         rows = periodic_reports(session)
-        schedule = running_schedule(session)
+        schedule = running_schedule(session, engine().ruleset)
         scheduled = schedules_reports(ruleset_settings(session))
     user = current_user()
     return render_template("reports/periodic.html", rows=rows, schedule=schedule, scheduled=scheduled,
