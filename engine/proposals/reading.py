@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import EngineError
+from engine.imports import packages
 from engine.proposals.tables import CELL, is_task_table
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -30,6 +31,8 @@ REASONS = {
     "too_large": "The file is larger than %(limit)s MB.",
     "unsupported": "Attach a DOCX, a PDF or a scanned image (PNG, JPEG, TIFF).",
     "unreadable": "The file could not be read: it is damaged or not what its name says.",
+    "unpacks_too_large": "The file is refused: once unpacked it would exceed %(mb)s MB, or a part of it more "
+                         "than %(ratio)s times its size.",
     "too_slow": "Reading this file took longer than %(seconds)s seconds: paste the text, or attach fewer pages.",
     "ocr_unavailable": "This file is a scan and text recognition (OCR with Vietnamese data) is not installed "
                        "on this server: paste the text instead.",
@@ -38,7 +41,8 @@ REASONS = {
 
 class ReadingError(EngineError):
     def __init__(self, reason: str):
-        params = {"too_large": {"limit": MAX_BYTES // (1024 * 1024)}, "too_slow": {"seconds": READ_SECONDS}}
+        params = {"too_large": {"limit": MAX_BYTES // (1024 * 1024)}, "too_slow": {"seconds": READ_SECONDS},
+                  "unpacks_too_large": {"mb": packages.MAX_MEMBER_BYTES // (1024 * 1024), "ratio": packages.MAX_RATIO}}
         super().__init__(REASONS[reason], **params.get(reason, {}))
         self.reason = reason
 
@@ -75,6 +79,10 @@ def _docx_text(data: bytes) -> str:
     import docx  # python-docx; imported here, only a DOCX needs it
     from docx.table import Table
 
+    try:
+        packages.check_bounds(data)  # a DOCX is a zip: its word/document.xml may unpack to gigabytes
+    except packages.PackageTooLarge as exc:
+        raise ReadingError("unpacks_too_large") from exc
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -1,8 +1,8 @@
 """Input that costs the server more than it costs the sender, or that it cannot handle (issue
 #15): an xlsx that unpacks to hundreds of megabytes is refused before openpyxl reads it, with
-a Vietnamese message and little memory; a huge integer in any URL is a 404 (never a 500); every
-error under /api is JSON, a too-large body (413) included; a directive filter names only a
-directive the user may see."""
+a Vietnamese message and little memory, and a DOCX attached for proposals before python-docx
+reads it; a huge integer in any URL is a 404 (never a 500); every error under /api is JSON, a
+too-large body (413) included; a directive filter names only a directive the user may see."""
 from __future__ import annotations
 
 import io
@@ -103,6 +103,47 @@ def test_a_part_that_unpacks_far_beyond_its_size_is_refused(clerk):
     assert refused["row"] is None and "lớn hơn 100 lần" in refused["message"]
     # a small part compresses as well as it likes: the sheet is read (and, headed by no column, is no register)
     assert first_problem(2**20 // 2)["message"].startswith("Trang tính này không phải sổ theo dõi")
+
+
+def docx_with_long_paragraph(length: int) -> bytes:
+    """A DOCX (python-docx's own) whose word/document.xml holds one paragraph of `length` letters."""
+    import docx
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            if member.filename != "word/document.xml":
+                target.writestr(member, source.read(member))
+        with target.open("word/document.xml", "w") as part:
+            part.write(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                       b"<w:body><w:p><w:r><w:t>")
+            chunk = b"a" * min(length, 2**20)
+            for _ in range(length // len(chunk)):
+                part.write(chunk)
+            part.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return out.getvalue()
+
+
+def test_a_docx_bomb_attached_for_proposals_is_refused_before_it_is_unpacked(clerk):
+    """The directive's DOCX the clerk attaches for proposals is a zip too (issue #21)."""
+    bomb = docx_with_long_paragraph(BOMB_STRING)
+    assert len(bomb) < 300_000
+    tracemalloc.start()
+    try:
+        response = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(bomb), "chi-thi.docx")})
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    error = response.get_json()["error"]
+    assert error["code"] == "unpacks_too_large" and "file" in error["fields"]
+    assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB"
+    fine = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
+                 data={"file": (io.BytesIO(docx_with_long_paragraph(2**19)), "chi-thi.docx")})
+    assert fine.status_code == 200, fine.get_data(as_text=True)[:300]
 
 
 # ---------------------------------------------------------------- huge integers
