@@ -889,8 +889,7 @@ class UnitMatcher:
         colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
         if colon < len(words) and words[colon] == ":":
             j = colon + 1
-        elif (written in _COMMITTEE_LISTS or written == _MINISTRIES) and self._headed(
-                heads, words, after) is not None:
+        elif (written in _COMMITTEE_LISTS or written == _MINISTRIES) and self._heads_list(written, heads, words, after):
             # "UBND các tỉnh, thành phố Ninh Bình, Hà Tĩnh, Cần Thơ", "(các) Bộ Xây dựng, Giao thông vận tải": the
             # names right after the tier or the ministries' head
             j = after
@@ -912,6 +911,14 @@ class UnitMatcher:
         while words[j - 1] in {",", "va"}:
             j -= 1
         return Mention(i, j, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
+
+    def _heads_list(self, written: tuple[str, ...], heads: tuple[tuple[str, ...], ...], words: list[str],
+                    after: int) -> bool:
+        """Whether the names right after `written` are a list it heads: "Bộ" heads only ministries, so "Bộ Chỉ huy
+        Quân sự tỉnh, Công an tỉnh" is the command and the province's police, not "Bộ Công an"."""
+        headed = self._headed(heads, words, after)
+        return headed is not None and (written != _MINISTRIES or all(
+            self.units[code].kind == "ministry" for code in headed[0].codes if code in self.units))
 
     def _headed(self, heads: tuple[tuple[str, ...], ...], words: list[str], j: int) -> tuple[Mention, int] | None:
         """The unit a list item at `j` names with one of `heads` in front, and where the item ends."""

@@ -3448,3 +3448,14 @@ def test_a_commune_named_by_its_place_is_its_committee_named_with_ubnd():
     assert one(text, units=seeded).coordinating_units == ["xa-06688"]
     assert one("UBND phường Hạ Long chủ trì, phối hợp với Sở Tài chính xử lý rác thải.", units=seeded).lead_units == [
         "xa-06688"]
+
+
+def test_bo_heads_a_list_of_ministries_only():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency"),
+                         UnitRef("BCA", "Bộ Công an", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+                         UnitRef("BCHQS", "Bộ Chỉ huy Quân sự tỉnh", "agency")])
+    found = one("Bộ Chỉ huy Quân sự tỉnh, Công an tỉnh chủ trì thống kê đất quốc phòng, an ninh trước ngày 16/01/2027.",
+                units=units)
+    assert found.lead_units == ["BCHQS", "CA"]
+    # a list of ministries still shares its head: "Bộ Xây dựng, Công an"
+    assert one("Các Bộ Xây dựng, Công an khẩn trương rà soát các quy định.", units=units).lead_units == ["BXD", "BCA"]
