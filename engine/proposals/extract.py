@@ -1858,6 +1858,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     while before and before[-1] in allowed:
         before.pop()
         before = _past_secretaries(before)
+    if before and words[mention.start - 1:mention.start] == ["cua"]:
+        return False   # "…; trong đó, làm rõ căn cứ pháp lý, trách nhiệm của các cơ quan, đơn vị liên quan và …": whose
     party = 2 if before[:2] == ["dang", "uy"] else 3 if before[:3] == ["cac", "cap", "uy"] else 0
     if party and set(before[party:]) <= _SEPARATORS:
         # "Đảng ủy, UBND xã X khẩn trương …", "Các cấp ủy, chính quyền địa phương …": the party committee (outside

@@ -3459,3 +3459,9 @@ def test_bo_heads_a_list_of_ministries_only():
     assert found.lead_units == ["BCHQS", "CA"]
     # a list of ministries still shares its head: "Bộ Xây dựng, Công an"
     assert one("Các Bộ Xây dựng, Công an khẩn trương rà soát các quy định.", units=units).lead_units == ["BXD", "BCA"]
+
+
+def test_units_after_cua_deep_in_a_clause_are_whose_not_its_subject():
+    text = ("Giao Sở Tài chính khẩn trương kiểm tra, rà soát các tồn tại; trong đó, tập trung rà soát, làm rõ căn cứ "
+            "pháp lý, trách nhiệm của các cơ quan, đơn vị liên quan và kiên quyết cắt giảm giấy xác nhận.")
+    assert one(text).lead_units == ["STC"]
