@@ -341,6 +341,9 @@ _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
 _ATTACHED = re.compile(r"\((ban hanh )?kem theo (quyet dinh|ke hoach|van ban)")
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
+# The most words of a body's name outside the tree standing alone in a list of leads ("Đài Phát thanh và
+# Truyền hình tỉnh").
+_OUTSIDE_NAME_WORDS = 8
 # "Trách nhiệm của Sở X" heading the items of X's duties.
 _RESPONSIBILITY_OF = {"trach", "nhiem", "cua"}
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
@@ -659,7 +662,10 @@ class _Clause:
     def ends_with_leads(self) -> bool:
         """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of
         leads that the next clauses go on with."""
-        return bool(self.leads) and all(w in _FILLERS for w in self.words[self.lead_end:])
+        rest = self.words[self.lead_end:]
+        # also with their level: "Giao các Sở, ban, ngành, đoàn thể của tỉnh;"
+        return bool(self.leads) and all(w in _FILLERS or (w == "cua" and rest[n + 1:n + 2] in (["tinh"], ["thanh"]))
+                                        for n, w in enumerate(rest))
 
     def ends_with_others(self) -> bool:
         """Units other than its leads close the clause ("… đôn đốc các sở, ngành liên quan;",
@@ -2212,14 +2218,22 @@ def _item_leads(proposals: list[Proposal], item_start: int) -> list[str]:
 def _past_bodies_outside(clauses: list[_Clause]) -> list[_Clause]:
     """A list of leads across ";" with bodies outside the tree among them ("Văn phòng Đoàn Đại biểu Quốc hội …;
     Văn phòng UBND thành phố; các Sở, ban, ngành; các đơn vị sự nghiệp công lập, …; UBND các phường, xã chỉ đạo
-    …"): those bodies left out, so that the units before and after them stay one list."""
+    …", "…; Báo Đắk Lắk; …"): those bodies left out, so that the units before and after them stay one list."""
     kept: list[_Clause] = []
-    for clause in reversed(clauses):
-        if (kept and not clause.mentions and _BODY_NAME.match(fold(clause.text.strip()))
-                and kept[-1].opening_units()):
+    for n in range(len(clauses) - 1, -1, -1):
+        clause = clauses[n]
+        if (kept and not clause.mentions and kept[-1].opening_units()
+                and (_BODY_NAME.match(fold(clause.text.strip())) or _named_in_list(clauses[:n], clause))):
             continue
         kept.append(clause)
     return kept[::-1]
+
+
+def _named_in_list(before: list[_Clause], clause: _Clause) -> bool:
+    """A body's name alone, capitalised, after a list of leads or another such name: "giao các Sở, ban, ngành;
+    Đài Phát thanh và Truyền hình tỉnh; Báo Đắk Lắk; UBND các huyện …"."""
+    return (not clause.mentions and len(clause.words) <= _OUTSIDE_NAME_WORDS and clause.text.strip()[:1].isupper()
+            and bool(before) and (before[-1].ends_with_leads() or _named_in_list(before[:-1], before[-1])))
 
 
 def _relayed(text: str, matcher: UnitMatcher, reference: date) -> tuple[str, str, list[str]] | None:

@@ -3465,3 +3465,17 @@ def test_units_after_cua_deep_in_a_clause_are_whose_not_its_subject():
     text = ("Giao Sở Tài chính khẩn trương kiểm tra, rà soát các tồn tại; trong đó, tập trung rà soát, làm rõ căn cứ "
             "pháp lý, trách nhiệm của các cơ quan, đơn vị liên quan và kiên quyết cắt giảm giấy xác nhận.")
     assert one(text).lead_units == ["STC"]
+
+
+EVERY_DEPARTMENT_AND_DISTRICT = ["STC", "SXD", "STNMT", "SKHDT", "SNNMT", "H-A", "TX-B"]
+
+
+def test_named_bodies_outside_the_tree_in_a_list_of_leads_across_semicolons():
+    text = ("UBND tỉnh giao các Sở, ban, ngành; Đài Phát thanh và Truyền hình tỉnh; Báo Đắk Lắk; UBND các huyện, thị "
+            "xã đẩy mạnh tuyên truyền; báo cáo kết quả về Sở Tài chính.")
+    assert sorted(one(text).lead_units) == sorted(EVERY_DEPARTMENT_AND_DISTRICT)
+
+
+def test_a_list_of_leads_ends_with_its_level():
+    text = "UBND tỉnh giao các Sở, ban, ngành, đoàn thể của tỉnh; UBND các huyện, thị xã đẩy mạnh tuyên truyền."
+    assert sorted(one(text).lead_units) == sorted(EVERY_DEPARTMENT_AND_DISTRICT)
