@@ -1733,7 +1733,7 @@ def _leads(words: list[str], mentions: list[Mention],
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
-        picks_out = collective and words[end:end + 1] == ["co"]
+        picks_out = collective and words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"]   # a power
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
                 and not reports and not consents and not _asks(words, end):
             return codes, end

@@ -3479,3 +3479,11 @@ def test_named_bodies_outside_the_tree_in_a_list_of_leads_across_semicolons():
 def test_a_list_of_leads_ends_with_its_level():
     text = "UBND tỉnh giao các Sở, ban, ngành, đoàn thể của tỉnh; UBND các huyện, thị xã đẩy mạnh tuyên truyền."
     assert sorted(one(text).lead_units) == sorted(EVERY_DEPARTMENT_AND_DISTRICT)
+
+
+def test_a_power_of_the_units_is_no_duty():
+    text = ("Căn cứ tình hình thực tế, UBND các xã, phường và UBND các huyện, thị xã có quyền yêu cầu các Tổ kiểm soát "
+            "báo cáo thêm các thông tin cần thiết.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # what some of them have still picks them out
+    assert one("Các cơ quan, đơn vị có thủ tục hành chính tổ chức niêm yết công khai.").lead_units
