@@ -215,7 +215,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac so , nganh , dia phuong", "department+" + _LOCAL),
     # "các ngành, địa phương khẩn trương …": the sectors are the departments
     ("cac nganh , dia phuong", "department+" + _LOCAL),
-    ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+    ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL),
+    # "các ban quản lý chuyên ngành": the specialised boards are the project boards, not every "Ban Quản lý …"
+    # (economic zones, industrial parks)
+    ("cac ban quan ly chuyen nganh", "project_board"))), key=lambda pk: -len(pk[0])))
 # the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")

@@ -3487,3 +3487,12 @@ def test_a_power_of_the_units_is_no_duty():
     assert propose(text, UNITS, TODAY).proposals == []
     # what some of them have still picks them out
     assert one("Các cơ quan, đơn vị có thủ tục hành chính tổ chức niêm yết công khai.").lead_units
+
+
+def test_the_specialised_management_boards_are_the_project_boards():
+    units = UnitMatcher([*UNITS.units.values(),
+                         UnitRef("BQLDA-GT", "Ban QLDA các công trình giao thông", "project_board"),
+                         UnitRef("BQLDA-NN", "Ban QLDA các công trình nông nghiệp", "project_board"),
+                         UnitRef("BQLKKT", "Ban Quản lý Khu kinh tế tỉnh", "agency")])
+    found = one("Các ban quản lý chuyên ngành khẩn trương đề xuất phương án điều chuyển vốn.", units=units)
+    assert sorted(found.lead_units) == ["BQLDA-GT", "BQLDA-NN"]
