@@ -2045,10 +2045,11 @@ def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher, follo
 
 
 def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
-    """"I. Phương hướng chung:" — a few words naming a part of the text, no duty."""
+    """"I. Phương hướng chung:", "I. ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN KẾ HOẠCH …" — a few words, or a line in
+    capitals, naming a part of the text, no duty."""
     words = [w for c in clauses for w in c.words]
-    return (sentence.opens_item and sentence.text.rstrip().endswith(":") and len(words) <= _TITLE_WORDS
-            and not any(c.mentions for c in clauses))
+    return (sentence.opens_item and not any(c.mentions for c in clauses)
+            and ((sentence.text.rstrip().endswith(":") and len(words) <= _TITLE_WORDS) or _in_capitals(sentence.text)))
 
 
 def _in_capitals(text: str) -> bool:

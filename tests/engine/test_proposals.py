@@ -3496,3 +3496,10 @@ def test_the_specialised_management_boards_are_the_project_boards():
                          UnitRef("BQLKKT", "Ban Quản lý Khu kinh tế tỉnh", "agency")])
     found = one("Các ban quản lý chuyên ngành khẩn trương đề xuất phương án điều chuyển vốn.", units=units)
     assert sorted(found.lead_units) == ["BQLDA-GT", "BQLDA-NN"]
+
+
+def test_a_numbered_part_title_in_capitals_is_no_duty():
+    text = ("Chủ tịch UBND tỉnh yêu cầu Giám đốc các sở, Chủ tịch UBND các huyện triển khai việc lập kế hoạch, với các "
+            "nội dung sau:\nI. ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN KẾ HOẠCH ĐẦU TƯ CÔNG GIAI ĐOẠN 2016-2020\n"
+            "Căn cứ kế hoạch, yêu cầu Sở Tài chính khẩn trương đánh giá tình hình thực hiện.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
