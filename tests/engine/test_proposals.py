@@ -3503,3 +3503,8 @@ def test_a_numbered_part_title_in_capitals_is_no_duty():
             "nội dung sau:\nI. ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN KẾ HOẠCH ĐẦU TƯ CÔNG GIAI ĐOẠN 2016-2020\n"
             "Căn cứ kế hoạch, yêu cầu Sở Tài chính khẩn trương đánh giá tình hình thực hiện.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_the_departments_written_without_a_comma():
+    found = one("UBND tỉnh chỉ đạo các Sở ngành và UBND các phường xã triển khai Nghị quyết số 17/2025.")
+    assert sorted(found.lead_units) == ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
