@@ -247,7 +247,9 @@ _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
-_GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","))
+_GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","),
+                   # "yêu cầu các cơ quan, đơn vị, các ngành có liên quan và UBND các xã …" (a district's text)
+                   ("cac", "nganh", "co", "lien", "quan", "va"), ("cac", "nganh", "lien", "quan", "va"))
 # … and the one body singled out after the staff or the bodies named in general: "đề nghị cán bộ công chức, nhất là
 # Trung tâm Phục vụ hành chính công phải …", "yêu cầu các đơn vị, đặc biệt là Sở X …"
 _SINGLED_OUT = (("nhat", "la"), ("dac", "biet", "la"), ("truoc", "het", "la"))

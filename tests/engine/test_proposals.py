@@ -3508,3 +3508,9 @@ def test_a_numbered_part_title_in_capitals_is_no_duty():
 def test_the_departments_written_without_a_comma():
     found = one("UBND tỉnh chỉ đạo các Sở ngành và UBND các phường xã triển khai Nghị quyết số 17/2025.")
     assert sorted(found.lead_units) == ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
+
+
+def test_the_units_a_trigger_names_after_sectors_named_in_general():
+    found = one("Phó Chủ tịch UBND huyện yêu cầu các cơ quan, đơn vị, các ngành có liên quan và UBND các xã tiếp tục "
+                "rà soát các nội dung của quy hoạch.")
+    assert sorted(found.lead_units) == ["P-D", "X-C"]
