@@ -247,7 +247,9 @@ _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
-_GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","))
+_GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","),
+                   # "yêu cầu các cơ quan, đơn vị, các ngành có liên quan và UBND các xã …" (a district's text)
+                   ("cac", "nganh", "co", "lien", "quan", "va"), ("cac", "nganh", "lien", "quan", "va"))
 # … and the one body singled out after the staff or the bodies named in general: "đề nghị cán bộ công chức, nhất là
 # Trung tâm Phục vụ hành chính công phải …", "yêu cầu các đơn vị, đặc biệt là Sở X …"
 _SINGLED_OUT = (("nhat", "la"), ("dac", "biet", "la"), ("truoc", "het", "la"))
@@ -341,6 +343,9 @@ _SIGNATURE = {"tm.", "kt.", "tl.", "tuq."}
 _ATTACHED = re.compile(r"\((ban hanh )?kem theo (quyet dinh|ke hoach|van ban)")
 # "chủ trì cuộc họp": presiding over a meeting, not leading a task.
 _MEETINGS = {"cuoc", "phien", "hoi", "buoi"}
+# The most words of a body's name outside the tree standing alone in a list of leads ("Đài Phát thanh và
+# Truyền hình tỉnh").
+_OUTSIDE_NAME_WORDS = 8
 # "Trách nhiệm của Sở X" heading the items of X's duties.
 _RESPONSIBILITY_OF = {"trach", "nhiem", "cua"}
 # Words of an office before the units that act: "Đồng chí Bộ trưởng Bộ Y tế", "Giám đốc Sở X".
@@ -659,7 +664,10 @@ class _Clause:
     def ends_with_leads(self) -> bool:
         """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of
         leads that the next clauses go on with."""
-        return bool(self.leads) and all(w in _FILLERS for w in self.words[self.lead_end:])
+        rest = self.words[self.lead_end:]
+        # also with their level: "Giao các Sở, ban, ngành, đoàn thể của tỉnh;"
+        return bool(self.leads) and all(w in _FILLERS or (w == "cua" and rest[n + 1:n + 2] in (["tinh"], ["thanh"]))
+                                        for n, w in enumerate(rest))
 
     def ends_with_others(self) -> bool:
         """Units other than its leads close the clause ("… đôn đốc các sở, ngành liên quan;",
@@ -1727,7 +1735,7 @@ def _leads(words: list[str], mentions: list[Mention],
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
-        picks_out = collective and words[end:end + 1] == ["co"]
+        picks_out = collective and words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"]   # a power
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
                 and not reports and not consents and not _asks(words, end):
             return codes, end
@@ -1858,6 +1866,8 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     while before and before[-1] in allowed:
         before.pop()
         before = _past_secretaries(before)
+    if before and words[mention.start - 1:mention.start] == ["cua"]:
+        return False   # "…; trong đó, làm rõ căn cứ pháp lý, trách nhiệm của các cơ quan, đơn vị liên quan và …": whose
     party = 2 if before[:2] == ["dang", "uy"] else 3 if before[:3] == ["cac", "cap", "uy"] else 0
     if party and set(before[party:]) <= _SEPARATORS:
         # "Đảng ủy, UBND xã X khẩn trương …", "Các cấp ủy, chính quyền địa phương …": the party committee (outside
@@ -2037,10 +2047,11 @@ def _topic_heading(sentence: _Sentence, folded: str, matcher: UnitMatcher, follo
 
 
 def _is_title(sentence: _Sentence, clauses: list[_Clause]) -> bool:
-    """"I. Phương hướng chung:" — a few words naming a part of the text, no duty."""
+    """"I. Phương hướng chung:", "I. ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN KẾ HOẠCH …" — a few words, or a line in
+    capitals, naming a part of the text, no duty."""
     words = [w for c in clauses for w in c.words]
-    return (sentence.opens_item and sentence.text.rstrip().endswith(":") and len(words) <= _TITLE_WORDS
-            and not any(c.mentions for c in clauses))
+    return (sentence.opens_item and not any(c.mentions for c in clauses)
+            and ((sentence.text.rstrip().endswith(":") and len(words) <= _TITLE_WORDS) or _in_capitals(sentence.text)))
 
 
 def _in_capitals(text: str) -> bool:
@@ -2210,14 +2221,22 @@ def _item_leads(proposals: list[Proposal], item_start: int) -> list[str]:
 def _past_bodies_outside(clauses: list[_Clause]) -> list[_Clause]:
     """A list of leads across ";" with bodies outside the tree among them ("Văn phòng Đoàn Đại biểu Quốc hội …;
     Văn phòng UBND thành phố; các Sở, ban, ngành; các đơn vị sự nghiệp công lập, …; UBND các phường, xã chỉ đạo
-    …"): those bodies left out, so that the units before and after them stay one list."""
+    …", "…; Báo Đắk Lắk; …"): those bodies left out, so that the units before and after them stay one list."""
     kept: list[_Clause] = []
-    for clause in reversed(clauses):
-        if (kept and not clause.mentions and _BODY_NAME.match(fold(clause.text.strip()))
-                and kept[-1].opening_units()):
+    for n in range(len(clauses) - 1, -1, -1):
+        clause = clauses[n]
+        if (kept and not clause.mentions and kept[-1].opening_units()
+                and (_BODY_NAME.match(fold(clause.text.strip())) or _named_in_list(clauses[:n], clause))):
             continue
         kept.append(clause)
     return kept[::-1]
+
+
+def _named_in_list(before: list[_Clause], clause: _Clause) -> bool:
+    """A body's name alone, capitalised, after a list of leads or another such name: "giao các Sở, ban, ngành;
+    Đài Phát thanh và Truyền hình tỉnh; Báo Đắk Lắk; UBND các huyện …"."""
+    return (not clause.mentions and len(clause.words) <= _OUTSIDE_NAME_WORDS and clause.text.strip()[:1].isupper()
+            and bool(before) and (before[-1].ends_with_leads() or _named_in_list(before[:-1], before[-1])))
 
 
 def _relayed(text: str, matcher: UnitMatcher, reference: date) -> tuple[str, str, list[str]] | None:

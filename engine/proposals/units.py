@@ -185,6 +185,7 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "các Sở, ban, ngành, đơn vị cấp tỉnh" is one collective name (the next bodies go on with the list)
     ("cac so , ban , nganh , don vi cap tinh", "department"),
     ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
+    ("cac so nganh", "department"),   # as the press writes it: "các Sở ngành và UBND các phường xã đặc khu"
     # also going on after another collective name: "các địa phương, sở, ngành liên quan"
     ("so , ban , nganh", "department"), ("so , nganh", "department"), ("so , ban nganh", "department"),
     ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),
@@ -215,7 +216,10 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac so , nganh , dia phuong", "department+" + _LOCAL),
     # "các ngành, địa phương khẩn trương …": the sectors are the departments
     ("cac nganh , dia phuong", "department+" + _LOCAL),
-    ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL))), key=lambda pk: -len(pk[0])))
+    ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL),
+    # "các ban quản lý chuyên ngành": the specialised boards are the project boards, not every "Ban Quản lý …"
+    # (economic zones, industrial parks)
+    ("cac ban quan ly chuyen nganh", "project_board"))), key=lambda pk: -len(pk[0])))
 # the bodies under the Government named after the ministries: "…, cơ quan (trực) thuộc Chính phủ"
 # (also with their heads named again: "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Thủ trưởng cơ quan thuộc Chính phủ")
 _GOVERNMENT_BODIES = tuple(sorted((_phrase(f", {head}co quan {under} chinh phu") for head in ("", "thu truong ")
@@ -889,8 +893,7 @@ class UnitMatcher:
         colon = after + next((len(p) for p in _LIST_OTHERS if words[after:after + len(p)] == p), 0)
         if colon < len(words) and words[colon] == ":":
             j = colon + 1
-        elif (written in _COMMITTEE_LISTS or written == _MINISTRIES) and self._headed(
-                heads, words, after) is not None:
+        elif (written in _COMMITTEE_LISTS or written == _MINISTRIES) and self._heads_list(written, heads, words, after):
             # "UBND các tỉnh, thành phố Ninh Bình, Hà Tĩnh, Cần Thơ", "(các) Bộ Xây dựng, Giao thông vận tải": the
             # names right after the tier or the ministries' head
             j = after
@@ -912,6 +915,14 @@ class UnitMatcher:
         while words[j - 1] in {",", "va"}:
             j -= 1
         return Mention(i, j, tuple(dict.fromkeys(codes)), by_name=True) if codes else None
+
+    def _heads_list(self, written: tuple[str, ...], heads: tuple[tuple[str, ...], ...], words: list[str],
+                    after: int) -> bool:
+        """Whether the names right after `written` are a list it heads: "Bộ" heads only ministries, so "Bộ Chỉ huy
+        Quân sự tỉnh, Công an tỉnh" is the command and the province's police, not "Bộ Công an"."""
+        headed = self._headed(heads, words, after)
+        return headed is not None and (written != _MINISTRIES or all(
+            self.units[code].kind == "ministry" for code in headed[0].codes if code in self.units))
 
     def _headed(self, heads: tuple[tuple[str, ...], ...], words: list[str], j: int) -> tuple[Mention, int] | None:
         """The unit a list item at `j` names with one of `heads` in front, and where the item ends."""

@@ -3448,3 +3448,69 @@ def test_a_commune_named_by_its_place_is_its_committee_named_with_ubnd():
     assert one(text, units=seeded).coordinating_units == ["xa-06688"]
     assert one("UBND phường Hạ Long chủ trì, phối hợp với Sở Tài chính xử lý rác thải.", units=seeded).lead_units == [
         "xa-06688"]
+
+
+def test_bo_heads_a_list_of_ministries_only():
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("CA", "Công an tỉnh", "agency"),
+                         UnitRef("BCA", "Bộ Công an", "ministry"), UnitRef("BXD", "Bộ Xây dựng", "ministry"),
+                         UnitRef("BCHQS", "Bộ Chỉ huy Quân sự tỉnh", "agency")])
+    found = one("Bộ Chỉ huy Quân sự tỉnh, Công an tỉnh chủ trì thống kê đất quốc phòng, an ninh trước ngày 16/01/2027.",
+                units=units)
+    assert found.lead_units == ["BCHQS", "CA"]
+    # a list of ministries still shares its head: "Bộ Xây dựng, Công an"
+    assert one("Các Bộ Xây dựng, Công an khẩn trương rà soát các quy định.", units=units).lead_units == ["BXD", "BCA"]
+
+
+def test_units_after_cua_deep_in_a_clause_are_whose_not_its_subject():
+    text = ("Giao Sở Tài chính khẩn trương kiểm tra, rà soát các tồn tại; trong đó, tập trung rà soát, làm rõ căn cứ "
+            "pháp lý, trách nhiệm của các cơ quan, đơn vị liên quan và kiên quyết cắt giảm giấy xác nhận.")
+    assert one(text).lead_units == ["STC"]
+
+
+EVERY_DEPARTMENT_AND_DISTRICT = ["STC", "SXD", "STNMT", "SKHDT", "SNNMT", "H-A", "TX-B"]
+
+
+def test_named_bodies_outside_the_tree_in_a_list_of_leads_across_semicolons():
+    text = ("UBND tỉnh giao các Sở, ban, ngành; Đài Phát thanh và Truyền hình tỉnh; Báo Đắk Lắk; UBND các huyện, thị "
+            "xã đẩy mạnh tuyên truyền; báo cáo kết quả về Sở Tài chính.")
+    assert sorted(one(text).lead_units) == sorted(EVERY_DEPARTMENT_AND_DISTRICT)
+
+
+def test_a_list_of_leads_ends_with_its_level():
+    text = "UBND tỉnh giao các Sở, ban, ngành, đoàn thể của tỉnh; UBND các huyện, thị xã đẩy mạnh tuyên truyền."
+    assert sorted(one(text).lead_units) == sorted(EVERY_DEPARTMENT_AND_DISTRICT)
+
+
+def test_a_power_of_the_units_is_no_duty():
+    text = ("Căn cứ tình hình thực tế, UBND các xã, phường và UBND các huyện, thị xã có quyền yêu cầu các Tổ kiểm soát "
+            "báo cáo thêm các thông tin cần thiết.")
+    assert propose(text, UNITS, TODAY).proposals == []
+    # what some of them have still picks them out
+    assert one("Các cơ quan, đơn vị có thủ tục hành chính tổ chức niêm yết công khai.").lead_units
+
+
+def test_the_specialised_management_boards_are_the_project_boards():
+    units = UnitMatcher([*UNITS.units.values(),
+                         UnitRef("BQLDA-GT", "Ban QLDA các công trình giao thông", "project_board"),
+                         UnitRef("BQLDA-NN", "Ban QLDA các công trình nông nghiệp", "project_board"),
+                         UnitRef("BQLKKT", "Ban Quản lý Khu kinh tế tỉnh", "agency")])
+    found = one("Các ban quản lý chuyên ngành khẩn trương đề xuất phương án điều chuyển vốn.", units=units)
+    assert sorted(found.lead_units) == ["BQLDA-GT", "BQLDA-NN"]
+
+
+def test_a_numbered_part_title_in_capitals_is_no_duty():
+    text = ("Chủ tịch UBND tỉnh yêu cầu Giám đốc các sở, Chủ tịch UBND các huyện triển khai việc lập kế hoạch, với các "
+            "nội dung sau:\nI. ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN KẾ HOẠCH ĐẦU TƯ CÔNG GIAI ĐOẠN 2016-2020\n"
+            "Căn cứ kế hoạch, yêu cầu Sở Tài chính khẩn trương đánh giá tình hình thực hiện.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_the_departments_written_without_a_comma():
+    found = one("UBND tỉnh chỉ đạo các Sở ngành và UBND các phường xã triển khai Nghị quyết số 17/2025.")
+    assert sorted(found.lead_units) == ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
+
+
+def test_the_units_a_trigger_names_after_sectors_named_in_general():
+    found = one("Phó Chủ tịch UBND huyện yêu cầu các cơ quan, đơn vị, các ngành có liên quan và UBND các xã tiếp tục "
+                "rà soát các nội dung của quy hoạch.")
+    assert sorted(found.lead_units) == ["P-D", "X-C"]
