@@ -42,20 +42,29 @@ def xlsx_with_shared_string(length: int) -> bytes:
     book.active["A2"] = "x"
     plain = io.BytesIO()
     book.save(plain)
+    return package_with_long_text(plain.getvalue(), WIRING, "xl/sharedStrings.xml", length,
+                                  b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+                                  b'uniqueCount="1"><si><t>', b"</t></si></sst>")
+
+
+def package_with_long_text(plain: bytes, wiring: dict, part: str, length: int, head: bytes, tail: bytes) -> bytes:
+    """The Office package `plain` with its members rewired (old bytes → new) and `part` written as a
+    stream: `head`, `length` letters, `tail`."""
     out = io.BytesIO()
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():
-            old, new = WIRING.get(member.filename, (b"", b""))
+            if member.filename == part:
+                continue
+            old, new = wiring.get(member.filename, (b"", b""))
             content = source.read(member)
             assert old in content, member.filename
             target.writestr(member, content.replace(old, new) if old else content)
-        with target.open("xl/sharedStrings.xml", "w") as part:
-            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
-                       b'uniqueCount="1"><si><t>')
+        with target.open(part, "w") as stream:
+            stream.write(head)
             chunk = b"a" * min(length, 2**20)
             for _ in range(length // len(chunk)):
-                part.write(chunk)
-            part.write(b"</t></si></sst>")
+                stream.write(chunk)
+            stream.write(tail)
     return out.getvalue()
 
 
@@ -111,19 +120,9 @@ def docx_with_long_paragraph(length: int) -> bytes:
 
     plain = io.BytesIO()
     docx.Document().save(plain)
-    out = io.BytesIO()
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            if member.filename != "word/document.xml":
-                target.writestr(member, source.read(member))
-        with target.open("word/document.xml", "w") as part:
-            part.write(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                       b"<w:body><w:p><w:r><w:t>")
-            chunk = b"a" * min(length, 2**20)
-            for _ in range(length // len(chunk)):
-                part.write(chunk)
-            part.write(b"</w:t></w:r></w:p></w:body></w:document>")
-    return out.getvalue()
+    return package_with_long_text(plain.getvalue(), {}, "word/document.xml", length,
+                                  b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                                  b"<w:body><w:p><w:r><w:t>", b"</w:t></w:r></w:p></w:body></w:document>")
 
 
 def test_a_docx_bomb_attached_for_proposals_is_refused_before_it_is_unpacked(clerk):
