@@ -85,15 +85,19 @@ def clerk(app, loaded) -> Caller:
 
 
 # ---------------------------------------------------------------- bounded decompression
-def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(clerk, bomb):
-    assert len(bomb) < 300_000  # about 206 KB on the wire
+def posted_measuring_memory(clerk: Caller, path: str, data: bytes, filename: str):
+    """The answer to `data` posted as the file `filename`, and the peak of memory the request took."""
     tracemalloc.start()
     try:
-        response = clerk("POST", "/imports/excel", content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(bomb), "nhiem-vu.xlsx")})
-        _size, peak = tracemalloc.get_traced_memory()
+        response = clerk("POST", path, content_type="multipart/form-data", data={"file": (io.BytesIO(data), filename)})
+        return response, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(clerk, bomb):
+    assert len(bomb) < 300_000  # about 206 KB on the wire
+    response, peak = posted_measuring_memory(clerk, "/imports/excel", bomb, "nhiem-vu.xlsx")
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     message = response.get_json()["error"]["rows"][0]["message"]
     assert message.startswith("Tệp bị từ chối: khi giải nén sẽ vượt quá 32 MB") and "sharedStrings" in message
@@ -129,13 +133,7 @@ def test_a_docx_bomb_attached_for_proposals_is_refused_before_it_is_unpacked(cle
     """The directive's DOCX the clerk attaches for proposals is a zip too (issue #21)."""
     bomb = docx_with_long_paragraph(BOMB_STRING)
     assert len(bomb) < 300_000
-    tracemalloc.start()
-    try:
-        response = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(bomb), "chi-thi.docx")})
-        _size, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    response, peak = posted_measuring_memory(clerk, "/directives/proposals", bomb, "chi-thi.docx")
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     error = response.get_json()["error"]
     assert error["code"] == "unpacks_too_large" and "file" in error["fields"]
