@@ -24,6 +24,10 @@ TIMEOUT_SECONDS = 60      # for each external program run
 READ_SECONDS = 90         # for the whole file: under the web server's 120 s limit on a request
 MIN_TEXT_PER_PAGE = 40    # fewer characters than this per page: a scan, read through OCR
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+# An image is read only up to this many pixels a page: tesseract takes ~4 bytes a pixel, and a 440 KB PNG
+# can hold 400 million (1.5 GB). An A4 page scanned at 300 dpi is 8.7 million, an A3 at 400 dpi 31 million.
+MAX_PIXELS = 40_000_000
+SCAN_LONG_SIDE = 3508     # pixels: a PDF page's long side rendered for OCR (A4 at 300 dpi; a bigger page scaled down)
 
 
 # Why a file gives no text: the reason (for the API) and the sentence people read.
@@ -34,6 +38,8 @@ REASONS = {
     "unpacks_too_large": "The file is refused: once unpacked it would exceed %(mb)s MB, or a part of it more "
                          "than %(ratio)s times its size.",
     "too_slow": "Reading this file took longer than %(seconds)s seconds: paste the text, or attach fewer pages.",
+    "too_many_pixels": "The image is too large to read: at most %(megapixels)s million pixels a page (a page "
+                       "scanned at 300 dpi is about 9 million) and %(pages)s pages.",
     "ocr_unavailable": "This file is a scan and text recognition (OCR with Vietnamese data) is not installed "
                        "on this server: paste the text instead.",
 }
@@ -42,7 +48,8 @@ REASONS = {
 class ReadingError(EngineError):
     def __init__(self, reason: str):
         params = {"too_large": {"limit": MAX_BYTES // (1024 * 1024)}, "too_slow": {"seconds": READ_SECONDS},
-                  "unpacks_too_large": {"mb": packages.MAX_MEMBER_BYTES // (1024 * 1024), "ratio": packages.MAX_RATIO}}
+                  "unpacks_too_large": {"mb": packages.MAX_MEMBER_BYTES // (1024 * 1024), "ratio": packages.MAX_RATIO},
+                  "too_many_pixels": {"megapixels": MAX_PIXELS // 1_000_000, "pages": MAX_PAGES}}
         super().__init__(REASONS[reason], **params.get(reason, {}))
         self.reason = reason
 
@@ -140,8 +147,8 @@ def _pdf_text(data: bytes, deadline: float) -> DocumentText:
         pages = max(1, out.count("\f"))
         if len(out.strip()) >= MIN_TEXT_PER_PAGE * pages:
             return DocumentText(out.replace("\f", "\n"), "pdf_text")
-        _run(["pdftoppm", "-r", "300", "-gray", "-png", "-l", str(MAX_PAGES), str(path), str(path.parent / "page")],
-             deadline)
+        _run(["pdftoppm", "-scale-to", str(SCAN_LONG_SIDE), "-gray", "-png", "-l", str(MAX_PAGES), str(path),
+              str(path.parent / "page")], deadline)
         return DocumentText(_ocr_images(sorted(path.parent.glob("page*.png")), deadline), "ocr")
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
@@ -162,8 +169,29 @@ def _ocr_images(images: list[Path], deadline: float) -> str:
     try:
         if not ocr_available():
             raise ReadingError("ocr_unavailable")
+        for image in images:
+            _check_pixels(image)
         return "\n".join(mend_blocks(_run(["tesseract", str(image), "-", "-l", "vie"], deadline).stdout.decode(
             "utf-8", "replace")) for image in images[:MAX_PAGES])
     finally:
         for image in images:
             shutil.rmtree(image.parent, ignore_errors=True)
+
+
+def _check_pixels(path: Path) -> None:
+    """Refuse an image of more pages or pixels than OCR reads, from its header (Pillow reads no more)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            pages = getattr(image, "n_frames", 1)
+            for page in range(min(pages, MAX_PAGES + 1)):  # a TIFF's pages may differ in size
+                image.seek(page)
+                if image.width * image.height > MAX_PIXELS:
+                    raise ReadingError("too_many_pixels")
+    except Image.DecompressionBombError as exc:  # Pillow's own bound, far above ours
+        raise ReadingError("too_many_pixels") from exc
+    except (UnidentifiedImageError, OSError, EOFError) as exc:
+        raise ReadingError("unreadable") from exc
+    if pages > MAX_PAGES:
+        raise ReadingError("too_many_pixels")

@@ -3,14 +3,18 @@ with abbreviations and collective names, the deadline kinds, and the text read f
 PDF text layer and a scan through OCR."""
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import struct
 import subprocess
+import zlib
 from datetime import date
 from pathlib import Path
 
 import pytest
 from fpdf import FPDF
+from PIL import Image
 
 from engine.proposals import deadlines
 from engine.proposals.extract import propose
@@ -488,6 +492,50 @@ def test_a_scanned_pdf_is_read_through_ocr_with_vietnamese_data(tmp_path):
     assert summary(document.text) == [(["STC"], ["SXD"], deadlines.BEFORE, date(2026, 3, 15))]
     image = read_document((tmp_path / "scan.png").read_bytes(), "scan.png")
     assert summary(image.text) == summary(document.text)
+
+
+def _blank_png(width: int, height: int) -> bytes:
+    """A white 8-bit grey PNG, its rows compressed as a stream: 400 million pixels in ~440 KB."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    packer, row = zlib.compressobj(9), b"\x00" + b"\xff" * width
+    rows = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+@pytest.mark.skipif(not ocr_available(), reason="OCR needs tesseract-ocr with tesseract-ocr-vie (Debian packages)")
+def test_an_image_of_more_pixels_than_ocr_reads_is_refused_from_its_header():
+    """A 440 KB PNG of 400 million pixels took tesseract 1.5 GB of memory (a bigger one, under the 10 MB
+    bound, would take the server's all): refused before tesseract runs."""
+    bomb = _blank_png(20_000, 20_000)
+    assert len(bomb) < 1_000_000
+    with pytest.raises(ReadingError) as refused:
+        read_document(bomb, "scan.png")
+    assert refused.value.reason == "too_many_pixels" and refused.value.params == {"megapixels": 40, "pages": 20}
+    pages = io.BytesIO()   # a TIFF of 21 small pages: tesseract would read every one
+    Image.new("L", (100, 100), 255).save(pages, format="TIFF", save_all=True,
+                                          append_images=[Image.new("L", (100, 100), 255)] * 20)
+    with pytest.raises(ReadingError) as refused:
+        read_document(pages.getvalue(), "scan.tiff")
+    assert refused.value.reason == "too_many_pixels"
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None or not ocr_available(),
+                    reason="OCR needs poppler-utils and tesseract-ocr with tesseract-ocr-vie (Debian packages)")
+def test_a_scan_on_a_page_bigger_than_a4_is_read_scaled_down(tmp_path):
+    """A scan on an A1 page rendered at 300 dpi is 70 million pixels: its pages are rendered for OCR with
+    their long side at A4's, and read."""
+    _pdf(tmp_path / "text.pdf", OCR_TEXT)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(tmp_path / "text.pdf"),
+                    str(tmp_path / "scan")], check=True)
+    scan = FPDF(format=(594, 841))  # A1, in mm
+    scan.add_page()
+    scan.image(str(tmp_path / "scan.png"), x=0, y=0, w=594)
+    scan.output(str(tmp_path / "scan.pdf"))
+    document = read_document((tmp_path / "scan.pdf").read_bytes(), "scan.pdf")
+    assert document.method == "ocr"
+    assert summary(document.text) == [(["STC"], ["SXD"], deadlines.BEFORE, date(2026, 3, 15))]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
