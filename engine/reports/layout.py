@@ -64,7 +64,7 @@ def unit_rows(report: Report) -> tuple[list[list], list]:
 
 def overdue_rows(report: Report) -> list[list]:
     return [[n, o.symbol, o.content, o.unit_name, vn_date(o.deadline)
-             + (f" (ban đầu {vn_date(o.original_deadline)})" if o.original_deadline else ""),
+             + (f" (ban đầu {vn_date(o.extended_from)})" if o.extended_from else ""),
              o.days_late, o.reason or "", o.proposal or ""] for n, o in enumerate(report.overdue, start=1)]
 
 

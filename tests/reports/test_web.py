@@ -33,6 +33,7 @@ def test_dashboard_shows_buckets_ranking_and_overdue_reasons(app):
     assert "Chờ ý kiến của Bộ Tài chính" in html and "Nhiệm vụ a6" in html
     assert 'id="rp-units"' in html and "chart.umd.min.js" in html
     assert "Hoàn thành đúng hạn" in html  # Vietnamese by default
+    assert "ban đầu" not in html  # no overdue task of the quarter had its deadline extended (a6's never moved)
 
 
 def test_chart_json_is_scoped_to_the_users_units(app):
