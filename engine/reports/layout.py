@@ -21,9 +21,12 @@ def vn_date(day: date | None) -> str:
 
 
 def place_and_date(header: Header) -> str:
+    """"Hà Nội, ngày 05 tháng 3 năm 2026": Decree 30/2020 Appendix I puts a 0 before a day below
+    10 and before the months 1 and 2 only."""
     day = header.issued_on
     place = header.place
-    return f"{place[:1].upper()}{place[1:]}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place[:1].upper()}{place[1:]}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def recipient_lines(header: Header) -> list[str]:

@@ -45,7 +45,7 @@ def test_docx_is_an_administrative_report_with_the_figures(report):
     heading = doc.tables[0].rows[0].cells
     assert "VĂN PHÒNG UBND TỈNH" in heading[0].text and "Số:" in heading[0].text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading[1].text
-    assert "Độc lập - Tự do - Hạnh phúc" in heading[1].text and "ngày 31 tháng 03 năm 2026" in heading[1].text
+    assert "Độc lập - Tự do - Hạnh phúc" in heading[1].text and "ngày 31 tháng 3 năm 2026" in heading[1].text
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in text and "quý I năm 2026" in text
     assert "Tổng số nhiệm vụ được giao: 12" in text and "66,67 %" in text and "đã đến hạn" in text
