@@ -136,8 +136,11 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         viewer.login(username)
         html = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
         assert ("Gia hạn nhiệm vụ a6" in html) is sees and "Quý I năm 2026" in html
+        # the due days are the last days allowed: "trước ngày 13/03" would tell the units the 12th
+        assert "Đơn vị báo cáo chậm nhất ngày 13/03/2026; Văn phòng báo cáo chậm nhất ngày 20/03/2026" in html
         listing = viewer.get("/reports/periodic").get_data(as_text=True)
         assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "13/03/2026" in listing
+        assert "Đơn vị báo cáo chậm nhất ngày</th>" in listing and "trước ngày" not in listing
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
