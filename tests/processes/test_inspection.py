@@ -104,6 +104,7 @@ def test_report_due_seven_working_days_after_thursday_23_april_2026(loaded, org_
     proposed = inspections.propose(loaded, {"title": "Kiểm tra", "units": ["STC"]}, org_tree["office_head"])
     loaded.runtime.complete(drive.ready(loaded, "decide").id, {**DECISION, "starts_on": "20/04/2026",
                                                                "ends_on": "23/04/2026"}, org_tree["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
     loaded.runtime.complete(drive.ready(loaded, "record_findings").id,
                             {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"}, inspector)
     assert drive.ready(loaded, "write_report").due_at.date() == date(2026, 5, 7)
