@@ -1,6 +1,7 @@
 """The report calendar and periodic_report.bpmn run on the engine with the manual clock."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 from io import BytesIO
@@ -141,6 +142,20 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         listing = viewer.get("/reports/periodic").get_data(as_text=True)
         assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "13/03/2026" in listing
         assert "Đơn vị báo cáo chậm nhất ngày</th>" in listing and "trước ngày" not in listing
+
+    # The leader issues it on 16/03; in April its Word file is still the report of 16/03: taken as
+    # of the day it was issued (a6, due 30/03, is not yet overdue in it), not of the quarter's end.
+    with engine.db.session() as s:
+        review = _ready(s, "report_review")[0].id
+    engine.runtime.complete(review, {"review_decision": "approve"}, org_tree["leader"])
+    clock.set(datetime(2026, 4, 2, 9, 0))
+    viewer = Browser(app)
+    viewer.login("clerk")
+    page = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
+    word = re.search(r'href="(/reports/export/docx\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    text = "\n".join(p.text for p in Document(BytesIO(viewer.get(word).data)).paragraphs)
+    assert "Số liệu tính đến ngày 16/03/2026" in text and "Số: 1/BC-VP" in Document(
+        BytesIO(viewer.get(word).data)).tables[0].rows[0].cells[0].text
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
