@@ -61,7 +61,9 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     assert {(m["full_name"], m["role"]) for m in body["team"]} == {("Hoàng Kiểm Tra", "leader"),
                                                                     ("Trần Chánh Văn Phòng", "member")}
 
-    # Each inspected unit hands over its report and documents.
+    # Each inspected unit hands over its report and documents, by the inspection's last day (its due day).
+    hand_over = work(call("stc"), "inspection_hand_over")["instructions"]
+    assert "cung cấp hồ sơ, tài liệu chậm nhất ngày 23/04/2026" in hand_over
     complete(call("stc"), "inspection_hand_over", {"hand_over_note": "Đã hoàn thành 10/12 nhiệm vụ"})
     assert work(call("sxd"), "inspection_hand_over")["unit"] == "SXD"
 
