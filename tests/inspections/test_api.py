@@ -61,6 +61,10 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     assert {(m["full_name"], m["role"]) for m in body["team"]} == {("Hoàng Kiểm Tra", "leader"),
                                                                     ("Trần Chánh Văn Phòng", "member")}
 
+    with engine.db.session() as s:  # the inspected units are told, the time limit written dd/mm/yyyy
+        told = s.scalar(select(Notification.body).where(Notification.user_id == users["stc"].id,
+                                                        Notification.kind == "inspection_decided"))
+    assert told.endswith("Thời hạn kiểm tra đến 23/04/2026.")
     # Each inspected unit hands over its report and documents, by the inspection's last day (its due day).
     hand_over = work(call("stc"), "inspection_hand_over")["instructions"]
     assert "cung cấp hồ sơ, tài liệu chậm nhất ngày 23/04/2026" in hand_over

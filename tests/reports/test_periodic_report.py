@@ -105,7 +105,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         stc_item = next(i for i in items if i.unit_id == org_tree["stc"].unit_id)
         notes = s.scalars(select(Notification).where(Notification.kind == "periodic_report")).all()
         assert {n.user_id for n in notes} >= {org_tree["stc"].id, org_tree["sxd"].id}
-        assert "Quý I năm 2026" in notes[0].subject
+        assert notes[0].subject == "Đề nghị gửi báo cáo Quý I năm 2026 chậm nhất ngày 13/03/2026"  # the day allowed
     engine.runtime.complete(stc_item.id, {"results": "Hoàn thành 4/6 nhiệm vụ đến hạn",
                                           "difficulties": "Chờ ý kiến Bộ", "proposals": "Gia hạn nhiệm vụ a6"},
                             org_tree["stc"])
