@@ -76,6 +76,9 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
 
     drive.run_timers_at(engine, clock, datetime(2026, 3, 3, 9, 0))  # the report is late: the leader hears
     assert kinds_notified(engine, users["leader"]) == ["inspection_report_overdue"]
+    with engine.db.session() as s:  # the due day as the leader reads dates
+        warning = s.scalar(select(Notification.body).where(Notification.kind == "inspection_report_overdue"))
+    assert warning.endswith("(hạn 02/03/2026).")
     engine.runtime.complete(report.id, {"assessment": "Cơ bản hoàn thành", "conclusion": "STC chậm do thiếu số liệu",
                                         "recommendations": "Phê bình", "report_attachments": [report_file]}, inspector)
     assert kinds_notified(engine, users["leader"]) == ["inspection_report", "inspection_report_overdue"]
