@@ -52,7 +52,8 @@ class FormField:
     # "field=value": shown (and required) only while that field is shown and holds that value;
     # "field": while that field is shown and holds any value
     show_if: str | None = None
-    # A date's bounds: "today", or the name of a date in the work item's data ("assigned_on")
+    # A date's bounds: "today", the name of a date in the work item's data ("assigned_on"), or
+    # of a date field above it in the same form ("starts_on"), whose submitted value counts
     not_before: str | None = None
     not_after: str | None = None
 
@@ -150,7 +151,8 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
              facts: Mapping[str, object] | None = None) -> dict:
     """Clean `raw` (strings or lists of strings, as a browser or JSON client sends) against
     `form`. Raises FormValidationError naming every bad field. `facts` are what a date's bounds
-    name: "today" and the work item's data; without them the bounds are not checked."""
+    name: "today", the work item's data and the form's fields above; without them the bounds are
+    not checked."""
     lookups = lookups or Lookups()
     clean: dict[str, object] = {}
     errors: dict[str, Message] = {}
@@ -166,7 +168,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
         try:
             clean[f.name] = _CLEANERS[f.type](f, value, lookups)
             if facts is not None and f.type == "date":
-                _check_bounds(f, date.fromisoformat(str(clean[f.name])), facts)
+                _check_bounds(f, date.fromisoformat(str(clean[f.name])), {**facts, **clean})
         except Invalid as exc:
             errors[f.name] = exc.message
     if errors:

@@ -437,10 +437,19 @@ def _one_per_assignment(query: Select, a: Columns, *columns) -> Select:
 def _unlisted(session: Session, user: User, q: AssignmentQuery, listed: int) -> int:
     """A report counts the secret tasks it names to no one (engine.reports.counts): how many of
     those behind its figure the registry does not list, so that the page still adds up to it."""
-    query = _filtered(session, user, q, listable_only=False)
+    return max(0, _counted(session, user, q, listable_only=False) - listed)
+
+
+def unlisted_in_report(session: Session, user: User, q: AssignmentQuery) -> int:
+    """`_unlisted` for the export, which lists every row: 0 for a list that is no report's figure."""
+    return _unlisted(session, user, q, _counted(session, user, q)) if q.report is not None else 0
+
+
+def _counted(session: Session, user: User, q: AssignmentQuery, listable_only: bool = True) -> int:
+    query = _filtered(session, user, q, listable_only=listable_only)
     if q.outcome:
         query = query.where(outcome_is(q.outcome, q.as_of()))
-    return max(0, (session.scalar(query.with_only_columns(func.count(Assignment.id)).order_by(None)) or 0) - listed)
+    return session.scalar(query.with_only_columns(func.count(Assignment.id)).order_by(None)) or 0
 
 
 def _total(counts: dict[Outcome, int], outcome: Outcome | str) -> int:

@@ -30,7 +30,8 @@ def write_docx(report: Report) -> bytes:
         body(doc, text)
     _section(doc, "II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ")
     rows, total = layout.unit_rows(report)
-    _grid(doc, layout.UNIT_HEADERS, [*rows, total], (12, 38, 14, 15, 15, 16, 15, 15, 15, 15), size=10, bold_last=True)
+    _grid(doc, layout.UNIT_HEADERS, [*rows, total], (10, 34, 13, 14, 14, 15, 14, 14, 14, 14, 14), size=10,
+          bold_last=True)
     _section(doc, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
         _grid(doc, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (13, 22, 33, 24, 24, 14, 27, 27), size=10)

@@ -44,7 +44,7 @@ def write_pdf(report: Report) -> bytes:
         _body(pdf, text)
     _section(pdf, "II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ")
     rows, total = layout.unit_rows(report)
-    _grid(pdf, layout.UNIT_HEADERS, [*rows, total], (8, 38, 13, 15, 15, 16, 16, 13, 15, 15))
+    _grid(pdf, layout.UNIT_HEADERS, [*rows, total], (8, 34, 12, 14, 14, 15, 15, 12, 14, 13, 13))
     _section(pdf, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
         _grid(pdf, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (8, 20, 34, 22, 18, 12, 28, 28))

@@ -25,11 +25,12 @@ def write_xlsx(report: Report) -> bytes:
     summary.title = "Tổng hợp"
     rows, total = layout.unit_rows(report)
     _title(summary, report, len(layout.UNIT_HEADERS))
-    _table(summary, layout.UNIT_HEADERS, [*rows, total], widths=[6, 40, 12, 14, 14, 14, 14, 14, 14, 14])
+    _table(summary, layout.UNIT_HEADERS, [*rows, total], widths=[6, 40, 12, 14, 14, 14, 14, 14, 14, 14, 14])
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
-    for row in summary.iter_rows(min_row=6, min_col=len(layout.UNIT_HEADERS)):
-        row[0].number_format = "General"  # 50 stays 50, 66.67 shows with the reader's decimal comma
+    for row in summary.iter_rows(min_row=6, min_col=len(layout.UNIT_HEADERS) - 1):  # the two rates
+        for cell in row:
+            cell.number_format = "General"  # 50 stays 50, 66.67 shows with the reader's decimal comma
     summary.append([])
     summary.append([report.denominator_label + "."])
     overdue = book.create_sheet("Nhiệm vụ quá hạn")

@@ -11,7 +11,7 @@ from engine.reports.service import Header, Report
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
-                "Đang gặp khó khăn, vướng mắc", "Tỷ lệ hoàn thành (%)"]
+                "Đang gặp khó khăn, vướng mắc", "Tỷ lệ hoàn thành (%)", "Tỷ lệ hoàn thành đúng hạn (%)"]
 OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành nhiệm vụ", "Số ngày quá hạn",
                    "Lý do chưa hoàn thành", "Đề xuất"]
 
@@ -21,9 +21,12 @@ def vn_date(day: date | None) -> str:
 
 
 def place_and_date(header: Header) -> str:
+    """"Hà Nội, ngày 05 tháng 3 năm 2026": Decree 30/2020 Appendix I puts a 0 before a day below
+    10 and before the months 1 and 2 only."""
     day = header.issued_on
     place = header.place
-    return f"{place[:1].upper()}{place[1:]}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place[:1].upper()}{place[1:]}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def recipient_lines(header: Header) -> list[str]:
@@ -43,7 +46,8 @@ def summary_paragraphs(report: Report) -> list[str]:
         f"({t.done_on_time} đúng hạn, {t.done_late} quá hạn), {t.in_progress} nhiệm vụ đang thực hiện trong hạn, "
         f"{t.overdue} nhiệm vụ quá hạn chưa hoàn thành.",
         *([f"Hiện có {t.blocked} nhiệm vụ đang gặp khó khăn, vướng mắc."] if t.blocked else []),
-        f"Tỷ lệ hoàn thành: {vn_percent(t.rate(report.denominator))}. {report.denominator_label}.",
+        f"Tỷ lệ hoàn thành: {vn_percent(t.rate(report.denominator))}; tỷ lệ hoàn thành đúng hạn: "
+        f"{vn_percent(t.on_time_rate(report.denominator))}. {report.denominator_label}.",
         "Nhiệm vụ có thời hạn được tính theo thời hạn hiện hành (đã gồm gia hạn được chấp thuận); "
         "nhiệm vụ không có thời hạn không tính quá hạn; nhiệm vụ hoàn thành đúng ngày hết hạn là đúng hạn.",
         *([f"Đánh giá chung của Văn phòng: {report.assessment}"] if report.assessment else []),
@@ -52,7 +56,7 @@ def summary_paragraphs(report: Report) -> list[str]:
 
 def _unit_cells(counts: Counts, denominator: str) -> list:
     return [counts.total, *(getattr(counts, b) for b in BUCKETS), counts.fallen_due, counts.blocked,
-            counts.rate(denominator)]
+            counts.rate(denominator), counts.on_time_rate(denominator)]
 
 
 def unit_rows(report: Report) -> tuple[list[list], list]:
@@ -64,7 +68,7 @@ def unit_rows(report: Report) -> tuple[list[list], list]:
 
 def overdue_rows(report: Report) -> list[list]:
     return [[n, o.symbol, o.content, o.unit_name, vn_date(o.deadline)
-             + (f" (ban đầu {vn_date(o.original_deadline)})" if o.original_deadline else ""),
+             + (f" (ban đầu {vn_date(o.extended_from)})" if o.extended_from else ""),
              o.days_late, o.reason or "", o.proposal or ""] for n, o in enumerate(report.overdue, start=1)]
 
 

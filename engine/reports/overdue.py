@@ -35,6 +35,12 @@ class OverdueAssignment:
     reason: str | None      # lý do chậm
     proposal: str | None    # đề xuất, kiến nghị (the note of the latest update)
 
+    @property
+    def extended_from(self) -> date | None:
+        """The deadline before an approved extension; None when it never moved (registration
+        records the deadline as the original too)."""
+        return self.original_deadline if self.original_deadline != self.deadline else None
+
     def as_dict(self) -> dict:
         data = dict(self.__dict__)
         for key in ("deadline", "original_deadline"):

@@ -29,6 +29,15 @@ def read_origin(value: str | None) -> str | None:
     return value or None
 
 
+def check_as_of(as_of: date, start: date | None, today: date) -> None:
+    """The day a report is taken as of: not before its period (`start`: the first day tasks were
+    assigned in it), not after today (the dashboard and GET /reports/summary alike)."""
+    if start is not None and as_of < start:
+        raise BadReportQuery("The report date is before the period begins.")
+    if as_of > today:  # tomorrow's figures would call tasks overdue that still have time
+        raise BadReportQuery("The report date cannot be after today.")
+
+
 @dataclass(frozen=True)
 class ReportQuery:
     period: ReportPeriod
@@ -57,10 +66,7 @@ class ReportQuery:
                 as_of = date.fromisoformat(args["as_of"])
             except ValueError:
                 raise BadReportQuery("'%(value)s' is not a date (YYYY-MM-DD).", value=args["as_of"][:20]) from None
-        if as_of < period.start:
-            raise BadReportQuery("The report date is before the period begins.")
-        if as_of > today:  # tomorrow's figures would call tasks overdue that still have time
-            raise BadReportQuery("The report date cannot be after today.")
+        check_as_of(as_of, period.start, today)
         urgency = args.get("urgency") or ""
         if urgency and urgency not in URGENCIES:
             raise BadReportQuery("Unknown urgency '%(value)s'.", value=urgency[:20])

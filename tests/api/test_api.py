@@ -167,6 +167,12 @@ def test_lists_are_paginated_and_filtered(as_user):
     assert clerk("GET", "/assignments?unit=NOPE").get_json()["error"]["message"]
     summary = clerk("GET", "/reports/summary").get_json()
     assert summary["total"]["total"] == 5 and summary["denominator"] == "fallen_due"
+    # as the dashboard: not as of a day to come (tasks with time left would count as overdue), nor
+    # before the tasks counted were assigned
+    for asked, why in (("as_of=2026-02-13", "Ngày báo cáo không được sau ngày hôm nay."),
+                       ("start=2026-02-01&as_of=2026-01-31", "Ngày báo cáo ở trước ngày bắt đầu kỳ báo cáo.")):
+        refused = clerk("GET", f"/reports/summary?{asked}")
+        assert refused.status_code == 400 and refused.get_json()["error"]["fields"] == {"as_of": why}
 
 
 def test_unknown_urls_and_methods_answer_json(as_user):

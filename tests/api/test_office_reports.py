@@ -31,6 +31,9 @@ def test_an_ad_hoc_report_from_the_request_to_the_issued_report(as_user, loaded,
     clock.set(datetime(2026, 3, 9, 9, 0))  # the working day after the due day: collection closes
     loaded.runtime.run_due_timers()
     _complete(as_user("clerk"), "periodic_report_office", {"summary": "Tổng hợp"})
+    silent = leader("POST", f"/work-items/{_item(leader, 'office_report_review')}/complete",
+                    json={"review_decision": "return", "review_note": " "})  # sent back without saying what to change
+    assert silent.status_code == 422 and list(silent.get_json()["error"]["fields"]) == ["review_note"]
     _complete(leader, "office_report_review", {"review_decision": "approve"})
     [issued] = leader("GET", "/reports/office").get_json()["items"]
     assert (issued["status"], issued["number"], issued["issued_on"], issued["published"]) == \

@@ -2,6 +2,8 @@
 it, the leader decides it with the five parts and the team, the inspected unit hands over its
 documents, the team leader records the findings and sends the results report (due 7 working
 days after Thu 23/04/2026: Thu 07/05/2026), the clerk registers the follow-up task."""
+from datetime import datetime
+
 import pytest
 
 from tests.conftest import make_engine, screenshot
@@ -32,9 +34,10 @@ def submit(page) -> None:
     page.wait_for_selector(".flash.success")
 
 
-def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path):
+def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path, clock):
     engine = site[0]
     ruleset = engine.settings.ruleset
+    clock.set(datetime(2026, 4, 23, 8, 0))  # the inspection's last day: its end is not a day to come
 
     office = sign_in("chanhvp")
     office.click("nav.menu a:has-text('Kiểm tra')")

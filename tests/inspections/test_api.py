@@ -49,19 +49,37 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     assert proposed.status_code == 201, proposed.get_json()
     inspection_id = proposed.get_json()["id"]
 
-    # The leader decides, with the five parts, the team and an invited expert from outside.
+    # The leader decides, with the five parts, the team and an invited expert from outside; an
+    # inspection cannot end before it starts.
+    backwards = call("chutich")("POST", f"/work-items/{work(call('chutich'), 'inspection_decision')['id']}/complete",
+                                json={**DECISION, "ends_on": "17/04/2026"})
+    assert backwards.status_code == 422
+    assert backwards.get_json()["error"]["fields"] == {"ends_on": "Không được trước ngày 20/04/2026."}
     complete(call("chutich"), "inspection_decision", DECISION)
     body = call("chutich")("GET", f"/inspections/{inspection_id}").get_json()
     assert body["status"] == "decided" and body["decision"]["experts"].startswith("TS. Trần Văn Chuyên")
     assert {(m["full_name"], m["role"]) for m in body["team"]} == {("Hoàng Kiểm Tra", "leader"),
                                                                     ("Trần Chánh Văn Phòng", "member")}
 
-    # Each inspected unit hands over its report and documents.
+    with engine.db.session() as s:  # the inspected units are told, the time limit written dd/mm/yyyy
+        told = s.scalar(select(Notification.body).where(Notification.user_id == users["stc"].id,
+                                                        Notification.kind == "inspection_decided"))
+    assert told.endswith("Thời hạn kiểm tra đến 23/04/2026.")
+    # Each inspected unit hands over its report and documents, by the inspection's last day (its due day).
+    hand_over = work(call("stc"), "inspection_hand_over")["instructions"]
+    assert "cung cấp hồ sơ, tài liệu chậm nhất ngày 23/04/2026" in hand_over
     complete(call("stc"), "inspection_hand_over", {"hand_over_note": "Đã hoàn thành 10/12 nhiệm vụ"})
     assert work(call("sxd"), "inspection_hand_over")["unit"] == "SXD"
 
     # The team leader ends the inspection on Thu 23/04/2026: the report is due Thu 07/05/2026
-    # (Mon 27/04, Thu 30/04 and Fri 01/05 are days off).
+    # (Mon 27/04, Thu 30/04 and Fri 01/05 are days off). Not on a day still to come, nor before
+    # the inspection began: the report's due day is counted from it.
+    clock.set(datetime(2026, 4, 23, 16, 0))
+    findings = f"/work-items/{work(call('kiemtra'), 'inspection_findings')['id']}/complete"
+    for day, message in (("24/04/2026", "Không được sau ngày 23/04/2026."),
+                         ("17/04/2026", "Không được trước ngày 20/04/2026.")):
+        refused = call("kiemtra")("POST", findings, json={"ended_on": day, "findings": "STC chậm 2 nhiệm vụ"})
+        assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {"ended_on": message}
     complete(call("kiemtra"), "inspection_findings", {"ended_on": "23/04/2026", "findings": "STC chậm 2 nhiệm vụ"})
     body = call("kiemtra")("GET", f"/inspections/{inspection_id}").get_json()
     assert (body["status"], body["report_due"]) == ("reporting", "2026-05-07")
@@ -126,7 +144,7 @@ def test_a_unit_sees_only_the_inspections_it_is_in(deployment, call):
     assert call("chutich")("GET", "/inspections?unit=NOPE").status_code == 400
 
 
-def test_a_department_inspects_its_own_units(deployment, call):
+def test_a_department_inspects_its_own_units(deployment, call, clock):
     """Đắk Lắk Đ.12 k.2, Đ.15 k.2; Quỳnh Nhai Đ.9 k.2: the head proposes and decides, the unit's
     own officers inspect and report; the head hears of the report, the leader too."""
     engine, users = deployment
@@ -141,6 +159,7 @@ def test_a_department_inspects_its_own_units(deployment, call):
             if i["form_key"] == "inspection_decision"] == []
     complete(call("stc_gd"), "inspection_decision", {**DECISION, "team_leader": "stc", "team_members": ["stc"]})
     complete(call("stcns"), "inspection_hand_over", {"hand_over_note": "Báo cáo của phòng"})
+    clock.set(datetime(2026, 4, 23, 16, 0))
     complete(call("stc"), "inspection_findings", {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"})
     complete(call("stc"), "inspection_report", {"assessment": "Tốt", "conclusion": "Hoàn thành"})
     assert call("stc_gd")("GET", f"/inspections/{inspection_id}").get_json()["status"] == "reported"
@@ -165,6 +184,7 @@ def test_without_the_council_unit_the_report_still_goes_out_and_the_log_says_so(
         engine.load_ruleset(s)
     proposed = inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["office_head"])
     drive.complete(engine, "decide", DECISION, users["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
     drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"}, inspector)
     drive.complete(engine, "write_report", {"assessment": "Tốt", "conclusion": "Hoàn thành"}, inspector)
     assert "inspection_report" in kinds(engine, users["stc"])

@@ -46,8 +46,10 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
     assert "Kiểm tra nhiệm vụ năm 2025" not in text(office.get("/inspections?status=reported"))
 
     drive.complete(engine, "decide", DECISION, users["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
     drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm 2 nhiệm vụ"},
                    users["inspector"])
+    office = browser("chanhvp")  # signed in again, on the inspection's last day
     shown = text(office.get(page))
     for words in ("Hoàng Kiểm Tra (Trưởng đoàn)", "Trần Chánh Văn Phòng (Thành viên)", "20/04/2026 – 23/04/2026",
                   "TS. Trần Văn Chuyên", "07/05/2026", "Ban hành quyết định kiểm tra", "Đề xuất kiểm tra",

@@ -76,6 +76,9 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
 
     drive.run_timers_at(engine, clock, datetime(2026, 3, 3, 9, 0))  # the report is late: the leader hears
     assert kinds_notified(engine, users["leader"]) == ["inspection_report_overdue"]
+    with engine.db.session() as s:  # the due day as the leader reads dates
+        warning = s.scalar(select(Notification.body).where(Notification.kind == "inspection_report_overdue"))
+    assert warning.endswith("(hạn 02/03/2026).")
     engine.runtime.complete(report.id, {"assessment": "Cơ bản hoàn thành", "conclusion": "STC chậm do thiếu số liệu",
                                         "recommendations": "Phê bình", "report_attachments": [report_file]}, inspector)
     assert kinds_notified(engine, users["leader"]) == ["inspection_report", "inspection_report_overdue"]
@@ -104,6 +107,7 @@ def test_report_due_seven_working_days_after_thursday_23_april_2026(loaded, org_
     proposed = inspections.propose(loaded, {"title": "Kiểm tra", "units": ["STC"]}, org_tree["office_head"])
     loaded.runtime.complete(drive.ready(loaded, "decide").id, {**DECISION, "starts_on": "20/04/2026",
                                                                "ends_on": "23/04/2026"}, org_tree["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
     loaded.runtime.complete(drive.ready(loaded, "record_findings").id,
                             {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"}, inspector)
     assert drive.ready(loaded, "write_report").due_at.date() == date(2026, 5, 7)

@@ -42,7 +42,8 @@ ROWS = {
     "a3": ("STC", date(2026, 3, 20), date(2026, 2, 27), date(2026, 3, 15), date(2026, 1, 6), {}),
     "a4": ("STC", None, None, None, date(2026, 1, 7), {"deadline_kind": "open"}),
     "a5": ("STC", None, None, date(2026, 2, 1), date(2026, 1, 7), {"deadline_kind": "open"}),
-    "a6": ("STC", date(2026, 3, 30), None, None, date(2026, 2, 2), {"progress": "blocked"}),
+    # registration records the deadline as the original one too: a6 was never extended
+    "a6": ("STC", date(2026, 3, 30), date(2026, 3, 30), None, date(2026, 2, 2), {"progress": "blocked"}),
     "a7": ("STC", date(2026, 3, 31), None, None, date(2026, 2, 2), {"progress": "in_progress"}),
     "a8": ("STC", date(2026, 3, 25), None, date(2026, 4, 2), date(2026, 2, 3), {}),
     "a9": ("STC-NS", date(2026, 3, 1), None, None, date(2026, 2, 3), {}),

@@ -89,3 +89,19 @@ def test_the_export_behind_a_figure_lists_its_tasks_and_says_which_report(app):
     assert "Danh sách nhiệm vụ được giao từ ngày 01/01/2026 đến ngày 31/03/2026" in title
     assert any("Tính đến ngày: 31/03/2026" in (line or "") for line in title), title
     assert sheet.max_row - TITLE_ROWS - 1 == listed(browser, link) == 3
+
+
+def test_the_export_behind_a_figure_says_how_many_secret_tasks_it_does_not_list(app):
+    """The office head of Đắk Lắk may not see a11 and a12 (secret, SXD, done on time): the file,
+    like the page, says the report counts them, so that it adds up to the figure."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from webui.assignments.export import TITLE_ROWS
+
+    browser = signed_in(app, "chanhvp")
+    link = f"/assignments?{Q1}&outcome=done_on_time&unit=SXD"
+    sheet = load_workbook(BytesIO(browser.get(link.replace("/assignments?", "/assignments/export.xlsx?")).data)).active
+    under = [sheet.cell(row=n, column=1).value for n in range(TITLE_ROWS + 2, sheet.max_row + 1)]
+    assert under == ["Báo cáo còn tính 2 nhiệm vụ mật không hiển thị với Anh/Chị."] and listed(browser, link) == 2

@@ -1,6 +1,7 @@
 """The report calendar and periodic_report.bpmn run on the engine with the manual clock."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 from io import BytesIO
@@ -105,7 +106,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         stc_item = next(i for i in items if i.unit_id == org_tree["stc"].unit_id)
         notes = s.scalars(select(Notification).where(Notification.kind == "periodic_report")).all()
         assert {n.user_id for n in notes} >= {org_tree["stc"].id, org_tree["sxd"].id}
-        assert "Quý I năm 2026" in notes[0].subject
+        assert notes[0].subject == "Đề nghị gửi báo cáo Quý I năm 2026 chậm nhất ngày 13/03/2026"  # the day allowed
     engine.runtime.complete(stc_item.id, {"results": "Hoàn thành 4/6 nhiệm vụ đến hạn",
                                           "difficulties": "Chờ ý kiến Bộ", "proposals": "Gia hạn nhiệm vụ a6"},
                             org_tree["stc"])
@@ -137,8 +138,25 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         viewer.login(username)
         html = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
         assert ("Gia hạn nhiệm vụ a6" in html) is sees and "Quý I năm 2026" in html
+        # the due days are the last days allowed: "trước ngày 13/03" would tell the units the 12th
+        assert "Đơn vị báo cáo chậm nhất ngày 13/03/2026; Văn phòng báo cáo chậm nhất ngày 20/03/2026" in html
         listing = viewer.get("/reports/periodic").get_data(as_text=True)
         assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "13/03/2026" in listing
+        assert "Đơn vị báo cáo chậm nhất ngày</th>" in listing and "trước ngày" not in listing
+
+    # The leader issues it on 16/03; in April its Word file is still the report of 16/03: taken as
+    # of the day it was issued (a6, due 30/03, is not yet overdue in it), not of the quarter's end.
+    with engine.db.session() as s:
+        review = _ready(s, "report_review")[0].id
+    engine.runtime.complete(review, {"review_decision": "approve"}, org_tree["leader"])
+    clock.set(datetime(2026, 4, 2, 9, 0))
+    viewer = Browser(app)
+    viewer.login("clerk")
+    page = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
+    word = re.search(r'href="(/reports/export/docx\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    text = "\n".join(p.text for p in Document(BytesIO(viewer.get(word).data)).paragraphs)
+    assert "Số liệu tính đến ngày 16/03/2026" in text and "Số: 1/BC-VP" in Document(
+        BytesIO(viewer.get(word).data)).tables[0].rows[0].cells[0].text
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):

@@ -33,6 +33,7 @@ def test_dashboard_shows_buckets_ranking_and_overdue_reasons(app):
     assert "Chờ ý kiến của Bộ Tài chính" in html and "Nhiệm vụ a6" in html
     assert 'id="rp-units"' in html and "chart.umd.min.js" in html
     assert "Hoàn thành đúng hạn" in html  # Vietnamese by default
+    assert "ban đầu" not in html  # no overdue task of the quarter had its deadline extended (a6's never moved)
 
 
 def test_chart_json_is_scoped_to_the_users_units(app):
@@ -75,7 +76,7 @@ def test_export_downloads_the_figures(app):
     response = signed_in(app, "chanhvp").get(f"/reports/export/xlsx?{Q1}")
     assert response.status_code == 200 and "bao-cao-2026-Q1-2026-03-31.xlsx" in response.headers["Content-Disposition"]
     rows = list(load_workbook(BytesIO(response.data))["Tổng hợp"].iter_rows(values_only=True))
-    assert ("Tổng cộng", 12, 5, 1, 3, 3, 9, 1, 66.67) in [r[1:] for r in rows]
+    assert ("Tổng cộng", 12, 5, 1, 3, 3, 9, 1, 66.67, 55.56) in [r[1:] for r in rows]
     for fmt in ("docx", "pdf"):
         assert signed_in(app, "chanhvp").get(f"/reports/export/{fmt}?{Q1}").status_code == 200
 

@@ -169,7 +169,7 @@ def _names_filled_in(document, organisation: str, place: str) -> None:
     heading = document.tables[0].rows[0].cells
     left = [p.text for p in heading[0].paragraphs]
     assert left[:2] == [organisation.upper(), "VĂN PHÒNG"] and left[3] == "Số: 1/BC-VP"
-    assert heading[1].paragraphs[3].text == f"{place}, ngày 09 tháng 03 năm 2026"
+    assert heading[1].paragraphs[3].text == f"{place}, ngày 09 tháng 3 năm 2026"  # Decree 30: no 0 before the month 3
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Tình hình giải ngân vốn đầu tư công" in text
     assert "Bổ sung vốn" in text and "Đơn vị chưa gửi báo cáo: Sở Xây dựng." in text

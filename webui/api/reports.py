@@ -13,7 +13,7 @@ from engine.org import service as org
 from engine.reports import adhoc, counts
 from engine.reports.models import PeriodicReport
 from engine.reports.operators import report_label
-from engine.reports.query import BadReportQuery, read_origin
+from engine.reports.query import BadReportQuery, check_as_of, read_origin
 from engine.reports.service import periodic_reports
 from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, require
 from webui.context import engine
@@ -53,6 +53,10 @@ def report_summary():
             units = org.with_predecessors(session, org.subtree_ids(session, unit.id))
         scope = counts.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
                                end=_date_arg("end", None), unit_ids=units, origin=origin)
+        try:
+            check_as_of(scope.as_of, scope.start, clock.today())
+        except BadReportQuery as error:
+            raise ApiError(400, "bad_request", error.message, fields={"as_of": Message(error.message)}) from None
         return jsonify({"as_of": scope.as_of.isoformat(), "denominator": denominator, "origin": origin,
                         "total": counts.total(session, scope).as_dict(denominator),
                         "units": [o.as_dict(denominator) for o in counts.by_unit(session, scope)]})

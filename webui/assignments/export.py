@@ -44,6 +44,7 @@ class Title:
     title: str      # "Danh sách nhiệm vụ …" with the period
     filters: str    # the other filters applied, in words ("" for none)
     exported_on: date
+    unlisted: int = 0  # behind a report figure: its secret tasks the reader may not see, said under the rows
 
 
 def columns(upstream_label: str | None) -> list[Column]:
@@ -83,6 +84,8 @@ def workbook(rows: list[ExportRow], title: Title, upstream_label: str | None = N
     for n, row in enumerate(rows, start=1):
         sheet.append([n, *(c.value(row) for c in cols[1:])])
     _style(sheet, cols, header_row, [row.outcome for row in rows])
+    if title.unlisted:  # as the page says it, so that the file too adds up to the report's figure
+        sheet.append([_("The report also counts %(n)s secret tasks that are not listed for you.", n=title.unlisted)])
     set_for_print(sheet, header_row)
     out = BytesIO()
     book.save(out)

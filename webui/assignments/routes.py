@@ -144,7 +144,8 @@ def _export_title(eng, session, q: registry.AssignmentQuery) -> Title:
         title = _("List of assignments")
     filters = "; ".join(f"{label}: {value}" for label, value in _filter_words(session, q) if value)
     return Title(organisation=org.organisation_name(session, eng.settings.organisation_name), title=title,
-                 filters=_("Filters: %(filters)s", filters=filters) if filters else "", exported_on=clock.today())
+                 filters=_("Filters: %(filters)s", filters=filters) if filters else "", exported_on=clock.today(),
+                 unlisted=registry.unlisted_in_report(session, current_user(), q))
 
 
 def _filter_words(session, q: registry.AssignmentQuery) -> list[tuple[str, str | None]]:

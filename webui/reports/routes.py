@@ -217,9 +217,11 @@ def periodic_detail(report_id: int):
 
 def report_args(row: PeriodicReport) -> dict[str, str]:
     """The report query of an office report: its period (an ad-hoc one: the year it was asked
-    in), as of its last day or today."""
+    in), as of its last day, today, or, once issued, its issue day: an issued report keeps the
+    figures the leader approved and is never taken as of a day after its date."""
     period = str(row.period_start.year) if row.period == AD_HOC else _key(row)
-    return {"period": period, "as_of": max(row.period_start, min(clock.today(), row.period_end)).isoformat()}
+    last = min(clock.today(), row.period_end, row.issued_on or row.period_end)
+    return {"period": period, "as_of": max(row.period_start, last).isoformat()}
 
 
 def _periodic_row(session, value: str | None) -> PeriodicReport | None:
