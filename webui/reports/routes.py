@@ -131,7 +131,7 @@ def export(fmt: str):
     with engine().db.reading() as session:
         try:
             asked = _asked(session)
-            periodic = _periodic_row(session, request.args.get("periodic"))
+            periodic = _periodic_row(session, request.args.get("periodic"), asked.query)
         except BadReportQuery as error:
             return _refuse(error)
         report = build_report(session, asked.scope, denominator=asked.query.denominator,
@@ -224,12 +224,18 @@ def report_args(row: PeriodicReport) -> dict[str, str]:
     return {"period": period, "as_of": max(row.period_start, last).isoformat()}
 
 
-def _periodic_row(session, value: str | None) -> PeriodicReport | None:
+def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicReport | None:
+    """The office report whose number, date and heading an export carries: only over its own figures
+    (its period, as of its day: `report_args`), never stamped on others asked in the same URL."""
     if not value:
         return None
     row = session.get(PeriodicReport, int(value)) if value.isdigit() else None
     if row is None:
         raise BadReportQuery("Periodic report %(id)s does not exist.", id=value[:20])
+    own = report_args(row)
+    if (period_key(query.period), query.as_of.isoformat()) != (own["period"], own["as_of"]):
+        raise BadReportQuery("These are not the figures of the report %(report)s: download its files from its page.",
+                             report=report_label(row))
     return row
 
 
