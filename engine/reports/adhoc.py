@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import clock, forms
 from engine.errors import EngineError, Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.reports.models import AD_HOC, PeriodicReport
 from engine.text import clean_text
+from engine.working_days import WorkingCalendar
 
 PURPOSE = "adhoc_report"
 MAX_TOPIC = 2000
@@ -48,9 +50,19 @@ def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
         user = session.get_one(User, actor.id)
         if not permissions.may_request_adhoc_report(user):
             raise Forbidden("You may not ask units for an ad-hoc report.")
+        collecting = _collecting(session)
         for code in codes:
-            if org.unit_by_code(session, code) is None:
+            unit = org.unit_by_code(session, code)
+            if unit is None:
                 raise AdhocReportError("units", "Unknown unit %(code)s.", code=code)
+            if unit.id in collecting:
+                raise AdhocReportError("units", "%(name)s receives the units' reports: choose the units that report.",
+                                       name=unit.name)
+        calendar = WorkingCalendar.lazily_from_db(session)
+        for field, day in (("due", due), ("office_due", office_due)):
+            if not calendar.is_working_day(day):
+                raise AdhocReportError(field, "%(day)s is a day off: choose a working day.",
+                                       day=day.strftime("%d/%m/%Y"))
         bundle = engine.current_bundle(session)
         compiled = engine.compiled(bundle)
         if compiled.process_id(PURPOSE) not in compiled.specs:
@@ -59,6 +71,18 @@ def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
         instance = engine.runtime.start(session, bundle, PURPOSE, {"request": request}, actor=user)
         return session.scalars(select(PeriodicReport).where(PeriodicReport.instance_id == instance.id,
                                                             PeriodicReport.period == AD_HOC)).one()
+
+
+def askable_units(session: Session) -> list[Unit]:
+    """The units in force an ad-hoc report may be asked of, by name."""
+    collecting = _collecting(session)
+    return [unit for unit in session.scalars(select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.name))
+            if unit.id not in collecting]
+
+
+def _collecting(session: Session) -> set[int]:
+    """The tracking office and the root unit: they receive the units' reports, the office consolidating them."""
+    return {unit.id for unit in (org.tracking_office(session), org.root_unit(session)) if unit}
 
 
 def _day(raw: dict, field: str, not_before: date) -> date:

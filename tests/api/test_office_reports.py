@@ -45,7 +45,9 @@ def test_bad_requests_name_the_field_and_units_may_not_ask(as_user):
     for change, field in (({"topic": " "}, "topic"), ({"units": []}, "units"), ({"units": "STC"}, "units"),
                           ({"units": ["NOPE"]}, "units"), ({"due": "2026-02-01"}, "due"),
                           ({"due": "31/02/2026"}, "due"), ({"office_due": "2026-03-05"}, "office_due"),
-                          ({"topic": "x" * 2001}, "topic")):
+                          ({"topic": "x" * 2001}, "topic"),
+                          ({"due": "2026-03-08"}, "due"), ({"office_due": "15/03/2026"}, "office_due"),  # Sundays
+                          ({"units": ["STC", "VP"]}, "units"), ({"units": ["UBND"]}, "units")):  # who receives them
         answer = clerk("POST", "/reports/adhoc", json={**ASK, **change})
         assert answer.status_code == 422 and list(answer.get_json()["error"]["fields"]) == [field], change
     assert as_user("stc")("POST", "/reports/adhoc", json=ASK).status_code == 403

@@ -35,6 +35,7 @@ def test_the_office_asks_and_the_leader_sees_what_awaits_review(loaded, org_tree
     clerk = _signed_in(app, "clerk")
     form = clerk.get("/reports/adhoc/new").get_data(as_text=True)
     assert "Sở Xây dựng" in form and "Phòng Ngân sách" in form  # units by name
+    assert 'value="VP"' not in form and 'value="UBND"' not in form  # who receive the reports are not asked
     refused = clerk.post("/reports/adhoc/new", {**ASK, "topic": " "}, page="/reports/adhoc/new")
     assert refused.status_code == 400 and "Nêu nội dung cần báo cáo." in refused.get_data(as_text=True)
     late = clerk.post("/reports/adhoc/new", {**ASK, "due": "01/02/2026"}, page="/reports/adhoc/new")

@@ -179,7 +179,7 @@ def adhoc_new():
             flash(_("The units have been asked for the report."), "success")
             return redirect(url_for("reports.periodic_detail", report_id=row.id))
     with engine().db.reading() as session:
-        units = list(session.scalars(select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.name)))
+        units = adhoc.askable_units(session)
     return render_template("reports/adhoc_new.html", units=units, values=values, errors=errors), \
         (400 if errors else 200)
 
