@@ -62,6 +62,11 @@ class PeriodicReport(Base):
     issued_on: Mapped[date | None] = mapped_column(Date)
     published: Mapped[bool] = mapped_column(Boolean, default=False)  # on the public page
 
+    def consolidating(self, today: date) -> bool:
+        """The units' time is over and the office is writing the summary: the status says collecting
+        until the office sends it to the leader."""
+        return self.status == PeriodicReportStatus.COLLECTING and today > self.unit_due
+
 
 class UnitReport(Base):
     """A unit's report for one period: results, difficulties, proposals."""

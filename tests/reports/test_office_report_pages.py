@@ -48,8 +48,11 @@ def test_the_office_asks_and_the_leader_sees_what_awaits_review(loaded, org_tree
     assert _signed_in(app, "stc").get("/reports/adhoc/new").status_code == 403  # units do not ask
 
     loaded.runtime.complete(_unit_item(loaded, org_tree), {"results": "Đã giải ngân 45%"}, org_tree["stc"])
+    assert "Đang nhận báo cáo của đơn vị" in clerk.get("/reports/periodic").get_data(as_text=True)
     clock.set(datetime(2026, 3, 9, 9, 0))
     loaded.runtime.run_due_timers()
+    collected = _signed_in(app, "clerk").get("/reports/periodic").get_data(as_text=True)  # units: by 06/03
+    assert "Văn phòng đang tổng hợp" in collected and "Đang nhận báo cáo của đơn vị" not in collected
     loaded.runtime.complete(_ready(loaded, "report_consolidate").id, {"summary": "Tổng hợp"}, org_tree["clerk"])
     leader = _signed_in(app, "chutich")
     awaiting = leader.get("/reports/periodic").get_data(as_text=True).split('id="awaiting-review"')[1]

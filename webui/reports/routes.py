@@ -155,6 +155,7 @@ def periodic():
         scheduled = schedules_reports(ruleset_settings(session))
     user = current_user()
     return render_template("reports/periodic.html", rows=rows, schedule=schedule, scheduled=scheduled,
+                           today=clock.today(),
                            may_start=permissions.may_start_report_schedule(user),
                            may_ask=permissions.may_request_adhoc_report(user),
                            awaiting=[row for row in rows if row.status == "consolidated"],
@@ -211,6 +212,7 @@ def periodic_detail(report_id: int):
         people = {u.id: u.full_name for u in session.scalars(select(User).where(
             User.id.in_([row.requested_by, row.reviewed_by, row.consolidated_by])))}
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
+                           today=clock.today(),
                            buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS, people=people,
                            ad_hoc=row.period == AD_HOC)
 
