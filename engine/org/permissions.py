@@ -416,6 +416,22 @@ def may_read_instance_content(session: Session, user: User, directive_id: int | 
     return not is_secret(session, kind, record_id) or may_see(session, user, kind, record_id)
 
 
+def office_step_role(session: Session, settings: Mapping, role: str, unit_id: int | None,
+                     directive_id: int | None, assignment_id: int | None) -> str:
+    """The role that does an office step (`role`, its lane's) of a record: the lane's, unless the record
+    is secret and nobody holding that role in `unit_id` may see it (Quỳnh Nhai: the office head
+    registered it, and clerks at large do not read secret records, Đ.6 k.1b). Then the office's
+    reader of secret records ([secrecy] visible_to) does it: the step would wait for nobody."""
+    readers = [reader for reader in secrecy_policy(settings).visible_to if reader in OFFICE and reader != role]
+    if role not in OFFICE or not readers:
+        return role
+    kind, record_id = (ASSIGNMENT, assignment_id) if assignment_id else (DIRECTIVE, directive_id)
+    if not is_secret(session, kind, record_id) or who_may_see(session, holders(session, role, unit_id), kind,
+                                                                 record_id or 0):
+        return role
+    return readers[0]
+
+
 def may_receive_work(session: Session, role: str, unit_id: int) -> bool:
     """A work item of `role` may wait in unit `unit_id` (an administrator's reassignment) when
     someone active there holds that role: it must land where someone can handle it."""

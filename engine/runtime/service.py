@@ -570,6 +570,9 @@ class Runtime:
         props = spec.extensions.get("properties", {})
         role = permissions.lane_role(compiled.lanes, spec.lane)
         unit_id = self._resolve_unit(session, task, props.get("unit"), role)
+        assignment_id = task.data.get("assignment_id", instance.assignment_id)
+        role = permissions.office_step_role(session, compiled.settings, role, unit_id, instance.directive_id,
+                                            assignment_id)
         due = self.script_engine.evaluate(task, props["due"]) if props.get("due") else None
         instructions = spec.extensions.get("instructionsForEndUser")
         return dict(
@@ -577,7 +580,7 @@ class Runtime:
             title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, role=role, unit_id=unit_id,
             instructions=self._instructions(session, task, instructions) if instructions else None,
             form_key=props.get("formKey", ""), directive_id=instance.directive_id,
-            assignment_id=task.data.get("assignment_id", instance.assignment_id),
+            assignment_id=assignment_id,
             due_at=_due_moment(due), status=WorkItemStatus.READY, created_at=clock.now())
 
     def _instructions(self, session: Session, task, template: str) -> str:
