@@ -41,7 +41,8 @@ class ReportPeriod:
     end: date
     unit_due: date
     office_due: date
-    article: str = ""
+    article: str = ""        # the articles setting both days, the units' and the office's
+    unit_article: str = ""   # the units' day's alone: what a unit's request cites
 
     @property
     def label(self) -> str:
@@ -58,7 +59,7 @@ class ReportPeriod:
     def as_dict(self) -> dict:
         return {"period": self.period, "label": self.label, "start": self.start.isoformat(),
                 "end": self.end.isoformat(), "unit_due": self.unit_due.isoformat(),
-                "office_due": self.office_due.isoformat(), "article": self.article}
+                "office_due": self.office_due.isoformat(), "article": self.article, "unit_article": self.unit_article}
 
 
 def calendar_problems(settings: dict) -> list[Message]:
@@ -175,12 +176,14 @@ def reports_of_year(settings: dict, year: int, working: WorkingCalendar) -> list
     reports = []
     for period, senders in by_period.items():
         unit_entry, office_entry = senders["unit"], senders["office"]
-        article = ", ".join(dict.fromkeys(a for a in (unit_entry.get("article"), office_entry.get("article")) if a))
+        unit_article = unit_entry.get("article") or ""
+        clauses = [c.strip() for a in (unit_article, office_entry.get("article") or "") for c in a.split(", ")]
+        article = ", ".join(dict.fromkeys(c for c in clauses if c))   # "Đ.20 k.1, Đ.22" and "Đ.19 k.2, Đ.22": Đ.22 once
         for start, end in _reported_periods(period, year):
             unit_due = due_date(unit_entry, start, end, working)
             # The consolidation opens the working day after the units' day: never due before it.
             office_due = max(due_date(office_entry, start, end, working), working.next_working_day(unit_due))
-            reports.append(ReportPeriod(period, start, end, unit_due, office_due, article))
+            reports.append(ReportPeriod(period, start, end, unit_due, office_due, article, unit_article))
     return _longest_of_one_report(reports)
 
 

@@ -65,7 +65,7 @@ def before_period_day(moment, period: str, day: int) -> str:
 def next_periodic_report(after=None) -> dict:
     """The next periodic report of the ruleset's [[report_calendar]] whose units' due day
     comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
-    "office_due", "article"} (see engine.reports.calendar)."""
+    "office_due", "article", "unit_article"} (see engine.reports.calendar)."""
     return next_report(current_settings.get() or {}, as_day(after or today()), calendar_of_step()).as_dict()
 
 

@@ -103,6 +103,8 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         items = _ready(s, "pr_unit_report")
         assert len(items) == 3 and {i.due_at.date() for i in items} == {date(2026, 3, 13)}
         assert "Quý I năm 2026" in items[0].instructions
+        assert items[0].instructions.endswith("Hạn gửi: 13/03/2026 (Đ.20 k.1, Đ.22).")  # the units' articles alone
+        assert period.article == "Đ.20 k.1, Đ.22, Đ.19 k.2"   # both days' (the page's), each clause once
         stc_item = next(i for i in items if i.unit_id == org_tree["stc"].unit_id)
         notes = s.scalars(select(Notification).where(Notification.kind == "periodic_report")).all()
         assert {n.user_id for n in notes} >= {org_tree["stc"].id, org_tree["sxd"].id}
