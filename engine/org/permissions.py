@@ -4,8 +4,8 @@ else (the ROLES catalogue in engine/org/models.py only lists the roles).
 
 Three kinds of rule:
 - by role alone: `may_register_directives(user)`, `may_administer_users(user)`, …;
-- by unit scope: organisation-wide roles see every unit, the others their own unit and the
-  units below it (`units_in_scope`, `acts_for_unit`);
+- by unit scope: organisation-wide roles see every unit, the others their own unit, the
+  units below it and the units reorganised into those (`units_in_scope`, `acts_for_unit`);
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
   same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
@@ -174,16 +174,17 @@ def units_in_scope(session: Session, user: User) -> set[int] | None:
 
 
 def units_in_scope_select(user: User) -> Select | None:
-    """`units_in_scope` as a SELECT of their ids, for a query that embeds it."""
-    return None if is_organisation_wide(user) else org.subtrees_select([user.unit_id])
+    """`units_in_scope` as a SELECT of their ids, for a query that embeds it: their unit, the units
+    below it and those reorganised into them (a new ward carries its pre-2025 communes' tasks)."""
+    return None if is_organisation_wide(user) else org.carried_select([user.unit_id])
 
 
 def acts_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
     """`unit_id` is within `user`'s scope (the Python form of `units_in_scope`, walking up the
-    tree instead of reading it whole on every engine step)."""
+    tree and the successor links instead of reading the tree whole on every engine step)."""
     if unit_id is None or is_organisation_wide(user):
         return True
-    return org.is_within(session, unit_id, user.unit_id)
+    return org.carries(session, unit_id, user.unit_id)
 
 
 class HasLeadUnit(Protocol):

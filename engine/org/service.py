@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, event, inspect, select
+from sqlalchemy import Select, event, inspect, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -100,6 +100,33 @@ def subtrees_select(unit_ids: Collection[int]) -> Select:
     below = select(Unit.id).where(Unit.id.in_(unit_ids)).cte("below", recursive=True)
     below = below.union(select(Unit.id).where(Unit.parent_id == below.c.id))
     return select(below.c.id)
+
+
+def carried_select(unit_ids: Collection[int]) -> Select:
+    """SELECT of `unit_ids`, the units below them and the units reorganised into any of those (whose
+    successor link leads there: a pre-2025 commune into its ward, a merged department into the new
+    one), with theirs below: the units whose work they carry today."""
+    carried = select(Unit.id).where(Unit.id.in_(unit_ids)).cte("carried", recursive=True)
+    carried = carried.union(select(Unit.id).where(or_(Unit.parent_id == carried.c.id,
+                                                      Unit.successor_id == carried.c.id)))
+    return select(carried.c.id)
+
+
+def carries(session: Session, unit_id: int, carrier_id: int) -> bool:
+    """Whether `carried_select([carrier_id])` holds `unit_id`: walks up its parents and successors
+    (a few rows) instead of reading the organisation."""
+    seen: set[int] = set()
+    waiting = [unit_id]
+    while waiting:
+        current = waiting.pop()
+        if current == carrier_id:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        unit = session.get(Unit, current)
+        waiting.extend(link for link in ((unit.parent_id, unit.successor_id) if unit else ()) if link is not None)
+    return False
 
 
 def latest_successors(session: Session) -> dict[int, int]:

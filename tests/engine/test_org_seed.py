@@ -13,14 +13,17 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from engine.cli import cli
+from engine.directives.models import Assignment
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.proposals.service import read_and_propose
+from engine.registry import service as registry
 from engine.reports import counts
 from engine.reports.counts import Scope
 from engine.reports.query import ReportQuery
 from tests.conftest import REPO_ROOT, fresh_database_url, make_engine
-from tests.scenarios.drive import Scenario
+from tests.scenarios.drive import Scenario, _user
 
 
 def _package_count(query: str, *params: str) -> int:
@@ -150,6 +153,30 @@ def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scena
         merged_in = org.with_predecessors(s, {ward.id}) - {ward.id}
         latest = org.latest_successors(s)
         assert old.id in merged_in and all(latest[u] == ward.id for u in merged_in)  # Phường 1, 2… of Tuy Hòa
+
+
+def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_scenario):
+    """The task a pre-2025 commune received is the new ward's to carry: its staff find it in the registry
+    and on its page, as its report counts it, and report on it; a ward that is no successor does not."""
+    sc = seeded_scenario
+    sc.at("2025-05-12 09:00")
+    directive = sc.register("13/UBND-VP", "12/05/2025", [
+        {"content": "Rà soát hộ nghèo", "lead_unit": "cu-xa-22015", "deadline": "30/06/2025"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.clock.set(datetime(2026, 1, 5, 9, 0))
+    with sc.engine.db.session() as s:
+        ward, other = (_user(s, login, code, ["unit_officer"]) for login, code in (("tuyhoa", "xa-22015"),
+                                                                                   ("khac", "tinh-66-stc")))
+        listed = {login: list(s.scalars(registry.visible_assignments(s, user).with_only_columns(Assignment.id)))
+                  for login, user in (("tuyhoa", ward), ("khac", other))}
+        seen = {login: permissions.may_see(s, user, permissions.ASSIGNMENT, assignment.id)
+                for login, user in (("tuyhoa", ward), ("khac", other))}
+    assert listed == {"tuyhoa": [assignment.id], "khac": []} and seen == {"tuyhoa": True, "khac": False}
+    sc.users["tuyhoa"] = ward
+    sc.complete("handle", "tuyhoa", {"action": "update", "progress": "done", "note": "Đã rà soát",
+                                     "overdue_reason": "Sắp xếp đơn vị hành chính"}, assignment.id)
+    assert sc.assignment(assignment.id).progress == "done"
 
 
 def test_a_backup_made_under_the_old_tree_is_restored_then_mapped_by_the_seed(engine, clock, tmp_path):
