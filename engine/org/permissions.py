@@ -32,6 +32,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.text import filled
@@ -223,8 +224,10 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
 
 # ---------------------------------------------------------------- who holds a role where
 def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
-    """Active holders of `role` in `unit_id` (anywhere when None)."""
-    return org.users_with_role(session, role, unit_id)
+    """Active holders of `role` in `unit_id` (anywhere when None); in the unit in force today for a
+    reorganised one (a pre-2025 commune's tasks are its new ward's: its staff are told and asked)."""
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    return org.users_with_role(session, role, org.in_force(session, unit, clock.today()).id if unit else unit_id)
 
 
 def unit_staff(session: Session, unit_id: int) -> list[User]:

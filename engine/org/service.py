@@ -158,11 +158,18 @@ def code_in_force(session: Session, code: str, on: date) -> str:
     (an old directive keeps naming the body that received it), else the first successor in force
     then (a task given after 1/7/2025 to a pre-2025 commune goes to the commune that replaced it).
     An unknown code, or a retired unit without a successor, is returned as given."""
-    unit, seen = unit_by_code(session, code), set()
-    while unit is not None and not unit.is_valid_on(on) and unit.successor_id and unit.id not in seen:
+    unit = unit_by_code(session, code)
+    return in_force(session, unit, on).code if unit is not None else code
+
+
+def in_force(session: Session, unit: Unit, on: date) -> Unit:
+    """`unit` while it is in force on `on`, else the first of its successors that is; a retired
+    unit without a successor is itself."""
+    seen: set[int] = set()
+    while not unit.is_valid_on(on) and unit.successor_id and unit.id not in seen:
         seen.add(unit.id)
-        unit = session.get(Unit, unit.successor_id)
-    return unit.code if unit is not None else code
+        unit = session.get_one(Unit, unit.successor_id)
+    return unit
 
 
 def in_session(session: Session, actor: User) -> User:

@@ -22,6 +22,7 @@ from engine.registry import service as registry
 from engine.reports import counts
 from engine.reports.counts import Scope
 from engine.reports.query import ReportQuery
+from engine.urging import manual
 from tests.conftest import REPO_ROOT, fresh_database_url, make_engine
 from tests.scenarios.drive import Scenario, _user
 
@@ -174,6 +175,12 @@ def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_sc
                 for login, user in (("tuyhoa", ward), ("khac", other))}
     assert listed == {"tuyhoa": [assignment.id], "khac": []} and seen == {"tuyhoa": True, "khac": False}
     sc.users["tuyhoa"] = ward
+    # it is the ward that is urged: by hand, and by the alerts (long overdue: escalated); the old commune has no staff
+    assert manual.urge(sc.engine, assignment.id, "Đề nghị báo cáo", sc.users["clerk"]).told == 1
+    sc.at("2026-01-06 09:00")
+    told = {n.kind for n in sc.notices("escalation", assignment.id) + sc.notices("urged", assignment.id)
+            if n.user_id == ward.id}
+    assert told == {"escalation", "urged"}, told
     sc.complete("handle", "tuyhoa", {"action": "update", "progress": "done", "note": "Đã rà soát",
                                      "overdue_reason": "Sắp xếp đơn vị hành chính"}, assignment.id)
     assert sc.assignment(assignment.id).progress == "done"
