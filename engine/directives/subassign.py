@@ -34,13 +34,20 @@ def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> li
         raise DirectiveError("Name at least one section to pass the assignment to.")
     with engine.db.session() as session:
         parent, user = _parent(session, assignment_id, actor)
-        assert parent.lead_unit_id is not None  # _parent checked that the actor speaks for it
-        below = org.subtree_ids(session, parent.lead_unit_id) - {parent.lead_unit_id}
+        below = {unit.id for unit in sections(session, parent)}
         shares = [_share(session, parent, below, n, item) for n, item in enumerate(items, start=1)]
         instance = session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
         bundle = session.get(ProcessBundle, instance.bundle_id) if instance else engine.current_bundle(session)
         return [_create_child(session, engine.runtime, bundle, parent, unit, content, deadline, user)
                 for unit, content, deadline in shares]
+
+
+def sections(session: Session, parent: Assignment) -> list[Unit]:
+    """The units `parent` may be passed down to: those below the unit doing its lead unit's work
+    today (a pre-2025 commune's task goes to its new ward's sections), by name."""
+    lead = org.in_force(session, session.get_one(Unit, parent.lead_unit_id), clock.today())
+    below = org.subtree_ids(session, lead.id) - {lead.id}
+    return list(session.scalars(select(Unit).where(Unit.id.in_(below)).order_by(Unit.name)))
 
 
 def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from engine.cli import cli
+from engine.directives import subassign
 from engine.directives.models import Assignment
 from engine.org import permissions
 from engine.org import service as org
@@ -181,6 +182,10 @@ def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_sc
     told = {n.kind for n in sc.notices("escalation", assignment.id) + sc.notices("urged", assignment.id)
             if n.user_id == ward.id}
     assert told == {"escalation", "urged"}, told
+    with sc.engine.db.session() as s:  # it passes it down to its own section
+        org.create_unit(s, "xa-22015-kt", "Phòng Kinh tế phường Tuy Hòa", parent_code="xa-22015", kind="section")
+    [share] = subassign.sub_assign(sc.engine, assignment.id, [{"unit": "xa-22015-kt"}], ward)
+    assert sc.assignment(share).parent_id == assignment.id
     sc.complete("handle", "tuyhoa", {"action": "update", "progress": "done", "note": "Đã rà soát",
                                      "overdue_reason": "Sắp xếp đơn vị hành chính"}, assignment.id)
     assert sc.assignment(assignment.id).progress == "done"

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from engine import clock
 from engine import forms as engine_forms
 from engine.audit.models import AuditEntry
-from engine.directives import attachments, extensions, raised
+from engine.directives import attachments, extensions, raised, subassign
 from engine.directives import service as directives
 from engine.directives.models import (
     ENDED,
@@ -23,7 +23,8 @@ from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
-from engine.outcomes import GROUPS, Outcome
+from engine.org.models import Unit
+from engine.outcomes import GROUPS, Outcome, outcome_of
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
 from engine.reports.query import BadReportQuery, ReportQuery
@@ -198,6 +199,13 @@ def detail(assignment_id: int):
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
         raiser = raised.raising_unit(session, user, info.assignment) if raised.MESSAGE in waiting else None
         flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
+        may_pass_down = info.assignment.status in ACTIVE and permissions.speaks_for_lead_unit(
+            session, user, info.assignment)
+        sections = subassign.sections(session, info.assignment) if may_pass_down else []
+        # the lead unit's shares are its own affair and the office's, not a coordinating unit's
+        shares = [(share, outcome_of(share, clock.today()), session.get_one(Unit, share.lead_unit_id).name)
+                  for share in subassign.children(session, assignment_id)] \
+            if permissions.may_reach_assignment(session, user, info.assignment) else []
         upstream_label = _upstream_label(eng, session)
         page = _page_of(registry.history_page, session, assignment_id, "history_before")
         history = readable(eng, session, page.entries)
@@ -216,7 +224,7 @@ def detail(assignment_id: int):
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
                            coordinating_ids={unit.id for role, unit in info.units if role == "coordinating"},
-                           upstream_label=upstream_label, letters=letters)
+                           upstream_label=upstream_label, letters=letters, sections=sections, shares=shares)
 
 
 def _page_of(read, session, assignment_id: int, cursor: str):
@@ -270,6 +278,14 @@ def request_extension(assignment_id: int):
     return _act(assignment_id, lambda eng, user: extensions.request_extension(
         eng, assignment_id, request.form.get("new_deadline", ""), request.form.get("reason", ""), user),
         _("The extension request was sent for decision."))
+
+
+@blueprint.post("/assignments/<int:assignment_id>/sub-assignments")
+@login_required()
+def pass_down(assignment_id: int):
+    share = {key: request.form.get(key, "") for key in ("unit", "content", "deadline")}
+    return _act(assignment_id, lambda eng, user: subassign.sub_assign(eng, assignment_id, [share], user),
+                _("The assignment was passed to the section."), anchor="shares")
 
 
 @blueprint.post("/assignments/<int:assignment_id>/explanation")
