@@ -48,6 +48,9 @@ def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
         told = s.scalars(select(Notification.user_id).where(Notification.kind == "subassignments_done")).all()
         assert set(told) == {u.id for u in org.users_by_name(s, ["stc", "stc_gd"])}
     assert ns("GET", "/work-items").get_json()["total"] == 0
+    # its process ended with the section's "done": so does the share, not left open in the registry for ever
+    [share] = head("GET", url).get_json()["items"]
+    assert (share["status"], share["closed_on"]) == ("closed", share["completed_on"]), share
 
 
 def test_a_new_lead_unit_takes_the_task_without_the_old_leads_sections(as_user, loaded):
