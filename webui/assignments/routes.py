@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -300,11 +302,16 @@ def request_explanation(assignment_id: int):
 @login_required(permissions.may_urge)
 def urge(assignment_id: int):
     with_letter = request.form.get("letter") == "on"
+
+    def said(urged: manual_urging.Urged) -> tuple[str, str]:
+        if not urged.told:  # a seeded ward has no accounts until the administrator makes them
+            return _("Nobody in the unit received the urging: the unit has no user accounts yet."), "error"
+        return _("The units were urged; the urging letter is ready to download below.") if with_letter \
+            else _("The units were urged."), "success"
+
     return _act(assignment_id, lambda eng, user: manual_urging.urge(
         eng, assignment_id, request.form.get("message", ""), user,
-        coordinating=request.form.get("coordinating") == "on", with_letter=with_letter),
-        _("The units were urged; the urging letter is ready to download below.") if with_letter
-        else _("The units were urged."), anchor="urge")
+        coordinating=request.form.get("coordinating") == "on", with_letter=with_letter), said, anchor="urge")
 
 
 @blueprint.post("/assignments/<int:assignment_id>/issues")
@@ -316,15 +323,18 @@ def raise_issue(assignment_id: int):
         _("Your issue was sent to the office."))
 
 
-def _act(assignment_id: int, action, done_message: str, anchor: str | None = None):
+def _act(assignment_id: int, action, done_message: str | Callable[[Any], tuple[str, str]],
+         anchor: str | None = None):
+    """Run `action` and say how it went: `done_message`, or the message and its kind that it
+    makes of the action's result."""
     user = current_user()
     with engine().db.session() as session:
         if registry.visible_assignment(session, user, assignment_id) is None:
             abort(404)
     try:
-        action(engine(), user)
+        result = action(engine(), user)
     except EngineError as exc:
         flash(engine_message(exc), "error")
     else:
-        flash(done_message, "success")
+        flash(*(done_message(result) if callable(done_message) else (done_message, "success")))
     return redirect(url_for("assignments.detail", assignment_id=assignment_id, _anchor=anchor))
