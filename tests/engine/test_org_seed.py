@@ -22,6 +22,7 @@ from engine.proposals.service import read_and_propose
 from engine.registry import service as registry
 from engine.reports import counts
 from engine.reports.counts import Scope
+from engine.reports.operators import reporting_units
 from engine.reports.query import ReportQuery
 from engine.urging import manual
 from tests.conftest import REPO_ROOT, fresh_database_url, make_engine
@@ -186,6 +187,9 @@ def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_sc
         org.create_unit(s, "xa-22015-kt", "Phòng Kinh tế phường Tuy Hòa", parent_code="xa-22015", kind="section")
     [share] = subassign.sub_assign(sc.engine, assignment.id, [{"unit": "xa-22015-kt"}], ward)
     assert sc.assignment(share).parent_id == assignment.id
+    with sc.engine.db.session() as s:  # the province asks the ward for the quarter's report, not the old commune
+        asked = [u.code for u in reporting_units(s, date(2026, 1, 1), date(2026, 3, 31))]  # nor its section
+    assert asked == ["xa-22015"], asked
     sc.complete("handle", "tuyhoa", {"action": "update", "progress": "done", "note": "Đã rà soát",
                                      "overdue_reason": "Sắp xếp đơn vị hành chính"}, assignment.id)
     assert sc.assignment(assignment.id).progress == "done"
