@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import Assignment, AssignmentStatus, AssignmentUnit, DeadlineKind
-from engine.directives.service import DirectiveError
+from engine.directives.service import AssignmentError, DirectiveError
 from engine.errors import Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
@@ -25,6 +25,7 @@ from engine.runtime.models import WorkflowInstance
 
 PURPOSE = "subassignment"
 ALL_DONE_MESSAGE = "subassignments_done"
+SHARES = "items"  # the list of shares a request passes down, as the API names it
 
 
 def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> list[int]:
@@ -65,21 +66,21 @@ def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignme
 def _share(session: Session, parent: Assignment, below: set[int], n: int, item: dict):
     unit = org.unit_by_code(session, str(item.get("unit") or "").strip())
     if unit is None or unit.id not in below:
-        raise DirectiveError("Share %(n)s: choose a section of the lead unit.", n=n)
+        raise AssignmentError(n, "unit", "Share %(n)s: choose a section of the lead unit.", SHARES)
     try:
         deadline = forms.parse_date(item["deadline"]) if item.get("deadline") else None
     except forms.Invalid:
-        raise DirectiveError("Share %(n)s: the deadline must be a date from %(first)s to %(last)s (dd/mm/yyyy).",
-                             n=n, **forms.DATE_RANGE) from None
+        raise AssignmentError(n, "deadline", "Share %(n)s: the deadline must be a date from %(first)s to %(last)s "
+                              "(dd/mm/yyyy).", SHARES, **forms.DATE_RANGE) from None
     if parent.deadline is not None:
         deadline = deadline or parent.deadline
         if deadline > parent.deadline:
-            raise DirectiveError("Share %(n)s: the deadline may not be later than the unit's own (%(d)s).",
-                                 n=n, d=parent.deadline.strftime("%d/%m/%Y"))
+            raise AssignmentError(n, "deadline", "Share %(n)s: the deadline may not be later than the unit's own "
+                                  "(%(d)s).", SHARES, d=parent.deadline.strftime("%d/%m/%Y"))
     try:
         content = forms.clean_input(item.get("content") or "") or parent.content
     except forms.Invalid:
-        raise DirectiveError("Share %(n)s: the content must be text.", n=n) from None
+        raise AssignmentError(n, "content", "Share %(n)s: the content must be text.", SHARES) from None
     return unit, content, deadline
 
 

@@ -21,9 +21,9 @@ def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
     url = f"/assignments/{parent_id}/sub-assignments"
 
     late = head("POST", url, json={"items": [{"unit": "STC-NS", "deadline": "2026-04-15"}]})
-    assert late.status_code == 422 and "31/03/2026" in late.get_json()["error"]["message"]
-    outside = head("POST", url, json={"items": [{"unit": "SXD"}]})
-    assert outside.status_code == 422
+    assert late.status_code == 422 and "31/03/2026" in late.get_json()["error"]["fields"]["items[0].deadline"]
+    outside = head("POST", url, json={"items": [{"unit": "STC-NS"}, {"unit": "SXD"}]})  # the bad one is named
+    assert outside.status_code == 422 and list(outside.get_json()["error"]["fields"]) == ["items[1].unit"]
     assert clerk("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 403
     assert sxd("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 404
 
