@@ -472,9 +472,9 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
 
 
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
-    """SQL over a work item's columns: it waits in `user`'s unit or below (for any role), and
-    they may see what it belongs to."""
-    return and_(unit_id.in_(org.subtree_ids(session, user.unit_id)),
+    """SQL over a work item's columns: it waits in `user`'s unit or below, or in a unit reorganised
+    into those (for any role), and they may see what it belongs to."""
+    return and_(unit_id.in_(set(session.scalars(org.carried_select([user.unit_id])))),
                 _item_record_seen(session, user, directive_id, assignment_id))
 
 

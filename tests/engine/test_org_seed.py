@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from engine.cli import cli
 from engine.directives import subassign
 from engine.directives.models import Assignment
+from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
@@ -176,6 +177,8 @@ def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_sc
         seen = {login: permissions.may_see(s, user, permissions.ASSIGNMENT, assignment.id)
                 for login, user in (("tuyhoa", ward), ("khac", other))}
     assert listed == {"tuyhoa": [assignment.id], "khac": []} and seen == {"tuyhoa": True, "khac": False}
+    with sc.engine.db.session() as s:  # its step waits among the ward's own, in the inbox's views
+        assert inbox.counts(s, s.merge(ward), views=("mine", "unit")) == {"mine": 1, "unit": 1}
     sc.users["tuyhoa"] = ward
     # it is the ward that is urged: by hand, and by the alerts (long overdue: escalated); the old commune has no staff
     assert manual.urge(sc.engine, assignment.id, "Đề nghị báo cáo", sc.users["clerk"]).told == 1
