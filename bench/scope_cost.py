@@ -1,19 +1,24 @@
-"""`python -m bench.scope_cost DATABASE_URL [CALLS]`: what a unit's scope costs with the units reorganised
-into it (`org.carried_select`: the sub-tree and the successor links) against the sub-tree alone
-(`org.subtrees_select`, the scope before), on a database `bench.scale_reads --database` filled.
+"""`python -m bench.scope_cost DATABASE_URL [--calls N] [--unit CODE]`: what a unit's scope costs with the units
+reorganised into it (`org.carried_select`: the sub-tree and the successor links) against the sub-tree alone
+(`org.subtrees_select`, the scope before).
 
-The department officer's inbox and registry reads, the two scopes alternated call by call in one process, so
-that the machine's load falls on both alike; p50 of each and their ratio."""
+Without `--unit`, on a database `bench.scale_reads --database` filled: the department officer's inbox and registry
+reads, the two scopes alternated call by call in one process, so that the machine's load falls on both alike; p50 of
+each and their ratio. With `--unit CODE` (a seeded province: `dondoc org seed`): the two scope queries of that unit
+alone, 500 executions each, three rounds."""
 from __future__ import annotations
 
+import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
+
+from sqlalchemy import create_engine, select
 
 from bench.scale_reads import make_engine, registry_cases, user
 from engine.inbox import service as inbox
 from engine.org import service as org
+from engine.org.models import Unit
 from engine.registry import service as registry
 
 CASES = ("no filter", "outcome overdue", "text 'giai ngan'", "page 5 of 25")
@@ -51,5 +56,26 @@ def main(url: str, calls: int) -> None:
     print(f"median ratio {statistics.median(ratios):.2f}")
 
 
+def scope_queries(url: str, code: str) -> None:
+    with create_engine(url).connect() as connection:
+        unit_id = connection.scalar(select(Unit.id).where(Unit.code == code))
+        for round_ in range(1, 4):
+            for name, query in (("sub-tree", org.subtrees_select([unit_id])),
+                                ("with reorganised units", org.carried_select([unit_id]))):
+                began = time.perf_counter()
+                for _ in range(500):
+                    ids = connection.execute(query).all()
+                print(f"{code} round {round_}, {name}: {len(ids)} ids, "
+                      f"{(time.perf_counter() - began) / 500 * 1000:.2f} ms a query")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database")
+    parser.add_argument("--calls", type=int, default=20, help="calls of each read with each scope")
+    parser.add_argument("--unit", help="time the scope queries of this unit alone")
+    args = parser.parse_args()
+    if args.unit:
+        scope_queries(args.database, args.unit)
+    else:
+        main(args.database, args.calls)
