@@ -3,7 +3,7 @@ The engine validates; this module only turns a request into raw values, keeps wh
 user typed, and stores uploaded files (`files` fields carry sha256 digests)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from flask import Request, Response, send_file
@@ -67,10 +67,12 @@ def initial_values(form: FormDefinition, *sources: dict) -> dict:
     return values
 
 
-def unit_choices(session: Session) -> list[Choice]:
-    """The units valid today, in tree order, indented by depth."""
+def unit_choices(session: Session, within: Collection[int] | None = None) -> list[Choice]:
+    """The units valid today (of `within`, when given: a unit user's scope), in tree order,
+    indented by depth."""
     today = clock.today()
-    units = [u for u in session.scalars(select(Unit).order_by(Unit.name)) if u.is_valid_on(today)]
+    units = [u for u in session.scalars(select(Unit).order_by(Unit.name))
+             if u.is_valid_on(today) and (within is None or u.id in within)]
     children: dict[int | None, list[Unit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)

@@ -18,6 +18,7 @@ from engine.directives.models import Attachment, DirectiveStatus
 from engine.errors import EngineError
 from engine.forms import FormDefinition
 from engine.inbox import service as inbox
+from engine.org import service as org
 from engine.org.models import Unit
 from engine.runtime.models import WorkItem
 from engine.text import filled
@@ -126,6 +127,9 @@ class _Words:
                 line.files += attachments.describe(self.session, list(value))
                 continue
             choices = {str(v): label for v, label in form_field.options}
+            if form_field.type == "user":  # people are read by name, never by username
+                choices |= {u.username: u.full_name for u in org.users_by_name(
+                    self.session, value if isinstance(value, list) else [value])}
             shown = ", ".join(choices.get(str(v), self.value(form_field.name, v)) for v in
                               (value if isinstance(value, list) else [value]))
             line.facts.append((form_field.label, shown))

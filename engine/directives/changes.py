@@ -22,6 +22,7 @@ from engine.directives.service import DirectiveError, written_text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.notifications.service import notify_users
 from engine.org import permissions
+from engine.org import service as org
 from engine.org.models import User
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.secrecy import register as secret_register
@@ -51,7 +52,7 @@ def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: 
             forbidden="Only the leader, or the tracking office on the leader's instruction, may withdraw "
                       "an assignment.",
             no_instruction="Say on whose instruction the assignment is withdrawn.")
-        _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": instruction or None})
+        _withdraw(engine.runtime, session, assignment, user, {"reason": reason, "instruction": instruction or None})
         return assignment
 
 
@@ -61,7 +62,7 @@ def end_directive(engine, session: Session, directive: Directive, user: User, re
     for assignment in session.scalars(select(Assignment).where(Assignment.directive_id == directive.id,
                                                                Assignment.parent_id.is_(None),
                                                                Assignment.status.not_in(ENDED))):
-        _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": None})
+        _withdraw(engine.runtime, session, assignment, user, {"reason": reason, "instruction": None})
     for instance_id in session.scalars(select(WorkflowInstance.id).where(
             WorkflowInstance.directive_id == directive.id, WorkflowInstance.assignment_id.is_(None),
             WorkflowInstance.status.in_(LIVE_STATUSES))):
@@ -71,23 +72,38 @@ def end_directive(engine, session: Session, directive: Directive, user: User, re
 def withdraw_in(engine, session: Session, assignment: Assignment, user: User, reason: str) -> None:
     """Withdraw inside the caller's transaction, on no one's instruction (a process
     administrator terminating the assignment's process)."""
-    _withdraw(engine, session, assignment, user, {"reason": reason, "instruction": None})
+    _withdraw(engine.runtime, session, assignment, user, {"reason": reason, "instruction": None})
 
 
-def _withdraw(engine, session: Session, assignment: Assignment, user: User, why: dict) -> None:
+def withdraw_shares_left_behind(runtime, session: Session, assignment: Assignment, user: User | None,
+                                reason: str) -> None:
+    """`assignment` has a new lead unit: the shares the old lead gave its sections end with its part
+    (a section of another unit neither works to nor is counted in the new lead's task); shares of
+    units below the new lead stay."""
+    assert assignment.lead_unit_id is not None
+    for child in _open_shares(session, assignment):
+        if child.lead_unit_id is None or not org.is_within(session, child.lead_unit_id, assignment.lead_unit_id):
+            _withdraw(runtime, session, child, user, {"reason": reason, "instruction": None})
+
+
+def _open_shares(session: Session, assignment: Assignment) -> list[Assignment]:
+    return list(session.scalars(select(Assignment).where(Assignment.parent_id == assignment.id,
+                                                         Assignment.status.not_in(ENDED))))
+
+
+def _withdraw(runtime, session: Session, assignment: Assignment, user: User | None, why: dict) -> None:
     before = assignment.status
     assignment.status = AssignmentStatus.CANCELLED
     if assignment.instance_id is not None:
-        engine.runtime.cancel(session, assignment.instance_id, actor=user, reason=why["reason"])
+        runtime.cancel(session, assignment.instance_id, actor=user, reason=why["reason"])
     audit.record(session, WITHDRAWN_ACTION, "assignment", assignment.id, actor=user,
                  before={"status": before}, after=why, directive_id=assignment.directive_id,
                  assignment_id=assignment.id)
     units = {link.unit_id for link in assignment.units}
     notify_users(session, [u for unit_id in sorted(units) for u in permissions.unit_staff(session, unit_id)],
                  WITHDRAWN, directive=assignment.directive, assignment=assignment, reason=why["reason"])
-    for child in session.scalars(select(Assignment).where(Assignment.parent_id == assignment.id,
-                                                          Assignment.status.not_in(ENDED))):
-        _withdraw(engine, session, child, user, why)
+    for child in _open_shares(session, assignment):
+        _withdraw(runtime, session, child, user, why)
 
 
 # ---------------------------------------------------------------- adjusting

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from engine import audit, clock
+from engine.directives import changes
 from engine.directives import service as directives
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
@@ -179,9 +180,13 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
         assignment.content = content
     if params.get("deadline") not in (None, ""):
         _set_deadline(assignment, params["deadline"])
-    coordinating = params.get("coordinating_units")
-    _set_units(ctx.session, assignment, org.require_unit(ctx.session, params["lead_unit"]),
+    coordinating, lead_before = params.get("coordinating_units"), assignment.lead_unit_id
+    lead = org.require_unit(ctx.session, params["lead_unit"])
+    _set_units(ctx.session, assignment, lead,
                None if coordinating is None else [org.require_unit(ctx.session, c) for c in coordinating])
+    if lead.id != lead_before:
+        changes.withdraw_shares_left_behind(ctx.runtime, ctx.session, assignment, ctx.actor,
+                                            str(params.get("note") or lead.name))
     assignment.status = AssignmentStatus.OPEN
     now = _as_corrected(ctx.session, assignment)
     changed = [key for key in now if now[key] != was[key]]

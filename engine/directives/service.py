@@ -74,12 +74,13 @@ def origin_labels(settings: dict) -> dict[str, str]:
 
 
 class AssignmentError(DirectiveError):
-    """A bad value in one assignment (`seq` from 1); `field` names it so that a form can show
-    the message beside it."""
+    """A bad value in one assignment (`seq` from 1) of the list `items` (a directive's
+    "assignments", the shares passed down); `field` names it so that a form can show the
+    message beside it."""
 
-    def __init__(self, seq: int, field: str, message: str, **params):
+    def __init__(self, seq: int, field: str, message: str, items: str = "assignments", **params):
         super().__init__(message, n=seq, **params)
-        self.seq, self.field = seq, field
+        self.seq, self.field, self.items = seq, field, items
 
 
 def register(engine, raw: dict, assignments: list[dict], actor: User,

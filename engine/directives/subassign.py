@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import Assignment, AssignmentStatus, AssignmentUnit, DeadlineKind
-from engine.directives.service import DirectiveError
+from engine.directives.service import AssignmentError, DirectiveError
 from engine.errors import Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
@@ -25,6 +25,7 @@ from engine.runtime.models import WorkflowInstance
 
 PURPOSE = "subassignment"
 ALL_DONE_MESSAGE = "subassignments_done"
+SHARES = "items"  # the list of shares a request passes down, as the API names it
 
 
 def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> list[int]:
@@ -34,13 +35,20 @@ def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> li
         raise DirectiveError("Name at least one section to pass the assignment to.")
     with engine.db.session() as session:
         parent, user = _parent(session, assignment_id, actor)
-        assert parent.lead_unit_id is not None  # _parent checked that the actor speaks for it
-        below = org.subtree_ids(session, parent.lead_unit_id) - {parent.lead_unit_id}
+        below = {unit.id for unit in sections(session, parent)}
         shares = [_share(session, parent, below, n, item) for n, item in enumerate(items, start=1)]
         instance = session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
         bundle = session.get(ProcessBundle, instance.bundle_id) if instance else engine.current_bundle(session)
         return [_create_child(session, engine.runtime, bundle, parent, unit, content, deadline, user)
                 for unit, content, deadline in shares]
+
+
+def sections(session: Session, parent: Assignment) -> list[Unit]:
+    """The units `parent` may be passed down to: those below the unit doing its lead unit's work
+    today (a pre-2025 commune's task goes to its new ward's sections), by name."""
+    lead = org.in_force(session, session.get_one(Unit, parent.lead_unit_id), clock.today())
+    below = org.subtree_ids(session, lead.id) - {lead.id}
+    return list(session.scalars(select(Unit).where(Unit.id.in_(below)).order_by(Unit.name)))
 
 
 def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
@@ -58,21 +66,21 @@ def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignme
 def _share(session: Session, parent: Assignment, below: set[int], n: int, item: dict):
     unit = org.unit_by_code(session, str(item.get("unit") or "").strip())
     if unit is None or unit.id not in below:
-        raise DirectiveError("Share %(n)s: choose a section of the lead unit.", n=n)
+        raise AssignmentError(n, "unit", "Share %(n)s: choose a section of the lead unit.", SHARES)
     try:
         deadline = forms.parse_date(item["deadline"]) if item.get("deadline") else None
     except forms.Invalid:
-        raise DirectiveError("Share %(n)s: the deadline must be a date from %(first)s to %(last)s (dd/mm/yyyy).",
-                             n=n, **forms.DATE_RANGE) from None
+        raise AssignmentError(n, "deadline", "Share %(n)s: the deadline must be a date from %(first)s to %(last)s "
+                              "(dd/mm/yyyy).", SHARES, **forms.DATE_RANGE) from None
     if parent.deadline is not None:
         deadline = deadline or parent.deadline
         if deadline > parent.deadline:
-            raise DirectiveError("Share %(n)s: the deadline may not be later than the unit's own (%(d)s).",
-                                 n=n, d=parent.deadline.strftime("%d/%m/%Y"))
+            raise AssignmentError(n, "deadline", "Share %(n)s: the deadline may not be later than the unit's own "
+                                  "(%(d)s).", SHARES, d=parent.deadline.strftime("%d/%m/%Y"))
     try:
         content = forms.clean_input(item.get("content") or "") or parent.content
     except forms.Invalid:
-        raise DirectiveError("Share %(n)s: the content must be text.", n=n) from None
+        raise AssignmentError(n, "content", "Share %(n)s: the content must be text.", SHARES) from None
     return unit, content, deadline
 
 

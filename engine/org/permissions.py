@@ -4,8 +4,8 @@ else (the ROLES catalogue in engine/org/models.py only lists the roles).
 
 Three kinds of rule:
 - by role alone: `may_register_directives(user)`, `may_administer_users(user)`, …;
-- by unit scope: organisation-wide roles see every unit, the others their own unit and the
-  units below it (`units_in_scope`, `acts_for_unit`);
+- by unit scope: organisation-wide roles see every unit, the others their own unit, the
+  units below it and the units reorganised into those (`units_in_scope`, `acts_for_unit`);
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
   same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
@@ -32,6 +32,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.text import filled
@@ -174,16 +175,17 @@ def units_in_scope(session: Session, user: User) -> set[int] | None:
 
 
 def units_in_scope_select(user: User) -> Select | None:
-    """`units_in_scope` as a SELECT of their ids, for a query that embeds it."""
-    return None if is_organisation_wide(user) else org.subtrees_select([user.unit_id])
+    """`units_in_scope` as a SELECT of their ids, for a query that embeds it: their unit, the units
+    below it and those reorganised into them (a new ward carries its pre-2025 communes' tasks)."""
+    return None if is_organisation_wide(user) else org.carried_select([user.unit_id])
 
 
 def acts_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
     """`unit_id` is within `user`'s scope (the Python form of `units_in_scope`, walking up the
-    tree instead of reading it whole on every engine step)."""
+    tree and the successor links instead of reading the tree whole on every engine step)."""
     if unit_id is None or is_organisation_wide(user):
         return True
-    return org.is_within(session, unit_id, user.unit_id)
+    return org.carries(session, unit_id, user.unit_id)
 
 
 class HasLeadUnit(Protocol):
@@ -222,8 +224,10 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
 
 # ---------------------------------------------------------------- who holds a role where
 def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
-    """Active holders of `role` in `unit_id` (anywhere when None)."""
-    return org.users_with_role(session, role, unit_id)
+    """Active holders of `role` in `unit_id` (anywhere when None); in the unit in force today for a
+    reorganised one (a pre-2025 commune's tasks are its new ward's: its staff are told and asked)."""
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    return org.users_with_role(session, role, org.in_force(session, unit, clock.today()).id if unit else unit_id)
 
 
 def unit_staff(session: Session, unit_id: int) -> list[User]:
@@ -484,9 +488,9 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
 
 
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
-    """SQL over a work item's columns: it waits in `user`'s unit or below (for any role), and
-    they may see what it belongs to."""
-    return and_(unit_id.in_(org.subtree_ids(session, user.unit_id)),
+    """SQL over a work item's columns: it waits in `user`'s unit or below, or in a unit reorganised
+    into those (for any role), and they may see what it belongs to."""
+    return and_(unit_id.in_(set(session.scalars(org.carried_select([user.unit_id])))),
                 _item_record_seen(session, user, directive_id, assignment_id))
 
 

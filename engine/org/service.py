@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, event, inspect, select
+from sqlalchemy import Select, event, inspect, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,33 @@ def subtrees_select(unit_ids: Collection[int]) -> Select:
     return select(below.c.id)
 
 
+def carried_select(unit_ids: Collection[int]) -> Select:
+    """SELECT of `unit_ids`, the units below them and the units reorganised into any of those (whose
+    successor link leads there: a pre-2025 commune into its ward, a merged department into the new
+    one), with theirs below: the units whose work they carry today."""
+    carried = select(Unit.id).where(Unit.id.in_(unit_ids)).cte("carried", recursive=True)
+    carried = carried.union(select(Unit.id).where(or_(Unit.parent_id == carried.c.id,
+                                                      Unit.successor_id == carried.c.id)))
+    return select(carried.c.id)
+
+
+def carries(session: Session, unit_id: int, carrier_id: int) -> bool:
+    """Whether `carried_select([carrier_id])` holds `unit_id`: walks up its parents and successors
+    (a few rows) instead of reading the organisation."""
+    seen: set[int] = set()
+    waiting = [unit_id]
+    while waiting:
+        current = waiting.pop()
+        if current == carrier_id:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        unit = session.get(Unit, current)
+        waiting.extend(link for link in ((unit.parent_id, unit.successor_id) if unit else ()) if link is not None)
+    return False
+
+
 def latest_successors(session: Session) -> dict[int, int]:
     """{id of a unit that has a successor: the last unit of its successor chain} — the body that
     carries its work today (an old commune -> the new commune, not an intermediate one)."""
@@ -131,11 +158,18 @@ def code_in_force(session: Session, code: str, on: date) -> str:
     (an old directive keeps naming the body that received it), else the first successor in force
     then (a task given after 1/7/2025 to a pre-2025 commune goes to the commune that replaced it).
     An unknown code, or a retired unit without a successor, is returned as given."""
-    unit, seen = unit_by_code(session, code), set()
-    while unit is not None and not unit.is_valid_on(on) and unit.successor_id and unit.id not in seen:
+    unit = unit_by_code(session, code)
+    return in_force(session, unit, on).code if unit is not None else code
+
+
+def in_force(session: Session, unit: Unit, on: date) -> Unit:
+    """`unit` while it is in force on `on`, else the first of its successors that is; a retired
+    unit without a successor is itself."""
+    seen: set[int] = set()
+    while not unit.is_valid_on(on) and unit.successor_id and unit.id not in seen:
         seen.add(unit.id)
-        unit = session.get(Unit, unit.successor_id)
-    return unit.code if unit is not None else code
+        unit = session.get_one(Unit, unit.successor_id)
+    return unit
 
 
 def in_session(session: Session, actor: User) -> User:

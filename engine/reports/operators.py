@@ -76,13 +76,16 @@ def find_report(session: Session, ruleset: str, report: dict) -> PeriodicReport 
 
 
 def reporting_units(session: Session, start: date, end: date) -> list[Unit]:
-    """Lead units with an assignment in hand during the period (assigned by its end, not
-    done before it began)."""
+    """The units answering for an assignment in hand during the period (assigned by its end, not
+    done before it began): its lead unit, or the unit that replaced it by the period's end (a
+    pre-2025 commune's new ward). Assignments given to the units, not the shares a unit passed to
+    its own sections: the unit reports for them."""
     a = Assignment
     unit_ids = select(a.lead_unit_id).where(
         a.status != AssignmentStatus.CANCELLED, a.assigned_on <= end, a.lead_unit_id.is_not(None),
-        or_(a.completed_on.is_(None), a.completed_on >= start)).distinct()
-    return list(session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.code)))
+        a.parent_id.is_(None), or_(a.completed_on.is_(None), a.completed_on >= start)).distinct()
+    units = {org.in_force(session, unit, end) for unit in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    return sorted(units, key=lambda unit: unit.code)
 
 
 def _report_row(ctx: StepContext, report: dict) -> PeriodicReport:

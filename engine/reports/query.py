@@ -86,9 +86,8 @@ class ReportQuery:
         """The Scope for this query within what `asker` may see (engine.org.permissions: the
         units of their scope; lists name only the assignments they may see). None: the public,
         who see every unit's figures and nothing of secret documents."""
+        # a unit's scope holds its predecessors: its figures count what they received
         visible_unit_ids = permissions.units_in_scope(session, asker) if asker is not None else None
-        if visible_unit_ids is not None:   # a unit's figures hold what its predecessors received
-            visible_unit_ids = org.with_predecessors(session, visible_unit_ids)
         unit_ids = visible_unit_ids
         if self.unit_code:
             unit = org.unit_by_code(session, self.unit_code)

@@ -21,9 +21,9 @@ def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
     url = f"/assignments/{parent_id}/sub-assignments"
 
     late = head("POST", url, json={"items": [{"unit": "STC-NS", "deadline": "2026-04-15"}]})
-    assert late.status_code == 422 and "31/03/2026" in late.get_json()["error"]["message"]
-    outside = head("POST", url, json={"items": [{"unit": "SXD"}]})
-    assert outside.status_code == 422
+    assert late.status_code == 422 and "31/03/2026" in late.get_json()["error"]["fields"]["items[0].deadline"]
+    outside = head("POST", url, json={"items": [{"unit": "STC-NS"}, {"unit": "SXD"}]})  # the bad one is named
+    assert outside.status_code == 422 and list(outside.get_json()["error"]["fields"]) == ["items[1].unit"]
     assert clerk("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 403
     assert sxd("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 404
 
@@ -48,3 +48,35 @@ def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
         told = s.scalars(select(Notification.user_id).where(Notification.kind == "subassignments_done")).all()
         assert set(told) == {u.id for u in org.users_by_name(s, ["stc", "stc_gd"])}
     assert ns("GET", "/work-items").get_json()["total"] == 0
+    # its process ended with the section's "done": so does the share, not left open in the registry for ever
+    [share] = head("GET", url).get_json()["items"]
+    assert (share["status"], share["closed_on"]) == ("closed", share["completed_on"]), share
+
+
+def test_a_new_lead_unit_takes_the_task_without_the_old_leads_sections(as_user, loaded):
+    """Adjusting (or correcting a return to) another lead unit: the old lead's sections' shares
+    end with its part, not left running under the new lead (listed as its shares, their reports
+    rolled into its progress, the section still urged and asked to report)."""
+    with loaded.db.session() as s:
+        org.create_user(s, "ns", PASSWORD, "Chuyên viên Phòng Ngân sách", "STC-NS", ["unit_officer"])
+    clerk, head, ns, sxd = as_user("clerk"), as_user("stc_gd"), as_user("ns"), as_user("sxd")
+    register_and_classify(clerk, {**DIRECTIVE, "assignments": [{"content": "Báo cáo quyết toán", "lead_unit": "STC",
+                                                                 "deadline": "2026-03-31"}]})
+    parent_id = head("GET", "/assignments").get_json()["items"][0]["id"]
+    url = f"/assignments/{parent_id}/sub-assignments"
+    [child] = head("POST", url, json={"items": [{"unit": "STC-NS"}]}).get_json()["items"]
+    kept = clerk("POST", f"/assignments/{parent_id}/adjust",
+                 json={"new_content": "Báo cáo quyết toán năm", "correction_note": "Rõ nội dung",
+                       "instruction": "Chủ tịch UBND tỉnh"})
+    assert kept.status_code == 200 and head("GET", url).get_json()["items"][0]["status"] == "open"
+
+    moved = clerk("POST", f"/assignments/{parent_id}/adjust",
+                  json={"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng",
+                        "instruction": "Chủ tịch UBND tỉnh"})
+    assert moved.status_code == 200, moved.get_json()
+    assert sxd("GET", url).get_json()["items"] == []
+    assert ns("GET", "/work-items").get_json()["total"] == 0
+    assert ns("GET", f"/assignments/{child['id']}").get_json()["status"] == "cancelled"
+    with loaded.db.session() as s:
+        told = s.scalars(select(Notification.user_id).where(Notification.kind == "withdrawn")).all()
+        assert told == [org.users_by_name(s, ["ns"])[0].id]

@@ -13,14 +13,21 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from engine.cli import cli
+from engine.directives import subassign
+from engine.directives.models import Assignment
+from engine.inbox import service as inbox
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.proposals.service import read_and_propose
+from engine.registry import service as registry
 from engine.reports import counts
 from engine.reports.counts import Scope
+from engine.reports.operators import reporting_units
 from engine.reports.query import ReportQuery
+from engine.urging import manual
 from tests.conftest import REPO_ROOT, fresh_database_url, make_engine
-from tests.scenarios.drive import Scenario
+from tests.scenarios.drive import Scenario, _user
 
 
 def _package_count(query: str, *params: str) -> int:
@@ -150,6 +157,45 @@ def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scena
         merged_in = org.with_predecessors(s, {ward.id}) - {ward.id}
         latest = org.latest_successors(s)
         assert old.id in merged_in and all(latest[u] == ward.id for u in merged_in)  # Phường 1, 2… of Tuy Hòa
+
+
+def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_scenario):
+    """The task a pre-2025 commune received is the new ward's to carry: its staff find it in the registry
+    and on its page, as its report counts it, and report on it; a ward that is no successor does not."""
+    sc = seeded_scenario
+    sc.at("2025-05-12 09:00")
+    directive = sc.register("13/UBND-VP", "12/05/2025", [
+        {"content": "Rà soát hộ nghèo", "lead_unit": "cu-xa-22015", "deadline": "30/06/2025"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.clock.set(datetime(2026, 1, 5, 9, 0))
+    with sc.engine.db.session() as s:
+        ward, other = (_user(s, login, code, ["unit_officer"]) for login, code in (("tuyhoa", "xa-22015"),
+                                                                                   ("khac", "tinh-66-stc")))
+        listed = {login: list(s.scalars(registry.visible_assignments(s, user).with_only_columns(Assignment.id)))
+                  for login, user in (("tuyhoa", ward), ("khac", other))}
+        seen = {login: permissions.may_see(s, user, permissions.ASSIGNMENT, assignment.id)
+                for login, user in (("tuyhoa", ward), ("khac", other))}
+    assert listed == {"tuyhoa": [assignment.id], "khac": []} and seen == {"tuyhoa": True, "khac": False}
+    with sc.engine.db.session() as s:  # its step waits among the ward's own, in the inbox's views
+        assert inbox.counts(s, s.merge(ward), views=("mine", "unit")) == {"mine": 1, "unit": 1}
+    sc.users["tuyhoa"] = ward
+    # it is the ward that is urged: by hand, and by the alerts (long overdue: escalated); the old commune has no staff
+    assert manual.urge(sc.engine, assignment.id, "Đề nghị báo cáo", sc.users["clerk"]).told == 1
+    sc.at("2026-01-06 09:00")
+    told = {n.kind for n in sc.notices("escalation", assignment.id) + sc.notices("urged", assignment.id)
+            if n.user_id == ward.id}
+    assert told == {"escalation", "urged"}, told
+    with sc.engine.db.session() as s:  # it passes it down to its own section
+        org.create_unit(s, "xa-22015-kt", "Phòng Kinh tế phường Tuy Hòa", parent_code="xa-22015", kind="section")
+    [share] = subassign.sub_assign(sc.engine, assignment.id, [{"unit": "xa-22015-kt"}], ward)
+    assert sc.assignment(share).parent_id == assignment.id
+    with sc.engine.db.session() as s:  # the province asks the ward for the quarter's report, not the old commune
+        asked = [u.code for u in reporting_units(s, date(2026, 1, 1), date(2026, 3, 31))]  # nor its section
+    assert asked == ["xa-22015"], asked
+    sc.complete("handle", "tuyhoa", {"action": "update", "progress": "done", "note": "Đã rà soát",
+                                     "overdue_reason": "Sắp xếp đơn vị hành chính"}, assignment.id)
+    assert sc.assignment(assignment.id).progress == "done"
 
 
 def test_a_backup_made_under_the_old_tree_is_restored_then_mapped_by_the_seed(engine, clock, tmp_path):

@@ -58,3 +58,13 @@ def test_a_directive_history_names_its_fields_and_statuses(loaded, browser):
         assert sentence in words, words
     for raw in ("Registered", "True", "tracked", "Yes"):
         assert raw not in words, raw
+
+
+def test_a_person_chosen_in_a_form_is_named_in_the_history(loaded, browser):
+    """The classify form's follow-up officer is read by full name, not by username."""
+    clerk = browser("clerk")
+    page = clerk.get(register(clerk).location).get_data(as_text=True)
+    item = re.search(r'class="button primary" href="(/work/\d+)"', page).group(1)
+    assert clerk.post(item, {"tracked": "on", "follow_up_officer": "clerk"}).status_code == 302
+    words = _history(clerk.get("/directives/1").get_data(as_text=True))
+    assert "Chuyên viên theo dõi (để trống nếu do bộ phận theo dõi chung): Nguyễn Văn Theo Dõi" in words, words

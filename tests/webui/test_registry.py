@@ -35,6 +35,14 @@ def test_other_units_get_404_by_guessing_the_id(loaded, assigned, browser):
     assert browser("chutich").get(f"/assignments/{assignment_id}").status_code == 200  # the leader sees all
 
 
+def test_the_registry_offers_a_unit_user_only_the_units_of_their_scope(loaded, browser):
+    """A ward's (a department's) registry filter lists its own units, not every unit of the province."""
+    offered = {user: re.findall(r'<option value="([^"]+)"', browser(user).get("/assignments").get_data(as_text=True))
+               for user in ("stc", "clerk")}
+    assert {"STC", "STC-NS"} <= set(offered["stc"]) and not {"SXD", "VP", "UBND"} & set(offered["stc"])
+    assert {"STC", "STC-NS", "SXD", "VP", "UBND"} <= set(offered["clerk"])
+
+
 def test_user_text_is_escaped_everywhere(loaded, browser):
     clerk = browser("clerk")
     classify(clerk, register(clerk, summary='<img src=x onerror="alert(1)"> Về việc X'))

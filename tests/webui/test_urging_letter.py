@@ -60,3 +60,21 @@ def test_the_letter_puts_the_office_before_words_that_do_not_ask_themselves(load
         assignment = s.scalar(select(Assignment))
         last = letter.body_paragraphs(assignment, "Khẩn trương báo cáo.", "Sở Tài chính", "Văn phòng UBND tỉnh")[-1]
     assert last == "Văn phòng UBND tỉnh đề nghị Sở Tài chính: khẩn trương báo cáo./."
+
+
+def test_urging_a_unit_nobody_can_read_says_so(loaded, browser):
+    """A seeded ward has no accounts until the administrator makes them: urging it tells nobody,
+    and the page says that instead of "sent"."""
+    from engine.org import service as org
+    from tests.webui.conftest import classify, register
+
+    with loaded.db.session() as s:
+        org.create_unit(s, "XA-MOI", "Phường Mới", parent_code="UBND", kind="commune")
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, lead="XA-MOI"))
+    with loaded.db.session() as s:
+        page = f"/assignments/{s.scalar(select(Assignment.id))}"
+    words = clerk.post(f"{page}/urge", {"message": "Đề nghị báo cáo"}, page=page,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Đã gửi đôn đốc đến đơn vị." not in words
+    assert "Chưa có ai ở đơn vị nhận được đôn đốc: đơn vị chưa có tài khoản người dùng." in words

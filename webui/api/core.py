@@ -140,8 +140,8 @@ def _form_error(exc: FormValidationError):
 
 @blueprint.errorhandler(AssignmentError)
 def _assignment_error(exc: AssignmentError):
-    """A bad value in the body's assignments list, named like the body checks name it."""
-    field = f"assignments[{exc.seq - 1}].{exc.field}"
+    """A bad value in one of the body's assignments (or shares), named like the body checks name it."""
+    field = f"{exc.items}[{exc.seq - 1}].{exc.field}"
     return error_response(422, "validation_failed", _("Some fields are not valid."),
                           {field: _(exc.message, **exc.params)})
 

@@ -42,9 +42,7 @@ def report_summary():
                        name="origin") from None
     user = api_user()
     with engine().db.reading() as session:
-        units = permissions.units_in_scope(session, user)
-        if units is not None:   # a unit's figures hold what its predecessors received
-            units = org.with_predecessors(session, units)
+        units = permissions.units_in_scope(session, user)  # with its predecessors, whose tasks it counts
         code = request.args.get("unit")
         if code:
             unit = org.unit_by_code(session, code)

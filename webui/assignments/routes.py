@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +10,7 @@ from flask_babel import gettext as _
 from engine import clock
 from engine import forms as engine_forms
 from engine.audit.models import AuditEntry
-from engine.directives import attachments, extensions, raised
+from engine.directives import attachments, extensions, raised, subassign
 from engine.directives import service as directives
 from engine.directives.models import (
     ENDED,
@@ -23,7 +25,8 @@ from engine.errors import EngineError
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
-from engine.outcomes import GROUPS, Outcome
+from engine.org.models import Unit
+from engine.outcomes import GROUPS, Outcome, outcome_of
 from engine.registry import service as registry
 from engine.registry.diagram import instance_diagram
 from engine.reports.query import BadReportQuery, ReportQuery
@@ -101,7 +104,7 @@ def index():
     with engine().db.reading() as session:
         q = query_from(session, request.args, report)
         page = registry.search(session, current_user(), q)
-        units = forms.unit_choices(session)
+        units = forms.unit_choices(session, permissions.units_in_scope(session, current_user()))
         directive = session.get(Directive, q.directive_id) if permissions.may_see(
             session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
         settings = ruleset_settings(session)
@@ -199,6 +202,13 @@ def detail(assignment_id: int):
         may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
         raiser = raised.raising_unit(session, user, info.assignment) if raised.MESSAGE in waiting else None
         flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
+        may_pass_down = info.assignment.status in ACTIVE and permissions.speaks_for_lead_unit(
+            session, user, info.assignment)
+        sections = subassign.sections(session, info.assignment) if may_pass_down else []
+        # the lead unit's shares are its own affair and the office's, not a coordinating unit's
+        shares = [(share, outcome_of(share, clock.today()), session.get_one(Unit, share.lead_unit_id).name)
+                  for share in subassign.children(session, assignment_id)] \
+            if permissions.may_reach_assignment(session, user, info.assignment) else []
         upstream_label = _upstream_label(eng, session)
         page = _page_of(registry.history_page, session, assignment_id, "history_before")
         history = readable(eng, session, page.entries)
@@ -217,7 +227,7 @@ def detail(assignment_id: int):
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
                            coordinating_ids={unit.id for role, unit in info.units if role == "coordinating"},
-                           upstream_label=upstream_label, letters=letters)
+                           upstream_label=upstream_label, letters=letters, sections=sections, shares=shares)
 
 
 def _page_of(read, session, assignment_id: int, cursor: str):
@@ -273,6 +283,14 @@ def request_extension(assignment_id: int):
         _("The extension request was sent for decision."))
 
 
+@blueprint.post("/assignments/<int:assignment_id>/sub-assignments")
+@login_required()
+def pass_down(assignment_id: int):
+    share = {key: request.form.get(key, "") for key in ("unit", "content", "deadline")}
+    return _act(assignment_id, lambda eng, user: subassign.sub_assign(eng, assignment_id, [share], user),
+                _("The assignment was passed to the section."), anchor="shares")
+
+
 @blueprint.post("/assignments/<int:assignment_id>/explanation")
 @login_required()
 def request_explanation(assignment_id: int):
@@ -285,11 +303,16 @@ def request_explanation(assignment_id: int):
 @login_required(permissions.may_urge)
 def urge(assignment_id: int):
     with_letter = request.form.get("letter") == "on"
+
+    def said(urged: manual_urging.Urged) -> tuple[str, str]:
+        if not urged.told:  # a seeded ward has no accounts until the administrator makes them
+            return _("Nobody in the unit received the urging: the unit has no user accounts yet."), "error"
+        return _("The units were urged; the urging letter is ready to download below.") if with_letter \
+            else _("The units were urged."), "success"
+
     return _act(assignment_id, lambda eng, user: manual_urging.urge(
         eng, assignment_id, request.form.get("message", ""), user,
-        coordinating=request.form.get("coordinating") == "on", with_letter=with_letter),
-        _("The units were urged; the urging letter is ready to download below.") if with_letter
-        else _("The units were urged."), anchor="urge")
+        coordinating=request.form.get("coordinating") == "on", with_letter=with_letter), said, anchor="urge")
 
 
 @blueprint.post("/assignments/<int:assignment_id>/issues")
@@ -301,15 +324,18 @@ def raise_issue(assignment_id: int):
         _("Your issue was sent to the office."))
 
 
-def _act(assignment_id: int, action, done_message: str, anchor: str | None = None):
+def _act(assignment_id: int, action, done_message: str | Callable[[Any], tuple[str, str]],
+         anchor: str | None = None):
+    """Run `action` and say how it went: `done_message`, or the message and its kind that it
+    makes of the action's result."""
     user = current_user()
     with engine().db.session() as session:
         if registry.visible_assignment(session, user, assignment_id) is None:
             abort(404)
     try:
-        action(engine(), user)
+        result = action(engine(), user)
     except EngineError as exc:
         flash(engine_message(exc), "error")
     else:
-        flash(done_message, "success")
+        flash(*(done_message(result) if callable(done_message) else (done_message, "success")))
     return redirect(url_for("assignments.detail", assignment_id=assignment_id, _anchor=anchor))

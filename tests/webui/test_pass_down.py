@@ -1,0 +1,34 @@
+"""Passing an assignment down to a section (giao lại) from the assignment page: a department, or a
+ward (tinh-2025), gives its section a share and follows it there, as the API lets it."""
+import re
+
+from tests.webui.conftest import classify, register
+
+
+def _words(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_lead_unit_passes_its_assignment_to_a_section_from_its_page(loaded, browser):
+    clerk, stc = browser("clerk"), browser("stc")
+    classify(clerk, register(clerk, **{"a-0-deadline_days": "", "a-0-deadline": "31/03/2026"}))
+    page = "/assignments/1"
+    offered = stc.get(page).get_data(as_text=True)
+    assert '<option value="STC-NS">Phòng Ngân sách</option>' in offered
+    assert 'action="/assignments/1/sub-assignments"' not in clerk.get(page).get_data(as_text=True)
+    assert 'action="/assignments/1/sub-assignments"' not in browser("sxd").get(page).get_data(as_text=True)
+
+    late = stc.post(f"{page}/sub-assignments", {"unit": "STC-NS", "deadline": "15/04/2026"}, page=page,
+                    follow_redirects=True)
+    assert "không được muộn hơn thời hạn của đơn vị (31/03/2026)" in _words(late.get_data(as_text=True))
+    done = stc.post(f"{page}/sub-assignments", {"unit": "STC-NS", "content": "Tổng hợp số liệu",
+                                                "deadline": "20/03/2026"}, page=page, follow_redirects=True)
+    words = _words(done.get_data(as_text=True))
+    assert "Đã giao lại cho phòng, bộ phận." in words, words
+    assert "Phòng Ngân sách Tổng hợp số liệu 20/03/2026 Chưa thực hiện" in words, words
+    assert 'href="/assignments/2"' in done.get_data(as_text=True)
+    # the office follows the shares too, and may not pass the task down itself
+    assert "Phòng Ngân sách Tổng hợp số liệu 20/03/2026" in _words(clerk.get(page).get_data(as_text=True))
+    assert clerk.post(f"{page}/sub-assignments", {"unit": "STC-NS"}, page=page,
+                      follow_redirects=True).status_code == 200
+    assert _words(clerk.get(page).get_data(as_text=True)).count("Phòng Ngân sách Tổng hợp số liệu") == 1
