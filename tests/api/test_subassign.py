@@ -11,13 +11,19 @@ from tests.api.test_api import DIRECTIVE, register_and_classify
 from tests.conftest import PASSWORD
 
 
-def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
+def _stc_task_with_a_section(as_user, loaded) -> tuple:
+    """STC's task (registered and classified) and an officer of its section STC-NS: the callers
+    clerk, STC's head, the section's officer, SXD's officer, and the task's id."""
     with loaded.db.session() as s:
         org.create_user(s, "ns", PASSWORD, "Chuyên viên Phòng Ngân sách", "STC-NS", ["unit_officer"])
     clerk, head, ns, sxd = as_user("clerk"), as_user("stc_gd"), as_user("ns"), as_user("sxd")
     register_and_classify(clerk, {**DIRECTIVE, "assignments": [{"content": "Báo cáo quyết toán", "lead_unit": "STC",
                                                                  "deadline": "2026-03-31"}]})
-    parent_id = head("GET", "/assignments").get_json()["items"][0]["id"]
+    return clerk, head, ns, sxd, head("GET", "/assignments").get_json()["items"][0]["id"]
+
+
+def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
+    clerk, head, ns, sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
     url = f"/assignments/{parent_id}/sub-assignments"
 
     late = head("POST", url, json={"items": [{"unit": "STC-NS", "deadline": "2026-04-15"}]})
@@ -57,12 +63,7 @@ def test_a_new_lead_unit_takes_the_task_without_the_old_leads_sections(as_user, 
     """Adjusting (or correcting a return to) another lead unit: the old lead's sections' shares
     end with its part, not left running under the new lead (listed as its shares, their reports
     rolled into its progress, the section still urged and asked to report)."""
-    with loaded.db.session() as s:
-        org.create_user(s, "ns", PASSWORD, "Chuyên viên Phòng Ngân sách", "STC-NS", ["unit_officer"])
-    clerk, head, ns, sxd = as_user("clerk"), as_user("stc_gd"), as_user("ns"), as_user("sxd")
-    register_and_classify(clerk, {**DIRECTIVE, "assignments": [{"content": "Báo cáo quyết toán", "lead_unit": "STC",
-                                                                 "deadline": "2026-03-31"}]})
-    parent_id = head("GET", "/assignments").get_json()["items"][0]["id"]
+    clerk, head, ns, sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
     url = f"/assignments/{parent_id}/sub-assignments"
     [child] = head("POST", url, json={"items": [{"unit": "STC-NS"}]}).get_json()["items"]
     kept = clerk("POST", f"/assignments/{parent_id}/adjust",

@@ -130,14 +130,20 @@ def seeded_scenario(database_url, clock, tmp_path):
     sc.close()
 
 
-def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scenario):
-    sc = seeded_scenario
+def _pre_2025_commune_task(sc, symbol: str):
+    """A task given on 12/05/2025 to a commune merged into Phường Tuy Hòa on 1/7/2025, read on 05/01/2026."""
     sc.at("2025-05-12 09:00")
-    directive = sc.register("12/UBND-VP", "12/05/2025", [
+    directive = sc.register(symbol, "12/05/2025", [
         {"content": "Rà soát hộ nghèo", "lead_unit": "cu-xa-22015", "deadline": "30/06/2025"}])
     sc.complete("classify", "clerk", {"tracked": "on"})
     [assignment] = sc.assignments(directive.id)
     sc.clock.set(datetime(2026, 1, 5, 9, 0))
+    return assignment
+
+
+def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scenario):
+    sc = seeded_scenario
+    assignment = _pre_2025_commune_task(sc, "12/UBND-VP")
     with sc.engine.db.session() as s:
         old = org.require_unit(s, "cu-xa-22015")
         assert sc.assignment(assignment.id).lead_unit_id == old.id  # it still names the body that received it
@@ -163,12 +169,7 @@ def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_sc
     """The task a pre-2025 commune received is the new ward's to carry: its staff find it in the registry
     and on its page, as its report counts it, and report on it; a ward that is no successor does not."""
     sc = seeded_scenario
-    sc.at("2025-05-12 09:00")
-    directive = sc.register("13/UBND-VP", "12/05/2025", [
-        {"content": "Rà soát hộ nghèo", "lead_unit": "cu-xa-22015", "deadline": "30/06/2025"}])
-    sc.complete("classify", "clerk", {"tracked": "on"})
-    [assignment] = sc.assignments(directive.id)
-    sc.clock.set(datetime(2026, 1, 5, 9, 0))
+    assignment = _pre_2025_commune_task(sc, "13/UBND-VP")
     with sc.engine.db.session() as s:
         ward, other = (_user(s, login, code, ["unit_officer"]) for login, code in (("tuyhoa", "xa-22015"),
                                                                                    ("khac", "tinh-66-stc")))
