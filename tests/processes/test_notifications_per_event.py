@@ -8,6 +8,7 @@ from engine.directives import changes, extensions
 from engine.directives.models import Assignment
 from engine.errors import Forbidden
 from engine.notifications.models import Notification
+from engine.notifications.service import render
 from engine.reports import adhoc
 from engine.urging import manual
 from tests.processes import drive
@@ -23,6 +24,19 @@ def test_the_coordinating_unit_is_told_its_part(loaded, org_tree):
     drive.register(engine, users, [TASK])
     assert set(drive.notified(engine, "assigned")) == {"stc"}
     assert set(drive.notified(engine, "coordination_asked")) == {"sxd"}
+
+
+def test_each_part_of_a_message_has_its_own_line(loaded, org_tree):
+    """The directive's line ends in a block tag, whose line break the environment trims (for
+    the digests' loops): it read "…Về việc thử nghiệmNhiệm vụ 1: …" in every mail."""
+    engine, users = loaded, org_tree
+    drive.register(engine, users, [TASK])
+    lines = drive.notified(engine, "coordination_asked")["sxd"].splitlines()
+    assert lines[1:4] == [f"Văn bản: {drive.SYMBOL} — Về việc thử nghiệm", "Nhiệm vụ 1: Báo cáo tình hình giải ngân",
+                          "Đơn vị chủ trì: Sở Tài chính"]
+    body = render("escalation", "body", symbol="1/CT", summary="V/v", days_late=3, unit="Sở Tài chính")
+    assert body.splitlines()[:2] == ["Nhiệm vụ dưới đây đã quá hạn 3 ngày làm việc mà chưa hoàn thành.",
+                                     "Văn bản: 1/CT — V/v"]
 
 
 def test_a_report_sent_back_tells_the_unit_why_and_the_reopened_form_says_it(loaded, org_tree):
