@@ -39,6 +39,18 @@ def test_each_part_of_a_message_has_its_own_line(loaded, org_tree):
                                      "Văn bản: 1/CT — V/v"]
 
 
+def test_an_extension_request_names_the_task(loaded, org_tree):
+    """The office head and the leader read which task is asked for: the mail gave only "Đơn vị
+    chủ trì đề nghị gia hạn đến …" (a secret task's reason: test_secrecy)."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{**TASK, "coordinating_units": []}])
+    extensions.request_extension(engine, aid, "31/03/2026", "Chờ số liệu", users["stc"])
+    assert drive.notified(engine, "extension_requested")["chanhvp"].splitlines()[:4] == [
+        "Đơn vị chủ trì đề nghị gia hạn đến 31/03/2026. Lý do: Chờ số liệu",
+        f"Văn bản: {drive.SYMBOL} — Về việc thử nghiệm", "Nhiệm vụ 1: Báo cáo tình hình giải ngân",
+        "Đơn vị chủ trì: Sở Tài chính"]
+
+
 def test_a_report_sent_back_tells_the_unit_why_and_the_reopened_form_says_it(loaded, org_tree):
     engine, users = loaded, org_tree
     drive.register(engine, users, [{**TASK, "coordinating_units": []}])

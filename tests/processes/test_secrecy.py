@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import inspect, select, text
 
+from engine.directives import extensions
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.directives.service import DirectiveError
@@ -97,6 +98,19 @@ def test_stored_secret_directive_also_gets_its_register_line(loaded, org_tree):
         assert (line.directive_id, line.secrecy, [e.deadline for e in line.entries]) == (
             directive.id, "top_secret", [date(2026, 3, 20)])
         assert line.instance_id is not None  # its paper-report reminders run too
+
+
+@pytest.mark.parametrize("engine", [True], indirect=True)
+def test_an_extension_request_keeps_a_secret_tasks_reason_out_of_messages(loaded, org_tree):
+    """What the unit wrote stays out of mail for a secret task; the extension request's steps
+    put its reason in the body, which skipped that rule."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{"content": "Nhiệm vụ mật", "lead_unit": "STC", "deadline": "20/03/2026"}],
+                         symbol=HEADER["symbol"], secrecy="secret")
+    extensions.request_extension(engine, aid, "31/03/2026", "Lý do mật của đơn vị", users["stc"])
+    with engine.db.session() as s:
+        bodies = s.scalars(select(Notification.body).where(Notification.kind == "extension_requested")).all()
+    assert bodies and not any("Lý do mật" in body or "31/03/2026" in body for body in bodies)
 
 
 def test_a_regulation_without_register_refuses_secret_documents(database_url, clock, tmp_path, org_tree):
