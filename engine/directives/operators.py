@@ -242,11 +242,12 @@ def _set_deadline(assignment: Assignment, value) -> None:
             link.deadline = assignment.deadline
 
 
-def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, body: str) -> None:
-    from engine.notifications.service import notify_users
+def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, reason: str) -> None:
+    """Through the template, which names the task and keeps a secret one's reason out."""
+    from engine.notifications.service import notify_users, said_key
 
     notify_users(ctx.session, permissions.office_clerks(ctx.session), kind, directive=assignment.directive,
-                 assignment=assignment, body=body, dedup_key=f"{kind}:{assignment.id}")
+                 assignment=assignment, dedup_key=said_key(f"{kind}:{assignment.id}", reason), reason=reason)
 
 
 def _set_units(session, assignment: Assignment, lead: Unit, coordinating: list[Unit] | None) -> None:

@@ -1,10 +1,8 @@
 """The `notify` operator: a service task tells the holders of a role in a unit."""
 from __future__ import annotations
 
-import hashlib
-
 from engine.directives.models import Assignment, Directive
-from engine.notifications.service import notify_users
+from engine.notifications.service import notify_users, said_key
 from engine.org import permissions
 from engine.org import service as org
 from engine.sandbox.operators import OPERATORS, StepContext
@@ -23,10 +21,8 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     directive = ctx.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
     role = permissions.lane_role(ctx.bundle.lanes, params["lane"]) if params.get("lane") else params.get("role")
     users = permissions.holders_in(ctx.session, role or permissions.UNIT_OFFICER, params.get("unit"))
-    dedup = f"{kind}:{assignment.id if assignment else ctx.instance.id}"
-    said = "\n".join(str(params.get(name) or "") for name in ("body", "reason", "coordinating"))
-    if said.strip():
-        dedup += ":" + hashlib.sha256(said.encode()).hexdigest()[:16]
+    dedup = said_key(f"{kind}:{assignment.id if assignment else ctx.instance.id}",
+                     *(str(params.get(name) or "") for name in ("body", "reason", "coordinating")))
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
                            body=params.get("body"), dedup_key=dedup, reason=params.get("reason") or "",
                            coordinating=org.require_unit(ctx.session, params["coordinating"]).name

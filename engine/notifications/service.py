@@ -6,6 +6,7 @@ together with the workflow state; e-mail goes out later from the outbox
 """
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -60,6 +61,13 @@ def message_context(session: Session, directive: Directive | None, assignment: A
         "urgency_label": URGENCY_LABELS.get(assignment.urgency if assignment else "normal", ""),
         "days_late": 0, **extra, "reason": "" if secret else extra.get("reason", ""),
     }
+
+
+def said_key(base: str, *said: str) -> str:
+    """The dedup key `base`, told apart by what the message says: a message saying something
+    else (another reason) is not collapsed into an unread one."""
+    text = "\n".join(said)
+    return f"{base}:{hashlib.sha256(text.encode()).hexdigest()[:16]}" if text.strip() else base
 
 
 def notify_users(session: Session, users: list[User], kind: str, *, directive: Directive | None,

@@ -75,6 +75,24 @@ def test_a_corrected_return_tells_the_new_lead_unit(loaded, org_tree):
     assert "Nhiệm vụ đã được điều chỉnh: Giao Sở Xây dựng chủ trì" in drive.ready(engine, "handle", "SXD").instructions
 
 
+def test_each_return_tells_the_office_which_task_and_why(loaded, org_tree):
+    """The mail was the unit's reason alone, and a second unit's return, while the office had
+    not read the first, was collapsed into it: the office never learnt the second reason."""
+    engine, users = loaded, org_tree
+    drive.register(engine, users, [{**TASK, "coordinating_units": []}])
+    drive.complete(engine, "handle", {"action": "return", "return_reason": "Không thuộc chức năng"}, users["stc"])
+    assert drive.notified(engine, "returned")["clerk"].splitlines()[:4] == [
+        "Lý do chuyển lại: Không thuộc chức năng", f"Văn bản: {drive.SYMBOL} — Về việc thử nghiệm",
+        "Nhiệm vụ 1: Báo cáo tình hình giải ngân", "Đơn vị chủ trì: Sở Tài chính"]
+    drive.complete(engine, "correct", {"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng"}, users["clerk"])
+    drive.complete(engine, "handle", {"action": "return", "return_reason": "Cũng không thuộc Sở Xây dựng"},
+                   users["sxd"], "SXD")
+    with engine.db.session() as s:
+        bodies = s.scalars(select(Notification.body).where(Notification.kind == "returned")).all()
+    assert [body.splitlines()[0] for body in bodies] == [
+        "Lý do chuyển lại: Không thuộc chức năng", "Lý do chuyển lại: Cũng không thuộc Sở Xây dựng"]
+
+
 def test_extension_and_explanation_answers_reach_who_asked(loaded, org_tree):
     engine, users = loaded, org_tree
     aid = drive.register(engine, users, [{**TASK, "coordinating_units": []}])

@@ -101,16 +101,19 @@ def test_stored_secret_directive_also_gets_its_register_line(loaded, org_tree):
 
 
 @pytest.mark.parametrize("engine", [True], indirect=True)
-def test_an_extension_request_keeps_a_secret_tasks_reason_out_of_messages(loaded, org_tree):
+def test_an_extension_request_and_a_return_keep_a_secret_tasks_reason_out_of_messages(loaded, org_tree):
     """What the unit wrote stays out of mail for a secret task; the extension request's steps
-    put its reason in the body, which skipped that rule."""
+    and the return put its reason in the body, which skipped that rule."""
     engine, users = loaded, org_tree
     aid = drive.register(engine, users, [{"content": "Nhiệm vụ mật", "lead_unit": "STC", "deadline": "20/03/2026"}],
                          symbol=HEADER["symbol"], secrecy="secret")
     extensions.request_extension(engine, aid, "31/03/2026", "Lý do mật của đơn vị", users["stc"])
+    drive.complete(engine, "handle", {"action": "return", "return_reason": "Lý do mật khi chuyển lại"}, users["stc"])
     with engine.db.session() as s:
-        bodies = s.scalars(select(Notification.body).where(Notification.kind == "extension_requested")).all()
-    assert bodies and not any("Lý do mật" in body or "31/03/2026" in body for body in bodies)
+        bodies = s.execute(select(Notification.kind, Notification.body).where(
+            Notification.kind.in_(["extension_requested", "returned"]))).all()
+    assert {kind for kind, _body in bodies} == {"extension_requested", "returned"}
+    assert not any("Lý do mật" in body or "31/03/2026" in body for _kind, body in bodies)
 
 
 def test_a_regulation_without_register_refuses_secret_documents(database_url, clock, tmp_path, org_tree):
