@@ -8,14 +8,14 @@ from engine.org import service as org
 from engine.sandbox.operators import OPERATORS, StepContext
 
 
-@OPERATORS.register("notify", optional=("kind", "role", "lane", "unit", "body", "reason", "coordinating"))
+@OPERATORS.register("notify", optional=("kind", "role", "lane", "unit", "body", "reason", "coordinating", "due"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Service task: notify the holders of `role` — or of the role the ruleset maps `lane` to,
     the one the lane's work items go to — in `unit` (default: the tracking office for office
     roles) about the instance's assignment or directive. `reason` is what the unit wrote (a
     difficulty), for the template, and `coordinating` the code of the coordinating unit the
-    message is about (named in it); a message with another body or reason is not collapsed
-    into an unread one."""
+    message is about (named in it), `due` the reader's own due day (dd/mm/yyyy: an explanation's,
+    not the task's); a message with another body or reason is not collapsed into an unread one."""
     kind = params.get("kind") or "default"
     assignment = ctx.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
     directive = ctx.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
@@ -25,6 +25,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
                      *(str(params.get(name) or "") for name in ("body", "reason", "coordinating")))
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
                            body=params.get("body"), dedup_key=dedup, reason=params.get("reason") or "",
+                           due=params.get("due") or "",
                            coordinating=org.require_unit(ctx.session, params["coordinating"]).name
                            if params.get("coordinating") else "")
     return {"notified": len(created)}

@@ -104,6 +104,8 @@ def test_extension_and_explanation_answers_reach_who_asked(loaded, org_tree):
     extensions.request_explanation(engine, aid, "Vì sao chưa cập nhật?", users["clerk"])
     asked = drive.notified(engine, "explanation_requested")
     assert "Nội dung yêu cầu giải trình: Vì sao chưa cập nhật?" in asked["stc"]
+    due = drive.ready(engine, "explain").due_at.strftime("%d/%m/%Y")  # its own, not the task's 31/03/2026
+    assert f"Hạn giải trình: {due}\n" in asked["stc"] and due != "31/03/2026"
     drive.complete(engine, "explain", {"explanation_answer": "Chờ số liệu các huyện"}, users["stc"])
     assert "Nội dung giải trình: Chờ số liệu các huyện" in drive.notified(engine, "explanation_answered")["clerk"]
 
