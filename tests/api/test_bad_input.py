@@ -345,3 +345,19 @@ def test_a_form_part_without_a_name_is_ignored_not_a_server_error(as_user, loade
             b'--b\r\nContent-Disposition: form-data; name="file"; filename="so-lieu.txt"\r\n\r\nso lieu\r\n--b--\r\n')
     response = clerk("POST", "/attachments", data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("upload", [("chuong-trinh.exe", b"MZ"), ("Báo cáo lớn.pdf", b"%PDF" + b"0" * 20 * 2**20)])
+def test_a_refused_file_names_its_field_and_writes_nothing(world, upload):
+    """A wrong type or a file over 20 MB answered 422 'refused' naming nothing; the progress
+    report's other fields were fine, so the client could not tell which part to correct."""
+    engine, _client, callers, ids = world
+    before, (name, content) = traces(engine), upload
+    calls = {"files": (f"/assignments/{ids['assignment_id']}/progress", {"progress": "in_progress"}),
+             "file": ("/attachments", {})}
+    for field, (path, form) in calls.items():
+        response = callers["stc"]("POST", path, data={**form, field: (io.BytesIO(content), name)},
+                                  content_type=MULTIPART)
+        assert refused(response, field, 422) is None, refused(response, field, 422)
+        assert response.get_json()["error"]["code"] == "validation_failed"
+    assert traces(engine) == before

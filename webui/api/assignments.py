@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from engine import clock
 from engine.directives import attachments, changes, extensions, raised, subassign
 from engine.directives.models import ORIGINS, PROGRESS, Assignment, Attachment, ExtensionRequest, RaisedIssue
+from engine.forms import Message
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
@@ -230,7 +231,7 @@ def _complete_waiting_step(assignment_id: int, action: str, submission: dict, fi
         item_id = _waiting_item(session, user, assignment_id, action)
         if files:
             engine().runtime.validate_submission(item_id, submission)
-            submission["attachments"] = submission["attachments"] + store_uploads(files)
+            submission["attachments"] = submission["attachments"] + store_uploads(files, "files")
         engine().runtime.complete(item_id, submission, user)
         response = jsonify(_assignment_answer(session, assignment))
     response.status_code = 201 if action == "update" else 200
@@ -268,14 +269,19 @@ def _listed(value) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def store_uploads(files: list[FileStorage]) -> list[str]:
-    """Store uploaded files (content-addressed, type- and size-checked); their digests."""
+def store_uploads(files: list[FileStorage], field: str) -> list[str]:
+    """Store uploaded files (content-addressed, type- and size-checked); their digests. A refused
+    file (a wrong type, too large, empty) is named by its multipart `field`, like any bad field."""
     if not files:
         return []
     user = api_user()
-    with engine().db.session() as session:
-        return [attachments.store(session, engine().blobs, f.stream, f.filename or "", user).sha256
-                for f in files if f.filename]
+    try:
+        with engine().db.session() as session:
+            return [attachments.store(session, engine().blobs, f.stream, f.filename or "", user).sha256
+                    for f in files if f.filename]
+    except attachments.AttachmentError as exc:
+        raise ApiError(422, "validation_failed", "Some fields are not valid.",
+                       fields={field: Message(exc.message, exc.params)}) from None
 
 
 @blueprint.post("/attachments")
@@ -285,7 +291,7 @@ def upload_attachment():
     if not files:
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"file": "This field is required."})
-    sha = store_uploads(files)[0]
+    sha = store_uploads(files, "file")[0]
     with engine().db.session() as session:
         row = session.get(Attachment, sha)
         response = jsonify({"sha256": row.sha256, "filename": row.filename, "content_type": row.content_type,

@@ -56,7 +56,7 @@ def complete_work_item(item_id: int):
     uploads = _uploads(definition)
     if uploads:  # the form must accept the rest before any file is stored
         engine().runtime.validate_submission(item_id, {**raw, **{name: [_PLACEHOLDER] for name in uploads}})
-        raw.update({name: store_uploads(files) for name, files in uploads.items()})
+        raw.update({name: store_uploads(files, name) for name, files in uploads.items()})
     done = engine().runtime.complete(item_id, raw, user)
     with engine().db.session() as session:
         return jsonify(serialize.work_item(done, unit_codes(session)))
