@@ -108,6 +108,12 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
     return child.id
 
 
+def shares_seen_by(session: Session, user: User, parent: Assignment) -> list[Assignment]:
+    """The shares of `parent` that `user` may read: the lead unit's affair and the office's, not
+    a coordinating unit's (which sees the assignment, not how the lead unit divides it)."""
+    return children(session, parent.id) if permissions.may_reach_assignment(session, user, parent) else []
+
+
 def children(session: Session, parent_id: int) -> list[Assignment]:
     return list(session.scalars(select(Assignment).where(
         Assignment.parent_id == parent_id, Assignment.status != AssignmentStatus.CANCELLED).order_by(Assignment.id)))

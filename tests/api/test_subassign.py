@@ -81,3 +81,17 @@ def test_a_new_lead_unit_takes_the_task_without_the_old_leads_sections(as_user, 
     with loaded.db.session() as s:
         told = s.scalars(select(Notification.user_id).where(Notification.kind == "withdrawn")).all()
         assert told == [org.users_by_name(s, ["ns"])[0].id]
+
+
+def test_a_coordinating_unit_does_not_read_the_lead_units_shares(as_user, loaded):
+    """How the lead unit divides its task is its own affair and the office's: the page showed a
+    coordinating unit no shares, the API listed them all (and 404 on each)."""
+    clerk, head, sxd = as_user("clerk"), as_user("stc_gd"), as_user("sxd")
+    register_and_classify(clerk, {**DIRECTIVE, "assignments": [{"content": "Báo cáo quyết toán", "lead_unit": "STC",
+                                                                 "coordinating_units": ["SXD"]}]})
+    parent_id = head("GET", "/assignments").get_json()["items"][0]["id"]
+    url = f"/assignments/{parent_id}/sub-assignments"
+    assert head("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 201
+    assert len(head("GET", url).get_json()["items"]) == len(clerk("GET", url).get_json()["items"]) == 1
+    assert sxd("GET", f"/assignments/{parent_id}").status_code == 200
+    assert sxd("GET", url).get_json()["items"] == []

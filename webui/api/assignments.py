@@ -405,11 +405,12 @@ def raise_issue(assignment_id: int):
 def list_sub_assignments(assignment_id: int):
     user = api_user()
     with engine().db.reading() as session:
-        if registry.visible_assignment(session, user, assignment_id) is None:
+        parent = registry.visible_assignment(session, user, assignment_id)
+        if parent is None:
             raise not_found()
         codes, today = unit_codes(session), clock.today()
         return jsonify({"items": [serialize.assignment(a, codes, outcome_of(a, today))
-                                  for a in subassign.children(session, assignment_id)]})
+                                  for a in subassign.shares_seen_by(session, user, parent)]})
 
 
 @blueprint.post("/assignments/<int(max=2147483647):assignment_id>/sub-assignments")

@@ -205,10 +205,8 @@ def detail(assignment_id: int):
         may_pass_down = info.assignment.status in ACTIVE and permissions.speaks_for_lead_unit(
             session, user, info.assignment)
         sections = subassign.sections(session, info.assignment) if may_pass_down else []
-        # the lead unit's shares are its own affair and the office's, not a coordinating unit's
         shares = [(share, outcome_of(share, clock.today()), session.get_one(Unit, share.lead_unit_id).name)
-                  for share in subassign.children(session, assignment_id)] \
-            if permissions.may_reach_assignment(session, user, info.assignment) else []
+                  for share in subassign.shares_seen_by(session, user, info.assignment)]
         upstream_label = _upstream_label(eng, session)
         page = _page_of(registry.history_page, session, assignment_id, "history_before")
         history = readable(eng, session, page.entries)
