@@ -72,6 +72,9 @@ def _share(session: Session, parent: Assignment, below: set[int], n: int, item: 
     except forms.Invalid:
         raise AssignmentError(n, "deadline", "Share %(n)s: the deadline must be a date from %(first)s to %(last)s "
                               "(dd/mm/yyyy).", SHARES, **forms.DATE_RANGE) from None
+    if deadline is not None and deadline < clock.today():  # a share born overdue (the unit's own may be)
+        raise AssignmentError(n, "deadline", "Share %(n)s: the deadline may not be in the past (today is %(d)s).",
+                              SHARES, d=clock.today().strftime("%d/%m/%Y"))
     if parent.deadline is not None:
         deadline = deadline or parent.deadline
         if deadline > parent.deadline:

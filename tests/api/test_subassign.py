@@ -28,6 +28,10 @@ def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
 
     late = head("POST", url, json={"items": [{"unit": "STC-NS", "deadline": "2026-04-15"}]})
     assert late.status_code == 422 and "31/03/2026" in late.get_json()["error"]["fields"]["items[0].deadline"]
+    past = head("POST", url, json={"items": [{"unit": "STC-NS", "deadline": "01/02/2026"}]})  # a share born overdue
+    assert past.status_code == 422, past.get_json()
+    assert past.get_json()["error"]["fields"]["items[0].deadline"] == \
+        "Phần việc 1: thời hạn không được trước ngày hôm nay (12/02/2026)."
     outside = head("POST", url, json={"items": [{"unit": "STC-NS"}, {"unit": "SXD"}]})  # the bad one is named
     assert outside.status_code == 422 and list(outside.get_json()["error"]["fields"]) == ["items[1].unit"]
     assert clerk("POST", url, json={"items": [{"unit": "STC-NS"}]}).status_code == 403
