@@ -62,6 +62,8 @@ def _note_new_units(session: Session, _context, _instances) -> None:
 
 
 def require_unit(session: Session, code: str) -> Unit:
+    if not code:
+        raise OrgError("The unit is required.")
     unit = unit_by_code(session, code)
     if unit is None:
         raise OrgError("Unknown unit %(code)s.", code=code)
@@ -246,6 +248,9 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
                 roles: list[str], email: str | None = None, actor: User | None = None) -> User:
     """A new account, audited (by `actor`, or the system: an import, the first administrator)."""
     check_roles(roles)
+    if not username or any(c.isspace() for c in username):
+        raise OrgError("The username is required, without spaces.")
+    check_full_name(full_name)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise OrgError("User %(name)s already exists.", name=username)
     check_password(password)
@@ -263,6 +268,11 @@ def check_roles(roles: list[str]) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise OrgError("Unknown role(s): %(roles)s.", roles=", ".join(unknown))
+
+
+def check_full_name(full_name: str) -> None:
+    if not full_name.strip():
+        raise OrgError("The full name is required.")
 
 
 def check_password(password: str) -> None:

@@ -50,6 +50,13 @@ def test_calendar_correction_and_users(engine, browser):
     response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "ngan",
                                            "unit": "STC", "roles": ["unit_officer"]})
     assert response.status_code == 200 and "Chưa tạo được người dùng" in response.get_data(as_text=True)
+    for blank, said in (({"username": ""}, "Cần nhập tên đăng nhập"), ({"username": "moi moi"}, "không có dấu cách"),
+                        ({"full_name": " "}, "Cần nhập họ và tên"), ({"unit": ""}, "Cần chọn đơn vị")):
+        response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "mat-khau-dai",
+                                               "unit": "STC", "roles": ["unit_officer"], **blank})
+        assert response.status_code == 200 and said in response.get_data(as_text=True), blank
+    with engine.db.session() as s:  # none of them was created
+        assert s.scalar(select(User).where(User.full_name.in_(["Người Mới", " "]))) is None
     response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "mat-khau-dai",
                                            "unit": "STC", "roles": ["unit_officer"]})
     assert response.status_code == 302
