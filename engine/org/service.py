@@ -238,10 +238,27 @@ def unit_by_agency_code(session: Session, agency_code: str) -> Unit | None:
 def retire_unit(session: Session, code: str, on: date, successor_code: str | None = None) -> Unit:
     """Close a unit from `on`; its tasks and reports keep its name. Never rename or delete."""
     unit = require_unit(session, code)
-    unit.valid_to = on
     if successor_code:
-        unit.successor_id = require_unit(session, successor_code).id
+        successor = require_unit(session, successor_code)
+        if _succeeds_to(session, successor, unit.id):
+            # a loop would have reports count each unit's tasks under the other
+            raise OrgError("%(successor)s cannot succeed %(unit)s: it is %(unit)s or is succeeded by it.",
+                           successor=successor.code, unit=unit.code)
+        unit.successor_id = successor.id
+    unit.valid_to = on
     return unit
+
+
+def _succeeds_to(session: Session, unit: Unit, target_id: int) -> bool:
+    """Whether `unit` is `target_id` or its chain of successors reaches it."""
+    seen: set[int] = set()
+    current: Unit | None = unit
+    while current is not None and current.id not in seen:
+        if current.id == target_id:
+            return True
+        seen.add(current.id)
+        current = session.get(Unit, current.successor_id) if current.successor_id else None
+    return False
 
 
 def create_user(session: Session, username: str, password: str, full_name: str, unit_code: str,

@@ -2,11 +2,15 @@
 a province's tree holds thousands of communes and its users number thousands (issue #20)."""
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from sqlalchemy import event, select
 
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
+from engine.org.service import OrgError
 
 
 def _statements(engine) -> list[str]:
@@ -63,3 +67,17 @@ def test_the_holders_of_a_role_in_a_unit_are_read_from_that_unit_alone(engine):
         assert len(permissions.holders(s, "unit_officer")) == 31  # anywhere
     reads = [q for q in seen if not q.startswith("BEGIN")]
     assert all("users.unit_id =" in q for q in reads[:2]) and "users.unit_id =" not in reads[2], reads
+
+
+def test_a_unit_cannot_be_retired_into_itself_or_into_a_unit_it_succeeds(engine):
+    with engine.db.session() as s:
+        for code in ("A", "B", "C"):
+            org.create_unit(s, code, f"Sở {code}")
+        org.retire_unit(s, "A", date(2026, 3, 1), successor_code="B")
+        org.retire_unit(s, "B", date(2026, 4, 1), successor_code="C")
+    for unit, successor in (("A", "A"), ("C", "A"), ("C", "B")):
+        with pytest.raises(OrgError, match="cannot succeed"), engine.db.session() as s:
+            org.retire_unit(s, unit, date(2026, 5, 1), successor_code=successor)
+    with engine.db.session() as s:
+        assert (org.require_unit(s, "C").valid_to, org.require_unit(s, "C").successor_id) == (None, None)
+        assert org.latest_successors(s)[org.require_unit(s, "A").id] == org.require_unit(s, "C").id
