@@ -235,3 +235,24 @@ def test_ruleset_test_runs_the_scenario_files_and_fails_on_one_failing(dondoc, m
                         encoding="utf-8")
     code, out, _err = dondoc("ruleset", "test", "can-tho")
     assert code == 1 and "mong đợi việc «classify» hạn 24/02/2026" in out and out.endswith(" 1 failed\n")
+
+
+def test_a_misspelt_or_mistyped_setting_stops_the_command_with_its_name(dondoc_bare, tmp_path, monkeypatch):
+    config = tmp_path / "dondoc.toml"
+    for text, said in (('secret-key = "dai-va-ngau-nhien"\n', "unknown setting(s) secret-key"),
+                       ("session_lifetime_minutes = \"30\"\n", "session_lifetime_minutes: '30' is not a whole number"),
+                       ("secure_cookies = 1\n", "secure_cookies: 1 is not true or false")):
+        config.write_text(text, encoding="utf-8")
+        code, _, err = dondoc_bare("--config", str(config), "db", "upgrade")
+        assert code == 1 and said in err, err
+    monkeypatch.setenv("DONDOC_SCHEDULER_INTERVAL_SECONDS", "1m")
+    code, _, err = dondoc_bare("db", "upgrade")
+    assert code == 1 and "DONDOC_SCHEDULER_INTERVAL_SECONDS: '1m' is not a whole number" in err, err
+    monkeypatch.setenv("DONDOC_SCHEDULER_INTERVAL_SECONDS", "30")
+    monkeypatch.setenv("DONDOC_SECURE_COOKIES", "flase")
+    code, _, err = dondoc_bare("db", "upgrade")
+    assert code == 1 and "DONDOC_SECURE_COOKIES: 'flase' is not true or false" in err, err
+    monkeypatch.setenv("DONDOC_SECURE_COOKIES", "off")
+    config.write_text('base_url = "https://dondoc.example.gov.vn"\nsmtp_port = 587\nscript_cpu_seconds = 3\n',
+                      encoding="utf-8")
+    assert dondoc_bare("--config", str(config), "db", "upgrade")[0] == 0
