@@ -11,7 +11,7 @@ from sqlalchemy import Select, event, inspect, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, clock
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
@@ -71,7 +71,10 @@ def require_unit(session: Session, code: str) -> Unit:
 
 
 def tracking_office(session: Session) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    """The office that tracks today: the marked one, or from its end date (`dondoc org retire`) the
+    successor that does its work."""
+    office = session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    return in_force(session, office, clock.today()) if office is not None else None
 
 
 def root_unit(session: Session) -> Unit | None:

@@ -2,11 +2,12 @@
 a province's tree holds thousands of communes and its users number thousands (issue #20)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event, select
 
+from engine import clock
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
@@ -81,3 +82,20 @@ def test_a_unit_cannot_be_retired_into_itself_or_into_a_unit_it_succeeds(engine)
     with engine.db.session() as s:
         assert (org.require_unit(s, "C").valid_to, org.require_unit(s, "C").successor_id) == (None, None)
         assert org.latest_successors(s)[org.require_unit(s, "A").id] == org.require_unit(s, "C").id
+
+
+def test_a_retired_tracking_office_hands_the_tracking_to_its_successor_from_its_end_date(engine):
+    with engine.db.session() as s:
+        org.create_unit(s, "UB", "UBND tỉnh", kind="province")
+        org.create_unit(s, "VP", "Văn phòng UBND tỉnh", parent_code="UB", tracking_office=True)
+        org.create_unit(s, "VPM", "Văn phòng UBND tỉnh (mới)", parent_code="UB")
+        org.create_user(s, "cu", "mật-khẩu-dài", "Văn Thư Cũ", "VP", ["clerk"])
+        org.create_user(s, "moi", "mật-khẩu-dài", "Văn Thư Mới", "VPM", ["clerk"])
+        org.retire_unit(s, "VP", clock.today() + timedelta(days=1), successor_code="VPM")
+    with engine.db.session() as s:  # until its last day the old office tracks
+        assert org.tracking_office(s).code == "VP"
+        assert [u.username for u in permissions.office_clerks(s)] == ["cu"]
+        org.retire_unit(s, "VP", clock.today(), successor_code="VPM")
+    with engine.db.session() as s:  # from its end date its successor does: new work is told to its clerks
+        assert org.tracking_office(s).code == "VPM"
+        assert [u.username for u in permissions.office_clerks(s)] == ["moi"]
