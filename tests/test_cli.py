@@ -1,6 +1,7 @@
 """The `dondoc` command line, driven with click's CliRunner against a real database."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -9,9 +10,12 @@ from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from engine import clock as clock_module
+from engine.audit.models import AuditEntry
 from engine.config import REPO_ROOT
 from engine.db import Database
+from engine.org import signin
 from engine.org.models import Unit, User
+from engine.passwords import verify_password
 from engine.runtime.models import WorkflowInstance
 from tests.fixtures import BROKEN, PROCESSES, broken_processes, processes_with, sketch_of
 from webui.cli import cli
@@ -133,6 +137,30 @@ def test_users_create(dondoc):
     bad_role = ("users", "create", "--username", "x", "--full-name", "X", "--unit", "UBND", "--role", "boss",
                 "--password", PASSWORD)
     assert dondoc(*bad_role)[2] == "error: Unknown role(s): boss.\n"
+
+
+def test_users_set_password_lets_an_administrator_who_forgot_theirs_back_in(dondoc, database_url):
+    dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh", input=f"{PASSWORD}\n{PASSWORD}\n")
+    db = Database(database_url)
+    try:
+        for _ in range(6):
+            with contextlib.suppress(signin.Throttled):
+                signin.sign_in(db, "10.0.0.7", "admin", "sai-mat-khau", signin.Throttling())
+        with db.session() as s:
+            assert signin.throttles(s, "admin")  # the admin must wait before each try
+        assert dondoc("users", "set-password", "admin", input="ngan\nngan\n")[0::2] == (
+            1, "error: The password must have at least 8 characters.\n")
+        code, out, _ = dondoc("users", "set-password", "admin", input="mat-khau-moi-1\nmat-khau-moi-1\n")
+        assert code == 0 and "new password set for admin" in out
+        with db.session() as s:
+            admin = s.scalar(select(User).where(User.username == "admin"))
+            assert verify_password(admin.password_hash, "mat-khau-moi-1") and admin.active
+            assert signin.throttles(s, "admin") == []   # can sign in at once
+            assert {e.action for e in s.scalars(select(AuditEntry))} >= {"password.reset", "login.throttle_cleared"}
+        assert dondoc("users", "set-password", "khong-co", "--password", PASSWORD)[0::2] == (
+            1, "error: User khong-co does not exist.\n")
+    finally:
+        db.dispose()
 
 
 def test_text_typed_or_imported_is_stored_composed(dondoc, database_url, tmp_path):
