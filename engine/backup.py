@@ -46,6 +46,19 @@ class BackupError(EngineError):
 def backup(engine: Engine, out_path: str | Path) -> dict:
     """Write the archive; returns its manifest (row counts per table, attachment count)."""
     out_path = Path(out_path)
+    # written beside it, then renamed: a backup killed or out of disk half-way leaves no truncated
+    # archive under the name of a good one (nor overwrites the good one a second run named alike)
+    partial = out_path.with_name(f".{out_path.name}.part")
+    try:
+        manifest = _write_archive(engine, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(out_path)
+    return manifest
+
+
+def _write_archive(engine: Engine, out_path: Path) -> dict:
     manifest = {"format": FORMAT_VERSION, "created_at": clock.now().isoformat(),
                 "dialect": engine.db.engine.dialect.name, "tables": {}, "attachments": 0}
     with tempfile.TemporaryDirectory() as folder, tarfile.open(out_path, "w:gz") as archive:

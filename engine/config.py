@@ -1,13 +1,14 @@
 """Deployment settings: environment variables over an optional TOML file.
 
 `DONDOC_CONFIG` names the file; every key may be overridden by `DONDOC_<KEY>` in the
-environment (e.g. `DONDOC_RULESET=dak-lak`).
+environment (e.g. `DONDOC_RULESET=dak-lak`). An unknown key or a value of the wrong type is
+refused with its name (SettingsError).
 """
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -91,25 +92,28 @@ class Settings:
     metrics_token: str = ""
     metrics_addresses: str = ""
     metrics_dir: str = ""
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, **overrides) -> Settings:
         values: dict = {}
         path = path or os.environ.get("DONDOC_CONFIG")
+        known = {f.name: f for f in fields(cls)}
         if path:
             with open(path, "rb") as fh:
                 values.update(tomllib.load(fh))
-        known = {f.name: f for f in fields(cls)}
+            # a misspelt key (`secret-key`) would leave its setting at the default without a word
+            unknown = sorted(set(values) - set(known))
+            if unknown:
+                raise SettingsError(f"{path}: unknown setting(s) {', '.join(unknown)} (the settings are listed in "
+                                    "docs/configuration.md).")
+            for name, value in values.items():
+                _check(f"{path}: {name}", value, str(known[name].type))
         for name, spec in known.items():
             env = os.environ.get(f"DONDOC_{name.upper()}")
             if env is not None:
-                values[name] = _coerce(env, spec.type)
+                values[name] = _coerce(f"DONDOC_{name.upper()}", env, str(spec.type))
         values.update({k: v for k, v in overrides.items() if v is not None})
-        extra = {k: v for k, v in values.items() if k not in known}
-        settings = cls(**{k: v for k, v in values.items() if k in known})
-        settings.extra.update(extra)
-        return settings
+        return cls(**values)
 
     @property
     def cookies_secure(self) -> bool:
@@ -122,11 +126,34 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-def _coerce(raw: str, type_name) -> object:
-    if type_name in ("bool", bool, "bool | None"):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    if type_name in ("int", int):
-        return int(raw)
-    if type_name in ("float", float):
-        return float(raw)
+class SettingsError(ValueError):
+    """A setting the deployment gave that cannot be read; the message names it."""
+
+
+_BOOLS = {"1": True, "true": True, "yes": True, "on": True,
+          "": False, "0": False, "false": False, "no": False, "off": False}
+# each type of setting: the Python types its TOML value may have, and how a refusal names it
+_KINDS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "int": (int, "a whole number"), "float": ((int, float), "a number"), "bool": (bool, "true or false"),
+    "bool | None": (bool, "true or false"), "str": (str, "a text")}
+
+
+def _coerce(source: str, raw: str, type_name: str) -> object:
+    """An environment variable's text as its setting's type."""
+    try:
+        if type_name in ("bool", "bool | None"):
+            return _BOOLS[raw.strip().lower()]
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+    except (KeyError, ValueError):
+        raise SettingsError(f"{source}: {raw!r} is not {_KINDS[type_name][1]}.") from None
     return raw
+
+
+def _check(source: str, value: object, type_name: str) -> None:
+    """A TOML value must already have its setting's type (`port = "25"` is refused, not kept as text)."""
+    kind, said = _KINDS[type_name]
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise SettingsError(f"{source}: {value!r} is not {said}.")

@@ -1,6 +1,7 @@
 """The `dondoc` command line, driven with click's CliRunner against a real database."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -9,9 +10,12 @@ from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from engine import clock as clock_module
+from engine.audit.models import AuditEntry
 from engine.config import REPO_ROOT
 from engine.db import Database
+from engine.org import signin
 from engine.org.models import Unit, User
+from engine.passwords import verify_password
 from engine.runtime.models import WorkflowInstance
 from tests.fixtures import BROKEN, PROCESSES, broken_processes, processes_with, sketch_of
 from webui.cli import cli
@@ -135,6 +139,30 @@ def test_users_create(dondoc):
     assert dondoc(*bad_role)[2] == "error: Unknown role(s): boss.\n"
 
 
+def test_users_set_password_lets_an_administrator_who_forgot_theirs_back_in(dondoc, database_url):
+    dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh", input=f"{PASSWORD}\n{PASSWORD}\n")
+    db = Database(database_url)
+    try:
+        for _ in range(6):
+            with contextlib.suppress(signin.Throttled):
+                signin.sign_in(db, "10.0.0.7", "admin", "sai-mat-khau", signin.Throttling())
+        with db.session() as s:
+            assert signin.throttles(s, "admin")  # the admin must wait before each try
+        assert dondoc("users", "set-password", "admin", input="ngan\nngan\n")[0::2] == (
+            1, "error: The password must have at least 8 characters.\n")
+        code, out, _ = dondoc("users", "set-password", "admin", input="mat-khau-moi-1\nmat-khau-moi-1\n")
+        assert code == 0 and "new password set for admin" in out
+        with db.session() as s:
+            admin = s.scalar(select(User).where(User.username == "admin"))
+            assert verify_password(admin.password_hash, "mat-khau-moi-1") and admin.active
+            assert signin.throttles(s, "admin") == []   # can sign in at once
+            assert {e.action for e in s.scalars(select(AuditEntry))} >= {"password.reset", "login.throttle_cleared"}
+        assert dondoc("users", "set-password", "khong-co", "--password", PASSWORD)[0::2] == (
+            1, "error: User khong-co does not exist.\n")
+    finally:
+        db.dispose()
+
+
 def test_text_typed_or_imported_is_stored_composed(dondoc, database_url, tmp_path):
     """A terminal or a file may carry decomposed (NFD) Vietnamese: stored as NFC, so that the
     names compare equal to the same names typed in the web forms."""
@@ -235,3 +263,24 @@ def test_ruleset_test_runs_the_scenario_files_and_fails_on_one_failing(dondoc, m
                         encoding="utf-8")
     code, out, _err = dondoc("ruleset", "test", "can-tho")
     assert code == 1 and "mong đợi việc «classify» hạn 24/02/2026" in out and out.endswith(" 1 failed\n")
+
+
+def test_a_misspelt_or_mistyped_setting_stops_the_command_with_its_name(dondoc_bare, tmp_path, monkeypatch):
+    config = tmp_path / "dondoc.toml"
+    for text, said in (('secret-key = "dai-va-ngau-nhien"\n', "unknown setting(s) secret-key"),
+                       ("session_lifetime_minutes = \"30\"\n", "session_lifetime_minutes: '30' is not a whole number"),
+                       ("secure_cookies = 1\n", "secure_cookies: 1 is not true or false")):
+        config.write_text(text, encoding="utf-8")
+        code, _, err = dondoc_bare("--config", str(config), "db", "upgrade")
+        assert code == 1 and said in err, err
+    monkeypatch.setenv("DONDOC_SCHEDULER_INTERVAL_SECONDS", "1m")
+    code, _, err = dondoc_bare("db", "upgrade")
+    assert code == 1 and "DONDOC_SCHEDULER_INTERVAL_SECONDS: '1m' is not a whole number" in err, err
+    monkeypatch.setenv("DONDOC_SCHEDULER_INTERVAL_SECONDS", "30")
+    monkeypatch.setenv("DONDOC_SECURE_COOKIES", "flase")
+    code, _, err = dondoc_bare("db", "upgrade")
+    assert code == 1 and "DONDOC_SECURE_COOKIES: 'flase' is not true or false" in err, err
+    monkeypatch.setenv("DONDOC_SECURE_COOKIES", "off")
+    config.write_text('base_url = "https://dondoc.example.gov.vn"\nsmtp_port = 587\nscript_cpu_seconds = 3\n',
+                      encoding="utf-8")
+    assert dondoc_bare("--config", str(config), "db", "upgrade")[0] == 0

@@ -13,6 +13,7 @@ from engine.org import permissions, signin
 from engine.org.models import Unit, User
 from engine.org.service import (
     OrgError,
+    check_full_name,
     check_password,
     check_roles,
     create_unit,
@@ -74,8 +75,7 @@ def update_user(session: Session, user_id: int, *, full_name: str, unit_code: st
     is engine.api_tokens.service.change_password)."""
     user = require_user(session, user_id)
     check_roles(roles)
-    if not full_name:
-        raise OrgError("The full name is required.")
+    check_full_name(full_name)
     if actor is not None and actor.id == user.id and not permissions.keeps_user_administration(roles):
         raise OrgError("You cannot remove your own system administrator role.")
     before = _editable(session, user)

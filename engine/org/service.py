@@ -11,7 +11,7 @@ from sqlalchemy import Select, event, inspect, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, clock
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
@@ -62,6 +62,8 @@ def _note_new_units(session: Session, _context, _instances) -> None:
 
 
 def require_unit(session: Session, code: str) -> Unit:
+    if not code:
+        raise OrgError("The unit is required.")
     unit = unit_by_code(session, code)
     if unit is None:
         raise OrgError("Unknown unit %(code)s.", code=code)
@@ -69,7 +71,10 @@ def require_unit(session: Session, code: str) -> Unit:
 
 
 def tracking_office(session: Session) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    """The office that tracks today: the marked one, or from its end date (`dondoc org retire`) the
+    successor that does its work."""
+    office = session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+    return in_force(session, office, clock.today()) if office is not None else None
 
 
 def root_unit(session: Session) -> Unit | None:
@@ -236,16 +241,36 @@ def unit_by_agency_code(session: Session, agency_code: str) -> Unit | None:
 def retire_unit(session: Session, code: str, on: date, successor_code: str | None = None) -> Unit:
     """Close a unit from `on`; its tasks and reports keep its name. Never rename or delete."""
     unit = require_unit(session, code)
-    unit.valid_to = on
     if successor_code:
-        unit.successor_id = require_unit(session, successor_code).id
+        successor = require_unit(session, successor_code)
+        if _succeeds_to(session, successor, unit.id):
+            # a loop would have reports count each unit's tasks under the other
+            raise OrgError("%(successor)s cannot succeed %(unit)s: it is %(unit)s or is succeeded by it.",
+                           successor=successor.code, unit=unit.code)
+        unit.successor_id = successor.id
+    unit.valid_to = on
     return unit
+
+
+def _succeeds_to(session: Session, unit: Unit, target_id: int) -> bool:
+    """Whether `unit` is `target_id` or its chain of successors reaches it."""
+    seen: set[int] = set()
+    current: Unit | None = unit
+    while current is not None and current.id not in seen:
+        if current.id == target_id:
+            return True
+        seen.add(current.id)
+        current = session.get(Unit, current.successor_id) if current.successor_id else None
+    return False
 
 
 def create_user(session: Session, username: str, password: str, full_name: str, unit_code: str,
                 roles: list[str], email: str | None = None, actor: User | None = None) -> User:
     """A new account, audited (by `actor`, or the system: an import, the first administrator)."""
     check_roles(roles)
+    if not username or any(c.isspace() for c in username):
+        raise OrgError("The username is required, without spaces.")
+    check_full_name(full_name)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise OrgError("User %(name)s already exists.", name=username)
     check_password(password)
@@ -263,6 +288,11 @@ def check_roles(roles: list[str]) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise OrgError("Unknown role(s): %(roles)s.", roles=", ".join(unknown))
+
+
+def check_full_name(full_name: str) -> None:
+    if not full_name.strip():
+        raise OrgError("The full name is required.")
 
 
 def check_password(password: str) -> None:

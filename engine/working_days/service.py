@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.working_days import WorkingCalendar
+from engine.errors import EngineError
+from engine.working_days import YEARS, WorkingCalendar
 from engine.working_days.deadline import stored_deadlines
 from engine.working_days.models import CalendarOverride, CalendarRevision
 
@@ -21,6 +22,9 @@ def set_override(engine, day: date, working: bool, note: str = "", *, actor=None
     """Mark `day` as worked or not. With `refresh`, recompute the running workflows' deadlines
     now and return how many changed; without, leave that to the scheduler's next tick (a web
     request must not wait for thousands of workflows) and return None."""
+    if day.year not in YEARS:  # outside them the admin's page could neither show nor remove it
+        raise EngineError("Day: the calendar holds the years %(first)s to %(last)s.", first=YEARS.start,
+                          last=YEARS.stop - 1)
     with engine.db.session() as session:
         row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
         before = {"working": row.working, "note": row.note} if row else None

@@ -122,3 +122,20 @@ def test_a_backup_of_an_older_schema_restores_at_this_code_s_head(as_user, loade
                 assert "extension_requested" in restored.runtime.waiting_messages(s, instance)
         finally:
             restored.close()
+
+
+def test_a_backup_that_fails_half_way_leaves_the_previous_archive_of_that_name_whole(loaded, tmp_path, monkeypatch):
+    import engine.backup as backups
+
+    (tmp_path / "backups").mkdir()
+    out = tmp_path / "backups" / "dondoc-2026-03-02.tar.gz"
+    backups.backup(loaded, out)
+    good = out.read_bytes()
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backups, "_add_attachments", disk_full)  # the database is in, the files are not
+    result = CliRunner().invoke(cli, ["backup", str(out)], obj=loaded)
+    assert result.exit_code != 0
+    assert out.read_bytes() == good and [p.name for p in out.parent.iterdir()] == [out.name]

@@ -2,11 +2,16 @@
 a province's tree holds thousands of communes and its users number thousands (issue #20)."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
 from sqlalchemy import event, select
 
+from engine import clock
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
+from engine.org.service import OrgError
 
 
 def _statements(engine) -> list[str]:
@@ -63,3 +68,34 @@ def test_the_holders_of_a_role_in_a_unit_are_read_from_that_unit_alone(engine):
         assert len(permissions.holders(s, "unit_officer")) == 31  # anywhere
     reads = [q for q in seen if not q.startswith("BEGIN")]
     assert all("users.unit_id =" in q for q in reads[:2]) and "users.unit_id =" not in reads[2], reads
+
+
+def test_a_unit_cannot_be_retired_into_itself_or_into_a_unit_it_succeeds(engine):
+    with engine.db.session() as s:
+        for code in ("A", "B", "C"):
+            org.create_unit(s, code, f"Sở {code}")
+        org.retire_unit(s, "A", date(2026, 3, 1), successor_code="B")
+        org.retire_unit(s, "B", date(2026, 4, 1), successor_code="C")
+    for unit, successor in (("A", "A"), ("C", "A"), ("C", "B")):
+        with pytest.raises(OrgError, match="cannot succeed"), engine.db.session() as s:
+            org.retire_unit(s, unit, date(2026, 5, 1), successor_code=successor)
+    with engine.db.session() as s:
+        assert (org.require_unit(s, "C").valid_to, org.require_unit(s, "C").successor_id) == (None, None)
+        assert org.latest_successors(s)[org.require_unit(s, "A").id] == org.require_unit(s, "C").id
+
+
+def test_a_retired_tracking_office_hands_the_tracking_to_its_successor_from_its_end_date(engine):
+    with engine.db.session() as s:
+        org.create_unit(s, "UB", "UBND tỉnh", kind="province")
+        org.create_unit(s, "VP", "Văn phòng UBND tỉnh", parent_code="UB", tracking_office=True)
+        org.create_unit(s, "VPM", "Văn phòng UBND tỉnh (mới)", parent_code="UB")
+        org.create_user(s, "cu", "mật-khẩu-dài", "Văn Thư Cũ", "VP", ["clerk"])
+        org.create_user(s, "moi", "mật-khẩu-dài", "Văn Thư Mới", "VPM", ["clerk"])
+        org.retire_unit(s, "VP", clock.today() + timedelta(days=1), successor_code="VPM")
+    with engine.db.session() as s:  # until its last day the old office tracks
+        assert org.tracking_office(s).code == "VP"
+        assert [u.username for u in permissions.office_clerks(s)] == ["cu"]
+        org.retire_unit(s, "VP", clock.today(), successor_code="VPM")
+    with engine.db.session() as s:  # from its end date its successor does: new work is told to its clerks
+        assert org.tracking_office(s).code == "VPM"
+        assert [u.username for u in permissions.office_clerks(s)] == ["moi"]

@@ -46,10 +46,23 @@ def test_calendar_correction_and_users(engine, browser):
     tick(engine)
     assert "Đang tính lại" not in admin.get("/admin/calendar").get_data(as_text=True)
     assert admin.post("/admin/calendar/2026-01-02/delete", page="/admin/calendar").status_code == 302
+    # a day of a year the calendar does not hold is refused: its page could neither show nor remove it
+    response = admin.post("/admin/calendar", {"day": "01/01/2050", "working": "0", "note": "Nghỉ Tết"})
+    assert response.status_code == 302
+    assert "Ngày: lịch chỉ có các năm từ 2015 đến 2040." in admin.get(response.location).get_data(as_text=True)
+    with engine.db.session() as s:
+        assert s.scalar(select(CalendarOverride.day)) is None
 
     response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "ngan",
                                            "unit": "STC", "roles": ["unit_officer"]})
     assert response.status_code == 200 and "Chưa tạo được người dùng" in response.get_data(as_text=True)
+    for blank, said in (({"username": ""}, "Cần nhập tên đăng nhập"), ({"username": "moi moi"}, "không có dấu cách"),
+                        ({"full_name": " "}, "Cần nhập họ và tên"), ({"unit": ""}, "Cần chọn đơn vị")):
+        response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "mat-khau-dai",
+                                               "unit": "STC", "roles": ["unit_officer"], **blank})
+        assert response.status_code == 200 and said in response.get_data(as_text=True), blank
+    with engine.db.session() as s:  # none of them was created
+        assert s.scalar(select(User).where(User.full_name.in_(["Người Mới", " "]))) is None
     response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "mat-khau-dai",
                                            "unit": "STC", "roles": ["unit_officer"]})
     assert response.status_code == 302

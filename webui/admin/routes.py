@@ -87,8 +87,12 @@ def _correct_calendar():
         flash(_("Enter a date as dd/mm/yyyy."), "error")
         return redirect(url_for("admin.calendar"))
     working = request.form.get("working") == "1"
-    calendar_service.set_override(engine(), day, working, request.form.get("note", "")[:255],
-                                  actor=current_user(), refresh=False)
+    try:
+        calendar_service.set_override(engine(), day, working, request.form.get("note", "")[:255],
+                                      actor=current_user(), refresh=False)
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+        return redirect(url_for("admin.calendar"))
     flash(_("Calendar corrected. The scheduler now recomputes the open deadlines of the running "
             "workflows (within a minute or two)."), "success")
     return redirect(url_for("admin.calendar", year=day.year) if day.year in YEARS else url_for("admin.calendar"))
