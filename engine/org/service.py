@@ -239,8 +239,12 @@ def unit_by_agency_code(session: Session, agency_code: str) -> Unit | None:
 
 
 def retire_unit(session: Session, code: str, on: date, successor_code: str | None = None) -> Unit:
-    """Close a unit from `on`; its tasks and reports keep its name. Never rename or delete."""
+    """Close a unit from `on`; its tasks and reports keep its name. Never rename or delete. Audited."""
     unit = require_unit(session, code)
+    if unit.valid_from is not None and on <= unit.valid_from:  # it would never have been in force
+        raise OrgError("%(unit)s is in force from %(day)s: it can be closed only from a later day.",
+                       unit=unit.code, day=unit.valid_from.strftime("%d/%m/%Y"))
+    before = _retirement(session, unit)
     if successor_code:
         successor = require_unit(session, successor_code)
         if _succeeds_to(session, successor, unit.id):
@@ -249,7 +253,15 @@ def retire_unit(session: Session, code: str, on: date, successor_code: str | Non
                            successor=successor.code, unit=unit.code)
         unit.successor_id = successor.id
     unit.valid_to = on
+    audit.record(session, "unit.retired", "unit", unit.id, before=before, after=_retirement(session, unit))
     return unit
+
+
+def _retirement(session: Session, unit: Unit) -> dict:
+    """A unit's end date and successor as the audit trail keeps them: a date and a name."""
+    successor = session.get(Unit, unit.successor_id) if unit.successor_id else None
+    return {"valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+            "successor": successor.name if successor else None}
 
 
 def _succeeds_to(session: Session, unit: Unit, target_id: int) -> bool:

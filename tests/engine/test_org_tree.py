@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from engine import clock
+from engine.audit.models import AuditEntry
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
@@ -83,6 +84,23 @@ def test_a_unit_cannot_be_retired_into_itself_or_into_a_unit_it_succeeds(engine)
     with engine.db.session() as s:
         assert (org.require_unit(s, "C").valid_to, org.require_unit(s, "C").successor_id) == (None, None)
         assert org.latest_successors(s)[org.require_unit(s, "A").id] == org.require_unit(s, "C").id
+
+
+def test_retiring_a_unit_is_audited_and_never_before_it_came_into_force(engine):
+    with engine.db.session() as s:
+        org.create_unit(s, "A", "Sở A")
+        org.create_unit(s, "B", "Sở B")
+        s.flush()
+        org.require_unit(s, "B").valid_from = date(2025, 7, 1)   # a seeded post-2025 department
+        org.retire_unit(s, "A", date(2025, 7, 1), successor_code="B")
+    with pytest.raises(OrgError, match="01/07/2025"), engine.db.session() as s:
+        org.retire_unit(s, "B", date(2025, 7, 1))
+    with engine.db.session() as s:
+        assert org.require_unit(s, "B").valid_to is None
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "unit.retired")).all()
+        assert entry.object_id == str(org.require_unit(s, "A").id)
+        assert (entry.before, entry.after) == ({"valid_to": None, "successor": None},
+                                               {"valid_to": "2025-07-01", "successor": "Sở B"})
 
 
 def test_a_retired_tracking_office_hands_the_tracking_to_its_successor_from_its_end_date(engine):
