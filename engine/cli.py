@@ -325,11 +325,12 @@ def scheduler(ctx, interval: int | None) -> None:
     if engine.settings.metrics_dir:  # counted with the web server's workers of this host
         metrics.use_folder(engine.settings.metrics_dir)
     runner = Scheduler(engine, interval, blocking=True)
-    # SIGTERM (systemd, docker stop): finish the running tick, then leave.
+    # SIGTERM (systemd, docker stop): no tick after this one; the running tick ends before the process does.
     signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
     logging.getLogger("dondoc").info("scheduler: a tick every %s s (Ctrl+C to stop)", runner.interval)
     with contextlib.suppress(KeyboardInterrupt):
         runner.start()
+    runner.finish_tick()
 
 
 def _parse_moment(text: str) -> datetime:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -136,12 +137,20 @@ class Scheduler:
         self._scheduler.add_job(self.run_tick, "interval", seconds=self.interval, id="dondoc-tick",
                                 next_run_time=datetime.now().astimezone())
         self.ticks = 0  # how many ticks ran (for status pages and tests)
+        self._ticking = threading.Lock()  # held while a tick runs
 
     def run_tick(self) -> None:
         """One tick, as the timer runs it."""
-        with logs.bound(logs.new_job_id("tick")):  # the id of every line this tick writes
+        with self._ticking, logs.bound(logs.new_job_id("tick")):  # the id of every line this tick writes
             tick(self.engine)
         self.ticks += 1
+
+    def finish_tick(self) -> None:
+        """Return once no tick runs (the one under way ends first). A process leaving before its tick
+        ends has the tick's new threads refused ("cannot schedule new futures after interpreter
+        shutdown": a tick stopped half-way, with a traceback in the log)."""
+        with self._ticking:
+            pass
 
     def start(self) -> Scheduler:
         """Start ticking; returns at once unless the scheduler is blocking."""
