@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +92,7 @@ class Settings:
     metrics_token: str = ""
     metrics_addresses: str = ""
     metrics_dir: str = ""
+    sync: dict = field(default_factory=dict)  # the [sync] table: the upper level to pull from (docs/api.md)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, **overrides) -> Settings:
@@ -135,11 +136,13 @@ _BOOLS = {"1": True, "true": True, "yes": True, "on": True,
 # each type of setting: the Python types its TOML value may have, and how a refusal names it
 _KINDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "int": (int, "a whole number"), "float": ((int, float), "a number"), "bool": (bool, "true or false"),
-    "bool | None": (bool, "true or false"), "str": (str, "a text")}
+    "bool | None": (bool, "true or false"), "str": (str, "a text"), "dict": (dict, "a table")}
 
 
 def _coerce(source: str, raw: str, type_name: str) -> object:
     """An environment variable's text as its setting's type."""
+    if type_name == "dict":
+        raise SettingsError(f"{source}: a table ([sync]) is given in the settings file, not the environment.")
     try:
         if type_name in ("bool", "bool | None"):
             return _BOOLS[raw.strip().lower()]

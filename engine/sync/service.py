@@ -56,7 +56,7 @@ class Peer:
 
 
 def peer_from_settings(settings) -> Peer:
-    raw = settings.extra.get("sync") or {}
+    raw = settings.sync
     missing = [k for k in ("url", "token", "remote_unit", "local_unit") if not raw.get(k)]
     if missing:
         raise SyncError("The settings [sync] lack %(keys)s.", keys=", ".join(missing))

@@ -197,3 +197,17 @@ def test_a_local_unit_of_the_old_tree_receives_through_its_successor(loaded, org
         assert sync.run(lower, peer).pulled == 1
     with lower.db.session() as s:
         assert s.scalars(select(Assignment)).one().lead_unit_id == org.unit_by_code(s, "STC-MOI").id
+
+
+def test_the_upper_level_is_read_from_the_settings_files_sync_table(tmp_path):
+    """docs/api.md's [sync] table (read by `dondoc sync run`), not refused as an unknown setting."""
+    from engine.config import Settings
+    from engine.sync.service import peer_from_settings
+
+    path = tmp_path / "dondoc.toml"
+    path.write_text('[sync]\nurl = "https://theodoi.daklak.gov.vn/"\ntoken = "ddk_x"\nremote_unit = "STC"\n'
+                    'local_unit = "STC"\n', encoding="utf-8")
+    peer = peer_from_settings(Settings.load(path))
+    assert (peer.url, peer.token, peer.remote_unit, peer.local_unit) == ("https://theodoi.daklak.gov.vn", "ddk_x",
+                                                                          "STC", "STC")
+
