@@ -21,6 +21,7 @@ from engine.org.service import (
     require_unit,
     root_unit,
     unit_by_code,
+    users_with_role,
 )
 from engine.passwords import hash_password
 from engine.text import fold
@@ -115,6 +116,33 @@ def set_active(session: Session, user_id: int, active: bool, actor: User) -> Use
         audit.record(session, "user.activated" if active else "user.deactivated", "user", user.id, actor=actor,
                      after={"username": user.username, "full_name": user.full_name})
     return user
+
+
+@dataclass(frozen=True)
+class StrandedWork:
+    """Open work items of `role` waiting in `unit` that no active account may take any more."""
+
+    role: str
+    unit: Unit
+    count: int
+
+
+def holdings(user: User) -> set[tuple[str, int]]:
+    """The (role, unit) pairs an account takes work items for: none once it is inactive."""
+    return {(role, user.unit_id) for role in user.roles} if user.active else set()
+
+
+def stranded_work(session: Session, held_before: set[tuple[str, int]], user: User) -> list[StrandedWork]:
+    """What a change to `user` (deactivated, a role taken away, moved to another unit) left
+    with nobody: work items are taken by role and unit, so the last holder leaving strands them,
+    unseen, until someone is given the role or the items are moved (the administrator is told)."""
+    session.flush()
+    stranded = []
+    for role, unit_id in sorted(held_before - holdings(user)):
+        waiting = permissions.waiting_work(session, role, unit_id)
+        if waiting and not users_with_role(session, role, unit_id):
+            stranded.append(StrandedWork(role, session.get_one(Unit, unit_id), waiting))
+    return stranded
 
 
 def require_user(session: Session, user_id: int) -> User:

@@ -436,6 +436,18 @@ def office_step_role(session: Session, settings: Mapping, role: str, unit_id: in
     return readers[0]
 
 
+# How many open work items of a role wait in a unit: declared by the feature that keeps them.
+_waiting_work: list[Callable[[Session, str, int], int]] = []
+
+
+def declare_waiting_work(count: Callable[[Session, str, int], int]) -> None:
+    _waiting_work[:] = [count]
+
+
+def waiting_work(session: Session, role: str, unit_id: int) -> int:
+    return sum(count(session, role, unit_id) for count in _waiting_work)
+
+
 def may_receive_work(session: Session, role: str, unit_id: int) -> bool:
     """A work item of `role` may wait in unit `unit_id` (an administrator's reassignment) when
     someone active there holds that role: it must land where someone can handle it."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UTCDateTime
+from engine.org import permissions
 
 
 class InstanceStatus(StrEnum):
@@ -106,3 +107,11 @@ class Incident(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+def _waiting_items(session: Session, role: str, unit_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(WorkItem).where(
+        WorkItem.status == WorkItemStatus.READY, WorkItem.role == role, WorkItem.unit_id == unit_id)) or 0
+
+
+permissions.declare_waiting_work(_waiting_items)

@@ -3,13 +3,13 @@ import html
 import re
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import clock
 from engine.audit.models import AuditEntry
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.models import Incident, WorkflowInstance
+from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from engine.scheduler.service import tick
 from engine.working_days import WorkingCalendar
 from engine.working_days.models import CalendarOverride
@@ -188,3 +188,31 @@ def test_the_users_list_is_searched_without_diacritics_and_paged(engine, org_tre
     assert "2 người dùng" in by_unit and "Phạm Chuyên Viên" in by_unit and "Võ Giám Đốc" in by_unit
     assert "1 người dùng" in admin.get("/admin/users?q=chutich").get_data(as_text=True)
     assert "Không có người dùng phù hợp." in admin.get("/admin/users?q=khong+ai").get_data(as_text=True)
+
+
+def test_the_admin_is_told_when_the_last_holder_of_a_role_leaves_work_waiting(engine, org_tree, assigned, browser):
+    """Work items wait for a role in a unit: deactivating its last officer, or taking the role
+    away, leaves them with nobody (the unit head holds another role); the admin is told which."""
+    admin = browser("admin")
+    with engine.db.session() as s:
+        waiting = s.scalar(select(func.count()).select_from(WorkItem).where(
+            WorkItem.status == "ready", WorkItem.role == "unit_officer", WorkItem.unit_id == org_tree["stc"].unit_id))
+    assert waiting == 1
+    told = ("Ở Sở Tài chính không còn ai đang hoạt động giữ vai trò Chuyên viên đơn vị: 1 việc đang chờ ở đó "
+            "không ai nhận xử lý được.")
+    response = admin.post(f"/admin/users/{org_tree['stc'].id}/active", page="/admin/users")
+    assert told in html.unescape(admin.get(response.location).get_data(as_text=True))
+    admin.post(f"/admin/users/{org_tree['stc'].id}/active", page="/admin/users")  # back at work: nothing to say
+    assert "không còn ai" not in html.unescape(admin.get("/admin/users").get_data(as_text=True))
+
+    response = admin.post(f"/admin/users/{org_tree['stc'].id}",
+                          {"full_name": "Phạm Chuyên Viên", "unit": "STC", "roles": ["unit_head"]})
+    assert told in html.unescape(admin.get(response.location).get_data(as_text=True))
+    # a second officer of the unit takes the items: nobody is told
+    admin.post("/admin/users", {"username": "stc2", "full_name": "Hồ Chuyên Viên", "password": "mat-khau-dai",
+                                "unit": "STC", "roles": ["unit_officer"]})
+    response = admin.post(f"/admin/users/{org_tree['stc'].id}",
+                          {"full_name": "Phạm Chuyên Viên", "unit": "STC", "roles": ["unit_officer"]})
+    admin.get(response.location)
+    response = admin.post(f"/admin/users/{org_tree['stc'].id}/active", page="/admin/users")
+    assert "không còn ai" not in html.unescape(admin.get(response.location).get_data(as_text=True))

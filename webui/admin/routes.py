@@ -22,6 +22,7 @@ from engine.working_days.year import CalendarDay, CalendarMonth, year_view
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
+from webui.formatting import ROLE_LABELS
 from webui.history import ACCOUNT_FIELDS, readable
 from webui.messages import engine_message
 from webui.nav import NavLink
@@ -197,11 +198,20 @@ def user_edit(user_id: int):
 def _update_user(session, user_id: int, form) -> None:
     """Name, unit, roles, e-mail; and a new password if one was typed (which ends the user's
     sessions and revokes their API tokens)."""
-    accounts.update_user(session, user_id, full_name=form.get("full_name", "").strip(),
-                         unit_code=form.get("unit", ""), email=form.get("email") or None,
-                         roles=_chosen_roles(form), actor=current_user())
+    held = accounts.holdings(accounts.require_user(session, user_id))
+    user = accounts.update_user(session, user_id, full_name=form.get("full_name", "").strip(),
+                                unit_code=form.get("unit", ""), email=form.get("email") or None,
+                                roles=_chosen_roles(form), actor=current_user())
     if form.get("password"):
         tokens.change_password(session, user_id, form["password"], actor=current_user())
+    _warn_of_stranded_work(accounts.stranded_work(session, held, user))
+
+
+def _warn_of_stranded_work(stranded: list[accounts.StrandedWork]) -> None:
+    for work in stranded:
+        flash(_("Nobody active holds the role %(role)s in %(unit)s any more: %(count)s waiting work items there "
+                "cannot be taken. Give the role to someone else, or move the items from Running processes.",
+                role=ROLE_LABELS.get(work.role, work.role), unit=work.unit.name, count=work.count), "warning")
 
 
 @blueprint.post("/users/<int(max=2147483647):user_id>/throttles/clear")
@@ -241,5 +251,7 @@ def toggle_active(user_id: int):
         user = session.get(User, user_id)
         if user is None or user.id == current_user().id:
             abort(404)
+        held = accounts.holdings(user)
         accounts.set_active(session, user_id, not user.active, current_user())
+        _warn_of_stranded_work(accounts.stranded_work(session, held, user))
     return redirect(url_for("admin.users"))
