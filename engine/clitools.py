@@ -16,7 +16,8 @@ from engine.errors import EngineError
 if TYPE_CHECKING:  # the engine is built by the top layer; commands only receive it
     from engine.core import Engine
 
-EXPECTED_ERRORS = (EngineError, ValueError, FileNotFoundError, tomllib.TOMLDecodeError)
+# OSError: a missing file, a full disk, a folder given for a file: the system's reason, not a traceback
+EXPECTED_ERRORS = (EngineError, ValueError, OSError, tomllib.TOMLDecodeError)
 # Where the root command leaves how to build the run's engine (ctx.meta is shared by the whole run).
 ENGINE_FACTORY = "dondoc.engine_factory"
 

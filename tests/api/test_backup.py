@@ -137,5 +137,5 @@ def test_a_backup_that_fails_half_way_leaves_the_previous_archive_of_that_name_w
 
     monkeypatch.setattr(backups, "_add_attachments", disk_full)  # the database is in, the files are not
     result = CliRunner().invoke(cli, ["backup", str(out)], obj=loaded)
-    assert result.exit_code != 0
+    assert result.exit_code == 1 and result.output.strip() == "error: [Errno 28] No space left on device"
     assert out.read_bytes() == good and [p.name for p in out.parent.iterdir()] == [out.name]
