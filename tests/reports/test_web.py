@@ -109,3 +109,6 @@ def test_public_page_needs_no_sign_in_and_hides_secret_documents(app, seeded):
     assert [cell.split("<")[0] for cell in row.split("<td>")[1:7]] == ["1", "0", "0", "1", "0", "–"]
     assert "Nhiệm vụ a" not in html and "12/UBND-VP" not in html  # aggregates only
     assert Browser(app).get("/public/results?period=x' or 1=1").status_code == 400
+    month = Browser(app).get("/public/results?period=2026-03")  # not among the choices: refused, not answered
+    assert month.status_code == 400
+    assert "Số liệu công khai theo năm, nửa năm hoặc quý, không theo tháng." in month.get_data(as_text=True)
