@@ -90,16 +90,18 @@ def unit_choices(session: Session, within: Collection[int] | None = None) -> lis
     return out
 
 
-def user_choices(session: Session) -> list[Choice]:
+def user_choices(session: Session, roles: Collection[str] = ()) -> list[Choice]:
+    """The active users (holding one of `roles`, when given), by full name."""
     users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
-    return [Choice(u.username, u.full_name) for u in users]
+    return [Choice(u.username, u.full_name) for u in users if not roles or u.has_role(*roles)]
 
 
-def choices_for(session: Session, form: FormDefinition) -> dict[str, list[Choice]]:
-    """Only the lookups the form needs."""
+def choices_for(session: Session, form: FormDefinition) -> dict:
+    """Only the lookups the form needs; "people": a person field's own, when it names roles."""
     types = {f.type for f in form.fields}
     return {"unit": unit_choices(session) if types & {"unit", "units"} else [],
-            "user": user_choices(session) if types & {"user", "users"} else []}
+            "user": user_choices(session) if types & {"user", "users"} else [],
+            "people": {f.name: user_choices(session, f.roles) for f in form.fields if f.roles}}
 
 
 def int_arg(args, name: str, default: int | None = None) -> int | None:

@@ -217,9 +217,15 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
     if urgency not in URGENCIES:
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
     officer = _text_of(seq, item, "follow_up_officer") or None
-    if officer and not org.users_by_name(session, [officer]):
-        raise AssignmentError(seq, "follow_up_officer", "Assignment %(n)s: unknown follow-up officer %(name)s.",
-                              name=officer)
+    if officer:
+        found = org.users_by_name(session, [officer])
+        if not found:
+            raise AssignmentError(seq, "follow_up_officer", "Assignment %(n)s: unknown follow-up officer %(name)s.",
+                                  name=officer)
+        if not permissions.may_follow_up(found[0]):
+            raise AssignmentError(seq, "follow_up_officer",
+                                  "Assignment %(n)s: %(name)s is not an active tracking clerk of the office.",
+                                  name=found[0].full_name)
     return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
             "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
             "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),

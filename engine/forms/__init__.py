@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from engine.errors import EngineError
+from engine.org.models import ROLES
 from engine.text import clean_text, has_unstorable
 
 # The field types whose value is a list (the types themselves: the cleaners below).
 DIGEST = re.compile(r"[0-9a-f]{64}")  # a `files` field's value: the stored files' sha256
 MULTI_VALUED = frozenset({"multiselect", "units", "users", "files"})
 CHOICE_TYPES = frozenset({"select", "multiselect"})  # the types whose values are the field's options
+PERSON_TYPES = frozenset({"user", "users"})
 # Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
 SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
 # Dates people may enter: the years whose Vietnamese public holidays the working-day calendar
@@ -56,6 +58,9 @@ class FormField:
     # of a date field above it in the same form ("starts_on"), whose submitted value counts
     not_before: str | None = None
     not_after: str | None = None
+    # A person field ("user", "users"): only active holders of one of these roles are offered and
+    # accepted (the follow-up officer is a tracking clerk); empty: anyone
+    roles: list = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +111,8 @@ def _check_fields(fields: list[FormField]) -> None:
             raise ValueError(f"field '{f.name}' is defined twice")
         if f.type in CHOICE_TYPES and not f.options:
             raise ValueError(f"field '{f.name}': a {f.type} field needs options")
+        if f.roles and (f.type not in PERSON_TYPES or not set(f.roles) <= set(ROLES)):
+            raise ValueError(f"field '{f.name}': roles are for a person field and must be among {', '.join(ROLES)}")
         if f.show_if and condition_field(f.show_if) not in set(names) - {f.name}:
             raise ValueError(f"field '{f.name}': show_if names no other field of this form: '{f.show_if}'")
 
@@ -140,7 +147,8 @@ class Lookups:
     def unit_exists(self, code: str) -> bool:
         return True
 
-    def user_exists(self, username: str) -> bool:
+    def user_exists(self, username: str, roles: Collection[str] = ()) -> bool:
+        """Whether `username` is a user (an active holder of one of `roles`, when given)."""
         return True
 
     def may_attach(self, sha256: str) -> bool:
@@ -299,10 +307,12 @@ def _units(f: FormField, value, lookups) -> list[str]:
     return list(dict.fromkeys(_unit(f, c, lookups) for c in codes))
 
 
-def _user(_f, value, lookups) -> str:
+def _user(f: FormField, value, lookups) -> str:
     name = str(value).strip()
     if not lookups.user_exists(name):
         raise Invalid("Unknown user %(name)s.", name=name)
+    if f.roles and not lookups.user_exists(name, f.roles):
+        raise Invalid("%(name)s is not among the people this field offers.", name=name)
     return name
 
 

@@ -93,6 +93,12 @@ def may_register_directives(user: User) -> bool:
     return user.has_role(*OFFICE)
 
 
+def may_follow_up(user: User) -> bool:
+    """Who may be named an assignment's follow-up officer (chuyên viên theo dõi): an active
+    tracking clerk, who then takes the clerk's part of that assignment."""
+    return user.active and user.has_role(CLERK)
+
+
 def may_edit_directives(user: User) -> bool:
     """The office that registered a directive corrects its header and adds assignments to it."""
     return user.has_role(*OFFICE)

@@ -199,9 +199,9 @@ def _check_names_and_conditions(fields: list[dict], errors: dict) -> None:
 def _write_field(table, field: dict):
     """The field's table: the builder's keys set (or dropped when at their default), the rest
     kept, unless the type changed: the keys only the old type read (a select's default, an
-    integer's bounds, a date's) go with it, as does a default no option offers any more."""
+    integer's bounds, a date's, a person's roles) go with it, as does a default no option offers any more."""
     if table.get("type", "text") != field["type"]:
-        for key in ("default", "min", "max", "not_before", "not_after"):
+        for key in ("default", "min", "max", "not_before", "not_after", "roles"):
             table.pop(key, None)
     if field["options"] and table.get("default") not in {value for value, _label in field["options"]}:
         table.pop("default", None)  # a choice's default that is no longer offered

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -99,8 +99,9 @@ class DbLookups(forms.Lookups):
     def unit_exists(self, code: str) -> bool:
         return org.unit_by_code(self.session, code) is not None
 
-    def user_exists(self, username: str) -> bool:
-        return self.session.scalar(select(User.id).where(User.username == username)) is not None
+    def user_exists(self, username: str, roles: Collection[str] = ()) -> bool:
+        user = self.session.scalar(select(User).where(User.username == username))
+        return user is not None and (not roles or (user.active and user.has_role(*roles)))
 
     def may_attach(self, sha256: str) -> bool:
         return self.actor is None or permissions.may_see_file(self.session, self.actor, sha256)

@@ -172,3 +172,13 @@ def test_published_form_is_written_to_the_rulesets_folder_and_read_after_a_resta
                                              "so_van_ban": "12/BC-STC"}, org_tree["stc"])
     finally:
         restarted.close()
+
+
+def test_a_person_field_s_roles_are_real_roles_and_only_a_person_field_has_them():
+    person = '[[fields]]\nname = "officer"\nlabel = "Người theo dõi"\ntype = "user"\nroles = ["%s"]\n'
+    form = parse_form("pick", person % "clerk")
+    assert form.field("officer").roles == ["clerk"]
+    with pytest.raises(ValueError, match="roles are for a person field"):
+        parse_form("pick", person % "secretary")  # no such role: the list would offer nobody
+    with pytest.raises(ValueError, match="roles are for a person field"):
+        parse_form("pick", (person % "clerk").replace('type = "user"', 'type = "text"'))

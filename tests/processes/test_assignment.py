@@ -266,6 +266,9 @@ def test_registration_names_the_follow_up_officer_and_checks_units(loaded, org_t
         directives.register(engine, raw, [{**DATED, "coordinating_units": ["KHONG-CO"]}], users["clerk"])
     with pytest.raises(DirectiveError):
         directives.register(engine, raw, [{**DATED, "follow_up_officer": "nobody"}], users["clerk"])
+    # a department's officer would take the office clerk's part of the assignment (and its notices)
+    with pytest.raises(DirectiveError, match="Phạm Chuyên Viên is not an active tracking clerk"):
+        directives.register(engine, raw, [{**DATED, "follow_up_officer": "stc"}], users["clerk"])
     directives.register(engine, raw, [DATED], users["clerk"])
     drive.complete(engine, "classify", {"tracked": "on", "follow_up_officer": "clerk"}, users["clerk"])
     with engine.db.session() as s:
