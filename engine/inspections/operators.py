@@ -19,7 +19,8 @@ from engine.working_days.deadline import Deadline, day_of
 settings_schema("deadlines", {"inspection_report": WORKING_DAYS})
 # Read by engine.inspections.service.policy: internal inspections by a unit's head, publishing
 # the conclusion, and the emulation council's unit told of each results report.
-settings_schema("inspection", {"internal": FLAG, "publish_conclusion": FLAG, "council_unit": TEXT})
+settings_schema("inspection", {"internal": FLAG, "publish_conclusion": FLAG, "council_unit": TEXT,
+                               "unit_report_article": TEXT})
 
 
 @settings_check("deadlines")

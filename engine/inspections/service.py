@@ -54,13 +54,15 @@ class InspectionPolicy:
     internal: bool            # a unit's head may inspect its own units (kiểm tra nội bộ)
     publish_conclusion: bool  # the results report's conclusion is published (công khai)
     council_unit: str | None  # the code of the unit told of every results report (Hội đồng Thi đua khen thưởng)
+    unit_report_article: str | None  # the article an inspected unit's hand-over cites (its duty to report)
 
 
 def policy(settings: Mapping) -> InspectionPolicy:
     table = settings.get("inspection") or {}
     return InspectionPolicy(internal=bool(table.get("internal", False)),
                             publish_conclusion=bool(table.get("publish_conclusion", False)),
-                            council_unit=table.get("council_unit") or None)
+                            council_unit=table.get("council_unit") or None,
+                            unit_report_article=table.get("unit_report_article") or None)
 
 
 def propose(engine, raw: dict, actor: User) -> Inspection:
@@ -88,7 +90,8 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
             if unit is None:
                 raise InspectionError("Unknown unit %(code)s.", "units", code=code)
             units.append(unit)
-        proposing_unit = _proposing_unit(session, engine.compiled(bundle).settings, user, units)
+        settings = engine.compiled(bundle).settings
+        proposing_unit = _proposing_unit(session, settings, user, units)
         inspection = Inspection(ruleset=bundle.ruleset, kind=kind, title=title, reason=raw.get("reason") or None,
                                 created_by=user.id, created_at=clock.now(),
                                 proposing_unit_id=proposing_unit.id if proposing_unit else None,
@@ -98,7 +101,8 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
         data = {"inspection_id": inspection.id, "title": title, "kind": kind.value,
                 "inspected_units": [u.code for u in units], "inspected_unit_names": [u.name for u in units],
                 "internal": proposing_unit is not None,
-                "proposing_unit": proposing_unit.code if proposing_unit else None}
+                "proposing_unit": proposing_unit.code if proposing_unit else None,
+                "unit_report_article": policy(settings).unit_report_article}
         inspection.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=user).id
         audit.record(session, "inspection.proposed", "inspection", inspection.id, actor=user,
                      after={"title": title, "units": [u.name for u in units],

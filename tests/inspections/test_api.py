@@ -67,7 +67,9 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     assert told.endswith("Thời hạn kiểm tra đến 23/04/2026.")
     # Each inspected unit hands over its report and documents, by the inspection's last day (its due day).
     hand_over = work(call("stc"), "inspection_hand_over")["instructions"]
-    assert "cung cấp hồ sơ, tài liệu chậm nhất ngày 23/04/2026" in hand_over
+    # citing the ruleset's own article: the shared diagram cited both regulations under either
+    article = {"dak-lak": "Đ.16 k.3", "quynh-nhai": "Đ.13 k.3"}[ruleset]
+    assert hand_over.endswith(f"cung cấp hồ sơ, tài liệu chậm nhất ngày 23/04/2026 ({article}).")
     complete(call("stc"), "inspection_hand_over", {"hand_over_note": "Đã hoàn thành 10/12 nhiệm vụ"})
     assert work(call("sxd"), "inspection_hand_over")["unit"] == "SXD"
 
