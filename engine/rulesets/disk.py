@@ -16,6 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from engine.rulesets.loader import COMMON, SETTINGS_FILE, read_ruleset
 
 TARGETS = ("ruleset", "common")
@@ -109,10 +112,12 @@ def write_files(processes_dir: str | Path, ruleset: str, files: dict[str, str],
 
 
 @contextmanager
-def all_or_nothing(processes_dir: str | Path, ruleset: str, paths: Iterable[str]) -> Iterator[None]:
+def all_or_nothing(processes_dir: str | Path, ruleset: str, paths: Iterable[str],
+                   session: Session | None = None) -> Iterator[None]:
     """Writes inside that fail part-way (a full disk, a refused settings file) are undone: the
     ruleset's and the common files of `paths`, and ruleset.toml, are put back as they were, so
-    that `ruleset load` never finds half a publish."""
+    that `ruleset load` never finds half a publish. With `session`, so are writes whose database
+    transaction then rolls back (its commit failed): the disk never holds a version not in force."""
     root = Path(processes_dir)
     files = [root / ruleset / SETTINGS_FILE] + [root / folder / path for path in paths if is_process_path(path)
                                                  or is_scenario_path(path) for folder in (ruleset, COMMON)]
@@ -120,13 +125,26 @@ def all_or_nothing(processes_dir: str | Path, ruleset: str, paths: Iterable[str]
     try:
         yield
     except BaseException:
-        for file, text in before.items():
-            if _read(file) != text:
-                if text is None:
-                    file.unlink()
-                else:
-                    atomic_write(file, text)
+        _put_back(before)
         raise
+    if session is not None:
+        committed: list[bool] = []
+        event.listen(session, "after_commit", lambda _session: committed.append(True), once=True)
+
+        def put_back_unless_committed(_session: Session) -> None:
+            if not committed:
+                _put_back(before)
+
+        event.listen(session, "after_rollback", put_back_unless_committed, once=True)
+
+
+def _put_back(before: dict[Path, str | None]) -> None:
+    for file, text in before.items():
+        if _read(file) != text:
+            if text is None:
+                file.unlink()
+            else:
+                atomic_write(file, text)
 
 
 def _read(path: Path) -> str | None:

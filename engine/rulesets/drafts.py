@@ -212,7 +212,7 @@ def publish_version(session: Session, processes_dir: str | Path, bundle: Process
     publish_bundle(session, bundle, actor=actor)
     common = frozenset(session.scalars(select(ProcessDraft.path).where(
         ProcessDraft.bundle_id == bundle.id, ProcessDraft.target == "common")))
-    with disk.all_or_nothing(processes_dir, bundle.ruleset, bundle.files):  # the caller rolls back on failure
+    with disk.all_or_nothing(processes_dir, bundle.ruleset, bundle.files, session):  # the caller rolls back on failure
         written = disk.write_files(processes_dir, bundle.ruleset, bundle.files, common)
         if write_settings(processes_dir, bundle.ruleset, bundle.settings):  # keeping the file's comments
             written.append(f"{bundle.ruleset}/{SETTINGS_FILE}")

@@ -215,6 +215,26 @@ def test_a_publish_that_fails_writing_to_disk_leaves_the_disk_as_it_was(loaded, 
         assert s.get(ProcessBundle, result.bundle.id).status == "draft"
 
 
+def test_a_publish_whose_transaction_rolls_back_after_the_writes_leaves_the_disk_as_it_was(loaded, org_tree,
+                                                                                         processes_dir):
+    """The files are written before the commit: a commit that fails (or an error after the
+    writes) rolls the version back to a draft, and the disk with it; `ruleset load` would
+    otherwise publish on the next start what the database never put in force."""
+    admin = org_tree["admin"]
+    _draft_id, result = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    with pytest.raises(RuntimeError), loaded.db.session() as s:
+        drafts.publish_version(s, processes_dir, s.get(ProcessBundle, result.bundle.id), admin)
+        assert NEW_TIMER in (processes_dir / "dak-lak" / ASSIGNMENT).read_text()
+        raise RuntimeError("the commit failed")
+    assert not (processes_dir / "dak-lak" / ASSIGNMENT).exists()
+    with loaded.db.session() as s:
+        assert s.get(ProcessBundle, result.bundle.id).status == "draft"
+    publish(loaded, processes_dir, admin, result.bundle.id)  # committed: a later rollback puts nothing back
+    with loaded.db.session() as s:
+        s.rollback()
+    assert NEW_TIMER in (processes_dir / "dak-lak" / ASSIGNMENT).read_text()
+
+
 def test_a_move_to_a_version_with_other_settings_replans_the_timers_reading_them(loaded, org_tree, processes_dir):
     """A timer the deadline editor wrote with N from a [deadlines] setting falls due where the
     settings of the version the instance moved to put it, as for an instance started on that
