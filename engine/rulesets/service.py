@@ -84,11 +84,13 @@ def publish_bundle(session: Session, bundle: ProcessBundle, *, actor=None) -> No
 def _lock_versions(session: Session, ruleset: str) -> None:
     """PostgreSQL: wait for another admin's save or publish of the same ruleset to commit, so that
     the versions read next are theirs too (two saves at once took the same number; two publishes
-    at once each retired the old version and left both theirs in force). NO KEY UPDATE: steps
-    starting instances on a version (a foreign key to it) are not held up. SQLite: a writing
-    session already holds the database's write lock."""
-    session.execute(select(ProcessBundle.id).where(ProcessBundle.ruleset == ruleset)
-                    .order_by(ProcessBundle.id).with_for_update(key_share=True))
+    at once each retired the old version and left both theirs in force). A lock on the ruleset's
+    name, held to the end of the transaction, not on its version rows: the first load of a ruleset
+    has none to lock (two hosts loading it at once both took number 1), and steps starting
+    instances on a version are not held up. SQLite: a writing session already holds the
+    database's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"dondoc.ruleset:{ruleset}"))))
 
 
 def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:

@@ -85,3 +85,31 @@ def test_two_versions_published_at_once_leave_one_in_force(mini):
             in_force = list(s.scalars(select(ProcessBundle.id).where(
                 ProcessBundle.ruleset == "mini", ProcessBundle.status == BundleStatus.PUBLISHED)))
         assert len(in_force) == 1 and in_force[0] in ids, in_force
+
+
+def test_two_first_loads_of_a_ruleset_at_once_store_one_version(mini, monkeypatch):
+    """Two hosts run `dondoc ruleset load` on a fresh database: there is no version row yet to
+    wait on, yet both end with the same single version (PostgreSQL: the second met the unique
+    number and failed)."""
+    engine = mini.engine
+    both_checked = threading.Barrier(2)
+    compile_bundle = service.compile_bundle
+
+    def checked_together(source):
+        compiled = compile_bundle(source)
+        both_checked.wait(30)
+        return compiled
+
+    monkeypatch.setattr(service, "compile_bundle", checked_together)
+    with engine.db.reading() as s:
+        bundle = published_bundle(s, "mini")
+        source = BundleSource("mini-2025", bundle.files, bundle.settings)
+
+    def load() -> int:
+        with engine.db.session() as s:
+            return store_bundle(s, source, engine.cache, actor=mini.admin).id
+
+    first, second = at_once(load, load)
+    assert isinstance(first, int) and first == second, (first, second)
+    with engine.db.reading() as s:
+        assert published_bundle(s, "mini-2025").number == 1
