@@ -14,7 +14,7 @@ from engine.errors import EngineError, NotFound
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import counts
-from engine.reports.calendar import has_calendar
+from engine.reports.calendar import ReportPeriod, has_calendar, period_key
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.reports.operators import report_label, reporting_units
@@ -245,3 +245,13 @@ def published_reports(session: Session) -> list[PeriodicReport]:
     return list(session.scalars(select(PeriodicReport).where(
         PeriodicReport.status == PeriodicReportStatus.ISSUED, PeriodicReport.published.is_(True))
         .order_by(PeriodicReport.issued_on.desc(), PeriodicReport.id.desc())))
+
+
+def report_args(row: PeriodicReport) -> dict[str, str]:
+    """The report query of an office report: its period (an ad-hoc one: the year it was asked
+    in), as of its last day, today, or, once issued, its issue day: an issued report keeps the
+    figures the leader approved and is never taken as of a day after its date."""
+    own = ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due)
+    period = str(row.period_start.year) if row.period == AD_HOC else period_key(own)
+    last = min(clock.today(), row.period_end, row.issued_on or row.period_end)
+    return {"period": period, "as_of": max(row.period_start, last).isoformat()}

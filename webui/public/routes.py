@@ -19,10 +19,10 @@ from engine.reports.export_docx import write_docx
 from engine.reports.models import PeriodicReport, PeriodicReportStatus
 from engine.reports.operators import report_label
 from engine.reports.query import BadReportQuery, ReportQuery
-from engine.reports.service import build_report, published_reports
+from engine.reports.service import build_report, published_reports, report_args
 from webui.context import engine, ruleset_settings
 from webui.messages import engine_message
-from webui.reports.routes import DENOMINATOR_MSGIDS, EXPORTS, report_args
+from webui.reports.routes import DENOMINATOR_MSGIDS, EXPORTS
 
 blueprint = Blueprint("public", __name__, template_folder="templates")
 PERIODS_SHOWN = ("", "-H1", "-H2", "-Q1", "-Q2", "-Q3", "-Q4")  # year, halves, quarters (no months)

@@ -15,7 +15,7 @@ from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports import adhoc, counts
-from engine.reports.calendar import ReportPeriod, parse_period, period_key
+from engine.reports.calendar import parse_period, period_key
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_pdf import FontMissing, write_pdf
@@ -28,6 +28,7 @@ from engine.reports.service import (
     build_report,
     month_ends,
     periodic_reports,
+    report_args,
     running_schedule,
     schedules_reports,
     start_schedule,
@@ -217,15 +218,6 @@ def periodic_detail(report_id: int):
                            ad_hoc=row.period == AD_HOC)
 
 
-def report_args(row: PeriodicReport) -> dict[str, str]:
-    """The report query of an office report: its period (an ad-hoc one: the year it was asked
-    in), as of its last day, today, or, once issued, its issue day: an issued report keeps the
-    figures the leader approved and is never taken as of a day after its date."""
-    period = str(row.period_start.year) if row.period == AD_HOC else _key(row)
-    last = min(clock.today(), row.period_end, row.issued_on or row.period_end)
-    return {"period": period, "as_of": max(row.period_start, last).isoformat()}
-
-
 def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicReport | None:
     """The office report whose number, date and heading an export carries: only over its own figures
     (its period, as of its day: `report_args`), never stamped on others asked in the same URL."""
@@ -239,14 +231,6 @@ def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicRep
         raise BadReportQuery("These are not the figures of the report %(report)s: download its files from its page.",
                              report=report_label(row))
     return row
-
-
-def _period(row: PeriodicReport) -> ReportPeriod:
-    return ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due)
-
-
-def _key(row: PeriodicReport) -> str:
-    return period_key(_period(row))
 
 
 def _unit_choices(session) -> list[Unit]:
