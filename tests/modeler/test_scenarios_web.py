@@ -3,6 +3,7 @@ problems with line and key in Vietnamese), running the draft's files, the publis
 (changed files, running instances, scenario results) and the refusal while one fails."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date
@@ -119,6 +120,10 @@ def test_publishing_shows_what_it_does_and_is_refused_while_a_scenario_fails(adm
     assert written.read_text(encoding="utf-8") == SCENARIO.replace("DUE", "23/02/2026")
     with loaded.db.session() as s:  # disk and database stay one: loading the disk finds this version
         assert loaded.load_ruleset(s).id == passing.id
+    assert 'id="publish-older"' not in page
+    # the version saved before it would undo its changes: the page says so before anyone confirms
+    older = admin.get(f"/modeler/versions/{failing.id}/publish").get_data(as_text=True)
+    assert "Phiên bản 2 cũ hơn phiên bản 3 đang áp dụng (ban hành lúc " in html.unescape(older)
 
 
 def test_the_diagram_page_runs_the_scenarios_with_its_autosaved_draft(admin, loaded):
