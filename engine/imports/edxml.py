@@ -228,12 +228,13 @@ def _document(root, header) -> Document:
 
 
 def _attachments(root) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of each AttachmentEncoded/Attachment (base64 in AttachmentText)."""
+    """(file name, bytes) of each AttachmentEncoded/Attachment: the SDKs of the standard write
+    the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
     found = []
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
         name = _text(node, "AttachmentName") or _text(node, "Description")
         try:
-            content = base64.b64decode("".join((_text(node, "AttachmentText")).split()), validate=True)
+            content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
             raise _fail("The attachment %(name)s is not valid base64.", "AttachmentEncoded", name=name) from None
         found.append((name, content))

@@ -23,7 +23,8 @@ from engine.org import service as org
 from tests.fakehub import FakeHub
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
-NEW, UPDATE, RECALL, REPLACE = (FIXTURES / f"document_{n}.xml" for n in ("new", "update", "recall", "replace"))
+NEW, UPDATE, RECALL, REPLACE, SDK = (FIXTURES / f"document_{n}.xml"
+                                     for n in ("new", "update", "recall", "replace", "sdk"))
 TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
 
 
@@ -48,6 +49,16 @@ def test_the_header_is_read_as_the_hub_sends_it():
         "due_date": "2026-03-31", "urgency": "very_urgent", "doc_type": "QĐ", "steering_type": "1",
         "business_type": "new", "sender_organ_id": "000.00.00.H17", "attachments": ["318-QĐ-UBND.pdf"]}
     assert found["summary"] == unicodedata.normalize("NFC", found["summary"])
+
+
+def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, org_tree):
+    """The root edXML element, AttachmentEncoded outside the envelope and the file in base64 as
+    ContentTransferEncoded (MANIFEST.md): it was refused as an empty file."""
+    [(name, content)] = edxml.read(SDK.read_bytes()).attachments
+    assert name == "1520-UBND-KT giải ngân vốn.pdf" and content.startswith(b"%PDF-1.4")
+    outcome = _import(loaded, SDK, org_tree["clerk"])
+    assert (outcome.action, outcome.directive.symbol, outcome.directive.doc_type, outcome.directive.urgency) == (
+        "registered", "1520/UBND-KT", "CV", "urgent")
 
 
 @pytest.mark.parametrize(("written", "iso"), [
