@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from engine import audit, forms
 from engine.audit.models import AuditEntry
 from engine.directives import attachments as attachment_store
-from engine.directives import changes
+from engine.directives import changes, documents
 from engine.directives import service as directives
 from engine.directives.models import DOCUMENT_ID_LENGTH, Directive, DirectiveStatus
 from engine.errors import EngineError
@@ -290,20 +290,20 @@ def _register(engine, session: Session, message: Document, assignments: list[dic
     directive.extra = {**(directive.extra or {}), "edxml": {
         "sender": message.sender, "issuer_unit": issuer_unit.code if issuer_unit else None,
         "document_type": message.doc_type_name, "steering_type": message.steering_type,
-        "response_for": message.response_for, "due_date": message.due_date or None,
-        "attachments": _store_attachments(engine, session, message, actor)}}
+        "response_for": message.response_for, "due_date": message.due_date or None}}
+    _attach_files(engine, session, directive, message, actor)
     return directive
 
 
-def _store_attachments(engine, session: Session, message: Document, actor: User) -> list[str]:
-    stored = []
-    for name, content in message.attachments:
-        try:
-            row = attachment_store.store(session, engine.blobs, io.BytesIO(content), name, actor)
-        except attachment_store.AttachmentError as exc:
-            raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
-        stored.append(row.sha256)
-    return stored
+def _attach_files(engine, session: Session, directive: Directive, message: Document, actor: User) -> None:
+    """The message's files as the directive's documents, listed and downloadable on its page:
+    the first is the document itself (bản chụp văn bản), the others its annexes."""
+    uploads = [documents.Upload(io.BytesIO(content), name, documents.ANNEX if index else documents.SCAN)
+               for index, (name, content) in enumerate(message.attachments)]
+    try:
+        documents.attach(session, engine.blobs, directive, uploads, actor)
+    except attachment_store.AttachmentError as exc:
+        raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
 
 
 def _by_document_id(session: Session, ids: list[str]) -> Directive | None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from engine import clock as clock_module
 from engine.audit.models import AuditEntry
+from engine.directives import documents
 from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.exchange.inbox import import_folder
 from engine.exchange.models import StatusMessage
@@ -61,6 +62,22 @@ def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, or
         "registered", "1520/UBND-KT", "CV", "urgent")
 
 
+def test_the_files_of_a_message_are_the_directives_documents(loaded, org_tree, as_user):
+    """Listed on its page and downloadable as a scan or annex (they were stored and shown nowhere:
+    'Chưa đính kèm tệp nào')."""
+    annexed = SDK.read_text(encoding="utf-8").replace("</AttachmentEncoded>", """<Attachment>
+      <ContentId>2</ContentId><AttachmentName>Phụ lục danh mục dự án.docx</AttachmentName>
+      <ContentTransferEncoded>UEsDBBQAAAAIAA==</ContentTransferEncoded></Attachment></AttachmentEncoded>""").encode()
+    directive_id = _import(loaded, annexed, org_tree["clerk"]).directive.id
+    with loaded.db.session() as s:
+        listed = documents.listed(s, s.get(Directive, directive_id))
+        assert [(kind, f.filename) for kind, f in listed] == [
+            ("scan", "1520-UBND-KT giải ngân vốn.pdf"), ("annex", "Phụ lục danh mục dự án.docx")]
+        digest = listed[0][1].sha256
+    download = as_user("chanhvp")("GET", f"/attachments/{digest}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-1.4")
+
+
 @pytest.mark.parametrize(("written", "iso"), [
     ("2026/02/12", "2026-02-12"), ("2026/2/12 08:00:00", "2026-02-12"), ("2026-02-12", "2026-02-12"),
     ("2026-02-12T08:00:00+07:00", "2026-02-12"), ("12/02/2026", "2026-02-12"), ("12/02/2026 08:00", "2026-02-12")])
@@ -90,7 +107,7 @@ def test_agency_identifier_names_the_issuer_and_a_decomposed_copy_is_a_duplicate
     with loaded.db.session() as s:
         directive = s.get(Directive, outcome.directive.id)
         assert directive.extra["edxml"]["issuer_unit"] == "UBND"
-        assert len(directive.extra["edxml"]["attachments"]) == 1
+        assert [(kind, f.filename) for kind, f in documents.listed(s, directive)] == [("scan", "318-QĐ-UBND.pdf")]
     without_id = NEW.read_bytes().replace(b"<edXML:DocumentId>", b"<edXML:DocumentId>x")
     composed = unicodedata.normalize("NFC", without_id.decode()).encode()
     for copy in (NEW.read_bytes(), without_id, composed):
