@@ -178,3 +178,26 @@ def test_units_written_with_the_usual_abbreviations_or_a_comma_in_their_name(loa
     # a comma inside a unit's name is part of it, between two names a separator
     assert units.lookup("Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch").codes == ["STC", "SVHTTDL"]
     assert units.lookup("Văn phòng UBND tỉnh").codes == ["VP"] and units.find("Sở TN&MT") is None
+
+
+SECRET_SHEET = [["Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Độ mật", "Nội dung nhiệm vụ",
+                 "Đơn vị chủ trì"],
+                ["201/UBND-NC", "05/3/2026", "UBND tỉnh", "V/v công tác bảo đảm an ninh", "Không mật",
+                 "Rà soát phương án", "STC"],
+                ["202/UBND-NC", "05/3/2026", "UBND tỉnh", "V/v phương án bảo vệ mục tiêu", "Mật",
+                 "Triển khai phương án bảo vệ", "STC"],
+                ["203/UBND-NC", "06/3/2026", "UBND tỉnh", "V/v khác", "Mật lắm", "Việc khác", "STC"]]
+
+
+def test_a_registers_secret_row_is_refused_as_the_ruleset_says(loaded, org_tree):
+    """Đắk Lắk keeps secret documents on paper: the row marked Mật imported in full, content
+    and tasks, before the Độ mật column was read."""
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(SECRET_SHEET), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (3, None, "This regulation keeps secret documents on paper, outside the system: follow this one by the "
+                  "paper procedure and do not register it here."),
+        (4, "E (Độ mật)", "Use Mật, Tối mật or Tuyệt mật, or leave it empty.")]
+    assert _count(loaded) == 0
+    [created] = excel.import_workbook(loaded, plain_sheet(SECRET_SHEET[:2]), org_tree["clerk"])
+    assert (created.symbol, created.secrecy) == ("201/UBND-NC", None)
