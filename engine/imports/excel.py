@@ -193,11 +193,21 @@ def plan_workbook(engine, data: bytes, actor: User) -> Plan:
 
 
 def read_rows(data: bytes) -> tuple[list[Row], dict[str, str]]:
-    """The rows below the header, by field, and each field's column label."""
-    grid = sheet.read_grid(data, SHEET)
-    header = sheet.find_header(grid, {c.field: (c.heading, *c.synonyms) for c in COLUMNS})
-    missing = [c.heading for c in COLUMNS if c.required and c.field not in header.columns]
-    if missing:
+    """The rows below the header of the workbook's register sheet, by field, and each field's
+    column label. The register is the one sheet with a column for each required field, wherever
+    it is; a workbook with several (a sheet per year) is refused, not imported in part."""
+    grids = sheet.read_grids(data)
+    headers = {name: sheet.find_header(grid, {c.field: (c.heading, *c.synonyms) for c in COLUMNS})
+               for name, grid in grids.items()}
+    registers = [name for name, header in headers.items() if not _missing(header)]
+    if len(registers) > 1:
+        raise ImportFailed([RowError(
+            None, None, None, "This file has %(count)s sheets of directives (%(sheets)s): import them one file "
+            "per sheet, so that no sheet is left out and each problem's row is clear.",
+            {"count": len(registers), "sheets": ", ".join(registers)})])
+    name = registers[0] if registers else SHEET if SHEET in grids else next(iter(grids))
+    grid, header = grids[name], headers[name]
+    if missing := _missing(header):
         raise ImportFailed([RowError(
             None, None, None, "This sheet is not a register of directives: it has no column of %(missing)s "
             "(headings found: %(found)s). Use the template or head the columns as it does.",
@@ -213,6 +223,11 @@ def read_rows(data: bytes) -> tuple[list[Row], dict[str, str]]:
     if not rows:
         raise ImportFailed([RowError(None, None, None, "The sheet has no rows to import.")])
     return rows, header.labels
+
+
+def _missing(header: sheet.Header) -> list[str]:
+    """The headings of the required columns `header` has not found."""
+    return [c.heading for c in COLUMNS if c.required and c.field not in header.columns]
 
 
 def _is_example(values: dict) -> bool:

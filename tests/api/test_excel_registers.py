@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from engine.cli import cli
@@ -201,3 +201,30 @@ def test_a_registers_secret_row_is_refused_as_the_ruleset_says(loaded, org_tree)
     assert _count(loaded) == 0
     [created] = excel.import_workbook(loaded, plain_sheet(SECRET_SHEET[:2]), org_tree["clerk"])
     assert (created.symbol, created.secrecy) == ("201/UBND-NC", None)
+
+
+def _workbook(sheets: dict[str, list[list]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_register_is_found_on_any_sheet_and_two_are_refused_not_imported_in_part(loaded, org_tree):
+    """A sheet per year: the second one was left out without a word (2 directives 'imported')."""
+    cover = [["UBND TỈNH ĐẮK LẮK"], ["Sổ theo dõi nhiệm vụ năm 2025 và 2026"]]
+    year_2026, year_2025 = SECRET_SHEET[:2], [SECRET_SHEET[0], ["55/UBND-TH", "12/11/2025", "UBND tỉnh",
+                                                                 "V/v năm trước", "", "Việc năm trước", "STC"]]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, _workbook({"Bìa": cover, "Năm 2026": year_2026, "Năm 2025": year_2025}),
+                              org_tree["clerk"])
+    [error] = failure.value.errors
+    assert error.row is None and "2 sheets of directives (Năm 2026, Năm 2025)" in error.render()
+    assert _count(loaded) == 0
+    [created] = excel.import_workbook(loaded, _workbook({"Bìa": cover, "Năm 2025": year_2025}), org_tree["clerk"])
+    assert created.symbol == "55/UBND-TH"
