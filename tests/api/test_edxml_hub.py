@@ -256,8 +256,11 @@ def test_the_watched_folder_imports_each_file_once(loaded, org_tree, tmp_path):
     (inbox / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
     (inbox / "b.xml").write_bytes((FIXTURES / "status_05.xml").read_bytes())
     (inbox / "c.xml").write_bytes(b"<not-edxml/>")
+    # As the hub's SDK saves a received message: <DocumentId-uuid>.edxml (it was never picked up).
+    (inbox / "d.edxml").write_bytes(SDK.read_bytes())
+    (inbox / "d.json").write_text(json.dumps(TASKS), encoding="utf-8")
     first = import_folder(loaded)
-    assert (first.imported, first.failed) == (2, 1)
-    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml", "b.xml"]
+    assert (first.imported, first.failed) == (3, 1)
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml", "b.xml", "d.edxml", "d.json"]
     assert "No edXML MessageHeader" in (inbox / "failed" / "c.xml.error.txt").read_text(encoding="utf-8")
     assert (import_folder(loaded).imported, import_folder(loaded).failed) == (0, 0)
