@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
@@ -264,3 +265,21 @@ def test_the_watched_folder_imports_each_file_once(loaded, org_tree, tmp_path):
     assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml", "b.xml", "d.edxml", "d.json"]
     assert "No edXML MessageHeader" in (inbox / "failed" / "c.xml.error.txt").read_text(encoding="utf-8")
     assert (import_folder(loaded).imported, import_folder(loaded).failed) == (0, 0)
+
+
+def test_the_watched_folder_imports_in_the_order_messages_arrived(loaded, org_tree, tmp_path):
+    """Named by document id, an update that waited in the folder with its document (the
+    scheduler stopped) sorted first, found no directive and stayed in failed/."""
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    for name, source, arrived in (("f3a1.edxml", NEW, 1_000), ("0b7c.edxml", UPDATE, 2_000)):
+        (inbox / name).write_bytes(source.read_bytes())
+        os.utime(inbox / name, (arrived, arrived))
+    (inbox / "f3a1.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert (import_folder(loaded).imported, not (inbox / "failed").exists()) == (2, True)
+    with loaded.db.session() as s:
+        [directive] = s.scalars(select(Directive)).all()
+        assert [a for a, _after, _c in _history(loaded, directive.id)].count("directive.updated_by_issuer") == 1
