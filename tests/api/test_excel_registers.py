@@ -63,6 +63,14 @@ def test_initials_name_a_unit_only_when_they_name_one(loaded):
     assert units.lookup("SXD\nSTC-NS, so tai chinh").codes == ["SXD", "STC-NS", "STC"]
 
 
+def test_the_committees_office_is_read_as_registers_abbreviate_it(loaded):
+    """"VP UBND tỉnh" was unknown, with "Did you mean UBND tỉnh (UBND)?": the committee, not its office."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "VPHD", "Văn phòng HĐND và UBND huyện Ea Kar", parent_code="UBND", kind="office")
+        units = UnitDirectory(s)
+    assert units.lookup("VP UBND tỉnh; VP HĐND và UBND huyện Ea Kar").codes == ["VP", "VPHD"]
+
+
 def test_a_sheet_that_is_no_register_gets_one_clear_message(loaded, org_tree):
     sheet = plain_sheet([["DANH SÁCH CÁN BỘ"], ["Họ và tên", "Ngày sinh", "Địa chỉ"],
                          ["Nguyễn Văn A", "01/01/1980", "Buôn Ma Thuột"]] * 20)
