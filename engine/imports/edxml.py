@@ -359,12 +359,19 @@ def _recall(engine, session: Session, directive: Directive, message: Document, a
 
 
 def _update(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
-    before = changes.header_of(directive)
+    """The header takes the message's values and its files not yet the directive's are added
+    (the issuer's corrected document): both written in the history."""
+    before = changes.header_of(directive), _documents(directive)
     header = _header(session, message)
     fields = {key: header[key] for key in changes.HEADER_FIELDS if key in header}
     updated = changes.edit_header(engine, directive.id, fields, actor, action="directive.updated_by_issuer",
                                   comment=message.reason or None)
-    return Outcome("updated", updated, changed=changes.header_of(updated) != before)
+    _attach_files(engine, session, updated, message, actor)
+    return Outcome("updated", updated, changed=(changes.header_of(updated), _documents(updated)) != before)
+
+
+def _documents(directive: Directive) -> list[dict]:
+    return list((directive.extra or {}).get("documents", []))
 
 
 def _replace(engine, session: Session, old: Directive, message: Document, assignments: list[dict],

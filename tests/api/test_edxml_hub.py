@@ -144,6 +144,22 @@ def test_update_then_recall_apply_to_the_registered_directive_once(loaded, org_t
         _history(loaded, first.directive.id)
 
 
+def test_an_update_adds_the_corrected_file_once(loaded, org_tree):
+    """The issuer's corrected document came with the update and was dropped: the directive kept
+    only the file it was registered with."""
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    first = _import(loaded, NEW, org_tree["clerk"]).directive
+    corrected = UPDATE.read_text(encoding="utf-8").replace(">318-QĐ-UBND.pdf<", ">318-QĐ-UBND-sửa.pdf<").replace(
+        "JVBERi0xLjQK", "JVBERi0xLjUK").encode()  # %PDF-1.5: another file
+    for changed in (True, False):
+        assert _import(loaded, corrected, org_tree["clerk"], tasks=[]).changed is changed
+    with loaded.db.session() as s:
+        listed = documents.listed(s, s.get(Directive, first.id))
+    assert [f.filename for _kind, f in listed] == ["318-QĐ-UBND.pdf", "318-QĐ-UBND-sửa.pdf"]
+    assert [a for a, _after, _c in _history(loaded, first.id)].count(documents.ATTACHED) == 2
+
+
 def test_a_replacement_supersedes_the_old_directive(loaded, org_tree):
     old = _import(loaded, NEW, org_tree["clerk"]).directive
     new = _import(loaded, REPLACE, org_tree["clerk"])
