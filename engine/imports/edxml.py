@@ -318,12 +318,14 @@ def _by_document_id(session: Session, ids: list[str]) -> Directive | None:
 def _target(session: Session, message: Document) -> Directive:
     """The directive an earlier message of the same document registered: by the replaced
     document's id, ResponseFor, this message's DocumentId, then (a recall or an update, which
-    keep the number) by number/notation and issuer."""
+    keep the number) by number/notation, date and issuer: numbers restart each year, so the
+    number alone may be last year's document too."""
     ids = [*message.replaces, *(r["document_id"] for r in message.response_for), message.document_id]
     found = _by_document_id(session, ids)
     if found is None and message.business != REPLACE:
         found = session.scalar(select(Directive).where(
             Directive.symbol == message.header["symbol"],
+            Directive.issued_on == date.fromisoformat(message.header["issued_on"]),
             Directive.issuer.in_(_issuer_names(session, message))).order_by(Directive.id.desc()).limit(1))
     if found is None:
         raise _fail("No registered directive is the document this %(kind)s message is about (DocumentId "
@@ -394,9 +396,11 @@ def _replace(engine, session: Session, old: Directive, message: Document, assign
 def _record_status(session: Session, message: Status, actor: User) -> Outcome:
     target = message.response_for
     directive = _by_document_id(session, [target["document_id"]])
-    if directive is None and target["code"]:
-        directive = session.scalar(select(Directive).where(Directive.symbol == target["code"])
-                                   .order_by(Directive.id.desc()).limit(1))
+    if directive is None and target["code"]:  # and its date where given: numbers restart each year
+        directive = session.scalar(select(Directive).where(
+            Directive.symbol == target["code"],
+            *([Directive.issued_on == date.fromisoformat(target["date"])] if target["date"] else []))
+            .order_by(Directive.id.desc()).limit(1))
     if directive is None:
         raise _fail("No registered directive is the document this status is about (ResponseFor %(id)s).",
                     "ResponseFor", id=target["document_id"] or target["code"] or "—")

@@ -173,6 +173,26 @@ def test_a_replacement_supersedes_the_old_directive(loaded, org_tree):
     assert (again.changed, again.directive.id) == (False, new.directive.id)
 
 
+def test_a_message_without_a_known_id_finds_the_document_of_its_year(loaded, org_tree):
+    """Numbers restart each year: a recall of last year's 318/QĐ-UBND, or a status about it, whose
+    DocumentId matched none, fell on this year's, the last registered."""
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    last_year = NEW.read_bytes().replace(b"2026/02/12 08:00:00", b"2025/02/12 08:00:00").replace(
+        b"DueDate>31/03/2026", b"DueDate>31/03/2025").replace(b"2026/02/12,0000318", b"2025/02/12,0000318")
+    old, new = (_import(loaded, data, org_tree["clerk"]).directive for data in (last_year, NEW.read_bytes()))
+    unknown_id = b"<edXML:DocumentId>unknown-"
+    status = (FIXTURES / "status_05.xml").read_bytes().replace(b"12/02/2026", b"12/02/2025")
+    _import(loaded, status.replace(b"<edXML:DocumentId>", unknown_id), org_tree["clerk"], tasks=[])
+    recall = RECALL.read_bytes().replace(b"2026/02/12", b"2025/02/12").replace(b"<edXML:DocumentId>", unknown_id)
+    assert _import(loaded, recall, org_tree["clerk"], tasks=[]).directive.id == old.id
+    with loaded.db.session() as s:
+        assert (s.get(Directive, old.id).status, s.get(Directive, new.id).status) == (
+            DirectiveStatus.REVOKED, DirectiveStatus.REGISTERED)
+    assert "directive.status_received" in [a for a, _after, _c in _history(loaded, old.id)]
+    assert "directive.status_received" not in [a for a, _after, _c in _history(loaded, new.id)]
+
+
 def test_a_recall_of_an_unknown_document_names_it(loaded, org_tree):
     with pytest.raises(ImportFailed) as failure:
         _import(loaded, RECALL, org_tree["clerk"], tasks=[])
