@@ -21,7 +21,7 @@ from engine.core import Engine
 from engine.demo import DEMO_PASSWORD, load_demo
 from engine.directives import extensions
 from engine.directives import service as directives
-from engine.directives.models import Assignment, ExplanationRequest
+from engine.directives.models import Assignment, Directive, ExplanationRequest
 from engine.inspections import service as inspections
 from engine.inspections.models import Inspection
 from engine.org.models import User
@@ -191,3 +191,16 @@ def test_the_admin_calendar_page_on_the_demo_database(demo):
     assert saved.status_code == 302 and admin.get("/admin/calendar").status_code == 200
     tick(demo.engine)
     assert changes(before, deadlines(demo)) == MOVED_BY_SATURDAY_WORKED
+
+
+def test_the_demo_has_its_directives_while_a_periodic_report_is_open(database_url, clock, tmp_path):
+    """Gia Lai's monthly report is open on 06/12: its work item made the demo think its
+    directives were made, and it started with none."""
+    clock.set(datetime(2026, 12, 6, 9, 0))
+    engine = Engine(Settings.load(database_url=database_url, demo=True, testing=True, ruleset="gia-lai-stttt",
+                                  attachments_dir=str(tmp_path / "attachments")), clock=clock)
+    load_demo(engine)
+    load_demo(engine)  # loaded again: made once
+    with engine.db.session() as s:
+        assert s.scalar(select(WorkItem.id).where(WorkItem.directive_id.is_(None))) is not None
+        assert len(s.scalars(select(Directive.symbol)).all()) == 3

@@ -35,16 +35,17 @@ def attach(session: Session, blobs: attachments.BlobStore, directive: Directive,
     if not permissions.may_edit_directives(actor):
         raise Forbidden("Only the tracking office attaches the directive's documents.")
     listed = list((directive.extra or {}).get("documents", []))
-    stored = []
+    stored, added = [], []
     for upload in uploads:
         row = attachments.store(session, blobs, upload.stream, upload.filename, actor)
         if all(entry["sha256"] != row.sha256 for entry in listed):
             listed.append({"sha256": row.sha256, "kind": upload.kind if upload.kind in KINDS else ANNEX})
+            added.append(row.sha256)
         stored.append(row)
-    if stored:
+    if added:  # a file listed already is not attached, nor written in the history, again
         directive.extra = {**(directive.extra or {}), "documents": listed}  # a new dict: JSON change seen
-        audit.record(session, ATTACHED, "directive", directive.id, actor=actor,
-                     after={"attachments": [row.sha256 for row in stored]}, directive_id=directive.id)
+        audit.record(session, ATTACHED, "directive", directive.id, actor=actor, after={"attachments": added},
+                     directive_id=directive.id)
     return stored
 
 

@@ -1,5 +1,6 @@
 """The folder the document-management software drops edXML messages in (`edxml_inbox_dir`):
-each tick imports every `*.xml` file there once, as the user `edxml_inbox_user`, and moves it
+each tick imports every `*.edxml` (the name the hub's SDK saves a received message under) or
+`*.xml` file there once, in the order they arrived, as the user `edxml_inbox_user`, and moves it
 to done/ or, with `<name>.error.txt` saying why, to failed/. Assignments for a new document may
 lie beside it as `<name>.json` (a JSON list, as in POST /directives); they move with it."""
 from __future__ import annotations
@@ -14,6 +15,7 @@ from engine.imports import ImportFailed, edxml
 from engine.org import service as org
 
 log = logging.getLogger(__name__)
+MESSAGE_SUFFIXES = (".edxml", ".xml")
 
 
 @dataclass
@@ -32,7 +34,7 @@ def import_folder(engine) -> Pickup:
         users = org.users_by_name(session, [engine.settings.edxml_inbox_user])
     if not users:
         raise RuntimeError(f"edxml_inbox_user '{engine.settings.edxml_inbox_user}' is not a user")
-    for path in sorted(inbox.glob("*.xml")):
+    for path in _arrived(inbox):
         sidecar = path.with_suffix(".json")
         try:
             items = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else []
@@ -45,6 +47,13 @@ def import_folder(engine) -> Pickup:
         result.imported += 1
         log.info("edXML %s: %s %s", path.name, outcome.action, outcome.directive.symbol)
     return result
+
+
+def _arrived(inbox: Path) -> list[Path]:
+    """The messages in the order they arrived: files are named by document id, so by name an
+    update or a recall that waited with its document (the scheduler stopped) came before it."""
+    found = [p for p in inbox.iterdir() if p.is_file() and p.suffix.lower() in MESSAGE_SUFFIXES]
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
 def _explain(exc: Exception) -> str:

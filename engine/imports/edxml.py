@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from engine import audit, forms
 from engine.audit.models import AuditEntry
 from engine.directives import attachments as attachment_store
-from engine.directives import changes
+from engine.directives import changes, documents
 from engine.directives import service as directives
 from engine.directives.models import DOCUMENT_ID_LENGTH, Directive, DirectiveStatus
 from engine.errors import EngineError
@@ -228,12 +228,13 @@ def _document(root, header) -> Document:
 
 
 def _attachments(root) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of each AttachmentEncoded/Attachment (base64 in AttachmentText)."""
+    """(file name, bytes) of each AttachmentEncoded/Attachment: the SDKs of the standard write
+    the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
     found = []
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
         name = _text(node, "AttachmentName") or _text(node, "Description")
         try:
-            content = base64.b64decode("".join((_text(node, "AttachmentText")).split()), validate=True)
+            content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
             raise _fail("The attachment %(name)s is not valid base64.", "AttachmentEncoded", name=name) from None
         found.append((name, content))
@@ -289,20 +290,20 @@ def _register(engine, session: Session, message: Document, assignments: list[dic
     directive.extra = {**(directive.extra or {}), "edxml": {
         "sender": message.sender, "issuer_unit": issuer_unit.code if issuer_unit else None,
         "document_type": message.doc_type_name, "steering_type": message.steering_type,
-        "response_for": message.response_for, "due_date": message.due_date or None,
-        "attachments": _store_attachments(engine, session, message, actor)}}
+        "response_for": message.response_for, "due_date": message.due_date or None}}
+    _attach_files(engine, session, directive, message, actor)
     return directive
 
 
-def _store_attachments(engine, session: Session, message: Document, actor: User) -> list[str]:
-    stored = []
-    for name, content in message.attachments:
-        try:
-            row = attachment_store.store(session, engine.blobs, io.BytesIO(content), name, actor)
-        except attachment_store.AttachmentError as exc:
-            raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
-        stored.append(row.sha256)
-    return stored
+def _attach_files(engine, session: Session, directive: Directive, message: Document, actor: User) -> None:
+    """The message's files as the directive's documents, listed and downloadable on its page:
+    the first is the document itself (bản chụp văn bản), the others its annexes."""
+    uploads = [documents.Upload(io.BytesIO(content), name, documents.ANNEX if index else documents.SCAN)
+               for index, (name, content) in enumerate(message.attachments)]
+    try:
+        documents.attach(session, engine.blobs, directive, uploads, actor)
+    except attachment_store.AttachmentError as exc:
+        raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
 
 
 def _by_document_id(session: Session, ids: list[str]) -> Directive | None:
@@ -317,12 +318,14 @@ def _by_document_id(session: Session, ids: list[str]) -> Directive | None:
 def _target(session: Session, message: Document) -> Directive:
     """The directive an earlier message of the same document registered: by the replaced
     document's id, ResponseFor, this message's DocumentId, then (a recall or an update, which
-    keep the number) by number/notation and issuer."""
+    keep the number) by number/notation, date and issuer: numbers restart each year, so the
+    number alone may be last year's document too."""
     ids = [*message.replaces, *(r["document_id"] for r in message.response_for), message.document_id]
     found = _by_document_id(session, ids)
     if found is None and message.business != REPLACE:
         found = session.scalar(select(Directive).where(
             Directive.symbol == message.header["symbol"],
+            Directive.issued_on == date.fromisoformat(message.header["issued_on"]),
             Directive.issuer.in_(_issuer_names(session, message))).order_by(Directive.id.desc()).limit(1))
     if found is None:
         raise _fail("No registered directive is the document this %(kind)s message is about (DocumentId "
@@ -358,12 +361,19 @@ def _recall(engine, session: Session, directive: Directive, message: Document, a
 
 
 def _update(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
-    before = changes.header_of(directive)
+    """The header takes the message's values and its files not yet the directive's are added
+    (the issuer's corrected document): both written in the history."""
+    before = changes.header_of(directive), _documents(directive)
     header = _header(session, message)
     fields = {key: header[key] for key in changes.HEADER_FIELDS if key in header}
     updated = changes.edit_header(engine, directive.id, fields, actor, action="directive.updated_by_issuer",
                                   comment=message.reason or None)
-    return Outcome("updated", updated, changed=changes.header_of(updated) != before)
+    _attach_files(engine, session, updated, message, actor)
+    return Outcome("updated", updated, changed=(changes.header_of(updated), _documents(updated)) != before)
+
+
+def _documents(directive: Directive) -> list[dict]:
+    return list((directive.extra or {}).get("documents", []))
 
 
 def _replace(engine, session: Session, old: Directive, message: Document, assignments: list[dict],
@@ -386,9 +396,11 @@ def _replace(engine, session: Session, old: Directive, message: Document, assign
 def _record_status(session: Session, message: Status, actor: User) -> Outcome:
     target = message.response_for
     directive = _by_document_id(session, [target["document_id"]])
-    if directive is None and target["code"]:
-        directive = session.scalar(select(Directive).where(Directive.symbol == target["code"])
-                                   .order_by(Directive.id.desc()).limit(1))
+    if directive is None and target["code"]:  # and its date where given: numbers restart each year
+        directive = session.scalar(select(Directive).where(
+            Directive.symbol == target["code"],
+            *([Directive.issued_on == date.fromisoformat(target["date"])] if target["date"] else []))
+            .order_by(Directive.id.desc()).limit(1))
     if directive is None:
         raise _fail("No registered directive is the document this status is about (ResponseFor %(id)s).",
                     "ResponseFor", id=target["document_id"] or target["code"] or "—")

@@ -75,18 +75,25 @@ COLUMNS = (
     Column("deadline_days", "Số ngày làm việc", "Thay cho cột Thời hạn: số ngày làm việc kể từ ngày giao", 12,
            synonyms=("Số ngày",)),
     Column("requires_report", "Phải báo cáo", "Có / Không", 12, synonyms=("Yêu cầu báo cáo",)),
+    # Last, so that the template's other columns keep their letters. Read so that the ruleset's
+    # [secrecy] rule applies to a register's secret rows as to one typed in by hand.
+    Column("secrecy", "Độ mật", "Mật, Tối mật, Tuyệt mật (để trống: không mật)", 12, True,
+           synonyms=("Mức độ mật",)),
 )
 FIELDS = {c.field: c for c in COLUMNS}
 URGENCY_WORDS = {"": "normal", "thuong": "normal", "khan": "urgent", "thuong khan": "very_urgent",
                  "hoa toc": "flash", "normal": "normal", "urgent": "urgent", "very urgent": "very_urgent",
                  "very_urgent": "very_urgent", "flash": "flash"}
+SECRECY_WORDS = {"": "", "khong mat": "", "mat": "confidential", "toi mat": "secret", "tuyet mat": "top_secret",
+                 "confidential": "confidential", "secret": "secret", "top secret": "top_secret",
+                 "top_secret": "top_secret"}
 YES = {"co", "x", "yes", "true", "1"}
 NO = {"", "khong", "no", "false", "0"}
 # The template's example row, skipped wherever it is left in a sheet.
 EXAMPLE = {"symbol": "45/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
            "summary": "(Dòng mẫu, không được nhập) Về việc triển khai kế hoạch …", "signer": "",
            "urgency": "Thường", "content": "Xây dựng kế hoạch thực hiện", "lead_unit": "STC",
-           "coordinating_units": "SXD", "deadline": "", "deadline_days": 10, "requires_report": "Có"}
+           "coordinating_units": "SXD", "deadline": "", "deadline_days": 10, "requires_report": "Có", "secrecy": ""}
 EXAMPLE_NOTE = "Dòng mẫu: không được nhập. Xóa hoặc ghi đè dòng này bằng văn bản thật."
 
 
@@ -186,11 +193,21 @@ def plan_workbook(engine, data: bytes, actor: User) -> Plan:
 
 
 def read_rows(data: bytes) -> tuple[list[Row], dict[str, str]]:
-    """The rows below the header, by field, and each field's column label."""
-    grid = sheet.read_grid(data, SHEET)
-    header = sheet.find_header(grid, {c.field: (c.heading, *c.synonyms) for c in COLUMNS})
-    missing = [c.heading for c in COLUMNS if c.required and c.field not in header.columns]
-    if missing:
+    """The rows below the header of the workbook's register sheet, by field, and each field's
+    column label. The register is the one sheet with a column for each required field, wherever
+    it is; a workbook with several (a sheet per year) is refused, not imported in part."""
+    grids = sheet.read_grids(data)
+    headers = {name: sheet.find_header(grid, {c.field: (c.heading, *c.synonyms) for c in COLUMNS})
+               for name, grid in grids.items()}
+    registers = [name for name, header in headers.items() if not _missing(header)]
+    if len(registers) > 1:
+        raise ImportFailed([RowError(
+            None, None, None, "This file has %(count)s sheets of directives (%(sheets)s): import them one file "
+            "per sheet, so that no sheet is left out and each problem's row is clear.",
+            {"count": len(registers), "sheets": ", ".join(registers)})])
+    name = registers[0] if registers else SHEET if SHEET in grids else next(iter(grids))
+    grid, header = grids[name], headers[name]
+    if missing := _missing(header):
         raise ImportFailed([RowError(
             None, None, None, "This sheet is not a register of directives: it has no column of %(missing)s "
             "(headings found: %(found)s). Use the template or head the columns as it does.",
@@ -206,6 +223,11 @@ def read_rows(data: bytes) -> tuple[list[Row], dict[str, str]]:
     if not rows:
         raise ImportFailed([RowError(None, None, None, "The sheet has no rows to import.")])
     return rows, header.labels
+
+
+def _missing(header: sheet.Header) -> list[str]:
+    """The headings of the required columns `header` has not found."""
+    return [c.heading for c in COLUMNS if c.required and c.field not in header.columns]
 
 
 def _is_example(values: dict) -> bool:
@@ -272,9 +294,12 @@ def _header(row: int, values: dict, labels: dict[str, str]) -> tuple[dict, list[
     urgency = URGENCY_WORDS.get(fold(_string(values.get("urgency"))))
     if urgency is None:
         errors.append(error("urgency", "Use Thường, Khẩn, Thượng khẩn or Hỏa tốc."))
+    secrecy = SECRECY_WORDS.get(fold(_string(values.get("secrecy"))))
+    if secrecy is None:
+        errors.append(error("secrecy", "Use Mật, Tối mật or Tuyệt mật, or leave it empty."))
     header = {"symbol": _string(values.get("symbol")), "issuer": _string(values.get("issuer")),
               "summary": _string(values.get("summary")), "signer": _string(values.get("signer")),
-              "urgency": urgency or "normal"}
+              "urgency": urgency or "normal", "secrecy": secrecy or ""}
     header["issued_on"], bad = _date(error, "issued_on", values.get("issued_on"))
     return header, errors + bad
 

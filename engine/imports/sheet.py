@@ -50,7 +50,8 @@ class Header:
     found: list[str]            # the headings of the best candidate row, for a clear refusal
 
 
-def read_grid(data: bytes, preferred_sheet: str) -> Grid:
+def read_grids(data: bytes) -> dict[str, Grid]:
+    """Every sheet of the workbook, by name, in the workbook's order."""
     try:
         packages.check_bounds(data)
     except packages.PackageTooLarge as exc:
@@ -61,7 +62,12 @@ def read_grid(data: bytes, preferred_sheet: str) -> Grid:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ImportFailed([RowError(None, None, None, "Not an Excel (.xlsx) file.")]) from None
-    sheet = book[preferred_sheet] if preferred_sheet in book.sheetnames else book.worksheets[0]
+    grids = {sheet.title: _grid(sheet) for sheet in book.worksheets}
+    book.close()
+    return grids
+
+
+def _grid(sheet) -> Grid:
     cells: dict[tuple[int, int], object] = {}
     # The sheet's own cell store: iterating rows would create every empty cell up to max_row.
     for (row, column), cell in sheet._cells.items():
@@ -75,7 +81,6 @@ def read_grid(data: bytes, preferred_sheet: str) -> Grid:
         for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
             for column in range(merged.min_col, min(merged.max_col, MAX_COLUMNS) + 1):
                 cells[(row, column)] = value
-    book.close()
     return Grid(cells, last_row)
 
 

@@ -63,6 +63,8 @@ _ABBREVIATIONS = {
     "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
     "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
     "bql": "ban quan ly", "bqlda": "ban quan ly du an", "chqs": "chi huy quan su",
+    # the committees' offices, "VP UBND tỉnh", "VP HĐND và UBND huyện" ("VP" alone ends symbols: 123/UBND-VP)
+    "vp ubnd": "van phong uy ban nhan dan", "vp hdnd": "van phong hoi dong nhan dan",
     # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
     "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
     "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from engine import clock as clock_module
 from engine.audit.models import AuditEntry
+from engine.directives import documents
 from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.exchange.inbox import import_folder
 from engine.exchange.models import StatusMessage
@@ -23,7 +25,8 @@ from engine.org import service as org
 from tests.fakehub import FakeHub
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
-NEW, UPDATE, RECALL, REPLACE = (FIXTURES / f"document_{n}.xml" for n in ("new", "update", "recall", "replace"))
+NEW, UPDATE, RECALL, REPLACE, SDK = (FIXTURES / f"document_{n}.xml"
+                                     for n in ("new", "update", "recall", "replace", "sdk"))
 TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
 
 
@@ -48,6 +51,32 @@ def test_the_header_is_read_as_the_hub_sends_it():
         "due_date": "2026-03-31", "urgency": "very_urgent", "doc_type": "QĐ", "steering_type": "1",
         "business_type": "new", "sender_organ_id": "000.00.00.H17", "attachments": ["318-QĐ-UBND.pdf"]}
     assert found["summary"] == unicodedata.normalize("NFC", found["summary"])
+
+
+def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, org_tree):
+    """The root edXML element, AttachmentEncoded outside the envelope and the file in base64 as
+    ContentTransferEncoded (MANIFEST.md): it was refused as an empty file."""
+    [(name, content)] = edxml.read(SDK.read_bytes()).attachments
+    assert name == "1520-UBND-KT giải ngân vốn.pdf" and content.startswith(b"%PDF-1.4")
+    outcome = _import(loaded, SDK, org_tree["clerk"])
+    assert (outcome.action, outcome.directive.symbol, outcome.directive.doc_type, outcome.directive.urgency) == (
+        "registered", "1520/UBND-KT", "CV", "urgent")
+
+
+def test_the_files_of_a_message_are_the_directives_documents(loaded, org_tree, as_user):
+    """Listed on its page and downloadable as a scan or annex (they were stored and shown nowhere:
+    'Chưa đính kèm tệp nào')."""
+    annexed = SDK.read_text(encoding="utf-8").replace("</AttachmentEncoded>", """<Attachment>
+      <ContentId>2</ContentId><AttachmentName>Phụ lục danh mục dự án.docx</AttachmentName>
+      <ContentTransferEncoded>UEsDBBQAAAAIAA==</ContentTransferEncoded></Attachment></AttachmentEncoded>""").encode()
+    directive_id = _import(loaded, annexed, org_tree["clerk"]).directive.id
+    with loaded.db.session() as s:
+        listed = documents.listed(s, s.get(Directive, directive_id))
+        assert [(kind, f.filename) for kind, f in listed] == [
+            ("scan", "1520-UBND-KT giải ngân vốn.pdf"), ("annex", "Phụ lục danh mục dự án.docx")]
+        digest = listed[0][1].sha256
+    download = as_user("chanhvp")("GET", f"/attachments/{digest}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-1.4")
 
 
 @pytest.mark.parametrize(("written", "iso"), [
@@ -79,7 +108,7 @@ def test_agency_identifier_names_the_issuer_and_a_decomposed_copy_is_a_duplicate
     with loaded.db.session() as s:
         directive = s.get(Directive, outcome.directive.id)
         assert directive.extra["edxml"]["issuer_unit"] == "UBND"
-        assert len(directive.extra["edxml"]["attachments"]) == 1
+        assert [(kind, f.filename) for kind, f in documents.listed(s, directive)] == [("scan", "318-QĐ-UBND.pdf")]
     without_id = NEW.read_bytes().replace(b"<edXML:DocumentId>", b"<edXML:DocumentId>x")
     composed = unicodedata.normalize("NFC", without_id.decode()).encode()
     for copy in (NEW.read_bytes(), without_id, composed):
@@ -115,6 +144,22 @@ def test_update_then_recall_apply_to_the_registered_directive_once(loaded, org_t
         _history(loaded, first.directive.id)
 
 
+def test_an_update_adds_the_corrected_file_once(loaded, org_tree):
+    """The issuer's corrected document came with the update and was dropped: the directive kept
+    only the file it was registered with."""
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    first = _import(loaded, NEW, org_tree["clerk"]).directive
+    corrected = UPDATE.read_text(encoding="utf-8").replace(">318-QĐ-UBND.pdf<", ">318-QĐ-UBND-sửa.pdf<").replace(
+        "JVBERi0xLjQK", "JVBERi0xLjUK").encode()  # %PDF-1.5: another file
+    for changed in (True, False):
+        assert _import(loaded, corrected, org_tree["clerk"], tasks=[]).changed is changed
+    with loaded.db.session() as s:
+        listed = documents.listed(s, s.get(Directive, first.id))
+    assert [f.filename for _kind, f in listed] == ["318-QĐ-UBND.pdf", "318-QĐ-UBND-sửa.pdf"]
+    assert [a for a, _after, _c in _history(loaded, first.id)].count(documents.ATTACHED) == 2
+
+
 def test_a_replacement_supersedes_the_old_directive(loaded, org_tree):
     old = _import(loaded, NEW, org_tree["clerk"]).directive
     new = _import(loaded, REPLACE, org_tree["clerk"])
@@ -126,6 +171,26 @@ def test_a_replacement_supersedes_the_old_directive(loaded, org_tree):
             None) in _history(loaded, old.id)
     again = _import(loaded, REPLACE, org_tree["clerk"])
     assert (again.changed, again.directive.id) == (False, new.directive.id)
+
+
+def test_a_message_without_a_known_id_finds_the_document_of_its_year(loaded, org_tree):
+    """Numbers restart each year: a recall of last year's 318/QĐ-UBND, or a status about it, whose
+    DocumentId matched none, fell on this year's, the last registered."""
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    last_year = NEW.read_bytes().replace(b"2026/02/12 08:00:00", b"2025/02/12 08:00:00").replace(
+        b"DueDate>31/03/2026", b"DueDate>31/03/2025").replace(b"2026/02/12,0000318", b"2025/02/12,0000318")
+    old, new = (_import(loaded, data, org_tree["clerk"]).directive for data in (last_year, NEW.read_bytes()))
+    unknown_id = b"<edXML:DocumentId>unknown-"
+    status = (FIXTURES / "status_05.xml").read_bytes().replace(b"12/02/2026", b"12/02/2025")
+    _import(loaded, status.replace(b"<edXML:DocumentId>", unknown_id), org_tree["clerk"], tasks=[])
+    recall = RECALL.read_bytes().replace(b"2026/02/12", b"2025/02/12").replace(b"<edXML:DocumentId>", unknown_id)
+    assert _import(loaded, recall, org_tree["clerk"], tasks=[]).directive.id == old.id
+    with loaded.db.session() as s:
+        assert (s.get(Directive, old.id).status, s.get(Directive, new.id).status) == (
+            DirectiveStatus.REVOKED, DirectiveStatus.REGISTERED)
+    assert "directive.status_received" in [a for a, _after, _c in _history(loaded, old.id)]
+    assert "directive.status_received" not in [a for a, _after, _c in _history(loaded, new.id)]
 
 
 def test_a_recall_of_an_unknown_document_names_it(loaded, org_tree):
@@ -228,8 +293,29 @@ def test_the_watched_folder_imports_each_file_once(loaded, org_tree, tmp_path):
     (inbox / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
     (inbox / "b.xml").write_bytes((FIXTURES / "status_05.xml").read_bytes())
     (inbox / "c.xml").write_bytes(b"<not-edxml/>")
+    # As the hub's SDK saves a received message: <DocumentId-uuid>.edxml (it was never picked up).
+    (inbox / "d.edxml").write_bytes(SDK.read_bytes())
+    (inbox / "d.json").write_text(json.dumps(TASKS), encoding="utf-8")
     first = import_folder(loaded)
-    assert (first.imported, first.failed) == (2, 1)
-    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml", "b.xml"]
+    assert (first.imported, first.failed) == (3, 1)
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml", "b.xml", "d.edxml", "d.json"]
     assert "No edXML MessageHeader" in (inbox / "failed" / "c.xml.error.txt").read_text(encoding="utf-8")
     assert (import_folder(loaded).imported, import_folder(loaded).failed) == (0, 0)
+
+
+def test_the_watched_folder_imports_in_the_order_messages_arrived(loaded, org_tree, tmp_path):
+    """Named by document id, an update that waited in the folder with its document (the
+    scheduler stopped) sorted first, found no directive and stayed in failed/."""
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    for name, source, arrived in (("f3a1.edxml", NEW, 1_000), ("0b7c.edxml", UPDATE, 2_000)):
+        (inbox / name).write_bytes(source.read_bytes())
+        os.utime(inbox / name, (arrived, arrived))
+    (inbox / "f3a1.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert (import_folder(loaded).imported, not (inbox / "failed").exists()) == (2, True)
+    with loaded.db.session() as s:
+        [directive] = s.scalars(select(Directive)).all()
+        assert [a for a, _after, _c in _history(loaded, directive.id)].count("directive.updated_by_issuer") == 1

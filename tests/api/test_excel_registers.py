@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from engine.cli import cli
@@ -61,6 +61,14 @@ def test_initials_name_a_unit_only_when_they_name_one(loaded):
     assert units.lookup("snnmt").codes == ["SNNMT"] and units.find("SNNMVMT") is None
     assert units.find("stt") is None and units.find("sở thể thao") == "STTH"  # shared initials name neither
     assert units.lookup("SXD\nSTC-NS, so tai chinh").codes == ["SXD", "STC-NS", "STC"]
+
+
+def test_the_committees_office_is_read_as_registers_abbreviate_it(loaded):
+    """"VP UBND tỉnh" was unknown, with "Did you mean UBND tỉnh (UBND)?": the committee, not its office."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "VPHD", "Văn phòng HĐND và UBND huyện Ea Kar", parent_code="UBND", kind="office")
+        units = UnitDirectory(s)
+    assert units.lookup("VP UBND tỉnh; VP HĐND và UBND huyện Ea Kar").codes == ["VP", "VPHD"]
 
 
 def test_a_sheet_that_is_no_register_gets_one_clear_message(loaded, org_tree):
@@ -178,3 +186,53 @@ def test_units_written_with_the_usual_abbreviations_or_a_comma_in_their_name(loa
     # a comma inside a unit's name is part of it, between two names a separator
     assert units.lookup("Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch").codes == ["STC", "SVHTTDL"]
     assert units.lookup("Văn phòng UBND tỉnh").codes == ["VP"] and units.find("Sở TN&MT") is None
+
+
+SECRET_SHEET = [["Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Độ mật", "Nội dung nhiệm vụ",
+                 "Đơn vị chủ trì"],
+                ["201/UBND-NC", "05/3/2026", "UBND tỉnh", "V/v công tác bảo đảm an ninh", "Không mật",
+                 "Rà soát phương án", "STC"],
+                ["202/UBND-NC", "05/3/2026", "UBND tỉnh", "V/v phương án bảo vệ mục tiêu", "Mật",
+                 "Triển khai phương án bảo vệ", "STC"],
+                ["203/UBND-NC", "06/3/2026", "UBND tỉnh", "V/v khác", "Mật lắm", "Việc khác", "STC"]]
+
+
+def test_a_registers_secret_row_is_refused_as_the_ruleset_says(loaded, org_tree):
+    """Đắk Lắk keeps secret documents on paper: the row marked Mật imported in full, content
+    and tasks, before the Độ mật column was read."""
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(SECRET_SHEET), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (3, None, "This regulation keeps secret documents on paper, outside the system: follow this one by the "
+                  "paper procedure and do not register it here."),
+        (4, "E (Độ mật)", "Use Mật, Tối mật or Tuyệt mật, or leave it empty.")]
+    assert _count(loaded) == 0
+    [created] = excel.import_workbook(loaded, plain_sheet(SECRET_SHEET[:2]), org_tree["clerk"])
+    assert (created.symbol, created.secrecy) == ("201/UBND-NC", None)
+
+
+def _workbook(sheets: dict[str, list[list]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_register_is_found_on_any_sheet_and_two_are_refused_not_imported_in_part(loaded, org_tree):
+    """A sheet per year: the second one was left out without a word (2 directives 'imported')."""
+    cover = [["UBND TỈNH ĐẮK LẮK"], ["Sổ theo dõi nhiệm vụ năm 2025 và 2026"]]
+    year_2026, year_2025 = SECRET_SHEET[:2], [SECRET_SHEET[0], ["55/UBND-TH", "12/11/2025", "UBND tỉnh",
+                                                                 "V/v năm trước", "", "Việc năm trước", "STC"]]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, _workbook({"Bìa": cover, "Năm 2026": year_2026, "Năm 2025": year_2025}),
+                              org_tree["clerk"])
+    [error] = failure.value.errors
+    assert error.row is None and "2 sheets of directives (Năm 2026, Năm 2025)" in error.render()
+    assert _count(loaded) == 0
+    [created] = excel.import_workbook(loaded, _workbook({"Bìa": cover, "Năm 2025": year_2025}), org_tree["clerk"])
+    assert created.symbol == "55/UBND-TH"

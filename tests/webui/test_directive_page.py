@@ -159,3 +159,21 @@ def test_the_scanned_document_and_annexes_are_attached_at_registration_or_later(
     assert "Đã đính kèm tệp vào văn bản." in html and "phu-luc-2.pdf" in html
     history = html.split('class="list audit"', 1)[1]
     assert "Đính kèm văn bản, phụ lục" in history and ">phu-luc-2.pdf</a>" in history
+
+
+def test_a_file_attached_again_is_not_written_in_the_history_again(loaded, browser):
+    """The same annex sent twice (a second click, a retried form) was listed once but written in
+    the history twice, "Đính kèm văn bản, phụ lục" the same file each time."""
+    import io
+
+    from tests.webui.conftest import register
+
+    clerk = browser("clerk")
+    register(clerk, scan=(io.BytesIO(b"%PDF-1.4 scan"), "45-QD-UBND.pdf"))
+    directive_id, _assignment = _ids(loaded)
+    page = f"/directives/{directive_id}"
+    for _ in range(2):
+        clerk.post(f"{page}/documents", {"annexes": (io.BytesIO(b"%PDF-1.4 pl"), "phu-luc.pdf")}, page=page,
+                   content_type="multipart/form-data")
+    history = clerk.get(page).get_data(as_text=True).split('class="list audit"', 1)[1]
+    assert history.count("Đính kèm văn bản, phụ lục") == 2  # the scan at registration, the annex once
