@@ -76,6 +76,9 @@ def test_correct_a_directive_header(as_user, loaded):
     body = changed.get_json()
     assert (body["summary"], body["urgency"], body["symbol"]) == ("Về việc giải ngân", "urgent", DIRECTIVE["symbol"])
     assert clerk("GET", url).get_json()["summary"] == "Về việc giải ngân"
+    # spaces around a symbol are dropped, as on the page (a pasted "109/QĐ-UBND " was refused here)
+    pasted = clerk("PATCH", url, json={"symbol": " 109/QĐ-UBND "})
+    assert pasted.status_code == 200 and pasted.get_json()["symbol"] == "109/QĐ-UBND", pasted.get_json()
 
 
 def test_add_an_assignment_to_a_directive(as_user, loaded):
