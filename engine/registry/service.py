@@ -537,6 +537,7 @@ class AssignmentDetail:
     directive: Directive
     outcome: Outcome | None
     units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
+    part_deadlines: dict[int, date]        # a coordinating unit's own deadline (hạn phối hợp), by unit id
     work_items: list[WorkItem]             # ready ones, for the actions
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
@@ -566,6 +567,8 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         outcome=outcome_of(assignment, clock.today()),
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
+        part_deadlines={link.unit_id: link.deadline for link in assignment.units
+                        if link.role == "coordinating" and link.deadline},
         work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), raised_issues=issues_of(session, assignment.id),
         withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
