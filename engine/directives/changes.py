@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, forms
 from engine.directives import service as directives
+from engine.directives import subassign
 from engine.directives.models import ENDED, Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.directives.service import DirectiveError, written_text
 from engine.errors import Conflict, Forbidden, NotFound
@@ -104,6 +105,9 @@ def _withdraw(runtime, session: Session, assignment: Assignment, user: User | No
                  WITHDRAWN, directive=assignment.directive, assignment=assignment, reason=why["reason"])
     for child in _open_shares(session, assignment):
         _withdraw(runtime, session, child, user, why)
+    parent = session.get(Assignment, assignment.parent_id) if assignment.parent_id else None
+    if parent is not None and parent.status not in ENDED and subassign.children(session, parent.id):
+        subassign.roll_up(session, runtime, parent, user)  # it follows the shares left
 
 
 # ---------------------------------------------------------------- adjusting

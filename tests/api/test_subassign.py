@@ -99,3 +99,23 @@ def test_a_coordinating_unit_does_not_read_the_lead_units_shares(as_user, loaded
     assert len(head("GET", url).get_json()["items"]) == len(clerk("GET", url).get_json()["items"]) == 1
     assert sxd("GET", f"/assignments/{parent_id}").status_code == 200
     assert sxd("GET", url).get_json()["items"] == []
+
+
+def test_withdrawing_a_share_rolls_the_others_up(as_user, loaded):
+    """The leader withdraws the one share not yet done: the task follows the shares left, all
+    done (the unit is told, as when the last section reports), not the withdrawn one for ever."""
+    _clerk, head, ns, _sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
+    url = f"/assignments/{parent_id}/sub-assignments"
+    shares = [{"unit": "STC-NS", "content": "Số liệu thu"}, {"unit": "STC-NS", "content": "Số liệu chi"}]
+    done, dropped = head("POST", url, json={"items": shares}).get_json()["items"]
+    assert ns("POST", f"/assignments/{dropped['id']}/progress", json={"progress": "in_progress"}).status_code == 201
+    assert ns("POST", f"/assignments/{done['id']}/progress", json={"progress": "done"}).status_code == 201
+    with loaded.db.session() as s:
+        assert not s.scalars(select(Notification.id).where(Notification.kind == "subassignments_done")).all()
+
+    withdrawn = as_user("chutich")("POST", f"/assignments/{dropped['id']}/withdraw", json={"reason": "Không cần nữa"})
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    with loaded.db.session() as s:
+        assert s.get_one(Assignment, parent_id).progress == "in_progress"
+        told = s.scalars(select(Notification.user_id).where(Notification.kind == "subassignments_done")).all()
+        assert set(told) == {u.id for u in org.users_by_name(s, ["stc", "stc_gd"])}
