@@ -106,7 +106,7 @@ def _withdraw(runtime, session: Session, assignment: Assignment, user: User | No
     for child in _open_shares(session, assignment):
         _withdraw(runtime, session, child, user, why)
     parent = session.get(Assignment, assignment.parent_id) if assignment.parent_id else None
-    if parent is not None and parent.status not in ENDED and subassign.children(session, parent.id):
+    if parent is not None and parent.status not in ENDED and subassign.children(session, parent):
         subassign.roll_up(session, runtime, parent, user)  # it follows the shares left
 
 

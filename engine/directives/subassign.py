@@ -116,19 +116,26 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
 def shares_seen_by(session: Session, user: User, parent: Assignment) -> list[Assignment]:
     """The shares of `parent` that `user` may read: the lead unit's affair and the office's, not
     a coordinating unit's (which sees the assignment, not how the lead unit divides it)."""
-    return children(session, parent.id) if permissions.may_reach_assignment(session, user, parent) else []
+    return children(session, parent) if permissions.may_reach_assignment(session, user, parent) else []
 
 
-def children(session: Session, parent_id: int) -> list[Assignment]:
-    return list(session.scalars(select(Assignment).where(
-        Assignment.parent_id == parent_id, Assignment.status != AssignmentStatus.CANCELLED).order_by(Assignment.id)))
+def children(session: Session, parent: Assignment) -> list[Assignment]:
+    """The shares of `parent` not withdrawn, given by its lead unit as it is now: a share an
+    earlier lead's section finished stays that unit's record, not a share of this lead's task."""
+    if parent.lead_unit_id is None:
+        return []
+    lead = org.in_force(session, session.get_one(Unit, parent.lead_unit_id), clock.today())
+    return [child for child in session.scalars(select(Assignment).where(
+                Assignment.parent_id == parent.id, Assignment.status != AssignmentStatus.CANCELLED)
+                .order_by(Assignment.id))
+            if child.lead_unit_id is not None and org.is_within(session, child.lead_unit_id, lead.id)]
 
 
 def roll_up(session: Session, runtime, parent: Assignment, actor: User | None) -> str:
     """`parent`'s progress follows its shares (not withdrawn) after one reported or was
     withdrawn; when every share is done its unit's staff are told and its process gets
     ALL_DONE_MESSAGE if it waits for it. Returns the shares' combined progress."""
-    combined = combined_progress([c.progress for c in children(session, parent.id)])
+    combined = combined_progress([c.progress for c in children(session, parent)])
     before = parent.progress
     if parent.progress != "done":
         parent.progress = "in_progress" if combined == "done" else combined

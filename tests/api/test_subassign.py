@@ -119,3 +119,18 @@ def test_withdrawing_a_share_rolls_the_others_up(as_user, loaded):
         assert s.get_one(Assignment, parent_id).progress == "in_progress"
         told = s.scalars(select(Notification.user_id).where(Notification.kind == "subassignments_done")).all()
         assert set(told) == {u.id for u in org.users_by_name(s, ["stc", "stc_gd"])}
+
+
+def test_the_old_leads_finished_shares_are_not_the_new_leads(as_user, loaded):
+    """A share the old lead's section finished stays its history, not a share of the task
+    under its new lead: SXD listed STC-NS's closed share (and got 404 opening it)."""
+    clerk, head, ns, sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
+    url = f"/assignments/{parent_id}/sub-assignments"
+    [child] = head("POST", url, json={"items": [{"unit": "STC-NS"}]}).get_json()["items"]
+    assert ns("POST", f"/assignments/{child['id']}/progress", json={"progress": "done"}).status_code == 201
+    moved = clerk("POST", f"/assignments/{parent_id}/adjust",
+                  json={"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng",
+                        "instruction": "Chủ tịch UBND tỉnh"})
+    assert moved.status_code == 200, moved.get_json()
+    assert sxd("GET", url).get_json()["items"] == clerk("GET", url).get_json()["items"] == []
+    assert ns("GET", f"/assignments/{child['id']}").get_json()["status"] == "closed"
