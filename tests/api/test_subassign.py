@@ -134,3 +134,21 @@ def test_the_old_leads_finished_shares_are_not_the_new_leads(as_user, loaded):
     assert moved.status_code == 200, moved.get_json()
     assert sxd("GET", url).get_json()["items"] == clerk("GET", url).get_json()["items"] == []
     assert ns("GET", f"/assignments/{child['id']}").get_json()["status"] == "closed"
+
+
+def test_the_unit_withdraws_its_own_share(as_user, loaded):
+    """The unit that passed a share down withdraws it without the leader's instruction; the
+    section does not drop its share, nor does another unit touch it."""
+    with loaded.db.session() as s:
+        org.create_user(s, "ns_head", PASSWORD, "Trưởng Phòng Ngân sách", "STC-NS", ["unit_head"])
+    _clerk, head, ns, sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
+    [child] = head("POST", f"/assignments/{parent_id}/sub-assignments",
+                   json={"items": [{"unit": "STC-NS"}]}).get_json()["items"]
+    url = f"/assignments/{child['id']}/withdraw"
+    assert as_user("ns_head")("POST", url, json={"reason": "Không làm"}).status_code == 403
+    assert sxd("POST", url, json={"reason": "Không làm"}).status_code == 404
+    taken = head("POST", url, json={"reason": "Giao nhầm phòng"})
+    assert taken.status_code == 200, taken.get_json()
+    assert taken.get_json()["withdrawal"]["reason"] == "Giao nhầm phòng"
+    assert ns("GET", "/work-items").get_json()["total"] == 0
+    assert head("POST", f"/assignments/{parent_id}/withdraw", json={"reason": "x"}).status_code == 403
