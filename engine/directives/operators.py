@@ -231,13 +231,15 @@ def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
 
 def _set_deadline(assignment: Assignment, value) -> None:
     """The lead's deadline, and a coordinating unit's that was the assignment's, move with it;
-    a coordinating unit's own earlier deadline stays."""
+    a coordinating unit's own earlier deadline stays, one now later comes forward to it (a part
+    is never due after the assignment it serves)."""
     before = assignment.deadline
     ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
     assignment.deadline_kind = DeadlineKind.DATED if assignment.deadline else DeadlineKind.OPEN
+    now = assignment.deadline
     for link in assignment.units:
-        if link.role == "lead" or link.deadline == before:
-            link.deadline = assignment.deadline
+        if link.role == "lead" or link.deadline == before or (now and link.deadline and link.deadline > now):
+            link.deadline = now
 
 
 def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, reason: str) -> None:

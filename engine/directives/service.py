@@ -220,10 +220,25 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
     if officer and not org.users_by_name(session, [officer]):
         raise AssignmentError(seq, "follow_up_officer", "Assignment %(n)s: unknown follow-up officer %(name)s.",
                               name=officer)
+    deadline = deadline_of(session, seq, item)
+    _parts_due_in_time(seq, coordinating, deadline["deadline"])
     return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
             "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
             "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),
-            **deadline_of(session, seq, item), **_upstream_deadline(seq, item, upstream)}
+            **deadline, **_upstream_deadline(seq, item, upstream)}
+
+
+def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline) -> None:
+    """A coordinating unit's part is due no later than the assignment, whose lead unit reports
+    with it (as a section's share is due no later than its unit's task)."""
+    due = Deadline.from_json(deadline)
+    if due is None:
+        return
+    for part in filter(None, map(Deadline.from_json, coordinating.values())):
+        if part.date > due.date:
+            raise AssignmentError(seq, "coordinating_units.deadline",
+                                  "Assignment %(n)s: a coordinating unit's deadline may not be later than the "
+                                  "assignment's (%(d)s).", d=due.date.strftime("%d/%m/%Y"))
 
 
 def _upstream_deadline(seq: int, item: dict, recorded: bool) -> dict:
