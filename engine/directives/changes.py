@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, forms
 from engine.directives import service as directives
+from engine.directives import subassign
 from engine.directives.models import ENDED, Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.directives.service import DirectiveError, written_text
 from engine.errors import Conflict, Forbidden, NotFound
@@ -47,13 +48,30 @@ def withdraw(engine, assignment_id: int, reason: str, actor: User, instruction: 
     if not reason:
         raise DirectiveError("Give the reason for withdrawing the assignment.")
     with engine.db.session() as session:
-        assignment, user = _changeable(
+        user = session.get_one(User, actor.id)
+        share = _share_taken_back(session, user, assignment_id)
+        assignment, user = (share, user) if share is not None else _changeable(
             session, assignment_id, actor, instruction,
             forbidden="Only the leader, or the tracking office on the leader's instruction, may withdraw "
                       "an assignment.",
             no_instruction="Say on whose instruction the assignment is withdrawn.")
         _withdraw(engine.runtime, session, assignment, user, {"reason": reason, "instruction": instruction or None})
         return assignment
+
+
+def _share_taken_back(session: Session, user: User, assignment_id: int) -> Assignment | None:
+    """The share (giao lại) `user` withdraws as the unit that passed it down: who speaks for
+    the lead unit of the assignment it came from takes it back on the unit's own authority, as
+    they gave it. None for any other assignment (the leader's decision)."""
+    share = session.get(Assignment, assignment_id)
+    if share is None or share.parent_id is None:
+        return None
+    parent = session.get_one(Assignment, share.parent_id)
+    if not permissions.speaks_for_lead_unit(session, user, parent):
+        return None
+    if share.status in ENDED:
+        raise DirectiveError("This assignment has already ended.")
+    return share
 
 
 def end_directive(engine, session: Session, directive: Directive, user: User, reason: str) -> None:
@@ -104,6 +122,9 @@ def _withdraw(runtime, session: Session, assignment: Assignment, user: User | No
                  WITHDRAWN, directive=assignment.directive, assignment=assignment, reason=why["reason"])
     for child in _open_shares(session, assignment):
         _withdraw(runtime, session, child, user, why)
+    parent = session.get(Assignment, assignment.parent_id) if assignment.parent_id else None
+    if parent is not None and parent.status not in ENDED and subassign.children(session, parent):
+        subassign.roll_up(session, runtime, parent, user)  # it follows the shares left
 
 
 # ---------------------------------------------------------------- adjusting

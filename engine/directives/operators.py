@@ -31,14 +31,12 @@ from engine.directives.models import (
     RaisedIssue,
     RaisedIssueStatus,
 )
-from engine.directives.subassign import ALL_DONE_MESSAGE, children, combined_progress
-from engine.notifications.service import notify_users
+from engine.directives.subassign import roll_up
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_schema
-from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
@@ -233,13 +231,15 @@ def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
 
 def _set_deadline(assignment: Assignment, value) -> None:
     """The lead's deadline, and a coordinating unit's that was the assignment's, move with it;
-    a coordinating unit's own earlier deadline stays."""
+    a coordinating unit's own earlier deadline stays, one now later comes forward to it (a part
+    is never due after the assignment it serves)."""
     before = assignment.deadline
     ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
     assignment.deadline_kind = DeadlineKind.DATED if assignment.deadline else DeadlineKind.OPEN
+    now = assignment.deadline
     for link in assignment.units:
-        if link.role == "lead" or link.deadline == before:
-            link.deadline = assignment.deadline
+        if link.role == "lead" or link.deadline == before or (now and link.deadline and link.deadline > now):
+            link.deadline = now
 
 
 def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, reason: str) -> None:
@@ -431,24 +431,5 @@ def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
     parent = ctx.session.get(Assignment, child.parent_id) if child and child.parent_id else None
     if parent is None:
         raise LookupError(f"assignment {ctx.instance.assignment_id} was not passed down from another")
-    combined = combined_progress([c.progress for c in children(ctx.session, parent.id)])
-    before = parent.progress
-    if parent.progress != "done":
-        parent.progress = "in_progress" if combined == "done" else combined
-        parent.last_update_at = clock.now()
-    audit.record(ctx.session, "assignment.rolled_up", "assignment", parent.id, actor=ctx.actor,
-                 before={"progress": before}, after={"progress": parent.progress, "sections": combined},
-                 directive_id=parent.directive_id, assignment_id=parent.id)
-    if combined == "done":
-        _all_sections_done(ctx, parent)
+    combined = roll_up(ctx.session, ctx.runtime, parent, ctx.actor)
     return {"progress": parent.progress, "sections": combined}
-
-def _all_sections_done(ctx: StepContext, parent: Assignment) -> None:
-    assert parent.lead_unit_id is not None  # it was passed down by its lead unit
-    notify_users(ctx.session, permissions.unit_staff(ctx.session, parent.lead_unit_id), ALL_DONE_MESSAGE,
-                 directive=parent.directive, assignment=parent, dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
-    instance = ctx.session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
-    if instance is not None and instance.status == InstanceStatus.RUNNING \
-            and ALL_DONE_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):
-        ctx.runtime.deliver_message(ctx.session, instance.id, ALL_DONE_MESSAGE, {"assignment_id": parent.id},
-                                    actor=ctx.actor)

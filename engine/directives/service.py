@@ -216,6 +216,17 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
     urgency = _text_of(seq, item, "urgency") or header.get("urgency") or "normal"
     if urgency not in URGENCIES:
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
+    officer = _follow_up_officer(session, seq, item)
+    deadline = deadline_of(session, seq, item)
+    _parts_due_in_time(seq, coordinating, deadline["deadline"])
+    return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
+            "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
+            "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),
+            **deadline, **_upstream_deadline(seq, item, upstream)}
+
+
+def _follow_up_officer(session: Session, seq: int, item: dict) -> str | None:
+    """The user name of the assignment's follow-up officer, an active tracking clerk, if one is named."""
     officer = _text_of(seq, item, "follow_up_officer") or None
     if officer:
         found = org.users_by_name(session, [officer])
@@ -226,10 +237,20 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
             raise AssignmentError(seq, "follow_up_officer",
                                   "Assignment %(n)s: %(name)s is not an active tracking clerk of the office.",
                                   name=found[0].full_name)
-    return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
-            "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
-            "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),
-            **deadline_of(session, seq, item), **_upstream_deadline(seq, item, upstream)}
+    return officer
+
+
+def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline) -> None:
+    """A coordinating unit's part is due no later than the assignment, whose lead unit reports
+    with it (as a section's share is due no later than its unit's task)."""
+    due = Deadline.from_json(deadline)
+    if due is None:
+        return
+    for part in filter(None, map(Deadline.from_json, coordinating.values())):
+        if part.date > due.date:
+            raise AssignmentError(seq, "coordinating_units.deadline",
+                                  "Assignment %(n)s: a coordinating unit's deadline may not be later than the "
+                                  "assignment's (%(d)s).", d=due.date.strftime("%d/%m/%Y"))
 
 
 def _upstream_deadline(seq: int, item: dict, recorded: bool) -> dict:

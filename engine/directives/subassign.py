@@ -2,11 +2,12 @@
 deadline no later than the unit's own, and the unit's assignment follows theirs.
 
 Each section's share is a child Assignment (`parent_id`) running the `subassignment`
-process (processes/common/subassignment.bpmn, replaceable per ruleset). Its rollup step
-calls the operator below after every report: the parent's progress becomes the sections'
-combined progress (never `done` by itself — the unit confirms that upward in its own
-process), and when every section is done the unit's staff are notified and the parent's
-process gets the message `subassignments_done` if it waits for one.
+process (processes/common/subassignment.bpmn, replaceable per ruleset). `roll_up`, called
+by its rollup step after every report and when a share is withdrawn, makes the parent's
+progress the combined progress of the shares left (never `done` by itself — the unit
+confirms that upward in its own process), and when every section is done the unit's staff
+are notified and the parent's process gets the message `subassignments_done` if it waits
+for one.
 """
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from engine import audit, clock, forms
 from engine.directives.models import Assignment, AssignmentStatus, AssignmentUnit, DeadlineKind
 from engine.directives.service import AssignmentError, DirectiveError
 from engine.errors import Forbidden, NotFound
+from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.models import ProcessBundle
-from engine.runtime.models import WorkflowInstance
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 
 PURPOSE = "subassignment"
 ALL_DONE_MESSAGE = "subassignments_done"
@@ -114,12 +116,46 @@ def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assi
 def shares_seen_by(session: Session, user: User, parent: Assignment) -> list[Assignment]:
     """The shares of `parent` that `user` may read: the lead unit's affair and the office's, not
     a coordinating unit's (which sees the assignment, not how the lead unit divides it)."""
-    return children(session, parent.id) if permissions.may_reach_assignment(session, user, parent) else []
+    return children(session, parent) if permissions.may_reach_assignment(session, user, parent) else []
 
 
-def children(session: Session, parent_id: int) -> list[Assignment]:
-    return list(session.scalars(select(Assignment).where(
-        Assignment.parent_id == parent_id, Assignment.status != AssignmentStatus.CANCELLED).order_by(Assignment.id)))
+def children(session: Session, parent: Assignment) -> list[Assignment]:
+    """The shares of `parent` not withdrawn, given by its lead unit as it is now: a share an
+    earlier lead's section finished stays that unit's record, not a share of this lead's task."""
+    if parent.lead_unit_id is None:
+        return []
+    lead = org.in_force(session, session.get_one(Unit, parent.lead_unit_id), clock.today())
+    return [child for child in session.scalars(select(Assignment).where(
+                Assignment.parent_id == parent.id, Assignment.status != AssignmentStatus.CANCELLED)
+                .order_by(Assignment.id))
+            if child.lead_unit_id is not None and org.is_within(session, child.lead_unit_id, lead.id)]
+
+
+def roll_up(session: Session, runtime, parent: Assignment, actor: User | None) -> str:
+    """`parent`'s progress follows its shares (not withdrawn) after one reported or was
+    withdrawn; when every share is done its unit's staff are told and its process gets
+    ALL_DONE_MESSAGE if it waits for it. Returns the shares' combined progress."""
+    combined = combined_progress([c.progress for c in children(session, parent)])
+    before = parent.progress
+    if parent.progress != "done":
+        parent.progress = "in_progress" if combined == "done" else combined
+        parent.last_update_at = clock.now()
+    audit.record(session, "assignment.rolled_up", "assignment", parent.id, actor=actor,
+                 before={"progress": before}, after={"progress": parent.progress, "sections": combined},
+                 directive_id=parent.directive_id, assignment_id=parent.id)
+    if combined == "done":
+        _all_sections_done(session, runtime, parent, actor)
+    return combined
+
+
+def _all_sections_done(session: Session, runtime, parent: Assignment, actor: User | None) -> None:
+    assert parent.lead_unit_id is not None  # it was passed down by its lead unit
+    notify_users(session, permissions.unit_staff(session, parent.lead_unit_id), ALL_DONE_MESSAGE,
+                 directive=parent.directive, assignment=parent, dedup_key=f"{ALL_DONE_MESSAGE}:{parent.id}")
+    instance = session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
+    if instance is not None and instance.status == InstanceStatus.RUNNING \
+            and ALL_DONE_MESSAGE in runtime.waiting_messages(session, instance):
+        runtime.deliver_message(session, instance.id, ALL_DONE_MESSAGE, {"assignment_id": parent.id}, actor=actor)
 
 
 def combined_progress(states: list[str]) -> str:

@@ -464,7 +464,7 @@ class ExportRow(RegistryRow):
     """A registry row with what only the export shows."""
 
     coordinating: list[Unit] = field(default_factory=list)  # by name
-    latest_report: str = ""  # the note of the newest progress report that has one
+    latest_report: str = ""  # the note of the lead unit's newest progress report that has one
 
 
 def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[ExportRow]:
@@ -492,10 +492,14 @@ def _coordinating_units(session: Session, ids: list[int]) -> dict[int, list[Unit
 
 
 def _latest_reports(session: Session, ids: list[int]) -> dict[int, str]:
+    """Each assignment's newest note from its lead unit (a coordinating unit's part is its opinion
+    to the lead, not the task's report), as _lead_reports for the directive page."""
     newest = func.row_number().over(partition_by=ProgressUpdate.assignment_id,
                                     order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
     ranked = (select(ProgressUpdate.assignment_id, ProgressUpdate.note, newest.label("n"))
-              .where(ProgressUpdate.assignment_id.in_(ids), ProgressUpdate.note.is_not(None), ProgressUpdate.note != "")
+              .join(Assignment, Assignment.id == ProgressUpdate.assignment_id)
+              .where(ProgressUpdate.assignment_id.in_(ids), ProgressUpdate.unit_id == Assignment.lead_unit_id,
+                     ProgressUpdate.note.is_not(None), ProgressUpdate.note != "")
               .subquery())
     return dict(session.execute(select(ranked.c.assignment_id, ranked.c.note).where(ranked.c.n == 1)).all())
 
@@ -537,6 +541,7 @@ class AssignmentDetail:
     directive: Directive
     outcome: Outcome | None
     units: list[tuple[str, Unit]]          # (lead | coordinating, unit)
+    part_deadlines: dict[int, date]        # a coordinating unit's own deadline (hạn phối hợp), by unit id
     work_items: list[WorkItem]             # ready ones, for the actions
     instance: WorkflowInstance | None
     extensions: list[ExtensionRequest]     # đề nghị gia hạn
@@ -566,6 +571,8 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
         outcome=outcome_of(assignment, clock.today()),
         units=sorted(((link.role, units[link.unit_id]) for link in assignment.units),
                      key=lambda pair: (pair[0] != "lead", pair[1].name)),
+        part_deadlines={link.unit_id: link.deadline for link in assignment.units
+                        if link.role == "coordinating" and link.deadline},
         work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), raised_issues=issues_of(session, assignment.id),
         withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))

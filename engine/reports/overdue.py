@@ -1,9 +1,10 @@
 """Assignments past their deadline and not done, with what their units last said: the
 reason for the delay and their proposal (Đắk Lắk Đ.20 k.2, Cần Thơ Đ.11 k.2: a unit must
 report in writing why a task due is not done and propose how to handle it). The reason is the
-latest the unit gave: with a progress update, or in answer to the office's request for an
-explanation (yêu cầu giải trình), whichever came last; the proposal likewise (the note of the
-update, or the proposal given with the explanation)."""
+latest the lead unit gave (a coordinating unit's part is not the task's report): with a
+progress update, or in answer to the office's request for an explanation (yêu cầu giải
+trình), whichever came last; the proposal likewise (the note of the update, or the proposal
+given with the explanation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,7 +52,9 @@ class OverdueAssignment:
 def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) -> list[OverdueAssignment]:
     """Most overdue first (earliest deadline); only those `scope.shown` lets the list name."""
     a = Assignment
-    latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id)
+    # the lead unit's: a coordinating unit's part (ý kiến phối hợp) is not the task's reason or proposal
+    latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id,
+                                                        ProgressUpdate.unit_id == a.lead_unit_id)
               .correlate(a).scalar_subquery())
     e = ExplanationRequest
     explained = (select(func.max(e.id)).where(e.assignment_id == a.id, e.status == ExplanationStatus.ANSWERED)

@@ -149,6 +149,25 @@ def test_extension_request(as_user):
         "Chờ số liệu của Bộ"
 
 
+def test_each_coordinating_units_deadline_is_read_back(as_user):
+    """A coordinating unit registered with its own deadline (hạn phối hợp) has it in the answers."""
+    clerk = as_user("clerk")
+    register_and_classify(clerk, {**DIRECTIVE, "assignments": [
+        {"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline": "2026-03-16",
+         "coordinating_units": [{"unit": "SXD", "deadline": "20/02/2026"}, "STC-NS"]}]})
+    listed = clerk("GET", "/assignments").get_json()["items"][0]
+    assert listed["coordinating_deadlines"] == {"SXD": "2026-02-20", "STC-NS": "2026-03-16"}
+    assert clerk("GET", f"/assignments/{listed['id']}").get_json()["coordinating_deadlines"] == \
+        listed["coordinating_deadlines"]
+    # its part serves the lead unit's report: not due after the assignment, as a section's share
+    late = clerk("POST", "/directives", json={**DIRECTIVE, "symbol": "46/2026/QĐ-UBND", "assignments": [
+        {"content": "Lập dự toán", "lead_unit": "STC", "deadline": "2026-03-16",
+         "coordinating_units": [{"unit": "SXD", "deadline": "2026-04-30"}]}]})
+    assert late.status_code == 422 and late.get_json()["error"]["fields"] == {
+        "assignments[0].coordinating_units.deadline":
+            "Nhiệm vụ 1: thời hạn của đơn vị phối hợp không được muộn hơn thời hạn của nhiệm vụ (16/03/2026)."}
+
+
 def test_lists_are_paginated_and_filtered(as_user):
     clerk = as_user("clerk")
     for n in range(1, 6):

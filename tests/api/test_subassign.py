@@ -99,3 +99,56 @@ def test_a_coordinating_unit_does_not_read_the_lead_units_shares(as_user, loaded
     assert len(head("GET", url).get_json()["items"]) == len(clerk("GET", url).get_json()["items"]) == 1
     assert sxd("GET", f"/assignments/{parent_id}").status_code == 200
     assert sxd("GET", url).get_json()["items"] == []
+
+
+def test_withdrawing_a_share_rolls_the_others_up(as_user, loaded):
+    """The leader withdraws the one share not yet done: the task follows the shares left, all
+    done (the unit is told, as when the last section reports), not the withdrawn one for ever."""
+    _clerk, head, ns, _sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
+    url = f"/assignments/{parent_id}/sub-assignments"
+    shares = [{"unit": "STC-NS", "content": "Số liệu thu"}, {"unit": "STC-NS", "content": "Số liệu chi"}]
+    done, dropped = head("POST", url, json={"items": shares}).get_json()["items"]
+    assert ns("POST", f"/assignments/{dropped['id']}/progress", json={"progress": "in_progress"}).status_code == 201
+    assert ns("POST", f"/assignments/{done['id']}/progress", json={"progress": "done"}).status_code == 201
+    with loaded.db.session() as s:
+        assert not s.scalars(select(Notification.id).where(Notification.kind == "subassignments_done")).all()
+
+    withdrawn = as_user("chutich")("POST", f"/assignments/{dropped['id']}/withdraw", json={"reason": "Không cần nữa"})
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    with loaded.db.session() as s:
+        assert s.get_one(Assignment, parent_id).progress == "in_progress"
+        told = s.scalars(select(Notification.user_id).where(Notification.kind == "subassignments_done")).all()
+        assert set(told) == {u.id for u in org.users_by_name(s, ["stc", "stc_gd"])}
+
+
+def test_the_old_leads_finished_shares_are_not_the_new_leads(as_user, loaded):
+    """A share the old lead's section finished stays its history, not a share of the task
+    under its new lead: SXD listed STC-NS's closed share (and got 404 opening it)."""
+    clerk, head, ns, sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
+    url = f"/assignments/{parent_id}/sub-assignments"
+    [child] = head("POST", url, json={"items": [{"unit": "STC-NS"}]}).get_json()["items"]
+    assert ns("POST", f"/assignments/{child['id']}/progress", json={"progress": "done"}).status_code == 201
+    moved = clerk("POST", f"/assignments/{parent_id}/adjust",
+                  json={"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng",
+                        "instruction": "Chủ tịch UBND tỉnh"})
+    assert moved.status_code == 200, moved.get_json()
+    assert sxd("GET", url).get_json()["items"] == clerk("GET", url).get_json()["items"] == []
+    assert ns("GET", f"/assignments/{child['id']}").get_json()["status"] == "closed"
+
+
+def test_the_unit_withdraws_its_own_share(as_user, loaded):
+    """The unit that passed a share down withdraws it without the leader's instruction; the
+    section does not drop its share, nor does another unit touch it."""
+    with loaded.db.session() as s:
+        org.create_user(s, "ns_head", PASSWORD, "Trưởng Phòng Ngân sách", "STC-NS", ["unit_head"])
+    _clerk, head, ns, sxd, parent_id = _stc_task_with_a_section(as_user, loaded)
+    [child] = head("POST", f"/assignments/{parent_id}/sub-assignments",
+                   json={"items": [{"unit": "STC-NS"}]}).get_json()["items"]
+    url = f"/assignments/{child['id']}/withdraw"
+    assert as_user("ns_head")("POST", url, json={"reason": "Không làm"}).status_code == 403
+    assert sxd("POST", url, json={"reason": "Không làm"}).status_code == 404
+    taken = head("POST", url, json={"reason": "Giao nhầm phòng"})
+    assert taken.status_code == 200, taken.get_json()
+    assert taken.get_json()["withdrawal"]["reason"] == "Giao nhầm phòng"
+    assert ns("GET", "/work-items").get_json()["total"] == 0
+    assert head("POST", f"/assignments/{parent_id}/withdraw", json={"reason": "x"}).status_code == 403

@@ -179,3 +179,17 @@ def test_the_office_adjusts_an_assignment_the_unit_is_handling(loaded, org_tree)
     drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Xong"}, users["sxd"])
     with pytest.raises(DirectiveError, match="while its lead unit handles it"):
         changes.adjust(engine, aid, {"new_deadline": "20/03/2026", "correction_note": "Gia hạn"}, users["leader"])
+
+
+def test_a_deadline_moved_before_a_coordinating_units_own_takes_its_part_along(loaded, org_tree):
+    """A coordinating unit's part is never due after the assignment it serves: the deadline
+    corrected to 18/02 brings Phòng Ngân sách's 20/02 with it (its part is urged to 18/02)."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [TASK])
+    return_it(engine, users)
+    drive.complete(engine, "correct", {"correction_note": "Rút ngắn thời hạn", "new_deadline": "18/02/2026"},
+                   users["clerk"])
+    assert no_incidents(engine)
+    assert units_of(engine, aid) == {"STC": ("lead", date(2026, 2, 18)), "SXD": ("coordinating", date(2026, 2, 18)),
+                                     "STC-NS": ("coordinating", date(2026, 2, 18))}
+    assert drive.ready(engine, "contribute", "STC-NS").due_at.date() == date(2026, 2, 18)

@@ -26,6 +26,14 @@ def test_the_coordinating_unit_is_told_its_part(loaded, org_tree):
     assert set(drive.notified(engine, "coordination_asked")) == {"sxd"}
 
 
+def test_a_coordinating_unit_reads_its_own_deadline(loaded, org_tree):
+    """Its part is due by its own day, which the notice gave as the task's deadline only."""
+    engine, users = loaded, org_tree
+    drive.register(engine, users, [{**TASK, "coordinating_units": [{"unit": "SXD", "deadline": "18/02/2026"}]}])
+    lines = drive.notified(engine, "coordination_asked")["sxd"].splitlines()
+    assert lines[-2:] == ["Hạn gửi phần phối hợp: 18/02/2026", "Thời hạn: 26/02/2026"]
+
+
 def test_each_part_of_a_message_has_its_own_line(loaded, org_tree):
     """The directive's line ends in a block tag, whose line break the environment trims (for
     the digests' loops): it read "…Về việc thử nghiệmNhiệm vụ 1: …" in every mail."""

@@ -23,7 +23,7 @@ As of 31/03/2026, first quarter (assigned 01/01–31/03/2026):
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -87,4 +87,8 @@ def seed(engine) -> dict[str, int]:
         session.add(ProgressUpdate(assignment_id=ids["a6"], unit_id=org.unit_by_code(session, "STC").id,
                                    progress="blocked", note="Đề nghị UBND tỉnh cho gia hạn đến 30/4",
                                    overdue_reason="Chờ ý kiến của Bộ Tài chính", created_at=NOW))
+        # a coordinating unit's part sent after it: the lead's words still stand for the task
+        session.add(ProgressUpdate(assignment_id=ids["a6"], unit_id=org.unit_by_code(session, "SXD").id,
+                                   progress="done", note="Sở Xây dựng đã gửi ý kiến phối hợp",
+                                   created_at=NOW + timedelta(hours=1)))
     return ids

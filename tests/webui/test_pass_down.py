@@ -32,3 +32,23 @@ def test_the_lead_unit_passes_its_assignment_to_a_section_from_its_page(loaded, 
     assert clerk.post(f"{page}/sub-assignments", {"unit": "STC-NS"}, page=page,
                       follow_redirects=True).status_code == 200
     assert _words(clerk.get(page).get_data(as_text=True)).count("Phòng Ngân sách Tổng hợp số liệu") == 1
+
+
+def test_the_unit_takes_back_a_share_it_passed_down(loaded, browser):
+    """A share given to the wrong section is the unit's to withdraw, as it gave it (only the
+    province's leader could); the office follows it, and the section may not drop it itself."""
+    clerk, stc = browser("clerk"), browser("stc")
+    classify(clerk, register(clerk, **{"a-0-deadline_days": "", "a-0-deadline": "31/03/2026"}))
+    page = "/assignments/1"
+    stc.post(f"{page}/sub-assignments", {"unit": "STC-NS", "content": "Tổng hợp số liệu"}, page=page)
+    withdraw = f"{page}/sub-assignments/2/withdraw"
+    assert f'action="{withdraw}"' in stc.get(page).get_data(as_text=True)
+    assert f'action="{withdraw}"' not in clerk.get(page).get_data(as_text=True)
+    assert stc.post("/assignments/2/sub-assignments/2/withdraw", {"reason": "x"}, page=page).status_code == 404
+
+    taken = stc.post(withdraw, {"reason": "Giao nhầm phòng"}, page=page, follow_redirects=True)
+    words = _words(taken.get_data(as_text=True))
+    assert "Đã thu hồi phần việc; phòng, bộ phận được giao đã được báo." in words, words
+    assert "Tổng hợp số liệu" not in words and f'action="{withdraw}"' not in taken.get_data(as_text=True)
+    assert "Thu hồi ngày 12/02/2026, người thực hiện: Phạm Chuyên Viên: Giao nhầm phòng" in \
+        _words(browser("chanhvp").get("/assignments/2").get_data(as_text=True))

@@ -307,3 +307,15 @@ def test_the_assignment_page_asks_the_messages_its_instance_waits_for_without_re
         s.execute(update(WorkflowInstance).where(WorkflowInstance.id == instance.id).values(waiting_messages=None))
     assert f'action="{page}/extension"' in unit.get(page).get_data(as_text=True)
     assert len(loads) == 1
+
+
+def test_the_assignment_page_gives_each_coordinating_unit_its_own_deadline(loaded, browser):
+    """Decree 39/2022: each coordinating unit has its own deadline for its part; the office and
+    the lead read it beside the unit (it was only in the coordinating unit's own inbox)."""
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, **{"a-0-coordinating_units": "SXD"}))
+    with loaded.db.session() as s:
+        sxd = s.scalar(select(Unit.id).where(Unit.code == "SXD"))
+        s.execute(update(AssignmentUnit).where(AssignmentUnit.unit_id == sxd).values(deadline=clock.today()))
+    page = browser("stc").get(f"/assignments/{_assignment_id(loaded)}").get_data(as_text=True)
+    assert f"Sở Xây dựng <small>(hạn phối hợp {clock.today():%d/%m/%Y})</small>" in page

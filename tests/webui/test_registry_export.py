@@ -9,7 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.directives.models import Assignment
+from engine.org.models import Unit
 from engine.outcomes import TERMS, Outcome
+from engine.runtime.models import WorkItem
 from tests.webui.conftest import classify, ready_item_path, register
 from webui.assignments.export import FILLS
 
@@ -22,13 +24,19 @@ def _sheet(response):
 
 
 def _done_on_time(engine, browser) -> Assignment:
-    """45/2026 led by STC with two coordinating units, reported done and closed by the office."""
+    """45/2026 led by STC with two coordinating units, reported done (SXD's part sent after) and
+    closed by the office."""
     clerk = browser("clerk")
     classify(clerk, register(clerk, **{"a-0-coordinating_units": ["SXD", "STC-NS"]}))
     unit, handle = browser("stc"), ready_item_path(engine, "handle")
     assert unit.post(handle, {"action": "update", "progress": "in_progress", "note": "Đang rà soát"}).status_code == 302
     handle = ready_item_path(engine, "handle")
     assert unit.post(handle, {"action": "update", "progress": "done", "note": "Đã rà soát xong"}).status_code == 302
+    with engine.db.session() as s:  # a coordinating unit's part sent after: its opinion, not the task's report
+        part = s.scalar(select(WorkItem.id).join(Unit, Unit.id == WorkItem.unit_id).where(
+            WorkItem.element_id == "contribute", WorkItem.status == "ready", Unit.code == "SXD"))
+    assert browser("sxd").post(f"/work/{part}", {"contribution_progress": "done",
+                                                 "contribution_note": "Sở Xây dựng đã góp ý"}).status_code == 302
     review = ready_item_path(engine, "review")
     assert clerk.post(review, {"decision": "close"}).status_code == 302
     with engine.db.session() as s:
@@ -53,7 +61,7 @@ def test_the_export_is_a_titled_printable_list_with_real_dates(loaded, browser):
     assert [row[h].value for h in ("#", "Số, ký hiệu", "Cơ quan ban hành", "Đơn vị chủ trì", "Đơn vị phối hợp",
                                    "Tình hình thực hiện", "Báo cáo gần nhất")] == [
         1, "45/2026/QĐ-UBND", "UBND tỉnh", "Sở Tài chính", "Phòng Ngân sách\nSở Xây dựng", "Đã hoàn thành",
-        "Đã rà soát xong"]  # the newest report with a note; coordinating units by name
+        "Đã rà soát xong"]  # the lead unit's newest report with a note; coordinating units by name
     dates = {h: row[h] for h in ("Ngày ban hành", "Hạn hoàn thành nhiệm vụ", "Ngày hoàn thành")}
     assert {h: c.value for h, c in dates.items()} == {
         "Ngày ban hành": datetime(2026, 2, 12),

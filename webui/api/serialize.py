@@ -34,6 +34,8 @@ def assignment(a: Assignment, codes: dict[int, str], outcome: Outcome | None) ->
         "id": a.id, "directive_id": a.directive_id, "symbol": a.directive.symbol, "seq": a.seq,
         "content": a.content, "lead_unit": codes.get(a.lead_unit_id),
         "coordinating_units": [codes.get(link.unit_id) for link in links if link.role == "coordinating"],
+        "coordinating_deadlines": {codes.get(link.unit_id): iso(link.deadline) for link in links
+                                   if link.role == "coordinating" and link.deadline},
         "deadline_kind": a.deadline_kind, "deadline": iso(a.deadline), "original_deadline": iso(a.original_deadline),
         "upstream_deadline": iso(a.upstream_deadline),
         "urgency": a.urgency, "progress": a.progress, "status": a.status, "outcome": outcome,

@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from engine import clock
 from engine import forms as engine_forms
 from engine.audit.models import AuditEntry
-from engine.directives import attachments, extensions, raised, subassign
+from engine.directives import attachments, changes, extensions, raised, subassign
 from engine.directives import service as directives
 from engine.directives.models import (
     ENDED,
     ORIGINS,
     URGED_ACTION,
     URGENCIES,
+    Assignment,
     AssignmentStatus,
     Directive,
     ExtensionStatus,
@@ -225,7 +226,8 @@ def detail(assignment_id: int):
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},
                            coordinating_ids={unit.id for role, unit in info.units if role == "coordinating"},
-                           upstream_label=upstream_label, letters=letters, sections=sections, shares=shares)
+                           upstream_label=upstream_label, letters=letters, sections=sections, shares=shares,
+                           may_pass_down=may_pass_down, active=ACTIVE)
 
 
 def _page_of(read, session, assignment_id: int, cursor: str):
@@ -287,6 +289,18 @@ def pass_down(assignment_id: int):
     share = {key: request.form.get(key, "") for key in ("unit", "content", "deadline")}
     return _act(assignment_id, lambda eng, user: subassign.sub_assign(eng, assignment_id, [share], user),
                 _("The assignment was passed to the section."), anchor="shares")
+
+
+@blueprint.post("/assignments/<int:assignment_id>/sub-assignments/<int:share_id>/withdraw")
+@login_required()
+def withdraw_share(assignment_id: int, share_id: int):
+    """The unit takes back a share it passed down (thu hồi phần việc đã giao lại)."""
+    with engine().db.reading() as session:
+        share = session.get(Assignment, share_id)
+        if share is None or share.parent_id != assignment_id:
+            abort(404)
+    return _act(assignment_id, lambda eng, user: changes.withdraw(eng, share_id, request.form.get("reason", ""), user),
+                _("The share was withdrawn; the section was told."), anchor="shares")
 
 
 @blueprint.post("/assignments/<int:assignment_id>/explanation")
