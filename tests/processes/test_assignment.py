@@ -195,6 +195,23 @@ def test_extension_refused_keeps_the_deadline(loaded, org_tree):
     assert drive.ready_elements(engine) == ["handle", "propose_extension"]
 
 
+def test_an_approved_extension_moves_the_coordinating_parts_due_on_the_old_deadline(loaded, org_tree):
+    """A part due on the assignment's deadline moves with the extension, as with a correction
+    (given again, urged to the new day); a part with its own earlier deadline keeps it."""
+    engine, users = loaded, org_tree
+    item = {**DATED, "coordinating_units": ["SXD", {"unit": "STC-NS", "deadline": "20/02/2026"}]}
+    aid = drive.register(engine, users, [item])
+    extensions.request_extension(engine, aid, "16/03/2026", "Chờ số liệu", users["stc"])
+    drive.complete(engine, "propose_extension", {"extension_proposal": "support"}, users["office_head"])
+    drive.complete(engine, "decide_extension", {"extension_decision": "approve"}, users["leader"])
+    with engine.db.session() as s:
+        links = {(u.role, u.deadline) for u in s.scalars(select(AssignmentUnit))}
+    assert links == {("lead", date(2026, 3, 16)), ("coordinating", date(2026, 3, 16)),
+                     ("coordinating", date(2026, 2, 20))}
+    assert drive.ready(engine, "contribute", "SXD").due_at.date() == date(2026, 3, 16)
+    assert drive.ready(engine, "contribute", "STC-NS").due_at.date() == date(2026, 2, 20)
+
+
 # A ruleset whose lane "Quyết định gia hạn" is the office head and where nobody proposes first.
 OFFICE_HEAD_DECIDES = "[extensions]\noffice_proposes = false\n"
 
