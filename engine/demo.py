@@ -10,6 +10,8 @@ from sqlalchemy import select
 from engine import clock
 from engine.db.migrate import upgrade
 from engine.directives import service as directives
+from engine.directives.models import Directive
+from engine.inbox.service import work_item_form
 from engine.org.importer import import_data
 from engine.org.models import User
 from engine.reports.service import ensure_schedule
@@ -64,8 +66,8 @@ def load_demo(engine, reset: bool = False) -> dict[str, str]:
 
 
 def _demo_directives(engine) -> None:
-    with engine.db.session() as session:
-        if session.scalar(select(WorkItem.id).limit(1)) is not None:
+    with engine.db.session() as session:  # a work item may be there already: the report schedule's
+        if session.scalar(select(Directive.id).limit(1)) is not None:
             return
         clerk = session.scalar(select(User).where(User.username == "theodoi"))
     today = clock.today()
@@ -90,8 +92,15 @@ def _demo_directives(engine) -> None:
 
 
 def _classify(engine, directive_id: int, clerk: User) -> None:
-    with engine.db.session() as session:
-        item = session.scalar(select(WorkItem).where(WorkItem.directive_id == directive_id,
-                                                     WorkItem.status == WorkItemStatus.READY))
-    if item is not None:
-        engine.runtime.complete(item.id, {"tracked": "on"}, clerk)
+    """The office's steps before the tasks are given (Bạc Liêu checks what arrives before it
+    classifies), each answered with its form's defaults, the directive tracked."""
+    while True:
+        with engine.db.session() as session:
+            item = session.scalar(select(WorkItem).where(WorkItem.directive_id == directive_id,
+                                                         WorkItem.assignment_id.is_(None),
+                                                         WorkItem.status == WorkItemStatus.READY))
+            if item is None:
+                return
+            fields = work_item_form(engine, session, item).fields
+        engine.runtime.complete(item.id, {**{f.name: f.default for f in fields if f.default is not None},
+                                          "tracked": "on"}, clerk)
