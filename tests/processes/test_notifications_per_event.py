@@ -100,7 +100,9 @@ def test_extension_and_explanation_answers_reach_who_asked(loaded, org_tree):
     drive.complete(engine, "propose_extension", {"extension_proposal": "support"}, users["office_head"])
     drive.complete(engine, "decide_extension", {"extension_decision": "approve", "extension_note": "Lần cuối"},
                    users["leader"])
-    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in drive.notified(engine, "extension_decided")["stc"]
+    decided = drive.notified(engine, "extension_decided")
+    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in decided["stc"]
+    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in decided["chanhvp"], "the office head who proposed"
     extensions.request_explanation(engine, aid, "Vì sao chưa cập nhật?", users["clerk"])
     asked = drive.notified(engine, "explanation_requested")
     assert "Nội dung yêu cầu giải trình: Vì sao chưa cập nhật?" in asked["stc"]
