@@ -90,7 +90,7 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         session.add(request)
         session.flush()
         payload = {"request_id": request.id, "question": question, "lead_unit": unit.code, "due": due.to_json(),
-                   "requested_by": user.username}
+                   "requested_by": user.username, "requested_by_name": user.full_name}
         engine.runtime.deliver_message(session, assignment.instance_id, EXPLANATION_MESSAGE, payload, actor=user)
         audit.record(session, "explanation.requested", "explanation_request", request.id, actor=user,
                      after={"question": question, "unit": unit.code}, directive_id=assignment.directive_id,
