@@ -62,7 +62,7 @@ def request_extension(engine, assignment_id: int, new_deadline, reason: str, act
         session.add(request)
         session.flush()
         payload = {"request_id": request.id, "new_deadline": day.isoformat(), "reason": reason,
-                   "requested_by": user.username}
+                   "requested_by": user.username, "lead_unit": session.get_one(Unit, assignment.lead_unit_id).code}
         engine.runtime.deliver_message(session, assignment.instance_id, EXTENSION_MESSAGE, payload, actor=user)
         audit.record(session, "extension.requested", "extension_request", request.id, actor=user,
                      after={"new_deadline": day.isoformat(), "reason": reason},
