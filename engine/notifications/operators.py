@@ -19,9 +19,9 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     roles) about the instance's assignment or directive. `reason` is what the unit wrote (a
     difficulty), for the template, and `coordinating` the code of the coordinating unit the
     message is about (named in it), `due` the reader's own due day (dd/mm/yyyy: an explanation's,
-    not the task's), `user` the username of one more person told (who asked: the leader asking for an
-    explanation reads its answer with the office); a message with another body or reason is not
-    collapsed into an unread one."""
+    a coordinating unit's part's; not the task's), `user` the username of one more person told (who
+    asked: the leader asking for an explanation reads its answer with the office); a message with
+    another body, reason or due day is not collapsed into an unread one."""
     kind = params.get("kind") or "default"
     assignment = ctx.get(Assignment, ctx.instance.assignment_id) if ctx.instance.assignment_id else None
     directive = ctx.get(Directive, ctx.instance.directive_id) if ctx.instance.directive_id else None
@@ -30,7 +30,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     if params.get("user"):
         users += ctx.session.scalars(select(User).where(User.username == params["user"])).all()
     dedup = said_key(f"{kind}:{assignment.id if assignment else ctx.instance.id}",
-                     *(str(params.get(name) or "") for name in ("body", "reason", "coordinating")))
+                     *(str(params.get(name) or "") for name in ("body", "reason", "coordinating", "due")))
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,
                            body=params.get("body"), dedup_key=dedup, reason=params.get("reason") or "",
                            due=params.get("due") or "",

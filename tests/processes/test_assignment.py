@@ -212,6 +212,10 @@ def test_an_approved_extension_moves_the_coordinating_parts_due_on_the_old_deadl
                      ("coordinating", date(2026, 2, 20))}
     assert drive.ready(engine, "contribute", "SXD").due_at.date() == date(2026, 3, 16)
     assert drive.ready(engine, "contribute", "STC-NS").due_at.date() == date(2026, 2, 20)
+    # SXD is told its new day (the notice was collapsed into the unread first, due 26/02/2026).
+    told = [n.body for n in notifications(engine, "coordination_asked", "sxd")]
+    assert {body.splitlines()[-1] for body in told} == {"Hạn gửi kết quả phối hợp: 26/02/2026",
+                                                        "Hạn gửi kết quả phối hợp: 16/03/2026"}
 
 
 # A ruleset whose lane "Quyết định gia hạn" is the office head and where nobody proposes first.
