@@ -11,13 +11,14 @@ from engine import clock
 from engine.db.migrate import upgrade
 from engine.directives import service as directives
 from engine.directives.models import Directive
+from engine.inbox.service import work_item_form
+from engine.org import permissions
 from engine.org.importer import import_data
 from engine.org.models import User
 from engine.reports.service import ensure_schedule
 from engine.runtime.models import WorkItem, WorkItemStatus
 
 DEMO_PASSWORD = "demo1234"
-CLASSIFY_FORM = "classify_directive"
 UNITS = [
     ("UBND", "UBND tỉnh", None, "province"),
     ("VP", "Văn phòng UBND tỉnh", "UBND", "office"),
@@ -94,11 +95,17 @@ def _demo_directives(engine) -> None:
 
 
 def _classify(engine, directive_id: int, clerk: User) -> None:
-    """The clerk's classification, where the ruleset's first step is one (in Gia Lai the
-    Director assigns first: the directive waits for them)."""
-    with engine.db.session() as session:
-        item = session.scalar(select(WorkItem).where(WorkItem.directive_id == directive_id,
-                                                     WorkItem.status == WorkItemStatus.READY,
-                                                     WorkItem.form_key == CLASSIFY_FORM))
-    if item is not None:
-        engine.runtime.complete(item.id, {"tracked": "on"}, clerk)
+    """The office's steps before the tasks are given (Bạc Liêu checks what arrives before it
+    classifies), each answered with its form's defaults, the directive tracked; up to a step that
+    is not the clerk's (in Gia Lai the Director assigns first: the directive waits for them)."""
+    while True:
+        with engine.db.session() as session:
+            items = session.scalars(select(WorkItem).where(WorkItem.directive_id == directive_id,
+                                                           WorkItem.assignment_id.is_(None),
+                                                           WorkItem.status == WorkItemStatus.READY))
+            item = next((i for i in items if permissions.may_act(session, clerk, i)), None)
+            if item is None:
+                return
+            fields = work_item_form(engine, session, item).fields
+        engine.runtime.complete(item.id, {**{f.name: f.default for f in fields if f.default is not None},
+                                          "tracked": "on"}, clerk)

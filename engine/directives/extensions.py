@@ -62,7 +62,7 @@ def request_extension(engine, assignment_id: int, new_deadline, reason: str, act
         session.add(request)
         session.flush()
         payload = {"request_id": request.id, "new_deadline": day.isoformat(), "reason": reason,
-                   "requested_by": user.username}
+                   "requested_by": user.username, "lead_unit": session.get_one(Unit, assignment.lead_unit_id).code}
         engine.runtime.deliver_message(session, assignment.instance_id, EXTENSION_MESSAGE, payload, actor=user)
         audit.record(session, "extension.requested", "extension_request", request.id, actor=user,
                      after={"new_deadline": day.isoformat(), "reason": reason},
@@ -90,7 +90,7 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         session.add(request)
         session.flush()
         payload = {"request_id": request.id, "question": question, "lead_unit": unit.code, "due": due.to_json(),
-                   "requested_by": user.username}
+                   "requested_by": user.username, "requested_by_name": user.full_name}
         engine.runtime.deliver_message(session, assignment.instance_id, EXPLANATION_MESSAGE, payload, actor=user)
         audit.record(session, "explanation.requested", "explanation_request", request.id, actor=user,
                      after={"question": question, "unit": unit.code}, directive_id=assignment.directive_id,

@@ -196,10 +196,7 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     deadline = ASSIGNMENT_DEADLINE.read(assignment)
     return {"lead_unit": ctx.session.get_one(Unit, assignment.lead_unit_id).code,
             "deadline": deadline.to_json() if deadline else None, "deadline_kind": assignment.deadline_kind,
-            "content": assignment.content, "coordinating_units": [unit.code for unit in coordinating_now],
-            # a coordinating unit's own deadline, where it is not the assignment's
-            "coordinating_deadlines": {unit.code: day.isoformat() for unit, day in coordinating_now.items()
-                                       if day and day != assignment.deadline},
+            "content": assignment.content, **_coordination_payload(assignment, coordinating_now),
             "added_units": [unit.code for unit in coordinating_now if unit not in was_coordinating],
             "changed": bool(changed)}
 
@@ -208,6 +205,14 @@ def _coordinating(session, assignment: Assignment) -> dict[Unit, date | None]:
     """The coordinating units and their own deadlines."""
     return {session.get(Unit, link.unit_id): link.deadline for link in assignment.units
             if link.role == "coordinating"}
+
+
+def _coordination_payload(assignment: Assignment, coordinating: dict[Unit, date | None]) -> dict:
+    """The coordinating units, and each one's own deadline where it is not the assignment's,
+    as the message coordination_changed carries them to the parts."""
+    return {"coordinating_units": [unit.code for unit in coordinating],
+            "coordinating_deadlines": {unit.code: day.isoformat() for unit, day in coordinating.items()
+                                       if day and day != assignment.deadline}}
 
 
 def _as_corrected(session, assignment: Assignment) -> dict:
@@ -356,21 +361,22 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     request.decided_at = clock.now()
     request.decision_note = params.get("note")
     before = assignment.deadline
+    parts_before = _coordinating(ctx.session, assignment)
     if approved:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
-        ASSIGNMENT_DEADLINE.write(assignment, Deadline(request.new_deadline))  # a date the assigner chose
-        assignment.deadline_kind = DeadlineKind.DATED
-        for link in assignment.units:
-            if link.role == "lead":
-                link.deadline = request.new_deadline
+        _set_deadline(assignment, request.new_deadline)  # a date the assigner chose; parts due with it follow
     audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
                  before={"deadline": before.isoformat() if before else None},
                  after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,
                         "note": request.decision_note},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
+    parts = _coordinating(ctx.session, assignment)
     return {"approved": approved, "deadline": assignment.deadline.isoformat() if assignment.deadline else None,
-            "lead_unit": ctx.session.get_one(Unit, assignment.lead_unit_id).code}
+            "lead_unit": ctx.session.get_one(Unit, assignment.lead_unit_id).code,
+            # for the parts that moved with it (coordination_changed, as after a correction)
+            "parts_moved": parts != parts_before, "content": assignment.content,
+            **_coordination_payload(assignment, parts)}
 
 
 @OPERATORS.register("explanation.answer", required=("request_id",), optional=("answer", "proposal", "attachments"))

@@ -130,7 +130,8 @@ def test_extension_proposed_by_the_office_head_decided_by_the_leader_while_the_u
     with engine.db.session() as s:
         assert s.get(WorkItem, old_handle.id).status == "ready", "a pending extension never takes the update away"
     propose = drive.ready(engine, "propose_extension")
-    assert propose.role == "office_head" and "16/03/2026" in propose.instructions
+    assert propose.role == "office_head"  # which unit asks, by name: the inbox row shows the office
+    assert propose.instructions.startswith("Sở Tài chính đề nghị gia hạn đến 16/03/2026. Lý do: Chờ số liệu")
     assert notifications(engine, "extension_requested", "chanhvp"), "the office head is told of the request"
     assert not notifications(engine, "extension_requested", "chutich")
     with pytest.raises(Forbidden):
@@ -138,7 +139,8 @@ def test_extension_proposed_by_the_office_head_decided_by_the_leader_while_the_u
     engine.runtime.complete(propose.id, {"extension_proposal": "support", "extension_proposal_note": "Có cơ sở"},
                             users["office_head"])
     decide = drive.ready(engine, "decide_extension")
-    assert decide.role == "leader" and "đề xuất đồng ý: Có cơ sở" in decide.instructions
+    assert decide.role == "leader" and decide.instructions.startswith("Sở Tài chính đề nghị gia hạn đến 16/03/2026")
+    assert "đề xuất đồng ý: Có cơ sở" in decide.instructions
     assert notifications(engine, "extension_requested", "chutich"), "then the leader who decides"
     # The unit reports twice while the leader has not decided: it keeps its update item.
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang làm"}, users["stc"])
@@ -193,6 +195,27 @@ def test_extension_refused_keeps_the_deadline(loaded, org_tree):
         assert [r.status for r in s.scalars(select(ExtensionRequest))] == ["refused"]  # the Conflict left nothing
     extensions.request_extension(engine, aid, "20/03/2026", "Lần hai", users["stc"])  # decided: may ask again
     assert drive.ready_elements(engine) == ["handle", "propose_extension"]
+
+
+def test_an_approved_extension_moves_the_coordinating_parts_due_on_the_old_deadline(loaded, org_tree):
+    """A part due on the assignment's deadline moves with the extension, as with a correction
+    (given again, urged to the new day); a part with its own earlier deadline keeps it."""
+    engine, users = loaded, org_tree
+    item = {**DATED, "coordinating_units": ["SXD", {"unit": "STC-NS", "deadline": "20/02/2026"}]}
+    aid = drive.register(engine, users, [item])
+    extensions.request_extension(engine, aid, "16/03/2026", "Chờ số liệu", users["stc"])
+    drive.complete(engine, "propose_extension", {"extension_proposal": "support"}, users["office_head"])
+    drive.complete(engine, "decide_extension", {"extension_decision": "approve"}, users["leader"])
+    with engine.db.session() as s:
+        links = {(u.role, u.deadline) for u in s.scalars(select(AssignmentUnit))}
+    assert links == {("lead", date(2026, 3, 16)), ("coordinating", date(2026, 3, 16)),
+                     ("coordinating", date(2026, 2, 20))}
+    assert drive.ready(engine, "contribute", "SXD").due_at.date() == date(2026, 3, 16)
+    assert drive.ready(engine, "contribute", "STC-NS").due_at.date() == date(2026, 2, 20)
+    # SXD is told its new day (the notice was collapsed into the unread first, due 26/02/2026).
+    told = [n.body for n in notifications(engine, "coordination_asked", "sxd")]
+    assert {body.splitlines()[-2] for body in told} == {"Hạn gửi phần phối hợp: 26/02/2026",
+                                                        "Hạn gửi phần phối hợp: 16/03/2026"}
 
 
 # A ruleset whose lane "Quyết định gia hạn" is the office head and where nobody proposes first.

@@ -108,7 +108,9 @@ def test_extension_and_explanation_answers_reach_who_asked(loaded, org_tree):
     drive.complete(engine, "propose_extension", {"extension_proposal": "support"}, users["office_head"])
     drive.complete(engine, "decide_extension", {"extension_decision": "approve", "extension_note": "Lần cuối"},
                    users["leader"])
-    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in drive.notified(engine, "extension_decided")["stc"]
+    decided = drive.notified(engine, "extension_decided")
+    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in decided["stc"]
+    assert "Đồng ý gia hạn đến 31/03/2026. Lần cuối" in decided["chanhvp"], "the office head who proposed"
     extensions.request_explanation(engine, aid, "Vì sao chưa cập nhật?", users["clerk"])
     asked = drive.notified(engine, "explanation_requested")
     assert "Nội dung yêu cầu giải trình: Vì sao chưa cập nhật?" in asked["stc"]
@@ -116,6 +118,18 @@ def test_extension_and_explanation_answers_reach_who_asked(loaded, org_tree):
     assert f"Hạn giải trình: {due}\n" in asked["stc"] and due != "31/03/2026"
     drive.complete(engine, "explain", {"explanation_answer": "Chờ số liệu các huyện"}, users["stc"])
     assert "Nội dung giải trình: Chờ số liệu các huyện" in drive.notified(engine, "explanation_answered")["clerk"]
+
+
+def test_an_explanation_the_leader_asks_names_the_leader_and_the_answer_reaches_them(loaded, org_tree):
+    """The unit read "Văn phòng yêu cầu giải trình" and only the office's clerks read its answer."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{**TASK, "coordinating_units": []}])
+    extensions.request_explanation(engine, aid, "Vì sao chậm?", users["leader"])
+    assert drive.ready(engine, "explain").instructions == "Lê Chủ Tịch yêu cầu giải trình: Vì sao chậm?"
+    drive.complete(engine, "explain", {"explanation_answer": "Chờ số liệu"}, users["stc"])
+    answered = drive.notified(engine, "explanation_answered")
+    assert "Nội dung giải trình: Chờ số liệu" in answered[users["leader"].username]
+    assert "clerk" in answered, "the office still reads it"
 
 
 def test_the_office_urges_by_hand(loaded, org_tree):
