@@ -3562,3 +3562,19 @@ def test_the_units_a_trigger_names_after_sectors_named_in_general():
     found = one("Phó Chủ tịch UBND huyện yêu cầu các cơ quan, đơn vị, các ngành có liên quan và UBND các xã tiếp tục "
                 "rà soát các nội dung của quy hoạch.")
     assert sorted(found.lead_units) == ["P-D", "X-C"]
+
+
+PLACES = UnitMatcher([*UNITS.units.values(), UnitRef("H-E", "UBND huyện Cái Bè", "district"),
+                      UnitRef("P-F", "UBND phường Tân An", "commune")])
+
+
+def test_a_tier_then_its_places_names_those_places_not_the_whole_tier():
+    # "các huyện A, B và TX C": the districts named, not every district; a district alone opening a label is none
+    text = "Phó Chủ tịch UBND tỉnh yêu cầu các huyện An Phú và TX Bình Minh nghiêm túc hoàn thiện dự toán năm 2025."
+    assert sorted(one(text, BEFORE_REFORM, PLACES).lead_units) == ["H-A", "TX-B"]
+
+
+def test_a_count_of_places_before_their_names_names_them():
+    # "UBND hai phường A và B": the two wards named (no "các", a count in its place)
+    text = "Sau ra quân, UBND huyện giao UBND hai phường Đông Hải và Tân An có trách nhiệm duy trì trật tự đường hè."
+    assert sorted(one(text, BEFORE_REFORM, PLACES).lead_units) == ["P-D", "P-F"]
