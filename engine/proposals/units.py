@@ -690,6 +690,9 @@ class UnitMatcher:
         j, kinds = i + len(head) + _shared_tier(words, i + len(head)), list[str]()
         if j > i + len(head):
             head = (*head, "cac")
+        # "UBND 168 phường, xã và đặc khu": a count of every place of the tiers (read, as without "các", only for
+        # two tiers or more — "UBND 3 xã" are some communes, which ones the text does not say)
+        j += head == _COMMITTEE and j == i + len(head) and _count(words[j:j + 1])
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
             if tier in _SHORT_TIERS and "district" not in kinds or (tier == ("phuong",) and words[j + 1:j + 2]

@@ -3578,3 +3578,11 @@ def test_a_count_of_places_before_their_names_names_them():
     # "UBND hai phường A và B": the two wards named (no "các", a count in its place)
     text = "Sau ra quân, UBND huyện giao UBND hai phường Đông Hải và Tân An có trách nhiệm duy trì trật tự đường hè."
     assert sorted(one(text, BEFORE_REFORM, PLACES).lead_units) == ["P-D", "P-F"]
+
+
+def test_a_count_before_two_tiers_or_more_is_every_place_of_them():
+    # "UBND 168 phường, xã và đặc khu": every ward and commune, counted; "UBND 3 xã" some, unnamed: not every commune
+    text = "Sở Xây dựng đề nghị UBND 168 phường, xã và đặc khu kiểm tra, xử lý nghiêm các chợ hoa tết tự phát."
+    assert sorted(one(text).lead_units) == ["P-D", "X-C"]
+    text = "Sở Xây dựng đề nghị UBND 3 xã kiểm tra, xử lý nghiêm các chợ hoa tết tự phát."
+    assert all(sorted(p.lead_units) != ["P-D", "X-C"] for p in propose(text, UNITS, TODAY).proposals)
