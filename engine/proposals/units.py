@@ -561,11 +561,13 @@ class UnitMatcher:
 
     def _of_a_lower_tier(self, words: list[str], mention: Mention) -> bool:
         """A province's body named without its "tỉnh" and with a lower tier after it ("Công an phường", "Công an
-        xã"): the commune's or the district's body, not the tree's "… tỉnh"."""
+        xã", also several: "Công an các phường: A, B"): the communes' or the districts' body, not the tree's
+        "… tỉnh"."""
         name = tuple(words[mention.start:mention.end])
         if len(mention.codes) != 1 or name not in self._short or name in self._place_less:
             return False
-        return any(tuple(words[mention.end:mention.end + len(tier)]) == tier for tier in _LOWER_TIERS)
+        at = mention.end + (words[mention.end:mention.end + 1] == ["cac"])
+        return any(tuple(words[at:at + len(tier)]) == tier for tier in _LOWER_TIERS)
 
     def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
         """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the

@@ -3586,3 +3586,11 @@ def test_a_count_before_two_tiers_or_more_is_every_place_of_them():
     assert sorted(one(text).lead_units) == ["P-D", "X-C"]
     text = "Sở Xây dựng đề nghị UBND 3 xã kiểm tra, xử lý nghiêm các chợ hoa tết tự phát."
     assert all(sorted(p.lead_units) != ["P-D", "X-C"] for p in propose(text, UNITS, TODAY).proposals)
+
+
+def test_police_of_several_wards_are_not_the_provinces_police():
+    # "Công an các phường: A, B" — the wards' police (outside the tree), as "Công an phường", not "Công an tỉnh"
+    police = UnitMatcher([*PLACES.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
+    text = ("Giao Sở Xây dựng tập trung ra quân lập lại trật tự đô thị; đồng thời chỉ đạo Công an các phường: Đông "
+            "Hải, Tân An tham gia, phối hợp với chính quyền địa phương.")
+    assert [p.lead_units for p in propose(text, police, TODAY).proposals] == [["SXD"]]
