@@ -200,6 +200,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
     ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
     ("chinh quyen dia phuong", _LOCAL), ("chinh quyen cac dia phuong", _LOCAL),
+    # the grassroots government: "Sở NN&PTNT yêu cầu chính quyền cơ sở tập trung lãnh chỉ đạo …" — the communes
+    ("chinh quyen co so", "commune"), ("chinh quyen cap co so", "commune"),
     # "Bộ trưởng (các Bộ), Thủ trưởng (các) cơ quan ngang Bộ" (and ", cơ quan thuộc Chính phủ": _GOVERNMENT_BODIES)
     ("bo truong , thu truong cac co quan ngang bo", "ministry"),
     ("bo truong cac bo , thu truong co quan ngang bo", "ministry"),

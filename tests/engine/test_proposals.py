@@ -3594,3 +3594,9 @@ def test_police_of_several_wards_are_not_the_provinces_police():
     text = ("Giao Sở Xây dựng tập trung ra quân lập lại trật tự đô thị; đồng thời chỉ đạo Công an các phường: Đông "
             "Hải, Tân An tham gia, phối hợp với chính quyền địa phương.")
     assert [p.lead_units for p in propose(text, police, TODAY).proposals] == [["SXD"]]
+
+
+def test_the_grassroots_government_is_the_communes():
+    # "chính quyền cơ sở": the communes' and wards' committees, not the department that asks them
+    text = "Sở Xây dựng yêu cầu chính quyền cơ sở tập trung lãnh đạo, chỉ đạo việc tuyên truyền, vận động nhân dân."
+    assert sorted(one(text).lead_units) == ["P-D", "X-C"]
