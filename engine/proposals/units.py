@@ -10,7 +10,8 @@ the tier right below the province) standing for every unit of it, and by "các" 
 words several units' names share ("các Ban QLDA …"). A name is also read with commas written
 between its words ("Sở Lao động, Thương binh và Xã hội"), with a Latin eth for "Đ", or, before a
 separator, without its last word where that names one unit only ("Sở Giáo dục và Đào, …");
-committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); "UBND
+committees of one tier may follow the first one's head ("UBND tỉnh Bình Định, Phú Yên"); places named after their tier
+and "các" or a count stand for their committees ("các huyện A, B và TX C", "UBND hai phường A và B"); "UBND
 các tỉnh, thành phố (trực thuộc Trung ương)" are the provinces (its cities are the centrally-run
 ones), "… (ven biển) từ Hà Tĩnh đến Lâm Đồng" those from the first to the second, north to south; a
 sector stands for the body that heads it ("ngành Thuế tỉnh": "Cục Thuế tỉnh"). A commune's or a ward's body is also
@@ -121,10 +122,16 @@ _SECTOR_HEADS = ("so", "cuc")   # the bodies a sector ("ngành Y tế", "ngành 
 _LOCAL_KINDS = {"province", "district", "commune"}
 TWO_TIER_FROM = date(2025, 7, 1)   # local government of two tiers: no districts from this day
 _PLACE_TIERS = {"tinh", "huyen", "xa", "phuong"}   # "tỉnh Điện Biên": the place, named without its committee
-# A province or a city named so opening a clause ("Thành phố Hà Nội …"), also communes and wards ("Các xã,
-# phường A, B …": each name a commune's or a ward's): the tier's words, the heads its names are read with.
+# A province or a city named so opening a clause ("Thành phố Hà Nội …"), also districts, communes and wards ("Các
+# xã, phường A, B …", "các huyện A, B và TX C …": each name a commune's, a ward's or a district's): the tier's words,
+# the heads its names are read with.
 _PLACE_HEADS = {("xa", ",", "phuong"): (("xa",), ("phuong",)), ("phuong", ",", "xa"): (("phuong",), ("xa",)),
-                ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),)}
+                ("tinh",): (("tinh",),), _CITY: (_CITY,), ("xa",): (("xa",),), ("phuong",): (("phuong",),),
+                ("thi", "xa"): (("thi", "xa"),), ("huyen",): (("huyen",),), ("quan",): (("quan",),)}
+# … the districts' only in a list ("các huyện A, B", "hai quận A và B"): "Quận Cẩm Lệ: Có 06 Trạm Y tế …" is a label
+_LISTED_PLACES = {("thi", "xa"), ("huyen",), ("quan",)}
+# A count of places in place of "các" before their tier and names: "UBND hai phường Lạc Viên và Máy Tơ".
+_COUNTS = {"hai", "ba", "bon", "sau", "bay", "tam", "chin", "muoi"}   # not "nam": "Nam Định", "Quảng Nam"
 _SEPARATORS = {",", "va", ";", ":", "."}
 # The tiers below the province that may follow a province's body named without its "tỉnh" ("Công an phường",
 # "Ban Quản lý dự án đầu tư xây dựng cấp xã": not the province's), and those a commune's body's name ends with
@@ -195,6 +202,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac bo , co quan ngang bo", "ministry"), ("bo truong , thu truong co quan ngang bo", "ministry"),
     ("bo , co quan ngang bo", "ministry"), ("cac dia phuong", _LOCAL),
     ("chinh quyen dia phuong", _LOCAL), ("chinh quyen cac dia phuong", _LOCAL),
+    # the grassroots government: "Sở NN&PTNT yêu cầu chính quyền cơ sở tập trung lãnh chỉ đạo …" — the communes
+    ("chinh quyen co so", "commune"), ("chinh quyen cap co so", "commune"),
     # "Bộ trưởng (các Bộ), Thủ trưởng (các) cơ quan ngang Bộ" (and ", cơ quan thuộc Chính phủ": _GOVERNMENT_BODIES)
     ("bo truong , thu truong cac co quan ngang bo", "ministry"),
     ("bo truong cac bo , thu truong co quan ngang bo", "ministry"),
@@ -299,6 +308,10 @@ def _past_name(words: list[str], at: int) -> int:
         end += 1
     return end if end == len(words) or words[end] in _SEPARATORS | {"cac"} else at
 
+
+def _count(words: list[str]) -> bool:
+    """A count of places written out or in digits ("hai", "3") at the head of `words`."""
+    return bool(words) and (words[0] in _COUNTS or words[0].isdigit())
 
 def _shared_tier(words: list[str], at: int) -> int:
     """"UBND, Ban An toàn giao thông các huyện, thị xã": the committees of the tier named after a
@@ -552,11 +565,13 @@ class UnitMatcher:
 
     def _of_a_lower_tier(self, words: list[str], mention: Mention) -> bool:
         """A province's body named without its "tỉnh" and with a lower tier after it ("Công an phường", "Công an
-        xã"): the commune's or the district's body, not the tree's "… tỉnh"."""
+        xã", also several: "Công an các phường: A, B"): the communes' or the districts' body, not the tree's
+        "… tỉnh"."""
         name = tuple(words[mention.start:mention.end])
         if len(mention.codes) != 1 or name not in self._short or name in self._place_less:
             return False
-        return any(tuple(words[mention.end:mention.end + len(tier)]) == tier for tier in _LOWER_TIERS)
+        at = mention.end + (words[mention.end:mention.end + 1] == ["cac"])
+        return any(tuple(words[at:at + len(tier)]) == tier for tier in _LOWER_TIERS)
 
     def _common_noun(self, words: list[str], proper: list[bool], mention: Mention) -> bool:
         """A body's name without its "tỉnh" written in lower case: "lực lượng quân đội, công an" is the
@@ -626,16 +641,22 @@ class UnitMatcher:
         """Opening a clause, provinces (or communes, wards) named by tier and name without their committees,
         one or a list: "Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh …", "Các tỉnh Nghệ An, Quảng
         Ngãi khẩn trương …", "Các xã, phường A, B …" — their committees (not "các tỉnh, thành phố …", every
-        province)."""
-        if i != 0 and words[i] != "cac":   # further on only as "các tỉnh A, B" ("Bộ X, Bộ Y các tỉnh A, B")
+        province); further on also after a count, with the committee before it: "UBND hai phường A và B"."""
+        counted = len(_COMMITTEE) * (tuple(words[i:i + len(_COMMITTEE)]) == _COMMITTEE)
+        if counted and not _count(words[i + counted:i + counted + 1]):
+            counted = 0
+        # further on only as "các tỉnh A, B" ("Bộ X, Bộ Y các tỉnh A, B") or counted
+        if i != 0 and words[i] != "cac" and not counted and not _count(words[i:i + 1]):
             return None
-        j, end, tier = i, 0, None
+        listed = bool(counted) or words[i] == "cac" or _count(words[i:i + 1])
+        j, end, tier = i + counted + _count(words[i + counted:i + counted + 1]), 0, None
         codes: list[str] = []
         while j < len(words):
             j += words[j] == "cac"
             # a name under the tier read so far ("Phương Liễu" after "phường Quế Võ, "), or a new tier
             named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j) if tier else None
-            if named is None and (tier := next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t), None)):
+            if named is None and (tier := next((t for t in _PLACE_HEADS if tuple(words[j:j + len(t)]) == t
+                                                and (listed or t not in _LISTED_PLACES)), None)):
                 j += len(tier)
                 named = self._headed(tuple((*_COMMITTEE, *h) for h in _PLACE_HEADS[tier]), words, j)
             if named is None or not self.is_locality(named[0].codes[0]):
@@ -675,6 +696,9 @@ class UnitMatcher:
         j, kinds = i + len(head) + _shared_tier(words, i + len(head)), list[str]()
         if j > i + len(head):
             head = (*head, "cac")
+        # "UBND 168 phường, xã và đặc khu": a count of every place of the tiers (read, as without "các", only for
+        # two tiers or more — "UBND 3 xã" are some communes, which ones the text does not say)
+        j += head == _COMMITTEE and j == i + len(head) and _count(words[j:j + 1])
         while j < len(words):
             tier = next((t for t in _TIERS if tuple(words[j:j + len(t)]) == t), None)
             if tier in _SHORT_TIERS and "district" not in kinds or (tier == ("phuong",) and words[j + 1:j + 2]

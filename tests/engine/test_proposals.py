@@ -3562,3 +3562,41 @@ def test_the_units_a_trigger_names_after_sectors_named_in_general():
     found = one("Phó Chủ tịch UBND huyện yêu cầu các cơ quan, đơn vị, các ngành có liên quan và UBND các xã tiếp tục "
                 "rà soát các nội dung của quy hoạch.")
     assert sorted(found.lead_units) == ["P-D", "X-C"]
+
+
+PLACES = UnitMatcher([*UNITS.units.values(), UnitRef("H-E", "UBND huyện Cái Bè", "district"),
+                      UnitRef("P-F", "UBND phường Tân An", "commune")])
+
+
+def test_a_tier_then_its_places_names_those_places_not_the_whole_tier():
+    # "các huyện A, B và TX C": the districts named, not every district; a district alone opening a label is none
+    text = "Phó Chủ tịch UBND tỉnh yêu cầu các huyện An Phú và TX Bình Minh nghiêm túc hoàn thiện dự toán năm 2025."
+    assert sorted(one(text, BEFORE_REFORM, PLACES).lead_units) == ["H-A", "TX-B"]
+
+
+def test_a_count_of_places_before_their_names_names_them():
+    # "UBND hai phường A và B": the two wards named (no "các", a count in its place)
+    text = "Sau ra quân, UBND huyện giao UBND hai phường Đông Hải và Tân An có trách nhiệm duy trì trật tự đường hè."
+    assert sorted(one(text, BEFORE_REFORM, PLACES).lead_units) == ["P-D", "P-F"]
+
+
+def test_a_count_before_two_tiers_or_more_is_every_place_of_them():
+    # "UBND 168 phường, xã và đặc khu": every ward and commune, counted; "UBND 3 xã" some, unnamed: not every commune
+    text = "Sở Xây dựng đề nghị UBND 168 phường, xã và đặc khu kiểm tra, xử lý nghiêm các chợ hoa tết tự phát."
+    assert sorted(one(text).lead_units) == ["P-D", "X-C"]
+    text = "Sở Xây dựng đề nghị UBND 3 xã kiểm tra, xử lý nghiêm các chợ hoa tết tự phát."
+    assert all(sorted(p.lead_units) != ["P-D", "X-C"] for p in propose(text, UNITS, TODAY).proposals)
+
+
+def test_police_of_several_wards_are_not_the_provinces_police():
+    # "Công an các phường: A, B" — the wards' police (outside the tree), as "Công an phường", not "Công an tỉnh"
+    police = UnitMatcher([*PLACES.units.values(), UnitRef("CA", "Công an tỉnh", "agency")])
+    text = ("Giao Sở Xây dựng tập trung ra quân lập lại trật tự đô thị; đồng thời chỉ đạo Công an các phường: Đông "
+            "Hải, Tân An tham gia, phối hợp với chính quyền địa phương.")
+    assert [p.lead_units for p in propose(text, police, TODAY).proposals] == [["SXD"]]
+
+
+def test_the_grassroots_government_is_the_communes():
+    # "chính quyền cơ sở": the communes' and wards' committees, not the department that asks them
+    text = "Sở Xây dựng yêu cầu chính quyền cơ sở tập trung lãnh đạo, chỉ đạo việc tuyên truyền, vận động nhân dân."
+    assert sorted(one(text).lead_units) == ["P-D", "X-C"]
