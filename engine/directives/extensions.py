@@ -101,7 +101,8 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
 def _open_assignment(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
     assignment = session.get(Assignment, assignment_id)
     user = session.get_one(User, actor.id)
-    if assignment is None or not permissions.may_reach_assignment(session, user, assignment):
+    # Not there for who cannot see it; who sees it (a coordinating unit) is told why it may not act.
+    if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment.id):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
     if assignment.status == AssignmentStatus.CLOSED or assignment.instance_id is None:
         raise DirectiveError("This assignment is closed.")

@@ -149,6 +149,21 @@ def test_extension_request(as_user):
         "Chờ số liệu của Bộ"
 
 
+def test_a_coordinating_unit_is_told_why_it_may_not_ask_for_an_extension(as_user):
+    """It sees the assignment: "Nhiệm vụ 5 không tồn tại" told it something false."""
+    clerk, sxd = as_user("clerk"), as_user("sxd")
+    register_and_classify(clerk, {**DIRECTIVE, "assignments": [
+        {"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline": "2026-03-16", "coordinating_units": ["SXD"]}]})
+    assignment_id = clerk("GET", "/assignments").get_json()["items"][0]["id"]
+    assert sxd("GET", f"/assignments/{assignment_id}").status_code == 200
+    refused = sxd("POST", f"/assignments/{assignment_id}/extensions",
+                  json={"new_deadline": "2026-03-31", "reason": "Chờ số liệu"})
+    assert refused.status_code == 403, refused.get_json()
+    assert refused.get_json()["error"]["message"] == "Chỉ đơn vị chủ trì mới được xin gia hạn."
+    assert as_user("stc_gd")("POST", "/assignments/999999/extensions",
+                             json={"new_deadline": "2026-03-31", "reason": "x"}).status_code == 404
+
+
 def test_each_coordinating_units_deadline_is_read_back(as_user):
     """A coordinating unit registered with its own deadline (hạn phối hợp) has it in the answers."""
     clerk = as_user("clerk")
