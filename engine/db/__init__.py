@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, MetaData, Select, Table, create_engine, event
+from sqlalchemy import DateTime, MetaData, Select, Table, create_engine, event, text
 from sqlalchemy.engine import CursorResult, Engine, ExceptionContext, Result, Row
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -159,6 +159,19 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def lock_name(session: Session, name: str) -> None:
+    """Hold a lock on `name` until the transaction ends: the lock for a row that does not
+    exist yet, so that the read checking it is unique and the write after it are one step
+    (two clerks registering one document at once both read "not there" otherwise, and
+    PostgreSQL refuses the second insert with a unique violation, a 500).
+
+    PostgreSQL: a transaction-level advisory lock on the name's 64-bit hash (a clash of two
+    names only makes one wait). SQLite: nothing to add, a session that may write holds the
+    write lock from its first statement on."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
 
 
 def rowcount(result: Result[Any]) -> int:
