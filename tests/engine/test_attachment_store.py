@@ -4,8 +4,6 @@ and a rollback takes it away: no file without a row, no temporary file left behi
 from __future__ import annotations
 
 import io
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,8 @@ from engine.directives.models import Attachment
 from engine.org import service as org
 
 
-def store(session, store_dir: str, content: bytes, username: str = "stc") -> str:
-    user = org.users_by_name(session, [username])[0]
+def store(session, store_dir: str, content: bytes) -> str:
+    user = org.users_by_name(session, ["stc"])[0]
     return attachments.store(session, attachments.DirectoryStore(store_dir), io.BytesIO(content), "bao-cao.pdf",
                              user).sha256
 
@@ -48,37 +46,5 @@ def test_a_file_is_placed_with_its_row_and_goes_with_a_rollback(engine, org_tree
     with db.session() as session:  # the same content again: one file, one row
         assert store(session, store_dir, b"%PDF kept") == kept
     assert files(store_dir) == [kept]
-    with db.reading() as session:
-        assert session.scalar(select(func.count()).select_from(Attachment)) == 1
-
-
-def test_one_file_uploaded_by_two_people_at_once_is_stored_once(engine, org_tree, tmp_path):
-    """Two officers attach the same file (a template, the same minutes) at the same moment:
-    the second upload reads "not stored yet" before the first commits. It waits for the first
-    and both succeed (on PostgreSQL the second was a unique violation on the digest, a 500)."""
-    db, store_dir, content = engine.db, str(tmp_path / "store"), b"%PDF the same minutes"
-    first_stored, failures = threading.Event(), []
-
-    def first() -> None:
-        with db.session() as session:
-            store(session, store_dir, content)
-            first_stored.set()
-            time.sleep(0.5)  # the second upload starts while this one is not committed
-
-    def second() -> None:
-        first_stored.wait(10)
-        try:
-            with db.session() as session:
-                store(session, store_dir, content, "sxd")
-        except Exception as exc:  # noqa: BLE001 - the test reads what was raised
-            failures.append(exc)
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert failures == []
-    assert len(files(store_dir)) == 1
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Attachment)) == 1

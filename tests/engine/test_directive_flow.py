@@ -1,7 +1,4 @@
 """The common directive and assignment processes, driven through the engine."""
-import threading
-import time
-
 import pytest
 from sqlalchemy import func, select
 
@@ -44,37 +41,6 @@ def test_register_return_correct_update_close(loaded, org_tree):
 
 
 HEADER = {"symbol": "46/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh", "summary": "Về việc Y"}
-
-
-def test_one_document_registered_twice_at_once_is_registered_once_and_refused_once(loaded, org_tree):
-    """A double-click on the register form: the second registration reads before the first
-    commits. It waits for the first and is refused as a duplicate (on PostgreSQL it was a
-    unique violation, a 500), and the document is registered once."""
-    rows = [{"content": "Báo cáo", "lead_unit": "STC", "deadline_days": 5}]
-    first_written, outcome = threading.Event(), []
-
-    def first() -> None:
-        with loaded.db.session() as session:
-            directives.register(loaded, HEADER, rows, org_tree["clerk"], session=session)
-            first_written.set()
-            time.sleep(0.5)  # the second one starts while this one is not committed
-
-    def second() -> None:
-        first_written.wait(10)
-        try:
-            directives.register(loaded, HEADER, rows, org_tree["clerk"])
-        except Exception as exc:  # noqa: BLE001 - the test reads what was raised
-            outcome.append(exc)
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert [type(e) for e in outcome] == [directives.DirectiveError], outcome
-    assert "already registered" in str(outcome[0])
-    with loaded.db.reading() as s:
-        assert s.scalar(select(func.count()).select_from(Directive)) == 1
 
 
 def test_a_ruleset_without_header_only_documents_or_upper_deadlines_refuses_them(loaded, org_tree):
