@@ -21,21 +21,18 @@ from gunicorn.app.base import BaseApplication
 from engine import metrics
 from engine.config import Settings
 from engine.core import Engine
+from engine.db import REQUEST_TIMEOUT_SECONDS
 from engine.operations.heap import freeze_loaded_objects
 from engine.rulesets.service import published_bundle
 from engine.working_days import WorkingCalendar
 from webui.api import bodies
-
-# A request that takes longer than this is cut off and its worker replaced; the longest
-# requests (a yearly report with exports, an import) take seconds.
-WORKER_TIMEOUT_SECONDS = 120
 
 
 class ProductionServer(BaseApplication):
     def __init__(self, app: Flask, engine: Engine, bind: str, workers: int, threads: int):
         self.application, self.engine = app, engine
         self.options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-                        "preload_app": True, "timeout": WORKER_TIMEOUT_SECONDS,
+                        "preload_app": True, "timeout": REQUEST_TIMEOUT_SECONDS,
                         # the app writes each request's line itself, with its request id (webui/operations.py)
                         "accesslog": None, "logger_class": _GunicornLog,
                         # one fixed socket path per user would clash between two servers on a machine

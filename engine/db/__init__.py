@@ -40,6 +40,11 @@ _READ_ONLY = "dondoc_read_only"
 # connection that met one is dropped, so that the next request opens a fresh one once the
 # storage has recovered (SQLite keeps a file it opened read-only read-only for good).
 # (PostgreSQL: a server out of disk, or a primary that became a read-only standby.)
+# How long a web request may run before the production server replaces its worker
+# (webui/server.py), and so how long a writer waits for SQLite's write lock: a request that
+# holds it for long (an Excel import of 1,200 rows took 37 s) makes the others wait rather
+# than fail with "database is locked" after a shorter wait.
+REQUEST_TIMEOUT_SECONDS = 120
 STORAGE_ERRORS = ("database or disk is full", "attempt to write a readonly database", "disk i/o error",
                   "unable to open database file", "no space left on device", "read-only file system",
                   "could not extend file", "could not write to file", "in a read-only transaction")
@@ -192,7 +197,8 @@ def _make_engine(url: str, echo: bool) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        eng = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        eng = create_engine(url, echo=echo,
+                            connect_args={"timeout": REQUEST_TIMEOUT_SECONDS, "check_same_thread": False})
 
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -200,7 +206,7 @@ def _make_engine(url: str, echo: bool) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={REQUEST_TIMEOUT_SECONDS * 1000}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
