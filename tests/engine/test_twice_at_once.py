@@ -18,8 +18,9 @@ from engine.directives import service as directives
 from engine.directives.models import Attachment, Directive
 from engine.inbox import service as inbox
 from engine.inbox.models import SavedFilter
+from engine.org import seed
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.working_days import service as calendar
 from engine.working_days.models import CalendarOverride
 
@@ -105,3 +106,17 @@ def test_one_filter_saved_twice_is_saved_once(engine, org_tree):
 
     assert twice_at_once(engine.db, save) == []
     assert count(engine.db, SavedFilter) == 1
+
+
+def test_one_province_seeded_twice_is_seeded_once_and_the_second_finds_it(engine):
+    results = []
+
+    def seed_cao_bang(_username: str) -> None:
+        with engine.db.session() as session:
+            results.append(seed.seed_province(session, "04"))
+
+    assert twice_at_once(engine.db, seed_cao_bang) == []
+    assert results[1].existing == results[0].created > 0
+    with engine.db.reading() as session:
+        codes = session.scalars(select(Unit.code)).all()
+    assert len(codes) == len(set(codes)) == results[0].created
