@@ -7,10 +7,13 @@ a child process that `dondoc serve --scheduler` starts and stops with the server
 """
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,21 +24,20 @@ from gunicorn.app.base import BaseApplication
 from engine import metrics
 from engine.config import Settings
 from engine.core import Engine
+from engine.db import REQUEST_TIMEOUT_SECONDS
 from engine.operations.heap import freeze_loaded_objects
 from engine.rulesets.service import published_bundle
 from engine.working_days import WorkingCalendar
 from webui.api import bodies
 
-# A request that takes longer than this is cut off and its worker replaced; the longest
-# requests (a yearly report with exports, an import) take seconds.
-WORKER_TIMEOUT_SECONDS = 120
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent ends
 
 
 class ProductionServer(BaseApplication):
     def __init__(self, app: Flask, engine: Engine, bind: str, workers: int, threads: int):
         self.application, self.engine = app, engine
         self.options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-                        "preload_app": True, "timeout": WORKER_TIMEOUT_SECONDS,
+                        "preload_app": True, "timeout": REQUEST_TIMEOUT_SECONDS,
                         # the app writes each request's line itself, with its request id (webui/operations.py)
                         "accesslog": None, "logger_class": _GunicornLog,
                         # one fixed socket path per user would clash between two servers on a machine
@@ -100,11 +102,23 @@ def warm(engine: Engine) -> None:
     bodies.prepare()
 
 
+def _ended_with(parent: int) -> Callable[[], None]:
+    """Run in the scheduler child before it starts: Linux sends it SIGTERM when the server's
+    process ends, however it ends. Killed with SIGKILL (an out-of-memory kill, kill -9), the server
+    could not stop it: it ran on alone, one more after each restart, with the old code after an
+    upgrade."""
+    def ask_for_sigterm() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the server ended before the request was made
+            os._exit(0)
+    return ask_for_sigterm
+
+
 @contextmanager
 def scheduler_process(config: str | None) -> Iterator[subprocess.Popen]:
     """`dondoc scheduler` as a child process for as long as the block runs."""
     command = [sys.executable, "-m", "webui.cli", *(["--config", config] if config else []), "scheduler"]
-    child = subprocess.Popen(command)
+    child = subprocess.Popen(command, preexec_fn=_ended_with(os.getpid()) if sys.platform == "linux" else None)
     try:
         yield child
     finally:

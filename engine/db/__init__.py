@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, MetaData, Select, Table, create_engine, event
+from sqlalchemy import DateTime, MetaData, Select, Table, create_engine, event, text
 from sqlalchemy.engine import CursorResult, Engine, ExceptionContext, Result, Row
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -40,6 +40,11 @@ _READ_ONLY = "dondoc_read_only"
 # connection that met one is dropped, so that the next request opens a fresh one once the
 # storage has recovered (SQLite keeps a file it opened read-only read-only for good).
 # (PostgreSQL: a server out of disk, or a primary that became a read-only standby.)
+# How long a web request may run before the production server replaces its worker
+# (webui/server.py), and so how long a writer waits for SQLite's write lock: a request that
+# holds it for long (an Excel import of 1,200 rows took 37 s) makes the others wait rather
+# than fail with "database is locked" after a shorter wait.
+REQUEST_TIMEOUT_SECONDS = 120
 STORAGE_ERRORS = ("database or disk is full", "attempt to write a readonly database", "disk i/o error",
                   "unable to open database file", "no space left on device", "read-only file system",
                   "could not extend file", "could not write to file", "in a read-only transaction")
@@ -161,6 +166,19 @@ class Database:
         self.engine.dispose()
 
 
+def lock_name(session: Session, name: str) -> None:
+    """Hold a lock on `name` until the transaction ends: the lock for a row that does not
+    exist yet, so that the read checking it is unique and the write after it are one step
+    (two clerks registering one document at once both read "not there" otherwise, and
+    PostgreSQL refuses the second insert with a unique violation, a 500).
+
+    PostgreSQL: a transaction-level advisory lock on the name's 64-bit hash (a clash of two
+    names only makes one wait). SQLite: nothing to add, a session that may write holds the
+    write lock from its first statement on."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
+
+
 def rowcount(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE run by Session.execute matched. The session types its
     result as a plain Result; for these statements it is a CursorResult, which has the count."""
@@ -179,7 +197,8 @@ def _make_engine(url: str, echo: bool) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        eng = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        eng = create_engine(url, echo=echo,
+                            connect_args={"timeout": REQUEST_TIMEOUT_SECONDS, "check_same_thread": False})
 
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -187,7 +206,7 @@ def _make_engine(url: str, echo: bool) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={REQUEST_TIMEOUT_SECONDS * 1000}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 

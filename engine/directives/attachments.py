@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from engine import clock
 from engine.config import Settings
-from engine.db import Database
+from engine.db import Database, lock_name
 from engine.directives.models import Attachment, AttachmentChunk, AttachmentUpload
 from engine.errors import EngineError
 from engine.org.models import User
@@ -179,6 +179,7 @@ def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, a
             raise AttachmentError("The file %(name)s is empty.", name=name)
         raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
     try:
+        lock_name(session, f"attachment:{digest}")  # one upload of a content at a time: it is stored once
         row = session.get(Attachment, digest)
         if row is None:  # first, so that chunks kept in the database have their row
             row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension],

@@ -199,7 +199,7 @@ def edit_header(engine, directive_id: int, raw: dict, actor: User, *, action: st
         if not changed:
             return directive
         if {"symbol", "issued_on", "issuer"} & set(changed):
-            _refuse_duplicate(session, directive, now)
+            directives.refuse_duplicate(session, now, directive.id)
         for key in changed:
             setattr(directive, key, date.fromisoformat(now[key]) if key.endswith("_on") and now[key] else now[key])
         if "symbol" in changed:
@@ -215,14 +215,6 @@ def header_of(directive: Directive) -> dict:
     """The header as the form gives it (ISO dates, None for empty)."""
     values = {key: getattr(directive, key) for key in HEADER_FIELDS}
     return {key: value.isoformat() if isinstance(value, date) else value or None for key, value in values.items()}
-
-
-def _refuse_duplicate(session: Session, directive: Directive, now: dict) -> None:
-    duplicate = session.scalar(select(Directive.id).where(
-        Directive.symbol == now["symbol"], Directive.issued_on == date.fromisoformat(now["issued_on"]),
-        Directive.issuer == now["issuer"], Directive.id != directive.id))
-    if duplicate:
-        raise DirectiveError("Directive %(symbol)s is already registered.", symbol=now["symbol"])
 
 
 # ---------------------------------------------------------------- new assignments

@@ -9,6 +9,7 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
+from engine.db import lock_name
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
     ORIGIN_OWN,
@@ -110,11 +111,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         items = [clean_assignment(session, i, item, header, upstream=upstream)
                  for i, item in enumerate(assignments, start=1)]
         issued_on = date.fromisoformat(header["issued_on"])
-        duplicate = session.scalar(select(Directive.id).where(
-            Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
-            Directive.issuer == header["issuer"]))
-        if duplicate:
-            raise DirectiveError("Directive %(symbol)s is already registered.", symbol=header["symbol"])
+        refuse_duplicate(session, header)
         directive = Directive(
             ruleset=bundle.ruleset, **columns, symbol=symbol, summary=header.get("summary") or "",
             issuer=header["issuer"], signer=header.get("signer"), submitting_body=header.get("submitting_body"),
@@ -131,6 +128,18 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         audit.record(session, "directive.registered", "directive", directive.id, actor=actor,
                      after={"symbol": directive.symbol, "assignments": len(items)}, directive_id=directive.id)
         return directive
+
+
+def refuse_duplicate(session: Session, header: dict, directive_id: int | None = None) -> None:
+    """Refuse the number/symbol, date and issuer of a directive other than `directive_id`: one
+    document is registered once. The name's lock, held until the registration or correction
+    commits, makes a second one at the same moment (a double-click) wait and then see it."""
+    issued_on = date.fromisoformat(header["issued_on"])
+    lock_name(session, f"directive:{header['symbol']}|{issued_on}|{header['issuer']}")
+    if session.scalar(select(Directive.id).where(
+            Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
+            Directive.issuer == header["issuer"], Directive.id.is_distinct_from(directive_id))):
+        raise DirectiveError("Directive %(symbol)s is already registered.", symbol=header["symbol"])
 
 
 def upstream_deadline_label(settings: dict) -> str | None:

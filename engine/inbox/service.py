@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
+from engine.db import lock_name
 from engine.directives.models import Assignment, Directive, words_match
 from engine.errors import EngineError
 from engine.forms import FormDefinition
@@ -215,6 +216,7 @@ def save_filter(session: Session, user: User, name: str, q: InboxQuery) -> Saved
     name = name.strip()
     if not name or len(name) > 80:
         raise InboxError("Give the filter a name of at most 80 characters.")
+    lock_name(session, f"saved_filters:{user.id}")  # a double-click saves the name once, within the limit
     row = session.scalar(select(SavedFilter).where(SavedFilter.user_id == user.id, SavedFilter.name == name))
     if row is None:
         if len(saved_filters(session, user)) >= MAX_SAVED_FILTERS:

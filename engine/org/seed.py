@@ -43,6 +43,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.db import lock_name
 from engine.errors import EngineError
 from engine.org.models import Unit
 from engine.text import fold
@@ -239,6 +240,7 @@ def seed_province(session: Session, code: str) -> SeedResult:
     """Create what `plan(code)` lists and is not there yet; a unit already there must be of the
     same kind (else SeedError and nothing is written). Idempotent; the caller commits."""
     planned = plan(code)
+    lock_name(session, f"seed_province:{code}")  # a second seed at once (a double-click) finds this one's units
     existing = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_([p.code for p in planned])))}
     for item in planned:
         unit = existing.get(item.code)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
+from engine.db import lock_name
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
@@ -283,6 +284,7 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
     if not username or any(c.isspace() for c in username):
         raise OrgError("The username is required, without spaces.")
     check_full_name(full_name)
+    lock_name(session, f"user:{username}")  # a double-click creates the user once
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise OrgError("User %(name)s already exists.", name=username)
     check_password(password)

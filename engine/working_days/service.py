@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
+from engine.db import lock_name
 from engine.errors import EngineError
 from engine.working_days import YEARS, WorkingCalendar
 from engine.working_days.deadline import stored_deadlines
@@ -26,6 +27,7 @@ def set_override(engine, day: date, working: bool, note: str = "", *, actor=None
         raise EngineError("Day: the calendar holds the years %(first)s to %(last)s.", first=YEARS.start,
                           last=YEARS.stop - 1)
     with engine.db.session() as session:
+        lock_name(session, f"calendar_day:{day}")  # a double-click stores the day once
         row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
         before = {"working": row.working, "note": row.note} if row else None
         if row is None:

@@ -6,6 +6,9 @@ the progress update answered 201, the assignment then had no work item, and ever
 was refused with 409 for good."""
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 from tests.deployment.harness import DEPARTMENTS
 
 ASSIGNMENT = {"content": "Báo cáo tình hình thực hiện", "lead_unit": DEPARTMENTS[0], "deadline_days": 5,
@@ -41,3 +44,17 @@ def test_progress_after_a_restart_keeps_the_assignment_going(deployment):
                             json={"contribution_progress": "done", "contribution_note": "Đã cung cấp số liệu"})
     assert done.status == 200, done.body
     assert "Traceback" not in deployment.log("web")
+
+
+def test_the_scheduler_child_ends_with_a_killed_server(deployment):
+    """`dondoc serve --scheduler` killed with SIGKILL (an out-of-memory kill, kill -9) could not
+    stop its scheduler child: it ran on alone, one more after each restart."""
+    deployment.start_web(workers=1, scheduler=True)
+    master = deployment.processes["web"].pid
+    children = {pid: Path(f"/proc/{pid}/cmdline").read_bytes() for pid in deployment.web_workers()}
+    scheduler = next(pid for pid, cmdline in children.items() if cmdline.endswith(b"scheduler\0"))
+    deployment.kill("web")
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{scheduler}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(f"/proc/{scheduler}").exists(), f"scheduler {scheduler} outlived the server {master}"

@@ -228,6 +228,8 @@ def _complete_waiting_step(assignment_id: int, action: str, submission: dict, fi
         assignment = registry.visible_assignment(session, user, assignment_id)
         if assignment is None:
             raise not_found()
+        if assignment.instance_id is not None:  # the step waiting now, not one a concurrent report completes
+            engine().runtime.locked(session, assignment.instance_id)
         item_id = _waiting_item(session, user, assignment_id, action)
         if files:
             engine().runtime.validate_submission(item_id, submission)
