@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
+from engine.db import lock_name
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle, read_ruleset
 from engine.rulesets.models import BundleStatus, ProcessBundle
 
@@ -89,8 +90,7 @@ def _lock_versions(session: Session, ruleset: str) -> None:
     has none to lock (two hosts loading it at once both took number 1), and steps starting
     instances on a version are not held up. SQLite: a writing session already holds the
     database's write lock."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"dondoc.ruleset:{ruleset}"))))
+    lock_name(session, f"ruleset:{ruleset}")
 
 
 def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:
