@@ -30,7 +30,8 @@ def start_paper_reports(engine, session: Session, bundle, rules: permissions.Sec
                          actor: User) -> None:
     if rules.paper_report:
         data = {"secret_document_id": document.id, "symbol": document.symbol,
-                "paper_report": list(rules.paper_report)}
+                "paper_report": list(rules.paper_report),
+                "period_end": clock.today().isoformat()}  # the periods are planned from here
         document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
 
 
