@@ -31,6 +31,7 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.registry.service import history as registry_history
+from engine.rulesets.models import instance_settings
 from engine.runtime.models import WorkItem, WorkItemStatus
 
 PURPOSE = "inspection"
@@ -182,7 +183,7 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
         raise InspectionError("Give the paper a title.", "title")
     with engine.db.session() as session:
         user = session.get(User, actor.id)
-        inspection = _visible(session, inspection_id, user)
+        inspection = _visible(session, inspection_id, user, filing=True)
         paper = file_paper(session, inspection, kind, title.strip(), attachments, user)
         audit.record(session, "inspection.paper_added", "inspection", inspection.id, actor=user,
                      after={"kind": kind, "title": title})
@@ -198,20 +199,36 @@ def inspection_file(session: Session, inspection_id: int, user: User) -> dict[st
     return papers
 
 
-def _visible(session: Session, inspection_id: int, user: User) -> Inspection:
+def _visible(session: Session, inspection_id: int, user: User, *, filing: bool = False) -> Inspection:
+    """The inspection `user` may see; `filing`: one they take part in (a reader adds no paper)."""
     inspection = session.get(Inspection, inspection_id)
     if inspection is None or not _may_see(session, user, inspection):
         raise NotFound("Inspection %(id)s does not exist.", id=inspection_id)
+    if filing and not _takes_part(session, user, inspection):
+        raise Forbidden("You may not add papers to this inspection's file.")
     return inspection
 
 
 def _may_see(session: Session, user: User, inspection: Inspection) -> bool:
-    """Organisation-wide roles see every inspection; a unit the ones it is inspected in or runs,
-    a team member the ones they are on."""
+    return _takes_part(session, user, inspection) or _council_reads(session, user, inspection)
+
+
+def _takes_part(session: Session, user: User, inspection: Inspection) -> bool:
+    """Organisation-wide roles in every inspection; a unit in the ones it is inspected in or runs,
+    a team member in the ones they are on."""
     units = [u.unit_id for u in inspection.units]
     if inspection.proposing_unit_id is not None:
         units.append(inspection.proposing_unit_id)
     return permissions.may_see_inspection(session, user, units, [m.user_id for m in inspection.members])
+
+
+def _council_reads(session: Session, user: User, inspection: Inspection) -> bool:
+    """The staff of the council unit told of the results report (`[inspection] council_unit` of
+    the ruleset version the inspection ran on; Quỳnh Nhai Đ.14 k.1) read what they were told of."""
+    if inspection.status != InspectionStatus.REPORTED:
+        return False
+    council = policy(instance_settings(session, inspection.instance_id)).council_unit
+    return permissions.is_staff_of(session, user, council)
 
 
 def file_paper(session: Session, inspection: Inspection, kind: str, title: str, attachments, user) -> InspectionPaper:
@@ -236,6 +253,7 @@ class InspectionDetail:
     follow_up: Directive | None
     follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
+    may_file: bool                            # the reader adds papers to the file (a council only reads)
 
 
 def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail:
@@ -256,7 +274,8 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
             Attachment.sha256.in_([sha for paper in inspection.papers for sha in paper.attachments or []]))).all()),
         follow_up=follow_up, follow_up_assignments=list(follow_up.assignments) if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
-                                 AuditEntry.object_id == str(inspection.id)))
+                                 AuditEntry.object_id == str(inspection.id)),
+        may_file=_takes_part(session, user, inspection))
 
 
 def unit_names(session: Session, inspection: Inspection) -> list[str]:

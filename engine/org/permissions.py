@@ -247,6 +247,12 @@ def unit_staff_by_code(session: Session, code: str) -> list[User] | None:
     return None if unit is None else unit_staff(session, unit.id)
 
 
+def is_staff_of(session: Session, user: User, code: str | None) -> bool:
+    """`user` is among `unit_staff_by_code(code)`: one of those a council the ruleset names is
+    told through, who read what it is sent."""
+    return code is not None and any(staff.id == user.id for staff in unit_staff_by_code(session, code) or ())
+
+
 def leaders(session: Session) -> list[User]:
     return holders(session, LEADER)
 

@@ -16,7 +16,16 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
-from engine.reports.calendar import SENDERS, ReportPeriod, calendar_problems, due_date, next_report, periods_in_year
+from engine.reports.calendar import (
+    SENDERS,
+    ReportPeriod,
+    calendar_problems,
+    due_date,
+    has_calendar,
+    next_report,
+    periods_in_year,
+    reports_of_year,
+)
 from engine.reports.models import AD_HOC, PERIODS, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, current_settings, helper, today
@@ -67,6 +76,19 @@ def next_periodic_report(after=None) -> dict:
     comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
     "office_due", "article", "unit_article"} (see engine.reports.calendar)."""
     return next_report(current_settings.get() or {}, as_day(after or today()), calendar_of_step()).as_dict()
+
+
+@helper
+def paper_report_due(end) -> str:
+    """The day the paper report (chế độ mật) of a period ending on `end` is due: the office's day
+    of the ruleset's [[report_calendar]] report ending then, the earliest when two do (a
+    quarter's and the year's); `end` itself where the calendar has none. Quỳnh Nhai Đ.5 k.2
+    reports secret tasks on paper, on the days Đ.19 sets for every report."""
+    end_day = as_day(end)
+    settings = current_settings.get() or {}
+    days = [report.office_due for report in reports_of_year(settings, end_day.year, calendar_of_step())
+            if report.end == end_day] if has_calendar(settings) else []
+    return min(days, default=end_day).isoformat()
 
 
 def find_report(session: Session, ruleset: str, report: dict) -> PeriodicReport | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.directives.service import origin_labels
 from engine.errors import EngineError, NotFound
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import counts
@@ -19,7 +20,7 @@ from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.reports.operators import report_label, reporting_units
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
-from engine.rulesets.models import ProcessBundle
+from engine.rulesets.models import ProcessBundle, instance_settings
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.text import lower_first, upper_first
 
@@ -238,6 +239,17 @@ def schedules_reports(settings: dict) -> bool:
 def periodic_reports(session: Session, limit: int = 24) -> list[PeriodicReport]:
     return list(session.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due.desc(),
                                                                 PeriodicReport.id.desc()).limit(limit)))
+
+
+def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
+    """Whether `user` reads the issued report `row` as it was sent — every unit's figures and
+    nothing of secret documents, as the public reads a published one — rather than within their
+    own units: the staff of the council unit it was sent to (`[reports] send_to_unit` of the
+    ruleset version that issued it; Quỳnh Nhai Đ.16 k.2, Đ.19 k.2)."""
+    if row.status != PeriodicReportStatus.ISSUED:
+        return False
+    code = (instance_settings(session, row.instance_id).get("reports") or {}).get("send_to_unit")
+    return permissions.is_staff_of(session, user, code)
 
 
 def published_reports(session: Session) -> list[PeriodicReport]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UTCDateTime
 from engine.org import permissions
+from engine.runtime.models import WorkflowInstance
 
 
 class BundleStatus(StrEnum):
@@ -65,6 +66,14 @@ def published_settings(session: Session) -> list[tuple[str, dict]]:
     """(ruleset, settings) of the published version of each ruleset."""
     return [tuple(row) for row in session.execute(select(ProcessBundle.ruleset, ProcessBundle.settings)
                                                   .where(ProcessBundle.status == BundleStatus.PUBLISHED))]
+
+
+def instance_settings(session: Session, instance_id: int | None) -> dict:
+    """The settings of the ruleset version a process instance runs on ({} without one): those its
+    steps acted on, e.g. whom they sent a report to."""
+    instance = session.get(WorkflowInstance, instance_id) if instance_id is not None else None
+    bundle = session.get(ProcessBundle, instance.bundle_id) if instance is not None else None
+    return bundle.settings if bundle is not None else {}
 
 
 permissions.declare_settings(published_settings)  # [secrecy] visible_to is read from here

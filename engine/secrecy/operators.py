@@ -2,6 +2,8 @@
 schema and check of a ruleset's `[secrecy]` (read by engine.org.permissions)."""
 from __future__ import annotations
 
+from datetime import date
+
 from engine.forms import Message
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -25,14 +27,15 @@ def paper_report_problems(settings: dict) -> list[Message]:
     return []
 
 
-@OPERATORS.register("secrecy.paper_report_due", optional=("period_end",))
+@OPERATORS.register("secrecy.paper_report_due", optional=("period_end", "due"))
 def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Remind the register's readers (or the office clerks) that the paper report is due."""
+    """Remind the register's readers (or the office clerks) that the paper report is due, and when."""
     document = ctx.session.get(SecretDocument, data.get("secret_document_id"))
     if document is None:
         raise LookupError("no secret document for this instance")
     users = permissions.paper_report_recipients(ctx.session, ctx.bundle.settings)
-    body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}."
+    due = f", hạn {date.fromisoformat(params['due']):%d/%m/%Y}" if params.get("due") else ""
+    body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}{due}."
     created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None, body=body,
                            link="/secrecy", dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
     return {"notified": len(created)}

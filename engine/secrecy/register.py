@@ -27,15 +27,16 @@ class SecrecyError(EngineError):
 
 
 def start_paper_reports(engine, session: Session, bundle, rules: permissions.SecrecyPolicy, document: SecretDocument,
-                         actor: User) -> None:
+                         actor: User | None) -> None:
     if rules.paper_report:
         data = {"secret_document_id": document.id, "symbol": document.symbol,
-                "paper_report": list(rules.paper_report)}
+                "paper_report": list(rules.paper_report),
+                "period_end": clock.today().isoformat()}  # the periods are planned from here
         document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
 
 
 def add_directive_to_register(engine, session: Session, bundle, directive: Directive, items: list[dict],
-                              actor: User) -> SecretDocument | None:
+                              actor: User | None) -> SecretDocument | None:
     """A secret directive whose content the ruleset lets the system keep still gets its
     line in the separate register (when the ruleset keeps one) and its paper-report reminders."""
     rules = permissions.secrecy_policy(engine.compiled(bundle).settings)
@@ -67,7 +68,7 @@ def _add_entries(session: Session, document: SecretDocument, items) -> None:
             session, item["lead_unit"]).id, deadline=day_of(item.get("deadline"))))
 
 
-def new_document(session: Session, ruleset: str, header: dict, actor: User,
+def new_document(session: Session, ruleset: str, header: dict, actor: User | None,
                  directive_id: int | None = None) -> SecretDocument:
     issued_on = date.fromisoformat(header["issued_on"])
     duplicate = session.scalar(select(SecretDocument.id).where(
@@ -77,6 +78,7 @@ def new_document(session: Session, ruleset: str, header: dict, actor: User,
         raise SecrecyError("Secret document %(symbol)s is already in the register.", symbol=header["symbol"])
     document = SecretDocument(ruleset=ruleset, number=header["symbol"].split("/", 1)[0], symbol=header["symbol"],
                               issued_on=issued_on, issuer=header["issuer"], secrecy=header["secrecy"],
-                              directive_id=directive_id, registered_by=actor.id, registered_at=clock.now())
+                              directive_id=directive_id, registered_by=getattr(actor, "id", None),
+                              registered_at=clock.now())
     session.add(document)
     return document

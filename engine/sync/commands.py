@@ -20,6 +20,8 @@ def run(ctx: click.Context) -> None:
     engine = engine_of(ctx)
     result = sync.run(engine, sync.peer_from_settings(engine.settings))
     click.echo(f"received {result.pulled}, queued {result.queued}, sent {result.sent}, rejected {result.rejected}")
+    for symbol in dict.fromkeys(result.on_paper):
+        click.echo(f"secret, not copied: {symbol} (this regulation keeps secret documents on paper)", err=True)
     for error in result.errors:
         click.echo(f"warning: {error}", err=True)
     if result.errors:

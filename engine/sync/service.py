@@ -31,8 +31,10 @@ from engine.directives.models import (
 )
 from engine.directives.service import origin_labels
 from engine.errors import EngineError
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
+from engine.secrecy import register as secret_register
 from engine.sync.client import UpperClient, UpperUnreachable
 from engine.sync.models import OutboxStatus, SyncedAssignment, SyncOutbox
 
@@ -71,13 +73,14 @@ class SyncResult:
     sent: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    on_paper: list[str] = field(default_factory=list)  # secret ones this regulation keeps out of the system
 
 
 def run(engine, peer: Peer, client: UpperClient | None = None) -> SyncResult:
     client = client or UpperClient(peer.url, peer.token)
     result = SyncResult()
     try:
-        result.pulled = pull(engine, peer, client)
+        result.pulled = pull(engine, peer, client, result.on_paper)
     except UpperUnreachable as exc:
         result.errors.append(f"pull: {exc}")
     result.queued = collect(engine, peer)
@@ -88,8 +91,10 @@ def run(engine, peer: Peer, client: UpperClient | None = None) -> SyncResult:
 
 
 # ---------------------------------------------------------------- pull
-def pull(engine, peer: Peer, client: UpperClient) -> int:
-    """Receive the upper level's assignments led by our unit that we do not have yet."""
+def pull(engine, peer: Peer, client: UpperClient, on_paper: list[str]) -> int:
+    """Receive the upper level's assignments led by our unit that we do not have yet; a secret
+    one the ruleset does not let the system keep is not copied, its directive's symbol is
+    added to `on_paper` (followed by the paper procedure, outside the system)."""
     received, page = 0, 1
     directives_seen: dict[int, dict] = {}
     while True:
@@ -107,11 +112,22 @@ def pull(engine, peer: Peer, client: UpperClient) -> int:
                 if found.status != 200:
                     continue  # withdrawn from our sight meanwhile
                 directive = directives_seen[item["directive_id"]] = found.body
+            if _kept_on_paper(engine, directive):
+                on_paper.append(directive["symbol"])
+                continue
             receive(engine, peer, directive, item)
             received += 1
         if page * PAGE_SIZE >= answer.body.get("total", 0):
             return received
         page += 1
+
+
+def _kept_on_paper(engine, upper_directive: dict) -> bool:
+    """The upper level's directive is secret and this ruleset keeps no secret content (Gia Lai
+    Đ.6 k.2a: không sao chép, cập nhật trên hệ thống): the rule `directives.register` applies."""
+    with engine.db.session() as session:
+        settings = engine.compiled(engine.current_bundle(session)).settings
+    return permissions.refuses_secret_content(settings, upper_directive)
 
 
 def _known(engine, peer: Peer, upper_id: int) -> bool:
@@ -127,7 +143,7 @@ def receive(engine, peer: Peer, upper_directive: dict, upper_item: dict) -> int:
         actor = _actor(session, peer)
         bundle = engine.current_bundle(session)
         origin = ORIGIN_PROVINCE if origin_labels(engine.compiled(bundle).settings) else None
-        directive = _local_directive(session, bundle.ruleset, peer, upper_directive, actor, origin)
+        directive, created = _local_directive(session, bundle.ruleset, peer, upper_directive, actor, origin)
         # the configured local unit, or what succeeds it on the directive's day (a pre-2025 district…)
         lead = org.code_in_force(session, peer.local_unit, directive.issued_on)
         item = {"seq": upper_item.get("seq") or 1, "content": upper_item["content"], "lead_unit": lead,
@@ -137,6 +153,8 @@ def receive(engine, peer: Peer, upper_directive: dict, upper_item: dict) -> int:
                 "requires_report": bool(upper_item.get("requires_report"))}
         org.require_unit(session, lead)
         [local_id] = directives.create_assignments(session, engine.runtime, bundle, directive, [item], actor)
+        if created:  # a secret one gets its line in the separate register, as when registered here
+            secret_register.add_directive_to_register(engine, session, bundle, directive, [item], actor)
         session.add(SyncedAssignment(peer=peer.url, upper_assignment_id=upper_item["id"],
                                      upper_directive_id=upper_directive["id"], local_assignment_id=local_id,
                                      created_at=clock.now()))
@@ -156,25 +174,27 @@ def _actor(session: Session, peer: Peer) -> User | None:
 
 
 def _local_directive(session: Session, ruleset: str, peer: Peer, upper: dict, actor: User | None,
-                     origin: str | None) -> Directive:
+                     origin: str | None) -> tuple[Directive, bool]:
+    """The local directive of the upper level's, and whether it was made now."""
     issued_on = date.fromisoformat(upper["issued_on"])
     directive = session.scalar(select(Directive).where(
         Directive.symbol == upper["symbol"], Directive.issued_on == issued_on, Directive.issuer == upper["issuer"]))
     if directive is not None:
-        return directive
+        return directive, False
     # The upper level classified and assigned it already: it arrives tracked and assigned, given
     # by the province where the ruleset tracks those apart (Quỳnh Nhai Đ.6 k.1c).
     directive = Directive(
         ruleset=ruleset, doc_type=upper.get("doc_type") or "CV", number=upper.get("number") or "",
         symbol=upper["symbol"], summary=upper.get("summary") or "", issuer=upper["issuer"],
         signer=upper.get("signer"), submitting_body=upper.get("submitting_body"), issued_on=issued_on,
-        received_on=clock.today(), urgency=upper.get("urgency") or "normal", tracked=True,
+        received_on=clock.today(), urgency=upper.get("urgency") or "normal", secrecy=upper.get("secrecy") or None,
+        tracked=True,
         status=DirectiveStatus.ASSIGNED, origin=origin,
         source_document_id=f"{peer.url}/api/v1/directives/{upper['id']}", created_by=getattr(actor, "id", None),
         created_at=clock.now())
     session.add(directive)
     session.flush()
-    return directive
+    return directive, True
 
 
 # ---------------------------------------------------------------- collect

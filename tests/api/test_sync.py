@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -16,11 +17,13 @@ from engine.directives import service as directives
 from engine.directives.models import Assignment, ProgressUpdate
 from engine.org import service as org
 from engine.runtime.models import WorkItem
+from engine.secrecy.models import SecretDocument
+from engine.sync import commands as sync_commands
 from engine.sync import service as sync
 from engine.sync.client import UpperClient
 from engine.sync.models import SyncOutbox
 from tests.api.conftest import api_app, make_token
-from tests.conftest import PASSWORD, fresh_database_url, make_engine
+from tests.conftest import PASSWORD, create_org_tree, fresh_database_url, make_engine
 
 
 class Server:
@@ -211,3 +214,39 @@ def test_the_upper_level_is_read_from_the_settings_files_sync_table(tmp_path):
     assert (peer.url, peer.token, peer.remote_unit, peer.local_unit) == ("https://theodoi.daklak.gov.vn", "ddk_x",
                                                                           "STC", "STC")
 
+
+
+@pytest.mark.parametrize("lower", ["quynh-nhai", "gia-lai-stttt"], indirect=True)
+def test_a_secret_task_from_above_stays_secret_or_stays_on_paper(lower, database_url, clock, tmp_path):
+    """An upper level that keeps secret documents in its system (here one running Quỳnh Nhai's
+    rules) gives STC a secret task: a lower ruleset that keeps them too tracks it as secret, in
+    its separate register (Quỳnh Nhai Đ.5 k.2); one that keeps them on paper copies nothing
+    (Gia Lai Đ.6 k.2a: không sao chép, cập nhật trên hệ thống) and says so."""
+    upper = make_engine(database_url, clock, ruleset="quynh-nhai", tmp_path=tmp_path / "upper")
+    users = create_org_tree(upper)
+    with upper.db.session() as s:
+        upper.load_ruleset(s)
+        org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ Sở Tài chính", "STC", ["unit_officer"])
+    directives.register(upper, {"symbol": "5/KH-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+                                "summary": "Kế hoạch MẬT", "secrecy": "secret"},
+                        [{"content": "Bảo vệ mục tiêu MẬT", "lead_unit": "STC", "deadline": "31/03/2026"}],
+                        users["clerk"])
+    with upper.db.session() as s:
+        classify = s.scalars(select(WorkItem).where(WorkItem.form_key == "classify_directive")).one()
+    upper.runtime.complete(classify.id, {"tracked": "on"}, users["clerk"])
+    with serving(api_app(upper)) as server:
+        peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
+        result = sync.run(lower, peer)
+        lower.settings.sync = {"url": peer.url, "token": peer.token, "remote_unit": "STC", "local_unit": "STC"}
+        said = CliRunner().invoke(sync_commands.group, ["run"], obj=lower)  # as cron runs it, again
+    upper.close()
+    assert ("secret, not copied: 5/KH-UBND" in said.stderr) == (lower.settings.ruleset == "gia-lai-stttt")
+    with lower.db.session() as s:
+        local = [(a.secret, a.directive.secrecy, a.directive_id) for a in s.scalars(select(Assignment))]
+        register = [(line.symbol, line.directive_id) for line in s.scalars(select(SecretDocument))]
+    if lower.settings.ruleset == "quynh-nhai":
+        assert (result.pulled, result.on_paper) == (1, [])
+        [(secret, secrecy, directive_id)] = local
+        assert (secret, secrecy, register) == (True, "secret", [("5/KH-UBND", directive_id)])
+    else:
+        assert (result.pulled, result.on_paper, local, register) == (0, ["5/KH-UBND"], [], [])

@@ -31,6 +31,7 @@ RAW = {
             'setting("deadlines.office_status_update"))'),
     ("due", "coordinating_deadlines.get(coordinating_unit) or deadline"),
     ("timer", 'working_days_before(next_periodic_report(after)["unit_due"], setting("reports.remind_before", 5))'),
+    ("timer", 'working_days_before(paper_due, setting("reports.remind_before", 5))'),
     ("timer", 'urging_moment(urge, assignment_now["deadline"], urging_covered, assignment_now["assigned_on"], '
               'assignment_now["first_update"])'),
 }

@@ -85,6 +85,7 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     complete(call("kiemtra"), "inspection_findings", {"ended_on": "23/04/2026", "findings": "STC chậm 2 nhiệm vụ"})
     body = call("kiemtra")("GET", f"/inspections/{inspection_id}").get_json()
     assert (body["status"], body["report_due"]) == ("reporting", "2026-05-07")
+    assert call("tdkt")("GET", f"/inspections/{inspection_id}").status_code == 404  # nothing sent to it yet
     clock.set(datetime(2026, 5, 6, 9, 0))
     complete(call("kiemtra"), "inspection_report", {
         "assessment": "Cơ bản hoàn thành", "conclusion": "Sở Tài chính chậm 2 nhiệm vụ do thiếu số liệu",
@@ -98,6 +99,16 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
         assert "inspection_report" in kinds(engine, users[who])
     # Quỳnh Nhai Đ.14 k.1: the emulation council is told; Đắk Lắk Đ.17 k.3b: the conclusion is published.
     assert ("inspection_report" in kinds(engine, users["council"])) == (ruleset == "quynh-nhai")
+    # ... and reads what it is told of, in the list too; it files nothing in the inspection's file.
+    council_reads = call("tdkt")("GET", f"/inspections/{inspection_id}")
+    assert council_reads.status_code == (200 if ruleset == "quynh-nhai" else 404)
+    assert [i["id"] for i in call("tdkt")("GET", "/inspections").get_json()["items"]] == (
+        [inspection_id] if ruleset == "quynh-nhai" else [])
+    if ruleset == "quynh-nhai":
+        assert council_reads.get_json()["conclusion"] == "Sở Tài chính chậm 2 nhiệm vụ do thiếu số liệu"
+        filed = call("tdkt")("POST", f"/inspections/{inspection_id}/papers",
+                             json={"kind": "other", "title": "Ý kiến Hội đồng", "attachments": []})
+        assert filed.status_code == 403
     assert body["published"] == (ruleset == "dak-lak")
     published = call("snv")("GET", "/inspections/published").get_json()["items"]
     assert [p["id"] for p in published] == ([inspection_id] if ruleset == "dak-lak" else [])

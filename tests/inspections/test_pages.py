@@ -79,6 +79,16 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
     directive = shown.split("Đã vào sổ thành văn bản <a href=\"", 1)[1].split('"', 1)[0]
     assert f'href="{page}">Xem cuộc kiểm tra</a>' in text(office.get(directive))  # linked back
 
+    # Quỳnh Nhai Đ.14 k.1: the emulation council, told of the results report, reads it (and the
+    # inspected unit's file) but adds nothing to the file.
+    council = browser("tdkt")
+    if engine.settings.ruleset == "quynh-nhai":
+        shown = text(council.get(page))
+        assert "Chậm do thiếu số liệu" in shown and "Thêm vào hồ sơ" not in shown
+        assert council.get(link).status_code == 200
+    else:
+        assert council.get(page).status_code == 404
+
 
 def test_a_unit_sees_only_its_inspections_and_may_not_propose_for_others(deployment, browser):
     office = browser("chanhvp")

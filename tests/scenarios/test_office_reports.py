@@ -4,6 +4,7 @@ one ad-hoc report; the public page shows the issued report only where the rulese
 it and the deployment switches the page on; the Word file carries the configured names."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -18,6 +19,7 @@ from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
 from engine.runtime.models import WorkflowInstance, WorkItem
 from engine.working_days import WorkingCalendar
+from tests.conftest import PASSWORD
 from tests.reports.dataset import seed
 from tests.scenarios.drive import Scenario, due_day
 from tests.webui.conftest import Browser
@@ -122,6 +124,27 @@ def test_one_periodic_report_cycle_to_the_issued_report(sc):
     _issued_as_ruleset_says(sc, row.id, "1/BC-VP")
     with sc.engine.db.session() as s:
         assert s.get(WorkflowInstance, instance.id).status == "running"  # the next period is planned
+    if sc.ruleset == "quynh-nhai":
+        _council_reads_it_as_sent(sc, row.id)
+
+
+def _council_reads_it_as_sent(sc: Scenario, report_id: int) -> None:
+    """Quỳnh Nhai Đ.16 k.2, Đ.19 k.2: the council the report is sent to reads it whole — every
+    unit's figures and reports, as the public reads a published one, nothing of secret
+    documents — not within its own unit, which has no task."""
+    app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
+    readers = {}
+    for login, password in (("chutich", PASSWORD), ("thidua", "mat-khau-123")):
+        readers[login] = Browser(app)
+        readers[login].login(login, password)
+    pages = {login: b.get(f"/reports/periodic/{report_id}").get_data(as_text=True) for login, b in readers.items()}
+    total = re.compile(r"Tổng số (\d+) nhiệm vụ được giao")
+    leader_total, council_total = (int(total.search(pages[login]).group(1)) for login in ("chutich", "thidua"))
+    assert council_total == leader_total - 2  # the two secret ones (tests/reports/dataset.py a11, a12)
+    assert "Sở Tài chính" in pages["thidua"] and "Hoàn thành 4/6 nhiệm vụ" in pages["thidua"]  # STC's report
+    export = re.search(r'href="(/reports/export/docx\?[^"]+)"', pages["thidua"]).group(1).replace("&amp;", "&")
+    text = "\n".join(p.text for p in Document(BytesIO(readers["thidua"].get(export).data)).paragraphs)
+    assert f"Tổng số nhiệm vụ được giao: {council_total};" in text and "3/UBND-VP" not in text
 
 
 def test_one_ad_hoc_report_and_where_it_is_published(sc):

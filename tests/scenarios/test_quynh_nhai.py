@@ -160,6 +160,24 @@ def test_secret_directive_goes_to_the_separate_register(sc):
     assert seen == {"stc": True, "office_head": True, "leader": True, "clerk": True, "inspector": False, "sxd": False}
 
 
+def test_secret_tasks_paper_report_is_reminded_before_the_reports_day(sc):
+    """Đ.5 k.2: secret tasks are reported on paper, with every report of Đ.19: the office's of
+    the first quarter before 25/03 (k.2), so the register's readers are reminded before that
+    day (5 working days, as the periodic report opens), not at the quarter's end."""
+    sc.register("6/QĐ-UBND", "12/02/2026", [{"content": "Nội dung mật", "lead_unit": "STC",
+                                            "deadline": "30/06/2026"}], secrecy="secret")
+    sc.at("2026-03-16 09:00")
+    assert sc.notices("paper_report") == []
+    sc.at("2026-03-17 09:00")  # Tue 24/03 less 5 working days
+    told = sc.notices("paper_report")
+    assert {n.user_id for n in told} == {sc.users["office_head"].id, sc.users["leader"].id}
+    assert all(n.body.endswith("về văn bản 6/QĐ-UBND, hạn 24/03/2026.") for n in told)
+    sc.at("2026-04-01 09:00")  # the quarter's end passes: no second reminder of it
+    assert len(sc.notices("paper_report")) == 2
+    sc.at("2026-06-17 09:00")  # the half-year's report (Đ.19: before 25/06, Wed 24/06)
+    assert len(sc.notices("paper_report")) == 4 and sc.notices("paper_report")[-1].body.endswith("hạn 24/06/2026.")
+
+
 def _bundle(sc):
     with sc.engine.db.session() as s:
         return sc.engine.current_bundle(s)

@@ -28,6 +28,7 @@ from engine.reports.service import (
     build_report,
     month_ends,
     periodic_reports,
+    read_as_sent,
     report_args,
     running_schedule,
     schedules_reports,
@@ -57,15 +58,21 @@ class Asked:
     query: ReportQuery
     scope: Scope
     root_unit_id: int | None
+    periodic: PeriodicReport | None = None  # the office report whose files these are
 
 
-def _asked(session) -> Asked:
-    """Read the query string; units outside the asker's sub-tree are never counted."""
+def _asked(session, *, periodic: bool = False) -> Asked:
+    """Read the query string (`periodic`: with the office report it names); units outside the
+    asker's sub-tree are never counted, unless the asker reads that report as it was sent to
+    them (`read_as_sent`)."""
     user = current_user()
     query = ReportQuery.from_args(request.args, clock.today())
-    scope = query.scope(session, user)
-    fallback = getattr(org.root_unit(session), "id", None) if permissions.is_organisation_wide(user) else user.unit_id
-    return Asked(query, scope, query.root_unit_id(session, fallback))
+    row = _periodic_row(session, request.args.get("periodic"), query) if periodic else None
+    reader = None if row is not None and read_as_sent(session, row, user) else user
+    scope = query.scope(session, reader)
+    whole = reader is None or permissions.is_organisation_wide(user)
+    fallback = getattr(org.root_unit(session), "id", None) if whole else user.unit_id
+    return Asked(query, scope, query.root_unit_id(session, fallback), row)
 
 
 def _refuse(error: BadReportQuery):
@@ -131,10 +138,10 @@ def export(fmt: str):
     writer, mimetype = EXPORTS[fmt]
     with engine().db.reading() as session:
         try:
-            asked = _asked(session)
-            periodic = _periodic_row(session, request.args.get("periodic"), asked.query)
+            asked = _asked(session, periodic=True)
         except BadReportQuery as error:
             return _refuse(error)
+        periodic = asked.periodic
         report = build_report(session, asked.scope, denominator=asked.query.denominator,
                               period_label=asked.query.period.label, root_unit_id=asked.root_unit_id,
                               periodic_report_id=periodic.id if periodic else None,
@@ -207,7 +214,7 @@ def periodic_detail(report_id: int):
         if row is None:
             abort(404)
         query = ReportQuery.from_args(report_args(row), clock.today())
-        scope = query.scope(session, user)
+        scope = query.scope(session, None if read_as_sent(session, row, user) else user)
         report = build_report(session, scope, denominator=query.denominator, period_label=report_label(row),
                               periodic_report_id=row.id)
         people = {u.id: u.full_name for u in session.scalars(select(User).where(
