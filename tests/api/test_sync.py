@@ -24,6 +24,7 @@ from engine.sync.client import UpperClient
 from engine.sync.models import SyncOutbox
 from tests.api.conftest import api_app, make_token
 from tests.conftest import PASSWORD, create_org_tree, fresh_database_url, make_engine
+from tests.processes import drive
 
 
 class Server:
@@ -227,13 +228,8 @@ def test_a_secret_task_from_above_stays_secret_or_stays_on_paper(lower, database
     with upper.db.session() as s:
         upper.load_ruleset(s)
         org.create_user(s, "sync-stc", PASSWORD, "Tài khoản đồng bộ Sở Tài chính", "STC", ["unit_officer"])
-    directives.register(upper, {"symbol": "5/KH-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
-                                "summary": "Kế hoạch MẬT", "secrecy": "secret"},
-                        [{"content": "Bảo vệ mục tiêu MẬT", "lead_unit": "STC", "deadline": "31/03/2026"}],
-                        users["clerk"])
-    with upper.db.session() as s:
-        classify = s.scalars(select(WorkItem).where(WorkItem.form_key == "classify_directive")).one()
-    upper.runtime.complete(classify.id, {"tracked": "on"}, users["clerk"])
+    drive.register(upper, users, [{"content": "Bảo vệ mục tiêu MẬT", "lead_unit": "STC", "deadline": "31/03/2026"}],
+                   "5/KH-UBND", summary="Kế hoạch MẬT", secrecy="secret")
     with serving(api_app(upper)) as server:
         peer = sync.Peer(url=server.url, token=make_token(upper, "sync-stc"), remote_unit="STC", local_unit="STC")
         result = sync.run(lower, peer)
