@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
+from engine.db import lock_name
 from engine.directives.models import Assignment, AssignmentStatus, AssignmentUnit, DeadlineKind
 from engine.directives.service import AssignmentError, DirectiveError
 from engine.errors import Forbidden, NotFound
@@ -37,8 +38,10 @@ def sub_assign(engine, assignment_id: int, items: list[dict], actor: User) -> li
         raise DirectiveError("Name at least one section to pass the assignment to.")
     with engine.db.session() as session:
         parent, user = _parent(session, assignment_id, actor)
+        lock_name(session, f"shares:{parent.id}")  # a double-click's second request sees the first's shares
         below = {unit.id for unit in sections(session, parent)}
         shares = [_share(session, parent, below, n, item) for n, item in enumerate(items, start=1)]
+        _refuse_given_twice(session, parent, shares)
         instance = session.get(WorkflowInstance, parent.instance_id) if parent.instance_id else None
         bundle = session.get(ProcessBundle, instance.bundle_id) if instance else engine.current_bundle(session)
         return [_create_child(session, engine.runtime, bundle, parent, unit, content, deadline, user)
@@ -87,6 +90,17 @@ def _share(session: Session, parent: Assignment, below: set[int], n: int, item: 
     except forms.Invalid:
         raise AssignmentError(n, "content", "Share %(n)s: the content must be text.", SHARES) from None
     return unit, content, deadline
+
+
+def _refuse_given_twice(session: Session, parent: Assignment, shares: list[tuple[Unit, str, object]]) -> None:
+    """The same content to the same section while a share of it is open (a double-click, a form
+    sent again) would give the section the task twice; other content, or after it closed, is new."""
+    given = {(child.lead_unit_id, child.content) for child in children(session, parent)
+             if child.status != AssignmentStatus.CLOSED}
+    for n, (unit, content, _deadline) in enumerate(shares, start=1):
+        if (unit.id, content) in given:
+            raise AssignmentError(n, "unit", "Share %(n)s: %(unit)s already has this share.", SHARES, unit=unit.name)
+        given.add((unit.id, content))
 
 
 def _create_child(session: Session, runtime, bundle: ProcessBundle, parent: Assignment, unit: Unit, content: str,

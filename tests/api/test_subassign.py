@@ -44,6 +44,14 @@ def test_a_unit_passes_its_assignment_to_a_section(as_user, loaded):
     assert (child["parent_id"], child["lead_unit"], child["deadline"]) == (parent_id, "STC-NS", "2026-03-20")
     assert [c["id"] for c in head("GET", url).get_json()["items"]] == [child["id"]]
     assert sxd("GET", url).status_code == 404
+    # the same share again (a double-click) is refused, naming the section; other content is a new share
+    twice = head("POST", url, json={"items": [{"unit": "STC-NS", "content": "Tổng hợp số liệu"}]})
+    assert twice.status_code == 422 and twice.get_json()["error"]["fields"] == {
+        "items[0].unit": "Phần việc 1: Phòng Ngân sách đã được giao phần việc này."}
+    both = head("POST", url, json={"items": [{"unit": "STC-NS", "content": "Rà soát"},
+                                             {"unit": "STC-NS", "content": "Rà soát"}]})
+    assert both.status_code == 422 and list(both.get_json()["error"]["fields"]) == ["items[1].unit"]
+    assert [c["id"] for c in head("GET", url).get_json()["items"]] == [child["id"]]  # nothing half-given
 
     inbox = ns("GET", "/work-items").get_json()["items"]
     assert [i["assignment_id"] for i in inbox] == [child["id"]]
