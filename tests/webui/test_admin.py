@@ -55,12 +55,12 @@ def test_calendar_correction_and_users(engine, browser):
 
     response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "ngan",
                                            "unit": "STC", "roles": ["unit_officer"]})
-    assert response.status_code == 200 and "Chưa tạo được người dùng" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Chưa tạo được người dùng" in response.get_data(as_text=True)
     for blank, said in (({"username": ""}, "Cần nhập tên đăng nhập"), ({"username": "moi moi"}, "không có dấu cách"),
                         ({"full_name": " "}, "Cần nhập họ và tên"), ({"unit": ""}, "Cần chọn đơn vị")):
         response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "mat-khau-dai",
                                                "unit": "STC", "roles": ["unit_officer"], **blank})
-        assert response.status_code == 200 and said in response.get_data(as_text=True), blank
+        assert response.status_code == 422 and said in response.get_data(as_text=True), blank
     with engine.db.session() as s:  # none of them was created
         assert s.scalar(select(User).where(User.full_name.in_(["Người Mới", " "]))) is None
     response = admin.post("/admin/users", {"username": "moi", "full_name": "Người Mới", "password": "mat-khau-dai",
@@ -82,6 +82,7 @@ def test_admin_edits_a_user_and_a_new_password_ends_the_old_sessions(engine, org
 
     short = admin.post(page, {"full_name": "Nguyễn Văn A", "unit": "STC", "roles": ["unit_officer"],
                               "password": "ngan"})
+    assert short.status_code == 422
     assert "Chưa sửa được người dùng: Mật khẩu phải có ít nhất 8 ký tự." in short.get_data(as_text=True)
     assert officer.get("/inbox").status_code == 200  # nothing changed: still signed in
 
