@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.core import Engine
+from engine.directives import attachments
 from webui import errors, formatting, headers, hygiene, operations
 from webui.i18n import compile_catalogs, translation_dirs
 
@@ -54,6 +55,7 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     )
     app.config.update(config)
     app.extensions["dondoc"] = engine
+    attachments.drop_stale_spools(engine.blobs)
     dirs = translation_dirs(FEATURES)
     compile_catalogs(dirs)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)

@@ -12,10 +12,12 @@ Where the bytes live is the setting `attachment_store`:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -43,6 +45,8 @@ ALLOWED_EXTENSIONS = {
     ".zip": "application/zip", ".rar": "application/vnd.rar", ".7z": "application/x-7z-compressed",
 }
 _CHUNK = 1024 * 1024
+SPOOL_PREFIX = ".upload-"
+STALE_SPOOL_SECONDS = 3600  # far beyond a request's time (engine.db.REQUEST_TIMEOUT_SECONDS)
 # session.info: [(temporary file, its place in the store, the transaction it waits for)]
 _PENDING = "dondoc.pending_uploads"
 
@@ -196,13 +200,28 @@ def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, a
     return row
 
 
+def drop_stale_spools(blobs: BlobStore) -> int:
+    """Remove the temporary files of uploads whose worker was killed mid-request (nothing else
+    would: they stayed for good). An upload takes at most a request's time, so a spooled file
+    an hour old is no live upload's; run as the server starts. Returns how many were removed."""
+    folder = Path(blobs.spool_dir or tempfile.gettempdir())
+    limit = time.time() - STALE_SPOOL_SECONDS
+    removed = 0
+    for path in folder.glob(f"{SPOOL_PREFIX}*") if folder.is_dir() else ():
+        with contextlib.suppress(FileNotFoundError):  # another worker starting removed it first
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def _spool(stream: BinaryIO, spool_dir: str | None) -> tuple[str, int, Path]:
     """Copy to a temporary file (beside the store's files, so that placing it is a rename)
     while hashing; stop reading past the limit. A failed write (a full disk) leaves nothing behind."""
     if spool_dir:
         Path(spool_dir).mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
-    fd, temp = tempfile.mkstemp(dir=spool_dir, prefix=".upload-")
+    fd, temp = tempfile.mkstemp(dir=spool_dir, prefix=SPOOL_PREFIX)
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := stream.read(_CHUNK):

@@ -65,6 +65,20 @@ def test_a_rolled_back_upload_keeps_no_chunk(in_database):
         assert s.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
+def test_the_server_starting_removes_the_spooled_uploads_of_killed_workers(loaded):
+    """A worker killed mid-upload left its `.upload-*` file in the store's folder for good; an
+    upload still running (a fresh file) is left alone."""
+    folder = Path(loaded.blobs.spool_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stale, live = folder / ".upload-killed", folder / ".upload-running"
+    for path in (stale, live):
+        path.write_bytes(b"half an upload")
+    two_hours_ago = stale.stat().st_mtime - 2 * 3600
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    api_app(loaded)
+    assert not stale.exists() and live.exists()
+
+
 def test_an_unknown_store_is_refused(loaded):
     with pytest.raises(ValueError, match="attachment_store"):
         attachments.blob_store(Settings(attachment_store="s3"), loaded.db)
