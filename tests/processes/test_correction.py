@@ -49,6 +49,10 @@ def test_a_coordinating_unit_made_the_lead_takes_over_and_reports(loaded, org_tr
     aid = drive.register(engine, users, [TASK])
     sxd_part, section_part = drive.ready(engine, "contribute", "SXD"), drive.ready(engine, "contribute", "STC-NS")
     return_it(engine, users)
+    # the office reads which unit returned which task (it read "Đơn vị chuyển lại nhiệm vụ: …")
+    assert drive.ready(engine, "correct").instructions == (
+        f"Sở Tài chính chuyển lại nhiệm vụ: {TASK['content']} (theo văn bản {drive.SYMBOL}). "
+        "Lý do: Sở Xây dựng chủ trì mới đúng")
     drive.complete(engine, "correct", {"correction_note": "Giao Sở Xây dựng chủ trì", "new_lead_unit": "SXD"},
                    users["clerk"])
     assert no_incidents(engine) and drive.ready_elements(engine) == ["contribute", "handle"]
