@@ -16,7 +16,7 @@ from engine.audit.models import AuditEntry
 from engine.directives import attachments
 from engine.directives.models import Attachment, DirectiveStatus
 from engine.errors import EngineError
-from engine.forms import FormDefinition
+from engine.forms import PERSON_TYPES, FormDefinition
 from engine.inbox import service as inbox
 from engine.org import service as org
 from engine.org.models import Unit
@@ -127,7 +127,7 @@ class _Words:
                 line.files += attachments.describe(self.session, list(value))
                 continue
             choices = {str(v): label for v, label in form_field.options}
-            if form_field.type == "user":  # people are read by name, never by username
+            if form_field.type in PERSON_TYPES:  # people are read by name, never by username
                 choices |= {u.username: u.full_name for u in org.users_by_name(
                     self.session, value if isinstance(value, list) else [value])}
             shown = ", ".join(choices.get(str(v), self.value(form_field.name, v)) for v in

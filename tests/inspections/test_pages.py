@@ -7,7 +7,9 @@ import io
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
+from engine.inspections.models import Inspection
 from tests.inspections.test_api import DECISION
 from tests.processes import drive
 from tests.webui.conftest import Browser
@@ -56,6 +58,11 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
                   "Sở Tài chính, Sở Xây dựng", "Báo cáo kết quả kiểm tra — hạn 07/05/2026"):
         assert words in shown, words
     assert "kiemtra" not in shown and "2026-05-07" not in shown  # names and dd/mm/yyyy, not ids
+    # the process's history reads the team by name too (a "users" field listed usernames)
+    with engine.db.session() as s:
+        instance_id = s.scalar(select(Inspection.instance_id))
+    steps = text(browser("admin").get(f"/admin/instances/{instance_id}"))
+    assert "Thành viên đoàn kiểm tra: Hoàng Kiểm Tra, Trần Chánh Văn Phòng" in steps
 
     # The inspected unit adds a paper with its file; the leader can open it.
     unit = browser("stc")
