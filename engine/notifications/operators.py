@@ -1,13 +1,10 @@
 """The `notify` operator: a service task tells the holders of a role in a unit."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from engine.directives.models import Assignment, Directive
 from engine.notifications.service import notify_users, said_key
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import User
 from engine.sandbox.operators import OPERATORS, StepContext
 
 
@@ -28,7 +25,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     role = permissions.lane_role(ctx.bundle.lanes, params["lane"]) if params.get("lane") else params.get("role")
     users = permissions.holders_in(ctx.session, role or permissions.UNIT_OFFICER, params.get("unit"))
     if params.get("user"):
-        users += ctx.session.scalars(select(User).where(User.username == params["user"])).all()
+        users += org.users_by_name(ctx.session, [params["user"]])
     dedup = said_key(f"{kind}:{assignment.id if assignment else ctx.instance.id}",
                      *(str(params.get(name) or "") for name in ("body", "reason", "coordinating", "due")))
     created = notify_users(ctx.session, users, kind, directive=directive, assignment=assignment,

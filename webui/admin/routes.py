@@ -171,8 +171,8 @@ def users():
     with engine().db.reading() as session:
         found = accounts.find_users(session, text, forms.int_arg(request.args, "page", 1))
         units = forms.unit_choices(session)
-    page = render_template("admin/users.html", found=found, text=text, units=units, roles=ROLES, form=form)
-    return page, 422 if request.method == "POST" else 200  # a POST here was refused: the form, kept, says why
+    return _form_page(render_template("admin/users.html", found=found, text=text, units=units, roles=ROLES,
+                                      form=form))
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -192,9 +192,13 @@ def user_edit(user_id: int):
         units = forms.unit_choices(session)
         throttles = signin.throttles(session, user.username)
         history = readable(engine(), session, tokens.account_history(session, user.id), ACCOUNT_FIELDS)
-    page = render_template("admin/user_edit.html", user=user, unit=unit, units=units, roles=ROLES, form=form,
-                           throttles=throttles, history=history, now=clock.now())
-    return page, 422 if request.method == "POST" else 200  # a POST here was refused: the form, kept, says why
+    return _form_page(render_template("admin/user_edit.html", user=user, unit=unit, units=units, roles=ROLES,
+                                      form=form, throttles=throttles, history=history, now=clock.now()))
+
+
+def _form_page(page: str) -> tuple[str, int]:
+    """A user form's page: 422 when it answers a POST, which was refused (a saved one redirects)."""
+    return page, 422 if request.method == "POST" else 200
 
 
 def _update_user(session, user_id: int, form) -> None:
