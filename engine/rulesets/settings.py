@@ -125,8 +125,9 @@ def settings_check(table: str) -> Callable[[SettingsCheck], SettingsCheck]:
     return register
 
 
-# Who corrects an assignment a unit returns (the forms below and assignment_cycle.bpmn read it).
-settings_schema("returns", {"corrected_by": {"enum": list(RETURN_CORRECTORS)}})
+# Who corrects an assignment a unit returns (the forms below and assignment_cycle.bpmn read it);
+# `office_proposes`: the office's correction is advice the leader decides (Bạc Liêu Đ.15 k.2).
+settings_schema("returns", {"corrected_by": {"enum": list(RETURN_CORRECTORS)}, "office_proposes": {"type": "boolean"}})
 
 # Words a shared form may use ({name}) when a ruleset's [terminology] does not give them.
 DEFAULT_TERMS = {"leader": "Lãnh đạo", "tracking_office": "Văn phòng"}

@@ -81,6 +81,7 @@ LABELS: dict[str, Label] = {
     "closing.mode": Label("Cách kết thúc theo dõi"),
     "extensions.office_proposes": Label("Văn phòng đề xuất trước khi quyết định gia hạn"),
     "returns.corrected_by": Label("Người xử lý nhiệm vụ bị trả lại"),
+    "returns.office_proposes": Label("Văn phòng đề xuất, lãnh đạo quyết định điều chỉnh nhiệm vụ bị trả lại"),
     "secrecy.store_content": Label("Lưu văn bản mật trong hệ thống"),
     "secrecy.register": Label("Sổ theo dõi văn bản mật"),
     "secrecy.visible_to": Label("Vai trò được xem văn bản mật"),

@@ -143,6 +143,10 @@ class Scenario:
         with self.engine.db.session() as s:
             return s.get(Assignment, assignment_id)
 
+    def unit_id(self, code: str) -> int:
+        with self.engine.db.session() as s:
+            return org.unit_by_code(s, code).id
+
     def notices(self, kind: str, assignment_id: int | None = None) -> list[Notification]:
         with self.engine.db.session() as s:
             query = select(Notification).where(Notification.kind == kind)

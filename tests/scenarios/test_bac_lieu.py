@@ -103,6 +103,7 @@ def test_file_closes_when_every_status_field_is_filled(sc):
 
     sc.complete("handle", "stc", {"action": "return", "return_reason": "Thuộc lĩnh vực nội vụ"})  # Đ.15 k.2
     sc.complete("correct", "clerk", {"correction_note": "Giao Sở Nội vụ", "new_lead_unit": "SNV"})
+    sc.complete("decide_correction", "leader", {"correction_decision": "approve"})
     sc.at("2026-03-09 09:00")
     assert sc.notices("overdue", assignment.id)
     # Đ.12 k.4, Đ.15 k.2: the office proposes the adjustment, the Chairman decides.
@@ -155,6 +156,36 @@ def _tracked(sc, symbol, deadline):
     sc.complete("classify", "clerk", {"tracked": "on"})
     [assignment] = sc.assignments(directive.id)
     return assignment
+
+
+def test_the_chairman_decides_the_adjustment_the_office_proposes_for_a_returned_task(sc):
+    """Đ.15 k.2: a unit that finds its task unsuitable works with the office, which advises; the
+    Chairman decides the adjustment. A refusal goes back to the office with the leader's reason."""
+    assignment = _tracked(sc, "66/TTg-KTTH", "06/03/2026")
+    sc.complete("handle", "stc", {"action": "return", "return_reason": "Thuộc lĩnh vực nội vụ"})
+    sc.complete("correct", "clerk", {"correction_note": "Giao Sở Nội vụ", "new_lead_unit": "SNV",
+                                     "new_deadline": "13/03/2026"})
+    decision = sc.ready("decide_correction")
+    assert (decision.role, sc.ready_elements()) == ("leader", ["decide_correction"])
+    assert "Văn phòng đề xuất: giao Sở Nội vụ chủ trì; thời hạn mới 13/03/2026; Giao Sở Nội vụ" in decision.instructions
+    assert sc.assignment(assignment.id).lead_unit_id == sc.unit_id("STC")  # nothing applied before the decision
+    with pytest.raises(FormValidationError) as refused:
+        sc.complete("decide_correction", "leader", {"correction_decision": "refuse"})
+    assert "correction_decision_note" in refused.value.errors
+    sc.complete("decide_correction", "leader", {"correction_decision": "refuse",
+                                                "correction_decision_note": "Sở Tài chính chủ trì, Sở Nội vụ phối hợp"})
+    again = sc.ready("correct")
+    assert "Lãnh đạo không đồng ý đề xuất điều chỉnh trước: Sở Tài chính chủ trì, Sở Nội vụ phối hợp" \
+        in again.instructions
+    sc.complete("correct", "clerk", {"correction_note": "Thêm Sở Nội vụ phối hợp", "coordinating_change": "replace",
+                                     "new_coordinating_units": ["SNV"]})
+    assert "đơn vị phối hợp: Sở Nội vụ" in sc.ready("decide_correction").instructions
+    sc.complete("decide_correction", "leader", {"correction_decision": "approve"})
+    assert sc.ready_elements() == ["contribute", "handle"]
+    corrected = sc.assignment(assignment.id)
+    assert (corrected.status, corrected.lead_unit_id, corrected.deadline) == ("open", sc.unit_id("STC"),
+                                                                               date(2026, 3, 6))
+    assert sc.notices("corrected", assignment.id)
 
 
 def test_office_updates_the_status_three_working_days_after_a_deadline_across_tet(sc):
@@ -289,6 +320,7 @@ def test_an_extension_after_a_correction_withdraws_the_pending_status_update(sc)
     assignment = _tracked(sc, "65/TTg-KTTH", "06/03/2026")
     sc.complete("handle", "stc", {"action": "return", "return_reason": "Thuộc lĩnh vực nội vụ"})
     sc.complete("correct", "clerk", {"correction_note": "Giao Sở Nội vụ", "new_lead_unit": "SNV"})
+    sc.complete("decide_correction", "leader", {"correction_decision": "approve"})
     sc.at("2026-03-09 09:00")
     assert due_day(sc.ready("update_status")) == date(2026, 3, 11)
     extensions.request_extension(sc.engine, assignment.id, "20/03/2026", "Chờ ý kiến Bộ", sc.users["snv"])

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from engine.directives.service import DirectiveError
-from engine.org import service as org
 from engine.reports.service import start_schedule
 from tests.scenarios.drive import Scenario, due_day, run_inspection
 
@@ -31,14 +30,9 @@ def test_office_forwards_at_once_after_the_director(sc):
     assert due_day(sc.ready("classify", directive_id=directive.id)) == date(2026, 2, 23)
     sc.complete("classify", "clerk", {"tracked": "on"})
     [assignment] = sc.assignments(directive.id)
-    assert sc.assignment(assignment.id).lead_unit_id == _unit_id(sc, "SXD")  # the Director's choice
+    assert sc.assignment(assignment.id).lead_unit_id == sc.unit_id("SXD")  # the Director's choice
     # Đ.5 k.2c: no first-update deadline of its own: the section works to the deadline.
     assert due_day(sc.ready("handle")) == date(2026, 3, 6)
-
-
-def _unit_id(sc, code):
-    with sc.engine.db.session() as s:
-        return org.unit_by_code(s, code).id
 
 
 def test_lead_section_with_coordinating_section_late_extended_closed(sc):
@@ -84,8 +78,8 @@ def test_section_returns_a_wrong_task_to_the_director(sc):
     assert (item.role, sc.ready_elements()) == ("leader", ["director_correct"])
     sc.complete("director_correct", "leader", {"new_lead_unit": "SXD", "correction_note": "Giao Phòng Xây dựng"})
     reassigned = sc.assignment(assignment.id)
-    assert (reassigned.status, reassigned.lead_unit_id) == ("open", _unit_id(sc, "SXD"))
-    assert sc.ready("handle").unit_id == _unit_id(sc, "SXD")
+    assert (reassigned.status, reassigned.lead_unit_id) == ("open", sc.unit_id("SXD"))
+    assert sc.ready("handle").unit_id == sc.unit_id("SXD")
     sc.at("2026-03-04 09:00")  # overdue: this regulation sets no office status update (Bạc Liêu Đ.9 k.1)
     assert sc.ready_elements() == ["handle"]
 
@@ -100,9 +94,9 @@ def test_director_names_a_coordinating_section_as_lead(sc):
                                               "director_lead_unit": "SXD"})
     sc.complete("classify", "clerk", {"tracked": "on"})
     [assignment] = sc.assignments(directive.id)
-    assert sc.assignment(assignment.id).lead_unit_id == _unit_id(sc, "SXD")
+    assert sc.assignment(assignment.id).lead_unit_id == sc.unit_id("SXD")
     assert sc.ready_elements() == ["contribute", "handle"]  # SNV's part, SXD's task
-    assert sc.ready("contribute").unit_id == _unit_id(sc, "SNV")
+    assert sc.ready("contribute").unit_id == sc.unit_id("SNV")
     sc.complete("handle", "sxd", {"action": "update", "progress": "in_progress"})
 
 
@@ -119,7 +113,7 @@ def test_director_corrects_a_returned_task_by_swapping_the_lead(sc):
                                                "coordinating_change": "replace",
                                                "new_coordinating_units": ["STC"]})
     assert sc.ready_elements() == ["contribute", "handle"]
-    assert (sc.ready("handle").unit_id, sc.ready("contribute").unit_id) == (_unit_id(sc, "SXD"), _unit_id(sc, "STC"))
+    assert (sc.ready("handle").unit_id, sc.ready("contribute").unit_id) == (sc.unit_id("SXD"), sc.unit_id("STC"))
     sc.complete("handle", "sxd", {"action": "update", "progress": "done", "note": "Đã xong"})
     sc.complete("review", "clerk", {"decision": "close"})
     assert sc.assignment(assignment.id).status == "closed" and sc.ready_elements() == []
