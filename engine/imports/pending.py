@@ -58,7 +58,7 @@ def confirm(engine, actor: User, token: str) -> list[Directive]:
         if rowcount(claimed) != 1:
             raise AlreadyDone(GONE)
         data = session.scalar(select(PendingImport.data).where(PendingImport.token == token))
-        return excel.import_workbook(engine, data or b"", actor, session=session)
+        return excel.import_workbook(engine, data or b"", actor, session=session, max_rows=excel.WEB_MAX_ROWS)
 
 
 def _usable(token: str, actor: User):

@@ -208,3 +208,14 @@ def test_registered_through_the_api_a_reorganised_unit_keeps_its_old_tasks_and_i
     assert _leads(loaded) == {"10/2025/KH-UBND": "SKHDT", "11/2026/KH-UBND": "STC"}
     summary = clerk("GET", "/reports/summary?unit=STC").get_json()
     assert summary["total"]["total"] == 2 and [u["code"] for u in summary["units"]] == ["STC"]
+
+
+def test_excel_import_through_the_api_keeps_to_the_web_limit(as_user, loaded):
+    rows = [GOOD[0]] + [[f"{n}/UBND-TH", "12/02/2026", "UBND tỉnh", "Về việc", None, None, "Việc", "STC", None,
+                         None, None, None] for n in range(1, excel.WEB_MAX_ROWS + 2)]
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(_sheet(rows)), "nhiem-vu.xlsx")})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["rows"][0]["message"].startswith(
+        f"Mỗi lần nhập tối đa {excel.WEB_MAX_ROWS} dòng")
+    assert _count(loaded, Directive) == 0

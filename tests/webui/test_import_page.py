@@ -7,6 +7,7 @@ import io
 from sqlalchemy import func, select
 
 from engine.directives.models import Directive
+from engine.imports import excel
 from tests.registers import ROWS, office_register
 
 
@@ -58,3 +59,16 @@ def test_only_the_office_imports_and_the_template_downloads(loaded, browser):
     assert template.status_code == 200 and template.data[:2] == b"PK"
     refused = browser("clerk").post("/directives/import", {})
     assert refused.status_code == 422 and "Hãy chọn một tệp Excel" in refused.get_data(as_text=True)
+
+
+def test_a_register_beyond_what_one_request_can_import_is_refused_naming_the_limit(loaded, browser):
+    """The web import registers within one request (preview, then confirmation); a longer
+    register is refused before any is read into the registry, and `dondoc import excel` reads it."""
+    rows = [[n, f"{n}/UBND-TH", "12/02/2026", "Về việc", "UBND tỉnh", None, "Việc", "Sở Tài chính", None, None]
+            for n in range(1, excel.WEB_MAX_ROWS + 2)]
+    clerk = browser("clerk")
+    preview = clerk.get(_upload(clerk, office_register(rows)).location)
+    assert preview.status_code == 422
+    assert f"Mỗi lần nhập tối đa {excel.WEB_MAX_ROWS} dòng" in preview.get_data(as_text=True)
+    assert "import-confirm" not in preview.get_data(as_text=True) and _count(loaded) == 0
+    assert len(excel.read_rows(office_register(rows))[0]) == excel.WEB_MAX_ROWS + 1

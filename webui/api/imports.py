@@ -61,7 +61,7 @@ def import_edxml():
 @idempotent
 def import_excel():
     require(permissions.may_register_directives)
-    created = excel.import_workbook(engine(), _uploaded(), api_user())
+    created = excel.import_workbook(engine(), _uploaded(), api_user(), max_rows=excel.WEB_MAX_ROWS)
     return jsonify({"items": [serialize.directive(d) for d in created]}), 201
 
 

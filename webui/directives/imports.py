@@ -41,7 +41,7 @@ def import_preview(token: str):
     except AlreadyDone as exc:
         flash(engine_message(exc), "error")
         return redirect(url_for("directives.import_upload"))
-    plan = excel.plan_workbook(eng, upload.data, current_user())
+    plan = excel.plan_workbook(eng, upload.data, current_user(), max_rows=excel.WEB_MAX_ROWS)
     return render_template("directives/import_preview.html", plan=plan, token=token, filename=upload.filename,
                            problems=[e.as_dict(_) for e in plan.errors]), (422 if plan.errors else 200)
 
