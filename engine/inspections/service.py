@@ -184,6 +184,9 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         inspection = _visible(session, inspection_id, user, filing=True)
+        # a digest alone is not a file of one's own: filed here, the file is everyone's in the inspection
+        if not all(permissions.may_see_file(session, user, digest) for digest in attachments):
+            raise InspectionError("You may attach only files you sent or may already see.", "attachments")
         paper = file_paper(session, inspection, kind, title.strip(), attachments, user)
         audit.record(session, "inspection.paper_added", "inspection", inspection.id, actor=user,
                      after={"kind": kind, "title": title})
