@@ -126,6 +126,7 @@ AUDIT_LABELS = {
     "login.throttle_cleared": _l("Failed sign-ins forgotten"),
     "api_token.created": _l("API token made"), "api_token.revoked": _l("API token revoked"),
     "api_token.revoked_with_password": _l("API token revoked with the password change"),
+    "api_token.revoked_with_deactivation": _l("API token revoked with the account's deactivation"),
     "unit.retired": _l("Unit closed, its work passed to its successor"),  # dondoc org retire
 }
 

@@ -74,9 +74,22 @@ def change_password(session: Session, user_id: int, password: str, actor: User |
     """A new password (engine.org.accounts.set_password: every session ends) also revokes
     every API token of the user: whoever held the old password may have made one."""
     user = accounts.set_password(session, user_id, password, actor)
-    for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
-        revoke_token(session, row.id, actor, action="api_token.revoked_with_password")
+    _revoke_all(session, user_id, actor, "api_token.revoked_with_password")
     return user
+
+
+def set_active(session: Session, user_id: int, active: bool, actor: User) -> User:
+    """Deactivating an account (engine.org.accounts.set_active: every session ends) also revokes
+    its API tokens: reactivated, it would bring every token made before back, a leaked one too."""
+    user = accounts.set_active(session, user_id, active, actor)
+    if not active:
+        _revoke_all(session, user_id, actor, "api_token.revoked_with_deactivation")
+    return user
+
+
+def _revoke_all(session: Session, user_id: int, actor: User | None, action: str) -> None:
+    for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+        revoke_token(session, row.id, actor, action=action)
 
 
 @dataclass

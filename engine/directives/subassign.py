@@ -59,7 +59,8 @@ def sections(session: Session, parent: Assignment) -> list[Unit]:
 def _parent(session: Session, assignment_id: int, actor: User) -> tuple[Assignment, User]:
     parent = session.get(Assignment, assignment_id)
     user = session.get_one(User, actor.id)
-    if parent is None or not permissions.may_reach_assignment(session, user, parent):
+    # Not there for who cannot see it; who sees it (a coordinating unit) is told why it may not act.
+    if parent is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, parent.id):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
     if not permissions.speaks_for_lead_unit(session, user, parent):
         raise Forbidden("Only the lead unit may pass its assignment down.")

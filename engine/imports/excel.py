@@ -231,6 +231,16 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[Row], dict[st
     return rows, header.labels
 
 
+def secret_rows(data: bytes) -> list[int]:
+    """The sheet rows giving a secrecy level (anything but blank or "Không mật": a misspelt level
+    is of a secret document too); none for a file that is no register."""
+    try:
+        rows, _labels = read_rows(data)
+    except ImportFailed:
+        return []
+    return [number for number, values in rows if SECRECY_WORDS.get(fold(_string(values.get("secrecy"))), "?")]
+
+
 def _missing(header: sheet.Header) -> list[str]:
     """The headings of the required columns `header` has not found."""
     return [c.heading for c in COLUMNS if c.required and c.field not in header.columns]

@@ -15,6 +15,7 @@ from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError
 from engine.imports import excel
 from engine.imports.models import PendingImport
+from engine.org import permissions
 from engine.org.models import User
 
 KEEP_FOR = timedelta(hours=4)
@@ -31,6 +32,13 @@ def keep(engine, actor: User, filename: str, data: bytes) -> str:
     now = clock.now()
     token = secrets.token_urlsafe(24)
     with engine.db.session() as session:
+        settings = engine.compiled(engine.current_bundle(session)).settings
+        # Not even for hours: a regulation keeping secret documents out of the system (Đắk Lắk
+        # Đ.5 k.2) is not met by refusing their rows at the preview, the file kept meanwhile.
+        if not permissions.secrecy_policy(settings).store_content and (rows := excel.secret_rows(data)):
+            raise EngineError("Rows %(rows)s are of secret documents, whose content this regulation does not let "
+                              "the system keep: the file was not kept. Take those rows out and upload it again.",
+                              rows=", ".join(map(str, rows)))
         session.execute(delete(PendingImport).where(PendingImport.created_at < now - KEEP_FOR))
         mine = session.scalars(select(PendingImport.token).where(PendingImport.user_id == actor.id)
                                .order_by(PendingImport.created_at.desc())).all()

@@ -38,6 +38,7 @@ PURPOSE = "inspection"
 # The five parts a decision must hold (Đắk Lắk Đ.15 k.3, Quỳnh Nhai Đ.12 k.2).
 DECISION_PARTS = {"legal_basis": "legal basis", "scope": "scope, subjects and duty", "content": "content",
                   "ends_on": "time limit", "team": "team members"}
+TITLE_MAX = 255  # an inspection's and a paper's title column (engine/inspections/models.py)
 
 
 class InspectionError(EngineError):
@@ -74,6 +75,8 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
     codes = list(dict.fromkeys(c.strip() for c in raw.get("units") or [] if c and c.strip()))
     if not title:
         raise InspectionError("Give the inspection a title.", "title")
+    if len(title) > TITLE_MAX:
+        raise InspectionError("The inspection's title has at most %(max)s characters.", "title", max=TITLE_MAX)
     try:
         kind = InspectionKind(raw.get("kind") or InspectionKind.PLANNED)
     except ValueError:
@@ -184,6 +187,9 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         inspection = _visible(session, inspection_id, user, filing=True)
+        # a digest alone is not a file of one's own: filed here, the file is everyone's in the inspection
+        if not all(permissions.may_see_file(session, user, digest) for digest in attachments):
+            raise InspectionError("You may attach only files you sent or may already see.", "attachments")
         paper = file_paper(session, inspection, kind, title.strip(), attachments, user)
         audit.record(session, "inspection.paper_added", "inspection", inspection.id, actor=user,
                      after={"kind": kind, "title": title})
@@ -232,7 +238,7 @@ def _council_reads(session: Session, user: User, inspection: Inspection) -> bool
 
 
 def file_paper(session: Session, inspection: Inspection, kind: str, title: str, attachments, user) -> InspectionPaper:
-    paper = InspectionPaper(kind=kind, title=title[:255], attachments=list(attachments or []),
+    paper = InspectionPaper(kind=kind, title=title[:TITLE_MAX], attachments=list(attachments or []),
                             added_by=getattr(user, "id", None), added_at=clock.now())
     inspection.papers.append(paper)
     session.flush()

@@ -287,8 +287,10 @@ def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, no
         row = cast(Notification | MailDigest, session.get_one(claim.model, claim.row_id))
         user = session.get_one(User, row.user_id)
         subject, body = _compose(session, settings, row, user)
-        user_id, attempts, email, written = row.user_id, row.attempts + 1, user.email, row.created_at
-    if not email:  # the address was removed since
+        # nobody who left is mailed: an account closed since keeps its address, not its right to read
+        email = user.email if user.active else None
+        user_id, attempts, written = row.user_id, row.attempts + 1, row.created_at
+    if not email:  # the address was removed since, or the account closed
         _settle(db, claim, email_status=EmailStatus.SKIPPED)
         return "failed"
     recorded = []

@@ -16,6 +16,7 @@ from engine.org.service import (
     check_full_name,
     check_password,
     check_roles,
+    checked_email,
     create_unit,
     create_user,
     require_unit,
@@ -77,10 +78,11 @@ def update_user(session: Session, user_id: int, *, full_name: str, unit_code: st
     user = require_user(session, user_id)
     check_roles(roles)
     check_full_name(full_name)
+    email = checked_email(email)
     if actor is not None and actor.id == user.id and not permissions.keeps_user_administration(roles):
         raise OrgError("You cannot remove your own system administrator role.")
     before = _editable(session, user)
-    user.full_name, user.email, user.roles = full_name, email or None, list(roles)
+    user.full_name, user.email, user.roles = full_name, email, list(roles)
     user.unit_id = require_unit(session, unit_code).id
     after = _editable(session, user)
     changed = {key: value for key, value in after.items() if before[key] != value}

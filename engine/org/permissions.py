@@ -277,12 +277,15 @@ def holders_in(session: Session, role: str, unit_code: str | None) -> list[User]
 
 def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str) -> list[User]:
     """Holders of `role` for an assignment: unit roles in the lead unit (its head when it has no
-    officer), the clerk role is its follow-up officer when one is named, the leader at the
-    root, the other roles in the tracking office."""
+    officer), the clerk role is its follow-up officer when one is named and still may be one
+    (else the office's clerks: an officer who left or changed work reads nothing), the leader
+    at the root, the other roles in the tracking office."""
     if role in UNIT_STAFF:
         return holders_for_part(session, assignment.lead_unit_id, role)
     if role == CLERK and assignment.follow_up_officer_id:
-        return [session.get_one(User, assignment.follow_up_officer_id)]
+        officer = session.get_one(User, assignment.follow_up_officer_id)
+        if may_follow_up(officer):
+            return [officer]
     unit = org.root_unit(session) if role == LEADER else org.tracking_office(session)
     return holders(session, role, unit.id if unit else None)
 

@@ -217,6 +217,8 @@ def create_unit(session: Session, code: str, name: str, *, parent_code: str | No
 
 
 # QĐ 20/2020/QĐ-TTg: four groups of digits/letters, e.g. 000.00.01.H01 or G09.25.
+USERNAME_MAX, NAME_MAX = 64, 255  # the columns' lengths (engine/org/models.py)
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")  # one @, a domain with a dot
 AGENCY_CODE = re.compile(r"[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){1,3}")
 
 
@@ -283,7 +285,10 @@ def create_user(session: Session, username: str, password: str, full_name: str, 
     check_roles(roles)
     if not username or any(c.isspace() for c in username):
         raise OrgError("The username is required, without spaces.")
+    if len(username) > USERNAME_MAX:
+        raise OrgError("The username has at most %(max)s characters.", max=USERNAME_MAX)
     check_full_name(full_name)
+    email = checked_email(email)
     lock_name(session, f"user:{username}")  # a double-click creates the user once
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise OrgError("User %(name)s already exists.", name=username)
@@ -307,6 +312,16 @@ def check_roles(roles: list[str]) -> None:
 def check_full_name(full_name: str) -> None:
     if not full_name.strip():
         raise OrgError("The full name is required.")
+    if len(full_name) > NAME_MAX:
+        raise OrgError("The full name has at most %(max)s characters.", max=NAME_MAX)
+
+
+def checked_email(email: str | None) -> str | None:
+    """The address without the spaces around it (None when blank); one mail cannot go to is refused."""
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > NAME_MAX or not EMAIL.fullmatch(email)):
+        raise OrgError("The e-mail address %(address)s is not valid.", address=email[:80])
+    return email
 
 
 def check_password(password: str) -> None:

@@ -69,9 +69,17 @@ def _table(sheet, headers: list[str], rows: list[list], widths: list[int]) -> No
     for row in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(headers)):
         for cell in row:
             cell._style = copy(header_style._style if cell.row == header_row else body_style._style)
+            keep_as_text(cell)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     set_for_print(sheet, header_row)
+
+
+def keep_as_text(cell) -> None:
+    """Text people typed (a task, a reason) never runs as a formula in Excel: openpyxl writes any
+    string starting with '=' as one (=HYPERLINK sending the sheet's cells to another site)."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
 
 
 def set_for_print(sheet, header_row: int) -> None:

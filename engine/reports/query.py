@@ -38,6 +38,15 @@ def check_as_of(as_of: date, start: date | None, today: date) -> None:
         raise BadReportQuery("The report date cannot be after today.")
 
 
+def chosen_units(session: Session, visible_unit_ids: set[int] | None, code: str, *, own: bool = False) -> set[int]:
+    """The units whose figures the unit `code` stands for (its sub-tree, or itself alone: `own`),
+    with their predecessors; refused when it is not among `visible_unit_ids` (None: every unit)."""
+    unit = org.unit_by_code(session, code)
+    if unit is None or (visible_unit_ids is not None and unit.id not in visible_unit_ids):
+        raise BadReportQuery("Unit '%(code)s' does not exist or is outside your units.", code=code)
+    return org.with_predecessors(session, {unit.id} if own else org.subtree_ids(session, unit.id))
+
+
 @dataclass(frozen=True)
 class ReportQuery:
     period: ReportPeriod
@@ -90,10 +99,7 @@ class ReportQuery:
         visible_unit_ids = permissions.units_in_scope(session, asker) if asker is not None else None
         unit_ids = visible_unit_ids
         if self.unit_code:
-            unit = org.unit_by_code(session, self.unit_code)
-            if unit is None or (visible_unit_ids is not None and unit.id not in visible_unit_ids):
-                raise BadReportQuery("Unit '%(code)s' does not exist or is outside your units.", code=self.unit_code)
-            unit_ids = org.with_predecessors(session, {unit.id} if self.unit_own else org.subtree_ids(session, unit.id))
+            unit_ids = chosen_units(session, visible_unit_ids, self.unit_code, own=self.unit_own)
         officer_id = None
         if self.officer:
             officer_id = session.scalar(select(User.id).where(User.username == self.officer))

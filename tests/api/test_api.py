@@ -209,6 +209,16 @@ def test_lists_are_paginated_and_filtered(as_user):
         assert refused.status_code == 400 and refused.get_json()["error"]["fields"] == {"as_of": why}
 
 
+def test_a_unit_outside_ones_own_is_named_as_such_in_the_summary(as_user):
+    """A department asking the figures of another said 'Không có đơn vị STC', which every unit
+    list shows to exist; the dashboard's words say why, and the field is named."""
+    refused = as_user("sxd")("GET", "/reports/summary?unit=STC")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["fields"] == {
+        "unit": "Đơn vị 'STC' không tồn tại hoặc ngoài phạm vi đơn vị của Anh/Chị."}
+    assert as_user("sxd")("GET", "/reports/summary?unit=SXD").status_code == 200
+
+
 def test_unknown_urls_and_methods_answer_json(as_user):
     clerk = as_user("clerk")
     assert clerk("GET", "/nothing/here").get_json()["error"]["code"] == "not_found"

@@ -109,6 +109,18 @@ def test_a_coordinating_unit_does_not_read_the_lead_units_shares(as_user, loaded
     assert sxd("GET", url).get_json()["items"] == []
 
 
+def test_a_coordinating_unit_is_told_why_it_may_not_pass_the_task_down(as_user, loaded):
+    """It sees the assignment: "Nhiệm vụ 1 không tồn tại" told it something false (as extensions did)."""
+    clerk, sxd = as_user("clerk"), as_user("sxd")
+    register_and_classify(clerk, {**DIRECTIVE, "assignments": [{"content": "Báo cáo quyết toán", "lead_unit": "STC",
+                                                                 "coordinating_units": ["SXD"]}]})
+    parent_id = clerk("GET", "/assignments").get_json()["items"][0]["id"]
+    assert sxd("GET", f"/assignments/{parent_id}").status_code == 200
+    refused = sxd("POST", f"/assignments/{parent_id}/sub-assignments", json={"items": [{"unit": "STC-NS"}]})
+    assert refused.status_code == 403, refused.get_json()
+    assert refused.get_json()["error"]["message"] == "Chỉ đơn vị chủ trì được giao tiếp nhiệm vụ xuống các phòng."
+
+
 def test_withdrawing_a_share_rolls_the_others_up(as_user, loaded):
     """The leader withdraws the one share not yet done: the task follows the shares left, all
     done (the unit is told, as when the last section reports), not the withdrawn one for ever."""

@@ -97,6 +97,16 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
         assert council.get(page).status_code == 404
 
 
+def test_a_title_longer_than_the_file_keeps_is_refused_naming_it(deployment, browser):
+    """The page has no bound of its own (the API's schema has): a title of 256 characters was a
+    server error on PostgreSQL."""
+    engine, _ = deployment
+    refused = browser("chanhvp").post("/inspections/new", {"title": "K" * 256, "kind": "planned", "units": ["STC"]})
+    assert refused.status_code == 422 and "Tên cuộc kiểm tra có tối đa 255 ký tự." in text(refused)
+    with engine.db.session() as s:
+        assert s.scalar(select(Inspection.id)) is None
+
+
 def test_a_unit_sees_only_its_inspections_and_may_not_propose_for_others(deployment, browser):
     office = browser("chanhvp")
     page = office.post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned", "units": ["STC"]},

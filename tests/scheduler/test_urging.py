@@ -10,6 +10,7 @@ from sqlalchemy import select
 from engine.clock import VN_TZ
 from engine.directives.models import Assignment
 from engine.notifications.models import Notification
+from engine.org import service as org
 from engine.runtime.models import WorkflowInstance
 from engine.scheduler.service import tick
 from tests.scheduler.conftest import notes, start_urging
@@ -50,6 +51,22 @@ def test_reminders_overdue_and_escalation_across_tet(urging, clock):
         assert "quá hạn 5 ngày làm việc" in escalation.subject and "12/CT-UBND" in escalation.subject
         assert "Rà soát dự toán" in escalation.body and "25/02/2026" in escalation.body
         assert escalation.link == f"/assignments/{escalation.assignment_id}"
+
+
+def test_a_follow_up_officer_who_left_hands_the_notices_back_to_the_office(urging, clock):
+    """The assignment's follow-up officer takes the office clerk's notices; once their account is
+    closed, or the clerk role taken from them (moved to other work), the office's clerks are told
+    that the task is overdue, not an account nobody reads."""
+    clock.set(vn(2026, 2, 12, 8, 30))
+    for n, gone in enumerate(({"active": False}, {"roles": ["unit_officer"]}), start=1):
+        assignment_id = start_urging(urging, "2026-02-25", symbol=f"{n}/CT-UBND")
+        with urging.db.session() as s:
+            officer = org.create_user(s, f"cbtd{n}", "x" * 12, "Cán Bộ Theo Dõi", "VP", ["clerk"])
+            s.get(Assignment, assignment_id).follow_up_officer_id = officer.id
+            for field, value in gone.items():
+                setattr(officer, field, value)
+    run_until(urging, clock, vn(2026, 2, 26, 12))
+    assert sorted(who for who, _kind, _at in notes(urging, kind="overdue")) == ["clerk", "clerk", "stc", "stc"]
 
 
 def test_week_of_downtime_collapses_into_one_catch_up(urging, clock):

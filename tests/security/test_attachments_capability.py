@@ -37,7 +37,7 @@ def world(loaded):
     assert report.status_code == 201
     [sha] = stc("GET", f"/assignments/{ids['STC']}/progress").get_json()["items"][0]["attachments"]
     assert stc("GET", f"/attachments/{sha}").status_code == 200
-    return {"stc": stc, "sxd": sxd, "ids": ids, "sha": sha}
+    return {"clerk": clerk, "stc": stc, "sxd": sxd, "ids": ids, "sha": sha}
 
 
 def test_a_known_digest_cannot_be_attached_to_ones_own_report(world):
@@ -47,6 +47,20 @@ def test_a_known_digest_cannot_be_attached_to_ones_own_report(world):
     assert linked.status_code == 422, linked.get_json()
     assert set(linked.get_json()["error"]["fields"]) == {"attachments"}
     assert sxd("GET", f"/assignments/{own}/progress").get_json()["items"] == []   # nothing half-written
+    assert sxd("GET", f"/attachments/{sha}").status_code == 404
+
+
+def test_a_known_digest_cannot_be_filed_in_an_inspection(world):
+    """An inspected unit files its papers with digests of files it sent: one of another unit's
+    files filed there was readable, by the unit and everyone else in the inspection."""
+    clerk, sxd, sha = world["clerk"], world["sxd"], world["sha"]
+    proposed = clerk("POST", "/inspections", json={"title": "Kiểm tra Sở Xây dựng", "units": ["SXD"]})
+    assert proposed.status_code == 201, proposed.get_json()
+    papers = f"/inspections/{proposed.get_json()['id']}/papers"
+    filed = sxd("POST", papers, json={"kind": "execution_reports", "title": "Báo cáo", "attachments": [sha]})
+    assert filed.status_code == 422, filed.get_json()
+    assert set(filed.get_json()["error"]["fields"]) == {"attachments"}
+    assert sxd("GET", f"/inspections/{proposed.get_json()['id']}").get_json()["papers"] == []  # nothing filed
     assert sxd("GET", f"/attachments/{sha}").status_code == 404
 
 

@@ -160,3 +160,24 @@ def test_the_client_address_behind_trusted_proxies(app, engine, hops):
         b.client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
         answers.append(sign_in(b, "chutich", "sai-mat-khau").status_code)
     assert answers == ([200] * 5 if hops else [200, 200, 200, 200, 429])
+
+
+def test_the_current_password_asked_to_change_it_is_guessed_as_slowly_as_at_sign_in(app, engine):
+    """Someone holding a signed-in browser (a copied cookie, a shared computer) would learn the
+    password by trying it as the 'current password' of the change form, at full speed, then keep
+    the account after the owner signs out. Those tries count with the sign-ins of that username
+    from that address, and wait as they do."""
+    b = client_at(app, ATTACKER)
+    sign_in(b, "chutich")
+
+    def change(current: str):
+        return b.client.post("/account/security", data={"current_password": current, "password": "moi-mat-khau-12",
+                                                        "password_again": "moi-mat-khau-12", "csrf_token": b.token()})
+    answers = [change("sai-mat-khau").status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 200, 429]
+    refused = change(PASSWORD)  # even the right one waits, as at sign-in
+    assert refused.status_code == 429 and "Hãy thử lại sau 2 giây" in refused.get_data(as_text=True)
+    assert sign_in(b, "chutich").status_code == 429  # one count: sign-in from here waits too
+    with engine.db.session() as s:
+        assert passwords.verify_password(s.scalar(select(User.password_hash).where(User.username == "chutich")),
+                                         PASSWORD)

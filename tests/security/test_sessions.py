@@ -77,6 +77,21 @@ def test_an_admin_password_reset_and_deactivation_end_sessions_and_tokens(app, e
     assert {"password.reset", "api_token.revoked_with_password", "user.deactivated"} <= set(actions)
 
 
+def test_a_token_stays_dead_when_its_deactivated_user_comes_back(app, engine, browser, org_tree):
+    """Deactivation ended the sessions for good but only hid the tokens: reactivating the account
+    (the person back from leave, the account given to their successor) brought every token made
+    before back to life, a leaked one included. They are revoked with the deactivation."""
+    admin, token = browser("admin"), mint(engine, "sxd")
+    toggle = f"/admin/users/{org_tree['sxd'].id}/active"
+    assert admin.post(toggle, page="/admin/users").status_code == 302
+    assert api_me(app, token) == 401
+    assert admin.post(toggle, page="/admin/users").status_code == 302  # active again
+    assert api_me(app, token) == 401
+    assert api_me(app, mint(engine, "sxd")) == 200  # a new one works
+    page = browser("sxd").get("/account/security").get_data(as_text=True)
+    assert "Thu hồi khóa API do khóa tài khoản" in page
+
+
 def test_a_token_for_another_user_needs_a_reason_they_see(app, engine, browser):
     admin_token = mint(engine, "admin")
     api = app.test_client()

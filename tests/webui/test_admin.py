@@ -101,6 +101,27 @@ def test_admin_edits_a_user_and_a_new_password_ends_the_old_sessions(engine, org
     assert Browser(app).login("stc", "mat-khau-moi-123").status_code == 302
 
 
+def test_a_user_s_name_and_address_are_checked_before_they_are_kept(engine, org_tree, browser):
+    """A username or full name longer than its column was a server error on PostgreSQL (kept
+    whole by SQLite), and an address without '@' was kept, every mail to it then failing."""
+    admin = browser("admin")
+    person = {"username": "moi", "full_name": "Người Mới", "password": "mat-khau-dai", "unit": "STC",
+              "roles": ["unit_officer"]}
+    for wrong, said in (({"username": "u" * 65}, "Tên đăng nhập có tối đa 64 ký tự."),
+                        ({"full_name": "H" * 256}, "Họ và tên có tối đa 255 ký tự."),
+                        ({"email": "moi.stc.gov.vn"}, "Địa chỉ thư điện tử moi.stc.gov.vn không hợp lệ."),
+                        ({"email": "a@" + "b" * 255}, "không hợp lệ")):
+        response = admin.post("/admin/users", {**person, **wrong})
+        assert response.status_code == 422 and said in response.get_data(as_text=True), wrong
+    with engine.db.session() as s:
+        assert s.scalar(select(User).where(User.full_name.in_(["Người Mới", "H" * 256]))) is None
+    page = f"/admin/users/{org_tree['stc'].id}"
+    edited = admin.post(page, {"full_name": "Phạm Chuyên Viên", "unit": "STC", "roles": ["unit_officer"],
+                               "email": "stc@"})
+    assert edited.status_code == 422 and "Địa chỉ thư điện tử stc@ không hợp lệ." in edited.get_data(as_text=True)
+    assert admin.post("/admin/users", {**person, "email": " Moi@STC.gov.vn "}).status_code == 302
+
+
 def test_an_admin_cannot_remove_their_own_admin_role(org_tree, browser):
     admin = browser("admin")
     page = f"/admin/users/{org_tree['admin'].id}"

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from engine.directives.models import Directive
 from engine.imports import excel
-from tests.registers import ROWS, office_register
+from engine.imports.models import PendingImport
+from tests.api.test_excel_registers import SECRET_SHEET
+from tests.registers import ROWS, office_register, plain_sheet
 
 
 def _count(engine) -> int:
@@ -50,6 +52,19 @@ def test_problems_by_row_and_column_and_nothing_to_confirm(loaded, browser):
     assert "import-confirm" not in html and _count(loaded) == 0
     not_excel = clerk.get(_upload(clerk, b"PK\x03\x04 not really").location)
     assert not_excel.status_code == 422 and "Không phải tệp Excel (.xlsx)." in not_excel.get_data(as_text=True)
+
+
+def test_a_sheet_with_secret_rows_is_not_kept_where_the_ruleset_keeps_them_on_paper(loaded, browser):
+    """Đắk Lắk Đ.5 k.2: nothing of a secret document goes into the system. The preview refused the
+    row marked Mật but kept the whole uploaded file, its summary and tasks, in the database for
+    hours (and in any backup taken meanwhile)."""
+    clerk = browser("clerk")
+    refused = _upload(clerk, plain_sheet(SECRET_SHEET))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Dòng 3" in html and "tệp chưa được lưu" in html
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(PendingImport)) == 0
+    assert _upload(clerk, plain_sheet(SECRET_SHEET[:2])).status_code == 302  # "Không mật" is no secret
 
 
 def test_only_the_office_imports_and_the_template_downloads(loaded, browser):

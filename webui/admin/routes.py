@@ -258,6 +258,6 @@ def toggle_active(user_id: int):
         if user is None or user.id == current_user().id:
             abort(404)
         held = accounts.holdings(user)
-        accounts.set_active(session, user_id, not user.active, current_user())
+        tokens.set_active(session, user_id, not user.active, current_user())
         _warn_of_stranded_work(accounts.stranded_work(session, held, user))
     return redirect(url_for("admin.users"))

@@ -9,11 +9,10 @@ from flask import jsonify, request
 from engine import clock
 from engine.forms import Message
 from engine.org import permissions
-from engine.org import service as org
 from engine.reports import adhoc, counts
 from engine.reports.models import PeriodicReport
 from engine.reports.operators import report_label
-from engine.reports.query import BadReportQuery, check_as_of, read_origin
+from engine.reports.query import BadReportQuery, check_as_of, chosen_units, read_origin
 from engine.reports.service import periodic_reports
 from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, require
 from webui.context import engine
@@ -45,10 +44,11 @@ def report_summary():
         units = permissions.units_in_scope(session, user)  # with its predecessors, whose tasks it counts
         code = request.args.get("unit")
         if code:
-            unit = org.unit_by_code(session, code)
-            if unit is None or (units is not None and unit.id not in units):
-                raise ApiError(400, "bad_request", "Unknown unit %(unit)s.", unit=code)
-            units = org.with_predecessors(session, org.subtree_ids(session, unit.id))
+            try:
+                units = chosen_units(session, units, code[:64])
+            except BadReportQuery as error:
+                raise ApiError(400, "bad_request", "Some fields are not valid.",
+                               {"unit": Message(error.message, error.params)}) from None
         scope = counts.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
                                end=_date_arg("end", None), unit_ids=units, origin=origin)
         try:

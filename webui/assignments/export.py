@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from engine.outcomes import TERMS
 from engine.registry.service import ExportRow
-from engine.reports.export_xlsx import set_for_print
+from engine.reports.export_xlsx import keep_as_text, set_for_print
 from webui.formatting import OUTCOME_LABELS, PROGRESS_LABELS, URGENCY_LABELS, vn_date
 
 FILLS = {"green": "C6EFCE", "blue": "DDEBF7", "orange": "FCE4D6", "red": "FFC7CE", "grey": "EDEDED"}  # light tints
@@ -118,8 +118,7 @@ def _style(sheet, cols: list[Column], header_row: int, outcomes: list) -> None:
         body = sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index)
         for (cell,), outcome in zip(body, outcomes, strict=True):
             cell._style = copy((fills.get(outcome) or prototype)._style)
-            if cell.data_type == "f":  # text typed by users never runs as a formula in Excel
-                cell.data_type = "s"
+            keep_as_text(cell)
 
 
 def _filled(sheet, prototype: Cell, outcome) -> Cell | None:

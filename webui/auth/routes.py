@@ -14,7 +14,6 @@ from engine.api_tokens import service as tokens
 from engine.errors import EngineError
 from engine.org import signin
 from engine.org.models import User
-from engine.passwords import verify_password
 from webui.context import engine
 from webui.history import ACCOUNT_FIELDS, readable
 from webui.messages import engine_message
@@ -79,16 +78,10 @@ def init_app(app) -> None:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
-        settings = engine().settings
-        policy = signin.Throttling(settings.login_free_failures, settings.login_max_delay_seconds)
         try:
-            user = signin.sign_in(engine().db, client_address(), request.form.get("username", "").strip(),
-                                  request.form.get("password", ""), policy)
+            user = _password_check(request.form.get("username", "").strip(), request.form.get("password", ""))
         except signin.Throttled as refusal:
-            flash(engine_message(refusal), "error")
-            response = current_app.make_response((render_template("auth/login.html"), 429))
-            response.headers["Retry-After"] = str(refusal.seconds)
-            return response
+            return _throttled(refusal, lambda: render_template("auth/login.html"))
         if user is not None:
             _start_session(user, session.get("language") or user.language)
             return redirect(safe_next(request.args.get("next")))
@@ -123,7 +116,12 @@ def security():
     user = current_user()
     if request.method == "POST":
         form = request.form
-        if not verify_password(user.password_hash, form.get("current_password", "")):
+        try:
+            # counted as a sign-in: a held browser may not guess the password here at full speed
+            confirmed = _password_check(user.username, form.get("current_password", ""))
+        except signin.Throttled as refusal:
+            return _throttled(refusal, lambda: _security_page(user))
+        if confirmed is None:
             flash(_("The current password is not right."), "error")
         elif form.get("password", "") != form.get("password_again", ""):
             flash(_("The two new passwords differ."), "error")
@@ -137,11 +135,31 @@ def security():
                 _start_session(changed, session.get("language") or changed.language)  # this browser stays in
                 flash(_("Password changed. Your other sessions and your API tokens have ended."), "success")
                 return redirect(url_for("auth.security"))
+    return _security_page(user)
+
+
+def _security_page(user: User) -> str:
     with engine().db.reading() as db:
         token_views = tokens.tokens_of(db, user.id)
         history = readable(engine(), db, tokens.account_history(db, user.id), ACCOUNT_FIELDS)
     return render_template("auth/security.html", tokens=token_views, history=history,
                            signed_in_at=datetime.fromtimestamp(session.get("signed_in_at", 0), UTC))
+
+
+def _password_check(username: str, password: str) -> User | None:
+    """The active user `username` if `password` is theirs, under the sign-in throttle of this
+    client address and username (engine.org.signin); raises signin.Throttled while it waits."""
+    settings = engine().settings
+    policy = signin.Throttling(settings.login_free_failures, settings.login_max_delay_seconds)
+    return signin.sign_in(engine().db, client_address(), username, password, policy)
+
+
+def _throttled(refusal: signin.Throttled, page: Callable[[], str]):
+    """`page` answered 429, saying the wait in words and in Retry-After."""
+    flash(engine_message(refusal), "error")
+    response = current_app.make_response((page(), 429))
+    response.headers["Retry-After"] = str(refusal.seconds)
+    return response
 
 
 def safe_next(target: str | None) -> str:
