@@ -157,7 +157,9 @@ def _submissions(session: Session, periodic_report_id: int, scope: Scope) -> tup
     rows = session.execute(query).all()
     submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals) for r, name in rows]
     period = session.get_one(PeriodicReport, periodic_report_id)
-    done = {name for _r, name in rows}  # asked by the same rule that opened the period, or by name
+    done = {name for _r, name in rows}
+    # the units asked, as recorded when the request went out (a period opened before that was
+    # recorded: by the rule that opened it)
     asked = ([org.require_unit(session, code) for code in period.asked_units] if period.asked_units is not None
              else reporting_units(session, period.period_start, period.period_end))
     missing = [u.name for u in asked if u.name not in done and (scope.unit_ids is None or u.id in scope.unit_ids)]

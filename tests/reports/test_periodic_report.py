@@ -11,8 +11,10 @@ from docx import Document
 from sqlalchemy import select, update
 
 from engine.config import REPO_ROOT
+from engine.directives.models import Assignment
 from engine.errors import NotFound
 from engine.notifications.models import Notification
+from engine.org import service as org
 from engine.org.models import User
 from engine.reports import calendar as report_calendar
 from engine.reports.counts import Scope
@@ -159,6 +161,26 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     text = "\n".join(p.text for p in Document(BytesIO(viewer.get(word).data)).paragraphs)
     assert "Số liệu tính đến ngày 16/03/2026" in text and "Số: 1/BC-VP" in Document(
         BytesIO(viewer.get(word).data)).tables[0].rows[0].cells[0].text
+
+
+def test_a_unit_given_its_first_task_after_the_period_opened_is_not_named_as_not_reporting(loaded, org_tree, clock):
+    engine = loaded
+    ids = seed(engine)
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 6, 9, 0))  # Q1 opens: STC, its section and SXD are asked
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        new_unit = org.create_unit(s, "SNN", "Sở Nông nghiệp", parent_code="UBND", kind="department")
+        first_task = s.get(Assignment, ids["a7"])
+        s.add(Assignment(directive_id=first_task.directive_id, content="Nhiệm vụ giao ngày 10/03",
+                         lead_unit_id=new_unit.id, deadline=date(2026, 3, 30), assigned_on=date(2026, 3, 10),
+                         progress="not_started", created_at=first_task.created_at))
+    with engine.db.session() as s:
+        period = s.scalar(select(PeriodicReport))
+        report = build_report(s, Scope(as_of=date(2026, 3, 31), start=date(2026, 1, 1), end=date(2026, 3, 31)),
+                              periodic_report_id=period.id)
+    assert "Sở Nông nghiệp" in [row.extra["name"] for row in report.units]  # its task counts
+    assert report.missing_units == ["Sở Tài chính", "Phòng Ngân sách", "Sở Xây dựng"]  # it was never asked
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
