@@ -38,8 +38,8 @@ def recipient_lines(header: Header) -> list[str]:
 def summary_paragraphs(report: Report) -> list[str]:
     t = report.total
     scope = report.scope
-    period = (f"từ ngày {vn_date(scope.start)} đến ngày {vn_date(scope.end or scope.as_of)}" if scope.start
-              else f"đến ngày {vn_date(scope.end or scope.as_of)}")
+    period = (f"từ ngày {vn_date(scope.start)} đến ngày {vn_date(scope.assigned_until)}" if scope.start
+              else f"đến ngày {vn_date(scope.assigned_until)}")
     return [
         f"Số liệu tính đến ngày {vn_date(scope.as_of)}, gồm các nhiệm vụ được giao {period}.",
         f"Tổng số nhiệm vụ được giao: {t.total}; trong đó {t.done} nhiệm vụ đã hoàn thành "
