@@ -12,8 +12,9 @@ from engine.reports.service import Header, Report
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
                 "Đang gặp khó khăn, vướng mắc", "Tỷ lệ hoàn thành (%)", "Tỷ lệ hoàn thành đúng hạn (%)"]
-OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành nhiệm vụ", "Số ngày quá hạn",
-                   "Lý do chưa hoàn thành", "Đề xuất"]
+# the days late are working days (engine.reports.overdue), as the dashboard's column says
+OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành nhiệm vụ",
+                   "Số ngày làm việc quá hạn", "Lý do chưa hoàn thành", "Đề xuất"]
 
 
 def vn_date(day: date | None) -> str:

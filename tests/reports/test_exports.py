@@ -32,6 +32,7 @@ def test_xlsx_holds_the_unit_table_and_the_overdue_list(report):
     assert rows[1][1:] == ("Tổng cộng", 12, 5, 1, 3, 3, 9, 1, 66.67, 55.56)
     notes = [r[0] for r in summary.iter_rows(values_only=True) if r and isinstance(r[0], str)]
     assert any("đã đến hạn" in n for n in notes)  # the report says which denominator it uses
+    assert "Số ngày làm việc quá hạn" in next(book["Nhiệm vụ quá hạn"].iter_rows(min_row=5, values_only=True))
     overdue = [r for r in book["Nhiệm vụ quá hạn"].iter_rows(values_only=True) if r and r[2] == "Nhiệm vụ a6"]
     assert overdue[0][3:] == ("Sở Tài chính", "30/03/2026", 1, "Chờ ý kiến của Bộ Tài chính",
                               "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
