@@ -186,10 +186,17 @@ def _published_where_configured(sc: Scenario, report_id: int) -> None:
     assert "Đã ban hành" in listing and "1/BC-VP, 09/03/2026" in listing
     docx = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&as_of=2026-03-06")
     _names_filled_in(Document(BytesIO(docx.data)), organisation, place)
+    if publishes:  # the public file's per-unit table has the office's rows (a section within its department)
+        assert _unit_rows(Document(BytesIO(download.data))) == _unit_rows(Document(BytesIO(docx.data))) == [
+            "Sở Tài chính", "Sở Xây dựng", "Tổng cộng"]
     # its number and date are never stamped on other figures asked in the same URL
     other = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&as_of=2026-02-20")
     assert other.status_code == 302 and "docx" not in other.headers.get("Content-Disposition", "")
     assert "Đây không phải số liệu của báo cáo" in leader.get(other.headers["Location"]).get_data(as_text=True)
+
+
+def _unit_rows(document) -> list[str]:
+    return [row.cells[1].text for row in document.tables[1].rows[1:]]
 
 
 def _names_filled_in(document, organisation: str, place: str) -> None:
