@@ -10,8 +10,9 @@ import pytest
 from docx import Document
 from sqlalchemy import select, update
 
+from engine.clock import VN_TZ
 from engine.config import REPO_ROOT
-from engine.directives.models import Assignment
+from engine.directives.models import Assignment, ProgressUpdate
 from engine.errors import NotFound
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -181,6 +182,19 @@ def test_a_unit_given_its_first_task_after_the_period_opened_is_not_named_as_not
                               periodic_report_id=period.id)
     assert "Sở Nông nghiệp" in [row.extra["name"] for row in report.units]  # its task counts
     assert report.missing_units == ["Sở Tài chính", "Phòng Ngân sách", "Sở Xây dựng"]  # it was never asked
+
+
+def test_a_report_regenerated_later_keeps_the_reasons_given_by_its_day(loaded, org_tree, clock):
+    engine = loaded
+    ids = seed(engine)
+    scope = Scope(as_of=date(2026, 3, 31), start=date(2026, 1, 1), end=date(2026, 3, 31))
+    with engine.db.session() as s:  # STC writes on 01/04, after the report of 31/03 was issued
+        s.add(ProgressUpdate(assignment_id=ids["a6"], unit_id=org.unit_by_code(s, "STC").id, progress="blocked",
+                             overdue_reason="Đã có ý kiến của Bộ", note="Xin gia hạn đến 30/5",
+                             created_at=datetime(2026, 4, 1, 9, 0, tzinfo=VN_TZ)))
+    with engine.db.session() as s:
+        a6 = next(row for row in build_report(s, scope).overdue if row.content == "Nhiệm vụ a6")
+    assert (a6.reason, a6.proposal) == ("Chờ ý kiến của Bộ Tài chính", "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
