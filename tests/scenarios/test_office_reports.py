@@ -191,9 +191,10 @@ def _published_where_configured(sc: Scenario, report_id: int) -> None:
         assert _unit_rows(Document(BytesIO(download.data))) == _unit_rows(Document(BytesIO(docx.data))) == [
             "Sở Tài chính", "Sở Xây dựng", "Tổng cộng"]
     # its number and date are never stamped on other figures asked in the same URL
-    other = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&as_of=2026-02-20")
-    assert other.status_code == 302 and "docx" not in other.headers.get("Content-Disposition", "")
-    assert "Đây không phải số liệu của báo cáo" in leader.get(other.headers["Location"]).get_data(as_text=True)
+    for other_figures in ("as_of=2026-02-20", "as_of=2026-03-06&unit=STC", "as_of=2026-03-06&urgency=urgent"):
+        other = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&{other_figures}")
+        assert other.status_code == 302 and "docx" not in other.headers.get("Content-Disposition", ""), other_figures
+        assert "Đây không phải số liệu của báo cáo" in leader.get(other.headers["Location"]).get_data(as_text=True)
 
 
 def _unit_rows(document) -> list[str]:
