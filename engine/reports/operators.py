@@ -244,7 +244,7 @@ def issue(ctx: StepContext, data: dict, params: dict) -> dict:
     if row.status != PeriodicReportStatus.ISSUED:  # a retried step does not issue twice
         settings = ctx.bundle.settings.get("reports") or {}
         row.issued_on = clock.today()
-        row.number = f"{_issued_in(ctx.session, row.ruleset, row.issued_on.year) + 1}/" \
+        row.number = f"{_issued_in(ctx.session, row.issued_on.year) + 1}/" \
                      f"{settings.get('symbol') or DEFAULT_SYMBOL}"
         row.status = PeriodicReportStatus.ISSUED
         row.reviewed_by = getattr(ctx.actor, "id", None)
@@ -270,9 +270,11 @@ def _council_staff(ctx: StepContext, row: PeriodicReport, code: str) -> list:
     return staff
 
 
-def _issued_in(session: Session, ruleset: str, year: int) -> int:
+def _issued_in(session: Session, year: int) -> int:
+    """The office's reports issued in `year`, under any ruleset: its numbers restart each calendar
+    year, not when the deployment switches rulesets (a province merged on 1/7/2025)."""
     return session.scalar(select(func.count()).select_from(PeriodicReport).where(
-        PeriodicReport.ruleset == ruleset, PeriodicReport.status == PeriodicReportStatus.ISSUED,
+        PeriodicReport.status == PeriodicReportStatus.ISSUED,
         PeriodicReport.issued_on >= date(year, 1, 1), PeriodicReport.issued_on <= date(year, 12, 31))) or 0
 
 
