@@ -73,6 +73,17 @@ def overdue_rows(report: Report) -> list[list]:
              o.days_late, o.reason or "", o.proposal or ""] for n, o in enumerate(report.overdue, start=1)]
 
 
+SUBMISSION_HEADERS = ["STT", "Đơn vị", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"]
+
+
+def submission_rows(report: Report) -> list[list]:
+    """The units' reports, then the units asked that sent none (the Word file's section IV)."""
+    sent = [[item.unit_name, item.results or "", item.difficulties or "", item.proposals or ""]
+            for item in report.submissions]
+    silent = [[name, "Chưa gửi báo cáo", "", ""] for name in report.missing_units]
+    return [[n, *row] for n, row in enumerate([*sent, *silent], start=1)]
+
+
 def overdue_cut_note(report: Report) -> str | None:
     """Under a list cut to the most overdue tasks: how many it leaves out, and where they are."""
     if not report.overdue_cut:

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from engine.clock import VN_TZ
@@ -20,6 +21,7 @@ from engine.org.models import User
 from engine.reports import calendar as report_calendar
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
+from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.service import ScheduleError, build_report, running_schedule, start_schedule
 from engine.rulesets.models import ProcessBundle
@@ -137,6 +139,10 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     assert report.missing_units == ["Phòng Ngân sách", "Sở Xây dựng"]
     text = "\n".join(p.text for p in Document(BytesIO(write_docx(report))).paragraphs)
     assert "Gia hạn nhiệm vụ a6" in text and "Đơn vị chưa gửi báo cáo: Phòng Ngân sách, Sở Xây dựng." in text
+    sheet = load_workbook(BytesIO(write_xlsx(report)))["Báo cáo của các đơn vị"]  # the workbook says the same
+    assert [row for row in sheet.iter_rows(min_row=6, values_only=True)] == [
+        (1, "Sở Tài chính", "Hoàn thành 4/6 nhiệm vụ đến hạn", "Chờ ý kiến Bộ", "Gia hạn nhiệm vụ a6"),
+        (2, "Phòng Ngân sách", "Chưa gửi báo cáo", None, None), (3, "Sở Xây dựng", "Chưa gửi báo cáo", None, None)]
     app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
     for username, sees in (("clerk", True), ("sxd", False)):  # a unit sees only its own sub-tree's reports
         viewer = Browser(app)
