@@ -21,6 +21,7 @@ from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, 
 from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, report_label, reporting_units
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
+from engine.rulesets.settings import form_terms
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.text import lower_first, upper_first
 
@@ -31,8 +32,9 @@ DENOMINATOR_LABELS = {
 }
 
 
-# How a report's "Nơi nhận" names a role it is sent to where [terminology] has no word for it
-ROLE_WORDS = {"leader": "Lãnh đạo", "office_head": "Chánh Văn phòng", "clerk": "Chuyên viên theo dõi",
+# How a report's "Nơi nhận" names a role it is sent to where [terminology] (or, for the leader,
+# engine.rulesets.settings.DEFAULT_TERMS) has no word for it
+ROLE_WORDS = {"office_head": "Chánh Văn phòng", "clerk": "Chuyên viên theo dõi",
               "unit_head": "Lãnh đạo các đơn vị", "unit_officer": "Chuyên viên các đơn vị",
               "inspector": "Thành viên đoàn kiểm tra", "process_admin": "Quản trị quy trình",
               "system_admin": "Quản trị hệ thống"}
@@ -134,7 +136,7 @@ def report_recipients(session: Session, settings: dict) -> list[str]:
     """"Nơi nhận": whom issuing the report sends it to ([reports] send_to and send_to_unit, as
     office_report.issue does: the leader to be informed, "b/c"), then the office's archive."""
     reports = settings.get("reports") or {}
-    terms = settings.get("terminology") or {}
+    terms = form_terms(settings)
     names = []
     for name in reports.get("send_to", DEFAULT_SEND_TO):
         if name == SEND_TO_UNITS:
