@@ -55,6 +55,9 @@ def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
             unit = org.unit_by_code(session, code)
             if unit is None:
                 raise AdhocReportError("units", "Unknown unit %(code)s.", code=code)
+            if not unit.is_valid_on(due):  # a reorganised unit: nobody would answer; its successor reports
+                raise AdhocReportError("units", "%(name)s is no longer in force on %(day)s: ask the unit that "
+                                       "replaced it.", name=unit.name, day=due.strftime("%d/%m/%Y"))
             if unit.id in collecting:
                 raise AdhocReportError("units", "%(name)s receives the units' reports: choose the units that report.",
                                        name=unit.name)

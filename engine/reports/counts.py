@@ -48,6 +48,12 @@ class Scope:
     # Counts never need it: they name no assignment.
     shown: ColumnElement[bool] | None = field(default=None, compare=False)
 
+    @property
+    def assigned_until(self) -> date:
+        """The last day a counted task was assigned on: the period's end, or the as-of day before
+        it (nothing assigned after the day counts)."""
+        return min(self.end or self.as_of, self.as_of)
+
     def at(self, as_of: date) -> Scope:
         return replace(self, as_of=as_of, end=min(self.end or as_of, as_of))
 
@@ -101,8 +107,8 @@ class Counts:
 
 def scope_conditions(scope: Scope) -> list:
     a = Assignment
-    last_day = min(scope.end or scope.as_of, scope.as_of)  # nothing assigned after the day counts
-    conditions = [a.status != AssignmentStatus.CANCELLED, a.assigned_on.is_not(None), a.assigned_on <= last_day]
+    conditions = [a.status != AssignmentStatus.CANCELLED, a.assigned_on.is_not(None),
+                  a.assigned_on <= scope.assigned_until]
     if scope.start:
         conditions.append(a.assigned_on >= scope.start)
     if scope.unit_ids is not None:

@@ -1,6 +1,7 @@
-"""A report as an Excel workbook: the per-unit table (sheet "Tổng hợp") and the overdue
-list with reasons and proposals (sheet "Nhiệm vụ quá hạn"). Figures are numbers, not
-formulas, so that any reader sees them without recalculating."""
+"""A report as an Excel workbook: the per-unit table (sheet "Tổng hợp"), the overdue
+list with reasons and proposals (sheet "Nhiệm vụ quá hạn") and, for an office report, the
+units' reports, naming those that sent none (sheet "Báo cáo của các đơn vị"). Figures are
+numbers, not formulas, so that any reader sees them without recalculating."""
 from __future__ import annotations
 
 from copy import copy
@@ -39,6 +40,10 @@ def write_xlsx(report: Report) -> bytes:
     if note := layout.overdue_cut_note(report):
         overdue.append([])
         overdue.append([note])
+    if report.submissions or report.missing_units:  # an office report: what each unit asked sent, or not
+        units = book.create_sheet("Báo cáo của các đơn vị")
+        _title(units, report, len(layout.SUBMISSION_HEADERS))
+        _table(units, layout.SUBMISSION_HEADERS, layout.submission_rows(report), widths=[6, 30, 50, 40, 40])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

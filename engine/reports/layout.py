@@ -12,8 +12,9 @@ from engine.reports.service import Header, Report
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
                 "Đang gặp khó khăn, vướng mắc", "Tỷ lệ hoàn thành (%)", "Tỷ lệ hoàn thành đúng hạn (%)"]
-OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành nhiệm vụ", "Số ngày quá hạn",
-                   "Lý do chưa hoàn thành", "Đề xuất"]
+# the days late are working days (engine.reports.overdue), as the dashboard's column says
+OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành nhiệm vụ",
+                   "Số ngày làm việc quá hạn", "Lý do chưa hoàn thành", "Đề xuất"]
 
 
 def vn_date(day: date | None) -> str:
@@ -38,8 +39,8 @@ def recipient_lines(header: Header) -> list[str]:
 def summary_paragraphs(report: Report) -> list[str]:
     t = report.total
     scope = report.scope
-    period = (f"từ ngày {vn_date(scope.start)} đến ngày {vn_date(scope.end or scope.as_of)}" if scope.start
-              else f"đến ngày {vn_date(scope.end or scope.as_of)}")
+    period = (f"từ ngày {vn_date(scope.start)} đến ngày {vn_date(scope.assigned_until)}" if scope.start
+              else f"đến ngày {vn_date(scope.assigned_until)}")
     return [
         f"Số liệu tính đến ngày {vn_date(scope.as_of)}, gồm các nhiệm vụ được giao {period}.",
         f"Tổng số nhiệm vụ được giao: {t.total}; trong đó {t.done} nhiệm vụ đã hoàn thành "
@@ -70,6 +71,17 @@ def overdue_rows(report: Report) -> list[list]:
     return [[n, o.symbol, o.content, o.unit_name, vn_date(o.deadline)
              + (f" (ban đầu {vn_date(o.extended_from)})" if o.extended_from else ""),
              o.days_late, o.reason or "", o.proposal or ""] for n, o in enumerate(report.overdue, start=1)]
+
+
+SUBMISSION_HEADERS = ["STT", "Đơn vị", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"]
+
+
+def submission_rows(report: Report) -> list[list]:
+    """The units' reports, then the units asked that sent none (the Word file's section IV)."""
+    sent = [[item.unit_name, item.results or "", item.difficulties or "", item.proposals or ""]
+            for item in report.submissions]
+    silent = [[name, "Chưa gửi báo cáo", "", ""] for name in report.missing_units]
+    return [[n, *row] for n, row in enumerate([*sent, *silent], start=1)]
 
 
 def overdue_cut_note(report: Report) -> str | None:

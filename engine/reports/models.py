@@ -54,7 +54,7 @@ class PeriodicReport(Base):
     instance_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     topic: Mapped[str | None] = mapped_column(Text)              # ad hoc: what is asked
-    asked_units: Mapped[list | None] = mapped_column(JSON)       # ad hoc: the codes of the units asked
+    asked_units: Mapped[list | None] = mapped_column(JSON)       # the codes of the units asked (a period's: on opening)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     review_note: Mapped[str | None] = mapped_column(Text)        # the leader's word when sending back
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -3,16 +3,17 @@ reason for the delay and their proposal (Đắk Lắk Đ.20 k.2, Cần Thơ Đ.1
 report in writing why a task due is not done and propose how to handle it). The reason is the
 latest the lead unit gave (a coordinating unit's part is not the task's report): with a
 progress update, or in answer to the office's request for an explanation (yêu cầu giải
-trình), whichever came last; the proposal likewise (the note of the update, or the proposal
-given with the explanation)."""
+trình), whichever came last by the end of the report's day; the proposal likewise (the note
+of the update, or the proposal given with the explanation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.directives.models import Assignment, Directive, ExplanationRequest, ExplanationStatus, ProgressUpdate
 from engine.org.models import Unit
 from engine.outcomes import Outcome, outcome_is
@@ -52,12 +53,16 @@ class OverdueAssignment:
 def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) -> list[OverdueAssignment]:
     """Most overdue first (earliest deadline); only those `scope.shown` lets the list name."""
     a = Assignment
+    # the words given by the end of the as-of day: a report issued on it reads the same regenerated later
+    said_by = datetime.combine(scope.as_of + timedelta(days=1), time(), tzinfo=clock.VN_TZ)
     # the lead unit's: a coordinating unit's part (ý kiến phối hợp) is not the task's reason or proposal
     latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id,
-                                                        ProgressUpdate.unit_id == a.lead_unit_id)
+                                                        ProgressUpdate.unit_id == a.lead_unit_id,
+                                                        ProgressUpdate.created_at < said_by)
               .correlate(a).scalar_subquery())
     e = ExplanationRequest
-    explained = (select(func.max(e.id)).where(e.assignment_id == a.id, e.status == ExplanationStatus.ANSWERED)
+    explained = (select(func.max(e.id)).where(e.assignment_id == a.id, e.status == ExplanationStatus.ANSWERED,
+                                              e.answered_at < said_by)
                  .correlate(a).scalar_subquery())
     query = (
         select(a.id, a.content, a.deadline, a.original_deadline, a.progress, a.directive_id, Directive.symbol,

@@ -18,9 +18,10 @@ from engine.reports import counts
 from engine.reports.calendar import ReportPeriod, has_calendar, period_key
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
-from engine.reports.operators import report_label, reporting_units
+from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, report_label, reporting_units
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
+from engine.rulesets.settings import form_terms
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.text import lower_first, upper_first
 
@@ -31,7 +32,12 @@ DENOMINATOR_LABELS = {
 }
 
 
-DEFAULT_RECIPIENTS = ("Thường trực UBND (b/c)", "Các đơn vị được giao nhiệm vụ", "Lưu: VT.")
+# How a report's "Nơi nhận" names a role it is sent to where [terminology] (or, for the leader,
+# engine.rulesets.settings.DEFAULT_TERMS) has no word for it
+ROLE_WORDS = {"office_head": "Chánh Văn phòng", "clerk": "Chuyên viên theo dõi",
+              "unit_head": "Lãnh đạo các đơn vị", "unit_officer": "Chuyên viên các đơn vị",
+              "inspector": "Thành viên đoàn kiểm tra", "process_admin": "Quản trị quy trình",
+              "system_admin": "Quản trị hệ thống"}
 # The overdue tasks a report lists by name, the most overdue first: a report is read and signed,
 # and writing a year's list of a badly behind province (tens of thousands of rows) into its
 # three files took minutes (bench/scale_reads). The registry lists them all, with its export.
@@ -50,7 +56,7 @@ class Header:
     title: str                # trích yếu
     signer_title: str = "CHÁNH VĂN PHÒNG"
     signer_name: str = ""
-    recipients: list[str] = field(default_factory=lambda: list(DEFAULT_RECIPIENTS))
+    recipients: list[str] = field(default_factory=list)  # Nơi nhận
 
 
 @dataclass
@@ -118,10 +124,28 @@ def default_header(session: Session, scope: Scope, period_label: str, settings: 
                    organisation: str = "") -> Header:
     root_name = org.organisation_name(session, organisation)
     subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
-    return office_header(session, settings, "      /BC-VP", scope.as_of,
-                         f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
-                         + (f" {lower_first(period_label)}" if period_label else "")
-                         + _origin_words(scope, settings), organisation)
+    header = office_header(session, settings, "      /BC-VP", scope.as_of,
+                           f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
+                           + (f" {lower_first(period_label)}" if period_label else "")
+                           + _origin_words(scope, settings), organisation)
+    header.recipients = report_recipients(session, settings)
+    return header
+
+
+def report_recipients(session: Session, settings: dict) -> list[str]:
+    """"Nơi nhận": whom issuing the report sends it to ([reports] send_to and send_to_unit, as
+    office_report.issue does: the leader to be informed, "b/c"), then the office's archive."""
+    reports = settings.get("reports") or {}
+    terms = form_terms(settings)
+    names = []
+    for name in reports.get("send_to", DEFAULT_SEND_TO):
+        if name == SEND_TO_UNITS:
+            names.append("Các đơn vị được giao nhiệm vụ")
+        else:
+            words = upper_first(terms.get(name) or ROLE_WORDS[name])
+            names.append(f"{words} (b/c)" if name == "leader" else words)
+    council = org.unit_by_code(session, reports["send_to_unit"]) if reports.get("send_to_unit") else None
+    return [*names, *([council.name] if council else []), "Lưu: VT."]
 
 
 def office_header(session: Session, settings: dict, number_symbol: str, issued_on: date, title: str,
@@ -157,7 +181,9 @@ def _submissions(session: Session, periodic_report_id: int, scope: Scope) -> tup
     rows = session.execute(query).all()
     submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals) for r, name in rows]
     period = session.get_one(PeriodicReport, periodic_report_id)
-    done = {name for _r, name in rows}  # asked by the same rule that opened the period, or by name
+    done = {name for _r, name in rows}
+    # the units asked, as recorded when the request went out (a period opened before that was
+    # recorded: by the rule that opened it)
     asked = ([org.require_unit(session, code) for code in period.asked_units] if period.asked_units is not None
              else reporting_units(session, period.period_start, period.period_end))
     missing = [u.name for u in asked if u.name not in done and (scope.unit_ids is None or u.id in scope.unit_ids)]

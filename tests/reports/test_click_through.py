@@ -91,6 +91,17 @@ def test_the_export_behind_a_figure_lists_its_tasks_and_says_which_report(app):
     assert sheet.max_row - TITLE_ROWS - 1 == listed(browser, link) == 3
 
 
+def test_the_export_behind_a_figure_taken_before_its_period_ends_says_the_tasks_were_assigned_up_to_that_day(app):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    browser = signed_in(app, "chanhvp")
+    response = browser.get("/assignments/export.xlsx?period=2026-Q1&as_of=2026-03-16&outcome=overdue&unit=STC")
+    title = load_workbook(BytesIO(response.data)).active["A2"].value
+    assert title == "Danh sách nhiệm vụ được giao từ ngày 01/01/2026 đến ngày 16/03/2026"
+
+
 def test_the_export_behind_a_figure_says_how_many_secret_tasks_it_does_not_list(app):
     """The office head of Đắk Lắk may not see a11 and a12 (secret, SXD, done on time): the file,
     like the page, says the report counts them, so that it adds up to the figure."""

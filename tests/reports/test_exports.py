@@ -3,6 +3,7 @@ python-docx)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -32,6 +33,7 @@ def test_xlsx_holds_the_unit_table_and_the_overdue_list(report):
     assert rows[1][1:] == ("Tổng cộng", 12, 5, 1, 3, 3, 9, 1, 66.67, 55.56)
     notes = [r[0] for r in summary.iter_rows(values_only=True) if r and isinstance(r[0], str)]
     assert any("đã đến hạn" in n for n in notes)  # the report says which denominator it uses
+    assert "Số ngày làm việc quá hạn" in next(book["Nhiệm vụ quá hạn"].iter_rows(min_row=5, values_only=True))
     overdue = [r for r in book["Nhiệm vụ quá hạn"].iter_rows(values_only=True) if r and r[2] == "Nhiệm vụ a6"]
     assert overdue[0][3:] == ("Sở Tài chính", "30/03/2026", 1, "Chờ ý kiến của Bộ Tài chính",
                               "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
@@ -59,6 +61,15 @@ def test_docx_is_an_administrative_report_with_the_figures(report):
     assert [row.cells[2].text for row in overdue.rows[1:]] == ["Nhiệm vụ a9", "Nhiệm vụ a8", "Nhiệm vụ a6"]
     signature = doc.tables[-1].rows[0].cells
     assert "Nơi nhận:" in signature[0].text and "CHÁNH VĂN PHÒNG" in signature[1].text
+
+
+def test_a_report_taken_before_its_period_ends_says_the_tasks_it_counts_were_assigned_up_to_that_day(seeded):
+    # an office report consolidated on 16/03 counts the tasks given by then (x3, 01/04, not either)
+    with seeded.engine.db.session() as s:
+        report = build_report(s, Scope(as_of=date(2026, 3, 16), start=Q1[0], end=Q1[1]))
+    text = "\n".join(p.text for p in Document(BytesIO(write_docx(report))).paragraphs)
+    assert ("Số liệu tính đến ngày 16/03/2026, gồm các nhiệm vụ được giao từ ngày 01/01/2026 đến ngày "
+            "16/03/2026.") in text
 
 
 def test_pdf_embeds_a_font_with_vietnamese_glyphs(report):

@@ -8,15 +8,20 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from engine.clock import VN_TZ
 from engine.config import REPO_ROOT
+from engine.directives.models import Assignment, ProgressUpdate
 from engine.errors import NotFound
 from engine.notifications.models import Notification
+from engine.org import service as org
 from engine.org.models import User
 from engine.reports import calendar as report_calendar
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
+from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.service import ScheduleError, build_report, running_schedule, start_schedule
 from engine.rulesets.models import ProcessBundle
@@ -134,6 +139,10 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     assert report.missing_units == ["Phòng Ngân sách", "Sở Xây dựng"]
     text = "\n".join(p.text for p in Document(BytesIO(write_docx(report))).paragraphs)
     assert "Gia hạn nhiệm vụ a6" in text and "Đơn vị chưa gửi báo cáo: Phòng Ngân sách, Sở Xây dựng." in text
+    sheet = load_workbook(BytesIO(write_xlsx(report)))["Báo cáo của các đơn vị"]  # the workbook says the same
+    assert [row for row in sheet.iter_rows(min_row=6, values_only=True)] == [
+        (1, "Sở Tài chính", "Hoàn thành 4/6 nhiệm vụ đến hạn", "Chờ ý kiến Bộ", "Gia hạn nhiệm vụ a6"),
+        (2, "Phòng Ngân sách", "Chưa gửi báo cáo", None, None), (3, "Sở Xây dựng", "Chưa gửi báo cáo", None, None)]
     app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
     for username, sees in (("clerk", True), ("sxd", False)):  # a unit sees only its own sub-tree's reports
         viewer = Browser(app)
@@ -159,6 +168,39 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     text = "\n".join(p.text for p in Document(BytesIO(viewer.get(word).data)).paragraphs)
     assert "Số liệu tính đến ngày 16/03/2026" in text and "Số: 1/BC-VP" in Document(
         BytesIO(viewer.get(word).data)).tables[0].rows[0].cells[0].text
+
+
+def test_a_unit_given_its_first_task_after_the_period_opened_is_not_named_as_not_reporting(loaded, org_tree, clock):
+    engine = loaded
+    ids = seed(engine)
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 6, 9, 0))  # Q1 opens: STC, its section and SXD are asked
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        new_unit = org.create_unit(s, "SNN", "Sở Nông nghiệp", parent_code="UBND", kind="department")
+        first_task = s.get(Assignment, ids["a7"])
+        s.add(Assignment(directive_id=first_task.directive_id, content="Nhiệm vụ giao ngày 10/03",
+                         lead_unit_id=new_unit.id, deadline=date(2026, 3, 30), assigned_on=date(2026, 3, 10),
+                         progress="not_started", created_at=first_task.created_at))
+    with engine.db.session() as s:
+        period = s.scalar(select(PeriodicReport))
+        report = build_report(s, Scope(as_of=date(2026, 3, 31), start=date(2026, 1, 1), end=date(2026, 3, 31)),
+                              periodic_report_id=period.id)
+    assert "Sở Nông nghiệp" in [row.extra["name"] for row in report.units]  # its task counts
+    assert report.missing_units == ["Sở Tài chính", "Phòng Ngân sách", "Sở Xây dựng"]  # it was never asked
+
+
+def test_a_report_regenerated_later_keeps_the_reasons_given_by_its_day(loaded, org_tree, clock):
+    engine = loaded
+    ids = seed(engine)
+    scope = Scope(as_of=date(2026, 3, 31), start=date(2026, 1, 1), end=date(2026, 3, 31))
+    with engine.db.session() as s:  # STC writes on 01/04, after the report of 31/03 was issued
+        s.add(ProgressUpdate(assignment_id=ids["a6"], unit_id=org.unit_by_code(s, "STC").id, progress="blocked",
+                             overdue_reason="Đã có ý kiến của Bộ", note="Xin gia hạn đến 30/5",
+                             created_at=datetime(2026, 4, 1, 9, 0, tzinfo=VN_TZ)))
+    with engine.db.session() as s:
+        a6 = next(row for row in build_report(s, scope).overdue if row.content == "Nhiệm vụ a6")
+    assert (a6.reason, a6.proposal) == ("Chờ ý kiến của Bộ Tài chính", "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
 
 
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):

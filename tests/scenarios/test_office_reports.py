@@ -25,13 +25,14 @@ from tests.scenarios.drive import Scenario, due_day
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
-# ruleset: (publishes the issued report, the deployment's name of the parent body, the place)
+# ruleset: (publishes the issued report, the deployment's name of the parent body, the place,
+# the leader the report is sent to: [reports] send_to = ["leader"], in the ruleset's words)
 RULESETS = {
-    "bac-lieu": (False, "UBND tỉnh Bạc Liêu", "Bạc Liêu"),
-    "can-tho": (False, "UBND thành phố Cần Thơ", "Cần Thơ"),
-    "dak-lak": (True, "UBND tỉnh Đắk Lắk", "Đắk Lắk"),
-    "gia-lai-stttt": (True, "UBND tỉnh Gia Lai", "Gia Lai"),
-    "quynh-nhai": (False, "UBND huyện Quỳnh Nhai", "Quỳnh Nhai"),
+    "bac-lieu": (False, "UBND tỉnh Bạc Liêu", "Bạc Liêu", "Chủ tịch UBND tỉnh"),
+    "can-tho": (False, "UBND thành phố Cần Thơ", "Cần Thơ", "Chủ tịch UBND thành phố"),
+    "dak-lak": (True, "UBND tỉnh Đắk Lắk", "Đắk Lắk", "Chủ tịch UBND tỉnh"),
+    "gia-lai-stttt": (True, "UBND tỉnh Gia Lai", "Gia Lai", "Giám đốc Sở"),
+    "quynh-nhai": (False, "UBND huyện Quỳnh Nhai", "Quỳnh Nhai", "Chủ tịch UBND huyện"),
 }
 
 
@@ -168,7 +169,7 @@ def test_one_ad_hoc_report_and_where_it_is_published(sc):
 
 
 def _published_where_configured(sc: Scenario, report_id: int) -> None:
-    publishes, organisation, place = RULESETS[sc.ruleset]
+    publishes, organisation, place, leader_words = RULESETS[sc.ruleset]
     app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
     visitor = Browser(app)
     assert visitor.get("/public/results").status_code == 404  # a fresh deployment: off
@@ -185,15 +186,26 @@ def _published_where_configured(sc: Scenario, report_id: int) -> None:
     listing = leader.get("/reports/periodic").get_data(as_text=True)
     assert "Đã ban hành" in listing and "1/BC-VP, 09/03/2026" in listing
     docx = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&as_of=2026-03-06")
-    _names_filled_in(Document(BytesIO(docx.data)), organisation, place)
+    _names_filled_in(Document(BytesIO(docx.data)), organisation, place, leader_words)
+    if publishes:  # the public file's per-unit table has the office's rows (a section within its department)
+        assert _unit_rows(Document(BytesIO(download.data))) == _unit_rows(Document(BytesIO(docx.data))) == [
+            "Sở Tài chính", "Sở Xây dựng", "Tổng cộng"]
     # its number and date are never stamped on other figures asked in the same URL
-    other = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&as_of=2026-02-20")
-    assert other.status_code == 302 and "docx" not in other.headers.get("Content-Disposition", "")
-    assert "Đây không phải số liệu của báo cáo" in leader.get(other.headers["Location"]).get_data(as_text=True)
+    for other_figures in ("as_of=2026-02-20", "as_of=2026-03-06&unit=STC", "as_of=2026-03-06&urgency=urgent"):
+        other = leader.get(f"/reports/export/docx?periodic={report_id}&period=2026&{other_figures}")
+        assert other.status_code == 302 and "docx" not in other.headers.get("Content-Disposition", ""), other_figures
+        assert "Đây không phải số liệu của báo cáo" in leader.get(other.headers["Location"]).get_data(as_text=True)
 
 
-def _names_filled_in(document, organisation: str, place: str) -> None:
+def _unit_rows(document) -> list[str]:
+    return [row.cells[1].text for row in document.tables[1].rows[1:]]
+
+
+def _names_filled_in(document, organisation: str, place: str, leader: str) -> None:
     heading = document.tables[0].rows[0].cells
+    # Nơi nhận: whom the issue sent it to (the leader alone, not the units), and the archive
+    assert [p.text for p in document.tables[-1].rows[0].cells[0].paragraphs] == [
+        "Nơi nhận:", f"- {leader} (b/c);", "- Lưu: VT."]
     left = [p.text for p in heading[0].paragraphs]
     assert left[:2] == [organisation.upper(), "VĂN PHÒNG"] and left[3] == "Số: 1/BC-VP"
     assert heading[1].paragraphs[3].text == f"{place}, ngày 09 tháng 3 năm 2026"  # Decree 30: no 0 before the month 3

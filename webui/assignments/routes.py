@@ -131,9 +131,10 @@ def export():
 
 
 def _assigned_between(q: registry.AssignmentQuery) -> tuple[date | None, date | None]:
-    """The days the list's tasks were assigned between: a report's period behind a figure."""
+    """The days the list's tasks were assigned between: a report's period behind a figure (up to
+    its as-of day when taken before the period ends)."""
     if q.report is not None:
-        return q.report.start, q.report.end
+        return q.report.start, q.report.assigned_until
     return q.period_from, q.period_to
 
 

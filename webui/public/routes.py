@@ -75,8 +75,10 @@ def issued_report(report_id: int):
         if row is None or row.status != PeriodicReportStatus.ISSUED or not row.published:
             abort(404)
         query = ReportQuery.from_args(report_args(row), clock.today())
+        root = org.root_unit(session)  # its table is the office's file's: the root's children, each with its sections
         report = build_report(session, query.scope(session, None), denominator=query.denominator,
                               period_label=report_label(row), periodic_report_id=row.id,
+                              root_unit_id=root.id if root else None,
                               settings=ruleset_settings(session), organisation=engine().settings.organisation_name)
     return Response(write_docx(report), mimetype=EXPORTS["docx"][1],
                     headers={"Content-Disposition": f'attachment; filename="bao-cao-{row.id}.docx"'})

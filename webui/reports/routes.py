@@ -227,14 +227,14 @@ def periodic_detail(report_id: int):
 
 def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicReport | None:
     """The office report whose number, date and heading an export carries: only over its own figures
-    (its period, as of its day: `report_args`), never stamped on others asked in the same URL."""
+    (its period, as of its day, every unit, urgency and origin: `report_args`, as its page's links
+    ask them), never stamped on others asked in the same URL (one unit's, the urgent tasks')."""
     if not value:
         return None
     row = session.get(PeriodicReport, int(value)) if value.isdigit() else None
     if row is None:
         raise BadReportQuery("Periodic report %(id)s does not exist.", id=value[:20])
-    own = report_args(row)
-    if (period_key(query.period), query.as_of.isoformat()) != (own["period"], own["as_of"]):
+    if query.args() != ReportQuery.from_args(report_args(row), clock.today()).args():
         raise BadReportQuery("These are not the figures of the report %(report)s: download its files from its page.",
                              report=report_label(row))
     return row
