@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
@@ -139,9 +139,9 @@ def list_inspections(session: Session, user: User, query: InspectionQuery) -> li
     if query.unit:
         unit_id = org.unit_id_by_code(session, query.unit)
         stmt = stmt.where(Inspection.units.any(InspectedUnit.unit_id == unit_id))
-    if query.year:
-        stmt = stmt.where(Inspection.created_at >= datetime(query.year, 1, 1, tzinfo=UTC),
-                          Inspection.created_at < datetime(query.year + 1, 1, 1, tzinfo=UTC))
+    if query.year:  # the office's year: a proposal of 1 January before 07:00 is in it, not the year before
+        stmt = stmt.where(Inspection.created_at >= datetime(query.year, 1, 1, tzinfo=clock.VN_TZ),
+                          Inspection.created_at < datetime(query.year + 1, 1, 1, tzinfo=clock.VN_TZ))
     return [i for i in session.scalars(stmt) if _may_see(session, user, i)]
 
 

@@ -206,3 +206,13 @@ def test_without_the_council_unit_the_report_still_goes_out_and_the_log_says_so(
                                                         AuditEntry.object_id == str(proposed.id))).all() == [
             {"council_unit": "HDTDKT"}]
     engine.close()
+
+
+def test_the_year_of_an_inspection_is_the_offices_year(deployment, call, clock):
+    """An inspection proposed on 1 January at 06:30 in Vietnam (23:30 UTC the day before) is
+    one of the new year's: the year filter counts in the office's time, as its date is shown."""
+    clock.set(datetime(2027, 1, 1, 6, 30))
+    proposed = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra đầu năm", "units": ["STC"]})
+    inspection_id = proposed.get_json()["id"]
+    assert [i["id"] for i in call("chanhvp")("GET", "/inspections?year=2027").get_json()["items"]] == [inspection_id]
+    assert call("chanhvp")("GET", "/inspections?year=2026").get_json()["items"] == []
