@@ -109,3 +109,14 @@ def test_a_unit_sees_only_its_inspections_and_may_not_propose_for_others(deploym
     head = browser("stc_gd")  # a department head: internal inspections of its own units only
     refused = head.post("/inspections/new", {"title": "Kiểm tra Sở Xây dựng", "kind": "planned", "units": ["SXD"]})
     assert refused.status_code == 422 and "Anh/Chị không được đề xuất kiểm tra các đơn vị này." in text(refused)
+
+
+def test_the_history_names_the_kind_of_a_paper_added_to_the_file(deployment, browser):
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned", "units": ["STC"]},
+                       page="/inspections/new").headers["Location"]
+    assert office.post(page + "/papers", {"kind": "execution_reports", "title": "Báo cáo của Sở Tài chính"},
+                       page=page).status_code == 302
+    history = text(office.get(page)).split("Nhật ký", 1)[1]
+    assert "Báo cáo, tài liệu phản ánh tình hình thực hiện nhiệm vụ" in history
+    assert "execution_reports" not in history

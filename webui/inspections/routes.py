@@ -90,7 +90,7 @@ def detail(inspection_id: int):
             abort(404)
         units = forms.unit_choices(session)
         actionable = {item.id for item in info.open_items if permissions.may_open_work_item(session, user, item)}
-        history = readable(engine(), session, info.history, HISTORY_LABELS)
+        history = readable(engine(), session, info.history, HISTORY_LABELS, {"kind": PAPER_LABELS})
     return render_template("inspections/detail.html", info=info, i=info.inspection, units=units, actionable=actionable,
                            history_lines=history, raw_history=permissions.may_administer_users(user),
                            may_follow_up=permissions.may_register_directives(user), **_labels())
