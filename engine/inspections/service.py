@@ -250,6 +250,7 @@ class InspectionDetail:
     file: dict[str, list[InspectionPaper]]    # PAPER_KINDS order
     filenames: dict[str, str]                 # digest -> the file's name
     open_items: list[WorkItem]                # what the process waits for
+    item_units: dict[int, str]                # unit id -> name, of the units open items wait in
     follow_up: Directive | None
     follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
@@ -270,6 +271,8 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
         units=list(session.scalars(select(Unit).where(Unit.id.in_([u.unit_id for u in inspection.units])))),
         proposing_unit=session.get(Unit, inspection.proposing_unit_id) if inspection.proposing_unit_id else None,
         team=team, file=inspection_file(session, inspection_id, user), open_items=items,
+        item_units=dict(session.execute(select(Unit.id, Unit.name).where(
+            Unit.id.in_({item.unit_id for item in items if item.unit_id is not None}))).all()),
         filenames=dict(session.execute(select(Attachment.sha256, Attachment.filename).where(
             Attachment.sha256.in_([sha for paper in inspection.papers for sha in paper.attachments or []]))).all()),
         follow_up=follow_up, follow_up_assignments=list(follow_up.assignments) if follow_up else [],

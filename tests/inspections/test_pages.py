@@ -120,3 +120,16 @@ def test_the_history_names_the_kind_of_a_paper_added_to_the_file(deployment, bro
     history = text(office.get(page)).split("Nhật ký", 1)[1]
     assert "Báo cáo, tài liệu phản ánh tình hình thực hiện nhiệm vụ" in history
     assert "execution_reports" not in history
+
+
+def test_what_the_inspection_waits_for_names_the_unit(deployment, browser):
+    """Each inspected unit's hand-over waits on the page under its unit's name: the office sees
+    which unit has not yet handed over its report (two lines read the same before)."""
+    engine, users = deployment
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra hai sở", "kind": "planned", "units": ["STC", "SXD"]},
+                       page="/inspections/new").headers["Location"]
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    waiting = text(office.get(page)).split("Đang chờ xử lý", 1)[1].split("</section>", 1)[0]
+    assert "cung cấp hồ sơ cho đoàn kiểm tra — Sở Tài chính — hạn 23/04/2026" in waiting
+    assert "cung cấp hồ sơ cho đoàn kiểm tra — Sở Xây dựng — hạn 23/04/2026" in waiting
