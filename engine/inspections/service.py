@@ -19,6 +19,7 @@ from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Attachment, Directive
 from engine.directives.service import register as register_directive
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
+from engine.forms import DIGEST
 from engine.inspections.models import (
     PAPER_KINDS,
     InspectedUnit,
@@ -184,6 +185,9 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         inspection = _visible(session, inspection_id, user, filing=True)
+        # Filing a file lets whoever sees the inspection read it: a digest alone is not a file of one's own.
+        if not all(DIGEST.fullmatch(d) and permissions.may_see_file(session, user, d) for d in attachments):
+            raise InspectionError("You may attach only files you sent or may already see.", "attachments")
         paper = file_paper(session, inspection, kind, title.strip(), attachments, user)
         audit.record(session, "inspection.paper_added", "inspection", inspection.id, actor=user,
                      after={"kind": kind, "title": title})

@@ -3,6 +3,7 @@ task, under Đắk Lắk and Quỳnh Nhai, as the office, the leader, the team l
 inspected units; who sees it; internal inspections by a department."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -216,3 +217,23 @@ def test_the_year_of_an_inspection_is_the_offices_year(deployment, call, clock):
     inspection_id = proposed.get_json()["id"]
     assert [i["id"] for i in call("chanhvp")("GET", "/inspections?year=2027").get_json()["items"]] == [inspection_id]
     assert call("chanhvp")("GET", "/inspections?year=2026").get_json()["items"] == []
+
+
+def test_a_paper_files_only_files_its_filer_may_see(deployment, call):
+    """Filing a file lets everyone who sees the inspection read it: a digest alone (of the
+    leader's file) is refused, naming the field, and the file stays unreadable; the unit's own
+    upload is filed."""
+    proposed = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
+    inspection_id = proposed.get_json()["id"]
+    upload = {"file": (io.BytesIO(b"%PDF-1.4 tai lieu cua lanh dao"), "lanh-dao.pdf")}
+    sha = call("chutich")("POST", "/attachments", content_type="multipart/form-data", data=upload).get_json()["sha256"]
+    refused = call("stc")("POST", f"/inspections/{inspection_id}/papers",
+                          json={"kind": "other", "title": "Tài liệu", "attachments": [sha]})
+    assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {
+        "attachments": "Chỉ được đính kèm tệp do Anh/Chị tải lên hoặc tệp Anh/Chị đã được xem."}
+    assert call("stc")("GET", f"/attachments/{sha}").status_code == 404
+    own = call("stc")("POST", "/attachments", content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(b"%PDF-1.4 bao cao cua so"), "bao-cao.pdf")}).get_json()["sha256"]
+    filed = call("stc")("POST", f"/inspections/{inspection_id}/papers",
+                        json={"kind": "execution_reports", "title": "Báo cáo", "attachments": [own]})
+    assert filed.status_code == 201 and filed.get_json()["papers"][0]["attachments"] == [own]
