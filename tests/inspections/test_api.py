@@ -9,6 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from engine.directives.models import Directive
+from engine.instances import queries
+from engine.instances.queries import InstanceFilter
 from engine.notifications.models import Notification
 from webui.app import create_app
 
@@ -237,3 +239,13 @@ def test_a_paper_files_only_files_its_filer_may_see(deployment, call):
     filed = call("stc")("POST", f"/inspections/{inspection_id}/papers",
                         json={"kind": "execution_reports", "title": "Báo cáo", "attachments": [own]})
     assert filed.status_code == 201 and filed.get_json()["papers"][0]["attachments"] == [own]
+
+
+def test_the_running_processes_say_which_inspection_each_is(deployment, call):
+    """The process admin's list of running processes names an inspection's by its title, as a
+    directive's by its symbol and summary (an inspection belongs to no directive: it said nothing)."""
+    engine, users = deployment
+    for title in ("Kiểm tra Sở Tài chính", "Kiểm tra Sở Xây dựng"):
+        call("chanhvp")("POST", "/inspections", json={"title": title, "units": ["STC"]})
+    rows, _total = queries.list_instances(engine, users["admin"], InstanceFilter(process_id="inspection"))
+    assert sorted(row.content for row in rows) == ["Kiểm tra Sở Tài chính", "Kiểm tra Sở Xây dựng"]
