@@ -12,6 +12,7 @@ from engine.directives.models import Directive
 from engine.instances import queries
 from engine.instances.queries import InstanceFilter
 from engine.notifications.models import Notification
+from engine.org.models import User
 from webui.app import create_app
 
 DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "17/04/2026",
@@ -249,3 +250,20 @@ def test_the_running_processes_say_which_inspection_each_is(deployment, call):
         call("chanhvp")("POST", "/inspections", json={"title": title, "units": ["STC"]})
     rows, _total = queries.list_instances(engine, users["admin"], InstanceFilter(process_id="inspection"))
     assert sorted(row.content for row in rows) == ["Kiểm tra Sở Tài chính", "Kiểm tra Sở Xây dựng"]
+
+
+def test_one_who_has_left_is_named_on_no_team(deployment, call):
+    """The decision's form offers the active people only; the API accepts no other: a team
+    member whose account was closed is refused, naming the field."""
+    engine, users = deployment
+    with engine.db.session() as s:
+        s.get(User, users["inspector"].id).active = False
+    call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
+    decision = f"/work-items/{work(call('chutich'), 'inspection_decision')['id']}/complete"
+    refused = call("chutich")("POST", decision, json=DECISION)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {
+        "team_leader": "kiemtra không thuộc những người được chọn ở mục này.",
+        "team_members": "kiemtra không thuộc những người được chọn ở mục này."}
+    complete(call("chutich"), "inspection_decision",
+             {**DECISION, "team_leader": "chanhvp", "team_members": ["chanhvp"]})
