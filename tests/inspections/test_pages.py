@@ -133,3 +133,25 @@ def test_what_the_inspection_waits_for_names_the_unit(deployment, browser):
     waiting = text(office.get(page)).split("Đang chờ xử lý", 1)[1].split("</section>", 1)[0]
     assert "cung cấp hồ sơ cho đoàn kiểm tra — Sở Tài chính — hạn 23/04/2026" in waiting
     assert "cung cấp hồ sơ cho đoàn kiểm tra — Sở Xây dựng — hạn 23/04/2026" in waiting
+
+
+def test_a_refused_follow_up_names_each_field_at_fault(deployment, browser, clock):
+    """The follow-up form is on the inspection's page, which marks no field: the refusal names
+    each one with its message ('Please correct the fields marked below' marked nothing)."""
+    engine, users = deployment
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned", "units": ["STC"]},
+                       page="/inspections/new").headers["Location"]
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
+    drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm"}, users["inspector"])
+    drive.complete(engine, "write_report", {"assessment": "Chậm", "conclusion": "Chậm 2 nhiệm vụ"}, users["inspector"])
+    clerk = browser("clerk")
+    notice = {"symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
+              "content": "Hoàn thành 2 nhiệm vụ", "lead_unit": "STC", "deadline": "29/05/2026"}
+    for wrong, named in (({"issued_on": "32/04/2026"}, "Ngày ban hành: Nhập ngày theo dạng dd/mm/yyyy."),
+                         ({"deadline": "31/02/2026"}, "Nhiệm vụ 1: thời hạn phải là ngày")):
+        assert clerk.post(page + "/follow-up", {**notice, **wrong}, page=page).status_code == 302
+        shown = text(clerk.get(page))
+        assert named in shown and "đánh dấu bên dưới" not in shown
