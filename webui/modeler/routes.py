@@ -215,8 +215,12 @@ def instance_words(session, bundle: ProcessBundle, instance_ids: list[int]) -> d
     used = set(session.scalars(select(WorkflowInstance.bundle_id).where(WorkflowInstance.id.in_(instance_ids))))
     compiled = [eng.compiled(b) for b in session.scalars(select(ProcessBundle).where(
         ProcessBundle.id.in_(used - {bundle.id})).order_by(ProcessBundle.number))] + [eng.compiled(bundle)]
-    symbols = {row.id: row.symbol for row in session.execute(select(WorkflowInstance.id, Directive.symbol).join(
-        Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(instance_ids)))}
+    user = current_user()
+    # a secret record's symbol only to one who may read it, as on the running processes' page
+    symbols = {row.id: row.symbol for row in session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.directive_id, WorkflowInstance.assignment_id, Directive.symbol)
+        .join(Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(instance_ids)))
+        if permissions.may_read_instance_content(session, user, row.directive_id, row.assignment_id)}
     return {"names": {pid: spec.description or pid for c in compiled for pid, spec in c.specs.items()},
             "symbols": symbols, "steps": words.step_names(*compiled)}
 
