@@ -7,7 +7,7 @@ tables and checks what the diagram hands it.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -283,6 +283,14 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)),
         may_file=_takes_part(session, user, inspection))
+
+
+def titles_of_instances(session: Session, instance_ids: Iterable[int]) -> dict[int, str]:
+    """Each inspection's title by its process instance: what an admin reads for a running one,
+    which belongs to no directive."""
+    return {instance_id: title for instance_id, title in session.execute(
+        select(Inspection.instance_id, Inspection.title).where(Inspection.instance_id.in_(list(instance_ids))))
+        if instance_id is not None}
 
 
 def unit_names(session: Session, inspection: Inspection) -> list[str]:

@@ -13,7 +13,7 @@ from engine import clock
 from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Directive
 from engine.errors import Forbidden, NotFound
-from engine.inspections.models import Inspection
+from engine.inspections.service import titles_of_instances
 from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.registry.service import history
@@ -140,9 +140,7 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
         Directive.id.in_({i.directive_id for i in instances if i.directive_id})))}
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({i.assignment_id for i in instances if i.assignment_id})))}
-    # an inspection belongs to no directive: its title says which one it is
-    inspections = dict(session.execute(select(Inspection.instance_id, Inspection.title).where(
-        Inspection.instance_id.in_(ids))).all())
+    inspections = titles_of_instances(session, ids)
     units = dict(session.execute(select(Unit.id, Unit.name)).all())
     open_items = session.scalars(select(WorkItem).where(WorkItem.instance_id.in_(ids),
                                                         WorkItem.status == WorkItemStatus.READY)

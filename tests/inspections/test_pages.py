@@ -4,12 +4,17 @@ form; a unit sees only the inspections it is in."""
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
+from engine.config import REPO_ROOT
+from engine.inspections import service as inspections
 from engine.inspections.models import Inspection
+from tests.conftest import make_engine
+from tests.inspections.conftest import populate
 from tests.inspections.test_api import DECISION
 from tests.processes import drive
 from tests.webui.conftest import Browser
@@ -155,3 +160,24 @@ def test_a_refused_follow_up_names_each_field_at_fault(deployment, browser, cloc
         assert clerk.post(page + "/follow-up", {**notice, **wrong}, page=page).status_code == 302
         shown = text(clerk.get(page))
         assert named in shown and "đánh dấu bên dưới" not in shown
+
+
+def test_the_version_page_names_a_running_inspection_by_its_title(database_url, clock, tmp_path):
+    """Moving running instances to a new version: an inspection's is named by its title, as a
+    directive's by its symbol (it read only 'Kiểm tra việc thực hiện nhiệm vụ · phiên bản 1')."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    engine = make_engine(database_url, clock, processes_dir=str(processes), tmp_path=tmp_path)
+    users = populate(engine)
+    inspections.propose(engine, {"title": "Kiểm tra Sở Tài chính năm 2026", "units": ["STC"]}, users["office_head"])
+    settings = processes / "dak-lak" / "ruleset.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("first_update = 3", "first_update = 4"),
+                        encoding="utf-8")
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+        newer = engine.current_bundle(s).id
+    admin = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
+    assert admin.login("admin").status_code == 302
+    page = text(admin.get(f"/modeler/versions/{newer}"))
+    assert "Kiểm tra việc thực hiện nhiệm vụ · phiên bản 1 · Kiểm tra Sở Tài chính năm 2026" in page
+    engine.close()
