@@ -170,8 +170,10 @@ def follow_up(engine, inspection_id: int, header: dict, assignments: list[dict],
         directive = register_directive(engine, header, assignments, user, session=session)
         directive.extra = {**(directive.extra or {}), "inspection_id": inspection.id}
         inspection.follow_up_directive_id = directive.id
+        # everyone who sees the inspection reads its history: a secret directive is named only in its own
         audit.record(session, "inspection.followed_up", "inspection", inspection.id, actor=user,
-                     after={"directive": directive.symbol, "assignments": len(assignments)})
+                     after={"directive": None if directive.secrecy else directive.symbol,
+                            "assignments": len(assignments)})
         return directive
 
 
@@ -255,7 +257,7 @@ class InspectionDetail:
     filenames: dict[str, str]                 # digest -> the file's name
     open_items: list[WorkItem]                # what the process waits for
     item_units: dict[int, str]                # unit id -> name, of the units open items wait in
-    follow_up: Directive | None
+    follow_up: Directive | None               # None too where the reader may not see it (a secret one)
     follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
     may_file: bool                            # the reader adds papers to the file (a council only reads)
@@ -269,7 +271,9 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
     items = list(session.scalars(select(WorkItem).where(WorkItem.instance_id == inspection.instance_id,
                                                         WorkItem.status == WorkItemStatus.READY)
                                  .order_by(WorkItem.id))) if inspection.instance_id else []
-    follow_up = session.get(Directive, inspection.follow_up_directive_id) if inspection.follow_up_directive_id else None
+    # the follow-up directive as its own rules show it: a secret one to those who may see it
+    follow_up = (session.get(Directive, inspection.follow_up_directive_id) if permissions.may_see(
+        session, user, permissions.DIRECTIVE, inspection.follow_up_directive_id) else None)
     return InspectionDetail(
         inspection=inspection,
         units=list(session.scalars(select(Unit).where(Unit.id.in_([u.unit_id for u in inspection.units])))),
@@ -279,7 +283,8 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
             Unit.id.in_({item.unit_id for item in items if item.unit_id is not None}))).all()),
         filenames=dict(session.execute(select(Attachment.sha256, Attachment.filename).where(
             Attachment.sha256.in_([sha for paper in inspection.papers for sha in paper.attachments or []]))).all()),
-        follow_up=follow_up, follow_up_assignments=list(follow_up.assignments) if follow_up else [],
+        follow_up=follow_up, follow_up_assignments=[a for a in follow_up.assignments if permissions.may_see(
+            session, user, permissions.ASSIGNMENT, a.id)] if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)),
         may_file=_takes_part(session, user, inspection))

@@ -181,3 +181,30 @@ def test_the_version_page_names_a_running_inspection_by_its_title(database_url, 
     page = text(admin.get(f"/modeler/versions/{newer}"))
     assert "Kiểm tra việc thực hiện nhiệm vụ · phiên bản 1 · Kiểm tra Sở Tài chính năm 2026" in page
     engine.close()
+
+
+def test_a_secret_follow_up_is_not_shown_to_those_of_the_inspection_who_may_not_see_it(deployment, browser, clock):
+    """Quỳnh Nhai keeps secret documents: follow-up tasks registered as a secret directive are
+    listed on the inspection's page only to those who may see that directive — not to another
+    inspected unit, nor to the council that reads the results."""
+    engine, users = deployment
+    if engine.settings.ruleset != "quynh-nhai":
+        pytest.skip("only Quỳnh Nhai stores secret documents")
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra hai phòng", "kind": "planned",
+                                            "units": ["STC", "SXD"]}, page="/inspections/new").headers["Location"]
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
+    drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm"}, users["inspector"])
+    drive.complete(engine, "write_report", {"assessment": "Chậm", "conclusion": "Chậm"}, users["inspector"])
+    inspection_id = int(page.rsplit("/", 1)[1])
+    notice = {"symbol": "25/TB-XMATX", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "XSUMMARYX",
+              "secrecy": "secret"}
+    task = {"content": "XCONTENTX", "lead_unit": "STC", "deadline": "29/05/2026"}
+    inspections.follow_up(engine, inspection_id, notice, [task], users["office_head"])
+    assert "XSUMMARYX" in text(browser("chanhvp").get(page))
+    for outsider in ("sxd", "tdkt"):
+        shown = text(browser(outsider).get(page))
+        assert "Kiểm tra hai phòng" in shown or outsider == "tdkt"
+        assert not any(marker in shown for marker in ("XMATX", "XSUMMARYX", "XCONTENTX")), outsider
