@@ -80,17 +80,19 @@ class Line:
 
 
 def readable(engine, session: Session, entries: Iterable[tuple[AuditEntry, str]],
-             labels: Mapping[str, str] | None = None) -> list[Line]:
+             labels: Mapping[str, str] | None = None, values: Mapping[str, Mapping] | None = None) -> list[Line]:
     """`entries` (audit entry, who by full name) as lines; `labels` names the keys of this
-    page's own entries (a directive's header fields, an account's)."""
+    page's own entries (a directive's header fields, an account's), `values` the words of their
+    coded values (an inspection paper's kind)."""
     entries = list(entries)
-    words = _Words(engine, session, entries, {**FIELD_LABELS, **(labels or {})})
+    words = _Words(engine, session, entries, {**FIELD_LABELS, **(labels or {})}, {**VALUE_WORDS, **(values or {})})
     return [words.line(entry, who) for entry, who in entries]
 
 
 class _Words:
-    def __init__(self, engine, session: Session, entries: list[tuple[AuditEntry, str]], labels: Mapping[str, str]):
-        self.engine, self.session, self.labels = engine, session, labels
+    def __init__(self, engine, session: Session, entries: list[tuple[AuditEntry, str]], labels: Mapping[str, str],
+                 values: Mapping[str, Mapping]):
+        self.engine, self.session, self.labels, self.values = engine, session, labels, values
         self.units = {code: name for code, name in session.execute(select(Unit.code, Unit.name))}
         item_ids = [int(e.object_id) for e, _who in entries if e.action == "work_item.completed"]
         self.items = {i.id: i for i in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids)))}
@@ -157,8 +159,8 @@ class _Words:
             return str(YES_NO[value])
         if key in UNIT_KEYS and isinstance(value, str):
             return self.units.get(value, value)
-        if key in VALUE_WORDS and value in VALUE_WORDS[key]:
-            return str(VALUE_WORDS[key][value])
+        if key in self.values and value in self.values[key]:
+            return str(self.values[key][value])
         if isinstance(value, str) and ISO_DATE.fullmatch(value):
             return vn_date(value)
         return str(value)

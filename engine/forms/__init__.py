@@ -59,7 +59,7 @@ class FormField:
     not_before: str | None = None
     not_after: str | None = None
     # A person field ("user", "users"): only active holders of one of these roles are offered and
-    # accepted (the follow-up officer is a tracking clerk); empty: anyone
+    # accepted (the follow-up officer is a tracking clerk); empty: any active user
     roles: list = field(default_factory=list)
 
 
@@ -147,8 +147,12 @@ class Lookups:
     def unit_exists(self, code: str) -> bool:
         return True
 
-    def user_exists(self, username: str, roles: Collection[str] = ()) -> bool:
-        """Whether `username` is a user (an active holder of one of `roles`, when given)."""
+    def user_exists(self, username: str) -> bool:
+        return True
+
+    def user_offered(self, username: str, roles: Collection[str] = ()) -> bool:
+        """Whether `username` is one a person field offers: an active user (holding one of
+        `roles`, when given)."""
         return True
 
     def may_attach(self, sha256: str) -> bool:
@@ -311,7 +315,7 @@ def _user(f: FormField, value, lookups) -> str:
     name = str(value).strip()
     if not lookups.user_exists(name):
         raise Invalid("Unknown user %(name)s.", name=name)
-    if f.roles and not lookups.user_exists(name, f.roles):
+    if not lookups.user_offered(name, f.roles):  # one who has left is named on no team
         raise Invalid("%(name)s is not among the people this field offers.", name=name)
     return name
 

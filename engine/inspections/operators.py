@@ -9,6 +9,7 @@ from engine.inspections.service import DECISION_PARTS, file_paper, policy
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
+from engine.org.models import User
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
@@ -116,12 +117,12 @@ def hand_over(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"unit": unit.code}
 
 
-@OPERATORS.register("inspection.notify", optional=("leader", "units", "council", "kind", "body"))
+@OPERATORS.register("inspection.notify", optional=("leader", "units", "team", "council", "kind", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Tell the leader (unless `leader` is false) — and, for an internal inspection, the head of
-    the unit running it —, the inspected units when `units` is true, and the emulation council's
-    unit (`[inspection] council_unit`) when `council` is true and the ruleset names one (`kind`:
-    the template)."""
+    the unit running it —, the inspected units when `units` is true, the team's members when
+    `team` is true, and the emulation council's unit (`[inspection] council_unit`) when `council`
+    is true and the ruleset names one (`kind`: the template)."""
     inspection = _inspection(ctx, data)
     users = []
     if params.get("leader", True):
@@ -131,6 +132,8 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     if params.get("units"):
         for link in inspection.units:
             users += permissions.unit_staff(ctx.session, link.unit_id)
+    if params.get("team"):  # named in the decision, whatever their role: an office head, an officer
+        users += [ctx.session.get_one(User, member.user_id) for member in inspection.members]
     council = policy(ctx.bundle.settings).council_unit
     if params.get("council") and council:
         users += _council_staff(ctx, inspection, council)

@@ -7,9 +7,9 @@ tables and checks what the diagram hands it.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Attachment, Directive
 from engine.directives.service import register as register_directive
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
+from engine.forms import DIGEST
 from engine.inspections.models import (
     PAPER_KINDS,
     InspectedUnit,
@@ -142,9 +143,9 @@ def list_inspections(session: Session, user: User, query: InspectionQuery) -> li
     if query.unit:
         unit_id = org.unit_id_by_code(session, query.unit)
         stmt = stmt.where(Inspection.units.any(InspectedUnit.unit_id == unit_id))
-    if query.year:
-        stmt = stmt.where(Inspection.created_at >= datetime(query.year, 1, 1, tzinfo=UTC),
-                          Inspection.created_at < datetime(query.year + 1, 1, 1, tzinfo=UTC))
+    if query.year:  # the office's year: a proposal of 1 January before 07:00 is in it, not the year before
+        stmt = stmt.where(Inspection.created_at >= datetime(query.year, 1, 1, tzinfo=clock.VN_TZ),
+                          Inspection.created_at < datetime(query.year + 1, 1, 1, tzinfo=clock.VN_TZ))
     return [i for i in session.scalars(stmt) if _may_see(session, user, i)]
 
 
@@ -172,8 +173,10 @@ def follow_up(engine, inspection_id: int, header: dict, assignments: list[dict],
         directive = register_directive(engine, header, assignments, user, session=session)
         directive.extra = {**(directive.extra or {}), "inspection_id": inspection.id}
         inspection.follow_up_directive_id = directive.id
+        # everyone who sees the inspection reads its history: a secret directive is named only in its own
         audit.record(session, "inspection.followed_up", "inspection", inspection.id, actor=user,
-                     after={"directive": directive.symbol, "assignments": len(assignments)})
+                     after={"directive": None if directive.secrecy else directive.symbol,
+                            "assignments": len(assignments)})
         return directive
 
 
@@ -187,8 +190,8 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         inspection = _visible(session, inspection_id, user, filing=True)
-        # a digest alone is not a file of one's own: filed here, the file is everyone's in the inspection
-        if not all(permissions.may_see_file(session, user, digest) for digest in attachments):
+        # Filing a file lets whoever sees the inspection read it: a digest alone is not a file of one's own.
+        if not all(DIGEST.fullmatch(d) and permissions.may_see_file(session, user, d) for d in attachments):
             raise InspectionError("You may attach only files you sent or may already see.", "attachments")
         paper = file_paper(session, inspection, kind, title.strip(), attachments, user)
         audit.record(session, "inspection.paper_added", "inspection", inspection.id, actor=user,
@@ -256,7 +259,8 @@ class InspectionDetail:
     file: dict[str, list[InspectionPaper]]    # PAPER_KINDS order
     filenames: dict[str, str]                 # digest -> the file's name
     open_items: list[WorkItem]                # what the process waits for
-    follow_up: Directive | None
+    item_units: dict[int, str]                # unit id -> name, of the units open items wait in
+    follow_up: Directive | None               # None too where the reader may not see it (a secret one)
     follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
     may_file: bool                            # the reader adds papers to the file (a council only reads)
@@ -270,18 +274,31 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
     items = list(session.scalars(select(WorkItem).where(WorkItem.instance_id == inspection.instance_id,
                                                         WorkItem.status == WorkItemStatus.READY)
                                  .order_by(WorkItem.id))) if inspection.instance_id else []
-    follow_up = session.get(Directive, inspection.follow_up_directive_id) if inspection.follow_up_directive_id else None
+    # the follow-up directive as its own rules show it: a secret one to those who may see it
+    follow_up = (session.get(Directive, inspection.follow_up_directive_id) if permissions.may_see(
+        session, user, permissions.DIRECTIVE, inspection.follow_up_directive_id) else None)
     return InspectionDetail(
         inspection=inspection,
         units=list(session.scalars(select(Unit).where(Unit.id.in_([u.unit_id for u in inspection.units])))),
         proposing_unit=session.get(Unit, inspection.proposing_unit_id) if inspection.proposing_unit_id else None,
         team=team, file=inspection_file(session, inspection_id, user), open_items=items,
+        item_units=dict(session.execute(select(Unit.id, Unit.name).where(
+            Unit.id.in_({item.unit_id for item in items if item.unit_id is not None}))).all()),
         filenames=dict(session.execute(select(Attachment.sha256, Attachment.filename).where(
             Attachment.sha256.in_([sha for paper in inspection.papers for sha in paper.attachments or []]))).all()),
-        follow_up=follow_up, follow_up_assignments=list(follow_up.assignments) if follow_up else [],
+        follow_up=follow_up, follow_up_assignments=[a for a in follow_up.assignments if permissions.may_see(
+            session, user, permissions.ASSIGNMENT, a.id)] if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)),
         may_file=_takes_part(session, user, inspection))
+
+
+def titles_of_instances(session: Session, instance_ids: Iterable[int]) -> dict[int, str]:
+    """Each inspection's title by its process instance: what an admin reads for a running one,
+    which belongs to no directive."""
+    return {instance_id: title for instance_id, title in session.execute(
+        select(Inspection.instance_id, Inspection.title).where(Inspection.instance_id.in_(list(instance_ids))))
+        if instance_id is not None}
 
 
 def unit_names(session: Session, inspection: Inspection) -> list[str]:

@@ -13,6 +13,7 @@ from engine import clock
 from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Directive
 from engine.errors import Forbidden, NotFound
+from engine.inspections.service import titles_of_instances
 from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.registry.service import history
@@ -139,6 +140,7 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
         Directive.id.in_({i.directive_id for i in instances if i.directive_id})))}
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({i.assignment_id for i in instances if i.assignment_id})))}
+    inspections = titles_of_instances(session, ids)
     units = dict(session.execute(select(Unit.id, Unit.name)).all())
     open_items = session.scalars(select(WorkItem).where(WorkItem.instance_id.in_(ids),
                                                         WorkItem.status == WorkItemStatus.READY)
@@ -152,7 +154,8 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
         spec = engine.compiled(bundle).specs.get(instance.process_id)
         directive = directives.get(instance.directive_id or 0)
         assignment = assignments.get(instance.assignment_id or 0)
-        about = assignment.content if assignment else directive.summary if directive else None
+        about = (assignment.content if assignment else directive.summary if directive
+                 else inspections.get(instance.id))
         hidden = not permissions.may_read_instance_content(session, user, instance.directive_id,
                                                            instance.assignment_id)
         mine = [item for item in open_items if item.instance_id == instance.id]

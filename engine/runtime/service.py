@@ -99,9 +99,12 @@ class DbLookups(forms.Lookups):
     def unit_exists(self, code: str) -> bool:
         return org.unit_by_code(self.session, code) is not None
 
-    def user_exists(self, username: str, roles: Collection[str] = ()) -> bool:
+    def user_exists(self, username: str) -> bool:
+        return self.session.scalar(select(User.id).where(User.username == username)) is not None
+
+    def user_offered(self, username: str, roles: Collection[str] = ()) -> bool:
         user = self.session.scalar(select(User).where(User.username == username))
-        return user is not None and (not roles or (user.active and user.has_role(*roles)))
+        return user is not None and user.active and (not roles or user.has_role(*roles))
 
     def may_attach(self, sha256: str) -> bool:
         return self.actor is None or permissions.may_see_file(self.session, self.actor, sha256)

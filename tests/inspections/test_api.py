@@ -3,12 +3,16 @@ task, under Đắk Lắk and Quỳnh Nhai, as the office, the leader, the team l
 inspected units; who sees it; internal inspections by a department."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 from sqlalchemy import select
 
 from engine.directives.models import Directive
+from engine.instances import queries
+from engine.instances.queries import InstanceFilter
 from engine.notifications.models import Notification
+from engine.org.models import User
 from webui.app import create_app
 
 DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "17/04/2026",
@@ -206,3 +210,60 @@ def test_without_the_council_unit_the_report_still_goes_out_and_the_log_says_so(
                                                         AuditEntry.object_id == str(proposed.id))).all() == [
             {"council_unit": "HDTDKT"}]
     engine.close()
+
+
+def test_the_year_of_an_inspection_is_the_offices_year(deployment, call, clock):
+    """An inspection proposed on 1 January at 06:30 in Vietnam (23:30 UTC the day before) is
+    one of the new year's: the year filter counts in the office's time, as its date is shown."""
+    clock.set(datetime(2027, 1, 1, 6, 30))
+    proposed = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra đầu năm", "units": ["STC"]})
+    inspection_id = proposed.get_json()["id"]
+    assert [i["id"] for i in call("chanhvp")("GET", "/inspections?year=2027").get_json()["items"]] == [inspection_id]
+    assert call("chanhvp")("GET", "/inspections?year=2026").get_json()["items"] == []
+
+
+def test_a_paper_files_only_files_its_filer_may_see(deployment, call):
+    """Filing a file lets everyone who sees the inspection read it: a digest alone (of the
+    leader's file) is refused, naming the field, and the file stays unreadable; the unit's own
+    upload is filed."""
+    proposed = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
+    inspection_id = proposed.get_json()["id"]
+    upload = {"file": (io.BytesIO(b"%PDF-1.4 tai lieu cua lanh dao"), "lanh-dao.pdf")}
+    sha = call("chutich")("POST", "/attachments", content_type="multipart/form-data", data=upload).get_json()["sha256"]
+    refused = call("stc")("POST", f"/inspections/{inspection_id}/papers",
+                          json={"kind": "other", "title": "Tài liệu", "attachments": [sha]})
+    assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {
+        "attachments": "Chỉ được đính kèm tệp do Anh/Chị tải lên hoặc tệp Anh/Chị đã được xem."}
+    assert call("stc")("GET", f"/attachments/{sha}").status_code == 404
+    own = call("stc")("POST", "/attachments", content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(b"%PDF-1.4 bao cao cua so"), "bao-cao.pdf")}).get_json()["sha256"]
+    filed = call("stc")("POST", f"/inspections/{inspection_id}/papers",
+                        json={"kind": "execution_reports", "title": "Báo cáo", "attachments": [own]})
+    assert filed.status_code == 201 and filed.get_json()["papers"][0]["attachments"] == [own]
+
+
+def test_the_running_processes_say_which_inspection_each_is(deployment, call):
+    """The process admin's list of running processes names an inspection's by its title, as a
+    directive's by its symbol and summary (an inspection belongs to no directive: it said nothing)."""
+    engine, users = deployment
+    for title in ("Kiểm tra Sở Tài chính", "Kiểm tra Sở Xây dựng"):
+        call("chanhvp")("POST", "/inspections", json={"title": title, "units": ["STC"]})
+    rows, _total = queries.list_instances(engine, users["admin"], InstanceFilter(process_id="inspection"))
+    assert sorted(row.content for row in rows) == ["Kiểm tra Sở Tài chính", "Kiểm tra Sở Xây dựng"]
+
+
+def test_one_who_has_left_is_named_on_no_team(deployment, call):
+    """The decision's form offers the active people only; the API accepts no other: a team
+    member whose account was closed is refused, naming the field."""
+    engine, users = deployment
+    with engine.db.session() as s:
+        s.get(User, users["inspector"].id).active = False
+    call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
+    decision = f"/work-items/{work(call('chutich'), 'inspection_decision')['id']}/complete"
+    refused = call("chutich")("POST", decision, json=DECISION)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {
+        "team_leader": "kiemtra không thuộc những người được chọn ở mục này.",
+        "team_members": "kiemtra không thuộc những người được chọn ở mục này."}
+    complete(call("chutich"), "inspection_decision",
+             {**DECISION, "team_leader": "chanhvp", "team_members": ["chanhvp"]})

@@ -4,12 +4,17 @@ form; a unit sees only the inspections it is in."""
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
+from engine.config import REPO_ROOT
+from engine.inspections import service as inspections
 from engine.inspections.models import Inspection
+from tests.conftest import make_engine
+from tests.inspections.conftest import populate
 from tests.inspections.test_api import DECISION
 from tests.processes import drive
 from tests.webui.conftest import Browser
@@ -119,3 +124,97 @@ def test_a_unit_sees_only_its_inspections_and_may_not_propose_for_others(deploym
     head = browser("stc_gd")  # a department head: internal inspections of its own units only
     refused = head.post("/inspections/new", {"title": "Kiểm tra Sở Xây dựng", "kind": "planned", "units": ["SXD"]})
     assert refused.status_code == 422 and "Anh/Chị không được đề xuất kiểm tra các đơn vị này." in text(refused)
+
+
+def test_the_history_names_the_kind_of_a_paper_added_to_the_file(deployment, browser):
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned", "units": ["STC"]},
+                       page="/inspections/new").headers["Location"]
+    assert office.post(page + "/papers", {"kind": "execution_reports", "title": "Báo cáo của Sở Tài chính"},
+                       page=page).status_code == 302
+    history = text(office.get(page)).split("Nhật ký", 1)[1]
+    assert "Báo cáo, tài liệu phản ánh tình hình thực hiện nhiệm vụ" in history
+    assert "execution_reports" not in history
+
+
+def test_what_the_inspection_waits_for_names_the_unit(deployment, browser):
+    """Each inspected unit's hand-over waits on the page under its unit's name: the office sees
+    which unit has not yet handed over its report (two lines read the same before)."""
+    engine, users = deployment
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra hai sở", "kind": "planned", "units": ["STC", "SXD"]},
+                       page="/inspections/new").headers["Location"]
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    waiting = text(office.get(page)).split("Đang chờ xử lý", 1)[1].split("</section>", 1)[0]
+    assert "cung cấp hồ sơ cho đoàn kiểm tra — Sở Tài chính — hạn 23/04/2026" in waiting
+    assert "cung cấp hồ sơ cho đoàn kiểm tra — Sở Xây dựng — hạn 23/04/2026" in waiting
+
+
+def test_a_refused_follow_up_names_each_field_at_fault(deployment, browser, clock):
+    """The follow-up form is on the inspection's page, which marks no field: the refusal names
+    each one with its message ('Please correct the fields marked below' marked nothing)."""
+    engine, users = deployment
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned", "units": ["STC"]},
+                       page="/inspections/new").headers["Location"]
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
+    drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm"}, users["inspector"])
+    drive.complete(engine, "write_report", {"assessment": "Chậm", "conclusion": "Chậm 2 nhiệm vụ"}, users["inspector"])
+    clerk = browser("clerk")
+    notice = {"symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
+              "content": "Hoàn thành 2 nhiệm vụ", "lead_unit": "STC", "deadline": "29/05/2026"}
+    for wrong, named in (({"issued_on": "32/04/2026"}, "Ngày ban hành: Nhập ngày theo dạng dd/mm/yyyy."),
+                         ({"deadline": "31/02/2026"}, "Nhiệm vụ 1: thời hạn phải là ngày")):
+        assert clerk.post(page + "/follow-up", {**notice, **wrong}, page=page).status_code == 302
+        shown = text(clerk.get(page))
+        assert named in shown and "đánh dấu bên dưới" not in shown
+
+
+def test_the_version_page_names_a_running_inspection_by_its_title(database_url, clock, tmp_path):
+    """Moving running instances to a new version: an inspection's is named by its title, as a
+    directive's by its symbol (it read only 'Kiểm tra việc thực hiện nhiệm vụ · phiên bản 1')."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    engine = make_engine(database_url, clock, processes_dir=str(processes), tmp_path=tmp_path)
+    users = populate(engine)
+    inspections.propose(engine, {"title": "Kiểm tra Sở Tài chính năm 2026", "units": ["STC"]}, users["office_head"])
+    settings = processes / "dak-lak" / "ruleset.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("first_update = 3", "first_update = 4"),
+                        encoding="utf-8")
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+        newer = engine.current_bundle(s).id
+    admin = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
+    assert admin.login("admin").status_code == 302
+    page = text(admin.get(f"/modeler/versions/{newer}"))
+    assert "Kiểm tra việc thực hiện nhiệm vụ · phiên bản 1 · Kiểm tra Sở Tài chính năm 2026" in page
+    engine.close()
+
+
+def test_a_secret_follow_up_is_not_shown_to_those_of_the_inspection_who_may_not_see_it(deployment, browser, clock):
+    """Quỳnh Nhai keeps secret documents: follow-up tasks registered as a secret directive are
+    listed on the inspection's page only to those who may see that directive — not to another
+    inspected unit, nor to the council that reads the results."""
+    engine, users = deployment
+    if engine.settings.ruleset != "quynh-nhai":
+        pytest.skip("only Quỳnh Nhai stores secret documents")
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra hai phòng", "kind": "planned",
+                                            "units": ["STC", "SXD"]}, page="/inspections/new").headers["Location"]
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    clock.set(datetime(2026, 4, 23, 16, 0))
+    drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm"}, users["inspector"])
+    drive.complete(engine, "write_report", {"assessment": "Chậm", "conclusion": "Chậm"}, users["inspector"])
+    inspection_id = int(page.rsplit("/", 1)[1])
+    notice = {"symbol": "25/TB-XMATX", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "XSUMMARYX",
+              "secrecy": "secret"}
+    task = {"content": "XCONTENTX", "lead_unit": "STC", "deadline": "29/05/2026"}
+    inspections.follow_up(engine, inspection_id, notice, [task], users["office_head"])
+    assert "XSUMMARYX" in text(browser("chanhvp").get(page))
+    for outsider in ("sxd", "tdkt"):
+        shown = text(browser(outsider).get(page))
+        assert "Kiểm tra hai phòng" in shown or outsider == "tdkt"
+        assert not any(marker in shown for marker in ("XMATX", "XSUMMARYX", "XCONTENTX")), outsider

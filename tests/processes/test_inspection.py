@@ -62,6 +62,8 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
         assert sorted((m.role, m.user_id) for m in inspection.members) == [
             ("leader", inspector.id), ("member", users["office_head"].id)]
     assert kinds_notified(engine, users["stc"]) == ["inspection_decided"]
+    # the team named in the decision is told of it: its members hold no inspector role of their own
+    assert kinds_notified(engine, users["office_head"]) == kinds_notified(engine, inspector) == ["inspection_decided"]
 
     findings = drive.ready(engine, "record_findings")
     assert findings.role == "inspector" and findings.due_at.date() == date(2026, 2, 12)

@@ -2,18 +2,24 @@
 (`[secrecy] visible_to = ["office_head", "leader"]`: clerks at large do not read secret records,
 Đ.6 k.1b) a secret directive the office head registered had its classification sent to the clerks,
 none of whom may open it: it stayed at 0 tasks, out of every report. Such a step now goes to the
-office head; a clerk who registered one (who handles it in person) still classifies it."""
+office head; a clerk who registered one (who handles it in person) still classifies it. The process
+admin, who moves running instances to a new version, is not told a secret directive's symbol."""
 from __future__ import annotations
+
+import shutil
 
 import pytest
 from sqlalchemy import select
 
+from engine.config import REPO_ROOT
 from engine.directives import service as directives
 from engine.directives.models import Assignment
 from engine.org import permissions
 from engine.org import service as org
 from engine.runtime.models import WorkItem
 from tests.conftest import PASSWORD, make_engine
+from tests.webui.conftest import Browser
+from webui.app import create_app
 
 UNITS = (("UBND", "UBND huyện Quỳnh Nhai", None, False), ("VP", "Văn phòng", "UBND", True),
          ("STC", "Phòng Tài chính", "UBND", False))
@@ -64,3 +70,31 @@ def test_the_clerks_keep_the_other_office_steps(office):
     own = _register(engine, users["clerk"], "9/2026/QD-UBND", secret=True)   # handled in person
     assert (public.role, own.role) == ("clerk", "clerk")
     assert _may_act(engine, users["clerk"], own)
+
+
+def test_the_version_page_does_not_name_a_secret_directive_to_the_process_admin(database_url, clock, tmp_path):
+    """The modeler lists the running instances of earlier versions, to move them: a secret
+    directive's are listed without its symbol, as on the running processes' page (a process
+    admin does not read secret records), an ordinary one's with it."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    engine = make_engine(database_url, clock, ruleset="quynh-nhai", processes_dir=str(processes), tmp_path=tmp_path)
+    with engine.db.session() as s:
+        for code, name, parent, tracking in UNITS:
+            org.create_unit(s, code, name, parent_code=parent, tracking_office=tracking)
+        users = {name: org.create_user(s, name, PASSWORD, name.title(), unit, roles)
+                 for name, (unit, roles) in {**PEOPLE, "quytrinh": ("VP", ["process_admin"])}.items()}
+        engine.load_ruleset(s)
+    _register(engine, users["chanhvp"], "7/2026/QD-XSECRETX", secret=True)
+    _register(engine, users["chanhvp"], "8/2026/QD-XOPENX", secret=False)
+    settings = processes / "quynh-nhai" / "ruleset.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("first_update = 2", "first_update = 3"),
+                        encoding="utf-8")
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+        newer = engine.current_bundle(s).id
+    admin = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
+    assert admin.login("quytrinh").status_code == 302
+    page = admin.get(f"/modeler/versions/{newer}").get_data(as_text=True)
+    assert "XOPENX" in page and "XSECRETX" not in page
+    engine.close()

@@ -29,6 +29,9 @@ PAPER_LABELS = dict(zip(PAPER_KINDS, (
     _l("Reports on carrying out the tasks"), _l("Inspection plan"), _l("Minutes"), _l("Results report"),
     _l("Other documents")), strict=True))
 TEAM_LABELS = {"leader": _l("Team leader"), "member": _l("Member")}
+# The header fields of the follow-up form (detail.html); its task's refusals name the task themselves.
+FOLLOW_UP_LABELS = {"symbol": _l("Symbol"), "issued_on": _l("Issued on"), "issuer": _l("Issuer"),
+                    "summary": _l("Summary")}
 # The names of the values an inspection's history shows (engine.inspections audit entries).
 HISTORY_LABELS = {"title": _l("Title"), "units": _l("Units inspected"), "internal": _l("Internal inspection of"),
                   "decision": _l("Decision"), "team": _l("Team"), "unit": _l("Unit"), "files": _l("Files"),
@@ -90,7 +93,7 @@ def detail(inspection_id: int):
             abort(404)
         units = forms.unit_choices(session)
         actionable = {item.id for item in info.open_items if permissions.may_open_work_item(session, user, item)}
-        history = readable(engine(), session, info.history, HISTORY_LABELS)
+        history = readable(engine(), session, info.history, HISTORY_LABELS, {"kind": PAPER_LABELS})
     return render_template("inspections/detail.html", info=info, i=info.inspection, units=units, actionable=actionable,
                            history_lines=history, raw_history=permissions.may_administer_users(user),
                            may_follow_up=permissions.may_register_directives(user), **_labels())
@@ -123,10 +126,14 @@ def follow_up(inspection_id: int):
     header = {key: form.get(key, "") for key in ("symbol", "issued_on", "issuer", "summary")}
     task = {key: form.get(key, "").strip() for key in ("content", "lead_unit", "deadline")}
     created = []
-    _errors, refusal = refusal_of(lambda: created.append(inspections.follow_up(engine(), inspection_id, header, [task],
-                                                                         current_user())))
+    errors, refusal = refusal_of(lambda: created.append(inspections.follow_up(engine(), inspection_id, header, [task],
+                                                                        current_user())))
     if refusal:
-        flash(refusal, "error")
+        # back on the inspection's page, which marks no field: each refused one is named
+        for name, message in errors.items():
+            flash(f"{FOLLOW_UP_LABELS.get(name, name)}: {message}", "error")
+        if not errors:
+            flash(refusal, "error")
         return redirect(url_for(".detail", inspection_id=inspection_id))
     flash(_("Follow-up tasks registered as directive %(symbol)s.", symbol=created[0].symbol), "success")
     return redirect(next_step(created[0].id))  # on to classifying it, as after any registration

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.directives.models import Directive
 from engine.errors import EngineError
+from engine.inspections import service as inspections
 from engine.org import permissions
 from engine.org.models import User
 from engine.rulesets import diff, disk, drafts, migration
@@ -210,15 +211,21 @@ def _version_page(bundle_id: int, plans=None, **extra):
 
 def instance_words(session, bundle: ProcessBundle, instance_ids: list[int]) -> dict:
     """Names for a list of running instances and their migration plans: each process's name,
-    each instance's directive symbol, each step's name (in this version and those before)."""
+    each instance's directive symbol (an inspection's title), each step's name (in this version
+    and those before)."""
     eng = engine()
     used = set(session.scalars(select(WorkflowInstance.bundle_id).where(WorkflowInstance.id.in_(instance_ids))))
     compiled = [eng.compiled(b) for b in session.scalars(select(ProcessBundle).where(
         ProcessBundle.id.in_(used - {bundle.id})).order_by(ProcessBundle.number))] + [eng.compiled(bundle)]
-    symbols = {row.id: row.symbol for row in session.execute(select(WorkflowInstance.id, Directive.symbol).join(
-        Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(instance_ids)))}
+    user = current_user()
+    # a secret record's symbol only to one who may read it, as on the running processes' page
+    symbols = {row.id: row.symbol for row in session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.directive_id, WorkflowInstance.assignment_id, Directive.symbol)
+        .join(Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(instance_ids)))
+        if permissions.may_read_instance_content(session, user, row.directive_id, row.assignment_id)}
     return {"names": {pid: spec.description or pid for c in compiled for pid, spec in c.specs.items()},
-            "symbols": symbols, "steps": words.step_names(*compiled)}
+            "symbols": symbols, "titles": inspections.titles_of_instances(session, instance_ids),
+            "steps": words.step_names(*compiled)}
 
 
 @blueprint.get("/versions/<int:bundle_id>")
