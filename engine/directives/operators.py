@@ -350,10 +350,11 @@ def propose_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"supported": supported}
 
 
-@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
+@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note", "deadline"))
 def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Record the decision; an approval moves the deadline and keeps the original. Returns the
-    lead unit as it is now, for the announcement of the new deadline."""
+    """Record the decision; an approval moves the deadline to the day granted (`deadline`, which
+    the decision form checks is after the day of the decision; the day asked for without one) and
+    keeps the original. Returns the lead unit as it is now, for the announcement of the new deadline."""
     request, assignment = _pending_extension(ctx, params["request_id"])
     approved = bool(params.get("approved"))
     request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
@@ -365,7 +366,8 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     if approved:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
-        _set_deadline(assignment, request.new_deadline)  # a date the assigner chose; parts due with it follow
+        request.granted_deadline = day_of(params.get("deadline")) or request.new_deadline
+        _set_deadline(assignment, request.granted_deadline)  # a date the assigner chose; parts due with it follow
     audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
                  before={"deadline": before.isoformat() if before else None},
                  after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,
