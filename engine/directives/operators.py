@@ -185,6 +185,8 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     if lead.id != lead_before:
         changes.withdraw_shares_left_behind(ctx.runtime, ctx.session, assignment, ctx.actor,
                                             str(params.get("note") or lead.name))
+        # The task's progress is its lead's: the new lead starts; the old one's reports stay, under its name.
+        assignment.progress, assignment.completed_on = "not_started", None
     assignment.status = AssignmentStatus.OPEN
     now = _as_corrected(ctx.session, assignment)
     changed = [key for key in now if now[key] != was[key]]
@@ -219,7 +221,7 @@ def _as_corrected(session, assignment: Assignment) -> dict:
     """What a correction may change, as the history shows it (unit names, ISO dates)."""
     return {"lead_unit": session.get(Unit, assignment.lead_unit_id).name,
             "coordinating_units": sorted(unit.name for unit in _coordinating(session, assignment)),
-            "content": assignment.content, "deadline": _plain(assignment.deadline)}
+            "content": assignment.content, "deadline": _plain(assignment.deadline), "progress": assignment.progress}
 
 
 @OPERATORS.register("progress.reopen", optional=("note",))
