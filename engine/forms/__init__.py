@@ -168,7 +168,10 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
     clean: dict[str, object] = {}
     errors: dict[str, Message] = {}
     for f in form.fields:
-        value, shown = raw.get(f.name), _shown(form, f, raw)
+        # A hidden field is not taken, whatever the page still sends of it (the day an extension
+        # would have granted, when it is refused).
+        shown = _shown(form, f, raw)
+        value = raw.get(f.name) if shown else None
         if _is_empty(value) and facts is not None and f.default_from and shown:
             value = starting_value(f, facts)
         if _is_empty(value):
@@ -179,8 +182,7 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
             continue
         try:
             clean[f.name] = _CLEANERS[f.type](f, value, lookups)
-            # A hidden field's day is not held to its bounds (a refusal leaves the day granted aside).
-            if facts is not None and f.type == "date" and shown:
+            if facts is not None and f.type == "date":
                 _check_bounds(f, date.fromisoformat(str(clean[f.name])), {**facts, **clean})
         except Invalid as exc:
             errors[f.name] = exc.message
