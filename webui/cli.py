@@ -56,6 +56,10 @@ def demo(ctx: click.Context, reset: bool, and_serve: bool, port: int) -> None:
 
 
 def main() -> None:
+    from engine import translation
+    from webui.i18n import catalogue
+
+    translation.install(catalogue)  # the scheduler's watched-folder error files speak as the pages do
     cli(prog_name="dondoc")
 
 

@@ -27,3 +27,13 @@ def compile_catalogs(dirs: list[str]) -> None:
                 catalog = read_po(po_file)
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
+
+
+def catalogue(language: str = "vi") -> dict[str, str]:
+    """Every catalogue's msgids in `language` (a msgid means one thing in all of them, see
+    tests/webui/test_catalogues.py): what the engine writes outside a page (engine.translation)."""
+    texts: dict[str, str] = {}
+    for po_path in sorted(WEBUI.rglob(f"translations/{language}/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as po_file:
+            texts.update({m.id: m.string for m in read_po(po_file) if isinstance(m.id, str) and m.string})
+    return texts

@@ -354,7 +354,8 @@ class ExtensionRequest(Base):
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     current_deadline: Mapped[date | None] = mapped_column(Date)  # the deadline when asked
-    new_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)  # the day asked for
+    granted_deadline: Mapped[date | None] = mapped_column(Date)  # the day an approval granted
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[ExtensionStatus] = mapped_column(String(16), default=ExtensionStatus.PENDING)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

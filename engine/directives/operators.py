@@ -185,6 +185,8 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     if lead.id != lead_before:
         changes.withdraw_shares_left_behind(ctx.runtime, ctx.session, assignment, ctx.actor,
                                             str(params.get("note") or lead.name))
+        # The task's progress is its lead's: the new lead starts; the old one's reports stay, under its name.
+        assignment.progress, assignment.completed_on = "not_started", None
     assignment.status = AssignmentStatus.OPEN
     now = _as_corrected(ctx.session, assignment)
     changed = [key for key in now if now[key] != was[key]]
@@ -219,7 +221,7 @@ def _as_corrected(session, assignment: Assignment) -> dict:
     """What a correction may change, as the history shows it (unit names, ISO dates)."""
     return {"lead_unit": session.get(Unit, assignment.lead_unit_id).name,
             "coordinating_units": sorted(unit.name for unit in _coordinating(session, assignment)),
-            "content": assignment.content, "deadline": _plain(assignment.deadline)}
+            "content": assignment.content, "deadline": _plain(assignment.deadline), "progress": assignment.progress}
 
 
 @OPERATORS.register("progress.reopen", optional=("note",))
@@ -350,10 +352,11 @@ def propose_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"supported": supported}
 
 
-@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note",))
+@OPERATORS.register("extension.decide", required=("request_id", "approved"), optional=("note", "deadline"))
 def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Record the decision; an approval moves the deadline and keeps the original. Returns the
-    lead unit as it is now, for the announcement of the new deadline."""
+    """Record the decision; an approval moves the deadline to the day granted (`deadline`, which
+    the decision form checks is after the day of the decision; the day asked for without one) and
+    keeps the original. Returns the lead unit as it is now, for the announcement of the new deadline."""
     request, assignment = _pending_extension(ctx, params["request_id"])
     approved = bool(params.get("approved"))
     request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
@@ -365,7 +368,8 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     if approved:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
-        _set_deadline(assignment, request.new_deadline)  # a date the assigner chose; parts due with it follow
+        request.granted_deadline = day_of(params.get("deadline")) or request.new_deadline
+        _set_deadline(assignment, request.granted_deadline)  # a date the assigner chose; parts due with it follow
     audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
                  before={"deadline": before.isoformat() if before else None},
                  after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,

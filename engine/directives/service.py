@@ -227,7 +227,8 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
     officer = _follow_up_officer(session, seq, item)
     deadline = deadline_of(session, seq, item)
-    _parts_due_in_time(seq, coordinating, deadline["deadline"])
+    _parts_due_in_time(seq, coordinating, deadline["deadline"],
+                       "coordinating_deadline" if item.get("coordinating_deadline") else "coordinating_units.deadline")
     return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
             "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
             "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),
@@ -249,15 +250,16 @@ def _follow_up_officer(session: Session, seq: int, item: dict) -> str | None:
     return officer
 
 
-def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline) -> None:
+def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline, field: str) -> None:
     """A coordinating unit's part is due no later than the assignment, whose lead unit reports
-    with it (as a section's share is due no later than its unit's task)."""
+    with it (as a section's share is due no later than its unit's task). `field` names where the
+    parts' deadlines were given."""
     due = Deadline.from_json(deadline)
     if due is None:
         return
     for part in filter(None, map(Deadline.from_json, coordinating.values())):
         if part.date > due.date:
-            raise AssignmentError(seq, "coordinating_units.deadline",
+            raise AssignmentError(seq, field,
                                   "Assignment %(n)s: a coordinating unit's deadline may not be later than the "
                                   "assignment's (%(d)s).", d=due.date.strftime("%d/%m/%Y"))
 
@@ -296,17 +298,20 @@ _NOT_TEXT = {"Enter text.": "Assignment %(n)s: this value must be text.",
 
 
 def _coordinating(session: Session, seq: int, item: dict, lead: str) -> dict[str, object]:
-    """Coordinating units (code -> own deadline or None), given as codes or as
+    """Coordinating units (code -> own deadline or None), given as codes, due on the item's
+    `coordinating_deadline` when it has one (hạn phối hợp: a register row's, an import row's), or as
     {"unit", "deadline" | "deadline_days"} items; the lead unit is never also coordinating."""
     entries = item.get("coordinating_units") or []
     if not isinstance(entries, list | tuple):
         raise AssignmentError(seq, "coordinating_units", "Assignment %(n)s: the coordinating units must be a list.")
     units: dict[str, object] = {}
     for entry in entries:
-        spec = entry if isinstance(entry, dict) else {"unit": entry}
+        own = isinstance(entry, dict)
+        spec = entry if own else {"unit": entry, "deadline": item.get("coordinating_deadline")}
         code = _text_of(seq, spec, "unit")
         if code and code != lead and code not in units:
-            units[code] = deadline_of(session, seq, spec, field_prefix="coordinating_units.")["deadline"]
+            prefix = "coordinating_units." if own else "coordinating_"  # the field the deadline came in
+            units[code] = deadline_of(session, seq, spec, field_prefix=prefix)["deadline"]
     return units
 
 

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine import translation
 from engine.errors import EngineError
 from engine.imports import ImportFailed, edxml
 from engine.org import service as org
@@ -57,7 +58,10 @@ def _arrived(inbox: Path) -> list[Path]:
 
 
 def _explain(exc: Exception) -> str:
-    lines = [str(exc), *(f"  {e.field or 'file'}: {e.render()}" for e in getattr(exc, "errors", []))]
+    """Why, as the clerk reads it: a refusal in the catalogue's words (a bad sidecar's system text as it is)."""
+    first = translation.message(exc.message, exc.params) if isinstance(exc, EngineError) else str(exc)
+    lines = [first, *("  " + (f"{e.field}: " if e.field else "") + e.render(translation.translate)
+                      for e in getattr(exc, "errors", []))]
     return "\n".join(lines) + "\n"
 
 

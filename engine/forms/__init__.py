@@ -54,10 +54,13 @@ class FormField:
     # "field=value": shown (and required) only while that field is shown and holds that value;
     # "field": while that field is shown and holds any value
     show_if: str | None = None
-    # A date's bounds: "today", the name of a date in the work item's data ("assigned_on"), or
+    # A date's bounds: "today", "tomorrow", the name of a date in the work item's data ("assigned_on"), or
     # of a date field above it in the same form ("starts_on"), whose submitted value counts
     not_before: str | None = None
     not_after: str | None = None
+    # The name of a datum in the work item's data (a dotted path: "extension.new_deadline") that
+    # the field starts with, and that an empty submission takes: the requested day a decider may edit
+    default_from: str | None = None
     # A person field ("user", "users"): only active holders of one of these roles are offered and
     # accepted (the follow-up officer is a tracking clerk); empty: any active user
     roles: list = field(default_factory=list)
@@ -163,16 +166,20 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
              facts: Mapping[str, object] | None = None) -> dict:
     """Clean `raw` (strings or lists of strings, as a browser or JSON client sends) against
     `form`. Raises FormValidationError naming every bad field. `facts` are what a date's bounds
-    name: "today", the work item's data and the form's fields above; without them the bounds are
-    not checked."""
+    name: "today", "tomorrow", the work item's data and the form's fields above, and what an empty
+    field with a `default_from` takes; without them neither applies."""
     lookups = lookups or Lookups()
     clean: dict[str, object] = {}
     errors: dict[str, Message] = {}
     for f in form.fields:
-        value = raw.get(f.name)
-        required = f.required and _shown(form, f, raw)
+        # A hidden field is not taken, whatever the page still sends of it (the day an extension
+        # would have granted, when it is refused).
+        shown = _shown(form, f, raw)
+        value = raw.get(f.name) if shown else None
+        if _is_empty(value) and facts is not None and f.default_from and shown:
+            value = starting_value(f, facts)
         if _is_empty(value):
-            if required:
+            if f.required and shown:
                 errors[f.name] = Message("This field is required.")
             else:
                 clean[f.name] = [] if f.type in MULTI_VALUED else None
@@ -186,6 +193,14 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
     if errors:
         raise FormValidationError(errors)
     return clean
+
+
+def starting_value(f: FormField, data: Mapping[str, object]):
+    """The value `f` starts with from the work item's data (its `default_from`), None without one."""
+    value: object = data
+    for part in (f.default_from or "").split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value if f.default_from else None
 
 
 def _check_bounds(f: FormField, day: date, facts: Mapping[str, object]) -> None:

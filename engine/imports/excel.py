@@ -83,6 +83,10 @@ COLUMNS = (
     # [secrecy] rule applies to a register's secret rows as to one typed in by hand.
     Column("secrecy", "Độ mật", "Mật, Tối mật, Tuyệt mật (để trống: không mật)", 12, True,
            synonyms=("Mức độ mật",)),
+    # After it, for the same reason: the coordinating units' own deadline (hạn phối hợp), optional.
+    Column("coordinating_deadline", "Hạn phối hợp", "Ngày (dd/mm/yyyy) các đơn vị phối hợp gửi phần của mình, "
+           "nếu trước thời hạn của nhiệm vụ; để trống: cùng thời hạn", 14,
+           synonyms=("Thời hạn phối hợp", "Hạn gửi phối hợp")),
 )
 FIELDS = {c.field: c for c in COLUMNS}
 URGENCY_WORDS = {"": "normal", "thuong": "normal", "khan": "urgent", "thuong khan": "very_urgent",
@@ -97,7 +101,8 @@ NO = {"", "khong", "no", "false", "0"}
 EXAMPLE = {"symbol": "45/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
            "summary": "(Dòng mẫu, không được nhập) Về việc triển khai kế hoạch …", "signer": "",
            "urgency": "Thường", "content": "Xây dựng kế hoạch thực hiện", "lead_unit": "STC",
-           "coordinating_units": "SXD", "deadline": "", "deadline_days": 10, "requires_report": "Có", "secrecy": ""}
+           "coordinating_units": "SXD", "deadline": "", "deadline_days": 10, "requires_report": "Có", "secrecy": "",
+           "coordinating_deadline": ""}
 EXAMPLE_NOTE = "Dòng mẫu: không được nhập. Xóa hoặc ghi đè dòng này bằng văn bản thật."
 
 
@@ -332,6 +337,8 @@ def _assignment(units: UnitDirectory, row: int, values: dict, labels: dict[str, 
     item: dict[str, Any] = {"content": _string(values.get("content")), "lead_unit": lead[0] if lead else "",
                             "coordinating_units": [c for c in coordinating if c not in lead[:1]]}
     item["deadline"], bad = _date(error, "deadline", values.get("deadline"))
+    errors += bad
+    item["coordinating_deadline"], bad = _date(error, "coordinating_deadline", values.get("coordinating_deadline"))
     errors += bad
     days = values.get("deadline_days")
     if not _blank(days):

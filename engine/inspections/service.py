@@ -33,6 +33,7 @@ from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.registry.service import history as registry_history
 from engine.rulesets.models import instance_settings
+from engine.rulesets.settings import form_terms
 from engine.runtime.models import WorkItem, WorkItemStatus
 
 PURPOSE = "inspection"
@@ -264,6 +265,7 @@ class InspectionDetail:
     follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
     may_file: bool                            # the reader adds papers to the file (a council only reads)
+    terms: dict[str, str]                     # the ruleset's words (its [terminology]): who runs and decides it
 
 
 def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail:
@@ -290,7 +292,8 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
             session, user, permissions.ASSIGNMENT, a.id)] if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)),
-        may_file=_takes_part(session, user, inspection))
+        may_file=_takes_part(session, user, inspection),
+        terms=form_terms(instance_settings(session, inspection.instance_id)))
 
 
 def titles_of_instances(session: Session, instance_ids: Iterable[int]) -> dict[int, str]:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import ParamSpec, TypeVar
 from uuid import UUID
 
@@ -168,8 +168,9 @@ class Runtime:
             task = spiff.find_task(workflow, UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
+            today = clock.today()
             clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session, user),
-                                   facts={**task.data, "today": clock.today()})
+                                   facts={**task.data, "today": today, "tomorrow": today + timedelta(days=1)})
 
             def run_user_task(_wf):
                 task.data.update(clean)
@@ -188,6 +189,17 @@ class Runtime:
             self._step(session, instance, compiled, workflow, user, action=run_user_task, record=completion_entry,
                        open_items=open_items)
             return item
+
+    def starting_values(self, session: Session, item: WorkItem, form: forms.FormDefinition) -> dict:
+        """What the fields with a `default_from` start with, read in the item's task data (the
+        workflow is loaded only for a form that has one)."""
+        fields = [f for f in form.fields if f.default_from]
+        if not fields:
+            return {}
+        task = spiff.find_task(self.workflow_of(session, session.get_one(WorkflowInstance, item.instance_id)),
+                               UUID(item.task_id))
+        values = {f.name: forms.starting_value(f, task.data) for f in fields} if task else {}
+        return {name: value for name, value in values.items() if value is not None}
 
     def save_draft(self, work_item_id: int, raw: dict, actor: User) -> None:
         with self.db.session() as session:

@@ -303,6 +303,26 @@ def test_the_watched_folder_imports_each_file_once(loaded, org_tree, tmp_path):
     assert (import_folder(loaded).imported, import_folder(loaded).failed) == (0, 0)
 
 
+def test_the_watched_folder_says_why_in_the_clerks_language(loaded, org_tree, tmp_path, monkeypatch):
+    """The error file beside a refused message reads as the pages do: `dondoc` (the scheduler's
+    process too) installs the web layer's catalogue for the engine."""
+    from engine import translation
+    from webui import cli as webui_cli
+
+    monkeypatch.setattr(webui_cli, "cli", lambda **_: None)
+    webui_cli.main()
+    try:
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+        (inbox / "c.xml").write_bytes(b"<not-edxml/>")
+        assert import_folder(loaded).failed == 1
+        assert (inbox / "failed" / "c.xml.error.txt").read_text(encoding="utf-8") == (
+            "Tệp chưa được nhập: phát hiện 1 lỗi.\n  Tệp không có phần MessageHeader của edXML.\n")
+    finally:
+        translation.install(dict)
+
+
 def test_the_watched_folder_imports_in_the_order_messages_arrived(loaded, org_tree, tmp_path):
     """Named by document id, an update that waited in the folder with its document (the
     scheduler stopped) sorted first, found no directive and stayed in failed/."""

@@ -18,6 +18,7 @@ from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
+from tests.processes import drive
 from tests.registers import ROWS, office_register, plain_sheet
 
 
@@ -236,3 +237,28 @@ def test_the_register_is_found_on_any_sheet_and_two_are_refused_not_imported_in_
     assert _count(loaded) == 0
     [created] = excel.import_workbook(loaded, _workbook({"Bìa": cover, "Năm 2025": year_2025}), org_tree["clerk"])
     assert created.symbol == "55/UBND-TH"
+
+
+COORDINATION_SHEET = [["Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nội dung nhiệm vụ",
+                       "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Hạn phối hợp"],
+                      ["210/UBND-KT", "12/02/2026", "UBND tỉnh", "V/v giải ngân", "Báo cáo giải ngân", "STC", "SXD",
+                       "31/03/2026", "20/03/2026"],
+                      ["211/UBND-KT", "12/02/2026", "UBND tỉnh", "V/v quyết toán", "Báo cáo quyết toán", "STC", "SXD",
+                       "31/03/2026", "15/04/2026"]]
+
+
+def test_a_registers_coordinating_deadline_column_gives_the_parts_their_own_day(loaded, org_tree):
+    """Hạn phối hợp, optional: the coordinating units' own day, not after the task's (the rule of the
+    API and the register page), refused on its cell."""
+    from engine.directives.models import AssignmentUnit
+
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(COORDINATION_SHEET), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (3, "I (Hạn phối hợp)", "Assignment 1: a coordinating unit's deadline may not be later than the "
+                                "assignment's (31/03/2026).")]
+    excel.import_workbook(loaded, plain_sheet(COORDINATION_SHEET[:2]), org_tree["clerk"])
+    drive.complete(loaded, "classify", {"tracked": "on"}, org_tree["clerk"])
+    with loaded.db.session() as s:
+        assert sorted((u.role, u.deadline.isoformat()) for u in s.scalars(select(AssignmentUnit))) == [
+            ("coordinating", "2026-03-20"), ("lead", "2026-03-31")]

@@ -63,6 +63,9 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
                   "Sở Tài chính, Sở Xây dựng", "Báo cáo kết quả kiểm tra — hạn 07/05/2026"):
         assert words in shown, words
     assert "kiemtra" not in shown and "2026-05-07" not in shown  # names and dd/mm/yyyy, not ids
+    run_by = {"dak-lak": "Văn phòng UBND tỉnh, theo quyết định của Chủ tịch UBND tỉnh",  # the ruleset's terms
+              "quynh-nhai": "Văn phòng HĐND và UBND huyện, theo quyết định của Chủ tịch UBND huyện"}[engine.ruleset]
+    assert f'<dd class="run-by">{run_by}</dd>' in shown
     # the process's history reads the team by name too (a "users" field listed usernames)
     with engine.db.session() as s:
         instance_id = s.scalar(select(Inspection.instance_id))

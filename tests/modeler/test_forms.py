@@ -120,6 +120,8 @@ def test_a_condition_on_any_value_hides_the_field_and_its_requirement():
     assert set(refused.value.errors) == {"ngay_van_ban"}
     assert validate(form, {**given, "so_van_ban": "12/BC-STC", "ngay_van_ban": "13/02/2026"})["ngay_van_ban"] \
         == "2026-02-13"
+    # What the page still sends of a hidden field is not taken, nor checked.
+    assert validate(form, {**given, "ngay_van_ban": "31/02/2026"})["ngay_van_ban"] is None
 
 
 def test_a_removed_field_a_gateway_reads_is_reported_at_the_gateway(loaded, org_tree, processes_dir):

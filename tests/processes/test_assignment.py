@@ -11,6 +11,7 @@ from engine.directives import service as directives
 from engine.directives.models import Assignment, AssignmentUnit, ExplanationRequest, ExtensionRequest, ProgressUpdate
 from engine.directives.service import DirectiveError
 from engine.errors import Conflict, Forbidden, NotFound
+from engine.forms import FormValidationError
 from engine.notifications.models import Notification
 from engine.runtime.models import WorkItem
 from tests.conftest import make_engine
@@ -195,6 +196,43 @@ def test_extension_refused_keeps_the_deadline(loaded, org_tree):
         assert [r.status for r in s.scalars(select(ExtensionRequest))] == ["refused"]  # the Conflict left nothing
     extensions.request_extension(engine, aid, "20/03/2026", "Lần hai", users["stc"])  # decided: may ask again
     assert drive.ready_elements(engine) == ["handle", "propose_extension"]
+
+
+def test_an_extension_decided_after_the_day_asked_for_grants_a_day_after_the_decision(loaded, org_tree, clock):
+    """The decision form starts with the day asked for; once that day has passed the decider must
+    grant a later one (refused naming the field), which becomes the deadline."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    request = extensions.request_extension(engine, aid, "02/03/2026", "Chờ số liệu", users["stc"])
+    drive.complete(engine, "propose_extension", {"extension_proposal": "support"}, users["office_head"])
+    decide = drive.ready(engine, "decide_extension")
+    with engine.db.reading() as s:
+        form = engine.cache.by_id(s, drive.instance(engine, decide.instance_id).bundle_id).forms["decide_extension"]
+        assert engine.runtime.starting_values(s, decide, form) == {"extension_deadline": "2026-03-02"}
+    clock.set(datetime(2026, 3, 2, 9, 0))  # the day asked for: no longer a day to grant
+    with pytest.raises(FormValidationError) as refused:
+        engine.runtime.complete(decide.id, {"extension_decision": "approve"}, users["leader"])
+    assert list(refused.value.errors) == ["extension_deadline"]
+    assert refused.value.errors["extension_deadline"].params == {"day": "03/03/2026"}
+    engine.runtime.complete(decide.id, {"extension_decision": "approve", "extension_deadline": "10/03/2026"},
+                            users["leader"])
+    assignment = drive.assignment(engine, aid)
+    assert (assignment.deadline, assignment.original_deadline) == (date(2026, 3, 10), date(2026, 2, 26))
+    with engine.db.session() as s:
+        stored = s.get(ExtensionRequest, request.id)
+        assert (stored.new_deadline, stored.granted_deadline) == (date(2026, 3, 2), date(2026, 3, 10))
+    assert "Đồng ý gia hạn đến 10/03/2026" in notifications(engine, "extension_decided", "stc")[-1].body
+
+
+def test_a_refused_extension_whose_day_has_passed_needs_no_day(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [DATED])
+    extensions.request_extension(engine, aid, "02/03/2026", "Chờ số liệu", users["stc"])
+    drive.complete(engine, "propose_extension", {"extension_proposal": "oppose"}, users["office_head"])
+    clock.set(datetime(2026, 3, 3, 9, 0))
+    drive.complete(engine, "decide_extension",  # the page sends the hidden day it started with
+                   {"extension_decision": "refuse", "extension_deadline": "2026-03-02"}, users["leader"])
+    assert drive.assignment(engine, aid).deadline == date(2026, 2, 26)
 
 
 def test_an_approved_extension_moves_the_coordinating_parts_due_on_the_old_deadline(loaded, org_tree):

@@ -185,6 +185,29 @@ def test_the_office_adjusts_an_assignment_the_unit_is_handling(loaded, org_tree)
         changes.adjust(engine, aid, {"new_deadline": "20/03/2026", "correction_note": "Gia hạn"}, users["leader"])
 
 
+def test_a_new_lead_unit_starts_the_tasks_progress_and_the_old_leads_reports_stay_under_its_name(loaded, org_tree):
+    """The task's progress is its lead unit's: after the change the new lead has reported nothing
+    yet (the old lead's 'in progress' no longer stands for the task), the old lead's report stays,
+    named, among the reports and the history says what the progress was."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [TASK])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang rà soát"},
+                   users["stc"])
+    assert drive.assignment(engine, aid).progress == "in_progress"
+    changes.adjust(engine, aid, {"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng chủ trì"},
+                   users["clerk"], instruction=INSTRUCTION)
+    assert no_incidents(engine)
+    adjusted = drive.assignment(engine, aid)
+    assert (adjusted.progress, adjusted.completed_on) == ("not_started", None)
+    with engine.db.session() as s:
+        assert [(u.unit_id, u.progress) for u in s.scalars(select(ProgressUpdate))] == [
+            (s.scalar(select(Unit.id).where(Unit.code == "STC")), "in_progress")]
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "assignment.reassigned")).all()
+    assert (entry.before["progress"], entry.after["progress"]) == ("in_progress", "not_started")
+    drive.complete(engine, "handle", {"action": "update", "progress": "done", "note": "Xong"}, users["sxd"], unit="SXD")
+    assert drive.assignment(engine, aid).progress == "done"
+
+
 def test_a_deadline_moved_before_a_coordinating_units_own_takes_its_part_along(loaded, org_tree):
     """A coordinating unit's part is never due after the assignment it serves: the deadline
     corrected to 18/02 brings Phòng Ngân sách's 20/02 with it (its part is urged to 18/02)."""

@@ -319,3 +319,19 @@ def test_the_assignment_page_gives_each_coordinating_unit_its_own_deadline(loade
         s.execute(update(AssignmentUnit).where(AssignmentUnit.unit_id == sxd).values(deadline=clock.today()))
     page = browser("stc").get(f"/assignments/{_assignment_id(loaded)}").get_data(as_text=True)
     assert f"Sở Xây dựng <small>(hạn phối hợp {clock.today():%d/%m/%Y})</small>" in page
+
+
+def test_the_register_page_gives_the_coordinating_units_their_own_deadline(loaded, browser):
+    """Hạn phối hợp on the register page: not after the assignment's deadline (refused beside the
+    field, in Vietnamese), then each coordinating unit's part is due on it."""
+    clerk = browser("clerk")
+    row = {"a-0-coordinating_units": ["SXD", "STC-NS"], "a-0-deadline_days": "", "a-0-deadline": "31/03/2026"}
+    refused = register(clerk, **row, **{"a-0-coordinating_deadline": "15/04/2026"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'name="a-0-coordinating_deadline" value="15/04/2026"' in page
+    [error] = re.findall(r'name="a-0-coordinating_deadline".*?<div class="error" role="alert">(.*?)</div>', page, re.S)
+    assert error == "Nhiệm vụ 1: thời hạn của đơn vị phối hợp không được muộn hơn thời hạn của nhiệm vụ (31/03/2026)."
+    classify(clerk, register(clerk, **row, **{"a-0-coordinating_deadline": "20/03/2026"}))
+    with loaded.db.session() as s:
+        assert sorted((u.role, u.deadline.isoformat()) for u in s.scalars(select(AssignmentUnit))) == [
+            ("coordinating", "2026-03-20"), ("coordinating", "2026-03-20"), ("lead", "2026-03-31")]

@@ -155,3 +155,27 @@ def test_a_steps_cpu_is_counted_once_under_the_call_that_ran_it(loaded, browser)
         assert s.scalar(select(Assignment.instance_id)) is not None  # the classification started one
     assert cpu("complete") > before["complete"]
     assert cpu("start") == before["start"]
+
+
+def test_the_extension_decision_starts_with_the_day_asked_for_and_refuses_a_past_one(loaded, assigned, browser,
+                                                                                    clock):
+    from datetime import datetime
+
+    from engine.directives import extensions
+    from engine.org.models import User
+
+    with loaded.db.session() as s:
+        unit_user, aid = s.scalar(select(User).where(User.username == "stc")), s.scalar(select(Assignment.id))
+    extensions.request_extension(loaded, aid, "02/03/2026", "Chờ số liệu", unit_user)
+    assert browser("chanhvp").post(ready_item_path(loaded, "propose_extension"),
+                                   {"extension_proposal": "support"}).status_code == 302
+    leader, path = browser("chutich"), ready_item_path(loaded, "decide_extension")
+    assert 'name="extension_deadline" value="02/03/2026"' in leader.get(path).get_data(as_text=True)
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    leader = browser("chutich")  # signed in again, weeks later
+    refused = leader.post(path, {"extension_decision": "approve", "extension_deadline": "02/03/2026"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Gia hạn đến ngày" in page and "03/03/2026" in page
+    assert leader.post(path, {"extension_decision": "approve", "extension_deadline": "09/03/2026"}).status_code == 302
+    with loaded.db.session() as s:
+        assert s.get(Assignment, aid).deadline.isoformat() == "2026-03-09"

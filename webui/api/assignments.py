@@ -317,6 +317,7 @@ def download_attachment(sha256: str):
 def _extension(row: ExtensionRequest) -> dict:
     return {"id": row.id, "assignment_id": row.assignment_id, "status": row.status,
             "current_deadline": serialize.iso(row.current_deadline), "new_deadline": serialize.iso(row.new_deadline),
+            "granted_deadline": serialize.iso(row.granted_deadline),
             "reason": row.reason, "requested_at": serialize.iso(row.requested_at),
             "decided_at": serialize.iso(row.decided_at), "decision_note": row.decision_note}
 

@@ -26,8 +26,10 @@ def form(item_id: int):
         if item is None:
             abort(404)
         definition = inbox.work_item_form(engine(), session, item)
-        # A preset from an action button (?action=return) wins over a saved draft.
-        values = forms.initial_values(definition, item.draft, request.args.to_dict())
+        # A preset from an action button (?action=return) wins over a saved draft, which wins
+        # over what the task's data proposes (the day a unit asked for).
+        values = forms.initial_values(definition, engine().runtime.starting_values(session, item, definition),
+                                      item.draft, request.args.to_dict())
     return _render(item_id, values, {})
 
 
