@@ -636,8 +636,9 @@ class DirectiveDetail:
 
     @property
     def progress(self) -> tuple[int, int]:
-        """(done, counted): tasks done (on time or late) of those not cancelled."""
-        counted = [row for row in self.rows if row.outcome is not None]
+        """(done, counted): tasks done (on time or late) of those given and not cancelled (a share
+        passed down to a section is its unit's task's: counted as reports count it)."""
+        counted = [row for row in self.rows if row.outcome is not None and not row.assignment.is_share]
         return sum(row.outcome in (Outcome.DONE_ON_TIME, Outcome.DONE_LATE) for row in counted), len(counted)
 
 

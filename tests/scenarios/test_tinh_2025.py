@@ -7,6 +7,9 @@ import pytest
 from engine.directives import subassign
 from engine.directives.service import DirectiveError
 from engine.org import service as org
+from engine.registry import service as registry
+from engine.reports import counts
+from engine.reports.counts import Scope
 from tests.scenarios.drive import Scenario, _user, due_day
 
 # A ward of the province, with its own office section (NĐ 150/2025: phòng thuộc UBND cấp xã).
@@ -68,3 +71,19 @@ def test_overdue_needs_a_reason_and_the_office_proposes_the_extension(sc):
     sc.extend(assignment.id, "ward", "2026-03-20", "Chờ bàn giao", proposer="office_head", decider="leader",
               report={"action": "update", "progress": "in_progress", "overdue_reason": "Chờ bàn giao"})
     assert sc.assignment(assignment.id).deadline == date(2026, 3, 20)
+
+
+def test_a_report_counts_the_task_given_not_the_share_passed_down(sc):
+    """The province gave the ward one task; the ward's share to its section is the ward's to answer
+    for (its roll-up carries it): reports counted two tasks, one of them the section's."""
+    directive = sc.register("17/UBND-VP", "12/02/2026",
+                            [{"content": "Rà soát hạ tầng", "lead_unit": WARD, "deadline": "20/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    subassign.sub_assign(sc.engine, assignment.id, [{"unit": WARD_SECTION, "content": "Khảo sát"}], sc.users["ward"])
+    scope = Scope(as_of=date(2026, 2, 12))
+    with sc.engine.db.session() as s:
+        whole, units = counts.total(s, scope), counts.by_unit(s, scope)
+        page = registry.directive_detail(s, sc.users["clerk"], directive.id)
+    assert (whole.total, [row.extra["code"] for row in units]) == (1, [WARD])
+    assert page is not None and page.progress == (0, 1)
