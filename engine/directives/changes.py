@@ -99,12 +99,12 @@ def withdraw_shares_left_behind(runtime, session: Session, assignment: Assignmen
     (a section of another unit neither works to nor is counted in the new lead's task); shares of
     units below the new lead stay."""
     assert assignment.lead_unit_id is not None
-    for child in _open_shares(session, assignment):
+    for child in open_shares(session, assignment):
         if child.lead_unit_id is None or not org.is_within(session, child.lead_unit_id, assignment.lead_unit_id):
             _withdraw(runtime, session, child, user, {"reason": reason, "instruction": None})
 
 
-def _open_shares(session: Session, assignment: Assignment) -> list[Assignment]:
+def open_shares(session: Session, assignment: Assignment) -> list[Assignment]:
     return list(session.scalars(select(Assignment).where(Assignment.parent_id == assignment.id,
                                                          Assignment.status.not_in(ENDED))))
 
@@ -120,7 +120,7 @@ def _withdraw(runtime, session: Session, assignment: Assignment, user: User | No
     units = {link.unit_id for link in assignment.units}
     notify_users(session, [u for unit_id in sorted(units) for u in permissions.unit_staff(session, unit_id)],
                  WITHDRAWN, directive=assignment.directive, assignment=assignment, reason=why["reason"])
-    for child in _open_shares(session, assignment):
+    for child in open_shares(session, assignment):
         _withdraw(runtime, session, child, user, why)
     parent = session.get(Assignment, assignment.parent_id) if assignment.parent_id else None
     if parent is not None and parent.status not in ENDED and subassign.children(session, parent):

@@ -130,7 +130,7 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
             assignment.follow_up_officer_id = user[0].id if user else None
         elif key == "deadline":
             before[key] = _plain(assignment.deadline)
-            _set_deadline(assignment, value)
+            _set_deadline(ctx, assignment, value)
         elif key in ("completed_on", "closed_on"):
             before[key] = _plain(getattr(assignment, key))
             setattr(assignment, key, day_of(value))
@@ -177,7 +177,7 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     if content:
         assignment.content = content
     if params.get("deadline") not in (None, ""):
-        _set_deadline(assignment, params["deadline"])
+        _set_deadline(ctx, assignment, params["deadline"])
     coordinating, lead_before = params.get("coordinating_units"), assignment.lead_unit_id
     lead = org.require_unit(ctx.session, params["lead_unit"])
     _set_units(ctx.session, assignment, lead,
@@ -234,10 +234,11 @@ def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"assignment_id": assignment.id}
 
 
-def _set_deadline(assignment: Assignment, value) -> None:
+def _set_deadline(ctx: StepContext, assignment: Assignment, value) -> None:
     """The lead's deadline, and a coordinating unit's that was the assignment's, move with it;
     a coordinating unit's own earlier deadline stays, one now later comes forward to it (a part
-    is never due after the assignment it serves)."""
+    is never due after the assignment it serves), and so does an open share the lead unit passed
+    down to a section (its urging reads the row: subassign's rule when the share was given)."""
     before = assignment.deadline
     ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
     assignment.deadline_kind = DeadlineKind.DATED if assignment.deadline else DeadlineKind.OPEN
@@ -245,6 +246,13 @@ def _set_deadline(assignment: Assignment, value) -> None:
     for link in assignment.units:
         if link.role == "lead" or link.deadline == before or (now and link.deadline and link.deadline > now):
             link.deadline = now
+    for share in changes.open_shares(ctx.session, assignment):
+        if now and (share.deadline is None or share.deadline > now):
+            was = _plain(share.deadline)
+            _set_deadline(ctx, share, now)
+            audit.record(ctx.session, "assignment.updated", "assignment", share.id, actor=ctx.actor,
+                         before={"deadline": was},
+                         after={"deadline": now.isoformat()}, directive_id=share.directive_id, assignment_id=share.id)
 
 
 def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, reason: str) -> None:
@@ -365,7 +373,7 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
     if approved:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
-        _set_deadline(assignment, request.new_deadline)  # a date the assigner chose; parts due with it follow
+        _set_deadline(ctx, assignment, request.new_deadline)  # a date the assigner chose; parts due with it follow
     audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
                  before={"deadline": before.isoformat() if before else None},
                  after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from engine.directives import subassign
+from engine.directives import changes, subassign
+from engine.directives.models import Assignment
 from engine.directives.service import DirectiveError
 from engine.org import service as org
 from engine.registry import service as registry
@@ -87,3 +88,22 @@ def test_a_report_counts_the_task_given_not_the_share_passed_down(sc):
         page = registry.directive_detail(s, sc.users["clerk"], directive.id)
     assert (whole.total, [row.extra["code"] for row in units]) == (1, [WARD])
     assert page is not None and page.progress == (0, 1)
+
+
+def test_a_share_comes_forward_with_the_task_it_serves(sc):
+    """The leader shortens the ward's task to 06/03: its section's open share, due 13/03, comes forward
+    to it (a share is never due after the unit's task, as when it is given); a share due earlier stays.
+    The section kept 13/03, urged a week after the ward's task was overdue."""
+    directive = sc.register("18/UBND-VP", "12/02/2026",
+                            [{"content": "Sắp xếp trụ sở", "lead_unit": WARD, "deadline": "20/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    late, early = subassign.sub_assign(sc.engine, assignment.id, [
+        {"unit": WARD_SECTION, "content": "Kiểm kê", "deadline": "13/03/2026"},
+        {"unit": WARD_SECTION, "content": "Bàn giao", "deadline": "02/03/2026"}], sc.users["ward"])
+    changes.adjust(sc.engine, assignment.id, {"new_deadline": "06/03/2026", "correction_note": "Rút ngắn"},
+                   sc.users["leader"])
+    assert sc.assignment(assignment.id).deadline == date(2026, 3, 6)
+    assert (sc.assignment(late).deadline, sc.assignment(early).deadline) == (date(2026, 3, 6), date(2026, 3, 2))
+    with sc.engine.db.session() as s:
+        assert [link.deadline for link in s.get_one(Assignment, late).units] == [date(2026, 3, 6)]
