@@ -86,8 +86,10 @@ def test_a_report_counts_the_task_given_not_the_share_passed_down(sc):
     with sc.engine.db.session() as s:
         whole, units = counts.total(s, scope), counts.by_unit(s, scope)
         page = registry.directive_detail(s, sc.users["clerk"], directive.id)
+        today = [(d.symbol, n) for d, n in registry.registered_on(s, sc.users["clerk"], date(2026, 2, 12))]
     assert (whole.total, [row.extra["code"] for row in units]) == (1, [WARD])
     assert page is not None and page.progress == (0, 1)
+    assert today == [("17/UBND-VP", 1)]  # the office's day: its registration's tasks
 
 
 def test_a_share_comes_forward_with_the_task_it_serves(sc):
