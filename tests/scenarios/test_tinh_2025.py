@@ -3,10 +3,12 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from engine.directives import changes, subassign
 from engine.directives.models import Assignment
 from engine.directives.service import DirectiveError
+from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.registry import service as registry
 from engine.reports import counts
@@ -109,3 +111,19 @@ def test_a_share_comes_forward_with_the_task_it_serves(sc):
     assert (sc.assignment(late).deadline, sc.assignment(early).deadline) == (date(2026, 3, 6), date(2026, 3, 2))
     with sc.engine.db.session() as s:
         assert [link.deadline for link in s.get_one(Assignment, late).units] == [date(2026, 3, 6)]
+
+
+def test_the_section_is_told_of_the_share_it_is_given(sc):
+    """A section learns of its share as a unit of its task (in the app and by mail): nobody was told."""
+    directive = sc.register("19/UBND-VP", "12/02/2026",
+                            [{"content": "Rà soát hồ sơ", "lead_unit": WARD, "deadline": "20/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    [share] = subassign.sub_assign(sc.engine, assignment.id, [{"unit": WARD_SECTION, "content": "Lập danh sách"}],
+                                   sc.users["ward"])
+    with sc.engine.db.session() as s:
+        told = s.execute(select(Notification.user_id, Notification.subject, Notification.body)
+                         .where(Notification.assignment_id == share)).all()
+    assert [(user, subject) for user, subject, _ in told] == [
+        (sc.users["ward_section"].id, "Nhiệm vụ mới theo văn bản 19/UBND-VP")]
+    assert "Nhiệm vụ 1: Lập danh sách" in told[0].body and "Thời hạn: 20/03/2026" in told[0].body
