@@ -142,6 +142,9 @@ def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str 
             no_instruction="Say on whose instruction the assignment is adjusted.")
         if assignment.instance_id is None:
             raise DirectiveError("This assignment has already ended.")
+        if assignment.is_share:  # its process takes no adjustment: the unit gives it again
+            raise DirectiveError("This is a share passed down to a section: the unit that passed it down "
+                                 "withdraws it and gives it again.")
         form = engine.compiled(engine.current_bundle(session)).forms[ADJUST_FORM]
         values = forms.validate(form, raw, directives.lookups(session))
         if not any(values.get(key) for key in ("new_lead_unit", "new_content", "new_deadline")) \
