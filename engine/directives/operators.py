@@ -31,12 +31,13 @@ from engine.directives.models import (
     RaisedIssue,
     RaisedIssueStatus,
 )
-from engine.directives.subassign import roll_up
+from engine.directives.subassign import DEADLINE_MOVED_MESSAGE, roll_up
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_schema
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
@@ -253,6 +254,18 @@ def _set_deadline(ctx: StepContext, assignment: Assignment, value) -> None:
             audit.record(ctx.session, "assignment.updated", "assignment", share.id, actor=ctx.actor,
                          before={"deadline": was},
                          after={"deadline": now.isoformat()}, directive_id=share.directive_id, assignment_id=share.id)
+            _tell_share_process(ctx, share)
+
+
+def _tell_share_process(ctx: StepContext, share: Assignment) -> None:
+    """The share's step takes its new date (the section's inbox shows it), where its process
+    waits for it: one started on an older version of subassignment.bpmn reads the row alone."""
+    instance = ctx.get(WorkflowInstance, share.instance_id) if share.instance_id else None
+    if instance is not None and instance.status == InstanceStatus.RUNNING \
+            and DEADLINE_MOVED_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):
+        ctx.runtime.deliver_message(ctx.session, instance.id, DEADLINE_MOVED_MESSAGE,
+                                    {"deadline": share.deadline.isoformat() if share.deadline else None},
+                                    actor=ctx.actor)
 
 
 def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, reason: str) -> None:

@@ -111,6 +111,8 @@ def test_a_share_comes_forward_with_the_task_it_serves(sc):
     assert (sc.assignment(late).deadline, sc.assignment(early).deadline) == (date(2026, 3, 6), date(2026, 3, 2))
     with sc.engine.db.session() as s:
         assert [link.deadline for link in s.get_one(Assignment, late).units] == [date(2026, 3, 6)]
+    assert due_day(sc.ready("handle", late)) == date(2026, 3, 6)  # the section's inbox reads it
+    assert due_day(sc.ready("handle", early)) == date(2026, 3, 2)
 
 
 def test_the_section_is_told_of_the_share_it_is_given(sc):
