@@ -197,6 +197,7 @@ def acts_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
 class HasLeadUnit(Protocol):
     lead_unit_id: int | None
     follow_up_officer_id: int | None
+    parent_id: int | None  # a share passed down to a section: the assignment it came from
 
 
 def may_reach_assignment(session: Session, user: User, assignment) -> bool:
@@ -278,9 +279,15 @@ def holders_in(session: Session, role: str, unit_code: str | None) -> list[User]
 def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str) -> list[User]:
     """Holders of `role` for an assignment: unit roles in the lead unit (its head when it has no
     officer), the clerk role is its follow-up officer when one is named, the leader at the
-    root, the other roles in the tracking office."""
+    root, the other roles in the tracking office. A share passed down to a section is followed
+    by the unit above the section, which passed it down and answers for it: its head for the
+    leader, its officers (its head when it has none) for the office."""
     if role in UNIT_STAFF:
         return holders_for_part(session, assignment.lead_unit_id, role)
+    if assignment.parent_id is not None:
+        section = session.get(Unit, assignment.lead_unit_id) if assignment.lead_unit_id else None
+        return holders_for_part(session, section.parent_id if section else None,
+                                UNIT_HEAD if role == LEADER else UNIT_OFFICER)
     if role == CLERK and assignment.follow_up_officer_id:
         return [session.get_one(User, assignment.follow_up_officer_id)]
     unit = org.root_unit(session) if role == LEADER else org.tracking_office(session)

@@ -129,3 +129,22 @@ def test_the_section_is_told_of_the_share_it_is_given(sc):
     assert [(user, subject) for user, subject, _ in told] == [
         (sc.users["ward_section"].id, "Nhiệm vụ mới theo văn bản 19/UBND-VP")]
     assert "Nhiệm vụ 1: Lập danh sách" in told[0].body and "Thời hạn: 20/03/2026" in told[0].body
+
+
+def test_the_ward_not_the_province_hears_that_its_section_is_late(sc):
+    """A section's share overdue and escalated: the ward that passed it down is told (its officer, its head for
+    the escalation), not the province's office and Chairman, who told the ward nothing of it."""
+    directive = sc.register("20/UBND-VP", "12/02/2026",
+                            [{"content": "Rà soát", "lead_unit": WARD, "deadline": "20/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    [share] = subassign.sub_assign(sc.engine, assignment.id, [{"unit": WARD_SECTION, "content": "Lập danh sách",
+                                                                "deadline": "27/02/2026"}], sc.users["ward"])
+    for day in ("2026-02-27 09:00", "2026-03-02 09:00", "2026-03-05 09:00", "2026-03-10 09:00", "2026-03-16 09:00"):
+        sc.at(day)
+    with sc.engine.db.session() as s:
+        told = set(s.execute(select(Notification.kind, Notification.user_id).where(
+            Notification.assignment_id == share, Notification.kind.in_(("overdue", "escalation")))))
+    users = {user.id: name for name, user in sc.users.items()}
+    assert {(kind, users.get(user_id, user_id)) for kind, user_id in told} == {
+        ("overdue", "ward_section"), ("overdue", "ward"), ("escalation", "ward_section"), ("escalation", "ward")}
