@@ -99,12 +99,12 @@ def withdraw_shares_left_behind(runtime, session: Session, assignment: Assignmen
     (a section of another unit neither works to nor is counted in the new lead's task); shares of
     units below the new lead stay."""
     assert assignment.lead_unit_id is not None
-    for child in _open_shares(session, assignment):
+    for child in open_shares(session, assignment):
         if child.lead_unit_id is None or not org.is_within(session, child.lead_unit_id, assignment.lead_unit_id):
             _withdraw(runtime, session, child, user, {"reason": reason, "instruction": None})
 
 
-def _open_shares(session: Session, assignment: Assignment) -> list[Assignment]:
+def open_shares(session: Session, assignment: Assignment) -> list[Assignment]:
     return list(session.scalars(select(Assignment).where(Assignment.parent_id == assignment.id,
                                                          Assignment.status.not_in(ENDED))))
 
@@ -120,7 +120,7 @@ def _withdraw(runtime, session: Session, assignment: Assignment, user: User | No
     units = {link.unit_id for link in assignment.units}
     notify_users(session, [u for unit_id in sorted(units) for u in permissions.unit_staff(session, unit_id)],
                  WITHDRAWN, directive=assignment.directive, assignment=assignment, reason=why["reason"])
-    for child in _open_shares(session, assignment):
+    for child in open_shares(session, assignment):
         _withdraw(runtime, session, child, user, why)
     parent = session.get(Assignment, assignment.parent_id) if assignment.parent_id else None
     if parent is not None and parent.status not in ENDED and subassign.children(session, parent):
@@ -142,6 +142,9 @@ def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str 
             no_instruction="Say on whose instruction the assignment is adjusted.")
         if assignment.instance_id is None:
             raise DirectiveError("This assignment has already ended.")
+        if assignment.is_share:  # its process takes no adjustment: the unit gives it again
+            raise DirectiveError("This is a share passed down to a section: the unit that passed it down "
+                                 "withdraws it and gives it again.")
         form = engine.compiled(engine.current_bundle(session)).forms[ADJUST_FORM]
         values = forms.validate(form, raw, directives.lookups(session))
         if not any(values.get(key) for key in ("new_lead_unit", "new_content", "new_deadline")) \

@@ -190,7 +190,10 @@ class Assignment(Base):
                       Index("ix_assignments_period", "assigned_on", "deadline",
                             postgresql_include=["status", "completed_on", "deadline_kind", "progress", "secret",
                                                 "directive_id", "follow_up_officer_id"])
-                      .ddl_if(dialect="postgresql"))
+                      .ddl_if(dialect="postgresql"),
+                      # the few shares passed down to sections (`tasks_given`)
+                      Index("ix_assignments_shares", "id", postgresql_where=text("parent_id IS NOT NULL"),
+                            sqlite_where=text("parent_id IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
@@ -221,6 +224,19 @@ class Assignment(Base):
 
     directive: Mapped[Directive] = relationship(back_populates="assignments")
     units: Mapped[list[AssignmentUnit]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def is_share(self) -> bool:
+        """A share a unit passed down to its own section (`tasks_given`'s rule, in Python)."""
+        return self.parent_id is not None
+
+
+def tasks_given() -> ColumnElement[bool]:
+    """SQL: the assignments a directive gave a unit, not the shares a unit passed down to its own
+    sections: the unit answers for those (their reports roll up into its task), so reports count
+    and ask of the tasks given only. Against the shares' few ids (ix_assignments_shares), so that
+    the counting indexes, which do not carry parent_id, are still read alone."""
+    return Assignment.id.not_in(select(Assignment.id).where(Assignment.parent_id.is_not(None)))
 
 
 # The registry's deadline and update orders (registry.SORTS: no deadline, no update last), walked to a page

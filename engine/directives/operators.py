@@ -31,12 +31,13 @@ from engine.directives.models import (
     RaisedIssue,
     RaisedIssueStatus,
 )
-from engine.directives.subassign import roll_up
+from engine.directives.subassign import DEADLINE_MOVED_MESSAGE, roll_up
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_schema
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.working_days.deadline import Deadline, day_of
 
@@ -130,7 +131,7 @@ def update_assignment(ctx: StepContext, data: dict, params: dict) -> dict:
             assignment.follow_up_officer_id = user[0].id if user else None
         elif key == "deadline":
             before[key] = _plain(assignment.deadline)
-            _set_deadline(assignment, value)
+            _set_deadline(ctx, assignment, value)
         elif key in ("completed_on", "closed_on"):
             before[key] = _plain(getattr(assignment, key))
             setattr(assignment, key, day_of(value))
@@ -177,7 +178,7 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     if content:
         assignment.content = content
     if params.get("deadline") not in (None, ""):
-        _set_deadline(assignment, params["deadline"])
+        _set_deadline(ctx, assignment, params["deadline"])
     coordinating, lead_before = params.get("coordinating_units"), assignment.lead_unit_id
     lead = org.require_unit(ctx.session, params["lead_unit"])
     _set_units(ctx.session, assignment, lead,
@@ -236,10 +237,11 @@ def reopen_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"assignment_id": assignment.id}
 
 
-def _set_deadline(assignment: Assignment, value) -> None:
+def _set_deadline(ctx: StepContext, assignment: Assignment, value) -> None:
     """The lead's deadline, and a coordinating unit's that was the assignment's, move with it;
     a coordinating unit's own earlier deadline stays, one now later comes forward to it (a part
-    is never due after the assignment it serves)."""
+    is never due after the assignment it serves), and so does an open share the lead unit passed
+    down to a section (its urging reads the row: subassign's rule when the share was given)."""
     before = assignment.deadline
     ASSIGNMENT_DEADLINE.write(assignment, Deadline.from_json(value))
     assignment.deadline_kind = DeadlineKind.DATED if assignment.deadline else DeadlineKind.OPEN
@@ -247,6 +249,25 @@ def _set_deadline(assignment: Assignment, value) -> None:
     for link in assignment.units:
         if link.role == "lead" or link.deadline == before or (now and link.deadline and link.deadline > now):
             link.deadline = now
+    for share in changes.open_shares(ctx.session, assignment):
+        if now and (share.deadline is None or share.deadline > now):
+            was = _plain(share.deadline)
+            _set_deadline(ctx, share, now)
+            audit.record(ctx.session, "assignment.updated", "assignment", share.id, actor=ctx.actor,
+                         before={"deadline": was},
+                         after={"deadline": now.isoformat()}, directive_id=share.directive_id, assignment_id=share.id)
+            _tell_share_process(ctx, share)
+
+
+def _tell_share_process(ctx: StepContext, share: Assignment) -> None:
+    """The share's step takes its new date (the section's inbox shows it), where its process
+    waits for it: one started on an older version of subassignment.bpmn reads the row alone."""
+    instance = ctx.get(WorkflowInstance, share.instance_id) if share.instance_id else None
+    if instance is not None and instance.status == InstanceStatus.RUNNING \
+            and DEADLINE_MOVED_MESSAGE in ctx.runtime.waiting_messages(ctx.session, instance):
+        ctx.runtime.deliver_message(ctx.session, instance.id, DEADLINE_MOVED_MESSAGE,
+                                    {"deadline": share.deadline.isoformat() if share.deadline else None},
+                                    actor=ctx.actor)
 
 
 def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, reason: str) -> None:
@@ -369,7 +390,7 @@ def decide_extension(ctx: StepContext, data: dict, params: dict) -> dict:
         if assignment.original_deadline is None:
             assignment.original_deadline = assignment.deadline
         request.granted_deadline = day_of(params.get("deadline")) or request.new_deadline
-        _set_deadline(assignment, request.granted_deadline)  # a date the assigner chose; parts due with it follow
+        _set_deadline(ctx, assignment, request.granted_deadline)  # a date the assigner chose; parts due with it follow
     audit.record(ctx.session, f"extension.{request.status}", "extension_request", request.id, actor=ctx.actor,
                  before={"deadline": before.isoformat() if before else None},
                  after={"deadline": assignment.deadline.isoformat() if assignment.deadline else None,

@@ -28,6 +28,7 @@ from engine.runtime.models import InstanceStatus, WorkflowInstance
 
 PURPOSE = "subassignment"
 ALL_DONE_MESSAGE = "subassignments_done"
+DEADLINE_MOVED_MESSAGE = "share_deadline_moved"  # the unit's task brought forward before the share's date
 SHARES = "items"  # the list of shares a request passes down, as the API names it
 
 

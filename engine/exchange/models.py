@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import clock
 from engine.db import Base, UTCDateTime
-from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
+from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus, tasks_given
 from engine.imports.edxml import STATUS_NAMES
 from engine.org import service as org
 
@@ -54,7 +54,7 @@ def reached(session: Session, directive: Directive) -> list[str]:
     if directive.status in _ENDED:
         return []
     tasks = session.scalars(select(Assignment).where(Assignment.directive_id == directive.id,
-                                                     Assignment.parent_id.is_(None))).all()
+                                                     tasks_given())).all()
     codes = ["03"]
     if directive.status == DirectiveStatus.ASSIGNED:
         codes.append("04")

@@ -197,6 +197,7 @@ def acts_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
 class HasLeadUnit(Protocol):
     lead_unit_id: int | None
     follow_up_officer_id: int | None
+    parent_id: int | None  # a share passed down to a section: the assignment it came from
 
 
 def may_reach_assignment(session: Session, user: User, assignment) -> bool:
@@ -279,9 +280,15 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
     """Holders of `role` for an assignment: unit roles in the lead unit (its head when it has no
     officer), the clerk role is its follow-up officer when one is named and still may be one
     (else the office's clerks: an officer who left or changed work reads nothing), the leader
-    at the root, the other roles in the tracking office."""
+    at the root, the other roles in the tracking office. A share passed down to a section is
+    followed by the unit above the section, which passed it down and answers for it: its head
+    for the leader, its officers (its head when it has none) for the office."""
     if role in UNIT_STAFF:
         return holders_for_part(session, assignment.lead_unit_id, role)
+    if assignment.parent_id is not None:
+        section = session.get(Unit, assignment.lead_unit_id) if assignment.lead_unit_id else None
+        return holders_for_part(session, section.parent_id if section else None,
+                                UNIT_HEAD if role == LEADER else UNIT_OFFICER)
     if role == CLERK and assignment.follow_up_officer_id:
         officer = session.get_one(User, assignment.follow_up_officer_id)
         if may_follow_up(officer):

@@ -24,6 +24,7 @@ from engine.directives.models import (
     RaisedIssue,
     task_given_by,
     task_words_match,
+    tasks_given,
 )
 from engine.directives.raised import issues_of
 from engine.org import permissions
@@ -636,8 +637,9 @@ class DirectiveDetail:
 
     @property
     def progress(self) -> tuple[int, int]:
-        """(done, counted): tasks done (on time or late) of those not cancelled."""
-        counted = [row for row in self.rows if row.outcome is not None]
+        """(done, counted): tasks done (on time or late) of those given and not cancelled (a share
+        passed down to a section is its unit's task's: counted as reports count it)."""
+        counted = [row for row in self.rows if row.outcome is not None and not row.assignment.is_share]
         return sum(row.outcome in (Outcome.DONE_ON_TIME, Outcome.DONE_LATE) for row in counted), len(counted)
 
 
@@ -726,10 +728,12 @@ def _older_than(session: Session, model, at, assignment_id: int, before: int | N
 
 def registered_on(session: Session, user: User, day: date) -> list[tuple[Directive, int]]:
     """The directives registered on `day` (Vietnam time) that `user` may see, newest first, each
-    with its number of tasks: the office's registrations of the day (counted, not loaded: a
-    province's day at 1M, 177 directives, loaded 1,400 tasks)."""
+    with its number of tasks given (not the shares passed down to sections): the office's
+    registrations of the day (counted, not loaded: a province's day at 1M, 177 directives, loaded
+    1,400 tasks)."""
     start = datetime.combine(day, time.min, tzinfo=clock.VN_TZ)
-    tasks = select(func.count(Assignment.id)).where(Assignment.directive_id == Directive.id).scalar_subquery()
+    tasks = select(func.count(Assignment.id)).where(Assignment.directive_id == Directive.id,
+                                                    tasks_given()).scalar_subquery()
     return [(directive, n) for directive, n in session.execute(
         select(Directive, tasks).where(Directive.created_at >= start, Directive.created_at < start + timedelta(days=1),
                                        permissions.see_clause(session, user, permissions.DIRECTIVE))

@@ -2,6 +2,7 @@
 the query tables (never by loading workflows). Which bucket an assignment is in is the one
 rule of engine/outcomes.py; this module decides which assignments a report counts (docs/reports.md):
 
+- the tasks given count, not the shares a unit passed down to its sections (its task carries them);
 - an assignment counts once, for its lead unit as it stands now (a returned and reassigned
   assignment counts for the unit it is assigned to now), and a unit reorganised away (a
   pre-2025 commune, a merged department) counts under the unit that succeeds it today;
@@ -21,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.directives.models import Assignment, AssignmentStatus, Directive, task_given_by
+from engine.directives.models import Assignment, AssignmentStatus, Directive, task_given_by, tasks_given
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.outcomes import BUCKETS, bucket_case, dated, decide, difficulties, finished_late
@@ -108,7 +109,7 @@ class Counts:
 def scope_conditions(scope: Scope) -> list:
     a = Assignment
     conditions = [a.status != AssignmentStatus.CANCELLED, a.assigned_on.is_not(None),
-                  a.assigned_on <= scope.assigned_until]
+                  a.assigned_on <= scope.assigned_until, tasks_given()]
     if scope.start:
         conditions.append(a.assigned_on >= scope.start)
     if scope.unit_ids is not None:

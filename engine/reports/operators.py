@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.directives.models import Assignment, AssignmentStatus
+from engine.directives.models import Assignment, AssignmentStatus, tasks_given
 from engine.forms import Message
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -105,7 +105,7 @@ def reporting_units(session: Session, start: date, end: date) -> list[Unit]:
     a = Assignment
     unit_ids = select(a.lead_unit_id).where(
         a.status != AssignmentStatus.CANCELLED, a.assigned_on <= end, a.lead_unit_id.is_not(None),
-        a.parent_id.is_(None), or_(a.completed_on.is_(None), a.completed_on >= start)).distinct()
+        tasks_given(), or_(a.completed_on.is_(None), a.completed_on >= start)).distinct()
     units = {org.in_force(session, unit, end) for unit in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     return sorted(units, key=lambda unit: unit.code)
 

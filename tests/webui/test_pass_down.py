@@ -52,3 +52,19 @@ def test_the_unit_takes_back_a_share_it_passed_down(loaded, browser):
     assert "Tổng hợp số liệu" not in words and f'action="{withdraw}"' not in taken.get_data(as_text=True)
     assert "Thu hồi ngày 12/02/2026, người thực hiện: Phạm Chuyên Viên: Giao nhầm phòng" in \
         _words(browser("chanhvp").get("/assignments/2").get_data(as_text=True))
+
+
+def test_a_share_is_not_adjusted_as_a_task(loaded, browser):
+    """The office's directive page offered 'Điều chỉnh' on a section's share, and the form refused it as
+    if the unit were waiting on the office: a share is the unit's to withdraw and give again."""
+    clerk, stc = browser("clerk"), browser("stc")
+    classify(clerk, register(clerk, **{"a-0-deadline_days": "", "a-0-deadline": "31/03/2026"}))
+    stc.post("/assignments/1/sub-assignments", {"unit": "STC-NS", "content": "Tổng hợp số liệu"}, page="/assignments/1")
+    page = clerk.get("/directives/1").get_data(as_text=True)
+    assert 'href="/directives/1/assignments/1/adjust"' in page
+    assert 'href="/directives/1/assignments/2/adjust"' not in page
+    leader = browser("chutich")
+    refused = leader.post("/directives/1/assignments/2/adjust", {"new_deadline": "20/03/2026", "correction_note": "x"},
+                          page="/directives/1/assignments/2/adjust")
+    assert refused.status_code == 422
+    assert "phần việc đã giao lại cho phòng, bộ phận" in _words(refused.get_data(as_text=True))

@@ -2,11 +2,13 @@
 concern; a step's due day and a task's deadline told apart; a coordinating unit's reply called
 what it is."""
 import re
+from datetime import date
 
 from sqlalchemy import select
 
 from engine.directives.models import Assignment
 from engine.notifications.models import Notification
+from engine.org import service as org
 from tests.webui.conftest import classify, ready_item_path, register
 
 
@@ -96,3 +98,16 @@ def test_an_incident_names_its_task_not_its_id(loaded, assigned, browser):
         assignment_id = instance.assignment_id
     page = browser("admin").get("/admin/incidents").get_data(as_text=True)
     assert "45/2026/QĐ-UBND, nhiệm vụ 1: Báo cáo kết quả rà soát" in page and f"#{assignment_id}<" not in page
+
+
+def test_the_report_filter_offers_the_units_in_force_as_a_tree(engine, browser):
+    """A province seeded on 1/7/2025 holds its old departments under their own names (Sở Tài chính
+    of the old province, closed, succeeded by the new one): the report's unit filter listed both,
+    'Sở Tài chính' twice, in one flat list. The one in force stands for both (its report counts
+    the old one's tasks), its sections indented below it, as the registry's filter has them."""
+    with engine.db.session() as s:
+        org.create_unit(s, "CU-STC", "Sở Tài chính", parent_code="UBND", kind="department", valid_from=date(2020, 1, 1))
+        org.retire_unit(s, "CU-STC", date(2025, 7, 1), "STC")
+    options = re.findall(r'<option value="(STC|CU-STC|STC-NS)"[^>]*>([^<]*)',
+                         browser("clerk").get("/reports").get_data(as_text=True))
+    assert options == [("STC", "\u00a0\u00a0Sở Tài chính"), ("STC-NS", "\u00a0" * 4 + "Phòng Ngân sách")]

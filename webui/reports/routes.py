@@ -12,7 +12,7 @@ from engine.directives.models import URGENCIES
 from engine.errors import EngineError
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit, User
+from engine.org.models import User
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports import adhoc, counts
 from engine.reports.calendar import parse_period, period_key
@@ -34,6 +34,7 @@ from engine.reports.service import (
     schedules_reports,
     start_schedule,
 )
+from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine, ruleset_settings
 from webui.messages import engine_message
@@ -240,10 +241,10 @@ def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicRep
     return row
 
 
-def _unit_choices(session) -> list[Unit]:
-    visible = permissions.units_in_scope(session, current_user())
-    units = session.scalars(select(Unit).order_by(Unit.name))
-    return [u for u in units if visible is None or u.id in visible]
+def _unit_choices(session) -> list[forms.Choice]:
+    """The units in force the user may see, as a tree: a unit closed in a reorganisation is
+    counted under its successor (docs/reports.md), and often shares its name."""
+    return forms.unit_choices(session, permissions.units_in_scope(session, current_user()))
 
 
 def _period_choices(year: int) -> list[tuple[str, str]]:
