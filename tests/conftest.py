@@ -88,6 +88,16 @@ def make_engine(database_url: str, clock, ruleset: str = "dak-lak", processes_di
     return engine
 
 
+def publish_newer_version(engine: Engine, processes_dir, ruleset: str, old: str, new: str) -> int:
+    """Edit one line of the copied `ruleset.toml` (`old` → `new`) and load it: a newer version
+    the running instances may be moved to. Returns its bundle id."""
+    settings = processes_dir / ruleset / "ruleset.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+        return engine.current_bundle(s).id
+
+
 def record_head_revision(engine: Engine) -> None:
     """Alembic's record that the schema is at the migrations' head, as `dondoc db upgrade`
     leaves it (create_all builds that schema without it): /readyz asks for it."""

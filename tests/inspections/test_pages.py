@@ -13,7 +13,7 @@ from sqlalchemy import select
 from engine.config import REPO_ROOT
 from engine.inspections import service as inspections
 from engine.inspections.models import Inspection
-from tests.conftest import make_engine
+from tests.conftest import make_engine, publish_newer_version
 from tests.inspections.conftest import populate
 from tests.inspections.test_api import DECISION
 from tests.processes import drive
@@ -183,12 +183,7 @@ def test_the_version_page_names_a_running_inspection_by_its_title(database_url, 
     engine = make_engine(database_url, clock, processes_dir=str(processes), tmp_path=tmp_path)
     users = populate(engine)
     inspections.propose(engine, {"title": "Kiểm tra Sở Tài chính năm 2026", "units": ["STC"]}, users["office_head"])
-    settings = processes / "dak-lak" / "ruleset.toml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("first_update = 3", "first_update = 4"),
-                        encoding="utf-8")
-    with engine.db.session() as s:
-        engine.load_ruleset(s)
-        newer = engine.current_bundle(s).id
+    newer = publish_newer_version(engine, processes, "dak-lak", "first_update = 3", "first_update = 4")
     admin = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
     assert admin.login("admin").status_code == 302
     page = text(admin.get(f"/modeler/versions/{newer}"))

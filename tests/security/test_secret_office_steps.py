@@ -17,7 +17,7 @@ from engine.directives.models import Assignment
 from engine.org import permissions
 from engine.org import service as org
 from engine.runtime.models import WorkItem
-from tests.conftest import PASSWORD, make_engine
+from tests.conftest import PASSWORD, make_engine, publish_newer_version
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
@@ -87,12 +87,7 @@ def test_the_version_page_does_not_name_a_secret_directive_to_the_process_admin(
         engine.load_ruleset(s)
     _register(engine, users["chanhvp"], "7/2026/QD-XSECRETX", secret=True)
     _register(engine, users["chanhvp"], "8/2026/QD-XOPENX", secret=False)
-    settings = processes / "quynh-nhai" / "ruleset.toml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("first_update = 2", "first_update = 3"),
-                        encoding="utf-8")
-    with engine.db.session() as s:
-        engine.load_ruleset(s)
-        newer = engine.current_bundle(s).id
+    newer = publish_newer_version(engine, processes, "quynh-nhai", "first_update = 2", "first_update = 3")
     admin = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
     assert admin.login("quytrinh").status_code == 302
     page = admin.get(f"/modeler/versions/{newer}").get_data(as_text=True)
