@@ -63,3 +63,17 @@ def test_completing_a_work_item_adds_no_savepoint_and_reads_only_the_units_it_na
     whole_tree = [s for s in listed + keyed if s.split() == ["SELECT", "units.id,", "units.code", "FROM", "units"]]
     assert whole_tree == []
     assert len([s for s in keyed if s.startswith("SAVEPOINT")]) == 1, "\n".join(keyed)
+
+
+def test_a_directive_reads_its_assignments_unit_links_in_one_statement(as_user, loaded):
+    """GET /directives/{id} read each assignment's unit links with a statement of its own, and
+    every unit's code."""
+    clerk = as_user("clerk")
+    tasks = [{"content": f"Nhiệm vụ {n}", "lead_unit": "STC", "deadline_days": 5, "coordinating_units": ["SXD"]}
+             for n in range(3)]
+    directive_id = register_and_classify(clerk, {**DIRECTIVE, "assignments": tasks})
+    with statements(loaded) as seen:
+        body = clerk("GET", f"/directives/{directive_id}").get_json()
+    assert [(a["lead_unit"], a["coordinating_units"]) for a in body["assignments"]] == [("STC", ["SXD"])] * 3
+    assert len([s for s in seen if "FROM assignment_units" in s]) == 1, "\n".join(seen)
+    assert not [s for s in seen if s.split() == ["SELECT", "units.id,", "units.code", "FROM", "units"]]
