@@ -85,6 +85,9 @@ def prepare(handler: logging.Handler, log_format: str) -> logging.Handler:
     return handler
 
 
+_SPIFF_LOGGERS = ("spiff", "spiff.task", "spiff.workflow")
+
+
 def configure(log_format: str, stream: TextIO | None = None) -> None:
     """The process's one log handler (on stderr), at INFO."""
     root = logging.getLogger()
@@ -93,4 +96,8 @@ def configure(log_format: str, stream: TextIO | None = None) -> None:
     root.addHandler(prepare(logging.StreamHandler(stream or sys.stderr), log_format))
     root.setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # not a line per (skipped) tick
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # not a line per task state change
+    # Not a line per task state change. Set on the loggers SpiffWorkflow names, not only their
+    # parent: at a level of their own below INFO (NOTSET is) every task state change and workflow
+    # event walks the whole task tree to build its log extras, logged or not.
+    for name in _SPIFF_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -643,13 +643,19 @@ class DirectiveDetail:
         return sum(row.outcome in (Outcome.DONE_ON_TIME, Outcome.DONE_LATE) for row in counted), len(counted)
 
 
+def directive_assignments(session: Session, user: User, directive_id: int) -> list[Assignment]:
+    """The directive's assignments `user` may see, in order, with their unit links (read together:
+    one statement for the links, not one per assignment)."""
+    return list(session.scalars(visible_assignments(session, user).where(Assignment.directive_id == directive_id)
+                                .options(selectinload(Assignment.units))
+                                .order_by(Assignment.seq, Assignment.id)))
+
+
 def directive_detail(session: Session, user: User, directive_id: int) -> DirectiveDetail | None:
     """One directive's page: its assignments and its history (newest first)."""
     if not permissions.may_see(session, user, permissions.DIRECTIVE, directive_id):
         return None
-    assignments = session.scalars(visible_assignments(session, user).where(Assignment.directive_id == directive_id)
-                                  .options(selectinload(Assignment.units))
-                                  .order_by(Assignment.seq, Assignment.id)).all()
+    assignments = directive_assignments(session, user, directive_id)
     rows = _rows(session, assignments, clock.today())
     trail = history(session, AuditEntry.directive_id == directive_id,
                      or_(AuditEntry.assignment_id.is_(None),

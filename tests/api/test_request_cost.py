@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from tests.api.test_api import register_and_classify
+from tests.api.test_api import DIRECTIVE, register_and_classify
 from tests.api.test_idempotency import first_assignment, report
 
 # Token, key, visibility, waiting item, the step with its savepoint, the answer's unit codes,
@@ -45,3 +45,35 @@ def test_a_progress_update_runs_a_pinned_number_of_statements(as_user, loaded):
     most = MOST_STATEMENTS[loaded.db.engine.dialect.name]
     assert len(keyed) <= most, "\n".join(keyed)
     assert len(plain) <= most, "\n".join(plain)
+
+
+def test_completing_a_work_item_adds_no_savepoint_and_reads_only_the_units_it_names(as_user, loaded):
+    """The call's reads and its answer join a keyed call's transaction: the step's savepoint is
+    the only one (there were three); the answer and the inbox read the codes of the units they
+    name, not every unit of the province."""
+    clerk = as_user("clerk")
+    created = clerk("POST", "/directives", json=DIRECTIVE).get_json()
+    with statements(loaded) as listed:
+        items = clerk("GET", "/work-items").get_json()["items"]
+    item = next(i for i in items if i["directive_id"] == created["id"])
+    with statements(loaded) as keyed:
+        done = clerk("POST", f"/work-items/{item['id']}/complete", headers={"Idempotency-Key": "classify"},
+                     json={"tracked": True})
+    assert done.status_code == 200 and done.get_json()["unit"] == "VP"
+    whole_tree = [s for s in listed + keyed if s.split() == ["SELECT", "units.id,", "units.code", "FROM", "units"]]
+    assert whole_tree == []
+    assert len([s for s in keyed if s.startswith("SAVEPOINT")]) == 1, "\n".join(keyed)
+
+
+def test_a_directive_reads_its_assignments_unit_links_in_one_statement(as_user, loaded):
+    """GET /directives/{id} read each assignment's unit links with a statement of its own, and
+    every unit's code."""
+    clerk = as_user("clerk")
+    tasks = [{"content": f"Nhiệm vụ {n}", "lead_unit": "STC", "deadline_days": 5, "coordinating_units": ["SXD"]}
+             for n in range(3)]
+    directive_id = register_and_classify(clerk, {**DIRECTIVE, "assignments": tasks})
+    with statements(loaded) as seen:
+        body = clerk("GET", f"/directives/{directive_id}").get_json()
+    assert [(a["lead_unit"], a["coordinating_units"]) for a in body["assignments"]] == [("STC", ["SXD"])] * 3
+    assert len([s for s in seen if "FROM assignment_units" in s]) == 1, "\n".join(seen)
+    assert not [s for s in seen if s.split() == ["SELECT", "units.id,", "units.code", "FROM", "units"]]

@@ -36,6 +36,20 @@ def json_log():
     root.setLevel(level)
 
 
+def test_the_configured_log_builds_spiffworkflows_records_without_walking_the_task_tree(json_log, monkeypatch):
+    """SpiffWorkflow builds a record's extras before logging it, and walks every task for them
+    while its own logger's level is below INFO (NOTSET was): at each task state change."""
+    from SpiffWorkflow.specs.WorkflowSpec import WorkflowSpec
+    from SpiffWorkflow.workflow import Workflow
+
+    walks = []
+    monkeypatch.setattr(Workflow, "get_tasks", lambda self, *a, **kw: walks.append(1) or [])
+    workflow = Workflow.__new__(Workflow)  # only what collect_log_extras reads
+    workflow.spec, workflow.success, workflow.completed = WorkflowSpec("w"), True, False
+    workflow.task_tree = type("Root", (), {"id": "root"})()
+    assert "tasks" not in workflow.collect_log_extras() and walks == []
+
+
 def test_ready_only_at_the_migrations_head_with_a_ruleset(engine, database_url):
     client = create_app(engine).test_client()
     assert client.get("/readyz").json["problems"] == {"ruleset": "no published version of dak-lak "

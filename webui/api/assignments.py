@@ -39,7 +39,7 @@ from webui.api.core import (
     page_body,
     paging,
 )
-from webui.api.org import unit_codes
+from webui.api.org import assignment_unit_codes, unit_codes
 from webui.context import engine
 from webui.forms import send_attachment
 
@@ -251,7 +251,7 @@ def _assignment_body(user: User, assignment_id: int) -> dict:
 
 
 def _assignment_answer(session: Session, assignment: Assignment) -> dict:
-    codes = unit_codes(session, [assignment.lead_unit_id, *(link.unit_id for link in assignment.units)])
+    codes = assignment_unit_codes(session, [assignment])
     return serialize.assignment(assignment, codes, outcome_of(assignment, clock.today()))
 
 

@@ -31,7 +31,7 @@ from webui.api.core import (
     paging,
     require,
 )
-from webui.api.org import unit_codes
+from webui.api.org import assignment_unit_codes, unit_codes
 from webui.context import engine
 
 
@@ -75,10 +75,8 @@ def get_directive(directive_id: int):
         directive = session.scalar(visible_directives(session, user).where(Directive.id == directive_id))
         if directive is None:
             raise not_found()
-        assignments = session.scalars(registry.visible_assignments(session, user)
-                                      .where(Assignment.directive_id == directive_id)
-                                      .order_by(Assignment.seq)).all()
-        codes, today = unit_codes(session), clock.today()
+        assignments = registry.directive_assignments(session, user, directive_id)
+        codes, today = assignment_unit_codes(session, assignments), clock.today()
         body = serialize.directive(directive)
         body["assignments"] = [serialize.assignment(a, codes, outcome_of(a, today)) for a in assignments]
         return jsonify(body)

@@ -7,6 +7,7 @@ from flask import jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.directives.models import Assignment
 from engine.org.models import Unit
 from webui.api import serialize
 from webui.api.core import api_user, blueprint
@@ -17,6 +18,13 @@ def unit_codes(session: Session, ids: Iterable[int | None] | None = None) -> dic
     """Units' codes by id: every unit's, or only those of `ids` (a page that names a few)."""
     query = select(Unit.id, Unit.code)
     return dict(session.execute(query if ids is None else query.where(Unit.id.in_({i for i in ids if i}))).all())
+
+
+def assignment_unit_codes(session: Session, assignments: Iterable[Assignment]) -> dict[int, str]:
+    """The codes of the units `assignments` name (their lead units and unit links), as
+    serialize.assignment reads them."""
+    return unit_codes(session, [unit_id for a in assignments
+                                for unit_id in (a.lead_unit_id, *(link.unit_id for link in a.units))])
 
 
 @blueprint.get("/me")

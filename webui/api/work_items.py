@@ -24,8 +24,8 @@ def list_work_items():
     query = inbox.InboxQuery(view=view, text=request.args.get("q", ""), urgency=request.args.get("urgency", ""))
     with engine().db.reading() as session:
         rows = inbox.inbox(session, api_user(), query)
-        codes = unit_codes(session)
         chosen = rows[(page - 1) * per_page: page * per_page]
+        codes = unit_codes(session, [r.item.unit_id for r in chosen])
         items = [{**serialize.work_item(r.item, codes), "outcome": r.outcome} for r in chosen]
         return jsonify(page_body(items, page, per_page, len(rows)))
 
@@ -36,7 +36,7 @@ def get_work_item(item_id: int):
         item = inbox.visible_work_item(session, api_user(), item_id)
         if item is None:
             raise not_found()
-        body = serialize.work_item(item, unit_codes(session))
+        body = serialize.work_item(item, unit_codes(session, [item.unit_id]))
         body["form"] = serialize.form(inbox.work_item_form(engine(), session, item))
         return jsonify(body)
 
@@ -47,7 +47,9 @@ def complete_work_item(item_id: int):
     """Complete with the form's fields as a JSON object, or as a multipart form whose
     file fields carry the files themselves."""
     user = api_user()
-    with engine().db.session() as session:
+    # The reads and the answer join a keyed call's transaction (no savepoint of their own: they
+    # write nothing to roll back alone); the step opens its own.
+    with engine().db.reading() as session:
         item = inbox.visible_work_item(session, user, item_id)
         if item is None:
             raise not_found()
@@ -58,8 +60,8 @@ def complete_work_item(item_id: int):
         engine().runtime.validate_submission(item_id, {**raw, **{name: [_PLACEHOLDER] for name in uploads}})
         raw.update({name: store_uploads(files, name) for name, files in uploads.items()})
     done = engine().runtime.complete(item_id, raw, user)
-    with engine().db.session() as session:
-        return jsonify(serialize.work_item(done, unit_codes(session)))
+    with engine().db.reading() as session:
+        return jsonify(serialize.work_item(done, unit_codes(session, [done.unit_id])))
 
 
 _PLACEHOLDER = "0" * 64  # stands for a file's digest while the form is checked
