@@ -79,6 +79,7 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
 
     drive.run_timers_at(engine, clock, datetime(2026, 3, 3, 9, 0))  # the report is late: the leader hears
     assert kinds_notified(engine, users["leader"]) == ["inspection_report_overdue"]
+    assert "inspection_report_overdue" in kinds_notified(engine, inspector)  # and the team that must write it
     with engine.db.session() as s:  # the due day as the leader reads dates
         warning = s.scalar(select(Notification.body).where(Notification.kind == "inspection_report_overdue"))
     assert warning.endswith("(hạn 02/03/2026).")
