@@ -264,8 +264,8 @@ def test_one_who_has_left_is_named_on_no_team(deployment, call):
     refused = call("chutich")("POST", decision, json=DECISION)
     assert refused.status_code == 422
     assert refused.get_json()["error"]["fields"] == {
-        "team_leader": "kiemtra không thuộc những người được chọn ở mục này.",
-        "team_members": "kiemtra không thuộc những người được chọn ở mục này."}
+        "team_leader": "Hoàng Kiểm Tra không thuộc những người được chọn ở mục này.",  # by name, not username
+        "team_members": "Hoàng Kiểm Tra không thuộc những người được chọn ở mục này."}
     complete(call("chutich"), "inspection_decision",
              {**DECISION, "team_leader": "chanhvp", "team_members": ["chanhvp"]})
 
