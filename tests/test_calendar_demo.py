@@ -88,6 +88,8 @@ def demo(database_url, clock, tmp_path):
     inspection = inspections.propose(engine, {"title": "Kiểm tra nhiệm vụ năm 2025", "kind": "planned",
                                               "units": ["STC"]}, users["chanhvp"])
     engine.runtime.complete(_ready(engine, "decide").id, DECISION, users["chutich"])
+    # handed over: its own timers are off, and the report's is the one left
+    engine.runtime.complete(_ready(engine, "hand_over").id, {"hand_over_note": "Đủ hồ sơ"}, users["stc"])
     engine.runtime.complete(_ready(engine, "record_findings").id, {
         "ended_on": "02/03/2026", "findings": "Chậm 2 nhiệm vụ"}, users["kiemtra"])
     yield Demo(engine, counted, dated, explanation.id, inspection.id)

@@ -158,6 +158,10 @@ class Lookups:
         `roles`, when given)."""
         return True
 
+    def user_name(self, username: str) -> str:
+        """How a person is named to the reader: their full name."""
+        return username
+
     def may_attach(self, sha256: str) -> bool:
         return True
 
@@ -331,7 +335,7 @@ def _user(f: FormField, value, lookups) -> str:
     if not lookups.user_exists(name):
         raise Invalid("Unknown user %(name)s.", name=name)
     if not lookups.user_offered(name, f.roles):  # one who has left is named on no team
-        raise Invalid("%(name)s is not among the people this field offers.", name=name)
+        raise Invalid("%(name)s is not among the people this field offers.", name=lookups.user_name(name))
     return name
 
 

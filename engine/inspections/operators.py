@@ -6,7 +6,7 @@ from engine import audit, clock
 from engine.forms import Message
 from engine.inspections.models import REPORT_DUE, Inspection, InspectionMember, InspectionStatus
 from engine.inspections.service import DECISION_PARTS, file_paper, policy
-from engine.notifications.service import notify_users
+from engine.notifications.service import notify_users, said_key
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
@@ -117,21 +117,27 @@ def hand_over(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"unit": unit.code}
 
 
-@OPERATORS.register("inspection.notify", optional=("leader", "units", "team", "council", "kind", "body"))
+@OPERATORS.register("inspection.notify", optional=("leader", "office", "units", "unit", "team", "council", "kind",
+                                                  "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Tell the leader (unless `leader` is false) — and, for an internal inspection, the head of
-    the unit running it —, the inspected units when `units` is true, the team's members when
-    `team` is true, and the emulation council's unit (`[inspection] council_unit`) when `council`
-    is true and the ruleset names one (`kind`: the template)."""
+    the unit running it —, the tracking office's clerks and head when `office` is true, the
+    inspected units when `units` is true (only `unit`, the code of the one the message is about,
+    when given), the team's members when `team` is true, and the emulation council's unit
+    (`[inspection] council_unit`) when `council` is true and the ruleset names one (`kind`: the
+    template; without a `body`, its body, which may name the `title`, the `unit` and its due day)."""
     inspection = _inspection(ctx, data)
+    about = org.require_unit(ctx.session, params["unit"]) if params.get("unit") else None
     users = []
     if params.get("leader", True):
         users += permissions.leaders(ctx.session)
         if inspection.proposing_unit_id is not None:
             users += permissions.holders(ctx.session, permissions.UNIT_HEAD, inspection.proposing_unit_id)
+    if params.get("office"):
+        users += [user for role in permissions.OFFICE for user in permissions.holders_in(ctx.session, role, None)]
     if params.get("units"):
-        for link in inspection.units:
-            users += permissions.unit_staff(ctx.session, link.unit_id)
+        for unit_id in [about.id] if about else [link.unit_id for link in inspection.units]:
+            users += permissions.unit_staff(ctx.session, unit_id)
     if params.get("team"):  # named in the decision, whatever their role: an office head, an officer
         users += [ctx.session.get_one(User, member.user_id) for member in inspection.members]
     council = policy(ctx.bundle.settings).council_unit
@@ -139,9 +145,11 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
         users += _council_staff(ctx, inspection, council)
     users = list({user.id: user for user in users}.values())
     kind = params.get("kind") or "inspection"
-    body = params.get("body") or inspection.title
-    created = notify_users(ctx.session, users, kind, directive=None, assignment=None, body=body,
-                           link=f"/inspections/{inspection.id}", dedup_key=f"{kind}:inspection:{inspection.id}")
+    created = notify_users(ctx.session, users, kind, directive=None, assignment=None, body=params.get("body"),
+                           link=f"/inspections/{inspection.id}",
+                           dedup_key=said_key(f"{kind}:inspection:{inspection.id}", about.code if about else ""),
+                           title=inspection.title, unit=about.name if about else "",
+                           due=Deadline(inspection.ends_on).format_vn() if inspection.ends_on else "")
     return {"notified": len(created)}
 
 

@@ -37,7 +37,7 @@ TOKEN_STATES = TaskState.READY | TaskState.WAITING | TaskState.ERROR
 class InstanceFilter:
     bundle_id: int | None = None
     process_id: str | None = None
-    element_id: str | None = None       # an open work item's element
+    element_ids: tuple[str, ...] = ()   # an open work item's element, any of these (one step, named alike)
     older_than_days: int | None = None  # started at least that many days ago
     incident: bool | None = None        # True: with an open incident; False: without
     status: str | None = None           # one of LIVE_STATUSES; None: any of them
@@ -103,9 +103,10 @@ def _conditions(chosen: InstanceFilter) -> list[ColumnElement[bool]]:
         where.append(WorkflowInstance.bundle_id == chosen.bundle_id)
     if chosen.process_id:
         where.append(WorkflowInstance.process_id == chosen.process_id)
-    if chosen.element_id:
+    if chosen.element_ids:
         where.append(exists().where(WorkItem.instance_id == WorkflowInstance.id,
-                                    WorkItem.status == WorkItemStatus.READY, WorkItem.element_id == chosen.element_id))
+                                    WorkItem.status == WorkItemStatus.READY,
+                                    WorkItem.element_id.in_(chosen.element_ids)))
     if chosen.older_than_days:
         where.append(WorkflowInstance.created_at <= clock.now() - timedelta(days=chosen.older_than_days))
     if chosen.incident is not None:
@@ -115,17 +116,21 @@ def _conditions(chosen: InstanceFilter) -> list[ColumnElement[bool]]:
 
 
 def filter_choices(engine, session: Session) -> dict[str, list[tuple]]:
-    """What the list's filters offer: versions (id, words), processes and open steps (id, name)."""
+    """What the list's filters offer: versions (id, words), processes (id, name) and open steps
+    (element ids joined by commas, name): the elements of one name are one step to the reader —
+    an internal inspection's findings and the office's are both "Kiểm tra, ghi nhận kết quả"."""
     bundles = session.scalars(select(ProcessBundle).where(ProcessBundle.id.in_(
         select(WorkflowInstance.bundle_id).where(WorkflowInstance.status.in_(LIVE_STATUSES)))).order_by(ProcessBundle.id)).all()
     processes: dict[str, str] = {}
     for bundle in bundles:
         compiled = engine.compiled(bundle)
         processes |= {pid: spec.description or pid for pid, spec in compiled.specs.items()}
-    steps = session.execute(select(WorkItem.element_id, func.min(WorkItem.title)).where(
-        WorkItem.status == WorkItemStatus.READY).group_by(WorkItem.element_id).order_by(WorkItem.element_id)).all()
+    steps: dict[str, list[str]] = {}
+    for element_id, name in session.execute(select(WorkItem.element_id, func.min(WorkItem.title)).where(
+            WorkItem.status == WorkItemStatus.READY).group_by(WorkItem.element_id).order_by(WorkItem.element_id)):
+        steps.setdefault(name, []).append(element_id)
     return {"versions": [(b.id, version_words(b)) for b in bundles], "processes": sorted(processes.items()),
-            "steps": [tuple(row) for row in steps]}
+            "steps": [(",".join(ids), name) for name, ids in steps.items()]}
 
 
 def version_words(bundle: ProcessBundle) -> str:

@@ -106,6 +106,9 @@ class DbLookups(forms.Lookups):
         user = self.session.scalar(select(User).where(User.username == username))
         return user is not None and user.active and (not roles or user.has_role(*roles))
 
+    def user_name(self, username: str) -> str:
+        return self.session.scalar(select(User.full_name).where(User.username == username)) or username
+
     def may_attach(self, sha256: str) -> bool:
         return self.actor is None or permissions.may_see_file(self.session, self.actor, sha256)
 

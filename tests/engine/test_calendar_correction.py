@@ -178,6 +178,8 @@ def test_inspection_report_due_and_its_overdue_timer_move(loaded, org_tree, cloc
     proposed = inspections.propose(engine, {"title": "Kiểm tra nhiệm vụ năm 2025", "kind": "planned",
                                             "units": ["STC"]}, org_tree["office_head"])
     engine.runtime.complete(drive.ready(engine, "decide").id, INSPECTION_DECISION, org_tree["leader"])
+    # handed over: its own timers are off, and the report's is the one left
+    drive.complete(engine, "hand_over", {"hand_over_note": "Đủ hồ sơ"}, org_tree["stc"], unit="STC")
     with engine.db.session() as s:  # the minutes, uploaded by the inspector who attaches them
         minutes = attachments.store(s, engine.blobs, io.BytesIO(b"bien ban"), "bien-ban.pdf",
                                     inspector).sha256

@@ -58,7 +58,7 @@ def test_the_list_filters_and_names_what_it_shows(mini, clock):
         incident=True))[0]]), "quiet": [r.instance.id for r in queries.list_instances(
             engine, mini.admin, InstanceFilter(incident=False))[0]],
         "enter": [r.instance.id for r in queries.list_instances(engine, mini.admin, InstanceFilter(
-            element_id="enter"))[0]],
+            element_ids=("enter",)))[0]],
         "old": [r.instance.id for r in queries.list_instances(engine, mini.admin, InstanceFilter(
             older_than_days=5))[0]],
         "error": [r.instance.id for r in queries.list_instances(engine, mini.admin, InstanceFilter(

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from engine.directives.models import Directive
+from engine.inspections.models import Inspection
 from engine.instances import queries
 from engine.instances.queries import InstanceFilter
 from engine.notifications.models import Notification
@@ -263,7 +264,24 @@ def test_one_who_has_left_is_named_on_no_team(deployment, call):
     refused = call("chutich")("POST", decision, json=DECISION)
     assert refused.status_code == 422
     assert refused.get_json()["error"]["fields"] == {
-        "team_leader": "kiemtra không thuộc những người được chọn ở mục này.",
-        "team_members": "kiemtra không thuộc những người được chọn ở mục này."}
+        "team_leader": "Hoàng Kiểm Tra không thuộc những người được chọn ở mục này.",  # by name, not username
+        "team_members": "Hoàng Kiểm Tra không thuộc những người được chọn ở mục này."}
     complete(call("chutich"), "inspection_decision",
              {**DECISION, "team_leader": "chanhvp", "team_members": ["chanhvp"]})
+
+
+def test_the_instance_list_offers_a_step_named_alike_in_two_places_once(deployment, call):
+    """The office's findings and an internal inspection's are both 'Kiểm tra, ghi nhận kết quả'."""
+    engine, users = deployment
+    office = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra Sở Xây dựng", "units": ["SXD"]})
+    complete(call("chutich"), "inspection_decision", DECISION)
+    internal = call("stc_gd")("POST", "/inspections", json={"title": "Kiểm tra nội bộ", "units": ["STC-NS"]})
+    complete(call("stc_gd"), "inspection_decision", {**DECISION, "team_leader": "stc", "team_members": ["stc"]})
+    with engine.db.reading() as s:
+        steps = [(value, name) for value, name in queries.filter_choices(engine, s)["steps"]
+                 if name == "Kiểm tra, ghi nhận kết quả"]
+    assert steps == [("record_findings,record_findings_internal", "Kiểm tra, ghi nhận kết quả")]
+    rows, _ = queries.list_instances(engine, users["admin"], InstanceFilter(element_ids=tuple(steps[0][0].split(","))))
+    with engine.db.reading() as s:
+        started = {s.get(Inspection, answer.get_json()["id"]).instance_id for answer in (office, internal)}
+    assert {row.instance.id for row in rows} == started

@@ -61,7 +61,8 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
         assert inspection.status == "decided" and inspection.ends_on == date(2026, 2, 12)
         assert sorted((m.role, m.user_id) for m in inspection.members) == [
             ("leader", inspector.id), ("member", users["office_head"].id)]
-    assert kinds_notified(engine, users["stc"]) == ["inspection_decided"]
+    # decided on its last day: the unit is reminded at once
+    assert kinds_notified(engine, users["stc"]) == ["inspection_decided", "inspection_hand_over_due"]
     # the team named in the decision is told of it: its members hold no inspector role of their own
     assert kinds_notified(engine, users["office_head"]) == kinds_notified(engine, inspector) == ["inspection_decided"]
 
@@ -78,6 +79,7 @@ def test_inspection_from_decision_to_results_report(loaded, org_tree, inspector,
 
     drive.run_timers_at(engine, clock, datetime(2026, 3, 3, 9, 0))  # the report is late: the leader hears
     assert kinds_notified(engine, users["leader"]) == ["inspection_report_overdue"]
+    assert "inspection_report_overdue" in kinds_notified(engine, inspector)  # and the team that must write it
     with engine.db.session() as s:  # the due day as the leader reads dates
         warning = s.scalar(select(Notification.body).where(Notification.kind == "inspection_report_overdue"))
     assert warning.endswith("(hạn 02/03/2026).")
@@ -115,3 +117,24 @@ def test_report_due_seven_working_days_after_thursday_23_april_2026(loaded, org_
     assert drive.ready(loaded, "write_report").due_at.date() == date(2026, 5, 7)
     with loaded.db.session() as s:
         assert s.get(Inspection, proposed.id).report_due == date(2026, 5, 7)
+
+
+def test_a_unit_is_reminded_to_hand_over_and_the_office_and_team_told_when_it_has_not(loaded, org_tree, inspector,
+                                                                                      clock):
+    engine, users = loaded, org_tree
+    clock.set(datetime(2026, 2, 9, 9, 0))
+    inspections.propose(engine, {"title": "Kiểm tra nhiệm vụ năm 2025", "units": ["STC", "SXD"]}, users["office_head"])
+    engine.runtime.complete(drive.ready(engine, "decide").id, DECISION, users["leader"])  # ends Thu 12/02/2026
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 10, 17, 0))
+    assert drive.notified(engine, "inspection_hand_over_due") == {}
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 11, 9, 0))  # the working day before: each unit
+    reminder = ("Đoàn kiểm tra: Kiểm tra nhiệm vụ năm 2025. {} báo cáo tình hình thực hiện nhiệm vụ, cung cấp hồ sơ, "
+                "tài liệu chậm nhất ngày 12/02/2026.")
+    assert drive.notified(engine, "inspection_hand_over_due") == {
+        "stc": reminder.format("Sở Tài chính"), "stc_gd": reminder.format("Sở Tài chính"),
+        "sxd": reminder.format("Sở Xây dựng")}
+    drive.complete(engine, "hand_over", {"hand_over_note": "Đủ hồ sơ"}, users["stc"], unit="STC")
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 13, 9, 0))  # the day has passed: SXD has not
+    late = "Sở Xây dựng chưa báo cáo, cung cấp hồ sơ cho đoàn kiểm tra: Kiểm tra nhiệm vụ năm 2025 (hạn 12/02/2026)."
+    assert drive.notified(engine, "inspection_hand_over_overdue") == {"clerk": late, "chanhvp": late, "thanhtra": late}
+    assert drive.ready(engine, "hand_over", unit="SXD")  # still open: the team may still take them

@@ -30,6 +30,7 @@ def test_the_list_and_an_instance_read_as_names(loaded, browser):
     assert ">assignment_cycle<" not in page  # the process by its name (ids only as option values)
     assert "45/2026" not in admin.get("/admin/instances?incident=open").get_data(as_text=True)
     assert "45/2026" in admin.get("/admin/instances?element=handle&older_than=x&bundle=y").get_data(as_text=True)
+    assert "45/2026" in admin.get("/admin/instances?element=other,handle").get_data(as_text=True)  # any of a step's
     instance_id = assignment_instance(loaded)
     page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
     for words in ("Quy trình đang ở đâu", "Dữ liệu quy trình", "Nhật ký", "Sở Tài chính", "Chờ xử lý"):

@@ -33,7 +33,8 @@ def index():
     args = request.args
     incident = {"open": True, "none": False}.get(args.get("incident", ""))
     chosen = InstanceFilter(bundle_id=forms.int_arg(args, "bundle"), process_id=args.get("process") or None,
-                            element_id=args.get("element") or None, older_than_days=forms.int_arg(args, "older_than"),
+                            element_ids=tuple(filter(None, args.get("element", "").split(","))),
+                            older_than_days=forms.int_arg(args, "older_than"),
                             incident=incident, status=args.get("status") or None,
                             page=max(1, forms.int_arg(args, "page", 1) or 1))
     eng = engine()
