@@ -146,10 +146,11 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     return row.asked_units
 
 
-def _ask(ctx: StepContext, row: PeriodicReport, unit: Unit, kind: str, label: str) -> None:
-    """Tell the unit's report writers what is asked of them and by when."""
+def _ask(ctx: StepContext, row: PeriodicReport, unit: Unit, kind: str, label: str, at: str = "") -> None:
+    """Tell the unit's report writers what is asked of them and by when (`at`: which of a
+    report's several notices of one kind this is)."""
     notify_users(ctx.session, permissions.report_writers(ctx.session, unit.id), kind, directive=None,
-                 assignment=None, link=f"/reports/periodic/{row.id}", dedup_key=f"{kind}:{row.id}",
+                 assignment=None, link=f"/reports/periodic/{row.id}", dedup_key=f"{kind}:{row.id}{at}",
                  label=label, due=row.unit_due.strftime("%d/%m/%Y"), unit=unit.name, topic=row.topic or "")
 
 
@@ -187,6 +188,27 @@ def remind_adhoc(ctx: StepContext, data: dict, params: dict) -> dict:
     row = _report_row(ctx, params["report"])
     _ask(ctx, row, org.require_unit(ctx.session, params["unit"]), "adhoc_report_reminder", params["report"]["label"])
     return {"unit": params["unit"]}
+
+
+# The urging events periodic_report.bpmn sends for the units' due day, and the notices they are.
+REPORT_NOTICES = {"reminder": "periodic_report_reminder", "due_today": "periodic_report_due_today"}
+
+
+@OPERATORS.register("periodic_report.remind", required=("report", "notice"))
+def remind_periodic(ctx: StepContext, data: dict, params: dict) -> list[str]:
+    """Remind the units asked that have not sent their report yet (a `notice` of next_urging);
+    none once their due day is past (a server back after it: the collection is closing)."""
+    row = _report_row(ctx, params["report"])
+    if clock.today() > row.unit_due:
+        return []
+    reported = set(ctx.session.scalars(select(Unit.code).join(UnitReport, UnitReport.unit_id == Unit.id).where(
+        UnitReport.periodic_report_id == row.id)))
+    units = [code for code in row.asked_units or [] if code not in reported]
+    notice = params["notice"]
+    for code in units:
+        _ask(ctx, row, org.require_unit(ctx.session, code), REPORT_NOTICES[notice["kind"]], params["report"]["label"],
+             at=f":{notice['covers']}")
+    return units
 
 
 @OPERATORS.register("periodic_report.unit_report", required=("report", "unit"),

@@ -125,6 +125,9 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         assert consolidate.due_at.date() == date(2026, 3, 20)
         kept = s.scalars(select(UnitReport)).all()
         assert [(r.results, r.proposals) for r in kept] == [("Hoàn thành 4/6 nhiệm vụ đến hạn", "Gia hạn nhiệm vụ a6")]
+        # no timer ran from 06/03 to 16/03: the reminders missed are not sent once the due day is past
+        assert s.scalars(select(Notification).where(Notification.kind.in_(
+            ("periodic_report_reminder", "periodic_report_due_today")))).all() == []
     engine.runtime.complete(consolidate.id, {"summary": "Các đơn vị cơ bản hoàn thành"}, org_tree["clerk"])
     with engine.db.session() as s:
         period = s.scalar(select(PeriodicReport))
@@ -188,6 +191,35 @@ def test_a_unit_given_its_first_task_after_the_period_opened_is_not_named_as_not
                               periodic_report_id=period.id)
     assert "Sở Nông nghiệp" in [row.extra["name"] for row in report.units]  # its task counts
     assert report.missing_units == ["Sở Tài chính", "Phòng Ngân sách", "Sở Xây dựng"]  # it was never asked
+
+
+def test_units_that_have_not_reported_are_reminded_before_their_due_day_and_on_it(loaded, org_tree, clock):
+    engine = loaded
+    seed(engine)
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 6, 9, 0))  # Q1 opens; the units' report is due Fri 13/03
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        stc_item = next(i for i in _ready(s, "pr_unit_report") if i.unit_id == org_tree["stc"].unit_id)
+    engine.runtime.complete(stc_item.id, {"results": "Hoàn thành"}, org_tree["stc"])
+
+    def told(kind: str) -> set[int]:
+        with engine.db.session() as s:
+            return set(s.scalars(select(Notification.user_id).where(Notification.kind == kind)))
+
+    # dak-lak [reminders] before_deadline = [3, 1]: Tue 10/03 and Thu 12/03, then the due day
+    for day, kind in ((10, "periodic_report_reminder"), (13, "periodic_report_due_today")):
+        clock.set(datetime(2026, 3, day - 1, 17, 0))
+        engine.runtime.run_due_timers()
+        assert told(kind) == set()  # not before its day
+        clock.set(datetime(2026, 3, day, 9, 0))
+        engine.runtime.run_due_timers()
+        assert org_tree["sxd"].id in told(kind) and org_tree["stc"].id not in told(kind)  # STC has reported
+    with engine.db.session() as s:
+        reminders = s.scalars(select(Notification).where(Notification.kind == "periodic_report_reminder",
+                                                          Notification.user_id == org_tree["sxd"].id)).all()
+        assert len(reminders) == 2  # 10/03 and 12/03, the first still unread: each its own notice
+        assert reminders[0].subject == "Nhắc gửi báo cáo Quý I năm 2026, hạn 13/03/2026"
 
 
 def test_a_report_regenerated_later_keeps_the_reasons_given_by_its_day(loaded, org_tree, clock):
