@@ -73,9 +73,13 @@ def before_period_day(moment, period: str, day: int) -> str:
 @helper
 def next_periodic_report(after=None) -> dict:
     """The next periodic report of the ruleset's [[report_calendar]] whose units' due day
-    comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
-    "office_due", "article", "unit_article"} (see engine.reports.calendar)."""
-    return next_report(current_settings.get() or {}, as_day(after or today()), calendar_of_step()).as_dict()
+    comes after `after` (a day, default today), or after the report `after` (the last one asked
+    for: another due the same day comes after it): {"period", "label", "start", "end",
+    "unit_due", "office_due", "article", "unit_article"} (see engine.reports.calendar)."""
+    settings, working = current_settings.get() or {}, calendar_of_step()
+    if isinstance(after, dict):
+        return next_report(settings, as_day(after["unit_due"]), working, after["period"]).as_dict()
+    return next_report(settings, as_day(after or today()), working).as_dict()
 
 
 @helper

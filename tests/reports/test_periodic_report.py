@@ -250,6 +250,34 @@ def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
         engine.runtime.complete(stc_item.id, {"results": "x"}, sxd)
 
 
+def test_two_reports_due_the_same_day_are_both_asked_for(database_url, clock, tmp_path):
+    """Đắk Lắk's year (units by 15/11) beside a monthly report due the 15th of the next month:
+    October's and the year's both fall on Friday 13/11 (the 15th is a Sunday)."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    settings = processes / "dak-lak" / "ruleset.toml"
+    monthly = "".join(f'\n[[report_calendar]]\nperiod = "monthly"\nsender = "{sender}"\nday = {day}\nmonth = "next"\n'
+                      for sender, day in (("unit", 15), ("office", 20)))
+    settings.write_text(settings.read_text(encoding="utf-8") + monthly, encoding="utf-8")
+    engine = make_engine(database_url, clock, processes_dir=str(processes))
+    try:
+        create_org_tree(engine)
+        seed(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        clock.set(datetime(2026, 10, 20, 9, 0))  # September's report (due 15/10) is past
+        start_schedule(engine)
+        clock.set(datetime(2026, 11, 9, 9, 0))  # five working days before Friday 13/11
+        while engine.runtime.run_due_timers():
+            pass
+        with engine.db.session() as s:
+            opened = s.scalars(select(PeriodicReport).order_by(PeriodicReport.id)).all()
+            assert [(r.period, r.period_start, r.unit_due) for r in opened] == [
+                ("yearly", date(2026, 1, 1), date(2026, 11, 13)), ("monthly", date(2026, 10, 1), date(2026, 11, 13))]
+    finally:
+        engine.close()
+
+
 def test_a_ruleset_without_the_process_is_told_so(database_url, clock, tmp_path):
     processes = tmp_path / "processes"
     shutil.copytree(REPO_ROOT / "processes", processes)
