@@ -1,7 +1,8 @@
 """What periodic_report.bpmn, adhoc_report.bpmn and office_report.bpmn call: the operators
-that open a reporting period or an ad-hoc request (and tell the units), keep each unit's
-report, record the office's consolidation, and the leader's sending back or the issue of the
-report; the helper `next_periodic_report`; and the check of a ruleset's `[[report_calendar]]`."""
+that open a reporting period or an ad-hoc request (and tell the units), remind the units that
+have not reported, keep each unit's report, record the office's consolidation, and the
+leader's sending back or the issue of the report; the helper `next_periodic_report`; and the
+check of a ruleset's `[[report_calendar]]`."""
 from __future__ import annotations
 
 from datetime import date

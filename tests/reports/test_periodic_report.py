@@ -220,6 +220,10 @@ def test_units_that_have_not_reported_are_reminded_before_their_due_day_and_on_i
                                                           Notification.user_id == org_tree["sxd"].id)).all()
         assert len(reminders) == 2  # 10/03 and 12/03, the first still unread: each its own notice
         assert reminders[0].subject == "Nhắc gửi báo cáo Quý I năm 2026, hạn 13/03/2026"
+    viewer = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
+    viewer.login("sxd")
+    page = viewer.get("/notifications").get_data(as_text=True)
+    assert "Nhắc hạn" in page and "Đến hạn hôm nay" in page  # badged as a task's reminder and due-day notice
 
 
 def test_a_report_regenerated_later_keeps_the_reasons_given_by_its_day(loaded, org_tree, clock):
