@@ -199,13 +199,21 @@ def _longest_of_one_report(reports: list[ReportPeriod]) -> list[ReportPeriod]:
     return sorted(best.values(), key=lambda r: (r.unit_due, r.end))
 
 
-def next_report(settings: dict, after: date, working: WorkingCalendar) -> ReportPeriod:
-    """The first report whose units' due day comes after `after`."""
+def _asking_order(report: ReportPeriod) -> tuple[date, int]:
+    """The order reports are asked for in: by the units' due day, the longer period first."""
+    return report.unit_due, -MONTHS_IN[report.period]
+
+
+def next_report(settings: dict, after: date, working: WorkingCalendar, last_period: str | None = None) -> ReportPeriod:
+    """The first report whose units' due day comes after `after`; with `last_period`, the period
+    of a report due on `after` just asked for, also one due that same day that comes after it
+    (the year's and October's reports both due 15/11: the year's, then October's)."""
+    cursor = (after, -MONTHS_IN[last_period] if last_period else 0)
     candidates = [report for year in range(after.year - 1, after.year + 3)
-                  for report in reports_of_year(settings, year, working) if report.unit_due > after]
+                  for report in reports_of_year(settings, year, working) if _asking_order(report) > cursor]
     if not candidates:
         raise ValueError("the report calendar gives no report in the next two years")
-    return min(candidates, key=lambda r: (r.unit_due, -MONTHS_IN[r.period]))
+    return min(candidates, key=_asking_order)
 
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")

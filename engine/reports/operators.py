@@ -1,7 +1,8 @@
 """What periodic_report.bpmn, adhoc_report.bpmn and office_report.bpmn call: the operators
-that open a reporting period or an ad-hoc request (and tell the units), keep each unit's
-report, record the office's consolidation, and the leader's sending back or the issue of the
-report; the helper `next_periodic_report`; and the check of a ruleset's `[[report_calendar]]`."""
+that open a reporting period or an ad-hoc request (and tell the units), remind the units that
+have not reported, keep each unit's report, record the office's consolidation, and the
+leader's sending back or the issue of the report; the helper `next_periodic_report`; and the
+check of a ruleset's `[[report_calendar]]`."""
 from __future__ import annotations
 
 from datetime import date
@@ -73,9 +74,13 @@ def before_period_day(moment, period: str, day: int) -> str:
 @helper
 def next_periodic_report(after=None) -> dict:
     """The next periodic report of the ruleset's [[report_calendar]] whose units' due day
-    comes after `after` (default today): {"period", "label", "start", "end", "unit_due",
-    "office_due", "article", "unit_article"} (see engine.reports.calendar)."""
-    return next_report(current_settings.get() or {}, as_day(after or today()), calendar_of_step()).as_dict()
+    comes after `after` (a day, default today), or after the report `after` (the last one asked
+    for: another due the same day comes after it): {"period", "label", "start", "end",
+    "unit_due", "office_due", "article", "unit_article"} (see engine.reports.calendar)."""
+    settings, working = current_settings.get() or {}, calendar_of_step()
+    if isinstance(after, dict):
+        return next_report(settings, as_day(after["unit_due"]), working, after["period"]).as_dict()
+    return next_report(settings, as_day(after or today()), working).as_dict()
 
 
 @helper
@@ -146,10 +151,11 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     return row.asked_units
 
 
-def _ask(ctx: StepContext, row: PeriodicReport, unit: Unit, kind: str, label: str) -> None:
-    """Tell the unit's report writers what is asked of them and by when."""
+def _ask(ctx: StepContext, row: PeriodicReport, unit: Unit, kind: str, label: str, at: str = "") -> None:
+    """Tell the unit's report writers what is asked of them and by when (`at`: which of a
+    report's several notices of one kind this is)."""
     notify_users(ctx.session, permissions.report_writers(ctx.session, unit.id), kind, directive=None,
-                 assignment=None, link=f"/reports/periodic/{row.id}", dedup_key=f"{kind}:{row.id}",
+                 assignment=None, link=f"/reports/periodic/{row.id}", dedup_key=f"{kind}:{row.id}{at}",
                  label=label, due=row.unit_due.strftime("%d/%m/%Y"), unit=unit.name, topic=row.topic or "")
 
 
@@ -187,6 +193,27 @@ def remind_adhoc(ctx: StepContext, data: dict, params: dict) -> dict:
     row = _report_row(ctx, params["report"])
     _ask(ctx, row, org.require_unit(ctx.session, params["unit"]), "adhoc_report_reminder", params["report"]["label"])
     return {"unit": params["unit"]}
+
+
+# The urging events periodic_report.bpmn sends for the units' due day, and the notices they are.
+REPORT_NOTICES = {"reminder": "periodic_report_reminder", "due_today": "periodic_report_due_today"}
+
+
+@OPERATORS.register("periodic_report.remind", required=("report", "notice"))
+def remind_periodic(ctx: StepContext, data: dict, params: dict) -> list[str]:
+    """Remind the units asked that have not sent their report yet (a `notice` of next_urging);
+    none once their due day is past (a server back after it: the collection is closing)."""
+    row = _report_row(ctx, params["report"])
+    if clock.today() > row.unit_due:
+        return []
+    reported = set(ctx.session.scalars(select(Unit.code).join(UnitReport, UnitReport.unit_id == Unit.id).where(
+        UnitReport.periodic_report_id == row.id)))
+    units = [code for code in row.asked_units or [] if code not in reported]
+    notice = params["notice"]
+    for code in units:
+        _ask(ctx, row, org.require_unit(ctx.session, code), REPORT_NOTICES[notice["kind"]], params["report"]["label"],
+             at=f":{notice['covers']}")
+    return units
 
 
 @OPERATORS.register("periodic_report.unit_report", required=("report", "unit"),

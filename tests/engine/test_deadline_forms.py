@@ -34,6 +34,7 @@ RAW = {
     ("timer", 'working_days_before(paper_due, setting("reports.remind_before", 5))'),
     ("timer", 'urging_moment(urge, assignment_now["deadline"], urging_covered, assignment_now["assigned_on"], '
               'assignment_now["first_update"])'),
+    ("timer", 'urging_moment(notice, report["unit_due"], notice_covered)'),
 }
 
 

@@ -125,6 +125,9 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         assert consolidate.due_at.date() == date(2026, 3, 20)
         kept = s.scalars(select(UnitReport)).all()
         assert [(r.results, r.proposals) for r in kept] == [("Hoàn thành 4/6 nhiệm vụ đến hạn", "Gia hạn nhiệm vụ a6")]
+        # no timer ran from 06/03 to 16/03: the reminders missed are not sent once the due day is past
+        assert s.scalars(select(Notification).where(Notification.kind.in_(
+            ("periodic_report_reminder", "periodic_report_due_today")))).all() == []
     engine.runtime.complete(consolidate.id, {"summary": "Các đơn vị cơ bản hoàn thành"}, org_tree["clerk"])
     with engine.db.session() as s:
         period = s.scalar(select(PeriodicReport))
@@ -190,6 +193,39 @@ def test_a_unit_given_its_first_task_after_the_period_opened_is_not_named_as_not
     assert report.missing_units == ["Sở Tài chính", "Phòng Ngân sách", "Sở Xây dựng"]  # it was never asked
 
 
+def test_units_that_have_not_reported_are_reminded_before_their_due_day_and_on_it(loaded, org_tree, clock):
+    engine = loaded
+    seed(engine)
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 6, 9, 0))  # Q1 opens; the units' report is due Fri 13/03
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        stc_item = next(i for i in _ready(s, "pr_unit_report") if i.unit_id == org_tree["stc"].unit_id)
+    engine.runtime.complete(stc_item.id, {"results": "Hoàn thành"}, org_tree["stc"])
+
+    def told(kind: str) -> set[int]:
+        with engine.db.session() as s:
+            return set(s.scalars(select(Notification.user_id).where(Notification.kind == kind)))
+
+    # dak-lak [reminders] before_deadline = [3, 1]: Tue 10/03 and Thu 12/03, then the due day
+    for day, kind in ((10, "periodic_report_reminder"), (13, "periodic_report_due_today")):
+        clock.set(datetime(2026, 3, day - 1, 17, 0))
+        engine.runtime.run_due_timers()
+        assert told(kind) == set()  # not before its day
+        clock.set(datetime(2026, 3, day, 9, 0))
+        engine.runtime.run_due_timers()
+        assert org_tree["sxd"].id in told(kind) and org_tree["stc"].id not in told(kind)  # STC has reported
+    with engine.db.session() as s:
+        reminders = s.scalars(select(Notification).where(Notification.kind == "periodic_report_reminder",
+                                                          Notification.user_id == org_tree["sxd"].id)).all()
+        assert len(reminders) == 2  # 10/03 and 12/03, the first still unread: each its own notice
+        assert reminders[0].subject == "Nhắc gửi báo cáo Quý I năm 2026, hạn 13/03/2026"
+    viewer = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
+    viewer.login("sxd")
+    page = viewer.get("/notifications").get_data(as_text=True)
+    assert "Nhắc hạn" in page and "Đến hạn hôm nay" in page  # badged as a task's reminder and due-day notice
+
+
 def test_a_report_regenerated_later_keeps_the_reasons_given_by_its_day(loaded, org_tree, clock):
     engine = loaded
     ids = seed(engine)
@@ -216,6 +252,34 @@ def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
         sxd = s.scalar(select(User).where(User.username == "sxd"))
     with pytest.raises(Forbidden):
         engine.runtime.complete(stc_item.id, {"results": "x"}, sxd)
+
+
+def test_two_reports_due_the_same_day_are_both_asked_for(database_url, clock, tmp_path):
+    """Đắk Lắk's year (units by 15/11) beside a monthly report due the 15th of the next month:
+    October's and the year's both fall on Friday 13/11 (the 15th is a Sunday)."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    settings = processes / "dak-lak" / "ruleset.toml"
+    monthly = "".join(f'\n[[report_calendar]]\nperiod = "monthly"\nsender = "{sender}"\nday = {day}\nmonth = "next"\n'
+                      for sender, day in (("unit", 15), ("office", 20)))
+    settings.write_text(settings.read_text(encoding="utf-8") + monthly, encoding="utf-8")
+    engine = make_engine(database_url, clock, processes_dir=str(processes))
+    try:
+        create_org_tree(engine)
+        seed(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        clock.set(datetime(2026, 10, 20, 9, 0))  # September's report (due 15/10) is past
+        start_schedule(engine)
+        clock.set(datetime(2026, 11, 9, 9, 0))  # five working days before Friday 13/11
+        while engine.runtime.run_due_timers():
+            pass
+        with engine.db.session() as s:
+            opened = s.scalars(select(PeriodicReport).order_by(PeriodicReport.id)).all()
+            assert [(r.period, r.period_start, r.unit_due) for r in opened] == [
+                ("yearly", date(2026, 1, 1), date(2026, 11, 13)), ("monthly", date(2026, 10, 1), date(2026, 11, 13))]
+    finally:
+        engine.close()
 
 
 def test_a_ruleset_without_the_process_is_told_so(database_url, clock, tmp_path):

@@ -24,6 +24,7 @@ KIND_LABELS = {"reminder": "Reminder", "due_today": "Due today", "overdue": "Ove
                "contribution": "Coordination answered", "issue_raised": "Issue raised",
                "issue_answered": "Issue answered", "periodic_report": "Report requested",
                "adhoc_report": "Report requested", "adhoc_report_reminder": "Reminder",
+               "periodic_report_reminder": "Reminder", "periodic_report_due_today": "Due today",
                "subassignments_done": "Sections done"}
 
 
