@@ -186,8 +186,9 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     if lead.id != lead_before:
         changes.withdraw_shares_left_behind(ctx.runtime, ctx.session, assignment, ctx.actor,
                                             str(params.get("note") or lead.name))
-        # The task's progress is its lead's: the new lead starts; the old one's reports stay, under its name.
-        assignment.progress, assignment.completed_on = "not_started", None
+        # The task's progress is its lead's: the new lead starts, with no report yet (the "recently
+        # updated" sort and the API's last_update_at); the old one's reports stay, under its name.
+        assignment.progress, assignment.completed_on, assignment.last_update_at = "not_started", None, None
     assignment.status = AssignmentStatus.OPEN
     now = _as_corrected(ctx.session, assignment)
     changed = [key for key in now if now[key] != was[key]]
