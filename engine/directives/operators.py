@@ -258,6 +258,17 @@ def _set_deadline(ctx: StepContext, assignment: Assignment, value) -> None:
                          before={"deadline": was},
                          after={"deadline": now.isoformat()}, directive_id=share.directive_id, assignment_id=share.id)
             _tell_share_process(ctx, share)
+            _tell_section(ctx, share)
+
+
+def _tell_section(ctx: StepContext, share: Assignment) -> None:
+    """The section's staff read the share's new, earlier day: nothing else tells them."""
+    from engine.notifications.service import notify_users
+
+    assert share.lead_unit_id is not None and share.deadline is not None  # a share brought forward
+    notify_users(ctx.session, permissions.unit_staff(ctx.session, share.lead_unit_id), DEADLINE_MOVED_MESSAGE,
+                 directive=share.directive, assignment=share,
+                 dedup_key=f"{DEADLINE_MOVED_MESSAGE}:{share.id}:{share.deadline.isoformat()}")
 
 
 def _tell_share_process(ctx: StepContext, share: Assignment) -> None:

@@ -24,7 +24,7 @@ KIND_LABELS = {"reminder": "Reminder", "due_today": "Due today", "overdue": "Ove
                "contribution": "Coordination answered", "issue_raised": "Issue raised",
                "issue_answered": "Issue answered", "periodic_report": "Report requested",
                "adhoc_report": "Report requested", "adhoc_report_reminder": "Reminder",
-               "subassignments_done": "Sections done"}
+               "subassignments_done": "Sections done", "share_deadline_moved": "Deadline brought forward"}
 
 
 def init_app(app) -> None:
