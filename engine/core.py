@@ -8,11 +8,10 @@ from engine import clock as clock_module
 from engine.config import Settings
 from engine.db import Database
 from engine.directives.attachments import blob_store
-from engine.errors import NotFound
 from engine.features import discover
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
-from engine.rulesets.service import BundleCache, load_ruleset_from_disk, published_bundle
+from engine.rulesets.service import BundleCache, load_ruleset_from_disk, not_loaded, published_bundle
 from engine.runtime.service import Runtime
 from engine.sandbox import ScriptLimits
 from engine.sandbox.operators import OPERATORS
@@ -44,8 +43,7 @@ class Engine:
     def current_bundle(self, session: Session) -> ProcessBundle:
         bundle = published_bundle(session, self.ruleset)
         if bundle is None:
-            raise NotFound("No version of ruleset %(ruleset)s is loaded yet (dondoc ruleset load).",
-                           ruleset=self.ruleset)
+            raise not_loaded(self.ruleset)
         return bundle
 
     def compiled(self, bundle: ProcessBundle) -> CompiledBundle:

@@ -15,6 +15,10 @@ class NotFound(EngineError):
     pass
 
 
+class NotReady(EngineError):
+    """The deployment cannot do this until an administrator acts (no ruleset is loaded yet)."""
+
+
 class Forbidden(EngineError):
     pass
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from engine.core import Engine
-from engine.errors import NotFound
+from engine.errors import NotReady
 
 
 def engine() -> Engine:
@@ -16,5 +16,5 @@ def ruleset_settings(session) -> dict:
     any ruleset is loaded."""
     try:
         return engine().compiled(engine().current_bundle(session)).settings
-    except NotFound:
+    except NotReady:
         return {}

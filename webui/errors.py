@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from engine.db import is_storage_error
-from engine.errors import Forbidden, NotFound
+from engine.errors import Forbidden, NotFound, NotReady
 from webui.auth import current_user
 from webui.hygiene import BadBody
 
@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
     # itself, in JSON: webui/api/core.py).
     app.register_error_handler(NotFound, lambda _error: _page(404, _MESSAGES[404])(None))
     app.register_error_handler(Forbidden, lambda _error: _page(403, _MESSAGES[403])(None))
+    app.register_error_handler(NotReady, _not_ready)
     app.register_error_handler(DBAPIError, _storage_failure)
     app.register_error_handler(OSError, _storage_failure)
 
@@ -114,3 +115,11 @@ def _storage_failure(error: Exception):
     if is_api():
         return error_response(503, "storage_unavailable", _(STORAGE_FAILURE))
     return render_template("error.html", code=503, message=_(STORAGE_FAILURE)), 503
+
+
+def _not_ready(error: NotReady):
+    """503 saying what the administrator must do first: the page exists, it cannot serve yet."""
+    message = _(error.message, **error.params)
+    if is_api():
+        return error_response(503, "not_ready", message)
+    return render_template("error.html", code=503, message=message), 503

@@ -186,8 +186,9 @@ def reassign(ctx: StepContext, data: dict, params: dict) -> dict:
     if lead.id != lead_before:
         changes.withdraw_shares_left_behind(ctx.runtime, ctx.session, assignment, ctx.actor,
                                             str(params.get("note") or lead.name))
-        # The task's progress is its lead's: the new lead starts; the old one's reports stay, under its name.
-        assignment.progress, assignment.completed_on = "not_started", None
+        # The task's progress is its lead's: the new lead starts, with no report yet (the "recently
+        # updated" sort and the API's last_update_at); the old one's reports stay, under its name.
+        assignment.progress, assignment.completed_on, assignment.last_update_at = "not_started", None, None
     assignment.status = AssignmentStatus.OPEN
     now = _as_corrected(ctx.session, assignment)
     changed = [key for key in now if now[key] != was[key]]
@@ -257,6 +258,17 @@ def _set_deadline(ctx: StepContext, assignment: Assignment, value) -> None:
                          before={"deadline": was},
                          after={"deadline": now.isoformat()}, directive_id=share.directive_id, assignment_id=share.id)
             _tell_share_process(ctx, share)
+            _tell_section(ctx, share)
+
+
+def _tell_section(ctx: StepContext, share: Assignment) -> None:
+    """The section's staff read the share's new, earlier day: nothing else tells them."""
+    from engine.notifications.service import notify_users
+
+    assert share.lead_unit_id is not None and share.deadline is not None  # a share brought forward
+    notify_users(ctx.session, permissions.unit_staff(ctx.session, share.lead_unit_id), DEADLINE_MOVED_MESSAGE,
+                 directive=share.directive, assignment=share,
+                 dedup_key=f"{DEADLINE_MOVED_MESSAGE}:{share.id}:{share.deadline.isoformat()}")
 
 
 def _tell_share_process(ctx: StepContext, share: Assignment) -> None:

@@ -304,6 +304,7 @@ def _coordinating(session: Session, seq: int, item: dict, lead: str) -> dict[str
     entries = item.get("coordinating_units") or []
     if not isinstance(entries, list | tuple):
         raise AssignmentError(seq, "coordinating_units", "Assignment %(n)s: the coordinating units must be a list.")
+    _coordinating_deadline_has_units(seq, item, entries)
     units: dict[str, object] = {}
     for entry in entries:
         own = isinstance(entry, dict)
@@ -313,6 +314,17 @@ def _coordinating(session: Session, seq: int, item: dict, lead: str) -> dict[str
             prefix = "coordinating_units." if own else "coordinating_"  # the field the deadline came in
             units[code] = deadline_of(session, seq, spec, field_prefix=prefix)["deadline"]
     return units
+
+
+def _coordinating_deadline_has_units(seq: int, item: dict, entries) -> None:
+    """The item's `coordinating_deadline` (or `_days`) is the day of the units given as codes:
+    with none, it would be dropped without a word, so it is refused."""
+    if any(not isinstance(entry, dict) for entry in entries):
+        return
+    for field in ("coordinating_deadline", "coordinating_deadline_days"):
+        if item.get(field) not in (None, ""):
+            raise AssignmentError(seq, field,
+                                  "Assignment %(n)s: a coordinating deadline is given but no coordinating unit.")
 
 
 def deadline_of(session: Session, seq: int, item: dict, field_prefix: str = "") -> dict:

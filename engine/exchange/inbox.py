@@ -11,12 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import translation
+from engine.directives.service import HEADER_FORM
 from engine.errors import EngineError
 from engine.imports import ImportFailed, edxml
 from engine.org import service as org
+from engine.rulesets.service import published_bundle
 
 log = logging.getLogger(__name__)
 MESSAGE_SUFFIXES = (".edxml", ".xml")
+# A sidecar assignment's fields, named as the register page's assignment rows name them (English
+# msgids of the catalogue); the directive's own fields are named by the register form's labels.
+ASSIGNMENT_FIELDS = {"content": "Content", "lead_unit": "Lead unit", "coordinating_units": "Coordinating units",
+                     "deadline": "Deadline (date)", "deadline_days": "Working days to the deadline",
+                     "coordinating_deadline": "Coordinating units' deadline", "urgency": "Urgency"}
 
 
 @dataclass
@@ -41,7 +48,7 @@ def import_folder(engine) -> Pickup:
             items = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else []
             outcome = edxml.import_message(engine, path.read_bytes(), items, users[0])
         except (ImportFailed, EngineError, ValueError) as exc:
-            _move(path, sidecar, inbox / "failed", _explain(exc))
+            _move(path, sidecar, inbox / "failed", _explain(exc, _field_names(engine)))
             result.failed += 1
             continue
         _move(path, sidecar, inbox / "done", None)
@@ -57,10 +64,20 @@ def _arrived(inbox: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
-def _explain(exc: Exception) -> str:
-    """Why, as the clerk reads it: a refusal in the catalogue's words (a bad sidecar's system text as it is)."""
+def _field_names(engine) -> dict[str, str]:
+    """Field code → the name the register page gives it (an edXML element's own name stays)."""
+    with engine.db.reading() as session:
+        bundle = published_bundle(session, engine.ruleset)
+    register = engine.compiled(bundle).forms[HEADER_FORM].fields if bundle else []
+    return {**{code: translation.translate(msgid) for code, msgid in ASSIGNMENT_FIELDS.items()},
+            **{f.name: f.label for f in register}}
+
+
+def _explain(exc: Exception, names: dict[str, str]) -> str:
+    """Why, as the clerk reads it: a refusal in the catalogue's words, naming each field as the
+    register page does (a bad sidecar's system text as it is)."""
     first = translation.message(exc.message, exc.params) if isinstance(exc, EngineError) else str(exc)
-    lines = [first, *("  " + (f"{e.field}: " if e.field else "") + e.render(translation.translate)
+    lines = [first, *("  " + (f"{names.get(e.field, e.field)}: " if e.field else "") + e.render(translation.translate)
                       for e in getattr(exc, "errors", []))]
     return "\n".join(lines) + "\n"
 

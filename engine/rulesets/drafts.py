@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.errors import EngineError, NotFound
+from engine.errors import EngineError
 from engine.rulesets import disk
 from engine.rulesets.errors import Problem, RulesetError
 from engine.rulesets.foreign import as_utf8, utf8_text
 from engine.rulesets.loader import NS, SAFE_XML, SETTINGS_FILE, BundleSource, compile_bundle
 from engine.rulesets.models import BundleStatus, DraftStatus, ProcessBundle, ProcessDraft
-from engine.rulesets.service import BundleCache, publish_bundle, store_bundle
+from engine.rulesets.service import BundleCache, not_loaded, publish_bundle, store_bundle
 from engine.rulesets.settings_file import write_settings
 
 MAX_XML = 2 * 1024 * 1024
@@ -231,7 +231,7 @@ def working_bundle(session: Session, ruleset: str) -> ProcessBundle:
     published = session.scalar(select(ProcessBundle).where(
         ProcessBundle.ruleset == ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
     if newest is None:
-        raise NotFound("No version of ruleset %(ruleset)s is loaded yet (dondoc ruleset load).", ruleset=ruleset)
+        raise not_loaded(ruleset)
     if published is not None and (newest.status != BundleStatus.DRAFT or newest.number < published.number):
         return published
     return newest

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.db import lock_name
+from engine.errors import NotReady
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle, read_ruleset
 from engine.rulesets.models import BundleStatus, ProcessBundle
 
@@ -91,6 +92,11 @@ def _lock_versions(session: Session, ruleset: str) -> None:
     instances on a version are not held up. SQLite: a writing session already holds the
     database's write lock."""
     lock_name(session, f"ruleset:{ruleset}")
+
+
+def not_loaded(ruleset: str) -> NotReady:
+    """The refusal of whatever needs a version of `ruleset` before `dondoc ruleset load` has run."""
+    return NotReady("No version of ruleset %(ruleset)s is loaded yet (dondoc ruleset load).", ruleset=ruleset)
 
 
 def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:

@@ -149,6 +149,16 @@ def test_extension_request(as_user):
         "Chờ số liệu của Bộ"
 
 
+def test_a_coordinating_deadline_without_coordinating_units_is_refused(as_user):
+    """Hạn phối hợp for nobody was dropped without a word; the clerk meant a unit left out."""
+    for field, value in (("coordinating_deadline", "2026-03-01"), ("coordinating_deadline_days", 5)):
+        refused = as_user("clerk")("POST", "/directives", json={**DIRECTIVE, "assignments": [
+            {"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline": "2026-03-16", field: value}]})
+        assert refused.status_code == 422, refused.get_json()
+        assert refused.get_json()["error"]["fields"] == {
+            f"assignments[0].{field}": "Nhiệm vụ 1: có hạn phối hợp nhưng không có đơn vị phối hợp nào."}
+
+
 def test_a_coordinating_unit_is_told_why_it_may_not_ask_for_an_extension(as_user):
     """It sees the assignment: "Nhiệm vụ 5 không tồn tại" told it something false."""
     clerk, sxd = as_user("clerk"), as_user("sxd")

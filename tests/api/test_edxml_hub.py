@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
@@ -319,6 +320,16 @@ def test_the_watched_folder_says_why_in_the_clerks_language(loaded, org_tree, tm
         assert import_folder(loaded).failed == 1
         assert (inbox / "failed" / "c.xml.error.txt").read_text(encoding="utf-8") == (
             "Tệp chưa được nhập: phát hiện 1 lỗi.\n  Tệp không có phần MessageHeader của edXML.\n")
+        # a refused field is named as the register page names it, not by its code
+        no_subject = re.sub(rb"<edXML:Subject>.*?</edXML:Subject>", b"", NEW.read_bytes())
+        (inbox / "d.xml").write_bytes(no_subject)
+        (inbox / "e.xml").write_bytes(NEW.read_bytes())
+        (inbox / "e.json").write_text(json.dumps([{"content": "Báo cáo", "lead_unit": "XYZ"}]), encoding="utf-8")
+        assert import_folder(loaded).failed == 2
+        assert (inbox / "failed" / "d.xml.error.txt").read_text(encoding="utf-8") == (
+            "Tệp chưa được nhập: phát hiện 1 lỗi.\n  Trích yếu: Thiếu trong phần đầu gói tin edXML.\n")
+        assert (inbox / "failed" / "e.xml.error.txt").read_text(encoding="utf-8") == (
+            "Tệp chưa được nhập: phát hiện 1 lỗi.\n  Đơn vị chủ trì: Nhiệm vụ 1: không có đơn vị XYZ.\n")
     finally:
         translation.install(dict)
 

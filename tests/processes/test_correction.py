@@ -187,18 +187,20 @@ def test_the_office_adjusts_an_assignment_the_unit_is_handling(loaded, org_tree)
 
 def test_a_new_lead_unit_starts_the_tasks_progress_and_the_old_leads_reports_stay_under_its_name(loaded, org_tree):
     """The task's progress is its lead unit's: after the change the new lead has reported nothing
-    yet (the old lead's 'in progress' no longer stands for the task), the old lead's report stays,
+    yet (the old lead's 'in progress' and its report's time no longer stand for the task: the
+    "recently updated" sort), the old lead's report stays,
     named, among the reports and the history says what the progress was."""
     engine, users = loaded, org_tree
     aid = drive.register(engine, users, [TASK])
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress", "note": "Đang rà soát"},
                    users["stc"])
     assert drive.assignment(engine, aid).progress == "in_progress"
+    assert drive.assignment(engine, aid).last_update_at is not None  # the old lead's report, not the task's now
     changes.adjust(engine, aid, {"new_lead_unit": "SXD", "correction_note": "Giao Sở Xây dựng chủ trì"},
                    users["clerk"], instruction=INSTRUCTION)
     assert no_incidents(engine)
     adjusted = drive.assignment(engine, aid)
-    assert (adjusted.progress, adjusted.completed_on) == ("not_started", None)
+    assert (adjusted.progress, adjusted.completed_on, adjusted.last_update_at) == ("not_started", None, None)
     with engine.db.session() as s:
         assert [(u.unit_id, u.progress) for u in s.scalars(select(ProgressUpdate))] == [
             (s.scalar(select(Unit.id).where(Unit.code == "STC")), "in_progress")]

@@ -97,7 +97,7 @@ def test_a_report_counts_the_task_given_not_the_share_passed_down(sc):
 def test_a_share_comes_forward_with_the_task_it_serves(sc):
     """The leader shortens the ward's task to 06/03: its section's open share, due 13/03, comes forward
     to it (a share is never due after the unit's task, as when it is given); a share due earlier stays.
-    The section kept 13/03, urged a week after the ward's task was overdue."""
+    The section kept 13/03, urged a week after the ward's task was overdue, and was not told."""
     directive = sc.register("18/UBND-VP", "12/02/2026",
                             [{"content": "Sắp xếp trụ sở", "lead_unit": WARD, "deadline": "20/03/2026"}])
     sc.complete("classify", "clerk", {"tracked": "on"})
@@ -113,6 +113,12 @@ def test_a_share_comes_forward_with_the_task_it_serves(sc):
         assert [link.deadline for link in s.get_one(Assignment, late).units] == [date(2026, 3, 6)]
     assert due_day(sc.ready("handle", late)) == date(2026, 3, 6)  # the section's inbox reads it
     assert due_day(sc.ready("handle", early)) == date(2026, 3, 2)
+    with sc.engine.db.session() as s:  # and its officers are told, the share named with its new day
+        told = s.execute(select(Notification.assignment_id, Notification.user_id, Notification.subject,
+                                Notification.body).where(Notification.kind == "share_deadline_moved")).all()
+    assert [(share, user, subject) for share, user, subject, _ in told] == [
+        (late, sc.users["ward_section"].id, "Hạn nhiệm vụ theo văn bản 18/UBND-VP được đưa lên 06/03/2026")]
+    assert "Nhiệm vụ 1: Kiểm kê" in told[0].body and "Thời hạn mới: 06/03/2026" in told[0].body
 
 
 def test_the_section_is_told_of_the_share_it_is_given(sc):

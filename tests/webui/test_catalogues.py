@@ -19,6 +19,10 @@ def test_no_msgid_has_two_translations():
     assert not clashes, "\n".join(f"{k!r}: {sorted(v)}" for k, v in clashes.items())
 
 
+# The calls whose first argument is a message for people (engine.errors and the forms' checks).
+_REFUSALS = ("Error", "Forbidden", "NotFound", "NotReady", "AlreadyDone", "Conflict", "Invalid", "Message")
+
+
 def _engine_messages() -> set[str]:
     """Messages the engine raises for people to read (capitalised, by convention; lower-case
     ones are for admins at the command line)."""
@@ -31,8 +35,7 @@ def _engine_messages() -> set[str]:
             if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
                 text = node.args[0].value
-                if name.endswith(("Error", "Forbidden", "NotFound", "AlreadyDone", "Conflict", "Invalid", "Message")) \
-                        and isinstance(text, str) and text[:1].isupper():
+                if name.endswith(_REFUSALS) and isinstance(text, str) and text[:1].isupper():
                     found.add(text)
     return found
 

@@ -12,11 +12,13 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from engine.api_tokens import service as tokens
 from engine.config import Settings
 from engine.core import Engine
 from engine.db.migrate import MIGRATIONS, alembic_config
 from engine.operations import logs
 from engine.scheduler.service import Scheduler
+from tests.api.test_api import DIRECTIVE
 from webui import server
 from webui.app import create_app
 
@@ -68,6 +70,22 @@ def test_ready_only_at_the_migrations_head_with_a_ruleset(engine, database_url):
         s.execute(text("DELETE FROM alembic_version"))
     assert client.get("/readyz").json["problems"]["migrations"].startswith("database at no revision")
     assert client.get("/livez").status_code == client.get("/healthz").status_code == 200
+
+
+def test_before_a_ruleset_is_loaded_pages_and_the_api_say_what_the_administrator_must_run(app, browser, engine):
+    """After `dondoc db upgrade` and before `dondoc ruleset load`: 503 with the reason, never a bare 404."""
+    page = browser("clerk").get("/directives/new")
+    assert page.status_code == 503
+    assert "Chưa nạp phiên bản nào của quy chế dak-lak" in page.get_data(as_text=True)
+    assert "dondoc ruleset load" in page.get_data(as_text=True)
+    modeler = browser("admin")
+    assert [modeler.get(path).status_code for path in ("/modeler/forms/", "/modeler/settings")] == [503, 503]
+    with engine.db.session() as session:
+        token = tokens.create_token(session, "clerk", "probe")[1]
+    answer = app.test_client().post("/api/v1/directives", json=DIRECTIVE,
+                                    headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 503 and answer.json["error"]["code"] == "not_ready"
+    assert "dondoc ruleset load" in answer.json["error"]["message"]
 
 
 def test_not_ready_but_alive_when_the_database_is_unreachable(tmp_path):

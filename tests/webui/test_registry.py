@@ -331,6 +331,10 @@ def test_the_register_page_gives_the_coordinating_units_their_own_deadline(loade
     assert refused.status_code == 422 and 'name="a-0-coordinating_deadline" value="15/04/2026"' in page
     [error] = re.findall(r'name="a-0-coordinating_deadline".*?<div class="error" role="alert">(.*?)</div>', page, re.S)
     assert error == "Nhiệm vụ 1: thời hạn của đơn vị phối hợp không được muộn hơn thời hạn của nhiệm vụ (31/03/2026)."
+    alone = register(clerk, **{**row, "a-0-coordinating_units": []}, **{"a-0-coordinating_deadline": "20/03/2026"})
+    [error] = re.findall(r'name="a-0-coordinating_deadline".*?<div class="error" role="alert">(.*?)</div>',
+                         alone.get_data(as_text=True), re.S)
+    assert alone.status_code == 422 and error == "Nhiệm vụ 1: có hạn phối hợp nhưng không có đơn vị phối hợp nào."
     classify(clerk, register(clerk, **row, **{"a-0-coordinating_deadline": "20/03/2026"}))
     with loaded.db.session() as s:
         assert sorted((u.role, u.deadline.isoformat()) for u in s.scalars(select(AssignmentUnit))) == [

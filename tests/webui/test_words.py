@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine.directives.models import Assignment
 from engine.notifications.models import Notification
+from engine.notifications.service import notify_users
 from engine.org import service as org
 from tests.webui.conftest import classify, ready_item_path, register
 
@@ -111,3 +112,10 @@ def test_the_report_filter_offers_the_units_in_force_as_a_tree(engine, browser):
     options = re.findall(r'<option value="(STC|CU-STC|STC-NS)"[^>]*>([^<]*)',
                          browser("clerk").get("/reports").get_data(as_text=True))
     assert options == [("STC", "\u00a0\u00a0Sở Tài chính"), ("STC-NS", "\u00a0" * 4 + "Phòng Ngân sách")]
+
+
+def test_a_share_brought_forward_has_its_own_badge(loaded, org_tree, browser):
+    """The section's notice that its share is due earlier is called what it is, not 'Notice'."""
+    with loaded.db.session() as s:
+        notify_users(s, [s.merge(org_tree["stc"])], "share_deadline_moved", directive=None, assignment=None)
+    assert "Hạn được đưa lên" in _text(browser("stc").get("/notifications").get_data(as_text=True))

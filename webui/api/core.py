@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.api_tokens import service as tokens
 from engine.directives.service import AssignmentError
-from engine.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound
+from engine.errors import AlreadyDone, Conflict, EngineError, Forbidden, NotFound, NotReady
 from engine.forms import FormValidationError, Message
 from engine.org.models import User
 from webui.context import engine
@@ -25,7 +25,7 @@ MAX_PER_PAGE = 200
 MAX_PAGE = 100_000
 MAX_ID = 2_147_483_647
 MAX_JSON_BYTES = 4 * 1024 * 1024
-_STATUS = {NotFound: 404, Forbidden: 403, AlreadyDone: 409, Conflict: 409}
+_STATUS = {NotFound: 404, Forbidden: 403, AlreadyDone: 409, Conflict: 409, NotReady: 503}
 
 
 class ApiError(Exception):
@@ -149,7 +149,7 @@ def _assignment_error(exc: AssignmentError):
 @blueprint.errorhandler(EngineError)
 def _engine_error(exc: EngineError):
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 422)
-    code = {404: "not_found", 403: "forbidden", 409: "conflict"}.get(status, "refused")
+    code = {404: "not_found", 403: "forbidden", 409: "conflict", 503: "not_ready"}.get(status, "refused")
     return error_response(status, code, _(exc.message) % exc.params if exc.params else _(exc.message))
 
 

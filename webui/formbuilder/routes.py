@@ -21,7 +21,7 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message, form_message
-from webui.modeler.routes import _bundle_or_404, _own_draft, _problem, _published_or_404
+from webui.modeler.routes import _bundle_or_404, _own_draft, _problem
 
 blueprint = Blueprint("formbuilder", __name__, template_folder="templates", static_folder="static",
                       url_prefix="/modeler/forms")
@@ -44,7 +44,7 @@ def form_change(message: Message) -> str:
 def index():
     eng = engine()
     with eng.db.reading() as session:
-        bundle = _published_or_404(session)
+        bundle = eng.current_bundle(session)
         open_drafts = {d.path for d in session.scalars(select(ProcessDraft).where(
             ProcessDraft.ruleset == eng.ruleset, ProcessDraft.status == DraftStatus.OPEN,
             ProcessDraft.created_by == current_user().id))}
@@ -61,7 +61,7 @@ def edit(key: str):
         abort(404)
     start_from = forms.int_arg(request.args, "from")
     with eng.db.session() as session:
-        start = _bundle_or_404(session, start_from) if start_from else _published_or_404(session)
+        start = _bundle_or_404(session, start_from) if start_from else eng.current_bundle(session)
         try:
             draft = drafts.open_draft(session, eng.settings.processes_dir, start, f"{disk.FORM_DIR}{key}.toml",
                                       current_user())

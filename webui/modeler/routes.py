@@ -69,7 +69,7 @@ def edit(path: str):
                                 **request.args))
     start_from = forms.int_arg(request.args, "from")
     with eng.db.session() as session:  # opening a file for editing creates its draft
-        start = _bundle_or_404(session, start_from) if start_from else _published_or_404(session)
+        start = _bundle_or_404(session, start_from) if start_from else eng.current_bundle(session)
         try:
             draft = drafts.open_draft(session, eng.settings.processes_dir, start, path, current_user())
         except (ValueError, EngineError):
@@ -321,13 +321,6 @@ def _own_draft(session, draft_id: int) -> ProcessDraft:
     if draft is None or draft.created_by != current_user().id or draft.ruleset != engine().ruleset:
         abort(404)
     return draft
-
-
-def _published_or_404(session) -> ProcessBundle:
-    bundle = published_bundle(session, engine().ruleset)
-    if bundle is None:
-        abort(404)
-    return bundle
 
 
 def _bundle_or_404(session, bundle_id: int) -> ProcessBundle:
