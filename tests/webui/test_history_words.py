@@ -68,7 +68,7 @@ def test_a_person_chosen_in_a_form_is_named_in_the_history(loaded, browser):
     offered = re.search(r'<select id="f-follow_up_officer".*?</select>', clerk.get(item).get_data(as_text=True), re.S)
     assert re.findall(r'<option value="(\w+)"', offered.group(0)) == ["clerk"]  # the office's clerks, no one else
     refused = clerk.post(item, {"tracked": "on", "follow_up_officer": "stc"})
-    assert "stc không thuộc những người được chọn ở mục này." in refused.get_data(as_text=True)
+    assert "Phạm Chuyên Viên không thuộc những người được chọn ở mục này." in refused.get_data(as_text=True)
     assert clerk.post(item, {"tracked": "on", "follow_up_officer": "clerk"}).status_code == 302
     words = _history(clerk.get("/directives/1").get_data(as_text=True))
     assert "Chuyên viên theo dõi (để trống nếu do bộ phận theo dõi chung): Nguyễn Văn Theo Dõi" in words, words
