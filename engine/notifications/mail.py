@@ -41,6 +41,10 @@ connection timeout, not one per mail). A refused mail is logged and retried with
 backoff; after MAX_ATTEMPTS the row is `failed` with its error, still in the person's in-app
 list.
 
+Who may still read it. A mail says only what its reader may see when it is sent (the rule of
+engine.org.permissions, as their list in the application): a notification about a task their unit
+no longer does, or that became secret to them, is not sent (skipped), and a digest leaves it out.
+
 Catch-up. A person with more than `mail_catchup_threshold` immediate mails due at once (a
 backlog after downtime, a burst of work) gets ONE mail listing them (a MailDigest without a
 day) instead of one each; the notifications stay in their in-app list one by one. People who
@@ -72,7 +76,7 @@ from engine.config import Settings
 from engine.db import Database, rowcount
 from engine.directives.models import Directive
 from engine.notifications.models import EmailStatus, MailDigest, Notification
-from engine.notifications.service import render
+from engine.notifications.service import render, seen_clause
 from engine.org.models import User
 
 log = logging.getLogger(__name__)
@@ -286,13 +290,14 @@ def _deliver(db: Database, settings: Settings, mailer: Mailer, claim: _Claim, no
         # cast: mypy joins the two row types to their common base, Base
         row = cast(Notification | MailDigest, session.get_one(claim.model, claim.row_id))
         user = session.get_one(User, row.user_id)
-        subject, body = _compose(session, settings, row, user)
+        composed = _compose(session, settings, row, user)
         # nobody who left is mailed: an account closed since keeps its address, not its right to read
         email = user.email if user.active else None
         user_id, attempts, written = row.user_id, row.attempts + 1, row.created_at
-    if not email:  # the address was removed since, or the account closed
+    if not email or composed is None:  # the address was removed since, the account closed, the right to read lost
         _settle(db, claim, email_status=EmailStatus.SKIPPED)
         return "failed"
+    subject, body = composed
     recorded = []
 
     def record_sent() -> bool:
@@ -359,14 +364,20 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
 
 
-def _compose(session, settings: Settings, row, user: User) -> tuple[str, str]:
+def _compose(session, settings: Settings, row, user: User) -> tuple[str, str] | None:
+    """The mail's subject and body, of the notifications in it that `user` may still see (a mail
+    queued before their unit moved, or the task went elsewhere, or it became secret to them, says
+    nothing of it); None when none is left."""
     base = settings.base_url.rstrip("/")
+    ids = [row.id] if isinstance(row, Notification) else row.notification_ids
+    notes = list(session.scalars(select(Notification).where(Notification.id.in_(ids), seen_clause(session, user))
+                                 .order_by(Notification.created_at, Notification.id)))
+    if not notes:
+        return None
     if isinstance(row, Notification):
         body = render("mail_single", "body", recipient=user.full_name, body=row.body,
                       link=f"{base}{row.link or '/notifications'}", base_url=base)
         return row.subject, body
-    notes = list(session.scalars(select(Notification).where(Notification.id.in_(row.notification_ids))
-                                 .order_by(Notification.created_at, Notification.id)))
     days = [_vn_date(n.created_at) for n in notes]
     listed = [{"subject": n.subject, "day": day, "link": f"{base}{n.link or '/notifications'}"}
               for n, day in zip(notes[:LISTED], days, strict=False)]

@@ -15,7 +15,7 @@ class EmailStatus(StrEnum):
     PENDING = "pending"      # to send
     SENT = "sent"
     FAILED = "failed"        # gave up after retries; logged, kept
-    SKIPPED = "skipped"      # no address
+    SKIPPED = "skipped"      # no address, the account closed, or its reader may no longer see what it is about
     DIGEST = "digest"        # waits for the person's daily digest
     IN_DIGEST = "in_digest"  # taken into one
 

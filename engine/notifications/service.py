@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -115,18 +117,68 @@ def _mail_status(user: User) -> EmailStatus:
 
 
 # ---------------------------------------------------------------- the inbox
-def inbox(session: Session, user_id: int, *, unread_only: bool = False, limit: int = 50,
-          offset: int = 0) -> list[Notification]:
-    query = select(Notification).where(Notification.user_id == user_id)
+# What a notification says instead of its own text once its reader may no longer see what it is
+# about (their unit moved, the task went to another unit, the directive became secret to them).
+WITHHELD = "Bạn không còn quyền xem nội dung này"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A notification as its reader sees it now: its own text and link while they may see what
+    it is about (the assignment's page's rule), else the WITHHELD line, neither link nor directive,
+    and never unread (the badge does not count it)."""
+
+    id: int
+    kind: str
+    subject: str
+    body: str
+    link: str | None
+    directive_id: int | None
+    created_at: datetime
+    unread: bool
+
+    @classmethod
+    def of(cls, note: Notification, seen: bool) -> Shown:
+        if not seen:
+            return cls(note.id, "withheld", WITHHELD, "", None, None, note.created_at, False)
+        return cls(note.id, note.kind, note.subject, note.body, note.link, note.directive_id, note.created_at,
+                   note.read_at is None)
+
+
+def seen_clause(session: Session, user: User) -> ColumnElement[bool]:
+    """SQL: the notifications about something `user` may see now (or about nothing in particular):
+    the rule of engine.org.permissions, read when the notification is shown or mailed, not only
+    when it was written."""
+    return permissions.record_seen_clause(session, user, directive_id=Notification.directive_id,
+                                          assignment_id=Notification.assignment_id)
+
+
+def inbox(session: Session, user: User, *, unread_only: bool = False, limit: int = 50,
+          offset: int = 0) -> list[Shown]:
+    """`user`'s notifications, newest first, in one query (each row's right to its content in it)."""
+    seen = seen_clause(session, user)
+    query = select(Notification, seen).where(Notification.user_id == user.id)
     if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    return list(session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
-                                .limit(limit).offset(offset)))
+        query = query.where(Notification.read_at.is_(None), seen)
+    rows = session.execute(query.order_by(Notification.created_at.desc(), Notification.id.desc())
+                           .limit(limit).offset(offset))
+    return [Shown.of(note, bool(visible)) for note, visible in rows]
 
 
-def unread_count(session: Session, user_id: int) -> int:
+def unread_count(session: Session, user: User) -> int:
     return session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+        Notification.user_id == user.id, Notification.read_at.is_(None), seen_clause(session, user))) or 0
+
+
+def open_note(session: Session, user: User, notification_id: int) -> Shown | None:
+    """Mark `user`'s notification read and return it as shown (its link only while they may see
+    what it is about); None when it is not theirs."""
+    row = session.execute(select(Notification, seen_clause(session, user)).where(
+        Notification.id == notification_id, Notification.user_id == user.id)).first()
+    if row is None:
+        return None
+    mark_read(session, user.id, notification_id)
+    return Shown.of(row[0], bool(row[1]))
 
 
 def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:

@@ -489,9 +489,10 @@ class WorkItemLike(Protocol):
     completed_by: int | None
 
 
-def _item_record_seen(session: Session, user: User, directive_id, assignment_id) -> ColumnElement[bool]:
-    """SQL: a work item's assignment (or, without one, its directive) is one `user` may see.
-    Asked item by item, through the record's key: a unit's inbox holds a few thousand items,
+def record_seen_clause(session: Session, user: User, *, directive_id, assignment_id) -> ColumnElement[bool]:
+    """SQL over the columns of a row about a record (a work item, a notification): its assignment
+    (or, without one, its directive) is one `user` may see; a row about neither is seen.
+    Asked row by row, through the record's key: a unit's inbox holds a few thousand items,
     the records it sees may be tens of thousands (PostgreSQL built that whole set first)."""
     units = units_in_scope(session, user)
     return or_(_record_seen(session, user, units, ASSIGNMENT, assignment_id),
@@ -518,14 +519,15 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
     units = units_in_scope(session, user)
     if units is not None:
         return and_(role.in_(list(user.roles)), or_(unit_id.is_(None), unit_id.in_(units)))
-    return and_(role.in_(list(user.roles)), _item_record_seen(session, user, directive_id, assignment_id))
+    return and_(role.in_(list(user.roles)),
+                record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
 
 
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
     """SQL over a work item's columns: it waits in `user`'s unit or below, or in a unit reorganised
     into those (for any role), and they may see what it belongs to."""
     return and_(unit_id.in_(set(session.scalars(org.carried_select([user.unit_id])))),
-                _item_record_seen(session, user, directive_id, assignment_id))
+                record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
 
 
 def may_act(session: Session, user: User, item: WorkItemLike) -> bool:

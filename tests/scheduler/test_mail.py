@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.clock import VN_TZ
+from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.notifications import service as inbox
 from engine.notifications.mail import MAX_ATTEMPTS, build_digests, send_due_mail
 from engine.notifications.models import MailDigest, Notification
+from engine.org import service as org
 from engine.org.models import User
 from engine.scheduler.service import tick
 from tests.scheduler.conftest import start_urging
@@ -80,7 +82,7 @@ def test_giving_up_is_logged_and_kept(urging, smtp, clock, caplog):
     assert any("given up" in r.message and r.levelno == logging.ERROR for r in caplog.records)
     with urging.db.session() as s:  # still in the officer's list in the application
         stc = s.scalar(select(User).where(User.username == "stc"))
-        assert s.get(Notification, 1).read_at is None and inbox.unread_count(s, stc.id) >= 1
+        assert s.get(Notification, 1).read_at is None and inbox.unread_count(s, stc) >= 1
 
 
 def test_digest_people_get_one_mail_a_day(urging, smtp, clock, org_tree):
@@ -175,3 +177,40 @@ def test_an_unreachable_server_stops_the_run_until_the_next_tick(urging, smtp, c
     smtp.start()
     clock.advance(timedelta(minutes=1))
     assert tick(urging).mail_sent == 2 and mail_rows(urging) == [("sent", 2), ("sent", 1)]
+
+
+def test_a_queued_mail_says_nothing_of_what_its_reader_may_no_longer_see(urging, smtp, clock, org_tree):
+    """Mail written while its reader could see its task, sent after they lost sight of it (the
+    directive became secret to the clerk, the officer's unit moved, the task went to another
+    unit): not sent, recorded as skipped; a digest lists only what its reader may still see."""
+    with urging.db.session() as s:
+        for person in ("stc", "sxd"):
+            inbox.set_digest(s, org_tree[person].id, True)
+    clock.set(vn(2026, 3, 2, 9))
+    first = start_urging(urging, "2026-03-05", symbol="1/CT-UBND")
+    start_urging(urging, "2026-03-05", symbol="2/CT-UBND", lead="SXD")
+    moved = start_urging(urging, "2026-03-05", symbol="3/CT-UBND")
+    with urging.db.session() as s:
+        assignment = s.get_one(Assignment, first)
+        office = [s.get_one(User, org_tree[person].id) for person in ("clerk", "office_head")]
+        inbox.notify_users(s, office, "overdue", directive=s.get(Directive, assignment.directive_id),
+                           assignment=assignment)
+        s.get_one(Directive, assignment.directive_id).secrecy = "secret"  # the office head still reads it
+    clock.set(vn(2026, 3, 4, 8, 1))
+    tick(urging)  # the reminders wait for the digests of stc (1/, 3/) and sxd (2/)
+    assert [m["To"] for m in smtp.inbox.messages] == ["Trần Chánh Văn Phòng <chanhvp@dondoc.test>"]
+    with urging.db.session() as s:
+        assert s.scalar(select(Notification.email_status).where(Notification.user_id == org_tree["clerk"].id)) \
+            == "skipped"
+        s.get_one(User, org_tree["sxd"].id).unit_id = org.require_unit(s, "STC-NS").id
+        sxd = org.require_unit(s, "SXD").id
+        s.get_one(Assignment, moved).lead_unit_id = sxd
+        s.execute(update(AssignmentUnit).where(AssignmentUnit.assignment_id == moved).values(unit_id=sxd))
+    clock.set(vn(2026, 3, 5, 7, 0))
+    tick(urging)
+    [_, digest] = smtp.inbox.messages
+    assert digest["To"] == "Phạm Chuyên Viên <stc@dondoc.test>" and "(1 thông báo)" in digest["Subject"]
+    assert "1/CT-UBND" in digest.get_content() and "3/CT-UBND" not in digest.get_content()
+    with urging.db.session() as s:
+        statuses = dict(s.execute(select(MailDigest.user_id, MailDigest.email_status)).all())
+    assert statuses == {org_tree["stc"].id: "sent", org_tree["sxd"].id: "skipped"}

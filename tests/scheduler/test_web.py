@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.clock import VN_TZ
+from engine.directives.models import Assignment, AssignmentUnit
 from engine.notifications.models import Notification
+from engine.notifications.service import WITHHELD
+from engine.org import service as org
 from engine.org.models import User
 from engine.scheduler.service import tick
 from tests.scheduler.conftest import start_urging
@@ -77,3 +80,25 @@ def test_choosing_the_daily_digest(app, reminded, urging):
     with urging.db.session() as s:
         assert s.scalar(select(User.email_digest).where(User.username == "stc")) is True
         assert set(s.scalars(select(Notification.email_status))) == {"digest"}  # waiting ones follow
+
+
+def test_a_notification_shows_its_content_only_while_its_reader_may_see_its_task(app, reminded, urging, org_tree):
+    """The first task goes to Sở Xây dựng: its reminder says only the neutral line to the STC
+    officer, is not counted unread and opens nothing; once the officer moves to Sở Xây dựng,
+    it is theirs to read again and the second one is withheld."""
+    with urging.db.session() as s:
+        first = s.get_one(Notification, reminded[0]).assignment_id
+        sxd = org.require_unit(s, "SXD").id
+        s.get_one(Assignment, first).lead_unit_id = sxd
+        s.execute(update(AssignmentUnit).where(AssignmentUnit.assignment_id == first).values(unit_id=sxd))
+    stc = signed_in(app, "stc")
+    page = stc.get("/notifications").get_data(as_text=True)
+    assert "1/CT-UBND" not in page and "2/CT-UBND" in page and page.count(WITHHELD) == 1
+    assert '<span class="badge overdue">1</span>' in page and page.count('name="id"') == 1
+    assert WITHHELD not in stc.get("/notifications?show=unread").get_data(as_text=True)
+    opened = stc.post(f"/notifications/{reminded[0]}/open", page="/notifications")
+    assert opened.status_code == 302 and opened.location.endswith("/notifications")
+    with urging.db.session() as s:
+        s.get_one(User, org_tree["stc"].id).unit_id = sxd
+    page = stc.get("/notifications").get_data(as_text=True)
+    assert "1/CT-UBND" in page and "2/CT-UBND" not in page and page.count(WITHHELD) == 1

@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from engine.notifications import service as notifications
-from engine.notifications.models import Notification
 from engine.org.models import User
 from webui import forms
 from webui.auth import current_user, login_required
@@ -36,7 +35,7 @@ def init_app(app) -> None:
         if user is None:
             return {"unread_notifications": 0}
         with engine().db.session() as session:
-            return {"unread_notifications": notifications.unread_count(session, user.id)}
+            return {"unread_notifications": notifications.unread_count(session, user)}
 
 
 @blueprint.get("/notifications")
@@ -45,7 +44,7 @@ def index():
     unread_only = request.args.get("show") == "unread"
     page = max(1, forms.int_arg(request.args, "page", 1))
     with engine().db.reading() as session:
-        rows = notifications.inbox(session, current_user().id, unread_only=unread_only, limit=PAGE + 1,
+        rows = notifications.inbox(session, current_user(), unread_only=unread_only, limit=PAGE + 1,
                                    offset=(page - 1) * PAGE)
     return render_template("notifications/index.html", rows=rows[:PAGE], more=len(rows) > PAGE, page=page,
                            unread_only=unread_only, KIND_LABELS=KIND_LABELS)
@@ -56,10 +55,9 @@ def index():
 def open_one(notification_id: int):
     """Mark read and go where the notification points (only inside the application)."""
     with engine().db.session() as session:
-        note = session.get(Notification, notification_id)
-        if note is None or note.user_id != current_user().id:
+        note = notifications.open_note(session, current_user(), notification_id)
+        if note is None:
             abort(404)
-        notifications.mark_read(session, current_user().id, notification_id)
         target = note.link or ""
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".index"))
 
