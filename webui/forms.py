@@ -53,7 +53,7 @@ def send_attachment(blobs: attachments.BlobStore, row: attachments.Attachment,
                     missing: Callable[[], Exception] = NotFound) -> Response:
     """The stored file, always as a download with its stored type: an uploaded file never
     renders as a page here. `missing()` is raised when its bytes are not in the store."""
-    stored = blobs.open(row.sha256)
+    stored = blobs.open(row.content_sha256)
     if stored is None:
         raise missing()
     return send_file(stored, mimetype=row.content_type, as_attachment=True, download_name=row.filename)

@@ -1,5 +1,7 @@
-"""Attachments (tệp đính kèm): stored once by sha256; task data and progress updates hold only
-the digest. Who may see one, and so download or attach it, is engine.org.permissions.may_see_file.
+"""Attachments (tệp đính kèm): each upload is a row with its own name, sender and time, and its
+bytes are stored once by their sha256, shared by every upload of them; task data and progress
+updates hold only the upload's id (engine.directives.models.Attachment). Who may see one, and so
+download or attach it, is engine.org.permissions.may_see_file.
 
 Where the bytes live is the setting `attachment_store`:
 - "directory": files under settings.attachments_dir (one host, or a folder all hosts mount).
@@ -16,6 +18,7 @@ import contextlib
 import hashlib
 import io
 import os
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -155,8 +158,8 @@ def copy_to_database(db: Database, folder: str) -> tuple[int, int]:
     transaction per file, for a deployment moving to attachment_store = "database".
     Returns (files copied, attachments whose file is not in `folder`)."""
     with db.reading() as s:
-        digests = s.scalars(select(Attachment.sha256).where(
-            ~select(AttachmentChunk.seq).where(AttachmentChunk.sha256 == Attachment.sha256).exists())).all()
+        digests = s.scalars(select(Attachment.content_sha256).distinct().where(
+            ~select(AttachmentChunk.seq).where(AttachmentChunk.sha256 == Attachment.content_sha256).exists())).all()
     copied = missing = 0
     for digest in digests:
         path = blob_path(folder, digest)
@@ -170,8 +173,9 @@ def copy_to_database(db: Database, folder: str) -> tuple[int, int]:
 
 
 def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, actor: User) -> Attachment:
-    """Store an upload (once per content) and return its row. Refuses empty, too large and
-    disallowed files without keeping anything."""
+    """Store an upload and return its row: the bytes once per content, a row of its own for each name
+    and sender (the same person sending the same file under the same name again gets their earlier
+    one). Refuses empty, too large and disallowed files without keeping anything."""
     name = Path(filename or "").name.strip()
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED_EXTENSIONS:
@@ -184,9 +188,10 @@ def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, a
         raise AttachmentError("The file %(name)s is larger than %(mb)s MB.", name=name, mb=MAX_SIZE // 2**20)
     try:
         lock_name(session, f"attachment:{digest}")  # one upload of a content at a time: it is stored once
-        row = session.get(Attachment, digest)
-        if row is None:  # first, so that chunks kept in the database have their row
-            row = Attachment(sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension],
+        row = _upload(session, digest, name[:255], actor)
+        if row is None:  # before the bytes, so that chunks kept in the database have their row
+            row = Attachment(sha256=digest if session.get(Attachment, digest) is None else secrets.token_hex(32),
+                             content_sha256=digest, filename=name[:255], content_type=ALLOWED_EXTENSIONS[extension],
                              size=size, uploaded_by=actor.id, uploaded_at=clock.now())
             session.add(row)
             session.flush()
@@ -194,10 +199,17 @@ def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, a
         temp.unlink(missing_ok=True)  # not yet the store's to drop with the transaction
         raise
     blobs.keep(session, temp, digest)
-    if session.get(AttachmentUpload, (digest, actor.id)) is None:  # sending the bytes lets one attach them
-        session.add(AttachmentUpload(sha256=digest, user_id=actor.id, uploaded_at=clock.now()))
+    if session.get(AttachmentUpload, (row.sha256, actor.id)) is None:  # sending the file lets one attach it
+        session.add(AttachmentUpload(sha256=row.sha256, user_id=actor.id, uploaded_at=clock.now()))
         session.flush()
     return row
+
+
+def _upload(session: Session, digest: str, name: str, actor: User) -> Attachment | None:
+    """`actor`'s earlier upload of these bytes under this name (sent again: the same file), if any."""
+    return session.scalar(select(Attachment).where(Attachment.content_sha256 == digest, Attachment.filename == name,
+                                                   Attachment.uploaded_by == actor.id).order_by(Attachment.uploaded_at)
+                          .limit(1))
 
 
 def drop_stale_spools(blobs: BlobStore) -> int:

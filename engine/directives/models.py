@@ -322,12 +322,15 @@ class ProgressUpdate(Base):
 
 
 class Attachment(Base):
-    """A file stored once by content hash (its bytes: engine.directives.attachments); task data
-    holds only the digest."""
+    """One upload of a file: its name, type, who sent it and when. Task data, reports and URLs hold
+    its id, `sha256`: the digest of its bytes for their first upload, a random one for the same
+    bytes sent again under another name or by another person. The bytes are stored once, under
+    `content_sha256` (engine.directives.attachments), shared by every upload of them."""
 
     __tablename__ = "attachments"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(128))
     size: Mapped[int] = mapped_column(Integer)
@@ -342,6 +345,7 @@ class AttachmentChunk(Base):
 
     __tablename__ = "attachment_chunks"
 
+    # the bytes' digest: Attachment.content_sha256, and the id of their first upload
     sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -45,10 +45,12 @@ def test_an_upload_is_kept_in_chunks_and_downloaded_whole(in_database):
     assert chunks(in_database) == [(sha, 0, 2**20), (sha, 1, 2**20), (sha, 2, 12345)]
     again = stc("POST", "/attachments", content_type="multipart/form-data",
                 data={"file": (io.BytesIO(CONTENT), "ban-sao.pdf")})
-    assert again.get_json()["sha256"] == sha and len(chunks(in_database)) == 3  # once per content
-    downloaded = stc("GET", f"/attachments/{sha}")
-    assert downloaded.status_code == 200 and downloaded.data == CONTENT
-    assert downloaded.headers["Content-Disposition"].startswith("attachment")
+    copy = again.get_json()["sha256"]
+    assert copy != sha and len(chunks(in_database)) == 3  # an upload of its own, its bytes once per content
+    for upload, name in ((sha, "bien-ban.pdf"), (copy, "ban-sao.pdf")):
+        downloaded = stc("GET", f"/attachments/{upload}")
+        assert downloaded.status_code == 200 and downloaded.data == CONTENT
+        assert downloaded.headers["Content-Disposition"] == f"attachment; filename={name}"
     assert not Path(in_database.settings.attachments_dir).exists()  # nothing on this host's disk
     with in_database.db.session() as s:  # bytes gone (a restore without them): 404, not a 500
         s.execute(delete(AttachmentChunk))
@@ -106,8 +108,8 @@ def test_files_of_the_directory_copied_into_the_database(loaded, tmp_path):
     sha = stc("POST", "/attachments", content_type="multipart/form-data",
               data={"file": (io.BytesIO(CONTENT), "bien-ban.pdf")}).get_json()["sha256"]
     with loaded.db.session() as s:  # a row whose file went missing on disk
-        s.add(Attachment(sha256="0" * 64, filename="mat.pdf", content_type="application/pdf", size=1,
-                         uploaded_at=clock_module.now()))
+        s.add(Attachment(sha256="0" * 64, content_sha256="0" * 64, filename="mat.pdf", content_type="application/pdf",
+                         size=1, uploaded_at=clock_module.now()))
     copied = CliRunner().invoke(cli, ["attachments", "copy-to-database"], obj=loaded)
     assert copied.exit_code == 0 and copied.output.startswith("1 files copied into the database, 1 not found")
     again = CliRunner().invoke(cli, ["attachments", "copy-to-database"], obj=loaded)

@@ -48,3 +48,21 @@ def test_a_file_is_placed_with_its_row_and_goes_with_a_rollback(engine, org_tree
     assert files(store_dir) == [kept]
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Attachment)) == 1
+
+
+def test_each_upload_keeps_its_name_and_sender_and_shares_the_bytes(engine, org_tree, tmp_path):
+    """The same bytes under another name, or from another person, are an upload of their own (the
+    second directive showed the first one's name and sender); the store keeps the bytes once."""
+    store_dir = str(tmp_path / "store")
+    blobs = attachments.DirectoryStore(store_dir)
+    with engine.db.session() as session:
+        stc, sxd = (org.users_by_name(session, [name])[0] for name in ("stc", "sxd"))
+        rows = [attachments.store(session, blobs, io.BytesIO(b"%PDF shared"), name, user)
+                for name, user in (("bao-cao.pdf", stc), ("ban-sao.pdf", stc), ("bao-cao.pdf", sxd),
+                                   ("bao-cao.pdf", stc))]
+        uploads = [(row.sha256, row.filename, row.uploaded_by) for row in rows]
+        digest = rows[0].content_sha256
+    assert uploads[0][0] == digest and uploads[3] == uploads[0]  # the same person, name and bytes: the same upload
+    assert [(name, by) for _, name, by in uploads[:3]] == [("bao-cao.pdf", stc.id), ("ban-sao.pdf", stc.id),
+                                                           ("bao-cao.pdf", sxd.id)]
+    assert len({key for key, _, _ in uploads}) == 3 and files(store_dir) == [digest]

@@ -81,6 +81,21 @@ def test_search_text_is_filled_for_rows_written_before_it(database_url):
         db.dispose()
 
 
+def test_a_file_stored_before_uploads_had_names_of_their_own_is_its_bytes_first_upload(database_url):
+    """a3f6c8e2d4b1: an attachment row written before keeps its id, the digest of its bytes."""
+    upgrade(database_url, "d5e1a7c3b9f4")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO attachments (sha256, filename, content_type, size, uploaded_at) VALUES "
+                              f"('{'a' * 64}', 'bien-ban.pdf', 'application/pdf', 3, '2026-02-12 09:00:00')"))
+        upgrade(database_url)
+        with db.connect() as conn:
+            assert conn.execute(text("SELECT content_sha256 FROM attachments")).scalar() == "a" * 64
+    finally:
+        db.dispose()
+
+
 def test_postgresql_indexes_the_directives_words_with_pg_trgm(database_url):
     """docs/operations.md: the upgrade installs pg_trgm in schema public where the server offers it
     and builds the directives' trigram index; SQLite gets neither (its searches read every row)."""

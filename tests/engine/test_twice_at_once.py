@@ -78,7 +78,7 @@ def test_one_file_uploaded_by_two_officers_is_stored_once_for_both(engine, org_t
                               user(session, username))
 
     assert twice_at_once(engine.db, upload) == []
-    assert count(engine.db, Attachment) == 1
+    assert count(engine.db, Attachment) == 2  # an upload each, under its sender's name
     assert len([p for p in (tmp_path / "store").rglob("*") if p.is_file()]) == 1
 
 

@@ -1,7 +1,7 @@
 """A file's SHA-256 is not a capability (issue #15). A unit officer who learns the digest of
 another unit's file may not attach it to their own progress report, nor get it listed by
 writing the digest in a note or keeping it in a draft, and so may not download it. Sending
-the same bytes themselves lets them (they hold the file already)."""
+the same bytes themselves gives them an upload of their own to attach (they hold the file already)."""
 from __future__ import annotations
 
 import io
@@ -86,11 +86,18 @@ def test_a_draft_cannot_keep_a_file_its_author_may_not_see(world, loaded):
         assert not s.get(WorkItem, item.id).draft
 
 
-def test_sending_the_same_bytes_lets_one_attach_and_download_them(world):
-    sxd, sha, own = world["sxd"], world["sha"], world["ids"]["SXD"]
+def test_sending_the_same_bytes_lets_one_attach_and_download_them_under_ones_own_name(world):
+    """The same bytes sent by another unit under another name are its own upload: its report
+    lists and downloads them under its name, STC's under STC's (the first uploader's name was
+    shown on both), and STC's upload stays STC's."""
+    stc, sxd, sha, own = world["stc"], world["sxd"], world["sha"], world["ids"]["SXD"]
     sent = sxd("POST", "/attachments", content_type="multipart/form-data",
                data={"file": (io.BytesIO(SECRET_BYTES), "ban-sao.pdf")})
-    assert sent.status_code == 201 and sent.get_json()["sha256"] == sha
-    linked = sxd("POST", f"/assignments/{own}/progress", json={"progress": "in_progress", "attachments": [sha]})
+    copy = sent.get_json()["sha256"]
+    assert sent.status_code == 201 and copy != sha and sent.get_json()["filename"] == "ban-sao.pdf"
+    linked = sxd("POST", f"/assignments/{own}/progress", json={"progress": "in_progress", "attachments": [copy]})
     assert linked.status_code == 201
-    assert sxd("GET", f"/attachments/{sha}").data == SECRET_BYTES
+    downloaded = sxd("GET", f"/attachments/{copy}")
+    assert downloaded.data == SECRET_BYTES and "filename=ban-sao.pdf" in downloaded.headers["Content-Disposition"]
+    assert "filename=bien-ban.pdf" in stc("GET", f"/attachments/{sha}").headers["Content-Disposition"]
+    assert sxd("GET", f"/attachments/{sha}").status_code == 404
