@@ -64,6 +64,17 @@ _CLOSE_ITEM = (update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id"))
 _NEW_ITEM_COLUMNS = tuple(c.name for c in _ITEMS.c if c.name not in ("id", "completed_at", "completed_by", "draft"))
 
 
+_KEEP_DRAFT = update(_ITEMS).where(_ITEMS.c.task_id == bindparam("kept_task_id")).values(draft=bindparam("kept"))
+
+
+def keep_drafts(session: Session, drafts: dict[str, dict]) -> None:
+    """Give the new items whose task id `drafts` names their draft (written after `write_step`, which
+    adds items without one: a draft carried over is rare, the step's statement stays as it is)."""
+    if drafts:
+        session.connection().execute(_KEEP_DRAFT, [{"kept_task_id": task_id, "kept": draft}
+                                                   for task_id, draft in drafts.items()])
+
+
 def open_items(session: Session, instance_id: int, also: int | None = None) -> list[WorkItem]:
     """The instance's ready work items (and work item `also`, whatever its status)."""
     query = _READY if also is None else _READY_OR_ONE

@@ -549,6 +549,7 @@ class Runtime:
             stored = persistence.open_items(session, instance.id) if open_items is None else open_items
         with persistence.read_again_on_error(session, stored):
             with session.no_autoflush:
+                drafts = {item.task_id: item.draft for item in stored if item.draft}  # `close` drops them
                 closing = self._closing(workflow, stored, ready)
                 known = {item.task_id for item in stored}
                 try:
@@ -566,6 +567,7 @@ class Runtime:
                                    else next_timer_due(workflow),
                                    waiting_messages=sorted(spiff.waiting_message_names(workflow)),
                                    updated_at=clock.now())
+            persistence.keep_drafts(session, _given_again(closing, drafts, adding))
             session.flush()  # what the run's operators left pending: its errors belong to the step
 
     @staticmethod
@@ -630,6 +632,16 @@ class Runtime:
                              element_id=task.task_spec.bpmn_id if task else None,
                              error=f"{type(exc).__name__}: {exc}", created_at=clock.now()))
         log.warning("incident on instance %s: %s", instance.id, exc)
+
+
+def _given_again(closing: list[WorkItem], drafts: dict[str, dict], adding: list[dict]) -> dict[str, dict]:
+    """{new item's task id: draft}: a step given again in this step (its item cancelled, one of the
+    same element for the same unit and role added: a share's step re-given with a new date) keeps
+    the draft saved on the one it replaces; completing a step, or one given elsewhere, does not."""
+    kept = {(item.element_id, item.unit_id, item.role): drafts[item.task_id] for item in closing
+            if item.status == WorkItemStatus.CANCELLED and item.task_id in drafts}
+    return {row["task_id"]: kept[key] for row in adding
+            if (key := (row["element_id"], row["unit_id"], row["role"])) in kept}
 
 
 def refuse_if_suspended(instance: WorkflowInstance) -> None:

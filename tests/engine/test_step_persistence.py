@@ -17,7 +17,7 @@ from engine.audit.models import AuditEntry
 from engine.db import Database
 from engine.errors import Conflict
 from engine.runtime import persistence, service
-from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
 from engine.working_days.models import CalendarOverride
 from tests.conftest import PG_URL
@@ -202,3 +202,18 @@ def test_the_benchmarked_step_is_five_round_trips_on_postgresql(database_url):
             assert [s.split()[0] for s in seen] == ["SELECT", "SELECT", "WITH"]
     finally:
         world.engine.close()
+
+
+def test_a_draft_stays_with_its_step_given_again_to_the_same_unit_only():
+    """A cancelled item's draft goes to the item of its element added in the same step for the same
+    unit and role; given to another unit (or completed), the draft is not theirs to read."""
+    def item(task_id: str, unit_id: int, status: WorkItemStatus) -> WorkItem:
+        return WorkItem(task_id=task_id, element_id="handle", unit_id=unit_id, role="unit_officer", status=status)
+
+    def row(task_id: str, unit_id: int) -> dict:
+        return {"task_id": task_id, "element_id": "handle", "unit_id": unit_id, "role": "unit_officer"}
+
+    closing = [item("a", 1, WorkItemStatus.CANCELLED), item("b", 2, WorkItemStatus.COMPLETED)]
+    drafts = {"a": {"note": "viết dở"}, "b": {"note": "đã gửi"}}
+    assert service._given_again(closing, drafts, [row("a2", 1), row("b2", 2)]) == {"a2": {"note": "viết dở"}}
+    assert service._given_again(closing[:1], drafts, [row("c", 3)]) == {}

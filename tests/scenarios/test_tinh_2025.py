@@ -121,6 +121,22 @@ def test_a_share_comes_forward_with_the_task_it_serves(sc):
     assert "Nhiệm vụ 1: Kiểm kê" in told[0].body and "Thời hạn mới: 06/03/2026" in told[0].body
 
 
+def test_a_share_brought_forward_keeps_the_draft_its_section_saved(sc):
+    """The share's step is given again with the new date: the section's half-written report was lost."""
+    directive = sc.register("18/UBND-VP", "12/02/2026",
+                            [{"content": "Sắp xếp trụ sở", "lead_unit": WARD, "deadline": "20/03/2026"}])
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    [share] = subassign.sub_assign(sc.engine, assignment.id, [
+        {"unit": WARD_SECTION, "content": "Kiểm kê", "deadline": "13/03/2026"}], sc.users["ward"])
+    draft = {"action": "update", "progress": "in_progress", "note": "Đã kiểm kê 3/5 trụ sở"}
+    sc.engine.runtime.save_draft(sc.ready("handle", share).id, draft, sc.users["ward_section"])
+    changes.adjust(sc.engine, assignment.id, {"new_deadline": "06/03/2026", "correction_note": "Rút ngắn"},
+                   sc.users["leader"])
+    given_again = sc.ready("handle", share)
+    assert due_day(given_again) == date(2026, 3, 6) and given_again.draft == draft
+
+
 def test_the_section_is_told_of_the_share_it_is_given(sc):
     """A section learns of its share as a unit of its task (in the app and by mail): nobody was told."""
     directive = sc.register("19/UBND-VP", "12/02/2026",
