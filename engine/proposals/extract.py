@@ -440,8 +440,11 @@ _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # A meeting's minutes tell, under such a title, who took part, what was discussed and what each body said
 # ("I. Thành phần tham gia", "1. Tóm tắt nội dung chính", "2. Ý kiến của các cơ quan tham dự", "2.1. Ý kiến của
 # Sở X"): what is below it, down to the next title of its rank, is an account, not the duties agreed
+# So is, in a plan, the title of its purposes, requirements and targets ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu
+# cầu", "1. Mục tiêu chung"): what it aims at, not who is to do what.
 _ACCOUNT = re.compile(r"^(?:thanh phan (?:tham gia|tham du|du hop)|tom tat noi dung|y kien (?:cua|phat bieu|tham gia)"
-                      r")\b")
+                      r")\b"
+                      r"|^(?:muc dich(?:,? (?:va )?yeu cau)?|yeu cau|muc tieu(?: chung| cu the)?)$")
 _MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$"
                       # also a body set up or renewed with its members: "Kiện toàn Ban Chỉ đạo …, gồm các thành viên
                       # sau đây:" then "- Bộ trưởng Bộ Nội vụ, Phó Trưởng ban thường trực;"

@@ -3600,3 +3600,12 @@ def test_the_grassroots_government_is_the_communes():
     # "chính quyền cơ sở": the communes' and wards' committees, not the department that asks them
     text = "Sở Xây dựng yêu cầu chính quyền cơ sở tập trung lãnh đạo, chỉ đạo việc tuyên truyền, vận động nhân dân."
     assert sorted(one(text).lead_units) == ["P-D", "X-C"]
+
+
+def test_a_plans_purposes_requirements_and_targets_are_no_duties():
+    plan = ("UBND tỉnh ban hành Kế hoạch như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n"
+            "- Phát huy sức mạnh của cả hệ thống chính trị đối với chuyển đổi số.\n2. Yêu cầu\n"
+            "- Các sở, ngành bám sát nội dung kế hoạch, bảo đảm hiệu quả.\nII. MỤC TIÊU\n1. Mục tiêu chung\n"
+            "- Sở Xây dựng hoàn thành số hóa hồ sơ trong năm 2026.\nIII. NHIỆM VỤ\n"
+            "1. Sở Tài chính bố trí kinh phí thực hiện.")
+    assert summary(plan) == [(["STC"], [], deadlines.NONE, None)]
