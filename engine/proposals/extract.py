@@ -482,7 +482,8 @@ _COMMENDS = re.compile(r"\bdanh gia cao\b(?!.*\b(?:yeu cau|de nghi)\b)")
 # The Prime Minister or a Deputy asking ("Thủ tướng Chính phủ yêu cầu …", "Phó Thủ tướng Trịnh Đình Dũng yêu cầu …"):
 # "các địa phương" he speaks to are the provinces
 _HEAD_OF_GOVERNMENT_ASKS = re.compile(r"\bthu tuong(?: chinh phu)?(?: \w+){0,3} (?:yeu cau|giao|de nghi)\b")
-_ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
+# (the sentence's own verb, near its start: not a duty's "…; thông báo cho thuyền trưởng …" after another verb)
+_ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
 # not "theo dõi việc thực hiện …", "bố trí kinh phí để thực hiện …", "… trong quá trình triển khai Kế hoạch

@@ -3609,3 +3609,11 @@ def test_a_plans_purposes_requirements_and_targets_are_no_duties():
             "- Sở Xây dựng hoàn thành số hóa hồ sơ trong năm 2026.\nIII. NHIỆM VỤ\n"
             "1. Sở Tài chính bố trí kinh phí thực hiện.")
     assert summary(plan) == [(["STC"], [], deadlines.NONE, None)]
+
+
+def test_informing_others_after_a_duty_is_part_of_it_not_a_notice_closing():
+    dispatch = ("Đối với mưa lớn, UBND các xã theo dõi chặt chẽ diễn biến của mưa lũ trên địa bàn; thông báo cho "
+                "người dân biết để chủ động phòng tránh.")
+    assert sorted(one(dispatch).lead_units) == ["P-D", "X-C"]
+    assert not propose("Văn phòng UBND tỉnh thông báo để Sở Tài chính, Sở Xây dựng biết, thực hiện.", UNITS,
+                       TODAY).proposals
