@@ -482,6 +482,9 @@ _COMMENDS = re.compile(r"\bdanh gia cao\b(?!.*\b(?:yeu cau|de nghi)\b)")
 # The Prime Minister or a Deputy asking ("Thủ tướng Chính phủ yêu cầu …", "Phó Thủ tướng Trịnh Đình Dũng yêu cầu …"):
 # "các địa phương" he speaks to are the provinces
 _HEAD_OF_GOVERNMENT_ASKS = re.compile(r"\bthu tuong(?: chinh phu)?(?: \w+){0,3} (?:yeu cau|giao|de nghi)\b")
+# … and so are those of a text told to have been sent to the provinces' committees ("Bộ X có văn bản gửi UBND tỉnh,
+# thành phố khu vực …", "… vừa có công điện gửi Ủy ban nhân dân các tỉnh, thành phố …"), as its addressees would say
+_SENT_TO_PROVINCES = re.compile(r"\bgui (?:[^.;]{0,80}?\b)?(?:uy ban nhan dan|ubnd) (?:cac )?tinh, thanh pho\b")
 # (the sentence's own verb, near its start: not a duty's "…; thông báo cho thuyền trưởng …" after another verb)
 _ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
@@ -757,7 +760,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     if place:   # a commune's own text: "Lương Minh, ngày …"
         matcher = matcher.at_place(place)
     matcher = matcher.among_places(_communes_named(text[:MAX_TEXT]))
-    if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
+    read = fold(text[:MAX_TEXT])   # only what is read
+    if _HEAD_OF_GOVERNMENT_ASKS.search(read) or _SENT_TO_PROVINCES.search(read):
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []

@@ -3617,3 +3617,11 @@ def test_informing_others_after_a_duty_is_part_of_it_not_a_notice_closing():
     assert sorted(one(dispatch).lead_units) == ["P-D", "X-C"]
     assert not propose("Văn phòng UBND tỉnh thông báo để Sở Tài chính, Sở Xây dựng biết, thực hiện.", UNITS,
                        TODAY).proposals
+
+
+def test_a_text_sent_to_the_provinces_committees_reads_the_localities_as_the_provinces():
+    provinces = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province"),
+                             UnitRef("UBND-NA", "UBND tỉnh Nghệ An", "province")])
+    letter = ("Bộ Nông nghiệp và Môi trường có văn bản gửi UBND tỉnh, thành phố khu vực Bắc Bộ về việc ứng phó với "
+              "rét. Các địa phương triển khai phương án ứng phó với rét.")
+    assert sorted(one(letter, BEFORE_REFORM, provinces).lead_units) == ["UBND", "UBND-HN", "UBND-NA"]
