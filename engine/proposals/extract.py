@@ -298,7 +298,8 @@ _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 _NAMING_GAPS = _SEPARATORS | _OFFICES
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
-_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
+_OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở X …", "Trên đất liền, các địa phương …"
+            ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
             ("song", "song", "do"), ("song", "song", "voi", "do"),   # "Song song đó, Sở Y tế, UBND các huyện …"
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"

@@ -3625,3 +3625,8 @@ def test_a_text_sent_to_the_provinces_committees_reads_the_localities_as_the_pro
     letter = ("Bộ Nông nghiệp và Môi trường có văn bản gửi UBND tỉnh, thành phố khu vực Bắc Bộ về việc ứng phó với "
               "rét. Các địa phương triển khai phương án ứng phó với rét.")
     assert sorted(one(letter, BEFORE_REFORM, provinces).lead_units) == ["UBND", "UBND-HN", "UBND-NA"]
+
+
+def test_a_place_named_first_then_the_units_that_act():
+    assert sorted(one("Trên đất liền, UBND các xã, phường rà soát, sẵn sàng sơ tán người dân.").lead_units) == \
+        ["P-D", "X-C"]
