@@ -3630,3 +3630,8 @@ def test_a_text_sent_to_the_provinces_committees_reads_the_localities_as_the_pro
 def test_a_place_named_first_then_the_units_that_act():
     assert sorted(one("Trên đất liền, UBND các xã, phường rà soát, sẵn sàng sơ tán người dân.").lead_units) == \
         ["P-D", "X-C"]
+
+
+def test_a_day_named_as_tomorrow_before_its_date_is_that_date():
+    found = one("UBND tỉnh giao Sở Xây dựng bàn giao mặt bằng chậm nhất vào ngày mai - 31/10.", date(2025, 10, 30))
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2025, 10, 31))
