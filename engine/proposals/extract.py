@@ -369,6 +369,7 @@ _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
 # Words right after the units that tell of them, not give them a task: "có", "đã", "đang", "chưa" (not yet done: a
 # shortcoming a review names, "Các sở, ngành chưa thực sự tham gia …"), "là", …
 _NOT_DUTY = {"co", "da", "dang", "chua", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
+_RESULTS = {("dat", "duoc"), ("dat", "nhieu"), ("dat", "ket"), ("dat", "muc"), ("dat", "chi")}   # (_leads)
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 # Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over
@@ -1741,12 +1742,15 @@ def _leads(words: list[str], mentions: list[Mention],
         reports = "vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
+        # "Năm 2024, ngành Xây dựng đạt nhiều kết quả …", "Sở X đặt mục tiêu …": what a body achieved, or the target
+        # it set itself ("đạt" and "đặt" fold alike), not its duty
+        results = tuple(words[end:end + 2]) in _RESULTS
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
         picks_out = collective and words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"]   # a power
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
-                and not reports and not consents and not _asks(words, end):
+                and not reports and not consents and not results and not _asks(words, end):
             return codes, end
     return [], 0
 

@@ -3635,3 +3635,9 @@ def test_a_place_named_first_then_the_units_that_act():
 def test_a_day_named_as_tomorrow_before_its_date_is_that_date():
     found = one("UBND tỉnh giao Sở Xây dựng bàn giao mặt bằng chậm nhất vào ngày mai - 31/10.", date(2025, 10, 30))
     assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2025, 10, 31))
+
+
+def test_what_a_body_achieved_or_the_target_it_set_itself_is_no_duty():
+    report = ("Năm 2024, ngành Xây dựng đạt nhiều kết quả nổi bật. Năm 2025, Sở Xây dựng đặt mục tiêu tỷ lệ đô thị "
+              "hóa đạt 70%. Sở Xây dựng đặt biển cảnh báo tại các công trình.")
+    assert summary(report) == [(["SXD"], [], deadlines.NONE, None)]
