@@ -1899,12 +1899,13 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
 
 
 def _own_units_first(before: list[str]) -> bool:
-    """The words before a unit name its own units, after an opening or none: "Các đơn vị thuộc Sở X …", "Trong
-    thời hạn 03 tháng …, các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"."""
+    """The words before a unit name its own units, after an opening, their heads' title or none: "Các đơn vị thuộc
+    Sở X …", "Trong thời hạn 03 tháng …, các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …", "Thủ trưởng các đơn vị
+    thuộc Bộ X, Giám đốc Sở Y … được yêu cầu …"."""
     for under in _UNITS_UNDER:
         rest = before[:-len(under)]
         if tuple(before[-len(under):]) == under and (
-                not rest or (rest[-1] == "," and any(tuple(rest[:len(o)]) == o for o in _OPENERS))):
+                set(rest) <= _OFFICIALS or (rest[-1] == "," and any(tuple(rest[:len(o)]) == o for o in _OPENERS))):
             return True
     return False
 

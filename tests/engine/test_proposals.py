@@ -3641,3 +3641,8 @@ def test_what_a_body_achieved_or_the_target_it_set_itself_is_no_duty():
     report = ("Năm 2024, ngành Xây dựng đạt nhiều kết quả nổi bật. Năm 2025, Sở Xây dựng đặt mục tiêu tỷ lệ đô thị "
               "hóa đạt 70%. Sở Xây dựng đặt biển cảnh báo tại các công trình.")
     assert summary(report) == [(["SXD"], [], deadlines.NONE, None)]
+
+
+def test_the_heads_of_a_bodys_own_units_opening_a_sentence_are_that_body():
+    found = one("Thủ trưởng các đơn vị thuộc Sở Tài chính, Giám đốc Sở Xây dựng được yêu cầu tăng cường kiểm tra.")
+    assert sorted(found.lead_units) == ["STC", "SXD"]
