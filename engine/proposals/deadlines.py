@@ -1,8 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023" (or "trước 10/12/2023", "trước 15h00 ngày 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
-năm 2025", "trong tháng 6/2025" (or "10.2014", or "trong tháng 6": the next June), "trong quý
-III/2025" (or "trong quý I": the next such quarter), "hằng tháng, trước ngày 20" (or "trước ngày 20
-hằng tháng"), "trong 30 ngày làm việc" (or
+năm 2025" (or "chậm nhất vào ngày mai - 31/10": the date after the day's name), "trong tháng 6/2025" (or
+"10.2014", or "trong tháng 6": the next June), "trong quý III/2025" (or "trong quý I": the next such quarter),
+"hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
 tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the

@@ -14,8 +14,9 @@
   mưu Hội đồng Y thực hiện:"), and units "có trách nhiệm" closed by a stop ("2 - Sở X có trách nhiệm."); a
   list item of the heading's rank or higher ends it, and so does a new article ("Điều 32. …");
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
-  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
-  Công an tỉnh …", "Song song đó, Sở Y tế …", "Trong đó, Sở GTVT …", "Riêng UBND huyện X …", a time or a
+  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", a place first: "Trên đất liền, các địa phương …", "Cùng với đó,
+  BQL …", "Theo đó, trong thời gian …, Công an tỉnh …", "Song song đó, Sở Y tế …", "Trong đó, Sở GTVT …",
+  "Riêng UBND huyện X …", the heads of a body's own units: "Thủ trưởng các đơn vị thuộc Bộ X, …", a time or a
   purpose first: "Trước ngày 25-10, UBND các huyện …", "Để triển khai …, Bộ X phải …", a point counted:
   "Sáu là, các Sở: …", "Thứ hai, Sở X …"),
   also told passively ("… được yêu cầu khẩn trương …"), or after their role ("Công an tỉnh là lực lượng nòng
@@ -32,7 +33,8 @@
   ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some; "các địa phương" the Prime
-  Minister or a Deputy asks ("Phó Thủ tướng yêu cầu các địa phương …") are the provinces;
+  Minister or a Deputy asks ("Phó Thủ tướng yêu cầu các địa phương …") are the provinces, and so are those of a
+  text told to have been sent to the provinces' committees ("Bộ X có văn bản gửi UBND tỉnh, thành phố …");
 - a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
   acting ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra …") — not after a verb whose objects
   they are ("phối hợp với …", "chỉ đạo các đơn vị … và UBND các xã …"); a purpose with a date of
@@ -91,25 +93,28 @@
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject), a place's label
 ("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến của
-…": who took part, what was discussed, what each body said), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"; also
-what a cited text gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn cứ Quy chế …,
-Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh ban hành
-Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã giao …"; what
-follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các tỉnh …"), units
-presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's, decree's or circular's execution article ("… chịu
-trách nhiệm thi hành Quyết định này", "… Nghị định này"; not "giám sát việc thi hành …"), the addressees after
-"Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
+…": who took part, what was discussed, what each body said), a plan's purposes, requirements and targets
+under their titles ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu cầu", "1. Mục tiêu chung"), what a body
+achieved or the target it set itself ("… đạt nhiều kết quả", "Sở X đặt mục tiêu …"), recitals ("Căn cứ…",
+"Thực hiện…", "Xét đề nghị…"; also what a cited text gives after "…, trong đó giao …") — but a duty after a
+recital's comma is one ("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
+held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại
+Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã giao …") or proposed
+("… đề xuất phân công các tỉnh …"), units presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's, decree's
+or circular's execution article ("… chịu trách nhiệm thi hành Quyết định này", "… Nghị định này"; not "giám sát việc thi
+hành …"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
 (their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý Ủy
 ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees, and so is "quý Bộ"
 asked by the writer; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a
 title in capitals (the authority deciding: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"), a topic heading its items ("1. Về kiện
 toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing that restates ("… triển khai thực hiện
 nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …",
-"Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết và thực hiện", a summary "Trên đây
-là …" unless it sets a date of its own; not a unit leading others in carrying the text out: "Sở X chủ trì, phối hợp
-với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở X chủ trì" told of, a "duty" led by the
-issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the
-signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties (written as one row of a table, they end
+"Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết và thực hiện" — near the
+sentence's start: after a duty's own verb, "…; thông báo cho thuyền trưởng …" is part of the duty —, a summary
+"Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying the text out: "Sở X chủ
+trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở X chủ trì" told of, a "duty"
+led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or
+the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties (written as one row of a table, they end
 nothing: a plan may follow its decision). A blank line ends a paragraph (a title above it is no part of it); a line
 ending with "…" ends its sentence. A task table's rows (tables.py) are read by their columns, not as sentences: a
 row's task is led by the units its lead cell names."""
