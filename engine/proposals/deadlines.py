@@ -1,8 +1,8 @@
 """Deadlines as directives write them, read from folded text (engine.text.fold): "trước ngày
 10/12/2023" (or "trước 10/12/2023", "trước 15h00 ngày 10/12/2023"), "chậm nhất (trước) ngày 5 tháng 3
-năm 2025", "trong tháng 6/2025" (or "10.2014", or "trong tháng 6": the next June), "trong quý
-III/2025" (or "trong quý I": the next such quarter), "hằng tháng, trước ngày 20" (or "trước ngày 20
-hằng tháng"), "trong 30 ngày làm việc" (or
+năm 2025" (or "chậm nhất vào ngày mai - 31/10": the date after the day's name), "trong tháng 6/2025" (or
+"10.2014", or "trong tháng 6": the next June), "trong quý III/2025" (or "trong quý I": the next such quarter),
+"hằng tháng, trước ngày 20" (or "trước ngày 20 hằng tháng"), "trong 30 ngày làm việc" (or
 "chậm nhất 05 ngày làm việc"), "chậm nhất 03 ngày kể từ ngày ban hành" (days from the directive's
 date), "trong năm 2018" (or "trong 2 năm 2024-2025": by its end; "đến hết năm 2025", "đến hết / cuối
 tháng 12 năm 2025": by the period's end; "Thời gian hoàn thành: Tháng 11 - 12/2025": by the
@@ -49,6 +49,9 @@ _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,80}?(?:truoc|cham nhat(?: vao)
 # "hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028": that day too
 _NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc|den))?(?: ngay)?|\btrong ngay"
                        r"|\btu ngay \d{1,2} den (?:het )?ngay) " + _DATE)
+# also with the day named as the report's day saw it before its date: "bàn giao … chậm nhất vào ngày mai - 31/10"
+_NO_LATER_NAMED_DAY = re.compile(r"(?:cham nhat|han cuoi)(?: la)?(?: vao)? (?:ngay mai|(?:ngay )?hom nay) ?[-–(,] ?"
+                                 + _DATE)
 # "khởi công dự án … vào ngày 19 tháng 12 năm 2025": the day the duty is done by — not in an aside
 # ("(dự kiến họp kiểm điểm vào ngày 19/11/2025)": a meeting planned, no deadline)
 _ON_DAY = re.compile(r"\bvao ngay " + _DATE)
@@ -167,7 +170,8 @@ def _read_monthly(folded: str, reference: date) -> _Found:
 
 def _read_dated(folded: str, reference: date) -> _Found:
     found = []
-    for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_ON_DAY, NO_LATER_THAN), (_BEFORE, BEFORE)):
+    for pattern, kind in ((_NO_LATER, NO_LATER_THAN), (_NO_LATER_NAMED_DAY, NO_LATER_THAN), (_ON_DAY, NO_LATER_THAN),
+                          (_BEFORE, BEFORE)):
         for m in pattern.finditer(folded):
             if pattern is _ON_DAY and _in_aside(folded, m.start()):
                 continue

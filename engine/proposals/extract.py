@@ -14,8 +14,9 @@
   mưu Hội đồng Y thực hiện:"), and units "có trách nhiệm" closed by a stop ("2 - Sở X có trách nhiệm."); a
   list item of the heading's rank or higher ends it, and so does a new article ("Điều 32. …");
 - units open a duty as its subject, also after an office or an opening ("Đồng chí Bộ trưởng Bộ
-  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", "Cùng với đó, BQL …", "Theo đó, trong thời gian …,
-  Công an tỉnh …", "Song song đó, Sở Y tế …", "Trong đó, Sở GTVT …", "Riêng UBND huyện X …", a time or a
+  Y tế …", "Trên cơ sở đó, Bộ Tư pháp …", a place first: "Trên đất liền, các địa phương …", "Cùng với đó,
+  BQL …", "Theo đó, trong thời gian …, Công an tỉnh …", "Song song đó, Sở Y tế …", "Trong đó, Sở GTVT …",
+  "Riêng UBND huyện X …", the heads of a body's own units: "Thủ trưởng các đơn vị thuộc Bộ X, …", a time or a
   purpose first: "Trước ngày 25-10, UBND các huyện …", "Để triển khai …, Bộ X phải …", a point counted:
   "Sáu là, các Sở: …", "Thứ hai, Sở X …"),
   also told passively ("… được yêu cầu khẩn trương …"), or after their role ("Công an tỉnh là lực lượng nòng
@@ -32,7 +33,8 @@
   ("Báo cáo Thủ tướng … trước ngày 20 hằng tháng.") is a task of the duty's units (a report once dates it);
 - "Các địa phương liên quan" leading are the committees the text has named by name before
   ("… phối hợp UBND tỉnh Bình Định, Phú Yên …"), where it has named some; "các địa phương" the Prime
-  Minister or a Deputy asks ("Phó Thủ tướng yêu cầu các địa phương …") are the provinces;
+  Minister or a Deputy asks ("Phó Thủ tướng yêu cầu các địa phương …") are the provinces, and so are those of a
+  text told to have been sent to the provinces' committees ("Bộ X có văn bản gửi UBND tỉnh, thành phố …");
 - a sentence gives two duties where "và" or "đồng thời" opens a clause with units of its own
   acting ("Sở A rà soát … trước ngày 10/3 và Sở B kiểm tra …") — not after a verb whose objects
   they are ("phối hợp với …", "chỉ đạo các đơn vị … và UBND các xã …"); a purpose with a date of
@@ -91,25 +93,28 @@
   Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
 The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject), a place's label
 ("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến của
-…": who took part, what was discussed, what each body said), recitals ("Căn cứ…", "Thực hiện…", "Xét đề nghị…"; also
-what a cited text gives after "…, trong đó giao …") — but a duty after a recital's comma is one ("Căn cứ Quy chế …,
-Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or held ("Ngày 08/4/2021, UBND tỉnh ban hành
-Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại Thông báo số …, Thủ tướng đã giao …"; what
-follows "Theo đó," is read), a duty given before ("đã giao …") or proposed ("… đề xuất phân công các tỉnh …"), units
-presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's, decree's or circular's execution article ("… chịu
-trách nhiệm thi hành Quyết định này", "… Nghị định này"; not "giám sát việc thi hành …"), the addressees after
-"Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
+…": who took part, what was discussed, what each body said), a plan's purposes, requirements and targets
+under their titles ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu cầu", "1. Mục tiêu chung"), what a body
+achieved or the target it set itself ("… đạt nhiều kết quả", "Sở X đặt mục tiêu …"), recitals ("Căn cứ…",
+"Thực hiện…", "Xét đề nghị…"; also what a cited text gives after "…, trong đó giao …") — but a duty after a
+recital's comma is one ("Căn cứ Quy chế …, Văn phòng UBND tỉnh đề nghị Sở X …") —, a narrative of what was issued or
+held ("Ngày 08/4/2021, UBND tỉnh ban hành Văn bản … giao …", "Chiều 14-6, ông … chủ trì cuộc họp …", "Đồng thời, tại
+Thông báo số …, Thủ tướng đã giao …"; what follows "Theo đó," is read), a duty given before ("đã giao …") or proposed
+("… đề xuất phân công các tỉnh …"), units presiding over a meeting ("Sở X chủ trì hội nghị …"), a decision's, decree's
+or circular's execution article ("… chịu trách nhiệm thi hành Quyết định này", "… Nghị định này"; not "giám sát việc thi
+hành …"), the addressees after "Kính gửi:", "Đồng kính gửi:" or a dispatch's "THỦ TƯỚNG CHÍNH PHỦ điện:"
 (their line ends where a recital opens the next; in a letter that has them, "(các) bộ, ngành, địa phương" or "Quý Ủy
 ban" told by a trigger, and "… yêu cầu các cơ quan, đơn vị:" heading items, are those addressees, and so is "quý Bộ"
 asked by the writer; the items of a body outside the tree heading them, "3. Cục Đường bộ Việt Nam", are no one's), a
 title in capitals (the authority deciding: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"), a topic heading its items ("1. Về kiện
 toàn bộ máy …"), a unit that "vừa có văn bản" (has just written), a closing that restates ("… triển khai thực hiện
 nghiêm túc Chỉ thị này", "… triển khai hiệu quả các nhiệm vụ nêu trên", "… nếu có khó khăn, vướng mắc, báo cáo …",
-"Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết và thực hiện", a summary "Trên đây
-là …" unless it sets a date of its own; not a unit leading others in carrying the text out: "Sở X chủ trì, phối hợp
-với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở X chủ trì" told of, a "duty" led by the
-issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or the
-signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties (written as one row of a table, they end
+"Văn phòng Chính phủ trân trọng thông báo", "… thông báo cho các đơn vị được biết và thực hiện" — near the
+sentence's start: after a duty's own verb, "…; thông báo cho thuyền trưởng …" is part of the duty —, a summary
+"Trên đây là …" unless it sets a date of its own; not a unit leading others in carrying the text out: "Sở X chủ
+trì, phối hợp với … triển khai thực hiện Quyết định này"), a letter's thanks, a part "do Sở X chủ trì" told of, a "duty"
+led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ lý …"), and the distribution list ("Nơi nhận") or
+the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties (written as one row of a table, they end
 nothing: a plan may follow its decision). A blank line ends a paragraph (a title above it is no part of it); a line
 ending with "…" ends its sentence. A task table's rows (tables.py) are read by their columns, not as sentences: a
 row's task is led by the units its lead cell names."""
@@ -298,7 +303,8 @@ _LEAD_GAPS = _SEPARATORS | {"cac", "co", "quan", "don", "vi"} | _OFFICES
 _NAMING_GAPS = _SEPARATORS | _OFFICES
 
 # Openings before the units that act: "Trên cơ sở đó, Sở X …", "Đồng thời, UBND các xã …".
-_OPENERS = (("tren", "co", "so"), ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
+_OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở X …", "Trên đất liền, các địa phương …"
+            ("dong", "thoi"), ("sau", "do"), ("ngoai", "ra"), ("cung", "voi", "do"),
             ("song", "song", "do"), ("song", "song", "voi", "do"),   # "Song song đó, Sở Y tế, UBND các huyện …"
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
@@ -368,6 +374,7 @@ _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
 # Words right after the units that tell of them, not give them a task: "có", "đã", "đang", "chưa" (not yet done: a
 # shortcoming a review names, "Các sở, ngành chưa thực sự tham gia …"), "là", …
 _NOT_DUTY = {"co", "da", "dang", "chua", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
+_RESULTS = {("dat", "duoc"), ("dat", "nhieu"), ("dat", "ket"), ("dat", "muc"), ("dat", "chi")}   # (_leads)
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 # Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over
@@ -440,8 +447,11 @@ _DATED_DETAILS = re.compile(r"\bcu the nhu sau:$")
 # A meeting's minutes tell, under such a title, who took part, what was discussed and what each body said
 # ("I. Thành phần tham gia", "1. Tóm tắt nội dung chính", "2. Ý kiến của các cơ quan tham dự", "2.1. Ý kiến của
 # Sở X"): what is below it, down to the next title of its rank, is an account, not the duties agreed
+# So is, in a plan, the title of its purposes, requirements and targets ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu
+# cầu", "1. Mục tiêu chung"): what it aims at, not who is to do what.
 _ACCOUNT = re.compile(r"^(?:thanh phan (?:tham gia|tham du|du hop)|tom tat noi dung|y kien (?:cua|phat bieu|tham gia)"
-                      r")\b")
+                      r")\b"
+                      r"|^(?:muc dich(?:,? (?:va )?yeu cau)?|yeu cau|muc tieu(?: chung| cu the)?)$")
 _MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$"
                       # also a body set up or renewed with its members: "Kiện toàn Ban Chỉ đạo …, gồm các thành viên
                       # sau đây:" then "- Bộ trưởng Bộ Nội vụ, Phó Trưởng ban thường trực;"
@@ -479,7 +489,11 @@ _COMMENDS = re.compile(r"\bdanh gia cao\b(?!.*\b(?:yeu cau|de nghi)\b)")
 # The Prime Minister or a Deputy asking ("Thủ tướng Chính phủ yêu cầu …", "Phó Thủ tướng Trịnh Đình Dũng yêu cầu …"):
 # "các địa phương" he speaks to are the provinces
 _HEAD_OF_GOVERNMENT_ASKS = re.compile(r"\bthu tuong(?: chinh phu)?(?: \w+){0,3} (?:yeu cau|giao|de nghi)\b")
-_ANNOUNCES = re.compile(r"thong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
+# … and so are those of a text told to have been sent to the provinces' committees ("Bộ X có văn bản gửi UBND tỉnh,
+# thành phố khu vực …", "… vừa có công điện gửi Ủy ban nhân dân các tỉnh, thành phố …"), as its addressees would say
+_SENT_TO_PROVINCES = re.compile(r"\bgui (?:[^.;]{0,80}?\b)?(?:uy ban nhan dan|ubnd) (?:cac )?tinh, thanh pho\b")
+# (the sentence's own verb, near its start: not a duty's "…; thông báo cho thuyền trưởng …" after another verb)
+_ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
 # not "theo dõi việc thực hiện …", "bố trí kinh phí để thực hiện …", "… trong quá trình triển khai Kế hoạch
@@ -753,7 +767,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     if place:   # a commune's own text: "Lương Minh, ngày …"
         matcher = matcher.at_place(place)
     matcher = matcher.among_places(_communes_named(text[:MAX_TEXT]))
-    if _HEAD_OF_GOVERNMENT_ASKS.search(fold(text[:MAX_TEXT])):   # only what is read
+    read = fold(text[:MAX_TEXT])   # only what is read
+    if _HEAD_OF_GOVERNMENT_ASKS.search(read) or _SENT_TO_PROVINCES.search(read):
         matcher = matcher.national()
     truncated = len(text) > MAX_TEXT
     proposals: list[Proposal] = []
@@ -1732,12 +1747,15 @@ def _leads(words: list[str], mentions: list[Mention],
         reports = "vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
+        # "Năm 2024, ngành Xây dựng đạt nhiều kết quả …", "Sở X đặt mục tiêu …": what a body achieved, or the target
+        # it set itself ("đạt" and "đặt" fold alike), not its duty
+        results = tuple(words[end:end + 2]) in _RESULTS
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
         picks_out = collective and words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"]   # a power
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
-                and not reports and not consents and not _asks(words, end):
+                and not reports and not consents and not results and not _asks(words, end):
             return codes, end
     return [], 0
 
@@ -1886,12 +1904,13 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
 
 
 def _own_units_first(before: list[str]) -> bool:
-    """The words before a unit name its own units, after an opening or none: "Các đơn vị thuộc Sở X …", "Trong
-    thời hạn 03 tháng …, các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"."""
+    """The words before a unit name its own units, after an opening, their heads' title or none: "Các đơn vị thuộc
+    Sở X …", "Trong thời hạn 03 tháng …, các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …", "Thủ trưởng các đơn vị
+    thuộc Bộ X, Giám đốc Sở Y … được yêu cầu …"."""
     for under in _UNITS_UNDER:
         rest = before[:-len(under)]
         if tuple(before[-len(under):]) == under and (
-                not rest or (rest[-1] == "," and any(tuple(rest[:len(o)]) == o for o in _OPENERS))):
+                set(rest) <= _OFFICIALS or (rest[-1] == "," and any(tuple(rest[:len(o)]) == o for o in _OPENERS))):
             return True
     return False
 

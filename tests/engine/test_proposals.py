@@ -3600,3 +3600,49 @@ def test_the_grassroots_government_is_the_communes():
     # "chính quyền cơ sở": the communes' and wards' committees, not the department that asks them
     text = "Sở Xây dựng yêu cầu chính quyền cơ sở tập trung lãnh đạo, chỉ đạo việc tuyên truyền, vận động nhân dân."
     assert sorted(one(text).lead_units) == ["P-D", "X-C"]
+
+
+def test_a_plans_purposes_requirements_and_targets_are_no_duties():
+    plan = ("UBND tỉnh ban hành Kế hoạch như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n"
+            "- Phát huy sức mạnh của cả hệ thống chính trị đối với chuyển đổi số.\n2. Yêu cầu\n"
+            "- Các sở, ngành bám sát nội dung kế hoạch, bảo đảm hiệu quả.\nII. MỤC TIÊU\n1. Mục tiêu chung\n"
+            "- Sở Xây dựng hoàn thành số hóa hồ sơ trong năm 2026.\nIII. NHIỆM VỤ\n"
+            "1. Sở Tài chính bố trí kinh phí thực hiện.")
+    assert summary(plan) == [(["STC"], [], deadlines.NONE, None)]
+
+
+def test_informing_others_after_a_duty_is_part_of_it_not_a_notice_closing():
+    dispatch = ("Đối với mưa lớn, UBND các xã theo dõi chặt chẽ diễn biến của mưa lũ trên địa bàn; thông báo cho "
+                "người dân biết để chủ động phòng tránh.")
+    assert sorted(one(dispatch).lead_units) == ["P-D", "X-C"]
+    assert not propose("Văn phòng UBND tỉnh thông báo để Sở Tài chính, Sở Xây dựng biết, thực hiện.", UNITS,
+                       TODAY).proposals
+
+
+def test_a_text_sent_to_the_provinces_committees_reads_the_localities_as_the_provinces():
+    provinces = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province"),
+                             UnitRef("UBND-NA", "UBND tỉnh Nghệ An", "province")])
+    letter = ("Bộ Nông nghiệp và Môi trường có văn bản gửi UBND tỉnh, thành phố khu vực Bắc Bộ về việc ứng phó với "
+              "rét. Các địa phương triển khai phương án ứng phó với rét.")
+    assert sorted(one(letter, BEFORE_REFORM, provinces).lead_units) == ["UBND", "UBND-HN", "UBND-NA"]
+
+
+def test_a_place_named_first_then_the_units_that_act():
+    assert sorted(one("Trên đất liền, UBND các xã, phường rà soát, sẵn sàng sơ tán người dân.").lead_units) == \
+        ["P-D", "X-C"]
+
+
+def test_a_day_named_as_tomorrow_before_its_date_is_that_date():
+    found = one("UBND tỉnh giao Sở Xây dựng bàn giao mặt bằng chậm nhất vào ngày mai - 31/10.", date(2025, 10, 30))
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2025, 10, 31))
+
+
+def test_what_a_body_achieved_or_the_target_it_set_itself_is_no_duty():
+    report = ("Năm 2024, ngành Xây dựng đạt nhiều kết quả nổi bật. Năm 2025, Sở Xây dựng đặt mục tiêu tỷ lệ đô thị "
+              "hóa đạt 70%. Sở Xây dựng đặt biển cảnh báo tại các công trình.")
+    assert summary(report) == [(["SXD"], [], deadlines.NONE, None)]
+
+
+def test_the_heads_of_a_bodys_own_units_opening_a_sentence_are_that_body():
+    found = one("Thủ trưởng các đơn vị thuộc Sở Tài chính, Giám đốc Sở Xây dựng được yêu cầu tăng cường kiểm tra.")
+    assert sorted(found.lead_units) == ["STC", "SXD"]
