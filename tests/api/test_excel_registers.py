@@ -113,7 +113,8 @@ def test_units_by_name_with_a_hint_and_one_problem_per_cell(with_snnmt, org_tree
     texts = [e.render() for e in errors]
     assert texts[1] == "Unknown unit Sở Tài chánh. Did you mean Sở Tài chính (STC)?"
     assert texts[2].startswith("Unknown unit Sở Khoa học.")
-    assert texts[0] == texts[3] == "Enter a date as dd/mm/yyyy."
+    assert texts[0] == "Enter a date as dd/mm/yyyy."
+    assert texts[3].startswith("Enter a date as dd/mm/yyyy, a period")
     assert texts[4].startswith("Give exactly one lead unit")
 
 
@@ -262,3 +263,27 @@ def test_a_registers_coordinating_deadline_column_gives_the_parts_their_own_day(
     with loaded.db.session() as s:
         assert sorted((u.role, u.deadline.isoformat()) for u in s.scalars(select(AssignmentUnit))) == [
             ("coordinating", "2026-03-20"), ("lead", "2026-03-31")]
+
+
+@pytest.mark.parametrize(("cell", "deadline", "days"), [
+    ("Thường xuyên", "", None), ("Không thời hạn", "", None), ("Quý II/2026", "2026-06-30", None),
+    ("Tháng 5/2026", "2026-05-31", None), ("Năm 2026", "2026-12-31", None),
+    ("Trước ngày 30/4/2026", "2026-04-30", None), ("Trong 10 ngày làm việc", "", 10)])
+def test_a_registers_deadline_cell_is_read_as_registers_write_it(loaded, org_tree, cell, deadline, days):
+    """A register's Thời hạn holds "Thường xuyên" (no deadline) or a period as a directive's task table does
+    (engine.proposals.deadlines reads it the same): each was refused as 'Enter a date as dd/mm/yyyy'."""
+    sheet = [COORDINATION_SHEET[0][:8], COORDINATION_SHEET[1][:7] + [cell]]
+    [planned] = excel.plan_workbook(loaded, plain_sheet(sheet), org_tree["clerk"]).directives
+    [item] = planned.items
+    assert (item["deadline"], item.get("deadline_days")) == (deadline, days)
+    [created] = excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert created.symbol == "210/UBND-KT"
+
+
+def test_a_deadline_cell_no_register_writes_names_what_it_may_hold(loaded, org_tree):
+    sheet = [COORDINATION_SHEET[0][:8], COORDINATION_SHEET[1][:7] + ["hôm nay"]]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (2, "H (Thời hạn)",
+         "Enter a date as dd/mm/yyyy, a period (Tháng 6/2025, Quý II/2025, Năm 2025) or Thường xuyên.")]
