@@ -229,7 +229,8 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[Row], dict[st
     rows: list[Row] = []
     for number in range(header.first_data_row, grid.last_row + 1):
         values = {f: grid.value(number, column) for f, column in header.columns.items()}
-        if all(_blank(v) for v in values.values()) or _is_example(values):
+        if all(_blank(v) for v in values.values()) or _is_example(values) or \
+                sheet.is_layout_row(grid, number, header.columns.values()):
             continue
         if len(rows) >= max_rows:
             raise ImportFailed([RowError(number, None, None, "One import takes at most %(max)s rows: split the "

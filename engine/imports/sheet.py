@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
@@ -33,6 +33,7 @@ class Grid:
     """The sheet's values by (row, column), from 1, with merged ranges filled in."""
     cells: dict[tuple[int, int], object]
     last_row: int
+    across: dict[int, list[range]] = field(default_factory=dict)  # row → its columns merged into one cell
 
     def value(self, row: int, column: int):
         return self.cells.get((row, column))
@@ -74,6 +75,7 @@ def _grid(sheet) -> Grid:
         if column <= MAX_COLUMNS and cell.value is not None and str(cell.value).strip() != "":
             cells[(row, column)] = clean_text(cell.value) if isinstance(cell.value, str) else cell.value
     last_row = max((row for row, _ in cells), default=0)
+    across: dict[int, list[range]] = {}
     for merged in sheet.merged_cells.ranges:
         value = cells.get((merged.min_row, merged.min_col))
         if value is None:
@@ -81,7 +83,25 @@ def _grid(sheet) -> Grid:
         for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
             for column in range(merged.min_col, min(merged.max_col, MAX_COLUMNS) + 1):
                 cells[(row, column)] = value
-    return Grid(cells, last_row)
+            if merged.max_col > merged.min_col:
+                across.setdefault(row, []).append(range(merged.min_col, merged.max_col + 1))
+    return Grid(cells, last_row, across)
+
+
+_COLUMN_NUMBER = re.compile(r"\(?(\d{1,2})\)?")
+
+
+def is_layout_row(grid: Grid, row: int, columns: Iterable[int]) -> bool:
+    """A row of the table's layout, not of its data: a section heading merged across the columns read
+    ("I. LĨNH VỰC KINH TẾ" over the directives of that field), or the columns' numbers written under the
+    header as administrative forms number them ("(1)", "(2)" … or 1, 2 …)."""
+    filled = [column for column in sorted(columns) if grid.text(row, column)]
+    if len(filled) < 2:
+        return False
+    if any(filled[0] in span and filled[-1] in span for span in grid.across.get(row, [])):
+        return True
+    numbers = [m and int(m[1]) for column in filled if (m := _COLUMN_NUMBER.fullmatch(grid.text(row, column)))]
+    return len(numbers) >= 3 and all(numbers) and numbers == sorted(set(numbers))
 
 
 def find_header(grid: Grid, synonyms: dict[str, Iterable[str]]) -> Header:

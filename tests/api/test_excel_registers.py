@@ -287,3 +287,21 @@ def test_a_deadline_cell_no_register_writes_names_what_it_may_hold(loaded, org_t
     assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
         (2, "H (Thời hạn)",
          "Enter a date as dd/mm/yyyy, a period (Tháng 6/2025, Quý II/2025, Năm 2025) or Thường xuyên.")]
+
+
+def test_the_column_numbers_and_the_section_headings_of_a_register_are_no_rows(loaded, org_tree):
+    """Registers number their columns under the header ("(1)", "(2)" …) and head each field's directives with a
+    row merged across the table ("I. LĨNH VỰC KINH TẾ"): each was read as a directive, refused on every cell."""
+    heading = ["STT"] + COORDINATION_SHEET[0][:8]
+    rows = [heading, [f"({n})" for n in range(1, 10)], ["I", "LĨNH VỰC KINH TẾ"], [1] + COORDINATION_SHEET[1][:8],
+            [], ["II", "LĨNH VỰC VĂN HÓA - XÃ HỘI"], [2] + COORDINATION_SHEET[2][:7] + ["Quý II/2026"],
+            [None, *range(2, 10)]]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for row in (3, 6):
+        book.active.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(heading))
+    out = io.BytesIO()
+    book.save(out)
+    created = excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"])
+    assert [d.symbol for d in created] == ["210/UBND-KT", "211/UBND-KT"]
