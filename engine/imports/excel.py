@@ -77,7 +77,10 @@ COLUMNS = (
     Column("coordinating_units", "Đơn vị phối hợp", "Mã hoặc tên đơn vị, cách nhau bởi dấu phẩy, chấm phẩy "
            "hoặc xuống dòng", 20, synonyms=("Phối hợp", "Cơ quan phối hợp", "Đơn vị phối hợp thực hiện")),
     Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy); để trống nếu không có thời hạn", 14,
-           synonyms=("Thời hạn hoàn thành", "Hạn xử lý", "Hạn hoàn thành", "Thời hạn xử lý", "Thời gian hoàn thành")),
+           # "Hạn hoàn thành nhiệm vụ": as the registry's export and the reports head it, so that an
+           # exported registry reads back with its deadlines (another office's, a merged province's)
+           synonyms=("Thời hạn hoàn thành", "Hạn xử lý", "Hạn hoàn thành", "Thời hạn xử lý", "Thời gian hoàn thành",
+                     "Hạn hoàn thành nhiệm vụ", "Thời hạn thực hiện", "Thời hạn giải quyết")),
     Column("deadline_days", "Số ngày làm việc", "Thay cho cột Thời hạn: số ngày làm việc kể từ ngày giao", 12,
            synonyms=("Số ngày",)),
     Column("requires_report", "Phải báo cáo", "Có / Không", 12, synonyms=("Yêu cầu báo cáo",)),
