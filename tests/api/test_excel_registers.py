@@ -19,7 +19,7 @@ from engine.imports import ImportFailed, excel, pending
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
 from tests.processes import drive
-from tests.registers import ROWS, office_register, plain_sheet
+from tests.registers import ROWS, as_xls, office_register, plain_sheet
 
 
 @pytest.fixture
@@ -305,3 +305,21 @@ def test_the_column_numbers_and_the_section_headings_of_a_register_are_no_rows(l
     book.save(out)
     created = excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"])
     assert [d.symbol for d in created] == ["210/UBND-KT", "211/UBND-KT"]
+
+
+def test_a_register_kept_as_xls_imports_as_the_same_register_in_xlsx(with_snnmt, org_tree):
+    """Offices still keep registers as Excel 97–2003 (.xls): it was refused 'Không phải tệp Excel (.xlsx)'."""
+    xls = as_xls(office_register())
+    assert xls.startswith(b"\xd0\xcf\x11\xe0")
+    plan, from_xlsx = (excel.plan_workbook(with_snnmt, data, org_tree["clerk"]) for data in (xls, office_register()))
+    assert plan.errors == []
+    assert [(d.header, d.items, d.rows) for d in plan.directives] == [
+        (d.header, d.items, d.rows) for d in from_xlsx.directives]
+    assert [d.symbol for d in excel.import_workbook(with_snnmt, xls, org_tree["clerk"])] == [
+        "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+
+
+def test_a_damaged_xls_is_refused_as_no_excel_file(loaded, org_tree):
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, as_xls(office_register())[:3000], org_tree["clerk"])
+    assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]

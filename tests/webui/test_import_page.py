@@ -51,7 +51,8 @@ def test_problems_by_row_and_column_and_nothing_to_confirm(loaded, browser):
     assert "H (Chủ trì)" in html and "Không có đơn vị Sở Tài chánh. Có phải là Sở Tài chính (STC)?" in html
     assert "import-confirm" not in html and _count(loaded) == 0
     not_excel = clerk.get(_upload(clerk, b"PK\x03\x04 not really").location)
-    assert not_excel.status_code == 422 and "Không phải tệp Excel (.xlsx)." in not_excel.get_data(as_text=True)
+    assert not_excel.status_code == 422
+    assert "Không phải tệp Excel (.xlsx hoặc .xls)." in not_excel.get_data(as_text=True)
 
 
 def test_a_sheet_with_secret_rows_is_not_kept_where_the_ruleset_keeps_them_on_paper(loaded, browser):
