@@ -88,3 +88,14 @@ def test_a_register_beyond_what_one_request_can_import_is_refused_naming_the_lim
     assert f"Mỗi lần nhập tối đa {excel.WEB_MAX_ROWS} dòng" in preview.get_data(as_text=True)
     assert "import-confirm" not in preview.get_data(as_text=True) and _count(loaded) == 0
     assert len(excel.read_rows(office_register(rows))[0]) == excel.WEB_MAX_ROWS + 1
+
+
+def test_the_preview_says_a_task_has_no_deadline_and_names_a_directive_s_one_row(loaded, browser):
+    """A register's "Thường xuyên" is read as no deadline: the preview said nothing in its place (as if the cell
+    were lost) and headed a one-row directive 'dòng 2–2'."""
+    clerk = browser("clerk")
+    sheet = [["Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nội dung nhiệm vụ", "Đơn vị chủ trì",
+              "Thời hạn"], ["210/UBND-KT", "12/02/2026", "UBND tỉnh", "V/v giải ngân", "Theo dõi giải ngân", "STC",
+                            "Thường xuyên"]]
+    html = clerk.get(_upload(clerk, plain_sheet(sheet)).location).get_data(as_text=True)
+    assert "Không thời hạn" in html and "dòng 2<" in html and "dòng 2–2" not in html
