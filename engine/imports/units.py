@@ -26,6 +26,13 @@ def initials(name: str) -> str:
     return "".join(word[0] for word in fold(name).split() if word not in _JOINING_WORDS and word[0].isalnum())
 
 
+def _acronyms(name: str) -> set[str]:
+    """The acronyms registers write for a unit's (folded) name: its initials ("stc"), and its first word before
+    the initials of the others ("so tc" for "Sở TC", "so ldtbxh" for "Sở LĐTBXH")."""
+    first, _, rest = name.partition(" ")
+    return {key for key in (initials(name), f"{first} {initials(rest)}".strip()) if len(key.replace(" ", "")) > 1}
+
+
 @dataclass
 class Lookup:
     """What one cell names: the codes found, and what was not recognised with a hint."""
@@ -38,18 +45,23 @@ class UnitDirectory:
     def __init__(self, session: Session):
         units = list(session.scalars(select(Unit).order_by(Unit.id)))
         self.names = {u.code: u.name for u in units}
+        other_names = _other_names(units)
+        # A unit's acronyms, of its name and of the names a seeded province's register gives it ("STC" and "Sở TC"
+        # for "Sở Tài chính tỉnh Gia Lai"): they name it where no other unit in force has the same.
         acronyms: dict[str, set[str]] = {}
-        for unit in units:
-            acronyms.setdefault(initials(unit.name), set()).add(unit.code)
+        for name, found in [*((fold(u.name), [u]) for u in units), *other_names.items()]:
+            for key in _acronyms(name):
+                acronyms.setdefault(key, set()).update(u.code for u in found)
+        in_force = {u.code for u in units if u.valid_to is None}
         # What a key may name, weakest first: an acronym where it names one unit, a seeded province's other
         # names for its units (engine.org.home), names, codes. A unit in force wins over units reorganised
         # away ("UBND xã Ia Băng", two pre-2025 communes, and today's "Xã Ia Băng"), the strongest over the
         # others, the last of a kind over the earlier; another name two units in force share names neither.
         named: dict[str, list[tuple[int, Unit]]] = {}
         for key, codes in acronyms.items():
-            if len(codes) == 1 and key:
+            if len(codes & in_force) == 1 or len(codes) == 1:
                 named.setdefault(key, []).extend((_ACRONYM, u) for u in units if u.code in codes)
-        for key, found in _other_names(units).items():
+        for key, found in other_names.items():
             named.setdefault(key, []).extend((_OTHER_NAME, u) for u in found)
         for unit in units:
             named.setdefault(fold(unit.name), []).append((_NAME, unit))

@@ -176,6 +176,18 @@ def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine,
         ("tinh-52-stc", ["tinh-52-sxd", "xa-23710", "tinh-52-vp"]), ("xa-23575", ["tinh-52-snnmt"])]
 
 
+def test_a_seeded_province_s_units_by_the_acronyms_its_office_writes(engine):
+    """"STC", "Sở XD", "Sở LĐTBXH": a seeded unit's name carries its place ("Sở Tài chính tỉnh Gia Lai",
+    initials STCTGL), and the acronyms its office writes were unknown units."""
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=engine).exit_code == 0
+    with engine.db.session() as s:
+        units = UnitDirectory(s)
+    assert units.lookup("STC; Sở XD, SYT").codes == ["tinh-52-stc", "tinh-52-sxd", "tinh-52-syt"]
+    assert units.lookup("Sở TC và Sở NN&MT").codes == ["tinh-52-stc", "tinh-52-snnmt"]
+    # none in force: the old one of the province whose name the new one bears (old Gia Lai 64, not Bình Định 52)
+    assert units.lookup("Sở LĐTBXH").codes == ["cu-tinh-64-sldtbxh"]
+
+
 def test_units_written_with_the_usual_abbreviations_or_a_comma_in_their_name(loaded):
     with loaded.db.session() as s:
         org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
