@@ -141,8 +141,9 @@ def is_layout_row(grid: Grid, row: int, columns: Iterable[int]) -> bool:
         return False
     if any(filled[0] in span and filled[-1] in span for span in grid.across.get(row, [])):
         return True
-    numbers = [m and int(m[1]) for column in filled if (m := _COLUMN_NUMBER.fullmatch(grid.text(row, column)))]
-    return len(numbers) >= 3 and all(numbers) and numbers == sorted(set(numbers))
+    marks = [_COLUMN_NUMBER.fullmatch(grid.text(row, column)) for column in filled]
+    numbers = [int(mark[1]) for mark in marks if mark]
+    return len(filled) >= 3 and len(numbers) == len(filled) and numbers == sorted(set(numbers))
 
 
 def find_header(grid: Grid, synonyms: dict[str, Iterable[str]]) -> Header:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from engine.cli import cli
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError
-from engine.imports import ImportFailed, excel, pending
+from engine.imports import ImportFailed, excel, pending, sheet
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
 from tests.processes import drive
@@ -317,6 +317,12 @@ def test_the_column_numbers_and_the_section_headings_of_a_register_are_no_rows(l
     book.save(out)
     created = excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"])
     assert [d.symbol for d in created] == ["210/UBND-KT", "211/UBND-KT"]
+
+
+def test_a_row_of_numbers_among_its_words_is_data():
+    grid = sheet.Grid({(1, 1): "(1)", (1, 2): "(2)", (1, 3): "(3)", (1, 4): "Rà soát", (2, 2): 1, (2, 3): 2, (2, 4): 3},
+                      2)
+    assert not sheet.is_layout_row(grid, 1, [1, 2, 3, 4]) and sheet.is_layout_row(grid, 2, [1, 2, 3, 4])
 
 
 def test_a_register_kept_as_xls_imports_as_the_same_register_in_xlsx(with_snnmt, org_tree):
