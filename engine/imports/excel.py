@@ -76,7 +76,8 @@ COLUMNS = (
            synonyms=("Cơ quan chủ trì", "Chủ trì", "Đơn vị thực hiện", "Cơ quan chủ trì thực hiện")),
     Column("coordinating_units", "Đơn vị phối hợp", "Mã hoặc tên đơn vị, cách nhau bởi dấu phẩy, chấm phẩy "
            "hoặc xuống dòng", 20, synonyms=("Phối hợp", "Cơ quan phối hợp", "Đơn vị phối hợp thực hiện")),
-    Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy); để trống nếu không có thời hạn", 14,
+    Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy), hoặc Tháng 6/2026, Quý II/2026, Năm 2026; để trống hoặc "
+           "ghi Thường xuyên nếu không có thời hạn", 14,
            # "Hạn hoàn thành nhiệm vụ": as the registry's export and the reports head it, so that an
            # exported registry reads back with its deadlines (another office's, a merged province's)
            synonyms=("Thời hạn hoàn thành", "Hạn xử lý", "Hạn hoàn thành", "Thời hạn xử lý", "Thời gian hoàn thành",
