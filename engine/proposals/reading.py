@@ -133,7 +133,8 @@ def _paragraph_text(paragraph) -> str:
     parts: list[str] = []
     for node in paragraph.iter(*_TEXT):
         if not any(a.tag in _NOT_READ for a in _ancestors(node, paragraph)):
-            parts.append(_TEXT[node.tag] or node.text or "")
+            page_break = node.tag == _W + "br" and node.get(_W + "type", "textWrapping") != "textWrapping"
+            parts.append("" if page_break else _TEXT[node.tag] or node.text or "")   # as python-docx reads a break
     return "".join(parts)
 
 

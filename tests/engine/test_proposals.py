@@ -461,6 +461,7 @@ def test_a_docx_is_read_as_word_shows_it_with_its_changes_smart_tags_and_content
     [Sở Tài chính] chủ trì' was read 'Giao  chủ trì' (no lead unit), and the third task not at all."""
     text = read_document(edited_docx(), "chi-thi.docx").text
     assert "Sở Xây dựng chủ trì" not in text   # the deleted unit is no part of it
+    assert "2. Sở Xây dựng kiểm tra" in text   # a page break inside a paragraph breaks no line
     assert summary(text) == [(["STC"], [], deadlines.BEFORE, date(2026, 3, 15)),
                              (["SXD"], [], deadlines.WITHIN_MONTH, date(2026, 4, 30)),
                              (["SNNMT"], [], deadlines.BEFORE, date(2026, 6, 30))]
