@@ -372,6 +372,9 @@ def _cell_error(row: int, labels: dict[str, str], field: str, message: str, **pa
 
 def _units(error: Callable[..., RowError], units: UnitDirectory, field: str, value) -> tuple[list[str], list[RowError]]:
     found = units.lookup(_string(value))
+    if found.collective:
+        return found.codes, [error(field, "%(units)s names no unit in particular: write each unit by its name or "
+                                          "code.", units="; ".join(found.collective))]
     if not found.unknown:
         return found.codes, []
     unknown = ", ".join(found.unknown)

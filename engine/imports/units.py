@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,10 +35,16 @@ def _acronyms(name: str) -> set[str]:
 
 @dataclass
 class Lookup:
-    """What one cell names: the codes found, and what was not recognised with a hint."""
+    """What one cell names: the codes found, what was not recognised with a hint, and the words naming units
+    as a body ("Các sở, ngành liên quan", "UBND các xã, phường") that were not recognised (no hint fits them)."""
     codes: list[str]
     unknown: list[str]
     hints: list[str]
+    collective: list[str] = field(default_factory=list)
+
+
+# Words that name units as a body, not one unit: "các …" (every one of a kind), "… liên quan" (those concerned)
+_COLLECTIVE = re.compile(r"\b(?:cac|lien quan)\b")
 
 
 class UnitDirectory:
@@ -86,15 +92,16 @@ class UnitDirectory:
 
     def lookup(self, cell: str) -> Lookup:
         found = Lookup([], [], [])
-        for piece in (p for chunk in _SEPARATORS.split(cell) for p in _comma_names(chunk, self.find)):
-            for part in _joined_names(piece, self.find):
-                code = self.find(part)
-                if code is None:
-                    found.unknown.append(part)
-                    hint = self.hint(part)
-                    if hint:
-                        found.hints.append(hint)
-                elif code not in found.codes:
+        for chunk in _SEPARATORS.split(cell):
+            parts = [part for piece in _comma_names(chunk, self.find) for part in _joined_names(piece, self.find)]
+            unknown = [part for part in parts if self.find(part) is None]
+            if unknown and _COLLECTIVE.search(fold(chunk)):
+                found.collective.append(chunk.strip())
+            else:
+                found.unknown += unknown
+                found.hints += [hint for part in unknown if (hint := self.hint(part))]
+            for code in (self.find(part) for part in parts):
+                if code and code not in found.codes:
                     found.codes.append(code)
         return found
 

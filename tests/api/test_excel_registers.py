@@ -341,3 +341,16 @@ def test_a_damaged_xls_is_refused_as_no_excel_file(loaded, org_tree):
     with pytest.raises(ImportFailed) as failure:
         excel.import_workbook(loaded, as_xls(office_register())[:3000], org_tree["clerk"])
     assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]
+
+
+def test_units_named_as_a_body_are_refused_saying_so_without_a_hint(loaded, org_tree):
+    """"Các sở, ngành liên quan" in a register's Phối hợp was read as two unknown units, "Các sở" and "ngành liên
+    quan", with the closest names as hints where any was near (a seeded Đắk Lắk: "Có phải là Xã Tây Sơn?")."""
+    sheet = [COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6] + ["SXD; Các sở, ngành liên quan"]]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (2, "G (Đơn vị phối hợp)", "Các sở, ngành liên quan names no unit in particular: write each unit by its name "
+                                   "or code.")]
+    with loaded.db.session() as s:
+        assert UnitDirectory(s).lookup("Sở Tài chính và các đơn vị liên quan").codes == ["STC"]
