@@ -56,3 +56,28 @@ def plain_sheet(rows: list[list]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def as_xls(xlsx: bytes) -> bytes:
+    """The same workbook saved as Excel 97–2003 (.xls) by xlwt: its values, its dates as numbers in a date
+    format, its merged ranges."""
+    import xlwt
+    from openpyxl import load_workbook
+
+    source, book = load_workbook(io.BytesIO(xlsx)), xlwt.Workbook(encoding="utf-8")
+    dated = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    for sheet in source.worksheets:
+        out = book.add_sheet(sheet.title)
+        merged = {(m.min_row, m.min_col): m for m in sheet.merged_cells.ranges}
+        inside = {(r, c) for m in merged.values() for r in range(m.min_row, m.max_row + 1)
+                  for c in range(m.min_col, m.max_col + 1)}
+        for row in sheet.iter_rows():
+            for cell in row:
+                style = dated if isinstance(cell.value, datetime) else xlwt.Style.default_style
+                if (m := merged.get((cell.row, cell.column))) is not None:
+                    out.write_merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1, cell.value, style)
+                elif (cell.row, cell.column) not in inside and cell.value is not None:
+                    out.write(cell.row - 1, cell.column - 1, cell.value, style)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()

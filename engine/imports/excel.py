@@ -25,6 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.directives import service as directives
 from engine.directives.models import Directive
 from engine.errors import EngineError
@@ -33,6 +34,7 @@ from engine.imports import sheet
 from engine.imports.errors import ImportFailed, RowError
 from engine.imports.units import UnitDirectory
 from engine.org.models import User
+from engine.proposals import deadlines
 from engine.text import fold
 
 SHEET = "Nhiệm vụ"
@@ -74,8 +76,12 @@ COLUMNS = (
            synonyms=("Cơ quan chủ trì", "Chủ trì", "Đơn vị thực hiện", "Cơ quan chủ trì thực hiện")),
     Column("coordinating_units", "Đơn vị phối hợp", "Mã hoặc tên đơn vị, cách nhau bởi dấu phẩy, chấm phẩy "
            "hoặc xuống dòng", 20, synonyms=("Phối hợp", "Cơ quan phối hợp", "Đơn vị phối hợp thực hiện")),
-    Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy); để trống nếu không có thời hạn", 14,
-           synonyms=("Thời hạn hoàn thành", "Hạn xử lý", "Hạn hoàn thành", "Thời hạn xử lý", "Thời gian hoàn thành")),
+    Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy), hoặc Tháng 6/2026, Quý II/2026, Năm 2026; để trống hoặc "
+           "ghi Thường xuyên nếu không có thời hạn", 14,
+           # "Hạn hoàn thành nhiệm vụ": as the registry's export and the reports head it, so that an
+           # exported registry reads back with its deadlines (another office's, a merged province's)
+           synonyms=("Thời hạn hoàn thành", "Hạn xử lý", "Hạn hoàn thành", "Thời hạn xử lý", "Thời gian hoàn thành",
+                     "Hạn hoàn thành nhiệm vụ", "Thời hạn thực hiện", "Thời hạn giải quyết")),
     Column("deadline_days", "Số ngày làm việc", "Thay cho cột Thời hạn: số ngày làm việc kể từ ngày giao", 12,
            synonyms=("Số ngày",)),
     Column("requires_report", "Phải báo cáo", "Có / Không", 12, synonyms=("Yêu cầu báo cáo",)),
@@ -95,6 +101,8 @@ URGENCY_WORDS = {"": "normal", "thuong": "normal", "khan": "urgent", "thuong kha
 SECRECY_WORDS = {"": "", "khong mat": "", "mat": "confidential", "toi mat": "secret", "tuyet mat": "top_secret",
                  "confidential": "confidential", "secret": "secret", "top secret": "top_secret",
                  "top_secret": "top_secret"}
+# A register's deadline cell for a task without one (nhiệm vụ không có thời hạn), folded.
+NO_DEADLINE = {"thuong xuyen", "khong thoi han", "khong co thoi han"}
 YES = {"co", "x", "yes", "true", "1"}
 NO = {"", "khong", "no", "false", "0"}
 # The template's example row, skipped wherever it is left in a sheet.
@@ -225,7 +233,8 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[Row], dict[st
     rows: list[Row] = []
     for number in range(header.first_data_row, grid.last_row + 1):
         values = {f: grid.value(number, column) for f, column in header.columns.items()}
-        if all(_blank(v) for v in values.values()) or _is_example(values):
+        if all(_blank(v) for v in values.values()) or _is_example(values) or \
+                sheet.is_layout_row(grid, number, header.columns.values()):
             continue
         if len(rows) >= max_rows:
             raise ImportFailed([RowError(number, None, None, "One import takes at most %(max)s rows: split the "
@@ -297,7 +306,7 @@ def _groups(units: UnitDirectory, rows: list[Row], labels: dict[str, str]) -> tu
             header, bad = _header(number, values, labels)
             errors += bad
             groups.append(Planned(number, header, cells=cells))
-        item, bad = _assignment(units, number, values, labels)
+        item, bad = _assignment(units, number, values, labels, groups[-1].header.get("issued_on", ""))
         errors += bad
         groups[-1].items.append(item)
         groups[-1].rows.append(number)
@@ -325,7 +334,8 @@ def _header(row: int, values: dict, labels: dict[str, str]) -> tuple[dict, list[
     return header, errors + bad
 
 
-def _assignment(units: UnitDirectory, row: int, values: dict, labels: dict[str, str]) -> tuple[dict, list[RowError]]:
+def _assignment(units: UnitDirectory, row: int, values: dict, labels: dict[str, str],
+                issued_on: str) -> tuple[dict, list[RowError]]:
     error = partial(_cell_error, row, labels)
     errors = [error(f, "This field is required.") for f in ("content", "lead_unit") if _blank(values.get(f))]
     lead, bad = _units(error, units, "lead_unit", values.get("lead_unit"))
@@ -336,13 +346,14 @@ def _assignment(units: UnitDirectory, row: int, values: dict, labels: dict[str, 
     errors += bad
     item: dict[str, Any] = {"content": _string(values.get("content")), "lead_unit": lead[0] if lead else "",
                             "coordinating_units": [c for c in coordinating if c not in lead[:1]]}
-    item["deadline"], bad = _date(error, "deadline", values.get("deadline"))
+    deadline, bad = _deadline(error, values.get("deadline"), issued_on)
+    item.update(deadline)
     errors += bad
     item["coordinating_deadline"], bad = _date(error, "coordinating_deadline", values.get("coordinating_deadline"))
     errors += bad
     days = values.get("deadline_days")
     if not _blank(days):
-        if item["deadline"] or bad:
+        if not _blank(values.get("deadline")):
             errors.append(error("deadline_days", "Give either a deadline date or a number of days."))
         elif not str(days).strip().split(".")[0].isdigit():
             errors.append(error("deadline_days", "Enter a whole number."))
@@ -361,6 +372,9 @@ def _cell_error(row: int, labels: dict[str, str], field: str, message: str, **pa
 
 def _units(error: Callable[..., RowError], units: UnitDirectory, field: str, value) -> tuple[list[str], list[RowError]]:
     found = units.lookup(_string(value))
+    if found.collective:
+        return found.codes, [error(field, "%(units)s names no unit in particular: write each unit by its name or "
+                                          "code.", units="; ".join(found.collective))]
     if not found.unknown:
         return found.codes, []
     unknown = ", ".join(found.unknown)
@@ -372,6 +386,25 @@ def _units(error: Callable[..., RowError], units: UnitDirectory, field: str, val
 
 def _string(value) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _deadline(error: Callable[..., RowError], value, issued_on: str) -> tuple[dict, list[RowError]]:
+    """A register's deadline cell: a date, or the words registers write where a task table's time cell
+    has them and a proposal reads them (engine.proposals.deadlines): a period ("Quý II/2025",
+    "Tháng 6/2025", "Năm 2025": its last day), "Trước ngày 30/6/2025", "Trong 10 ngày làm việc"
+    (counted from the day of assignment); "Thường xuyên" or "Không thời hạn": none."""
+    day, bad = _date(error, "deadline", value)
+    text = fold(_string(value))
+    if not bad or text in NO_DEADLINE:
+        return {"deadline": day}, []
+    reference = date.fromisoformat(issued_on) if issued_on else clock.today()
+    found = deadlines.find_cell_deadline(text, reference)
+    if found.kind == deadlines.WORKING_DAYS:
+        return {"deadline": "", "deadline_days": found.days}, []
+    if found.due is not None and found.kind != deadlines.MONTHLY:
+        return {"deadline": found.due.isoformat()}, []
+    return {"deadline": ""}, [error(
+        "deadline", "Enter a date as dd/mm/yyyy, a period (Tháng 6/2025, Quý II/2025, Năm 2025) or Thường xuyên.")]
 
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
@@ -33,6 +34,7 @@ class Grid:
     """The sheet's values by (row, column), from 1, with merged ranges filled in."""
     cells: dict[tuple[int, int], object]
     last_row: int
+    across: dict[int, list[range]] = field(default_factory=dict)  # row → its columns merged into one cell
 
     def value(self, row: int, column: int):
         return self.cells.get((row, column))
@@ -50,8 +52,15 @@ class Header:
     found: list[str]            # the headings of the best candidate row, for a clear refusal
 
 
+# An Excel 97–2003 workbook (.xls) is an OLE2 compound file: it opens with these bytes.
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_grids(data: bytes) -> dict[str, Grid]:
-    """Every sheet of the workbook, by name, in the workbook's order."""
+    """Every sheet of the workbook (.xlsx, or .xls as offices still keep registers), by name, in the
+    workbook's order."""
+    if data.startswith(XLS_SIGNATURE):
+        return _xls_grids(data)
     try:
         packages.check_bounds(data)
     except packages.PackageTooLarge as exc:
@@ -61,9 +70,37 @@ def read_grids(data: bytes) -> dict[str, Grid]:
         # workbook small enough to load whole.
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFailed([RowError(None, None, None, "Not an Excel (.xlsx) file.")]) from None
+        raise ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")]) from None
     grids = {sheet.title: _grid(sheet) for sheet in book.worksheets}
     book.close()
+    return grids
+
+
+def _xls_grids(data: bytes) -> dict[str, Grid]:
+    """An .xls workbook's sheets (xlrd): its dates are numbers in a date format, its whole numbers floats."""
+    import xlrd  # only an .xls needs it
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, AssertionError, IndexError, KeyError, ValueError,
+            struct.error):
+        raise ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")]) from None
+    grids = {}
+    for sheet in book.sheets():
+        cells: dict[tuple[int, int], object] = {}
+        for row in range(sheet.nrows):
+            for column in range(min(sheet.ncols, MAX_COLUMNS)):
+                cell = sheet.cell(row, column)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    cells[(row + 1, column + 1)] = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+                elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                    cells[(row + 1, column + 1)] = int(cell.value) if cell.value.is_integer() else cell.value
+                elif cell.ctype == xlrd.XL_CELL_TEXT and cell.value.strip():
+                    cells[(row + 1, column + 1)] = clean_text(cell.value)
+        # xlrd's ranges are 0-based and end past their last row and column
+        merges = [(top + 1, left + 1, bottom, right) for top, bottom, left, right in sheet.merged_cells]
+        grids[sheet.name] = _filled(cells, merges)
+    book.release_resources()
     return grids
 
 
@@ -73,15 +110,40 @@ def _grid(sheet) -> Grid:
     for (row, column), cell in sheet._cells.items():
         if column <= MAX_COLUMNS and cell.value is not None and str(cell.value).strip() != "":
             cells[(row, column)] = clean_text(cell.value) if isinstance(cell.value, str) else cell.value
+    return _filled(cells, [(m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges])
+
+
+def _filled(cells: dict[tuple[int, int], object], merges: list[tuple[int, int, int, int]]) -> Grid:
+    """The grid of `cells` with each merged range (top, left, bottom, right) given its first cell's value."""
     last_row = max((row for row, _ in cells), default=0)
-    for merged in sheet.merged_cells.ranges:
-        value = cells.get((merged.min_row, merged.min_col))
+    across: dict[int, list[range]] = {}
+    for top, left, bottom, right in merges:
+        value = cells.get((top, left))
         if value is None:
             continue
-        for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
-            for column in range(merged.min_col, min(merged.max_col, MAX_COLUMNS) + 1):
+        for row in range(top, min(bottom, last_row) + 1):
+            for column in range(left, min(right, MAX_COLUMNS) + 1):
                 cells[(row, column)] = value
-    return Grid(cells, last_row)
+            if right > left:
+                across.setdefault(row, []).append(range(left, right + 1))
+    return Grid(cells, last_row, across)
+
+
+_COLUMN_NUMBER = re.compile(r"\(?(\d{1,2})\)?")
+
+
+def is_layout_row(grid: Grid, row: int, columns: Iterable[int]) -> bool:
+    """A row of the table's layout, not of its data: a section heading merged across the columns read
+    ("I. LĨNH VỰC KINH TẾ" over the directives of that field), or the columns' numbers written under the
+    header as administrative forms number them ("(1)", "(2)" … or 1, 2 …)."""
+    filled = [column for column in sorted(columns) if grid.text(row, column)]
+    if len(filled) < 2:
+        return False
+    if any(filled[0] in span and filled[-1] in span for span in grid.across.get(row, [])):
+        return True
+    marks = [_COLUMN_NUMBER.fullmatch(grid.text(row, column)) for column in filled]
+    numbers = [int(mark[1]) for mark in marks if mark]
+    return len(filled) >= 3 and len(numbers) == len(filled) and numbers == sorted(set(numbers))
 
 
 def find_header(grid: Grid, synonyms: dict[str, Iterable[str]]) -> Header:

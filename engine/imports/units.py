@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,30 +26,48 @@ def initials(name: str) -> str:
     return "".join(word[0] for word in fold(name).split() if word not in _JOINING_WORDS and word[0].isalnum())
 
 
+def _acronyms(name: str) -> set[str]:
+    """The acronyms registers write for a unit's (folded) name: its initials ("stc"), and its first word before
+    the initials of the others ("so tc" for "Sở TC", "so ldtbxh" for "Sở LĐTBXH")."""
+    first, _, rest = name.partition(" ")
+    return {key for key in (initials(name), f"{first} {initials(rest)}".strip()) if len(key.replace(" ", "")) > 1}
+
+
 @dataclass
 class Lookup:
-    """What one cell names: the codes found, and what was not recognised with a hint."""
+    """What one cell names: the codes found, what was not recognised with a hint, and the words naming units
+    as a body ("Các sở, ngành liên quan", "UBND các xã, phường") that were not recognised (no hint fits them)."""
     codes: list[str]
     unknown: list[str]
     hints: list[str]
+    collective: list[str] = field(default_factory=list)
+
+
+# Words that name units as a body, not one unit: "các …" (every one of a kind), "… liên quan" (those concerned)
+_COLLECTIVE = re.compile(r"\b(?:cac|lien quan)\b")
 
 
 class UnitDirectory:
     def __init__(self, session: Session):
         units = list(session.scalars(select(Unit).order_by(Unit.id)))
         self.names = {u.code: u.name for u in units}
+        other_names = _other_names(units)
+        # A unit's acronyms, of its name and of the names a seeded province's register gives it ("STC" and "Sở TC"
+        # for "Sở Tài chính tỉnh Gia Lai"): they name it where no other unit in force has the same.
         acronyms: dict[str, set[str]] = {}
-        for unit in units:
-            acronyms.setdefault(initials(unit.name), set()).add(unit.code)
+        for name, found in [*((fold(u.name), [u]) for u in units), *other_names.items()]:
+            for key in _acronyms(name):
+                acronyms.setdefault(key, set()).update(u.code for u in found)
+        in_force = {u.code for u in units if u.valid_to is None}
         # What a key may name, weakest first: an acronym where it names one unit, a seeded province's other
         # names for its units (engine.org.home), names, codes. A unit in force wins over units reorganised
         # away ("UBND xã Ia Băng", two pre-2025 communes, and today's "Xã Ia Băng"), the strongest over the
         # others, the last of a kind over the earlier; another name two units in force share names neither.
         named: dict[str, list[tuple[int, Unit]]] = {}
         for key, codes in acronyms.items():
-            if len(codes) == 1 and key:
+            if len(codes & in_force) == 1 or len(codes) == 1:
                 named.setdefault(key, []).extend((_ACRONYM, u) for u in units if u.code in codes)
-        for key, found in _other_names(units).items():
+        for key, found in other_names.items():
             named.setdefault(key, []).extend((_OTHER_NAME, u) for u in found)
         for unit in units:
             named.setdefault(fold(unit.name), []).append((_NAME, unit))
@@ -74,15 +92,16 @@ class UnitDirectory:
 
     def lookup(self, cell: str) -> Lookup:
         found = Lookup([], [], [])
-        for piece in (p for chunk in _SEPARATORS.split(cell) for p in _comma_names(chunk, self.find)):
-            for part in _joined_names(piece, self.find):
-                code = self.find(part)
-                if code is None:
-                    found.unknown.append(part)
-                    hint = self.hint(part)
-                    if hint:
-                        found.hints.append(hint)
-                elif code not in found.codes:
+        for chunk in _SEPARATORS.split(cell):
+            parts = [part for piece in _comma_names(chunk, self.find) for part in _joined_names(piece, self.find)]
+            unknown = [part for part in parts if self.find(part) is None]
+            if unknown and _COLLECTIVE.search(fold(chunk)):
+                found.collective.append(chunk.strip())
+            else:
+                found.unknown += unknown
+                found.hints += [hint for part in unknown if (hint := self.hint(part))]
+            for code in (self.find(part) for part in parts):
+                if code and code not in found.codes:
                     found.codes.append(code)
         return found
 

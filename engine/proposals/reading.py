@@ -95,16 +95,57 @@ def _docx_text(data: bytes) -> str:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadingError("unreadable") from exc
     lines: list[str] = []
-    for block in document.iter_inner_content():   # paragraphs and tables in the document's order
-        if not isinstance(block, Table):
-            lines.append(block.text)
+    for block in _blocks(document.element.body):   # paragraphs and tables in the document's order
+        if block.tag == _W + "p":
+            lines.append(_paragraph_text(block))
             continue
-        rows = [_row_cells(row) for row in block.rows]
+        table = Table(block, document)
+        rows = [_row_cells(row) for row in table.rows]
         if is_task_table(rows):   # a row a line, its cells separated by tabs (engine.proposals.tables)
             lines.extend(CELL.join(cells) for cells in rows)
         else:   # a cell's text a line (the letterhead, the signature, a table of figures)
-            lines.extend(cell.text for row in block.rows for cell in row.cells)
+            lines.extend(_cell_text(cell) for row in table.rows for cell in row.cells)
     return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What a paragraph's text is made of, and what is no text of the document as it reads: a tracked deletion or
+# the old place of moved text, and a text box (a drawing's own paragraphs, read as no part of this one).
+_TEXT = {_W + "t": "", _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}   # w:t: its text
+_NOT_READ = {_W + "del", _W + "moveFrom", _W + "txbxContent"}
+_CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}   # content controls around paragraphs or tables
+
+
+def _blocks(parent):
+    """The paragraphs and tables (w:p, w:tbl) of `parent`, in order, those inside content controls too
+    (python-docx's iter_inner_content passes over them, and a form-made directive has its text in them)."""
+    for child in parent.iterchildren():
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from _blocks(child)
+
+
+def _paragraph_text(paragraph) -> str:
+    """A paragraph's text as Word shows it with its tracked changes accepted: the runs inside an insertion, a
+    smart tag, a content control or a field too, where python-docx's Paragraph.text reads only the paragraph's
+    own runs and links ("Giao [Sở Tài chính, inserted] chủ trì" read "Giao  chủ trì")."""
+    parts: list[str] = []
+    for node in paragraph.iter(*_TEXT):
+        if not any(a.tag in _NOT_READ for a in _ancestors(node, paragraph)):
+            page_break = node.tag == _W + "br" and node.get(_W + "type", "textWrapping") != "textWrapping"
+            parts.append("" if page_break else _TEXT[node.tag] or node.text or "")   # as python-docx reads a break
+    return "".join(parts)
+
+
+def _ancestors(node, top):
+    while (node := node.getparent()) is not None and node is not top:
+        yield node
+
+
+def _cell_text(cell) -> str:
+    """Its paragraphs' text (a table nested in it is no line of the document's, as python-docx's cell.text)."""
+    return "\n".join(_paragraph_text(p) for p in _blocks(cell._tc) if p.tag == _W + "p")
 
 
 def _row_cells(row) -> list[str]:
@@ -112,7 +153,7 @@ def _row_cells(row) -> list[str]:
     spanning rows repeated in each (python-docx gives it so)."""
     cells, previous = [], None
     for cell in row.cells:
-        cells.append("" if cell is previous else " ".join(cell.text.split()))
+        cells.append("" if cell is previous else " ".join(_cell_text(cell).split()))
         previous = cell
     return cells
 

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from engine.cli import cli
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError
-from engine.imports import ImportFailed, excel, pending
+from engine.imports import ImportFailed, excel, pending, sheet
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
 from tests.processes import drive
-from tests.registers import ROWS, office_register, plain_sheet
+from tests.registers import ROWS, as_xls, office_register, plain_sheet
 
 
 @pytest.fixture
@@ -113,7 +113,8 @@ def test_units_by_name_with_a_hint_and_one_problem_per_cell(with_snnmt, org_tree
     texts = [e.render() for e in errors]
     assert texts[1] == "Unknown unit Sở Tài chánh. Did you mean Sở Tài chính (STC)?"
     assert texts[2].startswith("Unknown unit Sở Khoa học.")
-    assert texts[0] == texts[3] == "Enter a date as dd/mm/yyyy."
+    assert texts[0] == "Enter a date as dd/mm/yyyy."
+    assert texts[3].startswith("Enter a date as dd/mm/yyyy, a period")
     assert texts[4].startswith("Give exactly one lead unit")
 
 
@@ -173,6 +174,18 @@ def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine,
     assert plan.errors == []
     assert [(i["lead_unit"], i["coordinating_units"]) for d in plan.directives for i in d.items] == [
         ("tinh-52-stc", ["tinh-52-sxd", "xa-23710", "tinh-52-vp"]), ("xa-23575", ["tinh-52-snnmt"])]
+
+
+def test_a_seeded_province_s_units_by_the_acronyms_its_office_writes(engine):
+    """"STC", "Sở XD", "Sở LĐTBXH": a seeded unit's name carries its place ("Sở Tài chính tỉnh Gia Lai",
+    initials STCTGL), and the acronyms its office writes were unknown units."""
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=engine).exit_code == 0
+    with engine.db.session() as s:
+        units = UnitDirectory(s)
+    assert units.lookup("STC; Sở XD, SYT").codes == ["tinh-52-stc", "tinh-52-sxd", "tinh-52-syt"]
+    assert units.lookup("Sở TC và Sở NN&MT").codes == ["tinh-52-stc", "tinh-52-snnmt"]
+    # none in force: the old one of the province whose name the new one bears (old Gia Lai 64, not Bình Định 52)
+    assert units.lookup("Sở LĐTBXH").codes == ["cu-tinh-64-sldtbxh"]
 
 
 def test_units_written_with_the_usual_abbreviations_or_a_comma_in_their_name(loaded):
@@ -262,3 +275,82 @@ def test_a_registers_coordinating_deadline_column_gives_the_parts_their_own_day(
     with loaded.db.session() as s:
         assert sorted((u.role, u.deadline.isoformat()) for u in s.scalars(select(AssignmentUnit))) == [
             ("coordinating", "2026-03-20"), ("lead", "2026-03-31")]
+
+
+@pytest.mark.parametrize(("cell", "deadline", "days"), [
+    ("Thường xuyên", "", None), ("Không thời hạn", "", None), ("Quý II/2026", "2026-06-30", None),
+    ("Tháng 5/2026", "2026-05-31", None), ("Năm 2026", "2026-12-31", None),
+    ("Trước ngày 30/4/2026", "2026-04-30", None), ("Trong 10 ngày làm việc", "", 10)])
+def test_a_registers_deadline_cell_is_read_as_registers_write_it(loaded, org_tree, cell, deadline, days):
+    """A register's Thời hạn holds "Thường xuyên" (no deadline) or a period as a directive's task table does
+    (engine.proposals.deadlines reads it the same): each was refused as 'Enter a date as dd/mm/yyyy'."""
+    sheet = [COORDINATION_SHEET[0][:8], COORDINATION_SHEET[1][:7] + [cell]]
+    [planned] = excel.plan_workbook(loaded, plain_sheet(sheet), org_tree["clerk"]).directives
+    [item] = planned.items
+    assert (item["deadline"], item.get("deadline_days")) == (deadline, days)
+    [created] = excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert created.symbol == "210/UBND-KT"
+
+
+def test_a_deadline_cell_no_register_writes_names_what_it_may_hold(loaded, org_tree):
+    sheet = [COORDINATION_SHEET[0][:8], COORDINATION_SHEET[1][:7] + ["hôm nay"]]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (2, "H (Thời hạn)",
+         "Enter a date as dd/mm/yyyy, a period (Tháng 6/2025, Quý II/2025, Năm 2025) or Thường xuyên.")]
+
+
+def test_the_column_numbers_and_the_section_headings_of_a_register_are_no_rows(loaded, org_tree):
+    """Registers number their columns under the header ("(1)", "(2)" …) and head each field's directives with a
+    row merged across the table ("I. LĨNH VỰC KINH TẾ"): each was read as a directive, refused on every cell."""
+    heading = ["STT"] + COORDINATION_SHEET[0][:8]
+    rows = [heading, [f"({n})" for n in range(1, 10)], ["I", "LĨNH VỰC KINH TẾ"], [1] + COORDINATION_SHEET[1][:8],
+            [], ["II", "LĨNH VỰC VĂN HÓA - XÃ HỘI"], [2] + COORDINATION_SHEET[2][:7] + ["Quý II/2026"],
+            [None, *range(2, 10)]]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for row in (3, 6):
+        book.active.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(heading))
+    out = io.BytesIO()
+    book.save(out)
+    created = excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"])
+    assert [d.symbol for d in created] == ["210/UBND-KT", "211/UBND-KT"]
+
+
+def test_a_row_of_numbers_among_its_words_is_data():
+    grid = sheet.Grid({(1, 1): "(1)", (1, 2): "(2)", (1, 3): "(3)", (1, 4): "Rà soát", (2, 2): 1, (2, 3): 2, (2, 4): 3},
+                      2)
+    assert not sheet.is_layout_row(grid, 1, [1, 2, 3, 4]) and sheet.is_layout_row(grid, 2, [1, 2, 3, 4])
+
+
+def test_a_register_kept_as_xls_imports_as_the_same_register_in_xlsx(with_snnmt, org_tree):
+    """Offices still keep registers as Excel 97–2003 (.xls): it was refused 'Không phải tệp Excel (.xlsx)'."""
+    xls = as_xls(office_register())
+    assert xls.startswith(b"\xd0\xcf\x11\xe0")
+    plan, from_xlsx = (excel.plan_workbook(with_snnmt, data, org_tree["clerk"]) for data in (xls, office_register()))
+    assert plan.errors == []
+    assert [(d.header, d.items, d.rows) for d in plan.directives] == [
+        (d.header, d.items, d.rows) for d in from_xlsx.directives]
+    assert [d.symbol for d in excel.import_workbook(with_snnmt, xls, org_tree["clerk"])] == [
+        "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+
+
+def test_a_damaged_xls_is_refused_as_no_excel_file(loaded, org_tree):
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, as_xls(office_register())[:3000], org_tree["clerk"])
+    assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]
+
+
+def test_units_named_as_a_body_are_refused_saying_so_without_a_hint(loaded, org_tree):
+    """"Các sở, ngành liên quan" in a register's Phối hợp was read as two unknown units, "Các sở" and "ngành liên
+    quan", with the closest names as hints where any was near (a seeded Đắk Lắk: "Có phải là Xã Tây Sơn?")."""
+    sheet = [COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6] + ["SXD; Các sở, ngành liên quan"]]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (2, "G (Đơn vị phối hợp)", "Các sở, ngành liên quan names no unit in particular: write each unit by its name "
+                                   "or code.")]
+    with loaded.db.session() as s:
+        assert UnitDirectory(s).lookup("Sở Tài chính và các đơn vị liên quan").codes == ["STC"]

@@ -22,7 +22,7 @@ from engine.proposals.glued import part_glued
 from engine.proposals.reading import ReadingError, mend_blocks, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
-from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, notice_docx
+from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, edited_docx, notice_docx
 
 TODAY = date(2026, 2, 12)
 BEFORE_REFORM = date(2025, 3, 2)   # "các địa phương" are still the districts (two tiers from 1 July 2025)
@@ -454,6 +454,17 @@ def test_a_docx_is_read_paragraph_by_paragraph():
     document = read_document(notice_docx(), "thong-bao.docx")
     assert document.method == "docx"
     assert len(propose(document.text, UNITS, TODAY).proposals) == 4
+
+
+def test_a_docx_is_read_as_word_shows_it_with_its_changes_smart_tags_and_content_controls():
+    """python-docx's paragraph text passes over a tracked insertion, a smart tag and a content control: 'Giao
+    [Sở Tài chính] chủ trì' was read 'Giao  chủ trì' (no lead unit), and the third task not at all."""
+    text = read_document(edited_docx(), "chi-thi.docx").text
+    assert "Sở Xây dựng chủ trì" not in text   # the deleted unit is no part of it
+    assert "2. Sở Xây dựng kiểm tra" in text   # a page break inside a paragraph breaks no line
+    assert summary(text) == [(["STC"], [], deadlines.BEFORE, date(2026, 3, 15)),
+                             (["SXD"], [], deadlines.WITHIN_MONTH, date(2026, 4, 30)),
+                             (["SNNMT"], [], deadlines.BEFORE, date(2026, 6, 30))]
 
 
 def _pdf(path: Path, text: str, size: int = 13, line: int = 8) -> bytes:

@@ -103,3 +103,32 @@ def plan_docx() -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def edited_docx() -> bytes:
+    """A directive as its drafting office sends it: a unit added as a tracked insertion beside a deleted one, a
+    unit inside a smart tag (Word's older documents) after a page break, a task inside a content control (a form-made
+    document)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("ỦY BAN NHÂN DÂN TỈNH")
+    runs = ('<w:r><w:t xml:space="preserve">{}</w:t></w:r>',
+            '<w:ins w:id="1" w:author="VP" w:date="2026-02-10T08:00:00Z"><w:r><w:t>{}</w:t></w:r></w:ins>',
+            '<w:del w:id="2" w:author="VP" w:date="2026-02-10T08:00:00Z"><w:r>'
+            '<w:delText>{}</w:delText></w:r></w:del>', '<w:smartTag w:uri="urn:schemas" w:element="place"><w:r>'
+            '<w:t>{}</w:t></w:r></w:smartTag>', '<w:r><w:br w:type="page"/>{}</w:r>')
+    body = document.element.body
+    for parts in ([(0, "1. Giao "), (1, "Sở Tài chính"), (2, "Sở Xây dựng"),
+                   (0, " chủ trì rà soát kế hoạch vốn, hoàn thành trước ngày 15/3/2026.")],
+                  [(0, "2. "), (4, ""), (3, "Sở Xây dựng"),
+                   (0, " kiểm tra các công trình chậm tiến độ trong tháng 4/2026.")]):
+        body.insert(len(body) - 1, parse_xml(f"<w:p {nsdecls('w')}>" + "".join(runs[k].format(t) for k, t in parts)
+                                             + "</w:p>"))
+    body.insert(len(body) - 1, parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>3. Sở Nông nghiệp và Môi trường báo cáo kết quả "
+        "trước ngày 30/6/2026.</w:t></w:r></w:p></w:sdtContent></w:sdt>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

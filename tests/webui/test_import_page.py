@@ -51,7 +51,8 @@ def test_problems_by_row_and_column_and_nothing_to_confirm(loaded, browser):
     assert "H (Chủ trì)" in html and "Không có đơn vị Sở Tài chánh. Có phải là Sở Tài chính (STC)?" in html
     assert "import-confirm" not in html and _count(loaded) == 0
     not_excel = clerk.get(_upload(clerk, b"PK\x03\x04 not really").location)
-    assert not_excel.status_code == 422 and "Không phải tệp Excel (.xlsx)." in not_excel.get_data(as_text=True)
+    assert not_excel.status_code == 422
+    assert "Không phải tệp Excel (.xlsx hoặc .xls)." in not_excel.get_data(as_text=True)
 
 
 def test_a_sheet_with_secret_rows_is_not_kept_where_the_ruleset_keeps_them_on_paper(loaded, browser):
@@ -87,3 +88,14 @@ def test_a_register_beyond_what_one_request_can_import_is_refused_naming_the_lim
     assert f"Mỗi lần nhập tối đa {excel.WEB_MAX_ROWS} dòng" in preview.get_data(as_text=True)
     assert "import-confirm" not in preview.get_data(as_text=True) and _count(loaded) == 0
     assert len(excel.read_rows(office_register(rows))[0]) == excel.WEB_MAX_ROWS + 1
+
+
+def test_the_preview_says_a_task_has_no_deadline_and_names_a_directive_s_one_row(loaded, browser):
+    """A register's "Thường xuyên" is read as no deadline: the preview said nothing in its place (as if the cell
+    were lost) and headed a one-row directive 'dòng 2–2'."""
+    clerk = browser("clerk")
+    sheet = [["Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nội dung nhiệm vụ", "Đơn vị chủ trì",
+              "Thời hạn"], ["210/UBND-KT", "12/02/2026", "UBND tỉnh", "V/v giải ngân", "Theo dõi giải ngân", "STC",
+                            "Thường xuyên"]]
+    html = clerk.get(_upload(clerk, plain_sheet(sheet)).location).get_data(as_text=True)
+    assert "Không thời hạn" in html and "dòng 2<" in html and "dòng 2–2" not in html

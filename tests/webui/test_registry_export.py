@@ -99,3 +99,19 @@ def test_the_export_names_its_filters_and_period(loaded, browser):
     assert (sheet["A2"].value, sheet["A3"].value) == ("Danh sách nhiệm vụ", None)
     assert 'filename="nhiem-vu_den-28-02-2026.xlsx"' in clerk.get(
         "/assignments/export.xlsx?to=28/02/2026").headers["Content-Disposition"]
+
+
+def test_the_export_reads_back_as_a_register_with_its_deadlines(loaded, browser):
+    """A registry exported by one office (a merged province's) and imported by another: its deadline column,
+    "Hạn hoàn thành nhiệm vụ", was no heading the import knew, and every task came in without a deadline."""
+    from engine.imports import excel
+    from engine.org.models import User
+
+    assignment = _done_on_time(loaded, browser)
+    exported = browser("clerk").get("/assignments/export.xlsx").data
+    with loaded.db.session() as s:
+        clerk = s.scalar(select(User).where(User.username == "clerk"))
+        s.expunge(clerk)
+    [planned] = excel.plan_workbook(loaded, exported, clerk).directives
+    assert [(i["content"], i["lead_unit"], i["deadline"]) for i in planned.items] == [
+        (assignment.content, "STC", assignment.deadline.isoformat())]

@@ -24,7 +24,7 @@ def import_upload():
         return render_template("directives/import_upload.html", refusal=None)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_template("directives/import_upload.html", refusal=_("Choose an Excel (.xlsx) file.")), 422
+        return render_template("directives/import_upload.html", refusal=_("Choose an Excel file (.xlsx or .xls).")), 422
     try:
         token = pending.keep(engine(), current_user(), upload.filename, upload.read())
     except EngineError as exc:
