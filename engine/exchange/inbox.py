@@ -2,7 +2,9 @@
 each tick imports every `*.edxml` (the name the hub's SDK saves a received message under) or
 `*.xml` file there once, in the order they arrived, as the user `edxml_inbox_user`, and moves it
 to done/ or, with `<name>.error.txt` saying why, to failed/. Assignments for a new document may
-lie beside it as `<name>.json` (a JSON list, as in POST /directives); they move with it."""
+lie beside it as `<name>.json` (a JSON list, as in POST /directives); they move with it. One
+without them waits for the office (engine.exchange.received); a status about such a waiting
+document stays in the folder until it is registered or dismissed."""
 from __future__ import annotations
 
 import json
@@ -13,7 +15,8 @@ from pathlib import Path
 from engine import translation
 from engine.directives.service import HEADER_FORM
 from engine.errors import EngineError
-from engine.imports import ImportFailed, edxml
+from engine.exchange import received
+from engine.imports import ImportFailed
 from engine.org import service as org
 from engine.rulesets.service import published_bundle
 
@@ -46,14 +49,16 @@ def import_folder(engine) -> Pickup:
         sidecar = path.with_suffix(".json")
         try:
             items = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else []
-            outcome = edxml.import_message(engine, path.read_bytes(), items, users[0])
+            action = received.receive(engine, path.read_bytes(), items, users[0], path.name)
         except (ImportFailed, EngineError, ValueError) as exc:
             _move(path, sidecar, inbox / "failed", _explain(exc, _field_names(engine)))
             result.failed += 1
             continue
+        if action == received.WAITS:
+            continue
         _move(path, sidecar, inbox / "done", None)
         result.imported += 1
-        log.info("edXML %s: %s %s", path.name, outcome.action, outcome.directive.symbol)
+        log.info("edXML %s: %s", path.name, action)
     return result
 
 

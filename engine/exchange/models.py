@@ -8,12 +8,19 @@ import uuid
 from datetime import datetime
 
 from lxml import etree
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event, select
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import clock
 from engine.db import Base, UTCDateTime
-from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus, tasks_given
+from engine.directives.models import (
+    DOCUMENT_ID_LENGTH,
+    Assignment,
+    AssignmentStatus,
+    Directive,
+    DirectiveStatus,
+    tasks_given,
+)
 from engine.imports.edxml import STATUS_NAMES
 from engine.org import service as org
 
@@ -38,6 +45,28 @@ class StatusMessage(Base):
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceivedDocument(Base):
+    """A document from the hub that came without assignments (văn bản đến chờ đăng ký): kept,
+    message and all, until the office registers it with its tasks or dismisses it
+    (engine.exchange.received)."""
+
+    __tablename__ = "edxml_received"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The same message twice is one row; a message without a DocumentId cannot be told apart.
+    document_id: Mapped[str | None] = mapped_column(String(DOCUMENT_ID_LENGTH), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # the edXML message, registered as it is
+    business: Mapped[str] = mapped_column(String(1))  # new or replace: what registering it does
+    header: Mapped[dict] = mapped_column(JSON)        # edxml.Document.preview() of the message
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # waiting, registered or dismissed
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)  # why dismissed (the clerk's, or the hub's recall)
+    directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))
 
 
 def touched_objects(session: Session) -> list:

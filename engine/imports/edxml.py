@@ -42,6 +42,7 @@ MAX_ATTACHMENTS = 20
 PRIORITIES = {"0": "normal", "1": "urgent", "2": "very_urgent", "3": "flash", "4": "flash"}
 NEW, RECALL, UPDATE, REPLACE = "0", "1", "2", "3"
 BUSINESS_TYPES = {NEW: "new", RECALL: "recall", UPDATE: "update", REPLACE: "replace"}
+RECALL_REASON = "Cơ quan ban hành thu hồi văn bản"  # where the recall gives no BussinessDocReason
 # StatusCode of a status message, as the SDK ports of the standard list them (e.g.
 # TrucVanban's BusinessStatusCode, Bkav eGovCloud's DocumentStatusDto): 07-12 and 14 are unused.
 STATUS_NAMES = {
@@ -256,29 +257,34 @@ def import_message(engine, data: bytes, assignments: list[dict], actor: User) ->
     recall, update or replace the one registered from an earlier message, or record a status."""
     message = read(data)
     with engine.db.session() as session:
-        try:
-            if isinstance(message, Status):
-                return _record_status(session, message, actor)
-            if message.business == NEW:
-                return Outcome("registered", _register(engine, session, message, assignments, actor))
-            target = _target(session, message)
-            if message.business == RECALL:
-                return _recall(engine, session, target, message, actor)
-            if message.business == UPDATE:
-                return _update(engine, session, target, message, actor)
-            return _replace(engine, session, target, message, assignments, actor)
-        except forms.FormValidationError as exc:
-            raise ImportFailed([RowError(None, None, name, message.text, message.params)
-                                for name, message in exc.errors.items()]) from None
-        except EngineError as exc:
-            if isinstance(exc, ImportFailed):
-                raise
-            raise ImportFailed([RowError(None, None, getattr(exc, "field", None), exc.message, exc.params)]) \
-                from None
+        return apply(engine, session, message, assignments, actor)
+
+
+def apply(engine, session: Session, message: Document | Status, assignments: list[dict], actor: User) -> Outcome:
+    """import_message in the caller's transaction."""
+    try:
+        if isinstance(message, Status):
+            return _record_status(session, message, actor)
+        if message.business == NEW:
+            return Outcome("registered", _register(engine, session, message, assignments, actor))
+        target = _target(session, message)
+        if message.business == RECALL:
+            return _recall(engine, session, target, message, actor)
+        if message.business == UPDATE:
+            return _update(engine, session, target, message, actor)
+        return _replace(engine, session, target, message, assignments, actor)
+    except forms.FormValidationError as exc:
+        raise ImportFailed([RowError(None, None, name, message.text, message.params)
+                            for name, message in exc.errors.items()]) from None
+    except EngineError as exc:
+        if isinstance(exc, ImportFailed):
+            raise
+        raise ImportFailed([RowError(None, None, getattr(exc, "field", None), exc.message, exc.params)]) \
+            from None
 
 
 def _register(engine, session: Session, message: Document, assignments: list[dict], actor: User) -> Directive:
-    if message.document_id and (known := _by_document_id(session, [message.document_id])) is not None:
+    if message.document_id and (known := by_document_id(session, [message.document_id])) is not None:
         raise _fail("This document (DocumentId %(id)s) is registered already as %(symbol)s.", "source_document_id",
                     id=message.document_id, symbol=known.symbol)
     issuer_unit = _issuer_unit(session, message)
@@ -306,7 +312,7 @@ def _attach_files(engine, session: Session, directive: Directive, message: Docum
         raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
 
 
-def _by_document_id(session: Session, ids: list[str]) -> Directive | None:
+def by_document_id(session: Session, ids: list[str]) -> Directive | None:
     for document_id in filter(None, ids):
         found = session.scalar(select(Directive).where(Directive.source_document_id == document_id)
                                .order_by(Directive.id.desc()).limit(1))
@@ -321,7 +327,7 @@ def _target(session: Session, message: Document) -> Directive:
     keep the number) by number/notation, date and issuer: numbers restart each year, so the
     number alone may be last year's document too."""
     ids = [*message.replaces, *(r["document_id"] for r in message.response_for), message.document_id]
-    found = _by_document_id(session, ids)
+    found = by_document_id(session, ids)
     if found is None and message.business != REPLACE:
         found = session.scalar(select(Directive).where(
             Directive.symbol == message.header["symbol"],
@@ -352,7 +358,7 @@ def _issuer_names(session: Session, message: Document) -> list[str]:
 def _recall(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
     if directive.status == DirectiveStatus.REVOKED:
         return Outcome("recalled", directive, changed=False)
-    reason = message.reason or "Cơ quan ban hành thu hồi văn bản"
+    reason = message.reason or RECALL_REASON
     changes.end_directive(engine, session, directive, actor, reason)
     directive.status = DirectiveStatus.REVOKED
     audit.record(session, "directive.recalled", "directive", directive.id, actor=actor,
@@ -395,7 +401,7 @@ def _replace(engine, session: Session, old: Directive, message: Document, assign
 
 def _record_status(session: Session, message: Status, actor: User) -> Outcome:
     target = message.response_for
-    directive = _by_document_id(session, [target["document_id"]])
+    directive = by_document_id(session, [target["document_id"]])
     if directive is None and target["code"]:  # and its date where given: numbers restart each year
         directive = session.scalar(select(Directive).where(
             Directive.symbol == target["code"],

@@ -6,10 +6,11 @@ import io
 from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
+from engine.exchange import received
 from engine.imports import ImportFailed, edxml, excel
 from engine.org import permissions
 from webui.api import bodies, serialize
-from webui.api.core import ApiError, api_user, blueprint, error_response, idempotent, require
+from webui.api.core import ApiError, api_user, blueprint, created, error_response, idempotent, json_body, require
 from webui.api.spec import openapi_document
 from webui.context import engine
 from webui.hygiene import parse_json
@@ -45,16 +46,51 @@ def import_edxml():
         items = parse_json(request.form.get("assignments") or "[]")
     except ValueError:
         items = None
+    outcome = edxml.import_message(engine(), data, _assignments(items), api_user())
+    if outcome.action == "registered":
+        return jsonify(serialize.directive(outcome.directive)), 201
+    return jsonify({"action": outcome.action, "changed": outcome.changed,
+                    "directive": serialize.directive(outcome.directive)}), 200
+
+
+def _assignments(items) -> list[dict]:
+    """`items` checked as NewDirective.assignments are."""
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"assignments": "Must be a JSON list of objects."})
     bodies.check(items, openapi_document()["components"]["schemas"]["NewDirective"]["properties"]["assignments"],
                  prefix=("assignments",))
-    outcome = edxml.import_message(engine(), data, items, api_user())
-    if outcome.action == "registered":
-        return jsonify(serialize.directive(outcome.directive)), 201
-    return jsonify({"action": outcome.action, "changed": outcome.changed,
-                    "directive": serialize.directive(outcome.directive)}), 200
+    return items
+
+
+@blueprint.get("/imports/edxml/received")
+def list_received():
+    """The documents from the hub waiting to be registered (engine.exchange.received)."""
+    require(permissions.may_register_directives)
+    with engine().db.reading() as session:
+        rows = received.waiting(session)
+    return jsonify({"items": [{"id": r.id, "document_id": r.document_id, "file_name": r.file_name,
+                               "received_at": serialize.iso(r.received_at), "message": r.header} for r in rows]})
+
+
+@blueprint.post("/imports/edxml/received/<int(max=2147483647):received_id>")
+@idempotent
+def register_received(received_id: int):
+    """Register a waiting document with `assignments`, as POST /imports/edxml would have: 201
+    with the directive; 409 when it was registered or dismissed already."""
+    require(permissions.may_register_directives)
+    directive = received.register(engine(), received_id, _assignments(json_body().get("assignments")), api_user())
+    return created(serialize.directive(directive), f"/directives/{directive.id}")
+
+
+@blueprint.post("/imports/edxml/received/<int(max=2147483647):received_id>/dismiss")
+@idempotent
+def dismiss_received(received_id: int):
+    """Not for tracking, with the required `reason`; 409 when it was decided already."""
+    require(permissions.may_register_directives)
+    reason = json_body().get("reason")
+    received.dismiss(engine(), received_id, reason if isinstance(reason, str) else "", api_user())
+    return jsonify({"id": received_id, "status": received.DISMISSED})
 
 
 @blueprint.post("/imports/excel")

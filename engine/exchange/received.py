@@ -1,0 +1,139 @@
+"""Documents from the hub waiting for the office (văn bản đến chờ đăng ký). edXML carries no
+task list, so a new document (or a replacing one) that comes without assignments is kept
+with its message until the clerk registers it with its tasks, through the edXML import as
+if it had come with them, or dismisses it as not for tracking. A later message about a
+waiting document (by its DocumentId or ResponseFor) acts on the waiting row: a recall
+dismisses it with the hub's reason, an update replaces its message (header and files), a
+status waits in the folder until the document is registered or dismissed."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.db import rowcount
+from engine.directives.models import Directive
+from engine.errors import AlreadyDone, EngineError, NotFound
+from engine.exchange.models import ReceivedDocument
+from engine.imports import edxml
+from engine.org.models import User
+
+WAITING, REGISTERED, DISMISSED = "waiting", "registered", "dismissed"
+KEPT, WAITS = "kept", "waits"  # what `receive` did besides importing
+
+
+def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name: str) -> str:
+    """Import the message, or keep it: KEPT (a new document without assignments, once per
+    DocumentId), "recalled"/"updated" (a waiting document's), WAITS (a status about one: try
+    again later), else the import's action. Raises ImportFailed as the import does."""
+    message = edxml.read(data)
+    with engine.db.session() as session:
+        waiting = _waiting_for(session, message)
+        if waiting is not None and isinstance(message, edxml.Status):
+            return WAITS
+        done = _received(engine, session, message, waiting, data, file_name, assignments, actor) \
+            if isinstance(message, edxml.Document) else None
+        return done or edxml.apply(engine, session, message, assignments, actor).action
+
+
+def _received(engine, session: Session, message: edxml.Document, waiting: ReceivedDocument | None, data: bytes,
+              file_name: str, assignments: list[dict], actor: User) -> str | None:
+    """What a document message does to a waiting one, or keeps waiting; None: import it."""
+    registers = message.business in (edxml.NEW, edxml.REPLACE)
+    if waiting is not None and message.business == edxml.RECALL:
+        _decide(session, waiting.id, DISMISSED, None, reason=message.reason or edxml.RECALL_REASON)
+        return "recalled"
+    if waiting is not None and message.business == edxml.UPDATE:
+        waiting.data, waiting.header, waiting.file_name = data, message.preview(), file_name
+        return "updated"
+    if registers and waiting is not None and assignments:  # its tasks came after it
+        _register(engine, session, waiting, message, assignments, actor)
+        return "registered"
+    if registers and not assignments and edxml.by_document_id(session, [message.document_id]) is None:
+        _keep(session, message, data, file_name)
+        return KEPT
+    return None
+
+
+def _waiting_for(session: Session, message: edxml.Document | edxml.Status) -> ReceivedDocument | None:
+    if isinstance(message, edxml.Status):
+        ids = [message.response_for["document_id"]]
+    else:
+        ids = [*(r["document_id"] for r in message.response_for), message.document_id]
+    return session.scalar(select(ReceivedDocument).where(ReceivedDocument.document_id.in_([i for i in ids if i]),
+                                                         ReceivedDocument.status == WAITING).limit(1))
+
+
+def _keep(session: Session, message: edxml.Document, data: bytes, file_name: str) -> None:
+    """One row per DocumentId: the same message again (or after the row was decided) adds none."""
+    if message.document_id and session.scalar(select(ReceivedDocument.id).where(
+            ReceivedDocument.document_id == message.document_id)) is not None:
+        return
+    session.add(ReceivedDocument(document_id=message.document_id or None, file_name=file_name, data=data,
+                                 business=message.business, header=message.preview(), received_at=clock.now(),
+                                 status=WAITING))
+
+
+def waiting(session: Session) -> list[ReceivedDocument]:
+    return list(session.scalars(select(ReceivedDocument).where(ReceivedDocument.status == WAITING)
+                                .order_by(ReceivedDocument.received_at, ReceivedDocument.id)))
+
+
+def count_waiting(session: Session) -> int:
+    return session.scalar(select(func.count()).where(ReceivedDocument.status == WAITING)) or 0
+
+
+def get(session: Session, received_id: int) -> ReceivedDocument:
+    found = session.get(ReceivedDocument, received_id)
+    if found is None:
+        raise NotFound("No such received document.")
+    return found
+
+
+def attachments(received: ReceivedDocument) -> list[tuple[str, bytes]]:
+    """The message's files, the first the document itself."""
+    message = edxml.read(received.data)
+    return message.attachments if isinstance(message, edxml.Document) else []
+
+
+def register(engine, received_id: int, assignments: list[dict], actor: User) -> Directive:
+    """Register the waiting document with `assignments` through the edXML import (its status 03,
+    its DocumentId link), in one transaction that marks the row registered: a second try is
+    refused (AlreadyDone), never a second directive. Raises ImportFailed as the import does."""
+    with engine.db.session() as session:
+        received = get(session, received_id)
+        return _register(engine, session, received, edxml.read(received.data), assignments, actor)
+
+
+def _register(engine, session: Session, received: ReceivedDocument, message, assignments: list[dict],
+              actor: User) -> Directive:
+    _decide(session, received.id, REGISTERED, actor)
+    # As the document first came (new or replacing), whatever update replaced its message since.
+    directive = edxml.apply(engine, session, replace(message, business=received.business), assignments,
+                            actor).directive
+    received.directive_id = directive.id
+    return directive
+
+
+def dismiss(engine, received_id: int, reason: str, actor: User) -> None:
+    """Not for tracking (không theo dõi): the reason is required."""
+    if not reason.strip():
+        raise EngineError("Give the reason why this document is not tracked.")
+    with engine.db.session() as session:
+        _decide(session, received_id, DISMISSED, actor, reason=reason.strip())
+
+
+def _decide(session: Session, received_id: int, status: str, actor: User | None,
+            reason: str | None = None) -> ReceivedDocument:
+    """Take the row out of waiting; the conditional update lets one of two concurrent tries win."""
+    get(session, received_id)
+    taken = rowcount(session.execute(update(ReceivedDocument).where(
+        ReceivedDocument.id == received_id, ReceivedDocument.status == WAITING).values(
+        status=status, decided_by=actor.id if actor else None, decided_at=clock.now(), reason=reason)))
+    if not taken:
+        raise AlreadyDone("This received document was registered or dismissed already.")
+    found = session.get_one(ReceivedDocument, received_id)
+    session.refresh(found)
+    return found

@@ -1,0 +1,144 @@
+"""A document from the hub without assignments waits for the office (engine.exchange.received)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from engine.directives.models import Directive, DirectiveStatus
+from engine.errors import AlreadyDone, EngineError
+from engine.exchange import received
+from engine.exchange.inbox import import_folder
+from engine.exchange.models import ReceivedDocument
+from engine.org import service as org
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
+TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
+
+
+@pytest.fixture
+def inbox(loaded, tmp_path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(folder), "clerk"
+    return folder
+
+
+def drop(inbox: Path, name: str, fixture: str, arrived: int) -> None:
+    (inbox / name).write_bytes((FIXTURES / fixture).read_bytes())
+    os.utime(inbox / name, (arrived, arrived))
+
+
+def rows(loaded) -> list[ReceivedDocument]:
+    with loaded.db.session() as s:
+        found = s.scalars(select(ReceivedDocument).order_by(ReceivedDocument.id)).all()
+        s.expunge_all()
+        return list(found)
+
+
+def clerk(loaded):
+    with loaded.db.session() as s:
+        user = org.users_by_name(s, ["clerk"])[0]
+        s.expunge(user)
+        return user
+
+
+def test_a_document_without_assignments_waits_once_and_goes_to_done(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_sdk.xml", 1_000)
+    assert import_folder(loaded).imported == 1
+    drop(inbox, "b.edxml", "document_sdk.xml", 2_000)  # the same message again
+    assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.edxml", "b.edxml"]
+    [row] = rows(loaded)
+    assert (row.status, row.file_name, row.document_id, row.header["symbol"]) == (
+        received.WAITING, "a.edxml", "000.00.00.H17,2026/11/30,1520/UBND-KT", "1520/UBND-KT")
+    with loaded.db.session() as s:
+        assert (received.count_waiting(s), s.scalars(select(Directive)).all()) == (1, [])
+
+
+def test_registering_a_waiting_document_imports_it_once(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_sdk.xml", 1_000)
+    import_folder(loaded)
+    [row] = rows(loaded)
+    directive = received.register(loaded, row.id, TASKS, clerk(loaded))
+    assert directive.source_document_id == row.document_id
+    with pytest.raises(AlreadyDone):
+        received.register(loaded, row.id, TASKS, clerk(loaded))
+    [row] = rows(loaded)
+    assert (row.status, row.directive_id, row.decided_by is not None) == (received.REGISTERED, directive.id, True)
+    with loaded.db.session() as s:
+        assert len(s.scalars(select(Directive)).all()) == 1
+
+
+def test_a_refused_registration_leaves_it_waiting(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_sdk.xml", 1_000)
+    import_folder(loaded)
+    [row] = rows(loaded)
+    with pytest.raises(EngineError):
+        received.register(loaded, row.id, [{"content": "Báo cáo", "lead_unit": "XYZ"}], clerk(loaded))
+    assert rows(loaded)[0].status == received.WAITING
+
+
+def test_dismissing_needs_a_reason_and_happens_once(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_sdk.xml", 1_000)
+    import_folder(loaded)
+    [row] = rows(loaded)
+    with pytest.raises(EngineError):
+        received.dismiss(loaded, row.id, "  ", clerk(loaded))
+    received.dismiss(loaded, row.id, "Văn bản để biết", clerk(loaded))
+    with pytest.raises(AlreadyDone):
+        received.register(loaded, row.id, TASKS, clerk(loaded))
+    assert (rows(loaded)[0].status, rows(loaded)[0].reason) == (received.DISMISSED, "Văn bản để biết")
+
+
+def test_a_recall_dismisses_a_waiting_document_and_a_status_waits(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_new.xml", 1_000)
+    drop(inbox, "b.edxml", "status_05.xml", 2_000)
+    assert import_folder(loaded).imported == 1
+    assert (inbox / "b.edxml").exists()  # it waits for its document
+    drop(inbox, "c.edxml", "document_recall.xml", 3_000)
+    import_folder(loaded)
+    [row] = rows(loaded)
+    assert (row.status, bool(row.reason)) == (received.DISMISSED, True)
+    import_folder(loaded)  # no document to wait for any more: refused as before
+    assert (inbox / "done" / "c.edxml").exists() and (inbox / "failed" / "b.edxml").exists()
+
+
+def test_an_update_replaces_the_waiting_message_and_registers_as_new(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_new.xml", 1_000)
+    drop(inbox, "b.edxml", "document_update.xml", 2_000)
+    assert import_folder(loaded).imported == 2
+    [row] = rows(loaded)
+    assert (row.file_name, row.header["business_type"]) == ("b.edxml", "update")
+    directive = received.register(loaded, row.id, TASKS, clerk(loaded))
+    assert directive.status != DirectiveStatus.REVOKED
+
+
+def test_its_tasks_arriving_later_register_the_waiting_row(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_sdk.xml", 1_000)
+    import_folder(loaded)
+    drop(inbox, "b.edxml", "document_sdk.xml", 2_000)
+    (inbox / "b.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    import_folder(loaded)
+    [row] = rows(loaded)
+    assert (row.status, row.directive_id is not None) == (received.REGISTERED, True)
+
+
+def test_the_api_lists_registers_once_and_dismisses(loaded, org_tree, inbox, as_user):
+    drop(inbox, "a.edxml", "document_sdk.xml", 1_000)
+    drop(inbox, "b.edxml", "document_new.xml", 2_000)
+    import_folder(loaded)
+    clerk = as_user("clerk")
+    listed = clerk("GET", "/imports/edxml/received").get_json()["items"]
+    assert [i["message"]["symbol"] for i in listed] == ["1520/UBND-KT", "318/QĐ-UBND"]
+    assert as_user("stc")("GET", "/imports/edxml/received").status_code == 403
+    first, second = (i["id"] for i in listed)
+    made = clerk("POST", f"/imports/edxml/received/{first}", json={"assignments": TASKS})
+    assert made.status_code == 201 and made.get_json()["source_document_id"] == listed[0]["document_id"]
+    assert clerk("POST", f"/imports/edxml/received/{first}", json={"assignments": TASKS}).status_code == 409
+    assert clerk("POST", f"/imports/edxml/received/{second}/dismiss", json={"reason": ""}).status_code == 422
+    assert clerk("POST", f"/imports/edxml/received/{second}/dismiss", json={"reason": "Để biết"}).status_code == 200
+    assert clerk("GET", "/imports/edxml/received").get_json()["items"] == []
