@@ -15,6 +15,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from engine.db import is_storage_error
 from engine.errors import Forbidden, NotFound, NotReady
 from webui.auth import current_user
+from webui.context import engine
 from webui.hygiene import BadBody
 
 API_PREFIX = "/api/"
@@ -89,7 +90,11 @@ def init_app(app: Flask) -> None:
     def menu():
         user = current_user()
         links = [link for link in current_app.config.get("NAV_LINKS", []) if user and link.allowed(user)]
-        return {"nav_links": links}
+        counted = [link for link in links if link.count]
+        if not counted:
+            return {"nav_links": links, "nav_counts": {}}
+        with engine().db.reading() as session:
+            return {"nav_links": links, "nav_counts": {link.endpoint: link.count(session) for link in counted}}
 
 
 def _page(code: int, message: str):

@@ -1,7 +1,7 @@
 """The menu, and where each role lands. A feature package adds menu entries by exposing
 `nav_links`, a list of NavLink; create_app collects them in FEATURES order and base.html shows
-those the signed-in user's check allows (engine.org.permissions). Labels are English msgids
-from the feature's own catalogue."""
+those the signed-in user's check allows (engine.org.permissions), with the number `count`
+gives beside it when it is not 0. Labels are English msgids from the feature's own catalogue."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,6 +20,7 @@ class NavLink:
     endpoint: str
     label: str
     check: Callable[[User], bool] | None = None  # None: everyone signed in
+    count: Callable[[Session], int] | None = None  # what waits there (one query per page)
 
     def allowed(self, user: User) -> bool:
         return self.check is None or self.check(user)

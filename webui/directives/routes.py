@@ -13,6 +13,7 @@ from engine.directives import changes, documents
 from engine.directives import service as directives
 from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError, NotFound
+from engine.exchange import received
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -31,7 +32,9 @@ from webui.nav import NavLink
 
 blueprint = Blueprint("directives", __name__, template_folder="templates")
 nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives),
-             NavLink("directives.import_upload", "Import from Excel", permissions.may_register_directives)]
+             NavLink("directives.import_upload", "Import from Excel", permissions.may_register_directives),
+             NavLink("directives.received_list", "Documents from the hub", permissions.may_register_directives,
+                     received.count_waiting)]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
                    "upstream_deadline", "coordinating_deadline")
 # A task given to every commune and ward of a province is a row each: 168 in Hồ Chí Minh City since 1/7/2025.

@@ -1,0 +1,85 @@
+"""The office's page of documents from the hub waiting to be registered (văn bản đến chờ
+đăng ký): listed with a count in the menu, registered with assignments once, or dismissed."""
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from engine.directives.models import Directive
+from engine.exchange import received
+from engine.exchange.inbox import import_folder
+from engine.exchange.models import ReceivedDocument
+from tests.proposals.texts import notice_docx
+
+SDK = Path(__file__).parent.parent / "fixtures" / "edxml" / "document_sdk.xml"
+
+
+def _waiting(loaded, tmp_path, message: bytes = SDK.read_bytes()) -> int:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (inbox / "a.edxml").write_bytes(message)
+    import_folder(loaded)
+    with loaded.db.session() as s:
+        return s.scalar(select(ReceivedDocument.id))
+
+
+def _directives(loaded) -> int:
+    with loaded.db.session() as s:
+        return s.scalar(select(func.count(Directive.id)))
+
+
+def test_the_office_sees_it_with_a_count_and_registers_it_once(loaded, browser, tmp_path):
+    row_id = _waiting(loaded, tmp_path)
+    clerk = browser("clerk")
+    listed = clerk.get("/directives/received").get_data(as_text=True)
+    assert "Văn bản đến chờ đăng ký" in listed and '<span class="badge">1</span>' in listed
+    assert "1520/UBND-KT" in listed and "30/11/2026" in listed
+    page = clerk.get(f"/directives/received/{row_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Đăng ký" in html and f"/directives/received/{row_id}/files/0" in html
+    assert clerk.get(f"/directives/received/{row_id}/files/0").status_code == 200
+    form = {"a-0-content": "Báo cáo tiến độ giải ngân", "a-0-lead_unit": "STC"}
+    done = clerk.post(f"/directives/received/{row_id}", form)
+    assert done.status_code == 302 and "/directives/" in done.location
+    again = clerk.post(f"/directives/received/{row_id}", form, page="/directives/received")
+    assert again.status_code in (302, 303) and _directives(loaded) == 1
+    assert "1520/UBND-KT" not in clerk.get("/directives/received").get_data(as_text=True)
+
+
+def test_the_assignments_are_proposed_from_its_document_each_with_its_sentence(loaded, browser, tmp_path):
+    with_docx = re.sub(rb"<ContentTransferEncoded>.*?</ContentTransferEncoded>(\s*)<AttachmentName>[^<]*",
+                       b"<ContentTransferEncoded>" + base64.b64encode(notice_docx())
+                       + b"</ContentTransferEncoded>\\1<AttachmentName>thong-bao.docx", SDK.read_bytes(), flags=re.S)
+    html = browser("clerk").get(f"/directives/received/{_waiting(loaded, tmp_path, with_docx)}").get_data(as_text=True)
+    assert html.count("Trích từ văn bản:") == 4 and 'name="a-3-content"' in html
+
+
+def test_a_refused_registration_says_why_and_keeps_it(loaded, browser, tmp_path):
+    row_id = _waiting(loaded, tmp_path)
+    refused = browser("clerk").post(f"/directives/received/{row_id}", {"a-0-content": "Báo cáo",
+                                                                         "a-0-lead_unit": "XYZ"})
+    assert refused.status_code == 422 and "XYZ" in refused.get_data(as_text=True)
+    assert _directives(loaded) == 0
+
+
+def test_dismissed_with_a_reason_only(loaded, browser, tmp_path):
+    row_id = _waiting(loaded, tmp_path)
+    clerk = browser("clerk")
+    page = f"/directives/received/{row_id}"
+    clerk.post(f"{page}/dismiss", {"reason": ""}, page=page)
+    with loaded.db.session() as s:
+        assert s.get(ReceivedDocument, row_id).status == received.WAITING
+    clerk.post(f"{page}/dismiss", {"reason": "Văn bản để biết"}, page=page)
+    with loaded.db.session() as s:
+        assert s.get(ReceivedDocument, row_id).status == received.DISMISSED
+
+
+def test_unit_staff_do_not_see_it(loaded, browser, tmp_path):
+    row_id = _waiting(loaded, tmp_path)
+    stc = browser("stc")
+    assert "Văn bản đến chờ đăng ký" not in stc.get("/inbox").get_data(as_text=True)
+    assert stc.get(f"/directives/received/{row_id}").status_code == 403
