@@ -47,6 +47,10 @@ class PeriodicReport(Base):
     unit_due: Mapped[date] = mapped_column(Date)     # units → office
     office_due: Mapped[date] = mapped_column(Date)   # office → leader
     article: Mapped[str | None] = mapped_column(String(255))
+    # The days whose tasks it counts (chốt số liệu, engine.reports.calendar.counted_window);
+    # None (ad hoc, or opened before they were recorded): period_start..period_end
+    counted_from: Mapped[date | None] = mapped_column(Date)
+    counted_to: Mapped[date | None] = mapped_column(Date)
     status: Mapped[PeriodicReportStatus] = mapped_column(String(16), default=PeriodicReportStatus.COLLECTING)
     summary: Mapped[str | None] = mapped_column(Text)        # the office's assessment
     consolidated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -287,9 +287,12 @@ def published_reports(session: Session) -> list[PeriodicReport]:
 
 def report_args(row: PeriodicReport) -> dict[str, str]:
     """The report query of an office report: its period (an ad-hoc one: the year it was asked
-    in), as of its last day, today, or, once issued, its issue day: an issued report keeps the
-    figures the leader approved and is never taken as of a day after its date."""
+    in) and the days it counts (chốt số liệu), as of the last of them, today, or, once issued,
+    its issue day: an issued report keeps the figures the leader approved and is never taken as
+    of a day after its date."""
     own = ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due)
     period = str(row.period_start.year) if row.period == AD_HOC else period_key(own)
-    last = min(clock.today(), row.period_end, row.issued_on or row.period_end)
-    return {"period": period, "as_of": max(row.period_start, last).isoformat()}
+    first, last_counted = row.counted_from or row.period_start, row.counted_to or row.period_end
+    last = min(clock.today(), last_counted, row.issued_on or last_counted)
+    window = {"from": first.isoformat(), "to": last_counted.isoformat()} if row.counted_from else {}
+    return {"period": period, **window, "as_of": max(first, last).isoformat()}

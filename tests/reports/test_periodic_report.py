@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from engine.clock import VN_TZ
 from engine.config import REPO_ROOT
-from engine.directives.models import Assignment, ProgressUpdate
+from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.errors import NotFound
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -23,7 +23,14 @@ from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import PeriodicReport, UnitReport
-from engine.reports.service import ScheduleError, build_report, running_schedule, start_schedule
+from engine.reports.query import ReportQuery
+from engine.reports.service import (
+    ScheduleError,
+    build_report,
+    report_args,
+    running_schedule,
+    start_schedule,
+)
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import check_settings
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
@@ -55,6 +62,30 @@ def test_calendar_follows_the_ruleset_in_working_days():
     yearly = next(r for r in reports if r.period == "yearly")
     assert (yearly.unit_due, yearly.office_due, yearly.label) == (date(2026, 11, 10), date(2026, 11, 13), "Năm 2026")
     assert report_calendar.next_report(CAN_THO, date(2026, 4, 20), working).unit_due == date(2026, 5, 20)
+
+
+def test_each_periods_counted_days_meet_the_next_ones():
+    """Chốt số liệu: a month's report counts up to its units' day as written (19, "trước ngày 20"),
+    from the day after the month before's: no day falls between two reports, none in both;
+    `[reports] cut_off_day` sets another day, of the month before when it comes after the units'."""
+    working = WorkingCalendar()
+    can_tho = {"report_calendar": [{**entry, "day": entry["day"] - 1} for entry in CAN_THO["report_calendar"]]}
+    months = [r for year in (2025, 2026) for r in report_calendar.reports_of_year(can_tho, year, working)
+              if r.period == "monthly"]
+    assert all(later.counted_from == earlier.counted_to + timedelta(days=1)
+               for earlier, later in zip(months, months[1:], strict=False))
+    march = next(r for r in months if r.start == date(2026, 3, 1))
+    assert (march.counted_from, march.counted_to) == (date(2026, 2, 20), date(2026, 3, 19))
+    january = next(r for r in months if r.start == date(2026, 1, 1))
+    assert january.counted_from == date(2025, 12, 20)
+    fixed = {**can_tho, "reports": {"cut_off_day": 14}}
+    year = next(r for r in report_calendar.reports_of_year(fixed, 2026, working) if r.period == "yearly")
+    # the units report the year by 09/11: its figures close on 14/10, not after the report is sent
+    assert (year.counted_from, year.counted_to) == (date(2025, 10, 15), date(2026, 10, 14))
+    march = next(r for r in report_calendar.reports_of_year(fixed, 2026, working) if r.start == date(2026, 3, 1)
+                 and r.period == "monthly")
+    assert (march.counted_from, march.counted_to) == (date(2026, 2, 15), date(2026, 3, 14))
+    assert any(p.element == "reports" for p in check_settings({"reports": {"cut_off_day": 32}}))
 
 
 QUARTERS_AND_HALF_YEAR = {"report_calendar": [
@@ -158,8 +189,9 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "13/03/2026" in listing
         assert "Đơn vị báo cáo chậm nhất ngày</th>" in listing and "trước ngày" not in listing
 
-    # The leader issues it on 16/03; in April its Word file is still the report of 16/03: taken as
-    # of the day it was issued (a6, due 30/03, is not yet overdue in it), not of the quarter's end.
+    # The leader issues it on 16/03; in April its Word file is still the report of 15/03: taken as
+    # of its cut-off, the units' day as written (a6, due 30/03, is not yet overdue in it), not of the
+    # quarter's end.
     with engine.db.session() as s:
         review = _ready(s, "report_review")[0].id
     engine.runtime.complete(review, {"review_decision": "approve"}, org_tree["leader"])
@@ -169,7 +201,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     page = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
     word = re.search(r'href="(/reports/export/docx\?[^"]+)"', page).group(1).replace("&amp;", "&")
     text = "\n".join(p.text for p in Document(BytesIO(viewer.get(word).data)).paragraphs)
-    assert "Số liệu tính đến ngày 16/03/2026" in text and "Số: 1/BC-VP" in Document(
+    assert "Số liệu tính đến ngày 15/03/2026" in text and "Số: 1/BC-VP" in Document(
         BytesIO(viewer.get(word).data)).tables[0].rows[0].cells[0].text
 
 
@@ -295,6 +327,53 @@ def test_a_ruleset_without_the_process_is_told_so(database_url, clock, tmp_path)
             engine.load_ruleset(s)
         with pytest.raises(NotFound, match="periodic_report"):
             start_schedule(engine)
+    finally:
+        engine.close()
+
+
+def test_a_task_assigned_after_a_months_report_is_counted_in_the_next_one(database_url, clock, tmp_path):
+    """Cần Thơ's monthly reports (units before the 20th, Đ.12): March's report, issued on 25/03,
+    counts the tasks assigned up to 19/03; one assigned on 27/03 is April's (it fell into none
+    while each report counted its calendar month), and those assigned from 20/04 are May's."""
+    engine = make_engine(database_url, clock, ruleset="can-tho", tmp_path=tmp_path)
+    try:
+        create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+            directive = Directive(ruleset="can-tho", doc_type="CV", number="7", symbol="7/UBND-VP", summary="Về việc",
+                                  issuer="UBND", issued_on=date(2026, 3, 2), urgency="normal", tracked=True,
+                                  status="assigned", created_at=clock.now(), extra={})
+            s.add(directive)
+            s.flush()
+            s.add_all(Assignment(directive_id=directive.id, content=f"Nhiệm vụ {day}", assigned_on=day,
+                                 lead_unit_id=org.unit_by_code(s, "STC").id, deadline=date(2026, 6, 30),
+                                 created_at=clock.now())
+                      for day in (date(2026, 3, 10), date(2026, 3, 27), date(2026, 4, 17), date(2026, 4, 20),
+                                  date(2026, 4, 21)))
+        clock.set(datetime(2026, 3, 2, 9, 0))
+        start_schedule(engine)
+        day = date(2026, 3, 2)
+        while day <= date(2026, 4, 22):
+            clock.set(datetime(day.year, day.month, day.day, 9, 0))
+            while engine.runtime.run_due_timers():
+                pass
+            if day == date(2026, 3, 25):
+                with engine.db.session() as s:
+                    s.execute(update(PeriodicReport).where(PeriodicReport.period == "monthly").values(
+                        status="issued", issued_on=day))
+            day += timedelta(days=1)
+        app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+        viewer = Browser(app)
+        viewer.login("clerk")
+        with engine.db.session() as s:
+            months = s.scalars(select(PeriodicReport).where(PeriodicReport.period == "monthly")
+                               .order_by(PeriodicReport.period_start)).all()
+            assert [m.period_start.month for m in months] == [3, 4]
+            for month, counted in zip(months, (1, 2), strict=True):  # 10/03; 27/03 and 17/04
+                report = build_report(s, ReportQuery.from_args(report_args(month), clock.today()).scope(s, None))
+                assert report.total.total == counted
+        html = viewer.get(f"/reports/periodic/{months[1].id}").get_data(as_text=True)
+        assert "Số liệu tính từ ngày 20/03/2026 đến ngày 19/04/2026." in html
     finally:
         engine.close()
 
