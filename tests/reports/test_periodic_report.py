@@ -271,6 +271,36 @@ def test_a_report_regenerated_later_keeps_the_reasons_given_by_its_day(loaded, o
     assert (a6.reason, a6.proposal) == ("Chờ ý kiến của Bộ Tài chính", "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
 
 
+def test_a_report_regenerated_later_counts_the_difficulties_of_its_day(loaded, org_tree, clock):
+    """a6 is blocked on 31/03; on 01/04, after the report of 31/03 was issued, STC reports it back
+    in progress and a7 and a9 blocked, and the section STC passed a share of a4 to reports that
+    share blocked: the report of 31/03 still counts one task meeting difficulties (it counted
+    today's), the report of 01/04 three (a4 for its share, which is not counted itself)."""
+    engine = loaded
+    ids = seed(engine)
+    scope = Scope(as_of=date(2026, 3, 31), start=date(2026, 1, 1), end=date(2026, 3, 31))
+    clock.set(datetime(2026, 3, 31, 17, 0))
+    with engine.db.session() as s:
+        assert build_report(s, scope).total.blocked == 1
+    clock.set(datetime(2026, 4, 2, 9, 0))
+    with engine.db.session() as s:
+        later = datetime(2026, 4, 1, 9, 0, tzinfo=VN_TZ)
+        a4 = s.get_one(Assignment, ids["a4"])
+        share = Assignment(directive_id=a4.directive_id, parent_id=a4.id, content="Phần a4", assigned_on=a4.assigned_on,
+                           lead_unit_id=org.unit_by_code(s, "STC-NS").id, deadline_kind="open", created_at=later)
+        s.add(share)
+        s.flush()
+        for assignment, progress in ((s.get_one(Assignment, ids["a6"]), "in_progress"), (share, "blocked"),
+                                     (s.get_one(Assignment, ids["a7"]), "blocked"),
+                                     (s.get_one(Assignment, ids["a9"]), "blocked")):
+            assignment.progress = progress
+            s.add(ProgressUpdate(assignment_id=assignment.id, unit_id=assignment.lead_unit_id, progress=progress,
+                                 created_at=later))
+    with engine.db.session() as s:
+        assert build_report(s, scope).total.blocked == 1
+        assert build_report(s, scope.at(date(2026, 4, 1))).total.blocked == 3
+
+
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
     from engine.errors import Forbidden
 
