@@ -273,7 +273,9 @@ def send_back(ctx: StepContext, data: dict, params: dict) -> dict:
     row.reviewed_by = getattr(ctx.actor, "id", None)
     audit.record(ctx.session, "office_report.returned", "periodic_report", row.id, actor=ctx.actor,
                  after={"note": row.review_note})
-    _tell(ctx, row, permissions.office_clerks(ctx.session), "office_report_returned", note=row.review_note or "")
+    # those who consolidate it again: the office as a body, its clerks and its head
+    _tell(ctx, row, permissions.holders_in(ctx.session, permissions.OFFICE_BODY, None), "office_report_returned",
+          note=row.review_note or "")
     return {"periodic_report": row.id}
 
 
