@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
 from engine.directives.models import Assignment
+from engine.runtime.models import WorkflowInstance
 
 PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")
 # How messages name each period (engine.reports.calendar)
@@ -30,6 +31,12 @@ class PeriodicReportStatus(StrEnum):
 Index("ix_assignments_outcome", Assignment.lead_unit_id, Assignment.assigned_on, Assignment.status,
       Assignment.deadline_kind, Assignment.deadline, Assignment.completed_on, Assignment.secret,
       Assignment.directive_id)
+
+# The deployment's report calendar among a million instances (engine.reports.service.running_schedule),
+# looked for by the scheduler's every tick (move_schedule); its query names the purpose as written here.
+PURPOSE = "periodic_report"  # the report calendar's instances (WorkflowInstance.purpose)
+SCHEDULES = f"purpose = '{PURPOSE}'"
+Index("ix_instances_schedules", WorkflowInstance.status, postgresql_where=text(SCHEDULES), sqlite_where=text(SCHEDULES))
 
 
 class PeriodicReport(Base):

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from lxml import etree
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
@@ -27,19 +28,23 @@ from engine.reports.query import ReportQuery
 from engine.reports.service import (
     ScheduleError,
     build_report,
+    ensure_schedule,
     report_args,
     running_schedule,
     start_schedule,
 )
+from engine.rulesets.migration import migrate_instances
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import check_settings
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
+from engine.scheduler.service import tick
 from engine.working_days import WorkingCalendar
 from tests.conftest import create_org_tree, make_engine
 from tests.reports.dataset import seed
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
 
 CAN_THO = {"report_calendar": [  # Cần Thơ Đ.12
@@ -404,6 +409,69 @@ def test_a_task_assigned_after_a_months_report_is_counted_in_the_next_one(databa
                 assert report.total.total == counted
         html = viewer.get(f"/reports/periodic/{months[1].id}").get_data(as_text=True)
         assert "Số liệu tính từ ngày 20/03/2026 đến ngày 19/04/2026." in html
+    finally:
+        engine.close()
+
+
+def _without_reminders(diagram: str) -> bytes:
+    """periodic_report.bpmn before the units' reminders (the parallel branch from pr_fork)."""
+    tree = etree.fromstring(diagram.encode("utf-8"))
+    for node in list(tree.iter()):
+        if (node.get("id") or "").startswith(("pr_notice", "pr_notify", "pr_flow_notice", "pr_flow_notif")) or (
+                node.tag == f"{BPMN}outgoing" and node.text == "pr_flow_notices"):
+            node.getparent().remove(node)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_published_version_takes_over_the_running_calendar_between_two_periods(database_url, clock, tmp_path):
+    """The calendar runs a version without the units' reminders; a version with them is published
+    (`dondoc ruleset load`) while quarter I is being reported on: the calendar finishes quarter I
+    as it is (SpiffWorkflow's migration refuses it: its loop has passed the changed fork), and once
+    that report is issued the scheduler's next tick moves it. The half-year's units are reminded;
+    no report is asked for twice or skipped."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    diagram = processes / "common" / "periodic_report.bpmn"
+    current = diagram.read_text(encoding="utf-8")
+    diagram.write_bytes(_without_reminders(current))
+    engine = make_engine(database_url, clock, processes_dir=str(processes))
+    try:
+        users = create_org_tree(engine)
+        seed(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        old = start_schedule(engine)
+        for day in (6, 16):  # quarter I opens; its units' time is over
+            clock.set(datetime(2026, 3, day, 9, 0))
+            engine.runtime.run_due_timers()
+        diagram.write_text(current, encoding="utf-8")
+        with engine.db.session() as s:
+            new_version = engine.load_ruleset(s).id
+        assert ensure_schedule(engine).id == old.id  # quarter I is not issued yet: it goes on as it is
+        assert not migrate_instances(engine, [old.id], new_version, None, dry_run=True)[0].ok
+        with engine.db.session() as s:
+            consolidate = _ready(s, "report_consolidate")[0].id
+        engine.runtime.complete(consolidate, {"summary": "Tốt"}, users["clerk"])
+        with engine.db.session() as s:
+            review = _ready(s, "report_review")[0].id
+        engine.runtime.complete(review, {"review_decision": "approve"}, users["leader"])
+        assert tick(engine).schedule_moved
+        with engine.db.session() as s:
+            moved = running_schedule(s, "dak-lak")
+            assert s.get_one(WorkflowInstance, old.id).status not in LIVE_STATUSES
+            assert (moved.bundle_id, moved.next_timer_due) == (new_version, datetime(2026, 6, 8, 8, 0, tzinfo=VN_TZ))
+        assert not tick(engine).schedule_moved
+        day = date(2026, 6, 8)
+        while day <= date(2026, 6, 15):
+            clock.set(datetime(day.year, day.month, day.day, 9, 0))
+            tick(engine)
+            day += timedelta(days=1)
+        with engine.db.session() as s:
+            asked = s.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due)).all()
+            assert [(r.period, r.instance_id) for r in asked] == [("quarterly", old.id), ("half_yearly", moved.id)]
+            reminded = s.scalars(select(Notification.subject).where(
+                Notification.kind == "periodic_report_reminder", Notification.user_id == users["sxd"].id)).all()
+            assert reminded and all("6 tháng đầu năm 2026" in subject for subject in reminded)
     finally:
         engine.close()
 
