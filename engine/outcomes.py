@@ -137,7 +137,8 @@ def difficulties(as_of: date | None = None) -> ColumnElement[bool]:
     # only the few ever reported blocked by then have their last report looked up
     ever_blocked = select(ProgressUpdate.assignment_id).where(ProgressUpdate.progress == BLOCKED,
                                                               ProgressUpdate.created_at < said_by(as_of))
-    blocked_shares = select(share.parent_id).where(share.id.in_(ever_blocked), _says_blocked(as_of, share))
+    blocked_shares = select(share.parent_id).where(share.parent_id.is_not(None), share.id.in_(ever_blocked),
+                                                   _says_blocked(as_of, share))
     return or_(and_(Assignment.id.in_(ever_blocked), _says_blocked(as_of, Assignment)),
                and_(_open_on(as_of, Assignment), Assignment.id.in_(blocked_shares)))
 
