@@ -235,8 +235,9 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
 
 # ---------------------------------------------------------------- who holds a role where
 def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
-    """Active holders of `role` in `unit_id` (anywhere when None); in the unit in force today for a
-    reorganised one (a pre-2025 commune's tasks are its new ward's: its staff are told and asked)."""
+    """Active holders of `role` (of OFFICE_BODY: of either office role) in `unit_id` (anywhere when
+    None); in the unit in force today for a reorganised one (a pre-2025 commune's tasks are its new
+    ward's: its staff are told and asked)."""
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     unit_id = org.in_force(session, unit, clock.today()).id if unit else unit_id
     found = {user.id: user for held in (OFFICE if role == OFFICE_BODY else (role,))
