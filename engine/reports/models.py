@@ -34,8 +34,7 @@ Index("ix_assignments_outcome", Assignment.lead_unit_id, Assignment.assigned_on,
 
 # The deployment's report calendar among a million instances (engine.reports.service.running_schedule),
 # looked for by the scheduler's every tick (move_schedule); its query names the purpose as written here.
-PURPOSE = "periodic_report"  # the report calendar's instances (WorkflowInstance.purpose)
-SCHEDULES = f"purpose = '{PURPOSE}'"
+SCHEDULES = "purpose = 'periodic_report'"  # engine.reports.service.PURPOSE's instances
 Index("ix_instances_schedules", WorkflowInstance.status, postgresql_where=text(SCHEDULES), sqlite_where=text(SCHEDULES))
 
 

@@ -17,7 +17,7 @@ from engine.org.models import Unit, User
 from engine.reports import counts
 from engine.reports.calendar import MONTHS_IN, ReportPeriod, has_calendar, period_key
 from engine.reports.counts import Counts, Scope
-from engine.reports.models import AD_HOC, PURPOSE, SCHEDULES, PeriodicReport, PeriodicReportStatus, UnitReport
+from engine.reports.models import AD_HOC, SCHEDULES, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, report_label, reporting_units
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
@@ -25,6 +25,7 @@ from engine.rulesets.settings import form_terms
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from engine.text import lower_first, upper_first
 
+PURPOSE = "periodic_report"
 DENOMINATOR_LABELS = {
     "fallen_due": "Tỷ lệ hoàn thành tính trên số nhiệm vụ đã đến hạn (đã hoàn thành hoặc đã quá hạn)",
     "assigned": "Tỷ lệ hoàn thành tính trên tổng số nhiệm vụ được giao",

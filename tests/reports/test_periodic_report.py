@@ -23,9 +23,10 @@ from engine.reports import calendar as report_calendar
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_xlsx import write_xlsx
-from engine.reports.models import PeriodicReport, UnitReport
+from engine.reports.models import SCHEDULES, PeriodicReport, UnitReport
 from engine.reports.query import ReportQuery
 from engine.reports.service import (
+    PURPOSE,
     ScheduleError,
     build_report,
     ensure_schedule,
@@ -461,6 +462,7 @@ def test_a_published_version_takes_over_the_running_calendar_between_two_periods
             assert s.get_one(WorkflowInstance, old.id).status not in LIVE_STATUSES
             assert (moved.bundle_id, moved.next_timer_due) == (new_version, datetime(2026, 6, 8, 8, 0, tzinfo=VN_TZ))
         assert not tick(engine).schedule_moved
+        assert f"purpose = '{PURPOSE}'" == SCHEDULES  # the tick finds it through ix_instances_schedules
         day = date(2026, 6, 8)
         while day <= date(2026, 6, 15):
             clock.set(datetime(day.year, day.month, day.day, 9, 0))
