@@ -19,20 +19,24 @@ The deadline is the current one (an approved extension replaces it); an open ass
 (`deadline_kind = "open"`) has none, so it is never late.
 
 Across the buckets, an assignment *meets difficulties* (gặp khó khăn, vướng mắc; Quỳnh Nhai
-Đ.5 k.1g) while the last progress its lead unit reported is `blocked` and it is neither closed
-nor cancelled. This is the state now, whatever the as-of day: progress has no history in the
-query tables (the progress updates keep it, with the difficulties named).
+Đ.5 k.1g) as of D while the last progress its lead unit reported by then is `blocked` and it is
+neither done nor cancelled: today, its `progress` (which a share passed down to a section also sets,
+engine.directives.subassign.combined_progress) and status say so; as of a past day, its progress
+updates: the last its lead unit made by the end of D, or the last of a share of it, is `blocked`.
+A report taken as of a past day counts the difficulties of that day, as it does the buckets.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, case, null, or_
+from sqlalchemy import ScalarSelect, and_, case, func, null, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy
+from engine import clock
+from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy, ProgressUpdate
 
 # Where the SQL forms read an assignment's columns: its row, or its links' copies of them
 Columns = type[Assignment] | type[LinkCopy]
@@ -105,14 +109,49 @@ def outcome_of(assignment: Assignment, as_of: date) -> Outcome | None:
 
 
 def meets_difficulties(assignment: Assignment) -> bool:
-    """The lead unit last reported difficulties, and the assignment is still followed up."""
+    """The lead unit last reported difficulties, and the assignment is still followed up (today)."""
     return assignment.progress == BLOCKED and assignment.status not in _FINISHED
 
 
 # ---------------------------------------------------------------- the SQL form
-def difficulties(a: Columns = Assignment) -> ColumnElement[bool]:
-    """SQL: meets_difficulties()."""
-    return and_(a.progress == BLOCKED, a.status.not_in(_FINISHED))
+def said_by(as_of: date) -> datetime:
+    """The end of the day `as_of` (Vietnam time): what was reported by then stands for that day."""
+    return datetime.combine(as_of + timedelta(days=1), time(), tzinfo=clock.VN_TZ)
+
+
+def lead_report_by(as_of: date, a: type[Assignment] = Assignment) -> ScalarSelect:
+    """SQL: the id of the last progress update the assignment's lead unit made by the end of
+    `as_of` (a coordinating unit's part, ý kiến phối hợp, is not the task's report)."""
+    return (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id,
+                                                      ProgressUpdate.unit_id == a.lead_unit_id,
+                                                      ProgressUpdate.created_at < said_by(as_of))
+            .correlate(a).scalar_subquery())
+
+
+def difficulties(as_of: date | None = None) -> ColumnElement[bool]:
+    """SQL: the assignment meets difficulties as of `as_of` (default today; the module's docstring).
+    Today's is meets_difficulties(), read off the few rows of ix_assignments_blocked."""
+    if as_of is None or as_of >= clock.today():
+        return and_(Assignment.progress == BLOCKED, Assignment.status.not_in(_FINISHED))
+    share = aliased(Assignment)
+    # only the few ever reported blocked by then have their last report looked up
+    ever_blocked = select(ProgressUpdate.assignment_id).where(ProgressUpdate.progress == BLOCKED,
+                                                              ProgressUpdate.created_at < said_by(as_of))
+    blocked_shares = select(share.parent_id).where(share.parent_id.is_not(None), share.id.in_(ever_blocked),
+                                                   _says_blocked(as_of, share))
+    return or_(and_(Assignment.id.in_(ever_blocked), _says_blocked(as_of, Assignment)),
+               and_(_open_on(as_of, Assignment), Assignment.id.in_(blocked_shares)))
+
+
+def _says_blocked(as_of: date, a: type[Assignment]) -> ColumnElement[bool]:
+    """Its lead unit's last progress update by the end of `as_of` is blocked, and it is open then."""
+    said = select(ProgressUpdate.progress).where(ProgressUpdate.id == lead_report_by(as_of, a)).scalar_subquery()
+    return and_(_open_on(as_of, a), said == BLOCKED)
+
+
+def _open_on(as_of: date, a: type[Assignment]) -> ColumnElement[bool]:
+    """Neither done by `as_of` nor cancelled: its difficulties no longer count after."""
+    return and_(a.status != AssignmentStatus.CANCELLED, or_(a.completed_on.is_(None), a.completed_on > as_of))
 
 
 def dated(a: Columns = Assignment) -> ColumnElement[bool]:

@@ -49,6 +49,7 @@ ROLE_LABELS = {
     "clerk": _l("Tracking clerk (office)"), "office_head": _l("Office head"), "unit_officer": _l("Unit officer"),
     "unit_head": _l("Unit head"), "leader": _l("Leader"), "inspector": _l("Inspector"),
     "process_admin": _l("Process administrator"), "system_admin": _l("System administrator"),
+    "office": _l("The office (clerks and office head)"),
 }
 # What the history of an assignment calls each audit action (nhật ký xử lý).
 AUDIT_LABELS = {

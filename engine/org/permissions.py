@@ -41,6 +41,10 @@ from engine.text import filled
 # Roles that see every unit's assignments, not only their own sub-tree.
 ORGANISATION_WIDE = frozenset({"clerk", "office_head", "leader", "inspector", "system_admin"})
 OFFICE = ("clerk", "office_head")                  # the tracking office (Văn phòng): registers, is notified
+# A work item role ([lanes] value): the tracking office as a body, whose work any holder of an OFFICE role
+# does — the office's report, which the office consolidates and its head answers for (Quỳnh Nhai Đ.20 k.1)
+OFFICE_BODY = "office"
+OFFICE_WORK = (*OFFICE, OFFICE_BODY)                # work item roles whose items wait in the tracking office
 EXPLANATION_ASKERS = ("clerk", "office_head", "leader")
 REPORT_RECIPIENTS = ("leader",)  # an issued office report goes to them where [reports] send_to is silent
 # Adjusting a task is the leader's decision on the office's proposal (Bạc Liêu Đ.12 k.4, Đắk Lắk
@@ -231,10 +235,14 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
 
 # ---------------------------------------------------------------- who holds a role where
 def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
-    """Active holders of `role` in `unit_id` (anywhere when None); in the unit in force today for a
-    reorganised one (a pre-2025 commune's tasks are its new ward's: its staff are told and asked)."""
+    """Active holders of `role` (of OFFICE_BODY: of either office role) in `unit_id` (anywhere when
+    None); in the unit in force today for a reorganised one (a pre-2025 commune's tasks are its new
+    ward's: its staff are told and asked)."""
     unit = session.get(Unit, unit_id) if unit_id is not None else None
-    return org.users_with_role(session, role, org.in_force(session, unit, clock.today()).id if unit else unit_id)
+    unit_id = org.in_force(session, unit, clock.today()).id if unit else unit_id
+    found = {user.id: user for held in (OFFICE if role == OFFICE_BODY else (role,))
+             for user in org.users_with_role(session, held, unit_id)}
+    return list(found.values())
 
 
 def unit_staff(session: Session, unit_id: int) -> list[User]:
@@ -271,7 +279,7 @@ def holders_in(session: Session, role: str, unit_code: str | None) -> list[User]
     """Holders of `role` in the unit `unit_code`; without one, the office roles' holders in the
     tracking office and any other role's anywhere."""
     unit = org.unit_by_code(session, unit_code) if unit_code else None
-    if unit is None and role in OFFICE:
+    if unit is None and role in OFFICE_WORK:
         unit = org.tracking_office(session)
     return holders(session, role, unit.id if unit else None)
 
@@ -322,7 +330,7 @@ def default_unit(session: Session, role: str) -> Unit | None:
     office roles, the root unit for the leader, any unit otherwise."""
     if role == LEADER:
         return org.root_unit(session)
-    return org.tracking_office(session) if role in OFFICE else None
+    return org.tracking_office(session) if role in OFFICE_WORK else None
 
 
 # ---------------------------------------------------------------- secrecy settings
@@ -518,9 +526,14 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
     it belongs to."""
     units = units_in_scope(session, user)
     if units is not None:
-        return and_(role.in_(list(user.roles)), or_(unit_id.is_(None), unit_id.in_(units)))
-    return and_(role.in_(list(user.roles)),
+        return and_(role.in_(acting_roles(user)), or_(unit_id.is_(None), unit_id.in_(units)))
+    return and_(role.in_(acting_roles(user)),
                 record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
+
+
+def acting_roles(user: User) -> list[str]:
+    """The work item roles `user` acts on: their own, and the office's as a body for an office role."""
+    return [*user.roles, *([OFFICE_BODY] if user.has_role(*OFFICE) else [])]
 
 
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
@@ -532,7 +545,7 @@ def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, as
 
 def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
     """The Python form of `act_clause` for one work item (role and unit without a query)."""
-    if not user.has_role(item.role) or not acts_for_unit(session, user, item.unit_id):
+    if item.role not in acting_roles(user) or not acts_for_unit(session, user, item.unit_id):
         return False
     if not is_organisation_wide(user):
         return True

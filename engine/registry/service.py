@@ -167,8 +167,8 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
         query = query.where(_in_units(session, org.subtree_ids(session, unit.id), probed))
     if q.directive_id:
         query = query.where(Assignment.directive_id == q.directive_id)
-    if q.blocked:
-        query = query.where(difficulties())
+    if q.blocked:  # as of the report's day, as it counts them
+        query = query.where(difficulties(q.report.as_of if q.report is not None else None))
     return query.where(*_column_filters(q, Assignment))
 
 

@@ -43,6 +43,9 @@ class ReportPeriod:
     office_due: date
     article: str = ""        # the articles setting both days, the units' and the office's
     unit_article: str = ""   # the units' day's alone: what a unit's request cites
+    # The days whose tasks the report counts (chốt số liệu: counted_window); None: start..end
+    counted_from: date | None = None
+    counted_to: date | None = None
 
     @property
     def label(self) -> str:
@@ -59,7 +62,12 @@ class ReportPeriod:
     def as_dict(self) -> dict:
         return {"period": self.period, "label": self.label, "start": self.start.isoformat(),
                 "end": self.end.isoformat(), "unit_due": self.unit_due.isoformat(),
-                "office_due": self.office_due.isoformat(), "article": self.article, "unit_article": self.unit_article}
+                "office_due": self.office_due.isoformat(), "article": self.article, "unit_article": self.unit_article,
+                "counted_from": _iso(self.counted_from), "counted_to": _iso(self.counted_to)}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def calendar_problems(settings: dict) -> list[Message]:
@@ -152,25 +160,57 @@ def _reported_periods(period: str, year: int) -> list[tuple[date, date]]:
     return spans[:1] if period == "half_yearly" else spans
 
 
+def _due_month(entry: dict, start: date, end: date) -> tuple[int, int]:
+    """(year, month) of the entry's day for the period start..end."""
+    month = entry.get("month", "last")
+    if month == "last":
+        return end.year, end.month
+    if month == "next":
+        after = end + timedelta(days=1)
+        return after.year, after.month
+    index = start.month - 1 + int(month) - 1
+    return start.year + index // 12, index % 12 + 1
+
+
+def _day_in(year: int, month: int, day: int) -> date:
+    """Day `day` of the month, its last day at most."""
+    return date(year, month, min(day, month_calendar.monthrange(year, month)[1]))
+
+
 def due_date(entry: dict, start: date, end: date, working: WorkingCalendar) -> date:
     """The entry's `day` in its month (the month's last day at most), or the working day
     before it when it is a day off: a report never arrives after the day the text sets."""
-    month = entry.get("month", "last")
-    if month == "last":
-        year, number = end.year, end.month
-    elif month == "next":
-        after = end + timedelta(days=1)
-        year, number = after.year, after.month
-    else:
-        index = start.month - 1 + int(month) - 1
-        year, number = start.year + index // 12, index % 12 + 1
-    last_day = date(year, number, min(int(entry["day"]), month_calendar.monthrange(year, number)[1]))
+    last_day = _day_in(*_due_month(entry, start, end), int(entry["day"]))
     return last_day if working.is_working_day(last_day) else working.subtract_working_days(last_day, 1)
+
+
+def _cut_off(unit_entry: dict, start: date, end: date, cut_off_day: int | None) -> date:
+    """The last day whose tasks the period start..end counts: `cut_off_day` (else the units'
+    own day) of the units' month, or of the month before when it would come after their day.
+    The entry's day as written, not moved off a day off: every period's cut-off then falls the
+    same way, and one period's window meets the next's."""
+    day = int(unit_entry["day"])
+    year, month = _due_month(unit_entry, start, end)
+    if cut_off_day is not None and cut_off_day > day:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return _day_in(year, month, cut_off_day or day)
+
+
+def counted_window(unit_entry: dict, start: date, end: date, cut_off_day: int | None) -> tuple[date, date]:
+    """The days whose tasks a period's report counts (chốt số liệu): from the day after the
+    previous period's cut-off to this one's. A report is made before its period ends: counting
+    the calendar period, the tasks assigned after the report's day fell into no report."""
+    months = MONTHS_IN[unit_entry["period"]]
+    first = start.month - 1 - months
+    before = date(start.year + first // 12, first % 12 + 1, 1)
+    previous = _cut_off(unit_entry, before, start - timedelta(days=1), cut_off_day)
+    return previous + timedelta(days=1), _cut_off(unit_entry, start, end, cut_off_day)
 
 
 def reports_of_year(settings: dict, year: int, working: WorkingCalendar) -> list[ReportPeriod]:
     """Every report period the calendar gives for `year`, by unit due date."""
     by_period: dict[str, dict[str, dict]] = {}
+    cut_off_day = (settings.get("reports") or {}).get("cut_off_day")
     for entry in calendar_entries(settings):
         by_period.setdefault(entry["period"], {})[entry["sender"]] = entry
     reports = []
@@ -183,7 +223,9 @@ def reports_of_year(settings: dict, year: int, working: WorkingCalendar) -> list
             unit_due = due_date(unit_entry, start, end, working)
             # The consolidation opens the working day after the units' day: never due before it.
             office_due = max(due_date(office_entry, start, end, working), working.next_working_day(unit_due))
-            reports.append(ReportPeriod(period, start, end, unit_due, office_due, article, unit_article))
+            counted_from, counted_to = counted_window(unit_entry, start, end, cut_off_day)
+            reports.append(ReportPeriod(period, start, end, unit_due, office_due, article, unit_article,
+                                        counted_from, counted_to))
     return _longest_of_one_report(reports)
 
 

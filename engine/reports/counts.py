@@ -8,7 +8,7 @@ rule of engine/outcomes.py; this module decides which assignments a report count
   pre-2025 commune, a merged department) counts under the unit that succeeds it today;
 - it counts when it was assigned in the period and not after the as-of day; cancelled ones
   (no outcome) and ones never assigned do not count;
-- beside the buckets, `blocked` counts those meeting difficulties now (engine/outcomes.py);
+- beside the buckets, `blocked` counts those meeting difficulties as of the day (engine/outcomes.py);
 - `origin` keeps the tasks a higher level gave (a district's province-given tasks, Quỳnh Nhai
   Đ.6 k.1c: "province") or the organisation's own ("own": directives with no origin).
 """
@@ -67,7 +67,7 @@ class Counts:
     done_late: int = 0
     in_progress: int = 0
     overdue: int = 0
-    blocked: int = 0  # of those, meeting difficulties now (not a bucket: counted across them)
+    blocked: int = 0  # of those, meeting difficulties as of the day (not a bucket: counted across them)
     extra: dict = field(default_factory=dict)  # label, code… of the group
 
     @property
@@ -144,7 +144,7 @@ def count_buckets(session: Session, scope: Scope, by: str | None = None) -> dict
     key = _GROUP_COLUMNS[by] if by else literal(None)
     bucket = bucket_case(scope.as_of)
     sums = [func.sum(case((bucket == name.value, 1), else_=0)).label(name.value) for name in BUCKETS]
-    sums.append(func.sum(case((difficulties(), 1), else_=0)).label("blocked"))
+    sums.append(func.sum(case((difficulties(scope.as_of), 1), else_=0)).label("blocked"))
     query = select(key.label("key"), *sums).where(*scope_conditions(scope))
     if by:
         query = query.group_by(key)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
 from engine.directives.models import Assignment
+from engine.runtime.models import WorkflowInstance
 
 PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")
 # How messages name each period (engine.reports.calendar)
@@ -31,6 +32,11 @@ Index("ix_assignments_outcome", Assignment.lead_unit_id, Assignment.assigned_on,
       Assignment.deadline_kind, Assignment.deadline, Assignment.completed_on, Assignment.secret,
       Assignment.directive_id)
 
+# The deployment's report calendar among a million instances (engine.reports.service.running_schedule),
+# looked for by the scheduler's every tick (move_schedule); its query names the purpose as written here.
+SCHEDULES = "purpose = 'periodic_report'"  # engine.reports.service.PURPOSE's instances
+Index("ix_instances_schedules", WorkflowInstance.status, postgresql_where=text(SCHEDULES), sqlite_where=text(SCHEDULES))
+
 
 class PeriodicReport(Base):
     """One office report: a reporting period of the ruleset's calendar (e.g. quarter 2/2026),
@@ -47,6 +53,10 @@ class PeriodicReport(Base):
     unit_due: Mapped[date] = mapped_column(Date)     # units → office
     office_due: Mapped[date] = mapped_column(Date)   # office → leader
     article: Mapped[str | None] = mapped_column(String(255))
+    # The days whose tasks it counts (chốt số liệu, engine.reports.calendar.counted_window);
+    # None (ad hoc, or opened before they were recorded): period_start..period_end
+    counted_from: Mapped[date | None] = mapped_column(Date)
+    counted_to: Mapped[date | None] = mapped_column(Date)
     status: Mapped[PeriodicReportStatus] = mapped_column(String(16), default=PeriodicReportStatus.COLLECTING)
     summary: Mapped[str | None] = mapped_column(Text)        # the office's assessment
     consolidated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -38,9 +38,10 @@ settings_check("report_calendar")(calendar_problems)
 settings_schema("report_calendar", {"period": {**TEXT, "examples": list(PERIODS)},
                                     "sender": {**TEXT, "examples": list(SENDERS)}, "day": {"type": "integer"},
                                     "month": {"type": ["string", "integer"]}, "article": TEXT}, array=True)
-# [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.service
-# (place) and the issue below (symbol, send_to, publish).
+# [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.calendar
+# (cut_off_day), engine.reports.service (place) and the issue below (symbol, send_to, publish).
 settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG, "symbol": TEXT,
+                            "cut_off_day": {"type": "integer"},
                             "send_to": {"type": "array", "items": TEXT}, "send_to_unit": TEXT, "publish": FLAG})
 SEND_TO_UNITS = "units"     # [reports] send_to: the units that were asked to report
 DEFAULT_SEND_TO = (*permissions.REPORT_RECIPIENTS, SEND_TO_UNITS)
@@ -53,6 +54,13 @@ def _send_to_problems(settings: dict) -> list[Message]:
                     {"name": name, "units": SEND_TO_UNITS})
             for name in (settings.get("reports") or {}).get("send_to", [])
             if name != SEND_TO_UNITS and name not in ROLES]
+
+
+@settings_check("reports")
+def _cut_off_problems(settings: dict) -> list[Message]:
+    day = (settings.get("reports") or {}).get("cut_off_day")
+    return [] if day is None or 1 <= day <= 31 else [Message("The cut-off day of the reports' figures must be a "
+                                                             "number from 1 to 31.")]
 
 
 @bounded_helper
@@ -137,7 +145,8 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
                              unit_due=date.fromisoformat(report["unit_due"]),
                              office_due=date.fromisoformat(report["office_due"]),
                              article=report.get("article") or None, instance_id=ctx.instance.id,
-                             created_at=clock.now())
+                             counted_from=_day_or_none(report.get("counted_from")),
+                             counted_to=_day_or_none(report.get("counted_to")), created_at=clock.now())
         ctx.session.add(row)
         ctx.session.flush()
         audit.record(ctx.session, "periodic_report.opened", "periodic_report", row.id, actor=ctx.actor,
@@ -149,6 +158,11 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
     for unit in units:
         _ask(ctx, row, unit, "periodic_report", report["label"])
     return row.asked_units
+
+
+def _day_or_none(value: str | None) -> date | None:
+    """A report planned before its counted window was (a running schedule's): None."""
+    return date.fromisoformat(value) if value else None
 
 
 def _ask(ctx: StepContext, row: PeriodicReport, unit: Unit, kind: str, label: str, at: str = "") -> None:
@@ -259,7 +273,9 @@ def send_back(ctx: StepContext, data: dict, params: dict) -> dict:
     row.reviewed_by = getattr(ctx.actor, "id", None)
     audit.record(ctx.session, "office_report.returned", "periodic_report", row.id, actor=ctx.actor,
                  after={"note": row.review_note})
-    _tell(ctx, row, permissions.office_clerks(ctx.session), "office_report_returned", note=row.review_note or "")
+    # those who consolidate it again: the office as a body, its clerks and its head
+    _tell(ctx, row, permissions.holders_in(ctx.session, permissions.OFFICE_BODY, None), "office_report_returned",
+          note=row.review_note or "")
     return {"periodic_report": row.id}
 
 

@@ -8,15 +8,14 @@ of the update, or the proposal given with the explanation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from engine import clock
 from engine.directives.models import Assignment, Directive, ExplanationRequest, ExplanationStatus, ProgressUpdate
 from engine.org.models import Unit
-from engine.outcomes import Outcome, outcome_is
+from engine.outcomes import Outcome, lead_report_by, outcome_is, said_by
 from engine.reports.counts import Scope, scope_conditions
 from engine.working_days import WorkingCalendar
 
@@ -54,15 +53,10 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
     """Most overdue first (earliest deadline); only those `scope.shown` lets the list name."""
     a = Assignment
     # the words given by the end of the as-of day: a report issued on it reads the same regenerated later
-    said_by = datetime.combine(scope.as_of + timedelta(days=1), time(), tzinfo=clock.VN_TZ)
-    # the lead unit's: a coordinating unit's part (ý kiến phối hợp) is not the task's reason or proposal
-    latest = (select(func.max(ProgressUpdate.id)).where(ProgressUpdate.assignment_id == a.id,
-                                                        ProgressUpdate.unit_id == a.lead_unit_id,
-                                                        ProgressUpdate.created_at < said_by)
-              .correlate(a).scalar_subquery())
+    latest = lead_report_by(scope.as_of)
     e = ExplanationRequest
     explained = (select(func.max(e.id)).where(e.assignment_id == a.id, e.status == ExplanationStatus.ANSWERED,
-                                              e.answered_at < said_by)
+                                              e.answered_at < said_by(scope.as_of))
                  .correlate(a).scalar_subquery())
     query = (
         select(a.id, a.content, a.deadline, a.original_deadline, a.progress, a.directive_id, Directive.symbol,

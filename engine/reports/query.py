@@ -47,6 +47,19 @@ def chosen_units(session: Session, visible_unit_ids: set[int] | None, code: str,
     return org.with_predecessors(session, {unit.id} if own else org.subtree_ids(session, unit.id))
 
 
+def _counted_days(args: Mapping[str, str]) -> tuple[date, date] | None:
+    """`from` and `to`: the days a periodic report counts (both or neither)."""
+    if not args.get("from") and not args.get("to"):
+        return None
+    try:
+        first, last = date.fromisoformat(args.get("from") or ""), date.fromisoformat(args.get("to") or "")
+    except ValueError:
+        raise BadReportQuery("The counted days need a first and a last date (YYYY-MM-DD).") from None
+    if first > last:
+        raise BadReportQuery("The counted days end before they begin.")
+    return first, last
+
+
 @dataclass(frozen=True)
 class ReportQuery:
     period: ReportPeriod
@@ -58,6 +71,18 @@ class ReportQuery:
     officer: str = ""  # the follow-up officer's username
     origin: str = ""   # who gave the tasks (ORIGINS: a district's province-given ones, or its own)
     unit_own: bool = False  # the chosen unit's own tasks, not its sub-tree's (the per-unit table's root row)
+    # A periodic report's counted days (chốt số liệu), which run across its period's bounds; None: the period's
+    counted: tuple[date, date] | None = None
+
+    @property
+    def first_day(self) -> date:
+        """The first day whose assigned tasks count."""
+        return self.counted[0] if self.counted else self.period.start
+
+    @property
+    def last_day(self) -> date:
+        """The last day whose assigned tasks count."""
+        return self.counted[1] if self.counted else self.period.end
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], today: date) -> ReportQuery:
@@ -69,13 +94,14 @@ class ReportQuery:
         except ValueError:
             raise BadReportQuery("Unknown period '%(period)s': use 2026, 2026-H1, 2026-Q2 or 2026-03.",
                                  period=text[:20]) from None
-        as_of = min(period.end, today)
+        counted = _counted_days(args)
+        as_of = min(counted[1] if counted else period.end, today)
         if args.get("as_of"):
             try:
                 as_of = date.fromisoformat(args["as_of"])
             except ValueError:
                 raise BadReportQuery("'%(value)s' is not a date (YYYY-MM-DD).", value=args["as_of"][:20]) from None
-        check_as_of(as_of, period.start, today)
+        check_as_of(as_of, counted[0] if counted else period.start, today)
         urgency = args.get("urgency") or ""
         if urgency and urgency not in URGENCIES:
             raise BadReportQuery("Unknown urgency '%(value)s'.", value=urgency[:20])
@@ -89,7 +115,7 @@ class ReportQuery:
         return cls(period=period, as_of=as_of, unit_code=(args.get("unit") or "").strip()[:64], urgency=urgency,
                    denominator=denominator, directive_id=int(directive) if directive else None,
                    officer=(args.get("officer") or "").strip()[:64], origin=origin,
-                   unit_own=args.get("own") == "1")
+                   unit_own=args.get("own") == "1", counted=counted)
 
     def scope(self, session: Session, asker: User | None) -> Scope:
         """The Scope for this query within what `asker` may see (engine.org.permissions: the
@@ -105,7 +131,7 @@ class ReportQuery:
             officer_id = session.scalar(select(User.id).where(User.username == self.officer))
             if officer_id is None:
                 raise BadReportQuery("Unknown officer '%(value)s'.", value=self.officer)
-        return Scope(as_of=self.as_of, start=self.period.start, end=self.period.end, unit_ids=unit_ids,
+        return Scope(as_of=self.as_of, start=self.first_day, end=self.last_day, unit_ids=unit_ids,
                      urgency=self.urgency or None, directive_id=self.directive_id, officer_id=officer_id,
                      origin=self.origin or None,
                      include_secret=asker is not None,
@@ -120,6 +146,7 @@ class ReportQuery:
 
     def args(self) -> dict[str, str]:
         values = {"period": period_key(self.period), "as_of": self.as_of.isoformat(), "unit": self.unit_code,
+                  **({"from": self.counted[0].isoformat(), "to": self.counted[1].isoformat()} if self.counted else {}),
                   "urgency": self.urgency, "denominator": self.denominator, "officer": self.officer,
                   "origin": self.origin, "own": "1" if self.unit_own and self.unit_code else "",
                   "directive": str(self.directive_id) if self.directive_id else ""}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -15,9 +15,9 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import counts
-from engine.reports.calendar import ReportPeriod, has_calendar, period_key
+from engine.reports.calendar import MONTHS_IN, ReportPeriod, has_calendar, period_key
 from engine.reports.counts import Counts, Scope
-from engine.reports.models import AD_HOC, PeriodicReport, PeriodicReportStatus, UnitReport
+from engine.reports.models import AD_HOC, SCHEDULES, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, report_label, reporting_units
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
@@ -210,8 +210,9 @@ def running_schedule(session: Session, ruleset: str) -> WorkflowInstance | None:
 
 
 def _live_calendars():
+    # the purpose written out, as ix_instances_schedules reads it: a bound value would not use the index
     return select(WorkflowInstance).join(ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
-        WorkflowInstance.purpose == PURPOSE, WorkflowInstance.status.in_(LIVE_STATUSES))
+        text(SCHEDULES), WorkflowInstance.status.in_(LIVE_STATUSES))
 
 
 def start_schedule(engine, actor: User | None = None) -> WorkflowInstance:
@@ -238,8 +239,7 @@ def _end_other_calendars(engine, session: Session, actor: User | None) -> list[d
     of the last reports the ended calendars asked for: the new one plans those after them."""
     asked = []
     for other in session.scalars(_live_calendars()):
-        pending = session.scalar(select(PeriodicReport).where(
-            PeriodicReport.instance_id == other.id, PeriodicReport.status != PeriodicReportStatus.ISSUED).limit(1))
+        pending = _pending_report(session, other.id)
         if pending is not None:
             raise ScheduleError("The report calendar of the previous ruleset is still collecting the report "
                           "%(report)s: start this ruleset's calendar once that report is issued.",
@@ -250,11 +250,49 @@ def _end_other_calendars(engine, session: Session, actor: User | None) -> list[d
     return asked
 
 
+def _pending_report(session: Session, instance_id: int) -> PeriodicReport | None:
+    """A report the calendar `instance_id` asked for and is still collecting or reviewing."""
+    return session.scalar(select(PeriodicReport).where(
+        PeriodicReport.instance_id == instance_id, PeriodicReport.status != PeriodicReportStatus.ISSUED).limit(1))
+
+
+def move_schedule(engine, actor: User | None = None) -> WorkflowInstance | None:
+    """The running calendar of the deployment's ruleset, moved to the ruleset's published version
+    when it runs an older one (a new diagram's steps, such as the units' reminders, apply to it);
+    None when it does not. It moves between two periods: once every report it asked for is issued,
+    it ends and one on the new version takes over from the last report it asked for, which plans
+    the same next report (none skipped, none asked twice). SpiffWorkflow's migration cannot move
+    it: its loop has passed every step of its diagram (engine.rulesets.migration refuses). While a
+    report is pending it goes on as it is, and the scheduler moves it once that report is issued."""
+    with engine.db.session() as session:
+        schedule = running_schedule(session, engine.ruleset)
+        if schedule is None:
+            return None
+        bundle = engine.current_bundle(session)
+        if (schedule.bundle_id == bundle.id or _pending_report(session, schedule.id) is not None
+                or not schedules_reports(engine.compiled(bundle).settings)):
+            return None
+        after = _last_asked(session, schedule.id) or (clock.today() - timedelta(days=1)).isoformat()
+        engine.runtime.cancel(session, schedule.id, actor=actor, reason=f"moved to version {bundle.number}")
+        return engine.runtime.start(session, bundle, PURPOSE, {"after": after}, actor=actor)
+
+
+def _last_asked(session: Session, instance_id: int) -> dict | None:
+    """The last report the calendar asked for, as its process knows it (next_periodic_report's
+    `after`): of two due the same day, the shorter period, asked for second."""
+    rows = session.scalars(select(PeriodicReport).where(PeriodicReport.instance_id == instance_id))
+    last = max(rows, key=lambda row: (row.unit_due, -MONTHS_IN[row.period]), default=None)
+    return {"period": last.period, "unit_due": last.unit_due.isoformat()} if last else None
+
+
 def ensure_schedule(engine) -> WorkflowInstance | None:
-    """Start the report calendar of a ruleset that has one (after loading it); None otherwise."""
+    """Start the report calendar of a ruleset that has one (after loading it), or move the running
+    one to the version just published (move_schedule); None when the ruleset has none."""
     with engine.db.session() as session:
         settings = engine.compiled(engine.current_bundle(session)).settings
-    return start_schedule(engine) if schedules_reports(settings) else None
+    if not schedules_reports(settings):
+        return None
+    return move_schedule(engine) or start_schedule(engine)
 
 
 def schedules_reports(settings: dict) -> bool:
@@ -287,9 +325,12 @@ def published_reports(session: Session) -> list[PeriodicReport]:
 
 def report_args(row: PeriodicReport) -> dict[str, str]:
     """The report query of an office report: its period (an ad-hoc one: the year it was asked
-    in), as of its last day, today, or, once issued, its issue day: an issued report keeps the
-    figures the leader approved and is never taken as of a day after its date."""
+    in) and the days it counts (chốt số liệu), as of the last of them, today, or, once issued,
+    its issue day: an issued report keeps the figures the leader approved and is never taken as
+    of a day after its date."""
     own = ReportPeriod(row.period, row.period_start, row.period_end, row.unit_due, row.office_due)
     period = str(row.period_start.year) if row.period == AD_HOC else period_key(own)
-    last = min(clock.today(), row.period_end, row.issued_on or row.period_end)
-    return {"period": period, "as_of": max(row.period_start, last).isoformat()}
+    first, last_counted = row.counted_from or row.period_start, row.counted_to or row.period_end
+    last = min(clock.today(), last_counted, row.issued_on or last_counted)
+    window = {"from": first.isoformat(), "to": last_counted.isoformat()} if row.counted_from else {}
+    return {"period": period, **window, "as_of": max(first, last).isoformat()}

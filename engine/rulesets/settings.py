@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError
 
 from engine.forms import Message
 from engine.org.models import ROLES
-from engine.org.permissions import RETURN_CORRECTORS
+from engine.org.permissions import OFFICE_BODY, RETURN_CORRECTORS
 from engine.rulesets.errors import Problem
 from engine.sandbox.helpers import get_path
 
@@ -40,7 +40,8 @@ _CORE = {
     "terminology": {"type": "object", "additionalProperties": TEXT},
     "processes": {"type": "object", "properties": {purpose: TEXT for purpose in PURPOSES},
                   "required": list(REQUIRED_PROCESSES), "additionalProperties": False},
-    "lanes": {"type": "object", "additionalProperties": ROLE},  # BPMN lane name -> role
+    # BPMN lane name -> role, or the office as a body (engine.org.permissions.OFFICE_BODY)
+    "lanes": {"type": "object", "additionalProperties": {"enum": [*ROLES, OFFICE_BODY]}},
 }
 REQUIRED_KEYS = ("id", "name", "level", "regulation")
 

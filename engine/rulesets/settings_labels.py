@@ -99,6 +99,8 @@ LABELS: dict[str, Label] = {
     "report_calendar.article": Label("Căn cứ (điều, khoản)"),
     "reports.remind_before": Label("Mở kỳ báo cáo trước hạn", DAYS),
     "reports.place": Label("Địa danh ghi trên báo cáo"),
+    "reports.cut_off_day": Label("Ngày chốt số liệu báo cáo định kỳ",
+                                 help="Số liệu mỗi kỳ tính đến ngày này; bỏ trống: đến ngày đơn vị gửi báo cáo."),
     "reports.periodic": Label("Có báo cáo định kỳ"),
     "reports.symbol": Label("Ký hiệu báo cáo"),
     "reports.send_to": Label("Gửi báo cáo cho", help="Vai trò, hoặc units (các đơn vị được yêu cầu báo cáo); "

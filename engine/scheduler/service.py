@@ -17,6 +17,7 @@ from engine.exchange.inbox import import_folder
 from engine.exchange.outbox import deliver_due
 from engine.notifications.mail import send_due_mail
 from engine.operations import logs
+from engine.reports.service import move_schedule
 from engine.working_days.service import refresh_workflows
 
 log = logging.getLogger(__name__)
@@ -44,20 +45,27 @@ class TickResult:
     statuses_failed: int = 0
     inbox_imported: int = 0  # edXML files of the watched folder (engine.exchange.inbox)
     inbox_failed: int = 0
+    schedule_moved: bool = False  # the report calendar moved to the ruleset's new version (move_schedule)
     errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
 def tick(engine, moment: datetime | None = None) -> TickResult:
     """Bring running workflows up to a calendar correction saved since the last tick (their
-    timers may move), advance every due workflow, send due mail, forget old idempotency keys,
-    import the edXML folder and send due edXML statuses. A failure in one part is logged and
-    does not stop the others; the next tick tries again."""
+    timers may move), move the report calendar to a newly published ruleset version, advance
+    every due workflow, send due mail, forget old idempotency keys, import the edXML folder and
+    send due edXML statuses. A failure in one part is logged and does not stop the others; the
+    next tick tries again."""
     result = TickResult()
     try:
         result.refreshed = refresh_workflows(engine, only_if_pending=True)
     except Exception:
         result.errors += 1
         log.exception("recomputing deadlines after a calendar correction failed; retrying on the next tick")
+    try:  # before the timers: a calendar between two periods takes its next one on the new version
+        result.schedule_moved = move_schedule(engine) is not None
+    except Exception:
+        result.errors += 1
+        log.exception("moving the report calendar to the new ruleset version failed; retrying on the next tick")
     try:
         for _ in range(MAX_ROUNDS):
             started = moment or clock.now()

@@ -17,6 +17,7 @@ LANES = """
 [lanes]
 "Văn phòng" = "clerk"
 "Chánh Văn phòng" = "office_head"
+"Văn phòng (tổng hợp báo cáo)" = "office"
 "Lãnh đạo" = "leader"
 "Đơn vị chủ trì" = "unit_officer"
 "Đơn vị phối hợp" = "unit_officer"

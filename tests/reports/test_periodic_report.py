@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
 from docx import Document
+from lxml import etree
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from engine.clock import VN_TZ
 from engine.config import REPO_ROOT
-from engine.directives.models import Assignment, ProgressUpdate
+from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.errors import NotFound
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -22,17 +23,29 @@ from engine.reports import calendar as report_calendar
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_xlsx import write_xlsx
-from engine.reports.models import PeriodicReport, UnitReport
-from engine.reports.service import ScheduleError, build_report, running_schedule, start_schedule
+from engine.reports.models import SCHEDULES, PeriodicReport, UnitReport
+from engine.reports.query import ReportQuery
+from engine.reports.service import (
+    PURPOSE,
+    ScheduleError,
+    build_report,
+    ensure_schedule,
+    report_args,
+    running_schedule,
+    start_schedule,
+)
+from engine.rulesets.migration import migrate_instances
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.settings import check_settings
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
+from engine.scheduler.service import tick
 from engine.working_days import WorkingCalendar
 from tests.conftest import create_org_tree, make_engine
 from tests.reports.dataset import seed
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
 
 CAN_THO = {"report_calendar": [  # Cần Thơ Đ.12
@@ -55,6 +68,30 @@ def test_calendar_follows_the_ruleset_in_working_days():
     yearly = next(r for r in reports if r.period == "yearly")
     assert (yearly.unit_due, yearly.office_due, yearly.label) == (date(2026, 11, 10), date(2026, 11, 13), "Năm 2026")
     assert report_calendar.next_report(CAN_THO, date(2026, 4, 20), working).unit_due == date(2026, 5, 20)
+
+
+def test_each_periods_counted_days_meet_the_next_ones():
+    """Chốt số liệu: a month's report counts up to its units' day as written (19, "trước ngày 20"),
+    from the day after the month before's: no day falls between two reports, none in both;
+    `[reports] cut_off_day` sets another day, of the month before when it comes after the units'."""
+    working = WorkingCalendar()
+    can_tho = {"report_calendar": [{**entry, "day": entry["day"] - 1} for entry in CAN_THO["report_calendar"]]}
+    months = [r for year in (2025, 2026) for r in report_calendar.reports_of_year(can_tho, year, working)
+              if r.period == "monthly"]
+    assert all(later.counted_from == earlier.counted_to + timedelta(days=1)
+               for earlier, later in zip(months, months[1:], strict=False))
+    march = next(r for r in months if r.start == date(2026, 3, 1))
+    assert (march.counted_from, march.counted_to) == (date(2026, 2, 20), date(2026, 3, 19))
+    january = next(r for r in months if r.start == date(2026, 1, 1))
+    assert january.counted_from == date(2025, 12, 20)
+    fixed = {**can_tho, "reports": {"cut_off_day": 14}}
+    year = next(r for r in report_calendar.reports_of_year(fixed, 2026, working) if r.period == "yearly")
+    # the units report the year by 09/11: its figures close on 14/10, not after the report is sent
+    assert (year.counted_from, year.counted_to) == (date(2025, 10, 15), date(2026, 10, 14))
+    march = next(r for r in report_calendar.reports_of_year(fixed, 2026, working) if r.start == date(2026, 3, 1)
+                 and r.period == "monthly")
+    assert (march.counted_from, march.counted_to) == (date(2026, 2, 15), date(2026, 3, 14))
+    assert any(p.element == "reports" for p in check_settings({"reports": {"cut_off_day": 32}}))
 
 
 QUARTERS_AND_HALF_YEAR = {"report_calendar": [
@@ -158,8 +195,9 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
         assert "Quý I năm 2026" in listing and "Đã tổng hợp" in listing and "13/03/2026" in listing
         assert "Đơn vị báo cáo chậm nhất ngày</th>" in listing and "trước ngày" not in listing
 
-    # The leader issues it on 16/03; in April its Word file is still the report of 16/03: taken as
-    # of the day it was issued (a6, due 30/03, is not yet overdue in it), not of the quarter's end.
+    # The leader issues it on 16/03; in April its Word file is still the report of 15/03: taken as
+    # of its cut-off, the units' day as written (a6, due 30/03, is not yet overdue in it), not of the
+    # quarter's end.
     with engine.db.session() as s:
         review = _ready(s, "report_review")[0].id
     engine.runtime.complete(review, {"review_decision": "approve"}, org_tree["leader"])
@@ -169,7 +207,7 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     page = viewer.get(f"/reports/periodic/{period.id}").get_data(as_text=True)
     word = re.search(r'href="(/reports/export/docx\?[^"]+)"', page).group(1).replace("&amp;", "&")
     text = "\n".join(p.text for p in Document(BytesIO(viewer.get(word).data)).paragraphs)
-    assert "Số liệu tính đến ngày 16/03/2026" in text and "Số: 1/BC-VP" in Document(
+    assert "Số liệu tính đến ngày 15/03/2026" in text and "Số: 1/BC-VP" in Document(
         BytesIO(viewer.get(word).data)).tables[0].rows[0].cells[0].text
 
 
@@ -239,6 +277,36 @@ def test_a_report_regenerated_later_keeps_the_reasons_given_by_its_day(loaded, o
     assert (a6.reason, a6.proposal) == ("Chờ ý kiến của Bộ Tài chính", "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
 
 
+def test_a_report_regenerated_later_counts_the_difficulties_of_its_day(loaded, org_tree, clock):
+    """a6 is blocked on 31/03; on 01/04, after the report of 31/03 was issued, STC reports it back
+    in progress and a7 and a9 blocked, and the section STC passed a share of a4 to reports that
+    share blocked: the report of 31/03 still counts one task meeting difficulties (it counted
+    today's), the report of 01/04 three (a4 for its share, which is not counted itself)."""
+    engine = loaded
+    ids = seed(engine)
+    scope = Scope(as_of=date(2026, 3, 31), start=date(2026, 1, 1), end=date(2026, 3, 31))
+    clock.set(datetime(2026, 3, 31, 17, 0))
+    with engine.db.session() as s:
+        assert build_report(s, scope).total.blocked == 1
+    clock.set(datetime(2026, 4, 2, 9, 0))
+    with engine.db.session() as s:
+        later = datetime(2026, 4, 1, 9, 0, tzinfo=VN_TZ)
+        a4 = s.get_one(Assignment, ids["a4"])
+        share = Assignment(directive_id=a4.directive_id, parent_id=a4.id, content="Phần a4", assigned_on=a4.assigned_on,
+                           lead_unit_id=org.unit_by_code(s, "STC-NS").id, deadline_kind="open", created_at=later)
+        s.add(share)
+        s.flush()
+        for assignment, progress in ((s.get_one(Assignment, ids["a6"]), "in_progress"), (share, "blocked"),
+                                     (s.get_one(Assignment, ids["a7"]), "blocked"),
+                                     (s.get_one(Assignment, ids["a9"]), "blocked")):
+            assignment.progress = progress
+            s.add(ProgressUpdate(assignment_id=assignment.id, unit_id=assignment.lead_unit_id, progress=progress,
+                                 created_at=later))
+    with engine.db.session() as s:
+        assert build_report(s, scope).total.blocked == 1
+        assert build_report(s, scope.at(date(2026, 4, 1))).total.blocked == 3
+
+
 def test_a_unit_cannot_file_another_units_report(loaded, org_tree, clock):
     from engine.errors import Forbidden
 
@@ -295,6 +363,117 @@ def test_a_ruleset_without_the_process_is_told_so(database_url, clock, tmp_path)
             engine.load_ruleset(s)
         with pytest.raises(NotFound, match="periodic_report"):
             start_schedule(engine)
+    finally:
+        engine.close()
+
+
+def test_a_task_assigned_after_a_months_report_is_counted_in_the_next_one(database_url, clock, tmp_path):
+    """Cần Thơ's monthly reports (units before the 20th, Đ.12): March's report, issued on 25/03,
+    counts the tasks assigned up to 19/03; one assigned on 27/03 is April's (it fell into none
+    while each report counted its calendar month), and those assigned from 20/04 are May's."""
+    engine = make_engine(database_url, clock, ruleset="can-tho", tmp_path=tmp_path)
+    try:
+        create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+            directive = Directive(ruleset="can-tho", doc_type="CV", number="7", symbol="7/UBND-VP", summary="Về việc",
+                                  issuer="UBND", issued_on=date(2026, 3, 2), urgency="normal", tracked=True,
+                                  status="assigned", created_at=clock.now(), extra={})
+            s.add(directive)
+            s.flush()
+            s.add_all(Assignment(directive_id=directive.id, content=f"Nhiệm vụ {day}", assigned_on=day,
+                                 lead_unit_id=org.unit_by_code(s, "STC").id, deadline=date(2026, 6, 30),
+                                 created_at=clock.now())
+                      for day in (date(2026, 3, 10), date(2026, 3, 27), date(2026, 4, 17), date(2026, 4, 20),
+                                  date(2026, 4, 21)))
+        clock.set(datetime(2026, 3, 2, 9, 0))
+        start_schedule(engine)
+        day = date(2026, 3, 2)
+        while day <= date(2026, 4, 22):
+            clock.set(datetime(day.year, day.month, day.day, 9, 0))
+            while engine.runtime.run_due_timers():
+                pass
+            if day == date(2026, 3, 25):
+                with engine.db.session() as s:
+                    s.execute(update(PeriodicReport).where(PeriodicReport.period == "monthly").values(
+                        status="issued", issued_on=day))
+            day += timedelta(days=1)
+        app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+        viewer = Browser(app)
+        viewer.login("clerk")
+        with engine.db.session() as s:
+            months = s.scalars(select(PeriodicReport).where(PeriodicReport.period == "monthly")
+                               .order_by(PeriodicReport.period_start)).all()
+            assert [m.period_start.month for m in months] == [3, 4]
+            for month, counted in zip(months, (1, 2), strict=True):  # 10/03; 27/03 and 17/04
+                report = build_report(s, ReportQuery.from_args(report_args(month), clock.today()).scope(s, None))
+                assert report.total.total == counted
+        html = viewer.get(f"/reports/periodic/{months[1].id}").get_data(as_text=True)
+        assert "Số liệu tính từ ngày 20/03/2026 đến ngày 19/04/2026." in html
+    finally:
+        engine.close()
+
+
+def _without_reminders(diagram: str) -> bytes:
+    """periodic_report.bpmn before the units' reminders (the parallel branch from pr_fork)."""
+    tree = etree.fromstring(diagram.encode("utf-8"))
+    for node in list(tree.iter()):
+        if (node.get("id") or "").startswith(("pr_notice", "pr_notify", "pr_flow_notice", "pr_flow_notif")) or (
+                node.tag == f"{BPMN}outgoing" and node.text == "pr_flow_notices"):
+            node.getparent().remove(node)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_published_version_takes_over_the_running_calendar_between_two_periods(database_url, clock, tmp_path):
+    """The calendar runs a version without the units' reminders; a version with them is published
+    (`dondoc ruleset load`) while quarter I is being reported on: the calendar finishes quarter I
+    as it is (SpiffWorkflow's migration refuses it: its loop has passed the changed fork), and once
+    that report is issued the scheduler's next tick moves it. The half-year's units are reminded;
+    no report is asked for twice or skipped."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    diagram = processes / "common" / "periodic_report.bpmn"
+    current = diagram.read_text(encoding="utf-8")
+    diagram.write_bytes(_without_reminders(current))
+    engine = make_engine(database_url, clock, processes_dir=str(processes))
+    try:
+        users = create_org_tree(engine)
+        seed(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        old = start_schedule(engine)
+        for day in (6, 16):  # quarter I opens; its units' time is over
+            clock.set(datetime(2026, 3, day, 9, 0))
+            engine.runtime.run_due_timers()
+        diagram.write_text(current, encoding="utf-8")
+        with engine.db.session() as s:
+            new_version = engine.load_ruleset(s).id
+        assert ensure_schedule(engine).id == old.id  # quarter I is not issued yet: it goes on as it is
+        assert not migrate_instances(engine, [old.id], new_version, None, dry_run=True)[0].ok
+        with engine.db.session() as s:
+            consolidate = _ready(s, "report_consolidate")[0].id
+        engine.runtime.complete(consolidate, {"summary": "Tốt"}, users["clerk"])
+        with engine.db.session() as s:
+            review = _ready(s, "report_review")[0].id
+        engine.runtime.complete(review, {"review_decision": "approve"}, users["leader"])
+        assert tick(engine).schedule_moved
+        with engine.db.session() as s:
+            moved = running_schedule(s, "dak-lak")
+            assert s.get_one(WorkflowInstance, old.id).status not in LIVE_STATUSES
+            assert (moved.bundle_id, moved.next_timer_due) == (new_version, datetime(2026, 6, 8, 8, 0, tzinfo=VN_TZ))
+        assert not tick(engine).schedule_moved
+        assert f"purpose = '{PURPOSE}'" == SCHEDULES  # the tick finds it through ix_instances_schedules
+        day = date(2026, 6, 8)
+        while day <= date(2026, 6, 15):
+            clock.set(datetime(day.year, day.month, day.day, 9, 0))
+            tick(engine)
+            day += timedelta(days=1)
+        with engine.db.session() as s:
+            asked = s.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due)).all()
+            assert [(r.period, r.instance_id) for r in asked] == [("quarterly", old.id), ("half_yearly", moved.id)]
+            reminded = s.scalars(select(Notification.subject).where(
+                Notification.kind == "periodic_report_reminder", Notification.user_id == users["sxd"].id)).all()
+            assert reminded and all("6 tháng đầu năm 2026" in subject for subject in reminded)
     finally:
         engine.close()
 
