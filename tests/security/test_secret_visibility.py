@@ -145,7 +145,8 @@ def _build(engine, clock, server) -> dict:
                     "token": ["an-upload-nobody-kept"],  # an import preview (webui/directives/imports.py)
                     "draft_id": [999999],  # a process draft: only its author opens it
                     "instance_id": _instance_ids(engine, directive.id),  # the running-processes pages
-                    "incident_id": [999999]},
+                    "incident_id": [999999],
+                    "received_id": [999999], "index": [0]},  # a hub document waiting for the office, its file
             "directive_id": directive.id}
 
 
