@@ -34,13 +34,15 @@ from engine.org.models import Unit, User
 from engine.registry.service import history as registry_history
 from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import form_terms
-from engine.runtime.models import WorkItem, WorkItemStatus
+from engine.runtime.models import WorkItem, WorkItemStatus, declare_performers
 
 PURPOSE = "inspection"
 # The five parts a decision must hold (Đắk Lắk Đ.15 k.3, Quỳnh Nhai Đ.12 k.2).
 DECISION_PARTS = {"legal_basis": "legal basis", "scope": "scope, subjects and duty", "content": "content",
                   "ends_on": "time limit", "team": "team members"}
 TITLE_MAX = 255  # an inspection's and a paper's title column (engine/inspections/models.py)
+TEAM_STEPS = ("inspection_findings", "inspection_report")  # the forms of the team's steps
+HAND_OVER = "inspection_hand_over"  # the form of an inspected unit's hand-over
 
 
 class InspectionError(EngineError):
@@ -319,3 +321,22 @@ def _reads_file(session: Session, user: User, sha256: str) -> bool:
 
 
 permissions.declare_file_readers(_reads_file)
+
+
+def _performers(session: Session, instance_id: int, form_key: str, unit_id: int | None,
+                role: str) -> list[int] | None:
+    """Who does an inspection's step by name, on any version of its diagram: the team the decision
+    names records the findings and writes the report (Đắk Lắk Đ.16 k.1, Quỳnh Nhai Đ.13 k.1), not every
+    inspector; an inspected unit's own officers (its head when it has none) hand over its papers
+    (Đ.16 k.3, Đ.13 k.3), not the unit above it, which in an internal inspection is the one inspecting."""
+    if form_key not in (*TEAM_STEPS, HAND_OVER):
+        return None
+    inspection = session.scalar(select(Inspection).where(Inspection.instance_id == instance_id))
+    if inspection is None:
+        return None
+    if form_key == HAND_OVER:
+        return [user.id for user in permissions.holders_for_part(session, unit_id, role)]
+    return [member.user_id for member in inspection.members]
+
+
+declare_performers(_performers)

@@ -487,6 +487,17 @@ class WorkItemLike(Protocol):
     directive_id: int | None
     assignment_id: int | None
     completed_by: int | None
+    performers: str | None
+
+
+def performers_text(user_ids: Iterable[int] | None) -> str | None:
+    """A work item's `performers` column for work given to the people `user_ids` by name (None: to
+    whoever holds its role in its unit)."""
+    return None if user_ids is None else "," + "".join(f"{user_id}," for user_id in dict.fromkeys(user_ids))
+
+
+def _named(user: User) -> str:
+    return f",{user.id},"
 
 
 def _item_record_seen(session: Session, user: User, directive_id, assignment_id) -> ColumnElement[bool]:
@@ -511,14 +522,18 @@ def _record_seen(session: Session, user: User, units: set[int] | None, kind: str
             .correlate(key.table).exists())
 
 
-def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
-    """SQL over a work item's columns: `user` holds its role, its unit is within their scope,
-    and (for organisation-wide roles: a unit's own work is its own to see) they may see what
-    it belongs to."""
+def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id,
+               performers) -> ColumnElement[bool]:
+    """SQL over a work item's columns: given by name, `user` is among its performers; otherwise
+    `user` holds its role, its unit is within their scope, and (for organisation-wide roles: a
+    unit's own work is its own to see) they may see what it belongs to."""
     units = units_in_scope(session, user)
     if units is not None:
-        return and_(role.in_(list(user.roles)), or_(unit_id.is_(None), unit_id.in_(units)))
-    return and_(role.in_(list(user.roles)), _item_record_seen(session, user, directive_id, assignment_id))
+        by_role = and_(role.in_(list(user.roles)), or_(unit_id.is_(None), unit_id.in_(units)))
+    else:
+        by_role = and_(role.in_(list(user.roles)), _item_record_seen(session, user, directive_id, assignment_id))
+    return or_(and_(performers.is_(None), by_role),
+               and_(performers.is_not(None), performers.contains(_named(user), autoescape=True)))
 
 
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
@@ -530,6 +545,8 @@ def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, as
 
 def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
     """The Python form of `act_clause` for one work item (role and unit without a query)."""
+    if item.performers is not None:
+        return _named(user) in item.performers
     if not user.has_role(item.role) or not acts_for_unit(session, user, item.unit_id):
         return False
     if not is_organisation_wide(user):
