@@ -41,6 +41,12 @@ PURPOSE = "inspection"
 DECISION_PARTS = {"legal_basis": "legal basis", "scope": "scope, subjects and duty", "content": "content",
                   "ends_on": "time limit", "team": "team members"}
 TITLE_MAX = 255  # an inspection's and a paper's title column (engine/inspections/models.py)
+# Who files which kinds of paper in the file (Đắk Lắk Đ.16, Đ.18; Quỳnh Nhai Đ.13, Đ.15): who runs the inspection its
+# decision and the documents it rests on, the team its plan, minutes and results report, an inspected unit its
+# reports; anyone of them other documents (an explanation).
+RUNNER_PAPERS = frozenset({"decision", "assigning_documents", "urging_documents", "plan", "other"})
+TEAM_PAPERS = frozenset({"plan", "minutes", "results_report", "other"})
+UNIT_PAPERS = frozenset({"execution_reports", "other"})
 TEAM_STEPS = ("inspection_findings", "inspection_report")  # the forms of the team's steps
 HAND_OVER = "inspection_hand_over"  # the form of an inspected unit's hand-over
 
@@ -193,6 +199,10 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         inspection = _visible(session, inspection_id, user, filing=True)
+        if kind not in filing_kinds(session, user, inspection):
+            raise InspectionError("You may not file a paper of this kind: the inspected unit files its reports, "
+                                  "the team its plan, minutes and results report, who runs the inspection its "
+                                  "decision.", "kind")
         # Filing a file lets whoever sees the inspection read it: a digest alone is not a file of one's own.
         if not all(DIGEST.fullmatch(d) and permissions.may_see_file(session, user, d) for d in attachments):
             raise InspectionError("You may attach only files you sent or may already see.", "attachments")
@@ -200,6 +210,18 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
         audit.record(session, "inspection.paper_added", "inspection", inspection.id, actor=user,
                      after={"kind": kind, "title": title})
         return paper
+
+
+def filing_kinds(session: Session, user: User, inspection: Inspection) -> tuple[str, ...]:
+    """The kinds of paper `user` files in the inspection's file, in PAPER_KINDS order (none: they only read it)."""
+    kinds: set[str] = set()
+    if permissions.runs_inspection(user, inspection.proposing_unit_id):
+        kinds |= RUNNER_PAPERS
+    if any(member.user_id == user.id for member in inspection.members):
+        kinds |= TEAM_PAPERS
+    if permissions.is_staff_of_unit(user, [link.unit_id for link in inspection.units]):
+        kinds |= UNIT_PAPERS
+    return tuple(kind for kind in PAPER_KINDS if kind in kinds) if _takes_part(session, user, inspection) else ()
 
 
 def inspection_file(session: Session, inspection_id: int, user: User) -> dict[str, list[InspectionPaper]]:
@@ -266,7 +288,7 @@ class InspectionDetail:
     follow_up: Directive | None               # None too where the reader may not see it (a secret one)
     follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
-    may_file: bool                            # the reader adds papers to the file (a council only reads)
+    filing_kinds: tuple[str, ...]             # the kinds of paper the reader files (none: a council only reads)
     terms: dict[str, str]                     # the ruleset's words (its [terminology]): who runs and decides it
 
 
@@ -294,7 +316,7 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
             session, user, permissions.ASSIGNMENT, a.id)] if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)),
-        may_file=_takes_part(session, user, inspection),
+        filing_kinds=filing_kinds(session, user, inspection),
         terms=form_terms(instance_settings(session, inspection.instance_id)))
 
 

@@ -222,6 +222,20 @@ def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> in
     return next((unit_id for unit_id in unit_ids if acts_for_unit(session, user, unit_id)), None)
 
 
+def runs_inspection(user: User, proposing_unit_id: int | None) -> bool:
+    """Who runs an inspection (files its decision and the documents it rests on): the office and the
+    leader an inspection of the office; the head of the unit running an internal one (`proposing_unit_id`)."""
+    if proposing_unit_id is None:
+        return user.has_role(*OFFICE, LEADER)
+    return user.has_role(UNIT_HEAD) and not is_organisation_wide(user) and user.unit_id == proposing_unit_id
+
+
+def is_staff_of_unit(user: User, unit_ids: Iterable[int]) -> bool:
+    """`user` is staff of one of `unit_ids` itself — not of a unit above it, as `acts_for_unit` allows:
+    an inspected unit speaks for itself, a department inspecting its section does not speak for it."""
+    return user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and user.unit_id in set(unit_ids)
+
+
 def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = ()) -> bool:
     """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
     running it internally: `unit_ids`), and a team member the ones they are on."""

@@ -329,3 +329,22 @@ def test_in_an_internal_inspection_only_the_inspected_section_hands_over(deploym
     with pytest.raises(Forbidden):
         engine.runtime.complete(item["id"], {"hand_over_note": "Thay phòng"}, users["stc"])
     complete(call("stcns"), "inspection_hand_over", {"hand_over_note": "Báo cáo của phòng"})
+
+
+def test_each_files_the_papers_that_are_theirs(deployment, call):
+    """Đắk Lắk Đ.16, Đ.18 (Quỳnh Nhai Đ.13, Đ.15): the inspected unit files its reports, the team its
+    minutes and results report, the office the decision; another kind is refused naming `kind`."""
+    proposed = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra Sở Tài chính", "units": ["STC"]})
+    complete(call("chutich"), "inspection_decision", {**DECISION, "team_members": ["kiemtra"]})
+    papers = f"/inspections/{proposed.get_json()['id']}/papers"
+    refusal = ("Anh/Chị không được nộp loại tài liệu này: đơn vị được kiểm tra nộp báo cáo của mình; đoàn kiểm tra "
+               "nộp kế hoạch, biên bản, báo cáo kết quả kiểm tra; nơi tổ chức kiểm tra nộp quyết định kiểm tra.")
+    for who, kinds in (("stc", ("execution_reports", "other")), ("kiemtra", ("minutes", "results_report", "plan")),
+                       ("clerk", ("decision", "urging_documents"))):
+        for kind in ("decision", "execution_reports", "minutes", "results_report"):
+            answer = call(who)("POST", papers, json={"kind": kind, "title": "Tài liệu", "attachments": []})
+            if kind in kinds:
+                assert answer.status_code == 201, (who, kind, answer.get_json())
+            else:
+                assert answer.status_code == 422, (who, kind)
+                assert answer.get_json()["error"]["fields"] == {"kind": refusal}
