@@ -67,6 +67,7 @@ class InspectionPolicy:
     publish_conclusion: bool  # the results report's conclusion is published (công khai)
     council_unit: str | None  # the code of the unit told of every results report (Hội đồng Thi đua khen thưởng)
     unit_report_article: str | None  # the article an inspected unit's hand-over cites (its duty to report)
+    office_told_of_internal: bool  # an internal inspection's results report goes to the tracking office too
 
 
 def policy(settings: Mapping) -> InspectionPolicy:
@@ -74,7 +75,8 @@ def policy(settings: Mapping) -> InspectionPolicy:
     return InspectionPolicy(internal=bool(table.get("internal", False)),
                             publish_conclusion=bool(table.get("publish_conclusion", False)),
                             council_unit=table.get("council_unit") or None,
-                            unit_report_article=table.get("unit_report_article") or None)
+                            unit_report_article=table.get("unit_report_article") or None,
+                            office_told_of_internal=bool(table.get("office_told_of_internal", False)))
 
 
 def propose(engine, raw: dict, actor: User) -> Inspection:

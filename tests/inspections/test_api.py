@@ -188,6 +188,10 @@ def test_a_department_inspects_its_own_units(deployment, call, clock):
     assert call("sxd")("GET", f"/inspections/{inspection_id}").status_code == 404
     for who in ("stc_head", "leader", "stc_ns"):
         assert "inspection_report" in kinds(engine, users[who])
+    # Đắk Lắk Đ.17 k.1: a department's results go to the province office as well, which reads them
+    for who in ("clerk", "office_head"):
+        assert ("inspection_report" in kinds(engine, users[who])) == (engine.settings.ruleset == "dak-lak")
+    assert call("clerk")("GET", f"/inspections/{inspection_id}").get_json()["conclusion"] == "Hoàn thành"
 
 
 def test_without_the_council_unit_the_report_still_goes_out_and_the_log_says_so(database_url, clock, tmp_path):
