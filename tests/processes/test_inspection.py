@@ -173,3 +173,22 @@ def test_an_inspection_running_on_an_older_version_gives_its_team_steps_to_the_t
     with pytest.raises(Forbidden):
         engine.runtime.complete(findings.id, {"ended_on": "12/02/2026", "findings": "Đúng"}, other)
     engine.close()
+
+
+def test_an_administrator_gives_a_team_step_to_another_person_by_name(loaded, org_tree, inspector):
+    """A team step waits for people, not for a role in a unit: a process administrator hands it to
+    a person (who alone then does it, whatever their role), not to a unit."""
+    from engine.instances import actions
+    from engine.org import permissions
+
+    engine, users = loaded, org_tree
+    inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["office_head"])
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    findings = drive.ready(engine, "record_findings")
+    with pytest.raises(actions.InstanceAdminError, match="by name"):
+        actions.reassign(engine, users["admin"], findings.id, "Chuyển", unit_code="SXD")
+    actions.reassign(engine, users["admin"], findings.id, "Trưởng đoàn đi công tác", username="stc")
+    with engine.db.session() as s:
+        item = s.get(type(findings), findings.id)
+        assert [person.username for person in org.users_by_name(s, ["stc", "thanhtra", "chanhvp"])
+                if permissions.may_act(s, person, item)] == ["stc"]
