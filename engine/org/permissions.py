@@ -504,10 +504,9 @@ class WorkItemLike(Protocol):
     performers: str | None
 
 
-def performers_text(user_ids: Iterable[int] | None) -> str | None:
-    """A work item's `performers` column for work given to the people `user_ids` by name (None: to
-    whoever holds its role in its unit)."""
-    return None if user_ids is None else "," + "".join(f"{user_id}," for user_id in dict.fromkeys(user_ids))
+def performers_text(user_ids: Iterable[int]) -> str:
+    """A work item's `performers` column for work given to the people `user_ids` by name."""
+    return "," + "".join(f"{user_id}," for user_id in dict.fromkeys(user_ids))
 
 
 def _named(user: User) -> str:
