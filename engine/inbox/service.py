@@ -62,7 +62,7 @@ def _may_act(session: Session, user: User):
     """Ready items `user` may complete (engine.org.permissions, as Runtime.check_may_act)."""
     return [WorkItem.status == WorkItemStatus.READY, permissions.act_clause(
         session, user, role=WorkItem.role, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
-        assignment_id=WorkItem.assignment_id)]
+        assignment_id=WorkItem.assignment_id, performers=WorkItem.performers)]
 
 
 def _view_query(session: Session, user: User, view: str) -> Select:
@@ -191,7 +191,7 @@ def _form_of(engine, session: Session, bundle_id: int, form_key: str) -> FormDef
 # columns a permission check and a form need, no entity (nothing the step then re-reads stale).
 _READY_OF_ASSIGNMENT = (
     select(WorkItem.id, WorkItem.role, WorkItem.unit_id, WorkItem.directive_id, WorkItem.assignment_id,
-           WorkItem.completed_by, WorkItem.form_key, WorkflowInstance.bundle_id)
+           WorkItem.completed_by, WorkItem.performers, WorkItem.form_key, WorkflowInstance.bundle_id)
     .join(WorkflowInstance, WorkflowInstance.id == WorkItem.instance_id)
     .where(WorkItem.assignment_id == bindparam("assignment_id"), WorkItem.status == WorkItemStatus.READY)
     .order_by(WorkItem.id))

@@ -21,7 +21,7 @@ settings_schema("deadlines", {"inspection_report": WORKING_DAYS})
 # Read by engine.inspections.service.policy: internal inspections by a unit's head, publishing
 # the conclusion, and the emulation council's unit told of each results report.
 settings_schema("inspection", {"internal": FLAG, "publish_conclusion": FLAG, "council_unit": TEXT,
-                               "unit_report_article": TEXT})
+                               "unit_report_article": TEXT, "office_told_of_internal": FLAG})
 
 
 @settings_check("deadlines")
@@ -117,23 +117,27 @@ def hand_over(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"unit": unit.code}
 
 
-@OPERATORS.register("inspection.notify", optional=("leader", "office", "units", "unit", "team", "council", "kind",
-                                                  "body"))
+@OPERATORS.register("inspection.notify", optional=("leader", "office", "units", "unit", "team", "council",
+                                                  "office_if_internal", "kind", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     """Tell the leader (unless `leader` is false) — and, for an internal inspection, the head of
     the unit running it —, the tracking office's clerks and head when `office` is true, the
     inspected units when `units` is true (only `unit`, the code of the one the message is about,
-    when given), the team's members when `team` is true, and the emulation council's unit
-    (`[inspection] council_unit`) when `council` is true and the ruleset names one (`kind`: the
-    template; without a `body`, its body, which may name the `title`, the `unit` and its due day)."""
+    when given), the team's members when `team` is true, the emulation council's unit
+    (`[inspection] council_unit`) when `council` is true and the ruleset names one, and the office
+    when `office_if_internal` is true, the inspection is internal and the ruleset's `[inspection]
+    office_told_of_internal` says so (`kind`: the template; without a `body`, its body, which may
+    name the `title`, the `unit` and its due day)."""
     inspection = _inspection(ctx, data)
     about = org.require_unit(ctx.session, params["unit"]) if params.get("unit") else None
+    office = params.get("office") or (params.get("office_if_internal") and inspection.proposing_unit_id is not None
+                                      and policy(ctx.bundle.settings).office_told_of_internal)
     users = []
     if params.get("leader", True):
         users += permissions.leaders(ctx.session)
         if inspection.proposing_unit_id is not None:
             users += permissions.holders(ctx.session, permissions.UNIT_HEAD, inspection.proposing_unit_id)
-    if params.get("office"):
+    if office:
         users += [user for role in permissions.OFFICE for user in permissions.holders_in(ctx.session, role, None)]
     if params.get("units"):
         for unit_id in [about.id] if about else [link.unit_id for link in inspection.units]:

@@ -34,13 +34,21 @@ from engine.org.models import Unit, User
 from engine.registry.service import history as registry_history
 from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import form_terms
-from engine.runtime.models import WorkItem, WorkItemStatus
+from engine.runtime.models import WorkItem, WorkItemStatus, declare_performers
 
 PURPOSE = "inspection"
 # The five parts a decision must hold (Đắk Lắk Đ.15 k.3, Quỳnh Nhai Đ.12 k.2).
 DECISION_PARTS = {"legal_basis": "legal basis", "scope": "scope, subjects and duty", "content": "content",
                   "ends_on": "time limit", "team": "team members"}
 TITLE_MAX = 255  # an inspection's and a paper's title column (engine/inspections/models.py)
+# Who files which kinds of paper in the file (Đắk Lắk Đ.16, Đ.18; Quỳnh Nhai Đ.13, Đ.15): who runs the inspection its
+# decision and the documents it rests on, the team its plan, minutes and results report, an inspected unit its
+# reports; anyone of them other documents (an explanation).
+RUNNER_PAPERS = frozenset({"decision", "assigning_documents", "urging_documents", "plan", "other"})
+TEAM_PAPERS = frozenset({"plan", "minutes", "results_report", "other"})
+UNIT_PAPERS = frozenset({"execution_reports", "other"})
+TEAM_STEPS = ("inspection_findings", "inspection_report")  # the forms of the team's steps
+HAND_OVER = "inspection_hand_over"  # the form of an inspected unit's hand-over
 
 
 class InspectionError(EngineError):
@@ -59,6 +67,7 @@ class InspectionPolicy:
     publish_conclusion: bool  # the results report's conclusion is published (công khai)
     council_unit: str | None  # the code of the unit told of every results report (Hội đồng Thi đua khen thưởng)
     unit_report_article: str | None  # the article an inspected unit's hand-over cites (its duty to report)
+    office_told_of_internal: bool  # an internal inspection's results report goes to the tracking office too
 
 
 def policy(settings: Mapping) -> InspectionPolicy:
@@ -66,7 +75,8 @@ def policy(settings: Mapping) -> InspectionPolicy:
     return InspectionPolicy(internal=bool(table.get("internal", False)),
                             publish_conclusion=bool(table.get("publish_conclusion", False)),
                             council_unit=table.get("council_unit") or None,
-                            unit_report_article=table.get("unit_report_article") or None)
+                            unit_report_article=table.get("unit_report_article") or None,
+                            office_told_of_internal=bool(table.get("office_told_of_internal", False)))
 
 
 def propose(engine, raw: dict, actor: User) -> Inspection:
@@ -191,6 +201,10 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         inspection = _visible(session, inspection_id, user, filing=True)
+        if kind not in filing_kinds(session, user, inspection):
+            raise InspectionError("You may not file a paper of this kind: the inspected unit files its reports, "
+                                  "the team its plan, minutes and results report, who runs the inspection its "
+                                  "decision.", "kind")
         # Filing a file lets whoever sees the inspection read it: a digest alone is not a file of one's own.
         if not all(DIGEST.fullmatch(d) and permissions.may_see_file(session, user, d) for d in attachments):
             raise InspectionError("You may attach only files you sent or may already see.", "attachments")
@@ -198,6 +212,18 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
         audit.record(session, "inspection.paper_added", "inspection", inspection.id, actor=user,
                      after={"kind": kind, "title": title})
         return paper
+
+
+def filing_kinds(session: Session, user: User, inspection: Inspection) -> tuple[str, ...]:
+    """The kinds of paper `user` files in the inspection's file, in PAPER_KINDS order (none: they only read it)."""
+    kinds: set[str] = set()
+    if permissions.runs_inspection(user, inspection.proposing_unit_id):
+        kinds |= RUNNER_PAPERS
+    if any(member.user_id == user.id for member in inspection.members):
+        kinds |= TEAM_PAPERS
+    if permissions.is_staff_of_unit(user, [link.unit_id for link in inspection.units]):
+        kinds |= UNIT_PAPERS
+    return tuple(kind for kind in PAPER_KINDS if kind in kinds) if _takes_part(session, user, inspection) else ()
 
 
 def inspection_file(session: Session, inspection_id: int, user: User) -> dict[str, list[InspectionPaper]]:
@@ -264,7 +290,7 @@ class InspectionDetail:
     follow_up: Directive | None               # None too where the reader may not see it (a secret one)
     follow_up_assignments: list[Assignment]
     history: list[tuple[AuditEntry, str]]     # newest first, with who (full name)
-    may_file: bool                            # the reader adds papers to the file (a council only reads)
+    filing_kinds: tuple[str, ...]             # the kinds of paper the reader files (none: a council only reads)
     terms: dict[str, str]                     # the ruleset's words (its [terminology]): who runs and decides it
 
 
@@ -292,7 +318,7 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
             session, user, permissions.ASSIGNMENT, a.id)] if follow_up else [],
         history=registry_history(session, AuditEntry.object_type == "inspection",
                                  AuditEntry.object_id == str(inspection.id)),
-        may_file=_takes_part(session, user, inspection),
+        filing_kinds=filing_kinds(session, user, inspection),
         terms=form_terms(instance_settings(session, inspection.instance_id)))
 
 
@@ -319,3 +345,22 @@ def _reads_file(session: Session, user: User, sha256: str) -> bool:
 
 
 permissions.declare_file_readers(_reads_file)
+
+
+def _performers(session: Session, instance_id: int, form_key: str, unit_id: int | None,
+                role: str) -> list[int] | None:
+    """Who does an inspection's step by name, on any version of its diagram: the team the decision
+    names records the findings and writes the report (Đắk Lắk Đ.16 k.1, Quỳnh Nhai Đ.13 k.1), not every
+    inspector; an inspected unit's own officers (its head when it has none) hand over its papers
+    (Đ.16 k.3, Đ.13 k.3), not the unit above it, which in an internal inspection is the one inspecting."""
+    if form_key not in (*TEAM_STEPS, HAND_OVER):
+        return None
+    inspection = session.scalar(select(Inspection).where(Inspection.instance_id == instance_id))
+    if inspection is None:
+        return None
+    if form_key == HAND_OVER:
+        return [user.id for user in permissions.holders_for_part(session, unit_id, role)]
+    return [member.user_id for member in inspection.members]
+
+
+declare_performers(_performers)

@@ -263,7 +263,9 @@ def _uuid(text: str) -> UUID:
 def reassign(engine, actor: User, work_item_id: int, reason: str, *, unit_code: str = "",
              username: str = "") -> WorkItem:
     """Send a ready work item to another unit, or to a person (their unit: a work item waits
-    for a role in a unit). The new place must have someone holding the item's role."""
+    for a role in a unit). The new place must have someone holding the item's role. An item
+    given by name (an inspection's team step) goes to a person only, who alone then does it,
+    whatever their role."""
     with engine.db.session() as session:
         user = admin(session, actor)
         item = session.get(WorkItem, work_item_id)
@@ -274,22 +276,35 @@ def reassign(engine, actor: User, work_item_id: int, reason: str, *, unit_code: 
         reason = _reason(reason)
         if item.status != WorkItemStatus.READY:
             raise AlreadyDone("This work item has already been completed.")
-        unit_id = _new_unit(session, item.role, unit_code.strip(), username.strip())
-        if unit_id == item.unit_id:
-            raise InstanceAdminError("The work item already waits there.", "unit")
+        if item.performers is not None:
+            person = _named_person(session, username.strip())
+            unit_id, performers = person.unit_id, permissions.performers_text([person.id])
+            if performers == item.performers:
+                raise InstanceAdminError("The work item already waits there.", "user")
+        else:
+            unit_id, performers = _new_unit(session, item.role, unit_code.strip(), username.strip()), None
+            if unit_id == item.unit_id:
+                raise InstanceAdminError("The work item already waits there.", "unit")
         codes = dict(session.execute(select(Unit.id, Unit.code)).all())
         before = {"unit": codes.get(item.unit_id)}
-        item.unit_id = unit_id
+        item.unit_id, item.performers = unit_id, performers
         _record(session, "work_item.reassigned", instance, user, before,
                 {"unit": codes[unit_id], "user": username.strip() or None, "reason": reason}, "work_item", item.id)
         return item
 
 
+def _named_person(session: Session, username: str) -> User:
+    if not username:
+        raise InstanceAdminError("This work item is given to people by name: choose the person.", "user")
+    person = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if person is None:
+        raise InstanceAdminError("No active user %(name)s.", "user", name=username)
+    return person
+
+
 def _new_unit(session: Session, role: str, unit_code: str, username: str) -> int:
     if username:
-        person = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-        if person is None:
-            raise InstanceAdminError("No active user %(name)s.", "user", name=username)
+        person = _named_person(session, username)
         if not person.has_role(role):
             raise InstanceAdminError("%(name)s does not hold the role this work item needs.", "user", name=username)
         return person.unit_id

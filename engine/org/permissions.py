@@ -226,6 +226,20 @@ def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> in
     return next((unit_id for unit_id in unit_ids if acts_for_unit(session, user, unit_id)), None)
 
 
+def runs_inspection(user: User, proposing_unit_id: int | None) -> bool:
+    """Who runs an inspection (files its decision and the documents it rests on): the office and the
+    leader an inspection of the office; the head of the unit running an internal one (`proposing_unit_id`)."""
+    if proposing_unit_id is None:
+        return user.has_role(*OFFICE, LEADER)
+    return user.has_role(UNIT_HEAD) and not is_organisation_wide(user) and user.unit_id == proposing_unit_id
+
+
+def is_staff_of_unit(user: User, unit_ids: Iterable[int]) -> bool:
+    """`user` is staff of one of `unit_ids` itself — not of a unit above it, as `acts_for_unit` allows:
+    an inspected unit speaks for itself, a department inspecting its section does not speak for it."""
+    return user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and user.unit_id in set(unit_ids)
+
+
 def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = ()) -> bool:
     """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
     running it internally: `unit_ids`), and a team member the ones they are on."""
@@ -495,6 +509,16 @@ class WorkItemLike(Protocol):
     directive_id: int | None
     assignment_id: int | None
     completed_by: int | None
+    performers: str | None
+
+
+def performers_text(user_ids: Iterable[int]) -> str:
+    """A work item's `performers` column for work given to the people `user_ids` by name."""
+    return "," + "".join(f"{user_id}," for user_id in dict.fromkeys(user_ids))
+
+
+def _named(user: User) -> str:
+    return f",{user.id},"
 
 
 def record_seen_clause(session: Session, user: User, *, directive_id, assignment_id) -> ColumnElement[bool]:
@@ -520,15 +544,19 @@ def _record_seen(session: Session, user: User, units: set[int] | None, kind: str
             .correlate(key.table).exists())
 
 
-def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
-    """SQL over a work item's columns: `user` holds its role, its unit is within their scope,
-    and (for organisation-wide roles: a unit's own work is its own to see) they may see what
-    it belongs to."""
+def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id,
+               performers) -> ColumnElement[bool]:
+    """SQL over a work item's columns: given by name, `user` is among its performers; otherwise
+    `user` holds its role, its unit is within their scope, and (for organisation-wide roles: a
+    unit's own work is its own to see) they may see what it belongs to."""
     units = units_in_scope(session, user)
     if units is not None:
-        return and_(role.in_(acting_roles(user)), or_(unit_id.is_(None), unit_id.in_(units)))
-    return and_(role.in_(acting_roles(user)),
-                record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
+        by_role = and_(role.in_(acting_roles(user)), or_(unit_id.is_(None), unit_id.in_(units)))
+    else:
+        by_role = and_(role.in_(acting_roles(user)),
+                       record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
+    return or_(and_(performers.is_(None), by_role),
+               and_(performers.is_not(None), performers.contains(_named(user), autoescape=True)))
 
 
 def acting_roles(user: User) -> list[str]:
@@ -545,6 +573,8 @@ def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, as
 
 def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
     """The Python form of `act_clause` for one work item (role and unit without a query)."""
+    if item.performers is not None:
+        return _named(user) in item.performers
     if item.role not in acting_roles(user) or not acts_for_unit(session, user, item.unit_id):
         return False
     if not is_organisation_wide(user):

@@ -90,6 +90,7 @@ LABELS: dict[str, Label] = {
     "inspection.publish_conclusion": Label("Công khai kết luận kiểm tra"),
     "inspection.council_unit": Label("Mã đơn vị Hội đồng thi đua được báo kết quả"),
     "inspection.unit_report_article": Label("Điều khoản trích dẫn khi đơn vị được kiểm tra báo cáo, cung cấp hồ sơ"),
+    "inspection.office_told_of_internal": Label("Gửi Văn phòng kết quả kiểm tra nội bộ"),
     "report_calendar": Label("Các kỳ báo cáo", help="Mỗi dòng một kỳ của đơn vị hoặc của Văn phòng; "
                              "xóa trắng một dòng để bỏ kỳ đó."),
     "report_calendar.period": Label("Kỳ báo cáo"),

@@ -1,10 +1,11 @@
 """Workflow instances, the work items read from them, and incidents."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, func, select
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UTCDateTime
@@ -70,7 +71,10 @@ class WorkItem(Base):
                       Index("ix_work_items_assignment_status", "assignment_id", "status"),
                       # a unit's items, or none's (unit_id IS NULL OR IN …): one index range each
                       Index("ix_work_items_unit_status", "unit_id", "status", "role"),
-                      Index("ix_work_items_completed_by", "completed_by", "status"))  # "done by me"
+                      Index("ix_work_items_completed_by", "completed_by", "status"),  # "done by me"
+                      # the few items given to named people, read apart from the role-and-unit ones
+                      Index("ix_work_items_named", "status", postgresql_where=text("performers IS NOT NULL"),
+                            sqlite_where=text("performers IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"))
@@ -90,6 +94,10 @@ class WorkItem(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     draft: Mapped[dict | None] = mapped_column(JSON)  # a long form saved half-way
+    # Given by name (engine.org.permissions.may_act): the ids of the only people who do it, whatever
+    # their role and unit, as ",12,15," (one text column: found with LIKE on either database, and
+    # written in the step's one statement like the others); None: whoever holds the role in the unit.
+    performers: Mapped[str | None] = mapped_column(Text)
 
 
 class Incident(Base):
@@ -115,3 +123,22 @@ def _waiting_items(session: Session, role: str, unit_id: int) -> int:
 
 
 permissions.declare_waiting_work(_waiting_items)
+
+
+# Who does a newly ready work item by name: declared by the features whose records name them (an
+# inspection's team), asked with (session, instance id, form key, unit id, role) when the item is
+# made, on whatever process version the instance runs. None from all: its role in its unit does it.
+_performers: list[Callable[[Session, int, str, int | None, str], Iterable[int] | None]] = []
+
+
+def declare_performers(source: Callable[[Session, int, str, int | None, str], Iterable[int] | None]) -> None:
+    _performers.append(source)
+
+
+def performers_of(session: Session, instance_id: int, form_key: str, unit_id: int | None, role: str) -> str | None:
+    """The new work item's `performers` column (permissions.performers_text)."""
+    for source in _performers:
+        named = source(session, instance_id, form_key, unit_id, role)
+        if named is not None:
+            return permissions.performers_text(named)
+    return None

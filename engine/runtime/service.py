@@ -35,7 +35,15 @@ from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
-from engine.runtime.models import Incident, IncidentStatus, InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
+from engine.runtime.models import (
+    Incident,
+    IncidentStatus,
+    InstanceStatus,
+    WorkflowInstance,
+    WorkItem,
+    WorkItemStatus,
+    performers_of,
+)
 from engine.sandbox import TASK_STARTED, ScriptLimits, make_script_engine
 from engine.sandbox.budget import step_budget
 from engine.sandbox.helpers import HELPERS, current_calendar, current_settings
@@ -602,6 +610,7 @@ class Runtime:
             instructions=self._instructions(session, task, instructions) if instructions else None,
             form_key=props.get("formKey", ""), directive_id=instance.directive_id,
             assignment_id=assignment_id,
+            performers=performers_of(session, instance.id, props.get("formKey", ""), unit_id, role),
             due_at=_due_moment(due), status=WorkItemStatus.READY, created_at=clock.now())
 
     def _instructions(self, session: Session, task, template: str) -> str:

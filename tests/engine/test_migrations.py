@@ -116,3 +116,45 @@ def test_postgresql_indexes_the_directives_words_with_pg_trgm(database_url):
     finally:
         db.dispose()
     assert "USING gin (search_text public.gin_trgm_ops)" in definition
+
+
+def test_work_waiting_in_a_running_inspection_is_given_to_its_team_and_unit(database_url):
+    """c8f3a6d2e9b1 names who does the inspection steps already waiting, as the engine does for
+    new ones: the team its findings, the inspected unit's officer its hand-over; others stay as they were."""
+    upgrade(database_url, "d5e1a7c3b9f4")
+    db = create_engine(database_url)
+    at = "'2026-04-20 09:00:00'"
+    try:
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) VALUES "
+                              "(1, 'VP', 'Văn phòng', 'office', true), "
+                              "(2, 'STC', 'Sở Tài chính', 'department', false)"))
+            for user_id, unit_id, roles in ((1, 1, '["inspector"]'), (2, 1, '["office_head"]'),
+                                            (3, 2, '["unit_officer"]'), (4, 2, '["unit_head"]')):
+                conn.execute(text("INSERT INTO users (id, username, full_name, password_hash, unit_id, roles, active, "
+                                  "language, email_digest) VALUES (:id, :name, :name, 'x', :unit, "
+                                  ":roles, true, 'vi', false)"),
+                             {"id": user_id, "name": f"u{user_id}", "unit": unit_id, "roles": roles})
+            conn.execute(text("INSERT INTO process_bundles (id, ruleset, number, content_hash, files, settings, "
+                              "status, source, created_at) VALUES (1, 'dak-lak', 1, 'h', '{}', '{}', 'published', "
+                              f"'disk', {at})"))
+            conn.execute(text("INSERT INTO workflow_instances (id, bundle_id, process_id, purpose, state, version, "
+                              f"status, created_at, updated_at) VALUES (1, 1, 'inspection', 'inspection', '{{}}', 1, "
+                              f"'running', {at}, {at})"))
+            conn.execute(text("INSERT INTO inspections (id, ruleset, kind, title, status, instance_id, created_at) "
+                              f"VALUES (1, 'dak-lak', 'planned', 'Kiểm tra', 'decided', 1, {at})"))
+            conn.execute(text("INSERT INTO inspection_members (id, inspection_id, user_id, role) VALUES "
+                              "(1, 1, 1, 'leader'), (2, 1, 2, 'member')"))
+            for item_id, form_key, role, unit_id in ((1, "inspection_findings", "inspector", None),
+                                                     (2, "inspection_hand_over", "unit_officer", 2),
+                                                     (3, "inspection_decision", "leader", None)):
+                conn.execute(text("INSERT INTO work_items (id, instance_id, task_id, element_id, title, role, unit_id, "
+                                  f"form_key, status, created_at) VALUES (:id, 1, :task, :key, 'B', :role, :unit, "
+                                  f":key, 'ready', {at})"),
+                             {"id": item_id, "task": f"t{item_id}", "key": form_key, "role": role, "unit": unit_id})
+        upgrade(database_url)
+        with db.connect() as conn:
+            assert dict(conn.execute(text("SELECT id, performers FROM work_items")).all()) == {
+                1: ",1,2,", 2: ",3,", 3: None}
+    finally:
+        db.dispose()

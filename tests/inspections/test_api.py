@@ -6,14 +6,18 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from engine.directives.models import Directive
+from engine.errors import Forbidden
 from engine.inspections.models import Inspection
 from engine.instances import queries
 from engine.instances.queries import InstanceFilter
 from engine.notifications.models import Notification
+from engine.org import service as org
 from engine.org.models import User
+from tests.conftest import PASSWORD
 from webui.app import create_app
 
 DECISION = {"decision_symbol": "150/QĐ-UBND", "decided_on": "17/04/2026",
@@ -184,6 +188,10 @@ def test_a_department_inspects_its_own_units(deployment, call, clock):
     assert call("sxd")("GET", f"/inspections/{inspection_id}").status_code == 404
     for who in ("stc_head", "leader", "stc_ns"):
         assert "inspection_report" in kinds(engine, users[who])
+    # Đắk Lắk Đ.17 k.1: a department's results go to the province office as well, which reads them
+    for who in ("clerk", "office_head"):
+        assert ("inspection_report" in kinds(engine, users[who])) == (engine.settings.ruleset == "dak-lak")
+    assert call("clerk")("GET", f"/inspections/{inspection_id}").get_json()["conclusion"] == "Hoàn thành"
 
 
 def test_without_the_council_unit_the_report_still_goes_out_and_the_log_says_so(database_url, clock, tmp_path):
@@ -285,3 +293,62 @@ def test_the_instance_list_offers_a_step_named_alike_in_two_places_once(deployme
     with engine.db.reading() as s:
         started = {s.get(Inspection, answer.get_json()["id"]).instance_id for answer in (office, internal)}
     assert {row.instance.id for row in rows} == started
+
+
+def test_only_the_team_named_in_the_decision_records_the_findings_and_writes_the_report(deployment, call, clock):
+    """Đắk Lắk Đ.15 k.3đ, Đ.16 k.1: the decision names the team; another inspector neither sees its
+    steps in the inbox nor opens or completes them (404, as any work item not theirs; the engine
+    itself refuses with Forbidden), a member without the inspector role does both."""
+    engine, users = deployment
+    with engine.db.session() as s:
+        users["inspector2"] = org.create_user(s, "kiemtra2", PASSWORD, "Đinh Kiểm Tra Khác", "VP", ["inspector"])
+    call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra Sở Tài chính", "units": ["STC"]})
+    complete(call("chutich"), "inspection_decision", DECISION)  # kiemtra leads, chanhvp (office head) is a member
+    clock.set(datetime(2026, 4, 23, 16, 0))
+    for form_key, data in (("inspection_findings", {"ended_on": "23/04/2026", "findings": "Đúng tiến độ"}),
+                           ("inspection_report", {"assessment": "Tốt", "conclusion": "Hoàn thành"})):
+        item = work(call("kiemtra"), form_key)
+        assert work(call("chanhvp"), form_key)["id"] == item["id"]
+        outsider = call("kiemtra2")
+        assert [i for i in outsider("GET", "/work-items").get_json()["items"] if i["form_key"] == form_key] == []
+        assert outsider("GET", f"/work-items/{item['id']}").status_code == 404
+        assert outsider("POST", f"/work-items/{item['id']}/complete", json=data).status_code == 404
+        with pytest.raises(Forbidden):
+            engine.runtime.complete(item["id"], data, users["inspector2"])
+        complete(call("chanhvp"), form_key, data)
+
+
+def test_in_an_internal_inspection_only_the_inspected_section_hands_over(deployment, call):
+    """A department inspecting its own section (Đ.12 k.2): the section's officers hand over its
+    papers (Đ.16 k.3); the department's, who inspect it, may not do it for them."""
+    engine, users = deployment
+    call("stc_gd")("POST", "/inspections", json={"title": "Kiểm tra nội bộ Phòng Ngân sách", "units": ["STC-NS"]})
+    complete(call("stc_gd"), "inspection_decision", {**DECISION, "team_leader": "stc", "team_members": ["stc"]})
+    item = work(call("stcns"), "inspection_hand_over")
+    department = call("stc")
+    assert [i for i in department("GET", "/work-items").get_json()["items"]
+            if i["form_key"] == "inspection_hand_over"] == []
+    refused = department("POST", f"/work-items/{item['id']}/complete", json={"hand_over_note": "Thay phòng"})
+    assert refused.status_code == 404
+    with pytest.raises(Forbidden):
+        engine.runtime.complete(item["id"], {"hand_over_note": "Thay phòng"}, users["stc"])
+    complete(call("stcns"), "inspection_hand_over", {"hand_over_note": "Báo cáo của phòng"})
+
+
+def test_each_files_the_papers_that_are_theirs(deployment, call):
+    """Đắk Lắk Đ.16, Đ.18 (Quỳnh Nhai Đ.13, Đ.15): the inspected unit files its reports, the team its
+    minutes and results report, the office the decision; another kind is refused naming `kind`."""
+    proposed = call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra Sở Tài chính", "units": ["STC"]})
+    complete(call("chutich"), "inspection_decision", {**DECISION, "team_members": ["kiemtra"]})
+    papers = f"/inspections/{proposed.get_json()['id']}/papers"
+    refusal = ("Anh/Chị không được nộp loại tài liệu này: đơn vị được kiểm tra nộp báo cáo của mình; đoàn kiểm tra "
+               "nộp kế hoạch, biên bản, báo cáo kết quả kiểm tra; nơi tổ chức kiểm tra nộp quyết định kiểm tra.")
+    for who, kinds in (("stc", ("execution_reports", "other")), ("kiemtra", ("minutes", "results_report", "plan")),
+                       ("clerk", ("decision", "urging_documents"))):
+        for kind in ("decision", "execution_reports", "minutes", "results_report"):
+            answer = call(who)("POST", papers, json={"kind": kind, "title": "Tài liệu", "attachments": []})
+            if kind in kinds:
+                assert answer.status_code == 201, (who, kind, answer.get_json())
+            else:
+                assert answer.status_code == 422, (who, kind)
+                assert answer.get_json()["error"]["fields"] == {"kind": refusal}

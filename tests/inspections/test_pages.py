@@ -60,7 +60,8 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
     shown = text(office.get(page))
     for words in ("Hoàng Kiểm Tra (Trưởng đoàn)", "Trần Chánh Văn Phòng (Thành viên)", "20/04/2026 – 23/04/2026",
                   "TS. Trần Văn Chuyên", "07/05/2026", "Ban hành quyết định kiểm tra", "Đề xuất kiểm tra",
-                  "Sở Tài chính, Sở Xây dựng", "Báo cáo kết quả kiểm tra — hạn 07/05/2026"):
+                  "Sở Tài chính, Sở Xây dựng",
+                  "Báo cáo kết quả kiểm tra</a> — hạn 07/05/2026"):  # a link: the office head is on the team
         assert words in shown, words
     assert "kiemtra" not in shown and "2026-05-07" not in shown  # names and dd/mm/yyyy, not ids
     run_by = {"dak-lak": "Văn phòng UBND tỉnh, theo quyết định của Chủ tịch UBND tỉnh",  # the ruleset's terms
@@ -133,11 +134,11 @@ def test_the_history_names_the_kind_of_a_paper_added_to_the_file(deployment, bro
     office = browser("chanhvp")
     page = office.post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned", "units": ["STC"]},
                        page="/inspections/new").headers["Location"]
-    assert office.post(page + "/papers", {"kind": "execution_reports", "title": "Báo cáo của Sở Tài chính"},
+    assert office.post(page + "/papers", {"kind": "urging_documents", "title": "Công văn đôn đốc"},
                        page=page).status_code == 302
     history = text(office.get(page)).split("Nhật ký", 1)[1]
-    assert "Báo cáo, tài liệu phản ánh tình hình thực hiện nhiệm vụ" in history
-    assert "execution_reports" not in history
+    assert "Văn bản theo dõi, đôn đốc" in history
+    assert "urging_documents" not in history
 
 
 def test_what_the_inspection_waits_for_names_the_unit(deployment, browser):
@@ -216,3 +217,13 @@ def test_a_secret_follow_up_is_not_shown_to_those_of_the_inspection_who_may_not_
         shown = text(browser(outsider).get(page))
         assert "Kiểm tra hai phòng" in shown or outsider == "tdkt"
         assert not any(marker in shown for marker in ("XMATX", "XSUMMARYX", "XCONTENTX")), outsider
+
+
+def test_the_file_form_offers_the_kinds_the_reader_files(deployment, browser):
+    """The inspected unit is offered its reports and other documents, the office not those reports."""
+    page = browser("chanhvp").post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned",
+                                                        "units": ["STC"]}, page="/inspections/new").headers["Location"]
+    offered = {who: text(browser(who).get(page)).split('<select name="kind">', 1)[1].split("</select>", 1)[0]
+               for who in ("stc", "chanhvp")}
+    assert offered["stc"].count("<option") == 2 and 'value="execution_reports"' in offered["stc"]
+    assert 'value="decision"' in offered["chanhvp"] and 'value="execution_reports"' not in offered["chanhvp"]

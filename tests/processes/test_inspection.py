@@ -138,3 +138,57 @@ def test_a_unit_is_reminded_to_hand_over_and_the_office_and_team_told_when_it_ha
     late = "Sở Xây dựng chưa báo cáo, cung cấp hồ sơ cho đoàn kiểm tra: Kiểm tra nhiệm vụ năm 2025 (hạn 12/02/2026)."
     assert drive.notified(engine, "inspection_hand_over_overdue") == {"clerk": late, "chanhvp": late, "thanhtra": late}
     assert drive.ready(engine, "hand_over", unit="SXD")  # still open: the team may still take them
+
+
+def test_an_inspection_running_on_an_older_version_gives_its_team_steps_to_the_team(database_url, clock, tmp_path):
+    """Who does the team's steps is the inspection's rule, not its diagram's: an inspection proposed
+    before a newer version was published, decided after, still gives its findings to the team the
+    decision names only (another inspector may not), in a warm worker and in one started afresh."""
+    import shutil
+
+    from engine.config import REPO_ROOT
+    from engine.org import permissions
+    from engine.runtime.models import WorkflowInstance
+    from tests.conftest import create_org_tree, make_engine, publish_newer_version
+
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    engine = make_engine(database_url, clock, processes_dir=str(processes), tmp_path=tmp_path)
+    users = create_org_tree(engine)
+    with engine.db.session() as s:
+        team = org.create_user(s, "thanhtra", PASSWORD, "Hoàng Thanh Tra", "VP", ["inspector"])
+        other = org.create_user(s, "thanhtra2", PASSWORD, "Đinh Thanh Tra", "VP", ["inspector"])
+        engine.load_ruleset(s)
+        first = engine.current_bundle(s).id
+    proposed = inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["office_head"])
+    assert publish_newer_version(engine, processes, "dak-lak", "first_update = 3", "first_update = 4") != first
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    findings = drive.ready(engine, "record_findings")
+    with engine.db.session() as s:
+        assert s.get(WorkflowInstance, findings.instance_id).bundle_id == first  # on the older version
+        assert s.get(Inspection, proposed.id).instance_id == findings.instance_id
+        may = {user.username: permissions.may_act(s, s.get(type(user), user.id), findings)
+               for user in (team, other, users["office_head"])}
+    assert may == {"thanhtra": True, "thanhtra2": False, "chanhvp": True}
+    with pytest.raises(Forbidden):
+        engine.runtime.complete(findings.id, {"ended_on": "12/02/2026", "findings": "Đúng"}, other)
+    engine.close()
+
+
+def test_an_administrator_gives_a_team_step_to_another_person_by_name(loaded, org_tree, inspector):
+    """A team step waits for people, not for a role in a unit: a process administrator hands it to
+    a person (who alone then does it, whatever their role), not to a unit."""
+    from engine.instances import actions
+    from engine.org import permissions
+
+    engine, users = loaded, org_tree
+    inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["office_head"])
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    findings = drive.ready(engine, "record_findings")
+    with pytest.raises(actions.InstanceAdminError, match="by name"):
+        actions.reassign(engine, users["admin"], findings.id, "Chuyển", unit_code="SXD")
+    actions.reassign(engine, users["admin"], findings.id, "Trưởng đoàn đi công tác", username="stc")
+    with engine.db.session() as s:
+        item = s.get(type(findings), findings.id)
+        assert [person.username for person in org.users_by_name(s, ["stc", "thanhtra", "chanhvp"])
+                if permissions.may_act(s, person, item)] == ["stc"]

@@ -295,5 +295,5 @@ def test_each_check_agrees_with_its_list_filter(world):
                 assert (secret[kind] in listed) is (name in ALLOWED), (name, kind)
             acting = set(s.scalars(select(WorkItem.id).where(permissions.act_clause(
                 s, user, role=WorkItem.role, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
-                assignment_id=WorkItem.assignment_id))))
+                assignment_id=WorkItem.assignment_id, performers=WorkItem.performers))))
             assert acting == {item.id for item in items if permissions.may_act(s, user, item)}, name
