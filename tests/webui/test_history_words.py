@@ -4,6 +4,10 @@ import io
 import re
 from pathlib import Path
 
+from sqlalchemy import select
+
+from engine import audit
+from engine.runtime.models import WorkflowInstance
 from tests.webui.conftest import classify, ready_item_path, register
 from webui.formatting import AUDIT_LABELS
 
@@ -72,3 +76,17 @@ def test_a_person_chosen_in_a_form_is_named_in_the_history(loaded, browser):
     assert clerk.post(item, {"tracked": "on", "follow_up_officer": "clerk"}).status_code == 302
     words = _history(clerk.get("/directives/1").get_data(as_text=True))
     assert "Chuyên viên theo dõi (để trống nếu do bộ phận theo dõi chung): Nguyễn Văn Theo Dõi" in words, words
+
+
+def test_a_move_to_another_process_version_names_both_versions(loaded, browser):
+    """A process admin moving a running instance: the assignment's history says from which
+    version to which, by number — not only "moved to a new version"."""
+    clerk = browser("clerk")
+    classify(clerk, register(clerk))
+    with loaded.db.session() as s:
+        instance = s.scalar(select(WorkflowInstance).where(WorkflowInstance.assignment_id == 1))
+        audit.record(s, "instance.migrated", "workflow_instance", instance.id,
+                     before={"bundle": 7, "number": 1}, after={"bundle": 9, "number": 2},
+                     directive_id=instance.directive_id, assignment_id=1)
+    words = _history(clerk.get("/assignments/1").get_data(as_text=True))
+    assert "Chuyển sang phiên bản quy trình mới Phiên bản quy trình: 1 → 2" in words, words
