@@ -54,6 +54,8 @@ FIELD_LABELS = {
     "correction_note": _l("Content"), "title": _l("Title"), "kind": _l("Kind"), "attachments": _l("Files"),
     "skipped": _l("Step skipped"), "moved_to": _l("Moved back to"), "cancelled": _l("Steps ended"),
     "created": _l("Steps started"),
+    "number": _l("Process version"),  # an entry's "number" is always a process version's ("bundle": its id)
+    "steps": _l("Step"), "due": _l("Step due date"),  # a calendar correction (deadlines.recomputed)
 }
 # The words of an account's entries (the user's own security page, the administrator's user page).
 ACCOUNT_FIELDS = {

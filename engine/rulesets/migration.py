@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, filter_tasks, migrate_workflow
 from SpiffWorkflow.exceptions import WorkflowException
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import NotFound
 from engine.rulesets.loader import CompiledBundle
-from engine.rulesets.models import ProcessBundle
+from engine.rulesets.models import BundleStatus, ProcessBundle
 from engine.runtime.models import InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
 from engine.spiff.state import REGISTRY
 
@@ -115,9 +115,31 @@ def _refusal(instance: WorkflowInstance, current: ProcessBundle,
         return "The instance is %(status)s, not running.", {"status": instance.status}
     if target.ruleset != current.ruleset:
         return "Version %(number)s belongs to another ruleset.", {"number": target.number}
-    if target.number <= current.number:
+    if not _moves_to(current, target):
         return "The instance already runs version %(number)s or a later one.", {"number": current.number}
     return None
+
+
+def _moves_to(current: ProcessBundle, target: ProcessBundle) -> bool:
+    """An instance moves forward, or back to the version in force from one published after it:
+    after a rollback (an earlier version published again) those started on the version rolled
+    back from have no later one to go to (saving the same content again gives back the same
+    version)."""
+    rolled_back_from = current.published_at is not None and current.id != target.id
+    return current.number < target.number or (target.status == BundleStatus.PUBLISHED and rolled_back_from)
+
+
+def movable_instances(session: Session, target: ProcessBundle, limit: int = 500) -> list[tuple[WorkflowInstance, int]]:
+    """The running instances that may move to `target`, with their version's number: `_moves_to`
+    as a query, so that only the listed rows are read."""
+    moves = ProcessBundle.number < target.number
+    if target.status == BundleStatus.PUBLISHED:
+        moves = or_(moves, and_(ProcessBundle.published_at.is_not(None), ProcessBundle.id != target.id))
+    rows = session.execute(select(WorkflowInstance, ProcessBundle.number).join(
+        ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
+        ProcessBundle.ruleset == target.ruleset, moves, WorkflowInstance.status.in_(MOVABLE))
+        .order_by(WorkflowInstance.id).limit(limit))
+    return [(instance, number) for instance, number in rows]
 
 
 def _diff(workflow, new_spec, new_deps: dict, unchanged: frozenset[str]) -> list[tuple]:

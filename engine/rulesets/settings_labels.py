@@ -8,6 +8,7 @@ is named without the index ("report_calendar.day"); one of a free-form table (la
 terminology) by the table."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 DAYS = "ngày làm việc"
@@ -18,6 +19,10 @@ class Label:
     text: str
     unit: str | None = None
     help: str = ""
+    # A key whose value is a choice or a number: the words of its own choices (before CHOICES,
+    # where "none" is secrecy's register) and the unit of a number.
+    choices: Mapping[str, str] | None = None
+    number_unit: str | None = None
 
     @property
     def heading(self) -> str:
@@ -69,7 +74,8 @@ LABELS: dict[str, Label] = {
     "reminders.overdue_every": Label("Nhắc quá hạn mỗi", DAYS),
     "reminders.escalate_after": Label("Báo lãnh đạo khi quá hạn", DAYS),
     "reminders.open_task_update": Label("Nhiệm vụ không thời hạn cập nhật", help="monthly, quarterly, "
-                                        "half_yearly, yearly, none, hoặc một số ngày làm việc."),
+                                        "half_yearly, yearly, none, hoặc một số ngày làm việc.",
+                                        choices={"none": "Không cập nhật định kỳ"}, number_unit=DAYS),
     "reminders.recipients": Label("Người nhận từng loại thông báo", help="Để trống: người nhận mặc định."),
     "reminders.recipients.reminder": Label("Người nhận nhắc trước hạn"),
     "reminders.recipients.due_today": Label("Người nhận thông báo đến hạn"),
@@ -153,12 +159,21 @@ def change_words(path: str, before, after) -> str:
     name += "".join(f" «{part}»" for part in rest if not part.isdigit())
     unit = f" {label.unit}" if label.unit else ""
     if before is None or after is None:
-        return f"{name}: {_with(before, unit)} → {_with(after, unit)}"
-    return f"{name}: {value_words(before)} → {value_words(after)}{unit}"
+        return f"{name}: {_with(label, before, unit)} → {_with(label, after, unit)}"
+    return f"{name}: {_words(label, before)} → {_words(label, after)}{unit}"
 
 
-def _with(value, unit: str) -> str:
-    return "—" if value is None else value_words(value) + unit
+def _with(label: Label, value, unit: str) -> str:
+    return "—" if value is None else _words(label, value) + unit
+
+
+def _words(label: Label, value) -> str:
+    """A value of the key `label` names: its own choices' words and its numbers' unit first."""
+    if isinstance(value, str) and value in (label.choices or {}):
+        return (label.choices or {})[value]
+    if label.number_unit and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value} {label.number_unit}"
+    return value_words(value)
 
 
 def value_words(value) -> str:

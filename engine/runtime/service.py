@@ -425,6 +425,7 @@ class Runtime:
                     return False
                 compiled, workflow = self._load(session, instance)
                 calendar = WorkingCalendar.lazily_from_db(session)
+                was_due = _ready_due(session, instance.id)
                 tokens = (current_calendar.set(calendar), current_settings.set(compiled.settings))
                 try:
                     moved = _recompute_working_deadlines(workflow, calendar)
@@ -435,8 +436,15 @@ class Runtime:
                 if not moved:
                     return False
                 self._step(session, instance, compiled, workflow, actor, action=None)
+                is_due = _ready_due(session, instance.id)
+                # the open steps whose due date moved, from and to which day: the history names them
+                items = [(title, due, is_due[key][1]) for key, (title, due) in was_due.items()
+                         if key in is_due and is_due[key][1] != due]
                 audit.record(session, "deadlines.recomputed", "workflow_instance", instance.id, actor=actor,
-                             after={"changed": moved, "next_timer_due": _iso(instance.next_timer_due)},
+                             before={"due": [_day(due) for _title, due, _new in items]},
+                             after={"changed": moved, "next_timer_due": _iso(instance.next_timer_due),
+                                    "steps": [title for title, _due, _new in items],
+                                    "due": [_day(new) for _title, _due, new in items]},
                              directive_id=instance.directive_id, assignment_id=instance.assignment_id)
                 return True
         except (Conflict, NotFound, WorkflowException, ValueError, LookupError, TypeError) as exc:
@@ -707,3 +715,15 @@ def _due_moment(value) -> datetime | None:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _day(moment: datetime | None) -> str | None:
+    """The day in Vietnam (a due moment is 17:00 there, stored in UTC)."""
+    return moment.astimezone(clock.VN_TZ).date().isoformat() if moment else None
+
+
+def _ready_due(session: Session, instance_id: int) -> dict[int, tuple[str, datetime | None]]:
+    """The instance's open work items: id → (title, due)."""
+    return {row.id: (row.title, row.due_at) for row in session.execute(
+        select(WorkItem.id, WorkItem.title, WorkItem.due_at).where(
+            WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.READY))}

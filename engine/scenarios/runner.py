@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from engine import clock
+from engine import clock, translation
 from engine.config import Settings
 from engine.core import Engine
 from engine.directives import extensions
@@ -25,6 +25,8 @@ from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.errors import EngineError
 from engine.features import discover
+from engine.forms import FormValidationError
+from engine.inbox import service as inbox
 from engine.notifications.models import Notification
 from engine.org.models import Unit, User
 from engine.reports.service import start_schedule
@@ -206,13 +208,23 @@ class _Run:
         user = self.users[step.by]
         if step.do == "complete":
             item = self._item_to_complete(step, user)
-            self.engine.runtime.complete(item.id, dict(step.data), user)
+            try:
+                self.engine.runtime.complete(item.id, dict(step.data), user)
+            except FormValidationError as exc:  # "some fields are not valid" would not say which
+                raise _Failed("bước được thực hiện", "bị từ chối: " + self._refused_fields(item, exc)) from exc
         elif step.do == "request_extension":
             assert step.new_deadline is not None
             extensions.request_extension(self.engine, self._assignment(step.assignment or 1).id,
                                          step.new_deadline.isoformat(), step.reason or "Xin gia hạn", user)
         elif step.do == "start_report_calendar":
             start_schedule(self.engine, actor=user)
+
+    def _refused_fields(self, item: WorkItem, refused: FormValidationError) -> str:
+        """«Số văn bản báo cáo»: Trường này bắt buộc — each field by its form's label."""
+        with self.engine.db.reading() as s:
+            labels = {f.name: f.label for f in inbox.work_item_form(self.engine, s, item).fields}
+        return "; ".join(f"«{labels.get(name, name)}»: {translation.message(m.text, m.params)}"
+                         for name, m in refused.errors.items())
 
     def _item_to_complete(self, step: Step, user: User) -> WorkItem:
         items = [i for i in self._ready() if i.element_id == step.task or i.title == step.task]

@@ -111,3 +111,15 @@ def test_a_refused_step_keeps_the_engines_message_for_translation(dak_lak):
     assert result.failure.step.startswith("bước 2 (") and result.failure.expectation == "bước được thực hiện"
     assert result.failure.refusal == ("The new deadline must be later than the current one (%(d)s).",
                                       {"d": "06/03/2026"})
+
+
+def test_a_step_refused_by_its_form_names_the_fields_by_their_labels(dak_lak):
+    """A required field added to a form (a new regulation): the file that does not fill it is
+    told which field, not only that some fields are not valid."""
+    form = "forms/classify_directive.toml"
+    files = {**dak_lak.files, form: dak_lak.files[form] + (
+        '\n[[fields]]\nname = "report_number"\nlabel = "Số văn bản báo cáo"\ntype = "text"\nrequired = true\n')}
+    result = run_file(BundleSource("dak-lak", files, dak_lak.settings), PATH, dak_lak.files[PATH])
+    assert result.failure.step.startswith("bước 1 (") and result.failure.expectation == "bước được thực hiện"
+    assert result.failure.refusal is None
+    assert result.failure.found.startswith("bị từ chối: «Số văn bản báo cáo»: "), result.failure.found

@@ -87,6 +87,18 @@ def test_every_key_of_the_schema_has_a_vietnamese_label():
                                                                          "Hạn phân loại (ngày làm việc)")
 
 
+def test_the_update_period_of_open_tasks_reads_in_its_own_words():
+    """"none" is no periodic update here (not secrecy's "no register, on paper"), and a number
+    is working days: a regulation moving from none to every 10 days reads so in the diff."""
+    old = {"reminders": {"open_task_update": "none"}, "secrecy": {"register": "none"}}
+    new = {"reminders": {"open_task_update": 10}, "secrecy": {"register": "separate"}}
+    assert [c.words for c in diff_settings(old, new)] == [
+        "Nhiệm vụ không thời hạn cập nhật: Không cập nhật định kỳ → 10 ngày làm việc",
+        "Sổ theo dõi văn bản mật: Không có sổ (theo dõi trên giấy) → Sổ riêng trong hệ thống"]
+    assert diff_settings({"reminders": {"open_task_update": "monthly"}}, old)[0].words == \
+        "Nhiệm vụ không thời hạn cập nhật: Tháng → Không cập nhật định kỳ"
+
+
 @pytest.mark.parametrize("ruleset", SHIPPED)
 def test_the_form_of_every_shipped_ruleset_reads_back_to_the_same_settings(ruleset):
     settings = read_ruleset(REPO_ROOT / "processes", ruleset).settings

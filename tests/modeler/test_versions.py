@@ -284,3 +284,26 @@ def test_an_instance_stopped_by_a_broken_version_moves_to_the_corrected_one(app,
     loaded.runtime.retry_incident(incident.id, admin)
     moved = instance(loaded, stopped.id)
     assert moved.status == "running" and moved.next_timer_due.isoformat() == "2026-03-03T01:00:00+00:00"
+
+
+def test_after_a_rollback_the_instances_of_the_version_rolled_back_from_move_back(loaded, org_tree, processes_dir):
+    """A bad version published, a directive started on it, the earlier version published again:
+    that directive can be moved to the version in force (saving the same content again would
+    only give back that version, so no later one could take it). A version not in force still
+    takes only earlier versions' instances."""
+    admin = org_tree["admin"]
+    with loaded.db.session() as s:
+        first = loaded.current_bundle(s).id
+    _d, bad = save(loaded, processes_dir, admin, lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    publish(loaded, processes_dir, admin, bad.bundle.id)
+    running = start_assignment(loaded, org_tree, "1/2026/QĐ-UBND")
+    assert running.bundle_id == bad.bundle.id
+    [plan] = migration.migrate_instances(loaded, [running.id], first, admin, dry_run=True)
+    assert plan.refusal.startswith("The instance already runs version")  # not in force: no move back
+    publish(loaded, processes_dir, admin, first)  # the rollback
+    with loaded.db.session() as s:
+        assert [i.id for i, _n in migration.movable_instances(s, s.get(ProcessBundle, first))] == [running.id]
+        assert migration.movable_instances(s, s.get(ProcessBundle, bad.bundle.id)) == []
+    [plan] = migration.migrate_instances(loaded, [running.id], first, admin)
+    assert plan.migrated and instance(loaded, running.id).bundle_id == first
+    assert instance(loaded, running.id).next_timer_due.isoformat() != "2026-02-26T01:00:00+00:00"  # old timer again

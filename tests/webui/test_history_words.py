@@ -2,8 +2,14 @@
 the values read as the pages show them."""
 import io
 import re
+from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
+from engine import audit
+from engine.runtime.models import WorkflowInstance
+from engine.working_days.service import set_override
 from tests.webui.conftest import classify, ready_item_path, register
 from webui.formatting import AUDIT_LABELS
 
@@ -72,3 +78,27 @@ def test_a_person_chosen_in_a_form_is_named_in_the_history(loaded, browser):
     assert clerk.post(item, {"tracked": "on", "follow_up_officer": "clerk"}).status_code == 302
     words = _history(clerk.get("/directives/1").get_data(as_text=True))
     assert "Chuyên viên theo dõi (để trống nếu do bộ phận theo dõi chung): Nguyễn Văn Theo Dõi" in words, words
+
+
+def test_a_move_to_another_process_version_names_both_versions(loaded, browser):
+    """A process admin moving a running instance: the assignment's history says from which
+    version to which, by number — not only "moved to a new version"."""
+    clerk = browser("clerk")
+    classify(clerk, register(clerk))
+    with loaded.db.session() as s:
+        instance = s.scalar(select(WorkflowInstance).where(WorkflowInstance.assignment_id == 1))
+        audit.record(s, "instance.migrated", "workflow_instance", instance.id,
+                     before={"bundle": 7, "number": 1}, after={"bundle": 9, "number": 2},
+                     directive_id=instance.directive_id, assignment_id=1)
+    words = _history(clerk.get("/assignments/1").get_data(as_text=True))
+    assert "Chuyển sang phiên bản quy trình mới Phiên bản quy trình: 1 → 2" in words, words
+
+
+def test_a_calendar_correction_names_the_step_and_its_due_dates(loaded, browser, org_tree):
+    """A holiday swap announced: the directive's history says which step's due date moved, from
+    and to which day — not only "deadlines recomputed"."""
+    clerk = browser("clerk")
+    register(clerk)  # classification due Mon 23/02/2026 (2 working days after Tết)
+    set_override(loaded, date(2026, 2, 23), False, "Nghỉ hoán đổi", actor=org_tree["admin"])
+    words = _history(clerk.get("/directives/1").get_data(as_text=True))
+    assert "Tính lại thời hạn Hạn xử lý bước: 23/02/2026 → 24/02/2026 Bước: Phân loại văn bản" in words, words

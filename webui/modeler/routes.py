@@ -200,7 +200,7 @@ def _version_page(bundle_id: int, plans=None, **extra):
         against = _against(session, bundle)
         changes = diff.diff_files(against.files if against else {}, bundle.files)
         settings_changes = diff.diff_settings(against.settings, bundle.settings) if against else []
-        instances = _older_instances(session, bundle)
+        instances = migration.movable_instances(session, bundle)
         authors = _authors(session, [bundle])
         # The plans' instances too: one just moved is no longer among the older ones.
         named = instance_words(session, bundle, [i.id for i, _n in instances] + [p.instance_id for p in plans or []])
@@ -338,14 +338,6 @@ def _against(session, bundle: ProcessBundle) -> ProcessBundle | None:
     return session.scalar(select(ProcessBundle).where(
         ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.number < bundle.number)
         .order_by(ProcessBundle.number.desc()).limit(1))
-
-
-def _older_instances(session, bundle: ProcessBundle) -> list[tuple[WorkflowInstance, int]]:
-    rows = session.execute(select(WorkflowInstance, ProcessBundle.number).join(
-        ProcessBundle, ProcessBundle.id == WorkflowInstance.bundle_id).where(
-        ProcessBundle.ruleset == bundle.ruleset, ProcessBundle.number < bundle.number,
-        WorkflowInstance.status.in_(migration.MOVABLE)).order_by(WorkflowInstance.id).limit(500))
-    return [tuple(row) for row in rows]
 
 
 def _authors(session, bundles) -> dict[int, str]:
