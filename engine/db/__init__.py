@@ -36,6 +36,7 @@ NAMING = {
 log = logging.getLogger(__name__)
 # SQLite: the execution option of a read-only transaction (and the connection's query_only state).
 _READ_ONLY = "dondoc_read_only"
+_READING = "dondoc.reading"  # session.info: a reading transaction's session (is_reading)
 # Errors of the storage under the database (full, read-only, failing disk, file gone). A
 # connection that met one is dropped, so that the next request opens a fresh one once the
 # storage has recovered (SQLite keeps a file it opened read-only read-only for good).
@@ -119,6 +120,7 @@ class Database:
             yield outer
             return
         session = self.sessions()
+        session.info[_READING] = True
         session.connection(execution_options={_READ_ONLY: True} if self.is_sqlite else {"postgresql_readonly": True})
         with self._transaction(session):
             yield session
@@ -164,6 +166,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_reading(session: Session) -> bool:
+    """`session` is a reading transaction of its own (Database.reading), in which nothing is written."""
+    return bool(session.info.get(_READING))
 
 
 def lock_name(session: Session, name: str) -> None:

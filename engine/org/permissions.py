@@ -176,8 +176,7 @@ def may_start_report_schedule(user: User) -> bool:
 # ---------------------------------------------------------------- unit scope
 def units_in_scope(session: Session, user: User) -> set[int] | None:
     """The units whose assignments and figures `user` may see; None means every unit."""
-    query = units_in_scope_select(user)
-    return None if query is None else set(session.scalars(query))
+    return None if is_organisation_wide(user) else org.carried_ids(session, user.unit_id)
 
 
 def units_in_scope_select(user: User) -> Select | None:
@@ -524,7 +523,7 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
     """SQL over a work item's columns: it waits in `user`'s unit or below, or in a unit reorganised
     into those (for any role), and they may see what it belongs to."""
-    return and_(unit_id.in_(set(session.scalars(org.carried_select([user.unit_id])))),
+    return and_(unit_id.in_(org.carried_ids(session, user.unit_id)),
                 _item_record_seen(session, user, directive_id, assignment_id))
 
 
