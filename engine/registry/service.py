@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, any_, case, false, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, any_, case, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
 from engine import clock
@@ -416,9 +416,22 @@ def _scope_over_limit(session: Session, user: User, q: AssignmentQuery) -> bool:
     units = permissions.units_in_scope(session, user)
     if units is None or q.unit_code or _narrowed(q):
         return False
+    if _one_unit_over_limit(session, units):
+        return True
     linked = (select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units)).distinct()
               .limit(COUNT_LIMIT + 1).subquery())
     return (session.scalar(select(func.count()).select_from(linked)) or 0) > COUNT_LIMIT
+
+
+def _one_unit_over_limit(session: Session, units: Iterable[int]) -> bool:
+    """One of `units` alone is linked to more than COUNT_LIMIT assignments (a unit's links name
+    each assignment once): read off the first entries of each unit's links, where counting the
+    assignments of all of them distinct hashes every link (a department at 1M, itself linked to
+    28,670 of its 39,837: 20,001 entries read, against 39,837 hashed)."""
+    capped = [select(func.count()).select_from(select(AssignmentUnit.assignment_id).where(
+        AssignmentUnit.unit_id == unit).limit(COUNT_LIMIT + 1).subquery()) for unit in sorted(units)]
+    counts = union_all(*capped).subquery()
+    return (session.scalar(select(func.max(counts.c[0]))) or 0) > COUNT_LIMIT
 
 
 def _outcome_counts(session: Session, base: Select, today: date, a: Columns) -> tuple[dict[Outcome, int], int]:

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, event, func, insert, select, text, update
 
 from engine.directives.link_copies import TEXT_CUT
 from engine.directives.models import (
@@ -124,6 +124,34 @@ def test_a_departments_scope_is_counted_on_its_links(filled, monkeypatch):
     assert (capped.total, capped.total_exact, capped.counts, capped.any_exact) == (seen, False, {}, False)
     assert capped_overdue.total == overdue.total == overdue_seen > 0
     assert capped_overdue.total_exact and _ids(capped_overdue) == _ids(overdue)
+
+
+def test_a_department_linked_alone_to_more_than_the_limit_is_over_it_without_a_distinct_count(filled, monkeypatch):
+    """STC is itself linked to more of its scope's tasks than a limit of its links' number less one:
+    its scope is over that limit, decided off STC's own links without counting the whole scope's
+    distinct; with a limit no unit passes alone (some of its section's tasks STC does not
+    coordinate), they are counted distinct (over it, or not at the number of tasks STC sees): the
+    same totals as reading the rows."""
+    with filled.db.session() as s:
+        stc = s.scalar(select(Unit.id).where(Unit.code == "STC"))
+        s.execute(delete(AssignmentUnit).where(AssignmentUnit.unit_id == stc, AssignmentUnit.role == "coordinating",
+                                               AssignmentUnit.assignment_id.in_(
+                                                   select(Assignment.id).where(Assignment.seq % 8 == 2))))
+    seen_statements: list[str] = []
+    event.listen(filled.db.engine, "before_cursor_execute", lambda *args: seen_statements.append(args[2]))
+    with filled.db.reading() as s:
+        user = _user(s, "stc")
+        seen = len(_expected(s, user, None))
+        own = s.scalar(select(func.count()).where(AssignmentUnit.unit_id == stc))
+        shown = {}
+        for limit in (own - 1, own, seen - 1, seen):
+            monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
+            seen_statements.clear()
+            page = registry.search(s, user, registry.AssignmentQuery())
+            shown[limit] = (page.total_exact, any("DISTINCT assignment_units.assignment_id" in statement
+                                                  for statement in seen_statements))
+    assert own < seen - 1
+    assert shown == {own - 1: (False, False), own: (False, True), seen - 1: (False, True), seen: (True, True)}
 
 
 LINK_VIEWS = {
