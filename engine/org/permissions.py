@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, o
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.db import read_once
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.text import filled
@@ -403,8 +404,9 @@ def _record(kind: str) -> Record:
 
 def _secret_rulesets(session: Session, user: User) -> list[str]:
     """The rulesets whose [secrecy] visible_to names one of `user`'s roles."""
-    return sorted({ruleset for source in _published_settings for ruleset, settings in source(session)
-                   if may_read_secret_register(user, settings)})
+    published = read_once(session, "published settings", lambda: [
+        pair for source in _published_settings for pair in source(session)])
+    return sorted({ruleset for ruleset, settings in published if may_read_secret_register(user, settings)})
 
 
 def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool = False) -> ColumnElement[bool]:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.db import is_reading, lock_name
+from engine.db import lock_name, read_once
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
@@ -37,7 +37,6 @@ def unit_by_code(session: Session, code: str) -> Unit | None:
 # transaction (it may still roll back) is read from the session every time.
 _unit_ids: WeakKeyDictionary[Engine | Connection, dict[str, int]] = WeakKeyDictionary()
 _CREATED_UNIT = "dondoc.created_unit"
-_CARRIED = "dondoc.carried_units"  # session.info: carried_ids by unit, in a reading transaction
 
 
 def unit_id_by_code(session: Session, code: str) -> int | None:
@@ -120,14 +119,9 @@ def carried_select(unit_ids: Collection[int]) -> Select:
 
 
 def carried_ids(session: Session, unit_id: int) -> set[int]:
-    """The ids `carried_select([unit_id])` gives; read once in a reading transaction, which changes no
-    unit (a department's inbox asked for them five times a request, its registry two or three)."""
-    if not is_reading(session):
-        return set(session.scalars(carried_select([unit_id])))
-    known = session.info.setdefault(_CARRIED, {})
-    if unit_id not in known:
-        known[unit_id] = frozenset(session.scalars(carried_select([unit_id])))
-    return set(known[unit_id])
+    """The ids `carried_select([unit_id])` gives, read once in a reading transaction (read_once: a
+    department's inbox asked for them five times a request, its registry two or three)."""
+    return set(read_once(session, ("carried", unit_id), lambda: frozenset(session.scalars(carried_select([unit_id])))))
 
 
 def carries(session: Session, unit_id: int, carrier_id: int) -> bool:

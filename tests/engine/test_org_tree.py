@@ -79,6 +79,21 @@ def test_a_users_units_are_read_once_in_a_reading_transaction(engine):
         assert permissions.units_in_scope(s, user) == before | {s.scalar(select(Unit.id).where(Unit.code == "S3"))}
 
 
+def test_the_rulesets_settings_an_organisation_wide_role_sees_by_are_read_once_a_reading_transaction(engine):
+    """Which secret records an office clerk sees hangs on the published rulesets' settings: a
+    reading transaction reads them once however many of its queries ask (the registry's count and
+    its walked page each did)."""
+    _province(engine)
+    with engine.db.session() as s:
+        org.create_user(s, "vp", "pw-12345678", "Văn thư", "T", ["clerk"])
+    with engine.db.reading() as s:
+        clerk = s.scalar(select(User).where(User.username == "vp"))
+        seen = _statements(engine)
+        for _ in range(3):
+            permissions.see_clause(s, clerk, permissions.ASSIGNMENT)
+    assert sum("process_bundles" in statement for statement in seen) == 1
+
+
 def test_the_holders_of_a_role_in_a_unit_are_read_from_that_unit_alone(engine):
     ids = _province(engine)
     with engine.db.session() as s:
