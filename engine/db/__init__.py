@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from sqlalchemy import DateTime, MetaData, Select, Table, create_engine, event, text
 from sqlalchemy.engine import CursorResult, Engine, ExceptionContext, Result, Row
@@ -34,8 +34,11 @@ NAMING = {
 
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # SQLite: the execution option of a read-only transaction (and the connection's query_only state).
 _READ_ONLY = "dondoc_read_only"
+_READING = "dondoc.reading"  # session.info: a reading transaction's session (read_once)
+_READ_ONCE = "dondoc.read_once"  # session.info: what read_once read, by key
 # Errors of the storage under the database (full, read-only, failing disk, file gone). A
 # connection that met one is dropped, so that the next request opens a fresh one once the
 # storage has recovered (SQLite keeps a file it opened read-only read-only for good).
@@ -119,6 +122,7 @@ class Database:
             yield outer
             return
         session = self.sessions()
+        session.info[_READING] = True
         session.connection(execution_options={_READ_ONLY: True} if self.is_sqlite else {"postgresql_readonly": True})
         with self._transaction(session):
             yield session
@@ -164,6 +168,19 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def read_once(session: Session, key: Hashable, read: Callable[[], T]) -> T:
+    """What `read()` gives, read once in a reading transaction of its own (Database.reading: nothing
+    is written in it) and kept under `key` until it ends; read each time in one that may write. The
+    unit scope and the rulesets' settings a request's queries each ask for (a department's inbox
+    sent the same scope five times)."""
+    if not session.info.get(_READING):
+        return read()
+    known = session.info.setdefault(_READ_ONCE, {})
+    if key not in known:
+        known[key] = read()
+    return known[key]
 
 
 def lock_name(session: Session, name: str) -> None:

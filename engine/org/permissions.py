@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, o
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.db import read_once
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.text import filled
@@ -180,8 +181,7 @@ def may_start_report_schedule(user: User) -> bool:
 # ---------------------------------------------------------------- unit scope
 def units_in_scope(session: Session, user: User) -> set[int] | None:
     """The units whose assignments and figures `user` may see; None means every unit."""
-    query = units_in_scope_select(user)
-    return None if query is None else set(session.scalars(query))
+    return None if is_organisation_wide(user) else org.carried_ids(session, user.unit_id)
 
 
 def units_in_scope_select(user: User) -> Select | None:
@@ -426,8 +426,9 @@ def _record(kind: str) -> Record:
 
 def _secret_rulesets(session: Session, user: User) -> list[str]:
     """The rulesets whose [secrecy] visible_to names one of `user`'s roles."""
-    return sorted({ruleset for source in _published_settings for ruleset, settings in source(session)
-                   if may_read_secret_register(user, settings)})
+    published = read_once(session, "published settings", lambda: [
+        pair for source in _published_settings for pair in source(session)])
+    return sorted({ruleset for ruleset, settings in published if may_read_secret_register(user, settings)})
 
 
 def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool = False) -> ColumnElement[bool]:
@@ -567,7 +568,7 @@ def acting_roles(user: User) -> list[str]:
 def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
     """SQL over a work item's columns: it waits in `user`'s unit or below, or in a unit reorganised
     into those (for any role), and they may see what it belongs to."""
-    return and_(unit_id.in_(set(session.scalars(org.carried_select([user.unit_id])))),
+    return and_(unit_id.in_(org.carried_ids(session, user.unit_id)),
                 record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
 
 

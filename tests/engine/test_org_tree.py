@@ -11,8 +11,9 @@ from engine import clock
 from engine.audit.models import AuditEntry
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit
+from engine.org.models import Unit, User
 from engine.org.service import OrgError
+from engine.runtime.models import WorkItem
 
 
 def _statements(engine) -> list[str]:
@@ -53,6 +54,44 @@ def test_a_subtree_is_one_query_that_does_not_read_the_whole_tree(engine):
         org.subtree_ids(s, ids["S"])
     [query] = [q for q in seen if not q.startswith("BEGIN")]
     assert "RECURSIVE" in query.upper() and "parent_id" in query
+
+
+def test_a_users_units_are_read_once_in_a_reading_transaction(engine):
+    """A reading transaction (a request's) reads a unit user's scope once, however often its queries
+    ask for it (a department's inbox asked five times); a transaction that may write reads it each
+    time: a unit it creates below is in the scope at once."""
+    ids = _province(engine)
+    with engine.db.session() as s:
+        org.create_user(s, "s", "pw-12345678", "Người Sở", "S", ["unit_officer"])
+    with engine.db.reading() as s:
+        user = s.scalar(select(User).where(User.username == "s"))
+        seen = _statements(engine)
+        scopes = [permissions.units_in_scope(s, user) for _ in range(3)]
+        permissions.unit_items_clause(s, user, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
+                                      assignment_id=WorkItem.assignment_id)
+    assert scopes == [{ids[code] for code in ("S", "S1", "S2", "S2A")}] * 3
+    assert sum("carried" in statement for statement in seen) == 1
+    with engine.db.session() as s:
+        user = s.scalar(select(User).where(User.username == "s"))
+        before = permissions.units_in_scope(s, user)
+        org.create_unit(s, "S3", "Phòng mới", parent_code="S", kind="section")
+        s.flush()
+        assert permissions.units_in_scope(s, user) == before | {s.scalar(select(Unit.id).where(Unit.code == "S3"))}
+
+
+def test_the_rulesets_settings_an_organisation_wide_role_sees_by_are_read_once_a_reading_transaction(engine):
+    """Which secret records an office clerk sees hangs on the published rulesets' settings: a
+    reading transaction reads them once however many of its queries ask (the registry's count and
+    its walked page each did)."""
+    _province(engine)
+    with engine.db.session() as s:
+        org.create_user(s, "vp", "pw-12345678", "Văn thư", "T", ["clerk"])
+    with engine.db.reading() as s:
+        clerk = s.scalar(select(User).where(User.username == "vp"))
+        seen = _statements(engine)
+        for _ in range(3):
+            permissions.see_clause(s, clerk, permissions.ASSIGNMENT)
+    assert sum("process_bundles" in statement for statement in seen) == 1
 
 
 def test_the_holders_of_a_role_in_a_unit_are_read_from_that_unit_alone(engine):
