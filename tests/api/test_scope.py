@@ -72,6 +72,10 @@ CASES = {
         ("GET", "/reports/summary?unit=STC", None, {400}, None),
     ],
     "/imports/edxml": ("POST", "/imports/edxml", "file", {403}, None),
+    "/imports/edxml/received": ("GET", "/imports/edxml/received", None, {403}, None),  # the office's documents
+    "/imports/edxml/received/<received_id>": ("POST", "/imports/edxml/received/1", {"assignments": []}, {403}, None),
+    "/imports/edxml/received/<received_id>/dismiss": ("POST", "/imports/edxml/received/1/dismiss", {"reason": "x"},
+                                                      {403}, None),
     "/imports/excel": ("POST", "/imports/excel", "file", {403}, None),
     "/imports/excel/template": ("GET", "/imports/excel/template", None, {200}, None),
     "/tokens": [("GET", "/tokens", None, {403}, None),
