@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from engine import clock
+from engine.directives.attachments import MAX_SIZE as MAX_ATTACHMENT_BYTES
 from engine.directives.models import (
     AssignmentStatus,
     ExplanationStatus,
@@ -171,5 +172,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(tuple(Outcome), "OUTCOMES")
     app.add_template_global(URGENCY_LABELS, "URGENCY_LABELS")
     app.add_template_global(PROGRESS_LABELS, "PROGRESS_LABELS")
+    app.add_template_global(MAX_ATTACHMENT_BYTES, "MAX_ATTACHMENT_BYTES")
     app.add_template_global(CONTRIBUTION_LABELS, "CONTRIBUTION_LABELS")
     app.add_template_global(STATUS_LABELS, "STATUS_LABELS")

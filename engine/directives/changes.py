@@ -146,7 +146,8 @@ def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str 
             raise DirectiveError("This is a share passed down to a section: the unit that passed it down "
                                  "withdraws it and gives it again.")
         form = engine.compiled(engine.current_bundle(session)).forms[ADJUST_FORM]
-        values = forms.validate(form, raw, directives.lookups(session))
+        # the bounds the form sets (a new deadline not in the past), as the return's correction checks them
+        values = forms.validate(form, raw, directives.lookups(session), facts=forms.day_facts())
         if not any(values.get(key) for key in ("new_lead_unit", "new_content", "new_deadline")) \
                 and values.get("coordinating_change") != "replace":
             raise DirectiveError("Say what changes: the lead unit, the coordinating units, the content or the "

@@ -10,8 +10,9 @@ import re
 import tomllib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from engine import clock
 from engine.errors import EngineError
 from engine.org.models import ROLES
 from engine.text import clean_text, has_unstorable
@@ -197,6 +198,12 @@ def validate(form: FormDefinition, raw: Mapping[str, object], lookups: Lookups |
     if errors:
         raise FormValidationError(errors)
     return clean
+
+
+def day_facts() -> dict[str, date]:
+    """The days a date's bounds name whatever the form ("today", "tomorrow"), for `validate`'s facts."""
+    today = clock.today()
+    return {"today": today, "tomorrow": today + timedelta(days=1)}
 
 
 def starting_value(f: FormField, data: Mapping[str, object]):

@@ -15,6 +15,7 @@ from engine.audit.models import AuditEntry
 from engine.directives.changes import WITHDRAWN_ACTION
 from engine.directives.models import (
     Assignment,
+    AssignmentStatus,
     AssignmentUnit,
     Directive,
     ExplanationRequest,
@@ -628,29 +629,39 @@ def progress_page(session: Session, assignment_id: int, size: int, before: int |
 
 @dataclass(frozen=True)
 class UnitReport:
-    """A unit's last report on an assignment: the lead unit's progress, or a coordinating
-    unit's contribution."""
+    """A unit's last report on an assignment: the lead unit's progress, a coordinating unit's
+    contribution, or the progress of a section the lead unit passed a share down to."""
 
-    role: str                  # lead | coordinating
+    role: str                  # lead | coordinating | section
     unit: Unit
     update: ProgressUpdate
     by: User | None
 
 
-def latest_reports(session: Session, assignment: Assignment) -> list[UnitReport]:
+REPORT_ORDER = {"lead": 0, "coordinating": 1, "section": 2}
+
+
+def latest_reports(session: Session, user: User, assignment: Assignment) -> list[UnitReport]:
     """Each unit's last report on `assignment`, the lead unit first: what the office reviews
-    (the report, its files, the coordinating units' input) and what the unit sees again when
-    its report comes back."""
-    roles = {link.unit_id: link.role for link in assignment.units}
-    last: dict[int, ProgressUpdate] = {}
-    for update in session.scalars(select(ProgressUpdate).where(ProgressUpdate.assignment_id == assignment.id)
-                                  .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
-        if update.unit_id in roles:
-            last[update.unit_id] = update
-    reports = [UnitReport(roles[unit_id], session.get_one(Unit, unit_id), update,
+    (the report, its files, the coordinating units' input), what the unit sees again when its
+    report comes back, and the reports of the sections it passed shares down to (not withdrawn),
+    which the unit consolidates into its own (tổng hợp); a share's report only where `user`
+    may see the share (not a coordinating unit)."""
+    roles: dict[tuple[int, int | None], str] = {(assignment.id, link.unit_id): link.role for link in assignment.units}
+    shares = session.execute(visible_assignments(session, user).with_only_columns(
+        Assignment.id, Assignment.lead_unit_id).where(
+        Assignment.parent_id == assignment.id, Assignment.status != AssignmentStatus.CANCELLED)).all()
+    roles.update({(share_id, unit_id): "section" for share_id, unit_id in shares})
+    last: dict[tuple[int, int | None], ProgressUpdate] = {}
+    for update in session.scalars(select(ProgressUpdate).where(
+            ProgressUpdate.assignment_id.in_({assignment_id for assignment_id, _unit in roles}))
+            .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
+        if (update.assignment_id, update.unit_id) in roles:
+            last[update.assignment_id, update.unit_id] = update
+    reports = [UnitReport(roles[key], session.get_one(Unit, key[1]), update,
                           session.get(User, update.user_id) if update.user_id else None)
-               for unit_id, update in last.items()]
-    return sorted(reports, key=lambda r: (r.role != "lead", r.unit.name))
+               for key, update in last.items()]
+    return sorted(reports, key=lambda r: (REPORT_ORDER[r.role], r.unit.name))
 
 
 @dataclass

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import ParamSpec, TypeVar
 from uuid import UUID
 
@@ -179,9 +179,8 @@ class Runtime:
             task = spiff.find_task(workflow, UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
-            today = clock.today()
             clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session, user),
-                                   facts={**task.data, "today": today, "tomorrow": today + timedelta(days=1)})
+                                   facts={**task.data, **forms.day_facts()})
 
             def run_user_task(_wf):
                 task.data.update(clean)

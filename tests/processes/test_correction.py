@@ -222,3 +222,26 @@ def test_a_deadline_moved_before_a_coordinating_units_own_takes_its_part_along(l
     assert units_of(engine, aid) == {"STC": ("lead", date(2026, 2, 18)), "SXD": ("coordinating", date(2026, 2, 18)),
                                      "STC-NS": ("coordinating", date(2026, 2, 18))}
     assert drive.ready(engine, "contribute", "STC-NS").due_at.date() == date(2026, 2, 18)
+
+
+def test_a_corrected_or_adjusted_deadline_is_not_in_the_past(loaded, org_tree):
+    """The office gave a returned task to another unit with a new deadline of 01/12 on 06/12, and the
+    new lead got a task late on the day it received it: the new deadline, on the correction and on
+    an adjustment alike, is today or later (Thời hạn mới named)."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [TASK])   # today 12/02/2026
+    return_it(engine, users)
+    with pytest.raises(FormValidationError) as refused:
+        drive.complete(engine, "correct", {"new_lead_unit": "SXD", "new_deadline": "11/02/2026",
+                                           "correction_note": "Giao Sở Xây dựng"}, users["clerk"])
+    assert set(refused.value.errors) == {"new_deadline"}
+    assert drive.assignment(engine, aid).deadline == date(2026, 2, 26)
+    drive.complete(engine, "correct", {"new_lead_unit": "SXD", "new_deadline": "12/02/2026",
+                                       "correction_note": "Giao Sở Xây dựng"}, users["clerk"])
+    assert drive.assignment(engine, aid).deadline == date(2026, 2, 12)
+
+    with pytest.raises(FormValidationError) as refused:
+        changes.adjust(engine, aid, {"new_deadline": "11/02/2026", "correction_note": "Rút ngắn"}, users["clerk"],
+                       instruction=INSTRUCTION)
+    assert set(refused.value.errors) == {"new_deadline"}
+    assert drive.assignment(engine, aid).deadline == date(2026, 2, 12)

@@ -1,7 +1,13 @@
 """Passing an assignment down to a section (giao lại) from the assignment page: a department, or a
 ward (tinh-2025), gives its section a share and follows it there, as the API lets it."""
+import io
 import re
 
+from sqlalchemy import select
+
+from engine.org import service as org
+from engine.runtime.models import WorkItem, WorkItemStatus
+from tests.conftest import PASSWORD
 from tests.webui.conftest import classify, register
 
 
@@ -68,3 +74,36 @@ def test_a_share_is_not_adjusted_as_a_task(loaded, browser):
                           page="/directives/1/assignments/2/adjust")
     assert refused.status_code == 422
     assert "phần việc đã giao lại cho phòng, bộ phận" in _words(refused.get_data(as_text=True))
+
+
+def _ready_item(engine, assignment_id: int) -> str:
+    with engine.db.session() as s:
+        item_id = s.scalar(select(WorkItem.id).where(WorkItem.assignment_id == assignment_id,
+                                                     WorkItem.status == WorkItemStatus.READY))
+    return f"/work/{item_id}"
+
+
+def test_the_unit_reads_its_sections_reports_where_it_writes_its_own(loaded, browser):
+    """The unit consolidates (tổng hợp) its sections' reports into its own, but the form it writes
+    it on showed only its own and the coordinating units': a section's report (and its file) was
+    one page away. A coordinating unit, who may not see the share, still reads only the task's."""
+    with loaded.db.session() as s:
+        org.create_user(s, "stc_ns", PASSWORD, "Lý Thị Ngân", "STC-NS", ["unit_officer"])
+    clerk, stc = browser("clerk"), browser("stc")
+    classify(clerk, register(clerk, **{"a-0-deadline_days": "", "a-0-deadline": "31/03/2026",
+                                       "a-0-coordinating_units": "SXD"}))
+    stc.post("/assignments/1/sub-assignments", {"unit": "STC-NS", "content": "Tổng hợp số liệu"}, page="/assignments/1")
+    section_item = _ready_item(loaded, 2)
+    sent = browser("stc_ns").post(section_item, {"action": "update", "progress": "done",
+                                                 "note": "Đã tổng hợp số liệu quý IV",
+                                                 "attachments": (io.BytesIO(b"%PDF-1.4 so lieu"), "so-lieu.pdf")},
+                                  content_type="multipart/form-data")
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+
+    words = _words(stc.get(_ready_item(loaded, 1)).get_data(as_text=True))
+    assert "Phòng, bộ phận: Phòng Ngân sách" in words, words
+    assert "Lý Thị Ngân · Đã hoàn thành Đã tổng hợp số liệu quý IV so-lieu.pdf" in words, words
+    sxd = browser("sxd")
+    contribution = re.search(r'href="(/work/\d+)"', sxd.get("/inbox").get_data(as_text=True)).group(1)
+    page = sxd.get(contribution).get_data(as_text=True)
+    assert "Phòng Ngân sách" not in page and "Đã tổng hợp số liệu quý IV" not in page, _words(page)

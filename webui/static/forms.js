@@ -3,7 +3,9 @@
 //   with data-show-if="name" while it holds any value, and while it is itself shown
 //   (engine/forms asks for them under the same rule);
 // - a second click on a submit button does nothing (the server refuses a double submit
-//   anyway, this only spares the user the message).
+//   anyway, this only spares the user the message);
+// - a file larger than an attachment may be (data-max-bytes) is refused on its input, named, before
+//   sending: past the request's cap the server could only answer 413, and the typed fields were lost.
 (function () {
   function valueOf(form, name) {
     var el = form.querySelector('[name="' + name + '"]:checked') ||
@@ -23,10 +25,25 @@
           (parts.length > 1 ? value !== parts[1].trim() : value === '');
       });
     }
+    form.querySelectorAll('input[type=file][data-max-bytes]').forEach(function (input) {
+      input.addEventListener('change', function () {
+        var big = Array.prototype.find.call(input.files, function (f) {
+          return f.size > Number(input.getAttribute('data-max-bytes'));
+        });
+        input.setCustomValidity(big ? input.getAttribute('data-too-large').replace('{name}', big.name) : '');
+        if (big) input.reportValidity();
+      });
+    });
     form.addEventListener('change', refresh);
     form.addEventListener('input', refresh);
     refresh();
-    form.addEventListener('submit', function () {
+    form.addEventListener('submit', function (event) {
+      var tooLarge = form.querySelector('input[type=file][data-max-bytes]:invalid');  // also where novalidate
+      if (tooLarge) {
+        event.preventDefault();
+        tooLarge.reportValidity();
+        return;
+      }
       // After this event the browser has read the clicked button's name; disabling now is safe.
       setTimeout(function () {
         form.querySelectorAll('button[type=submit]').forEach(function (b) { b.disabled = true; });

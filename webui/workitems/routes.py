@@ -77,7 +77,7 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
         directive = session.get(Directive, item.directive_id) if item.directive_id else None
         assignment = session.get(Assignment, item.assignment_id) if item.assignment_id else None
         choices = forms.choices_for(session, definition)
-        reports = registry.latest_reports(session, assignment) if assignment else []
+        reports = registry.latest_reports(session, current_user(), assignment) if assignment else []
         report_files = {r.update.id: attachments.describe(session, r.update.attachments or []) for r in reports}
     return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
                            choices=choices, files=files, directive=directive, assignment=assignment,
