@@ -138,6 +138,10 @@ class Directive(Base):
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     # symbol, summary and issuer folded (engine.text.fold): what a search without diacritics matches
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The body whose committee issued it, whose office tracks it (org.body_of): the province, or a
+    # commune that is an issuing body. None (made outside registration: synchronised, an old row)
+    # is the home body's (`_of_body`).
+    issuing_body_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="directive", order_by="Assignment.seq")
 
