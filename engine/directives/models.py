@@ -442,18 +442,39 @@ def _assignments_of_units(units):
     return select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units)).correlate(None)
 
 
+def _of_body(body_id: int, home: bool) -> ColumnElement[bool]:
+    """SQL over a directive's row: issued by the body `body_id`; the home body's are also those of no
+    recorded body (made outside registration: a synchronised one, an old row)."""
+    mine = Directive.issuing_body_id == body_id
+    return or_(mine, Directive.issuing_body_id.is_(None)) if home else mine
+
+
+def _assignments_of_body(body_id: int, home: bool) -> ColumnElement[bool]:
+    """SQL over an assignment: its directive is the body's, asked through its id as task_given_by is.
+    The home body's as those of no other body: the communes' own few, through ix_directives_issuing_body_id."""
+    if home:
+        return Assignment.directive_id.not_in(select(Directive.id).where(
+            Directive.issuing_body_id != body_id).correlate(None))
+    return Assignment.directive_id.in_(select(Directive.id).where(Directive.issuing_body_id == body_id)
+                                       .correlate(None))
+
+
 permissions.declare(permissions.DIRECTIVE, permissions.Record(
     id=Directive.id, secret=Directive.secrecy.is_not(None), ruleset=Directive.ruleset, ids_done_by=_directives_of_units,
     handled_by=lambda user_id: or_(Directive.created_by == user_id, select(Assignment.id).where(
         Assignment.directive_id == Directive.id, Assignment.follow_up_officer_id == user_id)
-        .correlate(Directive).exists())))
+        .correlate(Directive).exists()),
+    body=Directive.issuing_body_id, issued_by=_of_body))
 permissions.declare(permissions.ASSIGNMENT, permissions.Record(
     id=Assignment.id, secret=or_(Assignment.secret, Assignment.directive_id.in_(_SECRET_DIRECTIVES)),
     ruleset=select(Directive.ruleset).where(Directive.id == Assignment.directive_id).correlate(Assignment)
     .scalar_subquery(),
     ids_done_by=_assignments_of_units,
     handled_by=lambda user_id: or_(Assignment.follow_up_officer_id == user_id, Assignment.directive_id.in_(
-        select(Directive.id).where(Directive.created_by == user_id).correlate(None)))))
+        select(Directive.id).where(Directive.created_by == user_id).correlate(None))),
+    body=select(Directive.issuing_body_id).where(Directive.id == Assignment.directive_id).correlate(Assignment)
+    .scalar_subquery(),
+    issued_by=_assignments_of_body))
 
 
 
