@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Select,
     SQLColumnExpression,
     String,
     Text,
@@ -33,7 +34,7 @@ from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime, trigrams
 from engine.directives import link_copies
 from engine.org import permissions
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.runtime.models import WorkItem
 from engine.text import fold, folded_pattern
 from engine.working_days.deadline import StoredDeadline, register
@@ -442,19 +443,27 @@ def _assignments_of_units(units):
     return select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units)).correlate(None)
 
 
+def _of_other_bodies(home_id: int) -> Select:
+    """The ids of the units marked issuing bodies other than the home body (a commune's, a few thousand
+    at most): a directive of a body no longer marked is the home body's again."""
+    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != home_id).correlate(None)
+
+
 def _of_body(body_id: int, home: bool) -> ColumnElement[bool]:
-    """SQL over a directive's row: issued by the body `body_id`; the home body's are also those of no
-    recorded body (made outside registration: a synchronised one, an old row)."""
-    mine = Directive.issuing_body_id == body_id
-    return or_(mine, Directive.issuing_body_id.is_(None)) if home else mine
+    """SQL over a directive's row: issued by the body `body_id`; the home body's are those of no other
+    body (none recorded: made outside registration, a synchronised one, an old row)."""
+    if home:
+        return or_(Directive.issuing_body_id.is_(None), Directive.issuing_body_id.not_in(_of_other_bodies(body_id)))
+    return Directive.issuing_body_id == body_id
 
 
 def _assignments_of_body(body_id: int, home: bool) -> ColumnElement[bool]:
     """SQL over an assignment: its directive is the body's, asked through its id as task_given_by is.
-    The home body's as those of no other body: the communes' own few, through ix_directives_issuing_body_id."""
+    The home body's as those of no other body: the other bodies' directives read through
+    ix_directives_issuing_body_id, body by body (a `!=` read every directive)."""
     if home:
         return Assignment.directive_id.not_in(select(Directive.id).where(
-            Directive.issuing_body_id != body_id).correlate(None))
+            Directive.issuing_body_id.in_(_of_other_bodies(body_id))).correlate(None))
     return Assignment.directive_id.in_(select(Directive.id).where(Directive.issuing_body_id == body_id)
                                        .correlate(None))
 

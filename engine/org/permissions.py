@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -459,8 +459,13 @@ def _figures_body(session: Session, user: User | None) -> Unit | None:
 
 
 def _issued_by_body(session: Session, body: Unit, kind: str) -> ColumnElement[bool]:
+    """SQL: the records of `kind` issued by `body`. Every record is the home body's while no other
+    unit is an issuing body: no condition then, so a province without them reads as it did."""
     home = org.home_body(session)
-    return _record(kind).issued_by(body.id, home is not None and home.id == body.id)
+    is_home = home is not None and home.id == body.id
+    if is_home and not org.has_other_bodies(session, body.id):
+        return true()
+    return _record(kind).issued_by(body.id, is_home)
 
 
 def units_offered(session: Session, user: User) -> set[int] | None:

@@ -99,6 +99,12 @@ def home_body(session: Session) -> Unit | None:
     return body_of(session, office.id) if office is not None else None
 
 
+def has_other_bodies(session: Session, body_id: int) -> bool:
+    """Whether a unit other than `body_id` is an issuing body."""
+    other = select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != body_id).limit(1)
+    return session.scalar(other) is not None
+
+
 def body_office(session: Session, body: Unit) -> Unit | None:
     """Where a body's office roles work: the tracking office for the province (None without one), a
     commune's own unit."""

@@ -159,3 +159,16 @@ def test_the_province_sees_what_it_saw_before_any_commune_was_a_body(database_ur
     finally:
         engine.close()
 
+
+
+def test_a_unit_no_longer_a_body_hands_its_directives_to_the_province(bodies):
+    """Its office is gone: the province's office tracks them, lists and records alike."""
+    engine, users, ids = bodies
+    with engine.db.session() as s:
+        org.mark_issuing_body(s, "xa-a", False)
+    assert _seen(engine, users["clerk@province"], ids) == {"P", "A"}
+    assert _seen(engine, users["office_head@province"], ids) == {"P", "A", "S"}
+    with engine.db.session() as s:
+        listed = set(s.scalars(select(Assignment.directive_id).where(
+            permissions.see_clause(s, users["clerk@province"], permissions.ASSIGNMENT))))
+    assert listed == {ids["P"], ids["A"]}
