@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
+from engine.api_tokens import service as tokens
 from engine.directives.models import Assignment
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -97,6 +98,12 @@ def test_a_ward_office_tracks_its_own_directives_and_the_province_its_own(provin
         assert _sees(ward_clerk, path) == {WARD_DIRECTIVE}, path
         assert _sees(ward_b, path) == set(), path
     assert _sees(browser("xa_a"), "/assignments") == {PROVINCE_DIRECTIVE, WARD_DIRECTIVE}  # the ward's unit: both
+    with engine.db.session() as s:  # the API says the same
+        api = {name: tokens.create_token(s, name, "scenario")[1] for name in ("clerk", "vp_a", "vp_b")}
+    client = browser("clerk").client
+    for name, symbols in (("clerk", {PROVINCE_DIRECTIVE}), ("vp_a", {WARD_DIRECTIVE}), ("vp_b", set())):
+        listed = client.get("/api/v1/directives", headers={"Authorization": f"Bearer {api[name]}"}).get_json()
+        assert {d["symbol"] for d in listed["items"]} == symbols, (name, listed)
     # the figures of the dashboard and of a period: the province counts its task, the ward its two, ward B none
     for path in ("/reports", "/reports?period=2026-Q1&denominator=assigned"):
         for who, total in ((clerk, 1), (ward_clerk, 2), (ward_b, 0)):
