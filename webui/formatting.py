@@ -130,6 +130,7 @@ AUDIT_LABELS = {
     "api_token.revoked_with_password": _l("API token revoked with the password change"),
     "api_token.revoked_with_deactivation": _l("API token revoked with the account's deactivation"),
     "unit.retired": _l("Unit closed, its work passed to its successor"),  # dondoc org retire
+    "unit.issuing_body": _l("Unit marked or unmarked as an issuing body"),
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Select,
     SQLColumnExpression,
     String,
     Text,
@@ -33,7 +34,7 @@ from engine.audit.models import AuditEntry
 from engine.db import Base, UTCDateTime, trigrams
 from engine.directives import link_copies
 from engine.org import permissions
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.runtime.models import WorkItem
 from engine.text import fold, folded_pattern
 from engine.working_days.deadline import StoredDeadline, register
@@ -138,6 +139,10 @@ class Directive(Base):
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     # symbol, summary and issuer folded (engine.text.fold): what a search without diacritics matches
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The body whose committee issued it, whose office tracks it (org.body_of): the province, or a
+    # commune that is an issuing body. None (made outside registration: synchronised, an old row)
+    # is the home body's (`_of_body`).
+    issuing_body_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="directive", order_by="Assignment.seq")
 
@@ -442,18 +447,47 @@ def _assignments_of_units(units):
     return select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units)).correlate(None)
 
 
+def _of_other_bodies(home_id: int) -> Select:
+    """The ids of the units marked issuing bodies other than the home body (a commune's, a few thousand
+    at most): a directive of a body no longer marked is the home body's again."""
+    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != home_id).correlate(None)
+
+
+def _of_body(body_id: int, home: bool) -> ColumnElement[bool]:
+    """SQL over a directive's row: issued by the body `body_id`; the home body's are those of no other
+    body (none recorded: made outside registration, a synchronised one, an old row)."""
+    if home:
+        return or_(Directive.issuing_body_id.is_(None), Directive.issuing_body_id.not_in(_of_other_bodies(body_id)))
+    return Directive.issuing_body_id == body_id
+
+
+def _assignments_of_body(body_id: int, home: bool) -> ColumnElement[bool]:
+    """SQL over an assignment: its directive is the body's, asked through its id as task_given_by is.
+    The home body's as those of no other body: the other bodies' directives read through
+    ix_directives_issuing_body_id, body by body (a `!=` read every directive)."""
+    if home:
+        return Assignment.directive_id.not_in(select(Directive.id).where(
+            Directive.issuing_body_id.in_(_of_other_bodies(body_id))).correlate(None))
+    return Assignment.directive_id.in_(select(Directive.id).where(Directive.issuing_body_id == body_id)
+                                       .correlate(None))
+
+
 permissions.declare(permissions.DIRECTIVE, permissions.Record(
     id=Directive.id, secret=Directive.secrecy.is_not(None), ruleset=Directive.ruleset, ids_done_by=_directives_of_units,
     handled_by=lambda user_id: or_(Directive.created_by == user_id, select(Assignment.id).where(
         Assignment.directive_id == Directive.id, Assignment.follow_up_officer_id == user_id)
-        .correlate(Directive).exists())))
+        .correlate(Directive).exists()),
+    body=Directive.issuing_body_id, issued_by=_of_body))
 permissions.declare(permissions.ASSIGNMENT, permissions.Record(
     id=Assignment.id, secret=or_(Assignment.secret, Assignment.directive_id.in_(_SECRET_DIRECTIVES)),
     ruleset=select(Directive.ruleset).where(Directive.id == Assignment.directive_id).correlate(Assignment)
     .scalar_subquery(),
     ids_done_by=_assignments_of_units,
     handled_by=lambda user_id: or_(Assignment.follow_up_officer_id == user_id, Assignment.directive_id.in_(
-        select(Directive.id).where(Directive.created_by == user_id).correlate(None)))))
+        select(Directive.id).where(Directive.created_by == user_id).correlate(None))),
+    body=select(Directive.issuing_body_id).where(Directive.id == Assignment.directive_id).correlate(Assignment)
+    .scalar_subquery(),
+    issued_by=_assignments_of_body))
 
 
 

@@ -286,7 +286,8 @@ def _notify_office(ctx: StepContext, assignment: Assignment, kind: str, reason: 
     """Through the template, which names the task and keeps a secret one's reason out."""
     from engine.notifications.service import notify_users, said_key
 
-    notify_users(ctx.session, permissions.office_clerks(ctx.session), kind, directive=assignment.directive,
+    clerks = permissions.office_clerks(ctx.session, permissions.record_body(ctx.session, assignment.directive_id))
+    notify_users(ctx.session, clerks, kind, directive=assignment.directive,
                  assignment=assignment, dedup_key=said_key(f"{kind}:{assignment.id}", reason), reason=reason)
 
 

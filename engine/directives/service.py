@@ -108,7 +108,9 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         if not assignments and not registration.get("without_assignments", False):
             raise DirectiveError("A tracked directive needs at least one assignment.")
         upstream = upstream_deadline_label(compiled.settings) is not None
-        items = [clean_assignment(session, i, item, header, upstream=upstream)
+        body = permissions.users_body(session, actor)
+        units = permissions.body_units(session, body)
+        items = [clean_assignment(session, i, item, header, upstream=upstream, units=units)
                  for i, item in enumerate(assignments, start=1)]
         issued_on = date.fromisoformat(header["issued_on"])
         refuse_duplicate(session, header)
@@ -118,7 +120,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
             issued_on=issued_on, received_on=_date_or_none(header.get("received_on")) or clock.today(),
             urgency=header.get("urgency") or "normal", secrecy=header.get("secrecy") or None,
             tracked=header.get("tracked"), created_by=actor.id, created_at=clock.now(),
-            source_document_id=header.get("source_document_id"))
+            source_document_id=header.get("source_document_id"), issuing_body_id=body.id)
         session.add(directive)
         session.flush()
         data = {"directive_id": directive.id, **header, "assignments": items,
@@ -199,10 +201,12 @@ def check_fits(header: dict, derived: dict) -> None:
         raise forms.FormValidationError(errors)
 
 
-def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, upstream: bool = False) -> dict:
+def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, upstream: bool = False,
+                     units: set[int] | None = None) -> dict:
     """One assignment as given (a form row, an API item), checked and cleaned; `header` gives
     the directive's urgency, the default. Errors name the row `seq`. `upstream`: the ruleset
-    records the upper level's deadline (`upstream_deadline`); elsewhere it is refused, not dropped."""
+    records the upper level's deadline (`upstream_deadline`); elsewhere it is refused, not dropped.
+    `units`: the ones its body may give tasks to (permissions.body_units; None: any)."""
     content = _text_of(seq, item, "content")
     if not content:
         raise AssignmentError(seq, "content", "Assignment %(n)s: the content is required.")
@@ -214,8 +218,12 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
         raise AssignmentError(seq, "lead_unit", "Assignment %(n)s: exactly one lead unit is required.")
     coordinating = _coordinating(session, seq, item, lead)
     for field, code in [("lead_unit", lead), *(("coordinating_units", c) for c in coordinating)]:
-        if org.unit_by_code(session, code) is None:
+        unit = org.unit_by_code(session, code)
+        if unit is None:
             raise AssignmentError(seq, field, "Assignment %(n)s: unknown unit %(code)s.", code=code)
+        if units is not None and unit.id not in units:
+            raise AssignmentError(seq, field, "Assignment %(n)s: %(code)s is not a unit of the issuing body.",
+                                  code=code)
     # A unit of the old tree (a pre-2025 commune or department) named for a directive issued after
     # it was reorganised stands for its successor (engine/org/seed.py).
     given_on = _date_or_none(header.get("issued_on")) or clock.today()

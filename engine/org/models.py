@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
@@ -37,6 +37,9 @@ class Unit(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     is_tracking_office: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A body whose own committee issues directives its own office tracks (a commune or ward of the
+    # two-tier government: cơ quan ban hành); its unit and the units below it are that body's.
+    is_issuing_body: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     email: Mapped[str | None] = mapped_column(String(255))
     # The agency identifier of QĐ 20/2020/QĐ-TTg (mã định danh, e.g. 000.00.01.H01) by which
     # edXML messages of the national document hub name this unit.

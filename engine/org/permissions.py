@@ -6,6 +6,9 @@ Three kinds of rule:
 - by role alone: `may_register_directives(user)`, `may_administer_users(user)`, …;
 - by unit scope: organisation-wide roles see every unit, the others their own unit, the
   units below it and the units reorganised into those (`units_in_scope`, `acts_for_unit`);
+- by body (cơ quan): a directive is its issuing body's (the province, or a commune marked an
+  issuing body: org.body_of). Organisation-wide roles see, count and are told of their own body's
+  directives only (`issued_clause`); a unit sees what it does, whoever issued it;
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
   same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
@@ -29,7 +32,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -199,6 +202,7 @@ def acts_for_unit(session: Session, user: User, unit_id: int | None) -> bool:
 
 
 class HasLeadUnit(Protocol):
+    id: int
     lead_unit_id: int | None
     follow_up_officer_id: int | None
     parent_id: int | None  # a share passed down to a section: the assignment it came from
@@ -285,16 +289,16 @@ def report_writers(session: Session, unit_id: int) -> list[User]:
     return holders(session, UNIT_OFFICER, unit_id)
 
 
-def office_clerks(session: Session) -> list[User]:
-    return holders_in(session, CLERK, None)
+def office_clerks(session: Session, body: Unit | None = None) -> list[User]:
+    return holders_in(session, CLERK, None, body)
 
 
-def holders_in(session: Session, role: str, unit_code: str | None) -> list[User]:
+def holders_in(session: Session, role: str, unit_code: str | None, body: Unit | None = None) -> list[User]:
     """Holders of `role` in the unit `unit_code`; without one, the office roles' holders in the
-    tracking office and any other role's anywhere."""
+    office of `body` (the record's: `record_body`; None, the home body's) and any other role's anywhere."""
     unit = org.unit_by_code(session, unit_code) if unit_code else None
     if unit is None and role in OFFICE_WORK:
-        unit = org.tracking_office(session)
+        unit = _office_unit(session, role, body)
     return holders(session, role, unit.id if unit else None)
 
 
@@ -302,7 +306,8 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
     """Holders of `role` for an assignment: unit roles in the lead unit (its head when it has no
     officer), the clerk role is its follow-up officer when one is named and still may be one
     (else the office's clerks: an officer who left or changed work reads nothing), the leader
-    at the root, the other roles in the tracking office. A share passed down to a section is
+    in the unit of the body that issued its directive, the other roles in that body's office
+    (the root and the tracking office for the province's). A share passed down to a section is
     followed by the unit above the section, which passed it down and answers for it: its head
     for the leader, its officers (its head when it has none) for the office."""
     if role in UNIT_STAFF:
@@ -315,7 +320,7 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
         officer = session.get_one(User, assignment.follow_up_officer_id)
         if may_follow_up(officer):
             return [officer]
-    unit = org.root_unit(session) if role == LEADER else org.tracking_office(session)
+    unit = _office_unit(session, role, record_body(session, None, assignment.id))
     return holders(session, role, unit.id if unit else None)
 
 
@@ -339,12 +344,23 @@ def lane_role(lanes: Mapping[str, str], lane: str | None) -> str:
     return lanes.get(lane, DEFAULT_LANE_ROLE) if lane is not None else DEFAULT_LANE_ROLE
 
 
-def default_unit(session: Session, role: str) -> Unit | None:
-    """Where a user task of `role` goes when the diagram names no unit: the tracking office for
-    office roles, the root unit for the leader, any unit otherwise."""
-    if role == LEADER:
-        return org.root_unit(session)
-    return org.tracking_office(session) if role in OFFICE_WORK else None
+def default_unit(session: Session, role: str, directive_id: int | None = None,
+                 assignment_id: int | None = None) -> Unit | None:
+    """Where a user task of `role` goes when the diagram names no unit: for office roles (and the
+    office as a body) the office of the body that issued the record's directive (`record_body`;
+    without a record, the home body's), for the leader that body's own unit, any unit otherwise."""
+    if role != LEADER and role not in OFFICE_WORK:
+        return None
+    return _office_unit(session, role, record_body(session, directive_id, assignment_id))
+
+
+def _office_unit(session: Session, role: str, body: Unit | None) -> Unit | None:
+    """The unit of `body` (None: the home body) where its leader (the body's unit: the root for
+    the province) or its office roles (its office: the tracking office for the province) work."""
+    body = body or org.home_body(session)
+    if body is None:
+        return None
+    return body if role == LEADER else org.body_office(session, body)
 
 
 # ---------------------------------------------------------------- secrecy settings
@@ -401,6 +417,8 @@ class Record:
     ruleset: SQLColumnExpression[str]                          # whose [secrecy] applies
     ids_done_by: Callable[[Collection[int] | Select], Select]  # the ids of those these units lead or coordinate
     handled_by: Callable[[int], ColumnElement[bool]]           # this person registered it or follows it up
+    body: SQLColumnExpression[int | None]                      # its directive's issuing body (None: the home body)
+    issued_by: Callable[[int, bool], ColumnElement[bool]]      # (body id, is the home body): of that body
 
 
 DIRECTIVE, ASSIGNMENT = "directive", "assignment"
@@ -442,7 +460,72 @@ def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool 
     units = units_in_scope_select(user) if scope_embedded else units_in_scope(session, user)
     if units is not None:
         return record.id.in_(record.ids_done_by(units))
-    return or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)), record.handled_by(user.id))
+    return and_(_issued_by_body(session, users_body(session, user), kind),
+                or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)),
+                    record.handled_by(user.id)))
+
+
+def issued_clause(session: Session, user: User | None, kind: str = ASSIGNMENT) -> ColumnElement[bool] | None:
+    """SQL: the records of `kind` whose directive is the body's that `user`'s figures count: their
+    own body's for organisation-wide roles, the home body's for the public (None); None (any body)
+    for a user of a unit, whose units' tasks are theirs whoever gave them."""
+    body = _figures_body(session, user)
+    return _issued_by_body(session, body, kind) if body is not None else None
+
+
+def _figures_body(session: Session, user: User | None) -> Unit | None:
+    """Whose directives `user`'s figures count: an organisation-wide role's body, the home body for
+    the public (None); None (any body's) for a user of a unit."""
+    if user is None:
+        return org.home_body(session)
+    return users_body(session, user) if is_organisation_wide(user) else None
+
+
+def _issued_by_body(session: Session, body: Unit, kind: str) -> ColumnElement[bool]:
+    """SQL: the records of `kind` issued by `body`. Every record is the home body's while no other
+    unit is an issuing body: no condition then, so a province without them reads as it did."""
+    home = org.home_body(session)
+    is_home = home is not None and home.id == body.id
+    if is_home and not org.has_other_bodies(session, body.id):
+        return true()
+    return _record(kind).issued_by(body.id, is_home)
+
+
+def units_offered(session: Session, user: User) -> set[int] | None:
+    """The units `user`'s lists and reports offer as filters: their scope's; for an organisation-wide
+    role, its body's (a commune's own units; None, every unit, for the home body)."""
+    scope = units_in_scope(session, user)
+    return scope if scope is not None else body_units(session, users_body(session, user))
+
+
+def figures_root(session: Session, user: User | None) -> int | None:
+    """Whose sub-tree a report's per-unit table lists: a unit user's own unit; an organisation-wide
+    role's body (the root for the province, a commune's own unit); the home body's for the public."""
+    body = _figures_body(session, user)
+    return body.id if body is not None else (user.unit_id if user is not None else None)
+
+
+def record_body(session: Session, directive_id: int | None, assignment_id: int | None = None) -> Unit | None:
+    """The body that issued the directive (or the assignment's), whose office tracks it: the home
+    body when none is recorded, or without a record."""
+    kind, record_id = (ASSIGNMENT, assignment_id) if assignment_id else (DIRECTIVE, directive_id)
+    record = _record(kind)
+    body_id = session.scalar(select(record.body).where(record.id == record_id)) if record_id is not None else None
+    return session.get(Unit, body_id) if body_id is not None else org.home_body(session)
+
+
+def users_body(session: Session, user: User) -> Unit:
+    """The body `user` works for: their office roles register and track its directives."""
+    return org.body_of(session, user.unit_id)
+
+
+def body_units(session: Session, body: Unit | None) -> set[int] | None:
+    """The units a directive of `body` may give tasks to: a commune's (its unit, its sections); None,
+    any unit, for the home body (the province gives tasks to communes)."""
+    home = org.home_body(session)
+    if body is None or home is None or body.id == home.id:
+        return None
+    return set(session.scalars(org.subtrees_select([body.id])))
 
 
 def may_see(session: Session, user: User, kind: str, record_id: int | None) -> bool:

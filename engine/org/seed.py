@@ -9,7 +9,8 @@ What one `seed_province` creates (codes in brackets; `<p>` the province's statis
   old provinces' departments were in force); the Văn phòng UBND is the tracking office, unless the deployment
   already has one (dondoc has one tracking office). Names may be edited
   afterwards: a second seeding never overwrites a unit that exists;
-- its communes, wards and special zones `xa-<code>`, from 1/7/2025;
+- its communes, wards and special zones `xa-<code>`, from 1/7/2025, each an issuing body (its
+  committee's own directives are tracked by its own office: org.body_of), also when it exists already;
 - the pre-2025 tree it replaces, closed on 30/6/2025 (`valid_to` 1/7/2025) with successor links:
   each old province merged into it (`cu-tinh-<code>`) and that province's departments, every old
   district (`cu-huyen-<code>`, successor: the province — districts were abolished) and old commune
@@ -95,6 +96,7 @@ class PlannedUnit:
     valid_to: date | None = None
     successor: str | None = None
     tracking_office: bool = False
+    issuing_body: bool = False
 
 
 @dataclass
@@ -155,7 +157,8 @@ def plan(code: str) -> list[PlannedUnit]:
                           valid_from=TWO_TIER_FROM if merged else None, tracking_office=k == TRACKING_OFFICE)
               for k, name in DEPARTMENTS]
     wards = _rows("SELECT ward, wardCode, wardKey FROM admin_units WHERE provinceKey = ? ORDER BY wardCode", key)
-    units += [PlannedUnit(f"xa-{w['wardCode']}", w["ward"], "commune", new, valid_from=TWO_TIER_FROM) for w in wards]
+    units += [PlannedUnit(f"xa-{w['wardCode']}", w["ward"], "commune", new, valid_from=TWO_TIER_FROM,
+                          issuing_body=True) for w in wards]
     successor_of_ward = _ward_successors(key, {w["wardKey"]: f"xa-{w['wardCode']}" for w in wards})
     for old_key in old_keys:
         units += _old_province(old_key, new, merged, successor_of_ward)
@@ -257,6 +260,7 @@ def seed_province(session: Session, code: str) -> SeedResult:
     for item in planned:
         result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
         if item.code in existing:
+            existing[item.code].is_issuing_body |= item.issuing_body
             result.existing += 1
             continue
         if (unit := adopted.get(item.code)) is not None:
@@ -267,6 +271,7 @@ def seed_province(session: Session, code: str) -> SeedResult:
             continue
         unit = Unit(code=item.code, name=item.name, kind=item.kind, valid_from=item.valid_from,
                     valid_to=item.valid_to, is_tracking_office=item.tracking_office and office in (None, item.code),
+                    is_issuing_body=item.issuing_body,
                     parent_id=ids[item.parent] if item.parent else None)
         session.add(unit)
         if item.kind in {"province", "district"}:

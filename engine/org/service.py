@@ -82,6 +82,47 @@ def root_unit(session: Session) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
 
 
+def body_of(session: Session, unit_id: int) -> Unit:
+    """The body a unit belongs to (cơ quan): the nearest issuing body at or above it (a commune
+    and its sections), else the top of its tree (the province, its departments and its office)."""
+    unit = session.get_one(Unit, unit_id)
+    seen: set[int] = set()
+    while not unit.is_issuing_body and unit.parent_id is not None and unit.id not in seen:
+        seen.add(unit.id)
+        unit = session.get_one(Unit, unit.parent_id)
+    return unit
+
+
+def home_body(session: Session) -> Unit | None:
+    """The body of the tracking office (the province): a directive of no recorded body is its."""
+    office = tracking_office(session) or root_unit(session)
+    return body_of(session, office.id) if office is not None else None
+
+
+def has_other_bodies(session: Session, body_id: int) -> bool:
+    """Whether a unit other than `body_id` is an issuing body."""
+    other = select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != body_id).limit(1)
+    return session.scalar(other) is not None
+
+
+def body_office(session: Session, body: Unit) -> Unit | None:
+    """Where a body's office roles work: the tracking office for the province (None without one), a
+    commune's own unit."""
+    home = home_body(session)
+    return tracking_office(session) if home is not None and home.id == body.id else body
+
+
+def mark_issuing_body(session: Session, code: str, issuing: bool, actor: User | None = None) -> Unit:
+    """Make a unit an issuing body (its committee's directives tracked by its own office), or not. Audited."""
+    unit = require_unit(session, code)
+    before = unit.is_issuing_body
+    unit.is_issuing_body = issuing
+    session.flush()
+    audit.record(session, "unit.issuing_body", "unit", unit.id, actor=actor,
+                 before={"issuing_body": before}, after={"issuing_body": issuing})
+    return unit
+
+
 def organisation_name(session: Session, configured: str = "") -> str:
     """Whose papers these are: the deployment's `organisation_name` setting, else the root unit's name."""
     root = None if configured else root_unit(session)

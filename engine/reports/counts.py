@@ -48,6 +48,8 @@ class Scope:
     # Which assignments a list may name (the overdue list): SQL over Assignment, None for all.
     # Counts never need it: they name no assignment.
     shown: ColumnElement[bool] | None = field(default=None, compare=False)
+    # Whose directives it counts: SQL over Assignment (permissions.issued_clause), None for any body's.
+    issued: ColumnElement[bool] | None = field(default=None, compare=False)
 
     @property
     def assigned_until(self) -> date:
@@ -122,6 +124,8 @@ def scope_conditions(scope: Scope) -> list:
         conditions.append(a.follow_up_officer_id == scope.officer_id)
     if scope.origin is not None:
         conditions.append(task_given_by(scope.origin, a.directive_id))
+    if scope.issued is not None:
+        conditions.append(scope.issued)
     if not scope.include_secret:
         conditions.append(a.secret.is_(False))
         public = select(Directive.id).where(Directive.secrecy.is_(None))

@@ -119,8 +119,9 @@ class ReportQuery:
 
     def scope(self, session: Session, asker: User | None) -> Scope:
         """The Scope for this query within what `asker` may see (engine.org.permissions: the
-        units of their scope; lists name only the assignments they may see). None: the public,
-        who see every unit's figures and nothing of secret documents."""
+        units of their scope, the directives of their body; lists name only the assignments they
+        may see). None: the public, who see every unit's figures of the home body's directives and
+        nothing of secret documents."""
         # a unit's scope holds its predecessors: its figures count what they received
         visible_unit_ids = permissions.units_in_scope(session, asker) if asker is not None else None
         unit_ids = visible_unit_ids
@@ -134,7 +135,7 @@ class ReportQuery:
         return Scope(as_of=self.as_of, start=self.first_day, end=self.last_day, unit_ids=unit_ids,
                      urgency=self.urgency or None, directive_id=self.directive_id, officer_id=officer_id,
                      origin=self.origin or None,
-                     include_secret=asker is not None,
+                     include_secret=asker is not None, issued=permissions.issued_clause(session, asker),
                      shown=permissions.see_clause(session, asker, permissions.ASSIGNMENT) if asker else None)
 
     def root_unit_id(self, session: Session, user_unit_id: int | None) -> int | None:

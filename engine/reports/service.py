@@ -149,10 +149,10 @@ def report_recipients(session: Session, settings: dict) -> list[str]:
 
 
 def office_header(session: Session, settings: dict, number_symbol: str, issued_on: date, title: str,
-                  organisation: str = "") -> Header:
-    """The heading of a document the tracking office issues: the organisation above it, the
-    office, the place ([reports] place, else read from the organisation's name)."""
-    office = org.tracking_office(session)
+                  organisation: str = "", office: Unit | None = None) -> Header:
+    """The heading of a document an office issues (`office`; the tracking office when None): the
+    organisation above it, the office, the place ([reports] place, else read from the organisation's name)."""
+    office = office or org.tracking_office(session)
     root_name = org.organisation_name(session, organisation)
     place = (settings.get("reports") or {}).get("place") or _place_from(root_name)
     return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),

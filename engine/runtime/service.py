@@ -605,8 +605,8 @@ class Runtime:
         spec = task.task_spec
         props = spec.extensions.get("properties", {})
         role = permissions.lane_role(compiled.lanes, spec.lane)
-        unit_id = self._resolve_unit(session, task, props.get("unit"), role)
         assignment_id = task.data.get("assignment_id", instance.assignment_id)
+        unit_id = self._resolve_unit(session, task, props.get("unit"), role, instance.directive_id, assignment_id)
         role = permissions.office_step_role(session, compiled.settings, role, unit_id, instance.directive_id,
                                             assignment_id)
         due = self.script_engine.evaluate(task, props["due"]) if props.get("due") else None
@@ -629,14 +629,16 @@ class Runtime:
         except sandbox.ScriptFailed as exc:
             raise sandbox.ScriptFailed(f"instructions of {task.task_spec.bpmn_id}: {exc}", task=task) from exc
 
-    def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str) -> int | None:
+    def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str,
+                      directive_id: int | None, assignment_id: int | None) -> int | None:
+        """The unit the diagram names, else the default of `role` in the body of the record (its directive's)."""
         if unit_expression:
             code = self.script_engine.evaluate(task, unit_expression)
             unit_id = org.unit_id_by_code(session, str(code)) if code else None
             if unit_id is None:
                 raise LookupError(f"user task {task.task_spec.bpmn_id}: unit '{code}' does not exist")
             return unit_id
-        default = permissions.default_unit(session, role)
+        default = permissions.default_unit(session, role, directive_id, assignment_id)
         return default.id if default else None
 
     def _record_incident(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow,

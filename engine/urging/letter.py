@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.directives.models import Assignment
+from engine.org import permissions
 from engine.org import service as org
 from engine.outcomes import TERMS, outcome_of
 from engine.reports import export_docx
@@ -28,14 +29,16 @@ def write_letter(session: Session, settings: dict, assignment: Assignment, messa
                  unit_names: list[str], organisation: str = "") -> bytes:
     """The letter urging `unit_names` (the lead unit first) to carry out `assignment`;
     `organisation` is the deployment's name above the office (else the root unit's)."""
-    header = office_header(session, settings, NUMBER, clock.today(), ABOUT, organisation)
+    # the office of the body that issued the directive: a commune's own, or the province's
+    body = permissions.record_body(session, assignment.directive_id)
+    office = org.body_office(session, body) if body is not None else None
+    header = office_header(session, settings, NUMBER, clock.today(), ABOUT, organisation, office)
     header.recipients = ["Như trên", "Lưu: VT"]
     doc = export_docx.new_document()
     export_docx.heading_block(doc, header, about=ABOUT)
     doc.add_paragraph()
     export_docx.centered(doc, "Kính gửi: " + "; ".join(unit_names) + ".", size=14)
     doc.add_paragraph()
-    office = org.tracking_office(session)
     for text in body_paragraphs(assignment, message, unit_names[0], office.name if office else "Văn phòng"):
         export_docx.body(doc, text)
     export_docx.signature_block(doc, header)

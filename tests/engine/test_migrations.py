@@ -96,6 +96,25 @@ def test_a_file_stored_before_uploads_had_names_of_their_own_is_its_bytes_first_
         db.dispose()
 
 
+def test_the_migration_gives_existing_directives_the_tracking_office_s_body(database_url):
+    """f8b2d6a4c1e7: the directives already stored are the tracking office's body's, the top of its tree."""
+    upgrade(database_url, "d5e1a7c3b9f4")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            for unit_id, code, parent, office in ((1, "T", None, False), (2, "VP", 1, True), (3, "X", 1, False)):
+                conn.execute(text("INSERT INTO units (id, code, name, kind, parent_id, is_tracking_office) "
+                                  "VALUES (:id, :code, :code, 'unit', :parent, :office)"),
+                             {"id": unit_id, "code": code, "parent": parent, "office": office})
+            insert_directive(conn)
+        upgrade(database_url)
+        with db.connect() as conn:
+            assert conn.execute(text("SELECT issuing_body_id FROM directives")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM units WHERE is_issuing_body")).scalar() == 0
+    finally:
+        db.dispose()
+
+
 def test_postgresql_indexes_the_directives_words_with_pg_trgm(database_url):
     """docs/operations.md: the upgrade installs pg_trgm in schema public where the server offers it
     and builds the directives' trigram index; SQLite gets neither (its searches read every row)."""

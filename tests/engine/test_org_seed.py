@@ -81,6 +81,10 @@ def test_merged_province_with_its_communes_and_old_units(engine):
         assert s.get(Unit, org.require_unit(s, "cu-xa-22015").successor_id).name == "Phường Tuy Hòa"
         old = s.scalars(select(Unit).where(Unit.kind == "commune", Unit.valid_to.is_not(None))).all()
         assert all(s.get(Unit, latest[u.id]).kind == "commune" for u in old)
+        # the new communes are issuing bodies (their own offices track their committees' directives), no other unit
+        assert set(s.scalars(select(Unit.code).where(Unit.is_issuing_body.is_(True)))) == set(s.scalars(
+            select(Unit.code).where(Unit.kind == "commune", Unit.valid_to.is_(None))))
+        assert org.body_of(s, org.require_unit(s, "cu-xa-22015").id).code == "tinh-66"
 
 
 def test_unchanged_province_keeps_its_province_and_is_idempotent(engine):
@@ -92,11 +96,14 @@ def test_unchanged_province_keeps_its_province_and_is_idempotent(engine):
                      ("department", False): 6, ("district", False): 10, ("commune", False): old_communes}
     with engine.db.session() as s:
         s.execute(Unit.__table__.update().where(Unit.code == "tinh-04-snv").values(name="Sở Nội vụ (đã sửa)"))
+        s.execute(Unit.__table__.update().where(Unit.kind == "commune").values(is_issuing_body=False))
     assert "0 units created" in _seed(engine, "04")  # run twice: nothing added, nothing overwritten
     assert _kinds(engine) == first
     with engine.db.session() as s:
         assert org.require_unit(s, "tinh-04-snv").name == "Sở Nội vụ (đã sửa)"
         assert org.require_unit(s, "tinh-04-snv").valid_from is None   # an unchanged province's: always in force
+        # communes seeded before issuing bodies existed are marked by seeding again
+        assert s.scalar(select(func.count()).where(Unit.is_issuing_body.is_(True))) == new_communes
         assert org.require_unit(s, "cu-huyen-040").successor_id == org.require_unit(s, "tinh-04").id
     # a seeded department merged later: closed with its successor, and seeding again keeps it closed
     retire = ["org", "retire", "tinh-04-ttr", "--on", "01/01/2026", "--successor", "tinh-04-snv"]

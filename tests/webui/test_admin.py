@@ -144,6 +144,25 @@ def test_the_system_admin_seeds_a_province_from_the_page(engine, browser):
     assert browser("clerk").get("/admin/organisation").status_code == 403
 
 
+def test_the_system_admin_marks_a_commune_an_issuing_body_from_the_page(engine, browser):
+    """Its own office then tracks its committee's directives (org.body_of); the change is audited."""
+    admin = browser("admin")
+    marked = admin.post("/admin/organisation/issuing-body", {"unit": "STC", "issuing": "on"},
+                        page="/admin/organisation", follow_redirects=True).get_data(as_text=True)
+    assert "Sở Tài chính là cơ quan ban hành" in marked and "Số cơ quan ban hành: 1 (Sở Tài chính)" in marked
+    with engine.db.session() as s:
+        assert org.body_of(s, org.require_unit(s, "STC-NS").id).code == "STC"
+        assert s.scalars(select(AuditEntry.action).where(AuditEntry.action == "unit.issuing_body")).all()
+    admin.post("/admin/organisation/issuing-body", {"unit": "STC"}, page="/admin/organisation")
+    with engine.db.session() as s:
+        assert org.body_of(s, org.require_unit(s, "STC-NS").id).code == "UBND"
+    unknown = admin.post("/admin/organisation/issuing-body", {"unit": "XX", "issuing": "on"},
+                         page="/admin/organisation", follow_redirects=True).get_data(as_text=True)
+    assert "XX" in unknown and "Số cơ quan ban hành: 0" in unknown
+    assert browser("clerk").post("/admin/organisation/issuing-body", {"unit": "STC", "issuing": "on"},
+                                 page="/directives/new").status_code == 403
+
+
 def _cell(page: str, day: str) -> str:
     """The grid cell of `day` (dd/mm/yyyy) on the calendar page."""
     found = re.search(rf'<td class="([^"]+)" data-day="{day}" title="([^"]+)">', page)

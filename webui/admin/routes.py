@@ -143,7 +143,26 @@ def organisation():
     with engine().db.reading() as session:
         seeded = [(unit, _unit_counts(session, unit)) for unit in session.scalars(
             select(Unit).where(Unit.kind == "province", Unit.valid_to.is_(None)).order_by(Unit.name))]
-    return render_template("admin/organisation.html", provinces=seed.provinces(), seeded=seeded), status
+        bodies = session.scalars(select(Unit.name).where(Unit.is_issuing_body.is_(True)).order_by(Unit.name)).all()
+    return render_template("admin/organisation.html", provinces=seed.provinces(), seeded=seeded,
+                           bodies=bodies), status
+
+
+@blueprint.post("/organisation/issuing-body")
+@login_required(permissions.may_administer_users)
+def issuing_body():
+    """Make a unit an issuing body (a commune whose own office tracks its committee's directives), or not."""
+    code, issuing = request.form.get("unit", "").strip(), request.form.get("issuing") == "on"
+    try:
+        with engine().db.session() as session:
+            unit = org.mark_issuing_body(session, code, issuing, actor=current_user())
+            name = unit.name
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+    else:
+        flash(_("%(unit)s is an issuing body: its office tracks its own directives.", unit=name) if issuing
+              else _("%(unit)s is no longer an issuing body.", unit=name), "success")
+    return redirect(url_for("admin.organisation"))
 
 
 def _unit_counts(session, province: Unit) -> dict[str, int]:

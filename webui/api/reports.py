@@ -50,7 +50,8 @@ def report_summary():
                 raise ApiError(400, "bad_request", "Some fields are not valid.",
                                {"unit": Message(error.message, error.params)}) from None
         scope = counts.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
-                               end=_date_arg("end", None), unit_ids=units, origin=origin)
+                               end=_date_arg("end", None), unit_ids=units, origin=origin,
+                               issued=permissions.issued_clause(session, user))
         try:
             check_as_of(scope.as_of, scope.start, clock.today())
         except BadReportQuery as error:

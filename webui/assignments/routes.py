@@ -105,7 +105,7 @@ def index():
     with engine().db.reading() as session:
         q = query_from(session, request.args, report)
         page = registry.search(session, current_user(), q)
-        units = forms.unit_choices(session, permissions.units_in_scope(session, current_user()))
+        units = forms.unit_choices(session, permissions.units_offered(session, current_user()))
         directive = session.get(Directive, q.directive_id) if permissions.may_see(
             session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
         settings = ruleset_settings(session)

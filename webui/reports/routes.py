@@ -11,7 +11,6 @@ from engine.directives import service as directives
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError
 from engine.org import permissions
-from engine.org import service as org
 from engine.org.models import User
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports import adhoc, counts
@@ -71,9 +70,7 @@ def _asked(session, *, periodic: bool = False) -> Asked:
     row = _periodic_row(session, request.args.get("periodic"), query) if periodic else None
     reader = None if row is not None and read_as_sent(session, row, user) else user
     scope = query.scope(session, reader)
-    whole = reader is None or permissions.is_organisation_wide(user)
-    fallback = getattr(org.root_unit(session), "id", None) if whole else user.unit_id
-    return Asked(query, scope, query.root_unit_id(session, fallback), row)
+    return Asked(query, scope, query.root_unit_id(session, permissions.figures_root(session, reader)), row)
 
 
 def _refuse(error: BadReportQuery):
@@ -244,7 +241,7 @@ def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicRep
 def _unit_choices(session) -> list[forms.Choice]:
     """The units in force the user may see, as a tree: a unit closed in a reorganisation is
     counted under its successor (docs/reports.md), and often shares its name."""
-    return forms.unit_choices(session, permissions.units_in_scope(session, current_user()))
+    return forms.unit_choices(session, permissions.units_offered(session, current_user()))
 
 
 def _period_choices(year: int) -> list[tuple[str, str]]:

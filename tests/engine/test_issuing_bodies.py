@@ -1,0 +1,174 @@
+"""Issuing bodies (issue #21): a commune marked an issuing body tracks its committee's own directives
+with its own office. Each role of each body sees, is given and is told of what engine.org.permissions
+says; the province's office keeps exactly what it saw."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.directives import service as directives
+from engine.directives.models import Assignment, Directive
+from engine.org import permissions
+from engine.org import service as org
+from engine.org.models import User
+from engine.registry import service as registry
+from engine.runtime.models import WorkItem
+from tests.conftest import PASSWORD, make_engine
+
+ORG_WIDE = ("clerk", "office_head", "leader", "inspector", "system_admin")
+# code: (name, parent, kind)
+UNITS = {"UBND": ("UBND tỉnh", None, "province"), "VP": ("Văn phòng UBND tỉnh", "UBND", "office"),
+         "STC": ("Sở Tài chính", "UBND", "department"), "xa-a": ("UBND phường A", "UBND", "commune"),
+         "xa-a-kt": ("Phòng Kinh tế phường A", "xa-a", "section"), "xa-b": ("UBND xã B", "UBND", "commune")}
+OFFICE_OF = {"province": "VP", "a": "xa-a", "b": "xa-b"}
+UNIT_PEOPLE = {"stc": ("STC", "unit_officer"), "xa_a": ("xa-a", "unit_officer"), "xa_a_head": ("xa-a", "unit_head"),
+               "kt_a": ("xa-a-kt", "unit_officer")}
+
+
+@pytest.fixture
+def bodies(database_url, clock, tmp_path):
+    """Under Quỳnh Nhai's ruleset (secret content kept, visible_to office head and leader): the
+    province's directive P to ward A, ward A's own A to its section and its secret S, registered by
+    ward A's office head. Users: `<role>@<body>` for each organisation-wide role, and unit staff."""
+    engine = make_engine(database_url, clock, ruleset="quynh-nhai", tmp_path=tmp_path)
+    with engine.db.session() as s:
+        for code, (name, parent, kind) in UNITS.items():
+            org.create_unit(s, code, name, parent_code=parent, kind=kind, tracking_office=code == "VP")
+        users = {f"{role}@{body}": org.create_user(s, f"{role}_{body}", PASSWORD, role, office, [role])
+                 for body, office in OFFICE_OF.items() for role in ORG_WIDE}
+        users["leader@province"].unit_id = org.unit_by_code(s, "UBND").id
+        users |= {name: org.create_user(s, name, PASSWORD, name, unit, [role])
+                  for name, (unit, role) in UNIT_PEOPLE.items()}
+        engine.load_ruleset(s)
+    ids = {"P": _register(engine, "P", "xa-a", users["clerk@province"])}
+    with engine.db.session() as s:
+        for code in ("xa-a", "xa-b"):
+            org.mark_issuing_body(s, code, True)
+    ids["A"] = _register(engine, "A", "xa-a-kt", users["clerk@a"])
+    ids["S"] = _register(engine, "S", "xa-a-kt", users["office_head@a"], secrecy="confidential")
+    yield engine, users, ids
+    engine.close()
+
+
+def _register(engine, symbol: str, lead: str, actor: User, **header) -> int:
+    """Registered and classified as tracked by `actor` (its classification is theirs: a secret one's
+    goes to the office head, who may read it)."""
+    raw = {"symbol": f"{sum(map(ord, symbol))}/UBND-VP", "issued_on": "12/02/2026", "issuer": "UBND",
+           "summary": f"Văn bản {symbol}", **header}
+    directive_id = directives.register(
+        engine, raw, [{"content": "Việc", "lead_unit": lead, "deadline": "20/03/2026"}], actor).id
+    with engine.db.session() as s:
+        item = s.scalars(select(WorkItem).where(WorkItem.directive_id == directive_id, WorkItem.status == "ready",
+                                                WorkItem.element_id == "classify")).one()
+    engine.runtime.complete(item.id, {"tracked": "on"}, actor)
+    return directive_id
+
+
+def _seen(engine, user: User, ids: dict[str, int]) -> set[str]:
+    with engine.db.session() as s:
+        return {name for name, directive_id in ids.items()
+                if permissions.may_see(s, user, permissions.DIRECTIVE, directive_id)}
+
+
+EXPECTED = {
+    **{f"{role}@province": {"P"} for role in ORG_WIDE},
+    "clerk@a": {"A"}, "office_head@a": {"A", "S"}, "leader@a": {"A", "S"}, "inspector@a": {"A"},
+    "system_admin@a": {"A"},
+    **{f"{role}@b": set() for role in ORG_WIDE},
+    "stc": set(), "xa_a": {"P", "A", "S"}, "xa_a_head": {"P", "A", "S"}, "kt_a": {"A", "S"},
+}
+
+
+def test_each_role_of_each_body_sees_its_bodys_directives_and_its_units_tasks(bodies):
+    engine, users, ids = bodies
+    assert {name: _seen(engine, user, ids) for name, user in users.items()} == EXPECTED
+    with engine.db.session() as s:  # a list says the same as a check of one record
+        for name, user in users.items():
+            listed = set(s.scalars(select(Directive.id).where(permissions.see_clause(s, user, permissions.DIRECTIVE))))
+            assert listed == {ids[n] for n in EXPECTED[name]}, name
+
+
+def test_a_directive_is_its_registering_office_s_body_s(bodies):
+    engine, _users, ids = bodies
+    with engine.db.session() as s:
+        bodies_of = {name: s.get_one(Directive, i).issuing_body_id for name, i in ids.items()}
+        assert bodies_of == {"P": org.unit_by_code(s, "UBND").id, "A": org.unit_by_code(s, "xa-a").id,
+                             "S": org.unit_by_code(s, "xa-a").id}
+        assert org.body_of(s, org.unit_by_code(s, "xa-a-kt").id).code == "xa-a"
+        assert org.body_of(s, org.unit_by_code(s, "VP").id).code == "UBND"
+
+
+def test_a_ward_clerk_gives_tasks_to_the_ward_s_units_only(bodies):
+    engine, users, _ids = bodies
+    with pytest.raises(directives.AssignmentError, match="not a unit of the issuing body"):
+        _register(engine, "X", "STC", users["clerk@a"])
+    with pytest.raises(directives.AssignmentError, match="not a unit of the issuing body"):
+        _register(engine, "Y", "xa-b", users["clerk@a"])
+    _register(engine, "Z", "xa-b", users["clerk@province"])  # the province gives tasks to any commune
+
+
+def test_the_office_and_leader_of_a_directive_are_its_body_s(bodies):
+    engine, users, ids = bodies
+    with engine.db.session() as s:
+        for name, office, leader in (("P", "province", "province"), ("A", "a", "a")):
+            assignment = s.scalars(select(Assignment).where(Assignment.directive_id == ids[name])).one()
+            told = {role: [u.username for u in permissions.holders_for_assignment(s, assignment, role)]
+                    for role in ("clerk", "office_head", "leader")}
+            assert told == {"clerk": [f"clerk_{office}"], "office_head": [f"office_head_{office}"],
+                            "leader": [f"leader_{leader}"]}, name
+            units = {role: permissions.default_unit(s, role, ids[name]).code for role in ("clerk", "leader")}
+            assert units == ({"clerk": "VP", "leader": "UBND"} if name == "P" else {"clerk": "xa-a", "leader": "xa-a"})
+
+
+def test_a_ward_office_counts_its_own_directives_and_the_province_its_own(bodies):
+    engine, users, _ids = bodies
+    q = registry.AssignmentQuery()
+    with engine.db.session() as s:
+        totals = {name: registry.search(s, users[name], q).total
+                  for name in ("clerk@province", "office_head@a", "clerk@a", "clerk@b", "xa_a")}
+    assert totals == {"clerk@province": 1, "office_head@a": 2, "clerk@a": 1, "clerk@b": 0, "xa_a": 3}
+
+
+def test_the_province_sees_what_it_saw_before_any_commune_was_a_body(database_url, clock, tmp_path):
+    """Province directives to communes, then the communes marked bodies with directives of their own:
+    every organisation-wide role of the province sees the same records, in lists and one by one."""
+    engine = make_engine(database_url, clock, ruleset="quynh-nhai", tmp_path=tmp_path)
+    try:
+        with engine.db.session() as s:
+            for code, (name, parent, kind) in UNITS.items():
+                org.create_unit(s, code, name, parent_code=parent, kind=kind, tracking_office=code == "VP")
+            people = {role: org.create_user(s, role, PASSWORD, role, "VP", [role]) for role in ORG_WIDE}
+            ward_clerk = org.create_user(s, "vp_a", PASSWORD, "vp_a", "xa-a", ["clerk"])
+            engine.load_ruleset(s)
+        for n, lead in enumerate(("xa-a", "xa-a-kt", "STC")):
+            _register(engine, f"P{n}", lead, people["clerk"])
+        _register(engine, "PS", "STC", people["office_head"], secrecy="secret")
+
+        def views() -> dict[str, tuple[set[int], ...]]:
+            with engine.db.session() as s:
+                return {role: tuple(set(s.scalars(select(model.id).where(permissions.see_clause(s, user, kind))))
+                                    for model, kind in ((Directive, permissions.DIRECTIVE),
+                                                        (Assignment, permissions.ASSIGNMENT)))
+                        for role, user in people.items()}
+
+        before = views()
+        with engine.db.session() as s:
+            org.mark_issuing_body(s, "xa-a", True)
+        _register(engine, "A0", "xa-a-kt", ward_clerk)
+        assert views() == before and before["clerk"][0] and before["leader"][0] > before["clerk"][0]
+    finally:
+        engine.close()
+
+
+
+def test_a_unit_no_longer_a_body_hands_its_directives_to_the_province(bodies):
+    """Its office is gone: the province's office tracks them, lists and records alike."""
+    engine, users, ids = bodies
+    with engine.db.session() as s:
+        org.mark_issuing_body(s, "xa-a", False)
+    assert _seen(engine, users["clerk@province"], ids) == {"P", "A"}
+    assert _seen(engine, users["office_head@province"], ids) == {"P", "A", "S"}
+    with engine.db.session() as s:
+        listed = set(s.scalars(select(Assignment.directive_id).where(
+            permissions.see_clause(s, users["clerk@province"], permissions.ASSIGNMENT))))
+    assert listed == {ids["P"], ids["A"]}

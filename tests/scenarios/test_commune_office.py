@@ -1,0 +1,142 @@
+"""A ward's own office tracks its committee's directives in a province deployment (tinh-2025, issue #21),
+through the pages: the province gives ward A a task as before; ward A's clerk registers the ward's own
+directive to its two sections; each office sees only its own directives, ward B's sees neither; a
+section reports on its task and ward A's office head urges it."""
+import io
+import re
+
+import pytest
+from docx import Document
+from sqlalchemy import select
+
+from engine.api_tokens import service as tokens
+from engine.directives.models import Assignment
+from engine.notifications.models import Notification
+from engine.org import service as org
+from engine.org.models import User
+from engine.runtime.models import WorkItem
+from tests.conftest import PASSWORD, create_org_tree, make_engine
+from tests.webui.conftest import Browser, classify, register
+from webui.app import create_app
+
+PROVINCE_DIRECTIVE, WARD_DIRECTIVE = "21/UBND-VP", "05/UBND-XA"
+# code: (name, parent, issuing body)
+WARDS = {"xa-a": ("UBND phường An Phú", "UBND", True), "xa-a-kt": ("Phòng Kinh tế phường An Phú", "xa-a", False),
+         "xa-a-vh": ("Phòng Văn hóa - Xã hội phường An Phú", "xa-a", False),
+         "xa-b": ("UBND xã Bình Minh", "UBND", True)}
+# username: (unit, roles)
+WARD_PEOPLE = {"vp_a": ("xa-a", ["clerk"]), "cvp_a": ("xa-a", ["office_head"]), "xa_a": ("xa-a", ["unit_officer"]),
+               "kt_a": ("xa-a-kt", ["unit_officer"]), "vh_a": ("xa-a-vh", ["unit_officer"]),
+               "vp_b": ("xa-b", ["clerk"])}
+
+
+@pytest.fixture
+def province(database_url, clock, tmp_path):
+    engine = make_engine(database_url, clock, ruleset="tinh-2025", tmp_path=tmp_path)
+    create_org_tree(engine)
+    with engine.db.session() as s:
+        for code, (name, parent, issuing) in WARDS.items():
+            org.create_unit(s, code, name, parent_code=parent, kind="section" if parent != "UBND" else "commune")
+            if issuing:
+                org.mark_issuing_body(s, code, True)
+        for username, (unit, roles) in WARD_PEOPLE.items():
+            org.create_user(s, username, PASSWORD, username.upper(), unit, roles)
+        engine.load_ruleset(s)
+    app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+
+    def signed_in(username: str) -> Browser:
+        b = Browser(app)
+        assert b.login(username).status_code == 302
+        return b
+
+    yield engine, signed_in
+    engine.close()
+
+
+def _page(b: Browser, path: str) -> str:
+    response = b.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def _sees(b: Browser, path: str) -> set[str]:
+    page = _page(b, path)
+    return {symbol for symbol in (PROVINCE_DIRECTIVE, WARD_DIRECTIVE) if symbol in page}
+
+
+def _ready(engine, element_id: str, lead_code: str) -> WorkItem:
+    with engine.db.session() as s:
+        lead = org.unit_by_code(s, lead_code).id
+        return s.scalars(select(WorkItem).join(Assignment, Assignment.id == WorkItem.assignment_id).where(
+            WorkItem.element_id == element_id, WorkItem.status == "ready", Assignment.lead_unit_id == lead)).one()
+
+
+def _told(engine, assignment_id: int, kind: str) -> set[str]:
+    with engine.db.session() as s:
+        return set(s.scalars(select(User.username).join(Notification, Notification.user_id == User.id).where(
+            Notification.assignment_id == assignment_id, Notification.kind == kind)))
+
+
+def test_a_ward_office_tracks_its_own_directives_and_the_province_its_own(province):
+    engine, browser = province
+    clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="xa-a"))
+
+    form = _page(ward_clerk, "/directives/new")  # the ward's units, none of the province's
+    offered = set(re.findall(r'<option value="([^"]+)"', form))
+    assert {"xa-a", "xa-a-kt", "xa-a-vh"} <= offered and not offered & {"STC", "SXD", "VP", "xa-b", "UBND"}
+    refused = register(ward_clerk, symbol=WARD_DIRECTIVE, lead="STC")
+    assert refused.status_code == 422 and "đơn vị STC không thuộc cơ quan ban hành" in refused.get_data(as_text=True)
+    registered = register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt", **{
+        "a-1-content": "Tuyên truyền", "a-1-lead_unit": "xa-a-vh", "a-1-deadline_days": "10"})
+    assert _sees(ward_clerk, "/inbox") == {WARD_DIRECTIVE}  # its classification waits in the ward's office
+    assert _sees(clerk, "/inbox") == set() and _sees(ward_b, "/inbox") == set()
+    classify(ward_clerk, registered)
+
+    for path in ("/assignments", "/today"):
+        assert _sees(clerk, path) == {PROVINCE_DIRECTIVE}, path
+        assert _sees(ward_clerk, path) == {WARD_DIRECTIVE}, path
+        assert _sees(ward_b, path) == set(), path
+    assert _sees(browser("xa_a"), "/assignments") == {PROVINCE_DIRECTIVE, WARD_DIRECTIVE}  # the ward's unit: both
+    with engine.db.session() as s:  # the API says the same
+        api = {name: tokens.create_token(s, name, "scenario")[1] for name in ("clerk", "vp_a", "vp_b")}
+    client = browser("clerk").client
+    for name, symbols in (("clerk", {PROVINCE_DIRECTIVE}), ("vp_a", {WARD_DIRECTIVE}), ("vp_b", set())):
+        listed = client.get("/api/v1/directives", headers={"Authorization": f"Bearer {api[name]}"}).get_json()
+        assert {d["symbol"] for d in listed["items"]} == symbols, (name, listed)
+    # the figures of the dashboard and of a period: the province counts its task, the ward its two, ward B none
+    for path in ("/reports", "/reports?period=2026-Q1&denominator=assigned"):
+        for who, total in ((clerk, 1), (ward_clerk, 2), (ward_b, 0)):
+            assert f"Tổng số {total} nhiệm vụ được giao" in _words(_page(who, path)), (path, total)
+    ward_figures = _page(ward_clerk, "/reports?period=2026-Q1")
+    assert "Phòng Kinh tế phường An Phú" in ward_figures and "Sở Tài chính" not in ward_figures
+
+    # the section reports on its task; the ward's office head, not the province's, urges it
+    section = browser("kt_a")
+    handle = _ready(engine, "handle", "xa-a-kt")
+    assert f"/work/{handle.id}" in _page(section, "/inbox")
+    done = section.post(f"/work/{handle.id}", {"action": "update", "progress": "in_progress", "note": "Đang khảo sát"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    task = f"/assignments/{handle.assignment_id}"
+    assert "Đang khảo sát" in _page(ward_clerk, task)
+    for outsider in ("chanhvp", "vp_b"):
+        assert browser(outsider).get(task).status_code == 404
+    urged = browser("cvp_a").post(f"{task}/urge", {"message": "Khẩn trương báo cáo", "letter": "on"}, page=task,
+                                  follow_redirects=True).get_data(as_text=True)
+    assert _told(engine, handle.assignment_id, "urged") == {"kt_a"}
+    letter = re.search(r'href="(/attachments/[0-9a-f]{64})" class="file">cong-van-don-doc-', urged).group(1)
+    words = _docx_text(section.get(letter).get_data())  # written by the ward's office, not the province's
+    assert "UBND TỈNH\nUBND PHƯỜNG AN PHÚ" in words and "UBND phường An Phú đề nghị Phòng Kinh tế" in words, words
+    told = {user for kind in ("new_assignment", "progress_updated", "urged") for user in
+            _told(engine, handle.assignment_id, kind)}
+    assert not told & {"clerk", "chanhvp", "chutich", "vp_b"}
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    cells = [p.text for table in doc.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    return "\n".join([*cells, *(p.text for p in doc.paragraphs)])
+
+
+def _words(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
