@@ -5,6 +5,8 @@ from flask import current_app
 
 from engine.core import Engine
 from engine.errors import NotReady
+from engine.org import permissions
+from engine.org.models import User
 
 
 def engine() -> Engine:
@@ -18,3 +20,9 @@ def ruleset_settings(session) -> dict:
         return engine().compiled(engine().current_bundle(session)).settings
     except NotReady:
         return {}
+
+
+def takes_hub_documents(user: User) -> bool:
+    """permissions.may_take_hub_documents where a check takes the user alone (the menu, a route)."""
+    with engine().db.reading() as session:
+        return permissions.may_take_hub_documents(session, user)

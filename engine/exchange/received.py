@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.db import rowcount
 from engine.directives.models import Directive
-from engine.errors import AlreadyDone, EngineError, NotFound
+from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
 from engine.exchange.models import ReceivedDocument
 from engine.imports import edxml
+from engine.org import permissions
 from engine.org.models import User
 
 WAITING, REGISTERED, DISMISSED = "waiting", "registered", "dismissed"
@@ -103,6 +104,7 @@ def register(engine, received_id: int, assignments: list[dict], actor: User) -> 
     its DocumentId link), in one transaction that marks the row registered: a second try is
     refused (AlreadyDone), never a second directive. Raises ImportFailed as the import does."""
     with engine.db.session() as session:
+        _check_may_take(session, actor)
         received = get(session, received_id)
         return _register(engine, session, received, edxml.read(received.data), assignments, actor)
 
@@ -122,7 +124,13 @@ def dismiss(engine, received_id: int, reason: str, actor: User) -> None:
     if not reason.strip():
         raise EngineError("Give the reason why this document is not tracked.")
     with engine.db.session() as session:
+        _check_may_take(session, actor)
         _decide(session, received_id, DISMISSED, actor, reason=reason.strip())
+
+
+def _check_may_take(session: Session, actor: User) -> None:
+    if not permissions.may_take_hub_documents(session, actor):
+        raise Forbidden("The documents from the hub are the tracking office's to register.")
 
 
 def _decide(session: Session, received_id: int, status: str, actor: User | None,

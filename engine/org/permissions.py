@@ -514,6 +514,13 @@ def record_body(session: Session, directive_id: int | None, assignment_id: int |
     return session.get(Unit, body_id) if body_id is not None else org.home_body(session)
 
 
+def may_take_hub_documents(session: Session, user: User) -> bool:
+    """The documents the national hub sends the deployment (engine.exchange.received) are the tracking
+    office's to register or dismiss: a commune's office tracks its own committee's directives only."""
+    home = org.home_body(session)
+    return may_register_directives(user) and (home is None or users_body(session, user).id == home.id)
+
+
 def users_body(session: Session, user: User) -> Unit:
     """The body `user` works for: their office roles register and track its directives."""
     return org.body_of(session, user.unit_id)

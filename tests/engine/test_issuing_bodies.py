@@ -3,6 +3,8 @@ with its own office. Each role of each body sees, is given and is told of what e
 says; the province's office keeps exactly what it saw."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +17,7 @@ from engine.registry import service as registry
 from engine.runtime.models import WorkItem
 from tests.conftest import PASSWORD, make_engine
 
+HUB_SAMPLES = Path(__file__).parent.parent / "fixtures" / "edxml"
 ORG_WIDE = ("clerk", "office_head", "leader", "inspector", "system_admin")
 # code: (name, parent, kind)
 UNITS = {"UBND": ("UBND tỉnh", None, "province"), "VP": ("Văn phòng UBND tỉnh", "UBND", "office"),
@@ -172,3 +175,26 @@ def test_a_unit_no_longer_a_body_hands_its_directives_to_the_province(bodies):
         listed = set(s.scalars(select(Assignment.directive_id).where(
             permissions.see_clause(s, users["clerk@province"], permissions.ASSIGNMENT))))
     assert listed == {ids["P"], ids["A"]}
+
+
+def test_the_hubs_documents_are_the_tracking_offices_alone(bodies, tmp_path):
+    """A document from the national hub waits for the province's office: a ward's clerk, who
+    registers the ward's own directives, may neither list, register nor dismiss it."""
+    from engine.errors import Forbidden
+    from engine.exchange import received
+    engine, users, _ids = bodies
+    with engine.db.session() as s:
+        takes = {name: permissions.may_take_hub_documents(s, s.get(User, users[name].id))
+                 for name in ("clerk@province", "office_head@province", "clerk@a", "office_head@b", "xa_a")}
+    assert takes == {"clerk@province": True, "office_head@province": True, "clerk@a": False,
+                     "office_head@b": False, "xa_a": False}
+    assert received.receive(engine, (HUB_SAMPLES / "document_sdk.xml").read_bytes(), [], users["clerk@province"],
+                            "document_sdk.xml") == received.KEPT
+    with engine.db.session() as s:
+        [row] = received.waiting(s)
+    with pytest.raises(Forbidden):
+        received.dismiss(engine, row.id, "Không theo dõi", users["clerk@a"])
+    with pytest.raises(Forbidden):
+        received.register(engine, row.id, [{"content": "Việc", "lead_unit": "xa-a-kt", "deadline": "20/03/2026"}],
+                          users["clerk@a"])
+    received.dismiss(engine, row.id, "Không theo dõi", users["clerk@province"])

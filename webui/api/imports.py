@@ -12,7 +12,7 @@ from engine.org import permissions
 from webui.api import bodies, serialize
 from webui.api.core import ApiError, api_user, blueprint, created, error_response, idempotent, json_body, require
 from webui.api.spec import openapi_document
-from webui.context import engine
+from webui.context import engine, takes_hub_documents
 from webui.hygiene import parse_json
 
 
@@ -66,7 +66,7 @@ def _assignments(items) -> list[dict]:
 @blueprint.get("/imports/edxml/received")
 def list_received():
     """The documents from the hub waiting to be registered (engine.exchange.received)."""
-    require(permissions.may_register_directives)
+    require(takes_hub_documents)
     with engine().db.reading() as session:
         rows = received.waiting(session)
     return jsonify({"items": [{"id": r.id, "document_id": r.document_id, "file_name": r.file_name,
@@ -78,7 +78,7 @@ def list_received():
 def register_received(received_id: int):
     """Register a waiting document with `assignments`, as POST /imports/edxml would have: 201
     with the directive; 409 when it was registered or dismissed already."""
-    require(permissions.may_register_directives)
+    require(takes_hub_documents)
     directive = received.register(engine(), received_id, _assignments(json_body().get("assignments")), api_user())
     return created(serialize.directive(directive), f"/directives/{directive.id}")
 
@@ -87,7 +87,7 @@ def register_received(received_id: int):
 @idempotent
 def dismiss_received(received_id: int):
     """Not for tracking, with the required `reason`; 409 when it was decided already."""
-    require(permissions.may_register_directives)
+    require(takes_hub_documents)
     reason = json_body().get("reason")
     received.dismiss(engine(), received_id, reason if isinstance(reason, str) else "", api_user())
     return jsonify({"id": received_id, "status": received.DISMISSED})

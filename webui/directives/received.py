@@ -14,19 +14,18 @@ from engine.directives.models import URGENCIES
 from engine.errors import AlreadyDone, EngineError, NotFound
 from engine.exchange import received
 from engine.imports import ImportFailed
-from engine.org import permissions
 from engine.proposals import service as proposal_service
 from engine.proposals.reading import ReadingError
 from webui import forms
 from webui.auth import current_user, login_required
-from webui.context import engine
+from webui.context import engine, takes_hub_documents
 from webui.directives.routes import MAX_ASSIGNMENTS, blueprint, read_assignments
 from webui.formatting import vn_date
 from webui.messages import engine_message
 
 
 @blueprint.get("/directives/received")
-@login_required(permissions.may_register_directives)
+@login_required(takes_hub_documents)
 def received_list():
     with engine().db.reading() as session:
         rows = received.waiting(session)
@@ -34,7 +33,7 @@ def received_list():
 
 
 @blueprint.route("/directives/received/<int:received_id>", methods=["GET", "POST"])
-@login_required(permissions.may_register_directives)
+@login_required(takes_hub_documents)
 def received_register(received_id: int):
     eng = engine()
     with eng.db.reading() as session:
@@ -66,7 +65,7 @@ def received_register(received_id: int):
 
 
 @blueprint.get("/directives/received/<int:received_id>/files/<int:index>")
-@login_required(permissions.may_register_directives)
+@login_required(takes_hub_documents)
 def received_file(received_id: int, index: int):
     with engine().db.reading() as session:
         files = received.attachments(_found(session, received_id))
@@ -78,7 +77,7 @@ def received_file(received_id: int, index: int):
 
 
 @blueprint.post("/directives/received/<int:received_id>/dismiss")
-@login_required(permissions.may_register_directives)
+@login_required(takes_hub_documents)
 def received_dismiss(received_id: int):
     try:
         received.dismiss(engine(), received_id, request.form.get("reason", ""), current_user())

@@ -25,7 +25,7 @@ from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
 from webui import forms
 from webui.auth import current_user, login_required
-from webui.context import engine
+from webui.context import engine, takes_hub_documents
 from webui.history import readable
 from webui.messages import engine_message, form_message, refusal_of
 from webui.nav import NavLink
@@ -33,7 +33,7 @@ from webui.nav import NavLink
 blueprint = Blueprint("directives", __name__, template_folder="templates")
 nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives),
              NavLink("directives.import_upload", "Import from Excel", permissions.may_register_directives),
-             NavLink("directives.received_list", "Documents from the hub", permissions.may_register_directives,
+             NavLink("directives.received_list", "Documents from the hub", takes_hub_documents,
                      received.count_waiting)]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
                    "upstream_deadline", "coordinating_deadline")
