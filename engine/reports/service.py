@@ -273,7 +273,9 @@ def move_schedule(engine, actor: User | None = None) -> WorkflowInstance | None:
                 or not schedules_reports(engine.compiled(bundle).settings)):
             return None
         after = _last_asked(session, schedule.id) or (clock.today() - timedelta(days=1)).isoformat()
-        engine.runtime.cancel(session, schedule.id, actor=actor, reason=f"moved to version {bundle.number}")
+        # Two schedulers (or a load and a tick) may move it at once: the one that ends it starts the next.
+        if not engine.runtime.cancel(session, schedule.id, actor=actor, reason=f"moved to version {bundle.number}"):
+            return None
         return engine.runtime.start(session, bundle, PURPOSE, {"after": after}, actor=actor)
 
 

@@ -252,14 +252,15 @@ class Runtime:
                      assignment_id=instance.assignment_id)
 
     @_cpu_counted
-    def cancel(self, session: Session, instance_id: int, *, actor: User | None, reason: str) -> None:
+    def cancel(self, session: Session, instance_id: int, *, actor: User | None, reason: str) -> bool:
         """End an instance wherever it stands, inside the caller's transaction (a withdrawn
         assignment): its open tasks are cancelled, its work items with them, and no timer is
         left. It needs nothing of the diagram, so it ends instances on any stored version alike.
-        An instance stopped by an incident ends too, its incidents resolved with it."""
+        An instance stopped by an incident ends too, its incidents resolved with it. False when
+        it had ended already (read under the lock: another process may have ended it)."""
         instance = self._lock(session, instance_id)
         if instance.status == InstanceStatus.COMPLETED:
-            return
+            return False
         for incident in session.scalars(select(Incident).where(Incident.instance_id == instance.id,
                                                                Incident.status == IncidentStatus.OPEN)):
             incident.status, incident.resolved_at = IncidentStatus.RESOLVED, clock.now()
@@ -270,6 +271,7 @@ class Runtime:
         audit.record(session, "instance.cancelled", "workflow_instance", instance.id, actor=actor,
                      after={"reason": reason}, directive_id=instance.directive_id,
                      assignment_id=instance.assignment_id)
+        return True
 
     def waiting_messages(self, session: Session, instance: WorkflowInstance) -> list[str]:
         """The messages `instance` waits for, as its last step saved them (read from its state when it was

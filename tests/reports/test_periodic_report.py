@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from lxml import etree
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from engine.clock import VN_TZ
 from engine.config import REPO_ROOT
@@ -20,6 +20,7 @@ from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
 from engine.reports import calendar as report_calendar
+from engine.reports import service as report_service
 from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_xlsx import write_xlsx
@@ -30,6 +31,7 @@ from engine.reports.service import (
     ScheduleError,
     build_report,
     ensure_schedule,
+    move_schedule,
     report_args,
     running_schedule,
     start_schedule,
@@ -424,7 +426,8 @@ def _without_reminders(diagram: str) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
-def test_a_published_version_takes_over_the_running_calendar_between_two_periods(database_url, clock, tmp_path):
+def test_a_published_version_takes_over_the_running_calendar_between_two_periods(database_url, clock, tmp_path,
+                                                                                monkeypatch):
     """The calendar runs a version without the units' reminders; a version with them is published
     (`dondoc ruleset load`) while quarter I is being reported on: the calendar finishes quarter I
     as it is (SpiffWorkflow's migration refuses it: its loop has passed the changed fork), and once
@@ -462,6 +465,13 @@ def test_a_published_version_takes_over_the_running_calendar_between_two_periods
             assert s.get_one(WorkflowInstance, old.id).status not in LIVE_STATUSES
             assert (moved.bundle_id, moved.next_timer_due) == (new_version, datetime(2026, 6, 8, 8, 0, tzinfo=VN_TZ))
         assert not tick(engine).schedule_moved
+        # A second scheduler that read the calendar before this one moved it ends nothing and starts none.
+        with monkeypatch.context() as stale:
+            stale.setattr(report_service, "running_schedule", lambda s, _ruleset: s.get(WorkflowInstance, old.id))
+            assert move_schedule(engine) is None
+        with engine.db.session() as s:
+            assert s.scalar(select(func.count()).select_from(WorkflowInstance).where(
+                WorkflowInstance.purpose == PURPOSE, WorkflowInstance.status.in_(LIVE_STATUSES))) == 1
         assert f"purpose = '{PURPOSE}'" == SCHEDULES  # the tick finds it through ix_instances_schedules
         day = date(2026, 6, 8)
         while day <= date(2026, 6, 15):
