@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 
 from engine.db import Base
 from engine.directives.models import Directive
+from engine.exchange import received
+from engine.org import service as org
 from tests.api.conftest import Caller, api_app, make_token, shared_engine
 from webui.api.bodies import request_body_content, resolved_ref
 
@@ -25,7 +27,8 @@ MULTIPART = "multipart/form-data"
 # Who calls each endpoint (the body is checked before the role, but a body the schema passed
 # should meet the right user); anyone else: the lead unit's officer.
 CALLER = {"/directives": "clerk", "/imports/edxml": "clerk", "/imports/excel": "clerk", "/tokens": "admin",
-          "/inspections": "clerk", "/inspections/{inspection_id}/follow-up": "clerk"}
+          "/inspections": "clerk", "/inspections/{inspection_id}/follow-up": "clerk",
+          "/imports/edxml/received/{received_id}": "clerk", "/imports/edxml/received/{received_id}/dismiss": "clerk"}
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +48,19 @@ def world(tmp_path_factory):
         item = stc("GET", "/work-items").get_json()["items"][0]
         inspection = clerk("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
         ids = {"assignment_id": item["assignment_id"], "item_id": item["id"], "directive_id": created.get_json()["id"],
-               "token_id": 1, "inspection_id": inspection.get_json()["id"]}
+               "token_id": 1, "inspection_id": inspection.get_json()["id"],
+               "received_id": _waiting_hub_document(engine)}
         yield engine, client, callers, ids
+
+
+def _waiting_hub_document(engine) -> int:
+    """A document from the hub kept for the office to register (engine.exchange.received)."""
+    with engine.db.session() as session:
+        clerk = org.users_by_name(session, ["clerk"])[0]
+    sample = Path(__file__).parent.parent / "fixtures" / "edxml" / "document_sdk.xml"
+    assert received.receive(engine, sample.read_bytes(), [], clerk, sample.name) == received.KEPT
+    with engine.db.session() as session:
+        return received.waiting(session)[0].id
 
 
 def creating_routes(app) -> list[tuple[str, str]]:
