@@ -517,8 +517,10 @@ def record_body(session: Session, directive_id: int | None, assignment_id: int |
 def may_take_hub_documents(session: Session, user: User) -> bool:
     """The documents the national hub sends the deployment (engine.exchange.received) are the tracking
     office's to register or dismiss: a commune's office tracks its own committee's directives only."""
+    if not may_register_directives(user):
+        return False
     home = org.home_body(session)
-    return may_register_directives(user) and (home is None or users_body(session, user).id == home.id)
+    return home is None or users_body(session, user).id == home.id
 
 
 def users_body(session: Session, user: User) -> Unit:
