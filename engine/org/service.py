@@ -94,15 +94,18 @@ def body_of(session: Session, unit_id: int) -> Unit:
 
 
 def home_body(session: Session) -> Unit | None:
-    """The body of the tracking office (the province): a directive of no recorded body is its."""
-    office = tracking_office(session) or root_unit(session)
-    return body_of(session, office.id) if office is not None else None
+    """The body of the tracking office (the province): a directive of no recorded body is its. Read
+    once in a reading transaction (read_once): each permission clause of a request asks for it."""
+    def read() -> Unit | None:
+        office = tracking_office(session) or root_unit(session)
+        return body_of(session, office.id) if office is not None else None
+    return read_once(session, "home body", read)
 
 
 def has_other_bodies(session: Session, body_id: int) -> bool:
-    """Whether a unit other than `body_id` is an issuing body."""
+    """Whether a unit other than `body_id` is an issuing body (read once, as `home_body`)."""
     other = select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != body_id).limit(1)
-    return session.scalar(other) is not None
+    return read_once(session, ("other bodies", body_id), lambda: session.scalar(other) is not None)
 
 
 def body_office(session: Session, body: Unit) -> Unit | None:
