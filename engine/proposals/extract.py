@@ -335,6 +335,8 @@ _CONSEQUENCE = ([",", "vi", "vay"], [",", "vi", "the"], [",", "do", "do"])
 # nhân dân các cấp"), not a sentence giving their duty
 _TOPIC_HEADING_TAIL = 2
 # The year a duty is done in, before its subject: "Năm 2019 các Bộ, ngành hoàn thành việc ban hành …"
+_PREFIX_WORDS = 40
+_ELIDED = "\u2026"   # stands for the words left out of a long prefix; no word list holds it
 _YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # A unit's own units opening a sentence: "Các đơn vị thuộc Sở X theo chức năng, nhiệm vụ … chủ động phối hợp …"
 # (those the unit itself directs: its duty)
@@ -1880,7 +1882,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     ngành cần …" (a consequence drawn)."""
     allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
                                                  else set())
-    before = _past_secretaries(words[:mention.start])
+    before = _past_secretaries(_words_before(words, mention.start))
     while before and before[-1] in allowed:
         before.pop()
         before = _past_secretaries(before)
@@ -1901,6 +1903,15 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
             or _after_case(before, words[mention.end:]))
+
+
+def _words_before(words: list[str], start: int) -> list[str]:
+    """The words before a unit, a long run kept as its two ends: every opening, title and list the subject
+    checks read lies within _PREFIX_WORDS of one end, and copying whole prefixes made a sentence naming
+    units thousands of times quadratic."""
+    if start <= 2 * _PREFIX_WORDS:
+        return words[:start]
+    return [*words[:_PREFIX_WORDS], _ELIDED, *words[start - _PREFIX_WORDS:start]]
 
 
 def _own_units_first(before: list[str]) -> bool:
