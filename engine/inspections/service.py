@@ -166,6 +166,11 @@ def published_conclusions(session: Session) -> list[Inspection]:
                                 .order_by(Inspection.reported_on.desc(), Inspection.id.desc())))
 
 
+def of_instance(session: Session, instance_id: int) -> Inspection | None:
+    """The inspection a process instance runs (one each): its work items' pages open it."""
+    return session.scalar(select(Inspection).where(Inspection.instance_id == instance_id))
+
+
 def get(session: Session, inspection_id: int, user: User) -> Inspection:
     return _visible(session, inspection_id, user)
 

@@ -15,14 +15,15 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports import counts
+from engine.reports.adhoc import PURPOSE as ADHOC_PURPOSE
 from engine.reports.calendar import MONTHS_IN, ReportPeriod, has_calendar, period_key
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, SCHEDULES, PeriodicReport, PeriodicReportStatus, UnitReport
-from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, report_label, reporting_units
+from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, find_report, report_label, reporting_units
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
 from engine.rulesets.settings import form_terms
-from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
 from engine.text import lower_first, upper_first
 
 PURPOSE = "periodic_report"
@@ -285,6 +286,20 @@ def _last_asked(session: Session, instance_id: int) -> dict | None:
     rows = session.scalars(select(PeriodicReport).where(PeriodicReport.instance_id == instance_id))
     last = max(rows, key=lambda row: (row.unit_due, -MONTHS_IN[row.period]), default=None)
     return {"period": last.period, "unit_due": last.unit_due.isoformat()} if last else None
+
+
+def report_of_work_item(engine, session: Session, item: WorkItem) -> PeriodicReport | None:
+    """The office report a work item is a step of (a unit's report, the office's consolidation, the
+    leader's review), so its page can open the report; None for another process's item. An ad-hoc
+    report is its instance's one; the calendar's instance runs every period, so its step's data
+    names the period (the workflow is loaded for that item alone)."""
+    purpose = session.scalar(select(WorkflowInstance.purpose).where(WorkflowInstance.id == item.instance_id))
+    if purpose == ADHOC_PURPOSE:
+        return session.scalar(select(PeriodicReport).where(PeriodicReport.instance_id == item.instance_id))
+    if purpose != PURPOSE:
+        return None
+    report = engine.runtime.task_data(session, item).get("report")
+    return find_report(session, instance_settings(session, item.instance_id)["id"], report) if report else None
 
 
 def ensure_schedule(engine) -> WorkflowInstance | None:

@@ -206,10 +206,16 @@ class Runtime:
         fields = [f for f in form.fields if f.default_from]
         if not fields:
             return {}
+        data = self.task_data(session, item)
+        values = {f.name: forms.starting_value(f, data) for f in fields}
+        return {name: value for name, value in values.items() if value is not None}
+
+    def task_data(self, session: Session, item: WorkItem) -> dict:
+        """The data of the user task behind `item` (the workflow is loaded: read it for one item at
+        a time); empty when the task is gone."""
         task = spiff.find_task(self.workflow_of(session, session.get_one(WorkflowInstance, item.instance_id)),
                                UUID(item.task_id))
-        values = {f.name: forms.starting_value(f, task.data) for f in fields} if task else {}
-        return {name: value for name, value in values.items() if value is not None}
+        return task.data if task else {}
 
     def save_draft(self, work_item_id: int, raw: dict, actor: User) -> None:
         with self.db.session() as session:

@@ -227,3 +227,20 @@ def test_the_file_form_offers_the_kinds_the_reader_files(deployment, browser):
                for who in ("stc", "chanhvp")}
     assert offered["stc"].count("<option") == 2 and 'value="execution_reports"' in offered["stc"]
     assert 'value="decision"' in offered["chanhvp"] and 'value="execution_reports"' not in offered["chanhvp"]
+
+
+def test_a_step_of_an_inspection_opens_it(deployment, browser, clock):
+    """The leader deciding an inspection, and the team recording its findings, reach its page (the
+    proposal's reason, the units, the file) from the step they answer."""
+    engine, users = deployment
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    made = browser("chanhvp").post("/inspections/new", {"title": "Kiểm tra nhiệm vụ chậm", "kind": "ad_hoc",
+                                                        "reason": "Nhiều nhiệm vụ quá hạn", "units": ["STC"]},
+                                   page="/inspections/new")
+    page = made.headers["Location"]
+    for who, element in (("chutich", "decide"), ("kiemtra", "record_findings")):
+        item_id = drive.ready(engine, element).id
+        shown = text(browser(who).get(f"/work/{item_id}"))
+        assert f'Cuộc kiểm tra: <a href="{page.removeprefix("http://localhost")}">Kiểm tra nhiệm vụ chậm</a>' in shown
+        if element == "decide":
+            drive.complete(engine, "decide", DECISION, users["leader"])

@@ -84,3 +84,22 @@ def test_a_regulation_without_report_days_schedules_nothing(database_url, clock,
         assert "Quy chế không quy định lịch báo cáo định kỳ" in page and "/reports/periodic/schedule" not in page
     finally:
         engine.close()
+
+
+def test_each_step_of_an_office_report_opens_the_report(loaded, org_tree, clock):
+    """The unit writing its report, the office consolidating and the leader approving each open the
+    report's page from their step: its figures, the units' reports, the office's assessment."""
+    app = create_app(loaded, SECRET_KEY="test-secret", TESTING=True)
+    start_schedule(loaded)
+    clock.set(datetime(2026, 3, 16, 9, 0))  # the first quarter's units' time is over: the office's turn
+    loaded.runtime.run_due_timers()
+    asked = _signed_in(app, "clerk").post("/reports/adhoc/new", {**ASK, "due": "20/03/2026",
+                                                                 "office_due": "25/03/2026"}, page="/reports/adhoc/new")
+    adhoc_page = asked.headers["Location"].removeprefix("http://localhost")
+    quarter = _signed_in(app, "clerk").get(f"/work/{_ready(loaded, 'report_consolidate').id}").get_data(as_text=True)
+    assert 'Báo cáo: <a href="/reports/periodic/1">Quý I năm 2026</a>' in quarter
+    unit = _signed_in(app, "stc").get(f"/work/{_unit_item(loaded, org_tree)}").get_data(as_text=True)
+    assert f'Báo cáo: <a href="{adhoc_page}">đột xuất về Tình hình giải ngân vốn đầu tư công</a>' in unit
+    loaded.runtime.complete(_ready(loaded, "report_consolidate").id, {"summary": "Tổng hợp"}, org_tree["clerk"])
+    review = _signed_in(app, "chutich").get(f"/work/{_ready(loaded, 'report_review').id}").get_data(as_text=True)
+    assert 'Báo cáo: <a href="/reports/periodic/1">Quý I năm 2026</a>' in review

@@ -8,8 +8,12 @@ from engine.directives.models import Assignment, Directive
 from engine.errors import AlreadyDone, Conflict, EngineError
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
+from engine.inspections import service as inspections
 from engine.org import permissions
 from engine.registry import service as registry
+from engine.reports.operators import report_label
+from engine.reports.service import report_of_work_item
+from engine.runtime.models import WorkItem
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
@@ -79,9 +83,22 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
         choices = forms.choices_for(session, definition)
         reports = registry.latest_reports(session, current_user(), assignment) if assignment else []
         report_files = {r.update.id: attachments.describe(session, r.update.attachments or []) for r in reports}
+        subject = None if directive else _subject(session, item)
     return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
                            choices=choices, files=files, directive=directive, assignment=assignment,
-                           reports=reports, report_files=report_files, refusal=refusal), status
+                           reports=reports, report_files=report_files, refusal=refusal, subject=subject), status
+
+
+def _subject(session, item: WorkItem) -> tuple[str, str, str] | None:
+    """(what, its name, its page) of the office report or the inspection a step belongs to: the
+    leader approving a report, or the office deciding an inspection, reads it before answering."""
+    inspection = inspections.of_instance(session, item.instance_id)
+    if inspection is not None:
+        return _("Inspection"), inspection.title, url_for("inspections.detail", inspection_id=inspection.id)
+    report = report_of_work_item(engine(), session, item)
+    if report is not None:
+        return _("Report"), report_label(report), url_for("reports.periodic_detail", report_id=report.id)
+    return None
 
 
 @blueprint.get("/attachments/<sha256>")
