@@ -48,6 +48,9 @@ class InboxRow:
     assignment: Assignment | None
     unit: Unit | None
     outcome: Outcome | None  # the assignment's when the item has one, else the item's own
+    # whether the user may open the item's form: the unit view also lists the unit's items
+    # waiting for others (the officer's step, on the unit head's landing page)
+    may_open: bool = True
 
     @property
     def subject(self) -> str:
@@ -128,8 +131,17 @@ def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
     unit_ids = {item.unit_id for item, _d, _a in rows if item.unit_id}
     units: dict[int | None, Unit] = ({u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
                                      if unit_ids else {})
-    return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today))
+    openable = _openable(session, user, [item.id for item, _d, _a in rows]) if view == "unit" else None
+    return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today),
+                     may_open=openable is None or item.id in openable)
             for item, directive, assignment in rows]
+
+
+def _openable(session: Session, user: User, item_ids: list[int]) -> set[int]:
+    """Which of a page's ready items `user` may act on (one query: the rule of may_open_work_item)."""
+    if not item_ids:
+        return set()
+    return set(session.scalars(select(WorkItem.id).where(WorkItem.id.in_(item_ids), *_may_act(session, user))))
 
 
 def _row_outcome(item: WorkItem, assignment: Assignment | None, today: date) -> Outcome | None:

@@ -57,3 +57,17 @@ def test_unit_head_and_inspector_land_on_their_work(loaded, assigned, browser):
     assert _lands(browser, "stc_gd") == "/inbox?view=unit"
     assert _lands(browser, "thanhtra") == "/inspections"
     assert _lands(browser, "hethong") == "/admin/users"  # the system admin: the users
+
+
+def test_every_step_the_unit_view_lists_opens(loaded, assigned, browser):
+    """The unit head lands on the unit's waiting work, the officer's step among it: each row opens
+    a page (the step's form when the reader may do it, else the task it is for), never a 404."""
+    import re
+
+    with loaded.db.reading() as s:
+        assignment_id = s.scalar(select(Assignment.id))
+    head = browser("stc_gd")
+    page = head.get("/inbox?view=unit").get_data(as_text=True)
+    assert f'<a class="title" href="/assignments/{assignment_id}">' in page  # the officer's step
+    for link in re.findall(r'href="(/work/\d+)"', page):
+        assert head.get(link).status_code == 200, link
