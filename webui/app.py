@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import secrets
 from datetime import timedelta
 
 from flask import Flask, request, session
@@ -15,6 +14,7 @@ from engine.core import Engine
 from engine.directives import attachments
 from webui import errors, formatting, headers, hygiene, operations
 from webui.i18n import compile_catalogs, translation_dirs
+from webui.session_key import StoredKeySessions
 
 FEATURES = [
     "webui.auth",
@@ -40,9 +40,10 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     engine = engine or Engine(Settings.load())
     app = Flask(__name__)
     app.request_class = hygiene.Request  # text cleaned at the door (webui/hygiene.py)
+    app.session_interface = StoredKeySessions()
     app.url_map.converters["int"] = hygiene.BoundedInt
     app.config.update(
-        SECRET_KEY=engine.settings.secret_key or secrets.token_hex(32),
+        SECRET_KEY=engine.settings.secret_key or None,  # none: the deployment's own (webui/session_key.py)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=engine.settings.cookies_secure,
