@@ -56,7 +56,7 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     )
     app.config.update(config)
     app.extensions["dondoc"] = engine
-    attachments.drop_stale_spools(engine.blobs)
+    attachments.drop_stale_spools(engine.blobs, engine.db)
     dirs = translation_dirs(FEATURES)
     compile_catalogs(dirs)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
