@@ -12,9 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 from engine.config import Settings
 from engine.core import Engine
 from engine.directives import attachments
-from webui import errors, formatting, headers, hygiene, operations
+from webui import errors, formatting, headers, hygiene, operations, session_key
 from webui.i18n import compile_catalogs, translation_dirs
-from webui.session_key import StoredKeySessions
 
 FEATURES = [
     "webui.auth",
@@ -40,7 +39,6 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     engine = engine or Engine(Settings.load())
     app = Flask(__name__)
     app.request_class = hygiene.Request  # text cleaned at the door (webui/hygiene.py)
-    app.session_interface = StoredKeySessions()
     app.url_map.converters["int"] = hygiene.BoundedInt
     app.config.update(
         SECRET_KEY=engine.settings.secret_key or None,  # none: the deployment's own (webui/session_key.py)
@@ -61,7 +59,9 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     compile_catalogs(dirs)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     operations.init_app(app)  # first: its hooks time and log every request, also those CSRF refuses
+    session_key.init_app(app)
     csrf.init_app(app)
+    app.context_processor(session_key.page_token)  # after CSRFProtect's, so over it
     Babel(app, locale_selector=_select_locale)
     nav_links = []
     for name in FEATURES:
