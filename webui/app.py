@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import secrets
 from datetime import timedelta
 
 from flask import Flask, request, session
@@ -13,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from engine.config import Settings
 from engine.core import Engine
 from engine.directives import attachments
-from webui import errors, formatting, headers, hygiene, operations
+from webui import errors, formatting, headers, hygiene, operations, session_key
 from webui.i18n import compile_catalogs, translation_dirs
 
 FEATURES = [
@@ -42,7 +41,7 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     app.request_class = hygiene.Request  # text cleaned at the door (webui/hygiene.py)
     app.url_map.converters["int"] = hygiene.BoundedInt
     app.config.update(
-        SECRET_KEY=engine.settings.secret_key or secrets.token_hex(32),
+        SECRET_KEY=engine.settings.secret_key or None,  # none: the deployment's own (webui/session_key.py)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=engine.settings.cookies_secure,
@@ -55,12 +54,14 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     )
     app.config.update(config)
     app.extensions["dondoc"] = engine
-    attachments.drop_stale_spools(engine.blobs)
+    attachments.drop_stale_spools(engine.blobs, engine.db)
     dirs = translation_dirs(FEATURES)
     compile_catalogs(dirs)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     operations.init_app(app)  # first: its hooks time and log every request, also those CSRF refuses
+    session_key.init_app(app)
     csrf.init_app(app)
+    app.context_processor(session_key.page_token)  # after CSRFProtect's, so over it
     Babel(app, locale_selector=_select_locale)
     nav_links = []
     for name in FEATURES:

@@ -117,6 +117,11 @@ def _storage_failure(error: Exception):
     if not is_storage_failure(error):
         raise error
     log.error("storage failure on %s %s", request.method, request.path, exc_info=error)
+    return storage_unavailable()
+
+
+def storage_unavailable():
+    """503: the database or the attachment store cannot be reached or written; nothing was saved."""
     if is_api():
         return error_response(503, "storage_unavailable", _(STORAGE_FAILURE))
     return render_template("error.html", code=503, message=_(STORAGE_FAILURE)), 503

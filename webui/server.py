@@ -38,6 +38,9 @@ class ProductionServer(BaseApplication):
         self.application, self.engine = app, engine
         self.options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
                         "preload_app": True, "timeout": REQUEST_TIMEOUT_SECONDS,
+                        # stopped (SIGTERM), a worker finishes the requests in flight, which may each
+                        # run this long: gunicorn's 30 s cut off a slow upload or a long import
+                        "graceful_timeout": REQUEST_TIMEOUT_SECONDS,
                         # the app writes each request's line itself, with its request id (webui/operations.py)
                         "accesslog": None, "logger_class": _GunicornLog,
                         # one fixed socket path per user would clash between two servers on a machine

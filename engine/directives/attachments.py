@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import secrets
 import tempfile
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from sqlalchemy import event, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from engine import clock
@@ -49,6 +51,7 @@ ALLOWED_EXTENSIONS = {
 }
 _CHUNK = 1024 * 1024
 SPOOL_PREFIX = ".upload-"
+log = logging.getLogger(__name__)
 STALE_SPOOL_SECONDS = 3600  # far beyond a request's time (engine.db.REQUEST_TIMEOUT_SECONDS)
 # session.info: [(temporary file, its place in the store, the transaction it waits for)]
 _PENDING = "dondoc.pending_uploads"
@@ -212,19 +215,43 @@ def _upload(session: Session, digest: str, name: str, actor: User) -> Attachment
                           .limit(1))
 
 
-def drop_stale_spools(blobs: BlobStore) -> int:
+def drop_stale_spools(blobs: BlobStore, db: Database) -> int:
     """Remove the temporary files of uploads whose worker was killed mid-request (nothing else
     would: they stayed for good). An upload takes at most a request's time, so a spooled file
-    an hour old is no live upload's; run as the server starts. Returns how many were removed."""
+    an hour old is no live upload's; run as the server starts. Returns how many were removed.
+
+    A worker killed after its transaction committed and before it placed the file (a directory
+    store places it after the commit) left the only copy of a stored attachment's bytes there:
+    that one becomes those bytes instead. Without the database to ask, a file is left for the
+    next start."""
     folder = Path(blobs.spool_dir or tempfile.gettempdir())
     limit = time.time() - STALE_SPOOL_SECONDS
     removed = 0
     for path in folder.glob(f"{SPOOL_PREFIX}*") if folder.is_dir() else ():
-        with contextlib.suppress(FileNotFoundError):  # another worker starting removed it first
-            if path.stat().st_mtime < limit:
+        with contextlib.suppress(FileNotFoundError):  # another worker starting took it first
+            if path.stat().st_mtime < limit and not _kept_as_stored_bytes(blobs, db, path):
                 path.unlink()
                 removed += 1
     return removed
+
+
+def _kept_as_stored_bytes(blobs: BlobStore, db: Database, spool: Path) -> bool:
+    """Whether `spool` holds the bytes of a stored attachment (then the store keeps them, unless
+    it has them already) or could not be checked; False: no attachment's, to remove."""
+    digest = hashlib.sha256()
+    with spool.open("rb") as source:
+        while chunk := source.read(_CHUNK):
+            digest.update(chunk)
+    try:
+        with db.session() as session:
+            if session.scalar(select(Attachment.sha256).where(
+                    Attachment.content_sha256 == digest.hexdigest()).limit(1)) is None:
+                return False
+            blobs.keep(session, spool, digest.hexdigest())
+    except SQLAlchemyError as exc:
+        log.warning("a spooled upload could not be checked against the attachments, left for the next "
+                    "start: %s (%s)", spool, type(exc).__name__)
+    return True
 
 
 def _spool(stream: BinaryIO, spool_dir: str | None) -> tuple[str, int, Path]:

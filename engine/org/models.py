@@ -88,3 +88,15 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeploymentSecret(Base):
+    """A secret the deployment made for itself once and keeps (khóa bí mật): the key signing web
+    sessions and form tokens when the settings give none (engine.org.session_key). Kept here, every
+    worker and host sharing the database signs with the same key, and a restart keeps it."""
+
+    __tablename__ = "deployment_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

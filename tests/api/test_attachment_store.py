@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from engine import clock as clock_module
 from engine.cli import cli
 from engine.config import Settings
+from engine.core import Engine
 from engine.directives import attachments
 from engine.directives.models import Attachment, AttachmentChunk
 from engine.org.models import User
@@ -79,6 +80,36 @@ def test_the_server_starting_removes_the_spooled_uploads_of_killed_workers(loade
     os.utime(stale, (two_hours_ago, two_hours_ago))
     api_app(loaded)
     assert not stale.exists() and live.exists()
+
+
+def test_bytes_a_worker_killed_after_its_commit_left_spooled_are_placed_at_the_next_start(loaded):
+    """A worker killed between its commit and placing the file (the directory store places it after
+    the commit) left the attachment's only bytes spooled; the next start removed them, and the
+    stored attachment answered 404 for good. Now it places them; a half upload still goes."""
+    stc = Caller(api_app(loaded).test_client(), make_token(loaded, "stc"))
+    stored = stc("POST", "/attachments", content_type="multipart/form-data",
+                 data={"file": (io.BytesIO(CONTENT), "bien-ban.pdf")})
+    assert stored.status_code == 201
+    sha = stored.get_json()["sha256"]
+    placed = attachments.blob_path(loaded.settings.attachments_dir, sha)
+    spooled, half = placed.parent.parent / ".upload-killed-after-commit", placed.parent.parent / ".upload-half"
+    placed.rename(spooled)  # where the killed worker's bytes stayed
+    half.write_bytes(CONTENT[:1000])
+    two_hours_ago = spooled.stat().st_mtime - 2 * 3600
+    for path in (spooled, half):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    unreachable = Engine(Settings.load(database_url="postgresql+psycopg://dondoc@127.0.0.1:1/dondoc",
+                                       attachments_dir=loaded.settings.attachments_dir, testing=True))
+    try:
+        api_app(unreachable)  # a start while the database is down cannot tell: both wait
+    finally:
+        unreachable.close()
+    assert spooled.exists() and half.exists()
+
+    restarted = Caller(api_app(loaded).test_client(), make_token(loaded, "stc"))
+    downloaded = restarted("GET", f"/attachments/{sha}")
+    assert downloaded.status_code == 200 and downloaded.data == CONTENT
+    assert not spooled.exists() and not half.exists()
 
 
 def test_an_unknown_store_is_refused(loaded):

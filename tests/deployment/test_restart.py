@@ -6,8 +6,13 @@ the progress update answered 201, the assignment then had no work item, and ever
 was refused with 409 for good."""
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import time
 from pathlib import Path
+
+import requests
 
 from tests.deployment.harness import DEPARTMENTS
 
@@ -58,3 +63,37 @@ def test_the_scheduler_child_ends_with_a_killed_server(deployment):
     while Path(f"/proc/{scheduler}").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not Path(f"/proc/{scheduler}").exists(), f"scheduler {scheduler} outlived the server {master}"
+
+
+def test_an_upload_in_flight_when_the_server_is_stopped_is_finished(deployment):
+    """`systemctl stop` (SIGTERM) while an officer on a slow line uploads a report: gunicorn gave
+    requests in flight 30 s (its default graceful timeout) and then killed them, though a request
+    may run for REQUEST_TIMEOUT_SECONDS (120 s); the upload was cut off and lost."""
+    base = deployment.start_web(workers=1)
+    content = os.urandom(40 * 64 * 1024)
+    boundary = "dondoc-upload-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bao-cao.pdf\"\r\n"
+            f"Content-Type: application/pdf\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    line = http.client.HTTPConnection("127.0.0.1", deployment.port, timeout=120)
+    line.putrequest("POST", "/api/v1/attachments")
+    for name, value in (("Authorization", f"Bearer {deployment.tokens['s1']}"), ("Content-Length", str(len(body))),
+                        ("Content-Type", f"multipart/form-data; boundary={boundary}")):
+        line.putheader(name, value)
+    line.endheaders()
+    began = time.monotonic()
+    pieces = [body[i:i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
+    for n, piece in enumerate(pieces):  # 64 KB a second: the upload takes about 40 s
+        if n == 2:
+            deployment.processes["web"].terminate()  # the server is asked to stop meanwhile
+        line.send(piece)
+        time.sleep(max(0.0, began + n + 1 - time.monotonic()))
+    answer = line.getresponse()
+    assert time.monotonic() - began > 35
+    assert answer.status == 201, answer.read()[-500:]
+    sha = json.loads(answer.read())["sha256"]
+    assert deployment.processes["web"].wait(30) == 0
+
+    deployment.start_web(workers=1)
+    downloaded = requests.get(f"{base}/api/v1/attachments/{sha}", timeout=30,
+                              headers={"Authorization": f"Bearer {deployment.tokens['s1']}"})
+    assert downloaded.status_code == 200 and downloaded.content == content
