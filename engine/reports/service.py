@@ -297,6 +297,25 @@ def ensure_schedule(engine) -> WorkflowInstance | None:
     return move_schedule(engine) or start_schedule(engine)
 
 
+def other_rulesets_calendar(session: Session, ruleset: str) -> str | None:
+    """The ruleset of a report calendar running while the deployment runs `ruleset`: it was
+    switched (DONDOC_RULESET) without `dondoc ruleset load`, which would end that calendar and
+    start this ruleset's; None when there is none."""
+    return session.scalar(_live_calendars().with_only_columns(ProcessBundle.ruleset)
+                          .where(ProcessBundle.ruleset != ruleset).limit(1))
+
+
+def refuse_unloaded_switch(engine) -> None:
+    """A server or scheduler does not start on a switch without the load (the other ruleset's
+    calendar would go on asking for reports on its days, this one's would not run)."""
+    with engine.db.reading() as session:
+        other = other_rulesets_calendar(session, engine.ruleset)
+    if other is not None:  # for the operator at the command line, as readiness words are
+        raise ScheduleError("the report calendar of ruleset %(other)s is still running while this deployment runs "
+                            "%(ruleset)s: run `dondoc ruleset load` to switch to %(ruleset)s", other=other,
+                            ruleset=engine.ruleset)
+
+
 def schedules_reports(settings: dict) -> bool:
     """Whether the ruleset has periodic reports to schedule: the process and a calendar."""
     return PURPOSE in settings.get("processes", {}) and has_calendar(settings)
