@@ -289,11 +289,13 @@ def _last_asked(session: Session, instance_id: int) -> dict | None:
 
 def ensure_schedule(engine) -> WorkflowInstance | None:
     """Start the report calendar of a ruleset that has one (after loading it), or move the running
-    one to the version just published (move_schedule); None when the ruleset has none."""
+    one to the version just published (move_schedule); None when the ruleset has none (the
+    calendar of a ruleset the deployment ran before then ends all the same)."""
     with engine.db.session() as session:
         settings = engine.compiled(engine.current_bundle(session)).settings
-    if not schedules_reports(settings):
-        return None
+        if not schedules_reports(settings):
+            _end_other_calendars(engine, session, None)
+            return None
     return move_schedule(engine) or start_schedule(engine)
 
 
