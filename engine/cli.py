@@ -318,10 +318,12 @@ def scheduler(ctx, interval: int | None) -> None:
 
     from engine import metrics
     from engine.operations import logs
+    from engine.reports.service import refuse_unloaded_switch
     from engine.scheduler.service import Scheduler
 
     engine = engine_of(ctx)
     logs.configure(engine.settings.log_format)
+    refuse_unloaded_switch(engine)
     if engine.settings.metrics_dir:  # counted with the web server's workers of this host
         metrics.use_folder(engine.settings.metrics_dir)
     runner = Scheduler(engine, interval, blocking=True)

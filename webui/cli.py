@@ -24,12 +24,14 @@ from engine.clitools import clear_errors, engine_of
 def serve(ctx: click.Context, bind: str, workers: int, threads: int, with_scheduler: bool = True) -> None:
     """Serve the web app with the production server (gunicorn)."""
     from engine.operations import logs
+    from engine.reports.service import refuse_unloaded_switch
     from webui.app import create_app
     from webui.server import metrics_folder, scheduler_process
     from webui.server import serve as serve_app
 
     engine = engine_of(ctx)
     logs.configure(engine.settings.log_format)
+    refuse_unloaded_switch(engine)
     app = create_app(engine)
     logging.getLogger("dondoc").info("dondoc on http://%s/  (%s workers; Ctrl+C to stop)", bind, workers)
     with metrics_folder(engine.settings), \

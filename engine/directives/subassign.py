@@ -11,6 +11,8 @@ for one.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -79,19 +81,37 @@ def _share(session: Session, parent: Assignment, below: set[int], n: int, item: 
     except forms.Invalid:
         raise AssignmentError(n, "deadline", "Share %(n)s: the deadline must be a date from %(first)s to %(last)s "
                               "(dd/mm/yyyy).", SHARES, **forms.DATE_RANGE) from None
-    if deadline is not None and deadline < clock.today():  # a share born overdue (the unit's own may be)
-        raise AssignmentError(n, "deadline", "Share %(n)s: the deadline may not be in the past (today is %(d)s).",
-                              SHARES, d=clock.today().strftime("%d/%m/%Y"))
-    if parent.deadline is not None:
-        deadline = deadline or parent.deadline
-        if deadline > parent.deadline:
-            raise AssignmentError(n, "deadline", "Share %(n)s: the deadline may not be later than the unit's own "
-                                  "(%(d)s).", SHARES, d=parent.deadline.strftime("%d/%m/%Y"))
+    deadline = _share_deadline(parent, n, deadline)
     try:
         content = forms.clean_input(item.get("content") or "") or parent.content
     except forms.Invalid:
         raise AssignmentError(n, "content", "Share %(n)s: the content must be text.", SHARES) from None
     return unit, content, deadline
+
+
+def is_overdue(parent: Assignment) -> bool:
+    """The unit's task is past its deadline (quá hạn): a share of it can only be late with it."""
+    return parent.deadline is not None and parent.deadline < clock.today()
+
+
+def _share_deadline(parent: Assignment, n: int, given: date | None) -> date | None:
+    """The share's deadline: the one given, else the unit's own; never later than the unit's own
+    (a later day needs the task's extension first). An overdue task's share keeps its deadline,
+    late with it from the day it is given; any other share is not born overdue."""
+    if is_overdue(parent):
+        assert parent.deadline is not None
+        if given not in (None, parent.deadline):
+            raise AssignmentError(n, "deadline", "Share %(n)s: the unit's task is overdue (deadline %(d)s): the share "
+                                  "keeps that deadline; for a later one the unit asks for an extension of the task "
+                                  "first.", SHARES, d=parent.deadline.strftime("%d/%m/%Y"))
+        return parent.deadline
+    if given is not None and given < clock.today():
+        raise AssignmentError(n, "deadline", "Share %(n)s: the deadline may not be in the past (today is %(d)s).",
+                              SHARES, d=clock.today().strftime("%d/%m/%Y"))
+    if parent.deadline is not None and given is not None and given > parent.deadline:
+        raise AssignmentError(n, "deadline", "Share %(n)s: the deadline may not be later than the unit's own "
+                              "(%(d)s).", SHARES, d=parent.deadline.strftime("%d/%m/%Y"))
+    return given or parent.deadline
 
 
 def _refuse_given_twice(session: Session, parent: Assignment, shares: list[tuple[Unit, str, object]]) -> None:

@@ -76,7 +76,7 @@ def _view_query(session: Session, user: User, view: str) -> Select:
     if view == "unit":
         return query.where(WorkItem.status == WorkItemStatus.READY, permissions.unit_items_clause(
             session, user, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
-            assignment_id=WorkItem.assignment_id))
+            assignment_id=WorkItem.assignment_id, performers=WorkItem.performers))
     query = query.where(*_may_act(session, user))
     if view == "week":
         return query.where(WorkItem.due_at.is_not(None), WorkItem.due_at <= end_of_week(now))

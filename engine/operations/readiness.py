@@ -1,5 +1,6 @@
 """Whether this process can serve: the database answers, its schema is at the migrations' head,
-and the deployment's ruleset has a published version. A load balancer sends requests only to
+and the deployment's ruleset has a published version and runs the report calendar (none of a
+ruleset the deployment ran before). A load balancer sends requests only to
 a ready host (/readyz); liveness (/livez) asks nothing of the database."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.db import migrate
+from engine.reports.service import other_rulesets_calendar
 from engine.rulesets.service import published_bundle
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,7 @@ def problems(engine) -> dict[str, str]:
         with engine.db.reading() as s:
             schema = frozenset(MigrationContext.configure(s.connection()).get_current_heads())
             loaded = published_bundle(s, engine.ruleset) is not None
+            other = other_rulesets_calendar(s, engine.ruleset)
     except SQLAlchemyError as exc:
         log.warning("readiness: the database does not answer: %s", type(exc).__name__)
         return {"database": "unreachable"}
@@ -30,4 +33,6 @@ def problems(engine) -> dict[str, str]:
                               f"code at {', '.join(sorted(migrate.heads()))} (dondoc db upgrade)"
     if not loaded:
         found["ruleset"] = f"no published version of {engine.ruleset} (dondoc ruleset load)"
+    elif other is not None:
+        found["ruleset"] = f"the report calendar of {other} runs, not {engine.ruleset}'s (dondoc ruleset load)"
     return found

@@ -56,6 +56,7 @@ REPORT_RECIPIENTS = ("leader",)  # an issued office report goes to them where [r
 # adjusts one, or the office does on the leader's instruction, which it records.
 ASSIGNMENT_CHANGERS = ("clerk", "office_head", "leader")
 UNIT_STAFF = ("unit_officer", "unit_head")         # speak for their unit: extensions, passing down
+UNIT_HEADS = ("unit_head", "office_head")          # head a unit (thủ trưởng): follow all its work, named or not
 INSPECTION_PROPOSERS = ("clerk", "office_head", "leader", "inspector")
 INCIDENT_HANDLERS = ("process_admin", "system_admin")
 PROCESS_MODELLERS = ("process_admin",)
@@ -657,11 +658,17 @@ def acting_roles(user: User) -> list[str]:
     return [*user.roles, *([OFFICE_BODY] if user.has_role(*OFFICE) else [])]
 
 
-def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id) -> ColumnElement[bool]:
+def unit_items_clause(session: Session, user: User, *, unit_id, directive_id, assignment_id,
+                      performers) -> ColumnElement[bool]:
     """SQL over a work item's columns: it waits in `user`'s unit or below, or in a unit reorganised
-    into those (for any role), and they may see what it belongs to."""
-    return and_(unit_id.in_(org.carried_ids(session, user.unit_id)),
-                record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
+    into those (for any role), and they may see what it belongs to. Work given by name (an
+    inspection team's findings, a section's hand-over) is for those named and the unit's head who
+    follows the unit's work, not for every colleague."""
+    seen = [unit_id.in_(org.carried_ids(session, user.unit_id)),
+            record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id)]
+    if not user.has_role(*UNIT_HEADS):
+        seen.append(or_(performers.is_(None), performers.contains(_named(user), autoescape=True)))
+    return and_(*seen)
 
 
 def may_act(session: Session, user: User, item: WorkItemLike) -> bool:

@@ -304,12 +304,33 @@ def report_of_work_item(engine, session: Session, item: WorkItem) -> PeriodicRep
 
 def ensure_schedule(engine) -> WorkflowInstance | None:
     """Start the report calendar of a ruleset that has one (after loading it), or move the running
-    one to the version just published (move_schedule); None when the ruleset has none."""
+    one to the version just published (move_schedule); None when the ruleset has none (the
+    calendar of a ruleset the deployment ran before then ends all the same)."""
     with engine.db.session() as session:
         settings = engine.compiled(engine.current_bundle(session)).settings
-    if not schedules_reports(settings):
-        return None
+        if not schedules_reports(settings):
+            _end_other_calendars(engine, session, None)
+            return None
     return move_schedule(engine) or start_schedule(engine)
+
+
+def other_rulesets_calendar(session: Session, ruleset: str) -> str | None:
+    """The ruleset of a report calendar running while the deployment runs `ruleset`: it was
+    switched (DONDOC_RULESET) without `dondoc ruleset load`, which would end that calendar and
+    start this ruleset's; None when there is none."""
+    return session.scalar(_live_calendars().with_only_columns(ProcessBundle.ruleset)
+                          .where(ProcessBundle.ruleset != ruleset).limit(1))
+
+
+def refuse_unloaded_switch(engine) -> None:
+    """A server or scheduler does not start on a switch without the load (the other ruleset's
+    calendar would go on asking for reports on its days, this one's would not run)."""
+    with engine.db.reading() as session:
+        other = other_rulesets_calendar(session, engine.ruleset)
+    if other is not None:  # for the operator at the command line, as readiness words are
+        raise ScheduleError("the report calendar of ruleset %(other)s is still running while this deployment runs "
+                            "%(ruleset)s: run `dondoc ruleset load` to switch to %(ruleset)s", other=other,
+                            ruleset=engine.ruleset)
 
 
 def schedules_reports(settings: dict) -> bool:

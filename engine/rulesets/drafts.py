@@ -117,7 +117,7 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
     source, dropped = _draft_source(session, draft, xml)
     try:
         bundle = store_bundle(session, source, cache, actor=actor, comment=comment.strip() or None,
-                              publish=False, origin="modeler")
+                              publish=False, origin="modeler", based_on=_base(session, draft))
     except RulesetError as exc:
         problems = dropped + exc.problems
         draft.problems = [asdict(p) for p in problems]
@@ -131,9 +131,7 @@ def save_version(session: Session, processes_dir: str | Path, cache: BundleCache
 def _draft_source(session: Session, draft: ProcessDraft, xml: str) -> tuple[BundleSource, list[Problem]]:
     """The bundle a save of `xml` would store, and the problems of processes it drops that
     other files call."""
-    published = session.scalar(select(ProcessBundle).where(
-        ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
-    base = published or session.get_one(ProcessBundle, draft.base_bundle_id)
+    base = _base(session, draft)
     # Scenario files written since (test data, not process) and settings changed in the settings
     # form go on with the draft's version.
     working = working_bundle(session, draft.ruleset)
@@ -142,6 +140,13 @@ def _draft_source(session: Session, draft: ProcessDraft, xml: str) -> tuple[Bund
     # A dropped process that another file calls always fails the callers' check too; this
     # problem says, in the file being saved, what the save would break.
     return source, dropped_calls(base.files, draft.path, xml)
+
+
+def _base(session: Session, draft: ProcessDraft) -> ProcessBundle:
+    """The version whose files a save of `draft` carries on: the one in force (else the draft's own)."""
+    published = session.scalar(select(ProcessBundle).where(
+        ProcessBundle.ruleset == draft.ruleset, ProcessBundle.status == BundleStatus.PUBLISHED))
+    return published or session.get_one(ProcessBundle, draft.base_bundle_id)
 
 
 def check(session: Session, draft: ProcessDraft, xml: str) -> list[Problem]:

@@ -41,6 +41,8 @@ class ProcessBundle(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the version it was made from (its files carried on): what its page compares it with
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("process_bundles.id"))
 
 
 class ProcessDraft(Base):

@@ -42,9 +42,11 @@ class BundleCache:
 
 
 def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, actor=None,
-                 comment: str | None = None, publish: bool = True, origin: str = "disk") -> ProcessBundle:
-    """Check `source` and store it as the next version of its ruleset (or return the stored
-    version with the same content). Raises RulesetError, storing nothing, if it is invalid."""
+                 comment: str | None = None, publish: bool = True, origin: str = "disk",
+                 based_on: ProcessBundle | None = None) -> ProcessBundle:
+    """Check `source` and store it as the next version of its ruleset, made from `based_on` (or
+    return the stored version with the same content). Raises RulesetError, storing nothing, if it
+    is invalid."""
     compiled = compile_bundle(source)
     _lock_versions(session, source.ruleset)
     digest = source.content_hash
@@ -59,7 +61,8 @@ def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, 
         ProcessBundle.ruleset == source.ruleset)) or 0) + 1
     bundle = ProcessBundle(ruleset=source.ruleset, number=number, content_hash=digest, files=source.files,
                            settings=source.settings, status=BundleStatus.DRAFT, source=origin, created_at=clock.now(),
-                           created_by=getattr(actor, "id", None), comment=comment)
+                           created_by=getattr(actor, "id", None), comment=comment,
+                           based_on_id=based_on.id if based_on else None)
     session.add(bundle)
     session.flush()
     cache.put(bundle.id, compiled)
@@ -107,4 +110,5 @@ def published_bundle(session: Session, ruleset: str) -> ProcessBundle | None:
 def load_ruleset_from_disk(session: Session, processes_dir: str | Path, ruleset: str, cache: BundleCache,
                            *, actor=None) -> ProcessBundle:
     return store_bundle(session, read_ruleset(processes_dir, ruleset), cache, actor=actor,
-                        comment=None)  # the origin says it came from the files
+                        comment=None,  # the origin says it came from the files
+                        based_on=published_bundle(session, ruleset))

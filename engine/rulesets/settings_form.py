@@ -320,7 +320,7 @@ def save_settings(session: Session, cache: BundleCache, ruleset: str, settings: 
         return SaveResult(base, [], [])
     try:
         bundle = store_bundle(session, BundleSource(ruleset, base.files, settings), cache, actor=actor,
-                              comment=comment.strip() or None, publish=False, origin="modeler")
+                              comment=comment.strip() or None, publish=False, origin="modeler", based_on=base)
     except RulesetError as exc:
         return SaveResult(None, exc.problems, exc.warnings)
     audit.record(session, "settings.saved", "process_bundle", bundle.id, actor=actor,

@@ -82,7 +82,7 @@ def save_scenario(session: Session, cache: BundleCache, ruleset: str, name: str,
         return base
     source = BundleSource(ruleset, {**base.files, path: text}, base.settings)
     bundle = store_bundle(session, source, cache, actor=actor, publish=False, origin="modeler",
-                          comment=comment.strip() or None)
+                          comment=comment.strip() or None, based_on=base)
     audit.record(session, "scenario.saved", "process_bundle", bundle.id, actor=actor,
                  after={"path": path, "number": bundle.number})
     return bundle

@@ -2,13 +2,14 @@
 without a regenerated migration)."""
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Index, create_engine, inspect, text
 from sqlalchemy.schema import CreateIndex
 
 from engine.db import Base
-from engine.db.migrate import upgrade
+from engine.db.migrate import alembic_config, upgrade
 from engine.features import discover
 from tests.old_rows import insert_directive
 
@@ -175,5 +176,27 @@ def test_work_waiting_in_a_running_inspection_is_given_to_its_team_and_unit(data
         with db.connect() as conn:
             assert dict(conn.execute(text("SELECT id, performers FROM work_items")).all()) == {
                 1: ",1,2,", 2: ",3,", 3: None}
+    finally:
+        db.dispose()
+
+
+def test_versions_stored_before_have_no_version_they_were_made_from(database_url):
+    """a4d9e2b7c6f1: a version stored before is not said to be made from any (its page compares it
+    with the number before, as it did); the column goes again on a downgrade."""
+    upgrade(database_url, "f8b2d6a4c1e7")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            for number in (1, 2):
+                conn.execute(text("INSERT INTO process_bundles (ruleset, number, content_hash, files, settings, "
+                                  "status, source, created_at) VALUES ('dak-lak', :n, :h, '{}', '{}', 'draft', "
+                                  "'disk', CURRENT_TIMESTAMP)"), {"n": number, "h": f"hash{number}"})
+        upgrade(database_url)
+        with db.connect() as conn:
+            assert conn.execute(text("SELECT number, based_on_id FROM process_bundles ORDER BY number")).all() == [
+                (1, None), (2, None)]
+        command.downgrade(alembic_config(database_url), "f8b2d6a4c1e7")
+        with db.connect() as conn:
+            assert "based_on_id" not in {c["name"] for c in inspect(conn).get_columns("process_bundles")}
     finally:
         db.dispose()

@@ -68,7 +68,7 @@ def test_a_users_units_are_read_once_in_a_reading_transaction(engine):
         seen = _statements(engine)
         scopes = [permissions.units_in_scope(s, user) for _ in range(3)]
         permissions.unit_items_clause(s, user, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
-                                      assignment_id=WorkItem.assignment_id)
+                                      assignment_id=WorkItem.assignment_id, performers=WorkItem.performers)
     assert scopes == [{ids[code] for code in ("S", "S1", "S2", "S2A")}] * 3
     assert sum("carried" in statement for statement in seen) == 1
     with engine.db.session() as s:

@@ -352,3 +352,25 @@ def test_each_files_the_papers_that_are_theirs(deployment, call):
             else:
                 assert answer.status_code == 422, (who, kind)
                 assert answer.get_json()["error"]["fields"] == {"kind": refusal}
+
+
+def test_the_units_inbox_shows_work_given_by_name_only_to_those_named_and_the_units_head(deployment, call, clock):
+    """A department's internal inspection of its section: the findings are the named team's work,
+    the hand-over the section's officers'. The "unit" view of the inbox listed them to every
+    colleague of the units where they wait (another officer of Sở Tài chính read the team's
+    findings step and the section's hand-over); it shows them to those named and to the unit's head,
+    who follows the unit's work."""
+    with deployment[0].db.session() as s:
+        org.create_user(s, "stc2", PASSWORD, "Mai Đồng Nghiệp", "STC", ["unit_officer"])
+    call("stc_gd")("POST", "/inspections", json={"title": "Kiểm tra nội bộ Phòng Ngân sách", "units": ["STC-NS"]})
+    complete(call("stc_gd"), "inspection_decision", {**DECISION, "team_leader": "stc", "team_members": ["stc"]})
+    clock.set(datetime(2026, 4, 23, 16, 0))
+
+    def unit_view(username: str) -> set[str]:
+        return {i["form_key"] for i in call(username)("GET", "/work-items?view=unit").get_json()["items"]}
+
+    named = {"inspection_findings", "inspection_hand_over"}
+    assert named <= unit_view("stc_gd")  # the head of the department, the section below it included
+    assert "inspection_findings" in unit_view("stc") and "inspection_hand_over" in unit_view("stcns")
+    assert not named & unit_view("stc2")
+    assert "inspection_hand_over" not in unit_view("stc")  # the section's, not the team's

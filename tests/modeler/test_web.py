@@ -72,3 +72,25 @@ def test_save_publish_diff_and_migrate_through_the_pages(app, loaded, org_tree):
     moved_table = moved.get_data(as_text=True).split('id="migration"')[1].split("</table>")[0]
     assert "refused" not in moved_table
     assert "1/2026/QĐ-UBND" in moved_table  # the moved instance is named by its directive, as before the move
+
+
+def test_a_versions_page_compares_it_with_the_version_it_was_made_from(app, loaded, org_tree, processes_dir):
+    """Two process admins edit the version in force (1): one the reminder's timer (version 2, not
+    published), the other a step's name (version 3). Version 3's page compared it with 2, the
+    number before it, and listed the timer as changed back, which its author never touched."""
+    from engine.org import service as org
+    from tests.conftest import PASSWORD
+    from tests.modeler.test_versions import save
+
+    with loaded.db.session() as s:
+        other = org.create_user(s, "admin2", PASSWORD, "Đặng Quản Trị", "VP", ["process_admin"])
+    _draft, timer = save(loaded, processes_dir, org_tree["admin"], lambda x: x.replace(OLD_TIMER, NEW_TIMER))
+    _draft, renamed = save(loaded, processes_dir, other,
+                           lambda x: x.replace('name="Nhắc hạn"', 'name="Nhắc hạn trước thời hạn"'))
+    assert (timer.bundle.number, renamed.bundle.number) == (2, 3)
+    page = signed_in(app, "admin").get(f"/modeler/versions/{renamed.bundle.id}").get_data(as_text=True)
+    assert "Thay đổi so với phiên bản 1" in page
+    assert "Nhắc hạn trước thời hạn" in page and "working_days_before(deadline, 5)" not in page
+    # another version to compare with is still asked for by ?against=
+    against = signed_in(app, "admin").get(f"/modeler/versions/{renamed.bundle.id}?against={timer.bundle.id}")
+    assert "Thay đổi so với phiên bản 2" in against.get_data(as_text=True)

@@ -43,6 +43,7 @@ from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
 from engine.scheduler.service import tick
 from engine.working_days import WorkingCalendar
 from tests.conftest import create_org_tree, make_engine
+from tests.fixtures import PROCESSES as FIXTURE_PROCESSES
 from tests.reports.dataset import seed
 from tests.webui.conftest import Browser
 from webui.app import create_app
@@ -518,4 +519,26 @@ def test_a_deployment_switched_to_another_ruleset_runs_that_rulesets_calendar(da
             assert [(r.period, r.unit_due) for r in opened] == [("monthly", date(2026, 3, 19))]
     finally:
         can_tho.close()
+        dak_lak.close()
+
+
+def test_a_deployment_switched_to_a_ruleset_without_a_calendar_ends_the_one_before(database_url, clock, tmp_path):
+    """DONDOC_RULESET dak-lak → a ruleset whose regulation sets no report days (the test ruleset
+    `mini`): its load (ensure_schedule, as `dondoc ruleset load`) left Đắk Lắk's calendar asking the
+    units for reports on its days for ever, and the servers then refused to start."""
+    dak_lak = make_engine(database_url, clock, tmp_path=tmp_path)
+    mini = make_engine(database_url, clock, ruleset="mini", tmp_path=tmp_path,
+                       processes_dir=str(FIXTURE_PROCESSES))
+    try:
+        create_org_tree(dak_lak)
+        with dak_lak.db.session() as s:
+            dak_lak.load_ruleset(s)
+            mini.load_ruleset(s)
+        before = start_schedule(dak_lak)
+        assert ensure_schedule(mini) is None
+        with mini.db.session() as s:
+            assert s.get(WorkflowInstance, before.id).status not in LIVE_STATUSES
+            assert report_service.other_rulesets_calendar(s, "mini") is None
+    finally:
+        mini.close()
         dak_lak.close()

@@ -2,6 +2,7 @@
 ward (tinh-2025), gives its section a share and follows it there, as the API lets it."""
 import io
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -107,3 +108,30 @@ def test_the_unit_reads_its_sections_reports_where_it_writes_its_own(loaded, bro
     contribution = re.search(r'href="(/work/\d+)"', sxd.get("/inbox").get_data(as_text=True)).group(1)
     page = sxd.get(contribution).get_data(as_text=True)
     assert "Phòng Ngân sách" not in page and "Đã tổng hợp số liệu quý IV" not in page, _words(page)
+
+
+def test_a_unit_passes_down_its_overdue_task_and_the_share_stays_late(loaded, browser, clock):
+    """STC's task was due 31/03/2026; on 10/04 it passes a part to its section. The share keeps the
+    task's deadline and is late with it (no later day without an extension of the task first): given
+    that deadline in the form it was refused as "before today", and the page said nothing of why
+    any other day was refused."""
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, **{"a-0-deadline_days": "", "a-0-deadline": "31/03/2026"}))
+    clock.set(datetime(2026, 4, 10, 9, 0))
+    stc = browser("stc")  # signed in on the day
+    page = "/assignments/1"
+    told = "Nhiệm vụ đã quá hạn (thời hạn 31/03/2026): phần việc giao lại giữ thời hạn này và vẫn tính là quá hạn"
+    assert told in _words(stc.get(page).get_data(as_text=True))
+    for day in ("20/04/2026", "05/04/2026"):  # after the task's own, or between it and today
+        refused = stc.post(f"{page}/sub-assignments", {"unit": "STC-NS", "deadline": day}, page=page,
+                           follow_redirects=True)
+        assert "Phần việc 1: nhiệm vụ của đơn vị đã quá hạn (thời hạn 31/03/2026): phần việc giữ thời hạn này; " \
+               "muốn thời hạn muộn hơn, đơn vị xin gia hạn nhiệm vụ trước." in _words(refused.get_data(as_text=True))
+    given = stc.post(f"{page}/sub-assignments", {"unit": "STC-NS", "content": "Tổng hợp số liệu",
+                                                 "deadline": "31/03/2026"}, page=page, follow_redirects=True)
+    words = _words(given.get_data(as_text=True))
+    assert "Đã giao lại cho phòng, bộ phận." in words, words
+    assert "Phòng Ngân sách Tổng hợp số liệu 31/03/2026 Quá hạn" in words, words
+    stc.post(f"{page}/sub-assignments", {"unit": "STC-NS", "content": "Rà soát"}, page=page)  # no date: the task's
+    assert "Phòng Ngân sách Rà soát 31/03/2026 Quá hạn" in _words(stc.get(page).get_data(as_text=True))
+    assert "Quá hạn" in _words(browser("chanhvp").get(page).get_data(as_text=True))  # the task stays late

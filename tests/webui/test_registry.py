@@ -118,7 +118,7 @@ def test_a_units_inbox_lists_only_items_of_tasks_it_leads_or_coordinates(loaded,
     with loaded.db.session() as s:
         officer = s.scalar(select(User).where(User.username == "stc"))
         clause = permissions.unit_items_clause(s, officer, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
-                                               assignment_id=WorkItem.assignment_id)
+                                               assignment_id=WorkItem.assignment_id, performers=WorkItem.performers)
         sql = str(select(WorkItem.id).where(clause).compile(s.get_bind()))
         assert re.search(r"work_items\.assignment_id IN \(SELECT assignment_units\.assignment_id", sql), sql
         # the task handed to another department, its item still waiting here: no longer this unit's to see

@@ -228,7 +228,8 @@ def detail(assignment_id: int):
                            unit_names={unit.id: unit.name for _role, unit in info.units},
                            coordinating_ids={unit.id for role, unit in info.units if role == "coordinating"},
                            upstream_label=upstream_label, letters=letters, sections=sections, shares=shares,
-                           may_pass_down=may_pass_down, active=ACTIVE)
+                           may_pass_down=may_pass_down, active=ACTIVE,
+                           overdue_to_pass=may_pass_down and subassign.is_overdue(info.assignment))
 
 
 def _page_of(read, session, assignment_id: int, cursor: str):

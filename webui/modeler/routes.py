@@ -194,7 +194,7 @@ def discard(draft_id: int):
 
 
 def _version_page(bundle_id: int, plans=None, **extra):
-    """A version: its diff against the one in force, and the older instances one may migrate."""
+    """A version: its diff against the version it was made from, and the older instances one may migrate."""
     with engine().db.session() as session:
         bundle = _bundle_or_404(session, bundle_id)
         against = _against(session, bundle)
@@ -331,8 +331,9 @@ def _bundle_or_404(session, bundle_id: int) -> ProcessBundle:
 
 
 def _against(session, bundle: ProcessBundle) -> ProcessBundle | None:
-    """The version to compare with: ?against=<id>, else the previous number."""
-    other = forms.int_arg(request.args, "against")
+    """The version to compare with: ?against=<id>, else the one it was made from, else (a version
+    stored before versions recorded it) the previous number."""
+    other = forms.int_arg(request.args, "against") or bundle.based_on_id
     if other:
         return _bundle_or_404(session, other)
     return session.scalar(select(ProcessBundle).where(
