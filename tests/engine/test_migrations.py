@@ -183,7 +183,7 @@ def test_work_waiting_in_a_running_inspection_is_given_to_its_team_and_unit(data
 def test_versions_stored_before_have_no_version_they_were_made_from(database_url):
     """a4d9e2b7c6f1: a version stored before is not said to be made from any (its page compares it
     with the number before, as it did); the column goes again on a downgrade."""
-    upgrade(database_url, "f8b2d6a4c1e7")
+    upgrade(database_url, "a6d3f9c2e8b4")
     db = create_engine(database_url)
     try:
         with db.begin() as conn:
@@ -195,7 +195,7 @@ def test_versions_stored_before_have_no_version_they_were_made_from(database_url
         with db.connect() as conn:
             assert conn.execute(text("SELECT number, based_on_id FROM process_bundles ORDER BY number")).all() == [
                 (1, None), (2, None)]
-        command.downgrade(alembic_config(database_url), "f8b2d6a4c1e7")
+        command.downgrade(alembic_config(database_url), "a6d3f9c2e8b4")
         with db.connect() as conn:
             assert "based_on_id" not in {c["name"] for c in inspect(conn).get_columns("process_bundles")}
     finally:

@@ -7,7 +7,7 @@ before it, which may be another admin's unrelated version. Versions stored befor
 their page still compares with the number before.
 
 Revision ID: a4d9e2b7c6f1
-Revises: f8b2d6a4c1e7
+Revises: a6d3f9c2e8b4
 Create Date: 2026-12-06 06:40:00.000000
 """
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = 'a4d9e2b7c6f1'
-down_revision = 'f8b2d6a4c1e7'
+down_revision = 'a6d3f9c2e8b4'
 branch_labels = None
 depends_on = None
 
