@@ -321,6 +321,11 @@ def by_document_id(session: Session, ids: list[str]) -> Directive | None:
     return None
 
 
+def replaced_directive(session: Session, replaces: list[str], response_for: list[dict]) -> Directive | None:
+    """The registered directive a replacing document names (ReplacementInfo, then ResponseFor)."""
+    return by_document_id(session, [*replaces, *(r["document_id"] for r in response_for)])
+
+
 def _target(session: Session, message: Document) -> Directive:
     """The directive an earlier message of the same document registered: by the replaced
     document's id, ResponseFor, this message's DocumentId, then (a recall or an update, which
