@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import time
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from engine import clock as clock_module
 from engine.audit.models import AuditEntry
 from engine.directives import documents
 from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
+from engine.exchange import inbox as inbox_module
 from engine.exchange.inbox import import_folder
 from engine.exchange.models import StatusMessage
 from engine.exchange.outbox import deliver_due
@@ -350,3 +352,20 @@ def test_the_watched_folder_imports_in_the_order_messages_arrived(loaded, org_tr
     with loaded.db.session() as s:
         [directive] = s.scalars(select(Directive)).all()
         assert [a for a, _after, _c in _history(loaded, directive.id)].count("directive.updated_by_issuer") == 1
+
+
+def test_a_message_a_stopped_scheduler_had_claimed_comes_back_and_is_imported(loaded, org_tree, tmp_path):
+    """Claimed by renaming it under processing/ (two schedulers watch one folder), then the
+    scheduler was killed: after the claim's lease the message is the folder's again."""
+    inbox = tmp_path / "inbox"
+    room = inbox / inbox_module.CLAIMS / "killed"
+    room.mkdir(parents=True)
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (room / "a.xml").write_bytes(NEW.read_bytes())
+    (room / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert import_folder(loaded).imported == 0  # a live scheduler's claim: left alone
+    stale = time.time() - inbox_module.CLAIM_LEASE_SECONDS - 1
+    os.utime(room, (stale, stale))
+    assert import_folder(loaded).imported == 1
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml"]
+    assert list((inbox / inbox_module.CLAIMS).iterdir()) == []
