@@ -8,6 +8,7 @@ status waits in the folder until the document is registered or dismissed."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from engine import clock
 from engine.db import rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
+from engine.exchange import models
 from engine.exchange.models import ReceivedDocument
 from engine.imports import edxml
 from engine.org import permissions
@@ -110,6 +112,9 @@ def _keep(session: Session, message: edxml.Document, data: bytes, file_name: str
     session.add(ReceivedDocument(document_id=message.document_id or None, file_name=file_name, data=data,
                                  business=message.business, header=message.preview(), received_at=clock.now(),
                                  status=WAITING))
+    if message.document_id:  # đã đến: the sender learns it arrived, before the office registers it
+        models.arrived(session, models.Target(message.sender["organ_id"], message.header["symbol"],
+                                              date.fromisoformat(message.header["issued_on"]), message.document_id))
 
 
 def waiting(session: Session) -> list[ReceivedDocument]:

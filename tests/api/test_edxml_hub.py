@@ -20,8 +20,9 @@ from engine.audit.models import AuditEntry
 from engine.directives import documents
 from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.exchange import inbox as inbox_module
+from engine.exchange import received
 from engine.exchange.inbox import import_folder
-from engine.exchange.models import StatusMessage
+from engine.exchange.models import ReceivedDocument, StatusMessage
 from engine.exchange.outbox import deliver_due
 from engine.imports import ImportFailed, edxml
 from engine.org import service as org
@@ -236,23 +237,23 @@ def test_statuses_go_back_to_the_sender_once_each_after_the_hub_recovers(loaded,
     clerk = as_user("clerk")
     directive = _import(loaded, NEW, org_tree["clerk"]).directive
     hub.failing = True
-    assert deliver_due(loaded.db, loaded.settings).failed == 1
+    assert deliver_due(loaded.db, loaded.settings).failed == 2  # 01 đã đến and 03 đã tiếp nhận
     assert deliver_due(loaded.db, loaded.settings).failed == 0  # backing off: not tried again yet
     hub.failing = False
     clock_module.current_clock().advance(timedelta(minutes=1))
-    assert deliver_due(loaded.db, loaded.settings).sent == 1
-    assert hub.codes() == ["03"]
+    assert deliver_due(loaded.db, loaded.settings).sent == 2
+    assert hub.codes() == ["01", "03"]
     body = next(iter(hub.kept.values())).decode()
     assert "<edXML:OrganId>000.00.01.H17</edXML:OrganId>" in body and directive.source_document_id in body
     item = clerk("GET", "/work-items").get_json()["items"][0]
     assert clerk("POST", f"/work-items/{item['id']}/complete", json={"tracked": True}).status_code == 200
     deliver_due(loaded.db, loaded.settings)
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04"] and len(hub.posts) == len(set(hub.posts)) + 1  # one 503, no repeat
+    assert hub.codes() == ["01", "03", "04"] and len(hub.posts) == len(set(hub.posts)) + 2  # two 503s, no repeat
     with loaded.db.session() as s:
         rows = s.scalars(select(StatusMessage)).all()
         assert {(r.status_code, r.attempts, r.delivered_at is not None) for r in rows} == {
-            ("03", 2, True), ("04", 1, True)}
+            ("01", 2, True), ("03", 2, True), ("04", 1, True)}
 
 
 def test_handled_and_done_go_back_once_each(loaded, org_tree, as_user, hub):
@@ -270,21 +271,46 @@ def test_handled_and_done_go_back_once_each(loaded, org_tree, as_user, hub):
     complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Đang rà soát"})
     complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Gần xong"})
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04", "05"]
+    assert hub.codes() == ["01", "03", "04", "05"]
     complete(unit, "update_progress", {"action": "update", "progress": "done", "note": "Đã xong"})
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04", "05"]  # reported done, not yet closed by the office
+    assert hub.codes() == ["01", "03", "04", "05"]  # reported done, not yet closed by the office
     complete(clerk, "review_assignment", {"decision": "close"})
     deliver_due(loaded.db, loaded.settings)
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04", "05", "06"]
+    assert hub.codes() == ["01", "03", "04", "05", "06"]
+
+
+def test_a_document_waiting_for_the_office_is_answered_arrived_once(loaded, org_tree, hub, tmp_path):
+    """01 (đã đến) goes back when the document arrives, though the office registers it later; the
+    same message again, or registering it, sends no second 01."""
+    loaded.settings.edxml_status_endpoint = hub.url
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (inbox / "a.edxml").write_bytes(NEW.read_bytes())
+    import_folder(loaded)
+    (inbox / "b.edxml").write_bytes(NEW.read_bytes())  # the hub delivered it twice
+    import_folder(loaded)
+    assert deliver_due(loaded.db, loaded.settings).sent == 1
+    assert hub.codes() == ["01"]
+    body = next(iter(hub.kept.values())).decode()
+    assert "<edXML:DocumentId>000.00.00.H17,2026/02/12,0000318</edXML:DocumentId>" in body
+    assert "<edXML:Code>318/QĐ-UBND</edXML:Code>" in body and "<edXML:Description>Đã đến" in body
+    with loaded.db.session() as s:
+        row_id = s.scalar(select(ReceivedDocument.id))
+        clerk = org.users_by_name(s, ["clerk"])[0]
+        s.expunge(clerk)
+    received.register(loaded, row_id, TASKS, clerk)
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["01", "03"] and len(hub.posts) == 2
 
 
 def test_nothing_is_sent_without_an_endpoint(loaded, org_tree):
     _import(loaded, NEW, org_tree["clerk"])
     assert deliver_due(loaded.db, loaded.settings).sent == 0
     with loaded.db.session() as s:
-        assert [r.status_code for r in s.scalars(select(StatusMessage))] == ["03"]
+        assert [r.status_code for r in s.scalars(select(StatusMessage))] == ["01", "03"]
 
 
 # ---------------------------------------------------------------- the watched folder
