@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from email.header import decode_header, make_header
 
 from lxml import etree
 from sqlalchemy import select
@@ -235,9 +238,9 @@ def _document(root, header) -> Document:
 def _attachments(root) -> list[tuple[str, bytes]]:
     """(file name, bytes) of each AttachmentEncoded/Attachment: the SDKs of the standard write
     the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
-    found = []
+    found: list[tuple[str, bytes]] = []
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
-        name = _text(node, "AttachmentName") or _text(node, "Description")
+        name = _file_name(node, len(found) + 1)
         try:
             content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
@@ -247,6 +250,20 @@ def _attachments(root) -> list[tuple[str, bytes]]:
         raise _fail("An edXML message may carry at most %(max)s attachments.", "AttachmentEncoded",
                     max=MAX_ATTACHMENTS)
     return found
+
+
+def _file_name(node, number: int) -> str:
+    """The attachment's name as the clerk reads it: an RFC 2047 encoded word (=?UTF-8?B?…?=, as
+    MIME-based senders write it) decoded, and the extension its ContentType gives added where
+    the name has none known (the file was refused as of an unaccepted type, and the message with it)."""
+    name = _text(node, "AttachmentName") or _text(node, "Description")
+    if name.startswith("=?"):
+        with contextlib.suppress(ValueError, LookupError):  # not an encoded word after all
+            name = clean_text(str(make_header(decode_header(name)))).strip()
+    if mimetypes.guess_type(name)[0] is None:
+        extension = mimetypes.guess_extension(_text(node, "ContentType").split(";")[0].strip().lower()) or ""
+        name = f"{name or f'Tệp đính kèm {number}'}{extension}"
+    return name
 
 
 def parse_header(data: bytes) -> dict:

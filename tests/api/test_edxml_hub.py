@@ -98,6 +98,24 @@ def test_a_message_with_a_large_scan_registers_with_it_whole(loaded, org_tree, t
     assert refused.value.errors[0].params == {"max": 30}
 
 
+def test_attachments_named_without_an_extension_or_mime_encoded_register_by_their_content_type(loaded, org_tree):
+    """The document and its annexes were refused ('File type ? is not accepted') where the sender
+    named a file without its extension, gave no name, or wrote the name as a MIME encoded word."""
+    def attachment(name: str, content_type: str) -> str:
+        return (f"<edXML:Attachment><edXML:ContentType>{content_type}</edXML:ContentType>"
+                f"<edXML:AttachmentName>{name}</edXML:AttachmentName>"
+                "<edXML:ContentTransferEncoded>JVBERi0xLjQK</edXML:ContentTransferEncoded></edXML:Attachment>")
+    files = "".join((attachment("VanBan318", "application/pdf"), attachment("=?UTF-8?B?UGjhu6UgbOG7pWMucGRm?=", "x"),
+                     attachment("", "application/pdf; name=x")))
+    message = re.sub(r"<edXML:AttachmentEncoded>.*</edXML:AttachmentEncoded>",
+                     f"<edXML:AttachmentEncoded>{files}</edXML:AttachmentEncoded>", NEW.read_text(encoding="utf-8"),
+                     flags=re.S).encode()
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        assert [(kind, f.filename) for kind, f in documents.listed(s, s.get(Directive, directive.id))] == [
+            ("scan", "VanBan318.pdf"), ("annex", "Phụ lục.pdf"), ("annex", "Tệp đính kèm 3.pdf")]
+
+
 def test_the_files_of_a_message_are_the_directives_documents(loaded, org_tree, as_user):
     """Listed on its page and downloadable as a scan or annex (they were stored and shown nowhere:
     'Chưa đính kèm tệp nào')."""
