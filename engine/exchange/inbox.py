@@ -24,7 +24,7 @@ from engine import translation
 from engine.directives.service import HEADER_FORM
 from engine.errors import EngineError
 from engine.exchange import received
-from engine.imports import ImportFailed
+from engine.imports import ImportFailed, edxml
 from engine.org import service as org
 from engine.rulesets.service import published_bundle
 
@@ -33,6 +33,9 @@ MESSAGE_SUFFIXES = (".edxml", ".xml")
 CLAIMS = "processing"
 # A claim older than this is a killed scheduler's (importing one message takes seconds).
 CLAIM_LEASE_SECONDS = 30 * 60
+# A message that is not well-formed XML and was written to more recently than this may be one
+# the hub's SDK is still writing: it is tried again on a later tick, not refused.
+WRITING_SECONDS = 30
 # A sidecar assignment's fields, named as the register page's assignment rows name them (English
 # msgids of the catalogue); the directive's own fields are named by the register form's labels.
 ASSIGNMENT_FIELDS = {"content": "Content", "lead_unit": "Lead unit", "coordinating_units": "Coordinating units",
@@ -66,6 +69,9 @@ def import_folder(engine) -> Pickup:
             items = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else []
             action = received.receive(engine, path.read_bytes(), items, users[0], path.name)
         except (ImportFailed, EngineError, ValueError) as exc:
+            if isinstance(exc, edxml.Malformed) and _fresh(path):  # the SDK is still writing it
+                _move(path, sidecar, inbox, None)
+                continue
             _move(path, sidecar, inbox / "failed", _explain(exc, _field_names(engine)))
             result.failed += 1
             continue
@@ -76,6 +82,11 @@ def import_folder(engine) -> Pickup:
         result.imported += 1
         log.info("edXML %s: %s", path.name, action)
     return result
+
+
+def _fresh(path: Path) -> bool:
+    """Written to within the last WRITING_SECONDS (its time is kept through the claim's rename)."""
+    return time.time() - path.stat().st_mtime < WRITING_SECONDS
 
 
 def _claim(inbox: Path, path: Path) -> Path | None:

@@ -120,6 +120,10 @@ class Outcome:
     changed: bool = True
 
 
+class Malformed(ImportFailed):
+    """Not well-formed XML: a broken message, or one still being written."""
+
+
 def _parser() -> etree.XMLParser:
     # No entities, no DTD, no network: a received file must not reach anything else. huge_tree:
     # libxml2 refuses a text node over 10 MB (a file past 7.5 MB, base64-encoded) as not
@@ -163,7 +167,7 @@ def read(data: bytes) -> Document | Status:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise _fail("Not well-formed XML: %(detail)s", detail=str(exc)) from None
+        raise Malformed(_fail("Not well-formed XML: %(detail)s", detail=str(exc)).errors) from None
     if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
         raise _fail("An edXML message may not carry a DOCTYPE.")
     statuses = root.xpath("//*[local-name()='Status'][*[local-name()='StatusCode']]")

@@ -444,3 +444,23 @@ def test_a_message_a_stopped_scheduler_had_claimed_comes_back_and_is_imported(lo
     assert import_folder(loaded).imported == 1
     assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml"]
     assert list((inbox / inbox_module.CLAIMS).iterdir()) == []
+
+
+def test_a_message_still_being_written_is_taken_whole_on_a_later_tick(loaded, org_tree, tmp_path):
+    """Half a message, just written (the hub's SDK still writing it), went to failed/ as not
+    well-formed, and the SDK finished it there; a broken one written long ago still does."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    whole = NEW.read_bytes()
+    (inbox / "a.edxml").write_bytes(whole[: len(whole) // 2])
+    (inbox / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert (import_folder(loaded).failed, (inbox / "a.edxml").exists(), (inbox / "a.json").exists()) == (0, True, True)
+    with (inbox / "a.edxml").open("ab") as rest:
+        rest.write(whole[len(whole) // 2:])
+    assert import_folder(loaded).imported == 1
+    (inbox / "b.edxml").write_bytes(whole[: len(whole) // 2])
+    written = time.time() - inbox_module.WRITING_SECONDS - 1
+    os.utime(inbox / "b.edxml", (written, written))
+    assert import_folder(loaded).failed == 1
+    assert "Not well-formed XML" in (inbox / "failed" / "b.edxml.error.txt").read_text(encoding="utf-8")
