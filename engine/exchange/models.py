@@ -1,14 +1,16 @@
 """The outbox of edXML status messages for the sender of an edXML document (QCVN 102:2016
-Status): 03 when the office registers the directive, 04 when its tasks are assigned, 05 when a
-unit reports progress, 06 when every task is done. One row per (directive, status code),
-added in the transaction that reaches the status; the scheduler delivers it (engine.exchange.outbox)."""
+Status): 01 when the document arrives, 03 when the office registers the directive, 04 when its
+tasks are assigned, 05 when a unit reports progress, 06 when every task is done. One row per
+(directive, status code) and per (DocumentId, status code), added in the transaction that
+reaches the status; the scheduler delivers it (engine.exchange.outbox)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from lxml import etree
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, event, select
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, event, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import clock
@@ -30,12 +32,15 @@ _ENDED = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
 
 class StatusMessage(Base):
     __tablename__ = "edxml_status_outbox"
-    __table_args__ = (UniqueConstraint("directive_id", "status_code"),)
+    __table_args__ = (UniqueConstraint("directive_id", "status_code"), UniqueConstraint("document_id", "status_code"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Sent as X-Message-Id with every try: the hub keeps one message per id, however often it comes.
     message_id: Mapped[str] = mapped_column(String(64), unique=True)
-    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    # None for 01 of a document still waiting for the office (no directive yet).
+    directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"), index=True)
+    # The sender's DocumentId: 01 is sent once per document, whichever way it came in.
+    document_id: Mapped[str | None] = mapped_column(String(DOCUMENT_ID_LENGTH))
     status_code: Mapped[str] = mapped_column(String(2))
     body: Mapped[str] = mapped_column(Text)  # the edXML status message
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -79,12 +84,12 @@ def directive_ids(session: Session, objects) -> list[int]:
 
 
 def reached(session: Session, directive: Directive) -> list[str]:
-    """The status codes the directive has reached."""
+    """The status codes the directive has reached (01: it arrived)."""
     if directive.status in _ENDED:
         return []
     tasks = session.scalars(select(Assignment).where(Assignment.directive_id == directive.id,
                                                      tasks_given())).all()
-    codes = ["03"]
+    codes = ["01", "03"]
     if directive.status == DirectiveStatus.ASSIGNED:
         codes.append("04")
     if any(t.progress != "not_started" or t.status == AssignmentStatus.CLOSED for t in tasks):
@@ -101,18 +106,42 @@ def follow(session: Session, directive_id: int) -> None:
     sender = ((directive.extra or {}).get("edxml") or {}).get("sender") if directive else None
     if not directive or not directive.source_document_id or not sender:
         return
-    queued = set(session.scalars(select(StatusMessage.status_code)
-                                 .where(StatusMessage.directive_id == directive_id)))
+    queued = set(session.scalars(select(StatusMessage.status_code).where(or_(
+        StatusMessage.directive_id == directive_id, StatusMessage.document_id == directive.source_document_id))))
+    if "03" in queued:  # registered before 01 was sent: it is no news to the sender now
+        queued.add("01")
+    target = Target(sender.get("organ_id"), directive.symbol, directive.issued_on, directive.source_document_id)
     for code in reached(session, directive):
         if code not in queued:
-            now = clock.now()
-            session.add(StatusMessage(message_id=uuid.uuid4().hex, directive_id=directive_id, status_code=code,
-                                      body=status_body(session, directive, sender, code, now), created_at=now,
-                                      attempts=0, next_attempt_at=now))
+            queue(session, target, code, directive_id)
     session.flush()
 
 
-def status_body(session: Session, directive: Directive, sender: dict, code: str, at: datetime) -> str:
+@dataclass(frozen=True)
+class Target:
+    """The sender's document a status is about (ResponseFor)."""
+
+    organ_id: str | None
+    symbol: str
+    issued_on: date
+    document_id: str
+
+
+def arrived(session: Session, target: Target) -> None:
+    """01 (đã đến) for a document that came from the hub and waits for the office, once per DocumentId."""
+    if session.scalar(select(StatusMessage.id).where(StatusMessage.document_id == target.document_id,
+                                                     StatusMessage.status_code == "01")) is None:
+        queue(session, target, "01", None)
+
+
+def queue(session: Session, target: Target, code: str, directive_id: int | None) -> None:
+    now = clock.now()
+    session.add(StatusMessage(message_id=uuid.uuid4().hex, directive_id=directive_id, document_id=target.document_id,
+                              status_code=code, body=status_body(session, target, code, now), created_at=now,
+                              attempts=0, next_attempt_at=now))
+
+
+def status_body(session: Session, target: Target, code: str, at: datetime) -> str:
     """The edXML status message: which document (ResponseFor), from whom (the tracking office,
     by its agency identifier), what status and when."""
     ns = f"{{{NAMESPACE}}}"
@@ -125,11 +154,11 @@ def status_body(session: Session, directive: Directive, sender: dict, code: str,
         child.text = text or ""
         return child
 
-    target = etree.SubElement(status, ns + "ResponseFor")
-    add(target, "OrganId", sender.get("organ_id"))
-    add(target, "Code", directive.symbol)
-    add(target, "PromulgationDate", directive.issued_on.strftime("%Y/%m/%d"))
-    add(target, "DocumentId", directive.source_document_id)
+    response_for = etree.SubElement(status, ns + "ResponseFor")
+    add(response_for, "OrganId", target.organ_id)
+    add(response_for, "Code", target.symbol)
+    add(response_for, "PromulgationDate", target.issued_on.strftime("%Y/%m/%d"))
+    add(response_for, "DocumentId", target.document_id)
     origin = etree.SubElement(status, ns + "From")
     add(origin, "OrganId", office.agency_code if office else "")
     add(origin, "OrganName", office.name if office else "")

@@ -8,6 +8,7 @@ status waits in the folder until the document is registered or dismissed."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -16,12 +17,13 @@ from engine import clock
 from engine.db import rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
+from engine.exchange import models
 from engine.exchange.models import ReceivedDocument
 from engine.imports import edxml
 from engine.org import permissions
 from engine.org.models import User
 
-WAITING, REGISTERED, DISMISSED = "waiting", "registered", "dismissed"
+WAITING, REGISTERED, DISMISSED, REPLACED = "waiting", "registered", "dismissed", "replaced"
 KEPT, WAITS = "kept", "waits"  # what `receive` did besides importing
 
 
@@ -47,22 +49,57 @@ def _received(engine, session: Session, message: edxml.Document, waiting: Receiv
         _decide(session, waiting.id, DISMISSED, None, reason=message.reason or edxml.RECALL_REASON)
         return "recalled"
     if waiting is not None and message.business == edxml.UPDATE:
-        waiting.data, waiting.header, waiting.file_name = data, message.preview(), file_name
+        # What it replaces stays the waiting document's: the update names the waiting one only.
+        waiting.header = {**message.preview(), "replaces": waiting.header.get("replaces", [])}
+        waiting.data, waiting.file_name = data, file_name
         return "updated"
+    if waiting is not None and _supersedes(message, waiting):
+        return _supersede(engine, session, waiting, message, data, file_name, assignments, actor)
     if registers and waiting is not None and assignments:  # its tasks came after it
         _register(engine, session, waiting, message, assignments, actor)
         return "registered"
     if registers and not assignments and edxml.by_document_id(session, [message.document_id]) is None:
-        _keep(session, message, data, file_name)
+        _keep(session, _as_registered(session, message), data, file_name)
         return KEPT
     return None
+
+
+def _supersedes(message: edxml.Document, waiting: ReceivedDocument) -> bool:
+    """A replacing document (thay thế) naming the waiting one, which is another document."""
+    named = [*message.replaces, *(r["document_id"] for r in message.response_for)]
+    return message.business == edxml.REPLACE and waiting.document_id in named \
+        and waiting.document_id != message.document_id
+
+
+def _supersede(engine, session: Session, old: ReceivedDocument, message: edxml.Document, data: bytes,
+               file_name: str, assignments: list[dict], actor: User) -> str:
+    """The waiting document is replaced before it was registered: it leaves the list, marked
+    replaced, and the newer one takes its place (waiting, or registered with the assignments that
+    came with it) as the old would have registered: new, or replacing what the old replaced."""
+    _decide(session, old.id, REPLACED, None,
+            reason=message.reason or f"Thay thế bởi văn bản {message.header['symbol']}")
+    successor = replace(message, business=old.business, replaces=list(old.header.get("replaces", [])))
+    if assignments:
+        edxml.apply(engine, session, successor, assignments, actor)
+        return "replaced"
+    _keep(session, successor, data, file_name)
+    return KEPT
+
+
+def _as_registered(session: Session, message: edxml.Document) -> edxml.Document:
+    """A replacing document whose predecessor is no registered directive (dismissed, replaced
+    while waiting, or never received) registers as a new one: there is nothing to replace."""
+    if message.business == edxml.REPLACE and edxml.replaced_directive(session, message.replaces,
+                                                                      message.response_for) is None:
+        return replace(message, business=edxml.NEW, replaces=[])
+    return message
 
 
 def _waiting_for(session: Session, message: edxml.Document | edxml.Status) -> ReceivedDocument | None:
     if isinstance(message, edxml.Status):
         ids = [message.response_for["document_id"]]
     else:
-        ids = [*(r["document_id"] for r in message.response_for), message.document_id]
+        ids = [*message.replaces, *(r["document_id"] for r in message.response_for), message.document_id]
     return session.scalar(select(ReceivedDocument).where(ReceivedDocument.document_id.in_([i for i in ids if i]),
                                                          ReceivedDocument.status == WAITING).limit(1))
 
@@ -75,6 +112,9 @@ def _keep(session: Session, message: edxml.Document, data: bytes, file_name: str
     session.add(ReceivedDocument(document_id=message.document_id or None, file_name=file_name, data=data,
                                  business=message.business, header=message.preview(), received_at=clock.now(),
                                  status=WAITING))
+    if message.document_id:  # đã đến: the sender learns it arrived, before the office registers it
+        models.arrived(session, models.Target(message.sender["organ_id"], message.header["symbol"],
+                                              date.fromisoformat(message.header["issued_on"]), message.document_id))
 
 
 def waiting(session: Session) -> list[ReceivedDocument]:
@@ -91,6 +131,14 @@ def get(session: Session, received_id: int) -> ReceivedDocument:
     if found is None:
         raise NotFound("No such received document.")
     return found
+
+
+def replaced_directive(session: Session, received: ReceivedDocument) -> Directive | None:
+    """The registered directive registering this document will replace (its open tasks withdrawn)."""
+    if received.business != edxml.REPLACE:
+        return None
+    return edxml.replaced_directive(session, received.header.get("replaces", []),
+                                    received.header.get("response_for", []))
 
 
 def attachments(received: ReceivedDocument) -> list[tuple[str, bytes]]:
@@ -113,8 +161,8 @@ def _register(engine, session: Session, received: ReceivedDocument, message, ass
               actor: User) -> Directive:
     _decide(session, received.id, REGISTERED, actor)
     # As the document first came (new or replacing), whatever update replaced its message since.
-    directive = edxml.apply(engine, session, replace(message, business=received.business), assignments,
-                            actor).directive
+    first = replace(message, business=received.business, replaces=list(received.header.get("replaces", [])))
+    directive = edxml.apply(engine, session, first, assignments, actor).directive
     received.directive_id = directive.id
     return directive
 

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from email.header import decode_header, make_header
 
 from lxml import etree
 from sqlalchemy import select
@@ -36,7 +39,9 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.text import clean_text, fold
 
-MAX_BYTES = 20 * 1024 * 1024
+# A message carries its files in base64 (4/3 of their size, with line breaks): one file at the
+# attachments' 20 MB limit comes in a message of about 27.5 MB.
+MAX_BYTES = 30 * 1024 * 1024
 MAX_ATTACHMENTS = 20
 # OtherInfo/Priority: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ.
 PRIORITIES = {"0": "normal", "1": "urgent", "2": "very_urgent", "3": "flash", "4": "flash"}
@@ -115,10 +120,16 @@ class Outcome:
     changed: bool = True
 
 
+class Malformed(ImportFailed):
+    """Not well-formed XML: a broken message, or one still being written."""
+
+
 def _parser() -> etree.XMLParser:
-    # No entities, no DTD, no network: a received file must not reach anything else.
+    # No entities, no DTD, no network: a received file must not reach anything else. huge_tree:
+    # libxml2 refuses a text node over 10 MB (a file past 7.5 MB, base64-encoded) as not
+    # well-formed; the message's size is bounded by MAX_BYTES before it is parsed.
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True)
+                           huge_tree=True, remove_comments=True)
 
 
 def _fail(message: str, field: str | None = None, **params) -> ImportFailed:
@@ -152,11 +163,11 @@ def edxml_date(value: str, element: str, field_name: str) -> str:
 def read(data: bytes) -> Document | Status:
     """The message in `data`, or ImportFailed saying what is wrong with it."""
     if len(data) > MAX_BYTES:
-        raise _fail("The edXML file is too large.")
+        raise _fail("The edXML file is too large: at most %(max)s MB.", max=MAX_BYTES // (1024 * 1024))
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise _fail("Not well-formed XML: %(detail)s", detail=str(exc)) from None
+        raise Malformed(_fail("Not well-formed XML: %(detail)s", detail=str(exc)).errors) from None
     if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
         raise _fail("An edXML message may not carry a DOCTYPE.")
     statuses = root.xpath("//*[local-name()='Status'][*[local-name()='StatusCode']]")
@@ -231,9 +242,9 @@ def _document(root, header) -> Document:
 def _attachments(root) -> list[tuple[str, bytes]]:
     """(file name, bytes) of each AttachmentEncoded/Attachment: the SDKs of the standard write
     the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
-    found = []
+    found: list[tuple[str, bytes]] = []
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
-        name = _text(node, "AttachmentName") or _text(node, "Description")
+        name = _file_name(node, len(found) + 1)
         try:
             content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
@@ -243,6 +254,20 @@ def _attachments(root) -> list[tuple[str, bytes]]:
         raise _fail("An edXML message may carry at most %(max)s attachments.", "AttachmentEncoded",
                     max=MAX_ATTACHMENTS)
     return found
+
+
+def _file_name(node, number: int) -> str:
+    """The attachment's name as the clerk reads it: an RFC 2047 encoded word (=?UTF-8?B?…?=, as
+    MIME-based senders write it) decoded, and the extension its ContentType gives added where
+    the name has none known (the file was refused as of an unaccepted type, and the message with it)."""
+    name = _text(node, "AttachmentName") or _text(node, "Description")
+    if name.startswith("=?"):
+        with contextlib.suppress(ValueError, LookupError):  # not an encoded word after all
+            name = clean_text(str(make_header(decode_header(name)))).strip()
+    if mimetypes.guess_type(name)[0] is None:
+        extension = mimetypes.guess_extension(_text(node, "ContentType").split(";")[0].strip().lower()) or ""
+        name = f"{name or f'Tệp đính kèm {number}'}{extension}"
+    return name
 
 
 def parse_header(data: bytes) -> dict:
@@ -319,6 +344,11 @@ def by_document_id(session: Session, ids: list[str]) -> Directive | None:
         if found is not None:
             return found
     return None
+
+
+def replaced_directive(session: Session, replaces: list[str], response_for: list[dict]) -> Directive | None:
+    """The registered directive a replacing document names (ReplacementInfo, then ResponseFor)."""
+    return by_document_id(session, [*replaces, *(r["document_id"] for r in response_for)])
 
 
 def _target(session: Session, message: Document) -> Directive:

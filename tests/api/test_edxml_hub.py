@@ -3,10 +3,13 @@ decomposed text, agency identifiers, each business type, each status code; and t
 messages sent back to the sender through the outbox, received once each by a fake hub."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import os
 import re
+import time
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
@@ -18,8 +21,10 @@ from engine import clock as clock_module
 from engine.audit.models import AuditEntry
 from engine.directives import documents
 from engine.directives.models import Assignment, AssignmentStatus, Directive, DirectiveStatus
+from engine.exchange import inbox as inbox_module
+from engine.exchange import received
 from engine.exchange.inbox import import_folder
-from engine.exchange.models import StatusMessage
+from engine.exchange.models import ReceivedDocument, StatusMessage
 from engine.exchange.outbox import deliver_due
 from engine.imports import ImportFailed, edxml
 from engine.org import service as org
@@ -62,6 +67,53 @@ def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, or
     outcome = _import(loaded, SDK, org_tree["clerk"])
     assert (outcome.action, outcome.directive.symbol, outcome.directive.doc_type, outcome.directive.urgency) == (
         "registered", "1520/UBND-KT", "CV", "urgent")
+
+
+def _with_scan(size: int) -> tuple[bytes, bytes]:
+    """document_new.xml carrying a scanned PDF of `size` bytes, base64 over CRLF-ended lines as
+    the SDKs write it; (message, file)."""
+    scan = b"%PDF-1.4\n" + hashlib.sha512(str(size).encode()).digest() * (size // 64)
+    encoded = base64.encodebytes(scan).replace(b"\n", b"\r\n")
+    return re.sub(rb"<edXML:ContentTransferEncoded>.*?</edXML:ContentTransferEncoded>",
+                  b"<edXML:ContentTransferEncoded>" + encoded + b"</edXML:ContentTransferEncoded>",
+                  NEW.read_bytes(), flags=re.S), scan
+
+
+def test_a_message_with_a_large_scan_registers_with_it_whole(loaded, org_tree, tmp_path):
+    """A 12 MB scan (16 MB of base64): libxml2 refused its text node as 'Not well-formed XML:
+    Resource limit exceeded' past 10 MB, and a message over 20 MB was refused, though a file
+    may have 20 MB. Through the watched folder, as the hub delivers it."""
+    message, scan = _with_scan(12 * 1024 * 1024)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (inbox / "a.edxml").write_bytes(message)
+    (inbox / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    with loaded.db.session() as s:
+        [(kind, stored)] = documents.listed(s, s.scalars(select(Directive)).one())
+        assert (kind, stored.sha256) == ("scan", hashlib.sha256(scan).hexdigest())
+    with pytest.raises(ImportFailed) as refused:
+        edxml.read(b" " * (edxml.MAX_BYTES + 1))
+    assert refused.value.errors[0].params == {"max": 30}
+
+
+def test_attachments_named_without_an_extension_or_mime_encoded_register_by_their_content_type(loaded, org_tree):
+    """The document and its annexes were refused ('File type ? is not accepted') where the sender
+    named a file without its extension, gave no name, or wrote the name as a MIME encoded word."""
+    def attachment(name: str, content_type: str) -> str:
+        return (f"<edXML:Attachment><edXML:ContentType>{content_type}</edXML:ContentType>"
+                f"<edXML:AttachmentName>{name}</edXML:AttachmentName>"
+                "<edXML:ContentTransferEncoded>JVBERi0xLjQK</edXML:ContentTransferEncoded></edXML:Attachment>")
+    files = "".join((attachment("VanBan318", "application/pdf"), attachment("=?UTF-8?B?UGjhu6UgbOG7pWMucGRm?=", "x"),
+                     attachment("", "application/pdf; name=x")))
+    message = re.sub(r"<edXML:AttachmentEncoded>.*</edXML:AttachmentEncoded>",
+                     f"<edXML:AttachmentEncoded>{files}</edXML:AttachmentEncoded>", NEW.read_text(encoding="utf-8"),
+                     flags=re.S).encode()
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        assert [(kind, f.filename) for kind, f in documents.listed(s, s.get(Directive, directive.id))] == [
+            ("scan", "VanBan318.pdf"), ("annex", "Phụ lục.pdf"), ("annex", "Tệp đính kèm 3.pdf")]
 
 
 def test_the_files_of_a_message_are_the_directives_documents(loaded, org_tree, as_user):
@@ -234,23 +286,23 @@ def test_statuses_go_back_to_the_sender_once_each_after_the_hub_recovers(loaded,
     clerk = as_user("clerk")
     directive = _import(loaded, NEW, org_tree["clerk"]).directive
     hub.failing = True
-    assert deliver_due(loaded.db, loaded.settings).failed == 1
+    assert deliver_due(loaded.db, loaded.settings).failed == 2  # 01 đã đến and 03 đã tiếp nhận
     assert deliver_due(loaded.db, loaded.settings).failed == 0  # backing off: not tried again yet
     hub.failing = False
     clock_module.current_clock().advance(timedelta(minutes=1))
-    assert deliver_due(loaded.db, loaded.settings).sent == 1
-    assert hub.codes() == ["03"]
+    assert deliver_due(loaded.db, loaded.settings).sent == 2
+    assert hub.codes() == ["01", "03"]
     body = next(iter(hub.kept.values())).decode()
     assert "<edXML:OrganId>000.00.01.H17</edXML:OrganId>" in body and directive.source_document_id in body
     item = clerk("GET", "/work-items").get_json()["items"][0]
     assert clerk("POST", f"/work-items/{item['id']}/complete", json={"tracked": True}).status_code == 200
     deliver_due(loaded.db, loaded.settings)
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04"] and len(hub.posts) == len(set(hub.posts)) + 1  # one 503, no repeat
+    assert hub.codes() == ["01", "03", "04"] and len(hub.posts) == len(set(hub.posts)) + 2  # two 503s, no repeat
     with loaded.db.session() as s:
         rows = s.scalars(select(StatusMessage)).all()
         assert {(r.status_code, r.attempts, r.delivered_at is not None) for r in rows} == {
-            ("03", 2, True), ("04", 1, True)}
+            ("01", 2, True), ("03", 2, True), ("04", 1, True)}
 
 
 def test_handled_and_done_go_back_once_each(loaded, org_tree, as_user, hub):
@@ -268,21 +320,46 @@ def test_handled_and_done_go_back_once_each(loaded, org_tree, as_user, hub):
     complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Đang rà soát"})
     complete(unit, "update_progress", {"action": "update", "progress": "in_progress", "note": "Gần xong"})
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04", "05"]
+    assert hub.codes() == ["01", "03", "04", "05"]
     complete(unit, "update_progress", {"action": "update", "progress": "done", "note": "Đã xong"})
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04", "05"]  # reported done, not yet closed by the office
+    assert hub.codes() == ["01", "03", "04", "05"]  # reported done, not yet closed by the office
     complete(clerk, "review_assignment", {"decision": "close"})
     deliver_due(loaded.db, loaded.settings)
     deliver_due(loaded.db, loaded.settings)
-    assert hub.codes() == ["03", "04", "05", "06"]
+    assert hub.codes() == ["01", "03", "04", "05", "06"]
+
+
+def test_a_document_waiting_for_the_office_is_answered_arrived_once(loaded, org_tree, hub, tmp_path):
+    """01 (đã đến) goes back when the document arrives, though the office registers it later; the
+    same message again, or registering it, sends no second 01."""
+    loaded.settings.edxml_status_endpoint = hub.url
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (inbox / "a.edxml").write_bytes(NEW.read_bytes())
+    import_folder(loaded)
+    (inbox / "b.edxml").write_bytes(NEW.read_bytes())  # the hub delivered it twice
+    import_folder(loaded)
+    assert deliver_due(loaded.db, loaded.settings).sent == 1
+    assert hub.codes() == ["01"]
+    body = next(iter(hub.kept.values())).decode()
+    assert "<edXML:DocumentId>000.00.00.H17,2026/02/12,0000318</edXML:DocumentId>" in body
+    assert "<edXML:Code>318/QĐ-UBND</edXML:Code>" in body and "<edXML:Description>Đã đến" in body
+    with loaded.db.session() as s:
+        row_id = s.scalar(select(ReceivedDocument.id))
+        clerk = org.users_by_name(s, ["clerk"])[0]
+        s.expunge(clerk)
+    received.register(loaded, row_id, TASKS, clerk)
+    deliver_due(loaded.db, loaded.settings)
+    assert hub.codes() == ["01", "03"] and len(hub.posts) == 2
 
 
 def test_nothing_is_sent_without_an_endpoint(loaded, org_tree):
     _import(loaded, NEW, org_tree["clerk"])
     assert deliver_due(loaded.db, loaded.settings).sent == 0
     with loaded.db.session() as s:
-        assert [r.status_code for r in s.scalars(select(StatusMessage))] == ["03"]
+        assert [r.status_code for r in s.scalars(select(StatusMessage))] == ["01", "03"]
 
 
 # ---------------------------------------------------------------- the watched folder
@@ -350,3 +427,40 @@ def test_the_watched_folder_imports_in_the_order_messages_arrived(loaded, org_tr
     with loaded.db.session() as s:
         [directive] = s.scalars(select(Directive)).all()
         assert [a for a, _after, _c in _history(loaded, directive.id)].count("directive.updated_by_issuer") == 1
+
+
+def test_a_message_a_stopped_scheduler_had_claimed_comes_back_and_is_imported(loaded, org_tree, tmp_path):
+    """Claimed by renaming it under processing/ (two schedulers watch one folder), then the
+    scheduler was killed: after the claim's lease the message is the folder's again."""
+    inbox = tmp_path / "inbox"
+    room = inbox / inbox_module.CLAIMS / "killed"
+    room.mkdir(parents=True)
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (room / "a.xml").write_bytes(NEW.read_bytes())
+    (room / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert import_folder(loaded).imported == 0  # a live scheduler's claim: left alone
+    stale = time.time() - inbox_module.CLAIM_LEASE_SECONDS - 1
+    os.utime(room, (stale, stale))
+    assert import_folder(loaded).imported == 1
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["a.json", "a.xml"]
+    assert list((inbox / inbox_module.CLAIMS).iterdir()) == []
+
+
+def test_a_message_still_being_written_is_taken_whole_on_a_later_tick(loaded, org_tree, tmp_path):
+    """Half a message, just written (the hub's SDK still writing it), went to failed/ as not
+    well-formed, and the SDK finished it there; a broken one written long ago still does."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    whole = NEW.read_bytes()
+    (inbox / "a.edxml").write_bytes(whole[: len(whole) // 2])
+    (inbox / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert (import_folder(loaded).failed, (inbox / "a.edxml").exists(), (inbox / "a.json").exists()) == (0, True, True)
+    with (inbox / "a.edxml").open("ab") as rest:
+        rest.write(whole[len(whole) // 2:])
+    assert import_folder(loaded).imported == 1
+    (inbox / "b.edxml").write_bytes(whole[: len(whole) // 2])
+    written = time.time() - inbox_module.WRITING_SECONDS - 1
+    os.utime(inbox / "b.edxml", (written, written))
+    assert import_folder(loaded).failed == 1
+    assert "Not well-formed XML" in (inbox / "failed" / "b.edxml.error.txt").read_text(encoding="utf-8")

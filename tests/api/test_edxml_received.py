@@ -142,3 +142,62 @@ def test_the_api_lists_registers_once_and_dismisses(loaded, org_tree, inbox, as_
     assert clerk("POST", f"/imports/edxml/received/{second}/dismiss", json={"reason": ""}).status_code == 422
     assert clerk("POST", f"/imports/edxml/received/{second}/dismiss", json={"reason": "Để biết"}).status_code == 200
     assert clerk("GET", "/imports/edxml/received").get_json()["items"] == []
+
+
+# ---------------------------------------------------------------- replacements (thay thế)
+def test_a_replacement_takes_the_place_of_the_waiting_document(loaded, org_tree, inbox):
+    """325/QĐ-UBND replaces 318/QĐ-UBND (ReplacementInfo) before the office registered 318: the
+    clerk saw both waiting and could register the old one."""
+    drop(inbox, "a.edxml", "document_new.xml", 1_000)
+    drop(inbox, "b.edxml", "document_replace.xml", 2_000)
+    assert import_folder(loaded).imported == 2
+    old, new = rows(loaded)
+    assert (old.status, old.reason) == (received.REPLACED, "Thay thế Quyết định 318/QĐ-UBND")
+    assert (new.status, new.header["symbol"], new.business) == (received.WAITING, "325/QĐ-UBND", "0")
+    with loaded.db.session() as s:
+        assert [r.header["symbol"] for r in received.waiting(s)] == ["325/QĐ-UBND"]
+        assert received.replaced_directive(s, new) is None  # nothing registered to replace
+    with pytest.raises(AlreadyDone):
+        received.register(loaded, old.id, TASKS, clerk(loaded))
+    assert received.register(loaded, new.id, TASKS, clerk(loaded)).symbol == "325/QĐ-UBND"
+    with loaded.db.session() as s:
+        assert [d.symbol for d in s.scalars(select(Directive))] == ["325/QĐ-UBND"]
+
+
+def test_a_replacement_with_its_tasks_registers_and_the_waiting_one_is_replaced(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_new.xml", 1_000)
+    drop(inbox, "b.edxml", "document_replace.xml", 2_000)
+    (inbox / "b.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (2, False)
+    [old] = rows(loaded)
+    assert old.status == received.REPLACED
+    with loaded.db.session() as s:
+        assert [(d.symbol, d.status) for d in s.scalars(select(Directive))] == [
+            ("325/QĐ-UBND", DirectiveStatus.REGISTERED)]
+
+
+def test_a_replacement_of_a_registered_directive_waits_saying_what_it_replaces(loaded, org_tree, inbox):
+    drop(inbox, "a.edxml", "document_new.xml", 1_000)
+    (inbox / "a.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    drop(inbox, "b.edxml", "document_replace.xml", 2_000)
+    assert import_folder(loaded).imported == 2
+    [row] = rows(loaded)
+    with loaded.db.session() as s:
+        assert (row.status, row.business, received.replaced_directive(s, row).symbol) == (
+            received.WAITING, "3", "318/QĐ-UBND")
+    new = received.register(loaded, row.id, TASKS, clerk(loaded))
+    with loaded.db.session() as s:
+        assert {d.symbol: d.status for d in s.scalars(select(Directive))} == {
+            "318/QĐ-UBND": DirectiveStatus.REPLACED, "325/QĐ-UBND": new.status}
+
+
+def test_a_replacement_of_a_dismissed_document_registers_as_new(loaded, org_tree, inbox):
+    """Nothing was registered to replace: registering it failed ('No registered directive…')."""
+    drop(inbox, "a.edxml", "document_new.xml", 1_000)
+    import_folder(loaded)
+    received.dismiss(loaded, rows(loaded)[0].id, "Để biết", clerk(loaded))
+    drop(inbox, "b.edxml", "document_replace.xml", 2_000)
+    import_folder(loaded)
+    new = rows(loaded)[1]
+    assert (new.status, new.business) == (received.WAITING, "0")
+    assert received.register(loaded, new.id, TASKS, clerk(loaded)).symbol == "325/QĐ-UBND"

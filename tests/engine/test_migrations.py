@@ -2,10 +2,12 @@
 without a regenerated migration)."""
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Index, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex
 
 from engine.db import Base
@@ -112,6 +114,31 @@ def test_the_migration_gives_existing_directives_the_tracking_office_s_body(data
         with db.connect() as conn:
             assert conn.execute(text("SELECT issuing_body_id FROM directives")).scalar() == 1
             assert conn.execute(text("SELECT count(*) FROM units WHERE is_issuing_body")).scalar() == 0
+    finally:
+        db.dispose()
+
+
+def test_the_statuses_queued_before_01_stay_and_01_may_have_no_directive(database_url):
+    """a3c7e5f1b9d2: a queued status keeps its directive; 01 of a waiting document has none,
+    and one per DocumentId."""
+    upgrade(database_url, "a4d9e2b7c6f1")
+    db = create_engine(database_url)
+    row = ("INSERT INTO edxml_status_outbox (message_id, directive_id, {extra}status_code, body, created_at, "
+           "attempts, next_attempt_at) VALUES (:message, :directive, {value}:code, '<x/>', '2026-02-12 09:00:00', "
+           "0, '2026-02-12 09:00:00')")
+    try:
+        with db.begin() as conn:
+            insert_directive(conn)
+            conn.execute(text(row.format(extra="", value="")), {"message": "m1", "directive": 1, "code": "03"})
+        upgrade(database_url)
+        with db.begin() as conn:
+            conn.execute(text(row.format(extra="document_id, ", value=":document, ")),
+                         {"message": "m2", "directive": None, "code": "01", "document": "D1"})
+            assert conn.execute(text("SELECT directive_id, status_code FROM edxml_status_outbox ORDER BY id")).all() \
+                == [(1, "03"), (None, "01")]
+        with pytest.raises(IntegrityError), db.begin() as conn:
+            conn.execute(text(row.format(extra="document_id, ", value=":document, ")),
+                         {"message": "m3", "directive": None, "code": "01", "document": "D1"})
     finally:
         db.dispose()
 

@@ -83,3 +83,22 @@ def test_unit_staff_do_not_see_it(loaded, browser, tmp_path):
     stc = browser("stc")
     assert "Văn bản đến chờ đăng ký" not in stc.get("/inbox").get_data(as_text=True)
     assert stc.get(f"/directives/received/{row_id}").status_code == 403
+
+
+def test_a_replacement_says_which_registered_directive_it_replaces(loaded, browser, tmp_path):
+    """Registering it withdraws the open tasks of a directive the list did not name."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
+    (inbox / "a.edxml").write_bytes((SDK.parent / "document_new.xml").read_bytes())
+    (inbox / "a.json").write_text('[{"content": "Báo cáo tiến độ", "lead_unit": "STC"}]', encoding="utf-8")
+    import_folder(loaded)
+    (inbox / "b.edxml").write_bytes((SDK.parent / "document_replace.xml").read_bytes())
+    import_folder(loaded)
+    with loaded.db.session() as s:
+        row_id = s.scalar(select(ReceivedDocument.id))
+        old_id = s.scalar(select(Directive.id).where(Directive.symbol == "318/QĐ-UBND"))
+    clerk = browser("clerk")
+    assert "Thay thế văn bản đã đăng ký 318/QĐ-UBND" in clerk.get("/directives/received").get_data(as_text=True)
+    html = clerk.get(f"/directives/received/{row_id}").get_data(as_text=True)
+    assert "các nhiệm vụ chưa hoàn thành của văn bản đó bị thu hồi" in html and f"/directives/{old_id}\"" in html

@@ -29,7 +29,8 @@ from webui.messages import engine_message
 def received_list():
     with engine().db.reading() as session:
         rows = received.waiting(session)
-    return render_template("directives/received_list.html", rows=rows)
+        replacing = {row.id: received.replaced_directive(session, row) for row in rows}
+    return render_template("directives/received_list.html", rows=rows, replacing=replacing)
 
 
 @blueprint.route("/directives/received/<int:received_id>", methods=["GET", "POST"])
@@ -40,6 +41,7 @@ def received_register(received_id: int):
         row = _waiting(session, received_id)
         choices = {"unit": forms.unit_choices(session)}
         files = received.attachments(row)
+        replacing = received.replaced_directive(session, row)
         # Read the document (OCR may take a while) only to propose, not again on submitting.
         rows, reading_error = _proposed(session, row, files) if request.method == "GET" else ([], None)
     problems, refusal = [], None
@@ -58,8 +60,8 @@ def received_register(received_id: int):
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
             return redirect(url_for("directives.detail", directive_id=directive.id))
     return render_template("directives/received_register.html", row=row, rows=rows, choices=choices,
-                           errors={}, problems=problems, refusal=refusal, reading_error=reading_error,
-                           urgencies=URGENCIES, upstream_label=None,
+                           replacing=replacing, errors={}, problems=problems, refusal=refusal,
+                           reading_error=reading_error, urgencies=URGENCIES, upstream_label=None,
                            files=[name for name, _content in files],
                            max_assignments=MAX_ASSIGNMENTS), (422 if refusal else 200)
 
