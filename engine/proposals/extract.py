@@ -316,6 +316,7 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("trong", "thoi", "han"),   # "Trong thời hạn 03 tháng kể từ ngày …, Bộ X có trách nhiệm chuyển giao …"
+            ("ve", "phia"),   # a side first: "Về phía địa phương, UBND các tỉnh, thành phố được đề nghị …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
@@ -790,6 +791,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     quoted = False   # a letter's line opening with a quotation mark: another text's words (_quoting)
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
+    line_duty = last_line_duty = False   # the line read gave a duty; so did the line before it (_items_go_on)
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -797,6 +799,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if sentence.opens_line:
             quoted = bool(addressed) and _quoting(sentence.text)
             line_leads = []
+            last_line_duty, line_duty = line_duty, False
         if sentence.opens_item:
             item_start = len(proposals)
         if sentence.rank is not None and not in_list:
@@ -948,6 +951,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             line_leads = list(found[0].lead_units)
         if found:
             proposals.extend(found)
+            line_duty = True
             # outside a list every item below is a detail; inside one, the items below the duty's own
             details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else details
             after_duty = True
@@ -958,6 +962,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 # items of its own rank after it ("(3) Phối hợp …", "(4) Đôn đốc …") are the directed units' too
                 after = sentences[at + 1].rank if at + 1 < len(sentences) else None
                 heading = _Heading(directed, sentence.rank - 1 if after == sentence.rank else sentence.rank, heading)
+        elif (last_line_duty and sentence.opens_line and sentence.rank is None and not sentence.opens_item
+              and sentences[at - 1].rank is None and _items_go_on(sentences[at - 1].text)):
+            # a line after "… chỉ đạo các Sở, ngành, UBND các phường, xã …: Thực hiện nghiêm túc …;" (no marker, a
+            # capital): the next item of the same units' duties, not a detail of the first
+            proposals.append(Proposal(content=_content(sentence.text), source=whole,
+                                      lead_units=list(proposals[-1].lead_units),
+                                      deadline=find_deadline(folded, reference)))
+            line_duty = after_duty = True
         elif after_duty and not sentence.opens_item and (report := _own_report(sentence.text, folded, reference)):
             # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
@@ -978,6 +990,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
+
+
+def _items_go_on(line: str) -> bool:
+    """A line of duties after a colon ending with ";": "… chỉ đạo các Sở, ngành …: Thực hiện nghiêm túc …;" —
+    its list of items goes on in the next line."""
+    return ":" in line and line.rstrip().endswith(";")
 
 
 def _date_from_force(proposals: list[Proposal], folded: str, reference: date) -> None:
@@ -1735,9 +1753,10 @@ def _leads(words: list[str], mentions: list[Mention],
         subject = 0
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
-        # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
+        # "có trách nhiệm", and the passive "được yêu cầu / được đề nghị / được giao / được phân công …" are duties
         # "Bộ Xây dựng có ý kiến đề xuất cụ thể …" gives its view, asked to (not "… có ý kiến tại Văn bản số …")
-        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
+        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "de", "nghi"],
+                                       ["duoc", "phan", "cong"])
                 or (words[end:end + 3] == ["co", "y", "kien"] and words[end + 3:end + 4] not in (["tai"], ["so"]))
                 or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
                 # "đăng tải" (posts), "đăng ký" (registers) fold as "đang" ("is …-ing", a report)
