@@ -227,7 +227,8 @@ _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat
 # "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow)
 _CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
                     r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
-_ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
+# The addressees' line: "Kính gửi:", "BỘ X điện:", and a dispatch's as a report gives it ("Công điện gửi Chủ tịch …")
+_ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^cong dien (?:nay )?gui\b|^[^.;]{0,60}\bdien:$")
 # The document's header — the country's name or motto beside the issuer ("UBND TỈNH X / SỞ CÔNG THƯƠNG"), then its
 # number, place and date, and subject: who writes, not a heading of duties nor a duty
 _HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] tu do [-–] hanh phuc\b")
@@ -938,7 +939,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         localities or _from_above(proposals, matcher), matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
-        found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
+        found = [_to_addressees(replace(p, source=whole), addressed, matcher) for p in found
+                 if not all(matcher.is_issuer(c) for c in p.lead_units)]
         if found and proposals and _GIVEN_DUTIES.search(folded):
             # "…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ được giao gửi … báo cáo": the bodies given
             # the duties above, not the departments
@@ -990,6 +992,16 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
+
+
+def _to_addressees(proposal: Proposal, addressed: dict[str, None], matcher: UnitMatcher) -> Proposal:
+    """In a text sent to some provinces' committees ("Công điện gửi … Chủ tịch Ủy ban nhân dân các tỉnh, thành phố:
+    Quảng Trị, Huế …"), "Chủ tịch UBND các tỉnh, thành phố …" are those provinces, not every one."""
+    sent_to = [code for code in addressed if matcher.units[code].kind == "province"]
+    every = {code for code, unit in matcher.units.items() if unit.kind == "province"}
+    if sent_to and len(sent_to) < len(every) and set(proposal.lead_units) == every:
+        return replace(proposal, lead_units=sent_to)
+    return proposal
 
 
 def _items_go_on(line: str) -> bool:

@@ -3687,3 +3687,12 @@ def test_the_line_after_a_colon_and_a_duty_ending_with_a_semicolon_is_the_same_u
     assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["STC", "SXD"], ["STC", "SXD"],
                                                                                      ["SNNMT"]]
 
+
+
+def test_a_dispatch_sent_to_some_provinces_reads_the_provinces_in_general_as_those():
+    provinces = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province"),
+                             UnitRef("UBND-NA", "UBND tỉnh Nghệ An", "province")])
+    dispatch = ("Công điện gửi Chủ tịch Ủy ban nhân dân các tỉnh, thành phố: Nghệ An, Hà Nội; Bộ trưởng Bộ Xây dựng.\n"
+                "Thủ tướng Chính phủ yêu cầu:\nChủ tịch Ủy ban nhân dân các tỉnh, thành phố trực tiếp chỉ đạo hoàn "
+                "thành việc xây dựng lại nhà ở cho người dân.")
+    assert [sorted(p.lead_units) for p in propose(dispatch, provinces, TODAY).proposals] == [["UBND-HN", "UBND-NA"]]
