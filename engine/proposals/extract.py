@@ -227,7 +227,8 @@ _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat
 # "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow)
 _CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
                     r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
-_ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^[^.;]{0,60}\bdien:$")
+# The addressees' line: "Kính gửi:", "BỘ X điện:", and a dispatch's as a report gives it ("Công điện gửi Chủ tịch …")
+_ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^cong dien (?:nay )?gui\b|^[^.;]{0,60}\bdien:$")
 # The document's header — the country's name or motto beside the issuer ("UBND TỈNH X / SỞ CÔNG THƯƠNG"), then its
 # number, place and date, and subject: who writes, not a heading of duties nor a duty
 _HEADER = re.compile(r"\bcong hoa xa hoi chu nghia viet nam\b|\bdoc lap [-–] tu do [-–] hanh phuc\b")
@@ -316,6 +317,7 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("trong", "thoi", "han"),   # "Trong thời hạn 03 tháng kể từ ngày …, Bộ X có trách nhiệm chuyển giao …"
+            ("ve", "phia"),   # a side first: "Về phía địa phương, UBND các tỉnh, thành phố được đề nghị …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
@@ -790,6 +792,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     quoted = False   # a letter's line opening with a quotation mark: another text's words (_quoting)
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
+    line_duty = last_line_duty = False   # the line read gave a duty; so did the line before it (_items_go_on)
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -797,6 +800,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if sentence.opens_line:
             quoted = bool(addressed) and _quoting(sentence.text)
             line_leads = []
+            last_line_duty, line_duty = line_duty, False
         if sentence.opens_item:
             item_start = len(proposals)
         if sentence.rank is not None and not in_list:
@@ -935,7 +939,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         localities or _from_above(proposals, matcher), matcher)
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
-        found = [replace(p, source=whole) for p in found if not all(matcher.is_issuer(c) for c in p.lead_units)]
+        found = [_to_addressees(replace(p, source=whole), addressed, matcher) for p in found
+                 if not all(matcher.is_issuer(c) for c in p.lead_units)]
         if found and proposals and _GIVEN_DUTIES.search(folded):
             # "…, các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ được giao gửi … báo cáo": the bodies given
             # the duties above, not the departments
@@ -948,6 +953,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             line_leads = list(found[0].lead_units)
         if found:
             proposals.extend(found)
+            line_duty = True
             # outside a list every item below is a detail; inside one, the items below the duty's own
             details = (-1 if sentence.rank is None else sentence.rank) if _details(folded) else details
             after_duty = True
@@ -958,6 +964,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 # items of its own rank after it ("(3) Phối hợp …", "(4) Đôn đốc …") are the directed units' too
                 after = sentences[at + 1].rank if at + 1 < len(sentences) else None
                 heading = _Heading(directed, sentence.rank - 1 if after == sentence.rank else sentence.rank, heading)
+        elif (last_line_duty and sentence.opens_line and sentence.rank is None and not sentence.opens_item
+              and sentences[at - 1].rank is None and _items_go_on(sentences[at - 1].text)):
+            # a line after "… chỉ đạo các Sở, ngành, UBND các phường, xã …: Thực hiện nghiêm túc …;" (no marker, a
+            # capital): the next item of the same units' duties, not a detail of the first
+            proposals.append(Proposal(content=_content(sentence.text), source=whole,
+                                      lead_units=list(proposals[-1].lead_units),
+                                      deadline=find_deadline(folded, reference)))
+            line_duty = after_duty = True
         elif after_duty and not sentence.opens_item and (report := _own_report(sentence.text, folded, reference)):
             # "Báo cáo Thủ tướng Chính phủ kết quả … trước ngày 20 hằng tháng." after a duty: a report of its own
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
@@ -978,6 +992,22 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
+
+
+def _to_addressees(proposal: Proposal, addressed: dict[str, None], matcher: UnitMatcher) -> Proposal:
+    """In a text sent to some provinces' committees ("Công điện gửi … Chủ tịch Ủy ban nhân dân các tỉnh, thành phố:
+    Quảng Trị, Huế …"), "Chủ tịch UBND các tỉnh, thành phố …" are those provinces, not every one."""
+    sent_to = [code for code in addressed if matcher.units[code].kind == "province"]
+    every = {code for code, unit in matcher.units.items() if unit.kind == "province"}
+    if sent_to and len(sent_to) < len(every) and set(proposal.lead_units) == every:
+        return replace(proposal, lead_units=sent_to)
+    return proposal
+
+
+def _items_go_on(line: str) -> bool:
+    """A line of duties after a colon ending with ";": "… chỉ đạo các Sở, ngành …: Thực hiện nghiêm túc …;" —
+    its list of items goes on in the next line."""
+    return ":" in line and line.rstrip().endswith(";")
 
 
 def _date_from_force(proposals: list[Proposal], folded: str, reference: date) -> None:
@@ -1735,9 +1765,10 @@ def _leads(words: list[str], mentions: list[Mention],
         subject = 0
     if subject is not None:
         codes, end = _chain(words, mentions, subject, _LEAD_GAPS)
-        # "có trách nhiệm", and the passive "được yêu cầu / được giao / được phân công …" are duties
+        # "có trách nhiệm", and the passive "được yêu cầu / được đề nghị / được giao / được phân công …" are duties
         # "Bộ Xây dựng có ý kiến đề xuất cụ thể …" gives its view, asked to (not "… có ý kiến tại Văn bản số …")
-        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "phan", "cong"])
+        duty = (words[end:end + 3] in (["co", "trach", "nhiem"], ["duoc", "yeu", "cau"], ["duoc", "de", "nghi"],
+                                       ["duoc", "phan", "cong"])
                 or (words[end:end + 3] == ["co", "y", "kien"] and words[end + 3:end + 4] not in (["tai"], ["so"]))
                 or words[end:end + 2] in (["co", "quan"], ["duoc", "giao"])
                 # "đăng tải" (posts), "đăng ký" (registers) fold as "đang" ("is …-ing", a report)

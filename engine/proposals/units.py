@@ -925,8 +925,11 @@ class UnitMatcher:
             j = after
         else:
             return None
+        # a committee's name may repeat the list's tier: "UBND các phường Sài Gòn, phường Bến Thành"
+        tier = written[len(_COMMITTEE) + 1:] if written in _COMMITTEE_LISTS else ()
         codes: list[str] = []
         while j < len(words):
+            j += len(tier) * (bool(codes) and bool(tier) and tuple(words[j:j + len(tier)]) == tier)
             if (headed := self._headed(heads, words, j)) is not None:
                 found, j = headed
             elif (named := self._name(words, j)) is not None:

@@ -3662,3 +3662,37 @@ def test_what_a_body_achieved_or_the_target_it_set_itself_is_no_duty():
 def test_the_heads_of_a_bodys_own_units_opening_a_sentence_are_that_body():
     found = one("Thủ trưởng các đơn vị thuộc Sở Tài chính, Giám đốc Sở Xây dựng được yêu cầu tăng cường kiểm tra.")
     assert sorted(found.lead_units) == ["STC", "SXD"]
+
+
+def test_a_list_of_committees_repeating_its_tier_before_each_name_names_each():
+    # "UBND các phường A, phường B": both wards, as "UBND các phường A, B" are
+    for text in ("Chủ tịch UBND tỉnh giao chủ tịch UBND các phường Đông Hải, phường Tân An giám sát địa bàn.",
+                 "Chủ tịch UBND tỉnh giao chủ tịch UBND các phường Đông Hải, Tân An giám sát địa bàn."):
+        assert sorted(one(text, TODAY, PLACES).lead_units) == ["P-D", "P-F"], text
+
+
+def test_a_side_named_first_then_units_asked_in_the_passive_lead():
+    # "Về phía …," opens the sentence as "Trên …," does; "được đề nghị" is a duty as "được yêu cầu" is
+    assert summary("Về phía địa phương, UBND các xã, phường được đề nghị chuẩn bị báo cáo tổng hợp các khó khăn, "
+                   "vướng mắc trước ngày 20/3/2026.") == [(["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 3, 20))]
+
+
+def test_the_line_after_a_colon_and_a_duty_ending_with_a_semicolon_is_the_same_units_next_duty():
+    # the items of "… yêu cầu Sở A, Sở B: …;" go on in the next paragraph, with a capital and no marker (a paragraph
+    # after one ending with a stop is no item of it)
+    text = ("UBND tỉnh yêu cầu Sở Tài chính, Sở Xây dựng: Thực hiện nghiêm túc, có hiệu quả Công điện số 139/CĐ-TTg về "
+            "bảo đảm an ninh, trật tự dịp Quốc khánh;\n\nTổ chức ứng trực thường xuyên, xử lý kịp thời các tình huống "
+            "phát sinh.\n\nGiao Sở Nông nghiệp và Môi trường bố trí đủ nơi thu gom rác thải.\n\nBố trí lực lượng hỗ "
+            "trợ người dân.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [["STC", "SXD"], ["STC", "SXD"],
+                                                                                     ["SNNMT"]]
+
+
+
+def test_a_dispatch_sent_to_some_provinces_reads_the_provinces_in_general_as_those():
+    provinces = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province"),
+                             UnitRef("UBND-NA", "UBND tỉnh Nghệ An", "province")])
+    dispatch = ("Công điện gửi Chủ tịch Ủy ban nhân dân các tỉnh, thành phố: Nghệ An, Hà Nội; Bộ trưởng Bộ Xây dựng.\n"
+                "Thủ tướng Chính phủ yêu cầu:\nChủ tịch Ủy ban nhân dân các tỉnh, thành phố trực tiếp chỉ đạo hoàn "
+                "thành việc xây dựng lại nhà ở cho người dân.")
+    assert [sorted(p.lead_units) for p in propose(dispatch, provinces, TODAY).proposals] == [["UBND-HN", "UBND-NA"]]
