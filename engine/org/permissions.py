@@ -345,13 +345,15 @@ def lane_role(lanes: Mapping[str, str], lane: str | None) -> str:
 
 
 def default_unit(session: Session, role: str, directive_id: int | None = None,
-                 assignment_id: int | None = None) -> Unit | None:
+                 assignment_id: int | None = None, body_code: str | None = None) -> Unit | None:
     """Where a user task of `role` goes when the diagram names no unit: for office roles (and the
     office as a body) the office of the body that issued the record's directive (`record_body`;
-    without a record, the home body's), for the leader that body's own unit, any unit otherwise."""
+    without a record, the body the instance names by `body_code` — its BODY_VARIABLE —, else the
+    home body's), for the leader that body's own unit, any unit otherwise."""
     if role != LEADER and role not in OFFICE_WORK:
         return None
-    return _office_unit(session, role, record_body(session, directive_id, assignment_id))
+    named = org.unit_by_code(session, body_code) if body_code and not (directive_id or assignment_id) else None
+    return _office_unit(session, role, named or record_body(session, directive_id, assignment_id))
 
 
 def _office_unit(session: Session, role: str, body: Unit | None) -> Unit | None:
@@ -514,6 +516,60 @@ def record_body(session: Session, directive_id: int | None, assignment_id: int |
     return session.get(Unit, body_id) if body_id is not None else org.home_body(session)
 
 
+# The instance variable naming, by its code, the body whose office and leader do the steps of a process
+# that is about no directive (an ad-hoc report a commune's office asks for); absent: the home body.
+BODY_VARIABLE = "issuing_body"
+
+
+def office_report_body(session: Session, body_id: int | None) -> Unit | None:
+    """The body an office report (periodic or ad hoc) is of: the one recorded while it is still an issuing
+    body, else the home body (the calendar's reports, and those of a unit no longer marked, as directives)."""
+    body = session.get(Unit, body_id) if body_id is not None else None
+    return body if body is not None and body.is_issuing_body else org.home_body(session)
+
+
+def may_see_office_report(session: Session, user: User, body_id: int | None) -> bool:
+    """An office report is its body's (`office_report_body`): that body's organisation-wide roles see it,
+    and a unit's users see their own body's and the home body's, which asks every unit (a commune's
+    section: its commune's and the province's; a department: the province's). `office_report_clause`
+    is the same rule over a list."""
+    body, home = office_report_body(session, body_id), org.home_body(session)
+    if body is None:
+        return True
+    return body.id == users_body(session, user).id or (
+        not is_organisation_wide(user) and home is not None and body.id == home.id)
+
+
+def office_report_clause(session: Session, user: User, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over an office report's `body_id` column: the reports `may_see_office_report` lets `user` see."""
+    home = org.home_body(session)
+    if home is None:
+        return true()
+    mine = users_body(session, user)
+    seen = [mine] if mine.id == home.id or is_organisation_wide(user) else [mine, home]
+    return or_(*(office_reports_of(session, body, body_id) for body in seen))
+
+
+def office_reports_of(session: Session, body: Unit, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over an office report's `body_id` column: the reports of `body` (`office_report_body`)."""
+    home = org.home_body(session)
+    if home is None or body.id != home.id:
+        return body_id == body.id
+    return or_(body_id.is_(None), body_id.not_in(_other_bodies(home.id)))
+
+
+def _other_bodies(home_id: int) -> Select:
+    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != home_id)
+
+
+def body_holders(session: Session, role: str, body: Unit | None) -> list[User]:
+    """The active holders of `role` who work for `body` (None: the home body): whom its office's reports
+    go to — a commune's report to its own leader, the province's to the province's, not to every leader."""
+    body = body or org.home_body(session)
+    found = holders(session, role)
+    return found if body is None else [user for user in found if users_body(session, user).id == body.id]
+
+
 def may_take_hub_documents(session: Session, user: User) -> bool:
     """The documents the national hub sends the deployment (engine.exchange.received) are the tracking
     office's to register or dismiss: a commune's office tracks its own committee's directives only."""
@@ -647,9 +703,22 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
         by_role = and_(role.in_(acting_roles(user)), or_(unit_id.is_(None), unit_id.in_(units)))
     else:
         by_role = and_(role.in_(acting_roles(user)),
-                       record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
+                       record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id),
+                       or_(assignment_id.is_not(None), directive_id.is_not(None),
+                           _body_units_clause(session, users_body(session, user), unit_id)))
     return or_(and_(performers.is_(None), by_role),
                and_(performers.is_not(None), performers.contains(_named(user), autoescape=True)))
+
+
+def _body_units_clause(session: Session, body: Unit, unit_id) -> ColumnElement[bool]:
+    """SQL over a work item's unit: none, or a unit of `body` (a commune's: its sub-tree; the home body's:
+    outside the other bodies'). A step about no record (an office report's) is its body's office's."""
+    home = org.home_body(session)
+    if home is None or (body.id == home.id and not org.has_other_bodies(session, home.id)):
+        return true()
+    if body.id == home.id:
+        return or_(unit_id.is_(None), unit_id.not_in(org.subtrees_select(_other_bodies(home.id))))
+    return or_(unit_id.is_(None), unit_id.in_(org.subtrees_select([body.id])))
 
 
 def acting_roles(user: User) -> list[str]:
@@ -673,7 +742,9 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
     if not is_organisation_wide(user):
         return True
     kind, record_id = (ASSIGNMENT, item.assignment_id) if item.assignment_id else (DIRECTIVE, item.directive_id)
-    return record_id is None or may_see(session, user, kind, record_id)
+    if record_id is None:  # `_body_units_clause`, on one item
+        return item.unit_id is None or org.body_of(session, item.unit_id).id == users_body(session, user).id
+    return may_see(session, user, kind, record_id)
 
 
 def may_open_work_item(session: Session, user: User, item: WorkItemLike) -> bool:
