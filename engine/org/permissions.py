@@ -244,11 +244,16 @@ def is_staff_of_unit(user: User, unit_ids: Iterable[int]) -> bool:
     return user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and user.unit_id in set(unit_ids)
 
 
-def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = ()) -> bool:
-    """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
+def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = (),
+                       body_id: int | None = None) -> bool:
+    """Organisation-wide roles see the inspections of their body (`recorded_body(body_id)`: a commune's
+    office its own, the province's office the province's); a unit the ones it is in (inspected, or
     running it internally: `unit_ids`), and a team member the ones they are on."""
-    return (is_organisation_wide(user) or user.id in set(member_ids)
-            or any(acts_for_unit(session, user, u) for u in unit_ids))
+    if user.id in set(member_ids) or (not is_organisation_wide(user)
+                                      and any(acts_for_unit(session, user, u) for u in unit_ids)):
+        return True
+    body = recorded_body(session, body_id)
+    return is_organisation_wide(user) and (body is None or body.id == users_body(session, user).id)
 
 
 # ---------------------------------------------------------------- who holds a role where
@@ -521,19 +526,20 @@ def record_body(session: Session, directive_id: int | None, assignment_id: int |
 BODY_VARIABLE = "issuing_body"
 
 
-def office_report_body(session: Session, body_id: int | None) -> Unit | None:
-    """The body an office report (periodic or ad hoc) is of: the one recorded while it is still an issuing
-    body, else the home body (the calendar's reports, and those of a unit no longer marked, as directives)."""
+def recorded_body(session: Session, body_id: int | None) -> Unit | None:
+    """The body a record about no directive is of (an office report, an inspection): the one recorded while
+    it is still an issuing body, else the home body (the calendar's reports, those recorded before bodies,
+    and those of a unit no longer marked, as directives)."""
     body = session.get(Unit, body_id) if body_id is not None else None
     return body if body is not None and body.is_issuing_body else org.home_body(session)
 
 
 def may_see_office_report(session: Session, user: User, body_id: int | None) -> bool:
-    """An office report is its body's (`office_report_body`): that body's organisation-wide roles see it,
+    """An office report is its body's (`recorded_body`): that body's organisation-wide roles see it,
     and a unit's users see their own body's and the home body's, which asks every unit (a commune's
     section: its commune's and the province's; a department: the province's). `office_report_clause`
     is the same rule over a list."""
-    body, home = office_report_body(session, body_id), org.home_body(session)
+    body, home = recorded_body(session, body_id), org.home_body(session)
     if body is None:
         return True
     return body.id == users_body(session, user).id or (
@@ -547,11 +553,11 @@ def office_report_clause(session: Session, user: User, body_id: SQLColumnExpress
         return true()
     mine = users_body(session, user)
     seen = [mine] if mine.id == home.id or is_organisation_wide(user) else [mine, home]
-    return or_(*(office_reports_of(session, body, body_id) for body in seen))
+    return or_(*(recorded_by(session, body, body_id) for body in seen))
 
 
-def office_reports_of(session: Session, body: Unit, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
-    """SQL over an office report's `body_id` column: the reports of `body` (`office_report_body`)."""
+def recorded_by(session: Session, body: Unit, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over an office report's `body_id` column: the reports of `body` (`recorded_body`)."""
     home = org.home_body(session)
     if home is None or body.id != home.id:
         return body_id == body.id

@@ -208,7 +208,7 @@ def _named_body(ctx: StepContext, data: dict) -> int | None:
 
 
 def _body(ctx: StepContext, row: PeriodicReport) -> Unit | None:
-    return permissions.office_report_body(ctx.session, row.body_id)
+    return permissions.recorded_body(ctx.session, row.body_id)
 
 
 @OPERATORS.register("adhoc_report.remind", required=("report", "unit"))
@@ -328,7 +328,7 @@ def _issued_in(session: Session, body: Unit | None, year: int) -> int:
     """The reports the office of `body` issued in `year`, under any ruleset: its numbers restart each
     calendar year, not when the deployment switches rulesets (a province merged on 1/7/2025), and a
     commune's office numbers its own."""
-    of_body = permissions.office_reports_of(session, body, PeriodicReport.body_id) if body is not None else true()
+    of_body = permissions.recorded_by(session, body, PeriodicReport.body_id) if body is not None else true()
     return session.scalar(select(func.count()).select_from(PeriodicReport).where(
         PeriodicReport.status == PeriodicReportStatus.ISSUED, of_body,
         PeriodicReport.issued_on >= date(year, 1, 1), PeriodicReport.issued_on <= date(year, 12, 31))) or 0
@@ -337,7 +337,7 @@ def _issued_in(session: Session, body: Unit | None, year: int) -> int:
 def recipients(session: Session, row: PeriodicReport, send_to) -> list[User]:
     """Who an issued report goes to: the holders of each role named, and for "units" the
     report writers of the units asked (an ad-hoc report's) or that reported (a period's)."""
-    body = permissions.office_report_body(session, row.body_id)
+    body = permissions.recorded_body(session, row.body_id)
     users = [user for name in send_to if name != SEND_TO_UNITS
              for user in permissions.body_holders(session, name, body)]
     if SEND_TO_UNITS in send_to:

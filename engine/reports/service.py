@@ -123,7 +123,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
 
 def _office_of(session: Session, row: PeriodicReport | None) -> Unit | None:
     """The office that writes the report `row`: its body's (a commune's own unit); None, the tracking office."""
-    body = permissions.office_report_body(session, row.body_id) if row is not None else None
+    body = permissions.recorded_body(session, row.body_id) if row is not None else None
     return org.body_office(session, body) if body is not None else None
 
 

@@ -1,7 +1,8 @@
 """A ward's own office tracks its committee's directives in a province deployment (tinh-2025, issue #21),
 through the pages: the province gives ward A a task as before; ward A's clerk registers the ward's own
 directive to its two sections; each office sees only its own directives, ward B's sees neither; a
-section reports on its task and ward A's office head urges it."""
+section reports on its task and ward A's office head urges it. Ward A's office asks its sections for an
+ad-hoc report and inspects them, its leader issuing and deciding; neither office opens the other's."""
 import io
 import re
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from engine.api_tokens import service as tokens
 from engine.directives.models import Assignment
+from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
@@ -230,3 +232,54 @@ def _issue(engine, browser, report: str, answers: dict[str, str], office: str, l
         item = _ready_report_step(engine, element, report)
         done = browser(who).post(f"/work/{item.id}", data)
         assert done.status_code == 302, done.get_data(as_text=True)
+
+
+WARD_INSPECTION, PROVINCE_INSPECTION = "Kiểm tra Phòng Kinh tế phường An Phú", "Kiểm tra Sở Tài chính"
+WARD_DECISION = {"decision_symbol": "12/QĐ-UBND", "decided_on": "13/02/2026", "legal_basis": "Quy chế làm việc",
+                 "scope": "Phòng Kinh tế", "content": "Việc thực hiện văn bản 05/UBND-XA", "starts_on": "02/03/2026",
+                 "ends_on": "06/03/2026", "team_leader": "cvp_a", "team_members": ["cvp_a", "vp_a"]}
+
+
+def _inspections(b: Browser) -> set[str]:
+    page = _page(b, "/inspections")
+    return {title for title in (WARD_INSPECTION, PROVINCE_INSPECTION) if title in page}
+
+
+def test_a_ward_office_inspects_its_own_sections_and_the_province_its_own(province):
+    """An inspection is its body's: a ward's office proposes one of its own sections only, its own leader
+    decides it; the province's office neither lists nor opens it, the ward's office not the province's."""
+    engine, browser = province
+    clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")
+    form = _page(ward_clerk, "/inspections/new")
+    offered = set(re.findall(r'<option value="([^"]+)"', form))
+    assert {"xa-a-kt", "xa-a-vh"} <= offered and not offered & {"STC", "xa-b"}, offered
+    refused = ward_clerk.post("/inspections/new", {"title": WARD_INSPECTION, "kind": "planned", "units": ["STC"]})
+    assert refused.status_code == 422
+    assert "Sở Tài chính không thuộc UBND phường An Phú" in refused.get_data(as_text=True)
+    made = ward_clerk.post("/inspections/new", {"title": WARD_INSPECTION, "kind": "planned", "units": ["xa-a-kt"]},
+                           page="/inspections/new")
+    assert made.status_code == 302, made.get_data(as_text=True)
+    ward_page = made.headers["Location"]
+    province_page = clerk.post("/inspections/new", {"title": PROVINCE_INSPECTION, "kind": "planned",
+                                                    "units": ["STC"]}, page="/inspections/new").headers["Location"]
+
+    assert _inspections(clerk) == {PROVINCE_INSPECTION} and _inspections(ward_clerk) == {WARD_INSPECTION}
+    assert _inspections(ward_b) == set() and _inspections(browser("kt_a")) == {WARD_INSPECTION}
+    for who, path in ((clerk, ward_page), (browser("chutich"), ward_page), (ward_b, ward_page),
+                      (ward_clerk, province_page)):
+        assert who.get(path).status_code == 404, path
+    with engine.db.session() as s:
+        api = {name: tokens.create_token(s, name, "scenario")[1] for name in ("clerk", "vp_a")}
+    for name, titles in (("clerk", {PROVINCE_INSPECTION}), ("vp_a", {WARD_INSPECTION})):
+        listed = clerk.client.get("/api/v1/inspections", headers={"Authorization": f"Bearer {api[name]}"})
+        assert {row["title"] for row in listed.get_json()["items"]} == titles, name
+
+    with engine.db.session() as s:  # the ward's leader decides it, not the province's Chairman
+        instance_id = s.scalar(select(Inspection.instance_id).where(Inspection.title == WARD_INSPECTION))
+        decide = s.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
+                                                  WorkItem.status == "ready")).one()
+    assert f"/work/{decide.id}" not in _page(browser("chutich"), "/inbox")
+    assert browser("chutich").post(f"/work/{decide.id}", WARD_DECISION).status_code in (403, 404)
+    decided = browser("ct_a").post(f"/work/{decide.id}", WARD_DECISION)
+    assert decided.status_code == 302, decided.get_data(as_text=True)
+    assert "12/QĐ-UBND" in _page(ward_clerk, ward_page)
