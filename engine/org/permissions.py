@@ -406,11 +406,11 @@ def may_read_secret_register(user: User, settings: Mapping) -> bool:
     return user.has_role(*secrecy_policy(settings).visible_to)
 
 
-def paper_report_recipients(session: Session, settings: Mapping) -> list[User]:
-    """Who is reminded that a secret document's paper report is due: the register's readers,
-    else the office clerks."""
+def paper_report_recipients(session: Session, settings: Mapping, body: Unit | None = None) -> list[User]:
+    """Who is reminded that a secret document's paper report is due: the register's readers in the
+    document's `body` (None: the home body), else that body's office clerks."""
     roles = secrecy_policy(settings).visible_to or PAPER_REPORT_FALLBACK
-    return [user for role in roles for user in holders(session, role)]
+    return [user for role in roles for user in body_holders(session, role, body)]
 
 
 # ---------------------------------------------------------------- records
