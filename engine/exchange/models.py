@@ -22,6 +22,7 @@ from engine.directives.models import (
     tasks_given,
 )
 from engine.imports.edxml import STATUS_NAMES
+from engine.org import permissions
 from engine.org import service as org
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -113,12 +114,14 @@ def follow(session: Session, directive_id: int) -> None:
 
 
 def status_body(session: Session, directive: Directive, sender: dict, code: str, at: datetime) -> str:
-    """The edXML status message: which document (ResponseFor), from whom (the tracking office,
-    by its agency identifier), what status and when."""
+    """The edXML status message: which document (ResponseFor), from whom (the office of the body that
+    tracks the directive, by its agency identifier: the tracking office for the province's, a commune's
+    own unit for its committee's), what status and when."""
     ns = f"{{{NAMESPACE}}}"
     envelope = etree.Element(ns + "edXMLEnvelope", nsmap={"edXML": NAMESPACE})
     status = etree.SubElement(etree.SubElement(envelope, ns + "edXMLHeader"), ns + "Status")
-    office = org.tracking_office(session)
+    body = permissions.record_body(session, directive.id)
+    office = org.body_office(session, body) if body is not None else org.tracking_office(session)
 
     def add(parent, name: str, text: str | None) -> etree._Element:
         child = etree.SubElement(parent, ns + name)
