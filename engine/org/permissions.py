@@ -527,9 +527,9 @@ BODY_VARIABLE = "issuing_body"
 
 
 def recorded_body(session: Session, body_id: int | None) -> Unit | None:
-    """The body a record about no directive is of (an office report, an inspection): the one recorded while
-    it is still an issuing body, else the home body (the calendar's reports, those recorded before bodies,
-    and those of a unit no longer marked, as directives)."""
+    """The body a record about no directive is of (an office report, an inspection, a secret register line):
+    the one recorded while it is still an issuing body, else the home body (the calendar's reports, those
+    recorded before bodies, and those of a unit no longer marked, as directives)."""
     body = session.get(Unit, body_id) if body_id is not None else None
     return body if body is not None and body.is_issuing_body else org.home_body(session)
 
@@ -557,7 +557,8 @@ def office_report_clause(session: Session, user: User, body_id: SQLColumnExpress
 
 
 def recorded_by(session: Session, body: Unit, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
-    """SQL over an office report's `body_id` column: the reports of `body` (`recorded_body`)."""
+    """SQL over the `body_id` column of records about no directive (office reports, the secret register's
+    lines): those of `body` (`recorded_body`)."""
     home = org.home_body(session)
     if home is None or body.id != home.id:
         return body_id == body.id
