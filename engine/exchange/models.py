@@ -24,6 +24,7 @@ from engine.directives.models import (
     tasks_given,
 )
 from engine.imports.edxml import STATUS_NAMES
+from engine.org import permissions
 from engine.org import service as org
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -136,18 +137,20 @@ def arrived(session: Session, target: Target) -> None:
 
 def queue(session: Session, target: Target, code: str, directive_id: int | None) -> None:
     now = clock.now()
+    body = status_body(session, target, code, now, directive_id)
     session.add(StatusMessage(message_id=uuid.uuid4().hex, directive_id=directive_id, document_id=target.document_id,
-                              status_code=code, body=status_body(session, target, code, now), created_at=now,
-                              attempts=0, next_attempt_at=now))
+                              status_code=code, body=body, created_at=now, attempts=0, next_attempt_at=now))
 
 
-def status_body(session: Session, target: Target, code: str, at: datetime) -> str:
-    """The edXML status message: which document (ResponseFor), from whom (the tracking office,
-    by its agency identifier), what status and when."""
+def status_body(session: Session, target: Target, code: str, at: datetime, directive_id: int | None) -> str:
+    """The edXML status message: which document (ResponseFor), from whom (the office of the body that
+    tracks the directive, by its agency identifier: the tracking office for the province's and for a
+    document still waiting, a commune's own unit for its committee's), what status and when."""
     ns = f"{{{NAMESPACE}}}"
     envelope = etree.Element(ns + "edXMLEnvelope", nsmap={"edXML": NAMESPACE})
     status = etree.SubElement(etree.SubElement(envelope, ns + "edXMLHeader"), ns + "Status")
-    office = org.tracking_office(session)
+    body = permissions.record_body(session, directive_id) if directive_id is not None else None
+    office = org.body_office(session, body) if body is not None else org.tracking_office(session)
 
     def add(parent, name: str, text: str | None) -> etree._Element:
         child = etree.SubElement(parent, ns + name)

@@ -69,6 +69,9 @@ class Inspection(Base):
     published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # kết luận công khai
     follow_up_directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))
     instance_id: Mapped[int | None] = mapped_column(Integer)
+    # The body whose office or unit head proposed it (a commune's); None: the home body's
+    # (permissions.may_see_inspection)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

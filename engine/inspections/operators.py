@@ -120,8 +120,8 @@ def hand_over(ctx: StepContext, data: dict, params: dict) -> dict:
 @OPERATORS.register("inspection.notify", optional=("leader", "office", "units", "unit", "team", "council",
                                                   "office_if_internal", "kind", "body"))
 def notify(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Tell the leader (unless `leader` is false) — and, for an internal inspection, the head of
-    the unit running it —, the tracking office's clerks and head when `office` is true, the
+    """Tell the leader of the inspection's body (unless `leader` is false) — and, for an internal
+    inspection, the head of the unit running it —, that body's office's clerks and head when `office` is true, the
     inspected units when `units` is true (only `unit`, the code of the one the message is about,
     when given), the team's members when `team` is true, the emulation council's unit
     (`[inspection] council_unit`) when `council` is true and the ruleset names one, and the office
@@ -133,12 +133,14 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     office = params.get("office") or (params.get("office_if_internal") and inspection.proposing_unit_id is not None
                                       and policy(ctx.bundle.settings).office_told_of_internal)
     users = []
+    body = permissions.recorded_body(ctx.session, inspection.body_id)  # the leader and office of its body
     if params.get("leader", True):
-        users += permissions.leaders(ctx.session)
+        users += permissions.body_holders(ctx.session, permissions.LEADER, body)
         if inspection.proposing_unit_id is not None:
             users += permissions.holders(ctx.session, permissions.UNIT_HEAD, inspection.proposing_unit_id)
     if office:
-        users += [user for role in permissions.OFFICE for user in permissions.holders_in(ctx.session, role, None)]
+        users += [user for role in permissions.OFFICE for user in permissions.holders_in(ctx.session, role, None,
+                                                                                          body)]
     if params.get("units"):
         for unit_id in [about.id] if about else [link.unit_id for link in inspection.units]:
             users += permissions.unit_staff(ctx.session, unit_id)

@@ -108,8 +108,9 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
             units.append(unit)
         settings = engine.compiled(bundle).settings
         proposing_unit = _proposing_unit(session, settings, user, units)
+        body = _body(session, user, units)
         inspection = Inspection(ruleset=bundle.ruleset, kind=kind, title=title, reason=raw.get("reason") or None,
-                                created_by=user.id, created_at=clock.now(),
+                                created_by=user.id, created_at=clock.now(), body_id=body.id if body else None,
                                 proposing_unit_id=proposing_unit.id if proposing_unit else None,
                                 units=[InspectedUnit(unit_id=u.id) for u in units])
         session.add(inspection)
@@ -118,7 +119,8 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
                 "inspected_units": [u.code for u in units], "inspected_unit_names": [u.name for u in units],
                 "internal": proposing_unit is not None,
                 "proposing_unit": proposing_unit.code if proposing_unit else None,
-                "unit_report_article": policy(settings).unit_report_article}
+                "unit_report_article": policy(settings).unit_report_article,
+                **({permissions.BODY_VARIABLE: body.code} if body else {})}
         inspection.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=user).id
         audit.record(session, "inspection.proposed", "inspection", inspection.id, actor=user,
                      after={"title": title, "units": [u.name for u in units],
@@ -134,6 +136,18 @@ def _proposing_unit(session: Session, settings: Mapping, user: User, units: list
     if policy(settings).internal and permissions.may_run_internal_inspection(session, user, [u.id for u in units]):
         return session.get(Unit, user.unit_id)
     raise Forbidden("You may not propose an inspection of these units.")
+
+
+def _body(session: Session, user: User, units: list[Unit]) -> Unit | None:
+    """The body whose inspection this is: the proposer's (None: the home body's). A commune's office
+    inspects its own units only, whose leader decides it (the instance names the body)."""
+    body, home = permissions.users_body(session, user), org.home_body(session)
+    own = permissions.body_units(session, body)
+    for unit in units:
+        if own is not None and unit.id not in own:
+            raise InspectionError("%(name)s is not a unit of the issuing body %(body)s.", "units",
+                                  name=unit.name, body=body.name)
+    return None if home is None or body.id == home.id else body
 
 
 @dataclass(frozen=True)
@@ -260,7 +274,8 @@ def _takes_part(session: Session, user: User, inspection: Inspection) -> bool:
     units = [u.unit_id for u in inspection.units]
     if inspection.proposing_unit_id is not None:
         units.append(inspection.proposing_unit_id)
-    return permissions.may_see_inspection(session, user, units, [m.user_id for m in inspection.members])
+    return permissions.may_see_inspection(session, user, units, [m.user_id for m in inspection.members],
+                                          inspection.body_id)
 
 
 def _council_reads(session: Session, user: User, inspection: Inspection) -> bool:

@@ -245,11 +245,16 @@ def is_staff_of_unit(user: User, unit_ids: Iterable[int]) -> bool:
     return user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and user.unit_id in set(unit_ids)
 
 
-def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = ()) -> bool:
-    """Organisation-wide roles see every inspection; a unit the ones it is in (inspected, or
+def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = (),
+                       body_id: int | None = None) -> bool:
+    """Organisation-wide roles see the inspections of their body (`recorded_body(body_id)`: a commune's
+    office its own, the province's office the province's); a unit the ones it is in (inspected, or
     running it internally: `unit_ids`), and a team member the ones they are on."""
-    return (is_organisation_wide(user) or user.id in set(member_ids)
-            or any(acts_for_unit(session, user, u) for u in unit_ids))
+    if user.id in set(member_ids) or (not is_organisation_wide(user)
+                                      and any(acts_for_unit(session, user, u) for u in unit_ids)):
+        return True
+    body = recorded_body(session, body_id)
+    return is_organisation_wide(user) and (body is None or body.id == users_body(session, user).id)
 
 
 # ---------------------------------------------------------------- who holds a role where
@@ -346,13 +351,15 @@ def lane_role(lanes: Mapping[str, str], lane: str | None) -> str:
 
 
 def default_unit(session: Session, role: str, directive_id: int | None = None,
-                 assignment_id: int | None = None) -> Unit | None:
+                 assignment_id: int | None = None, body_code: str | None = None) -> Unit | None:
     """Where a user task of `role` goes when the diagram names no unit: for office roles (and the
     office as a body) the office of the body that issued the record's directive (`record_body`;
-    without a record, the home body's), for the leader that body's own unit, any unit otherwise."""
+    without a record, the body the instance names by `body_code` — its BODY_VARIABLE —, else the
+    home body's), for the leader that body's own unit, any unit otherwise."""
     if role != LEADER and role not in OFFICE_WORK:
         return None
-    return _office_unit(session, role, record_body(session, directive_id, assignment_id))
+    named = org.unit_by_code(session, body_code) if body_code and not (directive_id or assignment_id) else None
+    return _office_unit(session, role, named or record_body(session, directive_id, assignment_id))
 
 
 def _office_unit(session: Session, role: str, body: Unit | None) -> Unit | None:
@@ -400,11 +407,11 @@ def may_read_secret_register(user: User, settings: Mapping) -> bool:
     return user.has_role(*secrecy_policy(settings).visible_to)
 
 
-def paper_report_recipients(session: Session, settings: Mapping) -> list[User]:
-    """Who is reminded that a secret document's paper report is due: the register's readers,
-    else the office clerks."""
+def paper_report_recipients(session: Session, settings: Mapping, body: Unit | None = None) -> list[User]:
+    """Who is reminded that a secret document's paper report is due: the register's readers in the
+    document's `body` (None: the home body), else that body's office clerks."""
     roles = secrecy_policy(settings).visible_to or PAPER_REPORT_FALLBACK
-    return [user for role in roles for user in holders(session, role)]
+    return [user for role in roles for user in body_holders(session, role, body)]
 
 
 # ---------------------------------------------------------------- records
@@ -513,6 +520,62 @@ def record_body(session: Session, directive_id: int | None, assignment_id: int |
     record = _record(kind)
     body_id = session.scalar(select(record.body).where(record.id == record_id)) if record_id is not None else None
     return session.get(Unit, body_id) if body_id is not None else org.home_body(session)
+
+
+# The instance variable naming, by its code, the body whose office and leader do the steps of a process
+# that is about no directive (an ad-hoc report a commune's office asks for); absent: the home body.
+BODY_VARIABLE = "issuing_body"
+
+
+def recorded_body(session: Session, body_id: int | None) -> Unit | None:
+    """The body a record about no directive is of (an office report, an inspection, a secret register line):
+    the one recorded while it is still an issuing body, else the home body (the calendar's reports, those
+    recorded before bodies, and those of a unit no longer marked, as directives)."""
+    body = session.get(Unit, body_id) if body_id is not None else None
+    return body if body is not None and body.is_issuing_body else org.home_body(session)
+
+
+def may_see_office_report(session: Session, user: User, body_id: int | None) -> bool:
+    """An office report is its body's (`recorded_body`): that body's organisation-wide roles see it,
+    and a unit's users see their own body's and the home body's, which asks every unit (a commune's
+    section: its commune's and the province's; a department: the province's). `office_report_clause`
+    is the same rule over a list."""
+    body, home = recorded_body(session, body_id), org.home_body(session)
+    if body is None:
+        return True
+    return body.id == users_body(session, user).id or (
+        not is_organisation_wide(user) and home is not None and body.id == home.id)
+
+
+def office_report_clause(session: Session, user: User, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over an office report's `body_id` column: the reports `may_see_office_report` lets `user` see."""
+    home = org.home_body(session)
+    if home is None:
+        return true()
+    mine = users_body(session, user)
+    seen = [mine] if mine.id == home.id or is_organisation_wide(user) else [mine, home]
+    return or_(*(recorded_by(session, body, body_id) for body in seen))
+
+
+def recorded_by(session: Session, body: Unit, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over the `body_id` column of records about no directive (office reports, the secret register's
+    lines): those of `body` (`recorded_body`)."""
+    home = org.home_body(session)
+    if home is None or body.id != home.id:
+        return body_id == body.id
+    return or_(body_id.is_(None), body_id.not_in(_other_bodies(home.id)))
+
+
+def _other_bodies(home_id: int) -> Select:
+    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != home_id)
+
+
+def body_holders(session: Session, role: str, body: Unit | None) -> list[User]:
+    """The active holders of `role` who work for `body` (None: the home body): whom its office's reports
+    go to — a commune's report to its own leader, the province's to the province's, not to every leader."""
+    body = body or org.home_body(session)
+    found = holders(session, role)
+    return found if body is None else [user for user in found if users_body(session, user).id == body.id]
 
 
 def may_take_hub_documents(session: Session, user: User) -> bool:
@@ -648,9 +711,22 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
         by_role = and_(role.in_(acting_roles(user)), or_(unit_id.is_(None), unit_id.in_(units)))
     else:
         by_role = and_(role.in_(acting_roles(user)),
-                       record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id))
+                       record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id),
+                       or_(assignment_id.is_not(None), directive_id.is_not(None),
+                           _body_units_clause(session, users_body(session, user), unit_id)))
     return or_(and_(performers.is_(None), by_role),
                and_(performers.is_not(None), performers.contains(_named(user), autoescape=True)))
+
+
+def _body_units_clause(session: Session, body: Unit, unit_id) -> ColumnElement[bool]:
+    """SQL over a work item's unit: none, or a unit of `body` (a commune's: its sub-tree; the home body's:
+    outside the other bodies'). A step about no record (an office report's) is its body's office's."""
+    home = org.home_body(session)
+    if home is None or (body.id == home.id and not org.has_other_bodies(session, home.id)):
+        return true()
+    if body.id == home.id:
+        return or_(unit_id.is_(None), unit_id.not_in(org.subtrees_select(_other_bodies(home.id))))
+    return or_(unit_id.is_(None), unit_id.in_(org.subtrees_select([body.id])))
 
 
 def acting_roles(user: User) -> list[str]:
@@ -680,7 +756,9 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
     if not is_organisation_wide(user):
         return True
     kind, record_id = (ASSIGNMENT, item.assignment_id) if item.assignment_id else (DIRECTIVE, item.directive_id)
-    return record_id is None or may_see(session, user, kind, record_id)
+    if record_id is None:  # `_body_units_clause`, on one item
+        return item.unit_id is None or org.body_of(session, item.unit_id).id == users_body(session, user).id
+    return may_see(session, user, kind, record_id)
 
 
 def may_open_work_item(session: Session, user: User, item: WorkItemLike) -> bool:

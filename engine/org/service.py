@@ -145,7 +145,7 @@ def subtrees_ids(session: Session, unit_ids: Iterable[int]) -> set[int]:
     return set(session.scalars(subtrees_select(starts))) if starts else set()
 
 
-def subtrees_select(unit_ids: Collection[int]) -> Select:
+def subtrees_select(unit_ids: Collection[int] | Select) -> Select:
     """SELECT of the ids `subtrees_ids` gives, for a query that embeds it."""
     below = select(Unit.id).where(Unit.id.in_(unit_ids)).cte("below", recursive=True)
     below = below.union(select(Unit.id).where(Unit.parent_id == below.c.id))

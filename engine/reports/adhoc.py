@@ -50,11 +50,15 @@ def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
         user = session.get_one(User, actor.id)
         if not permissions.may_request_adhoc_report(user):
             raise Forbidden("You may not ask units for an ad-hoc report.")
-        collecting = _collecting(session)
+        body = permissions.users_body(session, user)
+        collecting, own = _collecting(session, body), permissions.body_units(session, body)
         for code in codes:
             unit = org.unit_by_code(session, code)
             if unit is None:
                 raise AdhocReportError("units", "Unknown unit %(code)s.", code=code)
+            if own is not None and unit.id not in own:  # a commune's office asks its own sections
+                raise AdhocReportError("units", "%(name)s is not a unit of the issuing body %(body)s.",
+                                       name=unit.name, body=body.name)
             if not unit.is_valid_on(due):  # a reorganised unit: nobody would answer; its successor reports
                 raise AdhocReportError("units", "%(name)s is no longer in force on %(day)s: ask the unit that "
                                        "replaced it.", name=unit.name, day=due.strftime("%d/%m/%Y"))
@@ -71,21 +75,31 @@ def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
         if compiled.process_id(PURPOSE) not in compiled.specs:
             raise NotFound("The ruleset has no ad-hoc report process.")
         request = {"topic": topic, "units": codes, "due": due.isoformat(), "office_due": office_due.isoformat()}
-        instance = engine.runtime.start(session, bundle, PURPOSE, {"request": request}, actor=user)
+        start = {"request": request, **_named_body(session, body)}
+        instance = engine.runtime.start(session, bundle, PURPOSE, start, actor=user)
         return session.scalars(select(PeriodicReport).where(PeriodicReport.instance_id == instance.id,
                                                             PeriodicReport.period == AD_HOC)).one()
 
 
-def askable_units(session: Session) -> list[Unit]:
-    """The units in force an ad-hoc report may be asked of, by name."""
-    collecting = _collecting(session)
+def askable_units(session: Session, user: User) -> list[Unit]:
+    """The units in force the office of `user`'s body may ask an ad-hoc report of, by name: a commune's
+    office its own sections, the province's any unit."""
+    body = permissions.users_body(session, user)
+    collecting, own = _collecting(session, body), permissions.body_units(session, body)
     return [unit for unit in session.scalars(select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.name))
-            if unit.id not in collecting]
+            if unit.id not in collecting and (own is None or unit.id in own)]
 
 
-def _collecting(session: Session) -> set[int]:
-    """The tracking office and the root unit: they receive the units' reports, the office consolidating them."""
-    return {unit.id for unit in (org.tracking_office(session), org.root_unit(session)) if unit}
+def _collecting(session: Session, body: Unit) -> set[int]:
+    """The body and its office (the province's root unit and tracking office; a commune's own unit): they
+    receive the units' reports, the office consolidating them."""
+    return {unit.id for unit in (org.body_office(session, body), body) if unit}
+
+
+def _named_body(session: Session, body: Unit) -> dict[str, str]:
+    """The start data naming a body other than the home body, whose office and leader do the report's steps."""
+    home = org.home_body(session)
+    return {} if home is None or home.id == body.id else {permissions.BODY_VARIABLE: body.code}
 
 
 def _day(raw: dict, field: str, not_before: date) -> date:

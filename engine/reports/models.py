@@ -71,6 +71,9 @@ class PeriodicReport(Base):
     number: Mapped[str | None] = mapped_column(String(64))       # số, ký hiệu: 3/BC-VP
     issued_on: Mapped[date | None] = mapped_column(Date)
     published: Mapped[bool] = mapped_column(Boolean, default=False)  # on the public page
+    # The body whose office asked for it and issues it (an ad-hoc report of a commune's office); None: the
+    # home body's, as every periodic report of the calendar (permissions.may_see_office_report)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
 
     def consolidating(self, today: date) -> bool:
         """The units' time is over and the office is writing the summary: the status says collecting

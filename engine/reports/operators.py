@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -187,7 +187,7 @@ def open_adhoc(ctx: StepContext, data: dict, params: dict) -> dict:
         due = date.fromisoformat(request["due"])
         row = PeriodicReport(ruleset=ctx.bundle.settings["id"], period=AD_HOC, period_start=clock.today(),
                              period_end=due, unit_due=due, office_due=date.fromisoformat(request["office_due"]),
-                             topic=request["topic"], asked_units=list(request["units"]),
+                             topic=request["topic"], asked_units=list(request["units"]), body_id=_named_body(ctx, data),
                              requested_by=getattr(ctx.actor, "id", None), instance_id=ctx.instance.id,
                              created_at=clock.now())
         ctx.session.add(row)
@@ -199,6 +199,16 @@ def open_adhoc(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"id": row.id, "period": AD_HOC, "label": adhoc_label(row.topic or ""), "topic": row.topic,
             "units": list(row.asked_units or []), "unit_due": row.unit_due.isoformat(),
             "office_due": row.office_due.isoformat(), "article": ""}
+
+
+def _named_body(ctx: StepContext, data: dict) -> int | None:
+    """The body the instance names (a commune office's request: engine.reports.adhoc); None, the home body."""
+    code = data.get(permissions.BODY_VARIABLE)
+    return org.require_unit(ctx.session, code).id if code else None
+
+
+def _body(ctx: StepContext, row: PeriodicReport) -> Unit | None:
+    return permissions.recorded_body(ctx.session, row.body_id)
 
 
 @OPERATORS.register("adhoc_report.remind", required=("report", "unit"))
@@ -260,7 +270,7 @@ def consolidate(ctx: StepContext, data: dict, params: dict) -> dict:
     row.consolidated_at = clock.now()
     audit.record(ctx.session, "periodic_report.consolidated", "periodic_report", row.id, actor=ctx.actor,
                  after={"status": row.status})
-    _tell(ctx, row, permissions.leaders(ctx.session), "office_report_review")
+    _tell(ctx, row, permissions.body_holders(ctx.session, permissions.LEADER, _body(ctx, row)), "office_report_review")
     return {"periodic_report": row.id}
 
 
@@ -274,7 +284,8 @@ def send_back(ctx: StepContext, data: dict, params: dict) -> dict:
     audit.record(ctx.session, "office_report.returned", "periodic_report", row.id, actor=ctx.actor,
                  after={"note": row.review_note})
     # those who consolidate it again: the office as a body, its clerks and its head
-    _tell(ctx, row, permissions.holders_in(ctx.session, permissions.OFFICE_BODY, None), "office_report_returned",
+    _tell(ctx, row, permissions.holders_in(ctx.session, permissions.OFFICE_BODY, None, _body(ctx, row)),
+          "office_report_returned",
           note=row.review_note or "")
     return {"periodic_report": row.id}
 
@@ -287,7 +298,7 @@ def issue(ctx: StepContext, data: dict, params: dict) -> dict:
     if row.status != PeriodicReportStatus.ISSUED:  # a retried step does not issue twice
         settings = ctx.bundle.settings.get("reports") or {}
         row.issued_on = clock.today()
-        row.number = f"{_issued_in(ctx.session, row.issued_on.year) + 1}/" \
+        row.number = f"{_issued_in(ctx.session, _body(ctx, row), row.issued_on.year) + 1}/" \
                      f"{settings.get('symbol') or DEFAULT_SYMBOL}"
         row.status = PeriodicReportStatus.ISSUED
         row.reviewed_by = getattr(ctx.actor, "id", None)
@@ -313,18 +324,22 @@ def _council_staff(ctx: StepContext, row: PeriodicReport, code: str) -> list:
     return staff
 
 
-def _issued_in(session: Session, year: int) -> int:
-    """The office's reports issued in `year`, under any ruleset: its numbers restart each calendar
-    year, not when the deployment switches rulesets (a province merged on 1/7/2025)."""
+def _issued_in(session: Session, body: Unit | None, year: int) -> int:
+    """The reports the office of `body` issued in `year`, under any ruleset: its numbers restart each
+    calendar year, not when the deployment switches rulesets (a province merged on 1/7/2025), and a
+    commune's office numbers its own."""
+    of_body = permissions.recorded_by(session, body, PeriodicReport.body_id) if body is not None else true()
     return session.scalar(select(func.count()).select_from(PeriodicReport).where(
-        PeriodicReport.status == PeriodicReportStatus.ISSUED,
+        PeriodicReport.status == PeriodicReportStatus.ISSUED, of_body,
         PeriodicReport.issued_on >= date(year, 1, 1), PeriodicReport.issued_on <= date(year, 12, 31))) or 0
 
 
 def recipients(session: Session, row: PeriodicReport, send_to) -> list[User]:
     """Who an issued report goes to: the holders of each role named, and for "units" the
     report writers of the units asked (an ad-hoc report's) or that reported (a period's)."""
-    users = [user for name in send_to if name != SEND_TO_UNITS for user in permissions.holders(session, name)]
+    body = permissions.recorded_body(session, row.body_id)
+    users = [user for name in send_to if name != SEND_TO_UNITS
+             for user in permissions.body_holders(session, name, body)]
     if SEND_TO_UNITS in send_to:
         unit_ids = ([org.require_unit(session, code).id for code in row.asked_units or []] if row.period == AD_HOC
                     else list(session.scalars(select(UnitReport.unit_id).where(

@@ -103,8 +103,9 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
         raise ValueError(f"unknown denominator '{denominator}'")
     units = (counts.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
              else counts.by_unit(session, scope))
-    header = header or default_header(session, scope, period_label, settings or {}, organisation)
     row = session.get(PeriodicReport, periodic_report_id) if periodic_report_id is not None else None
+    header = header or default_header(session, scope, period_label, settings or {}, organisation,
+                                      _office_of(session, row))
     if row is not None and row.period == AD_HOC:
         header.title = upper_first(row.topic or "")
     if row is not None and row.number and row.issued_on:
@@ -121,14 +122,20 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     return report
 
 
+def _office_of(session: Session, row: PeriodicReport | None) -> Unit | None:
+    """The office that writes the report `row`: its body's (a commune's own unit); None, the tracking office."""
+    body = permissions.recorded_body(session, row.body_id) if row is not None else None
+    return org.body_office(session, body) if body is not None else None
+
+
 def default_header(session: Session, scope: Scope, period_label: str, settings: dict,
-                   organisation: str = "") -> Header:
+                   organisation: str = "", office: Unit | None = None) -> Header:
     root_name = org.organisation_name(session, organisation)
     subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
     header = office_header(session, settings, "      /BC-VP", scope.as_of,
                            f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
                            + (f" {lower_first(period_label)}" if period_label else "")
-                           + _origin_words(scope, settings), organisation)
+                           + _origin_words(scope, settings), organisation, office)
     header.recipients = report_recipients(session, settings)
     return header
 
@@ -338,9 +345,11 @@ def schedules_reports(settings: dict) -> bool:
     return PURPOSE in settings.get("processes", {}) and has_calendar(settings)
 
 
-def periodic_reports(session: Session, limit: int = 24) -> list[PeriodicReport]:
-    return list(session.scalars(select(PeriodicReport).order_by(PeriodicReport.unit_due.desc(),
-                                                                PeriodicReport.id.desc()).limit(limit)))
+def periodic_reports(session: Session, user: User, limit: int = 24) -> list[PeriodicReport]:
+    """The office reports `user` may see (permissions.may_see_office_report), the latest due first."""
+    return list(session.scalars(select(PeriodicReport).where(
+        permissions.office_report_clause(session, user, PeriodicReport.body_id))
+        .order_by(PeriodicReport.unit_due.desc(), PeriodicReport.id.desc()).limit(limit)))
 
 
 def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:

@@ -614,7 +614,8 @@ class Runtime:
         props = spec.extensions.get("properties", {})
         role = permissions.lane_role(compiled.lanes, spec.lane)
         assignment_id = task.data.get("assignment_id", instance.assignment_id)
-        unit_id = self._resolve_unit(session, task, props.get("unit"), role, instance.directive_id, assignment_id)
+        unit_id = self._resolve_unit(session, task, props.get("unit"), role, instance.directive_id, assignment_id,
+                                     task.data.get(permissions.BODY_VARIABLE))
         role = permissions.office_step_role(session, compiled.settings, role, unit_id, instance.directive_id,
                                             assignment_id)
         due = self.script_engine.evaluate(task, props["due"]) if props.get("due") else None
@@ -638,15 +639,16 @@ class Runtime:
             raise sandbox.ScriptFailed(f"instructions of {task.task_spec.bpmn_id}: {exc}", task=task) from exc
 
     def _resolve_unit(self, session: Session, task, unit_expression: str | None, role: str,
-                      directive_id: int | None, assignment_id: int | None) -> int | None:
-        """The unit the diagram names, else the default of `role` in the body of the record (its directive's)."""
+                      directive_id: int | None, assignment_id: int | None, body_code: str | None) -> int | None:
+        """The unit the diagram names, else the default of `role` in the body of the record (its directive's),
+        or without one in the body the instance names (`body_code`: an ad-hoc report of a commune's office)."""
         if unit_expression:
             code = self.script_engine.evaluate(task, unit_expression)
             unit_id = org.unit_id_by_code(session, str(code)) if code else None
             if unit_id is None:
                 raise LookupError(f"user task {task.task_spec.bpmn_id}: unit '{code}' does not exist")
             return unit_id
-        default = permissions.default_unit(session, role, directive_id, assignment_id)
+        default = permissions.default_unit(session, role, directive_id, assignment_id, body_code)
         return default.id if default else None
 
     def _record_incident(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow,

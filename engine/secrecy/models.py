@@ -28,6 +28,9 @@ class SecretDocument(Base):
     issuer: Mapped[str] = mapped_column(String(255))
     secrecy: Mapped[str] = mapped_column(String(16))  # confidential | secret | top_secret
     directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))  # when content is stored
+    # The body whose office registered it, whose register readers read it (permissions.recorded_body); None:
+    # the home body's
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     status: Mapped[SecretDocumentStatus] = mapped_column(String(16), default=SecretDocumentStatus.OPEN)
     instance_id: Mapped[int | None] = mapped_column(Integer)  # the paper-report reminder process
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

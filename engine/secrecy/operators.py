@@ -33,7 +33,8 @@ def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
     document = ctx.session.get(SecretDocument, data.get("secret_document_id"))
     if document is None:
         raise LookupError("no secret document for this instance")
-    users = permissions.paper_report_recipients(ctx.session, ctx.bundle.settings)
+    users = permissions.paper_report_recipients(ctx.session, ctx.bundle.settings,
+                                                permissions.recorded_body(ctx.session, document.body_id))
     due = f", hạn {date.fromisoformat(params['due']):%d/%m/%Y}" if params.get("due") else ""
     body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}{due}."
     created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None, body=body,

@@ -44,7 +44,8 @@ def add_directive_to_register(engine, session: Session, bundle, directive: Direc
         return None
     header = {"symbol": directive.symbol, "issued_on": directive.issued_on.isoformat(), "issuer": directive.issuer,
               "secrecy": directive.secrecy}
-    document = new_document(session, directive.ruleset, header, actor, directive_id=directive.id)
+    document = new_document(session, directive.ruleset, header, actor, directive_id=directive.id,
+                            body_id=directive.issuing_body_id)
     _add_entries(session, document, items)
     session.flush()
     start_paper_reports(engine, session, bundle, rules, document, actor)
@@ -69,7 +70,7 @@ def _add_entries(session: Session, document: SecretDocument, items) -> None:
 
 
 def new_document(session: Session, ruleset: str, header: dict, actor: User | None,
-                 directive_id: int | None = None) -> SecretDocument:
+                 directive_id: int | None = None, body_id: int | None = None) -> SecretDocument:
     issued_on = date.fromisoformat(header["issued_on"])
     duplicate = session.scalar(select(SecretDocument.id).where(
         SecretDocument.symbol == header["symbol"], SecretDocument.issued_on == issued_on,
@@ -78,7 +79,7 @@ def new_document(session: Session, ruleset: str, header: dict, actor: User | Non
         raise SecrecyError("Secret document %(symbol)s is already in the register.", symbol=header["symbol"])
     document = SecretDocument(ruleset=ruleset, number=header["symbol"].split("/", 1)[0], symbol=header["symbol"],
                               issued_on=issued_on, issuer=header["issuer"], secrecy=header["secrecy"],
-                              directive_id=directive_id, registered_by=getattr(actor, "id", None),
+                              directive_id=directive_id, body_id=body_id, registered_by=getattr(actor, "id", None),
                               registered_at=clock.now())
     session.add(document)
     return document

@@ -50,10 +50,12 @@ def register_secret_document(engine, raw: dict, items: list[dict], actor: User) 
             raise SecrecyError("Under this regulation secret documents are not recorded in the system: "
                                "follow them up on paper.")
         header = _clean_header(compiled.forms[HEADER_FORM], raw, session)
-        entries = [_clean_item(session, seq, item) for seq, item in enumerate(items, start=1)]
+        body = permissions.users_body(session, session.get_one(User, actor.id))
+        own = permissions.body_units(session, body)
+        entries = [_clean_item(session, seq, item, own) for seq, item in enumerate(items, start=1)]
         if not entries:
             raise SecrecyError("Give at least one lead unit and deadline.")
-        document = register.new_document(session, bundle.ruleset, header, actor)
+        document = register.new_document(session, bundle.ruleset, header, actor, body_id=body.id)
         for seq, unit_id, deadline in entries:
             document.entries.append(SecretAssignment(seq=seq, lead_unit_id=unit_id, deadline=deadline))
         session.flush()
@@ -64,12 +66,18 @@ def register_secret_document(engine, raw: dict, items: list[dict], actor: User) 
 
 
 def visible_documents(session: Session, user: User, settings: dict) -> list[SecretDocument]:
-    """The register, for the roles the ruleset names; anyone else is refused."""
+    """The register of `user`'s body, for the roles the ruleset names; anyone else is refused."""
     if not permissions.may_read_secret_register(user, settings):
         raise Forbidden("Only %(roles)s may read the secret-document register.",
                         roles=", ".join(permissions.secrecy_policy(settings).visible_to) or "-")
-    return list(session.scalars(select(SecretDocument).order_by(SecretDocument.registered_at.desc(),
-                                                                SecretDocument.id.desc())))
+    return list(session.scalars(select(SecretDocument).where(_of_readers_body(session, user))
+                                .order_by(SecretDocument.registered_at.desc(), SecretDocument.id.desc())))
+
+
+def _of_readers_body(session: Session, user: User):
+    """SQL: the register's lines of `user`'s body (a commune's office head reads the commune's, the
+    province's the province's)."""
+    return permissions.recorded_by(session, permissions.users_body(session, user), SecretDocument.body_id)
 
 
 def close_secret_document(engine, document_id: int, actor: User) -> SecretDocument:
@@ -78,7 +86,8 @@ def close_secret_document(engine, document_id: int, actor: User) -> SecretDocume
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         settings = engine.compiled(engine.current_bundle(session)).settings
-        document = session.get(SecretDocument, document_id)
+        document = session.scalar(select(SecretDocument).where(SecretDocument.id == document_id,
+                                                                _of_readers_body(session, user)))
         if document is None or not permissions.may_read_secret_register(user, settings):
             raise NotFound("Secret document %(id)s does not exist.", id=document_id)
         if document.status == SecretDocumentStatus.CLOSED:
@@ -106,7 +115,8 @@ def _clean_header(form: forms.FormDefinition, raw: dict, session: Session) -> di
     return header
 
 
-def _clean_item(session: Session, seq: int, item: dict) -> tuple[int, int, date | None]:
+def _clean_item(session: Session, seq: int, item: dict, own: set[int] | None) -> tuple[int, int, date | None]:
+    """One task's lead unit (one of `own`, the body's units; None: any) and deadline."""
     extra = sorted(k for k, v in item.items() if k not in ITEM_FIELDS and filled(v))
     if extra:
         raise SecrecyError("Assignment %(n)s: the regulation does not allow the system to keep %(fields)s "
@@ -114,4 +124,6 @@ def _clean_item(session: Session, seq: int, item: dict) -> tuple[int, int, date 
     unit = org.unit_by_code(session, (item.get("lead_unit") or "").strip())
     if unit is None:
         raise SecrecyError("Assignment %(n)s: exactly one lead unit is required.", n=seq)
+    if own is not None and unit.id not in own:
+        raise SecrecyError("Assignment %(n)s: %(code)s is not a unit of the issuing body.", n=seq, code=unit.code)
     return seq, unit.id, day_of(deadline_of(session, seq, item)["deadline"])

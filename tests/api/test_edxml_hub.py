@@ -305,6 +305,25 @@ def test_statuses_go_back_to_the_sender_once_each_after_the_hub_recovers(loaded,
             ("01", 2, True), ("03", 2, True), ("04", 1, True)}
 
 
+def test_a_ward_s_status_goes_back_from_the_ward(loaded, org_tree, hub):
+    """A document a ward's office registers from the hub is the ward's committee's to track: its status
+    goes back from the ward, by its agency identifier and name, not from the province's office (issue #21)."""
+    loaded.settings.edxml_status_endpoint = hub.url
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "VP", "000.00.01.H17")
+        org.create_unit(s, "xa-a", "UBND phường An Phú", parent_code="UBND", kind="commune")
+        org.create_unit(s, "xa-a-kt", "Phòng Kinh tế phường An Phú", parent_code="xa-a", kind="section")
+        org.set_agency_code(s, "xa-a", "000.01.02.H17")
+        org.mark_issuing_body(s, "xa-a", True)
+        ward_clerk = org.create_user(s, "vp_a", "x" * 12, "Văn thư phường An Phú", "xa-a", ["clerk"])
+    _import(loaded, NEW, ward_clerk, [{"content": "Báo cáo tiến độ", "lead_unit": "xa-a-kt"}])
+    assert deliver_due(loaded.db, loaded.settings).sent == 2   # 01 (đã đến) and 03 (đã tiếp nhận)
+    assert hub.codes() == ["01", "03"]
+    for body in hub.kept.values():
+        sender = re.search(r"<edXML:From>(.*?)</edXML:From>", body.decode(), re.S).group(1)
+        assert "000.01.02.H17" in sender and "UBND phường An Phú" in sender and "000.00.01.H17" not in sender
+
+
 def test_handled_and_done_go_back_once_each(loaded, org_tree, as_user, hub):
     """05 when the lead unit first reports, 06 when every task has ended done — each once,
     however many reports follow."""

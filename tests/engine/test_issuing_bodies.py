@@ -3,6 +3,7 @@ with its own office. Each role of each body sees, is given and is told of what e
 says; the province's office keeps exactly what it saw."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,17 @@ from sqlalchemy import select
 
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
+from engine.errors import Forbidden, NotFound
+from engine.notifications.models import Notification
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.registry import service as registry
 from engine.runtime.models import WorkItem
+from engine.secrecy import service as secrecy
+from engine.secrecy.models import SecretDocument
 from tests.conftest import PASSWORD, make_engine
+from tests.processes import drive
 
 HUB_SAMPLES = Path(__file__).parent.parent / "fixtures" / "edxml"
 ORG_WIDE = ("clerk", "office_head", "leader", "inspector", "system_admin")
@@ -198,3 +204,35 @@ def test_the_hubs_documents_are_the_tracking_offices_alone(bodies, tmp_path):
         received.register(engine, row.id, [{"content": "Việc", "lead_unit": "xa-a-kt", "deadline": "20/03/2026"}],
                           users["clerk@a"])
     received.dismiss(engine, row.id, "Không theo dõi", users["clerk@province"])
+
+
+def test_the_secret_register_is_read_and_reminded_per_body(bodies, clock):
+    """A body's register is read by the roles [secrecy] visible_to names in that body (office head,
+    leader): the province's office head does not read the ward's secret S, the ward's not the
+    province's Q; a clerk of either reads none; each paper report reminds only its own body's readers."""
+    engine, users, ids = bodies
+    ids["Q"] = _register(engine, "Q", "STC", users["office_head@province"], secrecy="confidential")
+    with engine.db.session() as s:
+        settings = engine.compiled(engine.current_bundle(s)).settings
+        symbols = {s.get_one(Directive, i).id: s.get_one(Directive, i).symbol for i in ids.values()}
+        read = {}
+        for name in ("office_head@province", "leader@province", "office_head@a", "leader@a", "office_head@b"):
+            found = secrecy.visible_documents(s, s.get_one(User, users[name].id), settings)
+            read[name] = {symbols[d.directive_id] for d in found}
+        for name in ("clerk@province", "clerk@a"):
+            with pytest.raises(Forbidden):
+                secrecy.visible_documents(s, s.get_one(User, users[name].id), settings)
+        lines = {symbols[d.directive_id]: d.id for d in s.scalars(select(SecretDocument))}
+    q, s_ = symbols[ids["Q"]], symbols[ids["S"]]
+    assert read == {"office_head@province": {q}, "leader@province": {q}, "office_head@a": {s_}, "leader@a": {s_},
+                    "office_head@b": set()}
+    with pytest.raises(NotFound):  # the province's office head closes no line of the ward's register
+        secrecy.close_secret_document(engine, lines[s_], users["office_head@province"])
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 31, 9, 0))
+    with engine.db.session() as s:
+        reminded = {(symbol, username) for symbol in (q, s_) for username in s.scalars(
+            select(User.username).join(Notification, Notification.user_id == User.id).where(
+                Notification.kind == "paper_report", Notification.body.contains(symbol)))}
+    assert reminded == {(q, "office_head_province"), (q, "leader_province"), (s_, "office_head_a"), (s_, "leader_a")}
+    secrecy.close_secret_document(engine, lines[s_], users["office_head@a"])
+

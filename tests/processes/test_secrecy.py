@@ -11,9 +11,11 @@ from engine.directives.models import Assignment, Directive
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
 from engine.notifications.models import Notification
+from engine.org import service as org
 from engine.secrecy import service as secrecy
 from engine.secrecy.models import SecretDocument
-from tests.conftest import make_engine
+from engine.secrecy.register import SecrecyError
+from tests.conftest import PASSWORD, make_engine
 from tests.processes import drive
 
 pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
@@ -143,3 +145,18 @@ def _tables_containing(session, needle: str) -> list[str]:
         if any(needle in str(value) for row in rows for value in row):
             found.append(table)
     return found
+
+
+def test_a_ward_office_registers_its_secret_documents_for_its_own_units(loaded, org_tree):
+    """A ward marked an issuing body: its office registers its committee's secret document with its own
+    section as lead unit, never a unit of the province; the line is the ward's register's (issue #21)."""
+    engine = loaded
+    with engine.db.session() as s:
+        org.create_unit(s, "xa-a", "UBND phường A", parent_code="UBND", kind="commune")
+        org.create_unit(s, "xa-a-kt", "Phòng Kinh tế phường A", parent_code="xa-a", kind="section")
+        ward = org.mark_issuing_body(s, "xa-a", True).id
+        ward_clerk = org.create_user(s, "clerk_a", PASSWORD, "Văn thư phường A", "xa-a", ["clerk"])
+    with pytest.raises(SecrecyError, match="STC is not a unit of the issuing body"):
+        secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], ward_clerk)
+    line = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "xa-a-kt"}], ward_clerk)
+    assert line.body_id == ward

@@ -1,7 +1,8 @@
 """A ward's own office tracks its committee's directives in a province deployment (tinh-2025, issue #21),
 through the pages: the province gives ward A a task as before; ward A's clerk registers the ward's own
 directive to its two sections; each office sees only its own directives, ward B's sees neither; a
-section reports on its task and ward A's office head urges it."""
+section reports on its task and ward A's office head urges it. Ward A's office asks its sections for an
+ad-hoc report and inspects them, its leader issuing and deciding; neither office opens the other's."""
 import io
 import re
 
@@ -11,9 +12,11 @@ from sqlalchemy import select
 
 from engine.api_tokens import service as tokens
 from engine.directives.models import Assignment
+from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
+from engine.reports.models import PeriodicReport
 from engine.runtime.models import WorkItem
 from tests.conftest import PASSWORD, create_org_tree, make_engine
 from tests.webui.conftest import Browser, classify, register
@@ -27,7 +30,7 @@ WARDS = {"xa-a": ("UBND phường An Phú", "UBND", True), "xa-a-kt": ("Phòng K
 # username: (unit, roles)
 WARD_PEOPLE = {"vp_a": ("xa-a", ["clerk"]), "cvp_a": ("xa-a", ["office_head"]), "xa_a": ("xa-a", ["unit_officer"]),
                "kt_a": ("xa-a-kt", ["unit_officer"]), "vh_a": ("xa-a-vh", ["unit_officer"]),
-               "vp_b": ("xa-b", ["clerk"])}
+               "ct_a": ("xa-a", ["leader"]), "vp_b": ("xa-b", ["clerk"])}
 
 
 @pytest.fixture
@@ -140,3 +143,143 @@ def _docx_text(data: bytes) -> str:
 
 def _words(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+WARD_TOPIC, PROVINCE_TOPIC = "Phòng chống lụt bão phường An Phú", "Giải ngân vốn đầu tư công"
+ASKED = {"due": "04/03/2026", "office_due": "11/03/2026"}
+
+
+def _reports(b: Browser) -> set[str]:
+    page = _page(b, "/reports/periodic")
+    return {topic for topic in (WARD_TOPIC, PROVINCE_TOPIC) if topic in page}
+
+
+def _ready_report_step(engine, element_id: str, report_path: str, unit_id: int | None = None) -> WorkItem:
+    with engine.db.session() as s:
+        report = s.get_one(PeriodicReport, int(report_path.rsplit("/", 1)[1]))
+        return s.scalars(select(WorkItem).where(
+            WorkItem.element_id == element_id, WorkItem.status == "ready", WorkItem.instance_id == report.instance_id,
+            *([WorkItem.unit_id == unit_id] if unit_id else []))).one()
+
+
+def test_a_ward_office_asks_its_own_sections_for_an_ad_hoc_report_and_its_leader_issues_it(province):
+    """An ad-hoc report is its body's: a ward's office asks its own sections only, consolidates it, its own
+    leader approves it, numbered among the ward's; the province's office and ward B neither list nor open
+    it, and the ward's office neither the province's (pages and API)."""
+    engine, browser = province
+    clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")
+    form = _page(ward_clerk, "/reports/adhoc/new")  # the ward's sections, not its own unit nor the province's
+    offered = set(re.findall(r'value="([^"]+)"[^>]*>\s*[^<]*</', form)) & {"xa-a", "xa-a-kt", "xa-a-vh", "STC", "xa-b"}
+    assert {"xa-a-kt", "xa-a-vh"} <= offered and not offered & {"xa-a", "STC", "xa-b"}, offered
+    refused = ward_clerk.post("/reports/adhoc/new", {"topic": WARD_TOPIC, "units": ["STC"], **ASKED})
+    assert refused.status_code == 400
+    assert "Sở Tài chính không thuộc UBND phường An Phú" in refused.get_data(as_text=True)
+    asked = ward_clerk.post("/reports/adhoc/new", {"topic": WARD_TOPIC, "units": ["xa-a-kt"], **ASKED})
+    assert asked.status_code == 302, asked.get_data(as_text=True)
+    ward_report = asked.headers["Location"]
+    province_report = clerk.post("/reports/adhoc/new", {"topic": PROVINCE_TOPIC, "units": ["STC"], **ASKED}
+                                 ).headers["Location"]
+
+    assert _reports(clerk) == {PROVINCE_TOPIC} and _reports(ward_clerk) == {WARD_TOPIC} and _reports(ward_b) == set()
+    assert _reports(browser("kt_a")) == {WARD_TOPIC, PROVINCE_TOPIC}  # a ward's section: its ward's and the province's
+    assert _reports(browser("stc")) == {PROVINCE_TOPIC}
+    for who, path in ((clerk, ward_report), (ward_b, ward_report), (ward_clerk, province_report)):
+        assert who.get(path).status_code == 404, path
+        assert who.get(f"/reports/export/xlsx?periodic={path.rsplit('/', 1)[1]}").status_code == 302  # refused
+    with engine.db.session() as s:
+        api = {name: tokens.create_token(s, name, "scenario")[1] for name in ("clerk", "vp_a", "vp_b")}
+    for name, topics in (("clerk", {PROVINCE_TOPIC}), ("vp_a", {WARD_TOPIC}), ("vp_b", set())):
+        listed = clerk.client.get("/api/v1/reports/office", headers={"Authorization": f"Bearer {api[name]}"})
+        assert {row["topic"] for row in listed.get_json()["items"]} == topics, name
+    refused = clerk.client.post("/api/v1/reports/adhoc", json={"topic": WARD_TOPIC, "units": ["SXD"],
+                                                              "due": "2026-03-04", "office_due": "2026-03-11"},
+                                headers={"Authorization": f"Bearer {api['vp_a']}", "Idempotency-Key": "w1"})
+    assert refused.status_code == 422 and "units" in refused.get_json()["error"]["fields"], refused.get_json()
+
+    section = browser("kt_a")
+    handle = _ready_report_step(engine, "adhoc_unit_report", ward_report)
+    sent = section.post(f"/work/{handle.id}", {"results": "Đã kiểm tra 3 tuyến đê"})
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    consolidate = _ready_report_step(engine, "report_consolidate", ward_report)  # the ward's office consolidates
+    assert f"/work/{consolidate.id}" in _page(ward_clerk, "/inbox")
+    assert f"/work/{consolidate.id}" not in _page(clerk, "/inbox") + _page(browser("chanhvp"), "/inbox")
+    assert clerk.post(f"/work/{consolidate.id}", {"summary": "x"}).status_code in (403, 404)
+    done = browser("cvp_a").post(f"/work/{consolidate.id}", {"summary": "Các phòng đã báo cáo"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    review = _ready_report_step(engine, "report_review", ward_report)  # the ward's leader, not the province's
+    assert f"/work/{review.id}" not in _page(browser("chutich"), "/inbox")
+    _issue(engine, browser, province_report, {"stc": "Đã giải ngân 45%"}, "chanhvp", "chutich")  # the province's 1
+    assert browser("ct_a").post(f"/work/{review.id}", {"review_decision": "approve"}).status_code == 302
+    with engine.db.session() as s:
+        row = s.get_one(PeriodicReport, int(ward_report.rsplit("/", 1)[1]))
+        assert (row.status, row.number) == ("issued", "1/BC-VP")  # the ward numbers its own reports
+        told = set(s.scalars(select(User.username).join(Notification, Notification.user_id == User.id).where(
+            Notification.kind.in_(("office_report_review", "office_report_issued")), Notification.link == ward_report)))
+    assert told == {"ct_a", "kt_a"}, told
+    issued = _page(ward_clerk, ward_report)
+    assert "1/BC-VP" in issued and "Đã kiểm tra 3 tuyến đê" in issued
+
+
+def _issue(engine, browser, report: str, answers: dict[str, str], office: str, leader: str) -> None:
+    """Each unit's officer answers, the office consolidates and the leader approves, through the pages."""
+    for who, results in answers.items():
+        with engine.db.session() as s:
+            unit_id = s.scalars(select(User.unit_id).where(User.username == who)).one()
+        item = _ready_report_step(engine, "adhoc_unit_report", report, unit_id)
+        assert browser(who).post(f"/work/{item.id}", {"results": results}).status_code == 302
+    for who, element, data in ((office, "report_consolidate", {"summary": "Tổng hợp"}),
+                               (leader, "report_review", {"review_decision": "approve"})):
+        item = _ready_report_step(engine, element, report)
+        done = browser(who).post(f"/work/{item.id}", data)
+        assert done.status_code == 302, done.get_data(as_text=True)
+
+
+WARD_INSPECTION, PROVINCE_INSPECTION = "Kiểm tra Phòng Kinh tế phường An Phú", "Kiểm tra Sở Tài chính"
+WARD_DECISION = {"decision_symbol": "12/QĐ-UBND", "decided_on": "13/02/2026", "legal_basis": "Quy chế làm việc",
+                 "scope": "Phòng Kinh tế", "content": "Việc thực hiện văn bản 05/UBND-XA", "starts_on": "02/03/2026",
+                 "ends_on": "06/03/2026", "team_leader": "cvp_a", "team_members": ["cvp_a", "vp_a"]}
+
+
+def _inspections(b: Browser) -> set[str]:
+    page = _page(b, "/inspections")
+    return {title for title in (WARD_INSPECTION, PROVINCE_INSPECTION) if title in page}
+
+
+def test_a_ward_office_inspects_its_own_sections_and_the_province_its_own(province):
+    """An inspection is its body's: a ward's office proposes one of its own sections only, its own leader
+    decides it; the province's office neither lists nor opens it, the ward's office not the province's."""
+    engine, browser = province
+    clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")
+    form = _page(ward_clerk, "/inspections/new")
+    offered = set(re.findall(r'<option value="([^"]+)"', form))
+    assert {"xa-a-kt", "xa-a-vh"} <= offered and not offered & {"STC", "xa-b"}, offered
+    refused = ward_clerk.post("/inspections/new", {"title": WARD_INSPECTION, "kind": "planned", "units": ["STC"]})
+    assert refused.status_code == 422
+    assert "Sở Tài chính không thuộc UBND phường An Phú" in refused.get_data(as_text=True)
+    made = ward_clerk.post("/inspections/new", {"title": WARD_INSPECTION, "kind": "planned", "units": ["xa-a-kt"]},
+                           page="/inspections/new")
+    assert made.status_code == 302, made.get_data(as_text=True)
+    ward_page = made.headers["Location"]
+    province_page = clerk.post("/inspections/new", {"title": PROVINCE_INSPECTION, "kind": "planned",
+                                                    "units": ["STC"]}, page="/inspections/new").headers["Location"]
+
+    assert _inspections(clerk) == {PROVINCE_INSPECTION} and _inspections(ward_clerk) == {WARD_INSPECTION}
+    assert _inspections(ward_b) == set() and _inspections(browser("kt_a")) == {WARD_INSPECTION}
+    for who, path in ((clerk, ward_page), (browser("chutich"), ward_page), (ward_b, ward_page),
+                      (ward_clerk, province_page)):
+        assert who.get(path).status_code == 404, path
+    with engine.db.session() as s:
+        api = {name: tokens.create_token(s, name, "scenario")[1] for name in ("clerk", "vp_a")}
+    for name, titles in (("clerk", {PROVINCE_INSPECTION}), ("vp_a", {WARD_INSPECTION})):
+        listed = clerk.client.get("/api/v1/inspections", headers={"Authorization": f"Bearer {api[name]}"})
+        assert {row["title"] for row in listed.get_json()["items"]} == titles, name
+
+    with engine.db.session() as s:  # the ward's leader decides it, not the province's Chairman
+        instance_id = s.scalar(select(Inspection.instance_id).where(Inspection.title == WARD_INSPECTION))
+        decide = s.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
+                                                  WorkItem.status == "ready")).one()
+    assert f"/work/{decide.id}" not in _page(browser("chutich"), "/inbox")
+    assert browser("chutich").post(f"/work/{decide.id}", WARD_DECISION).status_code in (403, 404)
+    decided = browser("ct_a").post(f"/work/{decide.id}", WARD_DECISION)
+    assert decided.status_code == 302, decided.get_data(as_text=True)
+    assert "12/QĐ-UBND" in _page(ward_clerk, ward_page)

@@ -71,9 +71,9 @@ def _office_report(row: PeriodicReport) -> dict:
 @blueprint.get("/reports/office")
 def office_reports():
     """The office's reports, periodic and ad hoc, newest first: status, number and date."""
-    api_user()
+    user = api_user()
     with engine().db.reading() as session:
-        return jsonify({"items": [_office_report(row) for row in periodic_reports(session)]})
+        return jsonify({"items": [_office_report(row) for row in periodic_reports(session, user)]})
 
 
 @blueprint.post("/reports/adhoc")

@@ -54,7 +54,7 @@ def index():
     year = forms.int_arg(args, "year", 0) or None
     user = current_user()
     with engine().db.reading() as session:
-        units = forms.unit_choices(session)
+        units = forms.unit_choices(session, permissions.units_offered(session, user))
         unit = args.get("unit", "") if args.get("unit", "") in {c.value for c in units} else ""
         query = inspections.InspectionQuery(status=status, kind=kind, unit=unit, year=year)
         rows = [(i, inspections.unit_names(session, i)) for i in inspections.list_inspections(session, user, query)]
@@ -77,7 +77,7 @@ def new():
             flash(_("The inspection was proposed: the decision is awaited."), "success")
             return redirect(url_for(".detail", inspection_id=created[0].id))
     with engine().db.reading() as session:
-        units = forms.unit_choices(session)
+        units = forms.unit_choices(session, permissions.units_offered(session, current_user()))
     return render_template("inspections/new.html", values=values, units=units, refusal=refusal,
                            **_labels()), (422 if refusal else 200)
 
@@ -91,7 +91,7 @@ def detail(inspection_id: int):
             info = inspections.detail(session, inspection_id, user)
         except NotFound:
             abort(404)
-        units = forms.unit_choices(session)
+        units = forms.unit_choices(session, permissions.units_offered(session, user))
         actionable = {item.id for item in info.open_items if permissions.may_open_work_item(session, user, item)}
         history = readable(engine(), session, info.history, HISTORY_LABELS, {"kind": PAPER_LABELS})
     return render_template("inspections/detail.html", info=info, i=info.inspection, units=units, actionable=actionable,

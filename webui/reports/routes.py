@@ -156,7 +156,7 @@ def export(fmt: str):
 @login_required()
 def periodic():
     with engine().db.reading() as session:
-        rows = periodic_reports(session)
+        rows = periodic_reports(session, current_user())
         schedule = running_schedule(session, engine().ruleset)
         scheduled = schedules_reports(ruleset_settings(session))
     user = current_user()
@@ -186,7 +186,7 @@ def adhoc_new():
             flash(_("The units have been asked for the report."), "success")
             return redirect(url_for("reports.periodic_detail", report_id=row.id))
     with engine().db.reading() as session:
-        units = adhoc.askable_units(session)
+        units = adhoc.askable_units(session, current_user())
     return render_template("reports/adhoc_new.html", units=units, values=values, errors=errors), \
         (400 if errors else 200)
 
@@ -209,7 +209,7 @@ def periodic_detail(report_id: int):
     user = current_user()
     with engine().db.reading() as session:
         row = session.get(PeriodicReport, report_id)
-        if row is None:
+        if row is None or not permissions.may_see_office_report(session, user, row.body_id):
             abort(404)
         query = ReportQuery.from_args(report_args(row), clock.today())
         scope = query.scope(session, None if read_as_sent(session, row, user) else user)
@@ -230,7 +230,7 @@ def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicRep
     if not value:
         return None
     row = session.get(PeriodicReport, int(value)) if value.isdigit() else None
-    if row is None:
+    if row is None or not permissions.may_see_office_report(session, current_user(), row.body_id):
         raise BadReportQuery("Periodic report %(id)s does not exist.", id=value[:20])
     if query.args() != ReportQuery.from_args(report_args(row), clock.today()).args():
         raise BadReportQuery("These are not the figures of the report %(report)s: download its files from its page.",
