@@ -9,12 +9,13 @@ whatever the busy timeout).
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -37,8 +38,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # SQLite: the execution option of a read-only transaction (and the connection's query_only state).
 _READ_ONLY = "dondoc_read_only"
-_READING = "dondoc.reading"  # session.info: a reading transaction's session (read_once)
-_READ_ONCE = "dondoc.read_once"  # session.info: what read_once read, by key
+_READ_ONCE = "dondoc.read_once"  # Connection.info: what read_once read in the connection's transaction, by key
+# A SELECT that locks rows (a step's FOR UPDATE), and the tables a statement writes (also in a WITH's CTEs).
+_LOCKS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
+_WRITTEN = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 # Errors of the storage under the database (full, read-only, failing disk, file gone). A
 # connection that met one is dropped, so that the next request opens a fresh one once the
 # storage has recovered (SQLite keeps a file it opened read-only read-only for good).
@@ -122,7 +125,6 @@ class Database:
             yield outer
             return
         session = self.sessions()
-        session.info[_READING] = True
         session.connection(execution_options={_READ_ONLY: True} if self.is_sqlite else {"postgresql_readonly": True})
         with self._transaction(session):
             yield session
@@ -170,17 +172,57 @@ class Database:
         self.engine.dispose()
 
 
-def read_once(session: Session, key: Hashable, read: Callable[[], T]) -> T:
-    """What `read()` gives, read once in a reading transaction of its own (Database.reading: nothing
-    is written in it) and kept under `key` until it ends; read each time in one that may write. The
-    unit scope and the rulesets' settings a request's queries each ask for (a department's inbox
-    sent the same scope five times)."""
-    if not session.info.get(_READING):
-        return read()
-    known = session.info.setdefault(_READ_ONCE, {})
-    if key not in known:
-        known[key] = read()
-    return known[key]
+def read_once(session: Session, key: Hashable, read: Callable[[], T], tables: Collection[str]) -> T:
+    """What `read()` gives, read once and kept under `key` until the transaction writes one of
+    `tables` (those `read` reads), takes a row lock (SELECT … FOR UPDATE: what is read under it is
+    read after it), rolls back to a savepoint or ends (`_forget_read_once`). The unit scope, the
+    home body and the rulesets' settings a request's queries each ask for (a department's inbox
+    sent the same scope five times; a directive's lifecycle asked for the home body 31 times)."""
+    kept = session.connection().info.setdefault(_READ_ONCE, {})
+    if key not in kept:
+        # Kept in the dict of before the read: a write of what it reads during it (an autoflush)
+        # replaces that dict, so a value read before such a write is not kept.
+        value = read()
+        kept[key] = (value, frozenset(tables))
+        return value
+    return kept[key][0]
+
+
+def _forget_read_once(eng: Engine) -> None:
+    """Drop what read_once kept from the tables a statement writes; all of it at a row lock, at a
+    statement it cannot tell (a rollback to a savepoint), at the transaction's end and when the
+    connection goes back to the pool."""
+    @event.listens_for(eng, "before_cursor_execute")
+    def _on_statement(conn, _cursor, statement, _params, _context, _many):
+        kept = conn.info.get(_READ_ONCE)
+        if not kept:
+            return
+        written = _written_tables(statement)
+        if written is None:
+            del conn.info[_READ_ONCE]
+        elif any(entry[1] & written for entry in kept.values()):
+            conn.info[_READ_ONCE] = {key: entry for key, entry in kept.items() if not entry[1] & written}
+
+    def _on_end(conn, *_args):
+        if not conn.invalidated:  # an invalidated one (a storage error) has no info until it reconnects
+            conn.info.pop(_READ_ONCE, None)
+
+    for name in ("commit", "rollback", "rollback_savepoint"):
+        event.listen(eng, name, _on_end)
+    event.listen(eng, "checkin", lambda _dbapi_conn, record: record.info.pop(_READ_ONCE, None))
+
+
+@lru_cache(maxsize=4096)
+def _written_tables(statement: str) -> frozenset[str] | None:
+    """The tables `statement` writes (none for a read, a savepoint's start or release); None for a
+    row lock or a statement of another kind."""
+    head = statement.lstrip()[:9].upper()
+    if head.startswith(("SAVEPOINT", "RELEASE")):
+        return frozenset()
+    if head.startswith(("SELECT", "WITH")) and _LOCKS.search(statement):
+        return None
+    written = frozenset(name.lower() for name in _WRITTEN.findall(statement))
+    return written if written or head.startswith(("SELECT", "WITH")) else None
 
 
 def lock_name(session: Session, name: str) -> None:
@@ -237,6 +279,7 @@ def _make_engine(url: str, echo: bool) -> Engine:
             conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         _drop_connections_on_storage_errors(eng)
+        _forget_read_once(eng)
         return eng
     eng = create_engine(url, echo=echo)
 
@@ -258,6 +301,7 @@ def _make_engine(url: str, echo: bool) -> Engine:
         conn.connection.driver_connection.prepare_threshold = None if read_only else PREPARE_AFTER_RUNS
 
     _ping_idle_connections(eng)
+    _forget_read_once(eng)
     _drop_connections_on_storage_errors(eng)
     return eng
 

@@ -453,7 +453,7 @@ def _record(kind: str) -> Record:
 def _secret_rulesets(session: Session, user: User) -> list[str]:
     """The rulesets whose [secrecy] visible_to names one of `user`'s roles."""
     published = read_once(session, "published settings", lambda: [
-        pair for source in _published_settings for pair in source(session)])
+        pair for source in _published_settings for pair in source(session)], tables=("process_bundles",))
     return sorted({ruleset for ruleset, settings in published if may_read_secret_register(user, settings)})
 
 

@@ -99,13 +99,14 @@ def home_body(session: Session) -> Unit | None:
     def read() -> Unit | None:
         office = tracking_office(session) or root_unit(session)
         return body_of(session, office.id) if office is not None else None
-    return read_once(session, "home body", read)
+    return read_once(session, "home body", read, tables=("units",))
 
 
 def has_other_bodies(session: Session, body_id: int) -> bool:
     """Whether a unit other than `body_id` is an issuing body (read once, as `home_body`)."""
     other = select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != body_id).limit(1)
-    return read_once(session, ("other bodies", body_id), lambda: session.scalar(other) is not None)
+    return read_once(session, ("other bodies", body_id), lambda: session.scalar(other) is not None,
+                     tables=("units",))
 
 
 def body_office(session: Session, body: Unit) -> Unit | None:
@@ -165,7 +166,8 @@ def carried_select(unit_ids: Collection[int]) -> Select:
 def carried_ids(session: Session, unit_id: int) -> set[int]:
     """The ids `carried_select([unit_id])` gives, read once in a reading transaction (read_once: a
     department's inbox asked for them five times a request, its registry two or three)."""
-    return set(read_once(session, ("carried", unit_id), lambda: frozenset(session.scalars(carried_select([unit_id])))))
+    return set(read_once(session, ("carried", unit_id), lambda: frozenset(session.scalars(carried_select([unit_id]))),
+                         tables=("units",)))
 
 
 def carries(session: Session, unit_id: int, carrier_id: int) -> bool:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from engine import clock
+from engine import audit, clock
 from engine.audit.models import AuditEntry
 from engine.org import permissions
 from engine.org import service as org
@@ -36,6 +36,13 @@ def _province(engine) -> dict[str, int]:
         return dict(s.execute(select(Unit.code, Unit.id)).all())
 
 
+def _province_and_user(engine, username: str, unit: str, role: str) -> dict[str, int]:
+    ids = _province(engine)
+    with engine.db.session() as s:
+        org.create_user(s, username, "pw-12345678", f"Người dùng {username}", unit, [role])
+    return ids
+
+
 def test_a_subtree_is_the_unit_and_everything_below_it_at_any_depth(engine):
     ids = _province(engine)
     with engine.db.session() as s:
@@ -60,9 +67,7 @@ def test_a_users_units_are_read_once_in_a_reading_transaction(engine):
     """A reading transaction (a request's) reads a unit user's scope once, however often its queries
     ask for it (a department's inbox asked five times); a transaction that may write reads it each
     time: a unit it creates below is in the scope at once."""
-    ids = _province(engine)
-    with engine.db.session() as s:
-        org.create_user(s, "s", "pw-12345678", "Người Sở", "S", ["unit_officer"])
+    ids = _province_and_user(engine, "s", "S", "unit_officer")
     with engine.db.reading() as s:
         user = s.scalar(select(User).where(User.username == "s"))
         seen = _statements(engine)
@@ -157,3 +162,43 @@ def test_a_retired_tracking_office_hands_the_tracking_to_its_successor_from_its_
     with engine.db.session() as s:  # from its end date its successor does: new work is told to its clerks
         assert org.tracking_office(s).code == "VPM"
         assert [u.username for u in permissions.office_clerks(s)] == ["moi"]
+
+
+def test_a_transaction_that_writes_reads_the_home_body_and_the_settings_again_only_once_it_writes_them(engine):
+    """What a permission clause reads of the organisation (the home body, other issuing bodies, the
+    published rulesets' settings) is read once in a transaction that may write, too (a directive's
+    lifecycle asked for the home body 31 times): read again once it writes those tables, rolls
+    back to a savepoint or takes a row lock (what is read under a lock is read after it), not when
+    it writes others (a step's audit entries and notifications)."""
+    ids = _province_and_user(engine, "vp", "T", "clerk")
+    with engine.db.session() as s:
+        clerk = s.scalar(select(User).where(User.username == "vp"))
+        seen = _statements(engine)
+
+        def reads() -> tuple[int, int]:
+            permissions.see_clause(s, clerk, permissions.ASSIGNMENT)
+            return (sum("is_tracking_office IS" in q for q in seen), sum("process_bundles" in q for q in seen))
+
+        assert reads() == (1, 1)
+        audit.record(s, "test.other_table", "unit", ids["S"])
+        assert reads() == (1, 1)
+        org.require_unit(s, "S").name = "Sở Xây dựng và Đô thị"
+        s.flush()
+        assert reads() == (2, 1)  # the units written: read again; the settings kept
+        try:
+            with s.begin_nested():
+                org.require_unit(s, "S2").name = "Phòng đổi tên"
+                s.flush()
+                assert reads() == (3, 1)
+                raise LookupError
+        except LookupError:
+            pass
+        assert reads() == (4, 2)  # rolled back to the savepoint: everything read again
+        engine.db.lock(s, select(Unit).where(Unit.id == ids["S"]), {})
+        # PostgreSQL: FOR UPDATE, read again; SQLite: the transaction holds the write lock from its start
+        assert reads() == ((4, 2) if engine.db.is_sqlite else (5, 3))
+    with engine.db.session() as s:
+        clerk = s.scalar(select(User).where(User.username == "vp"))
+        permissions.see_clause(s, clerk, permissions.ASSIGNMENT)
+    # a new transaction reads again
+    assert sum("process_bundles" in q for q in seen) == (3 if engine.db.is_sqlite else 4)
