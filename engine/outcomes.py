@@ -14,7 +14,8 @@ counted) is:
   is on time), else done *late*;
 - *overdue* when not done and `deadline < D` (on the deadline day it is still in time);
 - else *in progress within the deadline*; and, within that bucket, *not started* while its
-  progress is still `not_started`.
+  progress as of D (progress_case: today its `progress`, as of a past day what its lead unit had
+  reported by then) is `not_started`.
 The deadline is the current one (an approved extension replaces it); an open assignment
 (`deadline_kind = "open"`) has none, so it is never late.
 
@@ -32,7 +33,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ScalarSelect, and_, case, func, null, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine import clock
@@ -100,12 +101,14 @@ def outcome_on(deadline: date | None, completed_on: date | None, as_of: date, *,
                   past_deadline=deadline is not None and deadline < as_of, started=started)
 
 
-def outcome_of(assignment: Assignment, as_of: date) -> Outcome | None:
-    """The outcome of one assignment as of `as_of`; None when it is cancelled."""
+def outcome_of(assignment: Assignment, as_of: date, progress: str | None = None) -> Outcome | None:
+    """The outcome of one assignment as of `as_of`; None when it is cancelled. `progress`: its
+    progress as of that day (progress_case), by default today's."""
     if assignment.status == AssignmentStatus.CANCELLED:
         return None
     deadline = assignment.deadline if assignment.deadline_kind != DeadlineKind.OPEN else None
-    return outcome_on(deadline, assignment.completed_on, as_of, started=assignment.progress != "not_started")
+    started = (progress or assignment.progress) != "not_started"
+    return outcome_on(deadline, assignment.completed_on, as_of, started=started)
 
 
 def meets_difficulties(assignment: Assignment) -> bool:
@@ -154,6 +157,29 @@ def _open_on(as_of: date, a: type[Assignment]) -> ColumnElement[bool]:
     return and_(a.status != AssignmentStatus.CANCELLED, or_(a.completed_on.is_(None), a.completed_on > as_of))
 
 
+def progress_case(as_of: date, a: Columns = Assignment) -> ColumnElement | InstrumentedAttribute:
+    """SQL: the assignment's progress (chưa / đang / vướng mắc / đã thực hiện) as of `as_of`. Today,
+    its column. As of a past day, what was known by its end: done when done by then (the rule's
+    `completed_on`); meeting difficulties as difficulties() says; else what its lead unit last
+    reported by then (lead_report_by; a "done" that no longer stands, sent back since: in
+    progress); else in progress when a share passed down of it had been reported on; else not started.
+    Over the assignments only: the links' copies never answer a past day (registry._links_in_scope)."""
+    if as_of >= clock.today():
+        return a.progress
+    assert a is Assignment, "a past day's progress is read over the assignments"
+    said = select(ProgressUpdate.progress).where(ProgressUpdate.id == lead_report_by(as_of)).scalar_subquery()
+    share = aliased(Assignment)
+    share_said = select(ProgressUpdate.id).join(share, share.id == ProgressUpdate.assignment_id).where(
+        share.parent_id == Assignment.id, ProgressUpdate.unit_id == share.lead_unit_id,
+        ProgressUpdate.created_at < said_by(as_of)).exists()
+    return case((and_(Assignment.completed_on.is_not(None), Assignment.completed_on <= as_of), "done"),
+                (difficulties(as_of), BLOCKED),
+                (said == "done", "in_progress"),
+                (said.is_not(None), said),
+                (share_said, "in_progress"),
+                else_="not_started")
+
+
 def dated(a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL: the assignment has a deadline that can pass."""
     return and_(a.deadline.is_not(None), a.deadline_kind != DeadlineKind.OPEN)
@@ -184,7 +210,7 @@ def outcome_case(as_of: date, *, sub_states: bool = True, a: Columns = Assignmen
         (and_(dated(a), a.deadline < as_of), Outcome.OVERDUE.value),
     ]
     if sub_states:
-        whens.append((a.progress == "not_started", Outcome.NOT_STARTED.value))
+        whens.append((progress_case(as_of, a) == "not_started", Outcome.NOT_STARTED.value))
     return case(*whens, else_=Outcome.IN_PROGRESS.value)
 
 
@@ -205,5 +231,7 @@ def outcome_is(outcome: Outcome | str, as_of: date, a: Columns = Assignment) -> 
         return bucket_case(as_of, a) == str(outcome)
     found = outcome_case(as_of, a=a) == str(outcome)
     # said again outside the CASE, so that PostgreSQL reads ix_assignments_not_started (the
-    # clerk's not-started ones at 1M: a scan of the million, 130 ms, against 25)
-    return and_(a.progress == "not_started", found) if outcome == Outcome.NOT_STARTED else found
+    # clerk's not-started ones at 1M: a scan of the million, 130 ms, against 25); as of a past day,
+    # one started since was not started then
+    today = as_of >= clock.today()
+    return and_(a.progress == "not_started", found) if outcome == Outcome.NOT_STARTED and today else found

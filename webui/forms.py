@@ -3,7 +3,7 @@ The engine validates; this module only turns a request into raw values, keeps wh
 user typed, and stores uploaded files (`files` fields carry sha256 digests)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from flask import Request, Response, send_file
@@ -96,12 +96,15 @@ def user_choices(session: Session, roles: Collection[str] = ()) -> list[Choice]:
     return [Choice(u.username, u.full_name) for u in users if not roles or u.has_role(*roles)]
 
 
-def choices_for(session: Session, form: FormDefinition) -> dict:
-    """Only the lookups the form needs; "people": a person field's own, when it names roles."""
+def choices_for(session: Session, form: FormDefinition, people: Mapping[str, list] | None = None) -> dict:
+    """Only the lookups the form needs; "people": a person field's own, when it names roles or
+    the step narrows them (`people`: the users each field may name, engine.runtime.models.people_of)."""
     types = {f.type for f in form.fields}
+    own = {f.name: user_choices(session, f.roles) for f in form.fields if f.roles}
+    narrowed = {name: [Choice(u.username, u.full_name) for u in users] for name, users in (people or {}).items()}
     return {"unit": unit_choices(session) if types & {"unit", "units"} else [],
             "user": user_choices(session) if types & {"user", "users"} else [],
-            "people": {f.name: user_choices(session, f.roles) for f in form.fields if f.roles}}
+            "people": {**own, **narrowed}}
 
 
 def int_arg(args, name: str, default: int | None = None) -> int | None:

@@ -163,6 +163,11 @@ class Lookups:
         """How a person is named to the reader: their full name."""
         return username
 
+    def people(self, field_name: str) -> Collection[str] | None:
+        """The user names the person field `field_name` may take in the step at hand, narrower
+        than its roles (an inspection's team); None: no narrower."""
+        return None
+
     def may_attach(self, sha256: str) -> bool:
         return True
 
@@ -341,7 +346,9 @@ def _user(f: FormField, value, lookups) -> str:
     name = str(value).strip()
     if not lookups.user_exists(name):
         raise Invalid("Unknown user %(name)s.", name=name)
-    if not lookups.user_offered(name, f.roles):  # one who has left is named on no team
+    offered = lookups.people(f.name)
+    if not lookups.user_offered(name, f.roles) or (offered is not None and name not in offered):
+        # one who has left is named on no team, nor one the step does not offer
         raise Invalid("%(name)s is not among the people this field offers.", name=lookups.user_name(name))
     return name
 

@@ -34,7 +34,7 @@ from engine.org.models import Unit, User
 from engine.registry.service import history as registry_history
 from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import form_terms
-from engine.runtime.models import WorkItem, WorkItemStatus, declare_performers
+from engine.runtime.models import WorkItem, WorkItemStatus, declare_people, declare_performers
 
 PURPOSE = "inspection"
 # The five parts a decision must hold (Đắk Lắk Đ.15 k.3, Quỳnh Nhai Đ.12 k.2).
@@ -49,6 +49,10 @@ TEAM_PAPERS = frozenset({"plan", "minutes", "results_report", "other"})
 UNIT_PAPERS = frozenset({"execution_reports", "other"})
 TEAM_STEPS = ("inspection_findings", "inspection_report")  # the forms of the team's steps
 HAND_OVER = "inspection_hand_over"  # the form of an inspected unit's hand-over
+DECISION = "inspection_decision"  # the form of the decision, with the team's person fields
+TEAM_FIELDS = ("team_leader", "team_members")
+# inspection.bpmn's lanes of the team (ruleset.toml [lanes] gives their roles): the office's, an internal one's
+TEAM_LANE, UNIT_TEAM_LANE = "Đoàn kiểm tra", "Đoàn kiểm tra của đơn vị"
 
 
 class InspectionError(EngineError):
@@ -384,3 +388,33 @@ def _performers(session: Session, instance_id: int, form_key: str, unit_id: int 
 
 
 declare_performers(_performers)
+
+
+def team_candidates(session: Session, lanes: Mapping[str, str], inspection: Inspection) -> list[User]:
+    """Whom the decision may put on the team, by full name: the active holders of the role the
+    ruleset gives the team's lane (the office's inspection: «Đoàn kiểm tra»; an internal one:
+    «Đoàn kiểm tra của đơn vị», within the unit running it) and those who run the inspection
+    (permissions.runs_inspection: the office and the leader, or the head running an internal one);
+    never the staff of an inspected unit or of a unit under it (a unit is not inspected by its own
+    people), nor anyone else (the administrators, another unit's officers)."""
+    internal = inspection.proposing_unit_id is not None
+    role = permissions.lane_role(lanes, UNIT_TEAM_LANE if internal else TEAM_LANE)
+    inspected = org.subtrees_ids(session, [u.unit_id for u in inspection.units])
+    within = org.subtree_ids(session, inspection.proposing_unit_id) if inspection.proposing_unit_id else None
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return [u for u in users if (u.has_role(role) or permissions.runs_inspection(u, inspection.proposing_unit_id))
+            and u.unit_id not in inspected and (within is None or u.unit_id in within)]
+
+
+def _decision_people(session: Session, lanes: Mapping[str, str], item: WorkItem) -> Mapping[str, list] | None:
+    """The team's fields of an inspection's decision offer team_candidates alone."""
+    if item.form_key != DECISION:
+        return None
+    inspection = of_instance(session, item.instance_id)
+    if inspection is None:
+        return None
+    candidates = team_candidates(session, lanes, inspection)
+    return dict.fromkeys(TEAM_FIELDS, candidates)
+
+
+declare_people(_decision_people)

@@ -31,7 +31,17 @@ from engine.directives.raised import issues_of
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.outcomes import GROUPS, Columns, Outcome, difficulties, outcome_case, outcome_is, outcome_of
+from engine.outcomes import (
+    GROUPS,
+    Columns,
+    Outcome,
+    difficulties,
+    outcome_case,
+    outcome_is,
+    outcome_of,
+    progress_case,
+    said_by,
+)
 from engine.reports.counts import Scope, scope_conditions
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold
@@ -111,10 +121,15 @@ class AssignmentQuery:
 
 @dataclass
 class RegistryRow:
+    """One assignment as of the view's day (AssignmentQuery.as_of): its outcome, progress and
+    completion day as they stood then, not today's beside them."""
+
     assignment: Assignment
     directive: Directive
     lead_unit: Unit | None
     outcome: Outcome | None  # None: cancelled
+    progress: str  # engine.directives.models.PROGRESS
+    completed_on: date | None  # done by then
 
 
 @dataclass
@@ -494,7 +509,7 @@ class ExportRow(RegistryRow):
     """A registry row with what only the export shows."""
 
     coordinating: list[Unit] = field(default_factory=list)  # by name
-    latest_report: str = ""  # the note of the lead unit's newest progress report that has one
+    latest_report: str = ""  # the note of the lead unit's newest progress report that has one, by the view's day
 
 
 def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 10000) -> list[ExportRow]:
@@ -507,7 +522,7 @@ def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 1
     assignments = session.scalars(query.order_by(*_order(q)).options(selectinload(Assignment.directive))
                                   .limit(limit)).all()
     ids = [a.id for a in assignments]
-    coordinating, reports = _coordinating_units(session, ids), _latest_reports(session, ids)
+    coordinating, reports = _coordinating_units(session, ids), _latest_reports(session, ids, today)
     return [ExportRow(**vars(row), coordinating=coordinating.get(row.assignment.id, []),
                       latest_report=reports.get(row.assignment.id, "")) for row in _rows(session, assignments, today)]
 
@@ -521,24 +536,37 @@ def _coordinating_units(session: Session, ids: list[int]) -> dict[int, list[Unit
     return found
 
 
-def _latest_reports(session: Session, ids: list[int]) -> dict[int, str]:
-    """Each assignment's newest note from its lead unit (a coordinating unit's part is its opinion
-    to the lead, not the task's report), as _lead_reports for the directive page."""
+def _latest_reports(session: Session, ids: list[int], as_of: date) -> dict[int, str]:
+    """Each assignment's newest note from its lead unit by the end of `as_of` (a coordinating unit's
+    part is its opinion to the lead, not the task's report), as _lead_reports for the directive page."""
     newest = func.row_number().over(partition_by=ProgressUpdate.assignment_id,
                                     order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
     ranked = (select(ProgressUpdate.assignment_id, ProgressUpdate.note, newest.label("n"))
               .join(Assignment, Assignment.id == ProgressUpdate.assignment_id)
               .where(ProgressUpdate.assignment_id.in_(ids), ProgressUpdate.unit_id == Assignment.lead_unit_id,
-                     ProgressUpdate.note.is_not(None), ProgressUpdate.note != "")
+                     ProgressUpdate.note.is_not(None), ProgressUpdate.note != "",
+                     ProgressUpdate.created_at < said_by(as_of))
               .subquery())
     return dict(session.execute(select(ranked.c.assignment_id, ranked.c.note).where(ranked.c.n == 1)).all())
 
 
-def _rows(session: Session, assignments, today: date) -> list[RegistryRow]:
+def _rows(session: Session, assignments, as_of: date) -> list[RegistryRow]:
+    """The rows of the page and of the export alike, every column as of `as_of`."""
     unit_ids = {a.lead_unit_id for a in assignments if a.lead_unit_id}
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
-    return [RegistryRow(a, a.directive, units.get(a.lead_unit_id), outcome_of(a, today))
+    progress = _progress_as_of(session, assignments, as_of)
+    return [RegistryRow(a, a.directive, units.get(a.lead_unit_id), outcome_of(a, as_of, progress[a.id]),
+                        progress[a.id], a.completed_on if a.completed_on and a.completed_on <= as_of else None)
             for a in assignments]
+
+
+def _progress_as_of(session: Session, assignments, as_of: date) -> dict[int, str]:
+    """Each assignment's progress as of `as_of` (progress_case): today's read off the rows, a past
+    day's in one query for them all."""
+    if as_of >= clock.today() or not assignments:
+        return {a.id: a.progress for a in assignments}
+    ids = [a.id for a in assignments]
+    return dict(session.execute(select(Assignment.id, progress_case(as_of)).where(Assignment.id.in_(ids))).all())
 
 
 @dataclass(frozen=True)

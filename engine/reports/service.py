@@ -132,7 +132,8 @@ def default_header(session: Session, scope: Scope, period_label: str, settings: 
                    organisation: str = "", office: Unit | None = None) -> Header:
     root_name = org.organisation_name(session, organisation)
     subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
-    header = office_header(session, settings, "      /BC-VP", scope.as_of,
+    # dated the day it is made (its figures say their as-of day): an issued one takes its issue day
+    header = office_header(session, settings, "      /BC-VP", clock.today(),
                            f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
                            + (f" {lower_first(period_label)}" if period_label else "")
                            + _origin_words(scope, settings), organisation, office)

@@ -1,7 +1,7 @@
 """Workflow instances, the work items read from them, and incidents."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 
@@ -142,3 +142,23 @@ def performers_of(session: Session, instance_id: int, form_key: str, unit_id: in
         if named is not None:
             return permissions.performers_text(named)
     return None
+
+
+# Whom a work item's person fields may name, narrower than their roles: declared by the features
+# whose records decide it (an inspection's team: not the inspected units' staff), asked with
+# (session, the ruleset's lanes, the item); {field name: users} or None from all: the roles alone.
+_people: list[Callable[[Session, Mapping[str, str], WorkItem], Mapping[str, list] | None]] = []
+
+
+def declare_people(source: Callable[[Session, Mapping[str, str], WorkItem], Mapping[str, list] | None]) -> None:
+    _people.append(source)
+
+
+def people_of(session: Session, lanes: Mapping[str, str], item: WorkItem) -> Mapping[str, list]:
+    """The users (engine.org.models.User) each person field of `item` may name, where a feature
+    narrows them; a field not in it: anyone its roles allow."""
+    for source in _people:
+        named = source(session, lanes, item)
+        if named is not None:
+            return named
+    return {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -42,6 +42,7 @@ from engine.runtime.models import (
     WorkflowInstance,
     WorkItem,
     WorkItemStatus,
+    people_of,
     performers_of,
 )
 from engine.sandbox import TASK_STARTED, ScriptLimits, make_script_engine
@@ -101,8 +102,10 @@ class DbLookups(forms.Lookups):
     """Lookups in the database; with an `actor`, files they may not see are refused (without
     one, for a check before completion, which checks again with its actor)."""
 
-    def __init__(self, session: Session, actor: User | None = None):
+    def __init__(self, session: Session, actor: User | None = None, people: Mapping[str, list] | None = None):
         self.session, self.actor = session, actor
+        # the step's own narrower choices (people_of), by field: user names
+        self._people = {name: {u.username for u in users} for name, users in (people or {}).items()}
 
     def unit_exists(self, code: str) -> bool:
         return org.unit_by_code(self.session, code) is not None
@@ -116,6 +119,9 @@ class DbLookups(forms.Lookups):
 
     def user_name(self, username: str) -> str:
         return self.session.scalar(select(User.full_name).where(User.username == username)) or username
+
+    def people(self, field_name: str) -> Collection[str] | None:
+        return self._people.get(field_name)
 
     def may_attach(self, sha256: str) -> bool:
         return self.actor is None or permissions.may_see_file(self.session, self.actor, sha256)
@@ -157,7 +163,8 @@ class Runtime:
         with self.db.session() as session:
             item = self._work_item(session, work_item_id)
             compiled = self._compiled(session, item.instance_id)
-            return forms.validate(compiled.forms[item.form_key], raw, DbLookups(session))
+            lookups = DbLookups(session, people=self.people(session, item))
+            return forms.validate(compiled.forms[item.form_key], raw, lookups)
 
     @_cpu_counted
     def complete(self, work_item_id: int, raw: dict, actor: User) -> WorkItem:
@@ -179,7 +186,8 @@ class Runtime:
             task = spiff.find_task(workflow, UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
-            clean = forms.validate(compiled.forms[item.form_key], raw, DbLookups(session, user),
+            lookups = DbLookups(session, user, people_of(session, compiled.lanes, item))
+            clean = forms.validate(compiled.forms[item.form_key], raw, lookups,
                                    facts={**task.data, **forms.day_facts()})
 
             def run_user_task(_wf):
@@ -199,6 +207,10 @@ class Runtime:
             self._step(session, instance, compiled, workflow, user, action=run_user_task, record=completion_entry,
                        open_items=open_items)
             return item
+
+    def people(self, session: Session, item: WorkItem) -> Mapping[str, list]:
+        """Whom `item`'s person fields may name, where a feature narrows them (people_of)."""
+        return people_of(session, self._compiled(session, item.instance_id).lanes, item)
 
     def starting_values(self, session: Session, item: WorkItem, form: forms.FormDefinition) -> dict:
         """What the fields with a `default_from` start with, read in the item's task data (the

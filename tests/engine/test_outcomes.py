@@ -23,6 +23,7 @@ from engine.outcomes import (
     outcome_case,
     outcome_is,
     outcome_of,
+    progress_case,
 )
 from tests.conftest import fresh_database_url, make_engine
 
@@ -61,14 +62,16 @@ def check_both_forms(engine, rows: list[dict], as_of: date) -> None:
     with engine.db.session() as session:
         session.execute(delete(Assignment))
         session.execute(insert(Assignment), rows)
-        found = session.execute(select(Assignment.id, outcome_case(as_of), bucket_case(as_of), *columns)).all()
+        found = session.execute(select(Assignment.id, outcome_case(as_of), bucket_case(as_of),
+                                       progress_case(as_of), *columns)).all()
         selected = {o: set(session.scalars(select(Assignment.id).where(outcome_is(o, as_of)))) for o in Outcome}
         blocked = set(session.scalars(select(Assignment.id).where(difficulties())))
         session.rollback()
     assert len(found) == len(rows)
-    for assignment_id, sql_outcome, sql_bucket, *values in found:
+    for assignment_id, sql_outcome, sql_bucket, progress, *values in found:
         inputs = dict(zip(INPUTS, values, strict=True))
-        python = outcome_of(Assignment(**inputs), as_of)
+        # the progress as of a past day comes from the reports (none here): progress_case's
+        python = outcome_of(Assignment(**inputs), as_of, progress)
         assert (assignment_id in blocked) == meets_difficulties(Assignment(**inputs)), inputs
         assert sql_outcome == python, (inputs, as_of)
         assert sql_bucket == (bucket(python) if python else None), (inputs, as_of)

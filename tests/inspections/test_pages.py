@@ -4,6 +4,7 @@ form; a unit sees only the inspections it is in."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from engine.inspections import service as inspections
 from engine.inspections.models import Inspection
 from tests.conftest import make_engine, publish_newer_version
 from tests.inspections.conftest import populate
-from tests.inspections.test_api import DECISION
+from tests.inspections.test_api import DECISION, complete, work
 from tests.processes import drive
 from tests.webui.conftest import Browser
 from webui.app import create_app
@@ -244,3 +245,35 @@ def test_a_step_of_an_inspection_opens_it(deployment, browser, clock):
         assert f'Cuộc kiểm tra: <a href="{page.removeprefix("http://localhost")}">Kiểm tra nhiệm vụ chậm</a>' in shown
         if element == "decide":
             drive.complete(engine, "decide", DECISION, users["leader"])
+
+
+def _offered(page: str, field: str) -> set[str]:
+    select_ = re.search(rf'<select id="f-{field}" name="{field}".*?</select>', page, re.S)
+    assert select_, field
+    return set(re.findall(r'<option value="([^"]+)"', select_.group(0)))
+
+
+def test_the_decision_offers_and_accepts_only_those_who_may_inspect(deployment, browser, call):
+    """The team is drawn from those who may inspect: the holders of the role of the «Đoàn kiểm tra»
+    lane and those running the inspection (the office, the leader), never the inspected unit's
+    staff, another unit's officers or the administrators. The form offers no other; the server
+    refuses one in Vietnamese naming the field, on the page and through the API."""
+    engine, users = deployment
+    browser("chanhvp").post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned",
+                                                 "units": ["STC"]}, page="/inspections/new")
+    item = work(call("chutich"), "inspection_decision")["id"]
+    leader = browser("chutich")
+    form = text(leader.get(f"/work/{item}"))
+    for field in ("team_leader", "team_members"):
+        offered = _offered(form, field)
+        assert {"kiemtra", "chanhvp", "chutich"} <= offered, offered
+        assert not offered & {"stc", "stc_gd", "stcns", "admin", "snv"}, offered
+    refused = leader.post(f"/work/{item}", {**DECISION, "team_members": ["kiemtra", "stc"]}, page=f"/work/{item}")
+    assert refused.status_code == 422
+    assert "Phạm Chuyên Viên không thuộc những người được chọn ở mục này." in text(refused)
+    assert "Thành viên đoàn kiểm tra" in text(refused)
+    answer = call("chutich")("POST", f"/work-items/{item}/complete", json={**DECISION, "team_leader": "admin"})
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["fields"] == {
+        "team_leader": "Quản Trị không thuộc những người được chọn ở mục này."}
+    complete(call("chutich"), "inspection_decision", DECISION)

@@ -2,9 +2,11 @@
 reports, and the public page that shows nothing of secret documents."""
 from __future__ import annotations
 
+import subprocess
 from io import BytesIO
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -112,3 +114,16 @@ def test_public_page_needs_no_sign_in_and_hides_secret_documents(app, seeded):
     month = Browser(app).get("/public/results?period=2026-03")  # not among the choices: refused, not answered
     assert month.status_code == 400
     assert "Số liệu công khai theo năm, nửa năm hoặc quý, không theo tháng." in month.get_data(as_text=True)
+
+
+def test_a_report_not_issued_is_dated_the_day_it_is_made_and_says_its_as_of_day(app):
+    """A file of figures as of 16/03 downloaded on 31/03 is dated "ngày 31 tháng 3": the day it is
+    made, not its as-of day, which its figures say ("Số liệu tính đến ngày 16/03/2026")."""
+    browser = signed_in(app, "chanhvp")
+    word = Document(BytesIO(browser.get("/reports/export/docx?period=2026-Q1&as_of=2026-03-16").data))
+    header = "\n".join(cell.text for row in word.tables[0].rows for cell in row.cells)
+    assert "ngày 31 tháng 3 năm 2026" in header and "ngày 16 tháng 3" not in header, header
+    assert "Số liệu tính đến ngày 16/03/2026" in "\n".join(p.text for p in word.paragraphs)
+    pdf = browser.get("/reports/export/pdf?period=2026-Q1&as_of=2026-03-16").data
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "ngày 31 tháng 3 năm 2026" in text and "ngày 16 tháng 3" not in text

@@ -65,9 +65,9 @@ def columns(upstream_label: str | None) -> list[Column]:
         Column(_("Coordinating units"), 28, lambda r: "\n".join(u.name for u in r.coordinating)),
         Column(_("Deadline"), 12, lambda r: r.assignment.deadline, True),
         *upstream,
-        Column(_("Completed on"), 12, lambda r: r.assignment.completed_on, True),
+        Column(_("Completed on"), 12, lambda r: r.completed_on, True),
         Column(_("Urgency"), 11, lambda r: urgency.get(r.assignment.urgency, r.assignment.urgency)),
-        Column(_("Progress"), 16, lambda r: progress.get(r.assignment.progress, r.assignment.progress)),
+        Column(_("Progress"), 16, lambda r: progress.get(r.progress, r.progress)),
         Column(_("Outcome"), 18, lambda r: outcome[r.outcome], coloured=True),
         Column(_("Latest report"), 50, lambda r: r.latest_report),
     ]
