@@ -1,6 +1,7 @@
 """Shared fixtures. The database is SQLite in a temporary folder unless
 DONDOC_TEST_DATABASE_URL names a PostgreSQL server (CI runs the suite against both);
-each test gets a fresh schema either way."""
+each test gets a fresh schema either way. Under pytest-xdist (`make test` runs `-n auto`)
+each worker has a PostgreSQL database of its own, <name>_gw0, <name>_gw1…"""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from engine.clock import ManualClock, set_clock
 from engine.config import REPO_ROOT, Settings
@@ -23,7 +24,28 @@ from tests.link_copies import stale_copies
 
 discover()  # tests that compile a ruleset without an Engine see every operator too
 
+
+
+def worker_database_url(server_url: str, worker: str) -> str:
+    """`server_url` with its database name suffixed by the xdist worker's id, the database
+    created if missing: the workers' advisory locks and leftovers never meet."""
+    url = make_url(server_url)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL", "")
+if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    PG_URL = worker_database_url(PG_URL, os.environ["PYTEST_XDIST_WORKER"])
+    # the benchmarks the suite runs as subprocesses read the variable: they use this worker's database too
+    os.environ["DONDOC_TEST_DATABASE_URL"] = PG_URL
 PASSWORD = "mat-khau-123"
 
 
@@ -44,6 +66,12 @@ def _record_saved_states(request, monkeypatch):
     workflow states (tests/saved_states.py)."""
     if RECORDER is not None and saved_states.records(request.node.nodeid):
         saved_states.install(monkeypatch, RECORDER, request.node.nodeid)
+
+
+def pytest_configure(config):
+    if RECORDER is not None and config.getoption("numprocesses", None):
+        # the workers would each rewrite the corpus index, losing one another's entries
+        raise pytest.UsageError("DONDOC_RECORD_STATES=1 records in one process: run pytest without -n")
 
 
 def pytest_sessionfinish(session):
