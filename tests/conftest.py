@@ -15,11 +15,11 @@ from sqlalchemy import create_engine, make_url, text
 from engine.clock import ManualClock, set_clock
 from engine.config import REPO_ROOT, Settings
 from engine.core import Engine
-from engine.db import migrate
 from engine.db.scratch import scratch_schema
 from engine.features import discover
 from engine.org import service as org
 from tests import saved_states
+from tests.empty_schema import create_schema
 from tests.link_copies import stale_copies
 
 discover()  # tests that compile a ruleset without an Engine see every operator too
@@ -111,8 +111,7 @@ def make_engine(database_url: str, clock, ruleset: str = "dak-lak", processes_di
                              processes_dir=processes_dir or str(REPO_ROOT / "processes"),
                              attachments_dir=str(tmp_path / "attachments") if tmp_path else None, testing=True)
     engine = Engine(settings, clock=clock)
-    engine.db.create_all()
-    record_head_revision(engine)
+    create_schema(engine.db)
     return engine
 
 
@@ -124,15 +123,6 @@ def publish_newer_version(engine: Engine, processes_dir, ruleset: str, old: str,
     with engine.db.session() as s:
         engine.load_ruleset(s)
         return engine.current_bundle(s).id
-
-
-def record_head_revision(engine: Engine) -> None:
-    """Alembic's record that the schema is at the migrations' head, as `dondoc db upgrade`
-    leaves it (create_all builds that schema without it): /readyz asks for it."""
-    with engine.db.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
-        conn.execute(text("DELETE FROM alembic_version"))
-        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": min(migrate.heads())})
 
 
 @pytest.fixture
