@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DONDOC_CONFIG ?=
+# pytest-xdist workers for `make test`: one per core; a test file stays on one worker (its
+# module fixtures are built once). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test install assets lint bench clean
 
@@ -25,7 +28,7 @@ demo: install
 test: install
 	$(BIN)/ruff check engine webui tests bench
 	$(BIN)/mypy engine
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine webui tests bench

@@ -1,6 +1,7 @@
 """Shared fixtures. The database is SQLite in a temporary folder unless
 DONDOC_TEST_DATABASE_URL names a PostgreSQL server (CI runs the suite against both);
-each test gets a fresh schema either way."""
+each test gets a fresh schema either way. Under pytest-xdist (`make test` runs `-n auto`)
+each worker has a PostgreSQL database of its own, <name>_gw0, <name>_gw1…"""
 from __future__ import annotations
 
 import os
@@ -9,21 +10,42 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from engine.clock import ManualClock, set_clock
 from engine.config import REPO_ROOT, Settings
 from engine.core import Engine
-from engine.db import migrate
 from engine.db.scratch import scratch_schema
 from engine.features import discover
 from engine.org import service as org
 from tests import saved_states
+from tests.empty_schema import create_schema
 from tests.link_copies import stale_copies
 
 discover()  # tests that compile a ruleset without an Engine see every operator too
 
+
+
+def worker_database_url(server_url: str, worker: str) -> str:
+    """`server_url` with its database name suffixed by the xdist worker's id, the database
+    created if missing: the workers' advisory locks and leftovers never meet."""
+    url = make_url(server_url)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL", "")
+if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    PG_URL = worker_database_url(PG_URL, os.environ["PYTEST_XDIST_WORKER"])
+    # the benchmarks the suite runs as subprocesses read the variable: they use this worker's database too
+    os.environ["DONDOC_TEST_DATABASE_URL"] = PG_URL
 PASSWORD = "mat-khau-123"
 
 
@@ -44,6 +66,12 @@ def _record_saved_states(request, monkeypatch):
     workflow states (tests/saved_states.py)."""
     if RECORDER is not None and saved_states.records(request.node.nodeid):
         saved_states.install(monkeypatch, RECORDER, request.node.nodeid)
+
+
+def pytest_configure(config):
+    if RECORDER is not None and config.getoption("numprocesses", None):
+        # the workers would each rewrite the corpus index, losing one another's entries
+        raise pytest.UsageError("DONDOC_RECORD_STATES=1 records in one process: run pytest without -n")
 
 
 def pytest_sessionfinish(session):
@@ -83,8 +111,7 @@ def make_engine(database_url: str, clock, ruleset: str = "dak-lak", processes_di
                              processes_dir=processes_dir or str(REPO_ROOT / "processes"),
                              attachments_dir=str(tmp_path / "attachments") if tmp_path else None, testing=True)
     engine = Engine(settings, clock=clock)
-    engine.db.create_all()
-    record_head_revision(engine)
+    create_schema(engine.db)
     return engine
 
 
@@ -96,15 +123,6 @@ def publish_newer_version(engine: Engine, processes_dir, ruleset: str, old: str,
     with engine.db.session() as s:
         engine.load_ruleset(s)
         return engine.current_bundle(s).id
-
-
-def record_head_revision(engine: Engine) -> None:
-    """Alembic's record that the schema is at the migrations' head, as `dondoc db upgrade`
-    leaves it (create_all builds that schema without it): /readyz asks for it."""
-    with engine.db.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
-        conn.execute(text("DELETE FROM alembic_version"))
-        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": min(migrate.heads())})
 
 
 @pytest.fixture

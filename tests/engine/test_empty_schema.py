@@ -1,0 +1,77 @@
+"""The test engines' empty schema (tests/empty_schema.py) is the one create_all makes: every
+table, column, index, constraint, trigger and function, and Alembic's head revision."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+
+from engine.db import Database
+from engine.db.scratch import scratch_schema
+from tests.conftest import PG_URL
+from tests.empty_schema import create_schema, record_head_revision
+
+POSTGRES_CATALOGUE = {
+    "columns": "SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default "
+               "FROM information_schema.columns WHERE table_schema = current_schema()",
+    "constraints": "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                   "WHERE connamespace = current_schema()::regnamespace",
+    "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+    "triggers": "SELECT event_object_table, trigger_name, event_manipulation, action_timing, action_statement "
+                "FROM information_schema.triggers WHERE trigger_schema = current_schema()",
+    "functions": "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = current_schema()::regnamespace",
+}
+
+
+def describe(db: Database) -> dict[str, list]:
+    """What the schema holds, without the names of the schema itself."""
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            queries = {"objects": "SELECT type, name, tbl_name, sql FROM sqlite_master"}
+            schema = ""
+        else:
+            queries = POSTGRES_CATALOGUE
+            schema = conn.scalar(text("SELECT current_schema()")) + "."
+        found = {name: sorted(tuple(str(value).replace(schema, "") for value in row)
+                              for row in conn.exec_driver_sql(query)) for name, query in queries.items()}
+        found["alembic_version"] = sorted(conn.scalars(text("SELECT version_num FROM alembic_version")))
+    return found
+
+
+def made_by(url: str, make) -> dict[str, list]:
+    db = Database(url)
+    try:
+        make(db)
+        return describe(db)
+    finally:
+        db.dispose()
+
+
+def by_create_all(db: Database) -> None:
+    db.create_all()
+    record_head_revision(db)
+
+
+@contextmanager
+def empty_database(database: str, tmp_path, name: str) -> Iterator[str]:
+    if database == "sqlite":
+        yield f"sqlite:///{tmp_path / name}.sqlite3"
+    else:
+        with scratch_schema(PG_URL) as url:
+            yield url
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_empty_schema_is_the_one_create_all_makes(database, tmp_path):
+    if database == "postgresql" and not PG_URL:
+        pytest.skip("set DONDOC_TEST_DATABASE_URL to a PostgreSQL server")
+    made = {}
+    # create_schema twice: the first may make the copy or record the statements, the second uses them
+    for name, make in (("create_all", by_create_all), ("first", create_schema), ("second", create_schema)):
+        with empty_database(database, tmp_path, name) as url:
+            made[name] = made_by(url, make)
+    expected = made.pop("create_all")
+    assert expected["alembic_version"] and all(expected.values())
+    assert made == {"first": expected, "second": expected}
