@@ -220,9 +220,10 @@ def test_a_run_stops_taking_mail_when_its_time_is_up(urging, clock, smtp):
     queue_reminders(urging, add_people(urging, 20))
     urging.settings.mail_run_seconds = 1
     smtp.inbox.delay = 0.1  # a slow server: 20 mails take 2 s
-    started = time.monotonic()
     sent = [tick(urging).mail_sent]
-    assert 0 < sent[0] < 20 and time.monotonic() - started < 1.8
+    # each mail takes at least 0.1 s, so a 1 s run starts at most 10; counted, not timed: the tick's
+    # other work (digests, catch-ups) took 2 s of a busy machine's wall clock beside a parallel worker
+    assert 0 < sent[0] <= 10
     while sum(sent) < 20 and len(sent) < 5:
         sent.append(tick(urging).mail_sent)  # the next ticks take the rest
     assert sum(sent) == 20 and len(smtp.inbox.messages) == 20
