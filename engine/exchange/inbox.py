@@ -1,10 +1,12 @@
 """The folder the document-management software drops edXML messages in (`edxml_inbox_dir`):
 each tick imports every `*.edxml` (the name the hub's SDK saves a received message under) or
 `*.xml` file there once, in the order they arrived, as the user `edxml_inbox_user`, and moves it
-to done/ or, with `<name>.error.txt` saying why, to failed/. Assignments for a new document may
-lie beside it as `<name>.json` (a JSON list, as in POST /directives); they move with it. One
-without them waits for the office (engine.exchange.received); a status about such a waiting
-document stays in the folder until it is registered or dismissed.
+to done/ or, with `<name>.error.txt` saying why, to failed/ (a message received before, whose
+file a killed scheduler had not moved, goes to done/: engine.exchange.received knows it).
+Assignments for a new document may lie beside it as `<name>.json` (a JSON list, as in POST
+/directives); they move with it. One without them waits for the office
+(engine.exchange.received); a status about such a waiting document stays in the folder until it
+is registered or dismissed.
 
 Several schedulers may watch one folder (hosts sharing it): each message is first claimed by
 renaming it into a folder of the pickup's own under processing/ (a rename is atomic: of two
@@ -67,7 +69,7 @@ def import_folder(engine) -> Pickup:
         sidecar = path.with_suffix(".json")
         try:
             items = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else []
-            action = received.receive(engine, path.read_bytes(), items, users[0], path.name)
+            got = received.receive(engine, path.read_bytes(), items, users[0], path.name)
         except (ImportFailed, EngineError, ValueError) as exc:
             if isinstance(exc, edxml.Malformed) and _fresh(path):  # the SDK is still writing it
                 _move(path, sidecar, inbox, None)
@@ -75,12 +77,12 @@ def import_folder(engine) -> Pickup:
             _move(path, sidecar, inbox / "failed", _explain(exc, _field_names(engine)))
             result.failed += 1
             continue
-        if action == received.WAITS:
+        if got.action == received.WAITS:
             _move(path, sidecar, inbox, None)  # back to the folder, its time kept: tried again next tick
             continue
         _move(path, sidecar, inbox / "done", None)
         result.imported += 1
-        log.info("edXML %s: %s", path.name, action)
+        log.info("edXML %s: %s%s", path.name, got.action, "" if got.changed else " before")
     return result
 
 

@@ -75,6 +75,22 @@ class ReceivedDocument(Base):
     directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))
 
 
+class MessageReceipt(Base):
+    """An edXML message received, known by the digest of its bytes and written in the
+    transaction that applied it: the same message again (a scheduler killed after importing it
+    and before moving its file, the hub delivering it twice, one without a DocumentId) is
+    known as received, not applied again (engine.exchange.received)."""
+
+    __tablename__ = "edxml_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the message, hex
+    action: Mapped[str] = mapped_column(String(16))  # what receiving it did (received.Received.action)
+    directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))
+    received_id: Mapped[int | None] = mapped_column(ForeignKey("edxml_received.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 def touched_objects(session: Session) -> list:
     return [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Directive | Assignment)]
 

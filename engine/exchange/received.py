@@ -7,10 +7,11 @@ dismisses it with the hub's reason, an update replaces its message (header and f
 status waits in the folder until the document is registered or dismissed."""
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -18,7 +19,7 @@ from engine.db import rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
 from engine.exchange import models
-from engine.exchange.models import ReceivedDocument
+from engine.exchange.models import MessageReceipt, ReceivedDocument
 from engine.imports import edxml
 from engine.org import permissions
 from engine.org.models import User
@@ -27,40 +28,76 @@ WAITING, REGISTERED, DISMISSED, REPLACED = "waiting", "registered", "dismissed",
 KEPT, WAITS = "kept", "waits"  # what `receive` did besides importing
 
 
-def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name: str) -> str:
-    """Import the message, or keep it: KEPT (a new document without assignments, once per
-    DocumentId), "recalled"/"updated" (a waiting document's), WAITS (a status about one: try
-    again later), else the import's action. Raises ImportFailed as the import does."""
+@dataclass
+class Received:
+    """What receiving a message did: `action` is KEPT (it waits for the office: `waiting`), WAITS
+    (a status about a waiting document: try again later), "recalled"/"updated" (a waiting
+    document's, or a directive's), else the import's; `changed` is False when nothing was done
+    again (the message had been received before)."""
+
+    action: str
+    directive: Directive | None = None
+    waiting: ReceivedDocument | None = None
+    changed: bool = True
+
+
+def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name: str) -> Received:
+    """Import the message, or keep it (a new document without assignments, once per DocumentId),
+    in one transaction that notes its digest: the same message again does nothing and answers
+    what it did the first time, unless it brings the tasks of the document that waits. Raises
+    ImportFailed as the import does."""
     message = edxml.read(data)
+    digest = hashlib.sha256(data).hexdigest()
     with engine.db.session() as session:
-        waiting = _waiting_for(session, message)
+        earlier = session.scalar(select(MessageReceipt).where(MessageReceipt.digest == digest))
+        waiting = _waiting_for(session, message, earlier)
+        if earlier is not None and not (assignments and waiting is not None and isinstance(message, edxml.Document)):
+            return _as_before(session, earlier)
         if waiting is not None and isinstance(message, edxml.Status):
-            return WAITS
+            return Received(WAITS)
         done = _received(engine, session, message, waiting, data, file_name, assignments, actor) \
             if isinstance(message, edxml.Document) else None
-        return done or edxml.apply(engine, session, message, assignments, actor).action
+        if done is None:
+            outcome = edxml.apply(engine, session, message, assignments, actor)
+            done = Received(outcome.action, outcome.directive, changed=outcome.changed)
+        _note(session, earlier, digest, done)
+        return done
+
+
+def _as_before(session: Session, earlier: MessageReceipt) -> Received:
+    directive = session.get(Directive, earlier.directive_id) if earlier.directive_id else None
+    row = session.get(ReceivedDocument, earlier.received_id) if earlier.received_id else None
+    return Received(earlier.action, directive, row, changed=False)
+
+
+def _note(session: Session, earlier: MessageReceipt | None, digest: str, done: Received) -> None:
+    """The message's receipt, in the transaction of what it did (a kept one's, once registered)."""
+    session.flush()
+    receipt = earlier or MessageReceipt(digest=digest, received_at=clock.now())
+    receipt.action = done.action
+    receipt.directive_id = done.directive.id if done.directive else None
+    receipt.received_id = done.waiting.id if done.waiting else receipt.received_id
+    session.add(receipt)
 
 
 def _received(engine, session: Session, message: edxml.Document, waiting: ReceivedDocument | None, data: bytes,
-              file_name: str, assignments: list[dict], actor: User) -> str | None:
+              file_name: str, assignments: list[dict], actor: User) -> Received | None:
     """What a document message does to a waiting one, or keeps waiting; None: import it."""
     registers = message.business in (edxml.NEW, edxml.REPLACE)
     if waiting is not None and message.business == edxml.RECALL:
         _decide(session, waiting.id, DISMISSED, None, reason=message.reason or edxml.RECALL_REASON)
-        return "recalled"
+        return Received("recalled", waiting=waiting)
     if waiting is not None and message.business == edxml.UPDATE:
         # What it replaces stays the waiting document's: the update names the waiting one only.
         waiting.header = {**message.preview(), "replaces": waiting.header.get("replaces", [])}
         waiting.data, waiting.file_name = data, file_name
-        return "updated"
+        return Received("updated", waiting=waiting)
     if waiting is not None and _supersedes(message, waiting):
         return _supersede(engine, session, waiting, message, data, file_name, assignments, actor)
     if registers and waiting is not None and assignments:  # its tasks came after it
-        _register(engine, session, waiting, message, assignments, actor)
-        return "registered"
+        return Received("registered", _register(engine, session, waiting, message, assignments, actor), waiting)
     if registers and not assignments and edxml.by_document_id(session, [message.document_id]) is None:
-        _keep(session, _as_registered(session, message), data, file_name)
-        return KEPT
+        return _keep(session, _as_registered(session, message), data, file_name)
     return None
 
 
@@ -72,7 +109,7 @@ def _supersedes(message: edxml.Document, waiting: ReceivedDocument) -> bool:
 
 
 def _supersede(engine, session: Session, old: ReceivedDocument, message: edxml.Document, data: bytes,
-               file_name: str, assignments: list[dict], actor: User) -> str:
+               file_name: str, assignments: list[dict], actor: User) -> Received:
     """The waiting document is replaced before it was registered: it leaves the list, marked
     replaced, and the newer one takes its place (waiting, or registered with the assignments that
     came with it) as the old would have registered: new, or replacing what the old replaced."""
@@ -80,10 +117,8 @@ def _supersede(engine, session: Session, old: ReceivedDocument, message: edxml.D
             reason=message.reason or f"Thay thế bởi văn bản {message.header['symbol']}")
     successor = replace(message, business=old.business, replaces=list(old.header.get("replaces", [])))
     if assignments:
-        edxml.apply(engine, session, successor, assignments, actor)
-        return "replaced"
-    _keep(session, successor, data, file_name)
-    return KEPT
+        return Received("replaced", edxml.apply(engine, session, successor, assignments, actor).directive)
+    return _keep(session, successor, data, file_name)
 
 
 def _as_registered(session: Session, message: edxml.Document) -> edxml.Document:
@@ -95,26 +130,34 @@ def _as_registered(session: Session, message: edxml.Document) -> edxml.Document:
     return message
 
 
-def _waiting_for(session: Session, message: edxml.Document | edxml.Status) -> ReceivedDocument | None:
+def _waiting_for(session: Session, message: edxml.Document | edxml.Status,
+                 earlier: MessageReceipt | None) -> ReceivedDocument | None:
+    """The waiting document the message is about: by its ids, or the one this very message left
+    waiting before (a message without a DocumentId)."""
     if isinstance(message, edxml.Status):
         ids = [message.response_for["document_id"]]
     else:
         ids = [*message.replaces, *(r["document_id"] for r in message.response_for), message.document_id]
-    return session.scalar(select(ReceivedDocument).where(ReceivedDocument.document_id.in_([i for i in ids if i]),
-                                                         ReceivedDocument.status == WAITING).limit(1))
+    same: list[ColumnElement[bool]] = [ReceivedDocument.document_id.in_([i for i in ids if i])]
+    if earlier is not None and earlier.received_id is not None:
+        same.append(ReceivedDocument.id == earlier.received_id)
+    return session.scalar(select(ReceivedDocument).where(or_(*same), ReceivedDocument.status == WAITING).limit(1))
 
 
-def _keep(session: Session, message: edxml.Document, data: bytes, file_name: str) -> None:
-    """One row per DocumentId: the same message again (or after the row was decided) adds none."""
-    if message.document_id and session.scalar(select(ReceivedDocument.id).where(
-            ReceivedDocument.document_id == message.document_id)) is not None:
-        return
-    session.add(ReceivedDocument(document_id=message.document_id or None, file_name=file_name, data=data,
-                                 business=message.business, header=message.preview(), received_at=clock.now(),
-                                 status=WAITING))
+def _keep(session: Session, message: edxml.Document, data: bytes, file_name: str) -> Received:
+    """One row per DocumentId: the same document again (or after the row was decided) adds none."""
+    known = session.scalar(select(ReceivedDocument).where(ReceivedDocument.document_id == message.document_id)) \
+        if message.document_id else None
+    if known is not None:
+        return Received(KEPT, waiting=known, changed=False)
+    row = ReceivedDocument(document_id=message.document_id or None, file_name=file_name, data=data,
+                           business=message.business, header=message.preview(), received_at=clock.now(),
+                           status=WAITING)
+    session.add(row)
     if message.document_id:  # đã đến: the sender learns it arrived, before the office registers it
         models.arrived(session, models.Target(message.sender["organ_id"], message.header["symbol"],
                                               date.fromisoformat(message.header["issued_on"]), message.document_id))
+    return Received(KEPT, waiting=row)
 
 
 def waiting(session: Session) -> list[ReceivedDocument]:

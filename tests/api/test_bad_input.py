@@ -58,7 +58,7 @@ def _waiting_hub_document(engine) -> int:
     with engine.db.session() as session:
         clerk = org.users_by_name(session, ["clerk"])[0]
     sample = Path(__file__).parent.parent / "fixtures" / "edxml" / "document_sdk.xml"
-    assert received.receive(engine, sample.read_bytes(), [], clerk, sample.name) == received.KEPT
+    assert received.receive(engine, sample.read_bytes(), [], clerk, sample.name).action == received.KEPT
     with engine.db.session() as session:
         return received.waiting(session)[0].id
 

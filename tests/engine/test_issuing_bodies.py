@@ -195,7 +195,7 @@ def test_the_hubs_documents_are_the_tracking_offices_alone(bodies, tmp_path):
     assert takes == {"clerk@province": True, "office_head@province": True, "clerk@a": False,
                      "office_head@b": False, "xa_a": False}
     assert received.receive(engine, (HUB_SAMPLES / "document_sdk.xml").read_bytes(), [], users["clerk@province"],
-                            "document_sdk.xml") == received.KEPT
+                            "document_sdk.xml").action == received.KEPT
     with engine.db.session() as s:
         [row] = received.waiting(s)
     with pytest.raises(Forbidden):
