@@ -32,9 +32,11 @@ from engine.audit.models import AuditEntry
 from engine.directives import attachments as attachment_store
 from engine.directives import changes, documents
 from engine.directives import service as directives
-from engine.directives.models import DOCUMENT_ID_LENGTH, Directive, DirectiveStatus
+from engine.directives.models import DOCUMENT_ID_LENGTH, Attachment, Directive, DirectiveStatus
 from engine.errors import EngineError
 from engine.imports.errors import ImportFailed, RowError
+from engine.notifications.service import notify_users
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.text import clean_text, fold
@@ -326,13 +328,14 @@ def _register(engine, session: Session, message: Document, assignments: list[dic
     return directive
 
 
-def _attach_files(engine, session: Session, directive: Directive, message: Document, actor: User) -> None:
+def _attach_files(engine, session: Session, directive: Directive, message: Document,
+                  actor: User) -> list[Attachment]:
     """The message's files as the directive's documents, listed and downloadable on its page:
     the first is the document itself (bản chụp văn bản), the others its annexes."""
     uploads = [documents.Upload(io.BytesIO(content), name, documents.ANNEX if index else documents.SCAN)
                for index, (name, content) in enumerate(message.attachments)]
     try:
-        documents.attach(session, engine.blobs, directive, uploads, actor)
+        return documents.attach(session, engine.blobs, directive, uploads, actor)
     except attachment_store.AttachmentError as exc:
         raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
 
@@ -398,14 +401,42 @@ def _recall(engine, session: Session, directive: Directive, message: Document, a
 
 def _update(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
     """The header takes the message's values and its files not yet the directive's are added
-    (the issuer's corrected document): both written in the history."""
-    before = changes.header_of(directive), _documents(directive)
+    (the issuer's corrected document): both written in the history, and the office's clerks are
+    told what changed."""
+    before, listed = changes.header_of(directive), {entry["sha256"] for entry in _documents(directive)}
     header = _header(session, message)
     fields = {key: header[key] for key in changes.HEADER_FIELDS if key in header}
     updated = changes.edit_header(engine, directive.id, fields, actor, action="directive.updated_by_issuer",
                                   comment=message.reason or None)
-    _attach_files(engine, session, updated, message, actor)
-    return Outcome("updated", updated, changed=(changes.header_of(updated), _documents(updated)) != before)
+    stored = _attach_files(engine, session, updated, message, actor)
+    added = [row.filename for row in stored if row.sha256 not in listed]
+    if changes.header_of(updated) == before and not added:
+        return Outcome("updated", updated, changed=False)
+    _tell_office(engine, session, updated, before, added, message.reason)
+    return Outcome("updated", updated)
+
+
+def _tell_office(engine, session: Session, directive: Directive, before: dict, added: list[str],
+                 reason: str) -> None:
+    """The clerks of the office that tracks the directive learn what the issuer's update (cập
+    nhật) changed, old → new in the register form's words, and the files it added."""
+    form = engine.compiled(engine.current_bundle(session)).forms[directives.HEADER_FORM]
+    after = changes.header_of(directive)
+    lines = [f"- {form_field.label}: {_shown(form_field, before[key])} → {_shown(form_field, after[key])}"
+             for key in changes.HEADER_FIELDS if before[key] != after[key] and (form_field := form.field(key))]
+    lines += [f"- Tệp mới: {name}" for name in added]
+    clerks = permissions.office_clerks(session, permissions.record_body(session, directive.id))
+    notify_users(session, clerks, "updated_by_issuer", directive=directive, assignment=None,
+                 changes="\n".join(lines), issuer_reason=reason)
+
+
+def _shown(form_field: forms.FormField, value: str | None) -> str:
+    """A header value as the register page shows it: a choice by its label, a date dd/mm/yyyy."""
+    if not value:
+        return "(trống)"
+    if form_field.type == "date":
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return next((label for option, label in form_field.options if option == value), value)
 
 
 def _documents(directive: Directive) -> list[dict]:

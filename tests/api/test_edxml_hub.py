@@ -27,6 +27,7 @@ from engine.exchange.inbox import import_folder
 from engine.exchange.models import ReceivedDocument, StatusMessage
 from engine.exchange.outbox import deliver_due
 from engine.imports import ImportFailed, edxml
+from engine.notifications.models import Notification
 from engine.org import service as org
 from tests.fakehub import FakeHub
 
@@ -195,6 +196,35 @@ def test_update_then_recall_apply_to_the_registered_directive_once(loaded, org_t
     assert actions.count("directive.updated_by_issuer") == 1 and actions.count("directive.recalled") == 1
     assert ("directive.recalled", {"reason": "Ban hành nhầm", "document": "318/QĐ-UBND"}, None) in \
         _history(loaded, first.directive.id)
+
+
+def test_an_update_tells_the_office_s_clerks_what_changed_once(loaded, org_tree):
+    """The issuer's update corrects the summary, the date and the urgency: the office's clerk is
+    told each as old → new in the register page's words (dd/mm/yyyy, Khẩn), with the issuer's
+    reason, and the history keeps both values; the same update again tells nobody. (The header
+    changed with no notice to the clerk.)"""
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "UBND", "000.00.00.H17")
+    directive = _import(loaded, NEW, org_tree["clerk"]).directive
+    update = UPDATE.read_bytes().replace(b"<edXML:Priority>2<", b"<edXML:Priority>1<") \
+        .replace(b"<edXML:PromulgationDate>2026/02/12<", b"<edXML:PromulgationDate>2026/02/13<")
+    assert _import(loaded, update, org_tree["clerk"], tasks=[]).changed
+    assert _import(loaded, update, org_tree["clerk"], tasks=[]).changed is False
+    with loaded.db.session() as s:
+        notes = s.scalars(select(Notification).where(Notification.kind == "updated_by_issuer")).all()
+        assert [(n.user_id, n.directive_id, n.link) for n in notes] == [
+            (org_tree["clerk"].id, directive.id, f"/directives/{directive.id}")]
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "directive.updated_by_issuer")).all()
+    old, new = (unicodedata.normalize("NFC", f"Về việc triển khai {words}giải ngân vốn đầu tư công năm 2026")
+                for words in ("", "và đôn đốc "))
+    assert notes[0].subject == "Cơ quan ban hành cập nhật văn bản 318/QĐ-UBND"
+    assert notes[0].body == (
+        f"Văn bản 318/QĐ-UBND — {new} được cơ quan ban hành cập nhật qua trục liên thông văn bản:\n"
+        f"- Ngày ban hành: 12/02/2026 → 13/02/2026\n- Trích yếu: {old} → {new}\n- Độ khẩn: Thượng khẩn → Khẩn\n"
+        "Lý do cập nhật: Sửa trích yếu")
+    assert (entry.before, entry.after, entry.comment) == (
+        {"issued_on": "2026-02-12", "summary": old, "urgency": "very_urgent"},
+        {"issued_on": "2026-02-13", "summary": new, "urgency": "urgent"}, "Sửa trích yếu")
 
 
 def test_an_update_adds_the_corrected_file_once(loaded, org_tree):
