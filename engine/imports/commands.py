@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from engine.clitools import clear_errors, engine_of
-from engine.imports import ImportFailed, edxml, excel
+from engine.exchange import received
+from engine.imports import ImportFailed, excel
 from engine.org import service as org
 
 
@@ -46,13 +47,19 @@ def import_excel(ctx: click.Context, path: str, username: str) -> None:
 @click.pass_context
 @clear_errors
 def import_edxml(ctx: click.Context, path: str, username: str, assignments_path: str | None) -> None:
-    """Register, recall, update or replace the directive of an edXML document, or record a status."""
+    """Receive an edXML message as the watched folder does: register, recall, update or replace
+    the directive of a document, keep one without assignments for the office, or record a status."""
     engine = engine_of(ctx)
     items = json.loads(Path(assignments_path).read_text(encoding="utf-8")) if assignments_path else []
     with _reporting_rows():
-        outcome = edxml.import_message(engine, Path(path).read_bytes(), items, _user(engine, username))
-    done = outcome.action.replace("_", " ") if outcome.changed else f"{outcome.action.replace('_', ' ')} before"
-    click.echo(f"directive {outcome.directive.symbol} (id {outcome.directive.id}): {done}")
+        got = received.receive(engine, Path(path).read_bytes(), items, _user(engine, username), Path(path).name)
+    if got.action == received.WAITS:
+        raise click.ClickException("the document this status is about waits to be registered: import the status "
+                                   "again once it is registered")
+    done = got.action.replace("_", " ") if got.changed else f"{got.action.replace('_', ' ')} before"
+    what = f"directive {got.directive.symbol} (id {got.directive.id})" if got.directive else \
+        f"received document {got.waiting.header['symbol']} (id {got.waiting.id})" if got.waiting else "message"
+    click.echo(f"{what}: {done}")
 
 
 def _user(engine, username: str):

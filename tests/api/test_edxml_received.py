@@ -1,18 +1,21 @@
 """A document from the hub without assignments waits for the office (engine.exchange.received)."""
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from engine.cli import cli
 from engine.directives.models import Directive, DirectiveStatus
 from engine.errors import AlreadyDone, EngineError
 from engine.exchange import received
 from engine.exchange.inbox import import_folder
-from engine.exchange.models import ReceivedDocument
+from engine.exchange.models import ReceivedDocument, StatusMessage
 from engine.org import service as org
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
@@ -201,3 +204,75 @@ def test_a_replacement_of_a_dismissed_document_registers_as_new(loaded, org_tree
     new = rows(loaded)[1]
     assert (new.status, new.business) == (received.WAITING, "0")
     assert received.register(loaded, new.id, TASKS, clerk(loaded)).symbol == "325/QĐ-UBND"
+
+
+# ---------------------------------------------------------------- one way in
+def _through_folder(loaded, inbox: Path):
+    """Each message dropped in the watched folder and picked up by a tick: where it went."""
+    arrived = iter(range(1_000, 100_000, 1_000))
+
+    def send(name: str, data: bytes, tasks: list[dict]) -> str:
+        (inbox / name).write_bytes(data)
+        os.utime(inbox / name, (next(arrived),) * 2)
+        if tasks:
+            (inbox / name).with_suffix(".json").write_text(json.dumps(tasks), encoding="utf-8")
+        import_folder(loaded)
+        place = next(p.parent.name for p in inbox.rglob(name))
+        (inbox / name).unlink(missing_ok=True)  # a status left waiting: taken out, to compare what stays
+        return place
+    return send
+
+
+def _through_api(as_user):
+    """Each message posted to POST /imports/edxml: the answer's status and action (error, directive)."""
+    def send(name: str, data: bytes, tasks: list[dict]) -> str:
+        answer = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                                  data={"file": (io.BytesIO(data), name), "assignments": json.dumps(tasks)})
+        body = answer.get_json()
+        return f"{answer.status_code} {body.get('action') or body.get('error', {}).get('code') or body['symbol']}"
+    return send
+
+
+def _through_command(loaded, folder: Path):
+    """Each message given to `dondoc import edxml`: the last line it writes."""
+    folder.mkdir()
+
+    def send(name: str, data: bytes, tasks: list[dict]) -> str:
+        (folder / name).write_bytes(data)
+        (folder / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+        done = CliRunner().invoke(cli, ["import", "edxml", str(folder / name), "--as", "clerk",
+                                        *(["--assignments", str(folder / "tasks.json")] if tasks else [])], obj=loaded)
+        return done.output.strip().splitlines()[-1]
+    return send
+
+
+@pytest.mark.parametrize("way", ["folder", "api", "command"])
+def test_the_folder_and_the_api_receive_a_message_alike(way, loaded, org_tree, inbox, as_user, tmp_path):
+    """The same messages, through the watched folder, POST /imports/edxml or the command, leave the same
+    waiting documents, directives and statuses for the sender: 318 without tasks waits (01), a
+    status about it waits, 325 replacing it takes its place (01), 318 again does nothing, and
+    325 with its tasks registers (03). The API and the command skipped the waiting documents: they
+    refused 318 without tasks (422) and then everything about it."""
+    send = {"folder": lambda: _through_folder(loaded, inbox), "api": lambda: _through_api(as_user),
+            "command": lambda: _through_command(loaded, tmp_path / "files")}[way]()
+    new, replacing = (FIXTURES / "document_new.xml").read_bytes(), (FIXTURES / "document_replace.xml").read_bytes()
+    answers = [send("318.edxml", new, []), send("status.edxml", (FIXTURES / "status_04.xml").read_bytes(), []),
+               send("325.edxml", replacing, []), send("318-again.edxml", new, []),
+               send("325.edxml", replacing, TASKS)]
+    assert answers == {"folder": ["done", "inbox", "done", "done", "done"],
+                       "api": ["202 kept", "409 document_waiting", "202 kept", "202 kept", "201 325/QĐ-UBND"],
+                       "command": ["received document 318/QĐ-UBND (id 1): kept",
+                                   "Error: the document this status is about waits to be registered: import the "
+                                   "status again once it is registered",
+                                   "received document 325/QĐ-UBND (id 2): kept",
+                                   "received document 318/QĐ-UBND (id 1): kept before",
+                                   "directive 325/QĐ-UBND (id 1): registered"]}[way]
+    assert [(r.header["symbol"], r.status) for r in rows(loaded)] == [
+        ("318/QĐ-UBND", received.REPLACED), ("325/QĐ-UBND", received.REGISTERED)]
+    with loaded.db.session() as s:
+        assert [(d.symbol, d.status) for d in s.scalars(select(Directive))] == [
+            ("325/QĐ-UBND", DirectiveStatus.REGISTERED)]
+        assert [(m.document_id[-3:], m.status_code) for m in s.scalars(select(StatusMessage)
+                                                                        .order_by(StatusMessage.id))] == [
+            ("318", "01"), ("325", "01"), ("325", "03")]
+    assert not (inbox / "failed").exists()

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from engine.cli import cli
 from engine.directives.models import Assignment, AssignmentUnit, Directive
+from engine.exchange.models import ReceivedDocument
 from engine.imports import ImportFailed, edxml, excel
 from engine.org import service as org
 from engine.org.models import Unit
@@ -86,10 +87,15 @@ def test_broken_edxml_is_refused(data, expected, loaded, org_tree):
     assert _count(loaded, Directive) == 0
 
 
-def test_edxml_without_assignments_is_refused_with_nothing_stored(as_user, loaded):
+def test_edxml_without_assignments_waits_for_the_office_with_no_directive(as_user, loaded):
+    """As from the watched folder (docs/import.md): it was refused (422), the API skipping the
+    documents waiting to be registered."""
     response = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
                                 data={"file": (io.BytesIO(MESSAGE), "msg.xml")})
-    assert response.status_code == 422 and _count(loaded, Directive) == 0
+    assert (response.status_code, response.get_json()["action"], response.get_json()["directive"]) == (
+        202, "kept", None)
+    assert response.get_json()["received"]["message"]["symbol"] == "318/UBND-TH"
+    assert _count(loaded, Directive) == 0 and _count(loaded, ReceivedDocument) == 1
 
 
 # ---------------------------------------------------------------- Excel

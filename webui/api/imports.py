@@ -5,8 +5,10 @@ import io
 
 from flask import jsonify, request, send_file
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from engine.exchange import received
+from engine.exchange.models import ReceivedDocument
 from engine.imports import ImportFailed, edxml, excel
 from engine.org import permissions
 from webui.api import bodies, serialize
@@ -24,33 +26,41 @@ def _import_failed(exc: ImportFailed):
     return jsonify(body), 422
 
 
-def _uploaded(name: str = "file") -> bytes:
+def _upload(name: str = "file") -> FileStorage:
     upload = request.files.get(name)
     if upload is None or not upload.filename:
         raise ApiError(422, "validation_failed", "Some fields are not valid.", fields={name: "This field is required."})
-    return upload.read()
+    return upload
 
 
 @blueprint.post("/imports/edxml")
 @idempotent
 def import_edxml():
     """multipart: `file` (the edXML message) and `assignments` (a JSON list). With
-    ?preview=true only the parsed message is returned, nothing is stored. A new registration
-    answers 201 with the directive; a recall, update, replacement or status 200 with
-    {"action", "changed", "directive"}."""
+    ?preview=true only the parsed message is returned, nothing is stored. Received as the
+    watched folder receives it (engine.exchange.received): a new registration answers 201 with
+    the directive; a document without assignments 202, kept for the office; a recall, update,
+    replacement, status or a message received before 200 with {"action", "changed",
+    "directive", "received"}; a status about a document still waiting 409."""
     require(permissions.may_register_directives)
-    data = _uploaded()
+    upload = _upload()
+    data = upload.read()
     if request.args.get("preview") in ("1", "true"):
         return jsonify(edxml.parse_header(data))
     try:
         items = parse_json(request.form.get("assignments") or "[]")
     except ValueError:
         items = None
-    outcome = edxml.import_message(engine(), data, _assignments(items), api_user())
-    if outcome.action == "registered":
-        return jsonify(serialize.directive(outcome.directive)), 201
-    return jsonify({"action": outcome.action, "changed": outcome.changed,
-                    "directive": serialize.directive(outcome.directive)}), 200
+    got = received.receive(engine(), data, _assignments(items), api_user(), upload.filename or "")
+    if got.action == received.WAITS:
+        raise ApiError(409, "document_waiting", "The document this status is about waits to be registered: send "
+                       "the status again once it is registered.")
+    if got.action == "registered" and got.changed:
+        return jsonify(serialize.directive(got.directive)), 201
+    return jsonify({"action": got.action, "changed": got.changed,
+                    "directive": serialize.directive(got.directive) if got.directive else None,
+                    "received": _waiting_row(got.waiting) if got.waiting else None}), \
+        202 if got.action == received.KEPT else 200
 
 
 def _assignments(items) -> list[dict]:
@@ -69,8 +79,12 @@ def list_received():
     require(takes_hub_documents)
     with engine().db.reading() as session:
         rows = received.waiting(session)
-    return jsonify({"items": [{"id": r.id, "document_id": r.document_id, "file_name": r.file_name,
-                               "received_at": serialize.iso(r.received_at), "message": r.header} for r in rows]})
+    return jsonify({"items": [_waiting_row(r) for r in rows]})
+
+
+def _waiting_row(row: ReceivedDocument) -> dict:
+    return {"id": row.id, "document_id": row.document_id, "file_name": row.file_name,
+            "received_at": serialize.iso(row.received_at), "message": row.header, "status": row.status}
 
 
 @blueprint.post("/imports/edxml/received/<int(max=2147483647):received_id>")
@@ -97,7 +111,7 @@ def dismiss_received(received_id: int):
 @idempotent
 def import_excel():
     require(permissions.may_register_directives)
-    created = excel.import_workbook(engine(), _uploaded(), api_user(), max_rows=excel.WEB_MAX_ROWS)
+    created = excel.import_workbook(engine(), _upload().read(), api_user(), max_rows=excel.WEB_MAX_ROWS)
     return jsonify({"items": [serialize.directive(d) for d in created]}), 201
 
 
