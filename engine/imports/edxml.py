@@ -278,17 +278,12 @@ def parse_header(data: bytes) -> dict:
 
 
 # ---------------------------------------------------------------- importing
-def import_message(engine, data: bytes, assignments: list[dict], actor: User) -> Outcome:
-    """Apply a message in one transaction: register the directive a new document announces
-    (with the given assignments; those without a deadline of their own get the due date),
-    recall, update or replace the one registered from an earlier message, or record a status."""
-    message = read(data)
-    with engine.db.session() as session:
-        return apply(engine, session, message, assignments, actor)
-
-
 def apply(engine, session: Session, message: Document | Status, assignments: list[dict], actor: User) -> Outcome:
-    """import_message in the caller's transaction."""
+    """Apply a message in the caller's transaction: register the directive a new document
+    announces (with the given assignments; those without a deadline of their own get the due
+    date), recall, update or replace the one registered from an earlier message, or record a
+    status. Every way in (the watched folder, the API, the command) receives a message through
+    engine.exchange.received.receive, which calls this."""
     try:
         if isinstance(message, Status):
             return _record_status(session, message, actor)

@@ -37,9 +37,10 @@ NEW, UPDATE, RECALL, REPLACE, SDK = (FIXTURES / f"document_{n}.xml"
 TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
 
 
-def _import(loaded, path: Path | bytes, user, tasks=TASKS) -> edxml.Outcome:
+def _import(loaded, path: Path | bytes, user, tasks=TASKS) -> received.Received:
+    """Received as every way in receives it (the watched folder, the API, the command)."""
     data = path.read_bytes() if isinstance(path, Path) else path
-    return edxml.import_message(loaded, data, tasks, user)
+    return received.receive(loaded, data, tasks, user, "message.edxml")
 
 
 def _history(loaded, directive_id: int) -> list[tuple[str, dict, str | None]]:
@@ -165,7 +166,9 @@ def test_agency_identifier_names_the_issuer_and_a_decomposed_copy_is_a_duplicate
         assert [(kind, f.filename) for kind, f in documents.listed(s, directive)] == [("scan", "318-QĐ-UBND.pdf")]
     without_id = NEW.read_bytes().replace(b"<edXML:DocumentId>", b"<edXML:DocumentId>x")
     composed = unicodedata.normalize("NFC", without_id.decode()).encode()
-    for copy in (NEW.read_bytes(), without_id, composed):
+    again = _import(loaded, NEW, org_tree["clerk"])  # the very same message: received before, nothing done
+    assert (again.action, again.changed, again.directive.id) == ("registered", False, outcome.directive.id)
+    for copy in (without_id, composed):
         with pytest.raises(ImportFailed, match="not imported"):
             _import(loaded, copy, org_tree["clerk"])
     with loaded.db.session() as s:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from engine.cli import cli
 from engine.directives.models import Assignment, AssignmentUnit, Directive
+from engine.exchange import received
 from engine.exchange.models import ReceivedDocument
 from engine.imports import ImportFailed, edxml, excel
 from engine.org import service as org
@@ -81,7 +82,7 @@ def test_edxml_import_through_the_api(as_user, loaded):
 ], ids=["truncated", "external-entity", "not-edxml", "no-number"])
 def test_broken_edxml_is_refused(data, expected, loaded, org_tree):
     with pytest.raises(ImportFailed) as failure:
-        edxml.import_message(loaded, data, [{"content": "x", "lead_unit": "STC"}], org_tree["clerk"])
+        received.receive(loaded, data, [{"content": "x", "lead_unit": "STC"}], org_tree["clerk"], "msg.xml")
     reported = " ".join(f"{e.field} {e.render()}" for e in failure.value.errors)
     assert expected in reported and "root:" not in reported
     assert _count(loaded, Directive) == 0

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.exchange import received
 from engine.exchange.models import StatusMessage
-from engine.imports import edxml
 from engine.org import service as org
 from tests.deployment.harness import DEPARTMENTS
 from tests.fakehub import FakeHub
@@ -40,8 +40,8 @@ def test_each_status_reaches_the_hub_once_across_a_restart(deployment):
         with deployment.engine.db.session() as s:
             org.set_agency_code(s, "VP", "000.00.01.H17")
             clerk = org.users_by_name(s, ["clerk"])[0]
-        edxml.import_message(deployment.engine, MESSAGE, [{"content": "Báo cáo", "lead_unit": DEPARTMENTS[0]}],
-                             clerk)
+        received.receive(deployment.engine, MESSAGE, [{"content": "Báo cáo", "lead_unit": DEPARTMENTS[0]}], clerk,
+                         "message.edxml")
         hub.failing = True
         deployment.start_scheduler("first")
         _wait(lambda: hub.posts, "a first try")
