@@ -51,6 +51,10 @@ class StatusMessage(Base):
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A reply (15) to a recall or an update: the digest of the message it answers (its receipt),
+    # one reply per message. It names no directive or DocumentId of its own (once per
+    # directive): a directive may be updated, then recalled, and each message is answered.
+    reply_to: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ReceivedDocument(Base):
@@ -151,14 +155,18 @@ def arrived(session: Session, target: Target) -> None:
         queue(session, target, "01", None)
 
 
-def queue(session: Session, target: Target, code: str, directive_id: int | None) -> None:
+def queue(session: Session, target: Target, code: str, directive_id: int | None, *, reply_to: str | None = None,
+          description: str | None = None) -> None:
+    """One status for the sender; a reply (`reply_to`) is the message's, not the directive's."""
     now = clock.now()
-    body = status_body(session, target, code, now, directive_id)
-    session.add(StatusMessage(message_id=uuid.uuid4().hex, directive_id=directive_id, document_id=target.document_id,
+    body = status_body(session, target, code, now, directive_id, description)
+    session.add(StatusMessage(message_id=uuid.uuid4().hex, directive_id=None if reply_to else directive_id,
+                              document_id=None if reply_to else target.document_id, reply_to=reply_to,
                               status_code=code, body=body, created_at=now, attempts=0, next_attempt_at=now))
 
 
-def status_body(session: Session, target: Target, code: str, at: datetime, directive_id: int | None) -> str:
+def status_body(session: Session, target: Target, code: str, at: datetime, directive_id: int | None,
+                description: str | None = None) -> str:
     """The edXML status message: which document (ResponseFor), from whom (the office of the body that
     tracks the directive, by its agency identifier: the tracking office for the province's and for a
     document still waiting, a commune's own unit for its committee's), what status and when."""
@@ -182,7 +190,7 @@ def status_body(session: Session, target: Target, code: str, at: datetime, direc
     add(origin, "OrganId", office.agency_code if office else "")
     add(origin, "OrganName", office.name if office else "")
     add(status, "StatusCode", code)
-    add(status, "Description", STATUS_NAMES[code])
+    add(status, "Description", description or STATUS_NAMES[code])
     add(status, "Timestamp", at.astimezone(clock.VN_TZ).strftime("%Y/%m/%d %H:%M:%S"))
     etree.SubElement(envelope, ns + "edXMLBody")
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8").decode()

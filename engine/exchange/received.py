@@ -26,6 +26,7 @@ from engine.org.models import User
 
 WAITING, REGISTERED, DISMISSED, REPLACED = "waiting", "registered", "dismissed", "replaced"
 KEPT, WAITS = "kept", "waits"  # what `receive` did besides importing
+REFUSED, AGREED = "02", "15"  # từ chối tiếp nhận; đồng ý lấy lại / cập nhật
 
 
 @dataclass
@@ -61,6 +62,7 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
             outcome = edxml.apply(engine, session, message, assignments, actor)
             done = Received(outcome.action, outcome.directive, changed=outcome.changed)
         _note(session, earlier, digest, done)
+        _answer(session, message, done, digest)
         return done
 
 
@@ -78,6 +80,22 @@ def _note(session: Session, earlier: MessageReceipt | None, digest: str, done: R
     receipt.directive_id = done.directive.id if done.directive else None
     receipt.received_id = done.waiting.id if done.waiting else receipt.received_id
     session.add(receipt)
+
+
+def _answer(session: Session, message: edxml.Document | edxml.Status, done: Received, digest: str) -> None:
+    """15 (đồng ý lấy lại / cập nhật) to the sender of a recall or an update, which dondoc
+    applies as it comes, once per message (its receipt's digest)."""
+    if not isinstance(message, edxml.Document) or message.business not in (edxml.RECALL, edxml.UPDATE):
+        return
+    document_id = message.document_id or (done.directive.source_document_id if done.directive else None) or ""
+    models.queue(session, _sender_target(message.preview(), document_id), AGREED,
+                 done.directive.id if done.directive else None, reply_to=digest)
+
+
+def _sender_target(header: dict, document_id: str) -> models.Target:
+    """The sender's document a status is about, from a message's preview (its header)."""
+    return models.Target(header["sender_organ_id"], header["symbol"], date.fromisoformat(header["issued_on"]),
+                         document_id)
 
 
 def _received(engine, session: Session, message: edxml.Document, waiting: ReceivedDocument | None, data: bytes,
@@ -155,8 +173,7 @@ def _keep(session: Session, message: edxml.Document, data: bytes, file_name: str
                            status=WAITING)
     session.add(row)
     if message.document_id:  # đã đến: the sender learns it arrived, before the office registers it
-        models.arrived(session, models.Target(message.sender["organ_id"], message.header["symbol"],
-                                              date.fromisoformat(message.header["issued_on"]), message.document_id))
+        models.arrived(session, _sender_target(message.preview(), message.document_id))
     return Received(KEPT, waiting=row)
 
 
@@ -211,12 +228,16 @@ def _register(engine, session: Session, received: ReceivedDocument, message, ass
 
 
 def dismiss(engine, received_id: int, reason: str, actor: User) -> None:
-    """Not for tracking (không theo dõi): the reason is required."""
+    """Not for tracking (không theo dõi): the reason is required, and goes to the sender with 02
+    (từ chối tiếp nhận), which closes what 01 (đã đến) opened."""
     if not reason.strip():
         raise EngineError("Give the reason why this document is not tracked.")
     with engine.db.session() as session:
         _check_may_take(session, actor)
-        _decide(session, received_id, DISMISSED, actor, reason=reason.strip())
+        row = _decide(session, received_id, DISMISSED, actor, reason=reason.strip())
+        if row.document_id:
+            models.queue(session, _sender_target(row.header, row.document_id), REFUSED, None,
+                         description=f"{edxml.STATUS_NAMES[REFUSED]}: {row.reason}")
 
 
 def _check_may_take(session: Session, actor: User) -> None:

@@ -338,6 +338,44 @@ def test_statuses_go_back_to_the_sender_once_each_after_the_hub_recovers(loaded,
             ("01", 2, True), ("03", 2, True), ("04", 1, True)}
 
 
+def test_a_recall_and_an_update_are_answered_once_each_and_a_document_not_taken_is_refused(loaded, org_tree, hub):
+    """dondoc applies the sender's update and recall as they come: each message is answered 15
+    (đồng ý lấy lại / cập nhật) once, however often it comes; a document the office does not
+    take (Bỏ qua) is answered 02 (từ chối tiếp nhận) with the clerk's reason, closing its 01.
+    Neither was sent: the sender saw 01 and 03, then nothing."""
+    loaded.settings.edxml_status_endpoint = hub.url
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "VP", "000.00.01.H17")
+    for message, tasks in ((NEW, TASKS), (UPDATE, []), (UPDATE, []), (RECALL, []), (RECALL, []), (SDK, [])):
+        received.receive(loaded, message.read_bytes(), tasks, org_tree["clerk"], message.name)
+    [row] = _waiting(loaded)
+    received.dismiss(loaded, row.id, "Văn bản để biết, không giao nhiệm vụ", org_tree["clerk"])
+    assert deliver_due(loaded.db, loaded.settings).sent == 6
+    assert deliver_due(loaded.db, loaded.settings).sent == 0
+    assert hub.codes() == ["01", "01", "02", "03", "15", "15"]
+    said = sorted((_element(b, "StatusCode"), _element(b, "DocumentId"), _element(b, "Description"))
+                  for b in hub.kept.values())
+    assert said == [
+        ("01", "000.00.00.H17,2026/02/12,0000318", "Đã đến"),
+        ("01", "000.00.00.H17,2026/11/30,1520/UBND-KT", "Đã đến"),
+        ("02", "000.00.00.H17,2026/11/30,1520/UBND-KT", "Từ chối tiếp nhận: Văn bản để biết, không giao nhiệm vụ"),
+        ("03", "000.00.00.H17,2026/02/12,0000318", "Đã tiếp nhận (vào sổ)"),
+        ("15", "000.00.00.H17,2026/02/12,0000318", "Đồng ý lấy lại / cập nhật"),
+        ("15", "000.00.00.H17,2026/02/12,0000318", "Đồng ý lấy lại / cập nhật")]
+    assert all("<edXML:OrganId>000.00.01.H17</edXML:OrganId>" in b.decode() for b in hub.kept.values())
+
+
+def _waiting(loaded) -> list[ReceivedDocument]:
+    with loaded.db.session() as s:
+        rows = received.waiting(s)
+        s.expunge_all()
+        return rows
+
+
+def _element(body: bytes, name: str) -> str:
+    return body.decode().split(f"<edXML:{name}>")[1].split("<")[0]
+
+
 def test_a_ward_s_status_goes_back_from_the_ward(loaded, org_tree, hub):
     """A document a ward's office registers from the hub is the ward's committee's to track: its status
     goes back from the ward, by its agency identifier and name, not from the province's office (issue #21)."""

@@ -227,3 +227,29 @@ def test_versions_stored_before_have_no_version_they_were_made_from(database_url
             assert "based_on_id" not in {c["name"] for c in inspect(conn).get_columns("process_bundles")}
     finally:
         db.dispose()
+
+
+def test_a_message_received_and_a_reply_are_kept_once_by_digest(database_url):
+    """b8e4d2f6a1c3: the statuses queued before answer no message; a reply answers one message,
+    and a message's receipt is one per digest."""
+    upgrade(database_url, "d2f6b8a4c9e3")
+    db = create_engine(database_url)
+    row = ("INSERT INTO edxml_status_outbox (message_id, document_id, status_code, body, created_at, attempts, "
+           "next_attempt_at{extra}) VALUES (:message, 'D1', :code, '<x/>', '2026-02-12 09:00:00', 0, "
+           "'2026-02-12 09:00:00'{value})")
+    receipt = ("INSERT INTO edxml_receipts (digest, action, received_at) "
+               "VALUES ('a' || :n, 'kept', '2026-02-12 09:00:00')")
+    try:
+        with db.begin() as conn:
+            conn.execute(text(row.format(extra="", value="")), {"message": "m1", "code": "01"})
+        upgrade(database_url)
+        with db.begin() as conn:
+            assert conn.execute(text("SELECT reply_to FROM edxml_status_outbox")).all() == [(None,)]
+            conn.execute(text(receipt), {"n": "1"})
+            conn.execute(text(row.format(extra=", reply_to", value=", 'a1'")), {"message": "m2", "code": "15"})
+        with pytest.raises(IntegrityError), db.begin() as conn:
+            conn.execute(text(row.format(extra=", reply_to", value=", 'a1'")), {"message": "m3", "code": "16"})
+        with pytest.raises(IntegrityError), db.begin() as conn:
+            conn.execute(text(receipt), {"n": "1"})
+    finally:
+        db.dispose()

@@ -3,7 +3,8 @@
 Each edXML message received, by the SHA-256 digest of its bytes, written with what receiving it
 did: a message imported again (a scheduler killed between importing a file and moving it, the
 hub delivering it twice, a message without a DocumentId) is known as received and not applied
-twice (engine.exchange.received).
+twice (engine.exchange.received). edxml_status_outbox.reply_to ties a reply (15, đồng ý lấy lại /
+cập nhật) to the recall or update it answers, by that digest: one reply per message.
 
 Revision ID: b8e4d2f6a1c3
 Revises: d2f6b8a4c9e3
@@ -35,7 +36,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('digest'),
     )
+    with op.batch_alter_table('edxml_status_outbox') as batch:
+        batch.add_column(sa.Column('reply_to', sa.String(length=64), nullable=True))
+        batch.create_unique_constraint('uq_edxml_status_outbox_reply_to', ['reply_to'])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('edxml_status_outbox') as batch:
+        batch.drop_constraint('uq_edxml_status_outbox_reply_to', type_='unique')
+        batch.drop_column('reply_to')
     op.drop_table('edxml_receipts')
