@@ -70,6 +70,9 @@ def test_dismissed_with_a_reason_only(loaded, browser, tmp_path):
     row_id = _waiting(loaded, tmp_path)
     clerk = browser("clerk")
     page = f"/directives/received/{row_id}"
+    # Bỏ qua answers the sender 02 with the reason (docs/import.md): the clerk reads it before
+    assert "Cơ quan gửi được báo văn bản bị từ chối tiếp nhận (trạng thái 02), kèm lý do này." in \
+        clerk.get(page).get_data(as_text=True)
     clerk.post(f"{page}/dismiss", {"reason": ""}, page=page)
     with loaded.db.session() as s:
         assert s.get(ReceivedDocument, row_id).status == received.WAITING
