@@ -127,6 +127,14 @@ def mark_issuing_body(session: Session, code: str, issuing: bool, actor: User | 
     return unit
 
 
+def issuing_body_marked_by_hand(session: Session) -> set[int]:
+    """Units an administrator marked or unmarked as issuing bodies (`mark_issuing_body`): their
+    choice stands against a seeding run again."""
+    query = select(audit.AuditEntry.object_id).where(audit.AuditEntry.action == "unit.issuing_body",
+                                                     audit.AuditEntry.object_type == "unit")
+    return {int(object_id) for object_id in session.scalars(query)}
+
+
 def organisation_name(session: Session, configured: str = "") -> str:
     """Whose papers these are: the deployment's `organisation_name` setting, else the root unit's name."""
     root = None if configured else root_unit(session)
