@@ -16,6 +16,7 @@ from engine.db import lock_name, read_once
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
+from engine.text import lower_first
 
 
 class OrgError(EngineError):
@@ -114,6 +115,15 @@ def body_office(session: Session, body: Unit) -> Unit | None:
     commune's own unit."""
     home = home_body(session)
     return tracking_office(session) if home is not None and home.id == body.id else body
+
+
+def committee_name(body: Unit) -> str:
+    """The name of a body's People's Committee, as its papers are headed: a seeded commune is named as
+    the administrative unit ("Phường Tuy Hòa" → "UBND phường Tuy Hòa"), a unit named as the committee
+    keeps its name ("UBND phường An Phú")."""
+    if body.name.startswith(("UBND", "Ủy ban nhân dân", "ỦY BAN NHÂN DÂN")):
+        return body.name
+    return f"UBND {lower_first(body.name)}"
 
 
 def mark_issuing_body(session: Session, code: str, issuing: bool, actor: User | None = None) -> Unit:

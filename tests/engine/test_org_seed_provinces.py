@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
+import tomllib
 from contextlib import closing
 from datetime import date
 from functools import cache
@@ -19,6 +20,8 @@ from sqlalchemy import select
 from engine.cli import cli
 from engine.org import service as org
 from engine.org.models import Unit
+from engine.reports.service import office_header
+from tests.conftest import REPO_ROOT
 
 DATA = Path(list(importlib.util.find_spec("vietnamadminunits").submodule_search_locations)[0]) / "data"
 MERGER, DEPARTMENTS_MERGER = date(2025, 7, 1), date(2025, 3, 1)
@@ -155,3 +158,20 @@ def test_an_old_province_code_names_the_province_it_is_part_of(engine, old, name
     assert result.exit_code == 1
     assert name in result.output and new_name in result.output and f" {new}" in result.output, result.output
     assert _snapshot(engine) == []
+
+
+@pytest.mark.parametrize("ruleset, office", [("tinh-2025", "VĂN PHÒNG HĐND VÀ UBND ĐẶC KHU CÔN ĐẢO"),
+                                             ("dak-lak", "VĂN PHÒNG UBND ĐẶC KHU CÔN ĐẢO")])  # no [body_terminology]
+def test_a_seeded_commune_s_papers_are_headed_by_its_committee_and_dated_at_its_place(engine, ruleset, office):
+    """A seeded commune is named as the unit ("Đặc khu Côn Đảo"): its office's papers name its committee,
+    its office as the ruleset words it, and its place."""
+    _seed(engine, "79")
+    settings = tomllib.loads((REPO_ROOT / "processes" / ruleset / "ruleset.toml").read_text(encoding="utf-8"))
+    with engine.db.session() as s:
+        zone = s.scalars(select(Unit).where(Unit.name == "Đặc khu Côn Đảo")).one()
+        header = office_header(s, settings, "      /BC-VP", date(2026, 3, 2), "Báo cáo", body=zone)
+        province = office_header(s, settings, "      /BC-VP", date(2026, 3, 2), "Báo cáo")
+    assert (header.parent_body, header.issuer, header.place) == ("UBND ĐẶC KHU CÔN ĐẢO", office, "Côn Đảo")
+    assert (province.parent_body, province.issuer) == ("UBND THÀNH PHỐ HỒ CHÍ MINH",
+                                                      "VĂN PHÒNG ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH")
+    assert province.place == "Hồ Chí Minh"
