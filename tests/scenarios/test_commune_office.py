@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 
 import pytest
 from docx import Document
@@ -20,6 +21,7 @@ from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
 from engine.reports.models import PeriodicReport
+from engine.reports.operators import reporting_units
 from engine.runtime.models import WorkItem
 from tests.conftest import PASSWORD, create_org_tree, make_engine
 from tests.webui.conftest import Browser, classify, register
@@ -137,6 +139,18 @@ def test_a_ward_office_tracks_its_own_directives_and_the_province_its_own(provin
     told = {user for kind in ("new_assignment", "progress_updated", "urged") for user in
             _told(engine, handle.assignment_id, kind)}
     assert not told & {"clerk", "chanhvp", "chutich", "vp_b"}
+
+
+def test_the_province_s_calendar_asks_the_units_of_its_own_tasks_not_a_ward_s_sections(province):
+    """The province's periodic report asks the units leading its directives' tasks (the ward it gave one);
+    a section leading a task of the ward's own directive answers to the ward's office, not to the province's."""
+    engine, browser = province
+    clerk, ward_clerk = browser("clerk"), browser("vp_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="xa-a"))
+    classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
+    with engine.db.session() as s:
+        asked = [unit.code for unit in reporting_units(s, date(2026, 1, 1), date(2026, 3, 31))]
+    assert asked == ["xa-a"], asked
 
 
 def _docx_text(data: bytes) -> str:
