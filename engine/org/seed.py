@@ -13,7 +13,8 @@ What one `seed_province` creates (codes in brackets; `<p>` the province's statis
   committee's own directives are tracked by its own office: org.body_of), also when it exists already;
 - the pre-2025 tree it replaces, closed on 30/6/2025 (`valid_to` 1/7/2025) with successor links:
   each old province merged into it (`cu-tinh-<code>`) and that province's departments, every old
-  district (`cu-huyen-<code>`, successor: the province — districts were abolished) and old commune
+  district (`cu-huyen-<code>`, successor: the province — districts were abolished —, or the commune that
+  took over all of its territory and nothing else, `_district_successors`) and old commune
   (`cu-xa-<code>`, successor: the commune the package maps it to; a commune split between several
   takes the one the package marks as default); and the departments merged away on 1/3/2025
   (NĐ 45/2025/NĐ-CP, `MERGED_DEPARTMENTS`), each succeeded by the department that absorbed it.
@@ -33,7 +34,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from engine.db import lock_name
 from engine.errors import EngineError
+from engine.org import service as org
 from engine.org.models import Unit
 from engine.text import fold
 
@@ -135,11 +137,24 @@ def provinces() -> list[tuple[str, str]]:
 
 
 def _province_row(code: str) -> sqlite3.Row:
+    code = code.strip().zfill(2)
     found = _rows("SELECT DISTINCT provinceCode, province, provinceShort, provinceKey FROM admin_units "
-                  "WHERE provinceCode = ?", code.zfill(2))
-    if not found:
-        raise SeedError("Unknown province code %(code)s (a 2025 statistics code, e.g. 66).", code=code)
-    return found[0]
+                  "WHERE provinceCode = ?", code)
+    if found:
+        return found[0]
+    old = _rows("SELECT DISTINCT province, provinceKey FROM admin_units_legacy WHERE provinceCode = ?", code)
+    if old:  # a pre-2025 code (Bạc Liêu's 95): name the province it is part of today
+        [today] = _rows("SELECT DISTINCT provinceCode, province FROM admin_units WHERE provinceKey = ?",
+                        _successor_key(old[0]["provinceKey"]))
+        raise SeedError("Code %(code)s is that of %(old)s before 1/7/2025, today part of %(new)s: seed its code "
+                        "%(new_code)s.", code=code, old=old[0]["province"], new=today["province"],
+                        new_code=today["provinceCode"])
+    raise SeedError("Unknown province code %(code)s (a 2025 statistics code, e.g. 66).", code=code)
+
+
+def _successor_key(old_key: str) -> str:
+    """The key of the 2025 province an old province (its key) is part of."""
+    return next(new for new, olds in _converter()["DICT_PROVINCE"].items() if old_key in olds)
 
 
 # ---------------------------------------------------------------- the plan
@@ -159,9 +174,11 @@ def plan(code: str) -> list[PlannedUnit]:
     wards = _rows("SELECT ward, wardCode, wardKey FROM admin_units WHERE provinceKey = ? ORDER BY wardCode", key)
     units += [PlannedUnit(f"xa-{w['wardCode']}", w["ward"], "commune", new, valid_from=TWO_TIER_FROM,
                           issuing_body=True) for w in wards]
-    successor_of_ward = _ward_successors(key, {w["wardKey"]: f"xa-{w['wardCode']}" for w in wards})
+    converted = list(_converted(key, {w["wardKey"]: f"xa-{w['wardCode']}" for w in wards}))
+    successors = {old: code for old, code, default in converted if default}
+    successors |= _district_successors(converted)
     for old_key in old_keys:
-        units += _old_province(old_key, new, merged, successor_of_ward)
+        units += _old_province(old_key, new, merged, successors)
     return units
 
 
@@ -174,7 +191,9 @@ def _ubnd(name: str) -> str:
     return f"UBND {_lower_first(name)}"
 
 
-def _old_province(old_key: str, new: str, merged: bool, successor_of_ward: dict[str, str]) -> Iterator[PlannedUnit]:
+def _old_province(old_key: str, new: str, merged: bool, successors: dict[str, str]) -> Iterator[PlannedUnit]:
+    """An old province's units; `successors` maps the package's keys of its old districts and
+    communes ('oldprovince_olddistrict[_oldward]') to the codes of the communes that took them over."""
     rows = _rows("SELECT province, provinceShort, provinceCode, district, districtCode, districtKey, ward, wardCode, "
                  "wardKey FROM admin_units_legacy WHERE provinceKey = ? ORDER BY districtCode, wardCode", old_key)
     first = rows[0]
@@ -193,24 +212,38 @@ def _old_province(old_key: str, new: str, merged: bool, successor_of_ward: dict[
         if district not in seen_districts:
             seen_districts.add(district)
             yield PlannedUnit(district, _ubnd(row["district"]), "district", old, valid_to=TWO_TIER_FROM,
-                              successor=new)
+                              successor=successors.get(f"{old_key}_{row['districtKey']}", new))
         if row["wardCode"]:
-            successor = successor_of_ward.get(f"{old_key}_{row['districtKey']}_{row['wardKey']}", new)
+            successor = successors.get(f"{old_key}_{row['districtKey']}_{row['wardKey']}", new)
             yield PlannedUnit(f"cu-xa-{row['wardCode']}", _ubnd(row["ward"]), "commune", district,
                               valid_to=TWO_TIER_FROM, successor=successor)
 
 
-def _ward_successors(province_key: str, new_codes: dict[str, str]) -> dict[str, str]:
-    """'oldprovince_olddistrict_oldward' key -> the code of the commune that took it over."""
+def _converted(province_key: str, new_codes: dict[str, str]) -> Iterator[tuple[str, str, bool]]:
+    """(old 'oldprovince_olddistrict_oldward' key, code of a commune that took over part or all of it,
+    whether it is the one the old commune maps to: for one split between several, the package's default).
+    A district that had no communes (huyện Côn Đảo) has the key 'oldprovince_olddistrict_'."""
     converter = _converter()
-    found = {old: new_codes[new_key]
-             for new_key, olds in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].get(province_key, {}).items()
-             for old in olds if new_key in new_codes}
+    for new_key, olds in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].get(province_key, {}).items():
+        yield from ((old, new_codes[new_key], True) for old in olds if new_key in new_codes)
     for old, parts in converter["DICT_PROVINCE_WARD_DIVIDED"].get(province_key, {}).items():
         default = next((p["newWardKey"] for p in parts if p["isDefaultNewWard"]), parts[0]["newWardKey"])
-        if default in new_codes:
-            found[old] = new_codes[default]
-    return found
+        yield from ((old, new_codes[p["newWardKey"]], p["newWardKey"] == default)
+                    for p in parts if p["newWardKey"] in new_codes)
+
+
+def _district_successors(converted: list[tuple[str, str, bool]]) -> dict[str, str]:
+    """'oldprovince_olddistrict' key -> the commune that took over all of the district and nothing
+    else (huyện Côn Đảo → Đặc khu Côn Đảo, quận Ngũ Hành Sơn → Phường Ngũ Hành Sơn): the same
+    territory, the same body's work. Every other district's successor is the province."""
+    communes_of: dict[str, set[str]] = defaultdict(set)
+    districts_of: dict[str, set[str]] = defaultdict(set)
+    for old, code, _ in converted:
+        district = old.rsplit("_", 1)[0]
+        communes_of[district].add(code)
+        districts_of[code].add(district)
+    return {district: code for district, (code, *more) in communes_of.items()
+            if not more and districts_of[code] == {district}}
 
 
 # ---------------------------------------------------------------- writing it
@@ -257,10 +290,13 @@ def seed_province(session: Session, code: str) -> SeedResult:
     result = SeedResult(province=planned[0].name)
     ids = {c: u.id for c, u in existing.items()}
     fresh: list[tuple[PlannedUnit, Unit]] = []
+    by_hand = org.issuing_body_marked_by_hand(session)
     for item in planned:
         result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
         if item.code in existing:
-            existing[item.code].is_issuing_body |= item.issuing_body
+            # a commune seeded before issuing bodies existed is marked now; one the administrator unmarked stays so
+            if existing[item.code].id not in by_hand:
+                existing[item.code].is_issuing_body |= item.issuing_body
             result.existing += 1
             continue
         if (unit := adopted.get(item.code)) is not None:

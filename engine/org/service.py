@@ -16,6 +16,7 @@ from engine.db import lock_name, read_once
 from engine.errors import EngineError
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
+from engine.text import lower_first
 
 
 class OrgError(EngineError):
@@ -116,6 +117,15 @@ def body_office(session: Session, body: Unit) -> Unit | None:
     return tracking_office(session) if home is not None and home.id == body.id else body
 
 
+def committee_name(body: Unit) -> str:
+    """The name of a body's People's Committee, as its papers are headed: a seeded commune is named as
+    the administrative unit ("Phường Tuy Hòa" → "UBND phường Tuy Hòa"), a unit named as the committee
+    keeps its name ("UBND phường An Phú")."""
+    if body.name.startswith(("UBND", "Ủy ban nhân dân", "ỦY BAN NHÂN DÂN")):
+        return body.name
+    return f"UBND {lower_first(body.name)}"
+
+
 def mark_issuing_body(session: Session, code: str, issuing: bool, actor: User | None = None) -> Unit:
     """Make a unit an issuing body (its committee's directives tracked by its own office), or not. Audited."""
     unit = require_unit(session, code)
@@ -125,6 +135,14 @@ def mark_issuing_body(session: Session, code: str, issuing: bool, actor: User | 
     audit.record(session, "unit.issuing_body", "unit", unit.id, actor=actor,
                  before={"issuing_body": before}, after={"issuing_body": issuing})
     return unit
+
+
+def issuing_body_marked_by_hand(session: Session) -> set[int]:
+    """Units an administrator marked or unmarked as issuing bodies (`mark_issuing_body`): their
+    choice stands against a seeding run again."""
+    query = select(audit.AuditEntry.object_id).where(audit.AuditEntry.action == "unit.issuing_body",
+                                                     audit.AuditEntry.object_type == "unit")
+    return {int(object_id) for object_id in session.scalars(query)}
 
 
 def organisation_name(session: Session, configured: str = "") -> str:

@@ -114,11 +114,14 @@ def reporting_units(session: Session, start: date, end: date) -> list[Unit]:
     """The units answering for an assignment in hand during the period (assigned by its end, not
     done before it began): its lead unit, or the unit that replaced it by the period's end (a
     pre-2025 commune's new ward). Assignments given to the units, not the shares a unit passed to
-    its own sections: the unit reports for them."""
+    its own sections: the unit reports for them. The calendar's reports are the home body's (the
+    province's): the tasks of its directives, not those a commune's own directives give its sections."""
     a = Assignment
+    of_home = permissions.issued_clause(session, None)
     unit_ids = select(a.lead_unit_id).where(
         a.status != AssignmentStatus.CANCELLED, a.assigned_on <= end, a.lead_unit_id.is_not(None),
-        tasks_given(), or_(a.completed_on.is_(None), a.completed_on >= start)).distinct()
+        tasks_given(), or_(a.completed_on.is_(None), a.completed_on >= start),
+        *([of_home] if of_home is not None else [])).distinct()
     units = {org.in_force(session, unit, end) for unit in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     return sorted(units, key=lambda unit: unit.code)
 

@@ -105,7 +105,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
              else counts.by_unit(session, scope))
     row = session.get(PeriodicReport, periodic_report_id) if periodic_report_id is not None else None
     header = header or default_header(session, scope, period_label, settings or {}, organisation,
-                                      _office_of(session, row))
+                                      _body_of(session, row))
     if row is not None and row.period == AD_HOC:
         header.title = upper_first(row.topic or "")
     if row is not None and row.number and row.issued_on:
@@ -122,30 +122,53 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     return report
 
 
-def _office_of(session: Session, row: PeriodicReport | None) -> Unit | None:
-    """The office that writes the report `row`: its body's (a commune's own unit); None, the tracking office."""
-    body = permissions.recorded_body(session, row.body_id) if row is not None else None
-    return org.body_office(session, body) if body is not None else None
+def _body_of(session: Session, row: PeriodicReport | None) -> Unit | None:
+    """The body whose office writes the report `row` (a commune's); None, the home body's."""
+    return permissions.recorded_body(session, row.body_id) if row is not None else None
+
+
+@dataclass
+class Speaker:
+    """Who a document of a body's office speaks as: the body's committee ("UBND tỉnh Đắk Lắk", "UBND
+    phường An Phú"), its office, the words for its leader and office, its place (None: [reports] place)."""
+
+    committee: str
+    office: str
+    terms: dict[str, str]
+    place: str | None = None
+
+
+def speaker_of(session: Session, settings: dict, organisation: str = "", body: Unit | None = None) -> Speaker:
+    """The home body's (the province: the deployment's `organisation` name, else the root unit's; its
+    tracking office; the ruleset's [terminology]), or another issuing body's (a commune: its committee,
+    its office and leader as [body_terminology] names them, its own place)."""
+    home = org.home_body(session)
+    if body is None or home is None or body.id == home.id:
+        office = org.tracking_office(session)
+        return Speaker(org.organisation_name(session, organisation), office.name if office else "",
+                       form_terms(settings))
+    committee = org.committee_name(body)
+    terms = form_terms(settings, committee)
+    return Speaker(committee, terms["tracking_office"], terms, _place_from(committee))
 
 
 def default_header(session: Session, scope: Scope, period_label: str, settings: dict,
-                   organisation: str = "", office: Unit | None = None) -> Header:
-    root_name = org.organisation_name(session, organisation)
-    subject = (settings.get("terminology") or {}).get("leader", "lãnh đạo")
+                   organisation: str = "", body: Unit | None = None) -> Header:
+    speaker = speaker_of(session, settings, organisation, body)
     # dated the day it is made (its figures say their as-of day): an issued one takes its issue day
     header = office_header(session, settings, "      /BC-VP", clock.today(),
-                           f"Kết quả thực hiện nhiệm vụ do {root_name}, {subject} giao"
+                           f"Kết quả thực hiện nhiệm vụ do {speaker.committee}, {speaker.terms['leader']} giao"
                            + (f" {lower_first(period_label)}" if period_label else "")
-                           + _origin_words(scope, settings), organisation, office)
-    header.recipients = report_recipients(session, settings)
+                           + _origin_words(scope, settings), organisation, body)
+    header.recipients = report_recipients(session, settings, speaker.terms)
     return header
 
 
-def report_recipients(session: Session, settings: dict) -> list[str]:
+def report_recipients(session: Session, settings: dict, terms: dict[str, str]) -> list[str]:
     """"Nơi nhận": whom issuing the report sends it to ([reports] send_to and send_to_unit, as
-    office_report.issue does: the leader to be informed, "b/c"), then the office's archive."""
+    office_report.issue does: the leader to be informed, "b/c"), then the office's archive; `terms`
+    are the words of the body whose office writes it (`speaker_of`)."""
     reports = settings.get("reports") or {}
-    terms = form_terms(settings)
     names = []
     for name in reports.get("send_to", DEFAULT_SEND_TO):
         if name == SEND_TO_UNITS:
@@ -158,13 +181,13 @@ def report_recipients(session: Session, settings: dict) -> list[str]:
 
 
 def office_header(session: Session, settings: dict, number_symbol: str, issued_on: date, title: str,
-                  organisation: str = "", office: Unit | None = None) -> Header:
-    """The heading of a document an office issues (`office`; the tracking office when None): the
-    organisation above it, the office, the place ([reports] place, else read from the organisation's name)."""
-    office = office or org.tracking_office(session)
-    root_name = org.organisation_name(session, organisation)
-    place = (settings.get("reports") or {}).get("place") or _place_from(root_name)
-    return Header(parent_body=root_name.upper(), issuer=(office.name if office else "").upper(),
+                  organisation: str = "", body: Unit | None = None) -> Header:
+    """The heading of a document the office of `body` issues (None: the home body's tracking office):
+    the committee above it, the office, the place (a commune's own; the province's [reports] place,
+    else read from the organisation's name)."""
+    speaker = speaker_of(session, settings, organisation, body)
+    place = speaker.place or (settings.get("reports") or {}).get("place") or _place_from(speaker.committee)
+    return Header(parent_body=speaker.committee.upper(), issuer=speaker.office.upper(),
                   number_symbol=number_symbol, place=place, issued_on=issued_on, title=title)
 
 
@@ -175,11 +198,20 @@ def _origin_words(scope: Scope, settings: dict) -> str:
     return f" ({lower_first(origin_labels(settings).get(scope.origin, scope.origin))})"
 
 
+# The kinds of administrative unit a committee's name begins with (Decree 30/2020 Appendix I: the place
+# of a body's papers is the name of its unit without its kind), the longest first.
+_UNIT_KINDS = ("thành phố", "thị trấn", "đặc khu", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã")
+
+
 def _place_from(root_name: str) -> str:
-    for prefix in ("UBND tỉnh ", "UBND thành phố ", "UBND huyện ", "UBND xã ", "UBND "):
-        if root_name.startswith(prefix):
-            return root_name.removeprefix(prefix)
-    return root_name
+    """"UBND tỉnh Đắk Lắk" → "Đắk Lắk", "UBND phường Tuy Hòa" → "Tuy Hòa"; a ward named by its number
+    keeps its kind ("UBND phường 1" → "phường 1", Decree 30/2020 Appendix I)."""
+    rest = root_name.removeprefix("UBND ")
+    for kind in _UNIT_KINDS:
+        if rest.lower().startswith(kind + " "):
+            place = rest[len(kind) + 1:]
+            return rest if place.isdigit() else place
+    return rest
 
 
 def _submissions(session: Session, periodic_report_id: int, scope: Scope) -> tuple[list[SubmittedReport], list[str]]:

@@ -38,6 +38,8 @@ _CORE = {
     "id": TEXT, "name": TEXT, "regulation": TEXT, "level": {"enum": list(LEVELS)},
     # the words of the regulation that forms may use as {name}: any name, text only
     "terminology": {"type": "object", "additionalProperties": TEXT},
+    # the words for an issuing body's own office and leader (a commune's), {body} its committee's name
+    "body_terminology": {"type": "object", "additionalProperties": TEXT},
     "processes": {"type": "object", "properties": {purpose: TEXT for purpose in PURPOSES},
                   "required": list(REQUIRED_PROCESSES), "additionalProperties": False},
     # BPMN lane name -> role, or the office as a body (engine.org.permissions.OFFICE_BODY)
@@ -134,9 +136,20 @@ settings_schema("returns", {"corrected_by": {"enum": list(RETURN_CORRECTORS)}, "
 DEFAULT_TERMS = {"leader": "Lãnh đạo", "tracking_office": "Văn phòng"}
 
 
-def form_terms(settings: dict) -> dict[str, str]:
-    """The ruleset's [terminology], plus `returns_to`: who receives a unit's return (the office,
+# The words for the office and leader of an issuing body other than the home one (a commune's: its
+# committee's directives tracked by its own office), `{body}` the committee's name ("UBND phường Tuy Hòa");
+# a ruleset's [body_terminology] replaces them.
+DEFAULT_BODY_TERMS = {"leader": "Chủ tịch {body}", "tracking_office": "Văn phòng {body}",
+                      "office_head": "Chánh Văn phòng {body}"}
+
+
+def form_terms(settings: dict, body: str | None = None) -> dict[str, str]:
+    """The ruleset's [terminology] — for the body whose committee is named `body`, other than the home
+    one, its [body_terminology] —, plus `returns_to`: who receives a unit's return (the office,
     or the leader where `[returns] corrected_by = "leader"`)."""
     terms = {**DEFAULT_TERMS, **settings.get("terminology", {})}
+    if body is not None:
+        own = {**DEFAULT_BODY_TERMS, **settings.get("body_terminology", {})}
+        terms |= {name: words.replace("{body}", body) for name, words in own.items()}
     corrected_by = get_path(settings, "returns.corrected_by", "office")
     return {**terms, "returns_to": terms["leader" if corrected_by == "leader" else "tracking_office"]}

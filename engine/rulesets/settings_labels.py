@@ -32,7 +32,8 @@ class Label:
 
 # Tables (sections of the form), in the order the form shows them.
 SECTIONS: dict[str, str] = {
-    "": "Thông tin chung", "terminology": "Thuật ngữ của quy chế", "processes": "Quy trình áp dụng",
+    "": "Thông tin chung", "terminology": "Thuật ngữ của quy chế",
+    "body_terminology": "Thuật ngữ của cơ quan ban hành cấp xã", "processes": "Quy trình áp dụng",
     "lanes": "Làn (lane) và vai trò", "deadlines": "Thời hạn", "registration": "Đăng ký, phân loại văn bản",
     "reminders": "Nhắc việc, đôn đốc", "progress": "Báo cáo tiến độ", "closing": "Kết thúc theo dõi",
     "extensions": "Gia hạn", "returns": "Trả lại nhiệm vụ", "secrecy": "Văn bản mật",
@@ -46,6 +47,8 @@ LABELS: dict[str, Label] = {
     "regulation": Label("Văn bản ban hành quy chế", help="Số, ký hiệu của quyết định ban hành."),
     "level": Label("Cấp"),
     "terminology": Label("Thuật ngữ", help="Cách quy chế gọi lãnh đạo, Văn phòng, đơn vị…; biểu mẫu dùng {tên}."),
+    "body_terminology": Label("Thuật ngữ của cơ quan ban hành cấp xã", help="Cách gọi lãnh đạo, Văn phòng của xã, "
+                              "phường là cơ quan ban hành; {body} là tên UBND xã, phường."),
     "processes.directive": Label("Quy trình văn bản chỉ đạo"),
     "processes.assignment": Label("Quy trình nhiệm vụ"),
     "processes.subassignment": Label("Quy trình giao tiếp cho phòng, ban"),

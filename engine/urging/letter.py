@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.directives.models import Assignment
 from engine.org import permissions
-from engine.org import service as org
 from engine.outcomes import TERMS, outcome_of
 from engine.reports import export_docx
-from engine.reports.service import office_header
+from engine.reports.service import office_header, speaker_of
 from engine.text import lower_first, upper_first
 
 ABOUT = "V/v đôn đốc thực hiện nhiệm vụ"
@@ -31,15 +30,15 @@ def write_letter(session: Session, settings: dict, assignment: Assignment, messa
     `organisation` is the deployment's name above the office (else the root unit's)."""
     # the office of the body that issued the directive: a commune's own, or the province's
     body = permissions.record_body(session, assignment.directive_id)
-    office = org.body_office(session, body) if body is not None else None
-    header = office_header(session, settings, NUMBER, clock.today(), ABOUT, organisation, office)
+    office = speaker_of(session, settings, organisation, body).office
+    header = office_header(session, settings, NUMBER, clock.today(), ABOUT, organisation, body)
     header.recipients = ["Như trên", "Lưu: VT"]
     doc = export_docx.new_document()
     export_docx.heading_block(doc, header, about=ABOUT)
     doc.add_paragraph()
     export_docx.centered(doc, "Kính gửi: " + "; ".join(unit_names) + ".", size=14)
     doc.add_paragraph()
-    for text in body_paragraphs(assignment, message, unit_names[0], office.name if office else "Văn phòng"):
+    for text in body_paragraphs(assignment, message, unit_names[0], office or "Văn phòng"):
         export_docx.body(doc, text)
     export_docx.signature_block(doc, header)
     return export_docx.as_bytes(doc)

@@ -26,7 +26,7 @@ SHIPPED = sorted(path.parent.name for path in (REPO_ROOT / "processes").glob("*/
 # A setting read in a diagram: setting("a.b", …), as the XML spells the quotes.
 _SETTING_CALL = re.compile(r"""setting\((?:"|'|&quot;|&#34;)([a-z_.]+)""")
 # Tables whose keys are free names: the regulation's words for forms, the lane names.
-OPEN_TABLES = ("terminology", "lanes")
+OPEN_TABLES = ("terminology", "body_terminology", "lanes")
 # The file's identity: required and checked, shown only in the modeler's settings form (docs/rulesets.md says
 # so); `id` is read.
 IDENTITY = ("name", "regulation", "level")

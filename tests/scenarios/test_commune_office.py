@@ -5,9 +5,13 @@ section reports on its task and ward A's office head urges it. Ward A's office a
 ad-hoc report and inspects them, its leader issuing and deciding; neither office opens the other's."""
 import io
 import re
+import shutil
+import subprocess
+from datetime import date
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.api_tokens import service as tokens
@@ -17,6 +21,7 @@ from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
 from engine.reports.models import PeriodicReport
+from engine.reports.operators import reporting_units
 from engine.runtime.models import WorkItem
 from tests.conftest import PASSWORD, create_org_tree, make_engine
 from tests.webui.conftest import Browser, classify, register
@@ -129,10 +134,23 @@ def test_a_ward_office_tracks_its_own_directives_and_the_province_its_own(provin
     assert _told(engine, handle.assignment_id, "urged") == {"kt_a"}
     letter = re.search(r'href="(/attachments/[0-9a-f]{64})" class="file">cong-van-don-doc-', urged).group(1)
     words = _docx_text(section.get(letter).get_data())  # written by the ward's office, not the province's
-    assert "UBND TỈNH\nUBND PHƯỜNG AN PHÚ" in words and "UBND phường An Phú đề nghị Phòng Kinh tế" in words, words
+    assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ" in words, words
+    assert "Văn phòng HĐND và UBND phường An Phú đề nghị Phòng Kinh tế" in words and "TỈNH" not in words, words
     told = {user for kind in ("new_assignment", "progress_updated", "urged") for user in
             _told(engine, handle.assignment_id, kind)}
     assert not told & {"clerk", "chanhvp", "chutich", "vp_b"}
+
+
+def test_the_province_s_calendar_asks_the_units_of_its_own_tasks_not_a_ward_s_sections(province):
+    """The province's periodic report asks the units leading its directives' tasks (the ward it gave one);
+    a section leading a task of the ward's own directive answers to the ward's office, not to the province's."""
+    engine, browser = province
+    clerk, ward_clerk = browser("clerk"), browser("vp_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="xa-a"))
+    classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
+    with engine.db.session() as s:
+        asked = [unit.code for unit in reporting_units(s, date(2026, 1, 1), date(2026, 3, 31))]
+    assert asked == ["xa-a"], asked
 
 
 def _docx_text(data: bytes) -> str:
@@ -218,6 +236,55 @@ def test_a_ward_office_asks_its_own_sections_for_an_ad_hoc_report_and_its_leader
     assert told == {"ct_a", "kt_a"}, told
     issued = _page(ward_clerk, ward_report)
     assert "1/BC-VP" in issued and "Đã kiểm tra 3 tuyến đê" in issued
+
+
+def _exported(b: Browser, report: str, tmp_path) -> dict[str, str]:
+    """The issued report's three files as their readers see them: the Word file's text, the workbook's
+    cells, the PDF's text (pdftotext)."""
+    query = f"periodic={report.rsplit('/', 1)[1]}"
+    files = {fmt: b.get(f"/reports/export/{fmt}?{query}") for fmt in ("docx", "xlsx", "pdf")}
+    assert all(f.status_code == 200 for f in files.values()), {fmt: f.status_code for fmt, f in files.items()}
+    book = load_workbook(io.BytesIO(files["xlsx"].get_data()))
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(files["pdf"].get_data())
+    return {"docx": _docx_text(files["docx"].get_data()),
+            "xlsx": "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True)
+                              for cell in row if cell is not None),
+            "pdf": re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                                        check=True).stdout)}
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_a_ward_office_s_report_speaks_as_the_ward_and_the_province_s_as_the_province(province, tmp_path):
+    """The ward's issued ad-hoc report is headed by its committee and its office, dated at its own place and
+    sent to its own Chairman, in each of its three files; it counts the ward's tasks by the names of its
+    sections. The province's, beside it, keeps the province's words."""
+    engine, browser = province
+    clerk, ward_clerk = browser("clerk"), browser("vp_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="STC"))
+    classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
+    ward_report = ward_clerk.post("/reports/adhoc/new", {"topic": WARD_TOPIC, "units": ["xa-a-kt"], **ASKED}
+                                  ).headers["Location"]
+    province_report = clerk.post("/reports/adhoc/new", {"topic": PROVINCE_TOPIC, "units": ["STC"], **ASKED}
+                                 ).headers["Location"]
+    _issue(engine, browser, ward_report, {"kt_a": "Đã kiểm tra 3 tuyến đê"}, "cvp_a", "ct_a")
+    _issue(engine, browser, province_report, {"stc": "Đã giải ngân 45%"}, "chanhvp", "chutich")
+
+    ward = _exported(ward_clerk, ward_report, tmp_path)
+    assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" in ward["docx"], ward["docx"]
+    assert "An Phú, ngày 12 tháng 02 năm 2026" in ward["docx"] and "Số: 1/BC-VP" in ward["docx"]
+    assert "- Chủ tịch UBND phường An Phú (b/c);" in ward["docx"]
+    assert "Phòng Kinh tế phường An Phú\nKết quả: Đã kiểm tra 3 tuyến đê" in ward["docx"]
+    assert ward["xlsx"].startswith("VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" + WARD_TOPIC), ward["xlsx"]
+    assert "Phòng Kinh tế phường An Phú" in ward["xlsx"] and "xa-a-kt" not in ward["xlsx"]
+    for words in ("UBND PHƯỜNG AN PHÚ VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ", "An Phú, ngày 12 tháng 02 năm 2026",
+                  "Chủ tịch UBND phường An Phú (b/c)"):
+        assert words in ward["pdf"], (words, ward["pdf"])
+    assert all("tỉnh" not in text.lower() for text in ward.values()), ward  # no word of the province's
+
+    province_files = _exported(clerk, province_report, tmp_path)
+    assert "UBND TỈNH\nVĂN PHÒNG UBND TỈNH\n" in province_files["docx"], province_files["docx"]
+    assert "- Chủ tịch UBND tỉnh (b/c);" in province_files["docx"] and "phường" not in province_files["docx"]
 
 
 def _issue(engine, browser, report: str, answers: dict[str, str], office: str, leader: str) -> None:

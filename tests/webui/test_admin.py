@@ -141,6 +141,9 @@ def test_the_system_admin_seeds_a_province_from_the_page(engine, browser):
     assert "<td>UBND tỉnh Cao Bằng</td><td>12</td><td>56</td>" in page
     response = admin.post("/admin/organisation", {"province": "99"}, page="/admin/organisation")
     assert response.status_code == 400 and "Không có tỉnh, thành phố mã 99" in response.get_data(as_text=True)
+    response = admin.post("/admin/organisation", {"province": "95"}, page="/admin/organisation")
+    assert response.status_code == 400 and ("Mã 95 là mã của Tỉnh Bạc Liêu trước ngày 01/07/2025, nay thuộc Tỉnh Cà "
+                                            "Mau: hãy khởi tạo theo mã 96") in response.get_data(as_text=True)
     assert browser("clerk").get("/admin/organisation").status_code == 403
 
 
