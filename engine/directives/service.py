@@ -1,6 +1,7 @@
 """Registering directives (vào sổ văn bản chỉ đạo) and reading assignments."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -23,12 +24,14 @@ from engine.directives.models import (
 from engine.errors import EngineError, Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
+from engine.runtime.models import WorkItem, declare_people
 from engine.secrecy import register as secret_register
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline, day_of
 
 HEADER_FORM = "register_directive"
+CLASSIFY_FORM = "classify_directive"  # the step naming the directive's follow-up officer (processes/*/forms)
 MAX_CONTENT = 10_000        # characters of an assignment's content
 MAX_WORKING_DAYS = 3650     # a deadline given in working days: about 14 years at most
 
@@ -110,7 +113,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         upstream = upstream_deadline_label(compiled.settings) is not None
         body = permissions.users_body(session, actor)
         units = permissions.body_units(session, body)
-        items = [clean_assignment(session, i, item, header, upstream=upstream, units=units)
+        items = [clean_assignment(session, i, item, header, upstream=upstream, units=units, body=body)
                  for i, item in enumerate(assignments, start=1)]
         issued_on = date.fromisoformat(header["issued_on"])
         refuse_duplicate(session, header)
@@ -202,11 +205,12 @@ def check_fits(header: dict, derived: dict) -> None:
 
 
 def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, upstream: bool = False,
-                     units: set[int] | None = None) -> dict:
+                     units: set[int] | None = None, body: Unit | None = None) -> dict:
     """One assignment as given (a form row, an API item), checked and cleaned; `header` gives
     the directive's urgency, the default. Errors name the row `seq`. `upstream`: the ruleset
     records the upper level's deadline (`upstream_deadline`); elsewhere it is refused, not dropped.
-    `units`: the ones its body may give tasks to (permissions.body_units; None: any)."""
+    `units`: the ones its body may give tasks to (permissions.body_units; None: any); `body`: the
+    directive's issuing body, whose clerks may follow it up (None: the home body)."""
     content = _text_of(seq, item, "content")
     if not content:
         raise AssignmentError(seq, "content", "Assignment %(n)s: the content is required.")
@@ -233,7 +237,7 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
     urgency = _text_of(seq, item, "urgency") or header.get("urgency") or "normal"
     if urgency not in URGENCIES:
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
-    officer = _follow_up_officer(session, seq, item)
+    officer = _follow_up_officer(session, seq, item, body)
     deadline = deadline_of(session, seq, item)
     _parts_due_in_time(seq, coordinating, deadline["deadline"],
                        "coordinating_deadline" if item.get("coordinating_deadline") else "coordinating_units.deadline")
@@ -243,19 +247,32 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
             **deadline, **_upstream_deadline(seq, item, upstream)}
 
 
-def _follow_up_officer(session: Session, seq: int, item: dict) -> str | None:
-    """The user name of the assignment's follow-up officer, an active tracking clerk, if one is named."""
+def _follow_up_officer(session: Session, seq: int, item: dict, body: Unit | None) -> str | None:
+    """The user name of the assignment's follow-up officer, an active tracking clerk of `body`, if one is named."""
     officer = _text_of(seq, item, "follow_up_officer") or None
     if officer:
         found = org.users_by_name(session, [officer])
         if not found:
             raise AssignmentError(seq, "follow_up_officer", "Assignment %(n)s: unknown follow-up officer %(name)s.",
                                   name=officer)
-        if not permissions.may_follow_up(found[0]):
+        if not permissions.may_follow_up(session, found[0], body):
             raise AssignmentError(seq, "follow_up_officer",
                                   "Assignment %(n)s: %(name)s is not an active tracking clerk of the office.",
                                   name=found[0].full_name)
     return officer
+
+
+def _follow_up_people(session: Session, _lanes: Mapping[str, str], item: WorkItem) -> Mapping[str, list] | None:
+    """The directive's classification offers as its follow-up officer the clerks of its body alone
+    (a province's office is not offered every commune's clerks, nor a commune's the province's)."""
+    if item.form_key != CLASSIFY_FORM:
+        return None
+    body = permissions.record_body(session, item.directive_id)
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return {"follow_up_officer": [u for u in users if permissions.may_follow_up(session, u, body)]}
+
+
+declare_people(_follow_up_people)
 
 
 def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline, field: str) -> None:

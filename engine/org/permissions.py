@@ -102,10 +102,12 @@ def may_register_directives(user: User) -> bool:
     return user.has_role(*OFFICE)
 
 
-def may_follow_up(user: User) -> bool:
+def may_follow_up(session: Session, user: User, body: Unit | None) -> bool:
     """Who may be named an assignment's follow-up officer (chuyên viên theo dõi): an active
-    tracking clerk, who then takes the clerk's part of that assignment."""
-    return user.active and user.has_role(CLERK)
+    tracking clerk of the body whose directive it is (`body`; None: the home body), who then takes
+    the clerk's part of that assignment. Another body's clerk may not even open the directive."""
+    body = body or org.home_body(session)
+    return user.active and user.has_role(CLERK) and (body is None or users_body(session, user).id == body.id)
 
 
 def may_edit_directives(user: User) -> bool:
@@ -322,11 +324,12 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
         section = session.get(Unit, assignment.lead_unit_id) if assignment.lead_unit_id else None
         return holders_for_part(session, section.parent_id if section else None,
                                 UNIT_HEAD if role == LEADER else UNIT_OFFICER)
+    body = record_body(session, None, assignment.id)
     if role == CLERK and assignment.follow_up_officer_id:
         officer = session.get_one(User, assignment.follow_up_officer_id)
-        if may_follow_up(officer):
+        if may_follow_up(session, officer, body):
             return [officer]
-    unit = _office_unit(session, role, record_body(session, None, assignment.id))
+    unit = _office_unit(session, role, body)
     return holders(session, role, unit.id if unit else None)
 
 

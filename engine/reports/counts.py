@@ -178,13 +178,19 @@ def by_unit(session: Session, scope: Scope) -> list[Counts]:
 
 def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Counts]:
     """One Counts per child of `root_id`, each summing that child's whole sub-tree (a
-    department with its sections); the root's own assignments come first when it has any."""
+    department with its sections); the root's own assignments come first when it has any. A
+    reorganised unit's count under its successor, unless the successor is outside the tree (the
+    report of an old unit itself): then under the old unit's own branch, so the rows add up to
+    the total."""
     parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
-    per_unit = _per_current_unit(session, scope)
+    latest = org.latest_successors(session)
     children = {uid for uid, parent in parents.items() if parent == root_id}
     sums: dict[int, Counts] = {}
-    for unit_id, counted in per_unit.items():
-        branch = _branch_of(unit_id, root_id, children, parents)
+    for unit_id, counted in count_buckets(session, scope, "unit").items():
+        successor = latest.get(unit_id, unit_id) if isinstance(unit_id, int) else None
+        branch = _branch_of(successor, root_id, children, parents)
+        if branch is None:
+            branch = _branch_of(unit_id, root_id, children, parents)
         if branch is not None:
             sums.setdefault(branch, Counts()).add(counted)
     units = _units(session, list(sums))

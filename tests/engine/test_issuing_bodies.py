@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.errors import Forbidden, NotFound
+from engine.forms import FormValidationError
 from engine.notifications.models import Notification
 from engine.org import permissions
 from engine.org import service as org
@@ -236,3 +237,30 @@ def test_the_secret_register_is_read_and_reminded_per_body(bodies, clock):
     assert reminded == {(q, "office_head_province"), (q, "leader_province"), (s_, "office_head_a"), (s_, "leader_a")}
     secrecy.close_secret_document(engine, lines[s_], users["office_head@a"])
 
+
+
+def test_a_follow_up_officer_is_a_clerk_of_the_directive_s_body(bodies):
+    """A ward's clerk, who may not open the province's directive, is neither offered, nor accepted
+    (at registration or classification), nor told as its follow-up officer: the province's office
+    would not hear of its task (found on a seeded Cà Mau, the classification listing every
+    commune's clerk beside the province's)."""
+    engine, users, ids = bodies
+    raw = {"symbol": "77/UBND-VP", "issued_on": "12/02/2026", "issuer": "UBND", "summary": "Văn bản F"}
+    task = {"content": "Việc", "lead_unit": "STC", "deadline": "20/03/2026"}
+    with pytest.raises(directives.AssignmentError, match="not an active tracking clerk of the office") as refused:
+        directives.register(engine, raw, [{**task, "follow_up_officer": "clerk_a"}], users["clerk@province"])
+    assert refused.value.field == "follow_up_officer"
+    directive_id = directives.register(engine, raw, [task], users["clerk@province"]).id
+    with engine.db.session() as s:
+        item = s.scalars(select(WorkItem).where(WorkItem.directive_id == directive_id,
+                                                WorkItem.element_id == "classify")).one()
+        offered = {u.username for u in engine.runtime.people(s, item)["follow_up_officer"]}
+    assert offered == {"clerk_province"}
+    with pytest.raises(FormValidationError) as refused_step:
+        engine.runtime.complete(item.id, {"tracked": "on", "follow_up_officer": "clerk_a"}, users["clerk@province"])
+    assert set(refused_step.value.errors) == {"follow_up_officer"}
+    with engine.db.session() as s:  # one named before this check: the office is told in their stead
+        assignment = s.scalars(select(Assignment).where(Assignment.directive_id == ids["P"])).one()
+        assignment.follow_up_officer_id = users["clerk@a"].id
+        told = [u.username for u in permissions.holders_for_assignment(s, assignment, "clerk")]
+    assert told == ["clerk_province"]

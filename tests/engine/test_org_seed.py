@@ -172,6 +172,23 @@ def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scena
         assert old.id in merged_in and all(latest[u] == ward.id for u in merged_in)  # Phường 1, 2… of Tuy Hòa
 
 
+def test_a_report_of_a_reorganised_unit_itself_adds_up(seeded_scenario):
+    """A report of an old unit itself (its former staff's, whose table starts at their unit, or the
+    office's filtered on it) lists its tasks in the old unit's own row, as its total counts them:
+    counted under the successor, outside the old unit's tree, they fell out of the table (found on
+    a seeded Cà Mau: a total of 2 overdue above an empty table, in the page and its Word/PDF/Excel)."""
+    sc = seeded_scenario
+    _pre_2025_commune_task(sc, "14/UBND-VP")
+    with sc.engine.db.session() as s:
+        query = ReportQuery.from_args({"unit": "cu-xa-22015", "period": "2025"}, date(2026, 1, 5))
+        scope = query.scope(s, None)
+        old = org.require_unit(s, "cu-xa-22015")
+        assert counts.total(s, scope).overdue == 1
+        rows = [(r.extra["code"], r.overdue) for r in counts.by_subtree(s, scope, old.id)]
+        ranked = [r.extra["code"] for r in counts.ranking(s, scope, root_id=old.id)]
+    assert rows == [("cu-xa-22015", 1)] and ranked == ["cu-xa-22015"]
+
+
 def test_the_successor_ward_sees_and_reports_on_its_predecessor_s_task(seeded_scenario):
     """The task a pre-2025 commune received is the new ward's to carry: its staff find it in the registry
     and on its page, as its report counts it, and report on it; a ward that is no successor does not."""

@@ -11,8 +11,8 @@ def test_the_page_gets_proposals_with_words_and_dates_people_read(loaded, browse
     assert answer.status_code == 200
     deadlines = [p["deadline"] for p in answer.get_json()["proposals"]]
     assert [(d["label"], d.get("display")) for d in deadlines] == [
-        ("trước ngày", "15/03/2026"), ("trong tháng", "30/04/2026"),
-        ("hằng tháng, trước ngày 20", "20/02/2026"), ("trong quý", "30/06/2026")]
+        ("trước ngày", "15/03/2026"), ("trong tháng, đến hết ngày", "30/04/2026"),
+        ("hằng tháng, trước ngày 20", "20/02/2026"), ("trong quý, đến hết ngày", "30/06/2026")]
 
 
 def test_refusals_are_said_in_vietnamese_and_only_the_office_may_ask(loaded, browser):

@@ -283,9 +283,10 @@ def deadline_preview():
 DEADLINE_KINDS = {
     "before": "before the day",
     "no_later_than": "no later than the day",
-    "within_month": "within the month",
-    "within_quarter": "within the quarter",
-    "within_year": "within the year",
+    # the date read follows the label: "trong tháng, đến hết ngày 30/04/2026", not "trong tháng 30/04/2026"
+    "within_month": "within the month, by the end of",
+    "within_quarter": "within the quarter, by the end of",
+    "within_year": "within the year, by the end of",
     "monthly": "every month, before day %(day)s",
     "working_days": "within %(days)s working days",
     "none": "no deadline",
