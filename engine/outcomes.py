@@ -168,7 +168,7 @@ def progress_case(as_of: date, a: Columns = Assignment) -> ColumnElement | Instr
     if as_of >= clock.today():
         return a.progress
     if a is not Assignment:  # an assert would vanish under -O and the copies' rows join every assignment
-        raise ValueError(f"A past day's progress is read over the assignments, not over {a.__name__}: "
+        raise ValueError(f"a past day's progress is read over the assignments, not over {a.__name__}: "
                          "the copies hold today's columns only.")
     said = select(ProgressUpdate.progress).where(ProgressUpdate.id == lead_report_by(as_of)).scalar_subquery()
     share = aliased(Assignment)
