@@ -23,7 +23,7 @@ from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, find_report
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
 from engine.rulesets.settings import form_terms
-from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import lower_first, upper_first
 
 PURPOSE = "periodic_report"
@@ -308,6 +308,17 @@ def report_of_work_item(engine, session: Session, item: WorkItem) -> PeriodicRep
         return None
     report = engine.runtime.task_data(session, item).get("report")
     return find_report(session, instance_settings(session, item.instance_id)["id"], report) if report else None
+
+
+def steps_waiting_on(engine, session: Session, user: User, row: PeriodicReport) -> list[WorkItem]:
+    """The steps of report `row` waiting in `user`'s inbox (a unit's report, the office's consolidation,
+    the leader's review), which its page links to; whose report a step is: report_of_work_item."""
+    if row.instance_id is None:
+        return []
+    ready = session.scalars(select(WorkItem).where(WorkItem.instance_id == row.instance_id,
+                                                   WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id))
+    return [item for item in ready if permissions.may_act(session, user, item)
+            and report_of_work_item(engine, session, item) is row]  # one session: the same object
 
 
 def ensure_schedule(engine) -> WorkflowInstance | None:
