@@ -8,7 +8,10 @@ Three kinds of rule:
   units below it and the units reorganised into those (`units_in_scope`, `acts_for_unit`);
 - by body (cơ quan): a directive is its issuing body's (the province, or a commune marked an
   issuing body: org.body_of). Organisation-wide roles see, count and are told of their own body's
-  directives only (`issued_clause`); a unit sees what it does, whoever issued it;
+  directives only (`issued_clause`); a unit sees what it does, whoever issued it; a commune's office
+  names its own units only, in directives, ad-hoc reports, inspections and the secret register
+  (`units_outside`), and a process about no directive names a body other than the home body
+  (`other_than_home`);
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
   same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
