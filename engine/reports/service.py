@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.directives.service import origin_labels
 from engine.errors import EngineError, NotFound
+from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -23,7 +24,7 @@ from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, find_report
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
 from engine.rulesets.settings import form_terms
-from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem, WorkItemStatus
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
 from engine.text import lower_first, upper_first
 
 PURPOSE = "periodic_report"
@@ -316,9 +317,8 @@ def steps_waiting_on(engine, session: Session, user: User, row: PeriodicReport) 
     if row.instance_id is None:
         return []
     ready = session.scalars(select(WorkItem).where(WorkItem.instance_id == row.instance_id,
-                                                   WorkItem.status == WorkItemStatus.READY).order_by(WorkItem.id))
-    return [item for item in ready if permissions.may_act(session, user, item)
-            and report_of_work_item(engine, session, item) is row]  # one session: the same object
+                                                   *inbox.ready_for(session, user)).order_by(WorkItem.id))
+    return [item for item in ready if report_of_work_item(engine, session, item) is row]  # one session: one object
 
 
 def ensure_schedule(engine) -> WorkflowInstance | None:
