@@ -21,6 +21,9 @@ class Settings:
     processes_dir: str = str(REPO_ROOT / "processes")
     attachments_dir: str = str(REPO_ROOT / "var" / "attachments")
     secret_key: str = ""
+    # Keys `secret_key` had before a rotation, comma-separated: sessions they signed stay valid until
+    # they expire (Flask's SECRET_KEY_FALLBACKS); remove them session_lifetime_minutes after the rotation.
+    secret_key_fallbacks: str = ""
     base_url: str = "http://127.0.0.1:5000"
     demo: bool = False
     testing: bool = False

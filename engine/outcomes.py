@@ -163,10 +163,13 @@ def progress_case(as_of: date, a: Columns = Assignment) -> ColumnElement | Instr
     `completed_on`); meeting difficulties as difficulties() says; else what its lead unit last
     reported by then (lead_report_by; a "done" that no longer stands, sent back since: in
     progress); else in progress when a share passed down of it had been reported on; else not started.
-    Over the assignments only: the links' copies never answer a past day (registry._links_in_scope)."""
+    Over the assignments only: the links' copies never answer a past day (registry._links_in_scope), and
+    asking them (or an alias) for one is a ValueError."""
     if as_of >= clock.today():
         return a.progress
-    assert a is Assignment, "a past day's progress is read over the assignments"
+    if a is not Assignment:  # an assert would vanish under -O and the copies' rows join every assignment
+        raise ValueError(f"a past day's progress is read over the assignments, not over {a.__name__}: "
+                         "the copies hold today's columns only.")
     said = select(ProgressUpdate.progress).where(ProgressUpdate.id == lead_report_by(as_of)).scalar_subquery()
     share = aliased(Assignment)
     share_said = select(ProgressUpdate.id).join(share, share.id == ProgressUpdate.assignment_id).where(

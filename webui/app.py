@@ -42,6 +42,7 @@ def create_app(engine: Engine | None = None, **config) -> Flask:
     app.url_map.converters["int"] = hygiene.BoundedInt
     app.config.update(
         SECRET_KEY=engine.settings.secret_key or None,  # none: the deployment's own (webui/session_key.py)
+        SECRET_KEY_FALLBACKS=session_key.configured_fallbacks(engine.settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=engine.settings.cookies_secure,

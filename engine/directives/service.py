@@ -1,7 +1,7 @@
 """Registering directives (vào sổ văn bản chỉ đạo) and reading assignments."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -112,8 +112,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
             raise DirectiveError("A tracked directive needs at least one assignment.")
         upstream = upstream_deadline_label(compiled.settings) is not None
         body = permissions.users_body(session, actor)
-        units = permissions.body_units(session, body)
-        items = [clean_assignment(session, i, item, header, upstream=upstream, units=units, body=body)
+        items = [clean_assignment(session, i, item, header, upstream=upstream, body=body)
                  for i, item in enumerate(assignments, start=1)]
         issued_on = date.fromisoformat(header["issued_on"])
         refuse_duplicate(session, header)
@@ -205,12 +204,12 @@ def check_fits(header: dict, derived: dict) -> None:
 
 
 def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, upstream: bool = False,
-                     units: set[int] | None = None, body: Unit | None = None) -> dict:
+                     body: Unit | None = None) -> dict:
     """One assignment as given (a form row, an API item), checked and cleaned; `header` gives
     the directive's urgency, the default. Errors name the row `seq`. `upstream`: the ruleset
     records the upper level's deadline (`upstream_deadline`); elsewhere it is refused, not dropped.
-    `units`: the ones its body may give tasks to (permissions.body_units; None: any); `body`: the
-    directive's issuing body, whose clerks may follow it up (None: the home body)."""
+    `body`: the issuing body, whose units alone it may name (permissions.units_outside) and whose
+    clerks may follow it up (None: any unit, the home body's clerks)."""
     content = _text_of(seq, item, "content")
     if not content:
         raise AssignmentError(seq, "content", "Assignment %(n)s: the content is required.")
@@ -221,13 +220,7 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
     if not lead:
         raise AssignmentError(seq, "lead_unit", "Assignment %(n)s: exactly one lead unit is required.")
     coordinating = _coordinating(session, seq, item, lead)
-    for field, code in [("lead_unit", lead), *(("coordinating_units", c) for c in coordinating)]:
-        unit = org.unit_by_code(session, code)
-        if unit is None:
-            raise AssignmentError(seq, field, "Assignment %(n)s: unknown unit %(code)s.", code=code)
-        if units is not None and unit.id not in units:
-            raise AssignmentError(seq, field, "Assignment %(n)s: %(code)s is not a unit of the issuing body.",
-                                  code=code)
+    _named_units(session, seq, body, lead, list(coordinating))
     # A unit of the old tree (a pre-2025 commune or department) named for a directive issued after
     # it was reorganised stands for its successor (engine/org/seed.py).
     given_on = _date_or_none(header.get("issued_on")) or clock.today()
@@ -245,6 +238,19 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
             "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
             "follow_up_officer": officer, "urgency": urgency, "requires_report": bool(item.get("requires_report")),
             **deadline, **_upstream_deadline(seq, item, upstream)}
+
+
+def _named_units(session: Session, seq: int, body: Unit | None, lead: str, coordinating: list[str]) -> None:
+    """The lead and coordinating units known and ones `body` may give tasks to; errors name the field."""
+    def unknown(field: str) -> Callable[[str], Exception]:
+        return lambda code: AssignmentError(seq, field, "Assignment %(n)s: unknown unit %(code)s.", code=code)
+    units = [*org.units_by_codes(session, [lead], unknown("lead_unit")),
+             *org.units_by_codes(session, coordinating, unknown("coordinating_units"))]
+    outside = permissions.units_outside(session, body, units)
+    if outside:
+        field = "lead_unit" if outside[0] is units[0] else "coordinating_units"
+        raise AssignmentError(seq, field, "Assignment %(n)s: %(code)s is not a unit of the issuing body.",
+                              code=outside[0].code)
 
 
 def _follow_up_officer(session: Session, seq: int, item: dict, body: Unit | None) -> str | None:

@@ -61,7 +61,7 @@ class InboxRow:
         return self.directive.summary if self.directive is not None else self.item.title
 
 
-def _may_act(session: Session, user: User):
+def ready_for(session: Session, user: User) -> list[ColumnElement[bool]]:
     """Ready items `user` may complete (engine.org.permissions, as Runtime.check_may_act)."""
     return [WorkItem.status == WorkItemStatus.READY, permissions.act_clause(
         session, user, role=WorkItem.role, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
@@ -77,7 +77,7 @@ def _view_query(session: Session, user: User, view: str) -> Select:
         return query.where(WorkItem.status == WorkItemStatus.READY, permissions.unit_items_clause(
             session, user, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
             assignment_id=WorkItem.assignment_id, performers=WorkItem.performers))
-    query = query.where(*_may_act(session, user))
+    query = query.where(*ready_for(session, user))
     if view == "week":
         return query.where(WorkItem.due_at.is_not(None), WorkItem.due_at <= end_of_week(now))
     if view == "overdue":
@@ -141,7 +141,7 @@ def _openable(session: Session, user: User, item_ids: list[int]) -> set[int]:
     """Which of a page's ready items `user` may act on (one query: the rule of may_open_work_item)."""
     if not item_ids:
         return set()
-    return set(session.scalars(select(WorkItem.id).where(WorkItem.id.in_(item_ids), *_may_act(session, user))))
+    return set(session.scalars(select(WorkItem.id).where(WorkItem.id.in_(item_ids), *ready_for(session, user))))
 
 
 def _row_outcome(item: WorkItem, assignment: Assignment | None, today: date) -> Outcome | None:

@@ -104,12 +104,8 @@ def propose(engine, raw: dict, actor: User) -> Inspection:
     with engine.db.session() as session:
         user = session.get(User, actor.id)
         bundle = engine.current_bundle(session)
-        units = []
-        for code in codes:
-            unit = org.unit_by_code(session, code)
-            if unit is None:
-                raise InspectionError("Unknown unit %(code)s.", "units", code=code)
-            units.append(unit)
+        units = org.units_by_codes(session, codes,
+                                   lambda code: InspectionError("Unknown unit %(code)s.", "units", code=code))
         settings = engine.compiled(bundle).settings
         proposing_unit = _proposing_unit(session, settings, user, units)
         body = _body(session, user, units)
@@ -145,13 +141,12 @@ def _proposing_unit(session: Session, settings: Mapping, user: User, units: list
 def _body(session: Session, user: User, units: list[Unit]) -> Unit | None:
     """The body whose inspection this is: the proposer's (None: the home body's). A commune's office
     inspects its own units only, whose leader decides it (the instance names the body)."""
-    body, home = permissions.users_body(session, user), org.home_body(session)
-    own = permissions.body_units(session, body)
-    for unit in units:
-        if own is not None and unit.id not in own:
-            raise InspectionError("%(name)s is not a unit of the issuing body %(body)s.", "units",
-                                  name=unit.name, body=body.name)
-    return None if home is None or body.id == home.id else body
+    body = permissions.users_body(session, user)
+    outside = permissions.units_outside(session, body, units)
+    if outside:
+        raise InspectionError("%(name)s is not a unit of the issuing body %(body)s.", "units",
+                              name=outside[0].name, body=body.name)
+    return body if permissions.other_than_home(session, body) else None
 
 
 @dataclass(frozen=True)

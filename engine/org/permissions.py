@@ -8,7 +8,10 @@ Three kinds of rule:
   units below it and the units reorganised into those (`units_in_scope`, `acts_for_unit`);
 - by body (cơ quan): a directive is its issuing body's (the province, or a commune marked an
   issuing body: org.body_of). Organisation-wide roles see, count and are told of their own body's
-  directives only (`issued_clause`); a unit sees what it does, whoever issued it;
+  directives only (`issued_clause`); a unit sees what it does, whoever issued it; a commune's office
+  names its own units only, in directives, ad-hoc reports, inspections and the secret register
+  (`units_outside`), and a process about no directive names a body other than the home body
+  (`other_than_home`);
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
   same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
@@ -584,10 +587,7 @@ def body_holders(session: Session, role: str, body: Unit | None) -> list[User]:
 def may_take_hub_documents(session: Session, user: User) -> bool:
     """The documents the national hub sends the deployment (engine.exchange.received) are the tracking
     office's to register or dismiss: a commune's office tracks its own committee's directives only."""
-    if not may_register_directives(user):
-        return False
-    home = org.home_body(session)
-    return home is None or users_body(session, user).id == home.id
+    return may_register_directives(user) and not other_than_home(session, users_body(session, user))
 
 
 def users_body(session: Session, user: User) -> Unit:
@@ -595,13 +595,29 @@ def users_body(session: Session, user: User) -> Unit:
     return org.body_of(session, user.unit_id)
 
 
+def other_than_home(session: Session, body: Unit | None) -> bool:
+    """Whether `body` is an issuing body other than the home body (a commune marked one), whose office
+    and leader a process about no directive must name (BODY_VARIABLE) and whose units are its own."""
+    home = org.home_body(session)
+    return body is not None and home is not None and body.id != home.id
+
+
 def body_units(session: Session, body: Unit | None) -> set[int] | None:
     """The units a directive of `body` may give tasks to: a commune's (its unit, its sections); None,
-    any unit, for the home body (the province gives tasks to communes)."""
-    home = org.home_body(session)
-    if body is None or home is None or body.id == home.id:
+    any unit, for the home body (the province gives tasks to communes). Read once in a reading
+    transaction (read_once): registration checks each assignment's units against them."""
+    if body is None or not other_than_home(session, body):
         return None
-    return set(session.scalars(org.subtrees_select([body.id])))
+    body_id = body.id
+    return set(read_once(session, ("body units", body_id),
+                         lambda: frozenset(session.scalars(org.subtrees_select([body_id]))), tables=("units",)))
+
+
+def units_outside(session: Session, body: Unit | None, units: Iterable[Unit]) -> list[Unit]:
+    """Those of `units` that `body`'s directives, ad-hoc reports, inspections and secret register may not
+    name: a commune's office names its own units only (`body_units`); the home body's, any unit."""
+    own = body_units(session, body)
+    return [] if own is None else [unit for unit in units if unit.id not in own]
 
 
 def may_see(session: Session, user: User, kind: str, record_id: int | None) -> bool:

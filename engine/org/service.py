@@ -3,7 +3,7 @@ engine.org.permissions; what administrators do to accounts is engine.org.account
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 from weakref import WeakKeyDictionary
 
@@ -38,6 +38,17 @@ def unit_by_code(session: Session, code: str) -> Unit | None:
 # transaction (it may still roll back) is read from the session every time.
 _unit_ids: WeakKeyDictionary[Engine | Connection, dict[str, int]] = WeakKeyDictionary()
 _CREATED_UNIT = "dondoc.created_unit"
+
+
+def units_by_codes(session: Session, codes: Iterable[str], unknown: Callable[[str], Exception]) -> list[Unit]:
+    """The units `codes` name, in their order; `unknown(code)` raised for the first that names none."""
+    units = []
+    for code in codes:
+        unit = unit_by_code(session, code)
+        if unit is None:
+            raise unknown(code)
+        units.append(unit)
+    return units
 
 
 def unit_id_by_code(session: Session, code: str) -> int | None:

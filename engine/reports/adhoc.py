@@ -51,14 +51,8 @@ def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
         if not permissions.may_request_adhoc_report(user):
             raise Forbidden("You may not ask units for an ad-hoc report.")
         body = permissions.users_body(session, user)
-        collecting, own = _collecting(session, body), permissions.body_units(session, body)
-        for code in codes:
-            unit = org.unit_by_code(session, code)
-            if unit is None:
-                raise AdhocReportError("units", "Unknown unit %(code)s.", code=code)
-            if own is not None and unit.id not in own:  # a commune's office asks its own sections
-                raise AdhocReportError("units", "%(name)s is not a unit of the issuing body %(body)s.",
-                                       name=unit.name, body=body.name)
+        collecting = _collecting(session, body)
+        for unit in _named_units(session, body, codes):
             if not unit.is_valid_on(due):  # a reorganised unit: nobody would answer; its successor reports
                 raise AdhocReportError("units", "%(name)s is no longer in force on %(day)s: ask the unit that "
                                        "replaced it.", name=unit.name, day=due.strftime("%d/%m/%Y"))
@@ -81,6 +75,17 @@ def request_report(engine, raw: dict, actor: User) -> PeriodicReport:
                                                             PeriodicReport.period == AD_HOC)).one()
 
 
+def _named_units(session: Session, body: Unit, codes: list[str]) -> list[Unit]:
+    """The units `codes` name, each known and one of `body`'s (a commune's office asks its own sections)."""
+    units = org.units_by_codes(session, codes,
+                               lambda code: AdhocReportError("units", "Unknown unit %(code)s.", code=code))
+    outside = permissions.units_outside(session, body, units)
+    if outside:
+        raise AdhocReportError("units", "%(name)s is not a unit of the issuing body %(body)s.",
+                               name=outside[0].name, body=body.name)
+    return units
+
+
 def askable_units(session: Session, user: User) -> list[Unit]:
     """The units in force the office of `user`'s body may ask an ad-hoc report of, by name: a commune's
     office its own sections, the province's any unit."""
@@ -98,8 +103,7 @@ def _collecting(session: Session, body: Unit) -> set[int]:
 
 def _named_body(session: Session, body: Unit) -> dict[str, str]:
     """The start data naming a body other than the home body, whose office and leader do the report's steps."""
-    home = org.home_body(session)
-    return {} if home is None or home.id == body.id else {permissions.BODY_VARIABLE: body.code}
+    return {permissions.BODY_VARIABLE: body.code} if permissions.other_than_home(session, body) else {}
 
 
 def _day(raw: dict, field: str, not_before: date) -> date:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.directives.service import origin_labels
 from engine.errors import EngineError, NotFound
+from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -340,6 +341,16 @@ def report_of_work_item(engine, session: Session, item: WorkItem) -> PeriodicRep
         return None
     report = engine.runtime.task_data(session, item).get("report")
     return find_report(session, instance_settings(session, item.instance_id)["id"], report) if report else None
+
+
+def steps_waiting_on(engine, session: Session, user: User, row: PeriodicReport) -> list[WorkItem]:
+    """The steps of report `row` waiting in `user`'s inbox (a unit's report, the office's consolidation,
+    the leader's review), which its page links to; whose report a step is: report_of_work_item."""
+    if row.instance_id is None:
+        return []
+    ready = session.scalars(select(WorkItem).where(WorkItem.instance_id == row.instance_id,
+                                                   *inbox.ready_for(session, user)).order_by(WorkItem.id))
+    return [item for item in ready if report_of_work_item(engine, session, item) is row]  # one session: one object
 
 
 def ensure_schedule(engine) -> WorkflowInstance | None:

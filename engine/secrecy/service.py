@@ -22,7 +22,7 @@ from engine.directives.service import deadline_of
 from engine.errors import Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.secrecy import register
 from engine.secrecy.models import SecretAssignment, SecretDocument, SecretDocumentStatus
 from engine.secrecy.register import SecrecyError
@@ -51,8 +51,7 @@ def register_secret_document(engine, raw: dict, items: list[dict], actor: User) 
                                "follow them up on paper.")
         header = _clean_header(compiled.forms[HEADER_FORM], raw, session)
         body = permissions.users_body(session, session.get_one(User, actor.id))
-        own = permissions.body_units(session, body)
-        entries = [_clean_item(session, seq, item, own) for seq, item in enumerate(items, start=1)]
+        entries = [_clean_item(session, seq, item, body) for seq, item in enumerate(items, start=1)]
         if not entries:
             raise SecrecyError("Give at least one lead unit and deadline.")
         document = register.new_document(session, bundle.ruleset, header, actor, body_id=body.id)
@@ -115,8 +114,8 @@ def _clean_header(form: forms.FormDefinition, raw: dict, session: Session) -> di
     return header
 
 
-def _clean_item(session: Session, seq: int, item: dict, own: set[int] | None) -> tuple[int, int, date | None]:
-    """One task's lead unit (one of `own`, the body's units; None: any) and deadline."""
+def _clean_item(session: Session, seq: int, item: dict, body: Unit) -> tuple[int, int, date | None]:
+    """One task's lead unit (one of `body`'s: permissions.units_outside) and deadline."""
     extra = sorted(k for k, v in item.items() if k not in ITEM_FIELDS and filled(v))
     if extra:
         raise SecrecyError("Assignment %(n)s: the regulation does not allow the system to keep %(fields)s "
@@ -124,6 +123,6 @@ def _clean_item(session: Session, seq: int, item: dict, own: set[int] | None) ->
     unit = org.unit_by_code(session, (item.get("lead_unit") or "").strip())
     if unit is None:
         raise SecrecyError("Assignment %(n)s: exactly one lead unit is required.", n=seq)
-    if own is not None and unit.id not in own:
+    if permissions.units_outside(session, body, [unit]):
         raise SecrecyError("Assignment %(n)s: %(code)s is not a unit of the issuing body.", n=seq, code=unit.code)
     return seq, unit.id, day_of(deadline_of(session, seq, item)["deadline"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from engine.api_tokens import service as tokens
@@ -353,3 +354,14 @@ def test_urging_with_a_letter_returns_its_download(as_user, loaded):
     letter = stc("GET", f"/attachments/{urged.get_json()['letter']}")
     assert letter.status_code == 200 and letter.data[:2] == b"PK"  # a .docx, readable by the unit urged
     assert clerk("POST", f"/assignments/{assignment_id}/urge", json={"message": "Lần nữa"}).get_json()["letter"] is None
+
+
+@pytest.mark.parametrize("path", ["/directives?issued_from=13/02/2026", "/assignments?assigned_to=2026-02-30",
+                                  "/reports/summary?start=hôm nay"])
+def test_a_date_parameter_that_is_no_date_is_named(as_user, path):
+    """Every list's date parameters are read by one rule (webui/api/core.py date_arg): 400 naming the
+    parameter, in Vietnamese, not a 500 nor the parameter ignored."""
+    refused = as_user("clerk")("GET", path)
+    name = path.split("?")[1].split("=")[0]
+    assert refused.status_code == 400, refused.get_data(as_text=True)
+    assert refused.get_json()["error"]["message"] == f"Tham số {name} phải là ngày (YYYY-MM-DD)."

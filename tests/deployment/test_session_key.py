@@ -87,6 +87,32 @@ def test_two_hosts_started_at_once_sign_with_one_key(keyless, tmp_path):
         assert s.scalar(select(func.count()).select_from(DeploymentSecret)) == 1
 
 
+def test_a_session_made_before_a_rotation_stays_open_after_it(keyless):
+    """`dondoc session-key rotate` between two starts of gunicorn (two workers): the session signed
+    before is still signed in on every worker after, and a new sign-in is signed with the new key
+    (tests/webui/test_session_key.py: the previous key's end, `--end-sessions`)."""
+    deployment = keyless
+    base = deployment.start_web(workers=2)
+    before = requests.Session()
+    _sign_in(before, base)
+    deployment.stop_web()
+    deployment.run("rotate", "session-key", "rotate")
+    base = deployment.start_web(workers=2)
+    after = requests.Session()
+    _sign_in(after, base)
+    for _ in range(6):  # on new connections: every worker sees both
+        assert _signed_in(before, base) and _signed_in(after, base)
+    with deployment.engine.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(DeploymentSecret)) == 2
+    assert "Traceback" not in deployment.log("web")
+
+
+def _signed_in(session: requests.Session, base: str) -> bool:
+    inbox = requests.get(f"{base}/inbox", cookies=session.cookies, allow_redirects=False, timeout=30)
+    assert inbox.status_code in (200, 302), inbox.status_code
+    return inbox.status_code == 200
+
+
 def _sign_in(session: requests.Session, base: str) -> None:
     form = session.get(f"{base}/login", timeout=30)
     token = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]

@@ -10,9 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import aliased
 
+from engine import clock
 from engine.clock import ManualClock
-from engine.directives.models import PROGRESS, Assignment, AssignmentStatus, DeadlineKind, Directive
+from engine.directives.models import PROGRESS, Assignment, AssignmentStatus, DeadlineKind, Directive, LinkCopy
 from engine.outcomes import (
     BUCKETS,
     Outcome,
@@ -108,3 +110,16 @@ def test_the_regulations_four_buckets():
     assert set(BUCKETS) == set(Outcome) - {Outcome.NOT_STARTED}
     assert bucket(Outcome.NOT_STARTED) is Outcome.IN_PROGRESS
     assert all(bucket(b) is b for b in BUCKETS)
+
+
+@pytest.mark.parametrize("columns", [LinkCopy, aliased(Assignment)], ids=["link copies", "an alias"])
+def test_a_past_day_over_other_columns_is_refused(columns):
+    """A past day's progress reads the progress updates of the assignments themselves: over the links'
+    copies (or an alias) the CASE would join every assignment to every row. Refused with an error that
+    says so, also under `python -O`, which drops asserts; today's column is read over any of them."""
+    yesterday = clock.today() - timedelta(days=1)
+    with pytest.raises(ValueError, match="past day's progress"):
+        progress_case(yesterday, columns)
+    with pytest.raises(ValueError, match="past day's progress"):
+        outcome_case(yesterday, a=columns)
+    assert progress_case(clock.today(), columns) is columns.progress

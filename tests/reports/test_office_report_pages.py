@@ -103,3 +103,36 @@ def test_each_step_of_an_office_report_opens_the_report(loaded, org_tree, clock)
     loaded.runtime.complete(_ready(loaded, "report_consolidate").id, {"summary": "Tổng hợp"}, org_tree["clerk"])
     review = _signed_in(app, "chutich").get(f"/work/{_ready(loaded, 'report_review').id}").get_data(as_text=True)
     assert 'Báo cáo: <a href="/reports/periodic/1">Quý I năm 2026</a>' in review
+
+
+def _waiting(browser: Browser, page: str) -> str:
+    """The report page's section of the reader's own steps ('' without one)."""
+    html = browser.get(page).get_data(as_text=True)
+    return html.split('id="report-waiting"')[1].split("</section>")[0] if 'id="report-waiting"' in html else ""
+
+
+def test_a_report_page_links_to_the_step_waiting_on_its_reader(loaded, org_tree, clock):
+    """The page of an office report offers the reader the step of that report in their inbox: the unit
+    its report, the office the consolidation, the leader the approval; nothing to whoever has none,
+    nor the step of another report (another process)."""
+    app = create_app(loaded, SECRET_KEY="test-secret", TESTING=True)
+    start_schedule(loaded)
+    clock.set(datetime(2026, 3, 16, 9, 0))  # the first quarter's units' time is over: the office's turn
+    loaded.runtime.run_due_timers()
+    clerk, stc, leader = (_signed_in(app, name) for name in ("clerk", "stc", "chutich"))
+    asked = clerk.post("/reports/adhoc/new", {**ASK, "due": "20/03/2026", "office_due": "25/03/2026"},
+                       page="/reports/adhoc/new")
+    adhoc_page = asked.headers["Location"].removeprefix("http://localhost")
+    consolidate = _ready(loaded, "report_consolidate").id
+    assert f'href="/work/{consolidate}"' in _waiting(clerk, "/reports/periodic/1")
+    assert "Đang chờ Anh/Chị xử lý" in clerk.get("/reports/periodic/1").get_data(as_text=True)
+    assert _waiting(clerk, adhoc_page) == ""  # the units' turn
+    assert f'href="/work/{_unit_item(loaded, org_tree)}"' in _waiting(stc, adhoc_page)
+    assert _waiting(leader, "/reports/periodic/1") == ""
+
+    loaded.runtime.complete(consolidate, {"summary": "Tổng hợp"}, org_tree["clerk"])
+    review = _ready(loaded, "report_review").id
+    assert f'href="/work/{review}"' in _waiting(leader, "/reports/periodic/1")
+    assert _waiting(leader, adhoc_page) == "" and _waiting(clerk, "/reports/periodic/1") == ""
+    loaded.runtime.complete(review, {"review_decision": "approve"}, org_tree["leader"])
+    assert _waiting(leader, "/reports/periodic/1") == ""

@@ -3,8 +3,11 @@ deployment's own kept in the database, which a process started later also signs 
 it (docs/security.md) ends every session at the next start."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func, select
 
+from engine.org import session_key
 from engine.org.models import DeploymentSecret
 from tests.webui.conftest import Browser
 from webui.app import create_app
@@ -64,3 +67,41 @@ def test_until_the_key_can_be_read_pages_answer_503_and_the_probes_answer(engine
     DeploymentSecret.__table__.create(engine.db.engine)  # dondoc db upgrade
     assert Browser(app).login("clerk").status_code == 302
     assert _stored(engine) == [app.secret_key]
+
+
+def test_a_rotation_keeps_the_sessions_it_found_for_their_lifetime(engine, org_tree, clock):
+    """`dondoc session-key rotate`: a session signed before stays open on a process started after, which
+    signs new ones with the new key; the old key opens nothing once the sessions' lifetime since the
+    rotation has passed (a session forged with it then), nor at all after `--end-sessions`."""
+    first = create_app(engine, TESTING=True)
+    clerk = Browser(first)
+    assert clerk.login("clerk").status_code == 302
+    cookie = clerk.client.get_cookie("session").value
+    session_key.rotate(engine.db)
+    rotated = create_app(engine, TESTING=True)
+    assert _signed_in_on(rotated, cookie)
+    assert rotated.secret_key != first.secret_key and rotated.config["SECRET_KEY_FALLBACKS"] == [first.secret_key]
+    assert sorted(_stored(engine)) == sorted([first.secret_key, rotated.secret_key])
+
+    clock.advance(timedelta(minutes=engine.settings.session_lifetime_minutes))
+    assert not _signed_in_on(rotated, cookie)
+    assert rotated.config["SECRET_KEY_FALLBACKS"] == []
+    assert not _signed_in_on(create_app(engine, TESTING=True), cookie)  # nor on a process started then
+
+    again = Browser(create_app(engine, TESTING=True))
+    assert again.login("clerk").status_code == 302
+    session_key.rotate(engine.db, end_sessions=True)
+    assert not _signed_in_on(create_app(engine, TESTING=True), again.client.get_cookie("session").value)
+    assert len(_stored(engine)) == 1
+
+
+def test_a_configured_key_rotated_keeps_the_sessions_of_its_fallbacks(engine, org_tree):
+    """`secret_key_fallbacks`: the previous configured keys (comma-separated) still open their sessions."""
+    engine.settings.secret_key = "the-old-key"
+    clerk = Browser(create_app(engine, TESTING=True))
+    assert clerk.login("clerk").status_code == 302
+    cookie = clerk.client.get_cookie("session").value
+    engine.settings.secret_key, engine.settings.secret_key_fallbacks = "the-new-key", " an-older-key, the-old-key "
+    assert _signed_in_on(create_app(engine, TESTING=True), cookie)
+    engine.settings.secret_key_fallbacks = ""
+    assert not _signed_in_on(create_app(engine, TESTING=True), cookie)

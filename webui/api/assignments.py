@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 
 from flask import jsonify, request
 from sqlalchemy import select
@@ -31,6 +30,7 @@ from webui.api.core import (
     ApiError,
     api_user,
     blueprint,
+    date_arg,
     form_or_json,
     idempotent,
     int_arg,
@@ -61,7 +61,7 @@ def list_assignments():
             unit_code=unit_code, outcome=outcome, urgency=args.get("urgency") or None,
             directive_id=_int_or_none("directive_id"), blocked=_flag("blocked"),
             origin=_choice_or_none("origin", ORIGINS), text=args.get("q", ""),
-            period_from=_date_or_none("assigned_from"), period_to=_date_or_none("assigned_to"),
+            period_from=date_arg("assigned_from"), period_to=date_arg("assigned_to"),
             sort=args.get("sort", "deadline"), page=page, per_page=per_page)
         found = registry.search(session, api_user(), query)
         codes = unit_codes(session)
@@ -102,14 +102,6 @@ def _int_or_none(name: str) -> int | None:
     if not raw.isdigit() or int(raw) > MAX_ID:
         raise ApiError(400, "bad_request", "Parameter %(name)s must be a whole number.", name=name)
     return int(raw)
-
-
-def _date_or_none(name: str) -> date | None:
-    raw = request.args.get(name)
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise ApiError(400, "bad_request", "Parameter %(name)s must be a date (YYYY-MM-DD).", name=name) from None
 
 
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>")

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import date
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -182,6 +183,15 @@ def int_arg(name: str, default: int, low: int = 1, high: int | None = None) -> i
     if value < low or (high is not None and value > high):
         raise ApiError(400, "bad_request", "Parameter %(name)s is out of range.", name=name)
     return value
+
+
+def date_arg(name: str, default: date | None = None) -> date | None:
+    """The query parameter `name`, a date (YYYY-MM-DD), or `default` when it is absent or empty."""
+    raw = request.args.get(name)
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        raise ApiError(400, "bad_request", "Parameter %(name)s must be a date (YYYY-MM-DD).", name=name) from None
 
 
 def paging() -> tuple[int, int]:

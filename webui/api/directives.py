@@ -23,6 +23,7 @@ from webui.api.core import (
     api_user,
     blueprint,
     created,
+    date_arg,
     form_or_json,
     idempotent,
     json_body,
@@ -39,20 +40,10 @@ def visible_directives(session, user):
     return select(Directive).where(permissions.see_clause(session, user, permissions.DIRECTIVE))
 
 
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(400, "bad_request", "Parameter %(name)s must be a date (YYYY-MM-DD).", name=name) from None
-
-
 @blueprint.get("/directives")
 def list_directives():
     page, per_page = paging()
-    issued_from, issued_to = _date_arg("issued_from"), _date_arg("issued_to")
+    issued_from, issued_to = date_arg("issued_from"), date_arg("issued_to")
     text = request.args.get("q", "").strip()
     with engine().db.reading() as session:
         query = visible_directives(session, api_user())

@@ -2,8 +2,6 @@
 over the caller's units, computed by engine/reports."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import jsonify, request
 
 from engine import clock
@@ -14,16 +12,8 @@ from engine.reports.models import PeriodicReport
 from engine.reports.operators import report_label
 from engine.reports.query import BadReportQuery, check_as_of, chosen_units, read_origin
 from engine.reports.service import periodic_reports
-from webui.api.core import ApiError, api_user, blueprint, idempotent, json_body, require
+from webui.api.core import ApiError, api_user, blueprint, date_arg, idempotent, json_body, require
 from webui.context import engine
-
-
-def _date_arg(name: str, default: date | None) -> date | None:
-    raw = request.args.get(name)
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        raise ApiError(400, "bad_request", "Parameter %(name)s must be a date (YYYY-MM-DD).", name=name) from None
 
 
 @blueprint.get("/reports/summary")
@@ -49,8 +39,8 @@ def report_summary():
             except BadReportQuery as error:
                 raise ApiError(400, "bad_request", "Some fields are not valid.",
                                {"unit": Message(error.message, error.params)}) from None
-        scope = counts.Scope(as_of=_date_arg("as_of", clock.today()), start=_date_arg("start", None),
-                               end=_date_arg("end", None), unit_ids=units, origin=origin,
+        scope = counts.Scope(as_of=date_arg("as_of", clock.today()), start=date_arg("start", None),
+                               end=date_arg("end", None), unit_ids=units, origin=origin,
                                issued=permissions.issued_clause(session, user))
         try:
             check_as_of(scope.as_of, scope.start, clock.today())

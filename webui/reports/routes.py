@@ -32,6 +32,7 @@ from engine.reports.service import (
     running_schedule,
     schedules_reports,
     start_schedule,
+    steps_waiting_on,
 )
 from webui import forms
 from webui.auth import current_user, login_required
@@ -217,8 +218,9 @@ def periodic_detail(report_id: int):
                               periodic_report_id=row.id)
         people = {u.id: u.full_name for u in session.scalars(select(User).where(
             User.id.in_([row.requested_by, row.reviewed_by, row.consolidated_by])))}
+        waiting = steps_waiting_on(engine(), session, user, row)
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
-                           today=clock.today(),
+                           today=clock.today(), waiting=waiting,
                            buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS, people=people,
                            ad_hoc=row.period == AD_HOC)
 
