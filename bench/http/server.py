@@ -39,8 +39,8 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of gunicorn's master and its workers so far."""
-        pids = [self.process.pid, *_children(self.process.pid)]
-        return sum(_cpu_of(pid) for pid in pids)
+        pids = [self.process.pid, *children_of(self.process.pid)]
+        return sum(cpu_of(pid) for pid in pids)
 
     def steps(self) -> tuple[float, float, float]:
         """Engine steps run by the workers so far, from /metrics: (count, seconds, the CPU seconds of
@@ -59,15 +59,20 @@ class Server:
         return count, seconds, cpu
 
 
-def _children(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
+    """The process ids of `pid`'s children alive now."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
+    try:
+        return [int(child) for child in path.read_text().split()]
+    except FileNotFoundError:  # the process ended meanwhile
+        return []
 
 
-def _cpu_of(pid: int) -> float:
+def cpu_of(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 when it has ended)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:  # a worker that ended meanwhile
+    except (FileNotFoundError, ProcessLookupError):  # a worker that ended meanwhile
         return 0.0
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
 
