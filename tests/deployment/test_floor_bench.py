@@ -2,16 +2,13 @@
 lifecycle through the engine, the application and HTTP (not a measurement: a check that the
 benchmark runs, and that its floor is the same lifecycle's, path for path)."""
 import dataclasses
-import os
-import subprocess
-import sys
 from contextlib import closing
 
 import pytest
 
 from bench import floor
 from bench.http.server import seed
-from tests.conftest import REPO_ROOT
+from tests.benchrun import run_bench
 
 
 @pytest.fixture
@@ -56,9 +53,7 @@ def test_a_replay_that_leaves_the_recorded_path_is_refused(recorded):
 
 
 def test_the_floor_bench_prints_the_four_ways_as_ratios_to_bare_spiffworkflow():
-    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
-    out = subprocess.run([sys.executable, "-m", "bench.floor", "--lifecycles", "2", "--workers", "2"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, check=True, timeout=300, env=env).stdout
+    out = run_bench("bench.floor", "--lifecycles", "2", "--workers", "2", timeout=300)
     rows = [line.split("|")[1:-1] for line in out.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert [row[0].strip() for row in rows] == list(floor.Bench.WAYS), out
     assert float(rows[0][2]) == 1.0, out

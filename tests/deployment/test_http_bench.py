@@ -1,11 +1,8 @@
 """`python -m bench.http --quick` starts the production server, drives its three mixes through
 the API and prints a row for each, without a failed request (not a measurement: a check that
 the benchmark still runs)."""
-import os
-import subprocess
-import sys
 
-from tests.conftest import REPO_ROOT
+from tests.benchrun import run_bench
 
 MIXES = ["(a) progress updates", "(b) directive lifecycles", "(c) readers + writers",
          "(c) of which writers (progress)", "(c) of which readers (4 pages)"]
@@ -13,9 +10,7 @@ MIXES = ["(a) progress updates", "(b) directive lifecycles", "(c) readers + writ
 
 def test_the_http_bench_runs_its_mixes_without_errors():
     # on the database the suite runs on: PostgreSQL when DONDOC_TEST_DATABASE_URL names one
-    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
-    out = subprocess.run([sys.executable, "-m", "bench.http", "--quick"], cwd=REPO_ROOT, capture_output=True,
-                         text=True, check=True, timeout=120, env=env).stdout
+    out = run_bench("bench.http", "--quick", timeout=300)
     rows = [line.split("|")[1:-1] for line in out.splitlines() if line.startswith("| (")]
     assert [row[0].strip() for row in rows] == MIXES
     for row in rows:
@@ -24,9 +19,7 @@ def test_the_http_bench_runs_its_mixes_without_errors():
 
 
 def test_the_lifecycle_bench_times_the_13_requests_of_a_lifecycle():
-    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
-    out = subprocess.run([sys.executable, "-m", "bench.http.lifecycle", "--lifecycles", "2"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, check=True, timeout=120, env=env).stdout
+    out = run_bench("bench.http.lifecycle", "--lifecycles", "2", timeout=300)
     rows = [line.split("|")[1:-1] for line in out.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert sum(int(row[1]) for row in rows) == 13, out  # mix (b)'s requests, each timed
     assert abs(sum(float(row[3].strip(" %")) for row in rows) - 100) < 5, out  # they are the lifecycle's CPU

@@ -2,19 +2,14 @@
 it times: the inbox, the registry with each filter as a department and as the office, the
 assignment page, the pages through Flask and the report with its three exports (not a
 measurement: a check that the benchmark still runs)."""
-import os
-import subprocess
-import sys
 
 from bench.scale_reads import registry_cases
-from tests.conftest import REPO_ROOT
+from tests.benchrun import run_bench
 
 
 def test_the_scale_bench_times_every_read():
     # on the database the suite runs on: PostgreSQL when DONDOC_TEST_DATABASE_URL names one
-    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
-    out = subprocess.run([sys.executable, "-m", "bench.scale_reads", "--quick"], cwd=REPO_ROOT, capture_output=True,
-                         text=True, check=True, timeout=300, env=env).stdout
+    out = run_bench("bench.scale_reads", "--quick", timeout=300)
     rows = {line.split("|")[1].strip(): line.split("|")[2:4] for line in out.splitlines() if line.startswith("| ")}
     for name in registry_cases():
         for who in ("department", "office clerk"):

@@ -1,19 +1,14 @@
 """`python -m bench --quick --only step`: the step against bare SpiffWorkflow, and the commit of a
 one-row write timed between them (not a measurement: a check that the benchmark still runs and
 prints each figure)."""
-import os
 import re
-import subprocess
-import sys
 
-from tests.conftest import REPO_ROOT
+from tests.benchrun import run_bench
 
 
 def test_the_step_bench_prints_the_step_bare_spiffworkflow_and_a_lone_commit():
     # on the database the suite runs on: PostgreSQL when DONDOC_TEST_DATABASE_URL names one
-    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
-    out = subprocess.run([sys.executable, "-m", "bench", "--quick", "--only", "step"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, check=True, timeout=180, env=env).stdout
+    out = run_bench("bench", "--quick", "--only", "step", timeout=180)
     number = r"\s+(\d+\.\d\d)"
     for label in ("engine \\(Runtime.complete, committed\\)", "bare SpiffWorkflow in memory", "ratio",
                   "a one-row write committed alone"):

@@ -1,22 +1,17 @@
 """`python -m bench.timers --quick` in its burst and catch-up modes: real scheduler processes
 fire every due timer of the copied assignments, each exactly once, without an incident (not a
 measurement: a check that the benchmark still runs and that its check of "once" holds)."""
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.benchrun import run_bench
 
 
 @pytest.mark.parametrize("mode", ["burst", "catch-up"])
 def test_the_timers_bench_fires_each_due_timer_once(mode):
     # on the database the suite runs on: PostgreSQL when DONDOC_TEST_DATABASE_URL names one
-    env = {**os.environ, "DONDOC_BENCH_DATABASE_URL": os.environ.get("DONDOC_TEST_DATABASE_URL", "")}
-    out = subprocess.run([sys.executable, "-m", "bench.timers", "--mode", mode, "--quick"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, check=True, timeout=180, env=env).stdout
+    out = run_bench("bench.timers", "--mode", mode, "--quick", timeout=180)
     fired = re.search(r"(\d+) due timers fired by 2 scheduler process\(es\)", out)
     assert fired and int(fired.group(1)) > 1, out
     once = re.search(r"exactly once: (\d+) unfired, (\d+) fired twice, (\d+) told twice \((\d+) notifications\), "

@@ -1,14 +1,12 @@
 """`python -m bench.extraction` runs on its corpus and prints a line per set."""
 import json
-import subprocess
-import sys
 
+from tests.benchrun import run_bench
 from tests.conftest import REPO_ROOT
 
 
 def test_the_extraction_bench_prints_its_figures():
-    out = subprocess.run([sys.executable, "-m", "bench.extraction"], cwd=REPO_ROOT, capture_output=True,
-                         text=True, check=True, timeout=120).stdout
+    out = run_bench("bench.extraction", timeout=300)
     lines = [line for line in out.splitlines() if line.startswith(("real", "heldout", "synthetic", "all real"))]
     annotated = json.loads((REPO_ROOT / "bench/extraction/corpus/annotations.json").read_text(encoding="utf-8"))
     sets = [name for name in annotated if not name.startswith("_")]
