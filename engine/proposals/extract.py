@@ -164,7 +164,11 @@ _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MA
 # A number alone on its line above a "-" line is one marker, "3 - …", its dash put on the next line:
 # "3" then "- Uỷ ban nhân dân các huyện, thành phố:".
 _BARE_NUMBER = re.compile(r"^\d{1,2}$")
-_MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
+# A number and its dot glued to the item's first word, as pasted from a page: "1.Sở Công Thương chủ trì, …" is "1. Sở …"
+# (a capital after it: not "1.000", not a date's "30.4").
+_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper())
+_MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS)
+                     + r")(?:\s+|(?<=\d\.)(?=[" + _CAPITALS + "]))")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
 # A run-on page (a PDF's text whose line breaks were lost) keeps its list markers inside a line:
@@ -554,6 +558,12 @@ _ARTICLE = re.compile(r"^Điều \d+\b")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
+# A body of no unit of the tree opening a sentence ("Đơn vị tư vấn chuyển kết quả … trước ngày 15/8/2020.", "Xã Đắk
+# Liêng cũng hoàn thành …"): its subject, not a sentence with none ("tổ chức" only in the plural: alone it is the verb,
+# "Tổ chức hội nghị … trong tháng 12/2025.")
+_BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|co quan|cong ty|doanh nghiep|nha thau"
+                         r"|chu dau tu|nguoi dan|ho gia dinh|xa|phuong|huyen|thi xa|thi tran|tinh|thanh pho|uy ban"
+                         r"|ubnd|chi cuc|ban quan ly|trung tam|cong an)\b")   # not "bo", "so": "Bố trí", "Sơ kết"
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
@@ -987,6 +997,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
                 goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
                 after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
+        elif (after_duty and sentence.rank is None and not sentence.opens_line and not _OWN_DUTY.search(folded)
+              and (dated := _dated_duty(sentence.text, folded, reference))):
+            # "… trước 15-5. Xây dựng phương án sắp xếp, đổi tên khu phố, ấp trước 30-5." after a dated duty in its
+            # paragraph, outside a list: the same units' next duty, with a date the office urges apart (an undated
+            # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item)
+            proposals.append(replace(dated, source=whole, lead_units=list(proposals[-1].lead_units)))
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
@@ -1184,6 +1200,15 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
     deadline = find_deadline(folded, reference) if folded.startswith("bao cao ") else NO_DEADLINE
     return (Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
             if deadline.kind == MONTHLY else None)
+
+
+def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:
+    """A sentence with no subject and a date of its own ("Xây dựng phương án … trước 30-5.") — a duty; not an account
+    of what was done by then ("… đã …")."""
+    deadline = find_deadline(folded, reference)
+    if deadline is NO_DEADLINE or "đã" in text.lower().split() or _BODY_FIRST.match(folded):
+        return None
+    return Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
 
 
 def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, None]:
