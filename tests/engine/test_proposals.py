@@ -3723,3 +3723,10 @@ def test_a_sentence_with_no_subject_and_a_date_of_its_own_after_a_dated_duty_is_
                   "Giao Sở Xây dựng xây dựng phương án nhân sự trước ngày 15/5/2026. Trước ngày 30/5/2026 đã có 10 "
                   "xã hoàn thành."):
         assert len(propose(other, UNITS, TODAY).proposals) == 1, other
+
+
+def test_the_merged_agriculture_and_environment_department_written_short_with_a_dash_or_run_together():
+    # "Sở NN-MT", "Sở NNMT" (2025's merged department), as "Sở NN&MT" was read
+    for text in ("Chủ tịch UBND tỉnh giao Sở NN-MT, Sở Xây dựng tổ chức tổng rà soát.",
+                 "Chủ tịch UBND tỉnh giao Sở NNMT, Sở Xây dựng tổ chức tổng rà soát."):
+        assert one(text).lead_units == ["SNNMT", "SXD"], text
