@@ -254,6 +254,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
              ("chi", "thi"))   # the verb: "Thủ tướng Chính phủ chỉ thị các bộ, … Ủy ban nhân dân các tỉnh …"
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_SPEAKER_NAME = 4   # the words of a person's name between a body speaking and its trigger: "… Nguyễn Hoài Anh yêu cầu"
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
@@ -1222,9 +1223,20 @@ def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, No
 
 
 def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:
-    """The committees the clauses name by their own names, in order."""
-    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
+    """The committees the clauses name by their own names, in order — but not one speaking ("Chủ tịch UBND tỉnh
+    Thanh Hóa Nguyễn Hoài Anh yêu cầu …", a report naming the issuing committee): its "các địa phương" are the tier
+    below it, not itself."""
+    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name and not _speaks(clause, m)
                          for c in m.codes if matcher.is_locality(c))
+
+
+def _speaks(clause: _Clause, mention: Mention) -> bool:
+    """The mention opens its clause (its head's title before it at most) and a trigger follows it, after a
+    person's name at most: the body that gives the duties."""
+    if mention.start > len(("pho", "chu", "tich")):
+        return False
+    after = clause.words[mention.end:mention.end + _SPEAKER_NAME + 2]
+    return any(tuple(after[at:at + len(t)]) == t for t in _TRIGGERS for at in range(_SPEAKER_NAME + 1))
 
 
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:

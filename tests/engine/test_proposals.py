@@ -3730,3 +3730,12 @@ def test_the_merged_agriculture_and_environment_department_written_short_with_a_
     for text in ("Chủ tịch UBND tỉnh giao Sở NN-MT, Sở Xây dựng tổ chức tổng rà soát.",
                  "Chủ tịch UBND tỉnh giao Sở NNMT, Sở Xây dựng tổ chức tổng rà soát."):
         assert one(text).lead_units == ["SNNMT", "SXD"], text
+
+
+def test_a_committee_named_as_the_speaker_is_not_the_localities_it_addresses():
+    # a report names the issuing committee ("Chủ tịch UBND tỉnh Thanh Hóa Nguyễn Hoài Anh yêu cầu …"): its "các địa
+    # phương" are the communes below it, not itself
+    province = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-TH", "UBND tỉnh Thanh Hóa", "province")])
+    text = ("Chủ tịch UBND tỉnh Thanh Hóa Nguyễn Hoài Anh yêu cầu Sở Xây dựng tăng cường tuyên truyền.\n\nĐồng thời, "
+            "các địa phương tập trung di dời dân khỏi vùng nguy hiểm, hoàn thành trước 15h ngày 28/9/2026.")
+    assert [sorted(p.lead_units) for p in propose(text, province, TODAY).proposals] == [["SXD"], ["P-D", "X-C"]]
