@@ -164,7 +164,11 @@ _LONE_MARKER = re.compile(r"^\s*(?:" + "|".join(pattern for kind, pattern in _MA
 # A number alone on its line above a "-" line is one marker, "3 - …", its dash put on the next line:
 # "3" then "- Uỷ ban nhân dân các huyện, thành phố:".
 _BARE_NUMBER = re.compile(r"^\d{1,2}$")
-_MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS) + r")\s+")
+# A number and its dot glued to the item's first word, as pasted from a page: "1.Sở Công Thương chủ trì, …" is "1. Sở …"
+# (a capital after it: not "1.000", not a date's "30.4").
+_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper())
+_MARKER = re.compile(r"^\s*(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _MARKERS)
+                     + r")(?:\s+|(?<=\d\.)(?=[" + _CAPITALS + "]))")
 # A sentence ends at ".", "!" or "?" before a capital, and after "như sau:" — "Thực hiện Công văn
 # số …; UBND tỉnh có ý kiến như sau: Sở X chủ trì …" carries its duty after the recital.
 # A run-on page (a PDF's text whose line breaks were lost) keeps its list markers inside a line:
@@ -250,6 +254,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
              ("chi", "thi"))   # the verb: "Thủ tướng Chính phủ chỉ thị các bộ, … Ủy ban nhân dân các tỉnh …"
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_SPEAKER_NAME = 4   # the words of a person's name between a body speaking and its trigger: "… Nguyễn Hoài Anh yêu cầu"
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
@@ -554,6 +559,12 @@ _ARTICLE = re.compile(r"^Điều \d+\b")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
+# A body of no unit of the tree opening a sentence ("Đơn vị tư vấn chuyển kết quả … trước ngày 15/8/2020.", "Xã Đắk
+# Liêng cũng hoàn thành …"): its subject, not a sentence with none ("tổ chức" only in the plural: alone it is the verb,
+# "Tổ chức hội nghị … trong tháng 12/2025.")
+_BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|co quan|cong ty|doanh nghiep|nha thau"
+                         r"|chu dau tu|nguoi dan|ho gia dinh|xa|phuong|huyen|thi xa|thi tran|tinh|thanh pho|uy ban"
+                         r"|ubnd|chi cuc|ban quan ly|trung tam|cong an)\b")   # not "bo", "so": "Bố trí", "Sơ kết"
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
@@ -987,6 +998,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
                 goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
                 after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
+        elif (after_duty and sentence.rank is None and not sentence.opens_line and not _OWN_DUTY.search(folded)
+              and (dated := _dated_duty(sentence.text, folded, reference))):
+            # "… trước 15-5. Xây dựng phương án sắp xếp, đổi tên khu phố, ấp trước 30-5." after a dated duty in its
+            # paragraph, outside a list: the same units' next duty, with a date the office urges apart (an undated
+            # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item)
+            proposals.append(replace(dated, source=whole, lead_units=list(proposals[-1].lead_units)))
         else:
             after_duty = False
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
@@ -1186,6 +1203,15 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
             if deadline.kind == MONTHLY else None)
 
 
+def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:
+    """A sentence with no subject and a date of its own ("Xây dựng phương án … trước 30-5.") — a duty; not an account
+    of what was done by then ("… đã …")."""
+    deadline = find_deadline(folded, reference)
+    if deadline is NO_DEADLINE or "đã" in text.lower().split() or _BODY_FIRST.match(folded):
+        return None
+    return Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
+
+
 def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, None]:
     """Where the text has named no committee, but its duties so far fell to ministries and to no body of a
     province (a Government Office notice, a Prime Minister's directive): its "Các địa phương …" are every
@@ -1197,9 +1223,20 @@ def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, No
 
 
 def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str, None]:
-    """The committees the clauses name by their own names, in order."""
-    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name
+    """The committees the clauses name by their own names, in order — but not one speaking ("Chủ tịch UBND tỉnh
+    Thanh Hóa Nguyễn Hoài Anh yêu cầu …", a report naming the issuing committee): its "các địa phương" are the tier
+    below it, not itself."""
+    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name and not _speaks(clause, m)
                          for c in m.codes if matcher.is_locality(c))
+
+
+def _speaks(clause: _Clause, mention: Mention) -> bool:
+    """The mention opens its clause (its head's title before it at most) and a trigger follows it, after a
+    person's name at most: the body that gives the duties."""
+    if mention.start > len(("pho", "chu", "tich")):
+        return False
+    after = clause.words[mention.end:mention.end + _SPEAKER_NAME + 2]
+    return any(tuple(after[at:at + len(t)]) == t for t in _TRIGGERS for at in range(_SPEAKER_NAME + 1))
 
 
 def _undated(proposals: list[Proposal], item_start: int, folded: str) -> list[Proposal]:

@@ -55,7 +55,7 @@ _ABBREVIATIONS = {
     "tn va mt": "tai nguyen va moi truong", "tnmt": "tai nguyen va moi truong",
     "kh va dt": "ke hoach va dau tu", "khdt": "ke hoach va dau tu",
     "nn va ptnt": "nong nghiep va phat trien nong thon", "nnptnt": "nong nghiep va phat trien nong thon",
-    "ptnt": "phat trien nong thon", "nn va mt": "nong nghiep va moi truong",
+    "ptnt": "phat trien nong thon", "nn va mt": "nong nghiep va moi truong", "nnmt": "nong nghiep va moi truong",
     "tt va tt": "thong tin va truyen thong", "tttt": "thong tin va truyen thong",
     "gd va dt": "giao duc va dao tao", "gddt": "giao duc va dao tao",
     "kh va cn": "khoa hoc va cong nghe", "khcn": "khoa hoc va cong nghe",
@@ -69,6 +69,7 @@ _ABBREVIATIONS = {
     # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
     "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
     "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",
+    "nn mt": "nong nghiep va moi truong",   # 2025's merged department: "Sở NN-MT"
     "ld tb va xh": "lao dong thuong binh va xa hoi",
     "vhtt va dl": "van hoa , the thao va du lich", "kh cn": "khoa hoc va cong nghe",
 }

@@ -3696,3 +3696,46 @@ def test_a_dispatch_sent_to_some_provinces_reads_the_provinces_in_general_as_tho
                 "Thủ tướng Chính phủ yêu cầu:\nChủ tịch Ủy ban nhân dân các tỉnh, thành phố trực tiếp chỉ đạo hoàn "
                 "thành việc xây dựng lại nhà ở cho người dân.")
     assert [sorted(p.lead_units) for p in propose(dispatch, provinces, TODAY).proposals] == [["UBND-HN", "UBND-NA"]]
+
+
+def test_a_number_glued_to_its_items_first_word_is_the_items_marker():
+    # "1.Sở Công Thương chủ trì, …" as a page gives it heads the lettered items below it, as "1. Sở …" does; a number
+    # with a digit after its dot is no marker
+    text = ("Chủ tịch UBND tỉnh giao nhiệm vụ như sau:\n\n1.Sở Tài chính chủ trì, phối hợp với các sở, ngành\n\n"
+            "a) Chủ động nắm bắt tình hình cung ứng hàng hóa.\n\n1.000 hộ dân đã được hỗ trợ.")
+    found = one(text)
+    assert (found.lead_units, found.source) == (["STC"], "Chủ động nắm bắt tình hình cung ứng hàng hóa.")
+
+
+def test_a_sentence_with_no_subject_and_a_date_of_its_own_after_a_dated_duty_is_the_same_units_next_duty():
+    # the settled convention (bench/extraction/corpus/MANIFEST.md): a date the office urges apart is an entry of its own
+    text = ("Giao Sở Xây dựng xây dựng phương án nhân sự trước ngày 15/5/2026. Xây dựng phương án sắp xếp, đổi tên "
+            "khu phố trước ngày 30/5/2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 5, 15)),
+                             (["SXD"], [], deadlines.BEFORE, date(2026, 5, 30))]
+    # … but an undated duty is dated by it, a body outside the tree has its own subject, a list item's next sentence
+    # and an account of what was done stay no duty of their own
+    for other in ("Giao Sở Xây dựng xây dựng phương án nhân sự. Hoàn thành trước ngày 30/5/2026.",
+                  "Giao Sở Xây dựng xây dựng phương án nhân sự trước ngày 15/5/2026. Đơn vị tư vấn chuyển kết quả về "
+                  "Sở trước ngày 30/5/2026.",
+                  "1. Sở Xây dựng xây dựng phương án nhân sự trước ngày 15/5/2026. Khẩn trương hoàn thiện quy chế "
+                  "trước ngày 30/5/2026.",
+                  "Giao Sở Xây dựng xây dựng phương án nhân sự trước ngày 15/5/2026. Trước ngày 30/5/2026 đã có 10 "
+                  "xã hoàn thành."):
+        assert len(propose(other, UNITS, TODAY).proposals) == 1, other
+
+
+def test_the_merged_agriculture_and_environment_department_written_short_with_a_dash_or_run_together():
+    # "Sở NN-MT", "Sở NNMT" (2025's merged department), as "Sở NN&MT" was read
+    for text in ("Chủ tịch UBND tỉnh giao Sở NN-MT, Sở Xây dựng tổ chức tổng rà soát.",
+                 "Chủ tịch UBND tỉnh giao Sở NNMT, Sở Xây dựng tổ chức tổng rà soát."):
+        assert one(text).lead_units == ["SNNMT", "SXD"], text
+
+
+def test_a_committee_named_as_the_speaker_is_not_the_localities_it_addresses():
+    # a report names the issuing committee ("Chủ tịch UBND tỉnh Thanh Hóa Nguyễn Hoài Anh yêu cầu …"): its "các địa
+    # phương" are the communes below it, not itself
+    province = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-TH", "UBND tỉnh Thanh Hóa", "province")])
+    text = ("Chủ tịch UBND tỉnh Thanh Hóa Nguyễn Hoài Anh yêu cầu Sở Xây dựng tăng cường tuyên truyền.\n\nĐồng thời, "
+            "các địa phương tập trung di dời dân khỏi vùng nguy hiểm, hoàn thành trước 15h ngày 28/9/2026.")
+    assert [sorted(p.lead_units) for p in propose(text, province, TODAY).proposals] == [["SXD"], ["P-D", "X-C"]]
