@@ -11,18 +11,21 @@ by engine.secrecy.register.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
-from engine.directives.models import SECRECY_LEVELS
+from engine.directives.models import SECRECY_LEVELS, Directive
 from engine.directives.service import deadline_of
-from engine.errors import Forbidden, NotFound
+from engine.errors import AlreadyDone, Forbidden, NotFound
+from engine.instances.queries import current_data
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.secrecy import register
 from engine.secrecy.models import SecretAssignment, SecretDocument, SecretDocumentStatus
 from engine.secrecy.register import SecrecyError
@@ -80,19 +83,79 @@ def _of_readers_body(session: Session, user: User):
     return permissions.recorded_by(session, permissions.users_body(session, user), SecretDocument.body_id)
 
 
+def _readable_document(session: Session, user: User, settings: dict, document_id: int) -> SecretDocument:
+    """One line of `user`'s body's register; NotFound alike for another body's line and for
+    a reader the ruleset does not name (no one learns which ids exist)."""
+    document = session.scalar(select(SecretDocument).where(SecretDocument.id == document_id,
+                                                            _of_readers_body(session, user)))
+    if document is None or not permissions.may_read_secret_register(user, settings):
+        raise NotFound("Secret document %(id)s does not exist.", id=document_id)
+    return document
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """A line of the register as its keeper reads it (sổ theo dõi riêng)."""
+
+    document: SecretDocument
+    secrecy_label: str                       # the level in the register form's words (Mật, Tối mật…)
+    summary: str | None                      # trích yếu: only when the ruleset stores the content
+    registered_by: str | None                # who entered it in the register, by full name
+    entries: list[tuple[int, Unit, date | None]]  # (seq, lead unit, deadline)
+    paper_due: date | None                   # the next paper report's day while the line is open
+
+
+def register_lines(engine, session: Session, user: User) -> list[RegisterLine]:
+    """The register of `user`'s body, newest first (Forbidden for a role the ruleset does not name)."""
+    settings = engine.compiled(engine.current_bundle(session)).settings
+    return [_line(engine, session, document) for document in visible_documents(session, user, settings)]
+
+
+def register_line(engine, session: Session, user: User, document_id: int) -> RegisterLine:
+    settings = engine.compiled(engine.current_bundle(session)).settings
+    return _line(engine, session, _readable_document(session, user, settings, document_id))
+
+
+def _line(engine, session: Session, document: SecretDocument) -> RegisterLine:
+    directive = session.get(Directive, document.directive_id) if document.directive_id else None
+    registrar = session.get(User, document.registered_by) if document.registered_by else None
+    return RegisterLine(
+        document=document, secrecy_label=_secrecy_label(engine, session, document.secrecy),
+        summary=directive.summary if directive is not None else None,
+        registered_by=registrar.full_name if registrar is not None else None,
+        entries=[(e.seq, session.get_one(Unit, e.lead_unit_id), e.deadline) for e in document.entries],
+        paper_due=_paper_due(engine, session, document))
+
+
+def _secrecy_label(engine, session: Session, level: str) -> str:
+    form = engine.compiled(engine.current_bundle(session)).forms[HEADER_FORM]
+    options = next((f.options for f in form.fields if f.name == "secrecy"), None) or []
+    return next((str(label) for value, label in options if value == level), level)
+
+
+def _paper_due(engine, session: Session, document: SecretDocument) -> date | None:
+    """The day the reminder process plans the next paper report for (its `paper_due`)."""
+    instance = session.get(WorkflowInstance, document.instance_id) if document.instance_id else None
+    if document.status != SecretDocumentStatus.OPEN or instance is None or instance.status != InstanceStatus.RUNNING:
+        return None
+    due = current_data(engine.runtime.workflow_of(session, instance)).get("paper_due")
+    return date.fromisoformat(due) if isinstance(due, str) else None
+
+
 def close_secret_document(engine, document_id: int, actor: User) -> SecretDocument:
     """The office records that a secret document's tasks are finished; the paper-report
-    reminders for it stop."""
+    reminders for it stop. Closing is one conditional write: of two at once, or a retry, one
+    closes and the other is told it is already done."""
     with engine.db.session() as session:
-        user = session.get(User, actor.id)
+        user = session.get_one(User, actor.id)
         settings = engine.compiled(engine.current_bundle(session)).settings
-        document = session.scalar(select(SecretDocument).where(SecretDocument.id == document_id,
-                                                                _of_readers_body(session, user)))
-        if document is None or not permissions.may_read_secret_register(user, settings):
-            raise NotFound("Secret document %(id)s does not exist.", id=document_id)
-        if document.status == SecretDocumentStatus.CLOSED:
-            raise SecrecyError("This secret document is already closed.")
-        document.status, document.closed_at = SecretDocumentStatus.CLOSED, clock.now()
+        document = _readable_document(session, user, settings, document_id)
+        closed = session.execute(update(SecretDocument).where(
+            SecretDocument.id == document.id, SecretDocument.status == SecretDocumentStatus.OPEN).values(
+            status=SecretDocumentStatus.CLOSED, closed_at=clock.now()))
+        if closed.rowcount != 1:
+            raise AlreadyDone("This secret document is already closed.")
+        session.refresh(document)
         if document.instance_id:
             engine.runtime.deliver_message(session, document.instance_id, CLOSED_MESSAGE, {}, actor=user)
         audit.record(session, "secret_document.closed", "secret_document", document.id, actor=user)
