@@ -36,6 +36,9 @@ HEADER_FORM = "register_directive"
 REGISTER_FIELDS = ("symbol", "issued_on", "issuer", "secrecy")  # all a secret header may carry
 ITEM_FIELDS = ("lead_unit", "deadline", "deadline_days")
 CLOSED_MESSAGE = "secret_document_closed"
+# The reminder process's variables (secret_document.bpmn): the next paper report's day, and the
+# result of the last reminder (operators.paper_report_due), which holds the day it reminded of.
+NEXT_DUE, REMINDED = "paper_due", "reminded"
 
 
 def register_secret_document(engine, raw: dict, items: list[dict], actor: User) -> SecretDocument:
@@ -103,6 +106,7 @@ class RegisterLine:
     registered_by: str | None                # who entered it in the register, by full name
     entries: list[tuple[int, Unit, date | None]]  # (seq, lead unit, deadline)
     paper_due: date | None                   # the next paper report's day while the line is open
+    paper_reminded: date | None              # the day of the last paper report reminded of (it may be past)
 
 
 def register_lines(engine, session: Session, user: User) -> list[RegisterLine]:
@@ -124,7 +128,7 @@ def _line(engine, session: Session, document: SecretDocument) -> RegisterLine:
         summary=directive.summary if directive is not None else None,
         registered_by=registrar.full_name if registrar is not None else None,
         entries=[(e.seq, session.get_one(Unit, e.lead_unit_id), e.deadline) for e in document.entries],
-        paper_due=_paper_due(engine, session, document))
+        **_paper_reports(engine, session, document))
 
 
 def _secrecy_label(engine, session: Session, level: str) -> str:
@@ -133,13 +137,16 @@ def _secrecy_label(engine, session: Session, level: str) -> str:
     return next((str(label) for value, label in options if value == level), level)
 
 
-def _paper_due(engine, session: Session, document: SecretDocument) -> date | None:
-    """The day the reminder process plans the next paper report for (its `paper_due`)."""
+def _paper_reports(engine, session: Session, document: SecretDocument) -> dict[str, date | None]:
+    """The reminder process's next paper report day and the one it last reminded of, while the line
+    is open: the reminder comes working days before its day, and the next is planned at once."""
     instance = session.get(WorkflowInstance, document.instance_id) if document.instance_id else None
     if document.status != SecretDocumentStatus.OPEN or instance is None or instance.status != InstanceStatus.RUNNING:
-        return None
-    due = current_data(engine.runtime.workflow_of(session, instance)).get("paper_due")
-    return date.fromisoformat(due) if isinstance(due, str) else None
+        return {"paper_due": None, "paper_reminded": None}
+    data = current_data(engine.runtime.workflow_of(session, instance))
+    reminded = data.get(REMINDED)
+    return {"paper_due": day_of(data.get(NEXT_DUE)),
+            "paper_reminded": day_of(reminded.get("due")) if isinstance(reminded, dict) else None}
 
 
 def close_secret_document(engine, document_id: int, actor: User) -> SecretDocument:

@@ -18,7 +18,7 @@ def test_the_keeper_lists_and_reads_the_lines_of_the_body(call, register):
         "id": register.lines["first"], "number": "12", "symbol": "12/QĐ-UBND", "issued_on": "2026-02-12",
         "issuer": "UBND tỉnh", "secrecy": "secret", "secrecy_label": "Tối mật", "summary": None, "directive_id": None,
         "status": "open", "registered_by": "Nguyễn Văn Theo Dõi", "registered_at": one["registered_at"],
-        "closed_at": None, "paper_report_due": "2026-03-31",
+        "closed_at": None, "paper_report_due": "2026-03-31", "paper_report_reminded": None,
         "assignments": [{"seq": 1, "lead_unit": {"code": "STC", "name": "Sở Tài chính"}, "deadline": "2026-03-31"},
                         {"seq": 2, "lead_unit": {"code": "SXD", "name": "Sở Xây dựng"}, "deadline": None}]}
     second_page = call("chanhvp")("GET", "/secret-documents?per_page=1&page=2").get_json()

@@ -117,6 +117,6 @@ def secret_document(line: RegisterLine) -> dict:
             "secrecy": d.secrecy, "secrecy_label": line.secrecy_label, "summary": line.summary,
             "directive_id": d.directive_id, "status": d.status, "registered_by": line.registered_by,
             "registered_at": iso(d.registered_at), "closed_at": iso(d.closed_at),
-            "paper_report_due": iso(line.paper_due),
+            "paper_report_due": iso(line.paper_due), "paper_report_reminded": iso(line.paper_reminded),
             "assignments": [{"seq": seq, "lead_unit": {"code": unit.code, "name": unit.name}, "deadline": iso(deadline)}
                             for seq, unit, deadline in line.entries]}
