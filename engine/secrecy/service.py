@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock, forms
 from engine.directives.models import SECRECY_LEVELS, Directive
@@ -77,6 +77,7 @@ def visible_documents(session: Session, user: User, settings: dict) -> list[Secr
         raise Forbidden("Only %(roles)s may read the secret-document register.",
                         roles=", ".join(permissions.secrecy_policy(settings).visible_to) or "-")
     return list(session.scalars(select(SecretDocument).where(_of_readers_body(session, user))
+                                .options(selectinload(SecretDocument.entries))
                                 .order_by(SecretDocument.registered_at.desc(), SecretDocument.id.desc())))
 
 
@@ -111,39 +112,49 @@ class RegisterLine:
 
 def register_lines(engine, session: Session, user: User) -> list[RegisterLine]:
     """The register of `user`'s body, newest first (Forbidden for a role the ruleset does not name)."""
-    settings = engine.compiled(engine.current_bundle(session)).settings
-    return [_line(engine, session, document) for document in visible_documents(session, user, settings)]
+    compiled = engine.compiled(engine.current_bundle(session))
+    return _lines(engine, session, visible_documents(session, user, compiled.settings), _secrecy_labels(compiled))
 
 
 def register_line(engine, session: Session, user: User, document_id: int) -> RegisterLine:
-    settings = engine.compiled(engine.current_bundle(session)).settings
-    return _line(engine, session, _readable_document(session, user, settings, document_id))
+    compiled = engine.compiled(engine.current_bundle(session))
+    document = _readable_document(session, user, compiled.settings, document_id)
+    return _lines(engine, session, [document], _secrecy_labels(compiled))[0]
 
 
-def _line(engine, session: Session, document: SecretDocument) -> RegisterLine:
-    directive = session.get(Directive, document.directive_id) if document.directive_id else None
-    registrar = session.get(User, document.registered_by) if document.registered_by else None
-    return RegisterLine(
-        document=document, secrecy_label=_secrecy_label(engine, session, document.secrecy),
-        summary=directive.summary if directive is not None else None,
-        registered_by=registrar.full_name if registrar is not None else None,
-        entries=[(e.seq, session.get_one(Unit, e.lead_unit_id), e.deadline) for e in document.entries],
-        **_paper_reports(engine, session, document))
+def _lines(engine, session: Session, documents: list[SecretDocument], labels: dict[str, str]) -> list[RegisterLine]:
+    """The lines of `documents`, their units, registrars, directives and reminder processes read in
+    one statement each, however many lines the register holds."""
+    units = _by_id(session, Unit, {e.lead_unit_id for d in documents for e in d.entries})
+    registrars = _by_id(session, User, {d.registered_by for d in documents})
+    directives = _by_id(session, Directive, {d.directive_id for d in documents})
+    reminders = _by_id(session, WorkflowInstance, {d.instance_id for d in documents
+                                                   if d.status == SecretDocumentStatus.OPEN})
+    return [RegisterLine(
+        document=d, secrecy_label=labels.get(d.secrecy, d.secrecy),
+        summary=directives[d.directive_id].summary if d.directive_id in directives else None,
+        registered_by=registrars[d.registered_by].full_name if d.registered_by in registrars else None,
+        entries=[(e.seq, units[e.lead_unit_id], e.deadline) for e in d.entries],
+        **_paper_reports(engine, session, reminders.get(d.instance_id))) for d in documents]
 
 
-def _secrecy_label(engine, session: Session, level: str) -> str:
-    form = engine.compiled(engine.current_bundle(session)).forms[HEADER_FORM]
-    options = next((f.options for f in form.fields if f.name == "secrecy"), None) or []
-    return next((str(label) for value, label in options if value == level), level)
+def _by_id(session: Session, model, ids: set[int | None]) -> dict:
+    wanted = [i for i in ids if i is not None]
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(wanted)))} if wanted else {}
 
 
-def _paper_reports(engine, session: Session, document: SecretDocument) -> dict[str, date | None]:
-    """The reminder process's next paper report day and the one it last reminded of, while the line
-    is open: the reminder comes working days before its day, and the next is planned at once."""
-    instance = session.get(WorkflowInstance, document.instance_id) if document.instance_id else None
-    if document.status != SecretDocumentStatus.OPEN or instance is None or instance.status != InstanceStatus.RUNNING:
+def _secrecy_labels(compiled) -> dict[str, str]:
+    """The secrecy levels in the words of the ruleset's register form (Mật, Tối mật, Tuyệt mật)."""
+    field = next((f for f in compiled.forms[HEADER_FORM].fields if f.name == "secrecy"), None)
+    return {str(value): str(label) for value, label in (field.options if field else [])}
+
+
+def _paper_reports(engine, session: Session, reminder: WorkflowInstance | None) -> dict[str, date | None]:
+    """The next paper report's day and the one last reminded of, from an open line's running reminder
+    process: the reminder comes working days before its day, and the next is planned at once."""
+    if reminder is None or reminder.status != InstanceStatus.RUNNING:
         return {"paper_due": None, "paper_reminded": None}
-    data = current_data(engine.runtime.workflow_of(session, instance))
+    data = current_data(engine.runtime.workflow_of(session, reminder))
     reminded = data.get(REMINDED)
     return {"paper_due": day_of(data.get(NEXT_DUE)),
             "paper_reminded": day_of(reminded.get("due")) if isinstance(reminded, dict) else None}
