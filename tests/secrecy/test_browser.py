@@ -22,7 +22,7 @@ def test_the_keeper_follows_the_reminder_to_the_register_and_closes_the_line(reg
         page.set_default_timeout(10000)
         page.click("a.notifications-link")
         reminder = page.locator("li", has_text="12/QĐ-UBND")
-        assert "Hạn báo cáo bằng văn bản giấy" in reminder.inner_text()
+        assert "Báo cáo giấy" in reminder.inner_text()
         reminder.locator("button", has_text="Xem").click()
         page.wait_for_url(f"{base}/secrecy")
         first = page.locator(f"#line-{register.lines['first']}")

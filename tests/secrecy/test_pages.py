@@ -113,7 +113,7 @@ def test_the_paper_report_reminder_opens_the_register(app, register, clock):
                                                          Notification.body.contains("12/QĐ-UBND"),
                                                          Notification.user_id == register.users["office_head"].id))
     listed = keeper.get("/notifications").get_data(as_text=True)
-    assert "Hạn báo cáo bằng văn bản giấy" in listed  # the kind's badge in words
+    assert '<span class="badge in_progress">Báo cáo giấy</span>' in listed  # the kind's badge in words
     opened = keeper.post(f"/notifications/{note_id}/open", page="/notifications")
     assert opened.status_code == 302
     page = keeper.get(opened.headers["Location"])
