@@ -39,5 +39,6 @@ def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
     due = f", hạn {date.fromisoformat(params['due']):%d/%m/%Y}" if params.get("due") else ""
     body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}{due}."
     created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None, body=body,
-                           link="/secrecy", dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
+                           link=f"/secrecy#line-{document.id}",  # the register's page, at this line
+                           dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
     return {"notified": len(created), "due": params.get("due")}

@@ -24,7 +24,7 @@ def test_the_keeper_follows_the_reminder_to_the_register_and_closes_the_line(reg
         reminder = page.locator("li", has_text="12/QĐ-UBND")
         assert "Báo cáo giấy" in reminder.inner_text()
         reminder.locator("button", has_text="Xem").click()
-        page.wait_for_url(f"{base}/secrecy")
+        page.wait_for_url(f"{base}/secrecy#line-{register.lines['first']}")  # at the line reminded of
         first = page.locator(f"#line-{register.lines['first']}")
         assert "Sở Tài chính — hạn 31/03/2026" in first.inner_text()
         assert page.locator("nav.menu a.active").inner_text() == "Sổ văn bản mật"

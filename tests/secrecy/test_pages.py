@@ -115,7 +115,7 @@ def test_the_paper_report_reminder_opens_the_register(app, register, clock):
     listed = keeper.get("/notifications").get_data(as_text=True)
     assert '<span class="badge in_progress">Báo cáo giấy</span>' in listed  # the kind's badge in words
     opened = keeper.post(f"/notifications/{note_id}/open", page="/notifications")
-    assert opened.status_code == 302
+    assert opened.status_code == 302 and opened.headers["Location"] == f"/secrecy#line-{register.lines['first']}"
     page = keeper.get(opened.headers["Location"])
     assert page.status_code == 200
     # the report the reminder is about, though the next quarter's is planned already
