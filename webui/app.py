@@ -28,6 +28,7 @@ FEATURES = [
     "webui.formbuilder",
     "webui.reports",
     "webui.inspections",
+    "webui.secrecy",
     "webui.public",
     "webui.notifications",
 ]

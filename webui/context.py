@@ -26,3 +26,10 @@ def takes_hub_documents(user: User) -> bool:
     """permissions.may_take_hub_documents where a check takes the user alone (the menu, a route)."""
     with engine().db.reading() as session:
         return permissions.may_take_hub_documents(session, user)
+
+
+def reads_secret_register(user: User) -> bool:
+    """permissions.may_read_secret_register under the published ruleset, where a check takes the
+    user alone (the menu, a route)."""
+    with engine().db.reading() as session:
+        return permissions.may_read_secret_register(user, ruleset_settings(session))

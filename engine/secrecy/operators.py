@@ -29,7 +29,8 @@ def paper_report_problems(settings: dict) -> list[Message]:
 
 @OPERATORS.register("secrecy.paper_report_due", optional=("period_end", "due"))
 def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
-    """Remind the register's readers (or the office clerks) that the paper report is due, and when."""
+    """Remind the register's readers (or the office clerks) that the paper report is due, and when;
+    the day is kept with the result, for the register's page (service.REMINDED) until the next one."""
     document = ctx.session.get(SecretDocument, data.get("secret_document_id"))
     if document is None:
         raise LookupError("no secret document for this instance")
@@ -38,5 +39,6 @@ def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
     due = f", hạn {date.fromisoformat(params['due']):%d/%m/%Y}" if params.get("due") else ""
     body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}{due}."
     created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None, body=body,
-                           link="/secrecy", dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
-    return {"notified": len(created)}
+                           link=f"/secrecy#line-{document.id}",  # the register's page, at this line
+                           dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
+    return {"notified": len(created), "due": params.get("due")}

@@ -11,18 +11,21 @@ by engine.secrecy.register.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock, forms
-from engine.directives.models import SECRECY_LEVELS
+from engine.directives.models import SECRECY_LEVELS, Directive
 from engine.directives.service import deadline_of
-from engine.errors import Forbidden, NotFound
+from engine.errors import AlreadyDone, Forbidden, NotFound
+from engine.instances.queries import current_data
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.secrecy import register
 from engine.secrecy.models import SecretAssignment, SecretDocument, SecretDocumentStatus
 from engine.secrecy.register import SecrecyError
@@ -33,6 +36,9 @@ HEADER_FORM = "register_directive"
 REGISTER_FIELDS = ("symbol", "issued_on", "issuer", "secrecy")  # all a secret header may carry
 ITEM_FIELDS = ("lead_unit", "deadline", "deadline_days")
 CLOSED_MESSAGE = "secret_document_closed"
+# The reminder process's variables (secret_document.bpmn): the next paper report's day, and the
+# result of the last reminder (operators.paper_report_due), which holds the day it reminded of.
+NEXT_DUE, REMINDED = "paper_due", "reminded"
 
 
 def register_secret_document(engine, raw: dict, items: list[dict], actor: User) -> SecretDocument:
@@ -70,6 +76,7 @@ def visible_documents(session: Session, user: User, settings: dict) -> list[Secr
         raise Forbidden("Only %(roles)s may read the secret-document register.",
                         roles=", ".join(permissions.secrecy_policy(settings).visible_to) or "-")
     return list(session.scalars(select(SecretDocument).where(_of_readers_body(session, user))
+                                .options(selectinload(SecretDocument.entries))
                                 .order_by(SecretDocument.registered_at.desc(), SecretDocument.id.desc())))
 
 
@@ -79,19 +86,93 @@ def _of_readers_body(session: Session, user: User):
     return permissions.recorded_by(session, permissions.users_body(session, user), SecretDocument.body_id)
 
 
+def _readable_document(session: Session, user: User, settings: dict, document_id: int) -> SecretDocument:
+    """One line of `user`'s body's register; NotFound alike for another body's line and for
+    a reader the ruleset does not name (no one learns which ids exist)."""
+    document = session.scalar(select(SecretDocument).where(SecretDocument.id == document_id,
+                                                            _of_readers_body(session, user)))
+    if document is None or not permissions.may_read_secret_register(user, settings):
+        raise NotFound("Secret document %(id)s does not exist.", id=document_id)
+    return document
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """A line of the register as its keeper reads it (sổ theo dõi riêng)."""
+
+    document: SecretDocument
+    secrecy_label: str                       # the level in the register form's words (Mật, Tối mật…)
+    summary: str | None                      # trích yếu: only when the ruleset stores the content
+    registered_by: str | None                # who entered it in the register, by full name
+    entries: list[tuple[int, Unit, date | None]]  # (seq, lead unit, deadline)
+    paper_due: date | None                   # the next paper report's day while the line is open
+    paper_reminded: date | None              # the day of the last paper report reminded of (it may be past)
+
+
+def register_lines(engine, session: Session, user: User) -> list[RegisterLine]:
+    """The register of `user`'s body, newest first (Forbidden for a role the ruleset does not name)."""
+    compiled = engine.compiled(engine.current_bundle(session))
+    return _lines(engine, session, visible_documents(session, user, compiled.settings), _secrecy_labels(compiled))
+
+
+def register_line(engine, session: Session, user: User, document_id: int) -> RegisterLine:
+    compiled = engine.compiled(engine.current_bundle(session))
+    document = _readable_document(session, user, compiled.settings, document_id)
+    return _lines(engine, session, [document], _secrecy_labels(compiled))[0]
+
+
+def _lines(engine, session: Session, documents: list[SecretDocument], labels: dict[str, str]) -> list[RegisterLine]:
+    """The lines of `documents`, their units, registrars, directives and reminder processes read in
+    one statement each, however many lines the register holds."""
+    units = _by_id(session, Unit, {e.lead_unit_id for d in documents for e in d.entries})
+    registrars = _by_id(session, User, {d.registered_by for d in documents})
+    directives = _by_id(session, Directive, {d.directive_id for d in documents})
+    reminders = _by_id(session, WorkflowInstance, {d.instance_id for d in documents
+                                                   if d.status == SecretDocumentStatus.OPEN})
+    return [RegisterLine(
+        document=d, secrecy_label=labels.get(d.secrecy, d.secrecy),
+        summary=directives[d.directive_id].summary if d.directive_id in directives else None,
+        registered_by=registrars[d.registered_by].full_name if d.registered_by in registrars else None,
+        entries=[(e.seq, units[e.lead_unit_id], e.deadline) for e in d.entries],
+        **_paper_reports(engine, session, reminders.get(d.instance_id))) for d in documents]
+
+
+def _by_id(session: Session, model, ids: set[int | None]) -> dict:
+    wanted = [i for i in ids if i is not None]
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(wanted)))} if wanted else {}
+
+
+def _secrecy_labels(compiled) -> dict[str, str]:
+    """The secrecy levels in the words of the ruleset's register form (Mật, Tối mật, Tuyệt mật)."""
+    field = next((f for f in compiled.forms[HEADER_FORM].fields if f.name == "secrecy"), None)
+    return {str(value): str(label) for value, label in (field.options if field else [])}
+
+
+def _paper_reports(engine, session: Session, reminder: WorkflowInstance | None) -> dict[str, date | None]:
+    """The next paper report's day and the one last reminded of, from an open line's running reminder
+    process: the reminder comes working days before its day, and the next is planned at once."""
+    if reminder is None or reminder.status != InstanceStatus.RUNNING:
+        return {"paper_due": None, "paper_reminded": None}
+    data = current_data(engine.runtime.workflow_of(session, reminder))
+    reminded = data.get(REMINDED)
+    return {"paper_due": day_of(data.get(NEXT_DUE)),
+            "paper_reminded": day_of(reminded.get("due")) if isinstance(reminded, dict) else None}
+
+
 def close_secret_document(engine, document_id: int, actor: User) -> SecretDocument:
     """The office records that a secret document's tasks are finished; the paper-report
-    reminders for it stop."""
+    reminders for it stop. Closing is one conditional write: of two at once, or a retry, one
+    closes and the other is told it is already done."""
     with engine.db.session() as session:
-        user = session.get(User, actor.id)
+        user = session.get_one(User, actor.id)
         settings = engine.compiled(engine.current_bundle(session)).settings
-        document = session.scalar(select(SecretDocument).where(SecretDocument.id == document_id,
-                                                                _of_readers_body(session, user)))
-        if document is None or not permissions.may_read_secret_register(user, settings):
-            raise NotFound("Secret document %(id)s does not exist.", id=document_id)
-        if document.status == SecretDocumentStatus.CLOSED:
-            raise SecrecyError("This secret document is already closed.")
-        document.status, document.closed_at = SecretDocumentStatus.CLOSED, clock.now()
+        document = _readable_document(session, user, settings, document_id)
+        closed = session.execute(update(SecretDocument).where(
+            SecretDocument.id == document.id, SecretDocument.status == SecretDocumentStatus.OPEN).values(
+            status=SecretDocumentStatus.CLOSED, closed_at=clock.now()))
+        if closed.rowcount != 1:
+            raise AlreadyDone("This secret document is already closed.")
+        session.refresh(document)
         if document.instance_id:
             engine.runtime.deliver_message(session, document.instance_id, CLOSED_MESSAGE, {}, actor=user)
         audit.record(session, "secret_document.closed", "secret_document", document.id, actor=user)

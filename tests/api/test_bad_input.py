@@ -28,7 +28,8 @@ MULTIPART = "multipart/form-data"
 # should meet the right user); anyone else: the lead unit's officer.
 CALLER = {"/directives": "clerk", "/imports/edxml": "clerk", "/imports/excel": "clerk", "/tokens": "admin",
           "/inspections": "clerk", "/inspections/{inspection_id}/follow-up": "clerk",
-          "/imports/edxml/received/{received_id}": "clerk", "/imports/edxml/received/{received_id}/dismiss": "clerk"}
+          "/imports/edxml/received/{received_id}": "clerk", "/imports/edxml/received/{received_id}/dismiss": "clerk",
+          "/secret-documents/{document_id}": "chanhvp"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def world(tmp_path_factory):
     once (every request here is refused)."""
     with shared_engine(tmp_path_factory, "badinput") as engine:
         client = api_app(engine).test_client()
-        callers = {name: Caller(client, make_token(engine, name)) for name in ("clerk", "stc", "admin")}
+        callers = {name: Caller(client, make_token(engine, name)) for name in ("clerk", "stc", "admin", "chanhvp")}
         clerk, stc = callers["clerk"], callers["stc"]
         created = clerk("POST", "/directives", json={
             "symbol": "7/2026/QĐ-UBND", "issued_on": "2026-02-12", "issuer": "UBND tỉnh", "summary": "Về việc X",
@@ -49,7 +50,7 @@ def world(tmp_path_factory):
         inspection = clerk("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
         ids = {"assignment_id": item["assignment_id"], "item_id": item["id"], "directive_id": created.get_json()["id"],
                "token_id": 1, "inspection_id": inspection.get_json()["id"],
-               "received_id": _waiting_hub_document(engine)}
+               "received_id": _waiting_hub_document(engine), "document_id": 1}
         yield engine, client, callers, ids
 
 

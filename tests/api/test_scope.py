@@ -63,6 +63,11 @@ CASES = {
     "/inspections/<inspection_id>/follow-up": ("POST", "/inspections/{inspection}/follow-up", {
         "symbol": "1/TB-UBND", "issued_on": "2026-02-12", "issuer": "UBND", "summary": "x",
         "assignments": [{"content": "x", "lead_unit": "SXD", "deadline_days": 5}]}, {403, 404}, None),
+    "/secret-documents": ("GET", "/secret-documents", None, {403}, None),  # the register's keepers only
+    "/secret-documents/<document_id>": [
+        ("GET", "/secret-documents/{secret_document}", None, {404}, None),
+        ("PATCH", "/secret-documents/{secret_document}", {"status": "closed"}, {404}, None),
+    ],
     "/reports/office": ("GET", "/reports/office", None, {200}, None),  # the office's reports are not a unit's
     "/reports/adhoc": ("POST", "/reports/adhoc", {"topic": "x", "units": ["STC"], "due": "2026-12-31",
                                                   "office_due": "2026-12-31"}, {403}, None),
@@ -109,7 +114,8 @@ def world(tmp_path_factory):
         inspection = clerk("POST", "/inspections", json={"title": "Việc riêng của Sở Tài chính", "units": ["STC"]})
         ids = {"directive": created.get_json()["id"], "assignment": work_item["assignment_id"],
                "work_item": work_item["id"], "attachment": update["attachments"][0], "token": token["id"],
-               "inspection": inspection.get_json()["id"]}
+               "inspection": inspection.get_json()["id"],
+               "secret_document": 1}  # this ruleset keeps no register: tests/secrecy reads one
         yield client.application, sxd, ids
 
 

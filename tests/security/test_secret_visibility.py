@@ -35,6 +35,7 @@ from engine.org.models import User
 from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
 from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.secrecy.models import SecretDocument
 from engine.urging import manual as manual_urging
 from tests.conftest import PASSWORD, fresh_database_url, make_engine
 from tests.scheduler.smtp import SmtpServer
@@ -68,7 +69,8 @@ MUST_SHOW = {"assignments.index", "assignments.detail", "assignments.export", "i
              "workitems.attachment", "reports.dashboard", "reports.export",
              "notifications.index", "api.list_directives", "api.get_directive", "api.list_assignments",
              "api.get_assignment", "api.list_progress", "api.list_work_items", "api.get_work_item",
-             "api.download_attachment"}
+             "api.download_attachment", "secrecy.index", "api.list_secret_documents",
+             "api.get_secret_document"}
 
 
 def vn(*args) -> datetime:
@@ -133,6 +135,7 @@ def _build(engine, clock, server) -> dict:
                                                         WorkItem.assignment_id == assignment_id))).all()
         reports = s.scalars(select(PeriodicReport.id)).all()
         api_tokens = {name: tokens.create_token(s, name, "walk")[1] for name in PEOPLE}
+        register_line = s.scalar(select(SecretDocument.id).where(SecretDocument.directive_id == directive.id))
     inspection = inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["clerk"])
     app = create_app(engine, SECRET_KEY="walk-secret", TESTING=True)
     return {"engine": engine, "server": server, "users": users, "app": app, "tokens": api_tokens,
@@ -146,6 +149,7 @@ def _build(engine, clock, server) -> dict:
                     "draft_id": [999999],  # a process draft: only its author opens it
                     "instance_id": _instance_ids(engine, directive.id),  # the running-processes pages
                     "incident_id": [999999],
+                    "document_id": [register_line],  # its line in the secret register
                     "received_id": [999999], "index": [0]},  # a hub document waiting for the office, its file
             "directive_id": directive.id}
 

@@ -14,6 +14,7 @@ from engine.org.models import Unit, User
 from engine.outcomes import TERMS, Outcome
 from engine.registry.service import Withdrawal
 from engine.runtime.models import WorkItem
+from engine.secrecy.service import RegisterLine
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -107,3 +108,15 @@ def inspection(session: Session, i: Inspection, full: bool = False, results: boo
             papers=[{"id": p.id, "kind": p.kind, "title": p.title, "attachments": list(p.attachments or []),
                      "added_at": iso(p.added_at)} for p in i.papers])
     return body
+
+
+def secret_document(line: RegisterLine) -> dict:
+    """A line of the secret register: `summary` only where the ruleset stores the content."""
+    d = line.document
+    return {"id": d.id, "number": d.number, "symbol": d.symbol, "issued_on": iso(d.issued_on), "issuer": d.issuer,
+            "secrecy": d.secrecy, "secrecy_label": line.secrecy_label, "summary": line.summary,
+            "directive_id": d.directive_id, "status": d.status, "registered_by": line.registered_by,
+            "registered_at": iso(d.registered_at), "closed_at": iso(d.closed_at),
+            "paper_report_due": iso(line.paper_due), "paper_report_reminded": iso(line.paper_reminded),
+            "assignments": [{"seq": seq, "lead_unit": {"code": unit.code, "name": unit.name}, "deadline": iso(deadline)}
+                            for seq, unit, deadline in line.entries]}

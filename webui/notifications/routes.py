@@ -24,7 +24,8 @@ KIND_LABELS = {"reminder": "Reminder", "due_today": "Due today", "overdue": "Ove
                "issue_answered": "Issue answered", "periodic_report": "Report requested",
                "adhoc_report": "Report requested", "adhoc_report_reminder": "Reminder",
                "periodic_report_reminder": "Reminder", "periodic_report_due_today": "Due today",
-               "subassignments_done": "Sections done", "share_deadline_moved": "Deadline brought forward"}
+               "subassignments_done": "Sections done", "share_deadline_moved": "Deadline brought forward",
+               "paper_report": "Paper report"}
 
 
 def init_app(app) -> None:

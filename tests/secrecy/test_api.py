@@ -1,0 +1,59 @@
+"""The register under the API (/api/v1/secret-documents): its keepers read their body's lines
+and close one, once; everyone else gets 403 for the list and 404 for a line."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from engine.audit.models import AuditEntry
+from engine.secrecy.models import SecretDocument
+
+
+def test_the_keeper_lists_and_reads_the_lines_of_the_body(call, register):
+    listed = call("chanhvp")("GET", "/secret-documents")
+    assert listed.status_code == 200, listed.get_json()
+    body = listed.get_json()
+    assert [line["symbol"] for line in body["items"]] == ["15/QĐ-UBND", "12/QĐ-UBND"] and body["total"] == 2
+    one = call("chutich")("GET", f"/secret-documents/{register.lines['first']}").get_json()
+    assert one == {
+        "id": register.lines["first"], "number": "12", "symbol": "12/QĐ-UBND", "issued_on": "2026-02-12",
+        "issuer": "UBND tỉnh", "secrecy": "secret", "secrecy_label": "Tối mật", "summary": None, "directive_id": None,
+        "status": "open", "registered_by": "Nguyễn Văn Theo Dõi", "registered_at": one["registered_at"],
+        "closed_at": None, "paper_report_due": "2026-03-31", "paper_report_reminded": None,
+        "assignments": [{"seq": 1, "lead_unit": {"code": "STC", "name": "Sở Tài chính"}, "deadline": "2026-03-31"},
+                        {"seq": 2, "lead_unit": {"code": "SXD", "name": "Sở Xây dựng"}, "deadline": None}]}
+    second_page = call("chanhvp")("GET", "/secret-documents?per_page=1&page=2").get_json()
+    assert [line["symbol"] for line in second_page["items"]] == ["12/QĐ-UBND"]
+    ward = call("cvp_a")("GET", "/secret-documents").get_json()["items"]
+    assert [line["symbol"] for line in ward] == ["3/QĐ-UBND-PA"]
+
+
+def test_others_get_403_for_the_list_and_404_for_a_line(call, register):
+    for username in ("clerk", "stc", "admin", "vt_a"):
+        refused = call(username)("GET", "/secret-documents")
+        assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden", username
+        for method, kwargs in (("GET", {}), ("PATCH", {"json": {"status": "closed"}})):
+            answer = call(username)(method, f"/secret-documents/{register.lines['first']}", **kwargs)
+            assert answer.status_code == 404, (username, method)
+    assert call("cvp_a")("PATCH", f"/secret-documents/{register.lines['first']}",
+                         json={"status": "closed"}).status_code == 404  # another body's keeper
+    assert call("chanhvp")("GET", f"/secret-documents/{register.lines['ward']}").status_code == 404
+    with register.engine.db.session() as s:
+        assert set(s.scalars(select(SecretDocument.status))) == {"open"}
+
+
+def test_closing_applies_once_whatever_the_retries(call, register):
+    keeper, path = call("chanhvp"), f"/secret-documents/{register.lines['first']}"
+    bad = keeper("PATCH", path, json={"status": "open"})
+    assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]
+    assert "status" in keeper("PATCH", path, json={}).get_json()["error"]["fields"]
+    key = {"Idempotency-Key": "close-12"}
+    closed = keeper("PATCH", path, json={"status": "closed"}, headers=key)
+    assert closed.status_code == 200 and closed.get_json()["status"] == "closed", closed.get_json()
+    assert closed.get_json()["closed_at"] and closed.get_json()["paper_report_due"] is None
+    replayed = keeper("PATCH", path, json={"status": "closed"}, headers=key)
+    assert replayed.status_code == 200 and replayed.headers["Idempotent-Replayed"] == "true"
+    again = keeper("PATCH", path, json={"status": "closed"})
+    assert again.status_code == 409 and again.get_json()["error"]["message"] == "Văn bản mật này đã kết thúc theo dõi."
+    with register.engine.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "secret_document.closed")) == 1
