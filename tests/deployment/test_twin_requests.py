@@ -3,6 +3,7 @@ two workers) to the production server: one applies it, the other gets the answer
 coming second — never a 5xx, never two of anything."""
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from pathlib import Path
@@ -70,4 +71,22 @@ def test_the_same_edxml_message_posted_twice_at_once_registers_once_and_the_twin
         assert s.scalar(select(func.count(Directive.id))) == (ROUNDS + 1) // 2
         assert s.scalar(select(func.count(ReceivedDocument.id))) == ROUNDS // 2
         assert s.scalar(select(func.count(MessageReceipt.id))) == ROUNDS
+    assert "Traceback" not in deployment.log("web"), deployment.log("web")[-3000:]
+
+
+def test_a_waiting_document_registered_twice_at_once_is_registered_once_and_the_twin_refused(deployment):
+    """The clerk's double-click on registering a document from the hub: one directive, a 409 for the other."""
+    api = _serve(deployment)
+    headers = {"Authorization": f"Bearer {deployment.tokens['clerk']}"}
+    for number in range(1, ROUNDS // 2 + 1):
+        kept = requests.post(f"{api}/imports/edxml", headers=headers, timeout=60,
+                             files={"file": ("van-ban.edxml", _message(number))}, data={"assignments": "[]"})
+        assert kept.status_code == 202, kept.text
+        url = f"{api}/imports/edxml/received/{kept.json()['received']['id']}"
+        body = {"assignments": [{"content": f"Triển khai văn bản số {number}", "lead_unit": DEPARTMENTS[1]}]}
+        answers = _at_once([functools.partial(requests.post, url, headers=headers, json=body, timeout=60)] * TWINS)
+        seen = [(a.status_code, a.text[:300]) for a in answers]
+        assert sorted(a.status_code for a in answers) == [201] + [409] * (TWINS - 1), seen
+    with deployment.engine.db.reading() as s:
+        assert s.scalar(select(func.count(Directive.id))) == ROUNDS // 2
     assert "Traceback" not in deployment.log("web"), deployment.log("web")[-3000:]
