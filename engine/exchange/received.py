@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.db import rowcount
+from engine.db import lock_name, rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
 from engine.exchange import models
@@ -50,6 +50,7 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
     message = edxml.read(data)
     digest = hashlib.sha256(data).hexdigest()
     with engine.db.session() as session:
+        _wait_for_twins(session, message, digest)
         earlier = session.scalar(select(MessageReceipt).where(MessageReceipt.digest == digest))
         waiting = _waiting_for(session, message, earlier)
         if earlier is not None and not (assignments and waiting is not None and isinstance(message, edxml.Document)):
@@ -64,6 +65,16 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
         _note(session, earlier, digest, done)
         _answer(session, message, done, digest)
         return done
+
+
+def _wait_for_twins(session: Session, message: edxml.Document | edxml.Status, digest: str) -> None:
+    """Receive one message, and one document, at a time: the same bytes posted twice at once
+    (two clients, a double-click on two workers) are received before by the slower call, which
+    reads what the first committed (it found no receipt and failed on the directive or the
+    receipt's unique digest otherwise)."""
+    lock_name(session, f"edxml:{digest}")
+    if isinstance(message, edxml.Document) and message.document_id:
+        lock_name(session, f"edxml_document:{message.document_id}")
 
 
 def _as_before(session: Session, earlier: MessageReceipt) -> Received:
