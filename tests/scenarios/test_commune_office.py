@@ -401,3 +401,30 @@ def test_a_ward_office_choosing_a_unit_outside_its_ward_is_refused_as_a_unit_use
         assert who.get("/reports/data.json?unit=STC").status_code == 400
     assert "Phòng Kinh tế phường An Phú" in _page(ward_clerk, "/reports?unit=xa-a-kt")  # its own, as before
     assert "Sở Tài chính" in _page(clerk, "/reports?unit=STC")  # the province's office: any unit, as before
+
+
+def test_a_ward_directive_s_work_items_speak_as_the_ward_and_the_province_s_as_the_province(province):
+    """The form of a task of the ward's own directive names the ward's office (page and API); the same
+    shared form of a task the province gives the ward names the province's office."""
+    engine, browser = province
+    clerk, ward_clerk = browser("clerk"), browser("vp_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="xa-a"))
+    classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
+    ward_item, province_item = _ready(engine, "handle", "xa-a-kt"), _ready(engine, "handle", "xa-a")
+    with engine.db.session() as s:
+        api = {name: tokens.create_token(s, name, "scenario")[1] for name in ("kt_a", "xa_a")}
+
+    ward_words = ("Chuyển lại Văn phòng HĐND và UBND phường An Phú (giao sai, không đúng chức năng)",
+                  "Văn phòng HĐND và UBND phường An Phú được báo ngay")
+    page = _words(_page(browser("kt_a"), f"/work/{ward_item.id}"))
+    assert all(words in page for words in ward_words) and "tỉnh" not in page.lower(), page
+    form = browser("kt_a").client.get(f"/api/v1/work-items/{ward_item.id}",
+                                      headers={"Authorization": f"Bearer {api['kt_a']}"}).get_json()["form"]
+    assert all(words in str(form) for words in ward_words) and "tỉnh" not in str(form), form
+
+    page = _words(_page(browser("xa_a"), f"/work/{province_item.id}"))
+    assert "Chuyển lại Văn phòng UBND tỉnh (giao sai, không đúng chức năng)" in page
+    assert "phường An Phú được" not in page
+    form = browser("xa_a").client.get(f"/api/v1/work-items/{province_item.id}",
+                                      headers={"Authorization": f"Bearer {api['xa_a']}"}).get_json()["form"]
+    assert "Chuyển lại Văn phòng UBND tỉnh" in str(form), form
