@@ -16,6 +16,7 @@ from engine.errors import EngineError
 from engine.forms import FormDefinition
 from engine.inbox.models import SavedFilter
 from engine.org import permissions
+from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.outcomes import Outcome, outcome_of, outcome_on
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
@@ -190,13 +191,15 @@ def visible_work_item(session: Session, user: User, item_id: int) -> WorkItem | 
 
 
 def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:
-    """The form of the bundle version the item's instance started on (never the current files)."""
+    """The form of the bundle version the item's instance started on (never the current files), in the
+    words of the body whose directive it serves (a commune's: "Chuyển lại Văn phòng HĐND và UBND phường
+    …"; the home body's, or about no directive: the ruleset's)."""
     instance = session.get_one(WorkflowInstance, item.instance_id)
-    return _form_of(engine, session, instance.bundle_id, item.form_key)
-
-
-def _form_of(engine, session: Session, bundle_id: int, form_key: str) -> FormDefinition:
-    return engine.cache.by_id(session, bundle_id).forms[form_key]
+    committee = None
+    if item.directive_id is not None or item.assignment_id is not None:
+        committee = org.other_committee(session, permissions.record_body(session, item.directive_id,
+                                                                         item.assignment_id))
+    return engine.cache.by_id(session, instance.bundle_id).form(item.form_key, committee)
 
 
 # An assignment's ready work items with the bundle version their instance started on: the
@@ -213,7 +216,8 @@ def ready_items(engine, session: Session, user: User, assignment_id: int) -> lis
     """The ids and forms of the assignment's ready work items that `user` may act on, oldest
     first, read in one statement (what an API call on the assignment completes)."""
     rows = session.execute(_READY_OF_ASSIGNMENT, {"assignment_id": assignment_id}).all()
-    return [(row.id, _form_of(engine, session, row.bundle_id, row.form_key)) for row in rows
+    # the fields and options a call completes, whose words it does not show: the compiled form's
+    return [(row.id, engine.cache.by_id(session, row.bundle_id).forms[row.form_key]) for row in rows
             if permissions.may_open_work_item(session, user, row)]
 
 

@@ -483,13 +483,14 @@ def issued_clause(session: Session, user: User | None, kind: str = ASSIGNMENT) -
     """SQL: the records of `kind` whose directive is the body's that `user`'s figures count: their
     own body's for organisation-wide roles, the home body's for the public (None); None (any body)
     for a user of a unit, whose units' tasks are theirs whoever gave them."""
-    body = _figures_body(session, user)
+    body = figures_body(session, user)
     return _issued_by_body(session, body, kind) if body is not None else None
 
 
-def _figures_body(session: Session, user: User | None) -> Unit | None:
-    """Whose directives `user`'s figures count: an organisation-wide role's body, the home body for
-    the public (None); None (any body's) for a user of a unit."""
+def figures_body(session: Session, user: User | None) -> Unit | None:
+    """Whose directives `user`'s figures count, and so whose office their counts report speaks as: an
+    organisation-wide role's body (a commune's office: its commune), the home body for the public
+    (None); None (any body's, the report headed by the home body's office) for a user of a unit."""
     if user is None:
         return org.home_body(session)
     return users_body(session, user) if is_organisation_wide(user) else None
@@ -506,8 +507,9 @@ def _issued_by_body(session: Session, body: Unit, kind: str) -> ColumnElement[bo
 
 
 def units_offered(session: Session, user: User) -> set[int] | None:
-    """The units `user`'s lists and reports offer as filters: their scope's; for an organisation-wide
-    role, its body's (a commune's own units; None, every unit, for the home body)."""
+    """The units `user`'s lists and reports offer as filters, and the only ones a report lets them
+    choose: their scope's; for an organisation-wide role, its body's (a commune's own units; None,
+    every unit, for the home body)."""
     scope = units_in_scope(session, user)
     return scope if scope is not None else body_units(session, users_body(session, user))
 
@@ -515,7 +517,7 @@ def units_offered(session: Session, user: User) -> set[int] | None:
 def figures_root(session: Session, user: User | None) -> int | None:
     """Whose sub-tree a report's per-unit table lists: a unit user's own unit; an organisation-wide
     role's body (the root for the province, a commune's own unit); the home body's for the public."""
-    body = _figures_body(session, user)
+    body = figures_body(session, user)
     return body.id if body is not None else (user.unit_id if user is not None else None)
 
 

@@ -137,6 +137,14 @@ def committee_name(body: Unit) -> str:
     return f"UBND {lower_first(body.name)}"
 
 
+def other_committee(session: Session, body: Unit | None) -> str | None:
+    """The committee name of `body` when it is an issuing body other than the home one (a commune:
+    its papers and forms speak with [body_terminology]); None for the home body, whose words are the
+    ruleset's [terminology]."""
+    home = home_body(session)
+    return None if body is None or home is None or body.id == home.id else committee_name(body)
+
+
 def mark_issuing_body(session: Session, code: str, issuing: bool, actor: User | None = None) -> Unit:
     """Make a unit an issuing body (its committee's directives tracked by its own office), or not. Audited."""
     unit = require_unit(session, code)

@@ -125,8 +125,9 @@ class ReportQuery:
         # a unit's scope holds its predecessors: its figures count what they received
         visible_unit_ids = permissions.units_in_scope(session, asker) if asker is not None else None
         unit_ids = visible_unit_ids
-        if self.unit_code:
-            unit_ids = chosen_units(session, visible_unit_ids, self.unit_code, own=self.unit_own)
+        if self.unit_code:  # an office chooses among its own body's units only (`units_offered`)
+            offered = permissions.units_offered(session, asker) if asker is not None else None
+            unit_ids = chosen_units(session, offered, self.unit_code, own=self.unit_own)
         officer_id = None
         if self.officer:
             officer_id = session.scalar(select(User.id).where(User.username == self.officer))

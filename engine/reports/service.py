@@ -95,18 +95,19 @@ class Report:
 def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_due", period_label: str = "",
                  root_unit_id: int | None = None, periodic_report_id: int | None = None,
                  header: Header | None = None, settings: dict | None = None, organisation: str = "",
-                 overdue_listed: int = OVERDUE_LISTED) -> Report:
+                 overdue_listed: int = OVERDUE_LISTED, body: Unit | None = None) -> Report:
     """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
     every lead unit), the `overdue_listed` most overdue tasks, and — for an office report — the
     units' reports; an issued one is headed with its number and date. `organisation`: the
-    deployment's name of the parent body (absent: the root unit's)."""
+    deployment's name of the parent body (absent: the root unit's). `body`: whose office writes it when it
+    is no office report's (`permissions.figures_body`: a commune's office, its commune; None, the home body)."""
     if denominator not in counts.DENOMINATORS:
         raise ValueError(f"unknown denominator '{denominator}'")
     units = (counts.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
              else counts.by_unit(session, scope))
     row = session.get(PeriodicReport, periodic_report_id) if periodic_report_id is not None else None
     header = header or default_header(session, scope, period_label, settings or {}, organisation,
-                                      _body_of(session, row))
+                                      _body_of(session, row) if row is not None else body)
     if row is not None and row.period == AD_HOC:
         header.title = upper_first(row.topic or "")
     if row is not None and row.number and row.issued_on:
@@ -143,12 +144,11 @@ def speaker_of(session: Session, settings: dict, organisation: str = "", body: U
     """The home body's (the province: the deployment's `organisation` name, else the root unit's; its
     tracking office; the ruleset's [terminology]), or another issuing body's (a commune: its committee,
     its office and leader as [body_terminology] names them, its own place)."""
-    home = org.home_body(session)
-    if body is None or home is None or body.id == home.id:
+    committee = org.other_committee(session, body)
+    if committee is None:
         office = org.tracking_office(session)
         return Speaker(org.organisation_name(session, organisation), office.name if office else "",
                        form_terms(settings))
-    committee = org.committee_name(body)
     terms = form_terms(settings, committee)
     return Speaker(committee, terms["tracking_office"], terms, _place_from(committee))
 

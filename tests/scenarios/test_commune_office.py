@@ -239,9 +239,13 @@ def test_a_ward_office_asks_its_own_sections_for_an_ad_hoc_report_and_its_leader
 
 
 def _exported(b: Browser, report: str, tmp_path) -> dict[str, str]:
-    """The issued report's three files as their readers see them: the Word file's text, the workbook's
-    cells, the PDF's text (pdftotext)."""
-    query = f"periodic={report.rsplit('/', 1)[1]}"
+    """The issued report's three files as their readers see them."""
+    return _files(b, f"periodic={report.rsplit('/', 1)[1]}", tmp_path)
+
+
+def _files(b: Browser, query: str, tmp_path) -> dict[str, str]:
+    """The three files `/reports/export/…?query` gives, as their readers see them: the Word file's text,
+    the workbook's cells, the PDF's text (pdftotext)."""
     files = {fmt: b.get(f"/reports/export/{fmt}?{query}") for fmt in ("docx", "xlsx", "pdf")}
     assert all(f.status_code == 200 for f in files.values()), {fmt: f.status_code for fmt, f in files.items()}
     book = load_workbook(io.BytesIO(files["xlsx"].get_data()))
@@ -350,3 +354,77 @@ def test_a_ward_office_inspects_its_own_sections_and_the_province_its_own(provin
     decided = browser("ct_a").post(f"/work/{decide.id}", WARD_DECISION)
     assert decided.status_code == 302, decided.get_data(as_text=True)
     assert "12/QĐ-UBND" in _page(ward_clerk, ward_page)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_a_ward_office_s_counts_report_speaks_as_the_ward_and_the_province_s_as_the_province(province, tmp_path):
+    """The counts report a ward's office exports (Word, Excel, PDF) is headed by the ward's committee and its
+    office, its title names the tasks the ward's committee and Chairman gave, dated at the ward's place, sent
+    to the ward's Chairman, its rows named; the province's office's keeps the province's words."""
+    engine, browser = province
+    clerk, ward_clerk = browser("clerk"), browser("vp_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="STC"))
+    classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
+    query = "period=2026-Q1&denominator=assigned"
+
+    ward = {**_files(ward_clerk, query, tmp_path), "page": _words(_page(ward_clerk, f"/reports?{query}"))}
+    title = "Kết quả thực hiện nhiệm vụ do UBND phường An Phú, Chủ tịch UBND phường An Phú giao"
+    assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" in ward["docx"], ward["docx"]
+    assert "An Phú, ngày 12 tháng 02 năm 2026" in ward["docx"] and title in ward["docx"], ward["docx"]
+    assert "- Chủ tịch UBND phường An Phú (b/c);" in ward["docx"], ward["docx"]
+    assert ward["xlsx"].startswith("VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" + title), ward["xlsx"]
+    for words in ("UBND PHƯỜNG AN PHÚ VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ", "An Phú, ngày 12 tháng 02 năm 2026",
+                  title, "Chủ tịch UBND phường An Phú (b/c)"):
+        assert words in ward["pdf"], (words, ward["pdf"])
+    for text in (ward["docx"], ward["xlsx"], ward["pdf"]):
+        assert "Phòng Kinh tế phường An Phú" in text and "xa-a-kt" not in text
+    assert all("tỉnh" not in text.lower() for text in ward.values()), ward  # no word of the province's
+
+    province_files = _files(clerk, query, tmp_path)
+    assert "UBND TỈNH\nVĂN PHÒNG UBND TỈNH\n" in province_files["docx"], province_files["docx"]
+    assert "do UBND tỉnh, Chủ tịch UBND tỉnh giao" in province_files["docx"], province_files["docx"]
+    assert "- Chủ tịch UBND tỉnh (b/c);" in province_files["docx"] and "phường" not in province_files["docx"]
+
+
+def test_a_ward_office_choosing_a_unit_outside_its_ward_is_refused_as_a_unit_user_is(province):
+    """On the counts page and its exports, a ward's office chooses among its ward's units: the province's
+    department is refused (not an empty page of figures), as it is to another unit's user."""
+    engine, browser = province
+    clerk, ward_clerk = browser("clerk"), browser("vp_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="STC"))
+    refusal = "Đơn vị &#39;STC&#39; không tồn tại hoặc ngoài phạm vi đơn vị của Anh/Chị."
+    for who in (ward_clerk, browser("kt_a")):
+        for path in ("/reports?unit=STC", "/reports/export/xlsx?unit=STC"):
+            refused = who.get(path)
+            assert refused.status_code == 302, (path, refused.status_code)
+            assert refusal in _page(who, "/reports"), path
+        assert who.get("/reports/data.json?unit=STC").status_code == 400
+    assert "Phòng Kinh tế phường An Phú" in _page(ward_clerk, "/reports?unit=xa-a-kt")  # its own, as before
+    assert "Sở Tài chính" in _page(clerk, "/reports?unit=STC")  # the province's office: any unit, as before
+
+
+def test_a_ward_directive_s_work_items_speak_as_the_ward_and_the_province_s_as_the_province(province):
+    """The form of a task of the ward's own directive names the ward's office (page and API); the same
+    shared form of a task the province gives the ward names the province's office."""
+    engine, browser = province
+    clerk, ward_clerk = browser("clerk"), browser("vp_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="xa-a"))
+    classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
+    ward_item, province_item = _ready(engine, "handle", "xa-a-kt"), _ready(engine, "handle", "xa-a")
+    with engine.db.session() as s:
+        api = {name: tokens.create_token(s, name, "scenario")[1] for name in ("kt_a", "xa_a")}
+
+    ward_words = ("Chuyển lại Văn phòng HĐND và UBND phường An Phú (giao sai, không đúng chức năng)",
+                  "Văn phòng HĐND và UBND phường An Phú được báo ngay")
+    page = _words(_page(browser("kt_a"), f"/work/{ward_item.id}"))
+    assert all(words in page for words in ward_words) and "tỉnh" not in page.lower(), page
+    form = browser("kt_a").client.get(f"/api/v1/work-items/{ward_item.id}",
+                                      headers={"Authorization": f"Bearer {api['kt_a']}"}).get_json()["form"]
+    assert all(words in str(form) for words in ward_words) and "tỉnh" not in str(form), form
+
+    page = _words(_page(browser("xa_a"), f"/work/{province_item.id}"))
+    assert "Chuyển lại Văn phòng UBND tỉnh (giao sai, không đúng chức năng)" in page
+    assert "phường An Phú được" not in page
+    form = browser("xa_a").client.get(f"/api/v1/work-items/{province_item.id}",
+                                      headers={"Authorization": f"Bearer {api['xa_a']}"}).get_json()["form"]
+    assert "Chuyển lại Văn phòng UBND tỉnh" in str(form), form
