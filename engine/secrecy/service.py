@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms
 from engine.directives.models import SECRECY_LEVELS
-from engine.directives.service import deadline_of
+from engine.directives.service import deadline_of, header_facts
 from engine.errors import Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
@@ -109,7 +109,7 @@ def _clean_header(form: forms.FormDefinition, raw: dict, session: Session) -> di
                                   fields=[f for f in form.fields if f.name in REGISTER_FIELDS])
     from engine.runtime.service import DbLookups
 
-    header = forms.validate(subset, raw, DbLookups(session))
+    header = forms.validate(subset, raw, DbLookups(session), facts=header_facts())
     if header.get("secrecy") not in SECRECY_LEVELS:
         raise SecrecyError("Choose the secrecy level (mật, tối mật, tuyệt mật).")
     return header
