@@ -20,7 +20,7 @@ ROWS = [  # STT, symbol, date, summary, issuer, urgency, task, lead, coordinatin
      unicodedata.normalize("NFD", "Khẩn"), "Báo cáo tiến độ giải ngân", "Sở Tài chính", "SXD; snnmt", "31/3/2026"],
     [2, None, None, None, None, None, "Rà soát dự án chậm", "so xay dung",
      "Sở Tài chính và Sở Nông nghiệp và Môi trường", "15-04-2026"],
-    [3, "46/2026/CT-UBND", datetime(2026, 2, 13), "Chỉ thị về tăng cường kỷ luật", "UBND tỉnh", None,
+    [3, "46/2026/CT-UBND", datetime(2026, 2, 11), "Chỉ thị về tăng cường kỷ luật", "UBND tỉnh", None,
      "Tăng cường kỷ luật", "Phòng Ngân sách", None, "2026-05-01"],
 ]
 

@@ -120,6 +120,7 @@ AUDIT_LABELS = {
     "directive.replaced": _l("Replaced by a new document (edXML)"),
     "directive.replaces": _l("Replaces an earlier document (edXML)"),
     "directive.status_received": _l("Handling status received (edXML)"),
+    "directive.dated_ahead": _l("Dated after the day it arrived: check the date with the issuer (edXML)"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),
     "user.deactivated": _l("Account deactivated"), "user.activated": _l("Account reactivated"),

@@ -182,10 +182,10 @@ def _changeable(session: Session, assignment_id: int, actor: User, instruction: 
 
 # ---------------------------------------------------------------- the header
 def edit_header(engine, directive_id: int, raw: dict, actor: User, *, action: str = "directive.edited",
-                comment: str | None = None) -> Directive:
+                comment: str | None = None, sender_dated: bool = False) -> Directive:
     """Correct the header fields in `raw` (others keep their values), checked by the ruleset's
-    register_directive form like a registration. Returns the directive; audited (as `action`,
-    with `comment`) only when something changed."""
+    register_directive form like a registration (dates bounded unless `sender_dated`, as there).
+    Returns the directive; audited (as `action`, with `comment`) only when something changed."""
     with engine.db.session() as session:
         directive, _user = _editable(session, directive_id, actor)
         if "secrecy" in raw and (raw["secrecy"] or None) != directive.secrecy:
@@ -194,7 +194,8 @@ def edit_header(engine, directive_id: int, raw: dict, actor: User, *, action: st
         compiled = engine.compiled(engine.current_bundle(session))
         merged = {**was, **{k: v for k, v in raw.items() if k in HEADER_FIELDS}, "secrecy": directive.secrecy or ""}
         form = compiled.forms[directives.HEADER_FORM]
-        header = forms.validate(form, merged, directives.lookups(session))
+        header = forms.validate(form, merged, directives.lookups(session),
+                                facts=directives.header_facts(sender_dated))
         columns = directives.symbol_columns(header)
         directives.check_fits(header, columns)
         now = {**was, **{key: header.get(key) or None for key in HEADER_FIELDS if form.field(key)}}

@@ -88,9 +88,10 @@ class AssignmentError(DirectiveError):
 
 
 def register(engine, raw: dict, assignments: list[dict], actor: User,
-             session: Session | None = None) -> Directive:
+             session: Session | None = None, *, sender_dated: bool = False) -> Directive:
     """Register a directive and its assignments and start the ruleset's directive process,
-    in one transaction. `raw` is checked against the ruleset's register_directive form.
+    in one transaction. `raw` is checked against the ruleset's register_directive form, its
+    dates within the form's bounds unless `sender_dated` (see `header_facts`).
     Pass `session` to make it part of a larger transaction (an import of many directives)."""
     with nullcontext(session) if session is not None else engine.db.session() as session:
         bundle = engine.current_bundle(session)
@@ -103,7 +104,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
                                      "follow this one by the paper procedure and do not register it here.")
             raise DirectiveError("This regulation does not let the system keep the content of secret documents: "
                                  "record it in the secret-document register instead.")
-        header = forms.validate(compiled.forms[HEADER_FORM], raw, lookups(session))
+        header = forms.validate(compiled.forms[HEADER_FORM], raw, lookups(session), facts=header_facts(sender_dated))
         symbol = header["symbol"]
         columns = symbol_columns(header)
         check_fits(header, columns)
@@ -132,6 +133,13 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         audit.record(session, "directive.registered", "directive", directive.id, actor=actor,
                      after={"symbol": directive.symbol, "assignments": len(items)}, directive_id=directive.id)
         return directive
+
+
+def header_facts(sender_dated: bool = False) -> dict[str, date] | None:
+    """The days the header's date bounds name ("today": a directive is not issued or received in
+    the future, by the engine's clock). None for a header dated by its sender (an edXML message
+    from the hub): the office cannot refuse the sender's date, so it is taken as given."""
+    return None if sender_dated else forms.day_facts()
 
 
 def refuse_duplicate(session: Session, header: dict, directive_id: int | None = None) -> None:

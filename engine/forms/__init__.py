@@ -225,6 +225,8 @@ def _check_bounds(f: FormField, day: date, facts: Mapping[str, object]) -> None:
     if first is not None and day < first:
         raise Invalid("Must not be before %(day)s.", day=first.strftime("%d/%m/%Y"))
     if last is not None and day > last:
+        if f.not_after == "today":  # says why: the day is in the future (a typo in the year, the month)
+            raise Invalid("Must not be after today (%(day)s).", day=last.strftime("%d/%m/%Y"))
         raise Invalid("Must not be after %(day)s.", day=last.strftime("%d/%m/%Y"))
 
 

@@ -17,6 +17,7 @@ import base64
 import binascii
 import contextlib
 import io
+import logging
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, forms
+from engine import audit, clock, forms
 from engine.audit.models import AuditEntry
 from engine.directives import attachments as attachment_store
 from engine.directives import changes, documents
@@ -40,6 +41,8 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.text import clean_text, fold
+
+log = logging.getLogger(__name__)
 
 # A message carries its files in base64 (4/3 of their size, with line breaks): one file at the
 # attachments' 20 MB limit comes in a message of about 27.5 MB.
@@ -313,7 +316,8 @@ def _register(engine, session: Session, message: Document, assignments: list[dic
     header = _header(session, message)
     items = [{**item, "deadline": item.get("deadline") or (None if item.get("deadline_days") else message.due_date)}
              for item in assignments]
-    directive = directives.register(engine, header, items, actor, session=session)
+    directive = directives.register(engine, header, items, actor, session=session, sender_dated=True)
+    _note_date_ahead(session, directive, actor)
     directive.doc_type, directive.source_document_id = message.doc_type, message.document_id or None
     directive.extra = {**(directive.extra or {}), "edxml": {
         "sender": message.sender, "issuer_unit": issuer_unit.code if issuer_unit else None,
@@ -402,13 +406,29 @@ def _update(engine, session: Session, directive: Directive, message: Document, a
     header = _header(session, message)
     fields = {key: header[key] for key in changes.HEADER_FIELDS if key in header}
     updated = changes.edit_header(engine, directive.id, fields, actor, action="directive.updated_by_issuer",
-                                  comment=message.reason or None)
+                                  comment=message.reason or None, sender_dated=True)
+    if updated.issued_on.isoformat() != before["issued_on"]:
+        _note_date_ahead(session, updated, actor)
     stored = _attach_files(engine, session, updated, message, actor)
     added = [row.filename for row in stored if row.sha256 not in listed]
     if changes.header_of(updated) == before and not added:
         return Outcome("updated", updated, changed=False)
     _tell_office(engine, session, updated, before, added, message.reason)
     return Outcome("updated", updated)
+
+
+def _note_date_ahead(session: Session, directive: Directive, actor: User) -> None:
+    """A document the hub brings dated after today (the sender's clock or typo) is taken as the
+    sender dated it: the office cannot refuse the sender's date. Its history says so, for the
+    clerk to check with the sender before the deadlines counted from it fall due."""
+    if directive.issued_on <= clock.today():
+        return
+    log.warning("edXML document %s of %s dated %s, after today %s: taken as dated", directive.symbol,
+                directive.issuer, directive.issued_on, clock.today())
+    received = directive.received_on.isoformat() if directive.received_on else None
+    audit.record(session, "directive.dated_ahead", "directive", directive.id, actor=actor,
+                 after={"issued_on": directive.issued_on.isoformat(), "received_on": received},
+                 directive_id=directive.id)
 
 
 def _tell_office(engine, session: Session, directive: Directive, before: dict, added: list[str],

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock, forms
 from engine.directives.models import SECRECY_LEVELS, Directive
-from engine.directives.service import deadline_of
+from engine.directives.service import deadline_of, header_facts
 from engine.errors import AlreadyDone, Forbidden, NotFound
 from engine.instances.queries import current_data
 from engine.org import permissions
@@ -189,7 +189,7 @@ def _clean_header(form: forms.FormDefinition, raw: dict, session: Session) -> di
                                   fields=[f for f in form.fields if f.name in REGISTER_FIELDS])
     from engine.runtime.service import DbLookups
 
-    header = forms.validate(subset, raw, DbLookups(session))
+    header = forms.validate(subset, raw, DbLookups(session), facts=header_facts())
     if header.get("secrecy") not in SECRECY_LEVELS:
         raise SecrecyError("Choose the secrecy level (mật, tối mật, tuyệt mật).")
     return header

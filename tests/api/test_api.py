@@ -92,6 +92,23 @@ def test_validation_errors_name_the_fields(as_user):
     assert as_user("stc")("POST", "/directives", json=DIRECTIVE).status_code == 403
 
 
+def test_a_directive_is_neither_issued_nor_received_after_today(as_user, loaded):
+    """The clock says 12/02/2026: a directive dated tomorrow, or received before it was issued,
+    is refused naming the field, and nothing is registered."""
+    clerk = as_user("clerk")
+    for dates, fields in (({"issued_on": "13/02/2026"}, {"issued_on": "Không được sau ngày hôm nay (12/02/2026)."}),
+                          ({"received_on": "13/02/2026"},
+                           {"received_on": "Không được sau ngày hôm nay (12/02/2026)."}),
+                          ({"issued_on": "10/02/2026", "received_on": "09/02/2026"},
+                           {"received_on": "Không được trước ngày 10/02/2026."})):
+        refused = clerk("POST", "/directives", json={**DIRECTIVE, **dates})
+        assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == fields
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 0
+    today = clerk("POST", "/directives", json={**DIRECTIVE, "issued_on": "12/02/2026", "received_on": "12/02/2026"})
+    assert today.status_code == 201, today.get_json()
+
+
 def test_work_items_progress_with_files_and_return(as_user, loaded):
     clerk, stc = as_user("clerk"), as_user("stc")
     directive_id = register_and_classify(clerk)

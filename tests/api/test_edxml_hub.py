@@ -228,6 +228,9 @@ def test_an_update_tells_the_office_s_clerks_what_changed_once(loaded, org_tree)
     assert (entry.before, entry.after, entry.comment) == (
         {"issued_on": "2026-02-12", "summary": old, "urgency": "very_urgent"},
         {"issued_on": "2026-02-13", "summary": new, "urgency": "urgent"}, "Sửa trích yếu")
+    # dated after today (12/02/2026) by the issuer: taken as dated, and the history says so (docs/import.md)
+    assert ("directive.dated_ahead", {"issued_on": "2026-02-13", "received_on": "2026-02-12"}, None) in \
+        _history(loaded, directive.id)
 
 
 def test_an_update_adds_the_corrected_file_once(loaded, org_tree):

@@ -38,7 +38,7 @@ def test_an_office_register_imports(with_snnmt, org_tree):
     plan = excel.plan_workbook(with_snnmt, office_register(), org_tree["clerk"])
     assert plan.errors == []
     assert [(d.header["symbol"], d.header["issued_on"], d.header["urgency"], d.rows) for d in plan.directives] == [
-        ("45/2026/QĐ-UBND", "2026-02-12", "urgent", [7, 8]), ("46/2026/CT-UBND", "2026-02-13", "normal", [9])]
+        ("45/2026/QĐ-UBND", "2026-02-12", "urgent", [7, 8]), ("46/2026/CT-UBND", "2026-02-11", "normal", [9])]
     assert [(i["lead_unit"], i["coordinating_units"], i["deadline"]) for d in plan.directives for i in d.items] == [
         ("STC", ["SXD", "SNNMT"], "2026-03-31"), ("SXD", ["STC", "SNNMT"], "2026-04-15"), ("STC-NS", [], "2026-05-01")]
     assert _count(with_snnmt) == 0  # the preview stored nothing
@@ -89,7 +89,7 @@ def test_the_template_example_row_is_never_imported(loaded, org_tree):
         excel.import_workbook(loaded, template, org_tree["clerk"])
     assert [e.message for e in failure.value.errors] == ["The sheet has no rows to import."]
     book = load_workbook(io.BytesIO(template))
-    book[excel.SHEET].append(["47/2026/QĐ-UBND", "20/02/2026", "UBND tỉnh", "Kế hoạch thật", None, None,
+    book[excel.SHEET].append(["47/2026/QĐ-UBND", "10/02/2026", "UBND tỉnh", "Kế hoạch thật", None, None,
                               "Triển khai", "STC"])
     assert book[excel.SHEET]["A2"].comment is not None  # the example row is marked in the sheet
     out = io.BytesIO()
@@ -166,7 +166,7 @@ def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine,
     with engine.db.session() as s:
         clerk = org.create_user(s, "vanthu", "mat-khau-du-dai-1", "Nguyễn Thị Thư", "tinh-52-vp", ["clerk"])
         engine.load_ruleset(s)
-    rows = [[1, "215/TB-UBND", "20/11/2026", "Kết luận về giải ngân vốn", "UBND tỉnh", None, "Rà soát kế hoạch vốn",
+    rows = [[1, "215/TB-UBND", "12/02/2026", "Kết luận về giải ngân vốn", "UBND tỉnh", None, "Rà soát kế hoạch vốn",
              "Sở Tài chính", "Sở Xây dựng tỉnh; UBND xã Ia Băng; Văn phòng UBND tỉnh", "30/12/2026"],
             [2, None, None, None, None, None, "Giải phóng mặt bằng", "UBND phường Pleiku",
              "Sở Nông nghiệp và Môi trường", "31/01/2027"]]
@@ -204,11 +204,11 @@ def test_units_written_with_the_usual_abbreviations_or_a_comma_in_their_name(loa
 
 SECRET_SHEET = [["Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Độ mật", "Nội dung nhiệm vụ",
                  "Đơn vị chủ trì"],
-                ["201/UBND-NC", "05/3/2026", "UBND tỉnh", "V/v công tác bảo đảm an ninh", "Không mật",
+                ["201/UBND-NC", "05/2/2026", "UBND tỉnh", "V/v công tác bảo đảm an ninh", "Không mật",
                  "Rà soát phương án", "STC"],
-                ["202/UBND-NC", "05/3/2026", "UBND tỉnh", "V/v phương án bảo vệ mục tiêu", "Mật",
+                ["202/UBND-NC", "05/2/2026", "UBND tỉnh", "V/v phương án bảo vệ mục tiêu", "Mật",
                  "Triển khai phương án bảo vệ", "STC"],
-                ["203/UBND-NC", "06/3/2026", "UBND tỉnh", "V/v khác", "Mật lắm", "Việc khác", "STC"]]
+                ["203/UBND-NC", "06/2/2026", "UBND tỉnh", "V/v khác", "Mật lắm", "Việc khác", "STC"]]
 
 
 def test_a_registers_secret_row_is_refused_as_the_ruleset_says(loaded, org_tree):

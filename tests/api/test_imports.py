@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from engine.audit.models import AuditEntry
 from engine.cli import cli
 from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.exchange import received
@@ -99,6 +100,27 @@ def test_edxml_without_assignments_waits_for_the_office_with_no_directive(as_use
     assert _count(loaded, Directive) == 0 and _count(loaded, ReceivedDocument) == 1
 
 
+def test_an_edxml_document_dated_after_today_is_taken_and_noted(as_user, loaded):
+    """The clock says 12/02/2026 and the hub brings a document dated 20/02/2026 (the sender's
+    clock or typo): the office cannot refuse the sender's date, so it is registered as dated and
+    its history says so, for the clerk to check (docs/import.md)."""
+    ahead = MESSAGE.replace(b"<edXML:PromulgationDate>2026-02-12<", b"<edXML:PromulgationDate>2026-02-20<")
+    created = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(ahead), "msg.xml"),
+                                     "assignments": json.dumps([{"content": "Báo cáo", "lead_unit": "STC"}])})
+    assert created.status_code == 201, created.get_json()
+    with loaded.db.session() as s:
+        directive = s.get(Directive, created.get_json()["id"])
+        assert (directive.issued_on, directive.received_on) == (date(2026, 2, 20), date(2026, 2, 12))
+        notes = s.scalars(select(AuditEntry.after).where(AuditEntry.action == "directive.dated_ahead")).all()
+    assert notes == [{"issued_on": "2026-02-20", "received_on": "2026-02-12"}]
+    # the clerk's own correction of that header brings the date to today or before
+    clerk, path = as_user("clerk"), f"/directives/{created.get_json()['id']}"
+    refused = clerk("PATCH", path, json={"summary": "V/v giải ngân vốn đầu tư công"})
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"issued_on", "received_on"}
+    assert clerk("PATCH", path, json={"issued_on": "12/02/2026"}).status_code == 200
+
+
 # ---------------------------------------------------------------- Excel
 def _sheet(rows: list[list]) -> bytes:
     book = Workbook()
@@ -116,7 +138,7 @@ GOOD = [
     ["45/2026/QĐ-UBND", "12/02/2026", "UBND tỉnh", "Kế hoạch A", "Lê Chủ Tịch", "Khẩn",
      "Xây dựng kế hoạch", "STC", "SXD", "31/03/2026", None, "Có"],
     [None, None, None, None, None, None, "Tổ chức thực hiện", "SXD", None, None, 10, "Không"],
-    ["46/2026/CT-UBND", "13/02/2026", "UBND tỉnh", "Chỉ thị B", None, None,
+    ["46/2026/CT-UBND", "11/02/2026", "UBND tỉnh", "Chỉ thị B", None, None,
      "Tăng cường kỷ luật", "STC-NS", None, None, None, None],
 ]
 
@@ -144,6 +166,18 @@ def test_a_broken_sheet_is_reported_by_row_and_column_and_nothing_is_imported(as
     assert found == {(4, "B"), (4, "F"), (4, "G"), (4, "H"), (4, "I"), (4, "J"), (4, "L"), (5, "K")}
     assert next(r for r in rows if r["column"].startswith("I"))["message"] == "Không có đơn vị XYZ."
     assert _count(loaded, Directive) == 0  # the good rows 2-3 were not imported either
+
+
+def test_an_excel_row_dated_after_today_is_refused_on_its_cell(as_user, loaded):
+    """The clock says 12/02/2026: a register row issued 13/02/2026 (a typo) is refused on its
+    column B, and the good rows of the file are not imported either."""
+    ahead = [GOOD[0], GOOD[1], ["47/2026/QĐ-UBND", "13/02/2026", *GOOD[2][2:]]]
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(_sheet(ahead)), "nhiem-vu.xlsx")})
+    assert response.status_code == 422
+    assert [(r["row"], r["column"], r["field"], r["message"]) for r in response.get_json()["error"]["rows"]] == [
+        (4, "B (Ngày ban hành)", "issued_on", "Không được sau ngày hôm nay (12/02/2026).")]
+    assert _count(loaded, Directive) == 0
 
 
 def test_a_clash_with_the_registry_rolls_back_the_whole_file(as_user, loaded):

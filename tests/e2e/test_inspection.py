@@ -98,7 +98,7 @@ def test_inspection_from_proposal_to_follow_up_task(site, sign_in, tmp_path, clo
 
     clerk = sign_in("clerk")
     clerk.goto(page)
-    for name, value in (("symbol", "25/TB-UBND"), ("issued_on", "06/05/2026"), ("issuer", "UBND"),
+    for name, value in (("symbol", "25/TB-UBND"), ("issued_on", "23/04/2026"), ("issuer", "UBND"),
                         ("deadline", "29/05/2026")):
         clerk.fill(f"section.follow-up input[name={name}]", value)
     clerk.select_option("section.follow-up select[name=lead_unit]", "STC")

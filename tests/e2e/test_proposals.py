@@ -82,7 +82,7 @@ def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):
 EVERY_COMMUNE = "UBND các xã, phường tập trung chỉ đạo giải ngân vốn được giao, hoàn thành trước ngày 31/01/2027."
 
 
-def _propose_on_a_new_directive(clerk, text: str, symbol: str = "215/TB-UBND", issued_on: str = "20/11/2026",
+def _propose_on_a_new_directive(clerk, text: str, symbol: str = "215/TB-UBND", issued_on: str = "12/02/2026",
                                 issuer: str = "UBND tỉnh") -> None:
     clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
     clerk.fill("input[name=symbol]", symbol)
@@ -99,7 +99,7 @@ def test_a_task_for_every_commune_of_a_seeded_province_is_a_row_each_and_more_th
     were kept before, silently), and rows past the bound are not dropped unsaid."""
     assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=loaded).exit_code == 0
     with loaded.db.reading() as s:
-        communes = sum(u.kind == "commune" and u.is_valid_on(date(2026, 11, 20)) for u in s.scalars(select(Unit)))
+        communes = sum(u.kind == "commune" and u.is_valid_on(date(2026, 2, 12)) for u in s.scalars(select(Unit)))
     assert communes >= 135
     clerk = sign_in("clerk")
     _propose_on_a_new_directive(clerk, EVERY_COMMUNE)

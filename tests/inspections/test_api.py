@@ -87,7 +87,7 @@ def test_inspection_from_proposal_to_follow_up(deployment, call, clock):
     # the inspection began: the report's due day is counted from it.
     clock.set(datetime(2026, 4, 23, 16, 0))
     findings = f"/work-items/{work(call('kiemtra'), 'inspection_findings')['id']}/complete"
-    for day, message in (("24/04/2026", "Không được sau ngày 23/04/2026."),
+    for day, message in (("24/04/2026", "Không được sau ngày hôm nay (23/04/2026)."),
                          ("17/04/2026", "Không được trước ngày 20/04/2026.")):
         refused = call("kiemtra")("POST", findings, json={"ended_on": day, "findings": "STC chậm 2 nhiệm vụ"})
         assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {"ended_on": message}

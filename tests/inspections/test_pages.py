@@ -88,7 +88,7 @@ def test_propose_follow_and_read_an_inspection(deployment, browser, clock):
     drive.complete(engine, "write_report", {"assessment": "Cơ bản hoàn thành", "conclusion": "Chậm do thiếu số liệu",
                                             "recommendations": "Hoàn thành 2 nhiệm vụ"}, users["inspector"])
     follow = browser("clerk").post(page + "/follow-up", {
-        "symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
+        "symbol": "25/TB-UBND", "issued_on": "23/04/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
         "content": "Hoàn thành 2 nhiệm vụ còn lại", "lead_unit": "STC", "deadline": "29/05/2026"}, page=page)
     assert follow.status_code == 302 and "/work/" in follow.headers["Location"]  # on to classifying it
     shown = text(office.get(page))
@@ -168,7 +168,7 @@ def test_a_refused_follow_up_names_each_field_at_fault(deployment, browser, cloc
     drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm"}, users["inspector"])
     drive.complete(engine, "write_report", {"assessment": "Chậm", "conclusion": "Chậm 2 nhiệm vụ"}, users["inspector"])
     clerk = browser("clerk")
-    notice = {"symbol": "25/TB-UBND", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
+    notice = {"symbol": "25/TB-UBND", "issued_on": "23/04/2026", "issuer": "UBND", "summary": "Thông báo kết luận",
               "content": "Hoàn thành 2 nhiệm vụ", "lead_unit": "STC", "deadline": "29/05/2026"}
     for wrong, named in (({"issued_on": "32/04/2026"}, "Ngày ban hành: Nhập ngày theo dạng dd/mm/yyyy."),
                          ({"deadline": "31/02/2026"}, "Nhiệm vụ 1: thời hạn phải là ngày")):
@@ -209,7 +209,7 @@ def test_a_secret_follow_up_is_not_shown_to_those_of_the_inspection_who_may_not_
     drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm"}, users["inspector"])
     drive.complete(engine, "write_report", {"assessment": "Chậm", "conclusion": "Chậm"}, users["inspector"])
     inspection_id = int(page.rsplit("/", 1)[1])
-    notice = {"symbol": "25/TB-XMATX", "issued_on": "06/05/2026", "issuer": "UBND", "summary": "XSUMMARYX",
+    notice = {"symbol": "25/TB-XMATX", "issued_on": "23/04/2026", "issuer": "UBND", "summary": "XSUMMARYX",
               "secrecy": "secret"}
     task = {"content": "XCONTENTX", "lead_unit": "STC", "deadline": "29/05/2026"}
     inspections.follow_up(engine, inspection_id, notice, [task], users["office_head"])

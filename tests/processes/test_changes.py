@@ -113,20 +113,39 @@ def test_the_header_is_corrected_with_its_history(loaded, org_tree):
     with engine.db.session() as s:
         directive_id = s.scalar(select(Directive.id))
     changes.edit_header(engine, directive_id, {"summary": "Về việc giải ngân vốn đầu tư công",
-                                               "issued_on": "13/02/2026", "urgency": "urgent",
+                                               "issued_on": "11/02/2026", "urgency": "urgent",
                                                "symbol": "46/2026/CT-UBND"}, users["clerk"])
     with engine.db.session() as s:
         d = s.get(Directive, directive_id)
         assert (d.summary, d.issued_on, d.urgency, d.symbol, d.number, d.doc_type) == (
-            "Về việc giải ngân vốn đầu tư công", date(2026, 2, 13), "urgent", "46/2026/CT-UBND", "46", "CT")
+            "Về việc giải ngân vốn đầu tư công", date(2026, 2, 11), "urgent", "46/2026/CT-UBND", "46", "CT")
         assert d.issuer == "UBND tỉnh"  # not given: kept
     [entry] = _audit(engine, "directive.edited")
     assert entry.before == {"symbol": drive.SYMBOL, "issued_on": "2026-02-12", "summary": "Về việc thử nghiệm",
                             "urgency": "normal"}
-    assert entry.after == {"symbol": "46/2026/CT-UBND", "issued_on": "2026-02-13",
+    assert entry.after == {"symbol": "46/2026/CT-UBND", "issued_on": "2026-02-11",
                            "summary": "Về việc giải ngân vốn đầu tư công", "urgency": "urgent"}
     changes.edit_header(engine, directive_id, {"summary": "Về việc giải ngân vốn đầu tư công"}, users["clerk"])
     assert len(_audit(engine, "directive.edited")) == 1  # nothing changed, nothing recorded
+
+
+def test_a_header_correction_dates_nothing_after_today(loaded, org_tree):
+    """The clock says 12/02/2026 (the directive issued and received that day): a correction
+    moving either date to tomorrow, or the day received before the day issued, is refused naming
+    the field, and nothing changes."""
+    engine, users = loaded, org_tree
+    drive.register(engine, users, [DATED])
+    with engine.db.session() as s:
+        directive_id = s.scalar(select(Directive.id))
+    for raw, field in (({"issued_on": "13/02/2026"}, "issued_on"), ({"received_on": "13/02/2026"}, "received_on"),
+                       ({"received_on": "11/02/2026"}, "received_on")):
+        with pytest.raises(FormValidationError) as bad:
+            changes.edit_header(engine, directive_id, raw, users["clerk"])
+        assert field in bad.value.errors
+    with engine.db.session() as s:
+        d = s.get(Directive, directive_id)
+        assert (d.issued_on, d.received_on) == (date(2026, 2, 12), date(2026, 2, 12))
+    assert not _audit(engine, "directive.edited")
 
 
 def test_a_header_correction_is_refused_when_it_must_be(loaded, org_tree):

@@ -10,6 +10,7 @@ from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.directives.service import DirectiveError
 from engine.errors import Forbidden, NotFound
+from engine.forms import FormValidationError
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.secrecy import service as secrecy
@@ -63,6 +64,17 @@ def test_content_of_a_secret_document_is_refused_and_never_stored(loaded, org_tr
         assert [(e.seq, e.deadline) for e in stored.entries] == [(1, date(2026, 3, 31)), (2, None)]
         assert s.scalar(select(Directive.id)) is None and s.scalar(select(Assignment.id)) is None
         assert _tables_containing(s, MARKER) == []  # no table holds the refused content, not even the audit
+
+
+def test_a_secret_document_is_not_issued_after_today(loaded, org_tree, clock):
+    """The clock says 12/02/2026: the secret register refuses a document dated tomorrow, as the
+    directive register does, naming the field; nothing is recorded."""
+    with pytest.raises(FormValidationError) as refused:
+        secrecy.register_secret_document(loaded, {**HEADER, "issued_on": "13/02/2026"}, [{"lead_unit": "STC"}],
+                                         org_tree["clerk"])
+    assert set(refused.value.errors) == {"issued_on"}
+    with loaded.db.session() as s:
+        assert s.scalar(select(SecretDocument.id)) is None
 
 
 def test_register_is_visible_only_to_the_named_roles(loaded, org_tree, clock):

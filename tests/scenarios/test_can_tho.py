@@ -21,6 +21,7 @@ def test_registration_within_one_working_day_urgent_at_once(sc):
     one = [{"content": "Báo cáo", "lead_unit": "STC", "deadline": "06/03/2026"}]
     thursday = sc.register("201/UBND-VP", "12/02/2026", one)
     urgent = sc.register("202/UBND-VP", "12/02/2026", one, urgency="very_urgent")
+    sc.at("2026-02-13 09:00")  # registered the day it is issued (not before: no date after today)
     friday = sc.register("203/QĐ-UBND", "13/02/2026", one)
     due = {d.symbol: due_day(sc.ready("classify", directive_id=d.id)) for d in (thursday, urgent, friday)}
     assert due == {"201/UBND-VP": date(2026, 2, 13), "202/UBND-VP": date(2026, 2, 12),

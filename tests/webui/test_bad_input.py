@@ -24,6 +24,12 @@ CASES = [
     ("issued in year 9999", {"issued_on": "31/12/9999"}, (HEADER, "issued_on"), "từ 01/01/1901 đến 31/12/2100"),
     ("received in 1800", {"received_on": "01/01/1800"}, (HEADER, "received_on"), "từ 01/01/1901"),
     ("31 February", {"issued_on": "31/02/2026"}, (HEADER, "issued_on"), "dd/mm/yyyy"),
+    # the clock says Thu 12/02/2026: a date to come is a typo that would move every deadline
+    ("issued tomorrow", {"issued_on": "13/02/2026"}, (HEADER, "issued_on"), "Không được sau ngày hôm nay (12/02/2026)"),
+    ("received tomorrow", {"received_on": "13/02/2026"}, (HEADER, "received_on"),
+     "Không được sau ngày hôm nay (12/02/2026)"),
+    ("received before issued", {"issued_on": "10/02/2026", "received_on": "09/02/2026"}, (HEADER, "received_on"),
+     "Không được trước ngày 10/02/2026"),
     ("NUL in the summary", {"summary": "Về việc\x00 X"}, (HEADER, "summary"), "ký tự không hợp lệ"),
     ("invalid UTF-8 in the symbol", {"symbol": b"45/2026/Q\xed\xa0\x80-UBND"}, (HEADER, "symbol"), "Số, ký hiệu"),
     ("deadline in year 9999", {"a-0-deadline": "31/12/9999", "a-0-deadline_days": ""}, (ROW, "deadline"),

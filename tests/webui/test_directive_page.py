@@ -59,12 +59,12 @@ def test_the_office_corrects_the_header_and_the_history_shows_it(loaded, assigne
     bad = clerk.post(f"{page}/edit", {"symbol": "45/2026/QĐ-UBND", "issued_on": "31/02/2026", "issuer": "UBND tỉnh",
                                       "summary": "", "urgency": "normal"})
     assert bad.status_code == 422 and "Vui lòng sửa các trường được đánh dấu" in bad.get_data(as_text=True)
-    done = clerk.post(f"{page}/edit", {"symbol": "45/2026/QĐ-UBND", "issued_on": "13/02/2026", "issuer": "UBND tỉnh",
+    done = clerk.post(f"{page}/edit", {"symbol": "45/2026/QĐ-UBND", "issued_on": "11/02/2026", "issuer": "UBND tỉnh",
                                        "summary": "Về việc tăng cường kỷ cương hành chính", "urgency": "urgent"},
                       follow_redirects=True)
     html = done.get_data(as_text=True)
     assert "Đã sửa thông tin văn bản." in html and "Sửa thông tin văn bản" in html
-    assert "Ngày ban hành: 12/02/2026 → 13/02/2026" in html and "Nguyễn Văn Theo Dõi" in html
+    assert "Ngày ban hành: 12/02/2026 → 11/02/2026" in html and "Nguyễn Văn Theo Dõi" in html
 
 
 def test_the_office_adds_an_assignment_that_starts_at_once(loaded, assigned, browser):
