@@ -13,6 +13,7 @@ from uuid import uuid4
 import aiohttp
 
 from bench.http.server import DEPARTMENTS
+from engine import clock
 
 _SYMBOLS = itertools.count(1)
 
@@ -78,7 +79,7 @@ class Caller(Protocol):
 
 def directive_body(leads: list[str]) -> dict:
     n = next(_SYMBOLS)
-    return {"symbol": f"{n}/KH-UBND", "issued_on": time.strftime("%d/%m/%Y"), "issuer": "UBND tỉnh",
+    return {"symbol": f"{n}/KH-UBND", "issued_on": clock.today().strftime("%d/%m/%Y"), "issuer": "UBND tỉnh",
             "summary": f"Kế hoạch số {n}",
             "assignments": [{"content": f"Nhiệm vụ {k} của kế hoạch {n}", "lead_unit": lead, "deadline_days": 30}
                             for k, lead in enumerate(leads, 1)]}

@@ -196,9 +196,11 @@ def work_item_form(engine, session: Session, item: WorkItem) -> FormDefinition:
     …"; the home body's, or about no directive: the ruleset's)."""
     instance = session.get_one(WorkflowInstance, item.instance_id)
     committee = None
-    if item.directive_id is not None or item.assignment_id is not None:
-        committee = org.other_committee(session, permissions.record_body(session, item.directive_id,
-                                                                         item.assignment_id))
+    body_id = permissions.record_body_id(session, item.directive_id, item.assignment_id)
+    # a recorded body not marked an issuing body is the top of the tree, the home body: no unit is read
+    # for the province's own directives (an assignment's page reads only the units it names)
+    if body_id is not None and body_id in org.issuing_body_ids(session):
+        committee = org.other_committee(session, session.get_one(Unit, body_id))
     return engine.cache.by_id(session, instance.bundle_id).form(item.form_key, committee)
 
 

@@ -524,10 +524,16 @@ def figures_root(session: Session, user: User | None) -> int | None:
 def record_body(session: Session, directive_id: int | None, assignment_id: int | None = None) -> Unit | None:
     """The body that issued the directive (or the assignment's), whose office tracks it: the home
     body when none is recorded, or without a record."""
+    body_id = record_body_id(session, directive_id, assignment_id)
+    return session.get(Unit, body_id) if body_id is not None else org.home_body(session)
+
+
+def record_body_id(session: Session, directive_id: int | None, assignment_id: int | None = None) -> int | None:
+    """The id of the body recorded as the directive's (or the assignment's) issuer, read without its unit;
+    None when none is recorded (the home body's) or without a record."""
     kind, record_id = (ASSIGNMENT, assignment_id) if assignment_id else (DIRECTIVE, directive_id)
     record = _record(kind)
-    body_id = session.scalar(select(record.body).where(record.id == record_id)) if record_id is not None else None
-    return session.get(Unit, body_id) if body_id is not None else org.home_body(session)
+    return session.scalar(select(record.body).where(record.id == record_id)) if record_id is not None else None
 
 
 # The instance variable naming, by its code, the body whose office and leader do the steps of a process

@@ -114,6 +114,13 @@ def home_body(session: Session) -> Unit | None:
     return read_once(session, "home body", read, tables=("units",))
 
 
+def issuing_body_ids(session: Session) -> frozenset[int]:
+    """The units marked issuing bodies (read once, as `home_body`, and without reading the units): a body
+    recorded on a directive and not among them is the top of the tree, the home body."""
+    return read_once(session, "issuing bodies", lambda: frozenset(
+        session.scalars(select(Unit.id).where(Unit.is_issuing_body.is_(True)))), tables=("units",))
+
+
 def has_other_bodies(session: Session, body_id: int) -> bool:
     """Whether a unit other than `body_id` is an issuing body (read once, as `home_body`)."""
     other = select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != body_id).limit(1)
