@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock, forms
+from engine.db import rowcount
 from engine.directives.models import SECRECY_LEVELS, Directive
 from engine.directives.service import deadline_of, header_facts
 from engine.errors import AlreadyDone, Forbidden, NotFound
@@ -170,7 +171,7 @@ def close_secret_document(engine, document_id: int, actor: User) -> SecretDocume
         closed = session.execute(update(SecretDocument).where(
             SecretDocument.id == document.id, SecretDocument.status == SecretDocumentStatus.OPEN).values(
             status=SecretDocumentStatus.CLOSED, closed_at=clock.now()))
-        if closed.rowcount != 1:
+        if rowcount(closed) != 1:
             raise AlreadyDone("This secret document is already closed.")
         session.refresh(document)
         if document.instance_id:
