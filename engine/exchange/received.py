@@ -241,6 +241,11 @@ def _register(engine, session: Session, received: ReceivedDocument, message, ass
     return directive
 
 
+def dated_ahead(row: ReceivedDocument) -> bool:
+    """The waiting document is dated after today: its pages warn before it is registered."""
+    return edxml.dated_ahead(date.fromisoformat(row.header["issued_on"]))
+
+
 def dismiss(engine, received_id: int, reason: str, actor: User) -> None:
     """Not for tracking (không theo dõi): the reason is required, and goes to the sender with 02
     (từ chối tiếp nhận), which closes what 01 (đã đến) opened."""
