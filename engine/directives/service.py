@@ -116,17 +116,20 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         items = [clean_assignment(session, i, item, header, upstream=upstream, body=body)
                  for i, item in enumerate(assignments, start=1)]
         issued_on = date.fromisoformat(header["issued_on"])
+        received_on = _date_or_none(header.get("received_on")) or clock.today()
         refuse_duplicate(session, header)
         directive = Directive(
             ruleset=bundle.ruleset, **columns, symbol=symbol, summary=header.get("summary") or "",
             issuer=header["issuer"], signer=header.get("signer"), submitting_body=header.get("submitting_body"),
-            issued_on=issued_on, received_on=_date_or_none(header.get("received_on")) or clock.today(),
+            issued_on=issued_on, received_on=received_on,
             urgency=header.get("urgency") or "normal", secrecy=header.get("secrecy") or None,
             tracked=header.get("tracked"), created_by=actor.id, created_at=clock.now(),
             source_document_id=header.get("source_document_id"), issuing_body_id=body.id)
         session.add(directive)
         session.flush()
+        # received_on: the day it reached the office (ngày đến), which a receiving office counts from
         data = {"directive_id": directive.id, **header, "assignments": items,
+                "received_on": received_on.isoformat(),
                 "registered_by": actor.username, "registered_on": clock.today().isoformat()}
         secret_register.add_directive_to_register(engine, session, bundle, directive, items, actor)
         engine.runtime.start(session, bundle, "directive", data, actor=actor, directive_id=directive.id)

@@ -231,11 +231,19 @@ def register(engine, received_id: int, assignments: list[dict], actor: User) -> 
 def _register(engine, session: Session, received: ReceivedDocument, message, assignments: list[dict],
               actor: User) -> Directive:
     _decide(session, received.id, REGISTERED, actor)
-    # As the document first came (new or replacing), whatever update replaced its message since.
-    first = replace(message, business=received.business, replaces=list(received.header.get("replaces", [])))
+    # As the document first came (new or replacing), whatever update replaced its message since,
+    # and on the day it came (ngày đến): a receiving office counts its classification from it.
+    arrived = received.received_at.astimezone(clock.VN_TZ).date().isoformat()
+    first = replace(message, business=received.business, replaces=list(received.header.get("replaces", [])),
+                    header={**message.header, "received_on": arrived})
     directive = edxml.apply(engine, session, first, assignments, actor).directive
     received.directive_id = directive.id
     return directive
+
+
+def dated_ahead(row: ReceivedDocument) -> bool:
+    """The waiting document is dated after today: its pages warn before it is registered."""
+    return edxml.dated_ahead(date.fromisoformat(row.header["issued_on"]))
 
 
 def dismiss(engine, received_id: int, reason: str, actor: User) -> None:

@@ -417,11 +417,16 @@ def _update(engine, session: Session, directive: Directive, message: Document, a
     return Outcome("updated", updated)
 
 
-def _note_date_ahead(session: Session, directive: Directive, actor: User) -> None:
+def dated_ahead(issued_on: date) -> bool:
     """A document the hub brings dated after today (the sender's clock or typo) is taken as the
-    sender dated it: the office cannot refuse the sender's date. Its history says so, for the
-    clerk to check with the sender before the deadlines counted from it fall due."""
-    if directive.issued_on <= clock.today():
+    sender dated it: the office cannot refuse the sender's date, so it is flagged instead."""
+    return issued_on > clock.today()
+
+
+def _note_date_ahead(session: Session, directive: Directive, actor: User) -> None:
+    """A document dated ahead (`dated_ahead`): its history says so, for the clerk to check with
+    the sender before the deadlines counted from it fall due."""
+    if not dated_ahead(directive.issued_on):
         return
     log.warning("edXML document %s of %s dated %s, after today %s: taken as dated", directive.symbol,
                 directive.issuer, directive.issued_on, clock.today())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,18 @@ def test_the_api_lists_registers_once_and_dismisses(loaded, org_tree, inbox, as_
     assert clerk("POST", f"/imports/edxml/received/{second}/dismiss", json={"reason": "Để biết"}).status_code == 200
     assert clerk("GET", "/imports/edxml/received").get_json()["items"] == []
 
+
+
+def test_a_waiting_document_is_registered_as_arrived_on_the_day_it_came(loaded, org_tree, inbox, as_user, clock):
+    """Its "Ngày đến" is the day the hub brought it, not the day the clerk registered it from the
+    waiting list: a receiving office (Bạc Liêu) counts its classification from that day."""
+    drop(inbox, "b.edxml", "document_new.xml", 2_000)
+    import_folder(loaded)  # Thu 12/02/2026
+    clock.set(datetime(2026, 2, 24, 10, 0))  # after Tết
+    clerk = as_user("clerk")
+    [waiting] = clerk("GET", "/imports/edxml/received").get_json()["items"]
+    made = clerk("POST", f"/imports/edxml/received/{waiting['id']}", json={"assignments": TASKS})
+    assert made.status_code == 201 and made.get_json()["received_on"] == "2026-02-12"
 
 # ---------------------------------------------------------------- replacements (thay thế)
 def test_a_replacement_takes_the_place_of_the_waiting_document(loaded, org_tree, inbox):

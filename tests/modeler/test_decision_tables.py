@@ -87,7 +87,7 @@ def cases():
     for urgency, count, units in product(("normal", "urgent", "very_urgent", "flash"), (1, 4), (1, 4)):
         assignments = [{"lead_unit": f"U{i % units}", "coordinating_units": []} for i in range(count)]
         yield {"urgency": urgency, "assignments": assignments, "issued_on": "2026-02-12",
-               "director_assigned_on": "2026-02-13"}
+               "received_on": "2026-02-13", "director_assigned_on": "2026-02-13"}
 
 
 @pytest.mark.browser

@@ -16,6 +16,7 @@ from engine.outcomes import Outcome, outcome_of
 from engine.registry import service as registry
 from engine.reports import counts
 from engine.reports.service import ensure_schedule
+from tests.api.conftest import Caller, api_app, make_token
 from tests.scenarios.drive import Scenario, due_day
 from tests.webui.conftest import Browser
 from webui.app import create_app
@@ -370,3 +371,25 @@ def test_the_office_updates_a_task_without_deadline_each_quarter(sc):
                                            "completed_on": "30/06/2026"})
     closed = sc.assignment(assignment.id)
     assert (closed.status, closed.completed_on, sc.ready_elements()) == ("closed", date(2026, 6, 30), [])
+
+
+def test_classification_counts_from_the_day_the_government_document_reached_the_office(sc):
+    """Đ.8 k.1, Đ.10 k.2: the office classifies what the Government Office sends it, so its two
+    working days (QĐ 42/2014's number) count from the day the document reached it ("Ngày đến"),
+    not from the day the Government issued it: a letter issued Mon 02/03 that arrives Thu 12/03
+    is due Mon 16/03, not overdue since 04/03 the moment it is registered. Through the API, as
+    the office's document-management software registers it."""
+    sc.at("2026-03-12 09:00")
+    clerk = Caller(api_app(sc.engine).test_client(), make_token(sc.engine, "clerk"))
+    registered = clerk("POST", "/directives", json={
+        "symbol": "150/TTg-KTTH", "issued_on": "2026-03-02", "received_on": "2026-03-12", "summary": "V/v giải ngân",
+        **GOVERNMENT, "assignments": [{"content": "Đẩy nhanh giải ngân", "lead_unit": "STC"}]})
+    assert registered.status_code == 201, registered.get_json()
+    directive_id = registered.get_json()["id"]
+    check = sc.ready("check_received", directive_id=directive_id)
+    assert clerk("POST", f"/work-items/{check.id}/complete", json={"scope": "by_symbol", "action": "accept"}
+                 ).status_code == 200
+    [classify] = [item for item in clerk("GET", "/work-items").get_json()["items"]
+                  if item["directive_id"] == directive_id and item["form_key"] == "classify_directive"]
+    assert classify["due_at"].startswith("2026-03-16")  # Fri 13, Mon 16 Mar
+    assert clerk("GET", f"/assignments?directive={directive_id}").get_json()["counts"]["overdue"] == 0

@@ -105,3 +105,26 @@ def test_a_replacement_says_which_registered_directive_it_replaces(loaded, brows
     assert "Thay thế văn bản đã đăng ký 318/QĐ-UBND" in clerk.get("/directives/received").get_data(as_text=True)
     html = clerk.get(f"/directives/received/{row_id}").get_data(as_text=True)
     assert "các nhiệm vụ chưa hoàn thành của văn bản đó bị thu hồi" in html and f"/directives/{old_id}\"" in html
+
+
+def test_a_document_dated_after_today_is_flagged_before_it_is_registered(loaded, browser, tmp_path):
+    """The hub's document dated 30/11/2026 on 12/02/2026 (the sender's clock or a typo): it is
+    taken as dated, so the list and its register page warn the clerk to check with the sender
+    before the deadlines counted from that day are set; one dated today is not flagged."""
+    ahead = _waiting(loaded, tmp_path)
+    clerk = browser("clerk")
+    listed = clerk.get("/directives/received").get_data(as_text=True)
+    assert listed.count('class="badge warning dated-ahead"') == 1 and "Ngày ban hành sau hôm nay" in listed
+    page = clerk.get(f"/directives/received/{ahead}").get_data(as_text=True)
+    assert 'id="dated-ahead"' in page
+    assert "ngày ban hành 30/11/2026, sau hôm nay (12/02/2026)" in page and "kiểm tra với nơi gửi" in page
+    (tmp_path / "inbox" / "b.edxml").write_bytes((SDK.parent / "document_new.xml").read_bytes())
+    import_folder(loaded)
+    [today] = [row.id for row in _rows(loaded) if row.id != ahead]
+    assert 'id="dated-ahead"' not in clerk.get(f"/directives/received/{today}").get_data(as_text=True)
+    assert clerk.get("/directives/received").get_data(as_text=True).count("dated-ahead") == 1
+
+
+def _rows(loaded) -> list[ReceivedDocument]:
+    with loaded.db.session() as s:
+        return list(s.scalars(select(ReceivedDocument)))

@@ -10,6 +10,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from engine import clock
 from engine.directives.models import URGENCIES
 from engine.errors import AlreadyDone, EngineError, NotFound
 from engine.exchange import received
@@ -30,7 +31,8 @@ def received_list():
     with engine().db.reading() as session:
         rows = received.waiting(session)
         replacing = {row.id: received.replaced_directive(session, row) for row in rows}
-    return render_template("directives/received_list.html", rows=rows, replacing=replacing)
+    ahead = {row.id: received.dated_ahead(row) for row in rows}
+    return render_template("directives/received_list.html", rows=rows, replacing=replacing, ahead=ahead)
 
 
 @blueprint.route("/directives/received/<int:received_id>", methods=["GET", "POST"])
@@ -60,7 +62,8 @@ def received_register(received_id: int):
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
             return redirect(url_for("directives.detail", directive_id=directive.id))
     return render_template("directives/received_register.html", row=row, rows=rows, choices=choices,
-                           replacing=replacing, errors={}, problems=problems, refusal=refusal,
+                           replacing=replacing, ahead=received.dated_ahead(row), today=clock.today(),
+                           errors={}, problems=problems, refusal=refusal,
                            reading_error=reading_error, urgencies=URGENCIES, upstream_label=None,
                            files=[name for name, _content in files],
                            max_assignments=MAX_ASSIGNMENTS), (422 if refusal else 200)
