@@ -79,6 +79,27 @@ class ReceivedDocument(Base):
     directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))
 
 
+class RecallRequest(Base):
+    """A sender's request to have a registered document back (13, yêu cầu lấy lại), waiting
+    for the office's clerk to accept it (the directive is recalled as an issuer's recall is, 15
+    goes back) or refuse it (16, with the clerk's reason) (engine.exchange.recalls)."""
+
+    __tablename__ = "edxml_recall_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The 13 message's (its receipt's): the answer is queued with it as reply_to, once.
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    sender_organ_id: Mapped[str] = mapped_column(String(64))  # From/OrganId of the request
+    sender_name: Mapped[str] = mapped_column(String(255))    # From/OrganName
+    description: Mapped[str] = mapped_column(Text)           # the sender's Description
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # waiting, accepted or refused
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)  # why refused (sent with 16)
+
+
 class MessageReceipt(Base):
     """An edXML message received, known by the digest of its bytes and written in the
     transaction that applied it: the same message again (a scheduler killed after importing it

@@ -4,7 +4,8 @@ with its message until the clerk registers it with its tasks, through the edXML 
 if it had come with them, or dismisses it as not for tracking. A later message about a
 waiting document (by its DocumentId or ResponseFor) acts on the waiting row: a recall
 dismisses it with the hub's reason, an update replaces its message (header and files), a
-status waits in the folder until the document is registered or dismissed."""
+status waits in the folder until the document is registered or dismissed. A sender's request
+to have a registered document back (13) waits for the clerk's answer (engine.exchange.recalls)."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,7 @@ from engine import clock
 from engine.db import lock_name, rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
-from engine.exchange import models
+from engine.exchange import models, recalls
 from engine.exchange.models import MessageReceipt, ReceivedDocument
 from engine.imports import edxml
 from engine.org import permissions
@@ -62,6 +63,8 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
         if done is None:
             outcome = edxml.apply(engine, session, message, assignments, actor)
             done = Received(outcome.action, outcome.directive, changed=outcome.changed)
+            if isinstance(message, edxml.Status) and done.changed:  # 13: the clerk answers it
+                recalls.hold(session, message, outcome.directive, digest)
         _note(session, earlier, digest, done)
         _answer(session, message, done, digest)
         return done

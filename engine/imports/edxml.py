@@ -388,14 +388,20 @@ def _issuer_names(session: Session, message: Document) -> list[str]:
 
 
 def _recall(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
+    changed = recall(engine, session, directive, message.reason or RECALL_REASON, message.header["symbol"], actor)
+    return Outcome("recalled", directive, changed=changed)
+
+
+def recall(engine, session: Session, directive: Directive, reason: str, document: str, actor: User) -> bool:
+    """The issuer takes the document back (thu hồi): its open tasks are withdrawn with `reason`
+    and it ends, recalled; False when it was recalled before."""
     if directive.status == DirectiveStatus.REVOKED:
-        return Outcome("recalled", directive, changed=False)
-    reason = message.reason or RECALL_REASON
+        return False
     changes.end_directive(engine, session, directive, actor, reason)
     directive.status = DirectiveStatus.REVOKED
     audit.record(session, "directive.recalled", "directive", directive.id, actor=actor,
-                 after={"reason": reason, "document": message.header["symbol"]}, directive_id=directive.id)
-    return Outcome("recalled", directive)
+                 after={"reason": reason, "document": document}, directive_id=directive.id)
+    return True
 
 
 def _update(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +74,12 @@ def as_user(api, loaded):
         return made[username]
 
     return caller
+
+
+@pytest.fixture
+def inbox(loaded, tmp_path) -> Path:
+    """The watched edXML folder (engine.exchange.inbox), the clerk importing what is dropped in it."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(folder), "clerk"
+    return folder
