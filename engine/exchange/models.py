@@ -29,6 +29,9 @@ from engine.org import service as org
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 _ENDED = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
+# The answers dondoc sends besides following a directive (STATUS_NAMES): từ chối tiếp nhận;
+# đồng ý lấy lại / cập nhật; từ chối lấy lại / cập nhật.
+REFUSED, AGREED, DECLINED = "02", "15", "16"
 
 
 class StatusMessage(Base):
@@ -165,7 +168,7 @@ class Target:
 
     organ_id: str | None
     symbol: str
-    issued_on: date
+    issued_on: date | None  # None: a refused message whose date is none (engine.exchange.received.refused)
     document_id: str
 
 
@@ -174,6 +177,11 @@ def arrived(session: Session, target: Target) -> None:
     if session.scalar(select(StatusMessage.id).where(StatusMessage.document_id == target.document_id,
                                                      StatusMessage.status_code == "01")) is None:
         queue(session, target, "01", None)
+
+
+def with_reason(code: str, reason: str) -> str:
+    """A refusal's Description: the status's name, then why ("Từ chối tiếp nhận: …")."""
+    return f"{STATUS_NAMES[code]}: {reason}"
 
 
 def queue(session: Session, target: Target, code: str, directive_id: int | None, *, reply_to: str | None = None,
@@ -205,7 +213,7 @@ def status_body(session: Session, target: Target, code: str, at: datetime, direc
     response_for = etree.SubElement(status, ns + "ResponseFor")
     add(response_for, "OrganId", target.organ_id)
     add(response_for, "Code", target.symbol)
-    add(response_for, "PromulgationDate", target.issued_on.strftime("%Y/%m/%d"))
+    add(response_for, "PromulgationDate", target.issued_on.strftime("%Y/%m/%d") if target.issued_on else "")
     add(response_for, "DocumentId", target.document_id)
     origin = etree.SubElement(status, ns + "From")
     add(origin, "OrganId", office.agency_code if office else "")

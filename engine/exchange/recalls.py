@@ -20,7 +20,7 @@ from engine.org import permissions
 from engine.org.models import User
 
 WAITING, ACCEPTED, REFUSED = "waiting", "accepted", "refused"
-REQUESTED, AGREED, DECLINED = "13", "15", "16"
+REQUESTED = "13"  # yêu cầu lấy lại
 
 
 def hold(session: Session, message: edxml.Status, directive: Directive, digest: str) -> None:
@@ -53,7 +53,7 @@ def accept(engine, request_id: int, actor: User) -> RecallRequest:
     with engine.db.session() as session:
         row, directive = _decide(session, request_id, ACCEPTED, actor)
         edxml.recall(engine, session, directive, _recall_reason(row), directive.symbol, actor)
-        _answer(session, row, directive, AGREED, None)
+        _answer(session, row, directive, models.AGREED, None)
         audit.record(session, "directive.recall_request_accepted", "directive", directive.id, actor=actor,
                      after={"from": row.sender_name, "document": directive.symbol}, directive_id=directive.id)
         return row
@@ -65,7 +65,7 @@ def refuse(engine, request_id: int, reason: str, actor: User) -> RecallRequest:
         raise FormValidationError({"reason": Message("Give the reason why the document is not given back.")})
     with engine.db.session() as session:
         row, directive = _decide(session, request_id, REFUSED, actor, reason.strip())
-        _answer(session, row, directive, DECLINED, f"{edxml.STATUS_NAMES[DECLINED]}: {row.reason}")
+        _answer(session, row, directive, models.DECLINED, models.with_reason(models.DECLINED, reason.strip()))
         audit.record(session, "directive.recall_request_refused", "directive", directive.id, actor=actor,
                      after={"from": row.sender_name, "document": directive.symbol, "reason": row.reason},
                      directive_id=directive.id)

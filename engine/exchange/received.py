@@ -27,7 +27,6 @@ from engine.org.models import User
 
 WAITING, REGISTERED, DISMISSED, REPLACED = "waiting", "registered", "dismissed", "replaced"
 KEPT, WAITS = "kept", "waits"  # what `receive` did besides importing
-REFUSED, AGREED = "02", "15"  # từ chối tiếp nhận; đồng ý lấy lại / cập nhật
 
 
 @dataclass
@@ -102,7 +101,7 @@ def _answer(session: Session, message: edxml.Document | edxml.Status, done: Rece
     if not isinstance(message, edxml.Document) or message.business not in (edxml.RECALL, edxml.UPDATE):
         return
     document_id = message.document_id or (done.directive.source_document_id if done.directive else None) or ""
-    models.queue(session, _sender_target(message.preview(), document_id), AGREED,
+    models.queue(session, _sender_target(message.preview(), document_id), models.AGREED,
                  done.directive.id if done.directive else None, reply_to=digest)
 
 
@@ -250,8 +249,34 @@ def dismiss(engine, received_id: int, reason: str, actor: User) -> None:
         _check_may_take(session, actor)
         row = _decide(session, received_id, DISMISSED, actor, reason=reason.strip())
         if row.document_id:
-            models.queue(session, _sender_target(row.header, row.document_id), REFUSED, None,
-                         description=f"{edxml.STATUS_NAMES[REFUSED]}: {row.reason}")
+            models.queue(session, _sender_target(row.header, row.document_id), models.REFUSED, None,
+                         description=models.with_reason(models.REFUSED, reason.strip()))
+
+
+def refused(engine, data: bytes, why: str) -> bool:
+    """A document message the watched folder refused (to failed/) for what the sender can mend:
+    its sender, known from its header, is told once per message (the reply to its digest) with
+    `why` — 02 (từ chối tiếp nhận) for a new or replacing document, 16 (từ chối lấy lại / cập
+    nhật) for a recall or an update. Not for a document received before (its sender had 01:
+    this is a second copy), nor where the header names no sender. Whether it was told."""
+    address = edxml.return_address(data)
+    if address is None:
+        return False
+    digest = hashlib.sha256(data).hexdigest()
+    code = models.DECLINED if address.business in (edxml.RECALL, edxml.UPDATE) else models.REFUSED
+    with engine.db.session() as session:
+        lock_name(session, f"edxml:{digest}")
+        if session.scalar(select(models.StatusMessage.id).where(models.StatusMessage.reply_to == digest)) \
+                or (code == models.REFUSED and _received_before(session, address.document_id)):
+            return False
+        models.queue(session, models.Target(address.organ_id, address.symbol, address.issued_on, address.document_id),
+                     code, None, reply_to=digest, description=models.with_reason(code, why))
+    return True
+
+
+def _received_before(session: Session, document_id: str) -> bool:
+    return bool(document_id) and (edxml.by_document_id(session, [document_id]) is not None or session.scalar(
+        select(ReceivedDocument.id).where(ReceivedDocument.document_id == document_id)) is not None)
 
 
 def _check_may_take(session: Session, actor: User) -> None:

@@ -12,7 +12,9 @@ import webui.app
 from engine.api_tokens import service as tokens
 from engine.clock import ManualClock, set_clock
 from engine.core import Engine
+from engine.org import service as org
 from tests.conftest import create_org_tree, fresh_database_url, make_engine
+from tests.fakehub import FakeHub
 from webui.app import create_app
 
 
@@ -83,3 +85,14 @@ def inbox(loaded, tmp_path) -> Path:
     folder.mkdir()
     loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(folder), "clerk"
     return folder
+
+
+@pytest.fixture
+def office_hub(loaded) -> Iterator[FakeHub]:
+    """The hub receiving the statuses the tracking office (VP, agency identifier 000.00.01.H17) sends."""
+    fake = FakeHub()
+    loaded.settings.edxml_status_endpoint = fake.url
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "VP", "000.00.01.H17")
+    yield fake
+    fake.close()

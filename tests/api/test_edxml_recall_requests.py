@@ -8,14 +8,12 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from engine.directives.models import Directive, DirectiveStatus
 from engine.exchange.inbox import import_folder
 from engine.exchange.models import StatusMessage
 from engine.exchange.outbox import deliver_due
-from engine.org import service as org
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from tests.fakehub import FakeHub
 
@@ -31,16 +29,6 @@ def recall_request(description: str = "Văn bản ban hành nhầm, đề nghị
     message = re.sub(rb"<edXML:OrganName>[^<]*</edXML:OrganName>",
                      "<edXML:OrganName>Ủy ban nhân dân tỉnh Đắk Lắk</edXML:OrganName>".encode(), message)
     return re.sub(rb"<edXML:Description>[^<]*", f"<edXML:Description>{description}".encode(), message)
-
-
-@pytest.fixture
-def hub(loaded):
-    fake = FakeHub()
-    loaded.settings.edxml_status_endpoint = fake.url
-    with loaded.db.session() as s:
-        org.set_agency_code(s, "VP", "000.00.01.H17")
-    yield fake
-    fake.close()
 
 
 def _registered_then_asked_back(loaded, inbox: Path, hub: FakeHub) -> int:
@@ -71,8 +59,8 @@ def _answers(hub: FakeHub) -> list[tuple[str, str, str]]:
                   for b in hub.kept.values() if element(b, "StatusCode") not in ("01", "03"))
 
 
-def test_an_accepted_request_recalls_the_directive_and_answers_15_once(loaded, org_tree, inbox, hub, as_user):
-    directive_id = _registered_then_asked_back(loaded, inbox, hub)
+def test_an_accepted_request_recalls_the_directive_and_answers_15_once(loaded, org_tree, inbox, office_hub, as_user):
+    directive_id = _registered_then_asked_back(loaded, inbox, office_hub)
     clerk = as_user("clerk")
     [listed] = clerk("GET", ROUTE).get_json()["items"]
     assert (listed["sender"]["name"], listed["directive"]["symbol"], listed["description"], listed["status"]) == (
@@ -93,13 +81,13 @@ def test_an_accepted_request_recalls_the_directive_and_answers_15_once(loaded, o
         assert not _live(s, directive_id)
     assert deliver_due(loaded.db, loaded.settings).sent == 1
     assert deliver_due(loaded.db, loaded.settings).sent == 0
-    assert _answers(hub) == [("15", DOCUMENT_ID, "Đồng ý lấy lại / cập nhật")]
-    body = next(b for b in hub.kept.values() if b"<edXML:StatusCode>15<" in b).decode()
+    assert _answers(office_hub) == [("15", DOCUMENT_ID, "Đồng ý lấy lại / cập nhật")]
+    body = next(b for b in office_hub.kept.values() if b"<edXML:StatusCode>15<" in b).decode()
     assert "<edXML:OrganId>000.00.01.H17</edXML:OrganId>" in body and "<edXML:Code>318/QĐ-UBND</edXML:Code>" in body
 
 
-def test_a_refusal_needs_a_reason_and_answers_16_with_it_once(loaded, org_tree, inbox, hub, as_user):
-    directive_id = _registered_then_asked_back(loaded, inbox, hub)
+def test_a_refusal_needs_a_reason_and_answers_16_with_it_once(loaded, org_tree, inbox, office_hub, as_user):
+    directive_id = _registered_then_asked_back(loaded, inbox, office_hub)
     clerk = as_user("clerk")
     [listed] = clerk("GET", ROUTE).get_json()["items"]
     without = clerk("POST", f"{ROUTE}/{listed['id']}", json={"answer": "refuse", "reason": "  "})
@@ -114,4 +102,4 @@ def test_a_refusal_needs_a_reason_and_answers_16_with_it_once(loaded, org_tree, 
         assert s.get(Directive, directive_id).status != DirectiveStatus.REVOKED
         assert s.scalar(select(StatusMessage.reply_to).where(StatusMessage.status_code == "16"))
     deliver_due(loaded.db, loaded.settings)
-    assert _answers(hub) == [("16", DOCUMENT_ID, "Từ chối lấy lại / cập nhật: Các sở đã triển khai nhiệm vụ")]
+    assert _answers(office_hub) == [("16", DOCUMENT_ID, "Từ chối lấy lại / cập nhật: Các sở đã triển khai nhiệm vụ")]
