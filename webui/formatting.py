@@ -120,6 +120,8 @@ AUDIT_LABELS = {
     "directive.replaced": _l("Replaced by a new document (edXML)"),
     "directive.replaces": _l("Replaces an earlier document (edXML)"),
     "directive.status_received": _l("Handling status received (edXML)"),
+    "directive.recall_request_accepted": _l("Given back at its sender's request (edXML)"),
+    "directive.recall_request_refused": _l("Its sender's request to have it back refused (edXML)"),
     "directive.dated_ahead": _l("Dated after the day it arrived: check the date with the issuer (edXML)"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),

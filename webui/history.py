@@ -56,6 +56,7 @@ FIELD_LABELS = {
     "created": _l("Steps started"),
     "number": _l("Process version"),  # an entry's "number" is always a process version's ("bundle": its id)
     "steps": _l("Step"), "due": _l("Step due date"),  # a calendar correction (deadlines.recomputed)
+    "from": _l("Sender"), "document": _l("Document"),  # an edXML message's (engine.imports.edxml, exchange.recalls)
 }
 # The words of an account's entries (the user's own security page, the administrator's user page).
 ACCOUNT_FIELDS = {

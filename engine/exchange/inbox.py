@@ -2,7 +2,8 @@
 each tick imports every `*.edxml` (the name the hub's SDK saves a received message under) or
 `*.xml` file there once, in the order they arrived, as the user `edxml_inbox_user`, and moves it
 to done/ or, with `<name>.error.txt` saying why, to failed/ (a message received before, whose
-file a killed scheduler had not moved, goes to done/: engine.exchange.received knows it).
+file a killed scheduler had not moved, goes to done/: engine.exchange.received knows it). The
+sender of a document refused for what it can mend is told why (02 or 16, received.refused).
 Assignments for a new document may lie beside it as `<name>.json` (a JSON list, as in POST
 /directives); they move with it. One without them waits for the office
 (engine.exchange.received); a status about such a waiting document stays in the folder until it
@@ -43,6 +44,8 @@ WRITING_SECONDS = 30
 ASSIGNMENT_FIELDS = {"content": "Content", "lead_unit": "Lead unit", "coordinating_units": "Coordinating units",
                      "deadline": "Deadline (date)", "deadline_days": "Working days to the deadline",
                      "coordinating_deadline": "Coordinating units' deadline", "urgency": "Urgency"}
+# The message's own fields the register form has not: its DueDate (hạn xử lý) gives each task's deadline.
+MESSAGE_FIELDS = {"due_date": "Due date"}
 
 
 @dataclass
@@ -66,15 +69,18 @@ def import_folder(engine) -> Pickup:
         path = _claim(inbox, arrived)
         if path is None:  # another scheduler took it
             continue
-        sidecar = path.with_suffix(".json")
+        sidecar, data = path.with_suffix(".json"), path.read_bytes()
         try:
             items = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else []
-            got = received.receive(engine, path.read_bytes(), items, users[0], path.name)
+            got = received.receive(engine, data, items, users[0], path.name)
         except (ImportFailed, EngineError, ValueError) as exc:
             if isinstance(exc, edxml.Malformed) and _fresh(path):  # the SDK is still writing it
                 _move(path, sidecar, inbox, None)
                 continue
-            _move(path, sidecar, inbox / "failed", _explain(exc, _field_names(engine)))
+            problems = _explain(exc, _field_names(engine))
+            if _senders_to_mend(exc):  # before the move: a scheduler killed between them tells it on the retry
+                received.refused(engine, data, " ".join(line.strip() for line in problems))
+            _move(path, sidecar, inbox / "failed", "\n".join(problems) + "\n")
             result.failed += 1
             continue
         if got.action == received.WAITS:
@@ -139,17 +145,24 @@ def _field_names(engine) -> dict[str, str]:
     with engine.db.reading() as session:
         bundle = published_bundle(session, engine.ruleset)
     register = engine.compiled(bundle).forms[HEADER_FORM].fields if bundle else []
-    return {**{code: translation.translate(msgid) for code, msgid in ASSIGNMENT_FIELDS.items()},
+    return {**{code: translation.translate(msgid) for code, msgid in (ASSIGNMENT_FIELDS | MESSAGE_FIELDS).items()},
             **{f.name: f.label for f in register}}
 
 
-def _explain(exc: Exception, names: dict[str, str]) -> str:
-    """Why, as the clerk reads it: a refusal in the catalogue's words, naming each field as the
-    register page does (a bad sidecar's system text as it is)."""
+def _explain(exc: Exception, names: dict[str, str]) -> list[str]:
+    """Why, as the clerk and the sender read it, a line each: a refusal in the catalogue's words,
+    naming each field as the register page does (a bad sidecar's system text as it is)."""
     first = translation.message(exc.message, exc.params) if isinstance(exc, EngineError) else str(exc)
-    lines = [first, *("  " + (f"{names.get(e.field, e.field)}: " if e.field else "") + e.render(translation.translate)
-                      for e in getattr(exc, "errors", []))]
-    return "\n".join(lines) + "\n"
+    return [first, *("  " + (f"{names.get(e.field, e.field)}: " if e.field else "") + e.render(translation.translate)
+                     for e in getattr(exc, "errors", []))]
+
+
+def _senders_to_mend(exc: Exception) -> bool:
+    """A refusal of the message itself (its header, its files, the document it names), which
+    its sender is told; not one of the office's assignments beside it (a sidecar that is no
+    JSON, a unit unknown), which the office mends and drops again."""
+    return isinstance(exc, ImportFailed) and not any(
+        e.field and (e.field in ASSIGNMENT_FIELDS or e.field.startswith("assignments")) for e in exc.errors)
 
 
 def _move(path: Path, sidecar: Path, into: Path, error: str | None) -> None:

@@ -29,6 +29,9 @@ from engine.org import service as org
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 _ENDED = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
+# The answers dondoc sends besides following a directive (STATUS_NAMES): từ chối tiếp nhận;
+# đồng ý lấy lại / cập nhật; từ chối lấy lại / cập nhật.
+REFUSED, AGREED, DECLINED = "02", "15", "16"
 
 
 class StatusMessage(Base):
@@ -77,6 +80,27 @@ class ReceivedDocument(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)  # why dismissed (the clerk's, or the hub's recall)
     directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"))
+
+
+class RecallRequest(Base):
+    """A sender's request to have a registered document back (13, yêu cầu lấy lại), waiting
+    for the office's clerk to accept it (the directive is recalled as an issuer's recall is, 15
+    goes back) or refuse it (16, with the clerk's reason) (engine.exchange.recalls)."""
+
+    __tablename__ = "edxml_recall_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The 13 message's (its receipt's): the answer is queued with it as reply_to, once.
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    sender_organ_id: Mapped[str] = mapped_column(String(64))  # From/OrganId of the request
+    sender_name: Mapped[str] = mapped_column(String(255))    # From/OrganName
+    description: Mapped[str] = mapped_column(Text)           # the sender's Description
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # waiting, accepted or refused
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)  # why refused (sent with 16)
 
 
 class MessageReceipt(Base):
@@ -144,7 +168,7 @@ class Target:
 
     organ_id: str | None
     symbol: str
-    issued_on: date
+    issued_on: date | None  # None: a refused message whose date is none (engine.exchange.received.refused)
     document_id: str
 
 
@@ -153,6 +177,11 @@ def arrived(session: Session, target: Target) -> None:
     if session.scalar(select(StatusMessage.id).where(StatusMessage.document_id == target.document_id,
                                                      StatusMessage.status_code == "01")) is None:
         queue(session, target, "01", None)
+
+
+def with_reason(code: str, reason: str) -> str:
+    """A refusal's Description: the status's name, then why ("Từ chối tiếp nhận: …")."""
+    return f"{STATUS_NAMES[code]}: {reason}"
 
 
 def queue(session: Session, target: Target, code: str, directive_id: int | None, *, reply_to: str | None = None,
@@ -184,7 +213,7 @@ def status_body(session: Session, target: Target, code: str, at: datetime, direc
     response_for = etree.SubElement(status, ns + "ResponseFor")
     add(response_for, "OrganId", target.organ_id)
     add(response_for, "Code", target.symbol)
-    add(response_for, "PromulgationDate", target.issued_on.strftime("%Y/%m/%d"))
+    add(response_for, "PromulgationDate", target.issued_on.strftime("%Y/%m/%d") if target.issued_on else "")
     add(response_for, "DocumentId", target.document_id)
     origin = etree.SubElement(status, ns + "From")
     add(origin, "OrganId", office.agency_code if office else "")

@@ -4,7 +4,8 @@ with its message until the clerk registers it with its tasks, through the edXML 
 if it had come with them, or dismisses it as not for tracking. A later message about a
 waiting document (by its DocumentId or ResponseFor) acts on the waiting row: a recall
 dismisses it with the hub's reason, an update replaces its message (header and files), a
-status waits in the folder until the document is registered or dismissed."""
+status waits in the folder until the document is registered or dismissed. A sender's request
+to have a registered document back (13) waits for the clerk's answer (engine.exchange.recalls)."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,7 @@ from engine import clock
 from engine.db import lock_name, rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
-from engine.exchange import models
+from engine.exchange import models, recalls
 from engine.exchange.models import MessageReceipt, ReceivedDocument
 from engine.imports import edxml
 from engine.org import permissions
@@ -26,7 +27,6 @@ from engine.org.models import User
 
 WAITING, REGISTERED, DISMISSED, REPLACED = "waiting", "registered", "dismissed", "replaced"
 KEPT, WAITS = "kept", "waits"  # what `receive` did besides importing
-REFUSED, AGREED = "02", "15"  # từ chối tiếp nhận; đồng ý lấy lại / cập nhật
 
 
 @dataclass
@@ -62,6 +62,8 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
         if done is None:
             outcome = edxml.apply(engine, session, message, assignments, actor)
             done = Received(outcome.action, outcome.directive, changed=outcome.changed)
+            if isinstance(message, edxml.Status) and done.changed:  # 13: the clerk answers it
+                recalls.hold(session, message, outcome.directive, digest)
         _note(session, earlier, digest, done)
         _answer(session, message, done, digest)
         return done
@@ -99,7 +101,7 @@ def _answer(session: Session, message: edxml.Document | edxml.Status, done: Rece
     if not isinstance(message, edxml.Document) or message.business not in (edxml.RECALL, edxml.UPDATE):
         return
     document_id = message.document_id or (done.directive.source_document_id if done.directive else None) or ""
-    models.queue(session, _sender_target(message.preview(), document_id), AGREED,
+    models.queue(session, _sender_target(message.preview(), document_id), models.AGREED,
                  done.directive.id if done.directive else None, reply_to=digest)
 
 
@@ -255,8 +257,34 @@ def dismiss(engine, received_id: int, reason: str, actor: User) -> None:
         _check_may_take(session, actor)
         row = _decide(session, received_id, DISMISSED, actor, reason=reason.strip())
         if row.document_id:
-            models.queue(session, _sender_target(row.header, row.document_id), REFUSED, None,
-                         description=f"{edxml.STATUS_NAMES[REFUSED]}: {row.reason}")
+            models.queue(session, _sender_target(row.header, row.document_id), models.REFUSED, None,
+                         description=models.with_reason(models.REFUSED, reason.strip()))
+
+
+def refused(engine, data: bytes, why: str) -> bool:
+    """A document message the watched folder refused (to failed/) for what the sender can mend:
+    its sender, known from its header, is told once per message (the reply to its digest) with
+    `why` — 02 (từ chối tiếp nhận) for a new or replacing document, 16 (từ chối lấy lại / cập
+    nhật) for a recall or an update. Not for a document received before (its sender had 01:
+    this is a second copy), nor where the header names no sender. Whether it was told."""
+    address = edxml.return_address(data)
+    if address is None:
+        return False
+    digest = hashlib.sha256(data).hexdigest()
+    code = models.DECLINED if address.business in (edxml.RECALL, edxml.UPDATE) else models.REFUSED
+    with engine.db.session() as session:
+        lock_name(session, f"edxml:{digest}")
+        if session.scalar(select(models.StatusMessage.id).where(models.StatusMessage.reply_to == digest)) \
+                or (code == models.REFUSED and _received_before(session, address.document_id)):
+            return False
+        models.queue(session, models.Target(address.organ_id, address.symbol, address.issued_on, address.document_id),
+                     code, None, reply_to=digest, description=models.with_reason(code, why))
+    return True
+
+
+def _received_before(session: Session, document_id: str) -> bool:
+    return bool(document_id) and (edxml.by_document_id(session, [document_id]) is not None or session.scalar(
+        select(ReceivedDocument.id).where(ReceivedDocument.document_id == document_id)) is not None)
 
 
 def _check_may_take(session: Session, actor: User) -> None:

@@ -184,6 +184,46 @@ def read(data: bytes) -> Document | Status:
     return _document(root, headers[0])
 
 
+@dataclass(frozen=True)
+class ReturnAddress:
+    """Whom a document message came from and which document it names, as far as its header says."""
+
+    organ_id: str
+    symbol: str
+    issued_on: date | None
+    document_id: str
+    business: str
+
+
+def return_address(data: bytes) -> ReturnAddress | None:
+    """The sender of a document message and its document, read leniently (the message may have
+    been refused for its header: a date that is none, a missing subject): None for a status
+    message, one that is not well-formed, too large or carries a DOCTYPE, or one without
+    From/OrganId (nobody to tell)."""
+    if len(data) > MAX_BYTES:
+        return None
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError:
+        return None
+    headers = root.xpath("//*[local-name()='MessageHeader']")
+    if root.getroottree().docinfo.doctype or root.xpath("//*[local-name()='Status']") or not headers:
+        return None
+    header = headers[0]
+    organ_id = _text(header, "From", "OrganId").upper()
+    if not organ_id:
+        return None
+    number, notation = _text(header, "Code", "CodeNumber"), _text(header, "Code", "CodeNotation")
+    issued = _text(header, "PromulgationInfo", "PromulgationDate") or _text(header, "PromulgationInfo", "Date")
+    try:
+        issued_on = date.fromisoformat(edxml_date(issued, "PromulgationDate", "issued_on")) if issued else None
+    except ImportFailed:
+        issued_on = None
+    return ReturnAddress(organ_id, "/".join(filter(None, (number, notation))), issued_on,
+                         _text(header, "DocumentId"),
+                         _text(root, "edXMLHeader", "TraceHeaderList", "Bussiness", "BussinessDocType") or NEW)
+
+
 def _organ(node, *path: str) -> dict:
     return {"organ_id": _text(node, *path, "OrganId").upper(), "name": _text(node, *path, "OrganName")}
 
@@ -388,14 +428,20 @@ def _issuer_names(session: Session, message: Document) -> list[str]:
 
 
 def _recall(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
+    changed = recall(engine, session, directive, message.reason or RECALL_REASON, message.header["symbol"], actor)
+    return Outcome("recalled", directive, changed=changed)
+
+
+def recall(engine, session: Session, directive: Directive, reason: str, document: str, actor: User) -> bool:
+    """The issuer takes the document back (thu hồi): its open tasks are withdrawn with `reason`
+    and it ends, recalled; False when it was recalled before."""
     if directive.status == DirectiveStatus.REVOKED:
-        return Outcome("recalled", directive, changed=False)
-    reason = message.reason or RECALL_REASON
+        return False
     changes.end_directive(engine, session, directive, actor, reason)
     directive.status = DirectiveStatus.REVOKED
     audit.record(session, "directive.recalled", "directive", directive.id, actor=actor,
-                 after={"reason": reason, "document": message.header["symbol"]}, directive_id=directive.id)
-    return Outcome("recalled", directive)
+                 after={"reason": reason, "document": document}, directive_id=directive.id)
+    return True
 
 
 def _update(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:

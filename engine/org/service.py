@@ -300,6 +300,7 @@ def is_within(session: Session, unit_id: int, ancestor_id: int) -> bool:
 def create_unit(session: Session, code: str, name: str, *, parent_code: str | None = None, kind: str = "unit",
                 tracking_office: bool = False, valid_from: date | None = None, email: str | None = None,
                 agency_code: str | None = None) -> Unit:
+    lock_name(session, f"unit:{code}")  # two imports of one tree at once: the second finds the first's unit
     if unit_by_code(session, code) is not None:
         raise OrgError("Unit %(code)s already exists.", code=code)
     parent = require_unit(session, parent_code) if parent_code else None

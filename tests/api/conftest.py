@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,9 @@ import webui.app
 from engine.api_tokens import service as tokens
 from engine.clock import ManualClock, set_clock
 from engine.core import Engine
+from engine.org import service as org
 from tests.conftest import create_org_tree, fresh_database_url, make_engine
+from tests.fakehub import FakeHub
 from webui.app import create_app
 
 
@@ -73,3 +76,23 @@ def as_user(api, loaded):
         return made[username]
 
     return caller
+
+
+@pytest.fixture
+def inbox(loaded, tmp_path) -> Path:
+    """The watched edXML folder (engine.exchange.inbox), the clerk importing what is dropped in it."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(folder), "clerk"
+    return folder
+
+
+@pytest.fixture
+def office_hub(loaded) -> Iterator[FakeHub]:
+    """The hub receiving the statuses the tracking office (VP, agency identifier 000.00.01.H17) sends."""
+    fake = FakeHub()
+    loaded.settings.edxml_status_endpoint = fake.url
+    with loaded.db.session() as s:
+        org.set_agency_code(s, "VP", "000.00.01.H17")
+    yield fake
+    fake.close()

@@ -29,6 +29,7 @@ MULTIPART = "multipart/form-data"
 CALLER = {"/directives": "clerk", "/imports/edxml": "clerk", "/imports/excel": "clerk", "/tokens": "admin",
           "/inspections": "clerk", "/inspections/{inspection_id}/follow-up": "clerk",
           "/imports/edxml/received/{received_id}": "clerk", "/imports/edxml/received/{received_id}/dismiss": "clerk",
+          "/imports/edxml/recall-requests/{request_id}": "clerk",
           "/secret-documents/{document_id}": "chanhvp"}
 
 
@@ -50,7 +51,7 @@ def world(tmp_path_factory):
         inspection = clerk("POST", "/inspections", json={"title": "Kiểm tra", "units": ["STC"]})
         ids = {"assignment_id": item["assignment_id"], "item_id": item["id"], "directive_id": created.get_json()["id"],
                "token_id": 1, "inspection_id": inspection.get_json()["id"],
-               "received_id": _waiting_hub_document(engine), "document_id": 1}
+               "received_id": _waiting_hub_document(engine), "document_id": 1, "request_id": 1}
         yield engine, client, callers, ids
 
 

@@ -23,14 +23,6 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
 TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
 
 
-@pytest.fixture
-def inbox(loaded, tmp_path) -> Path:
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(folder), "clerk"
-    return folder
-
-
 def drop(inbox: Path, name: str, fixture: str, arrived: int) -> None:
     (inbox / name).write_bytes((FIXTURES / fixture).read_bytes())
     os.utime(inbox / name, (arrived, arrived))

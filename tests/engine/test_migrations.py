@@ -253,3 +253,24 @@ def test_a_message_received_and_a_reply_are_kept_once_by_digest(database_url):
             conn.execute(text(receipt), {"n": "1"})
     finally:
         db.dispose()
+
+
+def test_a_recall_request_is_kept_once_per_message_and_goes_with_a_downgrade(database_url):
+    """c5e1a7d3f9b2: a sender's recall request (13) is one row per message digest."""
+    upgrade(database_url, "b8e4d2f6a1c3")
+    db = create_engine(database_url)
+    request = ("INSERT INTO edxml_recall_requests (digest, directive_id, sender_organ_id, sender_name, description, "
+               "received_at, status) VALUES ('d1', :directive, '000.00.00.H17', 'UBND tỉnh', '', "
+               "'2026-02-13 09:00:00', 'waiting')")
+    try:
+        upgrade(database_url)
+        with db.begin() as conn:
+            insert_directive(conn)
+            conn.execute(text(request), {"directive": 1})
+        with pytest.raises(IntegrityError), db.begin() as conn:
+            conn.execute(text(request), {"directive": 1})
+        command.downgrade(alembic_config(database_url), "b8e4d2f6a1c3")
+        with db.connect() as conn:
+            assert "edxml_recall_requests" not in inspect(conn).get_table_names()
+    finally:
+        db.dispose()

@@ -6,12 +6,17 @@ second waits for the first, then sees it: refused as a duplicate, or stored once
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from engine.directives import attachments
 from engine.directives import service as directives
@@ -23,6 +28,7 @@ from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.working_days import service as calendar
 from engine.working_days.models import CalendarOverride
+from tests.conftest import PG_URL
 
 
 def twice_at_once(db, write: Callable[[str], object]) -> list[Exception]:
@@ -120,3 +126,45 @@ def test_one_province_seeded_twice_is_seeded_once_and_the_second_finds_it(engine
     with engine.db.reading() as session:
         codes = session.scalars(select(Unit.code)).all()
     assert len(codes) == len(set(codes)) == results[0].created
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's race: SQLite lets one writer in at a time")
+def test_one_tree_imported_by_two_processes_at_once_is_created_once_and_the_second_named(database_url, engine,
+                                                                                       tmp_path):
+    """Two `dondoc org import` of one file (two administrators, a command run twice) meet at a
+    barrier in the database: the units table is locked against inserts until both have checked
+    that the unit is not there yet and wait. The second was an IntegrityError's traceback."""
+    tree = tmp_path / "tree.toml"
+    tree.write_text('[[unit]]\ncode = "UBND"\nname = "UBND tỉnh"\nkind = "province"\n\n'
+                    '[[unit]]\ncode = "VP"\nname = "Văn phòng UBND tỉnh"\nparent = "UBND"\nkind = "office"\n',
+                    encoding="utf-8")
+    env = {**os.environ, "DONDOC_DATABASE_URL": database_url, "DONDOC_RULESET": "dak-lak"}
+    with engine.db.session() as session:
+        session.execute(text("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE"))  # reads pass, inserts wait
+        imports = [subprocess.Popen([str(Path(sys.executable).parent / "dondoc"), "org", "import", str(tree)],
+                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for _ in range(2)]
+        _wait_for_waiters(session, imports)
+    finished = [p.communicate(timeout=120) for p in imports]
+    outcomes = sorted((p.returncode, out + err) for p, (out, err) in zip(imports, finished, strict=True))
+    assert outcomes[0] == (0, "imported 2 units and 0 users\n"), outcomes
+    assert outcomes[1][0] != 0 and "unit #1 (UBND): Unit UBND already exists." in outcomes[1][1], outcomes
+    assert "Traceback" not in outcomes[1][1] and "IntegrityError" not in outcomes[1][1], outcomes
+    with engine.db.reading() as session:
+        assert sorted(session.scalars(select(Unit.code))) == ["UBND", "VP"]
+
+
+def _wait_for_waiters(session, imports: list[subprocess.Popen]) -> None:
+    """Until every import waits for a lock (they are at the barrier); one that ended says why."""
+    deadline = time.monotonic() + 60
+    while _lock_waiters(session) < len(imports):
+        ended = [p.communicate() for p in imports if p.poll() is not None]
+        assert not ended and time.monotonic() < deadline, f"the imports did not reach the barrier: {ended}"
+        time.sleep(0.1)
+
+
+def _lock_waiters(session) -> int:
+    """Other connections to this database waiting for a lock."""
+    session.execute(text("SELECT pg_stat_clear_snapshot()"))  # else the view is read once a transaction
+    return session.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")).scalar_one()

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from engine.directives.models import Directive
 from engine.exchange import received
 from engine.exchange.inbox import import_folder
-from engine.exchange.models import ReceivedDocument
+from engine.exchange.models import RecallRequest, ReceivedDocument
+from tests.api.test_edxml_recall_requests import recall_request
 from tests.proposals.texts import notice_docx
 
 SDK = Path(__file__).parent.parent / "fixtures" / "edxml" / "document_sdk.xml"
@@ -88,14 +89,20 @@ def test_unit_staff_do_not_see_it(loaded, browser, tmp_path):
     assert stc.get(f"/directives/received/{row_id}").status_code == 403
 
 
-def test_a_replacement_says_which_registered_directive_it_replaces(loaded, browser, tmp_path):
-    """Registering it withdraws the open tasks of a directive the list did not name."""
+def _registered_318(loaded, tmp_path) -> Path:
+    """318/QĐ-UBND registered from the watched folder with a task for STC; the folder."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     loaded.settings.edxml_inbox_dir, loaded.settings.edxml_inbox_user = str(inbox), "clerk"
     (inbox / "a.edxml").write_bytes((SDK.parent / "document_new.xml").read_bytes())
     (inbox / "a.json").write_text('[{"content": "Báo cáo tiến độ", "lead_unit": "STC"}]', encoding="utf-8")
     import_folder(loaded)
+    return inbox
+
+
+def test_a_replacement_says_which_registered_directive_it_replaces(loaded, browser, tmp_path):
+    """Registering it withdraws the open tasks of a directive the list did not name."""
+    inbox = _registered_318(loaded, tmp_path)
     (inbox / "b.edxml").write_bytes((SDK.parent / "document_replace.xml").read_bytes())
     import_folder(loaded)
     with loaded.db.session() as s:
@@ -128,3 +135,31 @@ def test_a_document_dated_after_today_is_flagged_before_it_is_registered(loaded,
 def _rows(loaded) -> list[ReceivedDocument]:
     with loaded.db.session() as s:
         return list(s.scalars(select(ReceivedDocument)))
+
+
+def test_a_senders_recall_request_is_answered_on_the_page_and_read_in_the_history(loaded, browser, tmp_path):
+    """The issuer asks for 318/QĐ-UBND back (status 13): the clerk reads who asks for which
+    document, refuses only with a reason, and the directive's history names both in words."""
+    inbox = _registered_318(loaded, tmp_path)
+    (inbox / "b.edxml").write_bytes(recall_request())
+    assert import_folder(loaded).imported == 1
+    with loaded.db.session() as s:
+        directive_id = s.scalar(select(Directive.id).where(Directive.symbol == "318/QĐ-UBND"))
+        request_id = s.scalar(select(RecallRequest.id))
+    clerk = browser("clerk")
+    listed = clerk.get("/directives/received").get_data(as_text=True)
+    assert "Yêu cầu lấy lại văn bản" in listed and '<span class="badge">1</span>' in listed
+    assert "Ủy ban nhân dân tỉnh Đắk Lắk" in listed and "318/QĐ-UBND" in listed and "12/02/2026" in listed
+    assert "Văn bản ban hành nhầm, đề nghị trả lại" in listed
+    assert browser("stc").post(f"/directives/received/recall-requests/{request_id}",
+                               {"answer": "accept"}, page="/inbox").status_code == 403
+    page, answer = "/directives/received", f"/directives/received/recall-requests/{request_id}"
+    blank = clerk.post(answer, {"answer": "refuse", "reason": " "}, page=page)
+    assert blank.status_code == 303
+    assert "Ghi lý do không trả lại văn bản." in clerk.get(page).get_data(as_text=True)
+    assert clerk.post(answer, {"answer": "refuse", "reason": "Các sở đã triển khai"}, page=page).status_code == 303
+    assert "Đã từ chối yêu cầu lấy lại văn bản." in clerk.get(page).get_data(as_text=True)
+    assert "Ủy ban nhân dân tỉnh Đắk Lắk" not in clerk.get(page).get_data(as_text=True)
+    history = clerk.get(f"/directives/{directive_id}").get_data(as_text=True)
+    assert "Từ chối yêu cầu lấy lại văn bản của cơ quan gửi (edXML)" in history
+    assert all(words in history for words in ("Cơ quan gửi", "Ủy ban nhân dân tỉnh Đắk Lắk", "Các sở đã triển khai"))

@@ -7,8 +7,8 @@ from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from engine.exchange import received
-from engine.exchange.models import ReceivedDocument
+from engine.exchange import recalls, received
+from engine.exchange.models import RecallRequest, ReceivedDocument
 from engine.imports import ImportFailed, edxml, excel
 from engine.org import permissions
 from webui.api import bodies, serialize
@@ -105,6 +105,36 @@ def dismiss_received(received_id: int):
     reason = json_body().get("reason")
     received.dismiss(engine(), received_id, reason if isinstance(reason, str) else "", api_user())
     return jsonify({"id": received_id, "status": received.DISMISSED})
+
+
+@blueprint.get("/imports/edxml/recall-requests")
+def list_recall_requests():
+    """Senders' requests to have a registered document back, waiting for the office (engine.exchange.recalls)."""
+    require(takes_hub_documents)
+    with engine().db.reading() as session:
+        rows = recalls.waiting(session, api_user())
+    return jsonify({"items": [_recall_request(row, directive) for row, directive in rows]})
+
+
+@blueprint.post("/imports/edxml/recall-requests/<int(max=2147483647):request_id>")
+@idempotent
+def answer_recall_request(request_id: int):
+    """`answer` accept (the directive is recalled, 15 to the sender) or refuse with `reason`
+    (16); 409 when it was answered already."""
+    require(takes_hub_documents)
+    body = json_body()
+    if body.get("answer") == "accept":
+        row = recalls.accept(engine(), request_id, api_user())
+    else:
+        row = recalls.refuse(engine(), request_id, body.get("reason") or "", api_user())
+    return jsonify({"id": row.id, "status": row.status, "directive_id": row.directive_id})
+
+
+def _recall_request(row: RecallRequest, directive) -> dict:
+    return {"id": row.id, "received_at": serialize.iso(row.received_at), "status": row.status,
+            "sender": {"organ_id": row.sender_organ_id, "name": row.sender_name}, "description": row.description,
+            "directive": {"id": directive.id, "symbol": directive.symbol, "issuer": directive.issuer,
+                          "issued_on": directive.issued_on.isoformat(), "summary": directive.summary}}
 
 
 @blueprint.post("/imports/excel")

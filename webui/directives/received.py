@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from engine import clock
 from engine.directives.models import URGENCIES
 from engine.errors import AlreadyDone, EngineError, NotFound
-from engine.exchange import received
+from engine.exchange import recalls, received
+from engine.forms import FormValidationError
 from engine.imports import ImportFailed
 from engine.proposals import service as proposal_service
 from engine.proposals.reading import ReadingError
@@ -31,8 +32,10 @@ def received_list():
     with engine().db.reading() as session:
         rows = received.waiting(session)
         replacing = {row.id: received.replaced_directive(session, row) for row in rows}
+        recall_requests = recalls.waiting(session, current_user())
     ahead = {row.id: received.dated_ahead(row) for row in rows}
-    return render_template("directives/received_list.html", rows=rows, replacing=replacing, ahead=ahead)
+    return render_template("directives/received_list.html", rows=rows, replacing=replacing, ahead=ahead,
+                           recall_requests=recall_requests)
 
 
 @blueprint.route("/directives/received/<int:received_id>", methods=["GET", "POST"])
@@ -92,6 +95,29 @@ def received_dismiss(received_id: int):
         flash(engine_message(exc), "error")
         return redirect(url_for("directives.received_register", received_id=received_id)), 303
     flash(_("The document is not tracked."), "success")
+    return redirect(url_for("directives.received_list")), 303
+
+
+@blueprint.post("/directives/received/recall-requests/<int:request_id>")
+@login_required(takes_hub_documents)
+def recall_request_answer(request_id: int):
+    """The clerk's answer to a sender's recall request (engine.exchange.recalls): give the
+    document back (the directive is recalled) or keep it, with the reason."""
+    try:
+        if request.form.get("answer") == "accept":
+            row = recalls.accept(engine(), request_id, current_user())
+        else:
+            row = recalls.refuse(engine(), request_id, request.form.get("reason", ""), current_user())
+    except NotFound:
+        abort(404)
+    except FormValidationError as exc:
+        flash(" ".join(m.render(_) for m in exc.errors.values()), "error")
+        return redirect(url_for("directives.received_list")), 303
+    except EngineError as exc:
+        flash(engine_message(exc), "error")
+        return redirect(url_for("directives.received_list")), 303
+    flash(_("The document was given back: the directive is recalled.") if row.status == recalls.ACCEPTED
+          else _("The recall request was refused."), "success")
     return redirect(url_for("directives.received_list")), 303
 
 

@@ -13,7 +13,7 @@ from engine.directives import changes, documents
 from engine.directives import service as directives
 from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError, NotFound
-from engine.exchange import received
+from engine.exchange import recalls, received
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -34,7 +34,7 @@ blueprint = Blueprint("directives", __name__, template_folder="templates")
 nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives),
              NavLink("directives.import_upload", "Import from Excel", permissions.may_register_directives),
              NavLink("directives.received_list", "Documents from the hub", takes_hub_documents,
-                     received.count_waiting)]
+                     lambda session: received.count_waiting(session) + recalls.count_waiting(session))]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
                    "upstream_deadline", "coordinating_deadline")
 # A task given to every commune and ward of a province is a row each: 168 in Hồ Chí Minh City since 1/7/2025.

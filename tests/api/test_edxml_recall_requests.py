@@ -1,0 +1,105 @@
+"""A sender asks for a registered document back (edXML status 13, yêu cầu lấy lại): the request
+waits for the office's clerk, who accepts it (the directive is recalled, 15 to the sender) or
+refuses it with a reason (16), once, through the watched folder, the API and the fake hub
+(engine.exchange.recalls). It was recorded in the history and never answered."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+
+from engine.directives.models import Directive, DirectiveStatus
+from engine.exchange.inbox import import_folder
+from engine.exchange.models import StatusMessage
+from engine.exchange.outbox import deliver_due
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
+from tests.fakehub import FakeHub
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
+TASKS = [{"content": "Báo cáo tiến độ giải ngân", "lead_unit": "STC"}]
+DOCUMENT_ID = "000.00.00.H17,2026/02/12,0000318"
+ROUTE = "/imports/edxml/recall-requests"
+
+
+def recall_request(description: str = "Văn bản ban hành nhầm, đề nghị trả lại") -> bytes:
+    """status_13.xml as the document's issuer sends it: From the province's committee, its reason given."""
+    message = (FIXTURES / "status_13.xml").read_bytes().replace(b"000.00.02.H17", b"000.00.00.H17")
+    message = re.sub(rb"<edXML:OrganName>[^<]*</edXML:OrganName>",
+                     "<edXML:OrganName>Ủy ban nhân dân tỉnh Đắk Lắk</edXML:OrganName>".encode(), message)
+    return re.sub(rb"<edXML:Description>[^<]*", f"<edXML:Description>{description}".encode(), message)
+
+
+def _registered_then_asked_back(loaded, inbox: Path, hub: FakeHub) -> int:
+    """318/QĐ-UBND registered from the folder with a task for STC, its 01 and 03 sent; then its
+    issuer's 13, dropped twice (the hub delivering it again). The directive's id."""
+    (inbox / "0000318.edxml").write_bytes((FIXTURES / "document_new.xml").read_bytes())
+    (inbox / "0000318.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert import_folder(loaded).imported == 1
+    assert deliver_due(loaded.db, loaded.settings).sent == 2
+    for name in ("0000318-13.edxml", "0000318-13-again.edxml"):
+        (inbox / name).write_bytes(recall_request())
+        assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    with loaded.db.session() as s:
+        return s.scalar(select(Directive.id).where(Directive.source_document_id == DOCUMENT_ID))
+
+
+def _live(session, directive_id: int) -> list[int]:
+    """The directive's processes still running (classifying it, its tasks)."""
+    return list(session.scalars(select(WorkflowInstance.id).where(WorkflowInstance.directive_id == directive_id,
+                                                                  WorkflowInstance.status.in_(LIVE_STATUSES))))
+
+
+def _answers(hub: FakeHub) -> list[tuple[str, str, str]]:
+    """(StatusCode, DocumentId, Description) of every status the hub kept after 01 and 03."""
+    def element(body: bytes, name: str) -> str:
+        return body.decode().split(f"<edXML:{name}>")[1].split("<")[0]
+    return sorted((element(b, "StatusCode"), element(b, "DocumentId"), element(b, "Description"))
+                  for b in hub.kept.values() if element(b, "StatusCode") not in ("01", "03"))
+
+
+def test_an_accepted_request_recalls_the_directive_and_answers_15_once(loaded, org_tree, inbox, office_hub, as_user):
+    directive_id = _registered_then_asked_back(loaded, inbox, office_hub)
+    clerk = as_user("clerk")
+    [listed] = clerk("GET", ROUTE).get_json()["items"]
+    assert (listed["sender"]["name"], listed["directive"]["symbol"], listed["description"], listed["status"]) == (
+        "Ủy ban nhân dân tỉnh Đắk Lắk", "318/QĐ-UBND", "Văn bản ban hành nhầm, đề nghị trả lại", "waiting")
+    assert as_user("stc")("GET", ROUTE).status_code == 403
+    assert as_user("stc")("POST", f"{ROUTE}/{listed['id']}", json={"answer": "accept"}).status_code == 403
+    assert deliver_due(loaded.db, loaded.settings).sent == 0  # nothing is answered before the clerk decides
+    with loaded.db.session() as s:
+        assert s.get(Directive, directive_id).status != DirectiveStatus.REVOKED and _live(s, directive_id)
+
+    accepted = clerk("POST", f"{ROUTE}/{listed['id']}", json={"answer": "accept"})
+    assert accepted.status_code == 200, accepted.get_json()
+    assert accepted.get_json() == {"id": listed["id"], "status": "accepted", "directive_id": directive_id}
+    assert clerk("POST", f"{ROUTE}/{listed['id']}", json={"answer": "refuse", "reason": "x"}).status_code == 409
+    assert clerk("GET", ROUTE).get_json()["items"] == []
+    with loaded.db.session() as s:
+        assert s.get(Directive, directive_id).status == DirectiveStatus.REVOKED
+        assert not _live(s, directive_id)
+    assert deliver_due(loaded.db, loaded.settings).sent == 1
+    assert deliver_due(loaded.db, loaded.settings).sent == 0
+    assert _answers(office_hub) == [("15", DOCUMENT_ID, "Đồng ý lấy lại / cập nhật")]
+    body = next(b for b in office_hub.kept.values() if b"<edXML:StatusCode>15<" in b).decode()
+    assert "<edXML:OrganId>000.00.01.H17</edXML:OrganId>" in body and "<edXML:Code>318/QĐ-UBND</edXML:Code>" in body
+
+
+def test_a_refusal_needs_a_reason_and_answers_16_with_it_once(loaded, org_tree, inbox, office_hub, as_user):
+    directive_id = _registered_then_asked_back(loaded, inbox, office_hub)
+    clerk = as_user("clerk")
+    [listed] = clerk("GET", ROUTE).get_json()["items"]
+    without = clerk("POST", f"{ROUTE}/{listed['id']}", json={"answer": "refuse", "reason": "  "})
+    assert without.status_code == 422 and "reason" in without.get_json()["error"]["fields"]
+    assert clerk("POST", f"{ROUTE}/{listed['id']}", json={"answer": "later"}).status_code == 422
+    assert clerk("POST", f"{ROUTE}/999999", json={"answer": "accept"}).status_code == 404
+    refused = clerk("POST", f"{ROUTE}/{listed['id']}", json={"answer": "refuse",
+                                                              "reason": "Các sở đã triển khai nhiệm vụ"})
+    assert refused.get_json()["status"] == "refused"
+    assert clerk("POST", f"{ROUTE}/{listed['id']}", json={"answer": "accept"}).status_code == 409
+    with loaded.db.session() as s:
+        assert s.get(Directive, directive_id).status != DirectiveStatus.REVOKED
+        assert s.scalar(select(StatusMessage.reply_to).where(StatusMessage.status_code == "16"))
+    deliver_due(loaded.db, loaded.settings)
+    assert _answers(office_hub) == [("16", DOCUMENT_ID, "Từ chối lấy lại / cập nhật: Các sở đã triển khai nhiệm vụ")]
