@@ -298,6 +298,7 @@ _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a 
 # broadcasters: "Các Bộ: Quốc phòng, Công an; Thông tấn xã Việt Nam; Ủy ban An toàn giao thông Quốc gia báo cáo …").
 _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
                      r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
+                     r"|\bdon vi su nghiep(?: cong lap)?\b"   # "các sở, ngành, đơn vị sự nghiệp công lập và UBND xã"
                      r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b"
                      r"|\b(?:ngan hang|kiem toan) nha nuoc(?: viet nam)?\b"
                      r"|\b(?:dai truyen hinh|dai tieng noi|thong tan xa) viet nam\b")
@@ -315,6 +316,7 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             ("sau", "khi"),   # a condition first: "Sau khi phương án … được thông qua, Bộ X …"
             ("doi", "voi"),   # a matter first: "Đối với các nội dung thuộc thẩm quyền, Sở X phối hợp …"
             ("ben", "canh", "do"), ("theo", "do"),   # also with more before the comma: "Theo đó, trong thời gian …,"
+            ("theo", "chi", "dao"),   # the direction cited first: "Theo chỉ đạo của Phó Chủ tịch UBND tỉnh X, các sở …"
             ("trong", "do"),   # one of the tasks a report says were given: "Trong đó, Sở GTVT sớm tham mưu …"
             ("cu", "the"),   # the duties a demand spells out: "Cụ thể, Bộ X …", "Cụ thể, về giải pháp …, các Bộ …"
             # a time first: "Trước ngày 25-10, UBND các huyện …", "Hằng quý, các quận …"
@@ -329,6 +331,9 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             # the points of a conclusion counted: "Sáu là, các Sở: Tài chính, … có ý kiến …", "Thứ hai, Sở X …"
             *((number, "la") for number in ("mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi")),
             *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")))
+# A period first, with its end: "Từ ngày 01-3-2026 cho đến khi hoàn thành …, UBND các xã … tạm dừng …" — not a day
+# from which a rule holds ("Từ ngày 01 tháng 7 năm 2026, UBND thành phố Hà Nội trực tiếp quản lý …")
+_PERIOD_FROM, _PERIOD_TO = ["tu", "ngay"], "den"
 # The focus of a report named first, with no comma: "Trọng tâm là việc Sở X được giao nhiệm vụ …"
 _FOCUS_FIRST = (("trong", "tam", "la"), ("trong", "tam", "la", "viec"))
 # A sentence detailing the duty before it, with no subject: "Trong đó, tập trung báo cáo chi tiết thêm …"
@@ -1707,7 +1712,8 @@ def _opens_duty(before: str, after: str, matcher: UnitMatcher) -> bool:
         return False
     previous = _clause(before, matcher)
     if (not previous.leads or previous.ends_with_others()
-            or all(w in _FILLERS | _UNIT_NOUNS for w in previous.words[previous.lead_end:])):
+            or all(w in _FILLERS | _UNIT_NOUNS
+                   for w in _BODIES.sub(" ", " ".join(previous.words[previous.lead_end:])).split())):
         return False   # "đề nghị các sở, ban, ngành, đơn vị chức năng có liên quan và UBND các xã …": one list
     tail = list(previous.words)
     while tail and tail[-1] in _FILLERS:
@@ -1969,6 +1975,7 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
             or bool(_YEAR_FIRST.match(" ".join(before)))
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
+            or (before[-1] == "," and before[:2] == _PERIOD_FROM and _PERIOD_TO in before)
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
             or _after_case(before, words[mention.end:]))
 

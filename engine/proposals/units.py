@@ -87,10 +87,14 @@ _ZONE_NAME = 3   # words of a special zone's name at most
 # "cấp xã" after a body is that tier's body ("Công an cấp xã", "Ban Quản lý dự án … cấp xã"): a tier alone only
 # where its clause opens with it, as a list of deadlines by tier gives it.
 _TIER_OPENING = ("cap",)
+# The tiers' leaders or governments, named as their committees are without "các" (two tiers or more), the tiers right
+# after them: "Lãnh đạo xã, phường phải cung cấp …" (not "Sở X lãnh đạo, chỉ đạo UBND các xã …": the communes directed)
+_TIER_LEADERS = (("lanh", "dao"), ("chinh", "quyen"))
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("chinh", "quyen", "cap"),   # the tiers' governments: "chính quyền cấp huyện, cấp xã"
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
+                     *_TIER_LEADERS,
                      ("cac",),   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
                      _TIER_OPENING)   # opening a clause only: "- Cấp xã hoàn thành và báo cáo kết quả trước …"
 _GENERIC = {("uy", "ban", "nhan", "dan"), ("hoi", "dong", "nhan", "dan")}
@@ -685,6 +689,8 @@ class UnitMatcher:
     def _collective(self, words: list[str], i: int) -> Mention | None:
         head = next((h for h in _COLLECTIVE_HEADS if tuple(words[i:i + len(h)]) == h), None)
         if head is None or (head == _TIER_OPENING and i > 0):
+            return None
+        if head in _TIER_LEADERS and not any(tuple(words[i + len(head):i + len(head) + len(t)]) == t for t in _TIERS):
             return None
         if head[0] == "uy" and words[i + len(head) - 1:i + len(head) + 2] == ["cac", "dia", "phuong"]:
             # "UBND các địa phương": the committees of the tier right below the province

@@ -3739,3 +3739,34 @@ def test_a_committee_named_as_the_speaker_is_not_the_localities_it_addresses():
     text = ("Chủ tịch UBND tỉnh Thanh Hóa Nguyễn Hoài Anh yêu cầu Sở Xây dựng tăng cường tuyên truyền.\n\nĐồng thời, "
             "các địa phương tập trung di dời dân khỏi vùng nguy hiểm, hoàn thành trước 15h ngày 28/9/2026.")
     assert [sorted(p.lead_units) for p in propose(text, province, TODAY).proposals] == [["SXD"], ["P-D", "X-C"]]
+
+
+def test_a_direction_cited_or_a_period_before_the_subject_opens_its_duty():
+    # "Theo chỉ đạo của …, các sở …": the direction cited first; "Từ ngày … cho đến khi …, UBND các xã …": a period
+    # first — the units after the comma are the subject (heldout102's Thanh Hóa and Đà Nẵng)
+    cited = ("Theo chỉ đạo của Phó Chủ tịch UBND tỉnh Cao Văn Cường, Sở Xây dựng tiếp tục duy trì, vận hành cơ sở dữ "
+             "liệu.")
+    assert one(cited).lead_units == ["SXD"]
+    period = ("Từ ngày 01-3-2026 cho đến khi hoàn thành việc tổ chức bầu cử, UBND các xã, phường tạm dừng các kế hoạch "
+              "cưỡng chế.")
+    assert one(period).lead_units == ["P-D", "X-C"]
+    # … but a day from which a rule holds gives no duty
+    rule = "Từ ngày 01 tháng 7 năm 2026, UBND phường Đông Hải trực tiếp quản lý khu vực này."
+    assert propose(rule, UNITS, TODAY).proposals == []
+
+
+def test_the_communes_leaders_named_by_two_tiers_without_cac():
+    # "Lãnh đạo xã, phường phải cung cấp …" (heldout102's Đắk Lắk): the communes, as "UBND xã, phường" are
+    for text in ("Lãnh đạo xã, phường phải cung cấp khẩn cấp lương thực cho người dân.",
+                 "Chính quyền xã, phường chủ động sơ tán dân đến nơi an toàn."):
+        assert one(text).lead_units == ["P-D", "X-C"], text
+    # one tier alone without "các" names no tier ("lãnh đạo xã" of one commune the text does not name)
+    assert propose("Lãnh đạo xã phải cung cấp khẩn cấp lương thực cho người dân.", UNITS, TODAY).proposals == []
+
+
+def test_public_service_units_in_a_list_of_leads_keep_it_one_list():
+    # "các sở, ban, ngành, đơn vị sự nghiệp công lập và UBND xã, phường khẩn trương …" (heldout102's Tuyên Quang):
+    # one duty of the departments and the communes, the public service units outside the tree
+    text = ("UBND tỉnh chỉ đạo các sở, ban, ngành, đơn vị sự nghiệp công lập và UBND xã, phường khẩn trương sắp xếp "
+            "các cơ sở nhà, đất.")
+    assert sorted(one(text).lead_units) == ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
