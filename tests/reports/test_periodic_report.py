@@ -5,6 +5,7 @@ import re
 import shutil
 from datetime import date, datetime, timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -417,6 +418,28 @@ def test_a_task_assigned_after_a_months_report_is_counted_in_the_next_one(databa
         engine.close()
 
 
+def _older_diagram(tmp_path, older) -> tuple[Path, Path, str]:
+    """The repository's processes copied, their periodic_report.bpmn made `older` (a function of its text):
+    the copy's folder, the diagram's path and its current text (to publish it later)."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    diagram = processes / "common" / "periodic_report.bpmn"
+    current = diagram.read_text(encoding="utf-8")
+    diagram.write_bytes(older(current))
+    return processes, diagram, current
+
+
+def _quarter_one_collected(engine, clock) -> WorkflowInstance:
+    """The ruleset loaded and its calendar started; quarter I opened (06/03) and its units' time over (16/03)."""
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+    schedule = start_schedule(engine)
+    for day in (6, 16):
+        clock.set(datetime(2026, 3, day, 9, 0))
+        engine.runtime.run_due_timers()
+    return schedule
+
+
 def _without_reminders(diagram: str) -> bytes:
     """periodic_report.bpmn before the units' reminders (the parallel branch from pr_fork)."""
     tree = etree.fromstring(diagram.encode("utf-8"))
@@ -434,21 +457,12 @@ def test_a_published_version_takes_over_the_running_calendar_between_two_periods
     as it is (SpiffWorkflow's migration refuses it: its loop has passed the changed fork), and once
     that report is issued the scheduler's next tick moves it. The half-year's units are reminded;
     no report is asked for twice or skipped."""
-    processes = tmp_path / "processes"
-    shutil.copytree(REPO_ROOT / "processes", processes)
-    diagram = processes / "common" / "periodic_report.bpmn"
-    current = diagram.read_text(encoding="utf-8")
-    diagram.write_bytes(_without_reminders(current))
+    processes, diagram, current = _older_diagram(tmp_path, _without_reminders)
     engine = make_engine(database_url, clock, processes_dir=str(processes))
     try:
         users = create_org_tree(engine)
         seed(engine)
-        with engine.db.session() as s:
-            engine.load_ruleset(s)
-        old = start_schedule(engine)
-        for day in (6, 16):  # quarter I opens; its units' time is over
-            clock.set(datetime(2026, 3, day, 9, 0))
-            engine.runtime.run_due_timers()
+        old = _quarter_one_collected(engine, clock)
         diagram.write_text(current, encoding="utf-8")
         with engine.db.session() as s:
             new_version = engine.load_ruleset(s).id
@@ -595,22 +609,13 @@ def test_a_calendar_on_the_diagram_before_bodies_asks_the_province_s_report_unti
     """A calendar started before each body had its report (periodic_report.open) goes on asking for the
     province's report alone; once that report is issued, the version `dondoc ruleset load` published takes
     over, and the next period opens the commune's report beside the province's."""
-    processes = tmp_path / "processes"
-    shutil.copytree(REPO_ROOT / "processes", processes)
-    diagram = processes / "common" / "periodic_report.bpmn"
-    current = diagram.read_text(encoding="utf-8")
-    diagram.write_bytes(_before_bodies(current))
+    processes, diagram, current = _older_diagram(tmp_path, _before_bodies)
     engine = make_engine(database_url, clock, processes_dir=str(processes))
     try:
         users = create_org_tree(engine)
         seed(engine)
         _commune_with_a_directive(engine)
-        with engine.db.session() as s:
-            engine.load_ruleset(s)
-        start_schedule(engine)
-        for day in (6, 16):  # quarter I opens; its units' time is over
-            clock.set(datetime(2026, 3, day, 9, 0))
-            engine.runtime.run_due_timers()
+        _quarter_one_collected(engine, clock)
         assert _opened(engine) == {("quarterly", None): ["STC", "STC-NS", "SXD"]}  # the commune's: none
         diagram.write_text(current, encoding="utf-8")
         with engine.db.session() as s:
