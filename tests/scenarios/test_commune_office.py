@@ -12,7 +12,7 @@ from datetime import date, datetime
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.api_tokens import service as tokens
 from engine.directives.models import Assignment
@@ -24,7 +24,7 @@ from engine.reports.models import PeriodicReport
 from engine.reports.operators import reporting_units
 from engine.reports.service import start_schedule
 from engine.runtime.models import WorkItem
-from tests.conftest import PASSWORD, create_org_tree, make_engine
+from tests.conftest import add_communes, create_org_tree, make_engine
 from tests.webui.conftest import Browser, classify, register
 from webui.app import create_app
 
@@ -44,12 +44,7 @@ def province(database_url, clock, tmp_path):
     engine = make_engine(database_url, clock, ruleset="tinh-2025", tmp_path=tmp_path)
     create_org_tree(engine)
     with engine.db.session() as s:
-        for code, (name, parent, issuing) in WARDS.items():
-            org.create_unit(s, code, name, parent_code=parent, kind="section" if parent != "UBND" else "commune")
-            if issuing:
-                org.mark_issuing_body(s, code, True)
-        for username, (unit, roles) in WARD_PEOPLE.items():
-            org.create_user(s, username, PASSWORD, username.upper(), unit, roles)
+        add_communes(s, WARDS, WARD_PEOPLE)
         engine.load_ruleset(s)
     app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
 
@@ -437,16 +432,6 @@ CALENDAR_UNITS = {"xa-b-kt": ("Phòng Kinh tế xã Bình Minh", "xa-b", False),
 CALENDAR_PEOPLE = {"kt_b": ("xa-b-kt", ["unit_officer"]), "ct_b": ("xa-b", ["leader"])}
 
 
-def _calendar_wards(engine) -> None:
-    with engine.db.session() as s:
-        for code, (name, parent, issuing) in CALENDAR_UNITS.items():
-            org.create_unit(s, code, name, parent_code=parent, kind="commune" if issuing else "section")
-            if issuing:
-                org.mark_issuing_body(s, code, True)
-        for username, (unit, roles) in CALENDAR_PEOPLE.items():
-            org.create_user(s, username, PASSWORD, username.upper(), unit, roles)
-
-
 def _quarter_reports(engine) -> dict[str | None, PeriodicReport]:
     """The first quarter's reports of the calendar, by the code of their body (None: the province's)."""
     with engine.db.session() as s:
@@ -480,7 +465,8 @@ def test_each_ward_s_office_reports_its_own_quarter_to_its_own_chairman(province
     ward C, with no directive of its own, gets none. Each office sees and consolidates its own, its own leader
     approves it, numbered among its own; the ward's files speak as the ward and the province's as before."""
     engine, browser = province
-    _calendar_wards(engine)
+    with engine.db.session() as s:
+        add_communes(s, CALENDAR_UNITS, CALENDAR_PEOPLE)
     clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")
     classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="STC"))
     classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
@@ -542,3 +528,16 @@ def test_each_ward_s_office_reports_its_own_quarter_to_its_own_chairman(province
     assert "Sở Tài chính\nKết quả: Đã giải ngân 45%" in province_files["docx"], province_files["docx"]
     for text in province_files.values():
         assert "phường" not in text and "Bình Minh" not in text, text
+
+    # Published (as a ruleset with [reports] publish = true issues them: Đắk Lắk, Gia Lai), the ward's Word file
+    # on the public page counts the ward's directives, by its sections, under its heading; the province's its own.
+    with engine.db.session() as s:
+        s.execute(update(PeriodicReport).where(PeriodicReport.status == "issued").values(published=True))
+    engine.settings.public_results = True
+    public = Browser(ward_clerk.client.application)
+    ward, province_file = (_docx_text(public.get(f"/public/reports/{reports[body].id}.docx").get_data())
+                           for body in ("xa-a", None))
+    assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" in ward and title in ward, ward
+    assert "Phòng Kinh tế phường An Phú" in ward and "Sở Tài chính" not in ward and "tỉnh" not in ward.lower(), ward
+    assert "UBND TỈNH\nVĂN PHÒNG UBND TỈNH\n" in province_file and "Sở Tài chính" in province_file, province_file
+    assert "phường" not in province_file, province_file

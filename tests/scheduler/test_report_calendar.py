@@ -14,12 +14,11 @@ from sqlalchemy import select
 from engine.clock import VN_TZ
 from engine.directives import service as directives
 from engine.notifications.models import Notification
-from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports.models import PeriodicReport
 from engine.reports.service import running_schedule, start_schedule
 from engine.runtime.models import WorkItem
-from tests.conftest import PASSWORD, create_org_tree, make_engine
+from tests.conftest import add_communes, create_org_tree, make_engine
 from tests.scheduler.processes import Schedulers, wait_for
 from tests.scheduler.smtp import SmtpServer
 
@@ -42,12 +41,7 @@ def province(database_url, clock, tmp_path):
     engine = make_engine(database_url, clock, ruleset="tinh-2025", tmp_path=tmp_path)
     users = create_org_tree(engine)
     with engine.db.session() as s:
-        for code, (name, parent, issuing) in WARDS.items():
-            org.create_unit(s, code, name, parent_code=parent, kind="commune" if issuing else "section")
-            if issuing:
-                org.mark_issuing_body(s, code, True)
-        for username, (unit, roles) in WARD_PEOPLE.items():
-            users[username] = org.create_user(s, username, PASSWORD, username.upper(), unit, roles)
+        users.update(add_communes(s, WARDS, WARD_PEOPLE))
         for user in s.scalars(select(User)):
             user.email = f"{user.username}@dondoc.test"
         engine.load_ruleset(s)
