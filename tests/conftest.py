@@ -140,6 +140,17 @@ def org_tree(engine):
     return create_org_tree(engine)
 
 
+def add_communes(session, units: dict, people: dict) -> dict:
+    """Units {code: (name, parent code, issuing body)} — an issuing body is a commune marked one (its own
+    office), any other a section — and users {username: (unit code, roles)}; returns the users by name."""
+    for code, (name, parent, issuing) in units.items():
+        org.create_unit(session, code, name, parent_code=parent, kind="commune" if issuing else "section")
+        if issuing:
+            org.mark_issuing_body(session, code, True)
+    return {username: org.create_user(session, username, PASSWORD, username.upper(), unit, roles)
+            for username, (unit, roles) in people.items()}
+
+
 def create_org_tree(engine) -> dict:
     """A small province: People's Committee, its office, two departments with a section."""
     with engine.db.session() as s:

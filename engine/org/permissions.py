@@ -487,6 +487,12 @@ def issued_clause(session: Session, user: User | None, kind: str = ASSIGNMENT) -
     return _issued_by_body(session, body, kind) if body is not None else None
 
 
+def issued_by(session: Session, body: Unit, kind: str = ASSIGNMENT) -> ColumnElement[bool]:
+    """SQL: the records of `kind` whose directive `body` issued (the home body's, or a commune's own): whom
+    a periodic report of that body's office asks (engine.reports.operators.reporting_units)."""
+    return _issued_by_body(session, body, kind)
+
+
 def figures_body(session: Session, user: User | None) -> Unit | None:
     """Whose directives `user`'s figures count, and so whose office their counts report speaks as: an
     organisation-wide role's body (a commune's office: its commune), the home body for the public

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
@@ -43,7 +43,6 @@ class PeriodicReport(Base):
     or an ad-hoc report (`period` AD_HOC, one per process instance)."""
 
     __tablename__ = "periodic_reports"
-    __table_args__ = (UniqueConstraint("ruleset", "period", "period_start", "instance_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ruleset: Mapped[str] = mapped_column(String(64))
@@ -79,6 +78,12 @@ class PeriodicReport(Base):
         """The units' time is over and the office is writing the summary: the status says collecting
         until the office sends it to the leader."""
         return self.status == PeriodicReportStatus.COLLECTING and today > self.unit_due
+
+
+# One report of a period per calendar and body (engine.reports.operators.open_bodies): the home body's has
+# no body_id, counted as 0 here (NULLs never clash), each commune's its own.
+Index("uq_periodic_reports_period_body", PeriodicReport.ruleset, PeriodicReport.period, PeriodicReport.period_start,
+      PeriodicReport.instance_id, func.coalesce(PeriodicReport.body_id, 0), unique=True)
 
 
 class UnitReport(Base):

@@ -104,43 +104,80 @@ def paper_report_due(end) -> str:
     return min(days, default=end_day).isoformat()
 
 
-def find_report(session: Session, ruleset: str, report: dict) -> PeriodicReport | None:
+def find_report(session: Session, ruleset: str, report: dict, body: Unit | None = None) -> PeriodicReport | None:
+    """The record of `report`: the one its id names (a body's report of the calendar, an ad-hoc one),
+    else the period's report of `body` (None: the home body's, as every period recorded before bodies)."""
+    if report.get("id"):
+        return session.get(PeriodicReport, report["id"])
     return session.scalar(select(PeriodicReport).where(
         PeriodicReport.ruleset == ruleset, PeriodicReport.period == report["period"],
-        PeriodicReport.period_start == date.fromisoformat(report["start"])))
+        PeriodicReport.period_start == date.fromisoformat(report["start"]),
+        PeriodicReport.body_id == body.id if body is not None else PeriodicReport.body_id.is_(None)))
 
 
-def reporting_units(session: Session, start: date, end: date) -> list[Unit]:
+def reporting_units(session: Session, start: date, end: date, body: Unit | None = None) -> list[Unit]:
     """The units answering for an assignment in hand during the period (assigned by its end, not
     done before it began): its lead unit, or the unit that replaced it by the period's end (a
     pre-2025 commune's new ward). Assignments given to the units, not the shares a unit passed to
-    its own sections: the unit reports for them. The calendar's reports are the home body's (the
-    province's): the tasks of its directives, not those a commune's own directives give its sections."""
+    its own sections: the unit reports for them. Only the tasks of `body`'s directives (None: the home
+    body's, the province's): a commune's own directives are its office's report, not the province's."""
     a = Assignment
-    of_home = permissions.issued_clause(session, None)
+    issuer = body or org.home_body(session)
+    of_body = permissions.issued_by(session, issuer) if issuer is not None else None
     unit_ids = select(a.lead_unit_id).where(
         a.status != AssignmentStatus.CANCELLED, a.assigned_on <= end, a.lead_unit_id.is_not(None),
         tasks_given(), or_(a.completed_on.is_(None), a.completed_on >= start),
-        *([of_home] if of_home is not None else [])).distinct()
+        *([of_body] if of_body is not None else [])).distinct()
     units = {org.in_force(session, unit, end) for unit in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     return sorted(units, key=lambda unit: unit.code)
 
 
+def reporting_bodies(session: Session, start: date, end: date) -> list[tuple[Unit | None, list[Unit]]]:
+    """The bodies whose office reports on the period, each with the units it asks: the home body (None)
+    always, as before bodies; then, by code, each other unit marked an issuing body (a commune) whose own
+    directives gave a unit a task in hand during the period. A commune with none gets no report: nobody
+    would be asked, and its leader would be given an empty report to approve each period."""
+    home = org.home_body(session)
+    others = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True),
+                                                *([Unit.id != home.id] if home is not None else []))
+                             .order_by(Unit.code))
+    asked = [(body, reporting_units(session, start, end, body)) for body in others]
+    return [(None, reporting_units(session, start, end)), *((body, units) for body, units in asked if units)]
+
+
 def _report_row(ctx: StepContext, report: dict) -> PeriodicReport:
-    """The report's record: an ad-hoc report's dict carries its id, a period is looked up."""
-    row = (ctx.session.get(PeriodicReport, report["id"]) if report.get("id")
-           else find_report(ctx.session, ctx.bundle.settings["id"], report))
+    """The report's record: an ad-hoc report's dict, and a body's of the calendar, carry its id; a period of
+    a diagram before bodies is looked up (the home body's)."""
+    row = find_report(ctx.session, ctx.bundle.settings["id"], report)
     if row is None:
         raise LookupError(f"periodic report {report.get('label')} was not opened")
     return row
 
 
+@OPERATORS.register("periodic_report.open_bodies", required=("report",))
+def open_bodies(ctx: StepContext, data: dict, params: dict) -> list[dict]:
+    """Open the period's report of each body that reports on it (`reporting_bodies`: the province's, and
+    each commune's with tasks of its own directives in hand) and ask each its units; returns, for the
+    diagram's multi-instance sub-process, each body's report: the period's dict with the record's `id`,
+    the `units` asked (codes) and the body (`issuing_body`: its code, None for the home body), whose
+    office consolidates it and whose leader approves it."""
+    report = params["report"]
+    bodies = reporting_bodies(ctx.session, date.fromisoformat(report["start"]), date.fromisoformat(report["end"]))
+    return [_open_for(ctx, report, body, units) for body, units in bodies]
+
+
 @OPERATORS.register("periodic_report.open", required=("report",))
 def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
-    """Create the period's record (once) and ask each reporting unit for its report;
-    returns the units' codes for the diagram's multi-instance task."""
+    """The home body's report alone, for a calendar still running a diagram of before bodies (it moves to
+    the new version between two periods, engine.reports.service.move_schedule): its units' codes."""
     report = params["report"]
-    row = find_report(ctx.session, ctx.bundle.settings["id"], report)
+    units = reporting_units(ctx.session, date.fromisoformat(report["start"]), date.fromisoformat(report["end"]))
+    return _open_for(ctx, report, None, units)["units"]
+
+
+def _open_for(ctx: StepContext, report: dict, body: Unit | None, units: list[Unit]) -> dict:
+    """Create the period's record of `body` (once) and ask each of `units` for its report."""
+    row = find_report(ctx.session, ctx.bundle.settings["id"], report, body)
     if row is None:
         row = PeriodicReport(ruleset=ctx.bundle.settings["id"], period=report["period"],
                              period_start=date.fromisoformat(report["start"]),
@@ -149,18 +186,19 @@ def open_period(ctx: StepContext, data: dict, params: dict) -> list[str]:
                              office_due=date.fromisoformat(report["office_due"]),
                              article=report.get("article") or None, instance_id=ctx.instance.id,
                              counted_from=_day_or_none(report.get("counted_from")),
-                             counted_to=_day_or_none(report.get("counted_to")), created_at=clock.now())
+                             counted_to=_day_or_none(report.get("counted_to")), created_at=clock.now(),
+                             body_id=body.id if body is not None else None)
         ctx.session.add(row)
         ctx.session.flush()
         audit.record(ctx.session, "periodic_report.opened", "periodic_report", row.id, actor=ctx.actor,
-                     after=report)
-    units = reporting_units(ctx.session, row.period_start, row.period_end)
+                     after={**report, **({"body": body.code} if body is not None else {})})
     # Kept: the report names as missing only the units asked now, not one that received its first
     # task later in the period (the period opens days before it ends) and was never asked.
     row.asked_units = [unit.code for unit in units]
     for unit in units:
         _ask(ctx, row, unit, "periodic_report", report["label"])
-    return row.asked_units
+    return {**report, "id": row.id, "units": row.asked_units,
+            permissions.BODY_VARIABLE: body.code if body is not None else None}
 
 
 def _day_or_none(value: str | None) -> date | None:
@@ -228,11 +266,22 @@ REPORT_NOTICES = {"reminder": "periodic_report_reminder", "due_today": "periodic
 
 @OPERATORS.register("periodic_report.remind", required=("report", "notice"))
 def remind_periodic(ctx: StepContext, data: dict, params: dict) -> list[str]:
-    """Remind the units asked that have not sent their report yet (a `notice` of next_urging);
-    none once their due day is past (a server back after it: the collection is closing)."""
-    row = _report_row(ctx, params["report"])
-    if clock.today() > row.unit_due:
+    """Remind the units each body's report of the period asked that have not sent theirs yet (a `notice`
+    of next_urging); none once their due day is past (a server back after it: the collection is closing)."""
+    if clock.today() > date.fromisoformat(params["report"]["unit_due"]):
         return []
+    return [code for row in _period_rows(ctx, params["report"]) for code in _remind(ctx, row, params)]
+
+
+def _period_rows(ctx: StepContext, report: dict) -> list[PeriodicReport]:
+    """Every body's report of the period `report` that this calendar opened."""
+    return list(ctx.session.scalars(select(PeriodicReport).where(
+        PeriodicReport.instance_id == ctx.instance.id, PeriodicReport.period == report["period"],
+        PeriodicReport.period_start == date.fromisoformat(report["start"])).order_by(PeriodicReport.id)))
+
+
+def _remind(ctx: StepContext, row: PeriodicReport, params: dict) -> list[str]:
+    """Remind the units `row` asked that have not reported; their codes."""
     reported = set(ctx.session.scalars(select(Unit.code).join(UnitReport, UnitReport.unit_id == Unit.id).where(
         UnitReport.periodic_report_id == row.id)))
     units = [code for code in row.asked_units or [] if code not in reported]

@@ -13,7 +13,7 @@ from engine.directives.models import ORIGINS, URGENCIES
 from engine.errors import EngineError
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.reports.calendar import ReportPeriod, parse_period, period_key
 from engine.reports.counts import DENOMINATORS, Scope
 
@@ -117,11 +117,12 @@ class ReportQuery:
                    officer=(args.get("officer") or "").strip()[:64], origin=origin,
                    unit_own=args.get("own") == "1", counted=counted)
 
-    def scope(self, session: Session, asker: User | None) -> Scope:
+    def scope(self, session: Session, asker: User | None, body: Unit | None = None) -> Scope:
         """The Scope for this query within what `asker` may see (engine.org.permissions: the
         units of their scope, the directives of their body; lists name only the assignments they
-        may see). None: the public, who see every unit's figures of the home body's directives and
-        nothing of secret documents."""
+        may see). None: the public, who see every unit's figures of the directives of `body` (an
+        office report's, read as sent or published: a commune's counts its own; None: the home
+        body's) and nothing of secret documents."""
         # a unit's scope holds its predecessors: its figures count what they received
         visible_unit_ids = permissions.units_in_scope(session, asker) if asker is not None else None
         unit_ids = visible_unit_ids
@@ -136,8 +137,15 @@ class ReportQuery:
         return Scope(as_of=self.as_of, start=self.first_day, end=self.last_day, unit_ids=unit_ids,
                      urgency=self.urgency or None, directive_id=self.directive_id, officer_id=officer_id,
                      origin=self.origin or None,
-                     include_secret=asker is not None, issued=permissions.issued_clause(session, asker),
+                     include_secret=asker is not None, issued=self._issued(session, asker, body),
                      shown=permissions.see_clause(session, asker, permissions.ASSIGNMENT) if asker else None)
+
+    @staticmethod
+    def _issued(session: Session, asker: User | None, body: Unit | None):
+        """Whose directives count: the asker's (`permissions.issued_clause`), for the public `body`'s."""
+        if asker is None and body is not None:
+            return permissions.issued_by(session, body)
+        return permissions.issued_clause(session, asker)
 
     def root_unit_id(self, session: Session, user_unit_id: int | None) -> int | None:
         """Whose children the per-unit table lists: the chosen unit, else the asker's own unit

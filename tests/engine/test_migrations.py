@@ -274,3 +274,31 @@ def test_a_recall_request_is_kept_once_per_message_and_goes_with_a_downgrade(dat
             assert "edxml_recall_requests" not in inspect(conn).get_table_names()
     finally:
         db.dispose()
+
+
+_QUARTER_REPORT = text(
+    "INSERT INTO periodic_reports (ruleset, period, period_start, period_end, unit_due, office_due, status, "
+    "instance_id, created_at, published, body_id) VALUES ('tinh-2025', 'quarterly', '2026-01-01', '2026-03-31', "
+    "'2026-03-13', '2026-03-20', 'collecting', 7, '2026-03-06 09:00:00', false, :body)")
+
+
+def test_a_period_s_report_is_one_per_calendar_and_body_with_the_rows_in_place(database_url):
+    """c4e8a2f6b1d9: the province's report of a period stored before stays; the calendar that opened it adds
+    a commune's report of the same period; a second report of one body, the home body's (no body) too, is
+    refused."""
+    upgrade(database_url, "c5e1a7d3f9b2")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) "
+                              "VALUES (2, 'xa-a', 'xa-a', 'commune', false)"))
+            conn.execute(_QUARTER_REPORT, {"body": None})
+        upgrade(database_url)
+        with db.begin() as conn:
+            assert conn.execute(text("SELECT body_id, status FROM periodic_reports")).all() == [(None, "collecting")]
+            conn.execute(_QUARTER_REPORT, {"body": 2})
+        for body in (None, 2):
+            with pytest.raises(IntegrityError), db.begin() as conn:
+                conn.execute(_QUARTER_REPORT, {"body": body})
+    finally:
+        db.dispose()

@@ -5,6 +5,7 @@ import re
 import shutil
 from datetime import date, datetime, timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -18,7 +19,7 @@ from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.errors import NotFound
 from engine.notifications.models import Notification
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.reports import calendar as report_calendar
 from engine.reports import service as report_service
 from engine.reports.counts import Scope
@@ -417,6 +418,28 @@ def test_a_task_assigned_after_a_months_report_is_counted_in_the_next_one(databa
         engine.close()
 
 
+def _older_diagram(tmp_path, older) -> tuple[Path, Path, str]:
+    """The repository's processes copied, their periodic_report.bpmn made `older` (a function of its text):
+    the copy's folder, the diagram's path and its current text (to publish it later)."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    diagram = processes / "common" / "periodic_report.bpmn"
+    current = diagram.read_text(encoding="utf-8")
+    diagram.write_bytes(older(current))
+    return processes, diagram, current
+
+
+def _quarter_one_collected(engine, clock) -> WorkflowInstance:
+    """The ruleset loaded and its calendar started; quarter I opened (06/03) and its units' time over (16/03)."""
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+    schedule = start_schedule(engine)
+    for day in (6, 16):
+        clock.set(datetime(2026, 3, day, 9, 0))
+        engine.runtime.run_due_timers()
+    return schedule
+
+
 def _without_reminders(diagram: str) -> bytes:
     """periodic_report.bpmn before the units' reminders (the parallel branch from pr_fork)."""
     tree = etree.fromstring(diagram.encode("utf-8"))
@@ -434,21 +457,12 @@ def test_a_published_version_takes_over_the_running_calendar_between_two_periods
     as it is (SpiffWorkflow's migration refuses it: its loop has passed the changed fork), and once
     that report is issued the scheduler's next tick moves it. The half-year's units are reminded;
     no report is asked for twice or skipped."""
-    processes = tmp_path / "processes"
-    shutil.copytree(REPO_ROOT / "processes", processes)
-    diagram = processes / "common" / "periodic_report.bpmn"
-    current = diagram.read_text(encoding="utf-8")
-    diagram.write_bytes(_without_reminders(current))
+    processes, diagram, current = _older_diagram(tmp_path, _without_reminders)
     engine = make_engine(database_url, clock, processes_dir=str(processes))
     try:
         users = create_org_tree(engine)
         seed(engine)
-        with engine.db.session() as s:
-            engine.load_ruleset(s)
-        old = start_schedule(engine)
-        for day in (6, 16):  # quarter I opens; its units' time is over
-            clock.set(datetime(2026, 3, day, 9, 0))
-            engine.runtime.run_due_timers()
+        old = _quarter_one_collected(engine, clock)
         diagram.write_text(current, encoding="utf-8")
         with engine.db.session() as s:
             new_version = engine.load_ruleset(s).id
@@ -542,3 +556,80 @@ def test_a_deployment_switched_to_a_ruleset_without_a_calendar_ends_the_one_befo
     finally:
         mini.close()
         dak_lak.close()
+
+
+SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+
+
+def _before_bodies(diagram: str) -> bytes:
+    """periodic_report.bpmn before each body had its report: periodic_report.open, then the period's one
+    collection and office's report (no multi-instance sub-process over the bodies)."""
+    tree = etree.fromstring(diagram.encode("utf-8"))
+    process = tree.find(f"{BPMN}process")
+    bodies = process.find(f"{BPMN}subProcess[@id='pr_bodies']")
+    for node_id in ("pr_collect", "pr_office_report", "pr_flow_collected"):
+        process.append(bodies.find(f"*[@id='{node_id}']"))
+    process.find(f"*[@id='pr_collect']/{BPMN}incoming").text = "pr_flow_collect"
+    process.find(f"*[@id='pr_office_report']/{BPMN}outgoing").text = "pr_flow_done"
+    process.find("*[@id='pr_flow_collect']").set("targetRef", "pr_collect")
+    process.find("*[@id='pr_flow_done']").set("sourceRef", "pr_office_report")
+    process.remove(bodies)
+    operator = tree.find(f".//{SPIFF}serviceTaskOperator[@id='periodic_report.open_bodies']")
+    operator.set("id", "periodic_report.open")
+    operator.set("resultVariable", "reporting_units")
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+def _commune_with_a_directive(engine) -> None:
+    """Commune xa-a, an issuing body, gave its section a task of its own directive (due 31/07/2026)."""
+    with engine.db.session() as s:
+        commune = org.create_unit(s, "xa-a", "UBND xã An Phú", parent_code="UBND", kind="commune")
+        org.mark_issuing_body(s, "xa-a", True)
+        section = org.create_unit(s, "xa-a-kt", "Phòng Kinh tế xã An Phú", parent_code="xa-a", kind="section")
+        directive = Directive(ruleset="dak-lak", doc_type="CV", number="5", symbol="5/UBND-XA", summary="Việc của xã",
+                              issuer="UBND xã An Phú", issued_on=date(2026, 2, 12), urgency="normal", tracked=True,
+                              status="assigned", created_at=datetime(2026, 2, 12, 9, tzinfo=VN_TZ), extra={},
+                              issuing_body_id=commune.id)
+        s.add(directive)
+        s.flush()
+        s.add(Assignment(directive_id=directive.id, content="Làm đường", lead_unit_id=section.id,
+                         deadline=date(2026, 7, 31), assigned_on=date(2026, 2, 12), progress="not_started",
+                         created_at=directive.created_at))
+
+
+def _opened(engine) -> dict[tuple[str, str | None], list[str] | None]:
+    """(period, body code) of each report opened: the units it asked."""
+    with engine.db.session() as s:
+        return {(row.period, s.get_one(Unit, row.body_id).code if row.body_id else None): row.asked_units
+                for row in s.scalars(select(PeriodicReport))}
+
+
+def test_a_calendar_on_the_diagram_before_bodies_asks_the_province_s_report_until_it_moves(database_url, clock,
+                                                                                           tmp_path):
+    """A calendar started before each body had its report (periodic_report.open) goes on asking for the
+    province's report alone; once that report is issued, the version `dondoc ruleset load` published takes
+    over, and the next period opens the commune's report beside the province's."""
+    processes, diagram, current = _older_diagram(tmp_path, _before_bodies)
+    engine = make_engine(database_url, clock, processes_dir=str(processes))
+    try:
+        users = create_org_tree(engine)
+        seed(engine)
+        _commune_with_a_directive(engine)
+        _quarter_one_collected(engine, clock)
+        assert _opened(engine) == {("quarterly", None): ["STC", "STC-NS", "SXD"]}  # the commune's: none
+        diagram.write_text(current, encoding="utf-8")
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        for element, who, data in (("report_consolidate", "clerk", {"summary": "Tốt"}),
+                                   ("report_review", "leader", {"review_decision": "approve"})):
+            with engine.db.session() as s:
+                item = _ready(s, element)[0].id
+            engine.runtime.complete(item, data, users[who])
+        assert tick(engine).schedule_moved
+        clock.set(datetime(2026, 6, 8, 9, 0))  # the half-year opens on the new version
+        tick(engine)
+        province = ["STC", "STC-NS", "SXD"]
+        assert _opened(engine) == {("quarterly", None): province, ("half_yearly", None): province,
+                                   ("half_yearly", "xa-a"): ["xa-a-kt"]}
+    finally:
+        engine.close()

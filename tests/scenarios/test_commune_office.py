@@ -7,23 +7,24 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.api_tokens import service as tokens
 from engine.directives.models import Assignment
 from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
 from engine.org import service as org
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.reports.models import PeriodicReport
 from engine.reports.operators import reporting_units
+from engine.reports.service import start_schedule
 from engine.runtime.models import WorkItem
-from tests.conftest import PASSWORD, create_org_tree, make_engine
+from tests.conftest import add_communes, create_org_tree, make_engine
 from tests.webui.conftest import Browser, classify, register
 from webui.app import create_app
 
@@ -43,12 +44,7 @@ def province(database_url, clock, tmp_path):
     engine = make_engine(database_url, clock, ruleset="tinh-2025", tmp_path=tmp_path)
     create_org_tree(engine)
     with engine.db.session() as s:
-        for code, (name, parent, issuing) in WARDS.items():
-            org.create_unit(s, code, name, parent_code=parent, kind="section" if parent != "UBND" else "commune")
-            if issuing:
-                org.mark_issuing_body(s, code, True)
-        for username, (unit, roles) in WARD_PEOPLE.items():
-            org.create_user(s, username, PASSWORD, username.upper(), unit, roles)
+        add_communes(s, WARDS, WARD_PEOPLE)
         engine.load_ruleset(s)
     app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
 
@@ -428,3 +424,120 @@ def test_a_ward_directive_s_work_items_speak_as_the_ward_and_the_province_s_as_t
     form = browser("xa_a").client.get(f"/api/v1/work-items/{province_item.id}",
                                       headers={"Authorization": f"Bearer {api['xa_a']}"}).get_json()["form"]
     assert "Chuyển lại Văn phòng UBND tỉnh" in str(form), form
+
+
+WARD_B_DIRECTIVE = "07/UBND-XB"
+# Ward B's own section and leader, ward C an issuing body with no directive of its own
+CALENDAR_UNITS = {"xa-b-kt": ("Phòng Kinh tế xã Bình Minh", "xa-b", False), "xa-c": ("UBND xã Cẩm Lý", "UBND", True)}
+CALENDAR_PEOPLE = {"kt_b": ("xa-b-kt", ["unit_officer"]), "ct_b": ("xa-b", ["leader"])}
+
+
+def _quarter_reports(engine) -> dict[str | None, PeriodicReport]:
+    """The first quarter's reports of the calendar, by the code of their body (None: the province's)."""
+    with engine.db.session() as s:
+        rows = s.scalars(select(PeriodicReport).where(PeriodicReport.period == "quarterly")).all()
+        return {(s.get(Unit, row.body_id).code if row.body_id else None): row for row in rows}
+
+
+def _calendar_step(engine, element_id: str, unit_code: str) -> WorkItem:
+    """The calendar's ready step `element_id` waiting in the unit `unit_code`: each body's steps are its own."""
+    with engine.db.session() as s:
+        return s.scalars(select(WorkItem).where(WorkItem.element_id == element_id, WorkItem.status == "ready",
+                                                WorkItem.unit_id == org.unit_by_code(s, unit_code).id)).one()
+
+
+def _do(b: Browser, item: WorkItem, data: dict) -> None:
+    done = b.post(f"/work/{item.id}", data)
+    assert done.status_code == 302, done.get_data(as_text=True)
+
+
+def _report_files(b: Browser, report_id: int, tmp_path) -> dict[str, str]:
+    """The three files of an office report of the calendar, through the links of its page."""
+    page = _page(b, f"/reports/periodic/{report_id}")
+    link = re.search(r'href="/reports/export/docx\?([^"]+)"', page).group(1).replace("&amp;", "&")
+    return _files(b, link, tmp_path)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_each_ward_s_office_reports_its_own_quarter_to_its_own_chairman(province, clock, tmp_path):
+    """The report calendar opens, for the first quarter, the province's report asking the department leading
+    its directive's task (as before), and each ward's report asking its own section about its own directive;
+    ward C, with no directive of its own, gets none. Each office sees and consolidates its own, its own leader
+    approves it, numbered among its own; the ward's files speak as the ward and the province's as before."""
+    engine, browser = province
+    with engine.db.session() as s:
+        add_communes(s, CALENDAR_UNITS, CALENDAR_PEOPLE)
+    clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="STC"))
+    classify(ward_clerk, register(ward_clerk, symbol=WARD_DIRECTIVE, issuer="UBND phường An Phú", lead="xa-a-kt"))
+    classify(ward_b, register(ward_b, symbol=WARD_B_DIRECTIVE, issuer="UBND xã Bình Minh", lead="xa-b-kt"))
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 6, 9, 0))  # the quarter opens 5 working days before the units' 13/03
+    engine.runtime.run_due_timers()
+    clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")  # signed in again weeks later
+
+    reports = _quarter_reports(engine)
+    assert {body: row.asked_units for body, row in reports.items()} == {
+        None: ["STC"], "xa-a": ["xa-a-kt"], "xa-b": ["xa-b-kt"]}, reports
+    assert {row.unit_due for row in reports.values()} == {date(2026, 3, 13)}  # the deployment's days
+    assert {row.office_due for row in reports.values()} == {date(2026, 3, 20)}
+    with engine.db.session() as s:
+        asked = {(user, link) for user, link in s.execute(select(User.username, Notification.link).join(
+            Notification, Notification.user_id == User.id).where(Notification.kind == "periodic_report"))}
+    assert asked == {(user, f"/reports/periodic/{reports[body].id}")
+                     for user, body in (("stc", None), ("kt_a", "xa-a"), ("kt_b", "xa-b"))}, asked
+    for who, own in ((clerk, None), (ward_clerk, "xa-a"), (ward_b, "xa-b")):
+        for body, row in reports.items():
+            assert who.get(f"/reports/periodic/{row.id}").status_code == (200 if body == own else 404), (own, body)
+
+    for who, unit, results in (("stc", "STC", "Đã giải ngân 45%"), ("kt_a", "xa-a-kt", "Đã kiểm tra 3 tuyến đê"),
+                               ("kt_b", "xa-b-kt", "Đã làm đường liên thôn")):
+        _do(browser(who), _calendar_step(engine, "pr_unit_report", unit), {"results": results})
+    clock.set(datetime(2026, 3, 16, 9, 0))  # the working day after the units' day: each office consolidates
+    engine.runtime.run_due_timers()
+    clerk, ward_clerk, ward_b = browser("clerk"), browser("vp_a"), browser("vp_b")
+    consolidate = _calendar_step(engine, "report_consolidate", "xa-a")  # in the ward's unit, not the province's
+    assert f"/work/{consolidate.id}" in _page(ward_clerk, "/inbox")
+    assert f"/work/{consolidate.id}" not in _page(clerk, "/inbox") + _page(ward_b, "/inbox")
+    _do(browser("cvp_a"), consolidate, {"summary": "Các phòng đã báo cáo"})
+    review = _calendar_step(engine, "report_review", "xa-a")
+    assert f"/work/{review.id}" not in _page(browser("chutich"), "/inbox") + _page(browser("ct_b"), "/inbox")
+    _do(browser("ct_a"), review, {"review_decision": "approve"})
+    _do(browser("chanhvp"), _calendar_step(engine, "report_consolidate", "VP"), {"summary": "Tổng hợp"})
+    _do(browser("chutich"), _calendar_step(engine, "report_review", "UBND"), {"review_decision": "approve"})
+
+    reports = _quarter_reports(engine)
+    assert {body: (row.status, row.number) for body, row in reports.items()} == {
+        None: ("issued", "1/BC-VP"), "xa-a": ("issued", "1/BC-VP"), "xa-b": ("collecting", None)}
+    ward = _report_files(ward_clerk, reports["xa-a"].id, tmp_path)
+    title = "Kết quả thực hiện nhiệm vụ do UBND phường An Phú, Chủ tịch UBND phường An Phú giao quý I năm 2026"
+    assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" in ward["docx"], ward["docx"]
+    assert "An Phú, ngày 16 tháng 3 năm 2026" in ward["docx"] and "Số: 1/BC-VP" in ward["docx"], ward["docx"]
+    assert title in ward["docx"] and "- Chủ tịch UBND phường An Phú (b/c);" in ward["docx"], ward["docx"]
+    assert "Phòng Kinh tế phường An Phú\nKết quả: Đã kiểm tra 3 tuyến đê" in ward["docx"], ward["docx"]
+    assert ward["xlsx"].startswith("VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" + title), ward["xlsx"]
+    for words in ("UBND PHƯỜNG AN PHÚ VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ", "Số: 1/BC-VP", title,
+                  "Chủ tịch UBND phường An Phú (b/c)", "Đã kiểm tra 3 tuyến đê"):
+        assert words in ward["pdf"], (words, ward["pdf"])
+    for text in ward.values():  # nothing of the province's nor of ward B's
+        assert "tỉnh" not in text.lower() and "Sở Tài chính" not in text and "Bình Minh" not in text, text
+
+    province_files = _report_files(clerk, reports[None].id, tmp_path)
+    assert "UBND TỈNH\nVĂN PHÒNG UBND TỈNH\n" in province_files["docx"], province_files["docx"]
+    assert "do UBND tỉnh, Chủ tịch UBND tỉnh giao quý I năm 2026" in province_files["docx"]
+    assert "Sở Tài chính\nKết quả: Đã giải ngân 45%" in province_files["docx"], province_files["docx"]
+    for text in province_files.values():
+        assert "phường" not in text and "Bình Minh" not in text, text
+
+    # Published (as a ruleset with [reports] publish = true issues them: Đắk Lắk, Gia Lai), the ward's Word file
+    # on the public page counts the ward's directives, by its sections, under its heading; the province's its own.
+    with engine.db.session() as s:
+        s.execute(update(PeriodicReport).where(PeriodicReport.status == "issued").values(published=True))
+    engine.settings.public_results = True
+    public = Browser(ward_clerk.client.application)
+    ward, province_file = (_docx_text(public.get(f"/public/reports/{reports[body].id}.docx").get_data())
+                           for body in ("xa-a", None))
+    assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" in ward and title in ward, ward
+    assert "Phòng Kinh tế phường An Phú" in ward and "Sở Tài chính" not in ward and "tỉnh" not in ward.lower(), ward
+    assert "UBND TỈNH\nVĂN PHÒNG UBND TỈNH\n" in province_file and "Sở Tài chính" in province_file, province_file
+    assert "phường" not in province_file, province_file

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from engine import clock
 from engine.inspections import service as inspections
+from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.outcomes import BUCKETS
@@ -75,8 +76,11 @@ def issued_report(report_id: int):
         if row is None or row.status != PeriodicReportStatus.ISSUED or not row.published:
             abort(404)
         query = ReportQuery.from_args(report_args(row), clock.today())
-        root = org.root_unit(session)  # its table is the office's file's: the root's children, each with its sections
-        report = build_report(session, query.scope(session, None), denominator=query.denominator,
+        # its table is the office's file's: the body's children (the root's for the province), each with its
+        # sections; its figures the body's directives' (a commune's report: the commune's)
+        body = permissions.recorded_body(session, row.body_id)
+        root = body if permissions.other_than_home(session, body) else org.root_unit(session)
+        report = build_report(session, query.scope(session, None, body), denominator=query.denominator,
                               period_label=report_label(row), periodic_report_id=row.id,
                               root_unit_id=root.id if root else None,
                               settings=ruleset_settings(session), organisation=engine().settings.organisation_name)
