@@ -253,3 +253,19 @@ def test_a_message_received_and_a_reply_are_kept_once_by_digest(database_url):
             conn.execute(text(receipt), {"n": "1"})
     finally:
         db.dispose()
+
+
+def test_the_organisation_counter_starts_with_its_row(database_url):
+    """c3e7a9f1b5d2: the counter's one row is there from the upgrade (two workers' first writes of the
+    units would both insert it otherwise), and goes with the downgrade."""
+    upgrade(database_url, "b8e4d2f6a1c3")
+    upgrade(database_url)
+    db = create_engine(database_url)
+    try:
+        with db.connect() as conn:
+            assert conn.execute(text("SELECT id, revision FROM organisation_revisions")).all() == [(1, 0)]
+        command.downgrade(alembic_config(database_url), "b8e4d2f6a1c3")
+        with db.connect() as conn:
+            assert "organisation_revisions" not in inspect(conn).get_table_names()
+    finally:
+        db.dispose()

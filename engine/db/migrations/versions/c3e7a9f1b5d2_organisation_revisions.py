@@ -1,0 +1,33 @@
+"""organisation revisions
+
+One row counting the transactions that wrote `units` or `process_bundles`: each worker keeps the
+organisation every request reads (the home body, a unit's body, the published rulesets' settings)
+and checks this counter once a transaction instead (engine.org.kept). The row is inserted here, so
+that two workers' first writes do not both insert it.
+
+Revision ID: c3e7a9f1b5d2
+Revises: b8e4d2f6a1c3
+Create Date: 2026-12-06 12:40:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'c3e7a9f1b5d2'
+down_revision = 'b8e4d2f6a1c3'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    table = op.create_table(
+        'organisation_revisions',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('revision', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_revisions')),
+    )
+    op.bulk_insert(table, [{'id': 1, 'revision': 0}])
+
+
+def downgrade() -> None:
+    op.drop_table('organisation_revisions')
