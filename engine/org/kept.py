@@ -23,7 +23,7 @@ from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 
-from engine.db import read_once, rowcount
+from engine.db import lock_name, read_once, rowcount
 from engine.org.models import OrganisationRevision, Unit
 
 T = TypeVar("T")
@@ -55,10 +55,9 @@ def kept(session: Session, key: Hashable, read: Callable[[], T], tables: Collect
                          tables=(OrganisationRevision.__tablename__,))
     bind = session.connection().engine
     copy = _copies.get(bind)
-    if copy is None or copy.revision < revision:
+    # Another revision, older too (a database restored or made again): what was kept is of another organisation.
+    if copy is None or copy.revision != revision:
         copy = _copies[bind] = _Copy(revision)
-    if copy.revision != revision:  # a transaction older than the copy: its own reads
-        return read_once(session, key, read, tables)
     if key not in copy.values:
         copy.values[key] = read()
     return copy.values[key]  # type: ignore[return-value]
@@ -100,11 +99,15 @@ def bump(session: Session) -> None:
     """Count a write of the organisation: every worker reads it again from its next transaction on,
     and this transaction no longer uses the kept copy."""
     session.info[_WROTE] = session.get_transaction()
-    connection = session.connection()
-    bumped = connection.execute(update(OrganisationRevision).where(OrganisationRevision.id == 1)
-                                .values(revision=OrganisationRevision.revision + 1))
-    if rowcount(bumped) == 0:  # the deployment's first write since the counter exists
-        connection.execute(insert(OrganisationRevision).values(id=1, revision=1))
+    if _bumped(session) == 0:  # the deployment's first write since the counter exists: one worker inserts its row
+        lock_name(session, OrganisationRevision.__tablename__)
+        if _bumped(session) == 0:
+            session.connection().execute(insert(OrganisationRevision).values(id=1, revision=1))
+
+
+def _bumped(session: Session) -> int:
+    return rowcount(session.connection().execute(update(OrganisationRevision).where(OrganisationRevision.id == 1)
+                                                 .values(revision=OrganisationRevision.revision + 1)))
 
 
 @event.listens_for(Session, "before_flush")

@@ -2,6 +2,7 @@
 a province's tree holds thousands of communes and its users number thousands (issue #20)."""
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from engine import audit, clock
 from engine.audit.models import AuditEntry
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit, User
+from engine.org.models import OrganisationRevision, Unit, User
 from engine.org.service import OrgError
 from engine.runtime.models import WorkItem
 from tests.conftest import make_engine
@@ -268,3 +269,24 @@ def test_a_transaction_holding_unflushed_units_reads_them_for_itself(engine):
         org.create_unit(s, "S9", "Sở mới", parent_code="T", kind="department")
     with engine.db.reading() as s:
         assert org.issuing_body_ids(s) == frozenset()
+
+
+def test_two_first_writes_of_the_organisation_at_once_both_commit(engine):
+    """The counter's row is inserted by a deployment's first write of the units; two at once (two
+    workers, PostgreSQL) count one after the other instead of inserting it twice (a unique violation)."""
+    with engine.db.session() as s:
+        org.create_unit(s, "A", "Sở A")
+        s.flush()
+        second = threading.Thread(target=_create_unit, args=(engine, "B"))
+        second.start()
+        second.join(1.0)  # PostgreSQL: it waits for this transaction (SQLite: for its write lock)
+        assert second.is_alive()
+    second.join(30)
+    with engine.db.reading() as s:
+        assert s.scalar(select(OrganisationRevision.revision)) == 2
+        assert org.unit_by_code(s, "B") is not None
+
+
+def _create_unit(engine, code: str) -> None:
+    with engine.db.session() as s:
+        org.create_unit(s, code, f"Sở {code}")

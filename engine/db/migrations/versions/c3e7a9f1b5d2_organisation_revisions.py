@@ -2,8 +2,8 @@
 
 One row counting the transactions that wrote `units` or `process_bundles`: each worker keeps the
 organisation every request reads (the home body, a unit's body, the published rulesets' settings)
-and checks this counter once a transaction instead (engine.org.kept). The row is inserted here, so
-that two workers' first writes do not both insert it.
+and checks this counter once a transaction instead (engine.org.kept). No row yet reads as 0: the
+first write of either table inserts it (not here: `dondoc restore` wants an upgraded database empty).
 
 Revision ID: c3e7a9f1b5d2
 Revises: b8e4d2f6a1c3
@@ -20,13 +20,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    table = op.create_table(
+    op.create_table(
         'organisation_revisions',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('revision', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_revisions')),
     )
-    op.bulk_insert(table, [{'id': 1, 'revision': 0}])
 
 
 def downgrade() -> None:
