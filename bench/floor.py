@@ -337,10 +337,10 @@ class Bench:
             for way, lifecycle in zip(self.ways, self.runs, strict=True):
                 database, sent = self.database.cpu(), self.sent
                 cpu = lifecycle()
-                if n >= WARM_UP:
+                if n >= WARM_UP:  # the statements first: reading the server's CPU is one
+                    way.statements.append(self.sent - sent)
                     way.cpu.append(cpu)
                     way.database.append(self.database.cpu() - database)
-                    way.statements.append(self.sent - sent)
 
     def _bare(self) -> float:
         events = self.bare.prepared()
