@@ -35,7 +35,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.task import Task
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from bench.http import mixes
 from bench.http.lifecycle import InProcessApi
@@ -292,6 +292,7 @@ class Way:
     label: str
     cpu: list[float] = field(default_factory=list)
     database: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)  # sent by this process (not the server's)
 
     def cpu_ms(self) -> float:
         return statistics.fmean(self.cpu) * 1000
@@ -311,11 +312,16 @@ class Bench:
         self.who = people(self.engine)
         self.client = create_app(self.engine).test_client()
         self.database = DatabaseServer(self.engine)
+        self.sent = 0  # statements this process sent to the database
+        event.listen(self.engine.db.engine, "before_cursor_execute", self._count)
         self.n = 0
         events, outcome = record_lifecycle(self.engine, self.who, self._next())
         self.bare = BareLifecycle(self.engine, events, outcome)
         self.ways = [Way(label) for label in self.WAYS]
         self.runs = [self._bare, self._engine, self._application, self._http]
+
+    def _count(self, *_args) -> None:
+        self.sent += 1
 
     def _next(self) -> int:
         self.n += 1
@@ -329,9 +335,10 @@ class Bench:
     def run(self) -> None:
         for n in range(WARM_UP + self.lifecycles):
             for way, lifecycle in zip(self.ways, self.runs, strict=True):
-                database = self.database.cpu()
+                database, sent = self.database.cpu(), self.sent
                 cpu = lifecycle()
-                if n >= WARM_UP:
+                if n >= WARM_UP:  # the statements first: reading the server's CPU is one
+                    way.statements.append(self.sent - sent)
                     way.cpu.append(cpu)
                     way.database.append(self.database.cpu() - database)
 
@@ -382,11 +389,13 @@ def report(bench: Bench, backend: str, load: tuple[float, float]) -> None:
     print(f"{backend}, {bench.lifecycles} lifecycles of each way, alternated; load average {load[0]:.1f} → "
           f"{load[1]:.1f}; mean CPU ms a lifecycle (13 requests, 4 instances, 7 user tasks)")
     print("| way | application CPU ms | ÷ bare | database server CPU ms | both ÷ bare "
-          "| lifecycles/s on 2 cores at that CPU |\n|---|---:|---:|---:|---:|---:|")
+          "| lifecycles/s on 2 cores at that CPU | statements |\n|---|---:|---:|---:|---:|---:|---:|")
     for way in bench.ways:
         application, database = way.cpu_ms(), way.database_ms()
+        # the server's processes send HTTP's statements: not counted here
+        sent = "–" if way.label == bench.WAYS[-1] else f"{statistics.fmean(way.statements):.1f}"
         print(f"| {way.label} | {application:.1f} | {application / bare:.2f} | {database:.1f} "
-              f"| {(application + database) / bare:.2f} | {2000 / (application + database):.1f} |")
+              f"| {(application + database) / bare:.2f} | {2000 / (application + database):.1f} | {sent} |")
 
 
 def main() -> None:

@@ -100,3 +100,15 @@ class DeploymentSecret(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrganisationRevision(Base):
+    """One row whose counter goes up in every transaction that writes `units` or `process_bundles`,
+    so that each worker keeps the organisation every request reads (the home body, a unit's body,
+    the published rulesets' settings) and reads it again only when the counter moved
+    (engine.org.kept)."""
+
+    __tablename__ = "organisation_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)

@@ -39,8 +39,8 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, not_, o
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.db import read_once
 from engine.org import service as org
+from engine.org.kept import kept
 from engine.org.models import Unit, User
 from engine.text import filled
 
@@ -458,7 +458,7 @@ def _record(kind: str) -> Record:
 
 def _secret_rulesets(session: Session, user: User) -> list[str]:
     """The rulesets whose [secrecy] visible_to names one of `user`'s roles."""
-    published = read_once(session, "published settings", lambda: [
+    published = kept(session, "published settings", lambda: [
         pair for source in _published_settings for pair in source(session)], tables=("process_bundles",))
     return sorted({ruleset for ruleset, settings in published if may_read_secret_register(user, settings)})
 
@@ -618,12 +618,12 @@ def other_than_home(session: Session, body: Unit | None) -> bool:
 
 def body_units(session: Session, body: Unit | None) -> set[int] | None:
     """The units a directive of `body` may give tasks to: a commune's (its unit, its sections); None,
-    any unit, for the home body (the province gives tasks to communes). Read once in a reading
-    transaction (read_once): registration checks each assignment's units against them."""
+    any unit, for the home body (the province gives tasks to communes). Kept per worker
+    (engine.org.kept): registration checks each assignment's units against them."""
     if body is None or not other_than_home(session, body):
         return None
     body_id = body.id
-    return set(read_once(session, ("body units", body_id),
+    return set(kept(session, ("body units", body_id),
                          lambda: frozenset(session.scalars(org.subtrees_select([body_id]))), tables=("units",)))
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.db import lock_name, read_once
+from engine.db import lock_name
 from engine.errors import EngineError
+from engine.org.kept import kept, kept_unit
 from engine.org.models import ROLES, Unit, User
 from engine.passwords import hash_password
 from engine.text import lower_first
@@ -85,9 +86,13 @@ def require_unit(session: Session, code: str) -> Unit:
 
 def tracking_office(session: Session) -> Unit | None:
     """The office that tracks today: the marked one, or from its end date (`dondoc org retire`) the
-    successor that does its work."""
-    office = session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
-    return in_force(session, office, clock.today()) if office is not None else None
+    successor that does its work. Kept per worker (engine.org.kept)."""
+    today = clock.today()
+
+    def read() -> Unit | None:
+        office = session.scalar(select(Unit).where(Unit.is_tracking_office.is_(True)).order_by(Unit.id))
+        return in_force(session, office, today) if office is not None else None
+    return kept_unit(session, ("tracking office", today), read)
 
 
 def root_unit(session: Session) -> Unit | None:
@@ -96,36 +101,38 @@ def root_unit(session: Session) -> Unit | None:
 
 def body_of(session: Session, unit_id: int) -> Unit:
     """The body a unit belongs to (cơ quan): the nearest issuing body at or above it (a commune
-    and its sections), else the top of its tree (the province, its departments and its office)."""
-    unit = session.get_one(Unit, unit_id)
-    seen: set[int] = set()
-    while not unit.is_issuing_body and unit.parent_id is not None and unit.id not in seen:
-        seen.add(unit.id)
-        unit = session.get_one(Unit, unit.parent_id)
-    return unit
+    and its sections), else the top of its tree (the province, its departments and its office).
+    Kept per worker (engine.org.kept): each permission clause asks for the user's."""
+    def read() -> Unit:
+        unit = session.get_one(Unit, unit_id)
+        seen: set[int] = set()
+        while not unit.is_issuing_body and unit.parent_id is not None and unit.id not in seen:
+            seen.add(unit.id)
+            unit = session.get_one(Unit, unit.parent_id)
+        return unit
+    return kept_unit(session, ("body", unit_id), read)
 
 
 def home_body(session: Session) -> Unit | None:
-    """The body of the tracking office (the province): a directive of no recorded body is its. Read
-    once in a reading transaction (read_once): each permission clause of a request asks for it."""
+    """The body of the tracking office (the province): a directive of no recorded body is its. Kept
+    per worker (engine.org.kept): each permission clause of a request asks for it."""
     def read() -> Unit | None:
         office = tracking_office(session) or root_unit(session)
         return body_of(session, office.id) if office is not None else None
-    return read_once(session, "home body", read, tables=("units",))
+    return kept_unit(session, ("home body", clock.today()), read)
 
 
 def issuing_body_ids(session: Session) -> frozenset[int]:
-    """The units marked issuing bodies (read once, as `home_body`, and without reading the units): a body
+    """The units marked issuing bodies (kept, as `home_body`, and without reading the units): a body
     recorded on a directive and not among them is the top of the tree, the home body."""
-    return read_once(session, "issuing bodies", lambda: frozenset(
+    return kept(session, "issuing bodies", lambda: frozenset(
         session.scalars(select(Unit.id).where(Unit.is_issuing_body.is_(True)))), tables=("units",))
 
 
 def has_other_bodies(session: Session, body_id: int) -> bool:
-    """Whether a unit other than `body_id` is an issuing body (read once, as `home_body`)."""
+    """Whether a unit other than `body_id` is an issuing body (kept, as `home_body`)."""
     other = select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != body_id).limit(1)
-    return read_once(session, ("other bodies", body_id), lambda: session.scalar(other) is not None,
-                     tables=("units",))
+    return kept(session, ("other bodies", body_id), lambda: session.scalar(other) is not None, tables=("units",))
 
 
 def body_office(session: Session, body: Unit) -> Unit | None:
@@ -208,9 +215,9 @@ def carried_select(unit_ids: Collection[int]) -> Select:
 
 
 def carried_ids(session: Session, unit_id: int) -> set[int]:
-    """The ids `carried_select([unit_id])` gives, read once in a reading transaction (read_once: a
-    department's inbox asked for them five times a request, its registry two or three)."""
-    return set(read_once(session, ("carried", unit_id), lambda: frozenset(session.scalars(carried_select([unit_id]))),
+    """The ids `carried_select([unit_id])` gives, kept per worker (engine.org.kept: a department's
+    inbox asked for them five times a request, its registry two or three)."""
+    return set(kept(session, ("carried", unit_id), lambda: frozenset(session.scalars(carried_select([unit_id]))),
                          tables=("units",)))
 
 

@@ -17,13 +17,15 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
+from engine.api_tokens import service as tokens
 from engine.clock import VN_TZ
 from engine.config import REPO_ROOT
 from engine.notifications.models import Notification
+from engine.org import service as org
 from engine.org.models import User
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import Incident, WorkflowInstance
-from tests.conftest import PG_URL
+from tests.conftest import PASSWORD, PG_URL
 from tests.deployment.harness import START, Client, Deployment, Host, settle
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="several hosts share a PostgreSQL server; SQLite is one host's "
@@ -113,4 +115,35 @@ def test_two_hosts_share_attachments_rulesets_and_timers(deployment, smtp, tmp_p
     mails = Counter(m["X-Dondoc-Ref"] for m in smtp.inbox.messages)
     assert set(mails.values()) == {1}
     for name in ("web-a", "web-b", "scheduler-a", "scheduler-b"):
+        assert "Traceback" not in deployment.log(name), deployment.log(name)[-4000:]
+
+
+def test_a_change_of_the_organisation_is_seen_by_every_worker_of_both_hosts_at_once(deployment, tmp_path):
+    """Each worker keeps the organisation it reads on every request (engine.org.kept). A commune's clerk
+    works for the province until an administrator makes the commune an issuing body, then for the
+    commune alone: from the next request on, on every worker of both hosts, a province directive is
+    no longer theirs to see, and is theirs again once the mark is taken off (here written by a third
+    process, as the admin page on any host writes it)."""
+    with deployment.engine.db.session() as s:
+        org.create_unit(s, "XA", "Xã Hòa Phú", parent_code="UBND", kind="commune")
+        org.create_user(s, "xa", PASSWORD, "Văn thư xã Hòa Phú", "XA", ["clerk"])
+        token = tokens.create_token(s, "xa", "two hosts")[1]
+    hosts = [Host.make(tmp_path / f"host-{name}") for name in "ab"]
+    for name, host, port in zip("ab", hosts, (5251, 5252), strict=True):
+        host.port = port  # this helper's ports
+        deployment.start_web(workers=2, name=f"web-{name}", host=host)
+    directive = deployment.register(hosts[0].base, 1)
+
+    def seen_by_every_worker(expected: int) -> None:
+        for host in hosts:
+            client = Client(host.base + "/api/v1", token)
+            # gunicorn hands requests to whichever worker accepts first: enough of them reach both
+            assert {client.send("GET", f"/directives/{directive}").status for _ in range(12)} == {expected}
+
+    seen_by_every_worker(200)
+    for issuing, expected in ((True, 404), (False, 200)):
+        with deployment.engine.db.session() as s:
+            org.mark_issuing_body(s, "XA", issuing)
+        seen_by_every_worker(expected)
+    for name in ("web-a", "web-b"):
         assert "Traceback" not in deployment.log(name), deployment.log(name)[-4000:]

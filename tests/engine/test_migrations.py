@@ -302,3 +302,19 @@ def test_a_period_s_report_is_one_per_calendar_and_body_with_the_rows_in_place(d
                 conn.execute(_QUARTER_REPORT, {"body": body})
     finally:
         db.dispose()
+
+
+def test_the_organisation_counter_starts_empty(database_url):
+    """c3e7a9f1b5d2: the counter has no row after the upgrade (a database to restore onto must hold
+    none: `dondoc restore`), and goes with the downgrade."""
+    upgrade(database_url, "c4e8a2f6b1d9")
+    upgrade(database_url)
+    db = create_engine(database_url)
+    try:
+        with db.connect() as conn:
+            assert conn.execute(text("SELECT id, revision FROM organisation_revisions")).all() == []
+        command.downgrade(alembic_config(database_url), "c4e8a2f6b1d9")
+        with db.connect() as conn:
+            assert "organisation_revisions" not in inspect(conn).get_table_names()
+    finally:
+        db.dispose()

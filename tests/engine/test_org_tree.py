@@ -2,6 +2,7 @@
 a province's tree holds thousands of communes and its users number thousands (issue #20)."""
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -11,9 +12,10 @@ from engine import audit, clock
 from engine.audit.models import AuditEntry
 from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit, User
+from engine.org.models import OrganisationRevision, Unit, User
 from engine.org.service import OrgError
 from engine.runtime.models import WorkItem
+from tests.conftest import make_engine
 
 
 def _statements(engine) -> list[str]:
@@ -184,21 +186,107 @@ def test_a_transaction_that_writes_reads_the_home_body_and_the_settings_again_on
         assert reads() == (1, 1)
         org.require_unit(s, "S").name = "Sở Xây dựng và Đô thị"
         s.flush()
-        assert reads() == (2, 1)  # the units written: read again; the settings kept
+        assert reads() == (2, 2)  # the units written: read again, the settings too (its own, not the worker's)
         try:
             with s.begin_nested():
                 org.require_unit(s, "S2").name = "Phòng đổi tên"
                 s.flush()
-                assert reads() == (3, 1)
+                assert reads() == (3, 2)
                 raise LookupError
         except LookupError:
             pass
-        assert reads() == (4, 2)  # rolled back to the savepoint: everything read again
+        assert reads() == (4, 3)  # rolled back to the savepoint: everything read again
         engine.db.lock(s, select(Unit).where(Unit.id == ids["S"]), {})
         # PostgreSQL: FOR UPDATE, read again; SQLite: the transaction holds the write lock from its start
-        assert reads() == ((4, 2) if engine.db.is_sqlite else (5, 3))
+        assert reads() == ((4, 3) if engine.db.is_sqlite else (5, 4))
     with engine.db.session() as s:
         clerk = s.scalar(select(User).where(User.username == "vp"))
         permissions.see_clause(s, clerk, permissions.ASSIGNMENT)
     # a new transaction reads again
-    assert sum("process_bundles" in q for q in seen) == (3 if engine.db.is_sqlite else 4)
+    assert sum("process_bundles" in q for q in seen) == (4 if engine.db.is_sqlite else 5)
+
+
+def test_a_worker_reads_the_organisation_again_only_after_a_transaction_wrote_it(engine, database_url, clock, tmp_path):
+    """The home body, a unit's body and the published settings are kept per worker: a later transaction
+    reads one counter instead (issue #20: ~60 statements a lifecycle). A write committed by another
+    worker (a second engine on the same database) is seen by this worker's next transaction."""
+    _province_and_user(engine, "vp", "T", "clerk")
+    with engine.db.reading() as s:
+        permissions.see_clause(s, s.scalar(select(User).where(User.username == "vp")), permissions.ASSIGNMENT)
+    seen = _statements(engine)
+    with engine.db.reading() as s:
+        clerk = s.scalar(select(User).where(User.username == "vp"))
+        permissions.see_clause(s, clerk, permissions.ASSIGNMENT)
+        assert org.home_body(s).name == "UBND tỉnh"
+    tables = ("units", "process_bundles", "organisation_revisions")
+    organisation = [q for q in seen if any(table in q for table in tables)]
+    assert len(organisation) == 1 and "organisation_revisions" in organisation[0], organisation
+    other = make_engine(database_url, clock, tmp_path=tmp_path)
+    try:
+        with other.db.session() as s:
+            org.mark_issuing_body(s, "H", True)
+            org.require_unit(s, "T").name = "UBND tỉnh Đắk Lắk"
+    finally:
+        other.close()
+    with engine.db.reading() as s:
+        assert org.home_body(s).name == "UBND tỉnh Đắk Lắk"
+        assert org.issuing_body_ids(s) == {org.require_unit(s, "H").id}
+        assert org.body_of(s, org.require_unit(s, "X1").id).code == "H"
+
+
+def test_a_write_rolled_back_leaves_the_worker_nothing_of_it(engine):
+    """A transaction that wrote the organisation reads its own rows (not the worker's copy) until it
+    ends, a released savepoint included: rolled back, what it read is nobody's."""
+    _province(engine)
+    with engine.db.reading() as s:
+        assert org.home_body(s).name == "UBND tỉnh"
+    with pytest.raises(LookupError), engine.db.session() as s:
+        org.require_unit(s, "T").name = "Tên chưa lưu"
+        s.flush()
+        with s.begin_nested():
+            audit.record(s, "test.other_table", "unit", org.require_unit(s, "T").id)
+        assert org.home_body(s).name == "Tên chưa lưu"
+        assert org.tracking_office(s) is None
+        raise LookupError
+    with engine.db.session() as s:  # another write: the counter moves past the rolled-back one's
+        org.mark_issuing_body(s, "H", True)
+    with engine.db.reading() as s:
+        assert org.home_body(s).name == "UBND tỉnh"
+
+
+def test_a_transaction_holding_unflushed_units_reads_them_for_itself(engine):
+    """A read that flushes a new unit first (autoflush) happens after the transaction read the counter:
+    kept, it would be the worker's copy at a revision it does not belong to."""
+    _province(engine)
+    with engine.db.reading() as s:
+        assert org.issuing_body_ids(s) == frozenset()
+    with pytest.raises(LookupError), engine.db.session() as s:
+        s.add(Unit(code="XM", name="UBND xã mới", kind="commune", parent_id=org.require_unit(s, "H").id,
+                   is_issuing_body=True))
+        assert len(org.issuing_body_ids(s)) == 1
+        raise LookupError
+    with engine.db.session() as s:  # another write: the counter moves past the rolled-back one's
+        org.create_unit(s, "S9", "Sở mới", parent_code="T", kind="department")
+    with engine.db.reading() as s:
+        assert org.issuing_body_ids(s) == frozenset()
+
+
+def test_two_first_writes_of_the_organisation_at_once_both_commit(engine):
+    """The counter's row is inserted by a deployment's first write of the units; two at once (two
+    workers, PostgreSQL) count one after the other instead of inserting it twice (a unique violation)."""
+    with engine.db.session() as s:
+        org.create_unit(s, "A", "Sở A")
+        s.flush()
+        second = threading.Thread(target=_create_unit, args=(engine, "B"))
+        second.start()
+        second.join(1.0)  # PostgreSQL: it waits for this transaction (SQLite: for its write lock)
+        assert second.is_alive()
+    second.join(30)
+    with engine.db.reading() as s:
+        assert s.scalar(select(OrganisationRevision.revision)) == 2
+        assert org.unit_by_code(s, "B") is not None
+
+
+def _create_unit(engine, code: str) -> None:
+    with engine.db.session() as s:
+        org.create_unit(s, code, f"Sở {code}")
