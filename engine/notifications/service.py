@@ -84,11 +84,13 @@ def notify_users(session: Session, users: list[User], kind: str, *, directive: D
     body = body or render(kind, "body", **values)
     link = link or (f"/assignments/{assignment.id}" if assignment else
                     f"/directives/{directive.id}" if directive else None)
+    told = {u.id: u for u in users}
+    keys = {user_id: f"{dedup_key}:{user_id}" for user_id in told} if dedup_key else {}
+    unread = _unread_keys(session, list(keys.values()))
     created = []
-    for user in {u.id: u for u in users}.values():
-        key = f"{dedup_key}:{user.id}" if dedup_key else None
-        if key and session.scalar(select(Notification.id).where(Notification.dedup_key == key,
-                                                                Notification.read_at.is_(None))):
+    for user in told.values():
+        key = keys.get(user.id)
+        if key in unread:
             continue
         note = Notification(user_id=user.id, kind=kind, subject=subject, body=body, link=link,
                             directive_id=directive.id if directive else None,
@@ -99,6 +101,14 @@ def notify_users(session: Session, users: list[User], kind: str, *, directive: D
         created.append(note)
     session.flush()
     return created
+
+
+def _unread_keys(session: Session, keys: list[str]) -> set[str]:
+    """Those of the dedup `keys` an unread notification holds, in one statement for all recipients."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(Notification.dedup_key).where(Notification.dedup_key.in_(keys),
+                                                                    Notification.read_at.is_(None))))
 
 
 def _allowed(session: Session, users: list[User], directive: Directive | None,

@@ -167,16 +167,15 @@ class Runtime:
             return forms.validate(compiled.forms[item.form_key], raw, lookups)
 
     @_cpu_counted
-    def complete(self, work_item_id: int, raw: dict, actor: User) -> WorkItem:
+    def complete(self, work_item_id: int, raw: dict, actor: User, *, locked: WorkflowInstance | None = None
+                 ) -> WorkItem:
         """Complete a work item with a form submission, in one transaction. Refuses politely
-        when the item was already completed (double submit, stale form)."""
+        when the item was already completed (double submit, stale form). `locked`: an instance the
+        caller locked (`locked`) in the transaction this call joins; when the item is one of its
+        own, it is not locked and read a second time."""
         with self.db.session() as session:
-            # The lock comes first: on SQLite a read before it pins a snapshot that a concurrent
-            # commit makes stale, and the lock then fails with "database is locked".
-            instance = self._lock_by(session, persistence.LOCK_OF_WORK_ITEM, {"work_item_id": work_item_id},
-                                     missing=NotFound("Work item %(id)s does not exist.", id=work_item_id))
+            instance, open_items = self._item_locked(session, work_item_id, locked)
             refuse_if_suspended(instance)
-            open_items = persistence.open_items(session, instance.id, also=work_item_id)
             item = next(i for i in open_items if i.id == work_item_id)
             if item.status != WorkItemStatus.READY:
                 raise AlreadyDone("This work item has already been completed.")
@@ -207,6 +206,19 @@ class Runtime:
             self._step(session, instance, compiled, workflow, user, action=run_user_task, record=completion_entry,
                        open_items=open_items)
             return item
+
+    def _item_locked(self, session: Session, work_item_id: int, locked: WorkflowInstance | None
+                     ) -> tuple[WorkflowInstance, list[WorkItem]]:
+        """The instance of work item `work_item_id`, locked, and its open items with that one."""
+        if locked is not None:
+            open_items = persistence.open_items(session, locked.id, also=work_item_id)
+            if any(i.id == work_item_id and i.instance_id == locked.id for i in open_items):
+                return locked, open_items
+        # The lock comes first: on SQLite a read before it pins a snapshot that a concurrent
+        # commit makes stale, and the lock then fails with "database is locked".
+        instance = self._lock_by(session, persistence.LOCK_OF_WORK_ITEM, {"work_item_id": work_item_id},
+                                 missing=NotFound("Work item %(id)s does not exist.", id=work_item_id))
+        return instance, persistence.open_items(session, instance.id, also=work_item_id)
 
     def people(self, session: Session, item: WorkItem) -> Mapping[str, list]:
         """Whom `item`'s person fields may name, where a feature narrows them (people_of)."""

@@ -77,3 +77,16 @@ def test_a_directive_reads_its_assignments_unit_links_in_one_statement(as_user, 
     assert [(a["lead_unit"], a["coordinating_units"]) for a in body["assignments"]] == [("STC", ["SXD"])] * 3
     assert len([s for s in seen if "FROM assignment_units" in s]) == 1, "\n".join(seen)
     assert not [s for s in seen if s.split() == ["SELECT", "units.id,", "units.code", "FROM", "units"]]
+
+
+def test_a_progress_update_locks_and_reads_its_instance_once(as_user, loaded):
+    """The call locks the assignment's instance before it looks for the waiting work item (the step
+    waiting now, not one a concurrent report completes); the step locked it again and read its row,
+    the whole saved state, a second time (bench/README.md "a progress update's profile")."""
+    clerk, stc = as_user("clerk"), as_user("stc")
+    register_and_classify(clerk)
+    assignment_id = first_assignment(stc)
+    assert report(stc, assignment_id, "first").status_code == 201
+    with statements(loaded) as seen:
+        assert report(stc, assignment_id, "second").status_code == 201
+    assert len([s for s in seen if s.startswith("SELECT workflow_instances.id")]) == 1, "\n".join(seen)

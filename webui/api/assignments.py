@@ -220,13 +220,13 @@ def _complete_waiting_step(assignment_id: int, action: str, submission: dict, fi
         assignment = registry.visible_assignment(session, user, assignment_id)
         if assignment is None:
             raise not_found()
-        if assignment.instance_id is not None:  # the step waiting now, not one a concurrent report completes
-            engine().runtime.locked(session, assignment.instance_id)
+        # The step waiting now, not one a concurrent report completes; the step takes this lock as its own.
+        instance = None if assignment.instance_id is None else engine().runtime.locked(session, assignment.instance_id)
         item_id = _waiting_item(session, user, assignment_id, action)
         if files:
             engine().runtime.validate_submission(item_id, submission)
             submission["attachments"] = submission["attachments"] + store_uploads(files, "files")
-        engine().runtime.complete(item_id, submission, user)
+        engine().runtime.complete(item_id, submission, user, locked=instance)
         response = jsonify(_assignment_answer(session, assignment))
     response.status_code = 201 if action == "update" else 200
     return response
