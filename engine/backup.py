@@ -30,6 +30,7 @@ from engine import clock
 from engine.core import Engine
 from engine.db import Base, migrate
 from engine.errors import EngineError
+from engine.org import kept
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -186,6 +187,9 @@ def restore(engine: Engine, archive_path: str | Path) -> dict:
         rows = _rows_from_sqlite(root / SQLITE_MEMBER) if (root / SQLITE_MEMBER).is_file() \
             else _rows_from_jsonl(root / TABLES_DIR)
         _insert_all(engine, rows)
+        # The units were written past the ORM: a worker that kept the empty organisation reads it again.
+        with engine.db.session() as session:
+            kept.bump(session)
         _copy_attachments(root / ATTACHMENTS_DIR, Path(engine.settings.attachments_dir))
     return manifest
 

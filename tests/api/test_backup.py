@@ -11,7 +11,7 @@ from contextlib import closing
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SAWarning
 
 from engine.cli import cli
@@ -19,6 +19,7 @@ from engine.db import Base
 from engine.directives.models import Assignment
 from engine.operations import readiness
 from engine.org import service as org
+from engine.org.models import OrganisationRevision
 from engine.runtime.models import WorkflowInstance, WorkItem
 from tests.api.test_api import DIRECTIVE, register_and_classify
 from tests.conftest import fresh_database_url, make_engine
@@ -159,3 +160,25 @@ def test_a_backup_and_its_restore_write_no_warnings(as_user, loaded, clock, tmp_
             finally:
                 restored.close()
             assert done.exit_code == 0, done.output
+
+
+def test_a_server_already_reading_the_empty_database_sees_the_restored_organisation(loaded, clock, tmp_path):
+    """A worker that read the empty target's organisation (kept per worker, engine/org/kept.py) sees
+    the restored one at its next transaction, though the archive (one written before the counter
+    existed) holds no organisation revision: the restore counts its write of the units."""
+    with loaded.db.session() as s:
+        s.execute(delete(OrganisationRevision))
+        province = org.home_body(s).name
+    archive = tmp_path / "before-the-counter.tar.gz"
+    assert CliRunner().invoke(cli, ["backup", str(archive)], obj=loaded).exit_code == 0
+    with fresh_database_url(tmp_path, "restored") as url:
+        restored = make_engine(url, clock, tmp_path=tmp_path / "restored")
+        try:
+            with restored.db.session() as s:
+                assert org.home_body(s) is None and org.tracking_office(s) is None
+            done = CliRunner().invoke(cli, ["restore", str(archive)], obj=restored)
+            assert done.exit_code == 0, done.output
+            with restored.db.session() as s:
+                assert org.home_body(s).name == province and org.tracking_office(s) is not None
+        finally:
+            restored.close()
