@@ -74,6 +74,21 @@ def pytest_configure(config):
         raise pytest.UsageError("DONDOC_RECORD_STATES=1 records in one process: run pytest without -n")
 
 
+# Folders whose files start real servers, schedulers or a browser, and files driving a browser: each
+# takes a minute or more. `make test` hands whole files to its workers in collection order
+# (--dist loadfile); one of these collected last, as the alphabet put tests/webui's browser walk of
+# every page (~3 min), ran alone at the end while the other worker sat idle.
+LONG_FOLDERS = frozenset({"deployment", "e2e", "scenarios", "secrecy"})
+
+
+def pytest_collection_modifyitems(items):
+    """The long files first (each file's tests in their order), so that the short ones even out the end."""
+    def long_first(item) -> bool:
+        path = item.path.relative_to(REPO_ROOT / "tests")
+        return not (LONG_FOLDERS.intersection(path.parts[:-1]) or "browser" in path.name)
+    items.sort(key=long_first)
+
+
 def pytest_sessionfinish(session):
     if RECORDER is not None:
         RECORDER.write()
