@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import Request, Response, send_file
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
@@ -69,14 +67,12 @@ def initial_values(form: FormDefinition, *sources: dict) -> dict:
     return values
 
 
-def unit_choices(session: Session, within: Collection[int] | None = None, retired: bool = False) -> list[Choice]:
+def unit_choices(session: Session, within: Collection[int] | None = None) -> list[Choice]:
     """The units valid today (of `within`, when given: a unit user's scope), in tree order,
-    indented by depth; with `retired`, then the units closed before today, each with its last day
-    (a directive issued before a reorganisation names them: registration gives a later one's task
-    to the successor, engine.org.service.code_in_force)."""
+    indented by depth."""
     today = clock.today()
-    every = [u for u in session.scalars(select(Unit).order_by(Unit.name)) if within is None or u.id in within]
-    units = [u for u in every if u.is_valid_on(today)]
+    units = [u for u in session.scalars(select(Unit).order_by(Unit.name))
+             if u.is_valid_on(today) and (within is None or u.id in within)]
     children: dict[int | None, list[Unit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)
@@ -91,10 +87,6 @@ def unit_choices(session: Session, within: Collection[int] | None = None, retire
 
     for root in roots:
         walk(root, 0)
-    if retired:
-        out += [Choice(u.code, _("%(name)s (until %(day)s)", name=u.name,
-                                 day=(u.valid_to - timedelta(days=1)).strftime("%d/%m/%Y")))
-                for u in every if u.valid_to is not None and u.valid_to <= today]
     return out
 
 

@@ -64,7 +64,7 @@ def new():
         compiled = eng.compiled(eng.current_bundle(session))
         header_form = compiled.forms[directives.HEADER_FORM]
         units = permissions.body_units(session, permissions.users_body(session, current_user()))
-        choices = {**forms.choices_for(session, header_form), "unit": forms.unit_choices(session, units, retired=True)}
+        choices = {**forms.choices_for(session, header_form), "unit": forms.unit_choices(session, units)}
     upstream_label = directives.upstream_deadline_label(compiled.settings)
     values, rows, errors, refusal = {}, [{}], {}, None
     if request.method == "POST":
@@ -196,7 +196,7 @@ def add_assignments(directive_id: int):
             abort(404)
         directive = session.get(Directive, directive_id)
         choices = {"unit": forms.unit_choices(session, permissions.body_units(
-            session, permissions.record_body(session, directive_id)), retired=True)}
+            session, permissions.record_body(session, directive_id)))}
     rows, errors, refusal = [{}], {}, None
     if request.method == "POST":
         rows = read_assignments(request.form) or [{}]
