@@ -94,7 +94,7 @@ def init_app(app: Flask) -> None:
         if not counted:
             return {"nav_links": links, "nav_counts": {}}
         with engine().db.reading() as session:
-            return {"nav_links": links, "nav_counts": {link.endpoint: link.count(session) for link in counted}}
+            return {"nav_links": links, "nav_counts": {link.endpoint: link.count(session, user) for link in counted}}
 
 
 def _page(code: int, message: str):

@@ -20,7 +20,7 @@ class NavLink:
     endpoint: str
     label: str
     check: Callable[[User], bool] | None = None  # None: everyone signed in
-    count: Callable[[Session], int] | None = None  # what waits there (one query per page)
+    count: Callable[[Session, User], int] | None = None  # what waits there for the reader (one query per page)
 
     def allowed(self, user: User) -> bool:
         return self.check is None or self.check(user)

@@ -5,7 +5,7 @@ office's clerk, who accepts it (the directive is recalled as an issuer's recall 
 answer is queued once, as the reply to the 13 message (its digest)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -38,13 +38,17 @@ def waiting(session: Session, user: User) -> list[tuple[RecallRequest, Directive
     """The requests the office has not answered about directives `user` may see (a secret one's
     symbol and summary stay with its readers), oldest first, each with its directive."""
     return [(row, directive) for row, directive in session.execute(
-        select(RecallRequest, Directive).join(Directive, Directive.id == RecallRequest.directive_id)
-        .where(RecallRequest.status == WAITING, permissions.see_clause(session, user, permissions.DIRECTIVE))
-        .order_by(RecallRequest.received_at, RecallRequest.id))]
+        _waiting_for(session, user).order_by(RecallRequest.received_at, RecallRequest.id))]
 
 
-def count_waiting(session: Session) -> int:
-    return session.scalar(select(func.count()).where(RecallRequest.status == WAITING)) or 0
+def count_waiting(session: Session, user: User) -> int:
+    """How many `waiting` lists for `user` (the menu's badge counts what the list shows)."""
+    return session.scalar(select(func.count()).select_from(_waiting_for(session, user).subquery())) or 0
+
+
+def _waiting_for(session: Session, user: User) -> Select[RecallRequest, Directive]:
+    return select(RecallRequest, Directive).join(Directive, Directive.id == RecallRequest.directive_id).where(
+        RecallRequest.status == WAITING, permissions.see_clause(session, user, permissions.DIRECTIVE))
 
 
 def accept(engine, request_id: int, actor: User) -> RecallRequest:

@@ -163,3 +163,19 @@ def test_a_senders_recall_request_is_answered_on_the_page_and_read_in_the_histor
     history = clerk.get(f"/directives/{directive_id}").get_data(as_text=True)
     assert "Từ chối yêu cầu lấy lại văn bản của cơ quan gửi (edXML)" in history
     assert all(words in history for words in ("Cơ quan gửi", "Ủy ban nhân dân tỉnh Đắk Lắk", "Các sở đã triển khai"))
+
+
+def test_the_menu_counts_only_the_recall_requests_the_reader_may_see(loaded, browser, tmp_path):
+    """318/QĐ-UBND marked secret (mật): its sender's 13 is listed for the clerk who registered it,
+    not for the office head the ruleset does not let read secret directives, and the menu's badge
+    beside "Văn bản đến chờ đăng ký" counts what each one's list shows (it counted every request)."""
+    inbox = _registered_318(loaded, tmp_path)
+    with loaded.db.session() as s:
+        s.scalars(select(Directive).where(Directive.symbol == "318/QĐ-UBND")).one().secrecy = "confidential"
+    (inbox / "b.edxml").write_bytes(recall_request())
+    assert import_folder(loaded).imported == 1
+    seen = browser("clerk").get("/directives/received").get_data(as_text=True)
+    assert "318/QĐ-UBND" in seen and '<span class="badge">1</span>' in seen
+    unseen = browser("chanhvp").get("/directives/received").get_data(as_text=True)
+    assert "Văn bản đến chờ đăng ký" in unseen and "318/QĐ-UBND" not in unseen
+    assert 'class="badge"' not in unseen

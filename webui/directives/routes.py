@@ -34,7 +34,7 @@ blueprint = Blueprint("directives", __name__, template_folder="templates")
 nav_links = [NavLink("directives.new", "Register directive", permissions.may_register_directives),
              NavLink("directives.import_upload", "Import from Excel", permissions.may_register_directives),
              NavLink("directives.received_list", "Documents from the hub", takes_hub_documents,
-                     lambda session: received.count_waiting(session) + recalls.count_waiting(session))]
+                     lambda session, user: received.count_waiting(session) + recalls.count_waiting(session, user))]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
                    "upstream_deadline", "coordinating_deadline")
 # A task given to every commune and ward of a province is a row each: 168 in Hồ Chí Minh City since 1/7/2025.
