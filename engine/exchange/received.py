@@ -5,7 +5,8 @@ if it had come with them, or dismisses it as not for tracking. A later message a
 waiting document (by its DocumentId or ResponseFor) acts on the waiting row: a recall
 dismisses it with the hub's reason, an update replaces its message (header and files), a
 status waits in the folder until the document is registered or dismissed. A sender's request
-to have a registered document back (13) waits for the clerk's answer (engine.exchange.recalls)."""
+to have a registered document back (13) waits for the clerk's answer (engine.exchange.recalls);
+one about a document the office set aside is answered at once (15: nothing was registered)."""
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +16,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import clock
+from engine import audit, clock, translation
 from engine.db import lock_name, rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError, Forbidden, NotFound
@@ -26,13 +27,16 @@ from engine.org import permissions
 from engine.org.models import User
 
 WAITING, REGISTERED, DISMISSED, REPLACED = "waiting", "registered", "dismissed", "replaced"
-KEPT, WAITS = "kept", "waits"  # what `receive` did besides importing
+# What `receive` did besides importing: kept a document for the office, left a status to wait for
+# its document, answered a recall request about a document the office set aside.
+KEPT, WAITS, GIVEN_BACK = "kept", "waits", "given_back"
 
 
 @dataclass
 class Received:
     """What receiving a message did: `action` is KEPT (it waits for the office: `waiting`), WAITS
-    (a status about a waiting document: try again later), "recalled"/"updated" (a waiting
+    (a status about a waiting document: try again later), GIVEN_BACK (a recall request about a
+    document the office set aside, answered: `waiting`), "recalled"/"updated" (a waiting
     document's, or a directive's), else the import's; `changed` is False when nothing was done
     again (the message had been received before)."""
 
@@ -58,7 +62,7 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
         if waiting is not None and isinstance(message, edxml.Status):
             return Received(WAITS)
         done = _received(engine, session, message, waiting, data, file_name, assignments, actor) \
-            if isinstance(message, edxml.Document) else None
+            if isinstance(message, edxml.Document) else _given_back(session, message, digest, actor)
         if done is None:
             outcome = edxml.apply(engine, session, message, assignments, actor)
             done = Received(outcome.action, outcome.directive, changed=outcome.changed)
@@ -103,6 +107,34 @@ def _answer(session: Session, message: edxml.Document | edxml.Status, done: Rece
     document_id = message.document_id or (done.directive.source_document_id if done.directive else None) or ""
     models.queue(session, _sender_target(message.preview(), document_id), models.AGREED,
                  done.directive.id if done.directive else None, reply_to=digest)
+
+
+def _given_back(session: Session, message: edxml.Status, digest: str, actor: User) -> Received | None:
+    """A sender asks back (13) a document the office set aside while it waited (Bỏ qua, or the
+    hub's recall) and never registered: nothing is tracked, nothing to withdraw, so the office
+    agrees (15, đồng ý lấy lại; 16 would say it keeps the document, which it does not), as the
+    reply to the 13 (its digest): once. None: it is about something else (import it)."""
+    set_aside = _set_aside(session, message)
+    if set_aside is None:
+        return None
+    why = translation.message("The document was not registered for tracking: %(reason)s",
+                              {"reason": set_aside.reason})
+    models.queue(session, _sender_target(set_aside.header, set_aside.document_id or ""), models.AGREED, None,
+                 reply_to=digest, description=models.with_reason(models.AGREED, why))
+    audit.record(session, "received.given_back", "edxml_received", set_aside.id, actor=actor,
+                 after={"from": message.sender["name"] or message.sender["organ_id"],
+                        "document": set_aside.header["symbol"], "reason": set_aside.reason})
+    return Received(GIVEN_BACK, waiting=set_aside)
+
+
+def _set_aside(session: Session, message: edxml.Status) -> ReceivedDocument | None:
+    """The dismissed document a recall request (13) names by its DocumentId, unless a later
+    message of it was registered after all (then the directive's clerk answers it)."""
+    document_id = message.response_for["document_id"]
+    if message.code != recalls.REQUESTED or not document_id or edxml.by_document_id(session, [document_id]):
+        return None
+    return session.scalar(select(ReceivedDocument).where(ReceivedDocument.document_id == document_id,
+                                                         ReceivedDocument.status == DISMISSED))
 
 
 def _sender_target(header: dict, document_id: str) -> models.Target:

@@ -8,11 +8,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from engine.audit.models import AuditEntry
 from engine.directives.models import Directive, DirectiveStatus
 from engine.exchange.inbox import import_folder
-from engine.exchange.models import StatusMessage
+from engine.exchange.models import ReceivedDocument, StatusMessage
 from engine.exchange.outbox import deliver_due
 from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
 from tests.fakehub import FakeHub
@@ -103,3 +105,29 @@ def test_a_refusal_needs_a_reason_and_answers_16_with_it_once(loaded, org_tree, 
         assert s.scalar(select(StatusMessage.reply_to).where(StatusMessage.status_code == "16"))
     deliver_due(loaded.db, loaded.settings)
     assert _answers(office_hub) == [("16", DOCUMENT_ID, "Từ chối lấy lại / cập nhật: Các sở đã triển khai nhiệm vụ")]
+
+
+@pytest.mark.usefixtures("vietnamese")
+def test_a_request_about_a_document_set_aside_is_agreed_once(loaded, org_tree, inbox, office_hub, as_user):
+    """318/QĐ-UBND came without tasks and its issuer's 13 waited with it in the folder; the clerk
+    set the document aside (Bỏ qua): nothing was registered, so the 13 is answered 15 (đồng ý
+    lấy lại), saying why, once however often the hub delivers it, and the 13 goes to done/ with
+    a line in the audit trail. It went to failed/ and the sender heard nothing."""
+    (inbox / "0000318.edxml").write_bytes((FIXTURES / "document_new.xml").read_bytes())
+    (inbox / "0000318-13.edxml").write_bytes(recall_request())
+    assert import_folder(loaded).imported == 1 and (inbox / "0000318-13.edxml").exists()  # it waits
+    with loaded.db.session() as s:
+        waiting = s.scalar(select(ReceivedDocument.id))
+    assert as_user("clerk")("POST", f"/imports/edxml/received/{waiting}/dismiss",
+                            json={"reason": "Văn bản để biết"}).status_code == 200
+    assert import_folder(loaded).imported == 1
+    (inbox / "0000318-13-again.edxml").write_bytes(recall_request())
+    assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    deliver_due(loaded.db, loaded.settings)
+    assert _answers(office_hub) == [
+        ("02", DOCUMENT_ID, "Từ chối tiếp nhận: Văn bản để biết"),
+        ("15", DOCUMENT_ID, "Đồng ý lấy lại / cập nhật: Văn bản không được đăng ký theo dõi: Văn bản để biết")]
+    with loaded.db.session() as s:
+        [line] = s.scalars(select(AuditEntry).where(AuditEntry.action == "received.given_back")).all()
+        assert (line.object_id, line.after["from"], line.after["document"]) == (
+            str(waiting), "Ủy ban nhân dân tỉnh Đắk Lắk", "318/QĐ-UBND")

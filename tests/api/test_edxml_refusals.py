@@ -20,16 +20,7 @@ DOCUMENT_ID = "000.00.00.H17,2026/02/12,0000318"
 BAD_DUE = NEW.replace(b"<edXML:DueDate>31/03/2026", b"<edXML:DueDate>31/13/2026")
 
 
-@pytest.fixture(autouse=True)
-def vietnamese(monkeypatch):
-    """The web layer's catalogue installed for the engine, as `dondoc` (the scheduler too) does."""
-    from engine import translation
-    from webui import cli as webui_cli
-
-    monkeypatch.setattr(webui_cli, "cli", lambda **_: None)
-    webui_cli.main()
-    yield
-    translation.install(dict)
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 def _drop(loaded, inbox: Path, name: str, data: bytes, tasks: list | None = None) -> None:
