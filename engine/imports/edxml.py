@@ -434,8 +434,10 @@ def _recall(engine, session: Session, directive: Directive, message: Document, a
 
 def recall(engine, session: Session, directive: Directive, reason: str, document: str, actor: User) -> bool:
     """The issuer takes the document back (thu hồi): its open tasks are withdrawn with `reason`
-    and it ends, recalled; False when it was recalled before."""
-    if directive.status == DirectiveStatus.REVOKED:
+    and it ends, recalled; False when it had ended so before: recalled, or replaced (its tasks
+    were withdrawn then; it stays replaced, pointing at its replacement, which the recall of
+    this document leaves alone)."""
+    if directive.status in (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED):
         return False
     changes.end_directive(engine, session, directive, actor, reason)
     directive.status = DirectiveStatus.REVOKED

@@ -262,6 +262,24 @@ def test_a_replacement_supersedes_the_old_directive(loaded, org_tree):
     assert (again.changed, again.directive.id) == (False, new.directive.id)
 
 
+def test_a_recall_of_a_replaced_directive_leaves_it_replaced_and_its_replacement_alone(loaded, org_tree):
+    """318/QĐ-UBND was replaced by 325/QĐ-UBND (its tasks withdrawn then); its issuer then recalls
+    318: nothing of it runs, so it stays replaced, pointing at 325, whose tasks go on; the recall
+    is still agreed (15). It became revoked, its history saying it was recalled after it was replaced."""
+    old = _import(loaded, NEW, org_tree["clerk"]).directive
+    new = _import(loaded, REPLACE, org_tree["clerk"]).directive
+    before = _history(loaded, new.id)
+    recalled = _import(loaded, RECALL, org_tree["clerk"], tasks=[])
+    assert (recalled.action, recalled.directive.id, recalled.changed) == ("recalled", old.id, False)
+    with loaded.db.session() as s:
+        assert (s.get(Directive, old.id).status, s.get(Directive, old.id).extra["replaced_by"]) == (
+            DirectiveStatus.REPLACED, new.id)
+        assert s.get(Directive, new.id).status == DirectiveStatus.REGISTERED
+        assert s.scalar(select(StatusMessage.reply_to).where(StatusMessage.status_code == "15"))
+    assert "directive.recalled" not in [a for a, _after, _c in _history(loaded, old.id)]
+    assert _history(loaded, new.id) == before
+
+
 def test_a_message_without_a_known_id_finds_the_document_of_its_year(loaded, org_tree):
     """Numbers restart each year: a recall of last year's 318/QĐ-UBND, or a status about it, whose
     DocumentId matched none, fell on this year's, the last registered."""
