@@ -332,6 +332,8 @@ def set_agency_code(session: Session, code: str, agency_code: str | None) -> Uni
     agency_code = (agency_code or "").strip().upper() or None
     if agency_code and not AGENCY_CODE.fullmatch(agency_code):
         raise OrgError("%(value)s is not an agency identifier such as 000.00.01.H01.", value=agency_code)
+    if agency_code:  # two administrators giving it at once: the second finds the first's unit holding it
+        lock_name(session, f"agency_code:{agency_code}")
     holder = unit_by_agency_code(session, agency_code) if agency_code else None
     if holder is not None and holder.id != unit.id:
         raise OrgError("Agency identifier %(value)s belongs to %(unit)s already.", value=agency_code,

@@ -168,3 +168,25 @@ def _lock_waiters(session) -> int:
     session.execute(text("SELECT pg_stat_clear_snapshot()"))  # else the view is read once a transaction
     return session.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                                 "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")).scalar_one()
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's race: SQLite lets one writer in at a time")
+def test_one_agency_identifier_given_to_two_units_at_once_is_given_once_and_the_second_named(database_url, engine,
+                                                                                           org_tree):
+    """Two `dondoc org agency-code` giving 000.00.01.H17 to two units (two administrators, a typo
+    in one) meet at a barrier in the database: the units table is locked against updates until
+    both have checked that no unit holds it and wait. The second was an IntegrityError's traceback."""
+    env = {**os.environ, "DONDOC_DATABASE_URL": database_url, "DONDOC_RULESET": "dak-lak"}
+    with engine.db.session() as session:
+        session.execute(text("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE"))  # reads pass, updates wait
+        gives = [subprocess.Popen([str(Path(sys.executable).parent / "dondoc"), "org", "agency-code", unit,
+                                   "000.00.01.H17"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for unit in ("VP", "STC")]
+        _wait_for_waiters(session, gives)
+    finished = [p.communicate(timeout=120) for p in gives]
+    outcomes = sorted((p.returncode, out + err) for p, (out, err) in zip(gives, finished, strict=True))
+    assert outcomes[0][0] == 0 and outcomes[0][1].endswith(": 000.00.01.H17\n"), outcomes
+    assert outcomes[1][0] != 0 and "000.00.01.H17 belongs to" in outcomes[1][1], outcomes
+    assert "Traceback" not in outcomes[1][1] and "IntegrityError" not in outcomes[1][1], outcomes
+    with engine.db.reading() as session:
+        assert len(session.scalars(select(Unit.code).where(Unit.agency_code == "000.00.01.H17")).all()) == 1
