@@ -193,6 +193,18 @@ def loaded(engine, org_tree):
     return engine
 
 
+@pytest.fixture
+def vietnamese(monkeypatch):
+    """The web layer's catalogue installed for the engine, as `dondoc` (the scheduler too) does."""
+    from engine import translation
+    from webui import cli as webui_cli
+
+    monkeypatch.setattr(webui_cli, "cli", lambda **_: None)
+    webui_cli.main()
+    yield
+    translation.install(dict)
+
+
 # ---------------------------------------------------------------- browser tests
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+from engine import audit, clock, translation
 from engine.db import rowcount
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, Forbidden, NotFound
@@ -77,9 +77,12 @@ def refuse(engine, request_id: int, reason: str, actor: User) -> RecallRequest:
 
 
 def _recall_reason(row: RecallRequest) -> str:
-    """The withdrawal's reason the units read: who asked, and their words where they gave any."""
-    asked = f"{row.sender_name} yêu cầu lấy lại văn bản"
-    return f"{asked}: {row.description}" if row.description else asked
+    """The withdrawal's reason the units read and the history keeps: who asked, and their words
+    where they gave any, in the catalogue's words (engine.translation: Vietnamese under `dondoc`)."""
+    if row.description:
+        return translation.message("%(sender)s asked to have the document back: %(words)s",
+                                   {"sender": row.sender_name, "words": row.description})
+    return translation.message("%(sender)s asked to have the document back", {"sender": row.sender_name})
 
 
 def _answer(session: Session, row: RecallRequest, directive: Directive, code: str, description: str | None) -> None:

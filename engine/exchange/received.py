@@ -148,7 +148,7 @@ def _received(engine, session: Session, message: edxml.Document, waiting: Receiv
     """What a document message does to a waiting one, or keeps waiting; None: import it."""
     registers = message.business in (edxml.NEW, edxml.REPLACE)
     if waiting is not None and message.business == edxml.RECALL:
-        _decide(session, waiting.id, DISMISSED, None, reason=message.reason or edxml.RECALL_REASON)
+        _decide(session, waiting.id, DISMISSED, None, reason=edxml.recall_reason(message))
         return Received("recalled", waiting=waiting)
     if waiting is not None and message.business == edxml.UPDATE:
         # What it replaces stays the waiting document's: the update names the waiting one only.
@@ -176,8 +176,7 @@ def _supersede(engine, session: Session, old: ReceivedDocument, message: edxml.D
     """The waiting document is replaced before it was registered: it leaves the list, marked
     replaced, and the newer one takes its place (waiting, or registered with the assignments that
     came with it) as the old would have registered: new, or replacing what the old replaced."""
-    _decide(session, old.id, REPLACED, None,
-            reason=message.reason or f"Thay thế bởi văn bản {message.header['symbol']}")
+    _decide(session, old.id, REPLACED, None, reason=edxml.replace_reason(message))
     successor = replace(message, business=old.business, replaces=list(old.header.get("replaces", [])))
     if assignments:
         return Received("replaced", edxml.apply(engine, session, successor, assignments, actor).directive)

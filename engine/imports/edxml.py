@@ -28,7 +28,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, forms
+from engine import audit, clock, forms, translation
 from engine.audit.models import AuditEntry
 from engine.directives import attachments as attachment_store
 from engine.directives import changes, documents
@@ -52,7 +52,6 @@ MAX_ATTACHMENTS = 20
 PRIORITIES = {"0": "normal", "1": "urgent", "2": "very_urgent", "3": "flash", "4": "flash"}
 NEW, RECALL, UPDATE, REPLACE = "0", "1", "2", "3"
 BUSINESS_TYPES = {NEW: "new", RECALL: "recall", UPDATE: "update", REPLACE: "replace"}
-RECALL_REASON = "Cơ quan ban hành thu hồi văn bản"  # where the recall gives no BussinessDocReason
 # StatusCode of a status message, as the SDK ports of the standard list them (e.g.
 # TrucVanban's BusinessStatusCode, Bkav eGovCloud's DocumentStatusDto): 07-12 and 14 are unused.
 STATUS_NAMES = {
@@ -427,8 +426,19 @@ def _issuer_names(session: Session, message: Document) -> list[str]:
     return list({message.header["issuer"], _header(session, message)["issuer"]})
 
 
+def recall_reason(message: Document) -> str:
+    """Why a recall (thu hồi) ends what it names: its BussinessDocReason, else the catalogue's words."""
+    return message.reason or translation.translate("The issuer recalled the document")
+
+
+def replace_reason(message: Document) -> str:
+    """Why a replacement (thay thế) ends what it names: its BussinessDocReason, else which document replaces it."""
+    return message.reason or translation.message("Replaced by document %(symbol)s",
+                                                 {"symbol": message.header["symbol"]})
+
+
 def _recall(engine, session: Session, directive: Directive, message: Document, actor: User) -> Outcome:
-    changed = recall(engine, session, directive, message.reason or RECALL_REASON, message.header["symbol"], actor)
+    changed = recall(engine, session, directive, recall_reason(message), message.header["symbol"], actor)
     return Outcome("recalled", directive, changed=changed)
 
 
@@ -517,7 +527,7 @@ def _replace(engine, session: Session, old: Directive, message: Document, assign
         successor = session.get(Directive, (old.extra or {}).get("replaced_by"))
         return Outcome("replaced", successor or old, changed=False)
     new = _register(engine, session, message, assignments, actor)
-    reason = message.reason or f"Thay thế bởi văn bản {new.symbol}"
+    reason = replace_reason(message)
     changes.end_directive(engine, session, old, actor, reason)
     old.status = DirectiveStatus.REPLACED
     old.extra = {**(old.extra or {}), "replaced_by": new.id}

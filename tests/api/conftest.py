@@ -96,15 +96,3 @@ def office_hub(loaded) -> Iterator[FakeHub]:
         org.set_agency_code(s, "VP", "000.00.01.H17")
     yield fake
     fake.close()
-
-
-@pytest.fixture
-def vietnamese(monkeypatch):
-    """The web layer's catalogue installed for the engine, as `dondoc` (the scheduler too) does."""
-    from engine import translation
-    from webui import cli as webui_cli
-
-    monkeypatch.setattr(webui_cli, "cli", lambda **_: None)
-    webui_cli.main()
-    yield
-    translation.install(dict)

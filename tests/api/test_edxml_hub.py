@@ -280,6 +280,23 @@ def test_a_recall_of_a_replaced_directive_leaves_it_replaced_and_its_replacement
     assert _history(loaded, new.id) == before
 
 
+@pytest.mark.usefixtures("vietnamese")
+def test_a_replacement_and_a_recall_without_a_reason_say_why_in_the_catalogues_words(loaded, org_tree):
+    """No BussinessDocReason: the withdrawn tasks' reason is the catalogue's (engine.translation),
+    not Vietnamese the engine wrote itself."""
+    def without_reason(path: Path) -> bytes:
+        return re.sub(rb"<edXML:BussinessDocReason>[^<]*</edXML:BussinessDocReason>", b"", path.read_bytes())
+
+    old = _import(loaded, NEW, org_tree["clerk"]).directive
+    new = _import(loaded, without_reason(REPLACE), org_tree["clerk"]).directive
+    _import(loaded, without_reason(RECALL).replace(b"2026/02/12,0000318", b"2026/02/20,0000325")
+            .replace(b"<edXML:CodeNumber>318<", b"<edXML:CodeNumber>325<"), org_tree["clerk"], tasks=[])
+    assert ("directive.replaced", {"replaced_by": "325/QĐ-UBND", "reason": "Thay thế bởi văn bản 325/QĐ-UBND"},
+            None) in _history(loaded, old.id)
+    assert ("directive.recalled", {"reason": "Cơ quan ban hành thu hồi văn bản", "document": "325/QĐ-UBND"},
+            None) in _history(loaded, new.id)
+
+
 def test_a_message_without_a_known_id_finds_the_document_of_its_year(loaded, org_tree):
     """Numbers restart each year: a recall of last year's 318/QĐ-UBND, or a status about it, whose
     DocumentId matched none, fell on this year's, the last registered."""

@@ -6,8 +6,10 @@ import base64
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from engine.audit.models import AuditEntry
 from engine.directives.models import Directive
 from engine.exchange import received
 from engine.exchange.inbox import import_folder
@@ -137,15 +139,21 @@ def _rows(loaded) -> list[ReceivedDocument]:
         return list(s.scalars(select(ReceivedDocument)))
 
 
-def test_a_senders_recall_request_is_answered_on_the_page_and_read_in_the_history(loaded, browser, tmp_path):
-    """The issuer asks for 318/QĐ-UBND back (status 13): the clerk reads who asks for which
-    document, refuses only with a reason, and the directive's history names both in words."""
+def _asked_back(loaded, tmp_path) -> tuple[int, int]:
+    """318/QĐ-UBND registered from the folder, then its issuer's 13: (the directive's id, the request's)."""
     inbox = _registered_318(loaded, tmp_path)
     (inbox / "b.edxml").write_bytes(recall_request())
     assert import_folder(loaded).imported == 1
     with loaded.db.session() as s:
         directive_id = s.scalar(select(Directive.id).where(Directive.symbol == "318/QĐ-UBND"))
         request_id = s.scalar(select(RecallRequest.id))
+    return directive_id, request_id
+
+
+def test_a_senders_recall_request_is_answered_on_the_page_and_read_in_the_history(loaded, browser, tmp_path):
+    """The issuer asks for 318/QĐ-UBND back (status 13): the clerk reads who asks for which
+    document, refuses only with a reason, and the directive's history names both in words."""
+    directive_id, request_id = _asked_back(loaded, tmp_path)
     clerk = browser("clerk")
     listed = clerk.get("/directives/received").get_data(as_text=True)
     assert "Yêu cầu lấy lại văn bản" in listed and '<span class="badge">1</span>' in listed
@@ -179,3 +187,28 @@ def test_the_menu_counts_only_the_recall_requests_the_reader_may_see(loaded, bro
     unseen = browser("chanhvp").get("/directives/received").get_data(as_text=True)
     assert "Văn bản đến chờ đăng ký" in unseen and "318/QĐ-UBND" not in unseen
     assert 'class="badge"' not in unseen
+
+
+WORDS = "Văn bản ban hành nhầm, đề nghị trả lại"  # the sender's Description
+ASKED_BACK = {"vi": f"Ủy ban nhân dân tỉnh Đắk Lắk yêu cầu lấy lại văn bản: {WORDS}",
+              None: f"Ủy ban nhân dân tỉnh Đắk Lắk asked to have the document back: {WORDS}"}
+
+
+@pytest.mark.parametrize("language", ["vi", None])
+def test_a_given_back_directive_says_who_asked_in_the_catalogues_words(language, loaded, browser, tmp_path,
+                                                                        request):
+    """The clerk gives 318/QĐ-UBND back: its withdrawn task and its history say who asked, and
+    their words, as the catalogue `dondoc` installs for the engine words it (engine.translation),
+    or the engine alone its English msgid; it wrote its own Vietnamese past the catalogue."""
+    if language:
+        request.getfixturevalue("vietnamese")
+    directive_id, request_id = _asked_back(loaded, tmp_path)
+    clerk = browser("clerk")
+    assert clerk.post(f"/directives/received/recall-requests/{request_id}", {"answer": "accept"},
+                      page="/directives/received").status_code == 303
+    history = clerk.get(f"/directives/{directive_id}").get_data(as_text=True)
+    assert history.count(ASKED_BACK[language]) >= 2  # the withdrawn task's reason, and the recall's line
+    with loaded.db.session() as s:
+        reasons = s.scalars(select(AuditEntry.after["reason"].as_string()).where(
+            AuditEntry.directive_id == directive_id, AuditEntry.after["reason"].as_string().is_not(None))).all()
+    assert reasons and set(reasons) == {ASKED_BACK[language]}
