@@ -4,6 +4,7 @@ refuses it with a reason (16), once, through the watched folder, the API and the
 (engine.exchange.recalls). It was recorded in the history and never answered."""
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -123,6 +124,10 @@ def test_a_request_about_a_document_set_aside_is_agreed_once(loaded, org_tree, i
     assert import_folder(loaded).imported == 1
     (inbox / "0000318-13-again.edxml").write_bytes(recall_request())
     assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    posted = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(recall_request()), "0000318-13.edxml")})
+    assert (posted.status_code, posted.get_json()["action"], posted.get_json()["changed"],
+            posted.get_json()["received"]["id"]) == (200, "given_back", False, waiting)  # received before
     deliver_due(loaded.db, loaded.settings)
     assert _answers(office_hub) == [
         ("02", DOCUMENT_ID, "Từ chối tiếp nhận: Văn bản để biết"),
