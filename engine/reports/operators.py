@@ -134,12 +134,16 @@ def reporting_units(session: Session, start: date, end: date, body: Unit | None 
 
 def reporting_bodies(session: Session, start: date, end: date) -> list[tuple[Unit | None, list[Unit]]]:
     """The bodies whose office reports on the period, each with the units it asks: the home body (None)
-    always, as before bodies; then, by code, each other unit marked an issuing body (a commune) whose own
-    directives gave a unit a task in hand during the period. A commune with none gets no report: nobody
-    would be asked, and its leader would be given an empty report to approve each period."""
+    always, as before bodies; then, by code, each other unit marked an issuing body (a commune) in force on
+    the period's last day whose own directives gave a unit a task in hand during the period. A commune with
+    none gets no report: nobody would be asked, and its leader would be given an empty report to approve
+    each period. A commune merged away (its end date, valid_to, on or before that day) gets none either,
+    also for the period it ended in: its committee no longer issues papers when the report is made."""
     home = org.home_body(session)
     others = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True),
-                                                *([Unit.id != home.id] if home is not None else []))
+                                                *([Unit.id != home.id] if home is not None else []),
+                                                or_(Unit.valid_from.is_(None), Unit.valid_from <= end),
+                                                or_(Unit.valid_to.is_(None), Unit.valid_to > end))
                              .order_by(Unit.code))
     asked = [(body, reporting_units(session, start, end, body)) for body in others]
     return [(None, reporting_units(session, start, end)), *((body, units) for body, units in asked if units)]
