@@ -25,7 +25,7 @@ from engine.errors import EngineError, Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.runtime.models import WorkItem, declare_people
+from engine.runtime.models import WorkflowInstance, WorkItem, declare_people, declare_start_data
 from engine.secrecy import register as secret_register
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline, day_of
@@ -290,6 +290,21 @@ def _follow_up_people(session: Session, _lanes: Mapping[str, str], item: WorkIte
 
 
 declare_people(_follow_up_people)
+
+
+def _arrival_day(session: Session, instance: WorkflowInstance) -> dict[str, object]:
+    """A directive's process started before its start data carried `received_on` (ngày đến, which a
+    receiving office's registration table counts from: Bạc Liêu's) gets it when moved to a version that
+    reads it: the day recorded on the directive, else its issue day."""
+    if instance.purpose != "directive" or instance.directive_id is None:
+        return {}
+    directive = session.get(Directive, instance.directive_id)
+    if directive is None:
+        return {}
+    return {"received_on": (directive.received_on or directive.issued_on).isoformat()}
+
+
+declare_start_data(_arrival_day)
 
 
 def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline, field: str) -> None:

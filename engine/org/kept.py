@@ -2,13 +2,10 @@
 which units are issuing bodies, the published rulesets' settings), kept per worker process (giữ
 trong tiến trình) instead of read by each transaction (a directive's lifecycle read them ~60 times).
 
-Why it is safe across workers and hosts (the working-day calendar's pattern): every transaction
+Why it is safe across workers and hosts (as the working-day calendar's copy): every transaction
 that writes `units` or `process_bundles` through the ORM also bumps the one-row counter
-organisation_revisions (listeners below), and a transaction reads that counter once (again after a
-row lock: read_once) before trusting the copy. It reads the counter BEFORE what the copy holds, so
-a change committed in between can only leave a copy newer than its revision, which the next
-transaction's check replaces. A transaction that writes either table (or holds unflushed changes to
-them) reads for itself (read_once) until it ends: its rows may still roll back. Raw SQL that
+organisation_revisions, read once a transaction before the copy is trusted (engine.db.counters); a
+transaction that writes either table reads for itself (read_once) until it ends. Raw SQL that
 bypasses the ORM must call `bump` itself.
 
 Units are kept as detached copies and handed to each session as its own object (merged without a
@@ -19,20 +16,18 @@ from collections.abc import Callable, Collection, Hashable
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from engine.db import lock_name, read_once, rowcount
+from engine.db import read_once
+from engine.db.counters import WriteCounter
 from engine.org.models import OrganisationRevision, Unit
 
 T = TypeVar("T")
 MaybeUnit = TypeVar("MaybeUnit", Unit, Unit | None)
 # The tables the kept values are read from: a write of either bumps the counter.
-WATCHED = frozenset({"units", "process_bundles"})
-# Session.info: the (outermost) transaction that wrote a watched table; a savepoint's end is not its end.
-_WROTE = "dondoc.wrote_organisation"
-_REVISION = select(OrganisationRevision.revision).where(OrganisationRevision.id == 1)
+COUNTER = WriteCounter(OrganisationRevision, ("units", "process_bundles"))
 
 
 class _Copy:
@@ -47,12 +42,11 @@ _copies: WeakKeyDictionary[Engine, _Copy] = WeakKeyDictionary()
 
 
 def kept(session: Session, key: Hashable, read: Callable[[], T], tables: Collection[str]) -> T:
-    """What `read()` gives (from `tables`, among WATCHED), read once per worker and revision of the
+    """What `read()` gives (from `tables`, among those COUNTER watches), read once per worker and revision of the
     organisation; read once per transaction (read_once) by a transaction that writes them."""
-    if _writes_organisation(session):
+    if COUNTER.written(session):
         return read_once(session, key, read, tables)
-    revision = read_once(session, "organisation revision", lambda: session.scalar(_REVISION) or 0,
-                         tables=(OrganisationRevision.__tablename__,))
+    revision = COUNTER.revision(session)
     bind = session.connection().engine
     copy = _copies.get(bind)
     # Another revision, older too (a database restored or made again): what was kept is of another organisation.
@@ -84,41 +78,6 @@ def _attached(session: Session, copy: Unit) -> Unit:
     return session.merge(copy, load=False)
 
 
-def _writes_organisation(session: Session) -> bool:
-    wrote = session.info.get(_WROTE)
-    return (wrote is not None and wrote is session.get_transaction()) or _changes_organisation(session)
-
-
-def _changes_organisation(session: Session) -> bool:
-    """Whether the session holds unflushed changes of a watched table."""
-    return any(obj.__table__.name in WATCHED for group in (session.new, session.dirty, session.deleted)
-               for obj in group)
-
-
 def bump(session: Session) -> None:
-    """Count a write of the organisation: every worker reads it again from its next transaction on,
-    and this transaction no longer uses the kept copy."""
-    session.info[_WROTE] = session.get_transaction()
-    if _bumped(session) == 0:  # the deployment's first write since the counter exists: one worker inserts its row
-        lock_name(session, OrganisationRevision.__tablename__)
-        if _bumped(session) == 0:
-            session.connection().execute(insert(OrganisationRevision).values(id=1, revision=1))
-
-
-def _bumped(session: Session) -> int:
-    return rowcount(session.connection().execute(update(OrganisationRevision).where(OrganisationRevision.id == 1)
-                                                 .values(revision=OrganisationRevision.revision + 1)))
-
-
-@event.listens_for(Session, "before_flush")
-def _on_flush(session: Session, _context, _instances) -> None:
-    if _changes_organisation(session):
-        bump(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _on_bulk_write(state: ORMExecuteState) -> None:
-    """ORM-enabled insert/update/delete statements skip before_flush."""
-    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
-            and state.bind_mapper.local_table.name in WATCHED:  # type: ignore[attr-defined]
-        bump(state.session)
+    """Count a write of the organisation made past the ORM (a restore): every worker reads it again."""
+    COUNTER.bump(session)

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
+from engine.db.counters import CounterRow
 
 # Roles a user may hold (the catalogue). Lanes in BPMN map to these through each ruleset's
 # settings; what each role may see and do is engine.org.permissions.
@@ -102,13 +103,10 @@ class DeploymentSecret(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class OrganisationRevision(Base):
+class OrganisationRevision(CounterRow, Base):
     """One row whose counter goes up in every transaction that writes `units` or `process_bundles`,
     so that each worker keeps the organisation every request reads (the home body, a unit's body,
     the published rulesets' settings) and reads it again only when the counter moved
     (engine.org.kept)."""
 
     __tablename__ = "organisation_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    revision: Mapped[int] = mapped_column(Integer, default=0)

@@ -134,12 +134,16 @@ def reporting_units(session: Session, start: date, end: date, body: Unit | None 
 
 def reporting_bodies(session: Session, start: date, end: date) -> list[tuple[Unit | None, list[Unit]]]:
     """The bodies whose office reports on the period, each with the units it asks: the home body (None)
-    always, as before bodies; then, by code, each other unit marked an issuing body (a commune) whose own
-    directives gave a unit a task in hand during the period. A commune with none gets no report: nobody
-    would be asked, and its leader would be given an empty report to approve each period."""
+    always, as before bodies; then, by code, each other unit marked an issuing body (a commune) in force on
+    the period's last day whose own directives gave a unit a task in hand during the period. A commune with
+    none gets no report: nobody would be asked, and its leader would be given an empty report to approve
+    each period. A commune merged away (its end date, valid_to, on or before that day) gets none either,
+    also for the period it ended in: its committee no longer issues papers when the report is made."""
     home = org.home_body(session)
     others = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True),
-                                                *([Unit.id != home.id] if home is not None else []))
+                                                *([Unit.id != home.id] if home is not None else []),
+                                                or_(Unit.valid_from.is_(None), Unit.valid_from <= end),
+                                                or_(Unit.valid_to.is_(None), Unit.valid_to > end))
                              .order_by(Unit.code))
     asked = [(body, reporting_units(session, start, end, body)) for body in others]
     return [(None, reporting_units(session, start, end)), *((body, units) for body, units in asked if units)]
@@ -342,10 +346,21 @@ def send_back(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"periodic_report": row.id}
 
 
+def council_code(session: Session, settings: dict, body: Unit | None) -> str | None:
+    """The code of the council an issued report of `body` (None: the home body's) is also sent to: `[reports]
+    send_to_unit` of the ruleset version issuing it, for the home body's report only. The regulation names the
+    report of its own tier's office (Quỳnh Nhai Đ.16 k.2, Đ.19 k.2: the district's, to the district's emulation
+    council) and predates communes' own reports: a commune's goes to its own `send_to`, as its heading says."""
+    if permissions.other_than_home(session, body):
+        return None
+    return (settings.get("reports") or {}).get("send_to_unit") or None
+
+
 @OPERATORS.register("office_report.issue", required=("report",))
 def issue(ctx: StepContext, data: dict, params: dict) -> dict:
     """The approved report is issued: the next number of the year under [reports] symbol,
-    today's date; sent to [reports] send_to (and send_to_unit); published when [reports] publish is true."""
+    today's date; sent to [reports] send_to (and the home body's to send_to_unit: `council_code`); published
+    when [reports] publish is true."""
     row = _report_row(ctx, params["report"])
     if row.status != PeriodicReportStatus.ISSUED:  # a retried step does not issue twice
         settings = ctx.bundle.settings.get("reports") or {}
@@ -358,8 +373,9 @@ def issue(ctx: StepContext, data: dict, params: dict) -> dict:
         audit.record(ctx.session, "office_report.issued", "periodic_report", row.id, actor=ctx.actor,
                      after={"number": row.number, "published": row.published})
         users = recipients(ctx.session, row, settings.get("send_to", DEFAULT_SEND_TO))
-        if settings.get("send_to_unit"):
-            users += _council_staff(ctx, row, settings["send_to_unit"])
+        council = council_code(ctx.session, ctx.bundle.settings, _body(ctx, row))
+        if council:
+            users += _council_staff(ctx, row, council)
         _tell(ctx, row, users, "office_report_issued", number=row.number,
               issued_on=row.issued_on.strftime("%d/%m/%Y"))
     return {"number": row.number, "issued_on": row.issued_on.isoformat() if row.issued_on else None}

@@ -20,7 +20,14 @@ from engine.reports.adhoc import PURPOSE as ADHOC_PURPOSE
 from engine.reports.calendar import MONTHS_IN, ReportPeriod, has_calendar, period_key
 from engine.reports.counts import Counts, Scope
 from engine.reports.models import AD_HOC, SCHEDULES, PeriodicReport, PeriodicReportStatus, UnitReport
-from engine.reports.operators import DEFAULT_SEND_TO, SEND_TO_UNITS, find_report, report_label, reporting_units
+from engine.reports.operators import (
+    DEFAULT_SEND_TO,
+    SEND_TO_UNITS,
+    council_code,
+    find_report,
+    report_label,
+    reporting_units,
+)
 from engine.reports.overdue import OverdueAssignment, count_overdue, overdue_assignments
 from engine.rulesets.models import ProcessBundle, instance_settings
 from engine.rulesets.settings import form_terms
@@ -161,14 +168,14 @@ def default_header(session: Session, scope: Scope, period_label: str, settings: 
                            f"Kết quả thực hiện nhiệm vụ do {speaker.committee}, {speaker.terms['leader']} giao"
                            + (f" {lower_first(period_label)}" if period_label else "")
                            + _origin_words(scope, settings), organisation, body)
-    header.recipients = report_recipients(session, settings, speaker.terms)
+    header.recipients = report_recipients(session, settings, speaker.terms, body)
     return header
 
 
-def report_recipients(session: Session, settings: dict, terms: dict[str, str]) -> list[str]:
-    """"Nơi nhận": whom issuing the report sends it to ([reports] send_to and send_to_unit, as
-    office_report.issue does: the leader to be informed, "b/c"), then the office's archive; `terms`
-    are the words of the body whose office writes it (`speaker_of`)."""
+def report_recipients(session: Session, settings: dict, terms: dict[str, str], body: Unit | None = None) -> list[str]:
+    """"Nơi nhận": whom issuing the report of `body` (None: the home body's) sends it to ([reports] send_to, and
+    the council `council_code` names, as office_report.issue does: the leader to be informed, "b/c"), then the
+    office's archive; `terms` are the words of the body whose office writes it (`speaker_of`)."""
     reports = settings.get("reports") or {}
     names = []
     for name in reports.get("send_to", DEFAULT_SEND_TO):
@@ -177,7 +184,8 @@ def report_recipients(session: Session, settings: dict, terms: dict[str, str]) -
         else:
             words = upper_first(terms.get(name) or ROLE_WORDS[name])
             names.append(f"{words} (b/c)" if name == "leader" else words)
-    council = org.unit_by_code(session, reports["send_to_unit"]) if reports.get("send_to_unit") else None
+    code = council_code(session, settings, body)
+    council = org.unit_by_code(session, code) if code else None
     return [*names, *([council.name] if council else []), "Lưu: VT."]
 
 
@@ -399,11 +407,11 @@ def periodic_reports(session: Session, user: User, limit: int = 24) -> list[Peri
 def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
     """Whether `user` reads the issued report `row` as it was sent — every unit's figures and
     nothing of secret documents, as the public reads a published one — rather than within their
-    own units: the staff of the council unit it was sent to (`[reports] send_to_unit` of the
-    ruleset version that issued it; Quỳnh Nhai Đ.16 k.2, Đ.19 k.2)."""
+    own units: the staff of the council unit it was sent to (`council_code` of the ruleset version
+    that issued it: a home body's report; Quỳnh Nhai Đ.16 k.2, Đ.19 k.2)."""
     if row.status != PeriodicReportStatus.ISSUED:
         return False
-    code = (instance_settings(session, row.instance_id).get("reports") or {}).get("send_to_unit")
+    code = council_code(session, instance_settings(session, row.instance_id), _body_of(session, row))
     return permissions.is_staff_of(session, user, code)
 
 

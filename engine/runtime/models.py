@@ -144,6 +144,22 @@ def performers_of(session: Session, instance_id: int, form_key: str, unit_id: in
     return None
 
 
+# What an instance's start data came to carry after it started, for a move to a newer version of its
+# ruleset (engine.rulesets.migration): declared by the features whose records hold the values (a
+# directive's arrival day), asked with (session, the instance); {key: value} the moved instance is given
+# where its data has none.
+_start_data: list[Callable[[Session, WorkflowInstance], Mapping[str, object]]] = []
+
+
+def declare_start_data(source: Callable[[Session, WorkflowInstance], Mapping[str, object]]) -> None:
+    _start_data.append(source)
+
+
+def start_data_of(session: Session, instance: WorkflowInstance) -> dict[str, object]:
+    """The start data every declared source gives `instance` today."""
+    return {key: value for source in _start_data for key, value in source(session, instance).items()}
+
+
 # Whom a work item's person fields may name, narrower than their roles: declared by the features
 # whose records decide it (an inspection's team: not the inspected units' staff), asked with
 # (session, the ruleset's lanes, the item); {field name: users} or None from all: the roles alone.

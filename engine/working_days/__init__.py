@@ -11,10 +11,11 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import holidays
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 
+from engine.db.counters import WriteCounter
 from engine.working_days.models import CalendarOverride, CalendarRevision
 
 _CORRECTIONS = Path(__file__).with_name("corrections.toml")
@@ -44,33 +45,28 @@ def _stored_overrides(session: Session) -> dict[date, bool]:
     return {day: working for day, working in session.execute(select(CalendarOverride.day, CalendarOverride.working))}
 
 
-# Per-worker copy of the overrides, per database: (revision it was read at, overrides).
-# Why it is safe across workers: every transaction that writes calendar_overrides through the
-# ORM also bumps calendar_revisions (listeners below), and a reader checks that one-row counter
-# (far cheaper than reading and converting the overrides) before trusting its copy. It reads
-# the counter BEFORE the overrides, so a change committed in between can only leave a copy
-# newer than its revision, which the next check replaces. A session that itself wrote the
-# calendar bypasses the copy (its uncommitted rows must neither be missed nor cached: the
-# transaction may still roll back). Raw SQL that bypasses the ORM must bump the counter itself.
+# Per-worker copy of the overrides, per database: (revision it was read at, overrides). Safe across
+# workers and hosts: every transaction that writes calendar_overrides through the ORM bumps the one-row
+# counter calendar_revisions, read once a transaction before the copy is trusted, and a transaction that
+# wrote the calendar reads it for itself (engine.db.counters). Raw SQL must bump the counter itself.
 _cache: WeakKeyDictionary[Engine, tuple[int, dict[date, bool]]] = WeakKeyDictionary()
-_WROTE_CALENDAR = "dondoc.wrote_calendar"
+COUNTER = WriteCounter(CalendarRevision, ("calendar_overrides",))
 _LOCK_REVISION = "dondoc.calendar_revision"
-_REVISION = select(CalendarRevision.revision).where(CalendarRevision.id == 1)
 
 
 def cached_overrides(session: Session) -> dict[date, bool]:
     """The deployment's overrides, re-read only when another transaction changed them."""
-    if session.info.get(_WROTE_CALENDAR):
+    if COUNTER.written(session):
         return _stored_overrides(session)
-    connection = session.connection()
     revision = _revision_read_with_lock(session)
     if revision is None:
-        revision = connection.scalar(_REVISION) or 0
-    hit = _cache.get(connection.engine)
+        revision = COUNTER.revision(session)
+    engine = session.connection().engine
+    hit = _cache.get(engine)
     if hit is not None and hit[0] == revision:
         return hit[1]
     overrides = _stored_overrides(session)
-    _cache[connection.engine] = (revision, overrides)
+    _cache[engine] = (revision, overrides)
     return overrides
 
 
@@ -78,7 +74,7 @@ def revision_column():
     """The calendar's revision counter as a column to read within another statement: an
     engine step reads it with its row lock (one statement fewer; the calendar the step uses is
     the one current when it took the lock) and hands it to `remember_revision`."""
-    return func.coalesce(_REVISION.scalar_subquery(), 0)
+    return func.coalesce(COUNTER.query.scalar_subquery(), 0)
 
 
 def remember_revision(session: Session, revision: int) -> None:
@@ -89,30 +85,6 @@ def remember_revision(session: Session, revision: int) -> None:
 def _revision_read_with_lock(session: Session) -> int | None:
     transaction, revision = session.info.get(_LOCK_REVISION, (None, None))
     return revision if transaction is not None and transaction is session.get_transaction() else None
-
-
-def _bump_revision(session: Session) -> None:
-    session.info[_WROTE_CALENDAR] = True
-    connection = session.connection()
-    bumped = connection.execute(update(CalendarRevision).where(CalendarRevision.id == 1)
-                                .values(revision=CalendarRevision.revision + 1))
-    if bumped.rowcount == 0:  # the deployment's first change
-        connection.execute(insert(CalendarRevision).values(id=1, revision=1))
-
-
-@event.listens_for(Session, "before_flush")
-def _on_flush(session: Session, _context, _instances) -> None:
-    if any(isinstance(obj, CalendarOverride) for group in (session.new, session.dirty, session.deleted)
-           for obj in group):
-        _bump_revision(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _on_bulk_write(state: ORMExecuteState) -> None:
-    """ORM-enabled insert/update/delete statements on the table skip before_flush."""
-    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
-            and state.bind_mapper.class_ is CalendarOverride:
-        _bump_revision(state.session)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
+from engine.db.counters import CounterRow
 
 
 class CalendarOverride(Base):
@@ -24,15 +25,12 @@ class CalendarOverride(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class CalendarRevision(Base):
+class CalendarRevision(CounterRow, Base):
     """One row whose counter goes up in every transaction that changes calendar_overrides, so
     that each worker can keep the overrides in memory and re-read them only when it moved
     (see engine.working_days.cached_overrides)."""
 
     __tablename__ = "calendar_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    revision: Mapped[int] = mapped_column(Integer, default=0)
     # The revision whose deadlines the running workflows were last fully refreshed to: the
     # scheduler refreshes them while it is behind `revision` (engine.working_days.service).
     refreshed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -26,6 +26,7 @@ from engine.reports.counts import Scope
 from engine.reports.export_docx import write_docx
 from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import SCHEDULES, PeriodicReport, UnitReport
+from engine.reports.operators import reporting_bodies
 from engine.reports.query import ReportQuery
 from engine.reports.service import (
     PURPOSE,
@@ -633,3 +634,20 @@ def test_a_calendar_on_the_diagram_before_bodies_asks_the_province_s_report_unti
                                    ("half_yearly", "xa-a"): ["xa-a-kt"]}
     finally:
         engine.close()
+
+
+def test_a_commune_merged_away_reports_only_on_the_periods_it_was_in_force_at_the_end_of(loaded, org_tree):
+    """Commune xa-a, its task in hand all year, is merged into xa-m from 01/05/2026 (`valid_to`, a successor):
+    it reports on the first quarter; not on the second, which it ended in (its committee no longer issues
+    papers when the report is made), nor on any period after."""
+    _commune_with_a_directive(loaded)
+    with loaded.db.session() as s:
+        org.create_unit(s, "xa-m", "UBND xã Hợp Nhất", parent_code="UBND", kind="commune")
+        org.mark_issuing_body(s, "xa-m", True)
+        org.retire_unit(s, "xa-a", date(2026, 5, 1), "xa-m")
+    with loaded.db.session() as s:
+        def bodies(start: date, end: date) -> list[str | None]:
+            return [body.code if body else None for body, _units in reporting_bodies(s, start, end)]
+        assert bodies(date(2026, 1, 1), date(2026, 3, 31)) == [None, "xa-a"]
+        assert bodies(date(2026, 4, 1), date(2026, 6, 30)) == [None]
+        assert bodies(date(2026, 7, 1), date(2026, 9, 30)) == [None]

@@ -1,22 +1,30 @@
 """Bạc Liêu (QĐ 25/2015/QĐ-UBND): tasks the Government and the Prime Minister give the province,
 from receipt to the closed electronic file. On the 2026 calendar (Tết: Mon 16 – Fri 20 Feb off)."""
+import json
+import shutil
 from datetime import date, datetime
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.audit.models import AuditEntry
+from engine.config import REPO_ROOT
 from engine.directives import extensions
+from engine.directives.models import Directive
 from engine.directives.service import AssignmentError, DirectiveError
 from engine.forms import FormValidationError
+from engine.org import service as org
 from engine.org.models import User
 from engine.outcomes import Outcome, outcome_of
 from engine.registry import service as registry
 from engine.reports import counts
 from engine.reports.service import ensure_schedule
+from engine.rulesets.migration import migrate_instances
+from engine.runtime.models import Incident, WorkflowInstance
 from tests.api.conftest import Caller, api_app, make_token
+from tests.conftest import PASSWORD, make_engine
 from tests.scenarios.drive import Scenario, due_day
 from tests.webui.conftest import Browser
 from webui.app import create_app
@@ -393,3 +401,55 @@ def test_classification_counts_from_the_day_the_government_document_reached_the_
                   if item["directive_id"] == directive_id and item["form_key"] == "classify_directive"]
     assert classify["due_at"].startswith("2026-03-16")  # Fri 13, Mon 16 Mar
     assert clerk("GET", f"/assignments?directive={directive_id}").get_json()["counts"]["overdue"] == 0
+
+
+def _as_registered_before_arrival_days(engine, *instance_ids: int) -> None:
+    """The stored state of a directive registered before the process's start data carried the arrival day:
+    `received_on` as the header form gave it, empty when the clerk left "Ngày đến" blank."""
+    def without(value):
+        if isinstance(value, dict):
+            return {key: None if key == "received_on" else without(item) for key, item in value.items()}
+        return [without(item) for item in value] if isinstance(value, list) else value
+    with engine.db.session() as s:
+        for instance in s.scalars(select(WorkflowInstance).where(WorkflowInstance.id.in_(instance_ids))):
+            instance.state = json.dumps(without(json.loads(instance.state)))
+
+
+def test_a_directive_waiting_at_the_arrival_check_moves_to_the_table_counting_from_its_arrival(database_url, clock,
+                                                                                              tmp_path):
+    """Two Government letters issued 02/03 wait at the arrival check on the version counting from the issue; the
+    process admin moves them to the one counting from the day a document arrived (Đ.8 k.1, Đ.10 k.2), which
+    their data lacks: each is given the arrival day recorded on the directive (the day it was registered,
+    12/03), else its issue day, and the office's two working days run from it, with no incident."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    table = processes / "bac-lieu" / "registration_deadline.dmn"
+    from_arrival = table.read_text(encoding="utf-8")
+    table.unlink()  # the version before: the common table, counting from the issue
+    sc = Scenario.populate(make_engine(database_url, clock, ruleset="bac-lieu", processes_dir=str(processes),
+                                       tmp_path=tmp_path), clock)
+    try:
+        sc.at("2026-03-12 09:00")  # Thursday
+        task = [{"content": "Triển khai", "lead_unit": "STC"}]
+        recorded, unrecorded = (sc.register(symbol, "02/03/2026", task, **GOVERNMENT)
+                                for symbol in ("71/TTg-KTTH", "72/TTg-KTTH"))
+        with sc.engine.db.session() as s:
+            waiting = s.scalars(select(WorkflowInstance.id).where(WorkflowInstance.directive_id.in_(
+                [recorded.id, unrecorded.id])).order_by(WorkflowInstance.directive_id)).all()
+            s.execute(update(Directive).where(Directive.id == unrecorded.id).values(received_on=None))
+            admin = org.create_user(s, "quantri", PASSWORD, "Quản Trị Quy Trình", "VP", ["process_admin"])
+        _as_registered_before_arrival_days(sc.engine, *waiting)
+        table.write_text(from_arrival, encoding="utf-8")
+        with sc.engine.db.session() as s:
+            sc.engine.load_ruleset(s)
+            newer = sc.engine.current_bundle(s).id
+        plans = migrate_instances(sc.engine, waiting, newer, admin)
+        assert [plan.migrated for plan in plans] == [True, True], plans
+        for directive, due in ((recorded, date(2026, 3, 16)), (unrecorded, date(2026, 3, 4))):
+            sc.complete("check_received", "clerk", {"scope": "in_scope", "action": "accept"},
+                        directive_id=directive.id)
+            assert due_day(sc.ready("classify", directive_id=directive.id)) == due, directive.symbol
+        with sc.engine.db.session() as s:
+            assert s.scalars(select(Incident)).all() == []
+    finally:
+        sc.close()

@@ -39,12 +39,13 @@ WARD_PEOPLE = {"vp_a": ("xa-a", ["clerk"]), "cvp_a": ("xa-a", ["office_head"]), 
                "ct_a": ("xa-a", ["leader"]), "vp_b": ("xa-b", ["clerk"])}
 
 
-@pytest.fixture
-def province(database_url, clock, tmp_path):
-    engine = make_engine(database_url, clock, ruleset="tinh-2025", tmp_path=tmp_path)
+def _deployment(database_url, clock, tmp_path, ruleset: str, units: dict | None = None, people: dict | None = None):
+    """The small province with wards A and B (and `units`, `people`) running `ruleset`; a browser signed in as
+    a given user."""
+    engine = make_engine(database_url, clock, ruleset=ruleset, tmp_path=tmp_path)
     create_org_tree(engine)
     with engine.db.session() as s:
-        add_communes(s, WARDS, WARD_PEOPLE)
+        add_communes(s, {**WARDS, **(units or {})}, {**WARD_PEOPLE, **(people or {})})
         engine.load_ruleset(s)
     app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
 
@@ -53,6 +54,12 @@ def province(database_url, clock, tmp_path):
         assert b.login(username).status_code == 302
         return b
 
+    return engine, signed_in
+
+
+@pytest.fixture
+def province(database_url, clock, tmp_path):
+    engine, signed_in = _deployment(database_url, clock, tmp_path, "tinh-2025")
     yield engine, signed_in
     engine.close()
 
@@ -299,6 +306,38 @@ def _issue(engine, browser, report: str, answers: dict[str, str], office: str, l
         item = _ready_report_step(engine, element, report)
         done = browser(who).post(f"/work/{item.id}", data)
         assert done.status_code == 302, done.get_data(as_text=True)
+
+
+COUNCIL = "Hội đồng Thi đua khen thưởng huyện"
+
+
+def test_a_commune_s_own_report_goes_to_its_chairman_not_to_the_district_s_emulation_council(database_url, clock,
+                                                                                             tmp_path):
+    """Quỳnh Nhai Đ.16 k.2, Đ.19 k.2 send the district office's report to the district's emulation council
+    ([reports] send_to_unit = "HDTDKT"); a commune's own report, which that 2015 regulation predates, goes to its
+    own Chairman alone: the council is neither told of it nor named under "Nơi nhận", and does not open it. The
+    district's report beside it is sent to the council, which reads it."""
+    engine, browser = _deployment(database_url, clock, tmp_path, "quynh-nhai", {"HDTDKT": (COUNCIL, "UBND", False)},
+                                  {"thidua": ("HDTDKT", ["unit_officer"])})
+    try:
+        ward_report = browser("vp_a").post("/reports/adhoc/new", {"topic": WARD_TOPIC, "units": ["xa-a-kt"], **ASKED}
+                                           ).headers["Location"]
+        district_report = browser("clerk").post("/reports/adhoc/new", {"topic": PROVINCE_TOPIC, "units": ["STC"],
+                                                                       **ASKED}).headers["Location"]
+        _issue(engine, browser, ward_report, {"kt_a": "Đã kiểm tra 3 tuyến đê"}, "cvp_a", "ct_a")
+        _issue(engine, browser, district_report, {"stc": "Đã giải ngân 45%"}, "chanhvp", "chutich")
+        with engine.db.session() as s:
+            told = {(user, link) for user, link in s.execute(select(User.username, Notification.link).join(
+                Notification, Notification.user_id == User.id).where(Notification.kind == "office_report_issued"))}
+        assert told == {("ct_a", ward_report), ("chutich", district_report), ("thidua", district_report)}, told
+        council = browser("thidua")
+        assert (council.get(ward_report).status_code, council.get(district_report).status_code) == (404, 200)
+        ward, district = (_docx_text(browser(who).get(f"/reports/export/docx?periodic={path.rsplit('/', 1)[1]}")
+                                     .get_data()) for who, path in (("vp_a", ward_report), ("clerk", district_report)))
+        assert "- Chủ tịch UBND phường An Phú (b/c);" in ward and COUNCIL not in ward, ward
+        assert f"- {COUNCIL};" in district, district
+    finally:
+        engine.close()
 
 
 WARD_INSPECTION, PROVINCE_INSPECTION = "Kiểm tra Phòng Kinh tế phường An Phú", "Kiểm tra Sở Tài chính"
