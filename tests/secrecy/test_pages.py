@@ -69,6 +69,9 @@ def test_everyone_else_is_kept_out_and_changes_nothing(app, register):
         assert browser.get("/secrecy").status_code == 403, username
         closing = browser.post(f"/secrecy/{register.lines['first']}/close", page="/notifications")
         assert closing.status_code == 403, username
+        sending = browser.post(f"/secrecy/{register.lines['first']}/paper-reports", {"sent_on": "12/02/2026"},
+                               page="/notifications")
+        assert sending.status_code == 403, username
     anonymous = app.test_client()
     assert anonymous.get("/secrecy").headers["Location"].startswith("/login")
     # another body's keeper: the ward's office head reads the ward's line only, and finds no other
@@ -76,10 +79,16 @@ def test_everyone_else_is_kept_out_and_changes_nothing(app, register):
     text = ward.get("/secrecy").get_data(as_text=True)
     assert "3/QĐ-UBND-PA" in text and "12/QĐ-UBND" not in text.replace("3/QĐ-UBND-PA", "")
     assert ward.post(f"/secrecy/{register.lines['first']}/close", page="/secrecy").status_code == 404
+    assert ward.post(f"/secrecy/{register.lines['first']}/paper-reports", {"sent_on": "12/02/2026"},
+                     page="/secrecy").status_code == 404
     # a forged form (no CSRF token) from the keeper's own browser
     keeper = signed_in(app, "chanhvp")
     assert keeper.client.post(f"/secrecy/{register.lines['first']}/close").status_code == 400
+    assert keeper.client.post(f"/secrecy/{register.lines['first']}/paper-reports",
+                              data={"sent_on": "12/02/2026"}).status_code == 400
     assert status_of(register, "first") == "open"
+    with register.engine.db.session() as s:
+        assert s.get_one(SecretDocument, register.lines["first"]).paper_sent_on is None
 
 
 def test_closing_a_line_stops_its_reminders_and_a_second_press_changes_nothing(app, register):
@@ -101,6 +110,29 @@ def test_closing_a_line_stops_its_reminders_and_a_second_press_changes_nothing(a
         closings = s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "secret_document.closed"))
     assert closings == 1
+
+
+def test_the_keeper_records_a_paper_report_sent_and_reads_the_next_one(app, register, clock):
+    """Sent on 10/03, before the quarter's reminder: the row says so, by whom, and shows the next quarter's
+    day; a day after today is refused naming the field, and the same day again changes nothing."""
+    clock.set(datetime(2026, 3, 10, 9, 0))
+    keeper, path = signed_in(app, "chanhvp"), f"/secrecy/{register.lines['first']}/paper-reports"
+    refused = keeper.post(path, {"sent_on": "11/03/2026"}, page="/secrecy")
+    assert refused.status_code == 302
+    assert "Ngày gửi báo cáo giấy: Không được sau ngày hôm nay (10/03/2026)." in keeper.get("/secrecy").get_data(
+        as_text=True)
+    sent = keeper.post(path, {"sent_on": "10/03/2026"}, page="/secrecy")
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/secrecy#line-{register.lines['first']}")
+    text = keeper.get("/secrecy").get_data(as_text=True)
+    assert "Đã ghi nhận báo cáo bằng văn bản giấy về văn bản mật 12/QĐ-UBND gửi ngày 10/03/2026." in text
+    assert "Đang theo dõi 30/06/2026 đã gửi báo cáo ngày 10/03/2026 (Trần Chánh Văn Phòng ghi nhận)" in row(
+        text, register.lines["first"])
+    assert "Đang theo dõi 31/03/2026 Kết thúc theo dõi" in row(text, register.lines["second"])  # its own
+    keeper.post(path, {"sent_on": "10/03/2026"}, page="/secrecy")
+    assert "Báo cáo giấy gửi ngày 10/03/2026 đã được ghi nhận." in keeper.get("/secrecy").get_data(as_text=True)
+    with register.engine.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "secret_document.paper_report_sent")) == 1
 
 
 def test_the_paper_report_reminder_opens_the_register(app, register, clock):
