@@ -193,7 +193,7 @@ def _timer_day(engine, instance_id: int) -> date:
 
 def test_a_paper_report_sent_before_its_reminder_moves_the_reminder_to_the_next_period(loaded, org_tree, clock):
     """The first quarter's report (due 31/03, reminded from 24/03) sent on 10/03: its reminder never comes,
-    the half-year's is planned (due 30/06, reminded from 23/06), and the line keeps the days."""
+    the second quarter's is planned (due 30/06, reminded from 23/06), and the line keeps the days."""
     engine, users = loaded, org_tree
     document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
     assert _paper_days(engine, document.id) == (date(2026, 3, 31), None, None, None)
@@ -210,8 +210,9 @@ def test_a_paper_report_sent_before_its_reminder_moves_the_reminder_to_the_next_
 
 
 def test_a_paper_report_sent_after_its_reminder_answers_it_once(loaded, org_tree, clock):
-    """Reminded of the quarter's report (the half-year's planned at once), the keeper records it sent: the
-    half-year's reminder stays; the same day again changes nothing and is told so."""
+    """Reminded of the first quarter's report (the second's planned at once), the keeper records it sent: the
+    second's reminder stays; the same day again changes nothing and is told so; another report sent
+    before the second quarter began is kept as the last sent and moves nothing."""
     engine, users = loaded, org_tree
     document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
     drive.run_timers_at(engine, clock, datetime(2026, 3, 24, 9, 0))
@@ -223,9 +224,15 @@ def test_a_paper_report_sent_after_its_reminder_answers_it_once(loaded, org_tree
     with pytest.raises(AlreadyDone, match="already recorded"):
         secrecy.record_paper_report(engine, document.id, {"sent_on": "24/03/2026"}, users["office_head"])
     assert _paper_days(engine, document.id)[3] == users["leader"].id
+    # another one sent within the first quarter answers nothing more
+    clock.set(datetime(2026, 3, 25, 9, 0))
+    secrecy.record_paper_report(engine, document.id, {"sent_on": "25/03/2026"}, users["office_head"])
+    assert _paper_days(engine, document.id) == (date(2026, 6, 30), date(2026, 3, 31), date(2026, 3, 25),
+                                                users["office_head"].id)
+    assert _timer_day(engine, document.instance_id) == date(2026, 6, 23)
     with engine.db.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "secret_document.paper_report_sent")) == 1
+            AuditEntry.action == "secret_document.paper_report_sent")) == 2
 
 
 def test_a_paper_report_is_refused_out_of_its_days_on_a_closed_line_and_to_others(loaded, org_tree, clock):
