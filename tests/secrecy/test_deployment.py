@@ -22,7 +22,7 @@ from engine.org.models import User
 from engine.runtime.models import WorkflowInstance
 from engine.secrecy.models import SecretDocument
 from tests.conftest import PASSWORD
-from tests.deployment.harness import DEPARTMENTS, Client, Deployment, settle
+from tests.deployment.harness import DEPARTMENTS, Answer, Client, Deployment, settle
 from tests.scheduler.smtp import SmtpServer
 
 SYMBOL = "21/QĐ-UBND"
@@ -51,6 +51,13 @@ def signed_in(base: str, username: str) -> requests.Session:
 
 def token(web: requests.Session, url: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', web.get(url).text).group(1)
+
+
+def eight_at_once(base: str, api_token: str, method: str, path: str, body: dict) -> list[Answer]:
+    """The same call from eight API clients at once."""
+    clients = [Client(base + "/api/v1", api_token) for _ in range(8)]
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(lambda c: c.send(method, path, json=body), clients))
 
 
 def test_reminded_opened_and_closed_once_across_workers_and_restarts(deployment):
@@ -84,10 +91,8 @@ def test_reminded_opened_and_closed_once_across_workers_and_restarts(deployment)
 
     running.stop_web()
     base = running.start_web(workers=3)
-    clients = [Client(base + "/api/v1", running.tokens["chanhvp"]) for _ in range(8)]
-    with ThreadPoolExecutor(len(clients)) as pool:
-        answers = list(pool.map(lambda c: c.send("PATCH", f"/secret-documents/{line['id']}",
-                                                 json={"status": "closed"}), clients))
+    answers = eight_at_once(base, running.tokens["chanhvp"], "PATCH", f"/secret-documents/{line['id']}",
+                            {"status": "closed"})
     assert sorted(a.status for a in answers) == [200] + [409] * 7, [(a.status, a.body) for a in answers]
     with running.engine.db.reading() as s:
         document = s.get_one(SecretDocument, line["id"])
@@ -115,10 +120,8 @@ def test_a_paper_report_recorded_once_moves_the_scheduler_s_reminder(deployment)
     running.stop_web()
     running.clock.set(datetime(2026, 3, 5, 9, 0, tzinfo=VN_TZ))
     base = running.start_web(workers=3)
-    clients = [Client(base + "/api/v1", running.tokens["chanhvp"]) for _ in range(8)]
-    with ThreadPoolExecutor(len(clients)) as pool:
-        answers = list(pool.map(lambda c: c.send("POST", f"/secret-documents/{line['id']}/paper-reports",
-                                                 json={"sent_on": "05/03/2026"}), clients))
+    answers = eight_at_once(base, running.tokens["chanhvp"], "POST", f"/secret-documents/{line['id']}/paper-reports",
+                            {"sent_on": "05/03/2026"})
     assert sorted(a.status for a in answers) == [201] + [409] * 7, [(a.status, a.body) for a in answers]
     [sent] = [a.body for a in answers if a.status == 201]
     assert (sent["paper_report_due"], sent["paper_report_sent_on"], sent["paper_report_sent_by"]) == (
