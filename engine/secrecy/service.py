@@ -208,8 +208,9 @@ def record_paper_report(engine, document_id: int, raw: dict, actor: User) -> Sec
     not before the document's date): the line shows it and who recorded it, and its reminder process
     hears of it (secret_document.bpmn: the report answers the one last reminded of, or the planned
     period's, whose reminder then moves to the next period). A process on a diagram of before, which
-    knows no such message, goes on reminding as it did. One conditional write: the same day recorded
-    again, or twice at once, applies once (AlreadyDone); a closed line takes none."""
+    knows no such message, goes on reminding as it did (one stopped at an incident hears nothing).
+    One conditional write: the same day recorded again, or twice at once, applies once (AlreadyDone);
+    a closed line takes none."""
     with engine.db.session() as session:
         user = session.get_one(User, actor.id)
         settings = engine.compiled(engine.current_bundle(session)).settings
@@ -229,12 +230,19 @@ def record_paper_report(engine, document_id: int, raw: dict, actor: User) -> Sec
             raise AlreadyDone("The paper report sent on %(day)s is already recorded.", day=f"{sent_on:%d/%m/%Y}")
         session.refresh(document)
         reminder = session.get(WorkflowInstance, document.instance_id) if document.instance_id else None
-        if reminder is not None and SENT_MESSAGE in engine.runtime.waiting_messages(session, reminder):
+        if reminder is not None and _hears(engine, session, reminder):
             engine.runtime.deliver_message(session, reminder.id, SENT_MESSAGE, {"sent_on": sent_on.isoformat()},
                                            actor=user)
         audit.record(session, "secret_document.paper_report_sent", "secret_document", document.id, actor=user,
                      after={"sent_on": sent_on.isoformat()})
         return document
+
+
+def _hears(engine, session: Session, reminder: WorkflowInstance) -> bool:
+    """Whether the line's reminder process takes a report sent: running (not stopped at an incident, which
+    its administrator retries) on a diagram that catches it."""
+    return reminder.status == InstanceStatus.RUNNING and SENT_MESSAGE in engine.runtime.waiting_messages(
+        session, reminder)
 
 
 def _clean_header(form: forms.FormDefinition, raw: dict, session: Session) -> dict:

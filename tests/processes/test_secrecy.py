@@ -18,6 +18,7 @@ from engine.errors import AlreadyDone, Forbidden, NotFound
 from engine.forms import FormValidationError
 from engine.notifications.models import Notification
 from engine.org import service as org
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.secrecy import service as secrecy
 from engine.secrecy.models import SecretDocument
 from engine.secrecy.register import SecrecyError
@@ -249,6 +250,19 @@ def test_a_paper_report_is_refused_out_of_its_days_on_a_closed_line_and_to_other
     with pytest.raises(AlreadyDone, match="already closed"):
         secrecy.record_paper_report(engine, document.id, {"sent_on": "12/02/2026"}, users["office_head"])
     assert _paper_days(engine, document.id)[2:] == (None, None)
+
+
+def test_a_paper_report_is_kept_on_a_line_whose_reminders_stopped_at_an_incident(loaded, org_tree, clock):
+    """The reminder process stopped at an incident (its administrator retries it): the report is still
+    kept on the line, the process is left as it stands."""
+    engine, users = loaded, org_tree
+    document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+    with engine.db.session() as s:
+        s.get_one(WorkflowInstance, document.instance_id).status = InstanceStatus.ERROR
+    clock.set(datetime(2026, 3, 10, 9, 0))
+    secrecy.record_paper_report(engine, document.id, {"sent_on": "10/03/2026"}, users["office_head"])
+    assert _paper_days(engine, document.id) == (date(2026, 3, 31), None, date(2026, 3, 10), users["office_head"].id)
+    assert _timer_day(engine, document.instance_id) == date(2026, 3, 24)
 
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
