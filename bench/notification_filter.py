@@ -9,13 +9,12 @@ read runs. SQLite in a temporary folder, or a fresh schema on DONDOC_BENCH_DATAB
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
+from functools import partial
 
-from sqlalchemy import event, true
+from sqlalchemy import true
 
-from bench.world import database_url, make_world
+from bench.world import alternated, database_url, make_world
 from engine import clock
 from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.notifications import service as notifications
@@ -53,30 +52,18 @@ def main(calls: int) -> None:
         world = make_world(url)
         engine = world.engine
         fill(engine, [world.officer, world.clerk])
-        statements = []
-        event.listen(engine.db.engine, "before_cursor_execute", lambda *args: statements.append(1))
         filtered = notifications.seen_clause
         clauses: dict[str, Callable] = {"without": lambda session, user: true(), "with": filtered}
+        ways = {case: partial(setattr, notifications, "seen_clause", clause) for case, clause in clauses.items()}
         print("| reader's read of 1,000 | without p50 ms | with p50 ms | ratio | statements without / with |")
         try:
             for reader in (world.officer, world.clerk):
                 for name, read in (("list page", lambda s, u: notifications.inbox(s, u, limit=SIZE)),
                                    ("unread count", notifications.unread_count)):
-                    times: dict[str, list[float]] = {case: [] for case in clauses}
-                    counted: dict[str, int] = {}
-                    for turn in range(2 * calls):
-                        case = list(clauses)[turn % 2]
-                        notifications.seen_clause = clauses[case]
-                        with engine.db.reading() as s:
-                            user = s.get_one(User, reader.id)
-                            statements.clear()
-                            began = time.perf_counter()
-                            read(s, user)
-                            times[case].append((time.perf_counter() - began) * 1000)
-                            counted[case] = len(statements)
-                    before, after = (statistics.median(times[case]) for case in clauses)
+                    timed = alternated(engine, reader.id, ways, read, calls)
+                    before, after = timed.p50["without"], timed.p50["with"]
                     print(f"| {reader.username}: {name} | {before:.2f} | {after:.2f} | {after / before:.2f} | "
-                          f"{counted['without']} / {counted['with']} |")
+                          f"{timed.statements['without']} / {timed.statements['with']} |")
         finally:
             notifications.seen_clause = filtered
             engine.close()

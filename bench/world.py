@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from engine.clock import ManualClock
 from engine.config import Settings
@@ -70,3 +75,36 @@ def start_bench_instances(world: World, count: int) -> list[int]:
 
 def initial_data(n: int) -> dict:
     return {"lead_unit": "STC", "deadline": dict(DEADLINE), "content": f"Nhiệm vụ số {n}", "rounds": 0}
+
+
+@dataclass
+class Alternated:
+    """A read timed one way and the other, call by call: p50 ms and the statements of a call, per way."""
+
+    p50: dict[str, float]
+    statements: dict[str, int]
+
+
+def alternated(engine: Engine, user_id: int, ways: dict[str, Callable[[], None]],
+               read: Callable[[Session, User], object], calls: int) -> Alternated:
+    """`read` as the user `user_id`, `calls` times each way, the ways taking turns call by call (each call
+    first runs its way's setup), so that both meet the same moments of a shared machine."""
+    statements: list[int] = []
+    count = lambda *args: statements.append(1)  # noqa: E731
+    times: dict[str, list[float]] = {way: [] for way in ways}
+    counted: dict[str, int] = {}
+    event.listen(engine.db.engine, "before_cursor_execute", count)
+    try:
+        for turn in range(len(ways) * calls):
+            way = list(ways)[turn % len(ways)]
+            ways[way]()
+            with engine.db.reading() as s:
+                user = s.get_one(User, user_id)
+                statements.clear()
+                began = time.perf_counter()
+                read(s, user)
+                times[way].append((time.perf_counter() - began) * 1000)
+                counted[way] = len(statements)
+    finally:
+        event.remove(engine.db.engine, "before_cursor_execute", count)
+    return Alternated({way: statistics.median(spent) for way, spent in times.items()}, counted)

@@ -36,6 +36,13 @@ class SecretDocument(Base):
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The paper reports (báo cáo bằng văn bản giấy), kept here as they change so that the register is read
+    # in one query: the next one's day (written by the reminder process's step that plans it), the day of
+    # the last one reminded of, and the last one the keeper recorded as sent, with who recorded it
+    paper_due: Mapped[date | None] = mapped_column(Date)
+    paper_reminded: Mapped[date | None] = mapped_column(Date)
+    paper_sent_on: Mapped[date | None] = mapped_column(Date)
+    paper_sent_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     entries: Mapped[list[SecretAssignment]] = relationship(cascade="all, delete-orphan",
                                                            order_by="SecretAssignment.seq")

@@ -1,5 +1,5 @@
-"""The operator the secret-document diagram calls when the paper report falls due, and the
-schema and check of a ruleset's `[secrecy]` (read by engine.org.permissions)."""
+"""The operators the secret-document diagram calls when it plans a paper report and when one falls
+due, and the schema and check of a ruleset's `[secrecy]` (read by engine.org.permissions)."""
 from __future__ import annotations
 
 from datetime import date
@@ -27,18 +27,33 @@ def paper_report_problems(settings: dict) -> list[Message]:
     return []
 
 
+@OPERATORS.register("secrecy.paper_report_planned", required=("due",))
+def paper_report_planned(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Keep the next paper report's day on the register's line, which the page reads with the line."""
+    _document(ctx, data).paper_due = date.fromisoformat(params["due"])
+    return {}
+
+
 @OPERATORS.register("secrecy.paper_report_due", optional=("period_end", "due"))
 def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
     """Remind the register's readers (or the office clerks) that the paper report is due, and when;
-    the day is kept with the result, for the register's page (service.REMINDED) until the next one."""
-    document = ctx.session.get(SecretDocument, data.get("secret_document_id"))
-    if document is None:
-        raise LookupError("no secret document for this instance")
+    the day is kept with the result (service.REMINDED, which the diagrams of before read) and on the
+    register's line."""
+    document = _document(ctx, data)
     users = permissions.paper_report_recipients(ctx.session, ctx.bundle.settings,
                                                 permissions.recorded_body(ctx.session, document.body_id))
-    due = f", hạn {date.fromisoformat(params['due']):%d/%m/%Y}" if params.get("due") else ""
+    if params.get("due"):
+        document.paper_reminded = date.fromisoformat(params["due"])
+    due = f", hạn {document.paper_reminded:%d/%m/%Y}" if params.get("due") else ""
     body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}{due}."
     created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None, body=body,
                            link=f"/secrecy#line-{document.id}",  # the register's page, at this line
                            dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
     return {"notified": len(created), "due": params.get("due")}
+
+
+def _document(ctx: StepContext, data: dict) -> SecretDocument:
+    document = ctx.session.get(SecretDocument, data.get("secret_document_id"))
+    if document is None:
+        raise LookupError("no secret document for this instance")
+    return document

@@ -31,7 +31,8 @@ def start_paper_reports(engine, session: Session, bundle, rules: permissions.Sec
     if rules.paper_report:
         data = {"secret_document_id": document.id, "symbol": document.symbol,
                 "paper_report": list(rules.paper_report),
-                "period_end": clock.today().isoformat()}  # the periods are planned from here
+                "period_end": clock.today().isoformat(),  # the periods are planned from here
+                "report_owed": False}  # no reminder yet waits for its report
         document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
 
 

@@ -7,14 +7,15 @@ and deadline go into the register), `register` ("separate" | "none": no trace at
 system), `visible_to` (the roles that may read the register), `paper_report` (periods at
 whose end the office is reminded that the paper report is due). These settings are read,
 and who may see what is decided, by engine.org.permissions; the register's lines are written
-by engine.secrecy.register.
+by engine.secrecy.register. The register's readers record the paper reports sent
+(record_paper_report), which the reminder process hears of.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock, forms
@@ -37,8 +38,14 @@ HEADER_FORM = "register_directive"
 REGISTER_FIELDS = ("symbol", "issued_on", "issuer", "secrecy")  # all a secret header may carry
 ITEM_FIELDS = ("lead_unit", "deadline", "deadline_days")
 CLOSED_MESSAGE = "secret_document_closed"
-# The reminder process's variables (secret_document.bpmn): the next paper report's day, and the
-# result of the last reminder (operators.paper_report_due), which holds the day it reminded of.
+SENT_MESSAGE = "paper_report_sent"
+# The day a paper report was sent: not after today, not before the document's own date
+SENT_FORM = forms.FormDefinition(key="paper_report_sent", title="Paper report sent", fields=[
+    forms.FormField(name="sent_on", label="Sent on", type="date", required=True, not_before="issued_on",
+                    not_after="today")])
+# The variables of a reminder process started before the line kept its days (secret_document.bpmn of
+# before): the next paper report's day, and the result of the last reminder
+# (operators.paper_report_due), which holds the day it reminded of.
 NEXT_DUE, REMINDED = "paper_due", "reminded"
 
 
@@ -108,6 +115,8 @@ class RegisterLine:
     entries: list[tuple[int, Unit, date | None]]  # (seq, lead unit, deadline)
     paper_due: date | None                   # the next paper report's day while the line is open
     paper_reminded: date | None              # the day of the last paper report reminded of (it may be past)
+    paper_sent_on: date | None               # the last paper report recorded as sent
+    paper_sent_by: str | None                # who recorded it, by full name
 
 
 def register_lines(engine, session: Session, user: User) -> list[RegisterLine]:
@@ -123,19 +132,27 @@ def register_line(engine, session: Session, user: User, document_id: int) -> Reg
 
 
 def _lines(engine, session: Session, documents: list[SecretDocument], labels: dict[str, str]) -> list[RegisterLine]:
-    """The lines of `documents`, their units, registrars, directives and reminder processes read in
-    one statement each, however many lines the register holds."""
+    """The lines of `documents`, their units, people and directives read in one statement each, however
+    many lines the register holds; the paper reports' days are the lines' own (the reminder processes
+    of lines that do not keep them yet are read too, in one statement)."""
     units = _by_id(session, Unit, {e.lead_unit_id for d in documents for e in d.entries})
-    registrars = _by_id(session, User, {d.registered_by for d in documents})
+    people = _by_id(session, User, {d.registered_by for d in documents} | {d.paper_sent_by for d in documents})
     directives = _by_id(session, Directive, {d.directive_id for d in documents})
-    reminders = _by_id(session, WorkflowInstance, {d.instance_id for d in documents
-                                                   if d.status == SecretDocumentStatus.OPEN})
+    reminders = _by_id(session, WorkflowInstance, {d.instance_id for d in documents if _days_unkept(d)})
     return [RegisterLine(
         document=d, secrecy_label=labels.get(d.secrecy, d.secrecy),
         summary=directives[d.directive_id].summary if d.directive_id in directives else None,
-        registered_by=registrars[d.registered_by].full_name if d.registered_by in registrars else None,
+        registered_by=people[d.registered_by].full_name if d.registered_by in people else None,
         entries=[(e.seq, units[e.lead_unit_id], e.deadline) for e in d.entries],
-        **_paper_reports(engine, session, reminders.get(d.instance_id))) for d in documents]
+        paper_sent_on=d.paper_sent_on,
+        paper_sent_by=people[d.paper_sent_by].full_name if d.paper_sent_by in people else None,
+        **_paper_reports(engine, session, d, reminders.get(d.instance_id))) for d in documents]
+
+
+def _days_unkept(document: SecretDocument) -> bool:
+    """An open line whose reminder process has planned no report since lines kept their days (a line
+    written before, on the diagram of before)."""
+    return document.status == SecretDocumentStatus.OPEN and document.paper_due is None
 
 
 def _by_id(session: Session, model, ids: set[int | None]) -> dict:
@@ -149,9 +166,15 @@ def _secrecy_labels(compiled) -> dict[str, str]:
     return {str(value): str(label) for value, label in (field.options if field else [])}
 
 
-def _paper_reports(engine, session: Session, reminder: WorkflowInstance | None) -> dict[str, date | None]:
-    """The next paper report's day and the one last reminded of, from an open line's running reminder
-    process: the reminder comes working days before its day, and the next is planned at once."""
+def _paper_reports(engine, session: Session, document: SecretDocument,
+                   reminder: WorkflowInstance | None) -> dict[str, date | None]:
+    """The next paper report's day and the one last reminded of while the line is open: the reminder
+    comes working days before its day, and the next is planned at once. The line keeps them; one
+    that does not yet reads them from its running reminder process, as the register did before."""
+    if document.status != SecretDocumentStatus.OPEN:
+        return {"paper_due": None, "paper_reminded": None}
+    if not _days_unkept(document):
+        return {"paper_due": document.paper_due, "paper_reminded": document.paper_reminded}
     if reminder is None or reminder.status != InstanceStatus.RUNNING:
         return {"paper_due": None, "paper_reminded": None}
     data = current_data(engine.runtime.workflow_of(session, reminder))
@@ -178,6 +201,48 @@ def close_secret_document(engine, document_id: int, actor: User) -> SecretDocume
             engine.runtime.deliver_message(session, document.instance_id, CLOSED_MESSAGE, {}, actor=user)
         audit.record(session, "secret_document.closed", "secret_document", document.id, actor=user)
         return document
+
+
+def record_paper_report(engine, document_id: int, raw: dict, actor: User) -> SecretDocument:
+    """The keeper records that the line's paper report was sent on `raw["sent_on"]` (not after today,
+    not before the document's date): the line shows it and who recorded it, and its reminder process
+    hears of it (secret_document.bpmn: the report answers the one last reminded of, or the planned
+    period's, whose reminder then moves to the next period). A process on a diagram of before, which
+    knows no such message, goes on reminding as it did (one stopped at an incident hears nothing).
+    One conditional write: the same day recorded again, or twice at once, applies once (AlreadyDone);
+    a closed line takes none."""
+    with engine.db.session() as session:
+        user = session.get_one(User, actor.id)
+        settings = engine.compiled(engine.current_bundle(session)).settings
+        document = _readable_document(session, user, settings, document_id)
+        if document.status != SecretDocumentStatus.OPEN:
+            raise AlreadyDone("This secret document is already closed.")
+        facts = {**forms.day_facts(), "issued_on": document.issued_on}
+        sent_on = date.fromisoformat(forms.validate(SENT_FORM, raw, facts=facts)["sent_on"])
+        recorded = session.execute(update(SecretDocument).where(
+            SecretDocument.id == document.id, SecretDocument.status == SecretDocumentStatus.OPEN,
+            or_(SecretDocument.paper_sent_on.is_(None), SecretDocument.paper_sent_on != sent_on)).values(
+            paper_sent_on=sent_on, paper_sent_by=user.id))
+        if rowcount(recorded) != 1:
+            session.refresh(document)
+            if document.status != SecretDocumentStatus.OPEN:
+                raise AlreadyDone("This secret document is already closed.")
+            raise AlreadyDone("The paper report sent on %(day)s is already recorded.", day=f"{sent_on:%d/%m/%Y}")
+        session.refresh(document)
+        reminder = session.get(WorkflowInstance, document.instance_id) if document.instance_id else None
+        if reminder is not None and _hears(engine, session, reminder):
+            engine.runtime.deliver_message(session, reminder.id, SENT_MESSAGE, {"sent_on": sent_on.isoformat()},
+                                           actor=user)
+        audit.record(session, "secret_document.paper_report_sent", "secret_document", document.id, actor=user,
+                     after={"sent_on": sent_on.isoformat()})
+        return document
+
+
+def _hears(engine, session: Session, reminder: WorkflowInstance) -> bool:
+    """Whether the line's reminder process takes a report sent: running (not stopped at an incident, which
+    its administrator retries) on a diagram that catches it."""
+    return reminder.status == InstanceStatus.RUNNING and SENT_MESSAGE in engine.runtime.waiting_messages(
+        session, reminder)
 
 
 def _clean_header(form: forms.FormDefinition, raw: dict, session: Session) -> dict:

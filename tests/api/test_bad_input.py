@@ -30,7 +30,7 @@ CALLER = {"/directives": "clerk", "/imports/edxml": "clerk", "/imports/excel": "
           "/inspections": "clerk", "/inspections/{inspection_id}/follow-up": "clerk",
           "/imports/edxml/received/{received_id}": "clerk", "/imports/edxml/received/{received_id}/dismiss": "clerk",
           "/imports/edxml/recall-requests/{request_id}": "clerk",
-          "/secret-documents/{document_id}": "chanhvp"}
+          "/secret-documents/{document_id}": "chanhvp", "/secret-documents/{document_id}/paper-reports": "chanhvp"}
 
 
 @pytest.fixture(scope="module")

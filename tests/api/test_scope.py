@@ -68,6 +68,8 @@ CASES = {
         ("GET", "/secret-documents/{secret_document}", None, {404}, None),
         ("PATCH", "/secret-documents/{secret_document}", {"status": "closed"}, {404}, None),
     ],
+    "/secret-documents/<document_id>/paper-reports": ("POST", "/secret-documents/{secret_document}/paper-reports",
+                                                       {"sent_on": "2026-02-12"}, {404}, None),
     "/reports/office": ("GET", "/reports/office", None, {200}, None),  # the office's reports are not a unit's
     "/reports/adhoc": ("POST", "/reports/adhoc", {"topic": "x", "units": ["STC"], "due": "2026-12-31",
                                                   "office_due": "2026-12-31"}, {403}, None),

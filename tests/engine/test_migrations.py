@@ -318,3 +318,25 @@ def test_the_organisation_counter_starts_empty(database_url):
             assert "organisation_revisions" not in inspect(conn).get_table_names()
     finally:
         db.dispose()
+
+
+def test_a_secret_document_line_of_before_keeps_no_paper_report_days(database_url):
+    """e5b9d3a7c1f4: a register line stored before holds no paper report's day (the register reads them from
+    its process, engine.secrecy.service._days_unkept); the days go with a downgrade."""
+    upgrade(database_url, "c3e7a9f1b5d2")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO secret_documents (ruleset, number, symbol, issued_on, issuer, secrecy, "
+                              "status, instance_id, registered_at) VALUES ('quynh-nhai', '12', '12/QĐ-UBND', "
+                              "'2026-02-12', 'UBND huyện', 'secret', 'open', 7, '2026-02-12 09:00:00')"))
+        upgrade(database_url)
+        with db.connect() as conn:
+            assert conn.execute(text("SELECT symbol, paper_due, paper_reminded, paper_sent_on, paper_sent_by "
+                                     "FROM secret_documents")).all() == [("12/QĐ-UBND", None, None, None, None)]
+        command.downgrade(alembic_config(database_url), "c3e7a9f1b5d2")
+        with db.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("secret_documents")}
+        assert "paper_due" not in columns and "symbol" in columns
+    finally:
+        db.dispose()

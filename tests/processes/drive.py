@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -29,13 +30,15 @@ LANES = """
 """
 
 
-def ruleset_engine(database_url: str, clock, tmp_path, settings: str):
-    """An engine on a test ruleset 'test-rules' (the common processes + `settings`, TOML)."""
+def ruleset_engine(database_url: str, clock, tmp_path, settings: str,
+                   common: Path = REPO_ROOT / "processes" / "common"):
+    """An engine on a test ruleset 'test-rules' (the common processes, or those of the folder `common`, +
+    `settings`, TOML)."""
     from tests.conftest import make_engine
 
     processes = tmp_path / "processes"
     (processes / "test-rules").mkdir(parents=True)
-    (processes / "common").symlink_to(REPO_ROOT / "processes" / "common")
+    (processes / "common").symlink_to(common)
     head = ('id = "test-rules"\nname = "Quy chế thử"\nregulation = "thử nghiệm"\nlevel = "province"\n'
             '[processes]\ndirective = "directive"\nassignment = "assignment"\n')
     (processes / "test-rules" / "ruleset.toml").write_text(head + LANES + settings, encoding="utf-8")

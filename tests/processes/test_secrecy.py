@@ -1,22 +1,28 @@
 """Secret documents: what a ruleset lets the system keep, the separate register and who may
 read it, and the paper-report reminders (ruleset.toml [secrecy])."""
+import shutil
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import inspect, select, text
+from lxml import etree
+from sqlalchemy import func, inspect, select, text
 
+from engine.audit.models import AuditEntry
+from engine.clock import VN_TZ
+from engine.config import REPO_ROOT
 from engine.directives import extensions
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive
 from engine.directives.service import DirectiveError
-from engine.errors import Forbidden, NotFound
+from engine.errors import AlreadyDone, Forbidden, NotFound
 from engine.forms import FormValidationError
 from engine.notifications.models import Notification
 from engine.org import service as org
+from engine.runtime.models import InstanceStatus, WorkflowInstance
 from engine.secrecy import service as secrecy
 from engine.secrecy.models import SecretDocument
 from engine.secrecy.register import SecrecyError
-from tests.conftest import PASSWORD, make_engine
+from tests.conftest import PASSWORD, create_org_tree, make_engine
 from tests.processes import drive
 
 pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
@@ -172,3 +178,160 @@ def test_a_ward_office_registers_its_secret_documents_for_its_own_units(loaded, 
         secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], ward_clerk)
     line = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "xa-a-kt"}], ward_clerk)
     assert line.body_id == ward
+
+
+# ---------------------------------------------------------------- paper reports sent (Quỳnh Nhai Đ.5 k.2)
+def _paper_days(engine, document_id: int) -> tuple:
+    """(next report's day, the one last reminded of, last sent, who recorded it) as the line keeps them."""
+    with engine.db.session() as s:
+        line = s.get_one(SecretDocument, document_id)
+        return line.paper_due, line.paper_reminded, line.paper_sent_on, line.paper_sent_by
+
+
+def _timer_day(engine, instance_id: int) -> date:
+    return drive.instance(engine, instance_id).next_timer_due.astimezone(VN_TZ).date()
+
+
+def test_a_paper_report_sent_before_its_reminder_moves_the_reminder_to_the_next_period(loaded, org_tree, clock):
+    """The first quarter's report (due 31/03, reminded from 24/03) sent on 10/03: its reminder never comes,
+    the second quarter's is planned (due 30/06, reminded from 23/06), and the line keeps the days."""
+    engine, users = loaded, org_tree
+    document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+    assert _paper_days(engine, document.id) == (date(2026, 3, 31), None, None, None)
+    assert _timer_day(engine, document.instance_id) == date(2026, 3, 24)
+    clock.set(datetime(2026, 3, 10, 9, 0))
+    secrecy.record_paper_report(engine, document.id, {"sent_on": "10/03/2026"}, users["office_head"])
+    assert _paper_days(engine, document.id) == (date(2026, 6, 30), None, date(2026, 3, 10), users["office_head"].id)
+    assert _timer_day(engine, document.instance_id) == date(2026, 6, 23)
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 31, 9, 0))
+    assert drive.notified(engine, "paper_report") == {}
+    drive.run_timers_at(engine, clock, datetime(2026, 6, 23, 9, 0))
+    assert set(drive.notified(engine, "paper_report")) == {"chanhvp", "chutich"}
+    assert _paper_days(engine, document.id)[:2] == (date(2026, 9, 30), date(2026, 6, 30))
+
+
+def test_a_paper_report_sent_after_its_reminder_answers_it_once(loaded, org_tree, clock):
+    """Reminded of the first quarter's report (the second's planned at once), the keeper records it sent: the
+    second's reminder stays; the same day again changes nothing and is told so; another report sent
+    before the second quarter began is kept as the last sent and moves nothing."""
+    engine, users = loaded, org_tree
+    document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 24, 9, 0))
+    assert _paper_days(engine, document.id)[:2] == (date(2026, 6, 30), date(2026, 3, 31))
+    secrecy.record_paper_report(engine, document.id, {"sent_on": "2026-03-24"}, users["leader"])
+    assert _paper_days(engine, document.id) == (date(2026, 6, 30), date(2026, 3, 31), date(2026, 3, 24),
+                                                users["leader"].id)
+    assert _timer_day(engine, document.instance_id) == date(2026, 6, 23)
+    with pytest.raises(AlreadyDone, match="already recorded"):
+        secrecy.record_paper_report(engine, document.id, {"sent_on": "24/03/2026"}, users["office_head"])
+    assert _paper_days(engine, document.id)[3] == users["leader"].id
+    # another one sent within the first quarter answers nothing more
+    clock.set(datetime(2026, 3, 25, 9, 0))
+    secrecy.record_paper_report(engine, document.id, {"sent_on": "25/03/2026"}, users["office_head"])
+    assert _paper_days(engine, document.id) == (date(2026, 6, 30), date(2026, 3, 31), date(2026, 3, 25),
+                                                users["office_head"].id)
+    assert _timer_day(engine, document.instance_id) == date(2026, 6, 23)
+    with engine.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "secret_document.paper_report_sent")) == 2
+
+
+def test_a_paper_report_is_refused_out_of_its_days_on_a_closed_line_and_to_others(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+    for day in ("13/02/2026", "11/02/2026", "", "31/02/2026"):  # tomorrow, before the document, none, no such day
+        with pytest.raises(FormValidationError) as refused:
+            secrecy.record_paper_report(engine, document.id, {"sent_on": day}, users["office_head"])
+        assert set(refused.value.errors) == {"sent_on"}, day
+    with pytest.raises(NotFound):  # the clerk registers the line but does not keep the register
+        secrecy.record_paper_report(engine, document.id, {"sent_on": "12/02/2026"}, users["clerk"])
+    assert _paper_days(engine, document.id) == (date(2026, 3, 31), None, None, None)
+    secrecy.close_secret_document(engine, document.id, users["office_head"])
+    with pytest.raises(AlreadyDone, match="already closed"):
+        secrecy.record_paper_report(engine, document.id, {"sent_on": "12/02/2026"}, users["office_head"])
+    assert _paper_days(engine, document.id)[2:] == (None, None)
+
+
+def test_a_paper_report_is_kept_on_a_line_whose_reminders_stopped_at_an_incident(loaded, org_tree, clock):
+    """The reminder process stopped at an incident (its administrator retries it): the report is still
+    kept on the line, the process is left as it stands."""
+    engine, users = loaded, org_tree
+    document = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+    with engine.db.session() as s:
+        s.get_one(WorkflowInstance, document.instance_id).status = InstanceStatus.ERROR
+    clock.set(datetime(2026, 3, 10, 9, 0))
+    secrecy.record_paper_report(engine, document.id, {"sent_on": "10/03/2026"}, users["office_head"])
+    assert _paper_days(engine, document.id) == (date(2026, 3, 31), None, date(2026, 3, 10), users["office_head"].id)
+    assert _timer_day(engine, document.instance_id) == date(2026, 3, 24)
+
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+# What secret_document.bpmn gained when the keeper came to record paper reports (and the line to keep its days)
+RECORDING = {"keep_plan", "owe_report", "paper_report_sent", "take_report", "report_covers", "msg_paper_report_sent",
+             "flow_to_keep", "flow_to_owe", "flow_to_sent", "flow_to_take", "flow_to_covers", "flow_reported_early",
+             "flow_reported_owed"}
+
+
+def _diagram_of_before(diagram: str) -> bytes:
+    """secret_document.bpmn before it: plan → wait for the timer or the closing; a reminder plans the next
+    period at once; nothing is kept on the line."""
+    tree = etree.fromstring(diagram.encode("utf-8"))
+    for element in [e for e in tree.iter() if e.get("id") in RECORDING or (
+            e.tag in (f"{BPMN}incoming", f"{BPMN}outgoing") and e.text in RECORDING)]:
+        element.getparent().remove(element)
+    process = tree.find(f"{BPMN}process")
+    for flow, source in (("flow_to_wait", "plan_report"), ("flow_again", "remind_paper_report")):
+        process.find(f"*[@id='{flow}']").set("sourceRef", source)
+        task = process.find(f"*[@id='{source}']")
+        task.findall(f"{BPMN}incoming")[-1].addnext(outgoing := etree.Element(f"{BPMN}outgoing"))
+        outgoing.text = flow
+    script = process.find(f"*[@id='plan_report']/{BPMN}script")
+    script.text = script.text.replace("planned_from = period_end\n", "")
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_line_whose_reminders_run_on_the_diagram_of_before_keeps_working(database_url, clock, tmp_path):
+    """A line registered before: its days are read from its process; a paper report recorded on it is kept
+    on the line and its process reminds as it did; a line registered after the new version is published
+    keeps its days; both close."""
+    common = tmp_path / "common"
+    shutil.copytree(REPO_ROOT / "processes" / "common", common)
+    diagram = common / "secret_document.bpmn"
+    current = diagram.read_text(encoding="utf-8")
+    diagram.write_bytes(_diagram_of_before(current))
+    engine = drive.ruleset_engine(database_url, clock, tmp_path, SECRECY.replace("{store}", "false"), common=common)
+    try:
+        users = create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        before = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+        diagram.write_text(current, encoding="utf-8")
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        after = secrecy.register_secret_document(engine, {**HEADER, "symbol": "13/QĐ-UBND"}, [{"lead_unit": "SXD"}],
+                                                 users["clerk"])
+        assert _paper_days(engine, before.id)[0] is None and _paper_days(engine, after.id)[0] == date(2026, 3, 31)
+        assert _line_days(engine, users["office_head"], before.id) == (date(2026, 3, 31), None, None)
+        clock.set(datetime(2026, 3, 10, 9, 0))
+        for line in (before, after):
+            secrecy.record_paper_report(engine, line.id, {"sent_on": "10/03/2026"}, users["office_head"])
+        assert _line_days(engine, users["office_head"], before.id) == (date(2026, 3, 31), None, date(2026, 3, 10))
+        assert _line_days(engine, users["office_head"], after.id) == (date(2026, 6, 30), None, date(2026, 3, 10))
+        drive.run_timers_at(engine, clock, datetime(2026, 3, 24, 9, 0))  # the diagram of before reminds
+        with engine.db.session() as s:
+            reminded = set(s.scalars(select(Notification.body).where(Notification.kind == "paper_report")))
+        assert reminded == {"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản 12/QĐ-UBND, hạn 31/03/2026."}
+        assert _line_days(engine, users["leader"], before.id) == (date(2026, 6, 30), date(2026, 3, 31),
+                                                                  date(2026, 3, 10))
+        for line in (before, after):
+            secrecy.close_secret_document(engine, line.id, users["office_head"])
+            assert drive.instance(engine, line.instance_id).status == "completed"
+    finally:
+        engine.close()
+
+
+def _line_days(engine, reader, document_id: int) -> tuple:
+    """(next report's day, the one last reminded of, last sent) as the register shows the line."""
+    with engine.db.reading() as s:
+        line = secrecy.register_line(engine, s, s.get_one(type(reader), reader.id), document_id)
+    return line.paper_due, line.paper_reminded, line.paper_sent_on

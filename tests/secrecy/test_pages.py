@@ -69,6 +69,9 @@ def test_everyone_else_is_kept_out_and_changes_nothing(app, register):
         assert browser.get("/secrecy").status_code == 403, username
         closing = browser.post(f"/secrecy/{register.lines['first']}/close", page="/notifications")
         assert closing.status_code == 403, username
+        sending = browser.post(f"/secrecy/{register.lines['first']}/paper-reports", {"sent_on": "12/02/2026"},
+                               page="/notifications")
+        assert sending.status_code == 403, username
     anonymous = app.test_client()
     assert anonymous.get("/secrecy").headers["Location"].startswith("/login")
     # another body's keeper: the ward's office head reads the ward's line only, and finds no other
@@ -76,10 +79,16 @@ def test_everyone_else_is_kept_out_and_changes_nothing(app, register):
     text = ward.get("/secrecy").get_data(as_text=True)
     assert "3/QĐ-UBND-PA" in text and "12/QĐ-UBND" not in text.replace("3/QĐ-UBND-PA", "")
     assert ward.post(f"/secrecy/{register.lines['first']}/close", page="/secrecy").status_code == 404
+    assert ward.post(f"/secrecy/{register.lines['first']}/paper-reports", {"sent_on": "12/02/2026"},
+                     page="/secrecy").status_code == 404
     # a forged form (no CSRF token) from the keeper's own browser
     keeper = signed_in(app, "chanhvp")
     assert keeper.client.post(f"/secrecy/{register.lines['first']}/close").status_code == 400
+    assert keeper.client.post(f"/secrecy/{register.lines['first']}/paper-reports",
+                              data={"sent_on": "12/02/2026"}).status_code == 400
     assert status_of(register, "first") == "open"
+    with register.engine.db.session() as s:
+        assert s.get_one(SecretDocument, register.lines["first"]).paper_sent_on is None
 
 
 def test_closing_a_line_stops_its_reminders_and_a_second_press_changes_nothing(app, register):
@@ -101,6 +110,29 @@ def test_closing_a_line_stops_its_reminders_and_a_second_press_changes_nothing(a
         closings = s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "secret_document.closed"))
     assert closings == 1
+
+
+def test_the_keeper_records_a_paper_report_sent_and_reads_the_next_one(app, register, clock):
+    """Sent on 10/03, before the quarter's reminder: the row says so, by whom, and shows the next quarter's
+    day; a day after today is refused naming the field, and the same day again changes nothing."""
+    clock.set(datetime(2026, 3, 10, 9, 0))
+    keeper, path = signed_in(app, "chanhvp"), f"/secrecy/{register.lines['first']}/paper-reports"
+    refused = keeper.post(path, {"sent_on": "11/03/2026"}, page="/secrecy")
+    assert refused.status_code == 302
+    assert "Ngày gửi báo cáo giấy: Không được sau ngày hôm nay (10/03/2026)." in keeper.get("/secrecy").get_data(
+        as_text=True)
+    sent = keeper.post(path, {"sent_on": "10/03/2026"}, page="/secrecy")
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/secrecy#line-{register.lines['first']}")
+    text = keeper.get("/secrecy").get_data(as_text=True)
+    assert "Đã ghi nhận báo cáo bằng văn bản giấy về văn bản mật 12/QĐ-UBND gửi ngày 10/03/2026." in text
+    assert "Đang theo dõi 30/06/2026 đã gửi báo cáo ngày 10/03/2026 (Trần Chánh Văn Phòng ghi nhận)" in row(
+        text, register.lines["first"])
+    assert "Đang theo dõi 31/03/2026 Kết thúc theo dõi" in row(text, register.lines["second"])  # its own
+    keeper.post(path, {"sent_on": "10/03/2026"}, page="/secrecy")
+    assert "Báo cáo giấy gửi ngày 10/03/2026 đã được ghi nhận." in keeper.get("/secrecy").get_data(as_text=True)
+    with register.engine.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "secret_document.paper_report_sent")) == 1
 
 
 def test_the_paper_report_reminder_opens_the_register(app, register, clock):
@@ -145,9 +177,10 @@ def test_where_the_ruleset_keeps_secret_content_the_line_shows_its_excerpt(datab
 
 
 def test_the_register_costs_the_same_statements_however_many_lines(app, register):
-    """Each line's units, registrar, directive and reminder process are read in one statement per
-    kind for the whole page: 200 open lines took 3.1 s on SQLite with a few statements per line,
-    1.2 s now (most of it reading each reminder process's state for its paper report days)."""
+    """Each line's units, people and directive are read in one statement per kind for the whole page: 200
+    open lines took 3.1 s on SQLite with a few statements per line, 1.2 s with one per kind (most of it
+    loading each reminder process's state for its paper report days, which the lines now keep:
+    bench.secret_register)."""
     keeper = signed_in(app, "chanhvp")
     keeper.get("/secrecy")
     with statements(register.engine) as two_lines:
@@ -160,3 +193,5 @@ def test_the_register_costs_the_same_statements_however_many_lines(app, register
     assert text.count('<tr id="line-') == 12
     reads = [[sql for sql in seen if sql.lstrip().startswith("SELECT")] for seen in (two_lines, twelve_lines)]
     assert len(reads[1]) == len(reads[0]), "\n".join(reads[1])  # (a connection's PRAGMAs vary with the pool)
+    # the paper reports' days are the lines' own: no reminder process is read (each one's state was loaded)
+    assert not [sql for sql in reads[1] if "workflow_instances" in sql], "\n".join(reads[1])

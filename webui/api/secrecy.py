@@ -1,12 +1,12 @@
 """The secret-document register (sổ theo dõi riêng): its lines for the roles the ruleset's
-`[secrecy] visible_to` names, of their own body, and closing one. Anyone else: 403 for the
-list, 404 for a line."""
+`[secrecy] visible_to` names, of their own body, closing one and recording its paper reports sent.
+Anyone else: 403 for the list, 404 for a line."""
 from __future__ import annotations
 
 from flask import jsonify
 
 from engine.secrecy import service as secrecy
-from webui.api.core import api_user, blueprint, idempotent, page_body, paging, require
+from webui.api.core import api_user, blueprint, idempotent, json_body, page_body, paging, require
 from webui.api.serialize import secret_document
 from webui.context import engine, reads_secret_register
 
@@ -36,3 +36,13 @@ def close_secret_document(document_id: int):
     secrecy.close_secret_document(engine(), document_id, api_user())
     with engine().db.reading() as session:
         return jsonify(secret_document(secrecy.register_line(engine(), session, api_user(), document_id)))
+
+
+@blueprint.post("/secret-documents/<int(max=2147483647):document_id>/paper-reports")
+@idempotent
+def record_paper_report(document_id: int):
+    """`{"sent_on"}`: the line's paper report was sent that day; the line as it now stands (201). The same
+    day again, or a closed line, answers 409."""
+    secrecy.record_paper_report(engine(), document_id, json_body(), api_user())
+    with engine().db.reading() as session:
+        return jsonify(secret_document(secrecy.register_line(engine(), session, api_user(), document_id))), 201

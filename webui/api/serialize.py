@@ -118,5 +118,6 @@ def secret_document(line: RegisterLine) -> dict:
             "directive_id": d.directive_id, "status": d.status, "registered_by": line.registered_by,
             "registered_at": iso(d.registered_at), "closed_at": iso(d.closed_at),
             "paper_report_due": iso(line.paper_due), "paper_report_reminded": iso(line.paper_reminded),
+            "paper_report_sent_on": iso(line.paper_sent_on), "paper_report_sent_by": line.paper_sent_by,
             "assignments": [{"seq": seq, "lead_unit": {"code": unit.code, "name": unit.name}, "deadline": iso(deadline)}
                             for seq, unit, deadline in line.entries]}
