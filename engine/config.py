@@ -58,6 +58,9 @@ class Settings:
     script_cpu_seconds: float = 2.0
     script_memory_mb: int = 256
     script_max_instances: int = 300
+    # Workflows a worker process keeps from one step of an instance to its next (engine/runtime/kept.py):
+    # the most it keeps, least recently stepped dropped first; 0 keeps none (every step loads its state).
+    workflow_cache_size: int = 256
     # The session cookie is sent over HTTPS only (Secure); unset: on, except in demo and testing.
     secure_cookies: bool | None = None
     # Failed sign-ins from one address for one username (engine/org/signin.py): this many are

@@ -30,7 +30,7 @@ class Engine:
         self.cache = BundleCache()
         self.runtime = Runtime(self.db, self.cache, OPERATORS, ScriptLimits(
             cpu_seconds=self.settings.script_cpu_seconds, memory_mb=self.settings.script_memory_mb,
-            max_instances=self.settings.script_max_instances))
+            max_instances=self.settings.script_max_instances), kept_workflows=self.settings.workflow_cache_size)
 
     @property
     def ruleset(self) -> str:

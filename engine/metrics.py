@@ -29,6 +29,9 @@ STEP_SECONDS = Histogram("dondoc_engine_step_duration_seconds",
 STEP_CPU = Counter("dondoc_engine_step_cpu_seconds",
                    "CPU time of the threads running the engine's stepping calls (lock, load, run, save, and the "
                    "commit of a call's own transaction), by call.", ["call"], registry=_PROCESS)
+STEP_WORKFLOWS = Counter("dondoc_engine_step_workflows",
+                         "Where the workflow a step ran on came from: kept by the worker from its last step of the "
+                         "instance (kept), or loaded from the row's state (loaded).", ["source"], registry=_PROCESS)
 MAILS = Counter("dondoc_mails", "Mails handed to the SMTP server (outcome=sent) or given up on a try (failed).",
                 ["outcome"], registry=_PROCESS)
 
@@ -53,6 +56,10 @@ def observe_step(purpose: str, seconds: float) -> None:
 
 def count_step_cpu(call: str, seconds: float) -> None:
     STEP_CPU.labels(call).inc(seconds)
+
+
+def count_step_workflow(kept: bool) -> None:
+    STEP_WORKFLOWS.labels("kept" if kept else "loaded").inc()
 
 
 def count_mails(sent: int, failed: int) -> None:

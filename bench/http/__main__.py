@@ -191,9 +191,11 @@ def main() -> None:
     with database_url() as url, tempfile.TemporaryDirectory(prefix="dondoc-bench-http-") as folder, \
             running(url, Path(folder), args.workers, args.threads, args.port) as server:
         rows = asyncio.run(run(server, plan))
+        kept = server.kept_share()
     print(HEADER)
     for row in rows:
         row.print()
+    print(f"Steps the workers ran on the workflow they kept from their own step before: {kept:.0%}")
     for row in rows:
         for failure in row.tally.failures:
             print(f"{row.mix}: {failure}")

@@ -45,18 +45,28 @@ class Server:
     def steps(self) -> tuple[float, float, float]:
         """Engine steps run by the workers so far, from /metrics: (count, seconds, the CPU seconds of
         the stepping calls that ran them — `dondoc_engine_step_cpu_seconds`, the threads' own)."""
+        count, seconds, cpu = self._metrics("dondoc_engine_step_duration_seconds_count",
+                                            "dondoc_engine_step_duration_seconds_sum",
+                                            "dondoc_engine_step_cpu_seconds_total").values()
+        return count, seconds, cpu
+
+    def kept_share(self) -> float:
+        """Of the steps the workers ran so far, the share that ran on a workflow the worker kept from its
+        own step before (`dondoc_engine_step_workflows_total`, source kept / both; docs/architecture.md)."""
+        name = "dondoc_engine_step_workflows_total"
+        return self._metrics(name, source="kept")[name] / max(self._metrics(name)[name], 1)
+
+    def _metrics(self, *names: str, **labels: str) -> dict[str, float]:
+        """The named samples of /metrics, each summed over the samples carrying `labels`."""
         request = urllib.request.Request(self.base + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
         with urllib.request.urlopen(request, timeout=30) as answer:
             text = answer.read().decode()
-        names = ("dondoc_engine_step_duration_seconds_count", "dondoc_engine_step_duration_seconds_sum",
-                 "dondoc_engine_step_cpu_seconds_total")
         sums = dict.fromkeys(names, 0.0)
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
-                if sample.name in sums:
+                if sample.name in sums and labels.items() <= sample.labels.items():
                     sums[sample.name] += sample.value
-        count, seconds, cpu = sums.values()
-        return count, seconds, cpu
+        return sums
 
 
 def children_of(pid: int) -> list[int]:

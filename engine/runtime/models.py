@@ -5,10 +5,11 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, func, select, text
+from sqlalchemy import DDL, JSON, ForeignKey, Index, Integer, String, Text, event, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UTCDateTime
+from engine.db.compression import STATE_LZ4, state_lz4_wanted
 from engine.org import permissions
 
 
@@ -58,6 +59,10 @@ class WorkflowInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# The state, rewritten by every step, compressed with lz4 where the server offers it (engine.db.compression).
+event.listen(WorkflowInstance.__table__, "after_create", DDL(STATE_LZ4).execute_if(callable_=state_lz4_wanted))
 
 
 class WorkItem(Base):

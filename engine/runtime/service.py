@@ -35,6 +35,7 @@ from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import ProcessBundle
 from engine.rulesets.service import BundleCache
 from engine.runtime import persistence
+from engine.runtime.kept import KeptWorkflows
 from engine.runtime.models import (
     Incident,
     IncidentStatus,
@@ -50,7 +51,7 @@ from engine.sandbox.budget import step_budget
 from engine.sandbox.helpers import HELPERS, current_calendar, current_settings
 from engine.sandbox.operators import OperatorRegistry, StepContext, current_step
 from engine.spiff import workflow as spiff
-from engine.spiff.state import dump_state, load_state, prune
+from engine.spiff.state import as_loaded, dump_state_exact, load_state, prune
 from engine.spiff.timers import live_task_data, next_timer_due, reevaluate_date_timers
 from engine.working_days import WorkingCalendar, remember_revision, revision_column
 from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
@@ -129,11 +130,12 @@ class DbLookups(forms.Lookups):
 
 class Runtime:
     def __init__(self, db: Database, cache: BundleCache, operators: OperatorRegistry,
-                 limits: ScriptLimits | None = None):
+                 limits: ScriptLimits | None = None, kept_workflows: int = 256):
         self.db = db
         self.cache = cache
         self.limits = limits or ScriptLimits()
         self.script_engine = make_script_engine(operators, self.limits)
+        self.kept = KeptWorkflows(kept_workflows)  # the workflows this worker saved last (engine.runtime.kept)
 
     # ------------------------------------------------------------------ starting
     @_cpu_counted
@@ -181,7 +183,7 @@ class Runtime:
                 raise AlreadyDone("This work item has already been completed.")
             user = org.in_session(session, actor)
             self.check_may_act(session, user, item)
-            compiled, workflow = self._load(session, instance)
+            compiled, workflow = self._load(session, instance, take=True)
             task = spiff.find_task(workflow, UUID(item.task_id))
             if task is None or task.state != TaskState.READY:
                 raise AlreadyDone("This work item has already been completed.")
@@ -272,7 +274,7 @@ class Runtime:
         """send_message inside the caller's transaction (so that a domain row written with
         it commits or not together). Refuses when the workflow is not waiting for `name`."""
         instance = self._lock(session, instance_id)
-        compiled, workflow = self._load(session, instance)
+        compiled, workflow = self._load(session, instance, take=True)
         if instance.status != InstanceStatus.RUNNING or name not in spiff.waiting_message_names(workflow):
             raise Conflict("This action is not possible at this stage of the process.")
         self._step(session, instance, compiled, workflow, actor,
@@ -296,7 +298,7 @@ class Runtime:
             incident.status, incident.resolved_at = IncidentStatus.RESOLVED, clock.now()
             incident.resolved_by = getattr(actor, "id", None)
         instance.status = InstanceStatus.RUNNING  # so that the save records the end, not the error
-        compiled, workflow = self._load(session, instance)
+        compiled, workflow = self._load(session, instance, take=True)
         self._step(session, instance, compiled, workflow, actor, action=spiff.cancel)
         audit.record(session, "instance.cancelled", "workflow_instance", instance.id, actor=actor,
                      after={"reason": reason}, directive_id=instance.directive_id,
@@ -351,7 +353,7 @@ class Runtime:
 
     def _fire(self, session: Session, instance: WorkflowInstance) -> None:
         """The step of a locked instance whose timers are due."""
-        compiled, workflow = self._load(session, instance)
+        compiled, workflow = self._load(session, instance, take=True)
 
         def fired_entry() -> dict:  # written with the step's writes (one statement on PostgreSQL)
             return audit.entry("instance.timers", "workflow_instance", instance.id,
@@ -381,7 +383,7 @@ class Runtime:
             incident = session.get(Incident, incident_id)
             if incident is None or incident.status != IncidentStatus.OPEN:
                 raise NotFound("No open incident %(id)s.", id=incident_id)
-            compiled, workflow = self._load(session, instance)
+            compiled, workflow = self._load(session, instance, take=True)
 
             def reset(wf):
                 for task in spiff.error_tasks(wf):
@@ -533,11 +535,19 @@ class Runtime:
     def _compiled(self, session: Session, instance_id: int) -> CompiledBundle:
         return self.cache.by_id(session, session.get_one(WorkflowInstance, instance_id).bundle_id)
 
-    def _load(self, session: Session, instance: WorkflowInstance) -> tuple[CompiledBundle, BpmnWorkflow]:
+    def _load(self, session: Session, instance: WorkflowInstance, take: bool = False
+              ) -> tuple[CompiledBundle, BpmnWorkflow]:
+        """The instance's workflow loaded from its row. `take`: for a step of the locked instance, which
+        may use (and so takes away) the workflow this worker kept at its last save of it, if the row
+        still holds what that save wrote; a step that saves keeps its workflow again."""
         compiled = self.cache.by_id(session, instance.bundle_id)
         spec = compiled.specs[instance.process_id]
-        workflow = load_state(instance.state, spec, compiled.subprocess_specs(instance.process_id),
-                              self.script_engine)
+        workflow = self.kept.take(instance.id, instance.version, instance.state, spec) if take else None
+        if take:
+            metrics.count_step_workflow(kept=workflow is not None)
+        if workflow is None:
+            workflow = load_state(instance.state, spec, compiled.subprocess_specs(instance.process_id),
+                                  self.script_engine)
         return compiled, workflow
 
     def _step(self, session: Session, instance: WorkflowInstance, compiled: CompiledBundle,
@@ -608,12 +618,16 @@ class Runtime:
             status = instance.status if instance.status == InstanceStatus.ERROR \
                 else InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
             prune(workflow)
+            keepable = as_loaded(workflow)
+            state, exact = dump_state_exact(workflow)
             persistence.write_step(session, instance, entry=entry, closing=closing, adding=adding,
-                                   state=dump_state(workflow), status=status,
+                                   state=state, status=status,
                                    next_timer_due=None if status == InstanceStatus.COMPLETED
                                    else next_timer_due(workflow),
                                    waiting_messages=sorted(spiff.waiting_message_names(workflow)),
                                    updated_at=clock.now())
+            if keepable and exact:  # else a load of its text would give other values (a tuple as a list)
+                self.kept.keep(instance.id, instance.version, state, workflow)
             persistence.keep_drafts(session, _given_again(closing, drafts, adding))
             session.flush()  # what the run's operators left pending: its errors belong to the step
 

@@ -33,6 +33,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -206,6 +207,10 @@ class _StateSerializer(BpmnWorkflowSerializer):
 
     def serialize_json(self, workflow: BpmnWorkflow) -> str:  # type: ignore[override]  # never gzipped
         """SpiffWorkflow's serialize_json, the text written by `_json_text`."""
+        return self.serialize_exact(workflow)[0]
+
+    def serialize_exact(self, workflow: BpmnWorkflow) -> tuple[str, bool]:
+        """serialize_json, and `_json_text`'s `exact`."""
         self.registry._encoder_mode = True  # as SpiffWorkflow's: converters see it while the text is written
         try:
             dct = self.to_dict(workflow)
@@ -226,20 +231,21 @@ class _CompactEncoder(json.JSONEncoder):
 _ORJSON_DEFAULTS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-def _json_text(dct: dict, encoder: json.JSONEncoder) -> str:
+def _json_text(dct: dict, encoder: json.JSONEncoder) -> tuple[str, bool]:
     """`dct` as JSON text, written by orjson (a tenth of json's time on a step's state) when what it
-    wrote reads back equal to `dct`, else by `encoder` as before. The check catches every value
-    orjson writes otherwise than json: a UUID or an enum as a bare string (json asks the registry),
+    wrote reads back equal to `dct`, else by `encoder` as before; and whether it was orjson's (`exact`:
+    the text then reads back as the very values, of the very types, `dct` holds). The check catches
+    every value orjson writes otherwise than json: a UUID or an enum as a bare string (json asks the registry),
     NaN as null, and values the registry converts (a datetime reads back as a dict: json writes
     those states, as before). Either text reads back the same; orjson's writes non-ASCII as UTF-8
     rather than \\u escapes."""
     try:
         text = orjson.dumps(dct, default=encoder.default, option=_ORJSON_DEFAULTS)
         if orjson.loads(text) == dct:
-            return text.decode()
+            return text.decode(), True
     except TypeError:  # orjson.JSONEncodeError: an int past 64 bits, a non-string key, a lone surrogate
         pass
-    return encoder.encode(dct)
+    return encoder.encode(dct), False
 
 
 # Where orjson reads a number otherwise than json: an integer past 64 bits (19 digits or more) comes
@@ -268,6 +274,39 @@ _SERIALIZER = _StateSerializer(REGISTRY, version=STATE_FORMAT, json_encoder_cls=
 
 def dump_state(workflow: BpmnWorkflow) -> str:
     return _SERIALIZER.serialize_json(workflow)
+
+
+def dump_state_exact(workflow: BpmnWorkflow) -> tuple[str, bool]:
+    """dump_state, and whether the text loads back to values of the very types the workflow holds
+    (not so for a tuple, a set or a NaN in task data): only then may the workflow stand for its text."""
+    return _SERIALIZER.serialize_exact(workflow)
+
+
+def as_loaded(workflow: BpmnWorkflow) -> bool:
+    """Order what a step leaves as `load_state` rebuilds it, so that the workflow a worker keeps runs its
+    next step as a load of its text would: the sub-processes each after the workflow whose task calls
+    it, in that workflow's task order (SpiffWorkflow's `subprocesses_from_dict`; a run keeps them in
+    the order they began), and the catching events waiting in that order too (a run keeps them in the
+    order they began to wait; SpiffWorkflow fires due timers and delivers messages in this order).
+    Called before the save, so that the stored text is in that order as well. False when a
+    sub-process has no calling task left (`prune` drops those): a load would drop it."""
+    order: dict = {}
+
+    def visit(owner) -> None:
+        for task in owner.tasks.values():
+            sub = workflow.subprocesses.get(task.id)
+            if sub is not None and task.id not in order and isinstance(task.task_spec, SubWorkflowTask):
+                order[task.id] = sub
+                visit(sub)
+
+    visit(workflow)
+    if len(order) != len(workflow.subprocesses):
+        return False
+    workflow.subprocesses = order
+    workflow.event_manager.tasks = {task.id: task for task in tasks_in(workflow, TaskState.WAITING)
+                                    if isinstance(task.task_spec, CatchingEvent)}
+    index_tasks(workflow)
+    return True
 
 
 def load_state(text: str, spec, subprocess_specs: dict, script_engine) -> BpmnWorkflow:

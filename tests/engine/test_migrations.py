@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex
 
 from engine.db import Base
+from engine.db.compression import lz4_offered
 from engine.db.migrate import alembic_config, upgrade
 from engine.features import discover
 from tests.old_rows import insert_directive
@@ -338,5 +339,65 @@ def test_a_secret_document_line_of_before_keeps_no_paper_report_days(database_ur
         with db.connect() as conn:
             columns = {c["name"] for c in inspect(conn).get_columns("secret_documents")}
         assert "paper_due" not in columns and "symbol" in columns
+    finally:
+        db.dispose()
+
+
+_STATE = '{"format":"dondoc-1/1.5","tasks":' + '["Nhiệm vụ đang thực hiện", 17, null]' * 2000 + "}"  # ~80 kB
+
+
+def _write_instance_state(conn, state: str, instance_id: int = 1) -> None:
+    conn.execute(text("INSERT INTO process_bundles (id, ruleset, number, content_hash, files, settings, status, "
+                      "source, created_at) VALUES (1, 'dak-lak', 1, 'x', '{}', '{}', 'published', 'disk', "
+                      "'2026-03-02') ON CONFLICT DO NOTHING"))
+    conn.execute(text("INSERT INTO workflow_instances (id, bundle_id, process_id, purpose, state, version, status, "
+                      "created_at, updated_at) VALUES (:id, 1, 'assignment', 'assignment', :state, 1, 'running', "
+                      "'2026-03-02', '2026-03-02')"), {"id": instance_id, "state": state})
+
+
+def _compression(conn, instance_id: int) -> str | None:
+    return conn.scalar(text("SELECT pg_column_compression(state) FROM workflow_instances WHERE id = :id"),
+                       {"id": instance_id})
+
+
+def test_the_states_are_compressed_with_lz4_and_those_stored_before_read_the_same(database_url):
+    """b7d3f1a9c5e2 (PostgreSQL with lz4; nothing on SQLite): a state stored before keeps pglz and reads
+    the same, a state written after takes lz4; the downgrade goes back to the server's default."""
+    if not database_url.startswith("postgresql"):
+        upgrade(database_url)  # nothing to do: SQLite compresses nothing
+        return
+    upgrade(database_url, "e5b9d3a7c1f4")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            assert lz4_offered(conn), "the test server should offer lz4 (Debian's PostgreSQL does)"
+            _write_instance_state(conn, _STATE)
+        upgrade(database_url)
+        with db.begin() as conn:
+            assert _compression(conn, 1) == "pglz"
+            assert conn.scalar(text("SELECT state FROM workflow_instances WHERE id = 1")) == _STATE
+            conn.execute(text("UPDATE workflow_instances SET state = :state, version = 2 WHERE id = 1"),
+                         {"state": _STATE.replace("17", "18")})
+            _write_instance_state(conn, _STATE, instance_id=2)
+            assert (_compression(conn, 1), _compression(conn, 2)) == ("lz4", "lz4")
+        command.downgrade(alembic_config(database_url), "e5b9d3a7c1f4")
+        with db.begin() as conn:
+            conn.execute(text("UPDATE workflow_instances SET state = :state WHERE id = 2"), {"state": _STATE})
+            assert _compression(conn, 2) == "pglz"
+    finally:
+        db.dispose()
+
+
+def test_a_schema_the_models_create_compresses_the_states_as_the_upgrade_does(database_url):
+    """The models' own schema (create_all: the test suite's, a restore's target) sets lz4 too."""
+    discover()
+    db = create_engine(database_url)
+    try:
+        Base.metadata.create_all(db)
+        with db.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                return
+            assert conn.scalar(text("SELECT attcompression FROM pg_attribute WHERE attname = 'state' "
+                                    "AND attrelid = 'workflow_instances'::regclass")) == "l"
     finally:
         db.dispose()

@@ -196,7 +196,7 @@ def test_a_task_id_not_in_canonical_form_is_read_by_uuids_parser():
 def json_written(workflow, monkeypatch) -> str:
     """The state as json alone writes it (the code before orjson, issue #20)."""
     with monkeypatch.context() as patched:
-        patched.setattr(state, "_json_text", lambda dct, encoder: encoder.encode(dct))
+        patched.setattr(state, "_json_text", lambda dct, encoder: (encoder.encode(dct), False))
         return dump_state(workflow)
 
 

@@ -173,7 +173,7 @@ def test_a_step_failing_inside_its_callers_transaction_leaves_the_items_as_store
 
         with world.engine.db.session() as outer:
             item = outer.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id)).one()
-            monkeypatch.setattr(service, "dump_state", failing_dump)
+            monkeypatch.setattr(service, "dump_state_exact", failing_dump)
             with pytest.raises(RuntimeError, match="disk is full"):
                 world.engine.runtime.complete(item.id, SUBMISSION, world.officer)  # a savepoint of `outer`
             assert (item.status, item.completed_by) == ("ready", None)

@@ -15,7 +15,7 @@ from webui.app import create_app
 TOKEN = "scrape-token-for-tests"
 METRICS = {"dondoc_http_requests_total", "dondoc_http_request_duration_seconds_bucket",
            "dondoc_engine_step_duration_seconds_count", "dondoc_engine_step_duration_seconds_bucket",
-           "dondoc_engine_step_cpu_seconds_total",
+           "dondoc_engine_step_cpu_seconds_total", "dondoc_engine_step_workflows_total",
            "dondoc_incidents_open", "dondoc_timers_due", "dondoc_timers_late", "dondoc_timers_oldest_due_seconds",
            "dondoc_mail_outbox_backlog", "dondoc_edxml_status_outbox_backlog", "dondoc_mails_total"}
 
@@ -61,6 +61,8 @@ def test_metrics_after_a_request_a_step_a_timer_and_a_mail(urging, smtp, clock):
     cpu = "dondoc_engine_step_cpu_seconds_total"  # the thread's CPU in the call that ran it
     assert value(after, cpu, call="fire_due_batch") > value(due, cpu, call="fire_due_batch")
     assert value(due, cpu, call="start") > value(before, cpu, call="start")  # start_urging's step
+    kept = "dondoc_engine_step_workflows_total"  # the timer's step ran on the workflow its start kept
+    assert value(after, kept, source="kept") == value(before, kept, source="kept") + 1
     assert value(after, "dondoc_mails_total", outcome="sent") == value(before, "dondoc_mails_total", outcome="sent") + 1
     assert value(after, "dondoc_timers_due") == value(after, "dondoc_mail_outbox_backlog") == 0
     assert value(after, "dondoc_incidents_open") == 1
