@@ -569,7 +569,12 @@ _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to 
 # "Tổ chức hội nghị … trong tháng 12/2025.")
 _BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|co quan|cong ty|doanh nghiep|nha thau"
                          r"|chu dau tu|nguoi dan|ho gia dinh|xa|phuong|huyen|thi xa|thi tran|tinh|thanh pho|uy ban"
-                         r"|ubnd|chi cuc|ban quan ly|trung tam|cong an)\b")   # not "bo", "so": "Bố trí", "Sơ kết"
+                         r"|ubnd|chi cuc|ban quan ly|trung tam|cong an"
+                         # … or the document it speaks of ("Quyết định trên nhằm hiện thực hóa chỉ đạo … ngày 2/10.")
+                         r"|(?:quyet dinh|van ban|cong van|ke hoach|chi thi|thong bao|nghi quyet)"
+                         r" (?:tren|nay|neu tren))\b")
+# A sentence opening with the verb of directing those below ("Chỉ đạo các đơn vị …", "Hướng dẫn UBND các xã …")
+_DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
@@ -665,6 +670,7 @@ class _Sentence:
     item_goes_on: bool     # its line ends with ":" (the items below are parts of it)
     heads_items: bool = False   # the last of a list item's line that ends without a stop, items of a lower rank below
     opens_line: bool = False   # the first sentence of its (logical) line
+    opens_paragraph: bool = False   # … after a blank line (a page's paragraph, not a PDF's wrapped line)
 
 
 @dataclass
@@ -962,6 +968,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # the duties above, not the departments
             given = list(dict.fromkeys(code for proposal in proposals for code in proposal.lead_units))
             found = [replace(p, lead_units=given) for p in found]
+        if found and after_duty and not line_leads and _directs_those_below(sentence, folded):
+            found = []   # the units of the duty before direct the units it names: part of their duty
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found and sentence.opens_line and sentence.rank is None and _units_before_colon(sentence.text, matcher):
@@ -998,19 +1006,25 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             if (deadline := find_deadline(folded, reference)) is not NO_DEADLINE:
                 for proposal in undated:
                     proposal.deadline = deadline
-                after_duty = False
+                # dated now, the duty goes on: a later sentence with no subject and a date of its own is the same
+                # units' next duty, as after a duty dated in its own sentence
+                after_duty = _goes_on(sentence, folded)
             else:   # with no date of its own, the next sentences of its list item (or of its paragraph, after
                 # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
                 goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
                 after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
-        elif (after_duty and sentence.rank is None and not sentence.opens_line and not _OWN_DUTY.search(folded)
+        elif (after_duty and sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
+              and not _OWN_DUTY.search(folded)
               and (dated := _dated_duty(sentence.text, folded, reference))):
             # "… trước 15-5. Xây dựng phương án sắp xếp, đổi tên khu phố, ấp trước 30-5." after a dated duty in its
             # paragraph, outside a list: the same units' next duty, with a date the office urges apart (an undated
             # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item)
             proposals.append(replace(dated, source=whole, lead_units=list(proposals[-1].lead_units)))
         else:
-            after_duty = False
+            # a sentence with no subject and no date after a duty is part of it (the settled convention's rule 2): the
+            # duty goes on past it ("Rà soát, đôn đốc … được giao quản lý. Trường hợp …, tập trung chỉ đạo hoàn thành
+            # … trước ngày 30/01/2026." — the date is still the same units' next duty)
+            after_duty = after_duty and _goes_on(sentence, folded) and find_deadline(folded, reference) is NO_DEADLINE
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
@@ -1206,6 +1220,22 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
     deadline = find_deadline(folded, reference) if folded.startswith("bao cao ") else NO_DEADLINE
     return (Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
             if deadline.kind == MONTHLY else None)
+
+
+def _directs_those_below(sentence: _Sentence, folded: str) -> bool:
+    """A sentence with no subject that opens by directing units ("Chỉ đạo các đơn vị, địa phương rà soát …, hoàn
+    thành trước ngày 15/01/2026."), in the paragraph of a duty, outside a list: the duty's units direct them, so it is
+    part of that duty (and dates it), not a duty of the units it names."""
+    return sentence.rank is None and not sentence.opens_line and bool(_DIRECTING_FIRST.match(folded))
+
+
+def _goes_on(sentence: _Sentence, folded: str) -> bool:
+    """`sentence`, after a duty, may go on with it: outside a list, in the duty's paragraph or in a paragraph of its
+    own (not a line a PDF wrapped), with no subject of its own (a body outside the tree, "X có trách nhiệm …") and
+    no account of what was done ("… đã …")."""
+    return (sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
+            and not _OWN_DUTY.search(folded) and not _BODY_FIRST.match(folded)
+            and "đã" not in sentence.text.lower().split())
 
 
 def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:
@@ -1456,6 +1486,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
     """The sentences, wrapped lines joined (not across a blank line), list items and sentences split;
     `compounds` (UnitMatcher.dash_compounds) tell a name broken at its dash from a list item."""
     pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
+    paragraphs: set[int] = set()   # the pieces a blank line comes before
     blank = False   # a blank line ends a paragraph: a title above "Ngày 9/11, UBND tỉnh …" is no part of it
     for line in text.splitlines():
         line = line.strip()
@@ -1473,12 +1504,15 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
                      or line[:1].islower())):
             pieces[-1].append(line)
         else:
+            if blank:
+                paragraphs.add(len(pieces))
             pieces.append([line])
         blank = False
-    lines = [item for p in pieces if not _distribution_row(p[0])
-             for item in _INLINE_ITEM.split(_untabled(" ".join(p)))]
+    items = [(item, n in paragraphs and not number) for n, p in enumerate(pieces) if not _distribution_row(p[0])
+             for number, item in enumerate(_INLINE_ITEM.split(_untabled(" ".join(p))))]
+    lines = [line for line, _ in items]
     ranks = _nested_numbers(lines)
-    for at, line in enumerate(lines):
+    for at, (line, paragraph) in enumerate(items):
         rank, marker = ranks[at], _MARKER.match(line)
         body = line[marker.end():] if marker else line
         below = ranks[at + 1] if at + 1 < len(lines) else None
@@ -1486,7 +1520,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
-                            heads and number == len(sentences) - 1, number == 0)
+                            heads and number == len(sentences) - 1, number == 0, paragraph and number == 0)
 
 
 def _quoting(line: str) -> bool:

@@ -3770,3 +3770,36 @@ def test_public_service_units_in_a_list_of_leads_keep_it_one_list():
     text = ("UBND tỉnh chỉ đạo các sở, ban, ngành, đơn vị sự nghiệp công lập và UBND xã, phường khẩn trương sắp xếp "
             "các cơ sở nhà, đất.")
     assert sorted(one(text).lead_units) == ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
+
+
+def test_a_paragraph_with_no_subject_and_a_date_of_its_own_after_a_duty_is_the_same_units_next_duty():
+    # the settled convention's rule 2 exception (bench/extraction/corpus/MANIFEST.md) across sentences with no date
+    # and across paragraphs: each date the office urges apart is an entry of the same units (heldout102b's Sở Xây dựng)
+    text = ("Giao Sở Xây dựng chủ trì khảo sát hạ tầng giao thông, hoàn thành trước ngày 15/3/2026. Rà soát, đôn đốc "
+            "tiến độ thi công các công trình. Trường hợp dự án không thể hoàn thành, tập trung hoàn thành vỉa hè trước "
+            "ngày 30/3/2026.\n\nRà soát, chỉnh trang hệ thống cây xanh, hoàn thành trước ngày 30/4/2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 15)),
+                             (["SXD"], [], deadlines.BEFORE, date(2026, 3, 30)),
+                             (["SXD"], [], deadlines.BEFORE, date(2026, 4, 30))]
+    # … not a line a PDF wrapped (no blank line above it), nor a sentence whose subject is a document it speaks of,
+    # nor one after an account of what was done
+    for other in ("Giao Sở Xây dựng chủ trì khảo sát hạ tầng giao thông, hoàn thành trước ngày 15/3/2026.\nRà soát, "
+                  "chỉnh trang hệ thống cây xanh, hoàn thành trước ngày 30/4/2026.",
+                  "Giao Sở Xây dựng bàn giao mặt bằng khu đất trước ngày 15/3/2026.\n\nQuyết định trên nhằm hiện thực "
+                  "hóa chỉ đạo từ cuộc họp vào ngày 2/10.",
+                  "Giao Sở Xây dựng chủ trì khảo sát hạ tầng giao thông, hoàn thành trước ngày 15/3/2026. Năm 2025 "
+                  "đã hoàn thành 20 km đường.\n\nRà soát, chỉnh trang cây xanh, hoàn thành trước ngày 30/4/2026."):
+        assert len(propose(other, UNITS, TODAY).proposals) == 1, other
+
+
+def test_a_sentence_with_no_subject_directing_units_after_a_duty_is_part_of_that_duty():
+    # "Chỉ đạo các đơn vị, địa phương …, hoàn thành trước ngày …" after Sở Xây dựng's duty: the department directs
+    # them, the date is its duty's (heldout102b), not a duty of every department and commune
+    text = ("Giao Sở Xây dựng chủ trì khảo sát hạ tầng giao thông để tổ chức lại giao thông. Chỉ đạo các đơn vị, địa "
+            "phương sửa chữa hệ thống đèn chiếu sáng, hoàn thành trước ngày 15/3/2026.")
+    found = one(text)
+    assert (found.lead_units, found.deadline.kind, found.deadline.due) == (["SXD"], deadlines.BEFORE, date(2026, 3, 15))
+    # … but after units named before a colon, each sentence of the line is their own duty (heldout83b)
+    line = ("UBND các huyện: Huy động lực lượng hỗ trợ nhân dân sửa chữa nhà ở. Chỉ đạo các cơ quan chuyên môn hướng "
+            "dẫn nông dân chăm sóc cây trồng.")
+    assert len(propose(line, UNITS, TODAY).proposals) == 2
