@@ -254,6 +254,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
              ("chi", "thi"))   # the verb: "Thủ tướng Chính phủ chỉ thị các bộ, … Ủy ban nhân dân các tỉnh …"
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_PARTY_TIERS = {"dang", "tinh", "thanh", "huyen"}   # the party committee a secretary heads: "Bí thư Đảng ủy"
 _SPEAKER_NAME = 4   # the words of a person's name between a body speaking and its trigger: "… Nguyễn Hoài Anh yêu cầu"
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
@@ -593,7 +594,8 @@ _REPORTS_OF_ALL = re.compile(r"^(?:bao cao|van ban) (?:cua )?cac (?:co quan|don 
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
                            r"|\bbao cao (?:\w+ ){0,3}?kho khan, vuong mac\b[^.;]{0,100}\(neu co\)"
-                           r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}\bnhung kho khan, vuong mac"
+                           r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}"
+                           r"\b(?:nhung|phat sinh) kho khan, vuong mac"
                            r"|^truong hop vuot tham quyen\b")
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
@@ -1240,9 +1242,10 @@ def _goes_on(sentence: _Sentence, folded: str) -> bool:
 
 def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:
     """A sentence with no subject and a date of its own ("Xây dựng phương án … trước 30-5.") — a duty; not an account
-    of what was done by then ("… đã …")."""
+    of what was done by then ("… đã …"), nor a report of difficulties should any arise (_DIFFICULTIES)."""
     deadline = find_deadline(folded, reference)
-    if deadline is NO_DEADLINE or "đã" in text.lower().split() or _BODY_FIRST.match(folded):
+    if (deadline is NO_DEADLINE or "đã" in text.lower().split() or _BODY_FIRST.match(folded)
+            or _DIFFICULTIES.search(folded)):   # "Trường hợp phát sinh khó khăn, vướng mắc …, báo cáo … trước …"
         return None
     return Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
 
@@ -1948,6 +1951,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1
+        if (start := _secretary_from(words, before)) < before:
+            before = start   # "yêu cầu Bí thư Đảng ủy, Chủ tịch UBND các xã …": the party secretary named with them
+            continue
         if general := next((g for g in _GENERAL_BEFORE if tuple(words[before - len(g):before]) == g), None):
             before -= len(general)
             continue
@@ -2043,6 +2049,18 @@ def _after_case(before: list[str], after: list[str]) -> bool:
     trước …")."""
     return (before[-1] == "thi" and (before[:2] == ["truong", "hop"] or before[0] == "neu")
             and "chiu trach nhiem truoc" not in " ".join(after))
+
+
+def _secretary_from(words: list[str], at: int) -> int:
+    """Where a party secretary named before the units' heads starts ("Bí thư Đảng ủy, Chủ tịch UBND các xã …",
+    "Bí thư, Chủ tịch …", "Bí thư Tỉnh ủy và Chủ tịch …"): outside the tree, asked beside them; `at` if not there."""
+    # its last word before the separator ("…, Chủ tịch"; a comma passed already after "Bí thư": at "thư")
+    end = at - 1 if words[at - 1:at] == ["thu"] else at - 2 if words[at - 1:at] in ([","], ["va"]) else -1
+    if end < 1:
+        return at
+    if words[end:end + 1] == ["uy"] and end > 2 and words[end - 1] in _PARTY_TIERS:
+        end -= 2
+    return end - 1 if words[end - 1:end + 1] == ["bi", "thu"] else at
 
 
 def _past_secretaries(before: list[str]) -> list[str]:

@@ -3810,6 +3810,20 @@ def test_a_departments_head_named_with_his_own_name_is_reported_not_told():
     # Nguyễn Văn A chấp thuận …" already was
     report = ("Giám đốc Sở Xây dựng Phạm Hồng Quang cho biết ngành sẽ tiếp tục phối hợp các đơn vị để tháo gỡ khó khăn."
               "\n\nGiám đốc Sở Tài chính Nguyễn Văn An báo cáo tình hình thu ngân sách tháng 2.")
-    assert propose(report, UNITS, TODAY).proposals == []
+    assert summary(report) == []
     # the head named by his title only is still told
-    assert one("Giám đốc Sở Xây dựng chủ trì kiểm tra các công trình trọng điểm.").lead_units == ["SXD"]
+    assert summary("Giám đốc Sở Xây dựng chủ trì kiểm tra các công trình trọng điểm.") == [
+        (["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_party_secretary_named_before_the_communes_chairmen_leaves_them_the_leads():
+    # "yêu cầu Bí thư Đảng ủy, Chủ tịch UBND các xã, phường …" (heldout103): the party secretary, outside the tree,
+    # is asked beside the chairmen, as "Bí thư Tỉnh ủy, Thành ủy, Chủ tịch UBND các tỉnh …" was
+    for asked in ("Bí thư Đảng ủy, Chủ tịch", "Bí thư, Chủ tịch", "Bí thư Đảng ủy và Chủ tịch"):
+        text = f"Chủ tịch UBND tỉnh yêu cầu {asked} UBND các xã, phường trực tiếp chỉ đạo thi công."
+        assert sorted(one(text).lead_units) == ["P-D", "X-C"], text
+    # a report of difficulties should any arise stays no duty, also with a date of its own in a paragraph after one
+    text = ("Giao Sở Xây dựng hoàn thành sửa chữa nhà ở trước ngày 15/3/2026.\n\nTrường hợp phát sinh khó khăn, vướng "
+            "mắc vượt thẩm quyền, tổng hợp, báo cáo ngay về UBND tỉnh (qua Sở Tài chính) trước 14 giờ ngày 3/3/2026, "
+            "nêu rõ nội dung; tuyệt đối không để chậm tiến độ.")
+    assert len(propose(text, UNITS, TODAY).proposals) == 1
