@@ -331,7 +331,12 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
             # the points of a conclusion counted: "Sáu là, các Sở: Tài chính, … có ý kiến …", "Thứ hai, Sở X …"
             *((number, "la") for number in ("mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi")),
-            *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")))
+            *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")),
+            # the document a report just named, cited first: "Theo quyết định nêu trên, Sở Nội vụ được giao …" (not
+            # an earlier one by its number, "Theo Quyết định số …": an assignment recounted)
+            *(("theo", *kind, *which) for kind in (("quyet", "dinh"), ("ke", "hoach"), ("chi", "thi"), ("cong", "van"),
+                                                   ("van", "ban"), ("thong", "bao"), ("cong", "dien"))
+              for which in (("neu", "tren"), ("tren",), ("nay",))))
 # A period first, with its end: "Từ ngày 01-3-2026 cho đến khi hoàn thành …, UBND các xã … tạm dừng …" — not a day
 # from which a rule holds ("Từ ngày 01 tháng 7 năm 2026, UBND thành phố Hà Nội trực tiếp quản lý …")
 _PERIOD_FROM, _PERIOD_TO = ["tu", "ngay"], "den"
@@ -576,6 +581,7 @@ _BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|c
                          r" (?:tren|nay|neu tren))\b")
 # A sentence opening with the verb of directing those below ("Chỉ đạo các đơn vị …", "Hướng dẫn UBND các xã …")
 _DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
+_OPENING_WORDS = 8   # the words of a time or a case opening a sentence before its comma ("Trong năm 2026, …")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
@@ -1245,9 +1251,17 @@ def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:
     of what was done by then ("… đã …"), nor a report of difficulties should any arise (_DIFFICULTIES)."""
     deadline = find_deadline(folded, reference)
     if (deadline is NO_DEADLINE or "đã" in text.lower().split() or _BODY_FIRST.match(folded)
+            or _BODY_FIRST.match(_past_opening(folded))
             or _DIFFICULTIES.search(folded)):   # "Trường hợp phát sinh khó khăn, vướng mắc …, báo cáo … trước …"
         return None
     return Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
+
+
+def _past_opening(folded: str) -> str:
+    """The sentence past a short opening before its first comma (a time, a case: "Trong năm 2026, tỉnh tiếp tục …"),
+    where its subject would stand."""
+    opening, comma, rest = folded.partition(", ")
+    return rest if comma and len(opening.split()) <= _OPENING_WORDS else folded
 
 
 def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, None]:

