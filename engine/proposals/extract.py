@@ -513,7 +513,10 @@ _HEAD_OF_GOVERNMENT_ASKS = re.compile(r"\bthu tuong(?: chinh phu)?(?: \w+){0,3} 
 # thành phố khu vực …", "… vừa có công điện gửi Ủy ban nhân dân các tỉnh, thành phố …"), as its addressees would say
 _SENT_TO_PROVINCES = re.compile(r"\bgui (?:[^.;]{0,80}?\b)?(?:uy ban nhan dan|ubnd) (?:cac )?tinh, thanh pho\b")
 # (the sentence's own verb, near its start: not a duty's "…; thông báo cho thuyền trưởng …" after another verb)
-_ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
+# An office conveying a leader's direction ("Văn phòng UBND tỉnh truyền đạt ý kiến chỉ đạo của đồng chí …, Phó Chủ tịch
+# …", a letter's or a report's opening): what the office does, the duties follow it
+_ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)"
+                        r"|^[^;,]{0,60}?\btruyen dat y kien (?:(?:chi dao|ket luan) )?cua\b")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
 # not "theo dõi việc thực hiện …", "bố trí kinh phí để thực hiện …", "… trong quá trình triển khai Kế hoạch

@@ -3836,3 +3836,10 @@ def test_the_document_a_report_just_named_cited_first_leaves_the_units_the_subje
             "Tài chính được giao trình Đề án sắp xếp thôn, tổ dân phố trong tháng 4/2026.\n\nTrong năm 2026, tỉnh tiếp "
             "tục rà soát, sắp xếp tổ chức bộ máy các cơ quan hành chính.")
     assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 4, 30))]
+
+
+def test_an_office_conveying_a_leaders_direction_gives_no_duty_of_its_own():
+    # a letter's opening (heldout102b): the office conveys, the duties follow
+    text = ("Văn phòng UBND tỉnh truyền đạt ý kiến chỉ đạo của đồng chí Phó Chủ tịch UBND tỉnh về việc bảo đảm trật tự "
+            "an toàn giao thông.\n\nSở Xây dựng chủ trì kiểm tra các tuyến đường trước ngày 15/3/2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 15))]
