@@ -3843,3 +3843,10 @@ def test_an_office_conveying_a_leaders_direction_gives_no_duty_of_its_own():
     text = ("Văn phòng UBND tỉnh truyền đạt ý kiến chỉ đạo của đồng chí Phó Chủ tịch UBND tỉnh về việc bảo đảm trật tự "
             "an toàn giao thông.\n\nSở Xây dựng chủ trì kiểm tra các tuyến đường trước ngày 15/3/2026.")
     assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 15))]
+
+
+def test_the_provinces_bodies_named_with_ban_nganh_as_one_word_let_the_list_go_on():
+    # "các sở, ban ngành, đơn vị cấp tỉnh, UBND các xã, phường" (heldout102b): one collective name, as "các sở, ban,
+    # ngành, đơn vị cấp tỉnh" is, then the communes
+    text = "Chủ tịch UBND tỉnh yêu cầu các sở, ban ngành, đơn vị cấp tỉnh, UBND các xã, phường triển khai thực hiện."
+    assert sorted(one(text).lead_units) == ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
