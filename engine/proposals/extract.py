@@ -179,7 +179,8 @@ _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\
 _ACCENTED = [chr(c) for c in range(0xC0, 0x1EFA)]
 _CAPITAL = "[A-Z" + "".join(c for c in _ACCENTED if c.isupper()) + "]"
 _SMALL = "[a-z" + "".join(c for c in _ACCENTED if c.islower()) + "]"
-_JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=" + _CAPITAL + ")")
+# "trong khi" joins two units' duties as "và" does: "Công an tỉnh đảm bảo an toàn thông tin, trong khi Sở X chủ trì …"
+_JOINT = re.compile(r",?\s+(?:và|đồng thời,?|trong khi)\s+(?=" + _CAPITAL + ")")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
 # A paragraph opening with a subject of its own ("Các nội dung khác …"): no item of the names heading it.
 _OWN_SUBJECT = re.compile(r"(?:cac|nhung|moi|toan bo) ")

@@ -3850,3 +3850,9 @@ def test_the_provinces_bodies_named_with_ban_nganh_as_one_word_let_the_list_go_o
     # ngành, đơn vị cấp tỉnh" is, then the communes
     text = "Chủ tịch UBND tỉnh yêu cầu các sở, ban ngành, đơn vị cấp tỉnh, UBND các xã, phường triển khai thực hiện."
     assert sorted(one(text).lead_units) == ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
+
+
+def test_two_units_duties_joined_by_trong_khi_are_two_duties():
+    # "Công an tỉnh đảm bảo …, trong khi Sở KH-CN chủ trì …" (heldout102b): joined as "và" joins them
+    text = "Sở Tài chính bảo đảm kinh phí cho các hệ thống, trong khi Sở Xây dựng chủ trì kiểm tra các công trình."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
