@@ -179,7 +179,8 @@ _INLINE_ITEM = re.compile(r"(?<=[:;.])\s+(?=(?:[a-zđ]\)|\(?\d{1,2}[.)]|[-•])\
 _ACCENTED = [chr(c) for c in range(0xC0, 0x1EFA)]
 _CAPITAL = "[A-Z" + "".join(c for c in _ACCENTED if c.isupper()) + "]"
 _SMALL = "[a-z" + "".join(c for c in _ACCENTED if c.islower()) + "]"
-_JOINT = re.compile(r",?\s+(?:và|đồng thời,?)\s+(?=" + _CAPITAL + ")")
+# "trong khi" joins two units' duties as "và" does: "Công an tỉnh đảm bảo an toàn thông tin, trong khi Sở X chủ trì …"
+_JOINT = re.compile(r",?\s+(?:và|đồng thời,?|trong khi)\s+(?=" + _CAPITAL + ")")
 _JOINT_TRIES = 4     # joints tried in one clause: a long list of "và" stays linear
 # A paragraph opening with a subject of its own ("Các nội dung khác …"): no item of the names heading it.
 _OWN_SUBJECT = re.compile(r"(?:cac|nhung|moi|toan bo) ")
@@ -254,6 +255,7 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
              ("chi", "thi"))   # the verb: "Thủ tướng Chính phủ chỉ thị các bộ, … Ủy ban nhân dân các tỉnh …"
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_PARTY_TIERS = {"dang", "tinh", "thanh", "huyen"}   # the party committee a secretary heads: "Bí thư Đảng ủy"
 _SPEAKER_NAME = 4   # the words of a person's name between a body speaking and its trigger: "… Nguyễn Hoài Anh yêu cầu"
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
@@ -330,7 +332,12 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
             # the points of a conclusion counted: "Sáu là, các Sở: Tài chính, … có ý kiến …", "Thứ hai, Sở X …"
             *((number, "la") for number in ("mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi")),
-            *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")))
+            *(("thu", number) for number in ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")),
+            # the document a report just named, cited first: "Theo quyết định nêu trên, Sở Nội vụ được giao …" (not
+            # an earlier one by its number, "Theo Quyết định số …": an assignment recounted)
+            *(("theo", *kind, *which) for kind in (("quyet", "dinh"), ("ke", "hoach"), ("chi", "thi"), ("cong", "van"),
+                                                   ("van", "ban"), ("thong", "bao"), ("cong", "dien"))
+              for which in (("neu", "tren"), ("tren",), ("nay",))))
 # A period first, with its end: "Từ ngày 01-3-2026 cho đến khi hoàn thành …, UBND các xã … tạm dừng …" — not a day
 # from which a rule holds ("Từ ngày 01 tháng 7 năm 2026, UBND thành phố Hà Nội trực tiếp quản lý …")
 _PERIOD_FROM, _PERIOD_TO = ["tu", "ngay"], "den"
@@ -507,7 +514,10 @@ _HEAD_OF_GOVERNMENT_ASKS = re.compile(r"\bthu tuong(?: chinh phu)?(?: \w+){0,3} 
 # thành phố khu vực …", "… vừa có công điện gửi Ủy ban nhân dân các tỉnh, thành phố …"), as its addressees would say
 _SENT_TO_PROVINCES = re.compile(r"\bgui (?:[^.;]{0,80}?\b)?(?:uy ban nhan dan|ubnd) (?:cac )?tinh, thanh pho\b")
 # (the sentence's own verb, near its start: not a duty's "…; thông báo cho thuyền trưởng …" after another verb)
-_ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)")
+# An office conveying a leader's direction ("Văn phòng UBND tỉnh truyền đạt ý kiến chỉ đạo của đồng chí …, Phó Chủ tịch
+# …", a letter's or a report's opening): what the office does, the duties follow it
+_ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)"
+                        r"|^[^;,]{0,60}?\btruyen dat y kien (?:(?:chi dao|ket luan) )?cua\b")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
 # thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
 # not "theo dõi việc thực hiện …", "bố trí kinh phí để thực hiện …", "… trong quá trình triển khai Kế hoạch
@@ -569,7 +579,13 @@ _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to 
 # "Tổ chức hội nghị … trong tháng 12/2025.")
 _BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|co quan|cong ty|doanh nghiep|nha thau"
                          r"|chu dau tu|nguoi dan|ho gia dinh|xa|phuong|huyen|thi xa|thi tran|tinh|thanh pho|uy ban"
-                         r"|ubnd|chi cuc|ban quan ly|trung tam|cong an)\b")   # not "bo", "so": "Bố trí", "Sơ kết"
+                         r"|ubnd|chi cuc|ban quan ly|trung tam|cong an"
+                         # … or the document it speaks of ("Quyết định trên nhằm hiện thực hóa chỉ đạo … ngày 2/10.")
+                         r"|(?:quyet dinh|van ban|cong van|ke hoach|chi thi|thong bao|nghi quyet)"
+                         r" (?:tren|nay|neu tren))\b")
+# A sentence opening with the verb of directing those below ("Chỉ đạo các đơn vị …", "Hướng dẫn UBND các xã …")
+_DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
+_OPENING_WORDS = 8   # the words of a time or a case opening a sentence before its comma ("Trong năm 2026, …")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
 _ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
@@ -588,7 +604,8 @@ _REPORTS_OF_ALL = re.compile(r"^(?:bao cao|van ban) (?:cua )?cac (?:co quan|don 
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
                            r"|\bbao cao (?:\w+ ){0,3}?kho khan, vuong mac\b[^.;]{0,100}\(neu co\)"
-                           r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}\bnhung kho khan, vuong mac"
+                           r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}"
+                           r"\b(?:nhung|phat sinh) kho khan, vuong mac"
                            r"|^truong hop vuot tham quyen\b")
 # The summary that closes a text restates, unless it sets a date of its own ("Trên đây là …, đề nghị các đồng chí
 # Bộ trưởng … báo cáo kết quả … trước Thứ Tư ngày 03/12/2025").
@@ -665,6 +682,7 @@ class _Sentence:
     item_goes_on: bool     # its line ends with ":" (the items below are parts of it)
     heads_items: bool = False   # the last of a list item's line that ends without a stop, items of a lower rank below
     opens_line: bool = False   # the first sentence of its (logical) line
+    opens_paragraph: bool = False   # … after a blank line (a page's paragraph, not a PDF's wrapped line)
 
 
 @dataclass
@@ -962,6 +980,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # the duties above, not the departments
             given = list(dict.fromkeys(code for proposal in proposals for code in proposal.lead_units))
             found = [replace(p, lead_units=given) for p in found]
+        if found and after_duty and not line_leads and _directs_those_below(sentence, folded):
+            found = []   # the units of the duty before direct the units it names: part of their duty
         # after its own duties were read: "Bộ cũng … phối hợp với Bộ X" names the ministry before, not X
         _remember_heads(heads, _named_one_by_one(clauses, found, matcher), matcher)
         if found and sentence.opens_line and sentence.rank is None and _units_before_colon(sentence.text, matcher):
@@ -998,19 +1018,25 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             if (deadline := find_deadline(folded, reference)) is not NO_DEADLINE:
                 for proposal in undated:
                     proposal.deadline = deadline
-                after_duty = False
+                # dated now, the duty goes on: a later sentence with no subject and a date of its own is the same
+                # units' next duty, as after a duty dated in its own sentence
+                after_duty = _goes_on(sentence, folded)
             else:   # with no date of its own, the next sentences of its list item (or of its paragraph, after
                 # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
                 goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
                 after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
-        elif (after_duty and sentence.rank is None and not sentence.opens_line and not _OWN_DUTY.search(folded)
+        elif (after_duty and sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
+              and not _OWN_DUTY.search(folded)
               and (dated := _dated_duty(sentence.text, folded, reference))):
             # "… trước 15-5. Xây dựng phương án sắp xếp, đổi tên khu phố, ấp trước 30-5." after a dated duty in its
             # paragraph, outside a list: the same units' next duty, with a date the office urges apart (an undated
             # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item)
             proposals.append(replace(dated, source=whole, lead_units=list(proposals[-1].lead_units)))
         else:
-            after_duty = False
+            # a sentence with no subject and no date after a duty is part of it (the settled convention's rule 2): the
+            # duty goes on past it ("Rà soát, đôn đốc … được giao quản lý. Trường hợp …, tập trung chỉ đạo hoàn thành
+            # … trước ngày 30/01/2026." — the date is still the same units' next duty)
+            after_duty = after_duty and _goes_on(sentence, folded) and find_deadline(folded, reference) is NO_DEADLINE
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
@@ -1208,13 +1234,38 @@ def _own_report(text: str, folded: str, reference: date) -> Proposal | None:
             if deadline.kind == MONTHLY else None)
 
 
+def _directs_those_below(sentence: _Sentence, folded: str) -> bool:
+    """A sentence with no subject that opens by directing units ("Chỉ đạo các đơn vị, địa phương rà soát …, hoàn
+    thành trước ngày 15/01/2026."), in the paragraph of a duty, outside a list: the duty's units direct them, so it is
+    part of that duty (and dates it), not a duty of the units it names."""
+    return sentence.rank is None and not sentence.opens_line and bool(_DIRECTING_FIRST.match(folded))
+
+
+def _goes_on(sentence: _Sentence, folded: str) -> bool:
+    """`sentence`, after a duty, may go on with it: outside a list, in the duty's paragraph or in a paragraph of its
+    own (not a line a PDF wrapped), with no subject of its own (a body outside the tree, "X có trách nhiệm …") and
+    no account of what was done ("… đã …")."""
+    return (sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
+            and not _OWN_DUTY.search(folded) and not _BODY_FIRST.match(folded)
+            and "đã" not in sentence.text.lower().split())
+
+
 def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:
     """A sentence with no subject and a date of its own ("Xây dựng phương án … trước 30-5.") — a duty; not an account
-    of what was done by then ("… đã …")."""
+    of what was done by then ("… đã …"), nor a report of difficulties should any arise (_DIFFICULTIES)."""
     deadline = find_deadline(folded, reference)
-    if deadline is NO_DEADLINE or "đã" in text.lower().split() or _BODY_FIRST.match(folded):
+    if (deadline is NO_DEADLINE or "đã" in text.lower().split() or _BODY_FIRST.match(folded)
+            or _BODY_FIRST.match(_past_opening(folded))
+            or _DIFFICULTIES.search(folded)):   # "Trường hợp phát sinh khó khăn, vướng mắc …, báo cáo … trước …"
         return None
     return Proposal(content=_content(text), source=text, lead_units=[], deadline=deadline)
+
+
+def _past_opening(folded: str) -> str:
+    """The sentence past a short opening before its first comma (a time, a case: "Trong năm 2026, tỉnh tiếp tục …"),
+    where its subject would stand."""
+    opening, comma, rest = folded.partition(", ")
+    return rest if comma and len(opening.split()) <= _OPENING_WORDS else folded
 
 
 def _from_above(proposals: list[Proposal], matcher: UnitMatcher) -> dict[str, None]:
@@ -1456,6 +1507,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
     """The sentences, wrapped lines joined (not across a blank line), list items and sentences split;
     `compounds` (UnitMatcher.dash_compounds) tell a name broken at its dash from a list item."""
     pieces: list[list[str]] = []   # the lines of each logical line (joined once: no quadratic copying)
+    paragraphs: set[int] = set()   # the pieces a blank line comes before
     blank = False   # a blank line ends a paragraph: a title above "Ngày 9/11, UBND tỉnh …" is no part of it
     for line in text.splitlines():
         line = line.strip()
@@ -1473,12 +1525,15 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
                      or line[:1].islower())):
             pieces[-1].append(line)
         else:
+            if blank:
+                paragraphs.add(len(pieces))
             pieces.append([line])
         blank = False
-    lines = [item for p in pieces if not _distribution_row(p[0])
-             for item in _INLINE_ITEM.split(_untabled(" ".join(p)))]
+    items = [(item, n in paragraphs and not number) for n, p in enumerate(pieces) if not _distribution_row(p[0])
+             for number, item in enumerate(_INLINE_ITEM.split(_untabled(" ".join(p))))]
+    lines = [line for line, _ in items]
     ranks = _nested_numbers(lines)
-    for at, line in enumerate(lines):
+    for at, (line, paragraph) in enumerate(items):
         rank, marker = ranks[at], _MARKER.match(line)
         body = line[marker.end():] if marker else line
         below = ranks[at + 1] if at + 1 < len(lines) else None
@@ -1486,7 +1541,7 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
         sentences = [part.strip() for part in _SENTENCE_END.split(body) if part.strip()]
         for number, sentence in enumerate(sentences):
             yield _Sentence(sentence, rank, rank is not None and number == 0, line.endswith(":"),
-                            heads and number == len(sentences) - 1, number == 0)
+                            heads and number == len(sentences) - 1, number == 0, paragraph and number == 0)
 
 
 def _quoting(line: str) -> bool:
@@ -1914,6 +1969,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1
+        if (start := _secretary_from(words, before)) < before:
+            before = start   # "yêu cầu Bí thư Đảng ủy, Chủ tịch UBND các xã …": the party secretary named with them
+            continue
         if general := next((g for g in _GENERAL_BEFORE if tuple(words[before - len(g):before]) == g), None):
             before -= len(general)
             continue
@@ -1954,8 +2012,10 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     "Đảng ủy, UBND xã X …" too, "Các đơn vị thuộc Sở X …" (X's own units), "Năm 2019 các Bộ …" (the year
     first), "Đối với UBND các huyện cần …" (the units as the topic, then their duty) and "…, vì vậy các sở,
     ngành cần …" (a consequence drawn)."""
-    allowed = _OFFICIALS | _RESPONSIBILITY_OF | ({"chu", "tich"} if len(mention.codes) > 1 or not mention.person
-                                                 else set())
+    # an official named with his own name is told of, not told: "Chủ tịch UBND tỉnh X Nguyễn Văn A chấp thuận …", and
+    # so a department's head in a meeting's report ("Giám đốc Sở Xây dựng Phạm Hồng Quang cho biết …")
+    named = len(mention.codes) == 1 and mention.person
+    allowed = (_OFFICIALS if not named else set()) | _RESPONSIBILITY_OF | ({"chu", "tich"} if not named else set())
     before = _past_secretaries(_words_before(words, mention.start))
     while before and before[-1] in allowed:
         before.pop()
@@ -2007,6 +2067,18 @@ def _after_case(before: list[str], after: list[str]) -> bool:
     trước …")."""
     return (before[-1] == "thi" and (before[:2] == ["truong", "hop"] or before[0] == "neu")
             and "chiu trach nhiem truoc" not in " ".join(after))
+
+
+def _secretary_from(words: list[str], at: int) -> int:
+    """Where a party secretary named before the units' heads starts ("Bí thư Đảng ủy, Chủ tịch UBND các xã …",
+    "Bí thư, Chủ tịch …", "Bí thư Tỉnh ủy và Chủ tịch …"): outside the tree, asked beside them; `at` if not there."""
+    # its last word before the separator ("…, Chủ tịch"; a comma passed already after "Bí thư": at "thư")
+    end = at - 1 if words[at - 1:at] == ["thu"] else at - 2 if words[at - 1:at] in ([","], ["va"]) else -1
+    if end < 1:
+        return at
+    if words[end:end + 1] == ["uy"] and end > 2 and words[end - 1] in _PARTY_TIERS:
+        end -= 2
+    return end - 1 if words[end - 1:end + 1] == ["bi", "thu"] else at
 
 
 def _past_secretaries(before: list[str]) -> list[str]:

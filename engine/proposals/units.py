@@ -198,6 +198,7 @@ _MINISTRIES_DO = {"khan", "chu", "tiep", "tap", "kip", "chiu"}
 _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "các Sở, ban, ngành, đơn vị cấp tỉnh" is one collective name (the next bodies go on with the list)
     ("cac so , ban , nganh , don vi cap tinh", "department"),
+    ("cac so , ban nganh , don vi cap tinh", "department"),   # "ban ngành" as one word, as "các sở, ban ngành" is
     ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
     ("cac so nganh", "department"),   # as the press writes it: "các Sở ngành và UBND các phường xã đặc khu"
     # also going on after another collective name: "các địa phương, sở, ngành liên quan"
