@@ -7,8 +7,9 @@ import pytest
 
 from engine import clock
 from engine.config import REPO_ROOT
+from engine.rulesets import loader
 from engine.rulesets.loader import BundleSource, read_ruleset
-from engine.scenarios.runner import run_bundle, run_file
+from engine.scenarios.runner import compile_for_scenarios, run_bundle, run_file
 from engine.scenarios.spec import ScenarioFileError, parse_scenario
 
 PATH = "scenarios/dang-ky-van-ban.toml"
@@ -123,3 +124,17 @@ def test_a_step_refused_by_its_form_names_the_fields_by_their_labels(dak_lak):
     assert result.failure.step.startswith("bước 1 (") and result.failure.expectation == "bước được thực hiện"
     assert result.failure.refusal is None
     assert result.failure.found.startswith("bị từ chối: «Số văn bản báo cáo»: "), result.failure.found
+
+
+def test_the_files_of_a_version_run_again_are_not_compiled_again(dak_lak, monkeypatch):
+    first = compile_for_scenarios(dak_lak)
+    parsers: list[object] = []
+
+    class CountedParser(loader.SpiffBpmnParser):  # one parser per compile of a bundle
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            parsers.append(self)
+
+    monkeypatch.setattr(loader, "SpiffBpmnParser", CountedParser)
+    again = compile_for_scenarios(read_ruleset(REPO_ROOT / "processes", "dak-lak"))  # read again: same content
+    assert again is first and parsers == []
