@@ -158,6 +158,22 @@ def engine(database_url, clock, tmp_path):
 
 
 @pytest.fixture
+def counted_compiles(monkeypatch) -> list[object]:
+    """Every bundle compiled from now on in the test: the SpiffWorkflow parser each compile makes."""
+    from engine.rulesets import loader
+
+    parsers: list[object] = []
+
+    class CountedParser(loader.SpiffBpmnParser):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            parsers.append(self)
+
+    monkeypatch.setattr(loader, "SpiffBpmnParser", CountedParser)
+    return parsers
+
+
+@pytest.fixture
 def org_tree(engine):
     return create_org_tree(engine)
 

@@ -7,7 +7,6 @@ import pytest
 
 from engine import clock
 from engine.config import REPO_ROOT
-from engine.rulesets import loader
 from engine.rulesets.loader import BundleSource, read_ruleset
 from engine.scenarios.runner import compile_for_scenarios, run_bundle, run_file
 from engine.scenarios.spec import ScenarioFileError, parse_scenario
@@ -126,15 +125,8 @@ def test_a_step_refused_by_its_form_names_the_fields_by_their_labels(dak_lak):
     assert result.failure.found.startswith("bị từ chối: «Số văn bản báo cáo»: "), result.failure.found
 
 
-def test_the_files_of_a_version_run_again_are_not_compiled_again(dak_lak, monkeypatch):
+def test_the_files_of_a_version_run_again_are_not_compiled_again(dak_lak, request):
     first = compile_for_scenarios(dak_lak)
-    parsers: list[object] = []
-
-    class CountedParser(loader.SpiffBpmnParser):  # one parser per compile of a bundle
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            parsers.append(self)
-
-    monkeypatch.setattr(loader, "SpiffBpmnParser", CountedParser)
+    compiled = request.getfixturevalue("counted_compiles")  # from here on
     again = compile_for_scenarios(read_ruleset(REPO_ROOT / "processes", "dak-lak"))  # read again: same content
-    assert again is first and parsers == []
+    assert again is first and compiled == []

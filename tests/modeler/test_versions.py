@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
-from engine.rulesets import deadline_forms, diff, drafts, loader, migration
+from engine.rulesets import deadline_forms, diff, drafts, migration
 from engine.rulesets.loader import BundleSource
 from engine.rulesets.models import ProcessBundle, ProcessDraft
 from engine.rulesets.service import store_bundle
@@ -310,15 +310,7 @@ def test_after_a_rollback_the_instances_of_the_version_rolled_back_from_move_bac
 
 
 def test_a_save_after_the_live_check_of_the_same_diagram_compiles_it_once(loaded, org_tree, processes_dir,
-                                                                           monkeypatch, tmp_path):
-    parsers: list[object] = []
-
-    class CountedParser(loader.SpiffBpmnParser):  # one parser per compile of a bundle
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            parsers.append(self)
-
-    monkeypatch.setattr(loader, "SpiffBpmnParser", CountedParser)
+                                                                           counted_compiles, tmp_path):
     admin = org_tree["admin"]
     with loaded.db.session() as s:
         bundle = s.scalars(select(ProcessBundle).where(ProcessBundle.status == "published")).one()
@@ -326,7 +318,7 @@ def test_a_save_after_the_live_check_of_the_same_diagram_compiles_it_once(loaded
         # content no other test compiled (this process keeps compiles by content)
         xml = draft.xml.replace(OLD_TIMER, NEW_TIMER) + f"<!-- {tmp_path.name} -->"
         assert drafts.check(s, loaded.cache, draft, xml) == []  # the editor's autosave
-        assert len(parsers) == 1
+        assert len(counted_compiles) == 1
         result = drafts.save_version(s, processes_dir, loaded.cache, draft, xml, "nhắc 5 ngày", admin)
     assert result.problems == [] and result.bundle.number == 2
-    assert len(parsers) == 1, "the save compiled again what the live check had compiled"
+    assert len(counted_compiles) == 1, "the save compiled again what the live check had compiled"
