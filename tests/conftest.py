@@ -83,10 +83,17 @@ LONG_FOLDERS = frozenset({"deployment", "e2e", "scenarios", "secrecy"})
 
 def pytest_collection_modifyitems(items):
     """The long files first (each file's tests in their order), so that the short ones even out the end."""
-    def long_first(item) -> bool:
-        path = item.path.relative_to(REPO_ROOT / "tests")
-        return not (LONG_FOLDERS.intersection(path.parts[:-1]) or "browser" in path.name)
-    items.sort(key=long_first)
+    long_files = {item.path for item in items if _long(item)}
+    items.sort(key=lambda item: item.path not in long_files)
+
+
+def _long(item) -> bool:
+    """In a folder of long files, or driving headless Chromium: named so, marked `browser`, or
+    using the `chromium` fixture (through `page`, say) — a file of mostly quick tests with one
+    browser test is long too."""
+    path = item.path.relative_to(REPO_ROOT / "tests")
+    return bool(LONG_FOLDERS.intersection(path.parts[:-1])) or "browser" in path.name \
+        or item.get_closest_marker("browser") is not None or "chromium" in item.fixturenames
 
 
 def pytest_sessionfinish(session):
@@ -148,6 +155,22 @@ def engine(database_url, clock, tmp_path):
         assert stale_copies(eng) == [], "a writer of the assignments left their links' copies behind"
     finally:
         eng.close()
+
+
+@pytest.fixture
+def counted_compiles(monkeypatch) -> list[object]:
+    """Every bundle compiled from now on in the test: the SpiffWorkflow parser each compile makes."""
+    from engine.rulesets import loader
+
+    parsers: list[object] = []
+
+    class CountedParser(loader.SpiffBpmnParser):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            parsers.append(self)
+
+    monkeypatch.setattr(loader, "SpiffBpmnParser", CountedParser)
+    return parsers
 
 
 @pytest.fixture

@@ -17,10 +17,9 @@ import pytest
 
 from engine import working_days
 from engine.org import service as org_service
-from engine.rulesets import service as rulesets_service
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
 from engine.rulesets.models import ProcessBundle
-from engine.rulesets.service import BundleCache
+from engine.rulesets.service import BundleCache, CompiledByContent
 
 
 def _fresh_compile(bundle: ProcessBundle) -> CompiledBundle:
@@ -37,16 +36,19 @@ def restart_between_steps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def specs_stay_as_compiled(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Fails the test if running it changed the wiring of any bundle it compiled."""
-    compiled: list[CompiledBundle] = []
+    """Fails the test if running it changed the wiring of any bundle it used: compiled in this
+    test or kept, compiled by an earlier one, by the process's CompiledByContent."""
+    used: dict[int, CompiledBundle] = {}
+    compiled = CompiledByContent.compiled
 
-    def recording_compile(source: BundleSource, *, stored: bool = False) -> CompiledBundle:
-        compiled.append(compile_bundle(source, stored=stored))
-        return compiled[-1]
+    def recording(self: CompiledByContent, source: BundleSource, *, stored: bool = False) -> CompiledBundle:
+        bundle = compiled(self, source, stored=stored)
+        used[id(bundle)] = bundle
+        return bundle
 
-    monkeypatch.setattr(rulesets_service, "compile_bundle", recording_compile)
+    monkeypatch.setattr(CompiledByContent, "compiled", recording)
     yield
-    for bundle in compiled:
+    for bundle in used.values():
         assert wiring(bundle) == wiring(compile_bundle(bundle.source, stored=True)), \
             f"running steps changed the compiled specs of ruleset {bundle.source.ruleset}"
 

@@ -1,7 +1,9 @@
 """Process versions in the database and the per-worker cache of compiled bundles."""
 from __future__ import annotations
 
+import copy
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -13,25 +15,79 @@ from engine.errors import NotReady
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle, read_ruleset
 from engine.rulesets.models import BundleStatus, ProcessBundle
 
+# Compiles a process keeps by content: the version in force of each ruleset it runs and the ones
+# its instances still run on. A compile of dak-lak took 0.09–0.3 s of CPU, once per Engine (each
+# test's, each scenario run's) and again for `ruleset load` before this cache.
+KEPT_COMPILES = 8
+
+
+class CompiledByContent:
+    """Compiled bundles by what they are compiled from, shared by every Engine of the process.
+
+    The key is the ruleset's name and the digest of its files, the common ones included, and
+    settings (BundleSource.content_hash): an edited file or a newly published version is another
+    key. A compile reads nothing else — no database, clock or working-day calendar; the operators
+    and settings checks it consults are declared once per process (engine.features.discover) —
+    and a compiled bundle is not changed after it: prepare_specs wires at compile time what
+    SpiffWorkflow would wire lazily, and CompiledBundle.form's per-body forms are the same for
+    every caller. A compile that skipped the settings check (`stored`) serves only such lookups;
+    a checked one serves both. A refused source is not kept. The least recently used compile
+    beyond `size` is dropped (an Engine keeps those it uses by id, in its BundleCache)."""
+
+    def __init__(self, size: int = KEPT_COMPILES) -> None:
+        self._lock = threading.Lock()
+        self._size = size
+        self._kept: OrderedDict[tuple[str, str], tuple[CompiledBundle, bool]] = OrderedDict()
+
+    def compiled(self, source: BundleSource, *, stored: bool = False) -> CompiledBundle:
+        """`source` compiled (see loader.compile_bundle), once per content. Concurrent first
+        uses each compile (two admins' checks are not made to wait on each other)."""
+        key = (source.ruleset, source.content_hash)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and (stored or kept[1]):
+                self._kept.move_to_end(key)
+                return kept[0]
+        # The bundle owns its source: the caller's dicts (a row's JSON columns) stay the caller's.
+        own = BundleSource(source.ruleset, dict(source.files), copy.deepcopy(source.settings))
+        compiled = compile_bundle(own, stored=stored)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None or not kept[1]:
+                self._kept[key] = (compiled, not stored)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return compiled
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+COMPILES = CompiledByContent()
+
 
 class BundleCache:
-    """Compiled bundles by id. Parsing is done once per bundle and worker process."""
+    """Compiled bundles by id, for one Engine; compiled through the process's CompiledByContent,
+    so that a version is parsed once per worker process whatever number of Engines use it."""
 
-    def __init__(self) -> None:
+    def __init__(self, compiles: CompiledByContent = COMPILES) -> None:
         self._lock = threading.Lock()
         self._compiled: dict[int, CompiledBundle] = {}
+        self.compiles = compiles
 
     def get(self, bundle: ProcessBundle) -> CompiledBundle:
         with self._lock:
             compiled = self._compiled.get(bundle.id)
         if compiled is None:
-            compiled = compile_bundle(BundleSource(bundle.ruleset, bundle.files, bundle.settings), stored=True)
+            compiled = self.compiles.compiled(BundleSource(bundle.ruleset, bundle.files, bundle.settings),
+                                              stored=True)
             with self._lock:
                 self._compiled[bundle.id] = compiled
         return compiled
 
     def by_id(self, session: Session, bundle_id: int) -> CompiledBundle:
-        """The compiled bundle, reading its (large) row only on this worker's first use."""
+        """The compiled bundle, reading its (large) row only on this Engine's first use."""
         with self._lock:
             compiled = self._compiled.get(bundle_id)
         return compiled if compiled is not None else self.get(session.get_one(ProcessBundle, bundle_id))
@@ -47,7 +103,7 @@ def store_bundle(session: Session, source: BundleSource, cache: BundleCache, *, 
     """Check `source` and store it as the next version of its ruleset, made from `based_on` (or
     return the stored version with the same content). Raises RulesetError, storing nothing, if it
     is invalid."""
-    compiled = compile_bundle(source)
+    compiled = cache.compiles.compiled(source)
     _lock_versions(session, source.ruleset)
     digest = source.content_hash
     existing = session.scalar(select(ProcessBundle).where(

@@ -32,8 +32,9 @@ from engine.org.models import Unit, User
 from engine.reports.service import start_schedule
 from engine.rulesets.disk import scenario_files
 from engine.rulesets.errors import RulesetError
-from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
+from engine.rulesets.loader import BundleSource, CompiledBundle
 from engine.rulesets.models import BundleStatus, ProcessBundle
+from engine.rulesets.service import COMPILES
 from engine.runtime.models import Incident, IncidentStatus, WorkItem, WorkItemStatus
 from engine.scenarios.organisation import PEOPLE, create_organisation
 from engine.scenarios.spec import Expectation, Scenario, ScenarioFileError, Step, parse_scenario
@@ -103,10 +104,12 @@ def run_file(source: BundleSource, path: str, text: str, compiled: CompiledBundl
 
 
 def compile_for_scenarios(source: BundleSource) -> CompiledBundle | Failure:
-    """The compiled bundle, or why no scenario of it can run."""
+    """The compiled bundle, or why no scenario of it can run: compiled once per content and process
+    (the modeler runs a version's scenarios again after each edit of one of them, and its drafts'
+    live check compiled the diagram already)."""
     discover()  # the features' settings and operators, which compiling checks against
     try:
-        return compile_bundle(source)
+        return COMPILES.compiled(source)
     except RulesetError as exc:
         found = "; ".join(f"{p.file}: {p.message % p.params if p.params else p.message}" for p in exc.problems[:3])
         return Failure("kiểm tra quy trình", "quy trình hợp lệ", found)

@@ -44,8 +44,8 @@ def test_two_versions_saved_at_once_get_their_own_numbers(mini, monkeypatch):
     both_checked = threading.Barrier(2)
     compile_bundle = service.compile_bundle
 
-    def checked_together(source):  # both saves have checked their bundle before either stores it
-        compiled = compile_bundle(source)
+    def checked_together(source, **options):  # both saves have checked their bundle before either stores it
+        compiled = compile_bundle(source, **options)
         both_checked.wait(30)
         return compiled
 
@@ -95,8 +95,8 @@ def test_two_first_loads_of_a_ruleset_at_once_store_one_version(mini, monkeypatc
     both_checked = threading.Barrier(2)
     compile_bundle = service.compile_bundle
 
-    def checked_together(source):
-        compiled = compile_bundle(source)
+    def checked_together(source, **options):
+        compiled = compile_bundle(source, **options)
         both_checked.wait(30)
         return compiled
 

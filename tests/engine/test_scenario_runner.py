@@ -8,7 +8,7 @@ import pytest
 from engine import clock
 from engine.config import REPO_ROOT
 from engine.rulesets.loader import BundleSource, read_ruleset
-from engine.scenarios.runner import run_bundle, run_file
+from engine.scenarios.runner import compile_for_scenarios, run_bundle, run_file
 from engine.scenarios.spec import ScenarioFileError, parse_scenario
 
 PATH = "scenarios/dang-ky-van-ban.toml"
@@ -123,3 +123,10 @@ def test_a_step_refused_by_its_form_names_the_fields_by_their_labels(dak_lak):
     assert result.failure.step.startswith("bước 1 (") and result.failure.expectation == "bước được thực hiện"
     assert result.failure.refusal is None
     assert result.failure.found.startswith("bị từ chối: «Số văn bản báo cáo»: "), result.failure.found
+
+
+def test_the_files_of_a_version_run_again_are_not_compiled_again(dak_lak, request):
+    first = compile_for_scenarios(dak_lak)
+    compiled = request.getfixturevalue("counted_compiles")  # from here on
+    again = compile_for_scenarios(read_ruleset(REPO_ROOT / "processes", "dak-lak"))  # read again: same content
+    assert again is first and compiled == []

@@ -307,3 +307,18 @@ def test_after_a_rollback_the_instances_of_the_version_rolled_back_from_move_bac
     [plan] = migration.migrate_instances(loaded, [running.id], first, admin)
     assert plan.migrated and instance(loaded, running.id).bundle_id == first
     assert instance(loaded, running.id).next_timer_due.isoformat() != "2026-02-26T01:00:00+00:00"  # old timer again
+
+
+def test_a_save_after_the_live_check_of_the_same_diagram_compiles_it_once(loaded, org_tree, processes_dir,
+                                                                           counted_compiles, tmp_path):
+    admin = org_tree["admin"]
+    with loaded.db.session() as s:
+        bundle = s.scalars(select(ProcessBundle).where(ProcessBundle.status == "published")).one()
+        draft = drafts.open_draft(s, processes_dir, bundle, ASSIGNMENT, admin)
+        # content no other test compiled (this process keeps compiles by content)
+        xml = draft.xml.replace(OLD_TIMER, NEW_TIMER) + f"<!-- {tmp_path.name} -->"
+        assert drafts.check(s, loaded.cache, draft, xml) == []  # the editor's autosave
+        assert len(counted_compiles) == 1
+        result = drafts.save_version(s, processes_dir, loaded.cache, draft, xml, "nhắc 5 ngày", admin)
+    assert result.problems == [] and result.bundle.number == 2
+    assert len(counted_compiles) == 1, "the save compiled again what the live check had compiled"

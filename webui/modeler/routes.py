@@ -108,7 +108,7 @@ def autosave(draft_id: int):
         except EngineError as exc:
             return jsonify(ok=False, error=engine_message(exc)), 400
         # The live check is the save's own: the editor shows what a save would refuse.
-        problems = [_problem(p) for p in drafts.check(session, draft, draft.xml)]
+        problems = [_problem(p) for p in drafts.check(session, engine().cache, draft, draft.xml)]
     return jsonify(ok=True, problems=problems)
 
 
