@@ -95,6 +95,7 @@ AUDIT_LABELS = {
     "office_report.issued": _l("Report approved and issued"),
     "secret_document.registered": _l("Secret document registered"),
     "secret_document.closed": _l("Secret document closed"),
+    "secret_document.paper_report_sent": _l("Paper report sent"),
     "sync.received": _l("Received from the level below"),
     # process administration (engine/rulesets, engine/runtime)
     "bundle.created": _l("Process version created"), "bundle.published": _l("Process version published"),
@@ -122,6 +123,7 @@ AUDIT_LABELS = {
     "directive.status_received": _l("Handling status received (edXML)"),
     "directive.recall_request_accepted": _l("Given back at its sender's request (edXML)"),
     "directive.recall_request_refused": _l("Its sender's request to have it back refused (edXML)"),
+    "received.given_back": _l("Set-aside document given back at its sender's request (edXML)"),
     "directive.dated_ahead": _l("Dated after the day it arrived: check the date with the issuer (edXML)"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)
     "user.created": _l("Account created"), "user.updated": _l("Account changed"),
