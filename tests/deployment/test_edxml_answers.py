@@ -43,8 +43,10 @@ def test_a_recall_request_and_a_refused_message_are_answered_once_across_restart
     try:
         inbox = tmp_path / "inbox"
         inbox.mkdir()
+        # the first scheduler is killed while it may hold its claim on the 02 it is sending: that claim
+        # runs out in 2 s, not the default 120 (the hub keeps a message once by its X-Message-Id)
         deployment.env.update(DONDOC_EDXML_INBOX_DIR=str(inbox), DONDOC_EDXML_INBOX_USER="clerk",
-                              DONDOC_EDXML_STATUS_ENDPOINT=hub.url)
+                              DONDOC_EDXML_STATUS_ENDPOINT=hub.url, DONDOC_EDXML_STATUS_LEASE_SECONDS="2")
         with deployment.engine.db.session() as s:
             org.set_agency_code(s, "VP", "000.00.01.H17")
         (inbox / "0000318.edxml").write_bytes(NEW)
