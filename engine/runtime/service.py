@@ -129,11 +129,11 @@ class DbLookups(forms.Lookups):
 
 
 class Runtime:
-    def __init__(self, db: Database, cache: BundleCache, operators: OperatorRegistry,
-                 limits: ScriptLimits | None = None, kept_workflows: int = 256):
+    def __init__(self, db: Database, cache: BundleCache, operators: OperatorRegistry, limits: ScriptLimits,
+                 kept_workflows: int):
         self.db = db
         self.cache = cache
-        self.limits = limits or ScriptLimits()
+        self.limits = limits
         self.script_engine = make_script_engine(operators, self.limits)
         self.kept = KeptWorkflows(kept_workflows)  # the workflows this worker saved last (engine.runtime.kept)
 
