@@ -3,7 +3,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    false,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
@@ -48,8 +61,15 @@ class Unit(Base):
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", foreign_keys=[parent_id])
 
+    @hybrid_method
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+    @is_valid_on.inplace.expression  # type: ignore[attr-defined]  # mypy reads hybrid_method as a plain function
+    @classmethod
+    def _is_valid_on_clause(cls, day: date) -> ColumnElement[bool]:  # the same rule in a query's WHERE
+        return and_(or_(cls.valid_from.is_(None), cls.valid_from <= day),
+                    or_(cls.valid_to.is_(None), cls.valid_to > day))
 
 
 class User(Base):

@@ -142,8 +142,7 @@ def reporting_bodies(session: Session, start: date, end: date) -> list[tuple[Uni
     home = org.home_body(session)
     others = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True),
                                                 *([Unit.id != home.id] if home is not None else []),
-                                                or_(Unit.valid_from.is_(None), Unit.valid_from <= end),
-                                                or_(Unit.valid_to.is_(None), Unit.valid_to > end))
+                                                Unit.is_valid_on(end))
                              .order_by(Unit.code))
     asked = [(body, reporting_units(session, start, end, body)) for body in others]
     return [(None, reporting_units(session, start, end)), *((body, units) for body, units in asked if units)]
