@@ -219,8 +219,15 @@ def return_address(data: bytes) -> ReturnAddress | None:
     except ImportFailed:
         issued_on = None
     return ReturnAddress(organ_id, "/".join(filter(None, (number, notation))), issued_on,
-                         _text(header, "DocumentId"),
-                         _text(root, "edXMLHeader", "TraceHeaderList", "Bussiness", "BussinessDocType") or NEW)
+                         _text(header, "DocumentId"), _business_type(root))
+
+
+def _business_type(root) -> str:
+    """TraceHeaderList/Bussiness/BussinessDocType wherever the envelope is: the root itself, or
+    under the root edXML element the SDKs wrap it in (there it was missed and every recall,
+    update and replacement read as new)."""
+    trace = root.xpath("//*[local-name()='TraceHeaderList']")
+    return (_text(trace[0], "Bussiness", "BussinessDocType") if trace else "") or NEW
 
 
 def _organ(node, *path: str) -> dict:
@@ -268,7 +275,7 @@ def _document(root, header) -> Document:
         raise _fail("The DocumentId has more than %(max)s characters.", "source_document_id", max=DOCUMENT_ID_LENGTH)
     due = _text(header, "DueDate")
     type_name = _text(header, "DocumentType", "TypeName")
-    business = _text(root, "edXMLHeader", "TraceHeaderList", "Bussiness", "BussinessDocType") or NEW
+    business = _business_type(root)
     if business not in BUSINESS_TYPES:
         raise _fail("BussinessDocType %(value)s is not 0, 1, 2 or 3.", "BussinessDocType", value=business)
     bussiness = root.xpath("//*[local-name()='Bussiness']")

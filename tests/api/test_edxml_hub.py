@@ -71,6 +71,32 @@ def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, or
         "registered", "1520/UBND-KT", "CV", "urgent")
 
 
+def test_a_recall_and_a_replacement_as_the_sdks_write_them_act_on_the_directive(loaded, org_tree):
+    """The SDKs wrap the envelope in a root edXML element (MANIFEST.md): their business type,
+    in edXML/edXMLEnvelope/edXMLHeader/TraceHeaderList, was looked for under the root's own
+    edXMLHeader, found nowhere and read as 0 (new). The recall was refused as a document
+    registered already; the replacement registered as a new directive, the replaced one's
+    tasks left open."""
+    for fixture, code, business in (("sdk_recall", "1", "recall"), ("sdk_replace", "3", "replace")):
+        data = (FIXTURES / f"document_{fixture}.xml").read_bytes()
+        assert (edxml.return_address(data).business, edxml.parse_header(data)["business_type"]) == (code, business)
+    first = _import(loaded, SDK, org_tree["clerk"]).directive
+    replacement = _import(loaded, FIXTURES / "document_sdk_replace.xml", org_tree["clerk"])
+    assert (replacement.action, replacement.directive.symbol) == ("replaced", "1535/UBND-KT")
+    with loaded.db.session() as s:
+        assert s.get(Directive, first.id).status == DirectiveStatus.REPLACED
+        assert {a.status for a in s.scalars(select(Assignment).where(Assignment.directive_id == first.id))} <= {
+            AssignmentStatus.CANCELLED}
+    second = _import(loaded, SDK.read_bytes().replace(b"1520", b"1521"), org_tree["clerk"]).directive
+    recall = (FIXTURES / "document_sdk_recall.xml").read_bytes().replace(b"1520", b"1521")
+    recalled = _import(loaded, recall, org_tree["clerk"], tasks=[])
+    assert (recalled.action, recalled.changed, recalled.directive.id) == ("recalled", True, second.id)
+    with loaded.db.session() as s:
+        assert s.get(Directive, second.id).status == DirectiveStatus.REVOKED
+    assert ("directive.recalled", {"reason": "Thu hồi do ban hành sai thẩm quyền", "document": "1521/UBND-KT"},
+            None) in _history(loaded, second.id)
+
+
 def _with_scan(size: int) -> tuple[bytes, bytes]:
     """document_new.xml carrying a scanned PDF of `size` bytes, base64 over CRLF-ended lines as
     the SDKs write it; (message, file)."""
