@@ -294,8 +294,10 @@ def _attachments(root) -> list[tuple[str, bytes]]:
     """(file name, bytes) of each AttachmentEncoded/Attachment: the SDKs of the standard write
     the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
     found: list[tuple[str, bytes]] = []
+    references = _manifest(root)
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
-        name = _file_name(node, len(found) + 1)
+        content_id = _content_id(_text(node, "ContentId"))
+        name = _file_name([node, references[content_id]] if content_id in references else [node], len(found) + 1)
         try:
             content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
@@ -307,18 +309,38 @@ def _attachments(root) -> list[tuple[str, bytes]]:
     return found
 
 
-def _file_name(node, number: int) -> str:
-    """The attachment's name as the clerk reads it: an RFC 2047 encoded word (=?UTF-8?B?…?=, as
-    MIME-based senders write it) decoded, and the extension its ContentType gives added where
-    the name has none known (the file was refused as of an unaccepted type, and the message with it)."""
-    name = _text(node, "AttachmentName") or _text(node, "Description")
+def _manifest(root) -> dict:
+    """edXMLManifest/Reference by its ContentId: where a sender names its files and their types
+    (the Attachment beside the file may carry only the ContentId)."""
+    references = root.xpath("//*[local-name()='edXMLManifest']/*[local-name()='Reference']")
+    return {content_id: node for node in references if (content_id := _content_id(_text(node, "ContentId")))}
+
+
+def _content_id(value: str) -> str:
+    # the manifest writes "cid:3f6d1c2e" (a MIME Content-ID, perhaps in <>) where the attachment has "3f6d1c2e"
+    bare = value.strip().strip("<>")
+    return bare[4:] if bare.lower().startswith("cid:") else bare
+
+
+def _file_name(described: list, number: int) -> str:
+    """The attachment's name as the clerk reads it, from `described` (the Attachment, then its
+    manifest Reference): an RFC 2047 encoded word (=?UTF-8?B?…?=, as MIME-based senders write it) decoded, and
+    the extension its ContentType gives added where the name has none known (the file was
+    refused as of an unaccepted type, and the message with it)."""
+    name = _first(described, "AttachmentName") or _first(described, "Description")
     if name.startswith("=?"):
         with contextlib.suppress(ValueError, LookupError):  # not an encoded word after all
             name = clean_text(str(make_header(decode_header(name)))).strip()
     if mimetypes.guess_type(name)[0] is None:
-        extension = mimetypes.guess_extension(_text(node, "ContentType").split(";")[0].strip().lower()) or ""
+        content_type = _first(described, "ContentType").split(";")[0].strip().lower()
+        extension = mimetypes.guess_extension(content_type) or ""
         name = f"{name or f'Tệp đính kèm {number}'}{extension}"
     return name
+
+
+def _first(nodes: list, element: str) -> str:
+    """The first non-empty text of `element` among `nodes`, or ''."""
+    return next(filter(None, (_text(node, element) for node in nodes)), "")
 
 
 def parse_header(data: bytes) -> dict:

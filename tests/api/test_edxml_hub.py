@@ -71,6 +71,21 @@ def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, or
         "registered", "1520/UBND-KT", "CV", "urgent")
 
 
+def test_a_file_named_only_in_the_manifest_registers_under_that_name(loaded, org_tree):
+    """The file's name and type in edXMLManifest/Reference only (`ContentId` cid:3f6d1c2e), its
+    AttachmentEncoded/Attachment carrying the ContentId (without cid:) and the base64: the
+    whole message was refused as "Không nhận tệp loại ?." (a file without a name), on the
+    watched folder with a 02 to the sender."""
+    message = FIXTURES / "document_sdk_manifest_names.xml"
+    [(name, content)] = edxml.read(message.read_bytes()).attachments
+    assert (name, content.startswith(b"%PDF-1.4")) == ("1540-UBND-KT kế hoạch giải ngân.pdf", True)
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        listed = documents.listed(s, s.get(Directive, directive.id))
+    assert [(f.filename, f.content_type) for _kind, f in listed] == [
+        ("1540-UBND-KT kế hoạch giải ngân.pdf", "application/pdf")]
+
+
 def test_a_recall_and_a_replacement_as_the_sdks_write_them_act_on_the_directive(loaded, org_tree):
     """The SDKs wrap the envelope in a root edXML element (MANIFEST.md): their business type,
     in edXML/edXMLEnvelope/edXMLHeader/TraceHeaderList, was looked for under the root's own
