@@ -20,9 +20,12 @@ import io
 import logging
 import mimetypes
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from email.header import decode_header, make_header
+from pathlib import Path
 
 from lxml import etree
 from sqlalchemy import select
@@ -35,6 +38,7 @@ from engine.directives import changes, documents
 from engine.directives import service as directives
 from engine.directives.models import DOCUMENT_ID_LENGTH, Attachment, Directive, DirectiveStatus
 from engine.errors import EngineError
+from engine.imports import packages
 from engine.imports.errors import ImportFailed, RowError
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -67,6 +71,8 @@ DOCUMENT_TYPES = {
     "phuong an": "PA", "de an": "ĐA", "du an": "DA", "bao cao": "BC", "bien ban": "BB", "to trinh": "TTr",
     "cong dien": "CĐ", "giay moi": "GM", "cong van": "CV", "ket luan": "KL",
 }
+# Formats that are zip archives themselves: an attachment of one of them is never unzipped.
+_ZIP_FORMATS = {".zip", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
 # The date forms real messages use, with or without a time after them.
 _DATE_FORMS = (re.compile(r"(?P<y>\d{4})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})"),
                re.compile(r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>\d{4})"))
@@ -302,11 +308,31 @@ def _attachments(root) -> list[tuple[str, bytes]]:
             content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
             raise _fail("The attachment %(name)s is not valid base64.", "AttachmentEncoded", name=name) from None
-        found.append((name, content))
+        found.append(_unzipped(name, content))
     if len(found) > MAX_ATTACHMENTS:
         raise _fail("An edXML message may carry at most %(max)s attachments.", "AttachmentEncoded",
                     max=MAX_ATTACHMENTS)
     return found
+
+
+def _unzipped(name: str, content: bytes) -> tuple[str, bytes]:
+    """A file its sender zipped before encoding it (the hub's gateways unzip each file they
+    receive): the one file inside, under the attachment's name; a zip of several files is kept
+    as one, named .zip. A file whose format is itself a zip (DOCX, XLSX, ODT…) is left whole."""
+    if Path(name).suffix.lower() in _ZIP_FORMATS or not zipfile.is_zipfile(io.BytesIO(content)):
+        return name, content
+    try:
+        packages.check_bounds(content)
+    except packages.PackageTooLarge as exc:
+        raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            files = [member for member in archive.infolist() if not member.is_dir()]
+            if len(files) == 1:
+                return name, archive.read(files[0])
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):
+        pass  # damaged, encrypted or of an unknown method: the archive as it came
+    return f"{name}.zip", content
 
 
 def _manifest(root) -> dict:

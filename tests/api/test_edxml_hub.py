@@ -11,6 +11,7 @@ import os
 import re
 import time
 import unicodedata
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -84,6 +85,33 @@ def test_a_file_named_only_in_the_manifest_registers_under_that_name(loaded, org
         listed = documents.listed(s, s.get(Directive, directive.id))
     assert [(f.filename, f.content_type) for _kind, f in listed] == [
         ("1540-UBND-KT kế hoạch giải ngân.pdf", "application/pdf")]
+
+
+def test_a_file_the_sender_zipped_is_kept_as_the_file_inside(loaded, org_tree):
+    """A PDF zipped before its base64 (the hub's Java gateway unzips each file it receives): it
+    was kept as "….pdf" holding the zip's bytes, a file no reader opens, and no task could be
+    proposed from its text. A zip of several files stays a .zip; a DOCX, itself a zip, is left whole."""
+    message = FIXTURES / "document_sdk_zipped.xml"
+    [(name, content)] = edxml.read(message.read_bytes()).attachments
+    assert (name, content[:8]) == ("1545-UBND-KT giải ngân vốn.pdf", b"%PDF-1.4")
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        [(_kind, stored)] = documents.listed(s, s.get(Directive, directive.id))
+        assert (stored.filename, stored.size) == ("1545-UBND-KT giải ngân vốn.pdf", len(content))
+    several = io.BytesIO()
+    with zipfile.ZipFile(several, "w") as archive:
+        archive.writestr("Phụ lục 1.pdf", content)
+        archive.writestr("Phụ lục 2.pdf", content)
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    for inner, name, kept in ((several.getvalue(), "Phụ lục.pdf", "Phụ lục.pdf.zip"),
+                              (docx.getvalue(), "Dự thảo.docx", "Dự thảo.docx")):
+        body = message.read_text(encoding="utf-8").replace("1545-UBND-KT giải ngân vốn.pdf", name)
+        body = re.sub(r"<ContentTransferEncoded>.*?</ContentTransferEncoded>",
+                      f"<ContentTransferEncoded>{base64.b64encode(inner).decode()}</ContentTransferEncoded>",
+                      body, flags=re.S)
+        assert edxml.read(body.encode()).attachments == [(kept, inner)]
 
 
 def test_a_recall_and_a_replacement_as_the_sdks_write_them_act_on_the_directive(loaded, org_tree):
