@@ -357,6 +357,7 @@ def _file_name(described: list, number: int) -> str:
     if name.startswith("=?"):
         with contextlib.suppress(ValueError, LookupError):  # not an encoded word after all
             name = clean_text(str(make_header(decode_header(name)))).strip()
+    name = attachment_store.base_name(name)
     if mimetypes.guess_type(name)[0] is None:
         content_type = _first(described, "ContentType").split(";")[0].strip().lower()
         extension = mimetypes.guess_extension(content_type) or ""

@@ -87,6 +87,18 @@ def test_a_file_named_only_in_the_manifest_registers_under_that_name(loaded, org
         ("1540-UBND-KT kế hoạch giải ngân.pdf", "application/pdf")]
 
 
+def test_a_file_named_with_the_sender_s_windows_folders_keeps_its_own_name(loaded, org_tree):
+    """A sender whose software keeps ASP.NET's HttpPostedFile.FileName (the client's whole path)
+    names the file "C:\\Users\\vanthu\\Desktop\\1550-….pdf": the clerk read, and downloaded, a
+    file of that name."""
+    message = FIXTURES / "document_sdk_client_path.xml"
+    assert edxml.parse_header(message.read_bytes())["attachments"] == ["1550-UBND-KT giải ngân vốn.pdf"]
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        [(_kind, stored)] = documents.listed(s, s.get(Directive, directive.id))
+    assert stored.filename == "1550-UBND-KT giải ngân vốn.pdf"
+
+
 def test_a_file_the_sender_zipped_is_kept_as_the_file_inside(loaded, org_tree):
     """A PDF zipped before its base64 (the hub's Java gateway unzips each file it receives): it
     was kept as "….pdf" holding the zip's bytes, a file no reader opens, and no task could be
