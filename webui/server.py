@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,9 +80,16 @@ def metrics_folder(settings: Settings) -> Iterator[str]:
         metrics.use_folder(settings.metrics_dir)
         yield settings.metrics_dir
         return
-    with tempfile.TemporaryDirectory(prefix="dondoc-metrics-") as folder:
+    # Not a TemporaryDirectory: each forked worker inherits its clean-up, and the first to end
+    # (the old ones after a reload, one aborted at the request timeout) removed the folder under
+    # the others, whose every request then failed. Only the process that made it removes it.
+    folder, owner = tempfile.mkdtemp(prefix="dondoc-metrics-"), os.getpid()
+    try:
         metrics.use_folder(folder)
         yield folder
+    finally:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def serve(app: Flask, engine: Engine, *, bind: str, workers: int, threads: int) -> None:
