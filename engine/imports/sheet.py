@@ -4,13 +4,16 @@ sub-headings), columns in any order named by their heading text, and cells merge
 over the rows they apply to."""
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from zipfile import BadZipFile
 
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -54,6 +57,9 @@ class Header:
 
 # An Excel 97–2003 workbook (.xls) is an OLE2 compound file: it opens with these bytes.
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Excel 2003 XML (SpreadsheetML): what web software exports as "Excel", often named .xls.
+SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"
+_SS = f"{{{SPREADSHEET_XML}}}"
 
 
 def read_grids(data: bytes) -> dict[str, Grid]:
@@ -61,6 +67,8 @@ def read_grids(data: bytes) -> dict[str, Grid]:
     workbook's order."""
     if data.startswith(XLS_SIGNATURE):
         return _xls_grids(data)
+    if SPREADSHEET_XML.encode() in data[:4096]:
+        return _xml_grids(data)
     try:
         packages.check_bounds(data)
     except packages.PackageTooLarge as exc:
@@ -70,7 +78,7 @@ def read_grids(data: bytes) -> dict[str, Grid]:
         # workbook small enough to load whole.
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")]) from None
+        raise _not_excel() from None
     grids = {sheet.title: _grid(sheet) for sheet in book.worksheets}
     book.close()
     return grids
@@ -84,7 +92,7 @@ def _xls_grids(data: bytes) -> dict[str, Grid]:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except (xlrd.XLRDError, xlrd.compdoc.CompDocError, AssertionError, IndexError, KeyError, ValueError,
             struct.error):
-        raise ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")]) from None
+        raise _not_excel() from None
     grids = {}
     for sheet in book.sheets():
         cells: dict[tuple[int, int], object] = {}
@@ -102,6 +110,58 @@ def _xls_grids(data: bytes) -> dict[str, Grid]:
         grids[sheet.name] = _filled(cells, merges)
     book.release_resources()
     return grids
+
+
+def _not_excel() -> ImportFailed:
+    return ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")])
+
+
+def _xml_grids(data: bytes) -> dict[str, Grid]:
+    """An Excel 2003 XML workbook (SpreadsheetML), which web software exports under an .xls name:
+    its rows and cells (ss:Index where a row or a cell skips some), typed values, merged ranges."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        raise _not_excel() from None
+    try:
+        return {worksheet.get(_SS + "Name", f"Sheet{number}"): _xml_grid(worksheet)
+                for number, worksheet in enumerate(root.iter(_SS + "Worksheet"), 1)}
+    except ValueError:  # an index or a merge that is no number
+        raise _not_excel() from None
+
+
+def _xml_grid(worksheet) -> Grid:
+    cells: dict[tuple[int, int], object] = {}
+    merges: list[tuple[int, int, int, int]] = []
+    row = 0
+    for row_node in worksheet.iterfind(f"{_SS}Table/{_SS}Row"):
+        row, column = int(row_node.get(_SS + "Index", row + 1)), 0
+        for cell in row_node.iterfind(_SS + "Cell"):
+            column = int(cell.get(_SS + "Index", column + 1))
+            across, down = int(cell.get(_SS + "MergeAcross", 0)), int(cell.get(_SS + "MergeDown", 0))
+            value = _xml_value(cell.find(_SS + "Data"))
+            if value is not None and column <= MAX_COLUMNS:
+                cells[(row, column)] = value
+            if across or down:
+                merges.append((row, column, row + down, column + across))
+            column += across
+    return _filled(cells, merges)
+
+
+def _xml_value(data) -> object:
+    """A SpreadsheetML Data element's value: text (its rich-text runs joined), a number, a date."""
+    text = "".join(data.itertext()) if data is not None else ""
+    if not text.strip():
+        return None
+    kind = data.get(_SS + "Type")
+    with contextlib.suppress(ValueError):  # else the text, for the cell's own check to name
+        if kind == "Number":
+            number = float(text)
+            return int(number) if number.is_integer() else number
+        if kind == "DateTime":
+            return datetime.fromisoformat(text[:19])
+    return clean_text(text)
 
 
 def _grid(sheet) -> Grid:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -335,6 +336,23 @@ def test_a_register_kept_as_xls_imports_as_the_same_register_in_xlsx(with_snnmt,
         (d.header, d.items, d.rows) for d in from_xlsx.directives]
     assert [d.symbol for d in excel.import_workbook(with_snnmt, xls, org_tree["clerk"])] == [
         "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+
+
+def test_a_register_exported_as_excel_2003_xml_imports_as_the_same_register(with_snnmt, org_tree):
+    """Web software exports "Excel" as Excel 2003 XML (SpreadsheetML) under an .xls name, a file
+    Excel opens (tests/fixtures/excel/MANIFEST.md): it was refused as "Không phải tệp Excel"."""
+    exported = (Path(__file__).parent.parent / "fixtures" / "excel" / "register_excel_2003_xml.xls").read_bytes()
+    plan, from_xlsx = (excel.plan_workbook(with_snnmt, data, org_tree["clerk"])
+                       for data in (exported, office_register()))
+    assert plan.errors == []
+    assert [(d.header, d.items, d.rows) for d in plan.directives] == [
+        (d.header, d.items, d.rows) for d in from_xlsx.directives]
+    assert [d.symbol for d in excel.import_workbook(with_snnmt, exported, org_tree["clerk"])] == [
+        "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+    damaged = exported.replace(b'ss:Index="7"', b'ss:Index="G"')
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(with_snnmt, damaged, org_tree["clerk"])
+    assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]
 
 
 def test_a_damaged_xls_is_refused_as_no_excel_file(loaded, org_tree):
