@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zipfile import BadZipFile
 
+import lxml.html
 from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -69,6 +70,8 @@ def read_grids(data: bytes) -> dict[str, Grid]:
         return _xls_grids(data)
     if SPREADSHEET_XML.encode() in data[:4096]:
         return _xml_grids(data)
+    if b"<table" in data[:4096].lower():
+        return _html_grids(data)
     try:
         packages.check_bounds(data)
     except packages.PackageTooLarge as exc:
@@ -162,6 +165,47 @@ def _xml_value(data) -> object:
         if kind == "DateTime":
             return datetime.fromisoformat(text[:19])
     return clean_text(text)
+
+
+def _html_grids(data: bytes) -> dict[str, Grid]:
+    """An HTML table under an Excel name, as web software exports "Excel" (a page's table sent as
+    application/vnd.ms-excel): each table a sheet, its colspan and rowspan merged ranges, its line
+    breaks kept. UTF-8 unless it is not, then the Vietnamese Windows code page."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1258", errors="replace")
+    try:
+        page = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        raise _not_excel() from None
+    for br in page.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    try:
+        return {f"Bảng {number}": _html_grid(table) for number, table in enumerate(page.iter("table"), 1)}
+    except ValueError:  # a colspan or rowspan that is no number
+        raise _not_excel() from None
+
+
+def _html_grid(table) -> Grid:
+    cells: dict[tuple[int, int], object] = {}
+    merges: list[tuple[int, int, int, int]] = []
+    taken: set[tuple[int, int]] = set()  # cells a rowspan above covers: the row's cells go right of them
+    for row, tr in enumerate(table.xpath("./tr | ./*/tr"), 1):
+        column = 0
+        for td in tr.xpath("./td | ./th"):
+            column += 1
+            while (row, column) in taken:
+                column += 1
+            across, down = max(int(td.get("colspan") or 1), 1), max(int(td.get("rowspan") or 1), 1)
+            lines = [" ".join(line.split()) for line in td.text_content().splitlines()]
+            if value := "\n".join(line for line in lines if line):
+                cells[(row, column)] = clean_text(value)
+            taken.update((r, c) for r in range(row, row + down) for c in range(column, column + across))
+            if across > 1 or down > 1:
+                merges.append((row, column, row + down - 1, column + across - 1))
+            column += across - 1
+    return _filled({key: value for key, value in cells.items() if key[1] <= MAX_COLUMNS}, merges)
 
 
 def _grid(sheet) -> Grid:

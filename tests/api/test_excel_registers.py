@@ -338,20 +338,24 @@ def test_a_register_kept_as_xls_imports_as_the_same_register_in_xlsx(with_snnmt,
         "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
 
 
-def test_a_register_exported_as_excel_2003_xml_imports_as_the_same_register(with_snnmt, org_tree):
-    """Web software exports "Excel" as Excel 2003 XML (SpreadsheetML) under an .xls name, a file
-    Excel opens (tests/fixtures/excel/MANIFEST.md): it was refused as "Không phải tệp Excel"."""
-    exported = (Path(__file__).parent.parent / "fixtures" / "excel" / "register_excel_2003_xml.xls").read_bytes()
-    plan, from_xlsx = (excel.plan_workbook(with_snnmt, data, org_tree["clerk"])
-                       for data in (exported, office_register()))
+@pytest.mark.parametrize(("exported", "damage"), [
+    ("register_excel_2003_xml.xls", (b'ss:Index="7"', b'ss:Index="G"')),
+    ("register_html_table.xls", (b'colspan="3"', b'colspan="ba"'))])
+def test_a_register_exported_by_web_software_as_excel_imports_as_the_same_register(
+        with_snnmt, org_tree, exported, damage):
+    """Web software exports "Excel" as Excel 2003 XML (SpreadsheetML) or as the page's HTML table,
+    under an .xls name, files Excel opens (tests/fixtures/excel/MANIFEST.md): they were refused as
+    "Không phải tệp Excel"."""
+    data = (Path(__file__).parent.parent / "fixtures" / "excel" / exported).read_bytes()
+    plan, from_xlsx = (excel.plan_workbook(with_snnmt, sheet_bytes, org_tree["clerk"])
+                       for sheet_bytes in (data, office_register()))
     assert plan.errors == []
     assert [(d.header, d.items, d.rows) for d in plan.directives] == [
         (d.header, d.items, d.rows) for d in from_xlsx.directives]
-    assert [d.symbol for d in excel.import_workbook(with_snnmt, exported, org_tree["clerk"])] == [
+    assert [d.symbol for d in excel.import_workbook(with_snnmt, data, org_tree["clerk"])] == [
         "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
-    damaged = exported.replace(b'ss:Index="7"', b'ss:Index="G"')
     with pytest.raises(ImportFailed) as failure:
-        excel.import_workbook(with_snnmt, damaged, org_tree["clerk"])
+        excel.import_workbook(with_snnmt, data.replace(*damage), org_tree["clerk"])
     assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]
 
 
