@@ -58,20 +58,22 @@ class Header:
 
 # An Excel 97–2003 workbook (.xls) is an OLE2 compound file: it opens with these bytes.
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
 # Excel 2003 XML (SpreadsheetML): what web software exports as "Excel", often named .xls.
 SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"
 _SS = f"{{{SPREADSHEET_XML}}}"
 
 
 def read_grids(data: bytes) -> dict[str, Grid]:
-    """Every sheet of the workbook (.xlsx, or .xls as offices still keep registers), by name, in the
-    workbook's order."""
+    """Every sheet of the workbook (.xlsx, or .xls as offices still keep registers, or what web
+    software exports as Excel), by name, in the workbook's order."""
     if data.startswith(XLS_SIGNATURE):
         return _xls_grids(data)
-    if SPREADSHEET_XML.encode() in data[:4096]:
-        return _xml_grids(data)
-    if b"<table" in data[:4096].lower():
-        return _html_grids(data)
+    if not data.startswith(ZIP_SIGNATURE):  # an .xlsx is a zip, whatever text its parts hold
+        if SPREADSHEET_XML.encode() in data[:4096]:
+            return _xml_grids(data)
+        if b"<table" in data[:4096].lower():
+            return _html_grids(data)
     try:
         packages.check_bounds(data)
     except packages.PackageTooLarge as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -357,6 +358,19 @@ def test_a_register_exported_by_web_software_as_excel_imports_as_the_same_regist
     with pytest.raises(ImportFailed) as failure:
         excel.import_workbook(with_snnmt, data.replace(*damage), org_tree["clerk"])
     assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]
+
+
+def test_an_xlsx_whose_stored_parts_hold_markup_is_read_as_a_workbook(with_snnmt, org_tree):
+    """A workbook zipped without compression (some writers store its parts) shows its parts' text
+    in its first bytes: an "<table" there must not make it read as an HTML export."""
+    stored = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(office_register())) as source, zipfile.ZipFile(stored, "w") as target:
+        target.writestr("customXml/item1.xml", "<root><table>Sổ theo dõi</table></root>")
+        for member in source.infolist():
+            target.writestr(member.filename, source.read(member))
+    assert b"<table" in stored.getvalue()[:4096]
+    plan = excel.plan_workbook(with_snnmt, stored.getvalue(), org_tree["clerk"])
+    assert (plan.errors, [d.header["symbol"] for d in plan.directives]) == ([], ["45/2026/QĐ-UBND", "46/2026/CT-UBND"])
 
 
 def test_a_damaged_xls_is_refused_as_no_excel_file(loaded, org_tree):
