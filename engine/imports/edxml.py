@@ -156,18 +156,36 @@ def _text(node, *path: str) -> str:
     return clean_text(found[0].text or "").strip() if found else ""
 
 
-def edxml_date(value: str, element: str, field_name: str) -> str:
-    """An ISO date from the forms real messages use (yyyy/MM/dd, yyyy-MM-dd, dd/MM/yyyy, each
-    perhaps with a time); the error names the edXML element, which the clerk cannot edit."""
+def _date_parts(value: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as written in one of the forms real messages use (yyyy/MM/dd, yyyy-MM-dd,
+    dd/MM/yyyy, each perhaps with a time), unchecked; None in any other form."""
     for form in _DATE_FORMS:
         found = form.match(value)
         if found and _TIME.fullmatch(value[found.end():]):
-            try:
-                return forms.parse_date(date(int(found["y"]), int(found["m"]), int(found["d"]))).isoformat()
-            except (ValueError, forms.Invalid):
-                break
+            return int(found["y"]), int(found["m"]), int(found["d"])
+    return None
+
+
+def edxml_date(value: str, element: str, field_name: str) -> str:
+    """An ISO date from the forms real messages use; the error names the edXML element, which the
+    clerk cannot edit."""
+    parts = _date_parts(value)
+    if parts:
+        try:
+            return forms.parse_date(date(*parts)).isoformat()
+        except (ValueError, forms.Invalid):
+            pass
     raise _fail("The edXML element %(element)s holds %(value)s, which is not a date (the sender must correct "
                 "the message).", field_name, element=element, value=value)
+
+
+def _due_date(header: etree._Element) -> str:
+    """The document's due date, "" when it has none: senders written in .NET put DateTime's
+    MinValue (01/01/0001) there for "no due date", their DueDate being a non-nullable DateTime."""
+    due = _text(header, "DueDate")
+    if not due or (_date_parts(due) or (0,))[0] == 1:
+        return ""
+    return edxml_date(due, "DueDate", "due_date")
 
 
 def read(data: bytes) -> Document | Status:
@@ -279,14 +297,14 @@ def _document(root, header) -> Document:
     document_id = _text(header, "DocumentId")
     if len(document_id) > DOCUMENT_ID_LENGTH:
         raise _fail("The DocumentId has more than %(max)s characters.", "source_document_id", max=DOCUMENT_ID_LENGTH)
-    due = _text(header, "DueDate")
+    due = _due_date(header)
     type_name = _text(header, "DocumentType", "TypeName")
     business = _business_type(root)
     if business not in BUSINESS_TYPES:
         raise _fail("BussinessDocType %(value)s is not 0, 1, 2 or 3.", "BussinessDocType", value=business)
     bussiness = root.xpath("//*[local-name()='Bussiness']")
     return Document(
-        header=found, due_date=edxml_date(due, "DueDate", "due_date") if due else "",
+        header=found, due_date=due,
         doc_type=DOCUMENT_TYPES.get(fold(type_name)) or directives.symbol_columns(found)["doc_type"],
         doc_type_name=type_name, document_id=document_id, sender=sender, business=business,
         reason=_text(bussiness[0], "BussinessDocReason") if bussiness else "",

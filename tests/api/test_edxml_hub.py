@@ -224,6 +224,16 @@ def test_dates_in_the_forms_real_messages_use(written, iso):
     assert edxml.parse_header(data)["issued_on"] == iso
 
 
+@pytest.mark.parametrize("written", ["0001-01-01T00:00:00", "01/01/0001 00:00:00", "0001/01/01"])
+def test_a_due_date_of_dotnets_min_value_is_no_due_date(written):
+    # A sender written in .NET holds the due date in a non-nullable DateTime: "none" is its MinValue.
+    data = NEW.read_bytes().replace(b"<edXML:DueDate>31/03/2026", f"<edXML:DueDate>{written}".encode())
+    assert edxml.read(data).due_date == ""
+    year_two = NEW.read_bytes().replace(b"<edXML:DueDate>31/03/2026", b"<edXML:DueDate>0002-01-01")
+    with pytest.raises(ImportFailed):
+        edxml.read(year_two)
+
+
 def test_a_bad_date_names_the_element_and_the_preview_refuses_it(as_user, loaded):
     data = NEW.read_bytes().replace(b"<edXML:DueDate>31/03/2026", b"<edXML:DueDate>31/13/2026")
     with pytest.raises(ImportFailed) as failure:
