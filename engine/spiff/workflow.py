@@ -186,6 +186,13 @@ def waiting_message_names(workflow: BpmnWorkflow) -> set[str]:
     return names
 
 
+def catches_message(spec, name: str) -> bool:
+    """Whether a process spec has an event catching message `name`."""
+    return any(isinstance(d, MessageEventDefinition) and d.name == name
+               for task_spec in spec.task_specs.values() if isinstance(task_spec, CatchingEvent)
+               for d in event_definitions(task_spec))
+
+
 def event_definitions(task_spec: CatchingEvent) -> list:
     """What a catching event waits for (each of them, for a multiple event)."""
     definition = task_spec.event_definition
