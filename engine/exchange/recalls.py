@@ -31,7 +31,7 @@ ENDED = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
 def hold(session: Session, message: edxml.Status, directive: Directive, digest: str, actor: User) -> None:
     """Keep a 13 for the clerk to answer; one waiting per directive (the sender asking again
     while the first waits is the same request: answered once). About a directive already
-    recalled or replaced, 15 goes at once instead, once (agree_ended)."""
+    recalled or replaced, 15 goes at once instead, once (_agree_ended)."""
     if message.code != REQUESTED or session.scalar(select(RecallRequest.id).where(
             RecallRequest.directive_id == directive.id, RecallRequest.status == WAITING)) is not None:
         return
