@@ -58,6 +58,9 @@ FIELD_LABELS = {
     "steps": _l("Step"), "due": _l("Step due date"),  # a calendar correction (deadlines.recomputed)
     "from": _l("Sender"), "document": _l("Document"),  # an edXML message's (engine.imports.edxml, exchange.recalls)
 }
+# Where an action's detail means something else than the key's usual word: a correction's note
+# is what was adjusted, which "Nội dung" made read as the task's new content.
+ACTION_LABELS: dict[str, Mapping[str, str]] = {"assignment.reassigned": {"note": _l("What was adjusted")}}
 # The words of an account's entries (the user's own security page, the administrator's user page).
 ACCOUNT_FIELDS = {
     "username": _l("Username"), "full_name": _l("Full name"), "email": _l("Email"), "unit": _l("Unit"),
@@ -112,15 +115,16 @@ class _Words:
             return self._completed(entry, who)
         line = Line(entry, who, str(AUDIT_LABELS.get(entry.action, entry.action)))
         before, after = entry.before or {}, entry.after or {}
+        labels = {**self.labels, **ACTION_LABELS.get(entry.action, {})}
         for key, value in after.items():
-            if key not in self.labels or not filled(value):
+            if key not in labels or not filled(value):
                 continue
             if key in before and before[key] != value:
-                line.changes.append((str(self.labels[key]), self.value(key, before.get(key)), self.value(key, value)))
+                line.changes.append((str(labels[key]), self.value(key, before.get(key)), self.value(key, value)))
             elif self._is_files(key):
                 line.files += attachments.describe(self.session, list(value))
             else:
-                line.facts.append((str(self.labels[key]), self.value(key, value)))
+                line.facts.append((str(labels[key]), self.value(key, value)))
         return line
 
     def _completed(self, entry: AuditEntry, who: str) -> Line:

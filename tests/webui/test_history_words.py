@@ -91,6 +91,8 @@ def test_units_chosen_in_a_form_are_named_in_the_history(loaded, assigned, brows
     assert corrected.status_code == 302, corrected.get_data(as_text=True)
     words = _history(assigned.get("/assignments/1").get_data(as_text=True))
     assert "Các đơn vị phối hợp: Sở Tài chính" in words, words
+    # the correction's note is what was adjusted: "Nội dung: …" read as the task's new content
+    assert "Đơn vị phối hợp: — → Sở Tài chính Nội dung điều chỉnh: Giao Sở Xây dựng chủ trì" in words, words
 
 
 def test_a_move_to_another_process_version_names_both_versions(loaded, browser):
