@@ -134,11 +134,15 @@ def scheduler_process(config: str | None) -> Iterator[None]:
     child = _SchedulerChild(command)
     watcher = threading.Thread(target=child.keep_running, name="scheduler-child", daemon=True)
     watcher.start()
+    server = os.getpid()
     try:
         yield
     finally:
-        child.stop()
-        watcher.join(timeout=5)
+        # A gunicorn worker, forked inside this block, leaves through it too (its SystemExit): only the
+        # server stops the child. A worker did, each time one ended (at every stop, after a timeout).
+        if os.getpid() == server:
+            child.stop()
+            watcher.join(timeout=5)
 
 
 class _SchedulerChild:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -83,6 +84,25 @@ def test_a_killed_scheduler_child_is_started_again(deployment, smtp):
     settle(deployment, smtp, quiet=1.0)
     assert smtp.inbox.to(f"{DEPARTMENTS[1].lower()}@dondoc.test")
     assert "scheduler ended" in deployment.log("web")
+
+
+def test_a_worker_that_ends_leaves_the_scheduler_child_alone(deployment):
+    """A gunicorn worker ends through the server's frames it was forked in, and stopped the
+    scheduler child on its way out (each worker at every stop, one after a timeout): the server
+    then started it again, or waited 60 s for the worker at each stop."""
+    deployment.start_web(workers=2, scheduler=True)
+    scheduler = _scheduler_child(deployment)
+    worker = next(pid for pid in deployment.web_workers() if pid != scheduler)
+    os.kill(worker, signal.SIGTERM)  # gunicorn starts another
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)  # a stopped scheduler would have been seen ended by now
+    assert _scheduler_child(deployment) == scheduler, deployment.log("web")[-3000:]
+    assert "scheduler ended" not in deployment.log("web")
+    started = time.monotonic()
+    deployment.stop_web()
+    assert time.monotonic() - started < 30
 
 
 def _scheduler_child(deployment) -> int | None:
