@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from engine import clock
 from engine.directives import attachments
-from engine.forms import MULTI_VALUED, FormDefinition
+from engine.forms import MULTI_VALUED, UNIT_TYPES, FormDefinition
 from engine.org.models import Unit, User
 from webui.hygiene import bounded_int
 
@@ -102,7 +102,7 @@ def choices_for(session: Session, form: FormDefinition, people: Mapping[str, lis
     types = {f.type for f in form.fields}
     own = {f.name: user_choices(session, f.roles) for f in form.fields if f.roles}
     narrowed = {name: [Choice(u.username, u.full_name) for u in users] for name, users in (people or {}).items()}
-    return {"unit": unit_choices(session) if types & {"unit", "units"} else [],
+    return {"unit": unit_choices(session) if types & UNIT_TYPES else [],
             "user": user_choices(session) if types & {"user", "users"} else [],
             "people": {**own, **narrowed}}
 
