@@ -123,7 +123,7 @@ def reporting_units(session: Session, start: date, end: date, body: Unit | None 
     body's, the province's): a commune's own directives are its office's report, not the province's."""
     a = Assignment
     issuer = body or org.home_body(session)
-    of_body = permissions.issued_by(session, issuer) if issuer is not None else None
+    of_body = permissions.issued_by(session, issuer, on=end) if issuer is not None else None
     unit_ids = select(a.lead_unit_id).where(
         a.status != AssignmentStatus.CANCELLED, a.assigned_on <= end, a.lead_unit_id.is_not(None),
         tasks_given(), or_(a.completed_on.is_(None), a.completed_on >= start),
