@@ -585,6 +585,8 @@ _BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|c
                          r" (?:tren|nay|neu tren))\b")
 # A sentence opening with the verb of directing those below ("Chỉ đạo các đơn vị …", "Hướng dẫn UBND các xã …")
 _DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
+# "Đồng thời, rà soát …" (also "Ngoài ra,"): a duty added to the one before it, not that duty's time limit
+_ADDED_DUTY = re.compile(r"^(?:dong thoi|ngoai ra),? ")
 _OPENING_WORDS = 8   # the words of a time or a case opening a sentence before its comma ("Trong năm 2026, …")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
@@ -1013,6 +1015,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
             after_duty = False
         elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
+              and not _adds_dated_duty(sentence, folded, reference)
               and (undated := _undated(proposals, list_start if _REPORTS_OF_ALL.match(folded) else item_start,
                                        folded))):
             if (deadline := find_deadline(folded, reference)) is not NO_DEADLINE:
@@ -1025,12 +1028,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
                 goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
                 after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
-        elif (after_duty and sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
+        elif (after_duty and sentence.rank is None
+              and (not sentence.opens_line or sentence.opens_paragraph or _ADDED_DUTY.match(folded))
               and not _OWN_DUTY.search(folded)
               and (dated := _dated_duty(sentence.text, folded, reference))):
             # "… trước 15-5. Xây dựng phương án sắp xếp, đổi tên khu phố, ấp trước 30-5." after a dated duty in its
             # paragraph, outside a list: the same units' next duty, with a date the office urges apart (an undated
-            # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item)
+            # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item —
+            # but for a duty added to it, "Đồng thời, …", on a line a PDF wrapped too)
             proposals.append(replace(dated, source=whole, lead_units=list(proposals[-1].lead_units)))
         else:
             # a sentence with no subject and no date after a duty is part of it (the settled convention's rule 2): the
@@ -1248,6 +1253,13 @@ def _goes_on(sentence: _Sentence, folded: str) -> bool:
     return (sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
             and not _OWN_DUTY.search(folded) and not _BODY_FIRST.match(folded)
             and "đã" not in sentence.text.lower().split())
+
+
+def _adds_dated_duty(sentence: _Sentence, folded: str, reference: date) -> bool:
+    """A sentence with no subject outside a list that adds a duty with a date of its own ("Đồng thời, trình bày lộ
+    trình … trong tháng 11-2025."): the same units' next duty, even after an undated one, which it does not date."""
+    return (sentence.rank is None and bool(_ADDED_DUTY.match(folded))
+            and find_deadline(folded, reference) is not NO_DEADLINE)
 
 
 def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:

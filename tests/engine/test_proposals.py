@@ -3856,3 +3856,25 @@ def test_two_units_duties_joined_by_trong_khi_are_two_duties():
     # "Công an tỉnh đảm bảo …, trong khi Sở KH-CN chủ trì …" (heldout102b): joined as "và" joins them
     text = "Sở Tài chính bảo đảm kinh phí cho các hệ thống, trong khi Sở Xây dựng chủ trì kiểm tra các công trình."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+def test_a_duty_added_with_dong_thoi_and_a_date_of_its_own_is_the_units_next_duty():
+    # "Đồng thời, trình bày lộ trình … trong tháng 11-2025." after an undated duty (heldout104, two documents): a duty
+    # added to the one before, with a date the office urges apart — not that duty's time limit
+    text = ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng nghiêm túc kiểm điểm, làm rõ trách nhiệm của từng cá nhân.\n\n"
+            "Đồng thời, trình bày lộ trình hoàn thành và trình UBND tỉnh hồ sơ của chiến lược trong tháng 3-2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.WITHIN_MONTH, date(2026, 3, 31))]
+    text = ("Sở Tài chính được giao chuẩn bị cơ sở vật chất, phương tiện làm việc. Đồng thời, rà soát trụ sở hiện tại, "
+            "báo cáo UBND tỉnh trước ngày 15/3.")
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None),
+                             (["STC"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    # a sentence that only times the duty still dates it
+    text = "Giao Sở Xây dựng kiểm tra các công trình trọng điểm. Hoàn thành trước ngày 15/3/2026."
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    # … also on a line a PDF wrapped, under a heading of its unit (heldout74)
+    text = ("2. Giao Sở Xây dựng\nChủ trì, phối hợp với Công an tỉnh tổ chức hướng dẫn triển khai thực hiện Quyết\n"
+            "định số 1074/QĐ-BXD.\nĐồng thời, chủ trì phối hợp với Công an tỉnh tăng cường công tác kiểm tra, bảo "
+            "đảm\nhoàn thành trước ngày 01 tháng 7 năm 2028.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.BEFORE, date(2028, 7, 1))]
