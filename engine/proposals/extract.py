@@ -587,9 +587,9 @@ _BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|c
 _DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
 # a party committee or its secretary speaking ("Bí thư Tỉnh ủy X Trần Văn A yêu cầu, …", "Ban Thường vụ Tỉnh ủy yêu
 # cầu …"), not the People's Committee's Chairman holding a party title too ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh …")
-_PARTY_SPEAKS = re.compile(r"^(?:[^,;]{0,60}, )?(?:dong chi )?(?:(?:ban thuong vu|thuong truc|ban chap hanh) (?:tinh|thanh"
-                           r"|dang) uy|(?:pho )?bi thu (?:tinh|thanh|dang) uy)(?: (?!chu\b|ubnd\b)[^\s,;.]+){0,6},?"
-                           r" (?:yeu cau|de nghi)\b")
+_PARTY_SPEAKS = re.compile(r"^(?:[^,;]{0,60}, )?(?:dong chi )?(?:(?:ban thuong vu|thuong truc|ban chap hanh) "
+                           r"(?:tinh|thanh|dang) uy|(?:pho )?bi thu (?:tinh|thanh|dang) uy)"
+                           r"(?: (?!chu\b|ubnd\b)[^\s,;.]+){0,6},? (?:yeu cau|de nghi)\b")
 # … and a head of government or of a State body speaking: the party's demands end there
 _STATE_SPEAKS = re.compile(r"\b(?:chu tich|ubnd|uy ban nhan dan|thu tuong|bo truong|giam doc)\b[^.;:]{0,80}?"
                            r"\b(?:yeu cau|de nghi|chi dao|giao)\b")

@@ -3883,10 +3883,10 @@ def test_a_duty_added_with_dong_thoi_and_a_date_of_its_own_is_the_units_next_dut
 def test_a_party_committees_or_secretarys_demands_are_no_duty_of_the_peoples_committee():
     # a party meeting reported (heldout103's Tây Ninh, heldout104's Vĩnh Long): its demands, continued in sentences
     # of their own, are not what the People's Committee's office registers
-    party = ("Phát biểu chỉ đạo hội nghị, Bí thư Tỉnh ủy Trần Văn Lâu yêu cầu, các cấp ủy tập trung rà soát việc cụ thể "
-             "hóa nghị quyết. Các ngành, địa phương tập trung tháo gỡ khó khăn đối với các dự án tồn đọng.\n\nBan "
-             "Thường vụ Tỉnh ủy yêu cầu các cấp, các ngành bắt tay ngay vào công việc. Các cơ quan, đơn vị rà soát "
-             "nhiệm vụ tồn đọng để xử lý dứt điểm trong quý I.")
+    party = ("Phát biểu chỉ đạo hội nghị, Bí thư Tỉnh ủy Trần Văn Lâu yêu cầu, các cấp ủy tập trung rà soát việc "
+             "cụ thể hóa nghị quyết. Các ngành, địa phương tập trung tháo gỡ khó khăn đối với các dự án tồn "
+             "đọng.\n\nBan Thường vụ Tỉnh ủy yêu cầu các cấp, các ngành bắt tay ngay vào công việc. Các cơ quan, "
+             "đơn vị rà soát nhiệm vụ tồn đọng để xử lý dứt điểm trong quý I.")
     assert summary(party) == []
     # … until a head of the State speaks; and a Chairman with a party title speaks as Chairman
     text = party + "\n\nChủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra các công trình trọng điểm."
