@@ -338,6 +338,9 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             *(("theo", *kind, *which) for kind in (("quyet", "dinh"), ("ke", "hoach"), ("chi", "thi"), ("cong", "van"),
                                                    ("van", "ban"), ("thong", "bao"), ("cong", "dien"))
               for which in (("neu", "tren"), ("tren",), ("nay",))))
+# A time limit written right after the trigger, before the units and a comma: "yêu cầu chậm nhất đến ngày 7/8, Sở X …"
+_TIMES_FIRST = (("cham", "nhat"), ("truoc", "ngay"), ("trong", "thang"), ("trong", "quy"), ("truoc", "thang"))
+_TIME_WORDS = 10   # its words at most ("chậm nhất đến ngày 07 tháng 8 năm 2025")
 # A period first, with its end: "Từ ngày 01-3-2026 cho đến khi hoàn thành …, UBND các xã … tạm dừng …" — not a day
 # from which a rule holds ("Từ ngày 01 tháng 7 năm 2026, UBND thành phố Hà Nội trực tiếp quản lý …")
 _PERIOD_FROM, _PERIOD_TO = ["tu", "ngay"], "den"
@@ -2002,6 +2005,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1
+        if (start := _time_after_trigger(words, before)) < before:
+            before = start   # "yêu cầu chậm nhất đến ngày 7/8, Sở Nội vụ phải hoàn thành …": the time limit first
+            continue
         if (start := _secretary_from(words, before)) < before:
             before = start   # "yêu cầu Bí thư Đảng ủy, Chủ tịch UBND các xã …": the party secretary named with them
             continue
@@ -2014,6 +2020,19 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
+
+
+def _time_after_trigger(words: list[str], at: int) -> int:
+    """Where a time limit written between a trigger and the units starts ("yêu cầu chậm nhất đến ngày 7/8, Sở Nội vụ
+    …", "giao trước ngày 15/3, UBND các xã …"): its comma right before `at`, a trigger right before it; `at` if
+    not so."""
+    if words[at - 1:at] != [","]:
+        return at
+    for start in range(at - 2, max(0, at - 1 - _TIME_WORDS), -1):
+        if (any(tuple(words[start:start + len(t)]) == t for t in _TIMES_FIRST)
+                and any(tuple(words[start - len(t):start]) == t for t in _TRIGGERS)):
+            return start
+    return at
 
 
 def _singled_out_from(words: list[str], at: int) -> int:

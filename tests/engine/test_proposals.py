@@ -3894,3 +3894,11 @@ def test_a_party_committees_or_secretarys_demands_are_no_duty_of_the_peoples_com
     text = ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nguyễn Văn An yêu cầu Sở Tài chính rà soát nguồn vốn trong tháng "
             "3/2026.")
     assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 3, 31))]
+
+
+def test_a_time_limit_written_between_the_trigger_and_the_units_leaves_them_the_lead():
+    # "yêu cầu chậm nhất đến ngày 7/8, Sở Nội vụ phải hoàn thành …" (heldout104): the time limit first, then the units
+    text = "Chủ tịch UBND tỉnh yêu cầu chậm nhất đến ngày 7/3, Sở Tài chính phải hoàn thành rà soát đội ngũ công chức."
+    assert summary(text) == [(["STC"], [], deadlines.NO_LATER_THAN, date(2026, 3, 7))]
+    text = "UBND tỉnh giao trước ngày 15/3/2026, UBND các xã, phường hoàn thành việc kiểm kê đất công."
+    assert summary(text) == [(["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 3, 15))]
