@@ -326,7 +326,8 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("trong", "thoi", "han"),   # "Trong thời hạn 03 tháng kể từ ngày …, Bộ X có trách nhiệm chuyển giao …"
-            ("ve", "phia"),   # a side first: "Về phía địa phương, UBND các tỉnh, thành phố được đề nghị …"
+            ("ve",),   # a side or a topic first: "Về phía địa phương, UBND các tỉnh …", "Về các nội dung chuyên
+            # môn, Sở Nội vụ tham mưu …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"

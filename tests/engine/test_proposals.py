@@ -3902,3 +3902,10 @@ def test_a_time_limit_written_between_the_trigger_and_the_units_leaves_them_the_
     assert summary(text) == [(["STC"], [], deadlines.NO_LATER_THAN, date(2026, 3, 7))]
     text = "UBND tỉnh giao trước ngày 15/3/2026, UBND các xã, phường hoàn thành việc kiểm kê đất công."
     assert summary(text) == [(["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 3, 15))]
+
+
+def test_a_topic_opening_the_sentence_before_its_comma_leaves_the_units_the_subject():
+    # "Về các nội dung chuyên môn, Sở Nội vụ tham mưu …" (heldout104), as "Về phía địa phương, UBND các tỉnh …" was
+    text = ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng lập tổ chuyên trách. Về các nội dung chuyên môn, Sở Tài chính tham "
+            "mưu hoàn thiện nghị quyết phân công nhiệm vụ các thành viên.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["STC"]]
