@@ -3909,3 +3909,10 @@ def test_a_topic_opening_the_sentence_before_its_comma_leaves_the_units_the_subj
     text = ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng lập tổ chuyên trách. Về các nội dung chuyên môn, Sở Tài chính tham "
             "mưu hoàn thiện nghị quyết phân công nhiệm vụ các thành viên.")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["STC"]]
+
+
+def test_a_month_the_thing_is_done_at_is_its_time_limit():
+    # "… chi trả gộp … vào kỳ chi trả tháng 2-2026" (heldout103): within that month, as "trong tháng 2-2026" is
+    for said in ("vào kỳ chi trả tháng 2-2026", "vào tháng 2/2026", "vào đợt cấp phát tháng 2 năm 2026"):
+        text = f"Giao Sở Tài chính chỉ đạo thực hiện chi trả gộp lương hưu {said}."
+        assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 2, 28))], said
