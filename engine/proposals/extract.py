@@ -400,6 +400,8 @@ _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
 # shortcoming a review names, "Các sở, ngành chưa thực sự tham gia …"), "là", …
 _NOT_DUTY = {"co", "da", "dang", "chua", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 _RESULTS = {("dat", "duoc"), ("dat", "nhieu"), ("dat", "ket"), ("dat", "muc"), ("dat", "chi")}   # (_leads)
+# a body's view or account: "Chủ tịch UBND tỉnh X cho rằng báo cáo …", "Sở X cho biết …" (_leads)
+_STATES = {("cho", "rang"), ("cho", "biet"), ("nhan", "dinh"), ("khang", "dinh"), ("nhan", "xet")}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 # Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over
@@ -1916,8 +1918,8 @@ def _leads(words: list[str], mentions: list[Mention],
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
         # "Năm 2024, ngành Xây dựng đạt nhiều kết quả …", "Sở X đặt mục tiêu …": what a body achieved, or the target
-        # it set itself ("đạt" and "đặt" fold alike), not its duty
-        results = tuple(words[end:end + 2]) in _RESULTS
+        # it set itself ("đạt" and "đặt" fold alike), not its duty; nor what it thinks or tells (_STATES)
+        results = tuple(words[end:end + 2]) in _RESULTS | _STATES
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)

@@ -3916,3 +3916,14 @@ def test_a_month_the_thing_is_done_at_is_its_time_limit():
     for said in ("vào kỳ chi trả tháng 2-2026", "vào tháng 2/2026", "vào đợt cấp phát tháng 2 năm 2026"):
         text = f"Giao Sở Tài chính chỉ đạo thực hiện chi trả gộp lương hưu {said}."
         assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 2, 28))], said
+
+
+def test_a_bodys_view_or_account_is_no_duty():
+    # "Chủ tịch UBND tỉnh Khánh Hòa cho rằng báo cáo của Sở … chưa làm rõ …" (heldout104): what a body thinks of a
+    # report, as "Giám đốc Sở X Nguyễn Văn A cho biết …" is what a head tells
+    for verb in ("cho rằng", "nhận định", "khẳng định", "cho biết"):
+        text = f"Theo công văn trên, Sở Tài chính {verb} báo cáo của Sở Xây dựng chưa làm rõ việc kiểm điểm."
+        assert summary(text) == [], verb
+    # the same body asking is still the speaker, its addressee the lead
+    text = "Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng nghiêm túc kiểm điểm, làm rõ trách nhiệm."
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None)]
