@@ -78,7 +78,8 @@ _VIETNAMESE_IN_CODE = {
     # tables are named as sheets "Bảng 1", "Bảng 2"… in the register's errors)
     "reports/export_docx.py", "reports/export_pdf.py", "reports/export_xlsx.py", "reports/layout.py",
     "reports/service.py", "reports/calendar.py", "reports/models.py", "urging/letter.py", "imports/edxml.py",
-    "imports/excel.py", "imports/sheet.py", "inspections/operators.py", "outcomes.py", "rulesets/settings.py", "inspections/service.py",
+    "imports/excel.py", "imports/sheet.py", "inspections/operators.py", "outcomes.py", "rulesets/settings.py",
+    "inspections/service.py",
     # reading Vietnamese input (patterns, folding, the words a person may write), and msgids naming Vietnamese terms
     "proposals/extract.py", "proposals/glued.py", "proposals/tables.py", "proposals/units.py", "imports/units.py",
     "text.py", "forms/__init__.py", "org/service.py", "secrecy/service.py",
