@@ -120,10 +120,12 @@ def may_register_directives(user: User) -> bool:
 
 def may_follow_up(session: Session, user: User, body: Unit | None) -> bool:
     """Who may be named an assignment's follow-up officer (chuyên viên theo dõi): an active
-    tracking clerk of the body whose directive it is (`body`; None: the home body), who then takes
-    the clerk's part of that assignment. Another body's clerk may not even open the directive."""
+    tracking clerk of the body whose directive it is (`body`; None: the home body) or of the body it
+    was merged into (carried_bodies), who then takes the clerk's part of that assignment. Another
+    body's clerk may not even open the directive."""
     body = body or org.home_body(session)
-    return user.active and user.has_role(CLERK) and (body is None or users_body(session, user).id == body.id)
+    return user.active and user.has_role(CLERK) and (
+        body is None or body.id in carried_bodies(session, users_body(session, user)))
 
 
 def may_edit_directives(user: User) -> bool:

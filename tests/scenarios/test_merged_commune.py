@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from engine.cli import cli
 from engine.directives.models import Directive
+from engine.org import permissions
 from engine.org import service as org
-from engine.org.models import Unit
+from engine.org.models import Unit, User
 from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
 from tests.conftest import PASSWORD
@@ -86,3 +87,14 @@ def test_the_successor_ward_tracks_counts_and_reports_its_predecessor_s_directiv
     report = _words(_page(ward_clerk, f"/reports/periodic/{opened[SUCCESSOR][0]}"))
     assert "Phòng Kinh tế phường 1" in report, report
     assert other_ward.get(f"/reports/periodic/{opened[SUCCESSOR][0]}").status_code == 404
+
+
+def test_the_successor_ward_s_clerk_may_follow_up_its_predecessor_s_directive(merged, clock):
+    engine, _ = merged
+    with engine.db.session() as s:
+        old_ward = org.require_unit(s, "PY-P1")
+        clerks = {user.username: user for user in s.scalars(select(User).where(User.username.in_(["vp_th", "vp_b"])))}
+        assert permissions.may_follow_up(s, clerks["vp_th"], old_ward)
+        assert not permissions.may_follow_up(s, clerks["vp_b"], old_ward)  # another ward's clerk
+        clock.set(datetime(2025, 6, 30, 9, 0))  # the old ward still in force: its directives its own
+        assert not permissions.may_follow_up(s, clerks["vp_th"], old_ward)
