@@ -65,6 +65,10 @@ class DirectiveStatus(StrEnum):
     REPLACED = "replaced"                    # superseded by a replacing document (edXML thay thế)
 
 
+# Ended by its issuer: nothing is tracked under it any more (its tasks were withdrawn).
+ENDED_BY_ISSUER = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
+
+
 class AssignmentStatus(StrEnum):
     OPEN = "open"            # being tracked
     RETURNED = "returned"    # the lead unit sent it back (chuyển lại) for the office to correct

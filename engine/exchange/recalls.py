@@ -3,7 +3,8 @@ issuer's recall message, which dondoc applies as it comes, the request waits for
 office's clerk, who accepts it (the directive is recalled as an issuer's recall is, and 15,
 đồng ý lấy lại, goes to the sender) or refuses it with a reason (16, từ chối lấy lại). Either
 answer is queued once, as the reply to the 13 message (its digest). A request about a directive
-already recalled or replaced is agreed at once (15, saying why), once."""
+already recalled or replaced is agreed at once (15, saying why), once; so is one waiting when its
+directive is recalled or replaced meanwhile (settle_ended)."""
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select, update
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, translation
 from engine.db import rowcount
-from engine.directives.models import Directive, DirectiveStatus
+from engine.directives.models import ENDED_BY_ISSUER, Directive, DirectiveStatus
 from engine.errors import AlreadyDone, Forbidden, NotFound
 from engine.exchange import models
 from engine.exchange.models import RecallRequest
@@ -24,10 +25,6 @@ WAITING, ACCEPTED, REFUSED = "waiting", "accepted", "refused"
 REQUESTED = "13"  # yêu cầu lấy lại
 
 
-# A directive no longer tracked, whose 13 is agreed at once: accepting it would change nothing
-ENDED = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
-
-
 def hold(session: Session, message: edxml.Status, directive: Directive, digest: str, actor: User) -> None:
     """Keep a 13 for the clerk to answer; one waiting per directive (the sender asking again
     while the first waits is the same request: answered once). About a directive already
@@ -38,7 +35,7 @@ def hold(session: Session, message: edxml.Status, directive: Directive, digest: 
     row = RecallRequest(digest=digest, directive_id=directive.id, sender_organ_id=message.sender["organ_id"],
                         sender_name=message.sender["name"] or message.sender["organ_id"],
                         description=message.description, received_at=clock.now(), status=WAITING)
-    if directive.status in ENDED:
+    if directive.status in ENDED_BY_ISSUER:  # accepting it would change nothing
         _agree_ended(session, row, directive, actor)
     else:
         session.add(row)
@@ -50,9 +47,26 @@ def _agree_ended(session: Session, row: RecallRequest, directive: Directive, act
     if session.scalar(select(RecallRequest.id).where(RecallRequest.directive_id == directive.id,
                                                      RecallRequest.status == ACCEPTED)) is not None:
         return
-    why = _why_ended(directive)
     row.status, row.decided_at = ACCEPTED, clock.now()
     session.add(row)
+    _agree(session, row, directive, actor)
+
+
+def settle_ended(session: Session, actor: User) -> None:
+    """Agree the requests still waiting about directives their issuer has since recalled or replaced
+    (the clerk's accepting them would change nothing), each once: a clerk's answer at the same moment
+    takes a request out of waiting first, or this does (the same conditional update as _decide)."""
+    for row, directive in session.execute(select(RecallRequest, Directive).join(
+            Directive, Directive.id == RecallRequest.directive_id).where(
+            RecallRequest.status == WAITING, Directive.status.in_(ENDED_BY_ISSUER))).all():
+        if rowcount(session.execute(update(RecallRequest).where(
+                RecallRequest.id == row.id, RecallRequest.status == WAITING).values(
+                status=ACCEPTED, decided_at=clock.now()))):
+            _agree(session, row, directive, actor)
+
+
+def _agree(session: Session, row: RecallRequest, directive: Directive, actor: User) -> None:
+    why = _why_ended(directive)
     _answer(session, row, directive, models.AGREED, models.with_reason(models.AGREED, why))
     audit.record(session, "directive.recall_request_agreed", "directive", directive.id, actor=actor,
                  after={"from": row.sender_name, "document": directive.symbol, "reason": why},

@@ -68,6 +68,8 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
             done = Received(outcome.action, outcome.directive, changed=outcome.changed)
             if isinstance(message, edxml.Status) and done.changed:  # 13: the clerk answers it
                 recalls.hold(session, message, outcome.directive, digest, actor)
+        if done.changed and done.action in ("recalled", "replaced"):
+            recalls.settle_ended(session, actor)
         _note(session, earlier, digest, done)
         _answer(session, message, done, digest)
         return done

@@ -36,7 +36,7 @@ from engine.audit.models import AuditEntry
 from engine.directives import attachments as attachment_store
 from engine.directives import changes, documents
 from engine.directives import service as directives
-from engine.directives.models import DOCUMENT_ID_LENGTH, Attachment, Directive, DirectiveStatus
+from engine.directives.models import DOCUMENT_ID_LENGTH, ENDED_BY_ISSUER, Attachment, Directive, DirectiveStatus
 from engine.errors import EngineError
 from engine.imports import packages
 from engine.imports.errors import ImportFailed, RowError
@@ -521,7 +521,7 @@ def recall(engine, session: Session, directive: Directive, reason: str, document
     and it ends, recalled; False when it had ended so before: recalled, or replaced (its tasks
     were withdrawn then; it stays replaced, pointing at its replacement, which the recall of
     this document leaves alone)."""
-    if directive.status in (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED):
+    if directive.status in ENDED_BY_ISSUER:
         return False
     changes.end_directive(engine, session, directive, actor, reason)
     directive.status = DirectiveStatus.REVOKED

@@ -173,3 +173,34 @@ def test_a_request_about_a_directive_already_revoked_or_replaced_is_agreed_once(
         [line] = s.scalars(select(AuditEntry).where(AuditEntry.action == "directive.recall_request_agreed")).all()
         assert (line.directive_id, line.after["from"], line.after["document"], line.after["reason"]) == (
             directive_id, "Ủy ban nhân dân tỉnh Đắk Lắk", "318/QĐ-UBND", why)
+
+
+@pytest.mark.usefixtures("vietnamese")
+@pytest.mark.parametrize("ended_by, why, answers_the_ending", [
+    ("document_recall.xml", "Văn bản đã được thu hồi, không còn theo dõi", True),
+    ("document_replace.xml", "Văn bản đã được thay thế, không còn theo dõi theo văn bản này", False),
+])
+def test_a_waiting_request_is_agreed_once_when_its_issuer_recalls_or_replaces_the_directive(
+        loaded, org_tree, inbox, office_hub, as_user, ended_by, why, answers_the_ending):
+    """318/QĐ-UBND's 13 waits for the clerk; then its issuer recalls it (or replaces it by 325/QĐ-UBND): the
+    request is answered 15 at once, saying why, once (the ending message delivered again answers nothing more),
+    and no longer waits; the clerk's late answer is refused as already given. The issuer's recall has its own
+    15 besides, as ever. It waited for the clerk, whose accepting it changed nothing."""
+    directive_id = _registered_then_asked_back(loaded, inbox, office_hub)
+    [waiting] = as_user("clerk")("GET", ROUTE).get_json()["items"]
+    answered_before = _answers(office_hub)
+    for name in ("0000318-end", "0000318-end-again"):
+        (inbox / f"{name}.edxml").write_bytes((FIXTURES / ended_by).read_bytes())
+        (inbox / f"{name}.json").write_text(json.dumps(TASKS), encoding="utf-8")
+        assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    assert as_user("clerk")("GET", ROUTE).get_json()["items"] == []
+    deliver_due(loaded.db, loaded.settings)
+    new_answers = [("15", DOCUMENT_ID, "Đồng ý lấy lại / cập nhật")] if answers_the_ending else []
+    new_answers.append(("15", DOCUMENT_ID, f"Đồng ý lấy lại / cập nhật: {why}"))
+    assert sorted(set(_answers(office_hub)) - set(answered_before)) == new_answers
+    assert len(_answers(office_hub)) == len(answered_before) + len(new_answers)
+    late = as_user("clerk")("POST", f"{ROUTE}/{waiting['id']}", json={"answer": "accept"})
+    assert late.status_code == 409, late.get_json()
+    with loaded.db.session() as s:
+        [line] = s.scalars(select(AuditEntry).where(AuditEntry.action == "directive.recall_request_agreed")).all()
+        assert (line.directive_id, line.after["reason"]) == (directive_id, why)
