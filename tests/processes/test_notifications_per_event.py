@@ -178,5 +178,5 @@ def test_a_task_added_later_an_extension_asked_and_a_report_asked_tell_who_acts(
     assert users["office_head"].username in drive.notified(engine, "extension_requested")  # who proposes
     adhoc.request_report(engine, {"topic": "Giải ngân vốn đầu tư công", "units": ["STC"], "due": "27/02/2026",
                                   "office_due": "02/03/2026"}, users["clerk"])
-    assert "Đề nghị Sở Tài chính báo cáo đột xuất về: Giải ngân vốn đầu tư công" in drive.notified(
+    assert "Đề nghị Sở Tài chính báo cáo UBND tỉnh đột xuất về: Giải ngân vốn đầu tư công" in drive.notified(
         engine, "adhoc_report")["stc"]

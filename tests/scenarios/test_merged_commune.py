@@ -18,6 +18,7 @@ from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
+from engine.runtime.models import WorkItem
 from tests.conftest import PASSWORD
 from tests.scenarios.test_commune_office import _deployment, _page, _words
 from tests.webui.conftest import classify, register
@@ -83,6 +84,12 @@ def test_the_successor_ward_tracks_counts_and_reports_its_predecessor_s_directiv
                   for row in s.scalars(select(PeriodicReport).where(PeriodicReport.period == "quarterly"))}
     assert set(opened) == {None, SUCCESSOR} and opened[SUCCESSOR][1] == ["PY-P1-KT"], opened
     assert "PY-P1-KT" not in (opened[None][1] or [])
+    with engine.db.session() as s:  # a unit asked by two bodies tells their requests apart by who asks
+        asked = {(item.unit_id, item.instructions) for item in s.scalars(
+            select(WorkItem).where(WorkItem.element_id == "pr_unit_report"))}
+        ward_section, ward = org.require_unit(s, "PY-P1-KT"), org.require_unit(s, SUCCESSOR)
+        assert (ward_section.id, True) in {(unit_id, words.startswith(f"Báo cáo {ward.name} kết quả thực hiện"))
+                                           for unit_id, words in asked}, asked
     ward_clerk, other_ward = browser("vp_th"), browser("vp_b")  # signed in again: four days later
     report = _words(_page(ward_clerk, f"/reports/periodic/{opened[SUCCESSOR][0]}"))
     assert "Phòng Kinh tế phường 1" in report, report
