@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, forms
+from engine import audit, clock, forms, translation
 from engine.db import lock_name
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
@@ -74,7 +74,8 @@ def origin_labels(settings: dict) -> dict[str, str]:
     if "province_given" not in terms:
         return {}
     return {ORIGIN_PROVINCE: terms["province_given"],
-            ORIGIN_OWN: terms.get("own_given") or f"Nhiệm vụ không thuộc: {terms['province_given'].lower()}"}
+            ORIGIN_OWN: terms.get("own_given")
+            or translation.message("Tasks other than: %(term)s", {"term": terms["province_given"].lower()})}
 
 
 class AssignmentError(DirectiveError):

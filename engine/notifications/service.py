@@ -27,13 +27,17 @@ from engine.org.models import Unit, User
 
 _TEMPLATES_FILE = Path(__file__).with_name("templates.toml")
 _JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
-URGENCY_LABELS = {"normal": "", "urgent": "Khẩn", "very_urgent": "Thượng khẩn", "flash": "Hỏa tốc"}
 
 
 @lru_cache(maxsize=1)
 def templates() -> dict[str, dict[str, str]]:
     with _TEMPLATES_FILE.open("rb") as fh:
         return tomllib.load(fh)
+
+
+def word(name: str) -> str:
+    """A word the templates are filled with (templates.toml `[words]`); '' for one it does not hold."""
+    return templates()["words"].get(name, "")
 
 
 def render(kind: str, part: str, **context) -> str:
@@ -54,13 +58,13 @@ def message_context(session: Session, directive: Directive | None, assignment: A
     """What a template may name. A secret assignment's content stays out of messages, even
     to those who may read it (mail leaves the system), and so does what its unit wrote (`reason`)."""
     unit = session.get(Unit, assignment.lead_unit_id) if assignment and assignment.lead_unit_id else None
-    deadline = assignment.deadline.strftime("%d/%m/%Y") if assignment and assignment.deadline else "không thời hạn"
+    deadline = assignment.deadline.strftime("%d/%m/%Y") if assignment and assignment.deadline else word("no_deadline")
     secret = assignment is None or permissions.is_secret(session, permissions.ASSIGNMENT, assignment.id)
     return {
         "symbol": directive.symbol if directive else "", "summary": directive.summary if directive else "",
         "content": "" if secret or assignment is None else assignment.content,
         "seq": assignment.seq if assignment else "", "unit": unit.name if unit else "", "deadline": deadline,
-        "urgency_label": URGENCY_LABELS.get(assignment.urgency if assignment else "normal", ""),
+        "urgency_label": word(assignment.urgency) if assignment else "",
         "days_late": 0, **extra, "reason": "" if secret else extra.get("reason", ""),
     }
 

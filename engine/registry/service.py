@@ -813,14 +813,21 @@ def registered_on(session: Session, user: User, day: date) -> list[tuple[Directi
         .order_by(Directive.created_at.desc(), Directive.id.desc()))]
 
 
+class TaskName(NamedTuple):
+    """What people name an assignment by, never its database id (the page words them)."""
+    symbol: str
+    seq: int
+    content: str
+
+
 def task_names(session: Session, user: User, assignment_ids: Iterable[int | None],
-               width: int = 80) -> dict[int, str]:
-    """How people name these assignments, never by database id: the directive's symbol, the
-    task's number and its content shortened to `width` characters; only those `user` may see."""
+               width: int = 80) -> dict[int, TaskName]:
+    """The names of these assignments, their content shortened to `width` characters; only those
+    `user` may see."""
     ids = {i for i in assignment_ids if i is not None}
     rows = session.execute(visible_assignments(session, user).where(Assignment.id.in_(ids)).with_only_columns(
         Assignment.id, Assignment.seq, Assignment.content, Directive.symbol))
-    return {aid: f"{symbol}, nhiệm vụ {seq}: {shorten(content, width)}" for aid, seq, content, symbol in rows}
+    return {aid: TaskName(symbol, seq, shorten(content, width)) for aid, seq, content, symbol in rows}
 
 
 def shorten(text: str, width: int) -> str:

@@ -23,7 +23,7 @@ from engine.directives.models import (
     Directive,
     ProgressUpdate,
 )
-from engine.notifications.service import notify_users
+from engine.notifications.service import notify_users, word
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -138,7 +138,7 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
         ctx.session, _recipients(ctx, assignment, unit, kind, params.get("roles")), kind,
         directive=ctx.get(Directive, assignment.directive_id), assignment=assignment,
         dedup_key=":".join(str(p) for p in ("urge", assignment.id, scope, kind, at) if p is not None),
-        days_late=days_late(due), deadline=date_vn(due) or "không thời hạn",
+        days_late=days_late(due), deadline=date_vn(due) or word("no_deadline"),
         coordinating=unit.name if unit else "", first_update=about == FIRST_UPDATE)
     return {"notified": len(created)}
 

@@ -8,7 +8,7 @@ from engine.directives import changes, extensions
 from engine.directives.models import Assignment
 from engine.errors import Forbidden
 from engine.notifications.models import Notification
-from engine.notifications.service import render
+from engine.notifications.service import message_context, render
 from engine.reports import adhoc
 from engine.urging import manual
 from tests.processes import drive
@@ -55,6 +55,17 @@ def test_an_overdue_notice_opens_with_a_capital():
     assert subjects == ["Nhiệm vụ theo văn bản 1/CT đã quá hạn 2 ngày làm việc",
                         "Chưa cập nhật tình hình lần đầu: nhiệm vụ theo văn bản 1/CT đã quá hạn 2 ngày làm việc",
                         "Phần phối hợp nhiệm vụ theo văn bản 1/CT đã quá hạn 2 ngày làm việc"]
+
+
+def test_a_task_with_no_deadline_reads_so_and_an_urgent_one_is_labelled(loaded, org_tree):
+    """The words filled into the templates come from their file (templates.toml `[words]`)."""
+    engine, users = loaded, org_tree
+    assignment_id = drive.register(engine, users, [{**TASK, "deadline_days": None, "urgency": "urgent"}])
+    assert drive.notified(engine, "assigned")["stc"].splitlines()[-1] == "Thời hạn: không thời hạn"
+    with engine.db.session() as s:
+        assignment = s.get(Assignment, assignment_id)
+        assert assignment.urgency == "urgent"
+        assert message_context(s, None, assignment)["urgency_label"] == "Khẩn"
 
 
 def test_an_extension_request_names_the_task(loaded, org_tree):
