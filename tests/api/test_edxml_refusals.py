@@ -16,6 +16,7 @@ import pytest
 from engine.exchange import inbox as inbox_module
 from engine.exchange.inbox import import_folder
 from engine.exchange.outbox import deliver_due
+from engine.imports import edxml
 from tests.fakehub import FakeHub
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "edxml"
@@ -126,5 +127,8 @@ def test_a_broken_message_is_answered_only_to_an_address_it_writes_whole(loaded,
     doctype = NEW.replace(b"?>", b'?><!DOCTYPE edXML [<!ENTITY x "y">]>', 1)
     _drop(loaded, inbox, "b.edxml", doctype)
     _drop(loaded, inbox, "c.edxml", NEW[: len(NEW) // 2])
-    assert [(code, symbol) for code, symbol, *_rest in _said(loaded, office_hub)] == [
-        ("02", "318/QĐ-UBND"), ("02", "318/QĐ-UBND")]
+    _drop(loaded, inbox, "d.edxml", NEW.replace(b"<edXML:Subject>", b"<edXML:Subject>(30 MB) ", 1)
+          + b" " * edxml.MAX_BYTES)
+    said = _said(loaded, office_hub)
+    assert [(code, symbol) for code, symbol, *_rest in said] == [("02", "318/QĐ-UBND")] * 3
+    assert any("Tệp edXML quá lớn: tối đa 30 MB." in description for *_rest, description in said)
