@@ -363,9 +363,9 @@ def _attachments(root) -> list[tuple[str, bytes]]:
     the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
     found: list[tuple[str, bytes]] = []
     references = _manifest(root)
+    _refuse_stray_files(root, references)
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
-        content_id = _content_id(_text(node, "ContentId"))
-        name = _file_name([node, references[content_id]] if content_id in references else [node], len(found) + 1)
+        name = _file_name(_described(node, references), len(found) + 1)
         try:
             content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
@@ -375,6 +375,24 @@ def _attachments(root) -> list[tuple[str, bytes]]:
         raise _fail("An edXML message may carry at most %(max)s attachments.", "AttachmentEncoded",
                     max=MAX_ATTACHMENTS)
     return found
+
+
+# A file (its base64) anywhere but in AttachmentEncoded/Attachment: an Attachment straight under the envelope.
+_STRAY_FILES = ("//*[local-name()='ContentTransferEncoded'][not(parent::*[local-name()='Attachment']"
+                "/parent::*[local-name()='AttachmentEncoded'])]")
+
+
+def _refuse_stray_files(root, references: dict) -> None:
+    """The standard's SDKs read a message's files from AttachmentEncoded/Attachment only (the hub's Java gateway
+    and Bkav's eDoc parser: the root's AttachmentEncoded children): a file placed elsewhere reaches no office
+    that receives with them, and was dropped here unsaid. The message is refused naming the files, so that the
+    sender, told, sends them where every receiver reads them."""
+    stray = root.xpath(_STRAY_FILES)
+    if stray:
+        names = [_file_name(_described(node.getparent(), references), number) for number, node in enumerate(stray, 1)]
+        raise _fail("The message carries %(count)s file(s) outside AttachmentEncoded/Attachment (%(names)s), where "
+                    "the standard's software does not read them: the sender must send them in "
+                    "AttachmentEncoded/Attachment.", "AttachmentEncoded", count=len(stray), names=", ".join(names))
 
 
 def _unzipped(name: str, content: bytes) -> tuple[str, bytes]:
@@ -402,6 +420,12 @@ def _manifest(root) -> dict:
     (the Attachment beside the file may carry only the ContentId)."""
     references = root.xpath("//*[local-name()='edXMLManifest']/*[local-name()='Reference']")
     return {content_id: node for node in references if (content_id := _content_id(_text(node, "ContentId")))}
+
+
+def _described(node, references: dict) -> list:
+    """The element carrying a file, and the manifest's Reference naming it (joined on ContentId) where there is one."""
+    content_id = _content_id(_text(node, "ContentId"))
+    return [node, references[content_id]] if content_id in references else [node]
 
 
 def _content_id(value: str) -> str:

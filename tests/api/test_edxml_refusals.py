@@ -132,3 +132,11 @@ def test_a_broken_message_is_answered_only_to_an_address_it_writes_whole(loaded,
     said = _said(loaded, office_hub)
     assert [(code, symbol) for code, symbol, *_rest in said] == [("02", "318/QĐ-UBND")] * 3
     assert any("Tệp edXML quá lớn: tối đa 30 MB." in description for *_rest, description in said)
+
+
+def test_a_message_with_a_file_outside_attachment_encoded_is_answered_02_naming_it(loaded, org_tree, inbox,
+                                                                                   office_hub):
+    _drop(loaded, inbox, "1565.edxml", (FIXTURES / "document_sdk_envelope_attachment.xml").read_bytes())
+    [(code, symbol, _document_id, description)] = _said(loaded, office_hub)
+    assert (code, symbol) == ("02", "1565/UBND-KT")
+    assert "Gói tin có 1 tệp đặt ngoài AttachmentEncoded/Attachment (1565-UBND-KT kế hoạch vốn.pdf)" in description
