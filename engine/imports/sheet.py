@@ -339,10 +339,12 @@ def _footer_cell(value: object) -> bool:
 
 
 def _footer_row(grid: Grid, row: int, task: tuple[int, int]) -> bool:
-    """Every cell of the row is of a footer, and it names no task: a task and a lead unit of their own (a
-    signature merged across both columns fills them alike)."""
+    """Every cell of the row is of a footer, and it is no task's: it opens with no number (a task's STT), and
+    has no task and lead unit of their own (a signature merged across both columns fills them alike)."""
     content, lead = (grid.text(row, column) for column in task)
-    return not (content and lead and content != lead) and all(_footer_cell(value) for value in row_values(grid, row))
+    values = row_values(grid, row)
+    numbered = bool(values) and isinstance(values[0], int | float)
+    return not numbered and not (content and lead and content != lead) and all(map(_footer_cell, values))
 
 
 def footer_start(grid: Grid, first_row: int, task: tuple[int, int]) -> int | None:

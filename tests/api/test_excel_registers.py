@@ -431,6 +431,8 @@ def test_the_footers_words_begin_its_cells_not_a_tasks_sentence():
     grid = sheet.Grid({(2, 1): "Báo cáo trước ngày 15 tháng 6 năm 2026", (3, 1): "Cộng hòa xã hội chủ nghĩa",
                        (4, 1): "Tổng cộng", (4, 2): 12, (5, 1): "Hà Nội, ngày … tháng … năm 2026"}, 5)
     assert sheet.footer_start(grid, 2, (3, 4)) == 4
+    numbered = sheet.Grid({**grid.cells, (6, 1): 4, (6, 3): "Giám đốc Sở Tài chính chỉ đạo rà soát"}, 6)
+    assert sheet.footer_start(numbered, 2, (3, 4)) is None  # a task's row, its STT first: no footer below it
 
 
 def test_rows_a_filter_hides_are_refused_by_row_not_imported_nor_dropped(with_snnmt, org_tree):
