@@ -461,6 +461,17 @@ def test_hidden_rows_are_read_from_each_kind_of_workbook():
     assert excel.read_rows(spreadsheet_ml.replace(b"<Row ", b'<Row ss:Hidden="1" ', 8)).hidden == [7, 8]
     html = (FIXTURES / "register_html_table.xls").read_bytes().replace(b"<tr>", b'<tr style="display: none">')
     assert excel.read_rows(html).hidden == [7, 8, 9]
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    xls_sheet = book.add_sheet("Sổ theo dõi")
+    for row, values in enumerate(COORDINATION_SHEET):
+        for column, value in enumerate(values):
+            xls_sheet.write(row, column, value)
+    xls_sheet.row(1).hidden = True  # Excel 97–2003 keeps a row hidden in its ROW record
+    xls = io.BytesIO()
+    book.save(xls)
+    assert excel.read_rows(xls.getvalue()).hidden == [2]
 
 
 def test_the_api_names_each_row_of_the_footer_it_passed_over_in_vietnamese(with_snnmt, as_user):
