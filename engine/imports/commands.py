@@ -35,7 +35,10 @@ def import_excel(ctx: click.Context, path: str, username: str) -> None:
     """Register every directive of the sheet, or none when any cell is wrong."""
     engine = engine_of(ctx)
     with _reporting_rows():
-        created = excel.import_workbook(engine, Path(path).read_bytes(), _user(engine, username))
+        imported = excel.import_workbook(engine, Path(path).read_bytes(), _user(engine, username))
+    for skipped in imported.skipped:
+        click.echo(f"  {skipped.render()}")
+    created = imported.directives
     click.echo(f"{len(created)} directives registered: {', '.join(d.symbol for d in created)}")
 
 

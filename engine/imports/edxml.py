@@ -195,7 +195,7 @@ def read(data: bytes) -> Document | Status:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise Malformed(_fail("Not well-formed XML: %(detail)s", detail=str(exc)).errors) from None
+        raise Malformed(_malformed(exc).errors) from None
     if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
         raise _fail("An edXML message may not carry a DOCTYPE.")
     statuses = root.xpath("//*[local-name()='Status'][*[local-name()='StatusCode']]")
@@ -205,6 +205,19 @@ def read(data: bytes) -> Document | Status:
     if not headers:
         raise _fail("No edXML MessageHeader in this file.")
     return _document(root, headers[0])
+
+
+# libxml2's errors for a bare "&" in text: no name after it, no ';' after the name, an entity XML
+# does not know ("R&D;", "&nbsp;"). The commonest fault of real senders: their text written unescaped.
+_AMPERSAND_ERRORS = {23, 26, 68}
+
+
+def _malformed(exc: etree.XMLSyntaxError) -> ImportFailed:
+    line, column = exc.position
+    if exc.code in _AMPERSAND_ERRORS:
+        return _fail("Not well-formed XML: at line %(line)s, column %(column)s a character & is not written as "
+                     "&amp; (the sender must correct the message).", line=line, column=column)
+    return _fail("Not well-formed XML: %(detail)s", detail=str(exc))
 
 
 @dataclass(frozen=True)
@@ -220,30 +233,61 @@ class ReturnAddress:
 
 def return_address(data: bytes) -> ReturnAddress | None:
     """The sender of a document message and its document, read leniently (the message may have
-    been refused for its header: a date that is none, a missing subject): None for a status
-    message, one that is not well-formed, too large or carries a DOCTYPE, or one without
-    From/OrganId (nobody to tell)."""
-    if len(data) > MAX_BYTES:
+    been refused for its header: a date that is none, a missing subject; or as not well-formed XML, or
+    too large, or for its DOCTYPE, which the sender is told too): None for a status message, or one
+    without From/OrganId (nobody to tell)."""
+    root, verbatim = _readable(data)
+    headers = root.xpath("//*[local-name()='MessageHeader']") if root is not None else []
+    if root is None or root.xpath("//*[local-name()='Status']") or not headers:
         return None
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError:
-        return None
-    headers = root.xpath("//*[local-name()='MessageHeader']")
-    if root.getroottree().docinfo.doctype or root.xpath("//*[local-name()='Status']") or not headers:
-        return None
-    header = headers[0]
-    organ_id = _text(header, "From", "OrganId").upper()
+
+    def text(*path: str) -> str:
+        found = _text(headers[0], *path)
+        return found if verbatim is None or _verbatim(verbatim, found) else ""
+
+    organ_id = text("From", "OrganId").upper()
     if not organ_id:
         return None
-    number, notation = _text(header, "Code", "CodeNumber"), _text(header, "Code", "CodeNotation")
-    issued = _text(header, "PromulgationInfo", "PromulgationDate") or _text(header, "PromulgationInfo", "Date")
+    number, notation = text("Code", "CodeNumber"), text("Code", "CodeNotation")
+    issued = text("PromulgationInfo", "PromulgationDate") or text("PromulgationInfo", "Date")
     try:
         issued_on = date.fromisoformat(edxml_date(issued, "PromulgationDate", "issued_on")) if issued else None
     except ImportFailed:
         issued_on = None
-    return ReturnAddress(organ_id, "/".join(filter(None, (number, notation))), issued_on,
-                         _text(header, "DocumentId"), _business_type(root))
+    return ReturnAddress(organ_id, "/".join(filter(None, (number, notation))), issued_on, text("DocumentId"),
+                         _business_type(root))
+
+
+# A message's header comes before its files: a broken or oversized message's sender is read from this much.
+_HEAD_BYTES = 1024 * 1024
+
+
+def _readable(data: bytes) -> tuple[etree._Element | None, str | None]:
+    """The message's tree (and None), or, where it is not well-formed or too large to parse, its head
+    recovered and its text as written (_recovered_head)."""
+    if len(data) <= MAX_BYTES:
+        with contextlib.suppress(etree.XMLSyntaxError):
+            return etree.fromstring(data, _parser()), None
+    return _recovered_head(data)
+
+
+def _recovered_head(data: bytes) -> tuple[etree._Element | None, str]:
+    """The head of a message that is not well-formed (or too large to parse), read by libxml2's recovery,
+    and its text as written. The recovery drops what it cannot read ("R&D" reads "R"): it is used to find
+    whom to tell, never to take the message, and a value is believed only where the text has it verbatim."""
+    head = data[:_HEAD_BYTES]
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False,
+                             remove_comments=True)
+    try:
+        root = etree.fromstring(head, parser)
+    except etree.XMLSyntaxError:  # nothing readable at all
+        return None, ""
+    return root, clean_text(head.decode("utf-8", errors="replace"))
+
+
+def _verbatim(written: str, value: str) -> bool:
+    """`value` is an element's whole text as the message writes it (not a recovery's guess)."""
+    return not value or re.search(rf">\s*{re.escape(value)}\s*<", written) is not None
 
 
 def _business_type(root) -> str:
@@ -319,9 +363,9 @@ def _attachments(root) -> list[tuple[str, bytes]]:
     the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
     found: list[tuple[str, bytes]] = []
     references = _manifest(root)
+    _refuse_stray_files(root, references)
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
-        content_id = _content_id(_text(node, "ContentId"))
-        name = _file_name([node, references[content_id]] if content_id in references else [node], len(found) + 1)
+        name = _file_name(_described(node, references), len(found) + 1)
         try:
             content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
@@ -331,6 +375,24 @@ def _attachments(root) -> list[tuple[str, bytes]]:
         raise _fail("An edXML message may carry at most %(max)s attachments.", "AttachmentEncoded",
                     max=MAX_ATTACHMENTS)
     return found
+
+
+# A file (its base64) anywhere but in AttachmentEncoded/Attachment: an Attachment straight under the envelope.
+_STRAY_FILES = ("//*[local-name()='ContentTransferEncoded'][not(parent::*[local-name()='Attachment']"
+                "/parent::*[local-name()='AttachmentEncoded'])]")
+
+
+def _refuse_stray_files(root, references: dict) -> None:
+    """The standard's SDKs read a message's files from AttachmentEncoded/Attachment only (the hub's Java gateway
+    and Bkav's eDoc parser: the root's AttachmentEncoded children): a file placed elsewhere reaches no office
+    that receives with them, and was dropped here unsaid. The message is refused naming the files, so that the
+    sender, told, sends them where every receiver reads them."""
+    stray = root.xpath(_STRAY_FILES)
+    if stray:
+        names = [_file_name(_described(node.getparent(), references), number) for number, node in enumerate(stray, 1)]
+        raise _fail("The message carries %(count)s file(s) outside AttachmentEncoded/Attachment (%(names)s), where "
+                    "the standard's software does not read them: the sender must send them in "
+                    "AttachmentEncoded/Attachment.", "AttachmentEncoded", count=len(stray), names=", ".join(names))
 
 
 def _unzipped(name: str, content: bytes) -> tuple[str, bytes]:
@@ -358,6 +420,12 @@ def _manifest(root) -> dict:
     (the Attachment beside the file may carry only the ContentId)."""
     references = root.xpath("//*[local-name()='edXMLManifest']/*[local-name()='Reference']")
     return {content_id: node for node in references if (content_id := _content_id(_text(node, "ContentId")))}
+
+
+def _described(node, references: dict) -> list:
+    """The element carrying a file, and the manifest's Reference naming it (joined on ContentId) where there is one."""
+    content_id = _content_id(_text(node, "ContentId"))
+    return [node, references[content_id]] if content_id in references else [node]
 
 
 def _content_id(value: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -172,11 +172,37 @@ class Planned:
     cells: dict = field(default_factory=dict)  # its directive cells as read, to know a continuation row
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A row under the register's table that is not imported (its footer: totals, signatures, the date
+    line), named in the import's summary so that no row is left out unsaid."""
+    row: int
+    text: str  # its cells as the clerk finds them in the row
+
+    def render(self, translate: Callable[[str], str] = lambda text: text) -> str:
+        return translate("Row %(row)s was not imported: it is below the table (totals, signatures), not a "
+                         "task: %(text)s") % {"row": self.row, "text": self.text}
+
+
+class Read(NamedTuple):
+    rows: list[Row]
+    labels: dict[str, str]    # field → its column as the sheet heads it
+    skipped: list[Skipped]
+    hidden: list[int]         # rows of data the file hides: refused (_hidden)
+
+
 @dataclass
 class Plan:
     directives: list[Planned]
     errors: list[RowError]
     unit_names: dict[str, str]  # code → name
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    directives: list[Directive]
+    skipped: list[Skipped]
 
 
 class _DryRun(Exception):
@@ -185,35 +211,36 @@ class _DryRun(Exception):
 
 
 def import_workbook(engine, data: bytes, actor: User, session: Session | None = None,
-                    max_rows: int = MAX_ROWS) -> list[Directive]:
+                    max_rows: int = MAX_ROWS) -> Imported:
     """Register every directive of the sheet in one transaction (the caller's, given
     `session`), or none."""
-    rows, labels = read_rows(data, max_rows)
+    read = read_rows(data, max_rows)
     with nullcontext(session) if session is not None else engine.db.session() as session:
-        plan, created = _register_all(engine, session, rows, labels, actor)
+        plan, created = _register_all(engine, session, read, actor)
         if plan.errors:
             raise ImportFailed(plan.errors)
-        return created
+        return Imported(created, read.skipped)
 
 
 def plan_workbook(engine, data: bytes, actor: User, max_rows: int = MAX_ROWS) -> Plan:
     """What importing the sheet would register, and every problem; nothing is stored (the
     registration runs and is rolled back, so the registry's own checks are included)."""
     try:
-        rows, labels = read_rows(data, max_rows)
+        read = read_rows(data, max_rows)
     except ImportFailed as exc:
         return Plan([], exc.errors, {})
     try:
         with engine.db.session() as session:
-            raise _DryRun(_register_all(engine, session, rows, labels, actor)[0])
+            raise _DryRun(_register_all(engine, session, read, actor)[0])
     except _DryRun as dry:
         return dry.plan
 
 
-def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[Row], dict[str, str]]:
-    """The rows below the header of the workbook's register sheet, by field, and each field's
-    column label. The register is the one sheet with a column for each required field, wherever
-    it is; a workbook with several (a sheet per year) is refused, not imported in part."""
+def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> Read:
+    """The rows below the header of the workbook's register sheet, by field, each field's column
+    label, and the rows of the footer under the table, which are not imported. The register is the
+    one sheet with a column for each required field, wherever it is; a workbook with several (a
+    sheet per year) is refused, not imported in part."""
     grids = sheet.read_grids(data)
     headers = {name: sheet.find_header(grid, {c.field: (c.heading, *c.synonyms) for c in COLUMNS})
                for name, grid in grids.items()}
@@ -230,8 +257,10 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[Row], dict[st
             None, None, None, "This sheet is not a register of directives: it has no column of %(missing)s "
             "(headings found: %(found)s). Use the template or head the columns as it does.",
             {"missing": ", ".join(missing), "found": ", ".join(header.found[:15]) or "—"})])
+    footer = sheet.footer_start(grid, header.first_data_row, (header.columns["content"], header.columns["lead_unit"]))
+    end = footer or grid.last_row + 1
     rows: list[Row] = []
-    for number in range(header.first_data_row, grid.last_row + 1):
+    for number in range(header.first_data_row, end):
         values = {f: grid.value(number, column) for f, column in header.columns.items()}
         if all(_blank(v) for v in values.values()) or _is_example(values) or \
                 sheet.is_layout_row(grid, number, header.columns.values()):
@@ -242,14 +271,30 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[Row], dict[st
         rows.append((number, values))
     if not rows:
         raise ImportFailed([RowError(None, None, None, "The sheet has no rows to import.")])
-    return rows, header.labels
+    skipped = [Skipped(number, " · ".join(" ".join(str(v).split()) for v in sheet.row_values(grid, number)))
+               for number in range(end, grid.last_row + 1) if sheet.row_values(grid, number)]
+    return Read(rows, header.labels, skipped, [number for number, _values in rows if number in grid.hidden])
+
+
+def _hidden(rows: list[int]) -> RowError:
+    """Rows of data the file hides (by hand, or a filter leaving them out): only the clerk knows whether they
+    are left out on purpose (tasks done, another year's) or for room, so neither is assumed."""
+    spans: list[list[int]] = []
+    for number in rows:
+        if spans and number == spans[-1][-1] + 1:
+            spans[-1].append(number)
+        else:
+            spans.append([number])
+    return RowError(rows[0], None, None, "Rows %(rows)s are hidden or filtered out in the file: show every row "
+                    "(clear the filter), delete the rows not to import, and upload the file again.",
+                    {"rows": ", ".join(f"{s[0]}–{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans)})
 
 
 def secret_rows(data: bytes) -> list[int]:
     """The sheet rows giving a secrecy level (anything but blank or "Không mật": a misspelt level
     is of a secret document too); none for a file that is no register."""
     try:
-        rows, _labels = read_rows(data)
+        rows = read_rows(data).rows
     except ImportFailed:
         return []
     return [number for number, values in rows if SECRECY_WORDS.get(fold(_string(values.get("secrecy"))), "?")]
@@ -264,10 +309,11 @@ def _is_example(values: dict) -> bool:
     return fold(_string(values.get("summary"))).startswith(fold(str(EXAMPLE["summary"]))[:10])
 
 
-def _register_all(engine, session: Session, rows: list[Row], labels: dict[str, str],
-                  actor: User) -> tuple[Plan, list[Directive]]:
-    units = UnitDirectory(session)
-    groups, errors = _groups(units, rows, labels)
+def _register_all(engine, session: Session, read: Read, actor: User) -> tuple[Plan, list[Directive]]:
+    units, labels = UnitDirectory(session), read.labels
+    groups, errors = _groups(units, read.rows, labels)
+    if read.hidden:
+        errors.append(_hidden(read.hidden))
     created = []
     for group in groups:
         try:
@@ -280,7 +326,7 @@ def _register_all(engine, session: Session, rows: list[Row], labels: dict[str, s
             errors.append(RowError(row, labels.get(exc.field), exc.field, exc.message, exc.params))
         except EngineError as exc:
             errors.append(RowError(group.row, None, None, exc.message, exc.params))
-    return Plan(groups, _one_per_cell(errors), units.names), created
+    return Plan(groups, _one_per_cell(errors), units.names, read.skipped), created
 
 
 def _one_per_cell(errors: list[RowError]) -> list[RowError]:

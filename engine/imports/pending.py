@@ -11,7 +11,6 @@ from sqlalchemy import delete, select, update
 
 from engine import clock
 from engine.db import rowcount
-from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError
 from engine.imports import excel
 from engine.imports.models import PendingImport
@@ -56,7 +55,7 @@ def load(engine, actor: User, token: str) -> PendingImport:
     return pending
 
 
-def confirm(engine, actor: User, token: str) -> list[Directive]:
+def confirm(engine, actor: User, token: str) -> excel.Imported:
     """Import the kept sheet once; ImportFailed (nothing imported, the upload kept)
     or AlreadyDone (imported already, expired, or someone else's)."""
     with engine.db.session() as session:

@@ -39,6 +39,7 @@ class Grid:
     cells: dict[tuple[int, int], object]
     last_row: int
     across: dict[int, list[range]] = field(default_factory=dict)  # row → its columns merged into one cell
+    hidden: set[int] = field(default_factory=set)  # rows hidden or filtered out in the file (dòng ẩn, dòng bị lọc)
 
     def value(self, row: int, column: int):
         return self.cells.get((row, column))
@@ -112,7 +113,8 @@ def _xls_grids(data: bytes) -> dict[str, Grid]:
                     cells[(row + 1, column + 1)] = clean_text(cell.value)
         # xlrd's ranges are 0-based and end past their last row and column
         merges = [(top + 1, left + 1, bottom, right) for top, bottom, left, right in sheet.merged_cells]
-        grids[sheet.name] = _filled(cells, merges)
+        hidden = {row + 1 for row, info in sheet.rowinfo_map.items() if info.hidden}
+        grids[sheet.name] = _filled(cells, merges, hidden)
     book.release_resources()
     return grids
 
@@ -139,9 +141,12 @@ def _xml_grids(data: bytes) -> dict[str, Grid]:
 def _xml_grid(worksheet) -> Grid:
     cells: dict[tuple[int, int], object] = {}
     merges: list[tuple[int, int, int, int]] = []
+    hidden: set[int] = set()
     row = 0
     for row_node in worksheet.iterfind(f"{_SS}Table/{_SS}Row"):
         row, column = int(row_node.get(_SS + "Index", row + 1)), 0
+        if row_node.get(_SS + "Hidden") in ("1", "true"):
+            hidden.add(row)
         for cell in row_node.iterfind(_SS + "Cell"):
             column = int(cell.get(_SS + "Index", column + 1))
             across, down = int(cell.get(_SS + "MergeAcross", 0)), int(cell.get(_SS + "MergeDown", 0))
@@ -151,7 +156,7 @@ def _xml_grid(worksheet) -> Grid:
             if across or down:
                 merges.append((row, column, row + down, column + across))
             column += across
-    return _filled(cells, merges)
+    return _filled(cells, merges, hidden)
 
 
 def _xml_value(data) -> object:
@@ -193,8 +198,11 @@ def _html_grid(table) -> Grid:
     cells: dict[tuple[int, int], object] = {}
     merges: list[tuple[int, int, int, int]] = []
     taken: set[tuple[int, int]] = set()  # cells a rowspan above covers: the row's cells go right of them
+    hidden: set[int] = set()
     for row, tr in enumerate(table.xpath("./tr | ./*/tr"), 1):
         column = 0
+        if "display:none" in "".join((tr.get("style") or "").split()).lower():
+            hidden.add(row)
         for td in tr.xpath("./td | ./th"):
             column += 1
             while (row, column) in taken:
@@ -207,7 +215,7 @@ def _html_grid(table) -> Grid:
             if across > 1 or down > 1:
                 merges.append((row, column, row + down - 1, column + across - 1))
             column += across - 1
-    return _filled({key: value for key, value in cells.items() if key[1] <= MAX_COLUMNS}, merges)
+    return _filled({key: value for key, value in cells.items() if key[1] <= MAX_COLUMNS}, merges, hidden)
 
 
 def _grid(sheet) -> Grid:
@@ -216,10 +224,13 @@ def _grid(sheet) -> Grid:
     for (row, column), cell in sheet._cells.items():
         if column <= MAX_COLUMNS and cell.value is not None and str(cell.value).strip() != "":
             cells[(row, column)] = clean_text(cell.value) if isinstance(cell.value, str) else cell.value
-    return _filled(cells, [(m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges])
+    # A filter hides the rows it leaves out as a row hidden by hand is (row_dimensions' hidden).
+    hidden = {row for row, dimension in sheet.row_dimensions.items() if dimension.hidden}
+    return _filled(cells, [(m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges], hidden)
 
 
-def _filled(cells: dict[tuple[int, int], object], merges: list[tuple[int, int, int, int]]) -> Grid:
+def _filled(cells: dict[tuple[int, int], object], merges: list[tuple[int, int, int, int]],
+            hidden: set[int]) -> Grid:
     """The grid of `cells` with each merged range (top, left, bottom, right) given its first cell's value."""
     last_row = max((row for row, _ in cells), default=0)
     across: dict[int, list[range]] = {}
@@ -232,7 +243,7 @@ def _filled(cells: dict[tuple[int, int], object], merges: list[tuple[int, int, i
                 cells[(row, column)] = value
             if right > left:
                 across.setdefault(row, []).append(range(left, right + 1))
-    return Grid(cells, last_row, across)
+    return Grid(cells, last_row, across, hidden)
 
 
 _COLUMN_NUMBER = re.compile(r"\(?(\d{1,2})\)?")
@@ -296,3 +307,62 @@ def _match(grid: Grid, row: int, depth: int, keys: dict[str, str]) -> Header:
 
 def _label(column: int, heading: str) -> str:
     return f"{get_column_letter(column)} ({heading.rstrip(' *')})"
+
+
+# What a register writes under its table (phần cuối biểu): its totals (tổng cộng), its signatures — who drew it
+# up, the head's title, perhaps after KT./TM./TL./TUQ./Q. — with "(Ký, ghi rõ họ tên)" and the names under
+# them, the place and date line, notes. Compared folded, without punctuation.
+_TOTALS = re.compile(r"(tong cong|tong so)\b.*|(tong|cong)( \d.*)?")
+_TITLES = ("nguoi lap", "nguoi ghi so", "nguoi kiem tra", "nguoi duyet", "giam doc", "pho giam doc", "chu tich",
+           "pho chu tich", "chanh van phong", "pho chanh van phong", "thu truong", "truong phong", "pho truong phong",
+           "ke toan truong", "lanh dao", "xac nhan", "noi nhan", "ghi chu")
+_ON_BEHALF = re.compile(r"(kt|tm|tl|tuq|q) \S.*")  # ký thay, thay mặt, thừa lệnh, thừa ủy quyền, quyền
+_DATE_LINE = re.compile(r"([^,]{0,40}, )?ngay\b[\s\d._…/-]*thang\b[\s\d._…/-]*nam\b.*")
+_NAME_WORDS = 6  # a name under a signature: a few words, no digit
+
+
+def _footer_word(text: str) -> bool:
+    """Text that opens a register's footer: totals, a signer's title, the date line, a note."""
+    folded = fold(text)
+    key = " ".join(re.sub(r"[^0-9a-z…]+", " ", folded).split())
+    return bool(_TOTALS.fullmatch(key) or key.startswith(_TITLES) or _ON_BEHALF.fullmatch(key)
+                or _DATE_LINE.fullmatch(folded))
+
+
+def _footer_cell(value: object) -> bool:
+    """A cell a footer holds: its words, a count, a signing note in brackets, a signer's name."""
+    if isinstance(value, int | float):
+        return True
+    text = " ".join(str(value).split())
+    return _footer_word(text) or (text.startswith("(") and text.endswith(")")) or (
+        len(text.split()) <= _NAME_WORDS and not any(c.isdigit() for c in text))
+
+
+def _footer_row(grid: Grid, row: int, task: tuple[int, int]) -> bool:
+    """Every cell of the row is of a footer, and it is no task's: it opens with no number (a task's STT), and
+    has no task and lead unit of their own (a signature merged across both columns fills them alike)."""
+    content, lead = (grid.text(row, column) for column in task)
+    values = row_values(grid, row)
+    numbered = bool(values) and isinstance(values[0], int | float)
+    return not numbered and not (content and lead and content != lead) and all(map(_footer_cell, values))
+
+
+def footer_start(grid: Grid, first_row: int, task: tuple[int, int]) -> int | None:
+    """The first row of the footer under the register's table, None when it has none: the rows from it to the
+    sheet's end are all of a footer, and it opens with totals, a signer's title or the date line. `task` is
+    the columns of the task and of its lead unit. Read from the bottom up to the first row of data: a
+    subtotal above that row (a directive after a "Cộng") stays a row, its cells checked as data."""
+    start = None
+    for row in range(grid.last_row, first_row - 1, -1):
+        if not _footer_row(grid, row, task):
+            break
+        if any(_footer_word(str(value)) for value in row_values(grid, row)):
+            start = row
+    return start
+
+
+def row_values(grid: Grid, row: int) -> list:
+    """The row's values left to right, a merged range's once."""
+    values = [grid.value(row, column) for column in range(1, MAX_COLUMNS + 1)]
+    return [value for column, value in enumerate(values) if value is not None and
+            (column == 0 or value != values[column - 1])]

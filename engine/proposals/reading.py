@@ -1,6 +1,7 @@
-"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), PDF
-through its text layer (poppler's pdftotext), and a scanned PDF or an image through OCR
-(tesseract with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
+"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), Word
+97–2003 (.doc, through antiword, Debian package antiword), PDF through its text layer (poppler's pdftotext),
+and a scanned PDF or an image through OCR (tesseract with its Vietnamese data, Debian packages tesseract-ocr
+and tesseract-ocr-vie).
 Bounded: the file's size, the pages read and each program's running time."""
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ SCAN_LONG_SIDE = 3508     # pixels: a PDF page's long side rendered for OCR (A4 
 # Why a file gives no text: the reason (for the API) and the sentence people read.
 REASONS = {
     "too_large": "The file is larger than %(limit)s MB.",
-    "unsupported": "Attach a DOCX, a PDF or a scanned image (PNG, JPEG, TIFF).",
+    "unsupported": "Attach a DOCX, a DOC, a PDF or a scanned image (PNG, JPEG, TIFF).",
     "unreadable": "The file could not be read: it is damaged or not what its name says.",
     "unpacks_too_large": "The file is refused: once unpacked it would exceed %(mb)s MB, or a part of it more "
                          "than %(ratio)s times its size.",
@@ -42,6 +43,8 @@ REASONS = {
                        "scanned at 300 dpi is about 9 million) and %(pages)s pages.",
     "ocr_unavailable": "This file is a scan and text recognition (OCR with Vietnamese data) is not installed "
                        "on this server: paste the text instead.",
+    "doc_unavailable": "Word 97–2003 files (.doc) are not read on this server (antiword is not installed): save it "
+                       "as DOCX or PDF, or paste the text.",
 }
 
 
@@ -57,7 +60,7 @@ class ReadingError(EngineError):
 @dataclass(frozen=True)
 class DocumentText:
     text: str
-    method: str   # docx, pdf_text, ocr
+    method: str   # docx, doc, pdf_text, ocr
 
 
 def read_document(data: bytes, filename: str) -> DocumentText:
@@ -67,6 +70,8 @@ def read_document(data: bytes, filename: str) -> DocumentText:
     deadline = time.monotonic() + READ_SECONDS
     if name.endswith(".docx"):
         return DocumentText(_docx_text(data), "docx")
+    if name.endswith(".doc"):
+        return DocumentText(_doc_text(data, deadline), "doc")
     if name.endswith(".pdf") or data.startswith(b"%PDF"):
         return _pdf_text(data, deadline)
     if name.endswith(IMAGE_SUFFIXES):
@@ -156,6 +161,24 @@ def _row_cells(row) -> list[str]:
         cells.append("" if cell is previous else " ".join(_cell_text(cell).split()))
         previous = cell
     return cells
+
+
+# A row of a table as antiword draws it: its cells between bars ("|Sở Tài chính |Quý II/2026 |").
+_DRAWN_ROW = re.compile(r"\|(.*\|)+\s*")
+
+
+def _doc_text(data: bytes, deadline: float) -> str:
+    """A Word 97–2003 document's text through antiword: its paragraphs a line each (no wrapping), in UTF-8,
+    a table's row a line with its cells separated as a DOCX's are (engine.proposals.tables)."""
+    if shutil.which("antiword") is None:
+        raise ReadingError("doc_unavailable")
+    path = _saved(data, ".doc")
+    try:
+        out = _run(["antiword", "-w", "0", "-m", "UTF-8.txt", str(path)], deadline).stdout.decode("utf-8", "replace")
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    return "\n".join(CELL.join(cell.strip() for cell in line.strip()[1:-1].split("|"))
+                     if _DRAWN_ROW.fullmatch(line.strip()) else line for line in out.splitlines())
 
 
 def _run(args: list[str], deadline: float) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import clock as clock_module
 from engine.audit.models import AuditEntry
@@ -70,6 +70,26 @@ def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, or
     outcome = _import(loaded, SDK, org_tree["clerk"])
     assert (outcome.action, outcome.directive.symbol, outcome.directive.doc_type, outcome.directive.urgency) == (
         "registered", "1520/UBND-KT", "CV", "urgent")
+
+
+def test_a_file_outside_attachment_encoded_refuses_the_message_naming_it(loaded, org_tree, as_user):
+    """A file straight under the envelope, not in AttachmentEncoded/Attachment (tests/fixtures/edxml/
+    document_sdk_envelope_attachment.xml): the SDKs of the standard read files only there, and it was dropped
+    unsaid, the directive registered without its document. The API refuses it (nothing stored), naming the
+    file; the watched folder answers 02 (tests/api/test_edxml_refusals.py)."""
+    data = (FIXTURES / "document_sdk_envelope_attachment.xml").read_bytes()
+    response = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(data), "1565.edxml"), "assignments": json.dumps(TASKS)})
+    assert response.status_code == 422
+    [row] = response.get_json()["error"]["rows"]
+    assert (row["field"], row["message"]) == ("AttachmentEncoded", (
+        "Gói tin có 1 tệp đặt ngoài AttachmentEncoded/Attachment (1565-UBND-KT kế hoạch vốn.pdf), nơi phần mềm "
+        "theo chuẩn không đọc tệp: nơi gửi phải gửi lại các tệp trong AttachmentEncoded/Attachment."))
+    with pytest.raises(ImportFailed):
+        _import(loaded, data, org_tree["clerk"], tasks=[])  # nor kept waiting for the office
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 0
+        assert s.scalar(select(func.count(ReceivedDocument.id))) == 0
 
 
 def test_a_file_named_only_in_the_manifest_registers_under_that_name(loaded, org_tree):

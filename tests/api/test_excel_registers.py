@@ -44,14 +44,15 @@ def test_an_office_register_imports(with_snnmt, org_tree):
     assert [(i["lead_unit"], i["coordinating_units"], i["deadline"]) for d in plan.directives for i in d.items] == [
         ("STC", ["SXD", "SNNMT"], "2026-03-31"), ("SXD", ["STC", "SNNMT"], "2026-04-15"), ("STC-NS", [], "2026-05-01")]
     assert _count(with_snnmt) == 0  # the preview stored nothing
-    created = excel.import_workbook(with_snnmt, office_register(), org_tree["clerk"])
+    created = excel.import_workbook(with_snnmt, office_register(), org_tree["clerk"]).directives
     assert [d.symbol for d in created] == ["45/2026/QĐ-UBND", "46/2026/CT-UBND"]
     assert _count(with_snnmt) == 2
 
 
 def test_decomposed_text_is_stored_composed(loaded, org_tree):
     nfd = unicodedata.normalize("NFD", "Về việc đẩy nhanh giải ngân")
-    [created] = excel.import_workbook(loaded, office_register([ROWS[2][:3] + [nfd] + ROWS[2][4:]]), org_tree["clerk"])
+    register = office_register([ROWS[2][:3] + [nfd] + ROWS[2][4:]])
+    [created] = excel.import_workbook(loaded, register, org_tree["clerk"]).directives
     assert created.summary == unicodedata.normalize("NFC", nfd) != nfd
 
 
@@ -96,7 +97,8 @@ def test_the_template_example_row_is_never_imported(loaded, org_tree):
     assert book[excel.SHEET]["A2"].comment is not None  # the example row is marked in the sheet
     out = io.BytesIO()
     book.save(out)
-    assert [d.symbol for d in excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"])] == ["47/2026/QĐ-UBND"]
+    assert [d.symbol for d in excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"]).directives] == [
+        "47/2026/QĐ-UBND"]
 
 
 def _errors(engine, clerk, rows) -> list:
@@ -129,7 +131,7 @@ def test_dates_in_the_usual_forms(text):
 def test_a_double_confirmation_imports_once(with_snnmt, org_tree):
     clerk = org_tree["clerk"]
     token = pending.keep(with_snnmt, clerk, "so.xlsx", office_register())
-    assert len(pending.confirm(with_snnmt, clerk, token)) == 2
+    assert len(pending.confirm(with_snnmt, clerk, token).directives) == 2
     with pytest.raises(AlreadyDone):
         pending.confirm(with_snnmt, clerk, token)
     assert _count(with_snnmt) == 2
@@ -223,7 +225,7 @@ def test_a_registers_secret_row_is_refused_as_the_ruleset_says(loaded, org_tree)
                   "paper procedure and do not register it here."),
         (4, "E (Độ mật)", "Use Mật, Tối mật or Tuyệt mật, or leave it empty.")]
     assert _count(loaded) == 0
-    [created] = excel.import_workbook(loaded, plain_sheet(SECRET_SHEET[:2]), org_tree["clerk"])
+    [created] = excel.import_workbook(loaded, plain_sheet(SECRET_SHEET[:2]), org_tree["clerk"]).directives
     assert (created.symbol, created.secrecy) == ("201/UBND-NC", None)
 
 
@@ -250,7 +252,8 @@ def test_the_register_is_found_on_any_sheet_and_two_are_refused_not_imported_in_
     [error] = failure.value.errors
     assert error.row is None and "2 sheets of directives (Năm 2026, Năm 2025)" in error.render()
     assert _count(loaded) == 0
-    [created] = excel.import_workbook(loaded, _workbook({"Bìa": cover, "Năm 2025": year_2025}), org_tree["clerk"])
+    one_year = _workbook({"Bìa": cover, "Năm 2025": year_2025})
+    [created] = excel.import_workbook(loaded, one_year, org_tree["clerk"]).directives
     assert created.symbol == "55/UBND-TH"
 
 
@@ -290,7 +293,7 @@ def test_a_registers_deadline_cell_is_read_as_registers_write_it(loaded, org_tre
     [planned] = excel.plan_workbook(loaded, plain_sheet(sheet), org_tree["clerk"]).directives
     [item] = planned.items
     assert (item["deadline"], item.get("deadline_days")) == (deadline, days)
-    [created] = excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    [created] = excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"]).directives
     assert created.symbol == "210/UBND-KT"
 
 
@@ -317,7 +320,7 @@ def test_the_column_numbers_and_the_section_headings_of_a_register_are_no_rows(l
         book.active.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(heading))
     out = io.BytesIO()
     book.save(out)
-    created = excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"])
+    created = excel.import_workbook(loaded, out.getvalue(), org_tree["clerk"]).directives
     assert [d.symbol for d in created] == ["210/UBND-KT", "211/UBND-KT"]
 
 
@@ -335,7 +338,7 @@ def test_a_register_kept_as_xls_imports_as_the_same_register_in_xlsx(with_snnmt,
     assert plan.errors == []
     assert [(d.header, d.items, d.rows) for d in plan.directives] == [
         (d.header, d.items, d.rows) for d in from_xlsx.directives]
-    assert [d.symbol for d in excel.import_workbook(with_snnmt, xls, org_tree["clerk"])] == [
+    assert [d.symbol for d in excel.import_workbook(with_snnmt, xls, org_tree["clerk"]).directives] == [
         "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
 
 
@@ -353,7 +356,7 @@ def test_a_register_exported_by_web_software_as_excel_imports_as_the_same_regist
     assert plan.errors == []
     assert [(d.header, d.items, d.rows) for d in plan.directives] == [
         (d.header, d.items, d.rows) for d in from_xlsx.directives]
-    assert [d.symbol for d in excel.import_workbook(with_snnmt, data, org_tree["clerk"])] == [
+    assert [d.symbol for d in excel.import_workbook(with_snnmt, data, org_tree["clerk"]).directives] == [
         "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
     with pytest.raises(ImportFailed) as failure:
         excel.import_workbook(with_snnmt, data.replace(*damage), org_tree["clerk"])
@@ -390,3 +393,103 @@ def test_units_named_as_a_body_are_refused_saying_so_without_a_hint(loaded, org_
                                    "or code.")]
     with loaded.db.session() as s:
         assert UnitDirectory(s).lookup("Sở Tài chính và các đơn vị liên quan").codes == ["STC"]
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "excel"
+FOOTER = [(11, "Tổng cộng: 02 văn bản, 03 nhiệm vụ · 3"), (13, "Gia Lai, ngày 15 tháng 11 năm 2026"),
+          (14, "NGƯỜI LẬP BIỂU · KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"), (15, "(Ký, ghi rõ họ tên) · (Ký tên, đóng dấu)"),
+          (19, "Nguyễn Thị Hoa · Trần Văn Minh")]
+
+
+@pytest.mark.parametrize("name", ["register_footer.xlsx", "register_footer.xls"])
+def test_a_registers_totals_and_signatures_are_no_rows_and_each_is_named(with_snnmt, org_tree, name):
+    """Registers end with their totals, the date line and the signatures under the table (tests/fixtures/excel/
+    MANIFEST.md): each was read as a directive and refused on every cell, so no register imported. They are
+    passed over, each named by its row in the import's summary."""
+    data = (FIXTURES / name).read_bytes()
+    plan = excel.plan_workbook(with_snnmt, data, org_tree["clerk"])
+    assert plan.errors == []
+    assert [d.rows for d in plan.directives] == [[7, 8], [9]]
+    assert [(s.row, s.text) for s in plan.skipped][:5] == FOOTER
+    assert plan.skipped[5].row == 21 and plan.skipped[5].text.startswith("Ghi chú: Cột (10)")
+    imported = excel.import_workbook(with_snnmt, data, org_tree["clerk"])
+    assert [d.symbol for d in imported.directives] == ["45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+    assert imported.skipped == plan.skipped
+
+
+def test_a_row_of_data_under_a_total_keeps_the_total_a_row_to_correct(with_snnmt, org_tree):
+    """A subtotal with a directive below it is no footer: the rows are checked as data, none passed over."""
+    book = load_workbook(FIXTURES / "register_footer.xlsx")
+    book.worksheets[0].append(ROWS[2][:1] + ["47/2026/CT-UBND"] + ROWS[2][2:])
+    out = io.BytesIO()
+    book.save(out)
+    plan = excel.plan_workbook(with_snnmt, out.getvalue(), org_tree["clerk"])
+    assert plan.skipped == [] and {e.row for e in plan.errors} >= {11, 14}
+
+
+def test_the_footers_words_begin_its_cells_not_a_tasks_sentence():
+    grid = sheet.Grid({(2, 1): "Báo cáo trước ngày 15 tháng 6 năm 2026", (3, 1): "Cộng hòa xã hội chủ nghĩa",
+                       (4, 1): "Tổng cộng", (4, 2): 12, (5, 1): "Hà Nội, ngày … tháng … năm 2026"}, 5)
+    assert sheet.footer_start(grid, 2, (3, 4)) == 4
+    numbered = sheet.Grid({**grid.cells, (6, 1): 4, (6, 3): "Giám đốc Sở Tài chính chỉ đạo rà soát"}, 6)
+    assert sheet.footer_start(numbered, 2, (3, 4)) is None  # a task's row, its STT first: no footer below it
+
+
+def test_rows_a_filter_hides_are_refused_by_row_not_imported_nor_dropped(with_snnmt, org_tree):
+    """A register filtered to some units (tests/fixtures/excel/register_filtered.xlsx: row 8 filtered out) was
+    imported whole, the rows the clerk did not see too: only the clerk knows whether they were left out on
+    purpose, so the file is refused naming them."""
+    data = (FIXTURES / "register_filtered.xlsx").read_bytes()
+    plan = excel.plan_workbook(with_snnmt, data, org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in plan.errors] == [
+        (8, None, "Rows 8 are hidden or filtered out in the file: show every row (clear the filter), delete the rows "
+                  "not to import, and upload the file again.")]
+    with pytest.raises(ImportFailed):
+        excel.import_workbook(with_snnmt, data, org_tree["clerk"])
+    assert _count(with_snnmt) == 0
+
+
+def test_hidden_rows_are_read_from_each_kind_of_workbook():
+    book = load_workbook(FIXTURES / "register_filtered.xlsx")
+    for row in (9, 10):
+        book.worksheets[0].row_dimensions[row].hidden = True
+    out = io.BytesIO()
+    book.save(out)
+    assert excel.read_rows(out.getvalue()).hidden == [8, 9]
+    spreadsheet_ml = (FIXTURES / "register_excel_2003_xml.xls").read_bytes()
+    # rows 1 to 8 hidden (ss:Index skips row 3's element), of which rows 7 and 8 are data
+    assert excel.read_rows(spreadsheet_ml.replace(b"<Row ", b'<Row ss:Hidden="1" ', 8)).hidden == [7, 8]
+    html = (FIXTURES / "register_html_table.xls").read_bytes().replace(b"<tr>", b'<tr style="display: none">')
+    assert excel.read_rows(html).hidden == [7, 8, 9]
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    xls_sheet = book.add_sheet("Sổ theo dõi")
+    for row, values in enumerate(COORDINATION_SHEET):
+        for column, value in enumerate(values):
+            xls_sheet.write(row, column, value)
+    xls_sheet.row(1).hidden = True  # Excel 97–2003 keeps a row hidden in its ROW record
+    xls = io.BytesIO()
+    book.save(xls)
+    assert excel.read_rows(xls.getvalue()).hidden == [2]
+
+
+def test_the_api_names_each_row_of_the_footer_it_passed_over_in_vietnamese(with_snnmt, as_user):
+    data = (FIXTURES / "register_footer.xlsx").read_bytes()
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(data), "so-theo-doi.xlsx")})
+    assert response.status_code == 201, response.get_json()
+    assert len(response.get_json()["items"]) == 2
+    skipped = response.get_json()["skipped_rows"]
+    assert [(s["row"], s["text"]) for s in skipped][:5] == FOOTER
+    assert skipped[0]["message"] == ("Dòng 11 không được nhập: dòng dưới bảng (tổng cộng, chữ ký), không phải nhiệm "
+                                     "vụ: Tổng cộng: 02 văn bản, 03 nhiệm vụ · 3")
+
+
+def test_the_command_names_each_row_of_the_footer_it_passed_over(with_snnmt, org_tree):
+    result = CliRunner().invoke(cli, ["import", "excel", str(FIXTURES / "register_footer.xls"), "--as", "clerk"],
+                                obj=with_snnmt)
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0].strip() for line in result.output.splitlines()[:6]] == [
+        f"Row {row} was not imported" for row in (11, 13, 14, 15, 19, 21)]
+    assert result.output.splitlines()[-1] == "2 directives registered: 45/2026/QĐ-UBND, 46/2026/CT-UBND"

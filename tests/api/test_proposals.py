@@ -3,6 +3,7 @@ edits one, drops one and registers the rest with POST /directives — nothing is
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from engine.cli import cli
 from engine.directives.models import Assignment, AssignmentUnit, Directive
+from engine.org import service as org
 from engine.org.models import Unit
 from tests.api.test_api import register_and_classify
 from tests.proposals.texts import NOTICE, notice_docx, plan_docx
@@ -101,3 +103,24 @@ def test_a_task_for_every_commune_of_a_seeded_province_registers_through_the_api
         coordinating = select(func.count(AssignmentUnit.id)).join(Assignment).where(
             Assignment.seq == 1, AssignmentUnit.role == "coordinating")
         assert s.scalar(coordinating) == 135
+
+
+DOC = Path(__file__).parents[1] / "fixtures" / "doc" / "ct-09-2009-ct-ubnd-binh-duong.doc"
+
+
+def test_a_word_97_directive_gives_its_tasks(as_user, loaded):
+    """A real Word 97–2003 directive (tests/fixtures/doc/MANIFEST.md: Chỉ thị 09/2009/CT-UBND of Bình Dương, its
+    tasks by department under "6. Phân công tổ chức thực hiện") was refused as unsupported: read through antiword."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SKHCN", "Sở Khoa học và Công nghệ", parent_code="UBND", kind="department")
+        org.create_unit(s, "SNV", "Sở Nội vụ", parent_code="UBND", kind="department")
+    answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(DOC.read_bytes()), "CT9UB.DOC"), "issued_on": "2009-04-15"})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["method"] == "doc"
+    found = [([u["code"] for u in p["lead_units"]], p["content"]) for p in answer.get_json()["proposals"]]
+    assert [(leads, content.split(",")[0][:40]) for leads, content in found[-8:]] == [
+        (["SKHCN"], "Hướng dẫn các sở"), (["SKHCN"], "Tham mưu Ủy ban nhân dân tỉnh ban hành t"),
+        (["SKHCN"], "Hướng dẫn các sở"), (["SKHCN"], "Hướng dẫn và hỗ trợ về chuyên môn"),
+        (["SNV"], "Rà soát"), (["STC"], "Bố trí kinh phí triển khai kế hoạch hoạt"),
+        (["STC"], "Chỉ đạo cơ quan tài chính cùng cấp"), (["SKHCN"], "Giao Sở Khoa học và Công nghệ theo dõi")]

@@ -2,10 +2,12 @@
 takes a sender's recall request (13) and a message it must refuse from the watched folder; the
 clerk accepts the request over the API of `dondoc serve` (a retry with the same key answers
 the same, a second answer 409); the scheduler, restarted between the steps, delivers 15 and 02
-to the hub once each (engine.exchange.recalls, engine.exchange.received.refused)."""
+to the hub once each (engine.exchange.recalls, engine.exchange.received.refused), 02 also for a
+message that is not well-formed XML (a bare "&"), delivered twice."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -22,6 +24,17 @@ NEW = (Path(__file__).parent.parent / "fixtures" / "edxml" / "document_new.xml")
 # Another document (325) whose DueDate is no date: refused to failed/, its sender told.
 BAD_DUE = NEW.replace(b">318<", b">325<").replace(b"0000318<", b"0000325<").replace(
     b"<edXML:DueDate>31/03/2026", b"<edXML:DueDate>31/13/2026")
+
+
+# A message with a bare "&" in its text (not well-formed XML): refused to failed/, its sender told 02 once.
+AMPERSAND = (Path(__file__).parent.parent / "fixtures" / "edxml" / "document_sdk_ampersand.xml").read_bytes()
+
+
+def _written_long_ago(path: Path, data: bytes) -> None:
+    """A message the hub's SDK finished writing (one not well-formed is left while it may still be written)."""
+    path.write_bytes(data)
+    written = time.time() - 60
+    os.utime(path, (written, written))
 
 
 def _wait(condition, what: str, seconds: float = 90) -> None:
@@ -56,9 +69,12 @@ def test_a_recall_request_and_a_refused_message_are_answered_once_across_restart
         _wait(lambda: hub.codes() == ["01", "03"], "01 and 03 of 318/QĐ-UBND")
         (inbox / "0000318-13.edxml").write_bytes(recall_request())
         (inbox / "0000325.edxml").write_bytes(BAD_DUE)
-        _wait(lambda: _requests(deployment) and (inbox / "failed" / "0000325.edxml").exists(), "the folder taken")
+        _written_long_ago(inbox / "1560.edxml", AMPERSAND)
+        _wait(lambda: _requests(deployment) and (inbox / "failed" / "0000325.edxml").exists()
+              and (inbox / "failed" / "1560.edxml").exists(), "the folder taken")
         deployment.kill("first")
         (inbox / "0000325-again.edxml").write_bytes(BAD_DUE)  # the hub delivering it again
+        _written_long_ago(inbox / "1560-again.edxml", AMPERSAND)
 
         deployment.start_web()
         clerk = deployment.client("clerk")
@@ -73,11 +89,12 @@ def test_a_recall_request_and_a_refused_message_are_answered_once_across_restart
         deployment.stop("web")
 
         deployment.start_scheduler("second")
-        _wait(lambda: hub.codes() == ["01", "02", "03", "15"] and (inbox / "failed" / "0000325-again.edxml").exists(),
-              "15 and 02 delivered")
+        failed = inbox / "failed"
+        _wait(lambda: hub.codes() == ["01", "02", "02", "03", "15"] and (failed / "0000325-again.edxml").exists()
+              and (failed / "1560-again.edxml").exists(), "15 and the two 02 delivered")
         time.sleep(3)  # three more ticks: nothing more to send
         deployment.stop("second")
-        assert hub.codes() == ["01", "02", "03", "15"]
+        assert hub.codes() == ["01", "02", "02", "03", "15"]
         with deployment.engine.db.session() as s:
             assert s.scalar(select(Directive.status).where(Directive.symbol == "318/QĐ-UBND")) == \
                 DirectiveStatus.REVOKED

@@ -46,3 +46,30 @@ def test_upload_preview_confirm_then_search_without_diacritics(loaded, live_serv
     clerk.wait_for_selector("table.list :text('45/2026/QĐ-UBND')")
     listed = clerk.locator("table.list").inner_text()
     assert "46/2026/CT-UBND" not in listed
+
+
+def test_a_registers_footer_is_named_row_by_row_before_and_after_the_import(loaded, live_server, sign_in):
+    """The real shape of a register's end (tests/fixtures/excel/register_footer.xlsx: totals, date line,
+    signatures) was refused on 22 cells; the clerk now reads which rows are passed over, then imports."""
+    from pathlib import Path
+
+    from engine.org import service as org
+
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Nhập từ Excel')")
+    clerk.set_input_files("input[name=file]",
+                          str(Path(__file__).parents[1] / "fixtures" / "excel" / "register_footer.xlsx"))
+    clerk.click("button.primary:has-text('Xem trước')")
+    clerk.wait_for_selector("h2:has-text('Các dòng không được nhập')")
+    skipped = clerk.locator("#skipped-rows li").all_inner_texts()
+    assert [line.split(" không được nhập")[0] for line in skipped] == [
+        f"Dòng {row}" for row in (11, 13, 14, 15, 19, 21)]
+    assert "NGƯỜI LẬP BIỂU · KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" in skipped[2]
+    assert clerk.locator("section.planned-directive").count() == 2
+    clerk.click("#import-confirm button")
+    clerk.wait_for_selector(".flash.success:has-text('Đã nhập 2 văn bản')")
+    assert clerk.locator(".flash:has-text('Không nhập các dòng 11, 13, 14, 15, 19, 21')").count() == 1
+    with loaded.db.session() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 2

@@ -3927,3 +3927,15 @@ def test_a_bodys_view_or_account_is_no_duty():
     # the same body asking is still the speaker, its addressee the lead
     text = "Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng nghiêm túc kiểm điểm, làm rõ trách nhiệm."
     assert summary(text) == [(["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_word_97_file_on_a_server_without_antiword_is_refused_saying_what_to_do(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")   # a server without the antiword package
+    with pytest.raises(ReadingError) as refused:
+        read_document((Path(__file__).parents[1] / "fixtures" / "doc" / "ct-09-2009-ct-ubnd-binh-duong.doc")
+                      .read_bytes(), "CT9UB.DOC")
+    assert refused.value.reason == "doc_unavailable"
+    monkeypatch.undo()
+    with pytest.raises(ReadingError) as refused:
+        read_document(b"\xd0\xcf\x11\xe0 not really a Word file", "broken.doc")
+    assert refused.value.reason == "unreadable"

@@ -99,3 +99,26 @@ def test_the_preview_says_a_task_has_no_deadline_and_names_a_directive_s_one_row
                             "Thường xuyên"]]
     html = clerk.get(_upload(clerk, plain_sheet(sheet)).location).get_data(as_text=True)
     assert "Không thời hạn" in html and "dòng 2<" in html and "dòng 2–2" not in html
+
+
+def test_the_preview_and_the_import_name_the_rows_under_the_table_not_imported(loaded, browser):
+    """A register's totals and signatures under its table (tests/fixtures/excel/register_footer.xlsx) are passed
+    over, and the clerk reads which rows before confirming and after."""
+    from pathlib import Path
+
+    from engine.org import service as org
+
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+    clerk = browser("clerk")
+    data = (Path(__file__).parents[1] / "fixtures" / "excel" / "register_footer.xlsx").read_bytes()
+    uploaded = _upload(clerk, data)
+    preview = clerk.get(uploaded.location)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Sẽ vào sổ 2 văn bản" in html
+    assert "Các dòng không được nhập" in html
+    assert "Dòng 14 không được nhập: dòng dưới bảng (tổng cộng, chữ ký), không phải nhiệm vụ: NGƯỜI LẬP BIỂU" in html
+    done = clerk.post(uploaded.location + "/confirm", page=uploaded.location, follow_redirects=True)
+    assert "Không nhập các dòng 11, 13, 14, 15, 19, 21: các dòng dưới bảng (tổng cộng, chữ ký)." in \
+        done.get_data(as_text=True)
+    assert _count(loaded) == 2

@@ -141,8 +141,9 @@ def _recall_request(row: RecallRequest, directive) -> dict:
 @idempotent
 def import_excel():
     require(permissions.may_register_directives)
-    created = excel.import_workbook(engine(), _upload().read(), api_user(), max_rows=excel.WEB_MAX_ROWS)
-    return jsonify({"items": [serialize.directive(d) for d in created]}), 201
+    imported = excel.import_workbook(engine(), _upload().read(), api_user(), max_rows=excel.WEB_MAX_ROWS)
+    skipped = [{"row": row.row, "text": row.text, "message": row.render(_)} for row in imported.skipped]
+    return jsonify({"items": [serialize.directive(d) for d in imported.directives], "skipped_rows": skipped}), 201
 
 
 @blueprint.get("/imports/excel/template")

@@ -43,21 +43,25 @@ def import_preview(token: str):
         return redirect(url_for("directives.import_upload"))
     plan = excel.plan_workbook(eng, upload.data, current_user(), max_rows=excel.WEB_MAX_ROWS)
     return render_template("directives/import_preview.html", plan=plan, token=token, filename=upload.filename,
-                           problems=[e.as_dict(_) for e in plan.errors]), (422 if plan.errors else 200)
+                           problems=[e.as_dict(_) for e in plan.errors], skipped=[s.render(_) for s in plan.skipped]), \
+        (422 if plan.errors else 200)
 
 
 @blueprint.post("/directives/import/<token>/confirm")
 @login_required(permissions.may_register_directives)
 def import_confirm(token: str):
     try:
-        created = pending.confirm(engine(), current_user(), token)
+        imported = pending.confirm(engine(), current_user(), token)
     except ImportFailed:  # the registry changed since the preview: show it again with the problems
         return redirect(url_for("directives.import_preview", token=token))
     except AlreadyDone as exc:
         flash(engine_message(exc), "error")
         return redirect(url_for("assignments.index"))
-    flash(_("%(count)s directive(s) imported: %(symbols)s.", count=len(created),
-            symbols=", ".join(d.symbol for d in created)), "success")
+    flash(_("%(count)s directive(s) imported: %(symbols)s.", count=len(imported.directives),
+            symbols=", ".join(d.symbol for d in imported.directives)), "success")
+    if imported.skipped:
+        flash(_("Rows %(rows)s were not imported: they are below the table (totals, signatures).",
+                rows=", ".join(str(s.row) for s in imported.skipped)), "info")
     return redirect(url_for("assignments.index"))
 
 
