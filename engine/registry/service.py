@@ -146,6 +146,9 @@ class Page:
     # when the other filters match more than COUNT_LIMIT rows
     any_outcome: int = 0  # every row the other filters match, cancelled ones too (at most COUNT_LIMIT + 1)
     unlisted: int = 0  # behind a report figure: the secret tasks it counts that the user may not see
+    # of `total`, the shares units passed down to their sections (`tasks_given`): rows of their own
+    # here, counted within their task by the reports, the office's "tasks"
+    shares: int = 0
 
     total_exact: bool = True  # else `total` is a lower bound, and so are the pages
     any_exact: bool = True
@@ -264,6 +267,8 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
         total = _total(counts, q.outcome)
     else:
         total = _capped_count(session, query, a)
+    # a report counts the tasks given alone (its scope): else the shares among the rows are said
+    shares = _shares(session, query, a) if q.report is None and total <= COUNT_LIMIT else 0
     per_page = max(1, min(q.per_page, MAX_PER_PAGE))
     page = min(max(1, q.page), -(-COUNT_LIMIT // per_page))
     offset = (page - 1) * per_page
@@ -277,6 +282,7 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
     rows = _page_rows(session, query, q, units, offset, per_page, total, walkable)
     return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome,
                 unlisted=_unlisted(session, user, q, total) if q.report is not None else 0,
+                shares=shares,
                 total_exact=total <= COUNT_LIMIT, any_exact=counted and any_outcome <= COUNT_LIMIT)
 
 
@@ -474,6 +480,12 @@ def _outcome_counts(session: Session, base: Select, today: date, a: Columns) -> 
     counts = {outcome: found.get(outcome.value, 0) for outcome in Outcome}
     counts[Outcome.IN_PROGRESS] += counts[Outcome.NOT_STARTED]  # a bucket counts its sub-state
     return counts, rows
+
+
+def _shares(session: Session, query: Select, a: Columns) -> int:
+    """How many of the rows of `query` are shares passed down to sections (read off ix_assignments_shares)."""
+    return _capped_count(session, query.where(a.id.in_(select(Assignment.id).where(Assignment.parent_id.is_not(None)))),
+                         a)
 
 
 def _capped_count(session: Session, query: Select, a: Columns) -> int:

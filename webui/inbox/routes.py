@@ -40,15 +40,17 @@ def home():
 @blueprint.get("/today")
 @login_required(permissions.may_register_directives)
 def today():
-    """The office's day: what it registered today and the tasks past their deadline."""
+    """The office's day: what it registered today, the tasks past their deadline and the units late on
+    their first report of a task (chậm báo cáo lần đầu)."""
     user = current_user()
     with engine().db.reading() as session:
         registered = registry.registered_on(session, user, clock.today())
         overdue = registry.search(session, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=20),
                                   tabs=False)
+        late_first = registry.search(session, user, registry.AssignmentQuery(first_report_late=True, per_page=20))
         waiting = inbox.counts(session, user, views=("mine",))["mine"]
-    return render_template("inbox/today.html", registered=registered, overdue=overdue, waiting=waiting,
-                           today=clock.today())
+    return render_template("inbox/today.html", registered=registered, overdue=overdue, late_first=late_first,
+                           waiting=waiting, today=clock.today())
 
 
 @blueprint.get("/inbox")
