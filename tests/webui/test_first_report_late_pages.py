@@ -49,6 +49,13 @@ def test_the_office_s_day_and_the_dashboard_name_a_unit_late_on_its_first_report
     assert "Chậm báo cáo lần đầu: Có" in rows[2][0], rows[2]
     assert rows[4][-1] == "Chậm báo cáo lần đầu (hạn)" and rows[5][-1].date().isoformat() == "2026-02-24", rows[4:6]
 
+    api = _api(loaded, clerk, "chanhvp")
+    listed = api("/api/v1/assignments?first_report_late=true").get_json()
+    assert [(a["lead_unit"], a["first_update_due"], a["first_report_late"], a["outcome"]) for a in listed["items"]] \
+        == [("STC", "2026-02-24", True, "not_started")] and listed["total"] == 1
+    refused = api("/api/v1/assignments?first_report_late=soon")
+    assert refused.status_code == 400 and "first_report_late" in refused.get_data(as_text=True)
+
     stc = browser("stc")
     stc.post(ready_item_path(loaded, "handle"), {"action": "update", "progress": "in_progress", "note": "Đang rà soát"},
              page=ready_item_path(loaded, "handle"))
@@ -56,6 +63,16 @@ def test_the_office_s_day_and_the_dashboard_name_a_unit_late_on_its_first_report
                                                                      "late-first-today")
     assert "Không có đơn vị nào chậm báo cáo lần đầu." in _section(
         browser("chutich").get("/reports").get_data(as_text=True), "rp-late-first")
+    assert api("/api/v1/assignments?first_report_late=true").get_json()["total"] == 0
+
+
+def _api(engine, browser, username: str):
+    """GET through the API with a bearer token of `username`, as an integration calls it."""
+    from engine.api_tokens import service as tokens
+
+    with engine.db.session() as session:
+        token = tokens.create_token(session, username, "thử tích hợp")[1]
+    return lambda path: browser.client.get(path, headers={"Authorization": f"Bearer {token}"})
 
 
 def test_the_registry_says_which_rows_are_shares_the_dashboard_does_not_count(loaded, browser):
