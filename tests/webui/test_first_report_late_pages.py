@@ -89,3 +89,28 @@ def test_the_registry_says_which_rows_are_shares_the_dashboard_does_not_count(lo
     ranking = _words(browser("chutich").get("/reports").get_data(as_text=True).split('id="rp-ranking"', 1)[1]
                      .split("</table>", 1)[0])
     assert "1 Sở Tài chính 1 " in ranking, ranking
+
+
+def test_a_regulation_without_a_first_report_day_shows_no_such_list(database_url, clock, tmp_path):
+    """Cần Thơ (Đ.5 k.2: units keep their tasks current, no number of days): the office's day, the
+    dashboard and the registry say nothing of first reports."""
+    from tests.conftest import create_org_tree, make_engine
+    from tests.webui.conftest import Browser
+    from webui.app import create_app
+
+    engine = make_engine(database_url, clock, ruleset="can-tho", tmp_path=tmp_path)
+    try:
+        create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+        clerk, chutich = Browser(app), Browser(app)
+        clerk.login("clerk")
+        chutich.login("chutich")
+        today = clerk.get("/today").get_data(as_text=True)
+        assert 'id="overdue-today"' in today and 'id="late-first-today"' not in today
+        assert 'id="rp-ranking"' in (dashboard := chutich.get("/reports").get_data(as_text=True))
+        assert 'id="rp-late-first"' not in dashboard
+        assert 'name="first_report_late"' not in clerk.get("/assignments").get_data(as_text=True)
+    finally:
+        engine.close()

@@ -116,6 +116,7 @@ def index():
                            report=report,
                            sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
                            directive=directive, blocked_filter=directives.has_blocked_status(settings),
+                           late_first_filter=directives.asks_first_report(settings),
                            origins=directives.origin_labels(settings))
 
 

@@ -95,6 +95,7 @@ def dashboard():
         settings = ruleset_settings(session)
     return render_template("reports/dashboard.html", q=asked.query, total=total, ranking=ranking, overdue=overdue,
                            late_first=late_first,
+                           late_first_shown=directives.asks_first_report(settings) or bool(late_first),
                            units=units, urgencies=URGENCIES, buckets=BUCKETS,
                            origins=directives.origin_labels(settings),
                            blocked_column=directives.has_blocked_status(settings),
