@@ -25,6 +25,15 @@ neither done nor cancelled: today, its `progress` (which a share passed down to 
 engine.directives.subassign.combined_progress) and status say so; as of a past day, its progress
 updates: the last its lead unit made by the end of D, or the last of a share of it, is `blocked`.
 A report taken as of a past day counts the difficulties of that day, as it does the buckets.
+
+Across the buckets too, an assignment is *late on its first report* (chậm báo cáo lần đầu; Đắk Lắk
+Đ.7 k.2a, Quỳnh Nhai Đ.7 k.2: the lead unit reports within [deadlines] first_update working days of
+being given the task) while its lead unit has sent no progress report since it was given the task
+(`first_update_due` is set: engine.urging.operators copies it from the process, progress.record clears
+it), that day has passed, and it is neither done, closed, cancelled nor returned to the office. Its
+report is late, not the task: it stays in its bucket (in progress within the deadline, or overdue).
+The column says how things stand now, so the kind is read as of today only: as of a past day, no
+assignment is late on its first report.
 """
 from __future__ import annotations
 
@@ -32,7 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ScalarSelect, and_, case, func, null, or_, select
+from sqlalchemy import ScalarSelect, and_, case, false, func, null, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -76,6 +85,8 @@ GROUPS = {"done": (Outcome.DONE_ON_TIME, Outcome.DONE_LATE),
           "fallen_due": (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.OVERDUE)}
 BLOCKED = "blocked"  # Assignment.progress: in progress, with difficulties
 _FINISHED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
+# No first report is owed of these: finished, or sent back to the office to correct (urging pauses too)
+_NOT_OWING = (*_FINISHED, AssignmentStatus.RETURNED)
 
 
 def bucket(outcome: Outcome) -> Outcome:
@@ -111,6 +122,13 @@ def outcome_of(assignment: Assignment, as_of: date, progress: str | None = None)
     return outcome_on(deadline, assignment.completed_on, as_of, started=started)
 
 
+def first_report_late(assignment: Assignment, as_of: date) -> bool:
+    """The lead unit's first progress report is past its due day and still not in (the module's docstring)."""
+    due = assignment.first_update_due
+    return (as_of == clock.today() and due is not None and due < as_of and assignment.completed_on is None
+            and assignment.status not in _NOT_OWING)
+
+
 def meets_difficulties(assignment: Assignment) -> bool:
     """The lead unit last reported difficulties, and the assignment is still followed up (today)."""
     return assignment.progress == BLOCKED and assignment.status not in _FINISHED
@@ -144,6 +162,14 @@ def difficulties(as_of: date | None = None) -> ColumnElement[bool]:
                                                    _says_blocked(as_of, share))
     return or_(and_(Assignment.id.in_(ever_blocked), _says_blocked(as_of, Assignment)),
                and_(_open_on(as_of, Assignment), Assignment.id.in_(blocked_shares)))
+
+
+def owes_first_report(as_of: date, a: type[Assignment] = Assignment) -> ColumnElement[bool]:
+    """SQL: first_report_late(); the few owed are read off ix_assignments_first_update_owed."""
+    if as_of != clock.today():
+        return false()
+    return and_(a.first_update_due.is_not(None), a.first_update_due < as_of, a.completed_on.is_(None),
+                a.status.not_in(_NOT_OWING))
 
 
 def _says_blocked(as_of: date, a: type[Assignment]) -> ColumnElement[bool]:

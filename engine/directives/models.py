@@ -203,7 +203,11 @@ class Assignment(Base):
                       .ddl_if(dialect="postgresql"),
                       # the few shares passed down to sections (`tasks_given`)
                       Index("ix_assignments_shares", "id", postgresql_where=text("parent_id IS NOT NULL"),
-                            sqlite_where=text("parent_id IS NOT NULL")))
+                            sqlite_where=text("parent_id IS NOT NULL")),
+                      # the few whose lead unit's first report is still owed (engine.outcomes.first_report_late)
+                      Index("ix_assignments_first_update_owed", "first_update_due", "id",
+                            postgresql_where=text("first_update_due IS NOT NULL"),
+                            sqlite_where=text("first_update_due IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
@@ -219,6 +223,10 @@ class Assignment(Base):
     # The deadline the upper level set for the task this one carries out (Bạc Liêu Đ.9 k.1: hạn
     # Chính phủ, Thủ tướng giao), where the ruleset's [registration] upstream_deadline asks for it
     upstream_deadline: Mapped[date | None] = mapped_column(Date)
+    # The day the lead unit's first progress report is due ([deadlines] first_update: Đắk Lắk Đ.7
+    # k.2a, Quỳnh Nhai Đ.7 k.2) while it is still owed: the assignment process's first_update_due,
+    # copied by urging.check, cleared when the lead unit reports (progress.record)
+    first_update_due: Mapped[date | None] = mapped_column(Date)
     requires_report: Mapped[bool] = mapped_column(Boolean, default=False)
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     secret: Mapped[bool] = mapped_column(Boolean, default=False)

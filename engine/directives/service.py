@@ -66,6 +66,12 @@ def has_blocked_status(settings: dict) -> bool:
     return bool((settings.get("progress") or {}).get("blocked_status", True))
 
 
+def asks_first_report(settings: dict) -> bool:
+    """Whether the regulation gives the lead unit a number of days for its first progress report
+    (`[deadlines] first_update`), so the pages say who is late on it (chậm báo cáo lần đầu)."""
+    return (settings.get("deadlines") or {}).get("first_update") is not None
+
+
 def origin_labels(settings: dict) -> dict[str, str]:
     """What the regulation calls the tasks of each origin (ORIGINS), from `[terminology]`
     `province_given` and `own_given`; empty when it tracks no province-given tasks apart (only

@@ -36,9 +36,11 @@ from engine.outcomes import (
     Columns,
     Outcome,
     difficulties,
+    first_report_late,
     outcome_case,
     outcome_is,
     outcome_of,
+    owes_first_report,
     progress_case,
     said_by,
 )
@@ -106,6 +108,7 @@ class AssignmentQuery:
     urgency: str | None = None
     directive_id: int | None = None
     blocked: bool = False            # only those meeting difficulties (gặp khó khăn, vướng mắc)
+    first_report_late: bool = False  # only those late on their first report (chậm báo cáo lần đầu), today
     origin: str | None = None        # who gave the task (directives.models.ORIGINS)
     text: str = ""
     sort: str = "deadline"
@@ -130,6 +133,7 @@ class RegistryRow:
     outcome: Outcome | None  # None: cancelled
     progress: str  # engine.directives.models.PROGRESS
     completed_on: date | None  # done by then
+    first_report_late: bool = False  # chậm báo cáo lần đầu (engine.outcomes.first_report_late)
 
 
 @dataclass
@@ -142,6 +146,9 @@ class Page:
     # when the other filters match more than COUNT_LIMIT rows
     any_outcome: int = 0  # every row the other filters match, cancelled ones too (at most COUNT_LIMIT + 1)
     unlisted: int = 0  # behind a report figure: the secret tasks it counts that the user may not see
+    # of `total`, the shares units passed down to their sections (`tasks_given`): rows of their own
+    # here, counted within their task by the reports, the office's "tasks"
+    shares: int = 0
 
     total_exact: bool = True  # else `total` is a lower bound, and so are the pages
     any_exact: bool = True
@@ -186,6 +193,8 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
         query = query.where(Assignment.directive_id == q.directive_id)
     if q.blocked:  # as of the report's day, as it counts them
         query = query.where(difficulties(q.report.as_of if q.report is not None else None))
+    if q.first_report_late:
+        query = query.where(owes_first_report(q.as_of()))
     return query.where(*_column_filters(q, Assignment, row_by_row))
 
 
@@ -220,7 +229,7 @@ def _links_in_scope(session: Session, user: User, q: AssignmentQuery) -> list[in
     for when it lies within them; None when `q` reads more than those columns (a report's scope, a
     sort by directive), when the few of a directive or meeting difficulties are found through their
     own index, or when the user sees every unit."""
-    if q.directive_id or q.report is not None or q.sort in DIRECTIVE_SORTS or q.blocked:
+    if q.directive_id or q.report is not None or q.sort in DIRECTIVE_SORTS or _few(q):
         return None
     units = permissions.units_in_scope(session, user)
     if units is None:
@@ -258,6 +267,8 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
         total = _total(counts, q.outcome)
     else:
         total = _capped_count(session, query, a)
+    # a report counts the tasks given alone (its scope): else the shares among the rows are said
+    shares = _shares(session, query, a) if q.report is None and total <= COUNT_LIMIT else 0
     per_page = max(1, min(q.per_page, MAX_PER_PAGE))
     page = min(max(1, q.page), -(-COUNT_LIMIT // per_page))
     offset = (page - 1) * per_page
@@ -271,6 +282,7 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
     rows = _page_rows(session, query, q, units, offset, per_page, total, walkable)
     return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome,
                 unlisted=_unlisted(session, user, q, total) if q.report is not None else 0,
+                shares=shares,
                 total_exact=total <= COUNT_LIMIT, any_exact=counted and any_outcome <= COUNT_LIMIT)
 
 
@@ -367,7 +379,7 @@ def _spread(q: AssignmentQuery) -> bool:
     """`q` asks for a text, an origin or a period in the deadline order, and nothing that keeps its
     rows far along that order (an outcome still to come…) or few (a directive, difficulties)."""
     return bool(fold(q.text) or q.origin or _period(q, Assignment)) and _sort(q) == "deadline" and not (
-        q.directive_id or q.blocked or q.report is not None or (q.outcome and q.outcome not in _EARLY_OUTCOMES))
+        q.directive_id or _few(q) or q.report is not None or (q.outcome and q.outcome not in _EARLY_OUTCOMES))
 
 
 def _period_start(session: Session, q: AssignmentQuery) -> list | None:
@@ -401,8 +413,13 @@ def _narrowed(q: AssignmentQuery) -> bool:
 
 def _kept_far(q: AssignmentQuery) -> bool:
     """`q` has a filter whose rows may lie far along an order, or be few: a period, a text…"""
-    return bool(fold(q.text) or q.origin or q.directive_id or q.blocked or q.period_from or q.period_to
+    return bool(fold(q.text) or q.origin or q.directive_id or _few(q) or q.period_from or q.period_to
                 or q.report is not None)
+
+
+def _few(q: AssignmentQuery) -> bool:
+    """`q` asks for the few its own partial index finds: meeting difficulties, late on their first report."""
+    return q.blocked or q.first_report_late
 
 
 def _order(q: AssignmentQuery) -> tuple:
@@ -463,6 +480,12 @@ def _outcome_counts(session: Session, base: Select, today: date, a: Columns) -> 
     counts = {outcome: found.get(outcome.value, 0) for outcome in Outcome}
     counts[Outcome.IN_PROGRESS] += counts[Outcome.NOT_STARTED]  # a bucket counts its sub-state
     return counts, rows
+
+
+def _shares(session: Session, query: Select, a: Columns) -> int:
+    """How many of the rows of `query` are shares passed down to sections (read off ix_assignments_shares)."""
+    return _capped_count(session, query.where(a.id.in_(select(Assignment.id).where(Assignment.parent_id.is_not(None)))),
+                         a)
 
 
 def _capped_count(session: Session, query: Select, a: Columns) -> int:
@@ -556,7 +579,8 @@ def _rows(session: Session, assignments, as_of: date) -> list[RegistryRow]:
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     progress = _progress_as_of(session, assignments, as_of)
     return [RegistryRow(a, a.directive, units.get(a.lead_unit_id), outcome_of(a, as_of, progress[a.id]),
-                        progress[a.id], a.completed_on if a.completed_on and a.completed_on <= as_of else None)
+                        progress[a.id], a.completed_on if a.completed_on and a.completed_on <= as_of else None,
+                        first_report_late(a, as_of))
             for a in assignments]
 
 

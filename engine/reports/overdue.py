@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.directives.models import Assignment, Directive, ExplanationRequest, ExplanationStatus, ProgressUpdate
 from engine.org.models import Unit
-from engine.outcomes import Outcome, lead_report_by, outcome_is, said_by
+from engine.outcomes import Outcome, lead_report_by, outcome_is, owes_first_report, said_by
 from engine.reports.counts import Scope, scope_conditions
 from engine.working_days import WorkingCalendar
 
@@ -110,3 +110,35 @@ def _days_late_counter(calendar: WorkingCalendar, as_of: date, earliest: date) -
         count += calendar.is_working_day(day)
         day -= timedelta(days=1)
     return counts
+
+
+@dataclass
+class LateFirstReport:
+    """An assignment whose lead unit is late on its first progress report (chậm báo cáo lần đầu)."""
+
+    assignment_id: int
+    symbol: str
+    directive_id: int
+    content: str
+    unit_name: str
+    due: date        # the day the first report was due
+    days_late: int   # working days past it
+
+
+def late_first_reports(session: Session, scope: Scope, limit: int | None = 50) -> list[LateFirstReport]:
+    """The assignments late on their first report as of the scope's day (engine.outcomes.first_report_late:
+    today's only), the longest owed first; only those `scope.shown` lets the list name."""
+    a = Assignment
+    found = session.execute(
+        select(a.id, a.content, a.first_update_due, a.directive_id, Directive.symbol, Unit.name)
+        .join(Directive, Directive.id == a.directive_id).outerjoin(Unit, Unit.id == a.lead_unit_id)
+        .where(*_late_first(scope)).order_by(a.first_update_due, a.id).limit(limit)).all()
+    late = _days_late_counter(WorkingCalendar.from_db(session), scope.as_of,
+                              min((row.first_update_due for row in found), default=scope.as_of))
+    return [LateFirstReport(assignment_id=row.id, symbol=row.symbol, directive_id=row.directive_id,
+                            content=row.content, unit_name=row.name or "", due=row.first_update_due,
+                            days_late=late[row.first_update_due]) for row in found]
+
+
+def _late_first(scope: Scope) -> list:
+    return [*scope_conditions(scope), owes_first_report(scope.as_of), true() if scope.shown is None else scope.shown]

@@ -31,6 +31,7 @@ from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, s
 from engine.sandbox.helpers import bounded_helper, date_vn, days_late, deadline_date
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.urging.policy import DEADLINE, FIRST_UPDATE, KINDS, next_urging, policy_problems, urging_moment
+from engine.working_days.deadline import day_of
 
 # Bounded (engine.urging.policy: MAX_POLICY_DAYS, MAX_REMINDERS, MAX_YEARS_AWAY): urging.bpmn's
 # scripts and timer run in the server process instead of three round trips to the sandbox worker.
@@ -98,6 +99,15 @@ def _first_update(ctx: StepContext, assignment: Assignment, data: dict) -> dict 
     return None if ctx.session.scalar(query.limit(1)) else due
 
 
+def _keep_first_update_due(assignment: Assignment, owed: dict | str | None) -> None:
+    """The assignment's row holds the day its first report is due while it is owed, where lists and
+    reports read it (engine.outcomes.first_report_late): urging checks the process's data each time it
+    starts (the task given, a correction's new lead unit) and wakes."""
+    due = day_of(owed)
+    if assignment.first_update_due != due:
+        assignment.first_update_due = due
+
+
 @OPERATORS.register("urging.check")
 def check(ctx: StepContext, data: dict, params: dict) -> dict:
     """The assignment as it stands (the row, not the copy in task data: deadlines get
@@ -110,6 +120,7 @@ def check(ctx: StepContext, data: dict, params: dict) -> dict:
         part_open, deadline, first_update = link is not None, _part_deadline(assignment, link), None
     else:
         part_open, deadline, first_update = True, _deadline(assignment), _first_update(ctx, assignment, data)
+        _keep_first_update_due(assignment, first_update)
     previous = data.get("assignment_now") or {}
     return {
         "open": assignment.status not in CLOSED and part_open,

@@ -401,3 +401,68 @@ def test_a_schema_the_models_create_compresses_the_states_as_the_upgrade_does(da
                                     "AND attrelid = 'workflow_instances'::regclass")) == "l"
     finally:
         db.dispose()
+
+
+def _saved_assignment_state() -> str:
+    """A running dak-lak assignment's state, as the engine wrote it (tests/fixtures/states): its lead
+    unit's first report due Thu 26/02/2026 (assigned Mon 23/02)."""
+    import gzip
+    import json
+
+    from engine.config import REPO_ROOT
+
+    with gzip.open(REPO_ROOT / "tests" / "fixtures" / "states" / "dak-lak" / "assignment-01.json.gz") as f:
+        world = json.load(f)
+    return next(row["state"] for row in world["workflow_instances"] if row["purpose"] == "assignment")
+
+
+def _corrected(state: str, since: str) -> str:
+    """`state` as after a correction that gave the task anew: the task that last set first_update_due
+    sets first_update_since too (as assignment.bpmn's apply_change does)."""
+    import json
+
+    tree = json.loads(state)
+    written = [(task["last_state_change"], held) for task in tree["tasks"].values()
+               for held in (task.get("data"), (task.get("delta") or {}).get("updates"))
+               if held and "first_update_due" in held]
+    max(written, key=lambda found: found[0])[1]["first_update_since"] = since
+    return json.dumps(tree)
+
+
+def test_a_first_report_owed_in_a_running_instance_reaches_its_assignment_row(database_url):
+    """a3f5c7e9b1d4 copies each running assignment's first_update_due from its state while the lead
+    unit has not reported (since a correction gave it the task, when one did): not for one that
+    reported, one closed, or one whose instance ended."""
+    upgrade(database_url, "b7d3f1a9c5e2")
+    db = create_engine(database_url)
+    state = _saved_assignment_state()
+    try:
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) VALUES "
+                              "(2, 'STC', 'Sở Tài chính', 'department', false)"))
+            insert_directive(conn)
+            for instance_id in (1, 2, 3, 4):
+                _write_instance_state(conn, state, instance_id)
+            # 5: given to STC anew by a correction on 25/02 (first_update_since): its report of 24/02 was before
+            _write_instance_state(conn, _corrected(state, "2026-02-25T10:00:00+07:00"), 5)
+            conn.execute(text("UPDATE workflow_instances SET status = 'completed' WHERE id = 4"))
+            for assignment_id, status in ((1, "open"), (2, "open"), (3, "closed"), (4, "open"), (5, "open")):
+                conn.execute(text("INSERT INTO assignments (id, directive_id, seq, content, search_text, lead_unit_id, "
+                                  "deadline_kind, requires_report, urgency, secret, progress, status, assigned_on, "
+                                  "instance_id, created_at) VALUES (:id, 1, :id, 'Rà soát', 'ra soat', 2, 'dated', "
+                                  "false, 'normal', false, 'not_started', :status, '2026-02-23', :id, "
+                                  "'2026-02-23 03:00:00')"), {"id": assignment_id, "status": status})
+            for update_id, assignment_id in ((1, 2), (2, 5)):
+                conn.execute(text("INSERT INTO progress_updates (id, assignment_id, unit_id, progress, attachments, "
+                                  "created_at) VALUES (:id, :aid, 2, 'in_progress', '[]', '2026-02-24 03:00:00')"),
+                             {"id": update_id, "aid": assignment_id})
+        upgrade(database_url)
+        with db.connect() as conn:
+            due = dict(conn.execute(text("SELECT id, first_update_due FROM assignments ORDER BY id")).all())
+        assert {k: str(v) if v else None for k, v in due.items()} == {1: "2026-02-26", 2: None, 3: None, 4: None,
+                                                                      5: "2026-02-26"}
+        command.downgrade(alembic_config(database_url), "b7d3f1a9c5e2")
+        with db.connect() as conn:
+            assert "first_update_due" not in {c["name"] for c in inspect(conn).get_columns("assignments")}
+    finally:
+        db.dispose()

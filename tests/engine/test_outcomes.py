@@ -21,10 +21,12 @@ from engine.outcomes import (
     bucket,
     bucket_case,
     difficulties,
+    first_report_late,
     meets_difficulties,
     outcome_case,
     outcome_is,
     outcome_of,
+    owes_first_report,
     progress_case,
 )
 from tests.conftest import fresh_database_url, make_engine
@@ -123,3 +125,24 @@ def test_a_past_day_over_other_columns_is_refused(columns):
     with pytest.raises(ValueError, match="past day's progress"):
         outcome_case(yesterday, a=columns)
     assert progress_case(clock.today(), columns) is columns.progress
+
+
+def test_late_on_the_first_report_only_while_owed_past_its_day_and_only_today(db):
+    """Chậm báo cáo lần đầu: the first report's day passed (not on it), the task neither done, closed,
+    cancelled nor returned; today only. Both forms agree."""
+    engine, directive_id = db
+    combos = itertools.product(STATUSES, [None, D - timedelta(1), D], [None, D - timedelta(1), D])
+    rows = [{"directive_id": directive_id, "content": "x", "created_at": NOW, "status": status,
+             "completed_on": done, "first_update_due": due} for status, done, due in combos]
+    for as_of in (D, D - timedelta(1)):
+        with engine.db.session() as session:
+            session.execute(delete(Assignment))
+            session.execute(insert(Assignment), rows)
+            late = set(session.scalars(select(Assignment.id).where(owes_first_report(as_of))))
+            python = {a.id for a in session.scalars(select(Assignment)) if first_report_late(a, as_of)}
+            expected = set(session.scalars(select(Assignment.id).where(
+                Assignment.status == AssignmentStatus.OPEN, Assignment.completed_on.is_(None),
+                Assignment.first_update_due == D - timedelta(1))))
+            session.rollback()
+        assert late == python == (expected if as_of == D else set()), as_of
+        assert len(late) == (1 if as_of == D else 0)

@@ -177,8 +177,8 @@ def extra_queries(world) -> dict[str, list[str]]:
     search text: the page may echo it, the whole marker it must not show)."""
     did = world["directive_id"]
     views = [f"?view={v}" for v in VIEWS]
-    return {"assignments.index": [f"?directive={did}", "?text=SYMBOLQ", "?outcome=overdue"],
-            "assignments.export": [f"?directive={did}", "?text=CONTENTQ"],
+    return {"assignments.index": [f"?directive={did}", "?text=SYMBOLQ", "?outcome=overdue", "?first_report_late=1"],
+            "assignments.export": [f"?directive={did}", "?text=CONTENTQ", "?first_report_late=1"],
             "inbox.index": views + ["?text=SYMBOLQ"],
             "reports.dashboard": [f"?directive={did}", "?period=2026-Q1"],
             "reports.export": ["?period=2026-Q1", f"?directive={did}"],

@@ -56,8 +56,9 @@ def test_the_export_is_a_titled_printable_list_with_real_dates(loaded, browser):
     header = [c.value for c in sheet[5]]
     assert header == ["#", "Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nhiệm vụ",
                       "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn hoàn thành nhiệm vụ", "Ngày hoàn thành", "Độ khẩn",
-                      "Tình hình thực hiện", "Kết quả", "Báo cáo gần nhất"]
+                      "Tình hình thực hiện", "Kết quả", "Báo cáo gần nhất", "Chậm báo cáo lần đầu (hạn)"]
     row = dict(zip(header, sheet[6], strict=True))
+    assert row["Chậm báo cáo lần đầu (hạn)"].value is None  # reported: its first report is not owed
     assert [row[h].value for h in ("#", "Số, ký hiệu", "Cơ quan ban hành", "Đơn vị chủ trì", "Đơn vị phối hợp",
                                    "Tình hình thực hiện", "Báo cáo gần nhất")] == [
         1, "45/2026/QĐ-UBND", "UBND tỉnh", "Sở Tài chính", "Phòng Ngân sách\nSở Xây dựng", "Đã hoàn thành",

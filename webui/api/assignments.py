@@ -60,6 +60,7 @@ def list_assignments():
         query = registry.AssignmentQuery(
             unit_code=unit_code, outcome=outcome, urgency=args.get("urgency") or None,
             directive_id=_int_or_none("directive_id"), blocked=_flag("blocked"),
+            first_report_late=_flag("first_report_late"),
             origin=_choice_or_none("origin", ORIGINS), text=args.get("q", ""),
             period_from=date_arg("assigned_from"), period_to=date_arg("assigned_to"),
             sort=args.get("sort", "deadline"), page=page, per_page=per_page)

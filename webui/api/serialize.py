@@ -6,12 +6,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.forms import FormDefinition
 from engine.inspections.models import Inspection
 from engine.org.models import Unit, User
-from engine.outcomes import TERMS, Outcome
+from engine.outcomes import TERMS, Outcome, first_report_late
 from engine.registry.service import Withdrawal
 from engine.runtime.models import WorkItem
 from engine.secrecy.service import RegisterLine
@@ -44,6 +45,8 @@ def assignment(a: Assignment, codes: dict[int, str], outcome: Outcome | None) ->
         "assigned_on": iso(a.assigned_on),
         "completed_on": iso(a.completed_on), "closed_on": iso(a.closed_on), "parent_id": a.parent_id,
         "last_update_at": iso(a.last_update_at), "created_at": iso(a.created_at),
+        # chậm báo cáo lần đầu (docs/reports.md): beside the outcome, not one
+        "first_update_due": iso(a.first_update_due), "first_report_late": first_report_late(a, clock.today()),
     }
 
 

@@ -70,6 +70,8 @@ def columns(upstream_label: str | None) -> list[Column]:
         Column(_("Progress"), 16, lambda r: progress.get(r.progress, r.progress)),
         Column(_("Outcome"), 18, lambda r: outcome[r.outcome], coloured=True),
         Column(_("Latest report"), 50, lambda r: r.latest_report),
+        Column(_("Late on the first progress report (due)"), 16,
+               lambda r: r.assignment.first_update_due if r.first_report_late else None, True),
     ]
 
 

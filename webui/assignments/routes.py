@@ -72,7 +72,8 @@ def _outcome_arg(args) -> Outcome | str | None:
 def query_from(session, args, report: ReportQuery | None) -> registry.AssignmentQuery:
     """The registry's filters; with a `report`, the assignments it counts (the dashboard's
     figures link here with their report's arguments)."""
-    common = dict(outcome=_outcome_arg(args), blocked=args.get("blocked") == "1", text=args.get("text", "")[:200],
+    common = dict(outcome=_outcome_arg(args), blocked=args.get("blocked") == "1",
+                  first_report_late=args.get("first_report_late") == "1", text=args.get("text", "")[:200],
                   sort=args.get("sort") if args.get("sort") in registry.SORTS else "deadline",
                   page=max(1, forms.int_arg(args, "page", 1)),
                   per_page=min(200, max(5, forms.int_arg(args, "per_page", 25))))
@@ -115,6 +116,7 @@ def index():
                            report=report,
                            sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
                            directive=directive, blocked_filter=directives.has_blocked_status(settings),
+                           late_first_filter=directives.asks_first_report(settings),
                            origins=directives.origin_labels(settings))
 
 
@@ -165,6 +167,7 @@ def _filter_words(session, q: registry.AssignmentQuery) -> list[tuple[str, str |
             (_("Urgency"), str(URGENCY_LABELS[q.urgency]) if q.urgency else None),
             (_("Assigned by"), origins.get(q.origin, q.origin) if q.origin else None),
             (_("Meeting difficulties"), _("Yes") if q.blocked else None),
+            (_("Late on the first progress report"), _("Yes") if q.first_report_late else None),
             (_("Search"), f"“{q.text}”" if q.text.strip() else None),
             (_("As of"), vn_date(q.report.as_of) if q.report is not None else None)]
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from engine import clock
+from engine.directives import service as directives
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError
 from engine.inbox import service as inbox
@@ -12,7 +13,7 @@ from engine.outcomes import Outcome
 from engine.registry import service as registry
 from webui import forms
 from webui.auth import current_user, login_required
-from webui.context import engine
+from webui.context import engine, ruleset_settings
 from webui.messages import engine_message
 from webui.nav import NavLink, landing
 
@@ -40,15 +41,19 @@ def home():
 @blueprint.get("/today")
 @login_required(permissions.may_register_directives)
 def today():
-    """The office's day: what it registered today and the tasks past their deadline."""
+    """The office's day: what it registered today, the tasks past their deadline and the units late on
+    their first report of a task (chậm báo cáo lần đầu)."""
     user = current_user()
     with engine().db.reading() as session:
         registered = registry.registered_on(session, user, clock.today())
         overdue = registry.search(session, user, registry.AssignmentQuery(outcome=Outcome.OVERDUE, per_page=20),
                                   tabs=False)
+        late_first = registry.search(session, user, registry.AssignmentQuery(first_report_late=True, per_page=20))
         waiting = inbox.counts(session, user, views=("mine",))["mine"]
-    return render_template("inbox/today.html", registered=registered, overdue=overdue, waiting=waiting,
-                           today=clock.today())
+        # a ruleset without the first report's days says nothing of it, unless some are owed of a former version
+        late_first_shown = directives.asks_first_report(ruleset_settings(session)) or late_first.total > 0
+    return render_template("inbox/today.html", registered=registered, overdue=overdue, late_first=late_first,
+                           late_first_shown=late_first_shown, waiting=waiting, today=clock.today())
 
 
 @blueprint.get("/inbox")

@@ -21,7 +21,7 @@ from engine.reports.export_pdf import FontMissing, write_pdf
 from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import AD_HOC, PeriodicReport
 from engine.reports.operators import report_label
-from engine.reports.overdue import overdue_assignments
+from engine.reports.overdue import late_first_reports, overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import (
     build_report,
@@ -90,9 +90,12 @@ def dashboard():
         total = counts.total(session, asked.scope)
         ranking = counts.ranking(session, asked.scope, asked.query.denominator, asked.root_unit_id)
         overdue = overdue_assignments(session, asked.scope, limit=20)
+        late_first = late_first_reports(session, asked.scope, limit=20)
         units = _unit_choices(session)
         settings = ruleset_settings(session)
     return render_template("reports/dashboard.html", q=asked.query, total=total, ranking=ranking, overdue=overdue,
+                           late_first=late_first,
+                           late_first_shown=directives.asks_first_report(settings) or bool(late_first),
                            units=units, urgencies=URGENCIES, buckets=BUCKETS,
                            origins=directives.origin_labels(settings),
                            blocked_column=directives.has_blocked_status(settings),

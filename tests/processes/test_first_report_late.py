@@ -1,0 +1,51 @@
+"""A lead unit late on its first progress report (chậm báo cáo lần đầu: Đắk Lắk Đ.7 k.2a, 3 working
+days from being given the task), through the real assignment process, each step in a fresh worker
+too: the due day reaches the assignment's row, where lists and reports read it (engine.outcomes)."""
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.clock import VN_TZ
+from engine.directives.models import Assignment
+from engine.outcomes import Outcome, first_report_late, outcome_is, outcome_of, owes_first_report
+from tests.processes import drive
+
+pytestmark = pytest.mark.usefixtures("worker_mode")
+
+# Registered Thu 12/02/2026 09:00 (Tết Mon 16 – Fri 20 off): the first report is due Tue 24/02.
+LONG = {"content": "Rà soát quy hoạch", "lead_unit": "STC", "deadline": "31/03/2026"}
+
+
+def _seen(engine, assignment_id: int, as_of: date) -> tuple:
+    """(the row's due day, Python rule, SQL rule's count, the task's bucket, overdue count) as of `as_of`."""
+    with engine.db.session() as s:
+        a = s.get_one(Assignment, assignment_id)
+        late_sql = s.scalar(select(func.count(Assignment.id)).where(owes_first_report(as_of)))
+        overdue = s.scalar(select(func.count(Assignment.id)).where(outcome_is(Outcome.OVERDUE, as_of)))
+        return a.first_update_due, first_report_late(a, as_of), late_sql, outcome_of(a, as_of), overdue
+
+
+def test_a_unit_that_never_sent_its_first_report_is_late_on_it_not_on_its_task(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [LONG])
+    assert _seen(engine, aid, date(2026, 2, 12)) == (date(2026, 2, 24), False, 0, Outcome.NOT_STARTED, 0)
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 24, 9, tzinfo=VN_TZ))  # the due day: still in time
+    assert _seen(engine, aid, date(2026, 2, 24))[1:3] == (False, 0)
+    # 13 working days late (Wed 25/02 … Fri 13/03), the urging mails sent: late on its first report,
+    # its task (due 31/03) still within its deadline
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 13, 9, tzinfo=VN_TZ))
+    assert _seen(engine, aid, date(2026, 3, 13)) == (date(2026, 2, 24), True, 1, Outcome.NOT_STARTED, 0)
+    assert _seen(engine, aid, date(2026, 3, 12))[1:3] == (False, 0)  # as of a past day: not said
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])
+    assert _seen(engine, aid, date(2026, 3, 13)) == (None, False, 0, Outcome.IN_PROGRESS, 0)
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 16, 9, tzinfo=VN_TZ))  # urging wakes: stays cleared
+    assert _seen(engine, aid, date(2026, 3, 16))[:3] == (None, False, 0)
+
+
+def test_a_report_sent_on_time_leaves_nothing_owed(loaded, org_tree, clock):
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [LONG])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 13, 9, tzinfo=VN_TZ))
+    assert _seen(engine, aid, date(2026, 3, 13))[:3] == (None, False, 0)
