@@ -177,6 +177,24 @@ def test_a_coordinating_deadline_without_coordinating_units_is_refused(as_user):
             f"assignments[0].{field}": "Nhiệm vụ 1: có hạn phối hợp nhưng không có đơn vị phối hợp nào."}
 
 
+def test_a_deadline_before_the_issue_date_is_refused_and_nothing_registered(as_user, loaded):
+    """A year typed wrong in January (15/01/2025 on a directive of 12/02/2026) was registered: the
+    task was a year overdue from its first day, in the late lists, the reports and the escalation
+    mails (found walking an inspection's follow-up, whose form posts the same assignment)."""
+    clerk = as_user("clerk")
+    refused = clerk("POST", "/directives", json={**DIRECTIVE, "assignments": [
+        {"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline": "15/01/2025"}]})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"]["fields"] == {
+        "assignments[0].deadline": "Nhiệm vụ 1: thời hạn (15/01/2025) không được trước ngày ban hành văn bản "
+                                   "(12/02/2026)."}
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Directive)) == 0
+    # due on the issue day itself is a task to do at once, as before
+    assert clerk("POST", "/directives", json={**DIRECTIVE, "assignments": [
+        {"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline": "12/02/2026"}]}).status_code == 201
+
+
 def test_a_coordinating_unit_is_told_why_it_may_not_ask_for_an_extension(as_user):
     """It sees the assignment: "Nhiệm vụ 5 không tồn tại" told it something false."""
     clerk, sxd = as_user("clerk"), as_user("sxd")

@@ -282,6 +282,18 @@ def test_a_registers_coordinating_deadline_column_gives_the_parts_their_own_day(
             ("coordinating", "2026-03-20"), ("lead", "2026-03-31")]
 
 
+def test_a_registers_deadline_before_the_issue_date_is_refused_on_its_cell(loaded, org_tree):
+    """A year typed wrong in January (2025 for 2026) made the task overdue from its first day; the
+    API's rule, named on the cell."""
+    sheet = [COORDINATION_SHEET[0][:8], COORDINATION_SHEET[1][:7] + ["15/01/2025"]]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+        (2, "H (Thời hạn)", "Assignment 1: the deadline (15/01/2025) is before the directive's issue date "
+                            "(12/02/2026).")]
+    assert _count(loaded) == 0
+
+
 @pytest.mark.parametrize(("cell", "deadline", "days"), [
     ("Thường xuyên", "", None), ("Không thời hạn", "", None), ("Quý II/2026", "2026-06-30", None),
     ("Tháng 5/2026", "2026-05-31", None), ("Năm 2026", "2026-12-31", None),

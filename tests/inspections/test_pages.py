@@ -155,9 +155,11 @@ def test_what_the_inspection_waits_for_names_the_unit(deployment, browser):
     assert "cung cấp hồ sơ cho đoàn kiểm tra — Sở Xây dựng — hạn 23/04/2026" in waiting
 
 
-def test_a_refused_follow_up_names_each_field_at_fault(deployment, browser, clock):
+def test_a_refused_follow_up_names_each_field_at_fault_and_keeps_what_was_typed(deployment, browser, clock):
     """The follow-up form is on the inspection's page, which marks no field: the refusal names
-    each one with its message ('Please correct the fields marked below' marked nothing)."""
+    each one with its message ('Please correct the fields marked below' marked nothing). It answers
+    422 with the page and the form as typed: it redirected (302) to an empty form, and the clerk typed
+    the symbol, issuer, task, lead unit and deadline again for one wrong date (found walking it)."""
     engine, users = deployment
     clock.set(datetime(2026, 4, 15, 9, 0))
     office = browser("chanhvp")
@@ -172,9 +174,16 @@ def test_a_refused_follow_up_names_each_field_at_fault(deployment, browser, cloc
               "content": "Hoàn thành 2 nhiệm vụ", "lead_unit": "STC", "deadline": "29/05/2026"}
     for wrong, named in (({"issued_on": "32/04/2026"}, "Ngày ban hành: Nhập ngày theo dạng dd/mm/yyyy."),
                          ({"deadline": "31/02/2026"}, "Nhiệm vụ 1: thời hạn phải là ngày")):
-        assert clerk.post(page + "/follow-up", {**notice, **wrong}, page=page).status_code == 302
-        shown = text(clerk.get(page))
+        refused = clerk.post(page + "/follow-up", {**notice, **wrong}, page=page)
+        assert refused.status_code == 422
+        shown = text(refused)
         assert named in shown and "đánh dấu bên dưới" not in shown
+        typed = {**notice, **wrong}
+        for name in ("symbol", "issued_on", "issuer", "deadline"):
+            assert re.search(rf'name="{name}"[^>]*value="{re.escape(typed[name])}"', shown), name
+        assert '<option value="STC" selected>' in shown
+        assert ">Hoàn thành 2 nhiệm vụ</textarea>" in shown and ">Thông báo kết luận</textarea>" in shown
+        assert named not in text(clerk.get(page))  # told once
 
 
 def test_the_version_page_names_a_running_inspection_by_its_title(database_url, clock, tmp_path):

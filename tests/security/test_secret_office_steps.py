@@ -16,6 +16,8 @@ from engine.directives import service as directives
 from engine.directives.models import Assignment
 from engine.org import permissions
 from engine.org import service as org
+from engine.rulesets.models import ProcessBundle
+from engine.rulesets.service import publish_bundle
 from engine.runtime.models import WorkItem
 from tests.conftest import PASSWORD, make_engine, publish_newer_version
 from tests.webui.conftest import Browser
@@ -72,10 +74,14 @@ def test_the_clerks_keep_the_other_office_steps(office):
     assert _may_act(engine, users["clerk"], own)
 
 
-def test_the_version_page_does_not_name_a_secret_directive_to_the_process_admin(database_url, clock, tmp_path):
+def test_the_version_and_publish_pages_do_not_name_a_secret_directive_to_the_process_admin(database_url, clock,
+                                                                                         tmp_path):
     """The modeler lists the running instances of earlier versions, to move them: a secret
     directive's are listed without its symbol, as on the running processes' page (a process
-    admin does not read secret records), an ordinary one's with it."""
+    admin does not read secret records), an ordinary one's with it and, for a task, its number.
+    The publish confirmation lists them the same way: it named the secret directive (its own
+    query, without the rule), and neither page told two tasks of one directive apart (two rows
+    'Thực hiện nhiệm vụ · văn bản 55/UBND-VP' — found walking a publish)."""
     processes = tmp_path / "processes"
     shutil.copytree(REPO_ROOT / "processes", processes)
     engine = make_engine(database_url, clock, ruleset="quynh-nhai", processes_dir=str(processes), tmp_path=tmp_path)
@@ -85,11 +91,21 @@ def test_the_version_page_does_not_name_a_secret_directive_to_the_process_admin(
         users = {name: org.create_user(s, name, PASSWORD, name.title(), unit, roles)
                  for name, (unit, roles) in {**PEOPLE, "quytrinh": ("VP", ["process_admin"])}.items()}
         engine.load_ruleset(s)
-    _register(engine, users["chanhvp"], "7/2026/QD-XSECRETX", secret=True)
-    _register(engine, users["chanhvp"], "8/2026/QD-XOPENX", secret=False)
+    engine.runtime.complete(_register(engine, users["chanhvp"], "7/2026/QD-XSECRETX", secret=True).id,
+                            {"tracked": "on"}, users["chanhvp"])
+    engine.runtime.complete(_register(engine, users["chanhvp"], "8/2026/QD-XOPENX", secret=False).id,
+                            {"tracked": "on"}, users["clerk"])
+    with engine.db.reading() as s:
+        first = engine.current_bundle(s).id
     newer = publish_newer_version(engine, processes, "quynh-nhai", "first_update = 2", "first_update = 3")
     admin = Browser(create_app(engine, SECRET_KEY="test-secret", TESTING=True))
     assert admin.login("quytrinh").status_code == 302
     page = admin.get(f"/modeler/versions/{newer}").get_data(as_text=True)
     assert "XOPENX" in page and "XSECRETX" not in page
+    assert "văn bản 8/2026/QD-XOPENX, nhiệm vụ 1" in page
+    with engine.db.session() as s:  # rolled back: the newer version's confirmation lists the instances
+        publish_bundle(s, s.get_one(ProcessBundle, first))
+    page = admin.get(f"/modeler/versions/{newer}/publish").get_data(as_text=True)
+    assert "XOPENX" in page and "XSECRETX" not in page
+    assert "văn bản 8/2026/QD-XOPENX, nhiệm vụ 1" in page
     engine.close()

@@ -85,6 +85,11 @@ def new():
 @blueprint.get("/inspections/<int:inspection_id>")
 @login_required()
 def detail(inspection_id: int):
+    return _detail_page(inspection_id)
+
+
+def _detail_page(inspection_id: int, follow_up: dict | None = None) -> str:
+    """The inspection's page; `follow_up`: what the clerk typed in its follow-up form, shown again."""
     user = current_user()
     with engine().db.reading() as session:
         try:
@@ -96,7 +101,8 @@ def detail(inspection_id: int):
         history = readable(engine(), session, info.history, HISTORY_LABELS, {"kind": PAPER_LABELS})
     return render_template("inspections/detail.html", info=info, i=info.inspection, units=units, actionable=actionable,
                            history_lines=history, raw_history=permissions.may_administer_users(user),
-                           may_follow_up=permissions.may_register_directives(user), **_labels())
+                           may_follow_up=permissions.may_register_directives(user), follow_up=follow_up or {},
+                           **_labels())
 
 
 @blueprint.post("/inspections/<int:inspection_id>/papers")
@@ -129,11 +135,11 @@ def follow_up(inspection_id: int):
     errors, refusal = refusal_of(lambda: created.append(inspections.follow_up(engine(), inspection_id, header, [task],
                                                                         current_user())))
     if refusal:
-        # back on the inspection's page, which marks no field: each refused one is named
+        # the inspection's page again with what was typed, which marks no field: each refused one is named
         for name, message in errors.items():
             flash(f"{FOLLOW_UP_LABELS.get(name, name)}: {message}", "error")
         if not errors:
             flash(refusal, "error")
-        return redirect(url_for(".detail", inspection_id=inspection_id))
+        return _detail_page(inspection_id, {**header, **task}), 422
     flash(_("Follow-up tasks registered as directive %(symbol)s.", symbol=created[0].symbol), "success")
     return redirect(next_step(created[0].id))  # on to classifying it, as after any registration

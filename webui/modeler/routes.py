@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from lxml import etree
 from sqlalchemy import select
 
-from engine.directives.models import Directive
+from engine.directives.models import Assignment, Directive
 from engine.errors import EngineError
 from engine.inspections import service as inspections
 from engine.org import permissions
@@ -219,12 +219,18 @@ def instance_words(session, bundle: ProcessBundle, instance_ids: list[int]) -> d
         ProcessBundle.id.in_(used - {bundle.id})).order_by(ProcessBundle.number))] + [eng.compiled(bundle)]
     user = current_user()
     # a secret record's symbol only to one who may read it, as on the running processes' page
-    symbols = {row.id: row.symbol for row in session.execute(
-        select(WorkflowInstance.id, WorkflowInstance.directive_id, WorkflowInstance.assignment_id, Directive.symbol)
-        .join(Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(instance_ids)))
-        if permissions.may_read_instance_content(session, user, row.directive_id, row.assignment_id)}
+    readable = [row for row in session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.directive_id, WorkflowInstance.assignment_id, Directive.symbol,
+               Assignment.seq)
+        .join(Directive, Directive.id == WorkflowInstance.directive_id)
+        .outerjoin(Assignment, Assignment.id == WorkflowInstance.assignment_id)
+        .where(WorkflowInstance.id.in_(instance_ids)))
+        if permissions.may_read_instance_content(session, user, row.directive_id, row.assignment_id)]
     return {"names": {pid: spec.description or pid for c in compiled for pid, spec in c.specs.items()},
-            "symbols": symbols, "titles": inspections.titles_of_instances(session, instance_ids),
+            "symbols": {row.id: row.symbol for row in readable},
+            # two tasks of one directive told apart (nhiệm vụ 1, nhiệm vụ 2)
+            "tasks": {row.id: row.seq for row in readable if row.seq is not None},
+            "titles": inspections.titles_of_instances(session, instance_ids),
             "steps": words.step_names(*compiled)}
 
 

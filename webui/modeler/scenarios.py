@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine.directives.models import Directive
 from engine.errors import EngineError
 from engine.org import permissions
 from engine.rulesets import diff, drafts, migration
@@ -22,8 +21,7 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message
-from webui.modeler.routes import _bundle_or_404, blueprint
-from webui.modeler.words import step_names
+from webui.modeler.routes import _bundle_or_404, blueprint, instance_words
 
 MOST_INSTANCES = 200  # dry-run on the confirmation page; more are counted, not planned
 
@@ -125,12 +123,10 @@ def confirm_publish(bundle_id: int):
             WorkflowInstance.bundle_id != bundle.id).order_by(WorkflowInstance.id)))
         results = scenarios.run_version(session, bundle)
         movable = [row.id for row in running if row.number < bundle.number][:MOST_INSTANCES]
-        symbols = {row.id: row.symbol for row in session.execute(select(WorkflowInstance.id, Directive.symbol).join(
-            Directive, Directive.id == WorkflowInstance.directive_id).where(WorkflowInstance.id.in_(movable)))}
-        names = {pid: spec.description or pid for pid, spec in eng.compiled(bundle).specs.items()}
-        steps = step_names(*(eng.compiled(b) for b in (in_force, bundle) if b is not None))
+        # named as on the version page: a secret directive's symbol only to one who may read it
+        named = instance_words(session, bundle, movable)
     plans = migration.migrate_instances(eng, movable, bundle.id, current_user(), dry_run=True) if movable else []
     return render_template("modeler/publish.html", bundle=bundle, in_force=in_force, changes=changes,
-                           settings_changes=settings_changes,
-                           running=running, plans=plans, unplanned=len(running) - len(plans), symbols=symbols,
-                           names=names, steps=steps, results=results, failing=scenarios.failing(results))
+                           settings_changes=settings_changes, running=running, plans=plans,
+                           unplanned=len(running) - len(plans), results=results, failing=scenarios.failing(results),
+                           **named)
