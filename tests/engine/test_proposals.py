@@ -3972,3 +3972,13 @@ def test_a_numbered_letter_reported_after_its_recital_and_spelt_out_after_gives_
     assert summary(letter + spelt) == [(["STC"], [], deadlines.BEFORE, date(2026, 3, 15))]
     # reported alone, it is the only word of their duty
     assert summary(letter) == [(["STC", "SXD"], [], deadlines.NONE, None)]
+
+
+def test_communes_and_wards_named_after_their_committees_collective_name_are_those_alone():
+    # "UBND các phường, xã Vinh Hưng, Vinh Phú và Nghi Lộc khẩn trương rà soát …" (heldout105): the wards and the
+    # commune named, as "các phường, xã A, B …" without "UBND" already were — not every commune
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("X-E", "UBND xã Ea Kao", "commune")])
+    named = "UBND tỉnh yêu cầu UBND các phường, xã Đông Hải và Cát Tiên khẩn trương rà soát nguồn gốc đất."
+    assert sorted(one(named, units=units).lead_units) == ["P-D", "X-C"]
+    every = "UBND tỉnh yêu cầu UBND các xã, phường khẩn trương rà soát nguồn gốc đất."
+    assert sorted(one(every, units=units).lead_units) == ["P-D", "X-C", "X-E"]
