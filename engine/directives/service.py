@@ -251,7 +251,7 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
     officer = _follow_up_officer(session, seq, item, body)
     deadline = deadline_of(session, seq, item)
-    _due_after_issue(seq, deadline["deadline"], header.get("issued_on"))
+    due_after_issue(seq, deadline["deadline"], _date_or_none(header.get("issued_on")))
     _parts_due_in_time(seq, coordinating, deadline["deadline"],
                        "coordinating_deadline" if item.get("coordinating_deadline") else "coordinating_units.deadline")
     return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
@@ -328,11 +328,12 @@ def _arrival_day(session: Session, instance: WorkflowInstance) -> dict[str, obje
 declare_start_data(_arrival_day)
 
 
-def _due_after_issue(seq: int, deadline, issued_on) -> None:
+def due_after_issue(seq: int, deadline: dict | None, issued: date | None) -> None:
     """A task is never due before the document giving it was issued (hạn trước ngày ban hành): a year
     typed wrong in January, 15/01/2025 on a directive of 05/01/2026, made the task a year overdue
-    from its registration, in the late lists, the reports and the escalation mails."""
-    due, issued = Deadline.from_json(deadline), _date_or_none(issued_on)
+    from its registration, in the late lists, the reports and the escalation mails. Tasks added to
+    a directive later are held to its issue date as well."""
+    due = Deadline.from_json(deadline)
     if due is not None and issued is not None and due.date < issued:
         raise AssignmentError(seq, "deadline", "Assignment %(n)s: the deadline (%(d)s) is before the directive's "
                               "issue date (%(issued)s).", d=due.date.strftime("%d/%m/%Y"),

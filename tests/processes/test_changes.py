@@ -175,6 +175,9 @@ def test_an_assignment_added_after_registration_runs_its_own_process(loaded, org
     with pytest.raises(AssignmentError) as bad:  # the registration's checks, rows counted from 1
         changes.add_assignments(engine, directive_id, [OTHER, {"content": "Thiếu đơn vị"}], users["clerk"])
     assert (bad.value.seq, bad.value.field) == (2, "lead_unit")
+    with pytest.raises(AssignmentError) as bad:  # due before the directive of 12/02/2026 was issued
+        changes.add_assignments(engine, directive_id, [{**OTHER, "deadline": "01/01/2020"}], users["clerk"])
+    assert (bad.value.seq, bad.value.field) == (1, "deadline")
     with pytest.raises(Forbidden):
         changes.add_assignments(engine, directive_id, [OTHER], users["stc"])
     [added] = changes.add_assignments(engine, directive_id, [OTHER], users["clerk"])
