@@ -531,15 +531,43 @@ def _issued_by_body(session: Session, body: Unit, kind: str, on: date | None = N
 
 
 def carried_bodies(session: Session, body: Unit, on: date | None = None) -> set[int]:
-    """`body` and the issuing bodies reorganised into it (org.reorganised_into) that are no longer in force on `on`
-    (None: today): a commune merged into a ward hands its open directives to the ward, whose office then tracks
+    """`body` and the issuing bodies merged away by `on` (None: today) whose work it carries then (`carriers`): a
+    commune merged into a ward hands its open directives and its records to the ward, whose office then tracks
     them, whose leader reads them and whose reports count them; until its end date they are its own. Each
     counts once: a body is in a period's reports (reporting_bodies) exactly while in force on its last day."""
-    merged = (org.reorganised_into(session, body.id) & org.issuing_body_ids(session)) - {body.id}
-    if not merged:  # most bodies: no query on a permission clause's path
-        return {body.id}
-    ended = session.scalars(select(Unit.id).where(Unit.id.in_(merged), ~Unit.is_valid_on(on or clock.today())))
-    return {body.id, *ended}
+    return {body.id, *(merged for merged, carrier in carriers(session, on).items() if carrier == body.id)}
+
+
+def carrier(session: Session, body: Unit, on: date | None = None) -> Unit:
+    """The body that does `body`'s work on `on` (None: today): `body`, or for an issuing body merged away by
+    then, the one `carriers` names."""
+    carried_by = carriers(session, on).get(body.id)
+    return body if carried_by is None else session.get_one(Unit, carried_by)
+
+
+def carriers(session: Session, on: date | None = None) -> Mapping[int, int]:
+    """{id of an issuing body merged away by `on` (None: today): id of the body that carries its work then} — the
+    body (org.body_of) of the first unit of its successor chain in force then (org.in_force): that unit when it
+    is an issuing body (the ward it was merged into), else the issuing body above it by the tree, or the top of
+    the tree (a commune merged into a department, or into a ward no longer marked: the province). A successor
+    merged away too hands it on. Kept per worker and day (engine.org.kept): a permission clause's path asks."""
+    day = on or clock.today()
+
+    def read() -> dict[int, int]:
+        ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.successor_id.is_not(None),
+                                                   Unit.valid_to <= day))
+        first = {unit.id: org.body_of(session, org.in_force(session, unit, day).id).id for unit in ended}
+        return {merged: _last_carrier(first, merged) for merged in first}
+    return kept(session, ("carriers", day), read, tables=("units",))
+
+
+def _last_carrier(first: Mapping[int, int], merged: int) -> int:
+    """Where `first`'s links from `merged` end: a body merged away in turn hands on what it carries."""
+    seen, current = {merged}, first[merged]
+    while current in first and current not in seen:
+        seen.add(current)
+        current = first[current]
+    return current
 
 
 def units_offered(session: Session, user: User) -> set[int] | None:
