@@ -267,13 +267,13 @@ def is_staff_of_unit(user: User, unit_ids: Iterable[int]) -> bool:
 
 def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = (),
                        body_id: int | None = None) -> bool:
-    """Organisation-wide roles see the inspections of their body (`recorded_body(body_id)`: a commune's
-    office its own, the province's office the province's); a unit the ones it is in (inspected, or
-    running it internally: `unit_ids`), and a team member the ones they are on."""
+    """Organisation-wide roles see the inspections their body keeps (`keeping_body(body_id)`: a commune's
+    office its own and those of the communes merged into it, the province's office the province's); a unit the
+    ones it is in (inspected, or running it internally: `unit_ids`), and a team member the ones they are on."""
     if user.id in set(member_ids) or (not is_organisation_wide(user)
                                       and any(acts_for_unit(session, user, u) for u in unit_ids)):
         return True
-    body = recorded_body(session, body_id)
+    body = keeping_body(session, body_id)
     return is_organisation_wide(user) and (body is None or body.id == users_body(session, user).id)
 
 
@@ -384,11 +384,13 @@ def default_unit(session: Session, role: str, directive_id: int | None = None,
 
 
 def _office_unit(session: Session, role: str, body: Unit | None) -> Unit | None:
-    """The unit of `body` (None: the home body) where its leader (the body's unit: the root for
-    the province) or its office roles (its office: the tracking office for the province) work."""
+    """The unit of `body` (None: the home body; merged away: the body carrying its work, `carrier`) where its
+    leader (the body's unit: the root for the province) or its office roles (its office: the tracking office for
+    the province) work."""
     body = body or org.home_body(session)
     if body is None:
         return None
+    body = carrier(session, body)
     return body if role == LEADER else org.body_office(session, body)
 
 
@@ -531,15 +533,43 @@ def _issued_by_body(session: Session, body: Unit, kind: str, on: date | None = N
 
 
 def carried_bodies(session: Session, body: Unit, on: date | None = None) -> set[int]:
-    """`body` and the issuing bodies reorganised into it (org.reorganised_into) that are no longer in force on `on`
-    (None: today): a commune merged into a ward hands its open directives to the ward, whose office then tracks
+    """`body` and the issuing bodies merged away by `on` (None: today) whose work it carries then (`carriers`): a
+    commune merged into a ward hands its open directives and its records to the ward, whose office then tracks
     them, whose leader reads them and whose reports count them; until its end date they are its own. Each
     counts once: a body is in a period's reports (reporting_bodies) exactly while in force on its last day."""
-    merged = (org.reorganised_into(session, body.id) & org.issuing_body_ids(session)) - {body.id}
-    if not merged:  # most bodies: no query on a permission clause's path
-        return {body.id}
-    ended = session.scalars(select(Unit.id).where(Unit.id.in_(merged), ~Unit.is_valid_on(on or clock.today())))
-    return {body.id, *ended}
+    return {body.id, *(merged for merged, carrier in carriers(session, on).items() if carrier == body.id)}
+
+
+def carrier(session: Session, body: Unit, on: date | None = None) -> Unit:
+    """The body that does `body`'s work on `on` (None: today): `body`, or for an issuing body merged away by
+    then, the one `carriers` names."""
+    carried_by = carriers(session, on).get(body.id)
+    return body if carried_by is None else session.get_one(Unit, carried_by)
+
+
+def carriers(session: Session, on: date | None = None) -> Mapping[int, int]:
+    """{id of an issuing body merged away by `on` (None: today): id of the body that carries its work then} — the
+    body (org.body_of) of the first unit of its successor chain in force then (org.in_force): that unit when it
+    is an issuing body (the ward it was merged into), else the issuing body above it by the tree, or the top of
+    the tree (a commune merged into a department, or into a ward no longer marked: the province). A successor
+    merged away too hands it on. Kept per worker and day (engine.org.kept): a permission clause's path asks."""
+    day = on or clock.today()
+
+    def read() -> dict[int, int]:
+        ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.successor_id.is_not(None),
+                                                   Unit.valid_to <= day))
+        first = {unit.id: org.body_of(session, org.in_force(session, unit, day).id).id for unit in ended}
+        return {merged: _last_carrier(first, merged) for merged in first}
+    return kept(session, ("carriers", day), read, tables=("units",))
+
+
+def _last_carrier(first: Mapping[int, int], merged: int) -> int:
+    """Where `first`'s links from `merged` end: a body merged away in turn hands on what it carries."""
+    seen, current = {merged}, first[merged]
+    while current in first and current not in seen:
+        seen.add(current)
+        current = first[current]
+    return current
 
 
 def units_offered(session: Session, user: User) -> set[int] | None:
@@ -578,19 +608,26 @@ BODY_VARIABLE = "issuing_body"
 
 
 def recorded_body(session: Session, body_id: int | None) -> Unit | None:
-    """The body a record about no directive is of (an office report, an inspection, a secret register line):
-    the one recorded while it is still an issuing body, else the home body (the calendar's reports, those
-    recorded before bodies, and those of a unit no longer marked, as directives)."""
+    """The body a record about no directive is of (an office report, an inspection, a secret register line), as
+    it names it: the one recorded while it is still an issuing body, else the home body (the calendar's reports,
+    those recorded before bodies, and those of a unit no longer marked, as directives)."""
     body = session.get(Unit, body_id) if body_id is not None else None
     return body if body is not None and body.is_issuing_body else org.home_body(session)
 
 
+def keeping_body(session: Session, body_id: int | None) -> Unit | None:
+    """The body whose office and leader keep such a record today: `recorded_body`, or for one merged away the
+    body carrying its work (`carrier`: an old ward's inspections and register lines are its successor's)."""
+    body = recorded_body(session, body_id)
+    return carrier(session, body) if body is not None else None
+
+
 def may_see_office_report(session: Session, user: User, body_id: int | None) -> bool:
-    """An office report is its body's (`recorded_body`): that body's organisation-wide roles see it,
+    """An office report is the body's that keeps it (`keeping_body`): that body's organisation-wide roles see it,
     and a unit's users see their own body's and the home body's, which asks every unit (a commune's
     section: its commune's and the province's; a department: the province's). `office_report_clause`
     is the same rule over a list."""
-    body, home = recorded_body(session, body_id), org.home_body(session)
+    body, home = keeping_body(session, body_id), org.home_body(session)
     if body is None:
         return True
     return body.id == users_body(session, user).id or (
@@ -604,28 +641,47 @@ def office_report_clause(session: Session, user: User, body_id: SQLColumnExpress
         return true()
     mine = users_body(session, user)
     seen = [mine] if mine.id == home.id or is_organisation_wide(user) else [mine, home]
-    return or_(*(recorded_by(session, body, body_id) for body in seen))
+    return or_(*(kept_by(session, body, body_id) for body in seen))
 
 
 def recorded_by(session: Session, body: Unit, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
-    """SQL over the `body_id` column of records about no directive (office reports, the secret register's
-    lines): those of `body` (`recorded_body`)."""
+    """SQL over the `body_id` column of records about no directive (office reports): those `body` recorded
+    itself (`recorded_body`), which its office numbers."""
+    return _of_bodies(session, body, {body.id}, body_id)
+
+
+def kept_by(session: Session, body: Unit, body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL over the `body_id` column of records about no directive (office reports, inspections, the secret
+    register's lines): those `body`'s office keeps (`keeping_body`), its own and those of the bodies merged into
+    it (`carried_bodies`)."""
+    return _of_bodies(session, body, carried_bodies(session, body), body_id)
+
+
+def _of_bodies(session: Session, body: Unit, bodies: Collection[int],
+               body_id: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """SQL: `body_id` is one of `bodies` (`body`'s own, or with those it carries); the home body's are those
+    of no other body (none recorded: the calendar's reports, those recorded before bodies)."""
     home = org.home_body(session)
     if home is None or body.id != home.id:
-        return body_id == body.id
-    return or_(body_id.is_(None), body_id.not_in(_other_bodies(home.id)))
+        return body_id.in_(sorted(bodies))
+    return or_(body_id.is_(None), body_id.not_in(_other_bodies(bodies)))
 
 
-def _other_bodies(home_id: int) -> Select:
-    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != home_id)
+def _other_bodies(home: Collection[int]) -> Select:
+    """The issuing bodies other than the home body and those it carries."""
+    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id.not_in(sorted(home)))
 
 
 def body_holders(session: Session, role: str, body: Unit | None) -> list[User]:
-    """The active holders of `role` who work for `body` (None: the home body): whom its office's reports
-    go to — a commune's report to its own leader, the province's to the province's, not to every leader."""
+    """The active holders of `role` who work for `body` (None: the home body; merged away: the body carrying its
+    work, `carrier`): whom its office's reports go to — a commune's report to its own leader, the province's to the
+    province's, not to every leader."""
     body = body or org.home_body(session)
     found = holders(session, role)
-    return found if body is None else [user for user in found if users_body(session, user).id == body.id]
+    if body is None:
+        return found
+    body = carrier(session, body)
+    return [user for user in found if users_body(session, user).id == body.id]
 
 
 def may_take_hub_documents(session: Session, user: User) -> bool:
@@ -803,9 +859,10 @@ def _body_units_clause(session: Session, body: Unit, unit_id) -> ColumnElement[b
     home = org.home_body(session)
     if home is None or (body.id == home.id and not org.has_other_bodies(session, home.id)):
         return true()
+    bodies = carried_bodies(session, body)  # a commune merged into it: its steps waiting since are the body's
     if body.id == home.id:
-        return or_(unit_id.is_(None), unit_id.not_in(org.subtrees_select(_other_bodies(home.id))))
-    return or_(unit_id.is_(None), unit_id.in_(org.subtrees_select([body.id])))
+        return or_(unit_id.is_(None), unit_id.not_in(org.subtrees_select(_other_bodies(bodies))))
+    return or_(unit_id.is_(None), unit_id.in_(org.subtrees_select(sorted(bodies))))
 
 
 def acting_roles(user: User) -> list[str]:
@@ -836,7 +893,8 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
         return True
     kind, record_id = (ASSIGNMENT, item.assignment_id) if item.assignment_id else (DIRECTIVE, item.directive_id)
     if record_id is None:  # `_body_units_clause`, on one item
-        return item.unit_id is None or org.body_of(session, item.unit_id).id == users_body(session, user).id
+        return item.unit_id is None or carrier(session, org.body_of(session, item.unit_id)).id == users_body(
+            session, user).id
     return may_see(session, user, kind, record_id)
 
 

@@ -92,9 +92,9 @@ def visible_documents(session: Session, user: User, settings: dict) -> list[Secr
 
 
 def _of_readers_body(session: Session, user: User):
-    """SQL: the register's lines of `user`'s body (a commune's office head reads the commune's, the
-    province's the province's)."""
-    return permissions.recorded_by(session, permissions.users_body(session, user), SecretDocument.body_id)
+    """SQL: the register's lines `user`'s body keeps (a commune's office head reads the commune's and those of the
+    communes merged into it, the province's the province's: permissions.kept_by)."""
+    return permissions.kept_by(session, permissions.users_body(session, user), SecretDocument.body_id)
 
 
 def _readable_document(session: Session, user: User, settings: dict, document_id: int) -> SecretDocument:

@@ -39,10 +39,11 @@ WARD_PEOPLE = {"vp_a": ("xa-a", ["clerk"]), "cvp_a": ("xa-a", ["office_head"]), 
                "ct_a": ("xa-a", ["leader"]), "vp_b": ("xa-b", ["clerk"])}
 
 
-def _deployment(database_url, clock, tmp_path, ruleset: str, units: dict | None = None, people: dict | None = None):
-    """The small province with wards A and B (and `units`, `people`) running `ruleset`; a browser signed in as
-    a given user."""
-    engine = make_engine(database_url, clock, ruleset=ruleset, tmp_path=tmp_path)
+def _deployment(database_url, clock, tmp_path, ruleset: str, units: dict | None = None, people: dict | None = None,
+                processes_dir: str | None = None):
+    """The small province with wards A and B (and `units`, `people`) running `ruleset` (of `processes_dir`, else
+    the repository's); a browser signed in as a given user."""
+    engine = make_engine(database_url, clock, ruleset=ruleset, processes_dir=processes_dir, tmp_path=tmp_path)
     create_org_tree(engine)
     with engine.db.session() as s:
         add_communes(s, {**WARDS, **(units or {})}, {**WARD_PEOPLE, **(people or {})})

@@ -53,6 +53,19 @@ def merged(database_url, clock, tmp_path):
     engine.close()
 
 
+def open_quarter(engine, clock) -> dict[str | None, tuple[int, list[str] | None]]:
+    """The report calendar started, on 06/03/2026 the quarter's reports open: {code of the body reporting (None:
+    the home body): (the report's id, the units it asks)}."""
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 6, 9, 0))
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        return {(s.get_one(Unit, row.body_id).code if row.body_id else None): (row.id, row.asked_units)
+                for row in s.scalars(select(PeriodicReport).where(PeriodicReport.period == "quarterly"))}
+
+
 def _sees(browser, path: str) -> bool:
     return OLD_DIRECTIVE in _page(browser, path)
 
@@ -74,14 +87,7 @@ def test_the_successor_ward_tracks_counts_and_reports_its_predecessor_s_directiv
     assert "Tổng số 0 nhiệm vụ được giao" in _words(_page(other_ward, "/reports?period=2025&denominator=assigned"))
 
     # the quarter's periodic reports open (06/03): the new ward's asks the old ward's section, the old ward none
-    with engine.db.session() as s:
-        engine.load_ruleset(s)
-    start_schedule(engine)
-    clock.set(datetime(2026, 3, 6, 9, 0))
-    engine.runtime.run_due_timers()
-    with engine.db.session() as s:
-        opened = {(s.get_one(Unit, row.body_id).code if row.body_id else None): (row.id, row.asked_units)
-                  for row in s.scalars(select(PeriodicReport).where(PeriodicReport.period == "quarterly"))}
+    opened = open_quarter(engine, clock)
     assert set(opened) == {None, SUCCESSOR} and opened[SUCCESSOR][1] == ["PY-P1-KT"], opened
     assert "PY-P1-KT" not in (opened[None][1] or [])
     with engine.db.session() as s:  # a unit asked by two bodies tells their requests apart by who asks
