@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from engine.db import Database
 from engine.db.scratch import scratch_schema
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, fresh_database_url
 from tests.empty_schema import create_schema, record_head_revision
 
 POSTGRES_CATALOGUE = {
@@ -75,3 +75,35 @@ def test_the_empty_schema_is_the_one_create_all_makes(database, tmp_path):
     expected = made.pop("create_all")
     assert expected["alembic_version"] and all(expected.values())
     assert made == {"first": expected, "second": expected}
+
+
+def schema_oid(db: Database) -> int:
+    with db.engine.connect() as conn:
+        return conn.scalar(text("SELECT oid FROM pg_namespace WHERE nspname = current_schema()"))
+
+
+@pytest.mark.skipif(not PG_URL, reason="set DONDOC_TEST_DATABASE_URL to a PostgreSQL server")
+def test_a_test_s_schema_is_emptied_for_the_next_unless_its_structure_changed(tmp_path):
+    """On PostgreSQL the next test's create_schema takes the schema a test left (emptied, its
+    sequences restarted) instead of making one; one whose structure the test changed is dropped."""
+    with scratch_schema(PG_URL) as url:
+        expected = made_by(url, by_create_all)
+    oids = []
+    for change in ("", "DROP TRIGGER assignments_copy_out ON assignments", ""):
+        with fresh_database_url(tmp_path) as url:
+            db = Database(url)
+            try:
+                create_schema(db)
+                assert describe(db) == expected
+                oids.append(schema_oid(db))
+                with db.engine.begin() as conn:
+                    assert conn.scalar(text("SELECT count(*) FROM units")) == 0
+                    new_id = conn.scalar(text("INSERT INTO units (code, name, kind, is_tracking_office) "
+                                              "VALUES ('STC', 'Sở Tài chính', 'department', false) RETURNING id"))
+                    assert new_id == 1
+                    if change:
+                        conn.exec_driver_sql(change)
+            finally:
+                db.dispose()
+    # the first test's schema served the second; the second's, changed, was dropped
+    assert oids[0] == oids[1] != oids[2]
