@@ -123,6 +123,7 @@ AUDIT_LABELS = {
     "directive.status_received": _l("Handling status received (edXML)"),
     "directive.recall_request_accepted": _l("Given back at its sender's request (edXML)"),
     "directive.recall_request_refused": _l("Its sender's request to have it back refused (edXML)"),
+    "directive.recall_request_agreed": _l("Its sender's request to have it back agreed: no longer tracked (edXML)"),
     "received.given_back": _l("Set-aside document given back at its sender's request (edXML)"),
     "directive.dated_ahead": _l("Dated after the day it arrived: check the date with the issuer (edXML)"),
     # accounts (engine.org.accounts, engine.org.signin, engine.api_tokens)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Request, Response, send_file
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from engine import clock
 from engine.directives import attachments
-from engine.forms import MULTI_VALUED, FormDefinition
+from engine.forms import MULTI_VALUED, UNIT_TYPES, FormDefinition
 from engine.org.models import Unit, User
 from webui.hygiene import bounded_int
 
@@ -23,6 +25,7 @@ class Choice:
     value: str
     label: str
     depth: int = 0
+    since: str = ""  # a unit's first day (ISO), when it has one: the register form hides it on an earlier issue date
 
 
 def read_raw(form: FormDefinition, request: Request) -> dict:
@@ -81,13 +84,28 @@ def unit_choices(session: Session, within: Collection[int] | None = None) -> lis
     out: list[Choice] = []
 
     def walk(unit: Unit, depth: int) -> None:
-        out.append(Choice(unit.code, unit.name, depth))
+        out.append(Choice(unit.code, unit.name, depth, unit.valid_from.isoformat() if unit.valid_from else ""))
         for child in children.get(unit.id, []):
             walk(child, depth + 1)
 
     for root in roots:
         walk(root, 0)
     return out
+
+
+def former_units(session: Session, within: Collection[int] | None = None) -> dict[str, dict[str, str]]:
+    """{code: its choice} of the units closed before today (of `within`, when given), each marked with its last
+    day and giving its first and end days (ISO): the register form offers them once, for an issue date before
+    their end (webui/static/register.js), never in every row."""
+    # columns, not units, and the words translated once: a merged province has closed over a thousand
+    closed = session.execute(select(Unit.id, Unit.code, Unit.name, Unit.valid_from, Unit.valid_to)
+                             .where(Unit.valid_to <= clock.today()).order_by(Unit.name))
+    marked = _("%(name)s (until %(day)s)")
+    return {unit.code: {"code": unit.code, "from": unit.valid_from.isoformat() if unit.valid_from else "",
+                        "to": unit.valid_to.isoformat(),
+                        "label": marked % {"name": unit.name,
+                                           "day": (unit.valid_to - timedelta(days=1)).strftime("%d/%m/%Y")}}
+            for unit in closed if within is None or unit.id in within}
 
 
 def user_choices(session: Session, roles: Collection[str] = ()) -> list[Choice]:
@@ -102,7 +120,7 @@ def choices_for(session: Session, form: FormDefinition, people: Mapping[str, lis
     types = {f.type for f in form.fields}
     own = {f.name: user_choices(session, f.roles) for f in form.fields if f.roles}
     narrowed = {name: [Choice(u.username, u.full_name) for u in users] for name, users in (people or {}).items()}
-    return {"unit": unit_choices(session) if types & {"unit", "units"} else [],
+    return {"unit": unit_choices(session) if types & UNIT_TYPES else [],
             "user": user_choices(session) if types & {"user", "users"} else [],
             "people": {**own, **narrowed}}
 

@@ -16,7 +16,7 @@ from engine.audit.models import AuditEntry
 from engine.directives import attachments
 from engine.directives.models import Attachment, DirectiveStatus
 from engine.errors import EngineError
-from engine.forms import PERSON_TYPES, FormDefinition
+from engine.forms import PERSON_TYPES, UNIT_TYPES, FormDefinition, is_yes
 from engine.inbox import service as inbox
 from engine.org import service as org
 from engine.org.models import Unit
@@ -58,6 +58,9 @@ FIELD_LABELS = {
     "steps": _l("Step"), "due": _l("Step due date"),  # a calendar correction (deadlines.recomputed)
     "from": _l("Sender"), "document": _l("Document"),  # an edXML message's (engine.imports.edxml, exchange.recalls)
 }
+# Where an action's detail means something else than the key's usual word: a correction's note
+# is what was adjusted, which "Nội dung" made read as the task's new content.
+ACTION_LABELS: dict[str, Mapping[str, str]] = {"assignment.reassigned": {"note": _l("What was adjusted")}}
 # The words of an account's entries (the user's own security page, the administrator's user page).
 ACCOUNT_FIELDS = {
     "username": _l("Username"), "full_name": _l("Full name"), "email": _l("Email"), "unit": _l("Unit"),
@@ -92,6 +95,13 @@ def readable(engine, session: Session, entries: Iterable[tuple[AuditEntry, str]]
     return [words.line(entry, who) for entry, who in entries]
 
 
+def filled_in(engine, session: Session, form: FormDefinition, data: Mapping) -> tuple[list[tuple[str, str]],
+                                                                                   list[Attachment]]:
+    """What `data` fills in `form`, read as the history reads a work item done: (label, value in
+    the form's words) for each field, and its files (what a form that could not be sent held)."""
+    return _Words(engine, session, [], FIELD_LABELS, VALUE_WORDS).filled_in(form, data)
+
+
 class _Words:
     def __init__(self, engine, session: Session, entries: list[tuple[AuditEntry, str]], labels: Mapping[str, str],
                  values: Mapping[str, Mapping]):
@@ -105,15 +115,16 @@ class _Words:
             return self._completed(entry, who)
         line = Line(entry, who, str(AUDIT_LABELS.get(entry.action, entry.action)))
         before, after = entry.before or {}, entry.after or {}
+        labels = {**self.labels, **ACTION_LABELS.get(entry.action, {})}
         for key, value in after.items():
-            if key not in self.labels or not filled(value):
+            if key not in labels or not filled(value):
                 continue
             if key in before and before[key] != value:
-                line.changes.append((str(self.labels[key]), self.value(key, before.get(key)), self.value(key, value)))
+                line.changes.append((str(labels[key]), self.value(key, before.get(key)), self.value(key, value)))
             elif self._is_files(key):
                 line.files += attachments.describe(self.session, list(value))
             else:
-                line.facts.append((str(self.labels[key]), self.value(key, value)))
+                line.facts.append((str(labels[key]), self.value(key, value)))
         return line
 
     def _completed(self, entry: AuditEntry, who: str) -> Line:
@@ -121,24 +132,33 @@ class _Words:
         item = self.items.get(int(entry.object_id))
         line = Line(entry, who, item.title if item else str(AUDIT_LABELS[entry.action]))
         form = self._form(item)
-        if form is None:
-            return line
-        data = (entry.after or {}).get("data") or {}
+        if form is not None:
+            line.facts, line.files = self.filled_in(form, (entry.after or {}).get("data") or {})
+        return line
+
+    def filled_in(self, form: FormDefinition, data: Mapping) -> tuple[list[tuple[str, str]], list[Attachment]]:
+        """The fields of `form` that `data` fills, each (label, value in the form's words), and its files."""
+        facts: list[tuple[str, str]] = []
+        files: list[Attachment] = []
         for form_field in form.fields:
             value = data.get(form_field.name)
+            if form_field.type == "boolean" and isinstance(value, str):  # as typed, not yet stored
+                value = is_yes(value)
             if not filled(value):
                 continue
             if form_field.type == "files":
-                line.files += attachments.describe(self.session, list(value))
+                files += attachments.describe(self.session, list(value))
                 continue
             choices = {str(v): label for v, label in form_field.options}
             if form_field.type in PERSON_TYPES:  # people are read by name, never by username
                 choices |= {u.username: u.full_name for u in org.users_by_name(
                     self.session, value if isinstance(value, list) else [value])}
+            if form_field.type in UNIT_TYPES:  # units by name, whatever the field is called
+                choices |= self.units
             shown = ", ".join(choices.get(str(v), self.value(form_field.name, v)) for v in
                               (value if isinstance(value, list) else [value]))
-            line.facts.append((form_field.label, shown))
-        return line
+            facts.append((form_field.label, shown))
+        return facts, files
 
     def _form(self, item: WorkItem | None) -> FormDefinition | None:
         if item is None:

@@ -3,16 +3,21 @@
 Workers are forked from a master that built the app once (`preload`); each worker opens its
 own database connections (the pool inherited from the master is dropped after the fork). The
 timer scheduler is not part of a worker: it runs as `dondoc scheduler`, its own service, or as
-a child process that `dondoc serve --scheduler` starts and stops with the server.
+a child process that `dondoc serve --scheduler` starts and stops with the server, and starts
+again when it ends on its own.
 """
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +36,10 @@ from engine.working_days import WorkingCalendar
 from webui.api import bodies
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent ends
+# seconds before a scheduler child that ended is started again: the first wait, and the longest
+# (the wait doubles while the child ends again within that long of its start)
+SCHEDULER_RESTART_DELAYS = (1, 60)
+log = logging.getLogger("dondoc.server")
 
 
 class ProductionServer(BaseApplication):
@@ -79,9 +88,16 @@ def metrics_folder(settings: Settings) -> Iterator[str]:
         metrics.use_folder(settings.metrics_dir)
         yield settings.metrics_dir
         return
-    with tempfile.TemporaryDirectory(prefix="dondoc-metrics-") as folder:
+    # Not a TemporaryDirectory: each forked worker inherits its clean-up, and the first to end
+    # (the old ones after a reload, one aborted at the request timeout) removed the folder under
+    # the others, whose every request then failed. Only the process that made it removes it.
+    folder, owner = tempfile.mkdtemp(prefix="dondoc-metrics-"), os.getpid()
+    try:
         metrics.use_folder(folder)
         yield folder
+    finally:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def serve(app: Flask, engine: Engine, *, bind: str, workers: int, threads: int) -> None:
@@ -118,15 +134,66 @@ def _ended_with(parent: int) -> Callable[[], None]:
 
 
 @contextmanager
-def scheduler_process(config: str | None) -> Iterator[subprocess.Popen]:
-    """`dondoc scheduler` as a child process for as long as the block runs."""
+def scheduler_process(config: str | None) -> Iterator[None]:
+    """`dondoc scheduler` as a child process for as long as the block runs, started again when it
+    ends meanwhile (an out-of-memory kill, kill -9, a crash). Before, the server went on answering
+    and /readyz said ready while no timer fired and no mail went out, until someone restarted it."""
     command = [sys.executable, "-m", "webui.cli", *(["--config", config] if config else []), "scheduler"]
-    child = subprocess.Popen(command, preexec_fn=_ended_with(os.getpid()) if sys.platform == "linux" else None)
+    child = _SchedulerChild(command)
+    watcher = threading.Thread(target=child.keep_running, name="scheduler-child", daemon=True)
+    watcher.start()
+    server = os.getpid()
     try:
-        yield child
+        yield
     finally:
-        child.terminate()  # it finishes its running tick, then leaves
+        # A gunicorn worker, forked inside this block, leaves through it too (its SystemExit): only the
+        # server stops the child. A worker did, each time one ended (at every stop, after a timeout).
+        if os.getpid() == server:
+            child.stop()
+            watcher.join(timeout=5)
+
+
+class _SchedulerChild:
+    """The one scheduler child, and the thread of the server that starts it again when it ends.
+    That thread is the parent of the children it starts (PR_SET_PDEATHSIG follows the thread): it
+    lives until stop()."""
+
+    def __init__(self, command: list[str]):
+        self.command = command
+        self.lock = threading.Lock()  # stop() and a restart never cross: no child outlives stop()
+        self.stopped = threading.Event()
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        return subprocess.Popen(self.command,
+                                preexec_fn=_ended_with(os.getpid()) if sys.platform == "linux" else None)
+
+    def keep_running(self) -> None:
+        first, longest = SCHEDULER_RESTART_DELAYS
+        delay = first
+        while True:
+            started = time.monotonic()
+            code = self.process.wait()  # 0 when gunicorn's master reaped it first (it reaps any child)
+            if self.stopped.is_set():
+                return
+            if time.monotonic() - started > longest:  # it had run well: back to the first wait
+                delay = first
+            log.error("the scheduler ended (pid %s, code %s): starting it again in %s s", self.process.pid, code, delay)
+            if self.stopped.wait(delay):
+                return
+            with self.lock:
+                if self.stopped.is_set():
+                    return
+                self.process = self._start()
+            # one that keeps ending at once (the database unreachable) is started less and less often
+            delay = min(delay * 2, longest)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped.set()
+            process = self.process
+        process.terminate()  # it finishes its running tick, then leaves
         try:
-            child.wait(timeout=60)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            child.kill()
+            process.kill()

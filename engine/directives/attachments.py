@@ -22,7 +22,7 @@ import os
 import secrets
 import tempfile
 import time
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import BinaryIO, Protocol
 
 from sqlalchemy import event, func, insert, select
@@ -179,7 +179,7 @@ def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, a
     """Store an upload and return its row: the bytes once per content, a row of its own for each name
     and sender (the same person sending the same file under the same name again gets their earlier
     one). Refuses empty, too large and disallowed files without keeping anything."""
-    name = Path(filename or "").name.strip()
+    name = base_name(filename)
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED_EXTENSIONS:
         raise AttachmentError("File type %(ext)s is not accepted.", ext=extension or "?")
@@ -206,6 +206,13 @@ def store(session: Session, blobs: BlobStore, stream: BinaryIO, filename: str, a
         session.add(AttachmentUpload(sha256=row.sha256, user_id=actor.id, uploaded_at=clock.now()))
         session.flush()
     return row
+
+
+def base_name(filename: str | None) -> str:
+    """A file's name without the folders a sender gave with it, by either separator: ASP.NET's
+    HttpPostedFile.FileName, which document software keeps, is the client's whole path
+    ("C:\\Users\\vanthu\\Desktop\\QĐ 318.pdf")."""
+    return PureWindowsPath(filename or "").name.strip()
 
 
 def _upload(session: Session, digest: str, name: str, actor: User) -> Attachment | None:

@@ -2,6 +2,7 @@
 These are the read models lists and reports query; BPMN steps keep them current."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -62,6 +63,10 @@ class DirectiveStatus(StrEnum):
     HEADER_ONLY = "header_only"              # gives no task: recorded by its header (Bạc Liêu Đ.5 k.2)
     REVOKED = "revoked"                      # recalled by its issuer (edXML thu hồi): its tasks withdrawn
     REPLACED = "replaced"                    # superseded by a replacing document (edXML thay thế)
+
+
+# Ended by its issuer: nothing is tracked under it any more (its tasks were withdrawn).
+ENDED_BY_ISSUER = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
 
 
 class AssignmentStatus(StrEnum):
@@ -447,28 +452,28 @@ def _assignments_of_units(units):
     return select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units)).correlate(None)
 
 
-def _of_other_bodies(home_id: int) -> Select:
-    """The ids of the units marked issuing bodies other than the home body (a commune's, a few thousand
-    at most): a directive of a body no longer marked is the home body's again."""
-    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id != home_id).correlate(None)
+def _of_other_bodies(home: Collection[int]) -> Select:
+    """The ids of the units marked issuing bodies other than the home body and those reorganised into it (a
+    commune's, a few thousand at most): a directive of a body no longer marked is the home body's again."""
+    return select(Unit.id).where(Unit.is_issuing_body.is_(True), Unit.id.not_in(home)).correlate(None)
 
 
-def _of_body(body_id: int, home: bool) -> ColumnElement[bool]:
-    """SQL over a directive's row: issued by the body `body_id`; the home body's are those of no other
-    body (none recorded: made outside registration, a synchronised one, an old row)."""
+def _of_body(bodies: Collection[int], home: bool) -> ColumnElement[bool]:
+    """SQL over a directive's row: issued by one of `bodies` (a body and those reorganised into it); the home
+    body's are those of no other body (none recorded: made outside registration, a synchronised one, an old row)."""
     if home:
-        return or_(Directive.issuing_body_id.is_(None), Directive.issuing_body_id.not_in(_of_other_bodies(body_id)))
-    return Directive.issuing_body_id == body_id
+        return or_(Directive.issuing_body_id.is_(None), Directive.issuing_body_id.not_in(_of_other_bodies(bodies)))
+    return Directive.issuing_body_id.in_(bodies)
 
 
-def _assignments_of_body(body_id: int, home: bool) -> ColumnElement[bool]:
-    """SQL over an assignment: its directive is the body's, asked through its id as task_given_by is.
+def _assignments_of_body(bodies: Collection[int], home: bool) -> ColumnElement[bool]:
+    """SQL over an assignment: its directive is one of `bodies`', asked through its id as task_given_by is.
     The home body's as those of no other body: the other bodies' directives read through
     ix_directives_issuing_body_id, body by body (a `!=` read every directive)."""
     if home:
         return Assignment.directive_id.not_in(select(Directive.id).where(
-            Directive.issuing_body_id.in_(_of_other_bodies(body_id))).correlate(None))
-    return Assignment.directive_id.in_(select(Directive.id).where(Directive.issuing_body_id == body_id)
+            Directive.issuing_body_id.in_(_of_other_bodies(bodies))).correlate(None))
+    return Assignment.directive_id.in_(select(Directive.id).where(Directive.issuing_body_id.in_(bodies))
                                        .correlate(None))
 
 

@@ -238,6 +238,7 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
     lead = org.code_in_force(session, lead, given_on)
     coordinating = {code: due for code, due in ((org.code_in_force(session, c, given_on), d)
                                                 for c, d in coordinating.items()) if code != lead}
+    _in_force_on(session, seq, given_on, lead, list(coordinating))
     urgency = _text_of(seq, item, "urgency") or header.get("urgency") or "normal"
     if urgency not in URGENCIES:
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
@@ -262,6 +263,18 @@ def _named_units(session: Session, seq: int, body: Unit | None, lead: str, coord
         field = "lead_unit" if outside[0] is units[0] else "coordinating_units"
         raise AssignmentError(seq, field, "Assignment %(n)s: %(code)s is not a unit of the issuing body.",
                               code=outside[0].code)
+
+
+def _in_force_on(session: Session, seq: int, day: date, lead: str, coordinating: list[str]) -> None:
+    """The units taking the task (after `org.code_in_force`) were in force on the directive's issue day `day`:
+    a unit formed after it (a ward of 1/7/2025 on a directive of May 2025) or closed before it without a
+    successor received nothing of it. Errors name the field."""
+    for field, codes in (("lead_unit", [lead]), ("coordinating_units", coordinating)):
+        for code in codes:
+            unit = org.unit_by_code(session, code)
+            if unit is not None and not unit.is_valid_on(day):
+                raise AssignmentError(seq, field, "Assignment %(n)s: %(unit)s was not in force on %(day)s, the "
+                                      "directive's issue date.", unit=unit.name, day=day.strftime("%d/%m/%Y"))
 
 
 def _follow_up_officer(session: Session, seq: int, item: dict, body: Unit | None) -> str | None:

@@ -17,6 +17,7 @@ from engine import clock
 from engine.db import Base, UTCDateTime
 from engine.directives.models import (
     DOCUMENT_ID_LENGTH,
+    ENDED_BY_ISSUER,
     Assignment,
     AssignmentStatus,
     Directive,
@@ -28,7 +29,6 @@ from engine.org import permissions
 from engine.org import service as org
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-_ENDED = (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED)
 # The answers dondoc sends besides following a directive (STATUS_NAMES): từ chối tiếp nhận;
 # đồng ý lấy lại / cập nhật; từ chối lấy lại / cập nhật.
 REFUSED, AGREED, DECLINED = "02", "15", "16"
@@ -130,7 +130,7 @@ def directive_ids(session: Session, objects) -> list[int]:
 
 def reached(session: Session, directive: Directive) -> list[str]:
     """The status codes the directive has reached (01: it arrived)."""
-    if directive.status in _ENDED:
+    if directive.status in ENDED_BY_ISSUER:
         return []
     tasks = session.scalars(select(Assignment).where(Assignment.directive_id == directive.id,
                                                      tasks_given())).all()

@@ -2,7 +2,9 @@
 issuer's recall message, which dondoc applies as it comes, the request waits for the tracking
 office's clerk, who accepts it (the directive is recalled as an issuer's recall is, and 15,
 đồng ý lấy lại, goes to the sender) or refuses it with a reason (16, từ chối lấy lại). Either
-answer is queued once, as the reply to the 13 message (its digest)."""
+answer is queued once, as the reply to the 13 message (its digest). A request about a directive
+already recalled or replaced is agreed at once (15, saying why), once; so is one waiting when its
+directive is recalled or replaced meanwhile (settle_ended)."""
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select, update
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, translation
 from engine.db import rowcount
-from engine.directives.models import Directive
+from engine.directives.models import ENDED_BY_ISSUER, Directive, DirectiveStatus
 from engine.errors import AlreadyDone, Forbidden, NotFound
 from engine.exchange import models
 from engine.exchange.models import RecallRequest
@@ -23,15 +25,52 @@ WAITING, ACCEPTED, REFUSED = "waiting", "accepted", "refused"
 REQUESTED = "13"  # yêu cầu lấy lại
 
 
-def hold(session: Session, message: edxml.Status, directive: Directive, digest: str) -> None:
+def hold(session: Session, message: edxml.Status, directive: Directive, digest: str, actor: User) -> None:
     """Keep a 13 for the clerk to answer; one waiting per directive (the sender asking again
-    while the first waits is the same request: answered once)."""
+    while the first waits is the same request: answered once). About a directive already
+    recalled or replaced, 15 goes at once instead, once (_agree_ended)."""
     if message.code != REQUESTED or session.scalar(select(RecallRequest.id).where(
             RecallRequest.directive_id == directive.id, RecallRequest.status == WAITING)) is not None:
         return
-    session.add(RecallRequest(digest=digest, directive_id=directive.id, sender_organ_id=message.sender["organ_id"],
-                              sender_name=message.sender["name"] or message.sender["organ_id"],
-                              description=message.description, received_at=clock.now(), status=WAITING))
+    row = RecallRequest(digest=digest, directive_id=directive.id, sender_organ_id=message.sender["organ_id"],
+                        sender_name=message.sender["name"] or message.sender["organ_id"],
+                        description=message.description, received_at=clock.now(), status=WAITING)
+    if directive.status in ENDED_BY_ISSUER:  # accepting it would change nothing
+        _agree_ended(session, row, directive, actor)
+    else:
+        session.add(row)
+
+
+def _agree_ended(session: Session, row: RecallRequest, directive: Directive, actor: User) -> None:
+    """15 with the reason, as the reply to the 13, and a line in the directive's history; once per
+    directive however often it is asked (the agreed request is kept, decided by no one)."""
+    if session.scalar(select(RecallRequest.id).where(RecallRequest.directive_id == directive.id,
+                                                     RecallRequest.status == ACCEPTED)) is not None:
+        return
+    row.status, row.decided_at = ACCEPTED, clock.now()
+    session.add(row)
+    _agree(session, row, directive, actor)
+
+
+def settle_ended(session: Session, actor: User) -> None:
+    """Agree the requests still waiting about directives their issuer has since recalled or replaced
+    (the clerk's accepting them would change nothing), each once: a clerk's answer at the same moment
+    takes a request out of waiting first, or this does (the same conditional update as _decide)."""
+    for row, directive in session.execute(select(RecallRequest, Directive).join(
+            Directive, Directive.id == RecallRequest.directive_id).where(
+            RecallRequest.status == WAITING, Directive.status.in_(ENDED_BY_ISSUER))).all():
+        if rowcount(session.execute(update(RecallRequest).where(
+                RecallRequest.id == row.id, RecallRequest.status == WAITING).values(
+                status=ACCEPTED, decided_at=clock.now()))):
+            _agree(session, row, directive, actor)
+
+
+def _agree(session: Session, row: RecallRequest, directive: Directive, actor: User) -> None:
+    why = _why_ended(directive)
+    _answer(session, row, directive, models.AGREED, models.with_reason(models.AGREED, why))
+    audit.record(session, "directive.recall_request_agreed", "directive", directive.id, actor=actor,
+                 after={"from": row.sender_name, "document": directive.symbol, "reason": why},
+                 directive_id=directive.id)
 
 
 def waiting(session: Session, user: User) -> list[tuple[RecallRequest, Directive]]:
@@ -74,6 +113,13 @@ def refuse(engine, request_id: int, reason: str, actor: User) -> RecallRequest:
                      after={"from": row.sender_name, "document": directive.symbol, "reason": row.reason},
                      directive_id=directive.id)
         return row
+
+
+def _why_ended(directive: Directive) -> str:
+    """Why a request about a directive no longer tracked is agreed, in the catalogue's words."""
+    if directive.status == DirectiveStatus.REVOKED:
+        return translation.message("The document was already recalled: nothing is tracked any more.")
+    return translation.message("The document was already replaced: nothing is tracked under it any more.")
 
 
 def _recall_reason(row: RecallRequest) -> str:

@@ -67,7 +67,9 @@ def receive(engine, data: bytes, assignments: list[dict], actor: User, file_name
             outcome = edxml.apply(engine, session, message, assignments, actor)
             done = Received(outcome.action, outcome.directive, changed=outcome.changed)
             if isinstance(message, edxml.Status) and done.changed:  # 13: the clerk answers it
-                recalls.hold(session, message, outcome.directive, digest)
+                recalls.hold(session, message, outcome.directive, digest, actor)
+        if done.changed and done.action in ("recalled", "replaced"):
+            recalls.settle_ended(session, actor)
         _note(session, earlier, digest, done)
         _answer(session, message, done, digest)
         return done

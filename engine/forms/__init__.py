@@ -22,6 +22,7 @@ DIGEST = re.compile(r"[0-9a-f]{64}")  # a `files` field's value: the stored file
 MULTI_VALUED = frozenset({"multiselect", "units", "users", "files"})
 CHOICE_TYPES = frozenset({"select", "multiselect"})  # the types whose values are the field's options
 PERSON_TYPES = frozenset({"user", "users"})
+UNIT_TYPES = frozenset({"unit", "units"})  # values are unit codes
 # Decree 30/2020: N/TYPE-ISSUER, N/YYYY/TYPE-ISSUER, N/ISSUER-UNIT (công văn).
 SYMBOL_RE = re.compile(r"^\d{1,6}/(\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9&.]*)+$")
 # Dates people may enter: the years whose Vietnamese public holidays the working-day calendar
@@ -328,8 +329,13 @@ def _multiselect(f: FormField, value, lookups) -> list[str]:
     return [_select(f, v, lookups) for v in _values(value)]
 
 
-def _boolean(_f, value, _lookups) -> bool:
+def is_yes(value) -> bool:
+    """A submitted boolean: a ticked box sends "on"; the API sends true."""
     return str(value).lower() in ("1", "true", "on", "yes", "có")
+
+
+def _boolean(_f, value, _lookups) -> bool:
+    return is_yes(value)
 
 
 def _unit(_f, value, lookups) -> str:

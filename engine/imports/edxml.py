@@ -20,9 +20,12 @@ import io
 import logging
 import mimetypes
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from email.header import decode_header, make_header
+from pathlib import Path
 
 from lxml import etree
 from sqlalchemy import select
@@ -33,8 +36,9 @@ from engine.audit.models import AuditEntry
 from engine.directives import attachments as attachment_store
 from engine.directives import changes, documents
 from engine.directives import service as directives
-from engine.directives.models import DOCUMENT_ID_LENGTH, Attachment, Directive, DirectiveStatus
+from engine.directives.models import DOCUMENT_ID_LENGTH, ENDED_BY_ISSUER, Attachment, Directive, DirectiveStatus
 from engine.errors import EngineError
+from engine.imports import packages
 from engine.imports.errors import ImportFailed, RowError
 from engine.notifications.service import notify_users
 from engine.org import permissions
@@ -67,6 +71,8 @@ DOCUMENT_TYPES = {
     "phuong an": "PA", "de an": "ĐA", "du an": "DA", "bao cao": "BC", "bien ban": "BB", "to trinh": "TTr",
     "cong dien": "CĐ", "giay moi": "GM", "cong van": "CV", "ket luan": "KL",
 }
+# Formats that are zip archives themselves: an attachment of one of them is never unzipped.
+_ZIP_FORMATS = {".zip", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
 # The date forms real messages use, with or without a time after them.
 _DATE_FORMS = (re.compile(r"(?P<y>\d{4})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})"),
                re.compile(r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>\d{4})"))
@@ -150,18 +156,36 @@ def _text(node, *path: str) -> str:
     return clean_text(found[0].text or "").strip() if found else ""
 
 
-def edxml_date(value: str, element: str, field_name: str) -> str:
-    """An ISO date from the forms real messages use (yyyy/MM/dd, yyyy-MM-dd, dd/MM/yyyy, each
-    perhaps with a time); the error names the edXML element, which the clerk cannot edit."""
+def _date_parts(value: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as written in one of the forms real messages use (yyyy/MM/dd, yyyy-MM-dd,
+    dd/MM/yyyy, each perhaps with a time), unchecked; None in any other form."""
     for form in _DATE_FORMS:
         found = form.match(value)
         if found and _TIME.fullmatch(value[found.end():]):
-            try:
-                return forms.parse_date(date(int(found["y"]), int(found["m"]), int(found["d"]))).isoformat()
-            except (ValueError, forms.Invalid):
-                break
+            return int(found["y"]), int(found["m"]), int(found["d"])
+    return None
+
+
+def edxml_date(value: str, element: str, field_name: str) -> str:
+    """An ISO date from the forms real messages use; the error names the edXML element, which the
+    clerk cannot edit."""
+    parts = _date_parts(value)
+    if parts:
+        try:
+            return forms.parse_date(date(*parts)).isoformat()
+        except (ValueError, forms.Invalid):
+            pass
     raise _fail("The edXML element %(element)s holds %(value)s, which is not a date (the sender must correct "
                 "the message).", field_name, element=element, value=value)
+
+
+def _due_date(header: etree._Element) -> str:
+    """The document's due date, "" when it has none: senders written in .NET put DateTime's
+    MinValue (01/01/0001) there for "no due date", their DueDate being a non-nullable DateTime."""
+    due = _text(header, "DueDate")
+    if not due or (_date_parts(due) or (0,))[0] == 1:
+        return ""
+    return edxml_date(due, "DueDate", "due_date")
 
 
 def read(data: bytes) -> Document | Status:
@@ -219,8 +243,15 @@ def return_address(data: bytes) -> ReturnAddress | None:
     except ImportFailed:
         issued_on = None
     return ReturnAddress(organ_id, "/".join(filter(None, (number, notation))), issued_on,
-                         _text(header, "DocumentId"),
-                         _text(root, "edXMLHeader", "TraceHeaderList", "Bussiness", "BussinessDocType") or NEW)
+                         _text(header, "DocumentId"), _business_type(root))
+
+
+def _business_type(root) -> str:
+    """TraceHeaderList/Bussiness/BussinessDocType wherever the envelope is: the root itself, or
+    under the root edXML element the SDKs wrap it in (there it was missed and every recall,
+    update and replacement read as new)."""
+    trace = root.xpath("//*[local-name()='TraceHeaderList']")
+    return (_text(trace[0], "Bussiness", "BussinessDocType") if trace else "") or NEW
 
 
 def _organ(node, *path: str) -> dict:
@@ -266,14 +297,14 @@ def _document(root, header) -> Document:
     document_id = _text(header, "DocumentId")
     if len(document_id) > DOCUMENT_ID_LENGTH:
         raise _fail("The DocumentId has more than %(max)s characters.", "source_document_id", max=DOCUMENT_ID_LENGTH)
-    due = _text(header, "DueDate")
+    due = _due_date(header)
     type_name = _text(header, "DocumentType", "TypeName")
-    business = _text(root, "edXMLHeader", "TraceHeaderList", "Bussiness", "BussinessDocType") or NEW
+    business = _business_type(root)
     if business not in BUSINESS_TYPES:
         raise _fail("BussinessDocType %(value)s is not 0, 1, 2 or 3.", "BussinessDocType", value=business)
     bussiness = root.xpath("//*[local-name()='Bussiness']")
     return Document(
-        header=found, due_date=edxml_date(due, "DueDate", "due_date") if due else "",
+        header=found, due_date=due,
         doc_type=DOCUMENT_TYPES.get(fold(type_name)) or directives.symbol_columns(found)["doc_type"],
         doc_type_name=type_name, document_id=document_id, sender=sender, business=business,
         reason=_text(bussiness[0], "BussinessDocReason") if bussiness else "",
@@ -287,31 +318,74 @@ def _attachments(root) -> list[tuple[str, bytes]]:
     """(file name, bytes) of each AttachmentEncoded/Attachment: the SDKs of the standard write
     the file itself, in base64, as ContentTransferEncoded (wrapped over lines)."""
     found: list[tuple[str, bytes]] = []
+    references = _manifest(root)
     for node in root.xpath("//*[local-name()='AttachmentEncoded']/*[local-name()='Attachment']"):
-        name = _file_name(node, len(found) + 1)
+        content_id = _content_id(_text(node, "ContentId"))
+        name = _file_name([node, references[content_id]] if content_id in references else [node], len(found) + 1)
         try:
             content = base64.b64decode("".join(_text(node, "ContentTransferEncoded").split()), validate=True)
         except (binascii.Error, ValueError):
             raise _fail("The attachment %(name)s is not valid base64.", "AttachmentEncoded", name=name) from None
-        found.append((name, content))
+        found.append(_unzipped(name, content))
     if len(found) > MAX_ATTACHMENTS:
         raise _fail("An edXML message may carry at most %(max)s attachments.", "AttachmentEncoded",
                     max=MAX_ATTACHMENTS)
     return found
 
 
-def _file_name(node, number: int) -> str:
-    """The attachment's name as the clerk reads it: an RFC 2047 encoded word (=?UTF-8?B?…?=, as
-    MIME-based senders write it) decoded, and the extension its ContentType gives added where
-    the name has none known (the file was refused as of an unaccepted type, and the message with it)."""
-    name = _text(node, "AttachmentName") or _text(node, "Description")
+def _unzipped(name: str, content: bytes) -> tuple[str, bytes]:
+    """A file its sender zipped before encoding it (the hub's gateways unzip each file they
+    receive): the one file inside, under the attachment's name; a zip of several files is kept
+    as one, named .zip. A file whose format is itself a zip (DOCX, XLSX, ODT…) is left whole."""
+    if Path(name).suffix.lower() in _ZIP_FORMATS or not zipfile.is_zipfile(io.BytesIO(content)):
+        return name, content
+    try:
+        packages.check_bounds(content)
+    except packages.PackageTooLarge as exc:
+        raise _fail(exc.message, "AttachmentEncoded", **exc.params) from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            files = [member for member in archive.infolist() if not member.is_dir()]
+            if len(files) == 1:
+                return name, archive.read(files[0])
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):
+        pass  # damaged, encrypted or of an unknown method: the archive as it came
+    return f"{name}.zip", content
+
+
+def _manifest(root) -> dict:
+    """edXMLManifest/Reference by its ContentId: where a sender names its files and their types
+    (the Attachment beside the file may carry only the ContentId)."""
+    references = root.xpath("//*[local-name()='edXMLManifest']/*[local-name()='Reference']")
+    return {content_id: node for node in references if (content_id := _content_id(_text(node, "ContentId")))}
+
+
+def _content_id(value: str) -> str:
+    # the manifest writes "cid:3f6d1c2e" (a MIME Content-ID, perhaps in <>) where the attachment has "3f6d1c2e"
+    bare = value.strip().strip("<>")
+    return bare[4:] if bare.lower().startswith("cid:") else bare
+
+
+def _file_name(described: list, number: int) -> str:
+    """The attachment's name as the clerk reads it, from `described` (the Attachment, then its
+    manifest Reference): an RFC 2047 encoded word (=?UTF-8?B?…?=, as MIME-based senders write it) decoded, and
+    the extension its ContentType gives added where the name has none known (the file was
+    refused as of an unaccepted type, and the message with it)."""
+    name = _first(described, "AttachmentName") or _first(described, "Description")
     if name.startswith("=?"):
         with contextlib.suppress(ValueError, LookupError):  # not an encoded word after all
             name = clean_text(str(make_header(decode_header(name)))).strip()
+    name = attachment_store.base_name(name)
     if mimetypes.guess_type(name)[0] is None:
-        extension = mimetypes.guess_extension(_text(node, "ContentType").split(";")[0].strip().lower()) or ""
+        content_type = _first(described, "ContentType").split(";")[0].strip().lower()
+        extension = mimetypes.guess_extension(content_type) or ""
         name = f"{name or f'Tệp đính kèm {number}'}{extension}"
     return name
+
+
+def _first(nodes: list, element: str) -> str:
+    """The first non-empty text of `element` among `nodes`, or ''."""
+    return next(filter(None, (_text(node, element) for node in nodes)), "")
 
 
 def parse_header(data: bytes) -> dict:
@@ -447,7 +521,7 @@ def recall(engine, session: Session, directive: Directive, reason: str, document
     and it ends, recalled; False when it had ended so before: recalled, or replaced (its tasks
     were withdrawn then; it stays replaced, pointing at its replacement, which the recall of
     this document leaves alone)."""
-    if directive.status in (DirectiveStatus.REVOKED, DirectiveStatus.REPLACED):
+    if directive.status in ENDED_BY_ISSUER:
         return False
     changes.end_directive(engine, session, directive, actor, reason)
     directive.status = DirectiveStatus.REVOKED

@@ -4,13 +4,17 @@ sub-headings), columns in any order named by their heading text, and cells merge
 over the rows they apply to."""
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from zipfile import BadZipFile
 
+import lxml.html
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -54,13 +58,22 @@ class Header:
 
 # An Excel 97–2003 workbook (.xls) is an OLE2 compound file: it opens with these bytes.
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+# Excel 2003 XML (SpreadsheetML): what web software exports as "Excel", often named .xls.
+SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"
+_SS = f"{{{SPREADSHEET_XML}}}"
 
 
 def read_grids(data: bytes) -> dict[str, Grid]:
-    """Every sheet of the workbook (.xlsx, or .xls as offices still keep registers), by name, in the
-    workbook's order."""
+    """Every sheet of the workbook (.xlsx, or .xls as offices still keep registers, or what web
+    software exports as Excel), by name, in the workbook's order."""
     if data.startswith(XLS_SIGNATURE):
         return _xls_grids(data)
+    if not data.startswith(ZIP_SIGNATURE):  # an .xlsx is a zip, whatever text its parts hold
+        if SPREADSHEET_XML.encode() in data[:4096]:
+            return _xml_grids(data)
+        if b"<table" in data[:4096].lower():
+            return _html_grids(data)
     try:
         packages.check_bounds(data)
     except packages.PackageTooLarge as exc:
@@ -70,7 +83,7 @@ def read_grids(data: bytes) -> dict[str, Grid]:
         # workbook small enough to load whole.
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")]) from None
+        raise _not_excel() from None
     grids = {sheet.title: _grid(sheet) for sheet in book.worksheets}
     book.close()
     return grids
@@ -84,7 +97,7 @@ def _xls_grids(data: bytes) -> dict[str, Grid]:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except (xlrd.XLRDError, xlrd.compdoc.CompDocError, AssertionError, IndexError, KeyError, ValueError,
             struct.error):
-        raise ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")]) from None
+        raise _not_excel() from None
     grids = {}
     for sheet in book.sheets():
         cells: dict[tuple[int, int], object] = {}
@@ -102,6 +115,99 @@ def _xls_grids(data: bytes) -> dict[str, Grid]:
         grids[sheet.name] = _filled(cells, merges)
     book.release_resources()
     return grids
+
+
+def _not_excel() -> ImportFailed:
+    return ImportFailed([RowError(None, None, None, "Not an Excel file (.xlsx or .xls).")])
+
+
+def _xml_grids(data: bytes) -> dict[str, Grid]:
+    """An Excel 2003 XML workbook (SpreadsheetML), which web software exports under an .xls name:
+    its rows and cells (ss:Index where a row or a cell skips some), typed values, merged ranges."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        raise _not_excel() from None
+    try:
+        return {worksheet.get(_SS + "Name", f"Sheet{number}"): _xml_grid(worksheet)
+                for number, worksheet in enumerate(root.iter(_SS + "Worksheet"), 1)}
+    except ValueError:  # an index or a merge that is no number
+        raise _not_excel() from None
+
+
+def _xml_grid(worksheet) -> Grid:
+    cells: dict[tuple[int, int], object] = {}
+    merges: list[tuple[int, int, int, int]] = []
+    row = 0
+    for row_node in worksheet.iterfind(f"{_SS}Table/{_SS}Row"):
+        row, column = int(row_node.get(_SS + "Index", row + 1)), 0
+        for cell in row_node.iterfind(_SS + "Cell"):
+            column = int(cell.get(_SS + "Index", column + 1))
+            across, down = int(cell.get(_SS + "MergeAcross", 0)), int(cell.get(_SS + "MergeDown", 0))
+            value = _xml_value(cell.find(_SS + "Data"))
+            if value is not None and column <= MAX_COLUMNS:
+                cells[(row, column)] = value
+            if across or down:
+                merges.append((row, column, row + down, column + across))
+            column += across
+    return _filled(cells, merges)
+
+
+def _xml_value(data) -> object:
+    """A SpreadsheetML Data element's value: text (its rich-text runs joined), a number, a date."""
+    text = "".join(data.itertext()) if data is not None else ""
+    if not text.strip():
+        return None
+    kind = data.get(_SS + "Type")
+    with contextlib.suppress(ValueError):  # else the text, for the cell's own check to name
+        if kind == "Number":
+            number = float(text)
+            return int(number) if number.is_integer() else number
+        if kind == "DateTime":
+            return datetime.fromisoformat(text[:19])
+    return clean_text(text)
+
+
+def _html_grids(data: bytes) -> dict[str, Grid]:
+    """An HTML table under an Excel name, as web software exports "Excel" (a page's table sent as
+    application/vnd.ms-excel): each table a sheet, its colspan and rowspan merged ranges, its line
+    breaks kept. UTF-8 unless it is not, then the Vietnamese Windows code page."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1258", errors="replace")
+    try:
+        page = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        raise _not_excel() from None
+    for br in page.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    try:
+        return {f"Bảng {number}": _html_grid(table) for number, table in enumerate(page.iter("table"), 1)}
+    except ValueError:  # a colspan or rowspan that is no number
+        raise _not_excel() from None
+
+
+def _html_grid(table) -> Grid:
+    cells: dict[tuple[int, int], object] = {}
+    merges: list[tuple[int, int, int, int]] = []
+    taken: set[tuple[int, int]] = set()  # cells a rowspan above covers: the row's cells go right of them
+    for row, tr in enumerate(table.xpath("./tr | ./*/tr"), 1):
+        column = 0
+        for td in tr.xpath("./td | ./th"):
+            column += 1
+            while (row, column) in taken:
+                column += 1
+            across, down = max(int(td.get("colspan") or 1), 1), max(int(td.get("rowspan") or 1), 1)
+            lines = [" ".join(line.split()) for line in td.text_content().splitlines()]
+            if value := "\n".join(line for line in lines if line):
+                cells[(row, column)] = clean_text(value)
+            taken.update((r, c) for r in range(row, row + down) for c in range(column, column + across))
+            if across > 1 or down > 1:
+                merges.append((row, column, row + down - 1, column + across - 1))
+            column += across - 1
+    return _filled({key: value for key, value in cells.items() if key[1] <= MAX_COLUMNS}, merges)
 
 
 def _grid(sheet) -> Grid:

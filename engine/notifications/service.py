@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
-from engine import clock
+from engine import clock, translation
 from engine.db import rowcount
 from engine.directives.models import Assignment, Directive
 from engine.notifications.models import EmailStatus, Notification
@@ -128,8 +128,9 @@ def _mail_status(user: User) -> EmailStatus:
 
 # ---------------------------------------------------------------- the inbox
 # What a notification says instead of its own text once its reader may no longer see what it is
-# about (their unit moved, the task went to another unit, the directive became secret to them).
-WITHHELD = "Bạn không còn quyền xem nội dung này"
+# about (their unit moved, the task went to another unit, the directive became secret to them): a
+# msgid of the catalogue (engine.translation), "Anh/Chị …" in Vietnamese.
+WITHHELD = "You may no longer see what this is about."
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Shown:
     @classmethod
     def of(cls, note: Notification, seen: bool) -> Shown:
         if not seen:
-            return cls(note.id, "withheld", WITHHELD, "", None, None, note.created_at, False)
+            return cls(note.id, "withheld", translation.translate(WITHHELD), "", None, None, note.created_at, False)
         return cls(note.id, note.kind, note.subject, note.body, note.link, note.directive_id, note.created_at,
                    note.read_at is None)
 

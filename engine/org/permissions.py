@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from sqlalchemy import (
@@ -119,10 +120,12 @@ def may_register_directives(user: User) -> bool:
 
 def may_follow_up(session: Session, user: User, body: Unit | None) -> bool:
     """Who may be named an assignment's follow-up officer (chuyên viên theo dõi): an active
-    tracking clerk of the body whose directive it is (`body`; None: the home body), who then takes
-    the clerk's part of that assignment. Another body's clerk may not even open the directive."""
+    tracking clerk of the body whose directive it is (`body`; None: the home body) or of the body it
+    was merged into (carried_bodies), who then takes the clerk's part of that assignment. Another
+    body's clerk may not even open the directive."""
     body = body or org.home_body(session)
-    return user.active and user.has_role(CLERK) and (body is None or users_body(session, user).id == body.id)
+    return user.active and user.has_role(CLERK) and (
+        body is None or body.id in carried_bodies(session, users_body(session, user)))
 
 
 def may_edit_directives(user: User) -> bool:
@@ -444,7 +447,8 @@ class Record:
     ids_done_by: Callable[[Collection[int] | Select], Select]  # the ids of those these units lead or coordinate
     handled_by: Callable[[int], ColumnElement[bool]]           # this person registered it or follows it up
     body: SQLColumnExpression[int | None]                      # its directive's issuing body (None: the home body)
-    issued_by: Callable[[int, bool], ColumnElement[bool]]      # (body id, is the home body): of that body
+    # (the ids of a body and of those reorganised into it, is the home body): of that body (`carried_bodies`)
+    issued_by: Callable[[Collection[int], bool], ColumnElement[bool]]
 
 
 DIRECTIVE, ASSIGNMENT = "directive", "assignment"
@@ -499,10 +503,11 @@ def issued_clause(session: Session, user: User | None, kind: str = ASSIGNMENT) -
     return _issued_by_body(session, body, kind) if body is not None else None
 
 
-def issued_by(session: Session, body: Unit, kind: str = ASSIGNMENT) -> ColumnElement[bool]:
-    """SQL: the records of `kind` whose directive `body` issued (the home body's, or a commune's own): whom
-    a periodic report of that body's office asks (engine.reports.operators.reporting_units)."""
-    return _issued_by_body(session, body, kind)
+def issued_by(session: Session, body: Unit, kind: str = ASSIGNMENT, on: date | None = None) -> ColumnElement[bool]:
+    """SQL: the records of `kind` whose directive `body` issued (the home body's, or a commune's own; with those of
+    the bodies merged into it by `on`, a period's last day: `carried_bodies`): whom a periodic report of that
+    body's office asks (engine.reports.operators.reporting_units)."""
+    return _issued_by_body(session, body, kind, on)
 
 
 def figures_body(session: Session, user: User | None) -> Unit | None:
@@ -514,14 +519,27 @@ def figures_body(session: Session, user: User | None) -> Unit | None:
     return users_body(session, user) if is_organisation_wide(user) else None
 
 
-def _issued_by_body(session: Session, body: Unit, kind: str) -> ColumnElement[bool]:
-    """SQL: the records of `kind` issued by `body`. Every record is the home body's while no other
-    unit is an issuing body: no condition then, so a province without them reads as it did."""
+def _issued_by_body(session: Session, body: Unit, kind: str, on: date | None = None) -> ColumnElement[bool]:
+    """SQL: the records of `kind` issued by `body` (and the bodies merged into it by `on`: `carried_bodies`).
+    Every record is the home body's while no other unit is an issuing body: no condition then, so a province
+    without them reads as it did."""
     home = org.home_body(session)
     is_home = home is not None and home.id == body.id
     if is_home and not org.has_other_bodies(session, body.id):
         return true()
-    return _record(kind).issued_by(body.id, is_home)
+    return _record(kind).issued_by(sorted(carried_bodies(session, body, on)), is_home)
+
+
+def carried_bodies(session: Session, body: Unit, on: date | None = None) -> set[int]:
+    """`body` and the issuing bodies reorganised into it (org.reorganised_into) that are no longer in force on `on`
+    (None: today): a commune merged into a ward hands its open directives to the ward, whose office then tracks
+    them, whose leader reads them and whose reports count them; until its end date they are its own. Each
+    counts once: a body is in a period's reports (reporting_bodies) exactly while in force on its last day."""
+    merged = (org.reorganised_into(session, body.id) & org.issuing_body_ids(session)) - {body.id}
+    if not merged:  # most bodies: no query on a permission clause's path
+        return {body.id}
+    ended = session.scalars(select(Unit.id).where(Unit.id.in_(merged), ~Unit.is_valid_on(on or clock.today())))
+    return {body.id, *ended}
 
 
 def units_offered(session: Session, user: User) -> set[int] | None:

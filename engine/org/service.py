@@ -262,6 +262,16 @@ def with_predecessors(session: Session, unit_ids: Collection[int]) -> set[int]:
     return wanted | subtrees_ids(session, merged) if merged else wanted
 
 
+def reorganised_into(session: Session, unit_id: int) -> frozenset[int]:
+    """`unit_id` and the units whose successor chain leads to it (a commune merged into a ward, and one
+    merged into that commune before), kept per worker (engine.org.kept): a body's permission clauses ask."""
+    def read() -> frozenset[int]:
+        chain = select(Unit.id).where(Unit.id == unit_id).cte("reorganised", recursive=True)
+        chain = chain.union(select(Unit.id).where(Unit.successor_id == chain.c.id))
+        return frozenset(session.scalars(select(chain.c.id)))
+    return kept(session, ("reorganised into", unit_id), read, tables=("units",))
+
+
 def code_in_force(session: Session, code: str, on: date) -> str:
     """The code of the unit that does `code`'s work on `on`: `code` itself while it is in force
     (an old directive keeps naming the body that received it), else the first successor in force

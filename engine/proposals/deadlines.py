@@ -63,9 +63,10 @@ _HOUR = r"(?:\d{1,2} gio(?: \d{1,2})?|\d{1,2}h(?:\d{2})?),? "
 _OCCASION = r"(?:(?:quoc khanh|tet(?: \w+){0,2}|le(?: \w+){0,2}) )?"
 _BEFORE = re.compile(r"truoc (?:" + _HOUR + r")?" + _WEEKDAY + r"(?:ngay )?" + _OCCASION + _DATE)
 # "trong tháng 6/2025", "trong tháng 6 năm 2025", also "trong tháng 10.2014", "trong tháng 10-2014"
-# (also "đến hết tháng 12 năm 2025", "xong cuối tháng 12 năm 2025"; and "đến hết năm 2025" for a year)
-_MONTH = re.compile(r"(?:trong|ngay trong|truoc het|(?:den )?\bhet|\bcuoi) thang (\d{1,2})"
-                    r"(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
+# (also "đến hết tháng 12 năm 2025", "xong cuối tháng 12 năm 2025"; and "đến hết năm 2025" for a year; a time of that
+# month the thing is done at, "vào tháng 2-2026", "vào kỳ chi trả tháng 2-2026": within it too)
+_IN_MONTH = r"(?:trong|ngay trong|truoc het|(?:den )?\bhet|\bcuoi|\bvao(?: (?:ky|dot|dip)(?: \w+){0,3})?) thang "
+_MONTH = re.compile(_IN_MONTH + r"(\d{1,2})(?:\s*(?:[/.-]|nam)\s*(\d{4})|(?!\d|[/.-]\d))")
 # a plan's item closed by its own line: "Thời gian hoàn thành: Tháng 12/2025", also a span of months "Thời gian
 # thực hiện: Tháng 11 - 12/2025" (by the end of its last month) — not "Từ tháng 11/2025 đến khi kết thúc …"
 _LABELLED_MONTH = re.compile(r"\bthoi (?:gian|han) (?:hoan thanh|thuc hien):? thang (?:\d{1,2} ?[-–] ?)?(\d{1,2})"

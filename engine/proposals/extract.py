@@ -326,7 +326,8 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             ("hang", "tuan"), ("hang", "ngay"),   # "Hàng tuần, UBND các xã, phường báo cáo …"
             ("trong", "thoi", "gian"),   # "Trong thời gian nghỉ lễ, các cơ quan, đơn vị và địa phương phải …"
             ("trong", "thoi", "han"),   # "Trong thời hạn 03 tháng kể từ ngày …, Bộ X có trách nhiệm chuyển giao …"
-            ("ve", "phia"),   # a side first: "Về phía địa phương, UBND các tỉnh, thành phố được đề nghị …"
+            ("ve",),   # a side or a topic first: "Về phía địa phương, UBND các tỉnh …", "Về các nội dung chuyên
+            # môn, Sở Nội vụ tham mưu …"
             ("voi", "vai", "tro"),   # a role first: "Với vai trò là chủ đầu tư, Tập đoàn X …"
             ("de",),   # a purpose first: "Để triển khai kế hoạch …, Bộ X phải xây dựng …"
             ("rieng",),   # a matter singled out: "Riêng vị trí tổ chức lễ khởi công, UBND xã X sẽ phối hợp …"
@@ -338,6 +339,9 @@ _OPENERS = (("tren",),   # a ground or a place first: "Trên cơ sở đó, Sở
             *(("theo", *kind, *which) for kind in (("quyet", "dinh"), ("ke", "hoach"), ("chi", "thi"), ("cong", "van"),
                                                    ("van", "ban"), ("thong", "bao"), ("cong", "dien"))
               for which in (("neu", "tren"), ("tren",), ("nay",))))
+# A time limit written right after the trigger, before the units and a comma: "yêu cầu chậm nhất đến ngày 7/8, Sở X …"
+_TIMES_FIRST = (("cham", "nhat"), ("truoc", "ngay"), ("trong", "thang"), ("trong", "quy"), ("truoc", "thang"))
+_TIME_WORDS = 10   # its words at most ("chậm nhất đến ngày 07 tháng 8 năm 2025")
 # A period first, with its end: "Từ ngày 01-3-2026 cho đến khi hoàn thành …, UBND các xã … tạm dừng …" — not a day
 # from which a rule holds ("Từ ngày 01 tháng 7 năm 2026, UBND thành phố Hà Nội trực tiếp quản lý …")
 _PERIOD_FROM, _PERIOD_TO = ["tu", "ngay"], "den"
@@ -396,6 +400,8 @@ _ROLE_BODIES = (["co", "quan"], ["luc", "luong"], ["don", "vi"])
 # shortcoming a review names, "Các sở, ngành chưa thực sự tham gia …"), "là", …
 _NOT_DUTY = {"co", "da", "dang", "chua", "la", "ve", "cua", "tai", "vua", "duoc", "nhan", "thong", "(", ")"}
 _RESULTS = {("dat", "duoc"), ("dat", "nhieu"), ("dat", "ket"), ("dat", "muc"), ("dat", "chi")}   # (_leads)
+# a body's view or account: "Chủ tịch UBND tỉnh X cho rằng báo cáo …", "Sở X cho biết …" (_leads)
+_STATES = {("cho", "rang"), ("cho", "biet"), ("nhan", "dinh"), ("khang", "dinh"), ("nhan", "xet")}
 # A decision's execution article ("Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành Quyết định
 # này", "… căn cứ Quyết định thi hành") names who carries the decision out, not a task to track.
 # Also a resolution's, a decree's or a circular's ("… chịu trách nhiệm thi hành Nghị định này"); watching over
@@ -585,6 +591,16 @@ _BODY_FIRST = re.compile(r"^(?:(?:cac|nhung) (?:to chuc|co quan|don vi)|don vi|c
                          r" (?:tren|nay|neu tren))\b")
 # A sentence opening with the verb of directing those below ("Chỉ đạo các đơn vị …", "Hướng dẫn UBND các xã …")
 _DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
+# a party committee or its secretary speaking ("Bí thư Tỉnh ủy X Trần Văn A yêu cầu, …", "Ban Thường vụ Tỉnh ủy yêu
+# cầu …"), not the People's Committee's Chairman holding a party title too ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh …")
+_PARTY_SPEAKS = re.compile(r"^(?:[^,;]{0,60}, )?(?:dong chi )?(?:(?:ban thuong vu|thuong truc|ban chap hanh) "
+                           r"(?:tinh|thanh|dang) uy|(?:pho )?bi thu (?:tinh|thanh|dang) uy)"
+                           r"(?: (?!chu\b|ubnd\b)[^\s,;.]+){0,6},? (?:yeu cau|de nghi)\b")
+# … and a head of government or of a State body speaking: the party's demands end there
+_STATE_SPEAKS = re.compile(r"\b(?:chu tich|ubnd|uy ban nhan dan|thu tuong|bo truong|giam doc)\b[^.;:]{0,80}?"
+                           r"\b(?:yeu cau|de nghi|chi dao|giao)\b")
+# "Đồng thời, rà soát …" (also "Ngoài ra,"): a duty added to the one before it, not that duty's time limit
+_ADDED_DUTY = re.compile(r"^(?:dong thoi|ngoai ra),? ")
 _OPENING_WORDS = 8   # the words of a time or a case opening a sentence before its comma ("Trong năm 2026, …")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
 # Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
@@ -827,6 +843,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
     line_duty = last_line_duty = False   # the line read gave a duty; so did the line before it (_items_go_on)
+    party = False   # a party committee or secretary spoke last: its demands, no duty the People's Committee gives
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -971,6 +988,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         or (list(addressed) if _told_every_body(folded) else [])
                         or (line_leads if not sentence.opens_line else []), reference,
                         localities or _from_above(proposals, matcher), matcher)
+        party = _party_speaks(folded, party)
+        if party:
+            found = []
         # the issuing committee alone "leads" only where it speaks of itself or is asked ("đề nghị
         # Chủ tịch UBND tỉnh thụ lý …", a headline "UBND tỉnh triển khai …"): no task it gives
         found = [_to_addressees(replace(p, source=whole), addressed, matcher) for p in found
@@ -1013,6 +1033,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             proposals.append(replace(report, source=whole, lead_units=list(proposals[-1].lead_units)))
             after_duty = False
         elif (after_duty and not sentence.opens_item and not _OWN_DUTY.search(folded)
+              and not _adds_dated_duty(sentence, folded, reference)
               and (undated := _undated(proposals, list_start if _REPORTS_OF_ALL.match(folded) else item_start,
                                        folded))):
             if (deadline := find_deadline(folded, reference)) is not NO_DEADLINE:
@@ -1025,12 +1046,14 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 # a detail of the duty: "Trong đó, tập trung báo cáo …") may still date the duty
                 goes_on = sentence.rank is not None or bool(_DETAIL_OF_DUTY.match(folded))
                 after_duty = goes_on and at + 1 < len(sentences) and not sentences[at + 1].opens_line
-        elif (after_duty and sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
+        elif (after_duty and sentence.rank is None
+              and (not sentence.opens_line or sentence.opens_paragraph or _ADDED_DUTY.match(folded))
               and not _OWN_DUTY.search(folded)
               and (dated := _dated_duty(sentence.text, folded, reference))):
             # "… trước 15-5. Xây dựng phương án sắp xếp, đổi tên khu phố, ấp trước 30-5." after a dated duty in its
             # paragraph, outside a list: the same units' next duty, with a date the office urges apart (an undated
-            # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item)
+            # duty is dated by it, above; a list item's next sentence, or a wrapped line, stays part of the item —
+            # but for a duty added to it, "Đồng thời, …", on a line a PDF wrapped too)
             proposals.append(replace(dated, source=whole, lead_units=list(proposals[-1].lead_units)))
         else:
             # a sentence with no subject and no date after a duty is part of it (the settled convention's rule 2): the
@@ -1248,6 +1271,22 @@ def _goes_on(sentence: _Sentence, folded: str) -> bool:
     return (sentence.rank is None and (not sentence.opens_line or sentence.opens_paragraph)
             and not _OWN_DUTY.search(folded) and not _BODY_FIRST.match(folded)
             and "đã" not in sentence.text.lower().split())
+
+
+def _party_speaks(folded: str, before: bool) -> bool:
+    """A party committee or its secretary gives the demands read ("Bí thư Tỉnh ủy yêu cầu, các ngành, địa phương rà
+    soát …. Các ngành, địa phương tập trung …"): from the sentence it speaks in until a State body's head or
+    committee speaks — a meeting of the party reported, no duty the People's Committee's office registers."""
+    if _STATE_SPEAKS.search(folded) and not _PARTY_SPEAKS.search(folded):
+        return False
+    return before or bool(_PARTY_SPEAKS.search(folded))
+
+
+def _adds_dated_duty(sentence: _Sentence, folded: str, reference: date) -> bool:
+    """A sentence with no subject outside a list that adds a duty with a date of its own ("Đồng thời, trình bày lộ
+    trình … trong tháng 11-2025."): the same units' next duty, even after an undated one, which it does not date."""
+    return (sentence.rank is None and bool(_ADDED_DUTY.match(folded))
+            and find_deadline(folded, reference) is not NO_DEADLINE)
 
 
 def _dated_duty(text: str, folded: str, reference: date) -> Proposal | None:
@@ -1879,8 +1918,8 @@ def _leads(words: list[str], mentions: list[Mention],
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
         # "Năm 2024, ngành Xây dựng đạt nhiều kết quả …", "Sở X đặt mục tiêu …": what a body achieved, or the target
-        # it set itself ("đạt" and "đặt" fold alike), not its duty
-        results = tuple(words[end:end + 2]) in _RESULTS
+        # it set itself ("đạt" and "đặt" fold alike), not its duty; nor what it thinks or tells (_STATES)
+        results = tuple(words[end:end + 2]) in _RESULTS | _STATES
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
@@ -1969,6 +2008,9 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         # "yêu cầu Giám đốc, Thủ trưởng các sở …": titles listed with commas before the units
         if words[before - 1:before] == [","] and before > 1 and words[before - 2] in _OFFICES:
             before -= 1
+        if (start := _time_after_trigger(words, before)) < before:
+            before = start   # "yêu cầu chậm nhất đến ngày 7/8, Sở Nội vụ phải hoàn thành …": the time limit first
+            continue
         if (start := _secretary_from(words, before)) < before:
             before = start   # "yêu cầu Bí thư Đảng ủy, Chủ tịch UBND các xã …": the party secretary named with them
             continue
@@ -1981,6 +2023,19 @@ def _follows_trigger(words: list[str], mention: Mention, inside: set[int] | None
         if before == 0 or words[before - 1] not in _TITLES or before - 1 in inside:
             return False
         before -= 1
+
+
+def _time_after_trigger(words: list[str], at: int) -> int:
+    """Where a time limit written between a trigger and the units starts ("yêu cầu chậm nhất đến ngày 7/8, Sở Nội vụ
+    …", "giao trước ngày 15/3, UBND các xã …"): its comma right before `at`, a trigger right before it; `at` if
+    not so."""
+    if words[at - 1:at] != [","]:
+        return at
+    for start in range(at - 2, max(0, at - 1 - _TIME_WORDS), -1):
+        if (any(tuple(words[start:start + len(t)]) == t for t in _TIMES_FIRST)
+                and any(tuple(words[start - len(t):start]) == t for t in _TRIGGERS)):
+            return start
+    return at
 
 
 def _singled_out_from(words: list[str], at: int) -> int:

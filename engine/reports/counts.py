@@ -180,8 +180,9 @@ def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Counts]:
     """One Counts per child of `root_id`, each summing that child's whole sub-tree (a
     department with its sections); the root's own assignments come first when it has any. A
     reorganised unit's count under its successor, unless the successor is outside the tree (the
-    report of an old unit itself): then under the old unit's own branch, so the rows add up to
-    the total."""
+    report of an old unit itself): then under the old unit's own branch; a unit below one reorganised into
+    `root_id` (a merged ward's section, in its successor ward's table) in a row of its own, by its name: so
+    the rows add up to the total."""
     parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
     latest = org.latest_successors(session)
     children = {uid for uid, parent in parents.items() if parent == root_id}
@@ -191,6 +192,8 @@ def by_subtree(session: Session, scope: Scope, root_id: int) -> list[Counts]:
         branch = _branch_of(successor, root_id, children, parents)
         if branch is None:
             branch = _branch_of(unit_id, root_id, children, parents)
+        if branch is None and isinstance(unit_id, int):
+            branch = _predecessor_branch(unit_id, root_id, parents, latest)
         if branch is not None:
             sums.setdefault(branch, Counts()).add(counted)
     units = _units(session, list(sums))
@@ -223,6 +226,20 @@ def _branch_of(unit_id, root_id: int, children: set[int], parents: dict) -> int 
             return unit_id
         seen.add(unit_id)
         unit_id = parents.get(unit_id)
+    return None
+
+
+def _predecessor_branch(unit_id: int, root_id: int, parents: dict, latest: dict[int, int]) -> int | None:
+    """The unit just below one reorganised into `root_id` whose sub-tree holds `unit_id` (its own row in the
+    successor's table: nothing of the successor's tree does its work)."""
+    below: int | None = None
+    seen = set()
+    current: int | None = unit_id
+    while current is not None and current not in seen:
+        if latest.get(current) == root_id:
+            return below
+        seen.add(current)
+        below, current = current, parents.get(current)
     return None
 
 

@@ -123,7 +123,7 @@ def reporting_units(session: Session, start: date, end: date, body: Unit | None 
     body's, the province's): a commune's own directives are its office's report, not the province's."""
     a = Assignment
     issuer = body or org.home_body(session)
-    of_body = permissions.issued_by(session, issuer) if issuer is not None else None
+    of_body = permissions.issued_by(session, issuer, on=end) if issuer is not None else None
     unit_ids = select(a.lead_unit_id).where(
         a.status != AssignmentStatus.CANCELLED, a.assigned_on <= end, a.lead_unit_id.is_not(None),
         tasks_given(), or_(a.completed_on.is_(None), a.completed_on >= start),
@@ -200,7 +200,7 @@ def _open_for(ctx: StepContext, report: dict, body: Unit | None, units: list[Uni
     row.asked_units = [unit.code for unit in units]
     for unit in units:
         _ask(ctx, row, unit, "periodic_report", report["label"])
-    return {**report, "id": row.id, "units": row.asked_units,
+    return {**report, "id": row.id, "units": row.asked_units, "asked_by": _asking_body_name(ctx, row),
             permissions.BODY_VARIABLE: body.code if body is not None else None}
 
 
@@ -214,7 +214,15 @@ def _ask(ctx: StepContext, row: PeriodicReport, unit: Unit, kind: str, label: st
     report's several notices of one kind this is)."""
     notify_users(ctx.session, permissions.report_writers(ctx.session, unit.id), kind, directive=None,
                  assignment=None, link=f"/reports/periodic/{row.id}", dedup_key=f"{kind}:{row.id}{at}",
-                 label=label, due=row.unit_due.strftime("%d/%m/%Y"), unit=unit.name, topic=row.topic or "")
+                 label=label, due=row.unit_due.strftime("%d/%m/%Y"), unit=unit.name, topic=row.topic or "",
+                 asked_by=_asking_body_name(ctx, row))
+
+
+def _asking_body_name(ctx: StepContext, row: PeriodicReport) -> str:
+    """Who asks for the report: a unit asked the same period by the province and by the commune whose
+    section it also answers for (a ward's officer) tells the two requests apart by it."""
+    body = _body(ctx, row) or org.home_body(ctx.session)
+    return body.name if body is not None else ""
 
 
 def adhoc_label(topic: str) -> str:

@@ -24,11 +24,10 @@ from engine import audit
 from engine.errors import NotFound
 from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.models import BundleStatus, ProcessBundle
-from engine.runtime.models import InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus, start_data_of
+from engine.runtime.models import InstanceStatus, WorkflowInstance, WorkItem, WorkItemStatus
 from engine.spiff.state import REGISTRY
 
 UNSAFE = TaskState.STARTED | TaskState.COMPLETED
-OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED  # the steps whose data the next ones take
 # An instance stopped at an incident moves too: a version whose step fails is corrected by a
 # newer one, and its incident, retried there, runs the corrected step.
 MOVABLE = (InstanceStatus.RUNNING, InstanceStatus.ERROR)
@@ -229,20 +228,11 @@ def _apply(runtime, session: Session, instance: WorkflowInstance, target: Proces
     with runtime.step_context(session, instance, new, actor):
         for wf, _spec_diff, wf_diff, spec in diffs:
             migrate_workflow(wf_diff, wf, spec)
-    _fill_in_start_data(workflow, start_data_of(session, instance))
+    runtime.fill_in_start_data(session, instance, workflow)
     workflow.subprocess_specs = new.subprocess_specs(instance.process_id)
     instance.bundle_id = target.id
     runtime._step(session, instance, new, workflow, actor, action=None)
     _restore_work_item_drafts(session, instance.id, drafts)
-
-
-def _fill_in_start_data(workflow, values: dict) -> None:
-    """Give the open steps of the instance and its sub-processes the start data a newer version reads
-    that theirs lacks or left empty (a directive registered before `received_on` was passed on): the
-    steps after them take it from them."""
-    for wf in (workflow, *workflow.subprocesses.values()):
-        for task in wf.get_tasks(state=OPEN):
-            task.data.update({key: value for key, value in values.items() if task.data.get(key) is None})
 
 
 def _work_item_drafts(session: Session, instance_id: int) -> dict[str, dict | None]:

@@ -14,6 +14,8 @@ from engine.db import lock_name
 from engine.errors import NotReady
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle, read_ruleset
 from engine.rulesets.models import BundleStatus, ProcessBundle
+from engine.rulesets.settings import registry_version
+from engine.sandbox.operators import OPERATORS
 
 # Compiles a process keeps by content: the version in force of each ruleset it runs and the ones
 # its instances still run on. A compile of dak-lak took 0.09–0.3 s of CPU, once per Engine (each
@@ -26,8 +28,10 @@ class CompiledByContent:
 
     The key is the ruleset's name and the digest of its files, the common ones included, and
     settings (BundleSource.content_hash): an edited file or a newly published version is another
-    key. A compile reads nothing else — no database, clock or working-day calendar; the operators
-    and settings checks it consults are declared once per process (engine.features.discover) —
+    key. A compile reads nothing else — no database, clock or working-day calendar — but the
+    operators and the settings' keys and checks it consults, declared by the features
+    (engine.features.discover): their registries' versions are in the key too, so that one
+    declared after a compile of the same content is heeded by the next —
     and a compiled bundle is not changed after it: prepare_specs wires at compile time what
     SpiffWorkflow would wire lazily, and CompiledBundle.form's per-body forms are the same for
     every caller. A compile that skipped the settings check (`stored`) serves only such lookups;
@@ -37,12 +41,12 @@ class CompiledByContent:
     def __init__(self, size: int = KEPT_COMPILES) -> None:
         self._lock = threading.Lock()
         self._size = size
-        self._kept: OrderedDict[tuple[str, str], tuple[CompiledBundle, bool]] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, int, int], tuple[CompiledBundle, bool]] = OrderedDict()
 
     def compiled(self, source: BundleSource, *, stored: bool = False) -> CompiledBundle:
         """`source` compiled (see loader.compile_bundle), once per content. Concurrent first
         uses each compile (two admins' checks are not made to wait on each other)."""
-        key = (source.ruleset, source.content_hash)
+        key = (source.ruleset, source.content_hash, OPERATORS.version, registry_version())
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None and (stored or kept[1]):

@@ -23,6 +23,7 @@ SettingsCheck = Callable[[dict], list[Message]]  # English msgids (the modeler t
 SETTINGS_CHECKS: list[tuple[str, SettingsCheck]] = []  # (table, check)
 # table -> {"array": bool, "properties": {key: JSON schema}, "required": [key, …]}
 SETTINGS_SCHEMA: dict[str, dict] = {}
+_version = 0  # bumped by each declaration of a table's keys or check (registry_version)
 LEVELS = ("province", "city", "district", "commune", "department")
 PURPOSES = ("directive", "assignment", "subassignment", "inspection", "secret_document", "periodic_report")
 REQUIRED_PROCESSES = ("directive", "assignment")
@@ -58,6 +59,18 @@ def settings_schema(table: str, properties: dict[str, dict], *, required: Iterab
         raise ValueError(f"ruleset.toml [{table}]: declared twice ({', '.join(sorted(clash)) or 'array'})")
     entry["properties"].update(properties)
     entry["required"] += list(required)
+    _declared()
+
+
+def _declared() -> None:
+    global _version
+    _version += 1
+
+
+def registry_version() -> int:
+    """Changes whenever a feature declares keys or a check (engine.features.discover): a compile
+    made before is not served after (engine.rulesets.service.CompiledByContent keys on it)."""
+    return _version
 
 
 def ruleset_schema() -> dict:
@@ -123,6 +136,7 @@ def settings_check(table: str) -> Callable[[SettingsCheck], SettingsCheck]:
     feature reads (in its operators.py, see engine.features)."""
     def register(check: SettingsCheck) -> SettingsCheck:
         SETTINGS_CHECKS.append((table, check))
+        _declared()
         return check
 
     return register

@@ -45,6 +45,7 @@ from engine.runtime.models import (
     WorkItemStatus,
     people_of,
     performers_of,
+    start_data_of,
 )
 from engine.sandbox import TASK_STARTED, ScriptLimits, make_script_engine
 from engine.sandbox.budget import step_budget
@@ -57,6 +58,8 @@ from engine.working_days import WorkingCalendar, remember_revision, revision_col
 from engine.working_days.deadline import WORKING_DAYS_KEY, Deadline
 
 log = logging.getLogger(__name__)
+
+_OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED  # the steps whose data the next ones take
 
 
 def has_open_incidents(session: Session) -> bool:
@@ -384,12 +387,17 @@ class Runtime:
             if incident is None or incident.status != IncidentStatus.OPEN:
                 raise NotFound("No open incident %(id)s.", id=incident_id)
             compiled, workflow = self._load(session, instance, take=True)
+            start_data = start_data_of(session, instance)
 
             def reset(wf):
                 for task in spiff.error_tasks(wf):
-                    wf.reset_from_task_id(task.id)
+                    # a step that stopped for want of start data its version reads runs again from the
+                    # computing steps before it, given that data as a move gives it
+                    lacking = data is None and _missing(start_data, task.data)
+                    wf.reset_from_task_id(spiff.first_computing_step(task).id if lacking else task.id)
                     if data is not None and str(task.id) == incident.task_id:
                         task.data = dict(data)  # after the reset, which inherits the parent's data
+                _fill_in(wf, start_data)
 
             incident.status, incident.resolved_at, incident.resolved_by = IncidentStatus.RESOLVED, clock.now(), actor.id
             instance.status = InstanceStatus.RUNNING
@@ -397,6 +405,10 @@ class Runtime:
             audit.record(session, "incident.retried", "incident", incident.id, actor=actor,
                          after={"instance_status": instance.status})
             return incident
+
+    def fill_in_start_data(self, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
+        """On a move to a newer version (engine.rulesets.migration): see _fill_in."""
+        _fill_in(workflow, start_data_of(session, instance))
 
     # ------------------------------------------------------------------ administration (engine/instances)
     def locked(self, session: Session, instance_id: int) -> WorkflowInstance:
@@ -776,3 +788,16 @@ def _ready_due(session: Session, instance_id: int) -> dict[int, tuple[str, datet
     return {row.id: (row.title, row.due_at) for row in session.execute(
         select(WorkItem.id, WorkItem.title, WorkItem.due_at).where(
             WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.READY))}
+
+
+def _missing(start_data: Mapping[str, object], data: Mapping[str, object]) -> dict[str, object]:
+    """The start data `data` lacks or left empty."""
+    return {key: value for key, value in start_data.items() if data.get(key) is None}
+
+
+def _fill_in(workflow: BpmnWorkflow, start_data: Mapping[str, object]) -> None:
+    """Give the open steps of `workflow` and its sub-processes the start data (models.declare_start_data)
+    their version reads that theirs lacks or left empty (a directive registered before `received_on` was
+    passed on): the steps after them take it from them. On a move and on an incident's retry."""
+    for task in spiff.tasks_in(workflow, _OPEN):
+        task.data.update(_missing(start_data, task.data))

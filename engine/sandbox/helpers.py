@@ -224,6 +224,15 @@ def next_period_end(day, periods) -> str:
     return min(ends).isoformat()
 
 
+def previous_period_end(day, periods) -> str:
+    """The last end of a reporting period strictly before `day` (ISO date), of any of `periods` (as
+    next_period_end): the planned period ending on `day` started the day after it."""
+    end = as_day(day)
+    starts = [date(end.year, (end.month - 1) // PERIOD_MONTHS[period] * PERIOD_MONTHS[period] + 1, 1)
+              for period in ([periods] if isinstance(periods, str) else list(periods))]
+    return (max(starts) - timedelta(days=1)).isoformat()
+
+
 def _month_end(first: date) -> date:
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return following - timedelta(days=1)

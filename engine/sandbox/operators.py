@@ -75,11 +75,15 @@ class OperatorRegistry:
 
     def __init__(self) -> None:
         self._operators: dict[str, Declared] = {}
+        # Bumped by each registration: a compile made before one is not served after it
+        # (engine.rulesets.service.CompiledByContent keys on it)
+        self.version = 0
 
     def register(self, name: str, *, required: Iterable[str] = (), optional: Iterable[str] = ()
                  ) -> Callable[[Operator], Operator]:
         def decorate(fn: Operator) -> Operator:
             self._operators[name] = Declared(fn, frozenset(required), frozenset(optional))
+            self.version += 1
             return fn
 
         return decorate

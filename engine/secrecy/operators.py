@@ -9,6 +9,7 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.reports.models import PERIODS
 from engine.rulesets.settings import FLAG, ROLE, settings_check, settings_schema
+from engine.sandbox.helpers import date_vn
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.secrecy.models import SecretDocument
 
@@ -44,11 +45,10 @@ def paper_report_due(ctx: StepContext, data: dict, params: dict) -> dict:
                                                 permissions.recorded_body(ctx.session, document.body_id))
     if params.get("due"):
         document.paper_reminded = date.fromisoformat(params["due"])
-    due = f", hạn {document.paper_reminded:%d/%m/%Y}" if params.get("due") else ""
-    body = f"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản {document.symbol}{due}."
-    created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None, body=body,
+    created = notify_users(ctx.session, users, "paper_report", directive=None, assignment=None,
                            link=f"/secrecy#line-{document.id}",  # the register's page, at this line
-                           dedup_key=f"paper_report:{document.id}:{params.get('period_end')}")
+                           dedup_key=f"paper_report:{document.id}:{params.get('period_end')}",
+                           symbol=document.symbol, due=date_vn(params.get("due")))
     return {"notified": len(created), "due": params.get("due")}
 
 

@@ -27,12 +27,14 @@ class SecrecyError(EngineError):
 
 
 def start_paper_reports(engine, session: Session, bundle, rules: permissions.SecrecyPolicy, document: SecretDocument,
-                         actor: User | None) -> None:
+                         actor: User | None, planned_from: date | None = None, report_owed: bool = False) -> None:
+    """The line's reminder process, planning the periods from `planned_from` (the end of the period before
+    the first it plans; today for a new line); `report_owed`: a reminder already waits for its report."""
     if rules.paper_report:
         data = {"secret_document_id": document.id, "symbol": document.symbol,
                 "paper_report": list(rules.paper_report),
-                "period_end": clock.today().isoformat(),  # the periods are planned from here
-                "report_owed": False}  # no reminder yet waits for its report
+                "period_end": (planned_from or clock.today()).isoformat(),  # the periods are planned from here
+                "report_owed": report_owed}
         document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
 
 

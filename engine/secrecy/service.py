@@ -19,6 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock, forms
+from engine.clock import VN_TZ
 from engine.db import rowcount
 from engine.directives.models import SECRECY_LEVELS, Directive
 from engine.directives.service import deadline_of, header_facts
@@ -28,9 +29,11 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.runtime.models import InstanceStatus, WorkflowInstance
+from engine.sandbox.helpers import previous_period_end
 from engine.secrecy import register
 from engine.secrecy.models import SecretAssignment, SecretDocument, SecretDocumentStatus
 from engine.secrecy.register import SecrecyError
+from engine.spiff import workflow as spiff
 from engine.text import filled
 from engine.working_days.deadline import day_of
 
@@ -208,7 +211,8 @@ def record_paper_report(engine, document_id: int, raw: dict, actor: User) -> Sec
     not before the document's date): the line shows it and who recorded it, and its reminder process
     hears of it (secret_document.bpmn: the report answers the one last reminded of, or the planned
     period's, whose reminder then moves to the next period). A process on a diagram of before, which
-    knows no such message, goes on reminding as it did (one stopped at an incident hears nothing).
+    knows no such message, is restarted on the version in force first (_restarted); one stopped at an
+    incident hears nothing.
     One conditional write: the same day recorded again, or twice at once, applies once (AlreadyDone);
     a closed line takes none."""
     with engine.db.session() as session:
@@ -219,6 +223,7 @@ def record_paper_report(engine, document_id: int, raw: dict, actor: User) -> Sec
             raise AlreadyDone("This secret document is already closed.")
         facts = {**forms.day_facts(), "issued_on": document.issued_on}
         sent_on = date.fromisoformat(forms.validate(SENT_FORM, raw, facts=facts)["sent_on"])
+        none_recorded = document.paper_sent_on is None  # before this one
         recorded = session.execute(update(SecretDocument).where(
             SecretDocument.id == document.id, SecretDocument.status == SecretDocumentStatus.OPEN,
             or_(SecretDocument.paper_sent_on.is_(None), SecretDocument.paper_sent_on != sent_on)).values(
@@ -230,6 +235,8 @@ def record_paper_report(engine, document_id: int, raw: dict, actor: User) -> Sec
             raise AlreadyDone("The paper report sent on %(day)s is already recorded.", day=f"{sent_on:%d/%m/%Y}")
         session.refresh(document)
         reminder = session.get(WorkflowInstance, document.instance_id) if document.instance_id else None
+        if reminder is not None and _on_diagram_of_before(engine, session, reminder):
+            reminder = _restarted(engine, session, document, reminder, none_recorded, user)
         if reminder is not None and _hears(engine, session, reminder):
             engine.runtime.deliver_message(session, reminder.id, SENT_MESSAGE, {"sent_on": sent_on.isoformat()},
                                            actor=user)
@@ -243,6 +250,34 @@ def _hears(engine, session: Session, reminder: WorkflowInstance) -> bool:
     its administrator retries) on a diagram that catches it."""
     return reminder.status == InstanceStatus.RUNNING and SENT_MESSAGE in engine.runtime.waiting_messages(
         session, reminder)
+
+
+def _on_diagram_of_before(engine, session: Session, reminder: WorkflowInstance) -> bool:
+    """A running reminder process on a diagram that knows no report sent, where the version in force does."""
+    return (reminder.status == InstanceStatus.RUNNING
+            and SENT_MESSAGE not in engine.runtime.waiting_messages(session, reminder)
+            and spiff.catches_message(_reminder_spec(engine.compiled(engine.current_bundle(session))), SENT_MESSAGE))
+
+
+def _reminder_spec(compiled):
+    return compiled.specs[compiled.process_id(register.PURPOSE)]
+
+
+def _restarted(engine, session: Session, document: SecretDocument, reminder: WorkflowInstance, unanswered: bool,
+               actor: User) -> WorkflowInstance:
+    """The line's reminder restarted on the version in force, as reports.service.move_schedule restarts the
+    report calendar (SpiffWorkflow's move refuses it: the changed steps have run): it plans the period the
+    process of before planned, from the end of the period before it, or from the line's registration for
+    its first; a reminder it sent waits for its report unless one was recorded on the line before."""
+    data = current_data(engine.runtime.workflow_of(session, reminder))
+    planned_from = max(date.fromisoformat(previous_period_end(data["period_end"], data["paper_report"])),
+                       document.registered_at.astimezone(VN_TZ).date())
+    engine.runtime.cancel(session, reminder.id, actor=actor, reason="restarted on the version in force")
+    bundle = engine.current_bundle(session)
+    register.start_paper_reports(engine, session, bundle, permissions.secrecy_policy(engine.compiled(bundle).settings),
+                                 document, actor, planned_from=planned_from,
+                                 report_owed=isinstance(data.get(REMINDED), dict) and unanswered)
+    return session.get_one(WorkflowInstance, document.instance_id)
 
 
 def _clean_header(form: forms.FormDefinition, raw: dict, session: Session) -> dict:

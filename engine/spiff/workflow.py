@@ -12,9 +12,10 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
-from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask, ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import TaskNotFoundException
@@ -124,6 +125,22 @@ def run_again_from(workflow: BpmnWorkflow, task) -> None:
         child._parent = new
 
 
+# Steps that only compute data from data (a script task, a decision table; not an operator's service task)
+COMPUTING_STEPS = (ScriptTask, BusinessRuleTaskMixin)
+
+
+def first_computing_step(task):
+    """The first of the computing steps that ran up to `task` with nothing but exclusive gateways between
+    them, else `task`: what they computed from data missing then is computed again when the run starts
+    there (an operator, a person or an event before them is not run again)."""
+    first, step = task, task.parent
+    while step is not None and isinstance(step.task_spec, (*COMPUTING_STEPS, ExclusiveGateway)):
+        if isinstance(step.task_spec, COMPUTING_STEPS):
+            first = step
+        step = step.parent
+    return first
+
+
 def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> None:
     workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
 
@@ -167,6 +184,13 @@ def waiting_message_names(workflow: BpmnWorkflow) -> set[str]:
         names.update(start.event_definition.name for start in (spec.bpmn_start_events if spec else [])
                      if isinstance(start.event_definition, MessageEventDefinition))
     return names
+
+
+def catches_message(spec, name: str) -> bool:
+    """Whether a process spec has an event catching message `name`."""
+    return any(isinstance(d, MessageEventDefinition) and d.name == name
+               for task_spec in spec.task_specs.values() if isinstance(task_spec, CatchingEvent)
+               for d in event_definitions(task_spec))
 
 
 def event_definitions(task_spec: CatchingEvent) -> list:

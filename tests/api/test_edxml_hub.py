@@ -11,6 +11,7 @@ import os
 import re
 import time
 import unicodedata
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -69,6 +70,86 @@ def test_a_message_as_the_sdks_write_it_registers_with_its_attachment(loaded, or
     outcome = _import(loaded, SDK, org_tree["clerk"])
     assert (outcome.action, outcome.directive.symbol, outcome.directive.doc_type, outcome.directive.urgency) == (
         "registered", "1520/UBND-KT", "CV", "urgent")
+
+
+def test_a_file_named_only_in_the_manifest_registers_under_that_name(loaded, org_tree):
+    """The file's name and type in edXMLManifest/Reference only (`ContentId` cid:3f6d1c2e), its
+    AttachmentEncoded/Attachment carrying the ContentId (without cid:) and the base64: the
+    whole message was refused as "Không nhận tệp loại ?." (a file without a name), on the
+    watched folder with a 02 to the sender."""
+    message = FIXTURES / "document_sdk_manifest_names.xml"
+    [(name, content)] = edxml.read(message.read_bytes()).attachments
+    assert (name, content.startswith(b"%PDF-1.4")) == ("1540-UBND-KT kế hoạch giải ngân.pdf", True)
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        listed = documents.listed(s, s.get(Directive, directive.id))
+    assert [(f.filename, f.content_type) for _kind, f in listed] == [
+        ("1540-UBND-KT kế hoạch giải ngân.pdf", "application/pdf")]
+
+
+def test_a_file_named_with_the_sender_s_windows_folders_keeps_its_own_name(loaded, org_tree):
+    """A sender whose software keeps ASP.NET's HttpPostedFile.FileName (the client's whole path)
+    names the file "C:\\Users\\vanthu\\Desktop\\1550-….pdf": the clerk read, and downloaded, a
+    file of that name."""
+    message = FIXTURES / "document_sdk_client_path.xml"
+    assert edxml.parse_header(message.read_bytes())["attachments"] == ["1550-UBND-KT giải ngân vốn.pdf"]
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        [(_kind, stored)] = documents.listed(s, s.get(Directive, directive.id))
+    assert stored.filename == "1550-UBND-KT giải ngân vốn.pdf"
+
+
+def test_a_file_the_sender_zipped_is_kept_as_the_file_inside(loaded, org_tree):
+    """A PDF zipped before its base64 (the hub's Java gateway unzips each file it receives): it
+    was kept as "….pdf" holding the zip's bytes, a file no reader opens, and no task could be
+    proposed from its text. A zip of several files stays a .zip; a DOCX, itself a zip, is left whole."""
+    message = FIXTURES / "document_sdk_zipped.xml"
+    [(name, content)] = edxml.read(message.read_bytes()).attachments
+    assert (name, content[:8]) == ("1545-UBND-KT giải ngân vốn.pdf", b"%PDF-1.4")
+    directive = _import(loaded, message, org_tree["clerk"]).directive
+    with loaded.db.session() as s:
+        [(_kind, stored)] = documents.listed(s, s.get(Directive, directive.id))
+        assert (stored.filename, stored.size) == ("1545-UBND-KT giải ngân vốn.pdf", len(content))
+    several = io.BytesIO()
+    with zipfile.ZipFile(several, "w") as archive:
+        archive.writestr("Phụ lục 1.pdf", content)
+        archive.writestr("Phụ lục 2.pdf", content)
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    for inner, name, kept in ((several.getvalue(), "Phụ lục.pdf", "Phụ lục.pdf.zip"),
+                              (docx.getvalue(), "Dự thảo.docx", "Dự thảo.docx")):
+        body = message.read_text(encoding="utf-8").replace("1545-UBND-KT giải ngân vốn.pdf", name)
+        body = re.sub(r"<ContentTransferEncoded>.*?</ContentTransferEncoded>",
+                      f"<ContentTransferEncoded>{base64.b64encode(inner).decode()}</ContentTransferEncoded>",
+                      body, flags=re.S)
+        assert edxml.read(body.encode()).attachments == [(kept, inner)]
+
+
+def test_a_recall_and_a_replacement_as_the_sdks_write_them_act_on_the_directive(loaded, org_tree):
+    """The SDKs wrap the envelope in a root edXML element (MANIFEST.md): their business type,
+    in edXML/edXMLEnvelope/edXMLHeader/TraceHeaderList, was looked for under the root's own
+    edXMLHeader, found nowhere and read as 0 (new). The recall was refused as a document
+    registered already; the replacement registered as a new directive, the replaced one's
+    tasks left open."""
+    for fixture, code, business in (("sdk_recall", "1", "recall"), ("sdk_replace", "3", "replace")):
+        data = (FIXTURES / f"document_{fixture}.xml").read_bytes()
+        assert (edxml.return_address(data).business, edxml.parse_header(data)["business_type"]) == (code, business)
+    first = _import(loaded, SDK, org_tree["clerk"]).directive
+    replacement = _import(loaded, FIXTURES / "document_sdk_replace.xml", org_tree["clerk"])
+    assert (replacement.action, replacement.directive.symbol) == ("replaced", "1535/UBND-KT")
+    with loaded.db.session() as s:
+        assert s.get(Directive, first.id).status == DirectiveStatus.REPLACED
+        assert {a.status for a in s.scalars(select(Assignment).where(Assignment.directive_id == first.id))} <= {
+            AssignmentStatus.CANCELLED}
+    second = _import(loaded, SDK.read_bytes().replace(b"1520", b"1521"), org_tree["clerk"]).directive
+    recall = (FIXTURES / "document_sdk_recall.xml").read_bytes().replace(b"1520", b"1521")
+    recalled = _import(loaded, recall, org_tree["clerk"], tasks=[])
+    assert (recalled.action, recalled.changed, recalled.directive.id) == ("recalled", True, second.id)
+    with loaded.db.session() as s:
+        assert s.get(Directive, second.id).status == DirectiveStatus.REVOKED
+    assert ("directive.recalled", {"reason": "Thu hồi do ban hành sai thẩm quyền", "document": "1521/UBND-KT"},
+            None) in _history(loaded, second.id)
 
 
 def _with_scan(size: int) -> tuple[bytes, bytes]:
@@ -141,6 +222,16 @@ def test_dates_in_the_forms_real_messages_use(written, iso):
     data = NEW.read_bytes().replace(b"2026/02/12 08:00:00</edXML:PromulgationDate>",
                                     f"{written}</edXML:PromulgationDate>".encode())
     assert edxml.parse_header(data)["issued_on"] == iso
+
+
+@pytest.mark.parametrize("written", ["0001-01-01T00:00:00", "01/01/0001 00:00:00", "0001/01/01"])
+def test_a_due_date_of_dotnets_min_value_is_no_due_date(written):
+    # A sender written in .NET holds the due date in a non-nullable DateTime: "none" is its MinValue.
+    data = NEW.read_bytes().replace(b"<edXML:DueDate>31/03/2026", f"<edXML:DueDate>{written}".encode())
+    assert edxml.read(data).due_date == ""
+    year_two = NEW.read_bytes().replace(b"<edXML:DueDate>31/03/2026", b"<edXML:DueDate>0002-01-01")
+    with pytest.raises(ImportFailed):
+        edxml.read(year_two)
 
 
 def test_a_bad_date_names_the_element_and_the_preview_refuses_it(as_user, loaded):

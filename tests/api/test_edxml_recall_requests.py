@@ -136,3 +136,71 @@ def test_a_request_about_a_document_set_aside_is_agreed_once(loaded, org_tree, i
         [line] = s.scalars(select(AuditEntry).where(AuditEntry.action == "received.given_back")).all()
         assert (line.object_id, line.after["from"], line.after["document"]) == (
             str(waiting), "Ủy ban nhân dân tỉnh Đắk Lắk", "318/QĐ-UBND")
+
+
+@pytest.mark.usefixtures("vietnamese")
+@pytest.mark.parametrize("ended_by, status, why", [
+    ("document_recall.xml", DirectiveStatus.REVOKED, "Văn bản đã được thu hồi, không còn theo dõi"),
+    ("document_replace.xml", DirectiveStatus.REPLACED, "Văn bản đã được thay thế, không còn theo dõi theo văn bản này"),
+])
+def test_a_request_about_a_directive_already_revoked_or_replaced_is_agreed_once(
+        loaded, org_tree, inbox, office_hub, as_user, ended_by, status, why):
+    """318/QĐ-UBND registered with a task for STC, then recalled by its issuer (or replaced by 325/QĐ-UBND, with
+    its task), then its issuer's 13: accepting it would change nothing, so it is answered 15 (đồng ý lấy lại),
+    saying why, at once and once however often the hub delivers it (the same message again, or asked again in
+    other words), with a line in the directive's history; nothing waits for the clerk. It waited for the clerk."""
+    (inbox / "0000318.edxml").write_bytes((FIXTURES / "document_new.xml").read_bytes())
+    (inbox / "0000318.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert import_folder(loaded).imported == 1
+    (inbox / "0000318-end.edxml").write_bytes((FIXTURES / ended_by).read_bytes())
+    (inbox / "0000318-end.json").write_text(json.dumps(TASKS), encoding="utf-8")
+    assert import_folder(loaded).imported == 1
+    with loaded.db.session() as s:
+        directive_id = s.scalar(select(Directive.id).where(Directive.source_document_id == DOCUMENT_ID))
+        assert s.get(Directive, directive_id).status == status
+    deliver_due(loaded.db, loaded.settings)
+    answered_before = _answers(office_hub)
+    for name, words in (("0000318-13", "Văn bản ban hành nhầm"), ("0000318-13-again", "Văn bản ban hành nhầm"),
+                        ("0000318-13-other", "Đề nghị trả lại văn bản")):
+        (inbox / f"{name}.edxml").write_bytes(recall_request(words))
+        assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    assert as_user("clerk")("GET", ROUTE).get_json()["items"] == []
+    deliver_due(loaded.db, loaded.settings)
+    assert sorted(set(_answers(office_hub)) - set(answered_before)) == [
+        ("15", DOCUMENT_ID, f"Đồng ý lấy lại / cập nhật: {why}")]
+    assert len(_answers(office_hub)) == len(answered_before) + 1
+    with loaded.db.session() as s:
+        [line] = s.scalars(select(AuditEntry).where(AuditEntry.action == "directive.recall_request_agreed")).all()
+        assert (line.directive_id, line.after["from"], line.after["document"], line.after["reason"]) == (
+            directive_id, "Ủy ban nhân dân tỉnh Đắk Lắk", "318/QĐ-UBND", why)
+
+
+@pytest.mark.usefixtures("vietnamese")
+@pytest.mark.parametrize("ended_by, why, answers_the_ending", [
+    ("document_recall.xml", "Văn bản đã được thu hồi, không còn theo dõi", True),
+    ("document_replace.xml", "Văn bản đã được thay thế, không còn theo dõi theo văn bản này", False),
+])
+def test_a_waiting_request_is_agreed_once_when_its_issuer_recalls_or_replaces_the_directive(
+        loaded, org_tree, inbox, office_hub, as_user, ended_by, why, answers_the_ending):
+    """318/QĐ-UBND's 13 waits for the clerk; then its issuer recalls it (or replaces it by 325/QĐ-UBND): the
+    request is answered 15 at once, saying why, once (the ending message delivered again answers nothing more),
+    and no longer waits; the clerk's late answer is refused as already given. The issuer's recall has its own
+    15 besides, as ever. It waited for the clerk, whose accepting it changed nothing."""
+    directive_id = _registered_then_asked_back(loaded, inbox, office_hub)
+    [waiting] = as_user("clerk")("GET", ROUTE).get_json()["items"]
+    answered_before = _answers(office_hub)
+    for name in ("0000318-end", "0000318-end-again"):
+        (inbox / f"{name}.edxml").write_bytes((FIXTURES / ended_by).read_bytes())
+        (inbox / f"{name}.json").write_text(json.dumps(TASKS), encoding="utf-8")
+        assert (import_folder(loaded).imported, (inbox / "failed").exists()) == (1, False)
+    assert as_user("clerk")("GET", ROUTE).get_json()["items"] == []
+    deliver_due(loaded.db, loaded.settings)
+    new_answers = [("15", DOCUMENT_ID, "Đồng ý lấy lại / cập nhật")] if answers_the_ending else []
+    new_answers.append(("15", DOCUMENT_ID, f"Đồng ý lấy lại / cập nhật: {why}"))
+    assert sorted(set(_answers(office_hub)) - set(answered_before)) == new_answers
+    assert len(_answers(office_hub)) == len(answered_before) + len(new_answers)
+    late = as_user("clerk")("POST", f"{ROUTE}/{waiting['id']}", json={"answer": "accept"})
+    assert late.status_code == 409, late.get_json()
+    with loaded.db.session() as s:
+        [line] = s.scalars(select(AuditEntry).where(AuditEntry.action == "directive.recall_request_agreed")).all()
+        assert (line.directive_id, line.after["reason"]) == (directive_id, why)

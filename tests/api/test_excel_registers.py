@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -335,6 +337,40 @@ def test_a_register_kept_as_xls_imports_as_the_same_register_in_xlsx(with_snnmt,
         (d.header, d.items, d.rows) for d in from_xlsx.directives]
     assert [d.symbol for d in excel.import_workbook(with_snnmt, xls, org_tree["clerk"])] == [
         "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+
+
+@pytest.mark.parametrize(("exported", "damage"), [
+    ("register_excel_2003_xml.xls", (b'ss:Index="7"', b'ss:Index="G"')),
+    ("register_html_table.xls", (b'colspan="3"', b'colspan="ba"'))])
+def test_a_register_exported_by_web_software_as_excel_imports_as_the_same_register(
+        with_snnmt, org_tree, exported, damage):
+    """Web software exports "Excel" as Excel 2003 XML (SpreadsheetML) or as the page's HTML table,
+    under an .xls name, files Excel opens (tests/fixtures/excel/MANIFEST.md): they were refused as
+    "Không phải tệp Excel"."""
+    data = (Path(__file__).parent.parent / "fixtures" / "excel" / exported).read_bytes()
+    plan, from_xlsx = (excel.plan_workbook(with_snnmt, sheet_bytes, org_tree["clerk"])
+                       for sheet_bytes in (data, office_register()))
+    assert plan.errors == []
+    assert [(d.header, d.items, d.rows) for d in plan.directives] == [
+        (d.header, d.items, d.rows) for d in from_xlsx.directives]
+    assert [d.symbol for d in excel.import_workbook(with_snnmt, data, org_tree["clerk"])] == [
+        "45/2026/QĐ-UBND", "46/2026/CT-UBND"]
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(with_snnmt, data.replace(*damage), org_tree["clerk"])
+    assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]
+
+
+def test_an_xlsx_whose_stored_parts_hold_markup_is_read_as_a_workbook(with_snnmt, org_tree):
+    """A workbook zipped without compression (some writers store its parts) shows its parts' text
+    in its first bytes: an "<table" there must not make it read as an HTML export."""
+    stored = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(office_register())) as source, zipfile.ZipFile(stored, "w") as target:
+        target.writestr("customXml/item1.xml", "<root><table>Sổ theo dõi</table></root>")
+        for member in source.infolist():
+            target.writestr(member.filename, source.read(member))
+    assert b"<table" in stored.getvalue()[:4096]
+    plan = excel.plan_workbook(with_snnmt, stored.getvalue(), org_tree["clerk"])
+    assert (plan.errors, [d.header["symbol"] for d in plan.directives]) == ([], ["45/2026/QĐ-UBND", "46/2026/CT-UBND"])
 
 
 def test_a_damaged_xls_is_refused_as_no_excel_file(loaded, org_tree):

@@ -9,12 +9,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import requests
 
-from tests.deployment.harness import DEPARTMENTS
+from tests.deployment.harness import DEPARTMENTS, START, settle
 
 ASSIGNMENT = {"content": "Báo cáo tình hình thực hiện", "lead_unit": DEPARTMENTS[0], "deadline_days": 5,
               "coordinating_units": [DEPARTMENTS[1]]}
@@ -56,13 +58,61 @@ def test_the_scheduler_child_ends_with_a_killed_server(deployment):
     stop its scheduler child: it ran on alone, one more after each restart."""
     deployment.start_web(workers=1, scheduler=True)
     master = deployment.processes["web"].pid
-    children = {pid: Path(f"/proc/{pid}/cmdline").read_bytes() for pid in deployment.web_workers()}
-    scheduler = next(pid for pid, cmdline in children.items() if cmdline.endswith(b"scheduler\0"))
+    scheduler = _scheduler_child(deployment)
+    assert scheduler is not None
     deployment.kill("web")
     deadline = time.monotonic() + 30
     while Path(f"/proc/{scheduler}").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not Path(f"/proc/{scheduler}").exists(), f"scheduler {scheduler} outlived the server {master}"
+
+
+def test_a_killed_scheduler_child_is_started_again(deployment, smtp):
+    """The scheduler child of `dondoc serve --scheduler` killed alone (an out-of-memory kill, kill -9)
+    was never started again: the server went on answering, /readyz said ready, and no reminder,
+    escalation, periodic report or mail went out until someone restarted the server."""
+    deployment.start_web(workers=1, scheduler=True)
+    killed = _scheduler_child(deployment)
+    assert killed is not None
+    deployment.kill_pid(killed)
+    deadline = time.monotonic() + 30
+    while _scheduler_child(deployment) in (None, killed) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _scheduler_child(deployment) not in (None, killed), deployment.log("web")[-3000:]
+    deployment.register(deployment.base, 1)
+    deployment.clock.set(START + timedelta(days=2))  # the first reminder is due: only a scheduler mails it
+    settle(deployment, smtp, quiet=1.0)
+    assert smtp.inbox.to(f"{DEPARTMENTS[1].lower()}@dondoc.test")
+    assert "scheduler ended" in deployment.log("web")
+
+
+def test_a_worker_that_ends_leaves_the_scheduler_child_alone(deployment):
+    """A gunicorn worker ends through the server's frames it was forked in, and stopped the
+    scheduler child on its way out (each worker at every stop, one after a timeout): the server
+    then started it again, or waited 60 s for the worker at each stop."""
+    deployment.start_web(workers=2, scheduler=True)
+    scheduler = _scheduler_child(deployment)
+    worker = next(pid for pid in deployment.web_workers() if pid != scheduler)
+    os.kill(worker, signal.SIGTERM)  # gunicorn starts another
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)  # a stopped scheduler would have been seen ended by now
+    assert _scheduler_child(deployment) == scheduler, deployment.log("web")[-3000:]
+    assert "scheduler ended" not in deployment.log("web")
+    started = time.monotonic()
+    deployment.stop_web()
+    assert time.monotonic() - started < 30
+
+
+def _scheduler_child(deployment) -> int | None:
+    """The pid of the scheduler child of the running server, if it has one."""
+    master = deployment.processes["web"].pid
+    # any thread of the master may have started it: each thread lists its own children
+    pids = [int(pid) for children in Path(f"/proc/{master}/task").glob("*/children")
+            for pid in children.read_text().split()]
+    return next((pid for pid in pids if (cmdline := Path(f"/proc/{pid}/cmdline")).exists()
+                 and cmdline.read_bytes().endswith(b"scheduler\0")), None)
 
 
 def test_an_upload_in_flight_when_the_server_is_stopped_is_finished(deployment):

@@ -43,3 +43,12 @@ def choose(page, select: str, labels: list[str]) -> None:
     for label in labels:
         search.fill(label)
         search.press("Enter")
+
+
+def register_and_classify(clerk, timeout: float = 10000) -> None:
+    """Submit the register form, then, from the directive's page, classify it as tracked."""
+    clerk.click("button.primary:has-text('Vào sổ')")
+    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")
+    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
+    clerk.click("button.primary")
+    clerk.wait_for_selector(".flash.success", timeout=timeout)

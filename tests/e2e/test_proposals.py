@@ -11,6 +11,7 @@ from engine.cli import cli
 from engine.directives.models import Assignment, Directive
 from engine.org.models import Unit
 from tests.conftest import screenshot
+from tests.e2e.conftest import register_and_classify
 from tests.proposals.texts import NOTICE, notice_docx, plan_docx
 from webui.directives import routes
 
@@ -48,11 +49,7 @@ def test_register_from_proposals(loaded, live_server, sign_in, how):
     rows.nth(0).locator("textarea").fill("Rà soát và điều chuyển kế hoạch vốn")   # edited
     rows.nth(1).locator(".remove-row").click()                                     # dropped
     assert clerk.locator("fieldset.assignment").count() == 3
-    clerk.click("button.primary:has-text('Vào sổ')")
-    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")  # from the directive's page
-    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
-    clerk.click("button.primary")
-    clerk.wait_for_selector(".flash.success")
+    register_and_classify(clerk)
     with loaded.db.reading() as s:
         registered = [(a.content, a.deadline.isoformat())
                       for a in s.scalars(select(Assignment).order_by(Assignment.seq))]
@@ -105,11 +102,7 @@ def test_a_task_for_every_commune_of_a_seeded_province_is_a_row_each_and_more_th
     _propose_on_a_new_directive(clerk, EVERY_COMMUNE)
     clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')", timeout=30000)
     assert clerk.locator("fieldset.assignment").count() == communes
-    clerk.click("button.primary:has-text('Vào sổ')")
-    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")
-    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
-    clerk.click("button.primary")
-    clerk.wait_for_selector(".flash.success", timeout=30000)
+    register_and_classify(clerk, timeout=30000)
     with loaded.db.reading() as s:
         assert s.scalar(select(func.count(Assignment.id))) == communes
 
@@ -122,7 +115,8 @@ def test_a_task_for_every_commune_of_a_seeded_province_is_a_row_each_and_more_th
 def test_a_merged_province_s_task_of_before_the_merger_keeps_the_old_department_it_names(
         loaded, live_server, sign_in):
     """A Bình Định text of 10/03/2025 on a seeded Gia Lai names Bình Định's departments, which today's unit list
-    lacks: the row offers each by name, and the task is registered to them (reports roll them up to today's)."""
+    lacks: the row offers each by name, marked with its last day, and the task is registered to them (reports
+    roll them up to today's)."""
     assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=loaded).exit_code == 0
     clerk = sign_in("clerk")
     _propose_on_a_new_directive(clerk, "1. Giao Sở Tài chính tỉnh Bình Định chủ trì, phối hợp với Sở Xây dựng tỉnh "
@@ -132,13 +126,10 @@ def test_a_merged_province_s_task_of_before_the_merger_keeps_the_old_department_
     row = clerk.locator("fieldset.assignment").first
     lead = row.locator("select[name$='-lead_unit']")
     assert lead.input_value() == "cu-tinh-52-stc"
-    assert lead.locator("option:checked").inner_text() == "Sở Tài chính tỉnh Bình Định"
-    assert [c.split("\n")[0] for c in row.locator(".ms-chips li").all_inner_texts()] == ["Sở Xây dựng tỉnh Bình Định"]
-    clerk.click("button.primary:has-text('Vào sổ')")
-    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")
-    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
-    clerk.click("button.primary")
-    clerk.wait_for_selector(".flash.success")
+    assert lead.locator("option:checked").inner_text() == "Sở Tài chính tỉnh Bình Định (đến 30/06/2025)"
+    assert [c.split("\n")[0] for c in row.locator(".ms-chips li").all_inner_texts()] == [
+        "Sở Xây dựng tỉnh Bình Định (đến 30/06/2025)"]
+    register_and_classify(clerk)
     with loaded.db.reading() as s:
         [assignment] = s.scalars(select(Assignment)).all()
         assert s.get(Unit, assignment.lead_unit_id).code == "cu-tinh-52-stc"

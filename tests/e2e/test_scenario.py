@@ -141,6 +141,8 @@ def test_the_register_form_says_when_a_directive_counts_as_large(loaded, live_se
     hint = clerk.locator("#large-directive")
     assert "Nhiều nhiệm vụ: từ 3 nhiệm vụ trở lên." in hint.inner_text()
     assert "Quy chế không quy định con số" in hint.inner_text()
+    # where the process admin sets it, in the words of the menu, not a file the clerk never sees
+    assert "Thiết lập quy chế" in hint.inner_text() and "ruleset.toml" not in hint.inner_text()
     large = clerk.locator("#large-directive output.large-now")
     for n, unit in enumerate(("STC", "SXD")):
         if n:

@@ -10,12 +10,16 @@ import pytest
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from engine.forms import Message
+from engine.rulesets import settings
 from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
 from engine.rulesets.service import CompiledByContent, published_bundle
+from engine.sandbox.operators import OPERATORS
 from tests.conftest import create_org_tree, fresh_database_url, make_engine
 from tests.engine.conftest import instance_row, mini_engine, open_assignment, ready_item, start_mini
 from tests.fixtures import PROCESSES
+from tests.fixtures.operators import require_unit
 from tests.restart import wiring
 
 SPECS = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
@@ -129,3 +133,28 @@ def test_a_compile_that_skipped_the_settings_check_does_not_pass_a_new_version(m
     with pytest.raises(RulesetError) as refused:
         compiles.compiled(stale)
     assert any("retired_key" in str(problem.params) for problem in refused.value.problems), refused.value.problems
+
+
+def test_a_compile_is_not_served_after_the_registries_it_consulted_changed(mini, monkeypatch):
+    """A compile consults the operators and the settings checks registered (engine.features.discover); one
+    registered, or registered again, after a compile of the same files is heeded by the next compile of
+    them: a service task now missing a required parameter, settings a new check refuses. The stale
+    compile was served."""
+    with mini.engine.db.reading() as s:
+        bundle = published_bundle(s, "mini")
+    source = BundleSource("mini", bundle.files, bundle.settings)
+    compiles = CompiledByContent()
+    compiles.compiled(source)
+    monkeypatch.setattr(OPERATORS, "_operators", dict(OPERATORS._operators))
+    OPERATORS.register("fixture.require_unit", required=("code", "level"))(require_unit)
+    with pytest.raises(RulesetError) as refused:
+        compiles.compiled(source)
+    assert any("level" in str(problem.params) for problem in refused.value.problems), refused.value.problems
+    monkeypatch.undo()
+    compiles.compiled(source)
+    monkeypatch.setattr(settings, "SETTINGS_CHECKS", list(settings.SETTINGS_CHECKS))
+    settings.settings_check("processes")(lambda values: [Message("Refused by a check registered later")])
+    with pytest.raises(RulesetError, match="check"):
+        compiles.compiled(source)
+    monkeypatch.undo()
+    assert compiles.compiled(source).settings == bundle.settings

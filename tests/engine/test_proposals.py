@@ -3856,3 +3856,74 @@ def test_two_units_duties_joined_by_trong_khi_are_two_duties():
     # "Công an tỉnh đảm bảo …, trong khi Sở KH-CN chủ trì …" (heldout102b): joined as "và" joins them
     text = "Sở Tài chính bảo đảm kinh phí cho các hệ thống, trong khi Sở Xây dựng chủ trì kiểm tra các công trình."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+def test_a_duty_added_with_dong_thoi_and_a_date_of_its_own_is_the_units_next_duty():
+    # "Đồng thời, trình bày lộ trình … trong tháng 11-2025." after an undated duty (heldout104, two documents): a duty
+    # added to the one before, with a date the office urges apart — not that duty's time limit
+    text = ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng nghiêm túc kiểm điểm, làm rõ trách nhiệm của từng cá nhân.\n\n"
+            "Đồng thời, trình bày lộ trình hoàn thành và trình UBND tỉnh hồ sơ của chiến lược trong tháng 3-2026.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.WITHIN_MONTH, date(2026, 3, 31))]
+    text = ("Sở Tài chính được giao chuẩn bị cơ sở vật chất, phương tiện làm việc. Đồng thời, rà soát trụ sở hiện tại, "
+            "báo cáo UBND tỉnh trước ngày 15/3.")
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None),
+                             (["STC"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    # a sentence that only times the duty still dates it
+    text = "Giao Sở Xây dựng kiểm tra các công trình trọng điểm. Hoàn thành trước ngày 15/3/2026."
+    assert summary(text) == [(["SXD"], [], deadlines.BEFORE, date(2026, 3, 15))]
+    # … also on a line a PDF wrapped, under a heading of its unit (heldout74)
+    text = ("2. Giao Sở Xây dựng\nChủ trì, phối hợp với Công an tỉnh tổ chức hướng dẫn triển khai thực hiện Quyết\n"
+            "định số 1074/QĐ-BXD.\nĐồng thời, chủ trì phối hợp với Công an tỉnh tăng cường công tác kiểm tra, bảo "
+            "đảm\nhoàn thành trước ngày 01 tháng 7 năm 2028.")
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None),
+                             (["SXD"], [], deadlines.BEFORE, date(2028, 7, 1))]
+
+
+def test_a_party_committees_or_secretarys_demands_are_no_duty_of_the_peoples_committee():
+    # a party meeting reported (heldout103's Tây Ninh, heldout104's Vĩnh Long): its demands, continued in sentences
+    # of their own, are not what the People's Committee's office registers
+    party = ("Phát biểu chỉ đạo hội nghị, Bí thư Tỉnh ủy Trần Văn Lâu yêu cầu, các cấp ủy tập trung rà soát việc "
+             "cụ thể hóa nghị quyết. Các ngành, địa phương tập trung tháo gỡ khó khăn đối với các dự án tồn "
+             "đọng.\n\nBan Thường vụ Tỉnh ủy yêu cầu các cấp, các ngành bắt tay ngay vào công việc. Các cơ quan, "
+             "đơn vị rà soát nhiệm vụ tồn đọng để xử lý dứt điểm trong quý I.")
+    assert summary(party) == []
+    # … until a head of the State speaks; and a Chairman with a party title speaks as Chairman
+    text = party + "\n\nChủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra các công trình trọng điểm."
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None)]
+    text = ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nguyễn Văn An yêu cầu Sở Tài chính rà soát nguồn vốn trong tháng "
+            "3/2026.")
+    assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 3, 31))]
+
+
+def test_a_time_limit_written_between_the_trigger_and_the_units_leaves_them_the_lead():
+    # "yêu cầu chậm nhất đến ngày 7/8, Sở Nội vụ phải hoàn thành …" (heldout104): the time limit first, then the units
+    text = "Chủ tịch UBND tỉnh yêu cầu chậm nhất đến ngày 7/3, Sở Tài chính phải hoàn thành rà soát đội ngũ công chức."
+    assert summary(text) == [(["STC"], [], deadlines.NO_LATER_THAN, date(2026, 3, 7))]
+    text = "UBND tỉnh giao trước ngày 15/3/2026, UBND các xã, phường hoàn thành việc kiểm kê đất công."
+    assert summary(text) == [(["P-D", "X-C"], [], deadlines.BEFORE, date(2026, 3, 15))]
+
+
+def test_a_topic_opening_the_sentence_before_its_comma_leaves_the_units_the_subject():
+    # "Về các nội dung chuyên môn, Sở Nội vụ tham mưu …" (heldout104), as "Về phía địa phương, UBND các tỉnh …" was
+    text = ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng lập tổ chuyên trách. Về các nội dung chuyên môn, Sở Tài chính tham "
+            "mưu hoàn thiện nghị quyết phân công nhiệm vụ các thành viên.")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["SXD"], ["STC"]]
+
+
+def test_a_month_the_thing_is_done_at_is_its_time_limit():
+    # "… chi trả gộp … vào kỳ chi trả tháng 2-2026" (heldout103): within that month, as "trong tháng 2-2026" is
+    for said in ("vào kỳ chi trả tháng 2-2026", "vào tháng 2/2026", "vào đợt cấp phát tháng 2 năm 2026"):
+        text = f"Giao Sở Tài chính chỉ đạo thực hiện chi trả gộp lương hưu {said}."
+        assert summary(text) == [(["STC"], [], deadlines.WITHIN_MONTH, date(2026, 2, 28))], said
+
+
+def test_a_bodys_view_or_account_is_no_duty():
+    # "Chủ tịch UBND tỉnh Khánh Hòa cho rằng báo cáo của Sở … chưa làm rõ …" (heldout104): what a body thinks of a
+    # report, as "Giám đốc Sở X Nguyễn Văn A cho biết …" is what a head tells
+    for verb in ("cho rằng", "nhận định", "khẳng định", "cho biết"):
+        text = f"Theo công văn trên, Sở Tài chính {verb} báo cáo của Sở Xây dựng chưa làm rõ việc kiểm điểm."
+        assert summary(text) == [], verb
+    # the same body asking is still the speaker, its addressee the lead
+    text = "Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng nghiêm túc kiểm điểm, làm rõ trách nhiệm."
+    assert summary(text) == [(["SXD"], [], deadlines.NONE, None)]

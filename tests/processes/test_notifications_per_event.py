@@ -47,6 +47,16 @@ def test_each_part_of_a_message_has_its_own_line(loaded, org_tree):
                                      "Văn bản: 1/CT — V/v"]
 
 
+def test_an_overdue_notice_opens_with_a_capital():
+    """A task's own overdue notice, the commonest urging mail, began in lower case: "nhiệm vụ theo
+    văn bản 15/CT-UBND đã quá hạn 2 ngày làm việc"."""
+    subjects = [render("overdue", "subject", symbol="1/CT", days_late=2, **case)
+                for case in ({}, {"first_update": True}, {"coordinating": "Sở Xây dựng"})]
+    assert subjects == ["Nhiệm vụ theo văn bản 1/CT đã quá hạn 2 ngày làm việc",
+                        "Chưa cập nhật tình hình lần đầu: nhiệm vụ theo văn bản 1/CT đã quá hạn 2 ngày làm việc",
+                        "Phần phối hợp nhiệm vụ theo văn bản 1/CT đã quá hạn 2 ngày làm việc"]
+
+
 def test_an_extension_request_names_the_task(loaded, org_tree):
     """The office head and the leader read which task is asked for: the mail gave only "Đơn vị
     chủ trì đề nghị gia hạn đến …" (a secret task's reason: test_secrecy)."""
@@ -168,5 +178,5 @@ def test_a_task_added_later_an_extension_asked_and_a_report_asked_tell_who_acts(
     assert users["office_head"].username in drive.notified(engine, "extension_requested")  # who proposes
     adhoc.request_report(engine, {"topic": "Giải ngân vốn đầu tư công", "units": ["STC"], "due": "27/02/2026",
                                   "office_due": "02/03/2026"}, users["clerk"])
-    assert "Đề nghị Sở Tài chính báo cáo đột xuất về: Giải ngân vốn đầu tư công" in drive.notified(
+    assert "Đề nghị Sở Tài chính báo cáo UBND tỉnh đột xuất về: Giải ngân vốn đầu tư công" in drive.notified(
         engine, "adhoc_report")["stc"]

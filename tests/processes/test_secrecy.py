@@ -290,10 +290,14 @@ def _diagram_of_before(diagram: str) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
-def test_a_line_whose_reminders_run_on_the_diagram_of_before_keeps_working(database_url, clock, tmp_path):
-    """A line registered before: its days are read from its process; a paper report recorded on it is kept
-    on the line and its process reminds as it did; a line registered after the new version is published
-    keeps its days; both close."""
+def test_a_line_whose_reminders_run_on_the_diagram_of_before_moves_its_reminder_when_a_report_is_recorded(
+        database_url, clock, tmp_path):
+    """Two lines registered on the diagram of before (which knows no report sent) and one after: the lines of
+    before read their days from their process. A report recorded on a line of before restarts its reminder on
+    the current diagram, planning the period its process planned (from the end of the one before it, or the
+    line's registration): sent before that period's reminder, the reminder moves to the next period as on a
+    line of after; sent after the diagram of before reminded of the first quarter, it answers that reminder
+    and the next period's stays. Every line closes."""
     common = tmp_path / "common"
     shutil.copytree(REPO_ROOT / "processes" / "common", common)
     diagram = common / "secret_document.bpmn"
@@ -304,30 +308,49 @@ def test_a_line_whose_reminders_run_on_the_diagram_of_before_keeps_working(datab
         users = create_org_tree(engine)
         with engine.db.session() as s:
             engine.load_ruleset(s)
-        before = secrecy.register_secret_document(engine, HEADER, [{"lead_unit": "STC"}], users["clerk"])
+        early, late = (secrecy.register_secret_document(engine, {**HEADER, "symbol": symbol}, [{"lead_unit": "STC"}],
+                                                        users["clerk"]) for symbol in ("12/QĐ-UBND", "14/QĐ-UBND"))
         diagram.write_text(current, encoding="utf-8")
         with engine.db.session() as s:
             engine.load_ruleset(s)
+            newer = engine.current_bundle(s).id
         after = secrecy.register_secret_document(engine, {**HEADER, "symbol": "13/QĐ-UBND"}, [{"lead_unit": "SXD"}],
                                                  users["clerk"])
-        assert _paper_days(engine, before.id)[0] is None and _paper_days(engine, after.id)[0] == date(2026, 3, 31)
-        assert _line_days(engine, users["office_head"], before.id) == (date(2026, 3, 31), None, None)
+        assert _paper_days(engine, early.id)[0] is None and _paper_days(engine, after.id)[0] == date(2026, 3, 31)
+        assert _line_days(engine, users["office_head"], early.id) == (date(2026, 3, 31), None, None)
         clock.set(datetime(2026, 3, 10, 9, 0))
-        for line in (before, after):
+        for line in (early, after):
             secrecy.record_paper_report(engine, line.id, {"sent_on": "10/03/2026"}, users["office_head"])
-        assert _line_days(engine, users["office_head"], before.id) == (date(2026, 3, 31), None, date(2026, 3, 10))
-        assert _line_days(engine, users["office_head"], after.id) == (date(2026, 6, 30), None, date(2026, 3, 10))
-        drive.run_timers_at(engine, clock, datetime(2026, 3, 24, 9, 0))  # the diagram of before reminds
+            assert _line_days(engine, users["office_head"], line.id) == (date(2026, 6, 30), None, date(2026, 3, 10))
+        moved = _reminder(engine, early.id)
+        assert (moved.bundle_id, _timer_day(engine, moved.id)) == (newer, date(2026, 6, 23))
+        assert drive.instance(engine, early.instance_id).status == InstanceStatus.COMPLETED  # the one of before
+        drive.run_timers_at(engine, clock, datetime(2026, 3, 24, 9, 0))  # only the diagram of before reminds
         with engine.db.session() as s:
             reminded = set(s.scalars(select(Notification.body).where(Notification.kind == "paper_report")))
-        assert reminded == {"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản 12/QĐ-UBND, hạn 31/03/2026."}
-        assert _line_days(engine, users["leader"], before.id) == (date(2026, 6, 30), date(2026, 3, 31),
-                                                                  date(2026, 3, 10))
-        for line in (before, after):
+        assert reminded == {"Đến kỳ báo cáo bằng văn bản giấy (theo chế độ mật) về văn bản 14/QĐ-UBND, hạn 31/03/2026."}
+        assert _line_days(engine, users["leader"], late.id) == (date(2026, 6, 30), date(2026, 3, 31), None)
+        clock.set(datetime(2026, 3, 25, 9, 0))
+        secrecy.record_paper_report(engine, late.id, {"sent_on": "25/03/2026"}, users["leader"])
+        answered = _reminder(engine, late.id)
+        assert (answered.bundle_id, _timer_day(engine, answered.id)) == (newer, date(2026, 6, 23))
+        assert _paper_days(engine, late.id) == (date(2026, 6, 30), date(2026, 3, 31), date(2026, 3, 25),
+                                                users["leader"].id)
+        drive.run_timers_at(engine, clock, datetime(2026, 6, 23, 9, 0))
+        with engine.db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Notification).where(
+                Notification.kind == "paper_report", Notification.body.contains("hạn 30/06/2026"))) == 3 * 2
+        for line in (early, late, after):
             secrecy.close_secret_document(engine, line.id, users["office_head"])
-            assert drive.instance(engine, line.instance_id).status == "completed"
+            assert _reminder(engine, line.id).status == InstanceStatus.COMPLETED
     finally:
         engine.close()
+
+
+def _reminder(engine, document_id: int) -> WorkflowInstance:
+    """The line's reminder process now."""
+    with engine.db.session() as s:
+        return drive.instance(engine, s.get_one(SecretDocument, document_id).instance_id)
 
 
 def _line_days(engine, reader, document_id: int) -> tuple:

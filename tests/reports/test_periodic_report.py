@@ -639,7 +639,8 @@ def test_a_calendar_on_the_diagram_before_bodies_asks_the_province_s_report_unti
 def test_a_commune_merged_away_reports_only_on_the_periods_it_was_in_force_at_the_end_of(loaded, org_tree):
     """Commune xa-a, its task in hand all year, is merged into xa-m from 01/05/2026 (`valid_to`, a successor):
     it reports on the first quarter; not on the second, which it ended in (its committee no longer issues
-    papers when the report is made), nor on any period after."""
+    papers when the report is made), nor on any period after: xa-m's office reports on its task from then,
+    asking the same section (permissions.carried_bodies)."""
     _commune_with_a_directive(loaded)
     with loaded.db.session() as s:
         org.create_unit(s, "xa-m", "UBND xã Hợp Nhất", parent_code="UBND", kind="commune")
@@ -649,5 +650,6 @@ def test_a_commune_merged_away_reports_only_on_the_periods_it_was_in_force_at_th
         def bodies(start: date, end: date) -> list[str | None]:
             return [body.code if body else None for body, _units in reporting_bodies(s, start, end)]
         assert bodies(date(2026, 1, 1), date(2026, 3, 31)) == [None, "xa-a"]
-        assert bodies(date(2026, 4, 1), date(2026, 6, 30)) == [None]
-        assert bodies(date(2026, 7, 1), date(2026, 9, 30)) == [None]
+        assert bodies(date(2026, 4, 1), date(2026, 6, 30)) == [None, "xa-m"]
+        assert bodies(date(2026, 7, 1), date(2026, 9, 30)) == [None, "xa-m"]
+        assert [unit.code for unit in reporting_bodies(s, date(2026, 4, 1), date(2026, 6, 30))[1][1]] == ["xa-a-kt"]

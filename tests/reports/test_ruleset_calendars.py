@@ -5,6 +5,7 @@ last day the text allows: "trước ngày N" is N − 1, "chậm nhất ngày N"
 moves back to the working day before it. Dates worked out by hand from the texts."""
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 
@@ -177,3 +178,14 @@ def test_the_office_is_never_due_before_it_can_start():
     # Gia Lai, July 2026: the sections by Fri 10/7, the office by Sun 12/7 -> Mon 13/7.
     july = next(r for r in reports("gia-lai-stttt") if r.label == "Tháng 7 năm 2026")
     assert (july.unit_due, july.office_due) == (date(2026, 7, 10), date(2026, 7, 13))
+
+
+@pytest.mark.parametrize("ruleset", sorted(p.name for p in (REPO_ROOT / "processes").iterdir()
+                                           if (p / "ruleset.toml").exists()))
+def test_a_report_day_cites_only_clauses_of_a_regulation(ruleset):
+    """The `article` beside a report day is read by people ("Hạn gửi: 13/03/2026 (Đ.19 k.1)"): clauses, or
+    nothing. The post-2025 ruleset cited a note to its deployers, "giá trị do địa phương quyết định khi triển
+    khai", in every unit's periodic report step and on the report pages."""
+    for entry in settings_of(ruleset).get("report_calendar", []):
+        for clause in filter(None, (entry.get("article") or "").split(", ")):
+            assert re.fullmatch(r"Đ\.\d+( k\.\d+)?( [a-zđ]\))?", clause), (ruleset, entry)

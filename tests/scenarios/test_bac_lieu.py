@@ -415,12 +415,11 @@ def _as_registered_before_arrival_days(engine, *instance_ids: int) -> None:
             instance.state = json.dumps(without(json.loads(instance.state)))
 
 
-def test_a_directive_waiting_at_the_arrival_check_moves_to_the_table_counting_from_its_arrival(database_url, clock,
-                                                                                              tmp_path):
-    """Two Government letters issued 02/03 wait at the arrival check on the version counting from the issue; the
-    process admin moves them to the one counting from the day a document arrived (Đ.8 k.1, Đ.10 k.2), which
-    their data lacks: each is given the arrival day recorded on the directive (the day it was registered,
-    12/03), else its issue day, and the office's two working days run from it, with no incident."""
+def _two_letters_on_the_version_counting_from_the_issue(database_url, clock, tmp_path):
+    """Two Government letters issued 02/03, registered Thu 12/03, waiting at the arrival check on the version
+    counting from the issue, with the state such a directive kept (no `received_on`); the second directive has
+    no arrival day recorded. Then the table counting from the arrival day (Đ.8 k.1, Đ.10 k.2) is loaded as the
+    newer version. (scenario, [their instance ids], [the directives], the process admin, the newer bundle id)."""
     processes = tmp_path / "processes"
     shutil.copytree(REPO_ROOT / "processes", processes)
     table = processes / "bac-lieu" / "registration_deadline.dmn"
@@ -428,28 +427,75 @@ def test_a_directive_waiting_at_the_arrival_check_moves_to_the_table_counting_fr
     table.unlink()  # the version before: the common table, counting from the issue
     sc = Scenario.populate(make_engine(database_url, clock, ruleset="bac-lieu", processes_dir=str(processes),
                                        tmp_path=tmp_path), clock)
+    sc.at("2026-03-12 09:00")  # Thursday
+    task = [{"content": "Triển khai", "lead_unit": "STC"}]
+    recorded, unrecorded = (sc.register(symbol, "02/03/2026", task, **GOVERNMENT)
+                            for symbol in ("71/TTg-KTTH", "72/TTg-KTTH"))
+    with sc.engine.db.session() as s:
+        waiting = s.scalars(select(WorkflowInstance.id).where(WorkflowInstance.directive_id.in_(
+            [recorded.id, unrecorded.id])).order_by(WorkflowInstance.directive_id)).all()
+        s.execute(update(Directive).where(Directive.id == unrecorded.id).values(received_on=None))
+        admin = org.create_user(s, "quantri", PASSWORD, "Quản Trị Quy Trình", "VP", ["process_admin"])
+    _as_registered_before_arrival_days(sc.engine, *waiting)
+    table.write_text(from_arrival, encoding="utf-8")
+    with sc.engine.db.session() as s:
+        sc.engine.load_ruleset(s)
+        newer = sc.engine.current_bundle(s).id
+    return sc, waiting, [recorded, unrecorded], admin, newer
+
+
+# The classification's due day of each letter: two working days from the day recorded on the directive
+# (12/03: Fri 13, Mon 16), else from its issue day (02/03: Tue 03, Wed 04).
+DUE_FROM_ARRIVAL = (date(2026, 3, 16), date(2026, 3, 4))
+
+
+def test_a_directive_waiting_at_the_arrival_check_moves_to_the_table_counting_from_its_arrival(database_url, clock,
+                                                                                              tmp_path):
+    """The process admin moves the two letters to the version counting from the day a document arrived, which
+    their data lacks: each is given the arrival day recorded on the directive (the day it was registered,
+    12/03), else its issue day, and the office's two working days run from it, with no incident."""
+    sc, waiting, letters, admin, newer = _two_letters_on_the_version_counting_from_the_issue(database_url, clock,
+                                                                                             tmp_path)
     try:
-        sc.at("2026-03-12 09:00")  # Thursday
-        task = [{"content": "Triển khai", "lead_unit": "STC"}]
-        recorded, unrecorded = (sc.register(symbol, "02/03/2026", task, **GOVERNMENT)
-                                for symbol in ("71/TTg-KTTH", "72/TTg-KTTH"))
-        with sc.engine.db.session() as s:
-            waiting = s.scalars(select(WorkflowInstance.id).where(WorkflowInstance.directive_id.in_(
-                [recorded.id, unrecorded.id])).order_by(WorkflowInstance.directive_id)).all()
-            s.execute(update(Directive).where(Directive.id == unrecorded.id).values(received_on=None))
-            admin = org.create_user(s, "quantri", PASSWORD, "Quản Trị Quy Trình", "VP", ["process_admin"])
-        _as_registered_before_arrival_days(sc.engine, *waiting)
-        table.write_text(from_arrival, encoding="utf-8")
-        with sc.engine.db.session() as s:
-            sc.engine.load_ruleset(s)
-            newer = sc.engine.current_bundle(s).id
         plans = migrate_instances(sc.engine, waiting, newer, admin)
         assert [plan.migrated for plan in plans] == [True, True], plans
-        for directive, due in ((recorded, date(2026, 3, 16)), (unrecorded, date(2026, 3, 4))):
+        for directive, due in zip(letters, DUE_FROM_ARRIVAL, strict=True):
             sc.complete("check_received", "clerk", {"scope": "in_scope", "action": "accept"},
                         directive_id=directive.id)
             assert due_day(sc.ready("classify", directive_id=directive.id)) == due, directive.symbol
         with sc.engine.db.session() as s:
             assert s.scalars(select(Incident)).all() == []
+    finally:
+        sc.close()
+
+
+def test_a_directive_stopped_at_the_arrival_day_incident_goes_on_when_the_process_admin_retries(database_url,
+                                                                                               clock, tmp_path):
+    """The two letters were moved before a move gave the arrival day, so leaving the arrival check stopped
+    each at an incident ("Invalid isoformat string: 'None'": the newer table reads `received_on`). Retrying
+    the incident gives the step the arrival day the move now gives (the day recorded on the directive, else
+    its issue day), and the steps computing the classification's due day from it run again: from the process
+    admin's incidents page, each goes on to the classification, due two working days from its arrival."""
+    sc, waiting, letters, admin, newer = _two_letters_on_the_version_counting_from_the_issue(database_url, clock,
+                                                                                             tmp_path)
+    try:
+        assert [plan.migrated for plan in migrate_instances(sc.engine, waiting, newer, admin)] == [True, True]
+        _as_registered_before_arrival_days(sc.engine, *waiting)  # as a move before the arrival day left them
+        for directive in letters:
+            sc.complete("check_received", "clerk", {"scope": "in_scope", "action": "accept"},
+                        directive_id=directive.id)
+        with sc.engine.db.session() as s:
+            stopped = s.scalars(select(Incident).where(Incident.status == "open").order_by(Incident.instance_id)).all()
+            assert [(i.instance_id, "Invalid isoformat string" in i.error) for i in stopped] == [
+                (instance_id, True) for instance_id in waiting]
+            incident_ids = [i.id for i in stopped]
+        browser = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+        browser.login("quantri")
+        for incident_id in incident_ids:
+            assert browser.post(f"/admin/incidents/{incident_id}/retry", page="/admin/incidents").status_code == 302
+        for directive, due in zip(letters, DUE_FROM_ARRIVAL, strict=True):
+            assert due_day(sc.ready("classify", directive_id=directive.id)) == due, directive.symbol
+        with sc.engine.db.session() as s:
+            assert s.scalars(select(Incident.status)).all() == ["resolved", "resolved"]
     finally:
         sc.close()

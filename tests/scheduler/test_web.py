@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from engine.clock import VN_TZ
 from engine.directives.models import Assignment, AssignmentUnit
 from engine.notifications.models import Notification
-from engine.notifications.service import WITHHELD
 from engine.org import service as org
 from engine.org.models import User
 from engine.scheduler.service import tick
@@ -82,6 +81,11 @@ def test_choosing_the_daily_digest(app, reminded, urging):
         assert set(s.scalars(select(Notification.email_status))) == {"digest"}  # waiting ones follow
 
 
+# The neutral line a withheld notification shows, addressing its reader as Anh/Chị (it said "Bạn")
+WITHHELD = "Anh/Chị không còn quyền xem nội dung này"
+
+
+@pytest.mark.usefixtures("vietnamese")
 def test_a_notification_shows_its_content_only_while_its_reader_may_see_its_task(app, reminded, urging, org_tree):
     """The first task goes to Sở Xây dựng: its reminder says only the neutral line to the STC
     officer, is not counted unread and opens nothing; once the officer moves to Sở Xây dựng,

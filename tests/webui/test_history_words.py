@@ -77,7 +77,23 @@ def test_a_person_chosen_in_a_form_is_named_in_the_history(loaded, browser):
     assert "Phạm Chuyên Viên không thuộc những người được chọn ở mục này." in refused.get_data(as_text=True)
     assert clerk.post(item, {"tracked": "on", "follow_up_officer": "clerk"}).status_code == 302
     words = _history(clerk.get("/directives/1").get_data(as_text=True))
-    assert "Chuyên viên theo dõi (để trống nếu do bộ phận theo dõi chung): Nguyễn Văn Theo Dõi" in words, words
+    assert "Chuyên viên theo dõi: Nguyễn Văn Theo Dõi" in words, words  # the form's hint is not its name
+
+
+def test_units_chosen_in_a_form_are_named_in_the_history(loaded, assigned, browser):
+    """The correction form's coordinating units (a field of type "units" that the engine's own
+    entries do not name) were shown by code: "Các đơn vị phối hợp: STC"."""
+    browser("stc").post(ready_item_path(loaded, "handle"),
+                        {"action": "return", "return_reason": "Không đúng chức năng"})
+    corrected = assigned.post(ready_item_path(loaded, "correct"), {
+        "new_lead_unit": "SXD", "coordinating_change": "replace", "new_coordinating_units": ["STC"],
+        "correction_note": "Giao Sở Xây dựng chủ trì"})
+    assert corrected.status_code == 302, corrected.get_data(as_text=True)
+    words = _history(assigned.get("/assignments/1").get_data(as_text=True))
+    assert "Các đơn vị phối hợp: Sở Tài chính" in words, words
+    # the correction's note is what was adjusted: "Nội dung: …" read as the task's new content
+    assert "Đơn vị phối hợp: — → Sở Tài chính Nội dung điều chỉnh: Giao Sở Xây dựng chủ trì" in words, words
+    assert "Đơn vị chủ trì mới: Sở Xây dựng" in words and "để trống" not in words, words
 
 
 def test_a_move_to_another_process_version_names_both_versions(loaded, browser):

@@ -55,6 +55,32 @@ def test_double_submit_is_refused_politely(loaded, assigned, browser):
 
 def test_stale_form_for_a_completed_item_keeps_values(loaded, assigned, browser):
     """Two officers of the unit open the same form; the second one is told, and keeps the text."""
+    response, _second = _sent_second(loaded, browser, {"action": "update", "progress": "done", "note": "Bản của tôi"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Công việc này đã được xử lý rồi." in page and "Bản của tôi" in page
+
+
+def test_what_a_stale_form_held_reads_in_words(loaded, assigned, browser):
+    """The second officer's values, shown back when the first had sent the form, read as the form
+    offers them ("Đã hoàn thành", the file's name), not as stored ("done", its digest)."""
+    response, second = _sent_second(loaded, browser, {
+        "action": "update", "progress": "done", "note": "Bản của tôi",
+        "attachments": (io.BytesIO(b"%PDF-1.4 bao cao"), "bao-cao-quy-1.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    typed = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("Nội dung Anh/Chị đã nhập"):]))
+    for words in ("Thao tác Cập nhật tiến độ", "Tình hình thực hiện Đã hoàn thành", "Nội dung cập nhật Bản của tôi",
+                  "bao-cao-quy-1.pdf"):
+        assert words in typed, typed
+    assert not re.search(r"\b(update|done)\b|[0-9a-f]{64}", typed), typed
+    [link] = re.findall(r'href="(/attachments/[0-9a-f]{64})" class="file">bao-cao-quy-1.pdf', page)
+    assert second.get(link).status_code == 200  # the file they sent, theirs to open again
+
+
+def _sent_second(loaded, browser, data: dict, **options):
+    """Two officers of STC open the handle form; the first sends it, then the second sends `data`
+    from the form it had open. The second's answer, and the second."""
     from engine.org import service as org
     from tests.conftest import PASSWORD
 
@@ -64,11 +90,7 @@ def test_stale_form_for_a_completed_item_keeps_values(loaded, assigned, browser)
     path = ready_item_path(loaded, "handle")
     token = second.token(path)
     first.post(path, {"action": "update", "progress": "in_progress"})
-    response = second.client.post(path, data={"action": "update", "progress": "done", "note": "Bản của tôi",
-                                              "csrf_token": token})
-    assert response.status_code == 409
-    page = response.get_data(as_text=True)
-    assert "Công việc này đã được xử lý rồi." in page and "Bản của tôi" in page
+    return second.client.post(path, data={**data, "csrf_token": token}, **options), second
 
 
 def test_draft_is_saved_and_offered_again(loaded, assigned, browser):

@@ -64,7 +64,8 @@ def new():
         compiled = eng.compiled(eng.current_bundle(session))
         header_form = compiled.forms[directives.HEADER_FORM]
         units = permissions.body_units(session, permissions.users_body(session, current_user()))
-        choices = {**forms.choices_for(session, header_form), "unit": forms.unit_choices(session, units)}
+        choices = {**forms.choices_for(session, header_form), "unit": forms.unit_choices(session, units),
+                   "former": forms.former_units(session, units)}
     upstream_label = directives.upstream_deadline_label(compiled.settings)
     values, rows, errors, refusal = {}, [{}], {}, None
     if request.method == "POST":
@@ -195,8 +196,8 @@ def add_assignments(directive_id: int):
         if not permissions.may_see(session, current_user(), permissions.DIRECTIVE, directive_id):
             abort(404)
         directive = session.get(Directive, directive_id)
-        choices = {"unit": forms.unit_choices(session, permissions.body_units(
-            session, permissions.record_body(session, directive_id)))}
+        units = permissions.body_units(session, permissions.record_body(session, directive_id))
+        choices = {"unit": forms.unit_choices(session, units), "former": forms.former_units(session, units)}
     rows, errors, refusal = [{}], {}, None
     if request.method == "POST":
         rows = read_assignments(request.form) or [{}]

@@ -27,22 +27,29 @@
     label(select, input);
     var hint = select.parentNode.querySelector('.ctrl-hint');
     if (hint) hint.hidden = true;
-    var options = Array.prototype.filter.call(select.options, function (o) { return !o.disabled; });
-    var items = options.map(function (option, i) {
-      var li = document.createElement('li');
-      li.id = id + '-o' + i;
-      li.setAttribute('role', 'option');
-      li.textContent = option.textContent.trim();
-      li.style.paddingLeft = (0.5 + 0.8 * (option.textContent.length - option.textContent.trimStart().length) / 2) + 'rem';
-      li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });  // keep the focus in the filter
-      li.addEventListener('click', function () { toggle(i); input.focus(); });
-      list.appendChild(li);
-      return li;
-    });
     var none = document.createElement('li');
     none.className = 'ms-none';
     none.textContent = texts.msNone || '';
     list.appendChild(none);
+    var options = [], items = [];
+    // The list mirrors the select's enabled options; read again when a script changes them ("ms:options":
+    // the register form's units of an issue date).
+    function build() {
+      items.forEach(function (li) { li.remove(); });
+      options = Array.prototype.filter.call(select.options, function (o) { return !o.disabled; });
+      items = options.map(function (option, i) {
+        var li = document.createElement('li');
+        li.id = id + '-o' + i;
+        li.setAttribute('role', 'option');
+        li.textContent = option.textContent.trim();
+        li.style.paddingLeft = (0.5 + 0.8 * (option.textContent.length - option.textContent.trimStart().length) / 2) + 'rem';
+        li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });  // keep the focus in the filter
+        li.addEventListener('click', function () { toggle(i); input.focus(); });
+        list.insertBefore(li, none);
+        return li;
+      });
+    }
+    build();
     var active = -1;
 
     function shown() { return items.filter(function (li) { return !li.hidden; }); }
@@ -109,6 +116,7 @@
     });
     select.hidden = true;
     select.parentNode.insertBefore(box, select);
+    select.addEventListener('ms:options', function () { build(); render(); filter(); });
     render();
     filter();
   }

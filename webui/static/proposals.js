@@ -29,10 +29,21 @@
     return note;
   }
 
-  // A unit the list lacks (one in force on an older directive's date, not today) is added to it, named.
+  // A unit the list lacks (one in force on an older directive's date, not today) is added to it, named; one
+  // closed since as the page lists it (#former-units: marked with its last day, register.js).
+  var formerList = document.getElementById('former-units');
+  var former = {};
+  (formerList ? JSON.parse(formerList.textContent) : []).forEach(function (unit) { former[unit.code] = unit; });
   function offer(select, unit) {
     var known = Array.prototype.some.call(select.options, function (opt) { return opt.value === unit.code; });
-    if (!known) select.add(new Option(unit.name, unit.code));
+    if (known) return;
+    var closed = former[unit.code];
+    var opt = new Option(closed ? closed.label : unit.name, unit.code);
+    if (closed) {
+      opt.dataset.to = closed.to;
+      if (closed.from) opt.dataset.from = closed.from;
+    }
+    select.add(opt);
   }
 
   function addRow(proposal, lead) {

@@ -9,6 +9,60 @@
   function renumber() {
     list.querySelectorAll('fieldset.assignment .seq').forEach(function (el, i) { el.textContent = i + 1; });
   }
+  // The units of before (issue #21): the page lists the units closed before today once (#former-units, not in
+  // every row: a merged province has over a thousand). A row whose units the clerk opens offers those in force on the
+  // directive's issue date (typed, or the directive's own: data-issued-on), marked with their last day, and hides
+  // today's units formed after it; rows nobody opened (a hundred proposals) stay as they are. The server refuses
+  // a unit not in force on the issue date whatever the page offered.
+  var formerList = document.getElementById('former-units');
+  var former = formerList ? JSON.parse(formerList.textContent) : [];
+  var issued = form.elements['issued_on'];
+  function isoDay(text) {
+    var m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text || '');
+    return m ? m[3] + '-' + ('0' + m[2]).slice(-2) + '-' + ('0' + m[1]).slice(-2) : null;
+  }
+  function issueDay() { return form.dataset.issuedOn || (issued ? isoDay(issued.value) : null) || ''; }
+  function inForce(from, to, day) { return (!from || from <= day) && (!to || day < to); }
+  function offerUnitsOf(select, day) {
+    var changed = false;
+    select.querySelectorAll('option[data-from]:not([data-to])').forEach(function (opt) {
+      var off = !!day && opt.dataset.from > day && !opt.selected;
+      if (opt.disabled !== off) { opt.hidden = opt.disabled = off; changed = true; }
+    });
+    select.querySelectorAll('option[data-to]').forEach(function (opt) {
+      if (!opt.selected && !(day && inForce(opt.dataset.from, opt.dataset.to, day))) { opt.remove(); changed = true; }
+    });
+    if (day) {
+      var present = new Set(Array.prototype.map.call(select.options, function (opt) { return opt.value; }));
+      former.forEach(function (unit) {
+        if (present.has(unit.code) || !inForce(unit.from, unit.to, day)) return;
+        var opt = new Option(unit.label, unit.code);
+        opt.dataset.to = unit.to;
+        if (unit.from) opt.dataset.from = unit.from;
+        select.add(opt);
+        changed = true;
+      });
+    }
+    if (changed) select.dispatchEvent(new Event('ms:options'));
+  }
+  function offerUnits(row) {
+    var day = issueDay();
+    if (row.dataset.unitsOf === day) return;
+    row.dataset.unitsOf = day;
+    row.querySelectorAll('select[name$="-lead_unit"], select[name$="-coordinating_units"]').forEach(function (select) {
+      offerUnitsOf(select, day);
+    });
+  }
+  list.addEventListener('focusin', function (ev) {  // the clerk opens a row's list of units
+    var row = ev.target.closest('fieldset.assignment');
+    if (row && ev.target.matches('select, input.ms-filter')) offerUnits(row);
+  });
+  if (issued) {
+    ['input', 'change'].forEach(function (kind) {
+      issued.addEventListener(kind, function () { list.querySelectorAll('fieldset[data-units-of]').forEach(offerUnits); });
+    });
+  }
+
   document.getElementById('add-row').addEventListener('click', function () {
     var html = template.innerHTML.replace(/a-999-/g, 'a-' + next + '-');
     next += 1;

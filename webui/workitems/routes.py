@@ -14,7 +14,7 @@ from engine.registry import service as registry
 from engine.reports.operators import report_label
 from engine.reports.service import report_of_work_item
 from engine.runtime.models import WorkItem
-from webui import forms
+from webui import forms, history
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message, form_message
@@ -84,9 +84,12 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
         reports = registry.latest_reports(session, current_user(), assignment) if assignment else []
         report_files = {r.update.id: attachments.describe(session, r.update.attachments or []) for r in reports}
         subject = None if directive else _subject(session, item)
+        # sent by someone else meanwhile: what this user typed is shown back, read as the form offers it
+        typed = history.filled_in(eng, session, definition, values) if refusal and item.status != "ready" else None
     return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
                            choices=choices, files=files, directive=directive, assignment=assignment,
-                           reports=reports, report_files=report_files, refusal=refusal, subject=subject), status
+                           reports=reports, report_files=report_files, refusal=refusal, subject=subject,
+                           typed=typed), status
 
 
 def _subject(session, item: WorkItem) -> tuple[str, str, str] | None:

@@ -1,0 +1,107 @@
+"""A ward that was an issuing body, merged away by the 2025 reorganisation (issue #21): a Phú Yên deployment's
+"UBND phường 1" tracked its own committee's directives; seeding today's Đắk Lắk adopts it (its end date
+1/7/2025, its successor Phường Tuy Hòa). Its open directive is then its successor's: the new ward's office
+lists, registers and counts it, its Chairman reads it as the old ward issued it, the new ward's periodic report
+asks the section leading it (once: the old ward has no report of its own), and another ward sees none of it."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from engine.cli import cli
+from engine.directives.models import Directive
+from engine.org import permissions
+from engine.org import service as org
+from engine.org.models import Unit, User
+from engine.reports.models import PeriodicReport
+from engine.reports.service import start_schedule
+from engine.runtime.models import WorkItem
+from tests.conftest import PASSWORD
+from tests.scenarios.test_commune_office import _deployment, _page, _words
+from tests.webui.conftest import classify, register
+
+pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted before every step
+
+OLD_DIRECTIVE = "07/UBND-P1"
+# the old ward, its section, and the wards of today's province seeded beside them
+OLD_WARD = {"PY-P1": ("UBND phường 1", "UBND", True), "PY-P1-KT": ("Phòng Kinh tế phường 1", "PY-P1", False)}
+OLD_PEOPLE = {"vp_p1": ("PY-P1", ["clerk"]), "kt_p1": ("PY-P1-KT", ["unit_officer"])}
+SUCCESSOR = "xa-22015"  # Phường Tuy Hòa (seeded)
+
+
+@pytest.fixture
+def merged(database_url, clock, tmp_path):
+    """The old ward's clerk registered its directive on 12/05/2025, its section to do it by 27/02/2026 (overdue
+    since); then today's province was seeded and the new ward given its clerk and Chairman."""
+    clock.set(datetime(2025, 5, 12, 9, 0))
+    engine, browser = _deployment(database_url, clock, tmp_path, "tinh-2025", OLD_WARD, OLD_PEOPLE)
+    old_clerk = browser("vp_p1")
+    classify(old_clerk, register(old_clerk, symbol=OLD_DIRECTIVE, issuer="UBND phường 1", issued_on="12/05/2025",
+                                 lead="PY-P1-KT", **{"a-0-deadline_days": "", "a-0-deadline": "27/02/2026"}))
+    seeded = CliRunner().invoke(cli, ["org", "seed", "--province", "66"], obj=engine)
+    assert seeded.exit_code == 0, seeded.output
+    with engine.db.session() as s:
+        old, successor = org.require_unit(s, "PY-P1"), org.require_unit(s, SUCCESSOR)
+        assert (old.valid_to, old.successor_id, successor.is_issuing_body) == (date(2025, 7, 1), successor.id, True)
+        for username, roles in (("vp_th", ["clerk"]), ("ct_th", ["leader"])):
+            org.create_user(s, username, PASSWORD, username.upper(), SUCCESSOR, roles)
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    yield engine, browser
+    engine.close()
+
+
+def _sees(browser, path: str) -> bool:
+    return OLD_DIRECTIVE in _page(browser, path)
+
+
+def test_the_successor_ward_tracks_counts_and_reports_its_predecessor_s_directive(merged, clock):
+    engine, browser = merged
+    ward_clerk, chairman, other_ward, province = browser("vp_th"), browser("ct_th"), browser("vp_b"), browser("clerk")
+    with engine.db.session() as s:
+        directive_id = s.scalar(select(Directive.id).where(Directive.symbol == OLD_DIRECTIVE))
+    for path in ("/assignments", "/today"):
+        assert _sees(ward_clerk, path), path
+        assert not _sees(other_ward, path) and not _sees(province, path), path
+    page = _page(chairman, f"/directives/{directive_id}")  # named as the old ward issued it
+    assert OLD_DIRECTIVE in page and "UBND phường 1" in page
+    for outsider in (other_ward, province):
+        assert outsider.get(f"/directives/{directive_id}").status_code == 404
+    figures = _words(_page(ward_clerk, "/reports?period=2025&denominator=assigned"))
+    assert "Tổng số 1 nhiệm vụ được giao" in figures and "Phòng Kinh tế phường 1" in figures, figures
+    assert "Tổng số 0 nhiệm vụ được giao" in _words(_page(other_ward, "/reports?period=2025&denominator=assigned"))
+
+    # the quarter's periodic reports open (06/03): the new ward's asks the old ward's section, the old ward none
+    with engine.db.session() as s:
+        engine.load_ruleset(s)
+    start_schedule(engine)
+    clock.set(datetime(2026, 3, 6, 9, 0))
+    engine.runtime.run_due_timers()
+    with engine.db.session() as s:
+        opened = {(s.get_one(Unit, row.body_id).code if row.body_id else None): (row.id, row.asked_units)
+                  for row in s.scalars(select(PeriodicReport).where(PeriodicReport.period == "quarterly"))}
+    assert set(opened) == {None, SUCCESSOR} and opened[SUCCESSOR][1] == ["PY-P1-KT"], opened
+    assert "PY-P1-KT" not in (opened[None][1] or [])
+    with engine.db.session() as s:  # a unit asked by two bodies tells their requests apart by who asks
+        asked = {(item.unit_id, item.instructions) for item in s.scalars(
+            select(WorkItem).where(WorkItem.element_id == "pr_unit_report"))}
+        ward_section, ward = org.require_unit(s, "PY-P1-KT"), org.require_unit(s, SUCCESSOR)
+        assert (ward_section.id, True) in {(unit_id, words.startswith(f"Báo cáo {ward.name} kết quả thực hiện"))
+                                           for unit_id, words in asked}, asked
+    ward_clerk, other_ward = browser("vp_th"), browser("vp_b")  # signed in again: four days later
+    report = _words(_page(ward_clerk, f"/reports/periodic/{opened[SUCCESSOR][0]}"))
+    assert "Phòng Kinh tế phường 1" in report, report
+    assert other_ward.get(f"/reports/periodic/{opened[SUCCESSOR][0]}").status_code == 404
+
+
+def test_the_successor_ward_s_clerk_may_follow_up_its_predecessor_s_directive(merged, clock):
+    engine, _ = merged
+    with engine.db.session() as s:
+        old_ward = org.require_unit(s, "PY-P1")
+        clerks = {user.username: user for user in s.scalars(select(User).where(User.username.in_(["vp_th", "vp_b"])))}
+        assert permissions.may_follow_up(s, clerks["vp_th"], old_ward)
+        assert not permissions.may_follow_up(s, clerks["vp_b"], old_ward)  # another ward's clerk
+        clock.set(datetime(2025, 6, 30, 9, 0))  # the old ward still in force: its directives its own
+        assert not permissions.may_follow_up(s, clerks["vp_th"], old_ward)
