@@ -1,6 +1,7 @@
 """Shared fixtures. The database is SQLite in a temporary folder unless
 DONDOC_TEST_DATABASE_URL names a PostgreSQL server (CI runs the suite against both);
-each test gets a fresh schema either way. Under pytest-xdist (`make test` runs `-n auto`)
+each test gets a fresh schema either way (on PostgreSQL, an emptied one of an earlier test's:
+tests/empty_schema.py). Under pytest-xdist (`make test` runs `-n auto`)
 each worker has a PostgreSQL database of its own, <name>_gw0, <name>_gw1…"""
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from engine.db.scratch import scratch_schema
 from engine.features import discover
 from engine.org import service as org
 from tests import saved_states
-from tests.empty_schema import create_schema
+from tests.empty_schema import create_schema, keep_schema
 from tests.link_copies import stale_copies
 
 discover()  # tests that compile a ruleset without an Engine see every operator too
@@ -114,7 +115,7 @@ def fresh_database_url(tmp_path, name: str = "dondoc") -> Iterator[str]:
     if not PG_URL:
         yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
         return
-    with scratch_schema(PG_URL) as url:
+    with scratch_schema(PG_URL, keep=keep_schema) as url:
         yield url
 
 

@@ -3,15 +3,17 @@ empty schema on a shared server and drops it afterwards."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 
 @contextmanager
-def scratch_schema(server_url: str, prefix: str = "t") -> Iterator[str]:
-    """A URL whose search_path is a new, empty schema on `server_url`; dropped on exit."""
+def scratch_schema(server_url: str, prefix: str = "t",
+                   keep: Callable[[Engine, str], bool] | None = None) -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema on `server_url`; dropped on exit unless
+    `keep(admin engine, schema)` took it (the test suite keeps a schema to use again)."""
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -19,6 +21,7 @@ def scratch_schema(server_url: str, prefix: str = "t") -> Iterator[str]:
     try:
         yield f"{server_url}{'&' if '?' in server_url else '?'}options=-csearch_path%3D{schema}"
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if keep is None or not keep(admin, schema):
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
