@@ -6,6 +6,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Index, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex
@@ -461,6 +462,13 @@ def test_a_first_report_owed_in_a_running_instance_reaches_its_assignment_row(da
             due = dict(conn.execute(text("SELECT id, first_update_due FROM assignments ORDER BY id")).all())
         assert {k: str(v) if v else None for k, v in due.items()} == {1: "2026-02-26", 2: None, 3: None, 4: None,
                                                                       5: "2026-02-26"}
+        # read a page of instances at a time (a province's states do not fit in memory): the same days, 2 a page
+        revision = ScriptDirectory.from_config(alembic_config(database_url)).get_revision("a3f5c7e9b1d4")
+        revision.module._PAGE = 2
+        with db.begin() as conn:
+            conn.execute(text("UPDATE assignments SET first_update_due = NULL"))
+            revision.module._backfill(conn)
+            assert dict(conn.execute(text("SELECT id, first_update_due FROM assignments ORDER BY id")).all()) == due
         command.downgrade(alembic_config(database_url), "b7d3f1a9c5e2")
         with db.connect() as conn:
             assert "first_update_due" not in {c["name"] for c in inspect(conn).get_columns("assignments")}

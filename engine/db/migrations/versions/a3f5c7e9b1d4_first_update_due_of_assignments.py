@@ -38,17 +38,23 @@ def downgrade() -> None:
     op.drop_column('assignments', 'first_update_due')
 
 
+_PAGE = 500  # instances' states read at a time: a province's running instances do not fit in memory at once
+
+
 def _backfill(conn) -> None:
-    rows = conn.execute(sa.text(
-        "SELECT a.id, a.lead_unit_id, i.state FROM assignments a JOIN workflow_instances i ON i.id = a.instance_id "
-        "WHERE i.purpose = 'assignment' AND i.status IN ('running', 'error', 'suspended') "
-        "AND a.status NOT IN ('closed', 'cancelled')"))
-    for assignment_id, lead_unit_id, state in rows.all():
-        due, since = latest_values(json.loads(state))
-        day = _day(due)
-        if day is not None and not _reported(conn, assignment_id, lead_unit_id, since):
-            conn.execute(sa.text("UPDATE assignments SET first_update_due = :day WHERE id = :id"),
-                         {"day": day, "id": assignment_id})
+    after = 0
+    while rows := conn.execute(sa.text(
+            "SELECT a.id, a.lead_unit_id, i.state FROM assignments a JOIN workflow_instances i ON i.id = a.instance_id "
+            "WHERE i.purpose = 'assignment' AND i.status IN ('running', 'error', 'suspended') "
+            "AND a.status NOT IN ('closed', 'cancelled') AND a.id > :after ORDER BY a.id LIMIT :page"),
+            {"after": after, "page": _PAGE}).all():
+        for assignment_id, lead_unit_id, state in rows:
+            due, since = latest_values(json.loads(state))
+            day = _day(due)
+            if day is not None and not _reported(conn, assignment_id, lead_unit_id, since):
+                conn.execute(sa.text("UPDATE assignments SET first_update_due = :day WHERE id = :id"),
+                             {"day": day, "id": assignment_id})
+        after = rows[-1][0]
 
 
 def latest_values(state: dict) -> tuple:
