@@ -235,10 +235,9 @@ def add_assignments(engine, directive_id: int, items: list[dict], actor: User) -
             raise DirectiveError("Assignments can be added once the directive is classified, and not to one "
                                  "returned or out of scope.")
         body = permissions.record_body(session, directive.id)
-        cleaned = [directives.clean_assignment(session, n, item, {"urgency": directive.urgency}, body=body)
+        cleaned = [directives.clean_assignment(session, n, item, {"urgency": directive.urgency}, body=body,
+                                               issued_on=directive.issued_on)
                    for n, item in enumerate(items, start=1)]
-        for n, item in enumerate(cleaned, start=1):
-            directives.due_after_issue(n, item["deadline"], directive.issued_on)
         last = session.scalar(select(func.max(Assignment.seq)).where(Assignment.directive_id == directive.id)) or 0
         cleaned = [{**item, "seq": last + n} for n, item in enumerate(cleaned, start=1)]
         if not directive.tracked:

@@ -222,12 +222,14 @@ def check_fits(header: dict, derived: dict) -> None:
 
 
 def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, upstream: bool = False,
-                     body: Unit | None = None) -> dict:
+                     body: Unit | None = None, issued_on: date | None = None) -> dict:
     """One assignment as given (a form row, an API item), checked and cleaned; `header` gives
     the directive's urgency, the default. Errors name the row `seq`. `upstream`: the ruleset
     records the upper level's deadline (`upstream_deadline`); elsewhere it is refused, not dropped.
     `body`: the issuing body, whose units alone it may name (permissions.units_outside) and whose
-    clerks may follow it up (None: any unit, the home body's clerks)."""
+    clerks may follow it up (None: any unit, the home body's clerks). `issued_on`: the issue date of
+    the directive a task is added to later, which its deadlines may not precede (its units are today's;
+    at registration both come from the header's `issued_on`)."""
     content = _text_of(seq, item, "content")
     if not content:
         raise AssignmentError(seq, "content", "Assignment %(n)s: the content is required.")
@@ -251,8 +253,9 @@ def clean_assignment(session: Session, seq: int, item: dict, header: dict, *, up
         raise AssignmentError(seq, "urgency", "Assignment %(n)s: unknown urgency %(u)s.", u=urgency)
     officer = _follow_up_officer(session, seq, item, body)
     deadline = deadline_of(session, seq, item)
-    due_after_issue(seq, deadline["deadline"], _date_or_none(header.get("issued_on")))
-    _parts_due_in_time(seq, coordinating, deadline["deadline"],
+    issued = issued_on or _date_or_none(header.get("issued_on"))
+    _due_after_issue(seq, deadline["deadline"], issued)
+    _parts_due_in_time(seq, coordinating, deadline["deadline"], issued,
                        "coordinating_deadline" if item.get("coordinating_deadline") else "coordinating_units.deadline")
     return {"seq": seq, "content": content, "lead_unit": lead, "coordinating_units": list(coordinating),
             "coordinating_deadlines": {code: due for code, due in coordinating.items() if due},
@@ -328,11 +331,10 @@ def _arrival_day(session: Session, instance: WorkflowInstance) -> dict[str, obje
 declare_start_data(_arrival_day)
 
 
-def due_after_issue(seq: int, deadline: dict | None, issued: date | None) -> None:
+def _due_after_issue(seq: int, deadline: dict | None, issued: date | None) -> None:
     """A task is never due before the document giving it was issued (hạn trước ngày ban hành): a year
     typed wrong in January, 15/01/2025 on a directive of 05/01/2026, made the task a year overdue
-    from its registration, in the late lists, the reports and the escalation mails. Tasks added to
-    a directive later are held to its issue date as well."""
+    from its registration, in the late lists, the reports and the escalation mails."""
     due = Deadline.from_json(deadline)
     if due is not None and issued is not None and due.date < issued:
         raise AssignmentError(seq, "deadline", "Assignment %(n)s: the deadline (%(d)s) is before the directive's "
@@ -340,15 +342,18 @@ def due_after_issue(seq: int, deadline: dict | None, issued: date | None) -> Non
                               issued=issued.strftime("%d/%m/%Y"))
 
 
-def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline, field: str) -> None:
+def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline, issued: date | None,
+                       field: str) -> None:
     """A coordinating unit's part is due no later than the assignment, whose lead unit reports
-    with it (as a section's share is due no later than its unit's task). `field` names where the
-    parts' deadlines were given."""
+    with it (as a section's share is due no later than its unit's task), and, as the assignment,
+    not before the directive was issued. `field` names where the parts' deadlines were given."""
     due = Deadline.from_json(deadline)
-    if due is None:
-        return
     for part in filter(None, map(Deadline.from_json, coordinating.values())):
-        if part.date > due.date:
+        if issued is not None and part.date < issued:
+            raise AssignmentError(seq, field, "Assignment %(n)s: a coordinating unit's deadline (%(d)s) is before "
+                                  "the directive's issue date (%(issued)s).", d=part.date.strftime("%d/%m/%Y"),
+                                  issued=issued.strftime("%d/%m/%Y"))
+        if due is not None and part.date > due.date:
             raise AssignmentError(seq, field,
                                   "Assignment %(n)s: a coordinating unit's deadline may not be later than the "
                                   "assignment's (%(d)s).", d=due.date.strftime("%d/%m/%Y"))

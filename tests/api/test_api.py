@@ -188,6 +188,14 @@ def test_a_deadline_before_the_issue_date_is_refused_and_nothing_registered(as_u
     assert refused.get_json()["error"]["fields"] == {
         "assignments[0].deadline": "Nhiệm vụ 1: thời hạn (15/01/2025) không được trước ngày ban hành văn bản "
                                    "(12/02/2026)."}
+    # nor is a coordinating unit's part, also of a task with no deadline
+    refused = clerk("POST", "/directives", json={**DIRECTIVE, "assignments": [
+        {"content": "Báo cáo tình hình", "lead_unit": "STC", "coordinating_units": [
+            {"unit": "SXD", "deadline": "10/02/2026"}]}]})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"]["fields"] == {
+        "assignments[0].coordinating_units.deadline": "Nhiệm vụ 1: thời hạn của đơn vị phối hợp (10/02/2026) không "
+                                                      "được trước ngày ban hành văn bản (12/02/2026)."}
     with loaded.db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Directive)) == 0
     # due on the issue day itself is a task to do at once, as before
