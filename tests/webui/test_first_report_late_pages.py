@@ -75,9 +75,9 @@ def _api(engine, browser, username: str):
     return lambda path: browser.client.get(path, headers={"Authorization": f"Bearer {token}"})
 
 
-def test_the_registry_says_which_rows_are_shares_the_dashboard_does_not_count(loaded, browser):
+def test_the_registry_says_which_rows_are_shares_the_dashboard_does_not_count(loaded, browser, clock):
     """A unit passes a share of its task to its own section: the registry lists two rows, the dashboard
-    counts one task; the registry says why."""
+    counts one task; the registry says why, and so does the office's day when both are overdue."""
     clerk, stc = browser("clerk"), browser("stc")
     classify(clerk, register(clerk, **{"a-0-deadline_days": "", "a-0-deadline": "31/03/2026"}))
     stc.post("/assignments/1/sub-assignments", {"unit": "STC-NS", "content": "Tổng hợp số liệu"},
@@ -89,6 +89,10 @@ def test_the_registry_says_which_rows_are_shares_the_dashboard_does_not_count(lo
     ranking = _words(browser("chutich").get("/reports").get_data(as_text=True).split('id="rp-ranking"', 1)[1]
                      .split("</table>", 1)[0])
     assert "1 Sở Tài chính 1 " in ranking, ranking
+    clock.set(datetime(2026, 4, 6, 9, tzinfo=VN_TZ))
+    overdue = _section(browser("clerk").get("/today").get_data(as_text=True), "overdue-today")
+    assert overdue.count("Phần việc giao lại cho phòng, bộ phận") == 1, overdue
+    assert "trong đó 1 phần việc đơn vị giao lại cho phòng, bộ phận" in overdue, overdue
 
 
 def test_a_regulation_without_a_first_report_day_shows_no_such_list(database_url, clock, tmp_path):
