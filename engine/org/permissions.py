@@ -893,8 +893,9 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
         return True
     kind, record_id = (ASSIGNMENT, item.assignment_id) if item.assignment_id else (DIRECTIVE, item.directive_id)
     if record_id is None:  # `_body_units_clause`, on one item
-        return item.unit_id is None or carrier(session, org.body_of(session, item.unit_id)).id == users_body(
-            session, user).id
+        if item.unit_id is None:
+            return True
+        return carrier(session, org.body_of(session, item.unit_id)).id == users_body(session, user).id
     return may_see(session, user, kind, record_id)
 
 
