@@ -18,7 +18,7 @@ from engine.inbox.models import SavedFilter
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
-from engine.outcomes import Outcome, outcome_of, outcome_on
+from engine.outcomes import Outcome, first_report_late, outcome_of, outcome_on
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold, like_pattern
 
@@ -52,6 +52,8 @@ class InboxRow:
     # whether the user may open the item's form: the unit view also lists the unit's items
     # waiting for others (the officer's step, on the unit head's landing page)
     may_open: bool = True
+    # its lead unit is late on its first report (chậm báo cáo lần đầu): the officer who must send it sees it here
+    first_report_late: bool = False
 
     @property
     def subject(self) -> str:
@@ -134,7 +136,8 @@ def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
                                      if unit_ids else {})
     openable = _openable(session, user, [item.id for item, _d, _a in rows]) if view == "unit" else None
     return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today),
-                     may_open=openable is None or item.id in openable)
+                     may_open=openable is None or item.id in openable,
+                     first_report_late=assignment is not None and first_report_late(assignment, today))
             for item, directive, assignment in rows]
 
 

@@ -1,5 +1,6 @@
 """Every page that says who is late names the units late on their first progress report (chậm báo cáo
-lần đầu, Đắk Lắk Đ.7 k.2a): the office's day, the registry and its export, the leader's dashboard. And
+lần đầu, Đắk Lắk Đ.7 k.2a): the office's day, the registry and its export, the leader's dashboard, the
+officer's inbox. And
 the registry says which of its rows are shares passed down to sections, which the reports do not count
 as tasks of their own."""
 import io
@@ -56,7 +57,10 @@ def test_the_office_s_day_and_the_dashboard_name_a_unit_late_on_its_first_report
     refused = api("/api/v1/assignments?first_report_late=soon")
     assert refused.status_code == 400 and "first_report_late" in refused.get_data(as_text=True)
 
+    # the officer who must send the report sees the same tag on the step waiting for it
     stc = browser("stc")
+    inbox = _words(stc.get("/inbox").get_data(as_text=True))
+    assert inbox.count("Chậm báo cáo lần đầu (hạn 24/02/2026)") == 1, inbox
     stc.post(ready_item_path(loaded, "handle"), {"action": "update", "progress": "in_progress", "note": "Đang rà soát"},
              page=ready_item_path(loaded, "handle"))
     assert "Không có đơn vị nào chậm báo cáo lần đầu." in _section(clerk.get("/today").get_data(as_text=True),
