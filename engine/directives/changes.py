@@ -21,6 +21,7 @@ from engine.directives import subassign
 from engine.directives.models import ENDED, Assignment, AssignmentStatus, Directive, DirectiveStatus
 from engine.directives.service import DirectiveError, written_text
 from engine.errors import Conflict, Forbidden, NotFound
+from engine.forms import FormValidationError, Message
 from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
@@ -205,6 +206,8 @@ def edit_header(engine, directive_id: int, raw: dict, actor: User, *, action: st
             return directive
         if {"symbol", "issued_on", "issuer"} & set(changed):
             directives.refuse_duplicate(session, now, directive.id)
+        if "issued_on" in changed:
+            _refuse_tasks_due_before(session, directive.id, date.fromisoformat(now["issued_on"]))
         for key in changed:
             setattr(directive, key, date.fromisoformat(now[key]) if key.endswith("_on") and now[key] else now[key])
         if "symbol" in changed:
@@ -214,6 +217,16 @@ def edit_header(engine, directive_id: int, raw: dict, actor: User, *, action: st
                      before={key: was[key] for key in changed}, after={key: now[key] for key in changed},
                      comment=comment, directive_id=directive.id)
         return directive
+
+
+def _refuse_tasks_due_before(session: Session, directive_id: int, issued: date) -> None:
+    """A later issue date may not leave a task due before it (the registration's refusal, hạn trước
+    ngày ban hành): named beside the issue date, nothing changed."""
+    early = directives.tasks_due_before(session, directive_id, issued)
+    if early:
+        raise FormValidationError({"issued_on": Message(
+            "Tasks are due before the issue date %(issued)s: %(tasks)s. Correct their deadlines first.",
+            {"issued": issued.strftime("%d/%m/%Y"), "tasks": "; ".join(early)})})
 
 
 def header_of(directive: Directive) -> dict:

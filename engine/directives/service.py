@@ -6,7 +6,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, select
+from sqlalchemy import String, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, forms, translation
@@ -17,6 +17,7 @@ from engine.directives.models import (
     ORIGIN_PROVINCE,
     URGENCIES,
     Assignment,
+    AssignmentStatus,
     AssignmentUnit,
     DeadlineKind,
     Directive,
@@ -340,6 +341,26 @@ def _due_after_issue(seq: int, deadline: dict | None, issued: date | None) -> No
         raise AssignmentError(seq, "deadline", "Assignment %(n)s: the deadline (%(d)s) is before the directive's "
                               "issue date (%(issued)s).", d=due.date.strftime("%d/%m/%Y"),
                               issued=issued.strftime("%d/%m/%Y"))
+
+
+def tasks_due_before(session: Session, directive_id: int, issued: date) -> list[str]:
+    """The directive's tasks (not withdrawn) due, or with a coordinating unit's part due, before `issued`:
+    the rule of _due_after_issue and _parts_due_in_time on the tasks already given (a header correction
+    moving the issue date later), each named by its number, content and the deadline that falls before."""
+    early_part = (select(func.min(AssignmentUnit.deadline))
+                  .where(AssignmentUnit.assignment_id == Assignment.id, AssignmentUnit.role == "coordinating",
+                         AssignmentUnit.deadline < issued).correlate(Assignment).scalar_subquery())
+    early_task = case((Assignment.deadline < issued, Assignment.deadline), else_=None)
+    rows = session.execute(
+        select(Assignment.seq, Assignment.content, func.coalesce(early_task, early_part))
+        .where(Assignment.directive_id == directive_id, Assignment.status != AssignmentStatus.CANCELLED,
+               or_(Assignment.deadline < issued, early_part.is_not(None)))
+        .order_by(Assignment.seq, Assignment.id)).all()
+    return [f"{seq}. {_short(content)} ({due.strftime('%d/%m/%Y')})" for seq, content, due in rows]
+
+
+def _short(content: str, length: int = 60) -> str:
+    return content if len(content) <= length else content[:length].rstrip() + "…"
 
 
 def _parts_due_in_time(seq: int, coordinating: dict[str, object], deadline, issued: date | None,

@@ -148,6 +148,32 @@ def test_a_header_correction_dates_nothing_after_today(loaded, org_tree):
     assert not _audit(engine, "directive.edited")
 
 
+def test_a_later_issue_date_leaving_tasks_due_before_it_is_refused_naming_them(loaded, org_tree):
+    """Registered as issued 05/02/2026: task 1 due 09/02, task 2 due 27/02 with STC's part due 10/02, task 3
+    due 27/02. Correcting the issue date to 11/02 would leave tasks 1 and 2 due before their directive (the
+    registration refuses that): refused beside the issue date, naming both, nothing changed; 09/02 passes."""
+    engine, users = loaded, org_tree
+    drive.register(engine, users, [
+        {**OTHER, "content": "Kiểm tra hiện trường", "deadline": "09/02/2026"},
+        {**OTHER, "coordinating_units": [{"unit": "STC", "deadline": "10/02/2026"}]},
+        {**OTHER, "content": "Tổng hợp báo cáo"}], issued_on="05/02/2026")
+    with engine.db.session() as s:
+        directive_id = s.scalar(select(Directive.id))
+    with pytest.raises(FormValidationError) as bad:
+        changes.edit_header(engine, directive_id, {"issued_on": "11/02/2026", "summary": "Khác"}, users["clerk"])
+    assert list(bad.value.errors) == ["issued_on"]
+    assert bad.value.errors["issued_on"].params == {
+        "issued": "11/02/2026",
+        "tasks": "1. Kiểm tra hiện trường (09/02/2026); 2. Rà soát quy hoạch xây dựng (10/02/2026)"}
+    with engine.db.session() as s:
+        d = s.get(Directive, directive_id)
+        assert (d.issued_on, d.summary) == (date(2026, 2, 5), "Về việc thử nghiệm")
+    assert not _audit(engine, "directive.edited")
+    changes.edit_header(engine, directive_id, {"issued_on": "09/02/2026"}, users["clerk"])  # due on it: in time
+    with engine.db.session() as s:
+        assert s.get(Directive, directive_id).issued_on == date(2026, 2, 9)
+
+
 def test_a_header_correction_is_refused_when_it_must_be(loaded, org_tree):
     engine, users = loaded, org_tree
     drive.register(engine, users, [DATED])
