@@ -70,6 +70,7 @@ AUDIT_LABELS = {
     "issue.answered_coordination": _l("Office urged the flagged unit"),
     "instance.message": _l("Message received"), "instance.timers": _l("Timer fired"),
     "deadlines.recomputed": _l("Deadlines recomputed"), "assignment.deadline_recomputed": _l("Deadlines recomputed"),
+    "assignment.first_update_due_recomputed": _l("Deadlines recomputed"),
     "assignment.withdrawn": _l("Assignment withdrawn"), "instance.cancelled": _l("Process ended"),
     "directive.registered": _l("Directive registered"), "directive.updated": _l("Directive updated"),
     "directive.edited": _l("Directive corrected"), "directive.assignments_added": _l("Assignments added"),

@@ -43,7 +43,8 @@ DIRECTIVE_STATUS_LABELS = {
 # The words of the details the engine's entries carry (a form's own labels come from the form).
 FIELD_LABELS = {
     "lead_unit": _l("Lead unit"), "new_lead_unit": _l("Lead unit"), "coordinating_units": _l("Coordinating units"),
-    "deadline": _l("Deadline"), "new_deadline": _l("New deadline"), "progress": _l("Progress"),
+    "deadline": _l("Deadline"), "new_deadline": _l("New deadline"), "first_update_due": _l("First report due"),
+    "progress": _l("Progress"),
     "contribution": _l("Coordinating part"),
     "note": _l("Content"), "status": _l("Status"), "tracked": _l("Tracked"), "reason": _l("Reason"),
     "instruction": _l("On the instruction of"), "question": _l("Question"), "answer": _l("Answer"),

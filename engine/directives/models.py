@@ -227,6 +227,7 @@ class Assignment(Base):
     # k.2a, Quỳnh Nhai Đ.7 k.2) while it is still owed: the assignment process's first_update_due,
     # copied by urging.check, cleared when the lead unit reports (progress.record)
     first_update_due: Mapped[date | None] = mapped_column(Date)
+    first_update_due_rule: Mapped[dict | None] = mapped_column(JSON)  # with `first_update_due`: FIRST_UPDATE_DUE
     requires_report: Mapped[bool] = mapped_column(Boolean, default=False)
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     secret: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -549,11 +550,19 @@ permissions.declare_file_readers(_reads_directive_document)
 
 # Deadlines a calendar correction recomputes (engine.working_days.service); read and write them
 # through these (Deadline: the date and the working-day rule it was counted by, if any).
+def _in_assignment_history(row: Assignment) -> dict:
+    return {"directive_id": row.directive_id, "assignment_id": row.id}
+
+
+_ASSIGNMENT_RUNS = (Assignment.status.in_((AssignmentStatus.OPEN, AssignmentStatus.RETURNED)),)
 ASSIGNMENT_DEADLINE = register(StoredDeadline(
-    Assignment, "deadline", "deadline_rule",
-    (Assignment.status.in_((AssignmentStatus.OPEN, AssignmentStatus.RETURNED)),),
-    "assignment.deadline_recomputed", "assignment",
-    lambda row: {"directive_id": row.directive_id, "assignment_id": row.id}))
+    Assignment, "deadline", "deadline_rule", _ASSIGNMENT_RUNS, "assignment.deadline_recomputed", "assignment",
+    _in_assignment_history))
+# The lead unit's first report's due day follows a corrected calendar the moment it is saved, as the
+# deadline does: the lists read the column (engine.outcomes.first_report_late), not the process's data.
+FIRST_UPDATE_DUE = register(StoredDeadline(
+    Assignment, "first_update_due", "first_update_due_rule", _ASSIGNMENT_RUNS,
+    "assignment.first_update_due_recomputed", "assignment", _in_assignment_history))
 EXPLANATION_DUE = register(StoredDeadline(
     ExplanationRequest, "due_on", "due_rule", (ExplanationRequest.status == ExplanationStatus.PENDING,),
     "explanation.due_recomputed", "explanation_request", lambda row: {"assignment_id": row.assignment_id}))

@@ -15,6 +15,7 @@ from engine.directives import changes
 from engine.directives import service as directives
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
+    FIRST_UPDATE_DUE,
     PROGRESS,
     URGENCIES,
     Assignment,
@@ -334,7 +335,7 @@ def record_progress(ctx: StepContext, data: dict, params: dict) -> dict:
     if unit is None or unit.id == assignment.lead_unit_id:
         assignment.progress = progress
         assignment.completed_on = completed_on if progress == "done" else None
-        assignment.first_update_due = None  # its first report is in (báo cáo lần đầu)
+        FIRST_UPDATE_DUE.write(assignment, None)  # its first report is in (báo cáo lần đầu)
     assignment.last_update_at = update.created_at
     ctx.session.flush()
     coordinating = unit is not None and unit.id != assignment.lead_unit_id

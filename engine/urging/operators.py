@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
+    FIRST_UPDATE_DUE,
     Assignment,
     AssignmentStatus,
     AssignmentUnit,
@@ -28,10 +29,10 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
-from engine.sandbox.helpers import bounded_helper, date_vn, days_late, deadline_date
+from engine.sandbox.helpers import bounded_helper, calendar_of_step, date_vn, days_late, deadline_date
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.urging.policy import DEADLINE, FIRST_UPDATE, KINDS, next_urging, policy_problems, urging_moment
-from engine.working_days.deadline import day_of
+from engine.working_days.deadline import Deadline
 
 # Bounded (engine.urging.policy: MAX_POLICY_DAYS, MAX_REMINDERS, MAX_YEARS_AWAY): urging.bpmn's
 # scripts and timer run in the server process instead of three round trips to the sandbox worker.
@@ -103,9 +104,11 @@ def _keep_first_update_due(assignment: Assignment, owed: dict | str | None) -> N
     """The assignment's row holds the day its first report is due while it is owed, where lists and
     reports read it (engine.outcomes.first_report_late): urging checks the process's data each time it
     starts (the task given, a correction's new lead unit) and wakes."""
-    due = day_of(owed)
-    if assignment.first_update_due != due:
-        assignment.first_update_due = due
+    due = Deadline.from_json(owed)  # with its working-day rule, which a calendar correction counts again
+    # counted on today's calendar: the process's copy waits for the scheduler's refresh after a correction
+    due = due.recomputed(calendar_of_step()) if due else None
+    if FIRST_UPDATE_DUE.read(assignment) != due:
+        FIRST_UPDATE_DUE.write(assignment, due)
 
 
 @OPERATORS.register("urging.check")

@@ -430,6 +430,13 @@ def _corrected(state: str, since: str) -> str:
     return json.dumps(tree)
 
 
+def _stc_s_directive(conn) -> None:
+    """Unit 2, STC, and a directive (1) for its assignments."""
+    conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) VALUES "
+                      "(2, 'STC', 'Sở Tài chính', 'department', false)"))
+    insert_directive(conn)
+
+
 def test_a_first_report_owed_in_a_running_instance_reaches_its_assignment_row(database_url):
     """a3f5c7e9b1d4 copies each running assignment's first_update_due from its state while the lead
     unit has not reported (since a correction gave it the task, when one did): not for one that
@@ -439,9 +446,7 @@ def test_a_first_report_owed_in_a_running_instance_reaches_its_assignment_row(da
     state = _saved_assignment_state()
     try:
         with db.begin() as conn:
-            conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) VALUES "
-                              "(2, 'STC', 'Sở Tài chính', 'department', false)"))
-            insert_directive(conn)
+            _stc_s_directive(conn)
             for instance_id in (1, 2, 3, 4):
                 _write_instance_state(conn, state, instance_id)
             # 5: given to STC anew by a correction on 25/02 (first_update_since): its report of 24/02 was before
@@ -472,5 +477,36 @@ def test_a_first_report_owed_in_a_running_instance_reaches_its_assignment_row(da
         command.downgrade(alembic_config(database_url), "b7d3f1a9c5e2")
         with db.connect() as conn:
             assert "first_update_due" not in {c["name"] for c in inspect(conn).get_columns("assignments")}
+    finally:
+        db.dispose()
+
+
+def test_an_owed_first_report_takes_the_working_day_rule_of_its_due_day(database_url):
+    """c2e8f4a6b9d1 gives each owed first report the rule its instance counted it by (3 working days from
+    Mon 23/02/2026), so that a calendar correction counts it again; a row whose day is not the state's
+    (a plain day) and one owing nothing keep none."""
+    import json
+
+    upgrade(database_url, "a3f5c7e9b1d4")
+    db = create_engine(database_url)
+    try:
+        with db.begin() as conn:
+            _stc_s_directive(conn)
+            for instance_id in (1, 2, 3):
+                _write_instance_state(conn, _saved_assignment_state(), instance_id)
+            for assignment_id, due in ((1, "2026-02-26"), (2, "2026-02-27"), (3, None)):
+                conn.execute(text("INSERT INTO assignments (id, directive_id, seq, content, search_text, lead_unit_id, "
+                                  "deadline_kind, requires_report, urgency, secret, progress, status, assigned_on, "
+                                  "instance_id, created_at, first_update_due) VALUES (:id, 1, :id, 'Rà soát', "
+                                  "'ra soat', 2, 'dated', false, 'normal', false, 'not_started', 'open', '2026-02-23', "
+                                  ":id, '2026-02-23 03:00:00', :due)"), {"id": assignment_id, "due": due})
+        upgrade(database_url)
+        with db.connect() as conn:
+            rules = dict(conn.execute(text("SELECT id, first_update_due_rule FROM assignments ORDER BY id")).all())
+        rules = {key: json.loads(rule) if isinstance(rule, str) else rule for key, rule in rules.items()}
+        assert rules == {1: {"date": "2026-02-26", "start": "2026-02-23", "working_days": 3}, 2: None, 3: None}
+        command.downgrade(alembic_config(database_url), "a3f5c7e9b1d4")
+        with db.connect() as conn:
+            assert "first_update_due_rule" not in {c["name"] for c in inspect(conn).get_columns("assignments")}
     finally:
         db.dispose()

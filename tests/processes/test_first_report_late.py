@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from engine.clock import VN_TZ
 from engine.directives.models import Assignment
 from engine.outcomes import Outcome, first_report_late, outcome_is, outcome_of, owes_first_report
+from engine.working_days.service import refresh_workflows, remove_override, set_override
 from tests.processes import drive
 
 pytestmark = pytest.mark.usefixtures("worker_mode")
@@ -49,3 +50,23 @@ def test_a_report_sent_on_time_leaves_nothing_owed(loaded, org_tree, clock):
     drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])
     drive.run_timers_at(engine, clock, datetime(2026, 3, 13, 9, tzinfo=VN_TZ))
     assert _seen(engine, aid, date(2026, 3, 13))[:3] == (None, False, 0)
+
+
+def test_a_corrected_calendar_moves_the_first_report_s_due_day_at_once(loaded, org_tree, clock):
+    """Mon 23/02 declared a day off (nghỉ bù) on the admin's page, which leaves the running workflows to
+    the scheduler's next tick: the row's due day is Wed 25/02 at once, so on 25/02 no list calls STC late;
+    urging waking before the workflows are refreshed keeps it; late from Thu 26/02. The day off removed:
+    due Tue 24/02 again."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [LONG])
+    set_override(engine, date(2026, 2, 23), False, "Nghỉ bù", actor=users["admin"], refresh=False)
+    assert _seen(engine, aid, date(2026, 2, 12))[0] == date(2026, 2, 25)
+    clock.set(datetime(2026, 2, 25, 9, tzinfo=VN_TZ))
+    assert _seen(engine, aid, date(2026, 2, 25))[:3] == (date(2026, 2, 25), False, 0)
+    assert engine.runtime.run_due_timers()  # urging wakes on the process's old days, not yet refreshed
+    assert _seen(engine, aid, date(2026, 2, 25))[:3] == (date(2026, 2, 25), False, 0)
+    refresh_workflows(engine)
+    drive.run_timers_at(engine, clock, datetime(2026, 2, 26, 9, tzinfo=VN_TZ))
+    assert _seen(engine, aid, date(2026, 2, 26))[:3] == (date(2026, 2, 25), True, 1)
+    remove_override(engine, date(2026, 2, 23), actor=users["admin"], refresh=False)
+    assert _seen(engine, aid, date(2026, 2, 26))[:3] == (date(2026, 2, 24), True, 1)
