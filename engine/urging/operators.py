@@ -89,15 +89,16 @@ def _first_update(ctx: StepContext, assignment: Assignment, data: dict) -> dict 
     """When the lead unit's first progress report is due (`first_update_due`, computed by the
     assignment process from [deadlines] first_update), while the lead unit has reported
     nothing since it was given the assignment (`first_update_since`, set when a correction
-    changes the lead); None when none is owed."""
-    due = data.get("first_update_due")
-    if due in (None, ""):
+    changes the lead); None when none is owed. Counted on the day's calendar: after a correction the
+    process's copy waits for the scheduler's refresh, and the mails and the lists say the corrected day."""
+    due = Deadline.from_json(data.get("first_update_due"))
+    if due is None:
         return None
     query = select(ProgressUpdate.id).where(ProgressUpdate.assignment_id == assignment.id,
                                             ProgressUpdate.unit_id == assignment.lead_unit_id)
     if data.get("first_update_since"):
         query = query.where(ProgressUpdate.created_at >= datetime.fromisoformat(data["first_update_since"]))
-    return None if ctx.session.scalar(query.limit(1)) else due
+    return None if ctx.session.scalar(query.limit(1)) else due.recomputed(calendar_of_step()).to_json()
 
 
 def _keep_first_update_due(assignment: Assignment, owed: dict | str | None) -> None:
@@ -105,8 +106,6 @@ def _keep_first_update_due(assignment: Assignment, owed: dict | str | None) -> N
     reports read it (engine.outcomes.first_report_late): urging checks the process's data each time it
     starts (the task given, a correction's new lead unit) and wakes."""
     due = Deadline.from_json(owed)  # with its working-day rule, which a calendar correction counts again
-    # counted on today's calendar: the process's copy waits for the scheduler's refresh after a correction
-    due = due.recomputed(calendar_of_step()) if due else None
     if FIRST_UPDATE_DUE.read(assignment) != due:
         FIRST_UPDATE_DUE.write(assignment, due)
 

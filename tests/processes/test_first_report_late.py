@@ -55,7 +55,8 @@ def test_a_report_sent_on_time_leaves_nothing_owed(loaded, org_tree, clock):
 def test_a_corrected_calendar_moves_the_first_report_s_due_day_at_once(loaded, org_tree, clock):
     """Mon 23/02 declared a day off (nghỉ bù) on the admin's page, which leaves the running workflows to
     the scheduler's next tick: the row's due day is Wed 25/02 at once, so on 25/02 no list calls STC late;
-    urging waking before the workflows are refreshed keeps it; late from Thu 26/02. The day off removed:
+    urging waking before the workflows are refreshed keeps it, and its mail says "due today, 25/02"; late
+    from Thu 26/02. The day off removed:
     due Tue 24/02 again."""
     engine, users = loaded, org_tree
     aid = drive.register(engine, users, [LONG])
@@ -64,6 +65,8 @@ def test_a_corrected_calendar_moves_the_first_report_s_due_day_at_once(loaded, o
     clock.set(datetime(2026, 2, 25, 9, tzinfo=VN_TZ))
     assert _seen(engine, aid, date(2026, 2, 25))[:3] == (date(2026, 2, 25), False, 0)
     assert engine.runtime.run_due_timers()  # urging wakes on the process's old days, not yet refreshed
+    assert "Hạn cập nhật tình hình lần đầu: 25/02/2026" in drive.notified(engine, "due_today")["stc"]
+    assert drive.notified(engine, "overdue") == {}  # its mail says the corrected day, as the lists do
     assert _seen(engine, aid, date(2026, 2, 25))[:3] == (date(2026, 2, 25), False, 0)
     refresh_workflows(engine)
     drive.run_timers_at(engine, clock, datetime(2026, 2, 26, 9, tzinfo=VN_TZ))
