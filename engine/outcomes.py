@@ -30,10 +30,11 @@ Across the buckets too, an assignment is *late on its first report* (chậm báo
 Đ.7 k.2a, Quỳnh Nhai Đ.7 k.2: the lead unit reports within [deadlines] first_update working days of
 being given the task) while its lead unit has sent no progress report since it was given the task
 (`first_update_due` is set: engine.urging.operators copies it from the process, progress.record clears
-it), that day has passed, and it is neither done, closed, cancelled nor returned to the office. Its
-report is late, not the task: it stays in its bucket (in progress within the deadline, or overdue).
-The column says how things stand now, so the kind is read as of today only: as of a past day, no
-assignment is late on its first report.
+it; a section's report on a share the unit passed down to it is the unit's report too, as it is the
+task's progress: subassignment.rollup clears it, first_report_query), that day has passed, and it is
+neither done, closed, cancelled nor returned to the office. Its report is late, not the task: it
+stays in its bucket (in progress within the deadline, or overdue). The column says how things stand
+now, so the kind is read as of today only: as of a past day, no assignment is late on its first report.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ScalarSelect, and_, case, false, func, null, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, case, false, func, null, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -127,6 +128,16 @@ def first_report_late(assignment: Assignment, as_of: date) -> bool:
     due = assignment.first_update_due
     return (as_of == clock.today() and due is not None and due < as_of and assignment.completed_on is None
             and assignment.status not in _NOT_OWING)
+
+
+def first_report_query(assignment: Assignment) -> Select:
+    """SQL: the progress updates that are its lead unit's first report (first_report_late): the lead
+    unit's on the task, or a section's on a share the unit passed down to it (the share's reports roll up
+    into the task's progress, subassign.roll_up)."""
+    shares = select(Assignment.id).where(Assignment.parent_id == assignment.id)
+    return select(ProgressUpdate.id).where(or_(
+        and_(ProgressUpdate.assignment_id == assignment.id, ProgressUpdate.unit_id == assignment.lead_unit_id),
+        ProgressUpdate.assignment_id.in_(shares)))
 
 
 def meets_difficulties(assignment: Assignment) -> bool:

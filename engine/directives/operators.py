@@ -478,4 +478,6 @@ def rollup(ctx: StepContext, data: dict, params: dict) -> dict:
     if parent is None:
         raise LookupError(f"assignment {ctx.instance.assignment_id} was not passed down from another")
     combined = roll_up(ctx.session, ctx.runtime, parent, ctx.actor)
+    # its section reported on its share: the unit's first report is in (engine.outcomes.first_report_query)
+    FIRST_UPDATE_DUE.write(parent, None)
     return {"progress": parent.progress, "sections": combined}

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
     FIRST_UPDATE_DUE,
@@ -28,6 +26,7 @@ from engine.notifications.service import notify_users, word
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
+from engine.outcomes import first_report_query
 from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import bounded_helper, calendar_of_step, date_vn, days_late, deadline_date
 from engine.sandbox.operators import OPERATORS, StepContext
@@ -87,15 +86,15 @@ def _part_deadline(assignment: Assignment, link: AssignmentUnit | None) -> dict 
 
 def _first_update(ctx: StepContext, assignment: Assignment, data: dict) -> dict | str | None:
     """When the lead unit's first progress report is due (`first_update_due`, computed by the
-    assignment process from [deadlines] first_update), while the lead unit has reported
-    nothing since it was given the assignment (`first_update_since`, set when a correction
-    changes the lead); None when none is owed. Counted on the day's calendar: after a correction the
-    process's copy waits for the scheduler's refresh, and the mails and the lists say the corrected day."""
+    assignment process from [deadlines] first_update), while the lead unit has reported nothing
+    (itself, or its section on a share: first_report_query) since it was given the assignment
+    (`first_update_since`, set when a correction changes the lead); None when none is owed. Counted on
+    the day's calendar: after a correction the process's copy waits for the scheduler's refresh, and
+    the mails and the lists say the corrected day."""
     due = Deadline.from_json(data.get("first_update_due"))
     if due is None:
         return None
-    query = select(ProgressUpdate.id).where(ProgressUpdate.assignment_id == assignment.id,
-                                            ProgressUpdate.unit_id == assignment.lead_unit_id)
+    query = first_report_query(assignment)
     if data.get("first_update_since"):
         query = query.where(ProgressUpdate.created_at >= datetime.fromisoformat(data["first_update_since"]))
     return None if ctx.session.scalar(query.limit(1)) else due.recomputed(calendar_of_step()).to_json()

@@ -73,3 +73,24 @@ def test_a_corrected_calendar_moves_the_first_report_s_due_day_at_once(loaded, o
     assert _seen(engine, aid, date(2026, 2, 26))[:3] == (date(2026, 2, 25), True, 1)
     remove_override(engine, date(2026, 2, 23), actor=users["admin"], refresh=False)
     assert _seen(engine, aid, date(2026, 2, 26))[:3] == (date(2026, 2, 24), True, 1)
+
+
+def test_a_section_s_report_on_its_share_is_the_unit_s_first_report(loaded, org_tree, clock):
+    """STC passes a share to its budget section, whose officer reports on it Fri 20/02 (before the first
+    report's due day, 24/02): the task reads "in progress" from it, so STC is not late on its first
+    report on 13/03 either, and urging never escalates that report to the office or the Chairman."""
+    from engine.directives import subassign
+    from engine.org import service as org
+    from tests.conftest import PASSWORD
+
+    engine, users = loaded, org_tree
+    with engine.db.session() as s:
+        section = org.create_user(s, "stc_ns", PASSWORD, "Hồ Chuyên Viên", "STC-NS", ["unit_officer"])
+    aid = drive.register(engine, users, [LONG])
+    subassign.sub_assign(engine, aid, [{"unit": "STC-NS", "content": "Tổng hợp số liệu"}], users["stc"])
+    clock.set(datetime(2026, 2, 20, 9, tzinfo=VN_TZ))
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, section, unit="STC-NS")
+    assert _seen(engine, aid, date(2026, 2, 20))[:2] == (None, False)  # off the lists at once
+    drive.run_timers_at(engine, clock, datetime(2026, 3, 13, 9, tzinfo=VN_TZ))
+    assert _seen(engine, aid, date(2026, 3, 13)) == (None, False, 0, Outcome.IN_PROGRESS, 0)
+    assert drive.notified(engine, "escalation") == {}
