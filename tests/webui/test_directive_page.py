@@ -67,6 +67,24 @@ def test_the_office_corrects_the_header_and_the_history_shows_it(loaded, assigne
     assert "Ngày ban hành: 12/02/2026 → 11/02/2026" in html and "Nguyễn Văn Theo Dõi" in html
 
 
+def test_an_issue_date_corrected_after_a_task_s_deadline_is_refused_beside_it(loaded, browser):
+    """Registered as issued 05/02/2026 with its task due 09/02: the issue date corrected to 11/02 is refused
+    on the edit page, in Vietnamese beside the field, naming the task; nothing changed."""
+    from tests.webui.conftest import classify, register
+
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, issued_on="05/02/2026", **{"a-0-deadline_days": "", "a-0-deadline": "09/02/2026"}))
+    directive_id, _assignment = _ids(loaded)
+    page = f"/directives/{directive_id}"
+    bad = clerk.post(f"{page}/edit", {"symbol": "45/2026/QĐ-UBND", "issued_on": "11/02/2026", "issuer": "UBND tỉnh",
+                                      "summary": "Về việc tăng cường kỷ cương", "urgency": "normal"})
+    words = re.sub(r"\s+", " ", bad.get_data(as_text=True))
+    assert bad.status_code == 422
+    assert "Có nhiệm vụ có thời hạn trước ngày ban hành 11/02/2026: 1. Báo cáo kết quả rà soát (09/02/2026)." in words
+    with loaded.db.session() as s:
+        assert s.get(Directive, directive_id).issued_on.isoformat() == "2026-02-05"
+
+
 def test_the_office_adds_an_assignment_that_starts_at_once(loaded, assigned, browser):
     directive_id, _assignment = _ids(loaded)
     page = f"/directives/{directive_id}"
