@@ -5,7 +5,7 @@ the registry says which of its rows are shares passed down to sections, which th
 as tasks of their own."""
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 
@@ -68,6 +68,18 @@ def test_the_office_s_day_and_the_dashboard_name_a_unit_late_on_its_first_report
     assert "Không có đơn vị nào chậm báo cáo lần đầu." in _section(
         browser("chutich").get("/reports").get_data(as_text=True), "rp-late-first")
     assert api("/api/v1/assignments?first_report_late=true").get_json()["total"] == 0
+
+
+def test_a_corrected_calendar_moves_the_first_report_s_day_in_the_task_s_history(loaded, browser, org_tree):
+    """Mon 23/02 made a day off on the admin's page: the task's history says, in words, who moved its first
+    report's due day and from when to when."""
+    from engine.working_days.service import set_override
+
+    clerk = browser("clerk")
+    classify(clerk, register(clerk, **{"a-0-deadline_days": "", "a-0-deadline": "31/03/2026"}))
+    set_override(loaded, date(2026, 2, 23), False, "Nghỉ bù", actor=org_tree["admin"], refresh=False)
+    history = _words(clerk.get("/assignments/1").get_data(as_text=True).split('id="history"', 1)[1])
+    assert "Quản Trị Tính lại thời hạn Hạn báo cáo lần đầu: 24/02/2026 → 25/02/2026" in history, history
 
 
 def _api(engine, browser, username: str):
