@@ -307,8 +307,8 @@ class Bench:
     WAYS = ("bare SpiffWorkflow, in memory", "engine services (no Flask)", "application, Flask's test client",
             "HTTP, `dondoc serve` (gunicorn)")
 
-    def __init__(self, server: Server, lifecycles: int):
-        self.server, self.engine, self.lifecycles = server, server.engine, lifecycles
+    def __init__(self, server: Server, lifecycles: int, warm_up: int = WARM_UP):
+        self.server, self.engine, self.lifecycles, self.warm_up = server, server.engine, lifecycles, warm_up
         self.who = people(self.engine)
         self.client = create_app(self.engine).test_client()
         self.database = DatabaseServer(self.engine)
@@ -333,11 +333,11 @@ class Bench:
         return time.process_time() + sum(tree_cpu(pid) for pid in workers)
 
     def run(self) -> None:
-        for n in range(WARM_UP + self.lifecycles):
+        for n in range(self.warm_up + self.lifecycles):
             for way, lifecycle in zip(self.ways, self.runs, strict=True):
                 database, sent = self.database.cpu(), self.sent
                 cpu = lifecycle()
-                if n >= WARM_UP:  # the statements first: reading the server's CPU is one
+                if n >= self.warm_up:  # the statements first: reading the server's CPU is one
                     way.statements.append(self.sent - sent)
                     way.cpu.append(cpu)
                     way.database.append(self.database.cpu() - database)
@@ -403,6 +403,7 @@ def main() -> None:
     parser.add_argument("--lifecycles", type=int, default=30, help="measured lifecycles of each way")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of the HTTP way")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--warm-up", type=int, default=WARM_UP, help="lifecycles of each way run first, not measured")
     parser.add_argument("--port", type=int, default=None)
     args = parser.parse_args()
     backend = "PostgreSQL" if os.environ.get("DONDOC_BENCH_DATABASE_URL") else "SQLite"
@@ -410,7 +411,7 @@ def main() -> None:
         os.environ.setdefault("DONDOC_ATTACHMENTS_DIR", str(Path(folder) / "attachments"))
         with running(url, Path(folder), args.workers, args.threads, args.port) as server:
             load = os.getloadavg()[0]
-            bench = Bench(server, args.lifecycles)
+            bench = Bench(server, args.lifecycles, args.warm_up)
             bench.run()
             report(bench, backend, (load, os.getloadavg()[0]))
 

@@ -16,11 +16,11 @@ from engine.rulesets.errors import RulesetError
 from engine.rulesets.loader import BundleSource, CompiledBundle, compile_bundle
 from engine.rulesets.service import CompiledByContent, published_bundle
 from engine.sandbox.operators import OPERATORS
+from tests import restart
 from tests.conftest import create_org_tree, fresh_database_url, make_engine
 from tests.engine.conftest import instance_row, mini_engine, open_assignment, ready_item, start_mini
 from tests.fixtures import PROCESSES
 from tests.fixtures.operators import require_unit
-from tests.restart import wiring
 
 SPECS = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 RETURN = {"action": "return", "return_reason": "Không thuộc chức năng của Sở"}
@@ -30,7 +30,7 @@ def as_compiled(bundle: CompiledBundle) -> dict:
     """Everything of `bundle` a step may read: its specs as SpiffWorkflow writes them, their
     wiring, its forms, settings, lanes and warnings."""
     return {"specs": {pid: SPECS.registry.convert(spec) for pid, spec in bundle.specs.items()},
-            "wiring": wiring(bundle), "forms": {key: asdict(form) for key, form in bundle.forms.items()},
+            "wiring": restart.wiring(bundle), "forms": {key: asdict(form) for key, form in bundle.forms.items()},
             "settings": bundle.settings, "lanes": bundle.lanes, "warnings": bundle.warnings}
 
 
@@ -158,3 +158,30 @@ def test_a_compile_is_not_served_after_the_registries_it_consulted_changed(mini,
         compiles.compiled(source)
     monkeypatch.undo()
     assert compiles.compiled(source).settings == bundle.settings
+
+
+def test_restart_mode_gives_each_lookup_a_bundle_of_its_own_as_compiled(tmp_path, clock, monkeypatch):
+    """tests/restart.py's "restart" mode hands each lookup a deep copy of a compile no step ran on:
+    a bundle object, and specs, no other lookup got, as a compile of the stored row gives them."""
+    handed: list[CompiledBundle] = []
+    fresh_compile = restart._fresh_compile
+
+    def recording(bundle):
+        handed.append(fresh_compile(bundle))
+        return handed[-1]
+
+    with fresh_database_url(tmp_path) as url:
+        engine = make_engine(url, clock, tmp_path=tmp_path)
+        try:
+            users = create_org_tree(engine)
+            with engine.db.session() as s:
+                engine.load_ruleset(s)
+            restart.restart_between_steps(monkeypatch)
+            monkeypatch.setattr(restart, "_fresh_compile", recording)
+            assert walk(engine, users)[-1] == ("instance", "completed")
+        finally:
+            engine.close()
+    assert len(handed) > 10
+    specs = [spec for bundle in handed for spec in bundle.specs.values()]
+    assert len({id(bundle) for bundle in handed}) == len(handed) and len({id(s) for s in specs}) == len(specs)
+    assert as_compiled(handed[-1]) == as_compiled(compile_bundle(handed[-1].source, stored=True))

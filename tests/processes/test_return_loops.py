@@ -7,9 +7,12 @@ import time
 from engine.directives.models import ProgressUpdate
 from tests.processes import drive
 
-# The issue asks for 500 loops (about 15 s here; bench/ goes to 1,000). DONDOC_RETURN_LOOPS
-# changes the count for a quick local run.
-LOOPS = int(os.environ.get("DONDOC_RETURN_LOOPS", "500"))
+# 200 loops: with finished rounds kept (state.prune not called) both checks below fail there
+# (state 2,004,864 bytes against 131,234 + 800; second half 55 s of CPU against 2 × 21), and a
+# round's id kept (40 bytes a round) is 8,000 bytes against the 800 allowed. `python -m bench
+# --only loops` measures 100, 350 and 500 loops.
+# DONDOC_RETURN_LOOPS changes the count (500, the issue's figure, for a longer local run).
+LOOPS = int(os.environ.get("DONDOC_RETURN_LOOPS", "200"))
 
 
 def test_hundreds_of_return_and_correct_loops(loaded, org_tree):
