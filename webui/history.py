@@ -61,7 +61,10 @@ FIELD_LABELS = {
 }
 # Where an action's detail means something else than the key's usual word: a correction's note
 # is what was adjusted, which "Nội dung" made read as the task's new content.
-ACTION_LABELS: dict[str, Mapping[str, str]] = {"assignment.reassigned": {"note": _l("What was adjusted")}}
+# The tasks added to a directive are listed by number ("Số nhiệm vụ: 2" read as a count beside one added).
+ACTION_LABELS: dict[str, Mapping[str, str]] = {
+    "assignment.reassigned": {"note": _l("What was adjusted")},
+    "directive.assignments_added": {"assignments": _l("Numbers of the tasks added")}}
 # The words of an account's entries (the user's own security page, the administrator's user page).
 ACCOUNT_FIELDS = {
     "username": _l("Username"), "full_name": _l("Full name"), "email": _l("Email"), "unit": _l("Unit"),

@@ -61,6 +61,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from functools import lru_cache
@@ -142,7 +143,9 @@ class Mailer:
         message = EmailMessage()
         message["From"] = self.settings.smtp_sender
         message["To"] = to
-        message["Subject"] = subject
+        # encoded here, each folded line's words with their spaces inside it: the policy's own folding
+        # leaves a space between two encoded words outside both, where readers drop it ("vănbản")
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
         message["X-Dondoc-Ref"] = reference  # which outbox row: traces a mail back
         # The same for every copy of the row's mail (one sent again after a crash), so mail
         # stores that recognise a Message-ID they hold show it once.

@@ -449,10 +449,11 @@ class UnitMatcher:
         """A commune's or a ward's body ("Công an phường Nam Hà", "Trung tâm Cung ứng dịch vụ công xã Sơn Thủy") as
         its own texts name it: without the place's name ("Công an phường") and without its tier too ("Trung tâm
         Cung ứng dịch vụ công") — where no other unit is named so; not its committee ("UBND xã" is any)."""
-        words, _, proper = self._tokens[code]
+        words, _, capitalised = self._tokens[code]
+        # aligned with the name's words, whose commas are dropped ("Phòng Kinh tế, Hạ tầng và Đô thị phường X")
+        proper = [is_proper for word, is_proper in zip(words, capitalised, strict=True) if word != ","]
         name = self._words[code]
-        if not {"xa", "phuong", "khu"} & set(name) or len(name) != len(words) or any(name[:len(g)] == g
-                                                                                     for g in _GENERIC):
+        if not {"xa", "phuong", "khu"} & set(name) or any(name[:len(g)] == g for g in _GENERIC):
             return []
         for tier in _OWN_PLACE_TIERS:
             for at in range(1, len(name) - len(tier)):

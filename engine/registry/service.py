@@ -18,6 +18,7 @@ from engine.directives.models import (
     AssignmentStatus,
     AssignmentUnit,
     Directive,
+    DirectiveStatus,
     ExplanationRequest,
     ExtensionRequest,
     LinkCopy,
@@ -831,10 +832,22 @@ def registered_on(session: Session, user: User, day: date) -> list[tuple[Directi
     start = datetime.combine(day, time.min, tzinfo=clock.VN_TZ)
     tasks = select(func.count(Assignment.id)).where(Assignment.directive_id == Directive.id,
                                                     tasks_given()).scalar_subquery()
-    return [(directive, n) for directive, n in session.execute(
+    rows = session.execute(
         select(Directive, tasks).where(Directive.created_at >= start, Directive.created_at < start + timedelta(days=1),
                                        permissions.see_clause(session, user, permissions.DIRECTIVE))
-        .order_by(Directive.created_at.desc(), Directive.id.desc()))]
+        .order_by(Directive.created_at.desc(), Directive.id.desc())).all()
+    planned = _registered_tasks(session, [d.id for d, n in rows if not n and d.status == DirectiveStatus.REGISTERED])
+    return [(directive, n or planned.get(directive.id, 0)) for directive, n in rows]
+
+
+def _registered_tasks(session: Session, directive_ids: list[int]) -> dict[int, int]:
+    """How many tasks each of these directives, not yet classified, was registered with: they are given
+    (assignments made) only when the office classifies it, and its registration's entry counts them."""
+    if not directive_ids:
+        return {}
+    return {directive_id: (after or {}).get("assignments", 0) for directive_id, after in session.execute(
+        select(AuditEntry.directive_id, AuditEntry.after).where(
+            AuditEntry.action == "directive.registered", AuditEntry.directive_id.in_(directive_ids)))}
 
 
 class TaskName(NamedTuple):

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.directives.models import Assignment
 from engine.org import permissions
+from engine.org.models import Unit
+from engine.org.service import committee_name
 from engine.outcomes import TERMS, outcome_of
 from engine.reports import export_docx
 from engine.reports.service import office_header, speaker_of
@@ -20,13 +22,23 @@ ABOUT = "V/v đôn đốc thực hiện nhiệm vụ"
 NUMBER = "      /VP-TH"  # blank number, the office's symbol
 
 
+# a local government is written to as its People's Committee: a seeded ward is named "Phường Tuy Hòa"
+LOCAL_GOVERNMENTS = {"province", "district", "commune"}
+
+
+def addressee(unit: Unit) -> str:
+    """How the letter names a unit urged: a department by its name, a commune, a ward or an old district
+    by its committee's ("UBND phường Tuy Hòa"), as Decree 30/2020's "Kính gửi" writes them."""
+    return committee_name(unit) if unit.kind in LOCAL_GOVERNMENTS else unit.name
+
+
 def filename(assignment: Assignment) -> str:
     return f"cong-van-don-doc-{assignment.directive.symbol.replace('/', '-')}-nv{assignment.seq}.docx"
 
 
 def write_letter(session: Session, settings: dict, assignment: Assignment, message: str,
-                 unit_names: list[str], organisation: str = "") -> bytes:
-    """The letter urging `unit_names` (the lead unit first) to carry out `assignment`;
+                 units: list[Unit], organisation: str = "") -> bytes:
+    """The letter urging `units` (the lead unit first) to carry out `assignment`;
     `organisation` is the deployment's name above the office (else the root unit's)."""
     # the office of the body that issued the directive: a commune's own, or the province's
     body = permissions.record_body(session, assignment.directive_id)
@@ -36,6 +48,7 @@ def write_letter(session: Session, settings: dict, assignment: Assignment, messa
     doc = export_docx.new_document()
     export_docx.heading_block(doc, header, about=ABOUT)
     doc.add_paragraph()
+    unit_names = [addressee(unit) for unit in units]
     export_docx.centered(doc, "Kính gửi: " + "; ".join(unit_names) + ".", size=14)
     doc.add_paragraph()
     for text in body_paragraphs(assignment, message, unit_names[0], office or "Văn phòng"):

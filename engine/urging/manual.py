@@ -42,11 +42,12 @@ def urge(engine, assignment_id: int, message: str, actor: User, *, coordinating:
                        key=lambda link: link.role != "lead")
         told = notify_users(session, [u for link in units for u in permissions.unit_staff(session, link.unit_id)],
                             KIND, directive=assignment.directive, assignment=assignment, reason=message)
-        names = [session.get_one(Unit, link.unit_id).name for link in units]
+        urged = [session.get_one(Unit, link.unit_id) for link in units]
+        names = [unit.name for unit in urged]
         written = None
         if with_letter:
             settings = engine.compiled(engine.current_bundle(session)).settings
-            data = letter.write_letter(session, settings, assignment, message, names,
+            data = letter.write_letter(session, settings, assignment, message, urged,
                                        engine.settings.organisation_name)
             written = attachments.store(session, engine.blobs, io.BytesIO(data),
                                         letter.filename(assignment), user)

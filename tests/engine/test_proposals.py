@@ -2641,6 +2641,23 @@ def test_a_communes_body_named_without_its_place(text, lead):
     assert [p.lead_units for p in propose(text, WARD, TODAY).proposals] == [lead]
 
 
+# a ward's sections named as NĐ 150/2025 names them, a comma inside one's name, as its office imports them
+WARD_SECTIONS = UnitMatcher([*UNITS.units.values(), UnitRef("XA-TH", "Phường Tuy Hòa", "commune"),
+                             UnitRef("KT-TH", "Phòng Kinh tế, Hạ tầng và Đô thị phường Tuy Hòa", "section"),
+                             UnitRef("VP-TH", "Văn phòng HĐND và UBND phường Tuy Hòa", "section")])
+
+
+@pytest.mark.parametrize("text, lead", [
+    # the ward's own text names its section without the ward's name: the comma in the name kept it from being read
+    ("1. Giao Phòng Kinh tế, Hạ tầng và Đô thị chủ trì rà soát các công trình xây dựng trái phép, báo cáo UBND "
+     "phường trước ngày 20/03/2026.", ["KT-TH"]),
+    ("1. Giao Phòng Kinh tế, Hạ tầng và Đô thị phường chủ trì rà soát các công trình xây dựng trái phép.", ["KT-TH"]),
+    ("2. Văn phòng HĐND và UBND phường tổng hợp tình hình thực hiện các nhiệm vụ tháng 3.", ["VP-TH"]),
+])
+def test_a_wards_section_with_a_comma_in_its_name_named_without_its_place(text, lead):
+    assert [p.lead_units for p in propose(text, WARD_SECTIONS, TODAY).proposals] == [lead]
+
+
 # two wards' police, and a commune's health station, as a tree of several communes' bodies holds them
 WARDS = UnitMatcher([*WARD.units.values(), UnitRef("CAP-AL", "Công an phường An Lạc", "agency"),
                      UnitRef("TYT-CT", "Trạm Y tế xã Cát Tiên", "agency")])

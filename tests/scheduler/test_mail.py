@@ -44,6 +44,23 @@ def test_a_reminder_reaches_the_officer_by_mail(urging, smtp, clock):
     assert tick(urging).mail_sent == 0  # sent once
 
 
+def test_a_long_subject_keeps_its_spaces_where_it_is_folded(urging, smtp):
+    """A subject longer than a header line is folded into several encoded words: Python's folding put the
+    space between two of them outside both, where RFC 2047 drops it ("… theo vănbản 45/TB-UBND …" in every
+    mail reader, seen on the coordinating unit's overdue notice)."""
+    from engine.notifications.mail import Mailer
+
+    subject = "Phần phối hợp nhiệm vụ theo văn bản 45/TB-UBND đã quá hạn 2 ngày làm việc"
+    mailer = Mailer(urging.settings)
+    try:
+        assert mailer.send("Hoàng Văn Bình <sxd@dondoc.test>", subject, "Kính gửi", "notifications/1",
+                           vn(2026, 3, 24, 9), lambda: True)
+    finally:
+        mailer.close()
+    [message] = smtp.inbox.messages
+    assert message["Subject"] == subject
+
+
 def test_a_refusing_or_absent_server_means_retries_not_loss(urging, smtp, clock, caplog):
     clock.set(vn(2026, 3, 2, 9))
     start_urging(urging, "2026-03-05")

@@ -95,6 +95,11 @@ def test_the_office_adds_an_assignment_that_starts_at_once(loaded, assigned, bro
     done = clerk.post(url, {"a-0-content": "Rà soát quy hoạch", "a-0-lead_unit": "SXD", "a-0-deadline": "27/02/2026"},
                       follow_redirects=True)
     assert "Đã bổ sung nhiệm vụ" in done.get_data(as_text=True) and "Rà soát quy hoạch" in done.get_data(as_text=True)
+    # the history names the task added by its number, not as a count ("Số nhiệm vụ: 2" beside one task added)
+    history = done.get_data(as_text=True).split('class="list audit"', 1)[1]
+    assert '<span class="kv">Số thứ tự nhiệm vụ bổ sung: 2</span>' in history
+    assert '<span class="kv">Số nhiệm vụ: 1</span>' in history  # the registration's count stays a count
+    assert '<span class="kv">Số nhiệm vụ: 2</span>' not in history
     inbox = browser("sxd").get("/inbox").get_data(as_text=True)
     assert "Rà soát quy hoạch" in inbox
 

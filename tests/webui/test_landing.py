@@ -47,6 +47,19 @@ def test_office_day_lists_todays_registrations_and_overdue_tasks(loaded, assigne
     assert browser("stc").get("/today").status_code == 403
 
 
+def test_office_day_counts_the_tasks_a_directive_awaiting_classification_was_registered_with(loaded, browser):
+    """Its tasks are given when the office classifies it: until then the day read 0 tasks beside a directive
+    registered (or imported from an Excel register) with two, as if they had been lost."""
+    from tests.webui.conftest import register
+
+    clerk = browser("clerk")
+    registered = register(clerk, symbol="46/2026/QĐ-UBND", **{
+        "a-1-content": "Tuyên truyền", "a-1-lead_unit": "SXD", "a-1-deadline_days": "10"})
+    assert registered.status_code == 302
+    page = clerk.get("/today").get_data(as_text=True)
+    assert "46/2026/QĐ-UBND" in page and "</span></td>\n        <td>2</td>" in page
+
+
 def test_unit_head_and_inspector_land_on_their_work(loaded, assigned, browser):
     from engine.org import service as org
 

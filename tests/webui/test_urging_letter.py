@@ -62,9 +62,8 @@ def test_the_letter_puts_the_office_before_words_that_do_not_ask_themselves(load
     assert last == "Văn phòng UBND tỉnh đề nghị Sở Tài chính: khẩn trương báo cáo./."
 
 
-def test_urging_a_unit_nobody_can_read_says_so(loaded, browser):
-    """A seeded ward has no accounts until the administrator makes them: urging it tells nobody,
-    and the page says that instead of "sent"."""
+def _ward_task(loaded, browser):
+    """The clerk's browser and the page of a task given to a seeded ward nobody has an account in yet."""
     from engine.org import service as org
     from tests.webui.conftest import classify, register
 
@@ -73,8 +72,27 @@ def test_urging_a_unit_nobody_can_read_says_so(loaded, browser):
     clerk = browser("clerk")
     classify(clerk, register(clerk, lead="XA-MOI"))
     with loaded.db.session() as s:
-        page = f"/assignments/{s.scalar(select(Assignment.id))}"
+        return clerk, f"/assignments/{s.scalar(select(Assignment.id))}"
+
+
+def test_urging_a_unit_nobody_can_read_says_so(loaded, browser):
+    """A seeded ward has no accounts until the administrator makes them: urging it tells nobody,
+    and the page says that instead of "sent"."""
+    clerk, page = _ward_task(loaded, browser)
     words = clerk.post(f"{page}/urge", {"message": "Đề nghị báo cáo"}, page=page,
                        follow_redirects=True).get_data(as_text=True)
     assert "Đã gửi đôn đốc đến đơn vị." not in words
     assert "Chưa có ai ở đơn vị nhận được đôn đốc: đơn vị chưa có tài khoản người dùng." in words
+
+
+def test_the_letter_is_addressed_to_a_wards_peoples_committee(loaded, browser):
+    """A seeded ward is named as the administrative unit ("Phường Mới"); a công văn goes to its People's
+    Committee: "Kính gửi: Phường Mới." and "Phường Mới được giao chủ trì" were written on the office's paper."""
+    clerk, page = _ward_task(loaded, browser)
+    html = clerk.post(f"{page}/urge", {"message": "Khẩn trương báo cáo", "letter": "on"}, page=page,
+                      follow_redirects=True).get_data(as_text=True)
+    link = re.search(r'href="(/attachments/[0-9a-f]{64})" class="file">cong-van-don-doc-', html)
+    assert link, html[-3000:]
+    text = _text(clerk.get(link.group(1)).get_data())
+    assert "Kính gửi: UBND phường Mới." in text and ", UBND phường Mới được giao chủ trì" in text, text
+    assert "đề nghị UBND phường Mới: khẩn trương báo cáo./." in text, text
