@@ -35,12 +35,13 @@ SUCCESSOR = "xa-22015"  # Phường Tuy Hòa (seeded)
 @pytest.fixture
 def merged(database_url, clock, tmp_path):
     """The old ward's clerk registered its directive on 12/05/2025, its section to do it by 27/02/2026 (overdue
-    since); then today's province was seeded and the new ward given its clerk and Chairman."""
+    since); then, on 02/07/2025, today's province was seeded and the new ward given its clerk and Chairman."""
     clock.set(datetime(2025, 5, 12, 9, 0))
     engine, browser = _deployment(database_url, clock, tmp_path, "tinh-2025", OLD_WARD, OLD_PEOPLE)
     old_clerk = browser("vp_p1")
     classify(old_clerk, register(old_clerk, symbol=OLD_DIRECTIVE, issuer="UBND phường 1", issued_on="12/05/2025",
                                  lead="PY-P1-KT", **{"a-0-deadline_days": "", "a-0-deadline": "27/02/2026"}))
+    clock.set(datetime(2025, 7, 2, 9, 0))  # the day after the merger, the province seeds today's government
     seeded = CliRunner().invoke(cli, ["org", "seed", "--province", "66"], obj=engine)
     assert seeded.exit_code == 0, seeded.output
     with engine.db.session() as s:
@@ -111,3 +112,18 @@ def test_the_successor_ward_s_clerk_may_follow_up_its_predecessor_s_directive(me
         assert not permissions.may_follow_up(s, clerks["vp_b"], old_ward)  # another ward's clerk
         clock.set(datetime(2025, 6, 30, 9, 0))  # the old ward still in force: its directives its own
         assert not permissions.may_follow_up(s, clerks["vp_th"], old_ward)
+
+
+def test_the_old_ward_s_section_lives_on_in_the_ward_it_was_merged_into(merged):
+    """The seeding moves the old ward's section below Phường Tuy Hòa, with its people and its work: the new ward's
+    office gives it a task of its own directive, and its officer sees it (left below the closed ward, it was no unit
+    of the new ward's: the registration was refused, and the province's lists offered it as a unit of its own)."""
+    engine, browser = merged
+    with engine.db.session() as s:
+        section, ward = org.require_unit(s, "PY-P1-KT"), org.require_unit(s, SUCCESSOR)
+        assert (section.parent_id, section.valid_to) == (ward.id, None)
+    ward_clerk = browser("vp_th")
+    classify(ward_clerk, register(ward_clerk, symbol="12/UBND-TH", issuer="UBND phường Tuy Hòa",
+                                  issued_on="02/03/2026", lead="PY-P1-KT"))
+    assert "12/UBND-TH" in _page(browser("kt_p1"), "/assignments")
+    assert "12/UBND-TH" not in _page(browser("vp_b"), "/assignments")

@@ -137,8 +137,9 @@ def organisation():
             status = 400
         else:
             flash(_("%(province)s: %(created)s units created, %(adopted)s adopted from the old tree, %(existing)s "
-                    "already there.", province=result.province, created=result.created, adopted=result.adopted,
-                    existing=result.existing), "success")
+                    "already there, %(moved)s units in force below a closed one moved below its successor.",
+                    province=result.province, created=result.created, adopted=result.adopted,
+                    existing=result.existing, moved=result.moved), "success")
             return redirect(url_for("admin.organisation"))
     with engine().db.reading() as session:
         seeded = [(unit, _unit_counts(session, unit)) for unit in session.scalars(
