@@ -82,6 +82,9 @@ REPORT_SCHEDULERS = ("process_admin", "system_admin", "office_head")
 # Ad-hoc reports are asked by the office or at the leader's request (Đắk Lắk Đ.19 k.4, Đ.20 k.1).
 ADHOC_REPORT_ASKERS = ("clerk", "office_head", "leader")
 FIRST_ADMIN_ROLES = ("system_admin", "process_admin")
+# Roles whose work is no unit's: an account holding one keeps working when its unit closes (`account_in_force`), so
+# that an administrator of an old unit the seeding closes can still move the other accounts.
+ADMINISTRATORS = ("system_admin", "process_admin")
 CLERK, LEADER, UNIT_OFFICER, UNIT_HEAD = "clerk", "leader", "unit_officer", "unit_head"
 DEFAULT_LANE_ROLE = "clerk"                        # a BPMN lane that ruleset.toml [lanes] does not map
 # [secrecy] visible_to when a ruleset says nothing; who is reminded of a paper report when it names nobody.
@@ -105,6 +108,15 @@ WORKPLACES = (("leader", "dashboard"), *((role, "office_day") for role in OFFICE
               ("process_admin", "processes"), ("system_admin", "users"), ("inspector", "inspections"))
 
 
+def account_in_force(user: User, on: date | None = None) -> bool:
+    """Whether `user` signs in, acts and is told on `on` (None: today): an active account of a unit not closed by
+    then. An account ends with its unit (an old ward merged away: from its end date its staff no longer see or act
+    on its records, which its successor's staff do, nor are told of them) until the administrator moves it to a
+    unit in force; an administrator's keeps working. `user.unit` is read (loaded with the account)."""
+    closed_on = user.unit.valid_to
+    return user.active and (user.has_role(*ADMINISTRATORS) or closed_on is None or (on or clock.today()) < closed_on)
+
+
 def workplace(user: User) -> str:
     return next((place for role, place in WORKPLACES if role in user.roles), "unit")
 
@@ -124,7 +136,7 @@ def may_follow_up(session: Session, user: User, body: Unit | None) -> bool:
     was merged into (carried_bodies), who then takes the clerk's part of that assignment. Another
     body's clerk may not even open the directive."""
     body = body or org.home_body(session)
-    return user.active and user.has_role(CLERK) and (
+    return account_in_force(user) and user.has_role(CLERK) and (
         body is None or body.id in carried_bodies(session, users_body(session, user)))
 
 
@@ -279,13 +291,13 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
 
 # ---------------------------------------------------------------- who holds a role where
 def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
-    """Active holders of `role` (of OFFICE_BODY: of either office role) in `unit_id` (anywhere when
-    None); in the unit in force today for a reorganised one (a pre-2025 commune's tasks are its new
-    ward's: its staff are told and asked)."""
+    """Holders of `role` (of OFFICE_BODY: of either office role) in `unit_id` (anywhere when None) whose account is
+    in force (`account_in_force`); in the unit in force today for a reorganised one (a pre-2025 commune's tasks are
+    its new ward's: its staff are told and asked)."""
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     unit_id = org.in_force(session, unit, clock.today()).id if unit else unit_id
     found = {user.id: user for held in (OFFICE if role == OFFICE_BODY else (role,))
-             for user in org.users_with_role(session, held, unit_id)}
+             for user in org.users_with_role(session, held, unit_id) if account_in_force(user)}
     return list(found.values())
 
 
