@@ -560,19 +560,41 @@ def carrier(session: Session, body: Unit, on: date | None = None) -> Unit:
 
 
 def carriers(session: Session, on: date | None = None) -> Mapping[int, int]:
-    """{id of an issuing body merged away by `on` (None: today): id of the body that carries its work then} — the
+    """{id of an issuing body closed by `on` (None: today): id of the body that carries its work then} — the
     body (org.body_of) of the first unit of its successor chain in force then (org.in_force): that unit when it
     is an issuing body (the ward it was merged into), else the issuing body above it by the tree, or the top of
-    the tree (a commune merged into a department, or into a ward no longer marked: the province). A successor
-    merged away too hands it on. Kept per worker and day (engine.org.kept): a permission clause's path asks."""
+    the tree (a commune merged into a department, or into a ward no longer marked: the province). A chain that
+    ends in a unit closed without a successor (a ward merged into one later dissolved, or a body closed without
+    one) falls through to the body above that unit by the tree, else the province (org.working_unit:
+    `fallen_through` names them to the administrator). A successor merged away too hands it on. Kept per worker
+    and day (engine.org.kept): a permission clause's path asks."""
     day = on or clock.today()
 
     def read() -> dict[int, int]:
-        ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.successor_id.is_not(None),
-                                                   Unit.valid_to <= day))
-        first = {unit.id: org.body_of(session, org.in_force(session, unit, day).id).id for unit in ended}
-        return {merged: _last_carrier(first, merged) for merged in first}
+        ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.valid_to <= day))
+        first = {unit.id: org.body_of(session, org.working_unit(session, unit, day).id).id for unit in ended}
+        return {merged: _last_carrier(first, merged) for merged in first if first[merged] != merged}
     return kept(session, ("carriers", day), read, tables=("units",))
+
+
+@dataclass(frozen=True)
+class FallenThrough:
+    """An issuing body closed whose successor chain ends in a unit closed without a successor (`closed`): its
+    records are kept by `keeper`, the body above by the tree (the province)."""
+
+    body: Unit
+    closed: Unit
+    keeper: Unit
+
+
+def fallen_through(session: Session) -> list[FallenThrough]:
+    """The issuing bodies closed by today whose records fell through a successor chain ending in a unit closed
+    without a successor (`carriers`), by name: the administrator is told on the organisation page."""
+    today, kept_by_body = clock.today(), carriers(session)
+    ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.valid_to <= today,
+                                               Unit.id.in_(list(kept_by_body))).order_by(Unit.name))
+    return [FallenThrough(unit, last, session.get_one(Unit, kept_by_body[unit.id])) for unit in ended
+            if not (last := org.in_force(session, unit, today)).is_valid_on(today)]
 
 
 def _last_carrier(first: Mapping[int, int], merged: int) -> int:

@@ -281,6 +281,17 @@ def in_force(session: Session, unit: Unit, on: date) -> Unit:
     return unit
 
 
+def working_unit(session: Session, unit: Unit, on: date) -> Unit:
+    """The unit in force doing `unit`'s work on `on`: `in_force`, or when its successor chain ends in a unit closed
+    without a successor (a ward merged into one later dissolved), the unit above that one by the tree, in force or
+    taken the same way (the province at the top)."""
+    current, seen = in_force(session, unit, on), set[int]()
+    while not current.is_valid_on(on) and current.parent_id is not None and current.id not in seen:
+        seen.add(current.id)
+        current = in_force(session, session.get_one(Unit, current.parent_id), on)
+    return current
+
+
 def in_session(session: Session, actor: User) -> User:
     """`actor` as an object of `session`. The caller read it for the current request, so its
     clean loaded state is merged without a statement; anything else is read again."""

@@ -145,8 +145,9 @@ def organisation():
         seeded = [(unit, _unit_counts(session, unit)) for unit in session.scalars(
             select(Unit).where(Unit.kind == "province", Unit.valid_to.is_(None)).order_by(Unit.name))]
         bodies = session.scalars(select(Unit.name).where(Unit.is_issuing_body.is_(True)).order_by(Unit.name)).all()
+        fallen = permissions.fallen_through(session)
     return render_template("admin/organisation.html", provinces=seed.provinces(), seeded=seeded,
-                           bodies=bodies), status
+                           bodies=bodies, fallen=fallen), status
 
 
 @blueprint.post("/organisation/issuing-body")
