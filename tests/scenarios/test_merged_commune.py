@@ -166,6 +166,8 @@ def test_the_old_ward_s_staff_act_for_it_no_more_once_it_closed_until_moved_to_a
     clock.set(datetime(2026, 3, 2, 9, 0))
     with engine.db.session() as s:
         clerk_id = s.scalar(select(User.id).where(User.username == "vp_p1"))
+    listed = _words(_page(browser("admin"), "/admin/users?q=phường 1"))  # the administrator finds it, marked
+    assert "vp_p1 VP_P1 UBND phường 1 (thôi hoạt động từ 01/07/2025)" in listed, listed
     moved = browser("admin").post(f"/admin/users/{clerk_id}", {"full_name": "VP_P1", "unit": SUCCESSOR,
                                                                "roles": ["clerk"]})
     assert moved.status_code == 302, moved.get_data(as_text=True)

@@ -192,8 +192,10 @@ def users():
     with engine().db.reading() as session:
         found = accounts.find_users(session, text, forms.int_arg(request.args, "page", 1))
         units = forms.unit_choices(session)
+        # accounts that ended with their unit (an old ward merged away): the administrator moves them
+        ended = {user.id for user, _unit in found.rows if user.active and not permissions.account_in_force(user)}
     return _form_page(render_template("admin/users.html", found=found, text=text, units=units, roles=ROLES,
-                                      form=form))
+                                      form=form, ended=ended))
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
