@@ -239,7 +239,7 @@ def filing_kinds(session: Session, user: User, inspection: Inspection) -> tuple[
         kinds |= RUNNER_PAPERS
     if any(member.user_id == user.id for member in inspection.members):
         kinds |= TEAM_PAPERS
-    if permissions.is_staff_of_unit(user, [link.unit_id for link in inspection.units]):
+    if permissions.is_staff_of_unit(session, user, [link.unit_id for link in inspection.units]):
         kinds |= UNIT_PAPERS
     return tuple(kind for kind in PAPER_KINDS if kind in kinds) if _takes_part(session, user, inspection) else ()
 

@@ -271,10 +271,16 @@ def runs_inspection(user: User, proposing_unit_id: int | None) -> bool:
     return user.has_role(UNIT_HEAD) and not is_organisation_wide(user) and user.unit_id == proposing_unit_id
 
 
-def is_staff_of_unit(user: User, unit_ids: Iterable[int]) -> bool:
-    """`user` is staff of one of `unit_ids` itself — not of a unit above it, as `acts_for_unit` allows:
-    an inspected unit speaks for itself, a department inspecting its section does not speak for it."""
-    return user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and user.unit_id in set(unit_ids)
+def is_staff_of_unit(session: Session, user: User, unit_ids: Iterable[int]) -> bool:
+    """`user` is staff of one of `unit_ids` itself, or of the unit in force doing its work today (an old ward
+    inspected before its merger speaks through the new ward's staff: its own accounts ended with it) — not of a unit
+    above it, as `acts_for_unit` allows: an inspected unit speaks for itself, a department inspecting its section
+    does not speak for it."""
+    if not user.has_role(*UNIT_STAFF) or is_organisation_wide(user):
+        return False
+    today = clock.today()
+    return any(user.unit_id in (unit.id, org.in_force(session, unit, today).id)
+               for unit in session.scalars(select(Unit).where(Unit.id.in_(list(unit_ids)))))
 
 
 def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = (),
