@@ -49,7 +49,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine import clock
 from engine.org import service as org
@@ -115,6 +115,14 @@ def account_in_force(user: User, on: date | None = None) -> bool:
     unit in force; an administrator's keeps working. `user.unit` is read (loaded with the account)."""
     closed_on = user.unit.valid_to
     return user.active and (user.has_role(*ADMINISTRATORS) or closed_on is None or (on or clock.today()) < closed_on)
+
+
+def working_users(session: Session) -> list[User]:
+    """The accounts in force today (`account_in_force`), by full name: whom a person field offers and may name (an
+    account ended with its unit would be given work it cannot sign in to do)."""
+    users = session.scalars(select(User).where(User.active.is_(True)).options(joinedload(User.unit))
+                            .order_by(User.full_name))
+    return [user for user in users if account_in_force(user)]
 
 
 def workplace(user: User) -> str:

@@ -157,3 +157,20 @@ def test_the_successor_ward_s_staff_file_the_old_ward_s_papers_in_the_province_s
                          page=page, content_type="multipart/form-data")
     assert filed.status_code == 302, filed.get_data(as_text=True)
     assert "Báo cáo của phường Tuy Hòa" in _page(browser("chanhvp"), page)
+
+
+def test_the_old_ward_s_staff_are_offered_on_no_team_once_their_accounts_ended(merged):
+    """The decision on the old ward's inspection offers its team from the accounts in force: the old ward's office
+    head, whose account ended with the ward, is neither offered nor taken (work given by name to them would wait
+    for someone who cannot sign in)."""
+    engine, browser = merged
+    with engine.db.session() as s:
+        inspection = s.scalars(select(Inspection).where(Inspection.title == INSPECTION)).one()
+        decide = s.scalars(select(WorkItem).where(WorkItem.instance_id == inspection.instance_id,
+                                                  WorkItem.status == "ready")).one()
+    chairman = browser("ct_th")
+    form = _page(chairman, f"/work/{decide.id}")
+    assert 'value="cvp_th"' in form and 'value="cvp_p1"' not in form
+    refused = chairman.post(f"/work/{decide.id}", {**DECISION, "team_members": ["cvp_th", "cvp_p1"]})
+    assert refused.status_code == 422, refused.status_code
+    assert "3/QĐ-UBND" not in _page(browser("vp_th"), f"/inspections/{inspection.id}")
