@@ -154,7 +154,8 @@ def org_seed(ctx: click.Context, province: str) -> None:
         result = seed_province(session, province)
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts.items()))
     click.echo(f"{result.province}: {result.created} units created, {result.adopted} adopted from the old tree, "
-               f"{result.existing} already there ({kinds})")
+               f"{result.existing} already there ({kinds}); {result.moved} units in force below a closed one moved "
+               "below its successor")
 
 
 @org_group.command("retire")

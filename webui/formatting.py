@@ -138,6 +138,7 @@ AUDIT_LABELS = {
     "api_token.revoked_with_deactivation": _l("API token revoked with the account's deactivation"),
     "unit.retired": _l("Unit closed, its work passed to its successor"),  # dondoc org retire
     "unit.issuing_body": _l("Unit marked or unmarked as an issuing body"),
+    "unit.moved": _l("Unit moved below the successor of the closed unit it was part of"),
 }
 
 

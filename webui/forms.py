@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from engine import clock
 from engine.directives import attachments
 from engine.forms import MULTI_VALUED, UNIT_TYPES, FormDefinition
+from engine.org import permissions
 from engine.org.models import Unit, User
 from webui.hygiene import bounded_int
 
@@ -109,9 +110,9 @@ def former_units(session: Session, within: Collection[int] | None = None) -> dic
 
 
 def user_choices(session: Session, roles: Collection[str] = ()) -> list[Choice]:
-    """The active users (holding one of `roles`, when given), by full name."""
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
-    return [Choice(u.username, u.full_name) for u in users if not roles or u.has_role(*roles)]
+    """The accounts in force (holding one of `roles`, when given), by full name."""
+    return [Choice(u.username, u.full_name) for u in permissions.working_users(session)
+            if not roles or u.has_role(*roles)]
 
 
 def choices_for(session: Session, form: FormDefinition, people: Mapping[str, list] | None = None) -> dict:

@@ -16,7 +16,7 @@ from engine.audit.models import AuditEntry
 from engine.db import Database, rowcount
 from engine.errors import Conflict, EngineError, NotFound
 from engine.forms import FormValidationError, Message
-from engine.org import accounts
+from engine.org import accounts, permissions
 from engine.org.models import User
 
 TOKEN_PREFIX = "ddk_"
@@ -126,7 +126,7 @@ def authenticate(db: Database, token: str) -> User | None:
         return None
     with db.reading() as session:
         found = session.execute(_OWNER.params(digest=_digest(token))).first()
-    if found is None:
+    if found is None or not permissions.account_in_force(found[0]):  # its unit closed: the account ended with it
         return None
     user, token_id, last_used_at = found
     now = clock.now()

@@ -239,7 +239,7 @@ def filing_kinds(session: Session, user: User, inspection: Inspection) -> tuple[
         kinds |= RUNNER_PAPERS
     if any(member.user_id == user.id for member in inspection.members):
         kinds |= TEAM_PAPERS
-    if permissions.is_staff_of_unit(user, [link.unit_id for link in inspection.units]):
+    if permissions.is_staff_of_unit(session, user, [link.unit_id for link in inspection.units]):
         kinds |= UNIT_PAPERS
     return tuple(kind for kind in PAPER_KINDS if kind in kinds) if _takes_part(session, user, inspection) else ()
 
@@ -386,7 +386,7 @@ declare_performers(_performers)
 
 
 def team_candidates(session: Session, lanes: Mapping[str, str], inspection: Inspection) -> list[User]:
-    """Whom the decision may put on the team, by full name: the active holders of the role the
+    """Whom the decision may put on the team, by full name: the holders, their accounts in force, of the role the
     ruleset gives the team's lane (the office's inspection: «Đoàn kiểm tra»; an internal one:
     «Đoàn kiểm tra của đơn vị», within the unit running it) and those who run the inspection
     (permissions.runs_inspection: the office and the leader, or the head running an internal one);
@@ -396,8 +396,9 @@ def team_candidates(session: Session, lanes: Mapping[str, str], inspection: Insp
     role = permissions.lane_role(lanes, UNIT_TEAM_LANE if internal else TEAM_LANE)
     inspected = org.subtrees_ids(session, [u.unit_id for u in inspection.units])
     within = org.subtree_ids(session, inspection.proposing_unit_id) if inspection.proposing_unit_id else None
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
-    return [u for u in users if (u.has_role(role) or permissions.runs_inspection(u, inspection.proposing_unit_id))
+    runs = inspection.proposing_unit_id
+    return [u for u in permissions.working_users(session)
+            if (u.has_role(role) or permissions.runs_inspection(u, runs))
             and u.unit_id not in inspected and (within is None or u.unit_id in within)]
 
 

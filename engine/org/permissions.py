@@ -49,7 +49,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine import clock
 from engine.org import service as org
@@ -82,6 +82,9 @@ REPORT_SCHEDULERS = ("process_admin", "system_admin", "office_head")
 # Ad-hoc reports are asked by the office or at the leader's request (Đắk Lắk Đ.19 k.4, Đ.20 k.1).
 ADHOC_REPORT_ASKERS = ("clerk", "office_head", "leader")
 FIRST_ADMIN_ROLES = ("system_admin", "process_admin")
+# Roles whose work is no unit's: an account holding one keeps working when its unit closes (`account_in_force`), so
+# that an administrator of an old unit the seeding closes can still move the other accounts.
+ADMINISTRATORS = ("system_admin", "process_admin")
 CLERK, LEADER, UNIT_OFFICER, UNIT_HEAD = "clerk", "leader", "unit_officer", "unit_head"
 DEFAULT_LANE_ROLE = "clerk"                        # a BPMN lane that ruleset.toml [lanes] does not map
 # [secrecy] visible_to when a ruleset says nothing; who is reminded of a paper report when it names nobody.
@@ -105,6 +108,23 @@ WORKPLACES = (("leader", "dashboard"), *((role, "office_day") for role in OFFICE
               ("process_admin", "processes"), ("system_admin", "users"), ("inspector", "inspections"))
 
 
+def account_in_force(user: User, on: date | None = None) -> bool:
+    """Whether `user` signs in, acts and is told on `on` (None: today): an active account of a unit not closed by
+    then. An account ends with its unit (an old ward merged away: from its end date its staff no longer see or act
+    on its records, which its successor's staff do, nor are told of them) until the administrator moves it to a
+    unit in force; an administrator's keeps working. `user.unit` is read (loaded with the account)."""
+    closed_on = user.unit.valid_to
+    return user.active and (user.has_role(*ADMINISTRATORS) or closed_on is None or (on or clock.today()) < closed_on)
+
+
+def working_users(session: Session) -> list[User]:
+    """The accounts in force today (`account_in_force`), by full name: whom a person field offers and may name (an
+    account ended with its unit would be given work it cannot sign in to do)."""
+    users = session.scalars(select(User).where(User.active.is_(True)).options(joinedload(User.unit))
+                            .order_by(User.full_name))
+    return [user for user in users if account_in_force(user)]
+
+
 def workplace(user: User) -> str:
     return next((place for role, place in WORKPLACES if role in user.roles), "unit")
 
@@ -124,7 +144,7 @@ def may_follow_up(session: Session, user: User, body: Unit | None) -> bool:
     was merged into (carried_bodies), who then takes the clerk's part of that assignment. Another
     body's clerk may not even open the directive."""
     body = body or org.home_body(session)
-    return user.active and user.has_role(CLERK) and (
+    return account_in_force(user) and user.has_role(CLERK) and (
         body is None or body.id in carried_bodies(session, users_body(session, user)))
 
 
@@ -259,10 +279,16 @@ def runs_inspection(user: User, proposing_unit_id: int | None) -> bool:
     return user.has_role(UNIT_HEAD) and not is_organisation_wide(user) and user.unit_id == proposing_unit_id
 
 
-def is_staff_of_unit(user: User, unit_ids: Iterable[int]) -> bool:
-    """`user` is staff of one of `unit_ids` itself — not of a unit above it, as `acts_for_unit` allows:
-    an inspected unit speaks for itself, a department inspecting its section does not speak for it."""
-    return user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and user.unit_id in set(unit_ids)
+def is_staff_of_unit(session: Session, user: User, unit_ids: Iterable[int]) -> bool:
+    """`user` is staff of one of `unit_ids` itself, or of the unit in force doing its work today (an old ward
+    inspected before its merger speaks through the new ward's staff: its own accounts ended with it) — not of a unit
+    above it, as `acts_for_unit` allows: an inspected unit speaks for itself, a department inspecting its section
+    does not speak for it."""
+    if not user.has_role(*UNIT_STAFF) or is_organisation_wide(user):
+        return False
+    today = clock.today()
+    return any(user.unit_id in (unit.id, org.in_force(session, unit, today).id)
+               for unit in session.scalars(select(Unit).where(Unit.id.in_(list(unit_ids)))))
 
 
 def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = (),
@@ -279,13 +305,13 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
 
 # ---------------------------------------------------------------- who holds a role where
 def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
-    """Active holders of `role` (of OFFICE_BODY: of either office role) in `unit_id` (anywhere when
-    None); in the unit in force today for a reorganised one (a pre-2025 commune's tasks are its new
-    ward's: its staff are told and asked)."""
+    """Holders of `role` (of OFFICE_BODY: of either office role) in `unit_id` (anywhere when None) whose account is
+    in force (`account_in_force`); in the unit in force today for a reorganised one (a pre-2025 commune's tasks are
+    its new ward's: its staff are told and asked)."""
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     unit_id = org.in_force(session, unit, clock.today()).id if unit else unit_id
     found = {user.id: user for held in (OFFICE if role == OFFICE_BODY else (role,))
-             for user in org.users_with_role(session, held, unit_id)}
+             for user in org.users_with_role(session, held, unit_id) if account_in_force(user)}
     return list(found.values())
 
 
@@ -548,19 +574,41 @@ def carrier(session: Session, body: Unit, on: date | None = None) -> Unit:
 
 
 def carriers(session: Session, on: date | None = None) -> Mapping[int, int]:
-    """{id of an issuing body merged away by `on` (None: today): id of the body that carries its work then} — the
+    """{id of an issuing body closed by `on` (None: today): id of the body that carries its work then} — the
     body (org.body_of) of the first unit of its successor chain in force then (org.in_force): that unit when it
     is an issuing body (the ward it was merged into), else the issuing body above it by the tree, or the top of
-    the tree (a commune merged into a department, or into a ward no longer marked: the province). A successor
-    merged away too hands it on. Kept per worker and day (engine.org.kept): a permission clause's path asks."""
+    the tree (a commune merged into a department, or into a ward no longer marked: the province). A chain that
+    ends in a unit closed without a successor (a ward merged into one later dissolved, or a body closed without
+    one) falls through to the body above that unit by the tree, else the province (org.working_unit:
+    `fallen_through` names them to the administrator). A successor merged away too hands it on. Kept per worker
+    and day (engine.org.kept): a permission clause's path asks."""
     day = on or clock.today()
 
     def read() -> dict[int, int]:
-        ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.successor_id.is_not(None),
-                                                   Unit.valid_to <= day))
-        first = {unit.id: org.body_of(session, org.in_force(session, unit, day).id).id for unit in ended}
-        return {merged: _last_carrier(first, merged) for merged in first}
+        ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.valid_to <= day))
+        first = {unit.id: org.body_of(session, org.working_unit(session, unit, day).id).id for unit in ended}
+        return {merged: _last_carrier(first, merged) for merged in first if first[merged] != merged}
     return kept(session, ("carriers", day), read, tables=("units",))
+
+
+@dataclass(frozen=True)
+class FallenThrough:
+    """An issuing body closed whose successor chain ends in a unit closed without a successor (`closed`): its
+    records are kept by `keeper`, the body above by the tree (the province)."""
+
+    body: Unit
+    closed: Unit
+    keeper: Unit
+
+
+def fallen_through(session: Session) -> list[FallenThrough]:
+    """The issuing bodies closed by today whose records fell through a successor chain ending in a unit closed
+    without a successor (`carriers`), by name: the administrator is told on the organisation page."""
+    today, kept_by_body = clock.today(), carriers(session)
+    ended = session.scalars(select(Unit).where(Unit.is_issuing_body.is_(True), Unit.valid_to <= today,
+                                               Unit.id.in_(list(kept_by_body))).order_by(Unit.name))
+    return [FallenThrough(unit, last, session.get_one(Unit, kept_by_body[unit.id])) for unit in ended
+            if not (last := org.in_force(session, unit, today)).is_valid_on(today)]
 
 
 def _last_carrier(first: Mapping[int, int], merged: int) -> int:

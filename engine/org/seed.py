@@ -23,7 +23,9 @@ Old-tree units a deployment already holds under its own codes — restored from 
 before 2025, or imported — are adopted rather than duplicated: a unit in force, of the planned
 old unit's kind and with its name (compared folded, and only when one unit has it), gets the
 end date and the successor link, keeps its code, parent and tasks, and the planned units below
-it hang below it; an old tracking office so closed hands over to the seeded Văn phòng UBND.
+it hang below it; an old tracking office so closed hands over to the seeded Văn phòng UBND. A unit left in
+force below a unit closed with a successor (an adopted old ward's sections) moves below the unit carrying its work
+(org.move_units_left_below_closed).
 
 A province that did not merge (Cao Bằng, Hà Nội…) keeps its province unit: only its districts,
 old communes and the departments of 1/3/2025 are closed. Old units hang below the new province,
@@ -107,6 +109,7 @@ class SeedResult:
     created: int = 0
     existing: int = 0
     adopted: int = 0   # old-tree units the deployment had under its own codes (`_adoptable`)
+    moved: int = 0     # units in force below a closed one, moved below its successor (org.move_below_successor)
     counts: dict[str, int] = field(default_factory=dict)  # planned units per kind
 
 
@@ -322,4 +325,5 @@ def seed_province(session: Session, code: str) -> SeedResult:
         if item.successor:
             unit.successor_id = ids[item.successor]
     session.flush()
+    result.moved = org.move_units_left_below_closed(session)
     return result

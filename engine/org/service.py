@@ -281,6 +281,17 @@ def in_force(session: Session, unit: Unit, on: date) -> Unit:
     return unit
 
 
+def working_unit(session: Session, unit: Unit, on: date) -> Unit:
+    """The unit in force doing `unit`'s work on `on`: `in_force`, or when its successor chain ends in a unit closed
+    without a successor (a ward merged into one later dissolved), the unit above that one by the tree, in force or
+    taken the same way (the province at the top)."""
+    current, seen = in_force(session, unit, on), set[int]()
+    while not current.is_valid_on(on) and current.parent_id is not None and current.id not in seen:
+        seen.add(current.id)
+        current = in_force(session, session.get_one(Unit, current.parent_id), on)
+    return current
+
+
 def in_session(session: Session, actor: User) -> User:
     """`actor` as an object of `session`. The caller read it for the current request, so its
     clean loaded state is merged without a statement; anything else is read again."""
@@ -363,7 +374,40 @@ def retire_unit(session: Session, code: str, on: date, successor_code: str | Non
         unit.successor_id = successor.id
     unit.valid_to = on
     audit.record(session, "unit.retired", "unit", unit.id, before=before, after=_retirement(session, unit))
+    if on <= clock.today():
+        move_below_successor(session, unit)
     return unit
+
+
+def move_below_successor(session: Session, closed: Unit) -> list[Unit]:
+    """The units still in force below `closed` (a unit closed with a successor: an old ward's sections, phòng/bộ
+    phận) move below the unit in force carrying its work from its end date (the new ward), with their open work
+    and their people: a section is no body of its own, and left below a closed unit it would be listed as a unit of
+    nobody's. It lives on there until the administrator closes it into one of that unit's own (`retire_unit`).
+    Nothing moves when the chain ends in a unit closed without a successor. Audited; returns those moved."""
+    if closed.valid_to is None or closed.successor_id is None:
+        return []
+    successor = in_force(session, closed, closed.valid_to)
+    if not successor.is_valid_on(closed.valid_to):
+        return []
+    below = session.scalars(select(Unit).where(Unit.parent_id == closed.id, Unit.id != successor.id, or_(
+        Unit.valid_to.is_(None), Unit.valid_to > closed.valid_to)).order_by(Unit.code)).all()
+    moved = [unit for unit in below if not is_within(session, successor.id, unit.id)]  # never below itself
+    for unit in moved:
+        audit.record(session, "unit.moved", "unit", unit.id, before={"parent": closed.name},
+                     after={"parent": successor.name})
+        unit.parent_id = successor.id
+    session.flush()
+    return moved
+
+
+def move_units_left_below_closed(session: Session) -> int:
+    """`move_below_successor` for every unit closed with a successor by today that still has units in force below
+    it (a deployment seeded before seeding moved them, or a unit retired ahead of its day); returns how many moved."""
+    in_force_below = select(Unit.parent_id).where(Unit.valid_to.is_(None), Unit.parent_id.is_not(None))
+    closed = session.scalars(select(Unit).where(Unit.successor_id.is_not(None), Unit.valid_to <= clock.today(),
+                                                Unit.id.in_(in_force_below)).order_by(Unit.code)).all()
+    return sum(len(move_below_successor(session, unit)) for unit in closed)
 
 
 def _retirement(session: Session, unit: Unit) -> dict:

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.db import Database, rowcount
 from engine.errors import EngineError
-from engine.org.models import LoginThrottle, User
+from engine.org import permissions
+from engine.org import service as org
+from engine.org.models import LoginThrottle, Unit, User
 from engine.passwords import spend_a_verification, verify_password
 
 QUIET_RESET = timedelta(days=1)  # a pair quiet this long starts counting afresh
@@ -42,9 +44,14 @@ class Throttled(EngineError):
         self.seconds = seconds
 
 
+class UnitClosed(EngineError):
+    """The password is right, but the account's unit is closed (permissions.account_in_force)."""
+
+
 def sign_in(db: Database, address: str, username: str, password: str, policy: Throttling) -> User | None:
     """The active user `username` if `password` is theirs; None otherwise, in about the same
-    time whether the user exists or not. Raises Throttled while the pair is blocked."""
+    time whether the user exists or not. Raises Throttled while the pair is blocked, UnitClosed when the
+    password is right but the account ended with its unit."""
     address, username = address[:64], username[:64]
     with db.session() as session:
         attempts, blocked_for = _count_attempt(session, address, username, policy)
@@ -58,7 +65,23 @@ def sign_in(db: Database, address: str, username: str, password: str, policy: Th
         elif blocked_for:  # a failure that began a wait
             _audit_throttle(session, "login.throttled", username,
                             {"address": address, "attempts": attempts, "seconds": blocked_for})
+    if user is not None and not permissions.account_in_force(user):
+        _refuse_closed_unit(db, user)
     return user
+
+
+def _refuse_closed_unit(db: Database, user: User) -> None:
+    """Raise UnitClosed naming the account's unit, its end date and the unit in force doing its work, if any."""
+    with db.reading() as session:
+        unit = session.get_one(Unit, user.unit_id)
+        successor = org.in_force(session, unit, clock.today())
+        day = unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else ""
+        if successor.id != unit.id and successor.is_valid_on(clock.today()):
+            raise UnitClosed("Your account's unit, %(unit)s, is no longer in force from %(day)s: ask the system "
+                             "administrator to move your account to %(successor)s, which does its work now.",
+                             unit=unit.name, day=day, successor=successor.name)
+        raise UnitClosed("Your account's unit, %(unit)s, is no longer in force from %(day)s: ask the system "
+                         "administrator to move your account to a unit in force.", unit=unit.name, day=day)
 
 
 def _count_attempt(session: Session, address: str, username: str, policy: Throttling) -> tuple[int, int]:

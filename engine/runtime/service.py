@@ -119,7 +119,7 @@ class DbLookups(forms.Lookups):
 
     def user_offered(self, username: str, roles: Collection[str] = ()) -> bool:
         user = self.session.scalar(select(User).where(User.username == username))
-        return user is not None and user.active and (not roles or user.has_role(*roles))
+        return user is not None and permissions.account_in_force(user) and (not roles or user.has_role(*roles))
 
     def user_name(self, username: str) -> str:
         return self.session.scalar(select(User.full_name).where(User.username == username)) or username

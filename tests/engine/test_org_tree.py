@@ -149,6 +149,31 @@ def test_retiring_a_unit_is_audited_and_never_before_it_came_into_force(engine):
                                                {"valid_to": "2025-07-01", "successor": "Sở B"})
 
 
+def test_a_ward_retired_into_another_hands_it_its_sections_from_its_end_date(engine, clock):
+    """A ward's section (phòng) is no body of its own: left below its closed ward it would be nobody's unit in force;
+    it moves below the ward carrying the closed one's work, audited. A ward closed from a later day keeps it until
+    then (a seeding run again moves it)."""
+    with engine.db.session() as s:
+        org.create_unit(s, "UB", "UBND tỉnh", kind="province")
+        for ward in ("P1", "P2", "TH", "BK"):
+            org.create_unit(s, ward, f"UBND phường {ward}", parent_code="UB", kind="commune")
+            org.create_unit(s, f"{ward}-KT", f"Phòng Kinh tế phường {ward}", parent_code=ward, kind="section")
+        org.retire_unit(s, "P2", clock.today(), successor_code="TH")
+        org.retire_unit(s, "P1", clock.today(), successor_code="P2")     # P1's section goes where P1's work goes
+        org.retire_unit(s, "BK", clock.today() + timedelta(days=1), successor_code="TH")
+    with engine.db.session() as s:
+        th, bk = org.require_unit(s, "TH").id, org.require_unit(s, "BK").id
+        assert {code: org.require_unit(s, f"{code}-KT").parent_id for code in ("P1", "P2", "BK")} == {
+            "P1": th, "P2": th, "BK": bk}
+    clock.set(clock.now() + timedelta(days=1))
+    with engine.db.session() as s:
+        assert org.move_units_left_below_closed(s) == 1
+        assert org.require_unit(s, "BK-KT").parent_id == th
+        moved = s.scalars(select(AuditEntry).where(AuditEntry.action == "unit.moved").order_by(AuditEntry.id)).all()
+        assert [(entry.before, entry.after) for entry in moved] == [
+            ({"parent": f"UBND phường {ward}"}, {"parent": "UBND phường TH"}) for ward in ("P2", "P1", "BK")]
+
+
 def test_a_retired_tracking_office_hands_the_tracking_to_its_successor_from_its_end_date(engine):
     with engine.db.session() as s:
         org.create_unit(s, "UB", "UBND tỉnh", kind="province")

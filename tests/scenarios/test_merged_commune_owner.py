@@ -1,13 +1,15 @@
-"""An issuing body merged into a unit that is no issuing body (issue #21): its directives are the body's above that
-unit by the tree. Today's Đắk Lắk is seeded (`dondoc org seed --province 66`: the province's office tracks); one of
-Phú Yên's old wards, merged into Phường Tuy Hòa on 1/7/2025, had its own office (marked an issuing body), whose
-clerk registered a directive to its section on 12/05/2025. Then Phường Tuy Hòa is no issuing body (its
-administrator unmarked it: the province's office tracks for it), or the old ward was merged by hand into a
-department. Either way the old ward's directive is the province's: its office lists and counts it, its periodic
-report asks the section once, and no commune's office sees it."""
+"""An issuing body merged into a unit that is no issuing body, or into one closed later without a successor
+(issue #21): its directives are the body's above that unit by the tree. Today's Đắk Lắk is seeded (`dondoc org
+seed --province 66`: the province's office tracks); one of Phú Yên's old wards, merged into Phường Tuy Hòa on
+1/7/2025, had its own office (marked an issuing body), whose clerk registered a directive to its section on
+12/05/2025. Then Phường Tuy Hòa is no issuing body (its administrator unmarked it: the province's office tracks for
+it), or the old ward was merged by hand into a department, or Phường Tuy Hòa was closed from 01/01/2026 with no
+successor (the administrator is told on the organisation page). Either way the old ward's directive is the
+province's: its office lists and counts it, its periodic report asks the section once, and no commune's office
+sees it."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -27,6 +29,7 @@ pytestmark = pytest.mark.usefixtures("worker_mode")  # warm, and restarted befor
 OLD_DIRECTIVE = "9/UBND-VP"
 PROVINCE, OFFICE, DEPARTMENT = "tinh-66", "tinh-66-vp", "tinh-66-snv"
 SECTION = "PY-KT"
+RETIRED_ON = date(2026, 1, 1)
 OTHER_WARD = "xa-22045"  # Phường Bình Kiến, beside it, still an issuing body
 
 
@@ -37,7 +40,7 @@ def _merged_ward(session) -> Unit:
                            .order_by(Unit.code)).first()
 
 
-@pytest.fixture(params=["successor unmarked", "into a department"])
+@pytest.fixture(params=["successor unmarked", "into a department", "successor retired"])
 def merged(request, database_url, clock, tmp_path):
     clock.set(datetime(2025, 5, 12, 9, 0))
     engine = make_engine(database_url, clock, ruleset="tinh-2025", tmp_path=tmp_path)
@@ -66,8 +69,10 @@ def merged(request, database_url, clock, tmp_path):
     with engine.db.session() as s:
         if request.param == "successor unmarked":
             org.mark_issuing_body(s, SUCCESSOR, False)
-        else:
+        elif request.param == "into a department":
             org.retire_unit(s, old_code, datetime(2025, 7, 1).date(), successor_code=DEPARTMENT)
+        else:  # the ward it was merged into closed in turn, with no successor named
+            org.retire_unit(s, SUCCESSOR, RETIRED_ON)
     clock.set(datetime(2026, 3, 2, 9, 0))
     yield engine, browser, request.param
     engine.close()
@@ -78,8 +83,9 @@ def test_a_ward_merged_into_no_issuing_body_leaves_its_directives_to_the_body_ab
     province, chairman = browser("vp_tinh"), browser("ct_tinh")
     for path in ("/assignments", "/today"):
         assert OLD_DIRECTIVE in _page(province, path), path
-    # a ward still marked sees none; Phường Tuy Hòa's clerk is the province's office's once it is unmarked
-    outsiders = ["vp_khac"] if shape == "successor unmarked" else ["vp_khac", "vp_th"]
+    # a ward still marked sees none; Phường Tuy Hòa's clerk is the province's office's once it is unmarked, and
+    # signs in no more once it is closed
+    outsiders = ["vp_khac", "vp_th"] if shape == "into a department" else ["vp_khac"]
     for outsider in outsiders:
         assert OLD_DIRECTIVE not in _page(browser(outsider), "/assignments"), outsider
     assert OLD_DIRECTIVE in _page(chairman, "/assignments")
@@ -89,3 +95,14 @@ def test_a_ward_merged_into_no_issuing_body_leaves_its_directives_to_the_body_ab
     # the quarter's periodic reports open (06/03): the province's asks the old ward's section, nobody else's does
     opened = open_quarter(engine, clock)
     assert {body: asked for body, (_, asked) in opened.items()} == {None: [SECTION]}, opened
+
+
+@pytest.mark.parametrize("merged", ["successor retired"], indirect=True)
+def test_the_organisation_page_names_the_bodies_whose_records_fell_through_to_the_province(merged):
+    engine, browser, _ = merged
+    with engine.db.session() as s:
+        org.create_user(s, "qt_tinh", PASSWORD, "Quản Trị Tỉnh", OFFICE, ["system_admin"])
+        old = _merged_ward(s).name
+    page = _words(_page(browser("qt_tinh"), "/admin/organisation"))
+    for body in (old, "Phường Tuy Hòa"):  # the ward closed without a successor keeps nothing either
+        assert f"{body} Phường Tuy Hòa (thôi hoạt động từ 01/01/2026) UBND tỉnh Đắk Lắk" in page, page

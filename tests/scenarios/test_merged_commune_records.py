@@ -6,6 +6,7 @@ the line (as the old ward recorded it) and is reminded of its paper report; anot
 province keeps its [secrecy] register (a province whose own Quy chế keeps one)."""
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import date, datetime
 
@@ -34,7 +35,8 @@ ASKED = {"due": "26/05/2025", "office_due": "02/06/2025"}
 SECRET = {"symbol": "4/QĐ-UBND-P1", "issued_on": "12/05/2025", "issuer": "UBND phường 1", "secrecy": "secret"}
 OLD_PEOPLE = {"vp_p1": ("PY-P1", ["clerk"]), "cvp_p1": ("PY-P1", ["office_head"]),
               "kt_p1": ("PY-P1-KT", ["unit_officer"]), "cvp_b": ("xa-b", ["office_head"])}
-NEW_PEOPLE = {"vp_th": ["clerk"], "cvp_th": ["office_head"], "ct_th": ["leader"]}
+NEW_PEOPLE = {"vp_th": ["clerk"], "cvp_th": ["office_head"], "ct_th": ["leader"], "cv_th": ["unit_officer"]}
+OF_THE_WARD = "Kiểm tra UBND phường 1"  # the province's inspection of the old ward itself
 DECISION = {"decision_symbol": "3/QĐ-UBND", "decided_on": "02/03/2026", "legal_basis": "Quy chế làm việc",
             "scope": "Phòng Kinh tế phường 1", "content": "Việc thực hiện văn bản 07/UBND-P1",
             "starts_on": "09/03/2026", "ends_on": "13/03/2026", "team_leader": "cvp_th",
@@ -67,6 +69,9 @@ def merged(database_url, clock, tmp_path):
     proposed = browser("vp_p1").post("/inspections/new", {"title": INSPECTION, "kind": "planned",
                                                           "units": ["PY-P1-KT"]}, page="/inspections/new")
     assert proposed.status_code == 302, proposed.get_data(as_text=True)
+    of_the_ward = browser("chanhvp").post("/inspections/new", {"title": OF_THE_WARD, "kind": "planned",
+                                                               "units": ["PY-P1"]}, page="/inspections/new")
+    assert of_the_ward.status_code == 302, of_the_ward.get_data(as_text=True)
     asked = browser("vp_p1").post("/reports/adhoc/new", {"topic": TOPIC, "units": ["PY-P1-KT"], **ASKED})
     assert asked.status_code == 302, asked.get_data(as_text=True)
     with engine.db.session() as s:
@@ -136,3 +141,36 @@ def test_the_successor_ward_keeps_its_predecessor_s_secret_register_line(merged,
 
     recorded = browser("cvp_th").post(f"/secrecy/{line}/paper-reports", {"sent_on": "31/03/2026"}, page="/secrecy")
     assert recorded.status_code == 302, recorded.get_data(as_text=True)
+
+
+def test_the_successor_ward_s_staff_file_the_old_ward_s_papers_in_the_province_s_inspection_of_it(merged):
+    """The province's office proposed an inspection of the old ward itself before the merger. The old ward's
+    accounts ended with it: the new ward's officer speaks for it and files its execution report (refused before:
+    only the inspected unit's own staff filed its papers, and nobody could)."""
+    engine, browser = merged
+    with engine.db.session() as s:
+        inspection = s.scalar(select(Inspection.id).where(Inspection.title == OF_THE_WARD))
+    officer, page = browser("cv_th"), f"/inspections/{inspection}"
+    assert OF_THE_WARD in _page(officer, page)
+    filed = officer.post(f"{page}/papers", {"kind": "execution_reports", "title": "Báo cáo của phường Tuy Hòa",
+                                            "files": (io.BytesIO(b"%PDF-1.4 bao cao"), "bao-cao.pdf")},
+                         page=page, content_type="multipart/form-data")
+    assert filed.status_code == 302, filed.get_data(as_text=True)
+    assert "Báo cáo của phường Tuy Hòa" in _page(browser("chanhvp"), page)
+
+
+def test_the_old_ward_s_staff_are_offered_on_no_team_once_their_accounts_ended(merged):
+    """The decision on the old ward's inspection offers its team from the accounts in force: the old ward's office
+    head, whose account ended with the ward, is neither offered nor taken (work given by name to them would wait
+    for someone who cannot sign in)."""
+    engine, browser = merged
+    with engine.db.session() as s:
+        inspection = s.scalars(select(Inspection).where(Inspection.title == INSPECTION)).one()
+        decide = s.scalars(select(WorkItem).where(WorkItem.instance_id == inspection.instance_id,
+                                                  WorkItem.status == "ready")).one()
+    chairman = browser("ct_th")
+    form = _page(chairman, f"/work/{decide.id}")
+    assert 'value="cvp_th"' in form and 'value="cvp_p1"' not in form
+    refused = chairman.post(f"/work/{decide.id}", {**DECISION, "team_members": ["cvp_th", "cvp_p1"]})
+    assert refused.status_code == 422, refused.status_code
+    assert "3/QĐ-UBND" not in _page(browser("vp_th"), f"/inspections/{inspection.id}")

@@ -137,15 +137,17 @@ def organisation():
             status = 400
         else:
             flash(_("%(province)s: %(created)s units created, %(adopted)s adopted from the old tree, %(existing)s "
-                    "already there.", province=result.province, created=result.created, adopted=result.adopted,
-                    existing=result.existing), "success")
+                    "already there, %(moved)s units in force below a closed one moved below its successor.",
+                    province=result.province, created=result.created, adopted=result.adopted,
+                    existing=result.existing, moved=result.moved), "success")
             return redirect(url_for("admin.organisation"))
     with engine().db.reading() as session:
         seeded = [(unit, _unit_counts(session, unit)) for unit in session.scalars(
             select(Unit).where(Unit.kind == "province", Unit.valid_to.is_(None)).order_by(Unit.name))]
         bodies = session.scalars(select(Unit.name).where(Unit.is_issuing_body.is_(True)).order_by(Unit.name)).all()
+        fallen = permissions.fallen_through(session)
     return render_template("admin/organisation.html", provinces=seed.provinces(), seeded=seeded,
-                           bodies=bodies), status
+                           bodies=bodies, fallen=fallen), status
 
 
 @blueprint.post("/organisation/issuing-body")
@@ -190,8 +192,10 @@ def users():
     with engine().db.reading() as session:
         found = accounts.find_users(session, text, forms.int_arg(request.args, "page", 1))
         units = forms.unit_choices(session)
+        # accounts that ended with their unit (an old ward merged away): the administrator moves them
+        ended = {user.id for user, _unit in found.rows if user.active and not permissions.account_in_force(user)}
     return _form_page(render_template("admin/users.html", found=found, text=text, units=units, roles=ROLES,
-                                      form=form))
+                                      form=form, ended=ended))
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])

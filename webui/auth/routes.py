@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from engine import clock
 from engine.api_tokens import service as tokens
 from engine.errors import EngineError
-from engine.org import signin
+from engine.org import permissions, signin
 from engine.org.models import User
 from webui.context import engine
 from webui.history import ACCOUNT_FIELDS, readable
@@ -65,8 +65,8 @@ def init_app(app) -> None:
             user = db.get(User, user_id)
             if user is not None:
                 user.unit  # noqa: B018  (load before the session closes)
-        if user is None or not user.active or session.get("epoch") != user.session_epoch:
-            _clear_session()  # gone, deactivated, signed out elsewhere or given a new password
+        if user is None or not permissions.account_in_force(user) or session.get("epoch") != user.session_epoch:
+            _clear_session()  # gone, deactivated, its unit closed, signed out elsewhere or given a new password
             return
         g.user = user
 
@@ -82,6 +82,9 @@ def login():
             user = _password_check(request.form.get("username", "").strip(), request.form.get("password", ""))
         except signin.Throttled as refusal:
             return _throttled(refusal, lambda: render_template("auth/login.html"))
+        except signin.UnitClosed as refusal:
+            flash(engine_message(refusal), "error")
+            return render_template("auth/login.html"), 403
         if user is not None:
             _start_session(user, session.get("language") or user.language)
             return redirect(safe_next(request.args.get("next")))
