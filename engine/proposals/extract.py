@@ -608,8 +608,10 @@ _STATE_SPEAKS = re.compile(r"\b(?:chu tich|ubnd|uy ban nhan dan|thu tuong|bo tru
 _ADDED_DUTY = re.compile(r"^(?:dong thoi|ngoai ra),? ")
 _OPENING_WORDS = 8   # the words of a time or a case opening a sentence before its comma ("Trong năm 2026, …")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
-# Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
-_ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
+# Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …", also those who came to
+# direct it: "Dự và chỉ đạo hội nghị có đồng chí …") names no duty.
+_ATTENDING = re.compile(r"(?:cung |tham )?du (?:va chi dao )?(?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?"
+                        r"(?:co|gom)\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 # What another text gave, told of with that text as the subject: "Ngày 29/6/2026, Bộ trưởng … ban hành Quyết định số

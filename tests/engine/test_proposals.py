@@ -2103,6 +2103,10 @@ def test_a_list_after_a_head_and_colon_is_no_topic(text, leads):
     # who attended a meeting names no duty
     ("Tham dự cuộc họp có lãnh đạo cơ quan: Sở Tài chính, Sở Xây dựng và đại diện Văn phòng UBND tỉnh.", []),
     ("Dự họp có: Sở Tài chính, Sở Xây dựng và đại diện UBND huyện An Phú.", []),
+    # … nor who came to direct it
+    ("Dự và chỉ đạo hội nghị có đồng chí Nguyễn Văn Ba, Bí thư Đảng ủy, Chủ tịch HĐND xã; lãnh đạo Đảng ủy, HĐND, "
+     "UBND xã; các ban, ngành, đoàn thể; lực lượng Công an, Quân sự; trưởng thôn 28 thôn và các tập thể, cá nhân được "
+     "khen thưởng năm 2025.", []),
     # … a unit told to attend and report is a duty
     ("Sở Tài chính tham dự cuộc họp và báo cáo kết quả thẩm định.", [["STC"]]),
 ])
