@@ -234,6 +234,9 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "các ngành, địa phương khẩn trương …": the sectors are the departments
     ("cac nganh , dia phuong", "department+" + _LOCAL),
     ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL),
+    # … and joined by "và": "Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành và địa phương tập trung …"
+    ("cac so , ban , nganh va dia phuong", "department+" + _LOCAL),
+    ("cac so , nganh va dia phuong", "department+" + _LOCAL),
     # "các ban quản lý chuyên ngành": the specialised boards are the project boards, not every "Ban Quản lý …"
     # (economic zones, industrial parks)
     ("cac ban quan ly chuyen nganh", "project_board"))), key=lambda pk: -len(pk[0])))

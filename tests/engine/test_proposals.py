@@ -1809,6 +1809,10 @@ def test_a_period_dating_what_arose_is_no_deadline(text, kind):
     # "địa phương" written without its "các" after the departments: the tier below the province too
     ("Các sở, ngành, địa phương chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS + ["P-D", "X-C"]]),
     ("Các sở, ban, ngành, địa phương rà soát các dự án chậm tiến độ.", [DEPARTMENTS + ["P-D", "X-C"]]),
+    # … and after "và"
+    ("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành và địa phương tập trung mọi nguồn lực khắc phục hậu quả.",
+     [DEPARTMENTS + ["P-D", "X-C"]]),
+    ("Các sở, ngành và địa phương tổ chức theo dõi chặt chẽ diễn biến thời tiết.", [DEPARTMENTS + ["P-D", "X-C"]]),
     # the departments alone stay the departments
     ("Các sở, ngành chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS]),
 ])
