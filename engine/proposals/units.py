@@ -93,6 +93,7 @@ _TIER_LEADERS = (("lanh", "dao"), ("chinh", "quyen"))
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("chinh", "quyen", "cap"),   # the tiers' governments: "chính quyền cấp huyện, cấp xã"
+                     ("chinh", "quyen", "cac"),   # … and "chính quyền các xã, phường" (a noun: not "lãnh đạo các xã")
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
                      *_TIER_LEADERS,
                      ("cac",),   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"

@@ -3778,6 +3778,14 @@ def test_the_communes_leaders_named_by_two_tiers_without_cac():
     assert propose("Lãnh đạo xã phải cung cấp khẩn cấp lương thực cho người dân.", UNITS, TODAY).proposals == []
 
 
+def test_the_communes_governments_named_with_cac():
+    # "Chính quyền các xã, phường … cũng được yêu cầu nắm chắc tình hình …" (heldout106's Cao Bằng): the communes
+    for text in ("Chính quyền các xã, phường trên địa bàn cũng được yêu cầu nắm chắc tình hình, sẵn sàng các phương án "
+                 "sơ tán người dân.",
+                 "Chính quyền các xã, phường chủ động sơ tán dân đến nơi an toàn."):
+        assert one(text).lead_units == ["P-D", "X-C"], text
+
+
 def test_public_service_units_in_a_list_of_leads_keep_it_one_list():
     # "các sở, ban, ngành, đơn vị sự nghiệp công lập và UBND xã, phường khẩn trương …" (heldout102's Tuyên Quang):
     # one duty of the departments and the communes, the public service units outside the tree
