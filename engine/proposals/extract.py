@@ -1936,12 +1936,24 @@ def _leads(words: list[str], mentions: list[Mention], matcher: UnitMatcher) -> t
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
-        picks_out = collective and words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"]   # a power
+        picks_out = collective and ((words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"])   # a power
+                                    or _lacking_then_told(words, end))
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
                 and not reports and not consents and not results and not _asks(words, end) \
                 and _past_asking(words, end, codes, matcher) is None:
             return codes, end
     return [], 0
+
+
+def _lacking_then_told(words: list[str], end: int) -> bool:
+    """"Các xã, phường chưa đạt khối lượng nạo vét … phải hoàn thành trước ngày 2/2/2026": "chưa" after a collective
+    name picks out those that have not done a thing, told by "phải" (or "khẩn trương") what to do — not "Các xã chưa
+    hoàn thành kế hoạch" (a report)."""
+    if words[end:end + 1] != ["chua"]:
+        return False
+    rest = words[end + 1:]
+    rest = rest[:rest.index(";")] if ";" in rest else rest
+    return "phai" in rest or any(rest[at:at + 2] == ["khan", "truong"] for at in range(len(rest) - 1))
 
 
 def _past_asking(words: list[str], end: int, codes: list[str] | tuple[str, ...], matcher: UnitMatcher) -> int | None:

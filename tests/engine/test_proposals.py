@@ -4016,3 +4016,16 @@ def test_communes_and_wards_named_after_their_committees_collective_name_are_tho
     assert sorted(one(named, units=units).lead_units) == ["P-D", "X-C"]
     every = "UBND tỉnh yêu cầu UBND các xã, phường khẩn trương rà soát nguồn gốc đất."
     assert sorted(one(every, units=units).lead_units) == ["P-D", "X-C", "X-E"]
+
+
+@pytest.mark.parametrize("text, found", [
+    # "chưa …" after a collective name picks out those that have not done a thing, then told what to do (heldout106's
+    # Thanh Hóa): the communes' duty
+    ("Theo đó, các xã, phường chưa đạt khối lượng nạo vét theo kế hoạch phải hoàn thành trước ngày 2/3/2026 và báo cáo "
+     "kết quả về Sở Nông nghiệp và Môi trường trước ngày 7/3/2026.", [(["P-D", "X-C"], date(2026, 3, 2))]),
+    # … not a report of what they have not done
+    ("Các xã, phường chưa hoàn thành kế hoạch nạo vét kênh mương.", []),
+    ("Các xã, phường chưa đạt khối lượng nạo vét; Sở Tài chính phải bố trí kinh phí.", [(["STC"], None)]),
+])
+def test_a_collective_picked_out_by_what_it_has_not_done_then_told(text, found):
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == found
