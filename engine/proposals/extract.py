@@ -1926,8 +1926,10 @@ def _leads(words: list[str], mentions: list[Mention], matcher: UnitMatcher) -> t
                 or (words[end:end + 1] == ["la"] and words[end + 1:end + 3] in _ROLE_BODIES
                     and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name; so is "đã" after
-        # the unit's place ("Sở Nông nghiệp và Phát triển nông thôn tỉnh Quảng Ninh đã ban hành văn bản …")
-        reports = "vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
+        # the unit's place ("Sở Nông nghiệp và Phát triển nông thôn tỉnh Quảng Ninh đã ban hành văn bản …") or after
+        # "cũng" ("… cũng đã có quyết định bổ sung …": a thing done besides)
+        reports = ("vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
+                   or words[end:end + 2] == ["cung", "da"])   # "UBND TP Cần Thơ cũng đã có quyết định …"
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
         # "Năm 2024, ngành Xây dựng đạt nhiều kết quả …", "Sở X đặt mục tiêu …": what a body achieved, or the target

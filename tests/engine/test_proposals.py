@@ -4029,3 +4029,14 @@ def test_communes_and_wards_named_after_their_committees_collective_name_are_tho
 ])
 def test_a_collective_picked_out_by_what_it_has_not_done_then_told(text, found):
     assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == found
+
+
+@pytest.mark.parametrize("text, leads", [
+    # a thing the committee has done besides, told of after "cũng" (heldout106's Cần Thơ): no task
+    ("UBND tỉnh cũng đã có quyết định bổ sung hơn 409 tỉ đồng cho ngân sách xã, phường để tặng quà nhân dân.", []),
+    ("Sở Tài chính cũng đã có văn bản hướng dẫn các xã, phường.", []),
+    # … a duty it gives besides still is one
+    ("Sở Tài chính cũng có trách nhiệm hướng dẫn các xã, phường.", [["STC"]]),
+])
+def test_a_thing_done_besides_is_no_task(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
