@@ -503,6 +503,12 @@ _EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?(?:cac|tung) bo, (?:co quan|nganh),
 # bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
 _TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"
                               r"|quy (?:uy ban|co quan|bo|so)\b)")   # also the addressees' courtesy name: "Quý Ủy ban"
+# … and, after a report's opening named the units in general (_opening_units), "the units" told again: "Chủ tịch UBND
+# tỉnh yêu cầu các cơ quan, đơn vị tổ chức quán triệt …", "Trong công tác ban hành văn bản, các đơn vị tiếp tục …"
+_TOLD_THE_UNITS = re.compile(r"\b(?:yeu cau|de nghi) cac (?:co quan, )?don vi "
+                             r"(?!lien quan\b|thuoc\b|truc thuoc\b|co\b)"
+                             r"|^(?:[^,;]{0,60}, )?cac (?:co quan, )?don vi "
+                             r"(?:tiep tuc|khan truong|tap trung|chu dong)\b")
 # … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
 _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
@@ -836,6 +842,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heading = _Heading()
     after_duty = addressees = False
     addressed: dict[str, None] = {}   # the units named after "Kính gửi:"
+    heard: dict[str, None] = {}   # the units a report's opening names in general, giving no duty there (_opening_units)
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
@@ -941,6 +948,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if ((sentence.opens_item and _CITED.match(folded)) or quoted
                 or _spelt_out_after(folded, sentences[at + 1:at + 2])
                 or _spelt_out_after(fold(whole), sentences[at + 1:at + 2])):   # the letter named in the recital
+            heard.update(_opening_units(sentence.text, matcher))
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
@@ -949,6 +957,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))
+                heard.update(_opening_units(sentence.text, matcher))
                 _remember_heads(heads, _named_one_by_one(told, [], matcher), matcher)   # then "Tỉnh cần …"
             after_duty = False
             continue
@@ -994,6 +1003,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
                         or (list(addressed) if _told_every_body(folded) else [])
+                        or (list(heard) if _TOLD_THE_UNITS.search(folded) else [])
                         or (line_leads if not sentence.opens_line else []), reference,
                         localities or _from_above(proposals, matcher), matcher)
         party = _party_speaks(folded, party)
@@ -1250,6 +1260,15 @@ def _named_outside_a_list(sentence: _Sentence, matcher: UnitMatcher) -> list[str
         return []
     return list(dict.fromkeys(c for part in _parts(sentence.text, matcher) for m in _clause(part, matcher).mentions
                               for c in m.codes if not matcher.is_issuer(c)))
+
+
+def _opening_units(text: str, matcher: UnitMatcher) -> dict[str, None]:
+    """The units named in general (a collective name) by a report's opening that gives no duty itself — the meeting's
+    ("… tổ chức cuộc họp nghe các sở, ngành, địa phương báo cáo …") or the letter's summed up ("… đã ban hành công văn
+    số 426/UBND-NC …, yêu cầu Thủ trưởng các sở, … và Chủ tịch UBND các xã, phường …" then "Theo đó, …"): "the
+    units" (_TOLD_THE_UNITS) below are they. Not the committee reporting, named by its own name."""
+    return dict.fromkeys(c for m in _clause(text, matcher).mentions if len(m.codes) > 1 and not m.by_name
+                         for c in m.codes)
 
 
 def _told_every_body(folded: str) -> bool:

@@ -4032,3 +4032,21 @@ def test_communes_and_wards_named_after_their_committees_collective_name_are_tho
 ])
 def test_a_collective_picked_out_by_what_it_has_not_done_then_told(text, found):
     assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == found
+
+
+def test_the_units_a_reports_opening_named_in_general_are_the_units_told_below():
+    # a meeting's opening names the units heard (heldout106's Tây Ninh), then "các đơn vị" are told: they lead
+    text = ("Ngày 28/1, UBND tỉnh vừa tổ chức cuộc họp nghe các sở, ngành, địa phương báo cáo tình hình thực hiện "
+            "nhiệm vụ trọng tâm. Lãnh đạo tỉnh yêu cầu các đơn vị tập trung tháo gỡ vướng mắc, đẩy nhanh tiến độ giải "
+            "ngân.")
+    everyone = sorted(DEPARTMENTS + ["P-D", "X-C"])
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [everyone]
+    # … and a letter summed up before "Theo đó" (heldout105's Thái Nguyên), also as the subject after an opening phrase
+    text = ("Ngày 14/01/2026, Chủ tịch UBND tỉnh đã ban hành công văn số 426/UBND-NC về việc triển khai Kết luận số "
+            "226-KL/TW, yêu cầu Thủ trưởng các sở, ban, ngành và Chủ tịch UBND các xã, phường tập trung chỉ đạo.\n"
+            "Theo đó, Chủ tịch UBND tỉnh yêu cầu các cơ quan, đơn vị tổ chức quán triệt sâu rộng nội dung Kết luận.\n"
+            "Trong công tác ban hành văn bản, các đơn vị tiếp tục thực hiện nghiêm các chỉ đạo của UBND tỉnh.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [everyone] * 2
+    # with no such opening "các đơn vị" name nobody the office can urge
+    assert propose("Lãnh đạo tỉnh yêu cầu các đơn vị tập trung tháo gỡ vướng mắc, đẩy nhanh tiến độ giải ngân.", UNITS,
+                   TODAY).proposals == []
