@@ -3995,7 +3995,8 @@ def test_a_year_dating_the_provinces_or_the_countrys_things_is_no_time_limit():
         said = fold(f"tuyen truyen cac su kien lon {whose} trong nam 2025")
         assert deadlines.find_deadline(said, TODAY) is deadlines.NO_DEADLINE, whose
     # … nor is the growth's year a duty is to further (heldout106's Tây Ninh)
-    said = fold("đẩy nhanh tiến độ giải ngân, coi đây là nhiệm vụ then chốt để thúc đẩy tăng trưởng kinh tế trong năm 2026")
+    said = fold("đẩy nhanh tiến độ giải ngân, coi đây là nhiệm vụ then chốt để thúc đẩy tăng trưởng kinh tế trong năm "
+                "2026")
     assert deadlines.find_deadline(said, TODAY) is deadlines.NO_DEADLINE
     # the year the duty is done in is still its time limit, also after "của"-phrases further back
     text = "Giao Sở Tài chính rà soát kế hoạch vốn của tỉnh, hoàn thành trong năm 2026."
