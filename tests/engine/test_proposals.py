@@ -4054,3 +4054,15 @@ def test_the_units_a_reports_opening_named_in_general_are_the_units_told_below()
     # with no such opening "các đơn vị" name nobody the office can urge
     assert propose("Lãnh đạo tỉnh yêu cầu các đơn vị tập trung tháo gỡ vướng mắc, đẩy nhanh tiến độ giải ngân.", UNITS,
                    TODAY).proposals == []
+
+
+def test_the_local_governments_of_a_committee_issuing_the_text_are_the_tier_below_it():
+    # "Ngày 7/10, Chủ tịch UBND tỉnh Cao Bằng … ban hành quyết định …" then "chính quyền địa phương cần …" (heldout106):
+    # the issuer named, its local governments are the communes, not itself
+    units = UnitMatcher([UnitRef("UBND-CB", "UBND tỉnh Cao Bằng", "province"),
+                         UnitRef("UBND-AG", "UBND tỉnh An Giang", "province"),
+                         UnitRef("X-C", "UBND xã Cát Tiên", "commune"),
+                         UnitRef("P-D", "UBND phường Đông Hải", "commune")])
+    text = ("Ngày 7/10, Chủ tịch UBND tỉnh Cao Bằng Lê Hải Hòa ban hành quyết định công bố tình huống khẩn cấp về "
+            "thiên tai.\n\nTheo đó, chính quyền địa phương cần tập trung hỗ trợ nhân dân khắc phục thiệt hại nhà ở.")
+    assert [sorted(p.lead_units) for p in propose(text, units, TODAY).proposals] == [["P-D", "X-C"]]
