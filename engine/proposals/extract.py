@@ -503,6 +503,12 @@ _EVERY_BODY = re.compile(r"^(?:[^,]{0,80}, )?(?:cac|tung) bo, (?:co quan|nganh),
 # bộ, ngành, địa phương" are the addressees: "… đề nghị bộ, ngành, địa phương khẩn trương tổng hợp …".
 _TOLD_EVERY_BODY = re.compile(r"\b(?:de nghi|yeu cau|giao) (?:(?:cac )?bo, (?:co quan|nganh),? (?:va )?dia phuong"
                               r"|quy (?:uy ban|co quan|bo|so)\b)")   # also the addressees' courtesy name: "Quý Ủy ban"
+# … and, after a report's opening named the units in general (_opening_units), "the units" told again: "Chủ tịch UBND
+# tỉnh yêu cầu các cơ quan, đơn vị tổ chức quán triệt …", "Trong công tác ban hành văn bản, các đơn vị tiếp tục …"
+_TOLD_THE_UNITS = re.compile(r"\b(?:yeu cau|de nghi) cac (?:co quan, )?don vi "
+                             r"(?!lien quan\b|thuoc\b|truc thuoc\b|co\b)"
+                             r"|^(?:[^,;]{0,60}, )?cac (?:co quan, )?don vi "
+                             r"(?:tiep tuc|khan truong|tap trung|chu dong)\b")
 # … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
 _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
@@ -608,8 +614,10 @@ _STATE_SPEAKS = re.compile(r"\b(?:chu tich|ubnd|uy ban nhan dan|thu tuong|bo tru
 _ADDED_DUTY = re.compile(r"^(?:dong thoi|ngoai ra),? ")
 _OPENING_WORDS = 8   # the words of a time or a case opening a sentence before its comma ("Trong năm 2026, …")
 _OWN_DUTY = re.compile(r"^(?!co trach nhiem).+\bco trach nhiem\b")
-# Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …") names no duty.
-_ATTENDING = re.compile(r"(?:cung |tham )?du (?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?(?:co|gom)\b")
+# Who attended a meeting ("Tham dự cuộc họp có lãnh đạo cơ quan: Bộ …", "Dự họp có …", also those who came to
+# direct it: "Dự và chỉ đạo hội nghị có đồng chí …") names no duty.
+_ATTENDING = re.compile(r"(?:cung |tham )?du (?:va chi dao )?(?:cuoc hop |hoi nghi |buoi lam viec |phien hop |hop )?"
+                        r"(?:co|gom)\b")
 # "Để triển khai thi hành Luật này, Bộ Nội vụ được giao xây dựng …": what a law gave a body, recited; this
 # text's own duty would give it ("Để thi hành Luật …, giao Sở X …", "Sở X có trách nhiệm …").
 # What another text gave, told of with that text as the subject: "Ngày 29/6/2026, Bộ trưởng … ban hành Quyết định số
@@ -834,6 +842,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     heading = _Heading()
     after_duty = addressees = False
     addressed: dict[str, None] = {}   # the units named after "Kính gửi:"
+    heard: dict[str, None] = {}   # the units a report's opening names in general, giving no duty there (_opening_units)
     localities: dict[str, None] = {}   # the committees named by name so far, in order
     heads: dict[str, list[str]] = {}   # the unit a head word alone names ("Bộ cũng …"): the last one named
     details: int | None = None   # the rank above the list items that are parts of the duty ("…, cụ thể:")
@@ -939,6 +948,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if ((sentence.opens_item and _CITED.match(folded)) or quoted
                 or _spelt_out_after(folded, sentences[at + 1:at + 2])
                 or _spelt_out_after(fold(whole), sentences[at + 1:at + 2])):   # the letter named in the recital
+            heard.update(_opening_units(sentence.text, matcher))
             after_duty = False
             continue
         if (addressees or _recites(folded) or _NARRATIVE.match(folded) or _ANNOUNCES.search(folded)
@@ -947,6 +957,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))
+                heard.update(_opening_units(sentence.text, matcher))
                 _remember_heads(heads, _named_one_by_one(told, [], matcher), matcher)   # then "Tỉnh cần …"
             after_duty = False
             continue
@@ -992,6 +1003,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
                         or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
                         or (list(addressed) if _told_every_body(folded) else [])
+                        or (list(heard) if _TOLD_THE_UNITS.search(folded) else [])
                         or (line_leads if not sentence.opens_line else []), reference,
                         localities or _from_above(proposals, matcher), matcher)
         party = _party_speaks(folded, party)
@@ -1250,6 +1262,15 @@ def _named_outside_a_list(sentence: _Sentence, matcher: UnitMatcher) -> list[str
                               for c in m.codes if not matcher.is_issuer(c)))
 
 
+def _opening_units(text: str, matcher: UnitMatcher) -> dict[str, None]:
+    """The units named in general (a collective name) by a report's opening that gives no duty itself — the meeting's
+    ("… tổ chức cuộc họp nghe các sở, ngành, địa phương báo cáo …") or the letter's summed up ("… đã ban hành công văn
+    số 426/UBND-NC …, yêu cầu Thủ trưởng các sở, … và Chủ tịch UBND các xã, phường …" then "Theo đó, …"): "the
+    units" (_TOLD_THE_UNITS) below are they. Not the committee reporting, named by its own name."""
+    return dict.fromkeys(c for m in _clause(text, matcher).mentions if len(m.codes) > 1 and not m.by_name
+                         for c in m.codes)
+
+
 def _told_every_body(folded: str) -> bool:
     """"…, đề nghị bộ, ngành, địa phương khẩn trương …", "… đề nghị Quý Ủy ban gửi báo cáo …" — but not what
     was asked before ("Bộ X đã có Văn bản số … đề nghị các bộ, ngành, địa phương báo cáo") nor whom to ask
@@ -1333,8 +1354,21 @@ def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str,
     """The committees the clauses name by their own names, in order — but not one speaking ("Chủ tịch UBND tỉnh
     Thanh Hóa Nguyễn Hoài Anh yêu cầu …", a report naming the issuing committee): its "các địa phương" are the tier
     below it, not itself."""
-    return dict.fromkeys(c for clause in clauses for m in clause.mentions if m.by_name and not _speaks(clause, m)
+    return dict.fromkeys(c for clause in clauses for m in clause.mentions
+                         if m.by_name and not _speaks(clause, m) and not _issues(clause, m)
                          for c in m.codes if matcher.is_locality(c))
+
+
+def _issues(clause: _Clause, mention: Mention) -> bool:
+    """The committee (or its chairman) issuing a text, told of after the day at most: "Ngày 7/10, Chủ tịch UBND tỉnh
+    Cao Bằng Lê Hải Hòa ban hành quyết định công bố tình huống khẩn cấp …" — the issuer, whose "chính quyền địa
+    phương" are the tier below it, not itself (heldout106)."""
+    before = clause.words[:mention.start]
+    opening = before[len(before) - before[::-1].index(","):] if "," in before else before
+    if not set(opening) <= {"pho", "chu", "tich"}:
+        return False
+    after = clause.words[mention.end:mention.end + _SPEAKER_NAME + 2]
+    return any(after[at:at + 2] == ["ban", "hanh"] for at in range(_SPEAKER_NAME + 1))
 
 
 def _speaks(clause: _Clause, mention: Mention) -> bool:
@@ -1924,8 +1958,10 @@ def _leads(words: list[str], mentions: list[Mention], matcher: UnitMatcher) -> t
                 or (words[end:end + 1] == ["la"] and words[end + 1:end + 3] in _ROLE_BODIES
                     and words[end + 3:end + 4] in _ROLES))
         # "UBND tỉnh Thanh Hóa vừa có văn bản …": a report of what was done, also after a name; so is "đã" after
-        # the unit's place ("Sở Nông nghiệp và Phát triển nông thôn tỉnh Quảng Ninh đã ban hành văn bản …")
-        reports = "vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
+        # the unit's place ("Sở Nông nghiệp và Phát triển nông thôn tỉnh Quảng Ninh đã ban hành văn bản …") or after
+        # "cũng" ("… cũng đã có quyết định bổ sung …": a thing done besides)
+        reports = ("vua" in words[end:end + _REPORT_REACH] or _done_after_place(words, end)
+                   or words[end:end + 2] == ["cung", "da"])   # "UBND TP Cần Thơ cũng đã có quyết định …"
         # "Bộ trưởng Bộ X đồng ý mở rộng thí điểm …", "UBND tỉnh chấp thuận …": a body's consent, not its duty
         consents = words[end:end + 2] in (["dong", "y"], ["chap", "thuan"])
         # "Năm 2024, ngành Xây dựng đạt nhiều kết quả …", "Sở X đặt mục tiêu …": what a body achieved, or the target
@@ -1934,12 +1970,24 @@ def _leads(words: list[str], mentions: list[Mention], matcher: UnitMatcher) -> t
         # "Các cơ quan, đơn vị có TTHC … tổ chức …", "UBND các xã, phường có cụm công nghiệp …": "có" after a
         # collective name picks out those that have something, it does not tell what one of them has
         collective = mentions[subject].generic or (len(mentions[subject].codes) > 1 and not mentions[subject].by_name)
-        picks_out = collective and words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"]   # a power
+        picks_out = collective and ((words[end:end + 1] == ["co"] and words[end + 1:end + 2] != ["quyen"])   # a power
+                                    or _lacking_then_told(words, end))
         if end < len(words) and (duty or picks_out or words[end] not in _NOT_DUTY) and not _presides(words, end) \
                 and not reports and not consents and not results and not _asks(words, end) \
                 and _past_asking(words, end, codes, matcher) is None:
             return codes, end
     return [], 0
+
+
+def _lacking_then_told(words: list[str], end: int) -> bool:
+    """"Các xã, phường chưa đạt khối lượng nạo vét … phải hoàn thành trước ngày 2/2/2026": "chưa" after a collective
+    name picks out those that have not done a thing, told by "phải" (or "khẩn trương") what to do — not "Các xã chưa
+    hoàn thành kế hoạch" (a report)."""
+    if words[end:end + 1] != ["chua"]:
+        return False
+    rest = words[end + 1:]
+    rest = rest[:rest.index(";")] if ";" in rest else rest
+    return "phai" in rest or any(rest[at:at + 2] == ["khan", "truong"] for at in range(len(rest) - 1))
 
 
 def _past_asking(words: list[str], end: int, codes: list[str] | tuple[str, ...], matcher: UnitMatcher) -> int | None:

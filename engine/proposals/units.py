@@ -93,6 +93,7 @@ _TIER_LEADERS = (("lanh", "dao"), ("chinh", "quyen"))
 _COLLECTIVE_HEADS = (("uy", "ban", "nhan", "dan", "cac"), ("cac", "uy", "ban", "nhan", "dan"),
                      ("uy", "ban", "nhan", "dan", "cap"),   # "UBND cấp huyện", "UBND cấp xã"
                      ("chinh", "quyen", "cap"),   # the tiers' governments: "chính quyền cấp huyện, cấp xã"
+                     ("chinh", "quyen", "cac"),   # … and "chính quyền các xã, phường" (a noun: not "lãnh đạo các xã")
                      ("uy", "ban", "nhan", "dan"),   # without "các": only with two tiers or more
                      *_TIER_LEADERS,
                      ("cac",),   # the tier alone: "Các huyện tổ chức di dời dân", "các quận, huyện, thị xã"
@@ -234,6 +235,9 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     # "các ngành, địa phương khẩn trương …": the sectors are the departments
     ("cac nganh , dia phuong", "department+" + _LOCAL),
     ("cac so , ban , nganh , dia phuong", "department+" + _LOCAL),
+    # … and joined by "và": "Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành và địa phương tập trung …"
+    ("cac so , ban , nganh va dia phuong", "department+" + _LOCAL),
+    ("cac so , nganh va dia phuong", "department+" + _LOCAL),
     # "các ban quản lý chuyên ngành": the specialised boards are the project boards, not every "Ban Quản lý …"
     # (economic zones, industrial parks)
     ("cac ban quan ly chuyen nganh", "project_board"))), key=lambda pk: -len(pk[0])))

@@ -1809,6 +1809,10 @@ def test_a_period_dating_what_arose_is_no_deadline(text, kind):
     # "địa phương" written without its "các" after the departments: the tier below the province too
     ("Các sở, ngành, địa phương chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS + ["P-D", "X-C"]]),
     ("Các sở, ban, ngành, địa phương rà soát các dự án chậm tiến độ.", [DEPARTMENTS + ["P-D", "X-C"]]),
+    # … and after "và"
+    ("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành và địa phương tập trung mọi nguồn lực khắc phục hậu quả.",
+     [DEPARTMENTS + ["P-D", "X-C"]]),
+    ("Các sở, ngành và địa phương tổ chức theo dõi chặt chẽ diễn biến thời tiết.", [DEPARTMENTS + ["P-D", "X-C"]]),
     # the departments alone stay the departments
     ("Các sở, ngành chủ động phối hợp giải phóng mặt bằng các dự án.", [DEPARTMENTS]),
 ])
@@ -2103,6 +2107,10 @@ def test_a_list_after_a_head_and_colon_is_no_topic(text, leads):
     # who attended a meeting names no duty
     ("Tham dự cuộc họp có lãnh đạo cơ quan: Sở Tài chính, Sở Xây dựng và đại diện Văn phòng UBND tỉnh.", []),
     ("Dự họp có: Sở Tài chính, Sở Xây dựng và đại diện UBND huyện An Phú.", []),
+    # … nor who came to direct it
+    ("Dự và chỉ đạo hội nghị có đồng chí Nguyễn Văn Ba, Bí thư Đảng ủy, Chủ tịch HĐND xã; lãnh đạo Đảng ủy, HĐND, "
+     "UBND xã; các ban, ngành, đoàn thể; lực lượng Công an, Quân sự; trưởng thôn 28 thôn và các tập thể, cá nhân được "
+     "khen thưởng năm 2025.", []),
     # … a unit told to attend and report is a duty
     ("Sở Tài chính tham dự cuộc họp và báo cáo kết quả thẩm định.", [["STC"]]),
 ])
@@ -3067,6 +3075,9 @@ def test_a_unit_named_with_its_place_that_has_done_something_is_given_no_duty():
                    TODAY).proposals == []
     assert one("Sở Xây dựng tỉnh Quảng Ninh khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
     assert one("Sở Xây dựng thành phố Đà Nẵng khẩn trương kiểm tra các công trình.").lead_units == ["SXD"]
+    # … and so is one that has done a thing besides, told of after "cũng" (heldout106's Cần Thơ)
+    assert propose("Sở Tài chính cũng đã có văn bản hướng dẫn các xã, phường.", UNITS, TODAY).proposals == []
+    assert one("Sở Tài chính cũng có trách nhiệm hướng dẫn các xã, phường.").lead_units == ["STC"]
 
 
 def test_a_units_own_units_opening_a_sentence_are_its_duty():
@@ -3787,6 +3798,14 @@ def test_the_communes_leaders_named_by_two_tiers_without_cac():
     assert propose("Lãnh đạo xã phải cung cấp khẩn cấp lương thực cho người dân.", UNITS, TODAY).proposals == []
 
 
+def test_the_communes_governments_named_with_cac():
+    # "Chính quyền các xã, phường … cũng được yêu cầu nắm chắc tình hình …" (heldout106's Cao Bằng): the communes
+    for text in ("Chính quyền các xã, phường trên địa bàn cũng được yêu cầu nắm chắc tình hình, sẵn sàng các phương án "
+                 "sơ tán người dân.",
+                 "Chính quyền các xã, phường chủ động sơ tán dân đến nơi an toàn."):
+        assert one(text).lead_units == ["P-D", "X-C"], text
+
+
 def test_public_service_units_in_a_list_of_leads_keep_it_one_list():
     # "các sở, ban, ngành, đơn vị sự nghiệp công lập và UBND xã, phường khẩn trương …" (heldout102's Tuyên Quang):
     # one duty of the departments and the communes, the public service units outside the tree
@@ -3992,6 +4011,10 @@ def test_a_year_dating_the_provinces_or_the_countrys_things_is_no_time_limit():
     for whose in ("của đất nước", "của cả nước", "của thành phố"):
         said = fold(f"tuyen truyen cac su kien lon {whose} trong nam 2025")
         assert deadlines.find_deadline(said, TODAY) is deadlines.NO_DEADLINE, whose
+    # … nor is the growth's year a duty is to further (heldout106's Tây Ninh)
+    said = fold("đẩy nhanh tiến độ giải ngân, coi đây là nhiệm vụ then chốt để thúc đẩy tăng trưởng kinh tế trong năm "
+                "2026")
+    assert deadlines.find_deadline(said, TODAY) is deadlines.NO_DEADLINE
     # the year the duty is done in is still its time limit, also after "của"-phrases further back
     text = "Giao Sở Tài chính rà soát kế hoạch vốn của tỉnh, hoàn thành trong năm 2026."
     assert summary(text) == [(["STC"], [], deadlines.WITHIN_YEAR, date(2026, 12, 31))]
@@ -4017,3 +4040,46 @@ def test_communes_and_wards_named_after_their_committees_collective_name_are_tho
     assert sorted(one(named, units=units).lead_units) == ["P-D", "X-C"]
     every = "UBND tỉnh yêu cầu UBND các xã, phường khẩn trương rà soát nguồn gốc đất."
     assert sorted(one(every, units=units).lead_units) == ["P-D", "X-C", "X-E"]
+
+
+@pytest.mark.parametrize("text, found", [
+    # "chưa …" after a collective name picks out those that have not done a thing, then told what to do (heldout106's
+    # Thanh Hóa): the communes' duty
+    ("Theo đó, các xã, phường chưa đạt khối lượng nạo vét theo kế hoạch phải hoàn thành trước ngày 2/3/2026 và báo cáo "
+     "kết quả về Sở Nông nghiệp và Môi trường trước ngày 7/3/2026.", [(["P-D", "X-C"], date(2026, 3, 2))]),
+    # … not a report of what they have not done
+    ("Các xã, phường chưa hoàn thành kế hoạch nạo vét kênh mương.", []),
+    ("Các xã, phường chưa đạt khối lượng nạo vét; Sở Tài chính phải bố trí kinh phí.", [(["STC"], None)]),
+])
+def test_a_collective_picked_out_by_what_it_has_not_done_then_told(text, found):
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, TODAY).proposals] == found
+
+
+def test_the_units_a_reports_opening_named_in_general_are_the_units_told_below():
+    # a meeting's opening names the units heard (heldout106's Tây Ninh), then "các đơn vị" are told: they lead
+    text = ("Ngày 28/1, UBND tỉnh vừa tổ chức cuộc họp nghe các sở, ngành, địa phương báo cáo tình hình thực hiện "
+            "nhiệm vụ trọng tâm. Lãnh đạo tỉnh yêu cầu các đơn vị tập trung tháo gỡ vướng mắc, đẩy nhanh tiến độ giải "
+            "ngân.")
+    everyone = sorted(DEPARTMENTS + ["P-D", "X-C"])
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [everyone]
+    # … and a letter summed up before "Theo đó" (heldout105's Thái Nguyên), also as the subject after an opening phrase
+    text = ("Ngày 14/01/2026, Chủ tịch UBND tỉnh đã ban hành công văn số 426/UBND-NC về việc triển khai Kết luận số "
+            "226-KL/TW, yêu cầu Thủ trưởng các sở, ban, ngành và Chủ tịch UBND các xã, phường tập trung chỉ đạo.\n"
+            "Theo đó, Chủ tịch UBND tỉnh yêu cầu các cơ quan, đơn vị tổ chức quán triệt sâu rộng nội dung Kết luận.\n"
+            "Trong công tác ban hành văn bản, các đơn vị tiếp tục thực hiện nghiêm các chỉ đạo của UBND tỉnh.")
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, TODAY).proposals] == [everyone] * 2
+    # with no such opening "các đơn vị" name nobody the office can urge
+    assert propose("Lãnh đạo tỉnh yêu cầu các đơn vị tập trung tháo gỡ vướng mắc, đẩy nhanh tiến độ giải ngân.", UNITS,
+                   TODAY).proposals == []
+
+
+def test_the_local_governments_of_a_committee_issuing_the_text_are_the_tier_below_it():
+    # "Ngày 7/10, Chủ tịch UBND tỉnh Cao Bằng … ban hành quyết định …" then "chính quyền địa phương cần …" (heldout106):
+    # the issuer named, its local governments are the communes, not itself
+    units = UnitMatcher([UnitRef("UBND-CB", "UBND tỉnh Cao Bằng", "province"),
+                         UnitRef("UBND-AG", "UBND tỉnh An Giang", "province"),
+                         UnitRef("X-C", "UBND xã Cát Tiên", "commune"),
+                         UnitRef("P-D", "UBND phường Đông Hải", "commune")])
+    text = ("Ngày 7/10, Chủ tịch UBND tỉnh Cao Bằng Lê Hải Hòa ban hành quyết định công bố tình huống khẩn cấp về "
+            "thiên tai.\n\nTheo đó, chính quyền địa phương cần tập trung hỗ trợ nhân dân khắc phục thiệt hại nhà ở.")
+    assert [sorted(p.lead_units) for p in propose(text, units, TODAY).proposals] == [["P-D", "X-C"]]
