@@ -3,7 +3,7 @@ python-docx)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -35,12 +35,35 @@ def test_xlsx_holds_the_unit_table_and_the_overdue_list(report):
     assert any("đã đến hạn" in n for n in notes)  # the report says which denominator it uses
     assert "Số ngày làm việc quá hạn" in next(book["Nhiệm vụ quá hạn"].iter_rows(min_row=5, values_only=True))
     overdue = [r for r in book["Nhiệm vụ quá hạn"].iter_rows(values_only=True) if r and r[2] == "Nhiệm vụ a6"]
-    assert overdue[0][3:] == ("Sở Tài chính", "30/03/2026", 1, "Chờ ý kiến của Bộ Tài chính",
+    # the deadline a date (never extended: no earlier one)
+    assert overdue[0][3:] == ("Sở Tài chính", datetime(2026, 3, 30), None, 1, "Chờ ý kiến của Bộ Tài chính",
                               "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
     for sheet in book.worksheets:  # printed A4 landscape, one page wide, the header on every page
         setup = sheet.page_setup
         assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
         assert sheet.print_title_rows == "$5:$5" and sheet.freeze_panes == "A6"
+
+
+def test_the_xlsx_deadlines_are_dates_an_office_head_sorts_by(report):
+    """An office head sorts the overdue sheet by deadline in Excel: as text "25/03/2026" came after
+    "01/04/2026" (day first). Both the deadline and the one an extension moved are Excel dates shown
+    dd/mm/yyyy; the Word file still says the two in one cell."""
+    extended = replace(report.overdue[0], original_deadline=date(2026, 2, 15))  # a9, now due 01/03/2026
+    entries = [*report.overdue[1:], extended]
+    sheet = load_workbook(BytesIO(write_xlsx(replace(report, overdue=entries))))["Nhiệm vụ quá hạn"]
+    header = next(r for r in sheet.iter_rows(min_row=5, max_row=5))
+    assert [c.value for c in header[4:6]] == ["Hạn hoàn thành nhiệm vụ", "Hạn ban đầu (trước khi gia hạn)"]
+    rows = [r for r in sheet.iter_rows(min_row=6) if isinstance(r[0].value, int)]
+    deadlines = {r[2].value: r[4] for r in rows}
+    assert {task: cell.value for task, cell in deadlines.items()} == {
+        "Nhiệm vụ a8": datetime(2026, 3, 25), "Nhiệm vụ a6": datetime(2026, 3, 30), "Nhiệm vụ a9": datetime(2026, 3, 1)}
+    assert all(cell.is_date and cell.number_format == "dd/mm/yyyy" for cell in deadlines.values())
+    originals = {r[2].value: r[5] for r in rows}
+    assert originals["Nhiệm vụ a9"].value == datetime(2026, 2, 15) and originals["Nhiệm vụ a9"].is_date
+    assert originals["Nhiệm vụ a9"].number_format == "dd/mm/yyyy" and originals["Nhiệm vụ a6"].value is None
+    assert sorted(deadlines, key=lambda task: deadlines[task].value) == ["Nhiệm vụ a9", "Nhiệm vụ a8", "Nhiệm vụ a6"]
+    word = Document(BytesIO(write_docx(replace(report, overdue=entries)))).tables[2]
+    assert "01/03/2026 (ban đầu 15/02/2026)" in [row.cells[4].text for row in word.rows]
 
 
 def test_docx_is_an_administrative_report_with_the_figures(report):
@@ -104,4 +127,5 @@ def test_text_a_unit_typed_never_runs_as_a_formula_in_the_xlsx(report):
     entry = replace(report.overdue[0], content=typed, reason=typed, proposal=typed)
     book = load_workbook(BytesIO(write_xlsx(replace(report, overdue=[entry]))))
     row = next(r for r in book["Nhiệm vụ quá hạn"].iter_rows() if r[0].value == 1)
-    assert [(c.value, c.data_type) for c in (row[2], row[6], row[7])] == [(typed, "s")] * 3
+    # task, reason, proposal (after the two deadline columns)
+    assert [(c.value, c.data_type) for c in (row[2], row[7], row[8])] == [(typed, "s")] * 3

@@ -18,11 +18,10 @@ from openpyxl.utils import get_column_letter
 
 from engine.outcomes import TERMS
 from engine.registry.service import ExportRow
-from engine.reports.export_xlsx import keep_as_text, set_for_print
+from engine.reports.export_xlsx import DATE_FORMAT, keep_as_text, set_for_print
 from webui.formatting import OUTCOME_LABELS, PROGRESS_LABELS, URGENCY_LABELS, vn_date
 
 FILLS = {"green": "C6EFCE", "blue": "DDEBF7", "orange": "FCE4D6", "red": "FFC7CE", "grey": "EDEDED"}  # light tints
-DATE_FORMAT = "dd/mm/yyyy"
 TITLE_ROWS = 4  # organisation, title with the period, filters, export day; the header row follows
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
