@@ -8,7 +8,6 @@ from copy import copy
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -73,11 +72,13 @@ def _table(sheet, headers: list[str], rows: list[list], widths: list[int], date_
     # alignment cell by cell costs ~0.2 ms each (7,000 overdue rows: 12 s).
     header_style = sheet.cell(row=header_row, column=1)
     header_style.border, header_style.alignment, header_style.font = _BOX, _WRAP, Font(bold=True)
-    body_style = Cell(sheet)
-    body_style.border, body_style.alignment = _BOX, _WRAP
-    date_style = Cell(sheet)
-    date_style._style = copy(body_style._style)
-    date_style.number_format = DATE_FORMAT
+    body_style = sheet.cell(row=header_row + 1, column=1) if rows else header_style
+    date_style = sheet.cell(row=header_row + 1, column=date_columns[0]) if rows and date_columns else body_style
+    if rows:
+        body_style.border, body_style.alignment = _BOX, _WRAP
+    if rows and date_columns:
+        date_style._style = copy(body_style._style)
+        date_style.number_format = DATE_FORMAT
     for row in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(headers)):
         for cell in row:
             body = date_style if cell.column in date_columns else body_style
