@@ -14,5 +14,6 @@ def vn_number(value: float | int | None, decimals: int = 2) -> str:
 
 
 def vn_percent(value: float | None) -> str:
-    """50.0 -> "50 %"; 66.667 -> "66,67 %" (a space before the sign, as Vietnamese writes it)."""
-    return NONE if value is None else f"{vn_number(value)} %"
+    """50.0 -> "50 %"; 66.667 -> "66,67 %" (a space before the sign, as Vietnamese writes it: a no-break
+    space, so that a line never ends between the figure and its sign)."""
+    return NONE if value is None else f"{vn_number(value)}\u00a0%"

@@ -2,6 +2,7 @@
 python-docx)."""
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 from datetime import date, datetime
 from io import BytesIO
@@ -75,7 +76,7 @@ def test_docx_is_an_administrative_report_with_the_figures(report):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in text and "quý I năm 2026" in text
     assert "Tổng số nhiệm vụ được giao: 12" in text and "đã đến hạn" in text
-    assert "Tỷ lệ hoàn thành: 66,67 %; tỷ lệ hoàn thành đúng hạn: 55,56 %." in text
+    assert "Tỷ lệ hoàn thành: 66,67\u00a0%; tỷ lệ hoàn thành đúng hạn: 55,56\u00a0%." in text  # never "%" alone
     assert "Hiện có 1 nhiệm vụ đang gặp khó khăn, vướng mắc." in text
     units = doc.tables[1]
     stc = next(row for row in units.rows if row.cells[1].text == "Sở Tài chính")
@@ -98,6 +99,28 @@ def test_a_report_taken_before_its_period_ends_says_the_tasks_it_counts_were_ass
 def test_pdf_embeds_a_font_with_vietnamese_glyphs(report):
     data = write_pdf(report)
     assert data.startswith(b"%PDF") and b"DejaVuSerif" in data and len(data) > 5000
+
+
+def test_the_pdf_breaks_no_word_but_at_a_slash_and_drops_no_sign_a_unit_typed(report, tmp_path):
+    """Real lengths: a long unit name and task, a symbol wider than its column, a deadline an extension moved,
+    signs a unit types (☑, ✓: not in DejaVu Serif). fpdf cut a word too wide for its cell anywhere (")" of
+    "(ban đầu 15/02/2026)" alone on a line, a symbol's last letters on the next) and drew no glyph for a sign
+    its font lacks; a rate's "%" could end up alone at a line's start."""
+    entry = replace(report.overdue[0], symbol="2618/2026/QĐ-UBND", original_deadline=date(2026, 2, 15),
+                    unit_name="Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và công nghiệp tỉnh Đắk Lắk",
+                    content="Chủ trì, phối hợp với Sở Tài chính, Sở Xây dựng và Ủy ban nhân dân các xã, phường rà "
+                            "soát toàn bộ các dự án đầu tư công chậm giải ngân, báo cáo Ủy ban nhân dân tỉnh về "
+                            "nguyên nhân, trách nhiệm và đề xuất giải pháp tháo gỡ trước ngày 15/4/2026",
+                    reason="☑ Chờ ý kiến thẩm định của Bộ Tài chính về nguồn vốn → đã có văn bản số 123/STC-ĐT",
+                    proposal="Đề nghị UBND tỉnh cho gia hạn đến 30/4/2026 ✓")
+    path = tmp_path / "bao-cao.pdf"
+    path.write_bytes(write_pdf(replace(report, overdue=[entry])))
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.replace("\u200b", "") for line in out.splitlines()]   # where a word may break
+    assert "15/02/2026)" in lines and ")" not in lines
+    assert "2618/2026/" in lines and "QĐ-UBND" in lines   # the symbol broken at a slash
+    assert "☑ Chờ ý kiến" in lines and "đến 30/4/2026 ✓" in lines
+    assert not [line for line in lines if line.startswith("%")]   # a rate's sign after a no-break space
 
 
 def test_a_report_lists_the_most_overdue_and_says_where_the_rest_are(seeded):
