@@ -3,6 +3,8 @@ Word, Excel): Vietnamese, a decimal comma, no decimals where they add nothing.""
 from __future__ import annotations
 
 NONE = "–"  # a rate over nothing (no task fallen due)
+# A date in an Excel file: a date cell (it sorts and filters as one), shown as Vietnamese write it
+EXCEL_DATE_FORMAT = "dd/mm/yyyy"
 
 
 def vn_number(value: float | int | None, decimals: int = 2) -> str:

@@ -12,15 +12,13 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from engine.numbers import EXCEL_DATE_FORMAT
 from engine.reports import layout
 from engine.reports.service import Report
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-# Dates are Excel dates shown as Vietnamese write them, so that a sheet sorts and filters by them
-# (text "15/03/2026" sorts by its day first).
-DATE_FORMAT = "dd/mm/yyyy"
 
 
 def write_xlsx(report: Report) -> bytes:
@@ -78,7 +76,7 @@ def _table(sheet, headers: list[str], rows: list[list], widths: list[int], date_
         body_style.border, body_style.alignment = _BOX, _WRAP
     if rows and date_columns:
         date_style._style = copy(body_style._style)
-        date_style.number_format = DATE_FORMAT
+        date_style.number_format = EXCEL_DATE_FORMAT
     for row in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(headers)):
         for cell in row:
             body = date_style if cell.column in date_columns else body_style
