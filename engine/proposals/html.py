@@ -111,11 +111,13 @@ def _lines(pieces: Iterable[str | None]) -> list[str]:
 
 
 def _table_lines(table) -> list[str]:
-    rows = _rows(table)
+    # each cell read once: a table nested in a cell is read with it (read again for the row's text, a page of
+    # tables nested 30 deep took 2^30 reads)
+    rows = [[(cell, _lines(_flow(cell))) for cell in row] for row in _rows(table)]
     texts = [_row_cells(row) for row in rows]
     if is_task_table(texts):
         return [_Line(CELL.join(cells)) for cells in texts]
-    return [_Line(line) for row in rows for cell in row for line in _lines(_flow(cell))]
+    return [_Line(line) for row in rows for _, lines in row for line in lines]
 
 
 def _rows(table) -> list[list]:
@@ -139,8 +141,8 @@ def _rows(table) -> list[list]:
 def _row_cells(row: list) -> list[str]:
     """A row's cells, a cell spanning columns once and then empty (as the DOCX reader gives it)."""
     cells: list[str] = []
-    for cell in row:
-        cells.append(" ".join(_lines(_flow(cell))))
+    for cell, lines in row:
+        cells.append(" ".join(lines))
         span = cell.get("colspan", "1")
         cells.extend([""] * (int(span) - 1 if span.isdigit() and 1 < int(span) <= 100 else 0))
     return cells
