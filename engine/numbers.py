@@ -3,6 +3,8 @@ Word, Excel): Vietnamese, a decimal comma, no decimals where they add nothing.""
 from __future__ import annotations
 
 NONE = "–"  # a rate over nothing (no task fallen due)
+# A date in an Excel file: a date cell (it sorts and filters as one), shown as Vietnamese write it
+EXCEL_DATE_FORMAT = "dd/mm/yyyy"
 
 
 def vn_number(value: float | int | None, decimals: int = 2) -> str:
@@ -14,5 +16,6 @@ def vn_number(value: float | int | None, decimals: int = 2) -> str:
 
 
 def vn_percent(value: float | None) -> str:
-    """50.0 -> "50 %"; 66.667 -> "66,67 %" (a space before the sign, as Vietnamese writes it)."""
-    return NONE if value is None else f"{vn_number(value)} %"
+    """50.0 -> "50 %"; 66.667 -> "66,67 %" (a space before the sign, as Vietnamese writes it: a no-break
+    space, so that a line never ends between the figure and its sign)."""
+    return NONE if value is None else f"{vn_number(value)}\u00a0%"

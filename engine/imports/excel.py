@@ -33,6 +33,7 @@ from engine.forms import FormValidationError
 from engine.imports import sheet
 from engine.imports.errors import ImportFailed, RowError
 from engine.imports.units import UnitDirectory
+from engine.numbers import EXCEL_DATE_FORMAT
 from engine.org.models import User
 from engine.proposals import deadlines
 from engine.text import fold
@@ -95,6 +96,7 @@ COLUMNS = (
            synonyms=("Thời hạn phối hợp", "Hạn gửi phối hợp")),
 )
 FIELDS = {c.field: c for c in COLUMNS}
+DATE_FIELDS = ("issued_on", "deadline", "coordinating_deadline")
 URGENCY_WORDS = {"": "normal", "thuong": "normal", "khan": "urgent", "thuong khan": "very_urgent",
                  "hoa toc": "flash", "normal": "normal", "urgent": "urgent", "very urgent": "very_urgent",
                  "very_urgent": "very_urgent", "flash": "flash"}
@@ -106,7 +108,7 @@ NO_DEADLINE = {"thuong xuyen", "khong thoi han", "khong co thoi han"}
 YES = {"co", "x", "yes", "true", "1"}
 NO = {"", "khong", "no", "false", "0"}
 # The template's example row, skipped wherever it is left in a sheet.
-EXAMPLE = {"symbol": "45/2026/QĐ-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+EXAMPLE = {"symbol": "45/2026/QĐ-UBND", "issued_on": date(2026, 2, 12), "issuer": "UBND tỉnh",
            "summary": "(Dòng mẫu, không được nhập) Về việc triển khai kế hoạch …", "signer": "",
            "urgency": "Thường", "content": "Xây dựng kế hoạch thực hiện", "lead_unit": "STC",
            "coordinating_units": "SXD", "deadline": "", "deadline_days": 10, "requires_report": "Có", "secrecy": "",
@@ -136,6 +138,7 @@ def template_bytes() -> bytes:
         sheet.cell(row=2, column=index).font = Font(italic=True, color="808080")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.cell(row=2, column=1).comment = Comment(EXAMPLE_NOTE, "dondoc")
+    _date_columns(sheet)
     sheet.freeze_panes = "A2"
     urgency = DataValidation(type="list", formula1='"Thường,Khẩn,Thượng khẩn,Hỏa tốc"', allow_blank=True)
     sheet.add_data_validation(urgency)
@@ -155,6 +158,17 @@ def template_bytes() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _date_columns(sheet) -> None:
+    """The date columns show a date as Vietnamese write it, the example's and one the clerk types: an Excel
+    set to another language that reads "03/04/2026" as 4 March shows it back as 04/03/2026, not as 3/4/2026
+    (text a column also takes, "Quý II/2026", stays text)."""
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.field in DATE_FIELDS:
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].number_format = EXCEL_DATE_FORMAT
+            sheet[f"{letter}2"].number_format = EXCEL_DATE_FORMAT
 
 
 # ---------------------------------------------------------------- reading

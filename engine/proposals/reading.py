@@ -1,7 +1,7 @@
 """A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), Word
-97–2003 (.doc, through antiword, Debian package antiword), PDF through its text layer (poppler's pdftotext),
-and a scanned PDF or an image through OCR (tesseract with its Vietnamese data, Debian packages tesseract-ocr
-and tesseract-ocr-vie).
+97–2003 (.doc, through antiword, Debian package antiword), a web page (HTML, often named .doc: engine.proposals.
+html), PDF through its text layer (poppler's pdftotext), and a scanned PDF or an image through OCR (tesseract
+with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
 Bounded: the file's size, the pages read and each program's running time."""
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from engine.errors import EngineError
 from engine.imports import packages
+from engine.proposals import html
 from engine.proposals.tables import CELL, is_task_table
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -68,6 +69,8 @@ def read_document(data: bytes, filename: str) -> DocumentText:
         raise ReadingError("too_large")
     name = filename.lower()
     deadline = time.monotonic() + READ_SECONDS
+    if html.is_html(data):   # whatever its name: office systems save a web page as .doc ("report.doc")
+        return DocumentText(_html_text(data), "html")
     if name.endswith(".docx"):
         return DocumentText(_docx_text(data), "docx")
     if name.endswith(".doc"):
@@ -77,6 +80,13 @@ def read_document(data: bytes, filename: str) -> DocumentText:
     if name.endswith(IMAGE_SUFFIXES):
         return DocumentText(_ocr_images([_saved(data, Path(name).suffix)], deadline), "ocr")
     raise ReadingError("unsupported")
+
+
+def _html_text(data: bytes) -> str:
+    try:
+        return html.html_text(data)
+    except html.UnreadableHtml as exc:
+        raise ReadingError("unreadable") from exc
 
 
 def ocr_available() -> bool:

@@ -2,6 +2,7 @@
 same administrative layout as the Word file."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fpdf import FPDF
@@ -31,6 +32,10 @@ def write_pdf(report: Report) -> bytes:
     pdf.add_font("serif", "", str(_font_file("DejaVuSerif.ttf")))
     pdf.add_font("serif", "B", str(_font_file("DejaVuSerif-Bold.ttf")))
     pdf.add_font("serif", "I", str(_font_file("DejaVuSerif.ttf")))  # core package has no italic: keep upright
+    # What DejaVu Serif lacks and a unit may type (✓, ☑, ★, ⚠) is drawn from DejaVu Sans, not dropped
+    pdf.add_font("sans", "", str(_font_file("DejaVuSans.ttf")))
+    pdf.add_font("sans", "B", str(_font_file("DejaVuSans-Bold.ttf")))
+    pdf.set_fallback_fonts(["sans"], exact_match=False)
     pdf.set_title(report.header.title)
     pdf.add_page()
     _heading_block(pdf, report)
@@ -47,7 +52,8 @@ def write_pdf(report: Report) -> bytes:
     _grid(pdf, layout.UNIT_HEADERS, [*rows, total], (8, 34, 12, 14, 14, 15, 15, 12, 14, 13, 13))
     _section(pdf, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
-        _grid(pdf, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (8, 20, 34, 22, 18, 12, 28, 28))
+        # the deadline column holds a date and "(ban đầu dd/mm/yyyy)" a line each
+        _grid(pdf, layout.OVERDUE_HEADERS, layout.overdue_rows(report), (8, 22, 32, 22, 20, 12, 27, 27))
         if note := layout.overdue_cut_note(report):
             _body(pdf, note)
     else:
@@ -100,8 +106,18 @@ def _grid(pdf: FPDF, headers: list[str], rows: list[list], widths: tuple[int, ..
                    first_row_as_headings=True, headings_style=FontFace(emphasis="BOLD")) as table:
         for row in [headers, *rows]:
             cells = table.row()
-            for value in row:
-                cells.cell(layout.as_text(value))
+            for value, width in zip(row, widths, strict=True):
+                cells.cell(_breakable(pdf, layout.as_text(value), width - 2 * pdf.c_margin))
+
+
+_BREAK_AFTER = re.compile(r"(?<=[/-])(?=\w)")
+
+
+def _breakable(pdf: FPDF, text: str, room: float) -> str:
+    """A word wider than its cell (a symbol "45/2026/QĐ-UBND" in its narrow column) may break after a slash or
+    a hyphen (a zero-width space there), not wherever fpdf cuts it: that left a letter or ")" alone on a line."""
+    return " ".join(_BREAK_AFTER.sub("\u200b", word) if pdf.get_string_width(word) > room else word
+                    for word in text.split(" "))
 
 
 def _signature_block(pdf: FPDF, report: Report) -> None:

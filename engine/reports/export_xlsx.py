@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from engine.numbers import EXCEL_DATE_FORMAT
 from engine.reports import layout
 from engine.reports.service import Report
 
@@ -35,8 +36,9 @@ def write_xlsx(report: Report) -> bytes:
     summary.append([])
     summary.append([report.denominator_label + "."])
     overdue = book.create_sheet("Nhiệm vụ quá hạn")
-    _title(overdue, report, len(layout.OVERDUE_HEADERS))
-    _table(overdue, layout.OVERDUE_HEADERS, layout.overdue_rows(report), widths=[6, 18, 50, 30, 16, 10, 40, 40])
+    _title(overdue, report, len(layout.OVERDUE_SHEET_HEADERS))
+    _table(overdue, layout.OVERDUE_SHEET_HEADERS, layout.overdue_sheet_rows(report),
+           widths=[6, 18, 50, 30, 14, 14, 10, 40, 40], date_columns=layout.OVERDUE_SHEET_DATE_COLUMNS)
     if note := layout.overdue_cut_note(report):
         overdue.append([])
         overdue.append([note])
@@ -59,7 +61,7 @@ def _title(sheet, report: Report, width: int) -> None:
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
 
 
-def _table(sheet, headers: list[str], rows: list[list], widths: list[int]) -> None:
+def _table(sheet, headers: list[str], rows: list[list], widths: list[int], date_columns: tuple[int, ...] = ()) -> None:
     sheet.append(headers)
     header_row = sheet.max_row
     for row in rows:
@@ -69,11 +71,16 @@ def _table(sheet, headers: list[str], rows: list[list], widths: list[int]) -> No
     header_style = sheet.cell(row=header_row, column=1)
     header_style.border, header_style.alignment, header_style.font = _BOX, _WRAP, Font(bold=True)
     body_style = sheet.cell(row=header_row + 1, column=1) if rows else header_style
+    date_style = sheet.cell(row=header_row + 1, column=date_columns[0]) if rows and date_columns else body_style
     if rows:
         body_style.border, body_style.alignment = _BOX, _WRAP
+    if rows and date_columns:
+        date_style._style = copy(body_style._style)
+        date_style.number_format = EXCEL_DATE_FORMAT
     for row in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(headers)):
         for cell in row:
-            cell._style = copy(header_style._style if cell.row == header_row else body_style._style)
+            body = date_style if cell.column in date_columns else body_style
+            cell._style = copy(header_style._style if cell.row == header_row else body._style)
             keep_as_text(cell)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -7,6 +7,7 @@ from datetime import date
 from engine.numbers import vn_number, vn_percent
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports.counts import Counts
+from engine.reports.overdue import OverdueAssignment
 from engine.reports.service import Header, Report
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -67,10 +68,28 @@ def unit_rows(report: Report) -> tuple[list[list], list]:
     return rows, ["", "Tổng cộng", *_unit_cells(report.total, report.denominator)]
 
 
+# The Excel sheet's overdue list: the deadline an extension moved in a column of its own, so that
+# both are dates a reader sorts and filters by (the Word and PDF tables say it after the deadline).
+OVERDUE_SHEET_HEADERS = [*OVERDUE_HEADERS[:5], "Hạn ban đầu (trước khi gia hạn)", *OVERDUE_HEADERS[5:]]
+OVERDUE_SHEET_DATE_COLUMNS = (5, 6)  # 1-based, as the sheet numbers them
+
+
 def overdue_rows(report: Report) -> list[list]:
-    return [[n, o.symbol, o.content, o.unit_name, vn_date(o.deadline)
-             + (f" (ban đầu {vn_date(o.extended_from)})" if o.extended_from else ""),
-             o.days_late, o.reason or "", o.proposal or ""] for n, o in enumerate(report.overdue, start=1)]
+    """The overdue list for Word and PDF: the deadline in words, "(ban đầu …)" after one an
+    extension moved."""
+    return [_overdue_row(n, o, [vn_date(o.deadline) + (f" (ban đầu {vn_date(o.extended_from)})"
+                                                        if o.extended_from else "")])
+            for n, o in enumerate(report.overdue, start=1)]
+
+
+def overdue_sheet_rows(report: Report) -> list[list]:
+    """The overdue list for Excel: the deadline and the one before an extension as dates."""
+    return [_overdue_row(n, o, [o.deadline, o.extended_from]) for n, o in enumerate(report.overdue, start=1)]
+
+
+def _overdue_row(number: int, overdue: OverdueAssignment, deadline_cells: list) -> list:
+    return [number, overdue.symbol, overdue.content, overdue.unit_name, *deadline_cells, overdue.days_late,
+            overdue.reason or "", overdue.proposal or ""]
 
 
 SUBMISSION_HEADERS = ["STT", "Đơn vị", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"]

@@ -15,6 +15,8 @@ class Problem:
     message: str
     line: int | None = None
     params: dict[str, str] = field(default_factory=dict)
+    # where the element is, for people: kind, name, the named element it follows (engine.rulesets.places)
+    place: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -126,6 +126,10 @@ _SPIFF_MESSAGES = (
     (r"^Multiple decision tables are not current supported",
      "A DMN file may hold only one decision (dondoc reads the first)"),
     (r"^The process '(?P<process>[^']*)' was not found", "Called process %(process)s was not found"),
+    (r"^No \"calledElement\" attribute for Call Activity", "Call activity names no process"),
+    (r"^A multiinstance task must specify a cardinality or a loop input data reference",
+     "A repeated step must say how many times it runs (loopCardinality) or which list it goes through "
+     "(loopDataInputRef)"),
     (r"^No DMN Diagram available with id \"(?P<decision>[^\"]*)\"", "Decision %(decision)s was not found"),
 )
 _COMPILED = tuple((re.compile(pattern), msgid) for pattern, msgid in _SPIFF_MESSAGES)

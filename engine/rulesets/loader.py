@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -35,6 +35,7 @@ from engine.rulesets.foreign import (
     spiff_message,
     vendor_attribute,
 )
+from engine.rulesets.places import place_of
 from engine.rulesets.settings import check_settings, form_terms
 from engine.sandbox import check_code
 from engine.sandbox.operators import OPERATORS
@@ -178,8 +179,11 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
         if process_id not in bundle.specs and process_id not in process_ids:
             problems.append(Problem(SETTINGS_FILE, f"processes.{purpose}", "process '%(process)s' not found", None,
                                     {"process": process_id}))
+    problems = [p for p in problems if p.message not in _SAID_BY_LINT_CALLS]
     problems = list({(p.file, p.element, p.line, p.text): p for p in problems}.values())  # found twice: once
     problems = decisions.said_in_words(problems)
+    problems, bundle.warnings = ([replace(p, place=place_of(trees.get(p.file), p.element)) for p in found]
+                                 for found in (problems, bundle.warnings))
     if problems:
         raise RulesetError(problems, bundle.warnings)
     prepare_specs(bundle.specs.values())
@@ -222,7 +226,7 @@ def _build_specs(parser: SpiffBpmnParser, bundle: CompiledBundle, trees: dict) -
         except Exception as exc:  # noqa: BLE001 — as in _add_to_parser
             file_name = getattr(exc, "file_name", None) or path
             problems.append(_problem_from(exc, file_name, trees.get(file_name)))
-    return [p for p in problems if p.message != "Called process %(process)s was not found"]  # _lint_calls says it
+    return problems
 
 
 def _problem_from(exc: Exception, path: str, tree) -> Problem:
@@ -299,6 +303,10 @@ def _vendor_problem(path: str, node, attribute: str, plain: str, vendor_msgid: s
     if vendor:
         return Problem(path, element, vendor_msgid, line, {"vendor": vendor})
     return Problem(path, element, plain, line)
+
+
+# SpiffWorkflow's own words for a callee _lint_calls names, with the file, the element and what to write: said once
+_SAID_BY_LINT_CALLS = {"Called process %(process)s was not found", "Call activity names no process"}
 
 
 def _lint_calls(path: str, tree, process_ids: set[str]) -> list[Problem]:

@@ -101,6 +101,18 @@ def test_the_template_example_row_is_never_imported(loaded, org_tree):
         "47/2026/QĐ-UBND"]
 
 
+def test_the_templates_date_columns_hold_dates_shown_day_first():
+    """The example's issue day was the text "12/02/2026", and a date the clerk typed showed as Excel's language
+    writes it (3/4/2026 in an English Excel, which reads 03/04/2026 as 4 March): the date columns show dates
+    dd/mm/yyyy, so that a day read the other way round shows as such (04/03/2026) while it can be corrected."""
+    sheet = load_workbook(io.BytesIO(excel.template_bytes()))[excel.SHEET]
+    headings = {cell.value.rstrip(" *"): cell.column_letter for cell in sheet[1]}
+    assert sheet[f"{headings['Ngày ban hành']}2"].is_date and sheet[f"{headings['Ngày ban hành']}2"].value.day == 12
+    for heading in ("Ngày ban hành", "Thời hạn", "Hạn phối hợp"):
+        assert sheet.column_dimensions[headings[heading]].number_format == "dd/mm/yyyy", heading
+        assert sheet[f"{headings[heading]}2"].number_format == "dd/mm/yyyy", heading
+
+
 def _errors(engine, clerk, rows) -> list:
     with pytest.raises(ImportFailed) as failure:
         excel.import_workbook(engine, office_register(rows), clerk)

@@ -105,19 +105,25 @@ def test_a_task_for_every_commune_of_a_seeded_province_registers_through_the_api
         assert s.scalar(coordinating) == 135
 
 
-DOC = Path(__file__).parents[1] / "fixtures" / "doc" / "ct-09-2009-ct-ubnd-binh-duong.doc"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+DOC = FIXTURES / "doc" / "ct-09-2009-ct-ubnd-binh-duong.doc"
+# The same directive as Word saves it as a web page, windows-1258, still named .doc (tests/fixtures/html/MANIFEST.md)
+HTML_DOC = FIXTURES / "html" / "ct-09-2009-ct-ubnd-binh-duong.doc"
 
 
-def test_a_word_97_directive_gives_its_tasks(as_user, loaded):
+@pytest.mark.parametrize(("path", "method"), [(DOC, "doc"), (HTML_DOC, "html")], ids=["word-97", "web-page-as-doc"])
+def test_a_directive_named_doc_gives_its_tasks(as_user, loaded, path, method):
     """A real Word 97–2003 directive (tests/fixtures/doc/MANIFEST.md: Chỉ thị 09/2009/CT-UBND of Bình Dương, its
-    tasks by department under "6. Phân công tổ chức thực hiện") was refused as unsupported: read through antiword."""
+    tasks by department under "6. Phân công tổ chức thực hiện") was refused as unsupported: read through antiword.
+    The same directive saved as a web page and still named .doc (what office systems export, "report.doc") was
+    refused as unreadable (antiword reads no HTML): read as HTML, it gives the same tasks."""
     with loaded.db.session() as s:
         org.create_unit(s, "SKHCN", "Sở Khoa học và Công nghệ", parent_code="UBND", kind="department")
         org.create_unit(s, "SNV", "Sở Nội vụ", parent_code="UBND", kind="department")
     answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
-                              data={"file": (io.BytesIO(DOC.read_bytes()), "CT9UB.DOC"), "issued_on": "2009-04-15"})
+                              data={"file": (io.BytesIO(path.read_bytes()), "CT9UB.DOC"), "issued_on": "2009-04-15"})
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json()["method"] == "doc"
+    assert answer.get_json()["method"] == method
     found = [([u["code"] for u in p["lead_units"]], p["content"]) for p in answer.get_json()["proposals"]]
     assert [(leads, content.split(",")[0][:40]) for leads, content in found[-8:]] == [
         (["SKHCN"], "Hướng dẫn các sở"), (["SKHCN"], "Tham mưu Ủy ban nhân dân tỉnh ban hành t"),

@@ -2,6 +2,7 @@
 proposals appear as assignment rows with their source sentences; the clerk edits one, drops
 one and registers the rest — nothing is stored before the form is submitted."""
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from engine.cli import cli
 from engine.directives.models import Assignment, Directive
+from engine.org import service as org
 from engine.org.models import Unit
 from tests.conftest import screenshot
 from tests.e2e.conftest import register_and_classify
@@ -17,6 +19,7 @@ from webui.directives import routes
 
 pytestmark = pytest.mark.browser
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HTML_FIXTURES = Path(__file__).parents[1] / "fixtures" / "html"
 
 
 @pytest.mark.parametrize("how", ["text", "docx"])
@@ -74,6 +77,26 @@ def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):
     assert [rows.nth(n).locator("select[name$='-lead_unit']").input_value() for n in range(3)] == ["STC", "SXD", "SXD"]
     assert rows.nth(0).locator("input[name$='-deadline']").input_value() == "30/06/2026"
     screenshot(clerk, "proposals-table")
+
+
+def test_a_web_page_saved_as_doc_proposes_its_tasks(loaded, live_server, sign_in):
+    """What an office system exports as "Word" is often a web page named .doc (tests/fixtures/html): picked on
+    the register page, it proposes the directive's tasks, read as HTML (antiword refused it as unreadable)."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SKHCN", "Sở Khoa học và Công nghệ", parent_code="UBND", kind="department")
+        org.create_unit(s, "SNV", "Sở Nội vụ", parent_code="UBND", kind="department")
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.set_input_files("#proposal-file", files=[{"name": "CT9UB.DOC", "mimeType": "application/msword",
+                                                     "buffer": (HTML_FIXTURES / "ct-09-2009-ct-ubnd-binh-duong.doc")
+                                                     .read_bytes()}])
+    clerk.fill("input[name=issued_on]", "15/04/2009")
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    rows = clerk.locator("fieldset.assignment")
+    leads = [rows.nth(n).locator("select[name$='-lead_unit']").input_value() for n in range(rows.count())]
+    assert leads[-4:] == ["SNV", "STC", "STC", "SKHCN"]
+    assert clerk.locator("fieldset.assignment p.proposal-source q").all_inner_texts()[-4].startswith("Rà soát, bổ sung")
 
 
 EVERY_COMMUNE = "UBND các xã, phường tập trung chỉ đạo giải ngân vốn được giao, hoàn thành trước ngày 31/01/2027."

@@ -163,3 +163,38 @@ def test_a_call_activity_naming_no_process_is_told_where_dondoc_reads_it(tmp_pat
         "</bpmn:process>", f'<bpmn:callActivity id="call_bucket">{extension}</bpmn:callActivity></bpmn:process>')
     [problem] = [p for p in _refused(tmp_path, xml).problems if p.element == "call_bucket"]
     assert (problem.message, problem.params) == (message, params) and problem.line
+
+
+def test_a_call_activity_on_the_flow_is_told_once(tmp_path):
+    """On the flow, SpiffWorkflow also refused the call activity ('No "calledElement" attribute'): the same
+    element told twice, once in English."""
+    extension = ('<bpmn:extensionElements><zeebe:calledElement processId="letterProcess" /></bpmn:extensionElements>')
+    xml = _mini(**{
+        'xmlns:bpmn=': 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:bpmn=',
+        '<bpmn:outgoing>f1</bpmn:outgoing>\n    </bpmn:startEvent>':
+        '<bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>'
+        f'<bpmn:callActivity id="call_letter" name="Gửi thư">{extension}<bpmn:incoming>f0</bpmn:incoming>'
+        '<bpmn:outgoing>f1</bpmn:outgoing></bpmn:callActivity>',
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="enter" />':
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="call_letter" />'
+        '<bpmn:sequenceFlow id="f1" sourceRef="call_letter" targetRef="enter" />'})
+    [problem] = [p for p in _refused(tmp_path, xml).problems if p.element == "call_letter"]
+    assert problem.params == {"process": "letterProcess"} and problem.place == {"kind": "callActivity",
+                                                                                 "name": "Gửi thư"}
+
+
+def test_an_element_without_a_name_is_placed_by_the_named_one_it_follows(tmp_path):
+    """Another tool's gateway is "Gateway_0x7f3k2" to its modeller: its problem says what it is and after which
+    named step it stands (the modeler words it, webui/modeler/words.py), or before which one at a process's
+    start."""
+    gateway = ('<bpmn:exclusiveGateway id="Gateway_0x7f3k2"><bpmn:incoming>f2</bpmn:incoming>'
+               '<bpmn:outgoing>g1</bpmn:outgoing><bpmn:outgoing>g2</bpmn:outgoing></bpmn:exclusiveGateway>'
+               '<bpmn:sequenceFlow id="g1" sourceRef="Gateway_0x7f3k2" targetRef="compute">'
+               '<bpmn:conditionExpression>True</bpmn:conditionExpression></bpmn:sequenceFlow>'
+               '<bpmn:sequenceFlow id="g2" sourceRef="Gateway_0x7f3k2" targetRef="compute">'
+               '<bpmn:conditionExpression>False</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    xml = _mini(**{'<bpmn:sequenceFlow id="f2" sourceRef="enter" targetRef="compute" />':
+                   '<bpmn:sequenceFlow id="f2" sourceRef="enter" targetRef="Gateway_0x7f3k2" />' + gateway})
+    [problem] = [p for p in _refused(tmp_path, xml).problems if p.element == "Gateway_0x7f3k2"]
+    assert problem.place == {"kind": "exclusiveGateway", "name": "", "after": "Nhập số liệu"}
+

@@ -10,9 +10,11 @@ import re
 from sqlalchemy import func, select
 
 from engine.rulesets.models import ProcessBundle
+from tests.fixtures import FIXTURES
 from tests.modeler.conftest import ASSIGNMENT, signed_in
 
 DIRECTIVE = "directive.bpmn"
+FOREIGN = FIXTURES / "foreign"
 SKETCH = """
   <bpmn:process id="sketch" name="Phác thảo" isExecutable="false">
     <bpmn:startEvent id="sketch_start" />
@@ -80,7 +82,8 @@ def test_a_non_executable_process_is_a_warning_in_the_save_answer_the_version_pa
     body = response.get_json()
     assert response.status_code == 200 and body["ok"]
     message = ('Quy trình sketch được đánh dấu isExecutable="false": dondoc sẽ không chạy quy trình này')
-    assert body["warnings"] == [{"file": DIRECTIVE, "element": "sketch", "line": 86, "message": message}]
+    assert body["warnings"] == [{"file": DIRECTIVE, "element": "sketch", "where": "quy trình “Phác thảo”", "line": 86,
+                                 "message": message}]
     assert f"Lưu ý: {DIRECTIVE}: {message}".replace('"', "&#34;") in admin.get(body["versionUrl"]).get_data(
         as_text=True)
     published(admin, body)
@@ -159,8 +162,8 @@ def test_a_save_or_upload_dropping_a_process_another_file_calls_is_refused_namin
     before = versions(loaded)
     for response in (save(admin, data, renamed), upload(admin, data, renamed.encode("utf-8"))):
         assert response.status_code == 422
-        assert {"file": ASSIGNMENT, "element": None, "line": None, "message": message} in response.get_json()[
-            "problems"]
+        assert {"file": ASSIGNMENT, "element": None, "where": "", "line": None, "message": message} in \
+            response.get_json()["problems"]
     assert versions(loaded) == before
 
 
@@ -193,3 +196,20 @@ def test_a_decision_table_is_listed_downloaded_and_uploaded_from_its_page(app, l
     assert done.status_code == 302 and "/modeler/versions/" in done.location
     assert versions(loaded) == before + 1
     assert "Đã lưu thành phiên bản" in admin.get(done.location).get_data(as_text=True)
+
+
+def test_a_foreign_diagrams_element_without_a_name_is_told_by_its_kind_and_the_step_before_it(app):
+    """A real Camunda 7 example (tests/fixtures/foreign MANIFEST: invokeRestService.bpmn) whose gateway has no
+    name: the answer and the reopened editor said "[ExclusiveGateway_1]"; they say what it is and after which
+    step, in Vietnamese. The id stays, for the canvas to mark the element."""
+    admin = signed_in(app, "admin")
+    data = editor(admin)
+    content = (FOREIGN / "camunda_servicetask-rest-service-src-main-resources-invokeRestService.bpmn").read_bytes()
+    response = upload(admin, data, content)
+    assert response.status_code == 422
+    expected = {"element": "ExclusiveGateway_1",
+                "where": "cổng chọn một nhánh không tên sau “Check if date is holiday”",
+                "message": "cổng rẽ nhánh có nhiều nhánh ra phải có nhánh mặc định"}
+    for problems in (response.get_json()["problems"], editor(admin)["problems"]):
+        assert expected.items() <= next(p for p in problems if p["element"] == "ExclusiveGateway_1").items()
+        assert all("ExclusiveGateway_1" not in p["where"] for p in problems)

@@ -71,7 +71,7 @@ def test_the_registry_behind_a_figure_says_which_report_and_refuses_bad_argument
 
 def test_the_dashboard_writes_rates_as_the_report_files_do(app):
     page = signed_in(app, "chanhvp").get(f"/reports?{Q1}").get_data(as_text=True)
-    assert "66,67 %" in page and "66.67" not in page  # docx/pdf: "Tỷ lệ hoàn thành: 66,67 %" (test_exports)
+    assert "66,67\u00a0%" in page and "66.67" not in page  # docx/pdf: "Tỷ lệ hoàn thành: 66,67 %" (test_exports)
 
 
 def test_the_export_behind_a_figure_lists_its_tasks_and_says_which_report(app):

@@ -2,8 +2,9 @@
 python-docx)."""
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -35,12 +36,35 @@ def test_xlsx_holds_the_unit_table_and_the_overdue_list(report):
     assert any("đã đến hạn" in n for n in notes)  # the report says which denominator it uses
     assert "Số ngày làm việc quá hạn" in next(book["Nhiệm vụ quá hạn"].iter_rows(min_row=5, values_only=True))
     overdue = [r for r in book["Nhiệm vụ quá hạn"].iter_rows(values_only=True) if r and r[2] == "Nhiệm vụ a6"]
-    assert overdue[0][3:] == ("Sở Tài chính", "30/03/2026", 1, "Chờ ý kiến của Bộ Tài chính",
+    # the deadline a date (never extended: no earlier one)
+    assert overdue[0][3:] == ("Sở Tài chính", datetime(2026, 3, 30), None, 1, "Chờ ý kiến của Bộ Tài chính",
                               "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
     for sheet in book.worksheets:  # printed A4 landscape, one page wide, the header on every page
         setup = sheet.page_setup
         assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
         assert sheet.print_title_rows == "$5:$5" and sheet.freeze_panes == "A6"
+
+
+def test_the_xlsx_deadlines_are_dates_an_office_head_sorts_by(report):
+    """An office head sorts the overdue sheet by deadline in Excel: as text "25/03/2026" came after
+    "01/04/2026" (day first). Both the deadline and the one an extension moved are Excel dates shown
+    dd/mm/yyyy; the Word file still says the two in one cell."""
+    extended = replace(report.overdue[0], original_deadline=date(2026, 2, 15))  # a9, now due 01/03/2026
+    entries = [*report.overdue[1:], extended]
+    sheet = load_workbook(BytesIO(write_xlsx(replace(report, overdue=entries))))["Nhiệm vụ quá hạn"]
+    header = next(r for r in sheet.iter_rows(min_row=5, max_row=5))
+    assert [c.value for c in header[4:6]] == ["Hạn hoàn thành nhiệm vụ", "Hạn ban đầu (trước khi gia hạn)"]
+    rows = [r for r in sheet.iter_rows(min_row=6) if isinstance(r[0].value, int)]
+    deadlines = {r[2].value: r[4] for r in rows}
+    assert {task: cell.value for task, cell in deadlines.items()} == {
+        "Nhiệm vụ a8": datetime(2026, 3, 25), "Nhiệm vụ a6": datetime(2026, 3, 30), "Nhiệm vụ a9": datetime(2026, 3, 1)}
+    assert all(cell.is_date and cell.number_format == "dd/mm/yyyy" for cell in deadlines.values())
+    originals = {r[2].value: r[5] for r in rows}
+    assert originals["Nhiệm vụ a9"].value == datetime(2026, 2, 15) and originals["Nhiệm vụ a9"].is_date
+    assert originals["Nhiệm vụ a9"].number_format == "dd/mm/yyyy" and originals["Nhiệm vụ a6"].value is None
+    assert sorted(deadlines, key=lambda task: deadlines[task].value) == ["Nhiệm vụ a9", "Nhiệm vụ a8", "Nhiệm vụ a6"]
+    word = Document(BytesIO(write_docx(replace(report, overdue=entries)))).tables[2]
+    assert "01/03/2026 (ban đầu 15/02/2026)" in [row.cells[4].text for row in word.rows]
 
 
 def test_docx_is_an_administrative_report_with_the_figures(report):
@@ -52,7 +76,7 @@ def test_docx_is_an_administrative_report_with_the_figures(report):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in text and "quý I năm 2026" in text
     assert "Tổng số nhiệm vụ được giao: 12" in text and "đã đến hạn" in text
-    assert "Tỷ lệ hoàn thành: 66,67 %; tỷ lệ hoàn thành đúng hạn: 55,56 %." in text
+    assert "Tỷ lệ hoàn thành: 66,67\u00a0%; tỷ lệ hoàn thành đúng hạn: 55,56\u00a0%." in text  # never "%" alone
     assert "Hiện có 1 nhiệm vụ đang gặp khó khăn, vướng mắc." in text
     units = doc.tables[1]
     stc = next(row for row in units.rows if row.cells[1].text == "Sở Tài chính")
@@ -75,6 +99,28 @@ def test_a_report_taken_before_its_period_ends_says_the_tasks_it_counts_were_ass
 def test_pdf_embeds_a_font_with_vietnamese_glyphs(report):
     data = write_pdf(report)
     assert data.startswith(b"%PDF") and b"DejaVuSerif" in data and len(data) > 5000
+
+
+def test_the_pdf_breaks_no_word_but_at_a_slash_and_drops_no_sign_a_unit_typed(report, tmp_path):
+    """Real lengths: a long unit name and task, a symbol wider than its column, a deadline an extension moved,
+    signs a unit types (☑, ✓: not in DejaVu Serif). fpdf cut a word too wide for its cell anywhere (")" of
+    "(ban đầu 15/02/2026)" alone on a line, a symbol's last letters on the next) and drew no glyph for a sign
+    its font lacks; a rate's "%" could end up alone at a line's start."""
+    entry = replace(report.overdue[0], symbol="2618/2026/QĐ-UBND", original_deadline=date(2026, 2, 15),
+                    unit_name="Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và công nghiệp tỉnh Đắk Lắk",
+                    content="Chủ trì, phối hợp với Sở Tài chính, Sở Xây dựng và Ủy ban nhân dân các xã, phường rà "
+                            "soát toàn bộ các dự án đầu tư công chậm giải ngân, báo cáo Ủy ban nhân dân tỉnh về "
+                            "nguyên nhân, trách nhiệm và đề xuất giải pháp tháo gỡ trước ngày 15/4/2026",
+                    reason="☑ Chờ ý kiến thẩm định của Bộ Tài chính về nguồn vốn → đã có văn bản số 123/STC-ĐT",
+                    proposal="Đề nghị UBND tỉnh cho gia hạn đến 30/4/2026 ✓")
+    path = tmp_path / "bao-cao.pdf"
+    path.write_bytes(write_pdf(replace(report, overdue=[entry])))
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.replace("\u200b", "") for line in out.splitlines()]   # where a word may break
+    assert "15/02/2026)" in lines and ")" not in lines
+    assert "2618/2026/" in lines and "QĐ-UBND" in lines   # the symbol broken at a slash
+    assert "☑ Chờ ý kiến" in lines and "đến 30/4/2026 ✓" in lines
+    assert not [line for line in lines if line.startswith("%")]   # a rate's sign after a no-break space
 
 
 def test_a_report_lists_the_most_overdue_and_says_where_the_rest_are(seeded):
@@ -104,4 +150,5 @@ def test_text_a_unit_typed_never_runs_as_a_formula_in_the_xlsx(report):
     entry = replace(report.overdue[0], content=typed, reason=typed, proposal=typed)
     book = load_workbook(BytesIO(write_xlsx(replace(report, overdue=[entry]))))
     row = next(r for r in book["Nhiệm vụ quá hạn"].iter_rows() if r[0].value == 1)
-    assert [(c.value, c.data_type) for c in (row[2], row[6], row[7])] == [(typed, "s")] * 3
+    # task, reason, proposal (after the two deadline columns)
+    assert [(c.value, c.data_type) for c in (row[2], row[7], row[8])] == [(typed, "s")] * 3

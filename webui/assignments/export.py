@@ -16,13 +16,13 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from engine.numbers import EXCEL_DATE_FORMAT
 from engine.outcomes import TERMS
 from engine.registry.service import ExportRow
 from engine.reports.export_xlsx import keep_as_text, set_for_print
 from webui.formatting import OUTCOME_LABELS, PROGRESS_LABELS, URGENCY_LABELS, vn_date
 
 FILLS = {"green": "C6EFCE", "blue": "DDEBF7", "orange": "FCE4D6", "red": "FFC7CE", "grey": "EDEDED"}  # light tints
-DATE_FORMAT = "dd/mm/yyyy"
 TITLE_ROWS = 4  # organisation, title with the period, filters, export day; the header row follows
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -115,7 +115,7 @@ def _style(sheet, cols: list[Column], header_row: int, outcomes: list) -> None:
         prototype = Cell(sheet)
         prototype.border, prototype.alignment = _BOX, _WRAP
         if col.is_date:
-            prototype.number_format = DATE_FORMAT
+            prototype.number_format = EXCEL_DATE_FORMAT
         fills = {outcome: _filled(sheet, prototype, outcome) for outcome in set(outcomes)} if col.coloured else {}
         body = sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index)
         for (cell,), outcome in zip(body, outcomes, strict=True):

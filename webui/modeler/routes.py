@@ -79,7 +79,8 @@ def edit(path: str):
         compiled = eng.compiled(bundle)
         data = {
             "xml": draft.xml, "lanes": compiled.lanes, "forms": sorted(compiled.forms),
-            "problems": [{**p, "message": _(p["message"], **words.problem_params(p.get("params", {})))}
+            "problems": [{**p, "message": _(p["message"], **words.problem_params(p.get("params", {}))),
+                          "where": words.place_words(p.get("place", {}), p.get("element"))}
                          for p in draft.problems or []],
             "warnings": [_problem(p) for p in compiled.warnings],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
@@ -153,8 +154,7 @@ def _as_page(answer: tuple[Response, int] | Response, path: str) -> Response:
         return redirect(result["versionUrl"])
     flash(result["error"], "error")
     for problem in result.get("problems", []):
-        flash(f"{problem['file']}:{problem.get('line') or ''} {problem.get('element') or ''} — {problem['message']}",
-              "error")
+        flash(f"{problem['file']}:{problem.get('line') or ''} {problem['where']} — {problem['message']}", "error")
     return redirect(url_for("modeler.edit", path=path))
 
 
@@ -317,7 +317,8 @@ def _text(value) -> str:
 
 def _problem(problem) -> dict:
     # The loader's fixed messages are msgids too; messages with names in them stay as they are.
-    return {"file": problem.file, "element": problem.element,
+    return {"file": problem.file, "element": problem.element,  # the id marks the element on the canvas
+            "where": words.place_words(problem.place, problem.element),
             "message": _(problem.message, **words.problem_params(problem.params)),
             "line": problem.line}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -63,6 +64,22 @@ SPEC_CHANGES = {
 
 def kind_word(kind: str) -> str:
     return str(KINDS.get(kind, kind))
+
+
+def place_words(place: dict[str, str], element: str | None) -> str:
+    """A problem's element as people find it on the canvas (engine.rulesets.places): its kind and name, or
+    "cổng chọn một nhánh không tên sau “Tiếp nhận”" for one drawn without a name (another tool's id,
+    "Gateway_0x7f3k2", tells nobody where it is); the id where the file holds no such element."""
+    if not place:
+        return element or ""
+    kind = kind_word(place["kind"])
+    if place.get("name"):
+        return _("%(kind)s “%(name)s”", kind=kind, name=place["name"])
+    if place.get("after"):
+        return _("%(kind)s without a name after “%(name)s”", kind=kind, name=place["after"])
+    if place.get("before"):
+        return _("%(kind)s without a name before “%(name)s”", kind=kind, name=place["before"])
+    return _("%(kind)s without a name", kind=kind)
 
 
 def fact_word(fact: str) -> Markup:

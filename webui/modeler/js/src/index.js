@@ -104,7 +104,7 @@ function start() {
     problems.forEach((problem) => {
       const item = document.createElement('li');
       item.dataset.element = problem.element || '';
-      const where = problem.element ? `[${problem.element}] ` : '';
+      const where = problem.where ? `[${problem.where}] ` : '';  // its kind and name, not another tool's id
       item.textContent = `${problem.file}: ${where}${problem.message}`;
       const shape = problem.element && modeler.get('elementRegistry').get(problem.element);
       if (shape) {
