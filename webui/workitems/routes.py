@@ -12,7 +12,7 @@ from engine.inspections import service as inspections
 from engine.org import permissions
 from engine.registry import service as registry
 from engine.reports.operators import report_label
-from engine.reports.service import report_of_work_item
+from engine.reports.service import ReportPapers, papers_of_step, report_of_work_item
 from engine.runtime.models import WorkItem
 from webui import forms, history
 from webui.auth import current_user, login_required
@@ -83,25 +83,27 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
         choices = forms.choices_for(session, definition, eng.runtime.people(session, item))
         reports = registry.latest_reports(session, current_user(), assignment) if assignment else []
         report_files = {r.update.id: attachments.describe(session, r.update.attachments or []) for r in reports}
-        subject = None if directive else _subject(session, item)
+        subject, papers = (None, None) if directive else _subject(session, item)
         # sent by someone else meanwhile: what this user typed is shown back, read as the form offers it
         typed = history.filled_in(eng, session, definition, values) if refusal and item.status != "ready" else None
     return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
                            choices=choices, files=files, directive=directive, assignment=assignment,
                            reports=reports, report_files=report_files, refusal=refusal, subject=subject,
-                           typed=typed), status
+                           typed=typed, papers=papers), status
 
 
-def _subject(session, item: WorkItem) -> tuple[str, str, str] | None:
+def _subject(session, item: WorkItem) -> tuple[tuple[str, str, str] | None, ReportPapers | None]:
     """(what, its name, its page) of the office report or the inspection a step belongs to: the
-    leader approving a report, or the office deciding an inspection, reads it before answering."""
+    leader approving a report, or the office deciding an inspection, reads it before answering;
+    and, for the office consolidating a report or the leader approving it, what they decide on."""
     inspection = inspections.of_instance(session, item.instance_id)
     if inspection is not None:
-        return _("Inspection"), inspection.title, url_for("inspections.detail", inspection_id=inspection.id)
+        return (_("Inspection"), inspection.title, url_for("inspections.detail", inspection_id=inspection.id)), None
     report = report_of_work_item(engine(), session, item)
     if report is not None:
-        return _("Report"), report_label(report), url_for("reports.periodic_detail", report_id=report.id)
-    return None
+        return ((_("Report"), report_label(report), url_for("reports.periodic_detail", report_id=report.id)),
+                papers_of_step(session, report, item, current_user()))
+    return None, None
 
 
 @blueprint.get("/attachments/<sha256>")
