@@ -100,6 +100,7 @@ def test_each_step_of_an_office_report_opens_the_report(loaded, org_tree, clock)
     adhoc_page = asked.headers["Location"].removeprefix("http://localhost")
     quarter = _signed_in(app, "clerk").get(f"/work/{_ready(loaded, 'report_consolidate').id}").get_data(as_text=True)
     assert 'Báo cáo: <a href="/reports/periodic/1">Quý I năm 2026</a>' in quarter
+    assert "Chưa đơn vị nào báo cáo." in _section(quarter, "unit-reports")  # a period's consolidation too
     unit = _signed_in(app, "stc").get(f"/work/{_unit_item(loaded, org_tree)}").get_data(as_text=True)
     assert f'Báo cáo: <a href="{adhoc_page}">đột xuất về Tình hình giải ngân vốn đầu tư công</a>' in unit
     loaded.runtime.complete(_ready(loaded, "report_consolidate").id, {"summary": "Tổng hợp"}, org_tree["clerk"])
@@ -156,7 +157,8 @@ def test_the_office_and_the_leader_see_what_they_decide_on(ruleset, database_url
         with engine.db.session() as s:
             engine.load_ruleset(s)
         app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
-        assert _signed_in(app, "clerk").post("/reports/adhoc/new", ASK, page="/reports/adhoc/new").status_code == 302
+        asked = _signed_in(app, "clerk").post("/reports/adhoc/new", ASK, page="/reports/adhoc/new")
+        assert asked.status_code == 302
         unit_step = _signed_in(app, "stc").get(f"/work/{_unit_item(engine, users)}").get_data(as_text=True)
         assert _section(unit_step, "unit-reports") == ""  # a unit writes its own, reads no other's
         engine.runtime.complete(_unit_item(engine, users), {
@@ -181,5 +183,7 @@ def test_the_office_and_the_leader_see_what_they_decide_on(ruleset, database_url
         reports = _section(review, "unit-reports")
         assert "<h3>Sở Tài chính</h3>" in reports and "Đã giải ngân 45% kế hoạch vốn." in reports
         assert review.index('id="office-assessment"') < review.index('name="review_decision"')
+        page = _signed_in(app, "chutich").get(asked.headers["Location"]).get_data(as_text=True)
+        assert "Phạm Chuyên Viên" in page and "12/02/2026" in page.split("<h3>Sở Tài chính</h3>")[1]
     finally:
         engine.close()
