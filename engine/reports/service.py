@@ -2,8 +2,9 @@
 report schedule (one running periodic_report.bpmn instance per deployment)."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -74,6 +75,8 @@ class SubmittedReport:
     results: str | None
     difficulties: str | None
     proposals: str | None
+    by: str | None = None             # who sent it, by full name
+    at: datetime | None = None        # when
 
 
 @dataclass
@@ -126,7 +129,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     report.overdue_total = count_overdue(session, scope) if len(report.overdue) == overdue_listed \
         else len(report.overdue)
     if row is not None:
-        report.submissions, report.missing_units = _submissions(session, row.id, scope)
+        report.submissions, report.missing_units = _submissions(session, row.id, scope.unit_ids)
         report.assessment = row.summary
     return report
 
@@ -223,20 +226,25 @@ def _place_from(root_name: str) -> str:
     return rest
 
 
-def _submissions(session: Session, periodic_report_id: int, scope: Scope) -> tuple[list[SubmittedReport], list[str]]:
-    query = (select(UnitReport, Unit.name).join(Unit, Unit.id == UnitReport.unit_id)
+def _submissions(session: Session, periodic_report_id: int,
+                 unit_ids: Collection[int] | None) -> tuple[list[SubmittedReport], list[str]]:
+    """The reports of the units among `unit_ids` (None: every unit) and the names of those asked
+    that have not reported."""
+    query = (select(UnitReport, Unit.name, User.full_name).join(Unit, Unit.id == UnitReport.unit_id)
+             .outerjoin(User, User.id == UnitReport.user_id)
              .where(UnitReport.periodic_report_id == periodic_report_id).order_by(Unit.name))
-    if scope.unit_ids is not None:
-        query = query.where(UnitReport.unit_id.in_(list(scope.unit_ids)))
+    if unit_ids is not None:
+        query = query.where(UnitReport.unit_id.in_(list(unit_ids)))
     rows = session.execute(query).all()
-    submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals) for r, name in rows]
+    submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals, by, r.submitted_at)
+                 for r, name, by in rows]
     period = session.get_one(PeriodicReport, periodic_report_id)
-    done = {name for _r, name in rows}
+    done = {name for _r, name, _by in rows}
     # the units asked, as recorded when the request went out (a period opened before that was
     # recorded: by the rule that opened it)
     asked = ([org.require_unit(session, code) for code in period.asked_units] if period.asked_units is not None
              else reporting_units(session, period.period_start, period.period_end))
-    missing = [u.name for u in asked if u.name not in done and (scope.unit_ids is None or u.id in scope.unit_ids)]
+    missing = [u.name for u in asked if u.name not in done and (unit_ids is None or u.id in unit_ids)]
     return submitted, missing
 
 
@@ -349,6 +357,32 @@ def report_of_work_item(engine, session: Session, item: WorkItem) -> PeriodicRep
         return None
     report = engine.runtime.task_data(session, item).get("report")
     return find_report(session, instance_settings(session, item.instance_id)["id"], report) if report else None
+
+
+# The steps that decide on the units' reports (office_report.bpmn): the office consolidates them,
+# the leader approves the consolidation or sends it back. Each shows them on its own page.
+DECIDING_STEPS = frozenset({"report_consolidate", "report_review"})
+
+
+@dataclass
+class ReportPapers:
+    """What a step deciding on an office report shows: the units' reports its reader may see, the
+    units asked that have not reported, and the office's assessment (tổng hợp) with who wrote it, when."""
+
+    submissions: list[SubmittedReport]
+    missing_units: list[str]
+    assessment: str | None
+    assessed_by: str | None
+    assessed_at: datetime | None
+
+
+def papers_of_step(session: Session, row: PeriodicReport, item: WorkItem, user: User) -> ReportPapers | None:
+    """The papers of report `row` that its step `item` decides on (None for a unit's own report)."""
+    if item.element_id not in DECIDING_STEPS:
+        return None
+    submissions, missing = _submissions(session, row.id, permissions.units_in_scope(session, user))
+    by = session.get(User, row.consolidated_by) if row.consolidated_by is not None else None
+    return ReportPapers(submissions, missing, row.summary, by.full_name if by else None, row.consolidated_at)
 
 
 def steps_waiting_on(engine, session: Session, user: User, row: PeriodicReport) -> list[WorkItem]:

@@ -1,5 +1,6 @@
 """An ad-hoc report in headless Chromium: the clerk asks two units, one answers from its inbox,
-the clerk consolidates, the leader finds it awaiting review and approves it: it is issued."""
+the clerk consolidates reading the units' reports on the step's page, the leader finds it awaiting
+review and approves it reading the office's assessment and the units' reports there: it is issued."""
 from datetime import datetime
 
 import pytest
@@ -34,6 +35,9 @@ def test_the_leader_approves_the_office_report(loaded, live_server, sign_in, clo
     loaded.runtime.run_due_timers()
     clerk = sign_in("clerk")
     open_work(clerk, live_server, "Tổng hợp báo cáo trình lãnh đạo")
+    reports = clerk.inner_text("#unit-reports")
+    assert "Sở Tài chính" in reports and "Phạm Chuyên Viên" in reports and "Đã giải ngân 45% kế hoạch vốn" in reports
+    assert "Chưa báo cáo: Sở Xây dựng" in reports
     clerk.fill("textarea[name=summary]", "Các đơn vị cơ bản đạt kế hoạch")
     clerk.click("button.primary")
     clerk.wait_for_selector(".flash.success")
@@ -42,6 +46,9 @@ def test_the_leader_approves_the_office_report(loaded, live_server, sign_in, clo
     leader.goto(f"{live_server}/reports/periodic")
     assert "Tình hình giải ngân" in leader.inner_text("#awaiting-review")
     open_work(leader, live_server, "Xem xét, duyệt báo cáo")
+    assessment = leader.inner_text("#office-assessment")
+    assert "Các đơn vị cơ bản đạt kế hoạch" in assessment and "Nguyễn Văn Theo Dõi" in assessment
+    assert "Đã giải ngân 45% kế hoạch vốn" in leader.inner_text("#unit-reports")
     leader.select_option("select[name=review_decision]", "approve")
     leader.click("button.primary")
     leader.wait_for_selector(".flash.success")

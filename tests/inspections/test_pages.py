@@ -256,6 +256,39 @@ def test_a_step_of_an_inspection_opens_it(deployment, browser, clock):
             drive.complete(engine, "decide", DECISION, users["leader"])
 
 
+def test_each_step_of_an_inspection_shows_what_it_rests_on(deployment, browser, clock):
+    """The leader deciding an ad-hoc inspection reads the proposal's reason and the units on the step's
+    own page; the team writing the results report reads its findings and the file there, the unit's
+    hand-over with its file linked — not only a link to the inspection's page."""
+    engine, users = deployment
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    browser("chanhvp").post("/inspections/new", {"title": "Kiểm tra nhiệm vụ chậm", "kind": "ad_hoc",
+                                                 "reason": "Nhiều nhiệm vụ quá hạn", "units": ["STC"]},
+                            page="/inspections/new")
+    decide = _shown(browser("chutich"), drive.ready(engine, "decide").id)
+    assert "Đột xuất: Nhiều nhiệm vụ quá hạn" in decide and "Sở Tài chính" in decide
+    drive.complete(engine, "decide", DECISION, users["leader"])
+    page = f"/work/{drive.ready(engine, 'hand_over', 'STC').id}"
+    handed = browser("stc").post(page, {"hand_over_note": "Đã hoàn thành 10/12 nhiệm vụ",
+                                        "hand_over_files": (io.BytesIO(b"%PDF-1.4 ho so"), "ho-so.pdf")},
+                                 page=page, content_type="multipart/form-data")
+    assert handed.status_code == 302
+    clock.set(datetime(2026, 4, 23, 16, 0))
+    drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm 2 nhiệm vụ"},
+                   users["inspector"])
+    report = _shown(browser("kiemtra"), drive.ready(engine, "write_report").id)
+    assert "Chậm 2 nhiệm vụ" in report and "150/QĐ-UBND" in report
+    assert "Báo cáo, hồ sơ của Sở Tài chính: Đã hoàn thành 10/12 nhiệm vụ" in report and "ho-so.pdf</a>" in report
+    link = report.split('class="file" href="', 1)[1].split('"', 1)[0]
+    assert browser("kiemtra").get(link).status_code == 200
+
+
+def _shown(reader: Browser, item_id: int) -> str:
+    """The step's section showing its inspection ('' without one)."""
+    html = text(reader.get(f"/work/{item_id}"))
+    return html.split('id="inspection-papers"')[1].split("</section>")[0] if 'id="inspection-papers"' in html else ""
+
+
 def _offered(page: str, field: str) -> set[str]:
     select_ = re.search(rf'<select id="f-{field}" name="{field}".*?</select>', page, re.S)
     assert select_, field

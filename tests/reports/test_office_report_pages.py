@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from engine.config import REPO_ROOT
 from engine.errors import NotFound
 from engine.reports.service import ensure_schedule, start_schedule
 from engine.runtime.models import WorkItem
@@ -15,6 +16,7 @@ from tests.fixtures import PROCESSES
 from tests.webui.conftest import Browser
 from webui.app import create_app
 
+SHIPPED = sorted(path.parent.name for path in (REPO_ROOT / "processes").glob("*/ruleset.toml"))
 ASK = {"topic": "Tình hình giải ngân vốn đầu tư công", "units": ["STC", "SXD"], "due": "06/03/2026",
        "office_due": "11/03/2026"}
 
@@ -98,6 +100,7 @@ def test_each_step_of_an_office_report_opens_the_report(loaded, org_tree, clock)
     adhoc_page = asked.headers["Location"].removeprefix("http://localhost")
     quarter = _signed_in(app, "clerk").get(f"/work/{_ready(loaded, 'report_consolidate').id}").get_data(as_text=True)
     assert 'Báo cáo: <a href="/reports/periodic/1">Quý I năm 2026</a>' in quarter
+    assert "Chưa đơn vị nào báo cáo." in _section(quarter, "unit-reports")  # a period's consolidation too
     unit = _signed_in(app, "stc").get(f"/work/{_unit_item(loaded, org_tree)}").get_data(as_text=True)
     assert f'Báo cáo: <a href="{adhoc_page}">đột xuất về Tình hình giải ngân vốn đầu tư công</a>' in unit
     loaded.runtime.complete(_ready(loaded, "report_consolidate").id, {"summary": "Tổng hợp"}, org_tree["clerk"])
@@ -136,3 +139,51 @@ def test_a_report_page_links_to_the_step_waiting_on_its_reader(loaded, org_tree,
     assert _waiting(leader, adhoc_page) == "" and _waiting(clerk, "/reports/periodic/1") == ""
     loaded.runtime.complete(review, {"review_decision": "approve"}, org_tree["leader"])
     assert _waiting(leader, "/reports/periodic/1") == ""
+
+
+def _section(html: str, section_id: str) -> str:
+    """The page's section `section_id` ('' without one)."""
+    return html.split(f'id="{section_id}"')[1].split("</section>")[0] if f'id="{section_id}"' in html else ""
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+def test_the_office_and_the_leader_see_what_they_decide_on(ruleset, database_url, clock, tmp_path):
+    """The office consolidating an ad-hoc report reads the units' reports on its step's page (unit, who,
+    when, the text as written), and who has not reported; the leader approving it reads the office's
+    assessment there too (who wrote it, when) — not only a link to the report's page."""
+    engine = make_engine(database_url, clock, ruleset=ruleset, tmp_path=tmp_path)
+    try:
+        users = create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+        asked = _signed_in(app, "clerk").post("/reports/adhoc/new", ASK, page="/reports/adhoc/new")
+        assert asked.status_code == 302
+        unit_step = _signed_in(app, "stc").get(f"/work/{_unit_item(engine, users)}").get_data(as_text=True)
+        assert _section(unit_step, "unit-reports") == ""  # a unit writes its own, reads no other's
+        engine.runtime.complete(_unit_item(engine, users), {
+            "results": "Đã giải ngân 45% kế hoạch vốn.\nCòn 3 dự án chậm.", "difficulties": "Thiếu mặt bằng",
+            "proposals": "Điều chuyển vốn"}, users["stc"])
+        clock.set(datetime(2026, 3, 9, 9, 0))  # the units' time is over: the office's turn
+        engine.runtime.run_due_timers()
+
+        consolidate = _signed_in(app, "clerk").get(f"/work/{_ready(engine, 'report_consolidate').id}")
+        reports = _section(consolidate.get_data(as_text=True), "unit-reports")
+        assert "<h3>Sở Tài chính</h3>" in reports and "Phạm Chuyên Viên" in reports and "12/02/2026" in reports
+        assert "Đã giải ngân 45% kế hoạch vốn.\nCòn 3 dự án chậm." in reports
+        assert "Thiếu mặt bằng" in reports and "Điều chuyển vốn" in reports
+        assert "Chưa báo cáo: Sở Xây dựng" in reports
+        engine.runtime.complete(_ready(engine, "report_consolidate").id,
+                                {"summary": "Các đơn vị cơ bản đạt kế hoạch"}, users["clerk"])
+
+        review = _signed_in(app, "chutich").get(f"/work/{_ready(engine, 'report_review').id}").get_data(as_text=True)
+        assessment = _section(review, "office-assessment")
+        assert "Đánh giá của Văn phòng" in assessment and "Các đơn vị cơ bản đạt kế hoạch" in assessment
+        assert "Nguyễn Văn Theo Dõi" in assessment and "09/03/2026" in assessment
+        reports = _section(review, "unit-reports")
+        assert "<h3>Sở Tài chính</h3>" in reports and "Đã giải ngân 45% kế hoạch vốn." in reports
+        assert review.index('id="office-assessment"') < review.index('name="review_decision"')
+        page = _signed_in(app, "chutich").get(asked.headers["Location"]).get_data(as_text=True)
+        assert "Phạm Chuyên Viên" in page and "12/02/2026" in page.split("<h3>Sở Tài chính</h3>")[1]
+    finally:
+        engine.close()

@@ -5,18 +5,19 @@ from flask_babel import gettext as _
 
 from engine.directives import attachments
 from engine.directives.models import Assignment, Directive
-from engine.errors import AlreadyDone, Conflict, EngineError
+from engine.errors import AlreadyDone, Conflict, EngineError, NotFound
 from engine.forms import FormValidationError
 from engine.inbox import service as inbox
 from engine.inspections import service as inspections
 from engine.org import permissions
 from engine.registry import service as registry
 from engine.reports.operators import report_label
-from engine.reports.service import report_of_work_item
+from engine.reports.service import papers_of_step, report_of_work_item
 from engine.runtime.models import WorkItem
 from webui import forms, history
 from webui.auth import current_user, login_required
 from webui.context import engine
+from webui.inspections.routes import KIND_LABELS, PAPER_LABELS
 from webui.messages import engine_message, form_message
 
 blueprint = Blueprint("workitems", __name__, template_folder="templates")
@@ -83,25 +84,33 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
         choices = forms.choices_for(session, definition, eng.runtime.people(session, item))
         reports = registry.latest_reports(session, current_user(), assignment) if assignment else []
         report_files = {r.update.id: attachments.describe(session, r.update.attachments or []) for r in reports}
-        subject = None if directive else _subject(session, item)
+        subject, shown = (None, {}) if directive else _subject(session, item)
         # sent by someone else meanwhile: what this user typed is shown back, read as the form offers it
         typed = history.filled_in(eng, session, definition, values) if refusal and item.status != "ready" else None
     return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
                            choices=choices, files=files, directive=directive, assignment=assignment,
                            reports=reports, report_files=report_files, refusal=refusal, subject=subject,
-                           typed=typed), status
+                           typed=typed, **shown), status
 
 
-def _subject(session, item: WorkItem) -> tuple[str, str, str] | None:
-    """(what, its name, its page) of the office report or the inspection a step belongs to: the
-    leader approving a report, or the office deciding an inspection, reads it before answering."""
+def _subject(session, item: WorkItem) -> tuple[tuple[str, str, str] | None, dict]:
+    """(what, its name, its page) of the office report or the inspection a step belongs to, and what
+    the step's answer rests on, shown on its page: the units' reports and the office's assessment to
+    the office consolidating and the leader approving a report (`papers`), the proposal, the
+    findings and the file to whoever answers a step of an inspection (`inspection`)."""
     inspection = inspections.of_instance(session, item.instance_id)
     if inspection is not None:
-        return _("Inspection"), inspection.title, url_for("inspections.detail", inspection_id=inspection.id)
+        subject = (_("Inspection"), inspection.title, url_for("inspections.detail", inspection_id=inspection.id))
+        try:
+            info = inspections.detail(session, inspection.id, current_user())
+        except NotFound:  # the step's performer reads it (the process gives it them); no one else opens the step
+            return subject, {}
+        return subject, {"inspection": info, "KIND_LABELS": KIND_LABELS, "PAPER_LABELS": PAPER_LABELS}
     report = report_of_work_item(engine(), session, item)
     if report is not None:
-        return _("Report"), report_label(report), url_for("reports.periodic_detail", report_id=report.id)
-    return None
+        return ((_("Report"), report_label(report), url_for("reports.periodic_detail", report_id=report.id)),
+                {"papers": papers_of_step(session, report, item, current_user())})
+    return None, {}
 
 
 @blueprint.get("/attachments/<sha256>")
