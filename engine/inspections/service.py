@@ -235,7 +235,7 @@ def add_paper(engine, inspection_id: int, kind: str, title: str, attachments: li
 def filing_kinds(session: Session, user: User, inspection: Inspection) -> tuple[str, ...]:
     """The kinds of paper `user` files in the inspection's file, in PAPER_KINDS order (none: they only read it)."""
     kinds: set[str] = set()
-    if permissions.runs_inspection(user, inspection.proposing_unit_id):
+    if permissions.runs_inspection(session, user, inspection.proposing_unit_id):
         kinds |= RUNNER_PAPERS
     if any(member.user_id == user.id for member in inspection.members):
         kinds |= TEAM_PAPERS
@@ -395,11 +395,17 @@ def team_candidates(session: Session, lanes: Mapping[str, str], inspection: Insp
     internal = inspection.proposing_unit_id is not None
     role = permissions.lane_role(lanes, UNIT_TEAM_LANE if internal else TEAM_LANE)
     inspected = org.subtrees_ids(session, [u.unit_id for u in inspection.units])
-    within = org.subtree_ids(session, inspection.proposing_unit_id) if inspection.proposing_unit_id else None
     runs = inspection.proposing_unit_id
+    within = org.subtrees_ids(session, _running_units(session, runs)) if runs else None
     return [u for u in permissions.working_users(session)
-            if (u.has_role(role) or permissions.runs_inspection(u, runs))
+            if (u.has_role(role) or permissions.runs_inspection(session, u, runs))
             and u.unit_id not in inspected and (within is None or u.unit_id in within)]
+
+
+def _running_units(session: Session, proposing_unit_id: int) -> list[int]:
+    """The unit that proposed an internal inspection and the one doing its work today (org.working_unit: an old
+    ward's is run by the new ward, whose people it may put on the team)."""
+    return [proposing_unit_id, org.working_unit(session, session.get_one(Unit, proposing_unit_id), clock.today()).id]
 
 
 def _decision_people(session: Session, lanes: Mapping[str, str], item: WorkItem) -> Mapping[str, list] | None:

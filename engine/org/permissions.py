@@ -271,12 +271,14 @@ def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> in
     return next((unit_id for unit_id in unit_ids if acts_for_unit(session, user, unit_id)), None)
 
 
-def runs_inspection(user: User, proposing_unit_id: int | None) -> bool:
+def runs_inspection(session: Session, user: User, proposing_unit_id: int | None) -> bool:
     """Who runs an inspection (files its decision and the documents it rests on): the office and the
-    leader an inspection of the office; the head of the unit running an internal one (`proposing_unit_id`)."""
+    leader an inspection of the office; the head of the unit running an internal one (`proposing_unit_id`), or of
+    the unit doing its work today (`speaks_for`: an old ward's internal inspection is run by the new ward's head)."""
     if proposing_unit_id is None:
         return user.has_role(*OFFICE, LEADER)
-    return user.has_role(UNIT_HEAD) and not is_organisation_wide(user) and user.unit_id == proposing_unit_id
+    return (user.has_role(UNIT_HEAD) and not is_organisation_wide(user)
+            and speaks_for(session, user, session.get_one(Unit, proposing_unit_id)))
 
 
 def is_staff_of_unit(session: Session, user: User, unit_ids: Iterable[int]) -> bool:
@@ -286,9 +288,15 @@ def is_staff_of_unit(session: Session, user: User, unit_ids: Iterable[int]) -> b
     does not speak for it."""
     if not user.has_role(*UNIT_STAFF) or is_organisation_wide(user):
         return False
-    today = clock.today()
-    return any(user.unit_id in (unit.id, org.in_force(session, unit, today).id)
-               for unit in session.scalars(select(Unit).where(Unit.id.in_(list(unit_ids)))))
+    units = session.scalars(select(Unit).where(Unit.id.in_(list(unit_ids))))
+    return any(speaks_for(session, user, unit) for unit in units)
+
+
+def speaks_for(session: Session, user: User, unit: Unit) -> bool:
+    """`user` works in `unit` itself, or in the unit doing its work today (org.working_unit: the successor in force,
+    or for a chain ending in a unit closed without a successor the body above it): a unit merged away speaks through
+    its successor's staff, its own accounts having ended with it (`account_in_force`)."""
+    return user.unit_id in (unit.id, org.working_unit(session, unit, clock.today()).id)
 
 
 def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], member_ids: Iterable[int] = (),
@@ -306,10 +314,11 @@ def may_see_inspection(session: Session, user: User, unit_ids: Iterable[int], me
 # ---------------------------------------------------------------- who holds a role where
 def holders(session: Session, role: str, unit_id: int | None = None) -> list[User]:
     """Holders of `role` (of OFFICE_BODY: of either office role) in `unit_id` (anywhere when None) whose account is
-    in force (`account_in_force`); in the unit in force today for a reorganised one (a pre-2025 commune's tasks are
-    its new ward's: its staff are told and asked)."""
+    in force (`account_in_force`); in the unit doing its work today for a reorganised one (org.working_unit: a
+    pre-2025 commune's tasks are its new ward's, whose staff are told and asked; where the chain ends in a unit closed
+    without a successor, whose accounts ended with it, the unit above that one)."""
     unit = session.get(Unit, unit_id) if unit_id is not None else None
-    unit_id = org.in_force(session, unit, clock.today()).id if unit else unit_id
+    unit_id = org.working_unit(session, unit, clock.today()).id if unit else unit_id
     found = {user.id: user for held in (OFFICE if role == OFFICE_BODY else (role,))
              for user in org.users_with_role(session, held, unit_id) if account_in_force(user)}
     return list(found.values())

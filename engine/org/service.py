@@ -240,7 +240,9 @@ def carries(session: Session, unit_id: int, carrier_id: int) -> bool:
 
 def latest_successors(session: Session) -> dict[int, int]:
     """{id of a unit that has a successor: the last unit of its successor chain} — the body that
-    carries its work today (an old commune -> the new commune, not an intermediate one)."""
+    carries its work today (an old commune -> the new commune, not an intermediate one). Where that chain ends in a
+    unit closed by today without a successor, whose records the unit above it keeps (`working_unit`), that one
+    and the closed unit itself map to the unit above: reports count them where their work is."""
     links: dict[int, int] = {uid: successor for uid, successor in session.execute(
         select(Unit.id, Unit.successor_id).where(Unit.successor_id.is_not(None))) if successor is not None}
     latest = {}
@@ -250,7 +252,16 @@ def latest_successors(session: Session) -> dict[int, int]:
             current = links[current]
             seen.add(current)
         latest[unit_id] = current
-    return latest
+    fallen = _fallen_through(session)
+    return {**fallen, **{unit_id: fallen.get(last, last) for unit_id, last in latest.items()}}
+
+
+def _fallen_through(session: Session) -> dict[int, int]:
+    """{id of a unit closed by today without a successor: id of the unit doing its work (`working_unit`)} — a few
+    units: the chains the organisation page names (permissions.fallen_through)."""
+    today = clock.today()
+    closed = session.scalars(select(Unit).where(Unit.successor_id.is_(None), Unit.valid_to <= today))
+    return {unit.id: working.id for unit in closed if (working := working_unit(session, unit, today)).id != unit.id}
 
 
 def with_predecessors(session: Session, unit_ids: Collection[int]) -> set[int]:

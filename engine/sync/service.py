@@ -165,11 +165,17 @@ def receive(engine, peer: Peer, upper_directive: dict, upper_item: dict) -> int:
 
 
 def _actor(session: Session, peer: Peer) -> User | None:
+    """The local user recorded as receiving (`[sync] actor`): one whose account is in force, as for a person
+    signing in (an account ended with its unit, or deactivated, receives nothing in its name)."""
     if not peer.actor:
         return None
     users = org.users_by_name(session, [peer.actor])
     if not users:
         raise SyncError("The settings [sync] name the actor %(name)s, who is not a user here.", name=peer.actor)
+    if not permissions.account_in_force(users[0]):
+        raise SyncError("The settings [sync] name the actor %(name)s, whose account is no longer in force: the "
+                        "administrator moves it to a unit in force, or the settings name another user.",
+                        name=peer.actor)
     return users[0]
 
 

@@ -4,6 +4,7 @@ the province (upper) gives Sở Tài chính an assignment; the department's own 
 duplicate delivery."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -246,3 +247,21 @@ def test_a_secret_task_from_above_stays_secret_or_stays_on_paper(lower, database
         assert (secret, secrecy, register) == (True, "secret", [("5/KH-UBND", directive_id)])
     else:
         assert (result.pulled, result.on_paper, local, register) == (0, ["5/KH-UBND"], [], [])
+
+
+def test_an_actor_whose_account_ended_with_its_unit_receives_nothing(loaded, org_tree, lower, clock):
+    """`[sync] actor` names the local user recorded as receiving: one of a unit closed since (an old office merged
+    into the department's) is refused, naming it, and nothing is received in its name; one in force receives."""
+    with lower.db.session() as s:
+        org.create_unit(s, "STC-VP-CU", "Văn phòng Sở (cũ)", parent_code="STC", kind="office")
+        org.create_user(s, "vanthu_cu", PASSWORD, "Văn Thư Cũ", "STC-VP-CU", ["clerk"])
+        org.retire_unit(s, "STC-VP-CU", date(2025, 3, 1), successor_code="STC-VP")
+    with upper_serving(loaded, org_tree) as (_server, peer):
+        with pytest.raises(sync.SyncError, match="vanthu_cu"):
+            sync.run(lower, dataclasses.replace(peer, actor="vanthu_cu"))
+        with lower.db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Assignment)) == 0
+        assert sync.run(lower, dataclasses.replace(peer, actor="vanthu")).pulled == 1
+    with lower.db.session() as s:
+        received = s.scalars(select(Assignment)).one().directive.created_by
+        assert received == org.users_by_name(s, ["vanthu"])[0].id

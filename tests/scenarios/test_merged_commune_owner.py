@@ -106,3 +106,23 @@ def test_the_organisation_page_names_the_bodies_whose_records_fell_through_to_th
     page = _words(_page(browser("qt_tinh"), "/admin/organisation"))
     for body in (old, "Phường Tuy Hòa"):  # the ward closed without a successor keeps nothing either
         assert f"{body} Phường Tuy Hòa (thôi hoạt động từ 01/01/2026) UBND tỉnh Đắk Lắk" in page, page
+
+
+@pytest.mark.parametrize("merged", ["successor retired"], indirect=True)
+def test_the_reports_count_a_fallen_through_ward_s_tasks_where_its_records_are(merged, clock):
+    """A task the province gave the old ward: Phường Tuy Hòa, closed with no successor, has no row of its own (its
+    records are the province's): the task counts in the province's own row (org.latest_successors)."""
+    engine, browser, _ = merged
+    clock.set(datetime(2025, 5, 12, 9, 0))
+    province = browser("vp_tinh")
+    with engine.db.session() as s:
+        old = _merged_ward(s)
+        old_code, top = old.code, s.get_one(Unit, org.require_unit(s, SUCCESSOR).parent_id)
+    classify(province, register(province, symbol="15/UBND-VP", issuer="UBND tỉnh Đắk Lắk", issued_on="12/05/2025",
+                                lead=old_code, **{"a-0-deadline_days": "", "a-0-deadline": "27/02/2026"}))
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    answer = browser("vp_tinh").get("/reports/data.json?period=2025&denominator=assigned")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    rows = {row["name"]: row for row in answer.get_json()["units"]}
+    assert "Phường Tuy Hòa" not in rows, rows
+    assert rows[top.name]["total"] == 1, rows  # the province's own row: nothing else leads there
