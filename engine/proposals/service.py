@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine.org.models import Unit
 from engine.proposals.extract import Extraction, propose
+from engine.proposals.header import read_header
 from engine.proposals.reading import read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 
@@ -23,7 +24,8 @@ def propose_tasks(session: Session, text: str, day: date) -> Extraction:
 
 def read_and_propose(session: Session, day: date, text: str = "", upload: tuple[bytes, str] | None = None) -> dict:
     """Proposals from pasted `text` or an uploaded (data, filename), as plain data: units with
-    their names, dates as ISO strings. Raises reading.ReadingError for a file giving no text."""
+    their names, dates as ISO strings, and the header parts the text carries (engine.proposals.header),
+    each with the words it was read from. Raises reading.ReadingError for a file giving no text."""
     method = "text"
     if upload is not None:
         document = read_document(*upload)
@@ -34,7 +36,7 @@ def read_and_propose(session: Session, day: date, text: str = "", upload: tuple[
     def units(codes: list[str]) -> list[dict]:
         return [{"code": c, "name": matcher.units[c].name} for c in codes]
 
-    return {"method": method, "truncated": extraction.truncated, "proposals": [
+    return {"method": method, "truncated": extraction.truncated, "header": read_header(text).as_dict(), "proposals": [
         {"content": p.content, "source": p.source, "lead_units": units(p.lead_units),
          "coordinating_units": units(p.coordinating_units),
          "deadline": {"kind": p.deadline.kind, "date": p.deadline.due.isoformat() if p.deadline.due else None,
