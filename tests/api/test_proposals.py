@@ -93,6 +93,18 @@ def test_the_header_the_text_carries_is_proposed_beside_the_tasks_and_registers_
             "45/TB-UBND", "2026-02-10", "Ủy ban nhân dân tỉnh Đắk Lắk", "TB")
 
 
+def test_without_an_issue_date_the_text_s_own_date_completes_a_deadline_written_without_its_year(as_user):
+    """A notice of 20/11/2025 pasted in February 2026: "trước ngày 15/12" is 15/12/2025, as its date says (today
+    would make it 15/12/2026); an issue date the clerk gives still counts first."""
+    text = ("UBND TỈNH ĐẮK LẮK\nSố: 310/TB-UBND\nĐắk Lắk, ngày 20 tháng 11 năm 2025\n\n"
+            "Giao Sở Tài chính rà soát kế hoạch vốn, hoàn thành trước ngày 15/12.")
+    clerk = as_user("clerk")
+    undated = clerk("POST", "/directives/proposals", json={"text": text}).get_json()
+    assert [p["deadline"]["date"] for p in undated["proposals"]] == ["2025-12-15"]
+    dated = clerk("POST", "/directives/proposals", json={"text": text, "issued_on": "2026-02-12"}).get_json()
+    assert [p["deadline"]["date"] for p in dated["proposals"]] == ["2026-12-15"]
+
+
 def test_a_text_without_a_header_gives_an_empty_one(as_user):
     body = as_user("clerk")("POST", "/directives/proposals", json={"text": NOTICE.split("Căn cứ")[1]}).get_json()
     assert body["header"] == {} and body["proposals"]

@@ -304,7 +304,7 @@ def proposals():
     if not text.strip() and not (upload and upload.filename):
         return jsonify(error=_("Paste the directive's text or attach its document.")), 422
     try:
-        day = engine_forms.parse_date(request.form["issued_on"]) if request.form.get("issued_on") else clock.today()
+        day = engine_forms.parse_date(request.form["issued_on"]) if request.form.get("issued_on") else None
     except engine_forms.Invalid as exc:
         return jsonify(error=form_message(exc.message)), 422
     with engine().db.reading() as session:
