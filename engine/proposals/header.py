@@ -37,11 +37,15 @@ _AFTER_SUMMARY = re.compile(r"^(?:Căn cứ|Kính gửi|Đồng kính gửi|Th�
 # the tiers after which a name's every word opens with a capital: "tỉnh Đắk Lắk", "phường Tuy Hòa"
 _TIERS = ("thành phố", "thị xã", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường", "thị trấn")
 # heads after which a body's own name opens with a capital: "Sở Tài chính", "Bộ Nội vụ", "Ban Quản lý …"
-_HEADS = ("sở", "bộ", "ban", "cục", "chi cục", "tổng cục", "trung tâm")
+_HEADS = ("sở", "bộ", "ban", "tiểu ban", "cục", "chi cục", "tổng cục", "trung tâm")
 # the words opening a body's own line in a letterhead (a line not opening so goes on with the one above:
 # "VĂN PHÒNG CHÍNH" / "PHỦ", "ỦY BAN NHÂN DÂN" / "TỈNH ĐẮK LẮK")
-_BODY_WORDS = re.compile(r"(?:so|bo|ban|cuc|chi cuc|tong cuc|trung tam|phong|van phong|uy ban|ubnd|hdnd|thanh tra|"
-                         r"thu tuong|chinh phu)\b")
+_BODY_WORDS = re.compile(r"(?:so|bo|ban|tieu ban|cuc|chi cuc|tong cuc|trung tam|phong|van phong|uy ban|ubnd|hdnd|"
+                         r"thanh tra|thu tuong|chinh phu)\b")
+# a lower body on its parent's line, where a page runs the letterhead's lines together: "BỘ TÀI CHÍNH TỔNG CỤC THUẾ"
+_INNER_BODY = re.compile(r"(?<=\S) (?=(?:TỔNG CỤC|CHI CỤC|CỤC|SỞ|VĂN PHÒNG) )(?<!TỔNG )(?<!CHI )")
+# a part named only by its role in the body above, whose name it takes: "UBND TỈNH X" / "VĂN PHÒNG"
+_PARTS = {"van phong", "ban thuong truc", "thuong truc"}
 _ACRONYMS = {"UBND", "HĐND", "BCĐ", "BQL", "MTTQ", "TW", "KBNN"}
 _PROPER = {"chính phủ": "Chính phủ", "nhà nước": "Nhà nước", "quốc hội": "Quốc hội", "việt nam": "Việt Nam"}
 
@@ -132,7 +136,7 @@ def _block_above(lines: list[str]) -> list[str]:
     """The letterhead's lines at the end of `lines`, its rules left out (four at most)."""
     block: list[str] = []
     for line in reversed(lines):
-        line = _RULE.sub(" ", line).strip(" -_")
+        line = _RULE.sub(" ", line).strip(" -_/")
         if not line:
             if block:
                 break
@@ -144,19 +148,19 @@ def _block_above(lines: list[str]) -> list[str]:
 
 
 def _body(block: list[str]) -> Read:
-    """The issuing body of a letterhead: its last body, a line not opening with a body's word going on with
-    the one above ("ỦY BAN NHÂN DÂN" / "TỈNH ĐẮK LẮK"); an office alone is that of the body above ("UBND TỈNH X" /
-    "VĂN PHÒNG")."""
+    """The issuing body of a letterhead: its last body (a lower body's word starts one inside a line too), a line
+    not opening with a body's word going on with the one above ("ỦY BAN NHÂN DÂN" / "TỈNH ĐẮK LẮK"); an office or
+    a standing board alone is that of the body above ("UBND TỈNH X" / "VĂN PHÒNG")."""
     bodies: list[str] = []
-    for line in block:
-        if bodies and not _BODY_WORDS.match(fold(line)):
-            bodies[-1] += " " + line
+    for part in (part for line in block for part in _INNER_BODY.split(line)):
+        if bodies and not _BODY_WORDS.match(fold(part)):
+            bodies[-1] += " " + part
         else:
-            bodies.append(line)
-    issuer = bodies[-1]
-    if fold(issuer) == "van phong" and len(bodies) > 1:
-        issuer = f"{issuer} {bodies[-2]}"
-    return Read(_recased(issuer), " / ".join(block))
+            bodies.append(part)
+    issuer = _recased(bodies[-1])
+    if fold(issuer) in _PARTS and len(bodies) > 1:
+        issuer = f"{issuer} {_recased(bodies[-2])}"
+    return Read(issuer, " / ".join(block))
 
 
 def _title(lines: list[str]) -> tuple[Read, Read] | None:

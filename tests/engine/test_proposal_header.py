@@ -51,6 +51,13 @@ def test_a_body_s_name_broken_across_lines_is_one_name_and_a_ministry_s_words_ke
     assert _parts("heldout76/ldtbxh-895-ncc-2013.txt")["issuer"] == "Bộ Lao động - Thương binh và Xã hội"
 
 
+def test_a_lower_body_on_its_parent_s_line_issues_and_a_standing_board_is_named_with_its_committee():
+    assert _parts("heldout80/tct-1414-cs-2013.txt")["issuer"] == "Tổng cục Thuế"   # "BỘ TÀI CHÍNH TỔNG CỤC THUẾ"
+    # "ỦY BAN MTTQ VIỆT NAM / XÃ LƯƠNG MINH / BAN THƯỜNG TRỰC"
+    assert _parts("heldout94/lm-kh-tiepcongdan-2025.txt")["issuer"] == (
+        "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh")
+
+
 @pytest.mark.parametrize("name", ["real/qt-6202-ubnd-kt-2023.txt", "real/hg-1209-2013-qd-ubnd.txt"])
 def test_a_text_without_its_header_gives_no_symbol_or_date_from_the_documents_it_cites(name):
     # "(Theo Công văn số 6202/UBND-KT, ngày …)", "Tờ trình số 66/TTr-SYT ngày 17 tháng 5 năm 2013": cited, not its own
