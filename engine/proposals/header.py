@@ -33,7 +33,8 @@ _KIND_LINE = re.compile(r"^(" + "|".join(_KINDS) + r")\b[\s:]*(.*)$")
 _ABOUT = re.compile(r"^V/v\b", re.IGNORECASE)   # a letter's subject: "V/v tuyên truyền …"
 # what follows a subject: the recitals, the addressees, the deciding authority, the body, a date
 _AFTER_SUMMARY = re.compile(r"^(?:Căn cứ|Kính gửi|Đồng kính gửi|Thực hiện|Ngày \d|Điều \d|[IVX]{1,4}[.)]|\d{1,2}[.)]|"
-                            r"CHỦ TỊCH|ỦY BAN|UỶ BAN|BỘ TRƯỞNG|THỦ TƯỚNG|CHÍNH PHỦ\s*$|Số\s*:|\(Kèm theo)")
+                            r"CHỦ TỊCH|ỦY BAN|UỶ BAN|HỘI ĐỒNG NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG|CHÍNH PHỦ\s*$|Số\s*:|"
+                            r"\(Kèm theo)")
 # the tiers after which a name's every word opens with a capital: "tỉnh Đắk Lắk", "phường Tuy Hòa"
 _TIERS = ("thành phố", "thị xã", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường", "thị trấn")
 # heads after which a body's own name opens with a capital: "Sở Tài chính", "Bộ Nội vụ", "Ban Quản lý …"

@@ -51,6 +51,12 @@ def test_a_body_s_name_broken_across_lines_is_one_name_and_a_ministry_s_words_ke
     assert _parts("heldout76/ldtbxh-895-ncc-2013.txt")["issuer"] == "Bộ Lao động - Thương binh và Xã hội"
 
 
+def test_a_subject_ends_where_the_deciding_authority_s_title_begins():
+    # "NGHỊ QUYẾT / VỀ KẾ HOẠCH … NĂM 2026 / HỘI ĐỒNG NHÂN DÂN TỈNH QUẢNG NINH / KHÓA XIV …"
+    assert _parts("heldout103/qn-318-nq-hdnd-2025.txt")["summary"] == "Về kế hoạch phát triển kinh tế - xã hội năm 2026"
+    assert _parts("heldout37/gov-393-nq-cp-2025.txt")["summary"] == "Về dự án luật viên chức (sửa đổi)"   # "CHÍNH PHỦ"
+
+
 def test_a_lower_body_on_its_parent_s_line_issues_and_a_standing_board_is_named_with_its_committee():
     assert _parts("heldout80/tct-1414-cs-2013.txt")["issuer"] == "Tổng cục Thuế"   # "BỘ TÀI CHÍNH TỔNG CỤC THUẾ"
     # "ỦY BAN MTTQ VIỆT NAM / XÃ LƯƠNG MINH / BAN THƯỜNG TRỰC"
