@@ -81,12 +81,23 @@ def test_the_header_fields_left_empty_are_filled_from_the_text_and_the_one_typed
     with loaded.db.reading() as s:
         assert s.scalar(select(func.count(Directive.id))) == 0   # filled, not registered: the clerk confirms
 
+    # another text: the fields still as the first text filled them are its own; the one the clerk corrected stays
+    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
+    clerk.fill("#proposal-text", HEADED_NOTICE.replace("45/TB-UBND", "46/TB-UBND").replace("ngày 10 tháng 02",
+                                                                                          "ngày 11 tháng 02"))
+    clerk.click("#propose")
+    clerk.wait_for_selector(".header-source[data-field=symbol]:has-text('46/TB-UBND')")
+    assert clerk.input_value("input[name=symbol]") == "46/TB-UBND"
+    assert clerk.input_value("input[name=issued_on]") == "11/02/2026"
+    assert clerk.input_value("textarea[name=summary]") == "Kết luận về giải ngân vốn đầu tư công"
+    assert clerk.locator(".header-source[data-field=symbol]").count() == 1
+    assert clerk.locator(".header-source[data-field=summary]").count() == 0
+
     register_and_classify(clerk)
     with loaded.db.reading() as s:
         [directive] = s.scalars(select(Directive)).all()
         assert (directive.symbol, directive.issued_on, directive.issuer, directive.summary) == (
-            "45/TB-UBND", date(2026, 2, 10), "UBND tỉnh",
-            "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về tiến độ giải ngân vốn đầu tư công")
+            "46/TB-UBND", date(2026, 2, 11), "UBND tỉnh", "Kết luận về giải ngân vốn đầu tư công")
 
 
 def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):

@@ -84,14 +84,20 @@
   }
 
   // The header parts read from the text fill the header fields the clerk left empty (never one typed in), each
-  // with the words it was read from below it; the clerk checks them and registers as before.
+  // with the words it was read from below it; the clerk checks them and registers as before. A field still
+  // holding what an earlier text gave is the next text's to fill (or to empty, where it gives none).
   var HEADER_FIELDS = ['symbol', 'issued_on', 'issuer', 'summary'];
   function fillHeader(header) {
     form.querySelectorAll('.header-source').forEach(function (note) { note.remove(); });
     HEADER_FIELDS.forEach(function (name) {
       var input = form.elements[name], found = header[name];
-      if (!input || !found || input.value.trim() !== '') return;
+      if (!input) return;
+      var untouched = input.dataset.fromText !== undefined && input.value === input.dataset.fromText;
+      if (untouched) input.value = '';
+      delete input.dataset.fromText;
+      if (!found || input.value.trim() !== '') return;
       input.value = found.display || found.value;
+      input.dataset.fromText = input.value;
       input.dispatchEvent(new Event('input', {bubbles: true}));
       input.dispatchEvent(new Event('change', {bubbles: true}));
       var note = document.createElement('small');
