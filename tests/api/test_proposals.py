@@ -14,7 +14,7 @@ from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.org import service as org
 from engine.org.models import Unit
 from tests.api.test_api import register_and_classify
-from tests.proposals.texts import NOTICE, notice_docx, plan_docx
+from tests.proposals.texts import HEADED_NOTICE, NOTICE, headed_notice_docx, notice_docx, plan_docx
 
 HEADER = {"symbol": "12/TB-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
           "summary": "Kết luận về giải ngân vốn đầu tư công"}
@@ -58,6 +58,56 @@ def test_proposals_from_text_and_docx_then_registered_after_editing_and_dropping
         ("Rà soát và điều chuyển kế hoạch vốn", "2026-03-15"),
         ("Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20", "2026-02-20"),
         ("Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026", "2026-06-30")]
+
+
+@pytest.mark.parametrize("how", ["text", "docx"])
+def test_the_header_the_text_carries_is_proposed_beside_the_tasks_and_registers_as_the_caller_sends_it(
+        as_user, loaded, how):
+    clerk = as_user("clerk")
+    if how == "text":
+        answer = clerk("POST", "/directives/proposals", json={"text": HEADED_NOTICE})
+    else:   # the letterhead a table of the DOCX, as Word's templates lay it out
+        answer = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(headed_notice_docx()), "thong-bao.docx")})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["header"] == {
+        "symbol": {"value": "45/TB-UBND", "source": "Số: 45/TB-UBND"},
+        "issued_on": {"value": "2026-02-10", "source": "Đắk Lắk, ngày 10 tháng 02 năm 2026"},
+        "issuer": {"value": "Ủy ban nhân dân tỉnh Đắk Lắk", "source": "ỦY BAN NHÂN DÂN / TỈNH ĐẮK LẮK"},
+        "kind": {"value": "Thông báo", "source": "THÔNG BÁO"},
+        "summary": {"value": "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về tiến độ giải ngân vốn đầu tư công",
+                    "source": "THÔNG BÁO / Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về tiến độ giải ngân vốn "
+                              "đầu tư công"}}
+    assert len(body["proposals"]) == 4   # the header gives no task
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 0
+    header = {name: body["header"][name]["value"] for name in ("symbol", "issued_on", "issuer", "summary")}
+    first = body["proposals"][0]
+    task = {"content": first["content"], "lead_unit": first["lead_units"][0]["code"],
+            "deadline": first["deadline"]["date"]}
+    register_and_classify(clerk, {**header, "assignments": [task]})
+    with loaded.db.reading() as s:
+        [directive] = s.scalars(select(Directive)).all()
+        assert (directive.symbol, directive.issued_on.isoformat(), directive.issuer, directive.doc_type) == (
+            "45/TB-UBND", "2026-02-10", "Ủy ban nhân dân tỉnh Đắk Lắk", "TB")
+
+
+def test_without_an_issue_date_the_text_s_own_date_completes_a_deadline_written_without_its_year(as_user):
+    """A notice of 20/11/2025 pasted in February 2026: "trước ngày 15/12" is 15/12/2025, as its date says (today
+    would make it 15/12/2026); an issue date the clerk gives still counts first."""
+    text = ("UBND TỈNH ĐẮK LẮK\nSố: 310/TB-UBND\nĐắk Lắk, ngày 20 tháng 11 năm 2025\n\n"
+            "Giao Sở Tài chính rà soát kế hoạch vốn, hoàn thành trước ngày 15/12.")
+    clerk = as_user("clerk")
+    undated = clerk("POST", "/directives/proposals", json={"text": text}).get_json()
+    assert [p["deadline"]["date"] for p in undated["proposals"]] == ["2025-12-15"]
+    dated = clerk("POST", "/directives/proposals", json={"text": text, "issued_on": "2026-02-12"}).get_json()
+    assert [p["deadline"]["date"] for p in dated["proposals"]] == ["2026-12-15"]
+
+
+def test_a_text_without_a_header_gives_an_empty_one(as_user):
+    body = as_user("clerk")("POST", "/directives/proposals", json={"text": NOTICE.split("Căn cứ")[1]}).get_json()
+    assert body["header"] == {} and body["proposals"]
 
 
 def test_bad_requests_are_refused_naming_the_field(as_user):

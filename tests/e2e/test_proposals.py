@@ -14,7 +14,7 @@ from engine.org import service as org
 from engine.org.models import Unit
 from tests.conftest import screenshot
 from tests.e2e.conftest import register_and_classify
-from tests.proposals.texts import NOTICE, notice_docx, plan_docx
+from tests.proposals.texts import HEADED_NOTICE, NOTICE, notice_docx, plan_docx
 from webui.directives import routes
 
 pytestmark = pytest.mark.browser
@@ -60,6 +60,47 @@ def test_register_from_proposals(loaded, live_server, sign_in, how):
         ("Rà soát và điều chuyển kế hoạch vốn", "2026-03-15"),
         ("Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20", "2026-02-20"),
         ("Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026", "2026-06-30")]
+
+
+def test_the_header_fields_left_empty_are_filled_from_the_text_and_the_one_typed_is_kept(loaded, live_server, sign_in):
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=issuer]", "UBND tỉnh")   # typed before: never overwritten
+    clerk.fill("#proposal-text", HEADED_NOTICE)
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    assert clerk.input_value("input[name=symbol]") == "45/TB-UBND"
+    assert clerk.input_value("input[name=issued_on]") == "10/02/2026"
+    assert clerk.input_value("textarea[name=summary]") == (
+        "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về tiến độ giải ngân vốn đầu tư công")
+    assert clerk.input_value("input[name=issuer]") == "UBND tỉnh"
+    sources = clerk.locator(".header-source")
+    notes = {sources.nth(n).get_attribute("data-field"): sources.nth(n).inner_text() for n in range(sources.count())}
+    assert set(notes) == {"symbol", "issued_on", "summary"}   # none under the field the clerk typed in
+    assert notes["symbol"].startswith("Đọc từ văn bản:") and "Số: 45/TB-UBND" in notes["symbol"]
+    assert "Đắk Lắk, ngày 10 tháng 02 năm 2026" in notes["issued_on"]
+    assert clerk.locator("fieldset.assignment").count() == 4
+    screenshot(clerk, "proposals-header")
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 0   # filled, not registered: the clerk confirms
+
+    # another text: the fields still as the first text filled them are its own; the one the clerk corrected stays
+    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
+    clerk.fill("#proposal-text", HEADED_NOTICE.replace("45/TB-UBND", "46/TB-UBND").replace("ngày 10 tháng 02",
+                                                                                          "ngày 11 tháng 02"))
+    clerk.click("#propose")
+    clerk.wait_for_selector(".header-source[data-field=symbol]:has-text('46/TB-UBND')")
+    assert clerk.input_value("input[name=symbol]") == "46/TB-UBND"
+    assert clerk.input_value("input[name=issued_on]") == "11/02/2026"
+    assert clerk.input_value("textarea[name=summary]") == "Kết luận về giải ngân vốn đầu tư công"
+    assert clerk.locator(".header-source[data-field=symbol]").count() == 1
+    assert clerk.locator(".header-source[data-field=summary]").count() == 0
+
+    register_and_classify(clerk)
+    with loaded.db.reading() as s:
+        [directive] = s.scalars(select(Directive)).all()
+        assert (directive.symbol, directive.issued_on, directive.issuer, directive.summary) == (
+            "46/TB-UBND", date(2026, 2, 11), "UBND tỉnh", "Kết luận về giải ngân vốn đầu tư công")
 
 
 def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):

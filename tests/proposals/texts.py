@@ -55,6 +55,27 @@ PROVINCE_NOTICE = (
     'Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.\n'
 )
 
+# The notice under a province's letterhead as it is written (engine/proposals/header.py reads it): the body, the
+# motto, the number and the dateline; as a DOCX the letterhead is a table, a cell a body or the motto, as Word's
+# templates lay it out.
+LETTERHEAD = (("ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"),
+              ("Số: 45/TB-UBND", "Đắk Lắk, ngày 10 tháng 02 năm 2026"))
+HEADED_NOTICE = "\n".join(cell for row in LETTERHEAD for cell in row) + "\n\n" + NOTICE
+
+
+def headed_notice_docx() -> bytes:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, LETTERHEAD, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    for line in NOTICE.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def notice_docx(text: str = NOTICE) -> bytes:
     document = docx.Document()
     for line in text.splitlines():

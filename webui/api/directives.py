@@ -117,7 +117,7 @@ def propose_assignments():
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"text": "Give the text or attach a document."})
     try:
-        day = date.fromisoformat(body["issued_on"]) if body.get("issued_on") else clock.today()
+        day = date.fromisoformat(body["issued_on"]) if body.get("issued_on") else None
     except (TypeError, ValueError):
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"issued_on": "Must be a date (YYYY-MM-DD)."}) from None

@@ -298,12 +298,13 @@ DEADLINE_KINDS = {
 @login_required(permissions.may_register_directives)
 def proposals():
     """Assignments proposed from the pasted text or the attached document, for the register
-    form's script to show as rows; nothing is stored."""
+    form's script to show as rows, and the header parts the text carries for it to fill the empty
+    header fields with; nothing is stored."""
     text, upload = request.form.get("text", ""), request.files.get("file")
     if not text.strip() and not (upload and upload.filename):
         return jsonify(error=_("Paste the directive's text or attach its document.")), 422
     try:
-        day = engine_forms.parse_date(request.form["issued_on"]) if request.form.get("issued_on") else clock.today()
+        day = engine_forms.parse_date(request.form["issued_on"]) if request.form.get("issued_on") else None
     except engine_forms.Invalid as exc:
         return jsonify(error=form_message(exc.message)), 422
     with engine().db.reading() as session:
@@ -313,6 +314,8 @@ def proposals():
                                                       else None)
         except ReadingError as exc:
             return jsonify(error=engine_message(exc)), 422
+    if dated := found["header"].get("issued_on"):   # the form's date as the clerk types it
+        dated["display"] = date.fromisoformat(dated["value"]).strftime("%d/%m/%Y")
     for proposal in found["proposals"]:
         deadline = proposal["deadline"]
         deadline["label"] = _(DEADLINE_KINDS[deadline["kind"]], day=deadline["day_of_month"],

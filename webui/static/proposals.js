@@ -1,4 +1,5 @@
-// Register a directive: assignments proposed from the pasted text or the attached document.
+// Register a directive: assignments proposed from the pasted text or the attached document, and the
+// header fields left empty filled from the text's own header.
 // Each proposal becomes an ordinary assignment row (one per lead unit) with the sentence it came
 // from shown above it; the clerk corrects or removes rows and nothing is stored until the form
 // is submitted.
@@ -82,6 +83,33 @@
       : rows.length ? panel.dataset.foundLabel : panel.dataset.noneLabel;
   }
 
+  // The header parts read from the text fill the header fields the clerk left empty (never one typed in), each
+  // with the words it was read from below it; the clerk checks them and registers as before. A field still
+  // holding what an earlier text gave is the next text's to fill (or to empty, where it gives none).
+  var HEADER_FIELDS = ['symbol', 'issued_on', 'issuer', 'summary'];
+  function fillHeader(header) {
+    form.querySelectorAll('.header-source').forEach(function (note) { note.remove(); });
+    HEADER_FIELDS.forEach(function (name) {
+      var input = form.elements[name], found = header[name];
+      if (!input) return;
+      var untouched = input.dataset.fromText !== undefined && input.value === input.dataset.fromText;
+      if (untouched) input.value = '';
+      delete input.dataset.fromText;
+      if (!found || input.value.trim() !== '') return;
+      input.value = found.display || found.value;
+      input.dataset.fromText = input.value;
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+      input.dispatchEvent(new Event('change', {bubbles: true}));
+      var note = document.createElement('small');
+      note.className = 'header-source';
+      note.dataset.field = name;
+      var quote = document.createElement('q');
+      quote.textContent = found.source;
+      note.append(panel.dataset.headerLabel + ' ', quote);
+      input.after(note);
+    });
+  }
+
   document.getElementById('propose').addEventListener('click', function () {
     var body = new FormData();
     body.append('csrf_token', form.elements['csrf_token'].value);
@@ -93,7 +121,10 @@
     fetch(panel.dataset.url, {method: 'POST', body: body, credentials: 'same-origin'})
       .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
       .then(function (answer) {
-        if (answer.ok) show(answer.data);
+        if (answer.ok) {
+          fillHeader(answer.data.header);
+          show(answer.data);
+        }
         else status.textContent = answer.data.error || panel.dataset.failedLabel;
       })
       .catch(function () { status.textContent = panel.dataset.failedLabel; });
