@@ -84,14 +84,17 @@ def test_the_header_fields_left_empty_are_filled_from_the_text_and_the_one_typed
     with loaded.db.reading() as s:
         assert s.scalar(select(func.count(Directive.id))) == 0   # filled, not registered: the clerk confirms
 
-    # another text: the fields still as the first text filled them are its own; the one the clerk corrected stays
+    # another text: the fields still as the first text filled them are its own; the one the clerk corrected stays;
+    # its own date, not the first text's, is the day its monthly report falls after ("hằng tháng trước ngày 20")
     clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
     clerk.fill("#proposal-text", HEADED_NOTICE.replace("45/TB-UBND", "46/TB-UBND").replace("ngày 10 tháng 02",
-                                                                                          "ngày 11 tháng 02"))
+                                                                                          "ngày 15 tháng 01"))
     clerk.click("#propose")
     clerk.wait_for_selector(".header-source[data-field=symbol]:has-text('46/TB-UBND')")
     assert clerk.input_value("input[name=symbol]") == "46/TB-UBND"
-    assert clerk.input_value("input[name=issued_on]") == "11/02/2026"
+    assert clerk.input_value("input[name=issued_on]") == "15/01/2026"
+    third = clerk.locator("fieldset.assignment").nth(6)   # its 3rd row, after the first text's four
+    assert third.locator("input[name$='-deadline']").input_value() == "20/01/2026"
     assert clerk.input_value("textarea[name=summary]") == "Kết luận về giải ngân vốn đầu tư công"
     assert clerk.locator(".header-source[data-field=symbol]").count() == 1
     assert clerk.locator(".header-source[data-field=summary]").count() == 0
@@ -100,7 +103,7 @@ def test_the_header_fields_left_empty_are_filled_from_the_text_and_the_one_typed
     with loaded.db.reading() as s:
         [directive] = s.scalars(select(Directive)).all()
         assert (directive.symbol, directive.issued_on, directive.issuer, directive.summary) == (
-            "46/TB-UBND", date(2026, 2, 11), "UBND tỉnh", "Kết luận về giải ngân vốn đầu tư công")
+            "46/TB-UBND", date(2026, 1, 15), "UBND tỉnh", "Kết luận về giải ngân vốn đầu tư công")
 
 
 def test_a_docx_task_table_proposes_a_row_a_task(loaded, live_server, sign_in):

@@ -116,7 +116,9 @@
     body.append('text', document.getElementById('proposal-text').value);
     var file = document.getElementById('proposal-file').files[0];
     if (file) body.append('file', file);
-    if (form.elements['issued_on']) body.append('issued_on', form.elements['issued_on'].value);
+    // a date an earlier text filled is not the clerk's: this text's own date completes its deadlines
+    var issued = form.elements['issued_on'];
+    if (issued && issued.value !== issued.dataset.fromText) body.append('issued_on', issued.value);
     status.textContent = '…';
     fetch(panel.dataset.url, {method: 'POST', body: body, credentials: 'same-origin'})
       .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
