@@ -158,9 +158,15 @@ def test_dondoc_calendar_set_on_the_demo_database(demo, database_url, tmp_path):
     with demo.engine.db.session() as s:  # each stored deadline's move in the audit trail
         moves = s.execute(select(AuditEntry.action, AuditEntry.object_id, AuditEntry.assignment_id, AuditEntry.after)
                           .where(AuditEntry.action.like("%recomputed"), AuditEntry.object_type != "workflow_instance")
-                          .order_by(AuditEntry.action)).all()
+                          .order_by(AuditEntry.action, AuditEntry.assignment_id)).all()
+        owing = s.scalars(select(Assignment.id).where(Assignment.first_update_due.is_not(None))
+                          .order_by(Assignment.id)).all()
+    assert len(owing) == 5   # every task of the demo still owes its first report
     assert [tuple(move) for move in moves] == [
         ("assignment.deadline_recomputed", str(demo.counted), demo.counted, {"deadline": "2026-03-10"}),
+        # each first report is due 3 working days from 02/03: 05/03, then 06/03 (engine/urging's due day)
+        *(("assignment.first_update_due_recomputed", str(owes), owes, {"first_update_due": "2026-03-06"})
+          for owes in owing),
         ("explanation.due_recomputed", str(demo.explanation), demo.counted, {"due_on": "2026-03-06"}),
         ("inspection.report_due_recomputed", str(demo.inspection), None, {"report_due": "2026-03-12"}),
     ]

@@ -69,6 +69,7 @@ def test_features_register_their_stored_deadlines():
     discover()  # what the Engine does: every feature's models
     assert {(kind.model.__tablename__, kind.date_column, kind.rule_column) for kind in stored_deadlines()} == {
         ("assignments", "deadline", "deadline_rule"),
+        ("assignments", "first_update_due", "first_update_due_rule"),
         ("inspections", "report_due", "report_due_rule"),
         ("explanation_requests", "due_on", "due_rule"),
     }

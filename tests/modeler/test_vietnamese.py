@@ -243,8 +243,8 @@ def test_the_live_check_is_the_servers_and_speaks_vietnamese(page, loaded):  # n
     item.wait_for()
     said = page.evaluate("() => window.lintSaid")
     assert "Đang kiểm tra…" in said and "Chưa phát hiện lỗi." not in said, said  # never "none" while unchecked
-    assert item.inner_text() == ("assignment.bpmn: [handle] thuộc tính 'Hạn xử lý': lỗi cú pháp ở dòng 1: "
-                                 "dấu ngoặc ( chưa được đóng")
+    assert item.inner_text() == ("assignment.bpmn: [bước giao việc cho người xử lý “Thực hiện và cập nhật tiến độ”] "
+                                 "thuộc tính 'Hạn xử lý': lỗi cú pháp ở dòng 1: dấu ngoặc ( chưa được đóng")
     assert page.locator("#lint-count").inner_text() == "1 lỗi khi soạn"
 
 
