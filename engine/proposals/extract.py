@@ -1359,14 +1359,18 @@ def _named_committees(clauses: list[_Clause], matcher: UnitMatcher) -> dict[str,
                          for c in m.codes if matcher.is_locality(c))
 
 
+_CHAIR_TITLE = frozenset({"pho", "chu", "tich"})   # (Phó) Chủ tịch
+
+
 def _issues(clause: _Clause, mention: Mention) -> bool:
     """The committee (or its chairman) issuing a text, told of after the day at most: "Ngày 7/10, Chủ tịch UBND tỉnh
     Cao Bằng Lê Hải Hòa ban hành quyết định công bố tình huống khẩn cấp …" — the issuer, whose "chính quyền địa
     phương" are the tier below it, not itself (heldout106)."""
-    before = clause.words[:mention.start]
-    opening = before[len(before) - before[::-1].index(","):] if "," in before else before
-    if not set(opening) <= {"pho", "chu", "tich"}:
-        return False
+    start = mention.start
+    while start > 0 and clause.words[start - 1] != ",":   # a title at most since the clause's last comma, walked
+        if clause.words[start - 1] not in _CHAIR_TITLE:    # back word by word: a clause may hold 4,000 mentions
+            return False
+        start -= 1
     after = clause.words[mention.end:mention.end + _SPEAKER_NAME + 2]
     return any(after[at:at + 2] == ["ban", "hanh"] for at in range(_SPEAKER_NAME + 1))
 
