@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Select, event, inspect, or_, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine import audit, clock
 from engine.db import lock_name
@@ -492,8 +492,9 @@ def check_password(password: str) -> None:
 
 def users_with_role(session: Session, role: str, unit_id: int | None = None) -> list[User]:
     """Active holders of `role` (in `unit_id`). The unit is matched in SQL: a reminder asks for
-    one unit's officers, and a province has thousands of users."""
-    query = select(User).where(User.active.is_(True))
+    one unit's officers, and a province has thousands of users. Each comes with its unit, which
+    permissions.account_in_force reads of every holder."""
+    query = select(User).where(User.active.is_(True)).options(joinedload(User.unit))
     if unit_id is not None:
         query = query.where(User.unit_id == unit_id)
     return [u for u in session.scalars(query) if role in u.roles]
