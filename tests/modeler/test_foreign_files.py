@@ -209,7 +209,7 @@ def test_a_foreign_diagrams_element_without_a_name_is_told_by_its_kind_and_the_s
     assert response.status_code == 422
     expected = {"element": "ExclusiveGateway_1",
                 "where": "cổng chọn một nhánh không tên sau “Check if date is holiday”",
-                "message": "cổng rẽ nhánh có nhiều nhánh ra phải có nhánh mặc định"}
+                "message": "cổng chọn một nhánh có nhiều nhánh ra phải có nhánh mặc định"}
     for problems in (response.get_json()["problems"], editor(admin)["problems"]):
         assert expected.items() <= next(p for p in problems if p["element"] == "ExclusiveGateway_1").items()
         assert all("ExclusiveGateway_1" not in p["where"] for p in problems)

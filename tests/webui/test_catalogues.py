@@ -112,3 +112,16 @@ def test_the_engine_writes_vietnamese_only_where_its_modules_say_why():
             found.add(path.relative_to(engine_dir).as_posix())
     assert found - _VIETNAMESE_IN_CODE == set(), "people's words belong in the catalogues or templates"
     assert _VIETNAMESE_IN_CODE - found == set(), "no longer holds Vietnamese: take it off the list"
+
+
+def test_an_exclusive_gateway_has_one_name():
+    """The modeler labels the element "cổng chọn một nhánh"; a message about the same element
+    calling it something else (it said "cổng rẽ nhánh") reads as a second kind of gateway."""
+    named = {}
+    for po_path in WEBUI.rglob("translations/vi/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as fh:
+            named |= {m.id: m.string for m in read_po(fh) if isinstance(m.id, str) and m.string
+                      and "exclusive gateway" in m.id.lower()}
+    assert named["exclusive gateway"] == "cổng chọn một nhánh"
+    others = {msgid: text for msgid, text in named.items() if "cổng chọn một nhánh" not in text.lower()}
+    assert not others, others
