@@ -23,6 +23,7 @@ from engine.errors import EngineError
 from engine.forms import _CLEANERS, CHOICE_TYPES, Invalid, Message, clean_input, condition_field
 from engine.rulesets.errors import Problem
 from engine.rulesets.loader import _BPMN_CODE, NS, SAFE_XML, _element_id
+from engine.rulesets.places import place_of
 
 # What the builder offers, in its order, with the words an admin reads (msgids).
 TYPE_LABELS = {"text": "Short text", "textarea": "Long text", "integer": "Whole number", "date": "Date (dd/mm/yyyy)",
@@ -251,7 +252,8 @@ def fields_still_read(files: Mapping[str, str], key: str, new_text: str) -> list
                 problems.append(Problem(path, element.get("id"), "Field %(field)s is removed or renamed, but "
                                         "%(element)s reads it: change the diagram first, or keep the field.",
                                         node.sourceline, {"field": name,
-                                                          "element": element.get("name") or element.get("id") or ""}))
+                                                          "element": element.get("name") or element.get("id") or ""},
+                                        place=place_of(tree, element.get("id"))))
     return problems
 
 

@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import select
 
+from engine.rulesets.form_edit import form_data
 from engine.rulesets.models import ProcessBundle, ProcessDraft
 from tests.modeler.conftest import signed_in
 from tests.modeler.test_forms import FORM, REPORT_NO
@@ -88,3 +89,19 @@ def test_a_draft_that_is_not_toml_opens_as_the_version_with_a_message(app, loade
         s.scalars(select(ProcessDraft).where(ProcessDraft.path == FORM)).one().xml = "title = "
     page = admin.get(BUILDER).get_data(as_text=True)
     assert "không đúng định dạng TOML" in page and 'value="Cập nhật tình hình thực hiện"' in page
+
+
+def test_a_field_a_flow_reads_renamed_is_refused_naming_the_flow_not_its_id(app, loaded):
+    """The process admin fixes what the list names: the flow by its kind and name, as the
+    modeler's list does, not "flow_done" (an id nobody sees on the page)."""
+    admin = signed_in(app, "admin")
+    _page, save_url, token = builder(admin)
+    with loaded.db.session() as s:
+        data = form_data(s.scalars(select(ProcessBundle)).one().files[FORM])
+    data["fields"][1]["name"] = "tien_do"  # the "done?" flow reads `progress`
+    answer = admin.post(save_url, json={"form": data, "comment": "đổi tên"}, headers={"X-CSRFToken": token})
+    assert answer.status_code == 422
+    [problem] = answer.get_json()["problems"]
+    assert problem["where"] == "luồng “Đã xong”" and problem["element"] == "flow_done"
+    reopened = admin.get(BUILDER).get_data(as_text=True)  # the draft kept, its problems listed in words
+    assert f"{problem['where']} — " in reopened.replace("&#34;", '"').replace("&ldquo;", "“")

@@ -21,6 +21,7 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.messages import engine_message, form_message
+from webui.modeler import words
 from webui.modeler.routes import _bundle_or_404, _own_draft, _problem
 
 blueprint = Blueprint("formbuilder", __name__, template_folder="templates", static_folder="static",
@@ -130,7 +131,9 @@ def _named(data: dict, errors: dict[str, Message]) -> list[dict]:
 
 
 def _problem_of(stored: dict) -> dict:
-    return {**stored, "message": _(stored["message"], **stored.get("params", {}))}
+    """A problem kept with the draft, in the words the modeler's are shown in."""
+    return {**stored, "where": words.place_words(stored.get("place") or {}, stored.get("element")),
+            "message": _(stored["message"], **words.problem_params(stored.get("params", {})))}
 
 
 def _forms(files: dict[str, str]) -> list[dict]:

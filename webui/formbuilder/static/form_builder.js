@@ -128,7 +128,7 @@
     });
     (answer.problems || []).forEach(function (problem) {
       var li = document.createElement('li');
-      li.textContent = problem.file + (problem.line ? ':' + problem.line : '') + ' ' + (problem.element || '') +
+      li.textContent = problem.file + (problem.line ? ':' + problem.line : '') + ' ' + problem.where +
         ' — ' + problem.message;
       items.appendChild(li);
     });
