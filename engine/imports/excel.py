@@ -435,6 +435,9 @@ def _units(error: Callable[..., RowError], units: UnitDirectory, field: str, val
     if found.collective:
         return found.codes, [error(field, "%(units)s names no unit in particular: write each unit by its name or "
                                           "code.", units="; ".join(found.collective))]
+    if found.unexpanded:
+        return found.codes, [error(field, "%(units)s does not tell which of the units in force it names: write "
+                                          "each unit by its name or code.", units="; ".join(found.unexpanded))]
     if not found.unknown:
         return found.codes, []
     unknown = ", ".join(found.unknown)

@@ -20,6 +20,7 @@ from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending, sheet
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
+from tests.conftest import add_communes
 from tests.processes import drive
 from tests.registers import ROWS, as_xls, office_register, plain_sheet
 
@@ -113,9 +114,9 @@ def test_the_templates_date_columns_hold_dates_shown_day_first():
         assert sheet[f"{headings[heading]}2"].number_format == "dd/mm/yyyy", heading
 
 
-def _errors(engine, clerk, rows) -> list:
+def _errors(engine, clerk, rows, written=office_register) -> list:
     with pytest.raises(ImportFailed) as failure:
-        excel.import_workbook(engine, office_register(rows), clerk)
+        excel.import_workbook(engine, written(rows), clerk)
     assert _count(engine) == 0  # nothing of a bad file
     return failure.value.errors
 
@@ -417,6 +418,26 @@ def test_units_named_as_a_body_are_refused_saying_so_without_a_hint(loaded, org_
                                    "or code.")]
     with loaded.db.session() as s:
         assert UnitDirectory(s).lookup("Sở Tài chính và các đơn vị liên quan").codes == ["STC"]
+
+
+def test_a_registers_collective_names_are_the_units_a_directives_text_means_by_them(loaded, org_tree):
+    """"UBND các xã, phường" in Phối hợp, as an office's register writes it, was refused as naming no unit in
+    particular, though a proposal from the same words gives every commune and ward: read as the proposals read
+    them; one the units in force do not tell ("UBND các huyện, thị xã" with no district) is refused on its cell."""
+    with loaded.db.session() as s:
+        add_communes(s, {"XA-EK": ("UBND xã Ea Kar", "UBND", True), "PH-AP": ("UBND phường An Phú", "UBND", True)},
+                     {})
+    header, row = COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6]
+    sheet = [header, row + ["UBND các xã, phường"], row[:4] + ["Rà soát quỹ đất", "SXD", "Các sở, ban, ngành"]]
+    plan = excel.plan_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert plan.errors == []
+    assert [(i["lead_unit"], i["coordinating_units"]) for i in plan.directives[0].items] == [
+        ("STC", ["PH-AP", "XA-EK"]), ("SXD", ["STC"])]
+    sheet[2][6] = "Sở Tài chính; UBND các huyện, thị xã"
+    [error] = _errors(loaded, org_tree["clerk"], sheet, plain_sheet)
+    assert (error.row, error.column, error.render()) == (
+        3, "G (Đơn vị phối hợp)", "UBND các huyện, thị xã does not tell which of the units in force it names: "
+                                  "write each unit by its name or code.")
 
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "excel"
