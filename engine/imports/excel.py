@@ -72,9 +72,11 @@ COLUMNS = (
     Column("urgency", "Độ khẩn", "Thường, Khẩn, Thượng khẩn, Hỏa tốc (để trống: Thường)", 12, True,
            synonyms=("Mức độ khẩn",)),
     Column("content", "Nội dung nhiệm vụ", "Mỗi dòng một nhiệm vụ", 50, required=True,
-           synonyms=("Nhiệm vụ", "Nội dung công việc", "Nhiệm vụ được giao")),
+           synonyms=("Nhiệm vụ", "Nội dung công việc", "Nhiệm vụ được giao", "Tên nhiệm vụ")),
     Column("lead_unit", "Đơn vị chủ trì", "Mã hoặc tên đơn vị (đúng một đơn vị)", 14, required=True,
-           synonyms=("Cơ quan chủ trì", "Chủ trì", "Đơn vị thực hiện", "Cơ quan chủ trì thực hiện")),
+           # "Sở, ngành chủ trì tham mưu": a plan's appendix of tasks, as Lào Cai's (tests/fixtures/excel)
+           synonyms=("Cơ quan chủ trì", "Chủ trì", "Đơn vị thực hiện", "Cơ quan chủ trì thực hiện",
+                     "Sở, ngành chủ trì", "Sở, ngành chủ trì tham mưu", "Cơ quan chủ trì tham mưu")),
     Column("coordinating_units", "Đơn vị phối hợp", "Mã hoặc tên đơn vị, cách nhau bởi dấu phẩy, chấm phẩy "
            "hoặc xuống dòng", 20, synonyms=("Phối hợp", "Cơ quan phối hợp", "Đơn vị phối hợp thực hiện")),
     Column("deadline", "Thời hạn", "Ngày (dd/mm/yyyy), hoặc Tháng 6/2026, Quý II/2026, Năm 2026; để trống hoặc "
@@ -82,7 +84,7 @@ COLUMNS = (
            # "Hạn hoàn thành nhiệm vụ": as the registry's export and the reports head it, so that an
            # exported registry reads back with its deadlines (another office's, a merged province's)
            synonyms=("Thời hạn hoàn thành", "Hạn xử lý", "Hạn hoàn thành", "Thời hạn xử lý", "Thời gian hoàn thành",
-                     "Hạn hoàn thành nhiệm vụ", "Thời hạn thực hiện", "Thời hạn giải quyết")),
+                     "Hạn hoàn thành nhiệm vụ", "Thời hạn thực hiện", "Thời hạn giải quyết", "Thời gian thực hiện")),
     Column("deadline_days", "Số ngày làm việc", "Thay cho cột Thời hạn: số ngày làm việc kể từ ngày giao", 12,
            synonyms=("Số ngày",)),
     Column("requires_report", "Phải báo cáo", "Có / Không", 12, synonyms=("Yêu cầu báo cáo",)),
@@ -435,6 +437,9 @@ def _units(error: Callable[..., RowError], units: UnitDirectory, field: str, val
     if found.collective:
         return found.codes, [error(field, "%(units)s names no unit in particular: write each unit by its name or "
                                           "code.", units="; ".join(found.collective))]
+    if found.unexpanded:
+        return found.codes, [error(field, "%(units)s does not tell which of the units in force it names: write "
+                                          "each unit by its name or code.", units="; ".join(found.unexpanded))]
     if not found.unknown:
         return found.codes, []
     unknown = ", ".join(found.unknown)

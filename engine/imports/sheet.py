@@ -246,21 +246,26 @@ def _filled(cells: dict[tuple[int, int], object], merges: list[tuple[int, int, i
     return Grid(cells, last_row, across, hidden)
 
 
-_COLUMN_NUMBER = re.compile(r"\(?(\d{1,2})\)?")
+# A column's mark under the header: "(1)", "1", or a letter as forms mark their columns of words ("A", "(B)")
+_COLUMN_MARK = re.compile(r"\(?(?:([A-Za-z])|(\d{1,2}))\)?")
 
 
 def is_layout_row(grid: Grid, row: int, columns: Iterable[int]) -> bool:
     """A row of the table's layout, not of its data: a section heading merged across the columns read
     ("I. LĨNH VỰC KINH TẾ" over the directives of that field), or the columns' numbers written under the
-    header as administrative forms number them ("(1)", "(2)" … or 1, 2 …)."""
+    header as administrative forms number them ("(1)", "(2)" … or 1, 2 …, after letters over the columns of words:
+    "A", "B", "1", "2" …)."""
     filled = [column for column in sorted(columns) if grid.text(row, column)]
     if len(filled) < 2:
         return False
     if any(filled[0] in span and filled[-1] in span for span in grid.across.get(row, [])):
         return True
-    marks = [_COLUMN_NUMBER.fullmatch(grid.text(row, column)) for column in filled]
-    numbers = [int(mark[1]) for mark in marks if mark]
-    return len(filled) >= 3 and len(numbers) == len(filled) and numbers == sorted(set(numbers))
+    marks = [mark.groups() for column in filled if (mark := _COLUMN_MARK.fullmatch(grid.text(row, column)))]
+    # the letters first (A, B … over the columns of words), then the numbers (1, 2 …), each rising
+    letters = [ord(letter.upper()) for letter, _ in marks if letter]
+    numbers = [int(number) for _, number in marks if number]
+    return (len(filled) >= 3 and len(marks) == len(filled) and letters == sorted(set(letters))
+            and numbers == sorted(set(numbers)) and all(letter for letter, _ in marks[:len(letters)]))
 
 
 def find_header(grid: Grid, synonyms: dict[str, Iterable[str]]) -> Header:

@@ -8,13 +8,16 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.org.home import COMMITTEE, committee_names, home_place, own_names
 from engine.org.models import Unit
-from engine.proposals.units import tokens
+from engine.proposals.service import unit_matcher
+from engine.proposals.units import UnitMatcher, tokens
 from engine.text import fold
 
 _SEPARATORS = re.compile(r"[;\n\r]+")   # a comma too, unless a unit's name holds it (_comma_names)
@@ -35,20 +38,25 @@ def _acronyms(name: str) -> set[str]:
 
 @dataclass
 class Lookup:
-    """What one cell names: the codes found, what was not recognised with a hint, and the words naming units
-    as a body ("Các sở, ngành liên quan", "UBND các xã, phường") that were not recognised (no hint fits them)."""
+    """What one cell names: the codes found (a collective name's every unit: "UBND các xã, phường"), what was not
+    recognised with a hint, and the words naming units as a body (no hint fits them) that name none in particular
+    ("Các sở, ngành liên quan") or none dondoc can tell of the units in force ("UBND các huyện" where no district
+    is)."""
     codes: list[str]
     unknown: list[str]
     hints: list[str]
     collective: list[str] = field(default_factory=list)
+    unexpanded: list[str] = field(default_factory=list)
 
 
 # Words that name units as a body, not one unit: "các …" (every one of a kind), "… liên quan" (those concerned)
 _COLLECTIVE = re.compile(r"\b(?:cac|lien quan)\b")
+_CONCERNED = "lien quan"
 
 
 class UnitDirectory:
     def __init__(self, session: Session):
+        self._session = session
         units = list(session.scalars(select(Unit).order_by(Unit.id)))
         self.names = {u.code: u.name for u in units}
         other_names = _other_names(units)
@@ -90,13 +98,26 @@ class UnitDirectory:
         code = self._keys[close[0]]
         return f"{self.names[code]} ({code})"
 
+    @cached_property
+    def _matcher(self) -> UnitMatcher:
+        """The units in force as a directive's text names them (engine.proposals), for the collective names:
+        built only for a cell that has one."""
+        return unit_matcher(self._session, clock.today()).on(clock.today())
+
     def lookup(self, cell: str) -> Lookup:
         found = Lookup([], [], [])
         for chunk in _SEPARATORS.split(cell):
             parts = [part for piece in _comma_names(chunk, self.find) for part in _joined_names(piece, self.find)]
             unknown = [part for part in parts if self.find(part) is None]
-            if unknown and _COLLECTIVE.search(fold(chunk)):
-                found.collective.append(chunk.strip())
+            # a collective name is read as the proposals read a directive's text: "UBND các xã, phường" is every
+            # commune and ward in force
+            collective = bool(unknown) and _COLLECTIVE.search(fold(chunk)) is not None
+            listed = self._matcher.listed(chunk) if collective else None
+            if listed is not None:
+                found.codes += [code for code in listed if code not in found.codes]
+                continue
+            if collective:
+                (found.collective if _CONCERNED in fold(chunk) else found.unexpanded).append(chunk.strip())
             else:
                 found.unknown += unknown
                 found.hints += [hint for part in unknown if (hint := self.hint(part))]

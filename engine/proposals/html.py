@@ -2,10 +2,12 @@
 application/msword, so that Word opens it: "report.doc" of the Ministry of Information and Communications'
 document-management software for districts), and Word's "Save as Web Page" keeps the .doc a clerk had. Read
 as the other readers read (engine.proposals.reading): a paragraph a line, a task table a row a line with its
-cells separated by tabs, any other table a cell's text a line."""
+cells separated by tabs, any other table a cell's text a line. A page saved as one file (MHTML: Word's and
+Internet Explorer's "Single File Web Page", .mht, which offices also send on as .doc) is its HTML part, read so."""
 from __future__ import annotations
 
 import codecs
+import email.policy
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -20,6 +22,10 @@ from engine.proposals.tables import CELL, is_task_table
 _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|"
                          r"table|div|p|h[1-6]|span|font|b|center|style)[\s>/]", re.I | re.S)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# A MIME message's header whose body is a page and the files it shows (RFC 2557): what a .mht opens with.
+_MIME_VERSION = re.compile(rb"^mime-version\s*:", re.I | re.M)
+_RELATED = re.compile(rb"^content-type\s*:\s*multipart/related", re.I | re.M)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _SKIPPED = frozenset({"head", "script", "style", "noscript", "template", "title", "xml"})
@@ -41,8 +47,31 @@ def is_html(data: bytes) -> bool:
     return _HTML_START.match(_decoded(data[:2048])) is not None
 
 
+def is_mhtml(data: bytes) -> bool:
+    """A MIME message of a page and its files: its header (before the first empty line) says so, whatever the
+    file's name (a .mht, or one sent on as .doc)."""
+    end = _HEADER_END.search(data, 0, 16384)
+    head = data[:end.start() if end else 0]
+    return _MIME_VERSION.search(head) is not None and _RELATED.search(head) is not None
+
+
+def mhtml_text(data: bytes) -> str:
+    """The text of a page saved as one file: its first HTML part (the page; the others are its pictures, its
+    theme, its list of files), taken out of its transfer encoding (quoted-printable, base64) and decoded by the
+    charset its part declares (Word on Vietnamese Windows: windows-1258)."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
+    if page is None or not isinstance(payload := page.get_payload(decode=True), bytes):
+        raise UnreadableHtml("no HTML part")
+    return _page_text(_decoded(payload, page.get_content_charset()))
+
+
 def html_text(data: bytes) -> str:
-    text = _XML_DECLARATION.sub("", _decoded(data))   # lxml takes no encoding declaration in a str
+    return _page_text(_decoded(data))
+
+
+def _page_text(text: str) -> str:
+    text = _XML_DECLARATION.sub("", text)   # lxml takes no encoding declaration in a str
     try:
         root = lxml_html.document_fromstring(text)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -51,16 +80,17 @@ def html_text(data: bytes) -> str:
     return "\n".join(_lines(_flow(root if body is None else body)))
 
 
-def _decoded(data: bytes) -> str:
-    """Its text by its byte-order mark, the charset its <meta> declares, else UTF-8, else Windows-1258 (the
-    Vietnamese code page, which writes tone marks as combining characters: composed here, NFC)."""
+def _decoded(data: bytes, charset: str | None = None) -> str:
+    """Its text by its byte-order mark, the `charset` its MIME part declares, the charset its <meta> declares,
+    else UTF-8, else Windows-1258 (the Vietnamese code page, which writes tone marks as combining characters:
+    composed here, NFC)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, "replace")
     declared = _CHARSET.search(data[:4096])
-    if declared:
+    for name in filter(None, (charset, declared.group(1).decode("ascii") if declared else None)):
         try:
-            return unicodedata.normalize("NFC", data.decode(declared.group(1).decode("ascii"), "replace"))
+            return unicodedata.normalize("NFC", data.decode(name, "replace"))
         except LookupError:   # a charset Python does not know: read as undeclared
             pass
     try:

@@ -1,7 +1,7 @@
 """A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), Word
-97–2003 (.doc, through antiword, Debian package antiword), a web page (HTML, often named .doc: engine.proposals.
-html), PDF through its text layer (poppler's pdftotext), and a scanned PDF or an image through OCR (tesseract
-with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
+97–2003 (.doc, through antiword, Debian package antiword), a web page (HTML, often named .doc, or saved as one
+file, .mht: engine.proposals.html), PDF through its text layer (poppler's pdftotext), and a scanned PDF or an
+image through OCR (tesseract with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
 Bounded: the file's size, the pages read and each program's running time."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class ReadingError(EngineError):
 @dataclass(frozen=True)
 class DocumentText:
     text: str
-    method: str   # docx, doc, pdf_text, ocr
+    method: str   # docx, doc, html, mhtml, pdf_text, ocr
 
 
 def read_document(data: bytes, filename: str) -> DocumentText:
@@ -69,8 +70,10 @@ def read_document(data: bytes, filename: str) -> DocumentText:
         raise ReadingError("too_large")
     name = filename.lower()
     deadline = time.monotonic() + READ_SECONDS
+    if html.is_mhtml(data):   # a web page saved as one file (.mht), also named .doc
+        return DocumentText(_html_text(html.mhtml_text, data), "mhtml")
     if html.is_html(data):   # whatever its name: office systems save a web page as .doc ("report.doc")
-        return DocumentText(_html_text(data), "html")
+        return DocumentText(_html_text(html.html_text, data), "html")
     if name.endswith(".docx"):
         return DocumentText(_docx_text(data), "docx")
     if name.endswith(".doc"):
@@ -82,9 +85,9 @@ def read_document(data: bytes, filename: str) -> DocumentText:
     raise ReadingError("unsupported")
 
 
-def _html_text(data: bytes) -> str:
+def _html_text(read: Callable[[bytes], str], data: bytes) -> str:
     try:
-        return html.html_text(data)
+        return read(data)
     except html.UnreadableHtml as exc:
         raise ReadingError("unreadable") from exc
 

@@ -149,6 +149,7 @@ _OWN_PLACE_TIERS = (("xa",), ("phuong",), ("dac", "khu"))
 _PHUONG_WORDS = {"an", "thuc", "huong", "tien", "phap", "cham", "trinh", "dien"}
 _BOARD = ("ban", "quan", "ly")
 _TRUNCATED_MIN = 4   # a name read without its last word has at least this many words left
+_LIST_GLUE = {",", ";", ".", "va"}   # what may stand between the names of a list of units
 _MAX_KEY = 24   # words of the longest name read ("Ban Quản lý dự án đầu tư xây dựng các công trình …")
 
 
@@ -541,6 +542,19 @@ class UnitMatcher:
                 found.append(replace(mention, person=self._proper_follows(words, proper, mention.end)))
             i = mention.end
         return found
+
+    def listed(self, text: str) -> tuple[str, ...] | None:
+        """Every unit a list of names written alone stands for, each name read as a sentence reads it ("Sở Tài
+        chính, UBND các xã, phường": the department, and every commune and ward; "các sở, ban, ngành": every
+        department) — a register's cell of units. None where any of its words name no unit, or a name stands for
+        the units concerned only ("các sở, ngành liên quan": which ones, the words do not say)."""
+        words, capitals, proper = tokens(text)
+        found = self.mentions(words, capitals, proper)
+        named = {at for mention in found for at in range(mention.start, mention.end)}
+        if not found or any(m.related for m in found) or any(
+                word not in _LIST_GLUE for at, word in enumerate(words) if at not in named):
+            return None
+        return tuple(dict.fromkeys(code for mention in found for code in mention.codes))
 
     def _every_province(self, words: list[str], proper: list[bool], i: int) -> Mention | None:
         """"Trưởng Thuế các tỉnh, thành phố": a province's body named without its "tỉnh" before the provinces' tier,

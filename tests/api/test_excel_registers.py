@@ -20,6 +20,8 @@ from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending, sheet
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
+from engine.org.models import Unit
+from tests.conftest import add_communes
 from tests.processes import drive
 from tests.registers import ROWS, as_xls, office_register, plain_sheet
 
@@ -113,9 +115,9 @@ def test_the_templates_date_columns_hold_dates_shown_day_first():
         assert sheet[f"{headings[heading]}2"].number_format == "dd/mm/yyyy", heading
 
 
-def _errors(engine, clerk, rows) -> list:
+def _errors(engine, clerk, rows, written=office_register) -> list:
     with pytest.raises(ImportFailed) as failure:
-        excel.import_workbook(engine, office_register(rows), clerk)
+        excel.import_workbook(engine, written(rows), clerk)
     assert _count(engine) == 0  # nothing of a bad file
     return failure.value.errors
 
@@ -419,10 +421,65 @@ def test_units_named_as_a_body_are_refused_saying_so_without_a_hint(loaded, org_
         assert UnitDirectory(s).lookup("Sở Tài chính và các đơn vị liên quan").codes == ["STC"]
 
 
+def test_a_registers_collective_names_are_the_units_a_directives_text_means_by_them(loaded, org_tree):
+    """"UBND các xã, phường" in Phối hợp, as an office's register writes it, was refused as naming no unit in
+    particular, though a proposal from the same words gives every commune and ward: read as the proposals read
+    them; one the units in force do not tell ("UBND các huyện, thị xã" with no district) is refused on its cell."""
+    with loaded.db.session() as s:
+        add_communes(s, {"XA-EK": ("UBND xã Ea Kar", "UBND", True), "PH-AP": ("UBND phường An Phú", "UBND", True)},
+                     {})
+    header, row = COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6]
+    sheet = [header, row + ["UBND các xã, phường"], row[:4] + ["Rà soát quỹ đất", "SXD", "Các sở, ban, ngành"]]
+    plan = excel.plan_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert plan.errors == []
+    assert [(i["lead_unit"], i["coordinating_units"]) for i in plan.directives[0].items] == [
+        ("STC", ["PH-AP", "XA-EK"]), ("SXD", ["STC"])]
+    sheet[2][6] = "Sở Tài chính; UBND các huyện, thị xã"
+    [error] = _errors(loaded, org_tree["clerk"], sheet, plain_sheet)
+    assert (error.row, error.column, error.render()) == (
+        3, "G (Đơn vị phối hợp)", "UBND các huyện, thị xã does not tell which of the units in force it names: "
+                                  "write each unit by its name or code.")
+
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "excel"
 FOOTER = [(11, "Tổng cộng: 02 văn bản, 03 nhiệm vụ · 3"), (13, "Gia Lai, ngày 15 tháng 11 năm 2026"),
           (14, "NGƯỜI LẬP BIỂU · KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"), (15, "(Ký, ghi rõ họ tên) · (Ký tên, đóng dấu)"),
           (19, "Nguyễn Thị Hoa · Trần Văn Minh")]
+
+
+def test_a_real_plans_task_appendix_kept_as_a_register_is_read_as_the_province_wrote_it(engine, clock):
+    """Lào Cai's appendix of tasks (tests/fixtures/excel/MANIFEST.md: its 14 rows as written, under the directive's
+    columns an office adds) was "not a register": its headings "Tên nhiệm vụ", "Sở, ngành chủ trì tham mưu" and
+    "Thời gian thực hiện" named no column; then its row of column marks "A B C D (1) … (5)" was a task refused on
+    every cell. Now its deadlines are read as written ("Xong trong Quý II/2026"), its collective names as the units
+    they stand for, and what only the clerk can settle is refused on its cell: two leads, "… liên quan", "Hàng năm",
+    units outside the tree."""
+    clock.advance(timedelta(days=40))   # the plan is dated 16/03/2026
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "15"], obj=engine).exit_code == 0
+    with engine.db.session() as s:
+        clerk = org.create_user(s, "vanthu", "mat-khau-du-dai-1", "Nguyễn Thị Thư", "tinh-15-vp", ["clerk"])
+        engine.load_ruleset(s)
+        departments = s.scalar(select(func.count(Unit.id)).where(Unit.kind == "department", Unit.valid_to.is_(None)))
+        communes = s.scalar(select(func.count(Unit.id)).where(Unit.kind == "commune", Unit.valid_to.is_(None)))
+    plan = excel.plan_workbook(engine, (FIXTURES / "register_lao_cai_ct11.xlsx").read_bytes(), clerk)
+    items = dict(zip(plan.directives[0].rows, plan.directives[0].items, strict=True))
+    assert list(items) == list(range(7, 21))   # the column marks (row 6) are no task
+    assert [items[row]["deadline"] for row in (8, 9, 11, 13)] == ["2026-05-31", "2026-12-31", "2030-01-01", ""]
+    assert items[17]["deadline"] == "2026-06-30"   # "Xong trong Quý II/2026"
+    # "Các Sở, ban, ngành và địa phương": every department and commune; "Sở NN và MT, các Sở, ban, ngành": departments
+    assert (len(items[15]["coordinating_units"]), len(items[18]["coordinating_units"])) == (
+        departments + communes - 1, departments)
+    refused = {(e.row, e.column.split(" ")[0]): e.render() for e in plan.errors}
+    assert sorted({row for row, _ in refused}) == [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+    assert refused[(7, "G")] == refused[(12, "G")] == "Give exactly one lead unit (the others go under coordinating " \
+                                                      "units)."
+    assert refused[(8, "H")] == ("Các Sở, ban, ngành và các cơ quan, đơn vị, địa phương liên quan names no unit in "
+                                 "particular: write each unit by its name or code.")
+    assert refused[(10, "I")].startswith("Enter a date as dd/mm/yyyy, a period")   # "Hàng năm": every year
+    assert refused[(16, "G")].startswith("Unknown unit Thuế tỉnh.")
+    assert refused[(20, "H")] == ("Các tổ chức, cá nhân hoạt động khoáng sản does not tell which of the units in "
+                                  "force it names: write each unit by its name or code.")
+    assert _count(engine) == 0
 
 
 @pytest.mark.parametrize("name", ["register_footer.xlsx", "register_footer.xls"])

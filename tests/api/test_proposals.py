@@ -161,17 +161,25 @@ DOC = FIXTURES / "doc" / "ct-09-2009-ct-ubnd-binh-duong.doc"
 HTML_DOC = FIXTURES / "html" / "ct-09-2009-ct-ubnd-binh-duong.doc"
 
 
-@pytest.mark.parametrize(("path", "method"), [(DOC, "doc"), (HTML_DOC, "html")], ids=["word-97", "web-page-as-doc"])
+# … saved as one file (MHTML): by Word as .mht, by a web application as .doc (tests/fixtures/mht/MANIFEST.md)
+MHT, MHT_DOC = (FIXTURES / "mht" / name for name in ("ct-09-2009-ct-ubnd-binh-duong.mht",
+                                                      "ct-09-2009-ct-ubnd-binh-duong-export.doc"))
+
+
+@pytest.mark.parametrize(("path", "method"), [(DOC, "doc"), (HTML_DOC, "html"), (MHT, "mhtml"), (MHT_DOC, "mhtml")],
+                         ids=["word-97", "web-page-as-doc", "single-file-web-page", "single-file-web-page-as-doc"])
 def test_a_directive_named_doc_gives_its_tasks(as_user, loaded, path, method):
     """A real Word 97–2003 directive (tests/fixtures/doc/MANIFEST.md: Chỉ thị 09/2009/CT-UBND of Bình Dương, its
     tasks by department under "6. Phân công tổ chức thực hiện") was refused as unsupported: read through antiword.
     The same directive saved as a web page and still named .doc (what office systems export, "report.doc") was
-    refused as unreadable (antiword reads no HTML): read as HTML, it gives the same tasks."""
+    refused as unreadable (antiword reads no HTML): read as HTML, it gives the same tasks; and so, read as its page,
+    does the directive saved as a single file (MHTML), refused as unsupported (.mht) or unreadable (.doc)."""
     with loaded.db.session() as s:
         org.create_unit(s, "SKHCN", "Sở Khoa học và Công nghệ", parent_code="UBND", kind="department")
         org.create_unit(s, "SNV", "Sở Nội vụ", parent_code="UBND", kind="department")
     answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
-                              data={"file": (io.BytesIO(path.read_bytes()), "CT9UB.DOC"), "issued_on": "2009-04-15"})
+                              data={"file": (io.BytesIO(path.read_bytes()), "CT9UB" + path.suffix.upper()),
+                                    "issued_on": "2009-04-15"})
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json()["method"] == method
     found = [([u["code"] for u in p["lead_units"]], p["content"]) for p in answer.get_json()["proposals"]]

@@ -4014,6 +4014,29 @@ def test_a_web_page_in_windows_1258_reads_as_the_word_file_it_was_saved_from():
     assert "Độc lập - Tự do - Hạnh phúc" in page.splitlines()   # the letterhead's table, a cell a line
 
 
+MHT_FIXTURES = Path(__file__).parents[1] / "fixtures" / "mht"
+
+
+@pytest.mark.parametrize("name", ["ct-09-2009-ct-ubnd-binh-duong.mht", "ct-09-2009-ct-ubnd-binh-duong-export.doc"])
+def test_a_web_page_saved_as_one_file_reads_as_its_page(name):
+    """Word's "Single File Web Page" (.mht: MIME, the page quoted-printable in windows-1258 beside its theme and
+    list of files) was refused as unsupported, and a web application's MHTML export named .doc (the page in
+    base64, UTF-8 declared on its part only) as unreadable (antiword reads no MIME): each is its page's text,
+    the same as the page's own (tests/fixtures/mht/MANIFEST.md)."""
+    page = read_document((HTML_FIXTURES / "ct-09-2009-ct-ubnd-binh-duong.doc").read_bytes(), "CT9UB.doc").text
+    saved = read_document((MHT_FIXTURES / name).read_bytes(), name)
+    assert (saved.method, saved.text) == ("mhtml", page)
+    assert "c) Sở Khoa học và Công nghệ:" in saved.text.splitlines()
+
+
+def test_a_single_file_web_page_without_a_page_is_unreadable():
+    parts = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
+             b"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n")
+    with pytest.raises(ReadingError) as refused:
+        read_document(parts, "trang.mht")
+    assert refused.value.reason == "unreadable"
+
+
 def test_a_table_nested_in_a_cell_is_read_once():
     """Each cell was read twice, for the row's text and for its lines, and so each table inside it: a page of
     tables nested 22 deep did not finish in a minute (2^22 reads). Measured as a ratio in one run: 16 levels

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from engine.directives.models import Directive
 from engine.imports import excel
 from engine.imports.models import PendingImport
-from tests.api.test_excel_registers import SECRET_SHEET
+from tests.api.test_excel_registers import COORDINATION_SHEET, SECRET_SHEET
+from tests.conftest import add_communes
 from tests.registers import ROWS, office_register, plain_sheet
 
 
@@ -122,3 +123,17 @@ def test_the_preview_and_the_import_name_the_rows_under_the_table_not_imported(l
     assert "Không nhập các dòng 11, 13, 14, 15, 19, 21: các dòng dưới bảng (tổng cộng, chữ ký)." in \
         done.get_data(as_text=True)
     assert _count(loaded) == 2
+
+
+def test_the_preview_names_each_unit_a_registers_collective_name_stands_for(loaded, browser):
+    """"UBND các xã, phường" in Phối hợp: the preview lists the communes and wards the tasks will go to, as the
+    register page's proposals would, before anything is registered."""
+    with loaded.db.session() as s:
+        add_communes(s, {"XA-EK": ("UBND xã Ea Kar", "UBND", True), "PH-AP": ("UBND phường An Phú", "UBND", True)},
+                     {})
+    clerk = browser("clerk")
+    rows = [COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6] + ["UBND các xã, phường"]]
+    uploaded = _upload(clerk, plain_sheet(rows))
+    html = clerk.get(uploaded.location).get_data(as_text=True)
+    assert "<td>UBND phường An Phú; UBND xã Ea Kar</td>" in html and "không chỉ rõ" not in html
+    assert _count(loaded) == 0
