@@ -31,6 +31,7 @@ FEATURES = [
     "webui.secrecy",
     "webui.public",
     "webui.notifications",
+    "webui.handover",
 ]
 LANGUAGES = ("vi", "en")
 csrf = CSRFProtect()

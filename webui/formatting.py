@@ -115,6 +115,7 @@ AUDIT_LABELS = {
     "instance.token_moved": _l("Process moved back to an earlier step"),
     "incident.data_edited": _l("Task data corrected before a retry"),
     "work_item.reassigned": _l("Work item reassigned"),
+    "work.handed_over": _l("Work handed over"),  # engine/handover: the history's line names both people
     "inbox.filter_saved": _l("Inbox filter saved"),
     # edXML messages of the issuer (engine/imports/edxml.py)
     "directive.updated_by_issuer": _l("Corrected by the issuer's update (edXML)"),

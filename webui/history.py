@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from engine.directives import attachments
 from engine.directives.models import Attachment, DirectiveStatus
 from engine.errors import EngineError
 from engine.forms import PERSON_TYPES, UNIT_TYPES, FormDefinition, is_yes
+from engine.handover.service import HANDED_OVER
 from engine.inbox import service as inbox
 from engine.org import service as org
 from engine.org.models import Unit
@@ -56,7 +58,7 @@ FIELD_LABELS = {
     "skipped": _l("Step skipped"), "moved_to": _l("Moved back to"), "cancelled": _l("Steps ended"),
     "created": _l("Steps started"),
     "number": _l("Process version"),  # an entry's "number" is always a process version's ("bundle": its id)
-    "steps": _l("Step"), "due": _l("Step due date"),  # a calendar correction (deadlines.recomputed)
+    "steps": _l("Step"), "step": _l("Step"), "due": _l("Step due date"),  # a calendar correction (deadlines.recomputed)
     "from": _l("Sender"), "document": _l("Document"),  # an edXML message's (engine.imports.edxml, exchange.recalls)
 }
 # Where an action's detail means something else than the key's usual word: a correction's note
@@ -117,7 +119,7 @@ class _Words:
     def line(self, entry: AuditEntry, who: str) -> Line:
         if entry.action == "work_item.completed":
             return self._completed(entry, who)
-        line = Line(entry, who, str(AUDIT_LABELS.get(entry.action, entry.action)))
+        line = Line(entry, who, self._what(entry))
         before, after = entry.before or {}, entry.after or {}
         labels = {**self.labels, **ACTION_LABELS.get(entry.action, {})}
         for key, value in after.items():
@@ -130,6 +132,15 @@ class _Words:
             else:
                 line.facts.append((str(labels[key]), self.value(key, value)))
         return line
+
+    @staticmethod
+    def _what(entry: AuditEntry) -> str:
+        """What was done, in words; work handed over names who held it and who was given it."""
+        after = entry.after or {}
+        if entry.action == HANDED_OVER:
+            return _("Handed over the work of %(holder)s to %(person)s", holder=after.get("held_by", ""),
+                     person=after.get("given_to", ""))
+        return str(AUDIT_LABELS.get(entry.action, entry.action))
 
     def _completed(self, entry: AuditEntry, who: str) -> Line:
         """A work item done: its title, and what was filled in, in the form's own words."""

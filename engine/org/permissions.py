@@ -117,6 +117,29 @@ def account_in_force(user: User, on: date | None = None) -> bool:
     return user.active and (user.has_role(*ADMINISTRATORS) or closed_on is None or (on or clock.today()) < closed_on)
 
 
+def why_ended(user: User, on: date | None = None) -> tuple[str, date | None] | None:
+    """Why `user` no longer acts on `on` (None: today): ("disabled", None) for an account an administrator disabled,
+    ("unit_ended", its unit's end date) for one that ended with its unit; None while it is in force."""
+    if account_in_force(user, on):
+        return None
+    return ("disabled", None) if not user.active else ("unit_ended", user.unit.valid_to)
+
+
+def may_hand_over(session: Session, user: User, unit_id: int | None) -> bool:
+    """Who gives the work a person who can no longer act still holds by name (a step, a hand-over, a team's findings,
+    an assignment followed up) to someone in force: the head of the unit where it waits or of a unit above it, who
+    follows the unit's work; the tracking office, which follows every task; the system administrator, who disables
+    the account."""
+    return user.has_role(*OFFICE, *SYSTEM_ADMINS) or (user.has_role(*UNIT_HEADS) and unit_id is not None
+                                                      and acts_for_unit(session, user, unit_id))
+
+
+def may_take_over(session: Session, person: User, holder: User) -> bool:
+    """Who may be given the work `holder` can no longer do: an account in force of the holder's unit, or of the unit
+    doing that unit's work today (an old ward merged away: its successor's staff)."""
+    return account_in_force(person) and speaks_for(session, person, holder.unit)
+
+
 def working_users(session: Session) -> list[User]:
     """The accounts in force today (`account_in_force`), by full name: whom a person field offers and may name (an
     account ended with its unit would be given work it cannot sign in to do)."""

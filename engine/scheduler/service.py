@@ -17,6 +17,7 @@ from engine.exchange.inbox import import_folder
 from engine.exchange.outbox import deliver_due
 from engine.notifications.mail import send_due_mail
 from engine.operations import logs
+from engine.org.service import move_units_left_below_closed
 from engine.reports.service import move_schedule
 from engine.working_days.service import refresh_workflows
 
@@ -46,16 +47,24 @@ class TickResult:
     inbox_imported: int = 0  # edXML files of the watched folder (engine.exchange.inbox)
     inbox_failed: int = 0
     schedule_moved: bool = False  # the report calendar moved to the ruleset's new version (move_schedule)
+    units_moved: int = 0  # sections moved below the successor of a unit closed today (move_units_left_below_closed)
     errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
 def tick(engine, moment: datetime | None = None) -> TickResult:
-    """Bring running workflows up to a calendar correction saved since the last tick (their
+    """Move the sections of a unit closed from today (retired ahead of its day: `dondoc org retire`) below its
+    successor, bring running workflows up to a calendar correction saved since the last tick (their
     timers may move), move the report calendar to a newly published ruleset version, advance
     every due workflow, send due mail, forget old idempotency keys, import the edXML folder and
     send due edXML statuses. A failure in one part is logged and does not stop the others; the
     next tick tries again."""
     result = TickResult()
+    try:  # before the timers: a section's step due today is its new unit's
+        with engine.db.session() as session:
+            result.units_moved = move_units_left_below_closed(session)
+    except Exception:
+        result.errors += 1
+        log.exception("moving the sections of a unit closed today failed; retrying on the next tick")
     try:
         result.refreshed = refresh_workflows(engine, only_if_pending=True)
     except Exception:

@@ -55,6 +55,9 @@ CASES = {
     "/work-items/<item_id>": ("GET", "/work-items/{work_item}", None, {404}, None),
     "/work-items/<item_id>/complete": ("POST", "/work-items/{work_item}/complete",
                                        {"action": "update", "progress": "done"}, {404}, None),
+    "/held-work": ("GET", "/held-work", None, {200}, None),  # an officer hands nothing over
+    "/held-work/hand-over": ("POST", "/held-work/hand-over", {"kind": "work_item", "id": 1, "holder": "stc",
+                                                               "user": "sxd"}, {422}, None),
     "/inspections": ("GET", "/inspections", None, {200}, "Việc riêng của Sở Tài chính"),
     "/inspections/published": ("GET", "/inspections/published", None, {200}, None),
     "/inspections/<inspection_id>": ("GET", "/inspections/{inspection}", None, {404}, None),

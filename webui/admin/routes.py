@@ -23,6 +23,7 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.formatting import ROLE_LABELS
+from webui.handover.routes import held_rows
 from webui.history import ACCOUNT_FIELDS, readable
 from webui.messages import engine_message
 from webui.nav import NavLink
@@ -215,8 +216,9 @@ def user_edit(user_id: int):
         units = forms.unit_choices(session)
         throttles = signin.throttles(session, user.username)
         history = readable(engine(), session, tokens.account_history(session, user.id), ACCOUNT_FIELDS)
+        held = held_rows(session, current_user(), user.id)  # what the account, disabled or ended, still holds
     return _form_page(render_template("admin/user_edit.html", user=user, unit=unit, units=units, roles=ROLES,
-                                      form=form, throttles=throttles, history=history, now=clock.now()))
+                                      form=form, throttles=throttles, history=history, now=clock.now(), held=held))
 
 
 def _form_page(page: str) -> tuple[str, int]:
@@ -283,4 +285,9 @@ def toggle_active(user_id: int):
         held = accounts.holdings(user)
         tokens.set_active(session, user_id, not user.active, current_user())
         _warn_of_stranded_work(accounts.stranded_work(session, held, user))
+        by_name = len(held_rows(session, current_user(), user_id))
+    if by_name:  # work given to them by name now waits for nobody: its page offers to hand it over
+        flash(_("%(name)s holds %(count)s pieces of work given by name that nobody else can do: hand them over below.",
+                name=user.full_name, count=by_name), "warning")
+        return redirect(url_for("admin.user_edit", user_id=user_id))
     return redirect(url_for("admin.users"))

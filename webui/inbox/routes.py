@@ -14,6 +14,7 @@ from engine.registry import service as registry
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine, ruleset_settings
+from webui.handover.routes import held_rows
 from webui.messages import engine_message
 from webui.nav import NavLink, landing
 
@@ -52,8 +53,9 @@ def today():
         waiting = inbox.counts(session, user, views=("mine",))["mine"]
         # a ruleset without the first report's days says nothing of it, unless some are owed of a former version
         late_first_shown = directives.asks_first_report(ruleset_settings(session)) or late_first.total > 0
+        held = held_rows(session, user)
     return render_template("inbox/today.html", registered=registered, overdue=overdue, late_first=late_first,
-                           late_first_shown=late_first_shown, waiting=waiting, today=clock.today())
+                           late_first_shown=late_first_shown, waiting=waiting, today=clock.today(), held=held)
 
 
 @blueprint.get("/inbox")
@@ -73,9 +75,11 @@ def index():
         pages = max(1, -(-counts[q.view] // inbox.PER_PAGE))
         page = min(pages, max(1, forms.int_arg(request.args, "page", 1)))
         rows = inbox.inbox(session, user, q, page=page)
+        # the unit's head hands over what people who left hold in the unit (a unit's officer holds none to give)
+        held = held_rows(session, user) if permissions.may_hand_over(session, user, user.unit_id) else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("inbox/index.html", rows=rows, counts=counts, q=q, saved=saved,
-                           views=VIEW_LABELS, urgencies=URGENCIES, page=page, pages=pages, args=args)
+                           views=VIEW_LABELS, urgencies=URGENCIES, page=page, pages=pages, args=args, held=held)
 
 
 
