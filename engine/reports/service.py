@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.directives.service import origin_labels
+from engine.directives.service import has_blocked_status, origin_labels
 from engine.errors import EngineError, NotFound
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -92,6 +92,9 @@ class Report:
     missing_units: list[str] = field(default_factory=list)
     assessment: str | None = None  # the office's own words when it consolidated (tổng hợp)
     overdue_total: int = 0  # how many overdue tasks the list could name: more than it does when cut
+    # the ruleset records "in progress with difficulties" (has_blocked_status): elsewhere the files'
+    # column of it would read 0 however many units wrote of difficulties
+    blocked_column: bool = True
 
     @property
     def overdue_cut(self) -> bool:
@@ -125,7 +128,8 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     report = Report(header=header,
                     scope=scope, denominator=denominator, period_label=period_label,
                     total=counts.total(session, scope), units=units,
-                    overdue=overdue_assignments(session, scope, limit=overdue_listed))
+                    overdue=overdue_assignments(session, scope, limit=overdue_listed),
+                    blocked_column=has_blocked_status(settings or {}))
     report.overdue_total = count_overdue(session, scope) if len(report.overdue) == overdue_listed \
         else len(report.overdue)
     if row is not None:
