@@ -152,6 +152,13 @@ class Speaker:
     office: str
     terms: dict[str, str]
     place: str | None = None
+    assigned_by: str = ""  # the home body's [terminology] assigned_by: whose tasks, where not its committee's
+
+    @property
+    def givers(self) -> str:
+        """Who gives the tasks its reports are about: "UBND tỉnh Đắk Lắk, Chủ tịch UBND tỉnh"; a Department
+        tracks those the province gives it ("UBND tỉnh, Chủ tịch UBND tỉnh", Gia Lai Đ.10 k.2)."""
+        return self.assigned_by or f"{self.committee}, {self.terms['leader']}"
 
 
 def speaker_of(session: Session, settings: dict, organisation: str = "", body: Unit | None = None) -> Speaker:
@@ -161,8 +168,9 @@ def speaker_of(session: Session, settings: dict, organisation: str = "", body: U
     committee = org.other_committee(session, body)
     if committee is None:
         office = org.tracking_office(session)
-        return Speaker(org.organisation_name(session, organisation), office.name if office else "",
-                       form_terms(settings))
+        terms = form_terms(settings)
+        return Speaker(org.organisation_name(session, organisation), office.name if office else "", terms,
+                       assigned_by=terms.get("assigned_by", ""))
     terms = form_terms(settings, committee)
     return Speaker(committee, terms["tracking_office"], terms, _place_from(committee))
 
@@ -172,7 +180,7 @@ def default_header(session: Session, scope: Scope, period_label: str, settings: 
     speaker = speaker_of(session, settings, organisation, body)
     # dated the day it is made (its figures say their as-of day): an issued one takes its issue day
     header = office_header(session, settings, "      /BC-VP", clock.today(),
-                           f"Kết quả thực hiện nhiệm vụ do {speaker.committee}, {speaker.terms['leader']} giao"
+                           f"Kết quả thực hiện nhiệm vụ do {speaker.givers} giao"
                            + (f" {lower_first(period_label)}" if period_label else "")
                            + _origin_words(scope, settings), organisation, body)
     header.recipients = report_recipients(session, settings, speaker.terms, body)
