@@ -35,8 +35,10 @@ RULESETS = {
                 "UBND thành phố Cần Thơ, Chủ tịch UBND thành phố"),
     "dak-lak": (True, "UBND tỉnh Đắk Lắk", "Đắk Lắk", "Chủ tịch UBND tỉnh", "UBND tỉnh Đắk Lắk, Chủ tịch UBND tỉnh"),
     # Đ.10 k.2: the Department's report is about the tasks the province and its Chairman give it
-    # (it read "do UBND tỉnh Gia Lai, Giám đốc Sở giao")
-    "gia-lai-stttt": (True, "UBND tỉnh Gia Lai", "Gia Lai", "Giám đốc Sở", "UBND tỉnh, Chủ tịch UBND tỉnh"),
+    # (it read "do UBND tỉnh Gia Lai, Giám đốc Sở giao"); its office is the Department's, the place
+    # Gia Lai's, not the Department's name ([reports] place)
+    "gia-lai-stttt": (True, "Sở Thông tin và Truyền thông tỉnh Gia Lai", "Gia Lai", "Giám đốc Sở",
+                      "UBND tỉnh, Chủ tịch UBND tỉnh"),
     "quynh-nhai": (False, "UBND huyện Quỳnh Nhai", "Quỳnh Nhai", "Chủ tịch UBND huyện",
                    "UBND huyện Quỳnh Nhai, Chủ tịch UBND huyện"),
 }
