@@ -3,6 +3,7 @@
 place and date, title, body, recipients (Nơi nhận) and signer; A4, Times New Roman."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from copy import deepcopy
 from io import BytesIO
 
@@ -30,7 +31,8 @@ def write_docx(report: Report) -> bytes:
         body(doc, text)
     _section(doc, "II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ")
     rows, total = layout.unit_rows(report)
-    _grid(doc, layout.UNIT_HEADERS, [*rows, total], (10, 34, 13, 14, 14, 15, 14, 14, 14, 14, 14), size=10,
+    _grid(doc, layout.unit_columns(report, layout.UNIT_HEADERS), [*rows, total],
+          layout.unit_columns(report, (10, 34, 13, 14, 14, 15, 14, 14, 14, 14, 14)), size=10,
           bold_last=True)
     _section(doc, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
@@ -126,7 +128,7 @@ def body(doc, text: str, *, bold=False) -> None:
     paragraph.paragraph_format.space_after = Pt(4)
 
 
-def _grid(doc, headers: list[str], rows: list[list], widths_mm: tuple[int, ...], *, size: int,
+def _grid(doc, headers: list[str], rows: list[list], widths_mm: Sequence[int], *, size: int,
           bold_last: bool = False) -> None:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"

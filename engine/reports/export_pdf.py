@@ -3,6 +3,7 @@ same administrative layout as the Word file."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -49,7 +50,8 @@ def write_pdf(report: Report) -> bytes:
         _body(pdf, text)
     _section(pdf, "II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ")
     rows, total = layout.unit_rows(report)
-    _grid(pdf, layout.UNIT_HEADERS, [*rows, total], (8, 34, 12, 14, 14, 15, 15, 12, 14, 13, 13))
+    _grid(pdf, layout.unit_columns(report, layout.UNIT_HEADERS), [*rows, total],
+          layout.unit_columns(report, (8, 34, 12, 14, 14, 15, 15, 12, 14, 13, 13)))
     _section(pdf, "III. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH, LÝ DO VÀ ĐỀ XUẤT")
     if report.overdue:
         # the deadline column holds a date and "(ban đầu dd/mm/yyyy)" a line each
@@ -100,7 +102,7 @@ def _body(pdf: FPDF, text: str) -> None:
     pdf.multi_cell(0, 6, "      " + text, align="J", new_x="LMARGIN", new_y="NEXT")
 
 
-def _grid(pdf: FPDF, headers: list[str], rows: list[list], widths: tuple[int, ...]) -> None:
+def _grid(pdf: FPDF, headers: list[str], rows: list[list], widths: Sequence[int]) -> None:
     pdf.set_font("serif", "", 7.5)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, cell_fill_mode=TableCellFillMode.NONE,
                    first_row_as_headings=True, headings_style=FontFace(emphasis="BOLD")) as table:

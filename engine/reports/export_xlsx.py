@@ -26,11 +26,13 @@ def write_xlsx(report: Report) -> bytes:
     summary = book.worksheets[0]  # the one sheet a new workbook has
     summary.title = "Tổng hợp"
     rows, total = layout.unit_rows(report)
-    _title(summary, report, len(layout.UNIT_HEADERS))
-    _table(summary, layout.UNIT_HEADERS, [*rows, total], widths=[6, 40, 12, 14, 14, 14, 14, 14, 14, 14, 14])
+    headers = layout.unit_columns(report, layout.UNIT_HEADERS)
+    _title(summary, report, len(headers))
+    _table(summary, headers, [*rows, total],
+           widths=layout.unit_columns(report, [6, 40, 12, 14, 14, 14, 14, 14, 14, 14, 14]))
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
-    for row in summary.iter_rows(min_row=6, min_col=len(layout.UNIT_HEADERS) - 1):  # the two rates
+    for row in summary.iter_rows(min_row=6, min_col=len(headers) - 1):  # the two rates
         for cell in row:
             cell.number_format = "General"  # 50 stays 50, 66.67 shows with the reader's decimal comma
     summary.append([])

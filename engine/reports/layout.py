@@ -2,7 +2,9 @@
 the three files always say the same thing. Reports are filed in Vietnamese."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from engine.numbers import vn_number, vn_percent
 from engine.outcomes import BUCKETS, TERMS
@@ -10,9 +12,12 @@ from engine.reports.counts import Counts
 from engine.reports.overdue import OverdueAssignment
 from engine.reports.service import Header, Report
 
+T = TypeVar("T")
+
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 UNIT_HEADERS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", *(TERMS[b].vietnamese for b in BUCKETS), "Số nhiệm vụ đã đến hạn",
                 "Đang gặp khó khăn, vướng mắc", "Tỷ lệ hoàn thành (%)", "Tỷ lệ hoàn thành đúng hạn (%)"]
+BLOCKED_COLUMN = UNIT_HEADERS.index("Đang gặp khó khăn, vướng mắc")
 # the days late are working days (engine.reports.overdue), as the dashboard's column says
 OVERDUE_HEADERS = ["STT", "Văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành nhiệm vụ",
                    "Số ngày làm việc quá hạn", "Lý do chưa hoàn thành", "Đề xuất"]
@@ -47,7 +52,8 @@ def summary_paragraphs(report: Report) -> list[str]:
         f"Tổng số nhiệm vụ được giao: {t.total}; trong đó {t.done} nhiệm vụ đã hoàn thành "
         f"({t.done_on_time} đúng hạn, {t.done_late} quá hạn), {t.in_progress} nhiệm vụ đang thực hiện trong hạn, "
         f"{t.overdue} nhiệm vụ quá hạn chưa hoàn thành.",
-        *([f"Hiện có {t.blocked} nhiệm vụ đang gặp khó khăn, vướng mắc."] if t.blocked else []),
+        *([f"Hiện có {t.blocked} nhiệm vụ đang gặp khó khăn, vướng mắc."] if t.blocked and report.blocked_column
+          else []),
         f"Tỷ lệ hoàn thành: {vn_percent(t.rate(report.denominator))}; tỷ lệ hoàn thành đúng hạn: "
         f"{vn_percent(t.on_time_rate(report.denominator))}. {report.denominator_label}.",
         "Nhiệm vụ có thời hạn được tính theo thời hạn hiện hành (đã gồm gia hạn được chấp thuận); "
@@ -56,16 +62,23 @@ def summary_paragraphs(report: Report) -> list[str]:
     ]
 
 
+def unit_columns(report: Report, values: Sequence[T]) -> list[T]:
+    """`values`, one for each of UNIT_HEADERS (a header, a width, a row's cell), without the column of
+    tasks meeting difficulties where the report's ruleset records no such status."""
+    return [value for n, value in enumerate(values) if report.blocked_column or n != BLOCKED_COLUMN]
+
+
 def _unit_cells(counts: Counts, denominator: str) -> list:
     return [counts.total, *(getattr(counts, b) for b in BUCKETS), counts.fallen_due, counts.blocked,
             counts.rate(denominator), counts.on_time_rate(denominator)]
 
 
 def unit_rows(report: Report) -> tuple[list[list], list]:
-    """Rows of the per-unit table and its total row (rates as numbers or None)."""
-    rows = [[n, o.extra.get("name", ""), *_unit_cells(o, report.denominator)]
+    """Rows of the per-unit table and its total row (rates as numbers or None), under
+    `unit_columns(report, UNIT_HEADERS)`."""
+    rows = [unit_columns(report, [n, o.extra.get("name", ""), *_unit_cells(o, report.denominator)])
             for n, o in enumerate(report.units, start=1)]
-    return rows, ["", "Tổng cộng", *_unit_cells(report.total, report.denominator)]
+    return rows, unit_columns(report, ["", "Tổng cộng", *_unit_cells(report.total, report.denominator)])
 
 
 # The Excel sheet's overdue list: the deadline an extension moved in a column of its own, so that

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.directives.service import origin_labels
+from engine.directives.service import has_blocked_status, origin_labels
 from engine.errors import EngineError, NotFound
 from engine.inbox import service as inbox
 from engine.org import permissions
@@ -92,6 +92,9 @@ class Report:
     missing_units: list[str] = field(default_factory=list)
     assessment: str | None = None  # the office's own words when it consolidated (tổng hợp)
     overdue_total: int = 0  # how many overdue tasks the list could name: more than it does when cut
+    # the ruleset records "in progress with difficulties" (has_blocked_status): elsewhere the files'
+    # column of it would read 0 however many units wrote of difficulties
+    blocked_column: bool = True
 
     @property
     def overdue_cut(self) -> bool:
@@ -125,7 +128,8 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     report = Report(header=header,
                     scope=scope, denominator=denominator, period_label=period_label,
                     total=counts.total(session, scope), units=units,
-                    overdue=overdue_assignments(session, scope, limit=overdue_listed))
+                    overdue=overdue_assignments(session, scope, limit=overdue_listed),
+                    blocked_column=has_blocked_status(settings or {}))
     report.overdue_total = count_overdue(session, scope) if len(report.overdue) == overdue_listed \
         else len(report.overdue)
     if row is not None:
@@ -148,6 +152,13 @@ class Speaker:
     office: str
     terms: dict[str, str]
     place: str | None = None
+    assigned_by: str = ""  # the home body's [terminology] assigned_by: whose tasks, where not its committee's
+
+    @property
+    def givers(self) -> str:
+        """Who gives the tasks its reports are about: "UBND tỉnh Đắk Lắk, Chủ tịch UBND tỉnh"; a Department
+        tracks those the province gives it ("UBND tỉnh, Chủ tịch UBND tỉnh", Gia Lai Đ.10 k.2)."""
+        return self.assigned_by or f"{self.committee}, {self.terms['leader']}"
 
 
 def speaker_of(session: Session, settings: dict, organisation: str = "", body: Unit | None = None) -> Speaker:
@@ -157,8 +168,9 @@ def speaker_of(session: Session, settings: dict, organisation: str = "", body: U
     committee = org.other_committee(session, body)
     if committee is None:
         office = org.tracking_office(session)
-        return Speaker(org.organisation_name(session, organisation), office.name if office else "",
-                       form_terms(settings))
+        terms = form_terms(settings)
+        return Speaker(org.organisation_name(session, organisation), office.name if office else "", terms,
+                       assigned_by=terms.get("assigned_by", ""))
     terms = form_terms(settings, committee)
     return Speaker(committee, terms["tracking_office"], terms, _place_from(committee))
 
@@ -168,7 +180,7 @@ def default_header(session: Session, scope: Scope, period_label: str, settings: 
     speaker = speaker_of(session, settings, organisation, body)
     # dated the day it is made (its figures say their as-of day): an issued one takes its issue day
     header = office_header(session, settings, "      /BC-VP", clock.today(),
-                           f"Kết quả thực hiện nhiệm vụ do {speaker.committee}, {speaker.terms['leader']} giao"
+                           f"Kết quả thực hiện nhiệm vụ do {speaker.givers} giao"
                            + (f" {lower_first(period_label)}" if period_label else "")
                            + _origin_words(scope, settings), organisation, body)
     header.recipients = report_recipients(session, settings, speaker.terms, body)

@@ -152,3 +152,26 @@ def test_text_a_unit_typed_never_runs_as_a_formula_in_the_xlsx(report):
     row = next(r for r in book["Nhiệm vụ quá hạn"].iter_rows() if r[0].value == 1)
     # task, reason, proposal (after the two deadline columns)
     assert [(c.value, c.data_type) for c in (row[2], row[7], row[8])] == [(typed, "s")] * 3
+
+
+def test_a_ruleset_without_the_difficulties_status_files_no_column_of_it(seeded, tmp_path):
+    """Cần Thơ, Đắk Lắk, Gia Lai, Bạc Liêu and tỉnh 2025 record an update "with difficulties" as in
+    progress ([progress] blocked_status = false): the three files had a column "Đang gặp khó khăn,
+    vướng mắc" reading 0 for every unit however many had reported difficulties (the Chairman of Cần Thơ
+    got it in the issued monthly report), which the dashboard already left out. Where the status exists
+    the column stays (test_xlsx_holds_the_unit_table_and_the_overdue_list)."""
+    with seeded.engine.db.session() as s:
+        report = build_report(s, Scope(as_of=AS_OF, start=Q1[0], end=Q1[1]), period_label="Quý I năm 2026",
+                              settings={"progress": {"blocked_status": False}})
+    column = "Đang gặp khó khăn, vướng mắc"
+    summary = load_workbook(BytesIO(write_xlsx(report)))["Tổng hợp"]
+    header = next(r for r in summary.iter_rows(min_row=5, max_row=5, values_only=True))
+    assert column not in header and header[-2:] == ("Tỷ lệ hoàn thành (%)", "Tỷ lệ hoàn thành đúng hạn (%)")
+    total = next(r for r in summary.iter_rows(values_only=True) if r and r[1] == "Tổng cộng")
+    assert total[1:] == ("Tổng cộng", 12, 5, 1, 3, 3, 9, 66.67, 55.56)
+    units = Document(BytesIO(write_docx(report))).tables[1]
+    assert column not in [cell.text for cell in units.rows[0].cells] and len(units.columns) == 10
+    path = tmp_path / "report.pdf"
+    path.write_bytes(write_pdf(report))
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "khó khăn" not in out.replace("\u200b", "") and "Tổng cộng" in out

@@ -78,7 +78,8 @@ def test_export_downloads_the_figures(app):
     response = signed_in(app, "chanhvp").get(f"/reports/export/xlsx?{Q1}")
     assert response.status_code == 200 and "bao-cao-2026-Q1-2026-03-31.xlsx" in response.headers["Content-Disposition"]
     rows = list(load_workbook(BytesIO(response.data))["Tổng hợp"].iter_rows(values_only=True))
-    assert ("Tổng cộng", 12, 5, 1, 3, 3, 9, 1, 66.67, 55.56) in [r[1:] for r in rows]
+    # Đắk Lắk records no "with difficulties" status: the file has no column of it (test_exports.py)
+    assert ("Tổng cộng", 12, 5, 1, 3, 3, 9, 66.67, 55.56) in [r[1:] for r in rows]
     for fmt in ("docx", "pdf"):
         assert signed_in(app, "chanhvp").get(f"/reports/export/{fmt}?{Q1}").status_code == 200
 

@@ -35,6 +35,23 @@ def test_office_forwards_at_once_after_the_director(sc):
     assert due_day(sc.ready("handle")) == date(2026, 3, 6)
 
 
+def test_the_director_reads_what_the_office_proposes_before_assigning(sc):
+    """Đ.5 k.1a: the Director assigns "as the office proposed" or names another section: the step says
+    what the office proposed, each task with its sections by name and its deadline (it said only the
+    directive's number and summary, found walking the ruleset in Chromium)."""
+    directive = sc.register("403/UBND-KGVX", "10/02/2026",
+                            [{"content": "Triển khai dịch vụ công", "lead_unit": "STC", "deadline": "06/03/2026"},
+                             {"content": "Rà soát hạ tầng", "lead_unit": "SXD", "coordinating_units": ["SNV", "STC"]},
+                             {"content": "Báo cáo kết quả", "lead_unit": "SNV", "deadline_days": 5}],
+                            issuer="UBND tỉnh Gia Lai", summary="Về dịch vụ công")
+    instructions = sc.ready("director_assign", directive_id=directive.id).instructions
+    assert instructions.splitlines() == [
+        "Phân công xử lý văn bản 403/UBND-KGVX: Về dịch vụ công. Văn phòng đề xuất:",
+        "1. Triển khai dịch vụ công — chủ trì: Sở Tài chính; hạn 06/03/2026",
+        "2. Rà soát hạ tầng — chủ trì: Sở Xây dựng; phối hợp: Sở Nội vụ, Sở Tài chính",
+        "3. Báo cáo kết quả — chủ trì: Sở Nội vụ; hạn 26/02/2026"]  # 5 working days from 12/02, Tết off
+
+
 def test_lead_section_with_coordinating_section_late_extended_closed(sc):
     directive = sc.register("402/UBND-KGVX", "12/02/2026",
                             [{"content": "Báo cáo chuyển đổi số", "lead_unit": "STC",

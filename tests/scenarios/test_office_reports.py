@@ -26,13 +26,21 @@ from tests.webui.conftest import Browser
 from webui.app import create_app
 
 # ruleset: (publishes the issued report, the deployment's name of the parent body, the place,
-# the leader the report is sent to: [reports] send_to = ["leader"], in the ruleset's words)
+# the leader the report is sent to: [reports] send_to = ["leader"], in the ruleset's words,
+# who gives the tasks the report is about, as its title says)
 RULESETS = {
-    "bac-lieu": (False, "UBND tỉnh Bạc Liêu", "Bạc Liêu", "Chủ tịch UBND tỉnh"),
-    "can-tho": (False, "UBND thành phố Cần Thơ", "Cần Thơ", "Chủ tịch UBND thành phố"),
-    "dak-lak": (True, "UBND tỉnh Đắk Lắk", "Đắk Lắk", "Chủ tịch UBND tỉnh"),
-    "gia-lai-stttt": (True, "UBND tỉnh Gia Lai", "Gia Lai", "Giám đốc Sở"),
-    "quynh-nhai": (False, "UBND huyện Quỳnh Nhai", "Quỳnh Nhai", "Chủ tịch UBND huyện"),
+    "bac-lieu": (False, "UBND tỉnh Bạc Liêu", "Bạc Liêu", "Chủ tịch UBND tỉnh",
+                 "UBND tỉnh Bạc Liêu, Chủ tịch UBND tỉnh"),
+    "can-tho": (False, "UBND thành phố Cần Thơ", "Cần Thơ", "Chủ tịch UBND thành phố",
+                "UBND thành phố Cần Thơ, Chủ tịch UBND thành phố"),
+    "dak-lak": (True, "UBND tỉnh Đắk Lắk", "Đắk Lắk", "Chủ tịch UBND tỉnh", "UBND tỉnh Đắk Lắk, Chủ tịch UBND tỉnh"),
+    # Đ.10 k.2: the Department's report is about the tasks the province and its Chairman give it
+    # (it read "do UBND tỉnh Gia Lai, Giám đốc Sở giao"); its office is the Department's, the place
+    # Gia Lai's, not the Department's name ([reports] place)
+    "gia-lai-stttt": (True, "Sở Thông tin và Truyền thông tỉnh Gia Lai", "Gia Lai", "Giám đốc Sở",
+                      "UBND tỉnh, Chủ tịch UBND tỉnh"),
+    "quynh-nhai": (False, "UBND huyện Quỳnh Nhai", "Quỳnh Nhai", "Chủ tịch UBND huyện",
+                   "UBND huyện Quỳnh Nhai, Chủ tịch UBND huyện"),
 }
 
 
@@ -124,10 +132,24 @@ def test_one_periodic_report_cycle_to_the_issued_report(sc):
     assert due_day(sc.ready("report_consolidate")) == row.office_due
     _review(sc, row.id)
     _issued_as_ruleset_says(sc, row.id, "1/BC-VP")
+    _titled_for_whom_gives_the_tasks(sc, row.id)
     with sc.engine.db.session() as s:
         assert s.get(WorkflowInstance, instance.id).status == "running"  # the next period is planned
     if sc.ruleset == "quynh-nhai":
         _council_reads_it_as_sent(sc, row.id)
+
+
+def _titled_for_whom_gives_the_tasks(sc: Scenario, report_id: int) -> None:
+    """The issued report's Word file, as the leader exports it from the report's page, says whose tasks it
+    reports on: the committee and its Chairman, in Gia Lai the province's (Đ.10 k.2), not the Director."""
+    _publishes, organisation, _place, _leader, givers = RULESETS[sc.ruleset]
+    sc.engine.settings.organisation_name = organisation
+    leader = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    leader.login("chutich")
+    page = leader.get(f"/reports/periodic/{report_id}").get_data(as_text=True)
+    export = re.search(r'href="(/reports/export/docx\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    text = "\n".join(p.text for p in Document(BytesIO(leader.get(export).data)).paragraphs)
+    assert f"Kết quả thực hiện nhiệm vụ do {givers} giao" in text
 
 
 def _council_reads_it_as_sent(sc: Scenario, report_id: int) -> None:
@@ -170,7 +192,7 @@ def test_one_ad_hoc_report_and_where_it_is_published(sc):
 
 
 def _published_where_configured(sc: Scenario, report_id: int) -> None:
-    publishes, organisation, place, leader_words = RULESETS[sc.ruleset]
+    publishes, organisation, place, leader_words, _givers = RULESETS[sc.ruleset]
     app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
     visitor = Browser(app)
     assert visitor.get("/public/results").status_code == 404  # a fresh deployment: off
