@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from engine import clock
 from engine.directives import attachments
-from engine.forms import MULTI_VALUED, UNIT_TYPES, FormDefinition
+from engine.forms import MULTI_VALUED, UNIT_TYPES, FormDefinition, FormValidationError, Message
 from engine.org import permissions
 from engine.org.models import Unit, User
 from webui.hygiene import bounded_int
@@ -43,13 +43,17 @@ def read_raw(form: FormDefinition, request: Request) -> dict:
 def store_uploads(session: Session, form: FormDefinition, request: Request, raw: dict,
                   blobs: attachments.BlobStore, user: User) -> None:
     """Store the files uploaded into `files` fields and add their digests to `raw`. Files
-    already stored on an earlier (failed) submit come back as hidden digests."""
+    already stored on an earlier (failed) submit come back as hidden digests. A refused file (a
+    wrong type, too large, empty) is FormValidationError on its field, as any bad field is."""
     for f in form.fields:
         if f.type != "files":
             continue
         for upload in request.files.getlist(f.name):
             if upload and upload.filename:
-                row = attachments.store(session, blobs, upload.stream, upload.filename, user)
+                try:
+                    row = attachments.store(session, blobs, upload.stream, upload.filename, user)
+                except attachments.AttachmentError as exc:
+                    raise FormValidationError({f.name: Message(exc.message, exc.params)}) from None
                 raw[f.name] = [*raw.get(f.name, []), row.sha256]
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from engine import clock
 from engine.errors import EngineError
 from engine.org.models import ROLES
+from engine.sandbox.helpers import get_path
 from engine.text import clean_text, has_unstorable
 
 # The field types whose value is a list (the types themselves: the cleaners below).
@@ -66,6 +67,9 @@ class FormField:
     # A person field ("user", "users"): only active holders of one of these roles are offered and
     # accepted (the follow-up officer is a tracking clerk); empty: any active user
     roles: list = field(default_factory=list)
+    # A dotted path of the ruleset's settings: the field is offered only where that setting is true (a
+    # unit's report is marked secret only where [secrecy] store_content lets the system keep secret files)
+    setting: str | None = None
 
 
 @dataclass
@@ -91,15 +95,18 @@ class FormValidationError(EngineError):
         return "; ".join(f"{k}: {m.render()}" for k, m in self.errors.items())
 
 
-def parse_form(key: str, text: str, terms: Mapping[str, str] | None = None) -> FormDefinition:
+def parse_form(key: str, text: str, terms: Mapping[str, str] | None = None,
+               settings: Mapping | None = None) -> FormDefinition:
     """`terms`: the ruleset's words (see engine.rulesets.settings.form_terms), put in place of
-    `{name}` in any text of the form, so that one shared form speaks each regulation's language."""
+    `{name}` in any text of the form, so that one shared form speaks each regulation's language.
+    `settings`: the ruleset's, without which a field is kept whatever its `setting` says."""
     raw = _with_terms(tomllib.loads(text), terms or {})
     fields = []
     for item in raw.get("fields", []):
         if item.get("type", "text") not in _CLEANERS:
             raise ValueError(f"field '{item.get('name')}': unknown type '{item.get('type')}'")
-        fields.append(FormField(**item))
+        if settings is None or not item.get("setting") or get_path(dict(settings), item["setting"]):
+            fields.append(FormField(**item))
     if not fields:
         raise ValueError("a form needs at least one field")
     _check_fields(fields)

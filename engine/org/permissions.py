@@ -488,6 +488,14 @@ def may_read_secret_register(user: User, settings: Mapping) -> bool:
     return user.has_role(*secrecy_policy(settings).visible_to)
 
 
+def may_read_secret_of_unit(session: Session, user: User, settings: Mapping, unit_id: int) -> bool:
+    """A secret record about no directive that a unit sent (a unit's report marked mật), read as `see_clause`
+    reads a secret assignment: by that unit and the units above it, and among the organisation-wide roles by
+    those the ruleset's visible_to names."""
+    return (not is_organisation_wide(user) and acts_for_unit(session, user, unit_id)) \
+        or may_read_secret_register(user, settings)
+
+
 def paper_report_recipients(session: Session, settings: Mapping, body: Unit | None = None) -> list[User]:
     """Who is reminded that a secret document's paper report is due: the register's readers in the
     document's `body` (None: the home body), else that body's office clerks."""

@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
@@ -87,7 +100,9 @@ Index("uq_periodic_reports_period_body", PeriodicReport.ruleset, PeriodicReport.
 
 
 class UnitReport(Base):
-    """A unit's report for one period: results, difficulties, proposals."""
+    """A unit's report for one period: results, difficulties, proposals, and the signed document sent with
+    them (attachments: digests, engine.directives.attachments). A report the unit marks secret (mật) shows its
+    files only to the readers of secret records (engine.reports.operators.may_open_files_of)."""
 
     __tablename__ = "unit_reports"
     __table_args__ = (UniqueConstraint("periodic_report_id", "unit_id"),)
@@ -99,4 +114,6 @@ class UnitReport(Base):
     results: Mapped[str | None] = mapped_column(Text)
     difficulties: Mapped[str | None] = mapped_column(Text)
     proposals: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import String, cast, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -28,6 +28,7 @@ from engine.reports.calendar import (
     reports_of_year,
 )
 from engine.reports.models import AD_HOC, PERIODS, PeriodicReport, PeriodicReportStatus, UnitReport
+from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
@@ -304,8 +305,10 @@ def _remind(ctx: StepContext, row: PeriodicReport, params: dict) -> list[str]:
 
 
 @OPERATORS.register("periodic_report.unit_report", required=("report", "unit"),
-                        optional=("results", "difficulties", "proposals"))
+                        optional=("results", "difficulties", "proposals", "attachments", "secret"))
 def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
+    """Keep a unit's report, with the files it was sent with (their digests: the form checked that the
+    sender may attach them) and whether the unit marked it secret (mật)."""
     row = _report_row(ctx, params["report"])
     unit = org.require_unit(ctx.session, params["unit"])
     submission = ctx.session.scalar(select(UnitReport).where(UnitReport.periodic_report_id == row.id,
@@ -317,11 +320,39 @@ def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
     submission.results = params.get("results") or None
     submission.difficulties = params.get("difficulties") or None
     submission.proposals = params.get("proposals") or None
+    submission.attachments = list(params.get("attachments") or [])
+    submission.secret = bool(params.get("secret"))
     submission.submitted_at = clock.now()
     ctx.session.flush()
     audit.record(ctx.session, "periodic_report.unit_submitted", "periodic_report", row.id, actor=ctx.actor,
-                 after={"unit": unit.code})
+                 after={"unit": unit.code, "files": len(submission.attachments), "secret": submission.secret})
     return {"unit_report": submission.id}
+
+
+def may_open_files_of(session: Session, user: User, row: PeriodicReport, submission: UnitReport) -> bool:
+    """Who opens the files a unit's report was sent with: whoever reads that report on the report's page — its
+    body's readers (permissions.may_see_office_report) within their own units, or the council reading it as
+    sent (read_as_sent) — and of a report marked secret (mật) only the readers of secret records
+    (permissions.may_read_secret_of_unit). Its sender always does (permissions.may_see_file)."""
+    from engine.reports.service import read_as_sent  # which imports this module
+
+    if not permissions.may_see_office_report(session, user, row.body_id):
+        return False
+    if not (read_as_sent(session, row, user) or permissions.acts_for_unit(session, user, submission.unit_id)):
+        return False
+    return not submission.secret or permissions.may_read_secret_of_unit(
+        session, user, instance_settings(session, row.instance_id), submission.unit_id)
+
+
+def _reads_unit_report_file(session: Session, user: User, sha256: str) -> bool:
+    found = session.execute(select(UnitReport, PeriodicReport).join(
+        PeriodicReport, PeriodicReport.id == UnitReport.periodic_report_id).where(
+        cast(UnitReport.attachments, String).contains(sha256)))
+    return any(sha256 in (submission.attachments or []) and may_open_files_of(session, user, row, submission)
+               for submission, row in found)
+
+
+permissions.declare_file_readers(_reads_unit_report_file)
 
 
 @OPERATORS.register("periodic_report.consolidate", required=("report",), optional=("summary",))

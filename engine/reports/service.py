@@ -10,6 +10,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.directives import attachments
+from engine.directives.models import Attachment
 from engine.directives.service import has_blocked_status, origin_labels
 from engine.errors import EngineError, NotFound
 from engine.inbox import service as inbox
@@ -26,6 +28,7 @@ from engine.reports.operators import (
     SEND_TO_UNITS,
     council_code,
     find_report,
+    may_open_files_of,
     report_label,
     reporting_units,
 )
@@ -77,6 +80,9 @@ class SubmittedReport:
     proposals: str | None
     by: str | None = None             # who sent it, by full name
     at: datetime | None = None        # when
+    files: list[Attachment] = field(default_factory=list)  # those its reader opens (may_open_files_of)
+    secret: bool = False              # the unit marked it mật
+    withheld: int = 0                 # files of a secret report its reader may not open, only counted
 
 
 @dataclass
@@ -108,12 +114,13 @@ class Report:
 def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_due", period_label: str = "",
                  root_unit_id: int | None = None, periodic_report_id: int | None = None,
                  header: Header | None = None, settings: dict | None = None, organisation: str = "",
-                 overdue_listed: int = OVERDUE_LISTED, body: Unit | None = None) -> Report:
+                 overdue_listed: int = OVERDUE_LISTED, body: Unit | None = None, reader: User | None = None) -> Report:
     """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
     every lead unit), the `overdue_listed` most overdue tasks, and — for an office report — the
-    units' reports; an issued one is headed with its number and date. `organisation`: the
-    deployment's name of the parent body (absent: the root unit's). `body`: whose office writes it when it
-    is no office report's (`permissions.figures_body`: a commune's office, its commune; None, the home body)."""
+    units' reports (with the files `reader` opens; None, an export: none); an issued one is headed with
+    its number and date. `organisation`: the deployment's name of the parent body (absent: the root
+    unit's). `body`: whose office writes it when it is no office report's (`permissions.figures_body`: a
+    commune's office, its commune; None, the home body)."""
     if denominator not in counts.DENOMINATORS:
         raise ValueError(f"unknown denominator '{denominator}'")
     units = (counts.by_subtree(session, scope, root_unit_id) if root_unit_id is not None
@@ -133,7 +140,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     report.overdue_total = count_overdue(session, scope) if len(report.overdue) == overdue_listed \
         else len(report.overdue)
     if row is not None:
-        report.submissions, report.missing_units = _submissions(session, row.id, scope.unit_ids)
+        report.submissions, report.missing_units = _submissions(session, row.id, scope.unit_ids, reader)
         report.assessment = row.summary
     return report
 
@@ -238,19 +245,20 @@ def _place_from(root_name: str) -> str:
     return rest
 
 
-def _submissions(session: Session, periodic_report_id: int,
-                 unit_ids: Collection[int] | None) -> tuple[list[SubmittedReport], list[str]]:
-    """The reports of the units among `unit_ids` (None: every unit) and the names of those asked
-    that have not reported."""
+def _submissions(session: Session, periodic_report_id: int, unit_ids: Collection[int] | None,
+                 reader: User | None = None) -> tuple[list[SubmittedReport], list[str]]:
+    """The reports of the units among `unit_ids` (None: every unit), with the files `reader` opens, and
+    the names of those asked that have not reported."""
     query = (select(UnitReport, Unit.name, User.full_name).join(Unit, Unit.id == UnitReport.unit_id)
              .outerjoin(User, User.id == UnitReport.user_id)
              .where(UnitReport.periodic_report_id == periodic_report_id).order_by(Unit.name))
     if unit_ids is not None:
         query = query.where(UnitReport.unit_id.in_(list(unit_ids)))
     rows = session.execute(query).all()
-    submitted = [SubmittedReport(name, r.results, r.difficulties, r.proposals, by, r.submitted_at)
-                 for r, name, by in rows]
     period = session.get_one(PeriodicReport, periodic_report_id)
+    files = {a.sha256: a for a in attachments.describe(session, [d for r, _n, _b in rows for d in r.attachments])}
+    submitted = [_submitted(session, period, r, name, by, [files[d] for d in r.attachments if d in files], reader)
+                 for r, name, by in rows]
     done = {name for _r, name, _by in rows}
     # the units asked, as recorded when the request went out (a period opened before that was
     # recorded: by the rule that opened it)
@@ -258,6 +266,15 @@ def _submissions(session: Session, periodic_report_id: int,
              else reporting_units(session, period.period_start, period.period_end))
     missing = [u.name for u in asked if u.name not in done and (unit_ids is None or u.id in unit_ids)]
     return submitted, missing
+
+
+def _submitted(session: Session, row: PeriodicReport, submission: UnitReport, unit_name: str, by: str | None,
+               files: list[Attachment], reader: User | None) -> SubmittedReport:
+    opened = bool(files) and reader is not None and (
+        submission.user_id == reader.id or may_open_files_of(session, reader, row, submission))  # its sender too
+    return SubmittedReport(unit_name, submission.results, submission.difficulties, submission.proposals, by,
+                           submission.submitted_at, files=files if opened else [], secret=submission.secret,
+                           withheld=len(files) if submission.secret and not opened else 0)
 
 
 def month_ends(last: date, count: int = 12) -> list[date]:
@@ -392,7 +409,7 @@ def papers_of_step(session: Session, row: PeriodicReport, item: WorkItem, user: 
     """The papers of report `row` that its step `item` decides on (None for a unit's own report)."""
     if item.element_id not in DECIDING_STEPS:
         return None
-    submissions, missing = _submissions(session, row.id, permissions.units_in_scope(session, user))
+    submissions, missing = _submissions(session, row.id, permissions.units_in_scope(session, user), user)
     by = session.get(User, row.consolidated_by) if row.consolidated_by is not None else None
     return ReportPapers(submissions, missing, row.summary, by.full_name if by else None, row.consolidated_at)
 

@@ -104,7 +104,8 @@ class CompiledBundle:
         cached = self.body_forms.get((key, committee))
         if cached is None:
             text = self.source.files[f"forms/{key}.toml"]
-            cached = self.body_forms[key, committee] = parse_form(key, text, form_terms(self.settings, committee))
+            cached = self.body_forms[key, committee] = parse_form(key, text, form_terms(self.settings, committee),
+                                                                  self.settings)
         return cached
 
     def process_id(self, purpose: str) -> str:
@@ -152,7 +153,7 @@ def compile_bundle(source: BundleSource, *, stored: bool = False) -> CompiledBun
         if path.startswith("forms/") and path.endswith(".toml"):
             key = path.removeprefix("forms/").removesuffix(".toml")
             try:
-                bundle.forms[key] = parse_form(key, text, terms)
+                bundle.forms[key] = parse_form(key, text, terms, source.settings)
             except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
                 problems.append(Problem(path, None, "invalid form definition: %(detail)s", None, {"detail": str(exc)}))
     parser = SpiffBpmnParser(validator=VALIDATOR)

@@ -2,6 +2,8 @@
 without a regenerated migration)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -510,3 +512,34 @@ def test_an_owed_first_report_takes_the_working_day_rule_of_its_due_day(database
             assert "first_update_due_rule" not in {c["name"] for c in inspect(conn).get_columns("assignments")}
     finally:
         db.dispose()
+
+
+def test_a_unit_report_of_before_carries_no_file_and_is_not_secret(database_url):
+    """d4a8e2c6f1b9: a unit's report sent before its files were kept lists none and is not secret; both
+    columns go with a downgrade, the report stays."""
+    db = create_engine(database_url)
+    try:
+        _a_unit_report_of_before(db, database_url)
+        upgrade(database_url)
+        with db.connect() as conn:
+            row = conn.execute(text("SELECT results, attachments, secret FROM unit_reports")).one()
+        assert (row[0], row[1] if isinstance(row[1], list) else json.loads(row[1]), bool(row[2])) == \
+            ("Đã giải ngân 45%", [], False)
+        command.downgrade(alembic_config(database_url), "c2e8f4a6b9d1")
+        with db.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("unit_reports")}
+            assert conn.scalar(text("SELECT results FROM unit_reports")) == "Đã giải ngân 45%"
+        assert not {"attachments", "secret"} & columns
+    finally:
+        db.dispose()
+
+
+def _a_unit_report_of_before(db, database_url: str) -> None:
+    """The schema of c2e8f4a6b9d1, holding Sở Tài chính's report of the first quarter as it stored it."""
+    upgrade(database_url, "c2e8f4a6b9d1")
+    with db.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) "
+                          "VALUES (1, 'STC', 'Sở Tài chính', 'department', false)"))
+        conn.execute(_QUARTER_REPORT, {"body": None})
+        conn.execute(text("INSERT INTO unit_reports (periodic_report_id, unit_id, results, submitted_at) SELECT "
+                          "max(p.id), 1, 'Đã giải ngân 45%', '2026-03-10 09:00:00' FROM periodic_reports p"))

@@ -106,6 +106,9 @@ def test_each_step_of_an_office_report_opens_the_report(loaded, org_tree, clock)
     loaded.runtime.complete(_ready(loaded, "report_consolidate").id, {"summary": "Tổng hợp"}, org_tree["clerk"])
     review = _signed_in(app, "chutich").get(f"/work/{_ready(loaded, 'report_review').id}").get_data(as_text=True)
     assert 'Báo cáo: <a href="/reports/periodic/1">Quý I năm 2026</a>' in review
+    # its instruction sends the leader to what the page shows below it, not to another page
+    assert ("Nội dung tổng hợp của Văn phòng và báo cáo của các đơn vị (kèm văn bản đã ký) ở ngay dưới; số liệu và "
+            "bản Word, Excel, PDF tại trang của báo cáo.") in review and "trang Báo cáo định kỳ" not in review
 
 
 def _waiting(browser: Browser, page: str) -> str:

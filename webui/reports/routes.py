@@ -219,7 +219,7 @@ def periodic_detail(report_id: int):
         query = ReportQuery.from_args(report_args(row), clock.today())
         scope = query.scope(session, None if read_as_sent(session, row, user) else user)
         report = build_report(session, scope, denominator=query.denominator, period_label=report_label(row),
-                              periodic_report_id=row.id)
+                              periodic_report_id=row.id, reader=user)
         people = {u.id: u.full_name for u in session.scalars(select(User).where(
             User.id.in_([row.requested_by, row.reviewed_by, row.consolidated_by])))}
         waiting = steps_waiting_on(engine(), session, user, row)

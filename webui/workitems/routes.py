@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 
 from engine.directives import attachments
 from engine.directives.models import Assignment, Directive
-from engine.errors import AlreadyDone, Conflict, EngineError, NotFound
-from engine.forms import FormValidationError
+from engine.errors import AlreadyDone, Conflict, NotFound
+from engine.forms import FormDefinition, FormValidationError
 from engine.inbox import service as inbox
 from engine.inspections import service as inspections
 from engine.org import permissions
@@ -51,9 +51,9 @@ def submit(item_id: int):
         raw = forms.read_raw(definition, request)
         try:
             forms.store_uploads(session, definition, request, raw, eng.blobs, user)
-        except EngineError as exc:
+        except FormValidationError as exc:
             session.commit()  # keep files stored before the refused one
-            return _render(item_id, raw, {}, refusal=engine_message(exc), status=422)
+            return _refused(item_id, raw, definition, exc)
     try:
         if "save_draft" in request.form:
             eng.runtime.save_draft(item_id, raw, user)
@@ -61,15 +61,20 @@ def submit(item_id: int):
             return redirect(url_for("workitems.form", item_id=item_id))
         eng.runtime.complete(item_id, raw, user)
     except FormValidationError as exc:
-        errors = {name: form_message(message) for name, message in exc.errors.items()}
-        named = ", ".join(f.label for f in definition.fields if f.name in errors)
-        return _render(item_id, raw, errors, refusal=_("Please correct the fields marked below: %(fields)s.",
-                                                       fields=named), status=422)
+        return _refused(item_id, raw, definition, exc)
     except (AlreadyDone, Conflict) as exc:
         # Double submit or a stale form: nothing is lost, the typed values stay on the page.
         return _render(item_id, raw, {}, refusal=engine_message(exc), status=409)
     flash(_("Sent. Thank you."), "success")
     return redirect(url_for("inbox.index"))
+
+
+def _refused(item_id: int, raw: dict, definition: FormDefinition, exc: FormValidationError):
+    """The form again, each refused field marked with its message and named on top."""
+    errors = {name: form_message(message) for name, message in exc.errors.items()}
+    named = ", ".join(f.label for f in definition.fields if f.name in errors)
+    return _render(item_id, raw, errors, refusal=_("Please correct the fields marked below: %(fields)s.",
+                                                   fields=named), status=422)
 
 
 def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None, status: int = 200):
