@@ -203,7 +203,9 @@ _OBJECT_REACH = 8
 _PURPOSE = re.compile(r"\s+để\s+")
 _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
-_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=" + _SMALL + ")")
+_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Viện|Tỉnh|Huyện|Xã|Phường)\s+(?=" + _SMALL + ")")
+# "Cơ quan này cũng chủ trì …": the body the sentence before gave a duty to, named again
+_THIS_BODY = re.compile(r"(?:Cơ quan|Đơn vị) này\s+(?=" + _SMALL + ")")
 # "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(]|" + _CAPITAL
                            + r")|(?<=[Nn]hư sau:)\s+")
@@ -419,9 +421,11 @@ _EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quye
 # trách nhiệm tổ chức thi hành Nghị quyết này;").
 _GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b|^(?:chiu trach nhiem )?to chuc thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
-# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …") nor before it (not "giao UBND các
-# huyện thực hiện chi …; chịu trách nhiệm về số liệu báo cáo …"): nothing to carry out.
-_ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b"
+# thu.", "Viện chịu trách nhiệm toàn bộ nội dung, kết quả và số liệu khảo sát."), with no duty after it (not "… về
+# nội dung …; chuẩn bị đầy đủ hồ sơ …") nor before it (not "giao UBND các huyện thực hiện chi …; chịu trách nhiệm về
+# số liệu báo cáo …"): nothing to carry out.
+_ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy dinh )?(?:ve (?:toan bo )?|toan bo )"
+                          r"(?:cac )?(?:noi dung|so lieu)\b"
                           r"[^;]*$"
                           # for the accuracy of what it reports: "… phải chịu trách nhiệm trước Chủ tịch UBND tỉnh
                           # về tính chính xác của số liệu báo cáo."
@@ -858,6 +862,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
     line_duty = last_line_duty = False   # the line read gave a duty; so did the line before it (_items_go_on)
     party = False   # a party committee or secretary spoke last: its demands, no duty the People's Committee gives
+    duty_at: tuple[int, list[str]] = (-1, [])   # the last sentence that gave a duty, its leads ("Cơ quan này …")
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -1001,6 +1006,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
+                        or (duty_at[1] if duty_at[0] == at - 1 and _THIS_BODY.match(sentence.text) else [])
                         or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
                         or (list(addressed) if _told_every_body(folded) else [])
                         or (list(heard) if _TOLD_THE_UNITS.search(folded) else [])
@@ -1026,6 +1032,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "UBND các huyện A, B: Huy động …. Chỉ đạo …. Chủ động …": the line's duties are theirs
             line_leads = list(found[0].lead_units)
         if found:
+            duty_at = (at, list(found[-1].lead_units))
             proposals.extend(found)
             line_duty = True
             # outside a list every item below is a detail; inside one, the items below the duty's own
@@ -1441,12 +1448,14 @@ def _addressed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str],
 
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
     """"Bộ cũng có nhiệm vụ phối hợp …" after "Bộ TT&TT …", "Tỉnh căn cứ …" in a notice to "tỉnh
-    Điện Biên": the unit last named with that head word, where the sentence has no subject of its
-    own and goes on as a duty (not "Sở đã …")."""
+    Điện Biên", "Viện có nhiệm vụ bàn giao …" after "Viện Nghiên cứu phát triển Thành phố": the unit last
+    named with that head word, where the sentence has no subject of its own and goes on as a duty (not
+    "Sở đã …")."""
     if clause is None or clause.leads or not _HEAD_ALONE.match(text):
         return []
     words = clause.words
-    duty = words[1:4] == ["co", "trach", "nhiem"] or (len(words) > 1 and words[1] not in _NOT_DUTY)
+    duty = (words[1:4] in (["co", "trach", "nhiem"], ["co", "nhiem", "vu"])
+            or (len(words) > 1 and words[1] not in _NOT_DUTY))
     return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
 
 

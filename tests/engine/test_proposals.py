@@ -4138,3 +4138,26 @@ def test_the_local_governments_of_a_committee_issuing_the_text_are_the_tier_belo
     text = ("Ngày 7/10, Chủ tịch UBND tỉnh Cao Bằng Lê Hải Hòa ban hành quyết định công bố tình huống khẩn cấp về "
             "thiên tai.\n\nTheo đó, chính quyền địa phương cần tập trung hỗ trợ nhân dân khắc phục thiệt hại nhà ở.")
     assert [sorted(p.lead_units) for p in propose(text, units, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_a_body_named_again_by_its_head_word_or_as_this_body_leads_its_next_duty():
+    # "Viện" after "Viện Nghiên cứu phát triển Thành phố" (heldout107's 1328/UBND-ĐT), "Cơ quan này" after the body the
+    # sentence before gave a duty (heldout105's Nghệ An): that body, not no one
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("SXD", "Sở Xây dựng", "department"),
+                         UnitRef("SNNMT", "Sở Nông nghiệp và Môi trường", "department"),
+                         UnitRef("VNC", "Viện Nghiên cứu phát triển tỉnh", "agency")])
+    text = ("Chủ tịch UBND tỉnh chấp thuận báo cáo khảo sát do Viện Nghiên cứu phát triển tỉnh thực hiện. Viện chịu "
+            "trách nhiệm toàn bộ nội dung, kết quả và số liệu khảo sát. Viện có nhiệm vụ bàn giao kết quả khảo sát cho "
+            "Sở Xây dựng. Thời gian hoàn thành trước ngày 20-3-2026.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, units, TODAY).proposals] == [
+        (["VNC"], date(2026, 3, 20))]
+    text = ("Sở Nông nghiệp và Môi trường được giao chỉ đạo Văn phòng Đăng ký đất đai hoàn thành trích lục, trích đo. "
+            "Cơ quan này cũng chủ trì làm việc với đơn vị quốc phòng để thống nhất phương án di dời.")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SNNMT"], ["SNNMT"]]
+    # with no duty in the sentence before, "Cơ quan này" names nobody the text told
+    text = "Sở Xây dựng đã hoàn thành khảo sát. Cơ quan này cũng chủ trì làm việc với đơn vị quốc phòng."
+    assert propose(text, units, TODAY).proposals == []
+    # … nor after a sentence with no duty between them
+    text = ("Sở Xây dựng chủ trì rà soát hồ sơ. Ngày 21/01/2026, đoàn công tác đã kiểm tra hiện trường. Cơ quan này "
+            "cũng chủ trì làm việc với đơn vị quốc phòng.")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SXD"]]
