@@ -231,8 +231,11 @@ _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|T�
 _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat|kinh doanh)|doanh nghiep|chu dau tu"
                             r"|nha thau|cong ty|hop tac xa|ho gia dinh|nguoi dan)\b")
 # A list item naming a document, not a duty: "- Nghị định số 214/2025/NĐ-CP ngày 04/8/2025 của Chính phủ quy định …",
-# "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow)
+# "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow); also a
+# line of its own with no marker: "Chương trình hành động số 07-CTr/TU của Thành ủy …;" after "…, bám sát Chương
+# trình hành động số 01-CTr/TU …;", the page's list of the programmes a duty follows
 _CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
+                    r"|chuong trinh"
                     r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
 # The addressees' line: "Kính gửi:", "BỘ X điện:", and a dispatch's as a report gives it ("Công điện gửi Chủ tịch …")
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^cong dien (?:nay )?gui\b|^[^.;]{0,60}\bdien:$")
@@ -950,7 +953,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                                or (_CONDITION.match(folded) and not _DIFFICULTIES.search(folded))):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
-        if ((sentence.opens_item and _CITED.match(folded)) or quoted
+        if (((sentence.opens_item or sentence.opens_line) and _CITED.match(folded)) or quoted
                 or _spelt_out_after(folded, sentences[at + 1:at + 2])
                 or _spelt_out_after(fold(whole), sentences[at + 1:at + 2])):   # the letter named in the recital
             heard.update(_opening_units(sentence.text, matcher))

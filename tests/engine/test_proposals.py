@@ -4161,3 +4161,18 @@ def test_a_body_named_again_by_its_head_word_or_as_this_body_leads_its_next_duty
     text = ("Sở Xây dựng chủ trì rà soát hồ sơ. Ngày 21/01/2026, đoàn công tác đã kiểm tra hiện trường. Cơ quan này "
             "cũng chủ trì làm việc với đơn vị quốc phòng.")
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_line_naming_a_programme_or_plan_is_the_list_of_documents_a_duty_follows_not_a_duty():
+    # heldout107's Hà Nội 870/UBND-TH: the programmes the first item follows, each on a line of its own, no marker
+    lines = ["Chủ tịch UBND tỉnh yêu cầu Giám đốc các Sở, ban, ngành, Chủ tịch UBND các xã, phường thực hiện một số "
+             "nhiệm vụ trọng tâm sau:",
+             "Khẩn trương triển khai thực hiện các nhiệm vụ năm 2026, bám sát Chương trình hành động số 01-CTr/TU;",
+             "Chương trình hành động số 07-CTr/TU của Tỉnh ủy thực hiện Nghị quyết Đại hội XIV của Đảng;",
+             "Chương trình công tác năm 2026 của UBND tỉnh (Chương trình số 01/CTr-UBND ngày 01/01/2026);",
+             "Kế hoạch số 03/KH-UBND về cải thiện môi trường kinh doanh năm 2026.",
+             "Các sở, ban, ngành, UBND các xã, phường tập trung thực hiện các chỉ tiêu đã giao tại Quyết định số "
+             "5969/QĐ-UBND."]
+    found = propose("\n\n".join(lines), UNITS, TODAY).proposals
+    assert [p.source.split(",")[0] for p in found] == [
+        "Khẩn trương triển khai thực hiện các nhiệm vụ năm 2026", "Các sở"]
