@@ -616,6 +616,11 @@ _DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
 _PARTY_SPEAKS = re.compile(r"^(?:[^,;]{0,60}, )?(?:dong chi )?(?:(?:ban thuong vu|thuong truc|ban chap hanh) "
                            r"(?:tinh|thanh|dang) uy|(?:pho )?bi thu (?:tinh|thanh|dang) uy)"
                            r"(?: (?!chu\b|ubnd\b)[^\s,;.]+){0,6},? (?:yeu cau|de nghi)\b")
+# an election committee asking the election bodies below it ("Ngày 21/02/2026 Ủy ban bầu cử tỉnh X ban hành công văn
+# số 80/CV-UBBC yêu cầu Ban Chỉ đạo và Ủy ban bầu cử các xã, phường …"): its demands are theirs; not its Chairman, the
+# People's Committee's, asking a department ("Chủ tịch Ủy ban Bầu cử tỉnh cũng yêu cầu Sở Nội vụ …")
+_ELECTION_SPEAKS = re.compile(r"^(?:[^,;.]{0,40} )?(?:uy ban|hoi dong) bau cu\b[^.;]{0,80}?\b(?:yeu cau|de nghi) "
+                              r"(?:cac )?(?:ban chi dao|(?:uy ban|ban|to) bau cu)\b")
 # … and a head of government or of a State body speaking: the party's demands end there
 _STATE_SPEAKS = re.compile(r"\b(?:chu tich|ubnd|uy ban nhan dan|thu tuong|bo truong|giam doc)\b[^.;:]{0,80}?"
                            r"\b(?:yeu cau|de nghi|chi dao|giao)\b")
@@ -866,7 +871,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
     line_duty = last_line_duty = False   # the line read gave a duty; so did the line before it (_items_go_on)
-    party = False   # a party committee or secretary spoke last: its demands, no duty the People's Committee gives
+    party = False   # a party committee or secretary (or an election committee) spoke last: its demands, no duty the
+    # People's Committee gives
     duty_at: tuple[int, list[str]] = (-1, [])   # the last sentence that gave a duty, its leads ("Cơ quan này …")
     for at, sentence in enumerate(sentences):
         if at < resume:
@@ -965,6 +971,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or (_EXECUTION.search(folded) and not _GUIDES_EXECUTION.search(folded))
                 or _ANSWERS_FOR.search(folded) or _URGES.match(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
+                party = party or bool(_ELECTION_SPEAKS.search(folded))   # "Ngày 21/02, Ủy ban bầu cử … yêu cầu …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))
                 heard.update(_opening_units(sentence.text, matcher))
@@ -1321,10 +1328,12 @@ def _goes_on(sentence: _Sentence, folded: str) -> bool:
 def _party_speaks(folded: str, before: bool) -> bool:
     """A party committee or its secretary gives the demands read ("Bí thư Tỉnh ủy yêu cầu, các ngành, địa phương rà
     soát …. Các ngành, địa phương tập trung …"): from the sentence it speaks in until a State body's head or
-    committee speaks — a meeting of the party reported, no duty the People's Committee's office registers."""
-    if _STATE_SPEAKS.search(folded) and not _PARTY_SPEAKS.search(folded):
+    committee speaks — a meeting of the party reported, no duty the People's Committee's office registers; so too an
+    election committee's letter to the election bodies below it."""
+    speaks = bool(_PARTY_SPEAKS.search(folded) or _ELECTION_SPEAKS.search(folded))
+    if _STATE_SPEAKS.search(folded) and not speaks:
         return False
-    return before or bool(_PARTY_SPEAKS.search(folded))
+    return before or speaks
 
 
 def _adds_dated_duty(sentence: _Sentence, folded: str, reference: date) -> bool:

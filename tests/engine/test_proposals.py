@@ -4205,3 +4205,18 @@ def test_what_is_done_should_a_change_arise_is_no_task(case):
     # a case of the work itself, not of something arising, still gives the duty (heldout80's "Trường hợp nhu cầu chi …")
     text = "Trường hợp nhu cầu chi vượt dự toán được giao, Sở Tài chính thuyết minh cụ thể và báo cáo UBND tỉnh."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_an_election_committees_demands_are_no_duty_of_the_peoples_committee():
+    # heldout104's Điện Biên: an election committee's letter to the communes' steering and election committees, as
+    # reported — what it asks of "các địa phương" is theirs, nothing the People's Committee's office registers
+    letter = ["Ngày 21/02/2026 Ủy ban bầu cử tỉnh ban hành công văn số 80/CV-UBBC yêu cầu Ban Chỉ đạo và Ủy ban bầu "
+              "cử các xã, phường khẩn trương hoàn thành các nhiệm vụ trọng tâm phục vụ bầu cử.",
+              "Theo đó, các địa phương phải gấp rút chuẩn bị hòm phiếu, con dấu, in ấn, cấp phát tài liệu."]
+    assert summary("\n".join(letter)) == []
+    # … until a head of the State speaks
+    chairman = "Chủ tịch UBND tỉnh yêu cầu Sở Tài chính bố trí kinh phí phục vụ bầu cử."
+    assert summary("\n".join([*letter, chairman])) == [(["STC"], [], deadlines.NONE, None)]
+    # an election committee's chairman (the People's Committee's) asking a department gives it a duty
+    text = "Chủ tịch Ủy ban Bầu cử tỉnh cũng yêu cầu Sở Tài chính bố trí kinh phí phục vụ bầu cử."
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
