@@ -126,6 +126,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from engine.org.home import COMMITTEE
 from engine.proposals.deadlines import (
     MONTHLY,
     NO_DEADLINE,
@@ -754,7 +755,16 @@ class _Clause:
         provinces = all(matcher.units[c].kind == "province" for c in localities)
         if localities and len(lead) == 1 and lead[0].local and (lead[0].related or provinces):
             return list(localities)
+        if localities and len(lead) == 1 and self._tier_of(lead[0], localities, matcher):
+            return list(localities)
         return self.leads
+
+    def _tier_of(self, lead: Mention, localities: dict[str, None], matcher: UnitMatcher) -> bool:
+        """"UBND các phường được giao …" after the text named some wards by name ("… đề nghị UBND phường Chánh Hưng,
+        Phú Định …"): the committees of that one tier, every one named before of it — those named, not every ward."""
+        words = self.words[lead.start:lead.end]
+        return (not lead.by_name and tuple(words[:-1]) == (*COMMITTEE, "cac") and words[-1] in ("phuong", "xa")
+                and all(matcher.units[c].kind == "commune" and matcher.head(c) == words[-1] for c in localities))
 
     def ends_with_leads(self) -> bool:
         """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of

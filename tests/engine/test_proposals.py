@@ -4220,3 +4220,17 @@ def test_an_election_committees_demands_are_no_duty_of_the_peoples_committee():
     # an election committee's chairman (the People's Committee's) asking a department gives it a duty
     text = "Chủ tịch Ủy ban Bầu cử tỉnh cũng yêu cầu Sở Tài chính bố trí kinh phí phục vụ bầu cử."
     assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
+
+
+def test_the_wards_committees_after_wards_named_by_name_are_those_wards():
+    # heldout105's Hồ Chí Minh City letter: three wards named, then "UBND các phường được giao …" — those three
+    wards = {"P-A": "UBND phường Chánh Hưng", "P-B": "UBND phường Phú Định", "P-C": "UBND phường Bình Đông",
+             "X-D": "UBND xã Cát Tiên"}
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("SXD", "Sở Xây dựng", "department"),
+                         *(UnitRef(code, name, "commune") for code, name in wards.items())])
+    named = ("Phó Chủ tịch UBND tỉnh đề nghị UBND phường Chánh Hưng, Phú Định khẩn trương thành lập Ban chỉ đạo ở từng "
+             "phường. ")
+    told = "UBND các phường được giao tiếp tục rà soát quy hoạch phân khu, gửi Sở Xây dựng trước ngày 15-8."
+    assert [sorted(p.lead_units) for p in propose(named + told, units, TODAY).proposals] == [["P-A", "P-B"]] * 2
+    # with none named before, every ward and commune
+    assert [len(p.lead_units) for p in propose(told, units, TODAY).proposals] == [4]
