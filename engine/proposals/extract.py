@@ -126,6 +126,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from engine.org.home import COMMITTEE
 from engine.proposals.deadlines import (
     MONTHLY,
     NO_DEADLINE,
@@ -203,7 +204,9 @@ _OBJECT_REACH = 8
 _PURPOSE = re.compile(r"\s+để\s+")
 _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 # A unit named by its head word alone, lower case after it: "Bộ cũng có nhiệm vụ …", "Tỉnh căn cứ …".
-_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Tỉnh|Huyện|Xã|Phường)\s+(?=" + _SMALL + ")")
+_HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Viện|Tỉnh|Huyện|Xã|Phường)\s+(?=" + _SMALL + ")")
+# "Cơ quan này cũng chủ trì …": the body the sentence before gave a duty to, named again
+_THIS_BODY = re.compile(r"(?:Cơ quan|Đơn vị) này\s+(?=" + _SMALL + ")")
 # "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(]|" + _CAPITAL
                            + r")|(?<=[Nn]hư sau:)\s+")
@@ -229,8 +232,11 @@ _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|T�
 _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat|kinh doanh)|doanh nghiep|chu dau tu"
                             r"|nha thau|cong ty|hop tac xa|ho gia dinh|nguoi dan)\b")
 # A list item naming a document, not a duty: "- Nghị định số 214/2025/NĐ-CP ngày 04/8/2025 của Chính phủ quy định …",
-# "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow)
+# "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow); also a
+# line of its own with no marker: "Chương trình hành động số 07-CTr/TU của Thành ủy …;" after "…, bám sát Chương
+# trình hành động số 01-CTr/TU …;", the page's list of the programmes a duty follows
 _CITED = re.compile(r"^(?:cac )?(?:luat|nghi dinh|nghi quyet|thong tu|chi thi|quyet dinh|cong van|van ban|ke hoach"
+                    r"|chuong trinh"
                     r"|y kien chi dao)\b[^.;]{0,80}?\b(?:so )?\d+[/-]")
 # The addressees' line: "Kính gửi:", "BỘ X điện:", and a dispatch's as a report gives it ("Công điện gửi Chủ tịch …")
 _ADDRESSED = re.compile(r"^(?:dong )?kinh gui\b|^cong dien (?:nay )?gui\b|^[^.;]{0,60}\bdien:$")
@@ -247,9 +253,11 @@ _CARRYING_OUT = re.compile(r"thuc hien (?!(?:nghiem|tot|day du|co hieu qua|hieu 
                            r"ke hoach|van ban|y kien|chi dao|luat|nghi dinh|chuong trinh|thong tu|cong dien)\b")
 # A case or a time before the subject: "Trường hợp nhu cầu chi tăng mạnh …, Sở X thuyết minh …", "Trong quá trình
 # xây dựng dự toán …, Sở X xác định …" — the duty after its comma, as after a recital's; not what is to be done
-# should something arise ("Trong quá trình triển khai nếu có phát sinh …, Sở X …"), nor a case that is the clause
-# itself ("Trường hợp, UBND xã X chậm thực hiện … thì …").
-_CONDITION = re.compile(r"^(?:truong hop|trong qua trinh) (?![^,]*\bneu\b)\w")
+# should something arise ("Trong quá trình triển khai nếu có phát sinh …, Sở X …", "Trường hợp có điều chỉnh phạm vi
+# …, UBND các phường, xã chủ động …"), nor a case that is the clause itself ("Trường hợp, UBND xã X chậm thực hiện …
+# thì …").
+_CONDITION = re.compile(r"^(?:truong hop|trong qua trinh) "
+                        r"(?![^,]*\b(?:neu|co (?:phat sinh|dieu chinh|thay doi))\b)\w")
 _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao"),
              ("phan", "cong"), ("nhan", "manh"),   # "Chủ tịch UBND tỉnh nhấn mạnh Cục Thuế tỉnh phải …"
              ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
@@ -419,9 +427,11 @@ _EXECUTION = re.compile(r"(?<!\bviec thi )\bhanh (?:quyet dinh|chi thi|nghi quye
 # trách nhiệm tổ chức thi hành Nghị quyết này;").
 _GUIDES_EXECUTION = re.compile(r"\bhuong dan(?: \w+){0,4} thi hanh\b|^(?:chiu trach nhiem )?to chuc thi hanh\b")
 # Answering for the contents of a report already made ("Bộ X chịu trách nhiệm về nội dung giải trình, tiếp
-# thu."), with no duty after it (not "… về nội dung …; chuẩn bị đầy đủ hồ sơ …") nor before it (not "giao UBND các
-# huyện thực hiện chi …; chịu trách nhiệm về số liệu báo cáo …"): nothing to carry out.
-_ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy dinh )?ve (?:cac )?(?:noi dung|so lieu)\b"
+# thu.", "Viện chịu trách nhiệm toàn bộ nội dung, kết quả và số liệu khảo sát."), with no duty after it (not "… về
+# nội dung …; chuẩn bị đầy đủ hồ sơ …") nor before it (not "giao UBND các huyện thực hiện chi …; chịu trách nhiệm về
+# số liệu báo cáo …"): nothing to carry out.
+_ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy dinh )?(?:ve (?:toan bo )?|toan bo )"
+                          r"(?:cac )?(?:noi dung|so lieu)\b"
                           r"[^;]*$"
                           # for the accuracy of what it reports: "… phải chịu trách nhiệm trước Chủ tịch UBND tỉnh
                           # về tính chính xác của số liệu báo cáo."
@@ -607,6 +617,11 @@ _DIRECTING_FIRST = re.compile(r"^(?:chi dao|huong dan|don doc)\b")
 _PARTY_SPEAKS = re.compile(r"^(?:[^,;]{0,60}, )?(?:dong chi )?(?:(?:ban thuong vu|thuong truc|ban chap hanh) "
                            r"(?:tinh|thanh|dang) uy|(?:pho )?bi thu (?:tinh|thanh|dang) uy)"
                            r"(?: (?!chu\b|ubnd\b)[^\s,;.]+){0,6},? (?:yeu cau|de nghi)\b")
+# an election committee asking the election bodies below it ("Ngày 21/02/2026 Ủy ban bầu cử tỉnh X ban hành công văn
+# số 80/CV-UBBC yêu cầu Ban Chỉ đạo và Ủy ban bầu cử các xã, phường …"): its demands are theirs; not its Chairman, the
+# People's Committee's, asking a department ("Chủ tịch Ủy ban Bầu cử tỉnh cũng yêu cầu Sở Nội vụ …")
+_ELECTION_SPEAKS = re.compile(r"^(?:[^,;.]{0,40} )?(?:uy ban|hoi dong) bau cu\b[^.;]{0,80}?\b(?:yeu cau|de nghi) "
+                              r"(?:cac )?(?:ban chi dao|(?:uy ban|ban|to) bau cu)\b")
 # … and a head of government or of a State body speaking: the party's demands end there
 _STATE_SPEAKS = re.compile(r"\b(?:chu tich|ubnd|uy ban nhan dan|thu tuong|bo truong|giam doc)\b[^.;:]{0,80}?"
                            r"\b(?:yeu cau|de nghi|chi dao|giao)\b")
@@ -740,7 +755,16 @@ class _Clause:
         provinces = all(matcher.units[c].kind == "province" for c in localities)
         if localities and len(lead) == 1 and lead[0].local and (lead[0].related or provinces):
             return list(localities)
+        if localities and len(lead) == 1 and self._tier_of(lead[0], localities, matcher):
+            return list(localities)
         return self.leads
+
+    def _tier_of(self, lead: Mention, localities: dict[str, None], matcher: UnitMatcher) -> bool:
+        """"UBND các phường được giao …" after the text named some wards by name ("… đề nghị UBND phường Chánh Hưng,
+        Phú Định …"): the committees of that one tier, every one named before of it — those named, not every ward."""
+        words = self.words[lead.start:lead.end]
+        return (not lead.by_name and tuple(words[:-1]) == (*COMMITTEE, "cac") and words[-1] in ("phuong", "xa")
+                and all(matcher.units[c].kind == "commune" and matcher.head(c) == words[-1] for c in localities))
 
     def ends_with_leads(self) -> bool:
         """Nothing but filler after the lead units: "Giao các sở, ngành tỉnh;" — a list of
@@ -857,7 +881,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     line_leads: list[str] = []   # the units a line opens with before a colon: its next sentences' subject
     resume = 0   # the first sentence of a text attached after the signature (_ATTACHED)
     line_duty = last_line_duty = False   # the line read gave a duty; so did the line before it (_items_go_on)
-    party = False   # a party committee or secretary spoke last: its demands, no duty the People's Committee gives
+    party = False   # a party committee or secretary (or an election committee) spoke last: its demands, no duty the
+    # People's Committee gives
+    duty_at: tuple[int, list[str]] = (-1, [])   # the last sentence that gave a duty, its leads ("Cơ quan này …")
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -945,7 +971,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                                or (_CONDITION.match(folded) and not _DIFFICULTIES.search(folded))):
             sentence = _past_recital(sentence, matcher)
             folded = fold(sentence.text)
-        if ((sentence.opens_item and _CITED.match(folded)) or quoted
+        if (((sentence.opens_item or sentence.opens_line) and _CITED.match(folded)) or quoted
                 or _spelt_out_after(folded, sentences[at + 1:at + 2])
                 or _spelt_out_after(fold(whole), sentences[at + 1:at + 2])):   # the letter named in the recital
             heard.update(_opening_units(sentence.text, matcher))
@@ -955,6 +981,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 or (_EXECUTION.search(folded) and not _GUIDES_EXECUTION.search(folded))
                 or _ANSWERS_FOR.search(folded) or _URGES.match(folded)):
             if _NARRATIVE.match(folded):   # "Ngày 29/11, Thủ tướng … làm việc với UBND các tỉnh: A, B …"
+                party = party or bool(_ELECTION_SPEAKS.search(folded))   # "Ngày 21/02, Ủy ban bầu cử … yêu cầu …"
                 told = [_clause(sentence.text, matcher)]
                 localities.update(_named_committees(told, matcher))
                 heard.update(_opening_units(sentence.text, matcher))
@@ -1001,6 +1028,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         # a heading's units are the subject of an item's first sentence; the next ones go on with it
         found = _duties(sentence.text, clauses, (heading.leads if heading.opens(sentence) or under_heading else [])
                         or _named_by_head(sentence.text, clauses[0] if clauses else None, heads)
+                        or (duty_at[1] if duty_at[0] == at - 1 and _THIS_BODY.match(sentence.text) else [])
                         or (_item_leads(proposals, item_start) if _COMRADES.match(sentence.text) else [])
                         or (list(addressed) if _told_every_body(folded) else [])
                         or (list(heard) if _TOLD_THE_UNITS.search(folded) else [])
@@ -1026,6 +1054,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "UBND các huyện A, B: Huy động …. Chỉ đạo …. Chủ động …": the line's duties are theirs
             line_leads = list(found[0].lead_units)
         if found:
+            duty_at = (at, list(found[-1].lead_units))
             proposals.extend(found)
             line_duty = True
             # outside a list every item below is a detail; inside one, the items below the duty's own
@@ -1309,10 +1338,12 @@ def _goes_on(sentence: _Sentence, folded: str) -> bool:
 def _party_speaks(folded: str, before: bool) -> bool:
     """A party committee or its secretary gives the demands read ("Bí thư Tỉnh ủy yêu cầu, các ngành, địa phương rà
     soát …. Các ngành, địa phương tập trung …"): from the sentence it speaks in until a State body's head or
-    committee speaks — a meeting of the party reported, no duty the People's Committee's office registers."""
-    if _STATE_SPEAKS.search(folded) and not _PARTY_SPEAKS.search(folded):
+    committee speaks — a meeting of the party reported, no duty the People's Committee's office registers; so too an
+    election committee's letter to the election bodies below it."""
+    speaks = bool(_PARTY_SPEAKS.search(folded) or _ELECTION_SPEAKS.search(folded))
+    if _STATE_SPEAKS.search(folded) and not speaks:
         return False
-    return before or bool(_PARTY_SPEAKS.search(folded))
+    return before or speaks
 
 
 def _adds_dated_duty(sentence: _Sentence, folded: str, reference: date) -> bool:
@@ -1441,12 +1472,14 @@ def _addressed_before_colon(text: str, matcher: UnitMatcher) -> tuple[list[str],
 
 def _named_by_head(text: str, clause: _Clause | None, heads: dict[str, list[str]]) -> list[str]:
     """"Bộ cũng có nhiệm vụ phối hợp …" after "Bộ TT&TT …", "Tỉnh căn cứ …" in a notice to "tỉnh
-    Điện Biên": the unit last named with that head word, where the sentence has no subject of its
-    own and goes on as a duty (not "Sở đã …")."""
+    Điện Biên", "Viện có nhiệm vụ bàn giao …" after "Viện Nghiên cứu phát triển Thành phố": the unit last
+    named with that head word, where the sentence has no subject of its own and goes on as a duty (not
+    "Sở đã …")."""
     if clause is None or clause.leads or not _HEAD_ALONE.match(text):
         return []
     words = clause.words
-    duty = words[1:4] == ["co", "trach", "nhiem"] or (len(words) > 1 and words[1] not in _NOT_DUTY)
+    duty = (words[1:4] in (["co", "trach", "nhiem"], ["co", "nhiem", "vu"])
+            or (len(words) > 1 and words[1] not in _NOT_DUTY))
     return heads.get(words[0], []) if duty and "vua" not in words[1:_REPORT_REACH] else []
 
 
@@ -1468,13 +1501,21 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
     return bool(_TRIGGER_NAMING.match(clauses[0].text)) or bool(asked and _OUTSIDE_KINDS.match(asked.group(1)))
 
 
+# A stance to hold: "… phải xác định công tác phòng, chống các loại tội phạm là nhiệm vụ trọng tâm, thường xuyên và
+# cấp bách." — a field of work held as a main task, no output the office can urge or inspect; not an output named in
+# it ("xác định nhiệm vụ xây dựng Bảng giá đất … là nhiệm vụ …", "xác định việc hoàn thành tuyến chính vào ngày … là
+# …"), nor a duty going on after it ("… là nhiệm vụ trọng tâm, thường xuyên; rà soát, xử lý …")
+_STANCE = re.compile(r"\bxac dinh cong tac\b[^.;]{1,150}?\bla (?:mot )?nhiem vu\b[^.;]{0,60}\.?$")
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
-    (_COMMENDS)."""
+    (_COMMENDS), or a stance to hold (_STANCE)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
+            or bool(_STANCE.search(folded))
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)

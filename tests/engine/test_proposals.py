@@ -4161,3 +4161,99 @@ def test_the_local_governments_of_a_committee_issuing_the_text_are_the_tier_belo
     text = ("Ngày 7/10, Chủ tịch UBND tỉnh Cao Bằng Lê Hải Hòa ban hành quyết định công bố tình huống khẩn cấp về "
             "thiên tai.\n\nTheo đó, chính quyền địa phương cần tập trung hỗ trợ nhân dân khắc phục thiệt hại nhà ở.")
     assert [sorted(p.lead_units) for p in propose(text, units, TODAY).proposals] == [["P-D", "X-C"]]
+
+
+def test_a_body_named_again_by_its_head_word_or_as_this_body_leads_its_next_duty():
+    # "Viện" after "Viện Nghiên cứu phát triển Thành phố" (heldout107's 1328/UBND-ĐT), "Cơ quan này" after the body the
+    # sentence before gave a duty (heldout105's Nghệ An): that body, not no one
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("SXD", "Sở Xây dựng", "department"),
+                         UnitRef("SNNMT", "Sở Nông nghiệp và Môi trường", "department"),
+                         UnitRef("VNC", "Viện Nghiên cứu phát triển tỉnh", "agency")])
+    text = ("Chủ tịch UBND tỉnh chấp thuận báo cáo khảo sát do Viện Nghiên cứu phát triển tỉnh thực hiện. Viện chịu "
+            "trách nhiệm toàn bộ nội dung, kết quả và số liệu khảo sát. Viện có nhiệm vụ bàn giao kết quả khảo sát cho "
+            "Sở Xây dựng. Thời gian hoàn thành trước ngày 20-3-2026.")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, units, TODAY).proposals] == [
+        (["VNC"], date(2026, 3, 20))]
+    text = ("Sở Nông nghiệp và Môi trường được giao chỉ đạo Văn phòng Đăng ký đất đai hoàn thành trích lục, trích đo. "
+            "Cơ quan này cũng chủ trì làm việc với đơn vị quốc phòng để thống nhất phương án di dời.")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SNNMT"], ["SNNMT"]]
+    # with no duty in the sentence before, "Cơ quan này" names nobody the text told
+    text = "Sở Xây dựng đã hoàn thành khảo sát. Cơ quan này cũng chủ trì làm việc với đơn vị quốc phòng."
+    assert propose(text, units, TODAY).proposals == []
+    # … nor after a sentence with no duty between them
+    text = ("Sở Xây dựng chủ trì rà soát hồ sơ. Ngày 21/01/2026, đoàn công tác đã kiểm tra hiện trường. Cơ quan này "
+            "cũng chủ trì làm việc với đơn vị quốc phòng.")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["SXD"]]
+
+
+def test_a_line_naming_a_programme_or_plan_is_the_list_of_documents_a_duty_follows_not_a_duty():
+    # heldout107's Hà Nội 870/UBND-TH: the programmes the first item follows, each on a line of its own, no marker
+    lines = ["Chủ tịch UBND tỉnh yêu cầu Giám đốc các Sở, ban, ngành, Chủ tịch UBND các xã, phường thực hiện một số "
+             "nhiệm vụ trọng tâm sau:",
+             "Khẩn trương triển khai thực hiện các nhiệm vụ năm 2026, bám sát Chương trình hành động số 01-CTr/TU;",
+             "Chương trình hành động số 07-CTr/TU của Tỉnh ủy thực hiện Nghị quyết Đại hội XIV của Đảng;",
+             "Chương trình công tác năm 2026 của UBND tỉnh (Chương trình số 01/CTr-UBND ngày 01/01/2026);",
+             "Kế hoạch số 03/KH-UBND về cải thiện môi trường kinh doanh năm 2026.",
+             "Các sở, ban, ngành, UBND các xã, phường tập trung thực hiện các chỉ tiêu đã giao tại Quyết định số "
+             "5969/QĐ-UBND."]
+    found = propose("\n\n".join(lines), UNITS, TODAY).proposals
+    assert [p.source.split(",")[0] for p in found] == [
+        "Khẩn trương triển khai thực hiện các nhiệm vụ năm 2026", "Các sở"]
+
+
+@pytest.mark.parametrize("text, leads", [
+    # heldout106's An Giang: a field of work to hold as a main task, nothing to urge or inspect
+    ("Chủ tịch UBND tỉnh đề nghị các sở, ngành và chính quyền địa phương phải xác định công tác phòng, chống các loại "
+     "tội phạm là nhiệm vụ trọng tâm, thường xuyên và cấp bách.", []),
+    # an output named and dated in it is a task (heldout26's land-price table, heldout62's main line)
+    ("Chủ tịch UBND tỉnh yêu cầu Sở Tài chính xác định nhiệm vụ xây dựng Bảng giá đất để áp dụng từ ngày 01/01/2026 là "
+     "nhiệm vụ chính trị trọng tâm.", [["STC"]]),
+    ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng xác định việc hoàn thành tuyến chính vào ngày 19/12/2025 là nhiệm vụ "
+     "chính trị hàng đầu.", [["SXD"]]),
+    # … and so is a duty going on after the stance
+    ("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng xác định công tác quản lý trật tự xây dựng là nhiệm vụ trọng tâm, "
+     "thường xuyên; rà soát, xử lý dứt điểm các công trình vi phạm trên địa bàn.", [["SXD"]]),
+])
+def test_a_stance_to_hold_is_no_task_a_named_output_is(text, leads):
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == leads
+
+
+@pytest.mark.parametrize("case", ["Trường hợp có điều chỉnh phạm vi cải tạo, mở rộng biên thực hiện dự án",
+                                  "Trường hợp có thay đổi về quy mô dự án",
+                                  "Trong quá trình thực hiện nếu có phát sinh"])
+def test_what_is_done_should_a_change_arise_is_no_task(case):
+    # heldout107's 1328/UBND-ĐT: the wards survey again only if the project's scope is changed
+    assert propose(f"{case}, UBND các phường, xã chủ động tiếp tục rà soát, khảo sát các nhà bị ảnh hưởng.", UNITS,
+                   TODAY).proposals == []
+    # a case of the work itself, not of something arising, still gives the duty (heldout80's "Trường hợp nhu cầu chi …")
+    text = "Trường hợp nhu cầu chi vượt dự toán được giao, Sở Tài chính thuyết minh cụ thể và báo cáo UBND tỉnh."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+def test_an_election_committees_demands_are_no_duty_of_the_peoples_committee():
+    # heldout104's Điện Biên: an election committee's letter to the communes' steering and election committees, as
+    # reported — what it asks of "các địa phương" is theirs, nothing the People's Committee's office registers
+    letter = ["Ngày 21/02/2026 Ủy ban bầu cử tỉnh ban hành công văn số 80/CV-UBBC yêu cầu Ban Chỉ đạo và Ủy ban bầu "
+              "cử các xã, phường khẩn trương hoàn thành các nhiệm vụ trọng tâm phục vụ bầu cử.",
+              "Theo đó, các địa phương phải gấp rút chuẩn bị hòm phiếu, con dấu, in ấn, cấp phát tài liệu."]
+    assert summary("\n".join(letter)) == []
+    # … until a head of the State speaks
+    chairman = "Chủ tịch UBND tỉnh yêu cầu Sở Tài chính bố trí kinh phí phục vụ bầu cử."
+    assert summary("\n".join([*letter, chairman])) == [(["STC"], [], deadlines.NONE, None)]
+    # an election committee's chairman (the People's Committee's) asking a department gives it a duty
+    text = "Chủ tịch Ủy ban Bầu cử tỉnh cũng yêu cầu Sở Tài chính bố trí kinh phí phục vụ bầu cử."
+    assert summary(text) == [(["STC"], [], deadlines.NONE, None)]
+
+
+def test_the_wards_committees_after_wards_named_by_name_are_those_wards():
+    # heldout105's Hồ Chí Minh City letter: three wards named, then "UBND các phường được giao …" — those three
+    wards = {"P-A": "UBND phường Chánh Hưng", "P-B": "UBND phường Phú Định", "P-C": "UBND phường Bình Đông",
+             "X-D": "UBND xã Cát Tiên"}
+    units = UnitMatcher([UnitRef("UBND", "UBND tỉnh", "province"), UnitRef("SXD", "Sở Xây dựng", "department"),
+                         *(UnitRef(code, name, "commune") for code, name in wards.items())])
+    named = ("Phó Chủ tịch UBND tỉnh đề nghị UBND phường Chánh Hưng, Phú Định khẩn trương thành lập Ban chỉ đạo ở từng "
+             "phường. ")
+    told = "UBND các phường được giao tiếp tục rà soát quy hoạch phân khu, gửi Sở Xây dựng trước ngày 15-8."
+    assert [sorted(p.lead_units) for p in propose(named + told, units, TODAY).proposals] == [["P-A", "P-B"]] * 2
+    # with none named before, every ward and commune
+    assert [len(p.lead_units) for p in propose(told, units, TODAY).proposals] == [4]
