@@ -9,7 +9,7 @@ import click
 
 from engine.clitools import clear_errors, engine_of
 from engine.exchange import received
-from engine.imports import ImportFailed, excel
+from engine.imports import ImportFailed, RowError, excel
 from engine.org import service as org
 
 
@@ -38,6 +38,8 @@ def import_excel(ctx: click.Context, path: str, username: str) -> None:
         imported = excel.import_workbook(engine, Path(path).read_bytes(), _user(engine, username))
     for skipped in imported.skipped:
         click.echo(f"  {skipped.render()}")
+    for warning in imported.warnings:
+        click.echo(f"  {_cell(warning)}: {warning.render()}")
     created = imported.directives
     click.echo(f"{len(created)} directives registered: {', '.join(d.symbol for d in created)}")
 
@@ -80,7 +82,11 @@ def _reporting_rows():
         yield
     except ImportFailed as exc:
         for error in exc.errors:
-            where = ", ".join(p for p in (f"row {error.row}" if error.row else "", error.column or error.field or "")
-                              if p)
-            click.echo(f"  {where or 'file'}: {error.render()}", err=True)
+            click.echo(f"  {_cell(error)}: {error.render()}", err=True)
         raise
+
+
+def _cell(error: RowError) -> str:
+    """Where a problem or a warning is: "row 8, H (Đơn vị phối hợp)", or the file."""
+    return ", ".join(p for p in (f"row {error.row}" if error.row else "", error.column or error.field or "") if p) \
+        or "file"

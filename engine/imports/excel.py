@@ -213,12 +213,14 @@ class Plan:
     errors: list[RowError]
     unit_names: dict[str, str]  # code → name
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)   # cells imported with words left out, by row
 
 
 @dataclass
 class Imported:
     directives: list[Directive]
     skipped: list[Skipped]
+    warnings: list[RowError]
 
 
 class _DryRun(Exception):
@@ -235,7 +237,7 @@ def import_workbook(engine, data: bytes, actor: User, session: Session | None = 
         plan, created = _register_all(engine, session, read, actor)
         if plan.errors:
             raise ImportFailed(plan.errors)
-        return Imported(created, read.skipped)
+        return Imported(created, read.skipped, plan.warnings)
 
 
 def plan_workbook(engine, data: bytes, actor: User, max_rows: int = MAX_ROWS) -> Plan:
@@ -327,7 +329,7 @@ def _is_example(values: dict) -> bool:
 
 def _register_all(engine, session: Session, read: Read, actor: User) -> tuple[Plan, list[Directive]]:
     units, labels = UnitDirectory(session), read.labels
-    groups, errors = _groups(units, read.rows, labels)
+    groups, errors, warnings = _groups(units, read.rows, labels)
     if read.hidden:
         errors.append(_hidden(read.hidden))
     created = []
@@ -342,7 +344,7 @@ def _register_all(engine, session: Session, read: Read, actor: User) -> tuple[Pl
             errors.append(RowError(row, labels.get(exc.field), exc.field, exc.message, exc.params))
         except EngineError as exc:
             errors.append(RowError(group.row, None, None, exc.message, exc.params))
-    return Plan(groups, _one_per_cell(errors), units.names, read.skipped), created
+    return Plan(groups, _one_per_cell(errors), units.names, read.skipped, warnings), created
 
 
 def _one_per_cell(errors: list[RowError]) -> list[RowError]:
@@ -357,22 +359,25 @@ def _one_per_cell(errors: list[RowError]) -> list[RowError]:
     return sorted(kept, key=lambda e: (e.row or 0, column_index_from_string((e.column or "A").split(" ")[0])))
 
 
-def _groups(units: UnitDirectory, rows: list[Row], labels: dict[str, str]) -> tuple[list[Planned], list[RowError]]:
+def _groups(units: UnitDirectory, rows: list[Row],
+            labels: dict[str, str]) -> tuple[list[Planned], list[RowError], list[RowError]]:
     """Rows whose directive cells are empty, or repeat the directive above (cells merged
-    down), are more assignments of that directive."""
+    down), are more assignments of that directive; and the problems and the warnings of their cells."""
     groups: list[Planned] = []
     errors: list[RowError] = []
+    warnings: list[RowError] = []
     for number, values in rows:
         cells = {c.field: values.get(c.field) for c in COLUMNS if c.directive and not _blank(values.get(c.field))}
         if not groups or any(groups[-1].cells.get(f) != v for f, v in cells.items()):
             header, bad = _header(number, values, labels)
             errors += bad
             groups.append(Planned(number, header, cells=cells))
-        item, bad = _assignment(units, number, values, labels, groups[-1].header.get("issued_on", ""))
+        item, bad, warned = _assignment(units, number, values, labels, groups[-1].header.get("issued_on", ""))
         errors += bad
+        warnings += warned
         groups[-1].items.append(item)
         groups[-1].rows.append(number)
-    return groups, errors
+    return groups, errors, warnings
 
 
 def _blank(value) -> bool:
@@ -397,15 +402,20 @@ def _header(row: int, values: dict, labels: dict[str, str]) -> tuple[dict, list[
 
 
 def _assignment(units: UnitDirectory, row: int, values: dict, labels: dict[str, str],
-                issued_on: str) -> tuple[dict, list[RowError]]:
+                issued_on: str) -> tuple[dict, list[RowError], list[RowError]]:
+    """One row's assignment, its cells' problems and their warnings."""
     error = partial(_cell_error, row, labels)
     errors = [error(f, "This field is required.") for f in ("content", "lead_unit") if _blank(values.get(f))]
-    lead, bad = _units(error, units, "lead_unit", values.get("lead_unit"))
-    errors += bad
+    lead, bad, concerned = _units(error, units, "lead_unit", values.get("lead_unit"))
+    # one unit accountable: "… liên quan" leads nothing
+    errors += bad + [error("lead_unit", _NO_UNIT, units="; ".join(concerned))] * bool(concerned)
     if len(lead) > 1:
         errors.append(error("lead_unit", "Give exactly one lead unit (the others go under coordinating units)."))
-    coordinating, bad = _units(error, units, "coordinating_units", values.get("coordinating_units"))
+    coordinating, bad, concerned = _units(error, units, "coordinating_units", values.get("coordinating_units"))
     errors += bad
+    # "Sở Tài chính và các đơn vị liên quan": the units named coordinate, the words naming none are said to the clerk
+    warnings = [error("coordinating_units", "%(units)s names no unit in particular: none of them is assigned to "
+                                            "coordinate.", units="; ".join(concerned))] * bool(concerned)
     item: dict[str, Any] = {"content": _string(values.get("content")), "lead_unit": lead[0] if lead else "",
                             "coordinating_units": [c for c in coordinating if c not in lead[:1]]}
     deadline, bad = _deadline(error, values.get("deadline"), issued_on)
@@ -425,28 +435,33 @@ def _assignment(units: UnitDirectory, row: int, values: dict, labels: dict[str, 
     if answer not in YES | NO:
         errors.append(error("requires_report", "Use Có or Không."))
     item["requires_report"] = answer in YES
-    return item, errors
+    return item, errors, warnings
 
 
 def _cell_error(row: int, labels: dict[str, str], field: str, message: str, **params) -> RowError:
     return RowError(row, labels.get(field), field, message, params)
 
 
-def _units(error: Callable[..., RowError], units: UnitDirectory, field: str, value) -> tuple[list[str], list[RowError]]:
+_NO_UNIT = "%(units)s names no unit in particular: write each unit by its name or code."
+
+
+def _units(error: Callable[..., RowError], units: UnitDirectory, field: str,
+           value) -> tuple[list[str], list[RowError], list[str]]:
+    """A units cell's codes, its problems, and its words naming only the units concerned ("các đơn vị liên
+    quan"): no unit, which the caller refuses or passes over."""
     found = units.lookup(_string(value))
     if found.collective:
-        return found.codes, [error(field, "%(units)s names no unit in particular: write each unit by its name or "
-                                          "code.", units="; ".join(found.collective))]
+        return found.codes, [error(field, _NO_UNIT, units="; ".join(found.collective))], []
     if found.unexpanded:
         return found.codes, [error(field, "%(units)s does not tell which of the units in force it names: write "
-                                          "each unit by its name or code.", units="; ".join(found.unexpanded))]
+                                          "each unit by its name or code.", units="; ".join(found.unexpanded))], []
     if not found.unknown:
-        return found.codes, []
+        return found.codes, [], found.concerned
     unknown = ", ".join(found.unknown)
     if found.hints:
         return found.codes, [error(field, "Unknown unit %(unit)s. Did you mean %(hint)s?", unit=unknown,
-                                   hint=", ".join(found.hints))]
-    return found.codes, [error(field, "Unknown unit %(unit)s.", unit=unknown)]
+                                   hint=", ".join(found.hints))], found.concerned
+    return found.codes, [error(field, "Unknown unit %(unit)s.", unit=unknown)], found.concerned
 
 
 def _string(value) -> str:

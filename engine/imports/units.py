@@ -39,14 +39,16 @@ def _acronyms(name: str) -> set[str]:
 @dataclass
 class Lookup:
     """What one cell names: the codes found (a collective name's every unit: "UBND các xã, phường"), what was not
-    recognised with a hint, and the words naming units as a body (no hint fits them) that name none in particular
-    ("Các sở, ngành liên quan") or none dondoc can tell of the units in force ("UBND các huyện" where no district
-    is)."""
+    recognised with a hint, the words naming units as a body (no hint fits them) that name none in particular
+    ("Các tổ chức khai thác khoáng sản liên quan") or none dondoc can tell of the units in force ("UBND các huyện"
+    where no district is), and those naming only the units concerned beside or without the units named ("Sở Tài
+    chính và các đơn vị liên quan": "các đơn vị liên quan"), which name no unit (UnitMatcher.listed)."""
     codes: list[str]
     unknown: list[str]
     hints: list[str]
     collective: list[str] = field(default_factory=list)
     unexpanded: list[str] = field(default_factory=list)
+    concerned: list[str] = field(default_factory=list)
 
 
 # Words that name units as a body, not one unit: "các …" (every one of a kind), "… liên quan" (those concerned)
@@ -114,7 +116,8 @@ class UnitDirectory:
             collective = bool(unknown) and _COLLECTIVE.search(fold(chunk)) is not None
             listed = self._matcher.listed(chunk) if collective else None
             if listed is not None:
-                found.codes += [code for code in listed if code not in found.codes]
+                found.codes += [code for code in listed.codes if code not in found.codes]
+                found.concerned += listed.concerned
                 continue
             if collective:
                 (found.collective if _CONCERNED in fold(chunk) else found.unexpanded).append(chunk.strip())

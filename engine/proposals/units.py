@@ -161,6 +161,13 @@ class UnitRef:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A register's cell of units as a sentence reads it (UnitMatcher.listed)."""
+    codes: tuple[str, ...]        # the units it names
+    concerned: tuple[str, ...]    # its words naming only the units concerned, as written: none of them is named
+
+
+@dataclass(frozen=True)
 class Mention:
     """Units named at tokens [start, end) of a sentence; several for a collective name or a list."""
     start: int
@@ -274,12 +281,19 @@ def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
     """Folded words with abbreviations expanded ("&" as "va"), whether each was written in
     capitals (a code or initials are recognised only then), and whether it opens with a capital
     (a proper name: "Phú Yên")."""
-    raw = _TOKEN.findall(text.translate(_ETH))
+    return _tokens_at(text)[:3]
+
+
+def _tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[int, int]]]:
+    """`tokens`, and where in `text` each word was written (an expanded abbreviation's words where it was)."""
+    found = list(_TOKEN.finditer(text.translate(_ETH)))
+    raw = [m.group() for m in found]
     words = ["va" if t == "&" else fold(t) for t in raw]
     capitals = [t.isupper() and len(t) > 1 for t in raw]
     out: list[str] = []
     caps: list[bool] = []
     proper: list[bool] = []
+    spans: list[tuple[int, int]] = []
     i = 0
     while i < len(words):
         for short, long in _EXPANSIONS.get(words[i], ()):
@@ -287,14 +301,16 @@ def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
                 out.extend(long)
                 caps.extend([False] * len(long))
                 proper.extend([False] * len(long))
+                spans.extend([(found[i].start(), found[i + len(short) - 1].end())] * len(long))
                 i += len(short)
                 break
         else:
             out.append(words[i])
             caps.append(capitals[i])
             proper.append(raw[i][:1].isupper())
+            spans.append(found[i].span())
             i += 1
-    return out, caps, proper
+    return out, caps, proper, spans
 
 
 def initials(name: str) -> str:
@@ -543,18 +559,29 @@ class UnitMatcher:
             i = mention.end
         return found
 
-    def listed(self, text: str) -> tuple[str, ...] | None:
+    def listed(self, text: str) -> Listed | None:
         """Every unit a list of names written alone stands for, each name read as a sentence reads it ("Sở Tài
         chính, UBND các xã, phường": the department, and every commune and ward; "các sở, ban, ngành": every
-        department) — a register's cell of units. None where any of its words name no unit, or a name stands for
-        the units concerned only ("các sở, ngành liên quan": which ones, the words do not say)."""
-        words, capitals, proper = tokens(text)
+        department) — a register's cell of units; and, as written, the names standing for the units concerned
+        only, which a sentence assigns nothing ("các sở, ngành liên quan", "và các đơn vị liên quan": which ones,
+        the words do not say). None where any other words name no unit."""
+        words, capitals, proper, spans = _tokens_at(text)
         found = self.mentions(words, capitals, proper)
         named = {at for mention in found for at in range(mention.start, mention.end)}
-        if not found or any(m.related for m in found) or any(
-                word not in _LIST_GLUE for at, word in enumerate(words) if at not in named):
+        concerned = [(m.start, m.end) for m in found if m.related]
+        at = 0
+        while at < len(words):
+            if at in named or words[at] in _LIST_GLUE:
+                at += 1
+            elif end := _related_end(words, at):   # "và các cơ quan, đơn vị liên quan": no name of a kind
+                concerned.append((at, end))
+                at = end
+            else:
+                return None
+        if not found and not concerned:
             return None
-        return tuple(dict.fromkeys(code for mention in found for code in mention.codes))
+        return Listed(tuple(dict.fromkeys(code for m in found if not m.related for code in m.codes)),
+                      tuple(text[spans[start][0]:spans[end - 1][1]] for start, end in sorted(concerned)))
 
     def _every_province(self, words: list[str], proper: list[bool], i: int) -> Mention | None:
         """"Trưởng Thuế các tỉnh, thành phố": a province's body named without its "tỉnh" before the provinces' tier,

@@ -408,17 +408,55 @@ def test_a_damaged_xls_is_refused_as_no_excel_file(loaded, org_tree):
     assert [e.render() for e in failure.value.errors] == ["Not an Excel file (.xlsx or .xls)."]
 
 
-def test_units_named_as_a_body_are_refused_saying_so_without_a_hint(loaded, org_tree):
-    """"Các sở, ngành liên quan" in a register's Phối hợp was read as two unknown units, "Các sở" and "ngành liên
-    quan", with the closest names as hints where any was near (a seeded Đắk Lắk: "Có phải là Xã Tây Sơn?")."""
-    sheet = [COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6] + ["SXD; Các sở, ngành liên quan"]]
-    with pytest.raises(ImportFailed) as failure:
-        excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
-    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
-        (2, "G (Đơn vị phối hợp)", "Các sở, ngành liên quan names no unit in particular: write each unit by its name "
-                                   "or code.")]
+def test_units_concerned_only_coordinate_nothing_said_on_their_cell_and_lead_nothing(loaded, org_tree, as_user,
+                                                                                      tmp_path):
+    """"SXD; Các sở, ngành liên quan" in a register's Phối hợp, as most task tables write it, was refused, so the
+    clerk edited most rows of a real register: the units named coordinate, and the words naming only those
+    concerned, no unit, are said on their cell (preview, API, command); in Chủ trì, where one unit answers for the
+    task, they are refused."""
+    header, row = COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6]
+    sheet = [header, row + ["SXD; Các sở, ngành liên quan"], row[:4] + ["Rà soát", "STC", "Các đơn vị liên quan"]]
+    plan = excel.plan_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert plan.errors == []
+    assert [i["coordinating_units"] for i in plan.directives[0].items] == [["SXD"], []]
+    assert [(w.row, w.column, w.render()) for w in plan.warnings] == [
+        (2, "G (Đơn vị phối hợp)", "Các sở, ngành liên quan names no unit in particular: none of them is assigned "
+                                   "to coordinate."),
+        (3, "G (Đơn vị phối hợp)", "Các đơn vị liên quan names no unit in particular: none of them is assigned to "
+                                   "coordinate.")]
+    leading = [header, row[:5] + ["Sở Tài chính và các đơn vị liên quan", "SXD"]]
+    [error] = excel.plan_workbook(loaded, plain_sheet(leading), org_tree["clerk"]).errors
+    assert (error.row, error.column, error.render()) == (
+        2, "F (Đơn vị chủ trì)", "các đơn vị liên quan names no unit in particular: write each unit by its name or "
+                                 "code.")
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(plain_sheet(sheet)), "so-theo-doi.xlsx")})
+    assert response.status_code == 201, response.get_json()
+    assert [(w["row"], w["message"]) for w in response.get_json()["warnings"]] == [
+        (2, "Các sở, ngành liên quan: không chỉ rõ đơn vị nào, không được giao phối hợp."),
+        (3, "Các đơn vị liên quan: không chỉ rõ đơn vị nào, không được giao phối hợp.")]
+    (tmp_path / "so.xlsx").write_bytes(plain_sheet([header, ["212/UBND-KT", *row[1:], "SXD và các đơn vị liên quan"]]))
+    result = CliRunner().invoke(cli, ["import", "excel", str(tmp_path / "so.xlsx"), "--as", "clerk"], obj=loaded)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == ("  row 2, G (Đơn vị phối hợp): các đơn vị liên quan names no unit in "
+                                             "particular: none of them is assigned to coordinate.")
+
+
+def test_a_units_cell_is_read_as_the_units_it_names_and_the_words_naming_those_concerned(loaded):
+    """The words naming only the units concerned, as written, beside the units named ("và các đơn vị liên quan",
+    "các sở, ngành liên quan" as a proposal reads it), or alone; words naming neither keep the cell unread."""
     with loaded.db.session() as s:
-        assert UnitDirectory(s).lookup("Sở Tài chính và các đơn vị liên quan").codes == ["STC"]
+        units = UnitDirectory(s)
+        cells = {cell: (found.codes, found.concerned, found.collective) for cell in (
+            "Sở Tài chính, Sở Xây dựng và các đơn vị liên quan", "Các cơ quan, đơn vị, địa phương liên quan",
+            "Sở Xây dựng, các sở, ngành liên quan", "Sở Tài chính và các tổ chức khai thác khoáng sản liên quan")
+            if (found := units.lookup(cell))}
+    assert cells == {
+        "Sở Tài chính, Sở Xây dựng và các đơn vị liên quan": (["STC", "SXD"], ["các đơn vị liên quan"], []),
+        "Các cơ quan, đơn vị, địa phương liên quan": ([], ["Các cơ quan, đơn vị, địa phương liên quan"], []),
+        "Sở Xây dựng, các sở, ngành liên quan": (["SXD"], ["các sở, ngành liên quan"], []),
+        "Sở Tài chính và các tổ chức khai thác khoáng sản liên quan": (
+            ["STC"], [], ["Sở Tài chính và các tổ chức khai thác khoáng sản liên quan"])}
 
 
 def test_a_registers_collective_names_are_the_units_a_directives_text_means_by_them(loaded, org_tree):
@@ -470,11 +508,19 @@ def test_a_real_plans_task_appendix_kept_as_a_register_is_read_as_the_province_w
     assert (len(items[15]["coordinating_units"]), len(items[18]["coordinating_units"])) == (
         departments + communes - 1, departments)
     refused = {(e.row, e.column.split(" ")[0]): e.render() for e in plan.errors}
-    assert sorted({row for row, _ in refused}) == [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+    assert sorted({row for row, _ in refused}) == [7, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
     assert refused[(7, "G")] == refused[(12, "G")] == "Give exactly one lead unit (the others go under coordinating " \
                                                       "units)."
-    assert refused[(8, "H")] == ("Các Sở, ban, ngành và các cơ quan, đơn vị, địa phương liên quan names no unit in "
-                                 "particular: write each unit by its name or code.")
+    # "Các Sở, ban, ngành và các cơ quan, đơn vị, địa phương liên quan" (11 of the 14 Phối hợp were refused): the
+    # departments but the lead coordinate, the units concerned none, said on the cell; "Các Sở, ban, ngành và các
+    # cơ quan, đơn vị liên quan" is the departments concerned, as a proposal reads it: none
+    assert (len(items[8]["coordinating_units"]), items[9]["coordinating_units"], items[10]["coordinating_units"]) == (
+        departments - 1, [], [])   # row 10: "Các Sở, ban, ngành và các địa phương liên quan"
+    assert [row for row, column in refused if column == "H"] == [11, 13, 20]
+    warned = {w.row: (w.column, w.render()) for w in plan.warnings}
+    assert list(warned) == [7, 8, 9, 10, 12, 14, 16, 19]
+    assert warned[8] == ("H (Đơn vị phối hợp thực hiện)", "các cơ quan, đơn vị, địa phương liên quan names no unit "
+                                                          "in particular: none of them is assigned to coordinate.")
     assert refused[(10, "I")].startswith("Enter a date as dd/mm/yyyy, a period")   # "Hàng năm": every year
     assert refused[(16, "G")].startswith("Unknown unit Thuế tỉnh.")
     assert refused[(20, "H")] == ("Các tổ chức, cá nhân hoạt động khoáng sản does not tell which of the units in "

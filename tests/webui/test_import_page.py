@@ -137,3 +137,20 @@ def test_the_preview_names_each_unit_a_registers_collective_name_stands_for(load
     html = clerk.get(uploaded.location).get_data(as_text=True)
     assert "<td>UBND phường An Phú; UBND xã Ea Kar</td>" in html and "không chỉ rõ" not in html
     assert _count(loaded) == 0
+
+
+def test_the_preview_warns_that_units_concerned_only_are_not_assigned_to_coordinate(loaded, browser):
+    """"Sở Xây dựng và các đơn vị liên quan" in Phối hợp, as most task tables write it, was refused, so the clerk
+    edited most rows of a real register: the department named coordinates, and the preview says on its cell that
+    the units concerned are no unit and coordinate nothing."""
+    clerk = browser("clerk")
+    rows = [COORDINATION_SHEET[0][:7], COORDINATION_SHEET[1][:6] + ["Sở Xây dựng và các đơn vị liên quan"]]
+    uploaded = _upload(clerk, plain_sheet(rows))
+    preview = clerk.get(uploaded.location)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Lưu ý" in html
+    assert ("<td>2</td><td>G (Đơn vị phối hợp)</td><td>các đơn vị liên quan: không chỉ rõ đơn vị nào, không được giao "
+            "phối hợp.</td>") in html
+    assert "<td>Sở Xây dựng</td>" in html
+    clerk.post(uploaded.location + "/confirm", page=uploaded.location)
+    assert _count(loaded) == 1

@@ -143,7 +143,8 @@ def import_excel():
     require(permissions.may_register_directives)
     imported = excel.import_workbook(engine(), _upload().read(), api_user(), max_rows=excel.WEB_MAX_ROWS)
     skipped = [{"row": row.row, "text": row.text, "message": row.render(_)} for row in imported.skipped]
-    return jsonify({"items": [serialize.directive(d) for d in imported.directives], "skipped_rows": skipped}), 201
+    return jsonify({"items": [serialize.directive(d) for d in imported.directives], "skipped_rows": skipped,
+                    "warnings": [w.as_dict(_) for w in imported.warnings]}), 201
 
 
 @blueprint.get("/imports/excel/template")

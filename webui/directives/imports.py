@@ -43,7 +43,8 @@ def import_preview(token: str):
         return redirect(url_for("directives.import_upload"))
     plan = excel.plan_workbook(eng, upload.data, current_user(), max_rows=excel.WEB_MAX_ROWS)
     return render_template("directives/import_preview.html", plan=plan, token=token, filename=upload.filename,
-                           problems=[e.as_dict(_) for e in plan.errors], skipped=[s.render(_) for s in plan.skipped]), \
+                           problems=[e.as_dict(_) for e in plan.errors], warnings=[w.as_dict(_) for w in plan.warnings],
+                           skipped=[s.render(_) for s in plan.skipped]), \
         (422 if plan.errors else 200)
 
 
