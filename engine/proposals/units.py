@@ -320,7 +320,7 @@ def initials(name: str) -> str:
 def _related_end(words: list[str], at: int) -> int:
     """Where "… liên quan" after a collective name ends, across other bodies it lists (", địa
     phương liên quan", "và các cơ quan có liên quan"); 0 if it is not there."""
-    for end in range(at, min(len(words) - 1, at + 8)):
+    for end in range(at, min(len(words) - 1, at + 12)):
         if words[end:end + 2] == ["lien", "quan"]:
             return end + 2
         if words[end] not in _RELATED_FILLERS:

@@ -512,15 +512,17 @@ def test_a_real_plans_task_appendix_kept_as_a_register_is_read_as_the_province_w
     assert refused[(7, "G")] == refused[(12, "G")] == "Give exactly one lead unit (the others go under coordinating " \
                                                       "units)."
     # "Các Sở, ban, ngành và các cơ quan, đơn vị, địa phương liên quan" (11 of the 14 Phối hợp were refused): the
-    # departments but the lead coordinate, the units concerned none, said on the cell; "Các Sở, ban, ngành và các
-    # cơ quan, đơn vị liên quan" is the departments concerned, as a proposal reads it: none
-    assert (len(items[8]["coordinating_units"]), items[9]["coordinating_units"], items[10]["coordinating_units"]) == (
-        departments - 1, [], [])   # row 10: "Các Sở, ban, ngành và các địa phương liên quan"
+    # departments, agencies and localities concerned, "liên quan" saying of the whole list as a proposal reads it (it
+    # gave every department but the lead while "… và các địa phương liên quan", three words shorter, gave none):
+    # none coordinates, said on the cell
+    assert (items[8]["coordinating_units"], items[9]["coordinating_units"], items[10]["coordinating_units"]) == (
+        [], [], [])   # row 10: "Các Sở, ban, ngành và các địa phương liên quan"
     assert [row for row, column in refused if column == "H"] == [11, 13, 20]
     warned = {w.row: (w.column, w.render()) for w in plan.warnings}
     assert list(warned) == [7, 8, 9, 10, 12, 14, 16, 19]
-    assert warned[8] == ("H (Đơn vị phối hợp thực hiện)", "các cơ quan, đơn vị, địa phương liên quan names no unit "
-                                                          "in particular: none of them is assigned to coordinate.")
+    assert warned[8] == ("H (Đơn vị phối hợp thực hiện)", "Các Sở, ban, ngành và các cơ quan, đơn vị, địa phương liên "
+                                                          "quan names no unit in particular: none of them is assigned "
+                                                          "to coordinate.")
     assert refused[(10, "I")].startswith("Enter a date as dd/mm/yyyy, a period")   # "Hàng năm": every year
     assert refused[(16, "G")].startswith("Unknown unit Thuế tỉnh.")
     assert refused[(20, "H")] == ("Các tổ chức, cá nhân hoạt động khoáng sản does not tell which of the units in "
