@@ -144,9 +144,9 @@ class _ReplayEngine(PythonScriptEngine):
 class BareLifecycle:
     """A recorded lifecycle replayed in memory by SpiffWorkflow alone."""
 
-    def __init__(self, engine: Engine, events: list[Event], outcome: dict[int, bool]):
+    def __init__(self, engine: Engine, events: list[Event], outcome: dict[int, bool], ruleset: str = RULESET):
         with engine.db.reading() as session:
-            self.compiled = engine.compiled(published_bundle(session, RULESET))
+            self.compiled = engine.compiled(published_bundle(session, ruleset))
             calendar = WorkingCalendar.from_db(session)
         current_calendar.set(calendar)  # the helpers' calendar, read once here as the engine caches it
         settings = self.compiled.settings
@@ -253,11 +253,16 @@ def record_lifecycle(engine: Engine, who: People, n: int) -> tuple[list[Event], 
     """One engine lifecycle's record, and whether each of its instances completed."""
     with recording(engine) as events:
         engine_lifecycle(engine, who, n, lambda call, *args: call(*args))
+    return events, outcome_of(engine, events)
+
+
+def outcome_of(engine: Engine, events: list[Event]) -> dict[int, bool]:
+    """Whether each instance the record started has completed."""
     ids = [e.instance_id for e in events if isinstance(e, Started)]
     with engine.db.reading() as session:
         statuses = dict(session.execute(select(WorkflowInstance.id, WorkflowInstance.status)
                                         .where(WorkflowInstance.id.in_(ids))).all())
-    return events, {i: statuses[i] == InstanceStatus.COMPLETED for i in ids}
+    return {i: statuses[i] == InstanceStatus.COMPLETED for i in ids}
 
 
 # ---------------------------------------------------------------- CPU time, ours and others'

@@ -109,13 +109,15 @@ def decide_scope(ctx: StepContext, data: dict, params: dict) -> dict:
 @OPERATORS.register("assignments.create", required=("items",), optional=("follow_up_officer",))
 def create_assignments(ctx: StepContext, data: dict, params: dict) -> list[int]:
     """Create the directive's assignments; `follow_up_officer` (a user name) is the default
-    follow-up officer for items that name none."""
+    follow-up officer for items that name none. All or none (a savepoint): a task whose process
+    fails to start leaves no task of the directive behind the incident, whose retry creates them once."""
     directive = _directive(ctx, data)
     bundle = ctx.session.get(ProcessBundle, ctx.instance.bundle_id)
     officer = params.get("follow_up_officer")
     items = [{**item, "follow_up_officer": item.get("follow_up_officer") or officer}
              for item in params.get("items") or []]
-    return directives.create_assignments(ctx.session, ctx.runtime, bundle, directive, items, ctx.actor)
+    with ctx.session.begin_nested():
+        return directives.create_assignments(ctx.session, ctx.runtime, bundle, directive, items, ctx.actor)
 
 
 @OPERATORS.register("assignment.update", optional=ASSIGNMENT_FIELDS)

@@ -156,7 +156,7 @@ class Runtime:
                                     created_at=moment, updated_at=moment)
         session.add(instance)
         session.flush()
-        self._step(session, instance, compiled, workflow, actor, action=None)
+        self._step(session, instance, compiled, workflow, actor, action=None, open_items=[])  # a new one has none
         audit.record(session, "instance.started", "workflow_instance", instance.id, actor=actor,
                      after={"process": process_id, "bundle": bundle.id}, directive_id=directive_id,
                      assignment_id=assignment_id)

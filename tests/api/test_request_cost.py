@@ -48,9 +48,10 @@ def test_a_progress_update_runs_a_pinned_number_of_statements(as_user, loaded):
 
 
 def test_completing_a_work_item_adds_no_savepoint_and_reads_only_the_units_it_names(as_user, loaded):
-    """The call's reads and its answer join a keyed call's transaction: the step's savepoint is
-    the only one (there were three); the answer and the inbox read the codes of the units they
-    name, not every unit of the province."""
+    """The call's reads and its answer join a keyed call's transaction: the step's savepoint and,
+    inside it, the one making the directive's tasks all or none (tests/engine/test_bulk_classify.py)
+    are the only ones (the reads and the answer added two more once); the answer and the inbox read
+    the codes of the units they name, not every unit of the province."""
     clerk = as_user("clerk")
     created = clerk("POST", "/directives", json=DIRECTIVE).get_json()
     with statements(loaded) as listed:
@@ -62,7 +63,7 @@ def test_completing_a_work_item_adds_no_savepoint_and_reads_only_the_units_it_na
     assert done.status_code == 200 and done.get_json()["unit"] == "VP"
     whole_tree = [s for s in listed + keyed if s.split() == ["SELECT", "units.id,", "units.code", "FROM", "units"]]
     assert whole_tree == []
-    assert len([s for s in keyed if s.startswith("SAVEPOINT")]) == 1, "\n".join(keyed)
+    assert len([s for s in keyed if s.startswith("SAVEPOINT")]) == 2, "\n".join(keyed)
 
 
 def test_a_directive_reads_its_assignments_unit_links_in_one_statement(as_user, loaded):

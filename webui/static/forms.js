@@ -3,7 +3,8 @@
 //   with data-show-if="name" while it holds any value, and while it is itself shown
 //   (engine/forms asks for them under the same rule);
 // - a second click on a submit button does nothing (the server refuses a double submit
-//   anyway, this only spares the user the message);
+//   anyway, this only spares the user the message), and the clicked button with a data-busy
+//   text says it while the request runs (classifying a notice of a hundred tasks takes seconds);
 // - a file larger than an attachment may be (data-max-bytes) is refused on its input, named, before
 //   sending: past the request's cap the server could only answer 413, and the typed fields were lost.
 (function () {
@@ -45,8 +46,13 @@
         return;
       }
       // After this event the browser has read the clicked button's name; disabling now is safe.
+      var clicked = event.submitter;
       setTimeout(function () {
         form.querySelectorAll('button[type=submit]').forEach(function (b) { b.disabled = true; });
+        if (clicked && clicked.hasAttribute('data-busy')) {
+          clicked.textContent = clicked.getAttribute('data-busy');
+          clicked.setAttribute('aria-busy', 'true');
+        }
       }, 0);
     });
   });
