@@ -73,6 +73,11 @@ def pytest_configure(config):
     if RECORDER is not None and config.getoption("numprocesses", None):
         # the workers would each rewrite the corpus index, losing one another's entries
         raise pytest.UsageError("DONDOC_RECORD_STATES=1 records in one process: run pytest without -n")
+    if hasattr(config.option, "loadscopereorder"):
+        # pytest-xdist (3.x) hands out a --dist loadfile run's files by their number of tests, most
+        # first, whatever order the collection gave: the one-test files of tests/deployment that
+        # each run a minute or more came last, one of them alone at the end.
+        config.option.loadscopereorder = False
 
 
 # Folders whose files start real servers, schedulers or a browser, and files driving a browser: each

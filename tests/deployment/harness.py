@@ -24,10 +24,12 @@ from engine.org import service as org
 from engine.runtime.models import WorkflowInstance
 from engine.scheduler.testing_clock import FileClock
 from tests.conftest import PASSWORD, make_engine
+from tests.deployment.ticking import TICKS_FILE
 from tests.scheduler.smtp import free_port
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)  # a Monday
 DEPARTMENTS = [f"S{n}" for n in range(1, 8)]
+CHILD_QUIET = 1.0  # seconds without mail that settle takes for a tick of an uncounted scheduler (a tick a second)
 
 
 class Deployment:
@@ -71,11 +73,12 @@ class Deployment:
                 self.tokens[username] = tokens.create_token(s, username, "deployment test")[1]
 
     # ------------------------------------------------------------------ processes
-    def _start(self, name: str, *command: str, host: Host | None = None) -> subprocess.Popen:
+    def _start(self, name: str, *command: str, host: Host | None = None, module: str = "webui.cli",
+               env: dict[str, str] | None = None) -> subprocess.Popen:
         log = (self.folder / f"{name}.log").open("ab")
-        env, cwd = ({**self.env, **host.env}, host.folder) if host else (self.env, REPO_ROOT)
-        process = subprocess.Popen([sys.executable, "-m", "webui.cli", *command], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, cwd=cwd)
+        settings, cwd = ({**self.env, **host.env}, host.folder) if host else (self.env, REPO_ROOT)
+        process = subprocess.Popen([sys.executable, "-m", module, *command], env={**settings, **(env or {})},
+                                   stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
         self.processes[name] = process
         return process
 
@@ -100,7 +103,18 @@ class Deployment:
         self.stop("web")
 
     def start_scheduler(self, name: str, host: Host | None = None) -> None:
-        self._start(name, "scheduler", "--interval", "1", host=host)
+        """`dondoc scheduler`, its ticks counted in <name>.ticks (ticks())."""
+        marks = self.folder / f"{name}.ticks"
+        marks.write_text("")
+        self._start(name, "scheduler", "--interval", "1", host=host, module="tests.deployment.ticking",
+                    env={TICKS_FILE: str(marks)})
+
+    def ticks(self) -> dict[str, tuple[int, int]]:
+        """(ticks begun, ticks ended) of each running scheduler that start_scheduler started."""
+        counted = {name: self.folder / f"{name}.ticks" for name, process in self.processes.items()
+                   if process.poll() is None}
+        return {name: (marks.count("b"), marks.count("e")) for name, path in counted.items() if path.exists()
+                for marks in [path.read_text()]}
 
     def run(self, name: str, *command: str, host: Host | None = None) -> str:
         """A `dondoc` command run to its end; its output."""
@@ -165,21 +179,31 @@ class Deployment:
         return Client(self.base + "/api/v1", self.tokens[username])
 
 
-def settle(deployment: Deployment, smtp, quiet: float = 4.0, limit: float = 90.0) -> None:
-    """Wait until the schedulers have fired what was due and sent every mail."""
+def settle(deployment: Deployment, smtp, limit: float = 90.0) -> None:
+    """Wait until the schedulers have fired what was due and sent every mail: each scheduler that
+    start_scheduler started has run a whole tick begun after this call (so after the clock moved;
+    a tick sends the mail its timers wrote), and nothing is due or unsent while none is ticking.
+    The scheduler child of `dondoc serve --scheduler` is not counted: without a counted one, no
+    mail for CHILD_QUIET seconds stands for its tick."""
+    begun = {name: count for name, (count, _ended) in deployment.ticks().items()}
     deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
     while time.monotonic() < deadline:
+        before = deployment.ticks()
         with deployment.engine.db.reading() as s:
             due = s.scalar(select(func.count()).select_from(WorkflowInstance).where(
                 WorkflowInstance.status == "running", WorkflowInstance.next_timer_due < deployment.clock.now()))
             unsent = s.scalar(select(func.count()).select_from(Notification).where(
                 Notification.email_status == "pending"))
+        # each counted scheduler has ended a tick begun after the call and ran none while the database
+        # was read: a tick records each mail sent as it goes, but counts them (metrics) at its end
+        ticks = deployment.ticks()
+        ticked = ticks == before and all(began == ended > begun.get(name, 0) for name, (began, ended) in ticks.items())
         count = len(smtp.inbox.messages)
         if count != last:
             last, since = count, time.monotonic()
-        if not due and not unsent and time.monotonic() - since > quiet:
+        if not due and not unsent and (ticked if begun else time.monotonic() - since > CHILD_QUIET):
             return
-        time.sleep(0.5)
+        time.sleep(0.1)
     raise AssertionError(f"the schedulers did not settle: {due} workflows due, {unsent} mails unsent")
 
 

@@ -85,7 +85,7 @@ def test_two_workers_and_a_scheduler_each_continue_from_the_others_step(deployme
         """The clock moves to `day` (March); the scheduler fires what fell due: the row moves on."""
         before = version()
         deployment.clock.set(START + timedelta(days=day - 2))
-        settle(deployment, smtp, quiet=1.0)
+        settle(deployment, smtp)
         assert version() > before
 
     report("a")

@@ -30,7 +30,7 @@ def test_one_scrape_counts_every_process_and_every_line_is_json(deployment, smtp
     assert ids == [f"probe-{n}" for n in range(30)]
     deployment.register(deployment.base, 1)
     deployment.clock.set(START + timedelta(days=2))  # the first reminder is due: the scheduler mails it
-    settle(deployment, smtp, quiet=1.0)
+    settle(deployment, smtp)
     assert smtp.inbox.messages
 
     scraped = requests.get(f"{deployment.base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)

@@ -81,7 +81,7 @@ def test_a_killed_scheduler_child_is_started_again(deployment, smtp):
     assert _scheduler_child(deployment) not in (None, killed), deployment.log("web")[-3000:]
     deployment.register(deployment.base, 1)
     deployment.clock.set(START + timedelta(days=2))  # the first reminder is due: only a scheduler mails it
-    settle(deployment, smtp, quiet=1.0)
+    settle(deployment, smtp)
     assert smtp.inbox.to(f"{DEPARTMENTS[1].lower()}@dondoc.test")
     assert "scheduler ended" in deployment.log("web")
 

@@ -84,7 +84,7 @@ def test_two_hosts_share_attachments_rulesets_and_timers(deployment, smtp, tmp_p
     # the two schedulers fire every timer once: day by day until the first overdue alert
     for day in range(1, DAYS + 1):
         deployment.clock.set(START + timedelta(days=day))
-        settle(deployment, smtp, quiet=1.0)
+        settle(deployment, smtp)
     # each host's scrape holds the mails its own scheduler sent (metrics_dir shared by the host's
     # server and scheduler), and the same state of the deployment
     scrapes = [scrape(host) for host in hosts.values()]
