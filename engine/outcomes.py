@@ -12,7 +12,12 @@ counted) is:
   "closed" and `closed_on` add nothing;
 - done *on time* when it has no deadline or `completed_on <= deadline` (the deadline day itself
   is on time), else done *late*;
-- *overdue* when not done and `deadline < D` (on the deadline day it is still in time);
+- *overdue* when not done and its deadline has ended before D: on the deadline day it is still in
+  time, and a deadline on a day off ends at the end of the next working day (Bộ luật Dân sự 2015,
+  Đ.148 k.5; WorkingCalendar.effective_deadline): a task due Friday 20/02/2026, inside Tết, is in time
+  on Monday 23/02 and overdue from 24/02. The SQL form reads it as `deadline <= the last working day
+  before D` (WorkingCalendar.last_passed_deadline), one parameter, so the overdue index still serves;
+  both forms take the deployment's calendar;
 - else *in progress within the deadline*; and, within that bucket, *not started* while its
   progress as of D (progress_case: today its `progress`, as of a past day what its lead unit had
   reported by then) is `not_started`.
@@ -43,11 +48,12 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ScalarSelect, Select, and_, case, false, func, null, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine import clock
 from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy, ProgressUpdate
+from engine.working_days import WorkingCalendar
 
 # Where the SQL forms read an assignment's columns: its row, or its links' copies of them
 Columns = type[Assignment] | type[LinkCopy]
@@ -105,22 +111,38 @@ def decide(*, done: bool, late: bool, past_deadline: bool, started: bool = True)
     return Outcome.IN_PROGRESS if started else Outcome.NOT_STARTED
 
 
-def outcome_on(deadline: date | None, completed_on: date | None, as_of: date, *, started: bool = True) -> Outcome:
-    """The rule on plain days, for anything with a deadline and a day it was done (a work item too)."""
+def outcome_on(deadline: date | None, completed_on: date | None, as_of: date, *, started: bool = True,
+               calendar: WorkingCalendar | None = None) -> Outcome:
+    """The rule for anything with a deadline and a day it was done (a work item too); with
+    `calendar`, a deadline on a day off passes only after the next working day (past_deadline)."""
     done = completed_on is not None and completed_on <= as_of
     late = completed_on is not None and deadline is not None and deadline < completed_on <= as_of
-    return decide(done=done, late=late,
-                  past_deadline=deadline is not None and deadline < as_of, started=started)
+    passed = past_deadline(deadline, as_of, calendar) if calendar else deadline is not None and deadline < as_of
+    return decide(done=done, late=late, past_deadline=passed, started=started)
 
 
-def outcome_of(assignment: Assignment, as_of: date, progress: str | None = None) -> Outcome | None:
+def past_deadline(deadline: date | None, as_of: date, calendar: WorkingCalendar) -> bool:
+    """The deadline has ended before `as_of`: its effective day (Đ.148 k.5) is before it."""
+    return deadline is not None and calendar.effective_deadline(deadline) < as_of
+
+
+def calendar_of(assignment: Assignment) -> WorkingCalendar:
+    """The working calendar of the assignment's database (its deployment's corrections), or the
+    shipped one for an assignment in no session."""
+    session = object_session(assignment)
+    return WorkingCalendar.lazily_from_db(session) if session is not None else WorkingCalendar()
+
+
+def outcome_of(assignment: Assignment, as_of: date, progress: str | None = None,
+               calendar: WorkingCalendar | None = None) -> Outcome | None:
     """The outcome of one assignment as of `as_of`; None when it is cancelled. `progress`: its
-    progress as of that day (progress_case), by default today's."""
+    progress as of that day (progress_case), by default today's; `calendar`, by default its database's."""
     if assignment.status == AssignmentStatus.CANCELLED:
         return None
     deadline = assignment.deadline if assignment.deadline_kind != DeadlineKind.OPEN else None
     started = (progress or assignment.progress) != "not_started"
-    return outcome_on(deadline, assignment.completed_on, as_of, started=started)
+    return outcome_on(deadline, assignment.completed_on, as_of, started=started,
+                      calendar=calendar or calendar_of(assignment))
 
 
 def first_report_late(assignment: Assignment, as_of: date) -> bool:
@@ -237,39 +259,42 @@ def finished_late(a: Columns = Assignment) -> ColumnElement[bool]:
     return and_(dated(a), a.completed_on > a.deadline)
 
 
-def outcome_case(as_of: date, *, sub_states: bool = True, a: Columns = Assignment) -> ColumnElement:
-    """SQL CASE giving each assignment's outcome as of `as_of` (NULL when cancelled). Without
-    `sub_states` it gives the report bucket and reads only the columns of the reports' covering
-    index (ix_assignments_outcome)."""
+def outcome_case(as_of: date, calendar: WorkingCalendar, *, sub_states: bool = True,
+                 a: Columns = Assignment) -> ColumnElement:
+    """SQL CASE giving each assignment's outcome as of `as_of` (NULL when cancelled) on the working
+    `calendar`. Without `sub_states` it gives the report bucket and reads only the columns of the
+    reports' covering index (ix_assignments_outcome)."""
     done = case((finished_late(a), Outcome.DONE_LATE.value), else_=Outcome.DONE_ON_TIME.value)
     # decide()'s order, testing "done" once: most rows are done, and this keeps a report over
     # 100k assignments as fast as the rule without the cancelled case (bench/reports)
     whens = [
         (a.status == AssignmentStatus.CANCELLED, null()),
         (and_(a.completed_on.is_not(None), a.completed_on <= as_of), done),
-        (and_(dated(a), a.deadline < as_of), Outcome.OVERDUE.value),
+        (and_(dated(a), a.deadline <= calendar.last_passed_deadline(as_of)), Outcome.OVERDUE.value),
     ]
     if sub_states:
         whens.append((progress_case(as_of, a) == "not_started", Outcome.NOT_STARTED.value))
     return case(*whens, else_=Outcome.IN_PROGRESS.value)
 
 
-def bucket_case(as_of: date, a: Columns = Assignment) -> ColumnElement:
-    return outcome_case(as_of, sub_states=False, a=a)
+def bucket_case(as_of: date, calendar: WorkingCalendar, a: Columns = Assignment) -> ColumnElement:
+    return outcome_case(as_of, calendar, sub_states=False, a=a)
 
 
-def outcome_is(outcome: Outcome | str, as_of: date, a: Columns = Assignment) -> ColumnElement[bool]:
+def outcome_is(outcome: Outcome | str, as_of: date, calendar: WorkingCalendar,
+               a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL condition: the assignment's outcome is `outcome`; a bucket takes its sub-states
     (in progress takes the not-started ones), a group (GROUPS) its buckets."""
     if outcome in GROUPS:
-        return bucket_case(as_of, a).in_([bucket.value for bucket in GROUPS[outcome]])
+        return bucket_case(as_of, calendar, a).in_([bucket.value for bucket in GROUPS[outcome]])
     if outcome == Outcome.OVERDUE:
         # said again outside the CASE, so that PostgreSQL counts the clerk's overdue ones off
         # ix_assignments_not_in_time (at 1M, 20,001 of them: 35 → 14 ms, a scan of 130,000 rows before)
-        return and_(not_done_in_time(a), a.deadline < as_of, bucket_case(as_of, a) == str(outcome))
+        return and_(not_done_in_time(a), a.deadline <= calendar.last_passed_deadline(as_of),
+                    bucket_case(as_of, calendar, a) == str(outcome))
     if outcome in BUCKETS:
-        return bucket_case(as_of, a) == str(outcome)
-    found = outcome_case(as_of, a=a) == str(outcome)
+        return bucket_case(as_of, calendar, a) == str(outcome)
+    found = outcome_case(as_of, calendar, a=a) == str(outcome)
     # said again outside the CASE, so that PostgreSQL reads ix_assignments_not_started (the
     # clerk's not-started ones at 1M: a scan of the million, 130 ms, against 25); as of a past day,
     # one started since was not started then

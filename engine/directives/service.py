@@ -460,6 +460,28 @@ def deadline_of(session: Session, seq: int, item: dict, field_prefix: str = "") 
     return {"deadline_kind": DeadlineKind.OPEN, "deadline": None}
 
 
+def day_off_deadlines(session: Session, assignments: list[dict]) -> dict[int, forms.Message]:
+    """{task number: warning} for each task whose deadline, as written, is a day off. A warning, not
+    a refusal: the directive's day stands, and it ends with the next working day (Bộ luật Dân sự
+    2015, Đ.148 k.5), which is the day urging and lateness count from (engine.outcomes). A deadline
+    counted in working days is always a working day."""
+    calendar, found = WorkingCalendar.from_db(session), {}
+    for n, item in enumerate(assignments, start=1):
+        if item.get("deadline_days") not in (None, "") or not item.get("deadline"):
+            continue
+        try:
+            day = forms.parse_date(item["deadline"])
+        except forms.Invalid:
+            continue  # refused by deadline_of, not warned of
+        ends = calendar.effective_deadline(day)
+        if ends != day:
+            found[n] = forms.Message(
+                "Assignment %(n)s: the deadline %(d)s is a day off; under Article 148 of the Civil Code it runs "
+                "to the end of the next working day, %(ends)s.",
+                {"n": n, "d": day.strftime("%d/%m/%Y"), "ends": ends.strftime("%d/%m/%Y")})
+    return found
+
+
 def _working_days(seq: int, value, field: str) -> int:
     """A whole number of working days within MAX_WORKING_DAYS (a form sends it as text; a long
     one is refused before int() spends time on it)."""

@@ -25,6 +25,7 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
+from engine.outcomes import calendar_of, past_deadline
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import InstanceStatus, WorkflowInstance
 
@@ -91,7 +92,7 @@ def _share(session: Session, parent: Assignment, below: set[int], n: int, item: 
 
 def is_overdue(parent: Assignment) -> bool:
     """The unit's task is past its deadline (quá hạn): a share of it can only be late with it."""
-    return parent.deadline is not None and parent.deadline < clock.today()
+    return past_deadline(parent.deadline, clock.today(), calendar_of(parent))
 
 
 def _share_deadline(parent: Assignment, n: int, given: date | None) -> date | None:

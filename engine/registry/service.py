@@ -48,6 +48,7 @@ from engine.outcomes import (
 from engine.reports.counts import Scope, scope_conditions
 from engine.runtime.models import WorkflowInstance, WorkItem, WorkItemStatus
 from engine.text import fold
+from engine.working_days import WorkingCalendar
 
 
 def _column_sorts(a: Columns | _Copies) -> dict[str, tuple]:
@@ -261,7 +262,7 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
         counts, any_outcome = {}, COUNT_LIMIT + 1
     else:
         counts, any_outcome = _outcome_counts(session, base, today, a)
-    query = _with_outcome(base, q, today, a)
+    query = _with_outcome(session, base, q, today, a)
     if not q.outcome:
         total = any_outcome
     elif counts:
@@ -274,10 +275,10 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
     page = min(max(1, q.page), -(-COUNT_LIMIT // per_page))
     offset = (page - 1) * per_page
     if units is not None and _walked(q, offset, total):
-        query, units = _with_outcome(_filtered(session, user, q), q, today, Assignment), None
+        query, units = _with_outcome(session, _filtered(session, user, q), q, today, Assignment), None
     elif units is None and q.unit_code and total > _PROBED_ROWS:
-        query = _with_outcome(_filtered(session, user, q, probed=False), q, today, Assignment)
-    walkable = _with_outcome(_filtered(session, user, q, probed=not (q.unit_code and total > _PROBED_ROWS),
+        query = _with_outcome(session, _filtered(session, user, q, probed=False), q, today, Assignment)
+    walkable = _with_outcome(session, _filtered(session, user, q, probed=not (q.unit_code and total > _PROBED_ROWS),
                                        row_by_row=True), q, today, Assignment) \
         if _walked_first(session, q, units, offset, total) else None
     rows = _page_rows(session, query, q, units, offset, per_page, total, walkable)
@@ -287,8 +288,10 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
                 total_exact=total <= COUNT_LIMIT, any_exact=counted and any_outcome <= COUNT_LIMIT)
 
 
-def _with_outcome(query: Select, q: AssignmentQuery, today: date, a: Columns) -> Select:
-    return query.where(outcome_is(q.outcome, today, a)) if q.outcome else query
+def _with_outcome(session: Session, query: Select, q: AssignmentQuery, today: date, a: Columns) -> Select:
+    if not q.outcome:
+        return query
+    return query.where(outcome_is(q.outcome, today, WorkingCalendar.lazily_from_db(session), a))
 
 
 def _walked(q: AssignmentQuery, offset: int, total: int) -> bool:
@@ -471,8 +474,8 @@ def _one_unit_over_limit(session: Session, units: Iterable[int]) -> bool:
 def _outcome_counts(session: Session, base: Select, today: date, a: Columns) -> tuple[dict[Outcome, int], int]:
     """Each outcome's count among the rows of `base`, and how many rows it holds, in one pass
     that reads COUNT_LIMIT + 1 rows at most: past that, no counts and the lower bound."""
-    outcomes = _one_per_assignment(base, a, outcome_case(today, a=a).label("outcome")).limit(COUNT_LIMIT + 1) \
-        .subquery()
+    outcome = outcome_case(today, WorkingCalendar.lazily_from_db(session), a=a)
+    outcomes = _one_per_assignment(base, a, outcome.label("outcome")).limit(COUNT_LIMIT + 1).subquery()
     found = {outcome: n for outcome, n in session.execute(
         select(outcomes.c.outcome, func.count()).group_by(outcomes.c.outcome))}
     rows = sum(found.values())
@@ -517,7 +520,7 @@ def unlisted_in_report(session: Session, user: User, q: AssignmentQuery) -> int:
 def _counted(session: Session, user: User, q: AssignmentQuery, listable_only: bool = True) -> int:
     query = _filtered(session, user, q, listable_only=listable_only)
     if q.outcome:
-        query = query.where(outcome_is(q.outcome, q.as_of()))
+        query = query.where(outcome_is(q.outcome, q.as_of(), WorkingCalendar.lazily_from_db(session)))
     return session.scalar(query.with_only_columns(func.count(Assignment.id)).order_by(None)) or 0
 
 
@@ -542,7 +545,7 @@ def export_rows(session: Session, user: User, q: AssignmentQuery, limit: int = 1
     today = q.as_of()
     query = _filtered(session, user, q)
     if q.outcome:
-        query = query.where(outcome_is(q.outcome, today))
+        query = query.where(outcome_is(q.outcome, today, WorkingCalendar.lazily_from_db(session)))
     assignments = session.scalars(query.order_by(*_order(q)).options(selectinload(Assignment.directive))
                                   .limit(limit)).all()
     ids = [a.id for a in assignments]

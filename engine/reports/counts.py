@@ -26,6 +26,7 @@ from engine.directives.models import Assignment, AssignmentStatus, Directive, ta
 from engine.org import service as org
 from engine.org.models import Unit
 from engine.outcomes import BUCKETS, bucket_case, dated, decide, difficulties, finished_late
+from engine.working_days import WorkingCalendar
 
 # tỷ lệ trên số nhiệm vụ đã đến hạn / trên tổng số nhiệm vụ được giao
 DENOMINATORS = ("fallen_due", "assigned")
@@ -146,7 +147,7 @@ def count_buckets(session: Session, scope: Scope, by: str | None = None) -> dict
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping '{by}' (known: {', '.join(GROUPINGS)})")
     key = _GROUP_COLUMNS[by] if by else literal(None)
-    bucket = bucket_case(scope.as_of)
+    bucket = bucket_case(scope.as_of, WorkingCalendar.lazily_from_db(session))
     sums = [func.sum(case((bucket == name.value, 1), else_=0)).label(name.value) for name in BUCKETS]
     sums.append(func.sum(case((difficulties(scope.as_of), 1), else_=0)).label("blocked"))
     query = select(key.label("key"), *sums).where(*scope_conditions(scope))
@@ -271,7 +272,9 @@ def trend(session: Session, scope: Scope, days: Iterable[date]) -> list[Counts]:
     never = len(days)
     first_assigned = _first_day_index(a.assigned_on <= day for day in days)
     first_done = _first_day_index(a.completed_on <= day for day in days)
-    first_overdue = case((dated(), _first_day_index(a.deadline < day for day in days)), else_=never)
+    calendar = WorkingCalendar.lazily_from_db(session)
+    passed = (a.deadline <= calendar.last_passed_deadline(day) for day in days)
+    first_overdue = case((dated(), _first_day_index(passed)), else_=never)
     late = case((finished_late(), 1), else_=0)
     query = (select(first_assigned, first_done, first_overdue, late, func.count())
              .where(*scope_conditions(scope.at(days[-1])))

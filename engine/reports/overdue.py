@@ -31,7 +31,7 @@ class OverdueAssignment:
     unit_name: str
     deadline: date
     original_deadline: date | None
-    days_late: int          # working days past the deadline
+    days_late: int          # working days past the deadline's end (a day off's: the next working day)
     progress: str
     reason: str | None      # lý do chậm
     proposal: str | None    # đề xuất, kiến nghị (the note of the latest update)
@@ -67,18 +67,19 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         .outerjoin(Unit, Unit.id == a.lead_unit_id)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest)
         .outerjoin(e, e.id == explained)
-        .where(*_listed(scope))
+        .where(*_listed(session, scope))
         .order_by(a.deadline, a.id)
         .limit(limit)
     )
     found = session.execute(query).all()  # plain columns: a yearly list has thousands of rows
-    late = _days_late_counter(WorkingCalendar.from_db(session), scope.as_of,
-                              min((row.deadline for row in found), default=scope.as_of))
+    calendar = WorkingCalendar.from_db(session)
+    late = _days_late_counter(calendar, scope.as_of, min((row.deadline for row in found), default=scope.as_of))
     return [OverdueAssignment(
         assignment_id=row.id, symbol=row.symbol, directive_id=row.directive_id, summary=row.summary,
         content=row.content,
         unit_code=row.code or "", unit_name=row.name or "", deadline=row.deadline,
-        original_deadline=row.original_deadline, days_late=late[row.deadline], progress=row.progress,
+        original_deadline=row.original_deadline, days_late=late[calendar.effective_deadline(row.deadline)],
+        progress=row.progress,
         reason=row.answer if _explained_last(row) else row.overdue_reason,
         proposal=(row.explained_proposal or row.note) if _explained_last(row) else row.note)
         for row in found]
@@ -86,12 +87,12 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
 
 def count_overdue(session: Session, scope: Scope) -> int:
     """How many assignments `overdue_assignments` lists without a limit."""
-    return session.scalar(select(func.count(Assignment.id)).where(*_listed(scope))) or 0
+    return session.scalar(select(func.count(Assignment.id)).where(*_listed(session, scope))) or 0
 
 
-def _listed(scope: Scope) -> list:
+def _listed(session: Session, scope: Scope) -> list:
     """Overdue as of the scope's day, among those its list may name."""
-    return [*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of),
+    return [*scope_conditions(scope), outcome_is(Outcome.OVERDUE, scope.as_of, WorkingCalendar.lazily_from_db(session)),
             true() if scope.shown is None else scope.shown]
 
 

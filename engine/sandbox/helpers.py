@@ -163,16 +163,19 @@ def is_working_day(day) -> bool:
 
 @bounded_helper
 def is_overdue(deadline, done_on=None) -> bool:
+    """Past the deadline's end: a deadline on a day off ends with the next working day (Đ.148 k.5)."""
     if deadline in (None, ""):
         return False
-    return as_day(done_on or today()) > as_day(deadline)
+    return as_day(done_on or today()) > calendar_of_step().effective_deadline(as_day(deadline))
 
 
 @helper
 def days_late(deadline, done_on=None) -> int:
+    """Working days past the deadline's end (is_overdue)."""
     if deadline in (None, ""):
         return 0
-    return max(0, calendar_of_step().working_days_between(as_day(deadline), as_day(done_on or today())))
+    ends = calendar_of_step().effective_deadline(as_day(deadline))
+    return max(0, calendar_of_step().working_days_between(ends, as_day(done_on or today())))
 
 
 def _at(day: date, at: time) -> str:

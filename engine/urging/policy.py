@@ -177,8 +177,11 @@ def _check_within_reach(today: date, *dates) -> None:
             raise ValueError(f"urging: {as_day(value).isoformat()} is more than {MAX_YEARS_AWAY} years from today")
 
 
-def _dated_events(rules: Policy, deadline: date):
+def _dated_events(rules: Policy, written: date):
+    """A deadline's urging, counted from the day it ends (a day off's: the next working day, Đ.148
+    k.5), so that its due-day notice and first overdue alert come on and after that day."""
     cal = calendar_of_step()
+    deadline = cal.effective_deadline(written)
     planned = [Event(_at(cal.subtract_working_days(deadline, n)), "reminder") for n in rules.before_deadline if n]
     if rules.on_deadline_day:
         planned.append(Event(_at(deadline), "due_today"))

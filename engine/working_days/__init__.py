@@ -138,6 +138,18 @@ class WorkingCalendar:
             current += timedelta(days=1)
         raise ValueError(f"no working day within {_MAX_SPAN} days of {day}")
 
+    def effective_deadline(self, deadline: date) -> date:
+        """The day a deadline ends: the deadline, or when it is a day off the working day after it
+        (Bộ luật Dân sự 2015, Đ.148 k.5: a time limit whose last day is a weekend or holiday ends
+        at the end of the next working day). The deadline as written stays what is stored and shown."""
+        return self.next_working_day(deadline, include_self=True)
+
+    def last_passed_deadline(self, as_of: date) -> date:
+        """The latest deadline that has passed by `as_of` (its effective day is before it): the
+        last working day before `as_of`. Any later one, a day off included, ends on `as_of` or
+        after; the SQL form of `effective_deadline(d) < as_of` is `d <= last_passed_deadline(as_of)`."""
+        return self.subtract_working_days(as_of, 1)
+
     def add_working_days(self, start: date, days: int) -> date:
         """The date `days` working days after `start`; 0 means `start` itself, or the next
         working day if `start` is not one ("at once")."""

@@ -408,3 +408,17 @@ def test_a_date_parameter_that_is_no_date_is_named(as_user, path):
     name = path.split("?")[1].split("=")[0]
     assert refused.status_code == 400, refused.get_data(as_text=True)
     assert refused.get_json()["error"]["message"] == f"Tham số {name} phải là ngày (YYYY-MM-DD)."
+
+
+def test_a_deadline_on_a_day_off_is_registered_with_a_warning_naming_the_day_it_ends(as_user):
+    """Due Fri 20/02/2026, inside Tết: registered (a warning, not a refusal), the deadline kept as
+    written, and the answer says it runs to the end of Mon 23/02 (Bộ luật Dân sự 2015, Đ.148 k.5)."""
+    clerk = as_user("clerk")
+    task = {"content": "Báo cáo tình hình", "lead_unit": "STC", "deadline": "20/02/2026"}
+    created = clerk("POST", "/directives", json={**DIRECTIVE, "assignments": [DIRECTIVE["assignments"][0], task]})
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["warnings"] == {
+        "assignments[1].deadline": "Nhiệm vụ 2: hạn 20/02/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân sự, hạn được "
+                                   "tính đến hết ngày làm việc tiếp theo 23/02/2026."}
+    working_day = clerk("POST", "/directives", json={**DIRECTIVE, "symbol": "46/2026/QĐ-UBND"})
+    assert working_day.status_code == 201 and working_day.get_json()["warnings"] == {}

@@ -29,6 +29,7 @@ from engine.outcomes import (
     owes_first_report,
     progress_case,
 )
+from engine.working_days import WorkingCalendar
 from tests.conftest import fresh_database_url, make_engine
 
 D = date(2026, 3, 31)
@@ -66,16 +67,18 @@ def check_both_forms(engine, rows: list[dict], as_of: date) -> None:
     with engine.db.session() as session:
         session.execute(delete(Assignment))
         session.execute(insert(Assignment), rows)
-        found = session.execute(select(Assignment.id, outcome_case(as_of), bucket_case(as_of),
+        calendar = WorkingCalendar.from_db(session)
+        found = session.execute(select(Assignment.id, outcome_case(as_of, calendar), bucket_case(as_of, calendar),
                                        progress_case(as_of), *columns)).all()
-        selected = {o: set(session.scalars(select(Assignment.id).where(outcome_is(o, as_of)))) for o in Outcome}
+        selected = {o: set(session.scalars(select(Assignment.id).where(outcome_is(o, as_of, calendar))))
+                    for o in Outcome}
         blocked = set(session.scalars(select(Assignment.id).where(difficulties())))
         session.rollback()
     assert len(found) == len(rows)
     for assignment_id, sql_outcome, sql_bucket, progress, *values in found:
         inputs = dict(zip(INPUTS, values, strict=True))
         # the progress as of a past day comes from the reports (none here): progress_case's
-        python = outcome_of(Assignment(**inputs), as_of, progress)
+        python = outcome_of(Assignment(**inputs), as_of, progress, calendar)
         assert (assignment_id in blocked) == meets_difficulties(Assignment(**inputs)), inputs
         assert sql_outcome == python, (inputs, as_of)
         assert sql_bucket == (bucket(python) if python else None), (inputs, as_of)
@@ -93,6 +96,26 @@ def test_every_combination_as_of_one_day(db):
     rows = _rows(directive_id, combos)
     assert len(rows) == 4 * 4 * 2 * 4 * 6 * 3
     check_both_forms(engine, rows, D)
+
+
+TET_FRIDAY, SUNDAY = date(2026, 2, 20), date(2026, 3, 29)  # Tết 2026: Mon 16 – Fri 20/02 off
+
+
+@pytest.mark.parametrize(("deadline", "in_time_on", "overdue_from"), [
+    (TET_FRIDAY, date(2026, 2, 23), date(2026, 2, 24)), (SUNDAY, date(2026, 3, 30), date(2026, 3, 31))],
+    ids=["inside Tết", "a Sunday"])
+def test_a_deadline_on_a_day_off_ends_with_the_next_working_day(db, deadline, in_time_on, overdue_from):
+    """Bộ luật Dân sự 2015, Đ.148 k.5: a task due on a day off is still in time on the next
+    working day and overdue only after it, in both forms; the stored deadline stays as written."""
+    engine, directive_id = db
+    open_rows = _rows(directive_id, [(p, AssignmentStatus.OPEN, DeadlineKind.DATED, deadline, None, None)
+                                     for p in ("not_started", "in_progress")])
+    for as_of in (deadline, in_time_on, overdue_from, overdue_from + timedelta(days=7)):
+        check_both_forms(engine, open_rows, as_of)
+    calendar = WorkingCalendar()
+    assert outcome_of(Assignment(**open_rows[1]), in_time_on, calendar=calendar) is Outcome.IN_PROGRESS
+    assert outcome_of(Assignment(**open_rows[1]), overdue_from, calendar=calendar) is Outcome.OVERDUE
+    assert calendar.effective_deadline(deadline) == in_time_on
 
 
 WINDOW = st.dates(min_value=D - timedelta(days=3), max_value=D + timedelta(days=3))  # small: days often equal
@@ -123,7 +146,7 @@ def test_a_past_day_over_other_columns_is_refused(columns):
     with pytest.raises(ValueError, match="past day's progress"):
         progress_case(yesterday, columns)
     with pytest.raises(ValueError, match="past day's progress"):
-        outcome_case(yesterday, a=columns)
+        outcome_case(yesterday, WorkingCalendar(), a=columns)
     assert progress_case(clock.today(), columns) is columns.progress
 
 

@@ -26,6 +26,7 @@ from engine.org.models import Unit, User
 from engine.outcomes import BUCKETS, Outcome, bucket, outcome_is, outcome_of
 from engine.registry import service as registry
 from engine.text import fold
+from engine.working_days import WorkingCalendar
 
 NOW = datetime(2026, 2, 12, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 2, 12)
@@ -384,7 +385,8 @@ def test_the_clerks_overdue_ones_are_counted_off_the_not_in_time_index(filled, m
 def _plan_of_overdue(s, user: User) -> str:
     """PostgreSQL's plan of the clerk's overdue ones, sequential scans off (96 rows are read
     faster without an index): which index it can read them from."""
-    query = registry._filtered(s, user, registry.AssignmentQuery()).where(outcome_is(Outcome.OVERDUE, TODAY))
+    overdue = outcome_is(Outcome.OVERDUE, TODAY, WorkingCalendar.from_db(s))
+    query = registry._filtered(s, user, registry.AssignmentQuery()).where(overdue)
     s.execute(text("SET LOCAL enable_seqscan = off"))
     compiled = query.with_only_columns(Assignment.id).compile(s.get_bind(), compile_kwargs={"literal_binds": True})
     return "\n".join(s.scalars(text(f"EXPLAIN {compiled}")))

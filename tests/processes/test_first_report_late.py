@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from engine.clock import VN_TZ
 from engine.directives.models import Assignment
 from engine.outcomes import Outcome, first_report_late, outcome_is, outcome_of, owes_first_report
+from engine.working_days import WorkingCalendar
 from engine.working_days.service import refresh_workflows, remove_override, set_override
 from tests.processes import drive
 
@@ -23,7 +24,8 @@ def _seen(engine, assignment_id: int, as_of: date) -> tuple:
     with engine.db.session() as s:
         a = s.get_one(Assignment, assignment_id)
         late_sql = s.scalar(select(func.count(Assignment.id)).where(owes_first_report(as_of)))
-        overdue = s.scalar(select(func.count(Assignment.id)).where(outcome_is(Outcome.OVERDUE, as_of)))
+        overdue_ones = outcome_is(Outcome.OVERDUE, as_of, WorkingCalendar.from_db(s))
+        overdue = s.scalar(select(func.count(Assignment.id)).where(overdue_ones))
         return a.first_update_due, first_report_late(a, as_of), late_sql, outcome_of(a, as_of), overdue
 
 

@@ -54,6 +54,19 @@ def test_coordinating_unit_is_urged_to_its_own_deadline_until_it_sends_its_part(
     assert drive.ready_elements(engine) == ["handle"]
 
 
+def test_a_deadline_inside_tet_is_urged_as_due_on_the_next_working_day_not_as_overdue(loaded, org_tree, clock):
+    """Due Fri 20/02/2026, inside Tết: the deadline ends with Mon 23/02 (Bộ luật Dân sự 2015, Đ.148
+    k.5). That Monday the unit hears it is due that day, not that it is a day late; Tuesday it is
+    1 working day overdue."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{**LONG, "deadline": "20/02/2026"}])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])  # first update
+    at(engine, clock, datetime(2026, 2, 23, 9), datetime(2026, 2, 24, 9))
+    stc = [(kind, when, subject) for who, kind, when, subject in urged(engine, aid) if who == "stc"]
+    assert [(kind, when) for kind, when, _ in stc][-2:] == [("due_today", "23/02 09:00"), ("overdue", "24/02 09:00")]
+    assert stc[-1][2].endswith("quá hạn 1 ngày làm việc")
+
+
 def test_missed_first_update_is_urged_like_a_deadline(loaded, org_tree, clock):
     engine, users = loaded, org_tree
     aid = drive.register(engine, users, [LONG])

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from engine.directives.models import Assignment
 from engine.org import service as org
 from engine.reports import counts
 from engine.reports.counts import Scope
@@ -127,3 +129,21 @@ def test_trend_agrees_with_a_report_taken_on_each_day(engine):
         each_day = [counts.total(s, scope.at(day)) for day in days]
     assert [_buckets(o) for o in one_pass] == [_buckets(o) for o in each_day]
     assert [o.extra["as_of"] for o in one_pass] == [d.isoformat() for d in days]
+
+
+def test_a_deadline_inside_tet_is_late_only_after_the_next_working_day(engine):
+    """Due Fri 20/02/2026, inside Tết (Mon 16 – Fri 20 off): the deadline ends with Mon 23/02
+    (Bộ luật Dân sự 2015, Đ.148 k.5). As of 23/02 the task is in time and not on the overdue list;
+    as of 24/02 it is listed, 1 working day late, with its deadline as the directive wrote it."""
+    with engine.db.session() as s:
+        a9 = s.scalar(select(Assignment).where(Assignment.content == "Nhiệm vụ a9"))
+        a9.deadline = a9.original_deadline = date(2026, 2, 20)
+        s.flush()
+        listed = {day: overdue_assignments(s, Scope(as_of=day, start=Q1[0])) for day in (date(2026, 2, 23),
+                                                                                        date(2026, 2, 24))}
+        buckets = [_buckets(counts.total(s, Scope(as_of=day, start=Q1[0]))) for day in listed]
+        s.rollback()
+    assert listed[date(2026, 2, 23)] == []
+    [late] = listed[date(2026, 2, 24)]
+    assert (late.content, late.deadline, late.days_late) == ("Nhiệm vụ a9", date(2026, 2, 20), 1)
+    assert buckets[0][3] == 0 and buckets[1][3] == 1

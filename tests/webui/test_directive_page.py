@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from engine.directives.models import Assignment, Directive
 from engine.runtime.models import WorkItem
+from tests.webui.conftest import register
 
 
 def _ids(engine) -> tuple[int, int]:
@@ -200,3 +201,16 @@ def test_a_file_attached_again_is_not_written_in_the_history_again(loaded, brows
                    content_type="multipart/form-data")
     history = clerk.get(page).get_data(as_text=True).split('class="list audit"', 1)[1]
     assert history.count("Đính kèm văn bản, phụ lục") == 2  # the scan at registration, the annex once
+
+
+def test_a_deadline_on_a_day_off_is_registered_with_a_warning(loaded, browser):
+    """The form registers a task due Fri 20/02/2026, inside Tết, and says on the directive's page
+    that its deadline runs to the end of Mon 23/02 (Bộ luật Dân sự 2015, Đ.148 k.5)."""
+    clerk = browser("clerk")
+    done = register(clerk, **{"a-0-deadline": "20/02/2026", "a-0-deadline_days": ""})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    html = clerk.get(done.location).get_data(as_text=True)
+    assert ('<div class="flash warning" role="alert">Nhiệm vụ 1: hạn 20/02/2026 là ngày nghỉ; theo Điều 148 Bộ luật '
+            'Dân sự, hạn được tính đến hết ngày làm việc tiếp theo 23/02/2026.</div>') in html
+    working_day = register(clerk, symbol="46/2026/QĐ-UBND")
+    assert "là ngày nghỉ" not in clerk.get(working_day.location).get_data(as_text=True)

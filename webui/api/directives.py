@@ -34,6 +34,7 @@ from webui.api.core import (
 )
 from webui.api.org import assignment_unit_codes, unit_codes
 from webui.context import engine
+from webui.messages import form_message
 
 
 def visible_directives(session, user):
@@ -83,7 +84,10 @@ def create_directive():
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"assignments": "Must be a list of objects."})
     directive = directives.register(engine(), body, items, api_user())
-    return created(serialize.directive(directive), f"/directives/{directive.id}")
+    with engine().db.reading() as session:
+        warnings = {f"assignments[{n - 1}].deadline": form_message(warning)
+                    for n, warning in directives.day_off_deadlines(session, items).items()}
+    return created({**serialize.directive(directive), "warnings": warnings}, f"/directives/{directive.id}")
 
 
 @blueprint.patch("/directives/<int(max=2147483647):directive_id>")

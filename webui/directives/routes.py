@@ -83,6 +83,7 @@ def new():
             refusal = engine_message(exc)
         else:
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
+            _warn_of_day_off_deadlines(eng, [r for r in rows if r])
             return redirect(url_for("directives.detail", directive_id=directive.id))
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
@@ -98,6 +99,13 @@ def _register_with_documents(eng, values: dict, rows: list[dict]) -> Directive:
         directive = directives.register(eng, values, rows, current_user(), session=session)
         documents.attach(session, eng.blobs, directive, uploaded_documents(), current_user())
         return directive
+
+
+def _warn_of_day_off_deadlines(eng, rows: list[dict]) -> None:
+    """Say which registered tasks are due on a day off, and the day their deadline ends."""
+    with eng.db.reading() as session:
+        for warning in directives.day_off_deadlines(session, rows).values():
+            flash(form_message(warning), "warning")
 
 
 def uploaded_documents() -> list[documents.Upload]:
