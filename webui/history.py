@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.audit.models import AuditEntry
 from engine.directives import attachments
-from engine.directives.models import Attachment, DirectiveStatus
+from engine.directives.models import URGING_SENT, Attachment, DirectiveStatus
 from engine.errors import EngineError
 from engine.forms import PERSON_TYPES, UNIT_TYPES, FormDefinition, is_yes
 from engine.handover.service import HANDED_OVER
@@ -120,6 +120,8 @@ class _Words:
         if entry.action == "work_item.completed":
             return self._completed(entry, who)
         line = Line(entry, who, self._what(entry))
+        if entry.action == URGING_SENT:  # its sentence says it all
+            return line
         before, after = entry.before or {}, entry.after or {}
         labels = {**self.labels, **ACTION_LABELS.get(entry.action, {})}
         for key, value in after.items():
@@ -140,6 +142,8 @@ class _Words:
         if entry.action == HANDED_OVER:
             return _("Handed over the work of %(holder)s to %(person)s", holder=after.get("held_by", ""),
                      person=after.get("given_to", ""))
+        if entry.action == URGING_SENT:
+            return urging_said(after)
         return str(AUDIT_LABELS.get(entry.action, entry.action))
 
     def _completed(self, entry: AuditEntry, who: str) -> Line:
@@ -202,3 +206,37 @@ class _Words:
         if isinstance(value, str) and ISO_DATE.fullmatch(value):
             return vn_date(value)
         return str(value)
+
+
+# An urging event's history (engine.urging.operators URGING_SENT): what was sent, about which day.
+URGING_KINDS = {
+    "reminder": _l("Deadline reminder (%(days)s working days left, due %(due)s)"),
+    "due_today": _l("Due-day notice (due today, %(due)s)"),
+    "overdue": _l("Overdue warning: %(days)s working days late (due %(due)s)"),
+    "escalation": _l("Reported for direction: %(days)s working days late (due %(due)s)"),
+    "periodic_update": _l("Request for the periodic progress update")}
+
+
+def urging_said(after: Mapping) -> str:
+    """An urging event as the inspection's urging file reads it: what was sent, about the lead unit's
+    first progress report or a coordinating unit's part, to whom (by unit, people by full name, and who
+    gets no mail) — or that nothing was sent, and why."""
+    said = str(URGING_KINDS[after["kind"]]) % {"days": after.get("days", 0), "due": vn_date(after.get("due")) or "—"}
+    if after.get("about") == "first_update":
+        said += ", " + _("about the first progress report")
+    elif after.get("part"):
+        said += ", " + _("about the coordinating part of %(unit)s", unit=after["part"])
+    told = after.get("told") or []
+    if after.get("paused"):
+        return _("%(said)s — not sent: the unit reported the task done or returned it", said=said)
+    if not told:
+        return _("%(said)s — not sent: nobody to send it to", said=said)
+    units: dict[str, list[str]] = {}
+    for person in told:
+        units.setdefault(person["unit"], []).append(person["name"])
+    said = _("%(said)s — sent to %(people)s", said=said,
+             people="; ".join(f"{unit}: {', '.join(names)}" for unit, names in units.items()))
+    unmailed = [person["name"] for person in told if not person["mail"]]
+    if unmailed:
+        said += " " + _("(in the system only, no e-mail address: %(people)s)", people=", ".join(unmailed))
+    return said

@@ -41,6 +41,7 @@ from engine.text import fold, folded_pattern
 from engine.working_days.deadline import StoredDeadline, register
 
 URGED_ACTION = "assignment.urged"  # the audit action of an urging by hand (engine.urging.manual)
+URGING_SENT = "urging.sent"  # the audit action of an urging event of the schedule (engine.urging.operators)
 URGENCIES = ("normal", "urgent", "very_urgent", "flash")        # thường, khẩn, thượng khẩn, hỏa tốc
 SECRECY_LEVELS = ("confidential", "secret", "top_secret")       # mật, tối mật, tuyệt mật
 PROGRESS = ("not_started", "in_progress", "blocked", "done")     # chưa / đang / vướng mắc / đã thực hiện

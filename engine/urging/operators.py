@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
+from engine import audit
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
     FIRST_UPDATE_DUE,
+    URGING_SENT,
     Assignment,
     AssignmentStatus,
     AssignmentUnit,
@@ -22,13 +26,14 @@ from engine.directives.models import (
     Directive,
     ProgressUpdate,
 )
+from engine.notifications.models import EmailStatus, Notification
 from engine.notifications.service import notify_users, word
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.outcomes import first_report_query
 from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
-from engine.sandbox.helpers import bounded_helper, calendar_of_step, date_vn, days_late, deadline_date
+from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, date_vn, days_late, deadline_date, today
 from engine.sandbox.operators import OPERATORS, StepContext
 from engine.urging.policy import DEADLINE, FIRST_UPDATE, KINDS, next_urging, policy_problems, urging_moment
 from engine.working_days.deadline import Deadline
@@ -141,18 +146,41 @@ def notify(ctx: StepContext, data: dict, params: dict) -> dict:
     Nothing is sent while the unit has reported it done or returned it (the office acts next)."""
     kind, at, about = params["kind"], params.get("at") or "", params.get("about") or DEADLINE
     assignment = _assignment(ctx, data)
-    if assignment.progress == "done" or assignment.status == AssignmentStatus.RETURNED:
-        return {"notified": 0, "paused": True}
     unit = _part(ctx, assignment, data)[0] if data.get("urged_unit") else None
     due = params.get("due", assignment.deadline.isoformat() if assignment.deadline else None)
+    if assignment.progress == "done" or assignment.status == AssignmentStatus.RETURNED:
+        _record_urging(ctx, assignment, kind, about, due, unit, [], paused=True)
+        return {"notified": 0, "paused": True}
     scope = unit.code if unit else (FIRST_UPDATE if about == FIRST_UPDATE else None)
+    recipients = _recipients(ctx, assignment, unit, kind, params.get("roles"))
     created = notify_users(
-        ctx.session, _recipients(ctx, assignment, unit, kind, params.get("roles")), kind,
+        ctx.session, recipients, kind,
         directive=ctx.get(Directive, assignment.directive_id), assignment=assignment,
         dedup_key=":".join(str(p) for p in ("urge", assignment.id, scope, kind, at) if p is not None),
         days_late=days_late(due), deadline=date_vn(due) or word("no_deadline"),
         coordinating=unit.name if unit else "", first_update=about == FIRST_UPDATE)
+    told = {user.id: user for user in recipients}
+    _record_urging(ctx, assignment, kind, about, due, unit, [(told[note.user_id], note) for note in created])
     return {"notified": len(created)}
+
+
+def _record_urging(ctx: StepContext, assignment: Assignment, kind: str, about: str, due, unit: Unit | None,
+                   told: list[tuple[User, Notification]], paused: bool = False) -> None:
+    """The urging event in the assignment's history: its kind, about what and which day, the working
+    days left (a reminder) or late, the coordinating unit whose part it is, and each person told —
+    their unit and full name as they are today, and whether a mail goes to them — none when nobody
+    was (no holder of the roles, or `paused`: the unit has reported it done or returned it)."""
+    day = as_day(due) if due else None
+    now = as_day(today())
+    days = calendar_of_step().working_days_between(*((now, day) if kind == "reminder" else (day, now))) if day else 0
+    named = select(Unit.id, Unit.name).where(Unit.id.in_({person.unit_id for person, _note in told}))
+    units = {unit_id: name for unit_id, name in ctx.session.execute(named)}
+    audit.record(ctx.session, URGING_SENT, "assignment", assignment.id,
+                 after={"kind": kind, "about": about, "due": day.isoformat() if day else None, "days": max(days, 0),
+                        "part": unit.name if unit else None, "paused": paused,
+                        "told": [{"unit": units.get(person.unit_id, ""), "name": person.full_name,
+                                  "mail": note.email_status != EmailStatus.SKIPPED} for person, note in told]},
+                 directive_id=assignment.directive_id, assignment_id=assignment.id)
 
 
 def _recipients(ctx: StepContext, assignment: Assignment, unit: Unit | None, kind: str,

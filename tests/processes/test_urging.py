@@ -6,7 +6,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from engine.audit.models import AuditEntry
 from engine.clock import VN_TZ
+from engine.directives.models import URGING_SENT
 from engine.notifications.models import Notification
 from engine.org.models import User
 from tests.processes import drive
@@ -92,3 +94,23 @@ def test_a_server_off_wakes_to_one_first_update_escalation_per_person(loaded, or
     assert sorted((who, kind) for who, kind, *_ in urged(engine, aid)) == [
         ("chanhvp", "escalation"), ("chutich", "escalation"), ("stc", "escalation"), ("stc_gd", "escalation")]
     assert "chưa cập nhật tình hình lần đầu" in urged(engine, aid)[0][3]
+
+
+def test_each_urging_event_is_in_the_history_with_what_was_sent_and_to_whom(loaded, org_tree, clock):
+    """The history's entry of each event (what the inspection's urging file reads): its kind, about the
+    lead's first report or a coordinating unit's part, the day and the working days left or late, and
+    each person told by unit and full name — a timer's "Đến thời điểm hẹn giờ" said none of it."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{**LONG, "coordinating_units": [{"unit": "SXD", "deadline": "24/02/2026"}]}])
+    at(engine, clock, datetime(2026, 2, 23, 9), datetime(2026, 2, 25, 9))
+    with engine.db.session() as s:
+        sent = sorted((e.after for e in s.scalars(select(AuditEntry).where(
+            AuditEntry.assignment_id == aid, AuditEntry.action == URGING_SENT))), key=lambda a: (a["kind"], a["about"]))
+    office = {"unit": "Văn phòng UBND tỉnh", "name": "Nguyễn Văn Theo Dõi", "mail": False}
+    stc = {"unit": "Sở Tài chính", "name": "Phạm Chuyên Viên", "mail": False}
+    sxd = {"unit": "Sở Xây dựng", "name": "Đỗ Chuyên Viên", "mail": False}
+    assert [(a["kind"], a["about"], a["part"], a["due"], a["days"], a["told"]) for a in sent] == [
+        ("overdue", "deadline", "Sở Xây dựng", "2026-02-24", 1, [sxd]),       # the part's own deadline
+        ("overdue", "first_update", None, "2026-02-24", 1, [stc, office]),  # the lead's first report
+        ("reminder", "deadline", "Sở Xây dựng", "2026-02-24", 1, [sxd]),
+        ("reminder", "first_update", None, "2026-02-24", 1, [stc])]

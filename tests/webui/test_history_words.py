@@ -2,14 +2,18 @@
 the values read as the pages show them."""
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine import audit
+from engine.clock import VN_TZ
+from engine.org.models import User
 from engine.runtime.models import WorkflowInstance
 from engine.working_days.service import set_override
+from tests.api.conftest import make_token
+from tests.processes import drive
 from tests.webui.conftest import classify, ready_item_path, register
 from webui.formatting import AUDIT_LABELS
 
@@ -118,3 +122,55 @@ def test_a_calendar_correction_names_the_step_and_its_due_dates(loaded, browser,
     set_override(loaded, date(2026, 2, 23), False, "Nghỉ hoán đổi", actor=org_tree["admin"])
     words = _history(clerk.get("/directives/1").get_data(as_text=True))
     assert "Tính lại thời hạn Hạn xử lý bước: 23/02/2026 → 24/02/2026 Bước: Phân loại văn bản" in words, words
+
+
+def test_each_urging_event_says_what_was_sent_and_to_whom(loaded, app, browser, clock):
+    """The inspection's urging file (hồ sơ đôn đốc) reads the task's history: each event of the urging
+    schedule says which reminder, warning or report went out, about which day, and to whom (unit, people
+    by full name, who gets no mail) — it said only "Đến thời điểm hẹn giờ". Deadline Thu 26/02/2026,
+    first progress report due Tue 24/02 (dak-lak)."""
+    with loaded.db.session() as s:  # one of the unit's people has a mail address, the other not
+        s.execute(update(User).where(User.username == "stc").values(email="stc@example.vn"))
+    clerk = browser("clerk")
+    classify(clerk, register(clerk))
+    for day in (23, 25):  # the reminders, 3 and 1 working days before the deadline
+        drive.run_timers_at(loaded, clock, datetime(2026, 2, day, 9, tzinfo=VN_TZ))
+    drive.run_timers_at(loaded, clock, datetime(2026, 3, 5, 9, tzinfo=VN_TZ))  # 5 working days late
+    words = _history(browser("clerk").get("/assignments/1").get_data(as_text=True))  # signed in again, days later
+    for sentence in (
+            "23/02/2026 09:00 Hệ thống Nhắc hạn (còn 3 ngày làm việc, hạn 26/02/2026) — gửi Sở Tài chính: Phạm "
+            "Chuyên Viên",
+            "25/02/2026 09:00 Hệ thống Nhắc hạn (còn 1 ngày làm việc, hạn 26/02/2026) — gửi Sở Tài chính: Phạm "
+            "Chuyên Viên",
+            "05/03/2026 09:00 Hệ thống Báo cáo đề nghị chỉ đạo: quá hạn 5 ngày làm việc (hạn 26/02/2026) — gửi Sở "
+            "Tài chính: Phạm Chuyên Viên, Võ Giám Đốc; Văn phòng UBND tỉnh: Trần Chánh Văn Phòng; UBND tỉnh: Lê Chủ "
+            "Tịch (chỉ báo trên hệ thống, không có địa chỉ thư: Võ Giám Đốc, Trần Chánh Văn Phòng, Lê Chủ Tịch)"):
+        assert sentence in words, words
+    api = app.test_client().get("/api/v1/assignments/1/history",
+                                headers={"Authorization": f"Bearer {make_token(loaded, 'clerk')}"})
+    said = [e["said"] for e in api.get_json()["items"] if e["action"] == "urging.sent"]
+    assert said[0].startswith("Báo cáo đề nghị chỉ đạo: quá hạn 5 ngày làm việc (hạn 26/02/2026) — gửi"), said
+
+
+def test_an_urging_event_that_reached_nobody_says_why(loaded, browser, clock):
+    """The unit reported the task done: the office reviews it next, the schedule tells nobody — and the
+    history says so instead of a line as if someone had been urged."""
+    clerk = browser("clerk")
+    classify(clerk, register(clerk))
+    browser("stc").post(ready_item_path(loaded, "handle"), {"action": "update", "progress": "done", "note": "Xong"})
+    drive.run_timers_at(loaded, clock, datetime(2026, 2, 27, 9, tzinfo=VN_TZ))  # 1 working day late
+    words = _history(browser("clerk").get("/assignments/1").get_data(as_text=True))
+    assert "Cảnh báo quá hạn 1 ngày làm việc (hạn 26/02/2026) — không gửi: đơn vị đã báo cáo hoàn thành hoặc " \
+           "trả lại nhiệm vụ" in words, words
+
+
+def test_an_urging_event_nobody_could_be_told_of_says_so(loaded, browser, clock):
+    """The unit's people have all left (accounts deactivated): the reminder reaches nobody, and the
+    history says so rather than nothing, or a timer's line."""
+    clerk = browser("clerk")
+    classify(clerk, register(clerk))
+    with loaded.db.session() as s:
+        s.execute(update(User).where(User.username.in_(["stc", "stc_gd"])).values(active=False))
+    drive.run_timers_at(loaded, clock, datetime(2026, 2, 23, 9, tzinfo=VN_TZ))
+    words = _history(browser("clerk").get("/assignments/1").get_data(as_text=True))
+    assert "Nhắc hạn (còn 3 ngày làm việc, hạn 26/02/2026) — không gửi: không có người nhận" in words, words

@@ -42,6 +42,7 @@ from webui.api.core import (
 from webui.api.org import assignment_unit_codes, unit_codes
 from webui.context import engine
 from webui.forms import send_attachment
+from webui.history import readable
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 # The choice a unit makes in the assignment's work-item form ("action" field) for each call.
@@ -130,7 +131,7 @@ def get_assignment(assignment_id: int):
 @blueprint.get("/assignments/<int(max=2147483647):assignment_id>/progress")
 def list_progress(assignment_id: int):
     """The assignment's progress reports, newest first, a page at a time (as its history)."""
-    return _paged(assignment_id, registry.progress_page, lambda page: [
+    return _paged(assignment_id, registry.progress_page, lambda _session, page: [
         serialize.progress_update(p, {unit.id: unit.code for _p, unit, _by in page.reports if unit},
                                   by.username if by else None) for p, _unit, by in page.reports])
 
@@ -139,9 +140,9 @@ def list_progress(assignment_id: int):
 def list_history(assignment_id: int):
     """The assignment's history, newest first, a page at a time (`limit` entries older than
     entry `before`, the `next` of the previous page): a page costs the same however long the
-    history grows (issue #20)."""
-    return _paged(assignment_id, registry.history_page,
-                  lambda page: [serialize.history_entry(entry, who) for entry, who in page.entries])
+    history grows (issue #20). Each entry says what was done in the words of the assignment's page."""
+    return _paged(assignment_id, registry.history_page, lambda session, page: [
+        serialize.history_entry(line.entry, line.who, line.what) for line in readable(engine(), session, page.entries)])
 
 
 def _paged(assignment_id: int, read, items):
@@ -155,7 +156,7 @@ def _paged(assignment_id: int, read, items):
         except registry.BadCursor:
             raise ApiError(400, "bad_request", "Parameter %(name)s is not one of the allowed values.",
                            name="before") from None
-        return jsonify({"items": items(page), "next": page.older})
+        return jsonify({"items": items(session, page), "next": page.older})
 
 
 @blueprint.post("/assignments/<int(max=2147483647):assignment_id>/progress")

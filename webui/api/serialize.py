@@ -61,9 +61,11 @@ def progress_update(p: ProgressUpdate, codes: dict[int, str], username: str | No
             "attachments": list(p.attachments or []), "created_at": iso(p.created_at)}
 
 
-def history_entry(entry: AuditEntry, who: str) -> dict:
-    """An entry of an assignment's history: when, who (full name), what (the action's code)."""
-    return {"id": entry.id, "at": iso(entry.at), "who": who, "action": entry.action, "comment": entry.comment}
+def history_entry(entry: AuditEntry, who: str, said: str) -> dict:
+    """An entry of an assignment's history: when, who (full name), what (the action's code, and
+    `said`: the words the assignment's page gives it)."""
+    return {"id": entry.id, "at": iso(entry.at), "who": who, "action": entry.action, "said": said,
+            "comment": entry.comment}
 
 
 def work_item(item: WorkItem, codes: dict[int, str]) -> dict:
