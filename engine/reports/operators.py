@@ -329,13 +329,23 @@ def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
     return {"unit_report": submission.id}
 
 
+def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
+    """Whether `user` reads the issued report `row` as it was sent — every unit's figures and
+    nothing of secret documents, as the public reads a published one — rather than within their
+    own units: the staff of the council unit it was sent to (`council_code` of the ruleset version
+    that issued it: a home body's report; Quỳnh Nhai Đ.16 k.2, Đ.19 k.2)."""
+    if row.status != PeriodicReportStatus.ISSUED:
+        return False
+    code = council_code(session, instance_settings(session, row.instance_id),
+                        permissions.recorded_body(session, row.body_id))
+    return permissions.is_staff_of(session, user, code)
+
+
 def may_open_files_of(session: Session, user: User, row: PeriodicReport, submission: UnitReport) -> bool:
     """Who opens the files a unit's report was sent with: whoever reads that report on the report's page — its
     body's readers (permissions.may_see_office_report) within their own units, or the council reading it as
     sent (read_as_sent) — and of a report marked secret (mật) only the readers of secret records
     (permissions.may_read_secret_of_unit). Its sender always does (permissions.may_see_file)."""
-    from engine.reports.service import read_as_sent  # which imports this module
-
     if not permissions.may_see_office_report(session, user, row.body_id):
         return False
     if not (read_as_sent(session, row, user) or permissions.acts_for_unit(session, user, submission.unit_id)):

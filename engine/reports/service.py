@@ -467,17 +467,6 @@ def periodic_reports(session: Session, user: User, limit: int = 24) -> list[Peri
         .order_by(PeriodicReport.unit_due.desc(), PeriodicReport.id.desc()).limit(limit)))
 
 
-def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
-    """Whether `user` reads the issued report `row` as it was sent — every unit's figures and
-    nothing of secret documents, as the public reads a published one — rather than within their
-    own units: the staff of the council unit it was sent to (`council_code` of the ruleset version
-    that issued it: a home body's report; Quỳnh Nhai Đ.16 k.2, Đ.19 k.2)."""
-    if row.status != PeriodicReportStatus.ISSUED:
-        return False
-    code = council_code(session, instance_settings(session, row.instance_id), _body_of(session, row))
-    return permissions.is_staff_of(session, user, code)
-
-
 def published_reports(session: Session) -> list[PeriodicReport]:
     """Issued reports the ruleset publishes ([reports] publish), newest first."""
     return list(session.scalars(select(PeriodicReport).where(

@@ -20,14 +20,13 @@ from engine.reports.export_docx import write_docx
 from engine.reports.export_pdf import FontMissing, write_pdf
 from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import AD_HOC, PeriodicReport
-from engine.reports.operators import report_label
+from engine.reports.operators import read_as_sent, report_label
 from engine.reports.overdue import late_first_reports, overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import (
     build_report,
     month_ends,
     periodic_reports,
-    read_as_sent,
     report_args,
     running_schedule,
     schedules_reports,
