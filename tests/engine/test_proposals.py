@@ -594,9 +594,17 @@ def test_text_made_to_be_slow_stays_fast(piece, times):
     import time
 
     def cpu_seconds(text: str) -> float:
-        began = time.process_time()  # CPU time: other processes may share the machine
-        propose(text, UNITS, TODAY)
-        return time.process_time() - began
+        """The least of three runs, each after a collection: a long-running test worker's garbage
+        collector falling due inside one run took the ratio past 8x on a quiet machine."""
+        import gc
+
+        runs = []
+        for _ in range(3):
+            gc.collect()
+            began = time.process_time()  # CPU time: other processes may share the machine
+            propose(text, UNITS, TODAY)
+            runs.append(time.process_time() - began)
+        return min(runs)
 
     assert cpu_seconds(piece * times) < 8 * cpu_seconds(piece * (times // 4)) + 0.1
 
