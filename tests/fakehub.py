@@ -4,8 +4,6 @@ from __future__ import annotations
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-HUB_PORTS = range(5110, 5120)  # this helper's share of the test ports
-
 
 class FakeHub:
     """The provincial integration platform: keeps each status message by X-Message-Id (a
@@ -30,12 +28,7 @@ class FakeHub:
             def log_message(self, *_args):
                 pass
 
-        for port in HUB_PORTS:
-            try:
-                self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-                break
-            except OSError:
-                continue
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # a port the system gives
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/edxml/status"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

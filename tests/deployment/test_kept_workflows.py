@@ -56,8 +56,7 @@ def answering_again(host: Host, killed: int, deployment: Deployment, name: str) 
 def test_two_workers_and_a_scheduler_each_continue_from_the_others_step(deployment, smtp, tmp_path):
     hosts = {name: Host.make(tmp_path / f"host-{name}", metrics_token=TOKEN,
                              metrics_dir=str(tmp_path / f"host-{name}" / "metrics")) for name in "ab"}
-    for (name, host), port in zip(hosts.items(), (5350, 5351), strict=True):
-        host.port = port  # this test's ports
+    for name, host in hosts.items():
         deployment.start_web(workers=1, name=f"web-{name}", host=host)
     deployment.start_scheduler("scheduler")
     directive = deployment.register(hosts["a"].base, 0)  # one task for S1, due in 5 working days (9/3)

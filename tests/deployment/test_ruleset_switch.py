@@ -13,16 +13,12 @@ from engine.reports.service import running_schedule
 from tests.deployment.harness import Deployment
 from tests.scheduler.smtp import SmtpServer
 
-WEB_PORT, SMTP_PORT = 5301, 5302  # fixed ports of this test's own servers
-
 
 @pytest.fixture
 def deployment(database_url, tmp_path):
     smtp = SmtpServer()
-    smtp.port = SMTP_PORT
     smtp.start()
     running = Deployment(tmp_path, database_url, smtp.port)
-    running.port, running.base = WEB_PORT, f"http://127.0.0.1:{WEB_PORT}"
     running.populate()
     yield running
     running.close()

@@ -17,7 +17,6 @@ from tests.deployment.harness import DEPARTMENTS, Deployment
 
 MESSAGE = (Path(__file__).parent.parent / "fixtures" / "edxml" / "document_new.xml").read_bytes()
 ROUNDS, TWINS = 12, 3
-PORT = 5701  # of this test's range (5700–5749)
 
 
 def _message(number: int) -> bytes:
@@ -41,7 +40,6 @@ def _at_once(calls: list) -> list[requests.Response]:
 
 
 def _serve(deployment: Deployment) -> str:
-    deployment.port, deployment.base = PORT, f"http://127.0.0.1:{PORT}"
     return deployment.start_web(workers=3) + "/api/v1"
 
 

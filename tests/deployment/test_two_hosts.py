@@ -129,8 +129,7 @@ def test_a_change_of_the_organisation_is_seen_by_every_worker_of_both_hosts_at_o
         org.create_user(s, "xa", PASSWORD, "Văn thư xã Hòa Phú", "XA", ["clerk"])
         token = tokens.create_token(s, "xa", "two hosts")[1]
     hosts = [Host.make(tmp_path / f"host-{name}") for name in "ab"]
-    for name, host, port in zip("ab", hosts, (5251, 5252), strict=True):
-        host.port = port  # this helper's ports
+    for name, host in zip("ab", hosts, strict=True):
         deployment.start_web(workers=2, name=f"web-{name}", host=host)
     directive = deployment.register(hosts[0].base, 1)
 

@@ -22,7 +22,6 @@ from tests.conftest import add_communes, create_org_tree, make_engine
 from tests.scheduler.processes import Schedulers, wait_for
 from tests.scheduler.smtp import SmtpServer
 
-SMTP_PORT = 5151  # this suite's own range (5150–5199)
 # code: (name, parent, issuing body); ward B is an issuing body with no directive of its own
 WARDS = {"xa-a": ("UBND phường An Phú", "UBND", True), "xa-a-kt": ("Phòng Kinh tế phường An Phú", "xa-a", False),
          "xa-b": ("UBND xã Bình Minh", "UBND", True), "xa-b-kt": ("Phòng Kinh tế xã Bình Minh", "xa-b", False)}
@@ -66,7 +65,6 @@ def _register(engine, symbol: str, lead: str, clerk: User) -> None:
 @pytest.fixture
 def schedulers(province, database_url, tmp_path):
     server = SmtpServer()
-    server.port = SMTP_PORT
     server.start()
     runner = Schedulers(province, database_url, server, tmp_path)
     runner.env.update(DONDOC_MAIL_CATCHUP_THRESHOLD="0")  # one mail per notice
