@@ -242,3 +242,16 @@ def mailed(smtp, count: int):
         """the office steps' mails arrived"""
         return len(smtp.inbox.received) >= count
     return check
+
+
+def test_a_tick_sends_a_batch_and_leaves_the_rest_to_the_next(start, monkeypatch):
+    """After an upgrade or a long stop, thousands of steps may be late at once: a tick sends BATCH
+    events, so that the timers and the mail of that tick are not held up behind them."""
+    from engine.urging import steps
+
+    monkeypatch.setattr(steps, "BATCH", 2)
+    sc = start("dak-lak")
+    for number in range(3):
+        sc.register(f"{50 + number}/2026/QĐ-UBND", "12/02/2026", ITEMS)
+    assert [at(sc, vn(2026, 2, 24, 9)) for _ in range(3)] == [2, 1, 0]
+    assert step_notes(sc.engine) == Counter({("clerk", "step_overdue"): 3})
