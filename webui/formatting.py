@@ -77,7 +77,7 @@ AUDIT_LABELS = {
     "directive.scope_decided": _l("Scope decided"),
     "directive.documents_attached": _l("Document and annexes attached"),
     "assignment.urged": _l("Urged"), "assignment.sent_back": _l("Sent back to the unit"),
-    "urging.sent": _l("Urged by the schedule"),
+    "urging.sent": _l("Urged by the schedule"), "step.urged": _l("Office step urged"),
     "assignment.passed_down": _l("Passed down to a section"),
     "assignment.rolled_up": _l("Sections' progress combined"),
     "explanation.due_recomputed": _l("Deadlines recomputed"),

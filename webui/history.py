@@ -24,6 +24,7 @@ from engine.org import service as org
 from engine.org.models import Unit
 from engine.runtime.models import WorkItem
 from engine.text import filled
+from engine.urging.steps import STEP_URGED
 from webui.formatting import (
     AUDIT_LABELS,
     CONTRIBUTION_LABELS,
@@ -120,7 +121,7 @@ class _Words:
         if entry.action == "work_item.completed":
             return self._completed(entry, who)
         line = Line(entry, who, self._what(entry))
-        if entry.action == URGING_SENT:  # its sentence says it all
+        if entry.action in (URGING_SENT, STEP_URGED):  # its sentence says it all
             return line
         before, after = entry.before or {}, entry.after or {}
         labels = {**self.labels, **ACTION_LABELS.get(entry.action, {})}
@@ -144,6 +145,8 @@ class _Words:
                      person=after.get("given_to", ""))
         if entry.action == URGING_SENT:
             return urging_said(after)
+        if entry.action == STEP_URGED:
+            return step_urging_said(after)
         return str(AUDIT_LABELS.get(entry.action, entry.action))
 
     def _completed(self, entry: AuditEntry, who: str) -> Line:
@@ -226,9 +229,27 @@ def urging_said(after: Mapping) -> str:
         said += ", " + _("about the first progress report")
     elif after.get("part"):
         said += ", " + _("about the coordinating part of %(unit)s", unit=after["part"])
-    told = after.get("told") or []
     if after.get("paused"):
         return _("%(said)s — not sent: the unit reported the task done or returned it", said=said)
+    return _sent_to(said, after.get("told") or [])
+
+
+# An office step's urging (engine.urging.steps STEP_URGED): what was sent about which step.
+STEP_URGING_KINDS = {
+    "step_waiting": _l("Notice that «%(step)s» waits"),
+    "step_overdue": _l("Reminder: «%(step)s» %(days)s working days late (due %(due)s)"),
+    "step_escalation": _l("Reported for direction: «%(step)s» %(days)s working days late (due %(due)s)")}
+
+
+def step_urging_said(after: Mapping) -> str:
+    """An office step's reminder, escalation or waiting notice, and to whom it was sent."""
+    said = str(STEP_URGING_KINDS[after["kind"]]) % {"step": after.get("step", ""), "days": after.get("days", 0),
+                                                    "due": vn_date(after.get("due")) or "—"}
+    return _sent_to(said, after.get("told") or [])
+
+
+def _sent_to(said: str, told: list[Mapping]) -> str:
+    """`said`, then to whom it was sent: by unit, people by full name, and who gets no mail."""
     if not told:
         return _("%(said)s — not sent: nobody to send it to", said=said)
     units: dict[str, list[str]] = {}

@@ -60,11 +60,6 @@ def ended_accounts(session: Session) -> dict[int, User]:
     return {user.id: user for user in users if permissions.why_ended(user) is not None}
 
 
-def named_in(performers: str) -> list[int]:
-    """The user ids of a work item's `performers` column (",12,15,")."""
-    return [int(part) for part in performers.strip(",").split(",") if part]
-
-
 def held_work(session: Session, viewer: User, holder_id: int | None = None) -> list[Held]:
     """The open work held by people who can no longer act (only `holder_id`'s when given) that `viewer` may hand over
     and see: steps given by name to nobody in force any more, and open assignments whose follow-up officer left."""
@@ -82,7 +77,7 @@ def _held_items(session: Session, ended: dict[int, User]) -> Iterable[Held]:
     items = session.scalars(select(WorkItem).where(WorkItem.status == WorkItemStatus.READY,
                                                    WorkItem.performers.is_not(None)).order_by(WorkItem.id))
     for item in items:
-        named = named_in(item.performers or "")
+        named = permissions.performer_ids(item.performers or "")
         if not named or not set(named) <= ended.keys():
             continue  # someone named still acts: the work does not wait
         inspection = inspections.of_instance(session, item.instance_id)
@@ -176,7 +171,7 @@ def _give(session: Session, held: Held, person: User) -> None:
         assignment.follow_up_officer_id = person.id
         return
     item = session.get_one(WorkItem, held.record_id, with_for_update=True, populate_existing=True)
-    named = named_in(item.performers or "")
+    named = permissions.performer_ids(item.performers or "")
     if item.status != WorkItemStatus.READY or held.holder.id not in named:
         raise AlreadyDone("This work has already been handed over.")
     item.performers = permissions.performers_text([person.id if user_id == held.holder.id else user_id

@@ -107,6 +107,15 @@ def notify_users(session: Session, users: list[User], kind: str, *, directive: D
     return created
 
 
+def told_people(session: Session, told: list[tuple[User, Notification]]) -> list[dict]:
+    """Each person told, as a history entry keeps them: their unit and full name as they are today, and
+    whether a mail goes to them."""
+    named = select(Unit.id, Unit.name).where(Unit.id.in_({person.unit_id for person, _note in told}))
+    units = {unit_id: name for unit_id, name in session.execute(named)}
+    return [{"unit": units.get(person.unit_id, ""), "name": person.full_name,
+             "mail": note.email_status != EmailStatus.SKIPPED} for person, note in told]
+
+
 def _unread_keys(session: Session, keys: list[str]) -> set[str]:
     """Those of the dedup `keys` an unread notification holds, in one statement for all recipients."""
     if not keys:

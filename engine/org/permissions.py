@@ -99,6 +99,10 @@ URGING_RECIPIENTS = {
     "overdue": ("unit_officer", "clerk"),
     "escalation": ("unit_officer", "unit_head", "office_head", "leader"),
     "periodic_update": ("unit_officer",),
+    # the office's own steps (engine.urging.steps): told besides those who hold the step
+    "step_waiting": (),
+    "step_overdue": (),
+    "step_escalation": ("office_head",),
 }
 
 
@@ -895,6 +899,20 @@ class WorkItemLike(Protocol):
 def performers_text(user_ids: Iterable[int]) -> str:
     """A work item's `performers` column for work given to the people `user_ids` by name."""
     return "," + "".join(f"{user_id}," for user_id in dict.fromkeys(user_ids))
+
+
+def performer_ids(performers: str) -> list[int]:
+    """The user ids of a work item's `performers` column (",12,15,")."""
+    return [int(part) for part in performers.strip(",").split(",") if part]
+
+
+def item_holders(session: Session, item: WorkItemLike) -> list[User]:
+    """Who holds an open work item, in force today: the people it is given to by name, else the
+    holders of its role in its unit (`may_act`'s two ways)."""
+    if item.performers is not None:
+        named = session.scalars(select(User).where(User.id.in_(performer_ids(item.performers))).order_by(User.id))
+        return [user for user in named if account_in_force(user)]
+    return holders(session, item.role, item.unit_id)
 
 
 def _named(user: User) -> str:

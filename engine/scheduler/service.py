@@ -19,6 +19,7 @@ from engine.notifications.mail import send_due_mail
 from engine.operations import logs
 from engine.org.service import move_units_left_below_closed
 from engine.reports.service import move_schedule
+from engine.urging.steps import urge_steps
 from engine.working_days.service import refresh_workflows
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class TickResult:
     inbox_failed: int = 0
     schedule_moved: bool = False  # the report calendar moved to the ruleset's new version (move_schedule)
     units_moved: int = 0  # sections moved below the successor of a unit closed today (move_units_left_below_closed)
+    steps_urged: int = 0  # reminders, escalations and waiting notices of the office's steps (engine.urging.steps)
     errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
@@ -55,7 +57,8 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     """Move the sections of a unit closed from today (retired ahead of its day: `dondoc org retire`) below its
     successor, bring running workflows up to a calendar correction saved since the last tick (their
     timers may move), move the report calendar to a newly published ruleset version, advance
-    every due workflow, send due mail, forget old idempotency keys, import the edXML folder and
+    every due workflow, urge the office's steps past their due day (and tell who a waiting step
+    waits for), send due mail, forget old idempotency keys, import the edXML folder and
     send due edXML statuses. A failure in one part is logged and does not stop the others; the
     next tick tries again."""
     result = TickResult()
@@ -85,6 +88,11 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     except Exception:  # the database went away, say: log it, keep the scheduler alive
         result.errors += 1
         log.exception("timer run failed; retrying on the next tick")
+    try:  # after the timers (a step they closed is not urged), before the mail (which sends its notices)
+        result.steps_urged = urge_steps(engine, moment)
+    except Exception:
+        result.errors += 1
+        log.exception("urging the office's late steps failed; retrying on the next tick")
     try:
         mail = send_due_mail(engine.db, engine.settings, moment)
         result.mail_sent, result.mail_failed, result.digests = mail.sent, mail.failed, mail.digests

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from engine import audit
 from engine.directives.models import (
     ASSIGNMENT_DEADLINE,
@@ -26,8 +24,8 @@ from engine.directives.models import (
     Directive,
     ProgressUpdate,
 )
-from engine.notifications.models import EmailStatus, Notification
-from engine.notifications.service import notify_users, word
+from engine.notifications.models import Notification
+from engine.notifications.service import notify_users, told_people, word
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
@@ -35,7 +33,16 @@ from engine.outcomes import first_report_query
 from engine.rulesets.settings import FLAG, ROLE, WORKING_DAYS, settings_check, settings_schema
 from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, date_vn, days_late, deadline_date, today
 from engine.sandbox.operators import OPERATORS, StepContext
-from engine.urging.policy import DEADLINE, FIRST_UPDATE, KINDS, next_urging, policy_problems, urging_moment
+from engine.urging.policy import (
+    DEADLINE,
+    FIRST_UPDATE,
+    KINDS,
+    MAX_POLICY_DAYS,
+    next_urging,
+    policy_problems,
+    urging_moment,
+)
+from engine.urging.steps import STEP_KINDS
 from engine.working_days.deadline import Deadline
 
 # Bounded (engine.urging.policy: MAX_POLICY_DAYS, MAX_REMINDERS, MAX_YEARS_AWAY): urging.bpmn's
@@ -50,8 +57,16 @@ settings_schema("reminders", {
     "overdue_every": {"type": "integer"},
     "escalate_after": {"type": "integer"},
     "open_task_update": {"type": ["string", "integer"]},
-    "recipients": {"type": "object", "properties": {kind: {"type": "array", "items": ROLE} for kind in KINDS},
-                   "additionalProperties": False},  # [reminders.recipients]: roles told of each kind
+    # the office's own steps (engine.urging.steps)
+    "office_escalate_after": {"type": "integer", "minimum": 1, "maximum": MAX_POLICY_DAYS},
+    "waiting_steps": {"type": "array", "items": {"type": "string"}},
+    # [reminders.recipients]: roles told of each kind; of an office step's, those of the record's body
+    # (its office, its leader: engine.urging.steps.step_recipients)
+    "recipients": {"type": "object", "properties": {
+        **{kind: {"type": "array", "items": ROLE} for kind in KINDS},
+        **{kind: {"type": "array", "items": {"enum": [*permissions.OFFICE, permissions.LEADER]}}
+           for kind in STEP_KINDS}},
+        "additionalProperties": False},
 })
 
 CLOSED = (AssignmentStatus.CLOSED, AssignmentStatus.CANCELLED)
@@ -173,13 +188,9 @@ def _record_urging(ctx: StepContext, assignment: Assignment, kind: str, about: s
     day = as_day(due) if due else None
     now = as_day(today())
     days = calendar_of_step().working_days_between(*((now, day) if kind == "reminder" else (day, now))) if day else 0
-    named = select(Unit.id, Unit.name).where(Unit.id.in_({person.unit_id for person, _note in told}))
-    units = {unit_id: name for unit_id, name in ctx.session.execute(named)}
     audit.record(ctx.session, URGING_SENT, "assignment", assignment.id,
                  after={"kind": kind, "about": about, "due": day.isoformat() if day else None, "days": max(days, 0),
-                        "part": unit.name if unit else None, "paused": paused,
-                        "told": [{"unit": units.get(person.unit_id, ""), "name": person.full_name,
-                                  "mail": note.email_status != EmailStatus.SKIPPED} for person, note in told]},
+                        "part": unit.name if unit else None, "paused": paused, "told": told_people(ctx.session, told)},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
 
 

@@ -128,6 +128,11 @@ MISTAKES = [
     ('[closing]\nmode = "auto"\n', "mini/ruleset.toml [closing.mode]: 'auto' is not one of office_review"),
     ("[[report_calendar]]\nperiod = \"monthly\"\nsender = \"unit\"\nday = 5\nmonthh = 1\n",
      "mini/ruleset.toml [report_calendar[1]]: unknown key 'monthh'"),
+    # an office step's recipients are of the record's body: its office, its leader (engine.urging.steps)
+    ('[reminders.recipients]\nstep_escalation = ["unit_officer"]\n',
+     "mini/ruleset.toml [reminders.recipients.step_escalation[1]]: 'unit_officer' is not one of"),
+    ("[reminders]\noffice_escalate_after = 0\n",
+     "mini/ruleset.toml [reminders.office_escalate_after]: must be at least 1, not 0"),
 ]
 
 

@@ -25,7 +25,10 @@ KIND_LABELS = {"reminder": "Reminder", "due_today": "Due today", "overdue": "Ove
                "adhoc_report": "Report requested", "adhoc_report_reminder": "Reminder",
                "periodic_report_reminder": "Reminder", "periodic_report_due_today": "Due today",
                "subassignments_done": "Sections done", "share_deadline_moved": "Deadline brought forward",
-               "paper_report": "Paper report"}
+               "paper_report": "Paper report", "step_waiting": "Waiting for me", "step_overdue": "Overdue",
+               "step_escalation": "Escalation"}
+# The kinds whose badge says late.
+LATE_KINDS = ("overdue", "escalation", "step_overdue", "step_escalation")
 
 
 def init_app(app) -> None:
@@ -48,7 +51,7 @@ def index():
         rows = notifications.inbox(session, current_user(), unread_only=unread_only, limit=PAGE + 1,
                                    offset=(page - 1) * PAGE)
     return render_template("notifications/index.html", rows=rows[:PAGE], more=len(rows) > PAGE, page=page,
-                           unread_only=unread_only, KIND_LABELS=KIND_LABELS)
+                           unread_only=unread_only, KIND_LABELS=KIND_LABELS, LATE_KINDS=LATE_KINDS)
 
 
 @blueprint.post("/notifications/<int:notification_id>/open")

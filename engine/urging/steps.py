@@ -1,0 +1,183 @@
+"""Urging the office's own steps (đôn đốc việc của Văn phòng): classifying a directive, recording
+an assignment's status, consolidating the units' reports — the steps the regulations give the
+office a time limit for — and the steps a ruleset names as waiting on someone who must be told.
+
+One rule over the open work items, run by every scheduler tick (engine.scheduler.service), rather
+than a boundary timer on each step of each diagram: the items already carry their due day (the
+diagram's `due`, recomputed after a calendar correction), so the rule holds for every office step
+of every ruleset, and for the instances that were already running when it came, without moving
+them to a new diagram. It reads the ruleset's settings as published now (`[reminders]`), so a
+version that adds `waiting_steps` covers the steps already waiting.
+
+- A step held by the office (OFFICE_WORK roles) whose due day has ended — a due day that is a
+  day off ends with the next working day (WorkingCalendar.effective_deadline) — reminds the
+  people holding it (`step_overdue`), once; `office_escalate_after` working days past it, the
+  office head is told as well (`step_escalation`), once. After a server was off, only the more
+  serious of the two is sent.
+- A step named in `waiting_steps` (Gia Lai's Director's assignment) tells its holders that it
+  waits (`step_waiting`), once.
+
+Each event is sent once: the item's row is locked while its history is read and written, and the
+history entry (STEP_URGED) is what says it was sent, so a restart or a second scheduler finds it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import islice
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from engine import audit, clock
+from engine.audit.models import AuditEntry
+from engine.directives.models import Assignment, Directive
+from engine.notifications.service import notify_users, told_people
+from engine.org import permissions
+from engine.org.models import User
+from engine.rulesets.service import published_bundle
+from engine.runtime.models import WorkItem, WorkItemStatus
+from engine.working_days import WorkingCalendar
+from engine.working_days.deadline import Deadline
+
+STEP_URGED = "step.urged"  # the audit action of an office step's reminder, escalation or waiting notice
+WAITING, OVERDUE, ESCALATION = "step_waiting", "step_overdue", "step_escalation"
+STEP_KINDS = (WAITING, OVERDUE, ESCALATION)
+# Events about one due day (the waiting notice: about none): an escalation covers the reminder, which
+# is not sent after it.
+_SEVERITY = {WAITING: 1, OVERDUE: 1, ESCALATION: 2}
+# the item's row, locked before its history is read again (built once: Database.lock caches it FOR UPDATE)
+_LOCK_ITEM = select(WorkItem).where(WorkItem.id == bindparam("item_id"))
+# Events sent in one tick at most: the first tick after an upgrade (or a long stop) may find thousands
+# of steps late (2,000 took 37 s on SQLite); the rest go on the next ticks, the timers and mail not held up.
+BATCH = 200
+ESCALATE_AFTER = 2  # working days past an office step's due day: a product value, no regulation sets one
+
+
+@dataclass(frozen=True)
+class StepPolicy:
+    """`ruleset.toml [reminders]`: `office_escalate_after`, `waiting_steps` and the step kinds of
+    `[reminders.recipients]`."""
+
+    escalate_after: int = ESCALATE_AFTER
+    waiting_steps: tuple[str, ...] = ()
+    recipients: Mapping[str, list[str]] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Mapping) -> StepPolicy:
+        reminders = settings.get("reminders") or {}
+        return cls(escalate_after=int(reminders.get("office_escalate_after", ESCALATE_AFTER)),
+                   waiting_steps=tuple(reminders.get("waiting_steps", ())),
+                   recipients=reminders.get("recipients") or {})
+
+
+@dataclass(frozen=True)
+class Due:
+    """What one open step is owed today: `kind`, about its due day `due` (None for a waiting
+    notice), `days` working days past it."""
+
+    kind: str
+    due: date | None = None
+    days: int = 0
+
+
+def urge_steps(engine, moment: datetime | None = None) -> int:
+    """Send what the open office steps are owed (module doc), BATCH at most; returns how many events
+    were sent."""
+    moment = moment or clock.now()
+    with engine.db.reading() as session:
+        bundle = published_bundle(session, engine.ruleset)
+        if bundle is None:  # nothing runs before the ruleset is loaded
+            return 0
+        policy = StepPolicy.from_settings(engine.compiled(bundle).settings)
+        owed = list(islice(_owed(session, policy, WorkingCalendar.from_db(session), moment), BATCH))
+    sent = 0
+    for item_id, due in owed:
+        with engine.db.session() as session:
+            sent += _send(engine, session, item_id, due, policy)
+    return sent
+
+
+def _owed(session: Session, policy: StepPolicy, calendar: WorkingCalendar, moment: datetime
+          ) -> Iterable[tuple[int, Due]]:
+    """(item id, what it is owed) of the open steps owed something not yet sent."""
+    today = moment.astimezone(clock.VN_TZ).date()
+    late = WorkItem.role.in_(permissions.OFFICE_WORK) & (WorkItem.due_at < moment)  # its due moment has passed
+    waiting = WorkItem.element_id.in_(policy.waiting_steps)
+    items = session.execute(select(WorkItem.id, WorkItem.element_id, WorkItem.role, WorkItem.due_at).where(
+        WorkItem.status == WorkItemStatus.READY, late | waiting).order_by(WorkItem.id)).all()
+    sent = _sent(session, [item.id for item in items])
+    for item in items:
+        told_waiting = Due(WAITING) if item.element_id in policy.waiting_steps else None
+        overdue = (_late(policy, calendar, today, item.due_at)
+                   if item.role in permissions.OFFICE_WORK and item.due_at is not None else None)
+        yield from ((item.id, due) for due in (told_waiting, overdue)
+                    if due is not None and _unsent(sent.get(item.id, {}), due))
+
+
+def _late(policy: StepPolicy, calendar: WorkingCalendar, today: date, due_at: datetime) -> Due | None:
+    """What a step due at `due_at` is owed today: nothing before its due day has ended."""
+    day = due_at.astimezone(clock.VN_TZ).date()
+    days = calendar.working_days_between(calendar.effective_deadline(day), today)
+    if days < 1:
+        return None
+    return Due(ESCALATION if days >= policy.escalate_after else OVERDUE, day, days)
+
+
+def _sent(session: Session, item_ids: list[int]) -> dict[int, dict[date | None, int]]:
+    """item id -> {due day (None: the waiting notice) -> the most serious event sent about it}.
+    A due day moved (a calendar correction, a new deadline) is owed its own events."""
+    found: dict[int, dict[date | None, int]] = {}
+    if not item_ids:
+        return found
+    rows = session.execute(select(AuditEntry.object_id, AuditEntry.after).where(
+        AuditEntry.action == STEP_URGED, AuditEntry.object_type == "work_item",
+        AuditEntry.object_id.in_([str(i) for i in item_ids])))
+    for object_id, after in rows:
+        day = date.fromisoformat(after["due"]) if after.get("due") else None
+        seen = found.setdefault(int(object_id), {})
+        seen[day] = max(seen.get(day, 0), _SEVERITY[after["kind"]])
+    return found
+
+
+def _unsent(sent: dict[date | None, int], due: Due) -> bool:
+    """Neither `due` nor a more serious event about its day was sent (`sent`: an item's, `_sent`)."""
+    return sent.get(due.due, 0) < _SEVERITY[due.kind]
+
+
+def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) -> int:
+    """Send `due` about the item, unless it was done meanwhile or sent by another scheduler: its row
+    is locked (SQLite: the database's write lock) before its history is read again."""
+    row = engine.db.lock(session, _LOCK_ITEM, {"item_id": item_id})
+    if row is None or row[0].status != WorkItemStatus.READY:
+        return 0
+    item = row[0]
+    if not _unsent(_sent(session, [item.id]).get(item.id, {}), due):
+        return 0
+    holders = permissions.item_holders(session, item)
+    recipients = step_recipients(session, item, due.kind, policy.recipients)
+    directive = session.get(Directive, item.directive_id) if item.directive_id else None
+    assignment = session.get(Assignment, item.assignment_id) if item.assignment_id else None
+    created = notify_users(session, recipients, due.kind, directive=directive, assignment=assignment,
+                           link=f"/work/{item.id}", step=item.title, instructions=item.instructions or "",
+                           due=Deadline(due.due).format_vn() if due.due else "", days_late=due.days,
+                           holders=", ".join(user.full_name for user in holders))
+    told = {user.id: user for user in recipients}
+    audit.record(session, STEP_URGED, "work_item", item.id,
+                 after={"kind": due.kind, "step": item.title, "due": due.due.isoformat() if due.due else None,
+                        "days": due.days, "told": told_people(session, [(told[n.user_id], n) for n in created])},
+                 directive_id=item.directive_id, assignment_id=item.assignment_id)
+    return 1
+
+
+def step_recipients(session: Session, item: WorkItem, kind: str, configured: Mapping[str, list[str]] | None
+                    ) -> list[User]:
+    """Who is told of `kind` about the step `item`: those who hold it, and the holders of the roles
+    `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
+    permissions.URGING_RECIPIENTS) where the record's body has them — its office, its leader."""
+    found = {user.id: user for user in permissions.item_holders(session, item)}
+    for role in permissions.urging_roles(kind, (configured or {}).get(kind)):
+        unit = permissions.default_unit(session, role, item.directive_id, item.assignment_id)
+        found.update((user.id, user) for user in permissions.holders(session, role, unit.id if unit else None))
+    return list(found.values())
