@@ -132,7 +132,8 @@ def incident_data(engine, actor: User, incident_id: int) -> dict:
     with engine.db.reading() as session:
         user = admin(session, actor)
         incident, instance = _open_incident(session, incident_id)
-        if not permissions.may_read_instance_content(session, user, instance.directive_id, instance.assignment_id):
+        if (not permissions.may_read_instance_content(session, user, instance.directive_id, instance.assignment_id)
+                or permissions.secret_in_instances(session, user, [instance.id])):
             raise NotFound("No open incident %(id)s.", id=incident_id)
         task = spiff.find_task(engine.runtime.workflow_of(session, instance), UUID(incident.task_id))
         if task is None:

@@ -153,6 +153,7 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
     incidents = dict(session.execute(select(Incident.instance_id, func.count()).where(
         Incident.instance_id.in_(ids), Incident.status == IncidentStatus.OPEN).group_by(Incident.instance_id))
         .all())
+    secret = permissions.secret_in_instances(session, user, ids)
     rows = []
     for instance in instances:
         bundle = bundles[instance.bundle_id]
@@ -161,8 +162,8 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
         assignment = assignments.get(instance.assignment_id or 0)
         about = (assignment.content if assignment else directive.summary if directive
                  else inspections.get(instance.id))
-        hidden = not permissions.may_read_instance_content(session, user, instance.directive_id,
-                                                           instance.assignment_id)
+        hidden = instance.id in secret or not permissions.may_read_instance_content(
+            session, user, instance.directive_id, instance.assignment_id)
         mine = [item for item in open_items if item.instance_id == instance.id]
         rows.append(InstanceRow(
             instance=instance, version=version_words(bundle),

@@ -832,6 +832,23 @@ def may_read_instance_content(session: Session, user: User, directive_id: int | 
     return not is_secret(session, kind, record_id) or may_see(session, user, kind, record_id)
 
 
+# Features whose processes keep secret records about no directive in their data (a unit's report marked mật):
+# `unread(session, user, instance ids)` names the instances among them whose content `user` may not read.
+_instance_secrets: list[Callable[[Session, User, Collection[int]], set[int]]] = []
+
+
+def declare_instance_secrets(unread: Callable[[Session, User, Collection[int]], set[int]]) -> None:
+    _instance_secrets.append(unread)
+
+
+def secret_in_instances(session: Session, user: User, instance_ids: Collection[int]) -> set[int]:
+    """The instances among `instance_ids` whose data and history hold a secret record about no directive that
+    `user` may not read (`declare_instance_secrets`): an instance administrator reads what was done and when,
+    not their content, as of a secret directive's (`may_read_instance_content`)."""
+    return {found for unread in _instance_secrets for found in unread(session, user, instance_ids)} \
+        if instance_ids else set()
+
+
 def office_step_role(session: Session, settings: Mapping, role: str, unit_id: int | None,
                      directive_id: int | None, assignment_id: int | None) -> str:
     """The role that does an office step (`role`, its lane's) of a record: the lane's, unless the record

@@ -44,11 +44,9 @@ def write_docx(report: Report) -> bytes:
     if report.submissions or report.missing_units:
         _section(doc, "IV. BÁO CÁO CỦA CÁC ĐƠN VỊ")
         for item in report.submissions:
-            body(doc, item.unit_name, bold=True)
-            for label, answer in (("Kết quả", item.results), ("Khó khăn, vướng mắc", item.difficulties),
-                                  ("Đề xuất, kiến nghị", item.proposals)):
-                if answer:
-                    body(doc, f"{label}: {answer}")
+            body(doc, layout.submission_heading(item), bold=True)
+            for line in layout.submission_lines(item):
+                body(doc, line)
         if report.missing_units:
             body(doc, "Đơn vị chưa gửi báo cáo: " + ", ".join(report.missing_units) + ".")
     signature_block(doc, report.header)

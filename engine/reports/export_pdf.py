@@ -63,8 +63,7 @@ def write_pdf(report: Report) -> bytes:
     if report.submissions or report.missing_units:
         _section(pdf, "IV. BÁO CÁO CỦA CÁC ĐƠN VỊ")
         for item in report.submissions:
-            _body(pdf, f"{item.unit_name}: " + "; ".join(t for t in (item.results, item.difficulties, item.proposals)
-                                                          if t))
+            _body(pdf, f"{layout.submission_heading(item)}: " + " ".join(layout.submission_lines(item)))
         if report.missing_units:
             _body(pdf, "Đơn vị chưa gửi báo cáo: " + ", ".join(report.missing_units) + ".")
     _signature_block(pdf, report)

@@ -47,7 +47,8 @@ def write_xlsx(report: Report) -> bytes:
     if report.submissions or report.missing_units:  # an office report: what each unit asked sent, or not
         units = book.create_sheet("Báo cáo của các đơn vị")
         _title(units, report, len(layout.SUBMISSION_HEADERS))
-        _table(units, layout.SUBMISSION_HEADERS, layout.submission_rows(report), widths=[6, 30, 50, 40, 40])
+        _table(units, layout.SUBMISSION_HEADERS, layout.submission_rows(report), widths=[6, 30, 12, 50, 40, 40, 30],
+               date_columns=layout.SUBMISSION_DATE_COLUMNS)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
 
+from engine import clock
 from engine.numbers import vn_number, vn_percent
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports.counts import Counts
 from engine.reports.overdue import OverdueAssignment
-from engine.reports.service import Header, Report
+from engine.reports.service import Header, Report, SubmittedReport
 
 T = TypeVar("T")
 
@@ -105,14 +106,46 @@ def _overdue_row(number: int, overdue: OverdueAssignment, deadline_cells: list) 
             overdue.reason or "", overdue.proposal or ""]
 
 
-SUBMISSION_HEADERS = ["STT", "Đơn vị", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"]
+SUBMISSION_HEADERS = ["STT", "Đơn vị", "Ngày gửi", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị",
+                      "Tệp đính kèm"]
+SUBMISSION_DATE_COLUMNS = (3,)  # 1-based, as the sheet numbers them
+# What a secret unit's report says to a reader who may not read it (engine.reports.service.SubmittedReport.sealed)
+SEALED = "Báo cáo mật — nội dung chỉ người được phép xem"
+_PARTS = (("Kết quả", "results"), ("Khó khăn, vướng mắc", "difficulties"), ("Đề xuất, kiến nghị", "proposals"))
+
+
+def sent_on(item: SubmittedReport) -> date | None:
+    """The day (in Vietnam) the unit sent its report."""
+    return item.at.astimezone(clock.VN_TZ).date() if item.at else None
+
+
+def files_named(item: SubmittedReport) -> str:
+    """The files a unit's report was sent with, by name ("a.pdf; b.docx"); empty when sealed or none."""
+    return "; ".join(f.filename for f in item.files)
+
+
+def submission_heading(item: SubmittedReport) -> str:
+    """"Sở Tài chính (gửi ngày 05/03/2026)": whose report, sent when (the Word and PDF files)."""
+    day = sent_on(item)
+    return f"{item.unit_name} (gửi ngày {vn_date(day)})" if day else item.unit_name
+
+
+def submission_lines(item: SubmittedReport) -> list[str]:
+    """What a unit's report says in the Word and PDF files: each part with its label, then its files by name;
+    a secret one its reader may not read, only that it is secret."""
+    if item.sealed:
+        return [f"{SEALED}."]
+    parts = [f"{label}: {text}" for label, name in _PARTS if (text := getattr(item, name))]
+    return [*parts, *([f"Tệp đính kèm{' (mật)' if item.secret else ''}: {files_named(item)}."] if item.files else [])]
 
 
 def submission_rows(report: Report) -> list[list]:
-    """The units' reports, then the units asked that sent none (the Word file's section IV)."""
-    sent = [[item.unit_name, item.results or "", item.difficulties or "", item.proposals or ""]
-            for item in report.submissions]
-    silent = [[name, "Chưa gửi báo cáo", "", ""] for name in report.missing_units]
+    """The units' reports, then the units asked that sent none (the Excel sheet): a sealed one says so in place
+    of its results."""
+    sent = [[item.unit_name, sent_on(item), *([SEALED, "", ""] if item.sealed else
+                                             [getattr(item, name) or "" for _label, name in _PARTS]),
+             files_named(item)] for item in report.submissions]
+    silent = [[name, None, "Chưa gửi báo cáo", "", "", ""] for name in report.missing_units]
     return [[n, *row] for n, row in enumerate([*sent, *silent], start=1)]
 
 

@@ -102,7 +102,7 @@ Index("uq_periodic_reports_period_body", PeriodicReport.ruleset, PeriodicReport.
 class UnitReport(Base):
     """A unit's report for one period: results, difficulties, proposals, and the signed document sent with
     them (attachments: digests, engine.directives.attachments). A report the unit marks secret (mật) shows its
-    files only to the readers of secret records (engine.reports.operators.may_open_files_of)."""
+    text and files only to the readers of secret records (engine.reports.operators.may_read_unit_report)."""
 
     __tablename__ = "unit_reports"
     __table_args__ = (UniqueConstraint("periodic_report_id", "unit_id"),)

@@ -5,6 +5,7 @@ leader's sending back or the issue of the report; the helper `next_periodic_repo
 check of a ruleset's `[[report_calendar]]`."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import String, cast, func, or_, select, true
@@ -341,11 +342,14 @@ def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
     return permissions.is_staff_of(session, user, code)
 
 
-def may_open_files_of(session: Session, user: User, row: PeriodicReport, submission: UnitReport) -> bool:
-    """Who opens the files a unit's report was sent with: whoever reads that report on the report's page — its
-    body's readers (permissions.may_see_office_report) within their own units, or the council reading it as
-    sent (read_as_sent) — and of a report marked secret (mật) only the readers of secret records
-    (permissions.may_read_secret_of_unit). Its sender always does (permissions.may_see_file)."""
+def may_read_unit_report(session: Session, user: User, row: PeriodicReport, submission: UnitReport) -> bool:
+    """Who reads a unit's report whole — its text and the files it was sent with: its sender; whoever reads that
+    report on the report's page — its body's readers (permissions.may_see_office_report) within their own units,
+    or the council reading it as sent (read_as_sent) —, and of a report marked secret (mật) only the readers of
+    secret records (permissions.may_read_secret_of_unit, the rule of every secret record about no directive).
+    The others see that the unit sent a secret report, not what it says (engine.reports.service)."""
+    if submission.user_id == user.id:
+        return True
     if not permissions.may_see_office_report(session, user, row.body_id):
         return False
     if not (read_as_sent(session, row, user) or permissions.acts_for_unit(session, user, submission.unit_id)):
@@ -358,11 +362,24 @@ def _reads_unit_report_file(session: Session, user: User, sha256: str) -> bool:
     found = session.execute(select(UnitReport, PeriodicReport).join(
         PeriodicReport, PeriodicReport.id == UnitReport.periodic_report_id).where(
         cast(UnitReport.attachments, String).contains(sha256)))
-    return any(sha256 in (submission.attachments or []) and may_open_files_of(session, user, row, submission)
+    return any(sha256 in (submission.attachments or []) and may_read_unit_report(session, user, row, submission)
                for submission, row in found)
 
 
 permissions.declare_file_readers(_reads_unit_report_file)
+
+
+def _unread_report_processes(session: Session, user: User, instance_ids: Collection[int]) -> set[int]:
+    """The office reports' processes among `instance_ids` holding a unit's secret report `user` may not read
+    (may_read_unit_report): its text is in the unit's step's data and in the history of that step."""
+    found = session.execute(select(UnitReport, PeriodicReport).join(
+        PeriodicReport, PeriodicReport.id == UnitReport.periodic_report_id).where(
+        PeriodicReport.instance_id.in_(list(instance_ids)), UnitReport.secret.is_(True)))
+    return {row.instance_id for submission, row in found
+            if row.instance_id is not None and not may_read_unit_report(session, user, row, submission)}
+
+
+permissions.declare_instance_secrets(_unread_report_processes)
 
 
 @OPERATORS.register("periodic_report.consolidate", required=("report",), optional=("summary",))

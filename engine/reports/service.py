@@ -28,7 +28,8 @@ from engine.reports.operators import (
     SEND_TO_UNITS,
     council_code,
     find_report,
-    may_open_files_of,
+    may_read_unit_report,
+    read_as_sent,
     report_label,
     reporting_units,
 )
@@ -80,9 +81,11 @@ class SubmittedReport:
     proposals: str | None
     by: str | None = None             # who sent it, by full name
     at: datetime | None = None        # when
-    files: list[Attachment] = field(default_factory=list)  # those its reader opens (may_open_files_of)
+    files: list[Attachment] = field(default_factory=list)  # the files it was sent with (none when sealed)
     secret: bool = False              # the unit marked it mật
-    withheld: int = 0                 # files of a secret report its reader may not open, only counted
+    # secret, and its reader may not read it (may_read_unit_report): its text and files are withheld, what
+    # shows is that the unit sent a secret report, when and by whom
+    sealed: bool = False
 
 
 @dataclass
@@ -117,7 +120,7 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
                  overdue_listed: int = OVERDUE_LISTED, body: Unit | None = None, reader: User | None = None) -> Report:
     """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
     every lead unit), the `overdue_listed` most overdue tasks, and — for an office report — the
-    units' reports (with the files `reader` opens; None, an export: none); an issued one is headed with
+    units' reports as `reader` reads them (None: the public; a secret one sealed); an issued one is headed with
     its number and date. `organisation`: the deployment's name of the parent body (absent: the root
     unit's). `body`: whose office writes it when it is no office report's (`permissions.figures_body`: a
     commune's office, its commune; None, the home body)."""
@@ -247,7 +250,7 @@ def _place_from(root_name: str) -> str:
 
 def _submissions(session: Session, periodic_report_id: int, unit_ids: Collection[int] | None,
                  reader: User | None = None) -> tuple[list[SubmittedReport], list[str]]:
-    """The reports of the units among `unit_ids` (None: every unit), with the files `reader` opens, and
+    """The reports of the units among `unit_ids` (None: every unit), as `reader` reads them (`_submitted`), and
     the names of those asked that have not reported."""
     query = (select(UnitReport, Unit.name, User.full_name).join(Unit, Unit.id == UnitReport.unit_id)
              .outerjoin(User, User.id == UnitReport.user_id)
@@ -270,11 +273,13 @@ def _submissions(session: Session, periodic_report_id: int, unit_ids: Collection
 
 def _submitted(session: Session, row: PeriodicReport, submission: UnitReport, unit_name: str, by: str | None,
                files: list[Attachment], reader: User | None) -> SubmittedReport:
-    opened = bool(files) and reader is not None and (
-        submission.user_id == reader.id or may_open_files_of(session, reader, row, submission))  # its sender too
+    """A unit's report as `reader` reads it (None: the public, an issued report's published file): whole,
+    or — a secret one they may not read — sealed."""
+    sealed = submission.secret and (reader is None or not may_read_unit_report(session, reader, row, submission))
+    if sealed:
+        return SubmittedReport(unit_name, None, None, None, by, submission.submitted_at, secret=True, sealed=True)
     return SubmittedReport(unit_name, submission.results, submission.difficulties, submission.proposals, by,
-                           submission.submitted_at, files=files if opened else [], secret=submission.secret,
-                           withheld=len(files) if submission.secret and not opened else 0)
+                           submission.submitted_at, files=files, secret=submission.secret)
 
 
 def month_ends(last: date, count: int = 12) -> list[date]:
@@ -409,9 +414,18 @@ def papers_of_step(session: Session, row: PeriodicReport, item: WorkItem, user: 
     """The papers of report `row` that its step `item` decides on (None for a unit's own report)."""
     if item.element_id not in DECIDING_STEPS:
         return None
-    submissions, missing = _submissions(session, row.id, permissions.units_in_scope(session, user), user)
+    submissions, missing = unit_reports_read_by(session, row, user)
     by = session.get(User, row.consolidated_by) if row.consolidated_by is not None else None
     return ReportPapers(submissions, missing, row.summary, by.full_name if by else None, row.consolidated_at)
+
+
+def unit_reports_read_by(session: Session, row: PeriodicReport, user: User) -> tuple[list[SubmittedReport],
+                                                                                   list[str]]:
+    """The units' reports of `row` that `user` reads, as its page lists them — every unit's for the council
+    reading it as sent (read_as_sent), else those of their own units —, and the units asked that have not
+    reported: what a step deciding on them and the API show."""
+    units = None if read_as_sent(session, row, user) else permissions.units_in_scope(session, user)
+    return _submissions(session, row.id, units, user)
 
 
 def steps_waiting_on(engine, session: Session, user: User, row: PeriodicReport) -> list[WorkItem]:

@@ -186,8 +186,10 @@ def test_periodic_report_process_collects_and_consolidates(loaded, org_tree, clo
     assert "Gia hạn nhiệm vụ a6" in text and "Đơn vị chưa gửi báo cáo: Phòng Ngân sách, Sở Xây dựng." in text
     sheet = load_workbook(BytesIO(write_xlsx(report)))["Báo cáo của các đơn vị"]  # the workbook says the same
     assert [row for row in sheet.iter_rows(min_row=6, values_only=True)] == [
-        (1, "Sở Tài chính", "Hoàn thành 4/6 nhiệm vụ đến hạn", "Chờ ý kiến Bộ", "Gia hạn nhiệm vụ a6"),
-        (2, "Phòng Ngân sách", "Chưa gửi báo cáo", None, None), (3, "Sở Xây dựng", "Chưa gửi báo cáo", None, None)]
+        (1, "Sở Tài chính", datetime(2026, 3, 6), "Hoàn thành 4/6 nhiệm vụ đến hạn", "Chờ ý kiến Bộ",
+         "Gia hạn nhiệm vụ a6", None),
+        (2, "Phòng Ngân sách", None, "Chưa gửi báo cáo", None, None, None),
+        (3, "Sở Xây dựng", None, "Chưa gửi báo cáo", None, None, None)]
     app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
     for username, sees in (("clerk", True), ("sxd", False)):  # a unit sees only its own sub-tree's reports
         viewer = Browser(app)

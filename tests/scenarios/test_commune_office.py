@@ -282,7 +282,7 @@ def test_a_ward_office_s_report_speaks_as_the_ward_and_the_province_s_as_the_pro
     assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" in ward["docx"], ward["docx"]
     assert "An Phú, ngày 12 tháng 02 năm 2026" in ward["docx"] and "Số: 1/BC-VP" in ward["docx"]
     assert "- Chủ tịch UBND phường An Phú (b/c);" in ward["docx"]
-    assert "Phòng Kinh tế phường An Phú\nKết quả: Đã kiểm tra 3 tuyến đê" in ward["docx"]
+    assert "Phòng Kinh tế phường An Phú (gửi ngày 12/02/2026)\nKết quả: Đã kiểm tra 3 tuyến đê" in ward["docx"]
     assert ward["xlsx"].startswith("VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" + WARD_TOPIC), ward["xlsx"]
     assert "Phòng Kinh tế phường An Phú" in ward["xlsx"] and "xa-a-kt" not in ward["xlsx"]
     for words in ("UBND PHƯỜNG AN PHÚ VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ", "An Phú, ngày 12 tháng 02 năm 2026",
@@ -554,7 +554,8 @@ def test_each_ward_s_office_reports_its_own_quarter_to_its_own_chairman(province
     assert "UBND PHƯỜNG AN PHÚ\nVĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" in ward["docx"], ward["docx"]
     assert "An Phú, ngày 16 tháng 3 năm 2026" in ward["docx"] and "Số: 1/BC-VP" in ward["docx"], ward["docx"]
     assert title in ward["docx"] and "- Chủ tịch UBND phường An Phú (b/c);" in ward["docx"], ward["docx"]
-    assert "Phòng Kinh tế phường An Phú\nKết quả: Đã kiểm tra 3 tuyến đê" in ward["docx"], ward["docx"]
+    sent = "Phòng Kinh tế phường An Phú (gửi ngày 06/03/2026)\nKết quả: Đã kiểm tra 3 tuyến đê"
+    assert sent in ward["docx"], ward["docx"]
     assert ward["xlsx"].startswith("VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ\n" + title), ward["xlsx"]
     for words in ("UBND PHƯỜNG AN PHÚ VĂN PHÒNG HĐND VÀ UBND PHƯỜNG AN PHÚ", "Số: 1/BC-VP", title,
                   "Chủ tịch UBND phường An Phú (b/c)", "Đã kiểm tra 3 tuyến đê"):
@@ -565,7 +566,8 @@ def test_each_ward_s_office_reports_its_own_quarter_to_its_own_chairman(province
     province_files = _report_files(clerk, reports[None].id, tmp_path)
     assert "UBND TỈNH\nVĂN PHÒNG UBND TỈNH\n" in province_files["docx"], province_files["docx"]
     assert "do UBND tỉnh, Chủ tịch UBND tỉnh giao quý I năm 2026" in province_files["docx"]
-    assert "Sở Tài chính\nKết quả: Đã giải ngân 45%" in province_files["docx"], province_files["docx"]
+    sent = "Sở Tài chính (gửi ngày 06/03/2026)\nKết quả: Đã giải ngân 45%"
+    assert sent in province_files["docx"], province_files["docx"]
     for text in province_files.values():
         assert "phường" not in text and "Bình Minh" not in text, text
 

@@ -2,7 +2,8 @@
 over the caller's units, computed by engine/reports."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.forms import Message
@@ -11,7 +12,7 @@ from engine.reports import adhoc, counts
 from engine.reports.models import PeriodicReport
 from engine.reports.operators import report_label
 from engine.reports.query import BadReportQuery, check_as_of, chosen_units, read_origin
-from engine.reports.service import periodic_reports
+from engine.reports.service import SubmittedReport, periodic_reports, unit_reports_read_by
 from webui.api.core import ApiError, api_user, blueprint, date_arg, idempotent, json_body, require
 from webui.context import engine
 
@@ -51,19 +52,33 @@ def report_summary():
                         "units": [o.as_dict(denominator) for o in counts.by_unit(session, scope)]})
 
 
-def _office_report(row: PeriodicReport) -> dict:
+def _office_report(session: Session, row: PeriodicReport) -> dict:
+    """An office report with the units' reports its caller reads (`unit_reports_read_by`, as on its page)."""
+    sent, missing = unit_reports_read_by(session, row, api_user())
     return {"id": row.id, "kind": "ad_hoc" if row.period == "ad_hoc" else "periodic", "label": report_label(row),
             "topic": row.topic, "units": row.asked_units, "unit_due": row.unit_due.isoformat(),
             "office_due": row.office_due.isoformat(), "status": str(row.status), "number": row.number,
-            "issued_on": row.issued_on.isoformat() if row.issued_on else None, "published": bool(row.published)}
+            "issued_on": row.issued_on.isoformat() if row.issued_on else None, "published": bool(row.published),
+            "unit_reports": [_unit_report(item) for item in sent], "units_not_reported": missing}
+
+
+def _unit_report(item: SubmittedReport) -> dict:
+    """A unit's report by names: the unit, who sent it, its files; a secret one the caller may not read
+    (`sealed`) with no text and no files."""
+    return {"unit": item.unit_name, "sent_by": item.by, "sent_at": item.at.isoformat() if item.at else None,
+            "secret": item.secret, "sealed": item.sealed, "results": item.results,
+            "difficulties": item.difficulties, "proposals": item.proposals,
+            "files": [{"name": f.filename, "content_type": f.content_type, "size": f.size,
+                       "url": url_for("api.download_attachment", sha256=f.sha256)} for f in item.files]}
 
 
 @blueprint.get("/reports/office")
 def office_reports():
-    """The office's reports, periodic and ad hoc, newest first: status, number and date."""
+    """The office's reports, periodic and ad hoc, newest first: status, number and date, and the units'
+    reports the caller reads, with their files by name."""
     user = api_user()
     with engine().db.reading() as session:
-        return jsonify({"items": [_office_report(row) for row in periodic_reports(session, user)]})
+        return jsonify({"items": [_office_report(session, row) for row in periodic_reports(session, user)]})
 
 
 @blueprint.post("/reports/adhoc")
@@ -77,4 +92,4 @@ def request_adhoc_report():
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={error.field: Message(error.message, error.params)}) from None
     with engine().db.reading() as session:
-        return jsonify(_office_report(session.get_one(PeriodicReport, row.id))), 201
+        return jsonify(_office_report(session, session.get_one(PeriodicReport, row.id))), 201

@@ -147,7 +147,7 @@ def export(fmt: str):
                               period_label=asked.query.period.label, root_unit_id=asked.root_unit_id,
                               periodic_report_id=periodic.id if periodic else None,
                               settings=ruleset_settings(session), organisation=engine().settings.organisation_name,
-                              body=permissions.figures_body(session, current_user()))
+                              body=permissions.figures_body(session, current_user()), reader=current_user())
     try:
         content = writer(report)
     except FontMissing:

@@ -2,7 +2,7 @@
 
 unit_reports.attachments holds the digests of the files (as progress_updates.attachments does), and
 unit_reports.secret marks a report whose files only the readers of secret records open
-(engine.reports.operators.may_open_files_of). Reports sent before carry none and are not secret.
+(engine.reports.operators.may_read_unit_report). Reports sent before carry none and are not secret.
 
 Revision ID: d4a8e2c6f1b9
 Revises: c2e8f4a6b9d1
