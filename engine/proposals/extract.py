@@ -93,7 +93,8 @@
   part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
-  Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
+  Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one; nor is "… thực hiện đúng yêu
+  cầu, tiến độ tại Kế hoạch …" (the plan done as it asks) without a date of its own.
 The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject), a place's label
 ("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến của
 …": who took part, what was discussed, what each body said), a plan's purposes, requirements and targets
@@ -583,6 +584,9 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$"
+                       # "… thực hiện đúng yêu cầu, tiến độ tại Kế hoạch": doing the plan as it asks
+                       r"|\bthuc hien (?:dung|theo) (?:cac )?yeu cau(?:, tien do)?(?: de ra)? (?:tai|trong|cua) "
+                       r"(?:chi thi|ke hoach|quyet dinh)\b"
                        # "Tổ chức triển khai thực hiện Quy định … tại cơ quan, đơn vị mình": applying the text's
                        # document in one's own body, the whole of it
                        r"|^(?:to chuc )?trien khai,? thuc hien (?:quy dinh|quyet dinh|chi thi|ke hoach)\b[^;.]{0,160}"

