@@ -62,6 +62,9 @@
   sentence that only restates is no task; a duty's last clause "…; (đồng thời) chỉ đạo Sở X:" makes X the lead of
   the items below (or after) it; "Đề nghị các đồng chí …" after an item's duty asks its leads again; unmarked
   paragraphs after an item that only restates are the duties of its units;
+- a trigger naming bodies outside the tree, then addressees across ";" ("Chủ tịch UBND tỉnh yêu cầu các thành viên
+  Ban chỉ đạo … các cấp; Thủ trưởng các sở, …, Chủ tịch UBND các huyện …; Chủ tịch UBND các xã … thực hiện …", also
+  after a recital): the units listed lead the duty;
 - bodies outside the tree in a list of leads across ";" are left out of it; the author of a document a clause
   cites ("… Quyết định … ngày … của UBND tỉnh;") is none of its objects; a rule for how a work is done that names
   no body ("Việc kê khai … được thực hiện theo Mẫu …") is no duty;
@@ -90,7 +93,8 @@
   part's title ("I. Phương hướng chung:") is no duty, and the heading above it goes on after it;
 - a sentence ending "như sau:" (also inside a line: "Thực hiện …; UBND tỉnh có ý kiến như
   sau: Sở X chủ trì …") introduces the duties after it, and the closing "… yêu cầu
-  Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one.
+  Giám đốc Sở X triển khai thực hiện." restates the duties above it: neither is one; nor is "… thực hiện đúng yêu
+  cầu, tiến độ tại Kế hoạch …" (the plan done as it asks) without a date of its own.
 The header (the country's name and motto beside the issuer, "SỞ X", its number, date and subject), a place's label
 ("Địa điểm: …"), a meeting's minutes' account under its titles ("Thành phần tham gia", "Tóm tắt nội dung", "Ý kiến của
 …": who took part, what was discussed, what each body said), a plan's purposes, requirements and targets
@@ -505,6 +509,8 @@ _MEMBERS = re.compile(r"^thanh phan\b[^.;:]{0,80}\bgom(?: co)?:$"
 # đôn đốc …").
 _TRIGGER_NAMING = re.compile(r"\s*(?:Đề nghị|Yêu cầu)\s+(?:các\s+)?" + _CAPITAL)
 _TRIGGER_ASKING = re.compile(r"\s*(?:de nghi|yeu cau)\s+(.*)")   # the same, folded: what follows the trigger
+# A clause asking bodies: "Chủ tịch UBND tỉnh yêu cầu các thành viên Ban chỉ đạo …" (not "giao thông").
+_ASKS_BODIES = re.compile(r"\b(?:yeu cau|de nghi|giao(?! thong))\b")
 # Every body of the State, exhorted (also as a list item, under a heading): "(4) Sau khi …, các Bộ, cơ quan,
 # địa phương tập trung …", "…, các bộ, cơ quan, đơn vị, địa phương chủ động bố trí …", each of them too: "o) Về
 # nhiệm vụ cụ thể …: Từng bộ, cơ quan, địa phương … khẩn trương tổ chức triển khai …".
@@ -578,6 +584,9 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"|\b(?:thuc hien|trien khai|hoan thanh)(?:,? \w+){0,4} (?:cac )?nhiem vu (?:neu )?tren\b"
                        # "… thực hiện Kế hoạch.", "… tổ chức thực hiện kế hoạch theo đúng quy định của pháp luật …"
                        r"|\bthuc hien (?:chi thi|ke hoach)(?: theo (?:dung )?quy dinh[\w ,]{0,60})?\W*$"
+                       # "… thực hiện đúng yêu cầu, tiến độ tại Kế hoạch": doing the plan as it asks
+                       r"|\bthuc hien (?:dung|theo) (?:cac )?yeu cau(?:, tien do)?(?: de ra)? (?:tai|trong|cua) "
+                       r"(?:chi thi|ke hoach|quyet dinh)\b"
                        # "Tổ chức triển khai thực hiện Quy định … tại cơ quan, đơn vị mình": applying the text's
                        # document in one's own body, the whole of it
                        r"|^(?:to chuc )?trien khai,? thuc hien (?:quy dinh|quyet dinh|chi thi|ke hoach)\b[^;.]{0,160}"
@@ -1586,7 +1595,17 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
         if clause.leads and not done and (any(_follows_trigger(clause.words, m) for m in clause.mentions)
                                           or (not citing and _opens_sentence(clause.words, clause.mentions[0]))):
             return replace(sentence, text=rest)
+        if _asks_across_semicolons(rest, clause):
+            return replace(sentence, text=rest)
     return sentence
+
+
+def _asks_across_semicolons(rest: str, clause: _Clause) -> bool:
+    """After a recital, the speaker asks bodies listed across ";", the first outside the tree: "…, Chủ tịch UBND tỉnh
+    yêu cầu các thành viên Ban chỉ đạo …; Thủ trưởng các sở, …" (`clause` the part before the first ";")."""
+    asking = fold(rest.split(";")[0])
+    return (";" in rest and not clause.leads and bool(clause.mentions)
+            and _opens_sentence(clause.words, clause.mentions[0]) and bool(_ASKS_BODIES.search(asking)))
 
 
 def _past_topic(sentence: _Sentence) -> _Sentence:
@@ -2491,6 +2510,9 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
         if number == 0 and len(clauses) > 1 and not clause.leads and clause.only_units():
             # "2. Sở X;" then "UBND các xã, phường niêm yết …": the first of a list of leads across ";"
             clause = replace(clause, leads=clause.opening_units(), lead_end=len(clause.words))
+        elif not clause.leads and _addressees_only(clause) and _asked_outside_the_tree(clauses[0], groups, heading,
+                                                                                         number):
+            clause = replace(clause, leads=clause.mentioned_units(), lead_end=len(clause.words))
         if listing and (more := clause.opening_units()):
             extra.setdefault(len(groups) - 1, []).extend(more)
             groups[-1].append(clause)
@@ -2538,6 +2560,21 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             duties.append(Proposal(content=_content(relay[1]), source=sentence, lead_units=relay[2],
                                    deadline=find_deadline(fold(relay[1]), reference)))
     return duties
+
+
+def _asked_outside_the_tree(first: _Clause, groups: list[list[_Clause]], heading: list[str], number: int) -> bool:
+    """The sentence's first clause asks bodies outside the tree and names no lead ("Chủ tịch UBND tỉnh yêu cầu các
+    thành viên Ban chỉ đạo … các cấp;"), the clause after it goes on with the addressees ("Thủ trưởng các sở, …;
+    Chủ tịch UBND các xã … thực hiện …"): a list of leads, not what a duty acts on."""
+    return (number == 1 and not heading and len(groups) == 1 and not first.leads
+            and bool(_ASKS_BODIES.search(fold(first.text))))
+
+
+def _addressees_only(clause: _Clause) -> bool:
+    """Units with their heads' titles and nothing else: "Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh, Chủ tịch UBND
+    các huyện, thị xã, thành phố"."""
+    inside = {i for m in clause.mentions for i in range(m.start, m.end)}
+    return bool(inside) and all(w in _TITLES | _FILLERS for i, w in enumerate(clause.words) if i not in inside)
 
 
 def _co_leads(clause: _Clause) -> list[str]:

@@ -23,6 +23,10 @@ _SYMBOL = re.compile(r"(?:^|Hạnh phúc|-{3})[ \t]*Số[ \t]*[:.]?[ \t]*(\d{1,6
 # (also "Hà Nội , ngày …" and "tháng 01năm 2026" as pages write them)
 _DATELINE = re.compile(r"([^\W\d_]+(?:[ \t]+[^\W\d_]+){0,4})\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*năm\s+"
                        r"(\d{4})")
+# "… từ 0 giờ, ngày 23 tháng 9 năm 2021": a measure's hour and day in the body, no dateline
+_TIME_OF_DAY = re.compile(r"\b(?:giờ|phút|sáng|trưa|chiều|tối|đêm)$", re.IGNORECASE)
+# a kind and its issuer run together, as a page's text layer drops the hyphen: "1961/QĐUBND" for "1961/QĐ-UBND"
+_GLUED_KIND = re.compile(r"^(QĐ|NQ|NĐ|CT|CĐ|KH|TB|TTr|TT|BC|HD|QC|CTr|KL)(UBND|CTUBND|HĐND|CP|TTg|VPCP)$")
 _MOTTO = re.compile(r"\bcong hoa xa(?: hoi|$)")   # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", maybe broken after "XÃ"
 _SEPARATOR = re.compile(r"^[-_=–—.*\s]*$")
 _RULE = re.compile(r"-{3,}|_{3,}|={3,}")   # the rule under a letterhead, on its line when a page runs them together
@@ -85,12 +89,16 @@ def _symbol(head: str) -> Read | None:
     found = _SYMBOL.search(head)
     if not found:
         return None
-    return Read(re.sub(r"\s+", "", found.group(1)).rstrip(".-"), " ".join(found.group(0).split()))
+    parts = re.sub(r"\s+", "", found.group(1)).rstrip(".-").split("/")
+    symbol = "/".join(_GLUED_KIND.sub(r"\1-\2", part) for part in parts)
+    return Read(symbol, " ".join(found.group(0).split()))
 
 
 def _issued_on(head: str) -> Read | None:
     """The first dateline with a real date (a template's "ngày … tháng … năm" is none)."""
     for found in _DATELINE.finditer(head):
+        if _TIME_OF_DAY.search(found.group(1)):
+            continue
         day, month, year = (int(found.group(n)) for n in (2, 3, 4))
         try:
             return Read(date(year, month, day).isoformat(), " ".join(found.group(0).split()))

@@ -96,3 +96,15 @@ def test_on_the_corpus_no_date_is_read_wrong_and_nearly_every_symbol_a_text_carr
     assert symbols.right >= 69 and dates.right >= 77 and dates.wrong == []
     assert [wrong.split(":")[0] for wrong in symbols.wrong] == [
         "heldout25/bnv-10988-cq-2025.txt", "heldout79/hcm-3210-2014-qd-ubnd.txt"]
+
+
+def test_a_measure_s_hour_and_day_is_no_dateline_and_a_symbol_copied_without_its_hyphen_is_mended():
+    # heldout108's Bà Rịa – Vũng Tàu letter as its newspaper gives it: no dateline, a measure "từ 0 giờ, ngày 23 …"
+    text = ("Đêm 22/9, UBND tỉnh ban hành Công văn số 13417/UBND-VP. Theo đó, thực hiện biện pháp giãn cách xã hội "
+            "từ 0 giờ, ngày 23 tháng 9 năm 2021 cho đến khi có thông báo mới.")
+    assert read_header(text).issued_on is None
+    # heldout108's Kiên Giang decision as a document site's text layer gives it, the hyphens of its symbols dropped
+    header = read_header("ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG\nSố: 1961/QĐUBND\nKiên Giang, ngày 28 tháng 8 năm 2019")
+    assert (header.symbol.value, header.issued_on.value) == ("1961/QĐ-UBND", "2019-08-28")
+    # a letter's symbol with no kind keeps its parts as they are
+    assert read_header("Số: 6202/UBND-KT\nĐông Hà, ngày 23 tháng 11 năm 2023").symbol.value == "6202/UBND-KT"

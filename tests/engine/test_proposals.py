@@ -4265,3 +4265,29 @@ def test_the_wards_committees_after_wards_named_by_name_are_those_wards():
     assert [sorted(p.lead_units) for p in propose(named + told, units, TODAY).proposals] == [["P-A", "P-B"]] * 2
     # with none named before, every ward and commune
     assert [len(p.lead_units) for p in propose(told, units, TODAY).proposals] == [4]
+
+
+def test_addressees_listed_across_semicolons_after_a_body_outside_the_tree_lead_the_duty():
+    # heldout108's Hưng Yên Chỉ thị: the steering committees' members first, then the departments and the tiers
+    text = ("Chủ tịch UBND tỉnh yêu cầu các thành viên Ban chỉ đạo phòng, chống dịch Covid-19 các cấp; Thủ trưởng các "
+            "sở, ban, ngành, đoàn thể tỉnh, Chủ tịch UBND các huyện, thị xã, thành phố; Chủ tịch UBND các xã, phường, "
+            "thị trấn; người đứng đầu các cơ quan, đơn vị, doanh nghiệp và toàn thể Nhân dân thực hiện quyết liệt công "
+            "tác phòng, chống dịch Covid-19 trên địa bàn tỉnh.")
+    every = ["H-A", "P-D", "SKHDT", "SNNMT", "STC", "STNMT", "SXD", "TX-B", "X-C"]
+    assert [sorted(p.lead_units) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [every]
+    # … also after the recital it opens with
+    recital = "Thực hiện chỉ đạo của Thủ tướng Chính phủ tại cuộc họp ngày 15/4/2020 về phòng, chống dịch Covid-19, "
+    assert [sorted(p.lead_units) for p in propose(recital + text, UNITS, BEFORE_REFORM).proposals] == [every]
+    # units a duty names across ";" after its verb are still what it acts on, not its leads
+    text = "Sở Tài chính chủ trì, hướng dẫn các thành viên Ban chỉ đạo; các sở, ban, ngành; UBND các xã thực hiện."
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
+
+
+def test_doing_what_the_plan_asks_on_its_schedule_restates_the_plan():
+    # heldout108's Hồ Chí Minh City plan, its requirements as the page keeps them (their heading dropped)
+    text = ("1. Sở, ban, ngành, Ủy ban nhân dân quận-huyện, xã, phường, thị trấn thực hiện đúng yêu cầu, tiến độ tại "
+            "Kế hoạch, bảo đảm tiến độ vận hành chính thức Hệ thống đánh giá hài lòng theo quy định.")
+    assert propose(text, UNITS, BEFORE_REFORM).proposals == []
+    # a date of its own still makes it a task
+    dated = "Sở Tài chính thực hiện đúng yêu cầu tại Kế hoạch, báo cáo trước ngày 15/5/2025."
+    assert [p.lead_units for p in propose(dated, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
