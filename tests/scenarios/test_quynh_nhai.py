@@ -195,3 +195,31 @@ def test_classify_form_keeps_every_common_field():
         return {f.name for f in parse_form("classify_directive", path.read_text(encoding="utf-8")).fields}
 
     assert names("common") | {"province_given"} == names("quynh-nhai")
+
+
+def test_the_directive_s_history_says_in_words_where_its_tasks_come_from(sc):
+    """Đ.6 k.1c: the classification's record of the tasks' origin reads "Nguồn giao: — → Nhiệm vụ UBND tỉnh, Chủ
+    tịch UBND tỉnh giao" on the directive's page, and a directive of the district's own adds no line. Both
+    read "Cập nhật văn bản" with nothing after it (the origin unnamed; a write of None over None recorded)."""
+    import re
+
+    from tests.webui.conftest import Browser
+    from webui.app import create_app
+
+    one = [{"content": "Thực hiện chỉ đạo", "lead_unit": "STC", "deadline": "27/03/2026"}]
+    province = sc.register("02/KH-UBND", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on", "province_given": "on"}, directive_id=province.id)
+    own = sc.register("03/KH-UBND", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on"}, directive_id=own.id)
+    clerk = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    assert clerk.login("clerk").status_code == 302
+
+    def history(directive_id: int) -> list[str]:
+        page = clerk.get(f"/directives/{directive_id}").get_data(as_text=True)
+        rows = page.split('class="list audit"', 1)[1].split("</table>", 1)[0].split("<tr")[2:]
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", "<tr" + row)).strip() for row in rows]
+
+    updates = [row for row in history(province.id) if "Cập nhật văn bản" in row]
+    assert any(row.endswith("Cập nhật văn bản Nguồn giao: — → Nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao")
+               for row in updates), updates
+    assert [row for row in history(own.id) if row.endswith("Cập nhật văn bản")] == []
