@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from engine.config import REPO_ROOT
 from engine.errors import Forbidden
@@ -15,6 +16,7 @@ from engine.reports.export_xlsx import write_xlsx
 from engine.reports.query import ReportQuery
 from engine.reports.service import build_report
 from engine.secrecy import service as secrecy
+from engine.secrecy.models import SecretDocument
 from tests.scenarios.drive import Scenario, due_day, run_inspection
 
 
@@ -176,6 +178,22 @@ def test_secret_tasks_paper_report_is_reminded_before_the_reports_day(sc):
     assert len(sc.notices("paper_report")) == 2
     sc.at("2026-06-17 09:00")  # the half-year's report (Đ.19: before 25/06, Wed 24/06)
     assert len(sc.notices("paper_report")) == 4 and sc.notices("paper_report")[-1].body.endswith("hạn 24/06/2026.")
+
+
+def test_a_secret_directive_registered_after_the_quarter_s_report_day_goes_into_the_next_report(sc):
+    """Registered Wed 25/03/2026, the day after the first quarter's report was due (Đ.19 k.2: before 25/03),
+    it cannot be in that report: its first paper report is the half-year's, reminded from 17/06 for 24/06.
+    It was reminded at once of a report "hạn 24/03/2026", already past (found walking Quỳnh Nhai)."""
+    sc.at("2026-03-25 09:00")
+    directive = sc.register("7/QĐ-UBND", "25/03/2026", [{"content": "Nội dung mật", "lead_unit": "STC",
+                                                         "deadline": "30/06/2026"}], secrecy="secret")
+    sc.at("2026-03-25 09:05")
+    assert sc.notices("paper_report") == []
+    with sc.engine.db.session() as s:
+        line = s.scalars(select(SecretDocument).where(SecretDocument.directive_id == directive.id)).one()
+        assert line.paper_due == date(2026, 6, 24)
+    sc.at("2026-06-17 09:00")
+    assert [n.body.endswith("về văn bản 7/QĐ-UBND, hạn 24/06/2026.") for n in sc.notices("paper_report")] == [True] * 2
 
 
 def _bundle(sc):
