@@ -61,6 +61,8 @@ FIELD_LABELS = {
     "number": _l("Process version"),  # an entry's "number" is always a process version's ("bundle": its id)
     "steps": _l("Step"), "step": _l("Step"), "due": _l("Step due date"),  # a calendar correction (deadlines.recomputed)
     "from": _l("Sender"), "document": _l("Document"),  # an edXML message's (engine.imports.edxml, exchange.recalls)
+    "in_scope": _l("Within the regulation's scope"),  # the office's scope decision (directive.decide_scope)
+    "origin": _l("Assigned by"),  # its words are the ruleset's: the directive page passes them (origin_labels)
 }
 # Where an action's detail means something else than the key's usual word: a correction's note
 # is what was adjusted, which "Nội dung" made read as the task's new content.

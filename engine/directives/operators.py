@@ -88,8 +88,12 @@ def update_directive(ctx: StepContext, data: dict, params: dict) -> dict:
         if key == "status":
             value = _member(DirectiveStatus, value, "directive.update")
         setattr(directive, key, day_of(value) if key == "registration_due" else value)
-    audit.record(ctx.session, "directive.updated", "directive", directive.id, actor=ctx.actor, before=before,
-                 after={k: _plain(v) for k, v in params.items()}, directive_id=directive.id)
+    after = {k: _plain(getattr(directive, k)) for k in params}
+    changed = [k for k in params if after[k] != before[k]]
+    if changed:  # the history reads each entry as a change: one that changes nothing says nothing
+        audit.record(ctx.session, "directive.updated", "directive", directive.id, actor=ctx.actor,
+                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+                     directive_id=directive.id)
     return {"directive_id": directive.id}
 
 

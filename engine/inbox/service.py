@@ -135,9 +135,28 @@ def inbox(session: Session, user: User, q: InboxQuery, page: int | None = None,
     units: dict[int | None, Unit] = ({u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
                                      if unit_ids else {})
     openable = _openable(session, user, [item.id for item, _d, _a in rows]) if view == "unit" else None
+    if view == "done":  # work done on a task given to another unit since: no link to what is no longer theirs
+        rows = _as_seen_now(session, user, rows)
     return [InboxRow(item, directive, assignment, units.get(item.unit_id), _row_outcome(item, assignment, today),
                      may_open=openable is None or item.id in openable,
                      first_report_late=assignment is not None and first_report_late(assignment, today))
+            for item, directive, assignment in rows]
+
+
+def _as_seen_now(session: Session, user: User, rows) -> list:
+    """`rows` (item, directive, assignment) without the directives and assignments `user` no longer sees
+    (a task returned and given to another unit): the step stays in their record, read from its own words,
+    and nothing links to a page that answers 404 nor tells the state of another unit's task."""
+    def seen(kind: str, model, ids: set[int]) -> set[int]:
+        if not ids:
+            return set()
+        visible = permissions.see_clause(session, user, kind)
+        return set(session.scalars(select(model.id).where(model.id.in_(ids), visible)))
+
+    directives = seen(permissions.DIRECTIVE, Directive, {d.id for _i, d, _a in rows if d is not None})
+    assignments = seen(permissions.ASSIGNMENT, Assignment, {a.id for _i, _d, a in rows if a is not None})
+    return [(item, directive if directive is not None and directive.id in directives else None,
+             assignment if assignment is not None and assignment.id in assignments else None)
             for item, directive, assignment in rows]
 
 

@@ -229,6 +229,16 @@ def reports_of_year(settings: dict, year: int, working: WorkingCalendar) -> list
     return _longest_of_one_report(reports)
 
 
+def paper_report_day(settings: dict, end: date, working: WorkingCalendar) -> date:
+    """The day the paper report (chế độ mật) of a period ending on `end` is due: the office's day
+    of the ruleset's [[report_calendar]] report ending then, the earliest when two do (a
+    quarter's and the year's); `end` itself where the calendar has none. Quỳnh Nhai Đ.5 k.2
+    reports secret tasks on paper, on the days Đ.19 sets for every report."""
+    days = [report.office_due for report in reports_of_year(settings, end.year, working)
+            if report.end == end] if has_calendar(settings) else []
+    return min(days, default=end)
+
+
 def _longest_of_one_report(reports: list[ReportPeriod]) -> list[ReportPeriod]:
     """Of periods ending and due on the same day (a quarter and the first half-year; a
     quarter's last month and the quarter), the longer: it covers the shorter."""

@@ -23,10 +23,9 @@ from engine.reports.calendar import (
     ReportPeriod,
     calendar_problems,
     due_date,
-    has_calendar,
     next_report,
+    paper_report_day,
     periods_in_year,
-    reports_of_year,
 )
 from engine.reports.models import AD_HOC, PERIODS, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.models import instance_settings
@@ -95,15 +94,8 @@ def next_periodic_report(after=None) -> dict:
 
 @helper
 def paper_report_due(end) -> str:
-    """The day the paper report (chế độ mật) of a period ending on `end` is due: the office's day
-    of the ruleset's [[report_calendar]] report ending then, the earliest when two do (a
-    quarter's and the year's); `end` itself where the calendar has none. Quỳnh Nhai Đ.5 k.2
-    reports secret tasks on paper, on the days Đ.19 sets for every report."""
-    end_day = as_day(end)
-    settings = current_settings.get() or {}
-    days = [report.office_due for report in reports_of_year(settings, end_day.year, calendar_of_step())
-            if report.end == end_day] if has_calendar(settings) else []
-    return min(days, default=end_day).isoformat()
+    """The day the paper report of a period ending on `end` is due (calendar.paper_report_day)."""
+    return paper_report_day(current_settings.get() or {}, as_day(end), calendar_of_step()).isoformat()
 
 
 def find_report(session: Session, ruleset: str, report: dict, body: Unit | None = None) -> PeriodicReport | None:

@@ -16,7 +16,10 @@ from engine.errors import EngineError
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
+from engine.reports.calendar import paper_report_day
+from engine.sandbox.helpers import next_period_end
 from engine.secrecy.models import SecretAssignment, SecretDocument
+from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import day_of
 
 PURPOSE = "secret_document"
@@ -31,11 +34,23 @@ def start_paper_reports(engine, session: Session, bundle, rules: permissions.Sec
     """The line's reminder process, planning the periods from `planned_from` (the end of the period before
     the first it plans; today for a new line); `report_owed`: a reminder already waits for its report."""
     if rules.paper_report:
+        planned_from = planned_from or _first_planned_from(engine, session, bundle, rules.paper_report)
         data = {"secret_document_id": document.id, "symbol": document.symbol,
                 "paper_report": list(rules.paper_report),
-                "period_end": (planned_from or clock.today()).isoformat(),  # the periods are planned from here
+                "period_end": planned_from.isoformat(),  # the periods are planned from here
                 "report_owed": report_owed}
         document.instance_id = engine.runtime.start(session, bundle, PURPOSE, data, actor=actor).id
+
+
+def _first_planned_from(engine, session: Session, bundle, periods: Sequence[str]) -> date:
+    """Where a new line's periods are planned from: today, or the end of today's period when that period's
+    paper report was due before today. A document registered between the office's report day and the
+    period's end cannot be in that report: its first is the next period's (Quỳnh Nhai, registered 25/03/2026
+    after the first quarter's day 24/03, was reminded at once of a report "hạn 24/03/2026")."""
+    today = clock.today()
+    end = date.fromisoformat(next_period_end(today.isoformat(), list(periods)))
+    due = paper_report_day(engine.compiled(bundle).settings, end, WorkingCalendar.lazily_from_db(session))
+    return end if due < today else today
 
 
 def add_directive_to_register(engine, session: Session, bundle, directive: Directive, items: list[dict],

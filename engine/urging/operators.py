@@ -186,12 +186,20 @@ def _record_urging(ctx: StepContext, assignment: Assignment, kind: str, about: s
     their unit and full name as they are today, and whether a mail goes to them — none when nobody
     was (no holder of the roles, or `paused`: the unit has reported it done or returned it)."""
     day = as_day(due) if due else None
-    now = as_day(today())
-    days = calendar_of_step().working_days_between(*((now, day) if kind == "reminder" else (day, now))) if day else 0
+    days = _days_left(day) if kind == "reminder" else days_late(due)
     audit.record(ctx.session, URGING_SENT, "assignment", assignment.id,
                  after={"kind": kind, "about": about, "due": day.isoformat() if day else None, "days": max(days, 0),
                         "part": unit.name if unit else None, "paused": paused, "told": told_people(ctx.session, told)},
                  directive_id=assignment.directive_id, assignment_id=assignment.id)
+
+
+def _days_left(deadline) -> int:
+    """Working days until `deadline` ends: on a day off, with the working day after it (Bộ luật Dân sự
+    Đ.148 k.5), as `days_late` counts the days past it — the history says what the mail says."""
+    if deadline is None:
+        return 0
+    calendar = calendar_of_step()
+    return calendar.working_days_between(as_day(today()), calendar.effective_deadline(deadline))
 
 
 def _recipients(ctx: StepContext, assignment: Assignment, unit: Unit | None, kind: str,

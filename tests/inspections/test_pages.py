@@ -186,6 +186,33 @@ def test_a_refused_follow_up_names_each_field_at_fault_and_keeps_what_was_typed(
         assert named not in text(clerk.get(page))  # told once
 
 
+def test_the_follow_up_form_offers_the_inspected_unit_not_the_committee(deployment, browser, clock):
+    """The recommendations are the inspected unit's to carry out: with one unit inspected, the follow-up's lead
+    unit is it; with several, none is chosen for the clerk. The form chose the tree's first unit, the People's
+    Committee itself, and a clerk who did not look gave it the task (found walking Quỳnh Nhai's follow-up)."""
+    engine, users = deployment
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    office, pages = browser("chanhvp"), {}
+    for units in (("STC",), ("STC", "SXD")):  # one after the other: drive.complete takes the one step ready
+        clock.set(datetime(2026, 4, 15, 9, 0))
+        proposed = office.post("/inspections/new", {"title": f"Kiểm tra {'-'.join(units)}", "kind": "planned",
+                                                    "units": list(units)}, page="/inspections/new")
+        pages[units] = proposed.headers["Location"]
+        drive.complete(engine, "decide", DECISION, users["leader"])
+        clock.set(datetime(2026, 4, 23, 16, 0))
+        drive.complete(engine, "record_findings", {"ended_on": "23/04/2026", "findings": "Chậm"}, users["inspector"])
+        drive.complete(engine, "write_report", {"assessment": "Chậm", "conclusion": "Chậm"}, users["inspector"])
+    clerk = browser("clerk")
+
+    def chosen(page: str) -> list[str]:
+        form = text(clerk.get(page)).split('name="lead_unit"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option value="([^"]*)" selected>', form)
+
+    assert chosen(pages[("STC",)]) == ["STC"]
+    assert chosen(pages[("STC", "SXD")]) == [] and '<option value="">— Chọn —</option>' in text(
+        clerk.get(pages[("STC", "SXD")]))
+
+
 def test_the_version_page_names_a_running_inspection_by_its_title(database_url, clock, tmp_path):
     """Moving running instances to a new version: an inspection's is named by its title, as a
     directive's by its symbol (it read only 'Kiểm tra việc thực hiện nhiệm vụ · phiên bản 1')."""

@@ -114,3 +114,20 @@ def test_each_urging_event_is_in_the_history_with_what_was_sent_and_to_whom(load
         ("overdue", "first_update", None, "2026-02-24", 1, [stc, office]),  # the lead's first report
         ("reminder", "deadline", "Sở Xây dựng", "2026-02-24", 1, [sxd]),
         ("reminder", "first_update", None, "2026-02-24", 1, [stc])]
+
+
+def test_the_history_counts_a_deadline_inside_tet_to_its_end_as_the_mails_do(loaded, org_tree, clock):
+    """Due Fri 20/02/2026, inside Tết, it ends with Mon 23/02 (Bộ luật Dân sự Đ.148 k.5): the reminder of
+    Fri 13/02 leaves 1 working day and Tue 24/02 is 1 day late, in the history as in the mail ("quá hạn 1
+    ngày"). The history counted the deadline as written: "còn 0 ngày làm việc", then 2 days late."""
+    engine, users = loaded, org_tree
+    aid = drive.register(engine, users, [{**LONG, "deadline": "20/02/2026"}])
+    drive.complete(engine, "handle", {"action": "update", "progress": "in_progress"}, users["stc"])  # first update
+    at(engine, clock, datetime(2026, 2, 13, 9), datetime(2026, 2, 24, 9))
+    with engine.db.session() as s:
+        sent = [(e.after["kind"], e.after["due"], e.after["days"]) for e in s.scalars(
+            select(AuditEntry).where(AuditEntry.assignment_id == aid, AuditEntry.action == URGING_SENT)
+            .order_by(AuditEntry.id)) if e.after["about"] == "deadline"]
+    assert ("reminder", "2026-02-20", 1) in sent and ("overdue", "2026-02-20", 1) in sent
+    assert [subject for who, kind, _, subject in urged(engine, aid) if kind == "overdue"][-1].endswith(
+        "quá hạn 1 ngày làm việc")

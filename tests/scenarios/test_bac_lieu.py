@@ -1,6 +1,7 @@
 """Bạc Liêu (QĐ 25/2015/QĐ-UBND): tasks the Government and the Prime Minister give the province,
 from receipt to the closed electronic file. On the 2026 calendar (Tết: Mon 16 – Fri 20 Feb off)."""
 import json
+import re
 import shutil
 from datetime import date, datetime
 from io import BytesIO
@@ -79,6 +80,15 @@ def test_the_office_overrides_the_scope_the_symbol_proposes(sc):
     browser.login("clerk")
     history = browser.get(f"/directives/{decree.id}").get_data(as_text=True).split('class="list audit"', 1)[1]
     assert "Xác định phạm vi theo dõi" in history and "directive.scope_decided" not in history
+    # what was decided, in words: the line read "Xác định phạm vi theo dõi" and nothing more where the office
+    # followed the symbol (found walking Bạc Liêu's 125/TB-VPCP)
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", history))
+    assert "Thuộc phạm vi Quy chế: Không → Có" in words and "Lý do: Nghị định giao tỉnh thực hiện" in words
+    notice = sc.register("125/TB-VPCP", "12/02/2026", [{"content": "Giải ngân", "lead_unit": "STC"}], **GOVERNMENT)
+    sc.complete("check_received", "clerk", {"scope": "by_symbol", "action": "accept"}, directive_id=notice.id)
+    history = browser.get(f"/directives/{notice.id}").get_data(as_text=True).split('class="list audit"', 1)[1]
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", history))
+    assert "Xác định phạm vi theo dõi Thuộc phạm vi Quy chế: Có" in words
 
 
 def test_a_document_without_tasks_is_recorded_by_its_header(sc):

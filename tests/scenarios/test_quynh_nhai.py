@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from engine.config import REPO_ROOT
 from engine.errors import Forbidden
@@ -15,6 +16,7 @@ from engine.reports.export_xlsx import write_xlsx
 from engine.reports.query import ReportQuery
 from engine.reports.service import build_report
 from engine.secrecy import service as secrecy
+from engine.secrecy.models import SecretDocument
 from tests.scenarios.drive import Scenario, due_day, run_inspection
 
 
@@ -178,6 +180,22 @@ def test_secret_tasks_paper_report_is_reminded_before_the_reports_day(sc):
     assert len(sc.notices("paper_report")) == 4 and sc.notices("paper_report")[-1].body.endswith("hạn 24/06/2026.")
 
 
+def test_a_secret_directive_registered_after_the_quarter_s_report_day_goes_into_the_next_report(sc):
+    """Registered Wed 25/03/2026, the day after the first quarter's report was due (Đ.19 k.2: before 25/03),
+    it cannot be in that report: its first paper report is the half-year's, reminded from 17/06 for 24/06.
+    It was reminded at once of a report "hạn 24/03/2026", already past (found walking Quỳnh Nhai)."""
+    sc.at("2026-03-25 09:00")
+    directive = sc.register("7/QĐ-UBND", "25/03/2026", [{"content": "Nội dung mật", "lead_unit": "STC",
+                                                         "deadline": "30/06/2026"}], secrecy="secret")
+    sc.at("2026-03-25 09:05")
+    assert sc.notices("paper_report") == []
+    with sc.engine.db.session() as s:
+        line = s.scalars(select(SecretDocument).where(SecretDocument.directive_id == directive.id)).one()
+        assert line.paper_due == date(2026, 6, 24)
+    sc.at("2026-06-17 09:00")
+    assert [n.body.endswith("về văn bản 7/QĐ-UBND, hạn 24/06/2026.") for n in sc.notices("paper_report")] == [True] * 2
+
+
 def _bundle(sc):
     with sc.engine.db.session() as s:
         return sc.engine.current_bundle(s)
@@ -195,3 +213,31 @@ def test_classify_form_keeps_every_common_field():
         return {f.name for f in parse_form("classify_directive", path.read_text(encoding="utf-8")).fields}
 
     assert names("common") | {"province_given"} == names("quynh-nhai")
+
+
+def test_the_directive_s_history_says_in_words_where_its_tasks_come_from(sc):
+    """Đ.6 k.1c: the classification's record of the tasks' origin reads "Nguồn giao: — → Nhiệm vụ UBND tỉnh, Chủ
+    tịch UBND tỉnh giao" on the directive's page, and a directive of the district's own adds no line. Both
+    read "Cập nhật văn bản" with nothing after it (the origin unnamed; a write of None over None recorded)."""
+    import re
+
+    from tests.webui.conftest import Browser
+    from webui.app import create_app
+
+    one = [{"content": "Thực hiện chỉ đạo", "lead_unit": "STC", "deadline": "27/03/2026"}]
+    province = sc.register("02/KH-UBND", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on", "province_given": "on"}, directive_id=province.id)
+    own = sc.register("03/KH-UBND", "12/02/2026", one)
+    sc.complete("classify", "clerk", {"tracked": "on"}, directive_id=own.id)
+    clerk = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    assert clerk.login("clerk").status_code == 302
+
+    def history(directive_id: int) -> list[str]:
+        page = clerk.get(f"/directives/{directive_id}").get_data(as_text=True)
+        rows = page.split('class="list audit"', 1)[1].split("</table>", 1)[0].split("<tr")[2:]
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", "<tr" + row)).strip() for row in rows]
+
+    updates = [row for row in history(province.id) if "Cập nhật văn bản" in row]
+    assert any(row.endswith("Cập nhật văn bản Nguồn giao: — → Nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao")
+               for row in updates), updates
+    assert [row for row in history(own.id) if row.endswith("Cập nhật văn bản")] == []

@@ -201,3 +201,25 @@ def test_the_extension_decision_starts_with_the_day_asked_for_and_refuses_a_past
     assert leader.post(path, {"extension_decision": "approve", "extension_deadline": "09/03/2026"}).status_code == 302
     with loaded.db.session() as s:
         assert s.get(Assignment, aid).deadline.isoformat() == "2026-03-09"
+
+
+def test_work_done_on_a_task_given_to_another_unit_since_links_to_no_page_it_may_not_open(loaded, assigned, browser):
+    """Sở Tài chính returned its task and the office gave it to Sở Xây dựng: the officer's "done" list still
+    shows the step they did, without a link to the task, which they no longer see (it led to a 404), nor the
+    state of another unit's task (found crawling Quỳnh Nhai as the officer of the unit that returned it)."""
+    stc = browser("stc")
+    handle = ready_item_path(loaded, "handle")
+    assert stc.post(handle, {"action": "return", "return_reason": "Không thuộc chức năng"}).status_code == 302
+    clerk = browser("clerk")
+    correct = ready_item_path(loaded, "correct")
+    assert clerk.post(correct, {"new_lead_unit": "SXD", "coordinating_change": "keep",
+                                "correction_note": "Giao Sở Xây dựng"}).status_code == 302
+    with loaded.db.session() as s:
+        assignment_id = s.scalar(select(Assignment.id))
+    assert stc.get(f"/assignments/{assignment_id}").status_code == 404
+    done = stc.get("/inbox?view=done").get_data(as_text=True)
+    row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", done.split("<tbody>", 1)[1].split("</tbody>", 1)[0]))
+    assert "Báo cáo kết quả rà soát" in row and "Chưa thực hiện" not in row, row  # their step stays listed
+    assert f"/assignments/{assignment_id}" not in done
+    links = set(re.findall(r'href="(/(?:assignments|directives)/\d+)"', done))
+    assert all(stc.get(link).status_code == 200 for link in links), links

@@ -25,7 +25,7 @@ from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
 from webui import forms
 from webui.auth import current_user, login_required
-from webui.context import engine, takes_hub_documents
+from webui.context import engine, ruleset_settings, takes_hub_documents
 from webui.history import readable
 from webui.messages import engine_message, form_message, refusal_of
 from webui.nav import NavLink
@@ -141,7 +141,8 @@ def detail(directive_id: int):
         header_fields = _header_form(session).fields
         labels = {f.name: f.label for f in header_fields}
         choice_words = {f.name: {str(value): label for value, label in f.options} for f in header_fields if f.options}
-        history = readable(engine(), session, info.history, labels)
+        origins = {"origin": directives.origin_labels(ruleset_settings(session))}
+        history = readable(engine(), session, info.history, labels, origins)
         files = documents.listed(session, info.directive)
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
     return render_template("directives/detail.html", info=info, labels=labels, choice_words=choice_words,
