@@ -146,6 +146,7 @@ def test_a_deadline_inside_tet_is_late_only_after_the_next_working_day(engine):
     assert listed[date(2026, 2, 23)] == []
     [late] = listed[date(2026, 2, 24)]
     assert (late.content, late.deadline, late.days_late) == ("Nhiệm vụ a9", date(2026, 2, 20), 1)
+    assert (late.ends_on, late.ends_later) == (date(2026, 2, 23), date(2026, 2, 23))  # shown beside the deadline
     assert buckets[0][3] == 0 and buckets[1][3] == 1
 
 
