@@ -7,7 +7,8 @@ files, in one .tar.gz, restorable onto a fresh database of either kind.
   that reference each other are consistent) and written as JSON lines (`tables/<name>.jsonl`).
 
 Restore reads either form and inserts the rows, table by table in foreign-key order, into a
-database that has the schema and no rows yet.
+database that has the schema and no rows yet. A derived table (info "derived": the calendar's days
+off) is neither written nor read: restore makes it again from the restored rows.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from engine.core import Engine
 from engine.db import Base, migrate
 from engine.errors import EngineError
 from engine.org import kept
+from engine.working_days import sync_days_off
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -113,7 +115,7 @@ def _dump_tables(engine: Engine, folder: Path) -> dict[str, int]:
 
 def _dump_order(conn: Connection) -> list[Table]:
     present = set(_tables_present(conn))
-    tables = [t for t in Base.metadata.sorted_tables if t.name in present]
+    tables = [t for t in _kept_tables() if t.name in present]
     if ALEMBIC_TABLE in present:
         tables.append(_reflect(conn, ALEMBIC_TABLE))
     return tables
@@ -194,9 +196,15 @@ def restore(engine: Engine, archive_path: str | Path) -> dict:
     return manifest
 
 
+def _kept_tables() -> list[Table]:
+    """The tables a backup keeps, in foreign-key order: not those derived from the others."""
+    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived")]
+
+
 def _refuse_non_empty(engine: Engine) -> None:
+    """Derived tables are made with the schema (the days off) and made again after the restore."""
     with engine.db.engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in _kept_tables():
             if conn.execute(select(func.count()).select_from(table)).scalar_one():
                 raise BackupError("The target database is not empty (table %(table)s has rows); restore onto "
                                   "a fresh database.", table=table.name)
@@ -230,7 +238,7 @@ def _rows_from_jsonl(folder: Path) -> Iterator[tuple[str, list[dict]]]:
 
 
 def _source_order(present: list[str]) -> list[str]:
-    return [t.name for t in Base.metadata.sorted_tables if t.name in present]   # not alembic_version: stamped
+    return [t.name for t in _kept_tables() if t.name in present]   # not alembic_version: stamped
 
 
 def _insert_all(engine: Engine, batches: Iterator[tuple[str, list[dict]]]) -> None:
@@ -253,6 +261,7 @@ def _insert_all(engine: Engine, batches: Iterator[tuple[str, list[dict]]]) -> No
             self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
             keys = {c.name: row[c.name] for c in table.primary_key.columns}
             conn.execute(table.update().filter_by(**keys).values({c: row[c] for c in self_refs}))
+        sync_days_off(conn)  # the restored calendar's
         _restore_alembic(conn)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)

@@ -49,10 +49,15 @@ def db() -> None:
 def db_upgrade(ctx: click.Context) -> None:
     """Create the database, or bring it to the newest schema."""
     from engine.db.migrate import upgrade
+    from engine.working_days import sync_days_off
 
     engine = engine_of(ctx)
     upgrade(engine.settings.database_url)
+    with engine.db.engine.begin() as conn:  # this release's corrections and `holidays` package
+        changed = sync_days_off(conn)
     click.echo(f"database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
+    if changed:
+        click.echo(f"calendar: {changed} days off updated")
 
 
 # ---------------------------------------------------------------- rulesets

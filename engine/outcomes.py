@@ -54,6 +54,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from engine import clock
 from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy, ProgressUpdate
 from engine.working_days import WorkingCalendar
+from engine.working_days.models import DayOff
 
 # Where the SQL forms read an assignment's columns: its row, or its links' copies of them
 Columns = type[Assignment] | type[LinkCopy]
@@ -114,11 +115,12 @@ def decide(*, done: bool, late: bool, past_deadline: bool, started: bool = True)
 def outcome_on(deadline: date | None, completed_on: date | None, as_of: date, *, started: bool = True,
                calendar: WorkingCalendar | None = None) -> Outcome:
     """The rule for anything with a deadline and a day it was done (a work item too); with
-    `calendar`, a deadline on a day off passes only after the next working day (past_deadline)."""
+    `calendar`, a deadline on a day off ends only with the next working day (Đ.148 k.5), for
+    being done late as for being overdue."""
+    ends = calendar.effective_deadline(deadline) if calendar and deadline is not None else deadline
     done = completed_on is not None and completed_on <= as_of
-    late = completed_on is not None and deadline is not None and deadline < completed_on <= as_of
-    passed = past_deadline(deadline, as_of, calendar) if calendar else deadline is not None and deadline < as_of
-    return decide(done=done, late=late, past_deadline=passed, started=started)
+    late = completed_on is not None and ends is not None and ends < completed_on <= as_of
+    return decide(done=done, late=late, past_deadline=ends is not None and ends < as_of, started=started)
 
 
 def past_deadline(deadline: date | None, as_of: date, calendar: WorkingCalendar) -> bool:
@@ -255,8 +257,12 @@ def not_done_in_time(a: Columns = Assignment) -> ColumnElement[bool]:
 
 
 def finished_late(a: Columns = Assignment) -> ColumnElement[bool]:
-    """SQL: reported done after its deadline (done late on every day from `completed_on`)."""
-    return and_(dated(a), a.completed_on > a.deadline)
+    """SQL: reported done after its deadline ended (done late on every day from `completed_on`): after
+    the deadline, and when that is a day off, after the working day it ends on too (Đ.148 k.5), read
+    per row from calendar_days_off (sync_days_off keeps it in step with the calendar) only for the
+    few done after the day as written."""
+    ends = select(DayOff.ends_on).where(DayOff.day == a.deadline).scalar_subquery()
+    return and_(dated(a), a.completed_on > a.deadline, a.completed_on > func.coalesce(ends, a.deadline))
 
 
 def outcome_case(as_of: date, calendar: WorkingCalendar, *, sub_states: bool = True,

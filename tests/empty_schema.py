@@ -31,6 +31,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from engine.db import Base, Database, migrate
+from engine.working_days import sync_days_off
 
 
 def create_schema(db: Database) -> None:
@@ -49,6 +50,8 @@ def create_schema(db: Database) -> None:
                 conn.exec_driver_sql(_POSTGRES_DDL[_tables()])
         else:
             _POSTGRES_DDL[_tables()] = recorded_create_all(db)
+    with db.engine.begin() as conn:  # the derived days off, as create_all fills them: not in the DDL replayed,
+        sync_days_off(conn)          # and a kept schema's are those of its test's calendar
     record_head_revision(db)
     remember_made(db)
 

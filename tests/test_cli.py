@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +11,7 @@ from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from engine import clock as clock_module
+from engine import working_days
 from engine.audit.models import AuditEntry
 from engine.config import REPO_ROOT
 from engine.db import Database
@@ -17,6 +19,7 @@ from engine.org import signin
 from engine.org.models import Unit, User
 from engine.passwords import verify_password
 from engine.runtime.models import WorkflowInstance
+from engine.working_days.models import DayOff
 from tests.fixtures import BROKEN, PROCESSES, broken_processes, processes_with, sketch_of
 from webui.cli import cli
 
@@ -284,3 +287,20 @@ def test_a_misspelt_or_mistyped_setting_stops_the_command_with_its_name(dondoc_b
     config.write_text('base_url = "https://dondoc.example.gov.vn"\nsmtp_port = 587\nscript_cpu_seconds = 3\n',
                       encoding="utf-8")
     assert dondoc_bare("--config", str(config), "db", "upgrade")[0] == 0
+
+
+def test_db_upgrade_brings_the_days_off_in_step_with_a_release_s_calendar(dondoc_bare, database_url, monkeypatch):
+    """A release may ship new corrections (next year's Tết swap) or a newer `holidays` package: `db upgrade`,
+    which every release runs, makes calendar_days_off (the SQL form of done late reads it) agree again."""
+    assert dondoc_bare("db", "upgrade")[0] == 0
+    monday = date(2026, 3, 30)
+    shipped = working_days.shipped_corrections()
+    monkeypatch.setattr(working_days, "shipped_corrections", lambda: {**shipped, monday: False})
+    code, out, _ = dondoc_bare("db", "upgrade")
+    assert code == 0 and "calendar: 3 days off updated" in out  # Sat 28, Sun 29 now end on Tue 31/03; Mon 30
+    db = create_engine(database_url)
+    try:
+        with Session(db) as s:
+            assert s.scalar(select(DayOff.ends_on).where(DayOff.day == date(2026, 3, 29))) == date(2026, 3, 31)
+    finally:
+        db.dispose()

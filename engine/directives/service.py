@@ -460,13 +460,14 @@ def deadline_of(session: Session, seq: int, item: dict, field_prefix: str = "") 
     return {"deadline_kind": DeadlineKind.OPEN, "deadline": None}
 
 
-def day_off_deadlines(session: Session, assignments: list[dict]) -> dict[int, forms.Message]:
-    """{task number: warning} for each task whose deadline, as written, is a day off. A warning, not
-    a refusal: the directive's day stands, and it ends with the next working day (Bộ luật Dân sự
-    2015, Đ.148 k.5), which is the day urging and lateness count from (engine.outcomes). A deadline
-    counted in working days is always a working day."""
-    calendar, found = WorkingCalendar.from_db(session), {}
-    for n, item in enumerate(assignments, start=1):
+def day_off_deadlines(session: Session, assignments: list[dict], first: int = 1) -> dict[int, forms.Message]:
+    """{task number: warning} for each task whose deadline, as written, is a day off; the tasks numbered
+    from `first` (a task adjusted: its own number). A warning, not a refusal: the directive's day stands,
+    and it ends with the next working day (Bộ luật Dân sự 2015, Đ.148 k.5), which is the day urging and
+    lateness count from (engine.outcomes). A deadline counted in working days is always a working day.
+    Registration, tasks added, a task adjusted and the Excel and edXML imports all warn by it."""
+    calendar, found = WorkingCalendar.lazily_from_db(session), {}
+    for n, item in enumerate(assignments, start=first):
         if item.get("deadline_days") not in (None, "") or not item.get("deadline"):
             continue
         try:

@@ -495,9 +495,8 @@ def _register(engine, session: Session, message: Document, assignments: list[dic
                     id=message.document_id, symbol=known.symbol)
     issuer_unit = _issuer_unit(session, message)
     header = _header(session, message)
-    items = [{**item, "deadline": item.get("deadline") or (None if item.get("deadline_days") else message.due_date)}
-             for item in assignments]
-    directive = directives.register(engine, header, items, actor, session=session, sender_dated=True)
+    directive = directives.register(engine, header, with_due_date(assignments, message.due_date), actor,
+                                    session=session, sender_dated=True)
     _note_date_ahead(session, directive, actor)
     directive.doc_type, directive.source_document_id = message.doc_type, message.document_id or None
     directive.extra = {**(directive.extra or {}), "edxml": {
@@ -506,6 +505,18 @@ def _register(engine, session: Session, message: Document, assignments: list[dic
         "response_for": message.response_for, "due_date": message.due_date or None}}
     _attach_files(engine, session, directive, message, actor)
     return directive
+
+
+def with_due_date(assignments: list[dict], due_date: str | None) -> list[dict]:
+    """The tasks as a document registers them: one given neither a deadline nor working days takes its DueDate."""
+    return [{**item, "deadline": item.get("deadline") or (None if item.get("deadline_days") else due_date)}
+            for item in assignments]
+
+
+def day_off_deadlines(session: Session, directive: Directive, assignments: list[dict]) -> dict[int, forms.Message]:
+    """directives.day_off_deadlines over the tasks `directive`, registered from a document, was given."""
+    due = ((directive.extra or {}).get("edxml") or {}).get("due_date")
+    return directives.day_off_deadlines(session, with_due_date(assignments, due))
 
 
 def _attach_files(engine, session: Session, directive: Directive, message: Document,

@@ -213,7 +213,8 @@ class Plan:
     errors: list[RowError]
     unit_names: dict[str, str]  # code → name
     skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)   # cells imported with words left out, by row
+    # cells imported with words left out, or with a deadline on a day off, by row
+    warnings: list[RowError] = field(default_factory=list)
 
 
 @dataclass
@@ -334,6 +335,9 @@ def _register_all(engine, session: Session, read: Read, actor: User) -> tuple[Pl
         errors.append(_hidden(read.hidden))
     created = []
     for group in groups:
+        # a deadline on a day off is imported as written, said on its cell as registration says it
+        warnings += [RowError(group.rows[n - 1], labels.get("deadline"), "deadline", message.text, message.params)
+                     for n, message in directives.day_off_deadlines(session, group.items).items()]
         try:
             with session.begin_nested():
                 created.append(directives.register(engine, group.header, group.items, actor, session=session))

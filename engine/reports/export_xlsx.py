@@ -40,7 +40,7 @@ def write_xlsx(report: Report) -> bytes:
     overdue = book.create_sheet("Nhiệm vụ quá hạn")
     _title(overdue, report, len(layout.OVERDUE_SHEET_HEADERS))
     _table(overdue, layout.OVERDUE_SHEET_HEADERS, layout.overdue_sheet_rows(report),
-           widths=[6, 18, 50, 30, 14, 14, 10, 40, 40], date_columns=layout.OVERDUE_SHEET_DATE_COLUMNS)
+           widths=[6, 18, 50, 30, 14, 14, 14, 10, 40, 40], date_columns=layout.OVERDUE_SHEET_DATE_COLUMNS)
     if note := layout.overdue_cut_note(report):
         overdue.append([])
         overdue.append([note])

@@ -84,21 +84,29 @@ def unit_rows(report: Report) -> tuple[list[list], list]:
 
 # The Excel sheet's overdue list: the deadline an extension moved in a column of its own, so that
 # both are dates a reader sorts and filters by (the Word and PDF tables say it after the deadline).
-OVERDUE_SHEET_HEADERS = [*OVERDUE_HEADERS[:5], "Hạn ban đầu (trước khi gia hạn)", *OVERDUE_HEADERS[5:]]
-OVERDUE_SHEET_DATE_COLUMNS = (5, 6)  # 1-based, as the sheet numbers them
+# So is the working day a deadline on a day off runs to (Đ.148 k.5).
+OVERDUE_SHEET_HEADERS = [*OVERDUE_HEADERS[:5], "Hạn ban đầu (trước khi gia hạn)",
+                         "Hạn tính đến (hạn là ngày nghỉ: hết ngày làm việc tiếp theo)", *OVERDUE_HEADERS[5:]]
+OVERDUE_SHEET_DATE_COLUMNS = (5, 6, 7)  # 1-based, as the sheet numbers them
 
 
 def overdue_rows(report: Report) -> list[list]:
-    """The overdue list for Word and PDF: the deadline in words, "(ban đầu …)" after one an
-    extension moved."""
-    return [_overdue_row(n, o, [vn_date(o.deadline) + (f" (ban đầu {vn_date(o.extended_from)})"
-                                                        if o.extended_from else "")])
-            for n, o in enumerate(report.overdue, start=1)]
+    """The overdue list for Word and PDF: the deadline in words, then in brackets the working day it
+    runs to when it is a day off ("tính đến …") and the one an extension moved ("ban đầu …")."""
+    return [_overdue_row(n, o, [_deadline_words(o)]) for n, o in enumerate(report.overdue, start=1)]
+
+
+def _deadline_words(overdue: OverdueAssignment) -> str:
+    notes = [f"{word} {vn_date(day)}" for word, day in (("tính đến", overdue.ends_later),
+                                                         ("ban đầu", overdue.extended_from)) if day]
+    return vn_date(overdue.deadline) + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def overdue_sheet_rows(report: Report) -> list[list]:
-    """The overdue list for Excel: the deadline and the one before an extension as dates."""
-    return [_overdue_row(n, o, [o.deadline, o.extended_from]) for n, o in enumerate(report.overdue, start=1)]
+    """The overdue list for Excel: the deadline, the one before an extension and the day a deadline
+    on a day off runs to, as dates."""
+    return [_overdue_row(n, o, [o.deadline, o.extended_from, o.ends_later])
+            for n, o in enumerate(report.overdue, start=1)]
 
 
 def _overdue_row(number: int, overdue: OverdueAssignment, deadline_cells: list) -> list:

@@ -31,7 +31,8 @@ class OverdueAssignment:
     unit_name: str
     deadline: date
     original_deadline: date | None
-    days_late: int          # working days past the deadline's end (a day off's: the next working day)
+    ends_on: date           # the deadline's end: the deadline, or when a day off the next working day
+    days_late: int          # working days past the deadline's end
     progress: str
     reason: str | None      # lý do chậm
     proposal: str | None    # đề xuất, kiến nghị (the note of the latest update)
@@ -42,9 +43,15 @@ class OverdueAssignment:
         records the deadline as the original too)."""
         return self.original_deadline if self.original_deadline != self.deadline else None
 
+    @property
+    def ends_later(self) -> date | None:
+        """The working day a deadline on a day off runs to (Bộ luật Dân sự 2015, Đ.148 k.5), shown
+        beside the deadline as written ("tính đến …"); None for a deadline on a working day."""
+        return self.ends_on if self.ends_on != self.deadline else None
+
     def as_dict(self) -> dict:
         data = dict(self.__dict__)
-        for key in ("deadline", "original_deadline"):
+        for key in ("deadline", "original_deadline", "ends_on"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
 
@@ -78,7 +85,8 @@ def overdue_assignments(session: Session, scope: Scope, limit: int | None = 50) 
         assignment_id=row.id, symbol=row.symbol, directive_id=row.directive_id, summary=row.summary,
         content=row.content,
         unit_code=row.code or "", unit_name=row.name or "", deadline=row.deadline,
-        original_deadline=row.original_deadline, days_late=late[calendar.effective_deadline(row.deadline)],
+        original_deadline=row.original_deadline, ends_on=(ends := calendar.effective_deadline(row.deadline)),
+        days_late=late[ends],
         progress=row.progress,
         reason=row.answer if _explained_last(row) else row.overdue_reason,
         proposal=(row.explained_proposal or row.note) if _explained_last(row) else row.note)

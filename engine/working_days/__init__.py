@@ -11,12 +11,12 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import holidays
-from sqlalchemy import func, select
+from sqlalchemy import Connection, delete, event, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from engine.db.counters import WriteCounter
-from engine.working_days.models import CalendarOverride, CalendarRevision
+from engine.working_days.models import CalendarOverride, CalendarRevision, DayOff
 
 _CORRECTIONS = Path(__file__).with_name("corrections.toml")
 # A deadline search never needs more than this many calendar days per working day asked for.
@@ -175,3 +175,47 @@ class WorkingCalendar:
         if end < start:
             return -self.working_days_between(end, start)
         return sum(self.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
+
+# ---------------------------------------------------------------- the days off, for SQL
+def days_off(calendar: WorkingCalendar) -> dict[date, date]:
+    """Each day off of YEARS and the working day a deadline on it ends on (effective_deadline)."""
+    first, last = date(YEARS.start, 1, 1), date(YEARS.stop, 1, 1)
+    days = (first + timedelta(days=n) for n in range((last - first).days))
+    return {day: calendar.effective_deadline(day) for day in days if not calendar.is_working_day(day)}
+
+
+def sync_days_off(connection: Connection) -> int:
+    """Bring calendar_days_off in step with the calendar (shipped corrections, the `holidays`
+    package, the deployment's overrides as `connection` reads them); returns how many days it
+    wrote or removed. Called where the calendar can change: a flush that wrote calendar_overrides
+    (below), the table's creation, `dondoc db upgrade` (a release's corrections or package) and a
+    backup's restore."""
+    overrides = dict(connection.execute(select(CalendarOverride.day, CalendarOverride.working)).all())
+    wanted = days_off(WorkingCalendar(overrides))
+    stored = dict(connection.execute(select(DayOff.day, DayOff.ends_on)).all())
+    stale = [day for day, ends_on in stored.items() if wanted.get(day) != ends_on]
+    fresh = [{"day": day, "ends_on": ends_on} for day, ends_on in wanted.items() if stored.get(day) != ends_on]
+    if stale:
+        connection.execute(delete(DayOff).where(DayOff.day.in_(stale)))
+    if fresh:
+        connection.execute(insert(DayOff), fresh)
+    return len(set(stale) | {row["day"] for row in fresh})
+
+
+@event.listens_for(Session, "after_flush")
+def _days_off_follow_the_overrides(session: Session, _context) -> None:
+    """The days off change in the transaction that corrects the calendar, whoever writes it. Two
+    corrections at once take turns: each flush first bumps the calendar's counter row (COUNTER, in
+    before_flush), which the other holds until it commits, so the second reads the first's days."""
+    if any(isinstance(row, CalendarOverride) for group in (session.new, session.dirty, session.deleted)
+           for row in group):
+        sync_days_off(session.connection())
+
+
+@event.listens_for(DayOff.metadata, "after_create")
+def _fill_days_off(_metadata, connection: Connection, tables=(), **_kw) -> None:
+    """A schema made from the models (tests, a backup's restore) starts with its days off; after
+    every table, since they read calendar_overrides."""
+    if DayOff.__table__ in tables:
+        sync_days_off(connection)

@@ -34,3 +34,18 @@ class CalendarRevision(CounterRow, Base):
     # The revision whose deadlines the running workflows were last fully refreshed to: the
     # scheduler refreshes them while it is behind `revision` (engine.working_days.service).
     refreshed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class DayOff(Base):
+    """A day off of the calendar (shipped, `holidays` package and this deployment's corrections)
+    and the working day a deadline falling on it ends on (Bộ luật Dân sự 2015, Đ.148 k.5;
+    WorkingCalendar.effective_deadline): what lets the SQL form of the outcome rule read a row's
+    effective deadline (engine.outcomes.finished_late). Derived, never edited: sync_days_off keeps
+    it in step with the calendar, for the years the calendar holds (engine.working_days.YEARS)."""
+
+    __tablename__ = "calendar_days_off"
+    # derived: a backup's restore fills it from the restored calendar, not from the archive
+    __table_args__ = {"info": {"derived": True}}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    ends_on: Mapped[date] = mapped_column(Date)

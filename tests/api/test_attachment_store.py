@@ -19,7 +19,7 @@ from engine.directives import attachments
 from engine.directives.models import Attachment, AttachmentChunk
 from engine.org.models import User
 from tests.api.conftest import Caller, api_app, make_token
-from tests.conftest import fresh_database_url, make_engine
+from tests.api.test_backup import backed_up_and_restored
 
 CONTENT = os.urandom(2 * 1024 * 1024 + 12345)  # three chunks, the last one short
 
@@ -121,17 +121,9 @@ def test_a_backup_carries_the_chunks(in_database, clock, tmp_path):
     with in_database.db.session() as s:
         user = s.scalar(select(User).where(User.username == "stc"))
         sha = attachments.store(s, in_database.blobs, io.BytesIO(CONTENT), "bien-ban.pdf", user).sha256
-    archive = tmp_path / "dondoc.tar.gz"
-    assert CliRunner().invoke(cli, ["backup", str(archive)], obj=in_database).exit_code == 0
-    with fresh_database_url(tmp_path, "restored") as url:
-        restored = make_engine(url, clock, tmp_path=tmp_path / "restored")
-        try:
-            done = CliRunner().invoke(cli, ["restore", str(archive)], obj=restored)
-            assert done.exit_code == 0, done.output
-            stored = attachments.blob_store(Settings(attachment_store="database"), restored.db).open(sha)
-            assert stored is not None and stored.read() == CONTENT
-        finally:
-            restored.close()
+    with backed_up_and_restored(in_database, clock, tmp_path) as restored:
+        stored = attachments.blob_store(Settings(attachment_store="database"), restored.db).open(sha)
+        assert stored is not None and stored.read() == CONTENT
 
 
 def test_files_of_the_directory_copied_into_the_database(loaded, tmp_path):

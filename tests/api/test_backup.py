@@ -7,7 +7,9 @@ import json
 import sqlite3
 import tarfile
 import warnings
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -21,6 +23,8 @@ from engine.operations import readiness
 from engine.org import service as org
 from engine.org.models import OrganisationRevision
 from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.working_days.models import DayOff
+from engine.working_days.service import set_override
 from tests.api.test_api import DIRECTIVE, register_and_classify
 from tests.conftest import fresh_database_url, make_engine
 
@@ -180,5 +184,30 @@ def test_a_server_already_reading_the_empty_database_sees_the_restored_organisat
             assert done.exit_code == 0, done.output
             with restored.db.session() as s:
                 assert org.home_body(s).name == province and org.tracking_office(s) is not None
+        finally:
+            restored.close()
+
+
+def test_the_restored_calendar_s_days_off_are_made_again_from_its_corrections(loaded, clock, tmp_path):
+    """calendar_days_off is derived: a restore makes it from the restored corrections. The office had made
+    Mon 30/03/2026 a day off: after the restore a task due Sun 29/03 still runs to Tue 31/03."""
+    set_override(loaded, date(2026, 3, 30), False, "Nghỉ bù", refresh=False)
+    with backed_up_and_restored(loaded, clock, tmp_path) as restored, restored.db.session() as s:
+        ends = {day: s.scalar(select(DayOff.ends_on).where(DayOff.day == day))
+                for day in (date(2026, 3, 29), date(2026, 3, 30))}
+    assert ends == {date(2026, 3, 29): date(2026, 3, 31), date(2026, 3, 30): date(2026, 3, 31)}
+
+
+@contextmanager
+def backed_up_and_restored(engine, clock, tmp_path: Path) -> Iterator:
+    """`dondoc backup` of `engine`, then `dondoc restore` onto a fresh database: the restored engine."""
+    archive = tmp_path / "dondoc.tar.gz"
+    assert CliRunner().invoke(cli, ["backup", str(archive)], obj=engine).exit_code == 0
+    with fresh_database_url(tmp_path, "restored") as url:
+        restored = make_engine(url, clock, tmp_path=tmp_path / "restored")
+        try:
+            done = CliRunner().invoke(cli, ["restore", str(archive)], obj=restored)
+            assert done.exit_code == 0, done.output
+            yield restored
         finally:
             restored.close()

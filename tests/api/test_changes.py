@@ -127,3 +127,31 @@ def test_raise_an_issue_and_read_the_answer(as_user, loaded):
                  json={"flag_action": "Đề nghị Sở Tài chính gửi số liệu"}).status_code == 200
     [issue] = stc("GET", url).get_json()["items"]
     assert (issue["status"], issue["answer"]) == ("answered", "Đề nghị Sở Tài chính gửi số liệu")
+
+
+TET_WARNING = ("Nhiệm vụ 2: hạn 20/02/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết ngày "
+               "làm việc tiếp theo 23/02/2026.")
+
+
+def test_a_task_added_or_adjusted_to_a_day_off_is_taken_with_a_warning(as_user, loaded):
+    """As registration does: a task added due Fri 20/02/2026 (inside Tết), or adjusted to Sun 15/03/2026, is
+    taken as written (not refused) and the answer says the working day its deadline runs to (Bộ luật Dân sự
+    2015, Đ.148 k.5); a working day, no warning."""
+    clerk = as_user("clerk")
+    directive_id = register_and_classify(clerk)
+    url = f"/directives/{directive_id}/assignments"
+    added = clerk("POST", url, json={"assignments": [ADDED, {**ADDED, "deadline": "2026-02-20"}]})
+    assert added.status_code == 201, added.get_json()
+    assert added.get_json()["warnings"] == {"assignments[1].deadline": TET_WARNING}
+    assert [row["deadline"] for row in added.get_json()["items"]] == ["2026-02-27", "2026-02-20"]
+    assert clerk("POST", url, json={"assignments": [ADDED]}).get_json()["warnings"] == {}
+    [first, *_] = clerk("GET", f"/directives/{directive_id}").get_json()["assignments"]
+    adjust = f"/assignments/{first['id']}/adjust"
+    change = {"new_deadline": "2026-03-15", "correction_note": "Kéo dài thời hạn", "instruction": INSTRUCTION}
+    moved = clerk("POST", adjust, json=change)
+    assert moved.status_code == 200, moved.get_json()
+    assert (moved.get_json()["deadline"], moved.get_json()["warnings"]) == ("2026-03-15", {"new_deadline": (
+        "Nhiệm vụ 1: hạn 15/03/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết ngày làm "
+        "việc tiếp theo 16/03/2026.")})
+    kept = clerk("POST", adjust, json={**change, "new_deadline": "2026-03-16"})
+    assert kept.status_code == 200 and kept.get_json()["warnings"] == {}

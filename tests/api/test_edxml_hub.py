@@ -703,3 +703,23 @@ def test_a_message_still_being_written_is_taken_whole_on_a_later_tick(loaded, or
     os.utime(inbox / "b.edxml", (written, written))
     assert import_folder(loaded).failed == 1
     assert "Not well-formed XML" in (inbox / "failed" / "b.edxml.error.txt").read_text(encoding="utf-8")
+
+
+def test_an_edxml_document_whose_task_is_due_on_a_day_off_is_registered_with_a_warning(as_user):
+    """As registration does: the task given with the message (dated 30/11/2026), due Sun 06/12/2026, is registered
+    as written and the answer says the working day it runs to (Bộ luật Dân sự 2015, Đ.148 k.5)."""
+    tasks = [{**TASKS[0], "deadline": "2026-12-06"}]
+    response = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(SDK.read_bytes()), "1520.edxml"),
+                                      "assignments": json.dumps(tasks)})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["warnings"] == {"assignments[0].deadline": (
+        "Nhiệm vụ 1: hạn 06/12/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết ngày làm "
+        "việc tiếp theo 07/12/2026.")}
+    # a task given without a deadline takes the message's DueDate: Sun 06/12/2026 too
+    due_sunday = SDK.read_bytes().replace(b"<edXML:DueDate>2026/12/31<", b"<edXML:DueDate>2026/12/06<")
+    due_sunday = due_sunday.replace(b"1520", b"1521")  # another document: its number and DocumentId
+    response = as_user("clerk")("POST", "/imports/edxml", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(due_sunday), "1521.edxml"), "assignments": json.dumps(TASKS)})
+    assert response.status_code == 201, response.get_json()
+    assert list(response.get_json()["warnings"]) == ["assignments[0].deadline"]

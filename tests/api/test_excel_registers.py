@@ -518,8 +518,14 @@ def test_a_real_plans_task_appendix_kept_as_a_register_is_read_as_the_province_w
     assert (items[8]["coordinating_units"], items[9]["coordinating_units"], items[10]["coordinating_units"]) == (
         [], [], [])   # row 10: "Các Sở, ban, ngành và các địa phương liên quan"
     assert [row for row, column in refused if column == "H"] == [11, 13, 20]
-    warned = {w.row: (w.column, w.render()) for w in plan.warnings}
+    warned = {w.row: (w.column, w.render()) for w in plan.warnings if w.field != "deadline"}
     assert list(warned) == [7, 8, 9, 10, 12, 14, 16, 19]
+    # due Sun 31/05/2026 and on New Year's Day 2030: imported as written, the day each runs to said on its cell
+    assert {w.row: w.render() for w in plan.warnings if w.field == "deadline"} == {
+        8: "Assignment 2: the deadline 31/05/2026 is a day off; under Article 148 of the Civil Code it runs to the end "
+           "of the next working day, 01/06/2026.",
+        11: "Assignment 5: the deadline 01/01/2030 is a day off; under Article 148 of the Civil Code it runs to the "
+            "end of the next working day, 02/01/2030."}
     assert warned[8] == ("H (Đơn vị phối hợp thực hiện)", "Các Sở, ban, ngành và các cơ quan, đơn vị, địa phương liên "
                                                           "quan names no unit in particular: none of them is assigned "
                                                           "to coordinate.")
@@ -622,3 +628,18 @@ def test_the_command_names_each_row_of_the_footer_it_passed_over(with_snnmt, org
     assert [line.split(":")[0].strip() for line in result.output.splitlines()[:6]] == [
         f"Row {row} was not imported" for row in (11, 13, 14, 15, 19, 21)]
     assert result.output.splitlines()[-1] == "2 directives registered: 45/2026/QĐ-UBND, 46/2026/CT-UBND"
+
+
+def test_a_register_row_due_on_a_day_off_is_imported_with_a_warning_on_its_cell(loaded, org_tree, as_user):
+    """As registration does: a row due Fri 20/02/2026 (inside Tết) is imported as written, and the preview and
+    the API say on its deadline cell the working day it runs to (Bộ luật Dân sự 2015, Đ.148 k.5)."""
+    sheet = [COORDINATION_SHEET[0], COORDINATION_SHEET[1][:7] + ["20/02/2026", ""]]
+    plan = excel.plan_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+    assert plan.errors == []
+    assert [(w.row, w.column, w.field) for w in plan.warnings] == [(2, "H (Thời hạn)", "deadline")]
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(plain_sheet(sheet)), "so-theo-doi.xlsx")})
+    assert response.status_code == 201, response.get_json()
+    assert [(w["row"], w["message"]) for w in response.get_json()["warnings"]] == [
+        (2, "Nhiệm vụ 1: hạn 20/02/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết ngày "
+            "làm việc tiếp theo 23/02/2026.")]

@@ -543,3 +543,34 @@ def _a_unit_report_of_before(db, database_url: str) -> None:
         conn.execute(_QUARTER_REPORT, {"body": None})
         conn.execute(text("INSERT INTO unit_reports (periodic_report_id, unit_id, results, submitted_at) SELECT "
                           "max(p.id), 1, 'Đã giải ngân 45%', '2026-03-10 09:00:00' FROM periodic_reports p"))
+
+
+def test_the_days_off_are_filled_from_the_calendar_and_its_corrections(database_url):
+    """b7d3f9a1c5e2: calendar_days_off holds every day off with the working day a deadline on it ends on
+    (Bộ luật Dân sự 2015, Đ.148 k.5), the deployment's corrections included: Fri 20/02/2026, inside Tết,
+    ends on Mon 23/02; Sun 29/03 on Tue 31/03, the office having made Mon 30/03 a day off; a Saturday it
+    works is no day off. The table goes with a downgrade."""
+    db = create_engine(database_url)
+    try:
+        _corrections_of_before(db, database_url)
+        upgrade(database_url)
+        with db.connect() as conn:
+            ends = {str(day): str(end) for day, end in conn.execute(text("SELECT day, ends_on FROM calendar_days_off"))}
+        assert [ends[day] for day in ("2026-02-20", "2026-03-29", "2026-03-30")] == \
+            ["2026-02-23", "2026-03-31", "2026-03-31"]
+        assert "2026-03-28" not in ends and "2026-03-27" not in ends
+        assert len(ends) > 26 * 104  # every weekend of 2015–2040 at least
+        command.downgrade(alembic_config(database_url), "d4a8e2c6f1b9")
+        with db.connect() as conn:
+            assert "calendar_days_off" not in inspect(conn).get_table_names()
+    finally:
+        db.dispose()
+
+
+def _corrections_of_before(db, database_url: str) -> None:
+    """The schema of d4a8e2c6f1b9, with the office's corrections: Mon 30/03/2026 off, Sat 28/03 worked."""
+    upgrade(database_url, "d4a8e2c6f1b9")
+    with db.begin() as conn:
+        conn.execute(text("INSERT INTO calendar_overrides (day, working, note, created_at) VALUES "
+                          "('2026-03-30', false, 'Nghỉ bù', '2026-03-01 00:00:00'), "
+                          "('2026-03-28', true, 'Làm bù', '2026-03-01 00:00:00')"))

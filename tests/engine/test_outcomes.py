@@ -30,6 +30,7 @@ from engine.outcomes import (
     progress_case,
 )
 from engine.working_days import WorkingCalendar
+from engine.working_days.service import remove_override, set_override
 from tests.conftest import fresh_database_url, make_engine
 
 D = date(2026, 3, 31)
@@ -116,6 +117,38 @@ def test_a_deadline_on_a_day_off_ends_with_the_next_working_day(db, deadline, in
     assert outcome_of(Assignment(**open_rows[1]), in_time_on, calendar=calendar) is Outcome.IN_PROGRESS
     assert outcome_of(Assignment(**open_rows[1]), overdue_from, calendar=calendar) is Outcome.OVERDUE
     assert calendar.effective_deadline(deadline) == in_time_on
+
+
+@pytest.mark.parametrize(("deadline", "in_time_on", "late_on"), [
+    (TET_FRIDAY, date(2026, 2, 23), date(2026, 2, 24)), (SUNDAY, date(2026, 3, 30), date(2026, 3, 31))],
+    ids=["inside Tết", "a Sunday"])
+def test_done_on_the_working_day_after_a_deadline_on_a_day_off_is_done_on_time(db, deadline, in_time_on, late_on):
+    """Đ.148 k.5 for done late too: a task due on a day off and done on the next working day is done
+    on time, done the day after, late; in both forms (the SQL form reads calendar_days_off)."""
+    engine, directive_id = db
+    done_rows = _rows(directive_id, [(p, s, DeadlineKind.DATED, deadline, done, None)
+                                     for p, s in (("done", AssignmentStatus.OPEN), ("done", AssignmentStatus.CLOSED))
+                                     for done in (deadline, in_time_on, late_on)])
+    for as_of in (late_on, late_on + timedelta(days=30)):
+        check_both_forms(engine, done_rows, as_of)
+    found = [outcome_of(Assignment(**row), late_on, calendar=WorkingCalendar()) for row in done_rows[:3]]
+    assert found == [Outcome.DONE_ON_TIME, Outcome.DONE_ON_TIME, Outcome.DONE_LATE]
+
+
+def test_a_correction_to_the_calendar_moves_done_late_in_both_forms(db):
+    """The administrator makes Mon 30/03/2026 a day off: a task due Sun 29/03 now runs to Tue 31/03,
+    so done on 31/03 it is on time in both forms; the correction removed, late again."""
+    engine, directive_id = db
+    rows = _rows(directive_id, [("done", AssignmentStatus.CLOSED, DeadlineKind.DATED, SUNDAY, D, None)])
+    monday = date(2026, 3, 30)
+    set_override(engine, monday, False, "Nghỉ bù", refresh=False)
+    try:
+        check_both_forms(engine, rows, D)
+        assert outcome_of(Assignment(**rows[0]), D, calendar=WorkingCalendar({monday: False})) is Outcome.DONE_ON_TIME
+    finally:
+        remove_override(engine, monday, refresh=False)
+    check_both_forms(engine, rows, D)
+    assert outcome_of(Assignment(**rows[0]), D, calendar=WorkingCalendar()) is Outcome.DONE_LATE
 
 
 WINDOW = st.dates(min_value=D - timedelta(days=3), max_value=D + timedelta(days=3))  # small: days often equal

@@ -146,4 +146,24 @@ def test_a_deadline_inside_tet_is_late_only_after_the_next_working_day(engine):
     assert listed[date(2026, 2, 23)] == []
     [late] = listed[date(2026, 2, 24)]
     assert (late.content, late.deadline, late.days_late) == ("Nhiệm vụ a9", date(2026, 2, 20), 1)
+    assert (late.ends_on, late.ends_later) == (date(2026, 2, 23), date(2026, 2, 23))  # shown beside the deadline
     assert buckets[0][3] == 0 and buckets[1][3] == 1
+
+
+def test_a_task_due_inside_tet_and_done_on_the_next_working_day_counts_done_on_time(engine):
+    """Due Fri 20/02/2026, inside Tết, done Mon 23/02: "hoàn thành đúng hạn" in the report and in its
+    trend (Bộ luật Dân sự 2015, Đ.148 k.5); done Tue 24/02 it is "hoàn thành quá hạn" in both."""
+    day = date(2026, 3, 31)
+    found = {}
+    with engine.db.session() as s:
+        a9 = s.scalar(select(Assignment).where(Assignment.content == "Nhiệm vụ a9"))
+        a9.deadline = a9.original_deadline = date(2026, 2, 20)
+        for done in (date(2026, 2, 23), date(2026, 2, 24)):
+            a9.completed_on, a9.status, a9.progress = done, "closed", "done"
+            s.flush()
+            scope = Scope(as_of=day, start=Q1[0])
+            found[done] = (_buckets(counts.total(s, scope)), _buckets(counts.trend(s, scope, [day])[0]))
+        s.rollback()
+    on_time, late = found.values()
+    assert on_time[0] == on_time[1] and late[0] == late[1]
+    assert (late[0][0], late[0][1]) == (on_time[0][0] - 1, on_time[0][1] + 1)

@@ -36,8 +36,8 @@ def test_xlsx_holds_the_unit_table_and_the_overdue_list(report):
     assert any("đã đến hạn" in n for n in notes)  # the report says which denominator it uses
     assert "Số ngày làm việc quá hạn" in next(book["Nhiệm vụ quá hạn"].iter_rows(min_row=5, values_only=True))
     overdue = [r for r in book["Nhiệm vụ quá hạn"].iter_rows(values_only=True) if r and r[2] == "Nhiệm vụ a6"]
-    # the deadline a date (never extended: no earlier one)
-    assert overdue[0][3:] == ("Sở Tài chính", datetime(2026, 3, 30), None, 1, "Chờ ý kiến của Bộ Tài chính",
+    # the deadline a date (never extended: no earlier one; a working day: it ends on it)
+    assert overdue[0][3:] == ("Sở Tài chính", datetime(2026, 3, 30), None, None, 1, "Chờ ý kiến của Bộ Tài chính",
                               "Đề nghị UBND tỉnh cho gia hạn đến 30/4")
     for sheet in book.worksheets:  # printed A4 landscape, one page wide, the header on every page
         setup = sheet.page_setup
@@ -64,7 +64,22 @@ def test_the_xlsx_deadlines_are_dates_an_office_head_sorts_by(report):
     assert originals["Nhiệm vụ a9"].number_format == "dd/mm/yyyy" and originals["Nhiệm vụ a6"].value is None
     assert sorted(deadlines, key=lambda task: deadlines[task].value) == ["Nhiệm vụ a9", "Nhiệm vụ a8", "Nhiệm vụ a6"]
     word = Document(BytesIO(write_docx(replace(report, overdue=entries)))).tables[2]
-    assert "01/03/2026 (ban đầu 15/02/2026)" in [row.cells[4].text for row in word.rows]
+    assert "01/03/2026 (tính đến 02/03/2026; ban đầu 15/02/2026)" in [row.cells[4].text for row in word.rows]
+
+
+def test_the_exports_show_the_day_a_deadline_on_a_day_off_runs_to(report):
+    """a9 is due Sun 01/03/2026, which ends with Mon 02/03 (Bộ luật Dân sự 2015, Đ.148 k.5): the Excel sheet
+    has that day as a date of its own column, Word and PDF say it after the deadline; a8, due Wed 25/03, none."""
+    sheet = load_workbook(BytesIO(write_xlsx(report)))["Nhiệm vụ quá hạn"]
+    header = [c.value for c in next(sheet.iter_rows(min_row=5, max_row=5))]
+    assert header[4:7] == ["Hạn hoàn thành nhiệm vụ", "Hạn ban đầu (trước khi gia hạn)",
+                           "Hạn tính đến (hạn là ngày nghỉ: hết ngày làm việc tiếp theo)"]
+    rows = {r[2].value: r for r in sheet.iter_rows(min_row=6) if isinstance(r[0].value, int)}
+    assert rows["Nhiệm vụ a9"][6].value == datetime(2026, 3, 2) and rows["Nhiệm vụ a9"][6].is_date
+    assert rows["Nhiệm vụ a9"][6].number_format == "dd/mm/yyyy" and rows["Nhiệm vụ a8"][6].value is None
+    word = Document(BytesIO(write_docx(report))).tables[2]
+    cells = {row.cells[2].text: row.cells[4].text for row in word.rows[1:]}
+    assert (cells["Nhiệm vụ a9"], cells["Nhiệm vụ a8"]) == ("01/03/2026 (tính đến 02/03/2026)", "25/03/2026")
 
 
 def test_docx_is_an_administrative_report_with_the_figures(report):
@@ -150,8 +165,8 @@ def test_text_a_unit_typed_never_runs_as_a_formula_in_the_xlsx(report):
     entry = replace(report.overdue[0], content=typed, reason=typed, proposal=typed)
     book = load_workbook(BytesIO(write_xlsx(replace(report, overdue=[entry]))))
     row = next(r for r in book["Nhiệm vụ quá hạn"].iter_rows() if r[0].value == 1)
-    # task, reason, proposal (after the two deadline columns)
-    assert [(c.value, c.data_type) for c in (row[2], row[7], row[8])] == [(typed, "s")] * 3
+    # task, reason, proposal (after the three deadline columns)
+    assert [(c.value, c.data_type) for c in (row[2], row[8], row[9])] == [(typed, "s")] * 3
 
 
 def test_a_ruleset_without_the_difficulties_status_files_no_column_of_it(seeded, tmp_path):

@@ -38,6 +38,15 @@ def test_dashboard_shows_buckets_ranking_and_overdue_reasons(app):
     assert "ban đầu" not in html  # no overdue task of the quarter had its deadline extended (a6's never moved)
 
 
+def test_the_overdue_list_shows_the_day_a_deadline_on_a_day_off_runs_to(app):
+    """a9 is due Sun 01/03/2026: the list shows the deadline as written and the working day it ends on
+    (Bộ luật Dân sự 2015, Đ.148 k.5); a6, due Mon 30/03, a working day, only its deadline."""
+    html = signed_in(app, "chanhvp").get(f"/reports?{Q1}").get_data(as_text=True)
+    listed = html.split('id="rp-overdue"', 1)[1].split("</table>", 1)[0]
+    assert '01/03/2026 <span class="muted">(tính đến 02/03/2026)</span>' in listed
+    assert "30/03/2026</td>" in listed and listed.count("tính đến") == 1
+
+
 def test_chart_json_is_scoped_to_the_users_units(app):
     office = signed_in(app, "chanhvp").get(f"/reports/data.json?{Q1}").get_json()
     names = {u["name"]: u for u in office["units"]}

@@ -103,6 +103,11 @@ def test_the_office_adds_an_assignment_that_starts_at_once(loaded, assigned, bro
     assert '<span class="kv">Số nhiệm vụ: 2</span>' not in history
     inbox = browser("sxd").get("/inbox").get_data(as_text=True)
     assert "Rà soát quy hoạch" in inbox
+    # due on a day off (Fri 20/02/2026, inside Tết): added as written, with the day it runs to (Đ.148 k.5)
+    tet = clerk.post(url, {"a-0-content": "Báo cáo sau Tết", "a-0-lead_unit": "SXD", "a-0-deadline": "20/02/2026"},
+                     follow_redirects=True)
+    assert ('<div class="flash warning" role="alert">Nhiệm vụ 1: hạn 20/02/2026 là ngày nghỉ; theo Điều 148 Bộ luật '
+            'Dân sự, hạn được tính đến hết ngày làm việc tiếp theo 23/02/2026.</div>') in tet.get_data(as_text=True)
 
 
 def test_the_office_adjusts_an_assignment_in_progress(loaded, assigned, browser):
@@ -128,6 +133,11 @@ def test_the_office_adjusts_an_assignment_in_progress(loaded, assigned, browser)
         assert s.get(Assignment, assignment_id).deadline.isoformat() == "2026-03-13"
     detail = clerk.get(f"/assignments/{assignment_id}").get_data(as_text=True)
     assert "Kéo dài thời hạn (Ý kiến Chủ tịch ngày 12/02/2026)" in detail
+    # to a Sunday: adjusted as written, with the day it runs to (Bộ luật Dân sự 2015, Đ.148 k.5)
+    sunday = clerk.post(url, {"new_deadline": "15/03/2026", "correction_note": "Kéo dài thêm",
+                              "instruction": "Ý kiến Chủ tịch ngày 12/02/2026"}, page=url, follow_redirects=True)
+    assert ('<div class="flash warning" role="alert">Nhiệm vụ 1: hạn 15/03/2026 là ngày nghỉ; theo Điều 148 Bộ luật '
+            'Dân sự, hạn được tính đến hết ngày làm việc tiếp theo 16/03/2026.</div>') in sunday.get_data(as_text=True)
 
 
 def test_every_page_naming_the_directive_links_to_it(loaded, assigned, browser, clock):

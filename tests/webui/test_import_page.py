@@ -154,3 +154,16 @@ def test_the_preview_warns_that_units_concerned_only_are_not_assigned_to_coordin
     assert "<td>Sở Xây dựng</td>" in html
     clerk.post(uploaded.location + "/confirm", page=uploaded.location)
     assert _count(loaded) == 1
+
+
+def test_the_preview_warns_of_a_deadline_on_a_day_off_on_its_cell(loaded, browser):
+    """A row due Fri 20/02/2026, inside Tết: imported as written, the preview says on its deadline cell the
+    working day it runs to (Bộ luật Dân sự 2015, Đ.148 k.5), as registration does."""
+    clerk = browser("clerk")
+    uploaded = _upload(clerk, plain_sheet([COORDINATION_SHEET[0], COORDINATION_SHEET[1][:7] + ["20/02/2026", ""]]))
+    preview = clerk.get(uploaded.location)
+    assert preview.status_code == 200
+    assert ("<td>2</td><td>H (Thời hạn)</td><td>Nhiệm vụ 1: hạn 20/02/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân "
+            "sự, hạn được tính đến hết ngày làm việc tiếp theo 23/02/2026.</td>") in preview.get_data(as_text=True)
+    clerk.post(uploaded.location + "/confirm", page=uploaded.location)
+    assert _count(loaded) == 1

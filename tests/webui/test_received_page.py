@@ -53,6 +53,17 @@ def test_the_office_sees_it_with_a_count_and_registers_it_once(loaded, browser, 
     assert "1520/UBND-KT" not in clerk.get("/directives/received").get_data(as_text=True)
 
 
+def test_a_task_given_a_deadline_on_a_day_off_is_registered_with_a_warning(loaded, browser, tmp_path):
+    """The document is dated 30/11/2026; its task due Sun 06/12/2026 is registered as written, and the page says
+    the working day it runs to (Bộ luật Dân sự 2015, Đ.148 k.5), as registration does."""
+    row_id = _waiting(loaded, tmp_path)
+    done = browser("clerk").post(f"/directives/received/{row_id}", {
+        "a-0-content": "Báo cáo tiến độ giải ngân", "a-0-lead_unit": "STC", "a-0-deadline": "06/12/2026"},
+        follow_redirects=True)
+    assert ('<div class="flash warning" role="alert">Nhiệm vụ 1: hạn 06/12/2026 là ngày nghỉ; theo Điều 148 Bộ luật '
+            'Dân sự, hạn được tính đến hết ngày làm việc tiếp theo 07/12/2026.</div>') in done.get_data(as_text=True)
+
+
 def test_the_assignments_are_proposed_from_its_document_each_with_its_sentence(loaded, browser, tmp_path):
     with_docx = re.sub(rb"<ContentTransferEncoded>.*?</ContentTransferEncoded>(\s*)<AttachmentName>[^<]*",
                        b"<ContentTransferEncoded>" + base64.b64encode(notice_docx())

@@ -39,6 +39,7 @@ from webui.api.core import (
     page_body,
     paging,
 )
+from webui.api.directives import deadline_warnings
 from webui.api.org import assignment_unit_codes, unit_codes
 from webui.context import engine
 from webui.forms import send_attachment
@@ -208,9 +209,10 @@ def adjust(assignment_id: int):
     """Adjust an assignment its lead unit handles (điều chỉnh nhiệm vụ), with the fields of the
     correction of a returned assignment: the leader, or the office on the leader's instruction."""
     raw = json_body()
-    changes.adjust(engine(), assignment_id, {k: v for k, v in raw.items() if k != "instruction"}, api_user(),
-                   instruction=str(raw.get("instruction") or ""))
-    return jsonify(_assignment_body(api_user(), assignment_id))
+    adjusted = changes.adjust(engine(), assignment_id, {k: v for k, v in raw.items() if k != "instruction"},
+                              api_user(), instruction=str(raw.get("instruction") or ""))
+    warnings = deadline_warnings([{"deadline": raw.get("new_deadline")}], adjusted.seq, "new_deadline")
+    return jsonify({**_assignment_body(api_user(), assignment_id), "warnings": warnings})
 
 
 def _complete_waiting_step(assignment_id: int, action: str, submission: dict, files: Sequence[FileStorage] = ()):

@@ -12,6 +12,7 @@ from engine.directives import changes
 from engine.directives import service as directives
 from engine.directives.models import Assignment, Directive, directive_words_match
 from engine.forms import Message
+from engine.imports import edxml
 from engine.org import permissions
 from engine.outcomes import outcome_of
 from engine.proposals import service as proposals
@@ -84,10 +85,20 @@ def create_directive():
         raise ApiError(422, "validation_failed", "Some fields are not valid.",
                        fields={"assignments": "Must be a list of objects."})
     directive = directives.register(engine(), body, items, api_user())
+    return created({**serialize.directive(directive), "warnings": deadline_warnings(items)},
+                   f"/directives/{directive.id}")
+
+
+def deadline_warnings(items: list[dict], first: int = 1, field: str | None = None,
+                      directive: Directive | None = None) -> dict[str, str]:
+    """The answer's `warnings` for tasks registered, added or adjusted (numbered from `first`): by field
+    (`field`, else assignments[i].deadline), each whose deadline is a day off and the day it runs to;
+    `directive`: registered from an edXML document, whose DueDate the tasks without a deadline take."""
     with engine().db.reading() as session:
-        warnings = {f"assignments[{n - 1}].deadline": form_message(warning)
-                    for n, warning in directives.day_off_deadlines(session, items).items()}
-    return created({**serialize.directive(directive), "warnings": warnings}, f"/directives/{directive.id}")
+        found = edxml.day_off_deadlines(session, directive, items) if directive is not None \
+            else directives.day_off_deadlines(session, items, first)
+    return {field or f"assignments[{n - first}].deadline": form_message(warning) for n, warning in found.items()}
+
 
 
 @blueprint.patch("/directives/<int(max=2147483647):directive_id>")
@@ -103,11 +114,13 @@ def edit_directive(directive_id: int):
 @idempotent
 def add_assignments(directive_id: int):
     """Add assignments to a classified directive; each starts its own process."""
-    ids = changes.add_assignments(engine(), directive_id, json_body()["assignments"], api_user())
+    items = json_body()["assignments"]
+    ids = changes.add_assignments(engine(), directive_id, items, api_user())
     with engine().db.reading() as session:
         codes, today = unit_codes(session), clock.today()
         rows = [session.get(Assignment, i) for i in ids]
-        return jsonify({"items": [serialize.assignment(a, codes, outcome_of(a, today)) for a in rows]}), 201
+        return jsonify({"items": [serialize.assignment(a, codes, outcome_of(a, today)) for a in rows],
+                        "warnings": deadline_warnings(items)}), 201
 
 
 @blueprint.post("/directives/proposals")

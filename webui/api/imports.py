@@ -13,6 +13,7 @@ from engine.imports import ImportFailed, edxml, excel
 from engine.org import permissions
 from webui.api import bodies, serialize
 from webui.api.core import ApiError, api_user, blueprint, created, error_response, idempotent, json_body, require
+from webui.api.directives import deadline_warnings
 from webui.api.spec import openapi_document
 from webui.context import engine, takes_hub_documents
 from webui.hygiene import parse_json
@@ -51,12 +52,14 @@ def import_edxml():
         items = parse_json(request.form.get("assignments") or "[]")
     except ValueError:
         items = None
-    got = received.receive(engine(), data, _assignments(items), api_user(), upload.filename or "")
+    items = _assignments(items)
+    got = received.receive(engine(), data, items, api_user(), upload.filename or "")
     if got.action == received.WAITS:
         raise ApiError(409, "document_waiting", "The document this status is about waits to be registered: send "
                        "the status again once it is registered.")
     if got.action == "registered" and got.changed:
-        return jsonify(serialize.directive(got.directive)), 201
+        return jsonify({**serialize.directive(got.directive),
+                        "warnings": deadline_warnings(items, directive=got.directive)}), 201
     return jsonify({"action": got.action, "changed": got.changed,
                     "directive": serialize.directive(got.directive) if got.directive else None,
                     "received": _waiting_row(got.waiting) if got.waiting else None}), \
@@ -93,8 +96,10 @@ def register_received(received_id: int):
     """Register a waiting document with `assignments`, as POST /imports/edxml would have: 201
     with the directive; 409 when it was registered or dismissed already."""
     require(takes_hub_documents)
-    directive = received.register(engine(), received_id, _assignments(json_body().get("assignments")), api_user())
-    return created(serialize.directive(directive), f"/directives/{directive.id}")
+    items = _assignments(json_body().get("assignments"))
+    directive = received.register(engine(), received_id, items, api_user())
+    return created({**serialize.directive(directive), "warnings": deadline_warnings(items, directive=directive)},
+                   f"/directives/{directive.id}")
 
 
 @blueprint.post("/imports/edxml/received/<int(max=2147483647):received_id>/dismiss")

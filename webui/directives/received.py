@@ -21,7 +21,7 @@ from engine.proposals.reading import ReadingError
 from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine, takes_hub_documents
-from webui.directives.routes import MAX_ASSIGNMENTS, blueprint, read_assignments
+from webui.directives.routes import MAX_ASSIGNMENTS, blueprint, read_assignments, warn_of_day_off_deadlines
 from webui.formatting import vn_date
 from webui.messages import engine_message
 
@@ -53,7 +53,8 @@ def received_register(received_id: int):
     if request.method == "POST":
         rows = read_assignments(request.form) or [{}]
         try:
-            directive = received.register(eng, received_id, [r for r in rows if r], current_user())
+            registered = [r for r in rows if r]
+            directive = received.register(eng, received_id, registered, current_user())
         except AlreadyDone as exc:
             flash(engine_message(exc), "error")
             return redirect(url_for("directives.received_list")), 303
@@ -63,6 +64,7 @@ def received_register(received_id: int):
             refusal = engine_message(exc)
         else:
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
+            warn_of_day_off_deadlines(eng, registered, directive=directive)
             return redirect(url_for("directives.detail", directive_id=directive.id))
     return render_template("directives/received_register.html", row=row, rows=rows, choices=choices,
                            replacing=replacing, ahead=received.dated_ahead(row), today=clock.today(),

@@ -15,6 +15,7 @@ from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError, NotFound
 from engine.exchange import recalls, received
 from engine.forms import FormValidationError
+from engine.imports import edxml
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.proposals import service as proposal_service
@@ -83,7 +84,7 @@ def new():
             refusal = engine_message(exc)
         else:
             flash(_("Directive %(symbol)s registered.", symbol=directive.symbol), "success")
-            _warn_of_day_off_deadlines(eng, [r for r in rows if r])
+            warn_of_day_off_deadlines(eng, [r for r in rows if r])
             return redirect(url_for("directives.detail", directive_id=directive.id))
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
@@ -101,11 +102,14 @@ def _register_with_documents(eng, values: dict, rows: list[dict]) -> Directive:
         return directive
 
 
-def _warn_of_day_off_deadlines(eng, rows: list[dict]) -> None:
-    """Say which registered tasks are due on a day off, and the day their deadline ends."""
+def warn_of_day_off_deadlines(eng, rows: list[dict], first: int = 1, directive: Directive | None = None) -> None:
+    """Say which tasks registered, added or adjusted (numbered from `first`) are due on a day off, and
+    the day their deadline ends; `directive`: registered from an edXML document (its DueDate)."""
     with eng.db.reading() as session:
-        for warning in directives.day_off_deadlines(session, rows).values():
-            flash(form_message(warning), "warning")
+        found = edxml.day_off_deadlines(session, directive, rows) if directive is not None \
+            else directives.day_off_deadlines(session, rows, first)
+    for warning in found.values():
+        flash(form_message(warning), "warning")
 
 
 def uploaded_documents() -> list[documents.Upload]:
@@ -219,6 +223,7 @@ def add_assignments(directive_id: int):
             refusal = engine_message(exc)
         else:
             flash(_("The assignments were added; each has started."), "success")
+            warn_of_day_off_deadlines(eng, [r for r in rows if r])
             return redirect(url_for("directives.detail", directive_id=directive_id))
     return render_template("directives/add_assignments.html", directive=directive, rows=rows, errors=errors,
                            choices=choices, urgencies=URGENCIES, refusal=refusal), (422 if refusal else 200)
@@ -243,6 +248,7 @@ def adjust(directive_id: int, assignment_id: int):
                                                             instruction=request.form.get("instruction", "")))
         if refusal is None:
             flash(_("The assignment was adjusted."), "success")
+            warn_of_day_off_deadlines(eng, [{"deadline": values.get("new_deadline")}], assignment.seq)
             return redirect(url_for("directives.detail", directive_id=directive_id))
     return render_template("directives/adjust.html", assignment=assignment, symbol=symbol, form=form,
                            values=forms.initial_values(form, values), errors=errors, choices=choices,
