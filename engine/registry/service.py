@@ -177,10 +177,9 @@ def visible_assignment(session: Session, user: User, assignment_id: int) -> Assi
 
 
 def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only: bool = True,
-              probed: bool = True, row_by_row: bool = False) -> Select:
+              probed: bool = True) -> Select:
     """The assignments `q` asks for among those `user` may see (without `listable_only`: among
-    all, for counting what a report counts; `probed`: see _in_units; `row_by_row`: see
-    _column_filters)."""
+    all, for counting what a report counts; `probed`: see _in_units)."""
     query = select(Assignment)
     if q.sort in DIRECTIVE_SORTS:  # else counting 1M rows need not join them
         query = query.join(Directive, Directive.id == Assignment.directive_id)
@@ -197,7 +196,7 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
         query = query.where(difficulties(q.report.as_of if q.report is not None else None))
     if q.first_report_late:
         query = query.where(owes_first_report(q.as_of()))
-    return query.where(*_column_filters(q, Assignment, row_by_row))
+    return query.where(*_column_filters(q, Assignment))
 
 
 def _in_units(session: Session, units: Iterable[int], probed: bool) -> ColumnElement[bool]:
@@ -211,13 +210,12 @@ def _in_units(session: Session, units: Iterable[int], probed: bool) -> ColumnEle
     return Assignment.id.in_(linked)
 
 
-def _column_filters(q: AssignmentQuery, a: Columns, row_by_row: bool = False) -> list:
+def _column_filters(q: AssignmentQuery, a: Columns) -> list:
     """The conditions of `q` on the assignment's own columns, over its row or its links' copies:
-    its urgency, period, origin (its directive's) and text (its content's or its directive's; read
-    `row_by_row` for a walk: task_words_match)."""
+    its urgency, period, origin (its directive's) and text (its content's or its directive's words)."""
     found = ([a.urgency == q.urgency] if q.urgency else []) + _period(q, a)
     found += [task_given_by(q.origin, a.directive_id)] if q.origin else []
-    return found + ([task_words_match(q.text, a, row_by_row=row_by_row)] if fold(q.text) else [])
+    return found + ([task_words_match(q.text, a)] if fold(q.text) else [])
 
 
 def _period(q: AssignmentQuery, a: Columns) -> list:
@@ -278,8 +276,8 @@ def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = Tru
         query, units = _with_outcome(session, _filtered(session, user, q), q, today, Assignment), None
     elif units is None and q.unit_code and total > _PROBED_ROWS:
         query = _with_outcome(session, _filtered(session, user, q, probed=False), q, today, Assignment)
-    walkable = _with_outcome(session, _filtered(session, user, q, probed=not (q.unit_code and total > _PROBED_ROWS),
-                                       row_by_row=True), q, today, Assignment) \
+    walkable = _with_outcome(session, _filtered(session, user, q, probed=not (q.unit_code and total > _PROBED_ROWS)),
+                             q, today, Assignment) \
         if _walked_first(session, q, units, offset, total) else None
     rows = _page_rows(session, query, q, units, offset, per_page, total, walkable)
     return Page(_rows(session, rows, today), total, page, per_page, counts, any_outcome,
