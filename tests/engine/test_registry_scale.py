@@ -126,12 +126,16 @@ def test_a_departments_scope_is_counted_on_its_links(filled, monkeypatch):
     assert capped_overdue.total_exact and _ids(capped_overdue) == _ids(overdue)
 
 
-def test_a_department_linked_alone_to_more_than_the_limit_is_over_it_without_a_distinct_count(filled, monkeypatch):
+@pytest.mark.parametrize("asked", [{}, {"text": "viec thu"}, {"origin": "own"}])
+def test_a_department_linked_alone_to_more_than_the_limit_is_over_it_without_a_distinct_count(filled, monkeypatch,
+                                                                                                asked):
     """STC is itself linked to more of its scope's tasks than a limit of its links' number less one:
     its scope is over that limit, decided off STC's own links without counting the whole scope's
     distinct; with a limit no unit passes alone (some of its section's tasks STC does not
     coordinate), they are counted distinct (over it, or not at the number of tasks STC sees): the
-    same totals as reading the rows."""
+    same totals as reading the rows. The same with a text or an origin every task matches (every
+    directive's words hold "viec thu", every directive is the office's own), decided off STC's
+    links that match."""
     with filled.db.session() as s:
         stc = s.scalar(select(Unit.id).where(Unit.code == "STC"))
         s.execute(delete(AssignmentUnit).where(AssignmentUnit.unit_id == stc, AssignmentUnit.role == "coordinating",
@@ -147,11 +151,12 @@ def test_a_department_linked_alone_to_more_than_the_limit_is_over_it_without_a_d
         for limit in (own - 1, own, seen - 1, seen):
             monkeypatch.setattr(registry, "COUNT_LIMIT", limit)
             seen_statements.clear()
-            page = registry.search(s, user, registry.AssignmentQuery())
-            shown[limit] = (page.total_exact, any("DISTINCT assignment_units.assignment_id" in statement
-                                                  for statement in seen_statements))
+            page = registry.search(s, user, registry.AssignmentQuery(**asked))
+            shown[limit] = (page.total, page.total_exact, any("SELECT DISTINCT" in statement
+                                                              for statement in seen_statements))
     assert own < seen - 1
-    assert shown == {own - 1: (False, False), own: (False, True), seen - 1: (False, True), seen: (True, True)}
+    assert shown == {own - 1: (own, False, False), own: (own + 1, False, True), seen - 1: (seen, False, True),
+                     seen: (seen, True, True)}
 
 
 LINK_VIEWS = {
