@@ -10,23 +10,30 @@ backup restore or a bulk UPDATE. They are created with the tables (create_all, o
 engine.directives.models listens to) and by the migrations that copy columns, each with the
 statements of its own column list and cut (a later one's columns do not exist yet when an earlier one
 runs); models.LinkCopy names the copies as the assignment's columns. Every test's engine and every
-scenario walk ends by comparing every link's copy with its assignment (tests/link_copies.py)."""
+scenario walk ends by comparing every link's copy with its assignment (tests/link_copies.py).
+
+The directive's folded words are copied the same way onto its assignments
+(assignments.directive_search_text), and from there onto their links: a text is matched on the
+rows a view reads, without first finding the directives that hold it (a department's "giai ngan" at
+1M: 15,625 directives found and their pages rechecked in each statement, bench/README.md "Eleventh
+pass")."""
 from __future__ import annotations
 
 from sqlalchemy import Connection
 
 # The assignment's columns the links copy, each as task_<name> on the link: the filters' and sorts'
-# (migration c4d8e2a6f1b9), then its directive and folded content, a text's and an origin's (e21f7c3a9b04)
+# (migration c4d8e2a6f1b9), then its directive and folded content, a text's and an origin's (e21f7c3a9b04),
+# then its directive's folded words (f3b9d7a1c5e8)
 COPIED = ("status", "progress", "deadline_kind", "deadline", "completed_on", "assigned_on", "urgency",
-          "last_update_at", "directive_id", "search_text")
-# The folded content is copied cut at this many characters: the copies' index carries it, and
-# PostgreSQL refuses a B-tree entry over ~2.7 kB; a text is looked for in the whole content of the
-# longer ones (models.task_words_match, through ix_assignments_long_text)
+          "last_update_at", "directive_id", "search_text", "directive_search_text")
+# The folded texts (the columns named so) are copied cut at this many characters: the copies' index
+# carries them, and PostgreSQL refuses a B-tree entry over ~2.7 kB; a text is looked for in the whole
+# of the longer ones (models.task_words_match, through ix_assignments_long_text)
 TEXT_CUT = 500
 
 
 def _source(prefix: str, name: str, cut: int) -> str:
-    return f"substr({prefix}{name}, 1, {cut})" if name == "search_text" else f"{prefix}{name}"
+    return f"substr({prefix}{name}, 1, {cut})" if name.endswith("search_text") else f"{prefix}{name}"
 
 
 def _names(prefix: str, columns: tuple[str, ...]) -> str:
@@ -105,3 +112,62 @@ def backfill(connection: Connection, columns: tuple[str, ...] = COPIED, cut: int
     """Every link's copy of `columns` from its assignment (a migration's, on rows written before the triggers)."""
     connection.exec_driver_sql(f"UPDATE assignment_units SET {_set_from('a.', columns, cut)} FROM assignments a "
                                "WHERE a.id = assignment_units.assignment_id")
+
+
+# The directive's folded words (directives.search_text) onto its assignments (directive_search_text),
+# whole: when an assignment is inserted or moved to another directive, and onto every assignment of a
+# directive whose words change (its symbol, summary or issuer edited); the links copy them from there.
+_WORDS_IN = ("(SELECT d.search_text FROM directives d WHERE d.id = NEW.directive_id)")
+_WORDS = {
+    "postgresql": [
+        f"""CREATE OR REPLACE FUNCTION assignments_words_in() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.directive_search_text := {_WORDS_IN};
+    RETURN NEW;
+END $$""",
+        """CREATE TRIGGER assignments_words_in BEFORE INSERT OR UPDATE OF directive_id ON assignments
+FOR EACH ROW EXECUTE FUNCTION assignments_words_in()""",
+        """CREATE OR REPLACE FUNCTION directives_words_out() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE assignments SET directive_search_text = NEW.search_text WHERE directive_id = NEW.id;
+    RETURN NULL;
+END $$""",
+        """CREATE TRIGGER directives_words_out AFTER UPDATE OF search_text ON directives
+FOR EACH ROW WHEN (OLD.search_text IS DISTINCT FROM NEW.search_text) EXECUTE FUNCTION directives_words_out()""",
+    ],
+    # SQLite's BEFORE triggers cannot set NEW: the inserted (or moved) assignment is updated after
+    "sqlite": [
+        f"CREATE TRIGGER assignments_words_in AFTER INSERT ON assignments BEGIN UPDATE assignments "
+        f"SET directive_search_text = {_WORDS_IN} WHERE id = NEW.id; END",
+        f"CREATE TRIGGER assignments_words_moved AFTER UPDATE OF directive_id ON assignments BEGIN UPDATE assignments "
+        f"SET directive_search_text = {_WORDS_IN} WHERE id = NEW.id; END",
+        "CREATE TRIGGER directives_words_out AFTER UPDATE OF search_text ON directives "
+        "WHEN OLD.search_text IS NOT NEW.search_text BEGIN UPDATE assignments "
+        "SET directive_search_text = NEW.search_text WHERE directive_id = NEW.id; END",
+    ],
+}
+_DROP_WORDS = {
+    "postgresql": ["DROP TRIGGER IF EXISTS directives_words_out ON directives",
+                   "DROP TRIGGER IF EXISTS assignments_words_in ON assignments",
+                   "DROP FUNCTION IF EXISTS directives_words_out()",
+                   "DROP FUNCTION IF EXISTS assignments_words_in()"],
+    "sqlite": ["DROP TRIGGER IF EXISTS directives_words_out", "DROP TRIGGER IF EXISTS assignments_words_moved",
+               "DROP TRIGGER IF EXISTS assignments_words_in"],
+}
+
+
+def create_word_triggers(connection: Connection) -> None:
+    """The triggers that copy each directive's folded words onto its assignments."""
+    for statement in _WORDS[connection.dialect.name]:
+        connection.exec_driver_sql(statement)
+
+
+def drop_word_triggers(connection: Connection) -> None:
+    for statement in _DROP_WORDS[connection.dialect.name]:
+        connection.exec_driver_sql(statement)
+
+
+def backfill_words(connection: Connection) -> None:
+    """Every assignment's copy of its directive's words (a migration's, on rows written before the triggers)."""
+    connection.exec_driver_sql("UPDATE assignments SET directive_search_text = d.search_text FROM directives d "
+                               "WHERE d.id = assignments.directive_id")

@@ -23,8 +23,6 @@ from sqlalchemy import (
     UniqueConstraint,
     cast,
     event,
-    func,
-    literal_column,
     or_,
     select,
     text,
@@ -171,16 +169,22 @@ def task_given_by(origin: str, directive_id: SQLColumnExpression[int | None]) ->
     return directive_id.in_(select(Directive.id).where(given_by(origin)))
 
 
+# An assignment whose folded content or directive's words are longer than its links' copies of them
+# (link_copies.TEXT_CUT): ix_assignments_long_text's predicate, and task_words_match's condition
+LONGER_THAN_COPIES = text(f"(length(search_text) > {link_copies.TEXT_CUT} "
+                          f"OR length(directive_search_text) > {link_copies.TEXT_CUT})")
+
+
 class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (Index("ix_assignments_report", "lead_unit_id", "status", "deadline"),
                       # the few meeting difficulties (engine.outcomes.difficulties), a registry filter
                       Index("ix_assignments_blocked", "id", postgresql_where=text("progress = 'blocked'"),
                             sqlite_where=text("progress = 'blocked'")),
-                      # the few whose folded content is longer than their links' copy of it (task_words_match)
-                      Index("ix_assignments_long_text", "id",
-                            postgresql_where=text(f"length(search_text) > {link_copies.TEXT_CUT}"),
-                            sqlite_where=text(f"length(search_text) > {link_copies.TEXT_CUT}")),
+                      # the few whose folded content or directive's words are longer than their links'
+                      # copies of them (task_words_match)
+                      Index("ix_assignments_long_text", "id", postgresql_where=LONGER_THAN_COPIES,
+                            sqlite_where=LONGER_THAN_COPIES),
                       # the not-started ones (engine.outcomes.outcome_is), with what their outcome and an
                       # organisation-wide role's see-clause read: counted and sorted without the table
                       Index("ix_assignments_not_started", "deadline", "id",
@@ -215,6 +219,9 @@ class Assignment(Base):
     seq: Mapped[int] = mapped_column(Integer, default=1)
     content: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # the content folded
+    # Its directive's search_text, copied by the database's triggers (engine.directives.link_copies):
+    # never written by the code
+    directive_search_text: Mapped[str | None] = mapped_column(Text)
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     follow_up_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deadline_kind: Mapped[DeadlineKind] = mapped_column(String(8), default=DeadlineKind.DATED)
@@ -277,7 +284,7 @@ class AssignmentUnit(Base):
                       Index("ix_assignment_units_unit_copies", "unit_id", "assignment_id", "task_status",
                             "task_completed_on", "task_deadline", "task_deadline_kind", "task_progress",
                             "task_assigned_on", "task_urgency", "task_last_update_at", "task_directive_id",
-                            postgresql_include=["task_search_text"]))
+                            postgresql_include=["task_search_text", "task_directive_search_text"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
@@ -297,6 +304,7 @@ class AssignmentUnit(Base):
     task_last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     task_directive_id: Mapped[int | None] = mapped_column(Integer)
     task_search_text: Mapped[str | None] = mapped_column(Text)
+    task_directive_search_text: Mapped[str | None] = mapped_column(Text)
 
 
 class LinkCopy:
@@ -314,12 +322,19 @@ class LinkCopy:
     last_update_at = AssignmentUnit.task_last_update_at
     directive_id = AssignmentUnit.task_directive_id
     search_text = AssignmentUnit.task_search_text
+    directive_search_text = AssignmentUnit.task_directive_search_text
 
 
 @event.listens_for(AssignmentUnit.__table__, "after_create")
 def _copied_by_triggers(_table, connection: Connection, **_kw) -> None:
     """The triggers that keep the links' copies, wherever the tables are created."""
     link_copies.create_triggers(connection)
+
+
+@event.listens_for(Assignment.__table__, "after_create")
+def _words_copied_by_triggers(_table, connection: Connection, **_kw) -> None:
+    """The triggers that keep the assignments' copies of their directive's words."""
+    link_copies.create_word_triggers(connection)
 
 
 class ProgressUpdate(Base):
@@ -573,35 +588,29 @@ def words_match(words: str) -> ColumnElement[bool]:
     """SQL over Assignment and Directive: the words are in the assignment's content or the
     directive's symbol, summary or issuer, without diacritics or case ("giai ngan" finds
     "giải ngân", whatever Unicode form either was written in)."""
-    return or_(_content_matches(words), directive_words_match(words))
+    return or_(_matches(Assignment.search_text, words), directive_words_match(words))
 
 
-def task_words_match(words: str, a: type[Assignment] | type[LinkCopy] = Assignment, *,
-                     row_by_row: bool = False) -> ColumnElement[bool]:
-    """SQL over Assignment alone (or its links' copies, `a`): `words_match`, the directive's words
-    asked through its id: the directives they are in are found first (through
-    ix_directives_search_trigrams where pg_trgm is), not joined to every assignment (a million:
-    bench/README.md, "Fifth pass"). `row_by_row`: each row's directive is read by its key instead,
-    for a walk that reads a few thousand rows at most (the registry's within its bound): finding
-    the 15,625 directives of "giai ngan" at 1M costs more than the walk's 700 rows probing theirs."""
-    found = [_content_matches(words, a),
-             select(directive_words_match(words)).where(Directive.id == a.directive_id).scalar_subquery()
-             if row_by_row else a.directive_id.in_(select(Directive.id).where(directive_words_match(words)))]
-    if a is LinkCopy:  # the copy is cut (link_copies.TEXT_CUT): the longer contents are read whole,
+def task_words_match(words: str, a: type[Assignment] | type[LinkCopy] = Assignment) -> ColumnElement[bool]:
+    """SQL over Assignment alone (or its links' copies, `a`): `words_match`, on the row's copy of
+    its directive's words (link_copies): neither joined to every assignment (a million:
+    bench/README.md, "Fifth pass") nor found first as the set of the directives with the words
+    (15,625 for "giai ngan" at 1M, in each statement: "Eleventh pass")."""
+    found = [_matches(a.search_text, words), _matches(a.directive_search_text, words)]
+    if a is LinkCopy:  # the copies are cut (link_copies.TEXT_CUT): the longer texts are read whole,
         # found through ix_assignments_long_text (its predicate said again, not as a parameter a
         # prepared statement's generic plan could not match it with)
-        found.append(a.id.in_(select(Assignment.id).where(
-            func.length(Assignment.search_text) > literal_column(str(link_copies.TEXT_CUT)), _content_matches(words))))
+        found.append(a.id.in_(select(Assignment.id).where(LONGER_THAN_COPIES, task_words_match(words))))
     return or_(*found)
 
 
-def _content_matches(words: str, a: type[Assignment] | type[LinkCopy] = Assignment) -> ColumnElement[bool]:
-    return a.search_text.like(folded_pattern(words), escape="\\")
+def _matches(folded: SQLColumnExpression[str | None], words: str) -> ColumnElement[bool]:
+    return folded.like(folded_pattern(words), escape="\\")
 
 
 def directive_words_match(words: str) -> ColumnElement[bool]:
     """SQL over Directive: `words_match` for the directive alone."""
-    return Directive.search_text.like(folded_pattern(words), escape="\\")
+    return _matches(Directive.search_text, words)
 
 
 @event.listens_for(Directive, "before_insert")
