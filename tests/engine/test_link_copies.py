@@ -104,7 +104,7 @@ def test_the_directives_words_are_copied_onto_its_assignments_and_links_and_take
     onto its assignments and their links; its triggers keep them when the directive is reworded, an
     assignment is written or moved to another directive, a link is added (the links' copy cut at
     TEXT_CUT); its downgrade gives back the earlier triggers, which still keep the links' other copies."""
-    db = _upgraded_from(database_url, "d4a8e2c6f1b9", "UPDATE directives SET search_text = 'van ban ' || id")
+    db = _upgraded_from(database_url, "b7d3f9a1c5e2", "UPDATE directives SET search_text = 'van ban ' || id")
     words = ("SELECT a.directive_search_text, u.task_directive_search_text FROM assignments a "
              "JOIN assignment_units u ON u.assignment_id = a.id ORDER BY a.id, u.id")
     try:
@@ -125,7 +125,7 @@ def test_the_directives_words_are_copied_onto_its_assignments_and_links_and_take
         with db.connect() as conn:
             assert [tuple(r) for r in conn.execute(text(words))] == [("van ban 2",) * 2] * 2 + [
                 (long_words, long_words[:TEXT_CUT])]
-        command.downgrade(alembic_config(database_url), "d4a8e2c6f1b9")
+        command.downgrade(alembic_config(database_url), "b7d3f9a1c5e2")
         with db.begin() as conn:
             conn.execute(text("UPDATE assignments SET progress = 'in_progress' WHERE id = 1"))
             conn.execute(text("UPDATE directives SET search_text = 'lai' WHERE id = 2"))

@@ -9,7 +9,7 @@ assignments whose directive's words are longer than it join those with a longer 
 ix_assignments_long_text.
 
 Revision ID: f3b9d7a1c5e8
-Revises: d4a8e2c6f1b9
+Revises: b7d3f9a1c5e2
 Create Date: 2026-12-07 09:40:00.000000
 """
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from alembic import op
 from engine.directives import link_copies
 
 revision = 'f3b9d7a1c5e8'
-down_revision = 'd4a8e2c6f1b9'
+down_revision = 'b7d3f9a1c5e2'
 branch_labels = None
 depends_on = None
 
