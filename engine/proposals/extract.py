@@ -554,7 +554,8 @@ _SENT_TO_PROVINCES = re.compile(r"\bgui (?:[^.;]{0,80}?\b)?(?:uy ban nhan dan|ub
 _ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)"
                         r"|^[^;,]{0,60}?\btruyen dat y kien (?:(?:chi dao|ket luan) )?cua\b")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
-# thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
+# thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này", a
+# regulation's "… tổ chức triển khai thực hiện nghiêm túc Quy chế (Quy định) này" —
 # not "theo dõi việc thực hiện …", "bố trí kinh phí để thực hiện …", "… trong quá trình triển khai Kế hoạch
 # này", when a duty is done), doing as told
 # ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được giao", "… triển khai kịp thời, hiệu
@@ -567,7 +568,7 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"\b(?:thuc hien|trien khai|thi hanh)"
                        # (a manner of two words one of the three: "… thực hiện nghiêm túc, hiệu quả Chỉ thị này")
                        r"(?:,? (?:nghiem tuc|hieu qua|kip thoi|dong bo|\w+)){0,3}"
-                       r" (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
+                       r" (?:chi thi|ke hoach|quyet dinh|cong van|van ban|quy che|quy dinh) nay\b"
                        r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
@@ -896,6 +897,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     party = False   # a party committee or secretary (or an election committee) spoke last: its demands, no duty the
     # People's Committee gives
     duty_at: tuple[int, list[str]] = (-1, [])   # the last sentence that gave a duty, its leads ("Cơ quan này …")
+    standing: list[Proposal] = []   # proposed in a regulation's articles of standing rules (_STANDING_RULES)
+    rules_from: int | None = None   # the first proposal of the article of standing rules read
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -920,6 +923,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             continue
         # a new article ("Điều 32. …") is no part of the one before: "Điều 31. Trách nhiệm của Bộ X" heads its own items
         heading = _Heading() if _ARTICLE.match(sentence.text) else heading.end_before(sentence)
+        if _ARTICLE.match(sentence.text):
+            standing.extend(proposals[rules_from:] if rules_from is not None else [])
+            rules_from = len(proposals) if _standing_rules(sentence, sentences[at + 1:at + 2]) else None
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
                 or _issuer_block(sentence, sentences[at + 1:at + 2])):
             # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above
@@ -1125,9 +1131,23 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # duty goes on past it ("Rà soát, đôn đốc … được giao quản lý. Trường hợp …, tập trung chỉ đạo hoàn thành
             # … trước ngày 30/01/2026." — the date is still the same units' next duty)
             after_duty = after_duty and _goes_on(sentence, folded) and find_deadline(folded, reference) is NO_DEADLINE
+    standing.extend(proposals[rules_from:] if rules_from is not None else [])
+    proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
+
+
+# The articles of a regulation that set standing rules — its scope, the bodies it applies to, its principles, its
+# procedure, its sanctions: the duties there recur with every file ("Sở Nội vụ: a) Rà soát, thẩm định hồ sơ …"), no
+# entry the office tracks, but for one with a date of its own ("… gửi hồ sơ … trước ngày 31 tháng 3 năm 2025")
+_STANDING_RULES = ("pham vi dieu chinh", "doi tuong ap dung", "nguyen tac", "quy trinh", "xu ly vi pham")
+
+
+def _standing_rules(article: _Sentence, following: list[_Sentence]) -> bool:
+    """"Điều 5. Quy trình xét tặng": an article of standing rules (its title after its number or the next sentence)."""
+    title = _ARTICLE.sub("", article.text).lstrip(". ") or (following[0].text if following else "")
+    return fold(title).startswith(_STANDING_RULES)
 
 
 def _to_addressees(proposal: Proposal, addressed: dict[str, None], matcher: UnitMatcher) -> Proposal:
@@ -1667,9 +1687,10 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             blank = True
             continue
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
-        # "thường xuyên kiểm tra …")
+        # "thường xuyên kiểm tra …"); an article ("Điều 9. Xử lý vi phạm") starts a line of its own, also below its
+        # chapter's title ("Chương III" "XỬ LÝ VI PHẠM")
         if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
-                and not _topic_ended(pieces[-1], line)
+                and not _topic_ended(pieces[-1], line) and not _ARTICLE_NUMBER.match(line)
                 and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds)
                      or (pieces[-1] == [pieces[-1][-1]] and bool(_BARE_NUMBER.match(pieces[-1][-1]))
                          and line.startswith("- ")))
@@ -2495,7 +2516,14 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
     summary = folded.startswith("tren day la")   # "Trên đây là Kế hoạch …; tăng tốc, …; các cơ quan … thực hiện"
     return (bool(clauses) and not folded.startswith("giao ")
             and all(_restated(fold(c.text), closing) or c.names_only() or (summary and not c.leads)
+                    or bool(_FRONT_ALONE.fullmatch(fold(c.text).strip(" ,;")))
                     for c in clauses))
+
+
+# The Front among the bodies told, outside the tree: "Sở, ban, ngành; Mặt trận Tổ quốc và các tổ chức chính trị - xã
+# hội Thành phố; Ủy ban nhân dân các quận … thực hiện nghiêm túc Quy chế này" restates as it does without it
+_FRONT_ALONE = re.compile(r"(?:uy ban )?mat tran to quoc(?: viet nam)?"
+                          r"(?: va cac (?:to chuc chinh tri - xa hoi|doan the))?(?: (?:tinh|thanh pho|cac cap))?")
 
 
 def _restating(folded: str) -> bool:
