@@ -527,8 +527,10 @@ _TOLD_THE_UNITS = re.compile(r"\b(?:yeu cau|de nghi) cac (?:co quan, )?don vi "
                              r"(?:tiep tuc|khan truong|tap trung|chu dong)\b")
 # … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
 _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
-# "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are.
-_RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$")
+# "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are; also with the
+# bodies it works with: "Sở Y tế … có trách nhiệm chủ trì, phối hợp với Sở Nội vụ và … thực hiện:"
+_RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$"
+                          r"|\bco trach nhiem chu tri\b[^:;.]{0,100} thuc hien:$")
 # "… tập trung thực hiện một số công việc sau:", "… triển khai các nhiệm vụ sau:" — units told to do the items.
 _CARRY_OUT = re.compile(r"\b(?:thuc hien|trien khai)\b[^:]{0,60}\bsau:$")
 # … also with its first item after the colon, on the same line: "… chỉ đạo Sở X triển khai một số nội dung sau:
@@ -552,7 +554,8 @@ _SENT_TO_PROVINCES = re.compile(r"\bgui (?:[^.;]{0,80}?\b)?(?:uy ban nhan dan|ub
 _ANNOUNCES = re.compile(r"^[^;]{0,60}?\bthong bao (?:de|cho)\b|tran trong (?:thong bao|cam on)"
                         r"|^[^;,]{0,60}?\btruyen dat y kien (?:(?:chi dao|ket luan) )?cua\b")
 # Clauses that restate, not assign: carrying out this very text ("… triển khai thực hiện nghiêm túc Chỉ
-# thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này" —
+# thị này", "… thực hiện nghiêm túc, hiệu quả Chỉ thị này", "… chịu trách nhiệm thực hiện Kế hoạch này", a
+# regulation's "… tổ chức triển khai thực hiện nghiêm túc Quy chế (Quy định) này" —
 # not "theo dõi việc thực hiện …", "bố trí kinh phí để thực hiện …", "… trong quá trình triển khai Kế hoạch
 # này", when a duty is done), doing as told
 # ("… thực hiện nghiêm túc./.", "… thực hiện đúng chức năng được giao", "… triển khai kịp thời, hiệu
@@ -565,7 +568,7 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
                        r"\b(?:thuc hien|trien khai|thi hanh)"
                        # (a manner of two words one of the three: "… thực hiện nghiêm túc, hiệu quả Chỉ thị này")
                        r"(?:,? (?:nghiem tuc|hieu qua|kip thoi|dong bo|\w+)){0,3}"
-                       r" (?:chi thi|ke hoach|quyet dinh|cong van|van ban) nay\b"
+                       r" (?:chi thi|ke hoach|quyet dinh|cong van|van ban|quy che|quy dinh) nay\b"
                        r"|\bcan cu (?:noi dung )?(?:quyet dinh|ke hoach|chi thi)(?: nay)? de (?:trien khai )?"
                        r"thuc hien\b"
                        r"|\bthuc hien dung chuc nang"
@@ -607,6 +610,7 @@ _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!
                        + _SMALL)
 # A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành"
 _ARTICLE = re.compile(r"^Điều \d+\b")
+_ARTICLE_NUMBER = re.compile(r"^Điều \d+\.\s+")   # … and its number written before a title: "Điều 6. Điều khoản …"
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
@@ -893,6 +897,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     party = False   # a party committee or secretary (or an election committee) spoke last: its demands, no duty the
     # People's Committee gives
     duty_at: tuple[int, list[str]] = (-1, [])   # the last sentence that gave a duty, its leads ("Cơ quan này …")
+    standing: list[Proposal] = []   # proposed in a regulation's articles of standing rules (_STANDING_RULES)
+    rules_from: int | None = None   # the first proposal of the article of standing rules read
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -917,6 +923,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             continue
         # a new article ("Điều 32. …") is no part of the one before: "Điều 31. Trách nhiệm của Bộ X" heads its own items
         heading = _Heading() if _ARTICLE.match(sentence.text) else heading.end_before(sentence)
+        if _ARTICLE.match(sentence.text):
+            standing.extend(proposals[rules_from:] if rules_from is not None else [])
+            rules_from = len(proposals) if _standing_rules(sentence, sentences[at + 1:at + 2]) else None
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
                 or _issuer_block(sentence, sentences[at + 1:at + 2])):
             # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above
@@ -1122,9 +1131,23 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # duty goes on past it ("Rà soát, đôn đốc … được giao quản lý. Trường hợp …, tập trung chỉ đạo hoàn thành
             # … trước ngày 30/01/2026." — the date is still the same units' next duty)
             after_duty = after_duty and _goes_on(sentence, folded) and find_deadline(folded, reference) is NO_DEADLINE
+    standing.extend(proposals[rules_from:] if rules_from is not None else [])
+    proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
+
+
+# The articles of a regulation that set standing rules — its scope, the bodies it applies to, its principles, its
+# procedure, its sanctions: the duties there recur with every file ("Sở Nội vụ: a) Rà soát, thẩm định hồ sơ …"), no
+# entry the office tracks, but for one with a date of its own ("… gửi hồ sơ … trước ngày 31 tháng 3 năm 2025")
+_STANDING_RULES = ("pham vi dieu chinh", "doi tuong ap dung", "nguyen tac", "quy trinh", "xu ly vi pham")
+
+
+def _standing_rules(article: _Sentence, following: list[_Sentence]) -> bool:
+    """"Điều 5. Quy trình xét tặng": an article of standing rules (its title after its number or the next sentence)."""
+    title = _ARTICLE.sub("", article.text).lstrip(". ") or (following[0].text if following else "")
+    return fold(title).startswith(_STANDING_RULES)
 
 
 def _to_addressees(proposal: Proposal, addressed: dict[str, None], matcher: UnitMatcher) -> Proposal:
@@ -1664,9 +1687,10 @@ def _sentences(text: str, compounds: set[tuple[str, str, str]]):
             blank = True
             continue
         # a line going on in lower case goes on with the one before, also after ";" ("…02 cấp;" then
-        # "thường xuyên kiểm tra …")
+        # "thường xuyên kiểm tra …"); an article ("Điều 9. Xử lý vi phạm") starts a line of its own, also below its
+        # chapter's title ("Chương III" "XỬ LÝ VI PHẠM")
         if (pieces and not blank and not _titled(pieces[-1], line) and not _after_addressees(pieces[-1], line)
-                and not _topic_ended(pieces[-1], line)
+                and not _topic_ended(pieces[-1], line) and not _ARTICLE_NUMBER.match(line)
                 and (not _MARKER.match(line) or _broken_at_dash(pieces[-1][-1], line, compounds)
                      or (pieces[-1] == [pieces[-1][-1]] and bool(_BARE_NUMBER.match(pieces[-1][-1]))
                          and line.startswith("- ")))
@@ -1744,13 +1768,26 @@ def _after_addressees(piece: list[str], line: str) -> bool:
 
 
 def _topic_ended(piece: list[str], line: str) -> bool:
-    """A numbered topic ("5. Về công khai bản kê khai tài sản, thu nhập", no stop) ends where a line opens
-    with a capital — unless it broke off inside a phrase ("… Nghị quyết số 57 của" then "Bộ Chính trị") or a
-    name ("… kiến nghị của tỉnh Điện" then "Biên vào …")."""
+    """A numbered topic ("5. Về công khai bản kê khai tài sản, thu nhập", no stop) or an article's title on a
+    line of its own ("Điều 6. Điều khoản chuyển tiếp", then "Sở Tài chính … có trách nhiệm:") ends where a line
+    opens with a capital — unless it broke off inside a phrase ("… Nghị quyết số 57 của" then "Bộ Chính trị") or
+    a name ("… kiến nghị của tỉnh Điện" then "Biên vào …")."""
     marker = _MARKER.match(piece[0])
     last = piece[0].split()[-1]
-    return (len(piece) == 1 and marker is not None and piece[0][marker.end():].startswith("Về ")
-            and line[:1].isupper() and not last[:1].isupper() and fold(last) not in _BROKEN_OFF)
+    titled = (marker is not None and piece[0][marker.end():].startswith("Về ")) or _article_title(piece[0])
+    return (len(piece) == 1 and titled and line[:1].isupper() and not last[:1].isupper()
+            and fold(last) not in _BROKEN_OFF)
+
+
+# An article's title is short: a body starting on the article's line fills it ("Điều 2. Giao Sở Tài chính chủ trì,
+# phối hợp với … tổ chức triển khai" then "Quyết định …") and goes on on the next
+_ARTICLE_TITLE_WORDS = 10
+
+
+def _article_title(line: str) -> bool:
+    """"Điều 6. Điều khoản chuyển tiếp": an article's number and a title of a few words, no comma at its end."""
+    title = _ARTICLE_NUMBER.match(line)
+    return title is not None and len(line[title.end():].split()) <= _ARTICLE_TITLE_WORDS and not line.endswith(",")
 
 
 def _titled(piece: list[str], line: str) -> bool:
@@ -2479,7 +2516,14 @@ def _restates(folded: str, clauses: list[_Clause], closing: bool) -> bool:
     summary = folded.startswith("tren day la")   # "Trên đây là Kế hoạch …; tăng tốc, …; các cơ quan … thực hiện"
     return (bool(clauses) and not folded.startswith("giao ")
             and all(_restated(fold(c.text), closing) or c.names_only() or (summary and not c.leads)
+                    or bool(_FRONT_ALONE.fullmatch(fold(c.text).strip(" ,;")))
                     for c in clauses))
+
+
+# The Front among the bodies told, outside the tree: "Sở, ban, ngành; Mặt trận Tổ quốc và các tổ chức chính trị - xã
+# hội Thành phố; Ủy ban nhân dân các quận … thực hiện nghiêm túc Quy chế này" restates as it does without it
+_FRONT_ALONE = re.compile(r"(?:uy ban )?mat tran to quoc(?: viet nam)?"
+                          r"(?: va cac (?:to chuc chinh tri - xa hoi|doan the))?(?: (?:tinh|thanh pho|cac cap))?")
 
 
 def _restating(folded: str) -> bool:

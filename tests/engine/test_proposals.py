@@ -4291,3 +4291,72 @@ def test_doing_what_the_plan_asks_on_its_schedule_restates_the_plan():
     # a date of its own still makes it a task
     dated = "Sở Tài chính thực hiện đúng yêu cầu tại Kế hoạch, báo cáo trước ngày 15/5/2025."
     assert [p.lead_units for p in propose(dated, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
+
+
+def test_an_article_title_on_its_own_line_is_no_part_of_the_department_heading_the_list_below():
+    # heldout109's Hà Nội decisions as their PDFs' text gives them: the title of an article has no stop, and the
+    # department that heads its numbered duties opens the next line
+    text = ("Điều 6. Điều khoản chuyển tiếp\n"
+            "Sở Tài chính thành phố Hà Nội có trách nhiệm:\n"
+            "1. Chủ trì, phối hợp với Sở Xây dựng thực hiện chuyển đổi cơ quan chủ quản đối với các đơn vị trực\n"
+            "thuộc Sở.\n"
+            "2. Phối hợp với các cơ quan, đơn vị có liên quan thực hiện chuyển giao tài sản, hoàn thành trước\n"
+            "ngày 31 tháng 3 năm 2025.\n"
+            "Điều 7. Điều khoản thi hành\n"
+            "Chánh Văn phòng Ủy ban nhân dân Thành phố, Giám đốc Sở Tài chính chịu trách nhiệm thi hành Quyết định"
+            " này./.\n")
+    assert [(p.lead_units, p.deadline.kind, p.deadline.due) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        (["STC"], deadlines.NONE, None), (["STC"], deadlines.BEFORE, date(2025, 3, 31))]
+    # a title that broke off inside a phrase goes on ("… của" then "Sở Tài chính")
+    broken = "Điều 6. Trách nhiệm của\nSở Tài chính chủ trì rà soát các đơn vị trực thuộc Sở.\n"
+    assert [p.lead_units for p in propose(broken, UNITS, BEFORE_REFORM).proposals] == [["STC"]]
+
+
+def test_a_department_responsible_for_leading_with_others_heads_the_items_below():
+    # heldout109's Hà Nội decision on the health department: "… có trách nhiệm chủ trì, phối hợp với … thực hiện:"
+    # then its numbered duties; the department it works with is no lead
+    text = "\n".join([
+        "Điều 6. Điều khoản chuyển tiếp",
+        "Sở Tài chính thành phố Hà Nội có trách nhiệm chủ trì, phối hợp với Sở Xây dựng",
+        "và các cơ quan, đơn vị có liên quan thực hiện:",
+        "1. Chuyển đổi cơ quan chủ quản đối với các đơn vị trực thuộc Sở.",
+        "2. Xây dựng đề án tổ chức lại Chi cục Tài chính doanh nghiệp, hoàn thành trước ngày 31 tháng 3",
+        "năm 2025."])
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        (["STC"], None), (["STC"], date(2025, 3, 31))]
+
+
+def test_a_regulations_scope_principles_procedure_and_sanctions_give_no_task_but_a_dated_one():
+    # heldout109's Hà Nội regulation: the articles that set standing rules name bodies with duties that recur with
+    # every file ("Sở Nội vụ: a) Rà soát, thẩm định hồ sơ …") — no entry the office tracks — unless a rule has a date;
+    # an article opens a line of its own, also below its chapter's title
+    text = ("Điều 2. Đối tượng áp dụng\n"
+            "1. Sở Tài chính; Ủy ban nhân dân các huyện và các cơ quan, đơn vị có liên quan.\n"
+            "Điều 3. Nguyên tắc xét tặng\n"
+            "1. Sở Tài chính chịu trách nhiệm thẩm định hồ sơ khen thưởng.\n"
+            "Điều 5. Quy trình xét tặng\n"
+            "1. Sở Xây dựng rà soát, thẩm định hồ sơ, tổng hợp trình Ủy ban nhân dân tỉnh.\n"
+            "2. Sở Tài chính tổng hợp danh sách, gửi Sở Xây dựng trước ngày 31 tháng 3 năm 2025.\n"
+            "Điều 8. Kinh phí thực hiện\n"
+            "Kinh phí chi tiền thưởng được trích từ Quỹ Thi đua, Khen thưởng.\n"
+            "Chương III\n"
+            "XỬ LÝ VI PHẠM\n"
+            "Điều 9. Xử lý vi phạm\n"
+            "1. Sở Xây dựng tham mưu hủy bỏ quyết định tặng thưởng.\n"
+            "Điều 12. Tổ chức thực hiện\n"
+            "Sở Xây dựng có trách nhiệm hướng dẫn, đôn đốc các đơn vị thực hiện Quy chế này.\n")
+    assert [(p.lead_units, p.deadline.due) for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        (["STC"], date(2025, 3, 31)), (["SXD"], None)]
+
+
+def test_carrying_out_this_regulation_restates():
+    # heldout109's Hà Nội regulation: "… có trách nhiệm tổ chức triển khai thực hiện nghiêm túc Quy chế này" — as
+    # "… Kế hoạch này", the regulation's duties restated, none of its own, also with the Front among the bodies told
+    text = ("Điều 12. Tổ chức thực hiện\n"
+            "1. Sở Xây dựng; Ủy ban nhân dân các huyện có trách nhiệm tổ chức triển khai thực hiện nghiêm túc Quy chế"
+            " này.\n"
+            "2. Sở Tài chính có trách nhiệm thực hiện Quy định này.\n"
+            "3. Sở Xây dựng có trách nhiệm kiểm tra việc thực hiện Quy chế này tại các huyện.\n"
+            "4. Sở Tài chính; Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh; Ủy ban nhân dân các huyện có"
+            " trách nhiệm tổ chức triển khai thực hiện nghiêm túc Quy chế này.\n")
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [["SXD"]]
