@@ -735,6 +735,7 @@ class DirectiveDetail:
     coordinating: dict[int, list[Unit]] = field(default_factory=dict)   # by assignment id, by name
     latest: dict[int, ProgressUpdate] = field(default_factory=dict)     # the lead unit's last report, by assignment id
     work_items: list[WorkItem] = field(default_factory=list)            # the directive's ready work items
+    awaiting: int = 0  # the tasks registered with it, none given out yet: it waits to be classified
 
     @property
     def progress(self) -> tuple[int, int]:
@@ -763,12 +764,23 @@ def directive_detail(session: Session, user: User, directive_id: int) -> Directi
                          (AuditEntry.action == WITHDRAWN_ACTION)
                          & AuditEntry.assignment_id.in_([a.id for a in assignments])))
     ids = [a.id for a in assignments]
-    return DirectiveDetail(directive=session.get_one(Directive, directive_id), rows=rows,
+    directive = session.get_one(Directive, directive_id)
+    return DirectiveDetail(directive=directive, rows=rows, awaiting=_awaiting_classification(directive, rows, trail),
                            withdrawals=withdrawals(session, ids), history=trail,
                            coordinating=_coordinating_units(session, ids), latest=_lead_reports(session, assignments),
                            work_items=list(session.scalars(select(WorkItem).where(
                                WorkItem.directive_id == directive_id, WorkItem.status == WorkItemStatus.READY)
                                .order_by(WorkItem.id))))
+
+
+def _awaiting_classification(directive: Directive, rows: list[RegistryRow],
+                             trail: list[tuple[AuditEntry, str]]) -> int:
+    """The tasks registered with a directive not yet classified: its tasks are given out only when it is
+    (the directive process), so its page counts what its registration recorded ("Số nhiệm vụ: 2")."""
+    if directive.status != DirectiveStatus.REGISTERED or rows:
+        return 0
+    return next((int((entry.after or {}).get("assignments") or 0) for entry, _who in trail
+                 if entry.action == "directive.registered"), 0)
 
 
 def _lead_reports(session: Session, assignments) -> dict[int, ProgressUpdate]:

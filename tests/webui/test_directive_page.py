@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine.directives.models import Assignment, Directive
 from engine.runtime.models import WorkItem
-from tests.webui.conftest import register
+from tests.webui.conftest import classify, register
 
 
 def _ids(engine) -> tuple[int, int]:
@@ -224,3 +224,16 @@ def test_a_deadline_on_a_day_off_is_registered_with_a_warning(loaded, browser):
             'Dân sự, hạn được tính đến hết ngày làm việc tiếp theo 23/02/2026.</div>') in html
     working_day = register(clerk, symbol="46/2026/QĐ-UBND")
     assert "là ngày nghỉ" not in clerk.get(working_day.location).get_data(as_text=True)
+
+
+def test_before_classification_the_page_counts_the_tasks_registered_not_zero_done(loaded, browser):
+    """The history reads "Số nhiệm vụ: 2" while no task is given out yet: the progress line says the two
+    wait to be classified, not "Đã hoàn thành 0/0 nhiệm vụ"."""
+    clerk = browser("clerk")
+    registered = register(clerk, **{"a-1-content": "Báo cáo quý", "a-1-lead_unit": "SXD", "a-1-deadline_days": "10"})
+    assert registered.status_code == 302
+    html = clerk.get(registered.location).get_data(as_text=True)
+    progress = re.search(r'<dd class="overall-progress">(.*?)</dd>', html, re.S).group(1)
+    assert progress.strip() == "2 nhiệm vụ đã đăng ký, chờ phân loại"
+    classify(clerk, registered)
+    assert "Đã hoàn thành 0/2 nhiệm vụ" in clerk.get(registered.location).get_data(as_text=True)
