@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import String, cast, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from engine import audit, clock
 from engine.audit.models import AuditEntry
-from engine.directives.models import Assignment, Attachment, Directive
+from engine.directives.models import URGING_SENT, Assignment, Attachment, Directive, tasks_given
 from engine.directives.service import register as register_directive
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.forms import DIGEST
@@ -31,7 +31,9 @@ from engine.inspections.models import (
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
+from engine.outcomes import said_by
 from engine.registry.service import history as registry_history
+from engine.registry.service import visible_assignments
 from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import form_terms
 from engine.runtime.models import WorkItem, WorkItemStatus, declare_people, declare_performers
@@ -253,6 +255,44 @@ def inspection_file(session: Session, inspection_id: int, user: User) -> dict[st
     return papers
 
 
+@dataclass(frozen=True)
+class HeldPapers:
+    """What the system itself holds for the file's parts 2 and 3 (Quỳnh Nhai Đ.15 k.2–3, Đắk Lắk Đ.18): the
+    tasks given to the inspected units by directives issued by the inspection's last day, and the schedule's
+    urgings of those tasks until that day's end — only those the reader may see (permissions.see_clause)."""
+
+    tasks: list[Assignment]                 # by the directive's issue date, symbol, then task number
+    urgings: list[tuple[AuditEntry, Assignment]]  # URGING_SENT entries, oldest first
+    units: dict[int, Unit]                  # the lead units, by id
+
+    @property
+    def directives(self) -> list[tuple[Directive, list[Assignment]]]:
+        """The documents giving the tasks, each with its tasks, in `tasks` order."""
+        grouped: dict[int, tuple[Directive, list[Assignment]]] = {}
+        for task in self.tasks:
+            grouped.setdefault(task.directive_id, (task.directive, []))[1].append(task)
+        return list(grouped.values())
+
+
+def held_papers(session: Session, inspection: Inspection, user: User) -> HeldPapers:
+    """The directives and urgings about the inspected units that `user` may see (HeldPapers). The
+    inspection's period ends on its decision's last day; before the decision, today."""
+    until = inspection.ends_on or clock.today()
+    units = [link.unit_id for link in inspection.units]
+    tasks = list(session.scalars(
+        visible_assignments(session, user)
+        .where(Assignment.lead_unit_id.in_(units), tasks_given(), Directive.issued_on <= until)
+        .options(contains_eager(Assignment.directive))
+        .order_by(Directive.issued_on, Directive.symbol, Directive.id, Assignment.seq, Assignment.id)))
+    by_id = {task.id: task for task in tasks}
+    urgings = [(entry, by_id[entry.assignment_id]) for entry in session.scalars(
+        select(AuditEntry).where(AuditEntry.action == URGING_SENT, AuditEntry.assignment_id.in_(list(by_id)),
+                                 AuditEntry.at < said_by(until))
+        .order_by(AuditEntry.at, AuditEntry.id))]
+    return HeldPapers(tasks=tasks, urgings=urgings,
+                      units={unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_(units)))})
+
+
 def _visible(session: Session, inspection_id: int, user: User, *, filing: bool = False) -> Inspection:
     """The inspection `user` may see; `filing`: one they take part in (a reader adds no paper)."""
     inspection = session.get(Inspection, inspection_id)
@@ -303,6 +343,7 @@ class InspectionDetail:
     proposing_unit: Unit | None               # an internal inspection's unit; None: the office's
     team: list[tuple[str, str]]               # (role: leader | member, full name)
     file: dict[str, list[InspectionPaper]]    # PAPER_KINDS order
+    held: HeldPapers                          # parts 2 and 3 as the system holds them, beside the papers filed
     filenames: dict[str, str]                 # digest -> the file's name
     open_items: list[WorkItem]                # what the process waits for
     item_units: dict[int, str]                # unit id -> name, of the units open items wait in
@@ -328,7 +369,8 @@ def detail(session: Session, inspection_id: int, user: User) -> InspectionDetail
         inspection=inspection,
         units=list(session.scalars(select(Unit).where(Unit.id.in_([u.unit_id for u in inspection.units])))),
         proposing_unit=session.get(Unit, inspection.proposing_unit_id) if inspection.proposing_unit_id else None,
-        team=team, file=inspection_file(session, inspection_id, user), open_items=items,
+        team=team, file=inspection_file(session, inspection_id, user), held=held_papers(session, inspection, user),
+        open_items=items,
         item_units=dict(session.execute(select(Unit.id, Unit.name).where(
             Unit.id.in_({item.unit_id for item in items if item.unit_id is not None}))).all()),
         filenames=dict(session.execute(select(Attachment.sha256, Attachment.filename).where(

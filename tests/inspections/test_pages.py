@@ -11,7 +11,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from engine.audit.models import AuditEntry
+from engine.clock import VN_TZ
 from engine.config import REPO_ROOT
+from engine.directives.models import URGING_SENT, Assignment
 from engine.inspections import service as inspections
 from engine.inspections.models import Inspection
 from tests.conftest import make_engine, publish_newer_version
@@ -20,6 +23,7 @@ from tests.inspections.test_api import DECISION, complete, work
 from tests.processes import drive
 from tests.webui.conftest import Browser
 from webui.app import create_app
+from webui.formatting import vn_date
 
 
 @pytest.fixture
@@ -346,3 +350,67 @@ def test_the_decision_offers_and_accepts_only_those_who_may_inspect(deployment, 
     assert answer.get_json()["error"]["fields"] == {
         "team_leader": "Quản Trị không thuộc những người được chọn ở mục này."}
     complete(call("chutich"), "inspection_decision", DECISION)
+
+
+def test_the_file_holds_the_units_directives_and_their_urgings_from_the_system(deployment, browser, call, clock):
+    """Parts 2 and 3 of the file (Quỳnh Nhai Đ.15 k.2–3) are not empty while dondoc holds them: the tasks
+    given to the inspected unit by directives issued by the inspection's last day, by symbol, date and
+    summary with each task and its page, and the schedule's urgings of those tasks in the history's words;
+    not another unit's task, nor a directive issued after the inspection. The API's file says the same."""
+    engine, users = deployment
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    drive.register(engine, users, [{"content": "Rà soát hồ sơ đất đai", "lead_unit": "STC", "deadline": "10/03/2026"},
+                                   {"content": "XSNVTASKX", "lead_unit": "SNV", "deadline": "10/03/2026"}],
+                   symbol="45/2026/QĐ-UBND", issued_on="27/02/2026", summary="Về việc rà soát đất đai")
+    for day in range(3, 20):  # the schedule urges the task through its deadline and after it
+        drive.run_timers_at(engine, clock, datetime(2026, 3, day, 9, 0, tzinfo=VN_TZ))
+    with engine.db.session() as s:
+        urged = s.scalars(select(AuditEntry).where(AuditEntry.action == URGING_SENT).order_by(AuditEntry.id)).all()
+        said = [(vn_date(e.at), e.after["kind"]) for e in urged
+                if s.get(Assignment, e.assignment_id).content == "Rà soát hồ sơ đất đai"]
+    assert {kind for _day, kind in said} >= {"reminder", "overdue"}, said
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    office = browser("chanhvp")
+    page = office.post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned", "units": ["STC"]},
+                       page="/inspections/new").headers["Location"]
+    drive.complete(engine, "decide", DECISION, users["leader"])  # ends 23/04/2026
+    clock.set(datetime(2026, 4, 28, 9, 0))
+    drive.register(engine, users, [{"content": "XLATERX", "lead_unit": "STC", "deadline": "29/05/2026"}],
+                   symbol="60/2026/QĐ-UBND", issued_on="27/04/2026")
+
+    html = text(browser("kiemtra").get(page))
+    part = {m.group(1): m.group(2) for m in re.finditer(r"<th>\d\. ([^<]+)</th>\s*<td>(.*?)</td></tr>", html, re.S)}
+    given, urgings = part["Văn bản giao nhiệm vụ và văn bản liên quan"], part["Văn bản theo dõi, đôn đốc"]
+    assert re.search(r'<a href="/directives/\d+">45/2026/QĐ-UBND</a> ngày 27/02/2026 — Về việc rà soát đất đai',
+                     given), given
+    assert re.search(r'<a href="/assignments/\d+">Nhiệm vụ 1</a>: Rà soát hồ sơ đất đai — Sở Tài chính — thời hạn '
+                     r"10/03/2026", given), given
+    assert "XSNVTASKX" not in given and "XLATERX" not in given and "60/2026" not in given
+    assert re.search(r'<a href="/assignments/\d+">45/2026/QĐ-UBND, Nhiệm vụ 1</a>: Nhắc hạn \(còn', urgings), urgings
+    assert "Cảnh báo quá hạn" in urgings and "Báo cáo đề nghị chỉ đạo" in urgings and ">—<" not in urgings
+    assert urgings.count('class="held urging"') == len(said)
+
+    held = call("kiemtra")("GET", f"/inspections/{page.rsplit('/', 1)[1]}").get_json()["held"]
+    assert [(d["symbol"], d["issued_on"], [a["content"] for a in d["assignments"]])
+            for d in held["assigning_documents"]] == [("45/2026/QĐ-UBND", "2026-02-27", ["Rà soát hồ sơ đất đai"])]
+    assert len(held["urging_documents"]) == len(said)
+    assert held["urging_documents"][0]["said"].startswith("Nhắc hạn (còn")
+
+
+def test_a_secret_directive_is_in_the_file_only_for_those_who_may_see_it(deployment, browser, clock):
+    """Quỳnh Nhai keeps secret documents: the secret directive giving a task to one inspected unit is in
+    that unit's reading of the file, not in another inspected unit's (permissions.see_clause)."""
+    engine, users = deployment
+    if engine.settings.ruleset != "quynh-nhai":
+        pytest.skip("only Quỳnh Nhai stores secret documents")
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    drive.register(engine, users, [{"content": "XCONTENTX", "lead_unit": "STC", "deadline": "10/03/2026"}],
+                   symbol="7/2026/QĐ-XMATX", issued_on="27/02/2026", summary="XSUMMARYX", secrecy="secret")
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    page = browser("chanhvp").post("/inspections/new", {"title": "Kiểm tra hai sở", "kind": "planned",
+                                                        "units": ["STC", "SXD"]},
+                                   page="/inspections/new").headers["Location"]
+    assert "XSUMMARYX" in text(browser("stc").get(page))
+    shown = text(browser("sxd").get(page))
+    assert "Kiểm tra hai sở" in shown
+    assert not any(marker in shown for marker in ("XMATX", "XSUMMARYX", "XCONTENTX"))

@@ -69,7 +69,8 @@ def published_inspections():
 @blueprint.get("/inspections/<int(max=2147483647):inspection_id>")
 def get_inspection(inspection_id: int):
     with engine().db.reading() as session:
-        return jsonify(serialize_inspection(session, inspections.get(session, inspection_id, api_user()), full=True))
+        return jsonify(serialize_inspection(session, inspections.get(session, inspection_id, api_user()), full=True,
+                                            reader=api_user()))
 
 
 @blueprint.post("/inspections")
@@ -81,7 +82,8 @@ def propose_inspection():
                        fields={"units": "Must be a list of unit codes."})
     proposed = inspections.propose(engine(), body, api_user())
     with engine().db.reading() as session:
-        body = serialize_inspection(session, inspections.get(session, proposed.id, api_user()), full=True)
+        body = serialize_inspection(session, inspections.get(session, proposed.id, api_user()), full=True,
+                                    reader=api_user())
     return created(body, f"/inspections/{proposed.id}")
 
 
@@ -99,7 +101,7 @@ def add_inspection_paper(inspection_id: int):
                           files, api_user())
     with engine().db.reading() as session:
         return jsonify(serialize_inspection(session, inspections.get(session, inspection_id, api_user()),
-                                            full=True)), 201
+                                            full=True, reader=api_user())), 201
 
 
 @blueprint.post("/inspections/<int(max=2147483647):inspection_id>/follow-up")
@@ -116,4 +118,4 @@ def follow_up_inspection(inspection_id: int):
     inspections.follow_up(engine(), inspection_id, body, items, api_user())
     with engine().db.reading() as session:
         return jsonify(serialize_inspection(session, inspections.get(session, inspection_id, api_user()),
-                                            full=True)), 201
+                                            full=True, reader=api_user())), 201

@@ -11,11 +11,13 @@ from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Directive, ProgressUpdate
 from engine.forms import FormDefinition
 from engine.inspections.models import Inspection
+from engine.inspections.service import HeldPapers, held_papers
 from engine.org.models import Unit, User
 from engine.outcomes import TERMS, Outcome, first_report_late
 from engine.registry.service import Withdrawal
 from engine.runtime.models import WorkItem
 from engine.secrecy.service import RegisterLine
+from webui.history import urging_said
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -88,9 +90,11 @@ def unit(u: Unit, codes: dict[int, str]) -> dict:
             "tracking_office": u.is_tracking_office}
 
 
-def inspection(session: Session, i: Inspection, full: bool = False, results: bool = True) -> dict:
+def inspection(session: Session, i: Inspection, full: bool = False, results: bool = True,
+               reader: User | None = None) -> dict:
     """An inspection with its units (code and name); `full` adds the decision, the team (user
-    name, full name, role), the file and the follow-up directive."""
+    name, full name, role), the file and the follow-up directive, and with the `reader` what the
+    system holds for the file's parts 2 and 3, as far as the reader may see it (`held`)."""
     units = {u.id: u for u in session.scalars(select(Unit).where(
         Unit.id.in_([link.unit_id for link in i.units] + [i.proposing_unit_id or 0])))}
     body = {"id": i.id, "title": i.title, "kind": i.kind, "reason": i.reason, "status": i.status,
@@ -112,7 +116,25 @@ def inspection(session: Session, i: Inspection, full: bool = False, results: boo
             findings=i.findings, follow_up_directive_id=i.follow_up_directive_id,
             papers=[{"id": p.id, "kind": p.kind, "title": p.title, "attachments": list(p.attachments or []),
                      "added_at": iso(p.added_at)} for p in i.papers])
+        if reader is not None:
+            body["held"] = held(held_papers(session, i, reader))
     return body
+
+
+def held(papers: HeldPapers) -> dict:
+    """The file's parts 2 and 3 as the system holds them: the directives giving the inspected units their
+    tasks, and the schedule's urgings of those tasks, each in the words of the task's history (`said`)."""
+    def unit(unit_id: int) -> dict:
+        return {"code": papers.units[unit_id].code, "name": papers.units[unit_id].name}
+
+    return {"assigning_documents": [
+                {**directive(d), "assignments": [{"id": a.id, "seq": a.seq, "content": a.content,
+                                                  "lead_unit": unit(a.lead_unit_id), "deadline": iso(a.deadline)}
+                                                 for a in tasks]} for d, tasks in papers.directives],
+            "urging_documents": [
+                {"at": iso(entry.at), "assignment_id": a.id, "seq": a.seq, "directive_id": a.directive_id,
+                 "symbol": a.directive.symbol, "kind": (entry.after or {}).get("kind"),
+                 "said": urging_said(entry.after or {})} for entry, a in papers.urgings]}
 
 
 def secret_document(line: RegisterLine) -> dict:

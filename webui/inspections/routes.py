@@ -14,12 +14,14 @@ from webui import forms
 from webui.auth import current_user, login_required
 from webui.context import engine
 from webui.directives.routes import next_step
-from webui.history import readable
+from webui.history import readable, urging_said
 from webui.messages import refusal_of
 from webui.nav import NavLink
 
 blueprint = Blueprint("inspections", __name__, template_folder="templates")
 nav_links = [NavLink("inspections.index", "Inspections")]
+# An urging in the file's part 3 (inspections/_file.html) reads as in the task's history.
+blueprint.add_app_template_filter(urging_said, "urging_said")
 STATUS_LABELS = {InspectionStatus.PROPOSED: _l("Proposed"), InspectionStatus.DECIDED: _l("Decided, inspecting"),
                  InspectionStatus.REPORTING: _l("Ended, report due"), InspectionStatus.REPORTED: _l("Reported")}
 KIND_LABELS = {InspectionKind.PLANNED: _l("Planned (regular, periodic)"), InspectionKind.AD_HOC: _l("Ad hoc")}
