@@ -405,12 +405,22 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
         return holders_for_part(session, section.parent_id if section else None,
                                 UNIT_HEAD if role == LEADER else UNIT_OFFICER)
     body = record_body(session, None, assignment.id)
-    if role == CLERK and assignment.follow_up_officer_id:
-        officer = session.get_one(User, assignment.follow_up_officer_id)
-        if may_follow_up(session, officer, body):
-            return [officer]
+    officer = follow_up_officer(session, assignment, body) if role == CLERK else None
+    if officer is not None:
+        return [officer]
     unit = _office_unit(session, role, body)
     return holders(session, role, unit.id if unit else None)
+
+
+def follow_up_officer(session: Session, assignment: HasLeadUnit, body: Unit | None = None) -> User | None:
+    """The assignment's follow-up officer, who takes the office clerks' part of it, when one is named
+    and still may be one (`may_follow_up` in `body`, the record's: `record_body` when not given);
+    None otherwise — an officer who left or changed work reads nothing, the office's clerks do."""
+    if not assignment.follow_up_officer_id:
+        return None
+    officer = session.get_one(User, assignment.follow_up_officer_id)
+    body = body or record_body(session, None, assignment.id)
+    return officer if may_follow_up(session, officer, body) else None
 
 
 def holders_for_part(session: Session, unit_id: int | None, role: str) -> list[User]:
