@@ -133,7 +133,10 @@ def may_hand_over(session: Session, user: User, unit_id: int | None) -> bool:
     """Who gives the work a person who can no longer act still holds by name (a step, a hand-over, a team's findings,
     an assignment followed up) to someone in force: the head of the unit where it waits or of a unit above it, who
     follows the unit's work; the tracking office, which follows every task; the system administrator, who disables
-    the account."""
+    the account. Not the leader (Chủ tịch, Phó Chủ tịch; Gia Lai's Lãnh đạo Sở): the regulations give him the tasks
+    themselves — giving, adjusting, withdrawing them (`may_change_assignment`) — to units, not which official of a
+    unit or of the office does a step: the office follows and urges (Bạc Liêu Đ.11), each head his unit's work
+    (Quỳnh Nhai Đ.9 k.2, Cần Thơ Đ.6 k.2c); the office hands the work over on his word."""
     return user.has_role(*OFFICE, *SYSTEM_ADMINS) or (user.has_role(*UNIT_HEADS) and unit_id is not None
                                                       and acts_for_unit(session, user, unit_id))
 
