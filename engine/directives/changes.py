@@ -26,7 +26,7 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
-from engine.runtime.models import LIVE_STATUSES, WorkflowInstance
+from engine.runtime.models import LIVE_STATUSES, WorkflowInstance, WorkItem
 from engine.secrecy import register as secret_register
 
 WITHDRAWN = "withdrawn"  # the notification kind
@@ -129,6 +129,15 @@ def _withdraw(runtime, session: Session, assignment: Assignment, user: User | No
 
 
 # ---------------------------------------------------------------- adjusting
+def corrected_deadline(session: Session, item: WorkItem, values: dict) -> tuple[list[dict], int]:
+    """The task whose deadline the step `item` sets, as `directives.day_off_deadlines` reads it, and its
+    number: a returned assignment's correction (ADJUST_FORM, by the office or the leader) sets its new
+    deadline as an adjustment does, and warns the same way of one on a day off; ([], 1) for another step."""
+    if item.form_key != ADJUST_FORM or item.assignment_id is None:
+        return [], 1
+    return [{"deadline": values.get("new_deadline")}], session.get_one(Assignment, item.assignment_id).seq
+
+
 def adjust(engine, assignment_id: int, raw: dict, actor: User, instruction: str = "") -> Assignment:
     """Adjust an assignment while its lead unit handles it — lead unit, coordinating units,
     content, deadline, any combination, checked by the correction form — as a correction of a

@@ -133,7 +133,10 @@ def may_hand_over(session: Session, user: User, unit_id: int | None) -> bool:
     """Who gives the work a person who can no longer act still holds by name (a step, a hand-over, a team's findings,
     an assignment followed up) to someone in force: the head of the unit where it waits or of a unit above it, who
     follows the unit's work; the tracking office, which follows every task; the system administrator, who disables
-    the account."""
+    the account. Not the leader (Chủ tịch, Phó Chủ tịch; Gia Lai's Lãnh đạo Sở): the regulations give him the tasks
+    themselves — giving, adjusting, withdrawing them (`may_change_assignment`) — to units, not which official of a
+    unit or of the office does a step: the office follows and urges (Bạc Liêu Đ.11), each head his unit's work
+    (Quỳnh Nhai Đ.9 k.2, Cần Thơ Đ.6 k.2c); the office hands the work over on his word."""
     return user.has_role(*OFFICE, *SYSTEM_ADMINS) or (user.has_role(*UNIT_HEADS) and unit_id is not None
                                                       and acts_for_unit(session, user, unit_id))
 
@@ -405,12 +408,22 @@ def holders_for_assignment(session: Session, assignment: HasLeadUnit, role: str)
         return holders_for_part(session, section.parent_id if section else None,
                                 UNIT_HEAD if role == LEADER else UNIT_OFFICER)
     body = record_body(session, None, assignment.id)
-    if role == CLERK and assignment.follow_up_officer_id:
-        officer = session.get_one(User, assignment.follow_up_officer_id)
-        if may_follow_up(session, officer, body):
-            return [officer]
+    officer = follow_up_officer(session, assignment, body) if role == CLERK else None
+    if officer is not None:
+        return [officer]
     unit = _office_unit(session, role, body)
     return holders(session, role, unit.id if unit else None)
+
+
+def follow_up_officer(session: Session, assignment: HasLeadUnit, body: Unit | None = None) -> User | None:
+    """The assignment's follow-up officer, who takes the office clerks' part of it, when one is named
+    and still may be one (`may_follow_up` in `body`, the record's: `record_body` when not given);
+    None otherwise — an officer who left or changed work reads nothing, the office's clerks do."""
+    if not assignment.follow_up_officer_id:
+        return None
+    officer = session.get_one(User, assignment.follow_up_officer_id)
+    body = body or record_body(session, None, assignment.id)
+    return officer if may_follow_up(session, officer, body) else None
 
 
 def holders_for_part(session: Session, unit_id: int | None, role: str) -> list[User]:

@@ -155,7 +155,7 @@ def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) 
     item = row[0]
     if not _unsent(_sent(session, [item.id]).get(item.id, {}), due):
         return 0
-    holders = permissions.item_holders(session, item)
+    holders = step_holders(session, item)
     recipients = step_recipients(session, item, due.kind, policy.recipients)
     directive = session.get(Directive, item.directive_id) if item.directive_id else None
     assignment = session.get(Assignment, item.assignment_id) if item.assignment_id else None
@@ -173,11 +173,23 @@ def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) 
 
 def step_recipients(session: Session, item: WorkItem, kind: str, configured: Mapping[str, list[str]] | None
                     ) -> list[User]:
-    """Who is told of `kind` about the step `item`: those who hold it, and the holders of the roles
-    `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
+    """Who is told of `kind` about the step `item`: those who hold it (`step_holders`), and the holders
+    of the roles `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
     permissions.URGING_RECIPIENTS) where the record's body has them — its office, its leader."""
-    found = {user.id: user for user in permissions.item_holders(session, item)}
+    found = {user.id: user for user in step_holders(session, item)}
     for role in permissions.urging_roles(kind, (configured or {}).get(kind)):
         unit = permissions.default_unit(session, role, item.directive_id, item.assignment_id)
         found.update((user.id, user) for user in permissions.holders(session, role, unit.id if unit else None))
     return list(found.values())
+
+
+def step_holders(session: Session, item: WorkItem) -> list[User]:
+    """Who holds the step `item` for its reminders: a clerks' step of an assignment (recording its
+    status) not given by name is its follow-up officer's when one is named and in force
+    (`permissions.follow_up_officer`: he takes the clerks' part of it, the other clerks need not be
+    told); otherwise those it is given to by name, else the holders of its role in its unit."""
+    if item.performers is None and item.role == permissions.CLERK and item.assignment_id:
+        officer = permissions.follow_up_officer(session, session.get_one(Assignment, item.assignment_id))
+        if officer is not None:
+            return [officer]
+    return permissions.item_holders(session, item)

@@ -155,3 +155,24 @@ def test_a_task_added_or_adjusted_to_a_day_off_is_taken_with_a_warning(as_user, 
         "việc tiếp theo 16/03/2026.")})
     kept = clerk("POST", adjust, json={**change, "new_deadline": "2026-03-16"})
     assert kept.status_code == 200 and kept.get_json()["warnings"] == {}
+
+
+def test_a_returned_task_corrected_to_a_day_off_is_taken_with_a_warning(as_user, loaded):
+    """The correction of a returned task sets its deadline as an adjustment does, and warns the same way:
+    corrected to Sun 15/03/2026 it is taken as written, the answer saying the day it runs to; the
+    correction of a task corrected to a working day carries no warning."""
+    clerk, stc = as_user("clerk"), as_user("stc")
+    for deadline, warnings in (("2026-03-15", {"new_deadline": (
+            "Nhiệm vụ 1: hạn 15/03/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết ngày làm "
+            "việc tiếp theo 16/03/2026.")}), ("2026-03-16", {})):
+        directive_id = register_and_classify(clerk, {**DIRECTIVE, "symbol": f"{deadline[-2:]}/2026/QĐ-UBND"})
+        [assignment] = clerk("GET", f"/directives/{directive_id}").get_json()["assignments"]
+        assert stc("POST", f"/assignments/{assignment['id']}/return", json={"reason": "Không thuộc chức năng"}
+                   ).status_code == 200
+        [correct] = [i for i in clerk("GET", "/work-items").get_json()["items"]
+                     if i["form_key"] == "correct_assignment" and i["assignment_id"] == assignment["id"]]
+        done = clerk("POST", f"/work-items/{correct['id']}/complete",
+                     json={"new_deadline": deadline, "correction_note": "Giao lại, kéo dài thời hạn"})
+        assert done.status_code == 200, done.get_json()
+        assert done.get_json()["warnings"] == warnings
+        assert clerk("GET", f"/assignments/{assignment['id']}").get_json()["deadline"] == deadline

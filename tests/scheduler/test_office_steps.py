@@ -153,6 +153,36 @@ def test_a_late_status_update_is_in_the_assignments_history(start):
         "Văn phòng: Clerk (chỉ báo trên hệ thống, không có địa chỉ thư: Clerk)"]
 
 
+def test_a_late_status_update_reminds_the_assignments_follow_up_officer_alone_while_in_force(start):
+    """An assignment naming its follow-up officer (cán bộ theo dõi): he takes the clerks' part of it,
+    so its late status update reminds him, not every clerk of the office; when his account has
+    ended, the office's clerks hold it again and the escalation goes to them."""
+    from tests.scenarios import test_bac_lieu as bac_lieu
+    from tests.scenarios.drive import _user
+
+    sc = start("bac-lieu")
+    with sc.engine.db.session() as s:
+        _user(s, "theodoi", "VP", ["clerk"])
+    directive = sc.register("61/TTg-KTTH", "12/02/2026", [{"content": "Báo cáo tình hình", "lead_unit": "STC",
+                                                          "deadline": "06/03/2026", "follow_up_officer": "theodoi"}],
+                            **bac_lieu.GOVERNMENT)
+    sc.complete("check_received", "clerk", {"action": "accept"})
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.at("2026-03-09 09:00")
+    at(sc, vn(2026, 3, 12, 9))
+    assert step_notes(sc.engine) == Counter({("theodoi", "step_overdue"): 1})
+    with sc.engine.db.session() as s:
+        s.scalars(select(User).where(User.username == "theodoi")).one().active = False
+    at(sc, vn(2026, 3, 13, 9))  # 2 working days late: the office head, and the clerks who hold it now
+    assert step_notes(sc.engine) == Counter({("theodoi", "step_overdue"): 1, ("clerk", "step_escalation"): 1,
+                                             ("chanhvp", "step_escalation"): 1})
+    assert "Người được giao: Clerk." in sc.notices("step_escalation")[0].body
+    assert history(sc, AuditEntry.assignment_id == assignment.id)[0] == (
+        "Nhắc việc quá hạn: «Cập nhật tình trạng nhiệm vụ» quá hạn 1 ngày làm việc (hạn 11/03/2026) — gửi "
+        "Văn phòng: Theodoi (chỉ báo trên hệ thống, không có địa chỉ thư: Theodoi)")
+
+
 def test_a_due_day_inside_tet_ends_on_the_next_working_day(start):
     """Gia Lai classifies at once after the Director (registration = 0): the Director assigns on
     Tue 17/02, in Tết; the step is due that day, which ends with Mon 23 (Đ.148 k.5): late on Tue 24."""

@@ -223,3 +223,18 @@ def test_work_done_on_a_task_given_to_another_unit_since_links_to_no_page_it_may
     assert f"/assignments/{assignment_id}" not in done
     links = set(re.findall(r'href="(/(?:assignments|directives)/\d+)"', done))
     assert all(stc.get(link).status_code == 200 for link in links), links
+
+
+def test_a_returned_task_corrected_to_a_day_off_is_taken_with_a_warning(loaded, assigned, browser):
+    """As an adjustment warns: the office corrects the returned task to Sun 15/03/2026; it is taken as
+    written and the page says the working day its deadline runs to (Bộ luật Dân sự 2015, Đ.148 k.5)."""
+    stc = browser("stc")
+    assert stc.post(ready_item_path(loaded, "handle"), {"action": "return", "return_reason": "Không thuộc chức năng"}
+                    ).status_code == 302
+    clerk = browser("clerk")
+    done = clerk.post(ready_item_path(loaded, "correct"), {"coordinating_change": "keep", "new_deadline": "15/03/2026",
+                                                          "correction_note": "Kéo dài thời hạn"}, follow_redirects=True)
+    assert ('<div class="flash warning" role="alert">Nhiệm vụ 1: hạn 15/03/2026 là ngày nghỉ; theo Điều 148 Bộ luật '
+            'Dân sự, hạn được tính đến hết ngày làm việc tiếp theo 16/03/2026.</div>') in done.get_data(as_text=True)
+    with loaded.db.session() as s:
+        assert s.scalar(select(Assignment.deadline)).isoformat() == "2026-03-15"

@@ -6,11 +6,13 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.datastructures import FileStorage
 
+from engine.directives import changes
 from engine.forms import FormDefinition
 from engine.inbox import service as inbox
 from webui.api import serialize
 from webui.api.assignments import store_uploads
 from webui.api.core import ApiError, api_user, blueprint, form_or_json, idempotent, not_found, page_body, paging
+from webui.api.directives import deadline_warnings
 from webui.api.org import unit_codes
 from webui.context import engine
 
@@ -54,14 +56,16 @@ def complete_work_item(item_id: int):
         if item is None:
             raise not_found()
         definition = inbox.work_item_form(engine(), session, item)
-    raw = form_or_json()
+        raw = form_or_json()
+        corrected, seq = changes.corrected_deadline(session, item, raw)
     uploads = _uploads(definition)
     if uploads:  # the form must accept the rest before any file is stored
         engine().runtime.validate_submission(item_id, {**raw, **{name: [_PLACEHOLDER] for name in uploads}})
         raw.update({name: store_uploads(files, name) for name, files in uploads.items()})
     done = engine().runtime.complete(item_id, raw, user)
     with engine().db.reading() as session:
-        return jsonify(serialize.work_item(done, unit_codes(session, [done.unit_id])))
+        return jsonify({**serialize.work_item(done, unit_codes(session, [done.unit_id])),
+                        "warnings": deadline_warnings(corrected, seq, "new_deadline")})
 
 
 _PLACEHOLDER = "0" * 64  # stands for a file's digest while the form is checked

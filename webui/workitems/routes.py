@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.directives import attachments
+from engine.directives import attachments, changes
 from engine.directives.models import Assignment, Directive
 from engine.errors import AlreadyDone, Conflict, NotFound
 from engine.forms import FormDefinition, FormValidationError
@@ -17,6 +17,7 @@ from engine.runtime.models import WorkItem
 from webui import forms, history
 from webui.auth import current_user, login_required
 from webui.context import engine
+from webui.directives.routes import warn_of_day_off_deadlines
 from webui.inspections.routes import KIND_LABELS, PAPER_LABELS
 from webui.messages import engine_message, form_message
 
@@ -49,6 +50,7 @@ def submit(item_id: int):
             abort(404)
         definition = inbox.work_item_form(eng, session, item)
         raw = forms.read_raw(definition, request)
+        corrected, seq = changes.corrected_deadline(session, item, raw)
         try:
             forms.store_uploads(session, definition, request, raw, eng.blobs, user)
         except FormValidationError as exc:
@@ -66,6 +68,7 @@ def submit(item_id: int):
         # Double submit or a stale form: nothing is lost, the typed values stay on the page.
         return _render(item_id, raw, {}, refusal=engine_message(exc), status=409)
     flash(_("Sent. Thank you."), "success")
+    warn_of_day_off_deadlines(eng, corrected, seq)
     return redirect(url_for("inbox.index"))
 
 
