@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from engine import audit, clock
@@ -255,6 +255,11 @@ def inspection_file(session: Session, inspection_id: int, user: User) -> dict[st
     return papers
 
 
+# The newest tasks and urgings the file lists (parts 2 and 3): a unit inspected after years of tasks would
+# otherwise have every one of them, and their hundreds of urgings, on one page; the rest are counted.
+HELD_TASKS, HELD_URGINGS = 100, 200
+
+
 @dataclass(frozen=True)
 class HeldPapers:
     """What the system itself holds for the file's parts 2 and 3 (Quỳnh Nhai Đ.15 k.2–3, Đắk Lắk Đ.18): the
@@ -264,6 +269,8 @@ class HeldPapers:
     tasks: list[Assignment]                 # by the directive's issue date, symbol, then task number
     urgings: list[tuple[AuditEntry, Assignment]]  # URGING_SENT entries, oldest first
     units: dict[int, Unit]                  # the lead units, by id
+    tasks_left_out: int = 0                 # older tasks beyond HELD_TASKS
+    urgings_left_out: int = 0               # older urgings beyond HELD_URGINGS
 
     @property
     def directives(self) -> list[tuple[Directive, list[Assignment]]]:
@@ -279,18 +286,25 @@ def held_papers(session: Session, inspection: Inspection, user: User) -> HeldPap
     inspection's period ends on its decision's last day; before the decision, today."""
     until = inspection.ends_on or clock.today()
     units = [link.unit_id for link in inspection.units]
+    given = (visible_assignments(session, user)
+             .where(Assignment.lead_unit_id.in_(units), tasks_given(), Directive.issued_on <= until))
     tasks = list(session.scalars(
-        visible_assignments(session, user)
-        .where(Assignment.lead_unit_id.in_(units), tasks_given(), Directive.issued_on <= until)
-        .options(contains_eager(Assignment.directive))
-        .order_by(Directive.issued_on, Directive.symbol, Directive.id, Assignment.seq, Assignment.id)))
+        given.options(contains_eager(Assignment.directive))
+        .order_by(Directive.issued_on.desc(), Directive.symbol.desc(), Directive.id.desc(), Assignment.seq.desc(),
+                  Assignment.id.desc()).limit(HELD_TASKS)))[::-1]
     by_id = {task.id: task for task in tasks}
+    urged = select(AuditEntry).where(AuditEntry.action == URGING_SENT, AuditEntry.assignment_id.in_(list(by_id)),
+                                     AuditEntry.at < said_by(until))
     urgings = [(entry, by_id[entry.assignment_id]) for entry in session.scalars(
-        select(AuditEntry).where(AuditEntry.action == URGING_SENT, AuditEntry.assignment_id.in_(list(by_id)),
-                                 AuditEntry.at < said_by(until))
-        .order_by(AuditEntry.at, AuditEntry.id))]
+        urged.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(HELD_URGINGS))][::-1]
     return HeldPapers(tasks=tasks, urgings=urgings,
-                      units={unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_(units)))})
+                      units={unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_(units)))},
+                      tasks_left_out=_count(session, given) - len(tasks),
+                      urgings_left_out=_count(session, urged) - len(urgings))
+
+
+def _count(session: Session, query: Select) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def _visible(session: Session, inspection_id: int, user: User, *, filing: bool = False) -> Inspection:

@@ -9,7 +9,7 @@ import shutil
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.audit.models import AuditEntry
 from engine.clock import VN_TZ
@@ -414,3 +414,38 @@ def test_a_secret_directive_is_in_the_file_only_for_those_who_may_see_it(deploym
     shown = text(browser("sxd").get(page))
     assert "Kiểm tra hai sở" in shown
     assert not any(marker in shown for marker in ("XMATX", "XSUMMARYX", "XCONTENTX"))
+
+
+def test_the_file_lists_the_newest_tasks_and_urgings_and_counts_the_older_ones(deployment, browser, call, clock,
+                                                                               monkeypatch):
+    """A unit inspected after years of tasks does not get every task and every urging on one page: the file
+    lists the newest (HELD_TASKS, HELD_URGINGS; here 1 and 2) and says how many older ones it leaves out, on the
+    page and in the API."""
+    monkeypatch.setattr(inspections, "HELD_TASKS", 1)
+    monkeypatch.setattr(inspections, "HELD_URGINGS", 2)
+    engine, users = deployment
+    clock.set(datetime(2026, 3, 2, 9, 0))
+    drive.register(engine, users, [{"content": "XOLDERX", "lead_unit": "STC", "deadline": "10/03/2026"}],
+                   symbol="44/2026/QĐ-UBND", issued_on="26/02/2026")
+    drive.register(engine, users, [{"content": "XNEWERX", "lead_unit": "STC", "deadline": "10/03/2026"}],
+                   symbol="45/2026/QĐ-UBND", issued_on="27/02/2026")
+    for day in range(3, 13):
+        drive.run_timers_at(engine, clock, datetime(2026, 3, day, 9, 0, tzinfo=VN_TZ))
+    with engine.db.session() as s:
+        newer = s.scalar(select(Assignment.id).where(Assignment.content == "XNEWERX"))
+        urged = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == URGING_SENT,
+                                                                             AuditEntry.assignment_id == newer))
+    assert urged > 2
+    clock.set(datetime(2026, 4, 15, 9, 0))
+    page = browser("chanhvp").post("/inspections/new", {"title": "Kiểm tra Sở Tài chính", "kind": "planned",
+                                                        "units": ["STC"]},
+                                   page="/inspections/new").headers["Location"]
+    html = text(browser("kiemtra").get(page))
+    assert "XNEWERX" in html and "XOLDERX" not in html
+    assert "Và 1 nhiệm vụ giao trước đó, không liệt kê ở đây (xem Sổ theo dõi nhiệm vụ)." in html
+    assert html.count('class="held urging"') == 2
+    assert f"Và {urged - 2} lần đôn đốc trước đó, không liệt kê ở đây" in html
+    held = call("kiemtra")("GET", f"/inspections/{page.rsplit('/', 1)[1]}").get_json()["held"]
+    assert [a["content"] for d in held["assigning_documents"] for a in d["assignments"]] == ["XNEWERX"]
+    assert (len(held["urging_documents"]), held["assigning_documents_left_out"],
+            held["urging_documents_left_out"]) == (2, 1, urged - 2)

@@ -123,7 +123,8 @@ def inspection(session: Session, i: Inspection, full: bool = False, results: boo
 
 def held(papers: HeldPapers) -> dict:
     """The file's parts 2 and 3 as the system holds them: the directives giving the inspected units their
-    tasks, and the schedule's urgings of those tasks, each in the words of the task's history (`said`)."""
+    tasks, and the schedule's urgings of those tasks, each in the words of the task's history (`said`): the newest,
+    with how many older ones are left out."""
     def unit(unit_id: int) -> dict:
         return {"code": papers.units[unit_id].code, "name": papers.units[unit_id].name}
 
@@ -134,7 +135,8 @@ def held(papers: HeldPapers) -> dict:
             "urging_documents": [
                 {"at": iso(entry.at), "assignment_id": a.id, "seq": a.seq, "directive_id": a.directive_id,
                  "symbol": a.directive.symbol, "kind": (entry.after or {}).get("kind"),
-                 "said": urging_said(entry.after or {})} for entry, a in papers.urgings]}
+                 "said": urging_said(entry.after or {})} for entry, a in papers.urgings],
+            "assigning_documents_left_out": papers.tasks_left_out, "urging_documents_left_out": papers.urgings_left_out}
 
 
 def secret_document(line: RegisterLine) -> dict:
