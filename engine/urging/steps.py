@@ -156,7 +156,7 @@ def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) 
     if not _unsent(_sent(session, [item.id]).get(item.id, {}), due):
         return 0
     holders = step_holders(session, item)
-    recipients = step_recipients(session, item, due.kind, policy.recipients)
+    recipients = step_recipients(session, item, holders, due.kind, policy.recipients)
     directive = session.get(Directive, item.directive_id) if item.directive_id else None
     assignment = session.get(Assignment, item.assignment_id) if item.assignment_id else None
     created = notify_users(session, recipients, due.kind, directive=directive, assignment=assignment,
@@ -171,12 +171,12 @@ def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) 
     return 1
 
 
-def step_recipients(session: Session, item: WorkItem, kind: str, configured: Mapping[str, list[str]] | None
-                    ) -> list[User]:
-    """Who is told of `kind` about the step `item`: those who hold it (`step_holders`), and the holders
+def step_recipients(session: Session, item: WorkItem, holders: list[User], kind: str,
+                    configured: Mapping[str, list[str]] | None) -> list[User]:
+    """Who is told of `kind` about the step `item`: those who hold it (`holders`: `step_holders`), and the holders
     of the roles `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
     permissions.URGING_RECIPIENTS) where the record's body has them — its office, its leader."""
-    found = {user.id: user for user in step_holders(session, item)}
+    found = {user.id: user for user in holders}
     for role in permissions.urging_roles(kind, (configured or {}).get(kind)):
         unit = permissions.default_unit(session, role, item.directive_id, item.assignment_id)
         found.update((user.id, user) for user in permissions.holders(session, role, unit.id if unit else None))
