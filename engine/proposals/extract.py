@@ -1538,6 +1538,9 @@ def _outside_the_tree(sentence: _Sentence, clauses: list[_Clause], heading: list
 # it ("xác định nhiệm vụ xây dựng Bảng giá đất … là nhiệm vụ …", "xác định việc hoàn thành tuyến chính vào ngày … là
 # …"), nor a duty going on after it ("… là nhiệm vụ trọng tâm, thường xuyên; rà soát, xử lý …")
 _STANCE = re.compile(r"\bxac dinh cong tac\b[^.;]{1,150}?\bla (?:mot )?nhiem vu\b[^.;]{0,60}\.?$")
+# a header's place-and-date line on its own ("Thành phố Hồ Chí Minh, ngày 16 tháng 4 năm 2020"): the place may be a unit
+# of the tree, and nothing is asked of it
+_PLACE_AND_DATE = re.compile(r"^[^\W\d_]+\.?(?: [^\W\d_]+){0,5}, ngay \d{1,2} thang \d{1,2} nam \d{4}\.?$")
 
 
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
@@ -1545,9 +1548,9 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
-    (_COMMENDS), or a stance to hold (_STANCE)."""
+    (_COMMENDS), a stance to hold (_STANCE), or the header's place and date (_PLACE_AND_DATE)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-            or bool(_STANCE.search(folded))
+            or bool(_STANCE.search(folded) or _PLACE_AND_DATE.match(folded))
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)

@@ -4360,3 +4360,18 @@ def test_carrying_out_this_regulation_restates():
             "4. Sở Tài chính; Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh; Ủy ban nhân dân các huyện có"
             " trách nhiệm tổ chức triển khai thực hiện nghiêm túc Quy chế này.\n")
     assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [["SXD"]]
+
+
+def test_a_headers_place_and_date_line_is_no_duty_of_the_city_it_names():
+    # heldout110's Hồ Chí Minh City letter and Chỉ thị: "Thành phố Hồ Chí Minh, ngày 16 tháng 4 năm 2020" names the
+    # city, a unit of the tree when it holds other provinces too, and asks nothing of it — no entry the clerk registers
+    units = UnitMatcher([UnitRef("UBND-HCM", "UBND Thành phố Hồ Chí Minh", "province"),
+                         UnitRef("UBND-TRV", "UBND tỉnh Trà Vinh", "province"),
+                         UnitRef("SYT", "Sở Y tế", "department")])
+    letter = ("Số: 1394/UBND-VX\nVề tiếp tục triển khai thực hiện Chỉ thị số 16/CT-TTg\n\n"
+              "Thành phố Hồ Chí Minh, ngày 16 tháng 4 năm 2020\n\nKính gửi:\n\n- Giám đốc Sở Y tế.\n\n"
+              "Ủy ban nhân dân thành phố yêu cầu Sở Y tế tổ chức tiêm chủng.\n")
+    directive = ("Số: 01/CT-UB\n\nTp. Hồ Chí Minh, ngày 14 tháng 01 năm 1982\n\nCHỈ THỊ\n\n"
+                 "VỀ VIỆC GIẢI QUYẾT MỘT SỐ MẶT TRẬT TỰ XÃ HỘI\n\nSở Y tế tổ chức tiêm chủng.\n")
+    for text in (letter, directive):
+        assert [p.lead_units for p in propose(text, units, date(2020, 4, 16)).proposals] == [["SYT"]]
