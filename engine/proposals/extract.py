@@ -314,6 +314,8 @@ _UNIT_NOUNS = {"chuc", "nang"}   # "các đơn vị chức năng": bodies, in a 
 # broadcasters: "Các Bộ: Quốc phòng, Công an; Thông tấn xã Việt Nam; Ủy ban An toàn giao thông Quốc gia báo cáo …").
 _BODIES = re.compile(r"\bto chuc chinh tri xa hoi(?: tinh)?\b|\bdoan the(?: cap tinh| tinh| thanh pho)?\b"
                      r"|\bco quan nganh doc(?: dong tren dia ban)?\b"
+                     # "các sở, ban, ngành, các cơ quan Trung ương đóng (chân) trên địa bàn tỉnh và UBND các huyện …"
+                     r"|\bco quan trung uong dong(?: chan)? tren dia ban(?: tinh| thanh pho)?\b"
                      r"|\bdon vi su nghiep(?: cong lap)?\b"   # "các sở, ngành, đơn vị sự nghiệp công lập và UBND xã"
                      r"|\buy ban mat tran to quoc(?: viet nam)?(?: tinh)?\b"
                      r"|\b(?:ngan hang|kiem toan) nha nuoc(?: viet nam)?\b"

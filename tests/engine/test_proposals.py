@@ -4375,3 +4375,15 @@ def test_a_headers_place_and_date_line_is_no_duty_of_the_city_it_names():
                  "VỀ VIỆC GIẢI QUYẾT MỘT SỐ MẶT TRẬT TỰ XÃ HỘI\n\nSở Y tế tổ chức tiêm chủng.\n")
     for text in (letter, directive):
         assert [p.lead_units for p in propose(text, units, date(2020, 4, 16)).proposals] == [["SYT"]]
+
+
+def test_the_central_bodies_based_in_the_province_among_the_addressees_keep_the_list_going():
+    # heldout110's Đồng Nai and Nghệ An: "… các sở, ban, ngành, các cơ quan Trung ương đóng (chân) trên địa bàn tỉnh
+    # và UBND các huyện …" — bodies outside the tree between the units told cut the list, so the districts were
+    # dropped or proposed apart; they are one demand to the departments and the districts
+    for text in ("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành, các cơ quan Trung ương đóng chân trên địa bàn tỉnh và"
+                 " UBND các huyện, thị xã tiếp tục duy trì thực hiện các giải pháp phòng, chống dịch.",
+                 "Chủ tịch UBND tỉnh yêu cầu các Sở, ban, ngành, các cơ quan Trung ương đóng trên địa bàn, UBND các"
+                 " huyện, thị xã kiểm tra, xử lý nghiêm các trường hợp vi phạm."):
+        assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+            ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "H-A", "TX-B"]]
