@@ -141,9 +141,10 @@ from engine.proposals.deadlines import (
     in_force,
 )
 from engine.proposals.glued import part_glued
+from engine.proposals.plain import plain_text
 from engine.proposals.tables import TaskRow, task_rows
 from engine.proposals.units import Mention, UnitMatcher, tokens
-from engine.text import clean_text, fold
+from engine.text import fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 # The header's dateline, the place the text is written in: "Lương Minh, ngày 12 tháng 01 năm 2026" (also with no day
@@ -862,7 +863,7 @@ class _Clause:
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
-    text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
+    text = part_glued(plain_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
     place = _dateline_place(text)

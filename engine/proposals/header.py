@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from engine.text import clean_text, fold
+from engine.proposals.plain import plain_text
+from engine.text import fold
 
 HEADER_CHARS = 6000   # the header is read within the text's first characters (a page may quote a paragraph first)
 _SUMMARY_LINES = 4    # a subject runs over a few lines at most
@@ -78,7 +79,7 @@ class Header:
 
 def read_header(text: str) -> Header:
     """The header parts `text` carries in its first characters."""
-    head = clean_text(text)[:HEADER_CHARS].replace("\r", "").replace("|", "\n")   # a table's cells a line each
+    head = plain_text(text)[:HEADER_CHARS].replace("\r", "").replace("|", "\n")   # a table's cells a line each
     lines = [line.strip() for line in head.split("\n")]
     title = _title(lines[:_TITLE_LINES])
     return Header(symbol=_symbol(head), issued_on=_issued_on(head), issuer=_issuer(lines),

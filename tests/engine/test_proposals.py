@@ -9,6 +9,7 @@ import shutil
 import struct
 import subprocess
 import time
+import unicodedata
 import zlib
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from PIL import Image
 from engine.proposals import deadlines
 from engine.proposals.extract import propose
 from engine.proposals.glued import part_glued
+from engine.proposals.header import read_header
 from engine.proposals.reading import ReadingError, mend_blocks, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
@@ -4360,3 +4362,22 @@ def test_carrying_out_this_regulation_restates():
             "4. Sở Tài chính; Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh; Ủy ban nhân dân các huyện có"
             " trách nhiệm tổ chức triển khai thực hiện nghiêm túc Quy chế này.\n")
     assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [["SXD"]]
+
+
+def _as_read(text: str) -> tuple[list[tuple], dict]:
+    """What the clerk is shown for `text`: each proposal's words, units and deadline, and the header's values."""
+    found = [(p.content, p.source, p.lead_units, p.coordinating_units, p.deadline)
+             for p in propose(text, UNITS, TODAY).proposals]
+    return found, {name: part["value"] for name, part in read_header(text).as_dict().items()}
+
+
+@pytest.mark.parametrize("written", [
+    pytest.param(lambda text: text.replace(" ", "\u00a0"), id="no-break spaces (a web page's &nbsp;)"),
+    pytest.param(lambda text: text.replace(" ", "\u202f"), id="narrow no-break spaces"),
+    pytest.param(lambda text: text.replace("Tài chính", "Tài chí\u00adnh").replace("tháng", "thá\u00adng"),
+                 id="soft hyphens (a word processor's break points)"),
+    pytest.param(lambda text: unicodedata.normalize("NFD", text), id="decomposed letters (NFD, macOS, some PDFs)"),
+    pytest.param(lambda text: text.replace("\n", "\r\n"), id="Windows line ends"),
+])
+def test_the_same_words_however_typed_give_the_same_proposals_and_header(written):
+    assert _as_read(written(PROVINCE_NOTICE)) == _as_read(PROVINCE_NOTICE)
