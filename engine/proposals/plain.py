@@ -18,3 +18,25 @@ _SOFT_HYPHEN = "\u00ad"
 def plain_text(text: str) -> str:
     """`text` NFC, without invisible characters or soft hyphens, its odd spaces plain ones."""
     return _ODD_SPACE.sub(" ", clean_text(text).replace(_SOFT_HYPHEN, ""))
+
+
+# A text typed in a pre-Unicode Vietnamese font (TCVN3/ABC's .VnTime, VNI-Times) and pasted or saved as it is
+# shows its letters as Latin-1 signs: TCVN3's "Uû ban nh©n d©n tØnh", VNI's "UÛy ban nhaân daân tænh". Such a
+# word holds one of the Latin-1 characters Vietnamese never writes (the letters it shares, "à", "ê", "õ" …, not)
+# and such words outnumber those with a letter only Unicode has ("ă", "đ", "ơ", "ư", "ạ" … "ỹ").
+_VIETNAMESE_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
+_NOT_VIETNAMESE = "".join(c for c in map(chr, range(0xA1, 0x100)) if c not in _VIETNAMESE_LATIN1 and c not in "«»°±×÷")
+_LEGACY_SIGN = re.compile(f"[{re.escape(_NOT_VIETNAMESE)}]")
+_UNICODE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+_LEGACY_READ = 20_000   # characters looked at: a font is the whole text's
+_LEGACY_SHARE = 0.1   # of the words: a stray "©" or "§" in a Unicode text is far fewer
+_LEGACY_LEAST = 5     # words so written: a line or two of a foreign name is no font
+
+
+def legacy_font(text: str) -> bool:
+    """`text` is written in a pre-Unicode Vietnamese font (TCVN3 or VNI) and reads as no words."""
+    read = text[:_LEGACY_READ]
+    words = read.split()
+    legacy = sum(1 for word in words if _LEGACY_SIGN.search(word))
+    unicode = sum(1 for word in words if _UNICODE_ONLY.search(word))
+    return legacy >= max(_LEGACY_LEAST, _LEGACY_SHARE * len(words)) and legacy > unicode

@@ -22,10 +22,11 @@ from engine.proposals import deadlines
 from engine.proposals.extract import propose
 from engine.proposals.glued import part_glued
 from engine.proposals.header import read_header
+from engine.proposals.plain import legacy_font
 from engine.proposals.reading import ReadingError, mend_blocks, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
-from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, edited_docx, notice_docx
+from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, TCVN3_NOTICE, VNI_NOTICE, edited_docx, notice_docx
 
 TODAY = date(2026, 2, 12)
 BEFORE_REFORM = date(2025, 3, 2)   # "các địa phương" are still the districts (two tiers from 1 July 2025)
@@ -4381,3 +4382,9 @@ def _as_read(text: str) -> tuple[list[tuple], dict]:
 ])
 def test_the_same_words_however_typed_give_the_same_proposals_and_header(written):
     assert _as_read(written(PROVINCE_NOTICE)) == _as_read(PROVINCE_NOTICE)
+
+
+def test_a_pre_unicode_font_is_told_from_unicode_text_with_a_stray_sign():
+    assert legacy_font(TCVN3_NOTICE) and legacy_font(VNI_NOTICE)
+    assert not legacy_font(NOTICE) and not legacy_font(PROVINCE_NOTICE)
+    assert not legacy_font(NOTICE + "Bản quyền © 2026 Cổng thông tin điện tử tỉnh; Điều 5 § 2; nhiệt độ 30°C.\n")
