@@ -900,6 +900,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     duty_at: tuple[int, list[str]] = (-1, [])   # the last sentence that gave a duty, its leads ("Cơ quan này …")
     standing: list[Proposal] = []   # proposed in a regulation's articles of standing rules (_STANDING_RULES)
     rules_from: int | None = None   # the first proposal of the article of standing rules read
+    opener: tuple[list[Proposal], int] | None = None   # proposed from a list item ending with ":", and its rank
+    openers: list[Proposal] = []   # … that proved the heading of duties proposed below it (_heads_duties)
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -910,6 +912,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             last_line_duty, line_duty = line_duty, False
         if sentence.opens_item:
             item_start = len(proposals)
+            if opener and sentence.rank is not None and sentence.rank <= opener[1]:
+                opener = None   # the next item of its rank: no longer below it
         if sentence.rank is not None and not in_list:
             list_start = len(proposals)
         in_list = sentence.rank is not None
@@ -1073,6 +1077,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "UBND các huyện A, B: Huy động …. Chỉ đạo …. Chủ động …": the line's duties are theirs
             line_leads = list(found[0].lead_units)
         if found:
+            if opener:   # "2. Xây dựng đề án, trình UBND Thành phố:" above "a) Tổ chức lại …": a heading, no duty
+                openers.extend(opener[0])
+                opener = None
+            if sentence.opens_item and sentence.item_goes_on and sentence.rank is not None and not _details(folded):
+                opener = (found, sentence.rank)   # not "…, cụ thể:": a duty and its parts
             duty_at = (at, list(found[-1].lead_units))
             proposals.extend(found)
             line_duty = True
@@ -1134,6 +1143,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = after_duty and _goes_on(sentence, folded) and find_deadline(folded, reference) is NO_DEADLINE
     standing.extend(proposals[rules_from:] if rules_from is not None else [])
     proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
+    proposals = [p for p in proposals if all(p is not heading for heading in openers)]
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)

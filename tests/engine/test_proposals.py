@@ -4388,3 +4388,19 @@ def test_a_pre_unicode_font_is_told_from_unicode_text_with_a_stray_sign():
     assert legacy_font(TCVN3_NOTICE) and legacy_font(VNI_NOTICE)
     assert not legacy_font(NOTICE) and not legacy_font(PROVINCE_NOTICE)
     assert not legacy_font(NOTICE + "Bản quyền © 2026 Cổng thông tin điện tử tỉnh; Điều 5 § 2; nhiệt độ 30°C.\n")
+
+
+def test_an_item_ending_with_a_colon_above_duties_of_its_own_is_their_heading_not_a_duty():
+    text = ("Điều 2. Trách nhiệm của Sở Xây dựng\n"
+            "1. Rà soát các dự án chậm tiến độ, báo cáo trước ngày 30/4/2026.\n"
+            "2. Xây dựng phương án, trình Ủy ban nhân dân tỉnh:\n"
+            "a) Sắp xếp lại các ban quản lý dự án trực thuộc Sở;\n"
+            "b) Tổ chức lại Trung tâm Kiểm định chất lượng công trình.\n"
+            "3. Giao Sở Tài chính:\n"
+            "3.1. Về vốn đầu tư công:\n"
+            "Giao Sở Tài chính tham mưu phân bổ vốn cho các dự án, hoàn thành trong quý II/2026.\n")
+    assert [p.content for p in propose(text, UNITS, TODAY).proposals] == [
+        "Rà soát các dự án chậm tiến độ, báo cáo trước ngày 30/4/2026",
+        "Sắp xếp lại các ban quản lý dự án trực thuộc Sở",
+        "Tổ chức lại Trung tâm Kiểm định chất lượng công trình",
+        "Giao Sở Tài chính tham mưu phân bổ vốn cho các dự án, hoàn thành trong quý II/2026"]
