@@ -13,11 +13,16 @@ from engine.text import clean_text
 _ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # A soft hyphen (U+00AD) marks where a word processor may break a word: no letter of it.
 _SOFT_HYPHEN = "\u00ad"
+# The signs a word processor or a web page puts before a list item — ticks, arrows, squares, circles and the private
+# code points of Word's Symbol and Wingdings bullets (U+F0A7, U+F0B7, U+F0D8 …) copied as they are — open a list
+# item as "•" does, whatever sign the author picked.
+_BULLET = re.compile("(?m)^([ \t]*)[\u25a0-\u25ff\u2610\u2611\u2612\u2713-\u2718\u2794-\u27bf\u2022\u2023\u2043"
+                     "\u2219\u00b7\u2666\u2756\uf06c\uf06e\uf075\uf076\uf0a7\uf0b7\uf0d8\uf0e0\uf0fc][ \t]*")
 
 
 def plain_text(text: str) -> str:
-    """`text` NFC, without invisible characters or soft hyphens, its odd spaces plain ones."""
-    return _ODD_SPACE.sub(" ", clean_text(text).replace(_SOFT_HYPHEN, ""))
+    """`text` NFC, without invisible characters or soft hyphens, its odd spaces plain ones, a list item's sign "•"."""
+    return _BULLET.sub(r"\1• ", _ODD_SPACE.sub(" ", clean_text(text).replace(_SOFT_HYPHEN, "")))
 
 
 # A text typed in a pre-Unicode Vietnamese font (TCVN3/ABC's .VnTime, VNI-Times) and pasted or saved as it is

@@ -4404,3 +4404,16 @@ def test_an_item_ending_with_a_colon_above_duties_of_its_own_is_their_heading_no
         "Sắp xếp lại các ban quản lý dự án trực thuộc Sở",
         "Tổ chức lại Trung tâm Kiểm định chất lượng công trình",
         "Giao Sở Tài chính tham mưu phân bổ vốn cho các dự án, hoàn thành trong quý II/2026"]
+
+
+BULLETED = ("Giao Sở Tài chính:\n"
+            "- Rà soát kế hoạch vốn của các dự án chậm giải ngân, hoàn thành trước ngày 15/3/2026;\n"
+            "- Chủ trì, phối hợp với Sở Xây dựng đề xuất điều chuyển vốn trong tháng 4/2026.\n"
+            "Giao UBND huyện An Phú:\n"
+            "- Đẩy nhanh giải phóng mặt bằng, báo cáo UBND tỉnh trước ngày 30/4/2026.\n")
+
+
+@pytest.mark.parametrize("sign", ["•", "✓", "➢", "■", "\uf0b7", "\uf0a7"])
+def test_a_list_item_opened_by_any_bullet_sign_gives_what_a_dash_gives(sign):
+    """Word's copied lists carry their sign (a tick, an arrow, a square, Symbol's private U+F0B7), a tab after."""
+    assert _as_read(BULLETED.replace("- ", sign + "\t")) == _as_read(BULLETED)
