@@ -609,9 +609,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
 # (not "Đề nghị các đồng chí Ban Chỉ đạo …", who are named; nor "… đồng chí Chủ tịch …", "… đồng chí bộ trưởng …")
 _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!(?:bộ trưởng|chủ tịch|giám đốc|thủ trưởng)\b)"
                        + _SMALL)
-# A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành"
-_ARTICLE = re.compile(r"^Điều \d+\b")
-_ARTICLE_NUMBER = re.compile(r"^Điều \d+\.\s+")   # … and its number written before a title: "Điều 6. Điều khoản …"
+# A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành" (some number it in Roman: "Điều IV.")
+_ARTICLE = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\b")
+# … and its number written before a title: "Điều 6. Điều khoản …"
+_ARTICLE_NUMBER = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\.\s+")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")

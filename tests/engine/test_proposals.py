@@ -4417,3 +4417,16 @@ BULLETED = ("Giao Sở Tài chính:\n"
 def test_a_list_item_opened_by_any_bullet_sign_gives_what_a_dash_gives(sign):
     """Word's copied lists carry their sign (a tick, an arrow, a square, Symbol's private U+F0B7), a tab after."""
     assert _as_read(BULLETED.replace("- ", sign + "\t")) == _as_read(BULLETED)
+
+
+ARTICLES = ("Điều 1. Phạm vi điều chỉnh\n"
+            "Quy chế này quy định việc xét tặng danh hiệu thi đua; Sở Nội vụ hướng dẫn hồ sơ theo quy định.\n"
+            "Điều 2. Điều khoản chuyển tiếp\n"
+            "Sở Tài chính có trách nhiệm:\n"
+            "1. Rà soát kế hoạch vốn của các dự án, hoàn thành trước ngày 15/3/2026.\n"
+            "2. Báo cáo UBND tỉnh kết quả trong tháng 4/2026.\n")
+
+
+def test_articles_numbered_in_roman_read_as_articles_numbered_in_figures():
+    roman = ARTICLES.replace("Điều 1.", "Điều I.").replace("Điều 2.", "Điều II.")
+    assert _as_read(roman)[0] == _as_read(ARTICLES)[0]
