@@ -1078,9 +1078,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "UBND các huyện A, B: Huy động …. Chỉ đạo …. Chủ động …": the line's duties are theirs
             line_leads = list(found[0].lead_units)
         if found:
-            if opener:   # "2. Xây dựng đề án, trình UBND Thành phố:" above "a) Tổ chức lại …": a heading, no duty
+            if opener and _same_leads(opener[0], found):
+                # "2. Xây dựng đề án, trình UBND Thành phố:" above "a) Tổ chức lại …", the same department's: a
+                # heading, no duty (not "(2) UBND các xã … thực hiện …; đồng thời chỉ đạo Sở X:" above X's items)
                 openers.extend(opener[0])
-                opener = None
+            opener = None
             if sentence.opens_item and sentence.item_goes_on and sentence.rank is not None and not _details(folded):
                 opener = (found, sentence.rank)   # not "…, cụ thể:": a duty and its parts
             duty_at = (at, list(found[-1].lead_units))
@@ -1154,6 +1156,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 # procedure, its sanctions: the duties there recur with every file ("Sở Nội vụ: a) Rà soát, thẩm định hồ sơ …"), no
 # entry the office tracks, but for one with a date of its own ("… gửi hồ sơ … trước ngày 31 tháng 3 năm 2025")
 _STANDING_RULES = ("pham vi dieu chinh", "doi tuong ap dung", "nguyen tac", "quy trinh", "xu ly vi pham")
+
+
+def _same_leads(above: list[Proposal], below: list[Proposal]) -> bool:
+    """A duty below is led by the units of one above."""
+    return any(sorted(a.lead_units) == sorted(b.lead_units) for a in above for b in below)
 
 
 def _standing_rules(article: _Sentence, following: list[_Sentence]) -> bool:
