@@ -141,9 +141,10 @@ from engine.proposals.deadlines import (
     in_force,
 )
 from engine.proposals.glued import part_glued
+from engine.proposals.plain import plain_text
 from engine.proposals.tables import TaskRow, task_rows
 from engine.proposals.units import Mention, UnitMatcher, tokens
-from engine.text import clean_text, fold
+from engine.text import fold
 
 MAX_TEXT = 200_000   # characters read from one directive; the rest is ignored (and said so)
 # The header's dateline, the place the text is written in: "Lương Minh, ngày 12 tháng 01 năm 2026" (also with no day
@@ -613,9 +614,10 @@ _RESTATES = re.compile(r"(?<!viec )(?<!de )(?<!de trien khai )(?<!viec trien kha
 # (not "Đề nghị các đồng chí Ban Chỉ đạo …", who are named; nor "… đồng chí Chủ tịch …", "… đồng chí bộ trưởng …")
 _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!(?:bộ trưởng|chủ tịch|giám đốc|thủ trưởng)\b)"
                        + _SMALL)
-# A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành"
-_ARTICLE = re.compile(r"^Điều \d+\b")
-_ARTICLE_NUMBER = re.compile(r"^Điều \d+\.\s+")   # … and its number written before a title: "Điều 6. Điều khoản …"
+# A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành" (some number it in Roman: "Điều IV.")
+_ARTICLE = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\b")
+# … and its number written before a title: "Điều 6. Điều khoản …"
+_ARTICLE_NUMBER = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\.\s+")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
 _BODY_NAME = re.compile(r"^(?:cac )?(?:van phong|don vi|doanh nghiep|co quan|to chuc|hoi dong|doan|trung tam"
                         r"|cong ty|tong cong ty|tap doan)\b[^:]{0,120}$")
@@ -867,7 +869,7 @@ class _Clause:
 
 def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     """The duties `text` assigns; `reference` (the directive's date) completes partial dates."""
-    text = part_glued(clean_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
+    text = part_glued(plain_text(text))   # a copied page's "yêu cầuBộ Xây dựng" read as "yêu cầu Bộ Xây dựng"
     text, rows = task_rows(text)   # a task table's rows read by their columns, not as sentences
     matcher = matcher.on(reference)
     place = _dateline_place(text)
@@ -904,6 +906,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     duty_at: tuple[int, list[str]] = (-1, [])   # the last sentence that gave a duty, its leads ("Cơ quan này …")
     standing: list[Proposal] = []   # proposed in a regulation's articles of standing rules (_STANDING_RULES)
     rules_from: int | None = None   # the first proposal of the article of standing rules read
+    opener: tuple[list[Proposal], int] | None = None   # proposed from a list item ending with ":", and its rank
+    openers: list[Proposal] = []   # … that proved the heading of duties proposed below it (_heads_duties)
     for at, sentence in enumerate(sentences):
         if at < resume:
             continue
@@ -914,6 +918,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             last_line_duty, line_duty = line_duty, False
         if sentence.opens_item:
             item_start = len(proposals)
+            if opener and sentence.rank is not None and sentence.rank <= opener[1]:
+                opener = None   # the next item of its rank: no longer below it
         if sentence.rank is not None and not in_list:
             list_start = len(proposals)
         in_list = sentence.rank is not None
@@ -1077,6 +1083,13 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "UBND các huyện A, B: Huy động …. Chỉ đạo …. Chủ động …": the line's duties are theirs
             line_leads = list(found[0].lead_units)
         if found:
+            if opener and _same_leads(opener[0], found):
+                # "2. Xây dựng đề án, trình UBND Thành phố:" above "a) Tổ chức lại …", the same department's: a
+                # heading, no duty (not "(2) UBND các xã … thực hiện …; đồng thời chỉ đạo Sở X:" above X's items)
+                openers.extend(opener[0])
+            opener = None
+            if sentence.opens_item and sentence.item_goes_on and sentence.rank is not None and not _details(folded):
+                opener = (found, sentence.rank)   # not "…, cụ thể:": a duty and its parts
             duty_at = (at, list(found[-1].lead_units))
             proposals.extend(found)
             line_duty = True
@@ -1138,6 +1151,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             after_duty = after_duty and _goes_on(sentence, folded) and find_deadline(folded, reference) is NO_DEADLINE
     standing.extend(proposals[rules_from:] if rules_from is not None else [])
     proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
+    proposals = [p for p in proposals if all(p is not heading for heading in openers)]
     proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
@@ -1147,6 +1161,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 # procedure, its sanctions: the duties there recur with every file ("Sở Nội vụ: a) Rà soát, thẩm định hồ sơ …"), no
 # entry the office tracks, but for one with a date of its own ("… gửi hồ sơ … trước ngày 31 tháng 3 năm 2025")
 _STANDING_RULES = ("pham vi dieu chinh", "doi tuong ap dung", "nguyen tac", "quy trinh", "xu ly vi pham")
+
+
+def _same_leads(above: list[Proposal], below: list[Proposal]) -> bool:
+    """A duty below is led by the units of one above."""
+    return any(sorted(a.lead_units) == sorted(b.lead_units) for a in above for b in below)
 
 
 def _standing_rules(article: _Sentence, following: list[_Sentence]) -> bool:

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from engine.text import clean_text, fold
+from engine.proposals.plain import plain_text
+from engine.text import fold
 
 HEADER_CHARS = 6000   # the header is read within the text's first characters (a page may quote a paragraph first)
 _SUMMARY_LINES = 4    # a subject runs over a few lines at most
@@ -19,6 +20,8 @@ _TITLE_LINES = 40     # the kind's title stands in the header, not in the body b
 # "Số: 45/TB-UBND", "Số:10988/BNV-CQĐP", "Số 44/2007/QĐ-UBND" at a line's start: a number, then parts after "/"
 # (also after the motto on its line, and "773 /QĐ-TTg" as a page spaces it)
 _SYMBOL = re.compile(r"(?:^|Hạnh phúc|-{3})[ \t]*Số[ \t]*[:.]?[ \t]*(\d{1,6}(?:[ \t]*/[ \t]*[\w.Đđ-]+)+)", re.MULTILINE)
+# "Số:" alone on its line, its number on the next, as a letterhead's table cell or a PDF's text layer may break it
+_LONE_NUMBER_WORD = re.compile(r"^([ \t]*Số[ \t]*[:.]?)[ \t]*\n(?=[ \t]*\d{1,6}[ \t]*/)", re.MULTILINE)
 # "Đắk Lắk, ngày 12 tháng 3 năm 2026", its parts maybe on two lines ("Hà Nội, ngày\n21 tháng 11 năm 2025")
 # (also "Hà Nội , ngày …" and "tháng 01năm 2026" as pages write them)
 _DATELINE = re.compile(r"([^\W\d_]+(?:[ \t]+[^\W\d_]+){0,4})\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*năm\s+"
@@ -78,7 +81,8 @@ class Header:
 
 def read_header(text: str) -> Header:
     """The header parts `text` carries in its first characters."""
-    head = clean_text(text)[:HEADER_CHARS].replace("\r", "").replace("|", "\n")   # a table's cells a line each
+    head = plain_text(text)[:HEADER_CHARS].replace("\r", "").replace("|", "\n")   # a table's cells a line each
+    head = _LONE_NUMBER_WORD.sub(r"\1 ", head)   # "Số:" then "12/2025/QĐ-UBND": one line, no body's capitals
     lines = [line.strip() for line in head.split("\n")]
     title = _title(lines[:_TITLE_LINES])
     return Header(symbol=_symbol(head), issued_on=_issued_on(head), issuer=_issuer(lines),

@@ -45,6 +45,8 @@ REASONS = {
                        "scanned at 300 dpi is about 9 million) and %(pages)s pages.",
     "ocr_unavailable": "This file is a scan and text recognition (OCR with Vietnamese data) is not installed "
                        "on this server: paste the text instead.",
+    "legacy_font": "The text is in a pre-Unicode Vietnamese font (TCVN3/ABC or VNI) and cannot be read: convert it "
+                   "to Unicode (Unikey's converter does) and paste or attach it again.",
     "doc_unavailable": "Word 97–2003 files (.doc) are not read on this server (antiword is not installed): save it "
                        "as DOCX or PDF, or paste the text.",
 }

@@ -10,7 +10,8 @@ from engine import clock
 from engine.org.models import Unit
 from engine.proposals.extract import Extraction, propose
 from engine.proposals.header import read_header
-from engine.proposals.reading import read_document
+from engine.proposals.plain import legacy_font
+from engine.proposals.reading import ReadingError, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 
 
@@ -28,11 +29,14 @@ def read_and_propose(session: Session, day: date | None, text: str = "", upload:
     """Proposals from pasted `text` or an uploaded (data, filename), as plain data: units with
     their names, dates as ISO strings, and the header parts the text carries (engine.proposals.header),
     each with the words it was read from. `day` is the directive's date; None when the clerk gave none:
-    then the date of the text's own header, else today. Raises reading.ReadingError for a file giving no text."""
+    then the date of the text's own header, else today. Raises reading.ReadingError for a file giving no text
+    and for a text in a pre-Unicode font."""
     method = "text"
     if upload is not None:
         document = read_document(*upload)
         text, method = document.text, document.method
+    if legacy_font(text):   # its words would read as none: proposals and header of garbled signs
+        raise ReadingError("legacy_font")
     header = read_header(text)
     if day is None:   # the text's own date completes its dates without a year and picks the units of its day
         day = date.fromisoformat(header.issued_on.value) if header.issued_on else clock.today()

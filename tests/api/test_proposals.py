@@ -14,7 +14,15 @@ from engine.directives.models import Assignment, AssignmentUnit, Directive
 from engine.org import service as org
 from engine.org.models import Unit
 from tests.api.test_api import register_and_classify
-from tests.proposals.texts import HEADED_NOTICE, NOTICE, headed_notice_docx, notice_docx, plan_docx
+from tests.proposals.texts import (
+    HEADED_NOTICE,
+    NOTICE,
+    TCVN3_NOTICE,
+    VNI_NOTICE,
+    headed_notice_docx,
+    notice_docx,
+    plan_docx,
+)
 
 HEADER = {"symbol": "12/TB-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
           "summary": "Kết luận về giải ngân vốn đầu tư công"}
@@ -122,6 +130,19 @@ def test_bad_requests_are_refused_naming_the_field(as_user):
     error = wrong.get_json()["error"]
     assert error["code"] == "unsupported" and "file" in error["fields"]
     assert as_user("stc")("POST", "/directives/proposals", json={"text": NOTICE}).status_code == 403
+
+
+def test_a_text_in_a_pre_unicode_font_is_refused_saying_so_pasted_or_attached(as_user):
+    """Pasted or in a DOCX, TCVN3's "Së Tµi chÝnh" reads as no unit and no date: the clerk is told the font, not
+    shown an empty list."""
+    clerk = as_user("clerk")
+    for text in (TCVN3_NOTICE, VNI_NOTICE):
+        pasted = clerk("POST", "/directives/proposals", json={"text": text})
+        assert pasted.status_code == 422, pasted.get_json()
+        assert pasted.get_json()["error"]["code"] == "legacy_font" and "text" in pasted.get_json()["error"]["fields"]
+        attached = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(notice_docx(text)), "cong-van.docx")})
+        assert attached.status_code == 422 and "file" in attached.get_json()["error"]["fields"]
 
 
 def test_a_docx_task_table_gives_a_proposal_a_row(as_user):

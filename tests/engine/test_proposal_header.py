@@ -108,3 +108,12 @@ def test_a_measure_s_hour_and_day_is_no_dateline_and_a_symbol_copied_without_its
     assert (header.symbol.value, header.issued_on.value) == ("1961/QĐ-UBND", "2019-08-28")
     # a letter's symbol with no kind keeps its parts as they are
     assert read_header("Số: 6202/UBND-KT\nĐông Hà, ngày 23 tháng 11 năm 2023").symbol.value == "6202/UBND-KT"
+
+
+def test_a_number_on_the_line_below_so_is_the_symbol_not_the_issuer():
+    """A letterhead's cell or a PDF's text layer breaks "Số:" from its number: both still read as written."""
+    header = read_header("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố:\n12/2025/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                         "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 28 tháng 02 năm 2025\nQUYẾT ĐỊNH\n"
+                         "Quy định chức năng, nhiệm vụ của Sở Tư pháp\n")
+    assert header.symbol is not None and header.symbol.value == "12/2025/QĐ-UBND"
+    assert header.issuer is not None and header.issuer.value == "Ủy ban nhân dân thành phố Hà Nội"

@@ -9,6 +9,7 @@ import shutil
 import struct
 import subprocess
 import time
+import unicodedata
 import zlib
 from datetime import date
 from pathlib import Path
@@ -20,10 +21,12 @@ from PIL import Image
 from engine.proposals import deadlines
 from engine.proposals.extract import propose
 from engine.proposals.glued import part_glued
+from engine.proposals.header import read_header
+from engine.proposals.plain import legacy_font
 from engine.proposals.reading import ReadingError, mend_blocks, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
-from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, edited_docx, notice_docx
+from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, TCVN3_NOTICE, VNI_NOTICE, edited_docx, notice_docx
 
 TODAY = date(2026, 2, 12)
 BEFORE_REFORM = date(2025, 3, 2)   # "các địa phương" are still the districts (two tiers from 1 July 2025)
@@ -4402,3 +4405,70 @@ def test_a_steering_committee_named_before_the_units_leaves_them_the_subject():
         [["P-D", "X-C"]], [["SKHDT", "SNNMT", "STC", "STNMT", "SXD"]], [["H-A", "TX-B"]]]
     # … but not a committee's own act told of, nor one the units are asked to join
     assert propose("Ban chỉ đạo tỉnh và Sở Tài chính đã kiểm tra thị trường.", UNITS, BEFORE_REFORM).proposals == []
+
+
+def _as_read(text: str) -> tuple[list[tuple], dict]:
+    """What the clerk is shown for `text`: each proposal's words, units and deadline, and the header's values."""
+    found = [(p.content, p.source, p.lead_units, p.coordinating_units, p.deadline)
+             for p in propose(text, UNITS, TODAY).proposals]
+    return found, {name: part["value"] for name, part in read_header(text).as_dict().items()}
+
+
+@pytest.mark.parametrize("written", [
+    pytest.param(lambda text: text.replace(" ", "\u00a0"), id="no-break spaces (a web page's &nbsp;)"),
+    pytest.param(lambda text: text.replace(" ", "\u202f"), id="narrow no-break spaces"),
+    pytest.param(lambda text: text.replace("Tài chính", "Tài chí\u00adnh").replace("tháng", "thá\u00adng"),
+                 id="soft hyphens (a word processor's break points)"),
+    pytest.param(lambda text: unicodedata.normalize("NFD", text), id="decomposed letters (NFD, macOS, some PDFs)"),
+    pytest.param(lambda text: text.replace("\n", "\r\n"), id="Windows line ends"),
+])
+def test_the_same_words_however_typed_give_the_same_proposals_and_header(written):
+    assert _as_read(written(PROVINCE_NOTICE)) == _as_read(PROVINCE_NOTICE)
+
+
+def test_a_pre_unicode_font_is_told_from_unicode_text_with_a_stray_sign():
+    assert legacy_font(TCVN3_NOTICE) and legacy_font(VNI_NOTICE)
+    assert not legacy_font(NOTICE) and not legacy_font(PROVINCE_NOTICE)
+    assert not legacy_font(NOTICE + "Bản quyền © 2026 Cổng thông tin điện tử tỉnh; Điều 5 § 2; nhiệt độ 30°C.\n")
+
+
+def test_an_item_ending_with_a_colon_above_duties_of_its_own_is_their_heading_not_a_duty():
+    text = ("Điều 2. Trách nhiệm của Sở Xây dựng\n"
+            "1. Rà soát các dự án chậm tiến độ, báo cáo trước ngày 30/4/2026.\n"
+            "2. Xây dựng phương án, trình Ủy ban nhân dân tỉnh:\n"
+            "a) Sắp xếp lại các ban quản lý dự án trực thuộc Sở;\n"
+            "b) Tổ chức lại Trung tâm Kiểm định chất lượng công trình.\n"
+            "3. Giao Sở Tài chính:\n"
+            "3.1. Về vốn đầu tư công:\n"
+            "Giao Sở Tài chính tham mưu phân bổ vốn cho các dự án, hoàn thành trong quý II/2026.\n")
+    assert [p.content for p in propose(text, UNITS, TODAY).proposals] == [
+        "Rà soát các dự án chậm tiến độ, báo cáo trước ngày 30/4/2026",
+        "Sắp xếp lại các ban quản lý dự án trực thuộc Sở",
+        "Tổ chức lại Trung tâm Kiểm định chất lượng công trình",
+        "Giao Sở Tài chính tham mưu phân bổ vốn cho các dự án, hoàn thành trong quý II/2026"]
+
+
+BULLETED = ("Giao Sở Tài chính:\n"
+            "- Rà soát kế hoạch vốn của các dự án chậm giải ngân, hoàn thành trước ngày 15/3/2026;\n"
+            "- Chủ trì, phối hợp với Sở Xây dựng đề xuất điều chuyển vốn trong tháng 4/2026.\n"
+            "Giao UBND huyện An Phú:\n"
+            "- Đẩy nhanh giải phóng mặt bằng, báo cáo UBND tỉnh trước ngày 30/4/2026.\n")
+
+
+@pytest.mark.parametrize("sign", ["•", "✓", "➢", "■", "\uf0b7", "\uf0a7"])
+def test_a_list_item_opened_by_any_bullet_sign_gives_what_a_dash_gives(sign):
+    """Word's copied lists carry their sign (a tick, an arrow, a square, Symbol's private U+F0B7), a tab after."""
+    assert _as_read(BULLETED.replace("- ", sign + "\t")) == _as_read(BULLETED)
+
+
+ARTICLES = ("Điều 1. Phạm vi điều chỉnh\n"
+            "Quy chế này quy định việc xét tặng danh hiệu thi đua; Sở Nội vụ hướng dẫn hồ sơ theo quy định.\n"
+            "Điều 2. Điều khoản chuyển tiếp\n"
+            "Sở Tài chính có trách nhiệm:\n"
+            "1. Rà soát kế hoạch vốn của các dự án, hoàn thành trước ngày 15/3/2026.\n"
+            "2. Báo cáo UBND tỉnh kết quả trong tháng 4/2026.\n")
+
+
+def test_articles_numbered_in_roman_read_as_articles_numbered_in_figures():
+    roman = ARTICLES.replace("Điều 1.", "Điều I.").replace("Điều 2.", "Điều II.")
+    assert _as_read(roman)[0] == _as_read(ARTICLES)[0]

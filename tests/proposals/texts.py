@@ -21,6 +21,16 @@ Nơi nhận:
 """
 
 
+# A notice typed in the pre-Unicode fonts still found in old offices' files, pasted as they show: TCVN3 (ABC,
+# .VnTime) and VNI (VNI-Times); each is "Cộng hòa xã hội chủ nghĩa Việt Nam / Độc lập - Tự do - Hạnh phúc /
+# Ủy ban nhân dân tỉnh / Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng kiểm tra, báo cáo trước ngày 15/3/2026."
+TCVN3_NOTICE = ("Céng hoµ x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do - H¹nh phóc\nUû ban nh©n d©n tØnh\n"
+                "Giao Së Tµi chÝnh chñ tr×, phèi hîp víi Së X©y dùng kiÓm tra, b¸o c¸o tr\u00adíc ngµy 15/3/2026.\n")
+VNI_NOTICE = ("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam\nÑoäc laäp - Töï do - Haïnh phuùc\nUÛy ban nhaân daân tænh\n"
+              "Giao Sôû Taøi chính chuû trì, phoái hôïp vôùi Sôû Xaây döïng kieåm tra, "
+              "baùo caùo tröôùc ngaøy 15/3/2026.\n")
+
+
 # A province's conclusion notice as its office writes it (units without the province's place), one of its
 # sentences long enough that OCR parts it across two blocks (tests/engine/test_proposals.py).
 PROVINCE_NOTICE = (

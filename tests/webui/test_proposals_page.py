@@ -2,7 +2,7 @@
 proposals with Vietnamese deadline words and dd/mm/yyyy dates; refusals in Vietnamese."""
 import io
 
-from tests.proposals.texts import NOTICE
+from tests.proposals.texts import NOTICE, TCVN3_NOTICE
 
 
 def test_the_page_gets_proposals_with_words_and_dates_people_read(loaded, browser):
@@ -39,3 +39,9 @@ def test_a_scan_on_a_server_without_ocr_is_refused_asking_for_the_text(loaded, b
     assert scan.status_code == 422
     assert scan.get_json()["error"] == ("Tệp này là bản quét nhưng máy chủ chưa cài nhận dạng chữ (OCR có dữ liệu "
                                         "tiếng Việt): hãy dán nội dung văn bản.")
+
+
+def test_a_text_in_a_pre_unicode_font_is_refused_in_vietnamese_naming_the_font(loaded, browser):
+    legacy = browser("clerk").post("/directives/proposals", {"text": TCVN3_NOTICE}, page="/directives/new")
+    assert legacy.status_code == 422
+    assert legacy.get_json()["error"].startswith("Không đọc được phông chữ: văn bản dùng phông chữ cũ")

@@ -142,6 +142,7 @@ def propose_assignments():
         try:
             found = proposals.read_and_propose(session, day, text, (upload.read(), upload.filename) if upload else None)
         except ReadingError as exc:
-            raise ApiError(422, exc.reason, exc.message, fields={"file": Message(exc.message, exc.params)},
+            raise ApiError(422, exc.reason, exc.message,   # a pasted text in an old font: its field
+                           fields={"file" if upload else "text": Message(exc.message, exc.params)},
                            **exc.params) from None
     return jsonify(found)
