@@ -111,6 +111,9 @@ class SeedResult:
     adopted: int = 0   # old-tree units the deployment had under its own codes (`_adoptable`)
     moved: int = 0     # units in force below a closed one, moved below its successor (org.move_below_successor)
     counts: dict[str, int] = field(default_factory=dict)  # planned units per kind
+    tracking_office: str = ""  # the name of the office that tracks after the seeding
+    # the committees of the other provinces in force at the top of the tree: one seeded before, a tree of its own
+    beside: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- the package's data
@@ -326,4 +329,16 @@ def seed_province(session: Session, code: str) -> SeedResult:
             unit.successor_id = ids[item.successor]
     session.flush()
     result.moved = org.move_units_left_below_closed(session)
+    result.tracking_office = session.scalar(select(Unit.name).where(Unit.is_tracking_office.is_(True))
+                                            .order_by(Unit.id)) or ""
+    result.beside = _other_provinces(session, planned[0].code)
     return result
+
+
+def _other_provinces(session: Session, code: str) -> list[str]:
+    """The committees of the provinces in force at the top of the tree other than `code`'s. Beside a second one, a
+    tree names its units only with their province: a register's "Sở Tài chính" or "UBND tỉnh" names none of them
+    (engine.org.home.home_place), and the tracking office stays the first province's."""
+    return list(session.scalars(select(Unit.name).where(
+        Unit.kind == "province", Unit.parent_id.is_(None), Unit.valid_to.is_(None), Unit.code != code)
+        .order_by(Unit.name)))

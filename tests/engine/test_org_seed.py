@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from engine.cli import cli
 from engine.directives import subassign
 from engine.directives.models import Assignment
+from engine.imports.units import UnitDirectory
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
@@ -116,6 +117,20 @@ def test_unchanged_province_keeps_its_province_and_is_idempotent(engine):
                                                                       org.require_unit(s, "tinh-04-snv").id)
     bad = CliRunner().invoke(cli, ["org", "retire", "tinh-04-ttr", "--on", "2026-01-01"], obj=engine)
     assert bad.exit_code == 2 and "01/01/2026" not in bad.output and "--on" in bad.output
+
+
+def test_a_second_province_seeded_into_the_same_deployment_says_what_it_did(engine):
+    """Điện Biên seeded after Cao Bằng: a tree of its own beside it, Cao Bằng's office still tracking, and its
+    registers' "Sở Tài chính" no longer naming Cao Bằng's — said, not left for the office to find out."""
+    first = _seed(engine, "04")
+    assert "Tracking office: Văn phòng Ủy ban nhân dân tỉnh Cao Bằng." in first and "Also in" not in first
+    second = _seed(engine, "11")
+    assert "Tracking office: Văn phòng Ủy ban nhân dân tỉnh Cao Bằng." in second
+    assert "Also in this deployment: UBND tỉnh Cao Bằng. Each province is a tree of its own, tracked" in second
+    assert "Also in this deployment: UBND tỉnh Điện Biên." in _seed(engine, "04")
+    with engine.db.session() as s:
+        assert org.tracking_office(s).code == "tinh-04-vp"
+        assert UnitDirectory(s).find("Sở Tài chính") is None   # what the message says
 
 
 def test_all_or_nothing_and_unknown_province(engine):
