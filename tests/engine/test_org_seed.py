@@ -187,6 +187,20 @@ def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scena
         assert old.id in merged_in and all(latest[u] == ward.id for u in merged_in)  # Phường 1, 2… of Tuy Hòa
 
 
+def test_the_registry_filtered_on_a_successor_lists_its_predecessor_s_task(seeded_scenario):
+    """Filtered on Phường Tuy Hòa, the registry lists the task a pre-2025 commune merged into it received, as the
+    ward's report counts it — the office's, and the ward's own staff's (it listed none: found on a seeded Đắk Lắk)."""
+    sc = seeded_scenario
+    assignment = _pre_2025_commune_task(sc, "14/UBND-VP")
+    with sc.engine.db.session() as s:
+        ward = _user(s, "tuyhoa", "xa-22015", ["unit_officer"])
+        found = {(who, code): [r.assignment.id for r in registry.search(
+            s, user, registry.AssignmentQuery(unit_code=code)).rows]
+            for who, user in (("office", sc.users["clerk"]), ("ward", ward)) for code in ("xa-22015", "cu-xa-22015")}
+        other = registry.search(s, sc.users["clerk"], registry.AssignmentQuery(unit_code="tinh-66-stc")).total
+    assert set(map(tuple, found.values())) == {(assignment.id,)} and other == 0, found
+
+
 def test_a_report_of_a_reorganised_unit_itself_adds_up(seeded_scenario):
     """A report of an old unit itself (its former staff's, whose table starts at their unit, or the
     office's filtered on it) lists its tasks in the old unit's own row, as its total counts them:
