@@ -18,7 +18,7 @@ from engine import clock
 from engine.org.home import COMMITTEE, committee_names, home_place, own_names
 from engine.org.models import Unit
 from engine.proposals.service import unit_matcher
-from engine.proposals.units import UnitMatcher, tokens
+from engine.proposals.units import UnitMatcher, spelled_out
 from engine.text import fold
 
 _SEPARATORS = re.compile(r"[;\n\r]+")   # a comma too, unless a unit's name holds it (_comma_names)
@@ -96,7 +96,7 @@ class UnitDirectory:
         # the same keys with the usual abbreviations written out ("Sở TN&MT", "UBND TP"), where one unit is named so
         spelled: dict[str, set[str]] = {}
         for key, code in self._keys.items():
-            spelled.setdefault(_spelled_out(key), set()).add(code)
+            spelled.setdefault(spelled_out(key), set()).add(code)
         self._spelled = {key: codes.pop() for key, codes in spelled.items() if len(codes) == 1}
 
     def on(self, day: date | None, issuer: str) -> UnitDirectory:
@@ -127,7 +127,7 @@ class UnitDirectory:
         return next((u for u in self._units if u.code == code), None)
 
     def find(self, text: str) -> str | None:
-        found = self._keys.get(fold(text)) or self._spelled.get(_spelled_out(text))
+        found = self._keys.get(fold(text)) or self._spelled.get(spelled_out(text))
         return found or (self._fallback.find(text) if self._fallback is not None else None)
 
     def hint(self, text: str) -> str | None:
@@ -171,12 +171,6 @@ class UnitDirectory:
 
 
 _ACRONYM, _OTHER_NAME, _NAME, _CODE = range(4)
-
-
-def _spelled_out(text: str) -> str:
-    """`text` folded with the abbreviations offices write expanded ("Sở TN&MT": "so tai nguyen va moi truong"),
-    as the proposals read them, and without commas."""
-    return " ".join(word for word in tokens(text)[0] if word != ",")
 
 
 def _chosen(candidates: list[tuple[int, Unit]], in_force_codes: set[str]) -> str | None:

@@ -293,6 +293,25 @@ _OWN_NOTICE = """Chủ tịch UBND {tier} kết luận như sau:
 3. Giao Văn phòng UBND {tier} theo dõi, đôn đốc việc thực hiện."""
 
 
+def test_an_old_deployment_s_units_written_with_abbreviations_are_adopted(engine):
+    """A pre-2025 Phú Yên tree as an office typed it ("Ủy ban nhân dân tỉnh Phú Yên", "Sở TT&TT tỉnh Phú Yên", "UBND TP
+    Tuy Hòa", "Sở LĐ-TB&XH tỉnh Phú Yên"): seeding Đắk Lắk adopts them, not a second Sở TT&TT beside one left in
+    force (its tasks counted nowhere of today's)."""
+    with engine.db.session() as s:
+        for code, name, parent, kind in (("PY", "Ủy ban nhân dân tỉnh Phú Yên", None, "province"),
+                                         ("PY-TTTT", "Sở TT&TT tỉnh Phú Yên", "PY", "department"),
+                                         ("PY-LD", "Sở LĐ-TB&XH tỉnh Phú Yên", "PY", "department"),
+                                         ("PY-TH", "UBND TP Tuy Hòa", "PY", "district")):
+            org.create_unit(s, code, name, parent_code=parent, kind=kind)
+    assert "4 adopted from the old tree" in _seed(engine, "66")
+    with engine.db.session() as s:
+        latest = org.latest_successors(s)
+        successors = {c: s.get(Unit, latest[org.require_unit(s, c).id]).code
+                      for c in ("PY", "PY-TTTT", "PY-LD", "PY-TH")}
+        assert successors == {"PY": "tinh-66", "PY-TTTT": "tinh-66-skhcn", "PY-LD": "tinh-66-snv", "PY-TH": "tinh-66"}
+        assert org.unit_by_code(s, "cu-tinh-54-stttt") is None
+
+
 @pytest.mark.parametrize("province, tier, place", [("66", "tỉnh", "Đắk Lắk"), ("92", "thành phố", "Cần Thơ")])
 def test_a_seeded_province_s_own_texts_name_its_units_without_its_place(engine, province, tier, place):
     """The seed names a unit by its place ("Sở Tài chính tỉnh Đắk Lắk"); the province's texts do not."""
