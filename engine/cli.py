@@ -161,6 +161,11 @@ def org_seed(ctx: click.Context, province: str) -> None:
     click.echo(f"{result.province}: {result.created} units created, {result.adopted} adopted from the old tree, "
                f"{result.existing} already there ({kinds}); {result.moved} units in force below a closed one moved "
                "below its successor")
+    click.echo(f"Tracking office: {result.tracking_office or 'none'}.")
+    if result.beside:
+        click.echo(f"Also in this deployment: {', '.join(result.beside)}. Each province is a tree of its own, tracked "
+                   "by the office above; with two provinces, registers and texts name the seeded units with their "
+                   "province (\"Sở Tài chính tỉnh …\"), not \"Sở Tài chính\" alone.")
 
 
 @org_group.command("retire")

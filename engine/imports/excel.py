@@ -376,7 +376,11 @@ def _groups(units: UnitDirectory, rows: list[Row],
             header, bad = _header(number, values, labels)
             errors += bad
             groups.append(Planned(number, header, cells=cells))
-        item, bad, warned = _assignment(units, number, values, labels, groups[-1].header.get("issued_on", ""))
+        header = groups[-1].header
+        issued_on = header.get("issued_on", "")
+        # the units of the directive's day, as the province issuing it names them (a register kept before 1/7/2025)
+        dated = units.on(date.fromisoformat(issued_on) if issued_on else None, header.get("issuer", ""))
+        item, bad, warned = _assignment(dated, number, values, labels, issued_on)
         errors += bad
         warnings += warned
         groups[-1].items.append(item)

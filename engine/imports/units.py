@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from engine import clock
 from engine.org.home import COMMITTEE, committee_names, home_place, own_names
 from engine.org.models import Unit
 from engine.proposals.service import unit_matcher
-from engine.proposals.units import UnitMatcher, tokens
+from engine.proposals.units import UnitMatcher, spelled_out
 from engine.text import fold
 
 _SEPARATORS = re.compile(r"[;\n\r]+")   # a comma too, unless a unit's name holds it (_comma_names)
@@ -57,18 +58,27 @@ _CONCERNED = "lien quan"
 
 
 class UnitDirectory:
-    def __init__(self, session: Session):
+    """The tree's units as a register names them. `on` gives the directory of one directive's day and issuer: a
+    register kept before 1/7/2025 names the units of then ("Sở Tài chính" of the province that issued it)."""
+
+    def __init__(self, session: Session, units: list[Unit] | None = None, home: tuple[str, ...] | None = None,
+                 fallback: UnitDirectory | None = None):
+        """`units`: those of one day (default: the whole tree, its units in force preferred); `home`: the place of the
+        province whose register is read (engine.org.home; default: the one province in force); `fallback`: the whole
+        tree's directory, which names what the day's does not (then refused at registration as not in force)."""
         self._session = session
-        units = list(session.scalars(select(Unit).order_by(Unit.id)))
+        self._fallback = fallback
+        self._dated: dict[tuple[frozenset[int], tuple[str, ...]], UnitDirectory] = {}
+        self._units = units = units if units is not None else list(session.scalars(select(Unit).order_by(Unit.id)))
         self.names = {u.code: u.name for u in units}
-        other_names = _other_names(units)
+        in_force = {u.code for u in units if u.valid_to is None} if fallback is None else set(self.names)
+        other_names = _other_names(units, home, in_force)
         # A unit's acronyms, of its name and of the names a seeded province's register gives it ("STC" and "Sở TC"
         # for "Sở Tài chính tỉnh Gia Lai"): they name it where no other unit in force has the same.
         acronyms: dict[str, set[str]] = {}
         for name, found in [*((fold(u.name), [u]) for u in units), *other_names.items()]:
             for key in _acronyms(name):
                 acronyms.setdefault(key, set()).update(u.code for u in found)
-        in_force = {u.code for u in units if u.valid_to is None}
         # What a key may name, weakest first: an acronym where it names one unit, a seeded province's other
         # names for its units (engine.org.home), names, codes. A unit in force wins over units reorganised
         # away ("UBND xã Ia Băng", two pre-2025 communes, and today's "Xã Ia Băng"), the strongest over the
@@ -82,18 +92,48 @@ class UnitDirectory:
         for unit in units:
             named.setdefault(fold(unit.name), []).append((_NAME, unit))
             named.setdefault(fold(unit.code), []).append((_CODE, unit))
-        self._keys = {key: code for key, candidates in named.items() if (code := _chosen(candidates))}
+        self._keys = {key: code for key, candidates in named.items() if (code := _chosen(candidates, in_force))}
         # the same keys with the usual abbreviations written out ("Sở TN&MT", "UBND TP"), where one unit is named so
         spelled: dict[str, set[str]] = {}
         for key, code in self._keys.items():
-            spelled.setdefault(_spelled_out(key), set()).add(code)
+            spelled.setdefault(spelled_out(key), set()).add(code)
         self._spelled = {key: codes.pop() for key, codes in spelled.items() if len(codes) == 1}
 
+    def on(self, day: date | None, issuer: str) -> UnitDirectory:
+        """This directory for a directive issued on `day` by `issuer` (its cell: "UBND tỉnh Bình Định"): the units in
+        force that day, read as the register of the province the issuer names writes them — in a seeded Gia Lai, a
+        register of 2024 naming "Sở Tài chính" under "UBND tỉnh Bình Định" names Bình Định's, as its text would
+        (UnitMatcher.in_province), not today's Sở Tài chính tỉnh Gia Lai, which was not in force then."""
+        if day is None:
+            return self
+        units = [u for u in self._units if u.is_valid_on(day)]
+        home = self._home_of(issuer, units)
+        key = (frozenset(u.id for u in units), home)
+        if key not in self._dated:
+            self._dated[key] = UnitDirectory(self._session, units, home if home else None, fallback=self)
+        return self._dated[key]
+
+    def _home_of(self, issuer: str, units: list[Unit]) -> tuple[str, ...]:
+        """The place of the province `issuer` names, where a committee of that day bears it (the old Gia Lai for
+        "UBND tỉnh" of a seeded Gia Lai); () when it names none."""
+        code = self.find(issuer) if issuer else None
+        if code is None or (unit := self._unit(code)) is None or unit.kind != "province":
+            return ()
+        place = home_place([tuple(fold(unit.name).split())])
+        committees = [tuple(fold(u.name).split()) for u in units if u.kind == "province"]
+        return place if place and any(home_place([words]) == place for words in committees) else ()
+
+    def _unit(self, code: str) -> Unit | None:
+        return next((u for u in self._units if u.code == code), None)
+
     def find(self, text: str) -> str | None:
-        return self._keys.get(fold(text)) or self._spelled.get(_spelled_out(text))
+        found = self._keys.get(fold(text)) or self._spelled.get(spelled_out(text))
+        return found or (self._fallback.find(text) if self._fallback is not None else None)
 
     def hint(self, text: str) -> str | None:
         """The closest known unit, as "name (code)"."""
+        if self._fallback is not None:
+            return self._fallback.hint(text)
         close = difflib.get_close_matches(fold(text), list(self._keys), n=1, cutoff=0.5)
         if not close:
             return None
@@ -133,14 +173,8 @@ class UnitDirectory:
 _ACRONYM, _OTHER_NAME, _NAME, _CODE = range(4)
 
 
-def _spelled_out(text: str) -> str:
-    """`text` folded with the abbreviations offices write expanded ("Sở TN&MT": "so tai nguyen va moi truong"),
-    as the proposals read them, and without commas."""
-    return " ".join(word for word in tokens(text)[0] if word != ",")
-
-
-def _chosen(candidates: list[tuple[int, Unit]]) -> str | None:
-    in_force = [(kind, unit) for kind, unit in candidates if unit.valid_to is None] or candidates
+def _chosen(candidates: list[tuple[int, Unit]], in_force_codes: set[str]) -> str | None:
+    in_force = [(kind, unit) for kind, unit in candidates if unit.code in in_force_codes] or candidates
     strongest = max(kind for kind, _ in in_force)
     units = [unit for kind, unit in in_force if kind == strongest]
     if strongest == _OTHER_NAME and len({u.code for u in units}) > 1:
@@ -148,12 +182,13 @@ def _chosen(candidates: list[tuple[int, Unit]]) -> str | None:
     return units[-1].code
 
 
-def _other_names(units: list[Unit]) -> dict[str, list[Unit]]:
+def _other_names(units: list[Unit], home: tuple[str, ...] | None, in_force: set[str]) -> dict[str, list[Unit]]:
     """{another name a register of the province the tree is the organisation of gives a unit: those units} —
     "so tai chinh", "so tai chinh tinh" for "Sở Tài chính tỉnh Gia Lai", "ubnd xa ia bang" for "Xã Ia Băng"
     (a committee's "UBND" written either way: "van phong ubnd tinh")."""
     words = {u.code: tuple(fold(u.name).split()) for u in units}
-    place = home_place(words[u.code] for u in units if u.kind == "province" and u.valid_to is None)
+    place = home if home is not None else home_place(
+        words[u.code] for u in units if u.kind == "province" and u.code in in_force)
     found: dict[str, list[Unit]] = {}
     for unit in units:
         for name in [*own_names(words[unit.code], place), *committee_names(words[unit.code])]:

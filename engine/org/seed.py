@@ -21,7 +21,8 @@ What one `seed_province` creates (codes in brackets; `<p>` the province's statis
 
 Old-tree units a deployment already holds under its own codes — restored from a backup made
 before 2025, or imported — are adopted rather than duplicated: a unit in force, of the planned
-old unit's kind and with its name (compared folded, and only when one unit has it), gets the
+old unit's kind and with its name (compared folded, the usual abbreviations written out — "UBND TP Tuy Hòa", "Sở
+TT&TT tỉnh Phú Yên": engine.proposals.units.spelled_out —, and only when one unit has it), gets the
 end date and the successor link, keeps its code, parent and tasks, and the planned units below
 it hang below it; an old tracking office so closed hands over to the seeded Văn phòng UBND. A unit left in
 force below a unit closed with a successor (an adopted old ward's sections) moves below the unit carrying its work
@@ -51,7 +52,7 @@ from engine.db import lock_name
 from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import Unit
-from engine.text import fold
+from engine.proposals.units import spelled_out
 
 PACKAGE = "vietnamadminunits"
 TWO_TIER_FROM = date(2025, 7, 1)          # Resolution 202/2025/QH15: in force 1/7/2025
@@ -111,6 +112,9 @@ class SeedResult:
     adopted: int = 0   # old-tree units the deployment had under its own codes (`_adoptable`)
     moved: int = 0     # units in force below a closed one, moved below its successor (org.move_below_successor)
     counts: dict[str, int] = field(default_factory=dict)  # planned units per kind
+    tracking_office: str = ""  # the name of the office that tracks after the seeding
+    # the committees of the other provinces in force at the top of the tree: one seeded before, a tree of its own
+    beside: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- the package's data
@@ -264,13 +268,13 @@ def _office_after(session: Session, adopted: dict[str, Unit], seeded_office: Uni
 
 
 def _adoptable(session: Session, planned: list[PlannedUnit]) -> dict[tuple[str, str], Unit]:
-    """Units in force that the plan does not list, by (kind, folded name) — a name two of them,
+    """Units in force that the plan does not list, by (kind, name spelled out) — a name two of them,
     or two planned old units, share names none."""
-    names = Counter((p.kind, fold(p.name)) for p in planned if p.valid_to)
+    names = Counter((p.kind, spelled_out(p.name)) for p in planned if p.valid_to)
     found: dict[tuple[str, str], Unit | None] = {}
     query = select(Unit).where(Unit.valid_to.is_(None), Unit.code.not_in([p.code for p in planned]))
     for unit in session.scalars(query):
-        key = (unit.kind, fold(unit.name))
+        key = (unit.kind, spelled_out(unit.name))
         found[key] = None if key in found else unit
     return {key: unit for key, unit in found.items() if unit is not None and names[key] == 1}
 
@@ -288,7 +292,7 @@ def seed_province(session: Session, code: str) -> SeedResult:
                             name=unit.name)
     adoptable = _adoptable(session, planned)
     adopted = {p.code: unit for p in planned if p.valid_to and p.code not in existing
-               and (unit := adoptable.get((p.kind, fold(p.name)))) is not None}
+               and (unit := adoptable.get((p.kind, spelled_out(p.name)))) is not None}
     office = _office_after(session, adopted, existing.get(f"{planned[0].code}-{TRACKING_OFFICE}"))
     result = SeedResult(province=planned[0].name)
     ids = {c: u.id for c, u in existing.items()}
@@ -326,4 +330,16 @@ def seed_province(session: Session, code: str) -> SeedResult:
             unit.successor_id = ids[item.successor]
     session.flush()
     result.moved = org.move_units_left_below_closed(session)
+    result.tracking_office = session.scalar(select(Unit.name).where(Unit.is_tracking_office.is_(True))
+                                            .order_by(Unit.id)) or ""
+    result.beside = _other_provinces(session, planned[0].code)
     return result
+
+
+def _other_provinces(session: Session, code: str) -> list[str]:
+    """The committees of the provinces in force at the top of the tree other than `code`'s. Beside a second one, a
+    tree names its units only with their province: a register's "Sở Tài chính" or "UBND tỉnh" names none of them
+    (engine.org.home.home_place), and the tracking office stays the first province's."""
+    return list(session.scalars(select(Unit.name).where(
+        Unit.kind == "province", Unit.parent_id.is_(None), Unit.valid_to.is_(None), Unit.code != code)
+        .order_by(Unit.name)))

@@ -284,6 +284,13 @@ def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
     return _tokens_at(text)[:3]
 
 
+def spelled_out(text: str) -> str:
+    """`text` folded with the abbreviations offices write expanded ("Sở TN&MT": "so tai nguyen va moi truong", "UBND
+    TP. Tuy Hòa": "uy ban nhan dan thanh pho tuy hoa"), without commas: one key for the ways a unit's name is
+    written."""
+    return " ".join(word for word in tokens(text)[0] if word != ",")
+
+
 def _tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[int, int]]]:
     """`tokens`, and where in `text` each word was written (an expanded abbreviation's words where it was)."""
     found = list(_TOKEN.finditer(text.translate(_ETH)))

@@ -189,7 +189,7 @@ def _filtered(session: Session, user: User, q: AssignmentQuery, *, listable_only
         query = query.where(*scope_conditions(q.report))
     unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
     if unit is not None:
-        query = query.where(_in_units(session, org.subtree_ids(session, unit.id), probed))
+        query = query.where(_in_units(session, _asked_units(session, unit), probed))
     if q.directive_id:
         query = query.where(Assignment.directive_id == q.directive_id)
     if q.blocked:  # as of the report's day, as it counts them
@@ -237,8 +237,14 @@ def _links_in_scope(session: Session, user: User, q: AssignmentQuery) -> list[in
     unit = org.unit_by_code(session, q.unit_code) if q.unit_code else None
     if unit is None:
         return sorted(units)
-    subtree = org.subtree_ids(session, unit.id)
-    return sorted(subtree) if set(subtree) <= units else None
+    subtree = _asked_units(session, unit)
+    return sorted(subtree) if subtree <= units else None
+
+
+def _asked_units(session: Session, unit: Unit) -> set[int]:
+    """The units a filter on `unit` lists the tasks of: its sub-tree with the units reorganised into it, as its report
+    counts them (engine.reports.query.chosen_units) — Phường Tuy Hòa's lists what its pre-2025 communes received."""
+    return org.with_predecessors(session, org.subtree_ids(session, unit.id))
 
 
 def search(session: Session, user: User, q: AssignmentQuery, *, tabs: bool = True) -> Page:

@@ -97,6 +97,7 @@ def pull(engine, peer: Peer, client: UpperClient, on_paper: list[str]) -> int:
     added to `on_paper` (followed by the paper procedure, outside the system)."""
     received, page = 0, 1
     directives_seen: dict[int, dict] = {}
+    ours = _led_by_us(client, peer.remote_unit)
     while True:
         answer = client.get("/api/v1/assignments", {"unit": peer.remote_unit, "per_page": PAGE_SIZE, "page": page,
                                                     "sort": "issued"})
@@ -104,7 +105,7 @@ def pull(engine, peer: Peer, client: UpperClient, on_paper: list[str]) -> int:
             raise SyncError("The upper level refused the list of assignments (HTTP %(status)s: %(body)s).",
                             status=answer.status, body=str(answer.body)[:500])
         for item in answer.body.get("items", []):
-            if item.get("lead_unit") != peer.remote_unit or _known(engine, peer, item["id"]):
+            if item.get("lead_unit") not in ours or _known(engine, peer, item["id"]):
                 continue
             directive = directives_seen.get(item["directive_id"])
             if directive is None:
@@ -120,6 +121,27 @@ def pull(engine, peer: Peer, client: UpperClient, on_paper: list[str]) -> int:
         if page * PAGE_SIZE >= answer.body.get("total", 0):
             return received
         page += 1
+
+
+def _led_by_us(client: UpperClient, remote_unit: str) -> set[str]:
+    """Our unit's code in the upper level's tree and those of its units reorganised into it (their successor links
+    lead there: a pre-2025 commune merged into our ward, a department merged into ours): the upper level lists the
+    tasks they received among ours, and they are ours to carry. Its other units' tasks listed there (a section's,
+    or ours as a coordinating unit) are not ours to lead."""
+    answer = client.get("/api/v1/org/units", {})
+    if answer.status != 200:
+        raise SyncError("The upper level refused the list of units (HTTP %(status)s: %(body)s).",
+                        status=answer.status, body=str(answer.body)[:500])
+    successor = {u["code"]: u.get("successor") for u in answer.body.get("items", [])}
+    ours = {remote_unit}
+    for code in successor:
+        chain, current = {code}, successor[code]
+        while current and current not in chain and current != remote_unit:
+            chain.add(current)
+            current = successor.get(current)
+        if current == remote_unit:
+            ours.add(code)
+    return ours
 
 
 def _kept_on_paper(engine, upper_directive: dict) -> bool:

@@ -194,6 +194,29 @@ def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine,
         ("tinh-52-stc", ["tinh-52-sxd", "xa-23710", "tinh-52-vp"]), ("xa-23575", ["tinh-52-snnmt"])]
 
 
+def test_a_register_kept_before_the_merger_names_the_units_of_its_day_and_issuer(engine, clock):
+    """Gia Lai absorbed Bình Định on 1/7/2025. Its office's register of 2024 names "Sở Tài chính" under "UBND tỉnh
+    Bình Định": Bình Định's, in force then (today's Sở Tài chính tỉnh Gia Lai was refused as not in force on the
+    issue date); under "UBND tỉnh", the old Gia Lai's, whose name the new province bears. The tasks are imported
+    under those old units."""
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=engine).exit_code == 0
+    with engine.db.session() as s:
+        clerk = org.create_user(s, "vanthu", "mat-khau-du-dai-1", "Nguyễn Thị Thư", "tinh-52-vp", ["clerk"])
+        engine.load_ruleset(s)
+    rows = [[1, "215/TB-UBND", "12/05/2024", "Kết luận về giải ngân vốn", "UBND tỉnh Bình Định", None,
+             "Rà soát kế hoạch vốn", "Sở Tài chính", "Sở TN&MT; UBND huyện Tuy Phước", "30/12/2024"],
+            [2, None, None, None, None, None, "Giải phóng mặt bằng", "UBND huyen Tuy Phuoc", "Sở TT&TT", "31/01/2025"],
+            [3, "12/CT-UBND", "01/03/2024", "Chỉ thị về kỷ luật", "UBND tỉnh", None, "Tăng cường kỷ luật",
+             "Sở Tài chính", "Sở Nội vụ", "31/12/2024"]]
+    plan = excel.plan_workbook(engine, office_register(rows), clerk)
+    assert plan.errors == []
+    assert [(i["lead_unit"], i["coordinating_units"]) for d in plan.directives for i in d.items] == [
+        ("cu-tinh-52-stc", ["cu-tinh-52-stnmt", "cu-huyen-550"]), ("cu-huyen-550", ["cu-tinh-52-stttt"]),
+        ("cu-tinh-64-stc", ["cu-tinh-64-snv"])]
+    # registered with those units, each in force on its directive's day
+    assert len(excel.import_workbook(engine, office_register(rows), clerk).directives) == 2
+
+
 def test_a_seeded_province_s_units_by_the_acronyms_its_office_writes(engine):
     """"STC", "Sở XD", "Sở LĐTBXH": a seeded unit's name carries its place ("Sở Tài chính tỉnh Gia Lai",
     initials STCTGL), and the acronyms its office writes were unknown units."""

@@ -75,14 +75,16 @@ def lower(request, clock, tmp_path):
         engine.close()
 
 
-def _register_upper(upper, users) -> None:
-    directives.register(upper, {"symbol": "12/2026/KH-UBND", "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
-                                "summary": "Kế hoạch cải cách hành chính", "urgency": "urgent"},
-                        [{"content": "Rà soát thủ tục tài chính", "lead_unit": "STC", "deadline": "31/03/2026"},
-                         {"content": "Rà soát thủ tục xây dựng", "lead_unit": "SXD", "deadline": "31/03/2026"}],
-                        users["clerk"])
+_GIVEN = [{"content": "Rà soát thủ tục tài chính", "lead_unit": "STC", "deadline": "31/03/2026"},
+          {"content": "Rà soát thủ tục xây dựng", "lead_unit": "SXD", "deadline": "31/03/2026"}]
+
+
+def _register_upper(upper, users, symbol: str = "12/2026/KH-UBND", items: list[dict] = _GIVEN) -> None:
+    directives.register(upper, {"symbol": symbol, "issued_on": "12/02/2026", "issuer": "UBND tỉnh",
+                                "summary": "Kế hoạch cải cách hành chính", "urgency": "urgent"}, items, users["clerk"])
     with upper.db.session() as s:
-        classify = s.scalars(select(WorkItem).where(WorkItem.form_key == "classify_directive")).one()
+        classify = s.scalars(select(WorkItem).where(WorkItem.form_key == "classify_directive",
+                                                    WorkItem.status == "ready")).one()
     upper.runtime.complete(classify.id, {"tracked": "on"}, users["clerk"])
 
 
@@ -202,6 +204,24 @@ def test_a_local_unit_of_the_old_tree_receives_through_its_successor(loaded, org
         assert sync.run(lower, peer).pulled == 1
     with lower.db.session() as s:
         assert s.scalars(select(Assignment)).one().lead_unit_id == org.unit_by_code(s, "STC-MOI").id
+
+
+def test_a_task_the_upper_level_gave_a_unit_merged_into_ours_is_received(loaded, org_tree, lower, clock):
+    """The province gave Sở Kế hoạch và Đầu tư a task before it merged into Sở Tài chính: the upper level lists it
+    among Sở Tài chính's, and Sở Tài chính's own deployment receives it with its own (it was passed over, led by
+    another code than ours; a section's task listed there stays the section's)."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SKHDT", "Sở Kế hoạch và Đầu tư", parent_code="UBND", kind="department")
+    with upper_serving(loaded, org_tree) as (server, peer):
+        _register_upper(loaded, org_tree, "13/2026/KH-UBND", [
+            {"content": "Rà soát danh mục dự án", "lead_unit": "SKHDT", "deadline": "31/03/2026"},
+            {"content": "Lập dự toán", "lead_unit": "STC-NS", "deadline": "31/03/2026"}])
+        with loaded.db.session() as s:
+            org.retire_unit(s, "SKHDT", clock.today() + timedelta(days=1), successor_code="STC")
+        assert sync.run(lower, peer).pulled == 2
+    with lower.db.session() as s:
+        received = s.scalars(select(Assignment.content).order_by(Assignment.id)).all()
+    assert received == ["Rà soát thủ tục tài chính", "Rà soát danh mục dự án"]
 
 
 def test_the_upper_level_is_read_from_the_settings_files_sync_table(tmp_path):

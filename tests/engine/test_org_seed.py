@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from engine.cli import cli
 from engine.directives import subassign
 from engine.directives.models import Assignment
+from engine.imports.units import UnitDirectory
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.org import service as org
@@ -118,6 +119,20 @@ def test_unchanged_province_keeps_its_province_and_is_idempotent(engine):
     assert bad.exit_code == 2 and "01/01/2026" not in bad.output and "--on" in bad.output
 
 
+def test_a_second_province_seeded_into_the_same_deployment_says_what_it_did(engine):
+    """Điện Biên seeded after Cao Bằng: a tree of its own beside it, Cao Bằng's office still tracking, and its
+    registers' "Sở Tài chính" no longer naming Cao Bằng's — said, not left for the office to find out."""
+    first = _seed(engine, "04")
+    assert "Tracking office: Văn phòng Ủy ban nhân dân tỉnh Cao Bằng." in first and "Also in" not in first
+    second = _seed(engine, "11")
+    assert "Tracking office: Văn phòng Ủy ban nhân dân tỉnh Cao Bằng." in second
+    assert "Also in this deployment: UBND tỉnh Cao Bằng. Each province is a tree of its own, tracked" in second
+    assert "Also in this deployment: UBND tỉnh Điện Biên." in _seed(engine, "04")
+    with engine.db.session() as s:
+        assert org.tracking_office(s).code == "tinh-04-vp"
+        assert UnitDirectory(s).find("Sở Tài chính") is None   # what the message says
+
+
 def test_all_or_nothing_and_unknown_province(engine):
     with engine.db.session() as s:
         org.create_unit(s, "xa-01273", "Trùng mã", kind="department")  # a commune code of Cao Bằng, wrong kind
@@ -170,6 +185,20 @@ def test_a_directive_of_a_pre_2025_unit_reports_under_its_successor(seeded_scena
         merged_in = org.with_predecessors(s, {ward.id}) - {ward.id}
         latest = org.latest_successors(s)
         assert old.id in merged_in and all(latest[u] == ward.id for u in merged_in)  # Phường 1, 2… of Tuy Hòa
+
+
+def test_the_registry_filtered_on_a_successor_lists_its_predecessor_s_task(seeded_scenario):
+    """Filtered on Phường Tuy Hòa, the registry lists the task a pre-2025 commune merged into it received, as the
+    ward's report counts it — the office's, and the ward's own staff's (it listed none: found on a seeded Đắk Lắk)."""
+    sc = seeded_scenario
+    assignment = _pre_2025_commune_task(sc, "14/UBND-VP")
+    with sc.engine.db.session() as s:
+        ward = _user(s, "tuyhoa", "xa-22015", ["unit_officer"])
+        found = {(who, code): [r.assignment.id for r in registry.search(
+            s, user, registry.AssignmentQuery(unit_code=code)).rows]
+            for who, user in (("office", sc.users["clerk"]), ("ward", ward)) for code in ("xa-22015", "cu-xa-22015")}
+        other = registry.search(s, sc.users["clerk"], registry.AssignmentQuery(unit_code="tinh-66-stc")).total
+    assert set(map(tuple, found.values())) == {(assignment.id,)} and other == 0, found
 
 
 def test_a_report_of_a_reorganised_unit_itself_adds_up(seeded_scenario):
@@ -262,6 +291,25 @@ _OWN_NOTICE = """Chủ tịch UBND {tier} kết luận như sau:
 1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn, báo cáo UBND {tier} trước ngày 30/12/2026.
 2. Sở Nông nghiệp và Môi trường {tier} đẩy nhanh giải phóng mặt bằng; hoàn thành trong tháng 01/2027.
 3. Giao Văn phòng UBND {tier} theo dõi, đôn đốc việc thực hiện."""
+
+
+def test_an_old_deployment_s_units_written_with_abbreviations_are_adopted(engine):
+    """A pre-2025 Phú Yên tree as an office typed it ("Ủy ban nhân dân tỉnh Phú Yên", "Sở TT&TT tỉnh Phú Yên", "UBND TP
+    Tuy Hòa", "Sở LĐ-TB&XH tỉnh Phú Yên"): seeding Đắk Lắk adopts them, not a second Sở TT&TT beside one left in
+    force (its tasks counted nowhere of today's)."""
+    with engine.db.session() as s:
+        for code, name, parent, kind in (("PY", "Ủy ban nhân dân tỉnh Phú Yên", None, "province"),
+                                         ("PY-TTTT", "Sở TT&TT tỉnh Phú Yên", "PY", "department"),
+                                         ("PY-LD", "Sở LĐ-TB&XH tỉnh Phú Yên", "PY", "department"),
+                                         ("PY-TH", "UBND TP Tuy Hòa", "PY", "district")):
+            org.create_unit(s, code, name, parent_code=parent, kind=kind)
+    assert "4 adopted from the old tree" in _seed(engine, "66")
+    with engine.db.session() as s:
+        latest = org.latest_successors(s)
+        successors = {c: s.get(Unit, latest[org.require_unit(s, c).id]).code
+                      for c in ("PY", "PY-TTTT", "PY-LD", "PY-TH")}
+        assert successors == {"PY": "tinh-66", "PY-TTTT": "tinh-66-skhcn", "PY-LD": "tinh-66-snv", "PY-TH": "tinh-66"}
+        assert org.unit_by_code(s, "cu-tinh-54-stttt") is None
 
 
 @pytest.mark.parametrize("province, tier, place", [("66", "tỉnh", "Đắk Lắk"), ("92", "thành phố", "Cần Thơ")])

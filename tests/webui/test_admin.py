@@ -139,6 +139,9 @@ def test_the_system_admin_seeds_a_province_from_the_page(engine, browser):
     page = admin.get("/admin/organisation").get_data(as_text=True)
     assert "UBND tỉnh Cao Bằng: đã tạo" in page
     assert "<td>UBND tỉnh Cao Bằng</td><td>12</td><td>56</td>" in page
+    # seeded beside the deployment's own tree: said in Vietnamese, with the office that goes on tracking
+    assert ("Hệ thống này còn có: UBND tỉnh. Mỗi tỉnh là một cây tổ chức riêng, do Văn phòng UBND tỉnh theo dõi; khi "
+            "có hai tỉnh") in page
     response = admin.post("/admin/organisation", {"province": "99"}, page="/admin/organisation")
     assert response.status_code == 400 and "Không có tỉnh, thành phố mã 99" in response.get_data(as_text=True)
     response = admin.post("/admin/organisation", {"province": "95"}, page="/admin/organisation")

@@ -141,6 +141,11 @@ def organisation():
                     "already there, %(moved)s units in force below a closed one moved below its successor.",
                     province=result.province, created=result.created, adopted=result.adopted,
                     existing=result.existing, moved=result.moved), "success")
+            if result.beside:  # one deployment, several provinces: what the seeding did to the other's
+                flash(_("Also in this deployment: %(provinces)s. Each province is a tree of its own, tracked by "
+                        "%(office)s; with two provinces, registers and texts name the seeded units with their province "
+                        "(\"Sở Tài chính tỉnh …\"), not \"Sở Tài chính\" alone.",
+                        provinces=", ".join(result.beside), office=result.tracking_office), "warning")
             return redirect(url_for("admin.organisation"))
     with engine().db.reading() as session:
         seeded = [(unit, _unit_counts(session, unit)) for unit in session.scalars(
