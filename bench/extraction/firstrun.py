@@ -110,8 +110,8 @@ def classify(document: str, source: str, text: str) -> tuple[str, str]:
     return REPORT, "the row names no document, only whose words they are"
 
 
-def write_classes() -> int:
-    """Classes every held-out document of the manifest into classes.csv; the number written."""
+def write_classes(path: Path = CLASSES) -> int:
+    """Classes every held-out document of the manifest into `path` (classes.csv); the number written."""
     rows: list[tuple[str, str, str, str]] = []
     for line in (CORPUS / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
         if (found := _ROW.match(line)) and (CORPUS / found.group(1)).exists():
@@ -119,7 +119,7 @@ def write_classes() -> int:
             if found.group(2).strip().startswith("the same") and why.startswith("the row names no"):
                 kind, why = rows[-1][2], "the row is 'the same' document as the row above"
             rows.append((found.group(1), found.group(1).split("/")[0], kind, why))
-    with CLASSES.open("w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(("file", "batch", "class", "why"))
         writer.writerows(rows)
@@ -179,6 +179,11 @@ def replay(commit: str, documents: list[dict]) -> tuple[list[UnitRef], list[list
         for found in json.loads(done.stdout)]
 
 
+def _counts(score: Score) -> str:
+    return (f"{score.matched} of {score.proposed} proposals, lead {score.right_lead}, deadline {score.right_deadline}, "
+            f"both {score.right_both} of {score.gold} tasks")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.extraction.firstrun", description=__doc__.splitlines()[0])
     parser.add_argument("--classify", action="store_true", help="rewrite classes.csv by the rule, then score")
@@ -194,20 +199,22 @@ def main() -> None:
     for batch, commit in FIRST_RUNS.items():
         documents = annotations[batch]
         units, proposals = replay(commit, documents)
+        batch_score: dict[str, Score] = defaultdict(Score)
         for doc, found in zip(documents, proposals, strict=True):
             score = Score()
             score_proposals(doc, found, units, score)
             for name in (classes[doc["file"]], "both"):
                 pooled[name].add(score)
+                batch_score[name].add(score)
                 counts[name] += 1
-            if args.verbose:
-                print(score.line(f"{batch}@{commit} {classes[doc['file']]} {doc['file'].split('/')[1]}"))
+        if args.verbose:
+            for name, score in sorted(batch_score.items()):
+                print(f"{batch}@{commit} {name}: {_counts(score)}")
     print(f"{'class':<10} {'tasks':>5} {'proposed':>9} {'precis.':>7} {'recall':>7} {'lead':>7} "
           f"{'deadline':>7} {'lead+dl':>7}")
     for name in (OFFICIAL, REPORT, "both"):
         score = pooled[name]
-        print(score.line(f"{name} ({counts[name]})"), f"  [{score.matched} of {score.proposed} proposals; "
-              f"lead {score.right_lead}, deadline {score.right_deadline}, both {score.right_both} of {score.gold}]")
+        print(score.line(f"{name} ({counts[name]})"), f"  [{_counts(score)}]")
 
 
 if __name__ == "__main__":
