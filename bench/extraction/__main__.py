@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,10 +63,19 @@ def _deadline_right(proposal: Proposal, gold: dict) -> bool:
             and d.day == gold.get("day_of_month") and d.days == gold.get("working_days"))
 
 
+def read_text(path: Path) -> str:
+    """A corpus file's text: a .docx read as an attached one is, any other as UTF-8."""
+    return read_document(path.read_bytes(), path.name).text if path.suffix == ".docx" else path.read_text("utf-8")
+
+
 def score_document(doc: dict, units: list[UnitRef], score: Score) -> None:
-    path = CORPUS / doc["file"]
-    text = read_document(path.read_bytes(), path.name).text if path.suffix == ".docx" else path.read_text("utf-8")
+    text = read_text(CORPUS / doc["file"])
     proposals = propose(text, UnitMatcher(units), date.fromisoformat(doc["issued_on"])).proposals
+    score_proposals(doc, proposals, units, score)
+
+
+def score_proposals(doc: dict, proposals: Sequence[Proposal], units: list[UnitRef], score: Score) -> None:
+    """Adds to `score` how `proposals` (an engine's for `doc`, this one's or an earlier one's) meet its gold tasks."""
     score.gold += len(doc["tasks"])
     score.proposed += len(proposals)
     unused = list(proposals)
