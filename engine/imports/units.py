@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.org.home import COMMITTEE, committee_names, home_place, own_names
 from engine.org.models import Unit
+from engine.org.names import spelled_out
 from engine.proposals.service import unit_matcher
-from engine.proposals.units import UnitMatcher, spelled_out
+from engine.proposals.units import UnitMatcher
 from engine.text import fold
 
 _SEPARATORS = re.compile(r"[;\n\r]+")   # a comma too, unless a unit's name holds it (_comma_names)

@@ -22,7 +22,7 @@ What one `seed_province` creates (codes in brackets; `<p>` the province's statis
 Old-tree units a deployment already holds under its own codes — restored from a backup made
 before 2025, or imported — are adopted rather than duplicated: a unit in force, of the planned
 old unit's kind and with its name (compared folded, the usual abbreviations written out — "UBND TP Tuy Hòa", "Sở
-TT&TT tỉnh Phú Yên": engine.proposals.units.spelled_out —, and only when one unit has it), gets the
+TT&TT tỉnh Phú Yên": engine.org.names.spelled_out —, and only when one unit has it), gets the
 end date and the successor link, keeps its code, parent and tasks, and the planned units below
 it hang below it; an old tracking office so closed hands over to the seeded Văn phòng UBND. A unit left in
 force below a unit closed with a successor (an adopted old ward's sections) moves below the unit carrying its work
@@ -52,7 +52,7 @@ from engine.db import lock_name
 from engine.errors import EngineError
 from engine.org import service as org
 from engine.org.models import Unit
-from engine.proposals.units import spelled_out
+from engine.org.names import spelled_out
 
 PACKAGE = "vietnamadminunits"
 TWO_TIER_FROM = date(2025, 7, 1)          # Resolution 202/2025/QH15: in force 1/7/2025

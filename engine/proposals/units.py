@@ -39,40 +39,11 @@ from datetime import date
 from engine.org.home import CITY as _CITY
 from engine.org.home import COMMITTEE as _COMMITTEE
 from engine.org.home import committee_names, home_place, named_by_tier, own_names
+from engine.org.names import phrase as _phrase
+from engine.org.names import tokens, tokens_at
 from engine.text import fold
 
-
-def _phrase(words: str) -> tuple[str, ...]:
-    return tuple(words.split())
-
-
-_TOKEN = re.compile(r"\w+|&|[,;:()]")
-_ETH = str.maketrans("Ðð", "Đđ")   # the Latin eth some pages type for "Đ": "Bộ Kế hoạch và Ðầu tư"
 _JOINING = {"va"}
-# Abbreviations as written (folded, "&" read as "và") → the words they stand for.
-_ABBREVIATIONS = {
-    "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "uy ban mttq": "uy ban mat tran to quoc",
-    "tn va mt": "tai nguyen va moi truong", "tnmt": "tai nguyen va moi truong",
-    "kh va dt": "ke hoach va dau tu", "khdt": "ke hoach va dau tu",
-    "nn va ptnt": "nong nghiep va phat trien nong thon", "nnptnt": "nong nghiep va phat trien nong thon",
-    "ptnt": "phat trien nong thon", "nn va mt": "nong nghiep va moi truong", "nnmt": "nong nghiep va moi truong",
-    "tt va tt": "thong tin va truyen thong", "tttt": "thong tin va truyen thong",
-    "gd va dt": "giao duc va dao tao", "gddt": "giao duc va dao tao",
-    "kh va cn": "khoa hoc va cong nghe", "khcn": "khoa hoc va cong nghe",
-    "vh , tt va dl": "van hoa , the thao va du lich", "vhttdl": "van hoa , the thao va du lich",
-    "vh tt va dl": "van hoa , the thao va du lich",
-    "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
-    "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
-    "bql": "ban quan ly", "bqlda": "ban quan ly du an", "chqs": "chi huy quan su",
-    # the committees' offices, "VP UBND tỉnh", "VP HĐND và UBND huyện" ("VP" alone ends symbols: 123/UBND-VP)
-    "vp ubnd": "van phong uy ban nhan dan", "vp hdnd": "van phong hoi dong nhan dan",
-    # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
-    "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
-    "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",
-    "nn mt": "nong nghiep va moi truong",   # 2025's merged department: "Sở NN-MT"
-    "ld tb va xh": "lao dong thuong binh va xa hoi",
-    "vhtt va dl": "van hoa , the thao va du lich", "kh cn": "khoa hoc va cong nghe",
-}
 # The words naming a tier of local government after "UBND các …", and the unit kind of that tier.
 _TIERS = {
     ("huyen",): "district", ("quan",): "district", ("thi", "xa"): "district", ("thanh", "pho"): "district",
@@ -263,10 +234,6 @@ _LEVELS = (("cap", "tinh"), ("cap", "thanh", "pho"), ("tinh",), ("thanh", "pho")
            # the committee they belong to, not a body beside them: "các sở, ban ngành(, đơn vị) thuộc UBND tỉnh, …"
            *((*unit, "thuoc", *_COMMITTEE, *level) for unit in ((), (",", "don", "vi"))
              for level in (("tinh",), _CITY)))
-# By first word, longest first.
-_EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-for _short, _long in sorted(((_phrase(k), _phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
-    _EXPANSIONS.setdefault(_short[0], []).append((_short, _long))
 
 
 _BESIDE_REACH = 5   # words before the committee's name read for the ministries' heads ("ngang bộ, Chủ tịch")
@@ -275,49 +242,6 @@ _BESIDE_REACH = 5   # words before the committee's name read for the ministries'
 def _after_ministries(before: list[str]) -> bool:
     """The words before a name close the ministries' heads: "… Thủ trưởng cơ quan ngang bộ, Chủ tịch"."""
     return any(before[at:at + 2] == ["ngang", "bo"] for at in range(len(before) - 1))
-
-
-def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
-    """Folded words with abbreviations expanded ("&" as "va"), whether each was written in
-    capitals (a code or initials are recognised only then), and whether it opens with a capital
-    (a proper name: "Phú Yên")."""
-    return _tokens_at(text)[:3]
-
-
-def spelled_out(text: str) -> str:
-    """`text` folded with the abbreviations offices write expanded ("Sở TN&MT": "so tai nguyen va moi truong", "UBND
-    TP. Tuy Hòa": "uy ban nhan dan thanh pho tuy hoa"), without commas: one key for the ways a unit's name is
-    written."""
-    return " ".join(word for word in tokens(text)[0] if word != ",")
-
-
-def _tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[int, int]]]:
-    """`tokens`, and where in `text` each word was written (an expanded abbreviation's words where it was)."""
-    found = list(_TOKEN.finditer(text.translate(_ETH)))
-    raw = [m.group() for m in found]
-    words = ["va" if t == "&" else fold(t) for t in raw]
-    capitals = [t.isupper() and len(t) > 1 for t in raw]
-    out: list[str] = []
-    caps: list[bool] = []
-    proper: list[bool] = []
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(words):
-        for short, long in _EXPANSIONS.get(words[i], ()):
-            if tuple(words[i:i + len(short)]) == short:
-                out.extend(long)
-                caps.extend([False] * len(long))
-                proper.extend([False] * len(long))
-                spans.extend([(found[i].start(), found[i + len(short) - 1].end())] * len(long))
-                i += len(short)
-                break
-        else:
-            out.append(words[i])
-            caps.append(capitals[i])
-            proper.append(raw[i][:1].isupper())
-            spans.append(found[i].span())
-            i += 1
-    return out, caps, proper, spans
 
 
 def initials(name: str) -> str:
@@ -572,7 +496,7 @@ class UnitMatcher:
         department) — a register's cell of units; and, as written, the names standing for the units concerned
         only, which a sentence assigns nothing ("các sở, ngành liên quan", "và các đơn vị liên quan": which ones,
         the words do not say). None where any other words name no unit."""
-        words, capitals, proper, spans = _tokens_at(text)
+        words, capitals, proper, spans = tokens_at(text)
         found = self.mentions(words, capitals, proper)
         named = {at for mention in found for at in range(mention.start, mention.end)}
         concerned = [(m.start, m.end) for m in found if m.related]

@@ -1,0 +1,88 @@
+"""How offices write a unit's name: folded words with the abbreviations they use spelled out ("Sở TN&MT",
+"UBND TP. Tuy Hòa"). Read by the proposals' unit matcher, the imports and the organisation seed alike, so a name typed
+one way or another finds the same unit everywhere."""
+from __future__ import annotations
+
+import re
+
+from engine.text import fold
+
+
+def phrase(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+_TOKEN = re.compile(r"\w+|&|[,;:()]")
+_ETH = str.maketrans("Ðð", "Đđ")   # the Latin eth some pages type for "Đ": "Bộ Kế hoạch và Ðầu tư"
+# Abbreviations as written (folded, "&" read as "và") → the words they stand for.
+_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "uy ban mttq": "uy ban mat tran to quoc",
+    "tn va mt": "tai nguyen va moi truong", "tnmt": "tai nguyen va moi truong",
+    "kh va dt": "ke hoach va dau tu", "khdt": "ke hoach va dau tu",
+    "nn va ptnt": "nong nghiep va phat trien nong thon", "nnptnt": "nong nghiep va phat trien nong thon",
+    "ptnt": "phat trien nong thon", "nn va mt": "nong nghiep va moi truong", "nnmt": "nong nghiep va moi truong",
+    "tt va tt": "thong tin va truyen thong", "tttt": "thong tin va truyen thong",
+    "gd va dt": "giao duc va dao tao", "gddt": "giao duc va dao tao",
+    "kh va cn": "khoa hoc va cong nghe", "khcn": "khoa hoc va cong nghe",
+    "vh , tt va dl": "van hoa , the thao va du lich", "vhttdl": "van hoa , the thao va du lich",
+    "vh tt va dl": "van hoa , the thao va du lich",
+    "ldtb va xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
+    "gtvt": "giao thong van tai", "tp": "thanh pho", "tx": "thi xa", "qlda": "quan ly du an",
+    "bql": "ban quan ly", "bqlda": "ban quan ly du an", "chqs": "chi huy quan su",
+    # the committees' offices, "VP UBND tỉnh", "VP HĐND và UBND huyện" ("VP" alone ends symbols: 123/UBND-VP)
+    "vp ubnd": "van phong uy ban nhan dan", "vp hdnd": "van phong hoi dong nhan dan",
+    # written with a dash, which is no token: "Sở TN-MT", "Sở KH-ĐT", "Sở LĐ-TB&XH"
+    "tn mt": "tai nguyen va moi truong", "kh dt": "ke hoach va dau tu",
+    "nn ptnt": "nong nghiep va phat trien nong thon", "gd dt": "giao duc va dao tao",
+    "nn mt": "nong nghiep va moi truong",   # 2025's merged department: "Sở NN-MT"
+    "ld tb va xh": "lao dong thuong binh va xa hoi",
+    "vhtt va dl": "van hoa , the thao va du lich", "kh cn": "khoa hoc va cong nghe",
+}
+# By first word, longest first.
+_EXPANSIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+for _short, _long in sorted(((phrase(k), phrase(v)) for k, v in _ABBREVIATIONS.items()), key=lambda kv: -len(kv[0])):
+    _EXPANSIONS.setdefault(_short[0], []).append((_short, _long))
+
+
+
+def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
+    """Folded words with abbreviations expanded ("&" as "va"), whether each was written in
+    capitals (a code or initials are recognised only then), and whether it opens with a capital
+    (a proper name: "Phú Yên")."""
+    return tokens_at(text)[:3]
+
+
+def spelled_out(text: str) -> str:
+    """`text` folded with the abbreviations offices write expanded ("Sở TN&MT": "so tai nguyen va moi truong", "UBND
+    TP. Tuy Hòa": "uy ban nhan dan thanh pho tuy hoa"), without commas: one key for the ways a unit's name is
+    written."""
+    return " ".join(word for word in tokens(text)[0] if word != ",")
+
+
+def tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[int, int]]]:
+    """`tokens`, and where in `text` each word was written (an expanded abbreviation's words where it was)."""
+    found = list(_TOKEN.finditer(text.translate(_ETH)))
+    raw = [m.group() for m in found]
+    words = ["va" if t == "&" else fold(t) for t in raw]
+    capitals = [t.isupper() and len(t) > 1 for t in raw]
+    out: list[str] = []
+    caps: list[bool] = []
+    proper: list[bool] = []
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        for short, long in _EXPANSIONS.get(words[i], ()):
+            if tuple(words[i:i + len(short)]) == short:
+                out.extend(long)
+                caps.extend([False] * len(long))
+                proper.extend([False] * len(long))
+                spans.extend([(found[i].start(), found[i + len(short) - 1].end())] * len(long))
+                i += len(short)
+                break
+        else:
+            out.append(words[i])
+            caps.append(capitals[i])
+            proper.append(raw[i][:1].isupper())
+            spans.append(found[i].span())
+            i += 1
+    return out, caps, proper, spans
