@@ -1,6 +1,7 @@
 """The clerk registers a directive from its text in Chromium: pasted, or as a DOCX. The
 proposals appear as assignment rows with their source sentences; the clerk edits one, drops
 one and registers the rest — nothing is stored before the form is submitted."""
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from engine.cli import cli
 from engine.directives.models import Assignment, Directive
 from engine.org import service as org
 from engine.org.models import Unit
+from engine.proposals import service as proposal_service
 from tests.conftest import screenshot
 from tests.e2e.conftest import register_and_classify
 from tests.proposals.texts import HEADED_NOTICE, NOTICE, notice_docx, plan_docx
@@ -205,3 +207,34 @@ def test_a_merged_province_s_task_of_before_the_merger_keeps_the_old_department_
     with loaded.db.reading() as s:
         [assignment] = s.scalars(select(Assignment)).all()
         assert s.get(Unit, assignment.lead_unit_id).code == "cu-tinh-52-stc"
+
+
+def test_while_a_document_is_read_the_page_says_so_and_a_second_click_reads_it_not_again(
+        loaded, live_server, sign_in, monkeypatch):
+    """A 5-page scan took 48 s through OCR on a gunicorn worker, the page showing "…" with the button live: the
+    clerk's second click read it again beside the first (two OCRs each past the 60 s bound of a program run,
+    both refused as too slow), and two answers added every row twice."""
+    release, calls = threading.Event(), []
+    read = proposal_service.read_and_propose
+
+    def slow_read(*args, **kwargs):
+        calls.append(1)
+        release.wait(20)   # the OCR of a scan, held until the test has looked at the page
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(proposal_service, "read_and_propose", slow_read)
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=issued_on]", "12/02/2026")
+    clerk.fill("#proposal-text", NOTICE)
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Đang đọc văn bản')")
+    assert "nhận dạng chữ (OCR), có thể mất đến 90 giây" in clerk.inner_text("#proposal-status")
+    assert clerk.is_disabled("#propose")
+    clerk.click("#propose", force=True)   # clicked again: nothing seems to happen
+    release.set()
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    assert clerk.locator("fieldset.assignment").count() == 4
+    assert len(calls) == 1
+    assert clerk.is_enabled("#propose")   # another text may be proposed after
+

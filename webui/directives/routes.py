@@ -19,7 +19,7 @@ from engine.imports import edxml
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.proposals import service as proposal_service
-from engine.proposals.reading import ReadingError
+from engine.proposals.reading import READ_SECONDS, ReadingError
 from engine.registry import service as registry
 from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
@@ -89,7 +89,7 @@ def new():
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal,
-                           upstream_label=upstream_label, max_assignments=MAX_ASSIGNMENTS,
+                           upstream_label=upstream_label, max_assignments=MAX_ASSIGNMENTS, read_seconds=READ_SECONDS,
                            large=directives.large_directive_reading(compiled.settings)), (422 if refusal else 200)
 
 
