@@ -238,3 +238,14 @@ def test_while_a_document_is_read_the_page_says_so_and_a_second_click_reads_it_n
     assert len(calls) == 1
     assert clerk.is_enabled("#propose")   # another text may be proposed after
 
+
+def test_a_password_protected_docx_is_refused_saying_so(loaded, live_server, sign_in):
+    """Word's "Encrypt with Password" DOCX (tests/fixtures/doc/MANIFEST.md) was refused as damaged."""
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.set_input_files("#proposal-file", str(Path(__file__).parents[1] / "fixtures" / "doc" /
+                                                 "thong-bao-mat-khau.docx"))
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Tệp được đặt mật khẩu: hãy lưu lại tệp không đặt mật khẩu, "
+                            "hoặc dán nội dung văn bản.')")
+    assert clerk.locator("fieldset.assignment").count() == 1   # the blank row, as before
