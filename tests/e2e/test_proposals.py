@@ -249,3 +249,38 @@ def test_a_password_protected_docx_is_refused_saying_so(loaded, live_server, sig
     clerk.wait_for_selector("#proposal-status:has-text('Tệp được đặt mật khẩu: hãy lưu lại tệp không đặt mật khẩu, "
                             "hoặc dán nội dung văn bản.')")
     assert clerk.locator("fieldset.assignment").count() == 1   # the blank row, as before
+
+
+def test_a_refused_form_comes_back_with_each_proposal_s_sentence_and_the_pasted_text(loaded, live_server, sign_in):
+    """Registering with a header field left empty shows the form again: the rows and their edits came back, but
+    not the sentence each came from nor the pasted text, and the clerk could no longer check a row against its
+    sentence (30 rows of a conclusion notice) nor propose again."""
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=symbol]", "12/TB-UBND")
+    clerk.fill("input[name=issued_on]", "12/02/2026")
+    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
+    clerk.fill("#proposal-text", NOTICE)
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    rows = clerk.locator("fieldset.assignment")
+    rows.nth(0).locator("textarea").fill("Rà soát và điều chuyển kế hoạch vốn")   # edited
+    rows.nth(1).locator(".remove-row").click()                                     # dropped
+    clerk.click("button.primary:has-text('Vào sổ')")                              # the issuer left empty
+    clerk.wait_for_selector(".flash.error")
+    rows = clerk.locator("fieldset.assignment")
+    assert rows.count() == 3
+    assert rows.nth(0).locator("textarea").input_value() == "Rà soát và điều chuyển kế hoạch vốn"
+    assert [rows.nth(n).locator(".source").inner_text() for n in range(3)] == [
+        "Trích từ văn bản: Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn; hoàn thành "
+        "trước ngày 15/3/2026.",
+        "Trích từ văn bản: Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20.",
+        "Trích từ văn bản: Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026."]
+    assert clerk.input_value("#proposal-text") == NOTICE
+    clerk.fill("input[name=issuer]", "UBND tỉnh")
+    register_and_classify(clerk)
+    with loaded.db.reading() as s:
+        assert [a.content for a in s.scalars(select(Assignment).order_by(Assignment.seq))] == [
+            "Rà soát và điều chuyển kế hoạch vốn",
+            "Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20",
+            "Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026"]

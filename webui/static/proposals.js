@@ -68,6 +68,12 @@
       days.dispatchEvent(new Event('input', {bubbles: true}));
     }
     row.querySelector('legend').after(sourceNote(proposal));
+    // sent with the form, so that a refused form shows each row's sentence again (_assignments.html)
+    var source = document.createElement('input');
+    source.type = 'hidden';
+    source.name = row.querySelector('textarea').name.replace(/content$/, 'source');
+    source.value = proposal.source;
+    row.append(source);
   }
 
   function show(data) {
