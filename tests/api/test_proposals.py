@@ -230,3 +230,26 @@ def test_a_word_97_file_renamed_docx_gives_its_tasks(as_user, loaded):
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json()["method"] == "doc"
     assert ["SKHCN"] in [[u["code"] for u in p["lead_units"]] for p in answer.get_json()["proposals"]]
+
+
+def test_a_document_registered_by_hand_and_again_from_its_file_is_one_directive(as_user, loaded):
+    """The header read from a file names its issuer as the letterhead writes it ("Ủy ban nhân dân tỉnh Gia Lai"),
+    a clerk types "UBND tỉnh Gia Lai" or "Uỷ ban nhân dân tỉnh Gia Lai" (the older accent): walked on a served
+    deployment, a notice 215/TB-UBND was registered twice, by hand and from its DOCX, 44 tasks twice."""
+    clerk = as_user("clerk")
+    header = clerk("POST", "/directives/proposals", json={"text": "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 215/TB-UBND\n"
+                                                          "Gia Lai, ngày 10 tháng 02 năm 2026\n" + NOTICE}
+                   ).get_json()["header"]
+    assert header["issuer"]["value"] == "Ủy ban nhân dân tỉnh Gia Lai"
+    body = {"symbol": "215/TB-UBND", "issued_on": "2026-02-10", "issuer": "UBND tỉnh Gia Lai",
+            "summary": "Kết luận giao ban",
+            "assignments": [{"content": "Rà soát", "lead_unit": "STC", "deadline_days": 5}]}
+    assert clerk("POST", "/directives", json=body).status_code == 201
+    for issuer in (header["issuer"]["value"], "Uỷ ban nhân dân tỉnh Gia Lai", "UBND  TỈNH GIA LAI"):
+        again = clerk("POST", "/directives", json={**body, "issuer": issuer})
+        assert again.status_code == 422, issuer
+        assert again.get_json()["error"]["message"] == "Văn bản 215/TB-UBND đã được vào sổ."
+    other = clerk("POST", "/directives", json={**body, "issuer": "Văn phòng UBND tỉnh Gia Lai"})
+    assert other.status_code == 201   # another issuer's 215/TB-UBND
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 2
