@@ -28,6 +28,7 @@ from engine.org import service as org
 from engine.org.models import Unit, User
 from engine.runtime.models import WorkflowInstance, WorkItem, declare_people, declare_start_data
 from engine.secrecy import register as secret_register
+from engine.text import fold
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline, day_of
 
@@ -158,11 +159,23 @@ def refuse_duplicate(session: Session, header: dict, directive_id: int | None = 
     document is registered once. The name's lock, held until the registration or correction
     commits, makes a second one at the same moment (a double-click) wait and then see it."""
     issued_on = date.fromisoformat(header["issued_on"])
-    lock_name(session, f"directive:{header['symbol']}|{issued_on}|{header['issuer']}")
-    if session.scalar(select(Directive.id).where(
-            Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
-            Directive.issuer == header["issuer"], Directive.id.is_distinct_from(directive_id))):
+    lock_name(session, f"directive:{header['symbol']}|{issued_on}")
+    issuers = session.scalars(select(Directive.issuer).where(
+        Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
+        Directive.id.is_distinct_from(directive_id)))
+    if issuer_key(header["issuer"]) in {issuer_key(issuer) for issuer in issuers}:
         raise DirectiveError("Directive %(symbol)s is already registered.", symbol=header["symbol"])
+
+
+# The abbreviations of a body's name (Nghị định 30/2020/NĐ-CP writes them in symbols; clerks type them for the name)
+_ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
+
+
+def issuer_key(issuer: str) -> str:
+    """An issuer as compared for a duplicate: one body however its name is written — as the letterhead reads
+    ("Ủy ban nhân dân tỉnh Gia Lai", engine.proposals.header), abbreviated ("UBND tỉnh Gia Lai"), in capitals, or
+    with the older accent ("Uỷ ban")."""
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in fold(issuer).split())
 
 
 def upstream_deadline_label(settings: dict) -> str | None:

@@ -1,8 +1,8 @@
 """A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), Word
-97–2003 (.doc, through antiword, Debian package antiword), a web page (HTML, often named .doc, or saved as one
-file, .mht: engine.proposals.html), PDF through its text layer (poppler's pdftotext), and a scanned PDF or an
-image through OCR (tesseract with its Vietnamese data, Debian packages tesseract-ocr and tesseract-ocr-vie).
-Bounded: the file's size, the pages read and each program's running time."""
+97–2003 (.doc, also renamed .docx, through antiword, Debian package antiword), a web page (HTML, often named
+.doc, or saved as one file, .mht: engine.proposals.html), PDF through its text layer (poppler's pdftotext), and
+a scanned PDF or an image through OCR (tesseract with its Vietnamese data, Debian packages tesseract-ocr and
+tesseract-ocr-vie). Bounded: the file's size, the pages read and each program's running time."""
 from __future__ import annotations
 
 import io
@@ -38,6 +38,7 @@ REASONS = {
     "too_large": "The file is larger than %(limit)s MB.",
     "unsupported": "Attach a DOCX, a DOC, a PDF or a scanned image (PNG, JPEG, TIFF).",
     "unreadable": "The file could not be read: it is damaged or not what its name says.",
+    "encrypted": "The file is protected by a password: save it again without the password, or paste the text.",
     "unpacks_too_large": "The file is refused: once unpacked it would exceed %(mb)s MB, or a part of it more "
                          "than %(ratio)s times its size.",
     "too_slow": "Reading this file took longer than %(seconds)s seconds: paste the text, or attach fewer pages.",
@@ -76,15 +77,25 @@ def read_document(data: bytes, filename: str) -> DocumentText:
         return DocumentText(_html_text(html.mhtml_text, data), "mhtml")
     if html.is_html(data):   # whatever its name: office systems save a web page as .doc ("report.doc")
         return DocumentText(_html_text(html.html_text, data), "html")
-    if name.endswith(".docx"):
+    if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data:   # a DOCX Word saved with "Encrypt with Password"
+        raise ReadingError("encrypted")
+    if name.endswith(".docx") and not data.startswith(_OLE):
         return DocumentText(_docx_text(data), "docx")
-    if name.endswith(".doc"):
+    if name.endswith((".doc", ".docx")):   # a Word 97–2003 file, also when renamed .docx
         return DocumentText(_doc_text(data, deadline), "doc")
     if name.endswith(".pdf") or data.startswith(b"%PDF"):
         return _pdf_text(data, deadline)
     if name.endswith(IMAGE_SUFFIXES):
         return DocumentText(_ocr_images([_saved(data, Path(name).suffix)], deadline), "ocr")
     raise ReadingError("unsupported")
+
+
+# A Word 97–2003 file and a password-protected Office file are OLE compound files; the latter holds its document
+# encrypted in a stream named EncryptedPackage (MS-OFFCRYPTO), its name in UTF-16.
+_OLE = bytes.fromhex("d0cf11e0a1b11ae1")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# What a program says on stderr of a file it may not open: poppler's tools of a PDF with an open password.
+_REFUSED = ((b"Incorrect password", "encrypted"),)
 
 
 def _html_text(read: Callable[[bytes], str], data: bytes) -> str:
@@ -206,7 +217,8 @@ def _run(args: list[str], deadline: float) -> subprocess.CompletedProcess:
     except subprocess.TimeoutExpired as exc:
         raise ReadingError("too_slow") from exc
     except subprocess.CalledProcessError as exc:
-        raise ReadingError("unreadable") from exc
+        said = exc.stderr or b""
+        raise ReadingError(next((reason for words, reason in _REFUSED if words in said), "unreadable")) from exc
 
 
 def _saved(data: bytes, suffix: str) -> Path:

@@ -3,10 +3,13 @@ edits one, drops one and registers the rest with POST /directives — nothing is
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fpdf import FPDF
+from fpdf.enums import EncryptionMethod
 from sqlalchemy import func, select
 
 from engine.cli import cli
@@ -209,3 +212,65 @@ def test_a_directive_named_doc_gives_its_tasks(as_user, loaded, path, method):
         (["SKHCN"], "Hướng dẫn các sở"), (["SKHCN"], "Hướng dẫn và hỗ trợ về chuyên môn"),
         (["SNV"], "Rà soát"), (["STC"], "Bố trí kinh phí triển khai kế hoạch hoạt"),
         (["STC"], "Chỉ đạo cơ quan tài chính cùng cấp"), (["SKHCN"], "Giao Sở Khoa học và Công nghệ theo dõi")]
+
+
+def _password_pdf() -> bytes:
+    """A PDF one opens only with its password (fpdf2's RC4 encryption, as Acrobat's "Require a password to open")."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 8, "Giao So Tai chinh chu tri ra soat ke hoach von, hoan thanh truoc ngay 15/3/2026.")
+    pdf.set_encryption(owner_password="chu-so-huu", user_password="matkhau", encryption_method=EncryptionMethod.RC4)
+    return bytes(pdf.output())
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@pytest.mark.parametrize(("name", "data"), [
+    ("Thông báo mật khẩu.docx", (FIXTURES / "doc" / "thong-bao-mat-khau.docx").read_bytes()),
+    ("thong-bao.pdf", _password_pdf())], ids=["docx", "pdf"])
+def test_a_password_protected_file_is_refused_saying_so(as_user, name, data):
+    """A DOCX Word saved with "Encrypt with Password" (tests/fixtures/doc/MANIFEST.md) and a PDF that opens only
+    with its password were refused as "damaged or not what its name says": the clerk checked a file that was
+    neither. The refusal says a password protects it."""
+    answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(data), name)})
+    assert answer.status_code == 422
+    error = answer.get_json()["error"]
+    assert error["code"] == "encrypted"
+    assert error["fields"]["file"].startswith("The file is protected by a password")   # this app: no page catalogue
+
+
+@pytest.mark.skipif(shutil.which("antiword") is None, reason="antiword is not installed")
+def test_a_word_97_file_renamed_docx_gives_its_tasks(as_user, loaded):
+    """A .doc renamed .docx (by hand, or by a system that names every Word file so) was refused as unreadable:
+    read by its bytes, as a Word 97–2003 file."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SKHCN", "Sở Khoa học và Công nghệ", parent_code="UBND", kind="department")
+    answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(DOC.read_bytes()), "CT9UB.docx"), "issued_on": "2009-04-15"})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["method"] == "doc"
+    assert ["SKHCN"] in [[u["code"] for u in p["lead_units"]] for p in answer.get_json()["proposals"]]
+
+
+def test_a_document_registered_by_hand_and_again_from_its_file_is_one_directive(as_user, loaded):
+    """The header read from a file names its issuer as the letterhead writes it ("Ủy ban nhân dân tỉnh Gia Lai"),
+    a clerk types "UBND tỉnh Gia Lai" or "Uỷ ban nhân dân tỉnh Gia Lai" (the older accent): walked on a served
+    deployment, a notice 215/TB-UBND was registered twice, by hand and from its DOCX, 44 tasks twice."""
+    clerk = as_user("clerk")
+    header = clerk("POST", "/directives/proposals", json={"text": "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 215/TB-UBND\n"
+                                                          "Gia Lai, ngày 10 tháng 02 năm 2026\n" + NOTICE}
+                   ).get_json()["header"]
+    assert header["issuer"]["value"] == "Ủy ban nhân dân tỉnh Gia Lai"
+    body = {"symbol": "215/TB-UBND", "issued_on": "2026-02-10", "issuer": "UBND tỉnh Gia Lai",
+            "summary": "Kết luận giao ban",
+            "assignments": [{"content": "Rà soát", "lead_unit": "STC", "deadline_days": 5}]}
+    assert clerk("POST", "/directives", json=body).status_code == 201
+    for issuer in (header["issuer"]["value"], "Uỷ ban nhân dân tỉnh Gia Lai", "UBND  TỈNH GIA LAI"):
+        again = clerk("POST", "/directives", json={**body, "issuer": issuer})
+        assert again.status_code == 422, issuer
+        assert again.get_json()["error"]["message"] == "Văn bản 215/TB-UBND đã được vào sổ."
+    other = clerk("POST", "/directives", json={**body, "issuer": "Văn phòng UBND tỉnh Gia Lai"})
+    assert other.status_code == 201   # another issuer's 215/TB-UBND
+    with loaded.db.reading() as s:
+        assert s.scalar(select(func.count(Directive.id))) == 2

@@ -1,6 +1,7 @@
 """The clerk registers a directive from its text in Chromium: pasted, or as a DOCX. The
 proposals appear as assignment rows with their source sentences; the clerk edits one, drops
 one and registers the rest — nothing is stored before the form is submitted."""
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from engine.cli import cli
 from engine.directives.models import Assignment, Directive
 from engine.org import service as org
 from engine.org.models import Unit
+from engine.proposals import service as proposal_service
 from tests.conftest import screenshot
 from tests.e2e.conftest import register_and_classify
 from tests.proposals.texts import HEADED_NOTICE, NOTICE, notice_docx, plan_docx
@@ -205,3 +207,80 @@ def test_a_merged_province_s_task_of_before_the_merger_keeps_the_old_department_
     with loaded.db.reading() as s:
         [assignment] = s.scalars(select(Assignment)).all()
         assert s.get(Unit, assignment.lead_unit_id).code == "cu-tinh-52-stc"
+
+
+def test_while_a_document_is_read_the_page_says_so_and_a_second_click_reads_it_not_again(
+        loaded, live_server, sign_in, monkeypatch):
+    """A 5-page scan took 48 s through OCR on a gunicorn worker, the page showing "…" with the button live: the
+    clerk's second click read it again beside the first (two OCRs each past the 60 s bound of a program run,
+    both refused as too slow), and two answers added every row twice."""
+    release, calls = threading.Event(), []
+    read = proposal_service.read_and_propose
+
+    def slow_read(*args, **kwargs):
+        calls.append(1)
+        release.wait(20)   # the OCR of a scan, held until the test has looked at the page
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(proposal_service, "read_and_propose", slow_read)
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=issued_on]", "12/02/2026")
+    clerk.fill("#proposal-text", NOTICE)
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Đang đọc văn bản')")
+    assert "nhận dạng chữ (OCR), có thể mất đến 90 giây" in clerk.inner_text("#proposal-status")
+    assert clerk.is_disabled("#propose")
+    clerk.click("#propose", force=True)   # clicked again: nothing seems to happen
+    release.set()
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    assert clerk.locator("fieldset.assignment").count() == 4
+    assert len(calls) == 1
+    assert clerk.is_enabled("#propose")   # another text may be proposed after
+
+
+def test_a_password_protected_docx_is_refused_saying_so(loaded, live_server, sign_in):
+    """Word's "Encrypt with Password" DOCX (tests/fixtures/doc/MANIFEST.md) was refused as damaged."""
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.set_input_files("#proposal-file", str(Path(__file__).parents[1] / "fixtures" / "doc" /
+                                                 "thong-bao-mat-khau.docx"))
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Tệp được đặt mật khẩu: hãy lưu lại tệp không đặt mật khẩu, "
+                            "hoặc dán nội dung văn bản.')")
+    assert clerk.locator("fieldset.assignment").count() == 1   # the blank row, as before
+
+
+def test_a_refused_form_comes_back_with_each_proposal_s_sentence_and_the_pasted_text(loaded, live_server, sign_in):
+    """Registering with a header field left empty shows the form again: the rows and their edits came back, but
+    not the sentence each came from nor the pasted text, and the clerk could no longer check a row against its
+    sentence (30 rows of a conclusion notice) nor propose again."""
+    clerk = sign_in("clerk")
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.fill("input[name=symbol]", "12/TB-UBND")
+    clerk.fill("input[name=issued_on]", "12/02/2026")
+    clerk.fill("textarea[name=summary]", "Kết luận về giải ngân vốn đầu tư công")
+    clerk.fill("#proposal-text", NOTICE)
+    clerk.click("#propose")
+    clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+    rows = clerk.locator("fieldset.assignment")
+    rows.nth(0).locator("textarea").fill("Rà soát và điều chuyển kế hoạch vốn")   # edited
+    rows.nth(1).locator(".remove-row").click()                                     # dropped
+    clerk.click("button.primary:has-text('Vào sổ')")                              # the issuer left empty
+    clerk.wait_for_selector(".flash.error")
+    rows = clerk.locator("fieldset.assignment")
+    assert rows.count() == 3
+    assert rows.nth(0).locator("textarea").input_value() == "Rà soát và điều chuyển kế hoạch vốn"
+    assert [rows.nth(n).locator(".source").inner_text() for n in range(3)] == [
+        "Trích từ văn bản: Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn; hoàn thành "
+        "trước ngày 15/3/2026.",
+        "Trích từ văn bản: Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20.",
+        "Trích từ văn bản: Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026."]
+    assert clerk.input_value("#proposal-text") == NOTICE
+    clerk.fill("input[name=issuer]", "UBND tỉnh")
+    register_and_classify(clerk)
+    with loaded.db.reading() as s:
+        assert [a.content for a in s.scalars(select(Assignment).order_by(Assignment.seq))] == [
+            "Rà soát và điều chuyển kế hoạch vốn",
+            "Yêu cầu Phòng Ngân sách tổng hợp số liệu giải ngân, báo cáo hằng tháng trước ngày 20",
+            "Giao STC phối hợp với SXD đề xuất phương án điều chuyển vốn trong quý II/2026"]

@@ -19,7 +19,7 @@ from engine.imports import edxml
 from engine.inbox import service as inbox
 from engine.org import permissions
 from engine.proposals import service as proposal_service
-from engine.proposals.reading import ReadingError
+from engine.proposals.reading import READ_SECONDS, ReadingError
 from engine.registry import service as registry
 from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
@@ -37,7 +37,8 @@ nav_links = [NavLink("directives.new", "Register directive", permissions.may_reg
              NavLink("directives.received_list", "Documents from the hub", takes_hub_documents,
                      lambda session, user: received.count_waiting(session) + recalls.count_waiting(session, user))]
 ASSIGNMENT_KEYS = ("content", "lead_unit", "deadline", "deadline_days", "urgency", "requires_report",
-                   "upstream_deadline", "coordinating_deadline")
+                   "upstream_deadline", "coordinating_deadline",
+                   "source")   # the sentence a proposed row came from: shown again on a refused form, never stored
 # A task given to every commune and ward of a province is a row each: 168 in Hồ Chí Minh City since 1/7/2025.
 MAX_ASSIGNMENTS = 500   # docs/openapi.yaml bounds the API's lists alike
 
@@ -89,7 +90,8 @@ def new():
     values = forms.initial_values(header_form, values)
     return render_template("directives/new.html", form=header_form, values=values, errors=errors, rows=rows,
                            choices=choices, urgencies=URGENCIES, refusal=refusal,
-                           upstream_label=upstream_label, max_assignments=MAX_ASSIGNMENTS,
+                           proposal_text=request.form.get("proposal_text", ""),
+                           upstream_label=upstream_label, max_assignments=MAX_ASSIGNMENTS, read_seconds=READ_SECONDS,
                            large=directives.large_directive_reading(compiled.settings)), (422 if refusal else 200)
 
 

@@ -68,6 +68,12 @@
       days.dispatchEvent(new Event('input', {bubbles: true}));
     }
     row.querySelector('legend').after(sourceNote(proposal));
+    // sent with the form, so that a refused form shows each row's sentence again (_assignments.html)
+    var source = document.createElement('input');
+    source.type = 'hidden';
+    source.name = row.querySelector('textarea').name.replace(/content$/, 'source');
+    source.value = proposal.source;
+    row.append(source);
   }
 
   function show(data) {
@@ -110,7 +116,16 @@
     });
   }
 
-  document.getElementById('propose').addEventListener('click', function () {
+  // One reading at a time: a scan's OCR takes up to a minute and a half, and a second click meanwhile read the
+  // file again (two OCRs at once each slower, past the server's bound) and added its rows twice.
+  var button = document.getElementById('propose');
+  function reading(busy) {
+    button.disabled = busy;
+    button.setAttribute('aria-busy', String(busy));
+    if (busy) status.textContent = panel.dataset.readingLabel;
+  }
+
+  button.addEventListener('click', function () {
     var body = new FormData();
     body.append('csrf_token', form.elements['csrf_token'].value);
     body.append('text', document.getElementById('proposal-text').value);
@@ -119,7 +134,7 @@
     // a date an earlier text filled is not the clerk's: this text's own date completes its deadlines
     var issued = form.elements['issued_on'];
     if (issued && issued.value !== issued.dataset.fromText) body.append('issued_on', issued.value);
-    status.textContent = '…';
+    reading(true);
     fetch(panel.dataset.url, {method: 'POST', body: body, credentials: 'same-origin'})
       .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
       .then(function (answer) {
@@ -129,6 +144,7 @@
         }
         else status.textContent = answer.data.error || panel.dataset.failedLabel;
       })
-      .catch(function () { status.textContent = panel.dataset.failedLabel; });
+      .catch(function () { status.textContent = panel.dataset.failedLabel; })
+      .finally(function () { reading(false); });
   });
 })();
