@@ -84,8 +84,7 @@ _VIETNAMESE_IN_CODE = {
     # reading Vietnamese input (patterns, folding, the words a person may write, a symbol's parts), and msgids
     # naming Vietnamese terms
     "proposals/extract.py", "proposals/glued.py", "proposals/header.py", "proposals/plain.py", "proposals/tables.py",
-    "proposals/units.py",
-    "imports/units.py",
+    "imports/units.py", "org/names.py",
     "text.py", "forms/__init__.py", "org/service.py", "secrecy/service.py", "directives/service.py",
     # data: the seed organisation, the demonstration, the scenarios' organisation, examples in command help
     "org/seed.py", "demo.py", "scenarios/organisation.py", "cli.py", "api_tokens/commands.py",
