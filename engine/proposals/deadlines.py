@@ -280,6 +280,6 @@ def _monthly(day: int, reference: date, phrase: str) -> ProposedDeadline:
     year, month = reference.year, reference.month
     while True:
         due = date(year, month, min(day, calendar.monthrange(year, month)[1]))
-        if due >= reference:
+        if due > reference:
             return ProposedDeadline(MONTHLY, due, day=day, phrase=phrase)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
