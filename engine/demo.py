@@ -26,6 +26,9 @@ UNITS = [
     ("STC-NS", "Phòng Quản lý ngân sách", "STC", "section"),
     ("SXD", "Sở Xây dựng", "UBND", "department"),
     ("SNNMT", "Sở Nông nghiệp và Môi trường", "UBND", "department"),
+    # the home affairs unit a ruleset may send the units' reports to as well (Quỳnh Nhai's [reports]
+    # unit_reports_to_unit = "SNV", Đ.6 k.2)
+    ("SNV", "Sở Nội vụ", "UBND", "department"),
     ("XA-EAKAR", "UBND xã Ea Kar", "UBND", "commune"),
 ]
 USERS = [
@@ -36,6 +39,7 @@ USERS = [
     ("stc_gd", "Võ Thị Giám Đốc", "STC", ["unit_head"]),
     ("sxd", "Đỗ Văn Xây", "SXD", ["unit_officer"]),
     ("snnmt", "Hồ Thị Nông", "SNNMT", ["unit_officer"]),
+    ("snv_gd", "Lường Văn Nội", "SNV", ["unit_head"]),
     ("kiemtra", "Bùi Văn Kiểm", "VP", ["inspector"]),
     ("quytrinh", "Đặng Quy Trình", "VP", ["process_admin"]),
     ("quantri", "Ngô Quản Trị", "VP", ["system_admin"]),

@@ -89,6 +89,8 @@ AUDIT_LABELS = {
     "inspection.followed_up": _l("Follow-up tasks registered"),
     "inspection.council_missing": _l("Emulation council not told: its unit does not exist"),
     "office_report.council_missing": _l("Emulation council not told: its unit does not exist"),
+    "periodic_report.unit_reports_unit_missing": _l("Unit the units' reports also go to not told: "
+                                                    "its unit does not exist"),
     "periodic_report.opened": _l("Periodic report opened"),
     "periodic_report.unit_submitted": _l("Unit report sent"),
     "periodic_report.consolidated": _l("Periodic report consolidated"),

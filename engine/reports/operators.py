@@ -40,10 +40,12 @@ settings_schema("report_calendar", {"period": {**TEXT, "examples": list(PERIODS)
                                     "sender": {**TEXT, "examples": list(SENDERS)}, "day": {"type": "integer"},
                                     "month": {"type": ["string", "integer"]}, "article": TEXT}, array=True)
 # [reports]: read by periodic_report.bpmn (periodic, remind_before), engine.reports.calendar
-# (cut_off_day), engine.reports.service (place) and the issue below (symbol, send_to, publish).
+# (cut_off_day), engine.reports.service (place), the issue below (symbol, send_to, send_to_unit, publish)
+# and the keeping of a unit's report (unit_reports_to_unit, unit_reports_article).
 settings_schema("reports", {"remind_before": WORKING_DAYS, "place": TEXT, "periodic": FLAG, "symbol": TEXT,
                             "cut_off_day": {"type": "integer"},
-                            "send_to": {"type": "array", "items": TEXT}, "send_to_unit": TEXT, "publish": FLAG})
+                            "send_to": {"type": "array", "items": TEXT}, "send_to_unit": TEXT, "publish": FLAG,
+                            "unit_reports_to_unit": TEXT, "unit_reports_article": TEXT})
 SEND_TO_UNITS = "units"     # [reports] send_to: the units that were asked to report
 DEFAULT_SEND_TO = (*permissions.REPORT_RECIPIENTS, SEND_TO_UNITS)
 DEFAULT_SYMBOL = "BC-VP"    # báo cáo của Văn phòng
@@ -319,7 +321,27 @@ def keep_unit_report(ctx: StepContext, data: dict, params: dict) -> dict:
     ctx.session.flush()
     audit.record(ctx.session, "periodic_report.unit_submitted", "periodic_report", row.id, actor=ctx.actor,
                  after={"unit": unit.code, "files": len(submission.attachments), "secret": submission.secret})
+    _tell_also_sent_to(ctx, row, unit)
     return {"unit_report": submission.id}
+
+
+def _tell_also_sent_to(ctx: StepContext, row: PeriodicReport, unit: Unit) -> None:
+    """A unit reports to the office and to the unit `unit_reports_code` names (Quỳnh Nhai Đ.6 k.2: Phòng Nội vụ,
+    which assesses the units by their reports): its staff are told that the unit sent it, to whom and under
+    which article — not what it says, which may be secret —, with the report's page, where they read it
+    (reads_every_unit_report). That unit's own report is not sent to itself."""
+    code = unit_reports_code(ctx.session, ctx.bundle.settings, _body(ctx, row))
+    if code is None or code == unit.code:
+        return
+    also = _named_unit(ctx, row, code, "unit_reports_to_unit", "periodic_report.unit_reports_unit_missing")
+    if also is None:
+        return
+    office = org.tracking_office(ctx.session)
+    notify_users(ctx.session, permissions.unit_staff(ctx.session, also.id), "unit_report_sent", directive=None,
+                 assignment=None, link=f"/reports/periodic/{row.id}", dedup_key=f"unit_report_sent:{row.id}:{unit.id}",
+                 label=report_label(row), unit=unit.name,
+                 sent_to=" và ".join([*([office.name] if office is not None else []), also.name]),
+                 article=(ctx.bundle.settings.get("reports") or {}).get("unit_reports_article") or "")
 
 
 def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
@@ -334,17 +356,30 @@ def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
     return permissions.is_staff_of(session, user, code)
 
 
+def reads_every_unit_report(session: Session, row: PeriodicReport, user: User) -> bool:
+    """Whether `user` reads the reports of every unit `row` asked, not only their own units': the council reading
+    the issued report as sent (read_as_sent), and the staff of the unit the units send their reports to besides
+    the office (`unit_reports_code` of the ruleset version `row` runs on; Quỳnh Nhai Đ.6 k.2), as soon as they
+    are sent — to read, not to write or consolidate (their steps are the units' and the office's)."""
+    if read_as_sent(session, row, user):
+        return True
+    code = unit_reports_code(session, instance_settings(session, row.instance_id),
+                             permissions.recorded_body(session, row.body_id))
+    return permissions.is_staff_of(session, user, code)
+
+
 def may_read_unit_report(session: Session, user: User, row: PeriodicReport, submission: UnitReport) -> bool:
     """Who reads a unit's report whole — its text and the files it was sent with: its sender; whoever reads that
     report on the report's page — its body's readers (permissions.may_see_office_report) within their own units,
-    or the council reading it as sent (read_as_sent) —, and of a report marked secret (mật) only the readers of
-    secret records (permissions.may_read_secret_of_unit, the rule of every secret record about no directive).
-    The others see that the unit sent a secret report, not what it says (engine.reports.service)."""
+    or those reading every unit's (reads_every_unit_report) —, and of a report marked secret (mật) only the
+    readers of secret records (permissions.may_read_secret_of_unit, the rule of every secret record about no
+    directive). The others see that the unit sent a secret report, not what it says (engine.reports.service)."""
     if submission.user_id == user.id:
         return True
     if not permissions.may_see_office_report(session, user, row.body_id):
         return False
-    if not (read_as_sent(session, row, user) or permissions.acts_for_unit(session, user, submission.unit_id)):
+    if not (permissions.acts_for_unit(session, user, submission.unit_id)
+            or reads_every_unit_report(session, row, user)):
         return False
     return not submission.secret or permissions.may_read_secret_of_unit(
         session, user, instance_settings(session, row.instance_id), submission.unit_id)
@@ -405,12 +440,23 @@ def send_back(ctx: StepContext, data: dict, params: dict) -> dict:
 
 def council_code(session: Session, settings: dict, body: Unit | None) -> str | None:
     """The code of the council an issued report of `body` (None: the home body's) is also sent to: `[reports]
-    send_to_unit` of the ruleset version issuing it, for the home body's report only. The regulation names the
-    report of its own tier's office (Quỳnh Nhai Đ.16 k.2, Đ.19 k.2: the district's, to the district's emulation
-    council) and predates communes' own reports: a commune's goes to its own `send_to`, as its heading says."""
-    if permissions.other_than_home(session, body):
-        return None
-    return (settings.get("reports") or {}).get("send_to_unit") or None
+    send_to_unit` of the ruleset version issuing it, for the home body's report only (`_of_home_body`: Quỳnh
+    Nhai Đ.16 k.2, Đ.19 k.2, the district's report to the district's emulation council); a commune's goes to its
+    own `send_to`, as its heading says."""
+    return _of_home_body(session, body, (settings.get("reports") or {}).get("send_to_unit"))
+
+
+def unit_reports_code(session: Session, settings: dict, body: Unit | None) -> str | None:
+    """The code of the unit the units' reports to the office of `body` (None: the home body) also go to:
+    `[reports] unit_reports_to_unit` (Quỳnh Nhai Đ.6 k.2: the Văn phòng and Phòng Nội vụ), for the home body's
+    reports only (`_of_home_body`): a commune's sections report to their commune's office alone."""
+    return _of_home_body(session, body, (settings.get("reports") or {}).get("unit_reports_to_unit"))
+
+
+def _of_home_body(session: Session, body: Unit | None, code: str | None) -> str | None:
+    """The unit `code` a `[reports]` key names, for the reports of the home body only: the regulations name the
+    reports of their own tier (the district's office and units) and predate communes' own reports."""
+    return None if permissions.other_than_home(session, body) else code or None
 
 
 @OPERATORS.register("office_report.issue", required=("report",))
@@ -430,23 +476,22 @@ def issue(ctx: StepContext, data: dict, params: dict) -> dict:
         audit.record(ctx.session, "office_report.issued", "periodic_report", row.id, actor=ctx.actor,
                      after={"number": row.number, "published": row.published})
         users = recipients(ctx.session, row, settings.get("send_to", DEFAULT_SEND_TO))
-        council = council_code(ctx.session, ctx.bundle.settings, _body(ctx, row))
-        if council:
-            users += _council_staff(ctx, row, council)
+        code = council_code(ctx.session, ctx.bundle.settings, _body(ctx, row))
+        council = _named_unit(ctx, row, code, "send_to_unit", "office_report.council_missing") if code else None
+        if council is not None:
+            users += permissions.unit_staff(ctx.session, council.id)
         _tell(ctx, row, users, "office_report_issued", number=row.number,
               issued_on=row.issued_on.strftime("%d/%m/%Y"))
     return {"number": row.number, "issued_on": row.issued_on.isoformat() if row.issued_on else None}
 
 
-def _council_staff(ctx: StepContext, row: PeriodicReport, code: str) -> list:
-    """The staff of the unit [reports] send_to_unit names (an emulation council); a deployment
-    without that unit issues the report to the others, and the audit log says so."""
-    staff = permissions.unit_staff_by_code(ctx.session, code)
-    if staff is None:
-        audit.record(ctx.session, "office_report.council_missing", "periodic_report", row.id, actor=ctx.actor,
-                     after={"send_to_unit": code})
-        return []
-    return staff
+def _named_unit(ctx: StepContext, row: PeriodicReport, code: str, key: str, missing: str) -> Unit | None:
+    """The unit `[reports] key` names by `code` (an emulation council, Phòng Nội vụ); a deployment without that
+    unit sends the report to the others, and the audit log says so (the action `missing`)."""
+    unit = org.unit_by_code(ctx.session, code)
+    if unit is None:
+        audit.record(ctx.session, missing, "periodic_report", row.id, actor=ctx.actor, after={key: code})
+    return unit
 
 
 def _issued_in(session: Session, body: Unit | None, year: int) -> int:

@@ -29,7 +29,7 @@ from engine.reports.operators import (
     council_code,
     find_report,
     may_read_unit_report,
-    read_as_sent,
+    reads_every_unit_report,
     report_label,
     reporting_units,
 )
@@ -120,7 +120,8 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
                  overdue_listed: int = OVERDUE_LISTED, body: Unit | None = None, reader: User | None = None) -> Report:
     """The figures, the per-unit table (children of `root_unit_id` with their sub-trees, or
     every lead unit), the `overdue_listed` most overdue tasks, and — for an office report — the
-    units' reports as `reader` reads them (None: the public; a secret one sealed); an issued one is headed with
+    units' reports as `reader` reads them (None: the public; a secret one sealed; every unit's, beyond the figures'
+    units, for those reading them all: reads_every_unit_report); an issued one is headed with
     its number and date. `organisation`: the deployment's name of the parent body (absent: the root
     unit's). `body`: whose office writes it when it is no office report's (`permissions.figures_body`: a
     commune's office, its commune; None, the home body)."""
@@ -143,7 +144,9 @@ def build_report(session: Session, scope: Scope, *, denominator: str = "fallen_d
     report.overdue_total = count_overdue(session, scope) if len(report.overdue) == overdue_listed \
         else len(report.overdue)
     if row is not None:
-        report.submissions, report.missing_units = _submissions(session, row.id, scope.unit_ids, reader)
+        every = reader is not None and reads_every_unit_report(session, row, reader)
+        report.submissions, report.missing_units = _submissions(session, row.id, None if every else scope.unit_ids,
+                                                                reader)
         report.assessment = row.summary
     return report
 
@@ -421,10 +424,11 @@ def papers_of_step(session: Session, row: PeriodicReport, item: WorkItem, user: 
 
 def unit_reports_read_by(session: Session, row: PeriodicReport, user: User) -> tuple[list[SubmittedReport],
                                                                                    list[str]]:
-    """The units' reports of `row` that `user` reads, as its page lists them — every unit's for the council
-    reading it as sent (read_as_sent), else those of their own units —, and the units asked that have not
-    reported: what a step deciding on them and the API show."""
-    units = None if read_as_sent(session, row, user) else permissions.units_in_scope(session, user)
+    """The units' reports of `row` that `user` reads, as its page lists them — every unit's for those who read
+    them all (reads_every_unit_report: the council reading it as sent, the unit the units also report to), else
+    those of their own units —, and the units asked that have not reported: what a step deciding on them and
+    the API show."""
+    units = None if reads_every_unit_report(session, row, user) else permissions.units_in_scope(session, user)
     return _submissions(session, row.id, units, user)
 
 

@@ -123,6 +123,10 @@ LABELS: dict[str, Label] = {
     "reports.send_to": Label("Gửi báo cáo cho", help="Vai trò, hoặc units (các đơn vị được yêu cầu báo cáo); "
                              "mỗi dòng một giá trị."),
     "reports.send_to_unit": Label("Mã đơn vị cũng được gửi báo cáo"),
+    "reports.unit_reports_to_unit": Label("Mã đơn vị cũng nhận báo cáo của các đơn vị",
+                                          help="Ngoài Văn phòng (ví dụ Phòng Nội vụ): được thông báo khi đơn vị gửi "
+                                          "báo cáo và được xem báo cáo của các đơn vị."),
+    "reports.unit_reports_article": Label("Căn cứ gửi báo cáo của các đơn vị (điều, khoản)"),
     "reports.publish": Label("Công khai báo cáo đã ban hành"),
     "scope.out_of_scope": Label("Loại văn bản không theo dõi", help="Mỗi dòng một loại."),
     "scope.out_of_scope_legal": Label("Loại văn bản không theo dõi khi là văn bản quy phạm", help="Mỗi dòng một loại."),

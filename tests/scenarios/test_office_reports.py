@@ -128,6 +128,7 @@ def test_one_periodic_report_cycle_to_the_issued_report(sc):
     stc = _complete_for_unit(sc, "pr_unit_report", "stc", {"results": "Hoàn thành 4/6 nhiệm vụ",
                                                             "proposals": "Gia hạn a6"})
     assert due_day(stc) == row.unit_due
+    _home_affairs_reads_the_units_reports(sc, row.id)
     sc.at(_working_day_after(sc, row.unit_due))  # collection closes
     assert due_day(sc.ready("report_consolidate")) == row.office_due
     _review(sc, row.id)
@@ -137,6 +138,18 @@ def test_one_periodic_report_cycle_to_the_issued_report(sc):
         assert s.get(WorkflowInstance, instance.id).status == "running"  # the next period is planned
     if sc.ruleset == "quynh-nhai":
         _council_reads_it_as_sent(sc, row.id)
+
+
+def _home_affairs_reads_the_units_reports(sc: Scenario, report_id: int) -> None:
+    """Quỳnh Nhai Đ.6 k.2: the units report to the office and to Phòng Nội vụ ([reports] unit_reports_to_unit,
+    the scenarios' SNV), whose officer is told that STC sent its report and reads it on the report's page; under
+    every other ruleset the office alone: SNV is neither told nor reads another unit's report."""
+    home_affairs = sc.ruleset == "quynh-nhai"
+    assert _told(sc, "unit_report_sent") == ({"snv"} if home_affairs else set())
+    reader = Browser(create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True))
+    reader.login("snv")
+    page = reader.get(f"/reports/periodic/{report_id}").get_data(as_text=True)
+    assert ("Hoàn thành 4/6 nhiệm vụ" in page) is home_affairs
 
 
 def _titled_for_whom_gives_the_tasks(sc: Scenario, report_id: int) -> None:
@@ -181,6 +194,7 @@ def test_one_ad_hoc_report_and_where_it_is_published(sc):
     row = adhoc.request_report(sc.engine, request, sc.users["leader"])  # at the Chairman's request
     assert _told(sc, "adhoc_report") == {"stc", "sxd"}
     _complete_for_unit(sc, "adhoc_unit_report", "stc", {"results": "Đã giải ngân 45%", "proposals": "Bổ sung vốn"})
+    assert _told(sc, "unit_report_sent") == ({"snv"} if sc.ruleset == "quynh-nhai" else set())  # Đ.6 k.2
     sc.at("2026-03-05 09:00")  # the working day before the due day: only the unit still silent
     assert _told(sc, "adhoc_report_reminder") == {"sxd"}
     sc.at("2026-03-09 09:00")  # collection closes the working day after the due day

@@ -24,6 +24,7 @@ KIND_LABELS = {"reminder": "Reminder", "due_today": "Due today", "overdue": "Ove
                "issue_answered": "Issue answered", "periodic_report": "Report requested",
                "adhoc_report": "Report requested", "adhoc_report_reminder": "Reminder",
                "periodic_report_reminder": "Reminder", "periodic_report_due_today": "Due today",
+               "unit_report_sent": "Unit report sent",
                "subassignments_done": "Sections done", "share_deadline_moved": "Deadline brought forward",
                "paper_report": "Paper report", "step_waiting": "Waiting for me", "step_overdue": "Overdue",
                "step_escalation": "Escalation"}
