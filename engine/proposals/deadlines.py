@@ -276,7 +276,8 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _monthly(day: int, reference: date, phrase: str) -> ProposedDeadline:
-    """The next `day` of a month on or after `reference` (the 31st in a short month: its last day)."""
+    """The next `day` of a month after `reference` (the 31st in a short month: its last day): a report day that is the
+    directive's own date leaves no day to report by, so the first is next month's."""
     year, month = reference.year, reference.month
     while True:
         due = date(year, month, min(day, calendar.monthrange(year, month)[1]))

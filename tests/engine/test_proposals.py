@@ -426,6 +426,13 @@ def test_deadline_kinds(phrase, kind, due, extra):
     assert extra in (deadline.day, deadline.days)
 
 
+def test_a_monthly_report_day_that_is_the_issue_day_is_first_due_the_next_month():
+    # a notice dated 20/11 asking "hằng tháng, trước ngày 20" leaves no day to report by the 20th it is issued on
+    issued = date(2026, 11, 20)
+    assert one("Sở Tài chính báo cáo UBND tỉnh hằng tháng trước ngày 20.", issued).deadline.due == date(2026, 12, 20)
+    assert one("Sở Tài chính báo cáo UBND tỉnh hằng tháng trước ngày 25.", issued).deadline.due == date(2026, 11, 25)
+
+
 def test_a_quarter_without_its_year_over_when_issued_is_next_years():
     late_in_year = date(2025, 11, 21)
     first = one("Sở Tài chính rà soát các khoản chi, hoàn thành trong quý I.", late_in_year)
