@@ -121,7 +121,9 @@ led by the issuing committee alone ("đề nghị Chủ tịch UBND tỉnh thụ
 the signature ("TM. ỦY BAN NHÂN DÂN TỈNH") that ends the text are not duties (written as one row of a table, they end
 nothing: a plan may follow its decision). A blank line ends a paragraph (a title above it is no part of it); a line
 ending with "…" ends its sentence. A task table's rows (tables.py) are read by their columns, not as sentences: a
-row's task is led by the units its lead cell names."""
+row's task is led by the units its lead cell names; where the text holds such rows, a duty only to carry out the tasks a
+table or an appendix lists ("Các sở, ngành thực hiện nhiệm vụ cụ thể tại bảng dưới đây:", "… theo Phụ lục kèm theo",
+"(chi tiết tại Phụ lục …)") is none — with the appendix not in the text, it is all the clerk has, and one."""
 from __future__ import annotations
 
 import itertools
@@ -1152,7 +1154,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     standing.extend(proposals[rules_from:] if rules_from is not None else [])
     proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
     proposals = [p for p in proposals if all(p is not heading for heading in openers)]
-    proposals.extend(p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None)
+    tabled = [p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None]
+    proposals = [p for p in proposals if not _leads_in_to(p, tabled, matcher)]
+    proposals.extend(tabled)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
 
@@ -1233,6 +1237,28 @@ def _communes_named(text: str) -> set[tuple[str, ...]]:
 def _dateline_place(text: str) -> str | None:
     """The place a text's header dateline names (folded), if a line of its first characters opens with one."""
     return _in_header(text, _DATELINE.match)
+
+
+# A duty only to carry out the tasks a table or an appendix lists, after its leads: "thực hiện nhiệm vụ cụ thể tại bảng
+# dưới đây", "căn cứ chức năng, nhiệm vụ thực hiện các nhiệm vụ tại Biểu kèm theo", "triển khai các nhiệm vụ (chi tiết
+# tại Phụ lục I kèm theo)" — naming the table and nothing more ("…, báo cáo kết quả …" is a duty of its own)
+_CARRIES_OUT_LISTED = re.compile(
+    r"(?:can cu chuc nang , nhiem vu(?: , quyen han)?(?: duoc giao)?(?: ,)? )?(?:(?:to chuc|chu dong|khan truong) )?"
+    r"(?:thuc hien|trien khai)(?: thuc hien)?(?: cac| nhung)? (?:nhiem vu|noi dung|cong viec)"
+    r"(?: cu the| trong tam| duoc giao| duoc phan cong| chu tri)* \(? ?(?:chi tiet )?(?:tai|theo|o) "
+    r"(?:bang|bieu|phu luc|danh muc)"
+    r"(?: (?:[ivxl\d]+|kem|theo|duoi|day|nay|cua|ke hoach|thong bao|quyet dinh|van ban|va|phu luc|bieu|,|\)))*")
+
+
+def _leads_in_to(proposal: Proposal, tabled: list[Proposal], matcher: UnitMatcher) -> bool:
+    """The duty is only to carry out the tasks of a table or an appendix, with no date of its own, and the text holds
+    a task table whose rows some of its units lead: those rows are their tasks ("Các sở, ngành thực hiện nhiệm vụ cụ
+    thể tại bảng dưới đây:" above 30 rows is no task of every department)."""
+    clause = _clause(proposal.content, matcher)
+    rest = " ".join(clause.words[clause.lead_end:]).strip(" .:;")
+    tabled_leads = {code for row in tabled for code in row.lead_units}
+    return (proposal.deadline is NO_DEADLINE and bool(tabled_leads & set(proposal.lead_units))
+            and bool(_CARRIES_OUT_LISTED.fullmatch(rest)))
 
 
 def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Proposal | None:

@@ -119,3 +119,37 @@ def test_a_time_cell_is_read_as_the_period_or_day_it_names():
     assert read("Thường xuyên") == (deadlines.NONE, None)
     assert read("2026") == (deadlines.WITHIN_YEAR, date_(2026, 12, 31))
     assert read("Quý IV/2026- Quý II/2027") == (deadlines.WITHIN_QUARTER, date_(2027, 6, 30))
+
+
+ROWS = ("STT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn\n"
+        "1\tRà soát quỹ đất công\tSở Tài chính\tSở Xây dựng\t30/6/2026\n"
+        "2\tKiểm tra các công trình chậm tiến độ\tSở Xây dựng\tSở Tài chính\tQuý III/2026")
+DUE = ("Giao Sở Tài chính tổng hợp, báo cáo trước ngày 15/6/2026", ["STC"], [], deadlines.BEFORE, date_(2026, 6, 15))
+TABLED = [("Rà soát quỹ đất công", ["STC"], ["SXD"], deadlines.NO_LATER_THAN, date_(2026, 6, 30)),
+          ("Kiểm tra các công trình chậm tiến độ", ["SXD"], ["STC"], deadlines.WITHIN_QUARTER, date_(2026, 9, 30))]
+LEAD_INS = ("Các sở, ngành thực hiện nhiệm vụ cụ thể tại bảng dưới đây:",
+            "Giao các sở, ngành triển khai các nhiệm vụ theo Phụ lục kèm theo.",
+            "Các sở, ngành thực hiện các nhiệm vụ (chi tiết tại Phụ lục kèm theo).",
+            "Các sở, ngành căn cứ chức năng, nhiệm vụ thực hiện các nhiệm vụ tại Biểu kèm theo.",
+            "Các sở, ngành tổ chức thực hiện các nhiệm vụ được giao theo danh mục kèm theo.")
+
+
+def test_a_sentence_leading_in_to_the_task_table_it_holds_gives_no_task_of_its_own():
+    # a conclusion notice from Word: the departments' duty is the table's rows, not a task of each department
+    for lead_in in LEAD_INS:
+        text = f"1. Giao Sở Tài chính tổng hợp, báo cáo trước ngày 15/6/2026.\n2. {lead_in}\n{ROWS}"
+        assert summary(text) == [DUE, *TABLED], lead_in
+    # a duty of its own before the lead-in, in the same sentence, is still one
+    text = ("Sở Xây dựng chủ trì kiểm tra các dự án trước ngày 30/6/2026; các sở, ngành thực hiện nhiệm vụ theo "
+            f"Phụ lục kèm theo.\n{ROWS}")
+    assert summary(text) == [("Sở Xây dựng chủ trì kiểm tra các dự án trước ngày 30/6/2026", ["SXD"], [],
+                              deadlines.BEFORE, date_(2026, 6, 30)), *TABLED]
+    # a duty of its own with its details in the appendix is one
+    own = "Sở Xây dựng rà soát các dự án chậm tiến độ (chi tiết tại Phụ lục kèm theo)"
+    assert summary(f"{own}.\n{ROWS}") == [(own, ["SXD"], [], deadlines.NONE, None), *TABLED]
+
+
+def test_a_lead_in_whose_appendix_is_not_in_the_text_stays_a_task():
+    # the appendix not attached or not pasted: the duty is all the clerk has (the corpus' convention, heldout52)
+    lead_in = "Các sở, ngành thực hiện các nhiệm vụ (chi tiết tại Phụ lục kèm theo)"
+    assert summary(f"{lead_in}.") == [(lead_in, ["SKHDT", "SNNMT", "STC", "STNMT", "SXD"], [], deadlines.NONE, None)]
