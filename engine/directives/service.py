@@ -26,9 +26,9 @@ from engine.errors import EngineError, Forbidden, NotFound
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
+from engine.org.names import spelled_out
 from engine.runtime.models import WorkflowInstance, WorkItem, declare_people, declare_start_data
 from engine.secrecy import register as secret_register
-from engine.text import fold
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline, day_of
 
@@ -163,19 +163,10 @@ def refuse_duplicate(session: Session, header: dict, directive_id: int | None = 
     issuers = session.scalars(select(Directive.issuer).where(
         Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
         Directive.id.is_distinct_from(directive_id)))
-    if issuer_key(header["issuer"]) in {issuer_key(issuer) for issuer in issuers}:
+    # one body however its name is written: as its letterhead reads ("Ủy ban nhân dân tỉnh Gia Lai"), abbreviated
+    # ("UBND tỉnh Gia Lai", "UBND TP. Pleiku"), in capitals, or with the older accent ("Uỷ ban")
+    if spelled_out(header["issuer"]) in {spelled_out(issuer) for issuer in issuers}:
         raise DirectiveError("Directive %(symbol)s is already registered.", symbol=header["symbol"])
-
-
-# The abbreviations of a body's name (Nghị định 30/2020/NĐ-CP writes them in symbols; clerks type them for the name)
-_ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
-
-
-def issuer_key(issuer: str) -> str:
-    """An issuer as compared for a duplicate: one body however its name is written — as the letterhead reads
-    ("Ủy ban nhân dân tỉnh Gia Lai", engine.proposals.header), abbreviated ("UBND tỉnh Gia Lai"), in capitals, or
-    with the older accent ("Uỷ ban")."""
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in fold(issuer).split())
 
 
 def upstream_deadline_label(settings: dict) -> str | None:
