@@ -70,6 +70,7 @@ class UnitDirectory:
         self._session = session
         self._fallback = fallback
         self._dated: dict[tuple[frozenset[int], tuple[str, ...]], UnitDirectory] = {}
+        self._on: dict[tuple[date, str], UnitDirectory] = {}   # `on` by day and issuer: a register's rows share them
         self._units = units = units if units is not None else list(session.scalars(select(Unit).order_by(Unit.id)))
         self.names = {u.code: u.name for u in units}
         in_force = {u.code for u in units if u.valid_to is None} if fallback is None else set(self.names)
@@ -107,12 +108,14 @@ class UnitDirectory:
         (UnitMatcher.in_province), not today's Sở Tài chính tỉnh Gia Lai, which was not in force then."""
         if day is None:
             return self
-        units = [u for u in self._units if u.is_valid_on(day)]
-        home = self._home_of(issuer, units)
-        key = (frozenset(u.id for u in units), home)
-        if key not in self._dated:
-            self._dated[key] = UnitDirectory(self._session, units, home if home else None, fallback=self)
-        return self._dated[key]
+        if (day, issuer) not in self._on:
+            units = [u for u in self._units if u.is_valid_on(day)]
+            home = self._home_of(issuer, units)
+            key = (frozenset(u.id for u in units), home)
+            if key not in self._dated:
+                self._dated[key] = UnitDirectory(self._session, units, home if home else None, fallback=self)
+            self._on[day, issuer] = self._dated[key]
+        return self._on[day, issuer]
 
     def _home_of(self, issuer: str, units: list[Unit]) -> tuple[str, ...]:
         """The place of the province `issuer` names, where a committee of that day bears it (the old Gia Lai for

@@ -1155,7 +1155,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
     proposals = [p for p in proposals if all(p is not heading for heading in openers)]
     tabled = [p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None]
-    proposals = [p for p in proposals if not _leads_in_to(p, tabled, matcher)]
+    tabled_leads = {code for row in tabled for code in row.lead_units}
+    proposals = [p for p in proposals if not _leads_in_to(p, tabled_leads, matcher)]
     proposals.extend(tabled)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
     return Extraction(proposals, truncated)
@@ -1250,13 +1251,12 @@ _CARRIES_OUT_LISTED = re.compile(
     r"(?: (?:[ivxl\d]+|kem|theo|duoi|day|nay|cua|ke hoach|thong bao|quyet dinh|van ban|va|phu luc|bieu|,|\)))*")
 
 
-def _leads_in_to(proposal: Proposal, tabled: list[Proposal], matcher: UnitMatcher) -> bool:
+def _leads_in_to(proposal: Proposal, tabled_leads: set[str], matcher: UnitMatcher) -> bool:
     """The duty is only to carry out the tasks of a table or an appendix, with no date of its own, and the text holds
-    a task table whose rows some of its units lead: those rows are their tasks ("Các sở, ngành thực hiện nhiệm vụ cụ
-    thể tại bảng dưới đây:" above 30 rows is no task of every department)."""
+    a task table whose rows some of its units lead (`tabled_leads`: the rows' leads): those rows are their tasks
+    ("Các sở, ngành thực hiện nhiệm vụ cụ thể tại bảng dưới đây:" above 30 rows is no task of every department)."""
     clause = _clause(proposal.content, matcher)
     rest = " ".join(clause.words[clause.lead_end:]).strip(" .:;")
-    tabled_leads = {code for row in tabled for code in row.lead_units}
     return (proposal.deadline is NO_DEADLINE and bool(tabled_leads & set(proposal.lead_units))
             and bool(_CARRIES_OUT_LISTED.fullmatch(rest)))
 
