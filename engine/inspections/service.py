@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from engine import audit, clock
 from engine.audit.models import AuditEntry
-from engine.directives.models import URGING_SENT, Assignment, Attachment, Directive, tasks_given
+from engine.directives.models import URGING_SENT, Assignment, AssignmentUnit, Attachment, Directive, tasks_given
 from engine.directives.service import register as register_directive
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.forms import DIGEST
@@ -263,12 +263,16 @@ HELD_TASKS, HELD_URGINGS = 100, 200
 @dataclass(frozen=True)
 class HeldPapers:
     """What the system itself holds for the file's parts 2 and 3 (Quỳnh Nhai Đ.15 k.2–3, Đắk Lắk Đ.18): the
-    tasks given to the inspected units by directives issued by the inspection's last day, and the schedule's
+    tasks given to the inspected units — to lead or to coordinate — by directives issued by the inspection's
+    last day, and the schedule's
     urgings of those tasks until that day's end — only those the reader may see (permissions.see_clause)."""
 
     tasks: list[Assignment]                 # by the directive's issue date, symbol, then task number
     urgings: list[tuple[AuditEntry, Assignment]]  # URGING_SENT entries, oldest first
-    units: dict[int, Unit]                  # the lead units, by id
+    units: dict[int, Unit]                  # the tasks' lead units and the inspected units, by id
+    # task id → the inspected units given a part of it (phối hợp): a unit is inspected on the tasks it
+    # coordinates as on those it leads (the documents gave it both)
+    coordinating: dict[int, list[Unit]]
     tasks_left_out: int = 0                 # older tasks beyond HELD_TASKS
     urgings_left_out: int = 0               # older urgings beyond HELD_URGINGS
 
@@ -286,8 +290,9 @@ def held_papers(session: Session, inspection: Inspection, user: User) -> HeldPap
     inspection's period ends on its decision's last day; before the decision, today."""
     until = inspection.ends_on or clock.today()
     units = [link.unit_id for link in inspection.units]
+    linked = select(AssignmentUnit.assignment_id).where(AssignmentUnit.unit_id.in_(units))
     given = (visible_assignments(session, user)
-             .where(Assignment.lead_unit_id.in_(units), tasks_given(), Directive.issued_on <= until))
+             .where(Assignment.id.in_(linked), tasks_given(), Directive.issued_on <= until))
     tasks = list(session.scalars(
         given.options(contains_eager(Assignment.directive))
         .order_by(Directive.issued_on.desc(), Directive.symbol.desc(), Directive.id.desc(), Assignment.seq.desc(),
@@ -297,8 +302,15 @@ def held_papers(session: Session, inspection: Inspection, user: User) -> HeldPap
                                      AuditEntry.at < said_by(until))
     urgings = [(entry, by_id[entry.assignment_id]) for entry in session.scalars(
         urged.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(HELD_URGINGS))][::-1]
-    return HeldPapers(tasks=tasks, urgings=urgings,
-                      units={unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_(units)))},
+    named = {unit.id: unit for unit in session.scalars(
+        select(Unit).where(Unit.id.in_(set(units) | {task.lead_unit_id for task in tasks})))}
+    coordinating: dict[int, list[Unit]] = {}
+    for task_id, unit_id in session.execute(
+            select(AssignmentUnit.assignment_id, AssignmentUnit.unit_id)
+            .where(AssignmentUnit.assignment_id.in_(list(by_id)), AssignmentUnit.unit_id.in_(units),
+                   AssignmentUnit.role == "coordinating").order_by(AssignmentUnit.id)):
+        coordinating.setdefault(task_id, []).append(named[unit_id])
+    return HeldPapers(tasks=tasks, urgings=urgings, units=named, coordinating=coordinating,
                       tasks_left_out=_count(session, given) - len(tasks),
                       urgings_left_out=_count(session, urged) - len(urgings))
 

@@ -356,11 +356,14 @@ def test_the_file_holds_the_units_directives_and_their_urgings_from_the_system(d
     """Parts 2 and 3 of the file (Quỳnh Nhai Đ.15 k.2–3) are not empty while dondoc holds them: the tasks
     given to the inspected unit by directives issued by the inspection's last day, by symbol, date and
     summary with each task and its page, and the schedule's urgings of those tasks in the history's words;
+    a task it coordinates with the inspected unit named as taking part (the document gave it that part too);
     not another unit's task, nor a directive issued after the inspection. The API's file says the same."""
     engine, users = deployment
     clock.set(datetime(2026, 3, 2, 9, 0))
     drive.register(engine, users, [{"content": "Rà soát hồ sơ đất đai", "lead_unit": "STC", "deadline": "10/03/2026"},
-                                   {"content": "XSNVTASKX", "lead_unit": "SNV", "deadline": "10/03/2026"}],
+                                   {"content": "XSNVTASKX", "lead_unit": "SNV", "deadline": "10/03/2026"},
+                                   {"content": "Kiểm kê nhà công vụ", "lead_unit": "SXD", "deadline": "10/03/2026",
+                                    "coordinating_units": ["STC"]}],
                    symbol="45/2026/QĐ-UBND", issued_on="27/02/2026", summary="Về việc rà soát đất đai")
     for day in range(3, 20):  # the schedule urges the task through its deadline and after it
         drive.run_timers_at(engine, clock, datetime(2026, 3, day, 9, 0, tzinfo=VN_TZ))
@@ -368,6 +371,7 @@ def test_the_file_holds_the_units_directives_and_their_urgings_from_the_system(d
         urged = s.scalars(select(AuditEntry).where(AuditEntry.action == URGING_SENT).order_by(AuditEntry.id)).all()
         said = [(vn_date(e.at), e.after["kind"]) for e in urged
                 if s.get(Assignment, e.assignment_id).content == "Rà soát hồ sơ đất đai"]
+        urged_coordinated = [e for e in urged if s.get(Assignment, e.assignment_id).content == "Kiểm kê nhà công vụ"]
     assert {kind for _day, kind in said} >= {"reminder", "overdue"}, said
     clock.set(datetime(2026, 4, 15, 9, 0))
     office = browser("chanhvp")
@@ -385,15 +389,20 @@ def test_the_file_holds_the_units_directives_and_their_urgings_from_the_system(d
                      given), given
     assert re.search(r'<a href="/assignments/\d+">Nhiệm vụ 1</a>: Rà soát hồ sơ đất đai — Sở Tài chính — thời hạn '
                      r"10/03/2026", given), given
+    assert re.search(r'<a href="/assignments/\d+">Nhiệm vụ 3</a>: Kiểm kê nhà công vụ — Sở Xây dựng — phối hợp: '
+                     r"Sở Tài chính — thời hạn 10/03/2026", given), given
     assert "XSNVTASKX" not in given and "XLATERX" not in given and "60/2026" not in given
     assert re.search(r'<a href="/assignments/\d+">45/2026/QĐ-UBND, Nhiệm vụ 1</a>: Nhắc hạn \(còn', urgings), urgings
     assert "Cảnh báo quá hạn" in urgings and "Báo cáo đề nghị chỉ đạo" in urgings and ">—<" not in urgings
-    assert urgings.count('class="held urging"') == len(said)
+    assert urgings.count('class="held urging"') == len(said) + len(urged_coordinated)
 
     held = call("kiemtra")("GET", f"/inspections/{page.rsplit('/', 1)[1]}").get_json()["held"]
     assert [(d["symbol"], d["issued_on"], [a["content"] for a in d["assignments"]])
-            for d in held["assigning_documents"]] == [("45/2026/QĐ-UBND", "2026-02-27", ["Rà soát hồ sơ đất đai"])]
-    assert len(held["urging_documents"]) == len(said)
+            for d in held["assigning_documents"]] == [("45/2026/QĐ-UBND", "2026-02-27",
+                                                         ["Rà soát hồ sơ đất đai", "Kiểm kê nhà công vụ"])]
+    assert [[(a["lead_unit"]["name"], [u["name"] for u in a["coordinating_units"]]) for a in d["assignments"]]
+            for d in held["assigning_documents"]] == [[("Sở Tài chính", []), ("Sở Xây dựng", ["Sở Tài chính"])]]
+    assert len(held["urging_documents"]) == len(said) + len(urged_coordinated)
     assert held["urging_documents"][0]["said"].startswith("Nhắc hạn (còn")
 
 

@@ -123,15 +123,19 @@ def inspection(session: Session, i: Inspection, full: bool = False, results: boo
 
 def held(papers: HeldPapers) -> dict:
     """The file's parts 2 and 3 as the system holds them: the directives giving the inspected units their
-    tasks, and the schedule's urgings of those tasks, each in the words of the task's history (`said`): the newest,
-    with how many older ones are left out."""
-    def unit(unit_id: int) -> dict:
-        return {"code": papers.units[unit_id].code, "name": papers.units[unit_id].name}
+    tasks (`coordinating_units`: the inspected units given a part of a task, phối hợp), and the schedule's
+    urgings of those tasks, each in the words of the task's history (`said`): the newest, with how many
+    older ones are left out."""
+    def unit(unit: Unit) -> dict:
+        return {"code": unit.code, "name": unit.name}
 
-    return {"assigning_documents": [
-                {**directive(d), "assignments": [{"id": a.id, "seq": a.seq, "content": a.content,
-                                                  "lead_unit": unit(a.lead_unit_id), "deadline": iso(a.deadline)}
-                                                 for a in tasks]} for d, tasks in papers.directives],
+    def task(a: Assignment) -> dict:
+        return {"id": a.id, "seq": a.seq, "content": a.content, "lead_unit": unit(papers.units[a.lead_unit_id]),
+                "coordinating_units": [unit(u) for u in papers.coordinating.get(a.id, [])],
+                "deadline": iso(a.deadline)}
+
+    return {"assigning_documents": [{**directive(d), "assignments": [task(a) for a in tasks]}
+                                    for d, tasks in papers.directives],
             "urging_documents": [
                 {"at": iso(entry.at), "assignment_id": a.id, "seq": a.seq, "directive_id": a.directive_id,
                  "symbol": a.directive.symbol, "kind": (entry.after or {}).get("kind"),
