@@ -99,7 +99,7 @@ URGING_RECIPIENTS = {
     "overdue": ("unit_officer", "clerk"),
     "escalation": ("unit_officer", "unit_head", "office_head", "leader"),
     "periodic_update": ("unit_officer",),
-    # the office's own steps (engine.urging.steps): told besides those who hold the step
+    # the late steps of the office, units and leaders (engine.urging.steps): told besides those who hold the step
     "step_waiting": (),
     "step_overdue": (),
     "step_escalation": ("office_head",),

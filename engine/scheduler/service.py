@@ -49,7 +49,7 @@ class TickResult:
     inbox_failed: int = 0
     schedule_moved: bool = False  # the report calendar moved to the ruleset's new version (move_schedule)
     units_moved: int = 0  # sections moved below the successor of a unit closed today (move_units_left_below_closed)
-    steps_urged: int = 0  # reminders, escalations and waiting notices of the office's steps (engine.urging.steps)
+    steps_urged: int = 0  # reminders, escalations and waiting notices of the late steps (engine.urging.steps)
     errors: int = 0  # parts that failed (logged); cron sees a non-zero exit
 
 
@@ -57,7 +57,7 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
     """Move the sections of a unit closed from today (retired ahead of its day: `dondoc org retire`) below its
     successor, bring running workflows up to a calendar correction saved since the last tick (their
     timers may move), move the report calendar to a newly published ruleset version, advance
-    every due workflow, urge the office's steps past their due day (and tell who a waiting step
+    every due workflow, urge the office's, units' and leaders' steps past their due day (and tell who a waiting step
     waits for), send due mail, forget old idempotency keys, import the edXML folder and
     send due edXML statuses. A failure in one part is logged and does not stop the others; the
     next tick tries again."""
@@ -92,7 +92,7 @@ def tick(engine, moment: datetime | None = None) -> TickResult:
         result.steps_urged = urge_steps(engine, moment)
     except Exception:
         result.errors += 1
-        log.exception("urging the office's late steps failed; retrying on the next tick")
+        log.exception("urging the late steps failed; retrying on the next tick")
     try:
         mail = send_due_mail(engine.db, engine.settings, moment)
         result.mail_sent, result.mail_failed, result.digests = mail.sent, mail.failed, mail.digests

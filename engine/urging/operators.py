@@ -57,7 +57,7 @@ settings_schema("reminders", {
     "overdue_every": {"type": "integer"},
     "escalate_after": {"type": "integer"},
     "open_task_update": {"type": ["string", "integer"]},
-    # the office's own steps (engine.urging.steps)
+    # the late steps (engine.urging.steps): the office's, a unit's, a leader's
     "office_escalate_after": {"type": "integer", "minimum": 1, "maximum": MAX_POLICY_DAYS},
     "waiting_steps": {"type": "array", "items": {"type": "string"}},
     # [reminders.recipients]: roles told of each kind; of an office step's, those of the record's body

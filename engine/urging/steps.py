@@ -1,19 +1,30 @@
-"""Urging the office's own steps (đôn đốc việc của Văn phòng): classifying a directive, recording
-an assignment's status, consolidating the units' reports — the steps the regulations give the
-office a time limit for — and the steps a ruleset names as waiting on someone who must be told.
+"""Urging the steps that wait past their due day (đôn đốc việc quá hạn xử lý): the office's own
+(classifying a directive, recording an assignment's status, consolidating the units' reports — the
+steps the regulations give the office a time limit for), a unit's (an explanation the office asked
+for) and a leader's where a ruleset dates one — and the steps a ruleset names as waiting on someone
+who must be told.
 
 One rule over the open work items, run by every scheduler tick (engine.scheduler.service), rather
 than a boundary timer on each step of each diagram: the items already carry their due day (the
-diagram's `due`, recomputed after a calendar correction), so the rule holds for every office step
+diagram's `due`, recomputed after a calendar correction), so the rule holds for every dated step
 of every ruleset, and for the instances that were already running when it came, without moving
-them to a new diagram. It reads the ruleset's settings as published now (`[reminders]`), so a
-version that adds `waiting_steps` covers the steps already waiting.
+them to a new diagram. It reads the ruleset as published now (`[reminders]`, and which steps its
+diagrams urge themselves), so a version that adds `waiting_steps` covers the steps already waiting.
 
-- A step held by the office (OFFICE_WORK roles) whose due day has ended — a due day that is a
-  day off ends with the next working day (WorkingCalendar.effective_deadline) — reminds the
-  people holding it (`step_overdue`), once; `office_escalate_after` working days past it, the
-  office head is told as well (`step_escalation`), once. After a server was off, only the more
-  serious of the two is sent.
+Who is told follows the regulations: the office is the leader's point for following and urging
+the units (đôn đốc: Đắk Lắk Đ.9 k.1a, Đ.11; Cần Thơ Đ.8; Bạc Liêu Đ.14), a unit's head answers for
+its work; none of the five gives a leader's decision (an extension, a returned task, Gia Lai's
+Director's assignment) a time limit, and none has the office urge the leader it works for.
+
+- A step held by the office (OFFICE_WORK roles) or by a unit (UNIT_STAFF) whose due day has ended
+  — a due day that is a day off ends with the next working day (WorkingCalendar.effective_deadline)
+  — reminds the people holding it (`step_overdue`), once; `office_escalate_after` working days past
+  it, the office head is told as well, and for a unit's step the unit's head (`step_escalation`),
+  once. After a server was off, only the more serious of the two is sent. A step its diagram urges
+  itself (user task property `urging = "diagram"`: a unit's task, report, hand-over, each with its
+  own timers or urging branch) is left to its diagram.
+- A leader's step with a due day (none of our diagrams dates one) is not urged at the leader: the
+  office head is told (`step_escalation`), once, when its day has ended.
 - A step named in `waiting_steps` (Gia Lai's Director's assignment) tells its holders that it
   waits (`step_waiting`), once.
 
@@ -36,12 +47,13 @@ from engine.directives.models import Assignment, Directive
 from engine.notifications.service import notify_users, told_people
 from engine.org import permissions
 from engine.org.models import User
+from engine.rulesets.loader import CompiledBundle
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
 from engine.working_days.deadline import Deadline
 
-STEP_URGED = "step.urged"  # the audit action of an office step's reminder, escalation or waiting notice
+STEP_URGED = "step.urged"  # the audit action of a step's reminder, escalation or waiting notice
 WAITING, OVERDUE, ESCALATION = "step_waiting", "step_overdue", "step_escalation"
 STEP_KINDS = (WAITING, OVERDUE, ESCALATION)
 # Events about one due day (the waiting notice: about none): an escalation covers the reminder, which
@@ -52,24 +64,35 @@ _LOCK_ITEM = select(WorkItem).where(WorkItem.id == bindparam("item_id"))
 # Events sent in one tick at most: the first tick after an upgrade (or a long stop) may find thousands
 # of steps late (2,000 took 37 s on SQLite); the rest go on the next ticks, the timers and mail not held up.
 BATCH = 200
-ESCALATE_AFTER = 2  # working days past an office step's due day: a product value, no regulation sets one
+ESCALATE_AFTER = 2  # working days past a step's due day: a product value, no regulation sets one
+URGED_ROLES = (*permissions.OFFICE_WORK, *permissions.UNIT_STAFF, permissions.LEADER)
+# A user task's property `urging` with this value: its diagram urges it (timers, an urging branch)
+BY_DIAGRAM = "diagram"
 
 
 @dataclass(frozen=True)
 class StepPolicy:
     """`ruleset.toml [reminders]`: `office_escalate_after`, `waiting_steps` and the step kinds of
-    `[reminders.recipients]`."""
+    `[reminders.recipients]`; and the BPMN ids of the steps its diagrams urge themselves."""
 
     escalate_after: int = ESCALATE_AFTER
     waiting_steps: tuple[str, ...] = ()
     recipients: Mapping[str, list[str]] | None = None
+    urged_by_diagram: tuple[str, ...] = ()
 
     @classmethod
-    def from_settings(cls, settings: Mapping) -> StepPolicy:
-        reminders = settings.get("reminders") or {}
+    def of(cls, compiled: CompiledBundle) -> StepPolicy:
+        reminders = compiled.settings.get("reminders") or {}
         return cls(escalate_after=int(reminders.get("office_escalate_after", ESCALATE_AFTER)),
                    waiting_steps=tuple(reminders.get("waiting_steps", ())),
-                   recipients=reminders.get("recipients") or {})
+                   recipients=reminders.get("recipients") or {}, urged_by_diagram=urged_by_diagram(compiled))
+
+
+def urged_by_diagram(compiled: CompiledBundle) -> tuple[str, ...]:
+    """The BPMN ids of the user tasks whose diagram urges them (property `urging = "diagram"`), in
+    any process of the bundle: the rule leaves them alone, also an instance's running on an older version."""
+    return tuple(sorted({task.bpmn_id for spec in compiled.specs.values() for task in spec.task_specs.values()
+                         if getattr(task, "extensions", {}).get("properties", {}).get("urging") == BY_DIAGRAM}))
 
 
 @dataclass(frozen=True)
@@ -83,14 +106,14 @@ class Due:
 
 
 def urge_steps(engine, moment: datetime | None = None) -> int:
-    """Send what the open office steps are owed (module doc), BATCH at most; returns how many events
-    were sent."""
+    """Send what the open steps are owed (module doc), BATCH at most; returns how many events were
+    sent."""
     moment = moment or clock.now()
     with engine.db.reading() as session:
         bundle = published_bundle(session, engine.ruleset)
         if bundle is None:  # nothing runs before the ruleset is loaded
             return 0
-        policy = StepPolicy.from_settings(engine.compiled(bundle).settings)
+        policy = StepPolicy.of(engine.compiled(bundle))
         owed = list(islice(_owed(session, policy, WorkingCalendar.from_db(session), moment), BATCH))
     sent = 0
     for item_id, due in owed:
@@ -103,26 +126,31 @@ def _owed(session: Session, policy: StepPolicy, calendar: WorkingCalendar, momen
           ) -> Iterable[tuple[int, Due]]:
     """(item id, what it is owed) of the open steps owed something not yet sent."""
     today = moment.astimezone(clock.VN_TZ).date()
-    late = WorkItem.role.in_(permissions.OFFICE_WORK) & (WorkItem.due_at < moment)  # its due moment has passed
+    # its due moment has passed, and its diagram leaves it to us: the many late tasks of the units, which
+    # their diagrams urge, are not read (bench/step_urging.py)
+    late = (WorkItem.role.in_(URGED_ROLES) & (WorkItem.due_at < moment)
+            & WorkItem.element_id.not_in(policy.urged_by_diagram))
     waiting = WorkItem.element_id.in_(policy.waiting_steps)
-    items = session.execute(select(WorkItem.id, WorkItem.element_id, WorkItem.role, WorkItem.due_at).where(
+    items = session.execute(select(WorkItem.id, WorkItem.element_id, WorkItem.role, WorkItem.due_at,
+                                   late.label("late")).where(
         WorkItem.status == WorkItemStatus.READY, late | waiting).order_by(WorkItem.id)).all()
     sent = _sent(session, [item.id for item in items])
     for item in items:
         told_waiting = Due(WAITING) if item.element_id in policy.waiting_steps else None
-        overdue = (_late(policy, calendar, today, item.due_at)
-                   if item.role in permissions.OFFICE_WORK and item.due_at is not None else None)
+        overdue = _late(policy, calendar, today, item.due_at, item.role) if item.late else None
         yield from ((item.id, due) for due in (told_waiting, overdue)
                     if due is not None and _unsent(sent.get(item.id, {}), due))
 
 
-def _late(policy: StepPolicy, calendar: WorkingCalendar, today: date, due_at: datetime) -> Due | None:
-    """What a step due at `due_at` is owed today: nothing before its due day has ended."""
+def _late(policy: StepPolicy, calendar: WorkingCalendar, today: date, due_at: datetime, role: str) -> Due | None:
+    """What a step of `role` due at `due_at` is owed today: nothing before its due day has ended; a
+    leader's, at once what goes to the office head."""
     day = due_at.astimezone(clock.VN_TZ).date()
     days = calendar.working_days_between(calendar.effective_deadline(day), today)
     if days < 1:
         return None
-    return Due(ESCALATION if days >= policy.escalate_after else OVERDUE, day, days)
+    serious = role == permissions.LEADER or days >= policy.escalate_after
+    return Due(ESCALATION if serious else OVERDUE, day, days)
 
 
 def _sent(session: Session, item_ids: list[int]) -> dict[int, dict[date | None, int]]:
@@ -173,10 +201,14 @@ def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) 
 
 def step_recipients(session: Session, item: WorkItem, holders: list[User], kind: str,
                     configured: Mapping[str, list[str]] | None) -> list[User]:
-    """Who is told of `kind` about the step `item`: those who hold it (`holders`: `step_holders`), and the holders
-    of the roles `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
-    permissions.URGING_RECIPIENTS) where the record's body has them — its office, its leader."""
-    found = {user.id: user for user in holders}
+    """Who is told of `kind` about the step `item`: those who hold it (`holders`: `step_holders`) — of a
+    leader's step only of its waiting, its lateness is not urged at him —, the holders of the roles
+    `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
+    permissions.URGING_RECIPIENTS) where the record's body has them — its office, its leader —, and
+    for the escalation of a unit's step, the unit's head (thủ trưởng: he answers for its work)."""
+    found = {user.id: user for user in holders if kind == WAITING or item.role != permissions.LEADER}
+    if kind == ESCALATION and item.role in permissions.UNIT_STAFF and item.unit_id is not None:
+        found.update((user.id, user) for user in permissions.holders(session, permissions.UNIT_HEAD, item.unit_id))
     for role in permissions.urging_roles(kind, (configured or {}).get(kind)):
         unit = permissions.default_unit(session, role, item.directive_id, item.assignment_id)
         found.update((user.id, user) for user in permissions.holders(session, role, unit.id if unit else None))

@@ -1,8 +1,9 @@
-"""The office's own steps urged past their due day (engine.urging.steps), through the real rulesets
-on the 2026 calendar (Tết: Mon 16 – Fri 20 Feb off): the holders reminded, the office head told
-`office_escalate_after` working days later, each once whatever the number of ticks, schedulers and
-restarts; Gia Lai's Director told when a directive waits for his assignment — also for a directive
-that was already waiting when the ruleset version naming his step was published."""
+"""The steps urged past their due day (engine.urging.steps), through the real rulesets on the 2026
+calendar (Tết: Mon 16 – Fri 20 Feb off): the holders of an office's or a unit's step reminded, the
+office head (and a unit's head) told `office_escalate_after` working days later, each once whatever
+the number of ticks, schedulers and restarts; a leader's late step told to the office head, not
+urged at him; Gia Lai's Director told when a directive waits for his assignment — also for a
+directive that was already waiting when the ruleset version naming his step was published."""
 from __future__ import annotations
 
 import shutil
@@ -241,24 +242,8 @@ def test_two_scheduler_processes_and_a_restart_mail_each_reminder_once(start, da
         for user in s.scalars(select(User)):
             user.email = f"{user.username}@dondoc.test"
     sc.register("47/2026/QĐ-UBND", "12/02/2026", ITEMS)
-    runner = Schedulers(sc.engine, database_url, smtp, tmp_path)
-    runner.env.update(DONDOC_MAIL_CATCHUP_THRESHOLD="0", DONDOC_MAIL_LEASE_SECONDS="2")
-    try:
-        runner.clock.set(vn(2026, 2, 24, 9))  # one working day late
-        runner.start("a")
-        runner.start("b")
-        wait_for(mailed(smtp, 1), runner)
-        runner.kill("a")
-        runner.kill("b")
-        runner.start("c")  # a fresh process alone: it finds the reminder sent
-        runner.clock.set(vn(2026, 2, 25, 9))  # two working days late: the office head too
-        wait_for(mailed(smtp, 3), runner)
-        runner.start("a")
-        runner.clock.set(vn(2026, 2, 26, 9))
-        time.sleep(3)  # a few more ticks of both
-        assert "Traceback" not in runner.log()
-    finally:
-        runner.stop_all()
+    # one working day late: the clerk; two: the office head too
+    two_then_a_fresh_one(Schedulers(sc.engine, database_url, smtp, tmp_path), smtp, date(2026, 2, 24), (1, 3))
     subjects = Counter((m["To"].addresses[0].addr_spec, m["Subject"]) for m in smtp.inbox.messages)
     late = "Phân loại văn bản — văn bản 47/2026/QĐ-UBND"
     assert subjects == Counter({
@@ -267,11 +252,64 @@ def test_two_scheduler_processes_and_a_restart_mail_each_reminder_once(start, da
         ("chanhvp@dondoc.test", f"Đề nghị chỉ đạo: {late} quá hạn 2 ngày làm việc"): 1})
 
 
-def mailed(smtp, count: int):
+def two_then_a_fresh_one(runner: Schedulers, smtp, day: date, mails: tuple[int, int], about: str = "") -> None:
+    """Two schedulers at once on `day` (9:00) until `mails[0]` mails (whose subject holds `about`) arrived;
+    both killed, a fresh one alone the next day until `mails[1]`; a second beside it the day after, a few
+    ticks of both; none failed."""
+    runner.env.update(DONDOC_MAIL_CATCHUP_THRESHOLD="0", DONDOC_MAIL_LEASE_SECONDS="2")
+    try:
+        runner.clock.set(vn(day.year, day.month, day.day, 9))
+        runner.start("a")
+        runner.start("b")
+        wait_for(mailed(smtp, mails[0], about), runner)
+        runner.kill("a")
+        runner.kill("b")
+        runner.start("c")  # a fresh process alone: it finds the first mails sent
+        runner.clock.set(vn(day.year, day.month, day.day + 1, 9))
+        wait_for(mailed(smtp, mails[1], about), runner)
+        runner.start("a")
+        runner.clock.set(vn(day.year, day.month, day.day + 2, 9))
+        time.sleep(3)  # a few more ticks of both
+        assert "Traceback" not in runner.log()
+    finally:
+        runner.stop_all()
+
+
+def mailed(smtp, count: int, about: str = ""):
     def check() -> bool:
-        """the office steps' mails arrived"""
-        return len(smtp.inbox.received) >= count
+        """the late steps' mails arrived"""
+        return sum(about in m["Subject"] for m in smtp.inbox.messages) >= count
     return check
+
+
+def test_two_scheduler_processes_mail_a_units_late_step_to_it_then_to_its_head_once(start, database_url, smtp,
+                                                                                   tmp_path):
+    """A unit's late explanation through real `dondoc scheduler` processes and real SMTP: two at
+    once mail the unit's officer once; both killed, a fresh one and then a second beside it mail the
+    escalation to the officer, the unit's head and the office head once each. (The unit's first
+    update, late too, is its assignment's urging's: its mails are not counted here.)"""
+    from engine.directives import extensions
+    from tests.scenarios.drive import _user
+
+    sc = start("dak-lak")
+    with sc.engine.db.session() as s:
+        _user(s, "gdstc", "STC", ["unit_head"])
+        for user in s.scalars(select(User)):
+            user.email = f"{user.username}@dondoc.test"
+    directive = sc.register("49/2026/QĐ-UBND", "12/02/2026", ITEMS)
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    extensions.request_explanation(sc.engine, assignment.id, "Vì sao chưa cập nhật?", sc.users["clerk"])
+    assert due_day(sc.ready("explain")) == date(2026, 2, 24)  # Fri 13, Tết, Mon 23, Tue 24
+    step = "Giải trình việc chậm thực hiện — văn bản 49/2026/QĐ-UBND"
+    # one working day late: the officer; two: the unit's head and the office head too
+    two_then_a_fresh_one(Schedulers(sc.engine, database_url, smtp, tmp_path), smtp, date(2026, 2, 25), (1, 4), step)
+    subjects = Counter((m["To"].addresses[0].addr_spec, m["Subject"]) for m in smtp.inbox.messages
+                       if step in m["Subject"])
+    assert subjects == Counter({
+        ("stc@dondoc.test", f"Quá hạn 1 ngày làm việc: {step}"): 1,
+        **{(f"{login}@dondoc.test", f"Đề nghị chỉ đạo: {step} quá hạn 2 ngày làm việc"): 1
+           for login in ("stc", "gdstc", "chanhvp")}})
 
 
 def test_a_tick_sends_a_batch_and_leaves_the_rest_to_the_next(start, monkeypatch):
@@ -285,3 +323,60 @@ def test_a_tick_sends_a_batch_and_leaves_the_rest_to_the_next(start, monkeypatch
         sc.register(f"{50 + number}/2026/QĐ-UBND", "12/02/2026", ITEMS)
     assert [at(sc, vn(2026, 2, 24, 9)) for _ in range(3)] == [2, 1, 0]
     assert step_notes(sc.engine) == Counter({("clerk", "step_overdue"): 3})
+
+
+def test_an_unanswered_explanation_reminds_the_unit_then_its_head_and_the_office_head(start):
+    """A unit's own step with a due day that no diagram urges: the explanation the office asked for
+    (`explain`, `[deadlines] explanation`, 3). Past its day the unit's officer is reminded, then its
+    head and the office head are told; the unit's `handle`, whose diagram urges it (`urging =
+    "diagram"`), is left to that urging, not reminded a second time by the rule."""
+    from engine.directives import extensions
+    from tests.scenarios.drive import _user
+
+    sc = start("dak-lak")
+    with sc.engine.db.session() as s:
+        _user(s, "gdstc", "STC", ["unit_head"])
+    directive = sc.register("48/2026/QĐ-UBND", "12/02/2026", ITEMS)
+    sc.complete("classify", "clerk", {"tracked": "on"})
+    [assignment] = sc.assignments(directive.id)
+    sc.at("2026-03-02 09:00")  # Mon: the first update (Đ.7 k.2a) is long late, the diagram urges it
+    extensions.request_explanation(sc.engine, assignment.id, "Vì sao chưa cập nhật?", sc.users["clerk"])
+    assert due_day(sc.ready("explain")) == date(2026, 3, 5)  # 3 working days
+    at(sc, vn(2026, 3, 5, 16))
+    assert step_notes(sc.engine) == Counter()
+    assert [at(sc, vn(2026, 3, 6, 9)) for _ in range(2)] == [1, 0]
+    assert step_notes(sc.engine) == Counter({("stc", "step_overdue"): 1})
+    at(sc, vn(2026, 3, 9, 9))  # 2 working days late
+    at(sc, vn(2026, 3, 10, 9))
+    assert step_notes(sc.engine) == Counter({("stc", "step_overdue"): 1, ("stc", "step_escalation"): 1,
+                                             ("gdstc", "step_escalation"): 1, ("chanhvp", "step_escalation"): 1})
+    assert "Người được giao: Stc." in sc.notices("step_escalation")[0].body
+    assert history(sc, AuditEntry.assignment_id == assignment.id) == [
+        "Nhắc việc quá hạn: «Giải trình việc chậm thực hiện» quá hạn 1 ngày làm việc (hạn 05/03/2026) — gửi "
+        "Sở Tài chính: Stc (chỉ báo trên hệ thống, không có địa chỉ thư: Stc)",
+        "Báo cáo đề nghị chỉ đạo: «Giải trình việc chậm thực hiện» quá hạn 2 ngày làm việc (hạn 05/03/2026) — "
+        "gửi Sở Tài chính: Stc, Gdstc; Văn phòng: Chanhvp (chỉ báo trên hệ thống, không có địa chỉ thư: Stc, "
+        "Gdstc, Chanhvp)"]
+
+
+def test_a_leaders_late_step_is_reported_to_the_office_head_not_urged_at_the_leader(start, tmp_path):
+    """No regulation gives a leader's decision a time limit, so no diagram of ours dates one; a
+    ruleset that does (here: the Director's assignment, due the working day after it arrives) has
+    the office head told once its day has ended — the leader is not urged by his own office."""
+    processes = tmp_path / "processes"
+    shutil.copytree(REPO_ROOT / "processes", processes)
+    diagram = processes / "gia-lai-stttt" / "director_assignment.bpmn"
+    form = '<spiffworkflow:property name="formKey" value="director_assign" />'
+    diagram.write_text(diagram.read_text(encoding="utf-8").replace(
+        form, form + '<spiffworkflow:property name="due" value="working_deadline(today(), 1)" />'), encoding="utf-8")
+    sc = start("gia-lai-stttt", processes)
+    sc.register("404/UBND-KGVX", "12/02/2026", ITEMS, issuer="UBND tỉnh Gia Lai")
+    assert due_day(sc.ready("director_assign")) == date(2026, 2, 13)
+    at(sc, vn(2026, 2, 13, 16))
+    assert step_notes(sc.engine) == Counter({("chutich", "step_waiting"): 1})
+    assert [at(sc, vn(2026, 2, 23, 9)) for _ in range(2)] == [1, 0]  # Tết in between: 1 working day late
+    at(sc, vn(2026, 2, 26, 9))
+    assert step_notes(sc.engine) == Counter({("chutich", "step_waiting"): 1, ("chanhvp", "step_escalation"): 1})
+    note = sc.notices("step_escalation")[0]
+    assert note.subject == "Đề nghị chỉ đạo: Giám đốc Sở phân công — văn bản 404/UBND-KGVX quá hạn 1 ngày làm việc"
+    assert "Người được giao: Chutich." in note.body
