@@ -205,10 +205,16 @@ def step_recipients(session: Session, item: WorkItem, holders: list[User], kind:
     leader's step only of its waiting, its lateness is not urged at him —, the holders of the roles
     `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
     permissions.URGING_RECIPIENTS) where the record's body has them — its office, its leader —, and
-    for the escalation of a unit's step, the unit's head (thủ trưởng: he answers for its work)."""
+    for the escalation of a unit's step, the unit's head (thủ trưởng: he answers for its work); of a
+    unit's own work about no directive or assignment, its head alone."""
     found = {user.id: user for user in holders if kind == WAITING or item.role != permissions.LEADER}
     if kind == ESCALATION and item.role in permissions.UNIT_STAFF and item.unit_id is not None:
         found.update((user.id, user) for user in permissions.holders(session, permissions.UNIT_HEAD, item.unit_id))
+        if item.directive_id is None and item.assignment_id is None:
+            # the unit's own work (its internal inspection's team): its head runs it, the office follows
+            # only what was given to the unit (an internal inspection reaches the office only where
+            # `[inspection] office_told_of_internal` sends it the results report)
+            return list(found.values())
     for role in permissions.urging_roles(kind, (configured or {}).get(kind)):
         unit = permissions.default_unit(session, role, item.directive_id, item.assignment_id)
         found.update((user.id, user) for user in permissions.holders(session, role, unit.id if unit else None))

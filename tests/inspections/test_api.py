@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from engine.clock import VN_TZ
 from engine.directives.models import Directive
 from engine.errors import Forbidden
 from engine.inspections.models import Inspection
@@ -17,6 +18,8 @@ from engine.instances.queries import InstanceFilter
 from engine.notifications.models import Notification
 from engine.org import service as org
 from engine.org.models import User
+from engine.scheduler.service import tick
+from engine.urging.steps import STEP_KINDS
 from tests.conftest import PASSWORD
 from webui.app import create_app
 
@@ -374,3 +377,25 @@ def test_the_units_inbox_shows_work_given_by_name_only_to_those_named_and_the_un
     assert "inspection_findings" in unit_view("stc") and "inspection_hand_over" in unit_view("stcns")
     assert not named & unit_view("stc2")
     assert "inspection_hand_over" not in unit_view("stc")  # the section's, not the team's
+
+
+def test_an_internal_inspections_late_findings_go_to_its_team_then_its_head_not_to_the_office(deployment, call,
+                                                                                             clock):
+    """A department's own inspection of its section: its team's findings, due on the inspection's last day,
+    are urged past it like a unit's step (engine.urging.steps) — the team reminded, then the department's
+    head told — but never the office head: the unit's own work, not a task the office follows (the office
+    reads an internal inspection only where `[inspection] office_told_of_internal` sends it the report)."""
+    engine, users = deployment
+    clock.set(datetime(2026, 4, 17, 9, 0))
+    call("stc_gd")("POST", "/inspections", json={"title": "Kiểm tra nội bộ Phòng Ngân sách", "units": ["STC-NS"]})
+    complete(call("stc_gd"), "inspection_decision", {**DECISION, "team_leader": "stc", "team_members": ["stc"]})
+    told = []
+    for day in (23, 24, 28):  # 23/04 (Thu) is the last day; by 28/04 (Tue) past it by two working days
+        clock.set(datetime(2026, 4, day, 9, 0))
+        tick(engine, datetime(2026, 4, day, 9, 0, tzinfo=VN_TZ))
+        with engine.db.session() as s:
+            told.append(sorted(s.execute(select(User.username, Notification.kind)
+                                         .join(User, User.id == Notification.user_id)
+                                         .where(Notification.kind.in_(STEP_KINDS))).all()))
+    assert told == [[], [("stc", "step_overdue")],
+                    [("stc", "step_escalation"), ("stc", "step_overdue"), ("stc_gd", "step_escalation")]]
