@@ -359,10 +359,14 @@ def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
 def reads_every_unit_report(session: Session, row: PeriodicReport, user: User) -> bool:
     """Whether `user` reads the reports of every unit `row` asked, not only their own units': the council reading
     the issued report as sent (read_as_sent), and the staff of the unit the units send their reports to besides
-    the office (`unit_reports_code` of the ruleset version `row` runs on; Quỳnh Nhai Đ.6 k.2), as soon as they
-    are sent — to read, not to write or consolidate (their steps are the units' and the office's)."""
-    if read_as_sent(session, row, user):
-        return True
+    the office (receives_unit_reports), as soon as they are sent — to read, not to write or consolidate (their
+    steps are the units' and the office's)."""
+    return read_as_sent(session, row, user) or receives_unit_reports(session, row, user)
+
+
+def receives_unit_reports(session: Session, row: PeriodicReport, user: User) -> bool:
+    """Whether `user` is of the staff of the unit the units send their reports of `row` to besides the office
+    (`unit_reports_code` of the ruleset version `row` runs on; Quỳnh Nhai Đ.6 k.2, Phòng Nội vụ)."""
     code = unit_reports_code(session, instance_settings(session, row.instance_id),
                              permissions.recorded_body(session, row.body_id))
     return permissions.is_staff_of(session, user, code)

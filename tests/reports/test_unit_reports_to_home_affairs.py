@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit import AuditEntry
+from engine.directives.models import Assignment
 from engine.notifications.mail import send_due_mail
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -91,9 +92,7 @@ def test_home_affairs_is_told_of_each_unit_report_and_reads_them_as_sent(quarter
 
     app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
     home_affairs, other_head = _signed_in(app, "snv_gd"), _signed_in(app, "sxd_gd")
-    whole = home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
-    assert "Tổng số 0 nhiệm vụ được giao" in whole  # the figures stay its own unit's, which has no task
-    page = _unit_reports(whole)
+    page = _unit_reports(home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True))
     assert "Sở Tài chính" in page and STC_TEXT in page
     assert "Sở Xây dựng" in page and SEALED in page and SXD_SECRET not in page
     page = _unit_reports(other_head.get(f"/reports/periodic/{row.id}").get_data(as_text=True))
@@ -126,6 +125,31 @@ def test_home_affairs_is_told_of_each_unit_report_and_reads_them_as_sent(quarter
             **settings, "secrecy": {**settings["secrecy"], "visible_to": ["office_head", "leader", "unit_head"]}})
         assert may_read_unit_report(s, s.get_one(User, sc.users["snv_head"].id), row, secret)
         assert not may_read_unit_report(s, s.get_one(User, sc.users["snv"].id), row, secret)
+
+
+def test_home_affairs_reads_the_units_reports_first_and_its_own_figures_only_when_it_leads_tasks(quarter):
+    """Phòng Nội vụ comes to the report's page for the units' reports, and which units sent none: they lead
+    its page. Its own unit's figures follow them only when it leads tasks in the report (under the unit's
+    name), not as an empty table; the office reads the report's figures first, as ever."""
+    sc = quarter
+    _send(sc, "stc", {"results": STC_TEXT})
+    app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
+    with sc.engine.db.session() as s:
+        row = s.scalars(select(PeriodicReport)).one()
+    home_affairs, clerk = _signed_in(app, "snv_gd"), _signed_in(app, "clerk")
+    page = home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
+    assert STC_TEXT in _unit_reports(page) and "Chưa báo cáo: Phòng Ngân sách, Sở Xây dựng" in _unit_reports(page)
+    assert "nhiệm vụ được giao" not in page and 'id="report-figures"' not in page  # it leads none
+
+    with sc.engine.db.session() as s:  # one of the quarter's tasks (a9) led by Phòng Nội vụ instead
+        task = s.scalars(select(Assignment).where(Assignment.lead_unit_id == org.require_unit(s, "STC-NS").id)).one()
+        task.lead_unit_id = org.require_unit(s, "SNV").id
+    page = home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
+    figures = page.split('id="report-figures"')[1].split("</section>")[0]
+    assert page.index('id="unit-reports"') < page.index('id="report-figures"')
+    assert "Nhiệm vụ do Sở Nội vụ chủ trì" in figures and "Tổng số 1 nhiệm vụ được giao" in figures
+    page = clerk.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
+    assert page.index('id="report-figures"') < page.index('id="unit-reports"') and "chủ trì</h2>" not in page
 
 
 def test_a_deployment_without_the_home_affairs_unit_keeps_the_report_and_says_so(database_url, clock, tmp_path):
