@@ -92,6 +92,7 @@ class Line:
     facts: list[tuple[str, str]] = field(default_factory=list)          # (label, value)
     changes: list[tuple[str, str, str]] = field(default_factory=list)   # (label, before, after)
     files: list[Attachment] = field(default_factory=list)
+    sealed: bool = False  # a secret report's step the reader may not read: its details say so, nothing of it
 
 
 def readable(engine, session: Session, entries: Iterable[tuple[AuditEntry, str]],

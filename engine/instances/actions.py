@@ -19,10 +19,11 @@ from engine.directives import changes
 from engine.directives.models import ENDED, Assignment
 from engine.directives.service import written_text
 from engine.errors import AlreadyDone, Conflict, EngineError, NotFound
-from engine.instances.queries import TOKEN_STATES, admin
+from engine.instances.queries import TOKEN_STATES, admin, incident_sealed
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import Unit, User
+from engine.org.permissions import Sealed
 from engine.runtime.models import (
     LIVE_STATUSES,
     Incident,
@@ -132,10 +133,12 @@ def incident_data(engine, actor: User, incident_id: int) -> dict:
     with engine.db.reading() as session:
         user = admin(session, actor)
         incident, instance = _open_incident(session, incident_id)
+        workflow = engine.runtime.workflow_of(session, instance)
+        sealed = permissions.sealed_in_instances(session, user, [instance.id]).get(instance.id, Sealed())
         if (not permissions.may_read_instance_content(session, user, instance.directive_id, instance.assignment_id)
-                or permissions.secret_in_instances(session, user, [instance.id])):
+                or incident_sealed(sealed, incident, workflow)):
             raise NotFound("No open incident %(id)s.", id=incident_id)
-        task = spiff.find_task(engine.runtime.workflow_of(session, instance), UUID(incident.task_id))
+        task = spiff.find_task(workflow, UUID(incident.task_id))
         if task is None:
             raise InstanceAdminError("This incident has no task data to correct.", "data")
         return dict(task.data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -16,6 +17,7 @@ from engine.errors import Forbidden, NotFound
 from engine.inspections.service import titles_of_instances
 from engine.org import permissions
 from engine.org.models import Unit, User
+from engine.org.permissions import Sealed
 from engine.registry.service import history
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import (
@@ -26,7 +28,7 @@ from engine.runtime.models import (
     WorkItem,
     WorkItemStatus,
 )
-from engine.spiff.workflow import is_work_step, tasks_in
+from engine.spiff.workflow import find_task, is_work_step, tasks_in
 
 PAGE_SIZE = 50
 # Where a token stands: tasks that wait, are ready or failed (not the sub-processes holding them).
@@ -51,7 +53,7 @@ class InstanceRow:
     process: str                 # the process's name
     symbol: str | None           # the directive's symbol
     content: str | None          # the task's content (or the directive's summary)
-    hidden: bool                 # a secret record the admin may not read: no symbol, content or data
+    hidden: bool                 # a secret directive the admin may not read: no symbol, content or data
     steps: list[str] = field(default_factory=list)   # open work items' titles
     units: list[str] = field(default_factory=list)   # and where they wait
     open_incidents: int = 0
@@ -74,6 +76,11 @@ class InstanceState:
     incidents: list[Incident]
     history: list[tuple[AuditEntry, str]]
     move_targets: list[tuple[str, str]]      # (element id, name) of the steps already passed
+    # a secret record about no directive the admin may not read (a unit's report marked mật), sealed where it
+    # stands: the data's keys holding it (their values left out), the history's entries and the incidents
+    sealed_keys: list[str] = field(default_factory=list)
+    sealed_entries: set[int] = field(default_factory=set)
+    sealed_incidents: set[int] = field(default_factory=set)
 
 
 def admin(session: Session, actor: User) -> User:
@@ -153,7 +160,6 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
     incidents = dict(session.execute(select(Incident.instance_id, func.count()).where(
         Incident.instance_id.in_(ids), Incident.status == IncidentStatus.OPEN).group_by(Incident.instance_id))
         .all())
-    secret = permissions.secret_in_instances(session, user, ids)
     rows = []
     for instance in instances:
         bundle = bundles[instance.bundle_id]
@@ -162,8 +168,8 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
         assignment = assignments.get(instance.assignment_id or 0)
         about = (assignment.content if assignment else directive.summary if directive
                  else inspections.get(instance.id))
-        hidden = instance.id in secret or not permissions.may_read_instance_content(
-            session, user, instance.directive_id, instance.assignment_id)
+        hidden = not permissions.may_read_instance_content(session, user, instance.directive_id,
+                                                           instance.assignment_id)
         mine = [item for item in open_items if item.instance_id == instance.id]
         rows.append(InstanceRow(
             instance=instance, version=version_words(bundle),
@@ -188,10 +194,30 @@ def instance_state(engine, actor: User, instance_id: int) -> InstanceState:
                                 .where(WorkItem.instance_id == instance.id).order_by(WorkItem.id)).all()
         incidents = session.scalars(select(Incident).where(Incident.instance_id == instance.id)
                                     .order_by(Incident.id)).all()
-        return InstanceState(row=row, tokens=tokens(workflow), data=None if row.hidden else current_data(workflow),
-                             work_items=[(item, name or "") for item, name in items], incidents=list(incidents),
-                             history=_history(session, instance, [i for i, _ in items], incidents),
-                             move_targets=move_targets(workflow))
+        history = _history(session, instance, [i for i, _ in items], incidents)
+        sealed = permissions.sealed_in_instances(session, user, [instance.id]).get(instance.id, Sealed())
+        data = None if row.hidden else current_data(workflow)
+        sealed_keys = [key for key, value in (data or {}).items() if sealed.holds(value)]
+        return InstanceState(
+            row=row, tokens=tokens(workflow),
+            data=None if data is None else {key: None if key in sealed_keys else value for key, value in data.items()},
+            work_items=[(item, name or "") for item, name in items], incidents=list(incidents), history=history,
+            move_targets=move_targets(workflow), sealed_keys=sealed_keys,
+            sealed_entries={entry.id for entry, _who in history if _entry_sealed(sealed, entry)},
+            sealed_incidents={i.id for i in incidents if incident_sealed(sealed, i, workflow)})
+
+
+def _entry_sealed(sealed: Sealed, entry: AuditEntry) -> bool:
+    """A history entry of a step that made a sealed record, or one whose data carries it."""
+    by_step = entry.object_type == "work_item" and int(entry.object_id) in sealed.work_items
+    return by_step or sealed.holds([entry.before, entry.after, entry.comment])
+
+
+def incident_sealed(sealed: Sealed, incident: Incident, workflow) -> bool:
+    """Whether an incident's error, or the data of the task it stopped at, carries a sealed record: the
+    administrator neither reads that error nor corrects that data."""
+    task = find_task(workflow, UUID(incident.task_id)) if incident.task_id else None
+    return sealed.holds(incident.error) or (task is not None and sealed.holds(task.data))
 
 
 def tokens(workflow) -> list[Token]:

@@ -845,21 +845,49 @@ def may_read_instance_content(session: Session, user: User, directive_id: int | 
     return not is_secret(session, kind, record_id) or may_see(session, user, kind, record_id)
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """What of one process `user` may not read, its other content staying theirs: the secret records' words
+    and file digests (`values`: wherever they stand in its data, its history, an error) and the work items whose
+    step made them (`work_items`: what the step was done with)."""
+
+    values: frozenset[str] = frozenset()
+    work_items: frozenset[int] = frozenset()
+
+    def __or__(self, other: Sealed) -> Sealed:
+        return Sealed(self.values | other.values, self.work_items | other.work_items)
+
+    def holds(self, value: object) -> bool:
+        """Whether `value` (a text, or lists and mappings of them) carries any of the sealed words."""
+        if isinstance(value, str):
+            return any(sealed in value for sealed in self.values)
+        if isinstance(value, Mapping):
+            return any(self.holds(inner) for inner in value.values())
+        if isinstance(value, (list, tuple)):
+            return any(self.holds(inner) for inner in value)
+        return False
+
+
 # Features whose processes keep secret records about no directive in their data (a unit's report marked mật):
-# `unread(session, user, instance ids)` names the instances among them whose content `user` may not read.
-_instance_secrets: list[Callable[[Session, User, Collection[int]], set[int]]] = []
+# `unread(session, user, instance ids)` gives, for the instances among them holding one `user` may not read,
+# what of it is sealed.
+_instance_secrets: list[Callable[[Session, User, Collection[int]], dict[int, Sealed]]] = []
 
 
-def declare_instance_secrets(unread: Callable[[Session, User, Collection[int]], set[int]]) -> None:
+def declare_instance_secrets(unread: Callable[[Session, User, Collection[int]], dict[int, Sealed]]) -> None:
     _instance_secrets.append(unread)
 
 
-def secret_in_instances(session: Session, user: User, instance_ids: Collection[int]) -> set[int]:
-    """The instances among `instance_ids` whose data and history hold a secret record about no directive that
-    `user` may not read (`declare_instance_secrets`): an instance administrator reads what was done and when,
-    not their content, as of a secret directive's (`may_read_instance_content`)."""
-    return {found for unread in _instance_secrets for found in unread(session, user, instance_ids)} \
-        if instance_ids else set()
+def sealed_in_instances(session: Session, user: User, instance_ids: Collection[int]) -> dict[int, Sealed]:
+    """What of the instances among `instance_ids` `user` may not read: the secret records about no directive their
+    data and history hold (`declare_instance_secrets`). An instance administrator reads the rest of such a
+    process — its steps, data and history — with those sealed; a secret directive's process stays closed whole
+    (`may_read_instance_content`)."""
+    found: dict[int, Sealed] = {}
+    for unread in _instance_secrets if instance_ids else []:
+        for instance_id, sealed in unread(session, user, instance_ids).items():
+            found[instance_id] = found.get(instance_id, Sealed()) | sealed
+    return found
 
 
 def office_step_role(session: Session, settings: Mapping, role: str, unit_id: int | None,

@@ -18,6 +18,7 @@ from engine.notifications.service import notify_users
 from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
+from engine.org.permissions import Sealed
 from engine.reports.calendar import (
     SENDERS,
     ReportPeriod,
@@ -30,6 +31,7 @@ from engine.reports.calendar import (
 from engine.reports.models import AD_HOC, PERIODS, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
+from engine.runtime.models import WorkItem
 from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
 
@@ -359,10 +361,14 @@ def read_as_sent(session: Session, row: PeriodicReport, user: User) -> bool:
 def reads_every_unit_report(session: Session, row: PeriodicReport, user: User) -> bool:
     """Whether `user` reads the reports of every unit `row` asked, not only their own units': the council reading
     the issued report as sent (read_as_sent), and the staff of the unit the units send their reports to besides
-    the office (`unit_reports_code` of the ruleset version `row` runs on; Quỳnh Nhai Đ.6 k.2), as soon as they
-    are sent — to read, not to write or consolidate (their steps are the units' and the office's)."""
-    if read_as_sent(session, row, user):
-        return True
+    the office (receives_unit_reports), as soon as they are sent — to read, not to write or consolidate (their
+    steps are the units' and the office's)."""
+    return read_as_sent(session, row, user) or receives_unit_reports(session, row, user)
+
+
+def receives_unit_reports(session: Session, row: PeriodicReport, user: User) -> bool:
+    """Whether `user` is of the staff of the unit the units send their reports of `row` to besides the office
+    (`unit_reports_code` of the ruleset version `row` runs on; Quỳnh Nhai Đ.6 k.2, Phòng Nội vụ)."""
     code = unit_reports_code(session, instance_settings(session, row.instance_id),
                              permissions.recorded_body(session, row.body_id))
     return permissions.is_staff_of(session, user, code)
@@ -396,14 +402,23 @@ def _reads_unit_report_file(session: Session, user: User, sha256: str) -> bool:
 permissions.declare_file_readers(_reads_unit_report_file)
 
 
-def _unread_report_processes(session: Session, user: User, instance_ids: Collection[int]) -> set[int]:
+def _unread_report_processes(session: Session, user: User, instance_ids: Collection[int]) -> dict[int, Sealed]:
     """The office reports' processes among `instance_ids` holding a unit's secret report `user` may not read
-    (may_read_unit_report): its text is in the unit's step's data and in the history of that step."""
+    (may_read_unit_report), each with what is sealed: the report's text and file digests — in the unit's step's
+    data, which flows on to the office's steps — and the unit's steps in that process (their history)."""
     found = session.execute(select(UnitReport, PeriodicReport).join(
         PeriodicReport, PeriodicReport.id == UnitReport.periodic_report_id).where(
         PeriodicReport.instance_id.in_(list(instance_ids)), UnitReport.secret.is_(True)))
-    return {row.instance_id for submission, row in found
-            if row.instance_id is not None and not may_read_unit_report(session, user, row, submission)}
+    sealed: dict[int, Sealed] = {}
+    for submission, row in found:
+        if row.instance_id is None or may_read_unit_report(session, user, row, submission):
+            continue
+        words = (submission.results, submission.difficulties, submission.proposals, *submission.attachments)
+        steps = session.scalars(select(WorkItem.id).where(WorkItem.instance_id == row.instance_id,
+                                                          WorkItem.unit_id == submission.unit_id))
+        sealed[row.instance_id] = sealed.get(row.instance_id, Sealed()) | Sealed(
+            frozenset(word for word in words if word and word.strip()), frozenset(steps))
+    return sealed
 
 
 permissions.declare_instance_secrets(_unread_report_processes)

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit import AuditEntry
+from engine.directives.models import Assignment
 from engine.notifications.mail import send_due_mail
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -22,7 +23,7 @@ from engine.reports.models import PeriodicReport, UnitReport
 from engine.reports.operators import may_read_unit_report, reads_every_unit_report
 from engine.reports.service import start_schedule
 from engine.rulesets.models import instance_settings
-from engine.runtime.models import WorkItem
+from engine.runtime.models import Incident, WorkItem
 from tests.conftest import PASSWORD, add_communes, create_org_tree, make_engine
 from tests.reports.dataset import seed
 from tests.reports.test_unit_report_files import SEALED, _api_unit_reports, _exports, _signed_in, _unit_reports
@@ -91,9 +92,7 @@ def test_home_affairs_is_told_of_each_unit_report_and_reads_them_as_sent(quarter
 
     app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
     home_affairs, other_head = _signed_in(app, "snv_gd"), _signed_in(app, "sxd_gd")
-    whole = home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
-    assert "Tổng số 0 nhiệm vụ được giao" in whole  # the figures stay its own unit's, which has no task
-    page = _unit_reports(whole)
+    page = _unit_reports(home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True))
     assert "Sở Tài chính" in page and STC_TEXT in page
     assert "Sở Xây dựng" in page and SEALED in page and SXD_SECRET not in page
     page = _unit_reports(other_head.get(f"/reports/periodic/{row.id}").get_data(as_text=True))
@@ -126,6 +125,78 @@ def test_home_affairs_is_told_of_each_unit_report_and_reads_them_as_sent(quarter
             **settings, "secrecy": {**settings["secrecy"], "visible_to": ["office_head", "leader", "unit_head"]}})
         assert may_read_unit_report(s, s.get_one(User, sc.users["snv_head"].id), row, secret)
         assert not may_read_unit_report(s, s.get_one(User, sc.users["snv"].id), row, secret)
+
+
+def test_home_affairs_reads_the_units_reports_first_and_its_own_figures_only_when_it_leads_tasks(quarter):
+    """Phòng Nội vụ comes to the report's page for the units' reports, and which units sent none: they lead
+    its page. Its own unit's figures follow them only when it leads tasks in the report (under the unit's
+    name), not as an empty table; the office reads the report's figures first, as ever."""
+    sc = quarter
+    _send(sc, "stc", {"results": STC_TEXT})
+    app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
+    with sc.engine.db.session() as s:
+        row = s.scalars(select(PeriodicReport)).one()
+    home_affairs, clerk = _signed_in(app, "snv_gd"), _signed_in(app, "clerk")
+    page = home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
+    assert STC_TEXT in _unit_reports(page) and "Chưa báo cáo: Phòng Ngân sách, Sở Xây dựng" in _unit_reports(page)
+    assert "nhiệm vụ được giao" not in page and 'id="report-figures"' not in page  # it leads none
+
+    with sc.engine.db.session() as s:  # one of the quarter's tasks (a9) led by Phòng Nội vụ instead
+        task = s.scalars(select(Assignment).where(Assignment.lead_unit_id == org.require_unit(s, "STC-NS").id)).one()
+        task.lead_unit_id = org.require_unit(s, "SNV").id
+    page = home_affairs.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
+    figures = page.split('id="report-figures"')[1].split("</section>")[0]
+    assert page.index('id="unit-reports"') < page.index('id="report-figures"')
+    assert "Nhiệm vụ do Sở Nội vụ chủ trì" in figures and "Tổng số 1 nhiệm vụ được giao" in figures
+    page = clerk.get(f"/reports/periodic/{row.id}").get_data(as_text=True)
+    assert page.index('id="report-figures"') < page.index('id="unit-reports"') and "chủ trì</h2>" not in page
+
+
+def test_the_process_administrator_reads_the_report_process_with_the_secret_report_sealed(quarter, monkeypatch):
+    """A periodic report's process holding a unit's secret report stays the process administrator's to read and
+    run: its steps, its data and its history — another unit's report as sent —, with the secret report's words
+    sealed wherever they stand (the unit's step's history, the data the office's steps carry on); an
+    administrator who also reads secret records ([secrecy] visible_to: the office head) reads it whole."""
+    sc = quarter
+    with sc.engine.db.session() as s:
+        org.create_user(s, "admin", PASSWORD, "Quản Trị Quy Trình", "VP", ["process_admin"])
+        org.create_user(s, "admin_vp", PASSWORD, "Lò Văn Quản", "VP", ["process_admin", "office_head"])
+    _send(sc, "stc", {"results": STC_TEXT})
+    _send(sc, "sxd", {"results": SXD_SECRET, "difficulties": "Vướng mắc mật về mặt bằng", "report_secret": "on"})
+    sc.at("2026-03-20 09:00")  # the units' reports are in: the office's consolidation carries their data on
+    with sc.engine.db.session() as s:
+        instance_id = s.scalars(select(PeriodicReport.instance_id)).one()
+    app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
+    admin = _signed_in(app, "admin")
+    listed = admin.get("/admin/instances").get_data(as_text=True)
+    assert "Báo cáo định kỳ kết quả thực hiện nhiệm vụ" in listed and ">Mật</span>" not in listed
+    page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+    assert SXD_SECRET not in page and "Vướng mắc mật" not in page and ">Mật</span>" not in page
+    steps = page.split('id="work-items"')[1].split("</table>")[0]
+    assert "Sở Xây dựng" in steps and "Tổng hợp báo cáo trình lãnh đạo" in steps
+    data = page.split('id="instance-data"')[1].split("</table>")[0]
+    assert f'<th>results</th><td class="pre">{SEALED}</td>' in data  # the last unit's words, carried on
+    assert '<th>reporting_units</th><td class="pre">[&#34;STC&#34;, &#34;STC-NS&#34;, &#34;SXD&#34;]</td>' in data
+    history = page.split('id="history"')[1]
+    assert f"Kết quả thực hiện nhiệm vụ trong kỳ: {STC_TEXT}" in history  # another unit's report, as sent
+    assert history.count(SEALED) == 1  # the secret one's step: when and by whom, not a word of it
+    whole = _signed_in(app, "admin_vp").get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+    assert SXD_SECRET in whole and SEALED not in whole
+
+    # the office's step fails (its notice to the leader, here): the failed step's data carries the secret words
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("mail queue down")
+    monkeypatch.setattr(operators, "_tell", fails)
+    sc.engine.runtime.complete(sc.ready("report_consolidate").id, {"summary": "Tổng hợp"}, sc.users["office_head"])
+    with sc.engine.db.session() as s:
+        incident_id = s.scalars(select(Incident.id).where(Incident.status == "open")).one()
+    page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+    incidents = page.split('id="incidents"')[1].split("</table>")[0]
+    assert "Bước này dừng vì gặp lỗi khi chạy." in incidents and SXD_SECRET not in page
+    assert f"/incidents/{incident_id}/data" not in incidents  # no correction of data it may not read
+    assert admin.get(f"/admin/instances/incidents/{incident_id}/data").status_code == 404
+    assert SXD_SECRET in _signed_in(app, "admin_vp").get(f"/admin/instances/incidents/{incident_id}/data") \
+        .get_data(as_text=True)
 
 
 def test_a_deployment_without_the_home_affairs_unit_keeps_the_report_and_says_so(database_url, clock, tmp_path):

@@ -1,7 +1,7 @@
 """In headless Chromium, Quỳnh Nhai Đ.6 k.2: the head of Phòng Nội vụ reads in their notifications that a unit sent
 its report, opens it from there and reads every unit's report on the report's page — its files too, a secret one
-sealed —;
-another unit's head reads its own unit's only."""
+sealed —, with no empty table of its own unit's figures above them; another unit's head reads its own unit's
+only."""
 from __future__ import annotations
 
 import pytest
@@ -43,6 +43,9 @@ def test_home_affairs_opens_the_units_reports_from_its_notice(database_url, cloc
         sxd = page.locator("#unit-reports article", has_text="Sở Xây dựng")
         screenshot(page, "home-affairs-reads-unit-reports")
         assert TEXT in stc.inner_text() and SEALED in sxd.inner_text()
+        # the units' reports are what it comes for: no empty table of its own unit's figures above them
+        assert "nhiệm vụ được giao" not in page.locator("main").inner_text()
+        assert page.locator("main section.card h2").first.inner_text() == "Báo cáo của các đơn vị"
         assert "Mặt bằng dự án mật" not in page.content()
         with page.expect_download() as download:  # the file STC sent with its report
             stc.locator("a.file", has_text=NAME).click()

@@ -3,6 +3,7 @@ the instance's page with the field it concerns (4xx), a dry run shows what would
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -65,19 +66,22 @@ def _detail(instance_id: int, *, preview: actions.Preview | None = None, repeat:
     with eng.db.reading() as session:
         lines = readable(eng, session, state.history)
         units = forms.unit_choices(session)
-    if state.row.hidden:  # a secret record's details stay out: what was done, by whom, when
-        lines = [Line(line.entry, line.who, line.what) for line in lines]
+    # a secret record's details stay out: what was done, by whom, when; a sealed report says it was sealed
+    lines = [Line(line.entry, line.who, line.what, sealed=True) if line.entry.id in state.sealed_entries
+             else Line(line.entry, line.who, line.what) if state.row.hidden else line for line in lines]
     return render_template("instances/detail.html", state=state, row=state.row, history_lines=lines, units=units,
-                           data_rows=None if state.data is None else data_rows(state.data),
+                           data_rows=None if state.data is None else data_rows(state.data, state.sealed_keys),
                            preview=preview, repeat=repeat or {}, error=error), status
 
 
-def data_rows(data: dict) -> list[tuple[str, str, str]]:
+def data_rows(data: dict, sealed: Collection[str] = ()) -> list[tuple[str, str, str]]:
     """(label, key, value) of the process data: the history's words for keys it names, dates
-    as dd/mm/yyyy, structures as JSON."""
+    as dd/mm/yyyy, structures as JSON; a `sealed` key's value, a secret report's, said to be sealed."""
     rows = []
     for key, value in data.items():
-        if isinstance(value, str):
+        if key in sealed:
+            text = _("Secret report — its content only for those allowed to read it.")
+        elif isinstance(value, str):
             text = vn_date(value) if ISO_DATE.fullmatch(value) else value
         else:
             text = json.dumps(value, ensure_ascii=False, default=str)

@@ -11,7 +11,7 @@ from engine.directives import service as directives
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError
 from engine.org import permissions
-from engine.org.models import User
+from engine.org.models import Unit, User
 from engine.outcomes import BUCKETS, TERMS
 from engine.reports import adhoc, counts
 from engine.reports.calendar import parse_period, period_key
@@ -20,7 +20,7 @@ from engine.reports.export_docx import write_docx
 from engine.reports.export_pdf import FontMissing, write_pdf
 from engine.reports.export_xlsx import write_xlsx
 from engine.reports.models import AD_HOC, PeriodicReport
-from engine.reports.operators import read_as_sent, report_label
+from engine.reports.operators import read_as_sent, receives_unit_reports, report_label
 from engine.reports.overdue import late_first_reports, overdue_assignments
 from engine.reports.query import BadReportQuery, ReportQuery
 from engine.reports.service import (
@@ -216,13 +216,17 @@ def periodic_detail(report_id: int):
         if row is None or not permissions.may_see_office_report(session, user, row.body_id):
             abort(404)
         query = ReportQuery.from_args(report_args(row), clock.today())
-        scope = query.scope(session, None if read_as_sent(session, row, user) else user)
+        as_sent = read_as_sent(session, row, user)
+        receiver = not as_sent and receives_unit_reports(session, row, user)
+        scope = query.scope(session, None if as_sent else user)
         report = build_report(session, scope, denominator=query.denominator, period_label=report_label(row),
                               periodic_report_id=row.id, reader=user)
         people = {u.id: u.full_name for u in session.scalars(select(User).where(
             User.id.in_([row.requested_by, row.reviewed_by, row.consolidated_by])))}
         waiting = steps_waiting_on(engine(), session, user, row)
+        own_unit = session.get_one(Unit, user.unit_id).name if receiver else None
     return render_template("reports/periodic_detail.html", row=row, report=report, args=query.args(),
+                           receiver=receiver, own_unit=own_unit,
                            today=clock.today(), waiting=waiting,
                            buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS, people=people,
                            ad_hoc=row.period == AD_HOC)
