@@ -14,11 +14,12 @@ from engine import clock
 from engine.audit.models import AuditEntry
 from engine.directives.models import Assignment, Directive
 from engine.errors import Forbidden, NotFound
-from engine.inspections.service import titles_of_instances
+from engine.inspections.service import titles_of_instances as inspection_titles
 from engine.org import permissions
 from engine.org.models import Unit, User
 from engine.org.permissions import Sealed
 from engine.registry.service import history
+from engine.reports.operators import titles_of_instances as report_titles
 from engine.rulesets.models import ProcessBundle
 from engine.runtime.models import (
     LIVE_STATUSES,
@@ -152,7 +153,7 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
         Directive.id.in_({i.directive_id for i in instances if i.directive_id})))}
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({i.assignment_id for i in instances if i.assignment_id})))}
-    inspections = titles_of_instances(session, ids)
+    titles = {**inspection_titles(session, ids), **report_titles(session, ids)}  # records about no directive
     units = dict(session.execute(select(Unit.id, Unit.name)).all())
     open_items = session.scalars(select(WorkItem).where(WorkItem.instance_id.in_(ids),
                                                         WorkItem.status == WorkItemStatus.READY)
@@ -167,7 +168,7 @@ def _rows(engine, session: Session, user: User, instances: list[WorkflowInstance
         directive = directives.get(instance.directive_id or 0)
         assignment = assignments.get(instance.assignment_id or 0)
         about = (assignment.content if assignment else directive.summary if directive
-                 else inspections.get(instance.id))
+                 else titles.get(instance.id))
         hidden = not permissions.may_read_instance_content(session, user, instance.directive_id,
                                                            instance.assignment_id)
         mine = [item for item in open_items if item.instance_id == instance.id]

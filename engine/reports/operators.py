@@ -538,6 +538,13 @@ def _tell(ctx: StepContext, row: PeriodicReport, users: list, kind: str, **conte
                  dedup_key=f"{kind}:{row.id}:{clock.now().isoformat()}", label=report_label(row), **context)
 
 
+def titles_of_instances(session: Session, instance_ids: Collection[int]) -> dict[int, str]:
+    """Each office report's label by its process instance ("Quý I năm 2026", "đột xuất về …"): what an
+    admin reads for a running one, which belongs to no directive."""
+    rows = session.scalars(select(PeriodicReport).where(PeriodicReport.instance_id.in_(list(instance_ids))))
+    return {row.instance_id: report_label(row) for row in rows if row.instance_id is not None}
+
+
 def report_label(row: PeriodicReport) -> str:
     """"Quý I năm 2026", or "đột xuất về …" for an ad-hoc report."""
     if row.period == AD_HOC:

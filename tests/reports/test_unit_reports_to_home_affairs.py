@@ -170,6 +170,7 @@ def test_the_process_administrator_reads_the_report_process_with_the_secret_repo
     admin = _signed_in(app, "admin")
     listed = admin.get("/admin/instances").get_data(as_text=True)
     assert "Báo cáo định kỳ kết quả thực hiện nhiệm vụ" in listed and ">Mật</span>" not in listed
+    assert "<div>Quý I năm 2026</div>" in listed  # which report: it belongs to no directive
     page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
     assert SXD_SECRET not in page and "Vướng mắc mật" not in page and ">Mật</span>" not in page
     steps = page.split('id="work-items"')[1].split("</table>")[0]
