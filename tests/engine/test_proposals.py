@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import struct
 import subprocess
@@ -569,6 +570,23 @@ def test_reading_stops_at_its_time_bound(tmp_path, monkeypatch):
     with pytest.raises(ReadingError) as refused:
         read_document(data, "tb.pdf")
     assert refused.value.reason == "too_slow" and refused.value.params == {"seconds": 0}
+
+
+def test_a_program_stopped_at_its_own_time_bound_is_said_to_have_taken_that_long(tmp_path, monkeypatch):
+    """pdftotext stopped at its own limit (TIMEOUT_SECONDS, 60 s) was said to have taken "longer than 90 seconds",
+    the whole file's limit, well before 90 seconds had passed: the refusal gives the limit that stopped it."""
+    from engine.proposals import reading
+
+    stuck = tmp_path / "bin" / "pdftotext"   # a pdftotext that never ends, as one stuck on a malformed page
+    stuck.parent.mkdir()
+    stuck.write_text("#!/bin/sh\nexec sleep 30\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stuck.parent}:{os.environ['PATH']}")
+    monkeypatch.setattr(reading, "TIMEOUT_SECONDS", 1)
+    with pytest.raises(ReadingError) as refused:
+        read_document(b"%PDF-1.4 stuck", "tb.pdf")
+    assert refused.value.reason == "too_slow" and refused.value.params == {"seconds": 1}
+    assert "longer than 1 seconds" in str(refused.value)
 
 
 def test_files_that_give_no_text_are_refused_with_the_reason(monkeypatch):
