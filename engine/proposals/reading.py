@@ -198,6 +198,8 @@ _DRAWN_ROW = re.compile(r"\|(.*\|)+\s*")
 def _doc_text(data: bytes, deadline: float) -> str:
     """A Word 97–2003 document's text through antiword: its paragraphs a line each (no wrapping), in UTF-8,
     a table's row a line with its cells separated as a DOCX's are (engine.proposals.tables)."""
+    if _word_97_encrypted(data):   # antiword reads none: "Encrypted documents are not supported"
+        raise ReadingError("encrypted")
     if shutil.which("antiword") is None:
         raise ReadingError("doc_unavailable")
     path = _saved(data, ".doc")
@@ -207,6 +209,24 @@ def _doc_text(data: bytes, deadline: float) -> str:
         shutil.rmtree(path.parent, ignore_errors=True)
     return "\n".join(CELL.join(cell.strip() for cell in line.strip()[1:-1].split("|"))
                      if _DRAWN_ROW.fullmatch(line.strip()) else line for line in out.splitlines())
+
+
+# The flags of a Word 97–2003 file's FIB, at byte 10 of its WordDocument stream, and the one set when Word saved it
+# with a password to open (MS-DOC 2.5.2 FibBase: fEncrypted, RC4 encryption or XOR obfuscation).
+_FIB_FLAGS = slice(10, 12)
+_F_ENCRYPTED = 0x0100
+
+
+def _word_97_encrypted(data: bytes) -> bool:
+    """A Word 97–2003 file saved with a password to open; False for any other (antiword refuses a damaged one)."""
+    import olefile  # only a .doc needs it
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            flags = ole.openstream("WordDocument").read(_FIB_FLAGS.stop)[_FIB_FLAGS]
+    except (OSError, ValueError):   # no OLE2 file, one without a WordDocument stream, or a damaged one
+        return False
+    return len(flags) == 2 and bool(int.from_bytes(flags, "little") & _F_ENCRYPTED)
 
 
 def _run(args: list[str], deadline: float) -> subprocess.CompletedProcess:

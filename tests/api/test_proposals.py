@@ -227,10 +227,12 @@ def _password_pdf() -> bytes:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
 @pytest.mark.parametrize(("name", "data"), [
     ("Thông báo mật khẩu.docx", (FIXTURES / "doc" / "thong-bao-mat-khau.docx").read_bytes()),
-    ("thong-bao.pdf", _password_pdf())], ids=["docx", "pdf"])
+    ("thong-bao.pdf", _password_pdf()),
+    ("Bảo vệ.doc", (FIXTURES / "doc" / "tika-protected-passtika.doc").read_bytes())], ids=["docx", "pdf", "doc"])
 def test_a_password_protected_file_is_refused_saying_so(as_user, name, data):
-    """A DOCX Word saved with "Encrypt with Password" (tests/fixtures/doc/MANIFEST.md) and a PDF that opens only
-    with its password were refused as "damaged or not what its name says": the clerk checked a file that was
+    """A DOCX Word saved with "Encrypt with Password", a Word 97–2003 document Word saved with a password to open
+    (tests/fixtures/doc/MANIFEST.md: antiword answers "Encrypted documents are not supported") and a PDF that opens
+    only with its password were refused as "damaged or not what its name says": the clerk checked a file that was
     neither. The refusal says a password protects it."""
     answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
                               data={"file": (io.BytesIO(data), name)})

@@ -4020,6 +4020,18 @@ def test_a_word_97_file_on_a_server_without_antiword_is_refused_saying_what_to_d
     assert refused.value.reason == "unreadable"
 
 
+@pytest.mark.parametrize("path", ["/nonexistent", os.environ["PATH"]], ids=["without-antiword", "with-antiword"])
+def test_a_word_97_file_saved_with_a_password_is_refused_as_such_with_or_without_antiword(monkeypatch, path):
+    """Word 97–2003 saved with a password to open (tests/fixtures/doc/MANIFEST.md) went to antiword, which answers
+    "Encrypted documents are not supported": refused as damaged, or, without antiword, as a .doc this server does not
+    read. Its FIB says it is encrypted: refused so, before antiword."""
+    monkeypatch.setenv("PATH", path)
+    with pytest.raises(ReadingError) as refused:
+        read_document((Path(__file__).parents[1] / "fixtures" / "doc" / "tika-protected-passtika.doc").read_bytes(),
+                      "Bảo vệ.doc")
+    assert refused.value.reason == "encrypted"
+
+
 HTML_FIXTURES = Path(__file__).parents[1] / "fixtures" / "html"
 
 
