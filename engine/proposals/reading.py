@@ -1,4 +1,5 @@
-"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), Word
+"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), ODT
+(LibreOffice Writer, the same way: engine.proposals.odt), Word
 97–2003 (.doc, also renamed .docx, through antiword, Debian package antiword), a web page (HTML, often named
 .doc, or saved as one file, .mht: engine.proposals.html), PDF through its text layer (poppler's pdftotext), and
 a scanned PDF or an image through OCR (tesseract with its Vietnamese data, Debian packages tesseract-ocr and
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from engine.errors import EngineError
 from engine.imports import packages
-from engine.proposals import html
+from engine.proposals import html, odt
 from engine.proposals.tables import CELL, is_task_table
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -36,7 +37,7 @@ SCAN_LONG_SIDE = 3508     # pixels: a PDF page's long side rendered for OCR (A4 
 # Why a file gives no text: the reason (for the API) and the sentence people read.
 REASONS = {
     "too_large": "The file is larger than %(limit)s MB.",
-    "unsupported": "Attach a DOCX, a DOC, a PDF or a scanned image (PNG, JPEG, TIFF).",
+    "unsupported": "Attach a DOCX, a DOC, an ODT, a PDF or a scanned image (PNG, JPEG, TIFF).",
     "unreadable": "The file could not be read: it is damaged or not what its name says.",
     "encrypted": "The file is protected by a password: save it again without the password, or paste the text.",
     "unpacks_too_large": "The file is refused: once unpacked it would exceed %(mb)s MB, or a part of it more "
@@ -67,7 +68,7 @@ class ReadingError(EngineError):
 @dataclass(frozen=True)
 class DocumentText:
     text: str
-    method: str   # docx, doc, html, mhtml, pdf_text, ocr
+    method: str   # docx, odt, doc, html, mhtml, pdf_text, ocr
 
 
 def read_document(data: bytes, filename: str) -> DocumentText:
@@ -81,6 +82,8 @@ def read_document(data: bytes, filename: str) -> DocumentText:
         return DocumentText(_html_text(html.html_text, data), "html")
     if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data:   # a DOCX Word saved with "Encrypt with Password"
         raise ReadingError("encrypted")
+    if odt.is_odt(data) or name.endswith(".odt"):   # by its bytes first: also one renamed .docx
+        return DocumentText(_odt_text(data), "odt")
     if name.endswith(".docx") and not data.startswith(_OLE):
         return DocumentText(_docx_text(data), "docx")
     if name.endswith((".doc", ".docx")):   # a Word 97–2003 file, also when renamed .docx
@@ -119,10 +122,7 @@ def _docx_text(data: bytes) -> str:
     import docx  # python-docx; imported here, only a DOCX needs it
     from docx.table import Table
 
-    try:
-        packages.check_bounds(data)  # a DOCX is a zip: its word/document.xml may unpack to gigabytes
-    except packages.PackageTooLarge as exc:
-        raise ReadingError("unpacks_too_large") from exc
+    _check_package(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -139,6 +139,24 @@ def _docx_text(data: bytes) -> str:
         else:   # a cell's text a line (the letterhead, the signature, a table of figures)
             lines.extend(_cell_text(cell) for row in table.rows for cell in row.cells)
     return "\n".join(lines)
+
+
+def _check_package(data: bytes) -> None:
+    """A DOCX or an ODT is a zip: its document's XML may unpack to gigabytes."""
+    try:
+        packages.check_bounds(data)
+    except packages.PackageTooLarge as exc:
+        raise ReadingError("unpacks_too_large") from exc
+
+
+def _odt_text(data: bytes) -> str:
+    _check_package(data)
+    try:
+        return odt.odt_text(data)
+    except odt.EncryptedOdt as exc:
+        raise ReadingError("encrypted") from exc
+    except odt.UnreadableOdt as exc:
+        raise ReadingError("unreadable") from exc
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
