@@ -10,6 +10,7 @@ from engine.proposals.deadlines import find_cell_deadline
 from engine.proposals.extract import propose
 from engine.proposals.reading import read_document
 from engine.proposals.tables import task_rows
+from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
 from tests.engine.test_proposals import TODAY, UNITS
 from tests.proposals.texts import plan_docx
@@ -71,6 +72,20 @@ def test_an_odt_is_read_as_a_docx_is_a_task_table_a_row_a_line():
         ("Rà soát các quy định về quản l", ["STC"], ["SXD"], deadlines.WITHIN_QUARTER),
         ("Xây dựng quy chế quản lý công ", ["SXD"], ["STC"], deadlines.WITHIN_MONTH),
         ("Kiểm tra các công trình chậm t", ["SXD"], [], deadlines.NONE)]
+
+
+def test_a_task_table_s_lead_names_a_township_or_a_committee_by_its_tier_and_place():
+    """A district's plan leads its rows with "Huyện Tuy Phước" (no "UBND") or "UBND TT Diêu Trì" (TT: thị trấn):
+    those rows gave no task (engine/org/names.py)."""
+    units = UnitMatcher([UnitRef("H550", "UBND huyện Tuy Phước", "district"),
+                         UnitRef("X21955", "UBND thị trấn Diêu Trì", "commune"),
+                         UnitRef("X21985", "UBND xã Phước An", "commune")])
+    text = ("STT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+            "1\tRà soát quỹ đất công\tHuyện Tuy Phước\tXã Phước An\t15/10/2024\n"
+            "2\tChỉnh trang đô thị\tUBND TT Diêu Trì\t\t15/11/2024\n"
+            "3\tGiải phóng mặt bằng\tXã Phước An\tUBND TT. Diêu Trì\t15/12/2024")
+    assert [(p.lead_units, p.coordinating_units) for p in propose(text, units, TODAY).proposals] == [
+        (["H550"], ["X21985"]), (["X21955"], []), (["X21985"], ["X21955"])]
 
 
 PASTED = """Phụ lục: Danh mục nhiệm vụ
