@@ -1,10 +1,12 @@
 """How offices write a unit's name: folded words with the abbreviations they use spelled out ("Sở TN&MT",
-"UBND TP. Tuy Hòa"). Read by the proposals' unit matcher, the imports and the organisation seed alike, so a name typed
-one way or another finds the same unit everywhere."""
+"UBND TP. Tuy Hòa", "UBND TT Diêu Trì"), and a committee named by its tier and place alone ("Huyện Tuy Phước" for
+"UBND huyện Tuy Phước"). Read by the proposals' unit matcher, the imports and the organisation seed alike, so a name
+typed one way or another finds the same unit everywhere."""
 from __future__ import annotations
 
 import re
 
+from engine.org.home import COMMITTEE
 from engine.text import fold
 
 
@@ -45,6 +47,26 @@ for _short, _long in sorted(((phrase(k), phrase(v)) for k, v in _ABBREVIATIONS.i
 
 
 
+# "TT" is "thị trấn" (a township, a tier before 2025) only after "UBND" and before a place's name: "UBND TT Diêu Trì".
+# Elsewhere it is another word's ("TT Y tế huyện": "Trung tâm"; "Sở TT&TT"), left as written.
+_TOWNSHIP = ("thi", "tran")
+# The local tiers a committee is named by, before its place's name.
+_LOCAL_TIERS = (("huyen",), ("quan",), ("thi", "xa"), ("thanh", "pho"), ("xa",), ("phuong",), _TOWNSHIP,
+                ("dac", "khu"))
+
+
+def as_committee(text: str) -> str:
+    """`text` naming a place by its tier alone ("Huyện Tuy Phước", "Xã Phước An", "TP Quy Nhơn", "Phường 3"), as a
+    register's or a task table's lead cell names the committee that answers for it, with "UBND" before it; any other
+    text as it is ("Sở Tài chính", "UBND xã Phước An", "xã hội")."""
+    words, _, proper = tokens(text)
+    named = [is_proper or word.isdigit() for word, is_proper in zip(words, proper, strict=True)]
+    for tier in _LOCAL_TIERS:
+        if tuple(words[:len(tier)]) == tier and len(words) > len(tier) and all(named[len(tier):]):
+            return f"UBND {text.strip()}"
+    return text
+
+
 def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
     """Folded words with abbreviations expanded ("&" as "va"), whether each was written in
     capitals (a code or initials are recognised only then), and whether it opens with a capital
@@ -54,9 +76,10 @@ def tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
 
 def spelled_out(text: str) -> str:
     """`text` folded with the abbreviations offices write expanded ("Sở TN&MT": "so tai nguyen va moi truong", "UBND
-    TP. Tuy Hòa": "uy ban nhan dan thanh pho tuy hoa"), without commas: one key for the ways a unit's name is
+    TP. Tuy Hòa": "uy ban nhan dan thanh pho tuy hoa"), a committee named by its tier and place with its "UBND"
+    ("Xã Phước An": "uy ban nhan dan xa phuoc an"), without commas: one key for the ways a unit's name is
     written."""
-    return " ".join(word for word in tokens(text)[0] if word != ",")
+    return " ".join(word for word in tokens(as_committee(text))[0] if word != ",")
 
 
 def tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[int, int]]]:
@@ -80,9 +103,17 @@ def tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[
                 i += len(short)
                 break
         else:
-            out.append(words[i])
-            caps.append(capitals[i])
-            proper.append(raw[i][:1].isupper())
-            spans.append(found[i].span())
+            township = _township(words, raw, i, out)
+            out.extend(_TOWNSHIP if township else [words[i]])
+            caps.extend([False, False] if township else [capitals[i]])
+            proper.extend([False, False] if township else [raw[i][:1].isupper()])
+            spans.extend([found[i].span()] * (2 if township else 1))
             i += 1
     return out, caps, proper, spans
+
+
+def _township(words: list[str], raw: list[str], i: int, read: list[str]) -> bool:
+    """The word at `i` is "TT" standing for "thị trấn": after a committee (`read`: the words before it, expanded)
+    and before a place's name."""
+    return (words[i] == "tt" and tuple(read[-len(COMMITTEE):]) == COMMITTEE and i + 1 < len(raw)
+            and raw[i + 1][:1].isupper())

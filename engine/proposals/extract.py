@@ -133,6 +133,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from engine.org.home import COMMITTEE
+from engine.org.names import as_committee
 from engine.proposals.deadlines import (
     MONTHLY,
     NO_DEADLINE,
@@ -1262,8 +1263,9 @@ def _leads_in_to(proposal: Proposal, tabled_leads: set[str], matcher: UnitMatche
 
 
 def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Proposal | None:
-    """A task table's row as its task, led by the units its lead cell names (none named: no task)."""
-    leads = _clause(row.lead, matcher).mentioned_units()
+    """A task table's row as its task, led by the units its lead cell names (none named: no task; a place named by its
+    tier alone, "Huyện Tuy Phước", its committee: engine.org.names.as_committee)."""
+    leads = _clause(as_committee(row.lead), matcher).mentioned_units()
     if not leads and _EVERY_MINISTRY_AND_PROVINCE.match(fold(row.lead).strip()):
         leads = [code for code, unit in matcher.units.items() if unit.kind in ("ministry", "province")]
     if not leads:

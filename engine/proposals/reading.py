@@ -1,4 +1,5 @@
-"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), Word
+"""A directive's text from the file the clerk attaches: DOCX (paragraphs, and task tables a row a line), ODT
+(LibreOffice Writer, the same way: engine.proposals.odt), Word
 97–2003 (.doc, also renamed .docx, through antiword, Debian package antiword), a web page (HTML, often named
 .doc, or saved as one file, .mht: engine.proposals.html), PDF through its text layer (poppler's pdftotext), and
 a scanned PDF or an image through OCR (tesseract with its Vietnamese data, Debian packages tesseract-ocr and
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from engine.errors import EngineError
 from engine.imports import packages
-from engine.proposals import html
+from engine.proposals import html, odt
 from engine.proposals.tables import CELL, is_task_table
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -36,7 +37,7 @@ SCAN_LONG_SIDE = 3508     # pixels: a PDF page's long side rendered for OCR (A4 
 # Why a file gives no text: the reason (for the API) and the sentence people read.
 REASONS = {
     "too_large": "The file is larger than %(limit)s MB.",
-    "unsupported": "Attach a DOCX, a DOC, a PDF or a scanned image (PNG, JPEG, TIFF).",
+    "unsupported": "Attach a DOCX, a DOC, an ODT, a PDF or a scanned image (PNG, JPEG, TIFF).",
     "unreadable": "The file could not be read: it is damaged or not what its name says.",
     "encrypted": "The file is protected by a password: save it again without the password, or paste the text.",
     "unpacks_too_large": "The file is refused: once unpacked it would exceed %(mb)s MB, or a part of it more "
@@ -54,10 +55,12 @@ REASONS = {
 
 
 class ReadingError(EngineError):
-    def __init__(self, reason: str):
-        params = {"too_large": {"limit": MAX_BYTES // (1024 * 1024)}, "too_slow": {"seconds": READ_SECONDS},
-                  "unpacks_too_large": {"mb": packages.MAX_MEMBER_BYTES // (1024 * 1024), "ratio": packages.MAX_RATIO},
-                  "too_many_pixels": {"megapixels": MAX_PIXELS // 1_000_000, "pages": MAX_PAGES}}
+    def __init__(self, reason: str, seconds: float | None = None):
+        """`seconds`: for too_slow, the limit that stopped the reading (one program's or the whole file's)."""
+        params: dict[str, dict[str, float]] = {
+            "too_large": {"limit": MAX_BYTES // (1024 * 1024)}, "too_slow": {"seconds": seconds or READ_SECONDS},
+            "unpacks_too_large": {"mb": packages.MAX_MEMBER_BYTES // (1024 * 1024), "ratio": packages.MAX_RATIO},
+            "too_many_pixels": {"megapixels": MAX_PIXELS // 1_000_000, "pages": MAX_PAGES}}
         super().__init__(REASONS[reason], **params.get(reason, {}))
         self.reason = reason
 
@@ -65,7 +68,7 @@ class ReadingError(EngineError):
 @dataclass(frozen=True)
 class DocumentText:
     text: str
-    method: str   # docx, doc, html, mhtml, pdf_text, ocr
+    method: str   # docx, odt, doc, html, mhtml, pdf_text, ocr
 
 
 def read_document(data: bytes, filename: str) -> DocumentText:
@@ -79,6 +82,8 @@ def read_document(data: bytes, filename: str) -> DocumentText:
         return DocumentText(_html_text(html.html_text, data), "html")
     if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data:   # a DOCX Word saved with "Encrypt with Password"
         raise ReadingError("encrypted")
+    if odt.is_odt(data) or name.endswith(".odt"):   # by its bytes first: also one renamed .docx
+        return DocumentText(_odt_text(data), "odt")
     if name.endswith(".docx") and not data.startswith(_OLE):
         return DocumentText(_docx_text(data), "docx")
     if name.endswith((".doc", ".docx")):   # a Word 97–2003 file, also when renamed .docx
@@ -117,10 +122,7 @@ def _docx_text(data: bytes) -> str:
     import docx  # python-docx; imported here, only a DOCX needs it
     from docx.table import Table
 
-    try:
-        packages.check_bounds(data)  # a DOCX is a zip: its word/document.xml may unpack to gigabytes
-    except packages.PackageTooLarge as exc:
-        raise ReadingError("unpacks_too_large") from exc
+    _check_package(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -137,6 +139,24 @@ def _docx_text(data: bytes) -> str:
         else:   # a cell's text a line (the letterhead, the signature, a table of figures)
             lines.extend(_cell_text(cell) for row in table.rows for cell in row.cells)
     return "\n".join(lines)
+
+
+def _check_package(data: bytes) -> None:
+    """A DOCX or an ODT is a zip: its document's XML may unpack to gigabytes."""
+    try:
+        packages.check_bounds(data)
+    except packages.PackageTooLarge as exc:
+        raise ReadingError("unpacks_too_large") from exc
+
+
+def _odt_text(data: bytes) -> str:
+    _check_package(data)
+    try:
+        return odt.odt_text(data)
+    except odt.EncryptedOdt as exc:
+        raise ReadingError("encrypted") from exc
+    except odt.UnreadableOdt as exc:
+        raise ReadingError("unreadable") from exc
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -196,6 +216,8 @@ _DRAWN_ROW = re.compile(r"\|(.*\|)+\s*")
 def _doc_text(data: bytes, deadline: float) -> str:
     """A Word 97–2003 document's text through antiword: its paragraphs a line each (no wrapping), in UTF-8,
     a table's row a line with its cells separated as a DOCX's are (engine.proposals.tables)."""
+    if _word_97_encrypted(data):   # antiword reads none: "Encrypted documents are not supported"
+        raise ReadingError("encrypted")
     if shutil.which("antiword") is None:
         raise ReadingError("doc_unavailable")
     path = _saved(data, ".doc")
@@ -207,15 +229,34 @@ def _doc_text(data: bytes, deadline: float) -> str:
                      if _DRAWN_ROW.fullmatch(line.strip()) else line for line in out.splitlines())
 
 
+# The flags of a Word 97–2003 file's FIB, at byte 10 of its WordDocument stream, and the one set when Word saved it
+# with a password to open (MS-DOC 2.5.2 FibBase: fEncrypted, RC4 encryption or XOR obfuscation).
+_FIB_FLAGS = slice(10, 12)
+_F_ENCRYPTED = 0x0100
+
+
+def _word_97_encrypted(data: bytes) -> bool:
+    """A Word 97–2003 file saved with a password to open; False for any other (antiword refuses a damaged one)."""
+    import olefile  # only a .doc needs it
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            flags = ole.openstream("WordDocument").read(_FIB_FLAGS.stop)[_FIB_FLAGS]
+    except (OSError, ValueError):   # no OLE2 file, one without a WordDocument stream, or a damaged one
+        return False
+    return len(flags) == 2 and bool(int.from_bytes(flags, "little") & _F_ENCRYPTED)
+
+
 def _run(args: list[str], deadline: float) -> subprocess.CompletedProcess:
-    """`args` run within TIMEOUT_SECONDS and before the whole read's `deadline`."""
+    """`args` run within TIMEOUT_SECONDS and before the whole read's `deadline`; stopped, the refusal names the
+    limit that stopped it (the program's own 60 s came first: "longer than 90 seconds" was untrue)."""
     left = min(TIMEOUT_SECONDS, deadline - time.monotonic())
     if left <= 0:
         raise ReadingError("too_slow")
     try:
         return subprocess.run(args, capture_output=True, timeout=left, check=True)
     except subprocess.TimeoutExpired as exc:
-        raise ReadingError("too_slow") from exc
+        raise ReadingError("too_slow", TIMEOUT_SECONDS if left == TIMEOUT_SECONDS else READ_SECONDS) from exc
     except subprocess.CalledProcessError as exc:
         said = exc.stderr or b""
         raise ReadingError(next((reason for words, reason in _REFUSED if words in said), "unreadable")) from exc

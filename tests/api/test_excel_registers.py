@@ -177,13 +177,20 @@ def test_the_preview_includes_the_registry_checks(with_snnmt, org_tree):
         (9, "Directive 46/2026/CT-UBND is already registered.")]
 
 
-def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine, clock):
-    """`dondoc org seed` names a unit with its place ("Sở Tài chính tỉnh Gia Lai", "Xã Ia Băng"); Gia Lai's own
-    register names it without ("Sở Tài chính", "Sở Xây dựng tỉnh", "UBND xã Ia Băng")."""
+def _seeded_gia_lai_clerk(engine):
+    """Gia Lai seeded by `dondoc org seed` (Bình Định's units of before 1/7/2025 with it), its ruleset loaded, and a
+    clerk of its office."""
     assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=engine).exit_code == 0
     with engine.db.session() as s:
         clerk = org.create_user(s, "vanthu", "mat-khau-du-dai-1", "Nguyễn Thị Thư", "tinh-52-vp", ["clerk"])
         engine.load_ruleset(s)
+    return clerk
+
+
+def test_a_seeded_province_s_register_names_its_units_as_its_office_does(engine, clock):
+    """`dondoc org seed` names a unit with its place ("Sở Tài chính tỉnh Gia Lai", "Xã Ia Băng"); Gia Lai's own
+    register names it without ("Sở Tài chính", "Sở Xây dựng tỉnh", "UBND xã Ia Băng")."""
+    clerk = _seeded_gia_lai_clerk(engine)
     rows = [[1, "215/TB-UBND", "12/02/2026", "Kết luận về giải ngân vốn", "UBND tỉnh", None, "Rà soát kế hoạch vốn",
              "Sở Tài chính", "Sở Xây dựng tỉnh; UBND xã Ia Băng; Văn phòng UBND tỉnh", "30/12/2026"],
             [2, None, None, None, None, None, "Giải phóng mặt bằng", "UBND phường Pleiku",
@@ -199,10 +206,7 @@ def test_a_register_kept_before_the_merger_names_the_units_of_its_day_and_issuer
     Bình Định": Bình Định's, in force then (today's Sở Tài chính tỉnh Gia Lai was refused as not in force on the
     issue date); under "UBND tỉnh", the old Gia Lai's, whose name the new province bears. The tasks are imported
     under those old units."""
-    assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=engine).exit_code == 0
-    with engine.db.session() as s:
-        clerk = org.create_user(s, "vanthu", "mat-khau-du-dai-1", "Nguyễn Thị Thư", "tinh-52-vp", ["clerk"])
-        engine.load_ruleset(s)
+    clerk = _seeded_gia_lai_clerk(engine)
     rows = [[1, "215/TB-UBND", "12/05/2024", "Kết luận về giải ngân vốn", "UBND tỉnh Bình Định", None,
              "Rà soát kế hoạch vốn", "Sở Tài chính", "Sở TN&MT; UBND huyện Tuy Phước", "30/12/2024"],
             [2, None, None, None, None, None, "Giải phóng mặt bằng", "UBND huyen Tuy Phuoc", "Sở TT&TT", "31/01/2025"],
@@ -215,6 +219,24 @@ def test_a_register_kept_before_the_merger_names_the_units_of_its_day_and_issuer
         ("cu-tinh-64-stc", ["cu-tinh-64-snv"])]
     # registered with those units, each in force on its directive's day
     assert len(excel.import_workbook(engine, office_register(rows), clerk).directives) == 2
+
+
+def test_a_register_names_a_township_and_committees_by_their_tier_and_place_as_offices_write_them(engine, clock):
+    """Bình Định's register of 2024 writes "UBND TT Diêu Trì" (TT: thị trấn, a township before 2025), and a row's lead
+    as "Huyện Tuy Phước" or "Xã Phước An", without "UBND": each row was refused, suggesting the unit it meant
+    ("Không có đơn vị … Có phải: UBND thị trấn Diêu Trì"). They name the committees."""
+    clerk = _seeded_gia_lai_clerk(engine)
+    rows = [[1, "215/TB-UBND", "12/05/2024", "Kết luận về giải ngân vốn", "UBND tỉnh Bình Định", None,
+             "Giải phóng mặt bằng tuyến tránh", "Huyện Tuy Phước", "UBND TT Diêu Trì; Xã Phước An", "30/12/2024"],
+            [2, None, None, None, None, None, "Rà soát quỹ đất công", "Xã Phước An", "Sở TN&MT", "31/01/2025"],
+            [3, None, None, None, None, None, "Chỉnh trang đô thị", "UBND TT. Diêu Trì", "Huyện Tuy Phước",
+             "31/01/2025"]]
+    plan = excel.plan_workbook(engine, office_register(rows), clerk)
+    assert [error.render() for error in plan.errors] == []
+    assert [(i["lead_unit"], i["coordinating_units"]) for d in plan.directives for i in d.items] == [
+        ("cu-huyen-550", ["cu-xa-21955", "cu-xa-21985"]), ("cu-xa-21985", ["cu-tinh-52-stnmt"]),
+        ("cu-xa-21955", ["cu-huyen-550"])]
+    assert len(excel.import_workbook(engine, office_register(rows), clerk).directives) == 1
 
 
 def test_a_seeded_province_s_units_by_the_acronyms_its_office_writes(engine):

@@ -162,6 +162,21 @@ def test_a_docx_task_table_gives_a_proposal_a_row(as_user):
                                   " | Quý II/2026")
 
 
+def test_an_odt_gives_its_tasks_as_the_docx_does(as_user):
+    """LibreOffice Writer's .odt (tests/fixtures/odt/MANIFEST.md: the plan of plan_docx() after a list of two tasks)
+    was refused as unsupported (422)."""
+    answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO((FIXTURES / "odt" / "ke-hoach-chuyen-doi-so.odt").read_bytes()),
+                                             "Kế hoạch.odt"), "issued_on": "2026-02-12"})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["method"] == "odt"
+    found = [(p["content"][:20], [u["code"] for u in p["lead_units"]], p["deadline"]["date"])
+             for p in answer.get_json()["proposals"]]
+    assert found == [("Giao Sở Tài chính ch", ["STC"], "2026-03-15"), ("Sở Xây dựng kiểm tra", ["SXD"], "2026-04-30"),
+                     ("Rà soát các quy định", ["STC"], "2026-06-30"), ("Xây dựng quy chế quả", ["SXD"], "2026-09-30"),
+                     ("Kiểm tra các công tr", ["SXD"], None)]
+
+
 def test_a_task_for_every_commune_of_a_seeded_province_registers_through_the_api(as_user, loaded):
     """Gia Lai's 135 communes and wards: a row each, or all of them coordinating (100 at most were taken before)."""
     assert CliRunner().invoke(cli, ["org", "seed", "--province", "52"], obj=loaded).exit_code == 0
@@ -227,10 +242,13 @@ def _password_pdf() -> bytes:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
 @pytest.mark.parametrize(("name", "data"), [
     ("Thông báo mật khẩu.docx", (FIXTURES / "doc" / "thong-bao-mat-khau.docx").read_bytes()),
-    ("thong-bao.pdf", _password_pdf())], ids=["docx", "pdf"])
+    ("thong-bao.pdf", _password_pdf()),
+    ("Bảo vệ.doc", (FIXTURES / "doc" / "tika-protected-passtika.doc").read_bytes()),
+    ("Bảo mật.odt", (FIXTURES / "odt" / "tika-odt-encrypted.odt").read_bytes())], ids=["docx", "pdf", "doc", "odt"])
 def test_a_password_protected_file_is_refused_saying_so(as_user, name, data):
-    """A DOCX Word saved with "Encrypt with Password" (tests/fixtures/doc/MANIFEST.md) and a PDF that opens only
-    with its password were refused as "damaged or not what its name says": the clerk checked a file that was
+    """A DOCX Word saved with "Encrypt with Password", a Word 97–2003 document Word saved with a password to open
+    (tests/fixtures/doc/MANIFEST.md: antiword answers "Encrypted documents are not supported") and a PDF that opens
+    only with its password were refused as "damaged or not what its name says": the clerk checked a file that was
     neither. The refusal says a password protects it."""
     answer = as_user("clerk")("POST", "/directives/proposals", content_type="multipart/form-data",
                               data={"file": (io.BytesIO(data), name)})

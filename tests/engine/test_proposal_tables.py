@@ -3,11 +3,14 @@ line, a table pasted as tab-separated rows, the header over one or two rows, mer
 and tables that are not task tables."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from engine.proposals import deadlines
 from engine.proposals.deadlines import find_cell_deadline
 from engine.proposals.extract import propose
 from engine.proposals.reading import read_document
 from engine.proposals.tables import task_rows
+from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
 from tests.engine.test_proposals import TODAY, UNITS
 from tests.proposals.texts import plan_docx
@@ -42,6 +45,47 @@ def test_a_docx_task_table_with_a_two_row_header_gives_a_task_a_row():
         ("Kiểm tra các công trình chậm tiến độ", ["SXD"], [], deadlines.NONE, None)]
     assert propose(text, UNITS, TODAY).proposals[0].source == (
         "1 | Rà soát các quy định về quản lý tài sản công | Sở Tài chính | Sở Xây dựng | Quý II/2026")
+
+
+ODT = Path(__file__).parents[1] / "fixtures" / "odt" / "ke-hoach-chuyen-doi-so.odt"
+
+
+def test_an_odt_is_read_as_a_docx_is_a_task_table_a_row_a_line():
+    """The plan of plan_docx() saved as an .odt (tests/fixtures/odt/MANIFEST.md: made with odfpy), under a letterhead
+    table and after a list of tasks, was refused as unsupported. Its letterhead a cell a line, its list items a line
+    each without their footnote, comment, text box or tracked deletion, its tables as the DOCX's."""
+    document = read_document(ODT.read_bytes(), "Kế hoạch.odt")
+    lines = document.text.splitlines()
+    assert document.method == "odt"
+    assert lines[:13] == [
+        "ỦY BAN NHÂN DÂN", "TỈNH ĐẮK LẮK", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Số: 45/TB-UBND", "Đắk Lắk, ngày 10 tháng 02 năm 2026", "KẾ HOẠCH", "Triển khai chuyển đổi số năm 2026",
+        "Ủy ban nhân dân tỉnh giao nhiệm vụ như sau:",
+        "Giao Sở Tài chính chủ trì,  phối hợp với Sở Xây dựng rà soát kế hoạch vốn; hoàn thành trước ngày 15/3/2026.",
+        "Sở Xây dựng kiểm tra các công trình chậm tiến độ,", "báo cáo UBND tỉnh trong tháng 4/2026.",
+        "Báo cáo kết quả kiểm tra."]
+    assert lines[13:] == read_document(plan_docx(), "ke-hoach.docx").text.splitlines()[2:]
+    assert [(content[:30], leads, coordinating, kind) for content, leads, coordinating, kind, _ in
+            summary(document.text)] == [
+        ("Giao Sở Tài chính chủ trì,  ph", ["STC"], ["SXD"], deadlines.BEFORE),
+        ("Sở Xây dựng kiểm tra các công ", ["SXD"], [], deadlines.WITHIN_MONTH),
+        ("Rà soát các quy định về quản l", ["STC"], ["SXD"], deadlines.WITHIN_QUARTER),
+        ("Xây dựng quy chế quản lý công ", ["SXD"], ["STC"], deadlines.WITHIN_MONTH),
+        ("Kiểm tra các công trình chậm t", ["SXD"], [], deadlines.NONE)]
+
+
+def test_a_task_table_s_lead_names_a_township_or_a_committee_by_its_tier_and_place():
+    """A district's plan leads its rows with "Huyện Tuy Phước" (no "UBND") or "UBND TT Diêu Trì" (TT: thị trấn):
+    those rows gave no task (engine/org/names.py)."""
+    units = UnitMatcher([UnitRef("H550", "UBND huyện Tuy Phước", "district"),
+                         UnitRef("X21955", "UBND thị trấn Diêu Trì", "commune"),
+                         UnitRef("X21985", "UBND xã Phước An", "commune")])
+    text = ("STT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+            "1\tRà soát quỹ đất công\tHuyện Tuy Phước\tXã Phước An\t15/10/2024\n"
+            "2\tChỉnh trang đô thị\tUBND TT Diêu Trì\t\t15/11/2024\n"
+            "3\tGiải phóng mặt bằng\tXã Phước An\tUBND TT. Diêu Trì\t15/12/2024")
+    assert [(p.lead_units, p.coordinating_units) for p in propose(text, units, TODAY).proposals] == [
+        (["H550"], ["X21985"]), (["X21955"], []), (["X21985"], ["X21955"])]
 
 
 PASTED = """Phụ lục: Danh mục nhiệm vụ

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import struct
 import subprocess
 import time
 import unicodedata
+import zipfile
 import zlib
 from datetime import date
 from pathlib import Path
@@ -23,7 +25,7 @@ from engine.proposals.extract import propose
 from engine.proposals.glued import part_glued
 from engine.proposals.header import read_header
 from engine.proposals.plain import legacy_font
-from engine.proposals.reading import ReadingError, mend_blocks, ocr_available, read_document
+from engine.proposals.reading import DocumentText, ReadingError, mend_blocks, ocr_available, read_document
 from engine.proposals.units import UnitMatcher, UnitRef
 from engine.text import fold
 from tests.proposals.texts import NOTICE, PROVINCE_NOTICE, TCVN3_NOTICE, VNI_NOTICE, edited_docx, notice_docx
@@ -467,6 +469,51 @@ def test_a_docx_is_read_paragraph_by_paragraph():
     assert len(propose(document.text, UNITS, TODAY).proposals) == 4
 
 
+ODT_FIXTURES = Path(__file__).parents[1] / "fixtures" / "odt"
+
+
+def test_an_odt_is_read_as_its_writer_shows_it():
+    """LibreOffice Writer's .odt, which many offices keep, was refused as unsupported. Real files (tests/fixtures/odt/
+    MANIFEST.md): LibreOffice's ODF 1.3, and OpenOffice 3's with a comment in its heading, a footnote in a sentence,
+    tracked changes, a drawing's own paragraph, a list, a link and a bibliography, read without what the document
+    does not show in its lines (the comment, the note, the deleted "complex", the rectangle's "A rectangle")."""
+    assert read_document((ODT_FIXTURES / "tika-libreoffice-writer-odt-1.3.odt").read_bytes(), "a.odt") == (
+        DocumentText("This is an example document", "odt"))
+    lines = read_document((ODT_FIXTURES / "tika-odf-with-ooo3.odt").read_bytes(), "Tài liệu.ODT").text.split("\n")
+    assert [line for line in lines if line] == [
+        "Apache Tika Test Document", "This is a rather difficult test document, with interesting features.",
+        "Another interesting project is [Solr]", "Reference to the title: Apache Tika Test Document", "First item",
+        "Second item", "Third item", "Lucene website", "Bibliography",
+        "Solr: Various, Solr website, 2009, http://lucene.apache.org/solr"]
+
+
+def test_an_odt_saved_with_a_password_or_broken_is_refused_saying_which():
+    with pytest.raises(ReadingError) as refused:
+        read_document((ODT_FIXTURES / "tika-odt-encrypted.odt").read_bytes(), "bao-mat.odt")
+    assert refused.value.reason == "encrypted"
+    plan = (ODT_FIXTURES / "ke-hoach-chuyen-doi-so.odt").read_bytes()
+    for broken in (plan[:2000], plan.replace(b"content.xml", b"content.xmx"), b"PK\x03\x04 not an odt"):
+        with pytest.raises(ReadingError) as refused:
+            read_document(broken, "ke-hoach.odt")
+        assert refused.value.reason == "unreadable"
+
+
+def test_an_odt_s_content_reads_no_file_of_the_server(tmp_path):
+    """content.xml is parsed without resolving entities: one naming a file of the server reads nothing of it."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mat-khau-may-chu")
+    plan = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO((ODT_FIXTURES / "ke-hoach-chuyen-doi-so.odt").read_bytes())) as source, \
+            zipfile.ZipFile(plan, "w") as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member) if member.filename != "content.xml" else (
+                f'<!DOCTYPE d [<!ENTITY e SYSTEM "file://{secret}">]><office:document-content xmlns:office="urn:oasis:'
+                'names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+                '<office:body><office:text><text:p>Giao Sở Tài chính &e; rà soát.</text:p></office:text></office:body>'
+                '</office:document-content>').encode())
+    assert read_document(plan.getvalue(), "ke-hoach.odt").text == "Giao Sở Tài chính  rà soát."
+
+
 def test_a_docx_is_read_as_word_shows_it_with_its_changes_smart_tags_and_content_controls():
     """python-docx's paragraph text passes over a tracked insertion, a smart tag and a content control: 'Giao
     [Sở Tài chính] chủ trì' was read 'Giao  chủ trì' (no lead unit), and the third task not at all."""
@@ -569,6 +616,23 @@ def test_reading_stops_at_its_time_bound(tmp_path, monkeypatch):
     with pytest.raises(ReadingError) as refused:
         read_document(data, "tb.pdf")
     assert refused.value.reason == "too_slow" and refused.value.params == {"seconds": 0}
+
+
+def test_a_program_stopped_at_its_own_time_bound_is_said_to_have_taken_that_long(tmp_path, monkeypatch):
+    """pdftotext stopped at its own limit (TIMEOUT_SECONDS, 60 s) was said to have taken "longer than 90 seconds",
+    the whole file's limit, well before 90 seconds had passed: the refusal gives the limit that stopped it."""
+    from engine.proposals import reading
+
+    stuck = tmp_path / "bin" / "pdftotext"   # a pdftotext that never ends, as one stuck on a malformed page
+    stuck.parent.mkdir()
+    stuck.write_text("#!/bin/sh\nexec sleep 30\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stuck.parent}:{os.environ['PATH']}")
+    monkeypatch.setattr(reading, "TIMEOUT_SECONDS", 1)
+    with pytest.raises(ReadingError) as refused:
+        read_document(b"%PDF-1.4 stuck", "tb.pdf")
+    assert refused.value.reason == "too_slow" and refused.value.params == {"seconds": 1}
+    assert "longer than 1 seconds" in str(refused.value)
 
 
 def test_files_that_give_no_text_are_refused_with_the_reason(monkeypatch):
@@ -4000,6 +4064,18 @@ def test_a_word_97_file_on_a_server_without_antiword_is_refused_saying_what_to_d
     with pytest.raises(ReadingError) as refused:
         read_document(b"\xd0\xcf\x11\xe0 not really a Word file", "broken.doc")
     assert refused.value.reason == "unreadable"
+
+
+@pytest.mark.parametrize("path", ["/nonexistent", os.environ["PATH"]], ids=["without-antiword", "with-antiword"])
+def test_a_word_97_file_saved_with_a_password_is_refused_as_such_with_or_without_antiword(monkeypatch, path):
+    """Word 97–2003 saved with a password to open (tests/fixtures/doc/MANIFEST.md) went to antiword, which answers
+    "Encrypted documents are not supported": refused as damaged, or, without antiword, as a .doc this server does not
+    read. Its FIB says it is encrypted: refused so, before antiword."""
+    monkeypatch.setenv("PATH", path)
+    with pytest.raises(ReadingError) as refused:
+        read_document((Path(__file__).parents[1] / "fixtures" / "doc" / "tika-protected-passtika.doc").read_bytes(),
+                      "Bảo vệ.doc")
+    assert refused.value.reason == "encrypted"
 
 
 HTML_FIXTURES = Path(__file__).parents[1] / "fixtures" / "html"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -129,17 +130,30 @@ def docx_with_long_paragraph(length: int) -> bytes:
                                   b"<w:body><w:p><w:r><w:t>", b"</w:t></w:r></w:p></w:body></w:document>")
 
 
-def test_a_docx_bomb_attached_for_proposals_is_refused_before_it_is_unpacked(clerk):
-    """The directive's DOCX the clerk attaches for proposals is a zip too (issue #21)."""
-    bomb = docx_with_long_paragraph(BOMB_STRING)
+def odt_with_long_paragraph(length: int) -> bytes:
+    """An ODT (tests/fixtures/odt/ke-hoach-chuyen-doi-so.odt) whose content.xml holds one paragraph of `length`
+    letters."""
+    plain = (Path(__file__).parents[1] / "fixtures" / "odt" / "ke-hoach-chuyen-doi-so.odt").read_bytes()
+    return package_with_long_text(plain, {}, "content.xml", length,
+                                  b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office'
+                                  b':1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+                                  b"<office:text><text:p>", b"</text:p></office:text></office:body>"
+                                  b"</office:document-content>")
+
+
+@pytest.mark.parametrize(("name", "package"), [("chi-thi.docx", docx_with_long_paragraph),
+                                              ("ke-hoach.odt", odt_with_long_paragraph)], ids=["docx", "odt"])
+def test_a_document_bomb_attached_for_proposals_is_refused_before_it_is_unpacked(clerk, name, package):
+    """The directive's DOCX the clerk attaches for proposals is a zip too (issue #21), and so is its ODT."""
+    bomb = package(BOMB_STRING)
     assert len(bomb) < 300_000
-    response, peak = posted_measuring_memory(clerk, "/directives/proposals", bomb, "chi-thi.docx")
+    response, peak = posted_measuring_memory(clerk, "/directives/proposals", bomb, name)
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     error = response.get_json()["error"]
     assert error["code"] == "unpacks_too_large" and "file" in error["fields"]
     assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB"
     fine = clerk("POST", "/directives/proposals", content_type="multipart/form-data",
-                 data={"file": (io.BytesIO(docx_with_long_paragraph(2**19)), "chi-thi.docx")})
+                 data={"file": (io.BytesIO(package(2**19)), name)})
     assert fine.status_code == 200, fine.get_data(as_text=True)[:300]
 
 
