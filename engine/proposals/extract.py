@@ -1797,8 +1797,10 @@ def _untabled(line: str) -> str:
 
 
 # A span of years a line breaks at its dash: "giai đoạn 2026" then "- 2030, …"
-_YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}$")
-_YEAR_AFTER_DASH = re.compile(r"[-–] (?:19|20)\d{2}\b")
+# … or of days, as a PDF's line breaks it: "(từ 30/4" then "- 03/5), gửi …", "từ ngày 25/12/2025" then "- 05/01/2026"
+_SPAN_END = r"(?:(?:19|20)\d{2}|\d{1,2}/\d{1,2}(?:/(?:19|20)\d{2})?)"
+_SPAN_FROM = re.compile(r"\b" + _SPAN_END + "$")
+_SPAN_TO = re.compile(r"[-–] " + _SPAN_END + r"\b")
 # Compounds written with a dash that a line may break at: "tổ chức chính trị" then "- xã hội …"
 _DASH_COMPOUNDS = {("chinh", "tri", "xa"), ("kinh", "te", "xa"), ("van", "hoa", "xa"), ("kinh", "te", "ky")}
 
@@ -1808,8 +1810,8 @@ def _broken_at_dash(last: str, line: str, compounds: set[tuple[str, str, str]]) 
     a compound or a unit's name the line before breaks at its dash ("… Công nghiệp", "… chính trị")."""
     if not line.startswith(("- ", "– ")):
         return False
-    if _YEAR_SPAN.search(last) and _YEAR_AFTER_DASH.match(line):
-        return True   # "… giai đoạn 2026" then "- 2030, tập trung …": a span of years
+    if _SPAN_FROM.search(last) and _SPAN_TO.match(line):
+        return True   # "… giai đoạn 2026" then "- 2030, tập trung …": a span of years or days
     before, after = fold(last).split()[-2:], fold(line[2:]).split()[:1]
     return len(before) == 2 and bool(after) and (*before, *after) in _DASH_COMPOUNDS | compounds
 
