@@ -716,6 +716,13 @@ _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat|chu t
 # được giao gửi … báo cáo …", "Các cơ quan, đơn vị được giao nhiệm vụ …".
 _GIVEN_DUTIES = re.compile(r"(?:^|, )cac co quan, (?:to chuc, )?don vi (?:duoc (?:giao|phan cong) (?:chu tri )?"
                            r"|chu tri )(?:thuc hien )?(?:cac )?nhiem vu\b")
+# The units named just before, told again: "Phó Thủ tướng cũng yêu cầu các Bộ, địa phương trên đánh giá …", "… chỉ đạo
+# Thủ trưởng các đơn vị (nêu / nói) trên phải …" — not the units in a place: "các đơn vị trên địa bàn tỉnh …"
+_ABOVE_KIND = r"(?:bo|so|ban|nganh|co quan|don vi|dia phuong|to chuc|tinh|thanh pho|huyen|xa|phuong)"
+_UNITS_ABOVE = re.compile(r"(?:^|\b(?:yeu cau|de nghi|giao|chi dao) )"
+                          r"(?:(?:thu truong|lanh dao|nguoi dung dau|giam doc|chu tich) )?"
+                          r"cac " + _ABOVE_KIND + r"(?:(?:,| va) " + _ABOVE_KIND + r"){0,3} (?:(?:neu|noi) )?"
+                          r"tren\b(?! (?:dia ban|co so|toan|moi|ca nuoc|dia phuong)\b)")
 # A plan's item written as a duty's title and labelled lines: "1. Tổ chức tuyên truyền …" then "- Cơ quan
 # chủ trì: Bộ Công an.", "- Cơ quan phối hợp: …", "- Thời hạn ban hành: trước ngày …" — the title the duty,
 # the first label its lead, the time label its deadline; the labels themselves no duty.
@@ -953,6 +960,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 and _PERIODIC_REPORT.match(folded)):
             # "… triển khai thực hiện tốt Kế hoạch này. Định kỳ 06 tháng các cơ quan có liên quan báo cáo …":
             # the bodies the sentence before told, giving them no task, report on it
+            proposals.append(Proposal(content=_content(sentence.text), source=whole, lead_units=named_before[0],
+                                      deadline=find_deadline(folded, reference)))
+            continue
+        if named_before[0] and _UNITS_ABOVE.search(folded):
+            # "… Sở A, Sở B rà soát …. … cũng yêu cầu các đơn vị trên báo cáo …": the units the sentence before named
             proposals.append(Proposal(content=_content(sentence.text), source=whole, lead_units=named_before[0],
                                       deadline=find_deadline(folded, reference)))
             continue

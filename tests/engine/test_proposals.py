@@ -4486,3 +4486,25 @@ def test_articles_numbered_in_roman_read_as_articles_numbered_in_figures():
     roman = ARTICLES.replace("Điều 1.", "Điều I.").replace("Điều 2.", "Điều II.")
     assert _as_read(roman)[0] == _as_read(ARTICLES)[0]
 
+
+@pytest.mark.parametrize("text, leads, due", [
+    pytest.param("Phó Chủ tịch UBND tỉnh yêu cầu Sở Tài chính, Sở Xây dựng rà soát hồ sơ các dự án. Phó Chủ tịch cũng"
+                 " yêu cầu các đơn vị trên báo cáo kết quả trước ngày 30/4/2026.",
+                 [["STC", "SXD"], ["STC", "SXD"]], date(2026, 4, 30), id="told before"),
+    pytest.param("Đó là ý kiến chỉ đạo của Chủ tịch UBND tỉnh đối với Giám đốc Sở Tài chính, Sở Xây dựng. Chủ tịch UBND"
+                 " tỉnh cũng chỉ đạo Thủ trưởng các đơn vị nêu trên phải trực tiếp dự họp trước ngày 30/4/2026.",
+                 [["STC", "SXD"]], date(2026, 4, 30), id="named before, told nothing"),
+    pytest.param("Giao Sở Tài chính, UBND huyện An Phú rà soát hồ sơ. Đề nghị các sở, địa phương nói trên báo cáo"
+                 " kết quả trước ngày 30/4/2026.", [["STC", "H-A"], ["STC", "H-A"]], date(2026, 4, 30), id="kinds"),
+])
+def test_the_units_above_are_those_the_sentence_before_named(text, leads, due):
+    # heldout110's "Chủ tịch UBND TP cũng chỉ đạo Thủ trưởng các đơn vị trên phải …" and heldout86b's "Phó Thủ tướng
+    # cũng yêu cầu các Bộ, địa phương trên đánh giá …": the units named just before, not no unit at all
+    found = propose(text, UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == leads
+    assert found[-1].deadline.due == due
+
+
+def test_units_in_the_area_are_not_the_units_above():
+    text = "Yêu cầu Sở Tài chính rà soát hồ sơ. Các đơn vị trên địa bàn tỉnh chấp hành nghiêm quy định."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
