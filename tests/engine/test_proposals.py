@@ -4508,3 +4508,15 @@ def test_the_units_above_are_those_the_sentence_before_named(text, leads, due):
 def test_units_in_the_area_are_not_the_units_above():
     text = "Yêu cầu Sở Tài chính rà soát hồ sơ. Các đơn vị trên địa bàn tỉnh chấp hành nghiêm quy định."
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+@pytest.mark.parametrize("told", [
+    # heldout110's Hồ Chí Minh City 1394
+    pytest.param("Thủ trưởng các Sở - ban - ngành, Chủ tịch UBND các huyện - thị xã", id="dashes"),
+    pytest.param("các sở ban ngành, UBND các huyện thị xã", id="no commas (the press's)"),
+    pytest.param("các sở / ban / ngành và UBND các huyện, thị xã", id="slashes"),
+])
+def test_the_departments_written_with_dashes_or_no_commas_keep_the_list_going(told):
+    text = f"Ủy ban nhân dân tỉnh yêu cầu {told} triển khai thực hiện các biện pháp phòng, chống dịch."
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "H-A", "TX-B"]]
