@@ -1810,9 +1810,11 @@ def _untabled(line: str) -> str:
 
 # A span of years a line breaks at its dash: "giai đoạn 2026" then "- 2030, …"
 # … or of days, as a PDF's line breaks it: "(từ 30/4" then "- 03/5), gửi …", "từ ngày 25/12/2025" then "- 05/01/2026"
-_SPAN_END = r"(?:(?:19|20)\d{2}|\d{1,2}/\d{1,2}(?:/(?:19|20)\d{2})?)"
-_SPAN_FROM = re.compile(r"\b" + _SPAN_END + "$")
-_SPAN_TO = re.compile(r"[-–] " + _SPAN_END + r"\b")
+# — a day only after the "từ" opening the span: a schedule's "- Rà soát hồ sơ đến 15/4" then "- 16/4 - 30/4: …" are two
+# items
+_DAY = r"\d{1,2}/\d{1,2}(?:/(?:19|20)\d{2})?"
+_SPAN_FROM = re.compile(r"(?:(?<![/.-])\b(?:19|20)\d{2}|\b[Tt]ừ (?:ngày )?" + _DAY + ")$")   # a year, not a date's
+_SPAN_TO = re.compile(r"[-–] (?:(?:19|20)\d{2}|" + _DAY + r")\b")
 # Compounds written with a dash that a line may break at: "tổ chức chính trị" then "- xã hội …"
 _DASH_COMPOUNDS = {("chinh", "tri", "xa"), ("kinh", "te", "xa"), ("van", "hoa", "xa"), ("kinh", "te", "ky")}
 

@@ -1665,6 +1665,14 @@ def test_a_span_of_years_or_days_broken_at_its_dash_across_lines_is_no_list_item
     assert going_on[2:12] in found[0].source
 
 
+def test_a_schedule_whose_items_open_with_a_day_keeps_its_items():
+    # a day ends the line above, not a span opened by "từ": the next "- 16/4 …" is the schedule's next item
+    for end in ("15/4", "15/4/2026"):
+        text = f"1. Sở Xây dựng:\n- Rà soát hồ sơ đến {end}\n- 16/4/2026 - 30/4: kiểm tra hiện trường các công trình.\n"
+        assert [p.source for p in propose(text, UNITS, TODAY).proposals] == [
+            f"Rà soát hồ sơ đến {end}", "16/4/2026 - 30/4: kiểm tra hiện trường các công trình."]
+
+
 @pytest.mark.parametrize("text, leads", [
     # the tasks above called important and urged on: no task of its own
     ("1. Sở Xây dựng kiểm tra các công trình.\n2. Đây là nhiệm vụ rất quan trọng, cấp bách, đề nghị Giám đốc "
