@@ -717,6 +717,13 @@ _OVERSEES = re.compile(r"\b(?:theo doi|don doc|huong dan|kiem tra|giam sat|chu t
 # được giao gửi … báo cáo …", "Các cơ quan, đơn vị được giao nhiệm vụ …".
 _GIVEN_DUTIES = re.compile(r"(?:^|, )cac co quan, (?:to chuc, )?don vi (?:duoc (?:giao|phan cong) (?:chu tri )?"
                            r"|chu tri )(?:thuc hien )?(?:cac )?nhiem vu\b")
+# The units named just before, told again: "Phó Thủ tướng cũng yêu cầu các Bộ, địa phương trên đánh giá …", "… chỉ đạo
+# Thủ trưởng các đơn vị (nêu / nói) trên phải …" — not the units in a place: "các đơn vị trên địa bàn tỉnh …"
+_ABOVE_KIND = r"(?:bo|so|ban|nganh|co quan|don vi|dia phuong|to chuc|tinh|thanh pho|huyen|xa|phuong)"
+_UNITS_ABOVE = re.compile(r"(?:^|\b(?:yeu cau|de nghi|giao|chi dao) )"
+                          r"(?:(?:thu truong|lanh dao|nguoi dung dau|giam doc|chu tich) )?"
+                          r"cac " + _ABOVE_KIND + r"(?:(?:,| va) " + _ABOVE_KIND + r"){0,3} (?:(?:neu|noi) )?"
+                          r"tren\b(?! (?:dia ban|co so|toan|moi|ca nuoc|dia phuong)\b)")
 # A plan's item written as a duty's title and labelled lines: "1. Tổ chức tuyên truyền …" then "- Cơ quan
 # chủ trì: Bộ Công an.", "- Cơ quan phối hợp: …", "- Thời hạn ban hành: trước ngày …" — the title the duty,
 # the first label its lead, the time label its deadline; the labels themselves no duty.
@@ -954,6 +961,11 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
                 and _PERIODIC_REPORT.match(folded)):
             # "… triển khai thực hiện tốt Kế hoạch này. Định kỳ 06 tháng các cơ quan có liên quan báo cáo …":
             # the bodies the sentence before told, giving them no task, report on it
+            proposals.append(Proposal(content=_content(sentence.text), source=whole, lead_units=named_before[0],
+                                      deadline=find_deadline(folded, reference)))
+            continue
+        if named_before[0] and _UNITS_ABOVE.search(folded):
+            # "… Sở A, Sở B rà soát …. … cũng yêu cầu các đơn vị trên báo cáo …": the units the sentence before named
             proposals.append(Proposal(content=_content(sentence.text), source=whole, lead_units=named_before[0],
                                       deadline=find_deadline(folded, reference)))
             continue
@@ -1799,8 +1811,12 @@ def _untabled(line: str) -> str:
 
 
 # A span of years a line breaks at its dash: "giai đoạn 2026" then "- 2030, …"
-_YEAR_SPAN = re.compile(r"\b(?:19|20)\d{2}$")
-_YEAR_AFTER_DASH = re.compile(r"[-–] (?:19|20)\d{2}\b")
+# … or of days, as a PDF's line breaks it: "(từ 30/4" then "- 03/5), gửi …", "từ ngày 25/12/2025" then "- 05/01/2026"
+# — a day only after the "từ" opening the span: a schedule's "- Rà soát hồ sơ đến 15/4" then "- 16/4 - 30/4: …" are two
+# items
+_DAY = r"\d{1,2}/\d{1,2}(?:/(?:19|20)\d{2})?"
+_SPAN_FROM = re.compile(r"(?:(?<![/.-])\b(?:19|20)\d{2}|\b[Tt]ừ (?:ngày )?" + _DAY + ")$")   # a year, not a date's
+_SPAN_TO = re.compile(r"[-–] (?:(?:19|20)\d{2}|" + _DAY + r")\b")
 # Compounds written with a dash that a line may break at: "tổ chức chính trị" then "- xã hội …"
 _DASH_COMPOUNDS = {("chinh", "tri", "xa"), ("kinh", "te", "xa"), ("van", "hoa", "xa"), ("kinh", "te", "ky")}
 
@@ -1810,8 +1826,8 @@ def _broken_at_dash(last: str, line: str, compounds: set[tuple[str, str, str]]) 
     a compound or a unit's name the line before breaks at its dash ("… Công nghiệp", "… chính trị")."""
     if not line.startswith(("- ", "– ")):
         return False
-    if _YEAR_SPAN.search(last) and _YEAR_AFTER_DASH.match(line):
-        return True   # "… giai đoạn 2026" then "- 2030, tập trung …": a span of years
+    if _SPAN_FROM.search(last) and _SPAN_TO.match(line):
+        return True   # "… giai đoạn 2026" then "- 2030, tập trung …": a span of years or days
     before, after = fold(last).split()[-2:], fold(line[2:]).split()[:1]
     return len(before) == 2 and bool(after) and (*before, *after) in _DASH_COMPOUNDS | compounds
 

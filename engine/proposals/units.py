@@ -181,6 +181,8 @@ _KIND_NAMES = tuple(sorted(((_phrase(p), kind) for p, kind in (
     ("cac so , ban nganh , don vi cap tinh", "department"),   # "ban ngành" as one word, as "các sở, ban ngành" is
     ("cac so , ban , nganh", "department"), ("cac so , nganh", "department"), ("cac so , ban nganh", "department"),
     ("cac so nganh", "department"),   # as the press writes it: "các Sở ngành và UBND các phường xã đặc khu"
+    # … and with dashes or slashes, which name no word: "Thủ trưởng các Sở - ban - ngành, Chủ tịch UBND các quận …"
+    ("cac so ban nganh", "department"),
     # also going on after another collective name: "các địa phương, sở, ngành liên quan"
     ("so , ban , nganh", "department"), ("so , nganh", "department"), ("so , ban nganh", "department"),
     ("cac co quan chuyen mon", "department"), ("co quan chuyen mon", "department"),

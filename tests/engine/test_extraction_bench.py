@@ -24,3 +24,19 @@ def test_the_extraction_bench_prints_its_figures():
     rows = {line.split(" (")[0]: line.split(")")[1].split() for line in lines}
     real = [int(row[0]) for name, row in rows.items() if name not in {"synthetic", "all real"}]
     assert int(rows["all real"][0]) == sum(real)
+
+
+def test_the_variants_bench_rewrites_each_text_as_a_pdf_or_word_gives_it_and_counts_the_documents_changed():
+    from bench.extraction.variants import bulleted, rebroken
+
+    line = "Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn của các dự án chậm giải ngân."
+    assert [len(part) <= 80 for part in rebroken(line).split("\n")] == [True, True]
+    assert rebroken(line).replace("\n", " ") == line
+    assert rebroken("1\tRà soát\t" + line) == "1\tRà soát\t" + line   # a table's row is kept whole
+    # an item's dash, not a name's or a span's broken at its dash, nor a number's put on the next line
+    text = "Giao Sở Tài chính:\n- Rà soát vốn;\n- Báo cáo giai đoạn 2026\n- 2030.\n3\n- UBND các huyện:\n"
+    assert bulleted(text) == ("Giao Sở Tài chính:\n• Rà soát vốn;\n• Báo cáo giai đoạn 2026\n- 2030.\n3\n"
+                              "- UBND các huyện:\n")
+    out = run_bench("bench.extraction.variants", "--first", "1", timeout=300)
+    assert re.fullmatch(r"bulleted: \d+ of \d+ documents' proposals changed\n"
+                        r"rebroken: \d+ of \d+ documents' proposals changed\n", out)

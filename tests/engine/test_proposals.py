@@ -1715,12 +1715,26 @@ def test_a_year_after_what_is_needed_dates_those_things_not_the_duty(sentence, k
     assert (found.deadline.kind, found.deadline.due) == (kind, due)
 
 
-def test_a_span_of_years_broken_at_its_dash_across_lines_is_no_list_item():
-    lines = ["1. Sở Xây dựng", "a) Xây dựng chương trình hỗ trợ doanh nghiệp cho giai đoạn 2026",
-             "- 2030, tập trung vào các doanh nghiệp nhỏ và vừa.", "b) Kiểm tra chất lượng công trình."]
+@pytest.mark.parametrize("broken, going_on", [
+    pytest.param("giai đoạn 2026", "- 2030, tập trung vào các doanh nghiệp nhỏ và vừa.", id="years"),
+    # a PDF's line (bench.extraction.variants rebroken, heldout86's "(từ 30/4" then "- 03/5), gửi hỏa tốc …")
+    pytest.param("dịp nghỉ Lễ (từ 30/4", "- 03/5), gửi báo cáo trước 14 giờ hằng ngày.", id="days"),
+    pytest.param("đợt từ ngày 25/12/2025", "- 05/01/2026, tập trung vào các doanh nghiệp nhỏ và vừa.", id="dates"),
+])
+def test_a_span_of_years_or_days_broken_at_its_dash_across_lines_is_no_list_item(broken, going_on):
+    lines = ["1. Sở Xây dựng", "a) Xây dựng chương trình hỗ trợ doanh nghiệp cho " + broken, going_on,
+             "b) Kiểm tra chất lượng công trình."]
     found = propose("\n".join(lines), UNITS, TODAY).proposals
     assert [p.lead_units for p in found] == [["SXD"], ["SXD"]]
-    assert "2030, tập trung" in found[0].source
+    assert going_on[2:12] in found[0].source
+
+
+def test_a_schedule_whose_items_open_with_a_day_keeps_its_items():
+    # a day ends the line above, not a span opened by "từ": the next "- 16/4 …" is the schedule's next item
+    for end in ("15/4", "15/4/2026"):
+        text = f"1. Sở Xây dựng:\n- Rà soát hồ sơ đến {end}\n- 16/4/2026 - 30/4: kiểm tra hiện trường các công trình.\n"
+        assert [p.source for p in propose(text, UNITS, TODAY).proposals] == [
+            f"Rà soát hồ sơ đến {end}", "16/4/2026 - 30/4: kiểm tra hiện trường các công trình."]
 
 
 @pytest.mark.parametrize("text, leads", [
@@ -4555,3 +4569,38 @@ ARTICLES = ("Điều 1. Phạm vi điều chỉnh\n"
 def test_articles_numbered_in_roman_read_as_articles_numbered_in_figures():
     roman = ARTICLES.replace("Điều 1.", "Điều I.").replace("Điều 2.", "Điều II.")
     assert _as_read(roman)[0] == _as_read(ARTICLES)[0]
+
+
+@pytest.mark.parametrize("text, leads, due", [
+    pytest.param("Phó Chủ tịch UBND tỉnh yêu cầu Sở Tài chính, Sở Xây dựng rà soát hồ sơ các dự án. Phó Chủ tịch cũng"
+                 " yêu cầu các đơn vị trên báo cáo kết quả trước ngày 30/4/2026.",
+                 [["STC", "SXD"], ["STC", "SXD"]], date(2026, 4, 30), id="told before"),
+    pytest.param("Đó là ý kiến chỉ đạo của Chủ tịch UBND tỉnh đối với Giám đốc Sở Tài chính, Sở Xây dựng. Chủ tịch UBND"
+                 " tỉnh cũng chỉ đạo Thủ trưởng các đơn vị nêu trên phải trực tiếp dự họp trước ngày 30/4/2026.",
+                 [["STC", "SXD"]], date(2026, 4, 30), id="named before, told nothing"),
+    pytest.param("Giao Sở Tài chính, UBND huyện An Phú rà soát hồ sơ. Đề nghị các sở, địa phương nói trên báo cáo"
+                 " kết quả trước ngày 30/4/2026.", [["STC", "H-A"], ["STC", "H-A"]], date(2026, 4, 30), id="kinds"),
+])
+def test_the_units_above_are_those_the_sentence_before_named(text, leads, due):
+    # heldout110's "Chủ tịch UBND TP cũng chỉ đạo Thủ trưởng các đơn vị trên phải …" and heldout86b's "Phó Thủ tướng
+    # cũng yêu cầu các Bộ, địa phương trên đánh giá …": the units named just before, not no unit at all
+    found = propose(text, UNITS, TODAY).proposals
+    assert [p.lead_units for p in found] == leads
+    assert found[-1].deadline.due == due
+
+
+def test_units_in_the_area_are_not_the_units_above():
+    text = "Yêu cầu Sở Tài chính rà soát hồ sơ. Các đơn vị trên địa bàn tỉnh chấp hành nghiêm quy định."
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"]]
+
+
+@pytest.mark.parametrize("told", [
+    # heldout110's Hồ Chí Minh City 1394
+    pytest.param("Thủ trưởng các Sở - ban - ngành, Chủ tịch UBND các huyện - thị xã", id="dashes"),
+    pytest.param("các sở ban ngành, UBND các huyện thị xã", id="no commas (the press's)"),
+    pytest.param("các sở / ban / ngành và UBND các huyện, thị xã", id="slashes"),
+])
+def test_the_departments_written_with_dashes_or_no_commas_keep_the_list_going(told):
+    text = f"Ủy ban nhân dân tỉnh yêu cầu {told} triển khai thực hiện các biện pháp phòng, chống dịch."
+    assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
+        ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "H-A", "TX-B"]]
