@@ -1634,6 +1634,11 @@ def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: Unit
         heads[matcher.head(code)] = [code]
 
 
+# A minister heading an office or a bank, whose title a comma splits: "… của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ
+# hướng dẫn …", "Bộ trưởng, Thống đốc Ngân hàng Nhà nước" — the cited text's author, not a subject after a recital
+_TWO_PART_TITLE = re.compile(r"\bbo truong ?, ?(?:chu nhiem|thong doc|tong thanh tra)\b")
+
+
 def _recites(folded: str) -> bool:
     return folded.startswith(_RECITALS) or bool(_CARRYING_OUT.match(folded))
 
@@ -1659,6 +1664,8 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     # thousands of commas stays linear
     near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
     for comma in list(dict.fromkeys(near[:_RECITAL_TRIES] + commas[:_RECITAL_TRIES])):
+        if _TWO_PART_TITLE.search(fold(sentence.text[max(0, comma - 12):comma + 20])):
+            continue
         rest = sentence.text[comma:].strip()
         if fold(rest).startswith("trong do"):   # "Thực hiện Văn bản số …, trong đó giao Sở X …": what it says
             continue

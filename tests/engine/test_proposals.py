@@ -4479,3 +4479,18 @@ ARTICLES = ("Điều 1. Phạm vi điều chỉnh\n"
 def test_articles_numbered_in_roman_read_as_articles_numbered_in_figures():
     roman = ARTICLES.replace("Điều 1.", "Điều I.").replace("Điều 2.", "Điều II.")
     assert _as_read(roman)[0] == _as_read(ARTICLES)[0]
+
+
+MINISTRIES = UnitMatcher([*UNITS.units.values(), UnitRef("VPCP", "Văn phòng Chính phủ", "ministry"),
+                          UnitRef("BXD", "Bộ Xây dựng", "ministry")])
+
+
+@pytest.mark.parametrize("recital", [
+    "Căn cứ Thông tư số 01/2018/TT-VPCP ngày 23 tháng 11 năm 2018 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng "
+    "dẫn thi hành một số quy định về cơ chế một cửa;",
+    "Căn cứ Thông tư số 02/2017/TT-VPCP của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng dẫn về nghiệp vụ kiểm soát "
+    "thủ tục hành chính;",
+])
+def test_a_recital_citing_a_circular_of_a_minister_who_heads_an_office_is_no_duty_of_that_office(recital):
+    """"của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ" is one title: its comma ends no recital (heldout112)."""
+    assert propose(recital, MINISTRIES, TODAY).proposals == []
