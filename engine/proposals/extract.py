@@ -618,6 +618,8 @@ _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!
                        + _SMALL)
 # A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành" (some number it in Roman: "Điều IV.")
 _ARTICLE = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\b")
+# what the issuer does in the enacting formula: "… ban hành Quyết định …", "… ban hành Chỉ thị …"
+_ENACTS = re.compile(r"\bban hanh (?:quyet dinh|chi thi)\b")
 # … and its number written before a title: "Điều 6. Điều khoản …"
 _ARTICLE_NUMBER = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\.\s+")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
@@ -940,7 +942,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             standing.extend(proposals[rules_from:] if rules_from is not None else [])
             rules_from = len(proposals) if _standing_rules(sentence, sentences[at + 1:at + 2]) else None
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
-                or _issuer_block(sentence, sentences[at + 1:at + 2])):
+                or _issuer_block(sentence, sentences[at + 1:at + 2])
+                or _enacting_formula(sentence, folded, sentences[at + 1:at + 2])):
             # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above
             # the recitals ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X") — no duty, and no heading of the articles below
             after_duty = False
@@ -2078,6 +2081,13 @@ def _issuer_block(sentence: _Sentence, following: list[_Sentence]) -> bool:
     CỤC HÓA CHẤT / -------" beside "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM …"): the document's header, no duty."""
     return (sentence.rank is None and not any(c.islower() for c in sentence.text)
             and any(_HEADER.search(fold(s.text)) for s in following))
+
+
+def _enacting_formula(sentence: _Sentence, folded: str, following: list[_Sentence]) -> bool:
+    """The 2025 form's last words above the articles, "Ủy ban nhân dân thành phố X ban hành Quyết định quy định …"
+    then "QUYẾT ĐỊNH:" or "Điều 1.": the document enacting itself, no duty of the committee it names."""
+    return (sentence.rank is None and bool(_ENACTS.search(folded)) and bool(following)
+            and bool(_ARTICLE.match(following[0].text) or fold(following[0].text).startswith("quyet dinh")))
 
 
 def _led_by(words: list[str], mentions: list[Mention], n: int) -> bool:

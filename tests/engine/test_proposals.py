@@ -4494,3 +4494,17 @@ MINISTRIES = UnitMatcher([*UNITS.units.values(), UnitRef("VPCP", "Văn phòng Ch
 def test_a_recital_citing_a_circular_of_a_minister_who_heads_an_office_is_no_duty_of_that_office(recital):
     """"của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ" is one title: its comma ends no recital (heldout112)."""
     assert propose(recital, MINISTRIES, TODAY).proposals == []
+
+
+def test_the_enacting_formula_above_the_articles_is_no_duty_of_the_committee_it_names():
+    """The 2025 form ends the recitals with "Ủy ban nhân dân thành phố X ban hành Quyết định …", a paragraph of its own
+    as pages give it (heldout112); "Giao UBND xã … ban hành quyết định …" stays a duty."""
+    units = UnitMatcher([*MINISTRIES.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\n\n"
+            "Theo đề nghị của Giám đốc Sở Xây dựng;\n\n"
+            "Ủy ban nhân dân thành phố\nHà Nội ban hành Quyết định quy định về phân cấp một số nội dung\n"
+            "thuộc lĩnh vực xây dựng trên địa bàn thành phố Hà Nội.\n\n"
+            "QUYẾT ĐỊNH:\n\n"
+            "Điều 1. Ban hành kèm theo Quyết định này Quy định về phân cấp một số nội dung thuộc lĩnh vực xây dựng.\n\n"
+            "Điều 2. Giao UBND xã Cát Tiên ban hành quyết định thành lập tổ công tác trước ngày 30/12/2025.\n")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["X-C"]]
