@@ -2650,6 +2650,9 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             objects = clause.ends_with_others()
         elif not groups:
             groups.append([replace(clause, leads=[])])
+            # the heading's item "c) Phối hợp với Chánh Văn phòng …; Chủ tịch UBND các xã, phường tổ chức …": its
+            # partners go on after ";", the next clause no subject of its own
+            objects = bool(heading) and clause.ends_with_others()
         else:
             groups[-1].append(clause)
             objects = objects or clause.ends_with_others()

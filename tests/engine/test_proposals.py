@@ -4481,8 +4481,8 @@ def test_articles_numbered_in_roman_read_as_articles_numbered_in_figures():
     assert _as_read(roman)[0] == _as_read(ARTICLES)[0]
 
 
-MINISTRIES = UnitMatcher([*UNITS.units.values(), UnitRef("VPCP", "Văn phòng Chính phủ", "ministry"),
-                          UnitRef("BXD", "Bộ Xây dựng", "ministry")])
+OFFICES = UnitMatcher([*UNITS.units.values(), UnitRef("VPCP", "Văn phòng Chính phủ", "ministry"),
+                       UnitRef("BXD", "Bộ Xây dựng", "ministry")])
 
 
 @pytest.mark.parametrize("recital", [
@@ -4493,13 +4493,13 @@ MINISTRIES = UnitMatcher([*UNITS.units.values(), UnitRef("VPCP", "Văn phòng Ch
 ])
 def test_a_recital_citing_a_circular_of_a_minister_who_heads_an_office_is_no_duty_of_that_office(recital):
     """"của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ" is one title: its comma ends no recital (heldout112)."""
-    assert propose(recital, MINISTRIES, TODAY).proposals == []
+    assert propose(recital, OFFICES, TODAY).proposals == []
 
 
 def test_the_enacting_formula_above_the_articles_is_no_duty_of_the_committee_it_names():
     """The 2025 form ends the recitals with "Ủy ban nhân dân thành phố X ban hành Quyết định …", a paragraph of its own
     as pages give it (heldout112); "Giao UBND xã … ban hành quyết định …" stays a duty."""
-    units = UnitMatcher([*MINISTRIES.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
+    units = UnitMatcher([*OFFICES.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
     text = ("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\n\n"
             "Theo đề nghị của Giám đốc Sở Xây dựng;\n\n"
             "Ủy ban nhân dân thành phố\nHà Nội ban hành Quyết định quy định về phân cấp một số nội dung\n"
@@ -4508,3 +4508,13 @@ def test_the_enacting_formula_above_the_articles_is_no_duty_of_the_committee_it_
             "Điều 1. Ban hành kèm theo Quyết định này Quy định về phân cấp một số nội dung thuộc lĩnh vực xây dựng.\n\n"
             "Điều 2. Giao UBND xã Cát Tiên ban hành quyết định thành lập tổ công tác trước ngày 30/12/2025.\n")
     assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["X-C"]]
+
+
+def test_an_item_whose_partners_run_across_a_semicolon_is_one_duty_of_the_heading_unit():
+    """"c) Phối hợp với Chánh Văn phòng …; Chủ tịch UBND các xã, phường tổ chức niêm yết …": the communes are
+    partners of the unit the heading gives the items to, not a second subject (heldout112)."""
+    text = ("Điều 3. Giao Giám đốc Sở Tài chính thực hiện các nhiệm vụ sau:\n"
+            "a) Cập nhật công khai đầy đủ danh mục thủ tục hành chính.\n"
+            "c) Phối hợp với Chánh Văn phòng Ủy ban nhân dân tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường tổ chức "
+            "niêm yết công khai đầy đủ danh mục.\n")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"]]
