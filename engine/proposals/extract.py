@@ -668,9 +668,14 @@ _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}
 # ngày 12/6/2026 …", "Các cơ quan, đơn vị gửi báo cáo … trước …" — the bodies of every item, not the last one.
 _REPORTS_OF_ALL = re.compile(r"^(?:bao cao|van ban) (?:cua )?cac (?:co quan|don vi)\b"
                              r"|^cac co quan, don vi gui bao cao\b")
-# Reporting difficulties should any arise ("… báo cáo các nội dung khó khăn, vướng mắc phát sinh … (nếu có) về Sở X").
+# Reporting difficulties or issues should any arise ("… báo cáo các nội dung khó khăn, vướng mắc phát sinh … (nếu có)
+# về Sở X").
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
+                           # an issue should one arise, the case opening the sentence: "Trong quá trình thực hiện, nếu
+                           # có phát sinh vấn đề chưa phù hợp, Sở X đề xuất …" (not "… triển khai và báo cáo … nếu có
+                           # vấn đề phát sinh vượt thẩm quyền", a duty and when to report)
+                           r"|^(?:trong qua trinh\b[^,]{0,40}, )?neu co (?:phat sinh van de|van de phat sinh)\b"
                            r"|\bbao cao (?:\w+ ){0,3}?kho khan, vuong mac\b[^.;]{0,100}\(neu co\)"
                            r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}"
                            r"\b(?:nhung|phat sinh) kho khan, vuong mac"

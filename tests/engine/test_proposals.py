@@ -4518,3 +4518,15 @@ def test_an_item_whose_partners_run_across_a_semicolon_is_one_duty_of_the_headin
             "c) Phối hợp với Chánh Văn phòng Ủy ban nhân dân tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường tổ chức "
             "niêm yết công khai đầy đủ danh mục.\n")
     assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trong quá trình thực hiện, nếu có phát sinh vấn đề chưa phù hợp, Sở Tài chính tổng hợp, đề xuất UBND tỉnh xem "
+    "xét, sửa đổi, bổ sung.",
+    "Trong quá trình triển khai, nếu có vấn đề phát sinh, Sở Xây dựng báo cáo UBND tỉnh xem xét, quyết định.",
+])
+def test_what_a_unit_does_should_an_issue_arise_is_no_task(sentence):
+    """A duty on an event, as "… nếu có khó khăn, vướng mắc …" is (heldout112's Cần Thơ 2519)."""
+    assert propose(sentence, UNITS, TODAY).proposals == []
+    assert one("Sở Tài chính rà soát các vấn đề phát sinh trong quản lý vốn, báo cáo trước ngày 15/3/2026.") \
+        .lead_units == ["STC"]
