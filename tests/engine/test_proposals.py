@@ -4530,3 +4530,11 @@ def test_what_a_unit_does_should_an_issue_arise_is_no_task(sentence):
     assert propose(sentence, UNITS, TODAY).proposals == []
     assert one("Sở Tài chính rà soát các vấn đề phát sinh trong quản lý vốn, báo cáo trước ngày 15/3/2026.") \
         .lead_units == ["STC"]
+
+
+def test_days_counted_from_the_day_the_decision_is_in_force_also_without_nay():
+    """"… trong thời hạn 03 ngày kể từ ngày Quyết định có hiệu lực thi hành" is this decision's day (heldout112)."""
+    text = ("Điều 3. Giao Sở Tài chính cấu hình quy trình điện tử trên Hệ thống giải quyết thủ tục hành chính tỉnh, "
+            "trong thời hạn 03 ngày kể từ ngày Quyết định có hiệu lực thi hành.\n"
+            "Điều 4. Quyết định này có hiệu lực thi hành kể từ ngày ký.\n")
+    assert summary(text) == [(["STC"], [], deadlines.NO_LATER_THAN, date(2026, 2, 15))]
