@@ -2504,8 +2504,10 @@ def _manner_only(clauses: list[_Clause]) -> bool:
     clause = clauses[0]
     named = {at for m in clause.mentions for at in range(m.start, m.end)}
     rest = [w for at, w in enumerate(clause.words) if at not in named]
+    # the bodies may be named by their heads: "… phối hợp với Giám đốc Sở X", "… Thủ trưởng …", "… Chủ tịch …"
     return (bool(named) and rest[:2] in (["chu", "tri"], ["phoi", "hop"])
-            and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "voi", "lien", "quan", "co", ":"})
+            and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "voi", "lien", "quan", "co", ":",
+                                         "giam", "doc", "thu", "truong", "tich"})
 
 
 def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]:

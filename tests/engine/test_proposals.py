@@ -4538,3 +4538,21 @@ def test_days_counted_from_the_day_the_decision_is_in_force_also_without_nay():
             "trong thời hạn 03 ngày kể từ ngày Quyết định có hiệu lực thi hành.\n"
             "Điều 4. Quyết định này có hiệu lực thi hành kể từ ngày ký.\n")
     assert summary(text) == [(["STC"], [], deadlines.NO_LATER_THAN, date(2026, 2, 15))]
+
+
+
+ROLE_ITEMS = ("Giao Giám đốc Sở Tài chính thực hiện các nhiệm vụ sau:\n"
+              "a) Cập nhật công khai danh mục thủ tục hành chính.\n"
+              "b) Chủ trì, phối hợp với Giám đốc Sở Xây dựng\n"
+              "- Đồng bộ danh mục thủ tục hành chính trên Hệ thống.\n"
+              "- Cấu hình quy trình điện tử tiếp nhận hồ sơ.\n")
+
+
+def test_a_role_played_with_a_body_named_by_its_head_heads_the_items_below_it():
+    """"b) Chủ trì, phối hợp với Giám đốc Sở X" above "-" items is how they are done, as "… với Sở X" is
+    (heldout112's Vĩnh Long 2682)."""
+    found = propose(ROLE_ITEMS, UNITS, TODAY).proposals
+    assert {tuple(p.lead_units) for p in found} == {("STC",)}
+    assert [p.content for p in found] == ["Cập nhật công khai danh mục thủ tục hành chính",
+                                          "Đồng bộ danh mục thủ tục hành chính trên Hệ thống",
+                                          "Cấu hình quy trình điện tử tiếp nhận hồ sơ"]
