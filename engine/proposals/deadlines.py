@@ -96,13 +96,15 @@ _DAYS_FROM_ISSUE = re.compile(r"(?:cham nhat|trong(?: vong| thoi han)?) (\d{1,3}
 _PASSIVE_BEFORE = re.compile(r"\b(?:duoc(?: \w+){1,2}|phat sinh(?:,? \w+){0,10}|can phai(?: \w+,?){1,4}"
                              r"|co thoi han(?: hoan thanh)?) $")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_THIS_TEXT = r"(?:nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi) nay"
+_TEXT_KIND = r"(?:nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi)"
+_THIS_TEXT = _TEXT_KIND + r" nay"
 # The text's own entry into force: "Nghị quyết này có hiệu lực thi hành từ ngày 29 tháng 4 năm 2026 đến …", "…
 # có hiệu lực thi hành kể từ ngày ký" (its own date)
 _IN_FORCE = re.compile(r"\b" + _THIS_TEXT + r" co hieu luc(?: thi hanh)? (?:ke )?tu ngay (?:ky\b|" + _DATE + ")")
-# a time counted from it: "Trong thời hạn 03 tháng kể từ ngày Nghị quyết này có hiệu lực thi hành, Bộ X …"
-_FROM_FORCE = re.compile(r"(?:trong|cham nhat)(?: vong| thoi han)? (\d{1,3}) (thang|ngay) ke tu ngay " + _THIS_TEXT
-                         + r" co hieu luc\b")
+# a time counted from it: "Trong thời hạn 03 tháng kể từ ngày Nghị quyết này có hiệu lực thi hành, Bộ X …", also
+# without "này" ("… kể từ ngày Quyết định có hiệu lực thi hành": no other text is named, so it is this one)
+_FROM_FORCE = re.compile(r"(?:trong|cham nhat)(?: vong| thoi han)? (\d{1,3}) (thang|ngay) ke tu ngay " + _TEXT_KIND
+                         + r"(?: nay)? co hieu luc\b")
 # … or that day itself: "… ban hành các quy chuẩn kỹ thuật, đảm bảo có hiệu lực cùng thời điểm có hiệu lực của
 # Nghị quyết này"
 _WITH_FORCE = re.compile(r"\bcung thoi diem (?:co )?hieu luc (?:thi hanh )?cua " + _THIS_TEXT + r"\b")

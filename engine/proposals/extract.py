@@ -619,6 +619,8 @@ _COMRADES = re.compile(r"^(?:Đề nghị|Yêu cầu) (?:các )?đồng chí (?!
                        + _SMALL)
 # A decision's article heading: "Điều 4. Hiệu lực và trách nhiệm thi hành" (some number it in Roman: "Điều IV.")
 _ARTICLE = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\b")
+# what the issuer does in the enacting formula: "… ban hành Quyết định …", "… ban hành Chỉ thị …"
+_ENACTS = re.compile(r"\bban hanh (?:quyet dinh|chi thi)\b")
 # … and its number written before a title: "Điều 6. Điều khoản …"
 _ARTICLE_NUMBER = re.compile(r"^Điều (?:\d+|[IVXL]{1,6})\.\s+")
 # The name of a body opening a clause ("Văn phòng Đoàn Đại biểu Quốc hội …", "các đơn vị sự nghiệp công lập, …")
@@ -667,9 +669,14 @@ _LAW_GAVE = re.compile(r"^de (?:trien khai )?thi hanh (?:bo )?luat\b[^.;]{0,120}
 # ngày 12/6/2026 …", "Các cơ quan, đơn vị gửi báo cáo … trước …" — the bodies of every item, not the last one.
 _REPORTS_OF_ALL = re.compile(r"^(?:bao cao|van ban) (?:cua )?cac (?:co quan|don vi)\b"
                              r"|^cac co quan, don vi gui bao cao\b")
-# Reporting difficulties should any arise ("… báo cáo các nội dung khó khăn, vướng mắc phát sinh … (nếu có) về Sở X").
+# Reporting difficulties or issues should any arise ("… báo cáo các nội dung khó khăn, vướng mắc phát sinh … (nếu có)
+# về Sở X").
 # "… giải quyết sớm nhất đối với những khó khăn, vướng mắc" resolves them: a duty.
 _DIFFICULTIES = re.compile(r"\bneu co(?: phat sinh)? (?:kho khan|vuong mac)"
+                           # an issue should one arise, the case opening the sentence: "Trong quá trình thực hiện, nếu
+                           # có phát sinh vấn đề chưa phù hợp, Sở X đề xuất …" (not "… triển khai và báo cáo … nếu có
+                           # vấn đề phát sinh vượt thẩm quyền", a duty and when to report)
+                           r"|^(?:trong qua trinh\b[^,]{0,40}, )?neu co (?:phat sinh van de|van de phat sinh)\b"
                            r"|\bbao cao (?:\w+ ){0,3}?kho khan, vuong mac\b[^.;]{0,100}\(neu co\)"
                            r"|\b(?:trong qua trinh|neu|truong hop)\b[^.;]{0,80}"
                            r"\b(?:nhung|phat sinh) kho khan, vuong mac"
@@ -948,7 +955,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             standing.extend(proposals[rules_from:] if rules_from is not None else [])
             rules_from = len(proposals) if _standing_rules(sentence, sentences[at + 1:at + 2]) else None
         if (_HEADER.search(folded) or (sentence.rank is None and _in_capitals(sentence.text))
-                or _issuer_block(sentence, sentences[at + 1:at + 2])):
+                or _issuer_block(sentence, sentences[at + 1:at + 2])
+                or _enacting_formula(sentence, folded, sentences[at + 1:at + 2])):
             # the header, and a title in capitals: the document's kind, its subject, or the authority deciding above
             # the recitals ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X") — no duty, and no heading of the articles below
             after_duty = False
@@ -1648,6 +1656,11 @@ def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: Unit
         heads[matcher.head(code)] = [code]
 
 
+# A minister heading an office or a bank, whose title a comma splits: "… của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ
+# hướng dẫn …", "Bộ trưởng, Thống đốc Ngân hàng Nhà nước" — the cited text's author, not a subject after a recital
+_TWO_PART_TITLE = re.compile(r"\bbo truong ?, ?(?:chu nhiem|thong doc|tong thanh tra)\b")
+
+
 def _recites(folded: str) -> bool:
     return folded.startswith(_RECITALS) or bool(_CARRYING_OUT.match(folded))
 
@@ -1673,6 +1686,8 @@ def _past_recital(sentence: _Sentence, matcher: UnitMatcher) -> _Sentence:
     # thousands of commas stays linear
     near = [c for c in commas if any(" ".join(t) in fold(sentence.text[c:c + 80]) for t in _TRIGGERS)]
     for comma in list(dict.fromkeys(near[:_RECITAL_TRIES] + commas[:_RECITAL_TRIES])):
+        if _TWO_PART_TITLE.search(fold(sentence.text[max(0, comma - 12):comma + 20])):
+            continue
         rest = sentence.text[comma:].strip()
         if fold(rest).startswith("trong do"):   # "Thực hiện Văn bản số …, trong đó giao Sở X …": what it says
             continue
@@ -2091,6 +2106,13 @@ def _issuer_block(sentence: _Sentence, following: list[_Sentence]) -> bool:
             and any(_HEADER.search(fold(s.text)) for s in following))
 
 
+def _enacting_formula(sentence: _Sentence, folded: str, following: list[_Sentence]) -> bool:
+    """The 2025 form's last words above the articles, "Ủy ban nhân dân thành phố X ban hành Quyết định quy định …"
+    then "QUYẾT ĐỊNH:" or "Điều 1.": the document enacting itself, no duty of the committee it names."""
+    return (sentence.rank is None and bool(_ENACTS.search(folded)) and bool(following)
+            and bool(_ARTICLE.match(following[0].text) or fold(following[0].text).startswith("quyet dinh")))
+
+
 def _led_by(words: list[str], mentions: list[Mention], n: int) -> bool:
     """"… đề án nhánh Kinh tế đô thị do Sở X chủ trì": led by X, told of, not X's duty here; also with a choice of
     leaders ("… kiểm tra liên ngành … do Sở Công Thương hoặc Công an tỉnh chủ trì")."""
@@ -2500,8 +2522,10 @@ def _manner_only(clauses: list[_Clause]) -> bool:
     clause = clauses[0]
     named = {at for m in clause.mentions for at in range(m.start, m.end)}
     rest = [w for at, w in enumerate(clause.words) if at not in named]
+    # the bodies may be named by their heads: "… phối hợp với Giám đốc Sở X", "… Thủ trưởng …", "… Chủ tịch …"
     return (bool(named) and rest[:2] in (["chu", "tri"], ["phoi", "hop"])
-            and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "voi", "lien", "quan", "co", ":"})
+            and set(rest) <= _FILLERS | {"chu", "tri", "phoi", "hop", "voi", "lien", "quan", "co", ":",
+                                         "giam", "doc", "thu", "truong", "tich"})
 
 
 def _introduced_leads(text: str, folded: str, matcher: UnitMatcher) -> list[str]:
@@ -2651,6 +2675,9 @@ def _duties(sentence: str, clauses: list[_Clause], heading: list[str], reference
             objects = clause.ends_with_others()
         elif not groups:
             groups.append([replace(clause, leads=[])])
+            # the heading's item "c) Phối hợp với Chánh Văn phòng …; Chủ tịch UBND các xã, phường tổ chức …": its
+            # partners go on after ";", the next clause no subject of its own
+            objects = bool(heading) and clause.ends_with_others()
         else:
             groups[-1].append(clause)
             objects = objects or clause.ends_with_others()

@@ -4604,3 +4604,79 @@ def test_the_departments_written_with_dashes_or_no_commas_keep_the_list_going(to
     text = f"Ủy ban nhân dân tỉnh yêu cầu {told} triển khai thực hiện các biện pháp phòng, chống dịch."
     assert [p.lead_units for p in propose(text, UNITS, BEFORE_REFORM).proposals] == [
         ["SKHDT", "SNNMT", "STC", "STNMT", "SXD", "H-A", "TX-B"]]
+
+
+OFFICES = UnitMatcher([*UNITS.units.values(), UnitRef("VPCP", "Văn phòng Chính phủ", "ministry"),
+                       UnitRef("BXD", "Bộ Xây dựng", "ministry")])
+
+
+@pytest.mark.parametrize("recital", [
+    "Căn cứ Thông tư số 01/2018/TT-VPCP ngày 23 tháng 11 năm 2018 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng "
+    "dẫn thi hành một số quy định về cơ chế một cửa;",
+    "Căn cứ Thông tư số 02/2017/TT-VPCP của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng dẫn về nghiệp vụ kiểm soát "
+    "thủ tục hành chính;",
+])
+def test_a_recital_citing_a_circular_of_a_minister_who_heads_an_office_is_no_duty_of_that_office(recital):
+    """"của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ" is one title: its comma ends no recital (heldout112)."""
+    assert propose(recital, OFFICES, TODAY).proposals == []
+
+
+def test_the_enacting_formula_above_the_articles_is_no_duty_of_the_committee_it_names():
+    """The 2025 form ends the recitals with "Ủy ban nhân dân thành phố X ban hành Quyết định …", a paragraph of its own
+    as pages give it (heldout112); "Giao UBND xã … ban hành quyết định …" stays a duty."""
+    units = UnitMatcher([*OFFICES.units.values(), UnitRef("UBND-HN", "UBND thành phố Hà Nội", "province")])
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\n\n"
+            "Theo đề nghị của Giám đốc Sở Xây dựng;\n\n"
+            "Ủy ban nhân dân thành phố\nHà Nội ban hành Quyết định quy định về phân cấp một số nội dung\n"
+            "thuộc lĩnh vực xây dựng trên địa bàn thành phố Hà Nội.\n\n"
+            "QUYẾT ĐỊNH:\n\n"
+            "Điều 1. Ban hành kèm theo Quyết định này Quy định về phân cấp một số nội dung thuộc lĩnh vực xây dựng.\n\n"
+            "Điều 2. Giao UBND xã Cát Tiên ban hành quyết định thành lập tổ công tác trước ngày 30/12/2025.\n")
+    assert [p.lead_units for p in propose(text, units, TODAY).proposals] == [["X-C"]]
+
+
+def test_an_item_whose_partners_run_across_a_semicolon_is_one_duty_of_the_heading_unit():
+    """"c) Phối hợp với Chánh Văn phòng …; Chủ tịch UBND các xã, phường tổ chức niêm yết …": the communes are
+    partners of the unit the heading gives the items to, not a second subject (heldout112)."""
+    text = ("Điều 3. Giao Giám đốc Sở Tài chính thực hiện các nhiệm vụ sau:\n"
+            "a) Cập nhật công khai đầy đủ danh mục thủ tục hành chính.\n"
+            "c) Phối hợp với Chánh Văn phòng Ủy ban nhân dân tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường tổ chức "
+            "niêm yết công khai đầy đủ danh mục.\n")
+    assert [p.lead_units for p in propose(text, UNITS, TODAY).proposals] == [["STC"], ["STC"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trong quá trình thực hiện, nếu có phát sinh vấn đề chưa phù hợp, Sở Tài chính tổng hợp, đề xuất UBND tỉnh xem "
+    "xét, sửa đổi, bổ sung.",
+    "Trong quá trình triển khai, nếu có vấn đề phát sinh, Sở Xây dựng báo cáo UBND tỉnh xem xét, quyết định.",
+])
+def test_what_a_unit_does_should_an_issue_arise_is_no_task(sentence):
+    """A duty on an event, as "… nếu có khó khăn, vướng mắc …" is (heldout112's Cần Thơ 2519)."""
+    assert propose(sentence, UNITS, TODAY).proposals == []
+    assert one("Sở Tài chính rà soát các vấn đề phát sinh trong quản lý vốn, báo cáo trước ngày 15/3/2026.") \
+        .lead_units == ["STC"]
+
+
+def test_days_counted_from_the_day_the_decision_is_in_force_also_without_nay():
+    """"… trong thời hạn 03 ngày kể từ ngày Quyết định có hiệu lực thi hành" is this decision's day (heldout112)."""
+    text = ("Điều 3. Giao Sở Tài chính cấu hình quy trình điện tử trên Hệ thống giải quyết thủ tục hành chính tỉnh, "
+            "trong thời hạn 03 ngày kể từ ngày Quyết định có hiệu lực thi hành.\n"
+            "Điều 4. Quyết định này có hiệu lực thi hành kể từ ngày ký.\n")
+    assert summary(text) == [(["STC"], [], deadlines.NO_LATER_THAN, date(2026, 2, 15))]
+
+
+ROLE_ITEMS = ("Giao Giám đốc Sở Tài chính thực hiện các nhiệm vụ sau:\n"
+              "a) Cập nhật công khai danh mục thủ tục hành chính.\n"
+              "b) Chủ trì, phối hợp với Giám đốc Sở Xây dựng\n"
+              "- Đồng bộ danh mục thủ tục hành chính trên Hệ thống.\n"
+              "- Cấu hình quy trình điện tử tiếp nhận hồ sơ.\n")
+
+
+def test_a_role_played_with_a_body_named_by_its_head_heads_the_items_below_it():
+    """"b) Chủ trì, phối hợp với Giám đốc Sở X" above "-" items is how they are done, as "… với Sở X" is
+    (heldout112's Vĩnh Long 2682)."""
+    found = propose(ROLE_ITEMS, UNITS, TODAY).proposals
+    assert {tuple(p.lead_units) for p in found} == {("STC",)}
+    assert [p.content for p in found] == ["Cập nhật công khai danh mục thủ tục hành chính",
+                                          "Đồng bộ danh mục thủ tục hành chính trên Hệ thống",
+                                          "Cấu hình quy trình điện tử tiếp nhận hồ sơ"]
