@@ -5,13 +5,14 @@ leader's sending back or the issue of the report; the helper `next_periodic_repo
 check of a ruleset's `[[report_calendar]]`."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import String, cast, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
+from engine.audit import AuditEntry
 from engine.directives.models import Assignment, AssignmentStatus, tasks_given
 from engine.forms import Message
 from engine.notifications.service import notify_users
@@ -31,7 +32,7 @@ from engine.reports.calendar import (
 from engine.reports.models import AD_HOC, PERIODS, PeriodicReport, PeriodicReportStatus, UnitReport
 from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import FLAG, TEXT, WORKING_DAYS, settings_check, settings_schema
-from engine.runtime.models import WorkItem
+from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.sandbox.helpers import as_day, bounded_helper, calendar_of_step, current_settings, helper, today
 from engine.sandbox.operators import OPERATORS, StepContext
 
@@ -405,10 +406,12 @@ permissions.declare_file_readers(_reads_unit_report_file)
 def _unread_report_processes(session: Session, user: User, instance_ids: Collection[int]) -> dict[int, Sealed]:
     """The office reports' processes among `instance_ids` holding a unit's secret report `user` may not read
     (may_read_unit_report), each with what is sealed: the report's text and file digests — in the unit's step's
-    data, which flows on to the office's steps — and the unit's steps in that process (their history)."""
-    found = session.execute(select(UnitReport, PeriodicReport).join(
+    data, which flows on to the office's steps — and the unit's steps in that process (their history). A report
+    sent secret whose keeping failed is sealed as a kept one is (_secret_not_kept)."""
+    found = [*session.execute(select(UnitReport, PeriodicReport).join(
         PeriodicReport, PeriodicReport.id == UnitReport.periodic_report_id).where(
-        PeriodicReport.instance_id.in_(list(instance_ids)), UnitReport.secret.is_(True)))
+        PeriodicReport.instance_id.in_(list(instance_ids)), UnitReport.secret.is_(True))),
+        *_secret_not_kept(session, instance_ids)]
     sealed: dict[int, Sealed] = {}
     for submission, row in found:
         if row.instance_id is None or may_read_unit_report(session, user, row, submission):
@@ -419,6 +422,45 @@ def _unread_report_processes(session: Session, user: User, instance_ids: Collect
         sealed[row.instance_id] = sealed.get(row.instance_id, Sealed()) | Sealed(
             frozenset(word for word in words if word and word.strip()), frozenset(steps))
     return sealed
+
+
+def _secret_not_kept(session: Session, instance_ids: Collection[int]) -> list[tuple[UnitReport, PeriodicReport]]:
+    """The units' reports sent marked secret in the office reports' processes among `instance_ids` that no
+    UnitReport keeps: the step keeping it failed (an incident), its words stand only in the data the unit's step
+    was completed with (its history, the failed step's data). Each as that step keeps it (the diagrams'
+    parameters of periodic_report.unit_report), not saved, with the report that asked the unit."""
+    rows = session.scalars(select(PeriodicReport).where(PeriodicReport.instance_id.in_(list(instance_ids)))).all()
+    items = {str(item.id): item for item in session.scalars(select(WorkItem).where(
+        WorkItem.instance_id.in_({row.instance_id for row in rows}), WorkItem.unit_id.is_not(None),
+        WorkItem.status == WorkItemStatus.COMPLETED))}
+    if not items:
+        return []
+    kept = {(report_id, unit_id) for report_id, unit_id in session.execute(
+        select(UnitReport.periodic_report_id, UnitReport.unit_id).where(
+            UnitReport.periodic_report_id.in_([row.id for row in rows])))}
+    sent = session.execute(select(AuditEntry.object_id, AuditEntry.after).where(
+        AuditEntry.action == "work_item.completed", AuditEntry.object_type == "work_item",
+        AuditEntry.object_id.in_(list(items))))
+    found = []
+    for item_id, after in sent:
+        data, item = (after or {}).get("data") or {}, items[item_id]
+        if not data.get("report_secret"):
+            continue
+        row = _asking(session, rows, item)
+        if (row.id, item.unit_id) not in kept:
+            found.append((UnitReport(
+                periodic_report_id=row.id, unit_id=item.unit_id, user_id=item.completed_by,
+                results=data.get("results"), difficulties=data.get("difficulties"), proposals=data.get("proposals"),
+                attachments=list(data.get("report_files") or []), secret=True), row))
+    return found
+
+
+def _asking(session: Session, rows: Sequence[PeriodicReport], item: WorkItem) -> PeriodicReport:
+    """The report among `rows` that asked `item`'s unit: of `item`'s process, the body's whose units it asked (a
+    period's process holds one per body); a report kept before the units asked were is its process's only one."""
+    mine = [row for row in rows if row.instance_id == item.instance_id]
+    code = session.get_one(Unit, item.unit_id).code
+    return next((row for row in mine if code in (row.asked_units or [])), mine[0])
 
 
 permissions.declare_instance_secrets(_unread_report_processes)

@@ -7,6 +7,7 @@ them (the ruleset's readers of secret records are the office head and the leader
 reads its own unit's report only. A deployment without that unit keeps the reports and the audit log says so."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from engine.audit import AuditEntry
 from engine.directives.models import Assignment
+from engine.instances import actions
 from engine.notifications.mail import send_due_mail
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -158,9 +160,7 @@ def test_the_process_administrator_reads_the_report_process_with_the_secret_repo
     sealed wherever they stand (the unit's step's history, the data the office's steps carry on); an
     administrator who also reads secret records ([secrecy] visible_to: the office head) reads it whole."""
     sc = quarter
-    with sc.engine.db.session() as s:
-        org.create_user(s, "admin", PASSWORD, "Quản Trị Quy Trình", "VP", ["process_admin"])
-        org.create_user(s, "admin_vp", PASSWORD, "Lò Văn Quản", "VP", ["process_admin", "office_head"])
+    _process_admins(sc)
     _send(sc, "stc", {"results": STC_TEXT})
     _send(sc, "sxd", {"results": SXD_SECRET, "difficulties": "Vướng mắc mật về mặt bằng", "report_secret": "on"})
     sc.at("2026-03-20 09:00")  # the units' reports are in: the office's consolidation carries their data on
@@ -198,6 +198,82 @@ def test_the_process_administrator_reads_the_report_process_with_the_secret_repo
     assert admin.get(f"/admin/instances/incidents/{incident_id}/data").status_code == 404
     assert SXD_SECRET in _signed_in(app, "admin_vp").get(f"/admin/instances/incidents/{incident_id}/data") \
         .get_data(as_text=True)
+
+
+def test_a_secret_report_whose_keeping_fails_stays_sealed_from_the_process_administrator(quarter, monkeypatch):
+    """The step keeping a unit's report fails (an incident) before any UnitReport holds it: the words the unit
+    sent marked secret stand only in its step's data — the failed step's, the data carried on, its history —,
+    sealed there as a kept secret report's are; an administrator who reads secret records reads them, corrects
+    the data and retries, and the report is kept secret."""
+    sc = quarter
+    _process_admins(sc)
+    _send(sc, "stc", {"results": STC_TEXT})
+    with monkeypatch.context() as failing:
+        failing.setattr(operators, "_report_row", _store_down)
+        _send(sc, "sxd", {"results": SXD_SECRET, "difficulties": "Vướng mắc mật về mặt bằng", "report_secret": "on"})
+    with sc.engine.db.session() as s:
+        instance_id = s.scalars(select(PeriodicReport.instance_id)).one()
+        assert s.scalars(select(UnitReport.unit_id)).all() == [sc.users["stc"].unit_id]  # SXD's not kept
+    app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
+    page, incident_id = _sealed_from_the_administrator(sc, app, instance_id)
+    data = page.split('id="instance-data"')[1].split("</table>")[0]
+    assert f'<th>results</th><td class="pre">{SEALED}</td>' in data
+    history = page.split('id="history"')[1]
+    assert f"Kết quả thực hiện nhiệm vụ trong kỳ: {STC_TEXT}" in history and SEALED in history
+
+    reader = _signed_in(app, "admin_vp")  # [secrecy] visible_to: the office head
+    assert SXD_SECRET in reader.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+    page = f"/admin/instances/incidents/{incident_id}/data"
+    assert SXD_SECRET in reader.get(page).get_data(as_text=True)
+    corrected = {**actions.incident_data(sc.engine, sc.users["admin_vp"], incident_id),
+                 "difficulties": "Vướng mắc mật về giải phóng mặt bằng"}
+    assert reader.post(page, {"data": json.dumps(corrected, ensure_ascii=False), "reason": "Sửa khó khăn"},
+                       page=page).status_code == 302
+    with sc.engine.db.session() as s:
+        kept = s.scalars(select(UnitReport).where(UnitReport.unit_id == sc.users["sxd"].unit_id)).one()
+        assert (kept.results, kept.difficulties, kept.secret) == (SXD_SECRET, corrected["difficulties"], True)
+    assert SXD_SECRET not in _signed_in(app, "admin").get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+
+
+def test_a_secret_ad_hoc_report_whose_keeping_fails_stays_sealed_from_the_process_administrator(quarter, monkeypatch):
+    sc = quarter
+    _process_admins(sc)
+    row = adhoc.request_report(sc.engine, {"topic": "Giải phóng mặt bằng", "units": ["SXD"], "due": "18/03/2026",
+                                           "office_due": "20/03/2026"}, sc.users["clerk"])
+    with monkeypatch.context() as failing:
+        failing.setattr(operators, "_report_row", _store_down)
+        sc.complete("adhoc_unit_report", "sxd", {"results": SXD_SECRET, "report_secret": "on"})
+    app = create_app(sc.engine, SECRET_KEY="test-secret", TESTING=True)
+    _sealed_from_the_administrator(sc, app, row.instance_id)
+    assert SXD_SECRET in _signed_in(app, "admin_vp").get(f"/admin/instances/{row.instance_id}").get_data(as_text=True)
+
+
+def _process_admins(sc: Scenario) -> None:
+    """A process administrator, and one who also reads secret records (the office head)."""
+    with sc.engine.db.session() as s:
+        org.create_user(s, "admin", PASSWORD, "Quản Trị Quy Trình", "VP", ["process_admin"])
+        sc.users["admin_vp"] = org.create_user(s, "admin_vp", PASSWORD, "Lò Văn Quản", "VP",
+                                               ["process_admin", "office_head"])
+
+
+def _store_down(*_args, **_kwargs):
+    raise LookupError("periodic report store unreachable")
+
+
+def _sealed_from_the_administrator(sc: Scenario, app, instance_id: int) -> tuple[str, int]:
+    """The process administrator's page of `instance_id`, stopped by an incident at the keeping of SXD's secret
+    report: not a word of it, nor the incident's error or data; the page and the incident's id."""
+    with sc.engine.db.session() as s:
+        incident_id = s.scalars(select(Incident.id).where(Incident.instance_id == instance_id,
+                                                          Incident.status == "open")).one()
+    admin = _signed_in(app, "admin")
+    page = admin.get(f"/admin/instances/{instance_id}").get_data(as_text=True)
+    assert SXD_SECRET not in page and "Vướng mắc mật" not in page and SEALED in page
+    incidents = page.split('id="incidents"')[1].split("</table>")[0]
+    assert "Bước này dừng vì gặp lỗi khi chạy." in incidents and "store unreachable" not in incidents
+    assert f"/incidents/{incident_id}/data" not in incidents  # no correction of data it may not read
+    assert admin.get(f"/admin/instances/incidents/{incident_id}/data").status_code == 404
+    return page, incident_id
 
 
 def test_a_deployment_without_the_home_affairs_unit_keeps_the_report_and_says_so(database_url, clock, tmp_path):
