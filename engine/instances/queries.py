@@ -214,6 +214,25 @@ def _entry_sealed(sealed: Sealed, entry: AuditEntry) -> bool:
     return by_step or sealed.holds([entry.before, entry.after, entry.comment])
 
 
+def unreadable_incidents(engine, session: Session, user: User,
+                         incidents: list[tuple[Incident, WorkflowInstance]]) -> set[int]:
+    """The incidents among `incidents` (each with its instance) whose error and data `user` may not read: of a
+    secret directive's process they may not read, or carrying a sealed record (incident_sealed) — the incidents'
+    list shows them as the instance's page does, without the error and with no correction of the data."""
+    sealed = permissions.sealed_in_instances(session, user, {instance.id for _incident, instance in incidents})
+    workflows: dict[int, object] = {}
+    unreadable = set()
+    for incident, instance in incidents:
+        if not permissions.may_read_instance_content(session, user, instance.directive_id, instance.assignment_id):
+            unreadable.add(incident.id)
+        elif instance.id in sealed:
+            if instance.id not in workflows:
+                workflows[instance.id] = engine.runtime.workflow_of(session, instance)
+            if incident_sealed(sealed[instance.id], incident, workflows[instance.id]):
+                unreadable.add(incident.id)
+    return unreadable
+
+
 def incident_sealed(sealed: Sealed, incident: Incident, workflow) -> bool:
     """Whether an incident's error, or the data of the task it stopped at, carries a sealed record: the
     administrator neither reads that error nor corrects that data."""

@@ -273,6 +273,9 @@ def _sealed_from_the_administrator(sc: Scenario, app, instance_id: int) -> tuple
     assert "Bước này dừng vì gặp lỗi khi chạy." in incidents and "store unreachable" not in incidents
     assert f"/incidents/{incident_id}/data" not in incidents  # no correction of data it may not read
     assert admin.get(f"/admin/instances/incidents/{incident_id}/data").status_code == 404
+    listed = admin.get("/admin/incidents").get_data(as_text=True)  # the incidents' own list says no more
+    assert f"#{instance_id}" in listed and "store unreachable" not in listed and ">Mật</span>" in listed
+    assert f"/incidents/{incident_id}/data" not in listed and f"/incidents/{incident_id}/retry" in listed
     return page, incident_id
 
 

@@ -34,7 +34,7 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.reports.models import PeriodicReport
 from engine.reports.service import start_schedule
-from engine.runtime.models import WorkflowInstance, WorkItem
+from engine.runtime.models import Incident, WorkflowInstance, WorkItem
 from engine.secrecy.models import SecretDocument
 from engine.urging import manual as manual_urging
 from tests.conftest import PASSWORD, fresh_database_url, make_engine
@@ -137,6 +137,12 @@ def _build(engine, clock, server) -> dict:
         api_tokens = {name: tokens.create_token(s, name, "walk")[1] for name in PEOPLE}
         register_line = s.scalar(select(SecretDocument.id).where(SecretDocument.directive_id == directive.id))
     inspection = inspections.propose(engine, {"title": "Kiểm tra", "units": ["STC"]}, users["clerk"])
+    with engine.db.session() as s:  # a script's error quoting the task's words, as SpiffWorkflow's do
+        incident = Incident(instance_id=_instance_ids(engine, directive.id)[0], element_id="handle",
+                            error="NameError: 'XCONTENTQ mật' is not defined", created_at=clock.now())
+        s.add(incident)
+        s.flush()
+        incident_id = incident.id
     app = create_app(engine, SECRET_KEY="walk-secret", TESTING=True)
     return {"engine": engine, "server": server, "users": users, "app": app, "tokens": api_tokens,
             "ids": {"directive_id": [directive.id], "assignment_id": [assignment_id], "item_id": list(items),
@@ -148,7 +154,7 @@ def _build(engine, clock, server) -> dict:
                     "token": ["an-upload-nobody-kept"],  # an import preview (webui/directives/imports.py)
                     "draft_id": [999999],  # a process draft: only its author opens it
                     "instance_id": _instance_ids(engine, directive.id),  # the running-processes pages
-                    "incident_id": [999999],
+                    "incident_id": [incident_id],
                     "document_id": [register_line],  # its line in the secret register
                     "received_id": [999999], "index": [0]},  # a hub document waiting for the office, its file
             "directive_id": directive.id}

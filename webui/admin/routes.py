@@ -10,6 +10,7 @@ from engine import clock
 from engine import forms as engine_forms
 from engine.api_tokens import service as tokens
 from engine.errors import EngineError
+from engine.instances import queries as instance_queries
 from engine.org import accounts, permissions, seed, signin
 from engine.org import service as org
 from engine.org.models import ROLES, Unit, User
@@ -45,7 +46,8 @@ def incidents():
             WorkflowInstance, WorkflowInstance.id == Incident.instance_id).where(Incident.status == status)
             .order_by(Incident.created_at.desc()).limit(500)).all()
         tasks = registry.task_names(session, current_user(), [instance.assignment_id for _i, instance in rows])
-    return render_template("admin/incidents.html", rows=rows, status=status, tasks=tasks,
+        sealed = instance_queries.unreadable_incidents(engine(), session, current_user(), list(rows))
+    return render_template("admin/incidents.html", rows=rows, status=status, tasks=tasks, sealed=sealed,
                            may_administer_instances=permissions.may_administer_instances(current_user()))
 
 
