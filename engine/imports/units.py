@@ -25,10 +25,22 @@ from engine.text import fold
 _SEPARATORS = re.compile(r"[;\n\r]+")   # a comma too, unless a unit's name holds it (_comma_names)
 _AND = re.compile(r"\s+(?:và|va)\s+", re.IGNORECASE)
 _JOINING_WORDS = {"va"}  # "và" carries no initial in an acronym (SNNMT)
+_WORDS = re.compile(r"\w+")
 
 
 def initials(name: str) -> str:
     return "".join(word[0] for word in fold(name).split() if word not in _JOINING_WORDS and word[0].isalnum())
+
+
+def _initials_as_written(text: str) -> list[str]:
+    """The acronym keys of a name a register writes with its initials in capitals split by a dash or a dot ("Phòng
+    KH-TC", "Phòng BC-VT", "P. BCVT", "P.KH-TC" for a department's sections): its first word before the initials
+    joined, and, the first word in capitals too ("P."), all of them joined. None for other text."""
+    first, *rest = _WORDS.findall(text) or [""]
+    if not rest or not all(word.isupper() for word in rest):
+        return []
+    joined = fold("".join(rest))
+    return [f"{fold(first)} {joined}", *([fold(first) + joined] if first.isupper() else [])]
 
 
 def _acronyms(name: str) -> set[str]:
@@ -131,7 +143,8 @@ class UnitDirectory:
         return next((u for u in self._units if u.code == code), None)
 
     def find(self, text: str) -> str | None:
-        found = self._keys.get(fold(text)) or self._spelled.get(spelled_out(text))
+        found = self._keys.get(fold(text)) or self._spelled.get(spelled_out(text)) or \
+            next((self._keys[key] for key in _initials_as_written(text) if key in self._keys), None)
         return found or (self._fallback.find(text) if self._fallback is not None else None)
 
     def hint(self, text: str) -> str | None:

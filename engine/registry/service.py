@@ -750,6 +750,12 @@ class DirectiveDetail:
         counted = [row for row in self.rows if row.outcome is not None and not row.assignment.is_share]
         return sum(row.outcome in (Outcome.DONE_ON_TIME, Outcome.DONE_LATE) for row in counted), len(counted)
 
+    @property
+    def awaited_steps(self) -> list[str]:
+        """The steps a directive not yet given out waits for, by their names, once each: the office's
+        classification, or first the Director's assignment where the ruleset has one (Gia Lai Đ.5 k.1a)."""
+        return list(dict.fromkeys(item.title for item in self.work_items if item.assignment_id is None))
+
 
 def directive_assignments(session: Session, user: User, directive_id: int) -> list[Assignment]:
     """The directive's assignments `user` may see, in order, with their unit links (read together:

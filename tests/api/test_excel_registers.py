@@ -688,3 +688,16 @@ def test_a_register_row_due_on_a_day_off_is_imported_with_a_warning_on_its_cell(
     assert [(w["row"], w["message"]) for w in response.get_json()["warnings"]] == [
         (2, "Nhiệm vụ 1: hạn 20/02/2026 là ngày nghỉ; theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết ngày "
             "làm việc tiếp theo 23/02/2026.")]
+
+
+def test_a_department_s_sections_written_as_its_register_abbreviates_them(loaded):
+    """Gia Lai's Sở TT&TT register (QĐ 07/QĐ-STTTT Đ.8–9): "Phòng KH-TC", "P. BCVT" were unknown ("Có phải là
+    Phòng Kế hoạch – Tài chính?") though "Phòng CNTT" was read: initials written with a dash or after "P." are
+    the same initials (found walking the ruleset in Chromium)."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "P1", "Phòng Kế hoạch – Tài chính", parent_code="STC", kind="section")
+        org.create_unit(s, "P2", "Phòng Bưu chính – Viễn thông", parent_code="STC", kind="section")
+        org.create_unit(s, "P3", "Phòng Công nghệ thông tin", parent_code="STC", kind="section")
+        units = UnitDirectory(s)
+    assert units.lookup("Phòng CNTT; Phòng KH-TC; P. BCVT; P.KH-TC; Phòng BC-VT").codes == ["P3", "P1", "P2"]
+    assert units.find("Phòng Kh-tc") is None  # initials are written in capitals, as registers write them

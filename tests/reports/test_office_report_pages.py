@@ -2,6 +2,7 @@
 in Vietnamese beside the field), and the leader's page lists what awaits the leader's review."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -62,6 +63,15 @@ def test_the_office_asks_and_the_leader_sees_what_awaits_review(loaded, org_tree
     loaded.runtime.complete(_ready(loaded, "report_review").id, {"review_decision": "approve"}, org_tree["leader"])
     listing = leader.get("/reports/periodic").get_data(as_text=True)
     assert "Không có báo cáo nào chờ duyệt." in listing and "Đã ban hành" in listing
+    # The ruleset publishes it ([reports] publish, Đắk Lắk Đ.22): the page said "published on the public page"
+    # while the deployment had that page off (a 404), found walking Gia Lai's in Chromium.
+    issued = re.search(r'href="(/reports/periodic/\d+)"', listing).group(1)
+    assert not loaded.settings.public_results
+    page = leader.get(issued).get_data(as_text=True)
+    assert "Đã công khai" not in page
+    assert "Quy chế yêu cầu công khai báo cáo; trang công khai kết quả chưa được bật trên hệ thống này." in page
+    loaded.settings.public_results = True
+    assert "Đã công khai trên trang công khai kết quả." in leader.get(issued).get_data(as_text=True)
 
 
 def _unit_item(engine, org_tree) -> int:

@@ -1,7 +1,9 @@
 """The Flask app over the test engine, and signed-in test clients."""
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -36,6 +38,21 @@ class Browser:
 
     def get(self, path: str, **kw):
         return self.client.get(path, **kw)
+
+
+@contextlib.contextmanager
+def ruleset_app(database_url, clock, tmp_path, ruleset: str) -> Iterator:
+    """The app over an engine of another ruleset than the suite's, with the test organisation, loaded."""
+    from tests.conftest import create_org_tree, make_engine
+
+    engine = make_engine(database_url, clock, ruleset=ruleset, tmp_path=tmp_path)
+    try:
+        create_org_tree(engine)
+        with engine.db.session() as s:
+            engine.load_ruleset(s)
+        yield create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+    finally:
+        engine.close()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine.directives.models import Assignment, Directive
 from engine.runtime.models import WorkItem
-from tests.webui.conftest import classify, register
+from tests.webui.conftest import Browser, classify, register, ruleset_app
 
 
 def _ids(engine) -> tuple[int, int]:
@@ -234,6 +234,26 @@ def test_before_classification_the_page_counts_the_tasks_registered_not_zero_don
     assert registered.status_code == 302
     html = clerk.get(registered.location).get_data(as_text=True)
     progress = re.search(r'<dd class="overall-progress">(.*?)</dd>', html, re.S).group(1)
-    assert progress.strip() == "2 nhiệm vụ đã đăng ký, chờ phân loại"
+    assert progress.strip() == "2 nhiệm vụ đã đăng ký, chờ bước Phân loại văn bản"
     classify(clerk, registered)
     assert "Đã hoàn thành 0/2 nhiệm vụ" in clerk.get(registered.location).get_data(as_text=True)
+
+
+def test_before_the_director_assigns_the_page_names_his_step_not_classification(database_url, clock, tmp_path):
+    """Gia Lai Đ.5 k.1a: a registered directive waits for the Director's assignment before the office classifies
+    it. Its page said "chờ phân loại" to the Director and the office alike, and to the clerk, who has no step on
+    it then, "Không có nhiệm vụ phù hợp." as if a filter had left its tasks out (found walking the ruleset in
+    Chromium)."""
+    with ruleset_app(database_url, clock, tmp_path, "gia-lai-stttt") as app:
+        clerk, director = Browser(app), Browser(app)
+        clerk.login("clerk")
+        director.login("chutich")
+        registered = register(clerk, issuer="UBND tỉnh Gia Lai")
+        assert registered.status_code == 302, registered.get_data(as_text=True)
+        for reader in (clerk, director):
+            html = reader.get(registered.location).get_data(as_text=True)
+            progress = re.search(r'<dd class="overall-progress">(.*?)</dd>', html, re.S).group(1)
+            assert progress.strip() == "1 nhiệm vụ đã đăng ký, chờ bước Giám đốc Sở phân công"
+        clerk_page = clerk.get(registered.location).get_data(as_text=True)
+        assert "Chưa có nhiệm vụ: các nhiệm vụ được giao sau khi hoàn thành các bước nêu trên." in clerk_page
+        assert "Không có nhiệm vụ phù hợp." not in clerk_page

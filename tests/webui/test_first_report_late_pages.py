@@ -114,16 +114,9 @@ def test_the_registry_says_which_rows_are_shares_the_dashboard_does_not_count(lo
 def test_a_regulation_without_a_first_report_day_shows_no_such_list(database_url, clock, tmp_path):
     """Cần Thơ (Đ.5 k.2: units keep their tasks current, no number of days): the office's day, the
     dashboard and the registry say nothing of first reports."""
-    from tests.conftest import create_org_tree, make_engine
-    from tests.webui.conftest import Browser
-    from webui.app import create_app
+    from tests.webui.conftest import Browser, ruleset_app
 
-    engine = make_engine(database_url, clock, ruleset="can-tho", tmp_path=tmp_path)
-    try:
-        create_org_tree(engine)
-        with engine.db.session() as s:
-            engine.load_ruleset(s)
-        app = create_app(engine, SECRET_KEY="test-secret", TESTING=True)
+    with ruleset_app(database_url, clock, tmp_path, "can-tho") as app:
         clerk, chutich = Browser(app), Browser(app)
         clerk.login("clerk")
         chutich.login("chutich")
@@ -132,5 +125,3 @@ def test_a_regulation_without_a_first_report_day_shows_no_such_list(database_url
         assert 'id="rp-ranking"' in (dashboard := chutich.get("/reports").get_data(as_text=True))
         assert 'id="rp-late-first"' not in dashboard
         assert 'name="first_report_late"' not in clerk.get("/assignments").get_data(as_text=True)
-    finally:
-        engine.close()

@@ -229,7 +229,7 @@ def periodic_detail(report_id: int):
                            receiver=receiver, own_unit=own_unit,
                            today=clock.today(), waiting=waiting,
                            buckets=BUCKETS, denominator_msgids=DENOMINATOR_MSGIDS, people=people,
-                           ad_hoc=row.period == AD_HOC)
+                           ad_hoc=row.period == AD_HOC, public_page=engine().settings.public_results)
 
 
 def _periodic_row(session, value: str | None, query: ReportQuery) -> PeriodicReport | None:
