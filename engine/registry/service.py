@@ -646,6 +646,8 @@ class AssignmentDetail:
     explanations: list[ExplanationRequest]  # yêu cầu giải trình
     raised_issues: list[RaisedIssue]        # kiến nghị
     withdrawal: Withdrawal | None = None    # thu hồi
+    # the full names of those who asked and answered the extensions and explanations, by user id
+    people: dict[int, str] = field(default_factory=dict)
 
 
 def assignment_detail(session: Session, user: User, assignment_id: int) -> AssignmentDetail | None:
@@ -673,7 +675,14 @@ def assignment_detail(session: Session, user: User, assignment_id: int) -> Assig
                         if link.role == "coordinating" and link.deadline},
         work_items=list(ready), instance=instance, extensions=list(extensions),
         explanations=list(explanations), raised_issues=issues_of(session, assignment.id),
-        withdrawal=withdrawals(session, [assignment.id]).get(assignment.id))
+        withdrawal=withdrawals(session, [assignment.id]).get(assignment.id),
+        people=_full_names(session, [*(r.requested_by for r in extensions), *(r.decided_by for r in extensions),
+                                     *(r.requested_by for r in explanations), *(r.answered_by for r in explanations)]))
+
+
+def _full_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(wanted))).all()) if wanted else {}
 
 
 @dataclass(frozen=True)

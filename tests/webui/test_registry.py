@@ -177,6 +177,9 @@ def test_extension_and_explanation_requests_from_the_assignment_page(loaded, ass
     assert answered.status_code == 302, answered.get_data(as_text=True)
     office_view = assigned.get(page).get_data(as_text=True)
     assert "Chờ số liệu của Cục Thống kê" in office_view and "so-lieu.xlsx" in office_view
+    asked_and_answered = office_view.split("Gia hạn và giải trình")[1].split("</table>")[0]
+    # who asked and who answered, by name (the unit's officer asked the extension and explained; the clerk asked)
+    assert asked_and_answered.count("Phạm Chuyên Viên") == 2 and "Nguyễn Văn Theo Dõi" in asked_and_answered
     link = re.search(r'href="(/attachments/[0-9a-f]{64})"', office_view).group(1)
     assert assigned.get(link).data == b"so lieu"         # the office may download the unit's file
     assert browser("sxd").get(link).status_code == 404   # another unit may not
