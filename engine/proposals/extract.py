@@ -215,9 +215,10 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Viện|Tỉnh|Huyện|Xã|Phường)\s+(?=" + _SMALL + ")")
 # "Cơ quan này cũng chủ trì …": the body the sentence before gave a duty to, named again
 _THIS_BODY = re.compile(r"(?:Cơ quan|Đơn vị) này\s+(?=" + _SMALL + ")")
-# "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence
-_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(]|" + _CAPITAL
-                           + r")|(?<=[Nn]hư sau:)\s+")
+# "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence; before a body or a title,
+# which no place's name begins with, it does: "… trực thuộc TP. Chủ tịch UBND TP cũng chỉ đạo …"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?:(?<!\bT[Pp]\.)(?<!\bTX\.)|(?=\s+(?:(?:Phó )?Chủ tịch|UBND|Ủy ban|Uỷ ban"
+                           r"|Sở|Bộ|Thủ trưởng|Giám đốc)\s))\s+(?=[-+•*\d\"“(]|" + _CAPITAL + r")|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
 # đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic; the colon after
 # a head of names ("Về ý kiến …, Phó Thủ tướng giao các Bộ: Tài chính, Xây dựng …") opens a list, not a duty

@@ -2251,6 +2251,20 @@ def test_a_tiers_abbreviation_before_a_name_ends_no_sentence():
         (["VINH"], deadlines.BEFORE, date(2020, 6, 20))]
 
 
+@pytest.mark.parametrize("subject, lead", [
+    ("Chủ tịch UBND huyện An Phú chỉ đạo", ["H-A"]),
+    ("UBND thị xã Bình Minh", ["TX-B"]),
+    ("Sở Xây dựng", ["SXD"]),
+])
+def test_a_city_abbreviated_at_a_sentences_end_ends_it_before_a_bodys_name(subject, lead):
+    """"… trực thuộc TP. Chủ tịch UBND TP cũng chỉ đạo …" (heldout110): a body or a title opens the next clause —
+    no city's name begins with one — so the sentence ends after "TP." and the second duty is its subject's own."""
+    found = propose(f"Sở Tài chính rà soát vốn các dự án của các đơn vị trực thuộc TP. {subject} kiểm tra hồ sơ "
+                    "trước ngày 15/3/2026.", UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [(["STC"], deadlines.NONE),
+                                                                 (lead, deadlines.BEFORE)]
+
+
 @pytest.mark.parametrize("after, kind", [
     # bodies outside the tree given a duty of their own: their date is not the duty's before
     ("Các tổ chức, cá nhân có cơ sở chăn nuôi có trách nhiệm di dời chậm nhất trước ngày 1-1-2025.", deadlines.NONE),
@@ -4680,3 +4694,4 @@ def test_a_role_played_with_a_body_named_by_its_head_heads_the_items_below_it():
     assert [p.content for p in found] == ["Cập nhật công khai danh mục thủ tục hành chính",
                                           "Đồng bộ danh mục thủ tục hành chính trên Hệ thống",
                                           "Cấu hình quy trình điện tử tiếp nhận hồ sơ"]
+
