@@ -1176,6 +1176,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     standing.extend(proposals[rules_from:] if rules_from is not None else [])
     proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
     proposals = [p for p in proposals if all(p is not heading for heading in openers)]
+    if _sent_up(text, addressed, matcher):
+        proposals = [p for p in proposals if not all(matcher.units[c].kind == "ministry" for c in p.lead_units)]
     tabled = [p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None]
     tabled_leads = {code for row in tabled for code in row.lead_units}
     proposals = [p for p in proposals if not _leads_in_to(p, tabled_leads, matcher)]
@@ -1188,6 +1190,15 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 # procedure, its sanctions: the duties there recur with every file ("Sở Nội vụ: a) Rà soát, thẩm định hồ sơ …"), no
 # entry the office tracks, but for one with a date of its own ("… gửi hồ sơ … trước ngày 31 tháng 3 năm 2025")
 _STANDING_RULES = ("pham vi dieu chinh", "doi tuong ap dung", "nguyen tac", "quy trinh", "xu ly vi pham")
+
+
+def _sent_up(text: str, addressed: dict[str, None], matcher: UnitMatcher) -> bool:
+    """A province's letter (or one of its bodies') to ministries — its header names the province, "Kính gửi:" only
+    ministries: it reports and asks; a ministry is no body the province assigns, and what the letter asks of it is
+    no duty the office tracks (where the Government Office writes "đề nghị quý Bộ", the Prime Minister speaks)."""
+    sent_to = [code for code in addressed if not matcher.is_issuer(code)]   # not the writer, a line run on
+    return (bool(sent_to) and _header_province(text) is not None
+            and all(matcher.units[code].kind == "ministry" for code in sent_to))
 
 
 def _same_leads(above: list[Proposal], below: list[Proposal]) -> bool:

@@ -4695,3 +4695,29 @@ def test_a_role_played_with_a_body_named_by_its_head_heads_the_items_below_it():
                                           "Đồng bộ danh mục thủ tục hành chính trên Hệ thống",
                                           "Cấu hình quy trình điện tử tiếp nhận hồ sơ"]
 
+
+def _letter_to_a_ministry(letterhead: str) -> str:
+    return (f"{letterhead}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 120/UBND-XD\n"
+            "Đắk Lắk, ngày 10 tháng 2 năm 2026\nV/v đề nghị hướng dẫn cấp phép xây dựng\n\nKính gửi: Bộ Xây dựng\n\n"
+            "Thời gian qua, các doanh nghiệp phản ánh khó khăn trong việc cấp phép xây dựng công trình tạm, cụ thể như "
+            "sau:\n"
+            "1. Khó khăn, vướng mắc Bộ Xây dựng đã có Văn bản số 12/BXD-HĐXD nhưng chưa quy định hồ sơ đối với công "
+            "trình tạm.\n"
+            "2. Kiến nghị Đề nghị Bộ Xây dựng ban hành văn bản hướng dẫn việc cấp phép xây dựng công trình tạm trước "
+            "ngày 30/3/2026.\n"
+            "Đồng thời, giao Sở Xây dựng làm đầu mối, phối hợp với Bộ Xây dựng hoàn thiện hồ sơ trước ngày "
+            "15/3/2026.\n")
+
+
+@pytest.mark.parametrize("letterhead, leads", [
+    # a province's letter (or its department's) to a ministry: the ministry is no body the province assigns
+    ("ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK", [["SXD"]]),
+    ("UBND TỈNH ĐẮK LẮK\nSỞ TÀI CHÍNH", [["SXD"]]),
+    # … where the Government Office writes to it, the Prime Minister speaks, above the ministry
+    ("VĂN PHÒNG CHÍNH PHỦ", [["BXD"], ["SXD"]]),
+])
+def test_a_provinces_letter_to_a_ministry_gives_the_ministry_no_task(letterhead, leads):
+    """Lào Cai 3686 (heldout112), a province reporting to a ministry and asking it: its account, its headings and its
+    requests were read as the ministry's duties; a duty the province gives its own department stays one."""
+    found = propose(_letter_to_a_ministry(letterhead), OFFICES, TODAY).proposals
+    assert [p.lead_units for p in found] == leads
