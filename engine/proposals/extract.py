@@ -1627,14 +1627,22 @@ _STANCE = re.compile(r"\bxac dinh cong tac\b[^.;]{1,150}?\bla (?:mot )?nhiem vu\
 _PLACE_AND_DATE = re.compile(r"^[^\W\d_]+\.?(?: [^\W\d_]+){0,5}, ngay \d{1,2} thang \d{1,2} nam \d{4}\.?$")
 
 
+# A letter's courtesy close, asking for the addressee's attention and nothing to be done: "… trân trọng đề nghị Bộ
+# Xây dựng quan tâm, sớm xem xét, chỉ đạo giải quyết./.", "Đề nghị Sở X quan tâm, phối hợp giải quyết." (not "… quan
+# tâm chỉ đạo các đơn vị rà soát …", a duty named)
+_COURTESY = re.compile(r"\b(?:de nghi|mong)\b[^.;:]*?\bquan tam(?:[ ,]+(?:va|som|xem xet|giai quyet|chi dao|ho tro"
+                       r"|tao dieu kien|phoi hop|cho y kien|giup do))*[ ./]*$")
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
-    (_COMMENDS), a stance to hold (_STANCE), or the header's place and date (_PLACE_AND_DATE)."""
+    (_COMMENDS), a stance to hold (_STANCE), the header's place and date (_PLACE_AND_DATE), or a courtesy
+    (_COURTESY)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-            or bool(_STANCE.search(folded) or _PLACE_AND_DATE.match(folded))
+            or bool(_STANCE.search(folded) or _PLACE_AND_DATE.match(folded) or _COURTESY.search(folded))
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)

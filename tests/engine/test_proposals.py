@@ -4721,3 +4721,17 @@ def test_a_provinces_letter_to_a_ministry_gives_the_ministry_no_task(letterhead,
     requests were read as the ministry's duties; a duty the province gives its own department stays one."""
     found = propose(_letter_to_a_ministry(letterhead), OFFICES, TODAY).proposals
     assert [p.lead_units for p in found] == leads
+
+
+@pytest.mark.parametrize("sentence", [
+    "UBND huyện An Phú trân trọng đề nghị Sở Xây dựng quan tâm, sớm xem xét, giải quyết./.",
+    "Đề nghị Sở Tài chính quan tâm, phối hợp giải quyết.",
+    "Rất mong nhận được sự quan tâm, phối hợp của Sở Tài chính.",
+])
+def test_a_letters_courtesy_close_is_no_task(sentence):
+    """A letter's close asking for the addressee's attention ("… trân trọng đề nghị Bộ Xây dựng quan tâm, sớm xem xét,
+    chỉ đạo giải quyết./.", heldout112's Lào Cai 3686) asks nothing to be done; attention to a duty named stays one."""
+    assert propose("Sở Xây dựng rà soát hồ sơ cấp phép, báo cáo trước ngày 15/3/2026.\n" + sentence, UNITS,
+                   TODAY).proposals[1:] == []
+    assert one("Đề nghị Sở Xây dựng quan tâm chỉ đạo các đơn vị rà soát hồ sơ trước ngày 15/3/2026.").lead_units \
+        == ["SXD"]
