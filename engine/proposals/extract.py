@@ -215,9 +215,10 @@ _RECEIVING = (["qua"], ["ve"], ["cho"], ["toi"], ["den"])
 _HEAD_ALONE = re.compile(r"(?:Sở|Bộ|Cục|Viện|Tỉnh|Huyện|Xã|Phường)\s+(?=" + _SMALL + ")")
 # "Cơ quan này cũng chủ trì …": the body the sentence before gave a duty to, named again
 _THIS_BODY = re.compile(r"(?:Cơ quan|Đơn vị) này\s+(?=" + _SMALL + ")")
-# "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence
-_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bT[Pp]\.)(?<!\bTX\.)\s+(?=[-+•*\d\"“(]|" + _CAPITAL
-                           + r")|(?<=[Nn]hư sau:)\s+")
+# "UBND TP. Vinh", "TX. Sơn Tây": a tier's abbreviation before a name ends no sentence; before a body or a title,
+# which no place's name begins with, it does: "… trực thuộc TP. Chủ tịch UBND TP cũng chỉ đạo …"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?:(?<!\bT[Pp]\.)(?<!\bTX\.)|(?=\s+(?:(?:Phó )?Chủ tịch|UBND|Ủy ban|Uỷ ban"
+                           r"|Sở|Bộ|Thủ trưởng|Giám đốc)\s))\s+(?=[-+•*\d\"“(]|" + _CAPITAL + r")|(?<=[Nn]hư sau:)\s+")
 # a proposal a notice answers may be long; a title with no stop runs into the sentence after it ("1. Về
 # đánh giá … năm 2025" then "Đề nghị các cơ quan …: tổ chức …"), whose trigger ends the topic; the colon after
 # a head of names ("Về ý kiến …, Phó Thủ tướng giao các Bộ: Tài chính, Xây dựng …") opens a list, not a duty
@@ -1175,6 +1176,8 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     standing.extend(proposals[rules_from:] if rules_from is not None else [])
     proposals = [p for p in proposals if p.deadline.due is not None or all(p is not rule for rule in standing)]
     proposals = [p for p in proposals if all(p is not heading for heading in openers)]
+    if _sent_up(text, addressed, matcher):
+        proposals = [p for p in proposals if not all(matcher.units[c].kind == "ministry" for c in p.lead_units)]
     tabled = [p for row in rows if (p := _row_proposal(row, matcher, reference)) is not None]
     tabled_leads = {code for row in tabled for code in row.lead_units}
     proposals = [p for p in proposals if not _leads_in_to(p, tabled_leads, matcher)]
@@ -1187,6 +1190,15 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
 # procedure, its sanctions: the duties there recur with every file ("Sở Nội vụ: a) Rà soát, thẩm định hồ sơ …"), no
 # entry the office tracks, but for one with a date of its own ("… gửi hồ sơ … trước ngày 31 tháng 3 năm 2025")
 _STANDING_RULES = ("pham vi dieu chinh", "doi tuong ap dung", "nguyen tac", "quy trinh", "xu ly vi pham")
+
+
+def _sent_up(text: str, addressed: dict[str, None], matcher: UnitMatcher) -> bool:
+    """A province's letter (or one of its bodies') to ministries — its header names the province, "Kính gửi:" only
+    ministries: it reports and asks; a ministry is no body the province assigns, and what the letter asks of it is
+    no duty the office tracks (where the Government Office writes "đề nghị quý Bộ", the Prime Minister speaks)."""
+    sent_to = [code for code in addressed if not matcher.is_issuer(code)]   # not the writer, a line run on
+    return (bool(sent_to) and _header_province(text) is not None
+            and all(matcher.units[code].kind == "ministry" for code in sent_to))
 
 
 def _same_leads(above: list[Proposal], below: list[Proposal]) -> bool:
@@ -1615,14 +1627,22 @@ _STANCE = re.compile(r"\bxac dinh cong tac\b[^.;]{1,150}?\bla (?:mot )?nhiem vu\
 _PLACE_AND_DATE = re.compile(r"^[^\W\d_]+\.?(?: [^\W\d_]+){0,5}, ngay \d{1,2} thang \d{1,2} nam \d{4}\.?$")
 
 
+# A letter's courtesy close, asking for the addressee's attention and nothing to be done: "… trân trọng đề nghị Bộ
+# Xây dựng quan tâm, sớm xem xét, chỉ đạo giải quyết./.", "Đề nghị Sở X quan tâm, phối hợp giải quyết." (not "… quan
+# tâm chỉ đạo các đơn vị rà soát …", a duty named)
+_COURTESY = re.compile(r"\b(?:de nghi|mong)\b[^.;:]*?\bquan tam(?:[ ,]+(?:va|som|xem xet|giai quyet|chi dao|ho tro"
+                       r"|tao dieu kien|phoi hop|cho y kien|giup do))*[ ./]*$")
+
+
 def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: bool) -> bool:
     """An introduction ("… như sau:"), a part's title, a line naming units and nothing else, a
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
-    (_COMMENDS), a stance to hold (_STANCE), or the header's place and date (_PLACE_AND_DATE)."""
+    (_COMMENDS), a stance to hold (_STANCE), the header's place and date (_PLACE_AND_DATE), or a courtesy
+    (_COURTESY)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
-            or bool(_STANCE.search(folded) or _PLACE_AND_DATE.match(folded))
+            or bool(_STANCE.search(folded) or _PLACE_AND_DATE.match(folded) or _COURTESY.search(folded))
             or bool(_PLACE_LABEL.match(folded))
             or (closing and (_is_closing(folded, clauses) or _exhorts(clauses)))
             or _restates(folded, clauses, closing)

@@ -2251,6 +2251,20 @@ def test_a_tiers_abbreviation_before_a_name_ends_no_sentence():
         (["VINH"], deadlines.BEFORE, date(2020, 6, 20))]
 
 
+@pytest.mark.parametrize("subject, lead", [
+    ("Chủ tịch UBND huyện An Phú chỉ đạo", ["H-A"]),
+    ("UBND thị xã Bình Minh", ["TX-B"]),
+    ("Sở Xây dựng", ["SXD"]),
+])
+def test_a_city_abbreviated_at_a_sentences_end_ends_it_before_a_bodys_name(subject, lead):
+    """"… trực thuộc TP. Chủ tịch UBND TP cũng chỉ đạo …" (heldout110): a body or a title opens the next clause —
+    no city's name begins with one — so the sentence ends after "TP." and the second duty is its subject's own."""
+    found = propose(f"Sở Tài chính rà soát vốn các dự án của các đơn vị trực thuộc TP. {subject} kiểm tra hồ sơ "
+                    "trước ngày 15/3/2026.", UNITS, TODAY).proposals
+    assert [(p.lead_units, p.deadline.kind) for p in found] == [(["STC"], deadlines.NONE),
+                                                                 (lead, deadlines.BEFORE)]
+
+
 @pytest.mark.parametrize("after, kind", [
     # bodies outside the tree given a duty of their own: their date is not the duty's before
     ("Các tổ chức, cá nhân có cơ sở chăn nuôi có trách nhiệm di dời chậm nhất trước ngày 1-1-2025.", deadlines.NONE),
@@ -4680,3 +4694,44 @@ def test_a_role_played_with_a_body_named_by_its_head_heads_the_items_below_it():
     assert [p.content for p in found] == ["Cập nhật công khai danh mục thủ tục hành chính",
                                           "Đồng bộ danh mục thủ tục hành chính trên Hệ thống",
                                           "Cấu hình quy trình điện tử tiếp nhận hồ sơ"]
+
+
+def _letter_to_a_ministry(letterhead: str) -> str:
+    return (f"{letterhead}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 120/UBND-XD\n"
+            "Đắk Lắk, ngày 10 tháng 2 năm 2026\nV/v đề nghị hướng dẫn cấp phép xây dựng\n\nKính gửi: Bộ Xây dựng\n\n"
+            "Thời gian qua, các doanh nghiệp phản ánh khó khăn trong việc cấp phép xây dựng công trình tạm, cụ thể như "
+            "sau:\n"
+            "1. Khó khăn, vướng mắc Bộ Xây dựng đã có Văn bản số 12/BXD-HĐXD nhưng chưa quy định hồ sơ đối với công "
+            "trình tạm.\n"
+            "2. Kiến nghị Đề nghị Bộ Xây dựng ban hành văn bản hướng dẫn việc cấp phép xây dựng công trình tạm trước "
+            "ngày 30/3/2026.\n"
+            "Đồng thời, giao Sở Xây dựng làm đầu mối, phối hợp với Bộ Xây dựng hoàn thiện hồ sơ trước ngày "
+            "15/3/2026.\n")
+
+
+@pytest.mark.parametrize("letterhead, leads", [
+    # a province's letter (or its department's) to a ministry: the ministry is no body the province assigns
+    ("ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK", [["SXD"]]),
+    ("UBND TỈNH ĐẮK LẮK\nSỞ TÀI CHÍNH", [["SXD"]]),
+    # … where the Government Office writes to it, the Prime Minister speaks, above the ministry
+    ("VĂN PHÒNG CHÍNH PHỦ", [["BXD"], ["SXD"]]),
+])
+def test_a_provinces_letter_to_a_ministry_gives_the_ministry_no_task(letterhead, leads):
+    """Lào Cai 3686 (heldout112), a province reporting to a ministry and asking it: its account, its headings and its
+    requests were read as the ministry's duties; a duty the province gives its own department stays one."""
+    found = propose(_letter_to_a_ministry(letterhead), OFFICES, TODAY).proposals
+    assert [p.lead_units for p in found] == leads
+
+
+@pytest.mark.parametrize("sentence", [
+    "UBND huyện An Phú trân trọng đề nghị Sở Xây dựng quan tâm, sớm xem xét, giải quyết./.",
+    "Đề nghị Sở Tài chính quan tâm, phối hợp giải quyết.",
+    "Rất mong nhận được sự quan tâm, phối hợp của Sở Tài chính.",
+])
+def test_a_letters_courtesy_close_is_no_task(sentence):
+    """A letter's close asking for the addressee's attention ("… trân trọng đề nghị Bộ Xây dựng quan tâm, sớm xem xét,
+    chỉ đạo giải quyết./.", heldout112's Lào Cai 3686) asks nothing to be done; attention to a duty named stays one."""
+    assert propose("Sở Xây dựng rà soát hồ sơ cấp phép, báo cáo trước ngày 15/3/2026.\n" + sentence, UNITS,
+                   TODAY).proposals[1:] == []
+    assert one("Đề nghị Sở Xây dựng quan tâm chỉ đạo các đơn vị rà soát hồ sơ trước ngày 15/3/2026.").lead_units \
+        == ["SXD"]
