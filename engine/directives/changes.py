@@ -181,7 +181,8 @@ def _changeable(session: Session, assignment_id: int, actor: User, instruction: 
     assignment = session.get(Assignment, assignment_id)
     if assignment is None or not permissions.may_see(session, user, permissions.ASSIGNMENT, assignment_id):
         raise NotFound("Assignment %(id)s does not exist.", id=assignment_id)
-    if not permissions.may_change_assignment(user):
+    if not permissions.may_change_assignment(user) or not permissions.acts_as_office_on(
+            session, user, permissions.ASSIGNMENT, assignment_id):
         raise Forbidden(forbidden)
     if permissions.changes_on_instruction(user) and not instruction:
         raise DirectiveError(no_instruction)
@@ -280,7 +281,8 @@ def _editable(session: Session, directive_id: int, actor: User) -> tuple[Directi
     directive = session.get(Directive, directive_id)
     if directive is None or not permissions.may_see(session, user, permissions.DIRECTIVE, directive_id):
         raise NotFound("Directive %(id)s does not exist.", id=directive_id)
-    if not permissions.may_edit_directives(user):
+    if not permissions.may_edit_directives(user) or not permissions.acts_as_office_on(
+            session, user, permissions.DIRECTIVE, directive_id):
         raise Forbidden("Only the tracking office corrects a directive or adds assignments to it.")
     return directive, user
 

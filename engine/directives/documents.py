@@ -32,7 +32,8 @@ def attach(session: Session, blobs: attachments.BlobStore, directive: Directive,
            actor: User) -> list[Attachment]:
     """Store `uploads` and list them on the directive, in the caller's transaction: a refused
     file (type, size) refuses them all."""
-    if not permissions.may_edit_directives(actor):
+    if not permissions.may_edit_directives(actor) or not permissions.acts_as_office_on(
+            session, actor, permissions.DIRECTIVE, directive.id):
         raise Forbidden("Only the tracking office attaches the directive's documents.")
     listed = list((directive.extra or {}).get("documents", []))
     stored, added = [], []

@@ -77,7 +77,8 @@ def request_explanation(engine, assignment_id: int, question: str, actor: User) 
         raise DirectiveError("Say what the unit must explain.")
     with engine.db.session() as session:
         assignment, user = _open_assignment(session, assignment_id, actor)
-        if not permissions.may_ask_explanation(user):
+        if not permissions.may_ask_explanation(user) or not permissions.acts_as_office_on(
+                session, user, permissions.ASSIGNMENT, assignment.id):
             raise Forbidden("Only the tracking office or the leader may ask for an explanation.")
         instance = session.get(WorkflowInstance, assignment.instance_id)  # the version it runs on
         settings = engine.cache.by_id(session, instance.bundle_id).settings

@@ -287,9 +287,10 @@ def may_reach_assignment(session: Session, user: User, assignment) -> bool:
 
 def speaks_for_lead_unit(session: Session, user: User, assignment: HasLeadUnit) -> bool:
     """Unit staff of the lead unit (or above it): they ask for extensions and pass the
-    assignment down to their sections; organisation-wide roles never do."""
-    return (user.has_role(*UNIT_STAFF) and not is_organisation_wide(user) and assignment.lead_unit_id is not None
-            and acts_for_unit(session, user, assignment.lead_unit_id))
+    assignment down to their sections. Their own unit's, also when they hold an office role too (a ward's office
+    officer receiving the province's tasks to the ward); an office role alone, whose scope is every unit, never does."""
+    return (user.has_role(*UNIT_STAFF) and assignment.lead_unit_id is not None
+            and org.carries(session, assignment.lead_unit_id, user.unit_id))
 
 
 def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> int | None:
@@ -575,9 +576,40 @@ def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool 
     units = units_in_scope_select(user) if scope_embedded else units_in_scope(session, user)
     if units is not None:
         return record.id.in_(record.ids_done_by(units))
+    bodys = _body_see_clause(session, user, kind)
+    if not holds_office_and_unit_roles(user):
+        return bodys
+    # An office role held with a unit role (a ward's office officer who also receives the province's tasks to
+    # the ward; its Chairman, who heads it): the unit role sees what the unit does, whoever issued it.
+    own = org.carried_select([user.unit_id]) if scope_embedded else org.carried_ids(session, user.unit_id)
+    return or_(bodys, record.id.in_(record.ids_done_by(own)))
+
+
+def _body_see_clause(session: Session, user: User, kind: str) -> ColumnElement[bool]:
+    """SQL: the records of `kind` an organisation-wide role of `user` sees: its body's, a secret one when its
+    ruleset's visible_to names one of the user's roles or the user handles it in person."""
+    record = _record(kind)
     return and_(_issued_by_body(session, users_body(session, user), kind),
                 or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)),
                     record.handled_by(user.id)))
+
+
+def holds_office_and_unit_roles(user: User) -> bool:
+    """An organisation-wide role held with a unit role: sees as both (`see_clause`), acts as the office on its
+    body's records only (`acts_as_office_on`)."""
+    return is_organisation_wide(user) and user.has_role(*UNIT_STAFF)
+
+
+def acts_as_office_on(session: Session, user: User, kind: str, record_id: int | None) -> bool:
+    """Whether `user`'s organisation-wide roles act on the record of `kind` — urge, ask for an explanation,
+    adjust, withdraw, edit, do its office's or leader's steps —, which `user` sees: its body's. Held with a unit
+    role, a record seen through the unit only (the province's task to the ward of its office officer) is the
+    unit's to do, not the user's to urge, adjust or edit."""
+    if not holds_office_and_unit_roles(user):
+        return True
+    record = _record(kind)
+    return record_id is not None and session.scalar(select(record.id).where(
+        record.id == record_id, _body_see_clause(session, user, kind)).limit(1)) is not None
 
 
 def issued_clause(session: Session, user: User | None, kind: str = ASSIGNMENT) -> ColumnElement[bool] | None:
@@ -977,18 +1009,21 @@ def _named(user: User) -> str:
     return f",{user.id},"
 
 
-def record_seen_clause(session: Session, user: User, *, directive_id, assignment_id) -> ColumnElement[bool]:
+def record_seen_clause(session: Session, user: User, *, directive_id, assignment_id,
+                       as_office: bool = False) -> ColumnElement[bool]:
     """SQL over the columns of a row about a record (a work item, a notification): its assignment
-    (or, without one, its directive) is one `user` may see; a row about neither is seen.
+    (or, without one, its directive) is one `user` may see (`as_office`: one their organisation-wide roles
+    act on, `acts_as_office_on`); a row about neither is seen.
     Asked row by row, through the record's key: a unit's inbox holds a few thousand items,
     the records it sees may be tens of thousands (PostgreSQL built that whole set first)."""
     units = units_in_scope(session, user)
-    return or_(_record_seen(session, user, units, ASSIGNMENT, assignment_id),
-               and_(assignment_id.is_(None),
-                    or_(directive_id.is_(None), _record_seen(session, user, units, DIRECTIVE, directive_id))))
+    directive_seen = _record_seen(session, user, units, DIRECTIVE, directive_id, as_office)
+    return or_(_record_seen(session, user, units, ASSIGNMENT, assignment_id, as_office),
+               and_(assignment_id.is_(None), or_(directive_id.is_(None), directive_seen)))
 
 
-def _record_seen(session: Session, user: User, units: set[int] | None, kind: str, key) -> ColumnElement[bool]:
+def _record_seen(session: Session, user: User, units: set[int] | None, kind: str, key,
+                 as_office: bool = False) -> ColumnElement[bool]:
     """SQL: the record of `kind` whose id column `key` (of another table) holds is one `user` may see
     (`units`: their units_in_scope). A user of a unit: `key` among the ids of its units' records, the
     record's own row not read (a department's inbox of its unit at 1M: its 2,884 items each probed
@@ -996,8 +1031,8 @@ def _record_seen(session: Session, user: User, units: set[int] | None, kind: str
     record = _record(kind)
     if units is not None:
         return key.in_(record.ids_done_by(units))
-    return (select(record.id).where(record.id == key, see_clause(session, user, kind))
-            .correlate(key.table).exists())
+    seen = _body_see_clause(session, user, kind) if as_office else see_clause(session, user, kind)
+    return select(record.id).where(record.id == key, seen).correlate(key.table).exists()
 
 
 def act_clause(session: Session, user: User, *, role, unit_id, directive_id, assignment_id,
@@ -1009,10 +1044,17 @@ def act_clause(session: Session, user: User, *, role, unit_id, directive_id, ass
     if units is not None:
         by_role = and_(role.in_(acting_roles(user)), or_(unit_id.is_(None), unit_id.in_(units)))
     else:
-        by_role = and_(role.in_(acting_roles(user)),
-                       record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id),
+        mixed = holds_office_and_unit_roles(user)
+        by_role = and_(role.in_([r for r in acting_roles(user) if not (mixed and r in UNIT_STAFF)]),
+                       record_seen_clause(session, user, directive_id=directive_id, assignment_id=assignment_id,
+                                          as_office=True),
                        or_(assignment_id.is_not(None), directive_id.is_not(None),
                            _body_units_clause(session, users_body(session, user), unit_id)))
+        if mixed:  # its unit roles: the unit's work, as unit staff's
+            by_role = or_(by_role, and_(role.in_([r for r in user.roles if r in UNIT_STAFF]),
+                                        or_(unit_id.is_(None), unit_id.in_(org.carried_ids(session, user.unit_id))),
+                                        record_seen_clause(session, user, directive_id=directive_id,
+                                                           assignment_id=assignment_id)))
     return or_(and_(performers.is_(None), by_role),
                and_(performers.is_not(None), performers.contains(_named(user), autoescape=True)))
 
@@ -1056,11 +1098,14 @@ def may_act(session: Session, user: User, item: WorkItemLike) -> bool:
     if not is_organisation_wide(user):
         return True
     kind, record_id = (ASSIGNMENT, item.assignment_id) if item.assignment_id else (DIRECTIVE, item.directive_id)
+    if holds_office_and_unit_roles(user) and item.role in UNIT_STAFF:  # `act_clause`: the unit's work
+        return (item.unit_id is None or org.carries(session, item.unit_id, user.unit_id)) and (
+            record_id is None or may_see(session, user, kind, record_id))
     if record_id is None:  # `_body_units_clause`, on one item
         if item.unit_id is None:
             return True
         return carrier(session, org.body_of(session, item.unit_id)).id == users_body(session, user).id
-    return may_see(session, user, kind, record_id)
+    return may_see(session, user, kind, record_id) and acts_as_office_on(session, user, kind, record_id)
 
 
 def may_open_work_item(session: Session, user: User, item: WorkItemLike) -> bool:

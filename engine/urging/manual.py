@@ -34,7 +34,8 @@ def urge(engine, assignment_id: int, message: str, actor: User, *, coordinating:
     with engine.db.session() as session:
         user = session.get_one(User, actor.id)
         assignment = seen_assignment(session, user, assignment_id)
-        if not permissions.may_urge(user):
+        if not permissions.may_urge(user) or not permissions.acts_as_office_on(
+                session, user, permissions.ASSIGNMENT, assignment.id):
             raise Forbidden("Only the tracking office or the leader may urge a unit.")
         if assignment.status in ENDED:
             raise DirectiveError("This assignment is closed.")

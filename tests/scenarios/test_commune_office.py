@@ -145,6 +145,28 @@ def test_a_ward_office_tracks_its_own_directives_and_the_province_its_own(provin
     assert not told & {"clerk", "chanhvp", "chutich", "vp_b"}
 
 
+def test_the_ward_s_office_officer_who_also_does_its_work_does_the_province_s_task_but_does_not_urge_it(
+        database_url, clock, tmp_path):
+    """A small ward's office officer also receives the province's tasks to the ward (clerk and unit officer):
+    the task is in their inbox and on their pages, they pass it down to a section, and they do not urge, question,
+    adjust or edit it, which is the province office's (a walk of tinh-2025 in Chromium found it in their sight
+    nowhere: 404 on its page, nothing in the inbox)."""
+    engine, browser = _deployment(database_url, clock, tmp_path, "tinh-2025",
+                                  people={"vp_cv_a": ("xa-a", ["clerk", "unit_officer"])})
+    clerk, officer = browser("clerk"), browser("vp_cv_a")
+    classify(clerk, register(clerk, symbol=PROVINCE_DIRECTIVE, lead="xa-a"))
+    handle = _ready(engine, "handle", "xa-a")
+    assert f"/work/{handle.id}" in _page(officer, "/inbox")
+    task = _page(officer, f"/assignments/{handle.assignment_id}")
+    assert "Giao lại cho phòng, bộ phận" in task and "Phòng Kinh tế phường An Phú" in task
+    assert "Đôn đốc" not in task and "Yêu cầu giải trình" not in task
+    directive = _page(officer, f"/directives/{handle.directive_id}")
+    assert "Sửa thông tin văn bản" not in directive and "Bổ sung nhiệm vụ" not in directive
+    officer.post(f"/assignments/{handle.assignment_id}/urge", {"message": "Khẩn trương"})   # refused
+    assert _told(engine, handle.assignment_id, "urged") == set()
+    engine.close()
+
+
 def test_the_province_s_calendar_asks_the_units_of_its_own_tasks_not_a_ward_s_sections(province):
     """The province's periodic report asks the units leading its directives' tasks (the ward it gave one);
     a section leading a task of the ward's own directive answers to the ward's office, not to the province's."""

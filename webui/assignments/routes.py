@@ -204,7 +204,8 @@ def detail(assignment_id: int):
             if info.instance is not None and info.instance.status == InstanceStatus.RUNNING else []
         may_extend = extensions.EXTENSION_MESSAGE in waiting and permissions.speaks_for_lead_unit(
             session, user, info.assignment) and all(e.status != ExtensionStatus.PENDING for e in info.extensions)
-        may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user)
+        as_office = permissions.acts_as_office_on(session, user, permissions.ASSIGNMENT, assignment_id)
+        may_ask = extensions.EXPLANATION_MESSAGE in waiting and permissions.may_ask_explanation(user) and as_office
         raiser = raised.raising_unit(session, user, info.assignment) if raised.MESSAGE in waiting else None
         flaggable = [(role, unit) for role, unit in info.units if unit.id != raiser]
         may_pass_down = info.assignment.status in ACTIVE and permissions.speaks_for_lead_unit(
@@ -225,7 +226,8 @@ def detail(assignment_id: int):
     return render_template("assignments/detail.html", info=info, history_lines=history, older_history=older,
                            progress=progress.reports, older_progress=older_progress,
                            raw_history=permissions.may_administer_users(user), files=files,
-                           may_urge=permissions.may_urge(user) and info.assignment.status in ACTIVE, my_items=my_items,
+                           may_urge=permissions.may_urge(user) and as_office and info.assignment.status in ACTIVE,
+                           my_items=my_items,
                            actions=actions,
                            may_extend=may_extend, may_ask=may_ask, may_raise=raiser is not None, flaggable=flaggable,
                            unit_names={unit.id: unit.name for _role, unit in info.units},

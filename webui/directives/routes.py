@@ -151,11 +151,13 @@ def detail(directive_id: int):
         history = readable(engine(), session, info.history, labels, origins)
         files = documents.listed(session, info.directive)
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
+        as_office = permissions.acts_as_office_on(session, user, permissions.DIRECTIVE, directive_id)
     return render_template("directives/detail.html", info=info, labels=labels, choice_words=choice_words,
                            history_lines=history,
                            raw_history=permissions.may_administer_users(user), files=files, my_items=my_items,
-                           may_edit=permissions.may_edit_directives(user),
-                           may_change=permissions.may_change_assignment(user), may_urge=permissions.may_urge(user),
+                           may_edit=permissions.may_edit_directives(user) and as_office,
+                           may_change=permissions.may_change_assignment(user) and as_office,
+                           may_urge=permissions.may_urge(user) and as_office,
                            needs_instruction=permissions.changes_on_instruction(user))
 
 
