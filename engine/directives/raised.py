@@ -68,7 +68,7 @@ def raise_issue(engine, assignment_id: int, kind: str, text: str, actor: User,
 def raising_unit(session, user: User, assignment: Assignment) -> int | None:
     """The unit of the assignment `user` raises issues for (its lead unit first), or None."""
     units = [link.unit_id for link in sorted(assignment.units, key=lambda link: link.role != "lead")]
-    return permissions.unit_spoken_for(session, user, units)
+    return permissions.unit_spoken_for(session, user, assignment.id, units)
 
 
 def _flagged_unit(session, kind: RaisedIssueKind, code: str | None, units: list[int], raiser: int) -> Unit | None:

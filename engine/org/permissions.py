@@ -293,13 +293,15 @@ def speaks_for_lead_unit(session: Session, user: User, assignment: HasLeadUnit) 
             and org.carries(session, assignment.lead_unit_id, user.unit_id))
 
 
-def unit_spoken_for(session: Session, user: User, unit_ids: Iterable[int]) -> int | None:
-    """The first of `unit_ids` (an assignment's lead unit, then its coordinating ones) for which
+def unit_spoken_for(session: Session, user: User, assignment_id: int, unit_ids: Iterable[int]) -> int | None:
+    """The first of `unit_ids` (the assignment's lead unit, then its coordinating ones) for which
     `user` is unit staff: the unit they raise an issue for (kiến nghị). Organisation-wide roles
-    raise nothing: the office itself is who receives it."""
-    if not user.has_role(*UNIT_STAFF) or is_organisation_wide(user):
+    raise nothing where they act as the office, who receives it; held with a unit role, their unit
+    raises one on a task another body gave it (a ward's office officer on the province's task)."""
+    if not user.has_role(*UNIT_STAFF) or (is_organisation_wide(user)
+                                          and acts_as_office_on(session, user, ASSIGNMENT, assignment_id)):
         return None
-    return next((unit_id for unit_id in unit_ids if acts_for_unit(session, user, unit_id)), None)
+    return next((unit_id for unit_id in unit_ids if org.carries(session, unit_id, user.unit_id)), None)
 
 
 def runs_inspection(session: Session, user: User, proposing_unit_id: int | None) -> bool:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from engine.api_tokens import service as tokens
-from engine.directives.models import Assignment
+from engine.directives.models import Assignment, RaisedIssue
 from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
 from engine.org import service as org
@@ -164,6 +164,14 @@ def test_the_ward_s_office_officer_who_also_does_its_work_does_the_province_s_ta
     assert "Sửa thông tin văn bản" not in directive and "Bổ sung nhiệm vụ" not in directive
     officer.post(f"/assignments/{handle.assignment_id}/urge", {"message": "Khẩn trương"})   # refused
     assert _told(engine, handle.assignment_id, "urged") == set()
+    # the ward asks the province for direction on the task (kiến nghị), as its plain officer could
+    assert f'action="/assignments/{handle.assignment_id}/issues"' in task
+    sent = officer.post(f"/assignments/{handle.assignment_id}/issues",
+                        {"kind": "direction", "text": "Chưa rõ phạm vi rà soát"})
+    assert sent.status_code == 302
+    with engine.db.session() as s:
+        assert s.scalars(select(RaisedIssue.text).where(RaisedIssue.assignment_id == handle.assignment_id)).all() \
+            == ["Chưa rõ phạm vi rà soát"]
     engine.close()
 
 
