@@ -81,3 +81,27 @@ def as_xls(xlsx: bytes) -> bytes:
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()
+
+
+def without_column(data: bytes, heading: str) -> bytes:
+    """The register `data` as an office keeps it without the column headed `heading` (a People's Committee's
+    office keeps no "Cơ quan ban hành" for its own committee's directives): the column's cells gone, the columns
+    after it moved left with their merged cells (openpyxl's `delete_cols` would leave the merges where they were)."""
+    from openpyxl import load_workbook
+
+    source = load_workbook(io.BytesIO(data)).worksheets[0]
+    gone = next(cell.column for row in source.iter_rows() for cell in row if cell.value == heading)
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = source.title
+    for row in source.iter_rows():
+        for cell in row:
+            if cell.column != gone and cell.value is not None:
+                sheet.cell(cell.row, cell.column - (cell.column > gone), cell.value)
+    for merged in source.merged_cells.ranges:
+        if (merged.min_col, merged.max_col) != (gone, gone):
+            sheet.merge_cells(start_row=merged.min_row, start_column=merged.min_col - (merged.min_col > gone),
+                              end_row=merged.max_row, end_column=merged.max_col - (merged.max_col >= gone))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,6 +34,8 @@ from engine.imports import sheet
 from engine.imports.errors import ImportFailed, RowError
 from engine.imports.units import UnitDirectory
 from engine.numbers import EXCEL_DATE_FORMAT
+from engine.org import permissions
+from engine.org import service as org
 from engine.org.models import User
 from engine.proposals import deadlines
 from engine.text import fold
@@ -215,6 +217,7 @@ class Plan:
     skipped: list[Skipped] = field(default_factory=list)
     # cells imported with words left out, or with a deadline on a day off, by row
     warnings: list[RowError] = field(default_factory=list)
+    issuer: str = ""  # every directive's, the register having no issuer column (_own_issuer); "": each row's cell
 
 
 @dataclass
@@ -233,9 +236,10 @@ def import_workbook(engine, data: bytes, actor: User, session: Session | None = 
                     max_rows: int = MAX_ROWS) -> Imported:
     """Register every directive of the sheet in one transaction (the caller's, given
     `session`), or none."""
-    read = read_rows(data, max_rows)
     with nullcontext(session) if session is not None else engine.db.session() as session:
-        plan, created = _register_all(engine, session, read, actor)
+        issuer = _own_issuer(engine, session, actor)
+        read = read_rows(data, max_rows, optional=("issuer",) if issuer else ())
+        plan, created = _register_all(engine, session, read, actor, issuer)
         if plan.errors:
             raise ImportFailed(plan.errors)
         return Imported(created, read.skipped, plan.warnings)
@@ -245,25 +249,37 @@ def plan_workbook(engine, data: bytes, actor: User, max_rows: int = MAX_ROWS) ->
     """What importing the sheet would register, and every problem; nothing is stored (the
     registration runs and is rolled back, so the registry's own checks are included)."""
     try:
-        read = read_rows(data, max_rows)
+        with engine.db.session() as session:
+            issuer = _own_issuer(engine, session, actor)
+            read = read_rows(data, max_rows, optional=("issuer",) if issuer else ())
+            raise _DryRun(_register_all(engine, session, read, actor, issuer)[0])
     except ImportFailed as exc:
         return Plan([], exc.errors, {})
-    try:
-        with engine.db.session() as session:
-            raise _DryRun(_register_all(engine, session, read, actor)[0])
     except _DryRun as dry:
         return dry.plan
 
 
-def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> Read:
+def _own_issuer(engine, session: Session, actor: User) -> str:
+    """The issuer of a register kept without an issuer column, where the ruleset says an office's register is of
+    its own body's directives (`[imports] issuer_from_body`: Cần Thơ Đ.1, Đ.3, the city committee's and its
+    Chairman's): the committee of the importing clerk's body (a commune's office: its commune's). "" where the
+    directives tracked come from several issuers (a department's: the province's, its office's, a merged
+    province's), whose register must name each one."""
+    settings = engine.compiled(engine.current_bundle(session)).settings
+    if not settings.get("imports", {}).get("issuer_from_body", False):
+        return ""
+    return org.committee_name(permissions.users_body(session, actor))
+
+
+def read_rows(data: bytes, max_rows: int = MAX_ROWS, optional: Collection[str] = ()) -> Read:
     """The rows below the header of the workbook's register sheet, by field, each field's column
     label, and the rows of the footer under the table, which are not imported. The register is the
-    one sheet with a column for each required field, wherever it is; a workbook with several (a
-    sheet per year) is refused, not imported in part."""
+    one sheet with a column for each required field but the `optional` ones, wherever it is; a workbook
+    with several (a sheet per year) is refused, not imported in part."""
     grids = sheet.read_grids(data)
     headers = {name: sheet.find_header(grid, {c.field: (c.heading, *c.synonyms) for c in COLUMNS})
                for name, grid in grids.items()}
-    registers = [name for name, header in headers.items() if not _missing(header)]
+    registers = [name for name, header in headers.items() if not _missing(header, optional)]
     if len(registers) > 1:
         raise ImportFailed([RowError(
             None, None, None, "This file has %(count)s sheets of directives (%(sheets)s): import them one file "
@@ -271,11 +287,7 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS) -> Read:
             {"count": len(registers), "sheets": ", ".join(registers)})])
     name = registers[0] if registers else SHEET if SHEET in grids else next(iter(grids))
     grid, header = grids[name], headers[name]
-    if missing := _missing(header):
-        raise ImportFailed([RowError(
-            None, None, None, "This sheet is not a register of directives: it has no column of %(missing)s "
-            "(headings found: %(found)s). Use the template or head the columns as it does.",
-            {"missing": ", ".join(missing), "found": ", ".join(header.found[:15]) or "—"})])
+    _refuse_missing(header, optional)
     footer = sheet.footer_start(grid, header.first_data_row, (header.columns["content"], header.columns["lead_unit"]))
     end = footer or grid.last_row + 1
     rows: list[Row] = []
@@ -311,26 +323,48 @@ def _hidden(rows: list[int]) -> RowError:
 
 def secret_rows(data: bytes) -> list[int]:
     """The sheet rows giving a secrecy level (anything but blank or "Không mật": a misspelt level
-    is of a secret document too); none for a file that is no register."""
+    is of a secret document too); none for a file that is no register. A register kept without an issuer
+    column is read too, whatever the ruleset says of it: its secret rows are not kept either."""
     try:
-        rows = read_rows(data).rows
+        rows = read_rows(data, optional=("issuer",)).rows
     except ImportFailed:
         return []
     return [number for number, values in rows if SECRECY_WORDS.get(fold(_string(values.get("secrecy"))), "?")]
 
 
-def _missing(header: sheet.Header) -> list[str]:
-    """The headings of the required columns `header` has not found."""
-    return [c.heading for c in COLUMNS if c.required and c.field not in header.columns]
+def _missing(header: sheet.Header, optional: Collection[str] = ()) -> list[str]:
+    """The headings of the required columns `header` has not found, but the `optional` fields'."""
+    return [c.heading for c in COLUMNS if c.required and c.field not in header.columns and c.field not in optional]
+
+
+def _refuse_missing(header: sheet.Header, optional: Collection[str]) -> None:
+    """Refuse a sheet without a column for each required field but the `optional` ones. A register lacking only
+    its issuer column is a register: the clerk is told why this regulation needs that column."""
+    missing, found = _missing(header, optional), ", ".join(header.found[:15]) or "—"
+    if missing == [FIELDS["issuer"].heading]:
+        raise ImportFailed([RowError(
+            None, None, None, "This register has no column %(column)s: the directives this regulation tracks come "
+            "from several issuers, each naming its own. Add the column %(column)s to the register (headings found: "
+            "%(found)s).", {"column": missing[0], "found": found})])
+    if missing:
+        raise ImportFailed([RowError(
+            None, None, None, "This sheet is not a register of directives: it has no column of %(missing)s "
+            "(headings found: %(found)s). Use the template or head the columns as it does.",
+            {"missing": ", ".join(missing), "found": found})])
 
 
 def _is_example(values: dict) -> bool:
     return fold(_string(values.get("summary"))).startswith(fold(str(EXAMPLE["summary"]))[:10])
 
 
-def _register_all(engine, session: Session, read: Read, actor: User) -> tuple[Plan, list[Directive]]:
+def _register_all(engine, session: Session, read: Read, actor: User,
+                  own_issuer: str) -> tuple[Plan, list[Directive]]:
+    """Register the rows' directives in `session`, as `_groups` plans them; `own_issuer` is every directive's where
+    the register has no issuer column (`_own_issuer`)."""
     units, labels = UnitDirectory(session), read.labels
-    groups, errors, warnings = _groups(units, read.rows, labels)
+    issuer = "" if "issuer" in labels else own_issuer
+    rows = [(number, {**values, "issuer": issuer}) for number, values in read.rows] if issuer else read.rows
+    groups, errors, warnings = _groups(units, rows, labels)
     if read.hidden:
         errors.append(_hidden(read.hidden))
     created = []
@@ -348,7 +382,7 @@ def _register_all(engine, session: Session, read: Read, actor: User) -> tuple[Pl
             errors.append(RowError(row, labels.get(exc.field), exc.field, exc.message, exc.params))
         except EngineError as exc:
             errors.append(RowError(group.row, None, None, exc.message, exc.params))
-    return Plan(groups, _one_per_cell(errors), units.names, read.skipped, warnings), created
+    return Plan(groups, _one_per_cell(errors), units.names, read.skipped, warnings, issuer), created
 
 
 def _one_per_cell(errors: list[RowError]) -> list[RowError]:

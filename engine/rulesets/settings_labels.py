@@ -38,7 +38,7 @@ SECTIONS: dict[str, str] = {
     "reminders": "Nhắc việc, đôn đốc", "progress": "Báo cáo tiến độ", "closing": "Kết thúc theo dõi",
     "extensions": "Gia hạn", "returns": "Trả lại nhiệm vụ", "secrecy": "Văn bản mật",
     "inspection": "Kiểm tra", "report_calendar": "Lịch báo cáo định kỳ", "reports": "Báo cáo của Văn phòng",
-    "scope": "Phạm vi theo dõi",
+    "scope": "Phạm vi theo dõi", "imports": "Nhập sổ theo dõi từ Excel",
 }
 
 LABELS: dict[str, Label] = {
@@ -128,6 +128,9 @@ LABELS: dict[str, Label] = {
                                           "báo cáo và được xem báo cáo của các đơn vị."),
     "reports.unit_reports_article": Label("Căn cứ gửi báo cáo của các đơn vị (điều, khoản)"),
     "reports.publish": Label("Công khai báo cáo đã ban hành"),
+    "imports.issuer_from_body": Label("Sổ không có cột Cơ quan ban hành là sổ văn bản của cơ quan người nhập",
+                                      help="Chỉ bật khi quy chế chỉ theo dõi văn bản của một cơ quan ban hành "
+                                      "(UBND, Chủ tịch UBND của chính Văn phòng nhập sổ)."),
     "scope.out_of_scope": Label("Loại văn bản không theo dõi", help="Mỗi dòng một loại."),
     "scope.out_of_scope_legal": Label("Loại văn bản không theo dõi khi là văn bản quy phạm", help="Mỗi dòng một loại."),
 }

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from engine import translation
 from engine.cli import cli
 from engine.directives.models import Directive
 from engine.errors import AlreadyDone, EngineError
@@ -21,9 +22,9 @@ from engine.imports import ImportFailed, excel, pending, sheet
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
 from engine.org.models import Unit
-from tests.conftest import add_communes
+from tests.conftest import add_communes, create_org_tree, make_engine
 from tests.processes import drive
-from tests.registers import ROWS, as_xls, office_register, plain_sheet
+from tests.registers import ROWS, as_xls, office_register, plain_sheet, without_column
 
 
 @pytest.fixture
@@ -701,3 +702,73 @@ def test_a_department_s_sections_written_as_its_register_abbreviates_them(loaded
         units = UnitDirectory(s)
     assert units.lookup("Phòng CNTT; Phòng KH-TC; P. BCVT; P.KH-TC; Phòng BC-VT").codes == ["P3", "P1", "P2"]
     assert units.find("Phòng Kh-tc") is None  # initials are written in capitals, as registers write them
+
+
+@pytest.fixture(params=["can-tho", "gia-lai-stttt"])
+def other_ruleset(request, database_url, clock, tmp_path):
+    """An engine of Cần Thơ's ruleset (a register of one issuer: the city's committee and its Chairman) or Gia Lai
+    Sở TT&TT's (the province's, its office's, a merged province's directives: many issuers)."""
+    engine = make_engine(database_url, clock, ruleset=request.param, tmp_path=tmp_path)
+    yield engine
+    engine.close()
+
+
+def test_a_register_kept_without_an_issuer_column_is_the_importing_body_s_where_the_ruleset_says_so(other_ruleset,
+                                                                                                   clock):
+    """Lào Cai's real register as an office of one committee keeps it, without "Cơ quan ban hành", was refused
+    whole as no register. Cần Thơ (Đ.1, Đ.3: the city committee's and its Chairman's directives) reads it as the
+    committee's own, the dry run saying so, and finds the same problems in the same cells as with the column;
+    Gia Lai's department, which tracks directives of several issuers, refuses it naming the column."""
+    clock.advance(timedelta(days=40))   # the plan is dated 16/03/2026
+    assert CliRunner().invoke(cli, ["org", "seed", "--province", "15"], obj=other_ruleset).exit_code == 0
+    with other_ruleset.db.session() as s:
+        clerk = org.create_user(s, "vanthu", "mat-khau-du-dai-1", "Nguyễn Thị Thư", "tinh-15-vp", ["clerk"])
+        committee = org.home_body(s).name
+        other_ruleset.load_ruleset(s)
+    kept = (FIXTURES / "register_lao_cai_ct11.xlsx").read_bytes()
+    plan = excel.plan_workbook(other_ruleset, without_column(kept, "Cơ quan ban hành"), clerk)
+    if other_ruleset.settings.ruleset == "gia-lai-stttt":
+        [refused] = plan.errors
+        assert refused.render().startswith("This register has no column Cơ quan ban hành: the directives this "
+                                           "regulation tracks come from several issuers, each naming its own. ")
+        assert plan.issuer == ""
+        return
+    assert committee == "UBND tỉnh Lào Cai" and plan.issuer == committee
+    assert [d.header["issuer"] for d in plan.directives] == [committee]
+    with_column = excel.plan_workbook(other_ruleset, kept, clerk)
+    assert [(e.row, e.field, e.render()) for e in plan.errors] == [
+        (e.row, e.field, e.render()) for e in with_column.errors]
+    assert with_column.issuer == ""   # a register naming its issuer is read as it names it
+    assert _count(other_ruleset) == 0
+
+
+def test_a_register_without_an_issuer_column_imports_once_as_the_committee_s(other_ruleset, vietnamese):
+    """The footer register of tests/fixtures without its "Cơ quan ban hành": imported as the committee's directives
+    where the ruleset says a register is of one issuer, once (a second import finds them registered); refused whole,
+    in Vietnamese, where it is not."""
+    clerk = create_org_tree(other_ruleset)["clerk"]
+    with other_ruleset.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+        other_ruleset.load_ruleset(s)
+    register = without_column((FIXTURES / "register_footer.xlsx").read_bytes(), "Cơ quan ban hành")
+    if other_ruleset.settings.ruleset == "gia-lai-stttt":
+        with pytest.raises(ImportFailed) as refused:
+            excel.import_workbook(other_ruleset, register, clerk)
+        [error] = refused.value.errors
+        assert error.render(translation.translate).startswith(
+            "Sổ không có cột Cơ quan ban hành: quy chế này theo dõi văn bản của nhiều cơ quan ban hành, mỗi văn bản "
+            "phải ghi cơ quan ban hành của mình. Thêm cột Cơ quan ban hành vào sổ (các tiêu đề tìm thấy: STT, Số hiệu "
+            "văn bản")
+        assert _count(other_ruleset) == 0
+        return
+    with other_ruleset.db.session() as s:
+        ward = add_communes(s, {"P-AP": ("Phường An Phú", "UBND", True)}, {"vanthu-ap": ("P-AP", ["clerk"])})
+    assert excel.plan_workbook(other_ruleset, register, ward["vanthu-ap"]).issuer == "UBND phường An Phú"
+    created = excel.import_workbook(other_ruleset, register, clerk).directives
+    assert [(d.symbol, d.issuer) for d in created] == [("45/2026/QĐ-UBND", "UBND tỉnh"),
+                                                       ("46/2026/CT-UBND", "UBND tỉnh")]
+    with pytest.raises(ImportFailed) as again:
+        excel.import_workbook(other_ruleset, register, clerk)
+    assert [e.render() for e in again.value.errors] == ["Directive 45/2026/QĐ-UBND is already registered.",
+                                                         "Directive 46/2026/CT-UBND is already registered."]
+    assert _count(other_ruleset) == 2

@@ -3,15 +3,20 @@ row and column) → confirm, once; the template from the page; only the office m
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from engine.directives.models import Directive
 from engine.imports import excel
 from engine.imports.models import PendingImport
+from engine.org import service as org
 from tests.api.test_excel_registers import COORDINATION_SHEET, SECRET_SHEET
 from tests.conftest import add_communes
-from tests.registers import ROWS, office_register, plain_sheet
+from tests.registers import ROWS, office_register, plain_sheet, without_column
+from tests.webui.conftest import Browser, ruleset_app
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "excel"
 
 
 def _count(engine) -> int:
@@ -167,3 +172,36 @@ def test_the_preview_warns_of_a_deadline_on_a_day_off_on_its_cell(loaded, browse
             "sự, hạn được tính đến hết ngày làm việc tiếp theo 23/02/2026.</td>") in preview.get_data(as_text=True)
     clerk.post(uploaded.location + "/confirm", page=uploaded.location)
     assert _count(loaded) == 1
+
+
+REGISTER_WITHOUT_ISSUER = without_column((FIXTURES / "register_footer.xlsx").read_bytes(), "Cơ quan ban hành")
+
+
+def test_the_preview_of_a_register_kept_without_an_issuer_column_names_the_issuer_it_will_use(loaded, browser):
+    """Đắk Lắk's office tracks its own committee's directives (Đ.1 k.1): its register without "Cơ quan ban hành" was
+    refused whole as no register. The preview now says whose directives they will be and why, the import registers
+    them once, and a second upload of the file finds them registered."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+    clerk = browser("clerk")
+    uploaded = _upload(clerk, REGISTER_WITHOUT_ISSUER)
+    html = clerk.get(uploaded.location).get_data(as_text=True)
+    assert '<p id="own-issuer">Cơ quan ban hành: UBND tỉnh (không có cột trong sổ)</p>' in html
+    assert "Sẽ vào sổ 2 văn bản" in html
+    clerk.post(uploaded.location + "/confirm", page=uploaded.location)
+    assert _count(loaded) == 2
+    again = clerk.get(_upload(clerk, REGISTER_WITHOUT_ISSUER).location)
+    assert again.status_code == 422 and "Văn bản 45/2026/QĐ-UBND đã được vào sổ." in again.get_data(as_text=True)
+    assert _count(loaded) == 2
+
+
+def test_a_department_tracking_several_issuers_is_told_the_column_its_register_needs(database_url, clock, tmp_path):
+    """Gia Lai's department tracks the province's, its office's and a merged province's directives (Đ.3): the
+    same register is refused in Vietnamese, naming the column to add."""
+    with ruleset_app(database_url, clock, tmp_path, "gia-lai-stttt") as app:
+        clerk = Browser(app)
+        clerk.login("clerk")
+        refused = clerk.get(_upload(clerk, REGISTER_WITHOUT_ISSUER).location)
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "own-issuer" not in html
+        assert "Sổ không có cột Cơ quan ban hành: quy chế này theo dõi văn bản của nhiều cơ quan ban hành" in html
